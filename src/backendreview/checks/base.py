@@ -1,0 +1,60 @@
+"""The rule API: a file rule visits ast nodes through the shared context; a project rule
+reads the merged facts of every file."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..model import Finding, Fix, Related, Severity
+
+if TYPE_CHECKING:
+    from ..context import FileContext
+    from ..metadata import RuleDoc
+
+
+class Rule:
+    """A per-file rule. Subclasses define `id` and `visit_<NodeType>(node)` methods; the engine
+    walks each tree once and calls every enabled rule's visitors for each node."""
+
+    id: ClassVar[str]
+    # Run the rule only on files that import one of these modules (a cheap prefilter);
+    # empty means every file.
+    requires_imports: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: FileContext, doc: RuleDoc) -> None:
+        self.ctx = ctx
+        self.doc = doc
+
+    @classmethod
+    def visitors(cls) -> dict[type[ast.AST], str]:
+        out: dict[type[ast.AST], str] = {}
+        for attr in dir(cls):
+            if attr.startswith("visit_"):
+                node_type = getattr(ast, attr[len("visit_"):], None)
+                if isinstance(node_type, type) and issubclass(node_type, ast.AST):
+                    out[node_type] = attr
+        return out
+
+    def report(self, node: ast.AST, message: str, *, fix: Fix | None = None,
+               related: tuple[Related, ...] = (), severity: Severity | None = None,
+               end: ast.AST | None = None) -> Finding:
+        return self.ctx.report(self.id, node, message, severity=severity or self.doc.severity,
+                               fix=fix, related=related, end=end)
+
+    def end_file(self) -> None:
+        """Called once after the walk."""
+
+
+class ProjectRule:
+    """A rule over the merged facts of the whole project (routes, models, settings)."""
+
+    id: ClassVar[str]
+
+    def __init__(self, doc: RuleDoc) -> None:
+        self.doc = doc
+
+    def check(self, facts: dict[str, list[Any]],
+              report: Callable[..., Finding]) -> None:  # pragma: no cover - interface
+        raise NotImplementedError

@@ -1,0 +1,433 @@
+"""BR101 raw-sql: SQL text built from runtime values reaches a database sink (CWE-89)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ..model import Edit, Fix, Related
+from .base import Rule
+from .dbapi import (
+    FORMAT,
+    GENERIC_SINK_METHODS,
+    NAMED,
+    NUMERIC_DOLLAR,
+    QMARK,
+    UNKNOWN,
+    HandleResolver,
+    is_sql_method,
+)
+from .strings import Piece, StringAnalyzer, StringBuild
+
+
+@dataclass(frozen=True)
+class Sink:
+    label: str  # how the message names it: "cursor.execute()", "sqlalchemy.text()"
+    sql_arg: ast.expr
+    style: str
+    # text | call | raw | extra | rawsql | pandas | databases: decides the rewrite's shape
+    shape: str
+    resolved: bool  # receiver or function resolved by qualified name / handle tracking
+
+
+_FUNCTION_SINKS: dict[str, tuple[str, str, str]] = {
+    # qualified name -> (sql keyword name, style, shape)
+    "sqlalchemy.text": ("text", NAMED, "text"),
+    "sqlalchemy.sql.text": ("text", NAMED, "text"),
+    "sqlalchemy.sql.expression.text": ("text", NAMED, "text"),
+    "sqlmodel.text": ("text", NAMED, "text"),
+    "django.db.models.expressions.RawSQL": ("sql", FORMAT, "rawsql"),
+    "django.db.models.RawSQL": ("sql", FORMAT, "rawsql"),
+    "pandas.read_sql": ("sql", UNKNOWN, "pandas"),
+    "pandas.read_sql_query": ("sql", UNKNOWN, "pandas"),
+    "pandas.io.sql.read_sql": ("sql", UNKNOWN, "pandas"),
+    "pandas.io.sql.read_sql_query": ("sql", UNKNOWN, "pandas"),
+}
+_QUERYSET_METHODS = frozenset({
+    "all", "filter", "exclude", "order_by", "using", "select_related", "prefetch_related",
+    "annotate", "only", "defer", "distinct", "none", "reverse", "select_for_update",
+})
+_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+_SQL_START = re.compile(
+    r"^\s*\(?\s*(?:"
+    r"select\s[\s\S]*?\bfrom\b|select\s+[\w*]|insert\s+(?:or\s+\w+\s+)?into\b|update\s+\S+\s+set\b"
+    r"|delete\s+from\b|with\s+(?:recursive\s+)?\w+\s+as\s*\(|replace\s+into\b"
+    r"|merge\s+into\b|truncate\b|(?:create|alter|drop)\s+(?:table|index|view|schema|database"
+    r"|sequence|function|trigger|unique\s+index|temporary\s+table|temp\s+table)\b"
+    r"|pragma\s+\w|copy\s+\S+\s+(?:from|to)\b)",
+    re.IGNORECASE,
+)
+# Words before a value that mark a place where a bound parameter can stand.
+_VALUE_CONTEXT = re.compile(
+    r"(?:=|<|>|<>|!=|\(|,|\bLIKE|\bILIKE|\bIN|\bIS|\bVALUES|\bLIMIT|\bOFFSET|\bBETWEEN|\bAND"
+    r"|\bTHEN|\bELSE|\bWHEN|\+|-|\*|/)\s*$",
+    re.IGNORECASE,
+)
+_IDENTIFIER_CONTEXT = re.compile(
+    r"(?:\bFROM|\bJOIN|\bINTO|\bUPDATE|\bTABLE|\bBY|\bSELECT|\bAS|\bON|\.|\bEXISTS|\bINDEX"
+    r"|\bSCHEMA|\bVIEW|\bDISTINCT)\s*$",
+    re.IGNORECASE,
+)
+
+
+class RawSQL(Rule):
+    id = "BR101"
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.handles = HandleResolver(ctx)
+        self.strings = StringAnalyzer(ctx)
+
+    # -- detection -----------------------------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        sink = self._sink(node)
+        if sink is None:
+            return
+        build = self.strings.analyze(sink.sql_arg)
+        if build is None or not build.is_dynamic:
+            return
+        if not sink.resolved and not _SQL_START.match(build.constant_text().replace("\x00", " x ")):
+            return
+        self._report(node, sink, build)
+
+    def _sink(self, call: ast.Call) -> Sink | None:
+        func = call.func
+        qualified = self.ctx.qualified_name(func)
+        if qualified in _FUNCTION_SINKS:
+            keyword, style, shape = _FUNCTION_SINKS[qualified]
+            arg = _argument(call, 0, keyword)
+            if arg is None:
+                return None
+            label = qualified.rsplit(".", 1)[-1] if shape != "pandas" else qualified
+            return Sink(f"{label}()", arg, style, shape, True)
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        if method in ("raw", "extra") and self._is_django_queryset(func.value):
+            if method == "raw":
+                arg = _argument(call, 0, "raw_query")
+                return Sink(".raw()", arg, FORMAT, "raw", True) if arg is not None else None
+            return self._extra_sink(call)
+        handle = self.handles.of(func.value)
+        if handle is not None:
+            if not is_sql_method(handle, method):
+                return None
+            keyword = "query" if handle.library == "databases" else "sql"
+            arg = _argument(call, 0, keyword)
+            if arg is None and handle.library == "sqlalchemy":
+                arg = _argument(call, 0, "statement")
+            if arg is None:
+                return None
+            shape = "databases" if handle.library == "databases" else "call"
+            return Sink(f"{self._receiver_label(func)}.{method}()", arg, handle.style, shape,
+                        True)
+        if method in GENERIC_SINK_METHODS:
+            arg = _argument(call, 0, "sql") or _argument(call, 0, "query")
+            if arg is None:
+                return None
+            return Sink(f"{self._receiver_label(func)}.{method}()", arg, self._guess_style(),
+                        "call", False)
+        return None
+
+    def _extra_sink(self, call: ast.Call) -> Sink | None:
+        # QuerySet.extra(where=[...], select={...}, tables=..., order_by=...): each SQL string.
+        for keyword in call.keywords:
+            if keyword.arg not in ("where", "select", "tables", "order_by"):
+                continue
+            containers = [keyword.value]
+            items: list[ast.expr] = []
+            for container in containers:
+                if isinstance(container, ast.List | ast.Tuple):
+                    items.extend(container.elts)
+                elif isinstance(container, ast.Dict):
+                    items.extend(container.values)
+                else:
+                    items.append(container)
+            for item in items:
+                build = self.strings.analyze(item)
+                if build is not None and build.is_dynamic:
+                    return Sink(".extra()", item, FORMAT, "extra", True)
+        return None
+
+    def _is_django_queryset(self, expr: ast.expr) -> bool:
+        if not self.ctx.semantic.is_imported("django"):
+            return False
+        while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+                expr.func.attr in _QUERYSET_METHODS):
+            expr = expr.func.value
+        return isinstance(expr, ast.Attribute) and expr.attr in _MANAGERS
+
+    def _receiver_label(self, func: ast.Attribute) -> str:
+        text = self.ctx.source(func.value)
+        return text if len(text) <= 40 and "\n" not in text else "..."
+
+    def _guess_style(self) -> str:
+        semantic = self.ctx.semantic
+        for module, style in (("sqlite3", QMARK), ("aiosqlite", QMARK), ("asyncpg", NUMERIC_DOLLAR),
+                              ("django", FORMAT), ("psycopg2", FORMAT), ("psycopg", FORMAT),
+                              ("pymysql", FORMAT), ("MySQLdb", FORMAT), ("sqlalchemy", NAMED)):
+            if semantic.is_imported(module):
+                return style
+        return UNKNOWN
+
+    # -- reporting -----------------------------------------------------------------------------
+    def _report(self, call: ast.Call, sink: Sink, build: StringBuild) -> None:
+        values = _unique_sources(self.ctx, build.dynamic_values)
+        shown = ", ".join(f"`{v}`" for v in values[:3])
+        if len(values) > 3:
+            shown += f" and {len(values) - 3} more"
+        how = " and ".join(build.constructs) or "string building"
+        message = f"SQL passed to `{sink.label}` is built with {how} from {shown}"
+        related: list[Related] = []
+        build_lines = sorted({n.lineno for n in build.built_at if hasattr(n, "lineno")})  # type: ignore[attr-defined]
+        outside = [line for line in build_lines if line != call.lineno]
+        if outside:
+            where = ", ".join(str(line) for line in outside)
+            message += f" (built on line{'s' if len(outside) > 1 else ''} {where})"
+            related = [Related(self.ctx.line_span(line), "the SQL text is built here")
+                       for line in outside]
+        message += "; pass the values as bound parameters"
+        fix = _fix(self.ctx, call, sink, build)
+        self.report(call, message, fix=fix, related=tuple(related))
+
+
+def _argument(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
+    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
+        return call.args[index]
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    return None
+
+
+def _unique_sources(ctx, values: list[ast.expr]) -> list[str]:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    for value in values:
+        text = " ".join(ctx.source(value).split())
+        if len(text) > 60:
+            text = text[:57] + "..."
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
+# -- the fix -------------------------------------------------------------------------------------
+def _param_name(ctx, value: ast.expr, used: set[str]) -> str:  # type: ignore[no-untyped-def]
+    base = "param"
+    if isinstance(value, ast.Name):
+        base = value.id
+    elif isinstance(value, ast.Attribute):
+        base = value.attr
+    elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and (
+            isinstance(value.slice.value, str)):
+        base = value.slice.value
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.args:
+        first = value.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            base = first.value
+    base = re.sub(r"\W+", "_", base).strip("_") or "param"
+    if base[0].isdigit():
+        base = "p_" + base
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name)
+    return name
+
+
+def _placeholder(style: str, index: int, name: str) -> str:
+    if style == QMARK:
+        return "?"
+    if style == NUMERIC_DOLLAR:
+        return f"${index}"
+    if style == NAMED:
+        return f":{name}"
+    return "%s"
+
+
+def _rewrite(ctx, build: StringBuild, style: str):  # type: ignore[no-untyped-def]
+    """New SQL text with placeholders, the parameter expressions, and whether every
+    interpolation sat where a bound parameter can stand."""
+    pieces: list[Piece] = []
+    for piece in build.pieces:
+        if piece.text is not None and pieces and pieces[-1].text is not None:
+            pieces[-1] = Piece(text=pieces[-1].text + piece.text)
+        else:
+            pieces.append(piece)
+    if style == FORMAT:
+        # With a params argument the driver reads `%` as the start of a placeholder.
+        pieces = [Piece(text=p.text.replace("%", "%%")) if p.text is not None else p
+                  for p in pieces]
+    sql = ""
+    params: list[tuple[str, str]] = []  # (name, expression source)
+    used: set[str] = set()
+    parameterizable = True
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.text is not None:
+            sql += piece.text
+            i += 1
+            continue
+        value = piece.value
+        assert value is not None
+        source = ctx.source(value)
+        if piece.numeric:
+            # Static or numeric parts stay in the text as they are written.
+            sql += "{" + source + "}"
+            i += 1
+            continue
+        after = pieces[i + 1].text if i + 1 < len(pieces) and pieces[i + 1].text is not None else ""
+        quoted = re.search(r"'([^'\s]*)$", sql)
+        closing = re.match(r"([^'\s]*)'", after or "")
+        expression = source
+        if quoted and closing:
+            prefix, suffix = quoted.group(1), closing.group(1)
+            if style == FORMAT:
+                prefix, suffix = prefix.replace("%%", "%"), suffix.replace("%%", "%")
+            sql = sql[: quoted.start()]
+            if prefix or suffix:
+                expression = _wrapped_param(prefix, source, suffix)
+            if i + 1 < len(pieces):
+                pieces[i + 1] = Piece(text=after[closing.end():])
+        elif not _VALUE_CONTEXT.search(sql) or _IDENTIFIER_CONTEXT.search(sql):
+            parameterizable = False
+        name = _param_name(ctx, value, used)
+        params.append((name, expression))
+        sql += _placeholder(style, len(params), name)
+        i += 1
+    return sql, params, parameterizable
+
+
+def _wrapped_param(prefix: str, source: str, suffix: str) -> str:
+    """`f"%{q}%"` for a LIKE pattern, with a quote that the value's source does not use
+    (before Python 3.12 an f-string field cannot reuse the string's quote)."""
+    for quote in ('"', "'"):
+        if quote not in source and quote not in prefix + suffix and "\\" not in source:
+            esc = {"{": "{{", "}": "}}"}
+            pre = "".join(esc.get(c, c) for c in prefix)
+            post = "".join(esc.get(c, c) for c in suffix)
+            return f"f{quote}{pre}{{{source}}}{post}{quote}"
+    parts = [repr(prefix)] if prefix else []
+    parts.append(f"str({source})")
+    if suffix:
+        parts.append(repr(suffix))
+    return " + ".join(parts)
+
+
+def _literal(sql: str, has_static: bool) -> str:
+    body = sql.replace("\\", "\\\\")
+    if "\n" in body:
+        body = body.replace('"""', '\\"""')
+        quote = '"""'
+    else:
+        body = body.replace('"', '\\"')
+        quote = '"'
+    if has_static:
+        # The static interpolations stay as f-string fields.
+        return "f" + quote + body + quote
+    return quote + body + quote
+
+
+def _local_name_for(ctx, qualified: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The module-level name under which `qualified` is imported, if any."""
+    for name, bindings in ctx.semantic.module_scope.bindings.items():
+        if len(bindings) == 1 and bindings[0].qualified == qualified:
+            return name
+    return None
+
+
+def _params_text(style: str, params: list[tuple[str, str]]) -> str:
+    if style == NAMED:
+        return "{" + ", ".join(f'"{n}": {e}' for n, e in params) + "}"
+    inner = ", ".join(e for _, e in params)
+    return f"({inner},)" if len(params) == 1 else f"({inner})"
+
+
+def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: ignore[no-untyped-def]
+    style = sink.style if sink.style != UNKNOWN else FORMAT
+    sql, params, parameterizable = _rewrite(ctx, build, style)
+    has_static = any(p.numeric and p.value is not None for p in build.pieces)
+    if has_static and any("{" in (p.text or "") or "}" in (p.text or "") for p in build.pieces):
+        parameterizable = False  # literal braces next to f-string fields: rewrite by hand
+    literal = _literal(sql, has_static)
+    style_note = {
+        QMARK: "`?` placeholders (sqlite3)", FORMAT: "`%s` placeholders",
+        NUMERIC_DOLLAR: "`$1` placeholders (asyncpg)", NAMED: "`:name` bound parameters",
+    }[style]
+    if sink.style == UNKNOWN:
+        style_note = "the driver's placeholders (shown as `%s`)"
+    if not parameterizable:
+        description = (
+            "Part of this SQL is an identifier or a fragment, which bound parameters cannot "
+            "carry: choose it from a fixed allowlist (a dict of allowed column or table names) "
+            "or quote it with the driver's identifier quoting (psycopg `sql.Identifier`, "
+            "Django `connection.ops.quote_name`), and bind the remaining values."
+        )
+        return Fix(description=description, suggestion=None)
+
+    receiver = ctx.source(call.func)
+    notes: list[str] = []
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "executescript":
+        # executescript() takes no parameters: one statement through execute() does.
+        receiver = ctx.source(call.func.value) + ".execute"
+        notes.append("`executescript()` cannot bind parameters, so use `execute()`")
+    other_args = len(call.args) + len(call.keywords) > 1
+    if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra"):
+        names = ", ".join(f"`{e}`" for _, e in params)
+        description = (f"Put a placeholder where each value is spliced in and add {names} to "
+                       "the parameters this call already passes, in the same order.")
+        return Fix(description=description, suggestion=None)
+    sa_text = None
+    if style == NAMED and sink.shape == "call":
+        sa_text = _local_name_for(ctx, "sqlalchemy.text")
+        if sa_text is None:
+            notes.append("import `text` from sqlalchemy")
+        literal = f"{sa_text or 'text'}({literal})"
+    if sink.shape == "text":
+        binds = ", ".join(f"{n}={e}" for n, e in params)
+        suggestion = f"{receiver}({literal}).bindparams({binds})"
+    elif sink.shape == "databases":
+        suggestion = f"{receiver}(query={literal}, values={_params_text(NAMED, params)})"
+    elif sink.shape == "raw":
+        suggestion = f"{receiver}({literal}, [{', '.join(e for _, e in params)}])"
+    elif sink.shape == "rawsql":
+        suggestion = f"{receiver}({literal}, {_params_text(FORMAT, params)})"
+    elif sink.shape == "extra":
+        suggestion = f"{receiver}(where=[{literal}], params=[{', '.join(e for _, e in params)}])"
+    elif sink.shape == "pandas":
+        rest = [ctx.source(a) for a in call.args[1:]] + [
+            ctx.source(k) if k.arg is None else f"{k.arg}={ctx.source(k.value)}"
+            for k in call.keywords if k.arg not in ("sql", "params")]
+        args = ", ".join([literal, *rest, f"params={_params_text(style, params)}"])
+        suggestion = f"{receiver}({args})"
+    elif style == NUMERIC_DOLLAR:
+        suggestion = f"{receiver}({', '.join([literal, *(e for _, e in params)])})"
+    else:
+        suggestion = f"{receiver}({literal}, {_params_text(style, params)})"
+
+    description = f"Use {style_note} and pass the values separately"
+    if build.through_variable:
+        description += ", where the SQL variable is built"
+    description += "."
+    if notes:
+        description += " Also " + "; ".join(notes) + "."
+    edits: tuple[Edit, ...] = ()
+    exact = (build.exact and not build.through_variable and not other_args
+             and sink.style != UNKNOWN and sink.shape in ("call", "text", "raw", "rawsql")
+             and "\n" not in suggestion and not (style == NAMED and sink.shape == "call"
+                                                and sa_text is None))
+    if exact and notes:
+        exact = False  # a changed method or a new import is for a person to confirm
+    if exact and _parses(suggestion):
+        edits = (Edit(ctx.span_of(call), suggestion),)
+    return Fix(description=description, suggestion=suggestion, edits=edits)
+
+
+def _parses(expression: str) -> bool:
+    try:
+        ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return False
+    return True

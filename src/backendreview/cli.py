@@ -1,0 +1,243 @@
+"""The command line: `backendreview check | rules | explain`.
+
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error. Every
+error is one line on stderr naming the problem; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from . import __version__
+from .config import Config, ConfigError, load_config, validate_selectors
+from .engine import all_rule_ids, enabled_rules, run
+from .metadata import RuleFileError, load_rule_docs
+from .model import Severity
+
+app = typer.Typer(
+    name="backendreview",
+    help="Automated code review for Python web backends.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, Enum):
+    console = "console"
+    json = "json"
+    sarif = "sarif"
+
+
+class UsageProblem(Exception):
+    """A bad argument; reported as one line with exit status 2."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backendreview {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Automated code review for Python web backends."""
+
+
+def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    validate_selectors(codes, all_rule_ids(), option)
+    return codes
+
+
+def _console(output: Path | None) -> tuple[Console, object | None]:
+    if output is None:
+        return Console(highlight=False, soft_wrap=False), None
+    handle = output.open("w", encoding="utf-8")
+    return Console(file=handle, highlight=False, color_system=None, width=120,
+                   soft_wrap=False), handle
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or directories to review (default: the current directory).")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Rule codes or prefixes to enable (comma-separated), e.g. BR101,BR2.")
+    ] = None,
+    extend_select: Annotated[list[str] | None, typer.Option(
+        "--extend-select", help="Codes or prefixes to enable on top of the selection.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="Rule codes or prefixes to disable (comma-separated).")] = None,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", case_sensitive=False, help="Output format.")] = OutputFormat.console,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report to this file instead of stdout.")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", help="Exit 0 even when there are findings (errors still exit 2).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only the findings: no code frames, no summary.")] = False,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", help="Print the number of findings per rule.")] = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read configuration from this TOML file.")] = None,
+    severity: Annotated[str | None, typer.Option(
+        "--severity", help="Report findings at this level and above: note, warning, error.")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+) -> None:
+    """Review Python files and report findings."""
+    targets = paths or [Path(".")]
+    known = all_rule_ids()
+    config = load_config(targets, config_file, known)
+    overrides: dict[str, object] = {}
+    sel = _codes(select, "--select")
+    if sel is not None:
+        overrides["select"] = sel
+    ext = _codes(extend_select, "--extend-select")
+    if ext is not None:
+        overrides["extend_select"] = config.extend_select + ext
+    ign = _codes(ignore, "--ignore")
+    if ign is not None:
+        overrides["ignore"] = config.ignore + ign
+    if severity is not None:
+        try:
+            overrides["severity"] = Severity.parse(severity)
+        except ValueError as exc:
+            raise UsageProblem(f"--severity: {exc}") from None
+    config = config.with_overrides(**overrides)
+    result = run(list(targets), config, jobs=jobs)
+    _emit(result, output_format, output, quiet, statistics)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
+    if result.errors:
+        raise typer.Exit(2)
+    raise typer.Exit(0 if exit_zero or not result.findings else 1)
+
+
+def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
+          statistics: bool) -> None:
+    if output_format is OutputFormat.console:
+        from .reporters import console as console_reporter
+
+        console, handle = _console(output)
+        try:
+            console_reporter.render(result, console, quiet=quiet, statistics=statistics)
+        finally:
+            if handle is not None:
+                handle.close()  # type: ignore[attr-defined]
+        return
+    if output_format is OutputFormat.json:
+        from .reporters import json_report
+
+        text = json_report.render(result)
+    else:
+        from .reporters import sarif
+
+        text = sarif.render(result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    if statistics:
+        from .reporters import console as console_reporter
+
+        Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
+
+
+@app.command()
+def rules(
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", case_sensitive=False, help="console or json.")] = OutputFormat.console,
+) -> None:
+    """List every rule with its severity and whether it is on by default."""
+    docs = load_rule_docs()
+    default_on = set(enabled_rules(Config()))
+    if output_format is OutputFormat.json:
+        rows = [{"id": d.id, "name": d.name, "title": d.title, "severity": d.severity.value,
+                 "confidence": d.confidence, "default": d.id in default_on, "cwe": list(d.cwe)}
+                for d in docs.values()]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if output_format is OutputFormat.sarif:
+        raise UsageProblem("--format: 'rules' prints console or json")
+    table = Table(title="backendreview rules", title_justify="left")
+    for column in ("Code", "Name", "Severity", "Default", "What it finds"):
+        table.add_column(column)
+    for doc in docs.values():
+        table.add_row(doc.id, doc.name, doc.severity.value,
+                      "on" if doc.id in default_on else "off", doc.title)
+    Console(highlight=False).print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")]) -> None:
+    """Show a rule's documentation."""
+    docs = load_rule_docs()
+    key = code.strip().upper()
+    if key not in docs:
+        by_name = {d.name: d.id for d in docs.values()}
+        if code.strip().lower() in by_name:
+            key = by_name[code.strip().lower()]
+        else:
+            raise UsageProblem(f"explain: unknown rule {code!r} (see `backendreview rules`)")
+    Console(highlight=False).print(Markdown(docs[key].markdown()))
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"backendreview: error: {message}\n")
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the typer app without its own exception printing, so that every
+    error is one line and the exit status follows the contract."""
+    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = command.main(args=args, prog_name="backendreview", standalone_mode=False)
+    except typer.Exit as exc:  # pragma: no cover - depends on the typer version
+        code = exc.exit_code
+    except (ConfigError, RuleFileError, UsageProblem) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:
+        # The reader went away (`| head`); nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except typer.TyperException as exc:  # click's usage errors: bad option, bad value
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        return _fail(" ".join(message.split()))
+    except Exception as exc:  # never a traceback: one line and exit 2
+        return _fail(f"internal error: {type(exc).__name__}: {exc}")
+    if isinstance(code, int):
+        return code
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

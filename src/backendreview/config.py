@@ -1,0 +1,150 @@
+"""Configuration: `[tool.backendreview]` in pyproject.toml, then command-line overrides.
+
+Every key is validated; an unknown key or a bad value is a `ConfigError` whose message
+names the file and the key, and the CLI turns it into exit status 2.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .model import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SELECTOR_RE = re.compile(r"^(ALL|BR\d{0,3})$")
+
+
+class ConfigError(ValueError):
+    """Bad configuration or arguments; the message is one line naming the problem."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()  # empty = the default-enabled rules
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None  # None = the default excludes
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: Severity = Severity.NOTE  # report findings at this level and above
+    respect_gitignore: bool = True
+    source: str | None = None  # the file this came from, for messages
+    # Directory that exclude and per-file-ignores globs are relative to.
+    root: Path = field(default_factory=Path.cwd)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_KEYS = {
+    "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
+    "severity", "respect-gitignore",
+}
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def validate_selectors(selectors: tuple[str, ...], known: set[str], where: str) -> None:
+    for selector in selectors:
+        if not SELECTOR_RE.match(selector):
+            raise ConfigError(f"{where}: {selector!r} is not a rule code or prefix (e.g. BR101, BR1)")
+        if selector != "ALL" and not any(code.startswith(selector) for code in known):
+            raise ConfigError(f"{where}: no rule matches {selector!r}")
+
+
+def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
+                 root: Path) -> Config:
+    for key in table:
+        if key not in _KEYS:
+            raise ConfigError(f"{source}: unknown key '{key}' in [tool.backendreview]")
+    kwargs: dict[str, Any] = {"source": source, "root": root}
+    for key, attr in (("select", "select"), ("extend-select", "extend_select"),
+                      ("ignore", "ignore")):
+        if key in table:
+            values = _string_list(table[key], f"{source}: key '{key}'")
+            validate_selectors(values, known_rules, f"{source}: key '{key}'")
+            kwargs[attr] = values
+    for key, attr in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+        if key in table:
+            kwargs[attr] = _string_list(table[key], f"{source}: key '{key}'")
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        where = f"{source}: key 'per-file-ignores'"
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{where}: expected a table of glob = [codes]")
+        entries = []
+        for glob, codes in pfi.items():
+            codes_t = _string_list(codes, f"{where}.{glob!r}")
+            validate_selectors(codes_t, known_rules, f"{where}.{glob!r}")
+            entries.append((glob, codes_t))
+        kwargs["per_file_ignores"] = tuple(entries)
+    if "severity" in table:
+        value = table["severity"]
+        if not isinstance(value, str):
+            raise ConfigError(f"{source}: key 'severity': expected a string")
+        try:
+            kwargs["severity"] = Severity.parse(value)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: key 'severity': {exc}") from None
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError(f"{source}: key 'respect-gitignore': expected true or false")
+        kwargs["respect_gitignore"] = table["respect-gitignore"]
+    return Config(**kwargs)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.backendreview] table, walking up."""
+    current = start.resolve()
+    if current.is_file() or not current.exists():
+        current = current.parent
+    for directory in (current, *current.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = _read_toml(candidate)
+            except ConfigError:
+                raise
+            if "backendreview" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config(paths: list[Path], config_file: Path | None, known_rules: set[str]) -> Config:
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"--config: {config_file}: no such file")
+        data = _read_toml(config_file)
+        table = data.get("tool", {}).get("backendreview", data if "tool" not in data else {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{config_file}: [tool.backendreview] must be a table")
+        return parse_config(table, str(config_file), known_rules, config_file.resolve().parent)
+    found = find_config(paths[0] if paths else Path.cwd())
+    if found is None:
+        return Config(root=Path.cwd())
+    table = _read_toml(found)["tool"]["backendreview"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{found}: [tool.backendreview] must be a table")
+    return parse_config(table, str(found), known_rules, found.parent)

@@ -1,0 +1,91 @@
+"""Which files to review: walk the given paths, honour .gitignore inside a git work tree,
+skip virtualenvs, build output and caches, and apply `exclude` / `extend-exclude` globs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pathspec
+
+from .config import Config
+
+DEFAULT_EXCLUDES = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
+    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
+    ".svn", ".tox", ".venv", ".vscode", "__pypackages__", "__pycache__", "_build",
+    "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+    ".backendreview_cache",
+)
+SUFFIXES = (".py", ".pyi")
+
+
+def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def _git_visible(directory: Path) -> set[Path] | None:
+    """Files git would consider (tracked, or untracked and not ignored); None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=directory, capture_output=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return {(directory / p).resolve() for p in out.stdout.decode("utf-8", "replace").split("\0") if p}
+
+
+def discover(paths: list[Path], config: Config) -> list[Path]:
+    excludes = config.exclude if config.exclude is not None else DEFAULT_EXCLUDES
+    spec = _spec(tuple(excludes) + config.extend_exclude)
+    root = config.root.resolve()
+    found: set[Path] = set()
+
+    def excluded(path: Path) -> bool:
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return spec.match_file(rel) or any(part in excludes for part in Path(rel).parts[:-1])
+
+    for given in paths:
+        if given.is_file():
+            # A file named explicitly is reviewed whatever its suffix or the excludes say.
+            found.add(given.resolve())
+            continue
+        if not given.is_dir():
+            continue
+        visible = _git_visible(given) if config.respect_gitignore else None
+        for dirpath, dirnames, filenames in os.walk(given):
+            here = Path(dirpath)
+            keep = []
+            for d in sorted(dirnames):
+                sub = here / d
+                if d in excludes or (sub / "pyvenv.cfg").exists() or excluded(sub / "x"):
+                    continue
+                keep.append(d)
+            dirnames[:] = keep
+            for name in filenames:
+                if not name.endswith(SUFFIXES):
+                    continue
+                path = (here / name).resolve()
+                if visible is not None and path not in visible:
+                    continue
+                if excluded(here / name):
+                    continue
+                found.add(path)
+    return sorted(found)
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """Path as reported: relative to the working directory when inside it, with '/'."""
+    base = (base or Path.cwd()).resolve()
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return resolved.as_posix()

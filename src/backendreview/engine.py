@@ -1,0 +1,263 @@
+"""The review engine.
+
+    paths -> discovery -> per file (pure function of text and config, run in worker
+    processes): read bytes once -> decode (PEP 263) -> ast.parse -> one walk that builds the
+    semantic model and dispatches every node to every enabled rule -> FileResult (findings +
+    facts) -> project phase over merged facts -> suppression, per-file-ignores, severity.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import traceback
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
+from .checks.base import Rule
+from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
+from .config import Config, ConfigError, validate_selectors
+from .context import FileContext
+from .discovery import discover, display_path
+from .metadata import RuleDoc, load_rule_docs
+from .model import FileResult, Finding, Span
+from .semantic import SemanticBuilder
+from .suppression import Suppressor, parse_suppressions, statement_extents
+
+# Below this many files a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 40
+
+
+def all_rule_ids() -> set[str]:
+    return set(FILE_RULES) | set(PROJECT_RULES) | set(ENGINE_RULES)
+
+
+def enabled_rules(config: Config, docs: dict[str, RuleDoc] | None = None) -> tuple[str, ...]:
+    docs = docs or load_rule_docs()
+    known = all_rule_ids()
+
+    def matching(selectors: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for selector in selectors:
+            out |= {code for code in known if selector == "ALL" or code.startswith(selector)}
+        return out
+
+    if config.select:
+        chosen = matching(config.select)
+    else:
+        chosen = {code for code in known if docs[code].default_enabled}
+    chosen |= matching(config.extend_select)
+    chosen -= matching(config.ignore)
+    return tuple(sorted(chosen))
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    suppressed: int = 0
+    errors: list[str] = field(default_factory=list)  # internal errors: exit status 2
+    rules: tuple[str, ...] = ()
+    sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for frames
+
+
+def _module_name(path: str) -> str:
+    parts = Path(path).with_suffix("").parts
+    parts = tuple(p for p in parts if p not in ("", ".", ".."))
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
+                  tree: ast.Module | None = None) -> FileResult:
+    """Review one file. A pure function of (text, config): safe to cache and parallelize."""
+    result = FileResult(path=path)
+    docs = load_rule_docs()
+    try:
+        text = data if isinstance(data, str) else decode_source(data)
+        result.lines = text.splitlines()
+        if tree is None:
+            tree = parse_source(text, path)
+    except SourceError as exc:
+        if PARSE_ERROR_ID in rules:
+            line = exc.line
+            result.findings.append(Finding(
+                rule_id=PARSE_ERROR_ID, severity=docs[PARSE_ERROR_ID].severity,
+                message=exc.message, path=path, span=Span(line, exc.col, line, exc.col + 1),
+                snippet=result.lines[line - 1].strip() if 0 < line <= len(result.lines) else "",
+            ))
+        return result
+
+    builder = SemanticBuilder(tree, _module_name(path))
+    semantic = builder.build()
+    ctx = FileContext(path, text, tree, semantic, config)
+    active: list[Rule] = []
+    for rule_id in rules:
+        cls = FILE_RULES.get(rule_id)
+        if cls is None:
+            continue
+        if cls.requires_imports and not any(semantic.is_imported(m) for m in cls.requires_imports):
+            continue
+        active.append(cls(ctx, docs[rule_id]))
+    dispatch: dict[type[ast.AST], list[Any]] = {}
+    for rule in active:
+        for node_type, method in rule.visitors().items():
+            dispatch.setdefault(node_type, []).append(getattr(rule, method))
+    failed: set[str] = set()
+    errors: list[str] = []
+    for node in builder.nodes:
+        handlers = dispatch.get(type(node))
+        if not handlers:
+            continue
+        for handler in handlers:
+            owner = handler.__self__.id
+            if owner in failed:
+                continue
+            try:
+                handler(node)
+            except Exception as exc:  # a rule bug must not lose the other findings
+                failed.add(owner)
+                errors.append(_rule_error(owner, path, node, exc))
+    for rule in active:
+        if rule.id not in failed:
+            try:
+                rule.end_file()
+            except Exception as exc:
+                errors.append(_rule_error(rule.id, path, tree, exc))
+    result.findings = ctx.findings
+    result.facts = ctx.facts
+    result.suppressions = parse_suppressions(text)
+    if result.suppressions:
+        result.statement_spans = statement_extents(tree)
+    if errors:
+        result.facts.setdefault("_errors", []).extend(errors)
+    return result
+
+
+def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
+    line = getattr(node, "lineno", 0)
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    return (f"internal error: rule {rule_id} failed on {path}:{line}: "
+            f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
+
+
+def _review_path(args: tuple[str, str, Config, tuple[str, ...]]) -> FileResult:
+    file_path, shown, config, rules = args
+    try:
+        data = Path(file_path).read_bytes()
+    except OSError as exc:
+        result = FileResult(path=shown)
+        if PARSE_ERROR_ID in rules:
+            result.findings.append(Finding(
+                rule_id=PARSE_ERROR_ID, severity=load_rule_docs()[PARSE_ERROR_ID].severity,
+                message=f"cannot read the file: {exc.strerror or exc}", path=shown,
+                span=Span(1, 1, 1, 2)))
+        return result
+    return review_source(data, shown, config, rules)
+
+
+def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
+    return [(pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes)
+            for glob, codes in config.per_file_ignores]
+
+
+def run(paths: list[Path], config: Config, *, jobs: int | None = None) -> RunResult:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise ConfigError(f"path does not exist: {missing[0]}")
+    docs = load_rule_docs()
+    rules = enabled_rules(config, docs)
+    files = discover(paths, config)
+    tasks = [(str(f), display_path(f), config, rules) for f in files]
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
+        chunk = max(1, len(tasks) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_review_path, tasks, chunksize=chunk))
+    else:
+        results = [_review_path(t) for t in tasks]
+    return finish(results, config, rules, docs)
+
+
+def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
+           docs: dict[str, RuleDoc]) -> RunResult:
+    """Project phase, suppression, per-file-ignores and the severity threshold."""
+    run_result = RunResult(files=len(results), rules=rules)
+    facts: dict[str, list[Any]] = {}
+    for result in results:
+        for kind, items in result.facts.items():
+            if kind == "_errors":
+                run_result.errors.extend(items)
+            else:
+                facts.setdefault(kind, []).extend(items)
+    by_path = {r.path: r for r in results}
+    project_findings: list[Finding] = []
+    for rule_id in rules:
+        cls = PROJECT_RULES.get(rule_id)
+        if cls is None:
+            continue
+        rule = cls(docs[rule_id])
+
+        def report(finding: Finding) -> Finding:
+            project_findings.append(finding)
+            return finding
+
+        try:
+            rule.check(facts, report)
+        except Exception as exc:
+            run_result.errors.append(f"internal error: project rule {rule_id} failed: "
+                                     f"{type(exc).__name__}: {exc}")
+    pfi = _pfi_matchers(config)
+    root = config.root.resolve()
+    kept: list[Finding] = []
+    suppressors: dict[str, Suppressor] = {}
+    all_findings = [f for r in results for f in r.findings] + project_findings
+    for finding in all_findings:
+        if finding.severity.rank < config.severity.rank:
+            continue
+        if pfi and _per_file_ignored(finding, pfi, root):
+            continue
+        result = by_path.get(finding.path)
+        if result is not None and result.suppressions:
+            suppressor = suppressors.get(finding.path)
+            if suppressor is None:
+                suppressor = Suppressor("\n".join(result.lines), None, result.suppressions,
+                                        result.statement_spans)
+                suppressors[finding.path] = suppressor
+            if suppressor.is_suppressed(finding):
+                run_result.suppressed += 1
+                continue
+        kept.append(finding)
+    kept.sort(key=Finding.sort_key)
+    run_result.findings = kept
+    for path in sorted({f.path for f in kept}):
+        if path in by_path:
+            run_result.sources[path] = by_path[path].lines
+    run_result.errors.sort()
+    return run_result
+
+
+def _per_file_ignored(finding: Finding, pfi: list[tuple[pathspec.PathSpec, tuple[str, ...]]],
+                      root: Path) -> bool:
+    path = Path(finding.path)
+    absolute = path if path.is_absolute() else (Path.cwd() / path)
+    try:
+        rel = absolute.resolve().relative_to(root).as_posix()
+    except ValueError:
+        rel = finding.path
+    for spec, codes in pfi:
+        if (spec.match_file(rel) or spec.match_file(finding.path)) and any(
+                finding.rule_id.startswith(c) for c in codes):
+            return True
+    return False
+
+
+__all__ = ["RunResult", "enabled_rules", "finish", "review_source", "run",
+           "validate_selectors"]

@@ -1,0 +1,136 @@
+"""The one vocabulary shared by rules, the engine and every reporter.
+
+Rules produce `Finding`s; reporters consume only `Finding`s. Positions in a `Finding` are
+1-based lines and 1-based *code point* columns with an exclusive end column (SARIF's
+convention with `columnKind: unicodeCodePoints`); the conversion from the ast's UTF-8 byte
+offsets happens once, in `context.FileContext.span_of`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (expected one of: {choices})") from None
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file: 1-based lines, 1-based code point columns, end column exclusive."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "start_line": self.start_line,
+            "start_column": self.start_col,
+            "end_line": self.end_line,
+            "end_column": self.end_col,
+        }
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text of `span` with `replacement` (an exact, mechanical fix)."""
+
+    span: Span
+    replacement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": self.span.to_dict(), "replacement": self.replacement}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A fix suggestion written for the code at hand, optionally with exact edits."""
+
+    description: str
+    suggestion: str | None = None
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def is_exact(self) -> bool:
+        return bool(self.edits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "suggestion": self.suggestion,
+            "edits": [e.to_dict() for e in self.edits],
+        }
+
+
+@dataclass(frozen=True)
+class Related:
+    """A secondary location, e.g. the line where the SQL was built."""
+
+    span: Span
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": self.span.to_dict(), "message": self.message}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    path: str  # project-relative, forward slashes
+    span: Span
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+    # The text of the reported statement's first line, stripped: used by baselines and
+    # fingerprints so that they survive line shifts.
+    snippet: str = ""
+
+    def sort_key(self) -> tuple[str, Span, str, str]:
+        return (self.path, self.span, self.rule_id, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.path,
+            **self.span.to_dict(),
+            "snippet": self.snippet,
+            "fix": self.fix.to_dict() if self.fix else None,
+            "related": [r.to_dict() for r in self.related],
+        }
+
+
+@dataclass
+class FileResult:
+    """What the per-file phase produces: a pure function of (text, config)."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    # Cross-file facts for the project phase, keyed by kind ("route", "model", "settings"...).
+    facts: dict[str, list[Any]] = field(default_factory=dict)
+    # Suppression comments found in the file: line -> set of codes (empty set = blanket).
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Statement extents so that a suppression comment on the first or last line of a
+    # multi-line statement covers a finding anywhere inside it.
+    statement_spans: list[tuple[int, int]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)

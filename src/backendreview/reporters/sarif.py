@@ -1,0 +1,152 @@
+"""SARIF 2.1.0, built with sarif-om's classes and serialized through their attrs field
+metadata (`schema_property_name`), dropping values equal to the field default.
+
+What GitHub code scanning reads is filled in: rule short/full descriptions, help text and
+markdown from rules/*.yaml, default level, tags, precision and security-severity; results with
+ruleId, ruleIndex, level, message, a repo-relative URI and a 1-based region in code points.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attr
+import sarif_om as om
+
+from .. import __version__
+from ..engine import RunResult
+from ..metadata import RuleDoc, load_rule_docs
+from ..model import Finding, Span
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/backendreview/backendreview"
+FINGERPRINT_KEY = "backendreview/v1"
+
+
+def _region(span: Span) -> om.Region:
+    return om.Region(start_line=span.start_line, start_column=span.start_col,
+                     end_line=span.end_line, end_column=span.end_col)
+
+
+def _location(path: str, span: Span, message: str | None = None) -> om.Location:
+    uri_base = None if Path(path).is_absolute() else "%SRCROOT%"
+    uri = Path(path).as_uri() if Path(path).is_absolute() else path
+    return om.Location(
+        physical_location=om.PhysicalLocation(
+            artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=uri_base),
+            region=_region(span)),
+        message=om.Message(text=message) if message else None,
+    )
+
+
+def _descriptor(doc: RuleDoc) -> om.ReportingDescriptor:
+    properties: dict[str, Any] = {
+        "tags": list(doc.tags) + [c for c in doc.cwe],
+        "precision": doc.precision,
+        "problem.severity": {"error": "error", "warning": "warning",
+                             "note": "recommendation"}[doc.severity.value],
+    }
+    if doc.security_severity is not None:
+        properties["security-severity"] = f"{doc.security_severity:.1f}"
+    return om.ReportingDescriptor(
+        id=doc.id,
+        name=doc.name,
+        short_description=om.MultiformatMessageString(text=doc.title),
+        full_description=om.MultiformatMessageString(text=" ".join(doc.summary.split())),
+        help=om.MultiformatMessageString(text=doc.text(), markdown=doc.markdown()),
+        help_uri=doc.references[0] if doc.references else None,
+        default_configuration=om.ReportingConfiguration(level=doc.severity.value),
+        properties=properties,
+    )
+
+
+def _fingerprint(finding: Finding) -> str:
+    import hashlib
+
+    key = "\0".join((finding.rule_id, finding.path, " ".join(finding.snippet.split())))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _result(finding: Finding, rule_index: int) -> om.Result:
+    message = finding.message
+    if finding.fix is not None:
+        message += f"\nFix: {finding.fix.description}"
+        if finding.fix.suggestion:
+            message += f"\n    {finding.fix.suggestion}"
+    fixes = None
+    if finding.fix is not None and finding.fix.edits:
+        fixes = [om.Fix(
+            description=om.Message(text=finding.fix.description),
+            artifact_changes=[om.ArtifactChange(
+                artifact_location=_location(finding.path, finding.span)
+                .physical_location.artifact_location,
+                replacements=[om.Replacement(
+                    deleted_region=_region(edit.span),
+                    inserted_content=om.ArtifactContent(text=edit.replacement))
+                    for edit in finding.fix.edits],
+            )],
+        )]
+    return om.Result(
+        rule_id=finding.rule_id,
+        rule_index=rule_index,
+        level=finding.severity.value,
+        kind="fail",
+        message=om.Message(text=message),
+        locations=[_location(finding.path, finding.span)],
+        related_locations=[
+            _location(finding.path, r.span, r.message) for r in finding.related
+        ] or None,
+        partial_fingerprints={FINGERPRINT_KEY: _fingerprint(finding)},
+        fixes=fixes,
+    )
+
+
+def build_log(result: RunResult, root: Path | None = None) -> om.SarifLog:
+    docs = load_rule_docs()
+    rule_ids = sorted(set(result.rules) | {f.rule_id for f in result.findings})
+    descriptors = [_descriptor(docs[r]) for r in rule_ids if r in docs]
+    index = {d.id: i for i, d in enumerate(descriptors)}
+    base = (root or Path.cwd()).resolve().as_uri().rstrip("/") + "/"
+    notifications = [
+        om.Notification(message=om.Message(text=error), level="error")
+        for error in result.errors
+    ]
+    run = om.Run(
+        tool=om.Tool(driver=om.ToolComponent(
+            name="backendreview", version=__version__, semantic_version=__version__,
+            information_uri=INFORMATION_URI, rules=descriptors)),
+        results=[_result(f, index.get(f.rule_id, -1)) for f in result.findings],
+        column_kind="unicodeCodePoints",
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=base)},
+        invocations=[om.Invocation(
+            execution_successful=not result.errors,
+            tool_execution_notifications=notifications or None)],
+    )
+    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+
+
+def to_plain(value: Any) -> Any:
+    """sarif-om object -> JSON-ready data: camelCase names, defaults and None dropped."""
+    if attr.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            if item is None:
+                continue
+            default = field.default
+            if default is not attr.NOTHING and not isinstance(default, attr.Factory) and (
+                    item == default) and field.name != "level":
+                continue
+            out[field.metadata.get("schema_property_name", field.name)] = to_plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+def render(result: RunResult, root: Path | None = None) -> str:
+    return json.dumps(to_plain(build_log(result, root)), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,317 @@
+"""A light semantic model of one module, built in the engine's single walk.
+
+It records scopes, bindings (imports, assignments, parameters, loop and with targets) and
+parent links, and answers the questions every rule asks: what does this name refer to
+(its qualified name through imports and aliases), which assignments reach this use, which
+function or class encloses this node. It never imports or executes the reviewed code.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One place where a name gets a value."""
+
+    name: str
+    kind: str  # import | assign | annassign | augassign | param | for | with | def | class
+    #           | except | walrus | unpack | global | comprehension | other
+    node: ast.AST  # the statement (or arg / alias) that binds
+    value: ast.expr | None = None  # the assigned expression, the iterable, the context expr
+    annotation: ast.expr | None = None
+    qualified: str | None = None  # for imports: the imported dotted name
+    lineno: int = 0
+    op: ast.operator | None = None  # for augassign
+
+
+@dataclass
+class Scope:
+    node: ScopeNode
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+    declared_nonlocal: set[str] = field(default_factory=set)
+
+    @property
+    def is_class(self) -> bool:
+        return isinstance(self.node, ast.ClassDef)
+
+    @property
+    def is_function(self) -> bool:
+        return isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+
+    def add(self, binding: Binding) -> None:
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+
+class SemanticModel:
+    """Scopes, bindings and parents of one module. Build it with `SemanticBuilder`."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.module_scope = Scope(tree, None)
+        self._parents: dict[int, ast.AST] = {}
+        self._scopes: dict[int, Scope] = {id(tree): self.module_scope}
+        self._node_scope: dict[int, Scope] = {}
+        self.imported_modules: set[str] = set()
+
+    # -- structure -------------------------------------------------------------------------
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self._parents.get(id(node))
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        current = self._parents.get(id(node))
+        while current is not None:
+            yield current
+            current = self._parents.get(id(current))
+
+    def statement_of(self, node: ast.AST) -> ast.stmt | None:
+        if isinstance(node, ast.stmt):
+            return node
+        for anc in self.ancestors(node):
+            if isinstance(anc, ast.stmt):
+                return anc
+        return None
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The scope in which `node` is evaluated."""
+        return self._node_scope.get(id(node), self.module_scope)
+
+    def scope_for(self, scope_node: ast.AST) -> Scope | None:
+        return self._scopes.get(id(scope_node))
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for anc in self.ancestors(node):
+            if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+                return anc
+        return None
+
+    def enclosing_class(self, node: ast.AST) -> ast.ClassDef | None:
+        for anc in self.ancestors(node):
+            if isinstance(anc, ast.ClassDef):
+                return anc
+        return None
+
+    # -- names -----------------------------------------------------------------------------
+    def lookup(self, name: str, at: ast.AST) -> tuple[Scope | None, list[Binding]]:
+        """Bindings of `name` in the scope that Python would resolve it in, seen from `at`."""
+        scope: Scope | None = self.scope_of(at)
+        first = True
+        while scope is not None:
+            if name in scope.declared_global:
+                scope = self.module_scope
+                continue
+            if (not scope.is_class or first) and name in scope.bindings:
+                return scope, scope.bindings[name]
+            first = False
+            scope = scope.parent
+        return None, []
+
+    def reaching_bindings(self, name: ast.Name) -> list[Binding]:
+        """Bindings of `name` that can have produced its value at this use.
+
+        Inside the same function, only bindings that precede the use in the source (an
+        approximation of reaching definitions that is right for straight-line code and
+        conservative for branches: every earlier branch is included). For a name from an
+        outer scope, every binding counts because the outer code may have run fully.
+        """
+        scope, bindings = self.lookup(name.id, name)
+        if scope is None:
+            return []
+        if scope is self.scope_of(name) and scope.is_function:
+            return [b for b in bindings if b.lineno < name.lineno or b.kind == "param"]
+        return list(bindings)
+
+    def qualified_name(self, expr: ast.AST) -> str | None:
+        """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
+        if isinstance(expr, ast.Name):
+            scope, bindings = self.lookup(expr.id, expr)
+            if scope is None:
+                return f"builtins.{expr.id}" if expr.id in _BUILTINS else None
+            # A name rebound in its scope is only resolved when every binding agrees.
+            names = {b.qualified for b in bindings}
+            if len(names) == 1:
+                return next(iter(names))
+            return None
+        if isinstance(expr, ast.Attribute):
+            base = self.qualified_name(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def is_imported(self, prefix: str) -> bool:
+        """Whether the module imports `prefix` or anything under it."""
+        return any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
+
+
+class SemanticBuilder:
+    """Walks a module once: records parents, scopes and bindings, and hands every node to
+    `on_node` (the engine's rule dispatch) in source order."""
+
+    def __init__(self, tree: ast.Module, module_name: str = "") -> None:
+        self.model = SemanticModel(tree)
+        self.module_name = module_name  # dotted, for relative imports; may be empty
+        self.nodes: list[ast.AST] = []
+
+    def build(self) -> SemanticModel:
+        tree = self.model.tree
+        self._walk_body(tree, self.model.module_scope)
+        return self.model
+
+    # The walk is iterative over an explicit stack to survive deeply nested input.
+    def _walk_body(self, root: ast.AST, scope: Scope) -> None:
+        model = self.model
+        parents = model._parents
+        node_scope = model._node_scope
+        nodes = self.nodes
+        stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
+        while stack:
+            node, current = stack.pop()
+            nodes.append(node)
+            node_scope[id(node)] = current
+            inner = self._bind(node, current)
+            children = list(ast.iter_child_nodes(node))
+            for child in reversed(children):
+                parents[id(child)] = node
+                stack.append((child, self._child_scope(node, child, current, inner)))
+
+    def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
+                     inner: Scope | None) -> Scope:
+        if inner is None:
+            return current
+        # Decorators, defaults, annotations and base classes evaluate in the outer scope.
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if child in node.decorator_list or child is node.returns:
+                return current
+            if child is node.args:
+                return current if not isinstance(node, ast.Lambda) else inner
+            return inner
+        if isinstance(node, ast.ClassDef):
+            if child in node.decorator_list or child in node.bases or child in [
+                k for k in node.keywords
+            ]:
+                return current
+            return inner
+        if isinstance(node, ast.Lambda):
+            return inner
+        return current
+
+    def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
+        scope = Scope(node, parent)
+        self.model._scopes[id(node)] = scope
+        return scope
+
+    def _bind(self, node: ast.AST, scope: Scope) -> Scope | None:
+        """Record what `node` binds in `scope`; return the new scope it opens, if any."""
+        add = scope.add
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.model.imported_modules.add(alias.name)
+                if alias.asname:
+                    add(Binding(alias.asname, "import", node, qualified=alias.name,
+                                lineno=node.lineno))
+                else:
+                    top = alias.name.split(".")[0]
+                    add(Binding(top, "import", node, qualified=top, lineno=node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            module = self._absolute_module(node)
+            self.model.imported_modules.add(module)
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                full = f"{module}.{alias.name}" if module else alias.name
+                self.model.imported_modules.add(full)
+                add(Binding(alias.asname or alias.name, "import", node, qualified=full,
+                            lineno=node.lineno))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._bind_target(target, node, node.value, scope, "assign")
+        elif isinstance(node, ast.AnnAssign):
+            if isinstance(node.target, ast.Name):
+                add(Binding(node.target.id, "annassign", node, value=node.value,
+                            annotation=node.annotation, lineno=node.lineno))
+        elif isinstance(node, ast.AugAssign):
+            if isinstance(node.target, ast.Name):
+                add(Binding(node.target.id, "augassign", node, value=node.value,
+                            lineno=node.lineno, op=node.op))
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self._bind_target(node.target, node, node.iter, scope, "for")
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind_target(item.optional_vars, node, item.context_expr, scope, "with")
+        elif isinstance(node, ast.NamedExpr):
+            if isinstance(node.target, ast.Name):
+                target_scope = scope
+                add_to = target_scope
+                add_to.add(Binding(node.target.id, "walrus", node, value=node.value,
+                                   lineno=node.lineno))
+        elif isinstance(node, ast.comprehension):
+            self._bind_target(node.target, node, node.iter, scope, "comprehension")
+        elif isinstance(node, ast.ExceptHandler):
+            if node.name:
+                add(Binding(node.name, "except", node, value=node.type, lineno=node.lineno))
+        elif isinstance(node, ast.Global):
+            scope.declared_global.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            scope.declared_nonlocal.update(node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            add(Binding(node.name, "def", node, lineno=node.lineno))
+            inner = self._new_scope(node, scope)
+            self._bind_params(node.args, inner)
+            return inner
+        elif isinstance(node, ast.Lambda):
+            inner = self._new_scope(node, scope)
+            self._bind_params(node.args, inner)
+            return inner
+        elif isinstance(node, ast.ClassDef):
+            add(Binding(node.name, "class", node, lineno=node.lineno))
+            return self._new_scope(node, scope)
+        return None
+
+    def _bind_params(self, args: ast.arguments, scope: Scope) -> None:
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults += list(args.defaults)
+        for arg, default in zip(positional, defaults, strict=True):
+            scope.add(Binding(arg.arg, "param", arg, value=default, annotation=arg.annotation,
+                              lineno=arg.lineno))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            scope.add(Binding(arg.arg, "param", arg, value=default, annotation=arg.annotation,
+                              lineno=arg.lineno))
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                scope.add(Binding(arg.arg, "param", arg, annotation=arg.annotation,
+                                  lineno=arg.lineno))
+
+    def _bind_target(self, target: ast.AST, node: ast.AST, value: ast.expr | None,
+                     scope: Scope, kind: str) -> None:
+        if isinstance(target, ast.Name):
+            scope.add(Binding(target.id, kind, node, value=value, lineno=target.lineno))
+        elif isinstance(target, ast.Tuple | ast.List):
+            for elt in target.elts:
+                inner = elt.value if isinstance(elt, ast.Starred) else elt
+                # An unpacked element has no single value expression of its own.
+                self._bind_target(inner, node, None, scope,
+                                  kind if kind in ("for", "comprehension") else "unpack")
+
+    def _absolute_module(self, node: ast.ImportFrom) -> str:
+        module = node.module or ""
+        if not node.level:
+            return module
+        base = self.module_name.split(".") if self.module_name else []
+        # `from . import x` inside package a.b (module a.b.c) refers to a.b.
+        cut = len(base) - node.level
+        prefix = ".".join(base[:cut]) if cut > 0 else ""
+        if not prefix:
+            return "." * node.level + module
+        return f"{prefix}.{module}" if module else prefix
