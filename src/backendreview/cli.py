@@ -68,7 +68,11 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
 
 def _console(output: Path | None) -> tuple[Console, object | None]:
     if output is None:
-        return Console(highlight=False, soft_wrap=False), None
+        console = Console(highlight=False, soft_wrap=False)
+        if not console.is_terminal:
+            # Piped output: wide enough that code frames keep the interpolated value.
+            console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
+        return console, None
     handle = output.open("w", encoding="utf-8")
     return Console(file=handle, highlight=False, color_system=None, width=120,
                    soft_wrap=False), handle
@@ -163,22 +167,33 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
 
 
+class RulesFormat(str, Enum):
+    console = "console"
+    json = "json"
+    markdown = "markdown"
+
+
 @app.command()
 def rules(
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", case_sensitive=False, help="console or json.")] = OutputFormat.console,
+    output_format: Annotated[RulesFormat, typer.Option(
+        "--format", case_sensitive=False,
+        help="console, json, or markdown (the rules reference, docs/rules.md).")
+    ] = RulesFormat.console,
 ) -> None:
     """List every rule with its severity and whether it is on by default."""
     docs = load_rule_docs()
     default_on = set(enabled_rules(Config()))
-    if output_format is OutputFormat.json:
+    if output_format is RulesFormat.markdown:
+        from .metadata import rules_reference
+
+        sys.stdout.write(rules_reference(docs, default_on))
+        return
+    if output_format is RulesFormat.json:
         rows = [{"id": d.id, "name": d.name, "title": d.title, "severity": d.severity.value,
                  "confidence": d.confidence, "default": d.id in default_on, "cwe": list(d.cwe)}
                 for d in docs.values()]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    if output_format is OutputFormat.sarif:
-        raise UsageProblem("--format: 'rules' prints console or json")
     table = Table(title="backendreview rules", title_justify="left")
     for column in ("Code", "Name", "Severity", "Default", "What it finds"):
         table.add_column(column)

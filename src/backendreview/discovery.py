@@ -7,9 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-import pathspec
-
 from .config import Config
+from .globs import compile_globs
 
 DEFAULT_EXCLUDES = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
@@ -19,10 +18,6 @@ DEFAULT_EXCLUDES = (
     ".backendreview_cache",
 )
 SUFFIXES = (".py", ".pyi")
-
-
-def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
 
 
 def _git_visible(directory: Path) -> set[Path] | None:
@@ -41,7 +36,7 @@ def _git_visible(directory: Path) -> set[Path] | None:
 
 def discover(paths: list[Path], config: Config) -> list[Path]:
     excludes = config.exclude if config.exclude is not None else DEFAULT_EXCLUDES
-    spec = _spec(tuple(excludes) + config.extend_exclude)
+    spec = compile_globs(tuple(excludes) + config.extend_exclude)
     root = config.root.resolve()
     found: set[Path] = set()
 

@@ -25,6 +25,7 @@ from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source
 from .config import Config, ConfigError, validate_selectors
 from .context import FileContext
 from .discovery import discover, display_path
+from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
 from .semantic import SemanticBuilder
@@ -164,7 +165,7 @@ def _review_path(args: tuple[str, str, Config, tuple[str, ...]]) -> FileResult:
 
 
 def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
-    return [(pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes)
+    return [(compile_globs([glob]), codes)
             for glob, codes in config.per_file_ignores]
 
 

@@ -240,3 +240,24 @@ def load_rule_docs() -> dict[str, RuleDoc]:
                                 f"{docs[doc.id].source}")
         docs[doc.id] = doc
     return docs
+
+
+def rules_reference(docs: dict[str, RuleDoc], default_on: set[str]) -> str:
+    """docs/rules.md: the generated reference of every rule."""
+    lines = [
+        "# Rules reference",
+        "",
+        "Generated from `rules/*.yaml` by `backendreview rules --format markdown`; do not edit.",
+        "",
+        "| Code | Name | Severity | Default | What it finds |",
+        "|---|---|---|---|---|",
+    ]
+    for doc in docs.values():
+        heading = f"{doc.id} {doc.name}: {doc.title}".lower()
+        anchor = re.sub(r"[^\w\- ]", "", heading).replace(" ", "-")
+        lines.append(f"| [{doc.id}](#{anchor}) | {doc.name} | {doc.severity.value} | "
+                     f"{'on' if doc.id in default_on else 'off'} | {doc.title} |")
+    lines.append("")
+    for doc in docs.values():
+        lines.append(doc.markdown())
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""BR101 messages and fixes, named exactly: what the finding says about the code in front of
+it, and the rewritten call it proposes."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import review_source
+
+
+def _findings(code: str):  # type: ignore[no-untyped-def]
+    code = textwrap.dedent(code)
+    return code, review_source(code.encode(), "case.py", Config(), ("BR000", "BR101")).findings
+
+
+def _one(code: str):  # type: ignore[no-untyped-def]
+    code, findings = _findings(code)
+    assert len(findings) == 1, [f.message for f in findings]
+    return code, findings[0]
+
+
+def _apply(code: str, finding) -> str:  # type: ignore[no-untyped-def]
+    lines = code.splitlines(keepends=True)
+    (edit,) = finding.fix.edits
+    span = edit.span
+    assert span.start_line == span.end_line
+    line = lines[span.start_line - 1]
+    lines[span.start_line - 1] = line[: span.start_col - 1] + edit.replacement + line[span.end_col - 1:]
+    return "".join(lines)
+
+
+CASES = [
+    # (code, message, suggestion, exact)
+    (
+        """
+        import sqlite3
+        def f(conn: sqlite3.Connection, user_id, status):
+            conn.execute("SELECT * FROM orders WHERE user_id = %s AND status = '%s'" % (user_id, status))
+        """,
+        "SQL passed to `conn.execute()` is built with % formatting from `user_id`, `status`; "
+        "pass the values as bound parameters",
+        'conn.execute("SELECT * FROM orders WHERE user_id = ? AND status = ?", (user_id, status))',
+        True,
+    ),
+    (
+        """
+        import asyncpg
+        async def f(name):
+            conn = await asyncpg.connect("postgres://")
+            return await conn.fetch("SELECT * FROM users WHERE name = '{}'".format(name))
+        """,
+        "SQL passed to `conn.fetch()` is built with .format() from `name`; pass the values as "
+        "bound parameters",
+        'conn.fetch("SELECT * FROM users WHERE name = $1", name)',
+        True,
+    ),
+    (
+        """
+        from sqlalchemy import text as sa_text
+        def f(session, email):
+            return session.execute(sa_text(f"SELECT * FROM users WHERE email = '{email}'"))
+        """,
+        "SQL passed to `text()` is built with an f-string from `email`; pass the values as "
+        "bound parameters",
+        'sa_text("SELECT * FROM users WHERE email = :email").bindparams(email=email)',
+        True,
+    ),
+    (
+        """
+        from django.db import connection
+        def f(request):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM t WHERE title LIKE '%%%s%%'" % request.GET["q"])
+        """,
+        "SQL passed to `cursor.execute()` is built with % formatting from `request.GET[\"q\"]`; "
+        "pass the values as bound parameters",
+        "cursor.execute(\"SELECT * FROM t WHERE title LIKE %s\", (f'%{request.GET[\"q\"]}%',))",
+        True,
+    ),
+    (
+        """
+        import psycopg2
+        def f(ids, name):
+            conn = psycopg2.connect("")
+            cur = conn.cursor()
+            sql = "UPDATE users SET name = '" + name + "'"
+            sql += " WHERE id = " + str(ids[0])
+            cur.execute(sql)
+        """,
+        "SQL passed to `cur.execute()` is built with concatenation from `name`, `str(ids[0])` "
+        "(built on lines 6, 7); pass the values as bound parameters",
+        'cur.execute("UPDATE users SET name = %s WHERE id = %s", (name, str(ids[0])))',
+        False,
+    ),
+    (
+        """
+        import sqlite3
+        def f(conn: sqlite3.Connection, column):
+            return conn.execute(f"SELECT {column} FROM users")
+        """,
+        "SQL passed to `conn.execute()` is built with an f-string from `column`; pass the "
+        "values as bound parameters",
+        None,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "message", "suggestion", "exact"), CASES)
+def test_message_and_fix(code, message, suggestion, exact):
+    source, finding = _one(code)
+    assert finding.rule_id == "BR101"
+    assert finding.message == message
+    assert finding.fix is not None
+    assert finding.fix.suggestion == suggestion
+    assert bool(finding.fix.edits) is exact
+    if suggestion is None:
+        assert "allowlist" in finding.fix.description
+    if exact:
+        fixed = _apply(source, finding)
+        ast.parse(fixed)
+        _, again = _findings(fixed)
+        assert again == [], "the fixed code must not be flagged again"
+
+
+def test_related_location_names_the_build_line():
+    _, finding = _one("""
+        import sqlite3
+        def f(conn: sqlite3.Connection, q):
+            sql = "SELECT * FROM items"
+            sql += f" WHERE name = '{q}'"
+            return conn.execute(sql)
+    """)
+    assert finding.span.start_line == 6
+    assert [r.span.start_line for r in finding.related] == [5]
+    assert finding.message.endswith("(built on line 5); pass the values as bound parameters")
+
+
+def test_multiline_call_is_reported_at_the_call_start():
+    _, finding = _one('''
+        import sqlite3
+        def f(conn: sqlite3.Connection, q):
+            return conn.execute(
+                f"""
+                SELECT *
+                FROM items
+                WHERE name = '{q}'
+                """
+            )
+    ''')
+    assert (finding.span.start_line, finding.span.end_line) == (4, 10)
+    assert "\n" in finding.fix.suggestion and finding.fix.edits == ()
+
+
+def test_reassignment_in_branches_is_followed():
+    _, finding = _one("""
+        import sqlite3
+        def f(conn: sqlite3.Connection, sort):
+            if sort == "price":
+                query = "SELECT * FROM listings ORDER BY price"
+            else:
+                query = "SELECT * FROM listings ORDER BY " + sort
+            return conn.execute(query)
+    """)
+    assert "`sort`" in finding.message and "(built on line 7)" in finding.message
+
+
+@pytest.mark.parametrize("code", [
+    # parameters are unknown values, not a build: nothing to say at this sink
+    "import sqlite3\ndef f(c: sqlite3.Connection, sql):\n    c.execute(sql)\n",
+    # a module constant template with placeholders
+    "import sqlite3\nQ = 'SELECT * FROM t WHERE a = ?'\ndef f(c: sqlite3.Connection, a):\n    c.execute(Q, (a,))\n",
+    # numbers cannot inject
+    "import sqlite3\ndef f(c: sqlite3.Connection, n):\n    c.execute('SELECT * FROM t LIMIT %d' % n)\n",
+    "import sqlite3\ndef f(c: sqlite3.Connection, n):\n    c.execute(f'SELECT * FROM t LIMIT {int(n)}')\n",
+    # an allowlist lookup yields a constant
+    "import sqlite3\nCOLS = {'a': 'name', 'b': 'email'}\ndef f(c: sqlite3.Connection, k):\n    c.execute(f'SELECT * FROM t ORDER BY {COLS[k]}')\n",
+    # not SQL, unresolved receiver
+    "def f(runner, path):\n    runner.execute(f'ls -la {path}')\n",
+    # SQL-looking text but not a sink
+    "import logging\ndef f(t):\n    logging.info(f'SELECT * FROM {t}')\n",
+])
+def test_negatives(code):
+    _, findings = _findings(code)
+    assert findings == []
