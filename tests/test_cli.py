@@ -186,3 +186,29 @@ def test_internal_rule_error_keeps_other_findings(project, capsys, monkeypatch):
     assert [f["rule"] for f in data["findings"]] == ["BR000"]
     assert data["errors"] and "rule BR101 failed on bad.py:4" in data["errors"][0]
     assert "boom" in captured.err and "Traceback" not in captured.err
+
+
+def test_fix_rewrites_exact_calls_and_keeps_the_rest(project, capsys):
+    (project / "mixed.py").write_text(
+        "import sqlite3\n"
+        "\n"
+        "def find(conn: sqlite3.Connection, email, col):\n"
+        "    # a comment that must survive\n"
+        "    a = conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")  # keep me\n"
+        "    b = conn.execute(f\"SELECT {col} FROM users\")\n"
+        "    return a, b\n", encoding="utf-8")
+    assert main(["check", "mixed.py", "--fix", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert "fixed 1 finding(s) in 1 file(s)" in captured.err
+    remaining = json.loads(captured.out)["findings"]
+    assert [(f["rule"], f["start_line"]) for f in remaining] == [("BR101", 6)]
+    assert (project / "mixed.py").read_text(encoding="utf-8") == (
+        "import sqlite3\n"
+        "\n"
+        "def find(conn: sqlite3.Connection, email, col):\n"
+        "    # a comment that must survive\n"
+        "    a = conn.execute(\"SELECT id FROM users WHERE email = ?\", (email,))  # keep me\n"
+        "    b = conn.execute(f\"SELECT {col} FROM users\")\n"
+        "    return a, b\n")
+    assert main(["check", "mixed.py", "--fix"]) == 1
+    assert "fixed 0 finding(s)" in capsys.readouterr().err

@@ -107,6 +107,9 @@ def check(
     ] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
+    ] = False,
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
@@ -129,6 +132,17 @@ def check(
             raise UsageProblem(f"--severity: {exc}") from None
     config = config.with_overrides(**overrides)
     result = run(list(targets), config, jobs=jobs)
+    if fix:
+        from .fixes.apply import apply_fixes
+
+        outcome = apply_fixes(result.findings)
+        fixed = set(map(id, outcome.fixed))
+        result.findings = [f for f in result.findings if id(f) not in fixed]
+        files = len({f.path for f in outcome.fixed})
+        typer.echo(f"backendreview: fixed {len(outcome.fixed)} finding(s) in {files} file(s)",
+                   err=True)
+        for line in outcome.failed:
+            typer.echo(f"backendreview: {line}", err=True)
     _emit(result, output_format, output, quiet, statistics)
     for error in result.errors:
         typer.echo(f"backendreview: {error}", err=True)
