@@ -118,3 +118,36 @@ def test_review_is_pure():
     first = review_source(code, "a.py", Config(), ("BR000", "BR101"))
     second = review_source(code, "a.py", Config(), ("BR000", "BR101"))
     assert first.findings == second.findings and len(first.findings) == 1
+
+
+def test_facts_reach_project_rules_and_their_findings_are_suppressible(monkeypatch, tmp_path):
+    from backendreview.checks import PROJECT_RULES
+    from backendreview.checks.base import ProjectRule
+    from backendreview.engine import finish
+    from backendreview.model import Span
+
+    class EmitRoutes(Rule):
+        id = "BR901"
+
+        def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+            self.ctx.emit_fact("route", (self.ctx.path, node.lineno, node.name))
+
+    class CountRoutes(ProjectRule):
+        id = "BR902"
+
+        def check(self, facts):  # type: ignore[no-untyped-def]
+            for path, line, name in facts["route"]:
+                self.report(path, Span(line, 1, line, 4), f"route {name} seen in {path}")
+
+    docs = dict(load_rule_docs())
+    docs["BR901"] = docs["BR902"] = docs["BR101"]
+    monkeypatch.setattr("backendreview.engine.load_rule_docs", lambda: docs)
+    monkeypatch.setitem(FILE_RULES, "BR901", EmitRoutes)
+    monkeypatch.setitem(PROJECT_RULES, "BR902", CountRoutes)
+    rules = ("BR901", "BR902")
+    a = review_source(b"def users():\n    pass\n", "a.py", Config(), rules)
+    b = review_source(b"def orders():  # noqa: BR902\n    pass\n", "b.py", Config(), rules)
+    assert a.facts == {"route": [("a.py", 1, "users")]}
+    result = finish([a, b], Config(), rules, docs)
+    assert [f.message for f in result.findings] == ["route users seen in a.py"]
+    assert result.suppressed == 1

@@ -205,13 +205,9 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         if cls is None:
             continue
         rule = cls(docs[rule_id])
-
-        def report(finding: Finding) -> Finding:
-            project_findings.append(finding)
-            return finding
-
         try:
-            rule.check(facts, report)
+            rule.check(facts)
+            project_findings.extend(rule.findings)
         except Exception as exc:
             run_result.errors.append(f"internal error: project rule {rule_id} failed: "
                                      f"{type(exc).__name__}: {exc}")

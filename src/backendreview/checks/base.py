@@ -4,10 +4,9 @@ reads the merged facts of every file."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..model import Finding, Fix, Related, Severity
+from ..model import Finding, Fix, Related, Severity, Span
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -48,13 +47,26 @@ class Rule:
 
 
 class ProjectRule:
-    """A rule over the merged facts of the whole project (routes, models, settings)."""
+    """A rule over the merged facts of the whole project (routes, models, settings).
+
+    Facts are emitted by file rules through `FileContext.emit_fact(kind, fact)`; the engine
+    merges them by kind, in path order, and calls `check(facts)` once per run.
+    """
 
     id: ClassVar[str]
 
     def __init__(self, doc: RuleDoc) -> None:
         self.doc = doc
+        self.findings: list[Finding] = []
 
-    def check(self, facts: dict[str, list[Any]],
-              report: Callable[..., Finding]) -> None:  # pragma: no cover - interface
+    def check(self, facts: dict[str, list[Any]]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def report(self, path: str, span: Span, message: str, *, fix: Fix | None = None,
+               related: tuple[Related, ...] = (), severity: Severity | None = None,
+               snippet: str = "") -> Finding:
+        finding = Finding(rule_id=self.id, severity=severity or self.doc.severity,
+                          message=message, path=path, span=span, fix=fix, related=related,
+                          snippet=snippet)
+        self.findings.append(finding)
+        return finding
