@@ -64,7 +64,7 @@ CASES = [
         def f(session, email):
             return session.execute(sa_text(f"SELECT * FROM users WHERE email = '{email}'"))
         """,
-        "SQL passed to `text()` is built with an f-string from `email`; pass the values as "
+        "SQL passed to `sa_text()` is built with an f-string from `email`; pass the values as "
         "bound parameters",
         'sa_text("SELECT * FROM users WHERE email = :email").bindparams(email=email)',
         True,
@@ -102,8 +102,9 @@ CASES = [
         def f(conn: sqlite3.Connection, column):
             return conn.execute(f"SELECT {column} FROM users")
         """,
-        "SQL passed to `conn.execute()` is built with an f-string from `column`; pass the "
-        "values as bound parameters",
+        "SQL passed to `conn.execute()` is built with an f-string from `column`; a bound "
+        "parameter cannot carry this part, so check it against an allowlist or quote it as an "
+        "identifier",
         None,
         False,
     ),

@@ -300,8 +300,9 @@ class SemanticBuilder:
         elif isinstance(target, ast.Tuple | ast.List):
             for elt in target.elts:
                 inner = elt.value if isinstance(elt, ast.Starred) else elt
-                # An unpacked element has no single value expression of its own.
-                self._bind_target(inner, node, None, scope,
+                # An unpacked element keeps the whole right-hand side (or iterable) as its
+                # value: rules can still tell, say, that every element of a literal is constant.
+                self._bind_target(inner, node, value, scope,
                                   kind if kind in ("for", "comprehension") else "unpack")
 
     def _absolute_module(self, node: ast.ImportFrom) -> str:

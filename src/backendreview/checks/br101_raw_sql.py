@@ -39,6 +39,7 @@ _FUNCTION_SINKS: dict[str, tuple[str, str, str]] = {
     "sqlmodel.text": ("text", NAMED, "text"),
     "django.db.models.expressions.RawSQL": ("sql", FORMAT, "rawsql"),
     "django.db.models.RawSQL": ("sql", FORMAT, "rawsql"),
+    "alembic.op.execute": ("sqltext", NAMED, "alembic"),
     "pandas.read_sql": ("sql", UNKNOWN, "pandas"),
     "pandas.read_sql_query": ("sql", UNKNOWN, "pandas"),
     "pandas.io.sql.read_sql": ("sql", UNKNOWN, "pandas"),
@@ -49,15 +50,46 @@ _QUERYSET_METHODS = frozenset({
     "annotate", "only", "defer", "distinct", "none", "reverse", "select_for_update",
 })
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+_SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
 _SQL_START = re.compile(
     r"^\s*\(?\s*(?:"
-    r"select\s[\s\S]*?\bfrom\b|select\s+[\w*]|insert\s+(?:or\s+\w+\s+)?into\b|update\s+\S+\s+set\b"
-    r"|delete\s+from\b|with\s+(?:recursive\s+)?\w+\s+as\s*\(|replace\s+into\b"
-    r"|merge\s+into\b|truncate\b|(?:create|alter|drop)\s+(?:table|index|view|schema|database"
-    r"|sequence|function|trigger|unique\s+index|temporary\s+table|temp\s+table)\b"
-    r"|pragma\s+\w|copy\s+\S+\s+(?:from|to)\b)",
+    r"select\s[\s\S]*?\bfrom\b|select\s+[\w*]|insert\s+(?:or\s+\w+\s+)?into\b"
+    r"|update\s+\S+\s+set\b|delete\s+from\b|with\s+(?:recursive\s+)?\w+\s+as\s*\("
+    r"|replace\s+into\b|merge\s+into\b|truncate\b|upsert\b"
+    r"|(?:create|alter|drop)\s+(?:or\s+replace\s+)?(?:table|index|view|schema|database"
+    r"|sequence|function|trigger|unique\s+index|temporary\s+table|temp\s+table|user|role"
+    r"|extension|type|materialized\s+view|procedure)\b"
+    r"|pragma\s+\w|copy\s+\S+\s+(?:from|to)\b|vacuum\b|reindex\b|grant\s|revoke\s"
+    r"|refresh\s+materialized\s+view\b|comment\s+on\b|attach\s+database\b)",
     re.IGNORECASE,
 )
+# Short commands that are also English words: only in upper case, as SQL is written.
+_SQL_START_UPPER = re.compile(
+    r"^\s*(?:SHOW|SET|USE|CALL|KILL|CANCEL|EXPLAIN|DESCRIBE|LOCK|NOTIFY|LISTEN|DECLARE"
+    r"|EXEC|EXECUTE|ANALYZE|OPTIMIZE|RENAME|LOAD\s+DATA|BEGIN|DETACH)\s+\S")
+# Statements whose arguments cannot be bound parameters in common drivers.
+_UNBINDABLE = re.compile(
+    r"^\s*\(?\s*(?:pragma|set|show|use|kill|cancel|notify|listen|create|alter|drop|truncate"
+    r"|grant|revoke|reindex|vacuum|analyze|optimize|rename|comment|lock|attach|detach"
+    r"|refresh|copy|load|explain|describe)\b",
+    re.IGNORECASE,
+)
+# Names of values that hold SQL fragments (column lists, clauses), not single values.
+_FRAGMENT_NAME = re.compile(
+    r"(?:^|_)(?:columns?|cols|fields|values|clauses?|sql|query|where|conditions?|filters?"
+    r"|order(?:_by)?|sort|placeholders|fragment|expr(?:ession)?s?|joins?|tables?|select"
+    r"|group_by|having|limit_clause|set_clause|assignments|statement|stmt)$",
+    re.IGNORECASE,
+)
+_DDL_KEYWORDS = frozenset({"server_default", "server_onupdate", "postgresql_where",
+                           "sqlite_where", "mssql_where", "info", "comment"})
+
+
+def looks_like_sql(text: str) -> bool:
+    body = _SQL_COMMENTS.sub("", text, count=1)
+    return bool(_SQL_START.match(body) or _SQL_START_UPPER.match(body))
+
+
 # Words before a value that mark a place where a bound parameter can stand.
 _VALUE_CONTEXT = re.compile(
     r"(?:=|<|>|<>|!=|\(|,|\bLIKE|\bILIKE|\bIN|\bIS|\bVALUES|\bLIMIT|\bOFFSET|\bBETWEEN|\bAND"
@@ -87,9 +119,17 @@ class RawSQL(Rule):
         build = self.strings.analyze(sink.sql_arg)
         if build is None or not build.is_dynamic:
             return
-        if not sink.resolved and not _SQL_START.match(build.constant_text().replace("\x00", " x ")):
+        if not sink.resolved and not looks_like_sql(build.constant_text().replace("\x00", " x ")):
+            return
+        if sink.shape == "text" and self._in_ddl_argument(node):
             return
         self._report(node, sink, build)
+
+    def _in_ddl_argument(self, call: ast.Call) -> bool:
+        """`Column(server_default=text(...))`, `Index(..., postgresql_where=text(...))`: DDL
+        written by the code, not a query run with request data."""
+        parent = self.ctx.semantic.parent(call)
+        return isinstance(parent, ast.keyword) and parent.arg in _DDL_KEYWORDS
 
     def _sink(self, call: ast.Call) -> Sink | None:
         func = call.func
@@ -99,7 +139,9 @@ class RawSQL(Rule):
             arg = _argument(call, 0, keyword)
             if arg is None:
                 return None
-            label = qualified.rsplit(".", 1)[-1] if shape != "pandas" else qualified
+            label = self.ctx.source(func)
+            if len(label) > 40 or "\n" in label:
+                label = qualified.rsplit(".", 1)[-1]
             return Sink(f"{label}()", arg, style, shape, True)
         if not isinstance(func, ast.Attribute):
             return None
@@ -120,8 +162,10 @@ class RawSQL(Rule):
             if arg is None:
                 return None
             shape = "databases" if handle.library == "databases" else "call"
-            return Sink(f"{self._receiver_label(func)}.{method}()", arg, handle.style, shape,
-                        True)
+            style = handle.style
+            if method == "exec_driver_sql":
+                style = UNKNOWN  # plain driver SQL: the DB-API driver's own paramstyle
+            return Sink(f"{self._receiver_label(func)}.{method}()", arg, style, shape, True)
         if method in GENERIC_SINK_METHODS:
             arg = _argument(call, 0, "sql") or _argument(call, 0, "query")
             if arg is None:
@@ -164,12 +208,13 @@ class RawSQL(Rule):
 
     def _guess_style(self) -> str:
         semantic = self.ctx.semantic
-        for module, style in (("sqlite3", QMARK), ("aiosqlite", QMARK), ("asyncpg", NUMERIC_DOLLAR),
-                              ("django", FORMAT), ("psycopg2", FORMAT), ("psycopg", FORMAT),
-                              ("pymysql", FORMAT), ("MySQLdb", FORMAT), ("sqlalchemy", NAMED)):
-            if semantic.is_imported(module):
-                return style
-        return UNKNOWN
+        # The receiver is unknown, so only a file that talks to exactly one DB-API driver
+        # says which placeholders it takes.
+        styles = {style for module, style in (
+            ("sqlite3", QMARK), ("aiosqlite", QMARK), ("asyncpg", NUMERIC_DOLLAR),
+            ("django", FORMAT), ("psycopg2", FORMAT), ("psycopg", FORMAT), ("pymysql", FORMAT),
+            ("MySQLdb", FORMAT)) if semantic.is_imported(module)}
+        return styles.pop() if len(styles) == 1 else UNKNOWN
 
     # -- reporting -----------------------------------------------------------------------------
     def _report(self, call: ast.Call, sink: Sink, build: StringBuild) -> None:
@@ -187,8 +232,12 @@ class RawSQL(Rule):
             message += f" (built on line{'s' if len(outside) > 1 else ''} {where})"
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
-        message += "; pass the values as bound parameters"
         fix = _fix(self.ctx, call, sink, build)
+        if fix.suggestion is not None or "parameters this call already passes" in fix.description:
+            message += "; pass the values as bound parameters"
+        else:
+            message += ("; a bound parameter cannot carry this part, so check it against an "
+                        "allowlist or quote it as an identifier")
         self.report(call, message, fix=fix, related=tuple(related))
 
 
@@ -291,13 +340,34 @@ def _rewrite(ctx, build: StringBuild, style: str):  # type: ignore[no-untyped-de
                 expression = _wrapped_param(prefix, source, suffix)
             if i + 1 < len(pieces):
                 pieces[i + 1] = Piece(text=after[closing.end():])
-        elif not _VALUE_CONTEXT.search(sql) or _IDENTIFIER_CONTEXT.search(sql):
+        elif (not _VALUE_CONTEXT.search(sql) or _IDENTIFIER_CONTEXT.search(sql)
+              or _is_fragment(ctx, value)):
             parameterizable = False
         name = _param_name(ctx, value, used)
         params.append((name, expression))
         sql += _placeholder(style, len(params), name)
         i += 1
+    if _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
+        parameterizable = False
     return sql, params, parameterizable
+
+
+def _is_fragment(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """A value that holds SQL syntax (a joined list, a clause) rather than one datum."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr == "join"):
+        return True
+    name = value.id if isinstance(value, ast.Name) else (
+        value.attr if isinstance(value, ast.Attribute) else None)
+    if name and _FRAGMENT_NAME.search(name):
+        return True
+    if isinstance(value, ast.Name):
+        for binding in ctx.semantic.reaching_bindings(value):
+            bound = binding.value
+            if isinstance(bound, ast.Call) and isinstance(bound.func, ast.Attribute) and (
+                    bound.func.attr == "join"):
+                return True
+    return False
 
 
 def _wrapped_param(prefix: str, source: str, suffix: str) -> str:
@@ -358,6 +428,12 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
     }[style]
     if sink.style == UNKNOWN:
         style_note = "the driver's placeholders (shown as `%s`)"
+    if not parameterizable and _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
+        description = (
+            "This kind of statement (PRAGMA, SET, DDL, NOTIFY, ...) cannot take bound "
+            "parameters: accept only values from a fixed allowlist or convert them "
+            "(`int(...)`), and quote identifiers with the driver's identifier quoting.")
+        return Fix(description=description, suggestion=None)
     if not parameterizable:
         description = (
             "Part of this SQL is an identifier or a fragment, which bound parameters cannot "
@@ -396,6 +472,14 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         suggestion = f"{receiver}({literal}, {_params_text(FORMAT, params)})"
     elif sink.shape == "extra":
         suggestion = f"{receiver}(where=[{literal}], params=[{', '.join(e for _, e in params)}])"
+    elif sink.shape == "alembic":
+        binds = ", ".join(f"{n}={e}" for n, e in params)
+        text_name = _local_name_for(ctx, "sqlalchemy.text")
+        sa_name = _local_name_for(ctx, "sqlalchemy")
+        text_call = text_name or (f"{sa_name}.text" if sa_name else "sa.text")
+        suggestion = f"{receiver}({text_call}({literal}).bindparams({binds}))"
+        if not (text_name or sa_name):
+            notes.append("`import sqlalchemy as sa`")
     elif sink.shape == "pandas":
         rest = [ctx.source(a) for a in call.args[1:]] + [
             ctx.source(k) if k.arg is None else f"{k.arg}={ctx.source(k.value)}"
@@ -415,7 +499,8 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         description += " Also " + "; ".join(notes) + "."
     edits: tuple[Edit, ...] = ()
     exact = (build.exact and not build.through_variable and not other_args
-             and sink.style != UNKNOWN and sink.shape in ("call", "text", "raw", "rawsql")
+             and style == sink.style and sink.style != UNKNOWN
+             and sink.shape in ("call", "text", "raw", "rawsql", "alembic")
              and "\n" not in suggestion and not (style == NAMED and sink.shape == "call"
                                                 and sa_text is None))
     if exact and notes:

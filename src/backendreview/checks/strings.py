@@ -23,11 +23,24 @@ _MAX_DEPTH = 12
 # Calls whose result cannot carry SQL syntax: numbers, booleans, and identifier quoting.
 _SAFE_CALLS = frozenset({
     "builtins.int", "builtins.float", "builtins.len", "builtins.bool", "builtins.round",
-    "builtins.abs", "builtins.hash", "builtins.id",
+    "builtins.abs", "builtins.hash", "builtins.id", "builtins.range",
+    "math.ceil", "math.floor", "math.trunc", "math.isqrt",
     "psycopg2.extensions.quote_ident", "psycopg.sql.Identifier", "psycopg.sql.Literal",
     "psycopg2.sql.Identifier", "psycopg2.sql.Literal", "uuid.uuid4", "uuid.UUID",
 })
-_SAFE_METHODS = frozenset({"quote_name", "quote_ident", "quote_identifier", "quote_name_unless_alias"})
+# Containers and iteration helpers: constant when what they wrap is constant.
+_WRAPPERS = frozenset({
+    "builtins.enumerate", "builtins.zip", "builtins.sorted", "builtins.reversed",
+    "builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.dict",
+    "builtins.iter", "builtins.str", "builtins.repr", "json.dumps",
+})
+_CONTAINER_METHODS = frozenset({"items", "keys", "values", "copy", "get"})
+_SAFE_METHODS = frozenset({
+    "quote_name", "quote_ident", "quote_identifier", "quote_name_unless_alias",
+    "quote_schema", "quote_table", "format_table", "format_column", "get_placeholder",
+})
+# Django's ORM compiles a queryset to parameterized SQL: (sql, params) = qs.query.sql_with_params()
+_COMPILED_SQL_METHODS = frozenset({"sql_with_params", "as_sql", "compile"})
 # Django and SQLAlchemy identifiers that the framework, not the user, controls.
 _SAFE_ATTR_SUFFIXES = (
     ("_meta", "db_table"), ("_meta", "model_name"), ("_meta", "app_label"),
@@ -35,6 +48,7 @@ _SAFE_ATTR_SUFFIXES = (
 )
 _SAFE_ATTRS = frozenset({"__tablename__", "db_table", "column", "attname"})
 _NUMERIC_SPECS = set("diouxXeEfFgGc")
+_PARAM_NAME_RE = re.compile(r"(?:(?<![:\w]):|%\(|\$)[A-Za-z_]\w*$|(?<![:\w]):$")
 _PERCENT_RE = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[a-zA-Z%])")
 
 
@@ -128,9 +142,20 @@ class StringAnalyzer:
         qualified = self.ctx.qualified_name(call.func)
         if qualified in _SAFE_CALLS:
             return True
+        if qualified in ("builtins.max", "builtins.min"):
+            # max(1, n) is a number whatever n is (a string would not compare with 1).
+            return any(isinstance(a, ast.Constant) and isinstance(a.value, int | float)
+                       for a in call.args) or all(self.is_static(a, depth) for a in call.args)
+        if qualified in _WRAPPERS:
+            return bool(call.args) and all(self.is_static(a, depth) for a in call.args)
         func = call.func
         if isinstance(func, ast.Attribute):
-            if func.attr in _SAFE_METHODS:
+            if func.attr in _SAFE_METHODS or func.attr in _COMPILED_SQL_METHODS:
+                return True
+            if func.attr == "quote" and any(
+                    word in self.ctx.source(func.value) for word in ("preparer", "dialect")):
+                return True  # SQLAlchemy's dialect identifier quoting
+            if func.attr in _CONTAINER_METHODS and self.is_static(func.value, depth):
                 return True
             if func.attr == "join" and self.is_static(func.value, depth) and call.args:
                 return self.is_static(call.args[0], depth)
@@ -147,6 +172,19 @@ class StringAnalyzer:
     def _attribute_is_static(self, expr: ast.Attribute) -> bool:
         if expr.attr in _SAFE_ATTRS:
             return True
+        # Enum members: Status.DRAFT.value, LinkType.event.name, Color.RED
+        root: ast.AST = expr
+        chain: list[str] = []
+        while isinstance(root, ast.Attribute):
+            chain.append(root.attr)
+            root = root.value
+        if isinstance(root, ast.Name) and root.id[:1].isupper() and not root.id.isupper() and (
+                len(chain) >= 1):
+            scope, bindings = self.semantic.lookup(root.id, root)
+            if bindings and all(b.kind in ("import", "class") for b in bindings) and (
+                    chain[0] in ("value", "name") and len(chain) == 2 or chain[-1].isupper()
+                    and len(chain) == 1):
+                return True
         if isinstance(expr.value, ast.Attribute) and (
                 expr.value.attr, expr.attr) in _SAFE_ATTR_SUFFIXES:
             return True
@@ -175,6 +213,11 @@ class StringAnalyzer:
                 continue
             if binding.kind in ("for", "comprehension") and binding.value is not None:
                 # for col in ("name", "email"): the loop variable takes constant values.
+                if not self.is_static(binding.value, depth):
+                    return False
+                continue
+            if binding.kind == "unpack" and binding.value is not None:
+                # sql, params = qs.query.sql_with_params(); a, b = ("x", "y")
                 if not self.is_static(binding.value, depth):
                     return False
                 continue
@@ -228,7 +271,12 @@ class StringAnalyzer:
             if isinstance(part, ast.Constant):
                 build.pieces.append(Piece(text=str(part.value)))
             elif isinstance(part, ast.FormattedValue):
-                self._value(part.value, build, numeric=_numeric_spec(part))
+                before = build.pieces[-1].text if build.pieces and build.pieces[
+                    -1].text is not None else ""
+                # `:tag_{i}` / `%(tag_{i})s`: an index that only names a bound parameter.
+                in_name = bool(_PARAM_NAME_RE.search(before or "")) and _index_like(
+                    part.value, before or "")
+                self._value(part.value, build, numeric=_numeric_spec(part) or in_name)
         if build.is_dynamic:
             build.constructs.append("an f-string")
             build.built_at.append(expr)
@@ -405,14 +453,18 @@ class StringAnalyzer:
                             for b in bindings):
             return None
         builds: list[StringBuild] = []
+        unknown = 0
         for binding in plain:
-            if binding.value is None:
-                return None
-            sub = self.analyze(binding.value, depth)
+            sub = self.analyze(binding.value, depth) if binding.value is not None else None
             if sub is None:
-                return None
+                unknown += 1
+                continue
             builds.append(sub)
+        if not builds or (unknown and not any(b.is_dynamic for b in builds)):
+            return None
         result = StringBuild()
+        if unknown:
+            result.exact = False
         # The last plain assignment describes the text; earlier branches only add values.
         last = builds[-1]
         result.extend(last)
@@ -446,6 +498,17 @@ class StringAnalyzer:
         if in_function or result.is_dynamic:
             result.through_variable = True
         return result
+
+
+_INDEX_NAME = re.compile(r"^(?:[ijkn]|idx|index|num|count|\w+_(?:idx|index|num|no))$")
+
+
+def _index_like(value: ast.expr, before: str) -> bool:
+    if isinstance(value, ast.Constant):
+        return True
+    if not isinstance(value, ast.Name):
+        return False
+    return before.endswith("_") or bool(_INDEX_NAME.match(value.id))
 
 
 def _numeric_spec(value: ast.FormattedValue) -> bool:
