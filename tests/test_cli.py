@@ -212,3 +212,33 @@ def test_fix_rewrites_exact_calls_and_keeps_the_rest(project, capsys):
         "    return a, b\n")
     assert main(["check", "mixed.py", "--fix"]) == 1
     assert "fixed 0 finding(s)" in capsys.readouterr().err
+
+
+def test_rule_options_extra_sinks(project, capsys):
+    (project / "helper.py").write_text(
+        "from app.db import run_query\n"
+        "def f(database, name):\n"
+        "    database.get_df(f\"SHOW TABLES LIKE '{name}'\")\n"
+        "    run_query(f\"SELECT * FROM t WHERE a = '{name}'\")\n", encoding="utf-8")
+    assert main(["check", "helper.py"]) == 0
+    capsys.readouterr()
+    (project / "pyproject.toml").write_text(
+        "[tool.backendreview.rules.BR101]\nextra-sinks = ['get_df', 'app.db.run_query']\n",
+        encoding="utf-8")
+    assert main(["check", "helper.py", "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["start_line"], f["message"].split(" is built")[0]) for f in found] == [
+        (3, "SQL passed to `database.get_df()`"), (4, "SQL passed to `run_query()`")]
+
+
+@pytest.mark.parametrize(("toml", "needle"), [
+    ("[tool.backendreview.rules.BR101]\nsinks = []\n",
+     "key 'rules'.BR101: unknown option 'sinks' (options: extra-sinks)"),
+    ("[tool.backendreview.rules.BR999]\nx = 1\n", "key 'rules': unknown rule 'BR999'"),
+    ("[tool.backendreview.rules.BR101]\nextra-sinks = 'get_df'\n",
+     "key 'rules'.BR101.extra-sinks: expected a list of strings"),
+])
+def test_rule_option_errors(project, capsys, toml, needle):
+    (project / "pyproject.toml").write_text(toml, encoding="utf-8")
+    assert main(["check", "good.py"]) == 2
+    assert needle in _one_error_line(capsys.readouterr().err)

@@ -36,9 +36,17 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Severity = Severity.NOTE  # report findings at this level and above
     respect_gitignore: bool = True
+    # Per-rule options from [tool.backendreview.rules.BR301] tables: (rule id, options).
+    rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     source: str | None = None  # the file this came from, for messages
     # Directory that exclude and per-file-ignores globs are relative to.
     root: Path = field(default_factory=Path.cwd)
+
+    def options_for(self, rule_id: str) -> dict[str, Any]:
+        for rule, options in self.rule_options:
+            if rule == rule_id:
+                return dict(options)
+        return {}
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -46,7 +54,7 @@ class Config:
 
 _KEYS = {
     "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-    "severity", "respect-gitignore",
+    "severity", "respect-gitignore", "rules",
 }
 
 
@@ -102,7 +110,44 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{source}: key 'respect-gitignore': expected true or false")
         kwargs["respect_gitignore"] = table["respect-gitignore"]
+    if "rules" in table:
+        kwargs["rule_options"] = _rule_options(table["rules"], source, known_rules)
     return Config(**kwargs)
+
+
+def _rule_options(value: Any, source: str, known_rules: set[str]) -> tuple[
+        tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """[tool.backendreview.rules.BR301] allow = [...]: checked against each rule's OPTIONS."""
+    from .checks import declared_options
+
+    where = f"{source}: key 'rules'"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of rule codes")
+    out = []
+    for rule_id, options in sorted(value.items()):
+        if rule_id not in known_rules:
+            raise ConfigError(f"{where}: unknown rule {rule_id!r}")
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where}.{rule_id}: expected a table of options")
+        declared = declared_options(rule_id)
+        checked = []
+        for name, option in sorted(options.items()):
+            if name not in declared:
+                allowed = ", ".join(sorted(declared)) or "none"
+                raise ConfigError(f"{where}.{rule_id}: unknown option '{name}' "
+                                  f"(options: {allowed})")
+            expected = declared[name]
+            ok = isinstance(option, expected) and not (
+                expected is not bool and isinstance(option, bool))
+            if expected is list:
+                ok = isinstance(option, list) and all(isinstance(v, str) for v in option)
+                option = tuple(option) if ok else option
+            if not ok:
+                raise ConfigError(f"{where}.{rule_id}.{name}: expected "
+                                  f"{'a list of strings' if expected is list else expected.__name__}")
+            checked.append((name, option))
+        out.append((rule_id, tuple(checked)))
+    return tuple(out)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

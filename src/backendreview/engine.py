@@ -204,7 +204,7 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         cls = PROJECT_RULES.get(rule_id)
         if cls is None:
             continue
-        rule = cls(docs[rule_id])
+        rule = cls(docs[rule_id], config)
         try:
             rule.check(facts)
             project_findings.extend(rule.findings)

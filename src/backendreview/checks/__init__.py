@@ -13,3 +13,9 @@ PROJECT_RULES: dict[str, type[ProjectRule]] = {}
 ENGINE_RULES: tuple[str, ...] = (PARSE_ERROR_ID,)
 
 __all__ = ["ENGINE_RULES", "FILE_RULES", "PROJECT_RULES", "ProjectRule", "Rule"]
+
+
+def declared_options(rule_id: str) -> dict[str, type]:
+    """The options a rule accepts in [tool.backendreview.rules.<id>]: name -> type."""
+    cls = FILE_RULES.get(rule_id) or PROJECT_RULES.get(rule_id)
+    return dict(getattr(cls, "OPTIONS", {})) if cls else {}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..model import Finding, Fix, Related, Severity, Span
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..context import FileContext
     from ..metadata import RuleDoc
 
@@ -21,10 +22,16 @@ class Rule:
     # Run the rule only on files that import one of these modules (a cheap prefilter);
     # empty means every file.
     requires_imports: ClassVar[tuple[str, ...]] = ()
+    # Options accepted in [tool.backendreview.rules.<id>]: name -> type (str, int, bool,
+    # list for a list of strings). Read them with `self.option(name, default)`.
+    OPTIONS: ClassVar[dict[str, type]] = {}
 
     def __init__(self, ctx: FileContext, doc: RuleDoc) -> None:
         self.ctx = ctx
         self.doc = doc
+
+    def option(self, name: str, default: Any) -> Any:
+        return self.ctx.config.options_for(self.id).get(name, default)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -54,10 +61,17 @@ class ProjectRule:
     """
 
     id: ClassVar[str]
+    OPTIONS: ClassVar[dict[str, type]] = {}
 
-    def __init__(self, doc: RuleDoc) -> None:
+    def __init__(self, doc: RuleDoc, config: Config | None = None) -> None:
         self.doc = doc
+        self.config = config
         self.findings: list[Finding] = []
+
+    def option(self, name: str, default: Any) -> Any:
+        if self.config is None:
+            return default
+        return self.config.options_for(self.id).get(name, default)
 
     def check(self, facts: dict[str, list[Any]]) -> None:  # pragma: no cover - interface
         raise NotImplementedError

@@ -105,6 +105,7 @@ _IDENTIFIER_CONTEXT = re.compile(
 
 class RawSQL(Rule):
     id = "BR101"
+    OPTIONS = {"extra-sinks": list}
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
@@ -143,6 +144,15 @@ class RawSQL(Rule):
             if len(label) > 40 or "\n" in label:
                 label = qualified.rsplit(".", 1)[-1]
             return Sink(f"{label}()", arg, style, shape, True)
+        extra = self.option("extra-sinks", ())
+        if extra:
+            # Project helpers that run SQL: a qualified function name, or a method name.
+            name = qualified or (func.attr if isinstance(func, ast.Attribute) else None)
+            method_name = func.attr if isinstance(func, ast.Attribute) else None
+            if name in extra or method_name in extra:
+                arg = _argument(call, 0, "sql")
+                if arg is not None:
+                    return Sink(f"{self.ctx.source(func)}()", arg, UNKNOWN, "call", True)
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
