@@ -79,3 +79,10 @@ def test_docs_rules_md_is_current():
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == generated, (
         "docs/rules.md is stale: run `backendreview rules --format markdown > docs/rules.md`")
+
+
+def test_documented_options_match_declared_options():
+    from backendreview.checks import declared_options
+
+    for doc in load_rule_docs().values():
+        assert {name for name, _ in doc.options} == set(declared_options(doc.id)), doc.id

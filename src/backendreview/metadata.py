@@ -41,6 +41,7 @@ _SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "fix-safety": (str, True),
     "references": (list, True),
     "examples": (dict, True),
+    "options": (dict, False),
 }
 
 
@@ -70,6 +71,7 @@ class RuleDoc:
     bad_examples: tuple[str, ...]
     good_examples: tuple[str, ...]
     source: str  # file name, for error messages and tests
+    options: tuple[tuple[str, str], ...] = ()  # name -> description
 
     @property
     def precision(self) -> str:
@@ -120,6 +122,10 @@ class RuleDoc:
             "",
             self.fix_safety.strip(),
         ]
+        if self.options:
+            parts += ["", "### Options", "",
+                      f"Set in `[tool.backendreview.rules.{self.id}]`:", ""]
+            parts += [f"- `{name}`: {text.strip()}" for name, text in self.options]
         if self.references:
             parts += ["", "### References", ""]
             parts += [f"- <{ref}>" for ref in self.references]
@@ -187,7 +193,12 @@ def parse_rule_doc(data: Any, source: str) -> RuleDoc:
         if not all(isinstance(i, str) and i.strip() for i in items):
             raise _fail(source, f"examples.{kind}", "every example must be a code string")
 
+    options = data.get("options", {})
+    for key, text in options.items():
+        if not isinstance(text, str) or not text.strip():
+            raise _fail(source, f"options.{key}", "expected a description string")
     return RuleDoc(
+        options=tuple(sorted(options.items())),
         id=rule_id,
         name=data["name"],
         title=data["title"].strip(),
