@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import os
 import shutil
 import statistics
@@ -38,10 +39,8 @@ def _tree_stats(tree: Path) -> tuple[int, int, float]:
     for path in files:
         data = path.read_bytes()
         lines += data.count(b"\n")
-        try:
+        with contextlib.suppress(SyntaxError, ValueError):
             ast.parse(data)
-        except (SyntaxError, ValueError):
-            pass
     return len(files), lines, time.perf_counter() - start
 
 

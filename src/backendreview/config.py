@@ -67,7 +67,8 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
 def validate_selectors(selectors: tuple[str, ...], known: set[str], where: str) -> None:
     for selector in selectors:
         if not SELECTOR_RE.match(selector):
-            raise ConfigError(f"{where}: {selector!r} is not a rule code or prefix (e.g. BR101, BR1)")
+            raise ConfigError(
+                f"{where}: {selector!r} is not a rule code or prefix (e.g. BR101, BR1)")
         if selector != "ALL" and not any(code.startswith(selector) for code in known):
             raise ConfigError(f"{where}: no rule matches {selector!r}")
 
@@ -143,8 +144,8 @@ def _rule_options(value: Any, source: str, known_rules: set[str]) -> tuple[
                 ok = isinstance(option, list) and all(isinstance(v, str) for v in option)
                 option = tuple(option) if ok else option
             if not ok:
-                raise ConfigError(f"{where}.{rule_id}.{name}: expected "
-                                  f"{'a list of strings' if expected is list else expected.__name__}")
+                kind = "a list of strings" if expected is list else expected.__name__
+                raise ConfigError(f"{where}.{rule_id}.{name}: expected {kind}")
             checked.append((name, option))
         out.append((rule_id, tuple(checked)))
     return tuple(out)

@@ -31,7 +31,8 @@ def _git_visible(directory: Path) -> set[Path] | None:
         return None
     if out.returncode != 0:
         return None
-    return {(directory / p).resolve() for p in out.stdout.decode("utf-8", "replace").split("\0") if p}
+    names = out.stdout.decode("utf-8", "replace").split("\0")
+    return {(directory / p).resolve() for p in names if p}
 
 
 def discover(paths: list[Path], config: Config) -> list[Path]:

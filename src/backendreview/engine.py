@@ -134,7 +134,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
                 errors.append(_rule_error(rule.id, path, tree, exc))
     result.findings = ctx.findings
     result.facts = ctx.facts
-    result.suppressions = parse_suppressions(text)
+    result.suppressions = parse_suppressions(text, tree)
     if result.suppressions:
         result.statement_spans = statement_extents(tree)
     if errors:

@@ -167,43 +167,59 @@ class SemanticBuilder:
         self._walk_body(tree, self.model.module_scope)
         return self.model
 
-    # The walk is iterative over an explicit stack to survive deeply nested input.
+    # The walk is iterative over an explicit stack to survive deeply nested input. It is the
+    # engine's hot path (every node of every file), so it avoids per-node calls where it can:
+    # binding is dispatched by node type, and the shared Load/Store context singletons are
+    # skipped.
     def _walk_body(self, root: ast.AST, scope: Scope) -> None:
         model = self.model
         parents = model._parents
         node_scope = model._node_scope
         nodes = self.nodes
+        binders = _BINDERS
+        skip = _SKIP_TYPES
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
+        pop = stack.pop
+        push = stack.append
         while stack:
-            node, current = stack.pop()
+            node, current = pop()
             nodes.append(node)
-            node_scope[id(node)] = current
-            inner = self._bind(node, current)
-            children = list(ast.iter_child_nodes(node))
-            for child in reversed(children):
-                parents[id(child)] = node
-                stack.append((child, self._child_scope(node, child, current, inner)))
+            node_id = id(node)
+            node_scope[node_id] = current
+            binder = binders.get(type(node))
+            inner = binder(self, node, current) if binder is not None else None
+            children: list[ast.AST] = []
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST) and type(item) not in skip:
+                            children.append(item)
+                elif isinstance(value, ast.AST) and type(value) not in skip:
+                    children.append(value)
+            if inner is None:
+                for child in reversed(children):
+                    parents[id(child)] = node
+                    push((child, current))
+            else:
+                for child in reversed(children):
+                    parents[id(child)] = node
+                    push((child, self._child_scope(node, child, current, inner)))
 
     def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
-                     inner: Scope | None) -> Scope:
-        if inner is None:
-            return current
+                     inner: Scope) -> Scope:
         # Decorators, defaults, annotations and base classes evaluate in the outer scope.
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if child in node.decorator_list or child is node.returns:
                 return current
             if child is node.args:
-                return current if not isinstance(node, ast.Lambda) else inner
-            return inner
-        if isinstance(node, ast.ClassDef):
-            if child in node.decorator_list or child in node.bases or child in [
-                k for k in node.keywords
-            ]:
                 return current
             return inner
-        if isinstance(node, ast.Lambda):
+        if isinstance(node, ast.ClassDef):
+            if child in node.decorator_list or child in node.bases or child in node.keywords:
+                return current
             return inner
-        return current
+        return inner
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
@@ -316,3 +332,13 @@ class SemanticBuilder:
         if not prefix:
             return "." * node.level + module
         return f"{prefix}.{module}" if module else prefix
+
+
+_SKIP_TYPES = frozenset({ast.Load, ast.Store, ast.Del})
+_BINDING_TYPES = (
+    ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For,
+    ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr, ast.comprehension,
+    ast.ExceptHandler, ast.Global, ast.Nonlocal, ast.FunctionDef, ast.AsyncFunctionDef,
+    ast.Lambda, ast.ClassDef,
+)
+_BINDERS = {t: SemanticBuilder._bind for t in _BINDING_TYPES}

@@ -21,33 +21,78 @@ _OWN = re.compile(r"#\s*backendreview\s*:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", r
 BLANKET: frozenset[str] = frozenset()
 
 
-def parse_suppressions(text: str) -> dict[int, frozenset[str]]:
-    """Line -> codes silenced by a comment on that line (empty set: every code)."""
-    if "noqa" not in text.lower() and "backendreview" not in text.lower():
+_CANDIDATE = re.compile(r"#\s*(?:noqa|backendreview\s*:)", re.IGNORECASE)
+
+
+def parse_suppressions(text: str, tree: ast.AST | None = None) -> dict[int, frozenset[str]]:
+    """Line -> codes silenced by a comment on that line (empty set: every code).
+
+    With the file's tree, a `#` inside a string literal is told apart from a comment by the
+    literal's position; without one, the file is tokenized (slower, same answer).
+    """
+    lowered = text.lower()
+    if "noqa" not in lowered and "backendreview" not in lowered:
         return {}
+    comments = _comments_by_tree(text, tree) if tree is not None else _comments_by_tokens(text)
     out: dict[int, frozenset[str]] = {}
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return {}
-    for tok in tokens:
-        if tok.type != tokenize.COMMENT:
-            continue
-        line = tok.start[0]
+    for line, comment in comments:
         for regex in (_NOQA, _OWN):
-            match = regex.search(tok.string)
+            match = regex.search(comment)
             if not match:
                 continue
             codes = match.group("codes")
             if codes:
-                parsed = frozenset(c.upper() for c in re.split(r"[\s,]+", codes.strip()) if c)
-                previous = out.get(line)
-                if previous == BLANKET and line in out:
+                if out.get(line) == BLANKET and line in out:
                     continue
-                out[line] = parsed | (previous or frozenset())
+                parsed = frozenset(c.upper() for c in re.split(r"[\s,]+", codes.strip()) if c)
+                out[line] = parsed | (out.get(line) or frozenset())
             else:
                 out[line] = BLANKET
     return out
+
+
+def _comments_by_tokens(text: str) -> list[tuple[int, str]]:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    return [(tok.start[0], tok.string) for tok in tokens if tok.type == tokenize.COMMENT]
+
+
+def _comments_by_tree(text: str, tree: ast.AST) -> list[tuple[int, str]]:
+    lines = text.splitlines()
+    candidates: dict[int, list[int]] = {}
+    for number, line in enumerate(lines, start=1):
+        if "#" in line:
+            starts = [m.start() for m in _CANDIDATE.finditer(line)]
+            if starts:
+                candidates[number] = starts
+    if not candidates:
+        return []
+    # String literals that touch a candidate line, as (start, end) positions in code points.
+    strings: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) or (
+                isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)):
+            first, last = node.lineno, node.end_lineno or node.lineno
+            if any(first <= n <= last for n in candidates):
+                start = _char(lines, first, node.col_offset)
+                end = _char(lines, last, node.end_col_offset or 0)
+                strings.append(((first, start), (last, end)))
+    out = []
+    for number, starts in sorted(candidates.items()):
+        for start in starts:
+            if not any(a <= (number, start) < b for a, b in strings):
+                out.append((number, lines[number - 1][start:]))
+                break
+    return out
+
+
+def _char(lines: list[str], lineno: int, byte_col: int) -> int:
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    if line.isascii():
+        return byte_col
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
 
 def comment_only_lines(text: str, lines: set[int]) -> set[int]:
@@ -89,7 +134,8 @@ class Suppressor:
         best = (line, line)
         index = bisect.bisect_right(self._starts, line)
         for first, last in self.extents[:index]:
-            if first <= line <= last and (best == (line, line) or last - first <= best[1] - best[0]):
+            narrower = best == (line, line) or last - first <= best[1] - best[0]
+            if first <= line <= last and narrower:
                 best = (first, last)
         return best
 

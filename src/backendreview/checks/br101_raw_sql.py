@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..model import Edit, Fix, Related
 from .base import Rule
@@ -105,7 +106,7 @@ _IDENTIFIER_CONTEXT = re.compile(
 
 class RawSQL(Rule):
     id = "BR101"
-    OPTIONS = {"extra-sinks": list}
+    OPTIONS: ClassVar[dict[str, type]] = {"extra-sinks": list}
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
@@ -526,3 +527,6 @@ def _parses(expression: str) -> bool:
     except SyntaxError:
         return False
     return True
+
+
+RULES = (RawSQL,)

@@ -49,7 +49,8 @@ _SAFE_ATTR_SUFFIXES = (
 _SAFE_ATTRS = frozenset({"__tablename__", "db_table", "column", "attname"})
 _NUMERIC_SPECS = set("diouxXeEfFgGc")
 _PARAM_NAME_RE = re.compile(r"(?:(?<![:\w]):|%\(|\$)[A-Za-z_]\w*$|(?<![:\w]):$")
-_PERCENT_RE = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[a-zA-Z%])")
+_PERCENT_RE = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[a-zA-Z%])")
 
 
 @dataclass
@@ -180,10 +181,10 @@ class StringAnalyzer:
             root = root.value
         if isinstance(root, ast.Name) and root.id[:1].isupper() and not root.id.isupper() and (
                 len(chain) >= 1):
-            scope, bindings = self.semantic.lookup(root.id, root)
+            _, bindings = self.semantic.lookup(root.id, root)
             if bindings and all(b.kind in ("import", "class") for b in bindings) and (
-                    chain[0] in ("value", "name") and len(chain) == 2 or chain[-1].isupper()
-                    and len(chain) == 1):
+                    (chain[0] in ("value", "name") and len(chain) == 2) or (chain[-1].isupper()
+                    and len(chain) == 1)):
                 return True
         if isinstance(expr.value, ast.Attribute) and (
                 expr.value.attr, expr.attr) in _SAFE_ATTR_SUFFIXES:
