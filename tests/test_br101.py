@@ -188,3 +188,17 @@ def test_reassignment_in_branches_is_followed():
 def test_negatives(code):
     _, findings = _findings(code)
     assert findings == []
+
+
+def test_no_exact_edit_when_the_call_holds_a_comment():
+    _, finding = _one("""
+        import sqlite3
+        def f(conn: sqlite3.Connection, pid):
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) "  # noqa: S608
+                f"FROM pg_stat_activity WHERE pid='{pid}'"
+            )
+    """)
+    assert finding.fix.suggestion == (
+        'conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid=?", (pid,))')
+    assert finding.fix.edits == ()

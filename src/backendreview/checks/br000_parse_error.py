@@ -25,8 +25,13 @@ def decode_source(data: bytes) -> str:
     """Bytes to text the way CPython does: BOM, then a PEP 263 coding cookie, else UTF-8."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # unknown codec named in the cookie, or BOM/cookie conflict
-        raise SourceError(f"cannot decode the file: {exc.msg}", exc.lineno or 1) from None
+    except SyntaxError as exc:
+        if not exc.msg.startswith("invalid or missing encoding declaration"):
+            # An unknown codec named in the cookie, or a BOM/cookie conflict.
+            raise SourceError(f"cannot decode the file: {exc.msg}", _cookie_line(data)) from None
+        # No cookie, and the first two lines are not UTF-8: report the undecodable bytes
+        # by the encoding Python assumes, with their line, below.
+        encoding = "utf-8"
     try:
         codecs.lookup(encoding)
         text = data.decode(encoding)
@@ -38,6 +43,13 @@ def decode_source(data: bytes) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+def _cookie_line(data: bytes) -> int:
+    for number, line in enumerate(data.splitlines()[:2], start=1):
+        if tokenize.cookie_re.match(line.decode("latin-1")):
+            return number
+    return 1
 
 
 def parse_source(text: str, path: str) -> ast.Module:
@@ -55,8 +67,39 @@ def parse_source(text: str, path: str) -> ast.Module:
         raise SourceError(f"cannot parse the file: {reason}") from None
 
 
+# libcst's native parser overflows the C stack -- a segfault that would kill the whole run --
+# on deeply nested input, which no CPython accepts anyway (its tokenizer allows 200 levels of
+# brackets). Only files with sane nesting and statement sizes are handed to it.
+_MAX_BRACKET_DEPTH = 200
+_MAX_STATEMENT_TOKENS = 2000
+
+
+def _safe_for_libcst(text: str) -> bool:
+    depth = tokens = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                tokens = 0
+                continue
+            tokens += 1
+            if tokens > _MAX_STATEMENT_TOKENS:
+                return False
+            if tok.type == tokenize.OP:
+                if tok.string in ("(", "[", "{"):
+                    depth += 1
+                    if depth > _MAX_BRACKET_DEPTH:
+                        return False
+                elif tok.string in (")", "]", "}"):
+                    depth -= 1
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return True
+
+
 def _needs_newer_python(text: str) -> str | None:
     """When libcst accepts what this Python's ast rejects, name the Python the file needs."""
+    if not _safe_for_libcst(text):
+        return None
     try:
         import libcst as cst
 

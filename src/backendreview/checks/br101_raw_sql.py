@@ -516,9 +516,22 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
                                                 and sa_text is None))
     if exact and notes:
         exact = False  # a changed method or a new import is for a person to confirm
+    if exact and call.end_lineno != call.lineno and _has_comment(ctx.source(call)):
+        exact = False  # replacing the call would drop the comments inside it
     if exact and _parses(suggestion):
         edits = (Edit(ctx.span_of(call), suggestion),)
     return Fix(description=description, suggestion=suggestion, edits=edits)
+
+
+def _has_comment(source: str) -> bool:
+    import io
+    import tokenize
+
+    try:
+        return any(tok.type == tokenize.COMMENT
+                   for tok in tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
 
 
 def _parses(expression: str) -> bool:
