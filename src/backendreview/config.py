@@ -173,7 +173,8 @@ def find_config(start: Path) -> Path | None:
                 data = _read_toml(candidate)
             except ConfigError:
                 raise
-            if "backendreview" in data.get("tool", {}):
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "backendreview" in tool:
                 return candidate
     return None
 
@@ -183,7 +184,9 @@ def load_config(paths: list[Path], config_file: Path | None, known_rules: set[st
         if not config_file.is_file():
             raise ConfigError(f"--config: {config_file}: no such file")
         data = _read_toml(config_file)
-        table = data.get("tool", {}).get("backendreview", data if "tool" not in data else {})
+        tool = data.get("tool")
+        # A pyproject.toml's [tool.backendreview], or a bare TOML file's top-level keys.
+        table = tool.get("backendreview", {}) if isinstance(tool, dict) else data
         if not isinstance(table, dict):
             raise ConfigError(f"{config_file}: [tool.backendreview] must be a table")
         return parse_config(table, str(config_file), known_rules, config_file.resolve().parent)

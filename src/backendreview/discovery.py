@@ -41,13 +41,6 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
     root = config.root.resolve()
     found: set[Path] = set()
 
-    def excluded(path: Path) -> bool:
-        try:
-            rel = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        return spec.match_file(rel) or any(part in excludes for part in Path(rel).parts[:-1])
-
     for given in paths:
         if given.is_file():
             # A file named explicitly is reviewed whatever its suffix or the excludes say.
@@ -55,13 +48,29 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
             continue
         if not given.is_dir():
             continue
+        # Globs apply to what the walk finds below a directory named explicitly, never to
+        # the directory itself or its parents: reviewing /srv/build/app, or `dist/` on
+        # purpose, must not silently review nothing. Paths are matched relative to the
+        # configuration's root when the directory lies inside it (so anchored globs work).
+        try:
+            prefix = given.resolve().relative_to(root).as_posix() + "/"
+        except ValueError:
+            prefix = ""
+        if prefix == "./" or spec.match_file(prefix + "x"):
+            prefix = ""
+
+        def excluded(rel: str, prefix: str = prefix) -> bool:
+            return spec.match_file(prefix + rel)
+
         visible = _git_visible(given) if config.respect_gitignore else None
         for dirpath, dirnames, filenames in os.walk(given):
             here = Path(dirpath)
+            below = here.relative_to(given).as_posix()
+            below = "" if below == "." else below + "/"
             keep = []
             for d in sorted(dirnames):
                 sub = here / d
-                if d in excludes or (sub / "pyvenv.cfg").exists() or excluded(sub / "x"):
+                if d in excludes or (sub / "pyvenv.cfg").exists() or excluded(below + d + "/x"):
                     continue
                 keep.append(d)
             dirnames[:] = keep
@@ -71,7 +80,7 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
                 path = (here / name).resolve()
                 if visible is not None and path not in visible:
                     continue
-                if excluded(here / name):
+                if excluded(below + name):
                     continue
                 found.add(path)
     return sorted(found)

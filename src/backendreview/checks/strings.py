@@ -225,6 +225,31 @@ class StringAnalyzer:
             return False
         return True
 
+    def _index_like(self, value: ast.expr, before: str, depth: int = 0) -> bool:
+        """A value that can only spell (part of) a bound parameter's name: a constant, an
+        index, or a local like `param = f"tag_id_{index}"`."""
+        if isinstance(value, ast.Constant):
+            return True
+        if not isinstance(value, ast.Name) or depth > 3:
+            return False
+        if before.endswith("_") or _INDEX_NAME.match(value.id):
+            return True
+        bindings = self.semantic.reaching_bindings(value)
+        if not bindings or any(b.kind != "assign" or not isinstance(b.value, ast.JoinedStr)
+                               for b in bindings):
+            return False
+        for binding in bindings:
+            text = ""
+            for part in binding.value.values:  # type: ignore[union-attr]
+                if isinstance(part, ast.Constant):
+                    text += str(part.value)
+                    if not re.fullmatch(r"\w*", str(part.value)):
+                        return False
+                elif isinstance(part, ast.FormattedValue):
+                    if not self._index_like(part.value, text, depth + 1):
+                        return False
+        return True
+
     # -- string builds -----------------------------------------------------------------------
     def analyze(self, expr: ast.AST, depth: int = 0) -> StringBuild | None:
         """The build of a string expression, or None when it is not a string we can read."""
@@ -275,7 +300,7 @@ class StringAnalyzer:
                 before = build.pieces[-1].text if build.pieces and build.pieces[
                     -1].text is not None else ""
                 # `:tag_{i}` / `%(tag_{i})s`: an index that only names a bound parameter.
-                in_name = bool(_PARAM_NAME_RE.search(before or "")) and _index_like(
+                in_name = bool(_PARAM_NAME_RE.search(before or "")) and self._index_like(
                     part.value, before or "")
                 self._value(part.value, build, numeric=_numeric_spec(part) or in_name)
         if build.is_dynamic:
@@ -502,14 +527,6 @@ class StringAnalyzer:
 
 
 _INDEX_NAME = re.compile(r"^(?:[ijkn]|idx|index|num|count|\w+_(?:idx|index|num|no))$")
-
-
-def _index_like(value: ast.expr, before: str) -> bool:
-    if isinstance(value, ast.Constant):
-        return True
-    if not isinstance(value, ast.Name):
-        return False
-    return before.endswith("_") or bool(_INDEX_NAME.match(value.id))
 
 
 def _numeric_spec(value: ast.FormattedValue) -> bool:
