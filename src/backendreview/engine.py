@@ -137,6 +137,10 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
     result.suppressions = parse_suppressions(text, tree)
     if result.suppressions:
         result.statement_spans = statement_extents(tree)
+    if not (result.findings or result.suppressions or result.facts):
+        # Nothing will be shown or matched in this file: do not ship its text back from the
+        # worker process.
+        result.lines = []
     if errors:
         result.facts.setdefault("_errors", []).extend(errors)
     return result
@@ -235,10 +239,18 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
     kept.sort(key=Finding.sort_key)
     run_result.findings = kept
     for path in sorted({f.path for f in kept}):
-        if path in by_path:
-            run_result.sources[path] = by_path[path].lines
+        lines = by_path[path].lines if path in by_path else []
+        run_result.sources[path] = lines or _read_lines(path)
     run_result.errors.sort()
     return run_result
+
+
+def _read_lines(path: str) -> list[str]:
+    """Lines of a file for code frames, when the per-file phase did not keep them."""
+    try:
+        return decode_source(Path(path).read_bytes()).splitlines()
+    except (OSError, SourceError):
+        return []
 
 
 def _per_file_ignored(finding: Finding, pfi: list[tuple[pathspec.PathSpec, tuple[str, ...]]],

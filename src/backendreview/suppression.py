@@ -22,6 +22,17 @@ BLANKET: frozenset[str] = frozenset()
 
 
 _CANDIDATE = re.compile(r"#\s*(?:noqa|backendreview\s*:)", re.IGNORECASE)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of `text` numbered as Python numbers them. Only \\n, \\r\\n and \\r end a
+    line: str.splitlines() also breaks at form feeds, \\v, \\x1c-\\x1e, \\x85 and \\u2028,
+    which would shift every later line against the ast's line numbers."""
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def parse_suppressions(text: str, tree: ast.AST | None = None) -> dict[int, frozenset[str]]:
@@ -60,7 +71,7 @@ def _comments_by_tokens(text: str) -> list[tuple[int, str]]:
 
 
 def _comments_by_tree(text: str, tree: ast.AST) -> list[tuple[int, str]]:
-    lines = text.splitlines()
+    lines = source_lines(text)
     candidates: dict[int, list[int]] = {}
     for number, line in enumerate(lines, start=1):
         if "#" in line:
@@ -96,7 +107,7 @@ def _char(lines: list[str], lineno: int, byte_col: int) -> int:
 
 
 def comment_only_lines(text: str, lines: set[int]) -> set[int]:
-    source = text.splitlines()
+    source = source_lines(text)
     return {n for n in lines if 0 < n <= len(source) and source[n - 1].lstrip().startswith("#")}
 
 
