@@ -202,3 +202,15 @@ def test_no_exact_edit_when_the_call_holds_a_comment():
     assert finding.fix.suggestion == (
         'conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid=?", (pid,))')
     assert finding.fix.edits == ()
+
+
+def test_form_feed_does_not_shift_lines():
+    _, finding = _one("""
+        import sqlite3
+        \x0c
+        def f(conn: sqlite3.Connection, q):
+            conn.execute(f"SELECT * FROM t WHERE a = '{q}'")
+    """)
+    assert finding.span.start_line == 5
+    assert finding.message.startswith("SQL passed to `conn.execute()` is built with an f-string from `q`")
+    assert finding.fix.suggestion == 'conn.execute("SELECT * FROM t WHERE a = ?", (q,))'

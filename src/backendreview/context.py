@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Finding, Fix, Related, Severity, Span
 from .semantic import Binding, SemanticModel
+from .sourcelines import source_lines
 
 if TYPE_CHECKING:
     from .config import Config
@@ -20,7 +21,7 @@ class FileContext:
         self.tree = tree
         self.semantic = semantic
         self.config = config
-        self.lines = text.splitlines(keepends=True)
+        self.lines = source_lines(text, keepends=True)
         self.findings: list[Finding] = []
         self.facts: dict[str, list[Any]] = {}
         self._astroid: Any = None

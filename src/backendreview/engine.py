@@ -29,6 +29,7 @@ from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
 from .semantic import SemanticBuilder
+from .sourcelines import source_lines
 from .suppression import Suppressor, parse_suppressions, statement_extents
 
 # Below this many files a process pool costs more than it saves.
@@ -83,7 +84,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
     docs = load_rule_docs()
     try:
         text = data if isinstance(data, str) else decode_source(data)
-        result.lines = text.splitlines()
+        result.lines = source_lines(text)
         if tree is None:
             tree = parse_source(text, path)
     except SourceError as exc:
@@ -248,7 +249,7 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
 def _read_lines(path: str) -> list[str]:
     """Lines of a file for code frames, when the per-file phase did not keep them."""
     try:
-        return decode_source(Path(path).read_bytes()).splitlines()
+        return source_lines(decode_source(Path(path).read_bytes()))
     except (OSError, SourceError):
         return []
 

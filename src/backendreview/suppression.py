@@ -14,6 +14,7 @@ import re
 import tokenize
 
 from .model import Finding
+from .sourcelines import source_lines
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
                    re.IGNORECASE)
@@ -22,17 +23,6 @@ BLANKET: frozenset[str] = frozenset()
 
 
 _CANDIDATE = re.compile(r"#\s*(?:noqa|backendreview\s*:)", re.IGNORECASE)
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def source_lines(text: str) -> list[str]:
-    """The lines of `text` numbered as Python numbers them. Only \\n, \\r\\n and \\r end a
-    line: str.splitlines() also breaks at form feeds, \\v, \\x1c-\\x1e, \\x85 and \\u2028,
-    which would shift every later line against the ast's line numbers."""
-    lines = _NEWLINE.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def parse_suppressions(text: str, tree: ast.AST | None = None) -> dict[int, frozenset[str]]:

@@ -245,9 +245,9 @@ class StringAnalyzer:
                     text += str(part.value)
                     if not re.fullmatch(r"\w*", str(part.value)):
                         return False
-                elif isinstance(part, ast.FormattedValue):
-                    if not self._index_like(part.value, text, depth + 1):
-                        return False
+                elif isinstance(part, ast.FormattedValue) and not self._index_like(
+                        part.value, text, depth + 1):
+                    return False
         return True
 
     # -- string builds -----------------------------------------------------------------------
