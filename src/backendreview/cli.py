@@ -38,6 +38,7 @@ class OutputFormat(str, Enum):
     console = "console"
     json = "json"
     sarif = "sarif"
+    github = "github"
 
 
 class UsageProblem(Exception):
@@ -110,6 +111,14 @@ def check(
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
     ] = False,
+    diff_base: Annotated[str | None, typer.Option(
+        "--diff-base", metavar="REF",
+        help="Report only findings on lines added or changed since the merge-base of REF "
+             "and HEAD (e.g. origin/main).")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", metavar="LEVEL",
+        help="Exit 1 only for findings at this level and above: note (default), warning, "
+             "error.")] = None,
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
@@ -126,12 +135,20 @@ def check(
     if ign is not None:
         overrides["ignore"] = config.ignore + ign
     if severity is not None:
-        try:
-            overrides["severity"] = Severity.parse(severity)
-        except ValueError as exc:
-            raise UsageProblem(f"--severity: {exc}") from None
+        overrides["severity"] = _severity_option(severity, "--severity")
     config = config.with_overrides(**overrides)
+    threshold = _severity_option(fail_on, "--fail-on") or Severity.NOTE
+    changed = None
+    if diff_base is not None:
+        from .diff import DiffError, changed_lines
+
+        try:
+            changed = changed_lines(diff_base)
+        except DiffError as exc:
+            raise UsageProblem(str(exc)) from None
     result = run(list(targets), config, jobs=jobs)
+    if changed is not None:
+        result.findings = changed.filter(result.findings)
     if fix:
         from .fixes.apply import apply_fixes
 
@@ -148,7 +165,17 @@ def check(
         typer.echo(f"backendreview: {error}", err=True)
     if result.errors:
         raise typer.Exit(2)
-    raise typer.Exit(0 if exit_zero or not result.findings else 1)
+    failing = any(f.severity.rank >= threshold.rank for f in result.findings)
+    raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _severity_option(value: str | None, option: str) -> Severity | None:
+    if value is None:
+        return None
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise UsageProblem(f"{option}: {exc}") from None
 
 
 def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
@@ -167,6 +194,10 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
         from .reporters import json_report
 
         text = json_report.render(result)
+    elif output_format is OutputFormat.github:
+        from .reporters import github
+
+        text = github.render(result)
     else:
         from .reporters import sarif
 
