@@ -115,6 +115,10 @@ def check(
         "--diff-base", metavar="REF",
         help="Report only findings on lines added or changed since the merge-base of REF "
              "and HEAD (e.g. origin/main).")] = None,
+    baseline_file: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE",
+        help="Report only findings that this baseline (from `backendreview baseline`) "
+             "does not record.")] = None,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", metavar="LEVEL",
         help="Exit 1 only for findings at this level and above: note (default), warning, "
@@ -122,21 +126,7 @@ def check(
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
-    known = all_rule_ids()
-    config = load_config(targets, config_file, known)
-    overrides: dict[str, object] = {}
-    sel = _codes(select, "--select")
-    if sel is not None:
-        overrides["select"] = sel
-    ext = _codes(extend_select, "--extend-select")
-    if ext is not None:
-        overrides["extend_select"] = config.extend_select + ext
-    ign = _codes(ignore, "--ignore")
-    if ign is not None:
-        overrides["ignore"] = config.ignore + ign
-    if severity is not None:
-        overrides["severity"] = _severity_option(severity, "--severity")
-    config = config.with_overrides(**overrides)
+    config = _build_config(targets, config_file, select, extend_select, ignore, severity)
     threshold = _severity_option(fail_on, "--fail-on") or Severity.NOTE
     changed = None
     if diff_base is not None:
@@ -146,7 +136,20 @@ def check(
             changed = changed_lines(diff_base)
         except DiffError as exc:
             raise UsageProblem(str(exc)) from None
+    recorded = None
+    if baseline_file is not None:
+        from .baseline import BaselineError, load
+
+        try:
+            recorded = load(baseline_file)
+        except BaselineError as exc:
+            raise UsageProblem(str(exc)) from None
     result = run(list(targets), config, jobs=jobs)
+    if baseline_file is not None:
+        from .baseline import new_findings
+
+        result.findings = new_findings(result.findings, baseline_file, result.sources,
+                                       recorded)
     if changed is not None:
         result.findings = changed.filter(result.findings)
     if fix:
@@ -167,6 +170,25 @@ def check(
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
     raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
+                  extend_select: list[str] | None, ignore: list[str] | None,
+                  severity: str | None) -> Config:
+    config = load_config(targets, config_file, all_rule_ids())
+    overrides: dict[str, object] = {}
+    sel = _codes(select, "--select")
+    if sel is not None:
+        overrides["select"] = sel
+    ext = _codes(extend_select, "--extend-select")
+    if ext is not None:
+        overrides["extend_select"] = config.extend_select + ext
+    ign = _codes(ignore, "--ignore")
+    if ign is not None:
+        overrides["ignore"] = config.ignore + ign
+    if severity is not None:
+        overrides["severity"] = _severity_option(severity, "--severity")
+    return config.with_overrides(**overrides)
 
 
 def _severity_option(value: str | None, option: str) -> Severity | None:
@@ -210,6 +232,39 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
         from .reporters import console as console_reporter
 
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
+
+
+@app.command()
+def baseline(
+    file: Annotated[Path, typer.Argument(help="The baseline file to write (JSON).")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or directories to review (default: the current directory).")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Rule codes or prefixes to enable (comma-separated).")] = None,
+    extend_select: Annotated[list[str] | None, typer.Option(
+        "--extend-select", help="Codes or prefixes to enable on top of the selection.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="Rule codes or prefixes to disable (comma-separated).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read configuration from this TOML file.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+) -> None:
+    """Record the current findings in FILE; `check --baseline FILE` then reports only new
+    ones."""
+    from .baseline import write
+
+    targets = paths or [Path(".")]
+    config = _build_config(targets, config_file, select, extend_select, ignore, None)
+    result = run(list(targets), config, jobs=jobs)
+    try:
+        count = write(file, result.findings, result.sources)
+    except OSError as exc:
+        raise UsageProblem(f"baseline: {file}: cannot write: {exc.strerror or exc}") from None
+    typer.echo(f"backendreview: recorded {count} finding(s) in {file}", err=True)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
+    raise typer.Exit(2 if result.errors else 0)
 
 
 class RulesFormat(str, Enum):
