@@ -317,9 +317,46 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")
     Console(highlight=False).print(Markdown(docs[key].markdown()))
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, args: list[str] | None = None) -> int:
     sys.stderr.write(f"backendreview: error: {message}\n")
+    target = _sarif_output(args or [])
+    if target is not None:
+        from .reporters import sarif
+
+        try:
+            Path(target).write_text(sarif.render_failure(message), encoding="utf-8")
+        except OSError as exc:
+            sys.stderr.write(f"backendreview: error: cannot write {target}: "
+                             f"{exc.strerror or exc}\n")
     return 2
+
+
+def _sarif_output(args: list[str]) -> str | None:
+    """The --output file of a `--format sarif` run, read from the raw arguments, so that a
+    run that fails before or while parsing them still leaves a SARIF log for the upload."""
+    fmt = output = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if arg == "--":
+            break
+        if arg == "--format" and nxt is not None:
+            fmt, i = nxt, i + 2
+            continue
+        if arg in ("--output", "-o") and nxt is not None:
+            output, i = nxt, i + 2
+            continue
+        if arg.startswith("--format="):
+            fmt = arg.split("=", 1)[1]
+        elif arg.startswith("--output="):
+            output = arg.split("=", 1)[1]
+        elif arg.startswith("-o") and len(arg) > 2 and not arg.startswith("--"):
+            output = arg[2:]
+        i += 1
+    if fmt is None or fmt.lower() != "sarif" or not output:
+        return None
+    return output
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,9 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:  # pragma: no cover - depends on the typer version
         code = exc.exit_code
     except (ConfigError, RuleFileError, UsageProblem) as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), args)
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        return _fail("interrupted", args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing more to say.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -342,9 +379,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.TyperException as exc:  # click's usage errors: bad option, bad value
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        return _fail(" ".join(message.split()))
+        return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2
-        return _fail(f"internal error: {type(exc).__name__}: {exc}")
+        return _fail(f"internal error: {type(exc).__name__}: {exc}", args)
     if isinstance(code, int):
         return code
     return 0

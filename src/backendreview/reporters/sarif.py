@@ -135,7 +135,8 @@ def build_log(result: RunResult, root: Path | None = None) -> om.SarifLog:
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=base)},
         invocations=[om.Invocation(
             execution_successful=not result.errors,
-            tool_execution_notifications=notifications or None)],
+            tool_execution_notifications=notifications or None,
+            working_directory=om.ArtifactLocation(uri=base))],
     )
     return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
@@ -163,3 +164,11 @@ def to_plain(value: Any) -> Any:
 
 def render(result: RunResult, root: Path | None = None) -> str:
     return json.dumps(to_plain(build_log(result, root)), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_failure(message: str, root: Path | None = None) -> str:
+    """A schema-valid log for a run that could not review anything (bad configuration or
+    arguments, internal error): no results, executionSuccessful false and the error as a
+    tool execution notification, so an upload step shows the real problem instead of
+    failing on a missing file or silently reporting "no alerts"."""
+    return render(RunResult(errors=[message]), root)
