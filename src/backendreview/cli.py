@@ -115,6 +115,9 @@ def check(
         "--diff-base", metavar="REF",
         help="Report only findings on lines added or changed since the merge-base of REF "
              "and HEAD (e.g. origin/main).")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", help="Apply exclude / extend-exclude to files named on the command "
+                                "line too (for pre-commit and editors).")] = False,
     baseline_file: Annotated[Path | None, typer.Option(
         "--baseline", metavar="FILE",
         help="Report only findings that this baseline (from `backendreview baseline`) "
@@ -127,6 +130,8 @@ def check(
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
     config = _build_config(targets, config_file, select, extend_select, ignore, severity)
+    if force_exclude:
+        config = config.with_overrides(force_exclude=True)
     threshold = _severity_option(fail_on, "--fail-on") or Severity.NOTE
     changed = None
     if diff_base is not None:
