@@ -105,3 +105,14 @@ def test_bad_baseline_is_a_usage_error(project, capsys, content, needle):
     assert main(["check", "app", "--baseline", "missing.json"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0], err
+
+
+def test_renamed_file_keeps_its_baseline(project, capsys):
+    main(["baseline", "br-baseline.json"])
+    capsys.readouterr()
+    (project / "app" / "users.py").rename(project / "app" / "accounts.py")
+    assert _lines(capsys, "app", "--baseline", "br-baseline.json") == []
+    # A copy is not a move: with the original still there, the copy's finding is new.
+    (project / "app" / "accounts.py").rename(project / "app" / "users.py")
+    (project / "app" / "copy.py").write_text(OLD, encoding="utf-8")
+    assert _lines(capsys, "app", "--baseline", "br-baseline.json") == [("app/copy.py", 5)]

@@ -3,7 +3,9 @@
 A finding is identified by (rule id, file path, normalised snippet): the text of the reported
 line with runs of whitespace collapsed. Line numbers are left out on purpose, so inserting or
 deleting lines elsewhere in the file does not make old findings look new; changing the
-reported line itself does (it is new code). Each entry carries an occurrence count: when a
+reported line itself does (it is new code). Entries whose file no longer exists match
+findings with the same rule and line text anywhere, so renaming or moving a file does not
+resurface its findings. Each entry carries an occurrence count: when a
 file has more findings with one key than the baseline recorded, the extra ones (the last in
 the file) are reported, so a copied-and-pasted old mistake is still caught.
 
@@ -126,13 +128,26 @@ def new_findings(findings: Sequence[Finding], file: Path,
     # Earlier occurrences consume the baseline's count first: with one more occurrence than
     # recorded, the last one in the file is reported as new.
     order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
-    new: set[int] = set()
+    new: list[int] = []
     for i in order:
         if remaining[keys[i]] > 0:
             remaining[keys[i]] -= 1
         else:
-            new.add(i)
-    return [f for i, f in enumerate(findings) if i in new]
+            new.append(i)
+    # A file that was renamed or moved: its entries name a path that no longer exists, and
+    # its findings keep their rule and line text. Match those on (rule, snippet).
+    moved: Counter[tuple[str, str]] = Counter()
+    for (rule, path, snippet), count in remaining.items():
+        if count > 0 and not (base / path).exists():
+            moved[(rule, snippet)] += count
+    still_new: set[int] = set()
+    for i in new:
+        pair = (keys[i][0], keys[i][2])
+        if moved[pair] > 0:
+            moved[pair] -= 1
+        else:
+            still_new.add(i)
+    return [f for i, f in enumerate(findings) if i in still_new]
 
 
 __all__ = ["BaselineError", "key_of", "load", "new_findings", "normalise", "snippet_of",
