@@ -38,7 +38,7 @@ MESSAGE = ("BR101 SQL passed to `conn.execute()` is built with an f-string from 
 
 
 def _entry_point_from_pyproject() -> str:
-    import tomllib
+    from backendreview.config import tomllib  # tomli on Python 3.10
 
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     (name, value), = data["project"]["entry-points"]["flake8.extension"].items()
