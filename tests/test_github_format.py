@@ -64,3 +64,12 @@ def test_fail_on_threshold(tmp_path, monkeypatch, capsys):
     assert "bad.py:4:12: BR101 [warning]" in capsys.readouterr().out
     assert main(["check", ".", "--fail-on", "loud"]) == 2
     assert "--fail-on: unknown severity 'loud'" in capsys.readouterr().err
+
+
+def test_paths_are_relative_to_the_github_workspace(tmp_path, monkeypatch, capsys):
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "bad.py").write_text(BAD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "svc")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    assert main(["check", ".", "--format", "github"]) == 1
+    assert capsys.readouterr().out.startswith("::error file=svc/bad.py,line=4,")

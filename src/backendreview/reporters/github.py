@@ -12,7 +12,9 @@ the step summary as well (see `github_action.py`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..engine import RunResult
 from ..metadata import load_rule_docs
@@ -38,9 +40,23 @@ def annotation_message(finding: Finding) -> str:
     return message
 
 
+def workspace_path(path: str) -> str:
+    """GitHub resolves `file=` against the repository root ($GITHUB_WORKSPACE); findings are
+    relative to the working directory, which may be a subdirectory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return path
+    absolute = Path(path) if Path(path).is_absolute() else Path.cwd() / path
+    try:
+        return absolute.resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
 def annotation(finding: Finding, title: str | None = None) -> str:
     span = finding.span
-    props: list[tuple[str, str]] = [("file", finding.path), ("line", str(span.start_line)),
+    props: list[tuple[str, str]] = [("file", workspace_path(finding.path)),
+                                    ("line", str(span.start_line)),
                                     ("endLine", str(span.end_line))]
     if span.start_line == span.end_line:
         props += [("col", str(span.start_col)), ("endColumn", str(span.end_col))]
