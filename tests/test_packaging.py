@@ -33,8 +33,9 @@ def test_wheel_contains_rule_yaml(wheel):
     assert yaml_files == expected
     assert "backendreview/cli.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "backendreview = backendreview.cli:entry" in zipfile.ZipFile(wheel).read(
-        entry_points).decode()
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "backendreview = backendreview.cli:entry" in text
+    assert "[flake8.extension]\nBR = backendreview.flake8_plugin:Plugin" in text
 
 
 def test_installed_wheel_finds_rules_and_reviews(wheel, tmp_path):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from backendreview.cli import main
 from backendreview.config import Config
 from backendreview.engine import run
@@ -79,11 +81,12 @@ def test_columns_are_code_points_and_fixes_are_valid(tmp_path, sarif_validator, 
         "uri": "app.py", "uriBaseId": "%SRCROOT%"}
 
 
-def test_sarif_is_byte_identical_across_runs(sample_app, monkeypatch):
+def test_sarif_is_byte_identical_across_runs(sample_app, sarif_validator, monkeypatch):
     monkeypatch.chdir(sample_app.parents[1])
     first = sarif.render(run([Path("fixtures/sample_app")], Config(), jobs=1))
     second = sarif.render(run([Path("fixtures/sample_app")], Config(), jobs=2))
     assert first == second
+    assert list(sarif_validator.iter_errors(json.loads(first))) == []
 
 
 def test_failed_run_still_gives_valid_sarif(tmp_path, sarif_validator, monkeypatch):
@@ -106,3 +109,83 @@ def test_empty_run_has_rules_and_no_results(tmp_path, sarif_validator, capsys, m
     assert list(sarif_validator.iter_errors(log)) == []
     assert log["runs"][0]["results"] == []
     assert {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]} >= {"BR000", "BR101"}
+
+
+BAD_SQL = (
+    "import sqlite3\n"
+    "def f(conn: sqlite3.Connection, name):\n"
+    "    return conn.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
+)
+
+
+@pytest.mark.parametrize(("setup", "args", "needle"), [
+    ("config", ["check", "."], "unknown key 'selct'"),
+    (None, ["check", ".", "--no-such-option"], "No such option: --no-such-option"),
+    (None, ["check", ".", "--select", "XX1"], "'XX1' is not a rule code"),
+    (None, ["check", "missing_dir"], "path does not exist: missing_dir"),
+    ("crash", ["check", "."], "internal error: RuntimeError: engine exploded"),
+    (None, ["check", ".", "--baseline", "nope.json"], "--baseline: nope.json: cannot read"),
+])
+@pytest.mark.parametrize("spelling", ["separate", "joined"])
+def test_failed_run_with_sarif_output_writes_a_failure_log(
+        tmp_path, sarif_validator, capsys, monkeypatch, setup, args, needle, spelling):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(BAD_SQL, encoding="utf-8")
+    if setup == "config":
+        (tmp_path / "pyproject.toml").write_text("[tool.backendreview]\nselct = []\n",
+                                                 encoding="utf-8")
+    if setup == "crash":
+        import backendreview.cli as cli_module
+
+        def explode(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("engine exploded")
+
+        monkeypatch.setattr(cli_module, "run", explode)
+    out = tmp_path / "out.sarif"
+    extra = (["--format", "sarif", "--output", str(out)] if spelling == "separate"
+             else ["--format=SARIF", f"-o{out}"])
+    assert main([*args[:1], *extra, *args[1:]]) == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    log = json.loads(out.read_text(encoding="utf-8"))
+    assert list(sarif_validator.iter_errors(log)) == []
+    (run_,) = log["runs"]
+    assert run_["results"] == []
+    invocation = run_["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and needle in note["message"]["text"]
+
+
+def test_no_failure_log_without_sarif_output(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "missing", "--format", "json", "-o", "out.json"]) == 2
+    assert not (tmp_path / "out.json").exists()
+    assert main(["check", "missing", "--format", "sarif"]) == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_fingerprints_survive_line_shifts_and_number_duplicates(tmp_path, sarif_validator,
+                                                                 capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dup = BAD_SQL + "def g(conn: sqlite3.Connection, name):\n" + BAD_SQL.splitlines(True)[2]
+    (tmp_path / "app.py").write_text(dup, encoding="utf-8")
+    first = [r["partialFingerprints"]["backendreview/v1"]
+             for r in _sarif(tmp_path, capsys, "app.py")["runs"][0]["results"]]
+    assert [fp.split(":")[1] for fp in first] == ["1", "2"]
+    assert first[0].split(":")[0] == first[1].split(":")[0]
+    (tmp_path / "app.py").write_text("# moved\n\n" + dup, encoding="utf-8")
+    log = _sarif(tmp_path, capsys, "app.py")
+    assert list(sarif_validator.iter_errors(log)) == []
+    moved = log["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved] == [5, 7]
+    assert [r["partialFingerprints"]["backendreview/v1"] for r in moved] == first
+    assert "primaryLocationLineHash" not in moved[0]["partialFingerprints"]
+
+
+def test_invocation_names_the_working_directory(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    invocation = _sarif(tmp_path, capsys, "ok.py")["runs"][0]["invocations"][0]
+    assert invocation == {"executionSuccessful": True,
+                          "workingDirectory": {"uri": tmp_path.resolve().as_uri() + "/"}}

@@ -38,6 +38,7 @@ class OutputFormat(str, Enum):
     console = "console"
     json = "json"
     sarif = "sarif"
+    github = "github"
 
 
 class UsageProblem(Exception):
@@ -110,28 +111,52 @@ def check(
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
     ] = False,
+    diff_base: Annotated[str | None, typer.Option(
+        "--diff-base", metavar="REF",
+        help="Report only findings on lines added or changed since the merge-base of REF "
+             "and HEAD (e.g. origin/main).")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", help="Apply exclude / extend-exclude to files named on the command "
+                                "line too (for pre-commit and editors).")] = False,
+    baseline_file: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE",
+        help="Report only findings that this baseline (from `backendreview baseline`) "
+             "does not record.")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", metavar="LEVEL",
+        help="Exit 1 only for findings at this level and above: note (default), warning, "
+             "error.")] = None,
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
-    known = all_rule_ids()
-    config = load_config(targets, config_file, known)
-    overrides: dict[str, object] = {}
-    sel = _codes(select, "--select")
-    if sel is not None:
-        overrides["select"] = sel
-    ext = _codes(extend_select, "--extend-select")
-    if ext is not None:
-        overrides["extend_select"] = config.extend_select + ext
-    ign = _codes(ignore, "--ignore")
-    if ign is not None:
-        overrides["ignore"] = config.ignore + ign
-    if severity is not None:
+    config = _build_config(targets, config_file, select, extend_select, ignore, severity)
+    if force_exclude:
+        config = config.with_overrides(force_exclude=True)
+    threshold = _severity_option(fail_on, "--fail-on") or Severity.NOTE
+    changed = None
+    if diff_base is not None:
+        from .diff import DiffError, changed_lines
+
         try:
-            overrides["severity"] = Severity.parse(severity)
-        except ValueError as exc:
-            raise UsageProblem(f"--severity: {exc}") from None
-    config = config.with_overrides(**overrides)
+            changed = changed_lines(diff_base)
+        except DiffError as exc:
+            raise UsageProblem(str(exc)) from None
+    recorded = None
+    if baseline_file is not None:
+        from .baseline import BaselineError, load
+
+        try:
+            recorded = load(baseline_file)
+        except BaselineError as exc:
+            raise UsageProblem(str(exc)) from None
     result = run(list(targets), config, jobs=jobs)
+    if baseline_file is not None:
+        from .baseline import new_findings
+
+        result.findings = new_findings(result.findings, baseline_file, result.sources,
+                                       recorded)
+    if changed is not None:
+        result.findings = changed.filter(result.findings)
     if fix:
         from .fixes.apply import apply_fixes
 
@@ -148,7 +173,36 @@ def check(
         typer.echo(f"backendreview: {error}", err=True)
     if result.errors:
         raise typer.Exit(2)
-    raise typer.Exit(0 if exit_zero or not result.findings else 1)
+    failing = any(f.severity.rank >= threshold.rank for f in result.findings)
+    raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
+                  extend_select: list[str] | None, ignore: list[str] | None,
+                  severity: str | None) -> Config:
+    config = load_config(targets, config_file, all_rule_ids())
+    overrides: dict[str, object] = {}
+    sel = _codes(select, "--select")
+    if sel is not None:
+        overrides["select"] = sel
+    ext = _codes(extend_select, "--extend-select")
+    if ext is not None:
+        overrides["extend_select"] = config.extend_select + ext
+    ign = _codes(ignore, "--ignore")
+    if ign is not None:
+        overrides["ignore"] = config.ignore + ign
+    if severity is not None:
+        overrides["severity"] = _severity_option(severity, "--severity")
+    return config.with_overrides(**overrides)
+
+
+def _severity_option(value: str | None, option: str) -> Severity | None:
+    if value is None:
+        return None
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise UsageProblem(f"{option}: {exc}") from None
 
 
 def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
@@ -167,6 +221,10 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
         from .reporters import json_report
 
         text = json_report.render(result)
+    elif output_format is OutputFormat.github:
+        from .reporters import github
+
+        text = github.render(result)
     else:
         from .reporters import sarif
 
@@ -179,6 +237,39 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
         from .reporters import console as console_reporter
 
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
+
+
+@app.command()
+def baseline(
+    file: Annotated[Path, typer.Argument(help="The baseline file to write (JSON).")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or directories to review (default: the current directory).")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Rule codes or prefixes to enable (comma-separated).")] = None,
+    extend_select: Annotated[list[str] | None, typer.Option(
+        "--extend-select", help="Codes or prefixes to enable on top of the selection.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="Rule codes or prefixes to disable (comma-separated).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read configuration from this TOML file.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+) -> None:
+    """Record the current findings in FILE; `check --baseline FILE` then reports only new
+    ones."""
+    from .baseline import write
+
+    targets = paths or [Path(".")]
+    config = _build_config(targets, config_file, select, extend_select, ignore, None)
+    result = run(list(targets), config, jobs=jobs)
+    try:
+        count = write(file, result.findings, result.sources)
+    except OSError as exc:
+        raise UsageProblem(f"baseline: {file}: cannot write: {exc.strerror or exc}") from None
+    typer.echo(f"backendreview: recorded {count} finding(s) in {file}", err=True)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
+    raise typer.Exit(2 if result.errors else 0)
 
 
 class RulesFormat(str, Enum):
@@ -231,9 +322,46 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")
     Console(highlight=False).print(Markdown(docs[key].markdown()))
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, args: list[str] | None = None) -> int:
     sys.stderr.write(f"backendreview: error: {message}\n")
+    target = _sarif_output(args or [])
+    if target is not None:
+        from .reporters import sarif
+
+        try:
+            Path(target).write_text(sarif.render_failure(message), encoding="utf-8")
+        except OSError as exc:
+            sys.stderr.write(f"backendreview: error: cannot write {target}: "
+                             f"{exc.strerror or exc}\n")
     return 2
+
+
+def _sarif_output(args: list[str]) -> str | None:
+    """The --output file of a `--format sarif` run, read from the raw arguments, so that a
+    run that fails before or while parsing them still leaves a SARIF log for the upload."""
+    fmt = output = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if arg == "--":
+            break
+        if arg == "--format" and nxt is not None:
+            fmt, i = nxt, i + 2
+            continue
+        if arg in ("--output", "-o") and nxt is not None:
+            output, i = nxt, i + 2
+            continue
+        if arg.startswith("--format="):
+            fmt = arg.split("=", 1)[1]
+        elif arg.startswith("--output="):
+            output = arg.split("=", 1)[1]
+        elif arg.startswith("-o") and len(arg) > 2 and not arg.startswith("--"):
+            output = arg[2:]
+        i += 1
+    if fmt is None or fmt.lower() != "sarif" or not output:
+        return None
+    return output
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,9 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:  # pragma: no cover - depends on the typer version
         code = exc.exit_code
     except (ConfigError, RuleFileError, UsageProblem) as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), args)
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        return _fail("interrupted", args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing more to say.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -256,9 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.TyperException as exc:  # click's usage errors: bad option, bad value
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        return _fail(" ".join(message.split()))
+        return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2
-        return _fail(f"internal error: {type(exc).__name__}: {exc}")
+        return _fail(f"internal error: {type(exc).__name__}: {exc}", args)
     if isinstance(code, int):
         return code
     return 0

@@ -36,6 +36,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Severity = Severity.NOTE  # report findings at this level and above
     respect_gitignore: bool = True
+    # Apply the excludes to files named on the command line too (pre-commit names each file).
+    force_exclude: bool = False
     # Per-rule options from [tool.backendreview.rules.BR301] tables: (rule id, options).
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     source: str | None = None  # the file this came from, for messages

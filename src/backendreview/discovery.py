@@ -43,7 +43,10 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
 
     for given in paths:
         if given.is_file():
-            # A file named explicitly is reviewed whatever its suffix or the excludes say.
+            # A file named explicitly is reviewed whatever its suffix or the excludes say,
+            # unless --force-exclude asks for the excludes (as pre-commit hooks do).
+            if config.force_exclude and excluded(given):
+                continue
             found.add(given.resolve())
             continue
         if not given.is_dir():

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-FORMATS = ("console", "json", "sarif")
+FORMATS = ("console", "json", "sarif", "github")

@@ -8,7 +8,9 @@ ruleId, ruleIndex, level, message, a repo-relative URI and a 1-based region in c
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import attr
 import sarif_om as om
 
 from .. import __version__
+from ..baseline import snippet_of
 from ..engine import RunResult
 from ..metadata import RuleDoc, load_rule_docs
 from ..model import Finding, Span
@@ -62,14 +65,23 @@ def _descriptor(doc: RuleDoc) -> om.ReportingDescriptor:
     )
 
 
-def _fingerprint(finding: Finding) -> str:
-    import hashlib
+def fingerprints(findings: list[Finding],
+                 sources: dict[str, list[str]] | None = None) -> list[str]:
+    """Our own stable id per result, under FINGERPRINT_KEY (GitHub computes
+    primaryLocationLineHash itself): the baseline key (rule, path, whitespace-normalised
+    reported line), hashed, plus `:n` for the n-th finding with that key in the file, as
+    GitHub's own line hash does. No line numbers, so it survives edits elsewhere in the file."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for finding in findings:
+        key = (finding.rule_id, finding.path, snippet_of(finding, sources))
+        counts[key] += 1
+        digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()[:32]
+        out.append(f"{digest}:{counts[key]}")
+    return out
 
-    key = "\0".join((finding.rule_id, finding.path, " ".join(finding.snippet.split())))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
-
-def _result(finding: Finding, rule_index: int) -> om.Result:
+def _result(finding: Finding, rule_index: int, fingerprint: str) -> om.Result:
     message = finding.message
     if finding.fix is not None:
         message += f"\nFix: {finding.fix.description}"
@@ -98,7 +110,7 @@ def _result(finding: Finding, rule_index: int) -> om.Result:
         related_locations=[
             _location(finding.path, r.span, r.message) for r in finding.related
         ] or None,
-        partial_fingerprints={FINGERPRINT_KEY: _fingerprint(finding)},
+        partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,
     )
 
@@ -117,12 +129,14 @@ def build_log(result: RunResult, root: Path | None = None) -> om.SarifLog:
         tool=om.Tool(driver=om.ToolComponent(
             name="backendreview", version=__version__, semantic_version=__version__,
             information_uri=INFORMATION_URI, rules=descriptors)),
-        results=[_result(f, index.get(f.rule_id, -1)) for f in result.findings],
+        results=[_result(f, index.get(f.rule_id, -1), fp) for f, fp in zip(
+            result.findings, fingerprints(result.findings, result.sources), strict=True)],
         column_kind="unicodeCodePoints",
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=base)},
         invocations=[om.Invocation(
             execution_successful=not result.errors,
-            tool_execution_notifications=notifications or None)],
+            tool_execution_notifications=notifications or None,
+            working_directory=om.ArtifactLocation(uri=base))],
     )
     return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
@@ -150,3 +164,11 @@ def to_plain(value: Any) -> Any:
 
 def render(result: RunResult, root: Path | None = None) -> str:
     return json.dumps(to_plain(build_log(result, root)), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_failure(message: str, root: Path | None = None) -> str:
+    """A schema-valid log for a run that could not review anything (bad configuration or
+    arguments, internal error): no results, executionSuccessful false and the error as a
+    tool execution notification, so an upload step shows the real problem instead of
+    failing on a missing file or silently reporting "no alerts"."""
+    return render(RunResult(errors=[message]), root)

@@ -1,0 +1,102 @@
+"""flake8 plugin (entry point `BR` in `flake8.extension`): backendreview in every editor that
+runs flake8 (VS Code's flake8 extension, pylsp, vim/ALE...) and in existing flake8 set-ups.
+
+- No second parse: the engine runs on the `tree` flake8 already built and the `lines` it read
+  (for an editor buffer these come from stdin, not from the file on disk).
+- flake8 never reads pyproject.toml, so `[tool.backendreview]` is found here, walking up from
+  the file (or from the working directory for stdin), once per directory per process.
+- Editor profile: per-file rules only. Project-phase rules need every file of the project,
+  which a linter run on one buffer does not have; `--br-project-rules` (or
+  `br-project-rules = true` in the flake8 config) runs them over the one file anyway.
+- `# noqa` is flake8's: our own statement-wide suppression is not applied here, so a finding
+  is silenced by `# noqa: BR101` on the line flake8 reports.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from . import __version__
+from .checks import PROJECT_RULES
+from .config import Config, ConfigError, find_config, load_config
+from .engine import all_rule_ids, enabled_rules, finish, review_source
+from .metadata import load_rule_docs
+
+LOG = logging.getLogger("backendreview")
+
+# Loaded when flake8 imports the plugin, before it forks its workers (they inherit it).
+_DOCS = load_rule_docs()
+_CONFIGS: dict[Path, tuple[Config | None, str | None]] = {}
+
+
+def _config_for(filename: str) -> tuple[Config | None, str | None]:
+    """(config, None) or (None, error message) for the file's directory, cached."""
+    path = Path(filename)
+    directory = (path.parent if filename not in ("stdin", "-") else Path(".")).resolve()
+    cached = _CONFIGS.get(directory)
+    if cached is None:
+        try:
+            found = find_config(directory)
+            config = load_config([directory], found, all_rule_ids()) if found else Config(
+                root=Path.cwd())
+            cached = (config, None)
+        except ConfigError as exc:
+            cached = (None, str(exc))
+        _CONFIGS[directory] = cached
+    return cached
+
+
+def _display(filename: str) -> str:
+    return filename[2:] if filename.startswith("./") else filename
+
+
+class Plugin:
+    name = "backendreview"
+    version = __version__
+    project_rules: ClassVar[bool] = False
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--br-project-rules", action="store_true", default=False, parse_from_config=True,
+            help="backendreview: also run project-phase rules (routes, settings) over the "
+                 "single file being checked. Off by default: they need the whole project.")
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        cls.project_rules = bool(getattr(options, "br_project_rules", False))
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        config, error = _config_for(self.filename)
+        if config is None:
+            # flake8 has no channel for a configuration error; show it where the user looks.
+            yield 1, 0, f"BR000 backendreview configuration error: {error}", type(self)
+            return
+        rules = enabled_rules(config, _DOCS)
+        if not self.project_rules:
+            rules = tuple(r for r in rules if r not in PROJECT_RULES)
+        path = _display(self.filename)
+        tree = self.tree if isinstance(self.tree, ast.Module) else None
+        result = review_source("".join(self.lines), path, config, rules, tree=tree)
+        result.suppressions = {}  # suppression comments are flake8's job
+        outcome = finish([result], config, rules, _DOCS)
+        for message in outcome.errors:
+            LOG.warning("backendreview: %s", message)
+        for finding in outcome.findings:
+            text = finding.message
+            if finding.fix is not None:
+                text += f" (fix: {finding.fix.description.rstrip('.')})"
+            yield (finding.span.start_line, finding.span.start_col - 1,
+                   f"{finding.rule_id} {' '.join(text.split())}", type(self))
+
+
+__all__ = ["Plugin"]
