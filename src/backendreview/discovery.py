@@ -45,7 +45,7 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
         if given.is_file():
             # A file named explicitly is reviewed whatever its suffix or the excludes say,
             # unless --force-exclude asks for the excludes (as pre-commit hooks do).
-            if config.force_exclude and excluded(given):
+            if config.force_exclude and _named_file_excluded(given, spec, excludes, root):
                 continue
             found.add(given.resolve())
             continue
@@ -87,6 +87,17 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
                     continue
                 found.add(path)
     return sorted(found)
+
+
+def _named_file_excluded(path: Path, spec, excludes, root: Path) -> bool:  # type: ignore[no-untyped-def]
+    """--force-exclude: does an explicitly named file fall under the excludes?"""
+    resolved = path.resolve()
+    try:
+        rel = resolved.relative_to(root).as_posix()
+    except ValueError:
+        rel = resolved.as_posix().lstrip("/")
+    parts = rel.split("/")
+    return spec.match_file(rel) or any(part in excludes for part in parts[:-1])
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
