@@ -9,13 +9,9 @@ import pytest
 
 from backendreview.cli import main
 
-OLD = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(conn: sqlite3.Connection, email):\n"
-    "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n"
-)
+from .samples import FIND_USER
+
+OLD = FIND_USER
 DUPLICATE = (
     "\n"
     "\n"

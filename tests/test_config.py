@@ -16,15 +16,12 @@ from backendreview.engine import all_rule_ids, finish, run
 from backendreview.metadata import load_rule_docs
 from backendreview.model import FileResult, Finding, Severity, Span
 
+from .samples import ONE_FINDING, ONE_FINDING_MESSAGE
+
 KNOWN = all_rule_ids()
 
-BAD = (
-    "import sqlite3\n"
-    "def f(c: sqlite3.Connection, x):\n"
-    "    c.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n"
-)
-BR101_MESSAGE = ("SQL passed to `c.execute()` is built with an f-string from `x`; "
-                 "pass the values as bound parameters")
+BAD = ONE_FINDING
+BR101_MESSAGE = ONE_FINDING_MESSAGE
 
 
 def _write(path: Path, text: str) -> Path:

@@ -10,14 +10,9 @@ from backendreview.cli import main
 from backendreview.diff import changed_lines, parse_unified_diff
 
 from .gitrepo import Repo
+from .samples import FIND_USER
 
-OLD = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(conn: sqlite3.Connection, email):\n"
-    "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n"
-)
+OLD = FIND_USER
 LEGACY = (
     "import sqlite3\n"
     "\n"

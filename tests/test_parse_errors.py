@@ -18,15 +18,12 @@ from backendreview.config import Config
 from backendreview.engine import review_source, run
 from backendreview.model import Severity, Span
 
+from .samples import ONE_FINDING, ONE_FINDING_MESSAGE
+
 RULES = ("BR000", "BR101")
 
-BAD = (
-    "import sqlite3\n"
-    "def f(c: sqlite3.Connection, x):\n"
-    "    c.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n"
-)
-BR101_MESSAGE = ("SQL passed to `c.execute()` is built with an f-string from `x`; "
-                 "pass the values as bound parameters")
+BAD = ONE_FINDING
+BR101_MESSAGE = ONE_FINDING_MESSAGE
 
 
 def findings(data: bytes, path: str = "m.py", rules: tuple[str, ...] = RULES):

@@ -13,15 +13,10 @@ import pytest
 import yaml
 
 from .gitrepo import Repo
+from .samples import FIND_USER
 
 ROOT = Path(__file__).resolve().parents[1]
-BAD = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(conn: sqlite3.Connection, email):\n"
-    "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n"
-)
+BAD = FIND_USER
 # What pip prints when it cannot reach the package index.
 OFFLINE = ("NewConnectionError", "Temporary failure in name resolution", "No matching "
            "distribution found", "Network is unreachable", "ProxyError", "ConnectTimeout")
