@@ -1,0 +1,292 @@
+"""BR401 broad-except-leak and BR402 swallowed-exception (CWE-209, CWE-390, CWE-778).
+
+Both look at handlers of broad exceptions (bare `except:`, `Exception`, `BaseException`, or
+a tuple with one). BR401 follows the exception (the bound name, its str / repr / args, an
+f-string with it, `traceback.format_exc()`, `sys.exc_info()`, and locals built from those,
+one hop) into what the client receives: a response builder, an HTTP exception with text,
+`abort()`, or the return value of a route handler. BR402 reports a broad handler in a route
+handler that neither logs nor re-raises (and does not already leak, which BR401 reports).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ..context import FileContext
+from ..model import Fix, Related
+from .base import Rule
+from .handlers import is_logging_call, is_route_handler, module_logger, response_call
+
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+_TRACEBACK_CALLS = frozenset({
+    "traceback.format_exc", "traceback.format_exception", "traceback.format_exception_only",
+    "traceback.format_tb", "traceback.extract_tb", "traceback.print_exc", "sys.exc_info",
+    "traceback.TracebackException.from_exception", "sys.exception",
+})
+# Attributes of an exception that carry its text.
+_TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "orig",
+                         "messages", "strerror", "reason", "text", "body", "__str__",
+                         "__repr__", "__cause__", "__context__", "__traceback__", "errors",
+                         "error_dict", "error_list"})
+_SAFE_FUNCS = frozenset({"builtins.type", "builtins.isinstance", "builtins.id",
+                         "builtins.hash", "builtins.bool", "builtins.len", "builtins.issubclass",
+                         "builtins.hasattr"})
+_RESPONSE_KEYWORDS_IGNORED = frozenset({"status_code", "status", "headers", "media_type",
+                                        "content_type", "code"})
+
+
+@dataclass
+class Leak:
+    what: str  # "str(e)", "traceback.format_exc()"
+    sink: ast.AST  # the call or return that sends it
+    sink_label: str
+    kind: str  # the response family, for the fix
+
+
+def is_broad_handler(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    kind = handler.type
+    if kind is None:
+        return True
+    types = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any(ctx.qualified_name(t) in _BROAD for t in types)
+
+
+def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
+    if handler.type is None:
+        return "except:"
+    text = ctx.source(handler.type)
+    if len(text) > 40:
+        text = "(...)"
+    return f"except {text}{' as ' + handler.name if handler.name else ''}"
+
+
+def _body_nodes(handler: ast.ExceptHandler) -> list[ast.AST]:
+    """Every node of the handler body, not descending into nested functions or classes."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(handler.body))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return out
+
+
+class HandlerAnalysis:
+    """What one broad handler does with the exception."""
+
+    def __init__(self, ctx: FileContext, handler: ast.ExceptHandler) -> None:
+        self.ctx = ctx
+        self.handler = handler
+        self.nodes = _body_nodes(handler)
+        self.first = handler.body[0].lineno if handler.body else handler.lineno
+        self.last = handler.end_lineno or handler.lineno
+        self.logs = any(isinstance(n, ast.Call) and is_logging_call(ctx, n) for n in self.nodes)
+        self.raises = any(isinstance(n, ast.Raise) for n in self.nodes)
+        self.function = ctx.semantic.enclosing_function(handler)
+        self.in_route = self.function is not None and is_route_handler(ctx, self.function)
+        self.leak = self._find_leak()
+
+    # -- taint -------------------------------------------------------------------------------
+    def tainted(self, expr: ast.AST, depth: int = 0) -> str | None:
+        """How `expr` carries the exception's text, or None."""
+        if depth > 3:
+            return None
+        name = self.handler.name
+        stack: list[ast.AST] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                qualified = self.ctx.qualified_name(node.func)
+                if qualified in _TRACEBACK_CALLS:
+                    return f"{self.ctx.source(node.func)}()"
+                if qualified in _SAFE_FUNCS:
+                    continue
+                if isinstance(node.func, ast.Name) and node.func.id == "getattr":
+                    continue  # getattr(e, "status_code", 500)
+                if is_logging_call(self.ctx, node):
+                    continue
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+                    node.value.id == name):
+                if node.attr in _TEXT_ATTRS:
+                    return self.ctx.source(node)
+                continue  # e.status_code, e.__class__.__name__
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if name and node.id == name:
+                    return self._describe_use(node)
+                found = self._tainted_local(node, depth)
+                if found:
+                    return found
+                continue
+            if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        return None
+
+    def _describe_use(self, node: ast.Name) -> str:
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.Call) and self.ctx.qualified_name(parent.func) in (
+                "builtins.str", "builtins.repr"):
+            return self.ctx.source(parent)
+        if isinstance(parent, ast.FormattedValue):
+            return f"{{{node.id}}} in an f-string"
+        return f"`{node.id}`"
+
+    def _tainted_local(self, name: ast.Name, depth: int) -> str | None:
+        """A local assigned inside this handler from the exception (one hop, or two)."""
+        for binding in self.ctx.reaching_bindings(name):
+            if binding.kind not in ("assign", "annassign", "augassign") or binding.value is None:
+                continue
+            if not self.first <= binding.lineno <= self.last:
+                continue
+            found = self.tainted(binding.value, depth + 1)
+            if found:
+                return f"{found} (through `{name.id}`)"
+        return None
+
+    # -- sinks -------------------------------------------------------------------------------
+    def _find_leak(self) -> Leak | None:
+        # Response builders first: `return jsonify(error=str(e)), 500` names jsonify.
+        calls = [n for n in self.nodes if isinstance(n, ast.Call)]
+        returns = [n for n in self.nodes if isinstance(n, ast.Return)]
+        for node in [*calls, *returns]:
+            if isinstance(node, ast.Call):
+                family = response_call(self.ctx, node)
+                if family is None:
+                    continue
+                for arg in [*node.args, *(k.value for k in node.keywords
+                                          if k.arg not in _RESPONSE_KEYWORDS_IGNORED)]:
+                    what = self.tainted(arg)
+                    if what:
+                        label = self.ctx.source(node.func)
+                        return Leak(what, node, f"{label}(...)", family)
+            elif isinstance(node, ast.Return) and node.value is not None and self.in_route:
+                value = node.value
+                if isinstance(value, ast.Call) and response_call(self.ctx, value):
+                    continue  # checked as a call
+                what = self.tainted(value)
+                if what:
+                    return Leak(what, node, "the route's return value", "return")
+        return None
+
+
+def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
+    cache: dict[int, HandlerAnalysis] = ctx.__dict__.setdefault("_handler_analysis", {})
+    key = id(handler)
+    if key not in cache:
+        cache[key] = HandlerAnalysis(ctx, handler)
+    return cache[key]
+
+
+def _except_line(handler: ast.ExceptHandler) -> ast.AST:
+    """A node spanning the `except ...:` clause, for the report."""
+    end = handler.type if handler.type is not None else None
+    marker = ast.Pass()
+    marker.lineno = handler.lineno
+    marker.col_offset = handler.col_offset
+    if end is not None and end.end_lineno == handler.lineno:
+        marker.end_lineno = handler.lineno
+        marker.end_col_offset = end.end_col_offset + (len(f" as {handler.name}") if handler.name
+                                                      else 0)
+    else:
+        marker.end_lineno = handler.lineno
+        marker.end_col_offset = handler.col_offset + len("except")
+    return marker
+
+
+def _generic_response(ctx: FileContext, family: str) -> str:
+    if family.startswith(("fastapi.HTTPException", "fastapi.exceptions", "starlette.exceptions")):
+        return ('raise HTTPException(status_code=500, '
+                'detail=f"Internal server error (error id {error_id})")')
+    if family.startswith(("fastapi.responses", "starlette.responses", "fastapi.Response")):
+        return ('return JSONResponse({"detail": "Internal server error", "error_id": error_id}, '
+                'status_code=500)')
+    if family in ("flask.jsonify", "quart.jsonify", "flask.make_response", "flask.Response",
+                  "flask.wrappers.Response", "werkzeug.wrappers.Response", "werkzeug.Response"):
+        return 'return jsonify(error="Internal server error", error_id=error_id), 500'
+    if family.endswith("abort"):
+        return 'abort(500, description=f"Internal server error (error id {error_id})")'
+    if family.startswith("django."):
+        return ('return JsonResponse({"error": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    if family.startswith("rest_framework."):
+        return ('return Response({"detail": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    if family.startswith("aiohttp."):
+        return ('return web.json_response({"error": "Internal server error", '
+                '"error_id": error_id}, status=500)')
+    if family.startswith("self.response_"):
+        return 'return self.response_500(message=f"Internal server error (error id {error_id})")'
+    semantic = ctx.semantic
+    if semantic.is_imported("fastapi") or semantic.is_imported("starlette"):
+        return ('return JSONResponse({"detail": "Internal server error", "error_id": error_id}, '
+                'status_code=500)')
+    if semantic.is_imported("rest_framework"):
+        return ('return Response({"detail": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    if semantic.is_imported("django"):
+        return ('return JsonResponse({"error": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    return 'return {"error": "Internal server error", "error_id": error_id}, 500'
+
+
+def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
+                 description: str) -> Fix:
+    logger = module_logger(ctx)
+    setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
+    logger = logger or "logger"
+    where = analysis.function.name if analysis.function else "request"
+    lines = [f"{setup}error_id = uuid.uuid4().hex"]
+    if not analysis.logs:
+        lines.append(f'{logger}.exception("{where} failed (error id %s)", error_id)')
+    lines.append(_generic_response(ctx, family))
+    return Fix(description, "\n".join(lines))
+
+
+class BroadExceptLeak(Rule):
+    id = "BR401"
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if not is_broad_handler(self.ctx, node):
+            return
+        analysis = analysis_for(self.ctx, node)
+        leak = analysis.leak
+        if leak is None:
+            return
+        sink_line = getattr(leak.sink, "lineno", node.lineno)
+        message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
+                   f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
+        fix = _logging_fix(self.ctx, analysis, leak.kind,
+                           "Log the exception with its traceback and return a generic message "
+                           "with an error id the client can quote.")
+        self.report(_except_line(node), message, fix=fix, related=(
+            Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
+
+
+class SwallowedException(Rule):
+    id = "BR402"
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if not is_broad_handler(self.ctx, node):
+            return
+        analysis = analysis_for(self.ctx, node)
+        if not analysis.in_route or analysis.logs or analysis.raises or analysis.leak:
+            return
+        where = analysis.function.name if analysis.function else "the route"
+        message = (f"`{_handler_label(self.ctx, node)}` in route handler `{where}` neither logs "
+                   f"nor re-raises: the failure disappears without a trace")
+        logger = module_logger(self.ctx)
+        setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
+        logger = logger or "logger"
+        bind = "" if node.name or node.type is None else " as exc"
+        header = f"except {self.ctx.source(node.type)}{bind}:" if node.type is not None else (
+            "except Exception:")
+        fix = Fix("Log the exception with its traceback (or let it propagate to the "
+                  "framework's error handler).",
+                  f'{setup}{header}\n    {logger}.exception("{where} failed")\n    ...')
+        self.report(_except_line(node), message, fix=fix)
+
+
+RULES = (BroadExceptLeak, SwallowedException)
