@@ -181,6 +181,7 @@ class PlaintextPassword(Rule):
         super().__init__(ctx, doc)
         self.values: ValueTracker = tracker_for(ctx)
         self.models = _ModelKnowledge(ctx)
+        self.values.is_model_class = self.models.is_model_classdef
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
@@ -339,12 +340,10 @@ class PlaintextPassword(Rule):
             if not is_password_name(expr.attr):
                 return False
             base = expr.value
-            if isinstance(base, ast.Name) and self.values.request_data(base):
-                return False
-            if isinstance(base, ast.Attribute) and base.attr in ("data", "cleaned_data"):
-                return False
-            return not self.values._is_body_parameter(base) if isinstance(base, ast.Name) \
-                else True
+            # A column of a model (User.password), a model row (user.password), or a
+            # configured secret (settings.ADMIN_PASSWORD).
+            return bool(self.models.model_class(base) or self.models.is_model_instance(base)
+                        or expr.attr.isupper())
         if isinstance(expr, ast.Subscript):
             key = constant_str(expr.slice)
             return is_password_name(key) and not self.values.request_data(expr.value)
@@ -464,7 +463,21 @@ class WeakPasswordHash(Rule):
                         return digest
         return None
 
+    def _is_range_query_prefix(self, node: ast.Call) -> bool:
+        """`sha = sha1(password).hexdigest(); lookup(sha[:5])`: a k-anonymity range query
+        (Have I Been Pwned takes a SHA-1 prefix), not a stored password hash."""
+        stmt = self.ctx.semantic.statement_of(node)
+        function = self.ctx.semantic.enclosing_function(node)
+        if not isinstance(stmt, ast.Assign) or function is None:
+            return False
+        names = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+        return any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)
+                   and isinstance(n.value, ast.Name) and n.value.id in names
+                   for n in ast.walk(function))
+
     def _report_digest(self, node: ast.Call, digest: str, password: str) -> None:
+        if self._is_range_query_prefix(node):
+            return
         hashed, _ = password_stack(self.ctx, password)
         self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "
                     f"fast digests are brute-forced at billions of guesses per second, with "

@@ -84,7 +84,13 @@ class HandlerAnalysis:
         self.first = handler.body[0].lineno if handler.body else handler.lineno
         self.last = handler.end_lineno or handler.lineno
         self.logs = any(isinstance(n, ast.Call) and is_logging_call(ctx, n) for n in self.nodes)
-        self.raises = any(isinstance(n, ast.Raise) for n in self.nodes)
+        # Re-raising keeps the failure visible: `raise`, `raise e`, `raise X from e`, or a
+        # domain exception for the framework's handler. A fresh HTTP error response is not.
+        self.raises = any(
+            isinstance(n, ast.Raise) and (
+                n.exc is None or n.cause is not None or not isinstance(n.exc, ast.Call)
+                or response_call(ctx, n.exc) is None)
+            for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
         self.in_route = self.function is not None and is_route_handler(ctx, self.function)
         self.leak = self._find_leak()
@@ -115,6 +121,8 @@ class HandlerAnalysis:
                 continue  # e.status_code, e.__class__.__name__
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if name and node.id == name:
+                    if self._handed_to_unknown_function(node):
+                        continue
                     return self._describe_use(node)
                 found = self._tainted_local(node, depth)
                 if found:
@@ -122,8 +130,30 @@ class HandlerAnalysis:
                 continue
             if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
+            if isinstance(node, ast.Compare):
+                continue  # a bool: `e.args == (...)` says nothing about the text
+            if isinstance(node, ast.IfExp):
+                stack.extend((node.body, node.orelse))
+                continue
             stack.extend(ast.iter_child_nodes(node))
         return None
+
+    def _handed_to_unknown_function(self, node: ast.Name) -> bool:
+        """`error_message(e)`: a project helper receives the exception object itself and may
+        well turn it into a generic text (many do). Text already made from it (`str(e)`,
+        an f-string) is followed through any call."""
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.ctx.semantic.parent(parent)
+        if not isinstance(parent, ast.Call) or node is parent.func:
+            return False
+        qualified = self.ctx.qualified_name(parent.func)
+        if qualified in ("builtins.str", "builtins.repr", "builtins.format", "builtins.ascii",
+                         "builtins.dict", "builtins.list", "builtins.tuple"):
+            return False
+        if isinstance(parent.func, ast.Attribute) and parent.func.attr in ("format", "join"):
+            return False
+        return response_call(self.ctx, parent) is None
 
     def _describe_use(self, node: ast.Name) -> str:
         parent = self.ctx.semantic.parent(node)
@@ -265,8 +295,41 @@ class BroadExceptLeak(Rule):
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
 
 
+def _only_discards(handler: ast.ExceptHandler) -> bool:
+    """`pass`, `...`, `continue`, `break` or a bare `return`: the failure is dropped."""
+    for stmt in handler.body:
+        if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # `...` or a string
+        if isinstance(stmt, ast.Return) and (stmt.value is None or (
+                isinstance(stmt.value, ast.Constant) and stmt.value.value is None)):
+            continue
+        return False
+    return True
+
+
+_SERVER_ERROR_NAMES = ("HTTP_500", "HTTP_502", "HTTP_503", "INTERNAL_SERVER_ERROR",
+                       "HTTPInternalServerError", "HttpResponseServerError")
+
+
 class SwallowedException(Rule):
+    """Reports broad handlers in routes that drop the failure (`pass`, bare `return`,
+    `continue`) or turn it into a 5xx response, without logging or re-raising. Handlers that
+    fall back to a default or answer 4xx for bad input are deliberate and not reported."""
+
     id = "BR402"
+
+    def _hides_server_error(self, analysis: HandlerAnalysis) -> bool:
+        for node in analysis.nodes:
+            if isinstance(node, ast.Constant) and isinstance(node.value, int) and (
+                    500 <= node.value <= 599):
+                return True
+            if isinstance(node, ast.Name | ast.Attribute):
+                text = node.attr if isinstance(node, ast.Attribute) else node.id
+                if text.startswith(_SERVER_ERROR_NAMES):
+                    return True
+        return False
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if not is_broad_handler(self.ctx, node):
@@ -274,6 +337,11 @@ class SwallowedException(Rule):
         analysis = analysis_for(self.ctx, node)
         if not analysis.in_route or analysis.logs or analysis.raises or analysis.leak:
             return
+        if not (_only_discards(node) or self._hides_server_error(analysis)):
+            return
+        if node.name and any(isinstance(n, ast.Name) and n.id == node.name
+                             for n in analysis.nodes):
+            return  # the exception is handed to something (a notifier, a message)
         where = analysis.function.name if analysis.function else "the route"
         message = (f"`{_handler_label(self.ctx, node)}` in route handler `{where}` neither logs "
                    f"nor re-raises: the failure disappears without a trace")

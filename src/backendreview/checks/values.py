@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..context import FileContext
@@ -86,9 +87,18 @@ def constant_str(expr: ast.AST | None) -> str | None:
     return None
 
 
+_RAW_PASSWORD_FUNCTION = re.compile(
+    r"register|sign_?up|sign_?in|log_?in|authenticate|^(?:set|change|reset|update)_password$"
+    r"|^create_(?:user|account|admin|superuser)$", re.IGNORECASE)
+_INPUT_CLASS = re.compile(r"(?:Create|Creation|In|Input|Request|Form|Register|Registration"
+                          r"|Signup|SignUp|Login|Payload|Body|Update|Credentials|Params)$")
+
+
 class ValueTracker:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        # Set by the password rules: tells whether a class is an ORM model.
+        self.is_model_class: Callable[[ast.ClassDef], bool] | None = None
 
     # -- request data ----------------------------------------------------------------------
     def request_data(self, expr: ast.AST, depth: int = 0) -> str | None:
@@ -178,6 +188,8 @@ class ValueTracker:
                             isinstance(binding.value, ast.Constant)
                             and binding.value.value is None)):
                         return None
+                    if not self._receives_raw_password(expr):
+                        return None
                     origins.append(Origin("parameter", f"parameter `{expr.id}`", binding.node))
                 elif binding.kind in ("assign", "annassign") and binding.value is not None:
                     found = self.plaintext_password(binding.value, depth + 1)
@@ -188,6 +200,24 @@ class ValueTracker:
                     return None
             return origins[0] if origins else None
         return None
+
+    def _receives_raw_password(self, at: ast.AST) -> bool:
+        """Whether a function's password parameter holds what the user typed. A helper named
+        `insert_auth(email, password)` is often handed a hash by its callers, so only route
+        handlers, methods of model classes, and functions named for the act (register,
+        login, set_password...) count."""
+        function = self.ctx.semantic.enclosing_function(at)
+        if function is None:
+            return False
+        if _RAW_PASSWORD_FUNCTION.search(function.name):
+            return True
+        from .handlers import is_route_handler
+
+        if is_route_handler(self.ctx, function):
+            return True
+        cls = self.ctx.semantic.enclosing_class(function)
+        return cls is not None and self.ctx.semantic.parent(function) is cls and (
+            self.is_model_class is not None and self.is_model_class(cls))
 
     def _is_body_parameter(self, name: ast.Name) -> bool:
         """`user_in` in `def register(user_in: UserCreate)`: a parameter typed with a class
@@ -206,7 +236,15 @@ class ValueTracker:
                     continue
                 if last in ("Request", "HttpRequest", "WebSocket", "Any", "Session"):
                     continue
-                return True
+                # A body model of a route, or a class named as client input (UserCreate,
+                # SignupForm, LoginRequest); not a row model handed around (AuthModel).
+                if _INPUT_CLASS.search(last):
+                    return True
+                function = self.ctx.semantic.enclosing_function(name)
+                from .handlers import is_route_handler
+
+                if function is not None and is_route_handler(self.ctx, function):
+                    return True
         return False
 
     # -- values that mention a password (for weak hashing) ---------------------------------
