@@ -11,6 +11,7 @@ handler that neither logs nor re-raises (and does not already leak, which BR401 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from ..context import FileContext
@@ -138,6 +139,15 @@ class HandlerAnalysis:
             stack.extend(ast.iter_child_nodes(node))
         return None
 
+    def _deliberate_client_error(self, sink: ast.Call) -> bool:
+        """A 4xx answer for a try body that only parses client input: like a specific
+        exception mapped to 400, the message describes the client's own data."""
+        status = _status_of(self.ctx, sink)
+        if status is None or not 400 <= status < 500:
+            return False
+        parent = self.ctx.semantic.parent(self.handler)
+        return isinstance(parent, ast.Try) and _parses_client_input(parent.body)
+
     def _handed_to_unknown_function(self, node: ast.Name) -> bool:
         """`error_message(e)`: a project helper receives the exception object itself and may
         well turn it into a generic text (many do). Text already made from it (`str(e)`,
@@ -189,6 +199,8 @@ class HandlerAnalysis:
                 for arg in [*node.args, *(k.value for k in node.keywords
                                           if k.arg not in _RESPONSE_KEYWORDS_IGNORED)]:
                     what = self.tainted(arg)
+                    if what and self._deliberate_client_error(node):
+                        return None
                     if what:
                         label = self.ctx.source(node.func)
                         return Leak(what, node, f"{label}(...)", family)
@@ -200,6 +212,52 @@ class HandlerAnalysis:
                 if what:
                     return Leak(what, node, "the route's return value", "return")
         return None
+
+
+_PARSE_CALL = re.compile(
+    r"^(?:loads?|json|get_json|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
+    r"|b64decode|urlsafe_b64decode|literal_eval|decode|model_validate\w*|parse\w*"
+    r"|validate\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
+    r"|items|keys|values|get|strip|lower|encode|isinstance)$")
+_CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
+                       "HttpResponseBadRequest", "ValidationError", "ParseError")
+
+
+def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
+    """The HTTP status a response or HTTP exception carries, when written as a literal or a
+    well-known name (status.HTTP_400_BAD_REQUEST, response_422, ValidationError)."""
+    if not isinstance(sink, ast.Call):
+        return None
+    func = sink.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name.startswith("response_") and name[9:].isdigit():
+        return int(name[9:])
+    if name.startswith(_CLIENT_ERROR_NAMES):
+        return 400
+    for value in [*sink.args[:2], *(k.value for k in sink.keywords
+                                    if k.arg in ("status_code", "status", "code"))]:
+        if isinstance(value, ast.Constant) and isinstance(value.value, int):
+            return value.value
+        text = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+        match = re.match(r"HTTP_(\d{3})", text or "")
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _parses_client_input(body: list[ast.stmt]) -> bool:
+    """Every call in the try body parses or validates input (json.loads, request.json(),
+    Payload(**body), int(value)): its exception describes the client's own data."""
+    calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    if not calls:
+        return False
+    for call in calls:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        kwargs_only = any(k.arg is None for k in call.keywords) and not call.args
+        if not (_PARSE_CALL.match(name or "") or (name[:1].isupper() and kwargs_only)):
+            return False
+    return True
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
@@ -309,6 +367,37 @@ def _only_discards(handler: ast.ExceptHandler) -> bool:
     return True
 
 
+_CLEANUP = re.compile(r"^(?:a?close|clear|remove\w*|delete\w*|unlink|cancel|shutdown"
+                      r"|disconnect|release|rollback|kill|terminate|stop|flush|cleanup"
+                      r"|delete_cookie|discard|unsubscribe|rmtree|aclose)$")
+
+
+def _best_effort_body(body: list[ast.stmt]) -> bool:
+    """A try body whose failure the route can do without: computing an optional value over a
+    default (assignments, conditionals), cleanup calls, or an optional early response."""
+    for stmt in body:
+        if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Return
+                      | ast.Pass):
+            continue
+        if isinstance(stmt, ast.If):
+            if _best_effort_body(stmt.body) and _best_effort_body(stmt.orelse):
+                continue
+            return False
+        if isinstance(stmt, ast.With | ast.AsyncWith):
+            if _best_effort_body(stmt.body):
+                continue
+            return False
+        if isinstance(stmt, ast.Expr):
+            call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+            if isinstance(call, ast.Call):
+                func = call.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if _CLEANUP.match(name):
+                    continue
+        return False
+    return True
+
+
 _SERVER_ERROR_NAMES = ("HTTP_500", "HTTP_502", "HTTP_503", "INTERNAL_SERVER_ERROR",
                        "HTTPInternalServerError", "HttpResponseServerError")
 
@@ -319,6 +408,10 @@ class SwallowedException(Rule):
     fall back to a default or answer 4xx for bad input are deliberate and not reported."""
 
     id = "BR402"
+
+    def _best_effort(self, handler: ast.ExceptHandler) -> bool:
+        parent = self.ctx.semantic.parent(handler)
+        return isinstance(parent, ast.Try) and _best_effort_body(parent.body)
 
     def _hides_server_error(self, analysis: HandlerAnalysis) -> bool:
         for node in analysis.nodes:
@@ -337,7 +430,8 @@ class SwallowedException(Rule):
         analysis = analysis_for(self.ctx, node)
         if not analysis.in_route or analysis.logs or analysis.raises or analysis.leak:
             return
-        if not (_only_discards(node) or self._hides_server_error(analysis)):
+        hides = self._hides_server_error(analysis)
+        if not hides and not (_only_discards(node) and not self._best_effort(node)):
             return
         if node.name and any(isinstance(n, ast.Name) and n.id == node.name
                              for n in analysis.nodes):
