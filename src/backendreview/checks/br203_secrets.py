@@ -19,10 +19,12 @@ from .base import Rule
 from .paths import is_non_production
 from .values import constant_str
 
+# A bare `secret` is too often something else (a ticket's or an order's secret code).
 _SECRET_NAME = re.compile(
-    r"(?:^|_)(?:secret(?:_key)?|api_?key|api_secret|private_key|signing_key|jwt_key"
+    r"(?:^|_)(?:secret_key|api_?key|api_secret|private_key|signing_key|jwt_key"
     r"|access_key_secret|secret_access_key|client_secret|auth_token|token_secret"
-    r"|encryption_key|session_secret|app_secret|hmac_key|webhook_secret)$", re.IGNORECASE)
+    r"|encryption_key|session_secret|app_secret|hmac_key|webhook_secret)$|^\w+_secret$",
+    re.IGNORECASE)
 _NOT_SECRET = re.compile(r"(?:file|path|name|env|var|header|field|prefix|id|url|length|type"
                          r"|setting|param)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
@@ -33,6 +35,7 @@ _JWT_ENCODE = frozenset({"jwt.encode", "jose.jwt.encode", "jwt.api_jwt.encode"})
 _ENV_GET = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault",
                       "environ.Env.str", "decouple.config"})
 _MIN_LENGTH = 8
+_NAME_CHARS = re.compile(r"[A-Za-z_.\-:]")
 
 
 def is_secret_name(name: str | None) -> bool:
@@ -42,10 +45,21 @@ def is_secret_name(name: str | None) -> bool:
 
 
 def looks_like_secret_value(value: str | None) -> bool:
+    """Long enough, not a placeholder, and mixed like a key: names of environment variables
+    (`OPENAI_API_KEY`), config keys (`rag.openai.api_key`) and labels (`client_secret`,
+    `mlflow-gateway-auth`) are words without digits and are not secrets."""
     if value is None:
         return False
     text = value.strip()
-    return len(text) >= _MIN_LENGTH and not _PLACEHOLDER.search(text) and " " not in text
+    if len(text) < _MIN_LENGTH or _PLACEHOLDER.search(text) or " " in text:
+        return False
+    if "://" in text or text.startswith("/"):
+        return False
+    has_digit = any(c.isdigit() for c in text)
+    has_alpha = any(c.isalpha() for c in text)
+    # Without digits, only long values with symbols beyond a dotted / dashed name count.
+    return (has_digit and has_alpha) or (len(text) >= 32
+                                         and bool(_NAME_CHARS.sub("", text)))
 
 
 class HardcodedSecret(Rule):

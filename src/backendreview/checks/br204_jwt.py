@@ -12,6 +12,7 @@ BR205: `jwt.decode()` with signature verification turned off
 from __future__ import annotations
 
 import ast
+import re
 
 from ..model import Fix
 from .base import Rule
@@ -22,6 +23,10 @@ _ENCODERS = {"jwt.encode": 0, "jwt.api_jwt.encode": 0, "jose.jwt.encode": 0,
              "authlib.jose.jwt.encode": 1, "jwt.PyJWT.encode": 0}
 _DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode",
                        "jwt.PyJWT.decode"})
+
+
+_METADATA_CLAIMS = frozenset({"exp", "iat", "nbf", "iss", "kid", "alg", "aud", "typ"})
+_VERIFYING_CALL = re.compile(r"verify|userinfo|user_info|jwks?|jwk_set|introspect", re.IGNORECASE)
 
 
 class JwtWithoutExpiry(Rule):
@@ -36,6 +41,9 @@ class JwtWithoutExpiry(Rule):
             keyword(node, "payload") or keyword(node, "claims"))
         if payload is None:
             return
+        algorithm = keyword(node, "algorithm")
+        if constant_str(algorithm) in ("none", "None"):
+            return  # an unsigned assertion (PayPal-Auth-Assertion), not a credential
         keys = self._keys(payload, node)
         if keys is None or "exp" in keys:
             return
@@ -124,6 +132,8 @@ class JwtUnverified(Rule):
             for key, value in zip(options.keys, options.values, strict=True):
                 if constant_str(key) == "verify_signature" and isinstance(
                         value, ast.Constant) and value.value is False:
+                    if self._verified_elsewhere(node) or self._peeks_metadata(node):
+                        return
                     self._report(node, "signature verification is turned off "
                                  "(`options={\"verify_signature\": False}`)")
                     return
@@ -141,6 +151,37 @@ class JwtUnverified(Rule):
         if algorithms is None and not any(k.arg is None for k in node.keywords):
             self._report(node, "no `algorithms` list is given, so the token's own header "
                          "picks the algorithm (algorithm confusion)")
+
+    def _peeks_metadata(self, node: ast.Call) -> bool:
+        """`jwt.decode(t, options=...)["exp"]` / `.get("iss")`: reading when the token expires
+        or who issued it (to pick a key) grants nothing by itself."""
+        parent = self.ctx.semantic.parent(node)
+        key = None
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            key = constant_str(parent.slice)
+        elif isinstance(parent, ast.Attribute) and parent.attr == "get":
+            call = self.ctx.semantic.parent(parent)
+            if isinstance(call, ast.Call) and call.args:
+                key = constant_str(call.args[0])
+        return key in _METADATA_CLAIMS
+
+    def _verified_elsewhere(self, node: ast.Call) -> bool:
+        """Peeking at claims is fine when the token is verified in the same function: a
+        decode with verification (after picking the key by `iss` / `kid`), a JWKS fetch, or
+        the provider's userinfo / introspection endpoint accepting it."""
+        function = self.ctx.semantic.enclosing_function(node)
+        if function is None:
+            return False
+        for other in ast.walk(function):
+            if other is node or not isinstance(other, ast.Call):
+                continue
+            func = other.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if _VERIFYING_CALL.search(name or ""):
+                return True
+            if self.ctx.qualified_name(func) in _DECODERS and keyword(other, "options") is None:
+                return True
+        return False
 
     def _report(self, node: ast.Call, what: str) -> None:
         token = self.ctx.source(node.args[0]) if node.args else "token"
