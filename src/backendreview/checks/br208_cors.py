@@ -51,6 +51,8 @@ class CorsWildcardCredentials(Rule):
         elif qualified in _FLASK_CORS:
             credentials = keyword(node, "supports_credentials")
             origins = keyword(node, "origins")
+            if origins is None and keyword(node, "resources") is not None:
+                return  # origins set per resource: not a wildcard we can see
             if self._is_true(credentials) and (origins is None or self._is_wildcard(origins)):
                 name = qualified.rsplit(".", 1)[-1]
                 self._report(node, f"{name}(supports_credentials=True) with every origin",

@@ -59,7 +59,8 @@ class SecretInLog(Rule):
         while stack:
             node = stack.pop()
             if isinstance(node, ast.Name):
-                if is_secret_name(node.id):
+                # UPPER_CASE names are constants: a header or route name, not a secret.
+                if is_secret_name(node.id) and not node.id.isupper():
                     return node.id
                 continue
             if isinstance(node, ast.Attribute):
