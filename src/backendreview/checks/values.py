@@ -26,7 +26,10 @@ from ..context import FileContext
 # (password_hash, hashed_password, password_reset_token, password_changed_at) do not match.
 _PASSWORD_WORD = re.compile(r"(?:^|_)(?:password|passwd|passwort|pwd|pw|passphrase|pass_word)\d*$")
 _HASHED_PREFIX = re.compile(
-    r"(?:^|_)(?:hash|hashed|encrypted|crypted|encoded|enc|digest|salted|hash_of|sha\d*|md5)_")
+    r"(?:^|_)(?:hash|hashed|encrypted|crypted|encoded|enc|digest|salted|hash_of|sha\d*|md5)_"
+    # Flags and settings about a password, not the password: has_password, min_password
+    r"|^(?:has|is|needs?|requires?|must|use|uses|show|allow|can|should|with|no|min|max|len"
+    r"|length|set|reset|forgot|change)_")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
