@@ -56,3 +56,68 @@ def test_password_hashers_in_test_settings_are_not_reported():
     assert _findings(code, ("BR202",), "tests/settings.py") == []
     [finding] = _findings(code, ("BR202",), "proj/settings/production.py")
     assert "MD5PasswordHasher" in finding.message
+
+
+def _context(code: str, path: str = "app/api.py"):
+    import ast
+
+    from backendreview.config import Config as _Config
+    from backendreview.context import FileContext
+    from backendreview.semantic import SemanticBuilder
+
+    tree = ast.parse(code)
+    semantic = SemanticBuilder(tree).build()
+    return FileContext(path, code, tree, semantic, _Config())
+
+
+def test_value_tracker_names_the_origin_and_stops_at_hashers():
+    import ast
+
+    from backendreview.checks.values import ValueTracker
+
+    code = (
+        "from flask import request\n"
+        "from werkzeug.security import generate_password_hash\n"
+        "def signup():\n"
+        "    raw = request.form['password']\n"
+        "    hashed = generate_password_hash(raw)\n"
+        "    a = raw\n"
+        "    b = hashed\n"
+    )
+    ctx = _context(code)
+    tracker = ValueTracker(ctx)
+    names = {n.id: n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name)
+             and isinstance(n.ctx, ast.Load) and n.id in ("raw", "hashed")}
+    assert tracker.plaintext_password(names["raw"]).text == "request.form['password']"
+    assert tracker.plaintext_password(names["hashed"]) is None
+    call = next(n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call)
+                and getattr(n.func, "id", "") == "generate_password_hash")
+    assert tracker.is_hasher_call(call)
+
+
+def test_route_handlers_are_recognised_by_resolved_decorators_and_view_classes():
+    import ast
+
+    from backendreview.checks.handlers import is_route_handler
+
+    code = (
+        "from fastapi import APIRouter\n"
+        "from rest_framework.views import APIView\n"
+        "router = APIRouter()\n"
+        "class Cache:\n"
+        "    def get(self, key): ...\n"
+        "cache = Cache()\n"
+        "@router.get('/items')\n"
+        "def items(): ...\n"
+        "@cache.get('/items')\n"
+        "def not_a_route(): ...\n"
+        "class Items(APIView):\n"
+        "    def post(self, request): ...\n"
+        "    def helper(self): ...\n"
+    )
+    ctx = _context(code)
+    functions = {f.name + str(f.lineno): f for f in ast.walk(ctx.tree)
+                 if isinstance(f, ast.FunctionDef)}
+    verdicts = {name: is_route_handler(ctx, f) for name, f in functions.items()}
+    assert verdicts == {"get5": False, "items8": True, "not_a_route10": False,
+                        "post12": True, "helper13": False}
