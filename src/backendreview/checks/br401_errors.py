@@ -188,9 +188,37 @@ class HandlerAnalysis:
 
     # -- sinks -------------------------------------------------------------------------------
     def _find_leak(self) -> Leak | None:
+        leak = self._leak_in(self.nodes)
+        if leak is None and self._assigns_tainted_local():
+            # `msg = "Error: " + str(e)` in the handler, `JsonResponse({"msg": msg})` after it.
+            leak = self._leak_in(self._nodes_after_try())
+        return leak
+
+    def _assigns_tainted_local(self) -> bool:
+        return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) for t in n.targets)
+                   and self.tainted(n.value) for n in self.nodes)
+
+    def _nodes_after_try(self) -> list[ast.AST]:
+        try_stmt = self.ctx.semantic.parent(self.handler)
+        if self.function is None or not isinstance(try_stmt, ast.Try):
+            return []
+        end = try_stmt.end_lineno or try_stmt.lineno
+        out: list[ast.AST] = []
+        stack: list[ast.AST] = [s for s in self.function.body if s.lineno > end]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                          | ast.Lambda):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        out.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        return out
+
+    def _leak_in(self, nodes: list[ast.AST]) -> Leak | None:
         # Response builders first: `return jsonify(error=str(e)), 500` names jsonify.
-        calls = [n for n in self.nodes if isinstance(n, ast.Call)]
-        returns = [n for n in self.nodes if isinstance(n, ast.Return)]
+        calls = [n for n in nodes if isinstance(n, ast.Call)]
+        returns = [n for n in nodes if isinstance(n, ast.Return)]
         for node in [*calls, *returns]:
             if isinstance(node, ast.Call):
                 family = response_call(self.ctx, node)
