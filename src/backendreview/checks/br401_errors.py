@@ -125,7 +125,8 @@ class HandlerAnalysis:
                     if self._handed_to_unknown_function(node):
                         continue
                     return self._describe_use(node)
-                found = self._tainted_local(node, depth)
+                found = self._tainted_local(node, depth,
+                                            bare_ok=not self._handed_to_unknown_function(node))
                 if found:
                     return found
                 continue
@@ -174,12 +175,17 @@ class HandlerAnalysis:
             return f"{{{node.id}}} in an f-string"
         return f"`{node.id}`"
 
-    def _tainted_local(self, name: ast.Name, depth: int) -> str | None:
-        """A local assigned inside this handler from the exception (one hop, or two)."""
+    def _tainted_local(self, name: ast.Name, depth: int, bare_ok: bool = True) -> str | None:
+        """A local assigned inside this handler from the exception (one hop, or two).
+        `bare_ok=False`: the local is handed to a helper, so a binding to the exception
+        object itself (`error = e`) does not count, only text made from it."""
         for binding in self.ctx.reaching_bindings(name):
             if binding.kind not in ("assign", "annassign", "augassign") or binding.value is None:
                 continue
             if not self.first <= binding.lineno <= self.last:
+                continue
+            if not bare_ok and isinstance(binding.value, ast.Name) and (
+                    binding.value.id == self.handler.name):
                 continue
             found = self.tainted(binding.value, depth + 1)
             if found:
