@@ -57,6 +57,6 @@ def test_installed_wheel_finds_rules_and_reviews(wheel, tmp_path):
     assert "BR101" in ids
     review = subprocess.run(
         [sys.executable, "-m", "backendreview", "check", str(ROOT / "fixtures" / "sample_app"),
-         "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+         "--select", "BR101", "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert review.returncode == 1, review.stderr
     assert {f["rule"] for f in json.loads(review.stdout)["findings"]} == {"BR101"}

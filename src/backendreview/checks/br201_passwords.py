@@ -1,0 +1,572 @@
+"""BR201 plaintext-password and BR202 weak-password-hash (CWE-256, CWE-916, CWE-328).
+
+BR201 follows a password from where the client (or a caller) supplied it to where it is
+stored, looked up or compared, and stays silent when it went through any call on the way:
+a hasher, or something we cannot see into. BR202 looks at the hash functions a password goes
+through: single-pass digests, and adaptive hashes configured below OWASP's work factors.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..context import FileContext
+from ..model import Fix
+from .base import Rule
+from .paths import is_test_path
+from .values import (
+    ValueTracker,
+    argument,
+    constant_str,
+    is_password_name,
+    keyword,
+    tracker_for,
+)
+
+# ORM methods that write or look up rows by keyword.
+_WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",
+                            "values", "add", "create_or_update", "upsert"})
+_LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "get_or_none",
+                             "find_one", "first_or_404", "one_or_none"})
+_DOC_WRITE_METHODS = frozenset({"insert_one", "insert_many", "update_one", "update_many",
+                                "replace_one", "find_one_and_update", "insert", "set",
+                                "hset", "hmset", "put_item", "find_one", "find"})
+_MODEL_BASES = frozenset({"Base", "db.Model", "Model", "models.Model", "Document",
+                          "AbstractUser", "AbstractBaseUser", "DeclarativeBase"})
+_MODEL_BASE_PREFIXES = ("django.db.models.", "django.contrib.auth.models.", "sqlalchemy.orm.",
+                        "flask_sqlalchemy.", "peewee.", "tortoise.", "mongoengine.",
+                        "ormar.", "pony.orm.", "beanie.", "odmantic.")
+_FETCH_FUNCS = frozenset({"django.shortcuts.get_object_or_404", "flask_login.current_user",
+                          "flask_security.current_user"})
+_HASH_HELPER = re.compile(r"^(?:get_)?(?:hash|encrypt)_?password$|^password_?hash$|^make_password$",
+                          re.IGNORECASE)
+_VERIFY_HELPER = re.compile(r"^(?:verify|check)_?password(?:_hash)?$", re.IGNORECASE)
+_SQL_WRITE = re.compile(r"^\s*(?:insert|update|replace|upsert)\b", re.IGNORECASE)
+_SQL_PASSWORD_COLUMN = re.compile(r"\b(?:password|passwd|pwd)\b", re.IGNORECASE)
+
+
+# -- the project's password stack (for fix suggestions) -------------------------------------
+def password_stack(ctx: FileContext, value: str) -> tuple[str, str]:
+    """(hash call, verify call) for `value` in the hashing library this file already uses."""
+    semantic = ctx.semantic
+    tracker = tracker_for(ctx)
+    # The project's own helpers, imported or defined here: hash_password / verify_password.
+    helpers = [b.name for bindings in semantic.module_scope.bindings.values() for b in bindings
+               if b.kind in ("import", "def")]
+    hasher = next((n for n in helpers if _HASH_HELPER.search(n)), None)
+    verifier = next((n for n in helpers if _VERIFY_HELPER.search(n)), None)
+    if hasher:
+        verify = f"{verifier}({value}, <stored hash>)" if verifier else (
+            "the matching verify function")
+        return f"{hasher}({value})", verify
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name) and tracker.hasher_object(stmt.value):
+            name = stmt.targets[0].id
+            return (f"{name}.hash({value})", f"{name}.verify({value}, <stored hash>)")
+    if semantic.is_imported("django"):
+        return (f"make_password({value})  # from django.contrib.auth.hashers; or "
+                f"user.set_password({value})",
+                f"check_password({value}, <stored hash>)  # or user.check_password({value})")
+    if semantic.is_imported("werkzeug") or semantic.is_imported("flask"):
+        return (f"generate_password_hash({value})  # from werkzeug.security",
+                f"check_password_hash(<stored hash>, {value})")
+    if semantic.is_imported("bcrypt"):
+        return (f"bcrypt.hashpw({value}.encode(), bcrypt.gensalt(rounds=12))",
+                f"bcrypt.checkpw({value}.encode(), <stored hash>)")
+    if semantic.is_imported("passlib"):
+        return (f'CryptContext(schemes=["argon2", "bcrypt"]).hash({value})',
+                f"pwd_context.verify({value}, <stored hash>)")
+    if semantic.is_imported("pwdlib"):
+        return (f"PasswordHash.recommended().hash({value})",
+                f"password_hash.verify({value}, <stored hash>)")
+    return (f"PasswordHasher().hash({value})  # argon2-cffi: from argon2 import PasswordHasher",
+            f"PasswordHasher().verify(<stored hash>, {value})")
+
+
+class _ModelKnowledge:
+    """Is this callee an ORM model class; is this value a model instance."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def model_class(self, expr: ast.AST, depth: int = 0) -> str | None:
+        if depth > 4:
+            return None
+        name = expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", None)
+        if not name or not name[:1].isupper():
+            return None
+        qualified = self.ctx.qualified_name(expr) or ""
+        if qualified.startswith(("django.contrib.auth.models.", "mongoengine.")):
+            return name
+        parts = qualified.split(".")
+        if any(p in ("models", "model", "orm", "entities", "tables", "db_models") for p in
+               parts[:-1]):
+            return name
+        if isinstance(expr, ast.Name):
+            for binding in self.ctx.semantic.lookup(expr.id, expr)[1]:
+                if binding.kind == "class" and isinstance(binding.node, ast.ClassDef) and (
+                        self.is_model_classdef(binding.node, depth + 1)):
+                    return name
+                if binding.kind == "assign" and isinstance(binding.value, ast.Call):
+                    callee = self.ctx.qualified_name(binding.value.func)
+                    if callee == "django.contrib.auth.get_user_model":
+                        return name
+        return None
+
+    def is_model_classdef(self, cls: ast.ClassDef, depth: int = 0) -> bool:
+        table = any(k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value
+                    for k in cls.keywords)
+        for base in cls.bases:
+            text = self.ctx.source(base)
+            qualified = self.ctx.qualified_name(base) or ""
+            if qualified.startswith("sqlmodel."):
+                if table:
+                    return True
+                continue
+            if text in _MODEL_BASES or qualified.startswith(_MODEL_BASE_PREFIXES):
+                return True
+            if self.model_class(base, depth + 1):
+                return True
+            if table and isinstance(base, ast.Name):
+                return True
+        return False
+
+    def is_model_instance(self, expr: ast.AST, depth: int = 0) -> bool:
+        if depth > 3:
+            return False
+        if isinstance(expr, ast.Attribute) and expr.attr == "user" and isinstance(
+                expr.value, ast.Name) and expr.value.id == "request":
+            return True
+        if self.ctx.qualified_name(expr) in _FETCH_FUNCS:
+            return True
+        if isinstance(expr, ast.Name) and expr.id == "self":
+            cls = self.ctx.semantic.enclosing_class(expr)
+            return cls is not None and self.is_model_classdef(cls)
+        if not isinstance(expr, ast.Name):
+            return False
+        for binding in self.ctx.reaching_bindings(expr):
+            if binding.kind == "param" and binding.annotation is not None and (
+                    self.model_class(binding.annotation)):
+                return True
+            if binding.kind in ("assign", "annassign") and binding.value is not None and (
+                    self.is_fetch(binding.value)
+                    or self.is_model_instance(binding.value, depth + 1)):
+                return True
+        return False
+
+    def is_fetch(self, value: ast.AST) -> bool:
+        """A model constructor or an ORM query returning one row."""
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return False
+        if self.model_class(value.func):
+            return True
+        if self.ctx.qualified_name(value.func) in _FETCH_FUNCS:
+            return True
+        text = self.ctx.source(value.func)
+        if isinstance(value.func, ast.Attribute) and value.func.attr in (
+                "get", "first", "one", "one_or_none", "scalar_one", "first_or_404",
+                "get_or_404", "scalar", "get_or_none"):
+            return ".objects" in text or ".query" in text or "session" in text.lower()
+        return False
+
+
+class PlaintextPassword(Rule):
+    id = "BR201"
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.values: ValueTracker = tracker_for(ctx)
+        self.models = _ModelKnowledge(ctx)
+        self.values.is_model_class = self.models.is_model_classdef
+
+    # -- ORM calls, document stores, INSERT parameters -------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        sink = self._orm_sink(node)
+        if sink is not None:
+            label, lookup = sink
+            for kw, value in self._password_keywords(node):
+                origin = self.values.plaintext_password(value)
+                if origin is not None:
+                    self._report_store(kw, value, origin.text, label, lookup)
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _DOC_WRITE_METHODS:
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                found = self._password_in_dict(arg)
+                if found is not None:
+                    key_node, value, origin = found
+                    lookup = func.attr.startswith("find")
+                    self._report_store(key_node, value, origin, f".{func.attr}()", lookup)
+            return
+        if isinstance(func, ast.Attribute) and func.attr in ("execute", "executemany") and (
+                len(node.args) >= 2):
+            sql = self.values.str_value(node.args[0])
+            if sql and _SQL_WRITE.match(sql) and _SQL_PASSWORD_COLUMN.search(sql):
+                params = node.args[1]
+                items = params.elts if isinstance(params, ast.Tuple | ast.List) else []
+                if isinstance(params, ast.Dict):
+                    items = list(params.values)
+                for item in items:
+                    origin = self.values.plaintext_password(item)
+                    if origin is not None:
+                        self._report_store(item, item, origin.text,
+                                           f"{self.ctx.source(func)}() (SQL INSERT/UPDATE)",
+                                           False)
+
+    def _orm_sink(self, call: ast.Call) -> tuple[str, bool] | None:
+        """(label, is_lookup) when `call` writes or looks up ORM rows by keyword."""
+        func = call.func
+        model = self.models.model_class(func)
+        if model:
+            return f"{model}(...)", False
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        if method not in _WRITE_METHODS and method not in _LOOKUP_METHODS:
+            return None
+        receiver = self.ctx.source(func.value)
+        label = f"{receiver if len(receiver) <= 40 else '...'}.{method}()"
+        ormish = (".objects" in receiver or receiver.endswith("objects")
+                  or ".query" in receiver or receiver.startswith("query")
+                  or "session.query" in receiver
+                  or self.models.model_class(func.value) is not None)
+        if not ormish and isinstance(func.value, ast.Call):
+            # insert(User).values(...), update(User).where(...).values(...)
+            inner = func.value
+            while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
+                inner = inner.func.value
+            if isinstance(inner, ast.Call):
+                qualified = self.ctx.qualified_name(inner.func) or ""
+                ormish = qualified.startswith("sqlalchemy.") or qualified.startswith("sqlmodel.")
+        if not ormish:
+            return None
+        return label, method in _LOOKUP_METHODS
+
+    def _password_keywords(self, call: ast.Call) -> list[tuple[ast.AST, ast.expr]]:
+        out: list[tuple[ast.AST, ast.expr]] = []
+        for kw in call.keywords:
+            if kw.arg is not None and is_password_name(kw.arg):
+                out.append((kw, kw.value))
+            elif kw.arg is None:
+                found = self._password_in_dict(kw.value)
+                if found is not None:
+                    out.append((kw, found[1]))
+        for arg in call.args:
+            if isinstance(arg, ast.Dict):
+                found = self._password_in_dict(arg)
+                if found is not None:
+                    out.append((found[0], found[1]))
+        return out
+
+    def _password_in_dict(self, expr: ast.AST, depth: int = 0
+                          ) -> tuple[ast.AST, ast.expr, str] | None:
+        """A `"password": <plaintext>` entry in a dict literal (or a local bound to one)."""
+        if depth > 2:
+            return None
+        if isinstance(expr, ast.Name):
+            for binding in self.ctx.reaching_bindings(expr):
+                if binding.kind == "assign" and isinstance(binding.value, ast.Dict):
+                    found = self._password_in_dict(binding.value, depth + 1)
+                    if found:
+                        return found
+            return None
+        if isinstance(expr, ast.Call) and self.ctx.qualified_name(expr.func) == "builtins.dict":
+            for kw in expr.keywords:
+                if kw.arg and is_password_name(kw.arg):
+                    origin = self.values.plaintext_password(kw.value)
+                    if origin:
+                        return kw, kw.value, origin.text
+            return None
+        if not isinstance(expr, ast.Dict):
+            return None
+        for key, value in zip(expr.keys, expr.values, strict=True):
+            if is_password_name(constant_str(key)):
+                origin = self.values.plaintext_password(value)
+                if origin:
+                    return key, value, origin.text  # type: ignore[return-value]
+            elif isinstance(value, ast.Dict):  # {"$set": {"password": ...}}
+                found = self._password_in_dict(value, depth + 1)
+                if found:
+                    return found
+        return None
+
+    # -- attribute assignment on a model -----------------------------------------------------
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if not isinstance(target, ast.Attribute) or not is_password_name(target.attr):
+                continue
+            if not self.models.is_model_instance(target.value):
+                continue
+            origin = self.values.plaintext_password(node.value)
+            if origin is None:
+                continue
+            owner = self.ctx.source(target.value)
+            hashed, _ = password_stack(self.ctx, self.ctx.source(node.value))
+            if self.ctx.semantic.is_imported("django") and target.attr == "password":
+                suggestion = f"{owner}.set_password({self.ctx.source(node.value)})"
+            else:
+                suggestion = f"{self.ctx.source(target)} = {hashed}"
+            self.report(node, f"plaintext password ({origin.text}) is assigned to "
+                        f"`{self.ctx.source(target)}` on a model without a password hash; "
+                        f"store a salted slow hash instead",
+                        fix=Fix("Hash the password before storing it.", suggestion))
+
+    # -- comparisons -----------------------------------------------------------------------
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+            return
+        left, right = node.left, node.comparators[0]
+        for provided, stored in ((left, right), (right, left)):
+            origin = self.values.plaintext_password(provided)
+            if origin is None or not self._is_stored_password(stored):
+                continue
+            _, verify = password_stack(self.ctx, self.ctx.source(provided))
+            op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
+            self.report(node, f"plaintext password ({origin.text}) is compared with "
+                        f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
+                        f"hashed and checked with the hasher's verify function",
+                        fix=Fix("Store a password hash and verify against it (constant "
+                                "time).", verify))
+            return
+
+    def _is_stored_password(self, expr: ast.AST) -> bool:
+        if self.values.plaintext_password(expr) is not None:
+            return False  # two client values (password == confirm_password)
+        if isinstance(expr, ast.Attribute):
+            if not is_password_name(expr.attr):
+                return False
+            base = expr.value
+            # A column of a model (User.password), a model row (user.password), or a
+            # configured secret (settings.ADMIN_PASSWORD).
+            return bool(self.models.model_class(base) or self.models.is_model_instance(base)
+                        or expr.attr.isupper())
+        if isinstance(expr, ast.Subscript):
+            key = constant_str(expr.slice)
+            return is_password_name(key) and not self.values.request_data(expr.value)
+        return False
+
+    def _report_store(self, at: ast.AST, value: ast.expr, origin: str, sink: str,
+                      lookup: bool) -> None:
+        text = self.ctx.source(value)
+        hashed, verify = password_stack(self.ctx, text)
+        if lookup:
+            message = (f"rows are looked up by plaintext password ({origin}) in `{sink}`: "
+                       f"the password column holds plaintext; look the user up by name and "
+                       f"verify the password against its hash")
+            fix = Fix("Look the user up by identifier and verify the password hash.", verify)
+        else:
+            message = (f"plaintext password ({origin}) is stored by `{sink}` without a "
+                       f"password hash")
+            fix = Fix("Hash the password with a slow salted hasher before storing it.",
+                      self._store_suggestion(sink, text, hashed))
+        self.report(at, message, fix=fix)
+
+    def _store_suggestion(self, sink: str, text: str, hashed: str) -> str:
+        if sink.endswith("objects.create()") and self.ctx.semantic.is_imported("django"):
+            return (f"{sink[:-len('create()')]}create_user(..., password={text})  "
+                    f"# create_user hashes it")
+        return f"password={hashed}"
+
+
+# -- BR202 -------------------------------------------------------------------------------------
+_WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224",
+                           "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "md4",
+                           "ripemd160", "sha"})
+_PBKDF2_MIN = {"sha1": 1_300_000, "sha256": 600_000, "sha512": 210_000}
+_BCRYPT_MIN_ROUNDS = 12
+_SCRYPT_MIN_COST = 2 ** 13 * 8 * 10  # OWASP's weakest listed equivalent (N=2^13, r=8, p=10)
+_WEAK_DJANGO_HASHERS = frozenset({"MD5PasswordHasher", "UnsaltedMD5PasswordHasher",
+                                  "SHA1PasswordHasher", "UnsaltedSHA1PasswordHasher",
+                                  "CryptPasswordHasher"})
+
+
+class WeakPasswordHash(Rule):
+    id = "BR202"
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.values: ValueTracker = tracker_for(ctx)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        qualified = self.ctx.qualified_name(node.func) or ""
+        if qualified.startswith("hashlib."):
+            self._hashlib(node, qualified[len("hashlib."):])
+        elif qualified == "bcrypt.gensalt":
+            rounds = self.values.int_value(argument(node, 0, "rounds"))
+            if rounds is not None and rounds < _BCRYPT_MIN_ROUNDS:
+                self.report(node, f"bcrypt.gensalt() with {rounds} rounds: use at least "
+                            f"{_BCRYPT_MIN_ROUNDS}", fix=Fix(
+                                "Raise the bcrypt cost factor.", "bcrypt.gensalt(rounds=12)"))
+        elif qualified in ("werkzeug.security.generate_password_hash",
+                           "werkzeug.generate_password_hash"):
+            self._werkzeug(node)
+        elif qualified.startswith("passlib.") and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "using"):
+            self._passlib_using(node, qualified)
+        elif qualified == "passlib.context.CryptContext":
+            for kw in node.keywords:
+                if kw.arg in ("bcrypt__rounds", "bcrypt__default_rounds"):
+                    rounds = self.values.int_value(kw.value)
+                    if rounds is not None and rounds < _BCRYPT_MIN_ROUNDS:
+                        self.report(kw, f"CryptContext bcrypt rounds {rounds}: use at least "
+                                    f"{_BCRYPT_MIN_ROUNDS}", fix=Fix(
+                                        "Raise the bcrypt cost factor.", f"{kw.arg}=12"))
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "update" and (
+                isinstance(node.func.value, ast.Name)) and node.args:
+            digest = self._digest_object(node.func.value)
+            if digest:
+                password = self.values.password_in(node.args[0])
+                if password and not self._inside_hasher(node):
+                    self._report_digest(node, digest, password)
+
+    def _hashlib(self, node: ast.Call, name: str) -> None:
+        if name == "pbkdf2_hmac":
+            self._pbkdf2(node)
+            return
+        if name == "scrypt":
+            self._scrypt(node)
+            return
+        digest = name
+        data = argument(node, 0, "string") or keyword(node, "data")
+        if name == "new":
+            digest = (self.values.str_value(argument(node, 0, "name")) or "").lower()
+            data = argument(node, 1, "data") or keyword(node, "string")
+        if digest not in _WEAK_DIGESTS or data is None:
+            return
+        password = self.values.password_in(data)
+        if password and not self._inside_hasher(node):
+            self._report_digest(node, digest, password)
+
+    def _inside_hasher(self, node: ast.AST) -> bool:
+        """sha256 as a pre-hash inside bcrypt.hashpw(...) (bcrypt's 72-byte limit)."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.Call) and self.values.is_hasher_call(anc):
+                return True
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
+    def _digest_object(self, name: ast.Name) -> str | None:
+        for binding in self.ctx.reaching_bindings(name):
+            value = binding.value
+            if binding.kind == "assign" and isinstance(value, ast.Call):
+                qualified = self.ctx.qualified_name(value.func) or ""
+                if qualified.startswith("hashlib."):
+                    digest = qualified[len("hashlib."):]
+                    if digest == "new":
+                        digest = (self.values.str_value(argument(value, 0, "name")) or "").lower()
+                    if digest in _WEAK_DIGESTS:
+                        return digest
+        return None
+
+    def _is_range_query_prefix(self, node: ast.Call) -> bool:
+        """`sha = sha1(password).hexdigest(); lookup(sha[:5])`: a k-anonymity range query
+        (Have I Been Pwned takes a SHA-1 prefix), not a stored password hash."""
+        stmt = self.ctx.semantic.statement_of(node)
+        function = self.ctx.semantic.enclosing_function(node)
+        if not isinstance(stmt, ast.Assign) or function is None:
+            return False
+        names = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+        return any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)
+                   and isinstance(n.value, ast.Name) and n.value.id in names
+                   for n in ast.walk(function))
+
+    def _report_digest(self, node: ast.Call, digest: str, password: str) -> None:
+        if self._is_range_query_prefix(node):
+            return
+        hashed, _ = password_stack(self.ctx, password)
+        self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "
+                    f"fast digests are brute-forced at billions of guesses per second, with "
+                    f"or without a salt; use a slow salted password hasher",
+                    fix=Fix("Replace the digest with a password hasher (argon2id, bcrypt, "
+                            "scrypt or PBKDF2 with OWASP's iterations); existing hashes can "
+                            "be upgraded at the next login.", hashed))
+
+    def _pbkdf2(self, node: ast.Call) -> None:
+        digest = (self.values.str_value(argument(node, 0, "hash_name")) or "").lower()
+        iterations = self.values.int_value(argument(node, 3, "iterations"))
+        password = self.values.password_in(argument(node, 1, "password") or node)
+        if iterations is None or not password:
+            return
+        minimum = _PBKDF2_MIN.get(digest, 600_000)
+        if digest in ("md5", "md4"):
+            minimum = 10 ** 12  # no iteration count makes PBKDF2-MD5 acceptable
+        if iterations < minimum:
+            self.report(node, f"PBKDF2-HMAC-{digest.upper() or '?'} on `{password}` with "
+                        f"{iterations:,} iterations: OWASP asks for at least {minimum:,}"
+                        if minimum < 10 ** 12 else
+                        f"PBKDF2 with {digest} on `{password}`: use sha256 or sha512",
+                        fix=Fix("Raise the iteration count (or switch to argon2id).",
+                                'hashlib.pbkdf2_hmac("sha256", ..., iterations=600_000)'))
+
+    def _scrypt(self, node: ast.Call) -> None:
+        n = self.values.int_value(keyword(node, "n"))
+        r = self.values.int_value(keyword(node, "r"))
+        p = self.values.int_value(keyword(node, "p"))
+        password = self.values.password_in(argument(node, 0, "password") or node)
+        if None in (n, r, p) or not password:
+            return
+        if n * r * p < _SCRYPT_MIN_COST:  # type: ignore[operator]
+            self.report(node, f"hashlib.scrypt() on `{password}` with n={n}, r={r}, p={p}: "
+                        f"below OWASP's minimum cost (n=2**17, r=8, p=1 or equivalent)",
+                        fix=Fix("Raise the scrypt cost.", "hashlib.scrypt(..., n=2**17, r=8, "
+                                "p=1, maxmem=2**28)"))
+
+    def _werkzeug(self, node: ast.Call) -> None:
+        method = self.values.str_value(argument(node, 1, "method"))
+        if not method:
+            return
+        parts = method.split(":")
+        if parts[0] in ("plain", "md5", "sha1", "sha256", "sha512") and len(parts) == 1:
+            self.report(node, f"generate_password_hash(method={method!r}) is a single salted "
+                        f"digest: use the default (scrypt) or pbkdf2 with enough iterations",
+                        fix=Fix("Drop the method argument to use werkzeug's default.",
+                                "generate_password_hash(password)"))
+            return
+        if parts[0] == "pbkdf2" and len(parts) == 3 and parts[2].isdigit():
+            digest, iterations = parts[1], int(parts[2])
+            minimum = _PBKDF2_MIN.get(digest, 600_000)
+            if iterations < minimum:
+                self.report(node, f"generate_password_hash(method={method!r}): {iterations:,} "
+                            f"iterations, OWASP asks for at least {minimum:,}",
+                            fix=Fix("Raise the iteration count.",
+                                    f'method="pbkdf2:{digest}:{minimum}"'))
+
+    def _passlib_using(self, node: ast.Call, qualified: str) -> None:
+        rounds = self.values.int_value(keyword(node, "rounds"))
+        if rounds is None:
+            return
+        scheme = qualified.split(".")[-2]
+        minimum = {"bcrypt": _BCRYPT_MIN_ROUNDS, "pbkdf2_sha256": 600_000,
+                   "pbkdf2_sha512": 210_000, "pbkdf2_sha1": 1_300_000}.get(scheme)
+        if minimum is not None and rounds < minimum:
+            self.report(node, f"passlib {scheme} with rounds={rounds:,}: use at least "
+                        f"{minimum:,}", fix=Fix("Raise the work factor.",
+                                                f"{scheme}.using(rounds={minimum})"))
+
+    # -- Django PASSWORD_HASHERS ---------------------------------------------------------------
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if not isinstance(self.ctx.semantic.parent(node), ast.Module):
+            return
+        if not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS" for t in node.targets):
+            return
+        if is_test_path(self.ctx.path) or not isinstance(node.value, ast.List | ast.Tuple):
+            return
+        if not node.value.elts:
+            return
+        first = constant_str(node.value.elts[0])
+        if first and first.rsplit(".", 1)[-1] in _WEAK_DJANGO_HASHERS:
+            self.report(node.value.elts[0], f"PASSWORD_HASHERS is led by "
+                        f"{first.rsplit('.', 1)[-1]}: new passwords are stored with a fast "
+                        f"digest", fix=Fix(
+                            "Put a slow hasher first; keep the weak one later in the list "
+                            "only to verify and upgrade old hashes.",
+                            '"django.contrib.auth.hashers.Argon2PasswordHasher"  # or '
+                            'PBKDF2PasswordHasher'))
+
+
+RULES = (PlaintextPassword, WeakPasswordHash)

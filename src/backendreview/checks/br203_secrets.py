@@ -1,0 +1,143 @@
+"""BR203 hardcoded-secret: signing keys and API secrets written as literals (CWE-798).
+
+Reported: a string literal bound to a secret-named setting (`SECRET_KEY = "..."`,
+`app.config["JWT_SECRET_KEY"] = "..."`, `app.secret_key = "..."`), passed as a secret-named
+keyword (`SessionMiddleware(secret_key="...")`), used as the key of `jwt.encode()`, or given
+as the fallback of `os.environ.get("SECRET_KEY", "...")`.
+Not reported: test suites, examples and docs, settings modules named for development or
+testing (settings/dev.py, local_settings.py, test_settings.py); empty strings, obvious
+placeholders (`changeme`, `<your key>`, `${SECRET}`), and values too short to be a key.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..model import Fix
+from .base import Rule
+from .paths import is_non_production
+from .values import constant_str
+
+# A bare `secret` is too often something else (a ticket's or an order's secret code).
+_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:secret_key|api_?key|api_secret|private_key|signing_key|jwt_key"
+    r"|access_key_secret|secret_access_key|client_secret|auth_token|token_secret"
+    r"|encryption_key|session_secret|app_secret|hmac_key|webhook_secret)$|^\w+_secret$",
+    re.IGNORECASE)
+_NOT_SECRET = re.compile(r"(?:file|path|name|env|var|header|field|prefix|id|url|length|type"
+                         r"|setting|param)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"^(?:<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|x+|\*+|\.+)$|change.?me|changeit|replace|your[-_ ]"
+    r"|example|dummy|placeholder|todo|fixme|insecure-test|not[-_ ]?(?:a[-_ ])?secret|secret-key$"
+    r"|^secret$|^test|^fake|^sample|^none$|^null$", re.IGNORECASE)
+_JWT_ENCODE = frozenset({"jwt.encode", "jose.jwt.encode", "jwt.api_jwt.encode"})
+_ENV_GET = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault",
+                      "environ.Env.str", "decouple.config"})
+_MIN_LENGTH = 8
+_NAME_CHARS = re.compile(r"[A-Za-z_.\-:]")
+
+
+def is_secret_name(name: str | None) -> bool:
+    if not name:
+        return False
+    return bool(_SECRET_NAME.search(name)) and not _NOT_SECRET.search(name)
+
+
+def looks_like_secret_value(value: str | None) -> bool:
+    """Long enough, not a placeholder, and mixed like a key: names of environment variables
+    (`OPENAI_API_KEY`), config keys (`rag.openai.api_key`) and labels (`client_secret`,
+    `mlflow-gateway-auth`) are words without digits and are not secrets."""
+    if value is None:
+        return False
+    text = value.strip()
+    if len(text) < _MIN_LENGTH or _PLACEHOLDER.search(text) or " " in text:
+        return False
+    if "://" in text or text.startswith("/"):
+        return False
+    has_digit = any(c.isdigit() for c in text)
+    has_alpha = any(c.isalpha() for c in text)
+    # Without digits, only long values with symbols beyond a dotted / dashed name count.
+    return (has_digit and has_alpha) or (len(text) >= 32
+                                         and bool(_NAME_CHARS.sub("", text)))
+
+
+class HardcodedSecret(Rule):
+    id = "BR203"
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.skip = is_non_production(ctx.path)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.skip:
+            return
+        value = constant_str(node.value)
+        if not looks_like_secret_value(value):
+            return
+        for target in node.targets:
+            name = _target_name(target)
+            if is_secret_name(name):
+                self._report(node.value, str(name))
+                return
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.skip or node.value is None:
+            return
+        # pydantic settings: `secret_key: str = "..."` is a default that ships.
+        if looks_like_secret_value(constant_str(node.value)):
+            name = _target_name(node.target)
+            if is_secret_name(name):
+                self._report(node.value, str(name))
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        if self.skip:
+            return
+        for key, value in zip(node.keys, node.values, strict=True):
+            name = constant_str(key)
+            if is_secret_name(name) and looks_like_secret_value(constant_str(value)):
+                self._report(value, str(name))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.skip:
+            return
+        qualified = self.ctx.qualified_name(node.func) or ""
+        if qualified in _JWT_ENCODE and len(node.args) >= 2:
+            key = node.args[1]
+            if looks_like_secret_value(constant_str(key)):
+                self._report(key, "the jwt.encode() key")
+            return
+        if qualified in _ENV_GET and len(node.args) >= 2:
+            name = constant_str(node.args[0])
+            default = node.args[1]
+            if is_secret_name(name) and looks_like_secret_value(constant_str(default)):
+                self._report(default, f"{name} (as the fallback when the variable is unset)",
+                             env=name)
+            return
+        for kw in node.keywords:
+            if is_secret_name(kw.arg) and looks_like_secret_value(constant_str(kw.value)):
+                self._report(kw.value, str(kw.arg))
+
+    def _report(self, node: ast.AST, name: str, env: str | None = None) -> None:
+        variable = env or re.sub(r"[^A-Za-z0-9]+", "_", name.split(" ")[0]).strip("_").upper()
+        if not variable or variable == "THE":
+            variable = "JWT_SECRET_KEY"
+        self.report(node, f"hardcoded secret for `{name}`: anyone with the source (or the "
+                    f"image, or the git history) can sign tokens or sessions with it; read it "
+                    f"from the environment or a secret store and rotate this one",
+                    fix=Fix("Load the secret at run time and fail fast when it is missing; "
+                            "rotate the committed value.",
+                            f'os.environ["{variable}"]'))
+
+
+def _target_name(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        return constant_str(target.slice)
+    return None
+
+
+RULES = (HardcodedSecret,)

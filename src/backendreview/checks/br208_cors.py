@@ -1,0 +1,98 @@
+"""BR208 cors-wildcard-credentials: any origin may make credentialed requests (CWE-942).
+
+Starlette / FastAPI `CORSMiddleware` and flask-cors answer a wildcard origin with the
+caller's own origin once credentials are allowed, so every web site can send requests with
+the user's cookies and read the answers. django-cors-headers does the same with
+`CORS_ALLOW_ALL_ORIGINS = True` and `CORS_ALLOW_CREDENTIALS = True`. Origins read from
+configuration are not reported: only a literal `"*"` (or `.*` regex), followed through a
+module constant or local variable.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..model import Fix
+from .base import Rule
+from .paths import is_non_production
+from .values import constant_str, keyword
+
+_STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware",
+                             "fastapi.middleware.cors.CORSMiddleware"})
+_FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin",
+                         "flask_cors.extension.CORS"})
+_ALLOW_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+
+
+class CorsWildcardCredentials(Rule):
+    id = "BR208"
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.skip = is_non_production(ctx.path)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.skip:
+            return
+        qualified = self.ctx.qualified_name(node.func) or ""
+        middleware = node.args[0] if node.args else keyword(node, "middleware_class")
+        is_starlette = middleware is not None and (
+            self.ctx.qualified_name(middleware) in _STARLETTE_CORS)
+        if is_starlette or qualified in _STARLETTE_CORS:
+            credentials = keyword(node, "allow_credentials")
+            origins = keyword(node, "allow_origins")
+            regex = keyword(node, "allow_origin_regex")
+            wildcard = self._is_wildcard(origins) or (constant_str(regex) or "") in (
+                ".*", "^.*$", ".+", "^.+$", "https?://.*")
+            if wildcard and self._is_true(credentials):
+                self._report(node, "CORSMiddleware(allow_origins=[\"*\"], "
+                             "allow_credentials=True)",
+                             'allow_origins=["https://app.example.com"], allow_credentials=True')
+        elif qualified in _FLASK_CORS:
+            credentials = keyword(node, "supports_credentials")
+            origins = keyword(node, "origins")
+            if origins is None and keyword(node, "resources") is not None:
+                return  # origins set per resource: not a wildcard we can see
+            if self._is_true(credentials) and (origins is None or self._is_wildcard(origins)):
+                name = qualified.rsplit(".", 1)[-1]
+                self._report(node, f"{name}(supports_credentials=True) with every origin",
+                             f'{name}(app, origins=["https://app.example.com"], '
+                             f'supports_credentials=True)')
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.skip or not isinstance(self.ctx.semantic.parent(node), ast.Module):
+            return
+        names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+        if not names & set(_ALLOW_ALL) or not self._is_true(node.value):
+            return
+        credentials = self.ctx.semantic.module_scope.bindings.get("CORS_ALLOW_CREDENTIALS", [])
+        if any(self._is_true(b.value) for b in credentials if b.kind == "assign"):
+            self._report(node, f"{sorted(names & set(_ALLOW_ALL))[0]} = True with "
+                         f"CORS_ALLOW_CREDENTIALS = True",
+                         'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]')
+
+    def _is_true(self, expr: ast.AST | None) -> bool:
+        return isinstance(expr, ast.Constant) and expr.value is True
+
+    def _is_wildcard(self, expr: ast.AST | None, depth: int = 0) -> bool:
+        if expr is None or depth > 3:
+            return False
+        if constant_str(expr) == "*":
+            return True
+        if isinstance(expr, ast.List | ast.Tuple | ast.Set):
+            return any(constant_str(e) == "*" for e in expr.elts)
+        if isinstance(expr, ast.Name):
+            bindings = self.ctx.reaching_bindings(expr)
+            return bool(bindings) and all(
+                b.kind in ("assign", "annassign") and self._is_wildcard(b.value, depth + 1)
+                for b in bindings)
+        return False
+
+    def _report(self, node: ast.AST, what: str, suggestion: str) -> None:
+        self.report(node, f"{what}: the wildcard is answered with the caller's own origin, so "
+                    f"any web site can send requests with the user's cookies and read the "
+                    f"responses", fix=Fix("List the trusted origins explicitly (or drop "
+                                          "credentials for a public API).", suggestion))
+
+
+RULES = (CorsWildcardCredentials,)

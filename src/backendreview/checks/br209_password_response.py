@@ -1,0 +1,186 @@
+"""BR209 password-in-response: a password or its hash sent back to the client (CWE-200).
+
+Reported: a DRF ModelSerializer of a user model (one with a password field: Django's User,
+get_user_model(), AbstractUser / AbstractBaseUser subclasses) with `fields = "__all__"`, or
+listing a password field that is not write-only; a pydantic model declared in the same file
+as a route's `response_model=` (or return annotation) with a password or hash field; a dict
+literal with a password key returned from a route handler.
+Not reported: `exclude = ["password"]`, `extra_kwargs={"password": {"write_only": True}}`,
+`write_only_fields`, request models, and models from other files (not visible here).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..model import Fix
+from .base import Rule
+from .handlers import is_route_handler
+from .values import constant_str, is_password_name
+
+_USER_MODELS = frozenset({"django.contrib.auth.models.User",
+                          "django.contrib.auth.models.AbstractUser",
+                          "django.contrib.auth.models.AbstractBaseUser"})
+_HASH_FIELD = re.compile(r"^(?:hashed_password|password_hash|password_digest|passwd_hash"
+                         r"|pwd_hash|encrypted_password)$", re.IGNORECASE)
+
+
+def _sensitive(name: str | None) -> bool:
+    return bool(name) and (is_password_name(name) or bool(_HASH_FIELD.match(name or "")))
+
+
+class PasswordInResponse(Rule):
+    id = "BR209"
+
+    # -- DRF serializers -------------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if any((self.ctx.qualified_name(b) or "").startswith("rest_framework.serializers.")
+               for b in node.bases):
+            self._serializer(node)
+
+    def _serializer(self, cls: ast.ClassDef) -> None:
+        meta = next((s for s in cls.body if isinstance(s, ast.ClassDef) and s.name == "Meta"),
+                    None)
+        if meta is None:
+            return
+        values: dict[str, ast.AST] = {}
+        for stmt in meta.body:
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        values[target.id] = stmt.value
+        model = values.get("model")
+        fields = values.get("fields")
+        if model is None or fields is None or "exclude" in values:
+            return
+        write_only = self._write_only(values.get("extra_kwargs"))
+        write_only |= {constant_str(e) for e in getattr(values.get("write_only_fields"), "elts",
+                                                       [])}
+        # A field declared on the serializer itself: password = CharField(write_only=True)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name) and any(
+                            k.arg == "write_only" and isinstance(k.value, ast.Constant)
+                            and k.value.value is True for k in stmt.value.keywords):
+                        write_only.add(target.id)
+        if constant_str(fields) == "__all__":
+            if self._is_user_model(model) and "password" not in write_only:
+                self._report(fields, f"serializer `{cls.name}` sends every field of "
+                             f"`{self.ctx.source(model)}`, including the password hash",
+                             'exclude = ["password"]  # or list the fields to send')
+            return
+        if isinstance(fields, ast.List | ast.Tuple):
+            for element in fields.elts:
+                name = constant_str(element)
+                if _sensitive(name) and name not in write_only:
+                    self._report(element, f"serializer `{cls.name}` sends `{name}` to the "
+                                 f"client", f'extra_kwargs = {{"{name}": {{"write_only": True}}}}')
+
+    def _write_only(self, extra: ast.AST | None) -> set[str | None]:
+        out: set[str | None] = set()
+        if isinstance(extra, ast.Dict):
+            for key, value in zip(extra.keys, extra.values, strict=True):
+                if isinstance(value, ast.Dict) and any(
+                        constant_str(k) == "write_only" and isinstance(v, ast.Constant)
+                        and v.value is True for k, v in zip(value.keys, value.values,
+                                                             strict=True)):
+                    out.add(constant_str(key))
+        return out
+
+    def _is_user_model(self, model: ast.AST) -> bool:
+        qualified = self.ctx.qualified_name(model) or ""
+        if qualified in _USER_MODELS:
+            return True
+        if isinstance(model, ast.Call):
+            return self.ctx.qualified_name(model.func) == "django.contrib.auth.get_user_model"
+        if isinstance(model, ast.Name):
+            for binding in self.ctx.semantic.lookup(model.id, model)[1]:
+                if binding.kind == "assign" and isinstance(binding.value, ast.Call) and (
+                        self.ctx.qualified_name(binding.value.func)
+                        == "django.contrib.auth.get_user_model"):
+                    return True
+                if binding.kind == "class" and isinstance(binding.node, ast.ClassDef) and any(
+                        (self.ctx.qualified_name(b) or "") in _USER_MODELS
+                        for b in binding.node.bases):
+                    return True
+        return False
+
+    # -- pydantic response models and returned dicts ------------------------------------------
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if not is_route_handler(self.ctx, node):
+            return
+        models: list[ast.AST] = []
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call):
+                for kw in decorator.keywords:
+                    if kw.arg == "response_model":
+                        models.append(kw.value)
+        if node.returns is not None and not models:
+            models.append(node.returns)
+        for model in models:
+            target = model
+            if isinstance(target, ast.Subscript):  # list[UserOut]
+                target = target.slice
+            if not isinstance(target, ast.Name):
+                continue
+            field = self._pydantic_password_field(target)
+            if field is not None:
+                self._report(model, f"route `{node.name}` responds with `{target.id}`, whose "
+                             f"field `{field}` carries the password or its hash",
+                             f"a response model without `{field}` (e.g. {target.id}Out)")
+        for stmt in ast.walk(node):
+            if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Dict):
+                for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
+                    name = constant_str(key)
+                    if _sensitive(name) and not isinstance(value, ast.Constant):
+                        self._report(key, f"route `{node.name}` returns `{name}` to the client",
+                                     f'drop "{name}" from the response')  # type: ignore[arg-type]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _pydantic_password_field(self, name: ast.Name) -> str | None:
+        for binding in self.ctx.semantic.lookup(name.id, name)[1]:
+            if binding.kind != "class" or not isinstance(binding.node, ast.ClassDef):
+                continue
+            cls = binding.node
+            if not any((self.ctx.qualified_name(b) or "").startswith(("pydantic.", "sqlmodel."))
+                       or self._local_base_has(b) for b in cls.bases):
+                continue
+            for stmt in self._fields(cls):
+                if _sensitive(stmt):
+                    return stmt
+        return None
+
+    def _local_base_has(self, base: ast.AST) -> bool:
+        if not isinstance(base, ast.Name):
+            return False
+        return any(b.kind == "class" for b in self.ctx.semantic.lookup(base.id, base)[1])
+
+    def _fields(self, cls: ast.ClassDef, depth: int = 0) -> list[str]:
+        names = [s.target.id for s in cls.body
+                 if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                 and not self._excluded(s)]
+        if depth < 3:
+            for base in cls.bases:
+                if isinstance(base, ast.Name):
+                    for binding in self.ctx.semantic.lookup(base.id, base)[1]:
+                        if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
+                            names += self._fields(binding.node, depth + 1)
+        return names
+
+    def _excluded(self, stmt: ast.AnnAssign) -> bool:
+        """`password: str = Field(exclude=True)` is never serialised."""
+        value = stmt.value
+        return isinstance(value, ast.Call) and any(
+            k.arg == "exclude" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in value.keywords)
+
+    def _report(self, node: ast.AST, message: str, suggestion: str) -> None:
+        self.report(node, message + ": even a hash lets an attacker guess passwords offline",
+                    fix=Fix("Never serialise password fields; make them write-only or leave "
+                            "them out of response models.", suggestion))
+
+
+RULES = (PasswordInResponse,)

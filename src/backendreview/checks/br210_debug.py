@@ -1,0 +1,102 @@
+"""BR210 debug-enabled: debug mode switched on in code that ships (CWE-489, CWE-215).
+
+Reported: `DEBUG = True` in a Django settings module, `app.run(debug=True)`,
+`app.debug = True`, `app.config["DEBUG"] = True`, `FastAPI(debug=True)` /
+`Starlette(debug=True)`, werkzeug's `DebuggedApplication(..., evalex=True)`.
+Not reported: tests, examples and docs, settings named for development (settings/dev.py,
+local_settings.py, test_settings.py), and values read from the environment.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..model import Fix
+from .base import Rule
+from .paths import is_non_production
+
+_APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette",
+                          "flask.Flask", "quart.Quart", "sanic.Sanic"})
+_DEBUGGER = frozenset({"werkzeug.debug.DebuggedApplication"})
+
+
+def _is_true(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
+
+
+class DebugEnabled(Rule):
+    id = "BR210"
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.skip = is_non_production(ctx.path)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.skip or not _is_true(node.value):
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == "DEBUG" and isinstance(
+                    self.ctx.semantic.parent(node), ast.Module) and self._is_settings_module():
+                self._report(node, "`DEBUG = True` in settings",
+                             'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"')
+            elif self._is_app_debug_target(target):
+                self._report(node, f"`{self.ctx.source(target)} = True`",
+                             f'{self.ctx.source(target)} = os.environ.get("FLASK_DEBUG") == "1"')
+
+    def _is_app_debug_target(self, target: ast.AST) -> bool:
+        """`app.debug` or `app.config["DEBUG"]`."""
+        if isinstance(target, ast.Attribute):
+            return target.attr == "debug" and self._is_app(target.value)
+        return (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+                and target.slice.value == "DEBUG" and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "config" and self._is_app(target.value.value))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.skip:
+            return
+        debug = next((k.value for k in node.keywords if k.arg == "debug"), None)
+        qualified = self.ctx.qualified_name(node.func) or ""
+        if _is_true(debug):
+            if qualified in _APP_CLASSES:
+                self._report(node, f"`{qualified.rsplit('.', 1)[-1]}(debug=True)`",
+                             "debug=settings.DEBUG  # False unless set in the environment")
+            elif isinstance(node.func, ast.Attribute) and node.func.attr == "run" and (
+                    self._is_app(node.func.value)):
+                self._report(node, f"`{self.ctx.source(node.func)}(debug=True)` (the Werkzeug "
+                             f"debugger runs arbitrary code for whoever reaches it)",
+                             f'{self.ctx.source(node.func)}(debug=os.environ.get("FLASK_DEBUG") '
+                             f'== "1")')
+        elif qualified in _DEBUGGER:
+            evalex = next((k.value for k in node.keywords if k.arg == "evalex"), None)
+            if _is_true(evalex):
+                self._report(node, "`DebuggedApplication(evalex=True)` (an interactive "
+                             "console in the browser)", "wrap only in development")
+
+    def _is_settings_module(self) -> bool:
+        path = self.ctx.path.replace("\\", "/").lower()
+        name = path.rsplit("/", 1)[-1]
+        if "settings" in path.split("/")[-2:-1] or "settings" in name or name in (
+                "prod.py", "production.py", "base.py", "config.py", "conf.py"):
+            return True
+        module = self.ctx.semantic.module_scope.bindings
+        return "INSTALLED_APPS" in module or "ROOT_URLCONF" in module or (
+            "SECRET_KEY" in module)
+
+    def _is_app(self, expr: ast.AST) -> bool:
+        if isinstance(expr, ast.Name):
+            for binding in self.ctx.semantic.lookup(expr.id, expr)[1]:
+                if isinstance(binding.value, ast.Call) and (
+                        self.ctx.qualified_name(binding.value.func) in _APP_CLASSES):
+                    return True
+            return expr.id == "app" and any(self.ctx.semantic.is_imported(m) for m in (
+                "flask", "fastapi", "quart", "starlette"))
+        return False
+
+    def _report(self, node: ast.AST, what: str, suggestion: str) -> None:
+        self.report(node, f"debug mode is switched on in code that ships: {what}; it shows "
+                    f"stack traces, settings and source to anyone who triggers an error",
+                    fix=Fix("Read the flag from the environment and keep it off in production.",
+                            suggestion))
+
+
+RULES = (DebugEnabled,)

@@ -1,0 +1,488 @@
+"""BR401 broad-except-leak and BR402 swallowed-exception (CWE-209, CWE-390, CWE-778).
+
+Both look at handlers of broad exceptions (bare `except:`, `Exception`, `BaseException`, or
+a tuple with one). BR401 follows the exception (the bound name, its str / repr / args, an
+f-string with it, `traceback.format_exc()`, `sys.exc_info()`, and locals built from those,
+one hop) into what the client receives: a response builder, an HTTP exception with text,
+`abort()`, or the return value of a route handler. BR402 reports a broad handler in a route
+handler that neither logs nor re-raises (and does not already leak, which BR401 reports).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ..context import FileContext
+from ..model import Fix, Related
+from .base import Rule
+from .handlers import is_logging_call, is_route_handler, module_logger, response_call
+
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+_TRACEBACK_CALLS = frozenset({
+    "traceback.format_exc", "traceback.format_exception", "traceback.format_exception_only",
+    "traceback.format_tb", "traceback.extract_tb", "traceback.print_exc", "sys.exc_info",
+    "traceback.TracebackException.from_exception", "sys.exception",
+})
+# Attributes of an exception that carry its text.
+_TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "orig",
+                         "messages", "strerror", "reason", "text", "body", "__str__",
+                         "__repr__", "__cause__", "__context__", "__traceback__", "errors",
+                         "error_dict", "error_list"})
+_SAFE_FUNCS = frozenset({"builtins.type", "builtins.isinstance", "builtins.id",
+                         "builtins.hash", "builtins.bool", "builtins.len", "builtins.issubclass",
+                         "builtins.hasattr"})
+_RESPONSE_KEYWORDS_IGNORED = frozenset({"status_code", "status", "headers", "media_type",
+                                        "content_type", "code"})
+
+
+@dataclass
+class Leak:
+    what: str  # "str(e)", "traceback.format_exc()"
+    sink: ast.AST  # the call or return that sends it
+    sink_label: str
+    kind: str  # the response family, for the fix
+
+
+def is_broad_handler(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    kind = handler.type
+    if kind is None:
+        return True
+    types = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any(ctx.qualified_name(t) in _BROAD for t in types)
+
+
+def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
+    if handler.type is None:
+        return "except:"
+    text = ctx.source(handler.type)
+    if len(text) > 40:
+        text = "(...)"
+    return f"except {text}{' as ' + handler.name if handler.name else ''}"
+
+
+def _body_nodes(handler: ast.ExceptHandler) -> list[ast.AST]:
+    """Every node of the handler body, not descending into nested functions or classes."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(handler.body))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return out
+
+
+class HandlerAnalysis:
+    """What one broad handler does with the exception."""
+
+    def __init__(self, ctx: FileContext, handler: ast.ExceptHandler) -> None:
+        self.ctx = ctx
+        self.handler = handler
+        self.nodes = _body_nodes(handler)
+        self.first = handler.body[0].lineno if handler.body else handler.lineno
+        self.last = handler.end_lineno or handler.lineno
+        self.logs = any(isinstance(n, ast.Call) and is_logging_call(ctx, n) for n in self.nodes)
+        # Re-raising keeps the failure visible: `raise`, `raise e`, `raise X from e`, or a
+        # domain exception for the framework's handler. A fresh HTTP error response is not.
+        self.raises = any(
+            isinstance(n, ast.Raise) and (
+                n.exc is None or n.cause is not None or not isinstance(n.exc, ast.Call)
+                or response_call(ctx, n.exc) is None)
+            for n in self.nodes)
+        self.function = ctx.semantic.enclosing_function(handler)
+        self.in_route = self.function is not None and is_route_handler(ctx, self.function)
+        self.leak = self._find_leak()
+
+    # -- taint -------------------------------------------------------------------------------
+    def tainted(self, expr: ast.AST, depth: int = 0) -> str | None:
+        """How `expr` carries the exception's text, or None."""
+        if depth > 3:
+            return None
+        name = self.handler.name
+        stack: list[ast.AST] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                qualified = self.ctx.qualified_name(node.func)
+                if qualified in _TRACEBACK_CALLS:
+                    return f"{self.ctx.source(node.func)}()"
+                if qualified in _SAFE_FUNCS:
+                    continue
+                if isinstance(node.func, ast.Name) and node.func.id == "getattr":
+                    continue  # getattr(e, "status_code", 500)
+                if is_logging_call(self.ctx, node):
+                    continue
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+                    node.value.id == name):
+                if node.attr in _TEXT_ATTRS:
+                    return self.ctx.source(node)
+                continue  # e.status_code, e.__class__.__name__
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if name and node.id == name:
+                    if self._handed_to_unknown_function(node):
+                        continue
+                    return self._describe_use(node)
+                found = self._tainted_local(node, depth,
+                                            bare_ok=not self._handed_to_unknown_function(node))
+                if found:
+                    return found
+                continue
+            if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if isinstance(node, ast.Compare):
+                continue  # a bool: `e.args == (...)` says nothing about the text
+            if isinstance(node, ast.IfExp):
+                stack.extend((node.body, node.orelse))
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        return None
+
+    def _deliberate_client_error(self, sink: ast.Call) -> bool:
+        """A 4xx answer for a try body that only parses client input: like a specific
+        exception mapped to 400, the message describes the client's own data."""
+        status = _status_of(self.ctx, sink)
+        if status is None or not 400 <= status < 500:
+            return False
+        parent = self.ctx.semantic.parent(self.handler)
+        return isinstance(parent, ast.Try) and _parses_client_input(parent.body)
+
+    def _handed_to_unknown_function(self, node: ast.Name) -> bool:
+        """`error_message(e)`: a project helper receives the exception object itself and may
+        well turn it into a generic text (many do). Text already made from it (`str(e)`,
+        an f-string) is followed through any call."""
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.ctx.semantic.parent(parent)
+        if not isinstance(parent, ast.Call) or node is parent.func:
+            return False
+        qualified = self.ctx.qualified_name(parent.func)
+        if qualified in ("builtins.str", "builtins.repr", "builtins.format", "builtins.ascii",
+                         "builtins.dict", "builtins.list", "builtins.tuple"):
+            return False
+        if isinstance(parent.func, ast.Attribute) and parent.func.attr in ("format", "join"):
+            return False
+        return response_call(self.ctx, parent) is None
+
+    def _describe_use(self, node: ast.Name) -> str:
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.Call) and self.ctx.qualified_name(parent.func) in (
+                "builtins.str", "builtins.repr"):
+            return self.ctx.source(parent)
+        if isinstance(parent, ast.FormattedValue):
+            return f"{{{node.id}}} in an f-string"
+        return f"`{node.id}`"
+
+    def _tainted_local(self, name: ast.Name, depth: int, bare_ok: bool = True) -> str | None:
+        """A local assigned inside this handler from the exception (one hop, or two).
+        `bare_ok=False`: the local is handed to a helper, so a binding to the exception
+        object itself (`error = e`) does not count, only text made from it."""
+        for binding in self.ctx.reaching_bindings(name):
+            if binding.kind not in ("assign", "annassign", "augassign") or binding.value is None:
+                continue
+            if not self.first <= binding.lineno <= self.last:
+                continue
+            if not bare_ok and isinstance(binding.value, ast.Name) and (
+                    binding.value.id == self.handler.name):
+                continue
+            found = self.tainted(binding.value, depth + 1)
+            if found:
+                return f"{found} (through `{name.id}`)"
+        return None
+
+    # -- sinks -------------------------------------------------------------------------------
+    def _find_leak(self) -> Leak | None:
+        leak = self._leak_in(self.nodes)
+        if leak is None and self._assigns_tainted_local():
+            # `msg = "Error: " + str(e)` in the handler, `JsonResponse({"msg": msg})` after it.
+            leak = self._leak_in(self._nodes_after_try())
+        return leak
+
+    def _assigns_tainted_local(self) -> bool:
+        return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) for t in n.targets)
+                   and self.tainted(n.value) for n in self.nodes)
+
+    def _nodes_after_try(self) -> list[ast.AST]:
+        try_stmt = self.ctx.semantic.parent(self.handler)
+        if self.function is None or not isinstance(try_stmt, ast.Try):
+            return []
+        end = try_stmt.end_lineno or try_stmt.lineno
+        out: list[ast.AST] = []
+        stack: list[ast.AST] = [s for s in self.function.body if s.lineno > end]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                          | ast.Lambda):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        out.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        return out
+
+    def _leak_in(self, nodes: list[ast.AST]) -> Leak | None:
+        # Response builders first: `return jsonify(error=str(e)), 500` names jsonify.
+        calls = [n for n in nodes if isinstance(n, ast.Call)]
+        returns = [n for n in nodes if isinstance(n, ast.Return)]
+        for node in [*calls, *returns]:
+            if isinstance(node, ast.Call):
+                family = response_call(self.ctx, node)
+                if family is None:
+                    continue
+                for arg in [*node.args, *(k.value for k in node.keywords
+                                          if k.arg not in _RESPONSE_KEYWORDS_IGNORED)]:
+                    what = self.tainted(arg)
+                    if what and self._deliberate_client_error(node):
+                        return None
+                    if what:
+                        label = self.ctx.source(node.func)
+                        return Leak(what, node, f"{label}(...)", family)
+            elif isinstance(node, ast.Return) and node.value is not None and self.in_route:
+                value = node.value
+                if isinstance(value, ast.Call) and response_call(self.ctx, value):
+                    continue  # checked as a call
+                what = self.tainted(value)
+                if what:
+                    return Leak(what, node, "the route's return value", "return")
+        return None
+
+
+_PARSE_CALL = re.compile(
+    r"^(?:loads?|json|get_json|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
+    r"|b64decode|urlsafe_b64decode|literal_eval|decode|model_validate\w*|parse\w*"
+    r"|validate\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
+    r"|items|keys|values|get|strip|lower|encode|isinstance)$")
+_CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
+                       "HttpResponseBadRequest", "ValidationError", "ParseError")
+
+
+def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
+    """The HTTP status a response or HTTP exception carries, when written as a literal or a
+    well-known name (status.HTTP_400_BAD_REQUEST, response_422, ValidationError)."""
+    if not isinstance(sink, ast.Call):
+        return None
+    func = sink.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name.startswith("response_") and name[9:].isdigit():
+        return int(name[9:])
+    if name.startswith(_CLIENT_ERROR_NAMES):
+        return 400
+    for value in [*sink.args[:2], *(k.value for k in sink.keywords
+                                    if k.arg in ("status_code", "status", "code"))]:
+        if isinstance(value, ast.Constant) and isinstance(value.value, int):
+            return value.value
+        text = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+        match = re.match(r"HTTP_(\d{3})", text or "")
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _parses_client_input(body: list[ast.stmt]) -> bool:
+    """Every call in the try body parses or validates input (json.loads, request.json(),
+    Payload(**body), int(value)): its exception describes the client's own data."""
+    calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    if not calls:
+        return False
+    for call in calls:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        kwargs_only = any(k.arg is None for k in call.keywords) and not call.args
+        if not (_PARSE_CALL.match(name or "") or (name[:1].isupper() and kwargs_only)):
+            return False
+    return True
+
+
+def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
+    cache: dict[int, HandlerAnalysis] = ctx.__dict__.setdefault("_handler_analysis", {})
+    key = id(handler)
+    if key not in cache:
+        cache[key] = HandlerAnalysis(ctx, handler)
+    return cache[key]
+
+
+def _except_line(handler: ast.ExceptHandler) -> ast.AST:
+    """A node spanning the `except ...:` clause, for the report."""
+    end = handler.type if handler.type is not None else None
+    marker = ast.Pass()
+    marker.lineno = handler.lineno
+    marker.col_offset = handler.col_offset
+    if end is not None and end.end_lineno == handler.lineno:
+        marker.end_lineno = handler.lineno
+        marker.end_col_offset = end.end_col_offset + (len(f" as {handler.name}") if handler.name
+                                                      else 0)
+    else:
+        marker.end_lineno = handler.lineno
+        marker.end_col_offset = handler.col_offset + len("except")
+    return marker
+
+
+def _generic_response(ctx: FileContext, family: str) -> str:
+    if family.startswith(("fastapi.HTTPException", "fastapi.exceptions", "starlette.exceptions")):
+        return ('raise HTTPException(status_code=500, '
+                'detail=f"Internal server error (error id {error_id})")')
+    if family.startswith(("fastapi.responses", "starlette.responses", "fastapi.Response")):
+        return ('return JSONResponse({"detail": "Internal server error", "error_id": error_id}, '
+                'status_code=500)')
+    if family in ("flask.jsonify", "quart.jsonify", "flask.make_response", "flask.Response",
+                  "flask.wrappers.Response", "werkzeug.wrappers.Response", "werkzeug.Response"):
+        return 'return jsonify(error="Internal server error", error_id=error_id), 500'
+    if family.endswith("abort"):
+        return 'abort(500, description=f"Internal server error (error id {error_id})")'
+    if family.startswith("django."):
+        return ('return JsonResponse({"error": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    if family.startswith("rest_framework."):
+        return ('return Response({"detail": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    if family.startswith("aiohttp."):
+        return ('return web.json_response({"error": "Internal server error", '
+                '"error_id": error_id}, status=500)')
+    if family.startswith("self.response_"):
+        return 'return self.response_500(message=f"Internal server error (error id {error_id})")'
+    semantic = ctx.semantic
+    if semantic.is_imported("fastapi") or semantic.is_imported("starlette"):
+        return ('return JSONResponse({"detail": "Internal server error", "error_id": error_id}, '
+                'status_code=500)')
+    if semantic.is_imported("rest_framework"):
+        return ('return Response({"detail": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    if semantic.is_imported("django"):
+        return ('return JsonResponse({"error": "Internal server error", "error_id": error_id}, '
+                'status=500)')
+    return 'return {"error": "Internal server error", "error_id": error_id}, 500'
+
+
+def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
+                 description: str) -> Fix:
+    logger = module_logger(ctx)
+    setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
+    logger = logger or "logger"
+    where = analysis.function.name if analysis.function else "request"
+    lines = [f"{setup}error_id = uuid.uuid4().hex"]
+    if not analysis.logs:
+        lines.append(f'{logger}.exception("{where} failed (error id %s)", error_id)')
+    lines.append(_generic_response(ctx, family))
+    return Fix(description, "\n".join(lines))
+
+
+class BroadExceptLeak(Rule):
+    id = "BR401"
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if not is_broad_handler(self.ctx, node):
+            return
+        analysis = analysis_for(self.ctx, node)
+        leak = analysis.leak
+        if leak is None:
+            return
+        sink_line = getattr(leak.sink, "lineno", node.lineno)
+        message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
+                   f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
+        fix = _logging_fix(self.ctx, analysis, leak.kind,
+                           "Log the exception with its traceback and return a generic message "
+                           "with an error id the client can quote.")
+        self.report(_except_line(node), message, fix=fix, related=(
+            Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
+
+
+def _only_discards(handler: ast.ExceptHandler) -> bool:
+    """`pass`, `...`, `continue`, `break` or a bare `return`: the failure is dropped."""
+    for stmt in handler.body:
+        if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # `...` or a string
+        if isinstance(stmt, ast.Return) and (stmt.value is None or (
+                isinstance(stmt.value, ast.Constant) and stmt.value.value is None)):
+            continue
+        return False
+    return True
+
+
+_CLEANUP = re.compile(r"^(?:a?close|clear|remove\w*|delete\w*|unlink|cancel|shutdown"
+                      r"|disconnect|release|rollback|kill|terminate|stop|flush|cleanup"
+                      r"|delete_cookie|discard|unsubscribe|rmtree|aclose)$")
+
+
+def _best_effort_body(body: list[ast.stmt]) -> bool:
+    """A try body whose failure the route can do without: computing an optional value over a
+    default (assignments, conditionals), cleanup calls, or an optional early response."""
+    for stmt in body:
+        if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Return
+                      | ast.Pass):
+            continue
+        if isinstance(stmt, ast.If):
+            if _best_effort_body(stmt.body) and _best_effort_body(stmt.orelse):
+                continue
+            return False
+        if isinstance(stmt, ast.With | ast.AsyncWith):
+            if _best_effort_body(stmt.body):
+                continue
+            return False
+        if isinstance(stmt, ast.Expr):
+            call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+            if isinstance(call, ast.Call):
+                func = call.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if _CLEANUP.match(name):
+                    continue
+        return False
+    return True
+
+
+_SERVER_ERROR_NAMES = ("HTTP_500", "HTTP_502", "HTTP_503", "INTERNAL_SERVER_ERROR",
+                       "HTTPInternalServerError", "HttpResponseServerError")
+
+
+class SwallowedException(Rule):
+    """Reports broad handlers in routes that drop the failure (`pass`, bare `return`,
+    `continue`) or turn it into a 5xx response, without logging or re-raising. Handlers that
+    fall back to a default or answer 4xx for bad input are deliberate and not reported."""
+
+    id = "BR402"
+
+    def _best_effort(self, handler: ast.ExceptHandler) -> bool:
+        parent = self.ctx.semantic.parent(handler)
+        return isinstance(parent, ast.Try) and _best_effort_body(parent.body)
+
+    def _hides_server_error(self, analysis: HandlerAnalysis) -> bool:
+        for node in analysis.nodes:
+            if isinstance(node, ast.Constant) and isinstance(node.value, int) and (
+                    500 <= node.value <= 599):
+                return True
+            if isinstance(node, ast.Name | ast.Attribute):
+                text = node.attr if isinstance(node, ast.Attribute) else node.id
+                if text.startswith(_SERVER_ERROR_NAMES):
+                    return True
+        return False
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if not is_broad_handler(self.ctx, node):
+            return
+        analysis = analysis_for(self.ctx, node)
+        if not analysis.in_route or analysis.logs or analysis.raises or analysis.leak:
+            return
+        hides = self._hides_server_error(analysis)
+        if not hides and not (_only_discards(node) and not self._best_effort(node)):
+            return
+        if node.name and any(isinstance(n, ast.Name) and n.id == node.name
+                             for n in analysis.nodes):
+            return  # the exception is handed to something (a notifier, a message)
+        where = analysis.function.name if analysis.function else "the route"
+        message = (f"`{_handler_label(self.ctx, node)}` in route handler `{where}` neither logs "
+                   f"nor re-raises: the failure disappears without a trace")
+        logger = module_logger(self.ctx)
+        setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
+        logger = logger or "logger"
+        bind = "" if node.name or node.type is None else " as exc"
+        header = f"except {self.ctx.source(node.type)}{bind}:" if node.type is not None else (
+            "except Exception:")
+        fix = Fix("Log the exception with its traceback (or let it propagate to the "
+                  "framework's error handler).",
+                  f'{setup}{header}\n    {logger}.exception("{where} failed")\n    ...')
+        self.report(_except_line(node), message, fix=fix)
+
+
+RULES = (BroadExceptLeak, SwallowedException)

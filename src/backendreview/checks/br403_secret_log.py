@@ -1,0 +1,93 @@
+"""BR403 secret-in-log: a password, token or key written to a log (CWE-532).
+
+A logging call (logging, structlog, loguru, a module logger) or `print` whose arguments carry
+a value named like a password (password, passwd, new_password...) or a credential
+(access_token, refresh_token, api_key, client_secret, private_key...), directly, in an
+f-string, `%` / `.format()` arguments or `str()`. Values that went through another call
+(`len(password)`, `mask(token)`) and names that say they hold a hash are not reported, nor
+are names that only appear inside the message text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..model import Fix
+from .base import Rule
+from .handlers import is_logging_call
+from .paths import is_test_path
+from .values import constant_str, is_password_name, snake
+
+_CREDENTIAL = re.compile(
+    r"(?:^|_)(?:access_token|refresh_token|id_token|auth_token|api_token|bearer_token"
+    r"|session_token|jwt|api_key|apikey|secret_key|client_secret|private_key|signing_key"
+    r"|credentials?|passphrase)$")
+_TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+
+
+def is_secret_name(name: str | None) -> bool:
+    if not name:
+        return False
+    return is_password_name(name) or (bool(_CREDENTIAL.search(snake(name.strip("_")))) and (
+        "hash" not in name.lower()))
+
+
+class SecretInLog(Rule):
+    id = "BR403"
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if is_test_path(self.ctx.path) or not is_logging_call(self.ctx, node):
+            return
+        qualified = self.ctx.qualified_name(node.func) or ""
+        if qualified.startswith(("warnings.", "traceback.")):
+            return
+        for arg in [*node.args, *(k.value for k in node.keywords
+                                  if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
+            found = self._secret_in(arg)
+            if found:
+                self.report(node, f"`{found}` is written to the log by "
+                            f"`{self.ctx.source(node.func)}()`: logs are kept, shipped and "
+                            f"read far more widely than the secret should be",
+                            fix=Fix("Log an identifier (the user id, the key's last 4 "
+                                    "characters) instead of the secret.",
+                                    f"{self.ctx.source(node.func)}(...)  # without {found}"))
+                return
+
+    def _secret_in(self, expr: ast.AST) -> str | None:
+        stack: list[ast.AST] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Name):
+                # UPPER_CASE names are constants: a header or route name, not a secret.
+                if is_secret_name(node.id) and not node.id.isupper():
+                    return node.id
+                continue
+            if isinstance(node, ast.Attribute):
+                if is_secret_name(node.attr) and not node.attr.isupper():
+                    return self.ctx.source(node)
+                continue
+            if isinstance(node, ast.Subscript):
+                key = constant_str(node.slice)
+                if is_secret_name(key):
+                    return self.ctx.source(node)
+                continue
+            if isinstance(node, ast.Call):
+                func = node.func
+                if self.ctx.qualified_name(func) in _TEXT_CALLS or (
+                        isinstance(func, ast.Attribute) and func.attr in ("format", "join")):
+                    stack.extend(node.args)
+                    stack.extend(k.value for k in node.keywords)
+                    if isinstance(func, ast.Attribute):
+                        stack.append(func.value)
+                continue  # len(password), mask(token): not the secret itself
+            if isinstance(node, ast.Compare | ast.BoolOp | ast.UnaryOp):
+                continue  # `password is None`: a bool
+            if isinstance(node, ast.IfExp):
+                stack.extend((node.body, node.orelse))
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        return None
+
+
+RULES = (SecretInLog,)

@@ -1,0 +1,100 @@
+"""BR501 http-without-timeout: an outbound HTTP call that can wait forever (CWE-400, CWE-1088).
+
+requests (module functions and Session objects), urllib3 (PoolManager and its request()),
+and urllib.request.urlopen have no timeout unless one is given: a slow or silent upstream
+holds the worker (and the request that waits on it) until the process is killed. httpx has a
+5-second default and aiohttp a 5-minute one, so those are reported only when the timeout is
+turned off explicitly (`timeout=None`). Tests and examples are not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..model import Fix
+from .base import Rule
+from .paths import is_test_path
+
+_REQUESTS_FUNCS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                             "request"})
+_SESSION_CLASSES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
+_POOL_CLASSES = frozenset({"urllib3.PoolManager", "urllib3.HTTPConnectionPool",
+                           "urllib3.HTTPSConnectionPool", "urllib3.connection_from_url",
+                           "urllib3.poolmanager.PoolManager"})
+_NO_DEFAULT_FUNCS = frozenset({"urllib.request.urlopen", "urllib3.request"})
+_BOUNDED_BY_DEFAULT = frozenset({
+    "httpx.get", "httpx.post", "httpx.put", "httpx.patch", "httpx.delete", "httpx.head",
+    "httpx.options", "httpx.request", "httpx.stream", "httpx.Client", "httpx.AsyncClient",
+    "aiohttp.ClientSession", "aiohttp.ClientTimeout",
+})
+
+
+class HttpWithoutTimeout(Rule):
+    id = "BR501"
+    requires_imports = ("requests", "urllib3", "urllib", "httpx", "aiohttp")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if is_test_path(self.ctx.path):
+            return
+        if any(k.arg is None for k in node.keywords):
+            return  # **kwargs may carry a timeout
+        qualified = self.ctx.qualified_name(node.func) or ""
+        timeout = next((k.value for k in node.keywords if k.arg == "timeout"), None)
+        if qualified in _BOUNDED_BY_DEFAULT:
+            if qualified == "aiohttp.ClientTimeout":
+                total = next((k.value for k in node.keywords if k.arg == "total"), None)
+                if not node.args and (total is None or _is_none(total)) and not any(
+                        k.arg in ("sock_read", "sock_connect", "connect") for k in node.keywords):
+                    self._report(node, "aiohttp.ClientTimeout() with no total or read limit")
+            elif timeout is not None and _is_none(timeout):
+                self._report(node, f"{qualified}(timeout=None) turns the default timeout off")
+            return
+        if timeout is not None:
+            if _is_none(timeout):
+                self._report(node, f"`{self.ctx.source(node.func)}(timeout=None)` waits forever")
+            return
+        label = None
+        if qualified.startswith("requests.") and qualified.split(".")[-1] in _REQUESTS_FUNCS \
+                and qualified.count(".") == 1:
+            label = qualified
+        elif qualified in _NO_DEFAULT_FUNCS:
+            if qualified == "urllib.request.urlopen" and len(node.args) >= 3:
+                return
+            label = qualified
+        elif qualified in _POOL_CLASSES:
+            label = f"{qualified}() without a default timeout"
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in _REQUESTS_FUNCS and (
+                self._is_requests_session(node.func.value)):
+            label = f"requests.Session().{node.func.attr}"
+        if label:
+            self._report(node, f"`{label}` has no timeout: a silent upstream holds the worker "
+                         f"forever")
+
+    def _is_requests_session(self, expr: ast.AST) -> bool:
+        if isinstance(expr, ast.Call):
+            return self.ctx.qualified_name(expr.func) in _SESSION_CLASSES
+        if isinstance(expr, ast.Name):
+            bindings = self.ctx.reaching_bindings(expr)
+            return bool(bindings) and all(
+                b.kind in ("assign", "with") and isinstance(b.value, ast.Call)
+                and self.ctx.qualified_name(b.value.func) in _SESSION_CLASSES
+                for b in bindings)
+        return False
+
+    def _report(self, node: ast.Call, message: str) -> None:
+        call = self.ctx.source(node)
+        if len(call) > 70 or "\n" in call:
+            call = f"{self.ctx.source(node.func)}(...)"
+        suggestion = call[:-1] + (", " if not call.endswith("(") else "") + "timeout=10)" \
+            if call.endswith(")") and "timeout=None" not in call else call.replace(
+                "timeout=None", "timeout=10")
+        self.report(node, message, fix=Fix(
+            "Pass a timeout (connect, read) suited to the upstream; requests and urllib3 "
+            "accept a tuple such as (3.05, 27).", suggestion))
+
+
+def _is_none(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+RULES = (HttpWithoutTimeout,)
