@@ -176,8 +176,8 @@ ERRORS = [
      f"{S}: key 'ignore': 'XX1' is not a rule code or prefix (e.g. BR101, BR1)"),
     ("select = ['BR1011']\n",
      f"{S}: key 'select': 'BR1011' is not a rule code or prefix (e.g. BR101, BR1)"),
-    ("[per-file-ignores]\n'a/*.py' = ['BR5']\n",
-     f"{S}: key 'per-file-ignores'.'a/*.py': no rule matches 'BR5'"),
+    ("[per-file-ignores]\n'a/*.py' = ['BR7']\n",
+     f"{S}: key 'per-file-ignores'.'a/*.py': no rule matches 'BR7'"),
     ("[per-file-ignores]\n'a/*.py' = ['raw-sql']\n",
      f"{S}: key 'per-file-ignores'.'a/*.py': 'raw-sql' is not a rule code or prefix "
      "(e.g. BR101, BR1)"),
