@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
-_TEST_PART = re.compile(r"^(?:tests?|testing|test_?utils|testsuite|fixtures|conftest\.py"
+# A top-level `fixtures/` holds data (Django fixtures, sample projects), so it is not a test
+# directory by itself; `tests/fixtures/...` is covered by `tests`.
+_TEST_PART = re.compile(r"^(?:tests?|testing|test_?utils|testsuite|conftest\.py"
                         r"|test_.*|.*_tests?\.py|tests?\.py|.*_test_settings\.py)$")
 _EXAMPLE_PART = re.compile(r"^(?:examples?|docs?|samples?|demos?|tutorials?|docs_src"
-                           r"|.*_example\.py|example_.*|sample_.*)$")
+                           r"|.*_example\.py|example_.*\.py|sample_.*\.py)$")
 _DEV_SETTINGS = re.compile(r"^(?:settings_)?(?:dev|develop|development|local|test|testing"
                            r"|ci|debug)(?:_settings)?\.py$")
 
