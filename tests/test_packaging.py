@@ -58,4 +58,8 @@ def test_installed_wheel_finds_rules_and_reviews(wheel, tmp_path):
         [sys.executable, "-m", "backendreview", "check", str(ROOT / "fixtures" / "sample_app"),
          "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert review.returncode == 1, review.stderr
-    assert {f["rule"] for f in json.loads(review.stdout)["findings"]} == {"BR101"}
+    found = {(f["rule"], f["path"].split("sample_app/")[-1], f["start_line"])
+             for f in json.loads(review.stdout)["findings"]}
+    # the seeded mistakes of MISTAKES.md that the installed rules cover
+    assert ("BR102", "app/routers/reports.py", 63) in found
+    assert {rule for rule, _, _ in found} == {"BR101", "BR102"}

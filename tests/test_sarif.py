@@ -42,17 +42,17 @@ def test_sample_app_sarif_is_schema_valid(sample_app, sarif_validator, tmp_path,
     assert "CWE-89" in br101["properties"]["tags"]
     results = run_["results"]
     located = sorted(
-        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
          r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results)
     assert located == [
-        ("fixtures/sample_app/app/routers/books.py", 27),
-        ("fixtures/sample_app/app/routers/reports.py", 24),
-        ("fixtures/sample_app/app/routers/reports.py", 37),
+        ("BR101", "fixtures/sample_app/app/routers/books.py", 27),
+        ("BR101", "fixtures/sample_app/app/routers/reports.py", 24),
+        ("BR101", "fixtures/sample_app/app/routers/reports.py", 37),
+        ("BR102", "fixtures/sample_app/app/routers/reports.py", 63),
     ]
     for result in results:
-        assert result["ruleId"] == "BR101"
-        assert driver["rules"][result["ruleIndex"]]["id"] == "BR101"
-        assert result["level"] == "error"
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] == ("error" if result["ruleId"] == "BR101" else "warning")
         assert result["partialFingerprints"]["backendreview/v1"]
     assert run_["invocations"][0]["executionSuccessful"] is True
 

@@ -1,0 +1,644 @@
+"""BR102 n-plus-one: a query per row inside a loop (CWE-1073).
+
+Two halves share the id. The file rule records model classes and, for every loop over a
+query, the query's loading options and the attributes the body reads from each row; it also
+reports explicit per-row queries (`Model.objects.get(id=row.x)`, `session.get(...)`,
+`cursor.execute(...)`) which need no model knowledge. The project rule joins the loops with
+the project's models to tell relations from columns and reports lazy loads.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import ClassVar
+
+from ..model import Fix, Span
+from ..orm.models import (
+    COLUMN,
+    FK,
+    GFK,
+    M2M,
+    O2O,
+    REVERSE_O2O,
+    SA_REL,
+    SINGLE,
+    BaseFact,
+    ClassFact,
+    FieldFact,
+    Model,
+    ModelIndex,
+    class_ref,
+    extract_base,
+    extract_class,
+    module_name,
+)
+from ..orm.queries import (
+    DJANGO_CHAIN,
+    DJANGO_EVALUATE,
+    DJANGO_MANAGERS,
+    SA_CHAIN,
+    SA_EVALUATE,
+    SA_SELECTS,
+    Access,
+    LoopFact,
+    Origin,
+    OriginFinder,
+)
+from .base import ProjectRule, Rule
+from .dbapi import HandleResolver, is_sql_method
+from .strings import StringAnalyzer
+
+RULE_ID = "BR102"
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
+_MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|versions)/")
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
+_SCOPE_BREAKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Related-manager methods that read rows: the prefetch cache answers the first group, the
+# second always runs a new query.
+_CACHED_READS = frozenset({"all", "count", "exists", "first", "last", "__iter__"})
+_FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
+                          "aggregate", "annotate", "latest", "earliest", "select_related",
+                          "prefetch_related", "only", "defer", "distinct"})
+_SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
+_READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
+
+
+def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bool:
+    path = path.replace("\\", "/")
+    if not include_migrations and _MIGRATION_PATH.search(path):
+        return True
+    return not include_tests and bool(_TEST_PATH.search(path))
+
+
+class _Options:
+    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool}
+
+
+class NPlusOneFacts(_Options, Rule):
+    """Per file: model facts, loop facts, and explicit per-row queries."""
+
+    id = RULE_ID
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.skip = skipped_path(ctx.path, self.option("include-tests", False),
+                                 self.option("include-migrations", False))
+        self.origins = OriginFinder(ctx)
+        self.handles = HandleResolver(ctx)
+        self.strings = StringAnalyzer(ctx)
+        self.loops: dict[int, tuple[str, Origin | None]] = {}
+
+    # -- models ---------------------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        fact = extract_class(self.ctx, node)
+        if fact is not None:
+            self.ctx.emit_fact("orm_class", fact)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.ctx.semantic.parent(node) is self.ctx.tree:
+            fact = extract_base(self.ctx, node)
+            if fact is not None:
+                self.ctx.emit_fact("orm_base", fact)
+
+    # -- loops ----------------------------------------------------------------------------
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        if not self.skip:
+            self._loop(node, node.target, node.iter, list(node.body))
+
+    visit_AsyncFor = visit_For
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+                       ) -> None:
+        if self.skip:
+            return
+        body: list[ast.AST] = [node.key, node.value] if isinstance(node, ast.DictComp) else [
+            node.elt]
+        generators = node.generators
+        for index, gen in enumerate(generators):
+            rest: list[ast.AST] = list(gen.ifs)
+            for later in generators[index + 1:]:
+                rest += [later.iter, *later.ifs]
+            self._loop(gen, gen.target, gen.iter, body + rest)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def _loop(self, node: ast.AST, target: ast.expr, iterable: ast.expr,
+              body: list[ast.AST]) -> None:
+        var = _loop_variable(self.ctx, target, iterable)
+        if var is None:
+            return
+        loop_id = _node_id(node)
+        origin = self._origin(iterable)
+        self.loops[loop_id] = (var, origin)
+        if origin is None or not origin.rows:
+            return
+        accesses = tuple(_accesses(self.ctx, var, body))
+        if not accesses:
+            return
+        self.ctx.emit_fact("orm_loop", LoopFact(
+            path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
+            var=var, origin=origin, accesses=accesses, module=module_name(self.ctx.path)))
+
+    def _origin(self, iterable: ast.expr) -> Origin | None:
+        inner = iterable
+        while isinstance(inner, ast.Call) and self.ctx.qualified_name(inner.func) in (
+                "builtins.enumerate", "builtins.list", "builtins.sorted", "builtins.reversed",
+                "builtins.tuple") and inner.args:
+            inner = inner.args[0]
+        # `for c in post.comments` (SQLAlchemy) inside `for post in ...`
+        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+            parent = self._enclosing_loop_of(inner, inner.value.id)
+            if parent is not None:
+                return Origin("relation", None, (), True, None, (), self.origins.shorten(inner),
+                              inner.lineno, "relation", parent, (inner.attr,))
+            return None
+        origin = self.origins.of(iterable)
+        if origin is not None and origin.orm == "relation":
+            var, attr = origin.relation
+            parent = self._enclosing_loop_of(iterable, var)
+            if parent is None:
+                return None
+            return Origin("relation", None, origin.loaded, origin.rows, origin.only,
+                          origin.deferred, origin.text, origin.line, "relation", parent,
+                          (attr,))
+        return origin
+
+    def _enclosing_loop_of(self, node: ast.AST, var: str) -> int | None:
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, _SCOPE_BREAKS):
+                return None
+            loops: list[ast.AST] = []
+            if isinstance(anc, ast.For | ast.AsyncFor):
+                loops = [anc]
+            elif isinstance(anc, _COMPREHENSIONS):
+                loops = list(anc.generators)
+            for loop in loops:
+                known = self.loops.get(_node_id(loop))
+                if known and known[0] == var:
+                    return _node_id(loop)
+        return None
+
+    # -- explicit per-row queries ---------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.skip:
+            return
+        query = self._explicit_query(node)
+        if query is None:
+            return
+        label, fix_text = query
+        loop = self._dependent_loop(node)
+        if loop is None:
+            return
+        loop_node, names = loop
+        fix_text = _concrete_fix(self.ctx, node, loop_node) or fix_text
+        where = _loop_label(self.ctx, loop_node)
+        message = (f"`{label}` runs a query on every iteration of the loop {where} "
+                   f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
+                   f"one query before the loop")
+        self.report(node, message, fix=Fix(
+            description=f"query once before the loop: {fix_text}", suggestion=fix_text))
+
+    def _explicit_query(self, call: ast.Call) -> tuple[str, str] | None:
+        func = call.func
+        qualified = self.ctx.qualified_name(func)
+        if qualified in _SHORTCUTS:
+            return (f"{qualified.rsplit('.', 1)[-1]}()",
+                    "Model.objects.in_bulk(ids) or Model.objects.filter(pk__in=ids)")
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        parent = self.ctx.semantic.parent(call)
+        if isinstance(parent, ast.Attribute):
+            return None  # the chain continues; its outer call decides
+        # Django: Model.objects.<chain>.<evaluating method>() or an evaluated queryset
+        chain = _django_chain(func)
+        if chain is not None:
+            manager, _ = chain
+            model = class_ref(self.ctx, manager.value)
+            if model is None or not self.ctx.semantic.is_imported("django"):
+                return None
+            if method in DJANGO_EVALUATE or (method in DJANGO_CHAIN and _evaluated(
+                    self.ctx, call)):
+                name = model.rsplit(".", 1)[-1]
+                if method == "get":
+                    fix = (f"{name}.objects.in_bulk(ids) before the loop, then "
+                           f"look rows up in that dict")
+                else:
+                    fix = (f"{name}.objects.filter(<field>__in=ids) before the loop, grouped "
+                           f"by that field (or an annotate()/Subquery on the outer query)")
+                return f"{self.origins.shorten(call)}", fix
+            return None
+        # SQLAlchemy
+        if method == "get" and len(call.args) >= 2 and self._is_session(func.value):
+            model = class_ref(self.ctx, call.args[0])
+            if model is None:
+                return None
+            name = model.rsplit(".", 1)[-1]
+            return (self.origins.shorten(call),
+                    f"session.scalars(select({name}).where({name}.id.in_(ids))).all()")
+        if method in SA_EVALUATE and _sa_query_chain(self.ctx, func.value):
+            return (self.origins.shorten(call),
+                    "one query with .filter(Model.id.in_(ids)) (or a join) before the loop")
+        if method in ("execute", "scalars", "scalar") and call.args and self._is_select(
+                call.args[0]):
+            return (self.origins.shorten(call),
+                    "one select(...).where(Model.id.in_(ids)) executed before the loop")
+        # DB-API / asyncpg: SELECT text run per row
+        handle = self.handles.of(func.value)
+        if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
+                handle, method) and call.args:
+            build = self.strings.analyze(call.args[0])
+            text = build.constant_text() if build is not None else None
+            if text is None or not _READ_SQL.match(text):
+                return None
+            if handle.library == "asyncpg":
+                fix = "one query with `WHERE id = ANY($1)` and the list of ids"
+            elif handle.library in ("sqlite3", "aiosqlite"):
+                fix = "one query with `WHERE id IN (?, ?, ...)` built for the list of ids"
+            else:
+                fix = "one query with `WHERE id = ANY(%s)` (PostgreSQL) or `IN %s` and the ids"
+            return self.origins.shorten(call), fix
+        return None
+
+    def _is_session(self, expr: ast.expr) -> bool:
+        handle = self.handles.of(expr)
+        if handle is not None:
+            return handle.library == "sqlalchemy" and handle.kind == "session"
+        text = self.ctx.source(expr)
+        return text.endswith("session") and self.ctx.semantic.is_imported("sqlalchemy")
+
+    def _is_select(self, stmt: ast.expr, depth: int = 0) -> bool:
+        if depth > 8:
+            return False
+        if isinstance(stmt, ast.Name):
+            bindings = self.ctx.reaching_bindings(stmt)
+            return bool(bindings) and all(
+                b.kind == "assign" and b.value is not None and self._is_select(b.value, depth + 1)
+                for b in bindings)
+        if not isinstance(stmt, ast.Call):
+            return False
+        if self.ctx.qualified_name(stmt.func) in SA_SELECTS:
+            return True
+        func = stmt.func
+        return isinstance(func, ast.Attribute) and func.attr in SA_CHAIN and self._is_select(
+            func.value, depth + 1)
+
+    def _dependent_loop(self, call: ast.Call) -> tuple[ast.AST, list[str]] | None:
+        """The innermost loop around `call` whose per-iteration values the call uses."""
+        used = {n.id: n for n in ast.walk(call) if isinstance(n, ast.Name)}
+        for anc in self.ctx.semantic.ancestors(call):
+            if isinstance(anc, _SCOPE_BREAKS):
+                return None
+            candidates: list[tuple[ast.AST, ast.expr, ast.expr, ast.AST]] = []
+            if isinstance(anc, ast.For | ast.AsyncFor) and call_in_body(call, anc, self.ctx):
+                candidates.append((anc, anc.target, anc.iter, anc))
+            elif isinstance(anc, _COMPREHENSIONS):
+                for gen in anc.generators:
+                    if _inside(call, gen.iter, self.ctx):
+                        break
+                    candidates.append((anc, gen.target, gen.iter, gen))
+            for loop_node, target, iterable, _ in candidates:
+                if _literal_iterable(iterable):
+                    continue
+                targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+                names = [n for n in used if n in targets]
+                if not names and isinstance(loop_node, ast.For | ast.AsyncFor):
+                    names = [n for n, use in used.items() if _bound_in(self.ctx, use, loop_node)]
+                if names:
+                    return loop_node, names
+        return None
+
+
+def _concrete_fix(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
+    """`Post.objects.get(pk=c.post_id)` in `for c in rows` ->
+    `Post.objects.in_bulk([c.post_id for c in rows])`: the ids gathered first."""
+    if not isinstance(loop, ast.For | ast.AsyncFor) or not isinstance(loop.target, ast.Name):
+        return None
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and len(call.keywords) == 1 and not call.args):
+        return None
+    keyword = call.keywords[0]
+    if keyword.arg is None:
+        return None
+    field = keyword.arg
+    value = ctx.source(keyword.value)
+    var = loop.target.id
+    rows = _short(ctx.source(loop.iter))
+    gathered = f"[{value} for {var} in {rows}]" if value != var else rows
+    receiver = ctx.source(func.value)
+    if func.attr == "get" and receiver.endswith(".objects"):
+        extra = "" if field in ("pk", "id") else f", field_name=\"{field}\""
+        return f"by_key = {receiver}.in_bulk({gathered}{extra})"
+    if func.attr in ("filter",) or (func.attr == "count" and isinstance(
+            func.value, ast.Call)):
+        return None
+    return None
+
+
+def call_in_body(node: ast.AST, loop: ast.For | ast.AsyncFor, ctx) -> bool:  # type: ignore[no-untyped-def]
+    return any(_inside(node, stmt, ctx) for stmt in loop.body)
+
+
+def _inside(node: ast.AST, container: ast.AST, ctx) -> bool:  # type: ignore[no-untyped-def]
+    if node is container:
+        return True
+    return any(anc is container for anc in ctx.semantic.ancestors(node))
+
+
+def _bound_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # type: ignore[no-untyped-def]
+    end = loop.end_lineno or loop.lineno
+    for binding in ctx.reaching_bindings(name):
+        if loop.lineno < binding.lineno <= end and binding.kind in (
+                "assign", "annassign", "for", "with", "walrus", "unpack"):
+            return True
+    return False
+
+
+def _literal_iterable(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict):
+        return True
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (
+        expr.func.id == "range") and all(isinstance(a, ast.Constant) for a in expr.args)
+
+
+def _django_chain(func: ast.Attribute) -> tuple[ast.Attribute, bool] | None:
+    receiver = func.value
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
+            receiver.func.attr in DJANGO_CHAIN):
+        receiver = receiver.func.value
+    if isinstance(receiver, ast.Attribute) and receiver.attr in DJANGO_MANAGERS and isinstance(
+            receiver.value, ast.Name | ast.Attribute):
+        return receiver, True
+    return None
+
+
+def _evaluated(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """A queryset expression whose rows are fetched right here."""
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.For | ast.AsyncFor) and parent.iter is call:
+        return True
+    if isinstance(parent, ast.comprehension) and parent.iter is call:
+        return True
+    if isinstance(parent, ast.Call) and call in parent.args and ctx.qualified_name(
+            parent.func) in ("builtins.list", "builtins.len", "builtins.tuple", "builtins.set",
+                             "builtins.sorted", "builtins.bool", "builtins.sum"):
+        return True
+    return isinstance(parent, ast.Subscript) and parent.value is call and not isinstance(
+        parent.slice, ast.Slice)
+
+
+def _sa_query_chain(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`session.query(Model)...` or Flask-SQLAlchemy `Model.query...`."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in SA_CHAIN):
+        expr = expr.func.value
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr == "query") and expr.args and ctx.semantic.is_imported("sqlalchemy"):
+        return class_ref(ctx, expr.args[0]) is not None
+    if isinstance(expr, ast.Attribute) and expr.attr == "query" and isinstance(
+            expr.value, ast.Name) and expr.value.id[:1].isupper():
+        return class_ref(ctx, expr.value) is not None and (
+            ctx.semantic.is_imported("flask_sqlalchemy") or ctx.semantic.is_imported(
+                "sqlalchemy"))
+    return False
+
+
+def _loop_variable(ctx, target: ast.expr, iterable: ast.expr) -> str | None:  # type: ignore[no-untyped-def]
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(
+            iterable, ast.Call) and ctx.qualified_name(iterable.func) == "builtins.enumerate":
+        second = target.elts[1]
+        return second.id if isinstance(second, ast.Name) else None
+    return None
+
+
+def _node_id(node: ast.AST) -> int:
+    if isinstance(node, ast.comprehension):
+        node = node.target
+    return getattr(node, "lineno", 0) * 100000 + getattr(node, "col_offset", 0)
+
+
+def _loop_label(ctx, loop: ast.AST) -> str:  # type: ignore[no-untyped-def]
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        return f"over `{_short(ctx.source(loop.iter))}` (line {loop.lineno})"
+    return f"in the comprehension on line {getattr(loop, 'lineno', 0)}"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _accesses(ctx, var: str, body: list[ast.AST]) -> list[Access]:  # type: ignore[no-untyped-def]
+    out: list[Access] = []
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPE_BREAKS):
+            continue
+        if isinstance(node, ast.Name) and node.id == var and isinstance(node.ctx, ast.Load):
+            access = _access_chain(ctx, node)
+            if access is not None:
+                out.append(access)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    out.sort(key=lambda a: (a.levels[0][1].start_line, a.levels[0][1].start_col))
+    return out
+
+
+def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-untyped-def]
+    levels: list[tuple[str, Span]] = []
+    node: ast.AST = name
+    parent = ctx.semantic.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        if not isinstance(parent.ctx, ast.Load):
+            return None if not levels else Access(tuple(levels), False, "")
+        levels.append((parent.attr, ctx.span_of(parent)))
+        node = parent
+        parent = ctx.semantic.parent(node)
+    if not levels:
+        return None
+    called = isinstance(parent, ast.Call) and parent.func is node
+    if isinstance(parent, ast.Call) and ctx.qualified_name(parent.func) in (
+            "builtins.getattr", "builtins.hasattr"):
+        return None
+    return Access(tuple(levels), called, ctx.source(node))
+
+
+# -- the project phase -------------------------------------------------------------------------
+class NPlusOne(_Options, ProjectRule):
+    id = RULE_ID
+
+    def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        classes: list[ClassFact] = facts.get("orm_class", [])
+        bases: list[BaseFact] = facts.get("orm_base", [])
+        loops: list[LoopFact] = facts.get("orm_loop", [])
+        if not loops:
+            return
+        index = ModelIndex(classes, bases)
+        by_id = {(loop.path, loop.id): loop for loop in loops}
+        for loop in loops:
+            resolved = self._resolve(index, loop, by_id, 0)
+            if resolved is None:
+                continue
+            model, loaded, root, prefix = resolved
+            reported: set[tuple[str, ...]] = set()
+            for access in loop.accesses:
+                self._check_access(index, loop, access, model, loaded, root, prefix, reported)
+
+    def _resolve(self, index: ModelIndex, loop: LoopFact, by_id: dict, depth: int
+                 ) -> tuple[Model, tuple[str, ...], Origin, tuple[tuple[str, FieldFact], ...]
+                            ] | None:
+        """The model of the loop's rows, the relation paths loaded for them, the query the
+        fix goes to, and the relation path from that query's rows to these."""
+        origin = loop.origin
+        if origin.orm != "relation":
+            model = index.model(origin.model, loop.module + ".x")
+            if model is None:
+                return None
+            if (origin.orm == "django") != (model.framework == "django"):
+                return None
+            return model, origin.loaded, origin, ()
+        if depth > 4 or origin.parent is None:
+            return None
+        parent = by_id.get((loop.path, origin.parent))
+        if parent is None:
+            return None
+        found = self._resolve(index, parent, by_id, depth + 1)
+        if found is None:
+            return None
+        parent_model, parent_loaded, root, prefix = found
+        field = index.field(parent_model, origin.relation[0])
+        if field is None or field.kind == COLUMN:
+            return None
+        target = index.target(parent_model, field)
+        if target is None:
+            return None
+        name = origin.relation[0]
+        loaded = tuple(p[len(name) + 1:] for p in parent_loaded if p.startswith(name + "."))
+        loaded += origin.loaded
+        if "*" in parent_loaded:
+            loaded += ("*",)
+        return target, loaded, root, (*prefix, (name, field))
+
+    def _check_access(self, index: ModelIndex, loop: LoopFact, access: Access, model: Model,
+                      loaded: tuple[str, ...], root: Origin,
+                      prefix: tuple[tuple[str, FieldFact], ...],
+                      reported: set[tuple[str, ...]]) -> None:
+        current = model
+        path: list[str] = []
+        relations = list(prefix)
+        levels = access.levels
+        for position, (attr, span) in enumerate(levels):
+            field = index.field(current, attr)
+            if field is None or field.kind == COLUMN:
+                return
+            path.append(attr)
+            relations.append((attr, field))
+            is_last = position == len(levels) - 1
+            next_attr = levels[position + 1][0] if not is_last else None
+            collection = field.kind not in SINGLE and not (field.kind == SA_REL and (
+                field.many is False))
+            if field.kind == SA_REL and field.lazy not in (None, "select", "dynamic", True):
+                return  # joined / selectin / subquery / raise / noload: no query per row
+            covered = _covered(".".join(path), loaded, field)
+            if current.framework == "django" and collection:
+                method = next_attr if (next_attr and (
+                    position + 1 == len(levels) - 1) and access.called) else None
+                if method is None:
+                    return  # the manager itself, not a read
+                if method in _FRESH_READS:
+                    self._report(loop, access, span, relations, root, current, field,
+                                 fresh=method, reported=reported, upto=position + 1)
+                    return
+                if method not in _CACHED_READS or covered:
+                    return
+                self._report(loop, access, span, relations, root, current, field,
+                             reported=reported, upto=position + 1)
+                return
+            if not covered:
+                if field.kind == SA_REL and is_last and access.called:
+                    return
+                self._report(loop, access, span, relations, root, current, field,
+                             reported=reported, upto=position + 1)
+                return
+            if is_last:
+                return
+            target = index.target(current, field)
+            if target is None:
+                return
+            current = target
+
+    def _report(self, loop: LoopFact, access: Access, span: Span,
+                relations: list[tuple[str, FieldFact]], root: Origin, model: Model,
+                field: FieldFact, reported: set[tuple[str, ...]], upto: int,
+                fresh: str | None = None) -> None:
+        names = tuple(name for name, _ in relations)
+        if names in reported:
+            return
+        reported.add(names)
+        shown = f"{loop.var}.{'.'.join(n for n, _ in access.levels[:upto])}"
+        kind = field.kind if field.kind != SA_REL else (
+            "relationship()" if field.lazy in (None, "select") else
+            f"relationship(lazy={field.lazy!r})")
+        where = f"the loop over `{root.text}` (line {root.line})"
+        if fresh is not None:
+            message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
+                       f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
+                       f"prefetch; prefetch the rows you need with Prefetch(\"{'__'.join(names)}"
+                       f"\", queryset=...) on that query")
+            fix_text = f".prefetch_related(Prefetch(\"{'__'.join(names)}\", queryset=...))"
+            self.report(loop.path, span, message, fix=Fix(
+                description=f"add `{fix_text}` to the query on line {root.line} and filter "
+                            f"the prefetched rows in Python", suggestion=root.text + fix_text),
+                snippet=access.snippet)
+            return
+        fix_text = _fix_text(root, relations)
+        message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "
+                   f"for each row of {where}; add `{fix_text}` to that query")
+        self.report(loop.path, span, message, fix=Fix(
+            description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
+                        f"`{fix_text}`", suggestion=_apply(root, fix_text)),
+            snippet=access.snippet)
+
+
+def _covered(path: str, loaded: tuple[str, ...], field: FieldFact) -> bool:
+    if "*" in loaded:
+        return True
+    if "*fk" in loaded and field.kind in (FK, O2O) and "." not in path:
+        return True
+    return any(p == path or p.startswith(path + ".") for p in loaded)
+
+
+def _fix_text(root: Origin, relations: list[tuple[str, FieldFact]]) -> str:
+    names = [name for name, _ in relations]
+    if root.style == "django":
+        single = all(f.kind in (FK, O2O, REVERSE_O2O) for _, f in relations)
+        method = "select_related" if single else "prefetch_related"
+        return f".{method}(\"{'__'.join(names)}\")"
+    parts: list[str] = []
+    owner = (root.model or "Model").rsplit(".", 1)[-1]
+    for name, field in relations:
+        loader = "selectinload" if field.many is not False else "joinedload"
+        parts.append(f"{loader}({owner}.{name})")
+        owner = (field.target or "Model").rsplit(".", 1)[-1]
+    return f".options({'.'.join(parts)})"
+
+
+def _apply(root: Origin, fix_text: str) -> str:
+    text = root.text
+    start = text.find("select(")
+    if root.style == "select" and start >= 0:
+        depth = 0
+        for index in range(start + len("select"), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[index], 0)
+            if depth == 0:
+                return text[:index + 1] + fix_text + text[index + 1:]
+    return text + fix_text
+
+
+_ = (GFK, M2M)
+RULES = (NPlusOneFacts, NPlusOne)
