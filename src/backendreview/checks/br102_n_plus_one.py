@@ -20,6 +20,7 @@ from ..orm.models import (
     GFK,
     M2M,
     O2O,
+    REVERSE_FK,
     REVERSE_O2O,
     SA_REL,
     SINGLE,
@@ -134,7 +135,7 @@ class NPlusOneFacts(_Options, Rule):
         self.loops[loop_id] = (var, origin)
         if origin is None or not origin.rows:
             return
-        accesses = tuple(_accesses(self.ctx, var, body))
+        accesses = tuple(_accesses(self.ctx, var, body, node))
         if not accesses:
             return
         self.ctx.emit_fact("orm_loop", LoopFact(
@@ -162,7 +163,7 @@ class NPlusOneFacts(_Options, Rule):
                 return None
             return Origin("relation", None, origin.loaded, origin.rows, origin.only,
                           origin.deferred, origin.text, origin.line, "relation", parent,
-                          (attr,))
+                          (attr,), origin.fresh)
         return origin
 
     def _enclosing_loop_of(self, node: ast.AST, var: str) -> int | None:
@@ -188,6 +189,8 @@ class NPlusOneFacts(_Options, Rule):
         if query is None:
             return
         label, fix_text = query
+        if _locks_rows(node) or in_change_guard(self.ctx, node):
+            return
         loop = self._dependent_loop(node)
         if loop is None:
             return
@@ -196,7 +199,7 @@ class NPlusOneFacts(_Options, Rule):
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
-                   f"one query before the loop")
+                   f"one query before the loop: {fix_text}")
         self.report(node, message, fix=Fix(
             description=f"query once before the loop: {fix_text}", suggestion=fix_text))
 
@@ -209,9 +212,6 @@ class NPlusOneFacts(_Options, Rule):
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
-        parent = self.ctx.semantic.parent(call)
-        if isinstance(parent, ast.Attribute):
-            return None  # the chain continues; its outer call decides
         # Django: Model.objects.<chain>.<evaluating method>() or an evaluated queryset
         chain = _django_chain(func)
         if chain is not None:
@@ -238,7 +238,8 @@ class NPlusOneFacts(_Options, Rule):
             name = model.rsplit(".", 1)[-1]
             return (self.origins.shorten(call),
                     f"session.scalars(select({name}).where({name}.id.in_(ids))).all()")
-        if method in SA_EVALUATE and _sa_query_chain(self.ctx, func.value):
+        if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
+                and _sa_query_chain(self.ctx, func.value):
             return (self.origins.shorten(call),
                     "one query with .filter(Model.id.in_(ids)) (or a join) before the loop")
         if method in ("execute", "scalars", "scalar") and call.args and self._is_select(
@@ -300,7 +301,7 @@ class NPlusOneFacts(_Options, Rule):
                         break
                     candidates.append((anc, gen.target, gen.iter, gen))
             for loop_node, target, iterable, _ in candidates:
-                if _literal_iterable(iterable):
+                if _literal_iterable(self.ctx, iterable):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
@@ -356,9 +357,55 @@ def _bound_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # typ
     return False
 
 
-def _literal_iterable(expr: ast.expr) -> bool:
+def _locks_rows(call: ast.Call) -> bool:
+    """`Model.objects.select_for_update().get(pk=row.pk)`: locking (or re-reading under a
+    lock) one row at a time is the point of the query, not an accident of the loop."""
+    expr: ast.expr = call
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr in ("select_for_update", "refresh_from_db", "with_for_update"):
+            return True
+        expr = expr.func.value
+    return False
+
+
+def in_change_guard(ctx, node: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """Inside `if last_event != row.event_id: last_event = row.event_id; ...`: the work runs
+    once per group of rows (the loop is ordered by that key), not once per row."""
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, _COMPREHENSIONS) and _inside(node, anc.generators[0].iter, ctx):
+            continue  # evaluated once, where the comprehension stands
+        if isinstance(anc, _SCOPE_BREAKS + _LOOPS):
+            return False
+        if not isinstance(anc, ast.If):
+            continue
+        compared: set[str] = set()
+        for test in ast.walk(anc.test):
+            if isinstance(test, ast.Compare) and any(
+                    isinstance(op, ast.NotEq | ast.IsNot) for op in test.ops):
+                compared |= {n.id for side in (test.left, *test.comparators)
+                             for n in ast.walk(side) if isinstance(n, ast.Name)}
+        assigned = {t.id for stmt in anc.body for sub in ast.walk(stmt)
+                    if isinstance(sub, ast.Assign) for t in sub.targets if isinstance(t, ast.Name)}
+        if compared & assigned:
+            return True
+    return False
+
+
+def _literal_iterable(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """A literal container (directly, through a local name, or its .items()/.keys()/
+    .values()): a fixed handful of iterations, not rows."""
+    if depth > 4:
+        return False
     if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict):
         return True
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in ("items", "keys", "values")) and not expr.args:
+        return _literal_iterable(ctx, expr.func.value, depth + 1)
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        return bool(bindings) and all(
+            b.kind in ("assign", "annassign") and b.value is not None
+            and _literal_iterable(ctx, b.value, depth + 1) for b in bindings)
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (
         expr.func.id == "range") and all(isinstance(a, ast.Constant) for a in expr.args)
 
@@ -383,7 +430,9 @@ def _evaluated(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
         return True
     if isinstance(parent, ast.Call) and call in parent.args and ctx.qualified_name(
             parent.func) in ("builtins.list", "builtins.len", "builtins.tuple", "builtins.set",
-                             "builtins.sorted", "builtins.bool", "builtins.sum"):
+                             "builtins.sorted", "builtins.bool", "builtins.sum",
+                             "builtins.any", "builtins.all", "builtins.str", "builtins.dict",
+                             "builtins.enumerate", "builtins.max", "builtins.min"):
         return True
     return isinstance(parent, ast.Subscript) and parent.value is call and not isinstance(
         parent.slice, ast.Slice)
@@ -397,11 +446,10 @@ def _sa_query_chain(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
             expr.func.attr == "query") and expr.args and ctx.semantic.is_imported("sqlalchemy"):
         return class_ref(ctx, expr.args[0]) is not None
+    # Flask-SQLAlchemy `Model.query`: a class (resolved through imports) with a query property
     if isinstance(expr, ast.Attribute) and expr.attr == "query" and isinstance(
             expr.value, ast.Name) and expr.value.id[:1].isupper():
-        return class_ref(ctx, expr.value) is not None and (
-            ctx.semantic.is_imported("flask_sqlalchemy") or ctx.semantic.is_imported(
-                "sqlalchemy"))
+        return class_ref(ctx, expr.value) is not None
     return False
 
 
@@ -432,7 +480,15 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _accesses(ctx, var: str, body: list[ast.AST]) -> list[Access]:  # type: ignore[no-untyped-def]
+def _rebound(ctx, name: ast.Name, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The loop variable was reassigned inside the loop before this use
+    (`o = Order.objects.select_related("event").get(pk=o.pk)`)."""
+    start = getattr(loop, "lineno", None) or getattr(getattr(loop, "target", None), "lineno", 0)
+    return any(b.kind not in ("for", "comprehension") and b.lineno > start
+               for b in ctx.reaching_bindings(name))
+
+
+def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]:  # type: ignore[no-untyped-def]
     out: list[Access] = []
     stack = list(body)
     while stack:
@@ -441,6 +497,8 @@ def _accesses(ctx, var: str, body: list[ast.AST]) -> list[Access]:  # type: igno
             continue
         if isinstance(node, ast.Name) and node.id == var and isinstance(node.ctx, ast.Load):
             access = _access_chain(ctx, node)
+            if access is not None and (in_change_guard(ctx, node) or _rebound(ctx, node, loop)):
+                access = None
             if access is not None:
                 out.append(access)
             continue
@@ -465,7 +523,10 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
     if isinstance(parent, ast.Call) and ctx.qualified_name(parent.func) in (
             "builtins.getattr", "builtins.hasattr"):
         return None
-    return Access(tuple(levels), called, ctx.source(node))
+    evaluated = True
+    if called and levels[-1][0] == "all":
+        evaluated = _evaluated(ctx, parent) or isinstance(ctx.semantic.parent(parent), ast.Compare)
+    return Access(tuple(levels), called, ctx.source(node), evaluated)
 
 
 # -- the project phase -------------------------------------------------------------------------
@@ -504,6 +565,25 @@ class NPlusOne(_Options, ProjectRule):
             return model, origin.loaded, origin, ()
         if depth > 4 or origin.parent is None:
             return None
+        if origin.fresh:
+            # `for o in event.orders.filter(...)`: a query of its own, fixed where it is written
+            parent_loop = by_id.get((loop.path, origin.parent))
+            if parent_loop is None:
+                return None
+            found = self._resolve(index, parent_loop, by_id, depth + 1)
+            if found is None:
+                return None
+            field = index.field(found[0], origin.relation[0])
+            target = index.target(found[0], field) if field and field.kind != COLUMN else None
+            if target is None:
+                return None
+            known = origin.loaded
+            if field is not None and field.kind in (REVERSE_FK, REVERSE_O2O) and (
+                    field.related_name):
+                known += (field.related_name,)
+            inner = Origin("django", target.fact.qualname, known, True, origin.only,
+                           origin.deferred, origin.text, origin.line, "django")
+            return target, known, inner, ()
         parent = by_id.get((loop.path, origin.parent))
         if parent is None:
             return None
@@ -520,6 +600,9 @@ class NPlusOne(_Options, ProjectRule):
         name = origin.relation[0]
         loaded = tuple(p[len(name) + 1:] for p in parent_loaded if p.startswith(name + "."))
         loaded += origin.loaded
+        if field.kind in (REVERSE_FK, REVERSE_O2O) and field.related_name:
+            # Django sets the foreign key back to the parent on rows of a related manager
+            loaded += (field.related_name,)
         if "*" in parent_loaded:
             loaded += ("*",)
         return target, loaded, root, (*prefix, (name, field))
@@ -554,7 +637,7 @@ class NPlusOne(_Options, ProjectRule):
                     self._report(loop, access, span, relations, root, current, field,
                                  fresh=method, reported=reported, upto=position + 1)
                     return
-                if method not in _CACHED_READS or covered:
+                if method not in _CACHED_READS or covered or not access.evaluated:
                     return
                 self._report(loop, access, span, relations, root, current, field,
                              reported=reported, upto=position + 1)

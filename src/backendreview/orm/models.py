@@ -101,11 +101,31 @@ def class_ref(ctx: FileContext, expr: ast.expr) -> str | None:
         return qualified
     if isinstance(expr, ast.Name):
         bindings = ctx.semantic.module_scope.bindings.get(expr.id, [])
+        loaded = _get_model_ref(bindings)
+        if loaded:
+            return loaded
         if bindings and all(b.kind in ("class", "assign") for b in bindings):
             return f"{module_name(ctx.path)}.{expr.id}"
     if isinstance(expr, ast.Attribute):
         inner = class_ref(ctx, expr.value)
         return f"{inner}.{expr.attr}" if inner else None
+    return None
+
+
+def _get_model_ref(bindings: list) -> str | None:  # type: ignore[type-arg]
+    """`Product = get_model("catalogue", "Product")` / `apps.get_model("shop.Order")`: the
+    model loaded by app label, as an "app.Model" reference."""
+    if len(bindings) != 1 or bindings[0].kind != "assign":
+        return None
+    value = bindings[0].value
+    if not isinstance(value, ast.Call) or _callee_name(value.func) not in (
+            "get_model", "get_class"):
+        return None
+    args = [_string(a) for a in value.args[:2]]
+    if len(args) == 2 and all(args) and _callee_name(value.func) == "get_model":
+        return f"{args[0]}.{args[1]}"
+    if len(args) >= 1 and args[0] and "." in args[0] and len(value.args) == 1:
+        return args[0]
     return None
 
 
@@ -425,8 +445,10 @@ class ModelIndex:
                     else:
                         accessor = model.name.lower() + "_set"
                     kind = {FK: REVERSE_FK, O2O: REVERSE_O2O, M2M: REVERSE_M2M}[f.kind]
+                    # for reverse relations, related_name holds the forward field's name
                     target.fields.setdefault(accessor, FieldFact(accessor, kind,
-                                                                 model.fact.qualname))
+                                                                 model.fact.qualname,
+                                                                 related_name=f.name))
                 elif f.kind == SA_REL and f.backref:
                     target = self._target(model, f)
                     if target is None:

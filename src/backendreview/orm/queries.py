@@ -57,6 +57,7 @@ class Origin:
     style: str  # how to phrase the fix: "django" | "query" | "select"
     parent: int | None = None  # relation origins: the id of the loop whose variable it reads
     relation: tuple[str, ...] = ()
+    fresh: bool = False  # relation origins: a new query (filter, order_by...), not the cache
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Access:
     levels: tuple[tuple[str, Span], ...]  # attribute names after the loop variable
     called: bool  # the last level is called: `post.comments.all()`
     snippet: str
+    evaluated: bool = True  # False for `post.comments.all()` handed on as a lazy queryset
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,14 @@ class OriginFinder:
             return self._of(expr.value, d, loaded, only, rows, deferred, top)
         if isinstance(expr, ast.Name):
             return self._name(expr, d, loaded, only, rows, deferred)
+        if isinstance(expr, ast.Attribute) and expr.attr == "query" and isinstance(
+                expr.value, ast.Name) and expr.value.id[:1].isupper():
+            # Flask-SQLAlchemy `Model.query`
+            model = class_ref(self.ctx, expr.value)
+            if model is None:
+                return None
+            return Origin("sqlalchemy", model, tuple(loaded), True, None, (),
+                          self.shorten(top), top.lineno, "query")
         if not isinstance(expr, ast.Call):
             return None
         func = expr.func
@@ -138,6 +148,13 @@ class OriginFinder:
                     lookup = _strings([arg])
                     if not lookup and isinstance(arg, ast.Call) and arg.args:
                         lookup = _strings(arg.args[:1])
+                        # Prefetch("lines", queryset=Line.objects.select_related("order"))
+                        inner = next((k.value for k in arg.keywords if k.arg == "queryset"),
+                                     arg.args[1] if len(arg.args) > 1 else None)
+                        found = self.of(inner, d) if inner is not None and lookup else None
+                        if found is not None:
+                            base = lookup[0].replace("__", ".")
+                            loaded += [f"{base}.{p}" for p in found.loaded if p != "*fk"]
                     loaded += [n.replace("__", ".") for n in lookup]
             elif method == "only":
                 only += [n.split("__")[0] for n in _strings(expr.args)]
@@ -152,7 +169,9 @@ class OriginFinder:
                 return Origin("django", model, tuple(loaded), rows is not False,
                               tuple(only) or None, tuple(deferred), self.shorten(top),
                               top.lineno, "django")
-            if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
+            if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and (
+                    not receiver.value.id[:1].isupper() or self.ctx.semantic.is_imported(
+                        "django")):
                 # a related manager or a custom manager: `post.comments.filter(...)`,
                 # `Post.published.all()`
                 model = class_ref(self.ctx, receiver.value)
@@ -161,9 +180,11 @@ class OriginFinder:
                     return Origin("django", model, tuple(loaded), rows is not False,
                                   tuple(only) or None, tuple(deferred), self.shorten(top),
                                   top.lineno, "django")
+                fresh = _fresh_chain(top)
                 return Origin("relation", None, tuple(loaded), rows is not False,
                               tuple(only) or None, tuple(deferred), self.shorten(top),
-                              top.lineno, "django", None, (receiver.value.id, receiver.attr))
+                              top.lineno, "django", None, (receiver.value.id, receiver.attr),
+                              fresh)
             if method not in SA_CHAIN:
                 return self._of(receiver, d, loaded, only, rows, deferred, top)
         # -- SQLAlchemy ------------------------------------------------------------------
@@ -281,6 +302,15 @@ class OriginFinder:
         return _merge(found)
 
 
+def _fresh_chain(expr: ast.expr) -> bool:
+    """`post.comments.filter(...)`: a query of its own; `post.comments.all()`: the cache."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr not in ("all", "iterator"):
+            return True
+        expr = expr.func.value
+    return False
+
+
 def _merge(found: list[Origin]) -> Origin | None:
     """Several assignments reach the loop: the rows are known only if they agree on the model;
     a relation counts as loaded when any of them loads it (a missed finding over a wrong one)."""
@@ -295,4 +325,5 @@ def _merge(found: list[Origin]) -> Origin | None:
     onlys = [o.only for o in found]
     only = None if any(o is None for o in onlys) else first.only
     return Origin(first.orm, first.model, loaded, rows, only, first.deferred, first.text,
-                  min(o.line for o in found), first.style, first.parent, first.relation)
+                  min(o.line for o in found), first.style, first.parent, first.relation,
+                  any(o.fresh for o in found))
