@@ -301,12 +301,14 @@ class NPlusOneFacts(_Options, Rule):
                         break
                     candidates.append((anc, gen.target, gen.iter, gen))
             for loop_node, target, iterable, _ in candidates:
-                if _literal_iterable(self.ctx, iterable):
+                if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
                 if not names and isinstance(loop_node, ast.For | ast.AsyncFor):
                     names = [n for n, use in used.items() if _bound_in(self.ctx, use, loop_node)]
+                if names and _batched_query(call, names):
+                    return None  # one query per batch of ids: the cure, not the disease
                 if names:
                     return loop_node, names
         return None
@@ -357,6 +359,38 @@ def _bound_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # typ
     return False
 
 
+_BATCH_WORDS = re.compile(r"chunk|batch|partition|grouper|window|page|slice", re.IGNORECASE)
+
+
+def _batches(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`chunk_list(ids, 500)`, `batched(ids, 100)`, `range(0, len(ids), size)`, `for batch in
+    id_batches`: each iteration handles many rows at once."""
+    if isinstance(expr, ast.Call):
+        name = expr.func.attr if isinstance(expr.func, ast.Attribute) else (
+            expr.func.id if isinstance(expr.func, ast.Name) else "")
+        if name == "range" and len(expr.args) == 3:
+            return True
+        return bool(_BATCH_WORDS.search(name))
+    if isinstance(expr, ast.Name | ast.Attribute):
+        name = expr.id if isinstance(expr, ast.Name) else expr.attr
+        return bool(_BATCH_WORDS.search(name))
+    return False
+
+
+def _batched_query(call: ast.Call, names: list[str]) -> bool:
+    """The per-iteration value feeds an `IN` list: `.in_(chunk)`, `id__in=chunk`."""
+    wanted = set(names)
+    for node in ast.walk(call):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in ("in_", "any_")) and any(
+                isinstance(a, ast.Name) and a.id in wanted for a in node.args):
+            return True
+        if isinstance(node, ast.keyword) and node.arg and node.arg.endswith("__in") and (
+                isinstance(node.value, ast.Name) and node.value.id in wanted):
+            return True
+    return False
+
+
 def _locks_rows(call: ast.Call) -> bool:
     """`Model.objects.select_for_update().get(pk=row.pk)`: locking (or re-reading under a
     lock) one row at a time is the point of the query, not an accident of the loop."""
@@ -403,6 +437,9 @@ def _literal_iterable(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: ign
         return _literal_iterable(ctx, expr.func.value, depth + 1)
     if isinstance(expr, ast.Name):
         bindings = ctx.reaching_bindings(expr)
+        if expr.id.isupper() and bindings and all(
+                b in ctx.semantic.module_scope.bindings.get(expr.id, ()) for b in bindings):
+            return True  # a module constant: a fixed set (of tables, of sources...)
         return bool(bindings) and all(
             b.kind in ("assign", "annassign") and b.value is not None
             and _literal_iterable(ctx, b.value, depth + 1) for b in bindings)
@@ -627,6 +664,9 @@ class NPlusOne(_Options, ProjectRule):
                 field.many is False))
             if field.kind == SA_REL and field.lazy not in (None, "select", "dynamic", True):
                 return  # joined / selectin / subquery / raise / noload: no query per row
+            if field.kind == SA_REL and field.many is not True and position == 0 and (
+                    attr in root.pinned or f"{attr}_id" in root.pinned) and not prefix:
+                return  # every row points at the same object: the identity map answers
             covered = _covered(".".join(path), loaded, field)
             if current.framework == "django" and collection:
                 method = next_attr if (next_attr and (

@@ -83,6 +83,9 @@ class BaseFact:
     `Model` of `db = SQLAlchemy()`."""
 
     qualname: str
+    # For `db = MySQLAlchemy(app)`: the class called, when it is not flask_sqlalchemy's own
+    # (a project subclass, resolved in the project phase).
+    factory: str | None = None
 
 
 def module_name(path: str) -> str:
@@ -302,6 +305,12 @@ def extract_base(ctx: FileContext, node: ast.Assign) -> BaseFact | None:
         return BaseFact(name)
     if qualified in FLASK_SQLALCHEMY:
         return BaseFact(name + ".Model")
+    func = node.value.func
+    if isinstance(func, ast.Name | ast.Attribute) and (
+            func.id if isinstance(func, ast.Name) else func.attr).endswith("SQLAlchemy"):
+        ref = class_ref(ctx, func)
+        if ref:
+            return BaseFact(name + ".Model", ref)
     return None
 
 
@@ -326,7 +335,14 @@ class ModelIndex:
         self.by_name: dict[str, list[ClassFact]] = {}
         for cls in classes:
             self.by_name.setdefault(cls.name, []).append(cls)
-        self.sa_bases = {b.qualname for b in bases}
+        self.sa_bases = {b.qualname for b in bases
+                         if b.factory is None or self._is_flask_sqlalchemy(b.factory)}
+        tails: dict[str, list[str]] = {}
+        for qualname in self.sa_bases:
+            tails.setdefault(".".join(qualname.split(".")[-2:]), []).append(qualname)
+        # `from app.core.db import db` re-exported from app/core/db/sqlalchemy.py: the
+        # variable and attribute ("db.Model") identify it when only one base has them.
+        self.sa_tails = {tail for tail, names in tails.items() if len(names) == 1}
         self.models: dict[str, Model] = {}
         self._classify()
         self._inherit()
@@ -367,6 +383,14 @@ class ModelIndex:
                 return same[0]
         return None
 
+    def _is_flask_sqlalchemy(self, ref: str, depth: int = 0) -> bool:
+        if ref in FLASK_SQLALCHEMY:
+            return True
+        cls = self.resolve_class(ref)
+        if cls is None or depth > 5:
+            return False
+        return any(self._is_flask_sqlalchemy(b, depth + 1) for b in cls.bases)
+
     def model(self, ref: str | None, near: str = "") -> Model | None:
         cls = self.resolve_class(ref, near)
         return self.models.get(cls.qualname) if cls else None
@@ -393,6 +417,8 @@ class ModelIndex:
                 return "django"
             if base in SA_MODEL_BASES or any(b == base or b.endswith("." + base)
                                              for b in self.sa_bases):
+                return "sqlalchemy"
+            if ".".join(base.split(".")[-2:]) in self.sa_tails and base.count(".") >= 2:
                 return "sqlalchemy"
             parent = self.resolve_class(base, cls.qualname)
             if parent is not None and parent.qualname != cls.qualname and (

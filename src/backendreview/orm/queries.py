@@ -5,7 +5,7 @@ reads from each row. The results are plain facts, joined with the model facts la
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..model import Span
@@ -58,6 +58,7 @@ class Origin:
     parent: int | None = None  # relation origins: the id of the loop whose variable it reads
     relation: tuple[str, ...] = ()
     fresh: bool = False  # relation origins: a new query (filter, order_by...), not the cache
+    pinned: tuple[str, ...] = ()  # columns the query filters to one value (`scorer_id == x`)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ class OriginFinder:
 
     def of(self, expr: ast.expr, depth: int = 0) -> Origin | None:
         found = self._of(expr, depth, [], [], None, [])
+        if found is not None and found.orm == "sqlalchemy":
+            pinned = tuple(_pinned(expr, self.ctx))
+            if pinned:
+                found = replace(found, pinned=pinned)
         return found
 
     def _of(self, expr: ast.expr, depth: int, loaded: list[str], only: list[str],
@@ -300,6 +305,37 @@ class OriginFinder:
                 return None
             found.append(origin)
         return _merge(found)
+
+
+def _pinned(expr: ast.expr, ctx, depth: int = 0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Columns compared for equality in the query's filters: `filter(X.scorer_id == v)`,
+    `filter_by(scorer_id=v)`, `where(...)`, through local names."""
+    out: list[str] = []
+    if depth > 6:
+        return out
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "filter_by":
+                out += [k.arg for k in node.keywords if k.arg]
+            elif node.func.attr in ("filter", "where"):
+                args = list(node.args)
+                for arg in node.args:
+                    # filter(*criteria) with criteria = [X.room_id == v, ...]
+                    inner = arg.value if isinstance(arg, ast.Starred) else None
+                    if isinstance(inner, ast.Name):
+                        for binding in ctx.reaching_bindings(inner):
+                            if isinstance(binding.value, ast.List | ast.Tuple):
+                                args += binding.value.elts
+                for arg in args:
+                    if isinstance(arg, ast.Compare) and len(arg.ops) == 1 and isinstance(
+                            arg.ops[0], ast.Eq) and isinstance(arg.left, ast.Attribute):
+                        out.append(arg.left.attr)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            for binding in ctx.reaching_bindings(node):
+                if binding.kind == "assign" and binding.value is not None and (
+                        binding.lineno < node.lineno):
+                    out += _pinned(binding.value, ctx, depth + 1)
+    return out
 
 
 def _fresh_chain(expr: ast.expr) -> bool:
