@@ -62,4 +62,5 @@ def test_installed_wheel_finds_rules_and_reviews(wheel, tmp_path):
              for f in json.loads(review.stdout)["findings"]}
     # the seeded mistakes of MISTAKES.md that the installed rules cover
     assert ("BR102", "app/routers/reports.py", 63) in found
-    assert {rule for rule, _, _ in found} == {"BR101", "BR102"}
+    assert ("BR103", "app/routers/books.py", 21) in found
+    assert {rule for rule, _, _ in found} == {"BR101", "BR102", "BR103"}

@@ -49,10 +49,13 @@ def test_sample_app_sarif_is_schema_valid(sample_app, sarif_validator, tmp_path,
         ("BR101", "fixtures/sample_app/app/routers/reports.py", 24),
         ("BR101", "fixtures/sample_app/app/routers/reports.py", 37),
         ("BR102", "fixtures/sample_app/app/routers/reports.py", 63),
+        ("BR103", "fixtures/sample_app/app/routers/books.py", 21),
+        ("BR103", "fixtures/sample_app/app/routers/books.py", 27),
     ]
     for result in results:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
-        assert result["level"] == ("error" if result["ruleId"] == "BR101" else "warning")
+        assert result["level"] == {"BR101": "error", "BR102": "warning"}.get(
+            result["ruleId"], "note")
         assert result["partialFingerprints"]["backendreview/v1"]
     assert run_["invocations"][0]["executionSuccessful"] is True
 
