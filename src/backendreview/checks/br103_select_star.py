@@ -23,7 +23,9 @@ from .strings import StringAnalyzer
 _STAR = re.compile(
     r"(?P<before>[\s\S]{0,12}?)\bselect\s+(?:distinct\s+|all\s+)?(?:(?P<qual>\w+)\.)?\*"
     r"\s*(?:,|\bfrom\b)", re.IGNORECASE)
-_EXISTS_BEFORE = re.compile(r"\bexists\s*\(\s*$", re.IGNORECASE)
+# A star inside parentheses is a subquery (EXISTS, IN, a derived table, LATERAL): the outer
+# select decides which columns leave the database.
+_SUBQUERY_BEFORE = re.compile(r"\(\s*$")
 _FROM_TABLE = re.compile(r"\bfrom\s+([\w.\"`\[\]]*\w[\w.\"`\[\]]*)", re.IGNORECASE)
 
 
@@ -53,7 +55,7 @@ class SelectStar(Rule):
             return
         for match in _STAR.finditer(text):
             start = match.start() + len(match["before"])
-            if _EXISTS_BEFORE.search(text[:start]):
+            if _SUBQUERY_BEFORE.search(text[:start]):
                 continue
             table_match = _FROM_TABLE.search(text, match.end() - 5)
             table = table_match.group(1) if table_match else "the table"
