@@ -14,7 +14,7 @@ import ast
 from typing import ClassVar
 
 from ..model import Edit, Fix
-from .base import Rule
+from .base import ProjectRule, Rule
 from .br102_n_plus_one import skipped_path
 
 _COLUMN_CALLS = frozenset({"Column", "mapped_column"})
@@ -45,7 +45,7 @@ def _column_ref(node: ast.expr) -> str | None:
 
 class UnindexedForeignKey(Rule):
     id = "BR106"
-    requires_imports = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
+    requires_imports = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel", "alembic")
 
     OPTIONS: ClassVar[dict[str, type]] = {"include-migrations": bool}
 
@@ -81,6 +81,7 @@ class UnindexedForeignKey(Rule):
             return
         covered = set(self._module_indexes())
         columns: list[tuple[str, ast.Call]] = []
+        table: str | None = None
         for stmt in node.body:
             if isinstance(stmt, ast.FunctionDef) and stmt.name == "__table_args__":
                 return  # computed (declared_attr): indexes we cannot see
@@ -91,6 +92,10 @@ class UnindexedForeignKey(Rule):
                 name, value = stmt.target.id, stmt.value
             else:
                 continue
+            if name == "__tablename__" and isinstance(value, ast.Constant) and isinstance(
+                    value.value, str):
+                table = value.value
+                continue
             if name == "__table_args__" and value is not None:
                 if not isinstance(value, ast.Tuple | ast.List | ast.Dict):
                     return  # built by a helper: indexes we cannot see
@@ -99,12 +104,13 @@ class UnindexedForeignKey(Rule):
             if isinstance(value, ast.Call) and self._is_sqlalchemy(value, _COLUMN_CALLS):
                 columns.append((name, value))
         for name, call in columns:
-            self._check(name, call, covered, f"{node.name}.{name}")
+            self._check(name, call, covered, f"{node.name}.{name}", table)
 
     def visit_Call(self, node: ast.Call) -> None:
-        # Table("post_tags", metadata, Column("post_id", ForeignKey(...)), Index(...))
         if self.skip:
+            self._migration_index(node)
             return
+        # Table("post_tags", metadata, Column("post_id", ForeignKey(...)), Index(...))
         if _callee(node) != "Table" or (not (self.ctx.qualified_name(node.func) or "").startswith(
                 "sqlalchemy") and not isinstance(node.func, ast.Attribute)):
             return
@@ -116,7 +122,8 @@ class UnindexedForeignKey(Rule):
             if isinstance(arg, ast.Call) and self._is_sqlalchemy(arg, _COLUMN_CALLS):
                 name = _column_ref(arg.args[0]) if arg.args else None
                 if name:
-                    self._check(name, arg, covered, f"{table}.{name}")
+                    self._check(name, arg, covered, f"{table}.{name}",
+                                table if table != "table" else None)
 
     def _covered_in(self, value: ast.expr) -> set[str]:
         out: set[str] = set()
@@ -130,7 +137,40 @@ class UnindexedForeignKey(Rule):
                         out.add(ref)
         return out
 
-    def _check(self, name: str, call: ast.Call, covered: set[str], label: str) -> None:
+    def _migration_index(self, call: ast.Call) -> None:
+        """Indexes that migrations create (the model may not say): `op.create_index(name,
+        table, [cols])`, project helpers like `create_index(table, name, [cols])`, and
+        `op.create_table(table, Column(..., index=True), Index(name, col))`."""
+        callee = _callee(call)
+        if callee == "create_index":
+            strings = [a.value for a in call.args if isinstance(a, ast.Constant)
+                       and isinstance(a.value, str)]
+            strings += [k.value.value for k in call.keywords if k.arg == "table_name"
+                        and isinstance(k.value, ast.Constant)]
+            cols = next((a for a in [*call.args, *(k.value for k in call.keywords
+                                                   if k.arg == "columns")]
+                         if isinstance(a, ast.List | ast.Tuple)), None)
+            first = _column_ref(cols.elts[0]) if cols is not None and cols.elts else None
+            if first:
+                for table in strings:
+                    self.ctx.emit_fact("br106_index", (table, first))
+        elif callee == "create_table" and call.args and isinstance(call.args[0], ast.Constant):
+            table = call.args[0].value
+            for arg in call.args[1:]:
+                if not isinstance(arg, ast.Call):
+                    continue
+                if _callee(arg) == "Column" and arg.args and any(
+                        k.arg in _TRUE_KEYWORDS and not (isinstance(k.value, ast.Constant)
+                                                         and k.value.value in (False, None))
+                        for k in arg.keywords):
+                    ref = _column_ref(arg.args[0])
+                    if ref:
+                        self.ctx.emit_fact("br106_index", (table, ref))
+                for ref in self._covered_in(ast.Tuple(elts=[arg], ctx=ast.Load())):
+                    self.ctx.emit_fact("br106_index", (table, ref))
+
+    def _check(self, name: str, call: ast.Call, covered: set[str], label: str,
+               table: str | None = None) -> None:
         fk = next((a for a in call.args if isinstance(a, ast.Call)
                    and _callee(a) == "ForeignKey"), None)
         if fk is None:
@@ -149,12 +189,26 @@ class UnindexedForeignKey(Rule):
         inner = source[:-1].rstrip()
         separator = " " if inner.endswith(",") else ", "
         replacement = f"{inner}{separator}index=True)"
-        self.report(call, f"foreign key column `{label}` (references {target}) has no index: "
-                          f"joins and deletes from the parent scan this table; add "
-                          f"`index=True`", fix=Fix(
-                              description="index the foreign key column",
-                              suggestion=replacement,
-                              edits=(Edit(self.ctx.span_of(call), replacement),)))
+        message = (f"foreign key column `{label}` (references {target}) has no index: joins "
+                   f"and deletes from the parent scan this table; add `index=True`")
+        span = self.ctx.span_of(call)
+        fix = Fix(description="index the foreign key column", suggestion=replacement,
+                  edits=(Edit(span, replacement),))
+        # Reported in the project phase, unless a migration creates the index anyway.
+        self.ctx.emit_fact("br106_column", (self.ctx.path, span, table, column_name or name,
+                                            message, fix, self.ctx.source(call).split("\n")[0]))
 
 
-RULES = (UnindexedForeignKey,)
+class UnindexedForeignKeyProject(ProjectRule):
+    id = "BR106"
+    OPTIONS: ClassVar[dict[str, type]] = {"include-migrations": bool}
+
+    def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        indexed = {(t.split(".")[-1], c) for t, c in facts.get("br106_index", [])}
+        for path, span, table, column, message, fix, snippet in facts.get("br106_column", []):
+            if table and (table.split(".")[-1], column) in indexed:
+                continue
+            self.report(path, span, message, fix=fix, snippet=snippet.strip())
+
+
+RULES = (UnindexedForeignKey, UnindexedForeignKeyProject)
