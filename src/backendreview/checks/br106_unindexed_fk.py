@@ -137,14 +137,23 @@ class UnindexedForeignKey(Rule):
                         out.add(ref)
         return out
 
+    def _string(self, node: ast.expr) -> str | None:
+        """A string literal, or a module constant bound to one (`TABLE = "logs"`)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            values = {b.value.value for b in self.ctx.reaching_bindings(node)
+                      if isinstance(b.value, ast.Constant) and isinstance(b.value.value, str)}
+            return values.pop() if len(values) == 1 else None
+        return None
+
     def _migration_index(self, call: ast.Call) -> None:
         """Indexes that migrations create (the model may not say): `op.create_index(name,
         table, [cols])`, project helpers like `create_index(table, name, [cols])`, and
         `op.create_table(table, Column(..., index=True), Index(name, col))`."""
         callee = _callee(call)
         if callee == "create_index":
-            strings = [a.value for a in call.args if isinstance(a, ast.Constant)
-                       and isinstance(a.value, str)]
+            strings = [v for v in (self._string(a) for a in call.args) if v]
             strings += [k.value.value for k in call.keywords if k.arg == "table_name"
                         and isinstance(k.value, ast.Constant)]
             cols = next((a for a in [*call.args, *(k.value for k in call.keywords
