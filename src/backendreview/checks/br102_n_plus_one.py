@@ -14,6 +14,7 @@ import re
 from typing import ClassVar
 
 from ..model import Fix, Span
+from ..orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
 from ..orm.models import (
     COLUMN,
     FK,
@@ -96,6 +97,14 @@ class NPlusOneFacts(_Options, Rule):
         fact = extract_class(self.ctx, node)
         if fact is not None:
             self.ctx.emit_fact("orm_class", fact)
+        if self.ctx.semantic.is_imported("rest_framework") and (
+                self.ctx.semantic.enclosing_function(node) is None):
+            serializer = extract_serializer(self.ctx, node)
+            if serializer is not None:
+                self.ctx.emit_fact("drf_serializer", serializer)
+            view = None if self.skip else extract_list_view(self.ctx, node, self.origins)
+            if view is not None:
+                self.ctx.emit_fact("drf_view", view)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.ctx.semantic.parent(node) is self.ctx.tree:
@@ -574,9 +583,12 @@ class NPlusOne(_Options, ProjectRule):
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])
-        if not loops:
+        views: list[ListViewFact] = facts.get("drf_view", [])
+        if not loops and not views:
             return
         index = ModelIndex(classes, bases)
+        if views:
+            self._check_views(index, views, facts.get("drf_serializer", []))
         by_id = {(loop.path, loop.id): loop for loop in loops}
         for loop in loops:
             resolved = self._resolve(index, loop, by_id, 0)
@@ -586,6 +598,109 @@ class NPlusOne(_Options, ProjectRule):
             reported: set[tuple[str, ...]] = set()
             for access in loop.accesses:
                 self._check_access(index, loop, access, model, loaded, root, prefix, reported)
+
+    # -- DRF list views -------------------------------------------------------------------------
+    def _check_views(self, index: ModelIndex, views: list[ListViewFact],
+                     serializers: list[SerializerFact]) -> None:
+        by_name: dict[str, list[SerializerFact]] = {}
+        for fact in serializers:
+            by_name.setdefault(fact.name, []).append(fact)
+
+        def resolve(ref: str | None) -> SerializerFact | None:
+            if not ref:
+                return None
+            found = by_name.get(ref.rsplit(".", 1)[-1], [])
+            exact = [f for f in found if f.qualname == ref or f.qualname.endswith("." + ref)]
+            if len(exact) == 1:
+                return exact[0]
+            return found[0] if len(found) == 1 else None
+
+        for view in views:
+            model = index.model(view.origin.model, view.module + ".x")
+            serializer = resolve(view.serializer)
+            if model is None or model.framework != "django" or serializer is None:
+                continue
+            needed: dict[str, tuple[str, FieldFact]] = {}
+            self._serializer_reads(index, model, serializer, resolve, (), needed, 0)
+            missing = {path: (why, field) for path, (why, field) in needed.items()
+                       if not _covered(path, view.origin.loaded, field)}
+            # `author__publisher` loads `author` too: name the longest paths only
+            missing = {p: v for p, v in missing.items()
+                       if not any(o.startswith(p + ".") for o in missing)}
+            if not missing:
+                continue
+            select = [p for p, (_, f) in missing.items()
+                      if all(k in (FK, O2O, REVERSE_O2O) for k in _kinds(index, model, p))]
+            prefetch = [p for p in missing if p not in select]
+            fix = ""
+            if select:
+                fix += ".select_related(" + ", ".join(
+                    f'"{p.replace(".", "__")}"' for p in select) + ")"
+            if prefetch:
+                fix += ".prefetch_related(" + ", ".join(
+                    f'"{p.replace(".", "__")}"' for p in prefetch) + ")"
+            reads = ", ".join(f"`{p}` ({why})" for p, (why, _) in list(missing.items())[:4])
+            message = (f"`{view.name}` lists `{view.origin.text}` with `{serializer.name}`, "
+                       f"which reads {reads} for each row with one query each; add "
+                       f"`{fix}` to the queryset")
+            self.report(view.path, view.span, message, fix=Fix(
+                description=f"load what {serializer.name} reads with the queryset: `{fix}`",
+                suggestion=view.snippet + fix), snippet=view.snippet)
+
+    def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
+                          resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]
+                          needed: dict[str, tuple[str, FieldFact]], depth: int,
+                          back: str | None = None) -> None:
+        """What `serializer` reads from `model` rows (paths under `prefix`). `back` is the
+        foreign key to the parent row, which Django fills in on prefetched reverse rows."""
+        if depth > 3:
+            return
+        chain = [serializer]
+        for base in serializer.bases:  # project base serializers contribute fields
+            parent = resolve(base)
+            if parent is not None and parent is not serializer:
+                chain.append(parent)
+        declared = {f.name for s in chain for f in s.fields}
+        for fact in chain:
+            for item in fact.fields:
+                current, path = model, list(prefix)
+                for position, attr in enumerate(item.source):
+                    field = index.field(current, attr)
+                    if field is None or field.kind == COLUMN or (position == 0 and attr == back):
+                        break
+                    path.append(attr)
+                    why = f"{field.kind} of {current.name}"
+                    if item.nested and position == len(item.source) - 1:
+                        why = f"nested {item.nested.rsplit('.', 1)[-1]}"
+                    needed.setdefault(".".join(path), (why, field))
+                    target = index.target(current, field)
+                    if target is None:
+                        break
+                    current = target
+                    if position == len(item.source) - 1 and item.nested:
+                        nested = resolve(item.nested)
+                        if nested is not None:
+                            self._serializer_reads(
+                                index, current, nested, resolve, tuple(path), needed, depth + 1,
+                                field.related_name if field.kind in (REVERSE_FK, REVERSE_O2O)
+                                else None)
+        names = list(serializer.meta_fields)
+        if names == ["__all__"]:
+            names = [n for n, f in model.fields.items() if f.kind == M2M]
+        for name in names:
+            if name in declared:
+                continue
+            field = index.field(model, name)
+            if field is None or field.kind in (COLUMN, FK, O2O):
+                continue  # FK/O2O default to the primary key: read from <name>_id
+            if field.kind in (M2M, REVERSE_FK, GFK) or field.kind.startswith("reverse"):
+                needed.setdefault(".".join((*prefix, name)),
+                                  (f"{field.kind} of {model.name}", field))
+        if serializer.depth and depth == 0:
+            for name, field in model.fields.items():
+                if field.kind in (FK, O2O, M2M) and (names == [] or name in names):
+                    needed.setdefault(".".join((*prefix, name)),
+                                      (f"{field.kind} of {model.name} (depth)", field))
 
     def _resolve(self, index: ModelIndex, loop: LoopFact, by_id: dict, depth: int
                  ) -> tuple[Model, tuple[str, ...], Origin, tuple[tuple[str, FieldFact], ...]
@@ -726,6 +841,18 @@ class NPlusOne(_Options, ProjectRule):
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
                         f"`{fix_text}`", suggestion=_apply(root, fix_text)),
             snippet=access.snippet)
+
+
+def _kinds(index: ModelIndex, model: Model, path: str) -> list[str]:
+    kinds: list[str] = []
+    current: Model | None = model
+    for attr in path.split("."):
+        field = index.field(current, attr) if current is not None else None
+        if field is None:
+            return ["?"]
+        kinds.append(field.kind)
+        current = index.target(current, field) if current is not None else None
+    return kinds
 
 
 def _covered(path: str, loaded: tuple[str, ...], field: FieldFact) -> bool:
