@@ -660,7 +660,7 @@ class NPlusOne(_Options, ProjectRule):
             parent = resolve(base)
             if parent is not None and parent is not serializer:
                 chain.append(parent)
-        declared = {f.name for s in chain for f in s.fields}
+        declared = {name for s in chain for name in s.declared}
         for fact in chain:
             for item in fact.fields:
                 current, path = model, list(prefix)

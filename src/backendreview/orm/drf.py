@@ -43,6 +43,7 @@ class SerializerFact:
     fields: tuple[SerializerField, ...]
     meta_fields: tuple[str, ...]  # Meta.fields as written ("__all__" kept)
     depth: int
+    declared: tuple[str, ...] = ()  # every field the class declares (they shadow Meta.fields)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
     meta_fields: tuple[str, ...] = ()
     depth = 0
     fields: list[SerializerField] = []
+    declared: list[str] = []
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             for inner in stmt.body:
@@ -88,6 +90,7 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
                 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
             continue
         name = stmt.targets[0].id
+        declared.append(name)
         call = stmt.value
         source_kw = next((k.value for k in call.keywords if k.arg == "source"), None)
         source = (source_kw.value if isinstance(source_kw, ast.Constant)
@@ -112,7 +115,8 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
     if model is None and not fields:
         return None
     return SerializerFact(f"{module_name(ctx.path)}.{node.name}", node.name, ctx.path,
-                          node.lineno, bases, model, tuple(fields), meta_fields, depth)
+                          node.lineno, bases, model, tuple(fields), meta_fields, depth,
+                          tuple(declared))
 
 
 def extract_list_view(ctx: FileContext, node: ast.ClassDef,
@@ -133,9 +137,15 @@ def extract_list_view(ctx: FileContext, node: ast.ClassDef,
                 queryset = stmt.value
             elif stmt.targets[0].id == "serializer_class":
                 serializer = class_ref(ctx, stmt.value)
-        if isinstance(stmt, ast.FunctionDef) and stmt.name in (
-                "get_queryset", "get_serializer_class", "list"):
-            return None  # decided at run time: we cannot tell which rows or fields
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset":
+            # one plain `return <query>` (locals and chained filters are followed)
+            returns = [n for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+            if len(returns) != 1 or returns[0].value is None:
+                return None
+            queryset = returns[0].value
+        elif isinstance(stmt, ast.FunctionDef) and stmt.name in (
+                "get_serializer_class", "list"):
+            return None  # decided at run time: we cannot tell which fields
     if queryset is None or serializer is None:
         return None
     origin = origins.of(queryset)
