@@ -769,6 +769,9 @@ class NPlusOne(_Options, ProjectRule):
         levels = access.levels
         for position, (attr, span) in enumerate(levels):
             field = index.field(current, attr)
+            if field is not None and field.kind == COLUMN and position == 0 and (
+                    loop.origin.orm == "django"):
+                self._check_deferred(loop, access, span, current, attr, reported)
             if field is None or field.kind == COLUMN:
                 return
             path.append(attr)
@@ -809,6 +812,25 @@ class NPlusOne(_Options, ProjectRule):
             if target is None:
                 return
             current = target
+
+    def _check_deferred(self, loop: LoopFact, access: Access, span: Span, model: Model,
+                        attr: str, reported: set[tuple[str, ...]]) -> None:
+        """`only("id")` / `defer("body")` and then reading the left-out column: Django loads
+        it with one query per row."""
+        origin = loop.origin
+        deferred = attr in origin.deferred
+        if origin.only is not None:
+            kept = set(origin.only) | {"id", "pk"} | {f"{name}_id" for name in origin.only}
+            deferred = deferred or attr not in kept
+        if not deferred or ("deferred", attr) in reported:
+            return
+        reported.add(("deferred", attr))
+        how = (f'add "{attr}" to `.only(...)`' if origin.only is not None
+               else f'drop "{attr}" from `.defer(...)`')
+        message = (f"`{loop.var}.{attr}` reads the column `{model.name}.{attr}` that the query "
+                   f"on line {origin.line} (`{origin.text}`) leaves out, so Django loads it "
+                   f"with one query for each row; {how}")
+        self.report(loop.path, span, message, fix=Fix(description=how), snippet=access.snippet)
 
     def _report(self, loop: LoopFact, access: Access, span: Span,
                 relations: list[tuple[str, FieldFact]], root: Origin, model: Model,
