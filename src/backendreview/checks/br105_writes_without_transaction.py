@@ -174,14 +174,23 @@ def _exclusive(ctx, a: ast.AST, b: ast.AST) -> bool:  # type: ignore[no-untyped-
         if id(node) in b_ids:
             child_a = a_chain[position - 1] if position else None
             child_b = b_chain[[id(n) for n in b_chain].index(id(node)) - 1]
-            if isinstance(node, ast.If | ast.Try):
-                arms = [node.body, node.orelse] + (
-                    [h.body for h in node.handlers] if isinstance(node, ast.Try) else [])
-                arm_a = next((i for i, arm in enumerate(arms) if child_a in arm), None)
-                arm_b = next((i for i, arm in enumerate(arms) if child_b in arm), None)
+            if isinstance(node, ast.If):
+                arm_a = 0 if child_a in node.body else 1 if child_a in node.orelse else None
+                arm_b = 0 if child_b in node.body else 1 if child_b in node.orelse else None
+                return arm_a is not None and arm_b is not None and arm_a != arm_b
+            if isinstance(node, ast.Try):
+                # except handlers exclude each other and the else arm; the try body does
+                # not exclude a handler (it may write, then raise)
+                arm_a, arm_b = _try_arm(node, child_a), _try_arm(node, child_b)
                 return arm_a is not None and arm_b is not None and arm_a != arm_b
             return False
     return False
+
+
+def _try_arm(node: ast.Try, child: ast.AST | None) -> tuple[str, int] | None:
+    if isinstance(child, ast.ExceptHandler):
+        return ("handler", node.handlers.index(child))
+    return ("else", 0) if child in node.orelse else None
 
 
 def _calls(function: ast.AST) -> list[ast.Call]:
