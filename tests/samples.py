@@ -4,7 +4,7 @@
 ONE_FINDING = (
     "import sqlite3\n"
     "def f(c: sqlite3.Connection, x):\n"
-    "    c.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n"
+    "    c.execute(f\"SELECT a FROM t WHERE a = '{x}'\")\n"
 )
 ONE_FINDING_MESSAGE = ("SQL passed to `c.execute()` is built with an f-string from `x`; "
                        "pass the values as bound parameters")

@@ -44,17 +44,17 @@ def test_sample_app_sarif_is_schema_valid(sample_app, sarif_validator, tmp_path,
     assert "CWE-89" in br101["properties"]["tags"]
     results = run_["results"]
     located = sorted(
-        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
          r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results)
     assert located == [
-        ("fixtures/sample_app/app/routers/books.py", 27),
-        ("fixtures/sample_app/app/routers/reports.py", 24),
-        ("fixtures/sample_app/app/routers/reports.py", 37),
+        ("BR101", "fixtures/sample_app/app/routers/books.py", 27),
+        ("BR101", "fixtures/sample_app/app/routers/reports.py", 24),
+        ("BR101", "fixtures/sample_app/app/routers/reports.py", 37),
     ]
     for result in results:
-        assert result["ruleId"] == "BR101"
-        assert driver["rules"][result["ruleIndex"]]["id"] == "BR101"
-        assert result["level"] == "error"
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] == {"BR101": "error", "BR102": "warning"}.get(
+            result["ruleId"], "note")
         assert result["partialFingerprints"]["backendreview/v1"]
     assert run_["invocations"][0]["executionSuccessful"] is True
 
@@ -65,7 +65,7 @@ def test_columns_are_code_points_and_fixes_are_valid(tmp_path, sarif_validator, 
     (tmp_path / "app.py").write_text(
         "import sqlite3\n"
         "def f(conn: sqlite3.Connection, name):\n"
-        "    label = 'Zoë'; conn.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n",
+        "    label = 'Zoë'; conn.execute(f\"SELECT a FROM t WHERE n = '{name}'\")\n",
         encoding="utf-8")
     log = _sarif(tmp_path, capsys, "app.py")
     assert list(sarif_validator.iter_errors(log)) == []
@@ -76,7 +76,7 @@ def test_columns_are_code_points_and_fixes_are_valid(tmp_path, sarif_validator, 
     replacement = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
     assert replacement["deletedRegion"] == region
     assert replacement["insertedContent"]["text"] == (
-        'conn.execute("SELECT * FROM t WHERE n = ?", (name,))')
+        'conn.execute("SELECT a FROM t WHERE n = ?", (name,))')
     assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": "app.py", "uriBaseId": "%SRCROOT%"}
 
@@ -114,7 +114,7 @@ def test_empty_run_has_rules_and_no_results(tmp_path, sarif_validator, capsys, m
 BAD_SQL = (
     "import sqlite3\n"
     "def f(conn: sqlite3.Connection, name):\n"
-    "    return conn.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
+    "    return conn.execute(f\"SELECT a FROM t WHERE n = '{name}'\")\n"
 )
 
 

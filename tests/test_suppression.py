@@ -20,13 +20,13 @@ HEAD = "import sqlite3\n\n\ndef f(db: sqlite3.Connection, x):\n"  # the body sta
 MESSAGE = ("SQL passed to `db.execute()` is built with an f-string from `x`; pass the values "
            "as bound parameters")
 
-ONE_LINE = "    db.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n"
+ONE_LINE = "    db.execute(f\"SELECT a FROM t WHERE a = '{x}'\")\n"
 
 # The finding is reported on the middle line (7) of a statement on lines 5-9.
 MIDDLE = (
     "    return wrap(\n"                                           # 5: first line
     "        1,\n"                                                 # 6
-    "        db.execute(f\"SELECT * FROM t WHERE a = '{x}'\"),\n"  # 7: the finding
+    "        db.execute(f\"SELECT a FROM t WHERE a = '{x}'\"),\n"  # 7: the finding
     "        2,\n"                                                 # 8
     "    )\n"                                                      # 9: last line
 )
@@ -34,7 +34,7 @@ MIDDLE = (
 # A multi-line SQL string: reported on the call's first line, which is the statement's.
 MULTILINE_SQL = (
     "    rows = db.execute(\n"                # 5
-    "        f\"\"\"SELECT * FROM t\n"         # 6
+    "        f\"\"\"SELECT a FROM t\n"         # 6
     "        WHERE a = '{x}'\"\"\"\n"          # 7
     "    )\n"                                 # 8
     "    return rows\n"                       # 9
@@ -141,7 +141,7 @@ def test_a_comment_above_a_compound_statement_does_not_reach_into_its_body():
     body = (
         "    # noqa: BR101\n"                                   # 5
         "    if x:\n"                                           # 6
-        "        db.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n"  # 7
+        "        db.execute(f\"SELECT a FROM t WHERE a = '{x}'\")\n"  # 7
     )
     assert review(body) == ([("BR101", 7, 9, 7)], 0)
 
@@ -161,14 +161,14 @@ def test_multi_line_sql_is_suppressible_on_first_and_last_line(line):
 
 
 def test_noqa_inside_a_string_does_not_suppress():
-    body = "    db.execute(f\"SELECT * FROM t WHERE a = '{x}' # noqa: BR101\")\n"
+    body = "    db.execute(f\"SELECT a FROM t WHERE a = '{x}' # noqa: BR101\")\n"
     assert review(body) == ([("BR101", 5, 5, 5)], 0)
 
 
 def test_noqa_inside_a_multi_line_string_does_not_suppress():
     body = (
         "    rows = db.execute(\n"
-        "        f\"\"\"SELECT * FROM t  # noqa: BR101\n"
+        "        f\"\"\"SELECT a FROM t  # noqa: BR101\n"
         "        WHERE a = '{x}'\"\"\"\n"
         "    )  # backendreview: ignore[BR999]\n"
     )
@@ -186,7 +186,7 @@ def test_a_real_comment_after_a_string_holding_noqa_still_counts():
 
 
 def test_a_string_noqa_and_a_bare_string_noqa():
-    body = "    db.execute(f\"SELECT * FROM t WHERE a = '{x}'\" + '# noqa')\n"
+    body = "    db.execute(f\"SELECT a FROM t WHERE a = '{x}'\" + '# noqa')\n"
     assert review(body) == ([("BR101", 5, 5, 5)], 0)
 
 

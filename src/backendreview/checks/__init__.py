@@ -18,7 +18,8 @@ def _collect() -> tuple[dict[str, type[Rule]], dict[str, type[ProjectRule]]]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         for cls in getattr(module, "RULES", ()):
             target: dict = file_rules if issubclass(cls, Rule) else project_rules
-            if cls.id in file_rules or cls.id in project_rules:
+            # One id may have a file half (facts, local findings) and a project half.
+            if cls.id in target:
                 raise RuntimeError(f"rule {cls.id} is defined twice ({info.name})")
             target[cls.id] = cls
     return dict(sorted(file_rules.items())), dict(sorted(project_rules.items()))

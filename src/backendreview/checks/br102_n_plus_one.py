@@ -1,0 +1,916 @@
+"""BR102 n-plus-one: a query per row inside a loop (CWE-1073).
+
+Two halves share the id. The file rule records model classes and, for every loop over a
+query, the query's loading options and the attributes the body reads from each row; it also
+reports explicit per-row queries (`Model.objects.get(id=row.x)`, `session.get(...)`,
+`cursor.execute(...)`) which need no model knowledge. The project rule joins the loops with
+the project's models to tell relations from columns and reports lazy loads.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import ClassVar
+
+from ..model import Fix, Span
+from ..orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
+from ..orm.models import (
+    COLUMN,
+    FK,
+    GFK,
+    M2M,
+    O2O,
+    REVERSE_FK,
+    REVERSE_O2O,
+    SA_REL,
+    SINGLE,
+    BaseFact,
+    ClassFact,
+    FieldFact,
+    Model,
+    ModelIndex,
+    class_ref,
+    extract_base,
+    extract_class,
+    module_name,
+)
+from ..orm.queries import (
+    DJANGO_CHAIN,
+    DJANGO_EVALUATE,
+    DJANGO_MANAGERS,
+    SA_CHAIN,
+    SA_EVALUATE,
+    SA_SELECTS,
+    Access,
+    LoopFact,
+    Origin,
+    OriginFinder,
+)
+from .base import ProjectRule, Rule
+from .dbapi import HandleResolver, is_sql_method
+from .strings import StringAnalyzer
+
+RULE_ID = "BR102"
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
+_MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|versions)/")
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
+_SCOPE_BREAKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Related-manager methods that read rows: the prefetch cache answers the first group, the
+# second always runs a new query.
+_CACHED_READS = frozenset({"all", "count", "exists", "first", "last", "__iter__"})
+_FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
+                          "aggregate", "annotate", "latest", "earliest", "select_related",
+                          "prefetch_related", "only", "defer", "distinct"})
+_SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
+_READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
+
+
+def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bool:
+    path = path.replace("\\", "/")
+    if not include_migrations and _MIGRATION_PATH.search(path):
+        return True
+    return not include_tests and bool(_TEST_PATH.search(path))
+
+
+class _Options:
+    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool}
+
+
+class NPlusOneFacts(_Options, Rule):
+    """Per file: model facts, loop facts, and explicit per-row queries."""
+
+    id = RULE_ID
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        self.skip = skipped_path(ctx.path, self.option("include-tests", False),
+                                 self.option("include-migrations", False))
+        self.origins = OriginFinder(ctx)
+        self.handles = HandleResolver(ctx)
+        self.strings = StringAnalyzer(ctx)
+        self.loops: dict[int, tuple[str, Origin | None]] = {}
+
+    # -- models ---------------------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        fact = extract_class(self.ctx, node)
+        if fact is not None:
+            self.ctx.emit_fact("orm_class", fact)
+        if self.ctx.semantic.is_imported("rest_framework") and (
+                self.ctx.semantic.enclosing_function(node) is None):
+            serializer = extract_serializer(self.ctx, node)
+            if serializer is not None:
+                self.ctx.emit_fact("drf_serializer", serializer)
+            view = None if self.skip else extract_list_view(self.ctx, node, self.origins)
+            if view is not None:
+                self.ctx.emit_fact("drf_view", view)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.ctx.semantic.parent(node) is self.ctx.tree:
+            fact = extract_base(self.ctx, node)
+            if fact is not None:
+                self.ctx.emit_fact("orm_base", fact)
+
+    # -- loops ----------------------------------------------------------------------------
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        if not self.skip:
+            self._loop(node, node.target, node.iter, list(node.body))
+
+    visit_AsyncFor = visit_For
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+                       ) -> None:
+        if self.skip:
+            return
+        body: list[ast.AST] = [node.key, node.value] if isinstance(node, ast.DictComp) else [
+            node.elt]
+        generators = node.generators
+        for index, gen in enumerate(generators):
+            rest: list[ast.AST] = list(gen.ifs)
+            for later in generators[index + 1:]:
+                rest += [later.iter, *later.ifs]
+            self._loop(gen, gen.target, gen.iter, body + rest)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def _loop(self, node: ast.AST, target: ast.expr, iterable: ast.expr,
+              body: list[ast.AST]) -> None:
+        var = _loop_variable(self.ctx, target, iterable)
+        if var is None:
+            return
+        loop_id = _node_id(node)
+        origin = self._origin(iterable)
+        self.loops[loop_id] = (var, origin)
+        if origin is None or not origin.rows:
+            return
+        accesses = tuple(_accesses(self.ctx, var, body, node))
+        if not accesses:
+            return
+        self.ctx.emit_fact("orm_loop", LoopFact(
+            path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
+            var=var, origin=origin, accesses=accesses, module=module_name(self.ctx.path)))
+
+    def _origin(self, iterable: ast.expr) -> Origin | None:
+        inner = iterable
+        while isinstance(inner, ast.Call) and self.ctx.qualified_name(inner.func) in (
+                "builtins.enumerate", "builtins.list", "builtins.sorted", "builtins.reversed",
+                "builtins.tuple") and inner.args:
+            inner = inner.args[0]
+        # `for c in post.comments` (SQLAlchemy) inside `for post in ...`
+        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+            parent = self._enclosing_loop_of(inner, inner.value.id)
+            if parent is not None:
+                return Origin("relation", None, (), True, None, (), self.origins.shorten(inner),
+                              inner.lineno, "relation", parent, (inner.attr,))
+            return None
+        origin = self.origins.of(iterable)
+        if origin is not None and origin.orm == "relation":
+            var, attr = origin.relation
+            parent = self._enclosing_loop_of(iterable, var)
+            if parent is None:
+                return None
+            return Origin("relation", None, origin.loaded, origin.rows, origin.only,
+                          origin.deferred, origin.text, origin.line, "relation", parent,
+                          (attr,), origin.fresh)
+        return origin
+
+    def _enclosing_loop_of(self, node: ast.AST, var: str) -> int | None:
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, _SCOPE_BREAKS):
+                return None
+            loops: list[ast.AST] = []
+            if isinstance(anc, ast.For | ast.AsyncFor):
+                loops = [anc]
+            elif isinstance(anc, _COMPREHENSIONS):
+                loops = list(anc.generators)
+            for loop in loops:
+                known = self.loops.get(_node_id(loop))
+                if known and known[0] == var:
+                    return _node_id(loop)
+        return None
+
+    # -- explicit per-row queries ---------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.skip:
+            return
+        query = self._explicit_query(node)
+        if query is None:
+            return
+        label, fix_text = query
+        if _locks_rows(node) or in_change_guard(self.ctx, node):
+            return
+        loop = self._dependent_loop(node)
+        if loop is None:
+            return
+        loop_node, names = loop
+        fix_text = _concrete_fix(self.ctx, node, loop_node) or fix_text
+        where = _loop_label(self.ctx, loop_node)
+        message = (f"`{label}` runs a query on every iteration of the loop {where} "
+                   f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
+                   f"one query before the loop: {fix_text}")
+        self.report(node, message, fix=Fix(
+            description=f"query once before the loop: {fix_text}", suggestion=fix_text))
+
+    def _explicit_query(self, call: ast.Call) -> tuple[str, str] | None:
+        func = call.func
+        qualified = self.ctx.qualified_name(func)
+        if qualified in _SHORTCUTS:
+            return (f"{qualified.rsplit('.', 1)[-1]}()",
+                    "Model.objects.in_bulk(ids) or Model.objects.filter(pk__in=ids)")
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        # Django: Model.objects.<chain>.<evaluating method>() or an evaluated queryset
+        chain = _django_chain(func)
+        if chain is not None:
+            manager, _ = chain
+            model = class_ref(self.ctx, manager.value)
+            if model is None or not self.ctx.semantic.is_imported("django"):
+                return None
+            if method in DJANGO_EVALUATE or (method in DJANGO_CHAIN and _evaluated(
+                    self.ctx, call)):
+                name = model.rsplit(".", 1)[-1]
+                if method == "get":
+                    fix = (f"{name}.objects.in_bulk(ids) before the loop, then "
+                           f"look rows up in that dict")
+                else:
+                    fix = (f"{name}.objects.filter(<field>__in=ids) before the loop, grouped "
+                           f"by that field (or an annotate()/Subquery on the outer query)")
+                return f"{self.origins.shorten(call)}", fix
+            return None
+        # SQLAlchemy
+        if method == "get" and len(call.args) >= 2 and self._is_session(func.value):
+            model = class_ref(self.ctx, call.args[0])
+            if model is None:
+                return None
+            name = model.rsplit(".", 1)[-1]
+            return (self.origins.shorten(call),
+                    f"session.scalars(select({name}).where({name}.id.in_(ids))).all()")
+        if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
+                and _sa_query_chain(self.ctx, func.value):
+            return (self.origins.shorten(call),
+                    "one query with .filter(Model.id.in_(ids)) (or a join) before the loop")
+        if method in ("execute", "scalars", "scalar") and call.args and self._is_select(
+                call.args[0]):
+            return (self.origins.shorten(call),
+                    "one select(...).where(Model.id.in_(ids)) executed before the loop")
+        # DB-API / asyncpg: SELECT text run per row
+        handle = self.handles.of(func.value)
+        if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
+                handle, method) and call.args:
+            build = self.strings.analyze(call.args[0])
+            text = build.constant_text() if build is not None else None
+            if text is None or not _READ_SQL.match(text):
+                return None
+            if handle.library == "asyncpg":
+                fix = "one query with `WHERE id = ANY($1)` and the list of ids"
+            elif handle.library in ("sqlite3", "aiosqlite"):
+                fix = "one query with `WHERE id IN (?, ?, ...)` built for the list of ids"
+            else:
+                fix = "one query with `WHERE id = ANY(%s)` (PostgreSQL) or `IN %s` and the ids"
+            return self.origins.shorten(call), fix
+        return None
+
+    def _is_session(self, expr: ast.expr) -> bool:
+        handle = self.handles.of(expr)
+        if handle is not None:
+            return handle.library == "sqlalchemy" and handle.kind == "session"
+        text = self.ctx.source(expr)
+        return text.endswith("session") and self.ctx.semantic.is_imported("sqlalchemy")
+
+    def _is_select(self, stmt: ast.expr, depth: int = 0) -> bool:
+        if depth > 8:
+            return False
+        if isinstance(stmt, ast.Name):
+            bindings = self.ctx.reaching_bindings(stmt)
+            return bool(bindings) and all(
+                b.kind == "assign" and b.value is not None and self._is_select(b.value, depth + 1)
+                for b in bindings)
+        if not isinstance(stmt, ast.Call):
+            return False
+        if self.ctx.qualified_name(stmt.func) in SA_SELECTS:
+            return True
+        func = stmt.func
+        return isinstance(func, ast.Attribute) and func.attr in SA_CHAIN and self._is_select(
+            func.value, depth + 1)
+
+    def _dependent_loop(self, call: ast.Call) -> tuple[ast.AST, list[str]] | None:
+        """The innermost loop around `call` whose per-iteration values the call uses."""
+        used = {n.id: n for n in ast.walk(call) if isinstance(n, ast.Name)}
+        for anc in self.ctx.semantic.ancestors(call):
+            if isinstance(anc, _SCOPE_BREAKS):
+                return None
+            candidates: list[tuple[ast.AST, ast.expr, ast.expr, ast.AST]] = []
+            if isinstance(anc, ast.For | ast.AsyncFor) and call_in_body(call, anc, self.ctx):
+                candidates.append((anc, anc.target, anc.iter, anc))
+            elif isinstance(anc, _COMPREHENSIONS):
+                for gen in anc.generators:
+                    if _inside(call, gen.iter, self.ctx):
+                        break
+                    candidates.append((anc, gen.target, gen.iter, gen))
+            for loop_node, target, iterable, _ in candidates:
+                if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable):
+                    continue
+                targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+                names = [n for n in used if n in targets]
+                if not names and isinstance(loop_node, ast.For | ast.AsyncFor):
+                    names = [n for n, use in used.items() if _bound_in(self.ctx, use, loop_node)]
+                if names and _batched_query(call, names):
+                    return None  # one query per batch of ids: the cure, not the disease
+                if names:
+                    return loop_node, names
+        return None
+
+
+def _concrete_fix(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
+    """`Post.objects.get(pk=c.post_id)` in `for c in rows` ->
+    `Post.objects.in_bulk([c.post_id for c in rows])`: the ids gathered first."""
+    if not isinstance(loop, ast.For | ast.AsyncFor) or not isinstance(loop.target, ast.Name):
+        return None
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and len(call.keywords) == 1 and not call.args):
+        return None
+    keyword = call.keywords[0]
+    if keyword.arg is None:
+        return None
+    field = keyword.arg
+    value = ctx.source(keyword.value)
+    var = loop.target.id
+    rows = _short(ctx.source(loop.iter))
+    gathered = f"[{value} for {var} in {rows}]" if value != var else rows
+    receiver = ctx.source(func.value)
+    if func.attr == "get" and receiver.endswith(".objects"):
+        extra = "" if field in ("pk", "id") else f", field_name=\"{field}\""
+        return f"by_key = {receiver}.in_bulk({gathered}{extra})"
+    if func.attr in ("filter",) or (func.attr == "count" and isinstance(
+            func.value, ast.Call)):
+        return None
+    return None
+
+
+def call_in_body(node: ast.AST, loop: ast.For | ast.AsyncFor, ctx) -> bool:  # type: ignore[no-untyped-def]
+    return any(_inside(node, stmt, ctx) for stmt in loop.body)
+
+
+def _inside(node: ast.AST, container: ast.AST, ctx) -> bool:  # type: ignore[no-untyped-def]
+    if node is container:
+        return True
+    return any(anc is container for anc in ctx.semantic.ancestors(node))
+
+
+def _bound_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # type: ignore[no-untyped-def]
+    end = loop.end_lineno or loop.lineno
+    for binding in ctx.reaching_bindings(name):
+        if loop.lineno < binding.lineno <= end and binding.kind in (
+                "assign", "annassign", "for", "with", "walrus", "unpack"):
+            return True
+    return False
+
+
+_BATCH_WORDS = re.compile(r"chunk|batch|partition|grouper|window|page|slice", re.IGNORECASE)
+
+
+def _batches(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`chunk_list(ids, 500)`, `batched(ids, 100)`, `range(0, len(ids), size)`, `for batch in
+    id_batches`: each iteration handles many rows at once."""
+    if isinstance(expr, ast.Call):
+        name = expr.func.attr if isinstance(expr.func, ast.Attribute) else (
+            expr.func.id if isinstance(expr.func, ast.Name) else "")
+        if name == "range" and len(expr.args) == 3:
+            return True
+        return bool(_BATCH_WORDS.search(name))
+    if isinstance(expr, ast.Name | ast.Attribute):
+        name = expr.id if isinstance(expr, ast.Name) else expr.attr
+        return bool(_BATCH_WORDS.search(name))
+    return False
+
+
+def _batched_query(call: ast.Call, names: list[str]) -> bool:
+    """The per-iteration value feeds an `IN` list: `.in_(chunk)`, `id__in=chunk`."""
+    wanted = set(names)
+    for node in ast.walk(call):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in ("in_", "any_")) and any(
+                isinstance(a, ast.Name) and a.id in wanted for a in node.args):
+            return True
+        if isinstance(node, ast.keyword) and node.arg and node.arg.endswith("__in") and (
+                isinstance(node.value, ast.Name) and node.value.id in wanted):
+            return True
+    return False
+
+
+def _locks_rows(call: ast.Call) -> bool:
+    """`Model.objects.select_for_update().get(pk=row.pk)`: locking (or re-reading under a
+    lock) one row at a time is the point of the query, not an accident of the loop."""
+    expr: ast.expr = call
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr in ("select_for_update", "refresh_from_db", "with_for_update"):
+            return True
+        expr = expr.func.value
+    return False
+
+
+def in_change_guard(ctx, node: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """Inside `if last_event != row.event_id: last_event = row.event_id; ...`: the work runs
+    once per group of rows (the loop is ordered by that key), not once per row."""
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, _COMPREHENSIONS) and _inside(node, anc.generators[0].iter, ctx):
+            continue  # evaluated once, where the comprehension stands
+        if isinstance(anc, _SCOPE_BREAKS + _LOOPS):
+            return False
+        if not isinstance(anc, ast.If):
+            continue
+        compared: set[str] = set()
+        for test in ast.walk(anc.test):
+            if isinstance(test, ast.Compare) and any(
+                    isinstance(op, ast.NotEq | ast.IsNot) for op in test.ops):
+                compared |= {n.id for side in (test.left, *test.comparators)
+                             for n in ast.walk(side) if isinstance(n, ast.Name)}
+        assigned = {t.id for stmt in anc.body for sub in ast.walk(stmt)
+                    if isinstance(sub, ast.Assign) for t in sub.targets if isinstance(t, ast.Name)}
+        if compared & assigned:
+            return True
+    return False
+
+
+def _literal_iterable(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """A literal container (directly, through a local name, or its .items()/.keys()/
+    .values()): a fixed handful of iterations, not rows."""
+    if depth > 4:
+        return False
+    if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict):
+        return True
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in ("items", "keys", "values")) and not expr.args:
+        return _literal_iterable(ctx, expr.func.value, depth + 1)
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        if expr.id.isupper() and bindings and all(
+                b in ctx.semantic.module_scope.bindings.get(expr.id, ()) for b in bindings):
+            return True  # a module constant: a fixed set (of tables, of sources...)
+        return bool(bindings) and all(
+            b.kind in ("assign", "annassign") and b.value is not None
+            and _literal_iterable(ctx, b.value, depth + 1) for b in bindings)
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (
+        expr.func.id == "range") and all(isinstance(a, ast.Constant) for a in expr.args)
+
+
+def _django_chain(func: ast.Attribute) -> tuple[ast.Attribute, bool] | None:
+    receiver = func.value
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
+            receiver.func.attr in DJANGO_CHAIN):
+        receiver = receiver.func.value
+    if isinstance(receiver, ast.Attribute) and receiver.attr in DJANGO_MANAGERS and isinstance(
+            receiver.value, ast.Name | ast.Attribute):
+        return receiver, True
+    return None
+
+
+def _evaluated(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """A queryset expression whose rows are fetched right here."""
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.For | ast.AsyncFor) and parent.iter is call:
+        return True
+    if isinstance(parent, ast.comprehension) and parent.iter is call:
+        return True
+    if isinstance(parent, ast.Call) and call in parent.args and ctx.qualified_name(
+            parent.func) in ("builtins.list", "builtins.len", "builtins.tuple", "builtins.set",
+                             "builtins.sorted", "builtins.bool", "builtins.sum",
+                             "builtins.any", "builtins.all", "builtins.str", "builtins.dict",
+                             "builtins.enumerate", "builtins.max", "builtins.min"):
+        return True
+    return isinstance(parent, ast.Subscript) and parent.value is call and not isinstance(
+        parent.slice, ast.Slice)
+
+
+def _sa_query_chain(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`session.query(Model)...` or Flask-SQLAlchemy `Model.query...`."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in SA_CHAIN):
+        expr = expr.func.value
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr == "query") and expr.args and ctx.semantic.is_imported("sqlalchemy"):
+        return class_ref(ctx, expr.args[0]) is not None
+    # Flask-SQLAlchemy `Model.query`: a class (resolved through imports) with a query property
+    if isinstance(expr, ast.Attribute) and expr.attr == "query" and isinstance(
+            expr.value, ast.Name) and expr.value.id[:1].isupper():
+        return class_ref(ctx, expr.value) is not None
+    return False
+
+
+def _loop_variable(ctx, target: ast.expr, iterable: ast.expr) -> str | None:  # type: ignore[no-untyped-def]
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(
+            iterable, ast.Call) and ctx.qualified_name(iterable.func) == "builtins.enumerate":
+        second = target.elts[1]
+        return second.id if isinstance(second, ast.Name) else None
+    return None
+
+
+def _node_id(node: ast.AST) -> int:
+    if isinstance(node, ast.comprehension):
+        node = node.target
+    return getattr(node, "lineno", 0) * 100000 + getattr(node, "col_offset", 0)
+
+
+def _loop_label(ctx, loop: ast.AST) -> str:  # type: ignore[no-untyped-def]
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        return f"over `{_short(ctx.source(loop.iter))}` (line {loop.lineno})"
+    return f"in the comprehension on line {getattr(loop, 'lineno', 0)}"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _rebound(ctx, name: ast.Name, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The loop variable was reassigned inside the loop before this use
+    (`o = Order.objects.select_related("event").get(pk=o.pk)`)."""
+    start = getattr(loop, "lineno", None) or getattr(getattr(loop, "target", None), "lineno", 0)
+    return any(b.kind not in ("for", "comprehension") and b.lineno > start
+               for b in ctx.reaching_bindings(name))
+
+
+def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]:  # type: ignore[no-untyped-def]
+    out: list[Access] = []
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPE_BREAKS):
+            continue
+        if isinstance(node, ast.Name) and node.id == var and isinstance(node.ctx, ast.Load):
+            access = _access_chain(ctx, node)
+            if access is not None and (in_change_guard(ctx, node) or _rebound(ctx, node, loop)):
+                access = None
+            if access is not None:
+                out.append(access)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    out.sort(key=lambda a: (a.levels[0][1].start_line, a.levels[0][1].start_col))
+    return out
+
+
+def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-untyped-def]
+    levels: list[tuple[str, Span]] = []
+    node: ast.AST = name
+    parent = ctx.semantic.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        if not isinstance(parent.ctx, ast.Load):
+            return None if not levels else Access(tuple(levels), False, "")
+        levels.append((parent.attr, ctx.span_of(parent)))
+        node = parent
+        parent = ctx.semantic.parent(node)
+    if not levels:
+        return None
+    called = isinstance(parent, ast.Call) and parent.func is node
+    if isinstance(parent, ast.Call) and ctx.qualified_name(parent.func) in (
+            "builtins.getattr", "builtins.hasattr"):
+        return None
+    evaluated = True
+    if called and levels[-1][0] == "all":
+        evaluated = _evaluated(ctx, parent) or isinstance(ctx.semantic.parent(parent), ast.Compare)
+    return Access(tuple(levels), called, ctx.source(node), evaluated)
+
+
+# -- the project phase -------------------------------------------------------------------------
+class NPlusOne(_Options, ProjectRule):
+    id = RULE_ID
+
+    def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        classes: list[ClassFact] = facts.get("orm_class", [])
+        bases: list[BaseFact] = facts.get("orm_base", [])
+        loops: list[LoopFact] = facts.get("orm_loop", [])
+        views: list[ListViewFact] = facts.get("drf_view", [])
+        if not loops and not views:
+            return
+        index = ModelIndex(classes, bases)
+        if views:
+            self._check_views(index, views, facts.get("drf_serializer", []))
+        by_id = {(loop.path, loop.id): loop for loop in loops}
+        for loop in loops:
+            resolved = self._resolve(index, loop, by_id, 0)
+            if resolved is None:
+                continue
+            model, loaded, root, prefix = resolved
+            reported: set[tuple[str, ...]] = set()
+            for access in loop.accesses:
+                self._check_access(index, loop, access, model, loaded, root, prefix, reported)
+
+    # -- DRF list views -------------------------------------------------------------------------
+    def _check_views(self, index: ModelIndex, views: list[ListViewFact],
+                     serializers: list[SerializerFact]) -> None:
+        by_name: dict[str, list[SerializerFact]] = {}
+        for fact in serializers:
+            by_name.setdefault(fact.name, []).append(fact)
+
+        def resolve(ref: str | None) -> SerializerFact | None:
+            if not ref:
+                return None
+            found = by_name.get(ref.rsplit(".", 1)[-1], [])
+            exact = [f for f in found if f.qualname == ref or f.qualname.endswith("." + ref)]
+            if len(exact) == 1:
+                return exact[0]
+            return found[0] if len(found) == 1 else None
+
+        for view in views:
+            model = index.model(view.origin.model, view.module + ".x")
+            serializer = resolve(view.serializer)
+            if model is None or model.framework != "django" or serializer is None:
+                continue
+            needed: dict[str, tuple[str, FieldFact]] = {}
+            self._serializer_reads(index, model, serializer, resolve, (), needed, 0)
+            missing = {path: (why, field) for path, (why, field) in needed.items()
+                       if not _covered(path, view.origin.loaded, field)}
+            # `author__publisher` loads `author` too: name the longest paths only
+            missing = {p: v for p, v in missing.items()
+                       if not any(o.startswith(p + ".") for o in missing)}
+            if not missing:
+                continue
+            select = [p for p, (_, f) in missing.items()
+                      if all(k in (FK, O2O, REVERSE_O2O) for k in _kinds(index, model, p))]
+            prefetch = [p for p in missing if p not in select]
+            fix = ""
+            if select:
+                fix += ".select_related(" + ", ".join(
+                    f'"{p.replace(".", "__")}"' for p in select) + ")"
+            if prefetch:
+                fix += ".prefetch_related(" + ", ".join(
+                    f'"{p.replace(".", "__")}"' for p in prefetch) + ")"
+            reads = ", ".join(f"`{p}` ({why})" for p, (why, _) in list(missing.items())[:4])
+            message = (f"`{view.name}` lists `{view.origin.text}` with `{serializer.name}`, "
+                       f"which reads {reads} for each row with one query each; add "
+                       f"`{fix}` to the queryset")
+            self.report(view.path, view.span, message, fix=Fix(
+                description=f"load what {serializer.name} reads with the queryset: `{fix}`",
+                suggestion=view.snippet + fix), snippet=view.snippet)
+
+    def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
+                          resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]
+                          needed: dict[str, tuple[str, FieldFact]], depth: int,
+                          back: str | None = None) -> None:
+        """What `serializer` reads from `model` rows (paths under `prefix`). `back` is the
+        foreign key to the parent row, which Django fills in on prefetched reverse rows."""
+        if depth > 3:
+            return
+        chain = [serializer]
+        for base in serializer.bases:  # project base serializers contribute fields
+            parent = resolve(base)
+            if parent is not None and parent is not serializer:
+                chain.append(parent)
+        declared = {name for s in chain for name in s.declared}
+        for fact in chain:
+            for item in fact.fields:
+                current, path = model, list(prefix)
+                for position, attr in enumerate(item.source):
+                    field = index.field(current, attr)
+                    if field is None or field.kind == COLUMN or (position == 0 and attr == back):
+                        break
+                    path.append(attr)
+                    why = f"{field.kind} of {current.name}"
+                    if item.nested and position == len(item.source) - 1:
+                        why = f"nested {item.nested.rsplit('.', 1)[-1]}"
+                    needed.setdefault(".".join(path), (why, field))
+                    target = index.target(current, field)
+                    if target is None:
+                        break
+                    current = target
+                    if position == len(item.source) - 1 and item.nested:
+                        nested = resolve(item.nested)
+                        if nested is not None:
+                            self._serializer_reads(
+                                index, current, nested, resolve, tuple(path), needed, depth + 1,
+                                field.related_name if field.kind in (REVERSE_FK, REVERSE_O2O)
+                                else None)
+        names = list(serializer.meta_fields)
+        if names == ["__all__"]:
+            names = [n for n, f in model.fields.items() if f.kind == M2M]
+        for name in names:
+            if name in declared:
+                continue
+            field = index.field(model, name)
+            if field is None or field.kind in (COLUMN, FK, O2O):
+                continue  # FK/O2O default to the primary key: read from <name>_id
+            if field.kind in (M2M, REVERSE_FK, GFK) or field.kind.startswith("reverse"):
+                needed.setdefault(".".join((*prefix, name)),
+                                  (f"{field.kind} of {model.name}", field))
+        if serializer.depth and depth == 0:
+            for name, field in model.fields.items():
+                if field.kind in (FK, O2O, M2M) and (names == [] or name in names):
+                    needed.setdefault(".".join((*prefix, name)),
+                                      (f"{field.kind} of {model.name} (depth)", field))
+
+    def _resolve(self, index: ModelIndex, loop: LoopFact, by_id: dict, depth: int
+                 ) -> tuple[Model, tuple[str, ...], Origin, tuple[tuple[str, FieldFact], ...]
+                            ] | None:
+        """The model of the loop's rows, the relation paths loaded for them, the query the
+        fix goes to, and the relation path from that query's rows to these."""
+        origin = loop.origin
+        if origin.orm != "relation":
+            model = index.model(origin.model, loop.module + ".x")
+            if model is None:
+                return None
+            if (origin.orm == "django") != (model.framework == "django"):
+                return None
+            return model, origin.loaded, origin, ()
+        if depth > 4 or origin.parent is None:
+            return None
+        if origin.fresh:
+            # `for o in event.orders.filter(...)`: a query of its own, fixed where it is written
+            parent_loop = by_id.get((loop.path, origin.parent))
+            if parent_loop is None:
+                return None
+            found = self._resolve(index, parent_loop, by_id, depth + 1)
+            if found is None:
+                return None
+            field = index.field(found[0], origin.relation[0])
+            target = index.target(found[0], field) if field and field.kind != COLUMN else None
+            if target is None:
+                return None
+            known = origin.loaded
+            if field is not None and field.kind in (REVERSE_FK, REVERSE_O2O) and (
+                    field.related_name):
+                known += (field.related_name,)
+            inner = Origin("django", target.fact.qualname, known, True, origin.only,
+                           origin.deferred, origin.text, origin.line, "django")
+            return target, known, inner, ()
+        parent = by_id.get((loop.path, origin.parent))
+        if parent is None:
+            return None
+        found = self._resolve(index, parent, by_id, depth + 1)
+        if found is None:
+            return None
+        parent_model, parent_loaded, root, prefix = found
+        field = index.field(parent_model, origin.relation[0])
+        if field is None or field.kind == COLUMN:
+            return None
+        target = index.target(parent_model, field)
+        if target is None:
+            return None
+        name = origin.relation[0]
+        loaded = tuple(p[len(name) + 1:] for p in parent_loaded if p.startswith(name + "."))
+        loaded += origin.loaded
+        if field.kind in (REVERSE_FK, REVERSE_O2O) and field.related_name:
+            # Django sets the foreign key back to the parent on rows of a related manager
+            loaded += (field.related_name,)
+        if "*" in parent_loaded:
+            loaded += ("*",)
+        return target, loaded, root, (*prefix, (name, field))
+
+    def _check_access(self, index: ModelIndex, loop: LoopFact, access: Access, model: Model,
+                      loaded: tuple[str, ...], root: Origin,
+                      prefix: tuple[tuple[str, FieldFact], ...],
+                      reported: set[tuple[str, ...]]) -> None:
+        current = model
+        path: list[str] = []
+        relations = list(prefix)
+        levels = access.levels
+        for position, (attr, span) in enumerate(levels):
+            field = index.field(current, attr)
+            if field is not None and field.kind == COLUMN and position == 0 and (
+                    loop.origin.orm == "django"):
+                self._check_deferred(loop, access, span, current, attr, reported)
+            if field is None or field.kind == COLUMN:
+                return
+            path.append(attr)
+            relations.append((attr, field))
+            is_last = position == len(levels) - 1
+            next_attr = levels[position + 1][0] if not is_last else None
+            collection = field.kind not in SINGLE and not (field.kind == SA_REL and (
+                field.many is False))
+            if field.kind == SA_REL and field.lazy not in (None, "select", "dynamic", True):
+                return  # joined / selectin / subquery / raise / noload: no query per row
+            if field.kind == SA_REL and field.many is not True and position == 0 and (
+                    attr in root.pinned or f"{attr}_id" in root.pinned) and not prefix:
+                return  # every row points at the same object: the identity map answers
+            covered = _covered(".".join(path), loaded, field)
+            if current.framework == "django" and collection:
+                method = next_attr if (next_attr and (
+                    position + 1 == len(levels) - 1) and access.called) else None
+                if method is None:
+                    return  # the manager itself, not a read
+                if method in _FRESH_READS:
+                    self._report(loop, access, span, relations, root, current, field,
+                                 fresh=method, reported=reported, upto=position + 1)
+                    return
+                if method not in _CACHED_READS or covered or not access.evaluated:
+                    return
+                self._report(loop, access, span, relations, root, current, field,
+                             reported=reported, upto=position + 1)
+                return
+            if not covered:
+                if field.kind == SA_REL and is_last and access.called:
+                    return
+                self._report(loop, access, span, relations, root, current, field,
+                             reported=reported, upto=position + 1)
+                return
+            if is_last:
+                return
+            target = index.target(current, field)
+            if target is None:
+                return
+            current = target
+
+    def _check_deferred(self, loop: LoopFact, access: Access, span: Span, model: Model,
+                        attr: str, reported: set[tuple[str, ...]]) -> None:
+        """`only("id")` / `defer("body")` and then reading the left-out column: Django loads
+        it with one query per row."""
+        origin = loop.origin
+        deferred = attr in origin.deferred
+        if origin.only is not None:
+            kept = set(origin.only) | {"id", "pk"} | {f"{name}_id" for name in origin.only}
+            deferred = deferred or attr not in kept
+        if not deferred or ("deferred", attr) in reported:
+            return
+        reported.add(("deferred", attr))
+        how = (f'add "{attr}" to `.only(...)`' if origin.only is not None
+               else f'drop "{attr}" from `.defer(...)`')
+        message = (f"`{loop.var}.{attr}` reads the column `{model.name}.{attr}` that the query "
+                   f"on line {origin.line} (`{origin.text}`) leaves out, so Django loads it "
+                   f"with one query for each row; {how}")
+        self.report(loop.path, span, message, fix=Fix(description=how), snippet=access.snippet)
+
+    def _report(self, loop: LoopFact, access: Access, span: Span,
+                relations: list[tuple[str, FieldFact]], root: Origin, model: Model,
+                field: FieldFact, reported: set[tuple[str, ...]], upto: int,
+                fresh: str | None = None) -> None:
+        names = tuple(name for name, _ in relations)
+        if names in reported:
+            return
+        reported.add(names)
+        shown = f"{loop.var}.{'.'.join(n for n, _ in access.levels[:upto])}"
+        kind = field.kind if field.kind != SA_REL else (
+            "relationship()" if field.lazy in (None, "select") else
+            f"relationship(lazy={field.lazy!r})")
+        where = f"the loop over `{root.text}` (line {root.line})"
+        if fresh is not None:
+            message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
+                       f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
+                       f"prefetch; prefetch the rows you need with Prefetch(\"{'__'.join(names)}"
+                       f"\", queryset=...) on that query")
+            fix_text = f".prefetch_related(Prefetch(\"{'__'.join(names)}\", queryset=...))"
+            self.report(loop.path, span, message, fix=Fix(
+                description=f"add `{fix_text}` to the query on line {root.line} and filter "
+                            f"the prefetched rows in Python", suggestion=root.text + fix_text),
+                snippet=access.snippet)
+            return
+        fix_text = _fix_text(root, relations)
+        message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "
+                   f"for each row of {where}; add `{fix_text}` to that query")
+        self.report(loop.path, span, message, fix=Fix(
+            description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
+                        f"`{fix_text}`", suggestion=_apply(root, fix_text)),
+            snippet=access.snippet)
+
+
+def _kinds(index: ModelIndex, model: Model, path: str) -> list[str]:
+    kinds: list[str] = []
+    current: Model | None = model
+    for attr in path.split("."):
+        field = index.field(current, attr) if current is not None else None
+        if field is None:
+            return ["?"]
+        kinds.append(field.kind)
+        current = index.target(current, field) if current is not None else None
+    return kinds
+
+
+def _covered(path: str, loaded: tuple[str, ...], field: FieldFact) -> bool:
+    if "*" in loaded:
+        return True
+    if "*fk" in loaded and field.kind in (FK, O2O) and "." not in path:
+        return True
+    return any(p == path or p.startswith(path + ".") for p in loaded)
+
+
+def _fix_text(root: Origin, relations: list[tuple[str, FieldFact]]) -> str:
+    names = [name for name, _ in relations]
+    if root.style == "django":
+        single = all(f.kind in (FK, O2O, REVERSE_O2O) for _, f in relations)
+        method = "select_related" if single else "prefetch_related"
+        return f".{method}(\"{'__'.join(names)}\")"
+    parts: list[str] = []
+    owner = (root.model or "Model").rsplit(".", 1)[-1]
+    for name, field in relations:
+        loader = "selectinload" if field.many is not False else "joinedload"
+        parts.append(f"{loader}({owner}.{name})")
+        owner = (field.target or "Model").rsplit(".", 1)[-1]
+    return f".options({'.'.join(parts)})"
+
+
+def _apply(root: Origin, fix_text: str) -> str:
+    text = root.text
+    start = text.find("select(")
+    if root.style == "select" and start >= 0:
+        depth = 0
+        for index in range(start + len("select"), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[index], 0)
+            if depth == 0:
+                return text[:index + 1] + fix_text + text[index + 1:]
+    return text + fix_text
+
+
+_ = (GFK, M2M)
+RULES = (NPlusOneFacts, NPlusOne)

@@ -1,0 +1,74 @@
+"""BR103 select-star: `SELECT *` in SQL text sent to the database.
+
+The SQL sinks and the string analysis are BR101's (checks/sinks.py, checks/strings.py): the
+same calls, the same following of local variables; only the question asked of the text
+differs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import ClassVar
+
+from ..model import Fix
+from .base import Rule
+from .br101_raw_sql import looks_like_sql
+from .br102_n_plus_one import skipped_path
+from .sinks import SinkFinder
+from .strings import StringAnalyzer
+
+# `SELECT *`, `SELECT DISTINCT *`, `SELECT t.*` (not `count(*)`, not `EXISTS (SELECT * ...)`,
+# whose select list is never read).
+_STAR = re.compile(
+    r"(?P<before>[\s\S]{0,12}?)\bselect\s+(?:distinct\s+|all\s+)?(?:(?P<qual>\w+)\.)?\*"
+    r"\s*(?:,|\bfrom\b)", re.IGNORECASE)
+# A star inside parentheses is a subquery (EXISTS, IN, a derived table, LATERAL): the outer
+# select decides which columns leave the database.
+_SUBQUERY_BEFORE = re.compile(r"\(\s*$")
+_FROM_TABLE = re.compile(r"\bfrom\s+([\w.\"`\[\]]*\w[\w.\"`\[\]]*)", re.IGNORECASE)
+
+
+class SelectStar(Rule):
+    id = "BR103"
+    OPTIONS: ClassVar[dict[str, type]] = {"include-migrations": bool}
+
+    def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, doc)
+        # migrations run once, against a schema they know: not where projection matters
+        self.skip = skipped_path(ctx.path, True, self.option("include-migrations", False))
+        self.sinks = SinkFinder(ctx)
+        self.strings = StringAnalyzer(ctx)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.skip:
+            return
+        sink = self.sinks.sink(node)
+        if sink is None or sink.shape == "raw":
+            # Django `Manager.raw()` builds model instances: every column is what it needs
+            return
+        build = self.strings.analyze(sink.sql_arg)
+        if build is None:
+            return
+        text = build.constant_text().replace("\x00", " ? ")
+        if not looks_like_sql(text):
+            return
+        for match in _STAR.finditer(text):
+            start = match.start() + len(match["before"])
+            if _SUBQUERY_BEFORE.search(text[:start]):
+                continue
+            table_match = _FROM_TABLE.search(text, match.end() - 5)
+            table = table_match.group(1) if table_match else "the table"
+            star = f"{match['qual']}.*" if match["qual"] else "*"
+            message = (f"`SELECT {star}` in the SQL passed to `{sink.label}` reads every column "
+                       f"of {table}; name the columns the code uses")
+            fixed = re.sub(r"(?i)(select\s+(?:distinct\s+|all\s+)?)(?:\w+\.)?\*",
+                           r"\1<the columns you read>", text.strip(), count=1)
+            self.report(node, message, fix=Fix(
+                description=f"list the columns instead of `{star}` so the query returns only "
+                            "what is read and keeps working when columns are added",
+                suggestion=" ".join(fixed.split())))
+            return
+
+
+RULES = (SelectStar,)

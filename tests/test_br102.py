@@ -1,0 +1,50 @@
+"""BR102 beyond the fixture markers: tests and migrations are skipped unless configured, and
+the fix names the exact loader for the framework in use."""
+
+from __future__ import annotations
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
+
+CODE = b'''from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Book(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+
+def names():
+    return [b.author.name for b in Book.objects.all()]
+'''
+
+
+def _findings(path: str, config: Config):  # type: ignore[no-untyped-def]
+    rules = ("BR102",)
+    result = review_source(CODE, path, config, rules)
+    return finish([result], config, rules, load_rule_docs()).findings
+
+
+def test_app_code_is_reviewed_and_the_fix_is_the_exact_select_related():
+    [finding] = _findings("shop/views.py", Config())
+    assert finding.span.start_line == 13
+    assert finding.message.startswith("`b.author` loads the ForeignKey `Book.author`")
+    assert finding.fix is not None
+    assert finding.fix.suggestion == 'Book.objects.all().select_related("author")'
+
+
+def test_tests_and_migrations_are_skipped_by_default():
+    assert _findings("shop/tests/test_views.py", Config()) == []
+    assert _findings("shop/test_views.py", Config()) == []
+    assert _findings("shop/migrations/0002_data.py", Config()) == []
+
+
+def test_options_bring_tests_and_migrations_back():
+    config = Config(rule_options=(("BR102", (("include-tests", True),
+                                             ("include-migrations", True))),))
+    assert [f.span.start_line for f in _findings("shop/tests/test_views.py", config)] == [13]
+    assert [f.span.start_line for f in _findings("shop/migrations/0002_data.py", config)] == [13]
