@@ -9,14 +9,22 @@ from pathlib import Path
 import pytest
 
 from backendreview.config import Config
-from backendreview.engine import all_rule_ids, review_source
+from backendreview.engine import all_rule_ids, finish, review_source
 from backendreview.metadata import load_rule_docs
+from backendreview.model import Severity
 
 from .markers import check_markers, read_markers
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "fixtures").glob("BR[0-9][0-9][0-9]/*.py"))
 ALL_RULES = tuple(sorted(all_rule_ids()))
+
+
+def _review(text: str, path: str) -> list:
+    """File rules and project rules (routes) over one file, with no severity threshold."""
+    result = review_source(text.encode(), path, Config(), ALL_RULES)
+    config = Config().with_overrides(severity=Severity.NOTE)
+    return finish([result], config, ALL_RULES, load_rule_docs()).findings
 
 
 def _ids(path: Path) -> str:
@@ -28,8 +36,7 @@ def test_fixture_file(path: Path) -> None:
     rule = path.parent.name
     text = path.read_text(encoding="utf-8")
     assert read_markers(text), f"{path} has no markers"
-    result = review_source(text.encode(), _ids(path), Config(), ALL_RULES)
-    assert check_markers(text, result.findings, rule) == []
+    assert check_markers(text, _review(text, _ids(path)), rule) == []
 
 
 EXAMPLES = [
@@ -46,8 +53,7 @@ def test_yaml_example(rule: str, kind: str, index: int, code: str) -> None:
     markers = [m for m in read_markers(code) if m.rule == rule]
     wanted = "ruleid" if kind == "bad" else "ok"
     assert any(m.kind == wanted for m in markers), f"{kind} example needs a `# {wanted}:` marker"
-    result = review_source(code.encode(), f"{rule}_{kind}{index}.py", Config(), ALL_RULES)
-    assert check_markers(code, result.findings, rule) == []
+    assert check_markers(code, _review(code, f"{rule}_{kind}{index}.py"), rule) == []
 
 
 def test_every_rule_has_fixtures_with_both_kinds() -> None:
