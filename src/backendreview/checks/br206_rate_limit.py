@@ -101,6 +101,9 @@ class MissingRateLimit(ProjectRule):
             if route.limits or route.global_limits or _declared(route, limiters):
                 continue
             methods = set(route.methods)
+            tokens = {w for seg in segments(route.own_path) for w in words(seg)}
+            if tokens & EXEMPT_WORDS:
+                continue
             if is_auth_sensitive(route) and methods & (WRITE_METHODS | {"ANY"}):
                 severity = Severity.ERROR
                 what = "an authentication endpoint"

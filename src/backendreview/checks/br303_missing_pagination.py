@@ -51,9 +51,7 @@ class MissingPagination(ProjectRule):
             if key in seen:
                 continue
             seen.add(key)
-            description, example = _FIXES.get(route.framework, _FIXES["fastapi"])
-            if query.orm == "drf":
-                description, example = _FIXES["drf"]
+            description, example = _fix_for(route, query.text)
             text = " ".join(query.text.split())
             if len(text) > 60:
                 text = text[:57] + "..."
@@ -61,6 +59,34 @@ class MissingPagination(ProjectRule):
                 route.unbounded_file, query.span,
                 f'route "{_shown(route)}" returns every row of `{text}` with no limit or '
                 f"pagination", fix=Fix(description, example), snippet=query.text)
+
+
+def _fix_for(route: Route, text: str) -> tuple[str, str]:
+    """The fix written for this query: the same expression with a bound applied."""
+    compact = " ".join(text.split())
+    if route.unbounded is not None and route.unbounded.orm == "drf":
+        return _FIXES["drf"]
+    if route.unbounded is not None and route.unbounded.orm == "django":
+        if route.framework == "drf":
+            return _FIXES["drf"]
+        return ("Paginate the queryset with a capped page size",
+                f"paginator = Paginator({compact}, 50)\n"
+                f"page = paginator.get_page(request.GET.get(\"page\"))")
+    if compact.endswith(".all()"):
+        bounded = compact[:-len(".all()")] + ".offset(offset).limit(limit).all()"
+        if route.framework == "fastapi":
+            head = (f"def {route.handler}(..., limit: int = Query(50, ge=1, le=200), "
+                    f"offset: int = Query(0, ge=0)):")
+        elif route.framework == "flask":
+            head = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
+                    "offset = request.args.get(\"offset\", 0, type=int)")
+        else:
+            head = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
+                    "offset = int(request.query.get(\"offset\", 0))")
+        return ("Take limit/offset parameters with a cap and apply them to the query",
+                f"{head}\n    ... {bounded}" if route.framework == "fastapi"
+                else f"{head}\n{bounded}")
+    return _FIXES.get(route.framework, _FIXES["fastapi"])
 
 
 def _shown(route: Route) -> str:

@@ -147,21 +147,32 @@ class VerbInRoute(_SegmentRule):
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
+                query = ""
+                for cut, word in enumerate(rest):
+                    # `getUserByEmail`: the resource is `user`, `email` is a filter.
+                    if word in ("by", "for", "with", "from", "of", "in") and cut:
+                        if rest[cut + 1:]:
+                            query = f"?{'_'.join(rest[cut + 1:])}=..."
+                        rest = rest[:cut]
+                        break
                 if rest:
                     noun = rest[-1]
                     noun = noun if is_plural(noun) or noun in allow or noun == "all" else (
                         plural(noun))
-                    before = own[index - 1].lower() if index else ""
+                    full = segments(route.path)
+                    pos = len(full) - len(own) + index
+                    before = full[pos - 1].lower() if pos > 0 else ""
                     if noun == "all" or before == noun:
                         new_own = _remove_segment(route.own_path, index)
                     else:
-                        resource = "-".join([*rest[:-1], noun]) if noun != "all" else ""
+                        resource = "-".join([*rest[:-1], noun])
                         new_own = _replace_segment(route.own_path, index, resource)
                 else:
                     new_own = _remove_segment(route.own_path, index)
+                new_own += query
                 prefix = route.path[:len(route.path) - len(route.own_path)] if (
                     route.own_path and route.path.endswith(route.own_path)) else ""
-                corrected = f"{method} {_join_path(prefix, new_own)}"
+                corrected = f"{method} {_join_path(prefix, new_own)}".replace("/?", "?")
                 self.report(
                     route.file, route.span,
                     f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '

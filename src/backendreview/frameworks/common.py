@@ -213,6 +213,10 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                     pagination.append(f".{fn.attr}()")
                 if fn.attr in WRITE_CALLS:
                     writes.append(f".{fn.attr}()")
+                # request.query.get("limit") / request.args.get("page", type=int)
+                key = literal_str(node.args[0]) if fn.attr == "get" and node.args else None
+                if key is not None and key.lower() in PAGE_PARAMS:
+                    pagination.append(f'"{key}"')
             else:
                 qn = ctx.qualified_name(fn) or ""
                 last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")

@@ -279,6 +279,15 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 attrs[name] = ctx.source(value)
             if name == "permission_classes":
                 auth += _permission_markers(ctx, value)
+            elif name in ("decorators", "method_decorators") and isinstance(
+                    value, ast.List | ast.Tuple):
+                # Flask View.decorators / flask-restful method_decorators wrap every method.
+                for kind, dec_name in ((classify(callable_name(ctx, e)), callable_name(ctx, e))
+                                       for e in value.elts):
+                    if kind == "auth":
+                        auth.append(dec_name)
+                    elif kind == "limit":
+                        limits.append(dec_name)
             elif name == "throttle_classes" and isinstance(value, ast.List | ast.Tuple) and \
                     value.elts:
                 limits.append(f"throttle_classes={ctx.source(value)}")

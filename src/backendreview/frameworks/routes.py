@@ -162,6 +162,9 @@ class Route:
     global_limits: tuple[str, ...] = ()
     global_auth: tuple[str, ...] = ()
     global_pagination: tuple[str, ...] = ()
+    # Class attributes that replace the project defaults (DRF permission_classes = [AllowAny],
+    # pagination_class = None, throttle_classes = []).
+    overrides: tuple[str, ...] = ()
 
     @property
     def params(self) -> list[str]:
@@ -372,6 +375,14 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
                 route.global_auth = sum((global_auth.get(f, ()) for f in fws), ())
                 route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
+                if "permission_classes" in route.overrides:
+                    route.global_auth = ()
+                if "pagination_class" in route.overrides:
+                    route.global_pagination = ()
+                if "throttle_classes" in route.overrides:
+                    route.global_limits = tuple(g for g in route.global_limits
+                                                if route.framework != "drf" or
+                                                "Throttle" not in g)
                 routes.append(route)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
@@ -381,9 +392,10 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
            handler: HandlerInfo | None, handler_file: str, extra_auth: tuple[str, ...] = (),
            extra_limits: tuple[str, ...] = (), extra_pages: tuple[str, ...] = (),
            unbounded: QueryFact | None = None, action: str = "",
-           framework: str | None = None) -> Route:
+           framework: str | None = None, overrides: tuple[str, ...] = (),
+           where: tuple[str, Span, str] | None = None) -> Route:
     h = handler
-    return Route(
+    route = Route(
         methods=methods, path=path if path.startswith("/") or path.startswith(UNKNOWN_PREFIX)
         else "/" + path,
         own_path=fact.path or "", prefix_known=known,
@@ -398,8 +410,12 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         status_code=h.status_code if h else None, writes=h.writes if h else (),
         response_model=h.response_model if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
-        action=action,
+        action=action, overrides=overrides,
     )
+    if where is not None:
+        # Report where the route is written when that is not the registration (DRF @action).
+        route.file, route.span, route.own_path = where
+    return route
 
 
 def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
@@ -475,6 +491,8 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                        fact.file)]
     view = views[found]
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
+    overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
+                              if isinstance(item, ViewClassFact) for a in item.attrs}))
     view_handler = HandlerInfo(name=view.name.rsplit(".", 1)[-1], line=view.line,
                                span=view.span)
     out: list[Route] = []
@@ -505,13 +523,15 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                 if action == "list" and handler is view_handler:
                     unbounded = queryset
                 out.append(_route(fact, path, known, chain, (method,), handler, view.file,
-                                  auth, limits, pages, unbounded, action, framework))
+                                  auth, limits, pages, unbounded, action, framework,
+                                  overrides))
         for act in _collect_actions(view, views, resolver):
             base = detail_path if act.detail else list_path
             path = _join(base.rstrip("/") + "/", act.url_path + "/")
             named = replace(act.handler, name=f"{view_handler.name}.{act.handler.name}")
             out.append(_route(fact, path, known, chain, act.methods, named, view.file,
-                              auth, limits, pages, None, act.name, framework))
+                              auth, limits, pages, None, act.name, framework, overrides,
+                              (view.file, act.handler.span, act.url_path)))
         return out
     served: list[tuple[str, HandlerInfo]] = []
     for name in HTTP_METHODS:
@@ -525,7 +545,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         for method in lib_methods or ("ANY",):
             unbounded = queryset if (method == "GET" and list_view) else None
             out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
-                              auth, limits, pages, unbounded, "", framework))
+                              auth, limits, pages, unbounded, "", framework, overrides))
         return out
     for method, handler in served:
         handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
@@ -533,7 +553,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         if method == "GET" and libs & _LIST_GENERICS and handler.unbounded is None:
             unbounded = queryset
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
-                          limits, pages, unbounded, "", framework))
+                          limits, pages, unbounded, "", framework, overrides))
     return out
 
 
