@@ -13,7 +13,11 @@ from .base import ProjectRule
 # Words that make a route auth-sensitive: credential guessing and account abuse targets.
 AUTH_WORDS = frozenset({"login", "signin", "logon", "token", "register", "registration",
                         "signup", "password", "passwd", "forgot", "otp", "verify",
-                        "verification", "2fa", "mfa", "totp", "authenticate", "magic"})
+                        "verification", "2fa", "mfa", "totp", "authenticate", "magic",
+                        "auth", "ldap"})
+# Credential checks stay sensitive for a signed-in caller (current password, OTP codes);
+# the other words (register, verify, token) only matter on routes open to anyone.
+CREDENTIAL_WORDS = frozenset({"password", "passwd", "otp", "2fa", "mfa", "totp"})
 _JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?password|"
                      r"two_?factor)", re.I)
 # Routes that authenticate the caller some other way by nature.
@@ -52,12 +56,16 @@ _LIMIT_FIX = {
 
 def is_auth_sensitive(route: Route) -> bool:
     tokens: set[str] = set()
-    texts = [*segments(route.own_path), route.handler, route.action]
-    for text in texts:
+    joined = False
+    for text in [*segments(route.own_path), route.handler, route.action]:
         tokens |= set(words(text))
-        if _JOINED.search(text):
-            return not (tokens & EXEMPT_WORDS)
-    return bool(tokens & AUTH_WORDS) and not (tokens & EXEMPT_WORDS)
+        joined = joined or bool(_JOINED.search(text))
+    if tokens & EXEMPT_WORDS:
+        return False
+    if route.auth or route.global_auth:
+        return bool(tokens & CREDENTIAL_WORDS) or bool(
+            _JOINED.search(route.own_path) and "password" in route.own_path.lower())
+    return joined or bool(tokens & AUTH_WORDS)
 
 
 def _shown(route: Route) -> str:

@@ -12,6 +12,7 @@ from ..frameworks.naming import (
     DEFAULT_ALLOWLIST,
     is_param,
     is_plural,
+    is_word_noun_like,
     plural,
     pluralize_segment,
     segments,
@@ -79,9 +80,17 @@ class SingularRoute(_SegmentRule):
                     continue  # BR302's business
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
-                followed_by_param = index + 1 < len(own) and is_param(own[index + 1])
+                if not is_word_noun_like(ws[-1]):
+                    continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
+                followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
+                    _identifies(own[index + 1], ws[-1])
+                statics = [s for s in own if not is_param(s)]
                 last = index == len(own) - 1
-                if not (followed_by_param or (last and _is_collection(route))):
+                # A trailing singular names the collection only when the route is the
+                # collection itself: a DRF list/create route or a one-segment path.
+                collection = route.action in ("list", "create") or (
+                    len(statics) == 1 and _is_collection(route))
+                if not (followed_by_param or (last and collection)):
                     continue
                 if is_plural(ws[-1]):
                     continue
@@ -99,6 +108,27 @@ class SingularRoute(_SegmentRule):
                             f'"{new_own}"'),
                     snippet=route.own_path)
                 break
+
+
+_GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
+
+
+def _identifies(param_segment: str, word: str) -> bool:
+    """Whether a path parameter identifies a member of `word`'s collection: a generic id
+    (`{id}`, `<int:pk>`) or one named after the word (`{user_id}` after `user`). `/cache/
+    {path}` or `/leaderboard/{model_id}` do not: the segment is not a collection there."""
+    import re as _re
+
+    names = [n for n in _re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param_segment)
+             if n not in ("int", "str", "slug", "uuid", "path") or n == param_segment.strip(
+                 "{}<>")]
+    name = (names[-1] if names else "").lower()
+    if not name:
+        return False
+    parts = [p for p in _re.split(r"[_-]", name) if p]
+    if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
+        return True
+    return bool(parts) and (parts[0] == word or name.startswith(word))
 
 
 def _replace_segment(path: str, index: int, new: str) -> str:
@@ -128,8 +158,8 @@ def _remove_segment(path: str, index: int) -> str:
             if count == index:
                 del parts[i]
                 break
-    out = "/".join(parts)
-    return out.replace("//", "/") or "/"
+    out = "/".join(parts).replace("//", "/")
+    return out.rstrip("/") or "/" if not path.endswith("/") else out or "/"
 
 
 class VerbInRoute(_SegmentRule):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .common import (
     analyze_handler,
     arg_or_kw,
+    assigned_target,
     callable_name,
     constructor,
     kwarg,
@@ -63,9 +64,9 @@ def _app_of(ctx: FileContext, expr: ast.AST) -> str | None:
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     qn = ctx.qualified_name(call.func)
     if qn in APP or qn in TABLE:
-        parent = ctx.semantic.parent(call)
-        if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
-            name = object_name(ctx, parent.targets[0])
+        target = assigned_target(ctx, call)
+        if target is not None:
+            name = object_name(ctx, target)
             middlewares = kwarg(call, "middlewares")
             raw = [callable_name(ctx, e) for e in middlewares.elts] if isinstance(
                 middlewares, ast.List | ast.Tuple) else []

@@ -14,11 +14,14 @@ if TYPE_CHECKING:
 
 # Names that mark authentication: decorators, dependencies, mixins, permission classes.
 AUTH_NAME = re.compile(
-    r"(auth|login_required|current_(active_|super)?user|permission|jwt_required|"
+    r"(auth|login_required|current_\w*user|permission|jwt_required|"
     r"token_required|api_?key|oauth|admin_required|superuser_required|staff_member|"
     r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
     r"check_access|csrf_protect|protected)", re.I)
+_USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
+                       r"principal|account|member|identity|owner)s?$|^(current|verified|"
+                       r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)
 # Names that mark a rate limiter.
 LIMIT_NAME = re.compile(r"(rate_?limit|throttl|limiter)", re.I)
 LIMIT_LIBS = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit",
@@ -92,6 +95,22 @@ def object_name(ctx: FileContext, expr: ast.AST) -> str | None:
     return ".".join([module, *parts])
 
 
+def assigned_target(ctx: FileContext, call: ast.Call) -> ast.expr | None:
+    """The single target a call is assigned to: `x = Call()` or `x: T = Call()`."""
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        return parent.targets[0]
+    if isinstance(parent, ast.AnnAssign) and parent.value is call:
+        return parent.target
+    return None
+
+
+def library_class(qn: str | None, suffixes: tuple[str, ...]) -> bool:
+    """A project subclass of a framework class, known by its name (`PrefectRouter`,
+    `IndicoBlueprint`): the route facts still need a literal path to count."""
+    return bool(qn) and qn.rsplit(".", 1)[-1].endswith(suffixes)  # type: ignore[union-attr]
+
+
 def bound_call(ctx: FileContext, expr: ast.AST) -> ast.Call | None:
     """The constructor call a name was assigned from (`router = APIRouter(...)`), when the
     name has exactly one binding and it is that call."""
@@ -128,6 +147,9 @@ def classify(name: str) -> str | None:
     if ".limit" in name and "limiter" in name.lower():
         return "limit"
     if AUTH_NAME.search(last) or name.startswith("fastapi.security"):
+        return "auth"
+    # Dependencies that resolve the caller: get_verified_user, get_admin_user, require_user.
+    if _USER_DEP.search(last):
         return "auth"
     return None
 

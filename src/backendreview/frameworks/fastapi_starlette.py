@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 from .common import (
     analyze_handler,
     arg_or_kw,
+    assigned_target,
     callable_name,
     constructor,
     depends_targets,
     kwarg,
+    library_class,
     literal_str,
     markers,
     object_name,
@@ -40,6 +42,8 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     qn = constructor(ctx, expr)
     if qn in APPS:
         return APPS[qn]
+    if library_class(qn, ("APIRouter", "Router")) and ctx.semantic.is_imported("fastapi"):
+        return ("fastapi", "router")
     if isinstance(expr, ast.Name):
         _, bindings = ctx.semantic.lookup(expr.id, expr)
         if bindings and all(b.kind == "import" for b in bindings) and \
@@ -92,12 +96,18 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     facts: list[object] = []
     qn = ctx.qualified_name(call.func)
-    if qn in APPS:
+    target = assigned_target(ctx, call)
+    if qn not in APPS and target is not None and library_class(
+            qn, ("APIRouter", "Router")) and ctx.semantic.is_imported("fastapi"):
+        found = ("fastapi", "router")
+    else:
+        found = APPS.get(qn or "")
+    if found is not None:
         parent = ctx.semantic.parent(call)
-        if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
-            name = object_name(ctx, parent.targets[0])
+        if target is not None:
+            name = object_name(ctx, target)
             if name:
-                framework, kind = APPS[qn]
+                framework, kind = found
                 prefix_node = kwarg(call, "prefix")
                 prefix = "" if prefix_node is None else literal_str(prefix_node)
                 deps = kwarg(call, "dependencies")
@@ -106,12 +116,11 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                 facts.append(OwnerFact(name, framework, kind, prefix, auth, limits, ctx.path,
                                        call.lineno, tuple(raw)))
         routes = kwarg(call, "routes")
-        if isinstance(routes, ast.Name) and isinstance(parent, ast.Assign) and \
-                len(parent.targets) == 1:
+        if isinstance(routes, ast.Name) and target is not None:
             # `Starlette(routes=routes)`: the list's routes hang off the app.
-            facts.append(MountFact(object_name(ctx, parent.targets[0]),
-                                   object_name(ctx, routes), "", APPS[qn][0], ctx.path,
-                                   call.lineno))
+            facts.append(MountFact(object_name(ctx, target), object_name(ctx, routes), "",
+                                   found[0], ctx.path, call.lineno))
+        del parent
         return facts
     if not isinstance(call.func, ast.Attribute):
         if qn in ("starlette.routing.Route", "starlette.routing.WebSocketRoute"):

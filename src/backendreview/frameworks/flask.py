@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING
 from .common import (
     analyze_handler,
     arg_or_kw,
+    assigned_target,
     constructor,
     kwarg,
+    library_class,
     literal_str,
     markers,
     object_name,
     str_list,
 )
-from .routes import MountFact, OwnerFact, RouteFact
+from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -34,6 +36,8 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
     qn = constructor(ctx, expr)
     if qn in APPS:
         return APPS[qn]
+    if library_class(qn, ("Blueprint",)):
+        return "router"
     if isinstance(expr, ast.Name):
         _, bindings = ctx.semantic.lookup(expr.id, expr)
         if bindings and all(b.kind == "import" for b in bindings) and (
@@ -61,15 +65,15 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     facts: list[object] = []
     qn = ctx.qualified_name(call.func)
-    if qn in APPS:
-        parent = ctx.semantic.parent(call)
-        if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
-            name = object_name(ctx, parent.targets[0])
-            if name:
-                prefix_node = kwarg(call, "url_prefix")
-                prefix = "" if prefix_node is None else literal_str(prefix_node)
-                facts.append(OwnerFact(name, "flask", APPS[qn], prefix, file=ctx.path,
-                                       line=call.lineno))
+    kind = APPS.get(qn or "") or ("router" if library_class(qn, ("Blueprint",)) else None)
+    if kind is not None:
+        target = assigned_target(ctx, call)
+        name = object_name(ctx, target) if target is not None else None
+        if name:
+            prefix_node = kwarg(call, "url_prefix")
+            prefix = "" if prefix_node is None else literal_str(prefix_node)
+            facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
+                                   line=call.lineno))
         return facts
     if qn in ("flask_limiter.Limiter", "flask_limiter.extension.Limiter"):
         limits = kwarg(call, "default_limits") or kwarg(call, "application_limits")
@@ -108,6 +112,10 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             handler = analyze_handler(ctx, defs[0])
     if view is None:
         return facts
+    if handler is None and view_ref is None:
+        # A view defined elsewhere (an imported function or request-handler class).
+        handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno,
+                              span=ctx.span_of(view))
     facts.append(RouteFact("flask", parent_name, literal_str(path_node),
                            methods or (() if view_ref else ("GET",)), ctx.path,
                            ctx.span_of(path_node if path_node is not None else call), handler,

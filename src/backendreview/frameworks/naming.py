@@ -37,6 +37,28 @@ CRUD_VERBS = {
     "delete": "DELETE", "remove": "DELETE", "destroy": "DELETE", "del": "DELETE",
     "erase": "DELETE",
 }
+# Action verbs that show up as path segments (`/tasks/stop/{id}`, `/models/sync`): not
+# resource names, so never "singular".
+ACTION_VERBS = frozenset("""
+stop start restart run rerun sync generate pull push copy embed share cancel retry exec
+execute send test reset upload download refresh publish unpublish archive unarchive restore
+clone merge approve reject enable disable pause resume trigger invoke deploy build install
+uninstall check scan convert render process parse transcribe translate complete compile
+index reindex move rename import export preview validate verify confirm activate
+deactivate subscribe unsubscribe follow unfollow like unlike vote star unstar pin unpin
+lock unlock join leave invite accept decline toggle submit apply revoke rotate sign
+exchange redirect proxy stream watch poll ack tag untag assign unassign mark reorder sort
+filter count evaluate chat complete login logout signup signin register authorize
+""".split())  # noqa: SIM905
+
+
+def is_word_noun_like(word: str) -> bool:
+    """False for action verbs and -ed / -ing forms (`pinned`, `archived`, `billing`)."""
+    if word in ACTION_VERBS:
+        return False
+    return not (len(word) >= 5 and word.endswith(("ed", "ing")))
+
+
 # Verbs that are only verbs: a bare "view" or "list" segment may be a noun-like endpoint,
 # so a bare segment is flagged only for these.
 BARE_VERBS = frozenset({"get", "fetch", "retrieve", "create", "add", "insert", "update",
