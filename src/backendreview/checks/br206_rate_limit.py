@@ -101,9 +101,11 @@ class MissingRateLimit(ProjectRule):
     needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
 
     def check(self, facts: dict[str, list[Any]]) -> None:
-        scope = str(self.option("scope", "write")).lower()
+        # Default `auth`: on real backends most unauthenticated writes are guarded by
+        # middleware or base classes the route model cannot see (see the rule docs).
+        scope = str(self.option("scope", "auth")).lower()
         if scope not in ("auth", "write", "all"):
-            scope = "write"
+            scope = "auth"
         limiters = list(self.option("limiters", []))
         for route in _unique(project_routes(facts)):
             if route.limits or route.global_limits or _declared(route, limiters):

@@ -215,6 +215,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     dep_nodes += extra_nodes or []
     deps = depends_targets(ctx, dep_nodes)
     auth, limits = markers(decorators + deps)
+    limits += tuple(body_limiter_calls(ctx, func))
     # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
     # named `current_user` / `user: User = Depends(...)` is already covered by deps.
     pagination: list[str] = [p for p in params if p.lower() in PAGE_PARAMS]
@@ -259,6 +260,18 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         response_model=response_model,
     )
+
+
+def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
+    """Limiter checks made inside a handler (`rate_limit("pwreset", ...)`,
+    `login_rate_limiter.test()`): a project that limits requests its own way."""
+    out: list[str] = []
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Call):
+            name = callable_name(ctx, node)
+            if LIMIT_NAME.search(name.replace(".", "_")):
+                out.append(f"{name}()")
+    return out
 
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .common import (
     analyze_handler,
     arg_or_kw,
+    body_limiter_calls,
     callable_name,
     classify,
     constructor,
@@ -260,6 +261,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 limits.append(callable_name(ctx, dec.args[0]))
     for stmt in node.body:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            # A limiter checked in any method (form_valid, _process...) covers the view.
+            limits += body_limiter_calls(ctx, stmt)
             action = _action(ctx, stmt)
             if action is not None:
                 actions.append(action)
@@ -296,9 +299,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 pagination.append(f"pagination_class={ctx.source(value)}")
             elif name == "queryset":
                 queryset = _drf_queryset(ctx, value) or queryset
-    if not (methods or actions or attrs or any(
-            b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource"))
-            for b in bases)):
+    if not (methods or actions or attrs or limits or any(
+            b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
+                                           "Handler", "RH"))
+            or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
         return None
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,

@@ -105,19 +105,25 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
             view.func.attr == "as_view":
         view_ref = object_name(ctx, view.func.value)
-    elif isinstance(view, ast.Name):
-        _, bindings = ctx.semantic.lookup(view.id, view)
+    elif isinstance(view, ast.Name | ast.Attribute):
+        _, bindings = ctx.semantic.lookup(view.id, view) if isinstance(view, ast.Name) else (
+            None, [])
         defs = [b.node for b in bindings if b.kind == "def"]
         if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
             handler = analyze_handler(ctx, defs[0])
+        else:
+            # A request-handler class or a function from another module: resolved (or
+            # not) in the project phase.
+            view_ref = object_name(ctx, view)
     if view is None:
         return facts
-    if handler is None and view_ref is None:
-        # A view defined elsewhere (an imported function or request-handler class).
+    if handler is None:
+        # Shown when the view cannot be resolved to a class or function in the project.
         handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno,
                               span=ctx.span_of(view))
     facts.append(RouteFact("flask", parent_name, literal_str(path_node),
-                           methods or (() if view_ref else ("GET",)), ctx.path,
+                           methods or (() if view_ref and isinstance(view, ast.Call) else
+                                       ("GET",)), ctx.path,
                            ctx.span_of(path_node if path_node is not None else call), handler,
                            view_ref=view_ref))
     return facts

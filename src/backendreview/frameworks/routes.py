@@ -533,6 +533,10 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                               auth, limits, pages, None, act.name, framework, overrides,
                               (view.file, act.handler.span, act.url_path)))
         return out
+    if fact.methods and not methods:
+        # `add_url_rule(rule, endpoint, RHClass, methods=(...))`: the registration decides.
+        return [_route(fact, full, known, chain, fact.methods, view_handler, view.file, auth,
+                       limits, pages, None, "", framework, overrides)]
     served: list[tuple[str, HandlerInfo]] = []
     for name in HTTP_METHODS:
         if name in methods:
