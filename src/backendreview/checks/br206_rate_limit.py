@@ -11,10 +11,12 @@ from ..model import Fix, Severity
 from .base import ProjectRule
 
 # Words that make a route auth-sensitive: credential guessing and account abuse targets.
-AUTH_WORDS = frozenset({"login", "signin", "logon", "token", "register", "registration",
-                        "signup", "password", "passwd", "forgot", "otp", "verify",
-                        "verification", "2fa", "mfa", "totp", "authenticate", "magic",
-                        "auth", "ldap"})
+AUTH_WORDS = frozenset({"login", "signin", "logon", "signup", "password", "passwd", "forgot",
+                        "pwreset", "otp", "2fa", "mfa", "totp", "magic", "ldap"})
+# Words that name an auth endpoint only as a whole segment (`/register`, `/token`,
+# `/verify`), not inside another resource (`/bulk-register`, `/registration-requests`).
+SEGMENT_WORDS = frozenset({"register", "registration", "token", "verify", "authenticate",
+                           "activate"})
 # Credential checks stay sensitive for a signed-in caller (current password, OTP codes);
 # the other words (register, verify, token) only matter on routes open to anyone.
 CREDENTIAL_WORDS = frozenset({"password", "passwd", "otp", "2fa", "mfa", "totp"})
@@ -22,7 +24,8 @@ _JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?passwo
                      r"two_?factor)", re.I)
 # Routes that authenticate the caller some other way by nature.
 EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "csp",
-                          "csrf", "health", "healthz", "metrics", "logout", "signout"})
+                          "csrf", "health", "healthz", "metrics", "logout", "signout",
+                          "revoke", "introspect"})
 
 _LIMIT_FIX = {
     "fastapi": (
@@ -63,9 +66,9 @@ def is_auth_sensitive(route: Route) -> bool:
     if tokens & EXEMPT_WORDS:
         return False
     if route.auth or route.global_auth:
-        return bool(tokens & CREDENTIAL_WORDS) or bool(
-            _JOINED.search(route.own_path) and "password" in route.own_path.lower())
-    return joined or bool(tokens & AUTH_WORDS)
+        return bool(tokens & CREDENTIAL_WORDS)
+    whole = {s.lower() for s in segments(route.own_path)} | {route.action.lower()}
+    return joined or bool(tokens & AUTH_WORDS) or bool(whole & SEGMENT_WORDS)
 
 
 def _shown(route: Route) -> str:

@@ -82,6 +82,9 @@ class SingularRoute(_SegmentRule):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
+                if ws[-1] in _LOOKUP_KEYS or any(segment.lower().endswith(w) and len(w) > 3
+                                                 for w in _UNCOUNTABLE_TAILS):
+                    continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
                 followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
                     _identifies(own[index + 1], ws[-1])
                 statics = [s for s in own if not is_param(s)]
@@ -111,6 +114,11 @@ class SingularRoute(_SegmentRule):
 
 
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
+# `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
+_LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
+                               "title", "path", "token", "number", "external"}
+_UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
+                      "software", "equipment", "content", "history", "status")
 
 
 def _identifies(param_segment: str, word: str) -> bool:
@@ -128,7 +136,8 @@ def _identifies(param_segment: str, word: str) -> bool:
     parts = [p for p in _re.split(r"[_-]", name) if p]
     if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
         return True
-    return bool(parts) and (parts[0] == word or name.startswith(word))
+    # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
+    return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
 
 
 def _replace_segment(path: str, index: int, new: str) -> str:

@@ -6,6 +6,7 @@ every route (`REST_FRAMEWORK`, `MIDDLEWARE`, `ROOT_URLCONF`)."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,12 @@ METHOD_DECORATORS = {"django.views.decorators.http.require_POST": ("POST",),
                      "django.views.decorators.http.require_GET": ("GET",),
                      "django.views.decorators.http.require_safe": ("GET", "HEAD")}
 ALLOW_ANY = frozenset({"AllowAny"})
+
+
+# Base classes whose name says they guard access (`RHAdminBase`, `AdminRequiredMixin`,
+# `ProtectedView`, `AuthenticatedHandler`).
+_GUARDED_BASE = re.compile(r"(Admin|Protected|Authenticated|LoggedIn|Staff|Superuser)"
+                           r"(Base|Mixin|View|Required|Handler|Only)?$")
 
 
 @dataclass(frozen=True)
@@ -247,7 +254,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     methods: dict[str, HandlerInfo] = {}
     actions: list[ActionFact] = []
     attrs: dict[str, str] = {}
-    auth: list[str] = [b for b in bases if classify(b) == "auth"]
+    auth: list[str] = [b for b in bases if classify(b) == "auth" or _GUARDED_BASE.search(
+        b.rsplit(".", 1)[-1])]
     limits: list[str] = []
     pagination: list[str] = []
     queryset: QueryFact | None = None
