@@ -288,6 +288,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             if name in ("permission_classes", "authentication_classes", "throttle_classes",
                         "pagination_class", "queryset", "serializer_class"):
                 attrs[name] = ctx.source(value)
+            elif name == "form_class":
+                # A limiter checked in the form's clean() covers the view that uses it.
+                attrs[name] = object_name(ctx, value) or ctx.source(value)
             if name == "permission_classes":
                 auth += _permission_markers(ctx, value)
             elif name in ("decorators", "method_decorators") and isinstance(

@@ -398,7 +398,8 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
     route = Route(
         methods=methods, path=path if path.startswith("/") or path.startswith(UNKNOWN_PREFIX)
         else "/" + path,
-        own_path=fact.path or "", prefix_known=known,
+        own_path=_clean_django(fact.path or "") if fact.framework in ("django", "drf")
+        else fact.path or "", prefix_known=known,
         framework=framework or fact.framework, file=fact.file, span=fact.span,
         handler=h.name if h else "?", handler_file=handler_file,
         handler_line=h.line if h else fact.span.start_line,
@@ -458,6 +459,9 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
             auth += tuple(a for a in item.auth if not a.startswith("permission_classes"))
         if "throttle_classes" not in attrs_seen:
             limits += item.limits
+        form = resolver.find(item.attrs.get("form_class"))
+        if form is not None and form != item.name:
+            limits += views[form].limits
         if "pagination_class" not in attrs_seen:
             pages += item.pagination
         attrs_seen |= set(item.attrs)
