@@ -126,7 +126,8 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             target = target.elts[0]
         child = literal_str(target)
         if child is None and target is not None:
-            if isinstance(target, ast.Attribute) and target.attr == "urls":
+            if isinstance(target, ast.Attribute) and target.attr == "urls" and \
+                    constructor(ctx, target.value) in ROUTERS:
                 child = object_name(ctx, target.value)
             else:
                 child = object_name(ctx, target)
@@ -174,6 +175,15 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
             out.append(MountFact(f"{this_module(ctx)}.{target.id}",
                                  object_name(ctx, part.value), "", "django", ctx.path,
                                  node.lineno))
+        elif (isinstance(part, ast.Name | ast.Attribute) and part is not value) or (
+                isinstance(node, ast.AugAssign) and part is value and
+                isinstance(part, ast.Name | ast.Attribute)):
+            # `urlpatterns = common_patterns + plugin_patterns`: the lists' routes are
+            # this list's routes.
+            child = object_name(ctx, part)
+            if child and child != f"{this_module(ctx)}.{target.id}":
+                out.append(MountFact(f"{this_module(ctx)}.{target.id}", child, "", "django",
+                                     ctx.path, node.lineno))
     name = target.id
     if name == "ROOT_URLCONF" and literal_str(value):
         out.append(SettingsFact("root-urlconf", literal_str(value) or "", "django", ctx.path,

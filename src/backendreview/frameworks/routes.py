@@ -265,7 +265,12 @@ def _join(prefix: str, path: str) -> str:
 
 def _clean_django(path: str) -> str:
     # re_path patterns: drop anchors so the table shows a readable path.
-    return path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\A", "")
+    if path.startswith("^"):
+        path = path[1:]
+    for tail in ("$", "\\Z"):
+        if path.endswith(tail):
+            path = path[:-len(tail)]
+    return path
 
 
 @dataclass
@@ -322,7 +327,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if parents and depth < 20:
             for mount in parents:
                 for up in chains(resolver.find(mount.parent), depth + 1):
-                    prefix = UNKNOWN_PREFIX if mount.prefix is None else mount.prefix
+                    prefix = UNKNOWN_PREFIX if mount.prefix is None else (
+                        _clean_django(mount.prefix) if mount.framework == "django"
+                        else mount.prefix)
                     known = up.known and mount.prefix is not None and own.known
                     full = _join(_join(up.prefix, prefix), own.prefix)
                     result.append(_Chain(full, known, up.auth + mount.auth + own.auth,
@@ -360,7 +367,15 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     routes: list[Route] = []
     for fact in route_facts:
-        for chain in chains(resolver.find(fact.owner) or fact.owner):
+        found = chains(resolver.find(fact.owner) or fact.owner)
+        # A list reachable from the root and also from lists we cannot place: show the
+        # resolved paths only. Identical chains collapse.
+        if any(c.known for c in found):
+            found = [c for c in found if c.known]
+        unique: dict[tuple[str, bool], _Chain] = {}
+        for c in found:
+            unique.setdefault((c.prefix, c.known), c)
+        for chain in unique.values():
             own = fact.path if fact.path is not None else UNKNOWN_PREFIX
             if fact.framework in ("django", "drf"):
                 own = _clean_django(own)
