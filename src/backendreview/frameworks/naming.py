@@ -24,7 +24,10 @@ summary export import upload download preview validate verify confirm activate r
 password sso saml oidc csrf captcha totp otp mfa 2fa jwks current latest default all bulk
 batch new by id raw random count search autocomplete cart checkout inbox feed timeline
 notification-settings
-""".split())  # noqa: SIM905
+""".split()) | frozenset(  # noqa: SIM905
+    # well-known service names used as path segments (`/storages/azure/{id}`)
+    "azure aws gcp gcs s3 redis github gitlab bitbucket google slack stripe paypal ldap "
+    "openai ollama localfiles sftp dropbox onedrive sharepoint jira zoom teams".split())  # noqa: SIM905
 
 # Verbs that name a CRUD operation the HTTP method should carry.
 CRUD_VERBS = {
