@@ -24,10 +24,13 @@ summary export import upload download preview validate verify confirm activate r
 password sso saml oidc csrf captcha totp otp mfa 2fa jwks current latest default all bulk
 batch new by id raw random count search autocomplete cart checkout inbox feed timeline
 notification-settings
-""".split()) | frozenset(  # noqa: SIM905
-    # well-known service names used as path segments (`/storages/azure/{id}`)
-    "azure aws gcp gcs s3 redis github gitlab bitbucket google slack stripe paypal ldap "
-    "openai ollama localfiles sftp dropbox onedrive sharepoint jira zoom teams".split())  # noqa: SIM905
+""".split())  # noqa: SIM905
+# Well-known service names used as path segments (`/storages/azure/{id}`).
+SERVICE_NAMES = frozenset({
+    "azure", "aws", "gcp", "gcs", "s3", "redis", "github", "gitlab", "bitbucket", "google",
+    "slack", "stripe", "paypal", "ldap", "openai", "ollama", "localfiles", "sftp", "dropbox",
+    "onedrive", "sharepoint", "jira", "zoom", "teams"})
+DEFAULT_ALLOWLIST = DEFAULT_ALLOWLIST | SERVICE_NAMES
 
 # Verbs that name a CRUD operation the HTTP method should carry.
 CRUD_VERBS = {
