@@ -226,7 +226,19 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if re.search(r"\b(Page|LimitOffsetPage|CursorPage)\[", ret):
             pagination.append(ret)
     writes: list[str] = []
+    sets_status = False
     for node in _own_nodes(func):
+        if isinstance(node, ast.Call) and any(k.arg in ("status", "status_code")
+                                              for k in node.keywords) and not (
+                isinstance(ctx.semantic.parent(node), ast.Raise)
+                or getattr(node.func, "id", getattr(node.func, "attr", "")) == "abort"):
+            sets_status = True  # an error response does not choose the success status
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and \
+                len(node.value.elts) >= 2:
+            sets_status = True  # Flask `return body, 201`
+        elif isinstance(node, ast.Attribute) and node.attr in ("status_code", "status") and \
+                isinstance(node.ctx, ast.Store):
+            sets_status = True
         if isinstance(node, ast.Call):
             fn = node.func
             if isinstance(fn, ast.Attribute):
@@ -258,7 +270,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         params=params, decorators=tuple(decorators), dependencies=tuple(deps), auth=auth,
         limits=limits, pagination=tuple(dict.fromkeys(pagination)), unbounded=unbounded,
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
-        response_model=response_model,
+        response_model=response_model, sets_status=sets_status,
     )
 
 

@@ -58,6 +58,7 @@ class HandlerInfo:
     status_code: int | None = None
     writes: tuple[str, ...] = ()  # write calls seen in the body (for unsafe GET)
     response_model: str | None = None
+    sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class Route:
     status_code: int | None = None
     writes: tuple[str, ...] = ()
     response_model: str | None = None
+    sets_status: bool = False
     raw: tuple[str, ...] = ()  # decorator and dependency names along the chain
     action: str = ""  # DRF: list | create | retrieve ... | custom action name
     global_limits: tuple[str, ...] = ()
@@ -425,6 +427,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         unbounded_file=handler_file,
         status_code=h.status_code if h else None, writes=h.writes if h else (),
         response_model=h.response_model if h else None,
+        sets_status=h.sets_status if h else False,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides,
     )
