@@ -64,3 +64,5 @@ def test_installed_wheel_finds_rules_and_reviews(wheel, tmp_path):
     # the seeded mistakes of MISTAKES.md that the installed rules cover
     assert {("BR101", "app/routers/reports.py", 24), ("BR102", "app/routers/reports.py", 63),
             ("BR201", "app/routers/users.py", 59), ("BR203", "app/settings.py", 9)} <= found
+    # BR301/BR303 come from the route model: the frameworks package ships too.
+    assert {("BR301", "app/routers/books.py", 31), ("BR303", "app/routers/books.py", 15)} <= found

@@ -1,4 +1,4 @@
-"""The command line: `backendreview check | rules | explain`.
+"""The command line: `backendreview check | routes | rules | explain`.
 
 Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error. Every
 error is one line on stderr naming the problem; never a traceback.
@@ -306,6 +306,54 @@ def rules(
         table.add_row(doc.id, doc.name, doc.severity.value,
                       "on" if doc.id in default_on else "off", doc.title)
     Console(highlight=False).print(table)
+
+
+class RoutesFormat(str, Enum):
+    console = "console"
+    json = "json"
+
+
+@app.command()
+def routes(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or directories to read routes from (default: the current directory).")
+    ] = None,
+    output_format: Annotated[RoutesFormat, typer.Option(
+        "--format", case_sensitive=False, help="console (a table) or json.")
+    ] = RoutesFormat.console,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="Read configuration from this TOML file.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+) -> None:
+    """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
+    pagination and framework. A prefix that cannot be resolved shows as {?}."""
+    from .frameworks.routes import merge_routes
+
+    targets = paths or [Path(".")]
+    config = load_config(targets, config_file, all_rule_ids())
+    result = run(list(targets), config, jobs=jobs, collect=("routes",), rules=())
+    table_rows = merge_routes(result.facts)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
+    if output_format is RoutesFormat.json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in table_rows], indent=2) + "\n")
+    else:
+        table = Table(title=f"{len(table_rows)} route(s)", title_justify="left")
+        for column in ("Method", "Path", "Handler", "Auth", "Rate limit", "Pagination",
+                       "Framework"):
+            table.add_column(column, overflow="fold")
+        for route in table_rows:
+            row = route.to_dict()
+            table.add_row(",".join(row["methods"]), row["path"],
+                          f"{row['handler']} {row['location']}",
+                          ", ".join(row["auth"]) or "-", ", ".join(row["rate_limit"]) or "-",
+                          ", ".join(row["pagination"]) or "-", row["framework"])
+        # Piped output gets a wide table rather than 80 columns of folded paths.
+        width = None if sys.stdout.isatty() else 200
+        Console(highlight=False, width=width).print(table)
+    if result.errors:
+        raise typer.Exit(2)
 
 
 @app.command()

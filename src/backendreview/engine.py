@@ -67,6 +67,7 @@ class RunResult:
     errors: list[str] = field(default_factory=list)  # internal errors: exit status 2
     rules: tuple[str, ...] = ()
     sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for frames
+    facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
 
 
 def _module_name(path: str) -> str:
@@ -77,9 +78,32 @@ def _module_name(path: str) -> str:
     return ".".join(parts)
 
 
+def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
+    """The fact collectors the enabled project rules need."""
+    out: set[str] = set()
+    for rule_id in rules:
+        cls = PROJECT_RULES.get(rule_id)
+        if cls is not None:
+            out.update(cls.needs_facts)
+    return tuple(sorted(out))
+
+
+def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
+    out: list[Any] = []
+    if "routes" in names:
+        from .frameworks.collector import RouteCollector
+
+        out.append(RouteCollector(ctx))
+    return out
+
+
 def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
-                  tree: ast.Module | None = None) -> FileResult:
-    """Review one file. A pure function of (text, config): safe to cache and parallelize."""
+                  tree: ast.Module | None = None,
+                  collect: tuple[str, ...] | None = None) -> FileResult:
+    """Review one file. A pure function of (text, config): safe to cache and parallelize.
+
+    `collect` names fact collectors to run in the same walk (default: those the enabled
+    project rules need)."""
     result = FileResult(path=path)
     docs = load_rule_docs()
     try:
@@ -108,6 +132,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
         if cls.requires_imports and not any(semantic.is_imported(m) for m in cls.requires_imports):
             continue
         active.append(cls(ctx, docs[rule_id]))
+    active += _collectors(needed_collectors(rules) if collect is None else collect, ctx)
     dispatch: dict[type[ast.AST], list[Any]] = {}
     for rule in active:
         for node_type, method in rule.visitors().items():
@@ -154,8 +179,9 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-def _review_path(args: tuple[str, str, Config, tuple[str, ...]]) -> FileResult:
-    file_path, shown, config, rules = args
+def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None]
+                 ) -> FileResult:
+    file_path, shown, config, rules, collect = args
     try:
         data = Path(file_path).read_bytes()
     except OSError as exc:
@@ -166,7 +192,7 @@ def _review_path(args: tuple[str, str, Config, tuple[str, ...]]) -> FileResult:
                 message=f"cannot read the file: {exc.strerror or exc}", path=shown,
                 span=Span(1, 1, 1, 2)))
         return result
-    return review_source(data, shown, config, rules)
+    return review_source(data, shown, config, rules, collect=collect)
 
 
 def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
@@ -174,14 +200,21 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
             for glob, codes in config.per_file_ignores]
 
 
-def run(paths: list[Path], config: Config, *, jobs: int | None = None) -> RunResult:
+def run(paths: list[Path], config: Config, *, jobs: int | None = None,
+        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None
+        ) -> RunResult:
+    """Review `paths`. `rules` overrides the configured selection (the `routes` command
+    runs none); `collect` adds fact collectors to those the rules need."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
     docs = load_rule_docs()
-    rules = enabled_rules(config, docs)
+    if rules is None:
+        rules = enabled_rules(config, docs)
+    if collect is not None:
+        collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
-    tasks = [(str(f), display_path(f), config, rules) for f in files]
+    tasks = [(str(f), display_path(f), config, rules, collect) for f in files]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
         chunk = max(1, len(tasks) // (workers * 8))
@@ -203,6 +236,7 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
                 run_result.errors.extend(items)
             else:
                 facts.setdefault(kind, []).extend(items)
+    run_result.facts = facts
     by_path = {r.path: r for r in results}
     project_findings: list[Finding] = []
     for rule_id in rules:

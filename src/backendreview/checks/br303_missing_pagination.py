@@ -1,0 +1,96 @@
+"""BR303 missing-pagination: a GET route returns every row of a query."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..frameworks.routes import Route, project_routes
+from ..model import Fix
+from .base import ProjectRule
+
+_FIXES = {
+    "fastapi": (
+        "Take limit/offset query parameters with a cap and apply them to the query",
+        "def list_items(limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),\n"
+        "               db: Session = Depends(get_db)):\n"
+        "    return db.query(Item).order_by(Item.id).offset(offset).limit(limit).all()"),
+    "flask": (
+        "Paginate with a capped page size",
+        "per_page = min(request.args.get(\"per_page\", 50, type=int), 200)\n"
+        "page = Item.query.order_by(Item.id).paginate(per_page=per_page, max_per_page=200)\n"
+        "return jsonify(items=[i.to_dict() for i in page.items], total=page.total)"),
+    "django": (
+        "Paginate with django.core.paginator.Paginator and a capped page size",
+        "paginator = Paginator(Item.objects.order_by(\"id\"), 50)\n"
+        "page = paginator.get_page(request.GET.get(\"page\"))"),
+    "drf": (
+        "Give the view a pagination class (or set DEFAULT_PAGINATION_CLASS and PAGE_SIZE)",
+        "pagination_class = LimitOffsetPagination  # with max_limit set on a subclass\n"
+        "# or in settings: REST_FRAMEWORK = {\"DEFAULT_PAGINATION_CLASS\": "
+        "\"rest_framework.pagination.LimitOffsetPagination\", \"PAGE_SIZE\": 50}"),
+    "aiohttp": (
+        "Read limit/offset from the query string with a cap and apply them to the query",
+        "limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
+        "offset = int(request.query.get(\"offset\", 0))"),
+}
+
+
+class MissingPagination(ProjectRule):
+    id = "BR303"
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        seen: set[tuple[str, int, int]] = set()
+        for route in project_routes(facts):
+            query = route.unbounded
+            if query is None or not ({"GET", "ANY"} & set(route.methods)):
+                continue
+            if route.pagination or (query.orm == "drf" and route.global_pagination):
+                continue
+            key = (route.unbounded_file, query.span.start_line, query.span.start_col)
+            if key in seen:
+                continue
+            seen.add(key)
+            description, example = _fix_for(route, query.text)
+            text = " ".join(query.text.split())
+            if len(text) > 60:
+                text = text[:57] + "..."
+            self.report(
+                route.unbounded_file, query.span,
+                f'route "{_shown(route)}" returns every row of `{text}` with no limit or '
+                f"pagination", fix=Fix(description, example), snippet=query.text)
+
+
+def _fix_for(route: Route, text: str) -> tuple[str, str]:
+    """The fix written for this query: the same expression with a bound applied."""
+    compact = " ".join(text.split())
+    if route.unbounded is not None and route.unbounded.orm == "drf":
+        return _FIXES["drf"]
+    if route.unbounded is not None and route.unbounded.orm == "django":
+        if route.framework == "drf":
+            return _FIXES["drf"]
+        return ("Paginate the queryset with a capped page size",
+                f"paginator = Paginator({compact}, 50)\n"
+                f"page = paginator.get_page(request.GET.get(\"page\"))")
+    if compact.endswith(".all()"):
+        bounded = compact[:-len(".all()")] + ".offset(offset).limit(limit).all()"
+        if route.framework == "fastapi":
+            head = (f"def {route.handler}(..., limit: int = Query(50, ge=1, le=200), "
+                    f"offset: int = Query(0, ge=0)):")
+        elif route.framework == "flask":
+            head = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
+                    "offset = request.args.get(\"offset\", 0, type=int)")
+        else:
+            head = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
+                    "offset = int(request.query.get(\"offset\", 0))")
+        return ("Take limit/offset parameters with a cap and apply them to the query",
+                f"{head}\n    ... {bounded}" if route.framework == "fastapi"
+                else f"{head}\n{bounded}")
+    return _FIXES.get(route.framework, _FIXES["fastapi"])
+
+
+def _shown(route: Route) -> str:
+    return f"{'|'.join(route.methods)} {route.path}"
+
+
+RULES = (MissingPagination,)

@@ -1,0 +1,293 @@
+"""Route design rules over the merged route table: BR301 singular-route, BR302
+verb-in-route, BR303 missing-pagination, BR305 unversioned-api, BR502
+missing-health-endpoint."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from ..frameworks.naming import (
+    CRUD_VERBS,
+    DEFAULT_ALLOWLIST,
+    is_param,
+    is_plural,
+    is_word_noun_like,
+    plural,
+    pluralize_segment,
+    segments,
+    verb_of,
+    words,
+)
+from ..frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
+from ..model import Fix, Severity
+from .base import ProjectRule
+
+
+def _shown(route: Route) -> str:
+    return f"{'|'.join(route.methods)} {route.path}"
+
+
+def _allowlist(rule: ProjectRule) -> frozenset[str]:
+    extra = {w.lower() for w in rule.option("allow", [])}
+    return DEFAULT_ALLOWLIST | extra
+
+
+def _is_collection(route: Route) -> bool:
+    if route.action in ("list", "create"):
+        return True
+    model = (route.response_model or "").replace(" ", "")
+    if re.match(r"(list|List|Sequence|Page|LimitOffsetPage|CursorPage)\[", model):
+        return True
+    if "POST" in route.methods and route.status_code == 201:
+        return True
+    return route.unbounded is not None and "GET" in route.methods
+
+
+class _SegmentRule(ProjectRule):
+    OPTIONS: ClassVar[dict[str, type]] = {"allow": list, "html-routes": bool}
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+
+    def _routes(self, facts: dict[str, list[Any]]) -> list[Route]:
+        seen: set[tuple[str, int, int, str]] = set()
+        out: list[Route] = []
+        for route in project_routes(facts):
+            if not route.own_path or (not self.option("html-routes", False)
+                                      and not is_api_route(route)):
+                continue
+            key = (route.file, route.span.start_line, route.span.start_col, route.own_path)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(route)
+        return out
+
+
+class SingularRoute(_SegmentRule):
+    id = "BR301"
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        allow = _allowlist(self)
+        for route in self._routes(facts):
+            own = segments(route.own_path)
+            for index, segment in enumerate(own):
+                if is_param(segment) or segment.lower() in allow:
+                    continue
+                ws = words(segment)
+                if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
+                    continue
+                if verb_of(segment) is not None or ws[-1] in CRUD_VERBS:
+                    continue  # BR302's business
+                if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
+                    continue  # a filter (`by-author`), not a resource
+                if not is_word_noun_like(ws[-1]):
+                    continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
+                if ws[-1] in _LOOKUP_KEYS or any(segment.lower().endswith(w) and len(w) > 3
+                                                 for w in _UNCOUNTABLE_TAILS):
+                    continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
+                followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
+                    _identifies(own[index + 1], ws[-1])
+                statics = [s for s in own if not is_param(s)]
+                last = index == len(own) - 1
+                # A trailing singular names the collection only when the route is the
+                # collection itself: a DRF list/create route or a one-segment path.
+                collection = route.action in ("list", "create") or (
+                    len(statics) == 1 and _is_collection(route))
+                if not (followed_by_param or (last and collection)):
+                    continue
+                if is_plural(ws[-1]):
+                    continue
+                fixed = pluralize_segment(segment)
+                if fixed == segment:
+                    continue
+                new_own = _replace_segment(route.own_path, index, fixed)
+                why = "a path parameter follows it" if followed_by_param else (
+                    "the route serves the collection")
+                self.report(
+                    route.file, route.span,
+                    f'route "{_shown(route)}": segment "{segment}" names a resource in the '
+                    f'singular ({why}); use "{fixed}"',
+                    fix=Fix(f'Name the collection in the plural: "{new_own}"',
+                            f'"{new_own}"'),
+                    snippet=route.own_path)
+                break
+
+
+_GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
+# `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
+_LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
+                               "title", "path", "token", "number", "external"}
+_UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
+                      "software", "equipment", "content", "history", "status")
+
+
+def _identifies(param_segment: str, word: str) -> bool:
+    """Whether a path parameter identifies a member of `word`'s collection: a generic id
+    (`{id}`, `<int:pk>`) or one named after the word (`{user_id}` after `user`). `/cache/
+    {path}` or `/leaderboard/{model_id}` do not: the segment is not a collection there."""
+    import re as _re
+
+    names = [n for n in _re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param_segment)
+             if n not in ("int", "str", "slug", "uuid", "path") or n == param_segment.strip(
+                 "{}<>")]
+    name = (names[-1] if names else "").lower()
+    if not name:
+        return False
+    parts = [p for p in _re.split(r"[_-]", name) if p]
+    if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
+        return True
+    # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
+    return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
+
+
+def _replace_segment(path: str, index: int, new: str) -> str:
+    parts = path.split("/")
+    count = -1
+    for i, part in enumerate(parts):
+        if part:
+            count += 1
+            if count == index:
+                parts[i] = new
+                break
+    return "/".join(parts)
+
+
+def _join_path(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _remove_segment(path: str, index: int) -> str:
+    parts = path.split("/")
+    count = -1
+    for i, part in enumerate(parts):
+        if part:
+            count += 1
+            if count == index:
+                del parts[i]
+                break
+    out = "/".join(parts).replace("//", "/")
+    return out.rstrip("/") or "/" if not path.endswith("/") else out or "/"
+
+
+class VerbInRoute(_SegmentRule):
+    id = "BR302"
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        allow = _allowlist(self)
+        for route in self._routes(facts):
+            own = segments(route.own_path)
+            for index, segment in enumerate(own):
+                if is_param(segment) or segment.lower() in allow:
+                    continue
+                found = verb_of(segment)
+                if found is None:
+                    continue
+                verb, rest = found
+                method = CRUD_VERBS[verb]
+                query = ""
+                for cut, word in enumerate(rest):
+                    # `getUserByEmail`: the resource is `user`, `email` is a filter.
+                    if word in ("by", "for", "with", "from", "of", "in") and cut:
+                        if rest[cut + 1:]:
+                            query = f"?{'_'.join(rest[cut + 1:])}=..."
+                        rest = rest[:cut]
+                        break
+                if rest:
+                    noun = rest[-1]
+                    noun = noun if is_plural(noun) or noun in allow or noun == "all" else (
+                        plural(noun))
+                    full = segments(route.path)
+                    pos = len(full) - len(own) + index
+                    before = full[pos - 1].lower() if pos > 0 else ""
+                    if noun == "all" or before == noun:
+                        new_own = _remove_segment(route.own_path, index)
+                    else:
+                        resource = "-".join([*rest[:-1], noun])
+                        new_own = _replace_segment(route.own_path, index, resource)
+                else:
+                    new_own = _remove_segment(route.own_path, index)
+                new_own += query
+                prefix = route.path[:len(route.path) - len(route.own_path)] if (
+                    route.own_path and route.path.endswith(route.own_path)) else ""
+                corrected = f"{method} {_join_path(prefix, new_own)}".replace("/?", "?")
+                self.report(
+                    route.file, route.span,
+                    f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '
+                    f'method say what happens: {corrected}',
+                    fix=Fix(f"Name the resource, not the action: {corrected}",
+                            f'"{new_own}"'),
+                    snippet=route.own_path)
+                break
+
+
+_VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)
+
+
+class UnversionedApi(ProjectRule):
+    id = "BR305"
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known]
+        if not routes:
+            return
+        versioned = [r for r in routes if any(_VERSION.match(s) for s in segments(r.path))]
+        # A project that versions most of its API has chosen a scheme: report the strays.
+        # One that versions nothing (or through headers) gets one note at its first route.
+        if not versioned:
+            first = routes[0]
+            self.report(first.file, first.span,
+                        f"no API route carries a version segment (e.g. \"{_shown(first)}\"); "
+                        f"version the API under a prefix such as /api/v1",
+                        fix=Fix("Mount the routers under a version prefix, e.g. "
+                                "include_router(router, prefix=\"/api/v1\")"),
+                        snippet=first.own_path)
+            return
+        if len(versioned) * 2 < len(routes):
+            return
+        for route in routes:
+            if route in versioned or any(s.lower() in ("health", "healthz", "metrics",
+                                                        "docs", "openapi.json", "ping")
+                                         for s in segments(route.path)):
+                continue
+            self.report(route.file, route.span,
+                        f'route "{_shown(route)}" has no version segment while the other API '
+                        f"routes do", fix=Fix("Mount it under the same version prefix"),
+                        snippet=route.own_path)
+
+
+class MissingHealthEndpoint(ProjectRule):
+    id = "BR502"
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        routes = project_routes(facts)
+        apps = [o for o in facts.get("route_owner", []) if o.kind == "app"]
+        if not routes or not apps:
+            return
+        for route in routes:
+            for segment in segments(route.path):
+                if re.fullmatch(r"(health|healthz|healthcheck|health-check|health_check|"
+                                r"ready|readyz|readiness|live|livez|liveness|ping|status|"
+                                r"heartbeat|_health|__health__)", segment.lower()):
+                    return
+        app = apps[0]
+        fw = app.framework
+        example = {"fastapi": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
+                   "flask": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
+                   "aiohttp": 'async def health(request):\n    return web.json_response('
+                              '{"status": "ok"})\n\napp.router.add_get("/health", health)',
+                   }.get(fw, 'path("health/", lambda request: JsonResponse({"status": "ok"}))')
+        from ..model import Span
+
+        self.report(app.file, Span(app.line, 1, app.line, 2),
+                    f"the {fw} app has {len(routes)} route(s) but no health-check endpoint "
+                    f"(/health, /healthz, /ready)",
+                    fix=Fix("Add a cheap endpoint that answers 200 OK", example),
+                    severity=Severity.NOTE)
+
+
+RULES = (SingularRoute, VerbInRoute, UnversionedApi, MissingHealthEndpoint)
+__all__ = ["RULES", "UNKNOWN_PREFIX"]
