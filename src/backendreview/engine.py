@@ -160,9 +160,9 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
                 errors.append(_rule_error(rule.id, path, tree, exc))
     result.findings = ctx.findings
     result.facts = ctx.facts
-    result.suppressions = parse_suppressions(text, tree)
+    result.suppressions = parse_suppressions(text, tree, builder.nodes)
     if result.suppressions:
-        result.statement_spans = statement_extents(tree)
+        result.statement_spans = statement_extents(tree, builder.nodes)
     if not (result.findings or result.suppressions or result.facts):
         # Nothing will be shown or matched in this file: do not ship its text back from the
         # worker process.

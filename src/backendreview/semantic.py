@@ -42,13 +42,14 @@ class Scope:
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
 
-    @property
-    def is_class(self) -> bool:
-        return isinstance(self.node, ast.ClassDef)
+    # Set once in __post_init__: lookup() asks on every step of every name resolution.
+    is_class: bool = field(init=False, default=False)
+    is_function: bool = field(init=False, default=False)
 
-    @property
-    def is_function(self) -> bool:
-        return isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+    def __post_init__(self) -> None:
+        self.is_class = isinstance(self.node, ast.ClassDef)
+        self.is_function = isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef
+                                      | ast.Lambda)
 
     def add(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
@@ -64,6 +65,9 @@ class SemanticModel:
         self._scopes: dict[int, Scope] = {id(tree): self.module_scope}
         self._node_scope: dict[int, Scope] = {}
         self.imported_modules: set[str] = set()
+        # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
+        # the tree outlives the model, so ids are not reused while the cache is alive.)
+        self._qualified: dict[int, str | None] = {}
 
     # -- structure -------------------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -134,6 +138,15 @@ class SemanticModel:
 
     def qualified_name(self, expr: ast.AST) -> str | None:
         """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
+        key = id(expr)
+        cache = self._qualified
+        if key in cache:
+            return cache[key]
+        name = self._qualified_name(expr)
+        cache[key] = name
+        return name
+
+    def _qualified_name(self, expr: ast.AST) -> str | None:
         if isinstance(expr, ast.Name):
             scope, bindings = self.lookup(expr.id, expr)
             if scope is None:

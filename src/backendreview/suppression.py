@@ -8,6 +8,7 @@ silences its own line. Codes match by prefix, as in flake8 (`# noqa: BR1` covers
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 import bisect
 import io
 import re
@@ -25,7 +26,8 @@ BLANKET: frozenset[str] = frozenset()
 _CANDIDATE = re.compile(r"#\s*(?:noqa|backendreview\s*:)", re.IGNORECASE)
 
 
-def parse_suppressions(text: str, tree: ast.AST | None = None) -> dict[int, frozenset[str]]:
+def parse_suppressions(text: str, tree: ast.AST | None = None,
+                       nodes: list[ast.AST] | None = None) -> dict[int, frozenset[str]]:
     """Line -> codes silenced by a comment on that line (empty set: every code).
 
     With the file's tree, a `#` inside a string literal is told apart from a comment by the
@@ -34,7 +36,10 @@ def parse_suppressions(text: str, tree: ast.AST | None = None) -> dict[int, froz
     lowered = text.lower()
     if "noqa" not in lowered and "backendreview" not in lowered:
         return {}
-    comments = _comments_by_tree(text, tree) if tree is not None else _comments_by_tokens(text)
+    if tree is not None:
+        comments = _comments_by_tree(text, nodes if nodes is not None else ast.walk(tree))
+    else:
+        comments = _comments_by_tokens(text)
     out: dict[int, frozenset[str]] = {}
     for line, comment in comments:
         for regex in (_NOQA, _OWN):
@@ -60,7 +65,7 @@ def _comments_by_tokens(text: str) -> list[tuple[int, str]]:
     return [(tok.start[0], tok.string) for tok in tokens if tok.type == tokenize.COMMENT]
 
 
-def _comments_by_tree(text: str, tree: ast.AST) -> list[tuple[int, str]]:
+def _comments_by_tree(text: str, nodes: Iterable[ast.AST]) -> list[tuple[int, str]]:
     lines = source_lines(text)
     candidates: dict[int, list[int]] = {}
     for number, line in enumerate(lines, start=1):
@@ -72,7 +77,7 @@ def _comments_by_tree(text: str, tree: ast.AST) -> list[tuple[int, str]]:
         return []
     # String literals that touch a candidate line, as (start, end) positions in code points.
     strings: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.JoinedStr) or (
                 isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)):
             first, last = node.lineno, node.end_lineno or node.lineno
@@ -101,10 +106,11 @@ def comment_only_lines(text: str, lines: set[int]) -> set[int]:
     return {n for n in lines if 0 < n <= len(source) and source[n - 1].lstrip().startswith("#")}
 
 
-def statement_extents(tree: ast.AST) -> list[tuple[int, int]]:
+def statement_extents(tree: ast.AST, nodes: Iterable[ast.AST] | None = None
+                      ) -> list[tuple[int, int]]:
     """(first, last) line of every simple statement and of every compound statement's header."""
     extents: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
+    for node in nodes if nodes is not None else ast.walk(tree):
         if not isinstance(node, ast.stmt):
             continue
         body = getattr(node, "body", None)

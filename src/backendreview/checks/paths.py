@@ -8,6 +8,7 @@ hashers on purpose; examples and docs show placeholders. Those files are not rep
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A top-level `fixtures/` holds data (Django fixtures, sample projects), so it is not a test
 # directory by itself; `tests/fixtures/...` is covered by `tests`.
@@ -23,6 +24,7 @@ def _parts(path: str) -> list[str]:
     return [p for p in path.replace("\\", "/").lower().split("/") if p]
 
 
+@lru_cache(maxsize=4096)
 def is_test_path(path: str) -> bool:
     return any(_TEST_PART.match(part) for part in _parts(path))
 
