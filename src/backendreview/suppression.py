@@ -8,11 +8,11 @@ silences its own line. Codes match by prefix, as in flake8 (`# noqa: BR1` covers
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 import bisect
 import io
 import re
 import tokenize
+from collections.abc import Iterable
 
 from .model import Finding
 from .sourcelines import source_lines
