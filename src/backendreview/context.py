@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .model import Finding, Fix, Related, Severity, Span
 from .semantic import Binding, SemanticModel
@@ -11,6 +12,8 @@ from .sourcelines import source_lines
 
 if TYPE_CHECKING:
     from .config import Config
+
+T = TypeVar("T")
 
 
 class FileContext:
@@ -27,6 +30,7 @@ class FileContext:
         self._astroid: Any = None
         self._astroid_failed = False
         self._astroid_index: dict[tuple[int, int, int, int, str], Any] | None = None
+        self._memo: dict[str, dict[int, Any]] = {}
 
     # -- positions -------------------------------------------------------------------------
     def _line(self, lineno: int) -> str:
@@ -131,6 +135,16 @@ class FileContext:
                getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0,
                type(node).__name__)
         return self._astroid_index.get(key)
+
+    # -- shared per-file answers -------------------------------------------------------------
+    def memo(self, kind: str, node: ast.AST, compute: Callable[[], T]) -> T:
+        """Compute an answer about `node` once per file, whichever rule asks first (several
+        rules ask whether a function is a route handler, or what an except clause does)."""
+        cache = self._memo.setdefault(kind, {})
+        key = id(node)
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     # -- output ----------------------------------------------------------------------------
     def report(self, rule_id: str, node: ast.AST, message: str, *, severity: Severity,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
+from ..astutil import own_nodes
 from ..model import Fix
 from .base import ProjectRule, Rule
 from .br102_n_plus_one import skipped_path
@@ -194,17 +195,9 @@ def _try_arm(node: ast.Try, child: ast.AST | None) -> tuple[str, int] | None:
 
 
 def _calls(function: ast.AST) -> list[ast.Call]:
-    out: list[ast.Call] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        if isinstance(node, ast.Call):
-            out.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    out.sort(key=lambda c: (c.lineno, c.col_offset))
-    return out
+    calls = [n for n in own_nodes(function) if isinstance(n, ast.Call)]
+    calls.sort(key=lambda c: (c.lineno, c.col_offset))
+    return calls
 
 
 class WritesWithoutTransactionProject(ProjectRule):

@@ -14,6 +14,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
 from .base import Rule
@@ -62,26 +63,13 @@ def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
     return f"except {text}{' as ' + handler.name if handler.name else ''}"
 
 
-def _body_nodes(handler: ast.ExceptHandler) -> list[ast.AST]:
-    """Every node of the handler body, not descending into nested functions or classes."""
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(handler.body))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-    return out
-
-
 class HandlerAnalysis:
     """What one broad handler does with the exception."""
 
     def __init__(self, ctx: FileContext, handler: ast.ExceptHandler) -> None:
         self.ctx = ctx
         self.handler = handler
-        self.nodes = _body_nodes(handler)
+        self.nodes = nodes_within(handler.body)
         self.first = handler.body[0].lineno if handler.body else handler.lineno
         self.last = handler.end_lineno or handler.lineno
         self.logs = any(isinstance(n, ast.Call) and is_logging_call(ctx, n) for n in self.nodes)
@@ -295,11 +283,7 @@ def _parses_client_input(body: list[ast.stmt]) -> bool:
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
-    cache: dict[int, HandlerAnalysis] = ctx.__dict__.setdefault("_handler_analysis", {})
-    key = id(handler)
-    if key not in cache:
-        cache[key] = HandlerAnalysis(ctx, handler)
-    return cache[key]
+    return ctx.memo("except-analysis", handler, lambda: HandlerAnalysis(ctx, handler))
 
 
 def _except_line(handler: ast.ExceptHandler) -> ast.AST:

@@ -159,11 +159,7 @@ def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
 
 def is_route_handler(ctx: FileContext, func: ast.AST) -> bool:
     """Whether `func` handles an HTTP request (its return value goes to the client)."""
-    cache: dict[int, bool] = ctx.__dict__.setdefault("_route_handler_cache", {})
-    key = id(func)
-    if key not in cache:
-        cache[key] = _route_handler(ctx, func)
-    return cache[key]
+    return ctx.memo("route-handler", func, lambda: _route_handler(ctx, func))
 
 
 def _route_handler(ctx: FileContext, func: ast.AST) -> bool:

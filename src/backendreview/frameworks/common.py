@@ -7,6 +7,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from ..astutil import own_nodes
 from .routes import HandlerInfo, QueryFact, module_name
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             pagination.append(ret)
     writes: list[str] = []
     sets_status = False
-    for node in _own_nodes(func):
+    for node in own_nodes(func):
         if isinstance(node, ast.Call) and any(k.arg in ("status", "status_code")
                                               for k in node.keywords) and not (
                 isinstance(ctx.semantic.parent(node), ast.Raise)
@@ -281,7 +282,7 @@ def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
     # Most functions call no limiter: a look at the text first spares walking their body.
     if not LIMIT_NAME.search(ctx.source(func).replace(".", "_")):
         return out
-    for node in _own_nodes(func):
+    for node in own_nodes(func):
         if isinstance(node, ast.Call):
             name = callable_name(ctx, node)
             if LIMIT_NAME.search(name.replace(".", "_")):
@@ -289,21 +290,10 @@ def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
     return out
 
 
-def _own_nodes(func: ast.AST) -> list[ast.AST]:
-    """Nodes of a function body, not descending into nested functions or classes."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        out.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _returns(func: ast.AST) -> list[ast.Return]:
-    return [n for n in _own_nodes(func) if isinstance(n, ast.Return)]
+    return [n for n in own_nodes(func) if isinstance(n, ast.Return)]
 
 
 _WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "ORJSONResponse",
