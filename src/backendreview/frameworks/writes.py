@@ -227,6 +227,11 @@ def _value_origin(ctx: FileContext, value: ast.expr) -> str | None:
             return "queryset"
         return None
     fn = value.func
+    # A related manager: `request.event.items.get(id=pk)`, `org.members.filter(a=b).first()`.
+    # Keyword arguments only: `dict.get(key)` and `request.GET.get("x")` are positional.
+    if isinstance(fn, ast.Attribute) and names and names[0] in ("get", "first", "last") and \
+            len(names) >= 2 and _keyword_lookup(value if names[0] == "get" else fn.value):
+        return "instance"
     if isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and \
             fn.value.id == "self" and fn.attr == "get_object":
         return "instance"
@@ -236,6 +241,12 @@ def _value_origin(ctx: FileContext, value: ast.expr) -> str | None:
     if last.endswith(("Serializer", "ModelForm")):
         return "form"
     return None
+
+
+def _keyword_lookup(call: ast.AST) -> bool:
+    return isinstance(call, ast.Call) and not call.args and bool(call.keywords) and all(
+        kw.arg is not None for kw in call.keywords) and isinstance(call.func, ast.Attribute) \
+        and call.func.attr in ("get", "filter")
 
 
 def _sqla_dml(ctx: FileContext, expr: ast.AST) -> bool:
