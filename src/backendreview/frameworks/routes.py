@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Span
+from .writes import WriteFact
 
 UNKNOWN_PREFIX = "{?}"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -56,7 +57,8 @@ class HandlerInfo:
     pagination: tuple[str, ...] = ()
     unbounded: QueryFact | None = None
     status_code: int | None = None
-    writes: tuple[str, ...] = ()  # write calls seen in the body (for unsafe GET)
+    writes: tuple[str, ...] = ()  # write-like calls seen in the body (loose, for BR304)
+    resource_writes: tuple[WriteFact, ...] = ()  # resolved writes (for BR306 unsafe GET)
     response_model: str | None = None
     sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
 
@@ -157,6 +159,7 @@ class Route:
     unbounded_file: str = ""
     status_code: int | None = None
     writes: tuple[str, ...] = ()
+    resource_writes: tuple[WriteFact, ...] = ()
     response_model: str | None = None
     sets_status: bool = False
     raw: tuple[str, ...] = ()  # decorator and dependency names along the chain
@@ -426,6 +429,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         unbounded=unbounded if unbounded is not None else (h.unbounded if h else None),
         unbounded_file=handler_file,
         status_code=h.status_code if h else None, writes=h.writes if h else (),
+        resource_writes=h.resource_writes if h else (),
         response_model=h.response_model if h else None,
         sets_status=h.sets_status if h else False,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
