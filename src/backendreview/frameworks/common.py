@@ -272,7 +272,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         params=params, decorators=tuple(decorators), dependencies=tuple(deps), auth=auth,
         limits=limits, pagination=tuple(dict.fromkeys(pagination)), unbounded=unbounded,
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
-        resource_writes=handler_writes(ctx, func, _own_nodes(func)),
+        resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status,
     )
 
