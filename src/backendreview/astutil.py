@@ -26,3 +26,19 @@ def nodes_within(roots: Iterable[ast.AST]) -> list[ast.AST]:
 def own_nodes(function: ast.AST) -> list[ast.AST]:
     """The nodes of a function's own body (and signature), not of functions nested in it."""
     return nodes_within(ast.iter_child_nodes(function))
+
+
+def call_chain(expr: ast.AST) -> tuple[list[str], ast.AST]:
+    """Method names of a call chain, innermost first, and its root."""
+    names: list[str] = []
+    node = expr
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+            node = node.value
+        else:
+            break
+    names.reverse()
+    return names, node

@@ -7,7 +7,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from ..astutil import own_nodes
+from ..astutil import call_chain, own_nodes
 from .routes import HandlerInfo, QueryFact, module_name
 from .writes import handler_writes
 
@@ -350,26 +350,10 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
     return None
 
 
-def _chain(expr: ast.AST) -> tuple[list[str], ast.AST]:
-    """Method names of a call chain, innermost first, and its root."""
-    names: list[str] = []
-    node = expr
-    while True:
-        if isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, ast.Attribute):
-            names.append(node.attr)
-            node = node.value
-        else:
-            break
-    names.reverse()
-    return names, node
-
-
 def _query_kind(ctx: FileContext, call: ast.Call) -> str | None:
     if not isinstance(call.func, ast.Attribute):
         return None
-    names, root = _chain(call)
+    names, root = call_chain(call)
     last = call.func.attr
     bounded = {"limit", "paginate", "slice", "offset", "first", "one", "get", "count",
                "exists", "scalar", "fetchmany", "fetchone", "one_or_none", "aggregate",

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..astutil import call_chain
+
 if TYPE_CHECKING:
     from ..context import FileContext
 
@@ -145,16 +147,9 @@ def _only_touches(stores: dict[str, list[str]], receiver: str | None = None) -> 
 
 
 def _chain_names(expr: ast.AST) -> list[str]:
-    names: list[str] = []
-    node = expr
-    while True:
-        if isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, ast.Attribute):
-            names.append(node.attr)
-            node = node.value
-        else:
-            return names
+    """Method and attribute names of a call chain, outermost first."""
+    names, _ = call_chain(expr)
+    return names[::-1]
 
 
 def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
