@@ -97,6 +97,16 @@ def object_name(ctx: FileContext, expr: ast.AST) -> str | None:
     return ".".join([module, *parts])
 
 
+def imported_owner(ctx: FileContext, expr: ast.AST, frameworks: tuple[str, ...]) -> bool:
+    """`router` imported from another module, in a file that imports one of `frameworks`:
+    an app or router defined elsewhere (its prefix is resolved in the project phase)."""
+    if not isinstance(expr, ast.Name):
+        return False
+    _, bindings = ctx.semantic.lookup(expr.id, expr)
+    return bool(bindings) and all(b.kind == "import" for b in bindings) and any(
+        ctx.semantic.is_imported(f) for f in frameworks)
+
+
 def assigned_target(ctx: FileContext, call: ast.Call) -> ast.expr | None:
     """The single target a call is assigned to: `x = Call()` or `x: T = Call()`."""
     parent = ctx.semantic.parent(call)

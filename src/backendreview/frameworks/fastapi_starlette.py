@@ -13,6 +13,7 @@ from .common import (
     callable_name,
     constructor,
     depends_targets,
+    imported_owner,
     kwarg,
     library_class,
     literal_str,
@@ -44,11 +45,8 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
         return APPS[qn]
     if library_class(qn, ("APIRouter", "Router")) and ctx.semantic.is_imported("fastapi"):
         return ("fastapi", "router")
-    if isinstance(expr, ast.Name):
-        _, bindings = ctx.semantic.lookup(expr.id, expr)
-        if bindings and all(b.kind == "import" for b in bindings) and \
-                ctx.semantic.is_imported("fastapi"):
-            return ("fastapi", "router")
+    if imported_owner(ctx, expr, ("fastapi",)):
+        return ("fastapi", "router")
     return None
 
 

@@ -12,6 +12,7 @@ from .common import (
     arg_or_kw,
     assigned_target,
     constructor,
+    imported_owner,
     kwarg,
     library_class,
     literal_str,
@@ -38,11 +39,8 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
         return APPS[qn]
     if library_class(qn, ("Blueprint",)):
         return "router"
-    if isinstance(expr, ast.Name):
-        _, bindings = ctx.semantic.lookup(expr.id, expr)
-        if bindings and all(b.kind == "import" for b in bindings) and (
-                ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart")):
-            return "router"
+    if imported_owner(ctx, expr, ("flask", "quart")):
+        return "router"
     return None
 
 
