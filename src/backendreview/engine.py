@@ -91,7 +91,7 @@ def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
 def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
     out: list[Any] = []
     if "routes" in names:
-        from .frameworks.collector import RouteCollector
+        from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
     return out

@@ -13,9 +13,9 @@ import ast
 import re
 from typing import ClassVar
 
-from ..model import Fix, Span
-from ..orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
-from ..orm.models import (
+from ..analysis.dbapi import HandleResolver, is_sql_method
+from ..analysis.orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
+from ..analysis.orm.models import (
     COLUMN,
     FK,
     GFK,
@@ -35,7 +35,7 @@ from ..orm.models import (
     extract_class,
     module_name,
 )
-from ..orm.queries import (
+from ..analysis.orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
     DJANGO_MANAGERS,
@@ -47,9 +47,9 @@ from ..orm.queries import (
     Origin,
     OriginFinder,
 )
+from ..analysis.strings import StringAnalyzer
+from ..model import Fix, Span
 from .base import ProjectRule, Rule
-from .dbapi import HandleResolver, is_sql_method
-from .strings import StringAnalyzer
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from ..frameworks.naming import segments, words
-from ..frameworks.routes import WRITE_METHODS, Route, project_routes
+from ..analysis.frameworks.naming import segments, words
+from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
 

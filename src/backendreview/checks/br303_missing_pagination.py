@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..frameworks.routes import Route, project_routes
+from ..analysis.frameworks.routes import Route, project_routes
 from ..model import Fix
 from .base import ProjectRule
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..model import Span
+from ...model import Span
 from .writes import WriteFact
 
 UNKNOWN_PREFIX = "{?}"

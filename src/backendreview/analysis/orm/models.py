@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 # Relation kinds. Forward single-valued relations load one row; the others a collection.
 FK, O2O, M2M, GFK, GENERIC_REL = "ForeignKey", "OneToOneField", "ManyToManyField", \
