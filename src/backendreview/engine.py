@@ -94,6 +94,10 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
         from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
+    if "program" in names:
+        from .analysis.program import ProgramCollector
+
+        out.append(ProgramCollector(ctx))
     return out
 
 
@@ -121,7 +125,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
             ))
         return result
 
-    builder = SemanticBuilder(tree, _module_name(path))
+    builder = SemanticBuilder(tree, _module_name(path), is_package=Path(path).stem == "__init__")
     semantic = builder.build()
     ctx = FileContext(path, text, tree, semantic, config)
     active: list[Rule] = []

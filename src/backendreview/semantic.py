@@ -170,9 +170,13 @@ class SemanticBuilder:
     """Walks a module once: records parents, scopes and bindings, and hands every node to
     `on_node` (the engine's rule dispatch) in source order."""
 
-    def __init__(self, tree: ast.Module, module_name: str = "") -> None:
+    def __init__(self, tree: ast.Module, module_name: str = "", is_package: bool = False
+                 ) -> None:
         self.model = SemanticModel(tree)
         self.module_name = module_name  # dotted, for relative imports; may be empty
+        # A package's __init__ is named after the package: `from . import x` there means
+        # the package itself, not its parent.
+        self.is_package = is_package
         self.nodes: list[ast.AST] = []
 
     def build(self) -> SemanticModel:
@@ -340,7 +344,7 @@ class SemanticBuilder:
             return module
         base = self.module_name.split(".") if self.module_name else []
         # `from . import x` inside package a.b (module a.b.c) refers to a.b.
-        cut = len(base) - node.level
+        cut = len(base) - node.level + (1 if self.is_package else 0)
         prefix = ".".join(base[:cut]) if cut > 0 else ""
         if not prefix:
             return "." * node.level + module
