@@ -12,11 +12,22 @@ import ast
 import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 _BUILTINS = frozenset(dir(builtins))
+
+
+def module_name(path: str) -> str:
+    """The dotted module name a file's path gives (`app/repos/__init__.py` -> `app.repos`):
+    the one naming every module, class and function across files."""
+    parts = PurePath(path.replace("\\", "/")).with_suffix("").parts
+    parts = tuple(p for p in parts if p not in ("", ".", "..", "/"))
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
 @dataclass(frozen=True)

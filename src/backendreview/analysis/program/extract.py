@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import call_chain
+from ...semantic import module_name
 from ..frameworks.common import body_limiter_calls, classify, decorator_names, unbounded_query
-from ..orm.models import module_name
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
@@ -45,10 +45,15 @@ FACT_KIND = "program"
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
-_DJANGO_READS = DJANGO_CHAIN | DJANGO_EVALUATE | DJANGO_ROWS_AS_DATA
 _DJANGO_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create",
                             "bulk_update", "update", "delete"})
-_SA_READS = SA_CHAIN | SA_EVALUATE
+_SESSION_WRITES = frozenset({"add", "add_all", "delete", "commit", "flush", "merge",
+                             "bulk_save_objects", "bulk_insert_mappings"})
+_DJANGO_LAZY = (DJANGO_CHAIN | DJANGO_ROWS_AS_DATA) - {"none"}
+_CONSUMERS = frozenset({"builtins.list", "builtins.len", "builtins.sorted", "builtins.set",
+                        "builtins.tuple", "builtins.sum", "builtins.any", "builtins.all",
+                        "builtins.bool", "builtins.dict", "builtins.max", "builtins.min"})
+_HTTP_CLIENTS = frozenset({"aiohttp", "requests", "httpx", "urllib3"})
 _SESSION_READS = frozenset({"execute", "scalars", "scalar", "scalar_one",
                             "scalar_one_or_none", "get"})
 _DBAPI_READS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval",
@@ -65,6 +70,7 @@ _REJECT_CALLS = re.compile(r"^(abort|redirect|redirect_to_login|HttpResponseForb
                            r"HTTPUnauthorized|HTTPForbidden|Unauthorized|Forbidden|"
                            r"NotAuthenticated|AuthenticationFailed|login_required)$")
 _REJECT_STATUS = frozenset({401, 403})
+_CACHE_USE = re.compile(r"\bcache\.(get|get_or_set|get_many)\(|\bcaches\[|\bcache_get\(")
 
 
 class ProgramCollector:
@@ -251,8 +257,10 @@ class _Extractor:
         for node, loop in _walk_with_loops(func):
             if isinstance(node, ast.Call):
                 query = self._query(node)
+                conditional = self._conditional(node, func)
                 if query is not None:
-                    effects.append(Effect(QUERY, node.lineno, query[0], write=query[1]))
+                    effects.append(Effect(QUERY, node.lineno, query[0], write=query[1],
+                                          conditional=conditional))
                 callee = self._callee(node, cls, self_name, types)
                 if callee is not None:
                     calls.append(CallSite(
@@ -261,7 +269,9 @@ class _Extractor:
                         callee=callee, text=_short(ctx.source(node.func)),
                         returned=id(node) in returned,
                         loop_line=loop.lineno if loop is not None else 0,
-                        loop_literal=loop is not None and _literal_loop(ctx, loop)))
+                        loop_literal=loop is not None and _literal_loop(ctx, loop),
+                        loop_item=loop is not None and _uses_loop_variable(node, loop),
+                        conditional=conditional))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 if found is not None:
@@ -272,10 +282,23 @@ class _Extractor:
                     isinstance(n, ast.If) and _rejects_anonymous(ctx, n) for n in _own(node)):
                 # A decorator whose wrapper turns anonymous callers away.
                 effects.append(Effect(AUTH, node.lineno, f"{node.name}()"))
+        if _CACHE_USE.search(ctx.source(func)):
+            # Reads behind a cache lookup run once per key, not once per call.
+            effects = [e for e in effects if e.kind != QUERY or e.write]
         limiters = body_limiter_calls(ctx, func)
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    def _conditional(self, node: ast.AST, func: ast.AST) -> bool:
+        """Whether `node` runs only on some paths through `func`."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if anc is func:
+                return False
+            if isinstance(anc, ast.If | ast.IfExp | ast.BoolOp | ast.ExceptHandler
+                          | ast.Match | ast.While):
+                return True
+        return False
 
     def _returned_calls(self, func: ast.AST) -> set[int]:
         out: set[int] = set()
@@ -294,29 +317,65 @@ class _Extractor:
         return out
 
     def _query(self, call: ast.Call) -> tuple[str, bool] | None:
+        """The query a call runs: (its text, whether it writes). A lazy queryset / Query
+        (`filter()`, `order_by()`) runs only where it is consumed, by the code that
+        iterates it."""
         fn = call.func
         if not isinstance(fn, ast.Attribute):
             return None
         names, root = call_chain(call)
         last = fn.attr
-        text = _short(self.ctx.source(call))
+        if "select_for_update" in names or "with_for_update" in names:
+            return None  # row locking: one query per row on purpose
+        if self.django and last in ("save", "delete") and not DJANGO_MANAGERS & set(names):
+            return _short(self.ctx.source(call)), True  # an instance written back
+        if self.sqla and last in _SESSION_WRITES and self._db_session(call, names, root):
+            return _short(self.ctx.source(call)), True
+        if self.sqla and last == "execute" and call.args and _writes_rows(call.args[0]):
+            return _short(self.ctx.source(call)), True
         if self.django and DJANGO_MANAGERS & set(names[:-1]):
             if last in _DJANGO_WRITES:
-                return text, True
-            if last in _DJANGO_READS:
-                return text, False
+                return _short(self.ctx.source(call)), True
+            if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
+                return _short(self.ctx.source(call)), False
+            return None
         if self.sqla:
-            if "query" in names[:-1] and last in _SA_READS:
-                return text, False
-            if last in _SESSION_READS and (
-                    any("session" in n.lower() for n in names[:-1])
-                    or (isinstance(root, ast.Name) and "session" in root.id.lower())):
-                return text, False
+            if "query" in names[:-1] and (last in SA_EVALUATE or (
+                    last in SA_CHAIN and self._consumed(call))):
+                return _short(self.ctx.source(call)), False
+            if last in _SESSION_READS and self._db_session(call, names, root):
+                return _short(self.ctx.source(call)), False
         if last in _DBAPI_READS and isinstance(root, ast.Name) and (
                 _DBAPI_HANDLE.search(root.id) or any(_DBAPI_HANDLE.search(n)
                                                      for n in names[:-1])):
-            return text, False
+            return _short(self.ctx.source(call)), False
         return None
+
+    def _consumed(self, call: ast.Call) -> bool:
+        parent = self.ctx.semantic.parent(call)
+        if isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension):
+            return parent.iter is call
+        if isinstance(parent, ast.Call) and call in parent.args:
+            return (self.ctx.qualified_name(parent.func) or "") in _CONSUMERS
+        return False
+
+    def _db_session(self, call: ast.Call, names: list[str], root: ast.AST) -> bool:
+        """A SQLAlchemy session, not an HTTP client session (`aiohttp.ClientSession`,
+        `requests.Session`): `session.get(Model, id)` takes the model first."""
+        if not (any("session" in n.lower() for n in names[:-1])
+                or (isinstance(root, ast.Name) and "session" in root.id.lower())):
+            return False
+        if names[-1] == "get" and not (len(call.args) >= 2 and isinstance(
+                call.args[0], ast.Name | ast.Attribute)):
+            return False
+        if isinstance(root, ast.Name):
+            for binding in self.ctx.semantic.lookup(root.id, root)[1]:
+                value = binding.value
+                made = self.ctx.qualified_name(value.func) if isinstance(
+                    value, ast.Call) else None
+                if made and made.split(".")[0] in _HTTP_CLIENTS:
+                    return False
+        return True
 
     def _callee(self, call: ast.Call, cls: ClassInfo | None, self_name: str | None,
                 types: dict[str, str]) -> Callee | None:
@@ -476,6 +535,26 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def _writes_rows(statement: ast.AST) -> bool:
+    """`update(X).where(...)`, `insert(X).values(...)`, `delete(X)`: a SQLAlchemy write."""
+    root = call_chain(statement)[1] if isinstance(statement, ast.Call) else None
+    return isinstance(root, ast.Name) and root.id in ("update", "insert", "delete")
+
+
+def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        targets: list[ast.AST] = [loop.target]
+    elif isinstance(loop, _COMPREHENSIONS):
+        targets = [gen.target for gen in loop.generators]
+    else:
+        return False
+    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    parts: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute):
+        parts.append(call.func.value)
+    return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in ast.walk(p))
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:

@@ -47,6 +47,8 @@ class CallSite:
     returned: bool = False  # the call's result is (part of) what the function returns
     loop_line: int = 0  # the line of the innermost loop that runs the call once per item
     loop_literal: bool = False  # that loop iterates a literal collection or a range()
+    loop_item: bool = False  # the call's receiver or arguments use that loop's variable
+    conditional: bool = False  # under an if / try-except / boolean operator of its function
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Effect:
     line: int
     detail: str  # what does it: the query, the limiter call, the auth check
     write: bool = False  # QUERY: the query writes (create, save, update, delete)
+    conditional: bool = False  # under an if / try-except / boolean operator of its function
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class Step:
     callee: str  # qualname of the function called
     callee_path: str
     callee_line: int
+    conditional: bool = False  # the call runs only on some paths of its caller
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class Reached:
     @property
     def direct(self) -> bool:
         return not self.via
+
+    @property
+    def always(self) -> bool:
+        """Every call of the chain and the effect itself run on every path."""
+        return not self.effect.conditional and not any(s.conditional for s in self.via)
 
 
 class ProgramModel:
@@ -226,6 +232,20 @@ class ProgramModel:
         found = [r for key, r in summary.items() if key[0] == kind]
         return sorted(found, key=lambda r: (len(r.via), r.origin_path, r.effect.line))
 
+    def guarded_by(self, fn: FunctionInfo, kind: str) -> list[Reached]:
+        """`fn`'s effects of one kind, counting those of the project decorators on it
+        (`@admins_only` whose wrapper aborts for anonymous users, a project limiter
+        decorator): what guards a route handler."""
+        out = list(self.effects(fn, kind))
+        for dec in fn.decorators:
+            target = self.resolve(dec)
+            if isinstance(target, FunctionInfo) and target.qualname != fn.qualname:
+                step = Step(fn.path, fn.line, 0, fn.line, 0, f"@{dec.rsplit('.', 1)[-1]}",
+                            target.qualname, target.path, target.line)
+                out += [Reached(r.effect, r.origin, r.origin_path, (step, *r.via))
+                        for r in self.effects(target, kind) if len(r.via) < MAX_DEPTH]
+        return out
+
     def reached_through(self, fn: FunctionInfo, site: CallSite, kind: str) -> list[Reached]:
         """The effects of one kind that a call site of `fn` leads to, chain included."""
         out: list[Reached] = []
@@ -280,7 +300,7 @@ class ProgramModel:
 def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Reached
             ) -> Reached:
     step = Step(fn.path, site.line, site.col, site.end_line, site.end_col, site.text,
-                target.qualname, target.path, target.line)
+                target.qualname, target.path, target.line, site.conditional)
     return Reached(reached.effect, reached.origin, reached.origin_path, (step, *reached.via))
 
 
