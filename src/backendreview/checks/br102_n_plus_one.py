@@ -48,6 +48,7 @@ from ..orm.queries import (
     OriginFinder,
 )
 from .base import ProjectRule, Rule
+from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
 from .dbapi import HandleResolver, is_sql_method
 from .strings import StringAnalyzer
 
@@ -203,14 +204,18 @@ class NPlusOneFacts(_Options, Rule):
         loop = self._dependent_loop(node)
         if loop is None:
             return
-        loop_node, names = loop
+        loop_node, names, iterable = loop
         fix_text = _concrete_fix(self.ctx, node, loop_node) or fix_text
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
                    f"one query before the loop: {fix_text}")
-        self.report(node, message, fix=Fix(
-            description=f"query once before the loop: {fix_text}", suggestion=fix_text))
+        reason = (script_reason(self.ctx.path) or startup_reason(self.ctx, loop_node)
+                  or tiny_loop_reason(self.ctx, iterable))
+        self.report(node, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None, fix=Fix(
+                        description=f"query once before the loop: {fix_text}",
+                        suggestion=fix_text))
 
     def _explicit_query(self, call: ast.Call) -> tuple[str, str] | None:
         func = call.func
@@ -295,8 +300,9 @@ class NPlusOneFacts(_Options, Rule):
         return isinstance(func, ast.Attribute) and func.attr in SA_CHAIN and self._is_select(
             func.value, depth + 1)
 
-    def _dependent_loop(self, call: ast.Call) -> tuple[ast.AST, list[str]] | None:
-        """The innermost loop around `call` whose per-iteration values the call uses."""
+    def _dependent_loop(self, call: ast.Call) -> tuple[ast.AST, list[str], ast.expr] | None:
+        """The innermost loop around `call` whose per-iteration values the call uses, the
+        names it uses, and what the loop iterates over."""
         used = {n.id: n for n in ast.walk(call) if isinstance(n, ast.Name)}
         for anc in self.ctx.semantic.ancestors(call):
             if isinstance(anc, _SCOPE_BREAKS):
@@ -319,7 +325,7 @@ class NPlusOneFacts(_Options, Rule):
                 if names and _batched_query(call, names):
                     return None  # one query per batch of ids: the cure, not the disease
                 if names:
-                    return loop_node, names
+                    return loop_node, names, iterable
         return None
 
 
@@ -851,7 +857,9 @@ class NPlusOne(_Options, ProjectRule):
                        f"prefetch; prefetch the rows you need with Prefetch(\"{'__'.join(names)}"
                        f"\", queryset=...) on that query")
             fix_text = f".prefetch_related(Prefetch(\"{'__'.join(names)}\", queryset=...))"
-            self.report(loop.path, span, message, fix=Fix(
+            reason = script_reason(loop.path)
+            self.report(loop.path, span, as_note(message, reason) if reason else message,
+                        severity=NOTE if reason else None, fix=Fix(
                 description=f"add `{fix_text}` to the query on line {root.line} and filter "
                             f"the prefetched rows in Python", suggestion=root.text + fix_text),
                 snippet=access.snippet)
@@ -859,7 +867,9 @@ class NPlusOne(_Options, ProjectRule):
         fix_text = _fix_text(root, relations)
         message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "
                    f"for each row of {where}; add `{fix_text}` to that query")
-        self.report(loop.path, span, message, fix=Fix(
+        reason = script_reason(loop.path)
+        self.report(loop.path, span, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
                         f"`{fix_text}`", suggestion=_apply(root, fix_text)),
             snippet=access.snippet)
