@@ -50,11 +50,11 @@ from ..orm.queries import (
 from .base import ProjectRule, Rule
 from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
 from .dbapi import HandleResolver, is_sql_method
+from .paths import is_migration_path
 from .strings import StringAnalyzer
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
-_MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|versions)/")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
 _SCOPE_BREAKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -70,7 +70,7 @@ _READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 
 def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bool:
     path = path.replace("\\", "/")
-    if not include_migrations and _MIGRATION_PATH.search(path):
+    if not include_migrations and is_migration_path(path):
         return True
     return not include_tests and bool(_TEST_PATH.search(path))
 

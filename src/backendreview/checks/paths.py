@@ -50,6 +50,14 @@ def is_example_path(path: str) -> bool:
     return any(_EXAMPLE_PART.match(part) for part in _parts(path))
 
 
+_MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|versions)/")
+
+
+def is_migration_path(path: str) -> bool:
+    """Django `migrations/`, alembic `alembic/` and `versions/` directories."""
+    return bool(_MIGRATION_PATH.search(path.replace("\\", "/")))
+
+
 def is_seed_path(path: str) -> bool:
     return any(_SEED_PART.match(part) for part in _parts(path))
 
