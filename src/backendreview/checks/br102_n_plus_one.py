@@ -596,6 +596,7 @@ class NPlusOne(_Options, ProjectRule):
         if views:
             self._check_views(index, views, facts.get("drf_serializer", []))
         by_id = {(loop.path, loop.id): loop for loop in loops}
+        self._first_pass: dict[tuple[str, int, str], set[tuple[str, ...]]] = {}
         for loop in loops:
             resolved = self._resolve(index, loop, by_id, 0)
             if resolved is None:
@@ -846,6 +847,16 @@ class NPlusOne(_Options, ProjectRule):
         if names in reported:
             return
         reported.add(names)
+        # A second pass over the same evaluated rows finds each related object already
+        # cached on its instance by the first pass (Django and SQLAlchemy both keep it):
+        # only the first loop over those rows pays.
+        single = fresh is None and all(
+            f.kind in SINGLE or (f.kind == SA_REL and f.many is False) for _, f in relations)
+        rows = (loop.path, root.line, root.text)
+        if single and names in self._first_pass.setdefault(rows, set()):
+            return
+        if single:
+            self._first_pass[rows].add(names)
         shown = f"{loop.var}.{'.'.join(n for n, _ in access.levels[:upto])}"
         kind = field.kind if field.kind != SA_REL else (
             "relationship()" if field.lazy in (None, "select") else
