@@ -125,3 +125,22 @@ def test_committed_corpus_and_labels_are_well_formed(score):
     assert sum(a.half == "validation" for a in apps) >= 12
     for app in apps:
         score.load_labels(app.name)  # raises LabelError on a malformed file
+
+
+def test_last_row_counts_warning_and_error_findings_only(score, tmp_path):
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "va.yaml").write_text(LABELS, encoding="utf-8")
+    corpus = tmp_path / "corpus.yaml"
+    corpus.write_text(yaml.safe_dump({"apps": [
+        {"name": "va", "package": "va", "version": "1", "framework": "flask",
+         "half": "validation", "sha256": "0"}]}), encoding="utf-8")
+    dest = tmp_path / "dest"
+    (dest / "results").mkdir(parents=True)
+    findings = [dict(finding("BR101", "app/views.py", 10), severity="error"),
+                dict(finding("BR101", "app/views.py", 20), severity="note")]
+    (dest / "results" / "va.json").write_text(json.dumps({"findings": findings}),
+                                               encoding="utf-8")
+    text = "\n".join(score.report(score.load_corpus(corpus), dest, labels, False))
+    assert "| **all rules** | 2 | 1 | 1 | 0 | 0 | 50% | 2 | 33% |" in text
+    assert "| **all rules, warning and error only** | 1 | 1 | 0 | 0 | 0 | 100% | — | — |" in text

@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=("validation", "tuning"))
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--score", action="store_true", help="print the score table after")
+    parser.add_argument("--list-unlabelled", action="store_true",
+                        help="with --score: list each finding that has no label")
     args = parser.parse_args(argv)
     dest = args.dest.resolve()
     apps = select(load_corpus(), args.only, args.half)
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             score_args += ["--only", *args.only]
         if args.half:
             score_args += ["--half", args.half]
+        if args.list_unlabelled:
+            score_args.append("--list-unlabelled")
         score.main(score_args)
     return 1 if failed else 0
 

@@ -153,7 +153,10 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
-def table(rules: dict[str, RuleScore], title: str) -> list[str]:
+def table(rules: dict[str, RuleScore], title: str,
+          strict: dict[str, RuleScore] | None = None) -> list[str]:
+    """One half's table. `strict`: the same scores over warning and error findings only,
+    summed into a last row (notes are where the rules admit weak evidence)."""
     lines = [f"### {title}", "",
              "| rule | found | true | false | debatable | unlabelled | precision | "
              "missed | recall |",
@@ -167,10 +170,19 @@ def table(rules: dict[str, RuleScore], title: str) -> list[str]:
         lines.append(f"| {code} | {row.found} | {row.true} | {row.false} | {row.debatable} | "
                      f"{row.unlabelled} | {_pct(row.precision)} | {row.missed} | "
                      f"{_pct(row.recall)} |")
-    for name, row in (("all rules", total), ("seven headline concerns", headline)):
+    rows = [("all rules", total), ("seven headline concerns", headline)]
+    if strict is not None:
+        above = RuleScore()
+        for row in strict.values():
+            above.add(row)
+        rows.append(("all rules, warning and error only", above))
+    for name, row in rows:
+        # misses belong to no severity: recall is shown once, over all findings
+        missed, recall = (("—", "—") if name.endswith("only")
+                          else (str(row.missed), _pct(row.recall)))
         lines.append(f"| **{name}** | {row.found} | {row.true} | {row.false} | "
                      f"{row.debatable} | {row.unlabelled} | {_pct(row.precision)} | "
-                     f"{row.missed} | {_pct(row.recall)} |")
+                     f"{missed} | {recall} |")
     return lines
 
 
@@ -185,6 +197,7 @@ def stub(findings: list[dict]) -> str:
 
 def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool) -> list[str]:
     per_half: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
+    strict: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
     lines: list[str] = []
     notes: list[str] = []
     for app in apps:
@@ -192,9 +205,14 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         if not result.exists():
             notes.append(f"- {app.name}: no result at {result} (run run.py first)")
             continue
-        scored = score_app(load_findings(result), load_labels(app.name, labels_dir))
+        findings = load_findings(result)
+        labels = load_labels(app.name, labels_dir)
+        scored = score_app(findings, labels)
         for code, row in scored.rules.items():
             per_half[app.half][code].add(row)
+        loud = score_app([f for f in findings if f.get("severity") != "note"], labels)
+        for code, row in loud.rules.items():
+            strict[app.half][code].add(row)
         if scored.unlabelled:
             notes.append(f"- {app.name}: {len(scored.unlabelled)} unlabelled finding(s)")
             if list_unlabelled:
@@ -207,7 +225,7 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         names = [a.name for a in apps if a.half == half]
         if names:
             title = f"{half} half ({len(names)} apps: {', '.join(names)})"
-            lines += [*table(per_half[half], title), ""]
+            lines += [*table(per_half[half], title, strict[half]), ""]
     if notes:
         lines += ["Notes:", *notes]
     return lines
