@@ -11,18 +11,27 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 from . import __version__
 from .config import Config, ConfigError, load_config, validate_selectors
-from .engine import all_rule_ids, enabled_rules, run
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
+
+# The engine (every rule module) and rich's renderables are imported by the commands that
+# use them, so that `--version`, `--help` and `explain` start in a blink.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .engine import RunResult
+
+
+def all_rule_ids() -> set[str]:
+    from .engine import all_rule_ids as ids
+
+    return ids()
 
 app = typer.Typer(
     name="backendreview",
@@ -68,6 +77,8 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
 
 
 def _console(output: Path | None) -> tuple[Console, object | None]:
+    from rich.console import Console
+
     if output is None:
         console = Console(highlight=False, soft_wrap=False)
         if not console.is_terminal:
@@ -149,6 +160,8 @@ def check(
             recorded = load(baseline_file)
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
+    from .engine import run
+
     result = run(list(targets), config, jobs=jobs)
     if baseline_file is not None:
         from .baseline import new_findings
@@ -205,7 +218,7 @@ def _severity_option(value: str | None, option: str) -> Severity | None:
         raise UsageProblem(f"{option}: {exc}") from None
 
 
-def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
+def _emit(result: RunResult, output_format: OutputFormat, output: Path | None, quiet: bool,
           statistics: bool) -> None:
     if output_format is OutputFormat.console:
         from .reporters import console as console_reporter
@@ -234,6 +247,8 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
     else:
         output.write_text(text, encoding="utf-8")
     if statistics:
+        from rich.console import Console
+
         from .reporters import console as console_reporter
 
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
@@ -258,6 +273,7 @@ def baseline(
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones."""
     from .baseline import write
+    from .engine import run
 
     targets = paths or [Path(".")]
     config = _build_config(targets, config_file, select, extend_select, ignore, None)
@@ -286,6 +302,11 @@ def rules(
     ] = RulesFormat.console,
 ) -> None:
     """List every rule with its severity and whether it is on by default."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .engine import enabled_rules
+
     docs = load_rule_docs()
     default_on = set(enabled_rules(Config()))
     if output_format is RulesFormat.markdown:
@@ -328,6 +349,10 @@ def routes(
 ) -> None:
     """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
     pagination and framework. A prefix that cannot be resolved shows as {?}."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .engine import run
     from .frameworks.routes import merge_routes
 
     targets = paths or [Path(".")]
@@ -359,6 +384,9 @@ def routes(
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")]) -> None:
     """Show a rule's documentation."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
     docs = load_rule_docs()
     key = code.strip().upper()
     if key not in docs:

@@ -21,15 +21,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from . import __version__
-from .checks import PROJECT_RULES
 from .config import Config, ConfigError, find_config, load_config
-from .engine import all_rule_ids, enabled_rules, finish, review_source
-from .metadata import load_rule_docs
 
 LOG = logging.getLogger("backendreview")
 
-# Loaded when flake8 imports the plugin, before it forks its workers (they inherit it).
-_DOCS = load_rule_docs()
+# flake8 imports every installed plugin at start-up, even when no BR code is selected, so
+# this module imports nothing heavy: the engine, the rules and their docs are loaded by the
+# first `run` of each process.
 _CONFIGS: dict[Path, tuple[Config | None, str | None]] = {}
 
 
@@ -39,6 +37,8 @@ def _config_for(filename: str) -> tuple[Config | None, str | None]:
     directory = (path.parent if filename not in ("stdin", "-") else Path(".")).resolve()
     cached = _CONFIGS.get(directory)
     if cached is None:
+        from .engine import all_rule_ids
+
         try:
             found = find_config(directory)
             config = load_config([directory], found, all_rule_ids()) if found else Config(
@@ -81,14 +81,19 @@ class Plugin:
             # flake8 has no channel for a configuration error; show it where the user looks.
             yield 1, 0, f"BR000 backendreview configuration error: {error}", type(self)
             return
-        rules = enabled_rules(config, _DOCS)
+        from .checks import PROJECT_RULES
+        from .engine import enabled_rules, finish, review_source
+        from .metadata import load_rule_docs
+
+        docs = load_rule_docs()
+        rules = enabled_rules(config, docs)
         if not self.project_rules:
             rules = tuple(r for r in rules if r not in PROJECT_RULES)
         path = _display(self.filename)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
         result = review_source("".join(self.lines), path, config, rules, tree=tree)
         result.suppressions = {}  # suppression comments are flake8's job
-        outcome = finish([result], config, rules, _DOCS)
+        outcome = finish([result], config, rules, docs)
         for message in outcome.errors:
             LOG.warning("backendreview: %s", message)
         for finding in outcome.findings:
