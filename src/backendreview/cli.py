@@ -119,6 +119,12 @@ def check(
     ] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
     ] = False,
@@ -160,9 +166,7 @@ def check(
             recorded = load(baseline_file)
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
-    from .engine import run
-
-    result = run(list(targets), config, jobs=jobs)
+    result = _run(targets, config, jobs, no_cache, cache_dir)
     if baseline_file is not None:
         from .baseline import new_findings
 
@@ -188,6 +192,24 @@ def check(
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
     raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
+         cache_dir: Path | None) -> RunResult:
+    """The engine with the result cache and, on a terminal, a progress bar."""
+    from .cache import default_cache_dir
+    from .engine import run
+    from .progress import ProgressBar, wanted
+
+    directory = None
+    # BACKENDREVIEW_NO_CACHE=1 is --no-cache for wrappers that cannot add an argument.
+    if not no_cache and config.cache and not os.environ.get("BACKENDREVIEW_NO_CACHE"):
+        directory = cache_dir if cache_dir is not None else default_cache_dir(config)
+    bar = ProgressBar(wanted())
+    try:
+        return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar)
+    finally:
+        bar.close()
 
 
 def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
@@ -269,15 +291,20 @@ def baseline(
         "--config", help="Read configuration from this TOML file.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones."""
     from .baseline import write
-    from .engine import run
 
     targets = paths or [Path(".")]
     config = _build_config(targets, config_file, select, extend_select, ignore, None)
-    result = run(list(targets), config, jobs=jobs)
+    result = _run(targets, config, jobs, no_cache, cache_dir)
     try:
         count = write(file, result.findings, result.sources)
     except OSError as exc:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import ast
 import os
 import traceback
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
+from .cache import ResultCache
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
@@ -68,6 +69,8 @@ class RunResult:
     rules: tuple[str, ...] = ()
     sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for frames
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
+    reviewed: int = 0  # files reviewed in this run (the rest came from the cache)
+    cached: int = 0
 
 
 def _module_name(path: str) -> str:
@@ -179,9 +182,12 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None]
-                 ) -> FileResult:
-    file_path, shown, config, rules, collect = args
+# (real path, display path, config, rules, collect, cache)
+_Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None]
+
+
+def _review_path(task: _Task) -> FileResult:
+    file_path, shown, config, rules, collect, cache = task
     try:
         data = Path(file_path).read_bytes()
     except OSError as exc:
@@ -192,7 +198,65 @@ def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] 
                 message=f"cannot read the file: {exc.strerror or exc}", path=shown,
                 span=Span(1, 1, 1, 2)))
         return result
-    return review_source(data, shown, config, rules, collect=collect)
+    result = review_source(data, shown, config, rules, collect=collect)
+    # Keyed by the bytes reviewed here, not those the parent hashed: a file edited in between
+    # is stored under its new content. A rule failure is not cached: the next run retries.
+    if cache is not None and "_errors" not in result.facts:
+        cache.store(cache.key(shown, data), result)
+    return result
+
+
+def _review_batch(tasks: list[_Task]) -> list[FileResult]:
+    return [_review_path(t) for t in tasks]
+
+
+def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
+             ) -> list[list[tuple[int, _Task]]]:
+    """Largest files first, so that a big file does not start last and serialise the tail;
+    small files travel in batches to keep the per-task overhead low."""
+    ordered = sorted(tasks, key=lambda t: (-sizes.get(t[0], 0), t[0]))
+    total = sum(sizes.get(i, 0) for i, _ in ordered) or 1
+    # A batch holds about 1/(16 x workers) of the bytes, and at most 64 files.
+    budget = max(total // (16 * workers), 1)
+    out: list[list[tuple[int, _Task]]] = []
+    current: list[tuple[int, _Task]] = []
+    weight = 0
+    for item in ordered:
+        current.append(item)
+        weight += sizes.get(item[0], 0)
+        if weight >= budget or len(current) >= 64:
+            out.append(current)
+            current, weight = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+def _lookup(files: list[Path], shown: list[str], cache: ResultCache | None
+            ) -> tuple[dict[int, FileResult], dict[int, int]]:
+    """Cached results by file index, and the size of every file (for scheduling)."""
+    hits: dict[int, FileResult] = {}
+    sizes: dict[int, int] = {}
+    for index, path in enumerate(files):
+        if cache is None:
+            try:
+                sizes[index] = path.stat().st_size
+            except OSError:
+                sizes[index] = 0
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            sizes[index] = 0
+            continue
+        sizes[index] = len(data)
+        cached = cache.load(cache.key(shown[index], data))
+        if cached is not None:
+            hits[index] = cached
+    return hits, sizes
+
+
+ProgressHook = Callable[[int, int], None]  # (files done, total)
 
 
 def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
@@ -201,10 +265,12 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
 
 
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
-        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None
-        ) -> RunResult:
+        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
+        cache_dir: Path | None = None, progress: ProgressHook | None = None) -> RunResult:
     """Review `paths`. `rules` overrides the configured selection (the `routes` command
-    runs none); `collect` adds fact collectors to those the rules need."""
+    runs none); `collect` adds fact collectors to those the rules need. With `cache_dir`,
+    unchanged files are answered from the result cache there. `progress(done, total)` is
+    called as files finish."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
@@ -214,15 +280,36 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
-    tasks = [(str(f), display_path(f), config, rules, collect) for f in files]
+    shown = [display_path(f) for f in files]
+    cache = ResultCache(cache_dir, config, rules, collect) if cache_dir is not None else None
+    found, sizes = _lookup(files, shown, cache)
+    results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
+    pending = [(i, (str(files[i]), shown[i], config, rules, collect, cache))
+               for i in range(len(files)) if i not in found]
+    total, done = len(files), len(found)
+    if progress is not None:
+        progress(done, total)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
-        chunk = max(1, len(tasks) // (workers * 8))
+    if workers > 1 and len(pending) >= _PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_review_path, tasks, chunksize=chunk))
+            futures = {pool.submit(_review_batch, [t for _, t in batch]): batch
+                       for batch in _batches(pending, sizes, workers)}
+            for future in as_completed(futures):
+                for (index, _), result in zip(futures[future], future.result(), strict=True):
+                    results[index] = result
+                done += len(futures[future])
+                if progress is not None:
+                    progress(done, total)
     else:
-        results = [_review_path(t) for t in tasks]
-    return finish(results, config, rules, docs)
+        for index, task in pending:
+            results[index] = _review_path(task)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    run_result = finish([r for r in results if r is not None], config, rules, docs)
+    run_result.reviewed = len(pending)
+    run_result.cached = len(found)
+    return run_result
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
