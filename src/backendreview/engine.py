@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,24 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one file is parsed and walked.
+
+    The ast, the parent map and the semantic model are millions of young objects in a large
+    file, and every automatic collection traverses all of them again: on a 1,000,000-node
+    file that was a third of the time. Whatever cycles the review leaves are collected by
+    the first automatic collection after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
                   tree: ast.Module | None = None,
                   collect: tuple[str, ...] | None = None) -> FileResult:
@@ -107,6 +127,12 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
 
     `collect` names fact collectors to run in the same walk (default: those the enabled
     project rules need)."""
+    with _gc_paused():
+        return _review_source(data, path, config, rules, tree, collect)
+
+
+def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
+                   tree: ast.Module | None, collect: tuple[str, ...] | None) -> FileResult:
     result = FileResult(path=path)
     docs = load_rule_docs()
     try:
