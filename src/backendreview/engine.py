@@ -162,19 +162,19 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
             continue
         active.append(cls(ctx, docs[rule_id]))
     active += _collectors(needed_collectors(rules) if collect is None else collect, ctx)
-    dispatch: dict[type[ast.AST], list[Any]] = {}
+    dispatch: dict[type[ast.AST], list[tuple[Any, str]]] = {}
     for rule in active:
         for node_type, method in rule.visitors().items():
-            dispatch.setdefault(node_type, []).append(getattr(rule, method))
+            dispatch.setdefault(node_type, []).append((getattr(rule, method), rule.id))
     failed: set[str] = set()
     errors: list[str] = []
+    get = dispatch.get
     for node in builder.nodes:
-        handlers = dispatch.get(type(node))
+        handlers = get(type(node))
         if not handlers:
             continue
-        for handler in handlers:
-            owner = handler.__self__.id
-            if owner in failed:
+        for handler, owner in handlers:
+            if failed and owner in failed:
                 continue
             try:
                 handler(node)
