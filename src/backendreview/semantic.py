@@ -68,6 +68,8 @@ class SemanticModel:
         # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
         # the tree outlives the model, so ids are not reused while the cache is alive.)
         self._qualified: dict[int, str | None] = {}
+        self._imported: dict[str, bool] = {}
+        self._imported_count = 0
 
     # -- structure -------------------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -163,7 +165,18 @@ class SemanticModel:
 
     def is_imported(self, prefix: str) -> bool:
         """Whether the module imports `prefix` or anything under it."""
-        return any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
+        # Asked for every call node by several rules: answered once per prefix (and again
+        # only if the imports changed, i.e. while the model is being built).
+        modules = self.imported_modules
+        if len(modules) != self._imported_count:
+            self._imported.clear()
+            self._imported_count = len(modules)
+        known = self._imported.get(prefix)
+        if known is None:
+            dotted = prefix + "."
+            known = self._imported[prefix] = any(
+                m == prefix or m.startswith(dotted) for m in modules)
+        return known
 
 
 class SemanticBuilder:
