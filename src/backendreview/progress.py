@@ -25,9 +25,11 @@ def wanted(stream: TextIO | None = None) -> bool:
 class ProgressBar:
     """A `progress(done, total)` hook for `engine.run`."""
 
-    def __init__(self, enabled: bool, delay: float = 1.0) -> None:
+    def __init__(self, enabled: bool, delay: float = 1.0, stream: TextIO | None = None
+                 ) -> None:
         self.enabled = enabled
         self.delay = delay
+        self.stream = stream  # default: stderr
         self._start = time.monotonic()
         self._bar: Any = None
         self._task: Any = None
@@ -50,7 +52,7 @@ class ProgressBar:
             self._bar = Progress(
                 TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("files"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True)
+                console=Console(file=self.stream or sys.stderr), transient=True)
             self._task = self._bar.add_task("review", total=total, rate="")
             self._bar.start()
         elapsed = max(time.monotonic() - self._start, 1e-6)
