@@ -306,7 +306,8 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
-    shown = [display_path(f) for f in files]
+    here = Path.cwd().resolve()  # once, not once per file
+    shown = [display_path(f, here) for f in files]
     cache = ResultCache(cache_dir, config, rules, collect) if cache_dir is not None else None
     found, sizes = _lookup(files, shown, cache)
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
