@@ -54,31 +54,40 @@ if __name__ == "__main__":
             list(pool.map(parse, files, chunksize=16))
 """
 
-# Peak RSS (KiB) of the largest process the command started, printed on stderr's last line.
+# "peak RSS KiB of the largest process, CPU seconds of all of them" for one command, printed
+# on stderr's last line. CPU time is the robust number on a shared machine: wall time there
+# also measures the neighbours.
 _MEASURE = r"""
 import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, file=sys.stderr)
 """
 
 
-def timed(cmd: list[str], repeat: int, prepare: list[str] | None = None
-          ) -> tuple[float, int]:
-    """(median wall seconds, peak RSS in MiB) of `repeat` runs after a warm-up run;
-    `prepare` runs before each timed run (untimed)."""
+class Timing(tuple):
+    """(median wall s, peak RSS MiB, median CPU s)."""
+
+    wall = property(lambda self: self[0])
+    rss = property(lambda self: self[1])
+    cpu = property(lambda self: self[2])
+
+
+def timed(cmd: list[str], repeat: int) -> Timing:
+    """Medians of `repeat` runs after a warm-up run (page cache, .pyc files)."""
     subprocess.run(cmd, capture_output=True, check=False)
-    times, peak = [], 0
+    times, cpus, peak = [], [], 0
     for _ in range(repeat):
-        if prepare:
-            subprocess.run(prepare, capture_output=True, check=False)
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True,
                               text=True, check=False)
         times.append(time.perf_counter() - start)
-        lines = done.stderr.strip().splitlines()
-        if lines and lines[-1].isdigit():
-            peak = max(peak, int(lines[-1]) // 1024)
-    return statistics.median(times), peak
+        fields = done.stderr.strip().splitlines()[-1].split() if done.stderr.strip() else []
+        if len(fields) == 2:
+            peak = max(peak, int(fields[0]) // 1024)
+            cpus.append(float(fields[1]))
+    return Timing((statistics.median(times), peak,
+                   statistics.median(cpus) if cpus else float("nan")))
 
 
 def tool(name: str) -> str | None:
@@ -91,7 +100,7 @@ def tree_stats(tree: Path) -> tuple[int, int]:
     return len(files), lines
 
 
-def bench_tree(name: str, tree: Path, repeat: int, jobs: int) -> dict[str, tuple[float, int]]:
+def bench_tree(name: str, tree: Path, repeat: int, jobs: int) -> dict[str, Timing]:
     files, lines = tree_stats(tree)
     print(f"\n## {name}: {tree} ({files} files, {lines / 1000:.0f} kLOC); cores: "
           f"{os.cpu_count()}; repeat: {repeat}\n")
@@ -99,7 +108,7 @@ def bench_tree(name: str, tree: Path, repeat: int, jobs: int) -> dict[str, tuple
               "--output", os.devnull, "--exit-zero"]
     cache = Path(tempfile.mkdtemp(prefix="br-bench-cache-"))
     ruff_cache = Path(tempfile.mkdtemp(prefix="br-bench-ruff-"))
-    runs: dict[str, tuple[float, int]] = {}
+    runs: dict[str, Timing] = {}
     runs["parse floor, 1 process"] = timed([sys.executable, "-c", _PARSE_FLOOR, str(tree),
                                             "1"], repeat)
     runs[f"parse floor, {jobs} workers"] = timed(
@@ -127,10 +136,10 @@ def bench_tree(name: str, tree: Path, repeat: int, jobs: int) -> dict[str, tuple
             [flake8, str(tree), "--jobs", str(jobs), "--exit-zero"], max(1, repeat // 2))
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(ruff_cache, ignore_errors=True)
-    print("| measure | median wall s | peak RSS MiB |")
-    print("|---|---|---|")
-    for label, (seconds, rss) in runs.items():
-        print(f"| {label} | {seconds:.2f} | {rss} |")
+    print("| measure | median wall s | median CPU s | peak RSS MiB |")
+    print("|---|---|---|---|")
+    for label, run in runs.items():
+        print(f"| {label} | {run.wall:.2f} | {run.cpu:.2f} | {run.rss} |")
     ratios = [
         (f"cold {jobs} workers / parse floor {jobs} workers", f"backendreview cold, {jobs} "
          f"workers", f"parse floor, {jobs} workers", "<= 3"),
@@ -141,14 +150,15 @@ def bench_tree(name: str, tree: Path, repeat: int, jobs: int) -> dict[str, tuple
         ("warm / ruff cached", "backendreview warm (cached)", "ruff --select ALL, cached",
          "<= 1"),
     ]
-    print("\n| ratio | value | goal |")
-    print("|---|---|---|")
+    print("\n| ratio | wall | CPU | goal |")
+    print("|---|---|---|---|")
     for label, ours, theirs, goal in ratios:
         if ours in runs and theirs in runs:
-            print(f"| {label} | {runs[ours][0] / runs[theirs][0]:.2f} | {goal} |")
+            print(f"| {label} | {runs[ours].wall / runs[theirs].wall:.2f} | "
+                  f"{runs[ours].cpu / runs[theirs].cpu:.2f} | {goal} |")
     edit = edited_file_run(tree, review, jobs)
     if edit is not None:
-        print(f"\nafter editing one file (largest), warm: {edit:.2f} s")
+        print(f"\nafter editing one file (the largest), re-run: {edit:.2f} s wall")
     return runs
 
 
@@ -190,15 +200,15 @@ def startup(repeat: int, dest: Path) -> None:
     if bare:
         rows["flake8 --select E one file, flake8 alone"] = timed(
             [bare, "--select", "E", str(sample), "--exit-zero"], repeat)
-    print("| measure | median wall s |")
-    print("|---|---|")
-    for label, (seconds, _) in rows.items():
-        print(f"| {label} | {seconds:.3f} |")
+    print("| measure | median wall s | median CPU s |")
+    print("|---|---|---|")
+    for label, run in rows.items():
+        print(f"| {label} | {run.wall:.3f} | {run.cpu:.3f} |")
     with_br = rows.get("flake8 --select E one file, backendreview installed")
     alone = rows.get("flake8 --select E one file, flake8 alone")
     if with_br and alone:
-        print(f"\nflake8 with / without backendreview: {with_br[0] / alone[0]:.2f} "
-              f"(goal <= 1.5)")
+        print(f"\nflake8 with / without backendreview: wall {with_br.wall / alone.wall:.2f}, "
+              f"CPU {with_br.cpu / alone.cpu:.2f} (goal <= 1.5)")
 
 
 def _bare_flake8(dest: Path) -> str | None:
@@ -215,8 +225,8 @@ def scaling(tree: Path, dest: Path, jobs: int, repeat: int) -> None:
     """Cold time on 4 growing prefixes of one tree: linear in the number of files?"""
     files = sorted(tree.rglob("*.py"))
     print(f"\n## scaling on {tree.name} ({jobs} workers, cold)\n")
-    print("| files | kLOC | median wall s | s per 1,000 files | peak RSS MiB |")
-    print("|---|---|---|---|---|")
+    print("| files | kLOC | median wall s | median CPU s | CPU s per 1,000 files | peak RSS MiB |")
+    print("|---|---|---|---|---|---|")
     for quarter in (1, 2, 3, 4):
         subset = files[: len(files) * quarter // 4]
         target = dest / f"scale-{tree.name}-{quarter}"
@@ -226,11 +236,11 @@ def scaling(tree: Path, dest: Path, jobs: int, repeat: int) -> None:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, out)
         lines = sum(p.read_bytes().count(b"\n") for p in subset)
-        seconds, rss = timed([str(EXE / "backendreview"), "check", str(target), "--no-cache",
-                              "--jobs", str(jobs), "--format", "json", "--output",
-                              os.devnull, "--exit-zero"], repeat)
-        print(f"| {len(subset)} | {lines / 1000:.0f} | {seconds:.2f} | "
-              f"{seconds / len(subset) * 1000:.2f} | {rss} |")
+        run = timed([str(EXE / "backendreview"), "check", str(target), "--no-cache",
+                     "--jobs", str(jobs), "--format", "json", "--output", os.devnull,
+                     "--exit-zero"], repeat)
+        print(f"| {len(subset)} | {lines / 1000:.0f} | {run.wall:.2f} | {run.cpu:.2f} | "
+              f"{run.cpu / len(subset) * 1000:.2f} | {run.rss} |")
 
 
 def main() -> int:
