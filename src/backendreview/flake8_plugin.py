@@ -50,6 +50,21 @@ def _config_for(filename: str) -> tuple[Config | None, str | None]:
     return cached
 
 
+def _any_code_selected(options: Any) -> bool:
+    """Whether flake8 would report at least one BR code under these options."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        decide = DecisionEngine(options).decision_for
+        from .metadata import rules_dir
+
+        # Rule files are named by code (BR101-raw-sql.yaml): no YAML needs parsing here.
+        codes = [p.name.split("-", 1)[0] for p in rules_dir().glob("BR*.yaml")]
+        return any(decide(code) is Decision.Selected for code in codes)
+    except Exception:  # another flake8 API: run, and let flake8 filter as before
+        return True
+
+
 def _display(filename: str) -> str:
     return filename[2:] if filename.startswith("./") else filename
 
@@ -58,6 +73,10 @@ class Plugin:
     name = "backendreview"
     version = __version__
     project_rules: ClassVar[bool] = False
+    # False when flake8's --select / --ignore leave no BR code to report: flake8 runs every
+    # installed plugin on every file and filters afterwards, so `flake8 --select E` would
+    # otherwise pay for a full review it then throws away.
+    selected: ClassVar[bool] = True
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
         self.tree = tree
@@ -74,8 +93,11 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         cls.project_rules = bool(getattr(options, "br_project_rules", False))
+        cls.selected = _any_code_selected(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not self.selected:
+            return
         config, error = _config_for(self.filename)
         if config is None:
             # flake8 has no channel for a configuration error; show it where the user looks.
