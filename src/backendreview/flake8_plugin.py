@@ -18,10 +18,12 @@ import ast
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import __version__
-from .config import Config, ConfigError, find_config, load_config
+
+if TYPE_CHECKING:
+    from .config import Config
 
 LOG = logging.getLogger("backendreview")
 
@@ -37,6 +39,7 @@ def _config_for(filename: str) -> tuple[Config | None, str | None]:
     directory = (path.parent if filename not in ("stdin", "-") else Path(".")).resolve()
     cached = _CONFIGS.get(directory)
     if cached is None:
+        from .config import Config, ConfigError, find_config, load_config
         from .engine import all_rule_ids
 
         try:
