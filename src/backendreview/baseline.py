@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import Finding
+from .safeoutput import baseline_target_problem, write_atomic
 
 FORMAT_VERSION = 1
 
@@ -89,7 +90,10 @@ def write(file: Path, findings: Iterable[Finding],
                for key in sorted(counts) for rule, path, snippet in (key,)]
     payload = {"version": FORMAT_VERSION, "tool": "backendreview",
                "generated-by": f"backendreview {__version__}", "findings": entries}
-    file.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    problem = baseline_target_problem(file)
+    if problem is not None:
+        raise BaselineError(f"baseline: {problem}")
+    write_atomic(file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return sum(counts.values())
 
 

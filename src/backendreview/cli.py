@@ -129,6 +129,7 @@ def check(
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
+    _check_report_target(output, targets)
     config = _build_config(targets, config_file, select, extend_select, ignore, severity)
     if force_exclude:
         config = config.with_overrides(force_exclude=True)
@@ -169,12 +170,27 @@ def check(
         for line in outcome.failed:
             typer.echo(f"backendreview: {line}", err=True)
     _emit(result, output_format, output, quiet, statistics)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if result.errors:
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
     raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _check_report_target(output: Path | None, targets: list[Path]) -> None:
+    from .safeoutput import report_target_problem
+
+    problem = None if output is None else report_target_problem(output, targets)
+    if problem is not None:
+        raise UsageProblem(f"--output: {problem}")
+
+
+def _print_problems(result) -> None:  # type: ignore[no-untyped-def]
+    """Paths not reviewed (notes), then internal errors, one line each on stderr."""
+    for note in result.notes:
+        typer.echo(f"backendreview: note: {note}", err=True)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
 
 
 def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
@@ -257,18 +273,23 @@ def baseline(
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones."""
-    from .baseline import write
+    from .baseline import BaselineError, write
+    from .safeoutput import baseline_target_problem
 
     targets = paths or [Path(".")]
+    problem = baseline_target_problem(file)
+    if problem is not None:  # before the review: a slip must not cost a whole run
+        raise UsageProblem(f"baseline: {problem}")
     config = _build_config(targets, config_file, select, extend_select, ignore, None)
     result = run(list(targets), config, jobs=jobs)
     try:
         count = write(file, result.findings, result.sources)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"baseline: {file}: cannot write: {exc.strerror or exc}") from None
     typer.echo(f"backendreview: recorded {count} finding(s) in {file}", err=True)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     raise typer.Exit(2 if result.errors else 0)
 
 
@@ -334,8 +355,7 @@ def routes(
     config = load_config(targets, config_file, all_rule_ids())
     result = run(list(targets), config, jobs=jobs, collect=("routes",), rules=())
     table_rows = merge_routes(result.facts)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if output_format is RoutesFormat.json:
         sys.stdout.write(json.dumps([r.to_dict() for r in table_rows], indent=2) + "\n")
     else:
@@ -374,6 +394,10 @@ def _fail(message: str, args: list[str] | None = None) -> int:
     sys.stderr.write(f"backendreview: error: {message}\n")
     target = _sarif_output(args or [])
     if target is not None:
+        from .safeoutput import report_target_problem
+
+        if report_target_problem(Path(target)) is not None:
+            return 2
         from .reporters import sarif
 
         try:

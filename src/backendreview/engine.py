@@ -24,11 +24,12 @@ from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
 from .config import Config, ConfigError, validate_selectors
 from .context import FileContext
-from .discovery import discover, display_path
+from .discovery import Skipped, discover_all, display_path
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
 from .semantic import SemanticBuilder
+from .sourcefile import UnreadableSource, read_source
 from .sourcelines import source_lines
 from .suppression import Suppressor, parse_suppressions, statement_extents
 
@@ -65,6 +66,7 @@ class RunResult:
     files: int = 0
     suppressed: int = 0
     errors: list[str] = field(default_factory=list)  # internal errors: exit status 2
+    notes: list[str] = field(default_factory=list)  # paths not reviewed, and why
     rules: tuple[str, ...] = ()
     sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for frames
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
@@ -183,16 +185,32 @@ def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] 
                  ) -> FileResult:
     file_path, shown, config, rules, collect = args
     try:
-        data = Path(file_path).read_bytes()
-    except OSError as exc:
-        result = FileResult(path=shown)
-        if PARSE_ERROR_ID in rules:
-            result.findings.append(Finding(
-                rule_id=PARSE_ERROR_ID, severity=load_rule_docs()[PARSE_ERROR_ID].severity,
-                message=f"cannot read the file: {exc.strerror or exc}", path=shown,
-                span=Span(1, 1, 1, 2)))
-        return result
+        data = read_source(file_path)
+    except UnreadableSource as exc:
+        return _unreadable(shown, str(exc), rules)
     return review_source(data, shown, config, rules, collect=collect)
+
+
+def _unreadable(shown: str, reason: str, rules: tuple[str, ...]) -> FileResult:
+    """A file that looks like source but was not read: a BR000 finding naming why."""
+    result = FileResult(path=shown)
+    if PARSE_ERROR_ID in rules:
+        result.findings.append(Finding(
+            rule_id=PARSE_ERROR_ID, severity=load_rule_docs()[PARSE_ERROR_ID].severity,
+            message=reason, path=shown, span=Span(1, 1, 1, 2)))
+    return result
+
+
+def _skipped_results(skipped: list[Skipped], rules: tuple[str, ...]
+                     ) -> tuple[list[FileResult], list[str]]:
+    results, notes = [], []
+    for item in skipped:
+        shown = display_path(item.path)
+        if item.finding:
+            results.append(_unreadable(shown, item.reason, rules))
+        else:
+            notes.append(f"{shown}: {item.reason}")
+    return results, notes
 
 
 def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
@@ -213,8 +231,9 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         rules = enabled_rules(config, docs)
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
-    files = discover(paths, config)
-    tasks = [(str(f), display_path(f), config, rules, collect) for f in files]
+    found = discover_all(paths, config)
+    skipped, notes = _skipped_results(found.skipped, rules)
+    tasks = [(str(f), display_path(f), config, rules, collect) for f in found.files]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
         chunk = max(1, len(tasks) // (workers * 8))
@@ -222,7 +241,9 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
             results = list(pool.map(_review_path, tasks, chunksize=chunk))
     else:
         results = [_review_path(t) for t in tasks]
-    return finish(results, config, rules, docs)
+    run_result = finish(results + skipped, config, rules, docs)
+    run_result.notes = notes
+    return run_result
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
@@ -283,8 +304,8 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
 def _read_lines(path: str) -> list[str]:
     """Lines of a file for code frames, when the per-file phase did not keep them."""
     try:
-        return source_lines(decode_source(Path(path).read_bytes()))
-    except (OSError, SourceError):
+        return source_lines(decode_source(read_source(path)))
+    except (UnreadableSource, SourceError):
         return []
 
 

@@ -124,7 +124,8 @@ def build_log(result: RunResult, root: Path | None = None) -> om.SarifLog:
     notifications = [
         om.Notification(message=om.Message(text=error), level="error")
         for error in result.errors
-    ]
+    ] + [om.Notification(message=om.Message(text=note), level="note")
+         for note in result.notes]
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
             name="backendreview", version=__version__, semantic_version=__version__,
