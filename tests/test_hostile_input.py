@@ -334,3 +334,45 @@ def test_output_to_a_new_or_old_report_file_works(tree, capsys):
     assert main(["check", ".", "--format", "json", "-o", "report.json"]) == 1
     assert main(["check", ".", "--format", "json", "-o", "report.json"]) == 1
     assert json.loads((tree / "report.json").read_text())["findings"][0]["rule"] == "BR101"
+
+
+# -- file names that are not UTF-8 -------------------------------------------------------------
+
+@pytest.fixture
+def latin1_name(tree):
+    name = os.fsdecode(b"caf\xe9.py")
+    (tree / "bad.py").rename(tree / name)
+    return name
+
+
+def test_non_utf8_name_in_sarif(latin1_name, tree, capsys, sarif_validator):
+    assert main(["check", ".", "--format", "sarif", "-o", "out.sarif"]) == 1
+    log = json.loads((tree / "out.sarif").read_text(encoding="utf-8"))
+    sarif_validator.validate(log)
+    (result,) = log["runs"][0]["results"]
+    assert result["ruleId"] == "BR101"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.py"
+
+
+def test_non_utf8_name_in_json_and_console_output(latin1_name, tree, capsys):
+    assert main(["check", ".", "--format", "json", "-o", "out.json"]) == 1
+    (finding,) = json.loads((tree / "out.json").read_text(encoding="utf-8"))["findings"]
+    assert (finding["path"], finding["rule"]) == ("caf\\xe9.py", "BR101")
+    assert main(["check", ".", "-o", "out.txt"]) == 1
+    assert "caf\\xe9.py:4:12: BR101" in (tree / "out.txt").read_text(encoding="utf-8")
+
+
+def test_non_utf8_name_in_baseline(latin1_name, tree, capsys):
+    assert main(["baseline", "br.json", "."]) == 0
+    (entry,) = json.loads((tree / "br.json").read_text(encoding="utf-8"))["findings"]
+    assert (entry["path"], entry["rule"]) == ("caf\\xe9.py", "BR101")
+    assert main(["check", ".", "--baseline", "br.json", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_non_utf8_name_inside_git_is_reviewed(latin1_name, tree, capsys):
+    subprocess.run(["git", "init", "-q"], check=True)
+    subprocess.run(["git", "add", "."], check=True)
+    assert main(["check", ".", "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["path"], finding["rule"]) == ("caf\\xe9.py", "BR101")

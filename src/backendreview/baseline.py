@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from . import __version__
-from .model import Finding
+from .model import Finding, printable_path
 from .safeoutput import baseline_target_problem, write_atomic
 
 FORMAT_VERSION = 1
@@ -73,7 +73,8 @@ def _relative(path: str, base: Path) -> str:
 
 def key_of(finding: Finding, base: Path,
            sources: Mapping[str, Sequence[str]] | None = None) -> Key:
-    return (finding.rule_id, _relative(finding.path, base), snippet_of(finding, sources))
+    return (finding.rule_id, printable_path(_relative(finding.path, base)),
+            snippet_of(finding, sources))
 
 
 def write(file: Path, findings: Iterable[Finding],

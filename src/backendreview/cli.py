@@ -74,7 +74,7 @@ def _console(output: Path | None) -> tuple[Console, object | None]:
             # Piped output: wide enough that code frames keep the interpolated value.
             console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
         return console, None
-    handle = output.open("w", encoding="utf-8")
+    handle = output.open("w", encoding="utf-8", errors="backslashreplace")
     return Console(file=handle, highlight=False, color_system=None, width=120,
                    soft_wrap=False), handle
 
