@@ -91,7 +91,7 @@ def test_device_is_never_read():
 def test_oversized_file_is_not_read(tmp_path):
     big = tmp_path / "big.py"
     big.write_bytes(b"x = 1\n" * 100)
-    with pytest.raises(UnreadableSource, match="^file larger than 0 MB: not read$"):
+    with pytest.raises(UnreadableSource, match=r"^file larger than 0 MB: not read$"):
         read_source(big, limit=10)
     assert read_source(big, limit=600) == b"x = 1\n" * 100
 

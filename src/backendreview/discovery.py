@@ -176,7 +176,7 @@ def discover_all(paths: list[Path], config: Config) -> Discovery:
         # ignored directory (a database volume, a node_modules) is never even listed.
         visible_dirs = None if visible is None else {d for p in visible for d in p.parents}
 
-        def unlistable(exc: OSError) -> None:
+        def unlistable(exc: OSError, top: Path = top) -> None:
             where = Path(exc.filename) if exc.filename else top
             skip(Skipped(_real_entry(where), f"cannot list the directory: "
                                              f"{exc.strerror or exc}: not reviewed", False))

@@ -9,6 +9,7 @@ renamed over it, so an interrupted run leaves the old file whole.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -75,8 +76,6 @@ def write_atomic(path: Path, text: str) -> None:
             os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise

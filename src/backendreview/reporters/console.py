@@ -43,8 +43,8 @@ def _frame(finding: Finding, lines: list[str]) -> Syntax | None:
 
 def _finding_block(finding: Finding, lines: list[str], frames: bool) -> Group:
     head = Text()
-    head.append(f"{printable_path(finding.path)}:{finding.span.start_line}:{finding.span.start_col}: ",
-                style="bold")
+    where = f"{printable_path(finding.path)}:{finding.span.start_line}:{finding.span.start_col}"
+    head.append(f"{where}: ", style="bold")
     head.append(finding.rule_id, style=_STYLES[finding.severity.value])
     head.append(f" [{finding.severity.value}] ")
     head.append(finding.message)
