@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -436,18 +438,40 @@ def _sarif_output(args: list[str]) -> str | None:
     return output
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt, which click turns into an empty line on stderr and
+    an Abort; nor an Exception, which a rule's or astroid's guard would swallow."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _catch_interrupts() -> Any:
+    """Route SIGINT to `Interrupted` while a command runs; the previous handler, or None
+    where no handler can be set (not the main thread) or SIGINT is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        return None
+    signal.signal(signal.SIGINT, _interrupt)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the typer app without its own exception printing, so that every
     error is one line and the exit status follows the contract."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
+    previous = _catch_interrupts()
     try:
         code = command.main(args=args, prog_name="backendreview", standalone_mode=False)
     except typer.Exit as exc:  # pragma: no cover - depends on the typer version
         code = exc.exit_code
     except (ConfigError, RuleFileError, UsageProblem) as exc:
         return _fail(str(exc), args)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt, typer.Abort):
         return _fail("interrupted", args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing more to say.
@@ -459,6 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2
         return _fail(f"internal error: {type(exc).__name__}: {exc}", args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if isinstance(code, int):
         return code
     return 0
