@@ -135,3 +135,40 @@ def test_no_warning_reaches_stderr(tree):
                           check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
+
+
+# -- shapes that break recursive helpers -----------------------------------------------------
+
+CHAIN = "a" + ".b" * 600 + "()"
+DEEP_CHAIN = f'''import logging
+import sqlite3
+
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/items")
+def items(conn: sqlite3.Connection, name: str, a):
+    x = {CHAIN}
+    logging.info({CHAIN})
+    requests.get({CHAIN})
+    return conn.execute(f"SELECT * FROM t WHERE name = '{{name}}'")
+'''
+
+
+def test_attribute_chain_of_600_names_goes_through_every_rule():
+    result = review_source(DEEP_CHAIN, "chain.py", Config(), tuple(sorted(all_rule_ids())))
+    assert result.facts.get("_errors", []) == []
+    assert ("BR101", 15) in [(f.rule_id, f.span.start_line) for f in result.findings]
+
+
+def test_attribute_chain_resolves_to_its_qualified_name():
+    from backendreview.semantic import SemanticBuilder
+
+    tree = ast.parse("import os\nx = os" + ".path" * 700 + "\n")
+    model = SemanticBuilder(tree).build()
+    value = tree.body[1].value
+    assert model.qualified_name(value) == "os" + ".path" * 700
+    assert model.qualified_name(value.value) == "os" + ".path" * 699
