@@ -378,11 +378,12 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
     root = config.root.resolve()
     kept: list[Finding] = []
     suppressors: dict[str, Suppressor] = {}
+    pfi_cache: dict[str, tuple[str, ...]] = {}
     all_findings = [f for r in results for f in r.findings] + project_findings
     for finding in all_findings:
         if finding.severity.rank < config.severity.rank:
             continue
-        if pfi and _per_file_ignored(finding, pfi, root):
+        if pfi and _per_file_ignored(finding, pfi, root, pfi_cache):
             continue
         result = by_path.get(finding.path)
         if result is not None and result.suppressions:
@@ -413,18 +414,30 @@ def _read_lines(path: str) -> list[str]:
 
 
 def _per_file_ignored(finding: Finding, pfi: list[tuple[pathspec.PathSpec, tuple[str, ...]]],
-                      root: Path) -> bool:
-    path = Path(finding.path)
+                      root: Path, cache: dict[str, tuple[str, ...]] | None = None) -> bool:
+    codes = cache.get(finding.path) if cache is not None else None
+    if codes is None:
+        codes = _ignored_codes(finding.path, pfi, root)
+        if cache is not None:
+            cache[finding.path] = codes
+    return any(finding.rule_id.startswith(c) for c in codes)
+
+
+def _ignored_codes(shown: str, pfi: list[tuple[pathspec.PathSpec, tuple[str, ...]]],
+                   root: Path) -> tuple[str, ...]:
+    """Every code that per-file-ignores silences in one file: matched once per file, not
+    once per finding (20,000 globs times every finding took minutes)."""
+    path = Path(shown)
     absolute = path if path.is_absolute() else (Path.cwd() / path)
     try:
         rel = absolute.resolve().relative_to(root).as_posix()
-    except ValueError:
-        rel = finding.path
+    except (ValueError, OSError, RuntimeError):
+        rel = shown
+    out: list[str] = []
     for spec, codes in pfi:
-        if (spec.match_file(rel) or spec.match_file(finding.path)) and any(
-                finding.rule_id.startswith(c) for c in codes):
-            return True
-    return False
+        if spec.match_file(rel) or spec.match_file(shown):
+            out.extend(codes)
+    return tuple(out)
 
 
 __all__ = ["RunResult", "enabled_rules", "finish", "review_source", "run",
