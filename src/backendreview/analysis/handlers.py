@@ -167,6 +167,10 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
         return False
     if any(_is_route_decorator(ctx, d) for d in func.decorator_list):
         return True
+    from .frameworks.graphql import is_resolver
+
+    if is_resolver(ctx, func):
+        return True  # a GraphQL resolver or mutation answers the client too
     parent = ctx.semantic.parent(func)
     if isinstance(parent, ast.ClassDef):
         return func.name in _VIEW_METHODS and _is_view_class(ctx, parent)
