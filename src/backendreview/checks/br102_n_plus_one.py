@@ -50,6 +50,7 @@ from ..analysis.orm.queries import (
 from ..analysis.strings import StringAnalyzer
 from ..model import Fix, Span
 from .base import ProjectRule, Rule
+from .br102_resolvers import check_resolvers
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
@@ -578,8 +579,10 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
 # -- the project phase -------------------------------------------------------------------------
 class NPlusOne(_Options, ProjectRule):
     id = RULE_ID
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)  # GraphQL resolvers
 
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        check_resolvers(self, facts)
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])

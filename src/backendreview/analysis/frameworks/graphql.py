@@ -506,7 +506,9 @@ def _per_parent_query(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
             continue
         if node.func.attr not in _QUERY_ENDS:
             continue
-        if isinstance(ctx.semantic.parent(node), ast.Attribute):
+        up = ctx.semantic.parent(node)
+        if isinstance(up, ast.Attribute) and isinstance(ctx.semantic.parent(up), ast.Call) \
+                and ctx.semantic.parent(up).func is up:  # type: ignore[union-attr]
             continue  # the outer call of the chain decides
         chain: list[str] = []
         root: ast.AST = node
@@ -581,6 +583,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         return _ariadne_bindable(ctx, call, qn)
     if qn in _SCHEMAS:
         return [_schema(ctx, call, _SCHEMAS[qn])]
+    if qn == "ariadne.gql":
+        return _sdl_lists(ctx, call)
     if isinstance(call.func, ast.Attribute) and call.func.attr == "set_field" and \
             len(call.args) >= 2 and ctx.semantic.is_imported("ariadne"):
         field = literal_str(call.args[0])
@@ -595,6 +599,18 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if library is not None:
         return [_endpoint(ctx, call, library)]
     return []
+
+
+_SDL_LIST = re.compile(r"\w+\s*(?:\([^)]*\))?\s*:\s*\[\s*(\w+)")
+
+
+def _sdl_lists(ctx: FileContext, call: ast.Call) -> list[object]:
+    """Types an ariadne SDL serves in lists (`posts: [Post!]!`), for BR102 on resolvers."""
+    text = literal_str(call.args[0]) if call.args else None
+    if text is None:
+        return []
+    names = sorted(set(_SDL_LIST.findall(text)))
+    return [GqlSettingsFact("sdl-list", n, ctx.path, call.lineno) for n in names]
 
 
 def _ariadne_bindable(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
@@ -612,14 +628,37 @@ def _config_names(ctx: FileContext, nodes: list[ast.AST | None]) -> list[str]:
     """Every name used in the configuration expressions (validation rules, extensions):
     a conditional list (`[] if DEBUG else [DisableIntrospection]`) counts as configured."""
     out: list[str] = []
-    for root in nodes:
-        if root is None:
-            continue
+    roots = [n for n in nodes if n is not None]
+    followed: set[str] = set()
+    while roots:
+        root = roots.pop()
         for node in ast.walk(root):
             if isinstance(node, ast.Name | ast.Attribute):
                 out.append(ctx.qualified_name(node) or ctx.source(node))
+                if isinstance(node, ast.Name) and node.id not in followed:
+                    # `extensions = [...]` built above, then `extensions.append(...)`.
+                    followed.add(node.id)
+                    roots += _built_from(ctx, node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 out.append(node.value)
+    return out
+
+
+def _built_from(ctx: FileContext, name: ast.Name) -> list[ast.AST]:
+    """The values a local list is assigned and appended in its scope."""
+    scope, bindings = ctx.semantic.lookup(name.id, name)
+    if not bindings or any(b.kind == "import" for b in bindings):
+        return []
+    out: list[ast.AST] = [b.value for b in bindings if b.value is not None]
+    body = scope.node if scope is not None else ctx.tree
+    for node in ast.walk(body):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("append", "extend", "insert") and isinstance(
+                    node.func.value, ast.Name) and node.func.value.id == name.id:
+            out += node.args
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and \
+                node.target.id == name.id:
+            out.append(node.value)
     return out
 
 
@@ -659,7 +698,7 @@ def _schema(ctx: FileContext, call: ast.Call, library: str) -> GqlSchemaFact:
     limits, intro, alias = _limits(names)
     batching = None
     for node in ast.walk(kwarg(call, "config") or ast.Constant(None)):
-        if isinstance(node, ast.keyword) and node.arg == "batching_config" or (
+        if (isinstance(node, ast.keyword) and node.arg == "batching_config") or (
                 isinstance(node, ast.Dict) and any(literal_str(k) == "max_operations"
                                                    for k in node.keys)):
             batching = "capped" if "max_operations" in ctx.source(

@@ -134,11 +134,11 @@ class GraphModel:
                 continue
             name = resolved.fact.graphql_name
             for key in ("Query", "Mutation"):
-                if name == key or (name.endswith((key, key + "s")) and
-                                   resolved.library != "ariadne"):
-                    if (key.lower(), resolved.fact.name) not in seen:
-                        seen.add((key.lower(), resolved.fact.name))
-                        out.append((key.upper(), resolved, None))
+                root = name == key or (name.endswith((key, key + "s")) and
+                                       resolved.library != "ariadne")
+                if root and (key.lower(), resolved.fact.name) not in seen:
+                    seen.add((key.lower(), resolved.fact.name))
+                    out.append((key.upper(), resolved, None))
         return out
 
     def root_names(self) -> set[str]:

@@ -1,0 +1,126 @@
+"""BR102 on GraphQL: a field resolver that queries once per parent object.
+
+A resolver on a type (not a root Query / Mutation) that runs a query reading its parent
+(`User.objects.get(pk=self.owner_id)`, `User.query.get(root.owner_id)`, a related manager
+`self.comments.all()`) runs once per object of every list that serves the type: a list of
+N posts makes N+1 queries. Reported when the type is served in a list somewhere (a graphene
+`List` / connection field, a strawberry `list[T]`, an ariadne `[T]` in the SDL) and nothing
+batches the read: no DataLoader in the resolver, no `prefetch_related` / `selectinload` of
+that relation at every list field, no strawberry-django optimizer on the schema.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ..analysis.frameworks.graphql import GqlField
+from ..analysis.frameworks.graphql_model import ResolvedType, graph_model, is_graphql_route
+from ..analysis.frameworks.routes import project_routes
+from ..model import Fix
+from .base import ProjectRule
+
+
+def check_resolvers(rule: ProjectRule, facts: dict[str, list[Any]]) -> None:
+    if not facts.get("gql_type") and not facts.get("gql_binding"):
+        return
+    http = [r for r in project_routes(facts) if not is_graphql_route(r)]
+    model = graph_model(facts, http)
+    roots = model.root_names()
+    listed: dict[str, list[GqlField]] = {}
+    for resolved in model.all_types():
+        for gql_field, _ in resolved.fields:
+            if gql_field.list_of:
+                listed.setdefault(gql_field.list_of, []).append(gql_field)
+    for setting in model.settings:
+        if setting.key == "sdl-list":
+            listed.setdefault(setting.value, [])
+    optimizer = any(s.optimizer for s in model.schemas)
+    seen: set[tuple[str, int, int]] = set()
+    for resolved in model.all_types():
+        name = resolved.fact.graphql_name
+        if resolved.fact.name in roots or resolved.kind != "object" or name not in listed:
+            continue
+        lists = listed[name]
+        for gql_field, file in resolved.fields:
+            query = gql_field.per_parent
+            if query is None or gql_field.loader:
+                continue
+            if gql_field.relation_read is not None and (
+                    (lists and all(gql_field.relation_read in f.preloads for f in lists)) or
+                    (optimizer and resolved.fact.strawberry_django)):
+                continue
+            key = (file, query.span.start_line, query.span.start_col)
+            if key in seen:
+                continue
+            seen.add(key)
+            served = next((f.name for f in lists), None)
+            text = " ".join(query.text.split())
+            where = f' ("{served}")' if served else ""
+            handler = gql_field.handler.name if gql_field.handler else gql_field.attr
+            rule.report(
+                file, query.span,
+                f'resolver "{name}.{handler}" runs `{_short(text)}` once per {name}: a list '
+                f"of N {name} objects{where} makes N+1 queries",
+                fix=_fix(resolved, gql_field, text), snippet=query.text)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fix(resolved: ResolvedType, gql_field: GqlField, text: str) -> Fix:
+    handler = gql_field.handler.name if gql_field.handler else f"resolve_{gql_field.attr}"
+    if gql_field.relation_read is not None:
+        relation = gql_field.relation_read
+        return Fix(
+            f"Load `{relation}` for the whole list at the list field (prefetch_related), or "
+            f"batch it with a DataLoader keyed by the parent id",
+            f"# at every list field that serves {resolved.fact.graphql_name}:\n"
+            f"return Model.objects.prefetch_related(\"{relation}\")\n"
+            f"# and in {handler}: return self.{relation}.all()  # served from the prefetch")
+    model = _model_name(text)
+    key = _parent_key(text)
+    loader = f"{model}Loader"
+    if resolved.library == "strawberry":
+        example = (
+            "from strawberry.dataloader import DataLoader\n\n"
+            f"async def load_{model.lower()}s(keys: list[int]) -> list[{model} | None]:\n"
+            f"    rows = {{r.pk: r async for r in {model}.objects.filter(pk__in=keys)}}\n"
+            "    return [rows.get(k) for k in keys]\n\n"
+            f"# once per request, in the context getter: "
+            f"{{\"{model.lower()}_loader\": DataLoader(load_fn=load_{model.lower()}s)}}\n"
+            f"async def {handler}(self, info) -> ...:\n"
+            f"    return await info.context[\"{model.lower()}_loader\"].load({key})")
+    else:
+        example = (
+            "from promise import Promise\nfrom promise.dataloader import DataLoader\n\n"
+            f"class {loader}(DataLoader):\n"
+            "    def batch_load_fn(self, keys):\n"
+            f"        rows = {model}.objects.in_bulk(keys)  # one query for the whole list\n"
+            "        return Promise.resolve([rows.get(k) for k in keys])\n\n"
+            f"# one {loader}() per request, e.g. on info.context\n"
+            f"def {handler}(self, info):\n"
+            f"    return info.context.{model.lower()}_loader.load({key})")
+    return Fix(f"Batch the {model} reads of the whole list with a DataLoader", example)
+
+
+def _model_name(text: str) -> str:
+    match = re.match(r"\s*([A-Z]\w*)\s*\.\s*(objects|query)\b", text)
+    if match:
+        return match.group(1)
+    match = re.search(r"\(\s*([A-Z]\w*)\s*,", text)  # session.get(User, self.owner_id)
+    return match.group(1) if match else "Item"
+
+
+def _parent_key(text: str) -> str:
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return "self.id"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                node.value.id in ("self", "root", "parent", "obj"):
+            return ast.unparse(node)
+    return "self.id"
