@@ -72,6 +72,9 @@ RESPONSE_CALLS = frozenset({
     "rest_framework.exceptions.ValidationError", "rest_framework.exceptions.ParseError",
     "werkzeug.exceptions.InternalServerError", "werkzeug.exceptions.BadRequest",
     "django.shortcuts.render", "sanic.response.json", "sanic.response.text",
+    # A GraphQL error's message goes to the client in the response's `errors`.
+    "graphql.GraphQLError", "graphql.error.GraphQLError",
+    "graphql.error.graphql_error.GraphQLError",
 })
 
 

@@ -88,8 +88,8 @@ def _graphql_auth_sensitive(route: Route) -> bool:
         return False
     if route.auth or route.global_auth:
         return bool(tokens & CREDENTIAL_WORDS)
-    return bool(tokens & _GQL_AUTH_WORDS) or ("token" in tokens and
-                                              bool(tokens & _GQL_TOKEN_ISSUE))
+    return bool(tokens & _GQL_AUTH_WORDS) or bool(_JOINED.search(route.own_path)) or (
+        "token" in tokens and bool(tokens & _GQL_TOKEN_ISSUE))
 
 
 def is_auth_sensitive(route: Route) -> bool:

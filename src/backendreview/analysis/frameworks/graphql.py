@@ -823,9 +823,12 @@ def _registered_path(ctx: FileContext, reg: ast.Call, name: str
         node = reg.args[0]
     path = "" if node is None and name == "include_router" else literal_str(node)
     receiver = reg.func.value if isinstance(reg.func, ast.Attribute) else None
-    known = receiver is not None and (ctx.qualified_name(bound_call(ctx, receiver).func)
-                                      if bound_call(ctx, receiver) else None) in \
-        _APP_CONSTRUCTORS
+    built = bound_call(ctx, receiver) if receiver is not None else None
+    known = built is not None and ctx.qualified_name(built.func) in _APP_CONSTRUCTORS
+    if receiver is None:
+        # `Starlette(routes=[Mount("/graphql", GraphQL(schema))])`: a route of the app.
+        known = any(isinstance(a, ast.Call) and ctx.qualified_name(a.func) in
+                    _APP_CONSTRUCTORS for a in ctx.semantic.ancestors(reg))
     lines = (reg.lineno, getattr(reg, "end_lineno", reg.lineno) or reg.lineno)
     return path, known, lines
 
