@@ -36,34 +36,51 @@ def check_resolvers(rule: ProjectRule, facts: dict[str, list[Any]]) -> None:
     for setting in model.settings:
         if setting.key == "sdl-list":
             listed.setdefault(setting.value, [])
-    optimizer = any(s.optimizer for s in model.schemas)
-    seen: set[tuple[str, int, int]] = set()
+    # A resolver is run per parent of every listed type that has it, its own or inherited
+    # from a mixin: the class that defines it -> the listed types that serve it.
+    served: dict[str, list[ResolvedType]] = {}
     for resolved in model.all_types():
         name = resolved.fact.graphql_name
-        if resolved.fact.name in roots or resolved.kind != "object" or name not in listed:
+        if resolved.fact.name in roots or resolved.kind != "object" or (
+                name not in listed and resolved.fact.name.rsplit(".", 1)[-1] not in listed):
             continue
-        lists = listed[name]
-        for gql_field, file in resolved.fields:
-            query = gql_field.per_parent
-            if query is None or gql_field.loader:
-                continue
-            if gql_field.relation_read is not None and (
-                    (lists and all(gql_field.relation_read in f.preloads for f in lists)) or
-                    (optimizer and resolved.fact.strawberry_django)):
-                continue
-            key = (file, query.span.start_line, query.span.start_col)
-            if key in seen:
-                continue
-            seen.add(key)
-            served = next((f.name for f in lists), None)
-            text = " ".join(query.text.split())
-            where = f' ("{served}")' if served else ""
-            handler = gql_field.handler.name if gql_field.handler else gql_field.attr
-            rule.report(
-                file, query.span,
-                f'resolver "{name}.{handler}" runs `{_short(text)}` once per {name}: a list '
-                f"of N {name} objects{where} makes N+1 queries",
-                fix=_fix(resolved, gql_field, text), snippet=query.text)
+        for owner in [resolved.fact.name, *model.ancestors(resolved)]:
+            served.setdefault(owner, []).append(resolved)
+    optimizer = any(s.optimizer for s in model.schemas)
+    for owner, users in sorted(served.items()):
+        definer = model.resolve(owner)
+        if definer is None or owner in roots:
+            continue
+        for gql_field in definer.fact.fields + tuple(b.field for b in model.bindings.get(
+                owner, [])):
+            _check_field(rule, model, definer, gql_field, users, listed, optimizer)
+
+
+def _check_field(rule: ProjectRule, model: Any, definer: ResolvedType, gql_field: GqlField,
+                 users: list[ResolvedType], listed: dict[str, list[GqlField]],
+                 optimizer: bool) -> None:
+    query = gql_field.per_parent
+    if query is None or gql_field.loader or gql_field.optimizer_hint:
+        return
+    lists = [f for u in users for f in listed.get(u.fact.graphql_name, [])]
+    if gql_field.relation_read is not None and (
+            (lists and all(gql_field.relation_read in f.preloads for f in lists)) or
+            (optimizer and definer.library == "strawberry")):
+        return  # the list loads the relation, or strawberry-django's optimizer does
+    file = next((b.file for b in model.bindings.get(definer.fact.name, [])
+                 if b.field is gql_field), definer.fact.file)
+    text = " ".join(query.text.split())
+    name = definer.fact.graphql_name
+    user = users[0].fact.graphql_name
+    via = "" if user == name else f" (served as {user}{' and others' if len(users) > 1 else ''})"
+    served_by = next((f.name for f in lists), None)
+    where = f' ("{served_by}")' if served_by else ""
+    handler = gql_field.handler.name if gql_field.handler else gql_field.attr
+    rule.report(
+        file, query.span,
+        f'resolver "{name}.{handler}" runs `{_short(text)}` once per parent object'
+        f"{via}: a list of N {user} objects{where} makes N+1 queries",
+        fix=_fix(definer, gql_field, text), snippet=query.text)
 
 
 def _short(text: str) -> str:

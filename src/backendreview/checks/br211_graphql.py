@@ -81,7 +81,7 @@ class NoDepthLimit(ProjectRule):
         for endpoint in _endpoints(facts):
             if endpoint.limits:
                 continue
-            library = endpoint.fact.library
+            library = endpoint.library
             description, example = _DEPTH_FIX[library]
             self.report(endpoint.fact.file, endpoint.fact.span,
                         f"{_where(endpoint)} is served with no depth, token or cost limit: "
@@ -96,9 +96,9 @@ class IntrospectionOn(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         for endpoint in _endpoints(facts):
-            if endpoint.introspection_off:
-                continue
-            description, example = _INTROSPECTION_FIX[endpoint.fact.library]
+            if endpoint.introspection_off or endpoint.auth:
+                continue  # off, or only signed-in callers reach the endpoint at all
+            description, example = _INTROSPECTION_FIX[endpoint.library]
             self.report(endpoint.fact.file, endpoint.fact.span,
                         f"{_where(endpoint)} answers introspection queries in production: "
                         f"anyone can download the whole schema, every type, field and "

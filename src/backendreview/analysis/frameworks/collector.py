@@ -21,7 +21,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "GqlTypeFact": "gql_type",
               "GqlBindingFact": "gql_binding", "GqlSchemaFact": "gql_schema",
-              "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings"}
+              "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
+              "GqlViewClassFact": "gql_view"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 

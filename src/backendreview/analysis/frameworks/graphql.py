@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from ...astutil import own_nodes
 from ...model import Span
+from ..paths import is_test_path
 from .common import (
     PAGE_PARAMS,
     analyze_handler,
@@ -153,6 +154,7 @@ class GqlField:
     loader: bool = False  # the resolver goes through a DataLoader
     preloads: tuple[str, ...] = ()  # relations the list resolver loads eagerly
     mutation: bool = False  # strawberry @strawberry.mutation
+    optimizer_hint: bool = False  # strawberry-django `field(prefetch_related=...)`
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ class GqlTypeFact:
     mutate: HandlerInfo | None = None  # graphene Mutation.mutate (or mutate_and_get_payload)
     auth: tuple[str, ...] = ()  # class decorators, strawberry type-level permissions
     strawberry_django: bool = False
+    paginated: bool = False  # `@strawberry_django.type(..., pagination=True)`: lists page
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,19 @@ class GqlEndpointFact:
 
 
 @dataclass(frozen=True)
+class GqlViewClassFact:
+    """A project subclass of a GraphQL view: what its body limits and checks."""
+
+    name: str
+    file: str
+    line: int
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    introspection_off: tuple[str, ...] = ()
+    alias_cap: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GqlSettingsFact:
     key: str  # schema | limit | introspection
     value: str
@@ -221,7 +237,15 @@ class GqlSettingsFact:
 
 
 def active(ctx: FileContext) -> bool:
-    return any(ctx.semantic.is_imported(m) for m in GQL_MODULES)
+    """A file that imports a GraphQL library, or serves a project's own GraphQL view
+    (`ProjectGraphQLView.as_view(schema=schema)` in a urls module)."""
+    # Test code builds throwaway schemas and views: none of it is served.
+    if is_test_path(ctx.path):
+        return False
+    # Types declared through project helpers (`@register_type(...)` over a project base
+    # class) import no library: a file that names a graphql module is read too.
+    return any(ctx.semantic.is_imported(m) for m in GQL_MODULES) or (
+        "graphql" in ctx.text or "GraphQL" in ctx.text)
 
 
 def camel(name: str) -> str:
@@ -239,6 +263,9 @@ def _qn(ctx: FileContext, expr: ast.AST) -> str:
 # -- classes --------------------------------------------------------------------------------
 def on_class(ctx: FileContext, cls: ast.ClassDef) -> list[object]:
     """A class that is (or may be, through project bases) a GraphQL type or mutation."""
+    view = _view_class(ctx, cls)
+    if view is not None:
+        return [view]
     library, kind = "?", "?"
     decorators = [_qn(ctx, d) for d in cls.decorator_list]
     strawberry_django = False
@@ -246,7 +273,10 @@ def on_class(ctx: FileContext, cls: ast.ClassDef) -> list[object]:
         if name in _STRAWBERRY_TYPES:
             library, kind = "strawberry", "object"
             strawberry_django = name.startswith(("strawberry_django", "strawberry.django"))
-    bases = tuple(_qn(ctx, b) for b in cls.bases)
+    # A base defined in this module gets its module's name: two modules may both define
+    # a `ComponentType`.
+    bases = tuple(ctx.qualified_name(b) or object_name(ctx, b) or ctx.source(b)
+                  for b in cls.bases)
     for base in bases:
         if base in _OBJECT_BASES:
             library, kind = "graphene", _OBJECT_BASES[base]
@@ -286,9 +316,34 @@ def on_class(ctx: FileContext, cls: ast.ClassDef) -> list[object]:
             mutate = _handler(ctx, methods[mname])
             break
     auth = tuple(d for d in decorators if classify(d) == "auth")
+    paginated = any(isinstance(d, ast.Call) and _true(kwarg(d, "pagination"))
+                    for d in cls.decorator_list)
     return [GqlTypeFact(name, library, kind, cls.name, ctx.path, cls.lineno,
                         ctx.line_span(cls.lineno), bases, tuple(fields), mutate, auth,
-                        strawberry_django)]
+                        strawberry_django, paginated)]
+
+
+def _true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+_HINTS = ("prefetch_related", "select_related", "only", "annotate")
+
+
+def _view_class(ctx: FileContext, cls: ast.ClassDef) -> GqlViewClassFact | None:
+    bases = [_qn(ctx, b) for b in cls.bases]
+    if not any(b in _VIEW_CLASSES or b.rsplit(".", 1)[-1] in ("GraphQLView",
+                                                               "AsyncGraphQLView")
+               for b in bases):
+        return None
+    limits, intro, alias = _limits(_config_names(ctx, list(cls.body)))
+    methods = [n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    auth = tuple(b for b in bases if classify(b) == "auth")  # LoginRequiredMixin
+    auth += tuple(a for m in methods for a in body_auth(ctx, m))
+    auth += tuple(d for m in methods for d in (_qn(ctx, x) for x in m.decorator_list)
+                  if classify(d) == "auth")
+    return GqlViewClassFact(_class_name(ctx, cls), ctx.path, cls.lineno,
+                            tuple(dict.fromkeys(auth)), limits, intro, alias)
 
 
 def _class_name(ctx: FileContext, cls: ast.ClassDef) -> str:
@@ -357,7 +412,8 @@ def _graphene_field(ctx: FileContext, attr: str, call: ast.Call,
                     base.preloads)
 
 
-def _local_function(ctx: FileContext, ref: ast.Name) -> ast.FunctionDef | None:
+def _local_function(ctx: FileContext, ref: ast.Name
+                    ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     for binding in ctx.semantic.lookup(ref.id, ref)[1]:
         if binding.kind == "def" and isinstance(binding.node, ast.FunctionDef |
                                                 ast.AsyncFunctionDef):
@@ -414,6 +470,7 @@ def _strawberry_method(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFuncti
         if "connection" in qn or "paginated" in qn:
             pages += (qn.rsplit(".", 1)[-1],)
         ret = ctx.source(func.returns) if func.returns is not None else ""
+        hint = isinstance(dec, ast.Call) and any(kwarg(dec, h) is not None for h in _HINTS)
         name = camel(func.name)
         if isinstance(dec, ast.Call):
             explicit = literal_str(kwarg(dec, "name"))
@@ -422,7 +479,7 @@ def _strawberry_method(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFuncti
                         None, _annotation_list(ret), pages + _annotation_pages(ret),
                         field.unbounded, field.auth + auth, field.per_parent,
                         field.relation_read, field.loader, field.preloads,
-                        "mutation" in qn)
+                        "mutation" in qn, hint)
     return None
 
 
@@ -522,7 +579,7 @@ def _per_parent_query(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
                            for n in ast.walk(arg))
         if isinstance(root, ast.Name) and root.id in parents and len(chain) >= 2 and \
                 chain[-1] in ("all", "filter", "count", "exists", "first", "exclude",
-                              "values", "values_list", "last", "get"):
+                              "values", "values_list", "last"):
             # self.comments.all(): a related manager, one query per parent.
             if chain[0] in ("objects", "query", "_meta", "__class__"):
                 continue
@@ -636,9 +693,13 @@ def _config_names(ctx: FileContext, nodes: list[ast.AST | None]) -> list[str]:
             if isinstance(node, ast.Name | ast.Attribute):
                 out.append(ctx.qualified_name(node) or ctx.source(node))
                 if isinstance(node, ast.Name) and node.id not in followed:
-                    # `extensions = [...]` built above, then `extensions.append(...)`.
+                    # `extensions = [...]` built above, then `extensions.append(...)`;
+                    # `extensions=get_schema_extensions()` defined in this file.
                     followed.add(node.id)
                     roots += _built_from(ctx, node)
+                    func = _local_function(ctx, node)
+                    if func is not None:
+                        roots.append(func)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 out.append(node.value)
     return out
@@ -733,10 +794,10 @@ def _view_subclass_library(ctx: FileContext, expr: ast.AST) -> str | None:
                     qn = ctx.qualified_name(base) or ""
                     if qn in _VIEW_CLASSES:
                         return _VIEW_CLASSES[qn]
-            if binding.kind == "import" and binding.qualified.endswith("GraphQLView"):
-                return "graphene" if ctx.semantic.is_imported("graphene_django") or \
-                    ctx.semantic.is_imported("graphene") else "strawberry" if \
-                    ctx.semantic.is_imported("strawberry") else "ariadne"
+            if binding.kind == "import" and (binding.qualified or "").endswith(
+                    "GraphQLView"):
+                # The library is the schema's, decided in the merge.
+                return "?"
     return None
 
 

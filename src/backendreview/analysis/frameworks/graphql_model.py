@@ -22,6 +22,7 @@ from .graphql import (
     GqlSchemaFact,
     GqlSettingsFact,
     GqlTypeFact,
+    GqlViewClassFact,
 )
 from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, Route
 
@@ -45,6 +46,13 @@ class Endpoint:
     limits: tuple[str, ...] = ()
     introspection_off: tuple[str, ...] = ()
     alias_cap: tuple[str, ...] = ()
+    auth: tuple[str, ...] = ()  # wrappers and a view subclass that checks the caller
+
+    @property
+    def library(self) -> str:
+        if self.fact.library != "?":
+            return self.fact.library
+        return self.schema.library if self.schema else "graphene"
 
 
 @dataclass
@@ -70,6 +78,8 @@ class GraphModel:
         self.schemas: list[GqlSchemaFact] = list(facts.get("gql_schema", []))
         self.settings: list[GqlSettingsFact] = list(facts.get("gql_settings", []))
         self._resolved: dict[str, ResolvedType | None] = {}
+        self._by_name: dict[str, ResolvedType] | None = None
+        self.views: dict[str, GqlViewClassFact] = {v.name: v for v in facts.get("gql_view", [])}
         self.endpoints = [self._endpoint(e, http_routes)
                           for e in facts.get("gql_endpoint", [])]
 
@@ -103,6 +113,28 @@ class GraphModel:
             return None
         out = ResolvedType(fact, library, kind, fields, mutate)
         self._resolved[found] = out
+        return out
+
+    def by_class_name(self) -> dict[str, ResolvedType]:
+        """Resolved types by class (and GraphQL) name, for `list[ProjectType]` lookups."""
+        if self._by_name is None:
+            self._by_name = {}
+            for resolved in self.all_types():
+                self._by_name.setdefault(resolved.fact.name.rsplit(".", 1)[-1], resolved)
+                self._by_name.setdefault(resolved.fact.graphql_name, resolved)
+        return self._by_name
+
+    def ancestors(self, resolved: ResolvedType, depth: int = 0) -> list[str]:
+        """Qualified names of the project classes `resolved` derives from (mixins too)."""
+        out: list[str] = []
+        for base in resolved.fact.bases:
+            found = self.types.find(base)
+            if found is None or depth > 10:
+                continue
+            out.append(found)
+            parent = self.resolve(found)
+            if parent is not None:
+                out += self.ancestors(parent, depth + 1)
         return out
 
     def all_types(self) -> list[ResolvedType]:
@@ -175,10 +207,14 @@ class GraphModel:
         settings_intro = tuple(s.value for s in self.settings if s.key == "introspection")
         schema_parts = (schema.limits, schema.introspection_off, schema.alias_cap) if schema \
             else ((), (), ())
+        found = Resolver(sorted(self.views)).find(fact.view_class)
+        view = self.views[found] if found else GqlViewClassFact("", "", 0)
         return Endpoint(fact, schema, path or "/", known, http,
-                        fact.limits + schema_parts[0] + settings_limits,
-                        fact.introspection_off + schema_parts[1] + settings_intro,
-                        fact.alias_cap + schema_parts[2])
+                        fact.limits + schema_parts[0] + settings_limits + view.limits,
+                        fact.introspection_off + schema_parts[1] + settings_intro +
+                        view.introspection_off,
+                        fact.alias_cap + schema_parts[2] + view.alias_cap,
+                        fact.auth + view.auth)
 
     def endpoints_of(self, schema: GqlSchemaFact | None) -> list[Endpoint]:
         return [e for e in self.endpoints if e.schema is schema and schema is not None]
@@ -213,7 +249,7 @@ class GraphModel:
         http = endpoint.http if endpoint else None
         path = endpoint.path if endpoint else UNKNOWN_PREFIX
         known = endpoint.path_known if endpoint else False
-        ep_auth = endpoint.fact.auth if endpoint else ()
+        ep_auth = endpoint.auth if endpoint else ()
         h = handler
         route = Route(
             methods=(op,), path=f"{path} {gql_field.name}", own_path=gql_field.name,
@@ -233,6 +269,10 @@ class GraphModel:
         if http is not None:
             route.global_limits = http.global_limits
             route.global_auth = http.global_auth
+        target = self.by_class_name().get(gql_field.list_of or "")
+        if target is not None and target.fact.paginated:
+            # strawberry-django: a type declared with pagination=True pages every list of it.
+            route.pagination += (f"{target.fact.graphql_name}(pagination=True)",)
         route.pagination = tuple(dict.fromkeys(route.pagination))
         return route
 
