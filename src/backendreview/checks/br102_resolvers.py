@@ -100,6 +100,17 @@ def _fix(resolved: ResolvedType, gql_field: GqlField, text: str) -> Fix:
     model = _model_name(text)
     key = _parent_key(text)
     loader = f"{model}Loader"
+    if model == "Item":
+        # A query method of the parent (`self.get_descendants()`): batch it by parent id.
+        title = "".join(p.title() for p in gql_field.attr.split("_"))
+        return Fix(
+            f"Batch `{gql_field.attr}` for the whole list with a DataLoader keyed by the "
+            f"parent id: one query for all parents, grouped in Python",
+            f"class {title}Loader(DataLoader):\n"
+            "    def batch_load_fn(self, parent_ids):\n"
+            "        ...  # one query filtered on all parent_ids, grouped per parent\n\n"
+            f"def {handler}(self, info):\n"
+            f"    return info.context.{gql_field.attr}_loader.load(self.pk)")
     if resolved.library == "strawberry":
         example = (
             "from strawberry.dataloader import DataLoader\n\n"

@@ -306,9 +306,10 @@ def on_class(ctx: FileContext, cls: ast.ClassDef) -> list[object]:
             if field is not None:
                 fields.append(field)
     # resolve_x with no declared field: graphene-django model fields, inherited fields.
-    declared = {f.attr for f in fields}
+    declared = {f.attr for f in fields} | {f.name for f in fields}
     for mname, func in methods.items():
-        if mname.startswith("resolve_") and mname[8:] not in declared:
+        if mname.startswith("resolve_") and mname[8:] not in declared and \
+                camel(mname[8:]) not in declared:
             fields.append(_field_from_resolver(ctx, mname[8:], func, func))
     mutate = None
     for mname in ("mutate", "mutate_and_get_payload", "perform_mutate"):
@@ -583,6 +584,9 @@ def _per_parent_query(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
             # self.comments.all(): a related manager, one query per parent.
             if chain[0] in ("objects", "query", "_meta", "__class__"):
                 continue
+            if _called_on_parent(ctx, node):
+                # self.get_descendants().filter(...): a query method, not a relation.
+                return QueryFact(ctx.span_of(node), ctx.source(node), "django"), None
             return QueryFact(ctx.span_of(node), ctx.source(node), "django"), chain[0]
         if not reads_parent and not _inner_reads_parent(node, parents):
             continue
@@ -592,6 +596,18 @@ def _per_parent_query(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
             return QueryFact(ctx.span_of(node), ctx.source(node),
                              "django" if "objects" in chain else "sqlalchemy"), None
     return None, None
+
+
+def _called_on_parent(ctx: FileContext, call: ast.Call) -> bool:
+    """Whether the chain starts with a method call on the parent (`self.get_x()...`)."""
+    node: ast.AST = call
+    while isinstance(node, ast.Call | ast.Attribute):
+        inner = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Attribute) and isinstance(inner, ast.Name):
+            up = ctx.semantic.parent(node)
+            return isinstance(up, ast.Call) and up.func is node
+        node = inner
+    return False
 
 
 def _inner_reads_parent(call: ast.Call, parents: set[str]) -> bool:
