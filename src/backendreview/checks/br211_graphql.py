@@ -73,37 +73,45 @@ def _where(endpoint: Endpoint) -> str:
                                           if schema else "")
 
 
-class NoDepthLimit(ProjectRule):
-    id = "BR211"
+class _EndpointRule(ProjectRule):
+    """Reports each served endpoint that `missing` says lacks the protection."""
+
     needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    FIXES: ClassVar[dict[str, tuple[str, str]]] = {}
+    PROBLEM: ClassVar[str] = ""
+
+    def missing(self, endpoint: Endpoint) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         for endpoint in _endpoints(facts):
-            if endpoint.limits:
+            if not self.missing(endpoint):
                 continue
-            library = endpoint.library
-            description, example = _DEPTH_FIX[library]
+            description, example = self.FIXES[endpoint.library]
             self.report(endpoint.fact.file, endpoint.fact.span,
-                        f"{_where(endpoint)} is served with no depth, token or cost limit: "
-                        f"one deeply nested or wide query can make the server resolve "
-                        f"millions of fields",
+                        f"{_where(endpoint)} {self.PROBLEM}",
                         fix=Fix(description, example.replace("{view}", _view(endpoint))))
 
 
-class IntrospectionOn(ProjectRule):
+class NoDepthLimit(_EndpointRule):
+    id = "BR211"
+    FIXES = _DEPTH_FIX
+    PROBLEM = ("is served with no depth, token or cost limit: one deeply nested or wide "
+               "query can make the server resolve millions of fields")
+
+    def missing(self, endpoint: Endpoint) -> bool:
+        return not endpoint.limits
+
+
+class IntrospectionOn(_EndpointRule):
     id = "BR212"
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    FIXES = _INTROSPECTION_FIX
+    PROBLEM = ("answers introspection queries in production: anyone can download the whole "
+               "schema, every type, field and mutation, to plan an attack")
 
-    def check(self, facts: dict[str, list[Any]]) -> None:
-        for endpoint in _endpoints(facts):
-            if endpoint.introspection_off or endpoint.auth:
-                continue  # off, or only signed-in callers reach the endpoint at all
-            description, example = _INTROSPECTION_FIX[endpoint.library]
-            self.report(endpoint.fact.file, endpoint.fact.span,
-                        f"{_where(endpoint)} answers introspection queries in production: "
-                        f"anyone can download the whole schema, every type, field and "
-                        f"mutation, to plan an attack",
-                        fix=Fix(description, example.replace("{view}", _view(endpoint))))
+    def missing(self, endpoint: Endpoint) -> bool:
+        # Off, or only signed-in callers reach the endpoint at all.
+        return not (endpoint.introspection_off or endpoint.auth)
 
 
 class UnboundedBatching(ProjectRule):

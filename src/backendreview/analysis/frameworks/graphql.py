@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...astutil import own_nodes
+from ...astutil import call_chain, own_nodes
 from ...model import Span
 from ..paths import is_test_path
 from .common import (
@@ -238,7 +238,11 @@ class GqlSettingsFact:
 
 def active(ctx: FileContext) -> bool:
     """A file that imports a GraphQL library, or serves a project's own GraphQL view
-    (`ProjectGraphQLView.as_view(schema=schema)` in a urls module)."""
+    (`ProjectGraphQLView.as_view(schema=schema)` in a urls module). Asked once per file."""
+    return ctx.memo("graphql-active", ctx.tree, lambda: _active(ctx))
+
+
+def _active(ctx: FileContext) -> bool:
     # Test code builds throwaway schemas and views: none of it is served.
     if is_test_path(ctx.path):
         return False
@@ -568,13 +572,7 @@ def _per_parent_query(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
         if isinstance(up, ast.Attribute) and isinstance(ctx.semantic.parent(up), ast.Call) \
                 and ctx.semantic.parent(up).func is up:  # type: ignore[union-attr]
             continue  # the outer call of the chain decides
-        chain: list[str] = []
-        root: ast.AST = node
-        while isinstance(root, ast.Call | ast.Attribute):
-            if isinstance(root, ast.Attribute):
-                chain.append(root.attr)
-            root = root.func if isinstance(root, ast.Call) else root.value
-        chain.reverse()
+        chain, root = call_chain(node)
         reads_parent = any(isinstance(n, ast.Name) and n.id in parents
                            for arg in [*node.args, *(k.value for k in node.keywords)]
                            for n in ast.walk(arg))
