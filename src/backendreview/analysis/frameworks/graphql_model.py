@@ -277,13 +277,17 @@ class GraphModel:
         return route
 
 
+_cache: tuple[dict[str, list[Any]], GraphModel] | None = None
+
+
 def graph_model(facts: dict[str, list[Any]], http_routes: list[Route]) -> GraphModel:
-    """The GraphQL model, built once per run."""
-    cached = facts.get("_gql_model")
-    if cached is None:
-        cached = [GraphModel(facts, http_routes)]
-        facts["_gql_model"] = cached
-    return cached[0]
+    """The GraphQL model, built once per run whichever rule asks first. It is kept beside
+    the facts, not in them (the facts are data; the cache holds the dict so that its
+    identity cannot be reused by a later run)."""
+    global _cache
+    if _cache is None or _cache[0] is not facts:
+        _cache = (facts, GraphModel(facts, http_routes))
+    return _cache[1]
 
 
 def graphql_operations(facts: dict[str, list[Any]], http_routes: list[Route]) -> list[Route]:
