@@ -786,7 +786,9 @@ def _schema(ctx: FileContext, call: ast.Call, library: str) -> GqlSchemaFact:
 def _endpoint_library(ctx: FileContext, call: ast.Call, qn: str) -> str | None:
     if qn in _APP_CALLS:
         return _APP_CALLS[qn]
-    if qn in _EXECUTE_CALLS and ctx.semantic.enclosing_function(call) is not None:
+    if qn in _EXECUTE_CALLS and _route_path(ctx, call)[0] is not None:
+        # Only inside a route (`@app.route("/graphql")`): a library's own execute() that
+        # wraps graphql_sync serves nothing by itself.
         return _EXECUTE_CALLS[qn]
     if isinstance(call.func, ast.Attribute) and call.func.attr == "as_view":
         view = ctx.qualified_name(call.func.value) or ""
