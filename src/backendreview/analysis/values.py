@@ -111,6 +111,8 @@ class ValueTracker:
         if isinstance(expr, ast.Await):
             return self.request_data(expr.value, depth + 1)
         if isinstance(expr, ast.Call):
+            if self._is_reqparse(expr):
+                return f"{self.ctx.source(expr.func)}()"
             # request.get_json(), await request.json(), await request.post(), request.form()
             return self.request_data(expr.func, depth + 1)
         qualified = self.ctx.qualified_name(expr)
@@ -131,6 +133,13 @@ class ValueTracker:
                     if found:
                         return found
         return None
+
+    def _is_reqparse(self, call: ast.Call) -> bool:
+        """`parser.parse_args()` of Flask-RESTful / Flask-RESTX reqparse: the request's fields.
+        argparse has the same method, so the file must use a reqparse library."""
+        return isinstance(call.func, ast.Attribute) and call.func.attr == "parse_args" and any(
+            self.ctx.semantic.is_imported(m) for m in ("flask_restful", "flask_restx",
+                                                       "flask_restplus"))
 
     def _is_request_object(self, expr: ast.AST) -> bool:
         qualified = self.ctx.qualified_name(expr)
