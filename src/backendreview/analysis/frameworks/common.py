@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
+from ..strings import StringAnalyzer
 from .routes import HandlerInfo, QueryFact, module_name
 from .writes import handler_writes
 
@@ -310,7 +311,15 @@ def _returns(func: ast.AST) -> list[ast.Return]:
 
 _WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "ORJSONResponse",
                        "UJSONResponse", "list", "dict", "make_response", "json_response",
-                       "dumps", "tuple", "sorted"})
+                       "dumps", "tuple", "sorted",
+                       # Server-rendered pages: an unbounded list is as unbounded in HTML.
+                       "render", "render_template", "TemplateResponse", "render_to_response",
+                       "render_template_string"})
+_SELECT = re.compile(r"^\s*select\b(?=.*\bfrom\b)", re.IGNORECASE | re.DOTALL)
+# A bound on the rows (LIMIT, FETCH FIRST, TOP n), one row by key, or one aggregate row.
+_SQL_BOUNDED = re.compile(r"\blimit\b|\bfetch\s+(?:first|next)\b|\btop\s*\(?\s*\d"
+                          r"|\bwhere\b.*\b(?:id|pk)\s*=|^\s*select\s+(?:count|sum|min|max"
+                          r"|avg|exists)\s*\(", re.IGNORECASE | re.DOTALL)
 
 
 def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
@@ -322,6 +331,8 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         kind = _query_kind(ctx, expr)
         if kind:
             return QueryFact(ctx.span_of(expr), ctx.source(expr), kind)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "fetchall":
+            return _unbounded_select(ctx, expr, func)
         fn = expr.func
         name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
         many = kwarg(expr, "many")
@@ -358,6 +369,33 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             # The name must not be sliced or paginated after the assignment.
             return unbounded_query(ctx, bindings[0].value, func, depth + 1)
     return None
+
+
+def _unbounded_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> QueryFact | None:
+    """`cursor.fetchall()` (or `conn.execute(sql).fetchall()`) after a SELECT with no LIMIT:
+    the SQL is the last `execute` on the same receiver before the fetch, in this function."""
+    assert isinstance(fetch.func, ast.Attribute)
+    receiver = fetch.func.value
+    execute: ast.Call | None = None
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
+            receiver.func.attr == "execute"):
+        execute = receiver
+    elif isinstance(receiver, ast.Name):
+        for node in own_nodes(func):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                    node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
+                    node.func.value.id == receiver.id) and node.lineno <= fetch.lineno and (
+                    execute is None or node.lineno > execute.lineno):
+                execute = node
+    if execute is None or not execute.args:
+        return None
+    build = StringAnalyzer(ctx).analyze(execute.args[0])
+    if build is None:
+        return None
+    sql = build.constant_text()
+    if not _SELECT.match(sql) or _SQL_BOUNDED.search(sql):
+        return None
+    return QueryFact(ctx.span_of(execute), ctx.source(execute), "dbapi")
 
 
 def _query_kind(ctx: FileContext, call: ast.Call) -> str | None:

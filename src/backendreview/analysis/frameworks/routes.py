@@ -231,7 +231,7 @@ _GENERIC_METHODS = {
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
 }
-_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
+_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView", "ListView"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
