@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
 from ..strings import StringAnalyzer
+from ..values import is_password_name, tracker_for
 from .routes import HandlerInfo, QueryFact, module_name
 from .writes import handler_writes
 
@@ -285,7 +286,53 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status,
+        credentials=credential_check(ctx, func),
     )
+
+
+# Calls that check a credential or answer one with a token or a session.
+_VERIFY_CALL = re.compile(
+    r"^(?:authenticate\w*|check_password\w*|verify_password\w*|checkpw|verify|verify_secret"
+    r"|verify_api_key|compare_digest|check_secret|login|login_user|auth_login"
+    r"|create_(?:access_|refresh_|auth_|session_|api_|jwt_)?(?:token|jwt|session|key)s?"
+    r"|issue_\w*(?:token|key)|generate_(?:access_|auth_|jwt_)?token|encode)$")
+_SECRET_FIELD = re.compile(r"(?:^|_)(?:client_secret|api_secret|secret_key|api_key|otp|totp"
+                           r"|one_time_password)$")
+
+
+def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> tuple[str, str] | None:
+    """A handler that reads a password or client secret from the request and verifies it
+    (or issues a token / session for it): an authentication endpoint whatever its path."""
+    text = ctx.source(func).lower()
+    if not any(w in text for w in ("password", "passwd", "secret", "pwd", "otp", "api_key")):
+        return None  # most handlers never touch a credential: skip the walk
+    tracker = tracker_for(ctx)
+    read: str | None = None
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    for name in sorted(params):
+        if _SECRET_FIELD.search(name) or is_password_name(name):
+            read = f"parameter `{name}`"
+            break
+    verify: str | None = None
+    for node in own_nodes(func):
+        if read is None and isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
+            origin = tracker.plaintext_password(node)
+            if origin is not None and origin.kind != "parameter":
+                read = origin.text
+            elif isinstance(node, ast.Attribute) and _SECRET_FIELD.search(node.attr) and (
+                    tracker.plaintext_password(ast.Attribute(
+                        value=node.value, attr="password", ctx=ast.Load())) is not None):
+                read = ctx.source(node)
+        if verify is None and isinstance(node, ast.Call):
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            if _VERIFY_CALL.match(name or "") and not (name == "encode" and "jwt" not in (
+                    ctx.qualified_name(fn) or ctx.source(fn)).lower()):
+                verify = f"{name}()"
+    if read is None:
+        return None
+    return ("verify", f"reads {read} and calls {verify}") if verify else ("read", read)
 
 
 def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
