@@ -56,6 +56,11 @@ _NOT_A_PASSWORD = re.compile(r"^(?:!.*|(.)\1*|\$2[aby]?\$.*|\$argon2.*|\$\w+\$.*
                              r"|(?:pbkdf2_sha\d+|argon2|bcrypt\w*|scrypt|sha1|md5)\$.*"
                              r"|[0-9a-fA-F]{32,})$", re.DOTALL)
 
+# A constant compared to be refused or warned about, not accepted: DEFAULT_ADMIN_PASSWORD,
+# LEGACY_PASSWORD, PASSWORD_MASK.
+_KNOWN_BAD_PASSWORD = re.compile(r"DEFAULT|LEGACY|EXAMPLE|DUMMY|PLACEHOLDER|MASK|INSECURE"
+                                 r"|WEAK|COMMON|BANNED|BLOCKED|FORBIDDEN")
+
 
 def is_literal_password(expr: ast.AST | str) -> bool:
     """A non-empty string literal that could be typed as a password."""
@@ -444,7 +449,8 @@ class PlaintextPassword(Rule):
     def _is_configured_password(self, expr: ast.AST) -> bool:
         """ADMIN_PASSWORD, os.environ.get("ADMIN_PASSWORD"), os.getenv("DB_PASSWORD")."""
         if isinstance(expr, ast.Name):
-            return expr.id.isupper() and is_password_name(expr.id)
+            return expr.id.isupper() and is_password_name(expr.id) and not (
+                _KNOWN_BAD_PASSWORD.search(expr.id))
         if isinstance(expr, ast.Call) and expr.args:
             key = constant_str(expr.args[0])
             qualified = self.ctx.qualified_name(expr.func) or ""

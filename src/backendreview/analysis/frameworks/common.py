@@ -290,10 +290,12 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     )
 
 
-# Calls that check a credential or answer one with a token or a session.
+# Calls that check a credential; calls that answer one with a token or a session.
 _VERIFY_CALL = re.compile(
     r"^(?:authenticate\w*|check_password\w*|verify_password\w*|checkpw|verify|verify_secret"
-    r"|verify_api_key|compare_digest|check_secret|login|login_user|auth_login"
+    r"|verify_api_key|compare_digest|check_secret)$")
+_ISSUE_CALL = re.compile(
+    r"^(?:login|login_user|auth_login"
     r"|create_(?:access_|refresh_|auth_|session_|api_|jwt_)?(?:token|jwt|session|key)s?"
     r"|issue_\w*(?:token|key)|generate_(?:access_|auth_|jwt_)?token|encode)$")
 _SECRET_FIELD = re.compile(r"(?:^|_)(?:client_secret|api_secret|secret_key|api_key|otp|totp"
@@ -315,6 +317,7 @@ def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
             read = f"parameter `{name}`"
             break
     verify: str | None = None
+    issue: str | None = None
     for node in own_nodes(func):
         if read is None and isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
             origin = tracker.plaintext_password(node)
@@ -324,15 +327,20 @@ def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
                     tracker.plaintext_password(ast.Attribute(
                         value=node.value, attr="password", ctx=ast.Load())) is not None):
                 read = ctx.source(node)
-        if verify is None and isinstance(node, ast.Call):
+        if isinstance(node, ast.Call):
             fn = node.func
-            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-            if _VERIFY_CALL.match(name or "") and not (name == "encode" and "jwt" not in (
-                    ctx.qualified_name(fn) or ctx.source(fn)).lower()):
+            name = (fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")) or ""
+            if verify is None and _VERIFY_CALL.match(name):
                 verify = f"{name}()"
+            elif issue is None and _ISSUE_CALL.match(name) and not (
+                    name == "encode" and "jwt" not in (
+                        ctx.qualified_name(fn) or ctx.source(fn)).lower()):
+                issue = f"{name}()"
     if read is None:
         return None
-    return ("verify", f"reads {read} and calls {verify}") if verify else ("read", read)
+    if verify:
+        return ("verify", f"reads {read} and calls {verify}")
+    return ("issue", f"reads {read} and calls {issue}") if issue else ("read", read)
 
 
 def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
