@@ -257,8 +257,22 @@ def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
     return replace(handler, **changes)  # type: ignore[arg-type]
 
 
+def _pagination_mixin(node: ast.ClassDef) -> bool:
+    """`class PaginationMixin:` with `paginate_by` or `get_paginate_by()`: a base-less mixin
+    that list views inherit their page size from."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in ("get_paginate_by",
+                                                               "paginate_queryset"):
+            return True
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in (
+                "paginate_by", "pagination_class") for t in stmt.targets):
+            return True
+    return False
+
+
 def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
-    if not node.bases or ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope or not (
+            node.bases or _pagination_mixin(node)):
         return None
     bases = tuple(object_name(ctx, b) or ctx.source(b) for b in node.bases)
     methods: dict[str, HandlerInfo] = {}
@@ -334,7 +348,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
             for stmt in node.body):
         queryset = model_query
-    if not (methods or actions or attrs or limits or any(
+    if not (methods or actions or attrs or limits or pagination or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
                                            "Handler", "RH"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
