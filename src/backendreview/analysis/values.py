@@ -125,7 +125,7 @@ class ValueTracker:
                 return self.ctx.source(expr)
             return None
         if isinstance(expr, ast.Name):
-            if expr.id in _VALIDATED:
+            if expr.id in _VALIDATED or self._serializer_validate_input(expr):
                 return expr.id
             for binding in self.ctx.reaching_bindings(expr):
                 if binding.kind in ("assign", "annassign") and binding.value is not None:
@@ -133,6 +133,18 @@ class ValueTracker:
                     if found:
                         return found
         return None
+
+    def _serializer_validate_input(self, name: ast.Name) -> bool:
+        """`def validate(self, attrs)` of a DRF serializer: `attrs` is the client's data."""
+        function = self.ctx.semantic.enclosing_function(name)
+        if function is None or function.name != "validate":
+            return False
+        params = [a.arg for a in function.args.args]
+        if len(params) != 2 or params[1] != name.id:
+            return False
+        cls = self.ctx.semantic.enclosing_class(function)
+        return cls is not None and any(self.ctx.source(b).endswith("Serializer")
+                                       for b in cls.bases)
 
     def _is_reqparse(self, call: ast.Call) -> bool:
         """`parser.parse_args()` of Flask-RESTful / Flask-RESTX reqparse: the request's fields.
