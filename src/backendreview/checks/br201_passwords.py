@@ -258,6 +258,19 @@ class PlaintextPassword(Rule):
     # -- SQL text: WHERE password = ?, INSERT INTO users (name, password) VALUES (...) ---------
     def _sql_password(self, node: ast.Call, func: ast.Attribute) -> None:
         sql_arg = node.args[0]
+        if self._core_write(sql_arg):
+            # conn.execute(users.insert(), {"name": n, "password": p})
+            for params in node.args[1:]:
+                items = params.elts if isinstance(params, ast.List | ast.Tuple) else [params]
+                for item in items:
+                    found = self._password_in_dict(item)
+                    if found is not None:
+                        key, value, origin = found
+                        self._report_store(key, value, origin,
+                                           f"{self.ctx.source(func)}() (SQL INSERT/UPDATE)",
+                                           False)
+                        return
+            return
         if isinstance(sql_arg, ast.Call) and sql_arg.args and (
                 self.ctx.qualified_name(sql_arg.func) or "").endswith(".text"):
             sql_arg = sql_arg.args[0]  # session.execute(text("..."), {...})
@@ -294,6 +307,18 @@ class PlaintextPassword(Rule):
                 self._report_literal(node, expr, f"{label} (SQL INSERT/UPDATE)")
                 return
 
+    def _core_write(self, expr: ast.AST) -> bool:
+        """A SQLAlchemy Core insert/update construct: `users.insert()`, `insert(User)`."""
+        if not isinstance(expr, ast.Call):
+            return False
+        qualified = self.ctx.qualified_name(expr.func) or ""
+        if qualified.startswith(("sqlalchemy.", "sqlmodel.")) and qualified.rsplit(".", 1)[-1] in (
+                "insert", "update"):
+            return True
+        return isinstance(expr.func, ast.Attribute) and expr.func.attr in ("insert", "update") and (
+            not expr.args) and any(self.ctx.semantic.is_imported(m) for m in (
+                "sqlalchemy", "flask_sqlalchemy", "sqlmodel", "databases"))
+
     def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> None:
         literal = value.value if isinstance(value, ast.Constant) else self.ctx.source(value)
         hashed, _ = password_stack(self.ctx, "initial_password")
@@ -328,6 +353,7 @@ class PlaintextPassword(Rule):
             if isinstance(inner, ast.Call):
                 qualified = self.ctx.qualified_name(inner.func) or ""
                 ormish = qualified.startswith("sqlalchemy.") or qualified.startswith("sqlmodel.")
+            ormish = ormish or self._core_write(func.value)
         if not ormish:
             return None
         return label, method in _LOOKUP_METHODS
