@@ -198,7 +198,7 @@ class ValueTracker:
                     is_password_name(expr.value.attr)):
                 return Origin("form", self.ctx.source(expr), expr)
             if is_password_name(expr.attr) and isinstance(expr.value, ast.Name) and (
-                    self._is_body_parameter(expr.value)):
+                    self.is_body_parameter(expr.value)):
                 return Origin("body-field", self.ctx.source(expr), expr)
             return None
         if isinstance(expr, ast.Name):
@@ -243,7 +243,7 @@ class ValueTracker:
         return cls is not None and self.ctx.semantic.parent(function) is cls and (
             self.is_model_class is not None and self.is_model_class(cls))
 
-    def _is_body_parameter(self, name: ast.Name) -> bool:
+    def is_body_parameter(self, name: ast.Name) -> bool:
         """`user_in` in `def register(user_in: UserCreate)`: a parameter typed with a class
         (a pydantic model, a dataclass, a form), whose fields are client data."""
         for binding in self.ctx.reaching_bindings(name):

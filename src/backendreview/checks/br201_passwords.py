@@ -45,6 +45,8 @@ _HASH_HELPER = re.compile(r"^(?:get_)?(?:hash|encrypt)_?password$|^password_?has
                           re.IGNORECASE)
 _VERIFY_HELPER = re.compile(r"^(?:verify|check)_?password(?:_hash)?$", re.IGNORECASE)
 _SQL_WRITE = re.compile(r"^\s*(?:insert|update|replace|upsert)\b", re.IGNORECASE)
+_SQL_STATEMENT = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:select|insert|update|replace|upsert|with"
+                            r"|delete|merge)\b", re.IGNORECASE)
 _SQL_PASSWORD_WORDS = r"password|passwd|pwd|user_password|passwort"
 _SQL_PASSWORD_COLUMN = re.compile(rf"\b(?:{_SQL_PASSWORD_WORDS})\b", re.IGNORECASE)
 # DB-API execute, asyncpg fetch*, pg8000 run, Django raw, SQLAlchemy exec_driver_sql.
@@ -278,8 +280,8 @@ class PlaintextPassword(Rule):
         if build is None:
             return
         text = build.constant_text()
-        if not _SQL_PASSWORD_COLUMN.search(text):
-            return
+        if not _SQL_STATEMENT.match(text) or not _SQL_PASSWORD_COLUMN.search(text):
+            return  # `subprocess.run(f"mysql --password={pw}")` is no SQL
         write = bool(_SQL_WRITE.match(text))
         label = f"{self.ctx.source(func)}()"
         params = list(node.args[1:]) + [k.value for k in node.keywords

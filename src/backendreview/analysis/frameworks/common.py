@@ -305,28 +305,22 @@ _SECRET_FIELD = re.compile(r"(?:^|_)(?:client_secret|api_secret|secret_key|api_k
 def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
                      ) -> tuple[str, str] | None:
     """A handler that reads a password or client secret from the request and verifies it
-    (or issues a token / session for it): an authentication endpoint whatever its path."""
+    (or issues a token / session for it): an authentication endpoint whatever its path.
+    ("verify" | "issue" | "read", how); "read" only for a password (an API key or client
+    secret merely stored is a settings form, not a sign-in)."""
     text = ctx.source(func).lower()
     if not any(w in text for w in ("password", "passwd", "secret", "pwd", "otp", "api_key")):
         return None  # most handlers never touch a credential: skip the walk
-    tracker = tracker_for(ctx)
-    read: str | None = None
-    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
-    for name in sorted(params):
-        if _SECRET_FIELD.search(name) or is_password_name(name):
-            read = f"parameter `{name}`"
+    read: tuple[str, bool] | None = None  # (how it is named, is a password)
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if is_password_name(arg.arg) or _SECRET_FIELD.search(arg.arg):
+            read = (f"parameter `{arg.arg}`", is_password_name(arg.arg))
             break
     verify: str | None = None
     issue: str | None = None
     for node in own_nodes(func):
-        if read is None and isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
-            origin = tracker.plaintext_password(node)
-            if origin is not None and origin.kind != "parameter":
-                read = origin.text
-            elif isinstance(node, ast.Attribute) and _SECRET_FIELD.search(node.attr) and (
-                    tracker.plaintext_password(ast.Attribute(
-                        value=node.value, attr="password", ctx=ast.Load())) is not None):
-                read = ctx.source(node)
+        if read is None:
+            read = _client_credential(ctx, node)
         if isinstance(node, ast.Call):
             fn = node.func
             name = (fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")) or ""
@@ -338,9 +332,38 @@ def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
                 issue = f"{name}()"
     if read is None:
         return None
+    how, is_password = read
     if verify:
-        return ("verify", f"reads {read} and calls {verify}")
-    return ("issue", f"reads {read} and calls {issue}") if issue else ("read", read)
+        return ("verify", f"reads {how} and calls {verify}")
+    if issue:
+        return ("issue", f"reads {how} and calls {issue}")
+    return ("read", how) if is_password else None
+
+
+def _client_credential(ctx: FileContext, node: ast.AST) -> tuple[str, bool] | None:
+    """A password or client secret the request carries: `request.form["password"]`,
+    `body.client_secret`, `request.json.get("api_key")`."""
+    if not isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
+        return None
+    tracker = tracker_for(ctx)
+    origin = tracker.plaintext_password(node)
+    if origin is not None and origin.kind != "parameter":
+        return origin.text, True
+    key: str | None = None
+    container: ast.AST | None = None
+    if isinstance(node, ast.Subscript):
+        key, container = literal_str(node.slice), node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr == "get") and node.args:
+        key, container = literal_str(node.args[0]), node.func.value
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+            tracker.is_body_parameter(node.value)):
+        key, container = node.attr, None
+    if not key or not _SECRET_FIELD.search(key):
+        return None
+    if container is not None and not tracker.request_data(container):
+        return None
+    return ctx.source(node), False
 
 
 def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
