@@ -47,6 +47,9 @@ _VERIFY_HELPER = re.compile(r"^(?:verify|check)_?password(?:_hash)?$", re.IGNORE
 _SQL_WRITE = re.compile(r"^\s*(?:insert|update|replace|upsert)\b", re.IGNORECASE)
 _SQL_STATEMENT = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:select|insert|update|replace|upsert|with"
                             r"|delete|merge)\b", re.IGNORECASE)
+_SQL_TABLE = re.compile(r"\b(?:into|update)\s+([\w.\"`\[\]]+)", re.IGNORECASE)
+_USER_TABLE = re.compile(r"(?i)user|account|member|admin|login|person|people|customer|staff"
+                         r"|operator|employee|auth|credential|profile")
 _SQL_PASSWORD_WORDS = r"password|passwd|pwd|user_password|passwort"
 _SQL_PASSWORD_COLUMN = re.compile(rf"\b(?:{_SQL_PASSWORD_WORDS})\b", re.IGNORECASE)
 # DB-API execute, asyncpg fetch*, pg8000 run, Django raw, SQLAlchemy exec_driver_sql.
@@ -220,7 +223,7 @@ class PlaintextPassword(Rule):
                 origin = self.values.plaintext_password(value)
                 if origin is not None:
                     self._report_store(kw, value, origin.text, label, lookup)
-                elif not lookup and is_literal_password(value) and not self.non_production:
+                elif not lookup and is_literal_password(value) and self._seeds_users(label):
                     self._report_literal(kw, value, label)
             if label.endswith("(...)"):
                 # Account(name, password): the constructor's positional fields.
@@ -283,12 +286,13 @@ class PlaintextPassword(Rule):
         if not _SQL_STATEMENT.match(text) or not _SQL_PASSWORD_COLUMN.search(text):
             return  # `subprocess.run(f"mysql --password={pw}")` is no SQL
         write = bool(_SQL_WRITE.match(text))
+        seeds = write and self._seeds_users(_SQL_TABLE.search(text))
         label = f"{self.ctx.source(func)}()"
         params = list(node.args[1:]) + [k.value for k in node.keywords
                                          if k.arg in ("params", "parameters", "args")]
         for value in column_values(text, _SQL_PASSWORD_WORDS):
             if value.kind == "literal":
-                if write and not self.non_production and is_literal_password(value.text):
+                if seeds and is_literal_password(value.text):
                     self._report_literal(node, ast.Constant(value.text),
                                          f"{label} (SQL {'INSERT/UPDATE'})")
                 continue
@@ -305,9 +309,17 @@ class PlaintextPassword(Rule):
                 what = "SQL INSERT/UPDATE" if write else "SQL WHERE"
                 self._report_store(node, expr, origin.text, f"{label} ({what})", not write)
                 return
-            if write and not self.non_production and is_literal_password(expr):
+            if seeds and is_literal_password(expr):
                 self._report_literal(node, expr, f"{label} (SQL INSERT/UPDATE)")
                 return
+
+    def _seeds_users(self, target: str | re.Match[str] | None) -> bool:
+        """Seed code outside tests writing into a users table or model: a literal password
+        for a mail server or a remote database is a stored credential (BR203), not an
+        account password."""
+        if isinstance(target, re.Match):
+            target = target.group(1)
+        return not self.non_production and bool(target) and bool(_USER_TABLE.search(target))
 
     def _core_write(self, expr: ast.AST) -> bool:
         """A SQLAlchemy Core insert/update construct: `users.insert()`, `insert(User)`."""
