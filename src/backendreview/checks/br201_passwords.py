@@ -294,7 +294,7 @@ class PlaintextPassword(Rule):
             if value.kind == "literal":
                 if seeds and is_literal_password(value.text):
                     self._report_literal(node, ast.Constant(value.text),
-                                         f"{label} (SQL {'INSERT/UPDATE'})")
+                                         f"{label} (SQL INSERT/UPDATE)")
                 continue
             if value.kind == "value":
                 expr = interpolated(build, value.index)
