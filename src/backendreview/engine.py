@@ -19,6 +19,7 @@ from typing import Any
 
 import pathspec
 
+from .analysis.paths import ToolCode, serves_requests, tool_code
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
@@ -28,7 +29,7 @@ from .discovery import discover, display_path
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
-from .semantic import SemanticBuilder
+from .semantic import SemanticBuilder, module_name
 from .sourcelines import source_lines
 from .suppression import Suppressor, parse_suppressions, statement_extents
 
@@ -70,12 +71,6 @@ class RunResult:
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
 
 
-def _module_name(path: str) -> str:
-    parts = Path(path).with_suffix("").parts
-    parts = tuple(p for p in parts if p not in ("", ".", ".."))
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
@@ -94,6 +89,10 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
         from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
+    if "program" in names:
+        from .analysis.program import ProgramCollector
+
+        out.append(ProgramCollector(ctx))
     return out
 
 
@@ -121,7 +120,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
             ))
         return result
 
-    builder = SemanticBuilder(tree, _module_name(path))
+    builder = SemanticBuilder(tree, module_name(path), is_package=Path(path).stem == "__init__")
     semantic = builder.build()
     ctx = FileContext(path, text, tree, semantic, config)
     active: list[Rule] = []
@@ -158,8 +157,12 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
                 rule.end_file()
             except Exception as exc:
                 errors.append(_rule_error(rule.id, path, tree, exc))
-    result.findings = ctx.findings
+    tool = tool_code(path, tree, semantic.is_imported("faker"))
+    result.findings = [f for f in ctx.findings
+                       if serves_requests(f, tool, lambda rule: _wants_tests(config, rule))]
     result.facts = ctx.facts
+    if tool:  # so that project rules' findings in this file are judged the same way
+        result.facts["_tool_code"] = [(path, tool)]
     result.suppressions = parse_suppressions(text, tree, builder.nodes)
     if result.suppressions:
         result.statement_spans = statement_extents(tree, builder.nodes)
@@ -170,6 +173,10 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
     if errors:
         result.facts.setdefault("_errors", []).extend(errors)
     return result
+
+
+def _wants_tests(config: Config, rule_id: str) -> bool:
+    return bool(config.options_for(rule_id).get("include-tests", False))
 
 
 def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
@@ -230,10 +237,13 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
     """Project phase, suppression, per-file-ignores and the severity threshold."""
     run_result = RunResult(files=len(results), rules=rules)
     facts: dict[str, list[Any]] = {}
+    tools: dict[str, ToolCode] = {}
     for result in results:
         for kind, items in result.facts.items():
             if kind == "_errors":
                 run_result.errors.extend(items)
+            elif kind == "_tool_code":
+                tools.update(items)
             else:
                 facts.setdefault(kind, []).extend(items)
     run_result.facts = facts
@@ -246,7 +256,11 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         rule = cls(docs[rule_id], config)
         try:
             rule.check(facts)
-            project_findings.extend(rule.findings)
+            # Routes declared in tests or seed scripts serve no real request either.
+            project_findings.extend(
+                f for f in rule.findings
+                if serves_requests(f, tools.get(f.path) or tool_code(f.path, None, False),
+                                   lambda rule: _wants_tests(config, rule)))
         except Exception as exc:
             run_result.errors.append(f"internal error: project rule {rule_id} failed: "
                                      f"{type(exc).__name__}: {exc}")

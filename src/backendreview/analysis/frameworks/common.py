@@ -8,9 +8,10 @@ import re
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
+from ...semantic import module_name
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
-from .routes import HandlerInfo, QueryFact, module_name
+from .routes import HandlerInfo, QueryFact
 from .writes import handler_writes
 
 if TYPE_CHECKING:
