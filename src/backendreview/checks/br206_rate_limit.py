@@ -93,6 +93,11 @@ def _graphql_auth_sensitive(route: Route) -> bool:
         "token" in tokens and bool(tokens & _GQL_TOKEN_ISSUE))
 
 
+_REGISTRATION_HANDLER = re.compile(
+    r"^(?:user_|account_)?(?:register|signup|sign_up|registration)(?:_user|_account|_view)?$"
+    r"|^create_(?:user|account)$", re.I)
+
+
 def is_auth_sensitive(route: Route) -> bool:
     if is_graphql_route(route):
         return _graphql_auth_sensitive(route)
@@ -103,10 +108,24 @@ def is_auth_sensitive(route: Route) -> bool:
         joined = joined or bool(_JOINED.search(text))
     if tokens & EXEMPT_WORDS:
         return False
+    if _auth_behaviour(route):
+        return True
     if route.auth or route.global_auth:
         return bool(tokens & CREDENTIAL_WORDS)
     whole = {s.lower() for s in segments(route.own_path)} | {route.action.lower()}
     return joined or bool(tokens & AUTH_WORDS) or bool(whole & SEGMENT_WORDS)
+
+
+def _auth_behaviour(route: Route) -> bool:
+    """What the handler does, whatever it is called: it verifies a password or secret sent
+    by the client (or issues a token for it), or it is a registration handler."""
+    handler = route.handler.rsplit(".", 1)[-1]
+    signed_in = bool(route.auth or route.global_auth)
+    if route.credentials is not None and (route.credentials[0] == "verify" or not signed_in):
+        # A credential check stays guessable for a signed-in caller too; an open route that
+        # takes a password registers, signs in or resets.
+        return True
+    return _REGISTRATION_HANDLER.match(handler) is not None and not signed_in
 
 
 def _shown(route: Route) -> str:

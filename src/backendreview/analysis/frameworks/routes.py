@@ -60,6 +60,9 @@ class HandlerInfo:
     resource_writes: tuple[WriteFact, ...] = ()  # resolved writes (for BR306 unsafe GET)
     response_model: str | None = None
     sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
+    # The body checks credentials the client sent: "verify" (a password / secret read from
+    # the request and checked, or a token issued for it) or "read" (only read), and how.
+    credentials: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class Route:
     resource_writes: tuple[WriteFact, ...] = ()
     response_model: str | None = None
     sets_status: bool = False
+    credentials: tuple[str, str] | None = None
     raw: tuple[str, ...] = ()  # decorator and dependency names along the chain
     action: str = ""  # DRF: list | create | retrieve ... | custom action name
     global_limits: tuple[str, ...] = ()
@@ -224,7 +228,7 @@ _GENERIC_METHODS = {
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
 }
-_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
+_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView", "ListView"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -429,6 +433,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         resource_writes=h.resource_writes if h else (),
         response_model=h.response_model if h else None,
         sets_status=h.sets_status if h else False,
+        credentials=h.credentials if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides,
     )
