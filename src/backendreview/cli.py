@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -85,7 +87,7 @@ def _console(output: Path | None) -> tuple[Console, object | None]:
             # Piped output: wide enough that code frames keep the interpolated value.
             console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
         return console, None
-    handle = output.open("w", encoding="utf-8")
+    handle = output.open("w", encoding="utf-8", errors="backslashreplace")
     return Console(file=handle, highlight=False, color_system=None, width=120,
                    soft_wrap=False), handle
 
@@ -146,6 +148,7 @@ def check(
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
+    _check_report_target(output, targets)
     config = _build_config(targets, config_file, select, extend_select, ignore, severity)
     if force_exclude:
         config = config.with_overrides(force_exclude=True)
@@ -186,8 +189,7 @@ def check(
         for line in outcome.failed:
             typer.echo(f"backendreview: {line}", err=True)
     _emit(result, output_format, output, quiet, statistics)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if result.errors:
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
@@ -210,6 +212,22 @@ def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
         return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar)
     finally:
         bar.close()
+
+
+def _check_report_target(output: Path | None, targets: list[Path]) -> None:
+    from .safeoutput import report_target_problem
+
+    problem = None if output is None else report_target_problem(output, targets)
+    if problem is not None:
+        raise UsageProblem(f"--output: {problem}")
+
+
+def _print_problems(result) -> None:  # type: ignore[no-untyped-def]
+    """Paths not reviewed (notes), then internal errors, one line each on stderr."""
+    for note in result.notes:
+        typer.echo(f"backendreview: note: {note}", err=True)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
 
 
 def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
@@ -300,18 +318,23 @@ def baseline(
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones."""
-    from .baseline import write
+    from .baseline import BaselineError, write
+    from .safeoutput import baseline_target_problem
 
     targets = paths or [Path(".")]
+    problem = baseline_target_problem(file)
+    if problem is not None:  # before the review: a slip must not cost a whole run
+        raise UsageProblem(f"baseline: {problem}")
     config = _build_config(targets, config_file, select, extend_select, ignore, None)
     result = _run(targets, config, jobs, no_cache, cache_dir)
     try:
         count = write(file, result.findings, result.sources)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"baseline: {file}: cannot write: {exc.strerror or exc}") from None
     typer.echo(f"backendreview: recorded {count} finding(s) in {file}", err=True)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     raise typer.Exit(2 if result.errors else 0)
 
 
@@ -386,8 +409,7 @@ def routes(
     config = load_config(targets, config_file, all_rule_ids())
     result = run(list(targets), config, jobs=jobs, collect=("routes",), rules=())
     table_rows = merge_routes(result.facts)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if output_format is RoutesFormat.json:
         sys.stdout.write(json.dumps([r.to_dict() for r in table_rows], indent=2) + "\n")
     else:
@@ -429,6 +451,10 @@ def _fail(message: str, args: list[str] | None = None) -> int:
     sys.stderr.write(f"backendreview: error: {message}\n")
     target = _sarif_output(args or [])
     if target is not None:
+        from .safeoutput import report_target_problem
+
+        if report_target_problem(Path(target)) is not None:
+            return 2
         from .reporters import sarif
 
         try:
@@ -467,18 +493,40 @@ def _sarif_output(args: list[str]) -> str | None:
     return output
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt, which click turns into an empty line on stderr and
+    an Abort; nor an Exception, which a rule's or astroid's guard would swallow."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _catch_interrupts() -> Any:
+    """Route SIGINT to `Interrupted` while a command runs; the previous handler, or None
+    where no handler can be set (not the main thread) or SIGINT is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        return None
+    signal.signal(signal.SIGINT, _interrupt)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the typer app without its own exception printing, so that every
     error is one line and the exit status follows the contract."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
+    previous = _catch_interrupts()
     try:
         code = command.main(args=args, prog_name="backendreview", standalone_mode=False)
     except typer.Exit as exc:  # pragma: no cover - depends on the typer version
         code = exc.exit_code
     except (ConfigError, RuleFileError, UsageProblem) as exc:
         return _fail(str(exc), args)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt, typer.Abort):
         return _fail("interrupted", args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing more to say.
@@ -490,6 +538,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2
         return _fail(f"internal error: {type(exc).__name__}: {exc}", args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if isinstance(code, int):
         return code
     return 0
