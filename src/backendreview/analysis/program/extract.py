@@ -24,6 +24,7 @@ from ..orm.queries import (
     DJANGO_ROWS_AS_DATA,
     SA_CHAIN,
     SA_EVALUATE,
+    OriginFinder,
 )
 from .facts import (
     AUTH,
@@ -103,6 +104,8 @@ class _Extractor:
         self.sqla = any(sem.is_imported(m) for m in _SQLA_MODULES)
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
+        self.origins = OriginFinder(ctx)
+        self._row_loops: dict[int, bool] = {}
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -282,6 +285,7 @@ class _Extractor:
                         loop_line=loop.lineno if loop is not None else 0,
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
+                        loop_rows=loop is not None and self._rows_loop(loop),
                         conditional=conditional))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
@@ -296,6 +300,25 @@ class _Extractor:
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    def _rows_loop(self, loop: ast.AST) -> bool:
+        """The loop iterates the rows of a query (`for m in Member.objects.filter(...)`,
+        `for u in session.scalars(select(User))`), through locals and chained filters."""
+        key = id(loop)
+        if key not in self._row_loops:
+            if isinstance(loop, ast.For | ast.AsyncFor):
+                it: ast.expr | None = loop.iter
+            elif isinstance(loop, _COMPREHENSIONS):
+                it = loop.generators[0].iter
+            else:
+                it = None
+            while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
+                    "builtins.enumerate", "builtins.list", "builtins.sorted",
+                    "builtins.reversed", "builtins.tuple") and it.args:
+                it = it.args[0]
+            origin = self.origins.of(it) if it is not None else None
+            self._row_loops[key] = origin is not None and origin.rows
+        return self._row_loops[key]
 
     def _conditional(self, node: ast.AST, func: ast.AST) -> bool:
         """Whether `node` runs only on some paths through `func`."""
