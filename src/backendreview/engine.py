@@ -258,6 +258,17 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
     return out
 
 
+def _shown_path(path: Path, here: Path) -> str:
+    """display_path() for the resolved paths discovery returns, without resolving each one
+    again (a system call per path component)."""
+    if not path.is_absolute():
+        return display_path(path, here)
+    try:
+        return path.relative_to(here).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _lookup(files: list[Path], shown: list[str], cache: ResultCache | None
             ) -> tuple[dict[int, FileResult], dict[int, int]]:
     """Cached results by file index, and the size of every file (for scheduling)."""
@@ -306,8 +317,8 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
-    here = Path.cwd().resolve()  # once, not once per file
-    shown = [display_path(f, here) for f in files]
+    here = Path.cwd().resolve()
+    shown = [_shown_path(f, here) for f in files]
     cache = ResultCache(cache_dir, config, rules, collect) if cache_dir is not None else None
     found, sizes = _lookup(files, shown, cache)
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
