@@ -89,6 +89,19 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
     return sorted(found)
 
 
+def excluded_by(path: Path, config: Config) -> bool:
+    """Do `config`'s excludes (relative to its root) cover `path`? For a file found below a
+    directory that another configuration governs (a nested service's own extend-exclude)."""
+    excludes = config.exclude if config.exclude is not None else DEFAULT_EXCLUDES
+    spec = compile_globs(tuple(excludes) + config.extend_exclude)
+    root = config.root.resolve()
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return _named_file_excluded(path, spec, excludes, root)
+
+
 def _named_file_excluded(path: Path, spec, excludes, root: Path) -> bool:  # type: ignore[no-untyped-def]
     """--force-exclude: does an explicitly named file fall under the excludes?"""
     resolved = path.resolve()

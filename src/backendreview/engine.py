@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
 from .config import Config, ConfigError, validate_selectors
 from .context import FileContext
-from .discovery import discover, display_path
+from .discovery import discover, display_path, excluded_by
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
@@ -201,20 +201,42 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
 
 
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
-        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None
-        ) -> RunResult:
+        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
+        config_for: Callable[[Path], Config] | None = None) -> RunResult:
     """Review `paths`. `rules` overrides the configured selection (the `routes` command
-    runs none); `collect` adds fact collectors to those the rules need."""
+    runs none); `collect` adds fact collectors to those the rules need. `config_for` gives
+    each file its own configuration (the nearest one above it); `config` then governs the
+    walk and the project phase."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
     docs = load_rule_docs()
+    fixed_rules = rules
     if rules is None:
         rules = enabled_rules(config, docs)
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
-    tasks = [(str(f), display_path(f), config, rules, collect) for f in files]
+    file_configs: dict[str, Config] = {}
+    if config_for is not None:
+        file_configs, files = _configs_per_file(files, paths, config_for)
+        if fixed_rules is None:
+            rules = tuple(sorted(set(rules).union(
+                *(enabled_rules(c, docs) for c in set(file_configs.values())))))
+        # Every file feeds the project phase the facts any configuration's rules need.
+        collect = tuple(sorted(set(collect or ()) | set(needed_collectors(rules))))
+    per_config_rules: dict[Config, tuple[str, ...]] = {}
+
+    def task(f: Path) -> tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None]:
+        shown = display_path(f)
+        own = file_configs.get(shown, config)
+        if fixed_rules is not None or not file_configs:
+            return (str(f), shown, own, rules, collect)
+        if own not in per_config_rules:
+            per_config_rules[own] = enabled_rules(own, docs)
+        return (str(f), shown, own, per_config_rules[own], collect)
+
+    tasks = [task(f) for f in files]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
         chunk = max(1, len(tasks) // (workers * 8))
@@ -222,12 +244,31 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
             results = list(pool.map(_review_path, tasks, chunksize=chunk))
     else:
         results = [_review_path(t) for t in tasks]
-    return finish(results, config, rules, docs)
+    return finish(results, config, rules, docs, file_configs)
+
+
+def _configs_per_file(files: list[Path], paths: list[Path],
+                      config_for: Callable[[Path], Config]
+                      ) -> tuple[dict[str, Config], list[Path]]:
+    """Each file's own configuration, keyed by its displayed path; files that their own
+    configuration excludes are dropped (unless named on the command line)."""
+    named = {p.resolve() for p in paths if p.is_file()}
+    out: dict[str, Config] = {}
+    kept: list[Path] = []
+    for f in files:
+        own = config_for(f)
+        if f not in named and excluded_by(f, own):
+            continue
+        out[display_path(f)] = own
+        kept.append(f)
+    return out, kept
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
-           docs: dict[str, RuleDoc]) -> RunResult:
-    """Project phase, suppression, per-file-ignores and the severity threshold."""
+           docs: dict[str, RuleDoc], file_configs: dict[str, Config] | None = None
+           ) -> RunResult:
+    """Project phase, suppression, per-file-ignores and the severity threshold, each by the
+    configuration of the finding's file when `file_configs` gives one."""
     run_result = RunResult(files=len(results), rules=rules)
     facts: dict[str, list[Any]] = {}
     for result in results:
@@ -250,15 +291,24 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         except Exception as exc:
             run_result.errors.append(f"internal error: project rule {rule_id} failed: "
                                      f"{type(exc).__name__}: {exc}")
-    pfi = _pfi_matchers(config)
-    root = config.root.resolve()
+    file_configs = file_configs or {}
+    pfi_of: dict[Config, list[tuple[pathspec.PathSpec, tuple[str, ...]]]] = {}
+    enabled_of: dict[Config, set[str]] = {}
     kept: list[Finding] = []
     suppressors: dict[str, Suppressor] = {}
     all_findings = [f for r in results for f in r.findings] + project_findings
     for finding in all_findings:
-        if finding.severity.rank < config.severity.rank:
+        own = file_configs.get(finding.path, config)
+        if file_configs:
+            if own not in enabled_of:
+                enabled_of[own] = set(enabled_rules(own, docs))
+            if finding.rule_id not in enabled_of[own]:
+                continue  # a project rule that this file's configuration turns off
+        if finding.severity.rank < own.severity.rank:
             continue
-        if pfi and _per_file_ignored(finding, pfi, root):
+        if own not in pfi_of:
+            pfi_of[own] = _pfi_matchers(own)
+        if pfi_of[own] and _per_file_ignored(finding, pfi_of[own], own.root.resolve()):
             continue
         result = by_path.get(finding.path)
         if result is not None and result.suppressions:

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attr
 import sarif_om as om
@@ -35,7 +36,8 @@ def _region(span: Span) -> om.Region:
 
 def _location(path: str, span: Span, message: str | None = None) -> om.Location:
     uri_base = None if Path(path).is_absolute() else "%SRCROOT%"
-    uri = Path(path).as_uri() if Path(path).is_absolute() else path
+    # RFC 3986 (which GitHub follows): spaces and non-ASCII characters are percent-encoded.
+    uri = Path(path).as_uri() if Path(path).is_absolute() else quote(path, safe="/")
     return om.Location(
         physical_location=om.PhysicalLocation(
             artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=uri_base),
