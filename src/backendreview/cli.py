@@ -24,6 +24,7 @@ from .config import Config, ConfigError, ConfigResolver, validate_selectors
 from .engine import all_rule_ids, enabled_rules, run
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
+from .reporters import FORMATS
 
 app = typer.Typer(
     name="backendreview",
@@ -36,10 +37,6 @@ app = typer.Typer(
 )
 
 
-# console: frames and fixes; concise: one line per finding (ruff's `concise`); then the
-# machine formats: json, sarif (code scanning), github (workflow annotations), gitlab
-# (GitLab code quality report), junit (JUnit XML, read by most CI systems).
-OUTPUT_FORMATS = ("console", "concise", "json", "sarif", "github", "gitlab", "junit")
 
 
 class UsageProblem(Exception):
@@ -228,8 +225,8 @@ def check(
 
 def _output_format(value: str) -> str:
     key = value.strip().lower()
-    if key not in OUTPUT_FORMATS:
-        raise UsageProblem(f"--format: {value!r} is not one of {', '.join(OUTPUT_FORMATS)}")
+    if key not in FORMATS:
+        raise UsageProblem(f"--format: {value!r} is not one of {', '.join(FORMATS)}")
     return key
 
 

@@ -233,7 +233,7 @@ def _resolved_table(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, 
         raise ConfigError(f"{path}: key 'extend': expected a path to a TOML file")
     parent_path = Path(parent_ref).expanduser()
     if not parent_path.is_absolute():
-        parent_path = path.parent / parent_path
+        parent_path = (path.parent / parent_path).resolve()
     parent, sources = _resolved_table(parent_path, (*seen, resolved))
     merged = dict(parent)
     for key, value in table.items():
