@@ -81,7 +81,9 @@ def bump_version(root: Path, version: str) -> None:
                            flags=re.M), encoding="utf-8")
 
 
-def update_changelog(root: Path, version: str, date: str) -> None:
+def released_changelog(root: Path, version: str, date: str) -> str:
+    """CHANGELOG.md with the Unreleased entries moved under the new version (not written:
+    every check runs before the first file changes)."""
     path = root / CHANGELOG
     if not path.is_file():
         raise ReleaseError(f"{CHANGELOG} is missing")
@@ -94,8 +96,8 @@ def update_changelog(root: Path, version: str, date: str) -> None:
     tail = rest[following.start():] if following else ""
     if not entries.strip():
         raise ReleaseError(f"{CHANGELOG}: the '{UNRELEASED}' section is empty")
-    path.write_text(f"{head}{UNRELEASED}\n\n## {version} - {date}\n\n{entries.strip()}\n\n"
-                    f"{tail}".rstrip() + "\n", encoding="utf-8")
+    return (f"{head}{UNRELEASED}\n\n## {version} - {date}\n\n{entries.strip()}\n\n"
+            f"{tail}".rstrip() + "\n")
 
 
 def commit_and_tag(root: Path, version: str) -> None:
@@ -143,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     committed = False
     try:
         check_ready(root, args.version)
+        changelog = released_changelog(root, args.version, args.date)
         bump_version(root, args.version)
-        update_changelog(root, args.version, args.date)
+        (root / CHANGELOG).write_text(changelog, encoding="utf-8")
         commit_and_tag(root, args.version)
         committed = True
         files = build(root, args.version)
