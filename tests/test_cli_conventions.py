@@ -136,6 +136,7 @@ def test_stdin_uses_the_named_files_configuration(project, capsys, monkeypatch):
 @pytest.mark.parametrize(("args", "needle"), [
     (["check", "-", "bad.py"], "`-` (standard input) cannot be combined with other paths"),
     (["check", "bad.py", "--stdin-filename", "x.py"], "--stdin-filename needs `-`"),
+    (["check", "-", "--fix"], "--fix cannot rewrite standard input"),
     (["check", "--show-settings", "bad.py", "good.py"], "--show-settings takes exactly one"),
 ])
 def test_stdin_and_settings_usage_errors(project, capsys, args, needle):

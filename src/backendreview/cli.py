@@ -154,6 +154,8 @@ def check(
         raise UsageProblem("`-` (standard input) cannot be combined with other paths")
     if stdin_filename is not None and not from_stdin:
         raise UsageProblem("--stdin-filename needs `-` as the path")
+    if fix and from_stdin:
+        raise UsageProblem("--fix cannot rewrite standard input; review the file itself")
     named = [Path(stdin_filename)] if from_stdin and stdin_filename else targets
     if from_stdin and not stdin_filename:
         named = [Path(".")]
@@ -196,7 +198,7 @@ def check(
     if changed is not None:
         result.findings = changed.filter(result.findings)
     fixed: list = []
-    if fix and not from_stdin:
+    if fix:
         from .fixes.apply import apply_fixes
 
         outcome = apply_fixes(result.findings)

@@ -3,9 +3,12 @@ skip virtualenvs, build output and caches, and apply `exclude` / `extend-exclude
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from pathlib import Path
+
+import pathspec
 
 from .config import Config
 from .globs import compile_globs
@@ -92,14 +95,21 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
 def excluded_by(path: Path, config: Config) -> bool:
     """Do `config`'s excludes (relative to its root) cover `path`? For a file found below a
     directory that another configuration governs (a nested service's own extend-exclude)."""
-    excludes = config.exclude if config.exclude is not None else DEFAULT_EXCLUDES
-    spec = compile_globs(tuple(excludes) + config.extend_exclude)
+    excludes, spec = _exclude_spec(config.exclude, config.extend_exclude)
     root = config.root.resolve()
     try:
         path.resolve().relative_to(root)
     except ValueError:
         return False
     return _named_file_excluded(path, spec, excludes, root)
+
+
+@functools.lru_cache(maxsize=64)
+def _exclude_spec(exclude: tuple[str, ...] | None, extend: tuple[str, ...]
+                  ) -> tuple[tuple[str, ...], pathspec.PathSpec]:
+    """Compiled once per configuration, not once per file."""
+    excludes = exclude if exclude is not None else DEFAULT_EXCLUDES
+    return excludes, compile_globs(tuple(excludes) + extend)
 
 
 def _named_file_excluded(path: Path, spec, excludes, root: Path) -> bool:  # type: ignore[no-untyped-def]

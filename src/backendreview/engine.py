@@ -219,7 +219,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     files = discover(paths, config)
     file_configs: dict[str, Config] = {}
     if config_for is not None:
-        file_configs, files = _configs_per_file(files, paths, config_for)
+        file_configs, files = _configs_per_file(files, paths, config, config_for)
         if fixed_rules is None:
             rules = tuple(sorted(set(rules).union(
                 *(enabled_rules(c, docs) for c in set(file_configs.values())))))
@@ -247,7 +247,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     return finish(results, config, rules, docs, file_configs)
 
 
-def _configs_per_file(files: list[Path], paths: list[Path],
+def _configs_per_file(files: list[Path], paths: list[Path], config: Config,
                       config_for: Callable[[Path], Config]
                       ) -> tuple[dict[str, Config], list[Path]]:
     """Each file's own configuration, keyed by its displayed path; files that their own
@@ -257,7 +257,8 @@ def _configs_per_file(files: list[Path], paths: list[Path],
     kept: list[Path] = []
     for f in files:
         own = config_for(f)
-        if f not in named and excluded_by(f, own):
+        # The walk applied the walking configuration's excludes already.
+        if own is not config and f not in named and excluded_by(f, own):
             continue
         out[display_path(f)] = own
         kept.append(f)
