@@ -14,12 +14,8 @@ import pytest
 
 from backendreview.cli import main
 
-BAD = (
-    "import sqlite3\n"
-    "\n"
-    "def find(conn: sqlite3.Connection, email):\n"
-    "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n"
-)
+from .test_cli import BAD
+
 GOOD = "def ok():\n    return 1\n"
 MESSAGE = ("SQL passed to `conn.execute()` is built with an f-string from `email`; pass the "
            "values as bound parameters")

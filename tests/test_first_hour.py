@@ -16,16 +16,10 @@ from backendreview.config import Config
 from backendreview.engine import run
 
 from .gitrepo import Repo
+from .test_cli import BAD
 
 ROOT = Path(__file__).resolve().parents[1]
 
-BAD = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(conn: sqlite3.Connection, email):\n"
-    "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n"
-)
 # The interpolated value sits past column 80: a cropped frame would hide what the finding is.
 LONG = (
     "import sqlite3\n"
@@ -114,7 +108,7 @@ def test_diff_base_uses_the_repository_of_the_reviewed_path(tmp_path, monkeypatc
     out = capsys.readouterr()
     assert code == 1, out.err
     (finding,) = json.loads(out.out)["findings"]
-    assert finding["rule"] == "BR101" and finding["start_line"] == 6
+    assert finding["rule"] == "BR101" and finding["start_line"] == 5
 
 
 def test_diff_base_outside_a_repository_says_so(project, capsys, monkeypatch):

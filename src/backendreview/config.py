@@ -297,8 +297,11 @@ class ConfigResolver:
     def for_path(self, path: Path) -> Config:
         if self._fixed is not None:
             return self._fixed
-        resolved = path.resolve()
-        directory = resolved if resolved.is_dir() else resolved.parent
+        if path.is_absolute() and path.suffix in (".py", ".pyi"):
+            directory = path.parent  # a discovered file: already resolved, no stat needed
+        else:
+            resolved = path.resolve()
+            directory = resolved if resolved.is_dir() else resolved.parent
         found = self._nearest(directory)
         key = found if found is not None else Path()
         if key not in self._by_file:
