@@ -170,18 +170,31 @@ def test_steps_run_in_order_under_a_pull_request_event(routes_pr, tmp_path):
             in runner.log)
 
 
-def test_fork_pull_requests_skip_the_upload(routes_pr, tmp_path):
-    runner = _pull_request_runner(routes_pr, tmp_path, fork=True, **{"fail-on": "never"})
-    runner.run(real_install=False)
-    assert runner.ran == ["install", "review", "Result"]
-    assert runner.last_status == 0, runner.log
+def _upload_runs(runner: Runner) -> bool:
+    """The upload step's `if:` after a review that wrote its SARIF (the review itself is run
+    once, above; these only vary the event and the inputs)."""
+    runner.steps["review"] = {"sarif-file": str(runner.temp / "backendreview.sarif"),
+                              "status": "0"}
+    (step,) = [s for s in runner.action["runs"]["steps"] if "uses" in s]
+    return bool(runner.evaluate(str(step["if"])))
 
 
-def test_sarif_upload_input_turns_the_upload_off(routes_pr, tmp_path):
-    runner = _pull_request_runner(routes_pr, tmp_path, **{"sarif-upload": "false",
-                                                          "fail-on": "never"})
-    runner.run(real_install=False)
-    assert "Upload SARIF to code scanning" not in runner.ran
+@pytest.mark.parametrize(("fork", "inputs", "uploads"), [
+    (False, {}, True),
+    (True, {}, False),  # a fork's token cannot write security events
+    (False, {"sarif-upload": "false"}, False),
+])
+def test_upload_condition(routes_pr, tmp_path, fork, inputs, uploads):
+    assert _upload_runs(_pull_request_runner(routes_pr, tmp_path, fork=fork, **inputs)) is uploads
+
+
+def test_push_events_upload(routes_pr, tmp_path):
+    runner = _pull_request_runner(routes_pr, tmp_path, fork=True)
+    runner.github = {**runner.github, "event_name": "push", "event": {}}
+    assert _upload_runs(runner) is True
+    runner.steps["review"]["sarif-file"] = ""  # the review wrote nothing: nothing to upload
+    (step,) = [s for s in runner.action["runs"]["steps"] if "uses" in s]
+    assert not runner.evaluate(str(step["if"]))
 
 
 # -- well-formedness -------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from backendreview.analysis.frameworks.routes import Route
 from backendreview.cli import main
-from backendreview.frameworks.routes import Route
 from backendreview.model import Span
 from backendreview.routes_diff import compare
 

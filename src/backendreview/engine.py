@@ -28,7 +28,7 @@ from .discovery import discover, display_path, excluded_by
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
-from .semantic import SemanticBuilder
+from .semantic import SemanticBuilder, module_name
 from .sourcelines import source_lines
 from .suppression import Suppressor, parse_suppressions, statement_extents
 
@@ -70,12 +70,6 @@ class RunResult:
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
 
 
-def _module_name(path: str) -> str:
-    parts = Path(path).with_suffix("").parts
-    parts = tuple(p for p in parts if p not in ("", ".", ".."))
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
@@ -91,9 +85,13 @@ def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
 def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
     out: list[Any] = []
     if "routes" in names:
-        from .frameworks.collector import RouteCollector
+        from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
+    if "program" in names:
+        from .analysis.program import ProgramCollector
+
+        out.append(ProgramCollector(ctx))
     return out
 
 
@@ -121,7 +119,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
             ))
         return result
 
-    builder = SemanticBuilder(tree, _module_name(path))
+    builder = SemanticBuilder(tree, module_name(path), is_package=Path(path).stem == "__init__")
     semantic = builder.build()
     ctx = FileContext(path, text, tree, semantic, config)
     active: list[Rule] = []

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .analysis.frameworks.routes import Route, merge_routes
 from .config import Config
 from .diff import DiffError, merge_base, repository_root
 from .discovery import SUFFIXES, display_path
-from .frameworks.routes import Route, merge_routes
 
 # Besides Python sources, what the base tree needs: the configuration files (excludes).
 _CONFIG_FILES = (".backendreview.toml", "pyproject.toml")

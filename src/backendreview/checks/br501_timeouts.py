@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.paths import is_test_path
 from ..model import Fix
 from .base import Rule
-from .paths import is_test_path
 
 _REQUESTS_FUNCS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                              "request"})

@@ -65,7 +65,8 @@ def _finding_block(finding: Finding, lines: list[str], frames: bool) -> Group:
                                         word_wrap=True, background_color="default"),
                                  (0, 0, 0, 7)))
     for related in finding.related:
-        parts.append(_hanging("  note: ", Text(f"line {related.span.start_line}: "
+        where = f"{related.path}:" if related.path and related.path != finding.path else "line "
+        parts.append(_hanging("  note: ", Text(f"{where}{related.span.start_line}: "
                                                 f"{related.message}", style="dim"), "dim"))
     return Group(*parts)
 
