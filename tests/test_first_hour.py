@@ -96,7 +96,11 @@ def test_each_file_uses_its_nearest_configuration(project, capsys):
 
 # 3. --diff-base follows the reviewed path's repository --------------------------------------
 
-def test_diff_base_uses_the_repository_of_the_reviewed_path(tmp_path, monkeypatch, capsys):
+def test_diff_base_uses_the_repository_of_the_reviewed_path(tmp_path_factory, monkeypatch,
+                                                            capsys):
+    # Not below tmp_path: its name starts with test_, and the findings are reported with
+    # absolute paths here, which would make them test code (never reviewed).
+    tmp_path = tmp_path_factory.mktemp("work")
     repo = Repo(tmp_path / "repo")
     repo.write("app.py", "x = 1\n")
     repo.commit("base")
@@ -106,7 +110,7 @@ def test_diff_base_uses_the_repository_of_the_reviewed_path(tmp_path, monkeypatc
     monkeypatch.chdir(elsewhere)
     code = main(["check", str(repo.root), "--diff-base", "main", "--format", "json"])
     out = capsys.readouterr()
-    assert code == 1, out.err
+    assert code == 1, out.out + out.err
     (finding,) = json.loads(out.out)["findings"]
     assert finding["rule"] == "BR101" and finding["start_line"] == 5
 
@@ -188,7 +192,10 @@ def _plugin_messages(path: Path) -> list[str]:
 
     flake8_plugin._CONFIGS.clear()
     text = path.read_text(encoding="utf-8")
-    plugin = flake8_plugin.Plugin(ast.parse(text), text.splitlines(True), str(path))
+    # Relative, as flake8 names files below the working directory (an absolute path below
+    # pytest's test_... directory would be test code).
+    shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    plugin = flake8_plugin.Plugin(ast.parse(text), text.splitlines(True), shown)
     return [message.split()[0] for _, _, message, _ in plugin.run()]
 
 

@@ -10,21 +10,31 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 from . import __version__
 from .config import Config, ConfigError, ConfigResolver, validate_selectors
-from .engine import all_rule_ids, enabled_rules, run
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
 from .reporters import FORMATS
+
+# The engine (every rule module) and rich's renderables are imported by the commands that
+# use them, so that `--version`, `--help` and `explain` start in a blink.
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from .engine import RunResult
+
+
+def all_rule_ids() -> set[str]:
+    from .engine import all_rule_ids as ids
+
+    return ids()
 
 app = typer.Typer(
     name="backendreview",
@@ -123,6 +133,12 @@ def check(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, metavar="N",
         help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
     ] = False,
@@ -185,7 +201,7 @@ def check(
     if from_stdin:
         result = _review_stdin(stdin_filename, config)
     else:
-        result = run(list(targets), config, jobs=jobs, config_for=resolver.for_path)
+        result = _run(targets, config, jobs, no_cache, cache_dir, resolver.for_path)
         if result.files == 0:
             shown = ", ".join(str(t) for t in targets)
             typer.echo(f"backendreview: warning: no Python files found under {shown}",
@@ -225,6 +241,26 @@ def check(
     raise typer.Exit(1 if failing and not exit_zero else 0)
 
 
+def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
+         cache_dir: Path | None, config_for: Callable[[Path], Config] | None = None
+         ) -> RunResult:
+    """The engine with the result cache and, on a terminal, a progress bar."""
+    from .cache import default_cache_dir
+    from .engine import run
+    from .progress import ProgressBar, wanted
+
+    directory = None
+    # BACKENDREVIEW_NO_CACHE=1 is --no-cache for wrappers that cannot add an argument.
+    if not no_cache and config.cache and not os.environ.get("BACKENDREVIEW_NO_CACHE"):
+        directory = cache_dir if cache_dir is not None else default_cache_dir(config)
+    bar = ProgressBar(wanted())
+    try:
+        return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar,
+                   config_for=config_for)
+    finally:
+        bar.close()
+
+
 def _output_format(value: str) -> str:
     key = value.strip().lower()
     if key not in FORMATS:
@@ -236,8 +272,7 @@ def _review_stdin(stdin_filename: str | None, config: Config):  # type: ignore[n
     """One file read from standard input (an editor's unsaved buffer), reviewed as if it
     were `stdin_filename`; nothing is written to disk."""
     from .discovery import display_path, excluded_by
-    from .engine import RunResult, finish, review_source
-    from .metadata import load_rule_docs
+    from .engine import RunResult, enabled_rules, finish, review_source
 
     shown = display_path(Path(stdin_filename)) if stdin_filename else "-"
     if stdin_filename and config.force_exclude and excluded_by(Path(stdin_filename), config):
@@ -289,9 +324,11 @@ def _severity_option(value: str | None, option: str) -> Severity | None:
         raise UsageProblem(f"{option}: {exc}") from None
 
 
-def _emit(result, output_format: str, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
+def _emit(result: RunResult, output_format: str, output: Path | None, quiet: bool,
           statistics: bool) -> None:
     if output_format == "console":
+        from rich.console import Console
+
         from .reporters import console as console_reporter
 
         if output is None and sys.stdout.isatty():
@@ -315,6 +352,8 @@ def _emit(result, output_format: str, output: Path | None, quiet: bool,  # type:
     else:
         output.write_text(text, encoding="utf-8")
     if statistics and output_format != "console":
+        from rich.console import Console
+
         from .reporters import console as console_reporter
 
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
@@ -338,6 +377,12 @@ def baseline(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU).")
     ] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones.
@@ -349,8 +394,8 @@ def baseline(
 
     targets = paths or [Path(".")]
     resolver = _resolver(config_file, select, extend_select, ignore, None, None)
-    result = run(list(targets), resolver.for_path(targets[0]), jobs=jobs,
-                 config_for=resolver.for_path)
+    result = _run(targets, resolver.for_path(targets[0]), jobs, no_cache, cache_dir,
+                  resolver.for_path)
     try:
         count = write(file, result.findings, result.sources)
     except OSError as exc:
@@ -375,6 +420,11 @@ def rules(
     ] = RulesFormat.console,
 ) -> None:
     """List every rule with its severity and whether it is on by default."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .engine import enabled_rules
+
     docs = load_rule_docs()
     default_on = set(enabled_rules(Config()))
     if output_format is RulesFormat.markdown:
@@ -440,6 +490,8 @@ def routes(
     if output_format is RoutesFormat.json:
         sys.stdout.write(json.dumps([r.to_dict() for r in table_rows], indent=2) + "\n")
     else:
+        from rich.table import Table
+
         table = Table(title=f"{len(table_rows)} route(s)", title_justify="left")
         for column in ("Method", "Path", "Handler", "Auth", "Rate limit", "Pagination",
                        "Framework"):
@@ -456,6 +508,8 @@ def routes(
 
 
 def _print_table(table: Table) -> None:
+    from rich.console import Console
+
     if sys.stdout.isatty():
         Console(highlight=False).print(table)
         return
@@ -483,6 +537,8 @@ def _routes_diff(ref: str, targets: list[Path], table_of,  # type: ignore[no-unt
     if output_format is RoutesFormat.markdown:
         sys.stdout.write(markdown_table(diff))
         return
+    from rich.table import Table
+
     counts = diff.to_dict()["summary"]
     table = Table(title=f"Routes since {diff.merge_base[:12]}: {counts['added']} added, "
                         f"{counts['changed']} changed, {counts['removed']} removed",
@@ -504,6 +560,9 @@ def _routes_diff(ref: str, targets: list[Path], table_of,  # type: ignore[no-unt
 @app.command()
 def explain(code: Annotated[str, typer.Argument(metavar="CODE", hidden=True)]) -> None:
     """Show a rule's documentation. CODE: a rule code or name, e.g. BR101 or raw-sql."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
     docs = load_rule_docs()
     key = code.strip().upper()
     if key not in docs:

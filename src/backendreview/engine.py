@@ -9,16 +9,20 @@
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import traceback
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
+from .analysis.paths import ToolCode, serves_requests, tool_code
+from .cache import ResultCache
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
@@ -68,6 +72,8 @@ class RunResult:
     rules: tuple[str, ...] = ()
     sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for frames
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
+    reviewed: int = 0  # files reviewed in this run (the rest came from the cache)
+    cached: int = 0
 
 
 
@@ -95,6 +101,24 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one file is parsed and walked.
+
+    The ast, the parent map and the semantic model are millions of young objects in a large
+    file, and every automatic collection traverses all of them again: on a 1,000,000-node
+    file that was a third of the time. Whatever cycles the review leaves are collected by
+    the first automatic collection after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
                   tree: ast.Module | None = None,
                   collect: tuple[str, ...] | None = None) -> FileResult:
@@ -102,6 +126,12 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
 
     `collect` names fact collectors to run in the same walk (default: those the enabled
     project rules need)."""
+    with _gc_paused():
+        return _review_source(data, path, config, rules, tree, collect)
+
+
+def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
+                   tree: ast.Module | None, collect: tuple[str, ...] | None) -> FileResult:
     result = FileResult(path=path)
     docs = load_rule_docs()
     try:
@@ -131,19 +161,19 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
             continue
         active.append(cls(ctx, docs[rule_id]))
     active += _collectors(needed_collectors(rules) if collect is None else collect, ctx)
-    dispatch: dict[type[ast.AST], list[Any]] = {}
+    dispatch: dict[type[ast.AST], list[tuple[Any, str]]] = {}
     for rule in active:
         for node_type, method in rule.visitors().items():
-            dispatch.setdefault(node_type, []).append(getattr(rule, method))
+            dispatch.setdefault(node_type, []).append((getattr(rule, method), rule.id))
     failed: set[str] = set()
     errors: list[str] = []
+    get = dispatch.get
     for node in builder.nodes:
-        handlers = dispatch.get(type(node))
+        handlers = get(type(node))
         if not handlers:
             continue
-        for handler in handlers:
-            owner = handler.__self__.id
-            if owner in failed:
+        for handler, owner in handlers:
+            if failed and owner in failed:
                 continue
             try:
                 handler(node)
@@ -156,8 +186,12 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
                 rule.end_file()
             except Exception as exc:
                 errors.append(_rule_error(rule.id, path, tree, exc))
-    result.findings = ctx.findings
+    tool = tool_code(path, tree, semantic.is_imported("faker"))
+    result.findings = [f for f in ctx.findings
+                       if serves_requests(f, tool, lambda rule: _wants_tests(config, rule))]
     result.facts = ctx.facts
+    if tool:  # so that project rules' findings in this file are judged the same way
+        result.facts["_tool_code"] = [(path, tool)]
     result.suppressions = parse_suppressions(text, tree, builder.nodes)
     if result.suppressions:
         result.statement_spans = statement_extents(tree, builder.nodes)
@@ -170,6 +204,10 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
     return result
 
 
+def _wants_tests(config: Config, rule_id: str) -> bool:
+    return bool(config.options_for(rule_id).get("include-tests", False))
+
+
 def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
     line = getattr(node, "lineno", 0)
     frame = traceback.extract_tb(exc.__traceback__)[-1]
@@ -177,9 +215,12 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None]
-                 ) -> FileResult:
-    file_path, shown, config, rules, collect = args
+# (real path, display path, config, rules, collect, cache)
+_Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None]
+
+
+def _review_path(task: _Task) -> FileResult:
+    file_path, shown, config, rules, collect, cache = task
     try:
         data = Path(file_path).read_bytes()
     except OSError as exc:
@@ -190,7 +231,67 @@ def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] 
                 message=f"cannot read the file: {exc.strerror or exc}", path=shown,
                 span=Span(1, 1, 1, 2)))
         return result
-    return review_source(data, shown, config, rules, collect=collect)
+    result = review_source(data, shown, config, rules, collect=collect)
+    # Keyed by the bytes reviewed here, not those the parent hashed: a file edited in between
+    # is stored under its new content. A rule failure is not cached: the next run retries.
+    if cache is not None and "_errors" not in result.facts:
+        cache.store(cache.key(shown, data), result)
+    return result
+
+
+def _review_batch(tasks: list[_Task]) -> list[FileResult]:
+    return [_review_path(t) for t in tasks]
+
+
+def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
+             ) -> list[list[tuple[int, _Task]]]:
+    """Largest files first, so that a big file does not start last and serialise the tail;
+    small files travel in batches to keep the per-task overhead low."""
+    ordered = sorted(tasks, key=lambda t: (-sizes.get(t[0], 0), t[0]))
+    total = sum(sizes.get(i, 0) for i, _ in ordered) or 1
+    # A batch holds about 1/(16 x workers) of the bytes, and at most 64 files.
+    budget = max(total // (16 * workers), 1)
+    out: list[list[tuple[int, _Task]]] = []
+    current: list[tuple[int, _Task]] = []
+    weight = 0
+    for item in ordered:
+        current.append(item)
+        weight += sizes.get(item[0], 0)
+        if weight >= budget or len(current) >= 64:
+            out.append(current)
+            current, weight = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None]
+            ) -> tuple[dict[int, FileResult], dict[int, int]]:
+    """Cached results by file index (each file in the cache of its own configuration), and
+    the size of every file (for scheduling)."""
+    hits: dict[int, FileResult] = {}
+    sizes: dict[int, int] = {}
+    for index, path in enumerate(files):
+        cache = caches[index]
+        if cache is None:
+            try:
+                sizes[index] = path.stat().st_size
+            except OSError:
+                sizes[index] = 0
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            sizes[index] = 0
+            continue
+        sizes[index] = len(data)
+        cached = cache.load(cache.key(shown[index], data))
+        if cached is not None:
+            hits[index] = cached
+    return hits, sizes
+
+
+ProgressHook = Callable[[int, int], None]  # (files done, total)
 
 
 def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
@@ -200,11 +301,13 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
 
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
+        cache_dir: Path | None = None, progress: ProgressHook | None = None,
         config_for: Callable[[Path], Config] | None = None) -> RunResult:
     """Review `paths`. `rules` overrides the configured selection (the `routes` command
-    runs none); `collect` adds fact collectors to those the rules need. `config_for` gives
-    each file its own configuration (the nearest one above it); `config` then governs the
-    walk and the project phase."""
+    runs none); `collect` adds fact collectors to those the rules need. With `cache_dir`,
+    unchanged files are answered from the result cache there. `progress(done, total)` is
+    called as files finish. `config_for` gives each file its own configuration (the nearest
+    one above it); `config` then governs the walk and the project phase."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
@@ -215,52 +318,79 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
+    here = Path.cwd().resolve()  # once, not once per file
+    shown = [display_path(f, here) for f in files]
     file_configs: dict[str, Config] = {}
     if config_for is not None:
-        file_configs, files = _configs_per_file(files, paths, config, config_for)
+        file_configs, files, shown = _configs_per_file(files, shown, paths, config, config_for)
         if fixed_rules is None:
             rules = tuple(sorted(set(rules).union(
                 *(enabled_rules(c, docs) for c in set(file_configs.values())))))
         # Every file feeds the project phase the facts any configuration's rules need.
         collect = tuple(sorted(set(collect or ()) | set(needed_collectors(rules))))
-    per_config_rules: dict[Config, tuple[str, ...]] = {}
+    # One (configuration, rules, cache) per distinct configuration among the files.
+    plans: dict[Config, tuple[tuple[str, ...], ResultCache | None]] = {}
 
-    def task(f: Path) -> tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None]:
-        shown = display_path(f)
-        own = file_configs.get(shown, config)
-        if fixed_rules is not None or not file_configs:
-            return (str(f), shown, own, rules, collect)
-        if own not in per_config_rules:
-            per_config_rules[own] = enabled_rules(own, docs)
-        return (str(f), shown, own, per_config_rules[own], collect)
+    def plan(index: int) -> tuple[Config, tuple[str, ...], ResultCache | None]:
+        own = file_configs.get(shown[index], config)
+        if own not in plans:
+            own_rules = rules if fixed_rules is not None or not file_configs else \
+                enabled_rules(own, docs)
+            plans[own] = (own_rules, ResultCache(cache_dir, own, own_rules, collect)
+                          if cache_dir is not None else None)
+        return (own, *plans[own])
 
-    tasks = [task(f) for f in files]
+    planned = [plan(i) for i in range(len(files))]
+    found, sizes = _lookup(files, shown, [p[2] for p in planned])
+    results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
+    pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
+                    planned[i][2]))
+               for i in range(len(files)) if i not in found]
+    total, done = len(files), len(found)
+    if progress is not None:
+        progress(done, total)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
-        chunk = max(1, len(tasks) // (workers * 8))
+    if workers > 1 and len(pending) >= _PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_review_path, tasks, chunksize=chunk))
+            futures = {pool.submit(_review_batch, [t for _, t in batch]): batch
+                       for batch in _batches(pending, sizes, workers)}
+            for future in as_completed(futures):
+                for (index, _), result in zip(futures[future], future.result(), strict=True):
+                    results[index] = result
+                done += len(futures[future])
+                if progress is not None:
+                    progress(done, total)
     else:
-        results = [_review_path(t) for t in tasks]
-    return finish(results, config, rules, docs, file_configs)
+        for index, task in pending:
+            results[index] = _review_path(task)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    run_result = finish([r for r in results if r is not None], config, rules, docs,
+                        file_configs)
+    run_result.reviewed = len(pending)
+    run_result.cached = len(found)
+    return run_result
 
 
-def _configs_per_file(files: list[Path], paths: list[Path], config: Config,
+def _configs_per_file(files: list[Path], shown: list[str], paths: list[Path], config: Config,
                       config_for: Callable[[Path], Config]
-                      ) -> tuple[dict[str, Config], list[Path]]:
+                      ) -> tuple[dict[str, Config], list[Path], list[str]]:
     """Each file's own configuration, keyed by its displayed path; files that their own
     configuration excludes are dropped (unless named on the command line)."""
     named = {p.resolve() for p in paths if p.is_file()}
     out: dict[str, Config] = {}
     kept: list[Path] = []
-    for f in files:
+    kept_shown: list[str] = []
+    for f, name in zip(files, shown, strict=True):
         own = config_for(f)
         # The walk applied the walking configuration's excludes already.
         if own is not config and f not in named and excluded_by(f, own):
             continue
-        out[display_path(f)] = own
+        out[name] = own
         kept.append(f)
-    return out, kept
+        kept_shown.append(name)
+    return out, kept, kept_shown
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
@@ -270,10 +400,13 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
     configuration of the finding's file when `file_configs` gives one."""
     run_result = RunResult(files=len(results), rules=rules)
     facts: dict[str, list[Any]] = {}
+    tools: dict[str, ToolCode] = {}
     for result in results:
         for kind, items in result.facts.items():
             if kind == "_errors":
                 run_result.errors.extend(items)
+            elif kind == "_tool_code":
+                tools.update(items)
             else:
                 facts.setdefault(kind, []).extend(items)
     run_result.facts = facts
@@ -286,7 +419,11 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         rule = cls(docs[rule_id], config)
         try:
             rule.check(facts)
-            project_findings.extend(rule.findings)
+            # Routes declared in tests or seed scripts serve no real request either.
+            project_findings.extend(
+                f for f in rule.findings
+                if serves_requests(f, tools.get(f.path) or tool_code(f.path, None, False),
+                                   lambda rule: _wants_tests(config, rule)))
         except Exception as exc:
             run_result.errors.append(f"internal error: project rule {rule_id} failed: "
                                      f"{type(exc).__name__}: {exc}")

@@ -193,10 +193,14 @@ class _Extractor:
                 effects.append(Effect(LIMIT, node.lineno, f"@{dec}"))
             elif marker == "auth":
                 effects.append(Effect(AUTH, node.lineno, f"@{dec}"))
+        # Decorators as references the project phase can resolve (a module-level def of this
+        # file is `module.name`), else as the file names them.
+        refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
+                     for d, name in zip(node.decorator_list, decorators, strict=False))
         self.functions.append(FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
-            decorators=decorators, param_types=param_types, local_types=local_types,
+            decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
         ))
@@ -333,18 +337,20 @@ class _Extractor:
             return _short(self.ctx.source(call)), True
         if self.sqla and last == "execute" and call.args and _writes_rows(call.args[0]):
             return _short(self.ctx.source(call)), True
-        if self.django and DJANGO_MANAGERS & set(names[:-1]):
+        # `Member.objects.get(...)` / `User.query.first()` on a class is the ORM even in a
+        # service module that imports only the models.
+        on_class = isinstance(root, ast.Name) and root.id[:1].isupper()
+        if (self.django or on_class) and DJANGO_MANAGERS & set(names[:-1]):
             if last in _DJANGO_WRITES:
                 return _short(self.ctx.source(call)), True
             if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
                 return _short(self.ctx.source(call)), False
             return None
-        if self.sqla:
-            if "query" in names[:-1] and (last in SA_EVALUATE or (
-                    last in SA_CHAIN and self._consumed(call))):
-                return _short(self.ctx.source(call)), False
-            if last in _SESSION_READS and self._db_session(call, names, root):
-                return _short(self.ctx.source(call)), False
+        if (self.sqla or on_class) and "query" in names[:-1] and (
+                last in SA_EVALUATE or (last in SA_CHAIN and self._consumed(call))):
+            return _short(self.ctx.source(call)), False
+        if self.sqla and last in _SESSION_READS and self._db_session(call, names, root):
+            return _short(self.ctx.source(call)), False
         if last in _DBAPI_READS and isinstance(root, ast.Name) and (
                 _DBAPI_HANDLE.search(root.id) or any(_DBAPI_HANDLE.search(n)
                                                      for n in names[:-1])):
