@@ -258,3 +258,18 @@ def test_show_settings_prints_what_a_file_gets(project, capsys):
     assert "# per-file-ignores matching this file: none" in lines
     out = _out(capsys, "check", "--show-settings", "good.py", code=0)
     assert out.splitlines()[1] == f"# from: {(project / 'pyproject.toml').resolve()}"
+
+
+def test_cached_rerun_keeps_each_files_configuration(project, capsys, monkeypatch):
+    monkeypatch.delenv("BACKENDREVIEW_NO_CACHE")  # conftest turns the cache off
+    (project / "bad.py").unlink()
+    _tree(project, {"svc_a/db.py": BAD, "svc_b/db.py": BAD,
+                    "svc_b/pyproject.toml": "[tool.backendreview]\nignore = ['BR101']\n"})
+    first = _findings(capsys, ".")
+    assert (project / ".backendreview_cache").is_dir()
+    assert _findings(capsys, ".") == first == ["svc_a/db.py:BR101"]
+    # The cache entry of svc_b's file (reviewed without BR101) is not reused when its
+    # configuration changes.
+    (project / "svc_b" / "pyproject.toml").write_text("[tool.backendreview]\n",
+                                                       encoding="utf-8")
+    assert _findings(capsys, ".") == ["svc_a/db.py:BR101", "svc_b/db.py:BR101"]
