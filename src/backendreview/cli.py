@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -175,6 +177,7 @@ def check(
     named = [Path(stdin_filename)] if from_stdin and stdin_filename else targets
     if from_stdin and not stdin_filename:
         named = [Path(".")]
+    _check_report_target(output, targets if not from_stdin else [])
     resolver = _resolver(config_file, select, extend_select, ignore, extend_ignore, severity,
                          force_exclude)
     if show_settings:
@@ -233,8 +236,7 @@ def check(
         listing = fixes_listing(fixed if fix else result.findings, applied=fix)
         (sys.stderr if output_format not in ("console", "concise") or output else
          sys.stdout).write(listing)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if result.errors:
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
@@ -259,6 +261,22 @@ def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
                    config_for=config_for)
     finally:
         bar.close()
+
+
+def _check_report_target(output: Path | None, targets: list[Path]) -> None:
+    from .safeoutput import report_target_problem
+
+    problem = None if output is None else report_target_problem(output, targets)
+    if problem is not None:
+        raise UsageProblem(f"--output: {problem}")
+
+
+def _print_problems(result) -> None:  # type: ignore[no-untyped-def]
+    """Paths not reviewed (notes), then internal errors, one line each on stderr."""
+    for note in result.notes:
+        typer.echo(f"backendreview: note: {note}", err=True)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
 
 
 def _output_format(value: str) -> str:
@@ -350,7 +368,8 @@ def _emit(result: RunResult, output_format: str, output: Path | None, quiet: boo
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        # A file name that is not UTF-8 appears as its escaped bytes, not as a crash.
+        output.write_text(text, encoding="utf-8", errors="backslashreplace")
     if statistics and output_format != "console":
         from rich.console import Console
 
@@ -390,19 +409,24 @@ def baseline(
     FILE: the baseline file to write (JSON). PATHS: files or directories to review (default:
     the current directory).
     """
-    from .baseline import write
+    from .baseline import BaselineError, write
+    from .safeoutput import baseline_target_problem
 
     targets = paths or [Path(".")]
+    problem = baseline_target_problem(file)
+    if problem is not None:  # before the review: a slip must not cost a whole run
+        raise UsageProblem(f"baseline: {problem}")
     resolver = _resolver(config_file, select, extend_select, ignore, None, None)
     result = _run(targets, resolver.for_path(targets[0]), jobs, no_cache, cache_dir,
                   resolver.for_path)
     try:
         count = write(file, result.findings, result.sources)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"baseline: {file}: cannot write: {exc.strerror or exc}") from None
     typer.echo(f"backendreview: recorded {count} finding(s) in {file}", err=True)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     raise typer.Exit(2 if result.errors else 0)
 
 
@@ -578,6 +602,10 @@ def _fail(message: str, args: list[str] | None = None) -> int:
     sys.stderr.write(f"backendreview: error: {message}\n")
     target = _sarif_output(args or [])
     if target is not None:
+        from .safeoutput import report_target_problem
+
+        if report_target_problem(Path(target)) is not None:
+            return 2
         from .reporters import sarif
 
         try:
@@ -616,18 +644,40 @@ def _sarif_output(args: list[str]) -> str | None:
     return output
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt, which click turns into an empty line on stderr and
+    an Abort; nor an Exception, which a rule's or astroid's guard would swallow."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _catch_interrupts() -> Any:
+    """Route SIGINT to `Interrupted` while a command runs; the previous handler, or None
+    where no handler can be set (not the main thread) or SIGINT is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        return None
+    signal.signal(signal.SIGINT, _interrupt)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the typer app without its own exception printing, so that every
     error is one line and the exit status follows the contract."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
+    previous = _catch_interrupts()
     try:
         code = command.main(args=args, prog_name="backendreview", standalone_mode=False)
     except typer.Exit as exc:  # pragma: no cover - depends on the typer version
         code = exc.exit_code
     except (ConfigError, RuleFileError, UsageProblem) as exc:
         return _fail(str(exc), args)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt, typer.Abort):
         return _fail("interrupted", args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing more to say.
@@ -643,6 +693,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2
         return _fail(f"internal error: {type(exc).__name__}: {exc}", args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if isinstance(code, int):
         return code
     return 0

@@ -73,6 +73,19 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _globs(value: Any, where: str) -> tuple[str, ...]:
+    """A list of gitignore-style globs, each checked to compile."""
+    from .globs import compile_globs
+
+    globs = _string_list(value, where)
+    for glob in globs:
+        try:
+            compile_globs([glob])
+        except Exception as exc:  # pathspec raises several types for a bad pattern
+            raise ConfigError(f"{where}: invalid glob {glob!r} ({exc})") from None
+    return globs
+
+
 def validate_selectors(selectors: tuple[str, ...], known: set[str], where: str) -> None:
     for selector in selectors:
         if not SELECTOR_RE.match(selector):
@@ -102,7 +115,7 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
         kwargs["ignore"] = kwargs.get("ignore", ()) + more
     for key, attr in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
-            kwargs[attr] = _string_list(table[key], f"{source}: key '{key}'")
+            kwargs[attr] = _globs(table[key], f"{source}: key '{key}'")
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         where = f"{source}: key 'per-file-ignores'"
@@ -110,6 +123,7 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
             raise ConfigError(f"{where}: expected a table of glob = [codes]")
         entries = []
         for glob, codes in pfi.items():
+            _globs([glob], where)
             codes_t = _string_list(codes, f"{where}.{glob!r}")
             validate_selectors(codes_t, known_rules, f"{where}.{glob!r}")
             entries.append((glob, codes_t))
@@ -182,6 +196,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 # Looked for in each directory, first match wins (as ruff prefers .ruff.toml to pyproject).

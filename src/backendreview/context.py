@@ -122,6 +122,10 @@ class FileContext:
             try:
                 import astroid
 
+                # Inference may look up the reviewed project's imports: astroid then parses
+                # their source, and must never load a compiled extension (that would run it).
+                astroid.MANAGER.always_load_extensions = False
+                astroid.MANAGER.extension_package_whitelist = set()
                 self._astroid = astroid.parse(self.text, path=self.path)
             except Exception:  # astroid failing must never fail the review
                 self._astroid_failed = True

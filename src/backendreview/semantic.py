@@ -151,27 +151,35 @@ class SemanticModel:
 
     def qualified_name(self, expr: ast.AST) -> str | None:
         """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
-        key = id(expr)
         cache = self._qualified
+        key = id(expr)
         if key in cache:
             return cache[key]
-        name = self._qualified_name(expr)
-        cache[key] = name
+        # Iterative over the attribute chain: `a.b.b...b` 500 names long is valid Python,
+        # and recursing once per name exceeded the interpreter's recursion limit.
+        chain: list[ast.Attribute] = []
+        node = expr
+        while isinstance(node, ast.Attribute) and id(node) not in cache:
+            chain.append(node)
+            node = node.value
+        if id(node) in cache:
+            name = cache[id(node)]
+        else:
+            name = self._name_qualified(node) if isinstance(node, ast.Name) else None
+            cache[id(node)] = name
+        for attribute in reversed(chain):
+            name = f"{name}.{attribute.attr}" if name else None
+            cache[id(attribute)] = name
         return name
 
-    def _qualified_name(self, expr: ast.AST) -> str | None:
-        if isinstance(expr, ast.Name):
-            scope, bindings = self.lookup(expr.id, expr)
-            if scope is None:
-                return f"builtins.{expr.id}" if expr.id in _BUILTINS else None
-            # A name rebound in its scope is only resolved when every binding agrees.
-            names = {b.qualified for b in bindings}
-            if len(names) == 1:
-                return next(iter(names))
-            return None
-        if isinstance(expr, ast.Attribute):
-            base = self.qualified_name(expr.value)
-            return f"{base}.{expr.attr}" if base else None
+    def _name_qualified(self, expr: ast.Name) -> str | None:
+        scope, bindings = self.lookup(expr.id, expr)
+        if scope is None:
+            return f"builtins.{expr.id}" if expr.id in _BUILTINS else None
+        # A name rebound in its scope is only resolved when every binding agrees.
+        names = {b.qualified for b in bindings}
+        if len(names) == 1:
+            return next(iter(names))
         return None
 
     def is_imported(self, prefix: str) -> bool:
