@@ -243,3 +243,37 @@ def test_action_summary_has_the_routes_table(routes_pr, tmp_path):
     outputs = dict(line.split("=", 1) for line in (runner / "output.txt").read_text(
         encoding="utf-8").splitlines())
     assert outputs["routes-flagged"] == "1"
+
+
+STRAWBERRY = """\
+import strawberry
+from fastapi import FastAPI
+from strawberry.fastapi import GraphQLRouter
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def users(self) -> list[str]:
+        return []
+
+
+schema = strawberry.Schema(query=Query)
+app = FastAPI()
+app.include_router(GraphQLRouter(schema), prefix="/graphql")
+"""
+
+
+def test_graphql_operations_are_compared_too(tmp_path, monkeypatch, capsys):
+    repo = Repo(tmp_path / "repo")
+    repo.write("app/schema.py", STRAWBERRY)
+    repo.commit("base")
+    repo.write("app/schema.py", STRAWBERRY.replace(
+        "        return []\n",
+        "        return []\n\n    @strawberry.field\n    def orders(self) -> list[str]:\n"
+        "        return []\n", 1))
+    monkeypatch.chdir(repo.root)
+    assert main(["routes", "--diff-base", "main", "--format", "json", "-j", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(r["change"], r["methods"], r["path"], r["framework"]) for r in data["routes"]] == [
+        ("added", ["QUERY"], "/graphql orders", "strawberry")]
