@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from backendreview.checks.paths import main_guard_lines, never_serves
+from backendreview.analysis.paths import main_guard_lines, never_serves
 from backendreview.config import Config
 from backendreview.engine import all_rule_ids, finish, review_source
 from backendreview.metadata import load_rule_docs

@@ -328,7 +328,7 @@ def routes(
 ) -> None:
     """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
     pagination and framework. A prefix that cannot be resolved shows as {?}."""
-    from .frameworks.routes import merge_routes
+    from .analysis.frameworks.routes import merge_routes
 
     targets = paths or [Path(".")]
     config = load_config(targets, config_file, all_rule_ids())

@@ -19,17 +19,17 @@ from typing import Any
 
 import pathspec
 
+from .analysis.paths import ToolCode, serves_requests, tool_code
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
-from .checks.paths import ToolCode, serves_requests, tool_code
 from .config import Config, ConfigError, validate_selectors
 from .context import FileContext
 from .discovery import discover, display_path
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
-from .semantic import SemanticBuilder
+from .semantic import SemanticBuilder, module_name
 from .sourcelines import source_lines
 from .suppression import Suppressor, parse_suppressions, statement_extents
 
@@ -71,12 +71,6 @@ class RunResult:
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
 
 
-def _module_name(path: str) -> str:
-    parts = Path(path).with_suffix("").parts
-    parts = tuple(p for p in parts if p not in ("", ".", ".."))
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
@@ -92,9 +86,13 @@ def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
 def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
     out: list[Any] = []
     if "routes" in names:
-        from .frameworks.collector import RouteCollector
+        from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
+    if "program" in names:
+        from .analysis.program import ProgramCollector
+
+        out.append(ProgramCollector(ctx))
     return out
 
 
@@ -122,7 +120,7 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
             ))
         return result
 
-    builder = SemanticBuilder(tree, _module_name(path))
+    builder = SemanticBuilder(tree, module_name(path), is_package=Path(path).stem == "__init__")
     semantic = builder.build()
     ctx = FileContext(path, text, tree, semantic, config)
     active: list[Rule] = []

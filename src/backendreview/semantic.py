@@ -12,11 +12,22 @@ import ast
 import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 _BUILTINS = frozenset(dir(builtins))
+
+
+def module_name(path: str) -> str:
+    """The dotted module name a file's path gives (`app/repos/__init__.py` -> `app.repos`):
+    the one naming every module, class and function across files."""
+    parts = PurePath(path.replace("\\", "/")).with_suffix("").parts
+    parts = tuple(p for p in parts if p not in ("", ".", "..", "/"))
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
 @dataclass(frozen=True)
@@ -170,9 +181,13 @@ class SemanticBuilder:
     """Walks a module once: records parents, scopes and bindings, and hands every node to
     `on_node` (the engine's rule dispatch) in source order."""
 
-    def __init__(self, tree: ast.Module, module_name: str = "") -> None:
+    def __init__(self, tree: ast.Module, module_name: str = "", is_package: bool = False
+                 ) -> None:
         self.model = SemanticModel(tree)
         self.module_name = module_name  # dotted, for relative imports; may be empty
+        # A package's __init__ is named after the package: `from . import x` there means
+        # the package itself, not its parent.
+        self.is_package = is_package
         self.nodes: list[ast.AST] = []
 
     def build(self) -> SemanticModel:
@@ -340,7 +355,7 @@ class SemanticBuilder:
             return module
         base = self.module_name.split(".") if self.module_name else []
         # `from . import x` inside package a.b (module a.b.c) refers to a.b.
-        cut = len(base) - node.level
+        cut = len(base) - node.level + (1 if self.is_package else 0)
         prefix = ".".join(base[:cut]) if cut > 0 else ""
         if not prefix:
             return "." * node.level + module

@@ -62,7 +62,8 @@ class ProjectRule:
 
     id: ClassVar[str]
     OPTIONS: ClassVar[dict[str, type]] = {}
-    # Fact collectors the rule needs run in the file walk ("routes": frameworks/collector.py).
+    # Fact collectors the rule needs run in the file walk
+    # ("routes": analysis/frameworks/collector.py).
     needs_facts: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, doc: RuleDoc, config: Config | None = None) -> None:

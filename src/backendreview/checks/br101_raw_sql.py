@@ -6,9 +6,7 @@ import ast
 import re
 from typing import ClassVar
 
-from ..model import Edit, Fix, Related
-from .base import Rule
-from .dbapi import (
+from ..analysis.dbapi import (
     FORMAT,
     NAMED,
     NUMERIC_DOLLAR,
@@ -16,9 +14,11 @@ from .dbapi import (
     UNKNOWN,
     HandleResolver,
 )
-from .paths import is_migration_path
-from .sinks import Sink, SinkFinder
-from .strings import Piece, StringAnalyzer, StringBuild
+from ..analysis.paths import is_migration_path
+from ..analysis.sinks import Sink, SinkFinder
+from ..analysis.strings import Piece, StringAnalyzer, StringBuild
+from ..model import Edit, Fix, Related
+from .base import Rule
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
 _SQL_START = re.compile(

@@ -13,9 +13,9 @@ import ast
 import re
 from typing import ClassVar
 
-from ..model import Fix, Span
-from ..orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
-from ..orm.models import (
+from ..analysis.dbapi import HandleResolver, is_sql_method
+from ..analysis.orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
+from ..analysis.orm.models import (
     COLUMN,
     FK,
     GFK,
@@ -33,9 +33,8 @@ from ..orm.models import (
     class_ref,
     extract_base,
     extract_class,
-    module_name,
 )
-from ..orm.queries import (
+from ..analysis.orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
     DJANGO_MANAGERS,
@@ -47,11 +46,14 @@ from ..orm.queries import (
     Origin,
     OriginFinder,
 )
+from ..analysis.paths import is_migration_path
+from ..analysis.program import program_of
+from ..analysis.strings import StringAnalyzer
+from ..model import Fix, Span
+from ..semantic import module_name
 from .base import ProjectRule, Rule
+from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
-from .dbapi import HandleResolver, is_sql_method
-from .paths import is_migration_path
-from .strings import StringAnalyzer
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
@@ -584,8 +586,14 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
 # -- the project phase -------------------------------------------------------------------------
 class NPlusOne(_Options, ProjectRule):
     id = RULE_ID
+    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
 
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        self.program = program_of(facts)
+        include_tests = self.option("include-tests", False)
+        include_migrations = self.option("include-migrations", False)
+        check_calls_in_loops(self, self.program, lambda path: skipped_path(
+            path, include_tests, include_migrations))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])
@@ -776,6 +784,12 @@ class NPlusOne(_Options, ProjectRule):
         levels = access.levels
         for position, (attr, span) in enumerate(levels):
             field = index.field(current, attr)
+            if field is None and position == 0:
+                # Not a field: a property or method of the model class may query.
+                if ("member", attr) not in reported and check_member(
+                        self, self.program, loop, access, span, current, root):
+                    reported.add(("member", attr))
+                return
             if field is not None and field.kind == COLUMN and position == 0 and (
                     loop.origin.orm == "django"):
                 self._check_deferred(loop, access, span, current, attr, reported)

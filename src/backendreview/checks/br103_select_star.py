@@ -1,6 +1,6 @@
 """BR103 select-star: `SELECT *` in SQL text sent to the database.
 
-The SQL sinks and the string analysis are BR101's (checks/sinks.py, checks/strings.py): the
+The SQL sinks and the string analysis are BR101's (analysis/sinks.py, analysis/strings.py): the
 same calls, the same following of local variables; only the question asked of the text
 differs.
 """
@@ -11,12 +11,12 @@ import ast
 import re
 from typing import ClassVar
 
+from ..analysis.sinks import SinkFinder
+from ..analysis.strings import StringAnalyzer
 from ..model import Fix
 from .base import Rule
 from .br101_raw_sql import looks_like_sql
 from .br102_n_plus_one import skipped_path
-from .sinks import SinkFinder
-from .strings import StringAnalyzer
 
 # `SELECT *`, `SELECT DISTINCT *`, `SELECT t.*` (not `count(*)`, not `EXISTS (SELECT * ...)`,
 # whose select list is never read).

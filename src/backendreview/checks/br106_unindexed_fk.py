@@ -16,10 +16,10 @@ import ast
 import re
 from typing import ClassVar
 
+from ..analysis.paths import never_serves
 from ..model import Edit, Fix
 from .base import ProjectRule, Rule
 from .br102_n_plus_one import skipped_path
-from .paths import never_serves
 
 _COLUMN_CALLS = frozenset({"Column", "mapped_column"})
 _COVERING = frozenset({"Index", "UniqueConstraint", "PrimaryKeyConstraint"})

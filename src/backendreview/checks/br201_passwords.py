@@ -11,11 +11,8 @@ from __future__ import annotations
 import ast
 import re
 
-from ..context import FileContext
-from ..model import Fix
-from .base import Rule
-from .paths import is_test_path
-from .values import (
+from ..analysis.paths import is_test_path
+from ..analysis.values import (
     ValueTracker,
     argument,
     constant_str,
@@ -23,6 +20,9 @@ from .values import (
     keyword,
     tracker_for,
 )
+from ..context import FileContext
+from ..model import Fix
+from .base import Rule
 
 # ORM methods that write or look up rows by keyword.
 _WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",

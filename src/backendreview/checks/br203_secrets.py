@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.paths import is_non_production
+from ..analysis.values import constant_str
 from ..model import Fix
 from .base import Rule
-from .paths import is_non_production
-from .values import constant_str
 
 # A bare `secret` is too often something else (a ticket's or an order's secret code).
 _SECRET_NAME = re.compile(

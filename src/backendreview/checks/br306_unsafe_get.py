@@ -1,14 +1,14 @@
 """BR306 unsafe-get: a GET route whose handler writes stored data.
 
-The writes come from frameworks/writes.py (resolved ORM / session / SQL writes in the
+The writes come from analysis/frameworks/writes.py (resolved ORM / session / SQL writes in the
 handler's own body; touch updates and get_or_create are not counted)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..frameworks.naming import segments, words
-from ..frameworks.routes import Route, project_routes
+from ..analysis.frameworks.naming import segments, words
+from ..analysis.frameworks.routes import Route, project_routes
 from ..model import Fix
 from .base import ProjectRule
 

@@ -14,11 +14,11 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..analysis.handlers import is_logging_call, is_route_handler, module_logger, response_call
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
 from .base import Rule
-from .handlers import is_logging_call, is_route_handler, module_logger, response_call
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({

@@ -13,11 +13,11 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.handlers import is_logging_call
+from ..analysis.paths import is_test_path
+from ..analysis.values import constant_str, is_password_name, snake
 from ..model import Fix
 from .base import Rule
-from .handlers import is_logging_call
-from .paths import is_test_path
-from .values import constant_str, is_password_name, snake
 
 _CREDENTIAL = re.compile(
     r"(?:^|_)(?:access_token|refresh_token|id_token|auth_token|api_token|bearer_token"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.paths import is_test_path
 from ..model import Fix
 from .base import Rule
 from .confidence import NOTE, admin_reason, as_note, script_reason, startup_reason
-from .paths import is_test_path
 
 _REQUESTS_FUNCS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                              "request"})

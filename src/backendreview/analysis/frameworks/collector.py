@@ -12,7 +12,7 @@ from .common import kwarg
 from .routes import SettingsFact
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",

@@ -25,7 +25,7 @@ from .common import (
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 APPS = {"fastapi.FastAPI": ("fastapi", "app"), "fastapi.applications.FastAPI": ("fastapi", "app"),
         "fastapi.APIRouter": ("fastapi", "router"),

@@ -21,7 +21,7 @@ from .fastapi_starlette import _local_handler
 from .routes import MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 APP = frozenset({"aiohttp.web.Application", "aiohttp.web_app.Application"})
 TABLE = frozenset({"aiohttp.web.RouteTableDef", "aiohttp.web_routedef.RouteTableDef"})

@@ -7,12 +7,13 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from ..astutil import call_chain, own_nodes
-from .routes import HandlerInfo, QueryFact, module_name
+from ...astutil import call_chain, own_nodes
+from ...semantic import module_name
+from .routes import HandlerInfo, QueryFact
 from .writes import handler_writes
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 # Names that mark authentication: decorators, dependencies, mixins, permission classes.
 AUTH_NAME = re.compile(

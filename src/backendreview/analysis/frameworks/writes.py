@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..astutil import call_chain
+from ...astutil import call_chain
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ _GUARDS = re.compile(r"\bmethod\b|is_valid|validate_on_submit|validate\(")
 def handler_writes(ctx: FileContext, func: ast.AST, nodes: list[ast.AST]) -> tuple[
         WriteFact, ...]:
     """Resource writes among `nodes` (the handler's own nodes), in source order."""
-    from ..checks.dbapi import HandleResolver
-    from ..checks.sinks import SinkFinder
+    from ..dbapi import HandleResolver
+    from ..sinks import SinkFinder
 
     for node in nodes:
         # The handler serves several methods and branches on them: leave it alone.

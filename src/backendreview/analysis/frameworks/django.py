@@ -35,7 +35,7 @@ from .routes import (
 )
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 PATH_FUNCS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url",
                         "django.urls.conf.path", "django.urls.conf.re_path"})

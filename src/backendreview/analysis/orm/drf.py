@@ -7,12 +7,13 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import Span
-from .models import class_ref, module_name
+from ...model import Span
+from ...semantic import module_name
+from .models import class_ref
 from .queries import Origin, OriginFinder
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 _MODEL_SERIALIZERS = frozenset({
     "rest_framework.serializers.ModelSerializer",

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...semantic import module_name
+
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 # Relation kinds. Forward single-valued relations load one row; the others a collection.
 FK, O2O, M2M, GFK, GENERIC_REL = "ForeignKey", "OneToOneField", "ManyToManyField", \
@@ -88,12 +89,6 @@ class BaseFact:
     factory: str | None = None
 
 
-def module_name(path: str) -> str:
-    parts = Path(path).with_suffix("").parts
-    parts = tuple(p for p in parts if p not in ("", ".", "..", "/"))
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def class_ref(ctx: FileContext, expr: ast.expr) -> str | None:

@@ -8,11 +8,11 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..model import Span
+from ...model import Span
 from .models import class_ref
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 DJANGO_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # QuerySet methods that return a QuerySet of the same rows.

@@ -23,7 +23,7 @@ from .common import (
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
-    from ..context import FileContext
+    from ...context import FileContext
 
 APPS = {"flask.Flask": "app", "flask.app.Flask": "app", "quart.Quart": "app",
         "apiflask.APIFlask": "app",
