@@ -52,6 +52,7 @@ from ..analysis.strings import StringAnalyzer
 from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
+from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
 
@@ -586,9 +587,10 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
 # -- the project phase -------------------------------------------------------------------------
 class NPlusOne(_Options, ProjectRule):
     id = RULE_ID
-    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("program", "routes")  # routes: GraphQL
 
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        check_resolvers(self, facts)
         self.program = program_of(facts)
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
