@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from . import aiohttp, django, fastapi_starlette, flask
+from . import aiohttp, django, fastapi_starlette, flask, flask_rest
 from .common import kwarg
 from .routes import SettingsFact
 
@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
-                     "fastapi_limiter")
+                     "fastapi_limiter", *flask_rest.LIBS)
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
-              "ViewFuncFact": "view_func"}
+              "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
+              "HelperCallFact": "helper_call"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -34,6 +35,7 @@ class RouteCollector:
         self.active = any(sem.is_imported(m) for m in FRAMEWORK_MODULES)
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
+        self.flask_rest = flask_rest.active(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -51,6 +53,8 @@ class RouteCollector:
         self._emit(fastapi_starlette.on_call(self.ctx, node))
         self._emit(flask.on_call(self.ctx, node))
         self._emit(aiohttp.on_call(self.ctx, node))
+        if self.flask_rest:
+            self._emit(flask_rest.on_call(self.ctx, node))
         if self.django:
             self._emit(django.on_call(self.ctx, node))
         self._emit(self._slowapi(node))
@@ -84,12 +88,19 @@ class RouteCollector:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
                 self._emit([fact])
+        if self.flask_rest:
+            helper = flask_rest.helper_from_function(self.ctx, node)
+            if helper is not None:
+                self._emit([helper])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        if self.django or self.flask or self.ctx.semantic.is_imported("aiohttp"):
-            fact = django.view_class(self.ctx, node)
-            if fact is not None:
-                self._emit([fact])
+        if self.flask_rest:
+            self._emit(list(flask_rest.route_from_class(self.ctx, node)))
+        # In every file: a resource or viewset may take its methods, permissions and
+        # pagination from a base class or mixin in a module that imports no framework.
+        fact = django.view_class(self.ctx, node)
+        if fact is not None:
+            self._emit([fact])
 
     def visit_Assign(self, node: ast.Assign | ast.AugAssign) -> None:
         target = node.targets[0] if isinstance(node, ast.Assign) else node.target

@@ -258,7 +258,9 @@ def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
 
 
 def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
-    if not node.bases or ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+    """A class that serves requests, or may be a base of one: view-like bases, or handler
+    methods / permission, throttle, pagination attributes of its own (a mixin)."""
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
         return None
     bases = tuple(object_name(ctx, b) or ctx.source(b) for b in node.bases)
     methods: dict[str, HandlerInfo] = {}

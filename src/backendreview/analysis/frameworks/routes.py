@@ -102,6 +102,8 @@ class MountFact:
     auth: tuple[str, ...] = ()
     limits: tuple[str, ...] = ()
     raw: tuple[str, ...] = ()
+    # flask-restx `add_namespace(ns, path=...)`: the mount's prefix replaces the child's own.
+    replaces_prefix: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     mounts: list[MountFact] = list(facts.get("route_mount", []))
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
     route_facts: list[RouteFact] = list(facts.get("route", []))
+    route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
     settings: list[SettingsFact] = list(facts.get("settings", []))
 
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
@@ -335,8 +338,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                     prefix = UNKNOWN_PREFIX if mount.prefix is None else (
                         _clean_django(mount.prefix) if mount.framework == "django"
                         else mount.prefix)
-                    known = up.known and mount.prefix is not None and own.known
-                    full = _join(_join(up.prefix, prefix), own.prefix)
+                    known = up.known and mount.prefix is not None and (own.known or mount.replaces_prefix)
+                    full = _join(up.prefix, prefix) if mount.replaces_prefix else _join(
+                        _join(up.prefix, prefix), own.prefix)
                     result.append(_Chain(full, known, up.auth + mount.auth + own.auth,
                                          up.limits + mount.limits + own.limits,
                                          up.raw + mount.raw + own.raw))
@@ -406,6 +410,37 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 routes.append(route)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
+
+
+def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
+    """Routes registered through a project helper that wraps flask-restful / flask-restx
+    `add_resource` (`add_org_resource(api, Cls, "/a")`, `api.add_org_resource(Cls, "/a")`):
+    each call site gives the api, the resource class and the urls the helper registers."""
+    by_name = {h.name: h for h in helpers}
+    resolver = Resolver(sorted(by_name))
+    out: list[RouteFact] = []
+    for call in calls:
+        found = resolver.find(call.callee)
+        if found is None:
+            continue
+        helper = by_name[found]
+        args = list(call.args)
+        if helper.api_param is None:
+            owner = call.receiver
+        elif helper.api_param < len(args) and args[helper.api_param][0] == "ref":
+            owner = args[helper.api_param][1]
+        else:
+            continue
+        if helper.resource_param >= len(args) or args[helper.resource_param][0] != "ref":
+            continue
+        ref = args[helper.resource_param][1]
+        name = (ref or "?").rsplit(".", 1)[-1]
+        for kind, url in args[helper.urls_param:]:
+            path = helper.template.format(url) if kind == "str" and url is not None else None
+            out.append(RouteFact("flask", owner, path, (), call.file, call.span,
+                                 HandlerInfo(name=name, line=call.line, span=call.span),
+                                 view_ref=ref))
+    return out
 
 
 def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tuple[str, ...],
