@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...model import Span
 from . import flask
 from .common import (
     assigned_target,
@@ -21,7 +22,6 @@ from .common import (
     object_name,
     this_module,
 )
-from ...model import Span
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:

@@ -338,7 +338,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                     prefix = UNKNOWN_PREFIX if mount.prefix is None else (
                         _clean_django(mount.prefix) if mount.framework == "django"
                         else mount.prefix)
-                    known = up.known and mount.prefix is not None and (own.known or mount.replaces_prefix)
+                    known = up.known and mount.prefix is not None and (
+                        own.known or mount.replaces_prefix)
                     full = _join(up.prefix, prefix) if mount.replaces_prefix else _join(
                         _join(up.prefix, prefix), own.prefix)
                     result.append(_Chain(full, known, up.auth + mount.auth + own.auth,
