@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from . import aiohttp, django, fastapi_starlette, flask, flask_rest
+from . import aiohttp, appbuilder, django, fastapi_starlette, flask, flask_rest
 from .common import kwarg
 from .routes import SettingsFact
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
-                     "fastapi_limiter", *flask_rest.LIBS)
+                     "fastapi_limiter", "flask_appbuilder", *flask_rest.LIBS)
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
@@ -55,6 +55,7 @@ class RouteCollector:
         self._emit(aiohttp.on_call(self.ctx, node))
         if self.flask_rest:
             self._emit(flask_rest.on_call(self.ctx, node))
+        self._emit(appbuilder.on_call(self.ctx, node))
         if self.django:
             self._emit(django.on_call(self.ctx, node))
         self._emit(self._slowapi(node))
@@ -98,7 +99,7 @@ class RouteCollector:
             self._emit(list(flask_rest.route_from_class(self.ctx, node)))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
-        fact = django.view_class(self.ctx, node)
+        fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
         if fact is not None:
             self._emit([fact])
 

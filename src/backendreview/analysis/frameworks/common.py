@@ -20,7 +20,7 @@ AUTH_NAME = re.compile(
     r"token_required|api_?key|oauth|admin_required|superuser_required|staff_member|"
     r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
-    r"check_access|csrf_protect|protected)", re.I)
+    r"check_access|csrf_protect|protected|has_access|^protect$)", re.I)
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
                        r"principal|account|member|identity|owner)s?$|^(current|verified|"
                        r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)

@@ -76,6 +76,9 @@ class RouteFact:
     view_ref_local: str | None = None  # the same, relative to this file's module
     is_router_register: bool = False  # DRF router.register(prefix, ViewSet)
     basename: str | None = None
+    # "appbuilder": a Flask-AppBuilder view / API class registered on the app; its routes
+    # come from the class's @expose methods and its route_base.
+    registration: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,16 @@ class ActionFact:
 
 
 @dataclass(frozen=True)
+class ExposeFact:
+    """A Flask-AppBuilder `@expose(url, methods)` method."""
+
+    method: str  # the Python method's name
+    url: str | None
+    http: tuple[str, ...]
+    handler: HandlerInfo
+
+
+@dataclass(frozen=True)
 class ViewClassFact:
     name: str  # qualified name
     file: str
@@ -129,6 +142,8 @@ class ViewClassFact:
     limits: tuple[str, ...] = ()
     pagination: tuple[str, ...] = ()
     queryset: QueryFact | None = None
+    exposes: tuple[ExposeFact, ...] = ()  # Flask-AppBuilder
+    literals: dict[str, str] = field(default_factory=dict)  # route_base, resource_name...
 
 
 @dataclass(frozen=True)
@@ -377,7 +392,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     routes: list[Route] = []
     for fact in route_facts:
-        found = chains(resolver.find(fact.owner) or fact.owner)
+        if fact.registration == "appbuilder":
+            # Flask-AppBuilder registers one blueprint per class, at the app's root.
+            found = [_Chain("", True)]
+        else:
+            found = chains(resolver.find(fact.owner) or fact.owner)
         # A list reachable from the root and also from lists we cannot place: show the
         # resolved paths only. Identical chains collapse.
         if any(c.known for c in found):
@@ -552,6 +571,8 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         return [_route(fact, full, known, chain, fact.methods or ("ANY",), fact.handler,
                        fact.file)]
     view = views[found]
+    if fact.registration == "appbuilder":
+        return _appbuilder_routes(fact, chain, view, views, resolver)
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
                               if isinstance(item, ViewClassFact) for a in item.attrs}))
@@ -620,6 +641,57 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
             unbounded = queryset
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
                           limits, pages, unbounded, "", framework, overrides))
+    return out
+
+
+def _appbuilder_routes(fact: RouteFact, chain: _Chain, view: ViewClassFact,
+                       views: dict[str, ViewClassFact], resolver: Resolver) -> list[Route]:
+    """The @expose routes of a Flask-AppBuilder class and its bases (a subclass's method
+    overrides the base's), below the route_base the nearest class declares."""
+    from .appbuilder import API_BASES, LIBRARY_ROUTES, VIEW_BASES
+
+    lineage = _base_names(view, views, resolver)
+    literals: dict[str, str] = {}
+    exposes: dict[str, list[ExposeFact]] = {}
+    libs: list[str] = []
+    for item in lineage:
+        if isinstance(item, str):
+            libs.append(item.rsplit(".", 1)[-1])
+            continue
+        for key, value in item.literals.items():
+            literals.setdefault(key, value)
+        by_method: dict[str, list[ExposeFact]] = {}
+        for exp in item.exposes:
+            by_method.setdefault(exp.method, []).append(exp)
+        for method, items in by_method.items():
+            exposes.setdefault(method, items)
+    for lib in libs:
+        for method, (url, http) in LIBRARY_ROUTES.get(lib, {}).items():
+            handler = HandlerInfo(name=method, line=view.line, span=view.span,
+                                  auth=("flask_appbuilder protect()",))
+            exposes.setdefault(method, [ExposeFact(method, url, http, handler)])
+    cls = view.name.rsplit(".", 1)[-1]
+    if "route_base" in literals:
+        base = literals["route_base"]
+    elif set(libs) & API_BASES:
+        resource = literals.get("resource_name") or cls.lower()
+        base = f"/api/{literals.get('version', 'v1')}/{resource.lower()}"
+    elif set(libs) & VIEW_BASES:
+        base = "/" + cls.lower()
+    else:
+        return []
+    include = literals.get("include_route_methods")
+    exclude = set((literals.get("exclude_route_methods") or "").split(","))
+    out: list[Route] = []
+    for method in sorted(exposes):
+        if (include is not None and method not in include.split(",")) or method in exclude:
+            continue
+        for exp in exposes[method]:
+            known = exp.url is not None
+            path = _join(base, exp.url or UNKNOWN_PREFIX)
+            handler = replace(exp.handler, name=f"{cls}.{exp.handler.name}")
+            out.append(_route(fact, path, known, chain, exp.http, handler, view.file,
+                              framework="flask", action=method))
     return out
 
 
