@@ -48,6 +48,46 @@ def literal_str(node: ast.AST | None) -> str | None:
     return None
 
 
+def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> str | None:
+    """A path or prefix as the table shows it: a literal, a module constant of this file,
+    or a setting / imported constant shown by its name (`f"{settings.BASE_PATH}api/"` ->
+    `{BASE_PATH}api/`, `settings.API_V1_STR` -> `{API_V1_STR}`), joined with `+` and
+    f-strings. None when any part is computed some other way."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = path_text(ctx, node.left, depth + 1), path_text(ctx, node.right,
+                                                                     depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        out = ""
+        for part in node.values:
+            inner = part.value if isinstance(part, ast.FormattedValue) else part
+            if isinstance(part, ast.FormattedValue) and (part.format_spec or
+                                                         part.conversion != -1):
+                return None
+            text = path_text(ctx, inner, depth + 1)
+            if text is None:
+                return None
+            out += text
+        return out
+    if isinstance(node, ast.Name):
+        _scope, bindings = ctx.semantic.lookup(node.id, node)
+        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
+                isinstance(bindings[0].value, ast.Constant) and \
+                isinstance(bindings[0].value.value, str):
+            return bindings[0].value.value
+        if bindings and all(b.kind == "import" for b in bindings) and node.id.isupper():
+            return "{" + node.id + "}"
+        return None
+    if isinstance(node, ast.Attribute) and node.attr.isupper():
+        # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name.
+        return "{" + node.attr + "}"
+    return None
+
+
 def kwarg(call: ast.Call, name: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == name:
@@ -283,7 +323,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         limits=limits, pagination=tuple(dict.fromkeys(pagination)), unbounded=unbounded,
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
-        response_model=response_model, sets_status=sets_status,
+        response_model=response_model, sets_status=sets_status, file=ctx.path,
     )
 
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from .common import (
     analyze_handler,
     arg_or_kw,
+    assigned_target,
     body_limiter_calls,
+    bound_call,
     callable_name,
     classify,
     constructor,
@@ -21,6 +23,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_text,
     str_list,
     this_module,
 )
@@ -28,6 +31,7 @@ from .routes import (
     ActionFact,
     HandlerInfo,
     MountFact,
+    OwnerFact,
     QueryFact,
     RouteFact,
     SettingsFact,
@@ -45,6 +49,8 @@ ROUTERS = frozenset({"rest_framework.routers.DefaultRouter",
                      "rest_framework.routers.SimpleRouter",
                      "rest_framework_nested.routers.DefaultRouter",
                      "rest_framework_nested.routers.SimpleRouter"})
+NESTED_ROUTERS = frozenset({"rest_framework_nested.routers.NestedSimpleRouter",
+                            "rest_framework_nested.routers.NestedDefaultRouter"})
 VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "list", "create",
                           "retrieve", "update", "partial_update", "destroy"})
 METHOD_DECORATORS = {"django.views.decorators.http.require_POST": ("POST",),
@@ -99,21 +105,64 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     qn = ctx.qualified_name(call.func)
     if qn in PATH_FUNCS:
         return _path_entry(ctx, call, qn)
-    if isinstance(call.func, ast.Attribute) and call.func.attr == "register" and \
-            constructor(ctx, call.func.value) in ROUTERS:
-        prefix = arg_or_kw(call, 0, "prefix")
-        viewset = arg_or_kw(call, 1, "viewset")
-        return [RouteFact("drf", object_name(ctx, call.func.value), literal_str(prefix), (),
-                          ctx.path, ctx.span_of(prefix if prefix is not None else call),
-                          view_ref=object_name(ctx, viewset) if viewset is not None else None,
-                          is_router_register=True)]
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "register":
+        return _router_register(ctx, call)
+    target = assigned_target(ctx, call)
+    router_class = _router_class(ctx, call)
+    if target is not None and router_class is not None:
+        return [_router_owner(ctx, call, target, router_class)]
     return []
+
+
+def _router_class(ctx: FileContext, call: ast.Call) -> str | None:
+    """The class of `SimpleRouter()`, `routers.NestedSimpleRouter(parent, ...)` or a
+    project router class (`OptionalSlashRouter()`, checked in the project phase)."""
+    qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
+    if qn in ROUTERS or qn in NESTED_ROUTERS or (qn or "").endswith("Router"):
+        return qn
+    return None
+
+
+def _router_owner(ctx: FileContext, call: ast.Call, target: ast.expr, router_class: str
+                  ) -> OwnerFact:
+    """A DRF router object. A nested router (drf-nested-routers) sits below its parent's
+    registration: `NestedSimpleRouter(router, r"projects", lookup="project")` serves
+    `projects/{project_pk}/...`."""
+    prefix: str | None = ""
+    if router_class in NESTED_ROUTERS:
+        parent_prefix = literal_str(arg_or_kw(call, 1, "parent_prefix"))
+        lookup = literal_str(kwarg(call, "lookup"))
+        prefix = None if parent_prefix is None or lookup is None else \
+            f"{_clean_regex(parent_prefix)}/{{{lookup}_pk}}"
+    return OwnerFact(object_name(ctx, target) or "", "drf", "router", prefix, file=ctx.path,
+                     line=call.lineno, raw=(router_class,))
+
+
+def _clean_regex(prefix: str) -> str:
+    return prefix.lstrip("^").rstrip("$").rstrip("/")
+
+
+def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`router.register(prefix, ViewSet)` on a DRF router, a project subclass of one, or a
+    router imported from another module (both confirmed in the project phase)."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    prefix = arg_or_kw(call, 0, "prefix")
+    viewset = arg_or_kw(call, 1, "viewset")
+    if not isinstance(prefix, ast.Constant) or not isinstance(viewset, ast.Name | ast.Attribute):
+        return []
+    call_of = bound_call(ctx, receiver)
+    router_class = _router_class(ctx, call_of) if call_of is not None else None
+    if router_class is None and not (call_of is None and isinstance(receiver, ast.Name)):
+        return []
+    return [RouteFact("drf", object_name(ctx, receiver), literal_str(prefix), (),
+                      ctx.path, ctx.span_of(prefix), view_ref=object_name(ctx, viewset),
+                      is_router_register=True, router_class=router_class or "")]
 
 
 def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
     owner = _list_owner(ctx, call)
     route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
-    route = literal_str(route_node)
+    route = path_text(ctx, route_node)
     view = arg_or_kw(call, 1, "view")
     if view is None:
         return []
@@ -127,7 +176,7 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
         child = literal_str(target)
         if child is None and target is not None:
             if isinstance(target, ast.Attribute) and target.attr == "urls" and \
-                    constructor(ctx, target.value) in ROUTERS:
+                    isinstance(target.value, ast.Name | ast.Attribute):
                 child = object_name(ctx, target.value)
             else:
                 child = object_name(ctx, target)
@@ -171,7 +220,7 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         if isinstance(part, ast.BinOp):
             parts += [part.left, part.right]
         elif isinstance(part, ast.Attribute) and part.attr == "urls" and \
-                constructor(ctx, part.value) in ROUTERS:
+                isinstance(part.value, ast.Name | ast.Attribute):
             out.append(MountFact(f"{this_module(ctx)}.{target.id}",
                                  object_name(ctx, part.value), "", "django", ctx.path,
                                  node.lineno))
@@ -324,7 +373,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 queryset = _drf_queryset(ctx, value) or queryset
     if not (methods or actions or attrs or limits or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
-                                           "Handler", "RH"))
+                                           "Handler", "RH", "Router"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
         return None
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,

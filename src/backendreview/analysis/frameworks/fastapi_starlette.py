@@ -19,6 +19,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_text,
     str_list,
     this_module,
 )
@@ -107,7 +108,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             if name:
                 framework, kind = found
                 prefix_node = kwarg(call, "prefix")
-                prefix = "" if prefix_node is None else literal_str(prefix_node)
+                prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
                 deps = kwarg(call, "dependencies")
                 raw = depends_targets(ctx, [deps]) if deps is not None else []
                 auth, limits = markers(raw)
@@ -136,7 +137,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if attr == "include_router":
         child = arg_or_kw(call, 0, "router")
         prefix_node = kwarg(call, "prefix")
-        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
         deps = kwarg(call, "dependencies")
         raw = depends_targets(ctx, [deps]) if deps is not None else []
         auth, limits = markers(raw)

@@ -18,6 +18,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_text,
     str_list,
 )
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
@@ -69,7 +70,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         name = object_name(ctx, target) if target is not None else None
         if name:
             prefix_node = kwarg(call, "url_prefix")
-            prefix = "" if prefix_node is None else literal_str(prefix_node)
+            prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
             facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
                                    line=call.lineno))
         return facts
@@ -91,7 +92,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         child = arg_or_kw(call, 0, "blueprint")
         prefix_node = kwarg(call, "url_prefix")
         # No url_prefix= keeps the blueprint's own prefix: mount with "".
-        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
         facts.append(MountFact(parent_name, object_name(ctx, child) if child else None,
                                prefix, "flask", ctx.path, call.lineno))
         return facts

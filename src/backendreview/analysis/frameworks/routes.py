@@ -61,6 +61,7 @@ class HandlerInfo:
     resource_writes: tuple[WriteFact, ...] = ()  # resolved writes (for BR306 unsafe GET)
     response_model: str | None = None
     sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
+    file: str = ""  # where the handler is written (a method may come from a base class)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class RouteFact:
     # "appbuilder": a Flask-AppBuilder view / API class registered on the app; its routes
     # come from the class's @expose methods and its route_base.
     registration: str = ""
+    # DRF register(): the router's class when not a DRF router itself ("" = imported router).
+    router_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -308,14 +311,18 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     owners: dict[str, OwnerFact] = {o.name: o for o in facts.get("route_owner", [])}
     mounts: list[MountFact] = list(facts.get("route_mount", []))
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
-    route_facts: list[RouteFact] = list(facts.get("route", []))
+    view_resolver = Resolver(sorted(views))
+    drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
+    drf_owner_resolver = Resolver(sorted(drf_owners))
+    route_facts: list[RouteFact] = [
+        r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
+            r, drf_owners, drf_owner_resolver, views, view_resolver)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
     settings: list[SettingsFact] = list(facts.get("settings", []))
 
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
     resolver = Resolver(sorted(owner_names))
-    view_resolver = Resolver(sorted(views))
     funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
     func_resolver = Resolver(sorted(funcs))
     # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
@@ -432,6 +439,29 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     return routes
 
 
+_DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.")
+
+
+def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver: Resolver,
+                   views: dict[str, ViewClassFact], resolver: Resolver) -> bool:
+    """`router.register(...)` on a DRF router: a DRF class, or a project class whose bases
+    (across modules) reach one; for a router imported from another module, the class of the
+    object it was built from."""
+    cls = fact.router_class
+    if not cls:
+        found = owner_resolver.find(fact.owner)
+        if found is None:
+            return False
+        cls = owners[found].raw[0] if owners[found].raw else ""
+    if cls.startswith(_DRF_ROUTER_MODULES):
+        return True
+    found_class = resolver.find(cls)
+    if found_class is None:
+        return False
+    return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
+               for item in _base_names(views[found_class], views, resolver))
+
+
 def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
     """Routes registered through a project helper that wraps flask-restful / flask-restx
     `add_resource` (`add_org_resource(api, Cls, "/a")`, `api.add_org_resource(Cls, "/a")`):
@@ -476,7 +506,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         own_path=_clean_django(fact.path or "") if fact.framework in ("django", "drf")
         else fact.path or "", prefix_known=known,
         framework=framework or fact.framework, file=fact.file, span=fact.span,
-        handler=h.name if h else "?", handler_file=handler_file,
+        handler=h.name if h else "?", handler_file=(h.file if h and h.file else handler_file),
         handler_line=h.line if h else fact.span.start_line,
         auth=chain.auth + (h.auth if h else ()) + extra_auth,
         limits=chain.limits + (h.limits if h else ()) + extra_limits,
