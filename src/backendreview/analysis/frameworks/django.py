@@ -18,7 +18,6 @@ from .common import (
     bound_call,
     callable_name,
     classify,
-    constructor,
     kwarg,
     literal_str,
     markers,
