@@ -8,7 +8,7 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from . import aiohttp, appbuilder, django, fastapi_starlette, flask, flask_rest
-from .common import kwarg
+from .common import dependency_alias, kwarg
 from .routes import SettingsFact
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flas
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
-              "HelperCallFact": "helper_call"}
+              "HelperCallFact": "helper_call", "AliasFact": "dependency_alias"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -50,6 +50,8 @@ class RouteCollector:
     def visit_Call(self, node: ast.Call) -> None:
         if not self.active:
             return
+        if isinstance(node.func, ast.Call):
+            self._decorator_call(node)
         self._emit(fastapi_starlette.on_call(self.ctx, node))
         self._emit(flask.on_call(self.ctx, node))
         self._emit(aiohttp.on_call(self.ctx, node))
@@ -59,6 +61,21 @@ class RouteCollector:
         if self.django:
             self._emit(django.on_call(self.ctx, node))
         self._emit(self._slowapi(node))
+
+    def _decorator_call(self, node: ast.Call) -> None:
+        """`router.post("/x")(create_x)`: a route decorator applied by calling it on a
+        function defined in this file."""
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
+            return
+        _, bindings = self.ctx.semantic.lookup(node.args[0].id, node.args[0])
+        defs = [b.node for b in bindings if b.kind == "def"]
+        if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+            return
+        for module in (fastapi_starlette, flask, aiohttp):
+            fact = module.route_from_decorator(self.ctx, defs[0], node.func)
+            if fact is not None:
+                self._emit([fact])
+                return
 
     def _slowapi(self, node: ast.Call) -> list[object]:
         qn = self.ctx.qualified_name(node.func) or ""
@@ -107,6 +124,12 @@ class RouteCollector:
         target = node.targets[0] if isinstance(node, ast.Assign) else node.target
         if not isinstance(target, ast.Name):
             return
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
+                self.ctx.semantic.is_imported("fastapi"):
+            alias = dependency_alias(self.ctx, node)
+            if alias is not None:
+                self._emit([alias])
+                return
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
             self._emit(django.on_assign(self.ctx, node))
 

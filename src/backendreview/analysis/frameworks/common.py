@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
-from .routes import HandlerInfo, QueryFact, module_name
+from .routes import AliasFact, HandlerInfo, QueryFact, module_name
 from .writes import handler_writes
 
 if TYPE_CHECKING:
@@ -252,6 +252,23 @@ def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
     return out
 
 
+def dependency_alias(ctx: FileContext, node: ast.Assign | ast.AnnAssign) -> AliasFact | None:
+    """`CurrentUser = Annotated[User, Depends(get_current_user)]` at module level."""
+    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+    value = node.value
+    if not (isinstance(target, ast.Name) and isinstance(value, ast.Subscript)) or \
+            ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+        return None
+    if (ctx.qualified_name(value.value) or "").rsplit(".", 1)[-1] != "Annotated":
+        return None
+    deps = depends_targets(ctx, [value.slice])
+    if not deps:
+        return None
+    auth, limits = markers(deps)
+    return AliasFact(f"{this_module(ctx)}.{target.id}", tuple(deps), auth, limits, ctx.path,
+                     node.lineno)
+
+
 # -- the handler body ---------------------------------------------------------------------
 def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                     extra_nodes: list[ast.AST] | None = None,
@@ -266,6 +283,9 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                   if a.annotation is not None]
     dep_nodes += extra_nodes or []
     deps = depends_targets(ctx, dep_nodes)
+    annotations = tuple(name for a in [*func.args.args, *func.args.kwonlyargs]
+                        if isinstance(a.annotation, ast.Name | ast.Attribute)
+                        and (name := object_name(ctx, a.annotation)))
     auth, limits = markers(decorators + deps)
     limits += tuple(body_limiter_calls(ctx, func))
     # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
@@ -324,6 +344,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status, file=ctx.path,
+        annotations=annotations,
     )
 
 

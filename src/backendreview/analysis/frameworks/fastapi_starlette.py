@@ -72,13 +72,23 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     status_code = _status(ctx, status)
     deps = kwarg(dec, "dependencies")
     handler = analyze_handler(
-        ctx, func, [deps] if deps is not None else [],
+        ctx, func, ([deps] if deps is not None else []) + _controller_dependencies(ctx, func),
         response_model=ctx.source(response_model) if response_model is not None else None,
         status_code=status_code)
     return RouteFact(framework=kind[0], owner=object_name(ctx, dec.func.value), path=path,
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
                      handler=handler)
+
+
+def _controller_dependencies(ctx: FileContext, func: ast.AST) -> list[ast.AST]:
+    """A method of a class-based controller: the class attributes declared with `Depends`
+    (`user: User = Depends(get_current_user)`) apply to every route of the class."""
+    cls = ctx.semantic.parent(func)
+    if not isinstance(cls, ast.ClassDef):
+        return []
+    return [stmt.value for stmt in cls.body
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None]
 
 
 def _status(ctx: FileContext, node: ast.AST | None) -> int | None:

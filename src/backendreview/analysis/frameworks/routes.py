@@ -62,6 +62,9 @@ class HandlerInfo:
     response_model: str | None = None
     sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
     file: str = ""  # where the handler is written (a method may come from a base class)
+    # Qualified names of parameter annotations (`user: CurrentUser`): an alias declared in
+    # another module may carry a dependency (`Annotated[User, Depends(get_current_user)]`).
+    annotations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,19 @@ class ViewClassFact:
     queryset: QueryFact | None = None
     exposes: tuple[ExposeFact, ...] = ()  # Flask-AppBuilder
     literals: dict[str, str] = field(default_factory=dict)  # route_base, resource_name...
+
+
+@dataclass(frozen=True)
+class AliasFact:
+    """`CurrentUser = Annotated[User, Depends(get_current_user)]`: a type alias whose use as
+    a parameter annotation adds the dependency to the handler."""
+
+    name: str  # qualified name
+    dependencies: tuple[str, ...]
+    auth: tuple[str, ...]  # the dependencies that authenticate
+    limits: tuple[str, ...]  # the dependencies that rate-limit
+    file: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -397,6 +413,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         elif s.key == "drf-pagination":
             global_pages[s.framework] = (*global_pages.get(s.framework, ()), s.value)
 
+    aliases: dict[str, AliasFact] = {a.name: a for a in facts.get("dependency_alias", [])}
+    alias_resolver = Resolver(sorted(aliases))
     routes: list[Route] = []
     for fact in route_facts:
         if fact.registration == "appbuilder":
@@ -421,6 +439,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             known = chain.known and fact.path is not None
             for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
                                  funcs, func_resolver):
+                _apply_aliases(route, fact, aliases, alias_resolver)
                 # DRF defaults apply to DRF views only; Django middleware to both.
                 fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
@@ -491,6 +510,24 @@ def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
                                  HandlerInfo(name=name, line=call.line, span=call.span),
                                  view_ref=ref))
     return out
+
+
+def _apply_aliases(route: Route, fact: RouteFact, aliases: dict[str, AliasFact],
+                   resolver: Resolver) -> None:
+    """Dependencies a handler takes through annotation aliases declared anywhere in the
+    project (`user: CurrentUser`), shown as `CurrentUser -> get_current_user`."""
+    handler = fact.handler
+    if handler is None or not handler.annotations or not aliases:
+        return
+    for annotation in handler.annotations:
+        found = resolver.find(annotation)
+        if found is None:
+            continue
+        fact_alias = aliases[found]
+        alias = found.rsplit(".", 1)[-1]
+        route.auth += tuple(f"{alias} -> {d}" for d in fact_alias.auth)
+        route.limits += tuple(f"{alias} -> {d}" for d in fact_alias.limits)
+        route.raw += tuple(f"{alias} -> {d}" for d in fact_alias.dependencies)
 
 
 def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tuple[str, ...],
