@@ -36,6 +36,8 @@ class RouteCollector:
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
+        # Request handlers `def handler(request)` referenced from route lists elsewhere.
+        self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -102,7 +104,7 @@ class RouteCollector:
                 if fact is not None:
                     self._emit([fact])
                     break
-        if self.django:
+        if self.django or self.starlette_or_aiohttp:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
                 self._emit([fact])

@@ -182,6 +182,18 @@ def _local_handler(ctx: FileContext, endpoint: ast.AST | None) -> HandlerInfo | 
     return None
 
 
+def endpoint_ref(ctx: FileContext, endpoint: ast.AST | None) -> str | None:
+    """The qualified name of an endpoint function imported from another module (resolved
+    to its definition, and what its code shows, in the project phase)."""
+    if isinstance(endpoint, ast.Name):
+        _, bindings = ctx.semantic.lookup(endpoint.id, endpoint)
+        if bindings and all(b.kind == "import" for b in bindings):
+            return object_name(ctx, endpoint)
+    elif isinstance(endpoint, ast.Attribute):
+        return object_name(ctx, endpoint)
+    return None
+
+
 def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
     """The owner of a Starlette Route / Mount: the enclosing Mount, the app built with
     `routes=[...]`, or the list variable."""
@@ -211,7 +223,7 @@ def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
     methods = str_list(kwarg(call, "methods")) or ("GET",)
     return [RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
                       ctx.path, ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, endpoint))]
+                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))]
 
 
 def _starlette_mount(ctx: FileContext, call: ast.Call) -> list[object]:
