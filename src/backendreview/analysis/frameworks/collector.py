@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from . import aiohttp, appbuilder, django, fastapi_starlette, flask, flask_rest
+from . import aiohttp, appbuilder, connexion_spec, django, fastapi_starlette, flask, flask_rest
 from .common import dependency_alias, kwarg
 from .routes import SettingsFact
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
-                     "fastapi_limiter", "flask_appbuilder", *flask_rest.LIBS)
+                     "fastapi_limiter", "flask_appbuilder", "connexion", *flask_rest.LIBS)
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
@@ -36,6 +36,7 @@ class RouteCollector:
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
+        self.connexion = connexion_spec.active(ctx)
         # Request handlers `def handler(request)` referenced from route lists elsewhere.
         self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
 
@@ -60,6 +61,8 @@ class RouteCollector:
         if self.flask_rest:
             self._emit(flask_rest.on_call(self.ctx, node))
         self._emit(appbuilder.on_call(self.ctx, node))
+        if self.connexion:
+            self._emit(connexion_spec.on_call(self.ctx, node))
         if self.django:
             self._emit(django.on_call(self.ctx, node))
         self._emit(self._slowapi(node))

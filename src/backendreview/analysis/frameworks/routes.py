@@ -417,8 +417,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     alias_resolver = Resolver(sorted(aliases))
     routes: list[Route] = []
     for fact in route_facts:
-        if fact.registration == "appbuilder":
-            # Flask-AppBuilder registers one blueprint per class, at the app's root.
+        if fact.registration in ("appbuilder", "connexion"):
+            # Flask-AppBuilder registers one blueprint per class at the app's root; a
+            # Connexion spec's paths carry their full base path.
             found = [_Chain("", True)]
         else:
             found = chains(resolver.find(fact.owner) or fact.owner)
