@@ -7,7 +7,16 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from . import aiohttp, appbuilder, connexion_spec, django, fastapi_starlette, flask, flask_rest
+from . import (
+    aiohttp,
+    appbuilder,
+    connexion_spec,
+    django,
+    fastapi_starlette,
+    flask,
+    flask_rest,
+    guards,
+)
 from .common import dependency_alias, kwarg
 from .routes import SettingsFact
 
@@ -20,7 +29,8 @@ FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flas
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
-              "HelperCallFact": "helper_call", "AliasFact": "dependency_alias"}
+              "HelperCallFact": "helper_call", "AliasFact": "dependency_alias",
+              "GuardFact": "guard"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -111,6 +121,10 @@ class RouteCollector:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
                 self._emit([fact])
+        if not node.decorator_list:
+            guard = guards.guard_decorator(self.ctx, node)
+            if guard is not None:
+                self._emit([guard])
         if self.flask_rest:
             helper = flask_rest.helper_from_function(self.ctx, node)
             if helper is not None:

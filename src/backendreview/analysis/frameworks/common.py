@@ -284,13 +284,14 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     dep_nodes += extra_nodes or []
     deps = depends_targets(ctx, dep_nodes)
     annotations = tuple(name for a in [*func.args.args, *func.args.kwonlyargs]
-                        if isinstance(a.annotation, ast.Name | ast.Attribute)
-                        and (name := object_name(ctx, a.annotation)))
+                        if (name := _annotation_name(ctx, a.annotation)))
     auth, limits = markers(decorators + deps)
     limits += tuple(body_limiter_calls(ctx, func))
     # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
     # named `current_user` / `user: User = Depends(...)` is already covered by deps.
     pagination: list[str] = [p for p in params if p.lower() in PAGE_PARAMS]
+    # A shared pagination dependency or model (`params: PaginationQuery = Depends()`).
+    pagination += [d for d in (*deps, *annotations) if _PAGINATION_NAME.search(d)]
     if response_model and re.search(r"\b(Page|LimitOffsetPage|CursorPage)\b", response_model):
         pagination.append(response_model)
     if func.returns is not None:
@@ -316,7 +317,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             if isinstance(fn, ast.Attribute):
                 if fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
                                                             "exists", "scalar", "one_or_none",
-                                                            "scalar_one", "aggregate"):
+                                                            "scalar_one", "aggregate") and \
+                        _paginates(ctx, node, fn):
                     pagination.append(f".{fn.attr}()")
                 if fn.attr in WRITE_CALLS:
                     writes.append(f".{fn.attr}()")
@@ -346,6 +348,31 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         response_model=response_model, sets_status=sets_status, file=ctx.path,
         annotations=annotations,
     )
+
+
+def _annotation_name(ctx: FileContext, node: ast.AST | None) -> str | None:
+    """`CurrentUser` / `deps.CurrentUser`, or `X` in `Annotated[X, Depends()]`."""
+    if isinstance(node, ast.Subscript) and (ctx.qualified_name(node.value) or "").endswith(
+            "Annotated") and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+        node = node.slice.elts[0]
+    if isinstance(node, ast.Name | ast.Attribute):
+        return object_name(ctx, node)
+    return None
+
+
+_PAGINATION_NAME = re.compile(r"paginat", re.I)
+
+
+def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:
+    """`.limit(20)` on a query paginates; `limiter.limit("5/minute")` is a rate limit, and
+    `get_page()` / `page()` count only on a paginator (a CMS's `get_page` loads a page)."""
+    receiver = ctx.source(fn.value)
+    if fn.attr == "limit":
+        first = call.args[0] if call.args else None
+        return not (LIMIT_NAME.search(receiver) or literal_str(first) is not None)
+    if fn.attr in ("get_page", "page"):
+        return bool(_PAGINATION_NAME.search(receiver))
+    return True
 
 
 def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:

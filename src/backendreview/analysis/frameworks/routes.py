@@ -166,6 +166,17 @@ class AliasFact:
 
 
 @dataclass(frozen=True)
+class GuardFact:
+    """A project decorator whose body guards the route (frameworks/guards.py)."""
+
+    name: str  # qualified name
+    kind: str  # auth | limit
+    why: str  # "aborts for anonymous users"
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SettingsFact:
     key: str  # drf-throttle | drf-pagination | drf-permission | global-limiter | root-urlconf
     value: str
@@ -323,6 +334,12 @@ class _Chain:
     raw: tuple[str, ...] = ()
 
 
+_SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
+                   "drf-permission": "settings DEFAULT_PERMISSION_CLASSES",
+                   "drf-pagination": "settings DEFAULT_PAGINATION_CLASS",
+                   "global-auth": "settings MIDDLEWARE", "global-limiter": "app-wide"}
+
+
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     owners: dict[str, OwnerFact] = {o.name: o for o in facts.get("route_owner", [])}
     mounts: list[MountFact] = list(facts.get("route_mount", []))
@@ -406,15 +423,19 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         for fw in ("fastapi", "starlette"):
             global_limits[fw] = ("slowapi SlowAPIMiddleware + default_limits",)
     for s in settings:
+        # Shown with where it was declared: a project default, not the route's own code.
+        shown = f"{s.value} ({_SETTING_ORIGIN.get(s.key, 'project default')})"
         if s.key in ("drf-throttle", "global-limiter"):
-            global_limits[s.framework] = (*global_limits.get(s.framework, ()), s.value)
+            global_limits[s.framework] = (*global_limits.get(s.framework, ()), shown)
         elif s.key in ("drf-permission", "drf-authentication", "global-auth"):
-            global_auth[s.framework] = (*global_auth.get(s.framework, ()), s.value)
+            global_auth[s.framework] = (*global_auth.get(s.framework, ()), shown)
         elif s.key == "drf-pagination":
-            global_pages[s.framework] = (*global_pages.get(s.framework, ()), s.value)
+            global_pages[s.framework] = (*global_pages.get(s.framework, ()), shown)
 
     aliases: dict[str, AliasFact] = {a.name: a for a in facts.get("dependency_alias", [])}
     alias_resolver = Resolver(sorted(aliases))
+    guards: dict[str, GuardFact] = {g.name: g for g in facts.get("guard", [])}
+    guard_resolver = Resolver(sorted(guards))
     routes: list[Route] = []
     for fact in route_facts:
         if fact.registration in ("appbuilder", "connexion"):
@@ -441,6 +462,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
                                  funcs, func_resolver):
                 _apply_aliases(route, fact, aliases, alias_resolver)
+                _apply_guards(route, guards, guard_resolver)
                 # DRF defaults apply to DRF views only; Django middleware to both.
                 fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
@@ -511,6 +533,25 @@ def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
                                  HandlerInfo(name=name, line=call.line, span=call.span),
                                  view_ref=ref))
     return out
+
+
+def _apply_guards(route: Route, guards: dict[str, GuardFact], resolver: Resolver) -> None:
+    """Decorators on the route (or its router / class) that the project wrote to deny
+    anonymous callers or check a limiter, whatever they are called."""
+    if not guards:
+        return
+    for name in route.raw:
+        found = resolver.find(name)
+        if found is None:
+            continue
+        guard = guards[found]
+        shown = f"{found.rsplit('.', 1)[-1]} ({guard.why})"
+        if guard.kind == "auth" and not any(found.endswith(a) or a.endswith(found)
+                                            for a in route.auth):
+            route.auth += (shown,)
+        elif guard.kind == "limit" and not any(found.endswith(a) or a.endswith(found)
+                                               for a in route.limits):
+            route.limits += (shown,)
 
 
 def _apply_aliases(route: Route, fact: RouteFact, aliases: dict[str, AliasFact],
