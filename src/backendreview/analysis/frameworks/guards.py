@@ -62,11 +62,9 @@ def _denies(ctx: FileContext, wrapper: ast.AST) -> bool:
                         if k.arg == "status_code")):
                 if isinstance(ctx.semantic.parent(node), ast.Raise):
                     return True
-        elif isinstance(node, ast.Raise) and node.exc is not None and \
-                _DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0]):
-            return True
-        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and \
-                any(_status(e) in _DENY_STATUS for e in node.value.elts[1:]):
+        elif (isinstance(node, ast.Raise) and node.exc is not None and \
+                _DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0])) or (isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and \
+                any(_status(e) in _DENY_STATUS for e in node.value.elts[1:])):
             return True
     return False
 
