@@ -49,23 +49,26 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
 
 
 def _denies(ctx: FileContext, wrapper: ast.AST) -> bool:
-    for node in own_nodes(wrapper):
-        if isinstance(node, ast.Call):
-            name = callable_name(ctx, node).rsplit(".", 1)[-1]
-            if name == "abort" and node.args and _status(node.args[0]) in _DENY_STATUS:
-                return True
-            if name == "redirect" and "login" in ctx.source(node).lower():
-                return True
-            if _DENY_EXCEPTIONS.search(name) or (
-                    name == "HTTPException" and any(
-                        _status(k.value) in _DENY_STATUS for k in node.keywords
-                        if k.arg == "status_code")):
-                if isinstance(ctx.semantic.parent(node), ast.Raise):
-                    return True
-        elif (isinstance(node, ast.Raise) and node.exc is not None and \
-                _DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0])) or (isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and \
-                any(_status(e) in _DENY_STATUS for e in node.value.elts[1:])):
+    return any(_deny_node(ctx, node) for node in own_nodes(wrapper))
+
+
+def _deny_node(ctx: FileContext, node: ast.AST) -> bool:
+    """abort(401|403), a redirect to a login page, raising an auth exception, or returning
+    a 401 / 403 response."""
+    if isinstance(node, ast.Call):
+        name = callable_name(ctx, node).rsplit(".", 1)[-1]
+        if name == "abort" and node.args and _status(node.args[0]) in _DENY_STATUS:
             return True
+        if name == "redirect" and "login" in ctx.source(node).lower():
+            return True
+        raised = isinstance(ctx.semantic.parent(node), ast.Raise)
+        return raised and bool(_DENY_EXCEPTIONS.search(name) or (
+            name == "HTTPException" and any(_status(k.value) in _DENY_STATUS
+                                            for k in node.keywords if k.arg == "status_code")))
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        return bool(_DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0]))
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+        return any(_status(e) in _DENY_STATUS for e in node.value.elts[1:])
     return False
 
 
