@@ -217,6 +217,7 @@ class Route:
     # Class attributes that replace the project defaults (DRF permission_classes = [AllowAny],
     # pagination_class = None, throttle_classes = []).
     overrides: tuple[str, ...] = ()
+    handler_params: tuple[str, ...] = ()  # the handler function's parameter names
 
     @property
     def params(self) -> list[str]:
@@ -597,7 +598,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         response_model=h.response_model if h else None,
         sets_status=h.sets_status if h else False,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
-        action=action, overrides=overrides,
+        action=action, overrides=overrides, handler_params=h.params if h else (),
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
