@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
+    action_remedy,
+    action_verb,
     DEFAULT_ALLOWLIST,
     is_param,
     is_plural,
@@ -202,6 +204,7 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
+        table = {(m, _normal(r.path)) for r in project_routes(facts) for m in r.methods}
         for route in self._routes(facts):
             own = segments(route.own_path)
             for index, segment in enumerate(own):
@@ -209,6 +212,8 @@ class VerbInRoute(_SegmentRule):
                     continue
                 found = verb_of(segment)
                 if found is None:
+                    if _action_message(self, route, own, index, table):
+                        break
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
@@ -246,6 +251,40 @@ class VerbInRoute(_SegmentRule):
                             f'"{new_own}"'),
                     snippet=route.own_path)
                 break
+
+
+def _normal(path: str) -> str:
+    """A path with its parameters made alike, to compare routes by shape."""
+    return "/" + "/".join("{}" if is_param(s) else s.lower() for s in segments(path))
+
+
+def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
+                    table: set[tuple[str, str]]) -> bool:
+    """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
+    resource-shaped alternative, never one the route table already has."""
+    full = segments(route.path)
+    offset = len(full) - len(own)
+    verb = action_verb(full, offset + index)
+    if verb is None:
+        return False
+    segment = own[index]
+    parent = "/" + "/".join(full[:offset + index])
+    method, noun = action_remedy(verb)
+    # A new sub-resource route must not be one the table already has; a state change is a
+    # PATCH of the resource itself, which may well exist already.
+    sub = f"{parent}/{noun}" if noun else ""
+    if noun and (method, _normal(sub)) not in table:
+        what = f"{method} {sub}"
+    elif method == "DELETE":
+        what = f"DELETE {parent}"
+    else:
+        what = f"PATCH {parent} with the new state in the body"
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
+                f"route names a resource and lets the method say what happens: {what}",
+                fix=Fix(f"Name the resource, not the action: {what}"),
+                snippet=route.own_path)
+    return True
 
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)
