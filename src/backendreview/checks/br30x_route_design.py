@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
+    DEFAULT_ALLOWLIST,
     action_remedy,
     action_verb,
-    DEFAULT_ALLOWLIST,
     is_param,
     is_plural,
     is_word_noun_like,
