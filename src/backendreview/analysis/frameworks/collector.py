@@ -109,6 +109,8 @@ class RouteCollector:
         return []
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        # A settings helper returning the REST_FRAMEWORK dict may import nothing at all.
+        self._emit(django.settings_function(self.ctx, node))
         if not self.active:
             return
         for dec in node.decorator_list:

@@ -137,6 +137,23 @@ def _router_owner(ctx: FileContext, call: ast.Call, target: ast.expr, router_cla
                      line=call.lineno, raw=(router_class,))
 
 
+def _router_urls(ctx: FileContext, expr: ast.AST) -> bool:
+    """`router.urls` of a DRF router (a router class built here, or a router imported from
+    another module), not `weblate.accounts.urls`, a module."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "urls"):
+        return False
+    call = bound_call(ctx, expr.value)
+    if call is not None:
+        return _router_class(ctx, call) is not None
+    if isinstance(expr.value, ast.Name):
+        _, bindings = ctx.semantic.lookup(expr.value.id, expr.value)
+        # `from .api import router`: an object, where `import pkg.urls` binds a package.
+        return bool(bindings) and all(b.kind == "import" and "." in b.qualified and
+                                      not b.qualified.endswith(".urls") for b in bindings) \
+            and expr.value.id.lower().endswith("router")
+    return False
+
+
 def _clean_regex(prefix: str) -> str:
     return prefix.lstrip("^").rstrip("$").rstrip("/")
 
@@ -174,8 +191,7 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             target = target.elts[0]
         child = literal_str(target)
         if child is None and target is not None:
-            if isinstance(target, ast.Attribute) and target.attr == "urls" and \
-                    isinstance(target.value, ast.Name | ast.Attribute):
+            if _router_urls(ctx, target):
                 child = object_name(ctx, target.value)
             else:
                 child = object_name(ctx, target)
@@ -218,16 +234,15 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         part = parts.pop()
         if isinstance(part, ast.BinOp):
             parts += [part.left, part.right]
-        elif isinstance(part, ast.Attribute) and part.attr == "urls" and \
-                isinstance(part.value, ast.Name | ast.Attribute):
+        elif _router_urls(ctx, part):
             out.append(MountFact(f"{this_module(ctx)}.{target.id}",
                                  object_name(ctx, part.value), "", "django", ctx.path,
                                  node.lineno))
         elif (isinstance(part, ast.Name | ast.Attribute) and part is not value) or (
-                isinstance(node, ast.AugAssign) and part is value and
-                isinstance(part, ast.Name | ast.Attribute)):
-            # `urlpatterns = common_patterns + plugin_patterns`: the lists' routes are
-            # this list's routes.
+                (isinstance(node, ast.AugAssign) or target.id.endswith("patterns")) and
+                part is value and isinstance(part, ast.Name | ast.Attribute)):
+            # `urlpatterns = common_patterns + plugin_patterns` (or `urlpatterns =
+            # real_patterns`): the lists' routes are this list's routes.
             child = object_name(ctx, part)
             if child and child != f"{this_module(ctx)}.{target.id}":
                 out.append(MountFact(f"{this_module(ctx)}.{target.id}", child, "", "django",
@@ -237,21 +252,12 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         out.append(SettingsFact("root-urlconf", literal_str(value) or "", "django", ctx.path,
                                 node.lineno))
     elif name == "REST_FRAMEWORK" and isinstance(value, ast.Dict):
-        for key, item in zip(value.keys, value.values, strict=False):
-            k = literal_str(key)
-            if k == "DEFAULT_THROTTLE_CLASSES" and isinstance(item, ast.List | ast.Tuple) \
-                    and item.elts:
-                out.append(SettingsFact("drf-throttle", ctx.source(item), "drf", ctx.path,
-                                        item.lineno))
-            elif k == "DEFAULT_PAGINATION_CLASS" and not (
-                    isinstance(item, ast.Constant) and item.value is None):
-                out.append(SettingsFact("drf-pagination", ctx.source(item), "drf", ctx.path,
-                                        item.lineno))
-            elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
-                names = [literal_str(e) or ctx.source(e) for e in item.elts]
-                if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
-                    out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
-                                            ctx.path, item.lineno))
+        out += drf_settings(ctx, value)
+    elif name == "REST_FRAMEWORK" and isinstance(value, ast.Call):
+        # `REST_FRAMEWORK = get_drf_settings(...)`: the dict the project function returns.
+        func = object_name(ctx, value.func)
+        if func:
+            out.append(SettingsFact("drf-settings-from", func, "drf", ctx.path, node.lineno))
     elif name == "MIDDLEWARE" and isinstance(value, ast.List | ast.Tuple):
         for elt in value.elts:
             text = literal_str(elt) or ""
@@ -260,6 +266,46 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
             elif "LoginRequiredMiddleware" in text:
                 out.append(SettingsFact("global-auth", text, "django", ctx.path, elt.lineno))
     return out
+
+
+def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[object]:
+    """Project-wide DRF defaults in a REST_FRAMEWORK dict (or the dict a settings function
+    `via` returns)."""
+    out: list[object] = []
+    for key, item in zip(value.keys, value.values, strict=False):
+        k = literal_str(key)
+        if k == "DEFAULT_THROTTLE_CLASSES" and isinstance(item, ast.List | ast.Tuple) \
+                and item.elts:
+            out.append(SettingsFact("drf-throttle", _oneline(ctx.source(item)), "drf",
+                                    ctx.path, item.lineno, via))
+        elif k == "DEFAULT_PAGINATION_CLASS" and not (
+                isinstance(item, ast.Constant) and item.value is None):
+            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)), "drf",
+                                    ctx.path, item.lineno, via))
+        elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
+            names = [literal_str(e) or _oneline(ctx.source(e)) for e in item.elts]
+            if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
+                out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
+                                        ctx.path, item.lineno, via))
+    return out
+
+
+def _oneline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def settings_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                      ) -> list[object]:
+    """A module-level function that returns a REST_FRAMEWORK-style dict literal."""
+    if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope or not func.body:
+        return []
+    last = func.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Dict)):
+        return []
+    keys = {literal_str(k) for k in last.value.keys}
+    if not any(k and k.startswith("DEFAULT_") for k in keys):
+        return []
+    return drf_settings(ctx, last.value, f"{this_module(ctx)}.{func.name}")
 
 
 def _permission_markers(ctx: FileContext, value: ast.AST) -> list[str]:

@@ -183,6 +183,7 @@ class SettingsFact:
     framework: str
     file: str
     line: int
+    via: str = ""  # a settings function that returns it; applies only when settings call it
 
 
 @dataclass
@@ -335,6 +336,15 @@ class _Chain:
     raw: tuple[str, ...] = ()
 
 
+def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
+    """Settings declared directly, plus those a settings function returns when the settings
+    module calls it (`REST_FRAMEWORK = get_drf_settings(...)`)."""
+    called = [s.value for s in settings if s.key == "drf-settings-from"]
+    via = Resolver(sorted({s.via for s in settings if s.via}))
+    used = {via.find(name) for name in called} - {None}
+    return [s for s in settings if s.key != "drf-settings-from" and (not s.via or s.via in used)]
+
+
 _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
                    "drf-permission": "settings DEFAULT_PERMISSION_CLASSES",
                    "drf-pagination": "settings DEFAULT_PAGINATION_CLASS",
@@ -352,7 +362,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
-    settings: list[SettingsFact] = list(facts.get("settings", []))
+    settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
 
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
