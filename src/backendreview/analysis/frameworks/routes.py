@@ -336,6 +336,18 @@ class _Chain:
     raw: tuple[str, ...] = ()
 
 
+def _drf_defaults_for(route: Route, auth: tuple[str, ...], pages: tuple[str, ...]
+                      ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """DRF's defaults as they act on one route: `...OrReadOnly` permission classes let
+    anyone read (they guard the writes only); the pagination class pages list responses
+    only (a list action, or a GET of a view that is not a viewset)."""
+    if not route.is_write:
+        auth = tuple(a for a in auth if "OrReadOnly" not in a)
+    listing = route.action == "list" or (not route.action and "GET" in route.methods and
+                                         not route.path.rstrip("/").endswith("}"))
+    return auth, pages if listing else ()
+
+
 def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
     """Settings declared directly, plus those a settings function returns when the settings
     module calls it (`REST_FRAMEWORK = get_drf_settings(...)`)."""
@@ -479,6 +491,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
                 route.global_auth = sum((global_auth.get(f, ()) for f in fws), ())
                 route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
+                if route.framework == "drf":
+                    route.global_auth, route.global_pagination = _drf_defaults_for(
+                        route, route.global_auth, route.global_pagination)
                 if "permission_classes" in route.overrides:
                     route.global_auth = ()
                 if "pagination_class" in route.overrides:
@@ -688,7 +703,9 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                        framework=framework)]
     if found is None:
         # A view class from a library or not in the reviewed paths: one route, methods unknown.
-        return [_route(fact, full, known, chain, fact.methods or ("ANY",), fact.handler,
+        handler = fact.handler or HandlerInfo(name=fact.view_ref.rsplit(".", 1)[-1],
+                                              line=fact.span.start_line, span=fact.span)
+        return [_route(fact, full, known, chain, fact.methods or ("ANY",), handler,
                        fact.file)]
     view = views[found]
     if fact.registration == "appbuilder":
