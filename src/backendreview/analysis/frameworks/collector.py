@@ -137,6 +137,9 @@ class RouteCollector:
             self._emit(list(flask_rest.route_from_class(self.ctx, node)))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
+        inert = guards.middleware_enforcement(self.ctx, node)
+        if inert is not None:
+            self._emit([inert])
         fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
         if fact is not None:
             self._emit([fact])

@@ -286,6 +286,9 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     annotations = tuple(name for a in [*func.args.args, *func.args.kwonlyargs]
                         if (name := _annotation_name(ctx, a.annotation)))
     auth, limits = markers(decorators + deps)
+    if "request.user" in ctx.source(func) and denies_anonymous(ctx, func, redirects=False):
+        # `if not request.user.has_perm(...): raise PermissionDenied` in the handler.
+        auth += ("body: refuses the caller (PermissionDenied / 401 / 403)",)
     limits += tuple(body_limiter_calls(ctx, func))
     # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
     # named `current_user` / `user: User = Depends(...)` is already covered by deps.
@@ -329,7 +332,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             else:
                 qn = ctx.qualified_name(fn) or ""
                 last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")
-                if last in ("Paginator", "paginate", "paginate_queryset", "get_page"):
+                if last in ("Paginator", "paginate", "paginate_queryset", "get_page") or \
+                        _PAGINATION_NAME.search(last or ""):
                     pagination.append(last)
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             pagination.append("slice")
@@ -361,6 +365,50 @@ def _annotation_name(ctx: FileContext, node: ast.AST | None) -> str | None:
 
 
 _PAGINATION_NAME = re.compile(r"paginat", re.I)
+
+# What a guard looks at to decide who is calling.
+IDENTITY = re.compile(r"(current_user|\bg\.user|request\.user|session\[|session\.get|"
+                      r"is_authenticated|is_anonymous|is_admin|is_staff|is_superuser|authed\(|"
+                      r"get_current_user|get_jwt_identity|verify_jwt|Authorization|"
+                      r"\bg\.auth|auth_token|api_key|has_perm)", re.I)
+_DENY_STATUS = frozenset({401, 403})
+_DENY_EXCEPTIONS = re.compile(r"(Unauthorized|Forbidden|PermissionDenied|NotAuthenticated|"
+                              r"AuthenticationFailed|AuthenticationError|AccessDenied|"
+                              r"LoginRequired)")
+
+
+def denies_anonymous(ctx: FileContext, func: ast.AST, redirects: bool = True) -> bool:
+    """The function's own code refuses a caller: abort(401|403), a redirect to a login
+    page (when `redirects`: a decorator's wrapper; in a handler a login redirect is often a
+    plain page flow), raising an auth / permission error, or returning a 401 / 403."""
+    return any(_deny_node(ctx, node, redirects) for node in own_nodes(func))
+
+
+def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
+    if isinstance(node, ast.Call):
+        name = callable_name(ctx, node).rsplit(".", 1)[-1]
+        if name == "abort" and node.args and _http_status(node.args[0]) in _DENY_STATUS:
+            return True
+        if redirects and name == "redirect" and "login" in ctx.source(node).lower():
+            return True
+        raised = isinstance(ctx.semantic.parent(node), ast.Raise)
+        return raised and bool(_DENY_EXCEPTIONS.search(name) or (
+            name == "HTTPException" and any(_http_status(k.value) in _DENY_STATUS
+                                            for k in node.keywords if k.arg == "status_code")))
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        return bool(_DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0]))
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+        return any(_http_status(e) in _DENY_STATUS for e in node.value.elts[1:])
+    return False
+
+
+def _http_status(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if isinstance(node, ast.Attribute):
+        digits = re.findall(r"\d{3}", node.attr)
+        return int(digits[0]) if digits else None
+    return None
 
 
 def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:

@@ -375,6 +375,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             r, drf_owners, drf_owner_resolver, views, view_resolver)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
     settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
+    # A limiter-named middleware whose code never refuses a request limits nothing.
+    inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
+    settings = [s for s in settings if not (s.key == "global-limiter" and inert.find(s.value))]
 
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
