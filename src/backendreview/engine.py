@@ -121,7 +121,9 @@ def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str
             ))
         return result
 
-    builder = SemanticBuilder(tree, _module_name(path))
+    # A package's __init__ is the package itself for its relative imports (`from . import x`).
+    builder = SemanticBuilder(tree, _module_name(path) + (
+        ".__init__" if Path(path).name == "__init__.py" else ""))
     semantic = builder.build()
     ctx = FileContext(path, text, tree, semantic, config)
     active: list[Rule] = []

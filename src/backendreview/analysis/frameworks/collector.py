@@ -62,6 +62,10 @@ class RouteCollector:
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.active:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "register_blueprint":
+                # `app.register_blueprint(module.blueprint)` in a module that imports no
+                # framework (the app comes in as a parameter).
+                self._emit(flask.on_call(self.ctx, node))
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
@@ -70,6 +74,9 @@ class RouteCollector:
         self._emit(aiohttp.on_call(self.ctx, node))
         if self.flask_rest:
             self._emit(flask_rest.on_call(self.ctx, node))
+        elif self.flask:
+            # Route tables handed to a project helper (`configure_api(bp, routes)`).
+            self._emit(flask_rest.helper_call(self.ctx, node))
         self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))
@@ -111,6 +118,10 @@ class RouteCollector:
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         # A settings helper returning the REST_FRAMEWORK dict may import nothing at all.
         self._emit(django.settings_function(self.ctx, node))
+        # A helper that registers routes for its callers may import no framework itself.
+        helper = flask_rest.helper_from_function(self.ctx, node)
+        if helper is not None:
+            self._emit([helper])
         if not self.active:
             return
         for dec in node.decorator_list:
@@ -127,10 +138,6 @@ class RouteCollector:
             guard = guards.guard_decorator(self.ctx, node)
             if guard is not None:
                 self._emit([guard])
-        if self.flask_rest:
-            helper = flask_rest.helper_from_function(self.ctx, node)
-            if helper is not None:
-                self._emit([helper])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if self.flask_rest:

@@ -177,6 +177,16 @@ def bound_call(ctx: FileContext, expr: ast.AST) -> ast.Call | None:
     return None
 
 
+def bound_value(ctx: FileContext, expr: ast.AST) -> ast.expr | None:
+    """The value a name was assigned from, when it has exactly one (assignment) binding."""
+    if not isinstance(expr, ast.Name):
+        return None
+    _scope, bindings = ctx.semantic.lookup(expr.id, expr)
+    if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign"):
+        return bindings[0].value
+    return None
+
+
 def constructor(ctx: FileContext, expr: ast.AST) -> str | None:
     """The qualified name of the class `expr` was constructed from, if known."""
     call = bound_call(ctx, expr)

@@ -85,9 +85,15 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     attr = call.func.attr
     if attr not in ("register_blueprint", "add_url_rule"):
         return facts
-    if owner_kind(ctx, call.func.value) is None:
-        return facts
     parent_name = object_name(ctx, call.func.value)
+    if owner_kind(ctx, call.func.value) is None:
+        if attr != "register_blueprint" or not _param_or_current_app(ctx, call.func.value):
+            return facts
+        # `def configure(app): app.register_blueprint(...)`: only an app registers
+        # blueprints this way; the one the project creates.
+        parent_name = APP_PARAMETER
+        facts.append(OwnerFact(APP_PARAMETER, "flask", "app", "", file=ctx.path,
+                               line=call.lineno))
     if attr == "register_blueprint":
         child = arg_or_kw(call, 0, "blueprint")
         prefix_node = kwarg(call, "url_prefix")
@@ -126,6 +132,19 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                            ctx.span_of(path_node if path_node is not None else call), handler,
                            view_ref=view_ref))
     return facts
+
+
+APP_PARAMETER = "<flask app parameter>"
+
+
+def _param_or_current_app(ctx: FileContext, expr: ast.AST) -> bool:
+    """A function parameter (`def configure(app)`) or flask's `current_app`."""
+    if not isinstance(expr, ast.Name):
+        return False
+    if (ctx.qualified_name(expr) or "") == "flask.current_app":
+        return True
+    _, bindings = ctx.semantic.lookup(expr.id, expr)
+    return bool(bindings) and all(b.kind == "param" for b in bindings)
 
 
 def _global(value: str, ctx: FileContext, call: ast.Call) -> object:

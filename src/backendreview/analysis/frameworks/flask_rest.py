@@ -45,6 +45,9 @@ class ResourceHelperFact:
     template: str
     file: str
     line: int
+    # "path-first" / "resource-first": the helper loops over (url, Resource) pairs passed in
+    # its `urls_param` (`for path, resource in routes: bp.add_url_rule(path, ...)`).
+    pairs: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class HelperCallFact:
     file: str
     line: int
     span: Span
+    # Arguments that name a module-level list of (url, Resource) tuples: index -> pairs.
+    pairs: tuple[tuple[int, tuple[tuple[str, str], ...]], ...] = ()
 
 
 def _api_class(ctx: FileContext, qn: str | None) -> bool:
@@ -107,11 +112,11 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if _api_class(ctx, qn) or qn in NAMESPACES:
         return _owner(ctx, call, target, "ns" if qn in NAMESPACES else "api")
     if not isinstance(call.func, ast.Attribute):
-        return _helper_call(ctx, call)
+        return helper_call(ctx, call)
     attr = call.func.attr
     kind = _kind(ctx, call.func.value)
     if kind is None:
-        return _helper_call(ctx, call)
+        return helper_call(ctx, call)
     owner = object_name(ctx, call.func.value)
     if attr == "namespace" and kind == "api" and target is not None:
         facts = _owner(ctx, call, target, "ns")
@@ -129,7 +134,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                           call.lineno)]
     if attr == "add_resource" and call.args:
         return _add_resource(ctx, call, owner)
-    return _helper_call(ctx, call)
+    return helper_call(ctx, call)
 
 
 def _owner(ctx: FileContext, call: ast.Call, target: ast.expr | None, kind: str
@@ -205,9 +210,13 @@ def helper_from_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
                          ) -> ResourceHelperFact | None:
     """`def helper(api, cls, *urls): api.add_resource(cls, *urls)` (or `self.add_resource`
     in a method), with the urls optionally rewritten by a comprehension over a template."""
-    if "add_resource" not in ctx.source(func):
+    text = ctx.source(func)
+    if "add_resource" not in text and "add_url_rule" not in text:
         return None
     params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+    looped = _pairs_helper(ctx, func, params)
+    if looped is not None:
+        return looped
     vararg = func.args.vararg.arg if func.args.vararg else None
     for node in ast.walk(func):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
@@ -239,6 +248,36 @@ def helper_from_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
         return ResourceHelperFact(name, None if api_param is None else api_param - offset,
                                   params.index(resource) - offset, urls_index - offset,
                                   template, ctx.path, func.lineno)
+    return None
+
+
+def _pairs_helper(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                  params: list[str]) -> ResourceHelperFact | None:
+    """`for path, resource in routes: blueprint.add_url_rule(path, view_func=...)` (or
+    `api.add_resource(resource, path)`) with `blueprint` / `api` and `routes` parameters."""
+    for loop in ast.walk(func):
+        if not (isinstance(loop, ast.For) and isinstance(loop.iter, ast.Name) and
+                loop.iter.id in params and isinstance(loop.target, ast.Tuple) and
+                len(loop.target.elts) == 2 and
+                all(isinstance(e, ast.Name) for e in loop.target.elts)):
+            continue
+        first, second = (e.id for e in loop.target.elts)  # type: ignore[attr-defined]
+        for node in ast.walk(loop):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+                    isinstance(node.func.value, ast.Name) and node.func.value.id in params
+                    and node.args and isinstance(node.args[0], ast.Name)):
+                continue
+            arg0 = node.args[0].id
+            if node.func.attr == "add_url_rule" and arg0 in (first, second):
+                order = "path-first" if arg0 == first else "resource-first"
+            elif node.func.attr == "add_resource" and arg0 in (first, second):
+                order = "resource-first" if arg0 == first else "path-first"
+            else:
+                continue
+            return ResourceHelperFact(_function_name(ctx, func),
+                                      params.index(node.func.value.id), -1,
+                                      params.index(loop.iter.id), "{}", ctx.path,
+                                      func.lineno, order)
     return None
 
 
@@ -304,11 +343,14 @@ def _template_of(ctx: FileContext, expr: ast.AST, var: str) -> str | None:
     return None
 
 
-def _helper_call(ctx: FileContext, call: ast.Call) -> list[object]:
+def helper_call(ctx: FileContext, call: ast.Call) -> list[object]:
     """Record a call that passes a class and literal urls: it may be a resource helper."""
     args = call.args
-    if len(args) < 2 or not any(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                                and a.value.startswith("/") for a in args):
+    pairs = tuple((i, found) for i, a in enumerate(args)
+                  if (found := _route_pairs(ctx, a)))
+    if len(args) < 2 or not (pairs or any(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) and
+            a.value.startswith("/") for a in args)):
         return []
     rendered: list[tuple[str, str | None]] = []
     has_ref = False
@@ -332,4 +374,22 @@ def _helper_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if not callee:
         return []
     return [HelperCallFact(callee, receiver, tuple(rendered), ctx.path, call.lineno,
-                           ctx.span_of(call))]
+                           ctx.span_of(call), pairs)]
+
+
+def _route_pairs(ctx: FileContext, arg: ast.AST) -> tuple[tuple[str, str], ...]:
+    """A name bound once, at module level, to a list of ("/url", Resource) tuples."""
+    from .common import bound_value
+
+    value = bound_value(ctx, arg)
+    if not isinstance(value, ast.List | ast.Tuple) or not value.elts:
+        return ()
+    out: list[tuple[str, str]] = []
+    for elt in value.elts:
+        if not (isinstance(elt, ast.Tuple) and len(elt.elts) >= 2):
+            continue
+        path, resource = literal_str(elt.elts[0]), object_name(ctx, elt.elts[1])
+        if path is not None and resource is not None:
+            out.append((path, resource))
+    # Most entries must be (url, Resource) tuples for the list to be a route table.
+    return tuple(out) if len(out) * 2 > len(value.elts) else ()

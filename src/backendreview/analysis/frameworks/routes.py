@@ -300,6 +300,8 @@ class Resolver:
             return None
         if name in self.names:
             return name
+        # A relative import (`..registry.configure_api`) matches by what follows the dots.
+        name = name.lstrip(".")
         candidates = [n for n in self._by_last.get(name.rsplit(".", 1)[-1], ())
                       if n.endswith("." + name) or name.endswith("." + n)]
         return candidates[0] if len(candidates) == 1 else None
@@ -348,6 +350,21 @@ def _drf_defaults_for(route: Route, auth: tuple[str, ...], pages: tuple[str, ...
     return auth, pages if listing else ()
 
 
+def _mount_by_attribute(mounts: list[MountFact], owners: dict[str, OwnerFact],
+                        children: dict[str, list[MountFact]]) -> None:
+    """`for module in MODULES: app.register_blueprint(module.blueprint)`: a mount of the
+    attribute `blueprint` of modules the code does not name reaches every blueprint called
+    `blueprint` that no other registration places."""
+    for mount in mounts:
+        if mount.framework != "flask" or not mount.child or "." not in mount.child:
+            continue
+        attribute = mount.child.rsplit(".", 1)[-1]
+        for name, owner in owners.items():
+            if owner.kind == "router" and owner.framework == "flask" and \
+                    name.rsplit(".", 1)[-1] == attribute and name not in children:
+                children[name] = [mount]
+
+
 def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
     """Settings declared directly, plus those a settings function returns when the settings
     module calls it (`REST_FRAMEWORK = get_drf_settings(...)`)."""
@@ -386,11 +403,14 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     func_resolver = Resolver(sorted(funcs))
     # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
     children: dict[str, list[MountFact]] = {}
+    by_attribute: list[MountFact] = []
     for mount in mounts:
         child = resolver.find(mount.child) or resolver.find(f"{mount.child}.urlpatterns")
         if child is None:
+            by_attribute.append(mount)
             continue
         children.setdefault(child, []).append(mount)
+    _mount_by_attribute(by_attribute, owners, children)
 
     root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
@@ -546,6 +566,9 @@ def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
             continue
         helper = by_name[found]
         args = list(call.args)
+        if helper.pairs:
+            out += _pair_routes(helper, call, args)
+            continue
         if helper.api_param is None:
             owner = call.receiver
         elif helper.api_param < len(args) and args[helper.api_param][0] == "ref":
@@ -561,6 +584,22 @@ def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
             out.append(RouteFact("flask", owner, path, (), call.file, call.span,
                                  HandlerInfo(name=name, line=call.line, span=call.span),
                                  view_ref=ref))
+    return out
+
+
+def _pair_routes(helper: Any, call: Any, args: list[tuple[str, str | None]]
+                 ) -> list[RouteFact]:
+    """`configure_api(blueprint, routes)` with `routes = [("/x", XResource), ...]`."""
+    if helper.api_param >= len(args) or args[helper.api_param][0] != "ref":
+        return []
+    owner = args[helper.api_param][1]
+    pairs = dict(call.pairs).get(helper.urls_param, ())
+    out: list[RouteFact] = []
+    for path, ref in pairs:
+        name = ref.rsplit(".", 1)[-1]
+        out.append(RouteFact("flask", owner, path, (), call.file, call.span,
+                             HandlerInfo(name=name, line=call.line, span=call.span),
+                             view_ref=ref))
     return out
 
 
