@@ -31,7 +31,8 @@ APPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                  ("superset",)),
     "open-webui": ("open-webui==0.12.4", "FastAPI (routers across modules, dependencies)",
                    ("open_webui",)),
-    "lemur": ("lemur==1.9.3", "flask-restful (Api on blueprints)", ("lemur",)),
+    "zou": ("zou==1.0.97", "Flask MethodView route tables registered through a project helper",
+            ("zou",)),
     "pretix": ("pretix==2026.8.0", "Django + DRF (nested routers)", ("pretix",)),
     "tribler": ("tribler==7.13.1", "aiohttp (add_routes / add_subapp)", ("tribler/core",)),
 }

@@ -32,6 +32,7 @@ PAGE_PARAMS = frozenset({"limit", "offset", "page", "page_size", "per_page", "cu
                          "size", "page_number", "pagesize", "perpage", "max_results",
                          "first", "after", "before", "count"})
 PAGE_CALLS = frozenset({"paginate", "paginate_queryset", "limit", "offset", "slice", "page",
+                        "get_limit", "get_offset", "get_page_size", "get_per_page",
                         "get_page", "paginate_query", "fetchmany", "first", "one",
                         "one_or_none", "scalar", "scalar_one", "get", "count", "exists",
                         "get_object_or_404", "aggregate"})
@@ -313,6 +314,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             pagination.append(ret)
     writes: list[str] = []
     sets_status = False
+    delegates = False
     for node in own_nodes(func):
         if isinstance(node, ast.Call) and any(k.arg in ("status", "status_code")
                                               for k in node.keywords) and not (
@@ -345,8 +347,20 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                 if last in ("Paginator", "paginate", "paginate_queryset", "get_page") or \
                         _PAGINATION_NAME.search(last or ""):
                     pagination.append(last)
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-            pagination.append("slice")
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and \
+                node.slice.upper is not None:
+            pagination.append("slice")  # `rows[:50]`; `text[7:]` drops a prefix
+        if isinstance(node, ast.Call):
+            if _is_super_call(node, func.name):
+                delegates = True
+            for arg in node.args:
+                # `self.get_args([("page", 1, False, int), ("limit", 0, ...)])`
+                if isinstance(arg, ast.List | ast.Tuple):
+                    for elt in arg.elts:
+                        key = literal_str(elt.elts[0]) if isinstance(
+                            elt, ast.Tuple) and elt.elts else None
+                        if key in _PAGE_ARGS:
+                            pagination.append(f'"{key}"')
     unbounded = None
     for ret in _returns(func):
         if ret.value is not None:
@@ -360,7 +374,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status, file=ctx.path,
-        annotations=annotations,
+        annotations=annotations, delegates=delegates,
     )
 
 
@@ -419,6 +433,15 @@ def _http_status(node: ast.AST) -> int | None:
         digits = re.findall(r"\d{3}", node.attr)
         return int(digits[0]) if digits else None
     return None
+
+
+_PAGE_ARGS = frozenset({"page", "limit", "offset", "per_page", "page_size", "cursor"})
+
+
+def _is_super_call(call: ast.Call, name: str) -> bool:
+    fn = call.func
+    return isinstance(fn, ast.Attribute) and fn.attr == name and isinstance(
+        fn.value, ast.Call) and getattr(fn.value.func, "id", "") == "super"
 
 
 def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:

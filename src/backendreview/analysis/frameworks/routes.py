@@ -65,6 +65,7 @@ class HandlerInfo:
     # Qualified names of parameter annotations (`user: CurrentUser`): an alias declared in
     # another module may carry a dependency (`Annotated[User, Depends(get_current_user)]`).
     annotations: tuple[str, ...] = ()
+    delegates: bool = False  # the body calls super().<same method>()
 
 
 @dataclass(frozen=True)
@@ -705,7 +706,17 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
             libs.add(item.rsplit(".", 1)[-1])
             continue
         for name, info in item.methods.items():
-            methods.setdefault(name, info)
+            if name not in methods:
+                methods[name] = info
+            elif methods[name].delegates:
+                # `return super().get()`: the base's evidence is this method's too.
+                mine = methods[name]
+                methods[name] = replace(
+                    mine, delegates=info.delegates,
+                    pagination=tuple(dict.fromkeys(mine.pagination + info.pagination)),
+                    auth=tuple(dict.fromkeys(mine.auth + info.auth)),
+                    limits=tuple(dict.fromkeys(mine.limits + info.limits)),
+                    unbounded=mine.unbounded or info.unbounded)
         # An attribute set in a subclass overrides the base: first one seen wins.
         if "permission_classes" not in attrs_seen:
             auth += item.auth
