@@ -24,8 +24,11 @@ EXPOSE = frozenset({"flask_appbuilder.expose", "flask_appbuilder.api.expose",
 REGISTER = frozenset({"add_view", "add_view_no_menu", "add_api"})
 LITERALS = ("route_base", "resource_name", "version")
 # Well-known route sets named by a constant (`RouteMethod.REST_MODEL_VIEW_CRUD_SET`).
-CRUD_SET = ("get", "get_list", "put", "post", "delete", "info")
+NAMED_SETS = {"REST_MODEL_VIEW_CRUD_SET": ("get", "get_list", "put", "post", "delete", "info"),
+              "CRUD_SET": ("add", "list", "edit", "delete", "action_post", "show")}
 # Routes a library base class exposes: name -> (url, methods).
+# Library list routes page their results (page / page_size arguments).
+LIBRARY_PAGINATED = frozenset({"get_list", "list"})
 MODEL_REST_API = {"info": ("/_info", ("GET",)), "get": ("/<int:pk>", ("GET",)),
                   "get_list": ("/", ("GET",)), "post": ("/", ("POST",)),
                   "put": ("/<pk>", ("PUT",)), "delete": ("/<pk>", ("DELETE",))}
@@ -113,8 +116,11 @@ def _route_names(ctx: FileContext, expr: ast.AST) -> set[str] | None:
         return out
     if isinstance(expr, ast.Call) and getattr(expr.func, "id", "") in ("set", "frozenset"):
         return _route_names(ctx, expr.args[0]) if expr.args else set()
-    if isinstance(expr, ast.Attribute) and expr.attr == "REST_MODEL_VIEW_CRUD_SET":
-        return set(CRUD_SET)
+    if isinstance(expr, ast.Attribute) and expr.attr in NAMED_SETS:
+        return set(NAMED_SETS[expr.attr])
+    if isinstance(expr, ast.Attribute) and expr.attr.isupper() and not expr.attr.endswith(
+            "_SET"):
+        return {expr.attr.lower()}  # `RouteMethod.LIST`
     return None
 
 
@@ -138,6 +144,10 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     view = call.args[0]
     if isinstance(view, ast.Call):
         view = view.func  # add_view(MyView(), ...)
+    if isinstance(view, ast.Name):
+        _, bindings = ctx.semantic.lookup(view.id, view)
+        if bindings and all(b.kind == "param" for b in bindings):
+            return []  # a helper's parameter: its callers name the classes
     ref = object_name(ctx, view)
     if ref is None:
         return []

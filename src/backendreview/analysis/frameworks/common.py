@@ -330,7 +330,9 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if isinstance(node, ast.Call):
             fn = node.func
             if isinstance(fn, ast.Attribute):
-                if fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
+                if _PAGE_HELPER.search(fn.attr):
+                    pagination.append(f".{fn.attr}()")  # self._handle_page_args(args)
+                elif fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
                                                             "exists", "scalar", "one_or_none",
                                                             "scalar_one", "aggregate") and \
                         _paginates(ctx, node, fn):
@@ -345,11 +347,13 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                 qn = ctx.qualified_name(fn) or ""
                 last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")
                 if last in ("Paginator", "paginate", "paginate_queryset", "get_page") or \
-                        _PAGINATION_NAME.search(last or ""):
+                        _PAGINATION_NAME.search(last or "") or _PAGE_HELPER.search(last or ""):
                     pagination.append(last)
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and \
                 node.slice.upper is not None:
             pagination.append("slice")  # `rows[:50]`; `text[7:]` drops a prefix
+        elif isinstance(node, ast.Subscript) and literal_str(node.slice) in _PAGE_ARGS:
+            pagination.append(f'["{literal_str(node.slice)}"]')  # args["page"]
         if isinstance(node, ast.Call):
             if _is_super_call(node, func.name):
                 delegates = True
@@ -435,6 +439,7 @@ def _http_status(node: ast.AST) -> int | None:
     return None
 
 
+_PAGE_HELPER = re.compile(r"page_(args|size|params|number)|per_page")
 _PAGE_ARGS = frozenset({"page", "limit", "offset", "per_page", "page_size", "cursor"})
 
 

@@ -838,7 +838,7 @@ def _appbuilder_routes(fact: RouteFact, chain: _Chain, view: ViewClassFact,
                        views: dict[str, ViewClassFact], resolver: Resolver) -> list[Route]:
     """The @expose routes of a Flask-AppBuilder class and its bases (a subclass's method
     overrides the base's), below the route_base the nearest class declares."""
-    from .appbuilder import API_BASES, LIBRARY_ROUTES, VIEW_BASES
+    from .appbuilder import API_BASES, LIBRARY_PAGINATED, LIBRARY_ROUTES, VIEW_BASES
 
     lineage = _base_names(view, views, resolver)
     literals: dict[str, str] = {}
@@ -857,8 +857,10 @@ def _appbuilder_routes(fact: RouteFact, chain: _Chain, view: ViewClassFact,
             exposes.setdefault(method, items)
     for lib in libs:
         for method, (url, http) in LIBRARY_ROUTES.get(lib, {}).items():
+            pages = (f"{lib}.{method} (page, page_size)",) if method in LIBRARY_PAGINATED \
+                else ()
             handler = HandlerInfo(name=method, line=view.line, span=view.span,
-                                  auth=("flask_appbuilder protect()",))
+                                  auth=("flask_appbuilder protect()",), pagination=pages)
             exposes.setdefault(method, [ExposeFact(method, url, http, handler)])
     cls = view.name.rsplit(".", 1)[-1]
     if "route_base" in literals:
