@@ -343,12 +343,10 @@ def _drf_defaults_for(route: Route, auth: tuple[str, ...], pages: tuple[str, ...
                       ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """DRF's defaults as they act on one route: `...OrReadOnly` permission classes let
     anyone read (they guard the writes only); the pagination class pages list responses
-    only (a list action, or a GET of a view that is not a viewset)."""
+    only (a viewset's list action, a list generic's GET)."""
     if not route.is_write:
         auth = tuple(a for a in auth if "OrReadOnly" not in a)
-    listing = route.action == "list" or (not route.action and "GET" in route.methods and
-                                         not route.path.rstrip("/").endswith("}"))
-    return auth, pages if listing else ()
+    return auth, pages if route.action == "list" else ()
 
 
 def _mount_by_attribute(mounts: list[MountFact], owners: dict[str, OwnerFact],
@@ -820,17 +818,20 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
             lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
         list_view = bool(libs & _LIST_GENERICS)
         for method in lib_methods or ("ANY",):
-            unbounded = queryset if (method == "GET" and list_view) else None
+            listing = method == "GET" and list_view
             out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
-                              auth, limits, pages, unbounded, "", framework, overrides))
+                              auth, limits, pages, queryset if listing else None,
+                              "list" if listing else "", framework, overrides))
         return out
     for method, handler in served:
         handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
         unbounded = None
-        if method == "GET" and libs & _LIST_GENERICS and handler.unbounded is None:
+        listing = method == "GET" and bool(libs & _LIST_GENERICS)
+        if listing and handler.unbounded is None:
             unbounded = queryset
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
-                          limits, pages, unbounded, "", framework, overrides))
+                          limits, pages, unbounded, "list" if listing else "", framework,
+                          overrides))
     return out
 
 
