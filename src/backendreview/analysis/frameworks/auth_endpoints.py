@@ -28,7 +28,7 @@ JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?passwor
 # Routes that authenticate the caller some other way by nature.
 EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "csp",
                           "csrf", "health", "healthz", "metrics", "logout", "signout",
-                          "revoke", "introspect"})
+                          "revoke", "introspect", "well-known", ".well-known"})
 # Handler names that say "this creates an account / signs in" (`POST /users` -> register).
 _HANDLER = re.compile(r"^(register|signup|sign_up|create_account|login|signin|sign_in|"
                       r"log_in|authenticate|obtain_token|issue_token|token_obtain|"
@@ -48,7 +48,7 @@ _SECRET_PARAMS = frozenset({"password", "passwd", "secret", "api_key", "apikey",
 _USER_PARAMS = frozenset({"username", "email", "login", "user", "user_name"})
 _ADMIN = frozenset({"admin", "admins", "staff", "superuser", "manage", "management"})
 _PEOPLE = frozenset({"user", "users", "member", "members", "account", "accounts",
-                     "people", "person", "staff", "employees", "employee"})
+                     "people", "person", "persons", "staff", "employees", "employee"})
 
 
 def _static_segments(path: str) -> list[str]:

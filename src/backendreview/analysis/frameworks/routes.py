@@ -754,10 +754,13 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                        framework=framework)]
     if found is None:
         # A view class from a library or not in the reviewed paths: one route, methods unknown.
-        handler = fact.handler or HandlerInfo(name=fact.view_ref.rsplit(".", 1)[-1],
-                                              line=fact.span.start_line, span=fact.span)
-        return [_route(fact, full, known, chain, fact.methods or ("ANY",), handler,
-                       fact.file)]
+        last = fact.view_ref.rsplit(".", 1)[-1]
+        handler = fact.handler or HandlerInfo(name=last, line=fact.span.start_line,
+                                              span=fact.span)
+        # A Django / DRF generic view serves the methods its class is known for.
+        methods = fact.methods or (_GENERIC_METHODS.get(last, ()) if "." in fact.view_ref
+                                   else ()) or ("ANY",)
+        return [_route(fact, full, known, chain, methods, handler, fact.file)]
     view = views[found]
     if fact.registration == "appbuilder":
         return _appbuilder_routes(fact, chain, view, views, resolver)
