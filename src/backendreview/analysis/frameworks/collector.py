@@ -15,6 +15,7 @@ from . import (
     fastapi_starlette,
     flask,
     flask_rest,
+    graphql,
     guards,
 )
 from .common import dependency_alias, kwarg
@@ -30,7 +31,10 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
               "HelperCallFact": "helper_call", "AliasFact": "dependency_alias",
-              "GuardFact": "guard"}
+              "GuardFact": "guard", "GqlTypeFact": "gql_type",
+              "GqlBindingFact": "gql_binding", "GqlSchemaFact": "gql_schema",
+              "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
+              "GqlViewClassFact": "gql_view"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -49,6 +53,7 @@ class RouteCollector:
         self.connexion = connexion_spec.active(ctx)
         # Request handlers `def handler(request)` referenced from route lists elsewhere.
         self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
+        self.graphql = graphql.active(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -61,6 +66,8 @@ class RouteCollector:
             self.ctx.emit_fact(FACT_KINDS[type(fact).__name__], fact)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if self.graphql:
+            self._emit(graphql.on_call(self.ctx, node))
         if not self.active:
             if isinstance(node.func, ast.Attribute) and node.func.attr == "register_blueprint":
                 # `app.register_blueprint(module.blueprint)` in a module that imports no
@@ -122,6 +129,8 @@ class RouteCollector:
         helper = flask_rest.helper_from_function(self.ctx, node)
         if helper is not None:
             self._emit([helper])
+        if self.graphql:
+            self._emit(graphql.on_function(self.ctx, node))
         if not self.active:
             return
         for dec in node.decorator_list:
@@ -140,6 +149,8 @@ class RouteCollector:
                 self._emit([guard])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self.graphql:
+            self._emit(graphql.on_class(self.ctx, node))
         if self.flask_rest:
             self._emit(list(flask_rest.route_from_class(self.ctx, node)))
         # In every file: a resource or viewset may take its methods, permissions and
@@ -161,6 +172,8 @@ class RouteCollector:
             if alias is not None:
                 self._emit([alias])
                 return
+        if target.id.startswith("GRAPHENE"):
+            self._emit(graphql.on_assign(self.ctx, node))
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
             self._emit(django.on_assign(self.ctx, node))
 
