@@ -657,7 +657,10 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         handler_line=h.line if h else fact.span.start_line,
         auth=chain.auth + (h.auth if h else ()) + extra_auth,
         limits=chain.limits + (h.limits if h else ()) + extra_limits,
-        pagination=(h.pagination if h else ()) + extra_pages,
+        # A class's pagination (paginate_by, pagination_class) pages what it lists: not the
+        # responses of its writes.
+        pagination=(h.pagination if h else ()) + (
+            () if methods and set(methods) <= WRITE_METHODS else extra_pages),
         unbounded=unbounded if unbounded is not None else (h.unbounded if h else None),
         unbounded_file=handler_file,
         status_code=h.status_code if h else None, writes=h.writes if h else (),
