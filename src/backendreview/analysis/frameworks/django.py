@@ -117,9 +117,15 @@ def _router_class(ctx: FileContext, call: ast.Call) -> str | None:
     """The class of `SimpleRouter()`, `routers.NestedSimpleRouter(parent, ...)` or a
     project router class (`OptionalSlashRouter()`, checked in the project phase)."""
     qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
-    if qn in ROUTERS or qn in NESTED_ROUTERS or (qn or "").endswith("Router"):
+    if qn in ROUTERS or qn in NESTED_ROUTERS:
         return qn
+    if (qn or "").endswith("Router") and not (qn or "").startswith(_OTHER_ROUTERS):
+        return qn  # a project class: confirmed against its bases in the project phase
     return None
+
+
+# Routers of other frameworks a Django project may also import (FastAPI's APIRouter...).
+_OTHER_ROUTERS = ("fastapi.", "starlette.", "flask", "aiohttp.", "ninja.", "litestar.")
 
 
 def _router_owner(ctx: FileContext, call: ast.Call, target: ast.expr, router_class: str

@@ -377,7 +377,12 @@ _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
 
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
-    owners: dict[str, OwnerFact] = {o.name: o for o in facts.get("route_owner", [])}
+    owners: dict[str, OwnerFact] = {}
+    for owner in facts.get("route_owner", []):
+        # A DRF router fact never replaces another framework's fact for the same object
+        # (a project `*Router()` read by both collectors).
+        if owner.name not in owners or owners[owner.name].framework == "drf":
+            owners[owner.name] = owner
     mounts: list[MountFact] = list(facts.get("route_mount", []))
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
     view_resolver = Resolver(sorted(views))
