@@ -79,7 +79,8 @@ def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bo
 
 
 class _Options:
-    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool}
+    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool,
+                                          "any-loop": bool}
 
 
 class NPlusOneFacts(_Options, Rule):
@@ -595,7 +596,7 @@ class NPlusOne(_Options, ProjectRule):
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
         check_calls_in_loops(self, self.program, lambda path: skipped_path(
-            path, include_tests, include_migrations))
+            path, include_tests, include_migrations), bool(self.option("any-loop", False)))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])
