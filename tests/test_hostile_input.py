@@ -207,24 +207,6 @@ def test_unreadable_directory_is_a_note(tree, monkeypatch):
     assert [(f.path, f.rule_id) for f in result.findings] == [("bad.py", "BR101")]
 
 
-def test_unreadable_file_is_a_finding(tree, monkeypatch):
-    import backendreview.sourcefile as sourcefile
-
-    real_open = os.open
-
-    def deny(path, *args, **kwargs):
-        if os.fspath(path).endswith("secret.py"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_open(path, *args, **kwargs)
-
-    (tree / "secret.py").write_text("x = 1\n")
-    monkeypatch.setattr(sourcefile.os, "open", deny)
-    result = run([Path(".")], Config(root=tree), jobs=1)
-    assert [(f.path, f.rule_id, f.message) for f in result.findings] == [
-        ("bad.py", "BR101", result.findings[0].message),
-        ("secret.py", "BR000", "cannot read the file: Permission denied")]
-
-
 def test_path_longer_than_path_max_does_not_abort(tree, capsys):
     # 30 nested directories of 200 characters: 6,000+ characters, beyond PATH_MAX.
     fd = os.open(tree, os.O_RDONLY)
