@@ -365,3 +365,13 @@ def test_non_utf8_name_inside_git_is_reviewed(latin1_name, tree, capsys):
     assert main(["check", ".", "--format", "json"]) == 1
     (finding,) = json.loads(capsys.readouterr().out)["findings"]
     assert (finding["path"], finding["rule"]) == ("caf\\xe9.py", "BR101")
+
+
+def test_action_does_not_fail_the_review_on_a_note(tree, capsys):
+    from backendreview.github_action import _findings_from_sarif
+
+    os.symlink("/etc/passwd", tree / "passwd.py")
+    assert main(["check", ".", "--format", "sarif"]) == 1
+    findings, _, errors = _findings_from_sarif(json.loads(capsys.readouterr().out))
+    assert [(f.path, f.rule_id) for f in findings] == [("bad.py", "BR101")]
+    assert errors == []
