@@ -291,14 +291,14 @@ def test_a_read_error_is_a_finding_and_the_run_goes_on(tmp_path, monkeypatch):
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
     import backendreview.sourcefile as sourcefile
 
-    real = os.open
+    real = sourcefile.os.open
 
-    def deny(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if os.fspath(path).endswith("secret.py"):
+    def os_open(path, flags, *args):  # type: ignore[no-untyped-def]
+        if Path(path).name == "secret.py":
             raise PermissionError(13, "Permission denied")
-        return real(path, *args, **kwargs)
+        return real(path, flags, *args)
 
-    monkeypatch.setattr(sourcefile.os, "open", deny)
+    monkeypatch.setattr(sourcefile.os, "open", os_open)
     result = run([Path(".")], Config(root=tmp_path))
     assert [(f.rule_id, f.path, f.span.start_line, f.span.start_col, f.message)
             for f in result.findings] == [

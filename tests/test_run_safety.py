@@ -41,7 +41,7 @@ def _interrupting_run(*args, **kwargs):
 
 def test_ctrl_c_is_one_line_exit_2_and_a_sarif_failure_log(tree, monkeypatch, capsys,
                                                             sarif_validator):
-    monkeypatch.setattr(cli, "run", _interrupting_run)
+    monkeypatch.setattr(engine, "run", _interrupting_run)
     assert cli.main(["check", ".", "--format", "sarif", "-o", "out.sarif"]) == 2
     captured = capsys.readouterr()
     assert captured.err == "backendreview: error: interrupted\n"
@@ -56,7 +56,7 @@ def test_ctrl_c_is_one_line_exit_2_and_a_sarif_failure_log(tree, monkeypatch, ca
 
 
 def test_ctrl_c_without_sarif_is_one_line(tree, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "run", _interrupting_run)
+    monkeypatch.setattr(engine, "run", _interrupting_run)
     assert cli.main(["check", "."]) == 2
     assert capsys.readouterr().err == "backendreview: error: interrupted\n"
 

@@ -73,7 +73,7 @@ def _context(code: str, path: str = "app/api.py"):
 def test_value_tracker_names_the_origin_and_stops_at_hashers():
     import ast
 
-    from backendreview.checks.values import ValueTracker
+    from backendreview.analysis.values import ValueTracker
 
     code = (
         "from flask import request\n"
@@ -98,7 +98,7 @@ def test_value_tracker_names_the_origin_and_stops_at_hashers():
 def test_route_handlers_are_recognised_by_resolved_decorators_and_view_classes():
     import ast
 
-    from backendreview.checks.handlers import is_route_handler
+    from backendreview.analysis.handlers import is_route_handler
 
     code = (
         "from fastapi import APIRouter\n"

@@ -13,18 +13,27 @@ import sys
 import threading
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 from . import __version__
 from .config import Config, ConfigError, load_config, validate_selectors
-from .engine import all_rule_ids, enabled_rules, run
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
+
+# The engine (every rule module) and rich's renderables are imported by the commands that
+# use them, so that `--version`, `--help` and `explain` start in a blink.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .engine import RunResult
+
+
+def all_rule_ids() -> set[str]:
+    from .engine import all_rule_ids as ids
+
+    return ids()
 
 app = typer.Typer(
     name="backendreview",
@@ -70,6 +79,8 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
 
 
 def _console(output: Path | None) -> tuple[Console, object | None]:
+    from rich.console import Console
+
     if output is None:
         console = Console(highlight=False, soft_wrap=False)
         if not console.is_terminal:
@@ -110,6 +121,12 @@ def check(
     ] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
     ] = False,
@@ -152,7 +169,7 @@ def check(
             recorded = load(baseline_file)
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
-    result = run(list(targets), config, jobs=jobs)
+    result = _run(targets, config, jobs, no_cache, cache_dir)
     if baseline_file is not None:
         from .baseline import new_findings
 
@@ -177,6 +194,24 @@ def check(
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
     raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
+         cache_dir: Path | None) -> RunResult:
+    """The engine with the result cache and, on a terminal, a progress bar."""
+    from .cache import default_cache_dir
+    from .engine import run
+    from .progress import ProgressBar, wanted
+
+    directory = None
+    # BACKENDREVIEW_NO_CACHE=1 is --no-cache for wrappers that cannot add an argument.
+    if not no_cache and config.cache and not os.environ.get("BACKENDREVIEW_NO_CACHE"):
+        directory = cache_dir if cache_dir is not None else default_cache_dir(config)
+    bar = ProgressBar(wanted())
+    try:
+        return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar)
+    finally:
+        bar.close()
 
 
 def _check_report_target(output: Path | None, targets: list[Path]) -> None:
@@ -223,7 +258,7 @@ def _severity_option(value: str | None, option: str) -> Severity | None:
         raise UsageProblem(f"{option}: {exc}") from None
 
 
-def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
+def _emit(result: RunResult, output_format: OutputFormat, output: Path | None, quiet: bool,
           statistics: bool) -> None:
     if output_format is OutputFormat.console:
         from .reporters import console as console_reporter
@@ -252,6 +287,8 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
     else:
         output.write_text(text, encoding="utf-8")
     if statistics:
+        from rich.console import Console
+
         from .reporters import console as console_reporter
 
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
@@ -272,6 +309,12 @@ def baseline(
         "--config", help="Read configuration from this TOML file.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones."""
@@ -283,7 +326,7 @@ def baseline(
     if problem is not None:  # before the review: a slip must not cost a whole run
         raise UsageProblem(f"baseline: {problem}")
     config = _build_config(targets, config_file, select, extend_select, ignore, None)
-    result = run(list(targets), config, jobs=jobs)
+    result = _run(targets, config, jobs, no_cache, cache_dir)
     try:
         count = write(file, result.findings, result.sources)
     except BaselineError as exc:
@@ -309,6 +352,11 @@ def rules(
     ] = RulesFormat.console,
 ) -> None:
     """List every rule with its severity and whether it is on by default."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .engine import enabled_rules
+
     docs = load_rule_docs()
     default_on = set(enabled_rules(Config()))
     if output_format is RulesFormat.markdown:
@@ -351,7 +399,11 @@ def routes(
 ) -> None:
     """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
     pagination and framework. A prefix that cannot be resolved shows as {?}."""
-    from .frameworks.routes import merge_routes
+    from rich.console import Console
+    from rich.table import Table
+
+    from .analysis.frameworks.routes import merge_routes
+    from .engine import run
 
     targets = paths or [Path(".")]
     config = load_config(targets, config_file, all_rule_ids())
@@ -381,6 +433,9 @@ def routes(
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")]) -> None:
     """Show a rule's documentation."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
     docs = load_rule_docs()
     key = code.strip().upper()
     if key not in docs:

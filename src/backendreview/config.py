@@ -40,6 +40,10 @@ class Config:
     force_exclude: bool = False
     # Per-rule options from [tool.backendreview.rules.BR301] tables: (rule id, options).
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    # The per-file result cache: on/off and its directory (relative to `root`); the engine
+    # uses it only when the caller hands it a cache (the CLI does).
+    cache: bool = True
+    cache_dir: str | None = None
     source: str | None = None  # the file this came from, for messages
     # Directory that exclude and per-file-ignores globs are relative to.
     root: Path = field(default_factory=Path.cwd)
@@ -56,7 +60,7 @@ class Config:
 
 _KEYS = {
     "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-    "severity", "respect-gitignore", "rules",
+    "severity", "respect-gitignore", "rules", "cache", "cache-dir",
 }
 
 
@@ -127,6 +131,14 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{source}: key 'respect-gitignore': expected true or false")
         kwargs["respect_gitignore"] = table["respect-gitignore"]
+    if "cache" in table:
+        if not isinstance(table["cache"], bool):
+            raise ConfigError(f"{source}: key 'cache': expected true or false")
+        kwargs["cache"] = table["cache"]
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
+            raise ConfigError(f"{source}: key 'cache-dir': expected a directory name")
+        kwargs["cache_dir"] = table["cache-dir"]
     if "rules" in table:
         kwargs["rule_options"] = _rule_options(table["rules"], source, known_rules)
     return Config(**kwargs)

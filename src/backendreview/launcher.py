@@ -1,7 +1,9 @@
 """The `backendreview` command's entry point, kept free of imports.
 
-Loading the rules takes a moment (seconds on a busy CI runner); a Ctrl-C in that moment
-must still end in one line and exit status 2, not a KeyboardInterrupt traceback.
+`backendreview --version` is answered before importing the CLI framework (typer, click,
+rich), so that version probes by editors and CI cost no more than starting Python. Loading
+the rules takes a moment (seconds on a busy CI runner); a Ctrl-C in that moment must still
+end in one line and exit status 2, not a KeyboardInterrupt traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +13,11 @@ import sys
 
 
 def entry() -> None:
+    if sys.argv[1:] == ["--version"]:
+        from . import __version__
+
+        sys.stdout.write(f"backendreview {__version__}\n")
+        sys.exit(0)
     try:
         from .cli import main
     except KeyboardInterrupt:
@@ -29,3 +36,6 @@ def _interrupted_while_loading() -> int:
         return _fail("interrupted", args)
     sys.stderr.write("backendreview: error: interrupted\n")
     return 2
+
+
+__all__ = ["entry"]

@@ -92,13 +92,18 @@ class Fix:
 
 @dataclass(frozen=True)
 class Related:
-    """A secondary location, e.g. the line where the SQL was built."""
+    """A secondary location, e.g. the line where the SQL was built, or a step of a chain of
+    calls in another file (`path`; None: the finding's own file)."""
 
     span: Span
     message: str
+    path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"span": self.span.to_dict(), "message": self.message}
+        out: dict[str, Any] = {"span": self.span.to_dict(), "message": self.message}
+        if self.path is not None:
+            out["path"] = self.path
+        return out
 
 
 @dataclass(frozen=True)

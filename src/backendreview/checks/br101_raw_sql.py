@@ -6,9 +6,7 @@ import ast
 import re
 from typing import ClassVar
 
-from ..model import Edit, Fix, Related
-from .base import Rule
-from .dbapi import (
+from ..analysis.dbapi import (
     FORMAT,
     NAMED,
     NUMERIC_DOLLAR,
@@ -16,8 +14,11 @@ from .dbapi import (
     UNKNOWN,
     HandleResolver,
 )
-from .sinks import Sink, SinkFinder
-from .strings import Piece, StringAnalyzer, StringBuild
+from ..analysis.paths import is_migration_path
+from ..analysis.sinks import Sink, SinkFinder
+from ..analysis.strings import Piece, StringAnalyzer, StringBuild
+from ..model import Edit, Fix, Related
+from .base import Rule
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
 _SQL_START = re.compile(
@@ -58,6 +59,8 @@ def looks_like_sql(text: str) -> bool:
     body = _SQL_COMMENTS.sub("", text, count=1)
     return bool(_SQL_START.match(body) or _SQL_START_UPPER.match(body))
 
+# An imported template named for SQL (USER_QUERY, sql_select_user, UPDATE_STMT).
+_SQL_TEMPLATE_NAME = re.compile(r"(?i)sql|query|stmt|statement|select|insert|update|delete")
 
 # Words before a value that mark a place where a bound parameter can stand.
 _VALUE_CONTEXT = re.compile(
@@ -90,11 +93,25 @@ class RawSQL(Rule):
         build = self.strings.analyze(sink.sql_arg)
         if build is None or not build.is_dynamic:
             return
-        if not sink.resolved and not looks_like_sql(build.constant_text().replace("\x00", " x ")):
+        if not sink.resolved and not looks_like_sql(build.constant_text().replace(
+                "\x00", " x ")) and not self._sql_template(node, build):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
+        if is_migration_path(self.ctx.path) and all(
+                _read_back(self.ctx, value) for value in build.dynamic_values):
+            return  # a migration rewriting rows with values it just read from them
         self._report(node, sink, build)
+
+    def _sql_template(self, call: ast.Call, build: StringBuild) -> bool:
+        """An imported template formatted into `cursor.execute()` (or named for SQL) is SQL
+        even though its text lives in another module."""
+        name = build.imported_template
+        if not name:
+            return False
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        return method in ("execute", "executemany", "executescript", "mogrify") or bool(
+            _SQL_TEMPLATE_NAME.search(name))
 
     def _in_ddl_argument(self, call: ast.Call) -> bool:
         """`Column(server_default=text(...))`, `Index(..., postgresql_where=text(...))`: DDL
@@ -119,12 +136,51 @@ class RawSQL(Rule):
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
         fix = _fix(self.ctx, call, sink, build)
-        if fix.suggestion is not None or "parameters this call already passes" in fix.description:
+        if fix.suggestion is not None or "parameters this call already passes" in (
+                fix.description) or build.imported_template:
             message += "; pass the values as bound parameters"
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
                         "allowlist or quote it as an identifier")
         self.report(call, message, fix=fix, related=tuple(related))
+
+
+# Calls that hand back rows (or a row's values) from the database.
+_DB_READS = frozenset({"execute", "fetchall", "fetchone", "fetchmany", "fetch", "fetchrow",
+                       "fetchval", "scalars", "scalar", "scalar_one", "all", "first", "one",
+                       "mappings", "values_list"})
+
+
+def _read_back(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """The value was read from the database: a query result, a row of it, or a field of a row
+    (`row.id`, `row[0]`, `str(row.name)`), through local names and loop variables."""
+    if depth > 4:
+        return False
+    while isinstance(value, ast.Attribute | ast.Subscript):
+        value = value.value
+    if isinstance(value, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        # `[row[0] for row in cursor.fetchall()]`: the element comes from the iterated rows
+        root = value.elt
+        while isinstance(root, ast.Attribute | ast.Subscript):
+            root = root.value
+        for gen in value.generators:
+            if isinstance(root, ast.Name) and root.id in {
+                    n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}:
+                return _read_back(ctx, gen.iter, depth + 1)
+        return False
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Attribute):
+            # a query result, or a method of a value read back (`name.lower()`)
+            return func.attr in _DB_READS or _read_back(ctx, func.value, depth + 1)
+        return (isinstance(func, ast.Name) and func.id in ("str", "int", "float")
+                and len(value.args) == 1 and _read_back(ctx, value.args[0], depth + 1))
+    if isinstance(value, ast.Name):
+        bindings = ctx.reaching_bindings(value)
+        return bool(bindings) and all(
+            b.kind in ("assign", "annassign", "for", "comprehension") and b.value is not None
+            and _read_back(ctx, b.value, depth + 1) for b in bindings)
+    return False
 
 
 def _unique_sources(ctx, values: list[ast.expr]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -293,6 +349,10 @@ def _params_text(style: str, params: list[tuple[str, str]]) -> str:
 
 
 def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: ignore[no-untyped-def]
+    if build.imported_template:
+        return Fix(description=f"Put the driver's placeholders in `{build.imported_template}` "
+                               "where the values go and pass the values as parameters of "
+                               "this call.", suggestion=None)
     style = sink.style if sink.style != UNKNOWN else FORMAT
     sql, params, parameterizable = _rewrite(ctx, build, style)
     has_static = any(p.numeric and p.value is not None for p in build.pieces)
@@ -349,6 +409,10 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         suggestion = f"{receiver}({literal}, {_params_text(FORMAT, params)})"
     elif sink.shape == "extra":
         suggestion = f"{receiver}(where=[{literal}], params=[{', '.join(e for _, e in params)}])"
+    elif sink.shape == "query":  # Query.filter(text("... :name").bindparams(name=...))
+        binds = ", ".join(f"{n}={e}" for n, e in params)
+        text_call = _local_name_for(ctx, "sqlalchemy.text") or "text"
+        suggestion = f"{receiver}({text_call}({literal}).bindparams({binds}))"
     elif sink.shape == "alembic":
         binds = ", ".join(f"{n}={e}" for n, e in params)
         text_name = _local_name_for(ctx, "sqlalchemy.text")

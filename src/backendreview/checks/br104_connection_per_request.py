@@ -4,7 +4,7 @@ request handler.
 A handler is a function decorated as a route (`@app.get`, `@router.post`, `@bp.route`,
 `@app.api_route`, `@api_view`...) or one that takes the request (`request` parameter or a
 `Request` annotation: Django and DRF views, Starlette, aiohttp). What counts as opening a
-connection comes from the driver table shared with BR101 (checks/dbapi.py CONSTRUCTORS):
+connection comes from the driver table shared with BR101 (analysis/dbapi.py CONSTRUCTORS):
 `sqlite3.connect`, `psycopg2.connect`, `asyncpg.connect` / `create_pool`,
 `create_engine`, `create_async_engine`...
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.dbapi import CONSTRUCTORS
 from ..model import Fix
 from .base import Rule
-from .dbapi import CONSTRUCTORS
 
 _ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route",
                                "websocket", "head", "options", "api_view", "action"})

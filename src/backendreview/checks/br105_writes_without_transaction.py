@@ -14,12 +14,12 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
+from ..analysis.dbapi import HandleResolver
 from ..astutil import own_nodes
 from ..model import Fix
 from .base import ProjectRule, Rule
 from .br102_n_plus_one import skipped_path
 from .br104_connection_per_request import _handler
-from .dbapi import HandleResolver
 
 _MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create",
                              "bulk_update"})

@@ -14,9 +14,9 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.values import constant_str, keyword
 from ..model import Fix
 from .base import Rule
-from .values import constant_str, keyword
 
 # qualified name -> index of the payload argument
 _ENCODERS = {"jwt.encode": 0, "jwt.api_jwt.encode": 0, "jose.jwt.encode": 0,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.paths import is_non_production
+from ..analysis.values import constant_str, keyword
 from ..model import Fix
 from .base import Rule
-from .paths import is_non_production
-from .values import constant_str, keyword
 
 _STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware",
                              "fastapi.middleware.cors.CORSMiddleware"})

@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.handlers import is_route_handler
+from ..analysis.values import constant_str, is_password_name
 from ..model import Fix
 from .base import Rule
-from .handlers import is_route_handler
-from .values import constant_str, is_password_name
 
 _USER_MODELS = frozenset({"django.contrib.auth.models.User",
                           "django.contrib.auth.models.AbstractUser",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.paths import is_non_production
 from ..model import Fix
 from .base import Rule
-from .paths import is_non_production
 
 _APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette",
                           "flask.Flask", "quart.Quart", "sanic.Sanic"})

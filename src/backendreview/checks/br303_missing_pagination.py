@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..frameworks.routes import Route, project_routes
-from ..model import Fix
+from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.program import (
+    UNBOUNDED,
+    ProgramModel,
+    describe,
+    program_of,
+    related,
+    short_name,
+)
+from ..model import Fix, Span
 from .base import ProjectRule
 
 _FIXES = {
@@ -35,15 +43,37 @@ _FIXES = {
 }
 
 
+# GraphQL list fields: a Relay connection or first/offset arguments with a cap.
+_GRAPHQL_FIXES = {
+    "graphene": (
+        "Serve the list as a Relay connection (graphene-django pages it with first/after "
+        "and caps it with RELAY_CONNECTION_MAX_LIMIT)",
+        "posts = DjangoConnectionField(PostType)  # or DjangoFilterConnectionField\n"
+        "# settings: GRAPHENE = {..., \"RELAY_CONNECTION_MAX_LIMIT\": 100}"),
+    "strawberry": (
+        "Page the list: a Relay connection or strawberry-django pagination",
+        "@strawberry_django.connection(ListConnectionWithTotalCount[PostType])\n"
+        "# or: posts: list[PostType] = strawberry_django.field(pagination=True)"),
+    "ariadne": (
+        "Take first/offset arguments with a cap and slice the query",
+        "def resolve_posts(_, info, first=50, offset=0):\n"
+        "    first = min(first, 200)\n    return query[offset:offset + first]"),
+}
+
+
 class MissingPagination(ProjectRule):
     id = "BR303"
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, int]] = set()
+        program = program_of(facts)
         for route in project_routes(facts):
             query = route.unbounded
-            if query is None or not ({"GET", "ANY"} & set(route.methods)):
+            if not ({"GET", "ANY", "QUERY"} & set(route.methods)):
+                continue
+            if query is None:
+                self._through_call(program, route, seen)
                 continue
             if route.pagination or (query.orm == "drf" and route.global_pagination):
                 continue
@@ -61,9 +91,39 @@ class MissingPagination(ProjectRule):
                 f"pagination", fix=Fix(description, example), snippet=query.text)
 
 
+    def _through_call(self, program: ProgramModel, route: Route,
+                      seen: set[tuple[str, int, int]]) -> None:
+        """The handler returns what a helper returns, and that is every row of a query
+        (`return self.repo.get_all()`, `return Alert.all(user)`)."""
+        if route.framework == "drf" or route.pagination or route.global_pagination:
+            return  # DRF paginates the list its view returns; the view rules look at that
+        handler = program.function_at(route.handler_file, route.handler_line)
+        if handler is None:
+            return
+        chains = [r for r in program.effects(handler, UNBOUNDED) if r.via]
+        if not chains:
+            return
+        chain = chains[0]
+        step = chain.via[0]
+        key = (step.path, step.line, step.col)
+        if key in seen:
+            return
+        seen.add(key)
+        description, example = _fix_for(route, chain.effect.detail)
+        self.report(
+            step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
+            f'route "{_shown(route)}" returns every row of a query with no limit or '
+            f"pagination: {describe(chain, 'returns')}",
+            fix=Fix(f"{description} (in `{short_name(chain.origin, chain.origin_path)}`, or "
+                    f"pass the limit down to it)", example),
+            related=related(chain, "returns"), snippet=step.text)
+
+
 def _fix_for(route: Route, text: str) -> tuple[str, str]:
     """The fix written for this query: the same expression with a bound applied."""
     compact = " ".join(text.split())
+    if route.framework in _GRAPHQL_FIXES:
+        return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm == "drf":
         return _FIXES["drf"]
     if route.unbounded is not None and route.unbounded.orm == "django":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..frameworks.naming import words
-from ..frameworks.routes import project_routes
+from ..analysis.frameworks.naming import words
+from ..analysis.frameworks.routes import project_routes
 from ..model import Fix
 from .base import ProjectRule
 

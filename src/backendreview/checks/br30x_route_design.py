@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from ..frameworks.naming import (
+from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
     is_param,
@@ -19,7 +19,7 @@ from ..frameworks.naming import (
     verb_of,
     words,
 )
-from ..frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
 

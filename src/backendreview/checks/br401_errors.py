@@ -14,11 +14,11 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..analysis.handlers import is_logging_call, is_route_handler, module_logger, response_call
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
 from .base import Rule
-from .handlers import is_logging_call, is_route_handler, module_logger, response_call
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -81,7 +81,8 @@ class HandlerAnalysis:
                 or response_call(ctx, n.exc) is None)
             for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
-        self.in_route = self.function is not None and is_route_handler(ctx, self.function)
+        self.in_route = self.function is not None and (
+            is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -351,15 +352,28 @@ def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
     return Fix(description, "\n".join(lines))
 
 
+def _is_wsgi_callable(func: ast.AST) -> bool:
+    """`def app(environ, start_response)`: what it returns is the response body."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+    return "start_response" in params and "environ" in params
+
+
 class BroadExceptLeak(Rule):
     id = "BR401"
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if not is_broad_handler(self.ctx, node):
+        broad = is_broad_handler(self.ctx, node)
+        if not broad and not re.search(r"traceback|exc_info", self.ctx.source(node)):
             return
         analysis = analysis_for(self.ctx, node)
         leak = analysis.leak
         if leak is None:
+            return
+        if not broad and not leak.what.startswith(("traceback.", "sys.exc_info")):
+            # A specific exception's own text is often a deliberate message (KeyError ->
+            # "missing field"); a stack trace never is.
             return
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "

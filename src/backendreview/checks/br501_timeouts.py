@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.paths import is_test_path
 from ..model import Fix
 from .base import Rule
-from .paths import is_test_path
+from .confidence import NOTE, admin_reason, as_note, script_reason, startup_reason
 
 _REQUESTS_FUNCS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                              "request"})
@@ -88,7 +89,10 @@ class HttpWithoutTimeout(Rule):
         suggestion = call[:-1] + (", " if not call.endswith("(") else "") + "timeout=10)" \
             if call.endswith(")") and "timeout=None" not in call else call.replace(
                 "timeout=None", "timeout=10")
-        self.report(node, message, fix=Fix(
+        reason = (script_reason(self.ctx.path) or admin_reason(self.ctx.path)
+                  or startup_reason(self.ctx, node))
+        self.report(node, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None, fix=Fix(
             "Pass a timeout (connect, read) suited to the upstream; requests and urllib3 "
             "accept a tuple such as (3.05, 27).", suggestion))
 

@@ -64,7 +64,8 @@ def _finding_block(finding: Finding, lines: list[str], frames: bool) -> Group:
                                         word_wrap=True, background_color="default"),
                                  (0, 0, 0, 7)))
     for related in finding.related:
-        parts.append(Text(f"  note: line {related.span.start_line}: {related.message}",
+        where = f"{related.path}:" if related.path and related.path != finding.path else "line "
+        parts.append(Text(f"  note: {where}{related.span.start_line}: {related.message}",
                           style="dim"))
     return Group(*parts)
 

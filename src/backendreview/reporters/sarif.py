@@ -116,7 +116,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> om.Result:
         message=om.Message(text=message),
         locations=[_location(finding.path, finding.span)],
         related_locations=[
-            _location(finding.path, r.span, r.message) for r in finding.related
+            _location(r.path or finding.path, r.span, r.message) for r in finding.related
         ] or None,
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,

@@ -1,0 +1,508 @@
+"""Helpers shared by the framework extractors: literals, object names, and what a handler's
+own code shows (auth and limiter markers, pagination evidence, an unbounded query)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from ...astutil import call_chain, own_nodes
+from ...semantic import module_name
+from ..strings import StringAnalyzer
+from ..values import is_password_name, tracker_for
+from .routes import HandlerInfo, QueryFact
+from .writes import handler_writes
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+# Names that mark authentication: decorators, dependencies, mixins, permission classes.
+AUTH_NAME = re.compile(
+    r"(auth|login_required|current_\w*user|permission|jwt_required|"
+    r"token_required|api_?key|oauth|admin_required|superuser_required|staff_member|"
+    r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
+    r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
+    r"check_access|csrf_protect|protected)", re.I)
+_USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
+                       r"principal|account|member|identity|owner)s?$|^(current|verified|"
+                       r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)
+# Names that mark a rate limiter.
+LIMIT_NAME = re.compile(r"(rate_?limit|throttl|limiter)", re.I)
+LIMIT_LIBS = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit",
+              "rest_framework.throttling", "limits")
+PAGE_PARAMS = frozenset({"limit", "offset", "page", "page_size", "per_page", "cursor", "skip",
+                         "size", "page_number", "pagesize", "perpage", "max_results",
+                         "first", "after", "before", "count"})
+PAGE_CALLS = frozenset({"paginate", "paginate_queryset", "limit", "offset", "slice", "page",
+                        "get_page", "paginate_query", "fetchmany", "first", "one",
+                        "one_or_none", "scalar", "scalar_one", "get", "count", "exists",
+                        "get_object_or_404", "aggregate"})
+WRITE_CALLS = frozenset({"save", "delete", "bulk_create", "bulk_update", "get_or_create",
+                         "update_or_create", "commit", "add", "insert", "create", "update"})
+_DJANGO_QS = frozenset({"all", "filter", "exclude", "order_by", "values", "values_list",
+                        "select_related", "prefetch_related", "annotate", "distinct",
+                        "only", "defer", "using"})
+
+
+def literal_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def kwarg(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def arg_or_kw(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
+        return call.args[index]
+    return kwarg(call, name)
+
+
+def str_list(node: ast.AST | None) -> tuple[str, ...] | None:
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        out = [literal_str(e) for e in node.elts]
+        if all(v is not None for v in out):
+            return tuple(v.upper() for v in out if v is not None)
+    return None
+
+
+def this_module(ctx: FileContext) -> str:
+    return module_name(ctx.path)
+
+
+def object_name(ctx: FileContext, expr: ast.AST) -> str | None:
+    """A stable qualified name for an app / router / view object: the import it came from,
+    or `<module>[.<function>].<name>` for one defined in this file."""
+    if isinstance(expr, ast.Attribute):
+        base = object_name(ctx, expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    if not isinstance(expr, ast.Name):
+        return None
+    scope, bindings = ctx.semantic.lookup(expr.id, expr)
+    if scope is None or not bindings:
+        return None
+    if all(b.kind == "import" for b in bindings):
+        names = {b.qualified for b in bindings}
+        return next(iter(names)) if len(names) == 1 else None
+    module = this_module(ctx)
+    node = scope.node
+    if isinstance(node, ast.Module):
+        return f"{module}.{expr.id}"
+    parts = [expr.id]
+    if hasattr(node, "name"):
+        parts.insert(0, node.name)  # type: ignore[union-attr]
+    return ".".join([module, *parts])
+
+
+def imported_owner(ctx: FileContext, expr: ast.AST, frameworks: tuple[str, ...]) -> bool:
+    """`router` imported from another module, in a file that imports one of `frameworks`:
+    an app or router defined elsewhere (its prefix is resolved in the project phase)."""
+    if not isinstance(expr, ast.Name):
+        return False
+    _, bindings = ctx.semantic.lookup(expr.id, expr)
+    return bool(bindings) and all(b.kind == "import" for b in bindings) and any(
+        ctx.semantic.is_imported(f) for f in frameworks)
+
+
+def assigned_target(ctx: FileContext, call: ast.Call) -> ast.expr | None:
+    """The single target a call is assigned to: `x = Call()` or `x: T = Call()`."""
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        return parent.targets[0]
+    if isinstance(parent, ast.AnnAssign) and parent.value is call:
+        return parent.target
+    return None
+
+
+def library_class(qn: str | None, suffixes: tuple[str, ...]) -> bool:
+    """A project subclass of a framework class, known by its name (`PrefectRouter`,
+    `IndicoBlueprint`): the route facts still need a literal path to count."""
+    return bool(qn) and qn.rsplit(".", 1)[-1].endswith(suffixes)  # type: ignore[union-attr]
+
+
+def bound_call(ctx: FileContext, expr: ast.AST) -> ast.Call | None:
+    """The constructor call a name was assigned from (`router = APIRouter(...)`), when the
+    name has exactly one binding and it is that call."""
+    if isinstance(expr, ast.Call):
+        return expr
+    if not isinstance(expr, ast.Name):
+        return None
+    _scope, bindings = ctx.semantic.lookup(expr.id, expr)
+    values = [b.value for b in bindings if b.kind in ("assign", "annassign")]
+    if len(values) == 1 and len(bindings) == 1 and isinstance(values[0], ast.Call):
+        return values[0]
+    return None
+
+
+def constructor(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The qualified name of the class `expr` was constructed from, if known."""
+    call = bound_call(ctx, expr)
+    if call is None:
+        return None
+    return ctx.qualified_name(call.func)
+
+
+def callable_name(ctx: FileContext, expr: ast.AST) -> str:
+    """The name of a decorator / dependency: its qualified name, else its source text."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    return ctx.qualified_name(target) or ctx.source(target)
+
+
+def classify(name: str) -> str | None:
+    """auth | limit | None for a decorator / dependency / class name."""
+    last = name.rsplit(".", 1)[-1]
+    if any(name.startswith(lib + ".") for lib in LIMIT_LIBS) or LIMIT_NAME.search(last):
+        return "limit"
+    if ".limit" in name and "limiter" in name.lower():
+        return "limit"
+    if AUTH_NAME.search(last) or name.startswith("fastapi.security"):
+        return "auth"
+    # Dependencies that resolve the caller: get_verified_user, get_admin_user, require_user.
+    if _USER_DEP.search(last):
+        return "auth"
+    return None
+
+
+def markers(names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    auth: list[str] = []
+    limits: list[str] = []
+    for name in names:
+        kind = classify(name)
+        if kind == "auth":
+            auth.append(name)
+        elif kind == "limit":
+            limits.append(name)
+    return tuple(auth), tuple(limits)
+
+
+def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
+    out: list[str] = []
+    for dec in getattr(func, "decorator_list", []):
+        name = callable_name(ctx, dec)
+        # `limiter.limit("5/minute")` on an object: keep the object's name in view.
+        if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and \
+                dec.func.attr in ("limit", "shared_limit"):
+            name = f"{callable_name(ctx, dec.func.value)}.{dec.func.attr}"
+        out.append(name)
+    return out
+
+
+def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
+    """Targets of `Depends(x)` / `Security(x)` anywhere in `nodes` (params, dependencies=)."""
+    out: list[str] = []
+    for root in nodes:
+        for node in ast.walk(root):
+            if not isinstance(node, ast.Call):
+                continue
+            qn = ctx.qualified_name(node.func) or ""
+            if qn in ("fastapi.Depends", "fastapi.params.Depends", "fastapi.Security",
+                      "fastapi.params.Security"):
+                inner = node.args[0] if node.args else kwarg(node, "dependency")
+                if inner is None:
+                    # `user: Annotated[User, Depends()]` names the class in the annotation.
+                    continue
+                name = callable_name(ctx, inner)
+                if qn.endswith("Security"):
+                    out.append(f"Security({name})")
+                else:
+                    out.append(name)
+    return out
+
+
+# -- the handler body ---------------------------------------------------------------------
+def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                    extra_nodes: list[ast.AST] | None = None,
+                    response_model: str | None = None,
+                    status_code: int | None = None) -> HandlerInfo:
+    params = tuple(a.arg for a in [*func.args.posonlyargs, *func.args.args,
+                                   *func.args.kwonlyargs])
+    decorators = decorator_names(ctx, func)
+    dep_nodes: list[ast.AST] = [*func.args.defaults, *func.args.kw_defaults]  # type: ignore[list-item]
+    dep_nodes = [n for n in dep_nodes if n is not None]
+    dep_nodes += [a.annotation for a in [*func.args.args, *func.args.kwonlyargs]
+                  if a.annotation is not None]
+    dep_nodes += extra_nodes or []
+    deps = depends_targets(ctx, dep_nodes)
+    auth, limits = markers(decorators + deps)
+    limits += tuple(body_limiter_calls(ctx, func))
+    # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
+    # named `current_user` / `user: User = Depends(...)` is already covered by deps.
+    pagination: list[str] = [p for p in params if p.lower() in PAGE_PARAMS]
+    if response_model and re.search(r"\b(Page|LimitOffsetPage|CursorPage)\b", response_model):
+        pagination.append(response_model)
+    if func.returns is not None:
+        ret = ctx.source(func.returns)
+        if re.search(r"\b(Page|LimitOffsetPage|CursorPage)\[", ret):
+            pagination.append(ret)
+    writes: list[str] = []
+    sets_status = False
+    for node in own_nodes(func):
+        if isinstance(node, ast.Call) and any(k.arg in ("status", "status_code")
+                                              for k in node.keywords) and not (
+                isinstance(ctx.semantic.parent(node), ast.Raise)
+                or getattr(node.func, "id", getattr(node.func, "attr", "")) == "abort"):
+            sets_status = True  # an error response does not choose the success status
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and \
+                len(node.value.elts) >= 2:
+            sets_status = True  # Flask `return body, 201`
+        elif isinstance(node, ast.Attribute) and node.attr in ("status_code", "status") and \
+                isinstance(node.ctx, ast.Store):
+            sets_status = True
+        if isinstance(node, ast.Call):
+            fn = node.func
+            if isinstance(fn, ast.Attribute):
+                if fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
+                                                            "exists", "scalar", "one_or_none",
+                                                            "scalar_one", "aggregate"):
+                    pagination.append(f".{fn.attr}()")
+                if fn.attr in WRITE_CALLS:
+                    writes.append(f".{fn.attr}()")
+                # request.query.get("limit") / request.args.get("page", type=int)
+                key = literal_str(node.args[0]) if fn.attr == "get" and node.args else None
+                if key is not None and key.lower() in PAGE_PARAMS:
+                    pagination.append(f'"{key}"')
+            else:
+                qn = ctx.qualified_name(fn) or ""
+                last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")
+                if last in ("Paginator", "paginate", "paginate_queryset", "get_page"):
+                    pagination.append(last)
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            pagination.append("slice")
+    unbounded = None
+    for ret in _returns(func):
+        if ret.value is not None:
+            unbounded = unbounded_query(ctx, ret.value, func)
+            if unbounded is not None:
+                break
+    return HandlerInfo(
+        name=func.name, line=func.lineno, span=ctx.line_span(func.lineno),
+        params=params, decorators=tuple(decorators), dependencies=tuple(deps), auth=auth,
+        limits=limits, pagination=tuple(dict.fromkeys(pagination)), unbounded=unbounded,
+        status_code=status_code, writes=tuple(dict.fromkeys(writes)),
+        resource_writes=handler_writes(ctx, func, own_nodes(func)),
+        response_model=response_model, sets_status=sets_status,
+        credentials=credential_check(ctx, func),
+    )
+
+
+# Calls that check a credential; calls that answer one with a token or a session.
+_VERIFY_CALL = re.compile(
+    r"^(?:authenticate\w*|check_password\w*|verify_password\w*|checkpw|verify|verify_secret"
+    r"|verify_api_key|compare_digest|check_secret)$")
+_ISSUE_CALL = re.compile(
+    r"^(?:login|login_user|auth_login"
+    r"|create_(?:access_|refresh_|auth_|session_|api_|jwt_)?(?:token|jwt|session|key)s?"
+    r"|issue_\w*(?:token|key)|generate_(?:access_|auth_|jwt_)?token|encode)$")
+_SECRET_FIELD = re.compile(r"(?:^|_)(?:client_secret|api_secret|secret_key|api_key|otp|totp"
+                           r"|one_time_password)$")
+
+
+def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> tuple[str, str] | None:
+    """A handler that reads a password or client secret from the request and verifies it
+    (or issues a token / session for it): an authentication endpoint whatever its path.
+    ("verify" | "issue" | "read", how); "read" only for a password (an API key or client
+    secret merely stored is a settings form, not a sign-in)."""
+    text = ctx.source(func).lower()
+    if not any(w in text for w in ("password", "passwd", "secret", "pwd", "otp", "api_key")):
+        return None  # most handlers never touch a credential: skip the walk
+    read: tuple[str, bool] | None = None  # (how it is named, is a password)
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if is_password_name(arg.arg) or _SECRET_FIELD.search(arg.arg):
+            read = (f"parameter `{arg.arg}`", is_password_name(arg.arg))
+            break
+    verify: str | None = None
+    issue: str | None = None
+    for node in own_nodes(func):
+        if read is None:
+            read = _client_credential(ctx, node)
+        if isinstance(node, ast.Call):
+            fn = node.func
+            name = (fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")) or ""
+            if verify is None and _VERIFY_CALL.match(name):
+                verify = f"{name}()"
+            elif issue is None and _ISSUE_CALL.match(name) and not (
+                    name == "encode" and "jwt" not in (
+                        ctx.qualified_name(fn) or ctx.source(fn)).lower()):
+                issue = f"{name}()"
+    if read is None:
+        return None
+    how, is_password = read
+    if verify:
+        return ("verify", f"reads {how} and calls {verify}")
+    if issue:
+        return ("issue", f"reads {how} and calls {issue}")
+    return ("read", how) if is_password else None
+
+
+def _client_credential(ctx: FileContext, node: ast.AST) -> tuple[str, bool] | None:
+    """A password or client secret the request carries: `request.form["password"]`,
+    `body.client_secret`, `request.json.get("api_key")`."""
+    if not isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
+        return None
+    tracker = tracker_for(ctx)
+    origin = tracker.plaintext_password(node)
+    if origin is not None and origin.kind != "parameter":
+        return origin.text, True
+    key: str | None = None
+    container: ast.AST | None = None
+    if isinstance(node, ast.Subscript):
+        key, container = literal_str(node.slice), node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr == "get") and node.args:
+        key, container = literal_str(node.args[0]), node.func.value
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+            tracker.is_body_parameter(node.value)):
+        key, container = node.attr, None
+    if not key or not _SECRET_FIELD.search(key):
+        return None
+    if container is not None and not tracker.request_data(container):
+        return None
+    return ctx.source(node), False
+
+
+def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
+    """Limiter checks made inside a handler (`rate_limit("pwreset", ...)`,
+    `login_rate_limiter.test()`): a project that limits requests its own way."""
+    out: list[str] = []
+    # Most functions call no limiter: a look at the text first spares walking their body.
+    if not LIMIT_NAME.search(ctx.source(func).replace(".", "_")):
+        return out
+    for node in own_nodes(func):
+        if isinstance(node, ast.Call):
+            name = callable_name(ctx, node)
+            if LIMIT_NAME.search(name.replace(".", "_")):
+                out.append(f"{name}()")
+    return out
+
+
+
+
+def _returns(func: ast.AST) -> list[ast.Return]:
+    return [n for n in own_nodes(func) if isinstance(n, ast.Return)]
+
+
+_WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "ORJSONResponse",
+                       "UJSONResponse", "list", "dict", "make_response", "json_response",
+                       "dumps", "tuple", "sorted",
+                       # Server-rendered pages: an unbounded list is as unbounded in HTML.
+                       "render", "render_template", "TemplateResponse", "render_to_response",
+                       "render_template_string"})
+_SELECT = re.compile(r"^\s*select\b(?=.*\bfrom\b)", re.IGNORECASE | re.DOTALL)
+# A bound on the rows (LIMIT, FETCH FIRST, TOP n), one row by key, or one aggregate row.
+_SQL_BOUNDED = re.compile(r"\blimit\b|\bfetch\s+(?:first|next)\b|\btop\s*\(?\s*\d"
+                          r"|\bwhere\b.*\b(?:id|pk)\s*=|^\s*select\s+(?:count|sum|min|max"
+                          r"|avg|exists)\s*\(", re.IGNORECASE | re.DOTALL)
+
+
+def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
+                    depth: int = 0) -> QueryFact | None:
+    """The query in a returned expression that fetches every row, if there is one."""
+    if depth > 4:
+        return None
+    if isinstance(expr, ast.Call):
+        kind = _query_kind(ctx, expr)
+        if kind:
+            return QueryFact(ctx.span_of(expr), ctx.source(expr), kind)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "fetchall":
+            return _unbounded_select(ctx, expr, func)
+        fn = expr.func
+        name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+        many = kwarg(expr, "many")
+        if name in _WRAPPERS or (name.endswith("Serializer") and isinstance(
+                many, ast.Constant) and many.value is True) or name.endswith("Schema") or (
+                name in ("dump", "model_validate", "from_orm") and isinstance(
+                    many, ast.Constant) and many.value is True):
+            for arg in [*expr.args, *(k.value for k in expr.keywords)]:
+                found = unbounded_query(ctx, arg, func, depth + 1)
+                if found:
+                    return found
+        return None
+    if isinstance(expr, ast.Attribute) and expr.attr == "data":
+        return unbounded_query(ctx, expr.value, func, depth + 1)
+    if isinstance(expr, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
+        return unbounded_query(ctx, expr.generators[0].iter, func, depth + 1)
+    if isinstance(expr, ast.Dict):
+        for value in expr.values:
+            found = unbounded_query(ctx, value, func, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(expr, ast.List | ast.Tuple):
+        for value in expr.elts:
+            found = unbounded_query(ctx, value, func, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
+                bindings[0].value is not None and ctx.semantic.enclosing_function(
+                    bindings[0].node) is func:
+            # The name must not be sliced or paginated after the assignment.
+            return unbounded_query(ctx, bindings[0].value, func, depth + 1)
+    return None
+
+
+def _unbounded_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> QueryFact | None:
+    """`cursor.fetchall()` (or `conn.execute(sql).fetchall()`) after a SELECT with no LIMIT:
+    the SQL is the last `execute` on the same receiver before the fetch, in this function."""
+    assert isinstance(fetch.func, ast.Attribute)
+    receiver = fetch.func.value
+    execute: ast.Call | None = None
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
+            receiver.func.attr == "execute"):
+        execute = receiver
+    elif isinstance(receiver, ast.Name):
+        for node in own_nodes(func):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                    node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
+                    node.func.value.id == receiver.id) and node.lineno <= fetch.lineno and (
+                    execute is None or node.lineno > execute.lineno):
+                execute = node
+    if execute is None or not execute.args:
+        return None
+    build = StringAnalyzer(ctx).analyze(execute.args[0])
+    if build is None:
+        return None
+    sql = build.constant_text()
+    if not _SELECT.match(sql) or _SQL_BOUNDED.search(sql):
+        return None
+    return QueryFact(ctx.span_of(execute), ctx.source(execute), "dbapi")
+
+
+def _query_kind(ctx: FileContext, call: ast.Call) -> str | None:
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    names, root = call_chain(call)
+    last = call.func.attr
+    bounded = {"limit", "paginate", "slice", "offset", "first", "one", "get", "count",
+               "exists", "scalar", "fetchmany", "fetchone", "one_or_none", "aggregate",
+               "filter_by_id", "latest", "earliest", "in_bulk", "iterator"}
+    if bounded & set(names):
+        return None
+    if "objects" in names and last in _DJANGO_QS and (
+            ctx.semantic.is_imported("django") or ctx.semantic.is_imported("rest_framework")):
+        idx = names.index("objects")
+        if idx >= 1 or isinstance(root, ast.Name):
+            return "django"
+    sqla = any(ctx.semantic.is_imported(m) for m in ("sqlalchemy", "flask_sqlalchemy",
+                                                     "sqlmodel"))
+    if last == "all" and "query" in names:
+        return "sqlalchemy"
+    if last == "all" and sqla and ("scalars" in names or "execute" in names):
+        # session.scalars(select(X)).all(): a select() with no .limit() / .slice() inside.
+        calls = [n for n in ast.walk(call) if isinstance(n, ast.Call)]
+        if any(isinstance(n.func, ast.Attribute) and n.func.attr in ("limit", "slice",
+                                                                      "offset") for n in calls):
+            return None
+        if any(getattr(n.func, "id", "") == "select" or
+               (ctx.qualified_name(n.func) or "").endswith(".select") for n in calls):
+            return "sqlalchemy"
+    return None

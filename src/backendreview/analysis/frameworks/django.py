@@ -1,0 +1,399 @@
+"""Django and Django REST Framework: `path()` / `re_path()` / `url()` lists with `include()`
+chains, function views and class-based views, DRF routers (`register` → list and detail
+routes, `@action` routes), APIView / generics / ViewSets, and the settings that apply to
+every route (`REST_FRAMEWORK`, `MIDDLEWARE`, `ROOT_URLCONF`)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .common import (
+    analyze_handler,
+    arg_or_kw,
+    body_limiter_calls,
+    callable_name,
+    classify,
+    constructor,
+    kwarg,
+    literal_str,
+    markers,
+    object_name,
+    str_list,
+    this_module,
+)
+from .routes import (
+    ActionFact,
+    HandlerInfo,
+    MountFact,
+    QueryFact,
+    RouteFact,
+    SettingsFact,
+    ViewClassFact,
+)
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+PATH_FUNCS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url",
+                        "django.urls.conf.path", "django.urls.conf.re_path"})
+INCLUDE_FUNCS = frozenset({"django.urls.include", "django.conf.urls.include",
+                           "django.urls.conf.include"})
+ROUTERS = frozenset({"rest_framework.routers.DefaultRouter",
+                     "rest_framework.routers.SimpleRouter",
+                     "rest_framework_nested.routers.DefaultRouter",
+                     "rest_framework_nested.routers.SimpleRouter"})
+VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "list", "create",
+                          "retrieve", "update", "partial_update", "destroy"})
+METHOD_DECORATORS = {"django.views.decorators.http.require_POST": ("POST",),
+                     "django.views.decorators.http.require_GET": ("GET",),
+                     "django.views.decorators.http.require_safe": ("GET", "HEAD")}
+ALLOW_ANY = frozenset({"AllowAny"})
+
+
+# Base classes whose name says they guard access (`RHAdminBase`, `AdminRequiredMixin`,
+# `ProtectedView`, `AuthenticatedHandler`).
+_GUARDED_BASE = re.compile(r"(Admin|Protected|Authenticated|LoggedIn|Staff|Superuser)"
+                           r"(Base|Mixin|View|Required|Handler|Only)?$")
+
+
+@dataclass(frozen=True)
+class ViewFuncFact:
+    """A module-level function that can serve as a Django view (first parameter `request`)."""
+
+    name: str
+    file: str
+    handler: HandlerInfo
+    methods: tuple[str, ...]
+
+
+def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            target = anc.targets[0] if isinstance(anc, ast.Assign) else anc.target
+            if isinstance(target, ast.Name) and ctx.semantic.scope_of(anc) is \
+                    ctx.semantic.module_scope:
+                return f"{this_module(ctx)}.{target.id}"
+            return None
+        if isinstance(anc, ast.stmt):
+            return None
+    return None
+
+
+def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
+    """`login_required(views.x)`, `csrf_exempt(View.as_view())`: the view and the wrappers."""
+    wrappers: list[str] = []
+    while isinstance(view, ast.Call) and view.args and not (
+            isinstance(view.func, ast.Attribute) and view.func.attr == "as_view"):
+        qn = ctx.qualified_name(view.func) or ""
+        if qn in INCLUDE_FUNCS:
+            break
+        wrappers.append(callable_name(ctx, view.func))
+        view = view.args[0]
+    return view, wrappers
+
+
+def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
+    qn = ctx.qualified_name(call.func)
+    if qn in PATH_FUNCS:
+        return _path_entry(ctx, call, qn)
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "register" and \
+            constructor(ctx, call.func.value) in ROUTERS:
+        prefix = arg_or_kw(call, 0, "prefix")
+        viewset = arg_or_kw(call, 1, "viewset")
+        return [RouteFact("drf", object_name(ctx, call.func.value), literal_str(prefix), (),
+                          ctx.path, ctx.span_of(prefix if prefix is not None else call),
+                          view_ref=object_name(ctx, viewset) if viewset is not None else None,
+                          is_router_register=True)]
+    return []
+
+
+def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
+    owner = _list_owner(ctx, call)
+    route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
+    route = literal_str(route_node)
+    view = arg_or_kw(call, 1, "view")
+    if view is None:
+        return []
+    view, wrappers = _unwrap(ctx, view)
+    auth, limits = markers(wrappers)
+    span = ctx.span_of(route_node if route_node is not None else call)
+    if isinstance(view, ast.Call) and (ctx.qualified_name(view.func) or "") in INCLUDE_FUNCS:
+        target = view.args[0] if view.args else None
+        if isinstance(target, ast.Tuple) and target.elts:
+            target = target.elts[0]
+        child = literal_str(target)
+        if child is None and target is not None:
+            if isinstance(target, ast.Attribute) and target.attr == "urls" and \
+                    constructor(ctx, target.value) in ROUTERS:
+                child = object_name(ctx, target.value)
+            else:
+                child = object_name(ctx, target)
+        return [MountFact(owner, child, route, "django", ctx.path, call.lineno, auth, limits,
+                          tuple(wrappers))]
+    methods: tuple[str, ...] = ()
+    view_ref = None
+    if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
+            view.func.attr == "as_view":
+        view_ref = object_name(ctx, view.func.value)
+        actions = view.args[0] if view.args else kwarg(view, "actions")
+        if isinstance(actions, ast.Dict):
+            methods = tuple(k.value.upper() for k in actions.keys
+                            if isinstance(k, ast.Constant) and isinstance(k.value, str))
+    elif isinstance(view, ast.Name | ast.Attribute):
+        view_ref = object_name(ctx, view)
+    handler = None
+    if view_ref is None:
+        handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno, span=span,
+                              auth=auth, limits=limits)
+    elif wrappers:
+        handler = HandlerInfo(name=view_ref.rsplit(".", 1)[-1], line=call.lineno, span=span,
+                              decorators=tuple(wrappers), auth=auth, limits=limits)
+    return [RouteFact("django", owner, route, methods, ctx.path, span, handler,
+                      view_ref=view_ref)]
+
+
+def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:
+    """Module-level settings and `urlpatterns += router.urls`."""
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+        return []
+    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+    if not isinstance(target, ast.Name):
+        return []
+    out: list[object] = []
+    value = node.value
+    # `urlpatterns += router.urls` / `urlpatterns = [...] + router.urls`
+    parts = [value]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, ast.BinOp):
+            parts += [part.left, part.right]
+        elif isinstance(part, ast.Attribute) and part.attr == "urls" and \
+                constructor(ctx, part.value) in ROUTERS:
+            out.append(MountFact(f"{this_module(ctx)}.{target.id}",
+                                 object_name(ctx, part.value), "", "django", ctx.path,
+                                 node.lineno))
+        elif (isinstance(part, ast.Name | ast.Attribute) and part is not value) or (
+                isinstance(node, ast.AugAssign) and part is value and
+                isinstance(part, ast.Name | ast.Attribute)):
+            # `urlpatterns = common_patterns + plugin_patterns`: the lists' routes are
+            # this list's routes.
+            child = object_name(ctx, part)
+            if child and child != f"{this_module(ctx)}.{target.id}":
+                out.append(MountFact(f"{this_module(ctx)}.{target.id}", child, "", "django",
+                                     ctx.path, node.lineno))
+    name = target.id
+    if name == "ROOT_URLCONF" and literal_str(value):
+        out.append(SettingsFact("root-urlconf", literal_str(value) or "", "django", ctx.path,
+                                node.lineno))
+    elif name == "REST_FRAMEWORK" and isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values, strict=False):
+            k = literal_str(key)
+            if k == "DEFAULT_THROTTLE_CLASSES" and isinstance(item, ast.List | ast.Tuple) \
+                    and item.elts:
+                out.append(SettingsFact("drf-throttle", ctx.source(item), "drf", ctx.path,
+                                        item.lineno))
+            elif k == "DEFAULT_PAGINATION_CLASS" and not (
+                    isinstance(item, ast.Constant) and item.value is None):
+                out.append(SettingsFact("drf-pagination", ctx.source(item), "drf", ctx.path,
+                                        item.lineno))
+            elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
+                names = [literal_str(e) or ctx.source(e) for e in item.elts]
+                if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
+                    out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
+                                            ctx.path, item.lineno))
+    elif name == "MIDDLEWARE" and isinstance(value, ast.List | ast.Tuple):
+        for elt in value.elts:
+            text = literal_str(elt) or ""
+            if classify(text) == "limit":
+                out.append(SettingsFact("global-limiter", text, "django", ctx.path, elt.lineno))
+            elif "LoginRequiredMiddleware" in text:
+                out.append(SettingsFact("global-auth", text, "django", ctx.path, elt.lineno))
+    return out
+
+
+def _permission_markers(ctx: FileContext, value: ast.AST) -> list[str]:
+    if isinstance(value, ast.List | ast.Tuple):
+        names = [callable_name(ctx, e) for e in value.elts]
+    else:
+        names = [ctx.source(value)]
+    # Permission classes combined with `&` / `|` read as one name; AllowAny is no auth.
+    return [f"permission_classes:{n}" for n in names if n.rsplit(".", 1)[-1] not in ALLOW_ANY]
+
+
+def view_func(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+              ) -> ViewFuncFact | None:
+    """A module-level function whose first parameter is `request`."""
+    if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
+        return None
+    args = func.args.args
+    if not args or args[0].arg not in ("request", "req"):
+        return None
+    methods: tuple[str, ...] = ()
+    extra_auth: list[str] = []
+    for dec in func.decorator_list:
+        qn = callable_name(ctx, dec)
+        if qn in METHOD_DECORATORS:
+            methods = METHOD_DECORATORS[qn]
+        elif isinstance(dec, ast.Call) and qn in (
+                "rest_framework.decorators.api_view",
+                "django.views.decorators.http.require_http_methods"):
+            methods = str_list(arg_or_kw(dec, 0, "http_method_names")) or (
+                ("GET",) if qn.endswith("api_view") else ())
+        elif isinstance(dec, ast.Call) and qn == "rest_framework.decorators.permission_classes":
+            extra_auth += _permission_markers(ctx, dec.args[0]) if dec.args else []
+    handler = analyze_handler(ctx, func)
+    if any(d.endswith("permission_classes") for d in handler.decorators):
+        auth = tuple(a for a in handler.auth if not a.endswith("permission_classes"))
+        handler = _with(handler, auth=auth + tuple(extra_auth))
+    return ViewFuncFact(f"{this_module(ctx)}.{func.name}", ctx.path, handler, methods)
+
+
+def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
+    from dataclasses import replace
+
+    return replace(handler, **changes)  # type: ignore[arg-type]
+
+
+def _pagination_mixin(node: ast.ClassDef) -> bool:
+    """`class PaginationMixin:` with `paginate_by` or `get_paginate_by()`: a base-less mixin
+    that list views inherit their page size from."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in ("get_paginate_by",
+                                                               "paginate_queryset"):
+            return True
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in (
+                "paginate_by", "pagination_class") for t in stmt.targets):
+            return True
+    return False
+
+
+def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope or not (
+            node.bases or _pagination_mixin(node)):
+        return None
+    bases = tuple(object_name(ctx, b) or ctx.source(b) for b in node.bases)
+    methods: dict[str, HandlerInfo] = {}
+    actions: list[ActionFact] = []
+    attrs: dict[str, str] = {}
+    auth: list[str] = [b for b in bases if classify(b) == "auth" or _GUARDED_BASE.search(
+        b.rsplit(".", 1)[-1])]
+    limits: list[str] = []
+    pagination: list[str] = []
+    queryset: QueryFact | None = None
+    model_query: QueryFact | None = None
+    for dec in node.decorator_list:
+        # @method_decorator(login_required, name="dispatch")
+        if isinstance(dec, ast.Call) and dec.args:
+            kind = classify(callable_name(ctx, dec.args[0]))
+            if kind == "auth":
+                auth.append(callable_name(ctx, dec.args[0]))
+            elif kind == "limit":
+                limits.append(callable_name(ctx, dec.args[0]))
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            # A limiter checked in any method (form_valid, _process...) covers the view.
+            limits += body_limiter_calls(ctx, stmt)
+            action = _action(ctx, stmt)
+            if action is not None:
+                actions.append(action)
+            elif stmt.name in VIEW_METHODS:
+                methods[stmt.name] = analyze_handler(ctx, stmt)
+            elif stmt.name in ("get_paginate_by", "paginate_queryset"):
+                pagination.append(f"{stmt.name}()")
+            elif stmt.name == "get_queryset" and queryset is None:
+                for ret in ast.walk(stmt):
+                    if isinstance(ret, ast.Return) and ret.value is not None:
+                        queryset = _drf_queryset(ctx, ret.value)
+                        break
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name):
+            name = stmt.targets[0].id
+            value = stmt.value
+            if name in ("permission_classes", "authentication_classes", "throttle_classes",
+                        "pagination_class", "queryset", "serializer_class", "paginate_by"):
+                attrs[name] = ctx.source(value)
+            elif name == "form_class":
+                # A limiter checked in the form's clean() covers the view that uses it.
+                attrs[name] = object_name(ctx, value) or ctx.source(value)
+            if name == "permission_classes":
+                auth += _permission_markers(ctx, value)
+            elif name in ("decorators", "method_decorators") and isinstance(
+                    value, ast.List | ast.Tuple):
+                # Flask View.decorators / flask-restful method_decorators wrap every method.
+                for kind, dec_name in ((classify(callable_name(ctx, e)), callable_name(ctx, e))
+                                       for e in value.elts):
+                    if kind == "auth":
+                        auth.append(dec_name)
+                    elif kind == "limit":
+                        limits.append(dec_name)
+            elif name == "throttle_classes" and isinstance(value, ast.List | ast.Tuple) and \
+                    value.elts:
+                limits.append(f"throttle_classes={ctx.source(value)}")
+            elif name == "pagination_class" and not (
+                    isinstance(value, ast.Constant) and value.value is None):
+                pagination.append(f"pagination_class={ctx.source(value)}")
+            elif name == "queryset":
+                queryset = _drf_queryset(ctx, value) or queryset
+            elif name == "paginate_by" and not (
+                    isinstance(value, ast.Constant) and value.value in (None, 0)):
+                pagination.append(f"paginate_by={ctx.source(value)}")  # Django ListView
+            elif name == "model" and isinstance(value, ast.Name | ast.Attribute):
+                # A generic view's `model = Article` means Article.objects.all().
+                model_query = QueryFact(ctx.span_of(stmt),
+                                        f"{ctx.source(value)}.objects.all()", "django")
+    if queryset is None and model_query is not None and not any(
+            isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
+            for stmt in node.body):
+        queryset = model_query
+    if not (methods or actions or attrs or limits or pagination or any(
+            b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
+                                           "Handler", "RH"))
+            or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
+        return None
+    return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,
+                         ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
+                         tuple(auth), tuple(limits), tuple(pagination), queryset)
+
+
+def _drf_queryset(ctx: FileContext, value: ast.AST) -> QueryFact | None:
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        names: list[str] = []
+        node: ast.AST = value
+        while isinstance(node, ast.Call | ast.Attribute):
+            if isinstance(node, ast.Attribute):
+                names.append(node.attr)
+            node = node.func if isinstance(node, ast.Call) else node.value
+        if "objects" in names and not {"first", "get", "count", "none"} & set(names):
+            return QueryFact(ctx.span_of(value), ctx.source(value), "drf")
+    return None
+
+
+def _action(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> ActionFact | None:
+    for dec in func.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        qn = ctx.qualified_name(target) or ""
+        if qn not in ("rest_framework.decorators.action",
+                      "rest_framework.decorators.detail_route",
+                      "rest_framework.decorators.list_route"):
+            continue
+        call = dec if isinstance(dec, ast.Call) else None
+        detail_node = kwarg(call, "detail") if call else None
+        detail = qn.endswith("detail_route") or (
+            isinstance(detail_node, ast.Constant) and detail_node.value is True)
+        methods = (str_list(kwarg(call, "methods")) if call else None) or ("GET",)
+        url_path = literal_str(kwarg(call, "url_path")) if call else None
+        handler = analyze_handler(ctx, func)
+        extra: list[str] = []
+        perms = kwarg(call, "permission_classes") if call else None
+        if perms is not None:
+            extra = _permission_markers(ctx, perms)
+        throttles = kwarg(call, "throttle_classes") if call else None
+        limits = handler.limits
+        if isinstance(throttles, ast.List | ast.Tuple) and throttles.elts:
+            limits += (f"throttle_classes={ctx.source(throttles)}",)
+        handler = _with(handler, auth=handler.auth + tuple(extra), limits=limits)
+        return ActionFact(func.name, detail, methods, url_path or func.name, handler)
+    return None

@@ -1,0 +1,218 @@
+"""FastAPI and Starlette: app / APIRouter decorators, `add_api_route`, `include_router`,
+`mount`, and Starlette `Route` / `Mount` lists."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .common import (
+    analyze_handler,
+    arg_or_kw,
+    assigned_target,
+    callable_name,
+    constructor,
+    depends_targets,
+    imported_owner,
+    kwarg,
+    library_class,
+    literal_str,
+    markers,
+    object_name,
+    str_list,
+    this_module,
+)
+from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+APPS = {"fastapi.FastAPI": ("fastapi", "app"), "fastapi.applications.FastAPI": ("fastapi", "app"),
+        "fastapi.APIRouter": ("fastapi", "router"),
+        "fastapi.routing.APIRouter": ("fastapi", "router"),
+        "starlette.applications.Starlette": ("starlette", "app"),
+        "starlette.routing.Router": ("starlette", "router")}
+ROUTE_METHODS = {"get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",),
+                 "delete": ("DELETE",), "options": ("OPTIONS",), "head": ("HEAD",),
+                 "trace": ("TRACE",)}
+
+
+def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
+    """(framework, app|router) when `expr` is a FastAPI / Starlette app or router: built here,
+    or imported into a file that imports fastapi / starlette."""
+    qn = constructor(ctx, expr)
+    if qn in APPS:
+        return APPS[qn]
+    if library_class(qn, ("APIRouter", "Router")) and ctx.semantic.is_imported("fastapi"):
+        return ("fastapi", "router")
+    if imported_owner(ctx, expr, ("fastapi",)):
+        return ("fastapi", "router")
+    return None
+
+
+def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                         dec: ast.expr) -> RouteFact | None:
+    if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
+        return None
+    attr = dec.func.attr
+    if attr not in ROUTE_METHODS and attr not in ("api_route", "route"):
+        return None
+    kind = owner_kind(ctx, dec.func.value)
+    if kind is None:
+        return None
+    path_node = arg_or_kw(dec, 0, "path")
+    path = literal_str(path_node)
+    if attr in ROUTE_METHODS:
+        methods = ROUTE_METHODS[attr]
+    else:
+        methods = str_list(kwarg(dec, "methods")) or ("GET",)
+    response_model = kwarg(dec, "response_model")
+    status = kwarg(dec, "status_code")
+    status_code = _status(ctx, status)
+    deps = kwarg(dec, "dependencies")
+    handler = analyze_handler(
+        ctx, func, [deps] if deps is not None else [],
+        response_model=ctx.source(response_model) if response_model is not None else None,
+        status_code=status_code)
+    return RouteFact(framework=kind[0], owner=object_name(ctx, dec.func.value), path=path,
+                     methods=methods, file=ctx.path,
+                     span=ctx.span_of(path_node if path_node is not None else dec),
+                     handler=handler)
+
+
+def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if node is not None:
+        qn = ctx.qualified_name(node) or ""
+        digits = [p for p in qn.replace(".", "_").split("_") if p.isdigit()]
+        if digits:
+            return int(digits[0])
+    return None
+
+
+def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
+    facts: list[object] = []
+    qn = ctx.qualified_name(call.func)
+    target = assigned_target(ctx, call)
+    if qn not in APPS and target is not None and library_class(
+            qn, ("APIRouter", "Router")) and ctx.semantic.is_imported("fastapi"):
+        found = ("fastapi", "router")
+    else:
+        found = APPS.get(qn or "")
+    if found is not None:
+        parent = ctx.semantic.parent(call)
+        if target is not None:
+            name = object_name(ctx, target)
+            if name:
+                framework, kind = found
+                prefix_node = kwarg(call, "prefix")
+                prefix = "" if prefix_node is None else literal_str(prefix_node)
+                deps = kwarg(call, "dependencies")
+                raw = depends_targets(ctx, [deps]) if deps is not None else []
+                auth, limits = markers(raw)
+                facts.append(OwnerFact(name, framework, kind, prefix, auth, limits, ctx.path,
+                                       call.lineno, tuple(raw)))
+        routes = kwarg(call, "routes")
+        if isinstance(routes, ast.Name) and target is not None:
+            # `Starlette(routes=routes)`: the list's routes hang off the app.
+            facts.append(MountFact(object_name(ctx, target), object_name(ctx, routes), "",
+                                   found[0], ctx.path, call.lineno))
+        del parent
+        return facts
+    if not isinstance(call.func, ast.Attribute):
+        if qn in ("starlette.routing.Route", "starlette.routing.WebSocketRoute"):
+            facts += _starlette_route(ctx, call)
+        elif qn == "starlette.routing.Mount":
+            facts += _starlette_mount(ctx, call)
+        return facts
+    attr = call.func.attr
+    if attr not in ("include_router", "add_api_route", "mount"):
+        return facts
+    kind = owner_kind(ctx, call.func.value)
+    if kind is None:
+        return facts
+    parent_name = object_name(ctx, call.func.value)
+    if attr == "include_router":
+        child = arg_or_kw(call, 0, "router")
+        prefix_node = kwarg(call, "prefix")
+        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        deps = kwarg(call, "dependencies")
+        raw = depends_targets(ctx, [deps]) if deps is not None else []
+        auth, limits = markers(raw)
+        facts.append(MountFact(parent_name, object_name(ctx, child) if child else None, prefix,
+                               kind[0], ctx.path, call.lineno, auth, limits, tuple(raw)))
+    elif attr == "mount":
+        prefix = literal_str(arg_or_kw(call, 0, "path"))
+        child = arg_or_kw(call, 1, "app")
+        if child is not None and not isinstance(child, ast.Call):
+            facts.append(MountFact(parent_name, object_name(ctx, child), prefix, kind[0],
+                                   ctx.path, call.lineno))
+    elif attr == "add_api_route":
+        path_node = arg_or_kw(call, 0, "path")
+        endpoint = arg_or_kw(call, 1, "endpoint")
+        methods = str_list(kwarg(call, "methods")) or ("GET",)
+        handler = _local_handler(ctx, endpoint)
+        facts.append(RouteFact(kind[0], parent_name, literal_str(path_node), methods, ctx.path,
+                               ctx.span_of(path_node if path_node is not None else call),
+                               handler))
+    return facts
+
+
+def _local_handler(ctx: FileContext, endpoint: ast.AST | None) -> HandlerInfo | None:
+    if isinstance(endpoint, ast.Name):
+        _, bindings = ctx.semantic.lookup(endpoint.id, endpoint)
+        defs = [b.node for b in bindings if b.kind == "def"]
+        if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+            return analyze_handler(ctx, defs[0])
+    if endpoint is not None:
+        return HandlerInfo(name=callable_name(ctx, endpoint), line=endpoint.lineno,  # type: ignore[attr-defined]
+                           span=ctx.span_of(endpoint))
+    return None
+
+
+def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
+    """The owner of a Starlette Route / Mount: the enclosing Mount, the app built with
+    `routes=[...]`, or the list variable."""
+    node: ast.AST = call
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.Call):
+            qn = ctx.qualified_name(anc.func) or ""
+            if qn == "starlette.routing.Mount":
+                return f"{this_module(ctx)}.<mount:{anc.lineno}:{anc.col_offset}>"
+            if qn in APPS:
+                parent = ctx.semantic.parent(anc)
+                if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+                    return object_name(ctx, parent.targets[0])
+                return None
+        if isinstance(anc, ast.Assign) and len(anc.targets) == 1:
+            return object_name(ctx, anc.targets[0])
+        if isinstance(anc, ast.stmt):
+            return None
+        node = anc
+    del node
+    return None
+
+
+def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
+    path_node = arg_or_kw(call, 0, "path")
+    endpoint = arg_or_kw(call, 1, "endpoint")
+    methods = str_list(kwarg(call, "methods")) or ("GET",)
+    return [RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
+                      ctx.path, ctx.span_of(path_node if path_node is not None else call),
+                      _local_handler(ctx, endpoint))]
+
+
+def _starlette_mount(ctx: FileContext, call: ast.Call) -> list[object]:
+    me = f"{this_module(ctx)}.<mount:{call.lineno}:{call.col_offset}>"
+    prefix = literal_str(arg_or_kw(call, 0, "path"))
+    out: list[object] = [MountFact(_list_owner(ctx, call), me, prefix, "starlette", ctx.path,
+                                   call.lineno)]
+    routes = kwarg(call, "routes")
+    if isinstance(routes, ast.Name):
+        out.append(MountFact(me, object_name(ctx, routes), "", "starlette", ctx.path,
+                             call.lineno))
+    app = kwarg(call, "app")
+    if isinstance(app, ast.Name | ast.Attribute):
+        out.append(MountFact(me, object_name(ctx, app), "", "starlette", ctx.path, call.lineno))
+    return out

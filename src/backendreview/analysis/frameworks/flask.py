@@ -1,0 +1,136 @@
+"""Flask (and Quart, APIFlask, flask-smorest blueprints): `@app.route` / `@bp.route` with
+`methods=`, the `.get/.post` shortcuts, `Blueprint(url_prefix=)`, `register_blueprint(
+url_prefix=)`, `add_url_rule` and `MethodView` / `View` classes."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .common import (
+    analyze_handler,
+    arg_or_kw,
+    assigned_target,
+    constructor,
+    imported_owner,
+    kwarg,
+    library_class,
+    literal_str,
+    markers,
+    object_name,
+    str_list,
+)
+from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+APPS = {"flask.Flask": "app", "flask.app.Flask": "app", "quart.Quart": "app",
+        "apiflask.APIFlask": "app",
+        "flask.Blueprint": "router", "flask.blueprints.Blueprint": "router",
+        "quart.Blueprint": "router", "apiflask.APIBlueprint": "router",
+        "flask_smorest.Blueprint": "router"}
+SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+
+
+def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
+    qn = constructor(ctx, expr)
+    if qn in APPS:
+        return APPS[qn]
+    if library_class(qn, ("Blueprint",)):
+        return "router"
+    if imported_owner(ctx, expr, ("flask", "quart")):
+        return "router"
+    return None
+
+
+def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                         dec: ast.expr) -> RouteFact | None:
+    if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
+        return None
+    attr = dec.func.attr
+    if attr != "route" and attr not in SHORTCUTS:
+        return None
+    if owner_kind(ctx, dec.func.value) is None:
+        return None
+    path_node = arg_or_kw(dec, 0, "rule")
+    methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
+    return RouteFact("flask", object_name(ctx, dec.func.value), literal_str(path_node), methods,
+                     ctx.path, ctx.span_of(path_node if path_node is not None else dec),
+                     analyze_handler(ctx, func))
+
+
+def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
+    facts: list[object] = []
+    qn = ctx.qualified_name(call.func)
+    kind = APPS.get(qn or "") or ("router" if library_class(qn, ("Blueprint",)) else None)
+    if kind is not None:
+        target = assigned_target(ctx, call)
+        name = object_name(ctx, target) if target is not None else None
+        if name:
+            prefix_node = kwarg(call, "url_prefix")
+            prefix = "" if prefix_node is None else literal_str(prefix_node)
+            facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
+                                   line=call.lineno))
+        return facts
+    if qn in ("flask_limiter.Limiter", "flask_limiter.extension.Limiter"):
+        limits = kwarg(call, "default_limits") or kwarg(call, "application_limits")
+        if (isinstance(limits, ast.List | ast.Tuple) and limits.elts) or isinstance(
+                limits, ast.Name | ast.Attribute | ast.Call):
+            facts.append(_global("flask_limiter.Limiter(default_limits=...)", ctx, call))
+        return facts
+    if not isinstance(call.func, ast.Attribute):
+        return facts
+    attr = call.func.attr
+    if attr not in ("register_blueprint", "add_url_rule"):
+        return facts
+    if owner_kind(ctx, call.func.value) is None:
+        return facts
+    parent_name = object_name(ctx, call.func.value)
+    if attr == "register_blueprint":
+        child = arg_or_kw(call, 0, "blueprint")
+        prefix_node = kwarg(call, "url_prefix")
+        # No url_prefix= keeps the blueprint's own prefix: mount with "".
+        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        facts.append(MountFact(parent_name, object_name(ctx, child) if child else None,
+                               prefix, "flask", ctx.path, call.lineno))
+        return facts
+    path_node = arg_or_kw(call, 0, "rule")
+    view = arg_or_kw(call, 2, "view_func")
+    methods = str_list(kwarg(call, "methods")) or ()
+    view_ref = None
+    handler = None
+    if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
+            view.func.attr == "as_view":
+        view_ref = object_name(ctx, view.func.value)
+    elif isinstance(view, ast.Name | ast.Attribute):
+        _, bindings = ctx.semantic.lookup(view.id, view) if isinstance(view, ast.Name) else (
+            None, [])
+        defs = [b.node for b in bindings if b.kind == "def"]
+        if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+            handler = analyze_handler(ctx, defs[0])
+        else:
+            # A request-handler class or a function from another module: resolved (or
+            # not) in the project phase.
+            view_ref = object_name(ctx, view)
+    if view is None:
+        return facts
+    if handler is None:
+        # Shown when the view cannot be resolved to a class or function in the project.
+        handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno,
+                              span=ctx.span_of(view))
+    facts.append(RouteFact("flask", parent_name, literal_str(path_node),
+                           methods or (() if view_ref and isinstance(view, ast.Call) else
+                                       ("GET",)), ctx.path,
+                           ctx.span_of(path_node if path_node is not None else call), handler,
+                           view_ref=view_ref))
+    return facts
+
+
+def _global(value: str, ctx: FileContext, call: ast.Call) -> object:
+    from .routes import SettingsFact
+
+    return SettingsFact("global-limiter", value, "flask", ctx.path, call.lineno)
+
+
+__all__ = ["markers", "on_call", "owner_kind", "route_from_decorator"]

@@ -1,0 +1,155 @@
+"""Words in URL paths: splitting segments into words, and telling plural nouns, singular
+nouns and verbs apart with `pluralizer` (a port of the widely used pluralize.js rules) plus
+allowlists and a few overrides for words that URLs spell their own way."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+# Plurals that web APIs spell differently from the library's (Latin) choice.
+_PLURAL_OVERRIDES = {"index": "indexes", "matrix": "matrixes", "vertex": "vertexes"}
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    # Imported on first use: only route rules need it, and `--version` or a flake8 run
+    # without routes must not pay for compiling its rule table.
+    from pluralizer import Pluralizer
+
+    return Pluralizer()
+
+# Never a resource name: versions, prefixes, uncountable nouns, well-known action endpoints.
+DEFAULT_ALLOWLIST = frozenset("""
+api apis rest rpc graphql v1 v2 v3 v4 v5 internal public private admin ui web app www data
+info information metadata media feedback health healthz status stats statistics analytics
+news series software hardware equipment content history progress evidence staff traffic
+audio video music research knowledge advice weather money login logout signin signout
+signup register registration refresh token auth oauth oauth2 authorize callback webhook
+search me self whoami metrics ping ready readiness live liveness version docs openapi
+swagger redoc schema well-known .well-known static favicon.ico robots.txt sitemap.xml
+config configuration settings preferences profile account dashboard home index overview
+summary export import upload download preview validate verify confirm activate reset
+password sso saml oidc csrf captcha totp otp mfa 2fa jwks current latest default all bulk
+batch new by id raw random count search autocomplete cart checkout inbox feed timeline
+notification-settings
+""".split())  # noqa: SIM905
+# Well-known service names used as path segments (`/storages/azure/{id}`).
+SERVICE_NAMES = frozenset({
+    "azure", "aws", "gcp", "gcs", "s3", "redis", "github", "gitlab", "bitbucket", "google",
+    "slack", "stripe", "paypal", "ldap", "openai", "ollama", "localfiles", "sftp", "dropbox",
+    "onedrive", "sharepoint", "jira", "zoom", "teams"})
+DEFAULT_ALLOWLIST = DEFAULT_ALLOWLIST | SERVICE_NAMES
+
+# Verbs that name a CRUD operation the HTTP method should carry.
+CRUD_VERBS = {
+    "get": "GET", "fetch": "GET", "list": "GET", "retrieve": "GET", "read": "GET",
+    "find": "GET", "query": "GET", "load": "GET", "show": "GET", "view": "GET",
+    "create": "POST", "add": "POST", "insert": "POST", "make": "POST", "save": "POST",
+    "post": "POST", "submit": "POST",
+    "update": "PUT", "edit": "PATCH", "modify": "PATCH", "change": "PATCH", "set": "PUT",
+    "put": "PUT", "patch": "PATCH",
+    "delete": "DELETE", "remove": "DELETE", "destroy": "DELETE", "del": "DELETE",
+    "erase": "DELETE",
+}
+# Action verbs that show up as path segments (`/tasks/stop/{id}`, `/models/sync`): not
+# resource names, so never "singular".
+ACTION_VERBS = frozenset("""
+stop start restart run rerun sync generate pull push copy embed share cancel retry exec
+execute send test reset upload download refresh publish unpublish archive unarchive restore
+clone merge approve reject enable disable pause resume trigger invoke deploy build install
+uninstall check scan convert render process parse transcribe translate complete compile
+index reindex move rename import export preview validate verify confirm activate
+deactivate subscribe unsubscribe follow unfollow like unlike vote star unstar pin unpin
+lock unlock join leave invite accept decline toggle submit apply revoke rotate sign
+exchange redirect proxy stream watch poll ack tag untag assign unassign mark reorder sort
+filter count evaluate chat complete login logout signup signin register authorize
+""".split())  # noqa: SIM905
+
+
+def is_word_noun_like(word: str) -> bool:
+    """False for action verbs and -ed / -ing forms (`pinned`, `archived`, `billing`)."""
+    if word in ACTION_VERBS:
+        return False
+    return not (len(word) >= 5 and word.endswith(("ed", "ing")))
+
+
+# Verbs that are only verbs: a bare "view" or "list" segment may be a noun-like endpoint,
+# so a bare segment is flagged only for these.
+BARE_VERBS = frozenset({"get", "fetch", "retrieve", "create", "add", "insert", "update",
+                        "edit", "modify", "delete", "remove", "destroy"})
+
+_PARAM = re.compile(r"^(\{.*\}|<.*>|:\w+|\(.*\)|\*.*)$")
+_REGEX = re.compile(r"[\\()\[\]+*?$^|{}<>]")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def is_param(segment: str) -> bool:
+    return bool(_PARAM.match(segment)) or bool(_REGEX.search(segment))
+
+
+def words(segment: str) -> list[str]:
+    """`getUsers` -> [get, users]; `create_order` / `fetch-all` likewise."""
+    out: list[str] = []
+    for part in re.split(r"[-_.~]+", segment):
+        out += [w.lower() for w in _CAMEL.findall(part)]
+    return out
+
+
+@lru_cache(maxsize=4096)
+def is_plural(word: str) -> bool:
+    if word.endswith(("ss", "sis", "us")) and word not in ("bonus",):
+        return False
+    # Uncountable nouns (`media`, `staff`) count as plural: they need no other form.
+    return bool(_engine().is_plural(word))
+
+
+@lru_cache(maxsize=4096)
+def plural(word: str) -> str:
+    return _PLURAL_OVERRIDES.get(word) or _engine().plural(word) or word + "s"
+
+
+@lru_cache(maxsize=4096)
+def singular(word: str) -> str:
+    return _engine().singular(word) or word
+
+
+def pluralize_segment(segment: str) -> str:
+    """`order-item` -> `order-items`, `orderItem` -> `orderItems`, keeping the style."""
+    ws = words(segment)
+    if not ws:
+        return segment
+    last = ws[-1]
+    match = None
+    for m in re.finditer(re.escape(last), segment, re.I):
+        match = m
+    if match is None:
+        return segment
+    original = segment[match.start():match.end()]
+    new = plural(last)
+    if original[:1].isupper():
+        new = new[:1].upper() + new[1:]
+    return segment[:match.start()] + new + segment[match.end():]
+
+
+def verb_of(segment: str) -> tuple[str, list[str]] | None:
+    """(verb, object words) when the segment is a CRUD verb phrase: `getUsers`,
+    `create_order`, `deleteItem`, `fetch-all`, a bare `delete`."""
+    ws = words(segment)
+    if not ws or ws[0] not in CRUD_VERBS:
+        return None
+    if len(ws) == 1:
+        return (ws[0], []) if ws[0] in BARE_VERBS else None
+    # `list-view`, `view-source`, `set-password`, `update-password`: object words that are
+    # themselves allowlisted actions read as an action endpoint, not CRUD in the URL.
+    rest = ws[1:]
+    if ws[0] in ("view", "show", "set", "read", "change", "post", "query", "load", "make",
+                 "submit", "find") and len(rest) == 1 and rest[0] in (
+            "password", "source", "more", "all", "status", "config", "default"):
+        return None
+    return ws[0], rest

@@ -1,0 +1,625 @@
+"""The Route model, and the project-phase merge that turns per-file facts into routes.
+
+Per file, the collector (frameworks/collector.py) emits plain, picklable facts:
+
+- `RouteFact`: one route as written in its file: its own path, the owner that holds it
+  (the qualified name of the app / APIRouter / Blueprint / RouteTableDef / urlpatterns list /
+  DRF router), the handler and the evidence found on it (auth, limiter, pagination markers).
+- `OwnerFact`: an app or router object with the prefix and markers declared on it.
+- `MountFact`: `include_router(child, prefix=)`, `register_blueprint(bp, url_prefix=)`,
+  `path("api/", include("x.urls"))`, `add_subapp("/p", sub)`: the child owner is reachable
+  below the parent with that prefix.
+- `ViewClassFact`: a class-based view (Django View, DRF APIView / ViewSet, Flask MethodView)
+  whose methods, permission / throttle / pagination attributes decide the routes.
+- `SettingsFact`: project-wide defaults (DRF `DEFAULT_THROTTLE_CLASSES`, a global limiter,
+  `ROOT_URLCONF`).
+
+`merge_routes(facts)` resolves every prefix through the mounts (across modules, by the
+qualified names the imports give), expands class-based views and DRF routers into one
+`Route` per method set, and records a prefix it cannot resolve as unknown: the path then
+starts with `{?}` and `prefix_known` is False. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ...model import Span
+from .writes import WriteFact
+
+UNKNOWN_PREFIX = "{?}"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class QueryFact:
+    """An unbounded query returned by a handler: where it is and its source text."""
+
+    span: Span
+    text: str
+    orm: str  # django | sqlalchemy | dbapi | drf
+
+
+@dataclass(frozen=True)
+class HandlerInfo:
+    """What the handler's own code shows."""
+
+    name: str
+    line: int
+    span: Span  # the def line (or class line)
+    params: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()  # qualified names (or source) of decorators
+    dependencies: tuple[str, ...] = ()  # FastAPI Depends(...) targets
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    pagination: tuple[str, ...] = ()
+    unbounded: QueryFact | None = None
+    status_code: int | None = None
+    writes: tuple[str, ...] = ()  # write-like calls seen in the body (loose, for BR304)
+    resource_writes: tuple[WriteFact, ...] = ()  # resolved writes (for BR306 unsafe GET)
+    response_model: str | None = None
+    sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
+    # The body checks credentials the client sent: "verify" (a password / secret read from
+    # the request and checked, or a token issued for it) or "read" (only read), and how.
+    credentials: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class RouteFact:
+    framework: str  # fastapi | starlette | flask | django | drf | aiohttp
+    owner: str | None  # qualified name of the object holding the route; None: unknown
+    path: str | None  # the route's own path as written; None when not a literal
+    methods: tuple[str, ...]  # () = decided by the view class / any
+    file: str
+    span: Span  # the path string (or the registration call)
+    handler: HandlerInfo | None = None
+    view_ref: str | None = None  # qualified name of a class-based view / viewset to expand
+    view_ref_local: str | None = None  # the same, relative to this file's module
+    is_router_register: bool = False  # DRF router.register(prefix, ViewSet)
+    basename: str | None = None
+
+
+@dataclass(frozen=True)
+class OwnerFact:
+    name: str  # qualified name
+    framework: str
+    kind: str  # app | router
+    prefix: str | None  # declared prefix ("" = none); None = not a literal
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+    raw: tuple[str, ...] = ()  # dependency / decorator names, for project-declared limiters
+
+
+@dataclass(frozen=True)
+class MountFact:
+    parent: str | None
+    child: str | None  # qualified name (module path for Django include("x.urls"))
+    prefix: str | None  # None = not a literal
+    framework: str
+    file: str
+    line: int
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    raw: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionFact:
+    name: str
+    detail: bool
+    methods: tuple[str, ...]
+    url_path: str
+    handler: HandlerInfo
+
+
+@dataclass(frozen=True)
+class ViewClassFact:
+    name: str  # qualified name
+    file: str
+    line: int
+    span: Span
+    bases: tuple[str, ...]  # qualified names (or dotted source when unresolved)
+    methods: dict[str, HandlerInfo] = field(default_factory=dict)  # get/post/list/create...
+    actions: tuple[ActionFact, ...] = ()
+    attrs: dict[str, str] = field(default_factory=dict)  # permission_classes etc. -> source
+    auth: tuple[str, ...] = ()  # mixins, decorators, permission classes
+    limits: tuple[str, ...] = ()
+    pagination: tuple[str, ...] = ()
+    queryset: QueryFact | None = None
+
+
+@dataclass(frozen=True)
+class SettingsFact:
+    key: str  # drf-throttle | drf-pagination | drf-permission | global-limiter | root-urlconf
+    value: str
+    framework: str
+    file: str
+    line: int
+
+
+@dataclass
+class Route:
+    """One HTTP route of the project, as every route rule sees it."""
+
+    methods: tuple[str, ...]
+    path: str  # full path; starts with UNKNOWN_PREFIX when a prefix is unknown
+    own_path: str  # the part written at the route itself
+    prefix_known: bool
+    framework: str
+    file: str
+    span: Span
+    handler: str
+    handler_file: str
+    handler_line: int
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    pagination: tuple[str, ...] = ()
+    unbounded: QueryFact | None = None
+    unbounded_file: str = ""
+    status_code: int | None = None
+    writes: tuple[str, ...] = ()
+    resource_writes: tuple[WriteFact, ...] = ()
+    response_model: str | None = None
+    sets_status: bool = False
+    credentials: tuple[str, str] | None = None
+    raw: tuple[str, ...] = ()  # decorator and dependency names along the chain
+    action: str = ""  # DRF: list | create | retrieve ... | custom action name
+    global_limits: tuple[str, ...] = ()
+    global_auth: tuple[str, ...] = ()
+    global_pagination: tuple[str, ...] = ()
+    # Class attributes that replace the project defaults (DRF permission_classes = [AllowAny],
+    # pagination_class = None, throttle_classes = []).
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def params(self) -> list[str]:
+        return path_params(self.path)
+
+    @property
+    def is_write(self) -> bool:
+        return bool(set(self.methods) & WRITE_METHODS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "methods": list(self.methods),
+            "path": self.path,
+            "prefix_known": self.prefix_known,
+            "framework": self.framework,
+            "handler": self.handler,
+            "location": f"{self.handler_file}:{self.handler_line}",
+            "defined_at": f"{self.file}:{self.span.start_line}",
+            "auth": sorted(set(self.auth + self.global_auth)),
+            "rate_limit": sorted(set(self.limits + self.global_limits)),
+            "pagination": sorted(set(self.pagination + self.global_pagination)),
+        }
+
+
+
+
+def path_params(path: str) -> list[str]:
+    import re
+
+    return re.findall(r"\{([^}:]+)[^}]*\}|<(?:[^>:]+:)?([^>]+)>|\(\?P<([^>]+)>", path)
+
+
+# -- DRF and Django class-based views: which methods a base class serves ------------------
+_VIEWSET_LIST = {"list": "GET", "create": "POST"}
+_VIEWSET_DETAIL = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH",
+                   "destroy": "DELETE"}
+_MIXIN_ACTIONS = {
+    "ListModelMixin": ("list",), "CreateModelMixin": ("create",),
+    "RetrieveModelMixin": ("retrieve",), "UpdateModelMixin": ("update", "partial_update"),
+    "DestroyModelMixin": ("destroy",),
+    "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
+    "ReadOnlyModelViewSet": ("list", "retrieve"),
+}
+_GENERIC_METHODS = {
+    # rest_framework.generics
+    "ListAPIView": ("GET",), "CreateAPIView": ("POST",), "RetrieveAPIView": ("GET",),
+    "DestroyAPIView": ("DELETE",), "UpdateAPIView": ("PUT", "PATCH"),
+    "ListCreateAPIView": ("GET", "POST"), "RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
+    "RetrieveDestroyAPIView": ("GET", "DELETE"),
+    "RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
+    # django.views.generic
+    "TemplateView": ("GET",), "ListView": ("GET",), "DetailView": ("GET",),
+    "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
+    "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
+}
+_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView", "ListView"}
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+class Resolver:
+    """Finds facts by qualified name. Paths in facts give module names relative to where the
+    run started (`src.app.urls`), imports give absolute ones (`app.urls`): a name matches a
+    known name that ends with it on a dot boundary, when exactly one does."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = set(names)
+        self._by_last: dict[str, list[str]] = {}
+        for name in self.names:
+            self._by_last.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+
+    def find(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if name in self.names:
+            return name
+        candidates = [n for n in self._by_last.get(name.rsplit(".", 1)[-1], ())
+                      if n.endswith("." + name) or name.endswith("." + n)]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _join(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    if prefix.endswith("/") and path.startswith("/"):
+        return prefix + path[1:]
+    if not prefix.endswith("/") and not path.startswith("/") and not prefix.endswith("^"):
+        return prefix + "/" + path
+    return prefix + path
+
+
+def _clean_django(path: str) -> str:
+    # re_path patterns: drop anchors so the table shows a readable path.
+    if path.startswith("^"):
+        path = path[1:]
+    for tail in ("$", "\\Z"):
+        if path.endswith(tail):
+            path = path[:-len(tail)]
+    return path
+
+
+@dataclass
+class _Chain:
+    prefix: str
+    known: bool
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    raw: tuple[str, ...] = ()
+
+
+def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
+    owners: dict[str, OwnerFact] = {o.name: o for o in facts.get("route_owner", [])}
+    mounts: list[MountFact] = list(facts.get("route_mount", []))
+    views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
+    route_facts: list[RouteFact] = list(facts.get("route", []))
+    settings: list[SettingsFact] = list(facts.get("settings", []))
+
+    owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
+    owner_names |= {m.parent for m in mounts if m.parent}
+    resolver = Resolver(sorted(owner_names))
+    view_resolver = Resolver(sorted(views))
+    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
+    func_resolver = Resolver(sorted(funcs))
+    # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
+    children: dict[str, list[MountFact]] = {}
+    for mount in mounts:
+        child = resolver.find(mount.child) or resolver.find(f"{mount.child}.urlpatterns")
+        if child is None:
+            continue
+        children.setdefault(child, []).append(mount)
+
+    root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
+    root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
+
+    cache: dict[str, list[_Chain]] = {}
+
+    def chains(owner: str | None, depth: int = 0) -> list[_Chain]:
+        if owner is None:
+            return [_Chain(UNKNOWN_PREFIX, False)]
+        if owner in cache:
+            return cache[owner]
+        cache[owner] = [_Chain(UNKNOWN_PREFIX, False)]  # cycle guard
+        fact = owners.get(owner)
+        own_prefix = fact.prefix if fact else ""
+        own = _Chain("", True, fact.auth if fact else (), fact.limits if fact else (),
+                     fact.raw if fact else ())
+        if own_prefix is None:
+            own = replace(own, prefix=UNKNOWN_PREFIX, known=False)
+        else:
+            own = replace(own, prefix=own_prefix)
+        result: list[_Chain] = []
+        parents = children.get(owner, [])
+        if parents and depth < 20:
+            for mount in parents:
+                for up in chains(resolver.find(mount.parent), depth + 1):
+                    prefix = UNKNOWN_PREFIX if mount.prefix is None else (
+                        _clean_django(mount.prefix) if mount.framework == "django"
+                        else mount.prefix)
+                    known = up.known and mount.prefix is not None and own.known
+                    full = _join(_join(up.prefix, prefix), own.prefix)
+                    result.append(_Chain(full, known, up.auth + mount.auth + own.auth,
+                                         up.limits + mount.limits + own.limits,
+                                         up.raw + mount.raw + own.raw))
+        else:
+            is_root = False
+            if fact is not None and fact.kind == "app":
+                is_root = True
+            elif owner.endswith("urlpatterns") or owner.endswith(".urls"):
+                is_root = (owner == root_urlconf_name) if root_urlconf_name else True
+            if is_root:
+                result.append(own)
+            else:
+                result.append(replace(own, prefix=_join(UNKNOWN_PREFIX, own.prefix),
+                                      known=False))
+        cache[owner] = result
+        return result
+
+    global_limits: dict[str, tuple[str, ...]] = {}
+    global_auth: dict[str, tuple[str, ...]] = {}
+    global_pages: dict[str, tuple[str, ...]] = {}
+    keys = {s.key for s in settings}
+    if "slowapi-default" in keys and "slowapi-middleware" in keys:
+        # slowapi's default_limits apply to every route only through its middleware.
+        for fw in ("fastapi", "starlette"):
+            global_limits[fw] = ("slowapi SlowAPIMiddleware + default_limits",)
+    for s in settings:
+        if s.key in ("drf-throttle", "global-limiter"):
+            global_limits[s.framework] = (*global_limits.get(s.framework, ()), s.value)
+        elif s.key in ("drf-permission", "drf-authentication", "global-auth"):
+            global_auth[s.framework] = (*global_auth.get(s.framework, ()), s.value)
+        elif s.key == "drf-pagination":
+            global_pages[s.framework] = (*global_pages.get(s.framework, ()), s.value)
+
+    routes: list[Route] = []
+    for fact in route_facts:
+        found = chains(resolver.find(fact.owner) or fact.owner)
+        # A list reachable from the root and also from lists we cannot place: show the
+        # resolved paths only. Identical chains collapse.
+        if any(c.known for c in found):
+            found = [c for c in found if c.known]
+        unique: dict[tuple[str, bool], _Chain] = {}
+        for c in found:
+            unique.setdefault((c.prefix, c.known), c)
+        for chain in unique.values():
+            own = fact.path if fact.path is not None else UNKNOWN_PREFIX
+            if fact.framework in ("django", "drf"):
+                own = _clean_django(own)
+                prefix = _clean_django(chain.prefix)
+            else:
+                prefix = chain.prefix
+            known = chain.known and fact.path is not None
+            for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
+                                 funcs, func_resolver):
+                # DRF defaults apply to DRF views only; Django middleware to both.
+                fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
+                route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
+                route.global_auth = sum((global_auth.get(f, ()) for f in fws), ())
+                route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
+                if "permission_classes" in route.overrides:
+                    route.global_auth = ()
+                if "pagination_class" in route.overrides:
+                    route.global_pagination = ()
+                if "throttle_classes" in route.overrides:
+                    route.global_limits = tuple(g for g in route.global_limits
+                                                if route.framework != "drf" or
+                                                "Throttle" not in g)
+                routes.append(route)
+    # GraphQL operations (QUERY users, MUTATION createUser) below their endpoint's path.
+    from .graphql_model import graphql_operations
+
+    routes += graphql_operations(facts, routes)
+    routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
+    return routes
+
+
+def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tuple[str, ...],
+           handler: HandlerInfo | None, handler_file: str, extra_auth: tuple[str, ...] = (),
+           extra_limits: tuple[str, ...] = (), extra_pages: tuple[str, ...] = (),
+           unbounded: QueryFact | None = None, action: str = "",
+           framework: str | None = None, overrides: tuple[str, ...] = (),
+           where: tuple[str, Span, str] | None = None) -> Route:
+    h = handler
+    route = Route(
+        methods=methods, path=path if path.startswith("/") or path.startswith(UNKNOWN_PREFIX)
+        else "/" + path,
+        own_path=_clean_django(fact.path or "") if fact.framework in ("django", "drf")
+        else fact.path or "", prefix_known=known,
+        framework=framework or fact.framework, file=fact.file, span=fact.span,
+        handler=h.name if h else "?", handler_file=handler_file,
+        handler_line=h.line if h else fact.span.start_line,
+        auth=chain.auth + (h.auth if h else ()) + extra_auth,
+        limits=chain.limits + (h.limits if h else ()) + extra_limits,
+        pagination=(h.pagination if h else ()) + extra_pages,
+        unbounded=unbounded if unbounded is not None else (h.unbounded if h else None),
+        unbounded_file=handler_file,
+        status_code=h.status_code if h else None, writes=h.writes if h else (),
+        resource_writes=h.resource_writes if h else (),
+        response_model=h.response_model if h else None,
+        sets_status=h.sets_status if h else False,
+        credentials=h.credentials if h else None,
+        raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
+        action=action, overrides=overrides,
+    )
+    if where is not None:
+        # Report where the route is written when that is not the registration (DRF @action).
+        route.file, route.span, route.own_path = where
+    return route
+
+
+def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
+                depth: int = 0) -> list[ViewClassFact | str]:
+    """The class and its ancestors: project classes as facts, library classes as names."""
+    out: list[ViewClassFact | str] = [view]
+    if depth > 10:
+        return out
+    for base in view.bases:
+        found = resolver.find(base)
+        if found and found != view.name:
+            out += _base_names(views[found], views, resolver, depth + 1)
+        else:
+            out.append(base)
+    return out
+
+
+def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
+                ) -> tuple[dict[str, HandlerInfo], set[str], tuple[str, ...], tuple[str, ...],
+                           tuple[str, ...], QueryFact | None, list[str]]:
+    """Methods (own and inherited), library base names, auth / limit / pagination evidence."""
+    chain = _base_names(view, views, resolver)
+    methods: dict[str, HandlerInfo] = {}
+    libs: set[str] = set()
+    auth: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    queryset: QueryFact | None = None
+    attrs_seen: set[str] = set()
+    for item in chain:
+        if isinstance(item, str):
+            libs.add(item.rsplit(".", 1)[-1])
+            continue
+        for name, info in item.methods.items():
+            methods.setdefault(name, info)
+        # An attribute set in a subclass overrides the base: first one seen wins.
+        if "permission_classes" not in attrs_seen:
+            auth += item.auth
+        else:
+            auth += tuple(a for a in item.auth if not a.startswith("permission_classes"))
+        if "throttle_classes" not in attrs_seen:
+            limits += item.limits
+        form = resolver.find(item.attrs.get("form_class"))
+        if form is not None and form != item.name:
+            limits += views[form].limits
+        if "pagination_class" not in attrs_seen:
+            pages += item.pagination
+        attrs_seen |= set(item.attrs)
+        if queryset is None and item.queryset is not None:
+            queryset = item.queryset
+    return methods, libs, auth, limits, pages, queryset, [v.name for v in chain
+                                                          if isinstance(v, ViewClassFact)]
+
+
+def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
+            views: dict[str, ViewClassFact], resolver: Resolver, funcs: dict[str, Any],
+            func_resolver: Resolver) -> list[Route]:
+    full = _join(prefix, own)
+    if fact.view_ref is None:
+        return [_route(fact, full, known, chain, fact.methods or ("ANY",), fact.handler,
+                       fact.file)]
+    found = resolver.find(fact.view_ref) or resolver.find(fact.view_ref_local)
+    func_name = None if found else func_resolver.find(fact.view_ref)
+    if func_name is not None:
+        func = funcs[func_name]
+        wrap = fact.handler
+        framework = "drf" if any(d.endswith("api_view") for d in func.handler.decorators) \
+            else fact.framework
+        methods = fact.methods or func.methods or ("ANY",)
+        return [_route(fact, full, known, chain, methods, func.handler, func.file,
+                       wrap.auth if wrap else (), wrap.limits if wrap else (),
+                       framework=framework)]
+    if found is None:
+        # A view class from a library or not in the reviewed paths: one route, methods unknown.
+        return [_route(fact, full, known, chain, fact.methods or ("ANY",), fact.handler,
+                       fact.file)]
+    view = views[found]
+    methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
+    overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
+                              if isinstance(item, ViewClassFact) for a in item.attrs}))
+    view_handler = HandlerInfo(name=view.name.rsplit(".", 1)[-1], line=view.line,
+                               span=view.span)
+    out: list[Route] = []
+    is_viewset = fact.is_router_register or any("ViewSet" in b for b in libs) or any(
+        m in methods for m in ("list", "retrieve", "create", "destroy"))
+    framework = "drf" if (is_viewset or any(b.endswith("APIView") for b in libs)) else (
+        fact.framework)
+    if fact.is_router_register:
+        actions: dict[str, str] = {}
+        for lib in libs:
+            for action in _MIXIN_ACTIONS.get(lib, ()):
+                actions[action] = view.file
+        for action in list(_VIEWSET_LIST) + list(_VIEWSET_DETAIL):
+            if action in methods:
+                actions[action] = view.file
+        # DRF routers add a trailing slash by default.
+        list_path = full.rstrip("/") + "/"
+        detail_path = list_path + "{pk}/"
+        for _group, mapping, path in (("list", _VIEWSET_LIST, list_path),
+                                     ("detail", _VIEWSET_DETAIL, detail_path)):
+            for action, method in mapping.items():
+                if action not in actions:
+                    continue
+                handler = methods.get(action) or view_handler
+                if handler is not view_handler:
+                    handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
+                unbounded = None
+                if action == "list" and handler is view_handler:
+                    unbounded = queryset
+                out.append(_route(fact, path, known, chain, (method,), handler, view.file,
+                                  auth, limits, pages, unbounded, action, framework,
+                                  overrides))
+        for act in _collect_actions(view, views, resolver):
+            base = detail_path if act.detail else list_path
+            path = _join(base.rstrip("/") + "/", act.url_path + "/")
+            named = replace(act.handler, name=f"{view_handler.name}.{act.handler.name}")
+            out.append(_route(fact, path, known, chain, act.methods, named, view.file,
+                              auth, limits, pages, None, act.name, framework, overrides,
+                              (view.file, act.handler.span, act.url_path)))
+        return out
+    if fact.methods and not methods:
+        # `add_url_rule(rule, endpoint, RHClass, methods=(...))`: the registration decides.
+        return [_route(fact, full, known, chain, fact.methods, view_handler, view.file, auth,
+                       limits, pages, None, "", framework, overrides)]
+    served: list[tuple[str, HandlerInfo]] = []
+    for name in HTTP_METHODS:
+        if name in methods:
+            served.append((name.upper(), methods[name]))
+    if not served:
+        lib_methods: tuple[str, ...] = ()
+        for lib in libs:
+            lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
+        list_view = bool(libs & _LIST_GENERICS)
+        for method in lib_methods or ("ANY",):
+            unbounded = queryset if (method == "GET" and list_view) else None
+            out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
+                              auth, limits, pages, unbounded, "", framework, overrides))
+        return out
+    for method, handler in served:
+        handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
+        unbounded = None
+        if method == "GET" and libs & _LIST_GENERICS and handler.unbounded is None:
+            unbounded = queryset
+        out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
+                          limits, pages, unbounded, "", framework, overrides))
+    return out
+
+
+def _collect_actions(view: ViewClassFact, views: dict[str, ViewClassFact],
+                     resolver: Resolver) -> list[ActionFact]:
+    out: list[ActionFact] = []
+    seen: set[str] = set()
+    for item in _base_names(view, views, resolver):
+        if isinstance(item, ViewClassFact):
+            for act in item.actions:
+                if act.name not in seen:
+                    seen.add(act.name)
+                    out.append(act)
+    return out
+
+
+def project_routes(facts: dict[str, list[Any]]) -> list[Route]:
+    """The merged routes, computed once per run however many route rules ask."""
+    cached = facts.get("_merged_routes")
+    if cached is None:
+        cached = [merge_routes(facts)]
+        facts["_merged_routes"] = cached
+    return cached[0]
+
+
+def is_api_route(route: Route) -> bool:
+    """An API route (JSON, where REST naming applies) rather than an HTML page: FastAPI,
+    Starlette, DRF and aiohttp routes, and any route under an `api` or version segment.
+    GraphQL operations are not: their names are fields, not paths."""
+    if route.methods and route.methods[0] in ("QUERY", "MUTATION"):
+        return False
+    if route.framework in ("fastapi", "starlette", "drf", "aiohttp"):
+        return True
+    import re
+
+    return any(s.lower().startswith("api") or re.fullmatch(r"v\d+(\.\d+)?", s.lower())
+               for s in route.path.split("/"))

@@ -1,0 +1,246 @@
+"""Which functions handle HTTP requests, which calls log, which calls build a response.
+
+A small shared helper for the error-handling and security rules. Route handlers are
+recognised by their decorators resolved through qualified names (FastAPI / Starlette app and
+router methods, Flask app / blueprint routes, aiohttp RouteTableDef, Flask-AppBuilder
+`expose`, DRF `api_view`) and by their class (Django / DRF views and viewsets, Flask
+MethodView). The full route model (issue 3) may replace this module later.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..context import FileContext
+
+_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "head",
+                            "options", "api_route", "websocket", "view", "add_route"})
+# Constructors of objects whose route decorators we recognise.
+_ROUTER_CLASSES = frozenset({
+    "fastapi.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter", "flask.Flask",
+    "flask.Blueprint", "flask.blueprints.Blueprint", "quart.Quart", "quart.Blueprint",
+    "aiohttp.web.RouteTableDef", "starlette.routing.Router",
+    "flask_smorest.Blueprint", "apiflask.APIFlask", "apiflask.APIBlueprint",
+    "sanic.Sanic", "sanic.Blueprint", "litestar.Router",
+})
+_ROUTE_DECORATORS = frozenset({
+    "flask_appbuilder.expose", "flask_appbuilder.api.expose", "flask_appbuilder.views.expose",
+    "flask_appbuilder.baseviews.expose", "rest_framework.decorators.api_view",
+    "rest_framework.decorators.action", "litestar.get", "litestar.post", "litestar.put",
+    "litestar.patch", "litestar.delete", "django.views.decorators.http.require_http_methods",
+    "django.views.decorators.http.require_POST", "django.views.decorators.http.require_GET",
+    "django.views.decorators.http.require_safe",
+})
+# Frameworks whose `app` / `router` objects may come from another module of the project.
+_FRAMEWORKS = ("fastapi", "flask", "starlette", "aiohttp", "quart", "sanic", "apiflask",
+               "flask_smorest", "litestar")
+_VIEW_BASE_PREFIXES = ("rest_framework.", "django.views.", "flask.views.", "flask_restful.",
+                       "flask_restx.", "flask_appbuilder.", "aiohttp.web.View",
+                       "starlette.endpoints.", "aiohttp.web_urldispatcher.View")
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                           "list", "create", "retrieve", "update", "partial_update",
+                           "destroy", "dispatch", "form_valid", "perform_create",
+                           "perform_update", "perform_destroy"})
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
+                          "critical", "fatal", "log", "msg", "trace", "success"})
+_LOG_FUNCTIONS = frozenset({
+    "traceback.print_exc", "traceback.print_exception", "sentry_sdk.capture_exception",
+    "sentry_sdk.capture_message", "raven.Client.captureException", "warnings.warn",
+    "builtins.print", "logging.exception", "logging.error", "logging.warning",
+    "logging.info", "logging.debug", "logging.critical", "logging.log",
+})
+
+# Response builders: qualified name -> how the fix names it.
+RESPONSE_CALLS = frozenset({
+    "flask.jsonify", "flask.make_response", "flask.Response", "flask.wrappers.Response",
+    "werkzeug.wrappers.Response", "werkzeug.Response", "quart.jsonify",
+    "fastapi.responses.JSONResponse", "fastapi.responses.PlainTextResponse",
+    "fastapi.responses.HTMLResponse", "fastapi.responses.Response", "fastapi.Response",
+    "fastapi.responses.ORJSONResponse", "fastapi.responses.UJSONResponse",
+    "starlette.responses.JSONResponse", "starlette.responses.PlainTextResponse",
+    "starlette.responses.HTMLResponse", "starlette.responses.Response",
+    "django.http.HttpResponse", "django.http.JsonResponse", "django.http.HttpResponseBadRequest",
+    "django.http.HttpResponseServerError", "django.http.HttpResponseForbidden",
+    "django.http.HttpResponseNotFound", "django.http.response.HttpResponse",
+    "django.http.response.JsonResponse", "django.http.response.HttpResponseBadRequest",
+    "django.http.response.HttpResponseServerError",
+    "rest_framework.response.Response", "aiohttp.web.json_response", "aiohttp.web.Response",
+    "aiohttp.web.HTTPBadRequest", "aiohttp.web.HTTPInternalServerError",
+    "fastapi.HTTPException", "fastapi.exceptions.HTTPException",
+    "starlette.exceptions.HTTPException", "flask.abort", "werkzeug.exceptions.abort",
+    "flask_restful.abort", "flask_smorest.abort", "rest_framework.exceptions.APIException",
+    "rest_framework.exceptions.ValidationError", "rest_framework.exceptions.ParseError",
+    "werkzeug.exceptions.InternalServerError", "werkzeug.exceptions.BadRequest",
+    "django.shortcuts.render", "sanic.response.json", "sanic.response.text",
+    # A GraphQL error's message goes to the client in the response's `errors`.
+    "graphql.GraphQLError", "graphql.error.GraphQLError",
+    "graphql.error.graphql_error.GraphQLError",
+})
+
+
+def response_call(ctx: FileContext, call: ast.Call) -> str | None:
+    """The qualified name of the response builder `call` is, or None."""
+    qualified = ctx.qualified_name(call.func)
+    if qualified in RESPONSE_CALLS:
+        return qualified
+    if qualified and qualified.startswith("aiohttp.web.HTTP"):
+        return qualified
+    # Flask-AppBuilder / superset API helpers: self.response_500(message=...)
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (
+            func.value.id == "self") and func.attr.startswith("response_") and (
+            func.attr[9:].isdigit()):
+        return f"self.{func.attr}"
+    return None
+
+
+def _router_constructor(ctx: FileContext, expr: ast.AST, depth: int = 0) -> bool | None:
+    """True when `expr` is a router object built by a known framework class; None when it is
+    imported from elsewhere (unknown)."""
+    if depth > 3:
+        return False
+    if isinstance(expr, ast.Call):
+        qualified = ctx.qualified_name(expr.func)
+        return qualified in _ROUTER_CLASSES
+    if isinstance(expr, ast.Name):
+        bindings = ctx.semantic.lookup(expr.id, expr)[1]
+        for binding in bindings:
+            if binding.kind == "import":
+                return None
+            if binding.value is not None and _router_constructor(ctx, binding.value, depth + 1):
+                return True
+        return False
+    if isinstance(expr, ast.Attribute):
+        # self.app.route / api.router.get: not resolvable here.
+        return None
+    return False
+
+
+def _is_route_decorator(ctx: FileContext, decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    qualified = ctx.qualified_name(target)
+    if qualified in _ROUTE_DECORATORS:
+        return True
+    if not isinstance(target, ast.Attribute) or target.attr not in _ROUTE_METHODS:
+        return False
+    if not isinstance(decorator, ast.Call):
+        return False
+    known = _router_constructor(ctx, target.value)
+    if known:
+        return True
+    if known is None:
+        # An app or router imported from another module of the project: accept it when this
+        # file uses a web framework and the decorator carries a path.
+        first = decorator.args[0] if decorator.args else None
+        path = first.value if isinstance(first, ast.Constant) else None
+        return isinstance(path, str) and (path.startswith("/") or path == "") and any(
+            ctx.semantic.is_imported(f) for f in _FRAMEWORKS)
+    return False
+
+
+def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
+    if depth > 3:
+        return False
+    for base in cls.bases:
+        qualified = ctx.qualified_name(base) or ""
+        if qualified.startswith(_VIEW_BASE_PREFIXES):
+            return True
+        name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+        if name.endswith(("View", "ViewSet", "APIView", "Resource", "Endpoint", "Api")) and (
+                any(ctx.semantic.is_imported(f) for f in (
+                    "django", "rest_framework", "flask", "flask_restful", "flask_restx",
+                    "flask_appbuilder", "aiohttp", "starlette"))):
+            return True
+        if isinstance(base, ast.Name):
+            # A base class defined in this module: look through it.
+            for binding in ctx.semantic.lookup(base.id, base)[1]:
+                if binding.kind == "class" and isinstance(binding.node, ast.ClassDef) and (
+                        _is_view_class(ctx, binding.node, depth + 1)):
+                    return True
+    return False
+
+
+def is_route_handler(ctx: FileContext, func: ast.AST) -> bool:
+    """Whether `func` handles an HTTP request (its return value goes to the client)."""
+    return ctx.memo("route-handler", func, lambda: _route_handler(ctx, func))
+
+
+def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    if any(_is_route_decorator(ctx, d) for d in func.decorator_list):
+        return True
+    from .frameworks.graphql import is_resolver
+
+    if is_resolver(ctx, func):
+        return True  # a GraphQL resolver or mutation answers the client too
+    parent = ctx.semantic.parent(func)
+    if isinstance(parent, ast.ClassDef):
+        return func.name in _VIEW_METHODS and _is_view_class(ctx, parent)
+    if not isinstance(parent, ast.Module):
+        return False
+    # A Django function view: in a views module, first parameter `request`.
+    params = func.args.posonlyargs + func.args.args
+    path = ctx.path.replace("\\", "/")
+    in_views = path.endswith("/views.py") or "/views/" in path or path == "views.py" or (
+        path.endswith("_views.py"))
+    return bool(in_views and params and params[0].arg == "request"
+                and ctx.semantic.is_imported("django"))
+
+
+def is_logging_call(ctx: FileContext, call: ast.Call) -> bool:
+    qualified = ctx.qualified_name(call.func) or ""
+    if qualified in _LOG_FUNCTIONS or qualified.startswith(("logging.", "structlog.",
+                                                            "loguru.", "sentry_sdk.")):
+        return True
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
+        receiver = ctx.source(func.value).lower()
+        return "log" in receiver or _is_logger_object(ctx, func.value)
+    return isinstance(func, ast.Attribute) and func.attr in (
+        "capture_exception", "captureException", "print_exc")
+
+
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger",
+                               "structlog.wrap_logger", "celery.utils.log.get_task_logger",
+                               "logging.LoggerAdapter", "structlog.stdlib.get_logger"})
+
+
+def _is_logger_object(ctx: FileContext, expr: ast.AST, depth: int = 0) -> bool:
+    """A name bound to a logger whatever it is called (`L = logging.getLogger(...)`,
+    `audit = structlog.get_logger()`, `log2 = audit.bind(user=...)`)."""
+    if depth > 3 or not isinstance(expr, ast.Name):
+        return False
+    for binding in ctx.semantic.lookup(expr.id, expr)[1]:
+        value = binding.value
+        if binding.kind not in ("assign", "annassign") or not isinstance(value, ast.Call):
+            continue
+        if (ctx.qualified_name(value.func) or "") in _LOGGER_FACTORIES:
+            return True
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("bind", "new") and (
+                _is_logger_object(ctx, value.func.value, depth + 1)):
+            return True
+    return False
+
+
+def module_logger(ctx: FileContext) -> str | None:
+    """The name of the module-level logger (`logger = logging.getLogger(__name__)`), if any."""
+    if "_module_logger" in ctx.__dict__:
+        return ctx.__dict__["_module_logger"]
+    found: str | None = None
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call):
+            qualified = ctx.qualified_name(stmt.value.func) or ""
+            if qualified in ("logging.getLogger", "structlog.get_logger",
+                             "structlog.getLogger", "celery.utils.log.get_task_logger"):
+                found = stmt.targets[0].id
+                break
+        if isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                name = alias.asname or alias.name
+                if name in ("logger", "log", "LOGGER", "LOG", "_logger") or (
+                        alias.name == "logger" and stmt.module == "loguru"):
+                    found = name
+    ctx.__dict__["_module_logger"] = found
+    return found

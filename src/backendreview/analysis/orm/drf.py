@@ -1,0 +1,156 @@
+"""DRF facts for BR102 (c): which relations a ModelSerializer reads for each row, and which
+queryset a list view or viewset serializes with it."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...model import Span
+from ...semantic import module_name
+from .models import class_ref
+from .queries import Origin, OriginFinder
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+_MODEL_SERIALIZERS = frozenset({
+    "rest_framework.serializers.ModelSerializer",
+    "rest_framework.serializers.HyperlinkedModelSerializer",
+})
+# Field classes that read a related object (or manager) rather than a column.
+_RELATED_FIELDS = frozenset({"StringRelatedField", "SlugRelatedField",
+                             "HyperlinkedRelatedField", "RelatedField"})
+
+
+@dataclass(frozen=True)
+class SerializerField:
+    name: str
+    source: tuple[str, ...]  # the attribute path read from each row
+    nested: str | None  # the nested serializer's class reference
+    many: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class SerializerFact:
+    qualname: str
+    name: str
+    path: str
+    line: int
+    bases: tuple[str, ...]
+    model: str | None
+    fields: tuple[SerializerField, ...]
+    meta_fields: tuple[str, ...]  # Meta.fields as written ("__all__" kept)
+    depth: int
+    declared: tuple[str, ...] = ()  # every field the class declares (they shadow Meta.fields)
+
+
+@dataclass(frozen=True)
+class ListViewFact:
+    path: str
+    name: str
+    serializer: str
+    origin: Origin
+    span: Span
+    snippet: str
+    module: str
+
+
+def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact | None:
+    bases = tuple(class_ref(ctx, b) or ctx.source(b) for b in node.bases)
+    if not bases:
+        return None
+    model: str | None = None
+    meta_fields: tuple[str, ...] = ()
+    depth = 0
+    fields: list[SerializerField] = []
+    declared: list[str] = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            for inner in stmt.body:
+                if not (isinstance(inner, ast.Assign) and len(inner.targets) == 1
+                        and isinstance(inner.targets[0], ast.Name)):
+                    continue
+                key = inner.targets[0].id
+                if key == "model":
+                    model = class_ref(ctx, inner.value)
+                elif key == "fields":
+                    if isinstance(inner.value, ast.List | ast.Tuple):
+                        meta_fields = tuple(e.value for e in inner.value.elts
+                                            if isinstance(e, ast.Constant)
+                                            and isinstance(e.value, str))
+                    elif isinstance(inner.value, ast.Constant) and inner.value.value == "__all__":
+                        meta_fields = ("__all__",)
+                elif key == "depth" and isinstance(inner.value, ast.Constant) and isinstance(
+                        inner.value.value, int):
+                    depth = inner.value.value
+            continue
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+            continue
+        name = stmt.targets[0].id
+        declared.append(name)
+        call = stmt.value
+        source_kw = next((k.value for k in call.keywords if k.arg == "source"), None)
+        source = (source_kw.value if isinstance(source_kw, ast.Constant)
+                  and isinstance(source_kw.value, str) else None)
+        many = any(k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
+                   for k in call.keywords)
+        callee = call.func.attr if isinstance(call.func, ast.Attribute) else (
+            call.func.id if isinstance(call.func, ast.Name) else "")
+        if source == "*":
+            continue
+        qualified = ctx.qualified_name(call.func) or ""
+        if callee.endswith("Serializer") and not qualified.startswith("rest_framework."):
+            ref = class_ref(ctx, call.func)
+            path = tuple((source or name).split("."))
+            fields.append(SerializerField(name, path, ref, many, stmt.lineno))
+        elif source and "." in source:
+            fields.append(SerializerField(name, tuple(source.split(".")), None, many,
+                                          stmt.lineno))
+        elif callee in _RELATED_FIELDS or (callee == "PrimaryKeyRelatedField" and many):
+            fields.append(SerializerField(name, tuple((source or name).split(".")), None, many,
+                                          stmt.lineno))
+    if model is None and not fields:
+        return None
+    return SerializerFact(f"{module_name(ctx.path)}.{node.name}", node.name, ctx.path,
+                          node.lineno, bases, model, tuple(fields), meta_fields, depth,
+                          tuple(declared))
+
+
+def extract_list_view(ctx: FileContext, node: ast.ClassDef,
+                      origins: OriginFinder) -> ListViewFact | None:
+    """A class-based view with `queryset = ...` and `serializer_class = ...` whose bases say it
+    lists (ListAPIView, ListCreateAPIView, ModelViewSet, ReadOnlyModelViewSet, ListModelMixin)."""
+    bases = [class_ref(ctx, b) or ctx.source(b) for b in node.bases]
+    if not any(b.rsplit(".", 1)[-1] in ("ListAPIView", "ListCreateAPIView", "ModelViewSet",
+                                         "ReadOnlyModelViewSet", "ListModelMixin")
+               for b in bases):
+        return None
+    queryset: ast.expr | None = None
+    serializer: str | None = None
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name):
+            if stmt.targets[0].id == "queryset":
+                queryset = stmt.value
+            elif stmt.targets[0].id == "serializer_class":
+                serializer = class_ref(ctx, stmt.value)
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset":
+            # one plain `return <query>` (locals and chained filters are followed)
+            returns = [n for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+            if len(returns) != 1 or returns[0].value is None:
+                return None
+            queryset = returns[0].value
+        elif isinstance(stmt, ast.FunctionDef) and stmt.name in (
+                "get_serializer_class", "list"):
+            return None  # decided at run time: we cannot tell which fields
+    if queryset is None or serializer is None:
+        return None
+    origin = origins.of(queryset)
+    if origin is None or origin.orm != "django":
+        return None
+    return ListViewFact(ctx.path, node.name, serializer, origin, ctx.span_of(queryset),
+                        ctx.source(queryset).split("\n")[0].strip(), module_name(ctx.path))
