@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import __version__
 from .config import Config, ConfigError, load_config, validate_selectors
-from .engine import all_rule_ids, enabled_rules, run
+from .engine import RunResult, all_rule_ids, enabled_rules, run
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
 
@@ -109,8 +109,14 @@ def check(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
     fix: Annotated[bool, typer.Option(
-        "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
+        "--fix", help="Apply the safe exact fixes to the files; report the rest.")
     ] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, apply the unsafe fixes too (they "
+                               "change behaviour: review them).")] = False,
+    show_diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 "
+                       "when there is something to fix.")] = False,
     diff_base: Annotated[str | None, typer.Option(
         "--diff-base", metavar="REF",
         help="Report only findings on lines added or changed since the merge-base of REF "
@@ -149,25 +155,33 @@ def check(
             recorded = load(baseline_file)
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
-    result = run(list(targets), config, jobs=jobs)
-    if baseline_file is not None:
-        from .baseline import new_findings
+    def review(texts: dict[str, str] | None = None) -> RunResult:
+        result = run(list(targets), config, jobs=jobs, texts=texts)
+        if baseline_file is not None:
+            from .baseline import new_findings
 
-        result.findings = new_findings(result.findings, baseline_file, result.sources,
-                                       recorded)
-    if changed is not None:
-        result.findings = changed.filter(result.findings)
-    if fix:
-        from .fixes.apply import apply_fixes
+            result.findings = new_findings(result.findings, baseline_file, result.sources,
+                                           recorded)
+        if changed is not None:
+            result.findings = changed.filter(result.findings)
+        return result
 
-        outcome = apply_fixes(result.findings)
-        fixed = set(map(id, outcome.fixed))
-        result.findings = [f for f in result.findings if id(f) not in fixed]
-        files = len({f.path for f in outcome.fixed})
-        typer.echo(f"backendreview: fixed {len(outcome.fixed)} finding(s) in {files} file(s)",
-                   err=True)
-        for line in outcome.failed:
+    result = review()
+    if fix or show_diff:
+        from .fixes.session import fix_findings
+
+        session = fix_findings(result, review, tuple(targets), unsafe=unsafe_fixes,
+                               write=not show_diff)
+        for line in session.notes:
             typer.echo(f"backendreview: {line}", err=True)
+        if show_diff:
+            typer.echo(session.diff(), nl=False)
+            typer.echo(f"backendreview: would fix {session.fixed} finding(s) in "
+                       f"{len(session.changed)} file(s)", err=True)
+            raise typer.Exit(1 if session.changed else 0)
+        typer.echo(f"backendreview: fixed {session.fixed} finding(s) in "
+                   f"{len(session.changed)} file(s)", err=True)
+        result = session.result
     _emit(result, output_format, output, quiet, statistics)
     for error in result.errors:
         typer.echo(f"backendreview: {error}", err=True)

@@ -179,9 +179,11 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None]
-                 ) -> FileResult:
-    file_path, shown, config, rules, collect = args
+def _review_path(args: tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None,
+                              str | None]) -> FileResult:
+    file_path, shown, config, rules, collect, text = args
+    if text is not None:
+        return review_source(text, shown, config, rules, collect=collect)
     try:
         data = Path(file_path).read_bytes()
     except OSError as exc:
@@ -201,10 +203,11 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
 
 
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
-        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None
-        ) -> RunResult:
+        collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
+        texts: dict[str, str] | None = None) -> RunResult:
     """Review `paths`. `rules` overrides the configured selection (the `routes` command
-    runs none); `collect` adds fact collectors to those the rules need."""
+    runs none); `collect` adds fact collectors to those the rules need; `texts` (display
+    path -> text) reviews those files as if they held that text (`--fix` rounds)."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
@@ -214,7 +217,9 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if collect is not None:
         collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
     files = discover(paths, config)
-    tasks = [(str(f), display_path(f), config, rules, collect) for f in files]
+    texts = texts or {}
+    tasks = [(str(f), shown, config, rules, collect, texts.get(shown))
+             for f in files for shown in (display_path(f),)]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
         chunk = max(1, len(tasks) // (workers * 8))
