@@ -76,6 +76,7 @@ class RouteFact:
     view_ref_local: str | None = None  # the same, relative to this file's module
     is_router_register: bool = False  # DRF router.register(prefix, ViewSet)
     basename: str | None = None
+    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class Route:
     # Class attributes that replace the project defaults (DRF permission_classes = [AllowAny],
     # pagination_class = None, throttle_classes = []).
     overrides: tuple[str, ...] = ()
+    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
 
     @property
     def params(self) -> list[str]:
@@ -433,7 +435,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         response_model=h.response_model if h else None,
         sets_status=h.sets_status if h else False,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
-        action=action, overrides=overrides,
+        action=action, overrides=overrides, decorator=fact.decorator,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
