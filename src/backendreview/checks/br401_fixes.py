@@ -28,8 +28,8 @@ _SIMPLE = (ast.Return, ast.Raise, ast.Expr, ast.Assign)
 
 def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
     """The smallest part of `expr` that is the exception's text: through dict values, list
-    and tuple items and the arguments of response builders down to the f-string, `str(e)`, concatenation or
-    local that carries it."""
+    and tuple items and the arguments of response builders down to the f-string, `str(e)`,
+    concatenation, helper call or local that carries it."""
     node = expr
     while True:
         if isinstance(node, ast.Dict):
