@@ -375,7 +375,9 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
     if notes:
         description += " Also " + "; ".join(notes) + "."
     edits: tuple[Edit, ...] = ()
-    exact = (build.exact and not build.through_variable and not other_args
+    # Built across statements: inlining the SQL into the call is exact when every piece is
+    # known, but the variable may serve elsewhere, so that fix is unsafe.
+    exact = (build.exact and not other_args
              and style == sink.style and sink.style != UNKNOWN
              and sink.shape in ("call", "text", "raw", "rawsql", "alembic")
              and "\n" not in suggestion and not (style == NAMED and sink.shape == "call"
@@ -386,7 +388,8 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         exact = False  # replacing the call would drop the comments inside it
     if exact and _parses(suggestion):
         edits = (Edit(ctx.span_of(call), suggestion),)
-    return Fix(description=description, suggestion=suggestion, edits=edits)
+    return Fix(description=description, suggestion=suggestion, edits=edits,
+               safe=not build.through_variable)
 
 
 def _has_comment(source: str) -> bool:
