@@ -649,7 +649,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"`{fix}` to the queryset")
             self.report(view.path, view.span, message, fix=Fix(
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
-                suggestion=view.snippet + fix), snippet=view.snippet)
+                suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
 
     def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
                           resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]

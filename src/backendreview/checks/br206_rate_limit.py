@@ -9,6 +9,7 @@ from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br206_fixes import auth_fix, limit_fix
 
 # Words that make a route auth-sensitive: credential guessing and account abuse targets.
 AUTH_WORDS = frozenset({"login", "signin", "logon", "signup", "password", "passwd", "forgot",
@@ -26,36 +27,6 @@ _JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?passwo
 EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "csp",
                           "csrf", "health", "healthz", "metrics", "logout", "signout",
                           "revoke", "introspect"})
-
-_LIMIT_FIX = {
-    "fastapi": (
-        "Limit the route with slowapi (or a fastapi-limiter dependency)",
-        "limiter = Limiter(key_func=get_remote_address)  # once: app.state.limiter = limiter\n"
-        "app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)\n\n"
-        "@router.post(\"{path}\")\n@limiter.limit(\"5/minute\")\n"
-        "def {handler}(request: Request, ...):"),
-    "starlette": (
-        "Limit the route with slowapi",
-        "@limiter.limit(\"5/minute\")\nasync def {handler}(request):"),
-    "flask": (
-        "Limit the route with Flask-Limiter",
-        "limiter = Limiter(get_remote_address, app=app)  # once\n\n"
-        "@bp.post(\"{path}\")\n@limiter.limit(\"5 per minute\")\ndef {handler}():"),
-    "drf": (
-        "Throttle the view (or set DEFAULT_THROTTLE_CLASSES and DEFAULT_THROTTLE_RATES)",
-        "throttle_classes = [AnonRateThrottle, UserRateThrottle]\n"
-        "# settings: REST_FRAMEWORK[\"DEFAULT_THROTTLE_RATES\"] = {\"anon\": \"5/min\", "
-        "\"user\": \"60/min\"}"),
-    "django": (
-        "Limit the view with django-ratelimit",
-        "@ratelimit(key=\"ip\", rate=\"5/m\", method=\"POST\", block=True)\n"
-        "def {handler}(request):"),
-    "aiohttp": (
-        "Add a rate-limiting middleware to the application (or check a limiter in the "
-        "handler and declare it in [tool.backendreview.rules.BR206] limiters)",
-        "app = web.Application(middlewares=[rate_limit_middleware])"),
-}
-
 
 def is_auth_sensitive(route: Route) -> bool:
     tokens: set[str] = set()
@@ -129,9 +100,7 @@ class MissingRateLimit(ProjectRule):
                 what = "a route"
             else:
                 continue
-            description, example = _LIMIT_FIX.get(route.framework, _LIMIT_FIX["fastapi"])
-            example = example.replace("{path}", route.own_path or "/").replace(
-                "{handler}", route.handler)
+            description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '
                         f"limit: nothing bounds how often a client can call it",
@@ -159,20 +128,7 @@ class UnauthenticatedWrite(ProjectRule):
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) changes data and no '
                         f"authentication dependency, decorator or permission class guards it",
-                        fix=Fix(*_auth_fix(route)), snippet=route.own_path)
-
-
-def _auth_fix(route: Route) -> tuple[str, str]:
-    return {
-        "fastapi": ("Require an authenticated user through a dependency",
-                    f"def {route.handler}(..., user: User = Depends(get_current_user)):"),
-        "flask": ("Require a logged-in user",
-                  f"@login_required\ndef {route.handler}(...):"),
-        "drf": ("Give the view a permission class",
-                "permission_classes = [IsAuthenticated]"),
-        "django": ("Require a logged-in user",
-                   f"@login_required\ndef {route.handler}(request, ...):"),
-    }.get(route.framework, ("Check the caller's identity before writing", ""))
+                        fix=Fix(*auth_fix(route)), snippet=route.own_path)
 
 
 RULES = (MissingRateLimit, UnauthenticatedWrite)

@@ -13,7 +13,6 @@ from ..analysis.frameworks.naming import (
     is_param,
     is_plural,
     is_word_noun_like,
-    plural,
     pluralize_segment,
     segments,
     verb_of,
@@ -22,6 +21,7 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br302_fixes import route_table, verb_fix
 
 
 def _shown(route: Route) -> str:
@@ -176,7 +176,9 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        table = route_table(project_routes(facts))
+        for route in routes:
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
@@ -186,39 +188,13 @@ class VerbInRoute(_SegmentRule):
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
-                query = ""
-                for cut, word in enumerate(rest):
-                    # `getUserByEmail`: the resource is `user`, `email` is a filter.
-                    if word in ("by", "for", "with", "from", "of", "in") and cut:
-                        if rest[cut + 1:]:
-                            query = f"?{'_'.join(rest[cut + 1:])}=..."
-                        rest = rest[:cut]
-                        break
-                if rest:
-                    noun = rest[-1]
-                    noun = noun if is_plural(noun) or noun in allow or noun == "all" else (
-                        plural(noun))
-                    full = segments(route.path)
-                    pos = len(full) - len(own) + index
-                    before = full[pos - 1].lower() if pos > 0 else ""
-                    if noun == "all" or before == noun:
-                        new_own = _remove_segment(route.own_path, index)
-                    else:
-                        resource = "-".join([*rest[:-1], noun])
-                        new_own = _replace_segment(route.own_path, index, resource)
-                else:
-                    new_own = _remove_segment(route.own_path, index)
-                new_own += query
-                prefix = route.path[:len(route.path) - len(route.own_path)] if (
-                    route.own_path and route.path.endswith(route.own_path)) else ""
-                corrected = f"{method} {_join_path(prefix, new_own)}".replace("/?", "?")
+                fix = verb_fix(route, own, index, method, rest, allow, table)
+                corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
                     f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '
                     f'method say what happens: {corrected}',
-                    fix=Fix(f"Name the resource, not the action: {corrected}",
-                            f'"{new_own}"'),
-                    snippet=route.own_path)
+                    fix=fix, snippet=route.own_path)
                 break
 
 
