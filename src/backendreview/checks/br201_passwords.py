@@ -23,6 +23,7 @@ from ..analysis.values import (
 from ..context import FileContext
 from ..model import Fix
 from .base import Rule
+from .fixcode import code_or_none
 
 # ORM methods that write or look up rows by keyword.
 _WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",
@@ -330,7 +331,8 @@ class PlaintextPassword(Rule):
                         f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
                         f"hashed and checked with the hasher's verify function",
                         fix=Fix("Store a password hash and verify against it (constant "
-                                "time).", verify))
+                                "time).", code_or_none(verify.replace(
+                                    "<stored hash>", self.ctx.source(stored)))))
             return
 
     def _is_stored_password(self, expr: ast.AST) -> bool:
@@ -357,7 +359,8 @@ class PlaintextPassword(Rule):
             message = (f"rows are looked up by plaintext password ({origin}) in `{sink}`: "
                        f"the password column holds plaintext; look the user up by name and "
                        f"verify the password against its hash")
-            fix = Fix("Look the user up by identifier and verify the password hash.", verify)
+            fix = Fix("Look the user up by identifier and verify the password hash.",
+                      code_or_none(verify))
         else:
             message = (f"plaintext password ({origin}) is stored by `{sink}` without a "
                        f"password hash")

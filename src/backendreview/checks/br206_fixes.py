@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..analysis.frameworks.routes import Route, module_name
+from .fixcode import handler_code
 
 _SLOWAPI_SETUP = ("from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
                   "limiter = Limiter(key_func=get_remote_address)  # once; and "
@@ -17,17 +18,8 @@ _FLASK_SETUP = ("from flask_limiter import Limiter\nfrom flask_limiter.util impo
                 "limiter.init_app(app)\n\n")
 
 
-def _handler(route: Route, params: str, decorators: list[str]) -> str:
-    """The handler's `def` with `decorators` above it; a method is shown inside its class."""
-    owner, _, name = route.handler.rpartition(".")
-    name = name if name.isidentifier() else "view"
-    if owner and not params.startswith("self"):
-        params = f"self, {params}" if params else "self"
-    lines = [*(f"@{d}" for d in decorators), f"def {name}({params}):", "    ..."]
-    if owner:
-        head = owner.rsplit(".", 1)[-1]
-        return f"class {head}:  # the existing view\n" + "\n".join(f"    {x}" for x in lines)
-    return "\n".join(lines)
+def _handler(route: Route, params: str, decorators: list[str], comment: str = "") -> str:
+    return handler_code(route.handler, params, decorators, comment=comment)
 
 
 def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
@@ -65,8 +57,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str]:
         decorators.append(f"{name}.limit({rate})")
         params = "" if framework == "flask" else (
             "request: Request" if framework == "fastapi" else "request")
-        comment = "  # keep the other parameters" if framework == "fastapi" else ""
-        code = _handler(route, params, decorators).replace("):\n", f"):{comment}\n", 1)
+        comment = "keep the other parameters" if framework == "fastapi" else ""
+        code = _handler(route, params, decorators, comment)
         return f"Limit the route with {how}", setup + code
     if framework == "django":
         ratelimit = 'ratelimit(key="ip", rate="5/m", block=True)'
@@ -94,8 +86,8 @@ def auth_fix(route: Route) -> tuple[str, str | None]:
     """(description, suggestion) for a write route that nothing authenticates."""
     if route.framework == "fastapi":
         return ("Require an authenticated user through a dependency",
-                _handler(route, "user: User = Depends(get_current_user)", []).replace(
-                    "):\n", "):  # keep the other parameters\n", 1))
+                _handler(route, "user: User = Depends(get_current_user)", [],
+                         "keep the other parameters"))
     if route.framework == "flask":
         return "Require a logged-in user", _handler(route, "", ["login_required"])
     if route.framework == "drf":

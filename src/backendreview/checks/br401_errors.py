@@ -461,12 +461,9 @@ class SwallowedException(Rule):
         logger = module_logger(self.ctx)
         setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
         logger = logger or "logger"
-        bind = "" if node.name or node.type is None else " as exc"
-        header = f"except {self.ctx.source(node.type)}{bind}:" if node.type is not None else (
-            "except Exception:")
-        fix = Fix("Log the exception with its traceback (or let it propagate to the "
-                  "framework's error handler).",
-                  f'{setup}{header}\n    {logger}.exception("{where} failed")\n    ...')
+        fix = Fix("Log the exception with its traceback as the first line of the `except` "
+                  "block (or let it propagate to the framework's error handler).",
+                  f'{setup}{logger}.exception("{where} failed")')
         self.report(_except_line(node), message, fix=fix)
 
 

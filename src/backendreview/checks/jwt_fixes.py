@@ -71,7 +71,9 @@ def expiry_fix(ctx: FileContext, payload: ast.AST) -> Fix:
         bindings = ctx.reaching_bindings(payload)
         target = bindings[0].value if len(bindings) == 1 and bindings[0].value else payload
     if not value or not isinstance(target, ast.Dict):
-        return Fix(_EXPIRY_DESCRIPTION, f'"exp": {value}' if value else None, safe=False)
+        shown = ctx.source(payload)
+        code = f'{shown}["exp"] = {value}' if value and isinstance(payload, ast.Name) else None
+        return Fix(_EXPIRY_DESCRIPTION, code, safe=False)
     rewritten = dict_with_key(ctx.source(target), "exp", value)
     if rewritten is None:
         return Fix(_EXPIRY_DESCRIPTION, safe=False)

@@ -38,7 +38,9 @@ def check_writable(path: Path, roots: tuple[Path, ...], *, for_writing: bool = T
     info = real.stat()
     if not stat.S_ISREG(info.st_mode):
         raise WriteRefused("it is not a regular file")
-    if for_writing and not os.access(real, os.W_OK):
+    # No write bit at all is the owner's "leave this alone", which root would override.
+    if for_writing and (not os.access(real, os.W_OK) or not info.st_mode & (
+            stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)):
         raise WriteRefused("it is read-only")
 
 
