@@ -98,14 +98,16 @@ class _Plan:
             self.before.setdefault(owner, []).extend(_statements(edit.replacement))
             return
         nodes = self.by_key.get(_key(edit), [])
-        try:
-            expression = next(n for n in nodes if isinstance(n, cst.BaseExpression))
-        except StopIteration:
-            pass
-        else:
-            self.replace[expression] = _parse_expression(edit.replacement)
-            return
+        expression = next((n for n in nodes if isinstance(n, cst.BaseExpression)), None)
         small = next((n for n in nodes if isinstance(n, cst.BaseSmallStatement)), None)
+        if expression is not None:
+            try:
+                self.replace[expression] = cst.parse_expression(edit.replacement)
+                return
+            except cst.ParserSyntaxError as exc:
+                # `abort(...)` is an expression and a statement: statements may replace it.
+                if small is None:
+                    raise FixFailed(f"the replacement does not parse: {exc.message}") from None
         if small is None:
             raise FixFailed(f"no expression or statement spans {_describe(edit)}")
         line = self.parents.get(small)
@@ -118,13 +120,6 @@ class _Plan:
         else:
             first = new[0].with_changes(leading_lines=line.leading_lines)
             self.replace[line] = cst.FlattenSentinel([first, *new[1:]])
-
-
-def _parse_expression(code: str) -> cst.BaseExpression:
-    try:
-        return cst.parse_expression(code)
-    except cst.ParserSyntaxError as exc:
-        raise FixFailed(f"the replacement does not parse: {exc.message}") from None
 
 
 def _describe(edit: Edit) -> str:

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.br000_parse_error import SourceError, decode_source
-from ..engine import RunResult
+from ..config import Config
+from ..engine import RunResult, finish, review_source
+from ..metadata import load_rule_docs
 from ..model import Finding
 from .apply import fix_text
 from .write import WriteRefused, check_writable, encode_like, write_atomically
@@ -60,10 +62,12 @@ def _identity(finding: Finding) -> tuple[str, str, str, str]:
 
 
 def fix_findings(first: RunResult, review: Callable[[dict[str, str]], RunResult],
-                 roots: tuple[Path, ...],
-                 *, unsafe: bool, write: bool) -> FixSession:
+                 roots: tuple[Path, ...], *, unsafe: bool, write: bool,
+                 load: Callable[[str], tuple[bytes, str] | str] | None = None) -> FixSession:
     """Fix what `first` found; `review(texts)` reviews again with some files' texts
-    replaced. With `write`, the fixed files are written; otherwise nothing is."""
+    replaced. With `write`, the fixed files are written; otherwise nothing is. `load(path)`
+    gives a file's bytes and text, or why it is not to be fixed (default: read it from disk,
+    refusing links, files outside `roots` and, when writing, read-only files)."""
     session = FixSession(result=first)
     originals: dict[str, tuple[bytes, str]] = {}
     current: dict[str, str] = {}
@@ -78,7 +82,7 @@ def fix_findings(first: RunResult, review: Callable[[dict[str, str]], RunResult]
         progressed = False
         for path, items in sorted(by_path.items()):
             if path not in originals:
-                loaded = _load(Path(path), roots, write)
+                loaded = load(path) if load else _load(Path(path), roots, write)
                 if isinstance(loaded, str):
                     session.notes.append(f"{path}: not fixed: {loaded}")
                     refused.add(path)
@@ -123,3 +127,21 @@ def _load(path: Path, roots: tuple[Path, ...], write: bool) -> tuple[bytes, str]
         return f"cannot read it: {exc.strerror or exc}"
     except SourceError as exc:
         return exc.message
+
+
+
+def fix_source(text: str, path: str, config: Config, rules: tuple[str, ...], *,
+               unsafe: bool = False) -> tuple[str, list[str]]:
+    """One file's text with its fixes applied (in rounds, in memory), and the notes; the
+    project phase sees only this file, as in the fixture tests."""
+    docs = load_rule_docs()
+
+    def review(texts: dict[str, str]) -> RunResult:
+        source = texts.get(path, text)
+        return finish([review_source(source, path, config, rules)], config, rules, docs)
+
+    def load(wanted: str) -> tuple[bytes, str] | str:
+        return (text.encode("utf-8"), text) if wanted == path else "not the file being fixed"
+
+    session = fix_findings(review({}), review, (), unsafe=unsafe, write=False, load=load)
+    return (session.changed[path][2] if path in session.changed else text), session.notes
