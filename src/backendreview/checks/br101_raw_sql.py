@@ -382,6 +382,8 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
              and sink.shape in ("call", "text", "raw", "rawsql", "alembic")
              and "\n" not in suggestion and not (style == NAMED and sink.shape == "call"
                                                 and sa_text is None))
+    if exact and build.through_variable and not _built_unconditionally(ctx, call):
+        exact = False  # a piece added under an `if` or in a loop: inlining would drop that
     if exact and notes:
         exact = False  # a changed method or a new import is for a person to confirm
     if exact and call.end_lineno != call.lineno and _has_comment(ctx.source(call)):
@@ -390,6 +392,24 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         edits = (Edit(ctx.span_of(call), suggestion),)
     return Fix(description=description, suggestion=suggestion, edits=edits,
                safe=not build.through_variable)
+
+
+def _built_unconditionally(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """Every assignment to a variable the call's SQL reads sits in the call's own block: no
+    piece is added only sometimes (under an `if`, in a loop, in a `try`)."""
+    statement = ctx.semantic.statement_of(call)
+    block = ctx.semantic.parent(statement) if statement is not None else None
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        for name in ast.walk(arg):
+            if not isinstance(name, ast.Name):
+                continue
+            for binding in ctx.reaching_bindings(name):
+                if binding.kind not in ("assign", "annassign", "augassign"):
+                    continue
+                where = ctx.semantic.statement_of(binding.node) or binding.node
+                if ctx.semantic.parent(where) is not block:
+                    return False
+    return True
 
 
 def _has_comment(source: str) -> bool:
