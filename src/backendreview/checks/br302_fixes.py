@@ -49,8 +49,8 @@ def _join(prefix: str, path: str) -> str:
     return prefix.rstrip("/") + "/" + path.lstrip("/")
 
 
-def _rebuilt(own_path: str, index: int, new: str | None) -> str:
-    """The route's own path with static segment `index` replaced (None: removed)."""
+def with_segment(own_path: str, index: int, new: str | None) -> str:
+    """The route's own path with its segment `index` replaced (None: removed)."""
     parts = own_path.split("/")
     count = -1
     for position, part in enumerate(parts):
@@ -91,7 +91,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         following = own[index + 1] if index + 1 < len(own) else ""
         named = _param_resource(following) if is_param(following) else None
         resource = named if named and named not in earlier else None
-    new_own = _rebuilt(route.own_path, index, resource)
+    new_own = with_segment(route.own_path, index, resource)
     prefix = route.path[:len(route.path) - len(route.own_path)] if (
         route.own_path and route.path.endswith(route.own_path)) else ""
     full_new = _join(prefix, new_own)

@@ -21,7 +21,7 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br302_fixes import route_table, verb_fix
+from .br302_fixes import route_table, verb_fix, with_segment
 
 
 def _shown(route: Route) -> str:
@@ -100,7 +100,7 @@ class SingularRoute(_SegmentRule):
                 fixed = pluralize_segment(segment)
                 if fixed == segment:
                     continue
-                new_own = _replace_segment(route.own_path, index, fixed)
+                new_own = with_segment(route.own_path, index, fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
                 self.report(
@@ -138,37 +138,6 @@ def _identifies(param_segment: str, word: str) -> bool:
         return True
     # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
     return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
-
-
-def _replace_segment(path: str, index: int, new: str) -> str:
-    parts = path.split("/")
-    count = -1
-    for i, part in enumerate(parts):
-        if part:
-            count += 1
-            if count == index:
-                parts[i] = new
-                break
-    return "/".join(parts)
-
-
-def _join_path(prefix: str, path: str) -> str:
-    if not prefix:
-        return path
-    return prefix.rstrip("/") + "/" + path.lstrip("/")
-
-
-def _remove_segment(path: str, index: int) -> str:
-    parts = path.split("/")
-    count = -1
-    for i, part in enumerate(parts):
-        if part:
-            count += 1
-            if count == index:
-                del parts[i]
-                break
-    out = "/".join(parts).replace("//", "/")
-    return out.rstrip("/") or "/" if not path.endswith("/") else out or "/"
 
 
 class VerbInRoute(_SegmentRule):
