@@ -67,9 +67,22 @@ def _overlaps(a: _Key, b: _Key) -> bool:
     return not (a[2:] <= b[:2] or b[2:] <= a[:2])
 
 
+class _AsWritten(cst.CSTTransformer):
+    """A replacement's continuation lines (inside brackets) keep the columns they were
+    written at: the edit's text comes from the file with its absolute indentation, so the
+    enclosing block's indentation must not be added to it again."""
+
+    def leave_ParenthesizedWhitespace(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return updated_node.with_changes(indent=False)
+
+
 def _statements(code: str) -> list[cst.BaseStatement]:
     text = code if code.endswith("\n") else code + "\n"
-    return list(cst.parse_module(text).body)
+    return list(cst.parse_module(text).visit(_AsWritten()).body)
+
+
+def _expression(code: str) -> cst.BaseExpression:
+    return cst.parse_expression(code).visit(_AsWritten())  # type: ignore[return-value]
 
 
 class _Plan:
@@ -102,7 +115,7 @@ class _Plan:
         small = next((n for n in nodes if isinstance(n, cst.BaseSmallStatement)), None)
         if expression is not None:
             try:
-                self.replace[expression] = cst.parse_expression(edit.replacement)
+                self.replace[expression] = _expression(edit.replacement)
                 return
             except cst.ParserSyntaxError as exc:
                 # `abort(...)` is an expression and a statement: statements may replace it.
