@@ -37,6 +37,8 @@ def test_not_a_call_gives_none() -> None:
 def test_dict_with_key_and_without_keyword() -> None:
     assert dict_with_key('{"sub": uid}', "exp", "t") == '{"sub": uid, "exp": t}'
     assert dict_with_key('{"exp": 1}', "exp", "t") is None
+    assert dict_with_key("{'sub': uid}", "exp", "t") == "{'sub': uid, 'exp': t}"
+    assert dict_with_key('{\n    "sub": uid\n}', "exp", "t") == '{\n    "sub": uid,\n    "exp": t\n}'
     assert without_keyword("jwt.decode(t, k, verify=False)", "verify") == "jwt.decode(t, k)"
 
 

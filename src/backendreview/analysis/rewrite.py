@@ -55,27 +55,29 @@ def with_keyword(source: str, name: str, value: str) -> str | None:
         if arg.keyword is not None and arg.keyword.value == name:
             args[index] = arg.with_changes(value=new_value)
             return code(call.with_changes(args=args))
-    return code(call.with_changes(args=_appended(args, _keyword_arg(name, new_value),
-                                                 call.whitespace_before_args)))
+    return code(call.with_changes(args=_appended(
+        args, _keyword_arg(name, new_value), call.whitespace_before_args,
+        args[-1].whitespace_after_arg if args else None)))
 
 
-def _appended(items: list, new, opening):  # type: ignore[no-untyped-def, type-arg]
+def _appended(items: list, new, opening, closing):  # type: ignore[no-untyped-def, type-arg]
     """`items` (call arguments or dict elements) with `new` last. A trailing comma stays
     trailing; the new item takes the layout the earlier ones use (a line of its own when
-    they have one); a closing bracket on its own line stays there. `opening` is the
-    whitespace after the opening bracket."""
+    they have one); a closing bracket on its own line stays there. `opening` and `closing`
+    are the whitespace after the opening bracket and before the closing one."""
     if not items:
         return [new]
     items = list(items)
     last = items[-1]
-    closing = getattr(last, "whitespace_after_arg", None)
     if not isinstance(last.comma, cst.Comma) and isinstance(
             closing, cst.ParenthesizedWhitespace) and isinstance(
             opening, cst.ParenthesizedWhitespace):
         # f(\n    a\n) -> f(\n    a,\n    new\n)
-        items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=opening),
-                                      whitespace_after_arg=cst.SimpleWhitespace(""))
-        return [*items, new.with_changes(whitespace_after_arg=closing)]
+        items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=opening))
+        if isinstance(last, cst.Arg):  # a call keeps that whitespace on its last argument
+            items[-1] = items[-1].with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
+            new = new.with_changes(whitespace_after_arg=closing)
+        return [*items, new]
     if isinstance(last.comma, cst.Comma):
         after = last.comma.whitespace_after
         if isinstance(after, cst.ParenthesizedWhitespace):
@@ -109,9 +111,11 @@ def dict_with_key(source: str, key: str, value: str) -> str | None:
         if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) \
                 and element.key.evaluated_value == key:
             return None
-    new = cst.DictElement(key=cst.SimpleString(f'"{key}"'), value=new_value)
-    return code(expr.with_changes(elements=_appended(elements, new,
-                                                     expr.lbrace.whitespace_after)))
+    quote = next((e.key.quote for e in elements if isinstance(e, cst.DictElement)
+                  and isinstance(e.key, cst.SimpleString)), '"')  # the dict's own quotes
+    new = cst.DictElement(key=cst.SimpleString(f"{quote}{key}{quote}"), value=new_value)
+    return code(expr.with_changes(elements=_appended(
+        elements, new, expr.lbrace.whitespace_after, expr.rbrace.whitespace_before)))
 
 
 # -- names in scope and module-level additions ------------------------------------------------
