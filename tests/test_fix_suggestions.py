@@ -265,3 +265,16 @@ def test_br302_never_proposes_a_path_already_served(tmp_path, monkeypatch) -> No
         """}, "BR302", monkeypatch)
     assert finding.fix.suggestion is None
     assert "GET /orders is already served by `list_orders`" in finding.fix.description
+
+
+@pytest.mark.parametrize(("query", "style", "expected"), [
+    ("db.query(Book).all()", "query", "db.query(Book).options(L).all()"),
+    ("db.scalars(select(Book)).all()", "select", "db.scalars(select(Book).options(L)).all()"),
+    ("Book.objects.filter(x=1)", "django", "Book.objects.filter(x=1).options(L)"),
+    # Shortened for display (pretix): not the whole query, so no code at all.
+    ("CartPosition.objects.filter( event=e, cart_id__...", "django", None),
+])
+def test_br102_loader_placement(query: str, style: str, expected: str | None) -> None:
+    from backendreview.checks.br102_fixes import with_loader
+
+    assert with_loader(query, ".options(L)", style) == expected

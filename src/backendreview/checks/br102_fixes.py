@@ -10,6 +10,7 @@ import re
 
 from ..analysis.rewrite import imported_name
 from ..context import FileContext
+from .fixcode import code_or_none
 
 # Methods that end a query chain and return rows, not a query: a loader goes before them.
 _TERMINAL = re.compile(
@@ -20,9 +21,14 @@ NOT_PREFETCHABLE = frozenset({"values", "values_list", "aggregate", "annotate", 
                               "only", "defer", "latest", "earliest"})
 
 
-def with_loader(text: str, loader: str, style: str) -> str:
+def with_loader(text: str, loader: str, style: str) -> str | None:
     """`loader` (`.options(...)`, `.select_related(...)`) added to the query `text` at its
-    origin: inside `select(...)`, or before the methods that turn the query into rows."""
+    origin: inside `select(...)`, or before the methods that turn the query into rows. None
+    when `text` is not the whole query (shortened for display, or its first line only)."""
+    return code_or_none(_placed(text, loader, style))
+
+
+def _placed(text: str, loader: str, style: str) -> str:
     start = text.find("select(")
     if style == "select" and start >= 0:
         depth = 0

@@ -8,7 +8,7 @@ from ..analysis.frameworks.routes import Route, project_routes
 from ..model import Fix
 from .base import ProjectRule
 from .br102_fixes import with_loader
-from .fixcode import handler_code
+from .fixcode import code_or_none, handler_code
 
 _FIXES = {
     "fastapi": (
@@ -60,7 +60,7 @@ class MissingPagination(ProjectRule):
             self.report(
                 route.unbounded_file, query.span,
                 f'route "{_shown(route)}" returns every row of `{text}` with no limit or '
-                f"pagination", fix=Fix(description, example), snippet=query.text)
+                f"pagination", fix=Fix(description, code_or_none(example)), snippet=query.text)
 
 
 def _fix_for(route: Route, text: str) -> tuple[str, str]:
@@ -76,7 +76,8 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
                 f"page = paginator.get_page(request.GET.get(\"page\"))")
     if compact.endswith(".all()"):
         bounded = with_loader(compact, ".offset(offset).limit(limit)",
-                              "select" if "select(" in compact else "query")
+                              "select" if "select(" in compact else "query") or (
+            f"{compact}  # with .offset(offset).limit(limit) on the query")
         if route.framework == "fastapi":
             code = handler_code(route.handler, "limit: int = Query(50, ge=1, le=200), "
                                 "offset: int = Query(0, ge=0)", [], body=f"return {bounded}",
