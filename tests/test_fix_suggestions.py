@@ -278,3 +278,42 @@ def test_br102_loader_placement(query: str, style: str, expected: str | None) ->
     from backendreview.checks.br102_fixes import with_loader
 
     assert with_loader(query, ".options(L)", style) == expected
+
+
+def test_br206_on_a_view_class_registered_whole_decorates_dispatch() -> None:
+    # pretix's oauth TokenView: a subclass of a library view, known only as the class.
+    from backendreview.analysis.frameworks.routes import Route
+    from backendreview.checks.br206_fixes import limit_fix
+    from backendreview.model import Span
+
+    route = Route(methods=("ANY",), path="/oauth/token", own_path="oauth/token",
+                  prefix_known=True, framework="django", file="urls.py",
+                  span=Span(5, 1, 5, 10), handler="TokenView", handler_file="views.py",
+                  handler_line=4)
+    _, suggestion = limit_fix(route, {})
+    tree = ast.parse(suggestion)
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert cls.name == "TokenView"
+    assert ast.unparse(cls.decorator_list[0]) == (
+        "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='dispatch')")
+    unknown = Route(**{**route.__dict__, "handler": "?"})
+    assert limit_fix(unknown, {})[1] is None  # no `def view(request)` made up
+
+
+def test_br102_a_key_computed_in_the_loop_body_is_not_gathered(tmp_path, monkeypatch) -> None:
+    shutil.copytree(ROOT / "fixtures" / "BR102" / "django_blog", tmp_path / "blog_app")
+    findings = _project(tmp_path, {"blog_app/blog/tickets.py": """
+        from django.http import JsonResponse
+
+        from .models import Post
+
+
+        def first_posts(request, providers):
+            out = []
+            for provider in providers:
+                key = provider.render()
+                out.append(Post.objects.get(pk=key))
+            return out
+        """}, "BR102", monkeypatch)
+    (finding,) = [f for f in findings if f.path.endswith("tickets.py")]
+    assert finding.fix.suggestion is None  # not `in_bulk([key for provider in providers])`

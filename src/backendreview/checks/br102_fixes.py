@@ -55,8 +55,9 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
     var = loop.target.id
     rows = _short(ctx.source(loop.iter))
     text = ctx.source(value)
-    if "\n" in text:
-        return None
+    if "\n" in text or not any(isinstance(n, ast.Name) and n.id == var
+                               for n in ast.walk(value)):
+        return None  # the key is computed in the loop body: it cannot be gathered here
     return rows if text == var else f"[{text} for {var} in {rows}]"
 
 

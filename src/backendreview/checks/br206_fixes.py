@@ -22,6 +22,11 @@ def _handler(route: Route, params: str, decorators: list[str], comment: str = ""
     return handler_code(route.handler, params, decorators, comment=comment)
 
 
+def _is_class(handler: str) -> bool:
+    """`TokenView`: a class-based view registered as a whole, not one of its methods."""
+    return "." not in handler and handler[:1].isupper()
+
+
 def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
                     ) -> tuple[str, str] | None:
     """(the name to use, the import it needs or "") of the project's limiter object for this
@@ -39,7 +44,7 @@ def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
     return name, f"from {module} import {name}\n\n"
 
 
-def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str]:
+def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     """(description, suggestion) for a route with no rate limit."""
     framework = route.framework
     if framework in ("fastapi", "starlette", "flask"):
@@ -60,9 +65,17 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str]:
         comment = "keep the other parameters" if framework == "fastapi" else ""
         code = _handler(route, params, decorators, comment)
         return f"Limit the route with {how}", setup + code
+    if framework == "django" and route.handler == "?":
+        return ("Limit the view with django-ratelimit (`ratelimit` on the view, "
+                "`method_decorator(ratelimit(...), name=\"dispatch\")` on a view class)", None)
     if framework == "django":
         ratelimit = 'ratelimit(key="ip", rate="5/m", block=True)'
         imports = "from django_ratelimit.decorators import ratelimit\n"
+        if _is_class(route.handler):  # a view class registered whole: decorate dispatch
+            return ("Limit the view with django-ratelimit",
+                    "from django.utils.decorators import method_decorator\n" + imports
+                    + f'\n@method_decorator({ratelimit}, name="dispatch")\n'
+                    f"class {route.handler}:  # the existing view\n    ...")
         if "." in route.handler:
             imports = "from django.utils.decorators import method_decorator\n" + imports
             return ("Limit the view with django-ratelimit",
@@ -94,6 +107,11 @@ def auth_fix(route: Route) -> tuple[str, str | None]:
         return ("Give the view a permission class",
                 "permission_classes = [IsAuthenticated]")
     if route.framework == "django":
+        if _is_class(route.handler):
+            return ("Require a logged-in user",
+                    "from django.contrib.auth.mixins import LoginRequiredMixin\n\n"
+                    f"class {route.handler}(LoginRequiredMixin):  # first of its current bases\n"
+                    "    ...")
         if "." in route.handler:
             return ("Require a logged-in user",
                     _handler(route, "request, *args, **kwargs",
