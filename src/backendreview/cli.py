@@ -8,21 +8,32 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 from . import __version__
 from .config import Config, ConfigError, load_config, validate_selectors
-from .engine import RunResult, all_rule_ids, enabled_rules, run
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
+
+# The engine (every rule module) and rich's renderables are imported by the commands that
+# use them, so that `--version`, `--help` and `explain` start in a blink.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .engine import RunResult
+
+
+def all_rule_ids() -> set[str]:
+    from .engine import all_rule_ids as ids
+
+    return ids()
 
 app = typer.Typer(
     name="backendreview",
@@ -68,13 +79,15 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
 
 
 def _console(output: Path | None) -> tuple[Console, object | None]:
+    from rich.console import Console
+
     if output is None:
         console = Console(highlight=False, soft_wrap=False)
         if not console.is_terminal:
             # Piped output: wide enough that code frames keep the interpolated value.
             console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
         return console, None
-    handle = output.open("w", encoding="utf-8")
+    handle = output.open("w", encoding="utf-8", errors="backslashreplace")
     return Console(file=handle, highlight=False, color_system=None, width=120,
                    soft_wrap=False), handle
 
@@ -108,6 +121,12 @@ def check(
     ] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the safe exact fixes to the files; report the rest.")
     ] = False,
@@ -135,6 +154,7 @@ def check(
 ) -> None:
     """Review Python files and report findings."""
     targets = paths or [Path(".")]
+    _check_report_target(output, targets)
     config = _build_config(targets, config_file, select, extend_select, ignore, severity)
     if force_exclude:
         config = config.with_overrides(force_exclude=True)
@@ -156,7 +176,7 @@ def check(
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
     def review(texts: dict[str, str] | None = None) -> RunResult:
-        result = run(list(targets), config, jobs=jobs, texts=texts)
+        result = _run(targets, config, jobs, no_cache, cache_dir, texts)
         if baseline_file is not None:
             from .baseline import new_findings
 
@@ -183,12 +203,47 @@ def check(
                    f"{len(session.changed)} file(s)", err=True)
         result = session.result
     _emit(result, output_format, output, quiet, statistics)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if result.errors:
         raise typer.Exit(2)
     failing = any(f.severity.rank >= threshold.rank for f in result.findings)
     raise typer.Exit(1 if failing and not exit_zero else 0)
+
+
+def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
+         cache_dir: Path | None, texts: dict[str, str] | None = None) -> RunResult:
+    """The engine with the result cache and, on a terminal, a progress bar. `texts`: files
+    reviewed as if they held that text (`--fix` rounds)."""
+    from .cache import default_cache_dir
+    from .engine import run
+    from .progress import ProgressBar, wanted
+
+    directory = None
+    # BACKENDREVIEW_NO_CACHE=1 is --no-cache for wrappers that cannot add an argument.
+    if not no_cache and config.cache and not os.environ.get("BACKENDREVIEW_NO_CACHE"):
+        directory = cache_dir if cache_dir is not None else default_cache_dir(config)
+    bar = ProgressBar(wanted())
+    try:
+        return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar,
+                   texts=texts)
+    finally:
+        bar.close()
+
+
+def _check_report_target(output: Path | None, targets: list[Path]) -> None:
+    from .safeoutput import report_target_problem
+
+    problem = None if output is None else report_target_problem(output, targets)
+    if problem is not None:
+        raise UsageProblem(f"--output: {problem}")
+
+
+def _print_problems(result) -> None:  # type: ignore[no-untyped-def]
+    """Paths not reviewed (notes), then internal errors, one line each on stderr."""
+    for note in result.notes:
+        typer.echo(f"backendreview: note: {note}", err=True)
+    for error in result.errors:
+        typer.echo(f"backendreview: {error}", err=True)
 
 
 def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
@@ -219,7 +274,7 @@ def _severity_option(value: str | None, option: str) -> Severity | None:
         raise UsageProblem(f"{option}: {exc}") from None
 
 
-def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,  # type: ignore[no-untyped-def]
+def _emit(result: RunResult, output_format: OutputFormat, output: Path | None, quiet: bool,
           statistics: bool) -> None:
     if output_format is OutputFormat.console:
         from .reporters import console as console_reporter
@@ -248,6 +303,8 @@ def _emit(result, output_format: OutputFormat, output: Path | None, quiet: bool,
     else:
         output.write_text(text, encoding="utf-8")
     if statistics:
+        from rich.console import Console
+
         from .reporters import console as console_reporter
 
         Console(stderr=True, highlight=False).print(console_reporter.summary_table(result))
@@ -268,21 +325,32 @@ def baseline(
         "--config", help="Read configuration from this TOML file.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="Where the result cache lives (default: .backendreview_cache beside the "
+             "configuration).")] = None,
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones."""
-    from .baseline import write
+    from .baseline import BaselineError, write
+    from .safeoutput import baseline_target_problem
 
     targets = paths or [Path(".")]
+    problem = baseline_target_problem(file)
+    if problem is not None:  # before the review: a slip must not cost a whole run
+        raise UsageProblem(f"baseline: {problem}")
     config = _build_config(targets, config_file, select, extend_select, ignore, None)
-    result = run(list(targets), config, jobs=jobs)
+    result = _run(targets, config, jobs, no_cache, cache_dir)
     try:
         count = write(file, result.findings, result.sources)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"baseline: {file}: cannot write: {exc.strerror or exc}") from None
     typer.echo(f"backendreview: recorded {count} finding(s) in {file}", err=True)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     raise typer.Exit(2 if result.errors else 0)
 
 
@@ -300,6 +368,11 @@ def rules(
     ] = RulesFormat.console,
 ) -> None:
     """List every rule with its severity and whether it is on by default."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .engine import enabled_rules
+
     docs = load_rule_docs()
     default_on = set(enabled_rules(Config()))
     if output_format is RulesFormat.markdown:
@@ -342,14 +415,17 @@ def routes(
 ) -> None:
     """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
     pagination and framework. A prefix that cannot be resolved shows as {?}."""
+    from rich.console import Console
+    from rich.table import Table
+
     from .analysis.frameworks.routes import merge_routes
+    from .engine import run
 
     targets = paths or [Path(".")]
     config = load_config(targets, config_file, all_rule_ids())
     result = run(list(targets), config, jobs=jobs, collect=("routes",), rules=())
     table_rows = merge_routes(result.facts)
-    for error in result.errors:
-        typer.echo(f"backendreview: {error}", err=True)
+    _print_problems(result)
     if output_format is RoutesFormat.json:
         sys.stdout.write(json.dumps([r.to_dict() for r in table_rows], indent=2) + "\n")
     else:
@@ -373,6 +449,9 @@ def routes(
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")]) -> None:
     """Show a rule's documentation."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
     docs = load_rule_docs()
     key = code.strip().upper()
     if key not in docs:
@@ -388,6 +467,10 @@ def _fail(message: str, args: list[str] | None = None) -> int:
     sys.stderr.write(f"backendreview: error: {message}\n")
     target = _sarif_output(args or [])
     if target is not None:
+        from .safeoutput import report_target_problem
+
+        if report_target_problem(Path(target)) is not None:
+            return 2
         from .reporters import sarif
 
         try:
@@ -426,18 +509,40 @@ def _sarif_output(args: list[str]) -> str | None:
     return output
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt, which click turns into an empty line on stderr and
+    an Abort; nor an Exception, which a rule's or astroid's guard would swallow."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _catch_interrupts() -> Any:
+    """Route SIGINT to `Interrupted` while a command runs; the previous handler, or None
+    where no handler can be set (not the main thread) or SIGINT is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        return None
+    signal.signal(signal.SIGINT, _interrupt)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the typer app without its own exception printing, so that every
     error is one line and the exit status follows the contract."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
+    previous = _catch_interrupts()
     try:
         code = command.main(args=args, prog_name="backendreview", standalone_mode=False)
     except typer.Exit as exc:  # pragma: no cover - depends on the typer version
         code = exc.exit_code
     except (ConfigError, RuleFileError, UsageProblem) as exc:
         return _fail(str(exc), args)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt, typer.Abort):
         return _fail("interrupted", args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing more to say.
@@ -449,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2
         return _fail(f"internal error: {type(exc).__name__}: {exc}", args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if isinstance(code, int):
         return code
     return 0

@@ -40,6 +40,10 @@ class Config:
     force_exclude: bool = False
     # Per-rule options from [tool.backendreview.rules.BR301] tables: (rule id, options).
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    # The per-file result cache: on/off and its directory (relative to `root`); the engine
+    # uses it only when the caller hands it a cache (the CLI does).
+    cache: bool = True
+    cache_dir: str | None = None
     source: str | None = None  # the file this came from, for messages
     # Directory that exclude and per-file-ignores globs are relative to.
     root: Path = field(default_factory=Path.cwd)
@@ -56,7 +60,7 @@ class Config:
 
 _KEYS = {
     "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-    "severity", "respect-gitignore", "rules",
+    "severity", "respect-gitignore", "rules", "cache", "cache-dir",
 }
 
 
@@ -64,6 +68,19 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of strings")
     return tuple(value)
+
+
+def _globs(value: Any, where: str) -> tuple[str, ...]:
+    """A list of gitignore-style globs, each checked to compile."""
+    from .globs import compile_globs
+
+    globs = _string_list(value, where)
+    for glob in globs:
+        try:
+            compile_globs([glob])
+        except Exception as exc:  # pathspec raises several types for a bad pattern
+            raise ConfigError(f"{where}: invalid glob {glob!r} ({exc})") from None
+    return globs
 
 
 def validate_selectors(selectors: tuple[str, ...], known: set[str], where: str) -> None:
@@ -89,7 +106,7 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
             kwargs[attr] = values
     for key, attr in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
-            kwargs[attr] = _string_list(table[key], f"{source}: key '{key}'")
+            kwargs[attr] = _globs(table[key], f"{source}: key '{key}'")
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         where = f"{source}: key 'per-file-ignores'"
@@ -97,6 +114,7 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
             raise ConfigError(f"{where}: expected a table of glob = [codes]")
         entries = []
         for glob, codes in pfi.items():
+            _globs([glob], where)
             codes_t = _string_list(codes, f"{where}.{glob!r}")
             validate_selectors(codes_t, known_rules, f"{where}.{glob!r}")
             entries.append((glob, codes_t))
@@ -113,6 +131,14 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{source}: key 'respect-gitignore': expected true or false")
         kwargs["respect_gitignore"] = table["respect-gitignore"]
+    if "cache" in table:
+        if not isinstance(table["cache"], bool):
+            raise ConfigError(f"{source}: key 'cache': expected true or false")
+        kwargs["cache"] = table["cache"]
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
+            raise ConfigError(f"{source}: key 'cache-dir': expected a directory name")
+        kwargs["cache_dir"] = table["cache-dir"]
     if "rules" in table:
         kwargs["rule_options"] = _rule_options(table["rules"], source, known_rules)
     return Config(**kwargs)
@@ -161,6 +187,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def find_config(start: Path) -> Path | None:

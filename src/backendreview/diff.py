@@ -53,7 +53,7 @@ class ChangedLines:
     def keeps(self, finding: Finding) -> bool:
         if self.touches(finding.path, finding.span.start_line, finding.span.end_line):
             return True
-        return any(self.touches(finding.path, r.span.start_line, r.span.end_line)
+        return any(self.touches(r.path or finding.path, r.span.start_line, r.span.end_line)
                    for r in finding.related)
 
     def filter(self, findings: Iterable[Finding]) -> list[Finding]:

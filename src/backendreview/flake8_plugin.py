@@ -18,18 +18,18 @@ import ast
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import __version__
-from .checks import PROJECT_RULES
-from .config import Config, ConfigError, find_config, load_config
-from .engine import all_rule_ids, enabled_rules, finish, review_source
-from .metadata import load_rule_docs
+
+if TYPE_CHECKING:
+    from .config import Config
 
 LOG = logging.getLogger("backendreview")
 
-# Loaded when flake8 imports the plugin, before it forks its workers (they inherit it).
-_DOCS = load_rule_docs()
+# flake8 imports every installed plugin at start-up, even when no BR code is selected, so
+# this module imports nothing heavy: the engine, the rules and their docs are loaded by the
+# first `run` of each process.
 _CONFIGS: dict[Path, tuple[Config | None, str | None]] = {}
 
 
@@ -39,6 +39,9 @@ def _config_for(filename: str) -> tuple[Config | None, str | None]:
     directory = (path.parent if filename not in ("stdin", "-") else Path(".")).resolve()
     cached = _CONFIGS.get(directory)
     if cached is None:
+        from .config import Config, ConfigError, find_config, load_config
+        from .engine import all_rule_ids
+
         try:
             found = find_config(directory)
             config = load_config([directory], found, all_rule_ids()) if found else Config(
@@ -50,6 +53,21 @@ def _config_for(filename: str) -> tuple[Config | None, str | None]:
     return cached
 
 
+def _any_code_selected(options: Any) -> bool:
+    """Whether flake8 would report at least one BR code under these options."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        decide = DecisionEngine(options).decision_for
+        from .metadata import rules_dir
+
+        # Rule files are named by code (BR101-raw-sql.yaml): no YAML needs parsing here.
+        codes = [p.name.split("-", 1)[0] for p in rules_dir().glob("BR*.yaml")]
+        return any(decide(code) is Decision.Selected for code in codes)
+    except Exception:  # another flake8 API: run, and let flake8 filter as before
+        return True
+
+
 def _display(filename: str) -> str:
     return filename[2:] if filename.startswith("./") else filename
 
@@ -58,6 +76,10 @@ class Plugin:
     name = "backendreview"
     version = __version__
     project_rules: ClassVar[bool] = False
+    # False when flake8's --select / --ignore leave no BR code to report: flake8 runs every
+    # installed plugin on every file and filters afterwards, so `flake8 --select E` would
+    # otherwise pay for a full review it then throws away.
+    selected: ClassVar[bool] = True
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
         self.tree = tree
@@ -74,21 +96,29 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         cls.project_rules = bool(getattr(options, "br_project_rules", False))
+        cls.selected = _any_code_selected(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not self.selected:
+            return
         config, error = _config_for(self.filename)
         if config is None:
             # flake8 has no channel for a configuration error; show it where the user looks.
             yield 1, 0, f"BR000 backendreview configuration error: {error}", type(self)
             return
-        rules = enabled_rules(config, _DOCS)
+        from .checks import PROJECT_RULES
+        from .engine import enabled_rules, finish, review_source
+        from .metadata import load_rule_docs
+
+        docs = load_rule_docs()
+        rules = enabled_rules(config, docs)
         if not self.project_rules:
             rules = tuple(r for r in rules if r not in PROJECT_RULES)
         path = _display(self.filename)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
         result = review_source("".join(self.lines), path, config, rules, tree=tree)
         result.suppressions = {}  # suppression comments are flake8's job
-        outcome = finish([result], config, rules, _DOCS)
+        outcome = finish([result], config, rules, docs)
         for message in outcome.errors:
             LOG.warning("backendreview: %s", message)
         for finding in outcome.findings:

@@ -114,7 +114,8 @@ def _findings_from_sarif(log: dict) -> tuple[list[Finding], dict[str, str], list
                           for r in result.get("relatedLocations", [])),
         ))
     notes = [n["message"]["text"] for inv in run.get("invocations", [])
-             for n in inv.get("toolExecutionNotifications", [])]
+             for n in inv.get("toolExecutionNotifications", [])
+             if n.get("level", "warning") == "error"]
     return findings, names, notes
 
 

@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def printable_path(path: str) -> str:
+    """A path as text that any UTF-8 output can hold. A file name that is not UTF-8 reaches
+    Python as lone surrogates (PEP 383); those bytes are shown as `\\xNN` escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -92,13 +102,18 @@ class Fix:
 
 @dataclass(frozen=True)
 class Related:
-    """A secondary location, e.g. the line where the SQL was built."""
+    """A secondary location, e.g. the line where the SQL was built, or a step of a chain of
+    calls in another file (`path`; None: the finding's own file)."""
 
     span: Span
     message: str
+    path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"span": self.span.to_dict(), "message": self.message}
+        out: dict[str, Any] = {"span": self.span.to_dict(), "message": self.message}
+        if self.path is not None:
+            out["path"] = self.path
+        return out
 
 
 @dataclass(frozen=True)
@@ -122,7 +137,7 @@ class Finding:
             "rule": self.rule_id,
             "severity": self.severity.value,
             "message": self.message,
-            "path": self.path,
+            "path": printable_path(self.path),
             **self.span.to_dict(),
             "snippet": self.snippet,
             "fix": self.fix.to_dict() if self.fix else None,

@@ -9,12 +9,28 @@ rule then offers its suggestion without an exact edit.
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Callable
+from typing import TypeVar
 
 import libcst as cst
 
 from ..model import Edit, Span
 
 _EMPTY = cst.Module(body=[])
+_R = TypeVar("_R")
+
+
+def _bounded(function: Callable[..., _R | None]) -> Callable[..., _R | None]:
+    """A rewrite of a node nested deeper than libcst can recurse (a chain of hundreds of
+    attributes) gives no fix rather than failing the rule."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return function(*args, **kwargs)
+        except RecursionError:
+            return None
+    return wrapper
 
 
 def _call(source: str) -> cst.Call | None:
@@ -42,6 +58,7 @@ def _keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
                                          whitespace_after=cst.SimpleWhitespace("")))
 
 
+@_bounded
 def with_keyword(source: str, name: str, value: str) -> str | None:
     """The call with `name=value`: an existing `name=` keyword gets the new value (a call
     never ends up with the keyword twice); otherwise the keyword follows the last argument,
@@ -99,6 +116,7 @@ def _appended(items: list, new, opening, closing):  # type: ignore[no-untyped-de
     return [*items, new]
 
 
+@_bounded
 def dict_with_key(source: str, key: str, value: str) -> str | None:
     """A dict display with one more `"key": value` entry (None when `key` is already there
     or the text is not a dict display)."""
@@ -170,6 +188,7 @@ def setup_edit(tree: ast.Module, text: str) -> Edit | None:
     return None
 
 
+@_bounded
 def replace_in(source: str, old: str, new: str, statement: bool = False) -> str | None:
     """`source` (an expression, or a simple statement) with its first sub-expression whose
     text is `old` replaced by the expression `new`."""
@@ -198,6 +217,7 @@ def replace_in(source: str, old: str, new: str, statement: bool = False) -> str 
     return text.rstrip("\r\n") if statement else text
 
 
+@_bounded
 def without_keyword(source: str, name: str) -> str | None:
     """The call without its `name=` keyword argument."""
     call = _call(source)

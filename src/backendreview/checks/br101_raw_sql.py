@@ -14,6 +14,7 @@ from ..analysis.dbapi import (
     UNKNOWN,
     HandleResolver,
 )
+from ..analysis.paths import is_migration_path
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Fix, Related
@@ -94,6 +95,9 @@ class RawSQL(Rule):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
+        if is_migration_path(self.ctx.path) and all(
+                _read_back(self.ctx, value) for value in build.dynamic_values):
+            return  # a migration rewriting rows with values it just read from them
         self._report(node, sink, build)
 
     def _in_ddl_argument(self, call: ast.Call) -> bool:
@@ -125,6 +129,44 @@ class RawSQL(Rule):
             message += ("; a bound parameter cannot carry this part, so check it against an "
                         "allowlist or quote it as an identifier")
         self.report(call, message, fix=fix, related=tuple(related))
+
+
+# Calls that hand back rows (or a row's values) from the database.
+_DB_READS = frozenset({"execute", "fetchall", "fetchone", "fetchmany", "fetch", "fetchrow",
+                       "fetchval", "scalars", "scalar", "scalar_one", "all", "first", "one",
+                       "mappings", "values_list"})
+
+
+def _read_back(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """The value was read from the database: a query result, a row of it, or a field of a row
+    (`row.id`, `row[0]`, `str(row.name)`), through local names and loop variables."""
+    if depth > 4:
+        return False
+    while isinstance(value, ast.Attribute | ast.Subscript):
+        value = value.value
+    if isinstance(value, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        # `[row[0] for row in cursor.fetchall()]`: the element comes from the iterated rows
+        root = value.elt
+        while isinstance(root, ast.Attribute | ast.Subscript):
+            root = root.value
+        for gen in value.generators:
+            if isinstance(root, ast.Name) and root.id in {
+                    n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}:
+                return _read_back(ctx, gen.iter, depth + 1)
+        return False
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Attribute):
+            # a query result, or a method of a value read back (`name.lower()`)
+            return func.attr in _DB_READS or _read_back(ctx, func.value, depth + 1)
+        return (isinstance(func, ast.Name) and func.id in ("str", "int", "float")
+                and len(value.args) == 1 and _read_back(ctx, value.args[0], depth + 1))
+    if isinstance(value, ast.Name):
+        bindings = ctx.reaching_bindings(value)
+        return bool(bindings) and all(
+            b.kind in ("assign", "annassign", "for", "comprehension") and b.value is not None
+            and _read_back(ctx, b.value, depth + 1) for b in bindings)
+    return False
 
 
 def _unique_sources(ctx, values: list[ast.expr]) -> list[str]:  # type: ignore[no-untyped-def]

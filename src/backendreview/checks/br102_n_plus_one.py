@@ -33,7 +33,6 @@ from ..analysis.orm.models import (
     class_ref,
     extract_base,
     extract_class,
-    module_name,
 )
 from ..analysis.orm.queries import (
     DJANGO_CHAIN,
@@ -47,14 +46,18 @@ from ..analysis.orm.queries import (
     Origin,
     OriginFinder,
 )
+from ..analysis.paths import is_migration_path
+from ..analysis.program import program_of
 from ..analysis.strings import StringAnalyzer
 from ..model import Fix, Span
+from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
+from .br102_through_calls import check_calls_in_loops, check_member
+from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
-_MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|versions)/")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
 _SCOPE_BREAKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -70,7 +73,7 @@ _READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 
 def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bool:
     path = path.replace("\\", "/")
-    if not include_migrations and _MIGRATION_PATH.search(path):
+    if not include_migrations and is_migration_path(path):
         return True
     return not include_tests and bool(_TEST_PATH.search(path))
 
@@ -204,15 +207,18 @@ class NPlusOneFacts(_Options, Rule):
         loop = self._dependent_loop(node)
         if loop is None:
             return
-        loop_node, names = loop
+        loop_node, names, iterable = loop
         concrete = explicit_fix(self.ctx, node, loop_node, *self._query_kind(node))
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
                    f"one query before the loop: {fix_text}")
-        self.report(node, message, fix=Fix(
-            description=f"query once before the loop: {concrete or fix_text}",
-            suggestion=concrete))
+        reason = (script_reason(self.ctx.path) or startup_reason(self.ctx, loop_node)
+                  or tiny_loop_reason(self.ctx, iterable))
+        self.report(node, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None, fix=Fix(
+                        description=f"query once before the loop: {concrete or fix_text}",
+                        suggestion=concrete))
 
     def _query_kind(self, call: ast.Call) -> tuple[str | None, str]:
         """(the model, the query's shape) for the fix of an explicit per-row query."""
@@ -325,8 +331,9 @@ class NPlusOneFacts(_Options, Rule):
         return isinstance(func, ast.Attribute) and func.attr in SA_CHAIN and self._is_select(
             func.value, depth + 1)
 
-    def _dependent_loop(self, call: ast.Call) -> tuple[ast.AST, list[str]] | None:
-        """The innermost loop around `call` whose per-iteration values the call uses."""
+    def _dependent_loop(self, call: ast.Call) -> tuple[ast.AST, list[str], ast.expr] | None:
+        """The innermost loop around `call` whose per-iteration values the call uses, the
+        names it uses, and what the loop iterates over."""
         used = {n.id: n for n in ast.walk(call) if isinstance(n, ast.Name)}
         for anc in self.ctx.semantic.ancestors(call):
             if isinstance(anc, _SCOPE_BREAKS):
@@ -349,7 +356,7 @@ class NPlusOneFacts(_Options, Rule):
                 if names and _batched_query(call, names):
                     return None  # one query per batch of ids: the cure, not the disease
                 if names:
-                    return loop_node, names
+                    return loop_node, names, iterable
         return None
 
 
@@ -582,8 +589,14 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
 # -- the project phase -------------------------------------------------------------------------
 class NPlusOne(_Options, ProjectRule):
     id = RULE_ID
+    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
 
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        self.program = program_of(facts)
+        include_tests = self.option("include-tests", False)
+        include_migrations = self.option("include-migrations", False)
+        check_calls_in_loops(self, self.program, lambda path: skipped_path(
+            path, include_tests, include_migrations))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])
@@ -594,6 +607,7 @@ class NPlusOne(_Options, ProjectRule):
         if views:
             self._check_views(index, views, facts.get("drf_serializer", []))
         by_id = {(loop.path, loop.id): loop for loop in loops}
+        self._first_pass: dict[tuple[str, int, str], set[tuple[str, ...]]] = {}
         for loop in loops:
             resolved = self._resolve(index, loop, by_id, 0)
             if resolved is None:
@@ -773,6 +787,12 @@ class NPlusOne(_Options, ProjectRule):
         levels = access.levels
         for position, (attr, span) in enumerate(levels):
             field = index.field(current, attr)
+            if field is None and position == 0:
+                # Not a field: a property or method of the model class may query.
+                if ("member", attr) not in reported and check_member(
+                        self, self.program, loop, access, span, current, root):
+                    reported.add(("member", attr))
+                return
             if field is not None and field.kind == COLUMN and position == 0 and (
                     loop.origin.orm == "django"):
                 self._check_deferred(loop, access, span, current, attr, reported)
@@ -844,6 +864,16 @@ class NPlusOne(_Options, ProjectRule):
         if names in reported:
             return
         reported.add(names)
+        # A second pass over the same evaluated rows finds each related object already
+        # cached on its instance by the first pass (Django and SQLAlchemy both keep it):
+        # only the first loop over those rows pays.
+        single = fresh is None and all(
+            f.kind in SINGLE or (f.kind == SA_REL and f.many is False) for _, f in relations)
+        rows = (loop.path, root.line, root.text)
+        if single and names in self._first_pass.setdefault(rows, set()):
+            return
+        if single:
+            self._first_pass[rows].add(names)
         shown = f"{loop.var}.{'.'.join(n for n, _ in access.levels[:upto])}"
         kind = field.kind if field.kind != SA_REL else (
             "relationship()" if field.lazy in (None, "select") else
@@ -867,7 +897,9 @@ class NPlusOne(_Options, ProjectRule):
                        f"prefetch; prefetch the rows you need with Prefetch(\"{'__'.join(names)}"
                        f"\", queryset=...) on that query")
             fix_text = f".prefetch_related(Prefetch(\"{'__'.join(names)}\", queryset=...))"
-            self.report(loop.path, span, message, fix=Fix(
+            reason = script_reason(loop.path)
+            self.report(loop.path, span, as_note(message, reason) if reason else message,
+                        severity=NOTE if reason else None, fix=Fix(
                 description=f"add `{fix_text}` to the query on line {root.line} and filter "
                             f"the prefetched rows in Python", suggestion=root.text + fix_text),
                 snippet=access.snippet)
@@ -875,7 +907,9 @@ class NPlusOne(_Options, ProjectRule):
         fix_text = _fix_text(root, relations)
         message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "
                    f"for each row of {where}; add `{fix_text}` to that query")
-        self.report(loop.path, span, message, fix=Fix(
+        reason = script_reason(loop.path)
+        self.report(loop.path, span, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
                         f"`{fix_text}`", suggestion=with_loader(root.text, fix_text, root.style)),
             snippet=access.snippet)

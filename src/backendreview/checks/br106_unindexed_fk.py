@@ -5,14 +5,18 @@ parent, `relationship()` loads and `ON DELETE` checks then scan the child table.
 covered by `index=True`, `unique=True`, `primary_key=True`, or an `Index` /
 `UniqueConstraint` / `PrimaryKeyConstraint` whose first column it is (in `__table_args__`,
 in the same `Table(...)`, or a module-level `Index(...)`). Django indexes ForeignKey columns
-itself, so only SQLAlchemy (and Flask-SQLAlchemy, SQLModel) models are checked.
+itself, so only SQLAlchemy (and Flask-SQLAlchemy, SQLModel) models are checked. MySQL and
+MariaDB (InnoDB) index a foreign key column themselves when the constraint is created, so a
+project whose only configured database URLs are MySQL/MariaDB ones gets no finding.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import ClassVar
 
+from ..analysis.paths import never_serves
 from ..analysis.rewrite import with_keyword
 from ..model import Edit, Fix, Span
 from .base import ProjectRule, Rule
@@ -21,6 +25,11 @@ from .br102_n_plus_one import skipped_path
 _COLUMN_CALLS = frozenset({"Column", "mapped_column"})
 _COVERING = frozenset({"Index", "UniqueConstraint", "PrimaryKeyConstraint"})
 _TRUE_KEYWORDS = ("index", "unique", "primary_key")
+_ORM_MODULES = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel", "alembic")
+# A database URL in the code: a default in settings, `create_engine("...")`, an env fallback.
+_DATABASE_URL = re.compile(r"""['"](mysql|mariadb|postgres(?:ql)?|sqlite|oracle|mssql"""
+                           r"""|cockroachdb)(?:\+\w+)?://""", re.IGNORECASE)
+_INDEXES_FOREIGN_KEYS = frozenset({"mysql", "mariadb"})
 
 
 def _callee(node: ast.AST) -> str | None:
@@ -46,7 +55,7 @@ def _column_ref(node: ast.expr) -> str | None:
 
 class UnindexedForeignKey(Rule):
     id = "BR106"
-    requires_imports = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel", "alembic")
+    # No import prefilter: settings modules that name the database import nothing.
 
     OPTIONS: ClassVar[dict[str, type]] = {"include-migrations": bool}
 
@@ -55,6 +64,7 @@ class UnindexedForeignKey(Rule):
         self._module_covered: set[str] | None = None
         # a migration's tables are history: the index belongs on the model and a new migration
         self.skip = skipped_path(ctx.path, True, self.option("include-migrations", False))
+        self.orm = any(ctx.semantic.is_imported(m) for m in _ORM_MODULES)
 
     def _is_sqlalchemy(self, call: ast.Call, names: frozenset[str]) -> bool:
         if _callee(call) not in names:
@@ -78,7 +88,7 @@ class UnindexedForeignKey(Rule):
         return self._module_covered
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        if self.skip:
+        if self.skip or not self.orm:
             return
         covered = set(self._module_indexes())
         columns: list[tuple[str, ast.Call]] = []
@@ -108,6 +118,8 @@ class UnindexedForeignKey(Rule):
             self._check(name, call, covered, f"{node.name}.{name}", table)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if not self.orm:
+            return
         if self.skip:
             self._migration_index(node)
             return
@@ -125,6 +137,15 @@ class UnindexedForeignKey(Rule):
                 if name:
                     self._check(name, arg, covered, f"{table}.{name}",
                                 table if table != "table" else None)
+
+    def end_file(self) -> None:
+        # Which databases the project is configured for (test settings and tests excluded:
+        # they often run on SQLite whatever production uses).
+        if not never_serves(self.ctx.path):
+            for match in _DATABASE_URL.finditer(self.ctx.text):
+                dialect = match.group(1).lower()
+                self.ctx.emit_fact("br106_dialect",
+                                   "postgresql" if dialect.startswith("postgres") else dialect)
 
     def _covered_in(self, value: ast.expr) -> set[str]:
         out: set[str] = set()
@@ -218,6 +239,9 @@ class UnindexedForeignKeyProject(ProjectRule):
     OPTIONS: ClassVar[dict[str, type]] = {"include-migrations": bool}
 
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        dialects = set(facts.get("br106_dialect", []))
+        if dialects and dialects <= _INDEXES_FOREIGN_KEYS:
+            return  # InnoDB indexes every foreign key column itself
         indexed = {(t.split(".")[-1], c) for t, c in facts.get("br106_index", [])}
         for path, span, table, column, message, fix, snippet in facts.get("br106_column", []):
             if table and (table.split(".")[-1], column) in indexed:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..analysis.frameworks.routes import Route, module_name
+from ..analysis.frameworks.routes import Route
+from ..semantic import module_name
 from .fixcode import handler_code
 
 _SLOWAPI_SETUP = ("from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"

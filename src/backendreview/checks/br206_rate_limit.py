@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
+from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
@@ -58,6 +59,11 @@ def _declared(route: Route, names: list[str]) -> bool:
     return False
 
 
+def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
+    handler = program.function_at(route.handler_file, route.handler_line)
+    return handler is not None and bool(program.guarded_by(handler, kind))
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -72,9 +78,10 @@ def _unique(routes: list[Route]) -> list[Route]:
 class MissingRateLimit(ProjectRule):
     id = "BR206"
     OPTIONS: ClassVar[dict[str, type]] = {"scope": str, "limiters": list}
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
+        program = program_of(facts)
         # Default `auth`: on real backends most unauthenticated writes are guarded by
         # middleware or base classes the route model cannot see (see the rule docs).
         scope = str(self.option("scope", "auth")).lower()
@@ -84,6 +91,8 @@ class MissingRateLimit(ProjectRule):
         for route in _unique(project_routes(facts)):
             if route.limits or route.global_limits or _declared(route, limiters):
                 continue
+            if _guarded(program, route, LIMIT):
+                continue  # a limiter reached through a helper, a form's clean(), a decorator
             methods = set(route.methods)
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
@@ -111,15 +120,18 @@ class MissingRateLimit(ProjectRule):
 class UnauthenticatedWrite(ProjectRule):
     id = "BR207"
     OPTIONS: ClassVar[dict[str, type]] = {"auth": list}
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
+        program = program_of(facts)
         declared = list(self.option("auth", []))
         for route in _unique(project_routes(facts)):
             if not set(route.methods) & WRITE_METHODS:
                 continue
             if route.auth or route.global_auth or _declared(route, declared):
                 continue
+            if _guarded(program, route, AUTH):
+                continue  # an auth check in a helper or a project decorator
             if is_auth_sensitive(route):
                 continue  # login / signup / password reset are public by nature
             tokens = {w for s in segments(route.own_path) for w in words(s)}

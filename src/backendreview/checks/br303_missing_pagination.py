@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
-from ..model import Fix
+from ..analysis.program import (
+    UNBOUNDED,
+    ProgramModel,
+    describe,
+    program_of,
+    related,
+    short_name,
+)
+from ..model import Fix, Span
 from .base import ProjectRule
 from .br102_fixes import with_loader
 from .fixcode import code_or_none, handler_code
@@ -39,13 +47,17 @@ _FIXES = {
 
 class MissingPagination(ProjectRule):
     id = "BR303"
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, int]] = set()
+        program = program_of(facts)
         for route in project_routes(facts):
             query = route.unbounded
-            if query is None or not ({"GET", "ANY"} & set(route.methods)):
+            if not ({"GET", "ANY"} & set(route.methods)):
+                continue
+            if query is None:
+                self._through_call(program, route, seen)
                 continue
             if route.pagination or (query.orm == "drf" and route.global_pagination):
                 continue
@@ -61,6 +73,34 @@ class MissingPagination(ProjectRule):
                 route.unbounded_file, query.span,
                 f'route "{_shown(route)}" returns every row of `{text}` with no limit or '
                 f"pagination", fix=Fix(description, code_or_none(example)), snippet=query.text)
+
+
+    def _through_call(self, program: ProgramModel, route: Route,
+                      seen: set[tuple[str, int, int]]) -> None:
+        """The handler returns what a helper returns, and that is every row of a query
+        (`return self.repo.get_all()`, `return Alert.all(user)`)."""
+        if route.framework == "drf" or route.pagination or route.global_pagination:
+            return  # DRF paginates the list its view returns; the view rules look at that
+        handler = program.function_at(route.handler_file, route.handler_line)
+        if handler is None:
+            return
+        chains = [r for r in program.effects(handler, UNBOUNDED) if r.via]
+        if not chains:
+            return
+        chain = chains[0]
+        step = chain.via[0]
+        key = (step.path, step.line, step.col)
+        if key in seen:
+            return
+        seen.add(key)
+        description, example = _fix_for(route, chain.effect.detail)
+        self.report(
+            step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
+            f'route "{_shown(route)}" returns every row of a query with no limit or '
+            f"pagination: {describe(chain, 'returns')}",
+            fix=Fix(f"{description} (in `{short_name(chain.origin, chain.origin_path)}`, or "
+                    f"pass the limit down to it)", example),
+            related=related(chain, "returns"), snippet=step.text)
 
 
 def _fix_for(route: Route, text: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from ..analysis.paths import is_test_path
 from ..analysis.rewrite import with_keyword
 from ..model import Edit, Fix, Span
 from .base import Rule
+from .confidence import NOTE, admin_reason, as_note, script_reason, startup_reason
 
 _REQUESTS_FUNCS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                              "request"})
@@ -84,8 +85,11 @@ class HttpWithoutTimeout(Rule):
         return False
 
     def _report(self, node: ast.Call, message: str, keyword: str = "timeout") -> None:
-        self.report(node, message, fix=_timeout_fix(self.ctx.source(node), self.ctx.span_of(node),
-                                                    keyword))
+        reason = (script_reason(self.ctx.path) or admin_reason(self.ctx.path)
+                  or startup_reason(self.ctx, node))
+        self.report(node, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None,
+                    fix=_timeout_fix(self.ctx.source(node), self.ctx.span_of(node), keyword))
 
 
 def _timeout_fix(call: str, span: Span, keyword: str) -> Fix:

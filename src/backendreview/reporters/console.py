@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..engine import RunResult
 from ..metadata import load_rule_docs
-from ..model import Finding
+from ..model import Finding, printable_path
 
 _STYLES = {"error": "bold red", "warning": "bold yellow", "note": "bold cyan"}
 _CONTEXT = 2
@@ -43,8 +43,8 @@ def _frame(finding: Finding, lines: list[str]) -> Syntax | None:
 
 def _finding_block(finding: Finding, lines: list[str], frames: bool) -> Group:
     head = Text()
-    head.append(f"{finding.path}:{finding.span.start_line}:{finding.span.start_col}: ",
-                style="bold")
+    where = f"{printable_path(finding.path)}:{finding.span.start_line}:{finding.span.start_col}"
+    head.append(f"{where}: ", style="bold")
     head.append(finding.rule_id, style=_STYLES[finding.severity.value])
     head.append(f" [{finding.severity.value}] ")
     head.append(finding.message)
@@ -64,7 +64,8 @@ def _finding_block(finding: Finding, lines: list[str], frames: bool) -> Group:
                                         word_wrap=True, background_color="default"),
                                  (0, 0, 0, 7)))
     for related in finding.related:
-        parts.append(Text(f"  note: line {related.span.start_line}: {related.message}",
+        where = f"{related.path}:" if related.path and related.path != finding.path else "line "
+        parts.append(Text(f"  note: {where}{related.span.start_line}: {related.message}",
                           style="dim"))
     return Group(*parts)
 
@@ -91,7 +92,7 @@ def render(result: RunResult, console: Console, *, quiet: bool = False,
     for path, group in groupby(result.findings, key=lambda f: f.path):
         findings = list(group)
         if not quiet:
-            console.rule(Text(path, style="bold"), align="left")
+            console.rule(Text(printable_path(path), style="bold"), align="left")
         lines = result.sources.get(path, [])
         for finding in findings:
             console.print(_finding_block(finding, lines, frames))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attr
 import sarif_om as om
@@ -21,7 +23,7 @@ from .. import __version__
 from ..baseline import snippet_of
 from ..engine import RunResult
 from ..metadata import RuleDoc, load_rule_docs
-from ..model import Finding, Span
+from ..model import Finding, Span, printable_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/backendreview/backendreview"
@@ -35,7 +37,13 @@ def _region(span: Span) -> om.Region:
 
 def _location(path: str, span: Span, message: str | None = None) -> om.Location:
     uri_base = None if Path(path).is_absolute() else "%SRCROOT%"
-    uri = Path(path).as_uri() if Path(path).is_absolute() else path
+    if Path(path).is_absolute():
+        uri = Path(path).as_uri()
+    elif printable_path(path) != path:
+        # Not UTF-8: the URI carries the name's bytes percent-encoded, as RFC 3986 says.
+        uri = quote(os.fsencode(path), safe="/")
+    else:
+        uri = path
     return om.Location(
         physical_location=om.PhysicalLocation(
             artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=uri_base),
@@ -74,7 +82,7 @@ def fingerprints(findings: list[Finding],
     counts: Counter[tuple[str, str, str]] = Counter()
     out = []
     for finding in findings:
-        key = (finding.rule_id, finding.path, snippet_of(finding, sources))
+        key = (finding.rule_id, printable_path(finding.path), snippet_of(finding, sources))
         counts[key] += 1
         digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()[:32]
         out.append(f"{digest}:{counts[key]}")
@@ -108,7 +116,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> om.Result:
         message=om.Message(text=message),
         locations=[_location(finding.path, finding.span)],
         related_locations=[
-            _location(finding.path, r.span, r.message) for r in finding.related
+            _location(r.path or finding.path, r.span, r.message) for r in finding.related
         ] or None,
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,
@@ -124,7 +132,8 @@ def build_log(result: RunResult, root: Path | None = None) -> om.SarifLog:
     notifications = [
         om.Notification(message=om.Message(text=error), level="error")
         for error in result.errors
-    ]
+    ] + [om.Notification(message=om.Message(text=note), level="note")
+         for note in result.notes]
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
             name="backendreview", version=__version__, semantic_version=__version__,

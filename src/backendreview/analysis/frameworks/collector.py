@@ -7,9 +7,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
+from ...semantic import module_name
 from . import aiohttp, django, fastapi_starlette, flask
 from .common import assigned_target, kwarg
-from .routes import SettingsFact, module_name
+from .routes import SettingsFact
 
 if TYPE_CHECKING:
     from ...context import FileContext

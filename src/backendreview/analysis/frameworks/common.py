@@ -8,7 +8,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
-from .routes import HandlerInfo, QueryFact, module_name
+from ...semantic import module_name
+from .routes import HandlerInfo, QueryFact
 from .writes import handler_writes
 
 if TYPE_CHECKING:

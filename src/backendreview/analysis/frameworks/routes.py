@@ -23,7 +23,6 @@ starts with `{?}` and `prefix_known` is False. Nothing is guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from ...model import Span
@@ -196,12 +195,6 @@ class Route:
         }
 
 
-def module_name(path: str) -> str:
-    parts = Path(path).with_suffix("").parts
-    parts = tuple(p for p in parts if p not in ("", ".", "..", "/"))
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def path_params(path: str) -> list[str]:

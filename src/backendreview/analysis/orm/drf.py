@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import Span
-from .models import class_ref, module_name
+from ...semantic import module_name
+from .models import class_ref
 from .queries import Origin, OriginFinder
 
 if TYPE_CHECKING:

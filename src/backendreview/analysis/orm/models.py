@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ...semantic import module_name
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -88,12 +89,6 @@ class BaseFact:
     factory: str | None = None
 
 
-def module_name(path: str) -> str:
-    parts = Path(path).with_suffix("").parts
-    parts = tuple(p for p in parts if p not in ("", ".", "..", "/"))
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def class_ref(ctx: FileContext, expr: ast.expr) -> str | None:
@@ -332,6 +327,7 @@ class ModelIndex:
 
     def __init__(self, classes: list[ClassFact], bases: list[BaseFact]) -> None:
         self.classes = {c.qualname: c for c in classes}
+        self._resolved: dict[tuple[str, str], ClassFact | None] = {}
         self.by_name: dict[str, list[ClassFact]] = {}
         for cls in classes:
             self.by_name.setdefault(cls.name, []).append(cls)
@@ -353,6 +349,14 @@ class ModelIndex:
     def resolve_class(self, ref: str | None, near: str = "") -> ClassFact | None:
         if not ref:
             return None
+        # The index does not change once built, and _classify asks the same questions on
+        # every pass of its fixed point: answer each (ref, near) once.
+        key = (ref, near)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_class(ref, near)
+        return self._resolved[key]
+
+    def _resolve_class(self, ref: str, near: str) -> ClassFact | None:
         if ref in self.classes:
             return self.classes[ref]
         name = ref.rsplit(".", 1)[-1]

@@ -1,0 +1,603 @@
+"""Per-file extraction of the program model's facts (see facts.py).
+
+One pass over the module's definitions: for every class its bases, methods and attribute
+types; for every function its parameters and their types, every call it makes (with what the
+file can tell about the callee, whether the result is returned, and whether a loop runs it
+once per item) and its direct effects: the queries it runs, the unbounded query it returns,
+the rate limit or authentication check it makes.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from ...astutil import call_chain
+from ...semantic import module_name
+from ..frameworks.common import body_limiter_calls, classify, decorator_names, unbounded_query
+from ..orm.queries import (
+    DJANGO_CHAIN,
+    DJANGO_EVALUATE,
+    DJANGO_MANAGERS,
+    DJANGO_ROWS_AS_DATA,
+    SA_CHAIN,
+    SA_EVALUATE,
+)
+from .facts import (
+    AUTH,
+    LIMIT,
+    QUERY,
+    UNBOUNDED,
+    Callee,
+    CallSite,
+    ClassInfo,
+    Effect,
+    FunctionInfo,
+    ModuleInfo,
+)
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+FACT_KIND = "program"
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_DJANGO_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create",
+                            "bulk_update", "update", "delete"})
+_SESSION_WRITES = frozenset({"add", "add_all", "delete", "commit", "flush", "merge",
+                             "bulk_save_objects", "bulk_insert_mappings"})
+_DJANGO_LAZY = (DJANGO_CHAIN | DJANGO_ROWS_AS_DATA) - {"none"}
+_CONSUMERS = frozenset({"builtins.list", "builtins.len", "builtins.sorted", "builtins.set",
+                        "builtins.tuple", "builtins.sum", "builtins.any", "builtins.all",
+                        "builtins.bool", "builtins.dict", "builtins.max", "builtins.min"})
+_HTTP_CLIENTS = frozenset({"aiohttp", "requests", "httpx", "urllib3"})
+_SESSION_READS = frozenset({"execute", "scalars", "scalar", "scalar_one",
+                            "scalar_one_or_none", "get"})
+_DBAPI_READS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval",
+                          "fetchall", "fetchone", "fetchmany"})
+_DBAPI_HANDLE = re.compile(r"^(cur|cursor|conn|connection|db_?conn)$|cursor", re.I)
+_SQLA_MODULES = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
+# Unwrapping annotations down to the one type they hold.
+_WRAPPING_TYPES = frozenset({"Optional", "Annotated", "Union", "Type", "type"})
+# A test about who the caller is, in an `if` whose body turns the caller away.
+_AUTH_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.user\b|"
+                        r"\buser\s+is\s+None|\bnot\s+user\b|is_superuser|is_staff|is_admin\b")
+_REJECT_CALLS = re.compile(r"^(abort|redirect|redirect_to_login|HttpResponseForbidden|"
+                           r"HttpResponseRedirect|PermissionDenied|HTTPException|"
+                           r"HTTPUnauthorized|HTTPForbidden|Unauthorized|Forbidden|"
+                           r"NotAuthenticated|AuthenticationFailed|login_required)$")
+_REJECT_STATUS = frozenset({401, 403})
+_CACHE_USE = re.compile(r"\bcache\.(get|get_or_set|get_many)\(|\bcaches\[|\bcache_get\(")
+
+
+class ProgramCollector:
+    """Run by the engine in the file walk when a rule needs the program model: emits one
+    `ModuleInfo` fact for the file at the end of the walk."""
+
+    id: ClassVar[str] = "program"
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def visitors(cls) -> dict[type[ast.AST], str]:
+        return {}
+
+    def end_file(self) -> None:
+        self.ctx.emit_fact(FACT_KIND, extract_module(self.ctx))
+
+
+def extract_module(ctx: FileContext) -> ModuleInfo:
+    return _Extractor(ctx).run()
+
+
+class _Extractor:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.module = module_name(ctx.path)
+        sem = ctx.semantic
+        self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
+        self.sqla = any(sem.is_imported(m) for m in _SQLA_MODULES)
+        self.functions: list[FunctionInfo] = []
+        self.classes: list[ClassInfo] = []
+
+    def run(self) -> ModuleInfo:
+        tree = self.ctx.tree
+        self._body(tree.body, self.module, None)
+        imports: dict[str, str] = {}
+        constants: dict[str, str] = {}
+        for name, bindings in self.ctx.semantic.module_scope.bindings.items():
+            qualified = {b.qualified for b in bindings if b.kind == "import"}
+            if len(qualified) == 1 and len(bindings) == 1:
+                imports[name] = next(iter(qualified))  # type: ignore[arg-type]
+            if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+                    bindings[0].value, ast.Constant) and isinstance(bindings[0].value.value, str):
+                constants[name] = bindings[0].value.value
+        return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
+            imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
+            constants=dict(sorted(constants.items())))
+
+    # -- definitions -------------------------------------------------------------------------
+    def _body(self, body: list[ast.stmt], prefix: str, cls: ClassInfo | None) -> None:
+        # Definitions under `if` / `try` at module or class level count too (conditional
+        # imports of implementations, `if TYPE_CHECKING`).
+        stack = list(reversed(body))
+        while stack:
+            stmt = stack.pop()
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._function(stmt, prefix, cls)
+            elif isinstance(stmt, ast.ClassDef):
+                self._class(stmt, prefix)
+            elif isinstance(stmt, ast.If | ast.Try | ast.With):
+                for part in ("body", "orelse", "finalbody", "handlers"):
+                    for child in reversed(getattr(stmt, part, [])):
+                        if isinstance(child, ast.ExceptHandler):
+                            stack.extend(reversed(child.body))
+                        else:
+                            stack.append(child)
+
+    def _class(self, node: ast.ClassDef, prefix: str) -> None:
+        qualname = f"{prefix}.{node.name}"
+        bases = tuple(ref for ref in (self._ref(_unsubscript(b)) for b in node.bases) if ref)
+        info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
+                         line=node.lineno, bases=bases)
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                ref = self._type_ref(stmt.annotation)
+                if ref is None and isinstance(stmt.value, ast.Call):
+                    ref = self._ref(stmt.value.func)
+                if ref:
+                    info.attr_types[stmt.target.id] = ref
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call):
+                ref = self._ref(stmt.value.func)
+                if ref:
+                    info.attr_types[stmt.targets[0].id] = ref
+        self.classes.append(info)
+        self._body(node.body, qualname, info)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str,
+                  cls: ClassInfo | None) -> None:
+        ctx = self.ctx
+        qualname = f"{prefix}.{node.name}"
+        decorators = tuple(decorator_names(ctx, node))
+        kind = "function"
+        if cls is not None:
+            kind = "method"
+            for dec in decorators:
+                last = dec.rsplit(".", 1)[-1]
+                if last in ("property", "cached_property"):
+                    kind = "property"
+                elif last in ("classmethod", "staticmethod"):
+                    kind = last
+            cls.methods[node.name] = qualname
+        args = node.args
+        params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+        param_types: dict[str, str] = {}
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.annotation is not None:
+                ref = self._type_ref(arg.annotation)
+                if ref:
+                    param_types[arg.arg] = ref
+        self_name = params[0] if cls is not None and kind != "staticmethod" and params else None
+        local_types = self._local_types(node)
+        if cls is not None and self_name:
+            self._instance_attrs(node, self_name, param_types, cls)
+        calls, effects = self._body_facts(node, cls, self_name, {**local_types, **param_types})
+        for dec in decorators:
+            marker = classify(dec)
+            if marker == "limit":
+                effects.append(Effect(LIMIT, node.lineno, f"@{dec}"))
+            elif marker == "auth":
+                effects.append(Effect(AUTH, node.lineno, f"@{dec}"))
+        # Decorators as references the project phase can resolve (a module-level def of this
+        # file is `module.name`), else as the file names them.
+        refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
+                     for d, name in zip(node.decorator_list, decorators, strict=False))
+        self.functions.append(FunctionInfo(
+            qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
+            cls=cls.qualname if cls is not None else None, kind=kind, params=params,
+            decorators=refs, param_types=param_types, local_types=local_types,
+            returns=self._type_ref(node.returns) if node.returns is not None else None,
+            calls=tuple(calls), effects=tuple(_dedupe(effects)),
+        ))
+        # Functions nested in this one (decorator wrappers, local helpers).
+        for child in ast.walk(node):
+            if child is not node and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef
+                                                | ast.ClassDef) and \
+                    self.ctx.semantic.enclosing_function(child) is node:
+                if isinstance(child, ast.ClassDef):
+                    self._class(child, qualname)
+                else:
+                    self._function(child, qualname, None)
+
+    def _local_types(self, func: ast.AST) -> dict[str, str]:
+        """Locals assigned once from a call of a known name: `repo = UserRepo(db)`,
+        `svc = get_service()` (the project phase tells a class from a factory)."""
+        seen: dict[str, set[str | None]] = {}
+        for node in _own(func):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                    node.targets[0], ast.Name):
+                value = node.value
+                ref = self._ref(value.func) if isinstance(value, ast.Call) else None
+                seen.setdefault(node.targets[0].id, set()).add(ref)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                seen.setdefault(node.target.id, set()).add(self._type_ref(node.annotation))
+        return {name: next(iter(refs)) for name, refs in sorted(seen.items())  # type: ignore[misc]
+                if len(refs) == 1 and None not in refs}
+
+    def _instance_attrs(self, func: ast.AST, self_name: str, param_types: dict[str, str],
+                        cls: ClassInfo) -> None:
+        for node in _own(func):
+            if not isinstance(node, ast.Assign | ast.AnnAssign):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == self_name) or target.attr in cls.attr_types:
+                    continue
+                ref: str | None = None
+                if isinstance(node, ast.AnnAssign):
+                    ref = self._type_ref(node.annotation)
+                value = node.value
+                if ref is None and isinstance(value, ast.Call):
+                    ref = self._ref(value.func)
+                elif ref is None and isinstance(value, ast.Name):
+                    ref = param_types.get(value.id)
+                if ref:
+                    cls.attr_types[target.attr] = ref
+
+    # -- bodies ------------------------------------------------------------------------------
+    def _body_facts(self, func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ClassInfo | None,
+                    self_name: str | None, types: dict[str, str]
+                    ) -> tuple[list[CallSite], list[Effect]]:
+        ctx = self.ctx
+        returned = self._returned_calls(func)
+        calls: list[CallSite] = []
+        effects: list[Effect] = []
+        for node, loop in _walk_with_loops(func):
+            if isinstance(node, ast.Call):
+                query = self._query(node)
+                conditional = self._conditional(node, func)
+                if query is not None:
+                    effects.append(Effect(QUERY, node.lineno, query[0], write=query[1],
+                                          conditional=conditional))
+                callee = self._callee(node, cls, self_name, types)
+                if callee is not None:
+                    calls.append(CallSite(
+                        line=node.lineno, col=node.col_offset, end_line=node.end_lineno or
+                        node.lineno, end_col=node.end_col_offset or node.col_offset,
+                        callee=callee, text=_short(ctx.source(node.func)),
+                        returned=id(node) in returned,
+                        loop_line=loop.lineno if loop is not None else 0,
+                        loop_literal=loop is not None and _literal_loop(ctx, loop),
+                        loop_item=loop is not None and _uses_loop_variable(node, loop),
+                        conditional=conditional))
+            elif isinstance(node, ast.Return) and node.value is not None:
+                found = unbounded_query(ctx, node.value, func)
+                if found is not None:
+                    effects.append(Effect(UNBOUNDED, node.lineno, found.text))
+            elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
+                effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                    isinstance(n, ast.If) and _rejects_anonymous(ctx, n) for n in _own(node)):
+                # A decorator whose wrapper turns anonymous callers away.
+                effects.append(Effect(AUTH, node.lineno, f"{node.name}()"))
+        if _CACHE_USE.search(ctx.source(func)):
+            # Reads behind a cache lookup run once per key, not once per call.
+            effects = [e for e in effects if e.kind != QUERY or e.write]
+        limiters = body_limiter_calls(ctx, func)
+        if limiters:
+            effects.append(Effect(LIMIT, func.lineno, limiters[0]))
+        return calls, effects
+
+    def _conditional(self, node: ast.AST, func: ast.AST) -> bool:
+        """Whether `node` runs only on some paths through `func`."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if anc is func:
+                return False
+            if isinstance(anc, ast.If | ast.IfExp | ast.BoolOp | ast.ExceptHandler
+                          | ast.Match | ast.While):
+                return True
+        return False
+
+    def _returned_calls(self, func: ast.AST) -> set[int]:
+        out: set[int] = set()
+        for node in _own(func):
+            if not (isinstance(node, ast.Return) and node.value is not None):
+                continue
+            for part in ast.walk(node.value):
+                if isinstance(part, ast.Call):
+                    out.add(id(part))
+                elif isinstance(part, ast.Name):
+                    bindings = self.ctx.reaching_bindings(part)
+                    if len(bindings) == 1 and bindings[0].kind == "assign" and \
+                            isinstance(bindings[0].value, ast.Call):
+                        out.update(id(n) for n in ast.walk(bindings[0].value)
+                                   if isinstance(n, ast.Call))
+        return out
+
+    def _query(self, call: ast.Call) -> tuple[str, bool] | None:
+        """The query a call runs: (its text, whether it writes). A lazy queryset / Query
+        (`filter()`, `order_by()`) runs only where it is consumed, by the code that
+        iterates it."""
+        fn = call.func
+        if not isinstance(fn, ast.Attribute):
+            return None
+        names, root = call_chain(call)
+        last = fn.attr
+        if "select_for_update" in names or "with_for_update" in names:
+            return None  # row locking: one query per row on purpose
+        if self.django and last in ("save", "delete") and not DJANGO_MANAGERS & set(names):
+            return _short(self.ctx.source(call)), True  # an instance written back
+        if self.sqla and last in _SESSION_WRITES and self._db_session(call, names, root):
+            return _short(self.ctx.source(call)), True
+        if self.sqla and last == "execute" and call.args and _writes_rows(call.args[0]):
+            return _short(self.ctx.source(call)), True
+        # `Member.objects.get(...)` / `User.query.first()` on a class is the ORM even in a
+        # service module that imports only the models.
+        on_class = isinstance(root, ast.Name) and root.id[:1].isupper()
+        if (self.django or on_class) and DJANGO_MANAGERS & set(names[:-1]):
+            if last in _DJANGO_WRITES:
+                return _short(self.ctx.source(call)), True
+            if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
+                return _short(self.ctx.source(call)), False
+            return None
+        if (self.sqla or on_class) and "query" in names[:-1] and (
+                last in SA_EVALUATE or (last in SA_CHAIN and self._consumed(call))):
+            return _short(self.ctx.source(call)), False
+        if self.sqla and last in _SESSION_READS and self._db_session(call, names, root):
+            return _short(self.ctx.source(call)), False
+        if last in _DBAPI_READS and isinstance(root, ast.Name) and (
+                _DBAPI_HANDLE.search(root.id) or any(_DBAPI_HANDLE.search(n)
+                                                     for n in names[:-1])):
+            return _short(self.ctx.source(call)), False
+        return None
+
+    def _consumed(self, call: ast.Call) -> bool:
+        parent = self.ctx.semantic.parent(call)
+        if isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension):
+            return parent.iter is call
+        if isinstance(parent, ast.Call) and call in parent.args:
+            return (self.ctx.qualified_name(parent.func) or "") in _CONSUMERS
+        return False
+
+    def _db_session(self, call: ast.Call, names: list[str], root: ast.AST) -> bool:
+        """A SQLAlchemy session, not an HTTP client session (`aiohttp.ClientSession`,
+        `requests.Session`): `session.get(Model, id)` takes the model first."""
+        if not (any("session" in n.lower() for n in names[:-1])
+                or (isinstance(root, ast.Name) and "session" in root.id.lower())):
+            return False
+        if names[-1] == "get" and not (len(call.args) >= 2 and isinstance(
+                call.args[0], ast.Name | ast.Attribute)):
+            return False
+        if isinstance(root, ast.Name):
+            for binding in self.ctx.semantic.lookup(root.id, root)[1]:
+                value = binding.value
+                made = self.ctx.qualified_name(value.func) if isinstance(
+                    value, ast.Call) else None
+                if made and made.split(".")[0] in _HTTP_CLIENTS:
+                    return False
+        return True
+
+    def _callee(self, call: ast.Call, cls: ClassInfo | None, self_name: str | None,
+                types: dict[str, str]) -> Callee | None:
+        fn = call.func
+        if isinstance(fn, ast.Name):
+            ref = self._ref(fn)
+            return Callee("ref", ref) if ref else None
+        if not isinstance(fn, ast.Attribute):
+            return None
+        base = fn.value
+        if isinstance(base, ast.Name):
+            if cls is not None and self_name and base.id == self_name:
+                return Callee("self", "", fn.attr)
+            if base.id in types and self._is_local(base):
+                return Callee("typed", types[base.id], fn.attr)
+        if isinstance(base, ast.Call):
+            if cls is not None and isinstance(base.func, ast.Name) and base.func.id == "super":
+                return Callee("super", "", fn.attr)
+            # `Service().listing()`, `get_repo().all()`: a method of what the call returns.
+            made = self._ref(base.func)
+            return Callee("typed", made, fn.attr) if made else None
+        if cls is not None and self_name and isinstance(base, ast.Attribute) and isinstance(
+                base.value, ast.Name) and base.value.id == self_name:
+            return Callee("selfattr", base.attr, fn.attr)
+        ref = self._ref(fn)
+        return Callee("ref", ref) if ref else None
+
+    def _is_local(self, name: ast.Name) -> bool:
+        scope, _ = self.ctx.semantic.lookup(name.id, name)
+        return scope is not None and scope.is_function
+
+    # -- names -------------------------------------------------------------------------------
+    def _ref(self, expr: ast.AST) -> str | None:
+        """A dotted reference: through imports, or `module.name` for a def / class of this
+        module. Locals, parameters and builtins give None."""
+        if isinstance(expr, ast.Name):
+            qualified = self.ctx.qualified_name(expr)
+            if qualified:
+                return None if qualified.startswith("builtins.") else qualified
+            scope, bindings = self.ctx.semantic.lookup(expr.id, expr)
+            if scope is self.ctx.semantic.module_scope and bindings and all(
+                    b.kind in ("def", "class") for b in bindings):
+                return f"{self.module}.{expr.id}"
+            return None
+        if isinstance(expr, ast.Attribute):
+            inner = self._ref(expr.value)
+            return f"{inner}.{expr.attr}" if inner else None
+        return None
+
+    def _type_ref(self, annotation: ast.AST | None) -> str | None:
+        """The one class an annotation names: `X`, `Optional[X]`, `X | None`,
+        `Annotated[X, Depends(...)]`, `"X"`. Collections and unions of classes give None."""
+        node = annotation
+        for _ in range(8):
+            if node is None:
+                return None
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                try:
+                    node = ast.parse(node.value, mode="eval").body
+                except SyntaxError:
+                    return None
+                continue
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+                parts = [p for p in (node.left, node.right)
+                         if not (isinstance(p, ast.Constant) and p.value is None)]
+                if len(parts) != 1:
+                    return None
+                node = parts[0]
+                continue
+            if isinstance(node, ast.Subscript):
+                outer = node.value
+                last = outer.attr if isinstance(outer, ast.Attribute) else getattr(
+                    outer, "id", "")
+                if last not in _WRAPPING_TYPES:
+                    return None
+                inner = node.slice
+                if isinstance(inner, ast.Tuple):
+                    elts = [e for e in inner.elts
+                            if not (isinstance(e, ast.Constant) and e.value is None)]
+                    if last == "Annotated" and elts:
+                        node = elts[0]
+                        continue
+                    if len(elts) != 1:
+                        return None
+                    node = elts[0]
+                    continue
+                node = inner
+                continue
+            return self._ref(node)
+        return None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _own(func: ast.AST) -> Iterator[ast.AST]:
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _NESTED):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _walk_with_loops(func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> Iterator[tuple[ast.AST, ast.AST | None]]:
+    """The nodes of a function body with the innermost loop that repeats each (a `for`,
+    `while` or comprehension; the iterable of a `for` runs once, outside it). Nested
+    functions are yielded but not entered."""
+    stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(func.body)]
+    while stack:
+        node, loop = stack.pop()
+        yield node, loop
+        if isinstance(node, _NESTED):
+            continue
+        children: list[tuple[ast.AST, ast.AST | None]]
+        if isinstance(node, ast.For | ast.AsyncFor):
+            children = [(node.target, loop), (node.iter, loop)]
+            children += [(s, node) for s in node.body] + [(s, loop) for s in node.orelse]
+        elif isinstance(node, ast.While):
+            children = [(node.test, node)] + [(s, node) for s in node.body]
+            children += [(s, loop) for s in node.orelse]
+        elif isinstance(node, _COMPREHENSIONS):
+            gens = node.generators
+            children = [(gens[0].iter, loop)]
+            for gen in gens:
+                children.append((gen.target, node))
+                if gen is not gens[0]:
+                    children.append((gen.iter, node))
+                children += [(cond, node) for cond in gen.ifs]
+            if isinstance(node, ast.DictComp):
+                children += [(node.key, node), (node.value, node)]
+            else:
+                children.append((node.elt, node))
+        else:
+            children = [(child, loop) for child in ast.iter_child_nodes(node)]
+        stack.extend(reversed(children))
+
+
+def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
+    """The loop goes over a literal collection or a range(): a handful of items known when
+    the code is written, not one per stored row."""
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        it: ast.AST = loop.iter
+    elif isinstance(loop, _COMPREHENSIONS):
+        it = loop.generators[0].iter
+    else:
+        return False
+    if isinstance(it, ast.Call) and (ctx.qualified_name(it.func) or "") in (
+            "builtins.enumerate", "builtins.sorted", "builtins.reversed") and it.args:
+        it = it.args[0]
+    if isinstance(it, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
+        return True
+    if isinstance(it, ast.Call) and (ctx.qualified_name(it.func) or "") == "builtins.range":
+        return True
+    if isinstance(it, ast.Name):
+        bindings = ctx.reaching_bindings(it)
+        return bool(bindings) and all(
+            isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
+                "assign", "annassign") for b in bindings)
+    return False
+
+
+def _writes_rows(statement: ast.AST) -> bool:
+    """`update(X).where(...)`, `insert(X).values(...)`, `delete(X)`: a SQLAlchemy write."""
+    root = call_chain(statement)[1] if isinstance(statement, ast.Call) else None
+    return isinstance(root, ast.Name) and root.id in ("update", "insert", "delete")
+
+
+def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        targets: list[ast.AST] = [loop.target]
+    elif isinstance(loop, _COMPREHENSIONS):
+        targets = [gen.target for gen in loop.generators]
+    else:
+        return False
+    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    parts: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute):
+        parts.append(call.func.value)
+    return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in ast.walk(p))
+
+
+def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
+    if not _AUTH_TEST.search(ctx.source(node.test)):
+        return False
+    for stmt in node.body:
+        for part in ast.walk(stmt):
+            if isinstance(part, ast.Raise):
+                return True
+            if isinstance(part, ast.Call):
+                fn = part.func
+                name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+                if _REJECT_CALLS.match(name):
+                    return True
+                if any(isinstance(a, ast.Constant) and a.value in _REJECT_STATUS
+                       for a in [*part.args, *(k.value for k in part.keywords)]):
+                    return True
+    return False
+
+
+def _unsubscript(expr: ast.expr) -> ast.expr:
+    return expr.value if isinstance(expr, ast.Subscript) else expr
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _dedupe(effects: list[Effect]) -> list[Effect]:
+    seen: set[tuple[str, int]] = set()
+    out: list[Effect] = []
+    # One query per line: a chain's inner calls are parts of the same query, whose whole
+    # (outermost, longest) text names it best.
+    for effect in sorted(effects, key=lambda e: (e.kind, e.line, -len(e.detail))):
+        key = (effect.kind, effect.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(effect)
+    return out

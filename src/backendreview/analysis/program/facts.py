@@ -1,0 +1,98 @@
+"""The per-file facts of the program model: plain, picklable records of what one module
+defines and what each of its functions does directly.
+
+They are computed by `extract.py` inside the engine's per-file work (a pure function of the
+file's text), travel back as `FileResult.facts["program"]` and are cached with the file; the
+project phase (`model.py`) joins them into one index and solves the summaries over the call
+graph. Nothing here refers to another file: a reference to a name of another module is kept
+as the dotted name the imports give (`app.repos.UserRepo.get`), resolved later or never.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Effect kinds a function can have, directly or through the functions it calls.
+QUERY = "query"  # runs a database query (detail: the call; `write` tells writes from reads)
+UNBOUNDED = "unbounded"  # returns every row of a query (no limit / slice / pagination)
+LIMIT = "limit"  # enforces a rate limit
+AUTH = "auth"  # rejects anonymous callers
+EFFECT_KINDS = (QUERY, UNBOUNDED, LIMIT, AUTH)
+
+
+@dataclass(frozen=True)
+class Callee:
+    """What a call site calls, as far as its own file can tell.
+
+    kind: `ref` (a dotted name through imports or a module-level def: a function, a class
+    being constructed, `Class.method`, `module.function`), `self` (a method of the enclosing
+    class, `self.m()` / `cls.m()`), `super` (`super().m()`), `selfattr` (`self.<ref>.<attr>()`,
+    a method of an instance attribute), `typed` (`x.<attr>()` where `x` has the type `ref`:
+    an annotation, a constructor call, a factory's return annotation).
+    """
+
+    kind: str
+    ref: str = ""
+    attr: str = ""
+
+
+@dataclass(frozen=True)
+class CallSite:
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    callee: Callee
+    text: str  # the callee as written, for messages: `self.repo.get_one`
+    returned: bool = False  # the call's result is (part of) what the function returns
+    loop_line: int = 0  # the line of the innermost loop that runs the call once per item
+    loop_literal: bool = False  # that loop iterates a literal collection or a range()
+    loop_item: bool = False  # the call's receiver or arguments use that loop's variable
+    conditional: bool = False  # under an if / try-except / boolean operator of its function
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str
+    line: int
+    detail: str  # what does it: the query, the limiter call, the auth check
+    write: bool = False  # QUERY: the query writes (create, save, update, delete)
+    conditional: bool = False  # under an if / try-except / boolean operator of its function
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    qualname: str  # module.Class.method / module.function / module.outer.inner
+    name: str
+    path: str
+    line: int
+    cls: str | None = None  # qualname of the enclosing class, for methods
+    kind: str = "function"  # function | method | property | classmethod | staticmethod
+    params: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()  # dotted names as the file resolves them
+    param_types: dict[str, str] = field(default_factory=dict)  # param -> type reference
+    local_types: dict[str, str] = field(default_factory=dict)  # local -> type reference
+    returns: str | None = None  # the return annotation's type reference
+    calls: tuple[CallSite, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    qualname: str
+    name: str
+    path: str
+    line: int
+    bases: tuple[str, ...] = ()  # dotted references, resolved in the project phase
+    methods: dict[str, str] = field(default_factory=dict)  # name -> FunctionInfo.qualname
+    attr_types: dict[str, str] = field(default_factory=dict)  # attribute -> type reference
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    name: str
+    path: str
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted name
+    functions: tuple[FunctionInfo, ...] = ()
+    classes: tuple[ClassInfo, ...] = ()
+    constants: dict[str, str] = field(default_factory=dict)  # NAME -> literal string value

@@ -1,0 +1,367 @@
+"""The project-wide program model: the per-file facts joined into one index, calls resolved
+through imports and the class hierarchy, and function summaries solved over the call graph.
+
+Resolution never guesses: a dotted reference is followed through the module that defines it
+(and the names that module imports, for re-exports), a method through the C3 order of the
+project's own classes; anything that leads outside the project or cannot be told stays
+unresolved. Summaries are the effects a function has through its own code or the functions
+it calls (see facts.EFFECT_KINDS), each with the chain of calls that reaches it, solved to a
+fixpoint with a worklist (recursion-safe; chains longer than MAX_DEPTH are not followed).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ...model import Related, Span
+from .facts import UNBOUNDED, CallSite, ClassInfo, Effect, FunctionInfo, ModuleInfo
+
+MAX_DEPTH = 4  # calls followed from a function to the code that has the effect
+MAX_PER_KIND = 3  # distinct origins kept per function and effect kind
+_MAX_ROUNDS = 200_000  # worklist steps: a bound, never reached on real projects
+# Calls a framework makes for you: `form.is_valid()` runs the form's clean methods.
+_IMPLICIT = {"is_valid": ("clean",), "full_clean": ("clean",), "errors": ("clean",)}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One call on the way from a function to an effect."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str  # the callee as written at the call site
+    callee: str  # qualname of the function called
+    callee_path: str
+    callee_line: int
+    conditional: bool = False  # the call runs only on some paths of its caller
+
+
+@dataclass(frozen=True)
+class Reached:
+    """An effect of a function: its own (`via` empty) or one a chain of calls leads to."""
+
+    effect: Effect
+    origin: str  # qualname of the function whose own code has the effect
+    origin_path: str
+    via: tuple[Step, ...] = ()
+
+    @property
+    def direct(self) -> bool:
+        return not self.via
+
+    @property
+    def always(self) -> bool:
+        """Every call of the chain and the effect itself run on every path."""
+        return not self.effect.conditional and not any(s.conditional for s in self.via)
+
+
+class ProgramModel:
+    def __init__(self, modules: Iterable[ModuleInfo]) -> None:
+        self.modules: dict[str, ModuleInfo] = {}
+        self.functions: dict[str, FunctionInfo] = {}
+        self.classes: dict[str, ClassInfo] = {}
+        self._at: dict[tuple[str, int], FunctionInfo] = {}
+        for module in sorted(modules, key=lambda m: (m.path, m.name)):
+            # Two files can give one dotted name (a script beside a package): the first
+            # path wins, the same way every run.
+            self.modules.setdefault(module.name, module)
+            for cls in module.classes:
+                self.classes.setdefault(cls.qualname, cls)
+            for fn in module.functions:
+                self.functions.setdefault(fn.qualname, fn)
+                self._at[(fn.path, fn.line)] = fn
+        self._module_suffix: dict[str, list[str]] = {}
+        for name in self.modules:
+            parts = name.split(".")
+            for i in range(1, len(parts)):
+                self._module_suffix.setdefault(".".join(parts[i:]), []).append(name)
+        self._mro: dict[str, tuple[ClassInfo, ...]] = {}
+        self._resolved: dict[str, FunctionInfo | ClassInfo | None] = {}
+        self._edges: dict[str, list[tuple[CallSite, FunctionInfo]]] = {}
+        self._summary: dict[str, dict[tuple[str, str, int], Reached]] | None = None
+
+    # -- the index ---------------------------------------------------------------------------
+    def function_at(self, path: str, line: int) -> FunctionInfo | None:
+        """The function defined at `path:line` (a route handler's def line)."""
+        return self._at.get((path, line))
+
+    def module_of(self, name: str) -> ModuleInfo | None:
+        module = self.modules.get(name)
+        if module is not None:
+            return module
+        found = self._module_suffix.get(name, [])
+        return self.modules[found[0]] if len(found) == 1 else None
+
+    def resolve(self, ref: str) -> FunctionInfo | ClassInfo | None:
+        """The project function or class a dotted reference names, through the modules that
+        define or re-export it; None when it is not the project's or cannot be told."""
+        if ref not in self._resolved:
+            self._resolved[ref] = None  # a cycle of re-exports resolves to nothing
+            self._resolved[ref] = self._resolve(ref, 0)
+        return self._resolved[ref]
+
+    def _resolve(self, ref: str, depth: int) -> FunctionInfo | ClassInfo | None:
+        if depth > 8 or not ref:
+            return None
+        found = self.functions.get(ref) or self.classes.get(ref)
+        if found is not None:
+            return found
+        parts = ref.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.module_of(".".join(parts[:cut]))
+            if module is None:
+                continue
+            rest = parts[cut:]
+            for size in range(len(rest), 0, -1):
+                name = f"{module.name}.{'.'.join(rest[:size])}"
+                defined = self.functions.get(name) or self.classes.get(name)
+                if defined is None:
+                    continue
+                if size == len(rest):
+                    return defined
+                if isinstance(defined, ClassInfo) and size == len(rest) - 1:
+                    return self.method(defined, rest[-1])
+                return None
+            target = module.imports.get(rest[0])
+            if target is not None:
+                return self._resolve(".".join([target, *rest[1:]]), depth + 1)
+            return None
+        return None
+
+    def class_of(self, ref: str | None) -> ClassInfo | None:
+        """The class a type reference names, or the class a factory function returns
+        (`def get_repo() -> UserRepo`)."""
+        if not ref:
+            return None
+        found = self.resolve(ref)
+        if isinstance(found, FunctionInfo) and found.returns:
+            found = self.resolve(found.returns)
+        return found if isinstance(found, ClassInfo) else None
+
+    def mro(self, cls: ClassInfo) -> tuple[ClassInfo, ...]:
+        """The project classes of `cls`'s method resolution order (C3; bases outside the
+        project are left out, as their methods are not the project's)."""
+        cached = self._mro.get(cls.qualname)
+        if cached is not None:
+            return cached
+        self._mro[cls.qualname] = (cls,)  # cycle guard
+        bases = [b for b in (self.resolve(ref) for ref in cls.bases)
+                 if isinstance(b, ClassInfo) and b is not cls]
+        order = _c3([[cls], *[list(self.mro(b)) for b in bases], bases])
+        if order is None:  # an inconsistent hierarchy: depth-first, each class once
+            order = [cls]
+            for base in bases:
+                order += [c for c in self.mro(base) if c not in order]
+        result = tuple(order)
+        self._mro[cls.qualname] = result
+        return result
+
+    def method(self, cls: ClassInfo, name: str, after: ClassInfo | None = None
+               ) -> FunctionInfo | None:
+        """`name` looked up along `cls`'s MRO (after `after`, for `super()`)."""
+        order = self.mro(cls)
+        if after is not None:
+            order = order[order.index(after) + 1:] if after in order else ()
+        for klass in order:
+            qualname = klass.methods.get(name)
+            if qualname is not None:
+                return self.functions.get(qualname)
+        return None
+
+    def attribute_type(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
+        for klass in self.mro(cls):
+            ref = klass.attr_types.get(attr)
+            if ref is not None:
+                return self.class_of(ref)
+        return None
+
+    # -- calls -------------------------------------------------------------------------------
+    def targets(self, fn: FunctionInfo, site: CallSite) -> list[FunctionInfo]:
+        """The project functions a call site runs: none when it cannot be told."""
+        callee = site.callee
+        owner = self.classes.get(fn.cls) if fn.cls else None
+        receiver: ClassInfo | None = None
+        found: FunctionInfo | None = None
+        if callee.kind == "ref":
+            target = self.resolve(callee.ref)
+            # A constructor call runs __init__.
+            found = self.method(target, "__init__") if isinstance(target, ClassInfo) else target
+        elif callee.kind == "self" and owner is not None:
+            receiver = owner
+            found = self.method(owner, callee.attr)
+        elif callee.kind == "super" and owner is not None:
+            found = self.method(owner, callee.attr, after=owner)
+        elif callee.kind == "selfattr" and owner is not None:
+            receiver = self.attribute_type(owner, callee.ref)
+            found = self.method(receiver, callee.attr) if receiver else None
+        elif callee.kind == "typed":
+            receiver = self.class_of(callee.ref)
+            found = self.method(receiver, callee.attr) if receiver else None
+        if found is not None:
+            return [found]
+        if receiver is not None and callee.attr in _IMPLICIT:
+            out: list[FunctionInfo] = []
+            for klass in self.mro(receiver):
+                for name, qualname in sorted(klass.methods.items()):
+                    if any(name == m or name.startswith(m + "_")
+                           for m in _IMPLICIT[callee.attr]):
+                        target_fn = self.functions.get(qualname)
+                        if target_fn is not None and target_fn not in out:
+                            out.append(target_fn)
+            return out
+        return []
+
+    def edges(self, fn: FunctionInfo) -> list[tuple[CallSite, FunctionInfo]]:
+        cached = self._edges.get(fn.qualname)
+        if cached is None:
+            cached = [(site, target) for site in fn.calls for target in self.targets(fn, site)
+                      if target.qualname != fn.qualname]
+            self._edges[fn.qualname] = cached
+        return cached
+
+    # -- summaries ---------------------------------------------------------------------------
+    def effects(self, fn: FunctionInfo, kind: str) -> list[Reached]:
+        """`fn`'s effects of one kind, its own first, then by the shortest chain."""
+        summary = self._solve().get(fn.qualname, {})
+        found = [r for key, r in summary.items() if key[0] == kind]
+        return sorted(found, key=lambda r: (len(r.via), r.origin_path, r.effect.line))
+
+    def guarded_by(self, fn: FunctionInfo, kind: str) -> list[Reached]:
+        """`fn`'s effects of one kind, counting those of the project decorators on it
+        (`@admins_only` whose wrapper aborts for anonymous users, a project limiter
+        decorator): what guards a route handler."""
+        out = list(self.effects(fn, kind))
+        for dec in fn.decorators:
+            target = self.resolve(dec)
+            if isinstance(target, FunctionInfo) and target.qualname != fn.qualname:
+                step = Step(fn.path, fn.line, 0, fn.line, 0, f"@{dec.rsplit('.', 1)[-1]}",
+                            target.qualname, target.path, target.line)
+                out += [Reached(r.effect, r.origin, r.origin_path, (step, *r.via))
+                        for r in self.effects(target, kind) if len(r.via) < MAX_DEPTH]
+        return out
+
+    def reached_through(self, fn: FunctionInfo, site: CallSite, kind: str) -> list[Reached]:
+        """The effects of one kind that a call site of `fn` leads to, chain included."""
+        out: list[Reached] = []
+        for target in self.targets(fn, site):
+            if target.qualname == fn.qualname:
+                continue
+            for reached in self.effects(target, kind):
+                if len(reached.via) < MAX_DEPTH:
+                    out.append(_extend(fn, site, target, reached))
+        return sorted(out, key=lambda r: (len(r.via), r.origin_path, r.effect.line))
+
+    def _solve(self) -> dict[str, dict[tuple[str, str, int], Reached]]:
+        if self._summary is not None:
+            return self._summary
+        summary: dict[str, dict[tuple[str, str, int], Reached]] = {}
+        callers: dict[str, set[str]] = {}
+        for qualname in sorted(self.functions):
+            fn = self.functions[qualname]
+            summary[qualname] = {(e.kind, fn.qualname, e.line): Reached(e, fn.qualname, fn.path)
+                                 for e in fn.effects}
+            for _, target in self.edges(fn):
+                callers.setdefault(target.qualname, set()).add(qualname)
+        queue = deque(sorted(self.functions))
+        queued = set(queue)
+        rounds = 0
+        while queue and rounds < _MAX_ROUNDS:
+            rounds += 1
+            qualname = queue.popleft()
+            queued.discard(qualname)
+            fn = self.functions[qualname]
+            mine = summary[qualname]
+            changed = False
+            for site, target in self.edges(fn):
+                for key, reached in sorted(summary[target.qualname].items()):
+                    if key in mine or len(reached.via) >= MAX_DEPTH:
+                        continue
+                    if reached.effect.kind == UNBOUNDED and not site.returned:
+                        continue
+                    if sum(1 for k in mine if k[0] == key[0]) >= MAX_PER_KIND:
+                        continue
+                    mine[key] = _extend(fn, site, target, reached)
+                    changed = True
+            if changed:
+                for caller in sorted(callers.get(qualname, ())):
+                    if caller not in queued:
+                        queued.add(caller)
+                        queue.append(caller)
+        self._summary = summary
+        return summary
+
+
+def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Reached
+            ) -> Reached:
+    step = Step(fn.path, site.line, site.col, site.end_line, site.end_col, site.text,
+                target.qualname, target.path, target.line, site.conditional)
+    return Reached(reached.effect, reached.origin, reached.origin_path, (step, *reached.via))
+
+
+def _c3(sequences: list[list[ClassInfo]]) -> list[ClassInfo] | None:
+    seqs = [list(s) for s in sequences if s]
+    out: list[ClassInfo] = []
+    while seqs:
+        for seq in seqs:
+            head = seq[0]
+            if not any(head in other[1:] for other in seqs):
+                break
+        else:
+            return None
+        out.append(head)
+        seqs = [s[1:] if s[0] is head else s for s in seqs]
+        seqs = [s for s in seqs if s]
+    return out
+
+
+# -- explaining a chain ----------------------------------------------------------------------
+def short_name(qualname: str, path: str) -> str:
+    """`UserRepo.get_one` for `app.repos.UserRepo.get_one`: the part below the module."""
+    module = PurePath(path).with_suffix("").name
+    parts = qualname.split(".")
+    if module in parts:
+        index = len(parts) - 1 - parts[::-1].index(module)
+        rest = parts[index + 1:]
+        if rest:
+            return ".".join(rest)
+    return parts[-1]
+
+
+def _where(path: str, line: int) -> str:
+    return f"{PurePath(path).name}:{line}"
+
+
+def describe(reached: Reached, verb: str) -> str:
+    """`` `repo.get_one` (views.py:12) calls `UserRepo.get_one` (repos.py:30), which runs
+    `User.objects.get(...)` (repos.py:31)``: every step of the chain, then what it does
+    (`verb`: "runs", "returns", "checks")."""
+    parts: list[str] = []
+    for i, step in enumerate(reached.via):
+        callee = short_name(step.callee, step.callee_path)
+        where = _where(step.callee_path, step.callee_line)
+        if i == 0:
+            parts.append(f"`{step.text}` ({_where(step.path, step.line)}) calls "
+                         f"`{callee}` ({where})")
+        else:
+            parts.append(f"which calls `{callee}` ({where})")
+    parts.append(f"which {verb} `{reached.effect.detail}` "
+                 f"({_where(reached.origin_path, reached.effect.line)})")
+    return ", ".join(parts)
+
+
+def related(reached: Reached, verb: str) -> tuple[Related, ...]:
+    """One related location per step and one for the effect, for SARIF relatedLocations."""
+    out: list[Related] = []
+    for step in reached.via:
+        out.append(Related(Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
+                           f"calls {short_name(step.callee, step.callee_path)}", step.path))
+    line = reached.effect.line
+    out.append(Related(Span(line, 1, line, 2), f"{verb} {reached.effect.detail}",
+                       reached.origin_path))
+    return tuple(out)

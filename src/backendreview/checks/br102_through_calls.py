@@ -1,0 +1,136 @@
+"""BR102 through calls: the query that runs once per item sits one or more calls away, in a
+repository, a service, a model method or property (the program model's summaries).
+
+Two shapes:
+- a call made once per item of a loop whose callee (followed through the call graph) runs a
+  read query: `for slug in slugs: repo.get_one(slug)`;
+- a loop over query rows that reads a property or calls a method of the row's model class
+  that runs a query: `for m in team.members.all(): total += m.score`.
+
+Loops over literal collections and `range()` are a handful of items known when the code is
+written; cached callees (`@lru_cache`, `@cached_property`...) run once; writes per item are
+another concern (bulk writes), not a read per row: a callee that writes is per-item processing
+(an import, a state change, a mail), where loading before the loop is not the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
+from ..model import Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from ..analysis.orm.models import Model
+    from ..analysis.orm.queries import Access, LoopFact, Origin
+    from .base import ProjectRule
+
+_COMMAND_PATH = re.compile(r"(^|/)(management/commands|scripts?|bin|tools)/")
+_CACHED = re.compile(r"(^|\.)(lru_cache|cache|cached|cached_property|memoize\w*|"
+                     r"cached_method|ttl_cache|alru_cache)$")
+
+
+def _reads(model: ProgramModel, chains: list[Reached]) -> list[Reached]:
+    out: list[Reached] = []
+    for reached in chains:
+        if reached.effect.write:
+            continue
+        if any(_is_cached(model.functions.get(step.callee)) for step in reached.via):
+            continue
+        out.append(reached)
+    return out
+
+
+def _is_cached(fn: FunctionInfo | None) -> bool:
+    return fn is not None and any(_CACHED.search(d) for d in fn.decorators)
+
+
+def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> None:  # type: ignore[no-untyped-def]
+    """Report each call made once per loop item whose callee runs a read query."""
+    for qualname in sorted(model.functions):
+        fn = model.functions[qualname]
+        if skipped(fn.path):
+            continue
+        reported: set[int] = set()
+        for site in fn.calls:
+            if not site.loop_line or site.loop_literal or site.line in reported:
+                continue
+            reached = model.reached_through(fn, site, QUERY)
+            if any(r.effect.write for r in reached):
+                continue  # per-item processing that writes, not a read to batch
+            chains = _reads(model, reached)
+            if not chains:
+                continue
+            reported.add(site.line)
+            chain = chains[0]
+            # Weak evidence goes out as a note, with the reason: a query several calls away
+            # is often conditional or behind state the chain does not show; a call that does
+            # not use the loop's item may not depend on it; a management command runs once.
+            reason = ""
+            if len(chain.via) > 2:
+                reason = f"the query is {len(chain.via)} calls away; check that it runs for " \
+                         "every item"
+            elif not site.loop_item:
+                reason = "the call does not take the loop's item; check that it runs for " \
+                         "every item"
+            elif not chain.always:
+                reason = "the query runs only on some paths of the calls; check how often " \
+                         "they are taken"
+            elif _COMMAND_PATH.search(fn.path):
+                reason = "a command-line task, not a request"
+            far = bool(reason)
+            rule.report(
+                fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
+                f"`{site.text}(...)` runs a query for each item of the loop on line "
+                f"{site.loop_line}: {describe(chain, 'runs')}; load what every item needs "
+                f"with one query before the loop"
+                + (f" (note: {reason})" if far else ""),
+                severity=Severity.NOTE if far else None,
+                fix=Fix(description=(
+                    f"fetch the rows for all items at once before the loop on line "
+                    f"{site.loop_line} (a batch method beside `{site.text}` that filters with "
+                    f"`__in` / `.in_()` / `= ANY(...)`), keep them in a dict keyed by the "
+                    f"item, and look each one up inside the loop")),
+                related=related(chain, "runs"), snippet=site.text)
+
+
+def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access: Access,
+                 span: Span, row_model: Model, root: Origin) -> bool:
+    """`row.attr` / `row.method()` on a row of `row_model` where the model class's property
+    or method runs a query. True when reported."""
+    attr = access.levels[0][0]
+    cls = model.classes.get(row_model.fact.qualname)
+    if cls is None:
+        return False
+    member = model.method(cls, attr)
+    if member is None or _is_cached(member):
+        return False
+    called = access.called and len(access.levels) == 1
+    if member.kind != "property" and not called:
+        return False
+    reached = model.effects(member, QUERY)
+    if any(r.effect.write for r in reached):
+        return False  # `row.save()` and the like: a write per row, not a read to batch
+    chains = _reads(model, reached)
+    if not chains:
+        return False
+    chain = chains[0]
+    how = "reads the property" if member.kind == "property" else "calls"
+    where = f"{member.path.rsplit('/', 1)[-1]}:{member.line}"
+    if chain.via:
+        steps = "where " + describe(chain, "runs")
+    else:
+        steps = (f"which runs `{chain.effect.detail}` "
+                 f"({chain.origin_path.rsplit('/', 1)[-1]}:{chain.effect.line})")
+    rule.report(
+        loop.path, span,
+        f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, once for "
+        f"each row of the loop over `{root.text}` (line {root.line}); compute it for all "
+        f"rows in that query (annotate, a join, a prefetch) instead",
+        fix=Fix(description=(
+            f"move what `{row_model.name}.{attr}` computes into the query on line {root.line} "
+            f"(`.annotate(...)` / `.prefetch_related(...)` / a join), or load it for all rows "
+            f"at once before the loop")),
+        related=(*related(chain, "runs"),), snippet=access.snippet)
+    return True

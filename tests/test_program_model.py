@@ -1,0 +1,178 @@
+"""The program model: resolution across modules and the class hierarchy, summaries solved over
+the call graph, the explanation of a chain, and per-file facts that can be cached."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from backendreview.analysis.program import (
+    AUTH,
+    LIMIT,
+    QUERY,
+    UNBOUNDED,
+    FunctionInfo,
+    ProgramModel,
+    describe,
+    program_of,
+)
+from backendreview.config import Config
+from backendreview.engine import review_source, run
+
+
+def _project(tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+             ) -> ProgramModel:
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run([Path(".")], Config(root=tmp_path), rules=(), collect=("program",), jobs=1)
+    assert result.errors == []
+    return program_of(result.facts)
+
+
+def _fn(model: ProgramModel, qualname: str) -> FunctionInfo:
+    return model.functions[qualname]
+
+
+def test_a_name_re_exported_by_a_package_init_resolves_to_its_definition(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/repos/__init__.py": "from .items import ItemRepo\n",
+        "shop/repos/items.py": "class ItemRepo:\n    def get(self, pk):\n        return pk\n",
+        "shop/views.py": "from shop.repos import ItemRepo\n\ndef view(pk):\n"
+                         "    return ItemRepo().get(pk)\n",
+    }, monkeypatch)
+    assert model.resolve("shop.repos.ItemRepo").qualname == "shop.repos.items.ItemRepo"
+    view = _fn(model, "shop.views.view")
+    [site] = [s for s in view.calls if s.text == "ItemRepo().get"]
+    assert [t.qualname for t in model.targets(view, site)] == ["shop.repos.items.ItemRepo.get"]
+
+
+def test_methods_follow_the_c3_order_and_super_takes_the_next_class(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": "class Base:\n    def load(self):\n        return 1\n",
+        "app/mixins.py": (
+            "from app.base import Base\n\n"
+            "class Left(Base):\n    def load(self):\n        return super().load()\n\n"
+            "class Right(Base):\n    def load(self):\n        return 2\n"),
+        "app/view.py": (
+            "from app.mixins import Left, Right\n\n"
+            "class View(Left, Right):\n    def get(self):\n        return self.load()\n"),
+    }, monkeypatch)
+    view = model.classes["app.view.View"]
+    assert [c.qualname for c in model.mro(view)] == [
+        "app.view.View", "app.mixins.Left", "app.mixins.Right", "app.base.Base"]
+    get = _fn(model, "app.view.View.get")
+    assert [t.qualname for t in model.targets(get, get.calls[0])] == ["app.mixins.Left.load"]
+    left = _fn(model, "app.mixins.Left.load")
+    # super() inside Left, seen from Left's own MRO, is Base (Right is only next for View).
+    assert [t.qualname for t in model.targets(left, left.calls[0])] == ["app.base.Base.load"]
+
+
+def test_instance_attribute_and_dependency_types_resolve_the_receiver(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/repo.py": (
+            "from django.db import models\n\n"
+            "class Repo:\n    def rows(self):\n        return Item.objects.all()\n\n"
+            "def get_repo() -> 'Repo':\n    return Repo()\n"),
+        "svc/api.py": (
+            "from typing import Annotated, Optional\n"
+            "from fastapi import Depends\n"
+            "from svc.repo import Repo, get_repo\n\n"
+            "class Service:\n"
+            "    def __init__(self, repo: Optional[Repo]):\n        self.repo = repo\n"
+            "    def rows(self):\n        return self.repo.rows()\n\n"
+            "def endpoint(repo: Annotated[Repo, Depends(get_repo)]):\n    return repo.rows()\n\n"
+            "def factory():\n    r = get_repo()\n    return r.rows()\n"),
+    }, monkeypatch)
+    for qualname in ("svc.api.Service.rows", "svc.api.endpoint", "svc.api.factory"):
+        fn = _fn(model, qualname)
+        site = [s for s in fn.calls if s.text.endswith("rows")][0]
+        assert [t.qualname for t in model.targets(fn, site)] == ["svc.repo.Repo.rows"], qualname
+        [chain] = model.effects(fn, UNBOUNDED)
+        assert chain.origin == "svc.repo.Repo.rows"
+
+
+def test_what_leads_outside_the_project_stays_unresolved(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "v/__init__.py": "",
+        "v/views.py": (
+            "from rest_framework.views import APIView\nimport helpers\n\n"
+            "class V(APIView):\n    def get(self, request):\n"
+            "        self.get_queryset()\n        helpers.run()\n        request.user.save()\n"),
+    }, monkeypatch)
+    get = _fn(model, "v.views.V.get")
+    # `request.user.save()` is not even a call site: its receiver is a parameter's attribute.
+    assert [s.text for s in get.calls] == ["self.get_queryset", "helpers.run"]
+    assert [model.targets(get, s) for s in get.calls] == [[], []]
+    assert model.resolve("rest_framework.views.APIView") is None
+
+
+def test_recursion_terminates_and_each_function_gets_the_effect(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "r.py": (
+            "from django.db import models\n\n"
+            "def ping(n):\n    if n:\n        return pong(n - 1)\n"
+            "    else:\n        return Item.objects.count()\n\n"
+            "def pong(n):\n    return ping(n)\n\n"
+            "def top():\n    return pong(3)\n"),
+    }, monkeypatch)
+    for name in ("r.ping", "r.pong", "r.top"):
+        effects = model.effects(_fn(model, name), QUERY)
+        assert [e.origin for e in effects] == ["r.ping"], name
+    [chain] = model.effects(_fn(model, "r.top"), QUERY)
+    assert [s.callee for s in chain.via] == ["r.pong", "r.ping"]
+    assert not chain.always  # the query runs on one branch of ping
+
+
+def test_the_chain_is_explained_step_by_step(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "m/__init__.py": "",
+        "m/models.py": (
+            "from django.db import models\n\n"
+            "class User(models.Model):\n"
+            "    def get_score(self):\n        return Score.objects.filter(user=self).count()\n"),
+        "m/exports.py": (
+            "from m.models import User\n\n"
+            "def score_of(user: User):\n    return user.get_score()\n"),
+    }, monkeypatch)
+    [chain] = model.effects(_fn(model, "m.exports.score_of"), QUERY)
+    assert describe(chain, "runs") == (
+        "`user.get_score` (exports.py:4) calls `User.get_score` (models.py:4), which runs "
+        "`Score.objects.filter(user=self).count()` (models.py:5)")
+
+
+def test_limits_and_auth_checks_are_summaries_too(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "g.py": (
+            "from flask import abort\nfrom flask_login import current_user\n\n"
+            "def admins_only(view):\n    def wrapper(*a, **k):\n"
+            "        if not current_user.is_admin:\n            abort(403)\n"
+            "        return view(*a, **k)\n    return wrapper\n\n"
+            "def check_rate(key):\n    return rate_limit(key, 5)\n\n"
+            "@admins_only\ndef admin_view():\n    check_rate('x')\n\n"
+            "def open_view():\n    return 1\n"),
+    }, monkeypatch)
+    admin = _fn(model, "g.admin_view")
+    assert [r.origin for r in model.guarded_by(admin, AUTH)] == ["g.admins_only"]
+    assert [r.origin for r in model.guarded_by(admin, LIMIT)] == ["g.check_rate"]
+    assert model.guarded_by(_fn(model, "g.open_view"), AUTH) == []
+
+
+def test_per_file_facts_pickle_and_do_not_depend_on_other_files():
+    text = "from a.b import Repo\n\nclass S:\n    def run(self, repo: Repo):\n        return repo.go()\n"
+    config = Config()
+    first = review_source(text.encode(), "svc.py", config, (), collect=("program",))
+    second = review_source(text.encode(), "svc.py", config, (), collect=("program",))
+    [module] = first.facts["program"]
+    assert pickle.loads(pickle.dumps(module)) == module
+    assert second.facts["program"] == [module]
+    [fn] = [f for f in module.functions if f.name == "run"]
+    assert fn.param_types == {"repo": "a.b.Repo"}
+    assert fn.calls[0].callee.kind == "typed" and fn.calls[0].callee.ref == "a.b.Repo"
