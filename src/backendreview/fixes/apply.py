@@ -78,7 +78,10 @@ class _AsWritten(cst.CSTTransformer):
 
 def _statements(code: str) -> list[cst.BaseStatement]:
     text = code if code.endswith("\n") else code + "\n"
-    return list(cst.parse_module(text).visit(_AsWritten()).body)
+    try:
+        return list(cst.parse_module(text).visit(_AsWritten()).body)
+    except cst.ParserSyntaxError as exc:
+        raise FixFailed(f"the replacement does not parse: {exc.message}") from None
 
 
 def _expression(code: str) -> cst.BaseExpression:
