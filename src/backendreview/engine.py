@@ -277,6 +277,7 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
     return out
 
 
+
 def _lookup(files: list[Path], shown: list[str], cache: ResultCache | None
             ) -> tuple[dict[int, FileResult], dict[int, int]]:
     """Cached results by file index, and the size of every file (for scheduling)."""

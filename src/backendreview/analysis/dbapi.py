@@ -38,7 +38,7 @@ PLACEHOLDERS = {
     "sqlite3": QMARK, "aiosqlite": QMARK,
     "psycopg2": FORMAT, "psycopg": FORMAT, "pymysql": FORMAT, "MySQLdb": FORMAT,
     "mysql.connector": FORMAT, "django": FORMAT, "aiomysql": FORMAT, "aiopg": FORMAT,
-    "asyncpg": NUMERIC_DOLLAR,
+    "asyncpg": NUMERIC_DOLLAR, "pg8000": FORMAT, "pg8000.native": NAMED,
     "sqlalchemy": NAMED, "databases": NAMED,
 }
 
@@ -80,6 +80,10 @@ CONSTRUCTORS: dict[str, Handle] = {
     "sqlalchemy.ext.asyncio.async_sessionmaker": Handle("sqlalchemy", "factory"),
     "sqlalchemy.ext.asyncio.async_scoped_session": Handle("sqlalchemy", "session"),
     "flask_sqlalchemy.SQLAlchemy": Handle("sqlalchemy", "flask-sqlalchemy"),
+    "pg8000.connect": Handle("pg8000", "connection"),
+    "pg8000.dbapi.connect": Handle("pg8000", "connection"),
+    "pg8000.dbapi.Connection": Handle("pg8000", "connection"),
+    "pg8000.native.Connection": Handle("pg8000.native", "native"),
     "sqlmodel.Session": Handle("sqlalchemy", "session"),
     "sqlmodel.create_engine": Handle("sqlalchemy", "engine"),
 }
@@ -106,6 +110,8 @@ ANNOTATIONS: dict[str, Handle] = {
     "pymysql.cursors.Cursor": Handle("pymysql", "cursor"),
     "asyncpg.Connection": Handle("asyncpg", "connection"),
     "asyncpg.connection.Connection": Handle("asyncpg", "connection"),
+    "pg8000.native.Connection": Handle("pg8000.native", "native"),
+    "pg8000.Connection": Handle("pg8000", "connection"),
     "asyncpg.Pool": Handle("asyncpg", "pool"),
     "asyncpg.pool.Pool": Handle("asyncpg", "pool"),
     "databases.Database": Handle("databases", "database"),
@@ -145,13 +151,17 @@ _TRANSITIONS: dict[tuple[str, str], str] = {
 HANDLE_SINKS: dict[str, frozenset[str]] = {
     "connection": frozenset({"execute", "executemany", "executescript", "execute_fetchall",
                              "execute_insert", "fetch", "fetchrow", "fetchval", "cursor",
-                             "exec_driver_sql", "scalar", "scalars", "mogrify"}),
+                             "exec_driver_sql", "scalar", "scalars", "mogrify", "run"}),
     "cursor": frozenset({"execute", "executemany", "executescript", "mogrify"}),
     "session": frozenset({"execute", "scalar", "scalars"}),
     "engine": frozenset({"execute", "exec_driver_sql", "scalar"}),
     "pool": frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval"}),
     "database": frozenset({"fetch_all", "fetch_one", "fetch_val", "execute", "execute_many",
                            "iterate"}),
+    # pg8000's native API: conn.run(sql, **params), conn.prepare(sql)
+    "native": frozenset({"run", "prepare"}),
+    # Flask-SQLAlchemy 2.x: db.execute() runs on the session
+    "flask-sqlalchemy": frozenset({"execute"}),
 }
 # `cursor` on an asyncpg connection takes SQL; on a DB-API connection it takes none.
 _SQL_CURSOR_LIBRARIES = frozenset({"asyncpg"})
@@ -293,6 +303,8 @@ def is_sql_method(handle: Handle, method: str) -> bool:
         return handle.library in _SQL_CURSOR_LIBRARIES
     if method == "mogrify":
         return handle.library in ("psycopg2", "psycopg", "pymysql", "MySQLdb")
+    if method == "run":
+        return handle.library.startswith("pg8000")  # pg8000 connections run SQL directly
     if method in ("executescript",):
         return handle.library in ("sqlite3", "aiosqlite")
     return True

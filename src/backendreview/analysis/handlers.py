@@ -72,6 +72,9 @@ RESPONSE_CALLS = frozenset({
     "rest_framework.exceptions.ValidationError", "rest_framework.exceptions.ParseError",
     "werkzeug.exceptions.InternalServerError", "werkzeug.exceptions.BadRequest",
     "django.shortcuts.render", "sanic.response.json", "sanic.response.text",
+    # A GraphQL error's message goes to the client in the response's `errors`.
+    "graphql.GraphQLError", "graphql.error.GraphQLError",
+    "graphql.error.graphql_error.GraphQLError",
 })
 
 
@@ -167,6 +170,10 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
         return False
     if any(_is_route_decorator(ctx, d) for d in func.decorator_list):
         return True
+    from .frameworks.graphql import is_resolver
+
+    if is_resolver(ctx, func):
+        return True  # a GraphQL resolver or mutation answers the client too
     parent = ctx.semantic.parent(func)
     if isinstance(parent, ast.ClassDef):
         return func.name in _VIEW_METHODS and _is_view_class(ctx, parent)
@@ -189,9 +196,31 @@ def is_logging_call(ctx: FileContext, call: ast.Call) -> bool:
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
         receiver = ctx.source(func.value).lower()
-        return "log" in receiver
+        return "log" in receiver or _is_logger_object(ctx, func.value)
     return isinstance(func, ast.Attribute) and func.attr in (
         "capture_exception", "captureException", "print_exc")
+
+
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger",
+                               "structlog.wrap_logger", "celery.utils.log.get_task_logger",
+                               "logging.LoggerAdapter", "structlog.stdlib.get_logger"})
+
+
+def _is_logger_object(ctx: FileContext, expr: ast.AST, depth: int = 0) -> bool:
+    """A name bound to a logger whatever it is called (`L = logging.getLogger(...)`,
+    `audit = structlog.get_logger()`, `log2 = audit.bind(user=...)`)."""
+    if depth > 3 or not isinstance(expr, ast.Name):
+        return False
+    for binding in ctx.semantic.lookup(expr.id, expr)[1]:
+        value = binding.value
+        if binding.kind not in ("assign", "annassign") or not isinstance(value, ast.Call):
+            continue
+        if (ctx.qualified_name(value.func) or "") in _LOGGER_FACTORIES:
+            return True
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("bind", "new") and (
+                _is_logger_object(ctx, value.func.value, depth + 1)):
+            return True
+    return False
 
 
 def module_logger(ctx: FileContext) -> str | None:

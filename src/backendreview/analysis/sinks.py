@@ -54,6 +54,8 @@ _QUERYSET_METHODS = frozenset({
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Every method name that is a sink for some handle kind, or for an unknown receiver.
 _ANY_SQL_METHOD = frozenset().union(*HANDLE_SINKS.values()) | GENERIC_SINK_METHODS
+# SQLAlchemy Query methods that read a plain string argument as SQL text.
+_QUERY_TEXT_METHODS = frozenset({"filter", "order_by", "group_by", "having", "distinct"})
 
 
 class SinkFinder:
@@ -93,6 +95,8 @@ class SinkFinder:
                 arg = _argument(call, 0, "raw_query")
                 return Sink(".raw()", arg, FORMAT, "raw", True) if arg is not None else None
             return self._extra_sink(call)
+        if method in _QUERY_TEXT_METHODS:
+            return self._query_text_sink(call, func)
         if method not in _ANY_SQL_METHOD:
             # No handle makes this method run SQL: skip resolving the receiver, which is
             # the costly part and is asked for every method call of every file.
@@ -118,6 +122,33 @@ class SinkFinder:
                 return None
             return Sink(f"{self._receiver_label(func)}.{method}()", arg, self.guess_style(),
                         "call", False)
+        return None
+
+    def _query_text_sink(self, call: ast.Call, func: ast.Attribute) -> Sink | None:
+        """`User.query.filter(f"name = '{n}'")`, `session.query(X).order_by(sort + " desc")`:
+        a SQLAlchemy Query takes a plain string as literal SQL text. Django querysets take
+        field names there (validated, not SQL), so the chain must reach `.query`."""
+        if not any(self.ctx.semantic.is_imported(m) for m in ("sqlalchemy", "flask_sqlalchemy",
+                                                             "sqlmodel")):
+            return None
+        receiver: ast.expr = func.value
+        while isinstance(receiver, ast.Call | ast.Attribute):
+            if isinstance(receiver, ast.Attribute) and receiver.attr == "objects":
+                return None
+            if isinstance(receiver, ast.Attribute) and receiver.attr == "query":
+                break
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
+                    receiver.func.attr == "query"):
+                break
+            receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
+        else:
+            return None
+        for arg in call.args:
+            if isinstance(arg, ast.Constant | ast.Starred):
+                continue
+            build = self.strings.analyze(arg)
+            if build is not None and build.is_dynamic:
+                return Sink(f".{func.attr}()", arg, NAMED, "query", True)
         return None
 
     def _extra_sink(self, call: ast.Call) -> Sink | None:

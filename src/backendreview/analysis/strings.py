@@ -73,6 +73,8 @@ class StringBuild:
     built_at: list[ast.AST] = field(default_factory=list)  # where the dynamic parts joined
     exact: bool = True  # pieces describe the whole string in order (a rewrite is possible)
     through_variable: bool = False
+    # `.format()` on a template imported from another module: its text is not visible here.
+    imported_template: str | None = None
 
     @property
     def dynamic_values(self) -> list[ast.expr]:
@@ -399,7 +401,7 @@ class StringAnalyzer:
         if func.attr == "format":
             template = self._template(func.value, depth)
             if template is None:
-                return None
+                return self._imported_format(call, func.value)
             return self._format(call, template)
         if func.attr == "join" and len(call.args) == 1 and not call.keywords:
             separator = self._template(func.value, depth)
@@ -407,6 +409,28 @@ class StringAnalyzer:
                 return None
             return self._join(call, separator, depth)
         return None
+
+    def _imported_format(self, call: ast.Call, template: ast.expr) -> StringBuild | None:
+        """`QUERY.format(name)` where QUERY comes from `from .queries import QUERY` (or is
+        `queries.QUERY`): the values are spliced into text this file cannot read."""
+        root = template
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return None
+        bindings = self.semantic.lookup(root.id, root)[1]
+        if not bindings or any(b.kind != "import" for b in bindings):
+            return None
+        build = StringBuild(exact=False, imported_template=self.ctx.source(template))
+        for value in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(value, ast.Starred):
+                value = value.value
+            self._value(value, build)
+        if build.is_dynamic:
+            build.constructs.append(f"`.format()` on the imported template "
+                                    f"`{build.imported_template}`")
+            build.built_at.append(call)
+        return build
 
     def _format(self, call: ast.Call, template: str) -> StringBuild:
         build = StringBuild()

@@ -111,6 +111,8 @@ class ValueTracker:
         if isinstance(expr, ast.Await):
             return self.request_data(expr.value, depth + 1)
         if isinstance(expr, ast.Call):
+            if self._is_reqparse(expr):
+                return f"{self.ctx.source(expr.func)}()"
             # request.get_json(), await request.json(), await request.post(), request.form()
             return self.request_data(expr.func, depth + 1)
         qualified = self.ctx.qualified_name(expr)
@@ -123,7 +125,7 @@ class ValueTracker:
                 return self.ctx.source(expr)
             return None
         if isinstance(expr, ast.Name):
-            if expr.id in _VALIDATED:
+            if expr.id in _VALIDATED or self._serializer_validate_input(expr):
                 return expr.id
             for binding in self.ctx.reaching_bindings(expr):
                 if binding.kind in ("assign", "annassign") and binding.value is not None:
@@ -131,6 +133,25 @@ class ValueTracker:
                     if found:
                         return found
         return None
+
+    def _serializer_validate_input(self, name: ast.Name) -> bool:
+        """`def validate(self, attrs)` of a DRF serializer: `attrs` is the client's data."""
+        function = self.ctx.semantic.enclosing_function(name)
+        if function is None or function.name != "validate":
+            return False
+        params = [a.arg for a in function.args.args]
+        if len(params) != 2 or params[1] != name.id:
+            return False
+        cls = self.ctx.semantic.enclosing_class(function)
+        return cls is not None and any(self.ctx.source(b).endswith("Serializer")
+                                       for b in cls.bases)
+
+    def _is_reqparse(self, call: ast.Call) -> bool:
+        """`parser.parse_args()` of Flask-RESTful / Flask-RESTX reqparse: the request's fields.
+        argparse has the same method, so the file must use a reqparse library."""
+        return isinstance(call.func, ast.Attribute) and call.func.attr == "parse_args" and any(
+            self.ctx.semantic.is_imported(m) for m in ("flask_restful", "flask_restx",
+                                                       "flask_restplus"))
 
     def _is_request_object(self, expr: ast.AST) -> bool:
         qualified = self.ctx.qualified_name(expr)
@@ -177,7 +198,7 @@ class ValueTracker:
                     is_password_name(expr.value.attr)):
                 return Origin("form", self.ctx.source(expr), expr)
             if is_password_name(expr.attr) and isinstance(expr.value, ast.Name) and (
-                    self._is_body_parameter(expr.value)):
+                    self.is_body_parameter(expr.value)):
                 return Origin("body-field", self.ctx.source(expr), expr)
             return None
         if isinstance(expr, ast.Name):
@@ -222,7 +243,7 @@ class ValueTracker:
         return cls is not None and self.ctx.semantic.parent(function) is cls and (
             self.is_model_class is not None and self.is_model_class(cls))
 
-    def _is_body_parameter(self, name: ast.Name) -> bool:
+    def is_body_parameter(self, name: ast.Name) -> bool:
         """`user_in` in `def register(user_in: UserCreate)`: a parameter typed with a class
         (a pydantic model, a dataclass, a form), whose fields are client data."""
         for binding in self.ctx.reaching_bindings(name):

@@ -59,6 +59,8 @@ def looks_like_sql(text: str) -> bool:
     body = _SQL_COMMENTS.sub("", text, count=1)
     return bool(_SQL_START.match(body) or _SQL_START_UPPER.match(body))
 
+# An imported template named for SQL (USER_QUERY, sql_select_user, UPDATE_STMT).
+_SQL_TEMPLATE_NAME = re.compile(r"(?i)sql|query|stmt|statement|select|insert|update|delete")
 
 # Words before a value that mark a place where a bound parameter can stand.
 _VALUE_CONTEXT = re.compile(
@@ -91,7 +93,8 @@ class RawSQL(Rule):
         build = self.strings.analyze(sink.sql_arg)
         if build is None or not build.is_dynamic:
             return
-        if not sink.resolved and not looks_like_sql(build.constant_text().replace("\x00", " x ")):
+        if not sink.resolved and not looks_like_sql(build.constant_text().replace(
+                "\x00", " x ")) and not self._sql_template(node, build):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
@@ -99,6 +102,16 @@ class RawSQL(Rule):
                 _read_back(self.ctx, value) for value in build.dynamic_values):
             return  # a migration rewriting rows with values it just read from them
         self._report(node, sink, build)
+
+    def _sql_template(self, call: ast.Call, build: StringBuild) -> bool:
+        """An imported template formatted into `cursor.execute()` (or named for SQL) is SQL
+        even though its text lives in another module."""
+        name = build.imported_template
+        if not name:
+            return False
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        return method in ("execute", "executemany", "executescript", "mogrify") or bool(
+            _SQL_TEMPLATE_NAME.search(name))
 
     def _in_ddl_argument(self, call: ast.Call) -> bool:
         """`Column(server_default=text(...))`, `Index(..., postgresql_where=text(...))`: DDL
@@ -123,7 +136,8 @@ class RawSQL(Rule):
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
         fix = _fix(self.ctx, call, sink, build)
-        if fix.suggestion is not None or "parameters this call already passes" in fix.description:
+        if fix.suggestion is not None or "parameters this call already passes" in (
+                fix.description) or build.imported_template:
             message += "; pass the values as bound parameters"
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
@@ -335,6 +349,10 @@ def _params_text(style: str, params: list[tuple[str, str]]) -> str:
 
 
 def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: ignore[no-untyped-def]
+    if build.imported_template:
+        return Fix(description=f"Put the driver's placeholders in `{build.imported_template}` "
+                               "where the values go and pass the values as parameters of "
+                               "this call.", suggestion=None)
     style = sink.style if sink.style != UNKNOWN else FORMAT
     sql, params, parameterizable = _rewrite(ctx, build, style)
     has_static = any(p.numeric and p.value is not None for p in build.pieces)
@@ -391,6 +409,10 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         suggestion = f"{receiver}({literal}, {_params_text(FORMAT, params)})"
     elif sink.shape == "extra":
         suggestion = f"{receiver}(where=[{literal}], params=[{', '.join(e for _, e in params)}])"
+    elif sink.shape == "query":  # Query.filter(text("... :name").bindparams(name=...))
+        binds = ", ".join(f"{n}={e}" for n, e in params)
+        text_call = _local_name_for(ctx, "sqlalchemy.text") or "text"
+        suggestion = f"{receiver}({text_call}({literal}).bindparams({binds}))"
     elif sink.shape == "alembic":
         binds = ", ".join(f"{n}={e}" for n, e in params)
         text_name = _local_name_for(ctx, "sqlalchemy.text")

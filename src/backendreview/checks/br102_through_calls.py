@@ -46,8 +46,10 @@ def _is_cached(fn: FunctionInfo | None) -> bool:
     return fn is not None and any(_CACHED.search(d) for d in fn.decorators)
 
 
-def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> None:  # type: ignore[no-untyped-def]
-    """Report each call made once per loop item whose callee runs a read query."""
+def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # type: ignore[no-untyped-def]
+                         any_loop: bool = False) -> None:
+    """Report each call made once per row of a query whose callee runs a read query; with
+    `any_loop`, calls made once per item of any other loop too (as notes)."""
     for qualname in sorted(model.functions):
         fn = model.functions[qualname]
         if skipped(fn.path):
@@ -56,6 +58,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> Non
         for site in fn.calls:
             if not site.loop_line or site.loop_literal or site.line in reported:
                 continue
+            if not site.loop_rows and not any_loop:
+                continue  # N+1 is a query per row of a query; other loops are opt-in
             reached = model.reached_through(fn, site, QUERY)
             if any(r.effect.write for r in reached):
                 continue  # per-item processing that writes, not a read to batch
@@ -68,7 +72,10 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> Non
             # is often conditional or behind state the chain does not show; a call that does
             # not use the loop's item may not depend on it; a management command runs once.
             reason = ""
-            if len(chain.via) > 2:
+            if not site.loop_rows:
+                reason = "the loop does not iterate the rows of a query; check how many items " \
+                         "it has"
+            elif len(chain.via) > 2:
                 reason = f"the query is {len(chain.via)} calls away; check that it runs for " \
                          "every item"
             elif not site.loop_item:
@@ -82,7 +89,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> Non
             far = bool(reason)
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
-                f"`{site.text}(...)` runs a query for each item of the loop on line "
+                f"`{site.text}(...)` runs a query for each {'row' if site.loop_rows else 'item'} "
+                f"of the loop on line "
                 f"{site.loop_line}: {describe(chain, 'runs')}; load what every item needs "
                 f"with one query before the loop"
                 + (f" (note: {reason})" if far else ""),

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import re
 
-from ..analysis.paths import is_test_path
+from ..analysis.paths import is_non_production, is_test_path
+from ..analysis.sql_columns import column_values, interpolated, parameter
+from ..analysis.strings import StringAnalyzer
 from ..analysis.values import (
     ValueTracker,
     argument,
@@ -44,7 +46,32 @@ _HASH_HELPER = re.compile(r"^(?:get_)?(?:hash|encrypt)_?password$|^password_?has
                           re.IGNORECASE)
 _VERIFY_HELPER = re.compile(r"^(?:verify|check)_?password(?:_hash)?$", re.IGNORECASE)
 _SQL_WRITE = re.compile(r"^\s*(?:insert|update|replace|upsert)\b", re.IGNORECASE)
-_SQL_PASSWORD_COLUMN = re.compile(r"\b(?:password|passwd|pwd)\b", re.IGNORECASE)
+_SQL_STATEMENT = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:select|insert|update|replace|upsert|with"
+                            r"|delete|merge)\b", re.IGNORECASE)
+_SQL_TABLE = re.compile(r"\b(?:into|update)\s+([\w.\"`\[\]]+)", re.IGNORECASE)
+_USER_TABLE = re.compile(r"(?i)user|account|member|admin|login|person|people|customer|staff"
+                         r"|operator|employee|auth|credential|profile")
+_SQL_PASSWORD_WORDS = r"password|passwd|pwd|user_password|passwort"
+_SQL_PASSWORD_COLUMN = re.compile(rf"\b(?:{_SQL_PASSWORD_WORDS})\b", re.IGNORECASE)
+# DB-API execute, asyncpg fetch*, pg8000 run, Django raw, SQLAlchemy exec_driver_sql.
+_SQL_RUN_METHODS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval",
+                              "run", "raw", "exec_driver_sql"})
+# Literals that are not a usable password: Django's unusable marker ("!..."), masks
+# ("*****"), and stored hashes (bcrypt, argon2, Django's algorithm$... format, hex digests).
+_NOT_A_PASSWORD = re.compile(r"^(?:!.*|(.)\1*|\$2[aby]?\$.*|\$argon2.*|\$\w+\$.*"
+                             r"|(?:pbkdf2_sha\d+|argon2|bcrypt\w*|scrypt|sha1|md5)\$.*"
+                             r"|[0-9a-fA-F]{32,})$", re.DOTALL)
+
+# A constant compared to be refused or warned about, not accepted: DEFAULT_ADMIN_PASSWORD,
+# LEGACY_PASSWORD, PASSWORD_MASK.
+_KNOWN_BAD_PASSWORD = re.compile(r"DEFAULT|LEGACY|EXAMPLE|DUMMY|PLACEHOLDER|MASK|INSECURE"
+                                 r"|WEAK|COMMON|BANNED|BLOCKED|FORBIDDEN")
+
+
+def is_literal_password(expr: ast.AST | str) -> bool:
+    """A non-empty string literal that could be typed as a password."""
+    text = expr if isinstance(expr, str) else constant_str(expr)
+    return bool(text) and not text.isspace() and not _NOT_A_PASSWORD.match(text)
 
 
 # -- the project's password stack (for fix suggestions) -------------------------------------
@@ -183,16 +210,28 @@ class PlaintextPassword(Rule):
         self.values: ValueTracker = tracker_for(ctx)
         self.models = _ModelKnowledge(ctx)
         self.values.is_model_class = self.models.is_model_classdef
+        self.strings = StringAnalyzer(ctx)
+        self.non_production = is_non_production(ctx.path)
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
         sink = self._orm_sink(node)
         if sink is not None:
             label, lookup = sink
+            if self._model_hashes(node.func):
+                return
             for kw, value in self._password_keywords(node):
                 origin = self.values.plaintext_password(value)
                 if origin is not None:
                     self._report_store(kw, value, origin.text, label, lookup)
+                elif not lookup and is_literal_password(value) and self._seeds_users(label):
+                    self._report_literal(kw, value, label)
+            if label.endswith("(...)"):
+                # Account(name, password): the constructor's positional fields.
+                for arg in node.args:
+                    origin = self.values.plaintext_password(arg)
+                    if origin is not None and self._names_password(arg):
+                        self._report_store(arg, arg, origin.text, label, False)
             return
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _DOC_WRITE_METHODS:
@@ -203,20 +242,106 @@ class PlaintextPassword(Rule):
                     lookup = func.attr.startswith("find")
                     self._report_store(key_node, value, origin, f".{func.attr}()", lookup)
             return
-        if isinstance(func, ast.Attribute) and func.attr in ("execute", "executemany") and (
-                len(node.args) >= 2):
-            sql = self.values.str_value(node.args[0])
-            if sql and _SQL_WRITE.match(sql) and _SQL_PASSWORD_COLUMN.search(sql):
-                params = node.args[1]
-                items = params.elts if isinstance(params, ast.Tuple | ast.List) else []
-                if isinstance(params, ast.Dict):
-                    items = list(params.values)
+        if isinstance(func, ast.Attribute) and func.attr in _SQL_RUN_METHODS and node.args:
+            self._sql_password(node, func)
+
+    def _names_password(self, expr: ast.AST) -> bool:
+        """A positional argument says it is the password (`password`, `form['password']`)."""
+        if isinstance(expr, ast.Name):
+            return is_password_name(expr.id)
+        return True  # a request field or body field the tracker found by its password key
+
+    def _model_hashes(self, func: ast.AST) -> bool:
+        """The model class, defined in this file, hashes what it is given (a password
+        setter or an `__init__` that calls a hasher)."""
+        if not isinstance(func, ast.Name):
+            return False
+        for binding in self.ctx.semantic.lookup(func.id, func)[1]:
+            if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
+                return any(self.values.is_hasher_call(n) for n in ast.walk(binding.node))
+        return False
+
+    # -- SQL text: WHERE password = ?, INSERT INTO users (name, password) VALUES (...) ---------
+    def _sql_password(self, node: ast.Call, func: ast.Attribute) -> None:
+        sql_arg = node.args[0]
+        if self._core_write(sql_arg):
+            # conn.execute(users.insert(), {"name": n, "password": p})
+            for params in node.args[1:]:
+                items = params.elts if isinstance(params, ast.List | ast.Tuple) else [params]
                 for item in items:
-                    origin = self.values.plaintext_password(item)
-                    if origin is not None:
-                        self._report_store(item, item, origin.text,
+                    found = self._password_in_dict(item)
+                    if found is not None:
+                        key, value, origin = found
+                        self._report_store(key, value, origin,
                                            f"{self.ctx.source(func)}() (SQL INSERT/UPDATE)",
                                            False)
+                        return
+            return
+        if isinstance(sql_arg, ast.Call) and sql_arg.args and (
+                self.ctx.qualified_name(sql_arg.func) or "").endswith(".text"):
+            sql_arg = sql_arg.args[0]  # session.execute(text("..."), {...})
+        build = self.strings.analyze(sql_arg)
+        if build is None:
+            return
+        text = build.constant_text()
+        if not _SQL_STATEMENT.match(text) or not _SQL_PASSWORD_COLUMN.search(text):
+            return  # `subprocess.run(f"mysql --password={pw}")` is no SQL
+        write = bool(_SQL_WRITE.match(text))
+        seeds = write and self._seeds_users(_SQL_TABLE.search(text))
+        label = f"{self.ctx.source(func)}()"
+        params = list(node.args[1:]) + [k.value for k in node.keywords
+                                         if k.arg in ("params", "parameters", "args")]
+        for value in column_values(text, _SQL_PASSWORD_WORDS):
+            if value.kind == "literal":
+                if seeds and is_literal_password(value.text):
+                    self._report_literal(node, ast.Constant(value.text),
+                                         f"{label} (SQL INSERT/UPDATE)")
+                continue
+            if value.kind == "value":
+                expr = interpolated(build, value.index)
+            elif value.kind == "placeholder":
+                expr = parameter(params, value)
+            else:
+                continue
+            if expr is None:
+                continue
+            origin = self.values.plaintext_password(expr)
+            if origin is not None:
+                what = "SQL INSERT/UPDATE" if write else "SQL WHERE"
+                self._report_store(node, expr, origin.text, f"{label} ({what})", not write)
+                return
+            if seeds and is_literal_password(expr):
+                self._report_literal(node, expr, f"{label} (SQL INSERT/UPDATE)")
+                return
+
+    def _seeds_users(self, target: str | re.Match[str] | None) -> bool:
+        """Seed code outside tests writing into a users table or model: a literal password
+        for a mail server or a remote database is a stored credential (BR203), not an
+        account password."""
+        if isinstance(target, re.Match):
+            target = target.group(1)
+        return not self.non_production and bool(target) and bool(_USER_TABLE.search(target))
+
+    def _core_write(self, expr: ast.AST) -> bool:
+        """A SQLAlchemy Core insert/update construct: `users.insert()`, `insert(User)`."""
+        if not isinstance(expr, ast.Call):
+            return False
+        qualified = self.ctx.qualified_name(expr.func) or ""
+        if qualified.startswith(("sqlalchemy.", "sqlmodel.")) and qualified.rsplit(".", 1)[-1] in (
+                "insert", "update"):
+            return True
+        return isinstance(expr.func, ast.Attribute) and expr.func.attr in ("insert", "update") and (
+            not expr.args) and any(self.ctx.semantic.is_imported(m) for m in (
+                "sqlalchemy", "flask_sqlalchemy", "sqlmodel", "databases"))
+
+    def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> None:
+        literal = value.value if isinstance(value, ast.Constant) else self.ctx.source(value)
+        hashed, _ = password_stack(self.ctx, "initial_password")
+        self.report(at, f"literal password {literal!r} is stored by `{sink}` without a "
+                    f"password hash: seed or bootstrap code ships a known password in "
+                    f"plaintext", fix=Fix("Read the initial password from the environment "
+                                          "and store its hash (or force a reset on first "
+                                          "login).", hashed))
 
     def _orm_sink(self, call: ast.Call) -> tuple[str, bool] | None:
         """(label, is_lookup) when `call` writes or looks up ORM rows by keyword."""
@@ -243,6 +368,7 @@ class PlaintextPassword(Rule):
             if isinstance(inner, ast.Call):
                 qualified = self.ctx.qualified_name(inner.func) or ""
                 ormish = qualified.startswith("sqlalchemy.") or qualified.startswith("sqlmodel.")
+            ormish = ormish or self._core_write(func.value)
         if not ormish:
             return None
         return label, method in _LOOKUP_METHODS
@@ -318,9 +444,17 @@ class PlaintextPassword(Rule):
 
     # -- comparisons -----------------------------------------------------------------------
     def visit_Compare(self, node: ast.Compare) -> None:
-        if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+        if len(node.ops) != 1:
             return
         left, right = node.left, node.comparators[0]
+        if isinstance(node.ops[0], ast.In | ast.NotIn):
+            self._compare_in(node, left, right)
+            return
+        if not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+            return
+        for provided, stored in ((left, right), (right, left)):
+            if is_literal_password(stored) and self._hardcoded(node, provided, stored, "=="):
+                return
         for provided, stored in ((left, right), (right, left)):
             origin = self.values.plaintext_password(provided)
             if origin is None or not self._is_stored_password(stored):
@@ -334,6 +468,38 @@ class PlaintextPassword(Rule):
                                 "time).", code_or_none(verify.replace(
                                     "<stored hash>", self.ctx.source(stored)))))
             return
+
+    def _compare_in(self, node: ast.Compare, left: ast.expr, right: ast.expr) -> None:
+        """`password in ("letmein", "hunter2")`: a list of accepted plaintext passwords."""
+        if isinstance(right, ast.Tuple | ast.List | ast.Set) and right.elts and all(
+                is_literal_password(e) for e in right.elts):
+            self._hardcoded(node, left, right, "in")
+
+    def _hardcoded(self, node: ast.Compare, provided: ast.expr, literal: ast.expr,
+                   op: str) -> bool:
+        origin = self.values.plaintext_password(provided)
+        if origin is None:
+            return False
+        _, verify = password_stack(self.ctx, self.ctx.source(provided))
+        self.report(node, f"plaintext password ({origin.text}) is compared with a literal "
+                    f"(`{op} {self.ctx.source(literal)}`): the accepted password sits in the "
+                    f"source code in plaintext",
+                    fix=Fix("Keep only a hash of the password (in configuration, not code) "
+                            "and verify against it in constant time.", code_or_none(verify)))
+        return True
+
+    def _is_configured_password(self, expr: ast.AST) -> bool:
+        """ADMIN_PASSWORD, os.environ.get("ADMIN_PASSWORD"), os.getenv("DB_PASSWORD")."""
+        if isinstance(expr, ast.Name):
+            return expr.id.isupper() and is_password_name(expr.id) and not (
+                _KNOWN_BAD_PASSWORD.search(expr.id))
+        if isinstance(expr, ast.Call) and expr.args:
+            key = constant_str(expr.args[0])
+            qualified = self.ctx.qualified_name(expr.func) or ""
+            is_get = isinstance(expr.func, ast.Attribute) and expr.func.attr == "get"
+            return bool(key) and key.isupper() and is_password_name(key) and (
+                is_get or qualified in ("os.getenv", "os.environ.get"))
+        return False
 
     def _is_stored_password(self, expr: ast.AST) -> bool:
         if self.values.plaintext_password(expr) is not None:
@@ -349,7 +515,7 @@ class PlaintextPassword(Rule):
         if isinstance(expr, ast.Subscript):
             key = constant_str(expr.slice)
             return is_password_name(key) and not self.values.request_data(expr.value)
-        return False
+        return self._is_configured_password(expr)
 
     def _report_store(self, at: ast.AST, value: ast.expr, origin: str, sink: str,
                       lookup: bool) -> None:

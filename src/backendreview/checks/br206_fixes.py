@@ -23,6 +23,37 @@ def _handler(route: Route, params: str, decorators: list[str], comment: str = ""
     return handler_code(route.handler, params, decorators, comment=comment)
 
 
+def _graphene_limit(route: Route) -> tuple[str, str | None]:
+    return ("Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
+            "client IP); an HTTP limit on /graphql does not see operations inside one request",
+            "from django_ratelimit.core import is_ratelimited\n\n"
+            f"def mutate(root, info, **kwargs):  # {route.handler}\n"
+            f"    if is_ratelimited(info.context, group=\"{route.own_path}\", key=\"ip\", "
+            "rate=\"5/m\",\n                      increment=True):\n"
+            "        raise GraphQLError(\"Too many attempts, try again later\")")
+
+
+def _strawberry_limit(route: Route) -> tuple[str, str | None]:
+    return ("Check a limiter in the resolver (a permission class or field extension that counts "
+            "attempts per client); an HTTP limit on /graphql does not see batched operations",
+            handler_code(route.handler, "info: Info",
+                         ["strawberry.mutation(permission_classes=[LoginRateLimit])"],
+                         comment="LoginRateLimit: 5 per minute per IP; keep the parameters"))
+
+
+def _ariadne_limit(route: Route) -> tuple[str, str | None]:
+    name = route.handler.rpartition(".")[2]
+    name = name if name.isidentifier() else "resolve"
+    return ("Check a limiter in the resolver before the credentials",
+            f"@mutation.field(\"{route.own_path}\")\ndef {name}(_, info, **kwargs):\n"
+            "    if limiter.hit(client_ip(info.context[\"request\"])):\n"
+            "        raise GraphQLError(\"Too many attempts, try again later\")")
+
+
+_GRAPHQL_LIMITS = {"graphene": _graphene_limit, "strawberry": _strawberry_limit,
+                   "ariadne": _ariadne_limit}
+
+
 def _is_class(handler: str) -> bool:
     """`TokenView`: a class-based view registered as a whole, not one of its methods."""
     return "." not in handler and handler[:1].isupper()
@@ -84,6 +115,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
                                               [f"method_decorator({ratelimit})"]))
         return ("Limit the view with django-ratelimit",
                 imports + "\n" + _handler(route, "request", [ratelimit]))
+    if framework in _GRAPHQL_LIMITS:
+        return _GRAPHQL_LIMITS[framework](route)
     if framework == "drf":
         return ("Throttle the view (or set DEFAULT_THROTTLE_CLASSES and "
                 "DEFAULT_THROTTLE_RATES)",
@@ -104,6 +137,18 @@ def auth_fix(route: Route) -> tuple[str, str | None]:
                          "keep the other parameters"))
     if route.framework == "flask":
         return "Require a logged-in user", _handler(route, "", ["login_required"])
+    if route.framework == "graphene":
+        return ("Require a logged-in user on the mutation (graphql_jwt.decorators)",
+                "@login_required\ndef mutate(root, info, **kwargs):\n    ...")
+    if route.framework == "strawberry":
+        return ("Give the mutation a permission class",
+                handler_code(route.handler, "info: Info",
+                             ["strawberry.mutation(permission_classes=[IsAuthenticated])"],
+                             comment="keep the other parameters"))
+    if route.framework == "ariadne":
+        return ("Check the caller before writing",
+                "if not info.context[\"request\"].user.is_authenticated:\n"
+                "    raise GraphQLError(\"Authentication required\")")
     if route.framework == "drf":
         return ("Give the view a permission class",
                 "permission_classes = [IsAuthenticated]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
@@ -29,7 +30,30 @@ EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "c
                           "csrf", "health", "healthz", "metrics", "logout", "signout",
                           "revoke", "introspect"})
 
+# A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
+_GQL_AUTH_WORDS = AUTH_WORDS | {"register", "registration", "authenticate", "activate"}
+_GQL_TOKEN_ISSUE = frozenset({"auth", "obtain", "issue"})
+_GQL_WRITE = WRITE_METHODS | {"MUTATION"}
+
+
+def _graphql_auth_sensitive(route: Route) -> bool:
+    tokens = set(words(route.own_path)) | set(words(route.handler.split(".")[0]))
+    if tokens & EXEMPT_WORDS:
+        return False
+    if route.auth or route.global_auth:
+        return bool(tokens & CREDENTIAL_WORDS)
+    return bool(tokens & _GQL_AUTH_WORDS) or bool(_JOINED.search(route.own_path)) or (
+        "token" in tokens and bool(tokens & _GQL_TOKEN_ISSUE))
+
+
+_REGISTRATION_HANDLER = re.compile(
+    r"^(?:user_|account_)?(?:register|signup|sign_up|registration)(?:_user|_account|_view)?$"
+    r"|^create_(?:user|account)$", re.I)
+
+
 def is_auth_sensitive(route: Route) -> bool:
+    if is_graphql_route(route):
+        return _graphql_auth_sensitive(route)
     tokens: set[str] = set()
     joined = False
     for text in [*segments(route.own_path), route.handler, route.action]:
@@ -37,10 +61,24 @@ def is_auth_sensitive(route: Route) -> bool:
         joined = joined or bool(_JOINED.search(text))
     if tokens & EXEMPT_WORDS:
         return False
+    if _auth_behaviour(route):
+        return True
     if route.auth or route.global_auth:
         return bool(tokens & CREDENTIAL_WORDS)
     whole = {s.lower() for s in segments(route.own_path)} | {route.action.lower()}
     return joined or bool(tokens & AUTH_WORDS) or bool(whole & SEGMENT_WORDS)
+
+
+def _auth_behaviour(route: Route) -> bool:
+    """What the handler does, whatever it is called: it verifies a password or secret sent
+    by the client (or issues a token for it), or it is a registration handler."""
+    handler = route.handler.rsplit(".", 1)[-1]
+    signed_in = bool(route.auth or route.global_auth)
+    if route.credentials is not None and (route.credentials[0] == "verify" or not signed_in):
+        # A credential check stays guessable for a signed-in caller too; an open route that
+        # takes a password registers, signs in or resets.
+        return True
+    return _REGISTRATION_HANDLER.match(handler) is not None and not signed_in
 
 
 def _shown(route: Route) -> str:
@@ -97,7 +135,7 @@ class MissingRateLimit(ProjectRule):
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
-            if is_auth_sensitive(route) and methods & (WRITE_METHODS | {"ANY"}):
+            if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
                 severity = Severity.ERROR
                 what = "an authentication endpoint"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
@@ -126,7 +164,7 @@ class UnauthenticatedWrite(ProjectRule):
         program = program_of(facts)
         declared = list(self.option("auth", []))
         for route in _unique(project_routes(facts)):
-            if not set(route.methods) & WRITE_METHODS:
+            if not set(route.methods) & _GQL_WRITE:
                 continue
             if route.auth or route.global_auth or _declared(route, declared):
                 continue
@@ -137,6 +175,10 @@ class UnauthenticatedWrite(ProjectRule):
             tokens = {w for s in segments(route.own_path) for w in words(s)}
             if tokens & EXEMPT_WORDS:
                 continue
+            if is_graphql_route(route) and "token" in tokens | set(words(route.handler)):
+                continue  # refreshToken / verifyToken authenticate with the token they carry
+            if is_graphql_route(route) and not (route.writes or route.resource_writes):
+                continue  # a mutation field that only reads (mlflow's searches): no write seen
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) changes data and no '
                         f"authentication dependency, decorator or permission class guards it",

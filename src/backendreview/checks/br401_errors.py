@@ -82,7 +82,8 @@ class HandlerAnalysis:
                 or response_call(ctx, n.exc) is None)
             for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
-        self.in_route = self.function is not None and is_route_handler(ctx, self.function)
+        self.in_route = self.function is not None and (
+            is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -352,15 +353,28 @@ def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
     return Fix(description, "\n".join(lines))
 
 
+def _is_wsgi_callable(func: ast.AST) -> bool:
+    """`def app(environ, start_response)`: what it returns is the response body."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+    return "start_response" in params and "environ" in params
+
+
 class BroadExceptLeak(Rule):
     id = "BR401"
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if not is_broad_handler(self.ctx, node):
+        broad = is_broad_handler(self.ctx, node)
+        if not broad and not re.search(r"traceback|exc_info", self.ctx.source(node)):
             return
         analysis = analysis_for(self.ctx, node)
         leak = analysis.leak
         if leak is None:
+            return
+        if not broad and not leak.what.startswith(("traceback.", "sys.exc_info")):
+            # A specific exception's own text is often a deliberate message (KeyError ->
+            # "missing field"); a stack trace never is.
             return
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "

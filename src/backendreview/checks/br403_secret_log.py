@@ -23,6 +23,9 @@ _CREDENTIAL = re.compile(
     r"(?:^|_)(?:access_token|refresh_token|id_token|auth_token|api_token|bearer_token"
     r"|session_token|jwt|api_key|apikey|secret_key|client_secret|private_key|signing_key"
     r"|credentials?|passphrase)$")
+_BARE_SECRET_NAMES = frozenset({"token", "secret", "jwt_token", "auth"})
+_MINTS_TOKEN = re.compile(r"^(?:create|issue|generate|make|mint|sign|encode|new)_\w*"
+                          r"(?:token|jwt|secret)$|^token_(?:urlsafe|hex|bytes)$")
 _TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
 
 
@@ -62,6 +65,8 @@ class SecretInLog(Rule):
                 # UPPER_CASE names are constants: a header or route name, not a secret.
                 if is_secret_name(node.id) and not node.id.isupper():
                     return node.id
+                if node.id in _BARE_SECRET_NAMES and self._issued_secret(node):
+                    return node.id
                 continue
             if isinstance(node, ast.Attribute):
                 if is_secret_name(node.attr) and not node.attr.isupper():
@@ -74,6 +79,9 @@ class SecretInLog(Rule):
                 continue
             if isinstance(node, ast.Call):
                 func = node.func
+                if isinstance(func, ast.Attribute) and func.attr == "get" and node.args and (
+                        is_secret_name(constant_str(node.args[0]))):
+                    return self.ctx.source(node)  # request.form.get("password")
                 if self.ctx.qualified_name(func) in _TEXT_CALLS or (
                         isinstance(func, ast.Attribute) and func.attr in ("format", "join")):
                     stack.extend(node.args)
@@ -88,6 +96,23 @@ class SecretInLog(Rule):
                 continue
             stack.extend(ast.iter_child_nodes(node))
         return None
+
+    def _issued_secret(self, name: ast.Name) -> bool:
+        """A bare `token` / `secret` is only a credential when this function minted it
+        (`token = create_access_token(...)`, `jwt.encode(...)`, `secrets.token_urlsafe()`);
+        a tokenizer's `token` or a loop variable is not."""
+        for binding in self.ctx.reaching_bindings(name):
+            value = binding.value
+            if isinstance(value, ast.Await):
+                value = value.value
+            if binding.kind in ("assign", "annassign") and isinstance(value, ast.Call):
+                qualified = self.ctx.qualified_name(value.func) or ""
+                callee = value.func.attr if isinstance(value.func, ast.Attribute) else (
+                    getattr(value.func, "id", ""))
+                if qualified.startswith(("jwt.", "secrets.token")) or _MINTS_TOKEN.search(
+                        snake(callee)):
+                    return True
+        return False
 
 
 RULES = (SecretInLog,)

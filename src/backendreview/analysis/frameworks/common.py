@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
 from ...semantic import module_name
+from ..strings import StringAnalyzer
+from ..values import is_password_name, tracker_for
 from .routes import HandlerInfo, QueryFact
 from .writes import handler_writes
 
@@ -285,7 +287,84 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status,
+        credentials=credential_check(ctx, func),
     )
+
+
+# Calls that check a credential; calls that answer one with a token or a session.
+_VERIFY_CALL = re.compile(
+    r"^(?:authenticate\w*|check_password\w*|verify_password\w*|checkpw|verify|verify_secret"
+    r"|verify_api_key|compare_digest|check_secret)$")
+_ISSUE_CALL = re.compile(
+    r"^(?:login|login_user|auth_login"
+    r"|create_(?:access_|refresh_|auth_|session_|api_|jwt_)?(?:token|jwt|session|key)s?"
+    r"|issue_\w*(?:token|key)|generate_(?:access_|auth_|jwt_)?token|encode)$")
+_SECRET_FIELD = re.compile(r"(?:^|_)(?:client_secret|api_secret|secret_key|api_key|otp|totp"
+                           r"|one_time_password)$")
+
+
+def credential_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> tuple[str, str] | None:
+    """A handler that reads a password or client secret from the request and verifies it
+    (or issues a token / session for it): an authentication endpoint whatever its path.
+    ("verify" | "issue" | "read", how); "read" only for a password (an API key or client
+    secret merely stored is a settings form, not a sign-in)."""
+    text = ctx.source(func).lower()
+    if not any(w in text for w in ("password", "passwd", "secret", "pwd", "otp", "api_key")):
+        return None  # most handlers never touch a credential: skip the walk
+    read: tuple[str, bool] | None = None  # (how it is named, is a password)
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if is_password_name(arg.arg) or _SECRET_FIELD.search(arg.arg):
+            read = (f"parameter `{arg.arg}`", is_password_name(arg.arg))
+            break
+    verify: str | None = None
+    issue: str | None = None
+    for node in own_nodes(func):
+        if read is None:
+            read = _client_credential(ctx, node)
+        if isinstance(node, ast.Call):
+            fn = node.func
+            name = (fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")) or ""
+            if verify is None and _VERIFY_CALL.match(name):
+                verify = f"{name}()"
+            elif issue is None and _ISSUE_CALL.match(name) and not (
+                    name == "encode" and "jwt" not in (
+                        ctx.qualified_name(fn) or ctx.source(fn)).lower()):
+                issue = f"{name}()"
+    if read is None:
+        return None
+    how, is_password = read
+    if verify:
+        return ("verify", f"reads {how} and calls {verify}")
+    if issue:
+        return ("issue", f"reads {how} and calls {issue}")
+    return ("read", how) if is_password else None
+
+
+def _client_credential(ctx: FileContext, node: ast.AST) -> tuple[str, bool] | None:
+    """A password or client secret the request carries: `request.form["password"]`,
+    `body.client_secret`, `request.json.get("api_key")`."""
+    if not isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
+        return None
+    tracker = tracker_for(ctx)
+    origin = tracker.plaintext_password(node)
+    if origin is not None and origin.kind != "parameter":
+        return origin.text, True
+    key: str | None = None
+    container: ast.AST | None = None
+    if isinstance(node, ast.Subscript):
+        key, container = literal_str(node.slice), node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr == "get") and node.args:
+        key, container = literal_str(node.args[0]), node.func.value
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+            tracker.is_body_parameter(node.value)):
+        key, container = node.attr, None
+    if not key or not _SECRET_FIELD.search(key):
+        return None
+    if container is not None and not tracker.request_data(container):
+        return None
+    return ctx.source(node), False
 
 
 def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
@@ -311,7 +390,15 @@ def _returns(func: ast.AST) -> list[ast.Return]:
 
 _WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "ORJSONResponse",
                        "UJSONResponse", "list", "dict", "make_response", "json_response",
-                       "dumps", "tuple", "sorted"})
+                       "dumps", "tuple", "sorted",
+                       # Server-rendered pages: an unbounded list is as unbounded in HTML.
+                       "render", "render_template", "TemplateResponse", "render_to_response",
+                       "render_template_string"})
+_SELECT = re.compile(r"^\s*select\b(?=.*\bfrom\b)", re.IGNORECASE | re.DOTALL)
+# A bound on the rows (LIMIT, FETCH FIRST, TOP n), one row by key, or one aggregate row.
+_SQL_BOUNDED = re.compile(r"\blimit\b|\bfetch\s+(?:first|next)\b|\btop\s*\(?\s*\d"
+                          r"|\bwhere\b.*\b(?:id|pk)\s*=|^\s*select\s+(?:count|sum|min|max"
+                          r"|avg|exists)\s*\(", re.IGNORECASE | re.DOTALL)
 
 
 def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
@@ -323,6 +410,8 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         kind = _query_kind(ctx, expr)
         if kind:
             return QueryFact(ctx.span_of(expr), ctx.source(expr), kind)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "fetchall":
+            return _unbounded_select(ctx, expr, func)
         fn = expr.func
         name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
         many = kwarg(expr, "many")
@@ -359,6 +448,33 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             # The name must not be sliced or paginated after the assignment.
             return unbounded_query(ctx, bindings[0].value, func, depth + 1)
     return None
+
+
+def _unbounded_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> QueryFact | None:
+    """`cursor.fetchall()` (or `conn.execute(sql).fetchall()`) after a SELECT with no LIMIT:
+    the SQL is the last `execute` on the same receiver before the fetch, in this function."""
+    assert isinstance(fetch.func, ast.Attribute)
+    receiver = fetch.func.value
+    execute: ast.Call | None = None
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
+            receiver.func.attr == "execute"):
+        execute = receiver
+    elif isinstance(receiver, ast.Name):
+        for node in own_nodes(func):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                    node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
+                    node.func.value.id == receiver.id) and node.lineno <= fetch.lineno and (
+                    execute is None or node.lineno > execute.lineno):
+                execute = node
+    if execute is None or not execute.args:
+        return None
+    build = StringAnalyzer(ctx).analyze(execute.args[0])
+    if build is None:
+        return None
+    sql = build.constant_text()
+    if not _SELECT.match(sql) or _SQL_BOUNDED.search(sql):
+        return None
+    return QueryFact(ctx.span_of(execute), ctx.source(execute), "dbapi")
 
 
 def _query_kind(ctx: FileContext, call: ast.Call) -> str | None:

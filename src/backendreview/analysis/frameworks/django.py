@@ -257,8 +257,22 @@ def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
     return replace(handler, **changes)  # type: ignore[arg-type]
 
 
+def _pagination_mixin(node: ast.ClassDef) -> bool:
+    """`class PaginationMixin:` with `paginate_by` or `get_paginate_by()`: a base-less mixin
+    that list views inherit their page size from."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in ("get_paginate_by",
+                                                               "paginate_queryset"):
+            return True
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in (
+                "paginate_by", "pagination_class") for t in stmt.targets):
+            return True
+    return False
+
+
 def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
-    if not node.bases or ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope or not (
+            node.bases or _pagination_mixin(node)):
         return None
     bases = tuple(object_name(ctx, b) or ctx.source(b) for b in node.bases)
     methods: dict[str, HandlerInfo] = {}
@@ -269,6 +283,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     limits: list[str] = []
     pagination: list[str] = []
     queryset: QueryFact | None = None
+    model_query: QueryFact | None = None
     for dec in node.decorator_list:
         # @method_decorator(login_required, name="dispatch")
         if isinstance(dec, ast.Call) and dec.args:
@@ -286,6 +301,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 actions.append(action)
             elif stmt.name in VIEW_METHODS:
                 methods[stmt.name] = analyze_handler(ctx, stmt)
+            elif stmt.name in ("get_paginate_by", "paginate_queryset"):
+                pagination.append(f"{stmt.name}()")
             elif stmt.name == "get_queryset" and queryset is None:
                 for ret in ast.walk(stmt):
                     if isinstance(ret, ast.Return) and ret.value is not None:
@@ -296,7 +313,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             name = stmt.targets[0].id
             value = stmt.value
             if name in ("permission_classes", "authentication_classes", "throttle_classes",
-                        "pagination_class", "queryset", "serializer_class"):
+                        "pagination_class", "queryset", "serializer_class", "paginate_by"):
                 attrs[name] = ctx.source(value)
             elif name == "form_class":
                 # A limiter checked in the form's clean() covers the view that uses it.
@@ -320,7 +337,18 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 pagination.append(f"pagination_class={ctx.source(value)}")
             elif name == "queryset":
                 queryset = _drf_queryset(ctx, value) or queryset
-    if not (methods or actions or attrs or limits or any(
+            elif name == "paginate_by" and not (
+                    isinstance(value, ast.Constant) and value.value in (None, 0)):
+                pagination.append(f"paginate_by={ctx.source(value)}")  # Django ListView
+            elif name == "model" and isinstance(value, ast.Name | ast.Attribute):
+                # A generic view's `model = Article` means Article.objects.all().
+                model_query = QueryFact(ctx.span_of(stmt),
+                                        f"{ctx.source(value)}.objects.all()", "django")
+    if queryset is None and model_query is not None and not any(
+            isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
+            for stmt in node.body):
+        queryset = model_query
+    if not (methods or actions or attrs or limits or pagination or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
                                            "Handler", "RH"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):

@@ -60,6 +60,9 @@ class HandlerInfo:
     resource_writes: tuple[WriteFact, ...] = ()  # resolved writes (for BR306 unsafe GET)
     response_model: str | None = None
     sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
+    # The body checks credentials the client sent: "verify" (a password / secret read from
+    # the request and checked, or a token issued for it) or "read" (only read), and how.
+    credentials: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class Route:
     resource_writes: tuple[WriteFact, ...] = ()
     response_model: str | None = None
     sets_status: bool = False
+    credentials: tuple[str, str] | None = None
     raw: tuple[str, ...] = ()  # decorator and dependency names along the chain
     action: str = ""  # DRF: list | create | retrieve ... | custom action name
     global_limits: tuple[str, ...] = ()
@@ -226,7 +230,7 @@ _GENERIC_METHODS = {
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
 }
-_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
+_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView", "ListView"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -399,6 +403,10 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                                                 if route.framework != "drf" or
                                                 "Throttle" not in g)
                 routes.append(route)
+    # GraphQL operations (QUERY users, MUTATION createUser) below their endpoint's path.
+    from .graphql_model import graphql_operations
+
+    routes += graphql_operations(facts, routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
 
@@ -427,6 +435,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         resource_writes=h.resource_writes if h else (),
         response_model=h.response_model if h else None,
         sets_status=h.sets_status if h else False,
+        credentials=h.credentials if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides, decorator=fact.decorator,
     )
@@ -606,7 +615,10 @@ def project_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
 def is_api_route(route: Route) -> bool:
     """An API route (JSON, where REST naming applies) rather than an HTML page: FastAPI,
-    Starlette, DRF and aiohttp routes, and any route under an `api` or version segment."""
+    Starlette, DRF and aiohttp routes, and any route under an `api` or version segment.
+    GraphQL operations are not: their names are fields, not paths."""
+    if route.methods and route.methods[0] in ("QUERY", "MUTATION"):
+        return False
     if route.framework in ("fastapi", "starlette", "drf", "aiohttp"):
         return True
     import re
