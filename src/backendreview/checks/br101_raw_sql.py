@@ -393,6 +393,14 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
                        "the parameters this call already passes, in the same order.")
         return Fix(description=description, suggestion=None)
     sa_text = None
+    if style == NAMED and sink.shape == "call" and _native_pg8000(ctx, call):
+        # pg8000's native run(sql, **params): `:name` placeholders and keyword values.
+        binds = ", ".join(f"{n}={e}" for n, e in params)
+        suggestion = f"{receiver}({literal}, {binds})"
+        return Fix(description=f"Use {style_note} and pass the values as keywords.",
+                   suggestion=suggestion,
+                   edits=(Edit(ctx.span_of(call), suggestion),) if build.exact and not (
+                       build.through_variable or other_args) and _parses(suggestion) else ())
     if style == NAMED and sink.shape == "call":
         sa_text = _local_name_for(ctx, "sqlalchemy.text")
         if sa_text is None:
@@ -441,7 +449,7 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
     edits: tuple[Edit, ...] = ()
     # Built across statements: inlining the SQL into the call is exact when every piece is
     # known, but the variable may serve elsewhere, so that fix is unsafe.
-    exact = (build.exact and not other_args
+    exact = (build.exact and not other_args and sink.resolved
              and style == sink.style and sink.style != UNKNOWN
              and sink.shape in ("call", "text", "raw", "rawsql", "alembic")
              and "\n" not in suggestion and not (style == NAMED and sink.shape == "call"
@@ -456,6 +464,16 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         edits = (Edit(ctx.span_of(call), suggestion),)
     return Fix(description=description, suggestion=suggestion, edits=edits,
                safe=not build.through_variable)
+
+
+def _native_pg8000(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """`conn.run(...)` on a pg8000.native connection (not a SQLAlchemy receiver)."""
+    from ..analysis.dbapi import HandleResolver
+
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    handle = HandleResolver(ctx).of(call.func.value)
+    return handle is not None and handle.library == "pg8000.native"
 
 
 def _built_unconditionally(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
