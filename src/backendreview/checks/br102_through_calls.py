@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
 from ..model import Fix, Severity, Span
+from .confidence import NOTE, as_note, script_reason
 
 if TYPE_CHECKING:
     from ..analysis.orm.models import Model
     from ..analysis.orm.queries import Access, LoopFact, Origin
     from .base import ProjectRule
 
-_COMMAND_PATH = re.compile(r"(^|/)(management/commands|scripts?|bin|tools)/")
 _CACHED = re.compile(r"(^|\.)(lru_cache|cache|cached|cached_property|memoize\w*|"
                      r"cached_method|ttl_cache|alru_cache)$")
 
@@ -84,8 +84,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # typ
             elif not chain.always:
                 reason = "the query runs only on some paths of the calls; check how often " \
                          "they are taken"
-            elif _COMMAND_PATH.search(fn.path):
-                reason = "a command-line task, not a request"
+            else:
+                reason = script_reason(fn.path) or ""
             far = bool(reason)
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
@@ -131,11 +131,13 @@ def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access:
     else:
         steps = (f"which runs `{chain.effect.detail}` "
                  f"({chain.origin_path.rsplit('/', 1)[-1]}:{chain.effect.line})")
+    message = (f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, "
+               f"once for each row of the loop over `{root.text}` (line {root.line}); compute "
+               f"it for all rows in that query (annotate, a join, a prefetch) instead")
+    reason = script_reason(loop.path)
     rule.report(
-        loop.path, span,
-        f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, once for "
-        f"each row of the loop over `{root.text}` (line {root.line}); compute it for all "
-        f"rows in that query (annotate, a join, a prefetch) instead",
+        loop.path, span, as_note(message, reason) if reason else message,
+        severity=NOTE if reason else None,
         fix=Fix(description=(
             f"move what `{row_model.name}.{attr}` computes into the query on line {root.line} "
             f"(`.annotate(...)` / `.prefetch_related(...)` / a join), or load it for all rows "

@@ -35,6 +35,7 @@ class FixSession:
 
     result: RunResult
     fixed: int = 0
+    applied: list[Finding] = field(default_factory=list)  # the findings whose fix went in
     changed: dict[str, tuple[bytes, str, str]] = field(default_factory=dict)  # path -> (
     # original bytes, original text, fixed text)
     notes: list[str] = field(default_factory=list)
@@ -97,6 +98,7 @@ def fix_findings(first: RunResult, review: Callable[[dict[str, str]], RunResult]
             if outcome.applied and outcome.text != text:
                 current[path] = outcome.text
                 session.fixed += len(outcome.applied)
+                session.applied.extend(outcome.applied)
                 progressed = True
         if not progressed:
             break

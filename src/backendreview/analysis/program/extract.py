@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import call_chain
@@ -75,29 +74,93 @@ _CACHE_USE = re.compile(r"\bcache\.(get|get_or_set|get_many)\(|\bcaches\[|\bcach
 
 
 class ProgramCollector:
-    """Run by the engine in the file walk when a rule needs the program model: emits one
-    `ModuleInfo` fact for the file at the end of the walk."""
+    """Run by the engine in the file walk when a rule needs the program model: records, for
+    the nodes the extraction asks about, the function whose own code they are, the loop that
+    repeats them and whether they run only on some paths (one look up the parents of each,
+    instead of a second walk of every body), then emits one `ModuleInfo` at the end."""
 
     id: ClassVar[str] = "program"
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
+        self.conditional: set[int] = set()
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
-        return {}
+        return {kind: "visit" for kind in (
+            ast.Call, ast.Return, ast.If, ast.Assign, ast.AnnAssign, ast.FunctionDef,
+            ast.AsyncFunctionDef, ast.ClassDef)}
+
+    def visit(self, node: ast.AST) -> None:
+        owner, loop, conditional = _context(self.ctx, node)
+        if owner is None:
+            return
+        self.walked.setdefault(id(owner), []).append((node, loop))
+        if conditional:
+            self.conditional.add(id(node))
 
     def end_file(self) -> None:
-        self.ctx.emit_fact(FACT_KIND, extract_module(self.ctx))
+        self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional).run())
 
 
 def extract_module(ctx: FileContext) -> ModuleInfo:
-    return _Extractor(ctx).run()
+    """The module's facts, for a file reviewed outside the engine's walk (tests, tools)."""
+    collector = ProgramCollector(ctx)
+    kinds = tuple(collector.visitors())
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, kinds):
+            collector.visit(node)
+    for nodes in collector.walked.values():  # ast.walk is breadth-first: back to source order
+        nodes.sort(key=lambda item: (getattr(item[0], "lineno", 0),
+                                     getattr(item[0], "col_offset", 0)))
+    return _Extractor(ctx, collector.walked, collector.conditional).run()
+
+
+_CONDITIONS = (ast.If, ast.IfExp, ast.BoolOp, ast.ExceptHandler, ast.Match, ast.While)
+
+
+def _context(ctx: FileContext, node: ast.AST
+             ) -> tuple[ast.AST | None, ast.AST | None, bool]:
+    """The function whose own code `node` is (None: module or class level, or inside a
+    lambda), the innermost loop that runs it once per item, and whether it runs only on
+    some paths of that function."""
+    loop: ast.AST | None = None
+    conditional = False
+    child = node
+    skip: ast.AST | None = None  # a comprehension whose first iterable `node` is part of
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+            return anc, loop, conditional
+        if isinstance(anc, ast.Lambda | ast.ClassDef):
+            return None, None, False
+        if loop is None:
+            if isinstance(anc, ast.For | ast.AsyncFor):
+                if any(child is stmt for stmt in anc.body):
+                    loop = anc
+            elif isinstance(anc, ast.While):
+                if not any(child is stmt for stmt in anc.orelse):
+                    loop = anc
+            elif isinstance(anc, ast.comprehension):
+                parent = ctx.semantic.parent(anc)
+                if isinstance(parent, _COMPREHENSIONS) and parent.generators[0] is anc and \
+                        child is anc.iter:
+                    skip = parent
+            elif isinstance(anc, _COMPREHENSIONS) and anc is not skip:
+                loop = anc
+        if isinstance(anc, _CONDITIONS):
+            conditional = True
+        child = anc
+    return None, None, False
 
 
 class _Extractor:
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext,
+                 walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
+                 conditional: set[int]) -> None:
         self.ctx = ctx
+        self.walked = walked
+        self.conditional_nodes = conditional
         self.module = module_name(ctx.path)
         sem = ctx.semantic
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
@@ -187,7 +250,7 @@ class _Extractor:
                     param_types[arg.arg] = ref
         self_name = params[0] if cls is not None and kind != "staticmethod" and params else None
         # One walk of the body serves every question below (the body is not walked again).
-        walked = list(_walk_with_loops(node))
+        walked = self.walked.get(id(node), [])
         own = [n for n, _ in walked]
         local_types = self._local_types(own)
         if cls is not None and self_name:
@@ -271,7 +334,7 @@ class _Extractor:
         for node, loop in walked:
             if isinstance(node, ast.Call):
                 query = self._query(node)
-                conditional = self._conditional(node, func)
+                conditional = id(node) in self.conditional_nodes
                 if query is not None:
                     effects.append(Effect(QUERY, node.lineno, query[0], write=query[1],
                                           conditional=conditional))
@@ -320,15 +383,6 @@ class _Extractor:
             self._row_loops[key] = origin is not None and origin.rows
         return self._row_loops[key]
 
-    def _conditional(self, node: ast.AST, func: ast.AST) -> bool:
-        """Whether `node` runs only on some paths through `func`."""
-        for anc in self.ctx.semantic.ancestors(node):
-            if anc is func:
-                return False
-            if isinstance(anc, ast.If | ast.IfExp | ast.BoolOp | ast.ExceptHandler
-                          | ast.Match | ast.While):
-                return True
-        return False
 
     def _returned_calls(self, own: list[ast.AST]) -> set[int]:
         out: set[int] = set()
@@ -501,41 +555,6 @@ class _Extractor:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _walk_with_loops(func: ast.FunctionDef | ast.AsyncFunctionDef
-                     ) -> Iterator[tuple[ast.AST, ast.AST | None]]:
-    """The nodes of a function body with the innermost loop that repeats each (a `for`,
-    `while` or comprehension; the iterable of a `for` runs once, outside it). Nested
-    functions are yielded but not entered."""
-    stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(func.body)]
-    while stack:
-        node, loop = stack.pop()
-        yield node, loop
-        if isinstance(node, _NESTED):
-            continue
-        children: list[tuple[ast.AST, ast.AST | None]]
-        if isinstance(node, ast.For | ast.AsyncFor):
-            children = [(node.target, loop), (node.iter, loop)]
-            children += [(s, node) for s in node.body] + [(s, loop) for s in node.orelse]
-        elif isinstance(node, ast.While):
-            children = [(node.test, node)] + [(s, node) for s in node.body]
-            children += [(s, loop) for s in node.orelse]
-        elif isinstance(node, _COMPREHENSIONS):
-            gens = node.generators
-            children = [(gens[0].iter, loop)]
-            for gen in gens:
-                children.append((gen.target, node))
-                if gen is not gens[0]:
-                    children.append((gen.iter, node))
-                children += [(cond, node) for cond in gen.ifs]
-            if isinstance(node, ast.DictComp):
-                children += [(node.key, node), (node.value, node)]
-            else:
-                children.append((node.elt, node))
-        else:
-            children = [(child, loop) for child in ast.iter_child_nodes(node)]
-        stack.extend(reversed(children))
-
-
 def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
     """The loop goes over a literal collection or a range(): a handful of items known when
     the code is written, not one per stored row."""
