@@ -51,12 +51,18 @@ def test_concise_is_one_line_per_finding_and_a_summary(project, capsys):
 def test_console_ends_with_the_closing_summary_line(project, capsys):
     out = _out(capsys, "check", ".")
     assert out.splitlines()[-1] == "1 error, 0 warnings, 0 notes · 1 fixable with --fix"
-    # No fixable finding: no "fixable" clause.
+    # An unsafe fix is counted apart (ruff's hidden fixes).
     (project / "bad.py").write_text(
-        "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n",
+        "import jwt\n\nKEY = 'k'\n\n\ndef claims(token):\n    return jwt.decode(token, KEY)\n",
         encoding="utf-8")
     last = _out(capsys, "check", ".").splitlines()[-1]
-    assert last == "0 errors, 1 warning, 0 notes"
+    assert last == "1 error, 0 warnings, 0 notes · 1 more with --fix --unsafe-fixes"
+    # No fixable finding: no "fixable" clause (a column name cannot be a bound parameter).
+    (project / "bad.py").write_text(
+        "import sqlite3\n\n\ndef find(conn: sqlite3.Connection, col):\n"
+        "    return conn.execute(f\"SELECT {col} FROM users\")\n", encoding="utf-8")
+    last = _out(capsys, "check", ".").splitlines()[-1]
+    assert last == "1 error, 0 warnings, 0 notes"
 
 
 def test_gitlab_code_quality_report(project, capsys):

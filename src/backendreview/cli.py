@@ -142,8 +142,14 @@ def check(
         help="Where the result cache lives (default: .backendreview_cache beside the "
              "configuration).")] = None,
     fix: Annotated[bool, typer.Option(
-        "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
+        "--fix", help="Apply the safe exact fixes to the files; report the rest.")
     ] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, apply the unsafe fixes too (they "
+                               "change behaviour: review them).")] = False,
+    show_diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 "
+                       "when there is something to fix.")] = False,
     diff_base: Annotated[str | None, typer.Option(
         "--diff-base", metavar="REF",
         help="Report only findings on lines added or changed since the merge-base of REF "
@@ -201,34 +207,44 @@ def check(
             recorded = load(baseline_file)
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
-    if from_stdin:
-        result = _review_stdin(stdin_filename, config)
-    else:
-        result = _run(targets, config, jobs, no_cache, cache_dir, resolver.for_path)
-        if result.files == 0:
-            shown = ", ".join(str(t) for t in targets)
-            typer.echo(f"backendreview: warning: no Python files found under {shown}",
-                       err=True)
-    if baseline_file is not None:
-        from .baseline import new_findings
+    def review(texts: dict[str, str] | None = None) -> RunResult:
+        if from_stdin:
+            result = _review_stdin(stdin_filename, config)
+        else:
+            result = _run(targets, config, jobs, no_cache, cache_dir, resolver.for_path,
+                          texts)
+            if result.files == 0 and texts is None:
+                shown = ", ".join(str(t) for t in targets)
+                typer.echo(f"backendreview: warning: no Python files found under {shown}",
+                           err=True)
+        if baseline_file is not None:
+            from .baseline import new_findings
 
-        result.findings = new_findings(result.findings, baseline_file, result.sources,
-                                       recorded)
-    if changed is not None:
-        result.findings = changed.filter(result.findings)
+            result.findings = new_findings(result.findings, baseline_file, result.sources,
+                                           recorded)
+        if changed is not None:
+            result.findings = changed.filter(result.findings)
+        return result
+
+    result = review()
     fixed: list = []
-    if fix:
-        from .fixes.apply import apply_fixes
+    # Text read from stdin is never written back: fixes apply to files only.
+    if (fix or show_diff) and not from_stdin:
+        from .fixes.session import fix_findings
 
-        outcome = apply_fixes(result.findings)
-        fixed = list(outcome.fixed)
-        fixed_ids = set(map(id, outcome.fixed))
-        result.findings = [f for f in result.findings if id(f) not in fixed_ids]
-        files = len({f.path for f in outcome.fixed})
-        typer.echo(f"backendreview: fixed {len(outcome.fixed)} finding(s) in {files} file(s)",
-                   err=True)
-        for line in outcome.failed:
+        session = fix_findings(result, review, tuple(targets), unsafe=unsafe_fixes,
+                               write=not show_diff)
+        fixed = session.applied
+        for line in session.notes:
             typer.echo(f"backendreview: {line}", err=True)
+        if show_diff:
+            typer.echo(session.diff(), nl=False)
+            typer.echo(f"backendreview: would fix {session.fixed} finding(s) in "
+                       f"{len(session.changed)} file(s)", err=True)
+            raise typer.Exit(1 if session.changed else 0)
+        typer.echo(f"backendreview: fixed {session.fixed} finding(s) in "
+                   f"{len(session.changed)} file(s)", err=True)
+        result = session.result
     _emit(result, output_format, output, quiet, statistics)
     if show_fixes:
         from .reporters.concise import fixes_listing
@@ -244,9 +260,10 @@ def check(
 
 
 def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
-         cache_dir: Path | None, config_for: Callable[[Path], Config] | None = None
-         ) -> RunResult:
-    """The engine with the result cache and, on a terminal, a progress bar."""
+         cache_dir: Path | None, config_for: Callable[[Path], Config] | None = None,
+         texts: dict[str, str] | None = None) -> RunResult:
+    """The engine with the result cache and, on a terminal, a progress bar. `texts`: files
+    reviewed as if they held that text (`--fix` rounds)."""
     from .cache import default_cache_dir
     from .engine import run
     from .progress import ProgressBar, wanted
@@ -258,7 +275,7 @@ def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
     bar = ProgressBar(wanted())
     try:
         return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar,
-                   config_for=config_for)
+                   config_for=config_for, texts=texts)
     finally:
         bar.close()
 

@@ -376,12 +376,15 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
         cache_dir: Path | None = None, progress: ProgressHook | None = None,
-        config_for: Callable[[Path], Config] | None = None) -> RunResult:
+        config_for: Callable[[Path], Config] | None = None,
+        texts: dict[str, str] | None = None) -> RunResult:
     """Review `paths`. `rules` overrides the configured selection (the `routes` command
     runs none); `collect` adds fact collectors to those the rules need. With `cache_dir`,
     unchanged files are answered from the result cache there. `progress(done, total)` is
     called as files finish. `config_for` gives each file its own configuration (the nearest
-    one above it); `config` then governs the walk and the project phase."""
+    one above it); `config` then governs the walk and the project phase. `texts` (display
+    path -> text) reviews those files as if they held that text, bypassing the cache
+    (`--fix` rounds)."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
@@ -418,6 +421,11 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
 
     planned = [plan(i) for i in range(len(files))]
     found, sizes = _lookup(files, shown, [p[2] for p in planned])
+    overridden = [i for i, name in enumerate(shown) if texts and name in texts]
+    for i in overridden:  # `--fix` rounds: these files as their fixed text, not cached
+        own, own_rules, _ = planned[i]
+        found[i] = review_source(texts[shown[i]], shown[i], own, own_rules,  # type: ignore[index]
+                                 collect=collect)
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
     pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
                     planned[i][2]))
@@ -443,7 +451,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
                         file_configs)
     run_result.notes = notes
     run_result.reviewed = len(pending)
-    run_result.cached = len(found)
+    run_result.cached = len(found) - len(overridden)
     return run_result
 
 

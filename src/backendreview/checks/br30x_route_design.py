@@ -15,7 +15,6 @@ from ..analysis.frameworks.naming import (
     is_param,
     is_plural,
     is_word_noun_like,
-    plural,
     pluralize_segment,
     segments,
     verb_of,
@@ -24,6 +23,7 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br302_fixes import route_table, verb_fix, with_segment
 
 
 def _shown(route: Route) -> str:
@@ -111,9 +111,9 @@ class SingularRoute(_SegmentRule):
                     continue
                 if index < len(prefix):
                     reported_prefixes.add(("/".join(prefix), index))
-                    new_own = _replace_segment(_visible_path(route), index, fixed)
+                    new_own = with_segment(_visible_path(route), index, fixed)
                 else:
-                    new_own = _replace_segment(route.own_path, index - len(prefix), fixed)
+                    new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
                 self.report(
@@ -168,44 +168,14 @@ def _identifies(param_segment: str, word: str) -> bool:
     return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
 
 
-def _replace_segment(path: str, index: int, new: str) -> str:
-    parts = path.split("/")
-    count = -1
-    for i, part in enumerate(parts):
-        if part:
-            count += 1
-            if count == index:
-                parts[i] = new
-                break
-    return "/".join(parts)
-
-
-def _join_path(prefix: str, path: str) -> str:
-    if not prefix:
-        return path
-    return prefix.rstrip("/") + "/" + path.lstrip("/")
-
-
-def _remove_segment(path: str, index: int) -> str:
-    parts = path.split("/")
-    count = -1
-    for i, part in enumerate(parts):
-        if part:
-            count += 1
-            if count == index:
-                del parts[i]
-                break
-    out = "/".join(parts).replace("//", "/")
-    return out.rstrip("/") or "/" if not path.endswith("/") else out or "/"
-
-
 class VerbInRoute(_SegmentRule):
     id = "BR302"
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        table = {(m, _normal(r.path)) for r in project_routes(facts) for m in r.methods}
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        table = route_table(project_routes(facts))
+        for route in routes:
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
@@ -217,39 +187,13 @@ class VerbInRoute(_SegmentRule):
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
-                query = ""
-                for cut, word in enumerate(rest):
-                    # `getUserByEmail`: the resource is `user`, `email` is a filter.
-                    if word in ("by", "for", "with", "from", "of", "in") and cut:
-                        if rest[cut + 1:]:
-                            query = f"?{'_'.join(rest[cut + 1:])}=..."
-                        rest = rest[:cut]
-                        break
-                if rest:
-                    noun = rest[-1]
-                    noun = noun if is_plural(noun) or noun in allow or noun == "all" else (
-                        plural(noun))
-                    full = segments(route.path)
-                    pos = len(full) - len(own) + index
-                    before = full[pos - 1].lower() if pos > 0 else ""
-                    if noun == "all" or before == noun:
-                        new_own = _remove_segment(route.own_path, index)
-                    else:
-                        resource = "-".join([*rest[:-1], noun])
-                        new_own = _replace_segment(route.own_path, index, resource)
-                else:
-                    new_own = _remove_segment(route.own_path, index)
-                new_own += query
-                prefix = route.path[:len(route.path) - len(route.own_path)] if (
-                    route.own_path and route.path.endswith(route.own_path)) else ""
-                corrected = f"{method} {_join_path(prefix, new_own)}".replace("/?", "?")
+                fix = verb_fix(route, own, index, method, rest, allow, table)
+                corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
                     f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '
                     f'method say what happens: {corrected}',
-                    fix=Fix(f"Name the resource, not the action: {corrected}",
-                            f'"{new_own}"'),
-                    snippet=route.own_path)
+                    fix=fix, snippet=route.own_path)
                 break
 
 
@@ -259,7 +203,7 @@ def _normal(path: str) -> str:
 
 
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
-                    table: set[tuple[str, str]]) -> bool:
+                    table: dict[tuple[str, str], str]) -> bool:
     """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
     resource-shaped alternative, never one the route table already has."""
     full = segments(route.path)

@@ -85,12 +85,16 @@ def _plural(count: int, word: str) -> str:
 
 
 def closing_line(result: RunResult) -> str:
-    """'7 errors, 4 warnings, 2 notes · 2 fixable with --fix' (ruff's closing line)."""
+    """'7 errors, 4 warnings, 2 notes · 2 fixable with --fix · 1 more with --fix
+    --unsafe-fixes' (ruff's closing line)."""
     counts = Counter(f.severity.value for f in result.findings)
     line = ", ".join(_plural(counts[level], level) for level in ("error", "warning", "note"))
-    fixable = sum(1 for f in result.findings if f.fix is not None and f.fix.edits)
+    exact = [f.fix for f in result.findings if f.fix is not None and f.fix.edits]
+    fixable = sum(1 for fix in exact if fix.safe)
     if fixable:
         line += f" · {fixable} fixable with --fix"
+    if len(exact) > fixable:  # hidden fixes (ruff) that --unsafe-fixes enables
+        line += f" · {len(exact) - fixable} more with --fix --unsafe-fixes"
     return line
 
 

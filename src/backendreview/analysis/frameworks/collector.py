@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
+from ...semantic import module_name
 from . import (
     aiohttp,
     appbuilder,
@@ -18,7 +19,7 @@ from . import (
     graphql,
     guards,
 )
-from .common import dependency_alias, kwarg
+from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
 
 if TYPE_CHECKING:
@@ -106,21 +107,35 @@ class RouteCollector:
                 self._emit([fact])
                 return
 
+    def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
+        """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
+        library = {"slowapi": "fastapi", "flask_limiter": "flask"}.get(qn.split(".")[0])
+        if library is None or not qn.endswith(".Limiter"):
+            return []
+        target = assigned_target(self.ctx, node)
+        statement = self.ctx.semantic.parent(node)
+        if not isinstance(target, ast.Name) or statement not in self.ctx.tree.body:
+            return []
+        return [SettingsFact("limiter-object", f"{module_name(self.ctx.path)}.{target.id}",
+                             library, self.ctx.path, node.lineno)]
+
     def _slowapi(self, node: ast.Call) -> list[object]:
         qn = self.ctx.qualified_name(node.func) or ""
+        found = self._limiter_object(node, qn)
         if qn in ("slowapi.Limiter", "slowapi.extension.Limiter"):
             limits = kwarg(node, "default_limits") or kwarg(node, "application_limits")
             if limits is not None and not (isinstance(limits, ast.List | ast.Tuple)
                                            and not limits.elts):
-                return [SettingsFact("slowapi-default", "slowapi.Limiter(default_limits=...)",
-                                     "fastapi", self.ctx.path, node.lineno)]
+                return [*found, SettingsFact("slowapi-default",
+                                             "slowapi.Limiter(default_limits=...)",
+                                             "fastapi", self.ctx.path, node.lineno)]
         if isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware" and \
                 node.args:
             mw = self.ctx.qualified_name(node.args[0]) or ""
             if mw.startswith("slowapi."):
                 return [SettingsFact("slowapi-middleware", mw, "fastapi", self.ctx.path,
                                      node.lineno)]
-        return []
+        return found
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         # A settings helper returning the REST_FRAMEWORK dict may import nothing at all.

@@ -78,7 +78,7 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     return RouteFact(framework=kind[0], owner=object_name(ctx, dec.func.value), path=path,
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
-                     handler=handler)
+                     handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
 
 
 def _controller_dependencies(ctx: FileContext, func: ast.AST) -> list[ast.AST]:

@@ -88,6 +88,7 @@ class RouteFact:
     registration: str = ""
     # DRF register(): the router's class when not a DRF router itself ("" = imported router).
     router_class: str | None = None
+    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ class Route:
     # pagination_class = None, throttle_classes = []).
     overrides: tuple[str, ...] = ()
     handler_params: tuple[str, ...] = ()  # the handler function's parameter names
+    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
 
     @property
     def params(self) -> list[str]:
@@ -675,6 +677,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         credentials=h.credentials if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides, handler_params=h.params if h else (),
+        decorator=fact.decorator,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
