@@ -263,6 +263,9 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                     pagination.append(f".{fn.attr}()")
                 if fn.attr in WRITE_CALLS:
                     writes.append(f".{fn.attr}()")
+                if fn.attr == "configure" and node.args and isinstance(
+                        node.args[0], ast.Name) and node.args[0].id == "request":
+                    pagination.append(".configure(request)")  # django-tables2 (netbox)
                 # request.query.get("limit") / request.args.get("page", type=int)
                 key = literal_str(node.args[0]) if fn.attr == "get" and node.args else None
                 if key is not None and key.lower() in PAGE_PARAMS:
@@ -270,7 +273,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             else:
                 qn = ctx.qualified_name(fn) or ""
                 last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")
-                if last in ("Paginator", "paginate", "paginate_queryset", "get_page"):
+                if last in ("Paginator", "paginate", "paginate_queryset", "get_page",
+                            "RequestConfig"):  # django-tables2 pages the table it configures
                     pagination.append(last)
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             pagination.append("slice")

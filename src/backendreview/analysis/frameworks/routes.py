@@ -228,7 +228,14 @@ _GENERIC_METHODS = {
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
 }
-_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView", "ListView"}
+_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
+# Django's generic ListView, by qualified name: projects have ListViews of their own with their
+# own paging (misago's admin ListView pages with items_per_page).
+_DJANGO_LIST_VIEW = ("django.views.generic.ListView", "django.views.generic.list.ListView")
+
+
+def _lists_every_row(libs: set[str]) -> bool:
+    return bool(libs & _LIST_GENERICS) or bool(libs & set(_DJANGO_LIST_VIEW))
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -469,6 +476,8 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     for item in chain:
         if isinstance(item, str):
             libs.add(item.rsplit(".", 1)[-1])
+            if item in _DJANGO_LIST_VIEW:
+                libs.add(item)
             continue
         for name, info in item.methods.items():
             methods.setdefault(name, info)
@@ -569,7 +578,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         lib_methods: tuple[str, ...] = ()
         for lib in libs:
             lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
-        list_view = bool(libs & _LIST_GENERICS)
+        list_view = _lists_every_row(libs)
         for method in lib_methods or ("ANY",):
             unbounded = queryset if (method == "GET" and list_view) else None
             out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
@@ -578,7 +587,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
     for method, handler in served:
         handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
         unbounded = None
-        if method == "GET" and libs & _LIST_GENERICS and handler.unbounded is None:
+        if method == "GET" and _lists_every_row(libs) and handler.unbounded is None:
             unbounded = queryset
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
                           limits, pages, unbounded, "", framework, overrides))
