@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
@@ -398,6 +399,8 @@ _WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "O
                        # Server-rendered pages: an unbounded list is as unbounded in HTML.
                        "render", "render_template", "TemplateResponse", "render_to_response",
                        "render_template_string"})
+_TEMPLATE_CALLS = frozenset({"render", "render_template", "TemplateResponse",
+                             "render_to_response", "render_template_string"})
 _SELECT = re.compile(r"^\s*select\b(?=.*\bfrom\b)", re.IGNORECASE | re.DOTALL)
 # A bound on the rows (LIMIT, FETCH FIRST, TOP n), one row by key, or one aggregate row.
 _SQL_BOUNDED = re.compile(r"\blimit\b|\bfetch\s+(?:first|next)\b|\btop\s*\(?\s*\d"
@@ -426,7 +429,7 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             for arg in [*expr.args, *(k.value for k in expr.keywords)]:
                 found = unbounded_query(ctx, arg, func, depth + 1)
                 if found:
-                    return found
+                    return replace(found, rendered=True) if name in _TEMPLATE_CALLS else found
         return None
     if isinstance(expr, ast.Attribute) and expr.attr == "data":
         return unbounded_query(ctx, expr.value, func, depth + 1)

@@ -39,6 +39,9 @@ class QueryFact:
     span: Span
     text: str
     orm: str  # django | sqlalchemy | dbapi | drf
+    # Listed on a server-rendered page (a template context, a Django ListView) rather than
+    # returned as data.
+    rendered: bool = False
 
 
 @dataclass(frozen=True)
@@ -579,6 +582,8 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         for lib in libs:
             lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
         list_view = _lists_every_row(libs)
+        if list_view and queryset is not None and libs & set(_DJANGO_LIST_VIEW):
+            queryset = replace(queryset, rendered=True)
         for method in lib_methods or ("ANY",):
             unbounded = queryset if (method == "GET" and list_view) else None
             out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
@@ -589,6 +594,8 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         unbounded = None
         if method == "GET" and _lists_every_row(libs) and handler.unbounded is None:
             unbounded = queryset
+            if unbounded is not None and libs & set(_DJANGO_LIST_VIEW):
+                unbounded = replace(unbounded, rendered=True)
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
                           limits, pages, unbounded, "", framework, overrides))
     return out
