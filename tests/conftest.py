@@ -9,6 +9,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
 
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch):
+    """Tests that patch a rule must not be answered from a cache an earlier test wrote;
+    tests/test_cache.py turns the cache back on where it is the subject."""
+    monkeypatch.setenv("BACKENDREVIEW_NO_CACHE", "1")
+
+
 @pytest.fixture(scope="session")
 def sarif_validator():
     import jsonschema

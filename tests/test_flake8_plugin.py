@@ -231,3 +231,26 @@ def test_pylsp_publishes_br_diagnostics_for_an_open_document(plugin_env, project
     diagnostics = [d for d in published["params"]["diagnostics"] if d.get("source") == "flake8"]
     assert [(d["code"], d["range"]["start"], d["message"]) for d in diagnostics] == [
         ("BR101", {"line": 6, "character": 11}, MESSAGE)]
+
+
+@pytest.mark.parametrize(("options", "selected"), [
+    ({"select": ["E"]}, False),
+    ({"select": ["E", "W"], "extend_select": ["BR101"]}, True),
+    ({"select": ["BR1"]}, True),
+    ({"select": ["B"]}, True),  # flake8 matches prefixes: B selects BR101 too
+    ({"extend_ignore": ["BR"]}, False),
+    ({}, True),  # flake8's default selects every installed plugin's codes
+])
+def test_plugin_runs_only_when_flake8_would_report_a_br_code(monkeypatch, tmp_path, options,
+                                                              selected):
+    from flake8.api import legacy
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(flake8_plugin.Plugin, "selected", True)
+    monkeypatch.setattr(flake8_plugin.Plugin, "project_rules", False)
+    guide = legacy.get_style_guide(**options)
+    flake8_plugin.Plugin.parse_options(guide.options)
+    assert flake8_plugin.Plugin.selected is selected
+    results = list(flake8_plugin.Plugin(ast.parse(BAD), BAD.splitlines(True),
+                                        "./app/users.py").run())
+    assert [r[2].split()[0] for r in results] == (["BR101", "BR101"] if selected else [])

@@ -34,7 +34,7 @@ def test_wheel_contains_rule_yaml(wheel):
     assert "backendreview/cli.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "backendreview = backendreview.cli:entry" in text
+    assert "backendreview = backendreview.launcher:entry" in text
     assert "[flake8.extension]\nBR = backendreview.flake8_plugin:Plugin" in text
 
 

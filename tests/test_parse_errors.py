@@ -289,14 +289,16 @@ def test_a_read_error_is_a_finding_and_the_run_goes_on(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "secret.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
-    real = Path.read_bytes
+    import backendreview.sourcefile as sourcefile
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.py":
+    real = sourcefile.os.open
+
+    def os_open(path, flags, *args):  # type: ignore[no-untyped-def]
+        if Path(path).name == "secret.py":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(sourcefile.os, "open", os_open)
     result = run([Path(".")], Config(root=tmp_path))
     assert [(f.rule_id, f.path, f.span.start_line, f.span.start_col, f.message)
             for f in result.findings] == [

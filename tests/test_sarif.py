@@ -135,12 +135,13 @@ def test_failed_run_with_sarif_output_writes_a_failure_log(
         (tmp_path / "pyproject.toml").write_text("[tool.backendreview]\nselct = []\n",
                                                  encoding="utf-8")
     if setup == "crash":
-        import backendreview.cli as cli_module
+        import backendreview.engine as engine_module
 
         def explode(*_args, **_kwargs):  # type: ignore[no-untyped-def]
             raise RuntimeError("engine exploded")
 
-        monkeypatch.setattr(cli_module, "run", explode)
+        # The CLI imports the engine when a command runs (start-up stays light).
+        monkeypatch.setattr(engine_module, "run", explode)
     out = tmp_path / "out.sarif"
     extra = (["--format", "sarif", "--output", str(out)] if spelling == "separate"
              else ["--format=SARIF", f"-o{out}"])

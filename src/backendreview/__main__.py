@@ -1,3 +1,3 @@
-from .cli import entry
+from .launcher import entry
 
 entry()

@@ -34,7 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from . import __version__
-from .model import Finding
+from .model import Finding, printable_path
+from .safeoutput import baseline_target_problem, write_atomic
 
 FORMAT_VERSION = 1
 
@@ -72,7 +73,8 @@ def _relative(path: str, base: Path) -> str:
 
 def key_of(finding: Finding, base: Path,
            sources: Mapping[str, Sequence[str]] | None = None) -> Key:
-    return (finding.rule_id, _relative(finding.path, base), snippet_of(finding, sources))
+    return (finding.rule_id, printable_path(_relative(finding.path, base)),
+            snippet_of(finding, sources))
 
 
 def write(file: Path, findings: Iterable[Finding],
@@ -89,7 +91,10 @@ def write(file: Path, findings: Iterable[Finding],
                for key in sorted(counts) for rule, path, snippet in (key,)]
     payload = {"version": FORMAT_VERSION, "tool": "backendreview",
                "generated-by": f"backendreview {__version__}", "findings": entries}
-    file.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    problem = baseline_target_problem(file)
+    if problem is not None:
+        raise BaselineError(f"baseline: {problem}")
+    write_atomic(file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return sum(counts.values())
 
 

@@ -1,14 +1,28 @@
 """Which files to review: walk the given paths, honour .gitignore inside a git work tree,
-skip virtualenvs, build output and caches, and apply `exclude` / `extend-exclude` globs."""
+skip virtualenvs, build output and caches, and apply `exclude` / `extend-exclude` globs.
+
+Only regular files are reviewed. What the walk meets that cannot or must not be read is a
+`Skipped` entry instead of an exception, so one odd file never stops the run: FIFOs, sockets
+and devices named `*.py`, symbolic link loops and dangling links become BR000 findings on
+that file; a link whose target lies outside the reviewed root, and a directory that cannot be
+listed, become notes. Nothing outside the root is opened, so a `settings.py` linked to
+`/proc/self/environ` or `/etc/passwd` never reaches the report.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pathspec
 
 from .config import Config
 from .globs import compile_globs
+from .sourcefile import file_kind
 
 DEFAULT_EXCLUDES = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
@@ -18,6 +32,22 @@ DEFAULT_EXCLUDES = (
     ".backendreview_cache",
 )
 SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path the walk did not hand on for review. `finding`: report it as a BR000 finding
+    on the file (it looks like source that cannot be read); otherwise as a note."""
+
+    path: Path
+    reason: str
+    finding: bool
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def _git_visible(directory: Path) -> set[Path] | None:
@@ -31,32 +61,111 @@ def _git_visible(directory: Path) -> set[Path] | None:
         return None
     if out.returncode != 0:
         return None
-    names = out.stdout.decode("utf-8", "replace").split("\0")
-    return {(directory / p).resolve() for p in names if p}
+    # os.fsdecode keeps a non-UTF-8 name as the same str the walk produces (surrogate
+    # escapes); decoding with "replace" would make such a file invisible, i.e. unreviewed.
+    names = [os.fsdecode(p) for p in out.stdout.split(b"\0") if p]
+    base = _real(directory)
+    return {_real_entry(base / p) for p in names}
+
+
+def _real(path: Path) -> Path:
+    """`path` with every symbolic link resolved; never raises (a loop stays unresolved)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def _real_entry(path: Path) -> Path:
+    """A directory entry's path with its parent resolved but not the entry itself."""
+    return _real(path.parent) / path.name
+
+
+def _is_venv(directory: Path) -> bool:
+    # os.path.exists swallows every OSError: an unreadable directory (a Docker volume owned
+    # by another user) is simply not a virtualenv.
+    return os.path.exists(directory / "pyvenv.cfg")
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _classify(entry: Path, roots: tuple[Path, ...]) -> Path | Skipped:
+    """The real path of a file to review, or why it is skipped. `entry` has a resolved
+    parent; `roots` are the directories its link target may lie in."""
+    try:
+        info = os.lstat(entry)
+    except OSError as exc:
+        return Skipped(entry, f"cannot read the file: {exc.strerror or exc}", True)
+    target = entry
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = Path(os.path.realpath(entry, strict=True))
+        except OSError as exc:
+            reason = "symbolic link loop" if "loop" in str(exc).lower() or (
+                exc.errno == 40) else f"broken symbolic link ({exc.strerror or exc})"
+            return Skipped(entry, f"cannot read the file: {reason}", True)
+        except RuntimeError:  # older Pythons report a loop this way
+            return Skipped(entry, "cannot read the file: symbolic link loop", True)
+        if not any(_within(target, root) for root in roots):
+            return Skipped(entry, "symbolic link to a file outside the reviewed tree: "
+                                  "not read", False)
+        try:
+            info = os.stat(target)
+        except OSError as exc:
+            return Skipped(entry, f"cannot read the file: {exc.strerror or exc}", True)
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(entry, f"not a regular file ({file_kind(info.st_mode)}): not read",
+                       True)
+    return target
 
 
 def discover(paths: list[Path], config: Config) -> list[Path]:
+    """The files to review (see `discover_all` for what is skipped and why)."""
+    return discover_all(paths, config).files
+
+
+def discover_all(paths: list[Path], config: Config) -> Discovery:
     excludes = config.exclude if config.exclude is not None else DEFAULT_EXCLUDES
     spec = compile_globs(tuple(excludes) + config.extend_exclude)
-    root = config.root.resolve()
+    root = _real(config.root)
     found: set[Path] = set()
+    skipped: dict[Path, Skipped] = {}
+
+    def skip(item: Skipped) -> None:
+        skipped.setdefault(item.path, item)
 
     for given in paths:
-        if given.is_file():
-            # A file named explicitly is reviewed whatever its suffix or the excludes say,
-            # unless --force-exclude asks for the excludes (as pre-commit hooks do).
-            if config.force_exclude and _named_file_excluded(given, spec, excludes, root):
-                continue
-            found.add(given.resolve())
+        try:
+            given_info = os.lstat(given)
+        except OSError as exc:
+            skip(Skipped(Path(os.path.abspath(given)),
+                         f"cannot read the file: {exc.strerror or exc}", True))
             continue
-        if not given.is_dir():
+        if not os.path.isdir(given):
+            # A file named explicitly is reviewed whatever its suffix or the excludes say,
+            # unless --force-exclude asks for the excludes (as pre-commit hooks do). A link
+            # may point anywhere below the working directory or the configuration's root.
+            entry = _real_entry(Path(os.path.abspath(given)))
+            if stat.S_ISLNK(given_info.st_mode):
+                item = _classify(entry, (_real(Path.cwd()), root, entry.parent))
+            else:
+                item = _classify(entry, (entry.parent,))
+            if isinstance(item, Skipped):
+                skip(item)
+                continue
+            if config.force_exclude and _named_file_excluded(item, spec, excludes, root):
+                continue
+            found.add(item)
             continue
         # Globs apply to what the walk finds below a directory named explicitly, never to
         # the directory itself or its parents: reviewing /srv/build/app, or `dist/` on
         # purpose, must not silently review nothing. Paths are matched relative to the
         # configuration's root when the directory lies inside it (so anchored globs work).
+        top = _real(given)
         try:
-            prefix = given.resolve().relative_to(root).as_posix() + "/"
+            prefix = top.relative_to(root).as_posix() + "/"
         except ValueError:
             prefix = ""
         if prefix == "./" or spec.match_file(prefix + "x"):
@@ -66,44 +175,79 @@ def discover(paths: list[Path], config: Config) -> list[Path]:
             return spec.match_file(prefix + rel)
 
         visible = _git_visible(given) if config.respect_gitignore else None
-        for dirpath, dirnames, filenames in os.walk(given):
+        # Directories holding a file git would consider: the walk enters no other, so an
+        # ignored directory (a database volume, a node_modules) is never even listed.
+        visible_dirs = None if visible is None else {d for p in visible for d in p.parents}
+
+        def unlistable(exc: OSError, top: Path = top) -> None:
+            where = Path(exc.filename) if exc.filename else top
+            skip(Skipped(_real_entry(where), f"cannot list the directory: "
+                                             f"{exc.strerror or exc}: not reviewed", False))
+
+        for dirpath, dirnames, filenames in os.walk(given, onerror=unlistable):
             here = Path(dirpath)
+            real_here = _real(here)
             below = here.relative_to(given).as_posix()
             below = "" if below == "." else below + "/"
             keep = []
             for d in sorted(dirnames):
                 sub = here / d
-                if d in excludes or (sub / "pyvenv.cfg").exists() or excluded(below + d + "/x"):
+                if visible_dirs is not None and real_here / d not in visible_dirs:
+                    continue
+                if d in excludes or _is_venv(sub) or excluded(below + d + "/x"):
                     continue
                 keep.append(d)
             dirnames[:] = keep
             for name in filenames:
                 if not name.endswith(SUFFIXES):
                     continue
-                path = (here / name).resolve()
-                if visible is not None and path not in visible:
+                entry = real_here / name
+                if visible is not None and entry not in visible:
                     continue
                 if excluded(below + name):
                     continue
-                found.add(path)
-    return sorted(found)
+                item = _classify(entry, (top,))
+                if isinstance(item, Skipped):
+                    skip(item)
+                else:
+                    found.add(item)
+    return Discovery(sorted(found), sorted(skipped.values(), key=lambda s: s.path))
+
+
+def excluded_by(path: Path, config: Config) -> bool:
+    """Do `config`'s excludes (relative to its root) cover `path`? For a file found below a
+    directory that another configuration governs (a nested service's own extend-exclude)."""
+    excludes, spec = _exclude_spec(config.exclude, config.extend_exclude)
+    root = config.root.resolve()
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return _named_file_excluded(path, spec, excludes, root)
+
+
+@functools.lru_cache(maxsize=64)
+def _exclude_spec(exclude: tuple[str, ...] | None, extend: tuple[str, ...]
+                  ) -> tuple[tuple[str, ...], pathspec.PathSpec]:
+    """Compiled once per configuration, not once per file."""
+    excludes = exclude if exclude is not None else DEFAULT_EXCLUDES
+    return excludes, compile_globs(tuple(excludes) + extend)
 
 
 def _named_file_excluded(path: Path, spec, excludes, root: Path) -> bool:  # type: ignore[no-untyped-def]
     """--force-exclude: does an explicitly named file fall under the excludes?"""
-    resolved = path.resolve()
     try:
-        rel = resolved.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix()
     except ValueError:
-        rel = resolved.as_posix().lstrip("/")
+        rel = path.as_posix().lstrip("/")
     parts = rel.split("/")
     return spec.match_file(rel) or any(part in excludes for part in parts[:-1])
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """Path as reported: relative to the working directory when inside it, with '/'."""
-    base = (base or Path.cwd()).resolve()
-    resolved = path.resolve()
+    base = _real(base or Path.cwd())
+    resolved = _real(path) if not os.path.islink(path) else _real_entry(path)
     try:
         return resolved.relative_to(base).as_posix()
     except ValueError:

@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def printable_path(path: str) -> str:
+    """A path as text that any UTF-8 output can hold. A file name that is not UTF-8 reaches
+    Python as lone surrogates (PEP 383); those bytes are shown as `\\xNN` escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -117,7 +127,7 @@ class Finding:
             "rule": self.rule_id,
             "severity": self.severity.value,
             "message": self.message,
-            "path": self.path,
+            "path": printable_path(self.path),
             **self.span.to_dict(),
             "snippet": self.snippet,
             "fix": self.fix.to_dict() if self.fix else None,

@@ -79,6 +79,8 @@ class SemanticModel:
         # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
         # the tree outlives the model, so ids are not reused while the cache is alive.)
         self._qualified: dict[int, str | None] = {}
+        self._imported: dict[str, bool] = {}
+        self._imported_count = 0
 
     # -- structure -------------------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -149,32 +151,51 @@ class SemanticModel:
 
     def qualified_name(self, expr: ast.AST) -> str | None:
         """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
-        key = id(expr)
         cache = self._qualified
+        key = id(expr)
         if key in cache:
             return cache[key]
-        name = self._qualified_name(expr)
-        cache[key] = name
+        # Iterative over the attribute chain: `a.b.b...b` 500 names long is valid Python,
+        # and recursing once per name exceeded the interpreter's recursion limit.
+        chain: list[ast.Attribute] = []
+        node = expr
+        while isinstance(node, ast.Attribute) and id(node) not in cache:
+            chain.append(node)
+            node = node.value
+        if id(node) in cache:
+            name = cache[id(node)]
+        else:
+            name = self._name_qualified(node) if isinstance(node, ast.Name) else None
+            cache[id(node)] = name
+        for attribute in reversed(chain):
+            name = f"{name}.{attribute.attr}" if name else None
+            cache[id(attribute)] = name
         return name
 
-    def _qualified_name(self, expr: ast.AST) -> str | None:
-        if isinstance(expr, ast.Name):
-            scope, bindings = self.lookup(expr.id, expr)
-            if scope is None:
-                return f"builtins.{expr.id}" if expr.id in _BUILTINS else None
-            # A name rebound in its scope is only resolved when every binding agrees.
-            names = {b.qualified for b in bindings}
-            if len(names) == 1:
-                return next(iter(names))
-            return None
-        if isinstance(expr, ast.Attribute):
-            base = self.qualified_name(expr.value)
-            return f"{base}.{expr.attr}" if base else None
+    def _name_qualified(self, expr: ast.Name) -> str | None:
+        scope, bindings = self.lookup(expr.id, expr)
+        if scope is None:
+            return f"builtins.{expr.id}" if expr.id in _BUILTINS else None
+        # A name rebound in its scope is only resolved when every binding agrees.
+        names = {b.qualified for b in bindings}
+        if len(names) == 1:
+            return next(iter(names))
         return None
 
     def is_imported(self, prefix: str) -> bool:
         """Whether the module imports `prefix` or anything under it."""
-        return any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
+        # Asked for every call node by several rules: answered once per prefix (and again
+        # only if the imports changed, i.e. while the model is being built).
+        modules = self.imported_modules
+        if len(modules) != self._imported_count:
+            self._imported.clear()
+            self._imported_count = len(modules)
+        known = self._imported.get(prefix)
+        if known is None:
+            dotted = prefix + "."
+            known = self._imported[prefix] = any(
+                m == prefix or m.startswith(dotted) for m in modules)
+        return known
 
 
 class SemanticBuilder:
@@ -206,6 +227,7 @@ class SemanticBuilder:
         nodes = self.nodes
         binders = _BINDERS
         skip = _SKIP_TYPES
+        child_fields = _CHILD_FIELDS
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
         pop = stack.pop
         push = stack.append
@@ -217,7 +239,11 @@ class SemanticBuilder:
             binder = binders.get(type(node))
             inner = binder(self, node, current) if binder is not None else None
             children: list[ast.AST] = []
-            for name in node._fields:
+            kind = type(node)
+            fields = child_fields.get(kind)
+            if fields is None:
+                fields = child_fields[kind] = _child_fields(kind)
+            for name in fields:
                 value = getattr(node, name, None)
                 if isinstance(value, list):
                     for item in value:
@@ -362,7 +388,24 @@ class SemanticBuilder:
         return f"{prefix}.{module}" if module else prefix
 
 
-_SKIP_TYPES = frozenset({ast.Load, ast.Store, ast.Del})
+# Expression contexts and operators are shared singletons in a parsed tree: no rule visits
+# them, and giving them parents or scopes would be wrong anyway.
+_SKIP_TYPES = frozenset({ast.Load, ast.Store, ast.Del}) | frozenset(
+    sub for base in (ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+    for sub in base.__subclasses__())
+# Fields that hold identifiers, numbers or flags, never nodes: not worth a getattr.
+_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "is_async",
+                            "kind", "type_comment", "conversion", "simple", "ctx", "op"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)  # type: ignore[attr-defined]
+    if kind is ast.Constant or kind is ast.MatchSingleton:
+        return ()
+    if kind in (ast.Global, ast.Nonlocal):
+        return ()
+    return fields
 _BINDING_TYPES = (
     ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For,
     ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr, ast.comprehension,

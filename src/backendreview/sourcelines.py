@@ -14,9 +14,20 @@ _KEEPENDS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def source_lines(text: str, *, keepends: bool = False) -> list[str]:
-    if keepends:
+    if "\r" not in text:
+        # The common case, at str.split's speed rather than the regex engine's (a 20 MB
+        # one-line literal took 0.4 s per call the other way).
+        lines = text.split("\n")
+        if keepends:
+            last = lines.pop()
+            lines = [line + "\n" for line in lines]
+            if last:
+                lines.append(last)
+            return lines
+    elif keepends:
         return _KEEPENDS.findall(text)
-    lines = _NEWLINE.split(text)
+    else:
+        lines = _NEWLINE.split(text)
     if lines and lines[-1] == "":
         lines.pop()
     return lines

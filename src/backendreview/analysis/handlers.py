@@ -72,6 +72,9 @@ RESPONSE_CALLS = frozenset({
     "rest_framework.exceptions.ValidationError", "rest_framework.exceptions.ParseError",
     "werkzeug.exceptions.InternalServerError", "werkzeug.exceptions.BadRequest",
     "django.shortcuts.render", "sanic.response.json", "sanic.response.text",
+    # A GraphQL error's message goes to the client in the response's `errors`.
+    "graphql.GraphQLError", "graphql.error.GraphQLError",
+    "graphql.error.graphql_error.GraphQLError",
 })
 
 
@@ -167,6 +170,10 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
         return False
     if any(_is_route_decorator(ctx, d) for d in func.decorator_list):
         return True
+    from .frameworks.graphql import is_resolver
+
+    if is_resolver(ctx, func):
+        return True  # a GraphQL resolver or mutation answers the client too
     parent = ctx.semantic.parent(func)
     if isinstance(parent, ast.ClassDef):
         return func.name in _VIEW_METHODS and _is_view_class(ctx, parent)

@@ -12,6 +12,7 @@ from ..context import FileContext
 from .dbapi import (
     FORMAT,
     GENERIC_SINK_METHODS,
+    HANDLE_SINKS,
     NAMED,
     NUMERIC_DOLLAR,
     QMARK,
@@ -51,6 +52,8 @@ _QUERYSET_METHODS = frozenset({
     "annotate", "only", "defer", "distinct", "none", "reverse", "select_for_update",
 })
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+# Every method name that is a sink for some handle kind, or for an unknown receiver.
+_ANY_SQL_METHOD = frozenset().union(*HANDLE_SINKS.values()) | GENERIC_SINK_METHODS
 # SQLAlchemy Query methods that read a plain string argument as SQL text.
 _QUERY_TEXT_METHODS = frozenset({"filter", "order_by", "group_by", "having", "distinct"})
 
@@ -94,6 +97,10 @@ class SinkFinder:
             return self._extra_sink(call)
         if method in _QUERY_TEXT_METHODS:
             return self._query_text_sink(call, func)
+        if method not in _ANY_SQL_METHOD:
+            # No handle makes this method run SQL: skip resolving the receiver, which is
+            # the costly part and is asked for every method call of every file.
+            return None
         handle = self.handles.of(func.value)
         if handle is not None:
             if not is_sql_method(handle, method):

@@ -52,6 +52,7 @@ from ..analysis.strings import StringAnalyzer
 from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
+from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
 
@@ -78,7 +79,8 @@ def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bo
 
 
 class _Options:
-    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool}
+    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool,
+                                          "any-loop": bool}
 
 
 class NPlusOneFacts(_Options, Rule):
@@ -586,14 +588,15 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
 # -- the project phase -------------------------------------------------------------------------
 class NPlusOne(_Options, ProjectRule):
     id = RULE_ID
-    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("program", "routes")  # routes: GraphQL
 
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
+        check_resolvers(self, facts)
         self.program = program_of(facts)
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
         check_calls_in_loops(self, self.program, lambda path: skipped_path(
-            path, include_tests, include_migrations))
+            path, include_tests, include_migrations), bool(self.option("any-loop", False)))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])

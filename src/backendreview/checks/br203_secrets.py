@@ -35,6 +35,7 @@ _JWT_ENCODE = frozenset({"jwt.encode", "jose.jwt.encode", "jwt.api_jwt.encode"})
 _ENV_GET = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault",
                       "environ.Env.str", "decouple.config"})
 _MIN_LENGTH = 8
+_MAX_LENGTH = 16_384
 _NAME_CHARS = re.compile(r"[A-Za-z_.\-:]")
 
 
@@ -51,7 +52,11 @@ def looks_like_secret_value(value: str | None) -> bool:
     if value is None:
         return False
     text = value.strip()
-    if len(text) < _MIN_LENGTH or _PLACEHOLDER.search(text) or " " in text:
+    # The cheap tests first: a multi-megabyte literal (embedded data) must not be scanned by
+    # every placeholder pattern. Keys, even PEM bodies, are far below the maximum.
+    if not _MIN_LENGTH <= len(text) <= _MAX_LENGTH or " " in text:
+        return False
+    if _PLACEHOLDER.search(text):
         return False
     if "://" in text or text.startswith("/"):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
@@ -55,7 +56,41 @@ _LIMIT_FIX = {
         "Add a rate-limiting middleware to the application (or check a limiter in the "
         "handler and declare it in [tool.backendreview.rules.BR206] limiters)",
         "app = web.Application(middlewares=[rate_limit_middleware])"),
+    "graphene": (
+        "Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
+        "client IP); an HTTP limit on /graphql does not see operations inside one request",
+        "from django_ratelimit.core import is_ratelimited\n\n"
+        "def mutate(root, info, **kwargs):  # {handler}\n"
+        "    if is_ratelimited(info.context, group=\"{path}\", key=\"ip\", rate=\"5/m\",\n"
+        "                      increment=True):\n"
+        "        raise GraphQLError(\"Too many attempts, try again later\")"),
+    "strawberry": (
+        "Check a limiter in the resolver (a permission class or field extension that counts "
+        "attempts per client); an HTTP limit on /graphql does not see batched operations",
+        "@strawberry.mutation(permission_classes=[LoginRateLimit])  # 5 per minute per IP\n"
+        "def {handler}(self, info: Info, ...):"),
+    "ariadne": (
+        "Check a limiter in the resolver before the credentials",
+        "@mutation.field(\"{path}\")\ndef {handler}(_, info, **kwargs):\n"
+        "    if limiter.hit(client_ip(info.context[\"request\"])):\n"
+        "        raise GraphQLError(\"Too many attempts, try again later\")"),
 }
+
+
+# A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
+_GQL_AUTH_WORDS = AUTH_WORDS | {"register", "registration", "authenticate", "activate"}
+_GQL_TOKEN_ISSUE = frozenset({"auth", "obtain", "issue"})
+_GQL_WRITE = WRITE_METHODS | {"MUTATION"}
+
+
+def _graphql_auth_sensitive(route: Route) -> bool:
+    tokens = set(words(route.own_path)) | set(words(route.handler.split(".")[0]))
+    if tokens & EXEMPT_WORDS:
+        return False
+    if route.auth or route.global_auth:
+        return bool(tokens & CREDENTIAL_WORDS)
+    return bool(tokens & _GQL_AUTH_WORDS) or bool(_JOINED.search(route.own_path)) or (
+        "token" in tokens and bool(tokens & _GQL_TOKEN_ISSUE))
 
 
 _REGISTRATION_HANDLER = re.compile(
@@ -64,6 +99,8 @@ _REGISTRATION_HANDLER = re.compile(
 
 
 def is_auth_sensitive(route: Route) -> bool:
+    if is_graphql_route(route):
+        return _graphql_auth_sensitive(route)
     tokens: set[str] = set()
     joined = False
     for text in [*segments(route.own_path), route.handler, route.action]:
@@ -145,7 +182,7 @@ class MissingRateLimit(ProjectRule):
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
-            if is_auth_sensitive(route) and methods & (WRITE_METHODS | {"ANY"}):
+            if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
                 severity = Severity.ERROR
                 what = "an authentication endpoint"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
@@ -176,7 +213,7 @@ class UnauthenticatedWrite(ProjectRule):
         program = program_of(facts)
         declared = list(self.option("auth", []))
         for route in _unique(project_routes(facts)):
-            if not set(route.methods) & WRITE_METHODS:
+            if not set(route.methods) & _GQL_WRITE:
                 continue
             if route.auth or route.global_auth or _declared(route, declared):
                 continue
@@ -187,6 +224,10 @@ class UnauthenticatedWrite(ProjectRule):
             tokens = {w for s in segments(route.own_path) for w in words(s)}
             if tokens & EXEMPT_WORDS:
                 continue
+            if is_graphql_route(route) and "token" in tokens | set(words(route.handler)):
+                continue  # refreshToken / verifyToken authenticate with the token they carry
+            if is_graphql_route(route) and not (route.writes or route.resource_writes):
+                continue  # a mutation field that only reads (mlflow's searches): no write seen
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) changes data and no '
                         f"authentication dependency, decorator or permission class guards it",
@@ -203,6 +244,13 @@ def _auth_fix(route: Route) -> tuple[str, str]:
                 "permission_classes = [IsAuthenticated]"),
         "django": ("Require a logged-in user",
                    f"@login_required\ndef {route.handler}(request, ...):"),
+        "graphene": ("Require a logged-in user on the mutation (graphql_jwt.decorators)",
+                     "@login_required\ndef mutate(root, info, ...):"),
+        "strawberry": ("Give the mutation a permission class",
+                       "@strawberry.mutation(permission_classes=[IsAuthenticated])"),
+        "ariadne": ("Check the caller before writing",
+                    "if not info.context[\"request\"].user.is_authenticated:\n"
+                    "    raise GraphQLError(\"Authentication required\")"),
     }.get(route.framework, ("Check the caller's identity before writing", ""))
 
 

@@ -43,6 +43,24 @@ _FIXES = {
 }
 
 
+# GraphQL list fields: a Relay connection or first/offset arguments with a cap.
+_GRAPHQL_FIXES = {
+    "graphene": (
+        "Serve the list as a Relay connection (graphene-django pages it with first/after "
+        "and caps it with RELAY_CONNECTION_MAX_LIMIT)",
+        "posts = DjangoConnectionField(PostType)  # or DjangoFilterConnectionField\n"
+        "# settings: GRAPHENE = {..., \"RELAY_CONNECTION_MAX_LIMIT\": 100}"),
+    "strawberry": (
+        "Page the list: a Relay connection or strawberry-django pagination",
+        "@strawberry_django.connection(ListConnectionWithTotalCount[PostType])\n"
+        "# or: posts: list[PostType] = strawberry_django.field(pagination=True)"),
+    "ariadne": (
+        "Take first/offset arguments with a cap and slice the query",
+        "def resolve_posts(_, info, first=50, offset=0):\n"
+        "    first = min(first, 200)\n    return query[offset:offset + first]"),
+}
+
+
 class MissingPagination(ProjectRule):
     id = "BR303"
     needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
@@ -52,7 +70,7 @@ class MissingPagination(ProjectRule):
         program = program_of(facts)
         for route in project_routes(facts):
             query = route.unbounded
-            if not ({"GET", "ANY"} & set(route.methods)):
+            if not ({"GET", "ANY", "QUERY"} & set(route.methods)):
                 continue
             if query is None:
                 self._through_call(program, route, seen)
@@ -112,6 +130,8 @@ class MissingPagination(ProjectRule):
 def _fix_for(route: Route, text: str) -> tuple[str, str]:
     """The fix written for this query: the same expression with a bound applied."""
     compact = " ".join(text.split())
+    if route.framework in _GRAPHQL_FIXES:
+        return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm == "drf":
         return _FIXES["drf"]
     if route.unbounded is not None and route.unbounded.orm == "django":

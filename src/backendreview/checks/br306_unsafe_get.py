@@ -36,7 +36,8 @@ class UnsafeGet(ProjectRule):
                 continue
             methods = set(route.methods)
             # ANY: a Django function view / aiohttp `view` that a GET reaches as well.
-            if "GET" not in methods and methods != {"ANY"}:
+            # QUERY: a GraphQL query field, which clients and caches treat as safe too.
+            if "GET" not in methods and methods not in ({"ANY"}, {"QUERY"}):
                 continue
             if is_link_target(route):
                 continue
@@ -47,7 +48,8 @@ class UnsafeGet(ProjectRule):
             first = route.resource_writes[0]
             more = len(route.resource_writes) - 1
             also = f" (and {more} more write{'s' if more > 1 else ''})" if more else ""
-            shown = "GET" if "GET" in methods else "ANY (GET included)"
+            shown = "GET" if "GET" in methods else "QUERY" if "QUERY" in methods else (
+                "ANY (GET included)")
             self.report(
                 route.file, route.span,
                 f'route "{shown} {route.path}" ({route.handler}) writes data: '
@@ -59,6 +61,9 @@ class UnsafeGet(ProjectRule):
 def _fix(route: Route) -> Fix:
     path = route.own_path or route.path
     handler = route.handler
+    if "QUERY" in route.methods:
+        return Fix("Move the change into a mutation: queries may be retried, cached and "
+                   "prefetched", f"class Mutation:  # serve `{path}` as a mutation field")
     if route.framework == "fastapi":
         return Fix("Serve the change with a write method",
                    f'@router.post("{path}")  # or .put / .patch / .delete\n'

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..engine import RunResult
 from ..metadata import load_rule_docs
-from ..model import Finding, Severity
+from ..model import Finding, Severity, printable_path
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -55,7 +55,7 @@ def workspace_path(path: str) -> str:
 
 def annotation(finding: Finding, title: str | None = None) -> str:
     span = finding.span
-    props: list[tuple[str, str]] = [("file", workspace_path(finding.path)),
+    props: list[tuple[str, str]] = [("file", printable_path(workspace_path(finding.path))),
                                     ("line", str(span.start_line)),
                                     ("endLine", str(span.end_line))]
     if span.start_line == span.end_line:

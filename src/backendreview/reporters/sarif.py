@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attr
 import sarif_om as om
@@ -21,7 +23,7 @@ from .. import __version__
 from ..baseline import snippet_of
 from ..engine import RunResult
 from ..metadata import RuleDoc, load_rule_docs
-from ..model import Finding, Span
+from ..model import Finding, Span, printable_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/backendreview/backendreview"
@@ -35,7 +37,10 @@ def _region(span: Span) -> om.Region:
 
 def _location(path: str, span: Span, message: str | None = None) -> om.Location:
     uri_base = None if Path(path).is_absolute() else "%SRCROOT%"
-    uri = Path(path).as_uri() if Path(path).is_absolute() else path
+    # RFC 3986 (which GitHub follows): spaces, non-ASCII characters and the bytes of a name
+    # that is not UTF-8 are percent-encoded.
+    uri = Path(path).as_uri() if Path(path).is_absolute() else quote(os.fsencode(path),
+                                                                      safe="/")
     return om.Location(
         physical_location=om.PhysicalLocation(
             artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=uri_base),
@@ -74,7 +79,7 @@ def fingerprints(findings: list[Finding],
     counts: Counter[tuple[str, str, str]] = Counter()
     out = []
     for finding in findings:
-        key = (finding.rule_id, finding.path, snippet_of(finding, sources))
+        key = (finding.rule_id, printable_path(finding.path), snippet_of(finding, sources))
         counts[key] += 1
         digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()[:32]
         out.append(f"{digest}:{counts[key]}")
@@ -124,7 +129,8 @@ def build_log(result: RunResult, root: Path | None = None) -> om.SarifLog:
     notifications = [
         om.Notification(message=om.Message(text=error), level="error")
         for error in result.errors
-    ]
+    ] + [om.Notification(message=om.Message(text=note), level="note")
+         for note in result.notes]
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
             name="backendreview", version=__version__, semantic_version=__version__,

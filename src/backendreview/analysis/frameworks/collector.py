@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from . import aiohttp, django, fastapi_starlette, flask
+from . import aiohttp, django, fastapi_starlette, flask, graphql
 from .common import kwarg
 from .routes import SettingsFact
 
@@ -19,7 +19,10 @@ FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flas
                      "fastapi_limiter")
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
-              "ViewFuncFact": "view_func"}
+              "ViewFuncFact": "view_func", "GqlTypeFact": "gql_type",
+              "GqlBindingFact": "gql_binding", "GqlSchemaFact": "gql_schema",
+              "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
+              "GqlViewClassFact": "gql_view"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -34,6 +37,7 @@ class RouteCollector:
         self.active = any(sem.is_imported(m) for m in FRAMEWORK_MODULES)
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
+        self.graphql = graphql.active(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -46,6 +50,8 @@ class RouteCollector:
             self.ctx.emit_fact(FACT_KINDS[type(fact).__name__], fact)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if self.graphql:
+            self._emit(graphql.on_call(self.ctx, node))
         if not self.active:
             return
         self._emit(fastapi_starlette.on_call(self.ctx, node))
@@ -72,6 +78,8 @@ class RouteCollector:
         return []
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.graphql:
+            self._emit(graphql.on_function(self.ctx, node))
         if not self.active:
             return
         for dec in node.decorator_list:
@@ -86,6 +94,8 @@ class RouteCollector:
                 self._emit([fact])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self.graphql:
+            self._emit(graphql.on_class(self.ctx, node))
         if self.django or self.flask or self.ctx.semantic.is_imported("aiohttp"):
             fact = django.view_class(self.ctx, node)
             if fact is not None:
@@ -95,6 +105,8 @@ class RouteCollector:
         target = node.targets[0] if isinstance(node, ast.Assign) else node.target
         if not isinstance(target, ast.Name):
             return
+        if target.id.startswith("GRAPHENE"):
+            self._emit(graphql.on_assign(self.ctx, node))
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
             self._emit(django.on_assign(self.ctx, node))
 

@@ -1,14 +1,24 @@
 """Words in URL paths: splitting segments into words, and telling plural nouns, singular
-nouns and verbs apart with `inflect` (a maintained inflection library) plus allowlists."""
+nouns and verbs apart with `pluralizer` (a port of the widely used pluralize.js rules) plus
+allowlists and a few overrides for words that URLs spell their own way."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-import inflect
+# Plurals that web APIs spell differently from the library's (Latin) choice.
+_PLURAL_OVERRIDES = {"index": "indexes", "matrix": "matrixes", "vertex": "vertexes"}
 
-_ENGINE = inflect.engine()
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    # Imported on first use: only route rules need it, and `--version` or a flake8 run
+    # without routes must not pay for compiling its rule table.
+    from pluralizer import Pluralizer
+
+    return Pluralizer()
 
 # Never a resource name: versions, prefixes, uncountable nouns, well-known action endpoints.
 DEFAULT_ALLOWLIST = frozenset("""
@@ -95,18 +105,18 @@ def words(segment: str) -> list[str]:
 def is_plural(word: str) -> bool:
     if word.endswith(("ss", "sis", "us")) and word not in ("bonus",):
         return False
-    return _ENGINE.singular_noun(word) is not False  # type: ignore[arg-type]
+    # Uncountable nouns (`media`, `staff`) count as plural: they need no other form.
+    return bool(_engine().is_plural(word))
 
 
 @lru_cache(maxsize=4096)
 def plural(word: str) -> str:
-    return _ENGINE.plural_noun(word) or word + "s"  # type: ignore[arg-type]
+    return _PLURAL_OVERRIDES.get(word) or _engine().plural(word) or word + "s"
 
 
 @lru_cache(maxsize=4096)
 def singular(word: str) -> str:
-    result = _ENGINE.singular_noun(word)  # type: ignore[arg-type]
-    return result if isinstance(result, str) else word
+    return _engine().singular(word) or word
 
 
 def pluralize_segment(segment: str) -> str:

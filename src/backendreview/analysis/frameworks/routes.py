@@ -411,6 +411,10 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                                                 if route.framework != "drf" or
                                                 "Throttle" not in g)
                 routes.append(route)
+    # GraphQL operations (QUERY users, MUTATION createUser) below their endpoint's path.
+    from .graphql_model import graphql_operations
+
+    routes += graphql_operations(facts, routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
 
@@ -625,7 +629,10 @@ def project_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
 def is_api_route(route: Route) -> bool:
     """An API route (JSON, where REST naming applies) rather than an HTML page: FastAPI,
-    Starlette, DRF and aiohttp routes, and any route under an `api` or version segment."""
+    Starlette, DRF and aiohttp routes, and any route under an `api` or version segment.
+    GraphQL operations are not: their names are fields, not paths."""
+    if route.methods and route.methods[0] in ("QUERY", "MUTATION"):
+        return False
     if route.framework in ("fastapi", "starlette", "drf", "aiohttp"):
         return True
     import re

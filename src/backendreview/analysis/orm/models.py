@@ -327,6 +327,7 @@ class ModelIndex:
 
     def __init__(self, classes: list[ClassFact], bases: list[BaseFact]) -> None:
         self.classes = {c.qualname: c for c in classes}
+        self._resolved: dict[tuple[str, str], ClassFact | None] = {}
         self.by_name: dict[str, list[ClassFact]] = {}
         for cls in classes:
             self.by_name.setdefault(cls.name, []).append(cls)
@@ -348,6 +349,14 @@ class ModelIndex:
     def resolve_class(self, ref: str | None, near: str = "") -> ClassFact | None:
         if not ref:
             return None
+        # The index does not change once built, and _classify asks the same questions on
+        # every pass of its fixed point: answer each (ref, near) once.
+        key = (ref, near)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_class(ref, near)
+        return self._resolved[key]
+
+    def _resolve_class(self, ref: str, near: str) -> ClassFact | None:
         if ref in self.classes:
             return self.classes[ref]
         name = ref.rsplit(".", 1)[-1]

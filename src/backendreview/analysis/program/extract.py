@@ -24,6 +24,7 @@ from ..orm.queries import (
     DJANGO_ROWS_AS_DATA,
     SA_CHAIN,
     SA_EVALUATE,
+    OriginFinder,
 )
 from .facts import (
     AUTH,
@@ -103,6 +104,8 @@ class _Extractor:
         self.sqla = any(sem.is_imported(m) for m in _SQLA_MODULES)
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
+        self.origins = OriginFinder(ctx)
+        self._row_loops: dict[int, bool] = {}
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -160,7 +163,7 @@ class _Extractor:
         self._body(node.body, qualname, info)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str,
-                  cls: ClassInfo | None) -> None:
+                  cls: ClassInfo | None) -> FunctionInfo:
         ctx = self.ctx
         qualname = f"{prefix}.{node.name}"
         decorators = tuple(decorator_names(ctx, node))
@@ -183,10 +186,23 @@ class _Extractor:
                 if ref:
                     param_types[arg.arg] = ref
         self_name = params[0] if cls is not None and kind != "staticmethod" and params else None
-        local_types = self._local_types(node)
+        # One walk of the body serves every question below (the body is not walked again).
+        walked = list(_walk_with_loops(node))
+        own = [n for n, _ in walked]
+        local_types = self._local_types(own)
         if cls is not None and self_name:
-            self._instance_attrs(node, self_name, param_types, cls)
-        calls, effects = self._body_facts(node, cls, self_name, {**local_types, **param_types})
+            self._instance_attrs(own, self_name, param_types, cls)
+        calls, effects = self._body_facts(node, walked, own, cls, self_name,
+                                          {**local_types, **param_types})
+        # Functions nested in this one (decorator wrappers, local helpers). A wrapper that
+        # turns anonymous callers away makes its decorator an auth check.
+        for child in own:
+            if isinstance(child, ast.ClassDef):
+                self._class(child, qualname)
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = self._function(child, qualname, None)
+                if any(e.kind == AUTH and not e.detail.startswith("@") for e in inner.effects):
+                    effects.append(Effect(AUTH, child.lineno, f"{child.name}()"))
         for dec in decorators:
             marker = classify(dec)
             if marker == "limit":
@@ -197,28 +213,21 @@ class _Extractor:
         # file is `module.name`), else as the file names them.
         refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
                      for d, name in zip(node.decorator_list, decorators, strict=False))
-        self.functions.append(FunctionInfo(
+        info = FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
-        ))
-        # Functions nested in this one (decorator wrappers, local helpers).
-        for child in ast.walk(node):
-            if child is not node and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef
-                                                | ast.ClassDef) and \
-                    self.ctx.semantic.enclosing_function(child) is node:
-                if isinstance(child, ast.ClassDef):
-                    self._class(child, qualname)
-                else:
-                    self._function(child, qualname, None)
+        )
+        self.functions.append(info)
+        return info
 
-    def _local_types(self, func: ast.AST) -> dict[str, str]:
+    def _local_types(self, own: list[ast.AST]) -> dict[str, str]:
         """Locals assigned once from a call of a known name: `repo = UserRepo(db)`,
         `svc = get_service()` (the project phase tells a class from a factory)."""
         seen: dict[str, set[str | None]] = {}
-        for node in _own(func):
+        for node in own:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                     node.targets[0], ast.Name):
                 value = node.value
@@ -229,9 +238,9 @@ class _Extractor:
         return {name: next(iter(refs)) for name, refs in sorted(seen.items())  # type: ignore[misc]
                 if len(refs) == 1 and None not in refs}
 
-    def _instance_attrs(self, func: ast.AST, self_name: str, param_types: dict[str, str],
+    def _instance_attrs(self, own: list[ast.AST], self_name: str, param_types: dict[str, str],
                         cls: ClassInfo) -> None:
-        for node in _own(func):
+        for node in own:
             if not isinstance(node, ast.Assign | ast.AnnAssign):
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -251,14 +260,15 @@ class _Extractor:
                     cls.attr_types[target.attr] = ref
 
     # -- bodies ------------------------------------------------------------------------------
-    def _body_facts(self, func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ClassInfo | None,
-                    self_name: str | None, types: dict[str, str]
+    def _body_facts(self, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                    walked: list[tuple[ast.AST, ast.AST | None]], own: list[ast.AST],
+                    cls: ClassInfo | None, self_name: str | None, types: dict[str, str]
                     ) -> tuple[list[CallSite], list[Effect]]:
         ctx = self.ctx
-        returned = self._returned_calls(func)
+        returned = self._returned_calls(own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
-        for node, loop in _walk_with_loops(func):
+        for node, loop in walked:
             if isinstance(node, ast.Call):
                 query = self._query(node)
                 conditional = self._conditional(node, func)
@@ -275,6 +285,7 @@ class _Extractor:
                         loop_line=loop.lineno if loop is not None else 0,
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
+                        loop_rows=loop is not None and self._rows_loop(loop),
                         conditional=conditional))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
@@ -284,10 +295,6 @@ class _Extractor:
                     effects.append(Effect(UNBOUNDED, node.lineno, found.text))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-                    isinstance(n, ast.If) and _rejects_anonymous(ctx, n) for n in _own(node)):
-                # A decorator whose wrapper turns anonymous callers away.
-                effects.append(Effect(AUTH, node.lineno, f"{node.name}()"))
         if _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
@@ -295,6 +302,25 @@ class _Extractor:
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    def _rows_loop(self, loop: ast.AST) -> bool:
+        """The loop iterates the rows of a query (`for m in Member.objects.filter(...)`,
+        `for u in session.scalars(select(User))`), through locals and chained filters."""
+        key = id(loop)
+        if key not in self._row_loops:
+            if isinstance(loop, ast.For | ast.AsyncFor):
+                it: ast.expr | None = loop.iter
+            elif isinstance(loop, _COMPREHENSIONS):
+                it = loop.generators[0].iter
+            else:
+                it = None
+            while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
+                    "builtins.enumerate", "builtins.list", "builtins.sorted",
+                    "builtins.reversed", "builtins.tuple") and it.args:
+                it = it.args[0]
+            origin = self.origins.of(it) if it is not None else None
+            self._row_loops[key] = origin is not None and origin.rows
+        return self._row_loops[key]
 
     def _conditional(self, node: ast.AST, func: ast.AST) -> bool:
         """Whether `node` runs only on some paths through `func`."""
@@ -306,9 +332,9 @@ class _Extractor:
                 return True
         return False
 
-    def _returned_calls(self, func: ast.AST) -> set[int]:
+    def _returned_calls(self, own: list[ast.AST]) -> set[int]:
         out: set[int] = set()
-        for node in _own(func):
+        for node in own:
             if not (isinstance(node, ast.Return) and node.value is not None):
                 continue
             for part in ast.walk(node.value):
@@ -477,15 +503,6 @@ class _Extractor:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _own(func: ast.AST) -> Iterator[ast.AST]:
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _NESTED):
-            stack.extend(ast.iter_child_nodes(node))
-
-
 def _walk_with_loops(func: ast.FunctionDef | ast.AsyncFunctionDef
                      ) -> Iterator[tuple[ast.AST, ast.AST | None]]:
     """The nodes of a function body with the innermost loop that repeats each (a `for`,
