@@ -10,6 +10,7 @@ import pytest
 
 from backendreview.config import Config
 from backendreview.engine import review_source
+from backendreview.fixes.apply import fix_text
 
 
 def _findings(code: str):  # type: ignore[no-untyped-def]
@@ -24,17 +25,13 @@ def _one(code: str):  # type: ignore[no-untyped-def]
 
 
 def _apply(code: str, finding) -> str:  # type: ignore[no-untyped-def]
-    lines = code.splitlines(keepends=True)
-    (edit,) = finding.fix.edits
-    span = edit.span
-    assert span.start_line == span.end_line
-    line = lines[span.start_line - 1]
-    lines[span.start_line - 1] = line[: span.start_col - 1] + edit.replacement + line[span.end_col - 1:]
-    return "".join(lines)
+    outcome = fix_text(code, [finding])
+    assert outcome.applied == [finding], outcome.dropped
+    return outcome.text
 
 
 CASES = [
-    # (code, message, suggestion, exact)
+    # (code, message, suggestion, exact: True (a safe edit) / "unsafe" (an unsafe one) / False)
     (
         """
         import sqlite3
@@ -94,7 +91,7 @@ CASES = [
         "SQL passed to `cur.execute()` is built with concatenation from `name`, `str(ids[0])` "
         "(built on lines 6, 7); pass the values as bound parameters",
         'cur.execute("UPDATE users SET name = %s WHERE id = %s", (name, str(ids[0])))',
-        False,
+        "unsafe",  # built across statements: exact, but the variable may serve elsewhere
     ),
     (
         """
@@ -118,7 +115,8 @@ def test_message_and_fix(code, message, suggestion, exact):
     assert finding.message == message
     assert finding.fix is not None
     assert finding.fix.suggestion == suggestion
-    assert bool(finding.fix.edits) is exact
+    assert bool(finding.fix.edits) is bool(exact)
+    assert finding.fix.safe is (exact != "unsafe")
     if suggestion is None:
         assert "allowlist" in finding.fix.description
     if exact:

@@ -34,7 +34,8 @@ def test_app_code_is_reviewed_and_the_fix_is_the_exact_select_related():
     assert finding.span.start_line == 13
     assert finding.message.startswith("`b.author` loads the ForeignKey `Book.author`")
     assert finding.fix is not None
-    assert finding.fix.suggestion == 'Book.objects.all().select_related("author")'
+    # The loader goes on the query, before .all() (the rule for every ORM).
+    assert finding.fix.suggestion == 'Book.objects.select_related("author").all()'
 
 
 def test_tests_and_migrations_are_skipped_by_default():

@@ -45,7 +45,7 @@ def _findings(text: str, path: str, rule: str) -> list[tuple[int, str, str]]:
 def test_per_row_query_in_a_view_keeps_its_severity() -> None:
     [(line, severity, message)] = _findings(PER_ROW, "shop/views.py", "BR102")
     assert (line, severity) == (9, "warning")
-    assert "reported as a note" not in message
+    assert "(note: " not in message
 
 
 @pytest.mark.parametrize("path, reason", [
@@ -56,7 +56,7 @@ def test_per_row_query_in_a_view_keeps_its_severity() -> None:
 def test_per_row_query_in_a_script_is_a_note_that_says_why(path: str, reason: str) -> None:
     [(line, severity, message)] = _findings(PER_ROW, path, "BR102")
     assert (line, severity) == (9, "note")
-    assert message.endswith(f"(reported as a note: {reason}, not while serving a request)")
+    assert message.endswith(f"(note: {reason}, not while serving a request)")
 
 
 def test_per_row_query_over_one_strings_parts_is_a_note() -> None:

@@ -135,7 +135,7 @@ def test_diff_base_outside_git_is_a_usage_error(tmp_path, monkeypatch, capsys):
     (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert main(["check", ".", "--diff-base", "main"]) == 2
-    assert "not a git repository" in capsys.readouterr().err
+    assert "is not inside a git repository" in capsys.readouterr().err
 
 
 def test_parse_unified_diff_hunks_renames_deletions_and_quoted_paths():

@@ -15,7 +15,9 @@ from backendreview.metadata import load_rule_docs
 from .markers import check_markers, read_markers
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = sorted((ROOT / "fixtures").glob("BR[0-9][0-9][0-9]/*.py"))
+# `*.fixed.py` are expected results of --fix (tests/test_fixed_fixtures.py), not fixtures.
+FIXTURES = sorted(p for p in (ROOT / "fixtures").glob("BR[0-9][0-9][0-9]/*.py")
+                  if not p.name.endswith(".fixed.py"))
 # Multi-file fixture projects (models in one file, loops in another): fixtures/BRxxx/<project>/
 PROJECTS = sorted(p for p in (ROOT / "fixtures").glob("BR[0-9][0-9][0-9]/*") if p.is_dir())
 ALL_RULES = tuple(sorted(all_rule_ids()))

@@ -81,7 +81,8 @@ def test_pull_request_run_annotates_only_changed_lines(pull_request, tmp_path,
 
     outputs = _outputs(env)
     assert outputs == {"sarif-file": str(tmp_path / "runner" / "backendreview.sarif"),
-                       "findings": "5", "findings-in-diff": "2", "exit-code": "1"}
+                       "findings": "5", "findings-in-diff": "2", "routes-flagged": "0",
+                       "exit-code": "1"}
     log = json.loads(Path(outputs["sarif-file"]).read_text(encoding="utf-8"))
     assert list(sarif_validator.iter_errors(log)) == []
     results = log["runs"][0]["results"]

@@ -176,3 +176,17 @@ def test_per_file_facts_pickle_and_do_not_depend_on_other_files():
     [fn] = [f for f in module.functions if f.name == "run"]
     assert fn.param_types == {"repo": "a.b.Repo"}
     assert fn.calls[0].callee.kind == "typed" and fn.calls[0].callee.ref == "a.b.Repo"
+
+
+def test_br102_any_loop_option_reports_other_loops_as_notes(monkeypatch):
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "through_calls"
+    monkeypatch.chdir(project)
+    plain = run([Path(".")], Config(root=project, select=("BR102",)), jobs=1).findings
+    config = Config(root=project, select=("BR102",),
+                    rule_options=(("BR102", (("any-loop", True),)),))
+    wide = run([Path(".")], config, jobs=1).findings
+    added = sorted({(f.path, f.span.start_line, f.severity.value) for f in wide}
+                   - {(f.path, f.span.start_line, f.severity.value) for f in plain})
+    assert added == [("services/members.py", 29, "note")]
+    [note] = [f for f in wide if f.span.start_line == 29]
+    assert "the loop does not iterate the rows of a query" in note.message

@@ -6,11 +6,13 @@ error is one line on stderr naming the problem; never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,14 +20,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import __version__
-from .config import Config, ConfigError, load_config, validate_selectors
+from .config import Config, ConfigError, ConfigResolver, validate_selectors
 from .metadata import RuleFileError, load_rule_docs
 from .model import Severity
+from .reporters import FORMATS
 
 # The engine (every rule module) and rich's renderables are imported by the commands that
 # use them, so that `--version`, `--help` and `explain` start in a blink.
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.table import Table
 
     from .engine import RunResult
 
@@ -37,6 +40,7 @@ def all_rule_ids() -> set[str]:
 
 app = typer.Typer(
     name="backendreview",
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Automated code review for Python web backends.",
     add_completion=False,
     no_args_is_help=True,
@@ -45,11 +49,6 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
-    console = "console"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
 
 
 class UsageProblem(Exception):
@@ -78,35 +77,37 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
     return codes
 
 
-def _console(output: Path | None) -> tuple[Console, object | None]:
-    from rich.console import Console
-
-    if output is None:
-        console = Console(highlight=False, soft_wrap=False)
-        if not console.is_terminal:
-            # Piped output: wide enough that code frames keep the interpolated value.
-            console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
-        return console, None
-    handle = output.open("w", encoding="utf-8", errors="backslashreplace")
-    return Console(file=handle, highlight=False, color_system=None, width=120,
-                   soft_wrap=False), handle
+def _piped_width() -> int:
+    """Width for output that is not a terminal: $COLUMNS when set (as rich does for a
+    terminal), else wide enough that code frames rarely wrap."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 40 else 120
 
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or directories to review (default: the current directory).")] = None,
+    # Arguments are described in the docstring: typer would print their type (<list[Path]>).
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATHS", hidden=True)] = None,
     select: Annotated[list[str] | None, typer.Option(
-        "--select", help="Rule codes or prefixes to enable (comma-separated), e.g. BR101,BR2.")
-    ] = None,
+        "--select", metavar="CODES",
+        help="Rule codes or prefixes to enable (comma-separated), e.g. BR101,BR2.")] = None,
     extend_select: Annotated[list[str] | None, typer.Option(
-        "--extend-select", help="Codes or prefixes to enable on top of the selection.")] = None,
+        "--extend-select", metavar="CODES",
+        help="Codes or prefixes to enable on top of the selection.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", help="Rule codes or prefixes to disable (comma-separated).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", case_sensitive=False, help="Output format.")] = OutputFormat.console,
+        "--ignore", metavar="CODES",
+        help="Rule codes or prefixes to disable (comma-separated).")] = None,
+    extend_ignore: Annotated[list[str] | None, typer.Option(
+        "--extend-ignore", metavar="CODES",
+        help="Codes or prefixes to disable on top of the configuration's ignore list.")
+    ] = None,
+    output_format: Annotated[str, typer.Option(
+        "--output-format", "--format", metavar="FORMAT",
+        help="console (default), concise, json, sarif, github, gitlab or junit.")
+    ] = "console",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the report to this file instead of stdout.")] = None,
+        "--output", "-o", metavar="FILE",
+        help="Write the report to this file instead of stdout.")] = None,
     exit_zero: Annotated[bool, typer.Option(
         "--exit-zero", help="Exit 0 even when there are findings (errors still exit 2).")
     ] = False,
@@ -114,13 +115,26 @@ def check(
         "--quiet", "-q", help="Print only the findings: no code frames, no summary.")] = False,
     statistics: Annotated[bool, typer.Option(
         "--statistics", help="Print the number of findings per rule.")] = False,
+    show_fixes: Annotated[bool, typer.Option(
+        "--show-fixes", help="List the exact fixes: those --fix applied, or, without --fix, "
+                             "those it would apply.")] = False,
     config_file: Annotated[Path | None, typer.Option(
-        "--config", help="Read configuration from this TOML file.")] = None,
+        "--config", metavar="FILE",
+        help="Read configuration from this TOML file for every file (default: the nearest "
+             ".backendreview.toml or pyproject.toml above each file).")] = None,
+    show_settings: Annotated[bool, typer.Option(
+        "--show-settings", help="Print the configuration the (one) named file gets, and "
+                                "exit.")] = False,
+    stdin_filename: Annotated[str | None, typer.Option(
+        "--stdin-filename", metavar="PATH",
+        help="With `-`: the path of the file read from standard input (for messages, "
+             "configuration and per-file-ignores).")] = None,
     severity: Annotated[str | None, typer.Option(
-        "--severity", help="Report findings at this level and above: note, warning, error.")
-    ] = None,
+        "--severity", metavar="LEVEL",
+        help="Report findings at this level and above: note, warning, error.")] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+        "--jobs", "-j", min=1, metavar="N",
+        help="Worker processes (default: one per CPU).")] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[Path | None, typer.Option(
@@ -128,8 +142,14 @@ def check(
         help="Where the result cache lives (default: .backendreview_cache beside the "
              "configuration).")] = None,
     fix: Annotated[bool, typer.Option(
-        "--fix", help="Apply the exact fixes (rewritten calls) to the files; report the rest.")
+        "--fix", help="Apply the safe exact fixes to the files; report the rest.")
     ] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, apply the unsafe fixes too (they "
+                               "change behaviour: review them).")] = False,
+    show_diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 "
+                       "when there is something to fix.")] = False,
     diff_base: Annotated[str | None, typer.Option(
         "--diff-base", metavar="REF",
         help="Report only findings on lines added or changed since the merge-base of REF "
@@ -146,19 +166,37 @@ def check(
         help="Exit 1 only for findings at this level and above: note (default), warning, "
              "error.")] = None,
 ) -> None:
-    """Review Python files and report findings."""
+    """Review Python files and report findings.
+
+    PATHS: files or directories to review (default: the current directory); `-` reads one
+    file from standard input (name it with --stdin-filename).
+    """
+    output_format = _output_format(output_format)
     targets = paths or [Path(".")]
-    _check_report_target(output, targets)
-    config = _build_config(targets, config_file, select, extend_select, ignore, severity)
-    if force_exclude:
-        config = config.with_overrides(force_exclude=True)
+    from_stdin = targets == [Path("-")]
+    if Path("-") in targets and not from_stdin:
+        raise UsageProblem("`-` (standard input) cannot be combined with other paths")
+    if stdin_filename is not None and not from_stdin:
+        raise UsageProblem("--stdin-filename needs `-` as the path")
+    if fix and from_stdin:
+        raise UsageProblem("--fix cannot rewrite standard input; review the file itself")
+    named = [Path(stdin_filename)] if from_stdin and stdin_filename else targets
+    if from_stdin and not stdin_filename:
+        named = [Path(".")]
+    _check_report_target(output, targets if not from_stdin else [])
+    resolver = _resolver(config_file, select, extend_select, ignore, extend_ignore, severity,
+                         force_exclude)
+    if show_settings:
+        _show_settings(resolver, named)
+        return
+    config = resolver.for_path(named[0])
     threshold = _severity_option(fail_on, "--fail-on") or Severity.NOTE
     changed = None
     if diff_base is not None:
         from .diff import DiffError, changed_lines
 
         try:
-            changed = changed_lines(diff_base)
+            changed = changed_lines(diff_base, named[0])
         except DiffError as exc:
             raise UsageProblem(str(exc)) from None
     recorded = None
@@ -169,26 +207,51 @@ def check(
             recorded = load(baseline_file)
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
-    result = _run(targets, config, jobs, no_cache, cache_dir)
-    if baseline_file is not None:
-        from .baseline import new_findings
+    def review(texts: dict[str, str] | None = None) -> RunResult:
+        if from_stdin:
+            result = _review_stdin(stdin_filename, config)
+        else:
+            result = _run(targets, config, jobs, no_cache, cache_dir, resolver.for_path,
+                          texts)
+            if result.files == 0 and texts is None:
+                shown = ", ".join(str(t) for t in targets)
+                typer.echo(f"backendreview: warning: no Python files found under {shown}",
+                           err=True)
+        if baseline_file is not None:
+            from .baseline import new_findings
 
-        result.findings = new_findings(result.findings, baseline_file, result.sources,
-                                       recorded)
-    if changed is not None:
-        result.findings = changed.filter(result.findings)
-    if fix:
-        from .fixes.apply import apply_fixes
+            result.findings = new_findings(result.findings, baseline_file, result.sources,
+                                           recorded)
+        if changed is not None:
+            result.findings = changed.filter(result.findings)
+        return result
 
-        outcome = apply_fixes(result.findings)
-        fixed = set(map(id, outcome.fixed))
-        result.findings = [f for f in result.findings if id(f) not in fixed]
-        files = len({f.path for f in outcome.fixed})
-        typer.echo(f"backendreview: fixed {len(outcome.fixed)} finding(s) in {files} file(s)",
-                   err=True)
-        for line in outcome.failed:
+    result = review()
+    fixed: list = []
+    # Text read from stdin is never written back: fixes apply to files only.
+    if (fix or show_diff) and not from_stdin:
+        from .fixes.session import fix_findings
+
+        session = fix_findings(result, review, tuple(targets), unsafe=unsafe_fixes,
+                               write=not show_diff)
+        fixed = session.applied
+        for line in session.notes:
             typer.echo(f"backendreview: {line}", err=True)
+        if show_diff:
+            typer.echo(session.diff(), nl=False)
+            typer.echo(f"backendreview: would fix {session.fixed} finding(s) in "
+                       f"{len(session.changed)} file(s)", err=True)
+            raise typer.Exit(1 if session.changed else 0)
+        typer.echo(f"backendreview: fixed {session.fixed} finding(s) in "
+                   f"{len(session.changed)} file(s)", err=True)
+        result = session.result
     _emit(result, output_format, output, quiet, statistics)
+    if show_fixes:
+        from .reporters.concise import fixes_listing
+
+        listing = fixes_listing(fixed if fix else result.findings, applied=fix)
+        (sys.stderr if output_format not in ("console", "concise") or output else
+         sys.stdout).write(listing)
     _print_problems(result)
     if result.errors:
         raise typer.Exit(2)
@@ -197,8 +260,10 @@ def check(
 
 
 def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
-         cache_dir: Path | None) -> RunResult:
-    """The engine with the result cache and, on a terminal, a progress bar."""
+         cache_dir: Path | None, config_for: Callable[[Path], Config] | None = None,
+         texts: dict[str, str] | None = None) -> RunResult:
+    """The engine with the result cache and, on a terminal, a progress bar. `texts`: files
+    reviewed as if they held that text (`--fix` rounds)."""
     from .cache import default_cache_dir
     from .engine import run
     from .progress import ProgressBar, wanted
@@ -209,7 +274,8 @@ def _run(targets: list[Path], config: Config, jobs: int | None, no_cache: bool,
         directory = cache_dir if cache_dir is not None else default_cache_dir(config)
     bar = ProgressBar(wanted())
     try:
-        return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar)
+        return run(list(targets), config, jobs=jobs, cache_dir=directory, progress=bar,
+                   config_for=config_for, texts=texts)
     finally:
         bar.close()
 
@@ -230,23 +296,58 @@ def _print_problems(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"backendreview: {error}", err=True)
 
 
-def _build_config(targets: list[Path], config_file: Path | None, select: list[str] | None,
-                  extend_select: list[str] | None, ignore: list[str] | None,
-                  severity: str | None) -> Config:
-    config = load_config(targets, config_file, all_rule_ids())
-    overrides: dict[str, object] = {}
+def _output_format(value: str) -> str:
+    key = value.strip().lower()
+    if key not in FORMATS:
+        raise UsageProblem(f"--format: {value!r} is not one of {', '.join(FORMATS)}")
+    return key
+
+
+def _review_stdin(stdin_filename: str | None, config: Config):  # type: ignore[no-untyped-def]
+    """One file read from standard input (an editor's unsaved buffer), reviewed as if it
+    were `stdin_filename`; nothing is written to disk."""
+    from .discovery import display_path, excluded_by
+    from .engine import RunResult, enabled_rules, finish, review_source
+
+    shown = display_path(Path(stdin_filename)) if stdin_filename else "-"
+    if stdin_filename and config.force_exclude and excluded_by(Path(stdin_filename), config):
+        sys.stdin.buffer.read()
+        return RunResult(files=0)
+    data = sys.stdin.buffer.read()
+    docs = load_rule_docs()
+    rules = enabled_rules(config, docs)
+    result = finish([review_source(data, shown, config, rules)], config, rules, docs)
+    return result
+
+
+def _resolver(config_file: Path | None, select: list[str] | None,
+              extend_select: list[str] | None, ignore: list[str] | None,
+              extend_ignore: list[str] | None, severity: str | None,
+              force_exclude: bool = False) -> ConfigResolver:
+    """Per-file configuration with the command line's options on top of each file's."""
     sel = _codes(select, "--select")
-    if sel is not None:
-        overrides["select"] = sel
     ext = _codes(extend_select, "--extend-select")
-    if ext is not None:
-        overrides["extend_select"] = config.extend_select + ext
-    ign = _codes(ignore, "--ignore")
-    if ign is not None:
-        overrides["ignore"] = config.ignore + ign
-    if severity is not None:
-        overrides["severity"] = _severity_option(severity, "--severity")
-    return config.with_overrides(**overrides)
+    ign = (_codes(ignore, "--ignore") or ()) + (_codes(extend_ignore, "--extend-ignore") or ())
+    level = _severity_option(severity, "--severity")
+
+    def apply(config: Config) -> Config:
+        overrides: dict[str, object] = {"select": sel, "severity": level,
+                                        "force_exclude": force_exclude or None}
+        if ext is not None:
+            overrides["extend_select"] = config.extend_select + ext
+        if ign:
+            overrides["ignore"] = config.ignore + ign
+        return config.with_overrides(**overrides)
+
+    return ConfigResolver(all_rule_ids(), config_file, apply)
+
+
+def _show_settings(resolver: ConfigResolver, named: list[Path]) -> None:
+    if len(named) != 1:
+        raise UsageProblem("--show-settings takes exactly one file")
+    from .settings_view import render_settings
+
+    sys.stdout.write(render_settings(named[0], resolver.for_path(named[0])))
 
 
 def _severity_option(value: str | None, option: str) -> Severity | None:
@@ -258,35 +359,35 @@ def _severity_option(value: str | None, option: str) -> Severity | None:
         raise UsageProblem(f"{option}: {exc}") from None
 
 
-def _emit(result: RunResult, output_format: OutputFormat, output: Path | None, quiet: bool,
+def _emit(result: RunResult, output_format: str, output: Path | None, quiet: bool,
           statistics: bool) -> None:
-    if output_format is OutputFormat.console:
+    if output_format == "console":
+        from rich.console import Console
+
         from .reporters import console as console_reporter
 
-        console, handle = _console(output)
-        try:
-            console_reporter.render(result, console, quiet=quiet, statistics=statistics)
-        finally:
-            if handle is not None:
-                handle.close()  # type: ignore[attr-defined]
-        return
-    if output_format is OutputFormat.json:
-        from .reporters import json_report
-
-        text = json_report.render(result)
-    elif output_format is OutputFormat.github:
-        from .reporters import github
-
-        text = github.render(result)
+        if output is None and sys.stdout.isatty():
+            console_reporter.render(result, Console(highlight=False, soft_wrap=False),
+                                    quiet=quiet, statistics=statistics)
+            return
+        # Piped or to a file: plain text at a known width, without the padding rich adds to
+        # fill each line.
+        buffer = io.StringIO()
+        console = Console(file=buffer, highlight=False, color_system=None,
+                          width=_piped_width(), soft_wrap=False)
+        console_reporter.render(result, console, quiet=quiet, statistics=statistics)
+        text = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     else:
-        from .reporters import sarif
+        from importlib import import_module
 
-        text = sarif.render(result)
+        module = {"json": "json_report"}.get(output_format, output_format)
+        text = import_module(f".reporters.{module}", __package__).render(result)
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
-    if statistics:
+        # A file name that is not UTF-8 appears as its escaped bytes, not as a crash.
+        output.write_text(text, encoding="utf-8", errors="backslashreplace")
+    if statistics and output_format != "console":
         from rich.console import Console
 
         from .reporters import console as console_reporter
@@ -296,19 +397,22 @@ def _emit(result: RunResult, output_format: OutputFormat, output: Path | None, q
 
 @app.command()
 def baseline(
-    file: Annotated[Path, typer.Argument(help="The baseline file to write (JSON).")],
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or directories to review (default: the current directory).")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True)],
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATHS", hidden=True)] = None,
     select: Annotated[list[str] | None, typer.Option(
-        "--select", help="Rule codes or prefixes to enable (comma-separated).")] = None,
+        "--select", metavar="CODES",
+        help="Rule codes or prefixes to enable (comma-separated).")] = None,
     extend_select: Annotated[list[str] | None, typer.Option(
-        "--extend-select", help="Codes or prefixes to enable on top of the selection.")] = None,
+        "--extend-select", metavar="CODES",
+        help="Codes or prefixes to enable on top of the selection.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", help="Rule codes or prefixes to disable (comma-separated).")] = None,
+        "--ignore", metavar="CODES",
+        help="Rule codes or prefixes to disable (comma-separated).")] = None,
     config_file: Annotated[Path | None, typer.Option(
-        "--config", help="Read configuration from this TOML file.")] = None,
+        "--config", metavar="FILE", help="Read configuration from this TOML file.")] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+        "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU).")
+    ] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[Path | None, typer.Option(
@@ -317,7 +421,11 @@ def baseline(
              "configuration).")] = None,
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
-    ones."""
+    ones.
+
+    FILE: the baseline file to write (JSON). PATHS: files or directories to review (default:
+    the current directory).
+    """
     from .baseline import BaselineError, write
     from .safeoutput import baseline_target_problem
 
@@ -325,8 +433,9 @@ def baseline(
     problem = baseline_target_problem(file)
     if problem is not None:  # before the review: a slip must not cost a whole run
         raise UsageProblem(f"baseline: {problem}")
-    config = _build_config(targets, config_file, select, extend_select, ignore, None)
-    result = _run(targets, config, jobs, no_cache, cache_dir)
+    resolver = _resolver(config_file, select, extend_select, ignore, None, None)
+    result = _run(targets, resolver.for_path(targets[0]), jobs, no_cache, cache_dir,
+                  resolver.for_path)
     try:
         count = write(file, result.findings, result.sources)
     except BaselineError as exc:
@@ -347,7 +456,7 @@ class RulesFormat(str, Enum):
 @app.command()
 def rules(
     output_format: Annotated[RulesFormat, typer.Option(
-        "--format", case_sensitive=False,
+        "--format", case_sensitive=False, metavar="FORMAT",
         help="console, json, or markdown (the rules reference, docs/rules.md).")
     ] = RulesFormat.console,
 ) -> None:
@@ -382,37 +491,48 @@ def rules(
 class RoutesFormat(str, Enum):
     console = "console"
     json = "json"
+    markdown = "markdown"
 
 
 @app.command()
 def routes(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or directories to read routes from (default: the current directory).")
-    ] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATHS", hidden=True)] = None,
     output_format: Annotated[RoutesFormat, typer.Option(
-        "--format", case_sensitive=False, help="console (a table) or json.")
-    ] = RoutesFormat.console,
+        "--output-format", "--format", case_sensitive=False, metavar="FORMAT",
+        help="console (a table), json, or markdown (with --diff-base: the job summary "
+             "table).")] = RoutesFormat.console,
     config_file: Annotated[Path | None, typer.Option(
-        "--config", help="Read configuration from this TOML file.")] = None,
+        "--config", metavar="FILE", help="Read configuration from this TOML file.")] = None,
+    diff_base: Annotated[str | None, typer.Option(
+        "--diff-base", metavar="REF",
+        help="Show the routes added, removed or changed since the merge-base of REF and "
+             "HEAD, and flag new routes lacking the auth, rate limit or pagination all their "
+             "neighbours have.")] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")] = None,
+        "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU).")
+    ] = None,
 ) -> None:
     """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
-    pagination and framework. A prefix that cannot be resolved shows as {?}."""
-    from rich.console import Console
-    from rich.table import Table
+    pagination and framework. A prefix that cannot be resolved shows as {?}.
 
-    from .analysis.frameworks.routes import merge_routes
-    from .engine import run
+    PATHS: files or directories to read routes from (default: the current directory).
+    """
+    from .routes_diff import config_routes
 
     targets = paths or [Path(".")]
-    config = load_config(targets, config_file, all_rule_ids())
-    result = run(list(targets), config, jobs=jobs, collect=("routes",), rules=())
-    table_rows = merge_routes(result.facts)
-    _print_problems(result)
+    resolver = ConfigResolver(all_rule_ids(), config_file)
+    table_of = config_routes(resolver.for_path, jobs)
+    if diff_base is not None:
+        _routes_diff(diff_base, targets, table_of, output_format)
+        return
+    table_rows, errors = table_of(list(targets))
+    for error in errors:
+        typer.echo(f"backendreview: {error}", err=True)
     if output_format is RoutesFormat.json:
         sys.stdout.write(json.dumps([r.to_dict() for r in table_rows], indent=2) + "\n")
     else:
+        from rich.table import Table
+
         table = Table(title=f"{len(table_rows)} route(s)", title_justify="left")
         for column in ("Method", "Path", "Handler", "Auth", "Rate limit", "Pagination",
                        "Framework"):
@@ -423,16 +543,64 @@ def routes(
                           f"{row['handler']} {row['location']}",
                           ", ".join(row["auth"]) or "-", ", ".join(row["rate_limit"]) or "-",
                           ", ".join(row["pagination"]) or "-", row["framework"])
-        # Piped output gets a wide table rather than 80 columns of folded paths.
-        width = None if sys.stdout.isatty() else 200
-        Console(highlight=False, width=width).print(table)
-    if result.errors:
+        _print_table(table)
+    if errors:
         raise typer.Exit(2)
 
 
+def _print_table(table: Table) -> None:
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        Console(highlight=False).print(table)
+        return
+    # Piped: a wide table rather than 80 columns of folded paths, without trailing padding.
+    buffer = io.StringIO()
+    Console(file=buffer, highlight=False, color_system=None, width=200).print(table)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def _routes_diff(ref: str, targets: list[Path], table_of,  # type: ignore[no-untyped-def]
+                 output_format: RoutesFormat) -> None:
+    from .diff import DiffError
+    from .routes_diff import diff_routes, flag_message, markdown_table
+
+    try:
+        diff = diff_routes(ref, list(targets), table_of)
+    except DiffError as exc:
+        raise UsageProblem(str(exc)) from None
+    for change in diff.flagged:
+        typer.echo(f"backendreview: warning: {change.file}:{change.span_line}: "
+                   f"{flag_message(change)}", err=True)
+    if output_format is RoutesFormat.json:
+        sys.stdout.write(json.dumps(diff.to_dict(), indent=2) + "\n")
+        return
+    if output_format is RoutesFormat.markdown:
+        sys.stdout.write(markdown_table(diff))
+        return
+    from rich.table import Table
+
+    counts = diff.to_dict()["summary"]
+    table = Table(title=f"Routes since {diff.merge_base[:12]}: {counts['added']} added, "
+                        f"{counts['changed']} changed, {counts['removed']} removed",
+                  title_justify="left")
+    for column in ("Change", "Method", "Path", "Handler", "Auth", "Rate limit", "Pagination",
+                   "Note"):
+        table.add_column(column, overflow="fold")
+    for change in diff.changes:
+        row = change.route
+        note = ("no " + ", no ".join(change.lacks) + f" (all {change.neighbours} neighbours "
+                "have it)") if change.lacks else "; ".join(change.what_changed())
+        table.add_row(change.change, ",".join(row["methods"]), row["path"],
+                      f"{row['handler']} {row['location']}", ", ".join(row["auth"]) or "-",
+                      ", ".join(row["rate_limit"]) or "-", ", ".join(row["pagination"]) or "-",
+                      note)
+    _print_table(table)
+
+
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. BR101.")]) -> None:
-    """Show a rule's documentation."""
+def explain(code: Annotated[str, typer.Argument(metavar="CODE", hidden=True)]) -> None:
+    """Show a rule's documentation. CODE: a rule code or name, e.g. BR101 or raw-sql."""
     from rich.console import Console
     from rich.markdown import Markdown
 
@@ -475,13 +643,13 @@ def _sarif_output(args: list[str]) -> str | None:
         nxt = args[i + 1] if i + 1 < len(args) else None
         if arg == "--":
             break
-        if arg == "--format" and nxt is not None:
+        if arg in ("--format", "--output-format") and nxt is not None:
             fmt, i = nxt, i + 2
             continue
         if arg in ("--output", "-o") and nxt is not None:
             output, i = nxt, i + 2
             continue
-        if arg.startswith("--format="):
+        if arg.startswith(("--format=", "--output-format=")):
             fmt = arg.split("=", 1)[1]
         elif arg.startswith("--output="):
             output = arg.split("=", 1)[1]
@@ -534,6 +702,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except typer.TyperException as exc:  # click's usage errors: bad option, bad value
+        if type(exc).__name__ == "NoArgsIsHelpError":  # as typer tells it (vendored click)
+            # `backendreview` alone: the help as help, not squashed into an error line.
+            sys.stdout.write(exc.ctx.get_help() + "\n")  # type: ignore[attr-defined]
+            return 2
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         return _fail(" ".join(message.split()), args)
     except Exception as exc:  # never a traceback: one line and exit 2

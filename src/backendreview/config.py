@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ class Config:
     cache: bool = True
     cache_dir: str | None = None
     source: str | None = None  # the file this came from, for messages
+    extends: tuple[str, ...] = ()  # the files `source` extends, nearest first
     # Directory that exclude and per-file-ignores globs are relative to.
     root: Path = field(default_factory=Path.cwd)
 
@@ -59,8 +61,9 @@ class Config:
 
 
 _KEYS = {
-    "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-    "severity", "respect-gitignore", "rules", "cache", "cache-dir",
+    "select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude",
+    "per-file-ignores", "severity", "respect-gitignore", "rules", "extend", "cache",
+    "cache-dir",
 }
 
 
@@ -104,6 +107,12 @@ def parse_config(table: dict[str, Any], source: str, known_rules: set[str],
             values = _string_list(table[key], f"{source}: key '{key}'")
             validate_selectors(values, known_rules, f"{source}: key '{key}'")
             kwargs[attr] = values
+    if "extend-ignore" in table:
+        # ruff's spelling for "ignore these too": they add to `ignore`.
+        where = f"{source}: key 'extend-ignore'"
+        more = _string_list(table["extend-ignore"], where)
+        validate_selectors(more, known_rules, where)
+        kwargs["ignore"] = kwargs.get("ignore", ()) + more
     for key, attr in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
             kwargs[attr] = _globs(table[key], f"{source}: key '{key}'")
@@ -193,39 +202,140 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
+# Looked for in each directory, first match wins (as ruff prefers .ruff.toml to pyproject).
+CONFIG_NAMES = (".backendreview.toml", "pyproject.toml")
+
+
+def _table_of(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The [tool.backendreview] table; a .backendreview.toml (or --config file) may also
+    hold the keys at top level."""
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "backendreview" in tool:
+        table = tool["backendreview"]
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.backendreview] must be a table")
+        return table
+    if path.name == "pyproject.toml":
+        return None
+    return {k: v for k, v in data.items() if k != "tool"} if isinstance(tool, dict) else data
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.backendreview] table, walking up."""
+    """The nearest .backendreview.toml, or pyproject.toml with a [tool.backendreview] table,
+    walking up from `start`."""
     current = start.resolve()
     if current.is_file() or not current.exists():
         current = current.parent
     for directory in (current, *current.parents):
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = _read_toml(candidate)
-            except ConfigError:
-                raise
-            tool = data.get("tool")
-            if isinstance(tool, dict) and "backendreview" in tool:
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and _table_of(candidate, _read_toml(candidate)) is not None:
                 return candidate
     return None
+
+
+# Keys whose values add up along an `extend` chain instead of replacing the parent's.
+_ADDITIVE = ("extend-select", "extend-ignore", "extend-exclude")
+
+
+def _resolved_table(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any],
+                                                                      tuple[str, ...]]:
+    """The table of `path` with its `extend = "../pyproject.toml"` chain applied (the
+    extending file wins key by key; extend-* lists, per-file-ignores and rule tables add up),
+    and the files it was read from, nearest first."""
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ConfigError(f"{path}: key 'extend': the files extend each other ({chain})")
+    if not path.is_file():
+        where = f"{seen[-1]}: key 'extend'" if seen else "--config"
+        raise ConfigError(f"{where}: {path}: no such file")
+    table = _table_of(path, _read_toml(path))
+    if table is None and not seen:
+        table = {}  # --config pyproject.toml without the table: the defaults
+    if table is None:
+        raise ConfigError(f"{seen[-1] if seen else path}: key 'extend': {path} has no "
+                          "[tool.backendreview] table")
+    table = dict(table)
+    parent_ref = table.pop("extend", None)
+    if parent_ref is None:
+        return table, (str(path),)
+    if not isinstance(parent_ref, str):
+        raise ConfigError(f"{path}: key 'extend': expected a path to a TOML file")
+    parent_path = Path(parent_ref).expanduser()
+    if not parent_path.is_absolute():
+        parent_path = (path.parent / parent_path).resolve()
+    parent, sources = _resolved_table(parent_path, (*seen, resolved))
+    merged = dict(parent)
+    for key, value in table.items():
+        if key in _ADDITIVE and isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = [*merged[key], *value]
+        elif key in ("per-file-ignores", "rules") and isinstance(value, dict) and isinstance(
+                merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged, (str(path), *sources)
+
+
+def read_config(path: Path, known_rules: set[str]) -> Config:
+    """The configuration in one file (with what it extends); its directory is the root that
+    exclude and per-file-ignores globs are relative to."""
+    table, sources = _resolved_table(path)
+    config = parse_config(table, str(path), known_rules, path.resolve().parent)
+    return replace(config, extends=sources[1:])
 
 
 def load_config(paths: list[Path], config_file: Path | None, known_rules: set[str]) -> Config:
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"--config: {config_file}: no such file")
-        data = _read_toml(config_file)
-        tool = data.get("tool")
-        # A pyproject.toml's [tool.backendreview], or a bare TOML file's top-level keys.
-        table = tool.get("backendreview", {}) if isinstance(tool, dict) else data
-        if not isinstance(table, dict):
-            raise ConfigError(f"{config_file}: [tool.backendreview] must be a table")
-        return parse_config(table, str(config_file), known_rules, config_file.resolve().parent)
+        return read_config(config_file, known_rules)
     found = find_config(paths[0] if paths else Path.cwd())
     if found is None:
         return Config(root=Path.cwd())
-    table = _read_toml(found)["tool"]["backendreview"]
-    if not isinstance(table, dict):
-        raise ConfigError(f"{found}: [tool.backendreview] must be a table")
-    return parse_config(table, str(found), known_rules, found.parent)
+    return read_config(found, known_rules)
+
+
+class ConfigResolver:
+    """The configuration each file gets: the nearest configuration file above it (or the
+    `--config` file for every file), with the command line's overrides applied on top.
+    Looked up once per directory."""
+
+    def __init__(self, known_rules: set[str], config_file: Path | None = None,
+                 overrides: Callable[[Config], Config] | None = None) -> None:
+        self.known_rules = known_rules
+        self.overrides = overrides or (lambda config: config)
+        self._fixed = (self.overrides(read_config(config_file, known_rules))
+                       if config_file is not None else None)
+        self._by_file: dict[Path, Config] = {}
+        self._by_directory: dict[Path, Path | None] = {}
+
+    def _nearest(self, directory: Path) -> Path | None:
+        if directory not in self._by_directory:
+            found = None
+            for name in CONFIG_NAMES:
+                candidate = directory / name
+                if candidate.is_file() and _table_of(candidate,
+                                                     _read_toml(candidate)) is not None:
+                    found = candidate
+                    break
+            if found is None and directory.parent != directory:
+                found = self._nearest(directory.parent)
+            self._by_directory[directory] = found
+        return self._by_directory[directory]
+
+    def for_path(self, path: Path) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        if path.is_absolute() and path.suffix in (".py", ".pyi"):
+            directory = path.parent  # a discovered file: already resolved, no stat needed
+        else:
+            resolved = path.resolve()
+            directory = resolved if resolved.is_dir() else resolved.parent
+        found = self._nearest(directory)
+        key = found if found is not None else Path()
+        if key not in self._by_file:
+            base = read_config(found, self.known_rules) if found else Config(root=Path.cwd())
+            self._by_file[key] = self.overrides(base)
+        return self._by_file[key]

@@ -122,12 +122,25 @@ def parse_unified_diff(text: str) -> dict[str, set[int]]:
     return out
 
 
-def changed_lines(ref: str, cwd: Path | None = None) -> ChangedLines:
-    """Lines added or changed since the merge-base of `ref` and HEAD."""
-    here = (cwd or Path.cwd()).resolve()
-    root = Path(_git(["rev-parse", "--show-toplevel"], here).strip()).resolve()
+def repository_root(path: Path | None) -> Path:
+    """The top of the git work tree holding `path` (a file or directory; default: the
+    working directory): the reviewed code's repository, wherever the command runs from."""
+    here = (path or Path.cwd()).resolve()
+    while not here.is_dir() and here != here.parent:
+        here = here.parent
     try:
-        base = _git(["merge-base", ref, "HEAD"], root).strip()
+        top = _git(["rev-parse", "--show-toplevel"], here)
+    except DiffError as exc:
+        if "not a git repository" in str(exc).lower():
+            raise DiffError(f"--diff-base: {here} is not inside a git repository") from None
+        raise
+    return Path(top.strip()).resolve()
+
+
+def merge_base(ref: str, root: Path) -> str:
+    """The merge-base of `ref` and HEAD, with an error that says which fix is needed."""
+    try:
+        return _git(["merge-base", ref, "HEAD"], root).strip()
     except DiffError:
         # An unknown ref and a ref with no common history need different fixes: say which.
         try:
@@ -137,6 +150,13 @@ def changed_lines(ref: str, cwd: Path | None = None) -> ChangedLines:
                             "use fetch-depth: 0 or fetch the base branch)") from None
         raise DiffError(f"--diff-base: {ref} has no common history with HEAD "
                         "(with actions/checkout, use fetch-depth: 0)") from None
+
+
+def changed_lines(ref: str, cwd: Path | None = None) -> ChangedLines:
+    """Lines added or changed since the merge-base of `ref` and HEAD, in the repository
+    that holds `cwd` (a reviewed path)."""
+    root = repository_root(cwd)
+    base = merge_base(ref, root)
     diff = _git([*_DIFF_ARGS, base, "--"], root)
     result = ChangedLines(root=root, merge_base=base)
     for name, lines in parse_unified_diff(diff).items():
@@ -147,4 +167,5 @@ def changed_lines(ref: str, cwd: Path | None = None) -> ChangedLines:
     return result
 
 
-__all__ = ["ChangedLines", "DiffError", "changed_lines", "parse_unified_diff"]
+__all__ = ["ChangedLines", "DiffError", "changed_lines", "merge_base", "parse_unified_diff",
+           "repository_root"]

@@ -11,11 +11,14 @@ listed, become notes. Nothing outside the root is opened, so a `settings.py` lin
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pathspec
 
 from .config import Config
 from .globs import compile_globs
@@ -209,6 +212,26 @@ def discover_all(paths: list[Path], config: Config) -> Discovery:
                 else:
                     found.add(item)
     return Discovery(sorted(found), sorted(skipped.values(), key=lambda s: s.path))
+
+
+def excluded_by(path: Path, config: Config) -> bool:
+    """Do `config`'s excludes (relative to its root) cover `path`? For a file found below a
+    directory that another configuration governs (a nested service's own extend-exclude)."""
+    excludes, spec = _exclude_spec(config.exclude, config.extend_exclude)
+    root = config.root.resolve()
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return _named_file_excluded(path, spec, excludes, root)
+
+
+@functools.lru_cache(maxsize=64)
+def _exclude_spec(exclude: tuple[str, ...] | None, extend: tuple[str, ...]
+                  ) -> tuple[tuple[str, ...], pathspec.PathSpec]:
+    """Compiled once per configuration, not once per file."""
+    excludes = exclude if exclude is not None else DEFAULT_EXCLUDES
+    return excludes, compile_globs(tuple(excludes) + extend)
 
 
 def _named_file_excluded(path: Path, spec, excludes, root: Path) -> bool:  # type: ignore[no-untyped-def]

@@ -33,7 +33,7 @@ from .checks.base import Rule
 from .checks.br000_parse_error import PARSE_ERROR_ID, SourceError, decode_source, parse_source
 from .config import Config, ConfigError, validate_selectors
 from .context import FileContext
-from .discovery import Skipped, discover_all, display_path
+from .discovery import Skipped, discover_all, display_path, excluded_by
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
@@ -277,12 +277,14 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
     return out
 
 
-def _lookup(files: list[Path], shown: list[str], cache: ResultCache | None
+def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None]
             ) -> tuple[dict[int, FileResult], dict[int, int]]:
-    """Cached results by file index, and the size of every file (for scheduling)."""
+    """Cached results by file index (each file in the cache of its own configuration), and
+    the size of every file (for scheduling)."""
     hits: dict[int, FileResult] = {}
     sizes: dict[int, int] = {}
     for index, path in enumerate(files):
+        cache = caches[index]
         if cache is None:
             try:
                 sizes[index] = path.stat().st_size
@@ -373,15 +375,21 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
 
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
-        cache_dir: Path | None = None, progress: ProgressHook | None = None) -> RunResult:
+        cache_dir: Path | None = None, progress: ProgressHook | None = None,
+        config_for: Callable[[Path], Config] | None = None,
+        texts: dict[str, str] | None = None) -> RunResult:
     """Review `paths`. `rules` overrides the configured selection (the `routes` command
     runs none); `collect` adds fact collectors to those the rules need. With `cache_dir`,
     unchanged files are answered from the result cache there. `progress(done, total)` is
-    called as files finish."""
+    called as files finish. `config_for` gives each file its own configuration (the nearest
+    one above it); `config` then governs the walk and the project phase. `texts` (display
+    path -> text) reviews those files as if they held that text, bypassing the cache
+    (`--fix` rounds)."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ConfigError(f"path does not exist: {missing[0]}")
     docs = load_rule_docs()
+    fixed_rules = rules
     if rules is None:
         rules = enabled_rules(config, docs)
     if collect is not None:
@@ -391,10 +399,36 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     files = discovery.files
     here = Path.cwd().resolve()  # once, not once per file
     shown = [display_path(f, here) for f in files]
-    cache = ResultCache(cache_dir, config, rules, collect) if cache_dir is not None else None
-    found, sizes = _lookup(files, shown, cache)
+    file_configs: dict[str, Config] = {}
+    if config_for is not None:
+        file_configs, files, shown = _configs_per_file(files, shown, paths, config, config_for)
+        if fixed_rules is None:
+            rules = tuple(sorted(set(rules).union(
+                *(enabled_rules(c, docs) for c in set(file_configs.values())))))
+        # Every file feeds the project phase the facts any configuration's rules need.
+        collect = tuple(sorted(set(collect or ()) | set(needed_collectors(rules))))
+    # One (configuration, rules, cache) per distinct configuration among the files.
+    plans: dict[Config, tuple[tuple[str, ...], ResultCache | None]] = {}
+
+    def plan(index: int) -> tuple[Config, tuple[str, ...], ResultCache | None]:
+        own = file_configs.get(shown[index], config)
+        if own not in plans:
+            own_rules = rules if fixed_rules is not None or not file_configs else \
+                enabled_rules(own, docs)
+            plans[own] = (own_rules, ResultCache(cache_dir, own, own_rules, collect)
+                          if cache_dir is not None else None)
+        return (own, *plans[own])
+
+    planned = [plan(i) for i in range(len(files))]
+    found, sizes = _lookup(files, shown, [p[2] for p in planned])
+    overridden = [i for i, name in enumerate(shown) if texts and name in texts]
+    for i in overridden:  # `--fix` rounds: these files as their fixed text, not cached
+        own, own_rules, _ = planned[i]
+        found[i] = review_source(texts[shown[i]], shown[i], own, own_rules,  # type: ignore[index]
+                                 collect=collect)
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
-    pending = [(i, (str(files[i]), shown[i], config, rules, collect, cache))
+    pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
+                    planned[i][2]))
                for i in range(len(files)) if i not in found]
     total, done = len(files), len(found)
     if progress is not None:
@@ -413,11 +447,32 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     for index, task in pending:  # serially: small runs, and whatever a failed pool left
         if results[index] is None:
             record(index, _review_path(task))
-    run_result = finish([r for r in results if r is not None] + skipped, config, rules, docs)
+    run_result = finish([r for r in results if r is not None] + skipped, config, rules, docs,
+                        file_configs)
     run_result.notes = notes
     run_result.reviewed = len(pending)
-    run_result.cached = len(found)
+    run_result.cached = len(found) - len(overridden)
     return run_result
+
+
+def _configs_per_file(files: list[Path], shown: list[str], paths: list[Path], config: Config,
+                      config_for: Callable[[Path], Config]
+                      ) -> tuple[dict[str, Config], list[Path], list[str]]:
+    """Each file's own configuration, keyed by its displayed path; files that their own
+    configuration excludes are dropped (unless named on the command line)."""
+    named = {p.resolve() for p in paths if p.is_file()}
+    out: dict[str, Config] = {}
+    kept: list[Path] = []
+    kept_shown: list[str] = []
+    for f, name in zip(files, shown, strict=True):
+        own = config_for(f)
+        # The walk applied the walking configuration's excludes already.
+        if own is not config and f not in named and excluded_by(f, own):
+            continue
+        out[name] = own
+        kept.append(f)
+        kept_shown.append(name)
+    return out, kept, kept_shown
 
 
 def _worker_count(jobs: int | None, tasks: int) -> int:
@@ -466,8 +521,10 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
-           docs: dict[str, RuleDoc]) -> RunResult:
-    """Project phase, suppression, per-file-ignores and the severity threshold."""
+           docs: dict[str, RuleDoc], file_configs: dict[str, Config] | None = None
+           ) -> RunResult:
+    """Project phase, suppression, per-file-ignores and the severity threshold, each by the
+    configuration of the finding's file when `file_configs` gives one."""
     run_result = RunResult(files=len(results), rules=rules)
     facts: dict[str, list[Any]] = {}
     tools: dict[str, ToolCode] = {}
@@ -497,16 +554,26 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         except Exception as exc:
             run_result.errors.append(f"internal error: project rule {rule_id} failed: "
                                      f"{type(exc).__name__}: {exc}")
-    pfi = _pfi_matchers(config)
-    root = config.root.resolve()
+    file_configs = file_configs or {}
+    pfi_of: dict[Config, tuple[list[tuple[pathspec.PathSpec, tuple[str, ...]]], Path]] = {}
+    enabled_of: dict[Config, set[str]] = {}
     kept: list[Finding] = []
     suppressors: dict[str, Suppressor] = {}
     pfi_cache: dict[str, tuple[str, ...]] = {}
     all_findings = [f for r in results for f in r.findings] + project_findings
     for finding in all_findings:
-        if finding.severity.rank < config.severity.rank:
+        own = file_configs.get(finding.path, config)
+        if file_configs:
+            if own not in enabled_of:
+                enabled_of[own] = set(enabled_rules(own, docs))
+            if finding.rule_id not in enabled_of[own]:
+                continue  # a project rule that this file's configuration turns off
+        if finding.severity.rank < own.severity.rank:
             continue
-        if pfi and _per_file_ignored(finding, pfi, root, pfi_cache):
+        if own not in pfi_of:
+            pfi_of[own] = (_pfi_matchers(own), own.root.resolve())
+        matchers, root = pfi_of[own]
+        if matchers and _per_file_ignored(finding, matchers, root, pfi_cache):
             continue
         result = by_path.get(finding.path)
         if result is not None and result.suppressions:

@@ -8,8 +8,10 @@ runs flake8 (VS Code's flake8 extension, pylsp, vim/ALE...) and in existing flak
 - Editor profile: per-file rules only. Project-phase rules need every file of the project,
   which a linter run on one buffer does not have; `--br-project-rules` (or
   `br-project-rules = true` in the flake8 config) runs them over the one file anyway.
-- `# noqa` is flake8's: our own statement-wide suppression is not applied here, so a finding
-  is silenced by `# noqa: BR101` on the line flake8 reports.
+- `exclude` / `extend-exclude` of that configuration apply: an excluded file gets no
+  findings, as with `backendreview check` (flake8's own exclude is flake8's business).
+- `# backendreview: ignore[BR101]` works as on the command line (statement-wide); `# noqa`
+  is left to flake8, which applies it to the line it reports (and honours --disable-noqa).
 """
 
 from __future__ import annotations
@@ -39,13 +41,12 @@ def _config_for(filename: str) -> tuple[Config | None, str | None]:
     directory = (path.parent if filename not in ("stdin", "-") else Path(".")).resolve()
     cached = _CONFIGS.get(directory)
     if cached is None:
-        from .config import Config, ConfigError, find_config, load_config
+        from .config import Config, ConfigError, find_config, read_config
         from .engine import all_rule_ids
 
         try:
             found = find_config(directory)
-            config = load_config([directory], found, all_rule_ids()) if found else Config(
-                root=Path.cwd())
+            config = read_config(found, all_rule_ids()) if found else Config(root=Path.cwd())
             cached = (config, None)
         except ConfigError as exc:
             cached = (None, str(exc))
@@ -107,17 +108,24 @@ class Plugin:
             yield 1, 0, f"BR000 backendreview configuration error: {error}", type(self)
             return
         from .checks import PROJECT_RULES
+        from .discovery import excluded_by
         from .engine import enabled_rules, finish, review_source
         from .metadata import load_rule_docs
+        from .suppression import parse_suppressions
 
+        if self.filename not in ("stdin", "-") and excluded_by(Path(self.filename), config):
+            return
         docs = load_rule_docs()
         rules = enabled_rules(config, docs)
         if not self.project_rules:
             rules = tuple(r for r in rules if r not in PROJECT_RULES)
         path = _display(self.filename)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
-        result = review_source("".join(self.lines), path, config, rules, tree=tree)
-        result.suppressions = {}  # suppression comments are flake8's job
+        text = "".join(self.lines)
+        result = review_source(text, path, config, rules, tree=tree)
+        if result.suppressions:
+            # Our own ignore comment applies here as on the command line; noqa is flake8's.
+            result.suppressions = parse_suppressions(text, tree, own_only=True)
         outcome = finish([result], config, rules, docs)
         for message in outcome.errors:
             LOG.warning("backendreview: %s", message)

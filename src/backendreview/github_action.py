@@ -7,7 +7,11 @@ then, from that SARIF:
   (every finding outside pull requests, or with `diff-only: false`), errors first, because
   GitHub shows only 10 annotations per level per step;
 - the complete findings table in $GITHUB_STEP_SUMMARY;
-- outputs `sarif-file`, `findings`, `findings-in-diff` and `exit-code` in $GITHUB_OUTPUT.
+- on pull requests, the routes the change adds, removes or changes (routes_diff.py) as a
+  second table in the summary, and a warning annotation on each new route lacking the auth,
+  rate limit or pagination all its neighbours have;
+- outputs `sarif-file`, `findings`, `findings-in-diff`, `routes-flagged` and `exit-code` in
+  $GITHUB_OUTPUT.
 
 Inputs arrive as environment variables (action.yml maps each input through `env:`):
 INPUT_PATHS, INPUT_ARGS, INPUT_FAIL_ON, INPUT_DIFF_ONLY, INPUT_SARIF_FILE.
@@ -27,10 +31,11 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from .diff import ChangedLines, DiffError, changed_lines
 from .model import Finding, Related, Severity, Span
-from .reporters.github import annotation, escape_data
+from .reporters.github import annotation, escape_data, escape_property, workspace_path
 
 SUMMARY_ROWS = 500
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
@@ -107,7 +112,8 @@ def _findings_from_sarif(log: dict) -> tuple[list[Finding], dict[str, str], list
         location = result["locations"][0]["physicalLocation"]
         findings.append(Finding(
             rule_id=result["ruleId"], severity=Severity.parse(result.get("level", "warning")),
-            message=result["message"]["text"], path=location["artifactLocation"]["uri"],
+            message=result["message"]["text"],
+            path=unquote(location["artifactLocation"]["uri"]),
             span=_span(location["region"]),
             related=tuple(Related(_span(r["physicalLocation"]["region"]),
                                   r.get("message", {}).get("text", ""))
@@ -167,6 +173,33 @@ def _append(path: str | None, text: str) -> None:
             handle.write(text)
 
 
+def _routes_summary(base: str | None, inputs: Inputs, env: Mapping[str, str]) -> int:
+    """The API surface the pull request changes: the routes table in the job summary and a
+    warning annotation on each new route lacking what its neighbours have. Returns how many
+    were flagged; a failure here is a warning, never a failed review."""
+    from .config import ConfigResolver
+    from .engine import all_rule_ids
+    from .routes_diff import config_routes, diff_routes, flag_message, markdown_table
+
+    if base is None:
+        return 0
+    resolver = ConfigResolver(all_rule_ids())
+    try:
+        diff = diff_routes(base, [Path(p) for p in inputs.paths],
+                           config_routes(resolver.for_path, None))
+    except (DiffError, ValueError, OSError) as exc:
+        print(f"::warning title=backendreview::route comparison skipped: "
+              f"{escape_data(str(exc))}")
+        return 0
+    _append(env.get("GITHUB_STEP_SUMMARY"), "\n" + markdown_table(diff))
+    for change in diff.flagged:
+        props = ",".join(f"{k}={escape_property(v)}" for k, v in (
+            ("file", workspace_path(change.file)), ("line", str(change.span_line)),
+            ("title", "backendreview new route")))
+        print(f"::warning {props}::{escape_data(flag_message(change))}")
+    return len(diff.flagged)
+
+
 def main(env: Mapping[str, str] | None = None) -> int:
     from .cli import main as cli_main
 
@@ -212,13 +245,15 @@ def main(env: Mapping[str, str] | None = None) -> int:
     _append(env.get("GITHUB_STEP_SUMMARY"),
             summary(findings, names, in_diff if changed is not None else set(),
                     changed is not None, errors))
+    flagged = _routes_summary(base, inputs, env) if changed is not None else 0
     status = 2 if errors else 0
     if not errors and inputs.fail_on is not None and any(
             findings[i].severity.rank >= inputs.fail_on.rank for i in in_diff):
         status = 1
     _append(env.get("GITHUB_OUTPUT"),
             f"sarif-file={inputs.sarif_file}\nfindings={len(findings)}\n"
-            f"findings-in-diff={len(in_diff)}\nexit-code={status}\n")
+            f"findings-in-diff={len(in_diff)}\nroutes-flagged={flagged}\n"
+            f"exit-code={status}\n")
     return status
 
 

@@ -34,6 +34,8 @@ _SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "tags": (list, True),
     "frameworks": (list, True),
     "default-enabled": (bool, False),
+    # Why a rule is off by default: the measured figures that put it there.
+    "default-off-reason": (str, False),
     "summary": (str, True),
     "why": (str, True),
     "example": (str, True),
@@ -72,6 +74,7 @@ class RuleDoc:
     good_examples: tuple[str, ...]
     source: str  # file name, for error messages and tests
     options: tuple[tuple[str, str], ...] = ()  # name -> description
+    default_off_reason: str = ""
 
     @property
     def precision(self) -> str:
@@ -99,7 +102,9 @@ class RuleDoc:
         if self.frameworks:
             parts.append(f"- Frameworks: {', '.join(self.frameworks)}")
         if not self.default_enabled:
-            parts.append("- Off by default: enable it with `select`.")
+            parts.append("- Off by default: enable it with `select`."
+                         + (f" {' '.join(self.default_off_reason.split())}"
+                            if self.default_off_reason else ""))
         parts += [
             "",
             "### Why is this bad?",
@@ -210,6 +215,7 @@ def parse_rule_doc(data: Any, source: str) -> RuleDoc:
         tags=tuple(data["tags"]),
         frameworks=tuple(data["frameworks"]),
         default_enabled=data.get("default-enabled", True),
+        default_off_reason=data.get("default-off-reason", ""),
         summary=data["summary"],
         why=data["why"],
         example=data["example"],

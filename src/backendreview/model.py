@@ -61,7 +61,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the text of `span` with `replacement` (an exact, mechanical fix)."""
+    """Replace the text of `span` with `replacement` (an exact, mechanical fix).
+
+    The span names one syntax node: an expression, or a simple statement (the replacement may
+    then be several statements). A zero-width span at column 1 inserts the replacement's
+    statements before the statement that starts on that line (imports, module-level setup).
+    """
 
     span: Span
     replacement: str
@@ -77,6 +82,10 @@ class Fix:
     description: str
     suggestion: str | None = None
     edits: tuple[Edit, ...] = ()
+    # ruff's convention: a safe fix keeps the program's meaning and is applied by `--fix`;
+    # an unsafe one changes behaviour (a token now expires, a response body changes) and
+    # needs `--unsafe-fixes` too.
+    safe: bool = True
 
     @property
     def is_exact(self) -> bool:
@@ -87,6 +96,7 @@ class Fix:
             "description": self.description,
             "suggestion": self.suggestion,
             "edits": [e.to_dict() for e in self.edits],
+            "applicability": "safe" if self.safe else "unsafe",
         }
 
 

@@ -27,11 +27,14 @@ _CANDIDATE = re.compile(r"#\s*(?:noqa|backendreview\s*:)", re.IGNORECASE)
 
 
 def parse_suppressions(text: str, tree: ast.AST | None = None,
-                       nodes: list[ast.AST] | None = None) -> dict[int, frozenset[str]]:
+                       nodes: list[ast.AST] | None = None, *, own_only: bool = False
+                       ) -> dict[int, frozenset[str]]:
     """Line -> codes silenced by a comment on that line (empty set: every code).
 
     With the file's tree, a `#` inside a string literal is told apart from a comment by the
     literal's position; without one, the file is tokenized (slower, same answer).
+    `own_only` reads only `# backendreview: ignore[...]` (the flake8 plugin leaves `# noqa`
+    to flake8, so that `--disable-noqa` and flake8's noqa report keep working).
     """
     lowered = text.lower()
     if "noqa" not in lowered and "backendreview" not in lowered:
@@ -42,7 +45,7 @@ def parse_suppressions(text: str, tree: ast.AST | None = None,
         comments = _comments_by_tokens(text)
     out: dict[int, frozenset[str]] = {}
     for line, comment in comments:
-        for regex in (_NOQA, _OWN):
+        for regex in (_OWN,) if own_only else (_NOQA, _OWN):
             match = regex.search(comment)
             if not match:
                 continue

@@ -393,6 +393,14 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
                        "the parameters this call already passes, in the same order.")
         return Fix(description=description, suggestion=None)
     sa_text = None
+    if style == NAMED and sink.shape == "call" and _native_pg8000(ctx, call):
+        # pg8000's native run(sql, **params): `:name` placeholders and keyword values.
+        binds = ", ".join(f"{n}={e}" for n, e in params)
+        suggestion = f"{receiver}({literal}, {binds})"
+        return Fix(description=f"Use {style_note} and pass the values as keywords.",
+                   suggestion=suggestion,
+                   edits=(Edit(ctx.span_of(call), suggestion),) if build.exact and not (
+                       build.through_variable or other_args) and _parses(suggestion) else ())
     if style == NAMED and sink.shape == "call":
         sa_text = _local_name_for(ctx, "sqlalchemy.text")
         if sa_text is None:
@@ -439,18 +447,51 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
     if notes:
         description += " Also " + "; ".join(notes) + "."
     edits: tuple[Edit, ...] = ()
-    exact = (build.exact and not build.through_variable and not other_args
+    # Built across statements: inlining the SQL into the call is exact when every piece is
+    # known, but the variable may serve elsewhere, so that fix is unsafe.
+    exact = (build.exact and not other_args and sink.resolved
              and style == sink.style and sink.style != UNKNOWN
              and sink.shape in ("call", "text", "raw", "rawsql", "alembic")
              and "\n" not in suggestion and not (style == NAMED and sink.shape == "call"
                                                 and sa_text is None))
+    if exact and build.through_variable and not _built_unconditionally(ctx, call):
+        exact = False  # a piece added under an `if` or in a loop: inlining would drop that
     if exact and notes:
         exact = False  # a changed method or a new import is for a person to confirm
     if exact and call.end_lineno != call.lineno and _has_comment(ctx.source(call)):
         exact = False  # replacing the call would drop the comments inside it
     if exact and _parses(suggestion):
         edits = (Edit(ctx.span_of(call), suggestion),)
-    return Fix(description=description, suggestion=suggestion, edits=edits)
+    return Fix(description=description, suggestion=suggestion, edits=edits,
+               safe=not build.through_variable)
+
+
+def _native_pg8000(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """`conn.run(...)` on a pg8000.native connection (not a SQLAlchemy receiver)."""
+    from ..analysis.dbapi import HandleResolver
+
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    handle = HandleResolver(ctx).of(call.func.value)
+    return handle is not None and handle.library == "pg8000.native"
+
+
+def _built_unconditionally(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """Every assignment to a variable the call's SQL reads sits in the call's own block: no
+    piece is added only sometimes (under an `if`, in a loop, in a `try`)."""
+    statement = ctx.semantic.statement_of(call)
+    block = ctx.semantic.parent(statement) if statement is not None else None
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        for name in ast.walk(arg):
+            if not isinstance(name, ast.Name):
+                continue
+            for binding in ctx.reaching_bindings(name):
+                if binding.kind not in ("assign", "annassign", "augassign"):
+                    continue
+                where = ctx.semantic.statement_of(binding.node) or binding.node
+                if ctx.semantic.parent(where) is not block:
+                    return False
+    return True
 
 
 def _has_comment(source: str) -> bool:

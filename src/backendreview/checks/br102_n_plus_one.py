@@ -52,6 +52,7 @@ from ..analysis.strings import StringAnalyzer
 from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
+from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
 from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
@@ -79,7 +80,8 @@ def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bo
 
 
 class _Options:
-    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool}
+    OPTIONS: ClassVar[dict[str, type]] = {"include-tests": bool, "include-migrations": bool,
+                                          "any-loop": bool}
 
 
 class NPlusOneFacts(_Options, Rule):
@@ -208,7 +210,7 @@ class NPlusOneFacts(_Options, Rule):
         if loop is None:
             return
         loop_node, names, iterable = loop
-        fix_text = _concrete_fix(self.ctx, node, loop_node) or fix_text
+        concrete = explicit_fix(self.ctx, node, loop_node, *self._query_kind(node))
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
@@ -217,8 +219,36 @@ class NPlusOneFacts(_Options, Rule):
                   or tiny_loop_reason(self.ctx, iterable))
         self.report(node, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
-                        description=f"query once before the loop: {fix_text}",
-                        suggestion=fix_text))
+                        description=f"query once before the loop: {concrete or fix_text}",
+                        suggestion=concrete))
+
+    def _query_kind(self, call: ast.Call) -> tuple[str | None, str]:
+        """(the model, the query's shape) for the fix of an explicit per-row query."""
+        func = call.func
+        if self.ctx.qualified_name(func) in _SHORTCUTS and call.args:
+            return class_ref(self.ctx, call.args[0]), "shortcut"
+        if not isinstance(func, ast.Attribute):
+            return None, ""
+        if self.handles.of(func.value) is not None and not self._is_session(func.value):
+            return None, "sql"
+        chain = _django_chain(func)
+        if chain is not None:
+            return class_ref(self.ctx, chain[0].value), "django"
+        if func.attr == "get" and len(call.args) >= 2:
+            return class_ref(self.ctx, call.args[0]), "session-get"
+        for node in ast.walk(call):
+            if isinstance(node, ast.Call) and node.args and (
+                    self.ctx.qualified_name(node.func) in SA_SELECTS):
+                return class_ref(self.ctx, node.args[0]), "select"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                    node.func.attr == "query") and node.args:
+                return class_ref(self.ctx, node.args[0]), "query"
+            if isinstance(node, ast.Attribute) and node.attr == "query" and isinstance(
+                    node.value, ast.Name | ast.Attribute):  # Flask-SQLAlchemy Model.query
+                model = class_ref(self.ctx, node.value)
+                if model is not None:
+                    return model, "query"
+        return None, ""
 
     def _explicit_query(self, call: ast.Call) -> tuple[str, str] | None:
         func = call.func
@@ -330,32 +360,6 @@ class NPlusOneFacts(_Options, Rule):
                 if names:
                     return loop_node, names, iterable
         return None
-
-
-def _concrete_fix(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
-    """`Post.objects.get(pk=c.post_id)` in `for c in rows` ->
-    `Post.objects.in_bulk([c.post_id for c in rows])`: the ids gathered first."""
-    if not isinstance(loop, ast.For | ast.AsyncFor) or not isinstance(loop.target, ast.Name):
-        return None
-    func = call.func
-    if not (isinstance(func, ast.Attribute) and len(call.keywords) == 1 and not call.args):
-        return None
-    keyword = call.keywords[0]
-    if keyword.arg is None:
-        return None
-    field = keyword.arg
-    value = ctx.source(keyword.value)
-    var = loop.target.id
-    rows = _short(ctx.source(loop.iter))
-    gathered = f"[{value} for {var} in {rows}]" if value != var else rows
-    receiver = ctx.source(func.value)
-    if func.attr == "get" and receiver.endswith(".objects"):
-        extra = "" if field in ("pk", "id") else f", field_name=\"{field}\""
-        return f"by_key = {receiver}.in_bulk({gathered}{extra})"
-    if func.attr in ("filter",) or (func.attr == "count" and isinstance(
-            func.value, ast.Call)):
-        return None
-    return None
 
 
 def call_in_body(node: ast.AST, loop: ast.For | ast.AsyncFor, ctx) -> bool:  # type: ignore[no-untyped-def]
@@ -595,7 +599,7 @@ class NPlusOne(_Options, ProjectRule):
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
         check_calls_in_loops(self, self.program, lambda path: skipped_path(
-            path, include_tests, include_migrations))
+            path, include_tests, include_migrations), bool(self.option("any-loop", False)))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])
@@ -662,7 +666,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"`{fix}` to the queryset")
             self.report(view.path, view.span, message, fix=Fix(
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
-                suggestion=view.snippet + fix), snippet=view.snippet)
+                suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
 
     def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
                           resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]
@@ -878,6 +882,18 @@ class NPlusOne(_Options, ProjectRule):
             "relationship()" if field.lazy in (None, "select") else
             f"relationship(lazy={field.lazy!r})")
         where = f"the loop over `{root.text}` (line {root.line})"
+        if fresh in NOT_PREFETCHABLE:
+            target = (field.target or "the related model").rsplit(".", 1)[-1]
+            message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
+                       f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
+                       f"prefetch; query {target} once for all rows before the loop and "
+                       f"group the result by its parent")
+            self.report(loop.path, span, message, fix=Fix(
+                description=f"`{fresh}()` returns values, which Prefetch cannot serve: run one "
+                            f"`{target}` query filtered on every row of the query on line "
+                            f"{root.line} before the loop and group it by the parent key "
+                            f"(or annotate that query)"), snippet=access.snippet)
+            return
         if fresh is not None:
             message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
                        f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
@@ -898,7 +914,7 @@ class NPlusOne(_Options, ProjectRule):
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
-                        f"`{fix_text}`", suggestion=_apply(root, fix_text)),
+                        f"`{fix_text}`", suggestion=with_loader(root.text, fix_text, root.style)),
             snippet=access.snippet)
 
 
@@ -935,18 +951,6 @@ def _fix_text(root: Origin, relations: list[tuple[str, FieldFact]]) -> str:
         parts.append(f"{loader}({owner}.{name})")
         owner = (field.target or "Model").rsplit(".", 1)[-1]
     return f".options({'.'.join(parts)})"
-
-
-def _apply(root: Origin, fix_text: str) -> str:
-    text = root.text
-    start = text.find("select(")
-    if root.style == "select" and start >= 0:
-        depth = 0
-        for index in range(start + len("select"), len(text)):
-            depth += {"(": 1, ")": -1}.get(text[index], 0)
-            if depth == 0:
-                return text[:index + 1] + fix_text + text[index + 1:]
-    return text + fix_text
 
 
 _ = (GFK, M2M)

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
 from ..model import Fix, Severity, Span
+from .confidence import NOTE, as_note, script_reason
 
 if TYPE_CHECKING:
     from ..analysis.orm.models import Model
     from ..analysis.orm.queries import Access, LoopFact, Origin
     from .base import ProjectRule
 
-_COMMAND_PATH = re.compile(r"(^|/)(management/commands|scripts?|bin|tools)/")
 _CACHED = re.compile(r"(^|\.)(lru_cache|cache|cached|cached_property|memoize\w*|"
                      r"cached_method|ttl_cache|alru_cache)$")
 
@@ -46,8 +46,10 @@ def _is_cached(fn: FunctionInfo | None) -> bool:
     return fn is not None and any(_CACHED.search(d) for d in fn.decorators)
 
 
-def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> None:  # type: ignore[no-untyped-def]
-    """Report each call made once per loop item whose callee runs a read query."""
+def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # type: ignore[no-untyped-def]
+                         any_loop: bool = False) -> None:
+    """Report each call made once per row of a query whose callee runs a read query; with
+    `any_loop`, calls made once per item of any other loop too (as notes)."""
     for qualname in sorted(model.functions):
         fn = model.functions[qualname]
         if skipped(fn.path):
@@ -56,6 +58,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> Non
         for site in fn.calls:
             if not site.loop_line or site.loop_literal or site.line in reported:
                 continue
+            if not site.loop_rows and not any_loop:
+                continue  # N+1 is a query per row of a query; other loops are opt-in
             reached = model.reached_through(fn, site, QUERY)
             if any(r.effect.write for r in reached):
                 continue  # per-item processing that writes, not a read to batch
@@ -68,7 +72,10 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> Non
             # is often conditional or behind state the chain does not show; a call that does
             # not use the loop's item may not depend on it; a management command runs once.
             reason = ""
-            if len(chain.via) > 2:
+            if not site.loop_rows:
+                reason = "the loop does not iterate the rows of a query; check how many items " \
+                         "it has"
+            elif len(chain.via) > 2:
                 reason = f"the query is {len(chain.via)} calls away; check that it runs for " \
                          "every item"
             elif not site.loop_item:
@@ -77,12 +84,13 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped) -> Non
             elif not chain.always:
                 reason = "the query runs only on some paths of the calls; check how often " \
                          "they are taken"
-            elif _COMMAND_PATH.search(fn.path):
-                reason = "a command-line task, not a request"
+            else:
+                reason = script_reason(fn.path) or ""
             far = bool(reason)
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
-                f"`{site.text}(...)` runs a query for each item of the loop on line "
+                f"`{site.text}(...)` runs a query for each {'row' if site.loop_rows else 'item'} "
+                f"of the loop on line "
                 f"{site.loop_line}: {describe(chain, 'runs')}; load what every item needs "
                 f"with one query before the loop"
                 + (f" (note: {reason})" if far else ""),
@@ -123,11 +131,13 @@ def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access:
     else:
         steps = (f"which runs `{chain.effect.detail}` "
                  f"({chain.origin_path.rsplit('/', 1)[-1]}:{chain.effect.line})")
+    message = (f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, "
+               f"once for each row of the loop over `{root.text}` (line {root.line}); compute "
+               f"it for all rows in that query (annotate, a join, a prefetch) instead")
+    reason = script_reason(loop.path)
     rule.report(
-        loop.path, span,
-        f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, once for "
-        f"each row of the loop over `{root.text}` (line {root.line}); compute it for all "
-        f"rows in that query (annotate, a join, a prefetch) instead",
+        loop.path, span, as_note(message, reason) if reason else message,
+        severity=NOTE if reason else None,
         fix=Fix(description=(
             f"move what `{row_model.name}.{attr}` computes into the query on line {root.line} "
             f"(`.annotate(...)` / `.prefetch_related(...)` / a join), or load it for all rows "

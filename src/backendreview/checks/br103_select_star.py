@@ -70,10 +70,11 @@ class SelectStar(Rule):
                        f"of {table}; name the columns the code uses")
             fixed = re.sub(r"(?i)(select\s+(?:distinct\s+|all\s+)?)(?:\w+\.)?\*",
                            r"\1<the columns you read>", text.strip(), count=1)
+            # The SQL is not Python: it goes in the description, not the code suggestion.
             self.report(node, message, fix=Fix(
                 description=f"list the columns instead of `{star}` so the query returns only "
-                            "what is read and keeps working when columns are added",
-                suggestion=" ".join(fixed.split())))
+                            "what is read and keeps working when columns are added: "
+                            + " ".join(fixed.split())))
             return
 
 

@@ -47,8 +47,9 @@ class ConnectionPerRequest(Rule):
                           f"on every call of {why} `{function.name}`; create it once at "
                           f"startup and reuse it ({setup})", fix=Fix(
                               description=f"move `{opener}()` to module level or application "
-                                          f"startup and take the {kind} from there",
-                              suggestion=setup))
+                                          f"startup and take the {kind} from there "
+                                          f"({setup})",
+                              suggestion=_SETUP_CODE.get(handle.library)))
 
 
 def _handler(ctx, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:  # type: ignore[no-untyped-def]
@@ -64,6 +65,12 @@ def _handler(ctx, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | Non
         if param.arg == "request" or (annotation or "").endswith(".Request"):
             return "the request handler"
     return None
+
+
+_SETUP_CODE = {
+    "sqlalchemy": "engine = create_engine(URL, pool_pre_ping=True)  # at module level",
+    "asyncpg": "pool = await asyncpg.create_pool(DSN)  # in the app's startup / lifespan",
+}
 
 
 def _setup(library: str, kind: str) -> str:

@@ -17,7 +17,8 @@ import re
 from typing import ClassVar
 
 from ..analysis.paths import never_serves
-from ..model import Edit, Fix
+from ..analysis.rewrite import with_keyword
+from ..model import Edit, Fix, Span
 from .base import ProjectRule, Rule
 from .br102_n_plus_one import skipped_path
 
@@ -215,18 +216,22 @@ class UnindexedForeignKey(Rule):
             return
         target = fk.args[0].value if fk.args and isinstance(fk.args[0], ast.Constant) else (
             self.ctx.source(fk.args[0]) if fk.args else "its parent")
-        source = self.ctx.source(call)
-        inner = source[:-1].rstrip()
-        separator = " " if inner.endswith(",") else ", "
-        replacement = f"{inner}{separator}index=True)"
         message = (f"foreign key column `{label}` (references {target}) has no index: joins "
                    f"and deletes from the parent scan this table; add `index=True`")
         span = self.ctx.span_of(call)
-        fix = Fix(description="index the foreign key column", suggestion=replacement,
-                  edits=(Edit(span, replacement),))
+        fix = _index_fix(self.ctx.source(call), span)
         # Reported in the project phase, unless a migration creates the index anyway.
         self.ctx.emit_fact("br106_column", (self.ctx.path, span, table, column_name or name,
                                             message, fix, self.ctx.source(call).split("\n")[0]))
+
+
+def _index_fix(column: str, span: Span) -> Fix:
+    """`index=True` on the column: an `index=False` there is replaced, never repeated."""
+    replacement = with_keyword(column, "index", "True")
+    if replacement is None:
+        return Fix(description="index the foreign key column")
+    return Fix(description="index the foreign key column", suggestion=replacement,
+               edits=(Edit(span, replacement),))
 
 
 class UnindexedForeignKeyProject(ProjectRule):

@@ -25,6 +25,7 @@ from ..analysis.values import (
 from ..context import FileContext
 from ..model import Fix
 from .base import Rule
+from .fixcode import code_or_none
 
 # ORM methods that write or look up rows by keyword.
 _WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",
@@ -464,7 +465,8 @@ class PlaintextPassword(Rule):
                         f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
                         f"hashed and checked with the hasher's verify function",
                         fix=Fix("Store a password hash and verify against it (constant "
-                                "time).", verify))
+                                "time).", code_or_none(verify.replace(
+                                    "<stored hash>", self.ctx.source(stored)))))
             return
 
     def _compare_in(self, node: ast.Compare, left: ast.expr, right: ast.expr) -> None:
@@ -483,7 +485,7 @@ class PlaintextPassword(Rule):
                     f"(`{op} {self.ctx.source(literal)}`): the accepted password sits in the "
                     f"source code in plaintext",
                     fix=Fix("Keep only a hash of the password (in configuration, not code) "
-                            "and verify against it in constant time.", verify))
+                            "and verify against it in constant time.", code_or_none(verify)))
         return True
 
     def _is_configured_password(self, expr: ast.AST) -> bool:
@@ -523,7 +525,8 @@ class PlaintextPassword(Rule):
             message = (f"rows are looked up by plaintext password ({origin}) in `{sink}`: "
                        f"the password column holds plaintext; look the user up by name and "
                        f"verify the password against its hash")
-            fix = Fix("Look the user up by identifier and verify the password hash.", verify)
+            fix = Fix("Look the user up by identifier and verify the password hash.",
+                      code_or_none(verify))
         else:
             message = (f"plaintext password ({origin}) is stored by `{sink}` without a "
                        f"password hash")

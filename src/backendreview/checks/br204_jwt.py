@@ -15,8 +15,8 @@ import ast
 import re
 
 from ..analysis.values import constant_str, keyword
-from ..model import Fix
 from .base import Rule
+from .jwt_fixes import expiry_fix, verify_fix
 
 # qualified name -> index of the payload argument
 _ENCODERS = {"jwt.encode": 0, "jwt.api_jwt.encode": 0, "jose.jwt.encode": 0,
@@ -53,9 +53,7 @@ class JwtWithoutExpiry(Rule):
         self.report(node, f"token signed without an `exp` claim ({shown} has "
                     f"{', '.join(sorted(keys)) or 'no keys'}): it stays valid forever once "
                     f"issued or leaked",
-                    fix=Fix("Add a short expiry (access tokens: minutes) and check it on "
-                            "decode (PyJWT and python-jose verify `exp` when present).",
-                            '"exp": datetime.now(timezone.utc) + timedelta(minutes=15)'))
+                    fix=expiry_fix(self.ctx, payload))
 
     def _keys(self, payload: ast.AST, call: ast.Call) -> set[str] | None:
         """The claim names the payload gets before `call`, or None when unknown."""
@@ -184,13 +182,8 @@ class JwtUnverified(Rule):
         return False
 
     def _report(self, node: ast.Call, what: str) -> None:
-        token = self.ctx.source(node.args[0]) if node.args else "token"
-        if len(token) > 30:
-            token = "token"
         self.report(node, f"`{self.ctx.source(node.func)}()` accepts forged tokens: {what}",
-                    fix=Fix("Verify the signature with the expected key and pin the "
-                            "algorithm.",
-                            f'{self.ctx.source(node.func)}({token}, key, algorithms=["HS256"])'))
+                    fix=verify_fix(self.ctx, node))
 
 
 RULES = (JwtWithoutExpiry, JwtUnverified)

@@ -5,77 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..analysis.frameworks.auth_endpoints import (
+    AUTH_WORDS,
+    CREDENTIAL_WORDS,
+    EXEMPT_WORDS,
+    is_auth_endpoint,
+)
+from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
 from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
-
-# Words that make a route auth-sensitive: credential guessing and account abuse targets.
-AUTH_WORDS = frozenset({"login", "signin", "logon", "signup", "password", "passwd", "forgot",
-                        "pwreset", "otp", "2fa", "mfa", "totp", "magic", "ldap"})
-# Words that name an auth endpoint only as a whole segment (`/register`, `/token`,
-# `/verify`), not inside another resource (`/bulk-register`, `/registration-requests`).
-SEGMENT_WORDS = frozenset({"register", "registration", "token", "verify", "authenticate",
-                           "activate"})
-# Credential checks stay sensitive for a signed-in caller (current password, OTP codes);
-# the other words (register, verify, token) only matter on routes open to anyone.
-CREDENTIAL_WORDS = frozenset({"password", "passwd", "otp", "2fa", "mfa", "totp"})
-_JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?password|"
-                     r"two_?factor)", re.I)
-# Routes that authenticate the caller some other way by nature.
-EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "csp",
-                          "csrf", "health", "healthz", "metrics", "logout", "signout",
-                          "revoke", "introspect"})
-
-_LIMIT_FIX = {
-    "fastapi": (
-        "Limit the route with slowapi (or a fastapi-limiter dependency)",
-        "limiter = Limiter(key_func=get_remote_address)  # once: app.state.limiter = limiter\n"
-        "app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)\n\n"
-        "@router.post(\"{path}\")\n@limiter.limit(\"5/minute\")\n"
-        "def {handler}(request: Request, ...):"),
-    "starlette": (
-        "Limit the route with slowapi",
-        "@limiter.limit(\"5/minute\")\nasync def {handler}(request):"),
-    "flask": (
-        "Limit the route with Flask-Limiter",
-        "limiter = Limiter(get_remote_address, app=app)  # once\n\n"
-        "@bp.post(\"{path}\")\n@limiter.limit(\"5 per minute\")\ndef {handler}():"),
-    "drf": (
-        "Throttle the view (or set DEFAULT_THROTTLE_CLASSES and DEFAULT_THROTTLE_RATES)",
-        "throttle_classes = [AnonRateThrottle, UserRateThrottle]\n"
-        "# settings: REST_FRAMEWORK[\"DEFAULT_THROTTLE_RATES\"] = {\"anon\": \"5/min\", "
-        "\"user\": \"60/min\"}"),
-    "django": (
-        "Limit the view with django-ratelimit",
-        "@ratelimit(key=\"ip\", rate=\"5/m\", method=\"POST\", block=True)\n"
-        "def {handler}(request):"),
-    "aiohttp": (
-        "Add a rate-limiting middleware to the application (or check a limiter in the "
-        "handler and declare it in [tool.backendreview.rules.BR206] limiters)",
-        "app = web.Application(middlewares=[rate_limit_middleware])"),
-    "graphene": (
-        "Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
-        "client IP); an HTTP limit on /graphql does not see operations inside one request",
-        "from django_ratelimit.core import is_ratelimited\n\n"
-        "def mutate(root, info, **kwargs):  # {handler}\n"
-        "    if is_ratelimited(info.context, group=\"{path}\", key=\"ip\", rate=\"5/m\",\n"
-        "                      increment=True):\n"
-        "        raise GraphQLError(\"Too many attempts, try again later\")"),
-    "strawberry": (
-        "Check a limiter in the resolver (a permission class or field extension that counts "
-        "attempts per client); an HTTP limit on /graphql does not see batched operations",
-        "@strawberry.mutation(permission_classes=[LoginRateLimit])  # 5 per minute per IP\n"
-        "def {handler}(self, info: Info, ...):"),
-    "ariadne": (
-        "Check a limiter in the resolver before the credentials",
-        "@mutation.field(\"{path}\")\ndef {handler}(_, info, **kwargs):\n"
-        "    if limiter.hit(client_ip(info.context[\"request\"])):\n"
-        "        raise GraphQLError(\"Too many attempts, try again later\")"),
-}
-
+from .br206_fixes import auth_fix, limit_fix
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
 _GQL_AUTH_WORDS = AUTH_WORDS | {"register", "registration", "authenticate", "activate"}
@@ -99,21 +42,18 @@ _REGISTRATION_HANDLER = re.compile(
 
 
 def is_auth_sensitive(route: Route) -> bool:
+    """Login / signup / password reset / token exchange: what the handler does (it verifies
+    a secret or registers), else the whole path, the handler's name and parameters
+    (analysis/frameworks/auth_endpoints.py)."""
     if is_graphql_route(route):
         return _graphql_auth_sensitive(route)
-    tokens: set[str] = set()
-    joined = False
-    for text in [*segments(route.own_path), route.handler, route.action]:
-        tokens |= set(words(text))
-        joined = joined or bool(_JOINED.search(text))
+    tokens = {w for text in [*segments(route.own_path), route.handler, route.action]
+              for w in words(text)}
     if tokens & EXEMPT_WORDS:
         return False
     if _auth_behaviour(route):
         return True
-    if route.auth or route.global_auth:
-        return bool(tokens & CREDENTIAL_WORDS)
-    whole = {s.lower() for s in segments(route.own_path)} | {route.action.lower()}
-    return joined or bool(tokens & AUTH_WORDS) or bool(whole & SEGMENT_WORDS)
+    return is_auth_endpoint(route)
 
 
 def _auth_behaviour(route: Route) -> bool:
@@ -194,9 +134,7 @@ class MissingRateLimit(ProjectRule):
                 what = "a route"
             else:
                 continue
-            description, example = _LIMIT_FIX.get(route.framework, _LIMIT_FIX["fastapi"])
-            example = example.replace("{path}", route.own_path or "/").replace(
-                "{handler}", route.handler)
+            description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '
                         f"limit: nothing bounds how often a client can call it",
@@ -231,27 +169,7 @@ class UnauthenticatedWrite(ProjectRule):
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) changes data and no '
                         f"authentication dependency, decorator or permission class guards it",
-                        fix=Fix(*_auth_fix(route)), snippet=route.own_path)
-
-
-def _auth_fix(route: Route) -> tuple[str, str]:
-    return {
-        "fastapi": ("Require an authenticated user through a dependency",
-                    f"def {route.handler}(..., user: User = Depends(get_current_user)):"),
-        "flask": ("Require a logged-in user",
-                  f"@login_required\ndef {route.handler}(...):"),
-        "drf": ("Give the view a permission class",
-                "permission_classes = [IsAuthenticated]"),
-        "django": ("Require a logged-in user",
-                   f"@login_required\ndef {route.handler}(request, ...):"),
-        "graphene": ("Require a logged-in user on the mutation (graphql_jwt.decorators)",
-                     "@login_required\ndef mutate(root, info, ...):"),
-        "strawberry": ("Give the mutation a permission class",
-                       "@strawberry.mutation(permission_classes=[IsAuthenticated])"),
-        "ariadne": ("Check the caller before writing",
-                    "if not info.context[\"request\"].user.is_authenticated:\n"
-                    "    raise GraphQLError(\"Authentication required\")"),
-    }.get(route.framework, ("Check the caller's identity before writing", ""))
+                        fix=Fix(*auth_fix(route)), snippet=route.own_path)
 
 
 RULES = (MissingRateLimit, UnauthenticatedWrite)

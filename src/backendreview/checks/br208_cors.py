@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from ..analysis.paths import is_non_production
+from ..analysis.rewrite import with_keyword
 from ..analysis.values import constant_str, keyword
 from ..model import Fix
 from .base import Rule
@@ -47,7 +48,8 @@ class CorsWildcardCredentials(Rule):
             if wildcard and self._is_true(credentials):
                 self._report(node, "CORSMiddleware(allow_origins=[\"*\"], "
                              "allow_credentials=True)",
-                             'allow_origins=["https://app.example.com"], allow_credentials=True')
+                             with_keyword(self.ctx.source(node), "allow_origins",
+                                          '["https://app.example.com"]'))
         elif qualified in _FLASK_CORS:
             credentials = keyword(node, "supports_credentials")
             origins = keyword(node, "origins")
@@ -88,7 +90,7 @@ class CorsWildcardCredentials(Rule):
                 for b in bindings)
         return False
 
-    def _report(self, node: ast.AST, what: str, suggestion: str) -> None:
+    def _report(self, node: ast.AST, what: str, suggestion: str | None) -> None:
         self.report(node, f"{what}: the wildcard is answered with the caller's own origin, so "
                     f"any web site can send requests with the user's cookies and read the "
                     f"responses", fix=Fix("List the trusted origins explicitly (or drop "

@@ -180,7 +180,7 @@ class PasswordInResponse(Rule):
     def _report(self, node: ast.AST, message: str, suggestion: str) -> None:
         self.report(node, message + ": even a hash lets an attacker guess passwords offline",
                     fix=Fix("Never serialise password fields; make them write-only or leave "
-                            "them out of response models.", suggestion))
+                            f"them out of response models: {suggestion}."))
 
 
 RULES = (PasswordInResponse,)

@@ -14,6 +14,7 @@ import ast
 from ..analysis.paths import is_non_production
 from ..model import Fix
 from .base import Rule
+from .fixcode import code_or_none
 
 _APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette",
                           "flask.Flask", "quart.Quart", "sanic.Sanic"})
@@ -96,7 +97,7 @@ class DebugEnabled(Rule):
         self.report(node, f"debug mode is switched on in code that ships: {what}; it shows "
                     f"stack traces, settings and source to anyone who triggers an error",
                     fix=Fix("Read the flag from the environment and keep it off in production.",
-                            suggestion))
+                            code_or_none(suggestion)))
 
 
 RULES = (DebugEnabled,)

@@ -15,6 +15,8 @@ from ..analysis.program import (
 )
 from ..model import Fix, Span
 from .base import ProjectRule
+from .br102_fixes import with_loader
+from .fixcode import code_or_none, handler_code
 
 _FIXES = {
     "fastapi": (
@@ -88,7 +90,7 @@ class MissingPagination(ProjectRule):
             self.report(
                 route.unbounded_file, query.span,
                 f'route "{_shown(route)}" returns every row of `{text}` with no limit or '
-                f"pagination", fix=Fix(description, example), snippet=query.text)
+                f"pagination", fix=Fix(description, code_or_none(example)), snippet=query.text)
 
 
     def _through_call(self, program: ProgramModel, route: Route,
@@ -133,19 +135,20 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
                 f"paginator = Paginator({compact}, 50)\n"
                 f"page = paginator.get_page(request.GET.get(\"page\"))")
     if compact.endswith(".all()"):
-        bounded = compact[:-len(".all()")] + ".offset(offset).limit(limit).all()"
+        bounded = with_loader(compact, ".offset(offset).limit(limit)",
+                              "select" if "select(" in compact else "query") or (
+            f"{compact}  # with .offset(offset).limit(limit) on the query")
         if route.framework == "fastapi":
-            head = (f"def {route.handler}(..., limit: int = Query(50, ge=1, le=200), "
-                    f"offset: int = Query(0, ge=0)):")
+            code = handler_code(route.handler, "limit: int = Query(50, ge=1, le=200), "
+                                "offset: int = Query(0, ge=0)", [], body=f"return {bounded}",
+                                comment="keep the other parameters")
         elif route.framework == "flask":
-            head = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
-                    "offset = request.args.get(\"offset\", 0, type=int)")
+            code = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
+                    f"offset = request.args.get(\"offset\", 0, type=int)\n{bounded}")
         else:
-            head = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
-                    "offset = int(request.query.get(\"offset\", 0))")
-        return ("Take limit/offset parameters with a cap and apply them to the query",
-                f"{head}\n    ... {bounded}" if route.framework == "fastapi"
-                else f"{head}\n{bounded}")
+            code = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
+                    f"offset = int(request.query.get(\"offset\", 0))\n{bounded}")
+        return "Take limit/offset parameters with a cap and apply them to the query", code
     return _FIXES.get(route.framework, _FIXES["fastapi"])
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import words
-from ..analysis.frameworks.routes import project_routes
-from ..model import Fix
+from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.rewrite import with_keyword
+from ..model import Edit, Fix
 from .base import ProjectRule
 
 CREATE_WORDS = frozenset({"create", "add", "new", "insert", "register", "signup"})
@@ -34,16 +35,25 @@ class CreateStatusCode(ProjectRule):
             if key in seen:
                 continue
             seen.add(key)
-            if route.framework == "fastapi":
-                fix = Fix("Declare the 201 Created status on the route",
-                          f'@router.post("{route.own_path}", status_code=201)')
-            else:
-                fix = Fix("Return 201 Created with the new resource",
-                          "return jsonify(item.to_dict()), 201")
+            fix = _status_fix(route)
             self.report(route.file, route.span,
                         f'route "POST {route.path}" ({route.handler}) creates a resource but '
                         f"answers 200 OK; creation answers 201 Created", fix=fix,
                         snippet=route.own_path)
+
+
+def _status_fix(route: Route) -> Fix:
+    """FastAPI: `status_code=201` on the route decorator itself (an exact edit)."""
+    if route.framework == "fastapi" and route.decorator is not None:
+        span, source = route.decorator
+        rewritten = with_keyword(source, "status_code", "201")
+        if rewritten is not None:
+            return Fix("Declare the 201 Created status on the route", rewritten,
+                       edits=(Edit(span, rewritten),))
+    if route.framework == "fastapi":
+        return Fix("Declare the 201 Created status on the route")
+    return Fix("Return 201 Created with the new resource: add `, 201` to the handler's "
+               "return value")
 
 
 RULES = (CreateStatusCode,)

@@ -11,6 +11,7 @@ from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import Route, project_routes
 from ..model import Fix
 from .base import ProjectRule
+from .fixcode import handler_code
 
 # Link targets that must answer GET: a payment provider's or OAuth server's redirect back,
 # the link in an e-mail (verify, confirm, unsubscribe). Their writes are the protocol.
@@ -65,29 +66,36 @@ def _fix(route: Route) -> Fix:
         return Fix("Move the change into a mutation: queries may be retried, cached and "
                    "prefetched", f"class Mutation:  # serve `{path}` as a mutation field")
     if route.framework == "fastapi":
-        return Fix("Serve the change with a write method",
-                   f'@router.post("{path}")  # or .put / .patch / .delete\n'
-                   f"def {handler}(...):")
+        return Fix("Serve the change with a write method (post, put, patch or delete)",
+                   handler_code(handler, "", [f'router.post("{path}")'],
+                                comment="keep the parameters"))
     if route.framework == "starlette":
         return Fix("Serve the change with a write method",
                    f'Route("{path}", {handler}, methods=["POST"])')
     if route.framework == "flask":
         return Fix("Accept only a write method for the change",
-                   f'@bp.route("{path}", methods=["POST"])\ndef {handler}(...):')
+                   handler_code(handler, "", [f'bp.route("{path}", methods=["POST"])'],
+                                comment="keep the parameters"))
     if route.framework == "aiohttp":
         return Fix("Register the handler for a write method",
                    f'routes.post("{path}")  # or app.router.add_post("{path}", {handler})')
     if route.framework == "drf":
         if route.action in ("list", "retrieve", "get", ""):
-            return Fix("Move the change out of the read handler into a write method",
-                       f"def post(self, request, *args, **kwargs):  # instead of {handler}\n"
-                       "# or a ViewSet action: @action(detail=True, methods=[\"post\"])")
+            return Fix("Move the change out of the read handler into a write method (or a "
+                       "ViewSet action with methods=[\"post\"])",
+                       handler_code(handler.rpartition(".")[0] + ".post" if "." in handler
+                                    else "post", "request, *args, **kwargs", []))
         return Fix("Declare the action for a write method",
-                   f'@action(detail=True, methods=["post"])\ndef {handler}(self, request, '
-                   "pk=None):")
+                   handler_code(handler, "request, pk=None",
+                                ['action(detail=True, methods=["post"])']))
+    if "." in handler:
+        return Fix("Accept only POST for the change (Django): serve it from post()",
+                   handler_code(handler.rpartition(".")[0] + ".post",
+                                "request, *args, **kwargs", []))
     return Fix("Accept only POST for the change (Django)",
                "from django.views.decorators.http import require_POST\n\n"
-               f"@require_POST\ndef {handler}(request, ...):")
+               + handler_code(handler, "request", ["require_POST"],
+                              comment="keep the other parameters"))
 
 
 RULES = (UnsafeGet,)

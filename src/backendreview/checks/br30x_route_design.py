@@ -10,10 +10,11 @@ from typing import Any, ClassVar
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
+    action_remedy,
+    action_verb,
     is_param,
     is_plural,
     is_word_noun_like,
-    plural,
     pluralize_segment,
     segments,
     verb_of,
@@ -22,6 +23,7 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br302_fixes import route_table, verb_fix, with_segment
 
 
 def _shown(route: Route) -> str:
@@ -52,8 +54,8 @@ class _SegmentRule(ProjectRule):
         seen: set[tuple[str, int, int, str]] = set()
         out: list[Route] = []
         for route in project_routes(facts):
-            if not route.own_path or (not self.option("html-routes", False)
-                                      and not is_api_route(route)):
+            if not (route.own_path or _prefix_segments(route)) or (
+                    not self.option("html-routes", False) and not is_api_route(route)):
                 continue
             key = (route.file, route.span.start_line, route.span.start_col, route.own_path)
             if key in seen:
@@ -68,11 +70,18 @@ class SingularRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
+        reported_prefixes: set[tuple[str, int]] = set()
         for route in self._routes(facts):
-            own = segments(route.own_path)
+            prefix = _prefix_segments(route)
+            own = prefix + segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
+                if index < len(prefix):
+                    # A prefix declared once (often in another module) is reported once.
+                    key = ("/".join(prefix), index)
+                    if key in reported_prefixes:
+                        continue
                 ws = words(segment)
                 if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
                     continue
@@ -87,7 +96,7 @@ class SingularRoute(_SegmentRule):
                     continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
                 followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
                     _identifies(own[index + 1], ws[-1])
-                statics = [s for s in own if not is_param(s)]
+                statics = [s for s in own[len(prefix):] or own[-1:] if not is_param(s)]
                 last = index == len(own) - 1
                 # A trailing singular names the collection only when the route is the
                 # collection itself: a DRF list/create route or a one-segment path.
@@ -100,7 +109,11 @@ class SingularRoute(_SegmentRule):
                 fixed = pluralize_segment(segment)
                 if fixed == segment:
                     continue
-                new_own = _replace_segment(route.own_path, index, fixed)
+                if index < len(prefix):
+                    reported_prefixes.add(("/".join(prefix), index))
+                    new_own = with_segment(_visible_path(route), index, fixed)
+                else:
+                    new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
                 self.report(
@@ -119,6 +132,21 @@ _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle"
                                "title", "path", "token", "number", "external"}
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
                       "software", "equipment", "content", "history", "status")
+
+
+def _prefix_segments(route: Route) -> list[str]:
+    """The path segments the route's prefixes contribute (declared at a router, blueprint
+    or include in this or another module), when the prefix is known."""
+    if not route.prefix_known or route.path.startswith(UNKNOWN_PREFIX):
+        return []
+    full, own = segments(route.path), segments(route.own_path)
+    if own and full[-len(own):] != own:
+        return []
+    return full[:len(full) - len(own)]
+
+
+def _visible_path(route: Route) -> str:
+    return "/" + "/".join(segments(route.path))
 
 
 def _identifies(param_segment: str, word: str) -> bool:
@@ -140,86 +168,67 @@ def _identifies(param_segment: str, word: str) -> bool:
     return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
 
 
-def _replace_segment(path: str, index: int, new: str) -> str:
-    parts = path.split("/")
-    count = -1
-    for i, part in enumerate(parts):
-        if part:
-            count += 1
-            if count == index:
-                parts[i] = new
-                break
-    return "/".join(parts)
-
-
-def _join_path(prefix: str, path: str) -> str:
-    if not prefix:
-        return path
-    return prefix.rstrip("/") + "/" + path.lstrip("/")
-
-
-def _remove_segment(path: str, index: int) -> str:
-    parts = path.split("/")
-    count = -1
-    for i, part in enumerate(parts):
-        if part:
-            count += 1
-            if count == index:
-                del parts[i]
-                break
-    out = "/".join(parts).replace("//", "/")
-    return out.rstrip("/") or "/" if not path.endswith("/") else out or "/"
-
-
 class VerbInRoute(_SegmentRule):
     id = "BR302"
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        table = route_table(project_routes(facts))
+        for route in routes:
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
                 found = verb_of(segment)
                 if found is None:
+                    if _action_message(self, route, own, index, table):
+                        break
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
-                query = ""
-                for cut, word in enumerate(rest):
-                    # `getUserByEmail`: the resource is `user`, `email` is a filter.
-                    if word in ("by", "for", "with", "from", "of", "in") and cut:
-                        if rest[cut + 1:]:
-                            query = f"?{'_'.join(rest[cut + 1:])}=..."
-                        rest = rest[:cut]
-                        break
-                if rest:
-                    noun = rest[-1]
-                    noun = noun if is_plural(noun) or noun in allow or noun == "all" else (
-                        plural(noun))
-                    full = segments(route.path)
-                    pos = len(full) - len(own) + index
-                    before = full[pos - 1].lower() if pos > 0 else ""
-                    if noun == "all" or before == noun:
-                        new_own = _remove_segment(route.own_path, index)
-                    else:
-                        resource = "-".join([*rest[:-1], noun])
-                        new_own = _replace_segment(route.own_path, index, resource)
-                else:
-                    new_own = _remove_segment(route.own_path, index)
-                new_own += query
-                prefix = route.path[:len(route.path) - len(route.own_path)] if (
-                    route.own_path and route.path.endswith(route.own_path)) else ""
-                corrected = f"{method} {_join_path(prefix, new_own)}".replace("/?", "?")
+                fix = verb_fix(route, own, index, method, rest, allow, table)
+                corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
                     f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '
                     f'method say what happens: {corrected}',
-                    fix=Fix(f"Name the resource, not the action: {corrected}",
-                            f'"{new_own}"'),
-                    snippet=route.own_path)
+                    fix=fix, snippet=route.own_path)
                 break
+
+
+def _normal(path: str) -> str:
+    """A path with its parameters made alike, to compare routes by shape."""
+    return "/" + "/".join("{}" if is_param(s) else s.lower() for s in segments(path))
+
+
+def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
+                    table: dict[tuple[str, str], str]) -> bool:
+    """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
+    resource-shaped alternative, never one the route table already has."""
+    full = segments(route.path)
+    offset = len(full) - len(own)
+    verb = action_verb(full, offset + index)
+    if verb is None:
+        return False
+    segment = own[index]
+    parent = "/" + "/".join(full[:offset + index])
+    method, noun = action_remedy(verb)
+    # A new sub-resource route must not be one the table already has; a state change is a
+    # PATCH of the resource itself, which may well exist already.
+    sub = f"{parent}/{noun}" if noun else ""
+    if noun and (method, _normal(sub)) not in table:
+        what = f"{method} {sub}"
+    elif method == "DELETE":
+        what = f"DELETE {parent}"
+    else:
+        what = f"PATCH {parent} with the new state in the body"
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
+                f"route names a resource and lets the method say what happens: {what}",
+                fix=Fix(f"Name the resource, not the action: {what}"),
+                snippet=route.own_path)
+    return True
 
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)

@@ -19,6 +19,7 @@ from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
 from .base import Rule
+from .br401_fixes import leak_fix
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -378,9 +379,9 @@ class BroadExceptLeak(Rule):
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
                    f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
-        fix = _logging_fix(self.ctx, analysis, leak.kind,
-                           "Log the exception with its traceback and return a generic message "
-                           "with an error id the client can quote.")
+        fix = leak_fix(self.ctx, analysis, leak, _logging_fix(
+            self.ctx, analysis, leak.kind, "Log the exception with its traceback and return a "
+            "generic message (with an error id the client can quote)."))
         self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
 
@@ -474,12 +475,9 @@ class SwallowedException(Rule):
         logger = module_logger(self.ctx)
         setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
         logger = logger or "logger"
-        bind = "" if node.name or node.type is None else " as exc"
-        header = f"except {self.ctx.source(node.type)}{bind}:" if node.type is not None else (
-            "except Exception:")
-        fix = Fix("Log the exception with its traceback (or let it propagate to the "
-                  "framework's error handler).",
-                  f'{setup}{header}\n    {logger}.exception("{where} failed")\n    ...')
+        fix = Fix("Log the exception with its traceback as the first line of the `except` "
+                  "block (or let it propagate to the framework's error handler).",
+                  f'{setup}{logger}.exception("{where} failed")')
         self.report(_except_line(node), message, fix=fix)
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 
 from ..analysis.paths import is_test_path
-from ..model import Fix
+from ..analysis.rewrite import with_keyword
+from ..model import Edit, Fix, Span
 from .base import Rule
 from .confidence import NOTE, admin_reason, as_note, script_reason, startup_reason
 
@@ -46,7 +47,8 @@ class HttpWithoutTimeout(Rule):
                 total = next((k.value for k in node.keywords if k.arg == "total"), None)
                 if not node.args and (total is None or _is_none(total)) and not any(
                         k.arg in ("sock_read", "sock_connect", "connect") for k in node.keywords):
-                    self._report(node, "aiohttp.ClientTimeout() with no total or read limit")
+                    self._report(node, "aiohttp.ClientTimeout() with no total or read limit",
+                                 keyword="total")
             elif timeout is not None and _is_none(timeout):
                 self._report(node, f"{qualified}(timeout=None) turns the default timeout off")
             return
@@ -82,19 +84,24 @@ class HttpWithoutTimeout(Rule):
                 for b in bindings)
         return False
 
-    def _report(self, node: ast.Call, message: str) -> None:
-        call = self.ctx.source(node)
-        if len(call) > 70 or "\n" in call:
-            call = f"{self.ctx.source(node.func)}(...)"
-        suggestion = call[:-1] + (", " if not call.endswith("(") else "") + "timeout=10)" \
-            if call.endswith(")") and "timeout=None" not in call else call.replace(
-                "timeout=None", "timeout=10")
+    def _report(self, node: ast.Call, message: str, keyword: str = "timeout") -> None:
         reason = (script_reason(self.ctx.path) or admin_reason(self.ctx.path)
                   or startup_reason(self.ctx, node))
         self.report(node, as_note(message, reason) if reason else message,
-                    severity=NOTE if reason else None, fix=Fix(
-            "Pass a timeout (connect, read) suited to the upstream; requests and urllib3 "
-            "accept a tuple such as (3.05, 27).", suggestion))
+                    severity=NOTE if reason else None,
+                    fix=_timeout_fix(self.ctx.source(node), self.ctx.span_of(node), keyword))
+
+
+def _timeout_fix(call: str, span: Span, keyword: str) -> Fix:
+    """The call with a timeout (an exact edit): `timeout=None` becomes a number, a missing
+    one is added after the last argument."""
+    value = "30" if keyword == "total" else "10"
+    rewritten = with_keyword(call, keyword, value)
+    description = ("Pass a timeout (connect, read) suited to the upstream; requests and "
+                   "urllib3 accept a tuple such as (3.05, 27).")
+    if rewritten is None:
+        return Fix(description)
+    return Fix(description, rewritten, edits=(Edit(span, rewritten),))
 
 
 def _is_none(expr: ast.AST) -> bool:

@@ -15,7 +15,7 @@ import re
 from ..model import Severity
 
 _COMMAND_DIR = re.compile(r"(^|/)management/commands/")
-_SCRIPT_PART = re.compile(r"^(?:manage\.py|cli\.py|cli|commands\.py|scripts?|bin|setup\.py"
+_SCRIPT_PART = re.compile(r"^(?:manage\.py|cli\.py|cli|commands\.py|scripts?|bin|tools|setup\.py"
                           r"|build(?:_\w+)?\.py|\w+_build\.py|noxfile\.py|fabfile\.py)$")
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -66,4 +66,4 @@ def tiny_loop_reason(ctx, iterable: ast.expr) -> str | None:  # type: ignore[no-
 
 
 def as_note(message: str, reason: str) -> str:
-    return f"{message} (reported as a note: {reason})"
+    return f"{message} (note: {reason})"

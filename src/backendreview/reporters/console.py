@@ -31,7 +31,9 @@ def _frame(finding: Finding, lines: list[str]) -> Syntax | None:
     syntax = Syntax(code, "python", line_numbers=True, start_line=first, theme="ansi_dark",
                     highlight_lines=set(range(finding.span.start_line,
                                               min(finding.span.end_line, last) + 1)),
-                    word_wrap=False, background_color="default")
+                    # Wrapped, not cropped: the interpolated value that makes a finding may sit
+                    # past the terminal's last column.
+                    word_wrap=True, background_color="default")
     rel_start = finding.span.start_line - first + 1
     rel_end = min(finding.span.end_line, last) - first + 1
     end_col = finding.span.end_col - 1 if finding.span.end_line <= last else len(
@@ -54,20 +56,46 @@ def _finding_block(finding: Finding, lines: list[str], frames: bool) -> Group:
         if frame is not None:
             parts.append(Padding(frame, (0, 0, 0, 2)))
     if finding.fix is not None:
-        fix = Text("  fix: ", style="bold green")
-        fix.append(finding.fix.description)
+        fix = Text(finding.fix.description)
         if finding.fix.edits:
             fix.append(" (exact edit available)", style="green")
-        parts.append(fix)
+        parts.append(_hanging("  fix: ", fix, "bold green"))
         if finding.fix.suggestion:
             parts.append(Padding(Syntax(finding.fix.suggestion, "python", theme="ansi_dark",
                                         word_wrap=True, background_color="default"),
                                  (0, 0, 0, 7)))
     for related in finding.related:
         where = f"{related.path}:" if related.path and related.path != finding.path else "line "
-        parts.append(Text(f"  note: {where}{related.span.start_line}: {related.message}",
-                          style="dim"))
+        parts.append(_hanging("  note: ", Text(f"{where}{related.span.start_line}: "
+                                                f"{related.message}", style="dim"), "dim"))
     return Group(*parts)
+
+
+def _hanging(label: str, body: Text, style: str) -> Table:
+    """`label body`, with the body's wrapped lines starting under its first character."""
+    grid = Table.grid()
+    grid.add_column(width=len(label), no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(label, style=style), body)
+    return grid
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def closing_line(result: RunResult) -> str:
+    """'7 errors, 4 warnings, 2 notes · 2 fixable with --fix · 1 more with --fix
+    --unsafe-fixes' (ruff's closing line)."""
+    counts = Counter(f.severity.value for f in result.findings)
+    line = ", ".join(_plural(counts[level], level) for level in ("error", "warning", "note"))
+    exact = [f.fix for f in result.findings if f.fix is not None and f.fix.edits]
+    fixable = sum(1 for fix in exact if fix.safe)
+    if fixable:
+        line += f" · {fixable} fixable with --fix"
+    if len(exact) > fixable:  # hidden fixes (ruff) that --unsafe-fixes enables
+        line += f" · {len(exact) - fixable} more with --fix --unsafe-fixes"
+    return line
 
 
 def summary_table(result: RunResult) -> Table:
@@ -105,6 +133,7 @@ def render(result: RunResult, console: Console, *, quiet: bool = False,
         if result.findings:
             console.print(f"{len(result.findings)} finding(s) in {files_with} file(s); "
                           f"{result.files} file(s) reviewed, {result.suppressed} suppressed.")
+            console.print(closing_line(result))
         else:
             console.print(f"No findings: {result.files} file(s) reviewed, "
                           f"{result.suppressed} suppressed.")

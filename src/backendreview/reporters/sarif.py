@@ -37,13 +37,10 @@ def _region(span: Span) -> om.Region:
 
 def _location(path: str, span: Span, message: str | None = None) -> om.Location:
     uri_base = None if Path(path).is_absolute() else "%SRCROOT%"
-    if Path(path).is_absolute():
-        uri = Path(path).as_uri()
-    elif printable_path(path) != path:
-        # Not UTF-8: the URI carries the name's bytes percent-encoded, as RFC 3986 says.
-        uri = quote(os.fsencode(path), safe="/")
-    else:
-        uri = path
+    # RFC 3986 (which GitHub follows): spaces, non-ASCII characters and the bytes of a name
+    # that is not UTF-8 are percent-encoded.
+    uri = Path(path).as_uri() if Path(path).is_absolute() else quote(os.fsencode(path),
+                                                                      safe="/")
     return om.Location(
         physical_location=om.PhysicalLocation(
             artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=uri_base),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import call_chain
@@ -24,6 +23,7 @@ from ..orm.queries import (
     DJANGO_ROWS_AS_DATA,
     SA_CHAIN,
     SA_EVALUATE,
+    OriginFinder,
 )
 from .facts import (
     AUTH,
@@ -74,35 +74,101 @@ _CACHE_USE = re.compile(r"\bcache\.(get|get_or_set|get_many)\(|\bcaches\[|\bcach
 
 
 class ProgramCollector:
-    """Run by the engine in the file walk when a rule needs the program model: emits one
-    `ModuleInfo` fact for the file at the end of the walk."""
+    """Run by the engine in the file walk when a rule needs the program model: records, for
+    the nodes the extraction asks about, the function whose own code they are, the loop that
+    repeats them and whether they run only on some paths (one look up the parents of each,
+    instead of a second walk of every body), then emits one `ModuleInfo` at the end."""
 
     id: ClassVar[str] = "program"
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
+        self.conditional: set[int] = set()
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
-        return {}
+        return {kind: "visit" for kind in (
+            ast.Call, ast.Return, ast.If, ast.Assign, ast.AnnAssign, ast.FunctionDef,
+            ast.AsyncFunctionDef, ast.ClassDef)}
+
+    def visit(self, node: ast.AST) -> None:
+        owner, loop, conditional = _context(self.ctx, node)
+        if owner is None:
+            return
+        self.walked.setdefault(id(owner), []).append((node, loop))
+        if conditional:
+            self.conditional.add(id(node))
 
     def end_file(self) -> None:
-        self.ctx.emit_fact(FACT_KIND, extract_module(self.ctx))
+        self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional).run())
 
 
 def extract_module(ctx: FileContext) -> ModuleInfo:
-    return _Extractor(ctx).run()
+    """The module's facts, for a file reviewed outside the engine's walk (tests, tools)."""
+    collector = ProgramCollector(ctx)
+    kinds = tuple(collector.visitors())
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, kinds):
+            collector.visit(node)
+    for nodes in collector.walked.values():  # ast.walk is breadth-first: back to source order
+        nodes.sort(key=lambda item: (getattr(item[0], "lineno", 0),
+                                     getattr(item[0], "col_offset", 0)))
+    return _Extractor(ctx, collector.walked, collector.conditional).run()
+
+
+_CONDITIONS = (ast.If, ast.IfExp, ast.BoolOp, ast.ExceptHandler, ast.Match, ast.While)
+
+
+def _context(ctx: FileContext, node: ast.AST
+             ) -> tuple[ast.AST | None, ast.AST | None, bool]:
+    """The function whose own code `node` is (None: module or class level, or inside a
+    lambda), the innermost loop that runs it once per item, and whether it runs only on
+    some paths of that function."""
+    loop: ast.AST | None = None
+    conditional = False
+    child = node
+    skip: ast.AST | None = None  # a comprehension whose first iterable `node` is part of
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+            return anc, loop, conditional
+        if isinstance(anc, ast.Lambda | ast.ClassDef):
+            return None, None, False
+        if loop is None:
+            if isinstance(anc, ast.For | ast.AsyncFor):
+                if any(child is stmt for stmt in anc.body):
+                    loop = anc
+            elif isinstance(anc, ast.While):
+                if not any(child is stmt for stmt in anc.orelse):
+                    loop = anc
+            elif isinstance(anc, ast.comprehension):
+                parent = ctx.semantic.parent(anc)
+                if isinstance(parent, _COMPREHENSIONS) and parent.generators[0] is anc and \
+                        child is anc.iter:
+                    skip = parent
+            elif isinstance(anc, _COMPREHENSIONS) and anc is not skip:
+                loop = anc
+        if isinstance(anc, _CONDITIONS):
+            conditional = True
+        child = anc
+    return None, None, False
 
 
 class _Extractor:
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext,
+                 walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
+                 conditional: set[int]) -> None:
         self.ctx = ctx
+        self.walked = walked
+        self.conditional_nodes = conditional
         self.module = module_name(ctx.path)
         sem = ctx.semantic
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.sqla = any(sem.is_imported(m) for m in _SQLA_MODULES)
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
+        self.origins = OriginFinder(ctx)
+        self._row_loops: dict[int, bool] = {}
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -160,7 +226,7 @@ class _Extractor:
         self._body(node.body, qualname, info)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str,
-                  cls: ClassInfo | None) -> None:
+                  cls: ClassInfo | None) -> FunctionInfo:
         ctx = self.ctx
         qualname = f"{prefix}.{node.name}"
         decorators = tuple(decorator_names(ctx, node))
@@ -183,10 +249,23 @@ class _Extractor:
                 if ref:
                     param_types[arg.arg] = ref
         self_name = params[0] if cls is not None and kind != "staticmethod" and params else None
-        local_types = self._local_types(node)
+        # One walk of the body serves every question below (the body is not walked again).
+        walked = self.walked.get(id(node), [])
+        own = [n for n, _ in walked]
+        local_types = self._local_types(own)
         if cls is not None and self_name:
-            self._instance_attrs(node, self_name, param_types, cls)
-        calls, effects = self._body_facts(node, cls, self_name, {**local_types, **param_types})
+            self._instance_attrs(own, self_name, param_types, cls)
+        calls, effects = self._body_facts(node, walked, own, cls, self_name,
+                                          {**local_types, **param_types})
+        # Functions nested in this one (decorator wrappers, local helpers). A wrapper that
+        # turns anonymous callers away makes its decorator an auth check.
+        for child in own:
+            if isinstance(child, ast.ClassDef):
+                self._class(child, qualname)
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = self._function(child, qualname, None)
+                if any(e.kind == AUTH and not e.detail.startswith("@") for e in inner.effects):
+                    effects.append(Effect(AUTH, child.lineno, f"{child.name}()"))
         for dec in decorators:
             marker = classify(dec)
             if marker == "limit":
@@ -197,28 +276,21 @@ class _Extractor:
         # file is `module.name`), else as the file names them.
         refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
                      for d, name in zip(node.decorator_list, decorators, strict=False))
-        self.functions.append(FunctionInfo(
+        info = FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
-        ))
-        # Functions nested in this one (decorator wrappers, local helpers).
-        for child in ast.walk(node):
-            if child is not node and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef
-                                                | ast.ClassDef) and \
-                    self.ctx.semantic.enclosing_function(child) is node:
-                if isinstance(child, ast.ClassDef):
-                    self._class(child, qualname)
-                else:
-                    self._function(child, qualname, None)
+        )
+        self.functions.append(info)
+        return info
 
-    def _local_types(self, func: ast.AST) -> dict[str, str]:
+    def _local_types(self, own: list[ast.AST]) -> dict[str, str]:
         """Locals assigned once from a call of a known name: `repo = UserRepo(db)`,
         `svc = get_service()` (the project phase tells a class from a factory)."""
         seen: dict[str, set[str | None]] = {}
-        for node in _own(func):
+        for node in own:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                     node.targets[0], ast.Name):
                 value = node.value
@@ -229,9 +301,9 @@ class _Extractor:
         return {name: next(iter(refs)) for name, refs in sorted(seen.items())  # type: ignore[misc]
                 if len(refs) == 1 and None not in refs}
 
-    def _instance_attrs(self, func: ast.AST, self_name: str, param_types: dict[str, str],
+    def _instance_attrs(self, own: list[ast.AST], self_name: str, param_types: dict[str, str],
                         cls: ClassInfo) -> None:
-        for node in _own(func):
+        for node in own:
             if not isinstance(node, ast.Assign | ast.AnnAssign):
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -251,17 +323,18 @@ class _Extractor:
                     cls.attr_types[target.attr] = ref
 
     # -- bodies ------------------------------------------------------------------------------
-    def _body_facts(self, func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ClassInfo | None,
-                    self_name: str | None, types: dict[str, str]
+    def _body_facts(self, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                    walked: list[tuple[ast.AST, ast.AST | None]], own: list[ast.AST],
+                    cls: ClassInfo | None, self_name: str | None, types: dict[str, str]
                     ) -> tuple[list[CallSite], list[Effect]]:
         ctx = self.ctx
-        returned = self._returned_calls(func)
+        returned = self._returned_calls(own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
-        for node, loop in _walk_with_loops(func):
+        for node, loop in walked:
             if isinstance(node, ast.Call):
                 query = self._query(node)
-                conditional = self._conditional(node, func)
+                conditional = id(node) in self.conditional_nodes
                 if query is not None:
                     effects.append(Effect(QUERY, node.lineno, query[0], write=query[1],
                                           conditional=conditional))
@@ -275,6 +348,7 @@ class _Extractor:
                         loop_line=loop.lineno if loop is not None else 0,
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
+                        loop_rows=loop is not None and self._rows_loop(loop),
                         conditional=conditional))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
@@ -282,10 +356,6 @@ class _Extractor:
                     effects.append(Effect(UNBOUNDED, node.lineno, found.text))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-                    isinstance(n, ast.If) and _rejects_anonymous(ctx, n) for n in _own(node)):
-                # A decorator whose wrapper turns anonymous callers away.
-                effects.append(Effect(AUTH, node.lineno, f"{node.name}()"))
         if _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
@@ -294,19 +364,29 @@ class _Extractor:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
 
-    def _conditional(self, node: ast.AST, func: ast.AST) -> bool:
-        """Whether `node` runs only on some paths through `func`."""
-        for anc in self.ctx.semantic.ancestors(node):
-            if anc is func:
-                return False
-            if isinstance(anc, ast.If | ast.IfExp | ast.BoolOp | ast.ExceptHandler
-                          | ast.Match | ast.While):
-                return True
-        return False
+    def _rows_loop(self, loop: ast.AST) -> bool:
+        """The loop iterates the rows of a query (`for m in Member.objects.filter(...)`,
+        `for u in session.scalars(select(User))`), through locals and chained filters."""
+        key = id(loop)
+        if key not in self._row_loops:
+            if isinstance(loop, ast.For | ast.AsyncFor):
+                it: ast.expr | None = loop.iter
+            elif isinstance(loop, _COMPREHENSIONS):
+                it = loop.generators[0].iter
+            else:
+                it = None
+            while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
+                    "builtins.enumerate", "builtins.list", "builtins.sorted",
+                    "builtins.reversed", "builtins.tuple") and it.args:
+                it = it.args[0]
+            origin = self.origins.of(it) if it is not None else None
+            self._row_loops[key] = origin is not None and origin.rows
+        return self._row_loops[key]
 
-    def _returned_calls(self, func: ast.AST) -> set[int]:
+
+    def _returned_calls(self, own: list[ast.AST]) -> set[int]:
         out: set[int] = set()
-        for node in _own(func):
+        for node in own:
             if not (isinstance(node, ast.Return) and node.value is not None):
                 continue
             for part in ast.walk(node.value):
@@ -475,50 +555,6 @@ class _Extractor:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _own(func: ast.AST) -> Iterator[ast.AST]:
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _NESTED):
-            stack.extend(ast.iter_child_nodes(node))
-
-
-def _walk_with_loops(func: ast.FunctionDef | ast.AsyncFunctionDef
-                     ) -> Iterator[tuple[ast.AST, ast.AST | None]]:
-    """The nodes of a function body with the innermost loop that repeats each (a `for`,
-    `while` or comprehension; the iterable of a `for` runs once, outside it). Nested
-    functions are yielded but not entered."""
-    stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(func.body)]
-    while stack:
-        node, loop = stack.pop()
-        yield node, loop
-        if isinstance(node, _NESTED):
-            continue
-        children: list[tuple[ast.AST, ast.AST | None]]
-        if isinstance(node, ast.For | ast.AsyncFor):
-            children = [(node.target, loop), (node.iter, loop)]
-            children += [(s, node) for s in node.body] + [(s, loop) for s in node.orelse]
-        elif isinstance(node, ast.While):
-            children = [(node.test, node)] + [(s, node) for s in node.body]
-            children += [(s, loop) for s in node.orelse]
-        elif isinstance(node, _COMPREHENSIONS):
-            gens = node.generators
-            children = [(gens[0].iter, loop)]
-            for gen in gens:
-                children.append((gen.target, node))
-                if gen is not gens[0]:
-                    children.append((gen.iter, node))
-                children += [(cond, node) for cond in gen.ifs]
-            if isinstance(node, ast.DictComp):
-                children += [(node.key, node), (node.value, node)]
-            else:
-                children.append((node.elt, node))
-        else:
-            children = [(child, loop) for child in ast.iter_child_nodes(node)]
-        stack.extend(reversed(children))
-
-
 def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
     """The loop goes over a literal collection or a range(): a handful of items known when
     the code is written, not one per stored row."""

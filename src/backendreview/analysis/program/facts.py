@@ -48,6 +48,7 @@ class CallSite:
     loop_line: int = 0  # the line of the innermost loop that runs the call once per item
     loop_literal: bool = False  # that loop iterates a literal collection or a range()
     loop_item: bool = False  # the call's receiver or arguments use that loop's variable
+    loop_rows: bool = False  # that loop iterates the rows of a query
     conditional: bool = False  # under an if / try-except / boolean operator of its function
 
 

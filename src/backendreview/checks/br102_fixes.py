@@ -1,0 +1,191 @@
+"""BR102 fix texts written for the query at hand: the loader goes on the query (never after
+`.all()`, whose list has no `.options`), and a per-row query becomes one query over every
+row's key that names the model and the column the loop looks up.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..analysis.rewrite import imported_name
+from ..context import FileContext
+from .fixcode import code_or_none
+
+# Methods that end a query chain and return rows, not a query: a loader goes before them.
+_TERMINAL = re.compile(
+    r"(?:\s*\.\s*(?:all|first|one|one_or_none|iterator|scalars|unique|fetchall|scalar)"
+    r"\([^()]*\))+\s*$")
+# Fresh reads that Prefetch cannot serve: they return values or aggregates, not model rows.
+NOT_PREFETCHABLE = frozenset({"values", "values_list", "aggregate", "annotate", "distinct",
+                              "only", "defer", "latest", "earliest"})
+
+
+def with_loader(text: str, loader: str, style: str) -> str | None:
+    """`loader` (`.options(...)`, `.select_related(...)`) added to the query `text` at its
+    origin: inside `select(...)`, or before the methods that turn the query into rows. None
+    when `text` is not the whole query (shortened for display, or its first line only)."""
+    return code_or_none(_placed(text, loader, style))
+
+
+def _placed(text: str, loader: str, style: str) -> str:
+    start = text.find("select(")
+    if style == "select" and start >= 0:
+        depth = 0
+        for index in range(start + len("select"), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[index], 0)
+            if depth == 0:
+                return text[:index + 1] + loader + text[index + 1:]
+    match = _TERMINAL.search(text)
+    if match and match.start() > 0:
+        return text[:match.start()] + loader + text[match.start():]
+    return text + loader
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else "rows"
+
+
+def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | ast.comprehension
+              ) -> str | None:
+    """`[row.user_id for row in rows]`: the keys of every iteration, gathered first."""
+    if not isinstance(loop.target, ast.Name):
+        return None
+    var = loop.target.id
+    rows = _short(ctx.source(loop.iter))
+    text = ctx.source(value)
+    if "\n" in text or not any(isinstance(n, ast.Name) and n.id == var
+                               for n in ast.walk(value)):
+        return None  # the key is computed in the loop body: it cannot be gathered here
+    return rows if text == var else f"[{text} for {var} in {rows}]"
+
+
+def _model_name(ref: str | None) -> str | None:
+    return ref.rsplit(".", 1)[-1] if ref else None
+
+
+def _lookup(call: ast.Call) -> tuple[str, ast.AST] | None:
+    """(column, value) of a per-row lookup: one keyword (`pk=c.post_id`), or a comparison in
+    the filter (`User.id == row.user_id`)."""
+    if len(call.keywords) == 1 and not call.args and call.keywords[0].arg:
+        return call.keywords[0].arg, call.keywords[0].value
+    if len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Compare):
+        compare = call.args[0]
+        if len(compare.ops) == 1 and isinstance(compare.ops[0], ast.Eq) and isinstance(
+                compare.left, ast.Attribute):
+            return compare.left.attr, compare.comparators[0]
+    return None
+
+
+def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | None,
+                 kind: str) -> str | None:
+    """One query before the loop for a query the loop runs per row. `kind`: "django",
+    "session-get", "query", "select"."""
+    if isinstance(loop, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+        loop = loop.generators[0] if len(loop.generators) == 1 else loop
+    if not isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension):
+        return None
+    name = _model_name(model)
+    if kind == "shortcut":  # get_object_or_404(Post, pk=i)
+        found = _lookup(ast.Call(func=call.func, args=[], keywords=call.keywords))
+        if name is None or found is None or len(call.args) != 1:
+            return None
+        ids = _gathered(ctx, found[1], loop)
+        extra = "" if found[0] in ("pk", "id") else f', field_name="{found[0]}"'
+        return f"{name}.objects.in_bulk({ids}{extra})" if ids else None
+    if kind == "sql":
+        return _sql_fix(ctx, call, loop)
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    if kind == "session-get":
+        if name is None or len(call.args) != 2:
+            return None
+        ids = _gathered(ctx, call.args[1], loop)
+        session = ctx.source(call.func.value)
+        if ids is None:
+            return None
+        select = imported_name(ctx.tree, "sqlalchemy.select")
+        if select:
+            return f"{session}.scalars({select}({name}).where({name}.id.in_({ids}))).all()"
+        return f"{session}.query({name}).filter({name}.id.in_({ids})).all()"
+    lookup_call = call
+    if kind in ("query", "select") or (kind == "django" and _lookup(call) is None):
+        # The filter with the per-row comparison: db.query(M).filter(M.id == r.x).first()
+        lookup_call = next((n for n in ast.walk(call) if isinstance(n, ast.Call)
+                            and isinstance(n.func, ast.Attribute)
+                            and n.func.attr in ("filter", "filter_by", "where")
+                            and _lookup(n)), None)
+        if lookup_call is None:
+            return None
+    found = _lookup(lookup_call)
+    if found is None:
+        return None
+    column, value = found
+    ids = _gathered(ctx, value, loop)
+    if ids is None:
+        return None
+    receiver = ctx.source(lookup_call.func.value)  # type: ignore[attr-defined]
+    if kind == "django":
+        if name is None:
+            return None
+        if call.func.attr == "get":
+            extra = "" if column in ("pk", "id") else f', field_name="{column}"'
+            return f"{name}.objects.in_bulk({ids}{extra})"
+        base = column.split("__")[0]
+        return f"{name}.objects.filter({base}__in={ids})"
+    if name is None:
+        return None
+    if isinstance(lookup_call.args[0] if lookup_call.args else None, ast.Compare):
+        owner = ctx.source(lookup_call.args[0].left.value)  # type: ignore[attr-defined]
+    else:
+        owner = name
+    condition = f"{owner}.{column}.in_({ids})"
+    if kind == "query":
+        return f"{receiver}.filter({condition}).all()"
+    select = imported_name(ctx.tree, "sqlalchemy.select") or "select"
+    statement = f"{select}({name}).where({condition})"
+    runner = next((n for n in ast.walk(call) if isinstance(n, ast.Call) and isinstance(
+        n.func, ast.Attribute) and n.func.attr in ("execute", "scalars")), None)
+    if runner is None:
+        return statement
+    session = ctx.source(runner.func.value)  # type: ignore[attr-defined]
+    return f"{session}.scalars({statement}).all()"
+
+
+# `WHERE id = ?` with the one value of the row: the same statement for every key at once.
+_ONE_KEY = re.compile(r"(?P<column>[\w.]+)\s*=\s*(?P<mark>\$1|\?|%s)(?![\w$])")
+_PER_ROW_METHODS = {"fetchrow": "fetch", "fetchval": "fetch", "fetchone": "fetchall"}
+
+
+def _sql_fix(ctx: FileContext, call: ast.Call, loop: ast.AST) -> str | None:
+    """`conn.fetchrow("... WHERE id = $1", user_id)` per row -> one `= ANY($1)` (asyncpg,
+    psycopg) or `IN (?, ?, ...)` (sqlite3) statement over every row's key."""
+    if not (isinstance(call.func, ast.Attribute) and call.args and isinstance(
+            call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+        return None
+    sql = call.args[0].value
+    marks = _ONE_KEY.findall(sql)
+    if len(marks) != 1 or sql.count(marks[0][1]) != 1 or "\n" in sql:
+        return None
+    params = call.args[1:]
+    value = params[0] if params else None
+    if isinstance(value, ast.Tuple | ast.List) and len(value.elts) == 1:
+        value = value.elts[0]
+    if value is None or not isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension):
+        return None
+    ids = _gathered(ctx, value, loop)
+    if ids is None:
+        return None
+    receiver = ctx.source(call.func.value)
+    method = _PER_ROW_METHODS.get(call.func.attr, call.func.attr)
+    match = _ONE_KEY.search(sql)
+    assert match is not None
+    column, mark = match["column"], match["mark"]
+    if mark == "?":
+        new_sql = sql[:match.start()] + f"{column} IN ({{', '.join('?' * len({ids}))}})" + \
+            sql[match.end():]
+        return f"{receiver}.{method}(f{new_sql!r}, {ids})"
+    new_sql = sql[:match.start()] + f"{column} = ANY({mark})" + sql[match.end():]
+    args = f"{new_sql!r}, {ids}" if mark == "$1" else f"{new_sql!r}, ({ids},)"
+    return f"{receiver}.{method}({args})"

@@ -1,0 +1,166 @@
+"""Fix suggestions for BR206 (rate limit) and BR207 (authentication), written as Python that
+parses: the decorator on the handler as it is named (a class-based view's method inside its
+class, never `def View.post`), with the project's own limiter when it has one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..analysis.frameworks.routes import Route
+from ..semantic import module_name
+from .fixcode import handler_code
+
+_SLOWAPI_SETUP = ("from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
+                  "limiter = Limiter(key_func=get_remote_address)  # once; and "
+                  "app.state.limiter = limiter\n\n")
+_FLASK_SETUP = ("from flask_limiter import Limiter\nfrom flask_limiter.util import "
+                "get_remote_address\n\nlimiter = Limiter(get_remote_address)  # once; and "
+                "limiter.init_app(app)\n\n")
+
+
+def _handler(route: Route, params: str, decorators: list[str], comment: str = "") -> str:
+    return handler_code(route.handler, params, decorators, comment=comment)
+
+
+def _graphene_limit(route: Route) -> tuple[str, str | None]:
+    return ("Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
+            "client IP); an HTTP limit on /graphql does not see operations inside one request",
+            "from django_ratelimit.core import is_ratelimited\n\n"
+            f"def mutate(root, info, **kwargs):  # {route.handler}\n"
+            f"    if is_ratelimited(info.context, group=\"{route.own_path}\", key=\"ip\", "
+            "rate=\"5/m\",\n                      increment=True):\n"
+            "        raise GraphQLError(\"Too many attempts, try again later\")")
+
+
+def _strawberry_limit(route: Route) -> tuple[str, str | None]:
+    return ("Check a limiter in the resolver (a permission class or field extension that counts "
+            "attempts per client); an HTTP limit on /graphql does not see batched operations",
+            handler_code(route.handler, "info: Info",
+                         ["strawberry.mutation(permission_classes=[LoginRateLimit])"],
+                         comment="LoginRateLimit: 5 per minute per IP; keep the parameters"))
+
+
+def _ariadne_limit(route: Route) -> tuple[str, str | None]:
+    name = route.handler.rpartition(".")[2]
+    name = name if name.isidentifier() else "resolve"
+    return ("Check a limiter in the resolver before the credentials",
+            f"@mutation.field(\"{route.own_path}\")\ndef {name}(_, info, **kwargs):\n"
+            "    if limiter.hit(client_ip(info.context[\"request\"])):\n"
+            "        raise GraphQLError(\"Too many attempts, try again later\")")
+
+
+_GRAPHQL_LIMITS = {"graphene": _graphene_limit, "strawberry": _strawberry_limit,
+                   "ariadne": _ariadne_limit}
+
+
+def _is_class(handler: str) -> bool:
+    """`TokenView`: a class-based view registered as a whole, not one of its methods."""
+    return "." not in handler and handler[:1].isupper()
+
+
+def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
+                    ) -> tuple[str, str] | None:
+    """(the name to use, the import it needs or "") of the project's limiter object for this
+    framework, the one in `path` first."""
+    library = "flask" if framework == "flask" else "fastapi"
+    found = [s for s in facts.get("settings", [])
+             if s.key == "limiter-object" and s.framework == library]
+    if not found:
+        return None
+    here = [s for s in found if s.file == path]
+    chosen = (here or sorted(found, key=lambda s: (s.file, s.line)))[0]
+    module, _, name = chosen.value.rpartition(".")
+    if here or module == module_name(path):
+        return name, ""
+    return name, f"from {module} import {name}\n\n"
+
+
+def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
+    """(description, suggestion) for a route with no rate limit."""
+    framework = route.framework
+    if framework in ("fastapi", "starlette", "flask"):
+        found = project_limiter(facts, framework, route.file)
+        name, setup = found if found else (
+            "limiter", _FLASK_SETUP if framework == "flask" else _SLOWAPI_SETUP)
+        how = "the project's limiter" if found else (
+            "Flask-Limiter" if framework == "flask" else "slowapi")
+        rate = '"5 per minute"' if framework == "flask" else '"5/minute"'
+        decorators = []
+        if framework == "fastapi" and route.decorator is not None:
+            decorators.append(route.decorator[1])
+        elif framework == "flask":
+            setup += "# below the route decorator\n"
+        decorators.append(f"{name}.limit({rate})")
+        params = "" if framework == "flask" else (
+            "request: Request" if framework == "fastapi" else "request")
+        comment = "keep the other parameters" if framework == "fastapi" else ""
+        code = _handler(route, params, decorators, comment)
+        return f"Limit the route with {how}", setup + code
+    if framework == "django" and route.handler == "?":
+        return ("Limit the view with django-ratelimit (`ratelimit` on the view, "
+                "`method_decorator(ratelimit(...), name=\"dispatch\")` on a view class)", None)
+    if framework == "django":
+        ratelimit = 'ratelimit(key="ip", rate="5/m", block=True)'
+        imports = "from django_ratelimit.decorators import ratelimit\n"
+        if _is_class(route.handler):  # a view class registered whole: decorate dispatch
+            return ("Limit the view with django-ratelimit",
+                    "from django.utils.decorators import method_decorator\n" + imports
+                    + f'\n@method_decorator({ratelimit}, name="dispatch")\n'
+                    f"class {route.handler}:  # the existing view\n    ...")
+        if "." in route.handler:
+            imports = "from django.utils.decorators import method_decorator\n" + imports
+            return ("Limit the view with django-ratelimit",
+                    imports + "\n" + _handler(route, "request, *args, **kwargs",
+                                              [f"method_decorator({ratelimit})"]))
+        return ("Limit the view with django-ratelimit",
+                imports + "\n" + _handler(route, "request", [ratelimit]))
+    if framework in _GRAPHQL_LIMITS:
+        return _GRAPHQL_LIMITS[framework](route)
+    if framework == "drf":
+        return ("Throttle the view (or set DEFAULT_THROTTLE_CLASSES and "
+                "DEFAULT_THROTTLE_RATES)",
+                "from rest_framework.throttling import AnonRateThrottle, UserRateThrottle\n\n"
+                "throttle_classes = [AnonRateThrottle, UserRateThrottle]\n"
+                "# settings: REST_FRAMEWORK[\"DEFAULT_THROTTLE_RATES\"] = "
+                "{\"anon\": \"5/min\", \"user\": \"60/min\"}")
+    return ("Add a rate-limiting middleware to the application (or check a limiter in the "
+            "handler and declare it in [tool.backendreview.rules.BR206] limiters)",
+            "app = web.Application(middlewares=[rate_limit_middleware])")
+
+
+def auth_fix(route: Route) -> tuple[str, str | None]:
+    """(description, suggestion) for a write route that nothing authenticates."""
+    if route.framework == "fastapi":
+        return ("Require an authenticated user through a dependency",
+                _handler(route, "user: User = Depends(get_current_user)", [],
+                         "keep the other parameters"))
+    if route.framework == "flask":
+        return "Require a logged-in user", _handler(route, "", ["login_required"])
+    if route.framework == "graphene":
+        return ("Require a logged-in user on the mutation (graphql_jwt.decorators)",
+                "@login_required\ndef mutate(root, info, **kwargs):\n    ...")
+    if route.framework == "strawberry":
+        return ("Give the mutation a permission class",
+                handler_code(route.handler, "info: Info",
+                             ["strawberry.mutation(permission_classes=[IsAuthenticated])"],
+                             comment="keep the other parameters"))
+    if route.framework == "ariadne":
+        return ("Check the caller before writing",
+                "if not info.context[\"request\"].user.is_authenticated:\n"
+                "    raise GraphQLError(\"Authentication required\")")
+    if route.framework == "drf":
+        return ("Give the view a permission class",
+                "permission_classes = [IsAuthenticated]")
+    if route.framework == "django":
+        if _is_class(route.handler):
+            return ("Require a logged-in user",
+                    "from django.contrib.auth.mixins import LoginRequiredMixin\n\n"
+                    f"class {route.handler}(LoginRequiredMixin):  # first of its current bases\n"
+                    "    ...")
+        if "." in route.handler:
+            return ("Require a logged-in user",
+                    _handler(route, "request, *args, **kwargs",
+                             ["method_decorator(login_required)"]))
+        return "Require a logged-in user", _handler(route, "request", ["login_required"])
+    return "Check the caller's identity before writing", None

@@ -1,0 +1,109 @@
+"""The BR302 fix: the path with the verb replaced by the resource it acts on.
+
+The resource comes from the words after the verb (`/create_order` -> `/orders`), else from
+the path parameter the verb stands before (`/cases/{id}/remove/{email}` ->
+`/cases/{id}/emails/{email}`); a verb repeating the collection it sits in is dropped
+(`/posts/<id>/delete_post` -> `/posts/<id>`). A path the route table already serves with that
+method is never proposed: the description says so and there is no suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..analysis.frameworks.naming import is_param, is_plural, plural, segments
+from ..analysis.frameworks.routes import Route
+from ..model import Fix
+
+_PARAM_NAME = re.compile(r"^[{<](?:\w+:)?(?P<name>\w+)[}>]$")
+_FILTER_WORDS = ("by", "for", "with", "from", "of", "in")
+
+
+def _normal(path: str) -> str:
+    """`/posts/<int:post_id>/` and `/posts/{id}` alike: parameters blank, no trailing /."""
+    parts = ["{}" if is_param(s) else s.lower() for s in segments(path)]
+    return "/" + "/".join(parts)
+
+
+def route_table(routes: list[Route]) -> dict[tuple[str, str], str]:
+    """(method, normalised path) -> the handler serving it."""
+    table: dict[tuple[str, str], str] = {}
+    for route in routes:
+        for method in route.methods:
+            table.setdefault((method, _normal(route.path)), route.handler)
+    return table
+
+
+def _param_resource(segment: str) -> str | None:
+    """`{email}` -> `emails`, `<int:item_id>` -> `items`; None for a bare `{id}` / `{pk}`."""
+    match = _PARAM_NAME.match(segment)
+    if not match:
+        return None
+    name = re.sub(r"_?(id|pk|uuid|slug)$", "", match["name"])
+    return plural(name) if name and not is_plural(name) else (name or None)
+
+
+def _join(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
+
+
+def with_segment(own_path: str, index: int, new: str | None) -> str:
+    """The route's own path with its segment `index` replaced (None: removed)."""
+    parts = own_path.split("/")
+    count = -1
+    for position, part in enumerate(parts):
+        if part:
+            count += 1
+            if count == index:
+                if new is None:
+                    del parts[position]
+                else:
+                    parts[position] = new
+                break
+    out = "/".join(parts).replace("//", "/")
+    if new is None and not own_path.endswith("/"):
+        out = out.rstrip("/")
+    return out or "/"
+
+
+def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[str],
+             allow: frozenset[str], table: dict[tuple[str, str], str]) -> Fix:
+    query = ""
+    for cut, word in enumerate(rest):
+        # `getUserByEmail`: the resource is `user`, `email` is a filter.
+        if word in _FILTER_WORDS and cut:
+            if rest[cut + 1:]:
+                query = "_".join(rest[cut + 1:])
+            rest = rest[:cut]
+            break
+    full = segments(route.path)
+    pos = len(full) - len(own) + index
+    earlier = {s.lower() for s in full[:pos] if not is_param(s)}
+    resource: str | None
+    if rest:
+        noun = rest[-1]
+        noun = noun if is_plural(noun) or noun in allow or noun == "all" else plural(noun)
+        # The collection the verb sits in already names the resource: drop the verb.
+        resource = None if noun == "all" or noun in earlier else "-".join([*rest[:-1], noun])
+    else:
+        following = own[index + 1] if index + 1 < len(own) else ""
+        named = _param_resource(following) if is_param(following) else None
+        resource = named if named and named not in earlier else None
+    new_own = with_segment(route.own_path, index, resource)
+    prefix = route.path[:len(route.path) - len(route.own_path)] if (
+        route.own_path and route.path.endswith(route.own_path)) else ""
+    full_new = _join(prefix, new_own)
+    corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
+        f"{method} {full_new}")
+    served = table.get((method, _normal(full_new)))
+    if served is not None and served != route.handler and query:
+        return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
+                   f"{corrected}")
+    if served is not None and served != route.handler:
+        return Fix(f"Name the resource, not the action: {corrected} is already served by "
+                   f"`{served}`; merge this action into it or give it a sub-resource of its "
+                   f"own")
+    where = f" and take `{query}` as a query parameter" if query else ""
+    return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')

@@ -1,0 +1,105 @@
+"""The exact BR401 fix: log the exception and send a generic text where the exception's text
+went, in the response the handler already builds (same builder, same status, same keys).
+
+    except Exception as e:                      except Exception as e:
+        return {"error": str(e)}, 500     ->        logger.exception("create_item failed")
+                                                    return {"error": "Internal server error"}, 500
+
+The module's logger is used; without one, `logger = logging.getLogger(__name__)` is added
+after the imports. Unsafe (ruff's sense): the client sees a different body.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from ..analysis.handlers import module_logger, response_call
+from ..analysis.rewrite import import_edit, imported_name, replace_in, setup_edit
+from ..context import FileContext
+from ..model import Edit, Fix
+
+if TYPE_CHECKING:
+    from .br401_errors import HandlerAnalysis, Leak
+
+GENERIC_TEXT = '"Internal server error"'
+_SIMPLE = (ast.Return, ast.Raise, ast.Expr, ast.Assign)
+
+
+def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
+    """The smallest part of `expr` that is the exception's text: through dict values, list
+    and tuple items and the arguments of response builders down to the f-string, `str(e)`,
+    concatenation, helper call or local that carries it."""
+    node = expr
+    while True:
+        if isinstance(node, ast.Dict):
+            parts: list[ast.AST] = [v for v in node.values]
+        elif isinstance(node, ast.List | ast.Tuple):
+            parts = list(node.elts)
+        elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)):
+            parts = [*node.args, *(k.value for k in node.keywords)]
+        else:
+            return node
+        tainted = [p for p in parts if analysis.tainted(p)]
+        if len(tainted) != 1:
+            return None if not tainted else node
+        node = tainted[0]
+
+
+def _logger(ctx: FileContext) -> tuple[str, list[Edit]] | None:
+    name = module_logger(ctx)
+    if name:
+        return name, []
+    if any(isinstance(s, ast.Assign | ast.AnnAssign | ast.FunctionDef | ast.ClassDef | ast.Import
+                      | ast.ImportFrom) and "logger" in _bound(s) for s in ctx.tree.body):
+        return None  # `logger` means something else here
+    edits: list[Edit] = []
+    get_logger = imported_name(ctx.tree, "logging.getLogger")
+    if get_logger is None:
+        edit = import_edit(ctx.tree, "import logging")
+        if edit is None:
+            return None
+        edits.append(edit)
+        get_logger = "logging.getLogger"
+    setup = setup_edit(ctx.tree, f"logger = {get_logger}(__name__)")
+    if setup is None:
+        return None
+    return "logger", [*edits, setup]
+
+
+def _bound(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    if isinstance(stmt, ast.FunctionDef | ast.ClassDef):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: Fix) -> Fix:
+    """An exact fix when the leak is a simple statement inside the handler; else `fallback`
+    (a suggestion)."""
+    statement = ctx.semantic.statement_of(leak.sink)
+    if not isinstance(statement, _SIMPLE) or not (
+            analysis.first <= statement.lineno <= analysis.last):
+        return fallback
+    sink = leak.sink
+    values: list[ast.AST]
+    if isinstance(sink, ast.Return):
+        values = [sink.value] if sink.value is not None else []
+    else:
+        values = [sink]
+    text = _text_node(analysis, values[0]) if len(values) == 1 else None
+    logger = _logger(ctx)
+    if text is None or logger is None:
+        return fallback
+    rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
+                           statement=True)
+    if rewritten is None:
+        return fallback
+    name, setup = logger
+    where = analysis.function.name if analysis.function else "request"
+    lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
+    replacement = "\n".join([*lines, rewritten])
+    return Fix(fallback.description, replacement,
+               edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)

@@ -1,0 +1,319 @@
+"""Every fix suggestion is code that parses and fits the code at hand: the project's limiter
+and logger, the key's algorithm, the model and column of the query, a resource name for the
+route, and a path the route table does not already serve."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def fixture_findings():  # type: ignore[no-untyped-def]
+    """Every rule (including the opt-in ones) over every fixture, sample app and route
+    project."""
+    return run([ROOT / "fixtures"], Config(root=ROOT, select=("ALL",)), jobs=1).findings
+
+
+def test_every_suggestion_the_fixtures_produce_parses(fixture_findings) -> None:
+    with_fix = [f for f in fixture_findings if f.fix is not None and f.fix.suggestion]
+    assert len(with_fix) > 300  # the fixtures exercise every rule's fixes
+    bad = []
+    for finding in with_fix:
+        try:
+            ast.parse(finding.fix.suggestion)
+        except SyntaxError as exc:
+            bad.append(f"{finding.path}:{finding.span.start_line} {finding.rule_id}: {exc.msg}: "
+                       f"{finding.fix.suggestion!r}")
+    assert bad == []
+
+
+def test_every_exact_edit_is_an_expression_or_statements(fixture_findings) -> None:
+    bad = []
+    for finding in fixture_findings:
+        for edit in finding.fix.edits if finding.fix else ():
+            try:
+                cst.parse_expression(edit.replacement)
+            except cst.ParserSyntaxError:
+                try:
+                    cst.parse_module(edit.replacement)
+                except cst.ParserSyntaxError as exc:
+                    bad.append(f"{finding.path}:{finding.span.start_line}: {exc.message}")
+    assert bad == []
+
+
+def _project(tmp_path: Path, files: dict[str, str], rules: str, monkeypatch):  # type: ignore[no-untyped-def]
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return run([Path(".")], Config(root=tmp_path, select=tuple(rules.split(","))),
+               jobs=1).findings
+
+
+FASTAPI_LOGIN = """
+    from fastapi import APIRouter, Request
+
+    router = APIRouter()
+
+
+    @router.post("/login")
+    def login(request: Request, form: dict):
+        return {}
+    """
+
+
+def test_br206_reuses_the_projects_limiter_from_another_module(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {
+        "app/limits.py": """
+            from slowapi import Limiter
+            from slowapi.util import get_remote_address
+
+            limiter = Limiter(key_func=get_remote_address)
+            """,
+        "app/auth.py": FASTAPI_LOGIN,
+    }, "BR206", monkeypatch)
+    assert finding.fix.description == "Limit the route with the project's limiter"
+    assert finding.fix.suggestion == (
+        "from app.limits import limiter\n\n"
+        '@router.post("/login")\n'
+        '@limiter.limit("5/minute")\n'
+        "def login(request: Request):  # keep the other parameters\n"
+        "    ...")
+
+
+def test_br206_without_a_limiter_sets_one_up(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN}, "BR206", monkeypatch)
+    assert finding.fix.suggestion.startswith("from slowapi import Limiter\n")
+    assert "limiter = Limiter(key_func=get_remote_address)" in finding.fix.suggestion
+    ast.parse(finding.fix.suggestion)
+
+
+def test_br206_on_a_django_class_based_view_is_python(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/views.py": """
+        from django.http import JsonResponse
+        from django.urls import path
+        from django.views import View
+
+
+        class LoginView(View):
+            def post(self, request):
+                return JsonResponse({})
+
+
+        urlpatterns = [path("login/", LoginView.as_view())]
+        """}, "BR206", monkeypatch)
+    suggestion = finding.fix.suggestion
+    assert "def LoginView.post" not in suggestion
+    tree = ast.parse(suggestion)
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    (method,) = cls.body
+    assert (cls.name, method.name) == ("LoginView", "post")
+    assert ast.unparse(method.decorator_list[0]) == (
+        "method_decorator(ratelimit(key='ip', rate='5/m', block=True))")
+
+
+def test_br205_pins_rs256_for_a_jwks_key(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"auth.py": """
+        import jwt
+
+        jwks_client = jwt.PyJWKClient("https://issuer.example/.well-known/jwks.json")
+
+
+        def user_of(token):
+            key = jwks_client.get_signing_key_from_jwt(token).key
+            return jwt.decode(token, key)
+        """}, "BR205", monkeypatch)
+    assert finding.fix.suggestion == 'jwt.decode(token, key, algorithms=["RS256"])'
+    assert not finding.fix.safe
+
+
+def test_br205_uses_the_modules_algorithm_constant(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"auth.py": """
+        import jwt
+
+        SECRET_KEY = "from-env"
+        ALGORITHM = "HS512"
+
+
+        def user_of(token):
+            return jwt.decode(token, SECRET_KEY)
+        """}, "BR205", monkeypatch)
+    assert finding.fix.suggestion == "jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])"
+
+
+def test_br204_adds_the_datetime_import_it_needs(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"tokens.py": """
+        \"\"\"Tokens.\"\"\"
+        import jwt
+
+
+        def issue(user_id, key):
+            return jwt.encode({"sub": user_id}, key, algorithm="HS256")
+        """}, "BR204", monkeypatch)
+    insert, replace = finding.fix.edits
+    assert (insert.span.start_line, insert.replacement) == (
+        3, "from datetime import datetime, timedelta, timezone\n")
+    assert replace.replacement == (
+        '{"sub": user_id, "exp": datetime.now(timezone.utc) + timedelta(minutes=15)}')
+
+
+def test_br401_adds_a_logger_when_the_module_has_none(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"api.py": """
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+
+        @app.post("/items")
+        def create_item():
+            try:
+                return work()
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=str(e))
+        """}, "BR401", monkeypatch)
+    imports, setup, statement = finding.fix.edits
+    assert (imports.span.start_line, imports.replacement) == (2, "import logging\n")
+    assert (setup.span.start_line, setup.replacement) == (
+        4, "logger = logging.getLogger(__name__)\n")
+    assert statement.replacement == (
+        'logger.exception("create_item failed")\n'
+        'raise HTTPException(status_code=500, detail="Internal server error")')
+
+
+def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> None:
+    by_line = {(f.path.split("fixtures/")[-1], f.span.start_line): f.fix.suggestion
+               for f in fixture_findings if f.rule_id == "BR102"}
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 130)] == (
+        "session.query(Supplier).filter(Supplier.name.in_(names)).all()")
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 124)] == (
+        "session.scalars(select(Order).where(Order.customer_id.in_("
+        "[customer.id for customer in customers]))).all()")
+    assert by_line[("BR102/flask_blog/app/views.py", 32)] == (
+        "User.query.filter(User.name.in_(names)).all()")
+    assert by_line[("BR102/django_blog/blog/views.py", 206)] == (
+        "Post.objects.filter(author__in=Author.objects.all())")
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 165)] == (
+        "conn.fetch('SELECT name FROM users WHERE id = ANY($1)', ids)")
+
+
+def test_br102_loader_goes_on_the_query_before_all(fixture_findings) -> None:
+    (finding,) = [f for f in fixture_findings if f.rule_id == "BR102"
+                  and f.path.endswith("sample_app/app/routers/reports.py")]
+    assert finding.fix.suggestion == "db.query(Book).options(selectinload(Book.reviews)).all()"
+
+
+def test_br102_values_list_per_row_gets_no_prefetch(tmp_path, monkeypatch) -> None:
+    shutil.copytree(ROOT / "fixtures" / "BR102" / "django_blog", tmp_path / "blog_app")
+    findings = _project(tmp_path, {"blog_app/blog/report.py": """
+        from .models import Post
+
+
+        def comment_ids(request):
+            out = []
+            for post in Post.objects.all():
+                out.append(list(post.comments.values_list("id", flat=True)))
+            return out
+        """}, "BR102", monkeypatch)
+    (finding,) = [f for f in findings if f.path.endswith("report.py")]
+    assert "values_list()" in finding.message
+    assert "Prefetch(" not in (finding.fix.suggestion or "") + finding.fix.description
+    assert "Prefetch cannot serve" in finding.fix.description
+
+
+def test_br302_names_the_resource_from_the_parameter(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"api.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/cases/{case_id}/remove/{email}")
+        def remove_email(case_id: int, email: str):
+            return {}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.suggestion == '"/cases/{case_id}/emails/{email}"'
+    assert finding.fix.description.endswith("DELETE /cases/{case_id}/emails/{email}")
+
+
+def test_br302_never_proposes_a_path_already_served(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"api.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.get("/orders")
+        def list_orders():
+            return []
+
+
+        @app.get("/getOrders")
+        def get_orders_again():
+            return []
+        """}, "BR302", monkeypatch)
+    assert finding.fix.suggestion is None
+    assert "GET /orders is already served by `list_orders`" in finding.fix.description
+
+
+@pytest.mark.parametrize(("query", "style", "expected"), [
+    ("db.query(Book).all()", "query", "db.query(Book).options(L).all()"),
+    ("db.scalars(select(Book)).all()", "select", "db.scalars(select(Book).options(L)).all()"),
+    ("Book.objects.filter(x=1)", "django", "Book.objects.filter(x=1).options(L)"),
+    # Shortened for display (pretix): not the whole query, so no code at all.
+    ("CartPosition.objects.filter( event=e, cart_id__...", "django", None),
+])
+def test_br102_loader_placement(query: str, style: str, expected: str | None) -> None:
+    from backendreview.checks.br102_fixes import with_loader
+
+    assert with_loader(query, ".options(L)", style) == expected
+
+
+def test_br206_on_a_view_class_registered_whole_decorates_dispatch() -> None:
+    # pretix's oauth TokenView: a subclass of a library view, known only as the class.
+    from backendreview.analysis.frameworks.routes import Route
+    from backendreview.checks.br206_fixes import limit_fix
+    from backendreview.model import Span
+
+    route = Route(methods=("ANY",), path="/oauth/token", own_path="oauth/token",
+                  prefix_known=True, framework="django", file="urls.py",
+                  span=Span(5, 1, 5, 10), handler="TokenView", handler_file="views.py",
+                  handler_line=4)
+    _, suggestion = limit_fix(route, {})
+    tree = ast.parse(suggestion)
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert cls.name == "TokenView"
+    assert ast.unparse(cls.decorator_list[0]) == (
+        "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='dispatch')")
+    unknown = Route(**{**route.__dict__, "handler": "?"})
+    assert limit_fix(unknown, {})[1] is None  # no `def view(request)` made up
+
+
+def test_br102_a_key_computed_in_the_loop_body_is_not_gathered(tmp_path, monkeypatch) -> None:
+    shutil.copytree(ROOT / "fixtures" / "BR102" / "django_blog", tmp_path / "blog_app")
+    findings = _project(tmp_path, {"blog_app/blog/tickets.py": """
+        from django.http import JsonResponse
+
+        from .models import Post
+
+
+        def first_posts(request, providers):
+            out = []
+            for provider in providers:
+                key = provider.render()
+                out.append(Post.objects.get(pk=key))
+            return out
+        """}, "BR102", monkeypatch)
+    (finding,) = [f for f in findings if f.path.endswith("tickets.py")]
+    assert finding.fix.suggestion is None  # not `in_bulk([key for provider in providers])`
