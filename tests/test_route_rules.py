@@ -58,3 +58,32 @@ def test_br206_default_scope_is_auth_and_declared_limiters_count() -> None:
 def test_br301_allow_option_extends_the_allowlist() -> None:
     assert [f[:2] for f in _findings(("BR301",), {})] == [("BR301", 18)]
     assert _findings(("BR301",), {"BR301": {"allow": ["inventory"]}}) == []
+
+
+ACTIONS = '''
+from fastapi import APIRouter, FastAPI
+
+app = FastAPI()
+router = APIRouter(prefix="/api/v1/users")
+
+
+@router.post("/{user_id}/follow")
+def follow(user_id: int):
+    return {}
+
+
+app.include_router(router)
+'''
+
+
+def test_br302_action_verb_on_the_full_path_and_the_allow_option() -> None:
+    config = Config()
+    result = review_source(ACTIONS.encode(), "app.py", config, ("BR302",))
+    run = finish([result], config, ("BR302",), load_rule_docs())
+    assert [(f.rule_id, f.span.start_line, f.message) for f in run.findings] == [
+        ("BR302", 8, 'route "POST /api/v1/users/{user_id}/follow": segment "follow" is a verb '
+                     '("follow"); an API route names a resource and lets the method say what '
+                     "happens: POST /api/v1/users/{user_id}/followers")]
+    allowed = Config(rule_options=(("BR302", (("allow", ("follow",)),)),))
+    result = review_source(ACTIONS.encode(), "app.py", allowed, ("BR302",))
+    assert finish([result], allowed, ("BR302",), load_rule_docs()).findings == []

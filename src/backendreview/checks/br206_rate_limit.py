@@ -5,6 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..analysis.frameworks.auth_endpoints import (
+    AUTH_WORDS,
+    CREDENTIAL_WORDS,
+    EXEMPT_WORDS,
+    is_auth_endpoint,
+)
+from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
 from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
@@ -12,23 +19,6 @@ from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
-
-# Words that make a route auth-sensitive: credential guessing and account abuse targets.
-AUTH_WORDS = frozenset({"login", "signin", "logon", "signup", "password", "passwd", "forgot",
-                        "pwreset", "otp", "2fa", "mfa", "totp", "magic", "ldap"})
-# Words that name an auth endpoint only as a whole segment (`/register`, `/token`,
-# `/verify`), not inside another resource (`/bulk-register`, `/registration-requests`).
-SEGMENT_WORDS = frozenset({"register", "registration", "token", "verify", "authenticate",
-                           "activate"})
-# Credential checks stay sensitive for a signed-in caller (current password, OTP codes);
-# the other words (register, verify, token) only matter on routes open to anyone.
-CREDENTIAL_WORDS = frozenset({"password", "passwd", "otp", "2fa", "mfa", "totp"})
-_JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?password|"
-                     r"two_?factor)", re.I)
-# Routes that authenticate the caller some other way by nature.
-EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "csp",
-                          "csrf", "health", "healthz", "metrics", "logout", "signout",
-                          "revoke", "introspect"})
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
 _GQL_AUTH_WORDS = AUTH_WORDS | {"register", "registration", "authenticate", "activate"}
@@ -52,21 +42,18 @@ _REGISTRATION_HANDLER = re.compile(
 
 
 def is_auth_sensitive(route: Route) -> bool:
+    """Login / signup / password reset / token exchange: what the handler does (it verifies
+    a secret or registers), else the whole path, the handler's name and parameters
+    (analysis/frameworks/auth_endpoints.py)."""
     if is_graphql_route(route):
         return _graphql_auth_sensitive(route)
-    tokens: set[str] = set()
-    joined = False
-    for text in [*segments(route.own_path), route.handler, route.action]:
-        tokens |= set(words(text))
-        joined = joined or bool(_JOINED.search(text))
+    tokens = {w for text in [*segments(route.own_path), route.handler, route.action]
+              for w in words(text)}
     if tokens & EXEMPT_WORDS:
         return False
     if _auth_behaviour(route):
         return True
-    if route.auth or route.global_auth:
-        return bool(tokens & CREDENTIAL_WORDS)
-    whole = {s.lower() for s in segments(route.own_path)} | {route.action.lower()}
-    return joined or bool(tokens & AUTH_WORDS) or bool(whole & SEGMENT_WORDS)
+    return is_auth_endpoint(route)
 
 
 def _auth_behaviour(route: Route) -> bool:

@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
+    action_remedy,
+    action_verb,
     is_param,
     is_plural,
     is_word_noun_like,
@@ -52,8 +54,8 @@ class _SegmentRule(ProjectRule):
         seen: set[tuple[str, int, int, str]] = set()
         out: list[Route] = []
         for route in project_routes(facts):
-            if not route.own_path or (not self.option("html-routes", False)
-                                      and not is_api_route(route)):
+            if not (route.own_path or _prefix_segments(route)) or (
+                    not self.option("html-routes", False) and not is_api_route(route)):
                 continue
             key = (route.file, route.span.start_line, route.span.start_col, route.own_path)
             if key in seen:
@@ -68,11 +70,18 @@ class SingularRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
+        reported_prefixes: set[tuple[str, int]] = set()
         for route in self._routes(facts):
-            own = segments(route.own_path)
+            prefix = _prefix_segments(route)
+            own = prefix + segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
+                if index < len(prefix):
+                    # A prefix declared once (often in another module) is reported once.
+                    key = ("/".join(prefix), index)
+                    if key in reported_prefixes:
+                        continue
                 ws = words(segment)
                 if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
                     continue
@@ -87,7 +96,7 @@ class SingularRoute(_SegmentRule):
                     continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
                 followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
                     _identifies(own[index + 1], ws[-1])
-                statics = [s for s in own if not is_param(s)]
+                statics = [s for s in own[len(prefix):] or own[-1:] if not is_param(s)]
                 last = index == len(own) - 1
                 # A trailing singular names the collection only when the route is the
                 # collection itself: a DRF list/create route or a one-segment path.
@@ -100,7 +109,11 @@ class SingularRoute(_SegmentRule):
                 fixed = pluralize_segment(segment)
                 if fixed == segment:
                     continue
-                new_own = with_segment(route.own_path, index, fixed)
+                if index < len(prefix):
+                    reported_prefixes.add(("/".join(prefix), index))
+                    new_own = with_segment(_visible_path(route), index, fixed)
+                else:
+                    new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
                 self.report(
@@ -119,6 +132,21 @@ _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle"
                                "title", "path", "token", "number", "external"}
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
                       "software", "equipment", "content", "history", "status")
+
+
+def _prefix_segments(route: Route) -> list[str]:
+    """The path segments the route's prefixes contribute (declared at a router, blueprint
+    or include in this or another module), when the prefix is known."""
+    if not route.prefix_known or route.path.startswith(UNKNOWN_PREFIX):
+        return []
+    full, own = segments(route.path), segments(route.own_path)
+    if own and full[-len(own):] != own:
+        return []
+    return full[:len(full) - len(own)]
+
+
+def _visible_path(route: Route) -> str:
+    return "/" + "/".join(segments(route.path))
 
 
 def _identifies(param_segment: str, word: str) -> bool:
@@ -145,19 +173,21 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        routes = self._routes(facts)
-        table = route_table(project_routes(facts))
-        for route in routes:
+        table = {(m, _normal(r.path)) for r in project_routes(facts) for m in r.methods}
+        handlers = route_table(project_routes(facts))
+        for route in self._routes(facts):
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
                 found = verb_of(segment)
                 if found is None:
+                    if _action_message(self, route, own, index, table):
+                        break
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
-                fix = verb_fix(route, own, index, method, rest, allow, table)
+                fix = verb_fix(route, own, index, method, rest, allow, handlers)
                 corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
@@ -165,6 +195,40 @@ class VerbInRoute(_SegmentRule):
                     f'method say what happens: {corrected}',
                     fix=fix, snippet=route.own_path)
                 break
+
+
+def _normal(path: str) -> str:
+    """A path with its parameters made alike, to compare routes by shape."""
+    return "/" + "/".join("{}" if is_param(s) else s.lower() for s in segments(path))
+
+
+def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
+                    table: set[tuple[str, str]]) -> bool:
+    """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
+    resource-shaped alternative, never one the route table already has."""
+    full = segments(route.path)
+    offset = len(full) - len(own)
+    verb = action_verb(full, offset + index)
+    if verb is None:
+        return False
+    segment = own[index]
+    parent = "/" + "/".join(full[:offset + index])
+    method, noun = action_remedy(verb)
+    # A new sub-resource route must not be one the table already has; a state change is a
+    # PATCH of the resource itself, which may well exist already.
+    sub = f"{parent}/{noun}" if noun else ""
+    if noun and (method, _normal(sub)) not in table:
+        what = f"{method} {sub}"
+    elif method == "DELETE":
+        what = f"DELETE {parent}"
+    else:
+        what = f"PATCH {parent} with the new state in the body"
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
+                f"route names a resource and lets the method say what happens: {what}",
+                fix=Fix(f"Name the resource, not the action: {what}"),
+                snippet=route.own_path)
+    return True
 
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)

@@ -17,7 +17,7 @@ from .common import (
     markers,
     object_name,
 )
-from .fastapi_starlette import _local_handler
+from .fastapi_starlette import _local_handler, endpoint_ref
 from .routes import MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             path_node, handler = arg_or_kw(call, 0, "path"), arg_or_kw(call, 1, "handler")
         return [RouteFact("aiohttp", owner, literal_str(path_node), (method,), ctx.path,
                           ctx.span_of(path_node if path_node is not None else call),
-                          _local_handler(ctx, handler))]
+                          _local_handler(ctx, handler), view_ref=endpoint_ref(ctx, handler))]
     if attr in ("add_routes", "add_subapp") and (
             constructor(ctx, call.func.value) in APP or ctx.semantic.is_imported("aiohttp")):
         owner = object_name(ctx, call.func.value)
@@ -126,7 +126,7 @@ def _route_def(ctx: FileContext, call: ast.Call, owner: str) -> list[object]:
         return []
     return [RouteFact("aiohttp", owner, literal_str(path_node), (method,), ctx.path,
                       ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, handler))]
+                      _local_handler(ctx, handler), view_ref=endpoint_ref(ctx, handler))]
 
 
 __all__ = ["analyze_handler", "on_call", "route_from_decorator"]

@@ -8,8 +8,18 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from ...semantic import module_name
-from . import aiohttp, django, fastapi_starlette, flask, graphql
-from .common import assigned_target, kwarg
+from . import (
+    aiohttp,
+    appbuilder,
+    connexion_spec,
+    django,
+    fastapi_starlette,
+    flask,
+    flask_rest,
+    graphql,
+    guards,
+)
+from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
 
 if TYPE_CHECKING:
@@ -17,10 +27,12 @@ if TYPE_CHECKING:
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
-                     "fastapi_limiter")
+                     "fastapi_limiter", "flask_appbuilder", "connexion", *flask_rest.LIBS)
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
-              "ViewFuncFact": "view_func", "GqlTypeFact": "gql_type",
+              "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
+              "HelperCallFact": "helper_call", "AliasFact": "dependency_alias",
+              "GuardFact": "guard", "GqlTypeFact": "gql_type",
               "GqlBindingFact": "gql_binding", "GqlSchemaFact": "gql_schema",
               "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
               "GqlViewClassFact": "gql_view"}
@@ -38,6 +50,10 @@ class RouteCollector:
         self.active = any(sem.is_imported(m) for m in FRAMEWORK_MODULES)
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
+        self.flask_rest = flask_rest.active(ctx)
+        self.connexion = connexion_spec.active(ctx)
+        # Request handlers `def handler(request)` referenced from route lists elsewhere.
+        self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
         self.graphql = graphql.active(ctx)
 
     @classmethod
@@ -54,10 +70,24 @@ class RouteCollector:
         if self.graphql:
             self._emit(graphql.on_call(self.ctx, node))
         if not self.active:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "register_blueprint":
+                # `app.register_blueprint(module.blueprint)` in a module that imports no
+                # framework (the app comes in as a parameter).
+                self._emit(flask.on_call(self.ctx, node))
             return
+        if isinstance(node.func, ast.Call):
+            self._decorator_call(node)
         self._emit(fastapi_starlette.on_call(self.ctx, node))
         self._emit(flask.on_call(self.ctx, node))
         self._emit(aiohttp.on_call(self.ctx, node))
+        if self.flask_rest:
+            self._emit(flask_rest.on_call(self.ctx, node))
+        elif self.flask:
+            # Route tables handed to a project helper (`configure_api(bp, routes)`).
+            self._emit(flask_rest.helper_call(self.ctx, node))
+        self._emit(appbuilder.on_call(self.ctx, node))
+        if self.connexion:
+            self._emit(connexion_spec.on_call(self.ctx, node))
         if self.django:
             self._emit(django.on_call(self.ctx, node))
         self._emit(self._slowapi(node))
@@ -73,6 +103,21 @@ class RouteCollector:
             return []
         return [SettingsFact("limiter-object", f"{module_name(self.ctx.path)}.{target.id}",
                              library, self.ctx.path, node.lineno)]
+
+    def _decorator_call(self, node: ast.Call) -> None:
+        """`router.post("/x")(create_x)`: a route decorator applied by calling it on a
+        function defined in this file."""
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
+            return
+        _, bindings = self.ctx.semantic.lookup(node.args[0].id, node.args[0])
+        defs = [b.node for b in bindings if b.kind == "def"]
+        if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+            return
+        for module in (fastapi_starlette, flask, aiohttp):
+            fact = module.route_from_decorator(self.ctx, defs[0], node.func)
+            if fact is not None:
+                self._emit([fact])
+                return
 
     def _slowapi(self, node: ast.Call) -> list[object]:
         qn = self.ctx.qualified_name(node.func) or ""
@@ -93,6 +138,12 @@ class RouteCollector:
         return found
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        # A settings helper returning the REST_FRAMEWORK dict may import nothing at all.
+        self._emit(django.settings_function(self.ctx, node))
+        # A helper that registers routes for its callers may import no framework itself.
+        helper = flask_rest.helper_from_function(self.ctx, node)
+        if helper is not None:
+            self._emit([helper])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
         if not self.active:
@@ -103,23 +154,39 @@ class RouteCollector:
                 if fact is not None:
                     self._emit([fact])
                     break
-        if self.django:
+        if self.django or self.starlette_or_aiohttp:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
                 self._emit([fact])
+        if not node.decorator_list:
+            guard = guards.guard_decorator(self.ctx, node)
+            if guard is not None:
+                self._emit([guard])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if self.graphql:
             self._emit(graphql.on_class(self.ctx, node))
-        if self.django or self.flask or self.ctx.semantic.is_imported("aiohttp"):
-            fact = django.view_class(self.ctx, node)
-            if fact is not None:
-                self._emit([fact])
+        if self.flask_rest:
+            self._emit(list(flask_rest.route_from_class(self.ctx, node)))
+        # In every file: a resource or viewset may take its methods, permissions and
+        # pagination from a base class or mixin in a module that imports no framework.
+        inert = guards.middleware_enforcement(self.ctx, node)
+        if inert is not None:
+            self._emit([inert])
+        fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
+        if fact is not None:
+            self._emit([fact])
 
     def visit_Assign(self, node: ast.Assign | ast.AugAssign) -> None:
         target = node.targets[0] if isinstance(node, ast.Assign) else node.target
         if not isinstance(target, ast.Name):
             return
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
+                self.ctx.semantic.is_imported("fastapi"):
+            alias = dependency_alias(self.ctx, node)
+            if alias is not None:
+                self._emit([alias])
+                return
         if target.id.startswith("GRAPHENE"):
             self._emit(graphql.on_assign(self.ctx, node))
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):

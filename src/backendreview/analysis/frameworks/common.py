@@ -11,7 +11,7 @@ from ...astutil import call_chain, own_nodes
 from ...semantic import module_name
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
-from .routes import HandlerInfo, QueryFact
+from .routes import AliasFact, HandlerInfo, QueryFact
 from .writes import handler_writes
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ AUTH_NAME = re.compile(
     r"token_required|api_?key|oauth|admin_required|superuser_required|staff_member|"
     r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
-    r"check_access|csrf_protect|protected)", re.I)
+    r"check_access|csrf_protect|protected|has_access|^protect$)", re.I)
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
                        r"principal|account|member|identity|owner)s?$|^(current|verified|"
                        r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)
@@ -35,6 +35,7 @@ PAGE_PARAMS = frozenset({"limit", "offset", "page", "page_size", "per_page", "cu
                          "size", "page_number", "pagesize", "perpage", "max_results",
                          "first", "after", "before", "count"})
 PAGE_CALLS = frozenset({"paginate", "paginate_queryset", "limit", "offset", "slice", "page",
+                        "get_limit", "get_offset", "get_page_size", "get_per_page",
                         "get_page", "paginate_query", "fetchmany", "first", "one",
                         "one_or_none", "scalar", "scalar_one", "get", "count", "exists",
                         "get_object_or_404", "aggregate"})
@@ -48,6 +49,46 @@ _DJANGO_QS = frozenset({"all", "filter", "exclude", "order_by", "values", "value
 def literal_str(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    return None
+
+
+def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> str | None:
+    """A path or prefix as the table shows it: a literal, a module constant of this file,
+    or a setting / imported constant shown by its name (`f"{settings.BASE_PATH}api/"` ->
+    `{BASE_PATH}api/`, `settings.API_V1_STR` -> `{API_V1_STR}`), joined with `+` and
+    f-strings. None when any part is computed some other way."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = path_text(ctx, node.left, depth + 1), path_text(ctx, node.right,
+                                                                     depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        out = ""
+        for part in node.values:
+            inner = part.value if isinstance(part, ast.FormattedValue) else part
+            if isinstance(part, ast.FormattedValue) and (part.format_spec or
+                                                         part.conversion != -1):
+                return None
+            text = path_text(ctx, inner, depth + 1)
+            if text is None:
+                return None
+            out += text
+        return out
+    if isinstance(node, ast.Name):
+        _scope, bindings = ctx.semantic.lookup(node.id, node)
+        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
+                isinstance(bindings[0].value, ast.Constant) and \
+                isinstance(bindings[0].value.value, str):
+            return bindings[0].value.value
+        if bindings and all(b.kind == "import" for b in bindings) and node.id.isupper():
+            return "{" + node.id + "}"
+        return None
+    if isinstance(node, ast.Attribute) and node.attr.isupper():
+        # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name.
+        return "{" + node.attr + "}"
     return None
 
 
@@ -140,6 +181,16 @@ def bound_call(ctx: FileContext, expr: ast.AST) -> ast.Call | None:
     return None
 
 
+def bound_value(ctx: FileContext, expr: ast.AST) -> ast.expr | None:
+    """The value a name was assigned from, when it has exactly one (assignment) binding."""
+    if not isinstance(expr, ast.Name):
+        return None
+    _scope, bindings = ctx.semantic.lookup(expr.id, expr)
+    if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign"):
+        return bindings[0].value
+    return None
+
+
 def constructor(ctx: FileContext, expr: ast.AST) -> str | None:
     """The qualified name of the class `expr` was constructed from, if known."""
     call = bound_call(ctx, expr)
@@ -215,6 +266,23 @@ def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
     return out
 
 
+def dependency_alias(ctx: FileContext, node: ast.Assign | ast.AnnAssign) -> AliasFact | None:
+    """`CurrentUser = Annotated[User, Depends(get_current_user)]` at module level."""
+    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+    value = node.value
+    if not (isinstance(target, ast.Name) and isinstance(value, ast.Subscript)) or \
+            ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+        return None
+    if (ctx.qualified_name(value.value) or "").rsplit(".", 1)[-1] != "Annotated":
+        return None
+    deps = depends_targets(ctx, [value.slice])
+    if not deps:
+        return None
+    auth, limits = markers(deps)
+    return AliasFact(f"{this_module(ctx)}.{target.id}", tuple(deps), auth, limits, ctx.path,
+                     node.lineno)
+
+
 # -- the handler body ---------------------------------------------------------------------
 def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                     extra_nodes: list[ast.AST] | None = None,
@@ -229,11 +297,18 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                   if a.annotation is not None]
     dep_nodes += extra_nodes or []
     deps = depends_targets(ctx, dep_nodes)
+    annotations = tuple(name for a in [*func.args.args, *func.args.kwonlyargs]
+                        if (name := _annotation_name(ctx, a.annotation)))
     auth, limits = markers(decorators + deps)
+    if "request.user" in ctx.source(func) and denies_anonymous(ctx, func, redirects=False):
+        # `if not request.user.has_perm(...): raise PermissionDenied` in the handler.
+        auth += ("body: refuses the caller (PermissionDenied / 401 / 403)",)
     limits += tuple(body_limiter_calls(ctx, func))
     # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
     # named `current_user` / `user: User = Depends(...)` is already covered by deps.
     pagination: list[str] = [p for p in params if p.lower() in PAGE_PARAMS]
+    # A shared pagination dependency or model (`params: PaginationQuery = Depends()`).
+    pagination += [d for d in (*deps, *annotations) if _PAGINATION_NAME.search(d)]
     if response_model and re.search(r"\b(Page|LimitOffsetPage|CursorPage)\b", response_model):
         pagination.append(response_model)
     if func.returns is not None:
@@ -242,6 +317,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             pagination.append(ret)
     writes: list[str] = []
     sets_status = False
+    delegates = False
     for node in own_nodes(func):
         if isinstance(node, ast.Call) and any(k.arg in ("status", "status_code")
                                               for k in node.keywords) and not (
@@ -257,9 +333,12 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if isinstance(node, ast.Call):
             fn = node.func
             if isinstance(fn, ast.Attribute):
-                if fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
+                if _PAGE_HELPER.search(fn.attr):
+                    pagination.append(f".{fn.attr}()")  # self._handle_page_args(args)
+                elif fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
                                                             "exists", "scalar", "one_or_none",
-                                                            "scalar_one", "aggregate"):
+                                                            "scalar_one", "aggregate") and \
+                        _paginates(ctx, node, fn):
                     pagination.append(f".{fn.attr}()")
                 if fn.attr in WRITE_CALLS:
                     writes.append(f".{fn.attr}()")
@@ -270,10 +349,25 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             else:
                 qn = ctx.qualified_name(fn) or ""
                 last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")
-                if last in ("Paginator", "paginate", "paginate_queryset", "get_page"):
+                if last in ("Paginator", "paginate", "paginate_queryset", "get_page") or \
+                        _PAGINATION_NAME.search(last or "") or _PAGE_HELPER.search(last or ""):
                     pagination.append(last)
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-            pagination.append("slice")
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and \
+                node.slice.upper is not None:
+            pagination.append("slice")  # `rows[:50]`; `text[7:]` drops a prefix
+        elif isinstance(node, ast.Subscript) and literal_str(node.slice) in _PAGE_ARGS:
+            pagination.append(f'["{literal_str(node.slice)}"]')  # args["page"]
+        if isinstance(node, ast.Call):
+            if _is_super_call(node, func.name):
+                delegates = True
+            for arg in node.args:
+                # `self.get_args([("page", 1, False, int), ("limit", 0, ...)])`
+                if isinstance(arg, ast.List | ast.Tuple):
+                    for elt in arg.elts:
+                        key = literal_str(elt.elts[0]) if isinstance(
+                            elt, ast.Tuple) and elt.elts else None
+                        if key in _PAGE_ARGS:
+                            pagination.append(f'"{key}"')
     unbounded = None
     for ret in _returns(func):
         if ret.value is not None:
@@ -286,9 +380,89 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         limits=limits, pagination=tuple(dict.fromkeys(pagination)), unbounded=unbounded,
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
-        response_model=response_model, sets_status=sets_status,
+        response_model=response_model, sets_status=sets_status, file=ctx.path,
+        annotations=annotations, delegates=delegates,
         credentials=credential_check(ctx, func),
     )
+
+
+def _annotation_name(ctx: FileContext, node: ast.AST | None) -> str | None:
+    """`CurrentUser` / `deps.CurrentUser`, or `X` in `Annotated[X, Depends()]`."""
+    if isinstance(node, ast.Subscript) and (ctx.qualified_name(node.value) or "").endswith(
+            "Annotated") and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+        node = node.slice.elts[0]
+    if isinstance(node, ast.Name | ast.Attribute):
+        return object_name(ctx, node)
+    return None
+
+
+_PAGINATION_NAME = re.compile(r"paginat", re.I)
+
+# What a guard looks at to decide who is calling.
+IDENTITY = re.compile(r"(current_user|\bg\.user|request\.user|session\[|session\.get|"
+                      r"is_authenticated|is_anonymous|is_admin|is_staff|is_superuser|authed\(|"
+                      r"get_current_user|get_jwt_identity|verify_jwt|Authorization|"
+                      r"\bg\.auth|auth_token|api_key|has_perm)", re.I)
+_DENY_STATUS = frozenset({401, 403})
+_DENY_EXCEPTIONS = re.compile(r"(Unauthorized|Forbidden|PermissionDenied|NotAuthenticated|"
+                              r"AuthenticationFailed|AuthenticationError|AccessDenied|"
+                              r"LoginRequired)")
+
+
+def denies_anonymous(ctx: FileContext, func: ast.AST, redirects: bool = True) -> bool:
+    """The function's own code refuses a caller: abort(401|403), a redirect to a login
+    page (when `redirects`: a decorator's wrapper; in a handler a login redirect is often a
+    plain page flow), raising an auth / permission error, or returning a 401 / 403."""
+    return any(_deny_node(ctx, node, redirects) for node in own_nodes(func))
+
+
+def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
+    if isinstance(node, ast.Call):
+        name = callable_name(ctx, node).rsplit(".", 1)[-1]
+        if name == "abort" and node.args and _http_status(node.args[0]) in _DENY_STATUS:
+            return True
+        if redirects and name == "redirect" and "login" in ctx.source(node).lower():
+            return True
+        raised = isinstance(ctx.semantic.parent(node), ast.Raise)
+        return raised and bool(_DENY_EXCEPTIONS.search(name) or (
+            name == "HTTPException" and any(_http_status(k.value) in _DENY_STATUS
+                                            for k in node.keywords if k.arg == "status_code")))
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        return bool(_DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0]))
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+        return any(_http_status(e) in _DENY_STATUS for e in node.value.elts[1:])
+    return False
+
+
+def _http_status(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if isinstance(node, ast.Attribute):
+        digits = re.findall(r"\d{3}", node.attr)
+        return int(digits[0]) if digits else None
+    return None
+
+
+_PAGE_HELPER = re.compile(r"page_(args|size|params|number)|per_page")
+_PAGE_ARGS = frozenset({"page", "limit", "offset", "per_page", "page_size", "cursor"})
+
+
+def _is_super_call(call: ast.Call, name: str) -> bool:
+    fn = call.func
+    return isinstance(fn, ast.Attribute) and fn.attr == name and isinstance(
+        fn.value, ast.Call) and getattr(fn.value.func, "id", "") == "super"
+
+
+def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:
+    """`.limit(20)` on a query paginates; `limiter.limit("5/minute")` is a rate limit, and
+    `get_page()` / `page()` count only on a paginator (a CMS's `get_page` loads a page)."""
+    receiver = ctx.source(fn.value)
+    if fn.attr == "limit":
+        first = call.args[0] if call.args else None
+        return not (LIMIT_NAME.search(receiver) or literal_str(first) is not None)
+    if fn.attr in ("get_page", "page"):
+        return bool(_PAGINATION_NAME.search(receiver))
+    return True
 
 
 # Calls that check a credential; calls that answer one with a token or a session.

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 from .common import (
     analyze_handler,
     arg_or_kw,
+    assigned_target,
     body_limiter_calls,
+    bound_call,
     callable_name,
     classify,
-    constructor,
     kwarg,
     literal_str,
     markers,
     object_name,
+    path_text,
     str_list,
     this_module,
 )
@@ -28,6 +30,7 @@ from .routes import (
     ActionFact,
     HandlerInfo,
     MountFact,
+    OwnerFact,
     QueryFact,
     RouteFact,
     SettingsFact,
@@ -45,6 +48,8 @@ ROUTERS = frozenset({"rest_framework.routers.DefaultRouter",
                      "rest_framework.routers.SimpleRouter",
                      "rest_framework_nested.routers.DefaultRouter",
                      "rest_framework_nested.routers.SimpleRouter"})
+NESTED_ROUTERS = frozenset({"rest_framework_nested.routers.NestedSimpleRouter",
+                            "rest_framework_nested.routers.NestedDefaultRouter"})
 VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "list", "create",
                           "retrieve", "update", "partial_update", "destroy"})
 METHOD_DECORATORS = {"django.views.decorators.http.require_POST": ("POST",),
@@ -99,21 +104,87 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     qn = ctx.qualified_name(call.func)
     if qn in PATH_FUNCS:
         return _path_entry(ctx, call, qn)
-    if isinstance(call.func, ast.Attribute) and call.func.attr == "register" and \
-            constructor(ctx, call.func.value) in ROUTERS:
-        prefix = arg_or_kw(call, 0, "prefix")
-        viewset = arg_or_kw(call, 1, "viewset")
-        return [RouteFact("drf", object_name(ctx, call.func.value), literal_str(prefix), (),
-                          ctx.path, ctx.span_of(prefix if prefix is not None else call),
-                          view_ref=object_name(ctx, viewset) if viewset is not None else None,
-                          is_router_register=True)]
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "register":
+        return _router_register(ctx, call)
+    target = assigned_target(ctx, call)
+    router_class = _router_class(ctx, call)
+    if target is not None and router_class is not None:
+        return [_router_owner(ctx, call, target, router_class)]
     return []
+
+
+def _router_class(ctx: FileContext, call: ast.Call) -> str | None:
+    """The class of `SimpleRouter()`, `routers.NestedSimpleRouter(parent, ...)` or a
+    project router class (`OptionalSlashRouter()`, checked in the project phase)."""
+    qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
+    if qn in ROUTERS or qn in NESTED_ROUTERS:
+        return qn
+    if (qn or "").endswith("Router") and not (qn or "").startswith(_OTHER_ROUTERS):
+        return qn  # a project class: confirmed against its bases in the project phase
+    return None
+
+
+# Routers of other frameworks a Django project may also import (FastAPI's APIRouter...).
+_OTHER_ROUTERS = ("fastapi.", "starlette.", "flask", "aiohttp.", "ninja.", "litestar.")
+
+
+def _router_owner(ctx: FileContext, call: ast.Call, target: ast.expr, router_class: str
+                  ) -> OwnerFact:
+    """A DRF router object. A nested router (drf-nested-routers) sits below its parent's
+    registration: `NestedSimpleRouter(router, r"projects", lookup="project")` serves
+    `projects/{project_pk}/...`."""
+    prefix: str | None = ""
+    if router_class in NESTED_ROUTERS:
+        parent_prefix = literal_str(arg_or_kw(call, 1, "parent_prefix"))
+        lookup = literal_str(kwarg(call, "lookup"))
+        prefix = None if parent_prefix is None or lookup is None else \
+            f"{_clean_regex(parent_prefix)}/{{{lookup}_pk}}"
+    return OwnerFact(object_name(ctx, target) or "", "drf", "router", prefix, file=ctx.path,
+                     line=call.lineno, raw=(router_class,))
+
+
+def _router_urls(ctx: FileContext, expr: ast.AST) -> bool:
+    """`router.urls` of a DRF router (a router class built here, or a router imported from
+    another module), not `weblate.accounts.urls`, a module."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "urls"):
+        return False
+    call = bound_call(ctx, expr.value)
+    if call is not None:
+        return _router_class(ctx, call) is not None
+    if isinstance(expr.value, ast.Name):
+        _, bindings = ctx.semantic.lookup(expr.value.id, expr.value)
+        # `from .api import router`: an object, where `import pkg.urls` binds a package.
+        return bool(bindings) and all(b.kind == "import" and "." in b.qualified and
+                                      not b.qualified.endswith(".urls") for b in bindings) \
+            and expr.value.id.lower().endswith("router")
+    return False
+
+
+def _clean_regex(prefix: str) -> str:
+    return prefix.lstrip("^").rstrip("$").rstrip("/")
+
+
+def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`router.register(prefix, ViewSet)` on a DRF router, a project subclass of one, or a
+    router imported from another module (both confirmed in the project phase)."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    prefix = arg_or_kw(call, 0, "prefix")
+    viewset = arg_or_kw(call, 1, "viewset")
+    if not isinstance(prefix, ast.Constant) or not isinstance(viewset, ast.Name | ast.Attribute):
+        return []
+    call_of = bound_call(ctx, receiver)
+    router_class = _router_class(ctx, call_of) if call_of is not None else None
+    if router_class is None and not (call_of is None and isinstance(receiver, ast.Name)):
+        return []
+    return [RouteFact("drf", object_name(ctx, receiver), literal_str(prefix), (),
+                      ctx.path, ctx.span_of(prefix), view_ref=object_name(ctx, viewset),
+                      is_router_register=True, router_class=router_class or "")]
 
 
 def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
     owner = _list_owner(ctx, call)
     route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
-    route = literal_str(route_node)
+    route = path_text(ctx, route_node)
     view = arg_or_kw(call, 1, "view")
     if view is None:
         return []
@@ -126,8 +197,7 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             target = target.elts[0]
         child = literal_str(target)
         if child is None and target is not None:
-            if isinstance(target, ast.Attribute) and target.attr == "urls" and \
-                    constructor(ctx, target.value) in ROUTERS:
+            if _router_urls(ctx, target):
                 child = object_name(ctx, target.value)
             else:
                 child = object_name(ctx, target)
@@ -170,16 +240,15 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         part = parts.pop()
         if isinstance(part, ast.BinOp):
             parts += [part.left, part.right]
-        elif isinstance(part, ast.Attribute) and part.attr == "urls" and \
-                constructor(ctx, part.value) in ROUTERS:
+        elif _router_urls(ctx, part):
             out.append(MountFact(f"{this_module(ctx)}.{target.id}",
                                  object_name(ctx, part.value), "", "django", ctx.path,
                                  node.lineno))
         elif (isinstance(part, ast.Name | ast.Attribute) and part is not value) or (
-                isinstance(node, ast.AugAssign) and part is value and
-                isinstance(part, ast.Name | ast.Attribute)):
-            # `urlpatterns = common_patterns + plugin_patterns`: the lists' routes are
-            # this list's routes.
+                (isinstance(node, ast.AugAssign) or target.id.endswith("patterns")) and
+                part is value and isinstance(part, ast.Name | ast.Attribute)):
+            # `urlpatterns = common_patterns + plugin_patterns` (or `urlpatterns =
+            # real_patterns`): the lists' routes are this list's routes.
             child = object_name(ctx, part)
             if child and child != f"{this_module(ctx)}.{target.id}":
                 out.append(MountFact(f"{this_module(ctx)}.{target.id}", child, "", "django",
@@ -189,21 +258,12 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         out.append(SettingsFact("root-urlconf", literal_str(value) or "", "django", ctx.path,
                                 node.lineno))
     elif name == "REST_FRAMEWORK" and isinstance(value, ast.Dict):
-        for key, item in zip(value.keys, value.values, strict=False):
-            k = literal_str(key)
-            if k == "DEFAULT_THROTTLE_CLASSES" and isinstance(item, ast.List | ast.Tuple) \
-                    and item.elts:
-                out.append(SettingsFact("drf-throttle", ctx.source(item), "drf", ctx.path,
-                                        item.lineno))
-            elif k == "DEFAULT_PAGINATION_CLASS" and not (
-                    isinstance(item, ast.Constant) and item.value is None):
-                out.append(SettingsFact("drf-pagination", ctx.source(item), "drf", ctx.path,
-                                        item.lineno))
-            elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
-                names = [literal_str(e) or ctx.source(e) for e in item.elts]
-                if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
-                    out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
-                                            ctx.path, item.lineno))
+        out += drf_settings(ctx, value)
+    elif name == "REST_FRAMEWORK" and isinstance(value, ast.Call):
+        # `REST_FRAMEWORK = get_drf_settings(...)`: the dict the project function returns.
+        func = object_name(ctx, value.func)
+        if func:
+            out.append(SettingsFact("drf-settings-from", func, "drf", ctx.path, node.lineno))
     elif name == "MIDDLEWARE" and isinstance(value, ast.List | ast.Tuple):
         for elt in value.elts:
             text = literal_str(elt) or ""
@@ -212,6 +272,46 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
             elif "LoginRequiredMiddleware" in text:
                 out.append(SettingsFact("global-auth", text, "django", ctx.path, elt.lineno))
     return out
+
+
+def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[object]:
+    """Project-wide DRF defaults in a REST_FRAMEWORK dict (or the dict a settings function
+    `via` returns)."""
+    out: list[object] = []
+    for key, item in zip(value.keys, value.values, strict=False):
+        k = literal_str(key)
+        if k == "DEFAULT_THROTTLE_CLASSES" and isinstance(item, ast.List | ast.Tuple) \
+                and item.elts:
+            out.append(SettingsFact("drf-throttle", _oneline(ctx.source(item)), "drf",
+                                    ctx.path, item.lineno, via))
+        elif k == "DEFAULT_PAGINATION_CLASS" and not (
+                isinstance(item, ast.Constant) and item.value is None):
+            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)), "drf",
+                                    ctx.path, item.lineno, via))
+        elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
+            names = [literal_str(e) or _oneline(ctx.source(e)) for e in item.elts]
+            if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
+                out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
+                                        ctx.path, item.lineno, via))
+    return out
+
+
+def _oneline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def settings_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                      ) -> list[object]:
+    """A module-level function that returns a REST_FRAMEWORK-style dict literal."""
+    if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope or not func.body:
+        return []
+    last = func.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Dict)):
+        return []
+    keys = {literal_str(k) for k in last.value.keys}
+    if not any(k and k.startswith("DEFAULT_") for k in keys):
+        return []
+    return drf_settings(ctx, last.value, f"{this_module(ctx)}.{func.name}")
 
 
 def _permission_markers(ctx: FileContext, value: ast.AST) -> list[str]:
@@ -271,8 +371,9 @@ def _pagination_mixin(node: ast.ClassDef) -> bool:
 
 
 def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
-    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope or not (
-            node.bases or _pagination_mixin(node)):
+    """A class that serves requests, or may be a base of one: view-like bases, or handler
+    methods / permission, throttle, pagination attributes of its own (a mixin)."""
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
         return None
     bases = tuple(object_name(ctx, b) or ctx.source(b) for b in node.bases)
     methods: dict[str, HandlerInfo] = {}
@@ -350,7 +451,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
         queryset = model_query
     if not (methods or actions or attrs or limits or pagination or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
-                                           "Handler", "RH"))
+                                           "Handler", "RH", "Router"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
         return None
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,

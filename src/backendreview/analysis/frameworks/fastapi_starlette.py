@@ -19,6 +19,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_text,
     str_list,
     this_module,
 )
@@ -71,13 +72,23 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     status_code = _status(ctx, status)
     deps = kwarg(dec, "dependencies")
     handler = analyze_handler(
-        ctx, func, [deps] if deps is not None else [],
+        ctx, func, ([deps] if deps is not None else []) + _controller_dependencies(ctx, func),
         response_model=ctx.source(response_model) if response_model is not None else None,
         status_code=status_code)
     return RouteFact(framework=kind[0], owner=object_name(ctx, dec.func.value), path=path,
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
                      handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
+
+
+def _controller_dependencies(ctx: FileContext, func: ast.AST) -> list[ast.AST]:
+    """A method of a class-based controller: the class attributes declared with `Depends`
+    (`user: User = Depends(get_current_user)`) apply to every route of the class."""
+    cls = ctx.semantic.parent(func)
+    if not isinstance(cls, ast.ClassDef):
+        return []
+    return [stmt.value for stmt in cls.body
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None]
 
 
 def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
@@ -107,7 +118,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             if name:
                 framework, kind = found
                 prefix_node = kwarg(call, "prefix")
-                prefix = "" if prefix_node is None else literal_str(prefix_node)
+                prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
                 deps = kwarg(call, "dependencies")
                 raw = depends_targets(ctx, [deps]) if deps is not None else []
                 auth, limits = markers(raw)
@@ -136,7 +147,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if attr == "include_router":
         child = arg_or_kw(call, 0, "router")
         prefix_node = kwarg(call, "prefix")
-        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
         deps = kwarg(call, "dependencies")
         raw = depends_targets(ctx, [deps]) if deps is not None else []
         auth, limits = markers(raw)
@@ -171,6 +182,18 @@ def _local_handler(ctx: FileContext, endpoint: ast.AST | None) -> HandlerInfo | 
     return None
 
 
+def endpoint_ref(ctx: FileContext, endpoint: ast.AST | None) -> str | None:
+    """The qualified name of an endpoint function imported from another module (resolved
+    to its definition, and what its code shows, in the project phase)."""
+    if isinstance(endpoint, ast.Name):
+        _, bindings = ctx.semantic.lookup(endpoint.id, endpoint)
+        if bindings and all(b.kind == "import" for b in bindings):
+            return object_name(ctx, endpoint)
+    elif isinstance(endpoint, ast.Attribute):
+        return object_name(ctx, endpoint)
+    return None
+
+
 def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
     """The owner of a Starlette Route / Mount: the enclosing Mount, the app built with
     `routes=[...]`, or the list variable."""
@@ -200,7 +223,7 @@ def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
     methods = str_list(kwarg(call, "methods")) or ("GET",)
     return [RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
                       ctx.path, ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, endpoint))]
+                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))]
 
 
 def _starlette_mount(ctx: FileContext, call: ast.Call) -> list[object]:

@@ -18,6 +18,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_text,
     str_list,
 )
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
@@ -69,7 +70,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         name = object_name(ctx, target) if target is not None else None
         if name:
             prefix_node = kwarg(call, "url_prefix")
-            prefix = "" if prefix_node is None else literal_str(prefix_node)
+            prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
             facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
                                    line=call.lineno))
         return facts
@@ -84,14 +85,20 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     attr = call.func.attr
     if attr not in ("register_blueprint", "add_url_rule"):
         return facts
-    if owner_kind(ctx, call.func.value) is None:
-        return facts
     parent_name = object_name(ctx, call.func.value)
+    if owner_kind(ctx, call.func.value) is None:
+        if attr != "register_blueprint" or not _param_or_current_app(ctx, call.func.value):
+            return facts
+        # `def configure(app): app.register_blueprint(...)`: only an app registers
+        # blueprints this way; the one the project creates.
+        parent_name = APP_PARAMETER
+        facts.append(OwnerFact(APP_PARAMETER, "flask", "app", "", file=ctx.path,
+                               line=call.lineno))
     if attr == "register_blueprint":
         child = arg_or_kw(call, 0, "blueprint")
         prefix_node = kwarg(call, "url_prefix")
         # No url_prefix= keeps the blueprint's own prefix: mount with "".
-        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
         facts.append(MountFact(parent_name, object_name(ctx, child) if child else None,
                                prefix, "flask", ctx.path, call.lineno))
         return facts
@@ -125,6 +132,19 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                            ctx.span_of(path_node if path_node is not None else call), handler,
                            view_ref=view_ref))
     return facts
+
+
+APP_PARAMETER = "<flask app parameter>"
+
+
+def _param_or_current_app(ctx: FileContext, expr: ast.AST) -> bool:
+    """A function parameter (`def configure(app)`) or flask's `current_app`."""
+    if not isinstance(expr, ast.Name):
+        return False
+    if (ctx.qualified_name(expr) or "") == "flask.current_app":
+        return True
+    _, bindings = ctx.semantic.lookup(expr.id, expr)
+    return bool(bindings) and all(b.kind == "param" for b in bindings)
 
 
 def _global(value: str, ctx: FileContext, call: ast.Call) -> object:

@@ -153,3 +153,67 @@ def verb_of(segment: str) -> tuple[str, list[str]] | None:
             "password", "source", "more", "all", "status", "config", "default"):
         return None
     return ws[0], rest
+
+
+# Verbs beyond CRUD that name an action in an API path (`/cases/{id}/purge`,
+# `/users/{id}/follow`): the method and a resource should say it. Standard action endpoints
+# (login, search, export, upload, verify...) are in the allowlist and stay allowed.
+ACTION_ONLY_VERBS = frozenset("""
+purge archive unarchive cancel approve reject enable disable restart retry trigger invoke
+deploy install uninstall deactivate subscribe unsubscribe follow unfollow unlike unstar
+unpin unlock invite accept decline rotate resend reprocess rerun recalculate recompute
+regenerate reassign unassign assign duplicate clone mute unmute ban unban block unblock
+suspend unsuspend resume pause start stop kill terminate like star pin lock vote watch
+unwatch share
+""".split())  # noqa: SIM905
+# Also nouns or adjectives (`/releases/duplicate`, `/settings/lock`): a verb only when it
+# acts on one member (right after a path parameter).
+AMBIGUOUS_VERBS = frozenset("""
+duplicate clone like star pin lock vote watch share start stop pause resume block ban mute
+invite
+""".split())  # noqa: SIM905
+# Verbs that change a state of the resource (PATCH it) or create a related resource.
+STATE_VERBS = frozenset("""
+archive unarchive cancel approve reject enable disable deactivate suspend unsuspend ban
+unban block unblock lock unlock pin unpin mute unmute pause resume start stop
+""".split())  # noqa: SIM905
+NOMINAL = {"follow": "followers", "unfollow": "followers", "like": "likes", "unlike": "likes",
+           "star": "stars", "unstar": "stars", "subscribe": "subscriptions",
+           "unsubscribe": "subscriptions", "invite": "invitations", "vote": "votes",
+           "assign": "assignees", "unassign": "assignees", "reassign": "assignees",
+           "duplicate": "duplicates", "clone": "clones", "retry": "retries",
+           "restart": "restarts", "rerun": "runs", "deploy": "deployments",
+           "install": "installations", "uninstall": "installations", "share": "shares",
+           "watch": "watchers", "unwatch": "watchers", "resend": "deliveries",
+           "rotate": "rotations", "trigger": "runs", "invoke": "invocations",
+           "reprocess": "runs", "recalculate": "runs", "recompute": "runs",
+           "regenerate": "runs", "accept": "acceptances", "decline": "declines"}
+_REMOVING = ("un",)
+
+
+def action_verb(full: list[str], index: int) -> str | None:
+    """The non-CRUD verb a path segment names as an action on the resource before it
+    (`/cases/{id}/purge`, `/users/{id}/follow`, `/jobs/{id}/cancel`), or None. Only the last
+    segment counts (an action ends the path); an ambiguous word counts only after an id."""
+    segment = full[index]
+    ws = words(segment)
+    if not ws or len(ws) > 2 or ws[0] not in ACTION_ONLY_VERBS or index == 0:
+        return None
+    if index != len(full) - 1 or is_param(segment):
+        return None
+    after_param = is_param(full[index - 1])
+    if ws[0] in AMBIGUOUS_VERBS and not after_param:
+        return None
+    return ws[0]
+
+
+def action_remedy(verb: str) -> tuple[str, str]:
+    """(method, what to do) for an action verb: a state change is a PATCH of the resource,
+    a relation or a run is a POST (DELETE for un-) to a sub-resource named by the noun."""
+    if verb in STATE_VERBS:
+        return "PATCH", ""
+    if verb in ("purge", "kill", "terminate"):
+        return "DELETE", ""
+    noun = NOMINAL.get(verb) or plural(verb)
+    method = "DELETE" if verb.startswith(_REMOVING) and verb[2:] in NOMINAL else "POST"
+    return method, noun

@@ -60,6 +60,11 @@ class HandlerInfo:
     resource_writes: tuple[WriteFact, ...] = ()  # resolved writes (for BR306 unsafe GET)
     response_model: str | None = None
     sets_status: bool = False  # the body chooses a status (status_code=, `return x, 201`)
+    file: str = ""  # where the handler is written (a method may come from a base class)
+    # Qualified names of parameter annotations (`user: CurrentUser`): an alias declared in
+    # another module may carry a dependency (`Annotated[User, Depends(get_current_user)]`).
+    annotations: tuple[str, ...] = ()
+    delegates: bool = False  # the body calls super().<same method>()
     # The body checks credentials the client sent: "verify" (a password / secret read from
     # the request and checked, or a token issued for it) or "read" (only read), and how.
     credentials: tuple[str, str] | None = None
@@ -78,6 +83,11 @@ class RouteFact:
     view_ref_local: str | None = None  # the same, relative to this file's module
     is_router_register: bool = False  # DRF router.register(prefix, ViewSet)
     basename: str | None = None
+    # "appbuilder": a Flask-AppBuilder view / API class registered on the app; its routes
+    # come from the class's @expose methods and its route_base.
+    registration: str = ""
+    # DRF register(): the router's class when not a DRF router itself ("" = imported router).
+    router_class: str | None = None
     decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
 
 
@@ -105,6 +115,8 @@ class MountFact:
     auth: tuple[str, ...] = ()
     limits: tuple[str, ...] = ()
     raw: tuple[str, ...] = ()
+    # flask-restx `add_namespace(ns, path=...)`: the mount's prefix replaces the child's own.
+    replaces_prefix: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,16 @@ class ActionFact:
     detail: bool
     methods: tuple[str, ...]
     url_path: str
+    handler: HandlerInfo
+
+
+@dataclass(frozen=True)
+class ExposeFact:
+    """A Flask-AppBuilder `@expose(url, methods)` method."""
+
+    method: str  # the Python method's name
+    url: str | None
+    http: tuple[str, ...]
     handler: HandlerInfo
 
 
@@ -130,6 +152,32 @@ class ViewClassFact:
     limits: tuple[str, ...] = ()
     pagination: tuple[str, ...] = ()
     queryset: QueryFact | None = None
+    exposes: tuple[ExposeFact, ...] = ()  # Flask-AppBuilder
+    literals: dict[str, str] = field(default_factory=dict)  # route_base, resource_name...
+
+
+@dataclass(frozen=True)
+class AliasFact:
+    """`CurrentUser = Annotated[User, Depends(get_current_user)]`: a type alias whose use as
+    a parameter annotation adds the dependency to the handler."""
+
+    name: str  # qualified name
+    dependencies: tuple[str, ...]
+    auth: tuple[str, ...]  # the dependencies that authenticate
+    limits: tuple[str, ...]  # the dependencies that rate-limit
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class GuardFact:
+    """A project decorator whose body guards the route (frameworks/guards.py)."""
+
+    name: str  # qualified name
+    kind: str  # auth | limit
+    why: str  # "aborts for anonymous users"
+    file: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -139,6 +187,7 @@ class SettingsFact:
     framework: str
     file: str
     line: int
+    via: str = ""  # a settings function that returns it; applies only when settings call it
 
 
 @dataclass
@@ -174,6 +223,7 @@ class Route:
     # Class attributes that replace the project defaults (DRF permission_classes = [AllowAny],
     # pagination_class = None, throttle_classes = []).
     overrides: tuple[str, ...] = ()
+    handler_params: tuple[str, ...] = ()  # the handler function's parameter names
     decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
 
     @property
@@ -250,6 +300,8 @@ class Resolver:
             return None
         if name in self.names:
             return name
+        # A relative import (`..registry.configure_api`) matches by what follows the dots.
+        name = name.lstrip(".")
         candidates = [n for n in self._by_last.get(name.rsplit(".", 1)[-1], ())
                       if n.endswith("." + name) or name.endswith("." + n)]
         return candidates[0] if len(candidates) == 1 else None
@@ -286,26 +338,82 @@ class _Chain:
     raw: tuple[str, ...] = ()
 
 
+def _drf_defaults_for(route: Route, auth: tuple[str, ...], pages: tuple[str, ...]
+                      ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """DRF's defaults as they act on one route: `...OrReadOnly` permission classes let
+    anyone read (they guard the writes only); the pagination class pages list responses
+    only (a viewset's list action, a list generic's GET)."""
+    if not route.is_write:
+        auth = tuple(a for a in auth if "OrReadOnly" not in a)
+    return auth, pages if route.action == "list" else ()
+
+
+def _mount_by_attribute(mounts: list[MountFact], owners: dict[str, OwnerFact],
+                        children: dict[str, list[MountFact]]) -> None:
+    """`for module in MODULES: app.register_blueprint(module.blueprint)`: a mount of the
+    attribute `blueprint` of modules the code does not name reaches every blueprint called
+    `blueprint` that no other registration places."""
+    for mount in mounts:
+        if mount.framework != "flask" or not mount.child or "." not in mount.child:
+            continue
+        attribute = mount.child.rsplit(".", 1)[-1]
+        for name, owner in owners.items():
+            if owner.kind == "router" and owner.framework == "flask" and \
+                    name.rsplit(".", 1)[-1] == attribute and name not in children:
+                children[name] = [mount]
+
+
+def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
+    """Settings declared directly, plus those a settings function returns when the settings
+    module calls it (`REST_FRAMEWORK = get_drf_settings(...)`)."""
+    called = [s.value for s in settings if s.key == "drf-settings-from"]
+    via = Resolver(sorted({s.via for s in settings if s.via}))
+    used = {via.find(name) for name in called} - {None}
+    return [s for s in settings if s.key != "drf-settings-from" and (not s.via or s.via in used)]
+
+
+_SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
+                   "drf-permission": "settings DEFAULT_PERMISSION_CLASSES",
+                   "drf-pagination": "settings DEFAULT_PAGINATION_CLASS",
+                   "global-auth": "settings MIDDLEWARE", "global-limiter": "app-wide"}
+
+
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
-    owners: dict[str, OwnerFact] = {o.name: o for o in facts.get("route_owner", [])}
+    owners: dict[str, OwnerFact] = {}
+    for owner in facts.get("route_owner", []):
+        # A DRF router fact never replaces another framework's fact for the same object
+        # (a project `*Router()` read by both collectors).
+        if owner.name not in owners or owners[owner.name].framework == "drf":
+            owners[owner.name] = owner
     mounts: list[MountFact] = list(facts.get("route_mount", []))
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
-    route_facts: list[RouteFact] = list(facts.get("route", []))
-    settings: list[SettingsFact] = list(facts.get("settings", []))
+    view_resolver = Resolver(sorted(views))
+    drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
+    drf_owner_resolver = Resolver(sorted(drf_owners))
+    route_facts: list[RouteFact] = [
+        r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
+            r, drf_owners, drf_owner_resolver, views, view_resolver)]
+    route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
+    settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
+    # A limiter-named middleware whose code never refuses a request limits nothing.
+    inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
+    settings = [s for s in settings if not (s.key == "global-limiter" and inert.find(s.value))]
 
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
     resolver = Resolver(sorted(owner_names))
-    view_resolver = Resolver(sorted(views))
     funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
     func_resolver = Resolver(sorted(funcs))
     # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
     children: dict[str, list[MountFact]] = {}
+    by_attribute: list[MountFact] = []
     for mount in mounts:
         child = resolver.find(mount.child) or resolver.find(f"{mount.child}.urlpatterns")
         if child is None:
+            by_attribute.append(mount)
             continue
         children.setdefault(child, []).append(mount)
+    _mount_by_attribute(by_attribute, owners, children)
 
     root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
@@ -334,8 +442,10 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                     prefix = UNKNOWN_PREFIX if mount.prefix is None else (
                         _clean_django(mount.prefix) if mount.framework == "django"
                         else mount.prefix)
-                    known = up.known and mount.prefix is not None and own.known
-                    full = _join(_join(up.prefix, prefix), own.prefix)
+                    known = up.known and mount.prefix is not None and (
+                        own.known or mount.replaces_prefix)
+                    full = _join(up.prefix, prefix) if mount.replaces_prefix else _join(
+                        _join(up.prefix, prefix), own.prefix)
                     result.append(_Chain(full, known, up.auth + mount.auth + own.auth,
                                          up.limits + mount.limits + own.limits,
                                          up.raw + mount.raw + own.raw))
@@ -362,16 +472,27 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         for fw in ("fastapi", "starlette"):
             global_limits[fw] = ("slowapi SlowAPIMiddleware + default_limits",)
     for s in settings:
+        # Shown with where it was declared: a project default, not the route's own code.
+        shown = f"{s.value} ({_SETTING_ORIGIN.get(s.key, 'project default')})"
         if s.key in ("drf-throttle", "global-limiter"):
-            global_limits[s.framework] = (*global_limits.get(s.framework, ()), s.value)
+            global_limits[s.framework] = (*global_limits.get(s.framework, ()), shown)
         elif s.key in ("drf-permission", "drf-authentication", "global-auth"):
-            global_auth[s.framework] = (*global_auth.get(s.framework, ()), s.value)
+            global_auth[s.framework] = (*global_auth.get(s.framework, ()), shown)
         elif s.key == "drf-pagination":
-            global_pages[s.framework] = (*global_pages.get(s.framework, ()), s.value)
+            global_pages[s.framework] = (*global_pages.get(s.framework, ()), shown)
 
+    aliases: dict[str, AliasFact] = {a.name: a for a in facts.get("dependency_alias", [])}
+    alias_resolver = Resolver(sorted(aliases))
+    guards: dict[str, GuardFact] = {g.name: g for g in facts.get("guard", [])}
+    guard_resolver = Resolver(sorted(guards))
     routes: list[Route] = []
     for fact in route_facts:
-        found = chains(resolver.find(fact.owner) or fact.owner)
+        if fact.registration in ("appbuilder", "connexion"):
+            # Flask-AppBuilder registers one blueprint per class at the app's root; a
+            # Connexion spec's paths carry their full base path.
+            found = [_Chain("", True)]
+        else:
+            found = chains(resolver.find(fact.owner) or fact.owner)
         # A list reachable from the root and also from lists we cannot place: show the
         # resolved paths only. Identical chains collapse.
         if any(c.known for c in found):
@@ -389,11 +510,16 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             known = chain.known and fact.path is not None
             for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
                                  funcs, func_resolver):
+                _apply_aliases(route, fact, aliases, alias_resolver)
+                _apply_guards(route, guards, guard_resolver)
                 # DRF defaults apply to DRF views only; Django middleware to both.
                 fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
                 route.global_auth = sum((global_auth.get(f, ()) for f in fws), ())
                 route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
+                if route.framework == "drf":
+                    route.global_auth, route.global_pagination = _drf_defaults_for(
+                        route, route.global_auth, route.global_pagination)
                 if "permission_classes" in route.overrides:
                     route.global_auth = ()
                 if "pagination_class" in route.overrides:
@@ -411,6 +537,116 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     return routes
 
 
+_DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.")
+
+
+def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver: Resolver,
+                   views: dict[str, ViewClassFact], resolver: Resolver) -> bool:
+    """`router.register(...)` on a DRF router: a DRF class, or a project class whose bases
+    (across modules) reach one; for a router imported from another module, the class of the
+    object it was built from."""
+    cls = fact.router_class
+    if not cls:
+        found = owner_resolver.find(fact.owner)
+        if found is None:
+            return False
+        cls = owners[found].raw[0] if owners[found].raw else ""
+    if cls.startswith(_DRF_ROUTER_MODULES):
+        return True
+    found_class = resolver.find(cls)
+    if found_class is None:
+        return False
+    return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
+               for item in _base_names(views[found_class], views, resolver))
+
+
+def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
+    """Routes registered through a project helper that wraps flask-restful / flask-restx
+    `add_resource` (`add_org_resource(api, Cls, "/a")`, `api.add_org_resource(Cls, "/a")`):
+    each call site gives the api, the resource class and the urls the helper registers."""
+    by_name = {h.name: h for h in helpers}
+    resolver = Resolver(sorted(by_name))
+    out: list[RouteFact] = []
+    for call in calls:
+        found = resolver.find(call.callee)
+        if found is None:
+            continue
+        helper = by_name[found]
+        args = list(call.args)
+        if helper.pairs:
+            out += _pair_routes(helper, call, args)
+            continue
+        if helper.api_param is None:
+            owner = call.receiver
+        elif helper.api_param < len(args) and args[helper.api_param][0] == "ref":
+            owner = args[helper.api_param][1]
+        else:
+            continue
+        if helper.resource_param >= len(args) or args[helper.resource_param][0] != "ref":
+            continue
+        ref = args[helper.resource_param][1]
+        name = (ref or "?").rsplit(".", 1)[-1]
+        for kind, url in args[helper.urls_param:]:
+            path = helper.template.format(url) if kind == "str" and url is not None else None
+            out.append(RouteFact("flask", owner, path, (), call.file, call.span,
+                                 HandlerInfo(name=name, line=call.line, span=call.span),
+                                 view_ref=ref))
+    return out
+
+
+def _pair_routes(helper: Any, call: Any, args: list[tuple[str, str | None]]
+                 ) -> list[RouteFact]:
+    """`configure_api(blueprint, routes)` with `routes = [("/x", XResource), ...]`."""
+    if helper.api_param >= len(args) or args[helper.api_param][0] != "ref":
+        return []
+    owner = args[helper.api_param][1]
+    pairs = dict(call.pairs).get(helper.urls_param, ())
+    out: list[RouteFact] = []
+    for path, ref in pairs:
+        name = ref.rsplit(".", 1)[-1]
+        out.append(RouteFact("flask", owner, path, (), call.file, call.span,
+                             HandlerInfo(name=name, line=call.line, span=call.span),
+                             view_ref=ref))
+    return out
+
+
+def _apply_guards(route: Route, guards: dict[str, GuardFact], resolver: Resolver) -> None:
+    """Decorators on the route (or its router / class) that the project wrote to deny
+    anonymous callers or check a limiter, whatever they are called."""
+    if not guards:
+        return
+    for name in route.raw:
+        found = resolver.find(name)
+        if found is None:
+            continue
+        guard = guards[found]
+        shown = f"{found.rsplit('.', 1)[-1]} ({guard.why})"
+        if guard.kind == "auth" and not any(found.endswith(a) or a.endswith(found)
+                                            for a in route.auth):
+            route.auth += (shown,)
+        elif guard.kind == "limit" and not any(found.endswith(a) or a.endswith(found)
+                                               for a in route.limits):
+            route.limits += (shown,)
+
+
+def _apply_aliases(route: Route, fact: RouteFact, aliases: dict[str, AliasFact],
+                   resolver: Resolver) -> None:
+    """Dependencies a handler takes through annotation aliases declared anywhere in the
+    project (`user: CurrentUser`), shown as `CurrentUser -> get_current_user`."""
+    handler = fact.handler
+    if handler is None or not handler.annotations or not aliases:
+        return
+    for annotation in handler.annotations:
+        found = resolver.find(annotation)
+        if found is None:
+            continue
+        fact_alias = aliases[found]
+        alias = found.rsplit(".", 1)[-1]
+        route.auth += tuple(f"{alias} -> {d}" for d in fact_alias.auth)
+        route.limits += tuple(f"{alias} -> {d}" for d in fact_alias.limits)
+        route.raw += tuple(f"{alias} -> {d}" for d in fact_alias.dependencies)
+
+
 def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tuple[str, ...],
            handler: HandlerInfo | None, handler_file: str, extra_auth: tuple[str, ...] = (),
            extra_limits: tuple[str, ...] = (), extra_pages: tuple[str, ...] = (),
@@ -424,11 +660,14 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         own_path=_clean_django(fact.path or "") if fact.framework in ("django", "drf")
         else fact.path or "", prefix_known=known,
         framework=framework or fact.framework, file=fact.file, span=fact.span,
-        handler=h.name if h else "?", handler_file=handler_file,
+        handler=h.name if h else "?", handler_file=(h.file if h and h.file else handler_file),
         handler_line=h.line if h else fact.span.start_line,
         auth=chain.auth + (h.auth if h else ()) + extra_auth,
         limits=chain.limits + (h.limits if h else ()) + extra_limits,
-        pagination=(h.pagination if h else ()) + extra_pages,
+        # A class's pagination (paginate_by, pagination_class) pages what it lists: not the
+        # responses of its writes.
+        pagination=(h.pagination if h else ()) + (
+            () if methods and set(methods) <= WRITE_METHODS else extra_pages),
         unbounded=unbounded if unbounded is not None else (h.unbounded if h else None),
         unbounded_file=handler_file,
         status_code=h.status_code if h else None, writes=h.writes if h else (),
@@ -437,7 +676,8 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         sets_status=h.sets_status if h else False,
         credentials=h.credentials if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
-        action=action, overrides=overrides, decorator=fact.decorator,
+        action=action, overrides=overrides, handler_params=h.params if h else (),
+        decorator=fact.decorator,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
@@ -477,7 +717,17 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
             libs.add(item.rsplit(".", 1)[-1])
             continue
         for name, info in item.methods.items():
-            methods.setdefault(name, info)
+            if name not in methods:
+                methods[name] = info
+            elif methods[name].delegates:
+                # `return super().get()`: the base's evidence is this method's too.
+                mine = methods[name]
+                methods[name] = replace(
+                    mine, delegates=info.delegates,
+                    pagination=tuple(dict.fromkeys(mine.pagination + info.pagination)),
+                    auth=tuple(dict.fromkeys(mine.auth + info.auth)),
+                    limits=tuple(dict.fromkeys(mine.limits + info.limits)),
+                    unbounded=mine.unbounded or info.unbounded)
         # An attribute set in a subclass overrides the base: first one seen wins.
         if "permission_classes" not in attrs_seen:
             auth += item.auth
@@ -517,9 +767,16 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                        framework=framework)]
     if found is None:
         # A view class from a library or not in the reviewed paths: one route, methods unknown.
-        return [_route(fact, full, known, chain, fact.methods or ("ANY",), fact.handler,
-                       fact.file)]
+        last = fact.view_ref.rsplit(".", 1)[-1]
+        handler = fact.handler or HandlerInfo(name=last, line=fact.span.start_line,
+                                              span=fact.span)
+        # A Django / DRF generic view serves the methods its class is known for.
+        methods = fact.methods or (_GENERIC_METHODS.get(last, ()) if "." in fact.view_ref
+                                   else ()) or ("ANY",)
+        return [_route(fact, full, known, chain, methods, handler, fact.file)]
     view = views[found]
+    if fact.registration == "appbuilder":
+        return _appbuilder_routes(fact, chain, view, views, resolver)
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
                               if isinstance(item, ViewClassFact) for a in item.attrs}))
@@ -577,17 +834,73 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
             lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
         list_view = bool(libs & _LIST_GENERICS)
         for method in lib_methods or ("ANY",):
-            unbounded = queryset if (method == "GET" and list_view) else None
+            listing = method == "GET" and list_view
             out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
-                              auth, limits, pages, unbounded, "", framework, overrides))
+                              auth, limits, pages, queryset if listing else None,
+                              "list" if listing else "", framework, overrides))
         return out
     for method, handler in served:
         handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
         unbounded = None
-        if method == "GET" and libs & _LIST_GENERICS and handler.unbounded is None:
+        listing = method == "GET" and bool(libs & _LIST_GENERICS)
+        if listing and handler.unbounded is None:
             unbounded = queryset
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
-                          limits, pages, unbounded, "", framework, overrides))
+                          limits, pages, unbounded, "list" if listing else "", framework,
+                          overrides))
+    return out
+
+
+def _appbuilder_routes(fact: RouteFact, chain: _Chain, view: ViewClassFact,
+                       views: dict[str, ViewClassFact], resolver: Resolver) -> list[Route]:
+    """The @expose routes of a Flask-AppBuilder class and its bases (a subclass's method
+    overrides the base's), below the route_base the nearest class declares."""
+    from .appbuilder import API_BASES, LIBRARY_PAGINATED, LIBRARY_ROUTES, VIEW_BASES
+
+    lineage = _base_names(view, views, resolver)
+    literals: dict[str, str] = {}
+    exposes: dict[str, list[ExposeFact]] = {}
+    libs: list[str] = []
+    for item in lineage:
+        if isinstance(item, str):
+            libs.append(item.rsplit(".", 1)[-1])
+            continue
+        for key, value in item.literals.items():
+            literals.setdefault(key, value)
+        by_method: dict[str, list[ExposeFact]] = {}
+        for exp in item.exposes:
+            by_method.setdefault(exp.method, []).append(exp)
+        for method, items in by_method.items():
+            exposes.setdefault(method, items)
+    for lib in libs:
+        for method, (url, http) in LIBRARY_ROUTES.get(lib, {}).items():
+            pages = (f"{lib}.{method} (page, page_size)",) if method in LIBRARY_PAGINATED \
+                else ()
+            handler = HandlerInfo(name=method, line=view.line, span=view.span,
+                                  auth=("flask_appbuilder protect()",), pagination=pages)
+            exposes.setdefault(method, [ExposeFact(method, url, http, handler)])
+    cls = view.name.rsplit(".", 1)[-1]
+    if "route_base" in literals:
+        base = literals["route_base"]
+    elif set(libs) & API_BASES:
+        resource = literals.get("resource_name") or cls.lower()
+        base = f"/api/{literals.get('version', 'v1')}/{resource.lower()}"
+    elif set(libs) & VIEW_BASES:
+        base = "/" + cls.lower()
+    else:
+        return []
+    include = literals.get("include_route_methods")
+    exclude = set((literals.get("exclude_route_methods") or "").split(","))
+    out: list[Route] = []
+    for method in sorted(exposes):
+        if (include is not None and method not in include.split(",")) or method in exclude:
+            continue
+        for exp in exposes[method]:
+            known = exp.url is not None
+            path = _join(base, exp.url or UNKNOWN_PREFIX)
+            handler = replace(exp.handler, name=f"{cls}.{exp.handler.name}")
+            out.append(_route(fact, path, known, chain, exp.http, handler, view.file,
+                              framework="flask", action=method))
     return out
 
 
