@@ -1,5 +1,5 @@
 """Determinism (issue 15): the same input gives byte-identical JSON and SARIF, run after
-run and whatever the number of worker processes."""
+run, whatever the number of worker processes, with the result cache cold or warm."""
 
 from __future__ import annotations
 
@@ -26,8 +26,11 @@ def reports(tmp_path_factory):
     out = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(target)
-        for label, jobs in (("first", 1), ("again", 1), ("parallel", 3)):
-            result = run([Path(".")], config, jobs=jobs, rules=rules)
+        cache = target.parent / "cache"
+        for label, jobs, cache_dir in (("first", 1, None), ("again", 1, None),
+                                       ("parallel", 3, None), ("cache cold", 3, cache),
+                                       ("cache warm", 1, cache)):
+            result = run([Path(".")], config, jobs=jobs, rules=rules, cache_dir=cache_dir)
             out[label] = (json_report.render(result).encode("utf-8"),
                           sarif.render(result).encode("utf-8"))
     return out
@@ -39,3 +42,5 @@ def test_runs_and_job_counts_give_identical_bytes(reports, fmt, index):
     assert b'"BR101"' in first  # a real report, not an empty one
     assert reports["again"][index] == first
     assert reports["parallel"][index] == first
+    assert reports["cache cold"][index] == first
+    assert reports["cache warm"][index] == first

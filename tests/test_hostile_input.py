@@ -41,6 +41,12 @@ def _json(*args: str) -> tuple[list[dict], subprocess.CompletedProcess[str]]:
     return json.loads(proc.stdout)["findings"], proc
 
 
+def _json_here(capsys, *args: str) -> tuple[list[dict], int]:
+    """The CLI in this process, for cases that cannot hang (faster than a child)."""
+    code = main(["check", *args, "--format", "json"])
+    return json.loads(capsys.readouterr().out)["findings"], code
+
+
 def _by_path(findings: list[dict]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for f in findings:
@@ -71,14 +77,14 @@ def test_fifo_named_on_the_command_line_is_a_finding(tree):
     assert _by_path(findings)["x.py"][0]["message"] == "not a regular file (a FIFO): not read"
 
 
-def test_socket_named_py_is_a_finding(tree):
+def test_socket_named_py_is_a_finding(tree, capsys):
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(tree / "s.py"))
-        findings, proc = _json(".")
+        findings, code = _json_here(capsys, ".")
     finally:
         server.close()
-    assert proc.returncode == 1, proc.stderr
+    assert code == 1
     assert _by_path(findings)["s.py"][0]["message"] == "not a regular file (a socket): not read"
     _real_finding_kept(findings)
 
@@ -96,12 +102,12 @@ def test_oversized_file_is_not_read(tmp_path):
     assert read_source(big, limit=600) == b"x = 1\n" * 100
 
 
-def test_symlink_loop_is_a_finding_and_the_run_goes_on(tree):
+def test_symlink_loop_is_a_finding_and_the_run_goes_on(tree, capsys):
     os.symlink("a.py", tree / "a.py")
     os.symlink("c.py", tree / "b.py")
     os.symlink("b.py", tree / "c.py")
-    findings, proc = _json(".")
-    assert proc.returncode == 1, proc.stderr
+    findings, code = _json_here(capsys, ".")
+    assert code == 1
     paths = _by_path(findings)
     for name in ("a.py", "b.py", "c.py"):
         (loop,) = paths[name]
@@ -110,21 +116,21 @@ def test_symlink_loop_is_a_finding_and_the_run_goes_on(tree):
     _real_finding_kept(findings)
 
 
-def test_dangling_link_is_a_finding(tree):
+def test_dangling_link_is_a_finding(tree, capsys):
     os.symlink("gone.py", tree / "dangling.py")
-    findings, _ = _json(".")
+    findings, _ = _json_here(capsys, ".")
     assert _by_path(findings)["dangling.py"][0]["message"].startswith(
         "cannot read the file: broken symbolic link")
 
 
-def test_link_inside_the_tree_is_reviewed_once(tree):
+def test_link_inside_the_tree_is_reviewed_once(tree, capsys):
     os.symlink("bad.py", tree / "alias.py")
-    findings, proc = _json(".")
-    assert proc.returncode == 1
+    findings, code = _json_here(capsys, ".")
+    assert code == 1
     assert [(f["path"], f["rule"]) for f in findings] == [("bad.py", "BR101")]
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "console"])
+@pytest.mark.parametrize("fmt", ["json", "console"])
 def test_link_to_proc_environ_leaks_nothing(tree, monkeypatch, fmt):
     secret = "hunter2-do-not-print-me"
     monkeypatch.setenv("BR_TEST_CI_SECRET", secret)
@@ -150,9 +156,10 @@ def test_link_named_on_the_command_line_pointing_outside_is_not_read(tree, monke
     assert "settings.py: symbolic link to a file outside the reviewed tree" in proc.stderr
 
 
-def test_sarif_lists_skipped_links_as_notes(tree):
+def test_sarif_lists_skipped_links_as_notes(tree, capsys):
     os.symlink("/etc/passwd", tree / "passwd.py")
-    log = json.loads(_check(".", "--format", "sarif").stdout)
+    assert main(["check", ".", "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
     (invocation,) = log["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is True
     assert invocation["toolExecutionNotifications"] == [{
@@ -200,25 +207,7 @@ def test_unreadable_directory_is_a_note(tree, monkeypatch):
     assert [(f.path, f.rule_id) for f in result.findings] == [("bad.py", "BR101")]
 
 
-def test_unreadable_file_is_a_finding(tree, monkeypatch):
-    import backendreview.sourcefile as sourcefile
-
-    real_open = os.open
-
-    def deny(path, *args, **kwargs):
-        if os.fspath(path).endswith("secret.py"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_open(path, *args, **kwargs)
-
-    (tree / "secret.py").write_text("x = 1\n")
-    monkeypatch.setattr(sourcefile.os, "open", deny)
-    result = run([Path(".")], Config(root=tree), jobs=1)
-    assert [(f.path, f.rule_id, f.message) for f in result.findings] == [
-        ("bad.py", "BR101", result.findings[0].message),
-        ("secret.py", "BR000", "cannot read the file: Permission denied")]
-
-
-def test_path_longer_than_path_max_does_not_abort(tree):
+def test_path_longer_than_path_max_does_not_abort(tree, capsys):
     # 30 nested directories of 200 characters: 6,000+ characters, beyond PATH_MAX.
     fd = os.open(tree, os.O_RDONLY)
     try:
@@ -232,10 +221,10 @@ def test_path_longer_than_path_max_does_not_abort(tree):
         os.close(leaf)
     finally:
         os.close(fd)
-    proc = _check(".", "--format", "json")
-    assert proc.returncode in (1,), proc.stderr
-    assert "internal error" not in proc.stderr
-    findings = json.loads(proc.stdout)["findings"]
+    assert main(["check", ".", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    findings = json.loads(captured.out)["findings"]
     assert ("bad.py", "BR101") in [(f["path"], f["rule"]) for f in findings]
 
 
@@ -376,3 +365,13 @@ def test_non_utf8_name_inside_git_is_reviewed(latin1_name, tree, capsys):
     assert main(["check", ".", "--format", "json"]) == 1
     (finding,) = json.loads(capsys.readouterr().out)["findings"]
     assert (finding["path"], finding["rule"]) == ("caf\\xe9.py", "BR101")
+
+
+def test_action_does_not_fail_the_review_on_a_note(tree, capsys):
+    from backendreview.github_action import _findings_from_sarif
+
+    os.symlink("/etc/passwd", tree / "passwd.py")
+    assert main(["check", ".", "--format", "sarif"]) == 1
+    findings, _, errors = _findings_from_sarif(json.loads(capsys.readouterr().out))
+    assert [(f.path, f.rule_id) for f in findings] == [("bad.py", "BR101")]
+    assert errors == []
