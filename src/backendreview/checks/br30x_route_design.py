@@ -173,9 +173,9 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        table = {(m, _normal(r.path)) for r in project_routes(facts) for m in r.methods}
-        handlers = route_table(project_routes(facts))
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        table = route_table(project_routes(facts))
+        for route in routes:
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
@@ -187,7 +187,7 @@ class VerbInRoute(_SegmentRule):
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
-                fix = verb_fix(route, own, index, method, rest, allow, handlers)
+                fix = verb_fix(route, own, index, method, rest, allow, table)
                 corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
@@ -203,7 +203,7 @@ def _normal(path: str) -> str:
 
 
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
-                    table: set[tuple[str, str]]) -> bool:
+                    table: dict[tuple[str, str], str]) -> bool:
     """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
     resource-shaped alternative, never one the route table already has."""
     full = segments(route.path)

@@ -92,18 +92,6 @@ class RouteCollector:
             self._emit(django.on_call(self.ctx, node))
         self._emit(self._slowapi(node))
 
-    def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
-        """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
-        library = {"slowapi": "fastapi", "flask_limiter": "flask"}.get(qn.split(".")[0])
-        if library is None or not qn.endswith(".Limiter"):
-            return []
-        target = assigned_target(self.ctx, node)
-        statement = self.ctx.semantic.parent(node)
-        if not isinstance(target, ast.Name) or statement not in self.ctx.tree.body:
-            return []
-        return [SettingsFact("limiter-object", f"{module_name(self.ctx.path)}.{target.id}",
-                             library, self.ctx.path, node.lineno)]
-
     def _decorator_call(self, node: ast.Call) -> None:
         """`router.post("/x")(create_x)`: a route decorator applied by calling it on a
         function defined in this file."""
@@ -118,6 +106,18 @@ class RouteCollector:
             if fact is not None:
                 self._emit([fact])
                 return
+
+    def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
+        """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
+        library = {"slowapi": "fastapi", "flask_limiter": "flask"}.get(qn.split(".")[0])
+        if library is None or not qn.endswith(".Limiter"):
+            return []
+        target = assigned_target(self.ctx, node)
+        statement = self.ctx.semantic.parent(node)
+        if not isinstance(target, ast.Name) or statement not in self.ctx.tree.body:
+            return []
+        return [SettingsFact("limiter-object", f"{module_name(self.ctx.path)}.{target.id}",
+                             library, self.ctx.path, node.lineno)]
 
     def _slowapi(self, node: ast.Call) -> list[object]:
         qn = self.ctx.qualified_name(node.func) or ""
