@@ -13,7 +13,7 @@ from ..analysis.program import (
     related,
     short_name,
 )
-from ..model import Fix, Span
+from ..model import Fix, Severity, Span
 from .base import ProjectRule
 from .br102_fixes import with_loader
 from .fixcode import code_or_none, handler_code
@@ -87,10 +87,19 @@ class MissingPagination(ProjectRule):
             text = " ".join(query.text.split())
             if len(text) > 60:
                 text = text[:57] + "..."
-            self.report(
-                route.unbounded_file, query.span,
-                f'route "{_shown(route)}" returns every row of `{text}` with no limit or '
-                f"pagination", fix=Fix(description, code_or_none(example)), snippet=query.text)
+            message = (f'route "{_shown(route)}" returns every row of `{text}` with no limit '
+                       f"or pagination")
+            severity = None
+            if query.rendered:
+                # On the tuning half most server-rendered full lists were small, curated
+                # tables (pretix's item list, misago's admin lists, netbox's script modules):
+                # a note that says so, not a warning.
+                severity = Severity.NOTE
+                message += (" (a server-rendered page; worth a page size unless the table "
+                            "stays small by nature)")
+            self.report(route.unbounded_file, query.span, message,
+                        fix=Fix(description, code_or_none(example)), snippet=query.text,
+                        severity=severity)
 
 
     def _through_call(self, program: ProgramModel, route: Route,

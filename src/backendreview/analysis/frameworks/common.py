@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
@@ -342,6 +343,9 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                     pagination.append(f".{fn.attr}()")
                 if fn.attr in WRITE_CALLS:
                     writes.append(f".{fn.attr}()")
+                if fn.attr == "configure" and node.args and isinstance(
+                        node.args[0], ast.Name) and node.args[0].id == "request":
+                    pagination.append(".configure(request)")  # django-tables2 (netbox)
                 # request.query.get("limit") / request.args.get("page", type=int)
                 key = literal_str(node.args[0]) if fn.attr == "get" and node.args else None
                 if key is not None and key.lower() in PAGE_PARAMS:
@@ -349,8 +353,10 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             else:
                 qn = ctx.qualified_name(fn) or ""
                 last = qn.rsplit(".", 1)[-1] if qn else getattr(fn, "id", "")
-                if last in ("Paginator", "paginate", "paginate_queryset", "get_page") or \
+                if last in ("Paginator", "paginate", "paginate_queryset", "get_page",
+                            "RequestConfig") or \
                         _PAGINATION_NAME.search(last or "") or _PAGE_HELPER.search(last or ""):
+                    # RequestConfig: django-tables2 pages the table it configures
                     pagination.append(last)
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and \
                 node.slice.upper is not None:
@@ -568,6 +574,8 @@ _WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "O
                        # Server-rendered pages: an unbounded list is as unbounded in HTML.
                        "render", "render_template", "TemplateResponse", "render_to_response",
                        "render_template_string"})
+_TEMPLATE_CALLS = frozenset({"render", "render_template", "TemplateResponse",
+                             "render_to_response", "render_template_string"})
 _SELECT = re.compile(r"^\s*select\b(?=.*\bfrom\b)", re.IGNORECASE | re.DOTALL)
 # A bound on the rows (LIMIT, FETCH FIRST, TOP n), one row by key, or one aggregate row.
 _SQL_BOUNDED = re.compile(r"\blimit\b|\bfetch\s+(?:first|next)\b|\btop\s*\(?\s*\d"
@@ -596,7 +604,7 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             for arg in [*expr.args, *(k.value for k in expr.keywords)]:
                 found = unbounded_query(ctx, arg, func, depth + 1)
                 if found:
-                    return found
+                    return replace(found, rendered=True) if name in _TEMPLATE_CALLS else found
         return None
     if isinstance(expr, ast.Attribute) and expr.attr == "data":
         return unbounded_query(ctx, expr.value, func, depth + 1)

@@ -39,6 +39,9 @@ class QueryFact:
     span: Span
     text: str
     orm: str  # django | sqlalchemy | dbapi | drf
+    # Listed on a server-rendered page (a template context, a Django ListView) rather than
+    # returned as data.
+    rendered: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,14 @@ _GENERIC_METHODS = {
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
 }
-_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView", "ListView"}
+_LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
+# Django's generic ListView, by qualified name: projects have ListViews of their own with their
+# own paging (misago's admin ListView pages with items_per_page).
+_DJANGO_LIST_VIEW = ("django.views.generic.ListView", "django.views.generic.list.ListView")
+
+
+def _lists_every_row(libs: set[str]) -> bool:
+    return bool(libs & _LIST_GENERICS) or bool(libs & set(_DJANGO_LIST_VIEW))
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -715,6 +725,8 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     for item in chain:
         if isinstance(item, str):
             libs.add(item.rsplit(".", 1)[-1])
+            if item in _DJANGO_LIST_VIEW:
+                libs.add(item)
             continue
         for name, info in item.methods.items():
             if name not in methods:
@@ -832,7 +844,9 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         lib_methods: tuple[str, ...] = ()
         for lib in libs:
             lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
-        list_view = bool(libs & _LIST_GENERICS)
+        list_view = _lists_every_row(libs)
+        if list_view and queryset is not None and libs & set(_DJANGO_LIST_VIEW):
+            queryset = replace(queryset, rendered=True)
         for method in lib_methods or ("ANY",):
             listing = method == "GET" and list_view
             out.append(_route(fact, full, known, chain, (method,), view_handler, view.file,
@@ -842,9 +856,11 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
     for method, handler in served:
         handler = replace(handler, name=f"{view_handler.name}.{handler.name}")
         unbounded = None
-        listing = method == "GET" and bool(libs & _LIST_GENERICS)
+        listing = method == "GET" and _lists_every_row(libs)
         if listing and handler.unbounded is None:
             unbounded = queryset
+            if unbounded is not None and libs & set(_DJANGO_LIST_VIEW):
+                unbounded = replace(unbounded, rendered=True)
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
                           limits, pages, unbounded, "list" if listing else "", framework,
                           overrides))

@@ -352,7 +352,9 @@ class _Extractor:
                         conditional=conditional))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
-                if found is not None:
+                # A rendered page is not rows handed back to a caller: BR303 reports it
+                # at the route whose handler renders it.
+                if found is not None and not found.rendered:
                     effects.append(Effect(UNBOUNDED, node.lineno, found.text))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))

@@ -1,0 +1,33 @@
+"""BR303 on server-rendered pages: the same unbounded query, a note instead of a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .test_fixtures import _review
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _br303(name: str) -> dict[int, tuple[str, str]]:
+    path = ROOT / "fixtures" / "BR303" / name
+    findings = _review(path.read_text(encoding="utf-8"), f"BR303/{name}")
+    return {f.span.start_line: (f.severity.value, f.message) for f in findings
+            if f.rule_id == "BR303"}
+
+
+def test_template_contexts_and_list_views_are_notes_that_say_why() -> None:
+    found = _br303("server_rendered.py")
+    rendered = [line for line, (_, message) in found.items() if "server-rendered page" in message]
+    # render() contexts (a queryset, a fetchall()), ListView `model =` and `queryset =`
+    assert len(rendered) == 4
+    assert all(found[line][0] == "note" for line in rendered)
+
+
+def test_json_lists_and_fetchall_stay_warnings() -> None:
+    found = _br303("flask_rendered.py")
+    severities = {message.split("`")[1]: severity for severity, message in found.values()}
+    assert severities['conn.execute("SELECT * FROM orders")'] == "warning"
+    assert severities["Product.query.all()"] == "note"
+    found = _br303("fastapi_sqlalchemy.py")
+    assert found and {severity for severity, _ in found.values()} == {"warning"}
