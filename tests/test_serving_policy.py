@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,26 @@ def test_main_guard_lines_spans_the_body_only() -> None:
             d = 4
         '''))
     assert main_guard_lines(tree) == [(3, 5)]
+
+
+def test_a_project_living_under_a_tests_directory_is_still_reviewed(tmp_path, monkeypatch):
+    """The path policy looks at the path from the project root, not at the directories
+    above it: `check /home/me/tests/shop` from elsewhere reviews the shop."""
+    from backendreview.config import Config
+    from backendreview.engine import run
+
+    project = tmp_path / "tests" / "shop"
+    (project / "app").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.backendreview]\n", encoding="utf-8")
+    (project / "app" / "db.py").write_text(
+        "import sqlite3\n\n\ndef find(c: sqlite3.Cursor, name):\n"
+        "    c.execute(f\"SELECT * FROM t WHERE name = '{name}'\")\n", encoding="utf-8")
+    (project / "app" / "test_db.py").write_text(
+        "import sqlite3\n\n\ndef test_find(c: sqlite3.Cursor, name):\n"
+        "    c.execute(f\"SELECT * FROM t WHERE name = '{name}'\")\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run([project], Config(root=project, select=("BR101",)), jobs=1)
+    assert [(Path(f.path).name, f.span.start_line, f.rule_id) for f in result.findings] == [
+        ("db.py", 5, "BR101")]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .model import Finding, Fix, Related, Severity, Span
+from .projectpath import project_relative
 from .semantic import Binding, SemanticModel
 from .sourcelines import source_lines
 
@@ -31,10 +32,19 @@ class FileContext:
         self._astroid_failed = False
         self._astroid_index: dict[tuple[int, int, int, int, str], Any] | None = None
         self._memo: dict[str, dict[int, Any]] = {}
+        self._policy_path: str | None = None
         # Rules ask these ~15 times per call node: bind the model's methods directly rather
         # than going through a forwarding method each time.
         self.qualified_name = semantic.qualified_name  # type: ignore[method-assign]
         self.reaching_bindings = semantic.reaching_bindings  # type: ignore[method-assign]
+
+    @property
+    def policy_path(self) -> str:
+        """The file's path from the project root: what test / seed / migration / settings
+        path policies look at (the reported path may start above the project)."""
+        if self._policy_path is None:
+            self._policy_path = project_relative(self.path, self.config.root)
+        return self._policy_path
 
     # -- positions -------------------------------------------------------------------------
     def _line(self, lineno: int) -> str:

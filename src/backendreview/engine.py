@@ -37,6 +37,7 @@ from .discovery import Skipped, discover_all, display_path, excluded_by
 from .globs import compile_globs
 from .metadata import RuleDoc, load_rule_docs
 from .model import FileResult, Finding, Span
+from .projectpath import project_relative
 from .semantic import SemanticBuilder, module_name
 from .sourcefile import UnreadableSource, read_source
 from .sourcelines import source_lines
@@ -197,7 +198,7 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
                 rule.end_file()
             except Exception as exc:
                 errors.append(_rule_error(rule.id, path, tree, exc))
-    tool = tool_code(path, tree, semantic.is_imported("faker"))
+    tool = tool_code(ctx.policy_path, tree, semantic.is_imported("faker"))
     result.findings = [f for f in ctx.findings
                        if serves_requests(f, tool, lambda rule: _wants_tests(config, rule))]
     result.facts = ctx.facts
@@ -549,7 +550,8 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
             # Routes declared in tests or seed scripts serve no real request either.
             project_findings.extend(
                 f for f in rule.findings
-                if serves_requests(f, tools.get(f.path) or tool_code(f.path, None, False),
+                if serves_requests(f, tools.get(f.path) or tool_code(
+                                   project_relative(f.path, config.root), None, False),
                                    lambda rule: _wants_tests(config, rule)))
         except Exception as exc:
             run_result.errors.append(f"internal error: project rule {rule_id} failed: "

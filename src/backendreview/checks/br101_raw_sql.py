@@ -98,7 +98,7 @@ class RawSQL(Rule):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
-        if is_migration_path(self.ctx.path) and all(
+        if is_migration_path(self.ctx.policy_path) and all(
                 _read_back(self.ctx, value) for value in build.dynamic_values):
             return  # a migration rewriting rows with values it just read from them
         self._report(node, sink, build)

@@ -141,7 +141,7 @@ class UnindexedForeignKey(Rule):
     def end_file(self) -> None:
         # Which databases the project is configured for (test settings and tests excluded:
         # they often run on SQLite whatever production uses).
-        if not never_serves(self.ctx.path):
+        if not never_serves(self.ctx.policy_path):
             for match in _DATABASE_URL.finditer(self.ctx.text):
                 dialect = match.group(1).lower()
                 self.ctx.emit_fact("br106_dialect",

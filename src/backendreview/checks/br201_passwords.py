@@ -211,7 +211,7 @@ class PlaintextPassword(Rule):
         self.models = _ModelKnowledge(ctx)
         self.values.is_model_class = self.models.is_model_classdef
         self.strings = StringAnalyzer(ctx)
-        self.non_production = is_non_production(ctx.path)
+        self.non_production = is_non_production(ctx.policy_path)
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
@@ -723,7 +723,7 @@ class WeakPasswordHash(Rule):
             return
         if not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS" for t in node.targets):
             return
-        if is_test_path(self.ctx.path) or not isinstance(node.value, ast.List | ast.Tuple):
+        if is_test_path(self.ctx.policy_path) or not isinstance(node.value, ast.List | ast.Tuple):
             return
         if not node.value.elts:
             return

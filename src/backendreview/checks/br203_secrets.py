@@ -72,7 +72,7 @@ class HardcodedSecret(Rule):
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
-        self.skip = is_non_production(ctx.path)
+        self.skip = is_non_production(ctx.policy_path)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.skip:

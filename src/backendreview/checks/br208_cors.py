@@ -30,7 +30,7 @@ class CorsWildcardCredentials(Rule):
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
-        self.skip = is_non_production(ctx.path)
+        self.skip = is_non_production(ctx.policy_path)
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.skip:

@@ -30,7 +30,7 @@ class DebugEnabled(Rule):
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
-        self.skip = is_non_production(ctx.path)
+        self.skip = is_non_production(ctx.policy_path)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.skip or not _is_true(node.value):

@@ -40,7 +40,7 @@ class SecretInLog(Rule):
     id = "BR403"
 
     def visit_Call(self, node: ast.Call) -> None:
-        if is_test_path(self.ctx.path) or not is_logging_call(self.ctx, node):
+        if is_test_path(self.ctx.policy_path) or not is_logging_call(self.ctx, node):
             return
         qualified = self.ctx.qualified_name(node.func) or ""
         if qualified.startswith(("warnings.", "traceback.")):

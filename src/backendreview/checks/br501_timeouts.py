@@ -36,7 +36,7 @@ class HttpWithoutTimeout(Rule):
     requires_imports = ("requests", "urllib3", "urllib", "httpx", "aiohttp")
 
     def visit_Call(self, node: ast.Call) -> None:
-        if is_test_path(self.ctx.path):
+        if is_test_path(self.ctx.policy_path):
             return
         if any(k.arg is None for k in node.keywords):
             return  # **kwargs may carry a timeout

@@ -244,7 +244,7 @@ def active(ctx: FileContext) -> bool:
 
 def _active(ctx: FileContext) -> bool:
     # Test code builds throwaway schemas and views: none of it is served.
-    if is_test_path(ctx.path):
+    if is_test_path(ctx.policy_path):
         return False
     # Types declared through project helpers (`@register_type(...)` over a project base
     # class) import no library: a file that names a graphql module is read too.
