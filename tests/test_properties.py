@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backendreview.config import Config
-from backendreview.engine import all_rule_ids, review_source
+from backendreview.engine import all_rule_ids, finish, review_source
 from backendreview.fixes.apply import fix_text
+from backendreview.metadata import load_rule_docs
 
 EXAMPLES = int(os.environ.get("BACKENDREVIEW_PROPERTY_EXAMPLES", "6"))
 RULES = tuple(sorted(all_rule_ids()))
+DOCS = load_rule_docs()
 CONFIG = Config()
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
                     suppress_health_check=list(HealthCheck))
@@ -44,10 +46,14 @@ def _ast_accepts(source: str) -> bool:
 
 
 def _reviewed_cleanly(source: str) -> None:
-    result = review_source(source, "generated.py", CONFIG, RULES, collect=("routes",))
+    result = review_source(source, "generated.py", CONFIG, RULES,
+                           collect=("routes", "program"))
     assert result.facts.get("_errors", []) == []
     br000 = [f for f in result.findings if f.rule_id == "BR000"]
     assert bool(br000) == (not _ast_accepts(source)), br000
+    # The project phase too: the route model, the program model's summaries, project rules.
+    project = finish([result], CONFIG, RULES, DOCS)
+    assert project.errors == []
 
 
 @SETTINGS
