@@ -118,7 +118,10 @@ class Plugin:
         docs = load_rule_docs()
         rules = enabled_rules(config, docs)
         if not self.project_rules:
-            rules = tuple(r for r in rules if r not in PROJECT_RULES)
+            # Project rules need the whole project, except those that also decide well on
+            # one file (BR101's project half only withdraws findings it can prove constant).
+            rules = tuple(r for r in rules if r not in PROJECT_RULES
+                          or PROJECT_RULES[r].one_file_ok)
         path = _display(self.filename)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
         text = "".join(self.lines)

@@ -170,6 +170,13 @@ class StringAnalyzer:
                 return True
         if qualified in ("builtins.str", "builtins.repr") and call.args:
             return self.is_static(call.args[0], depth)
+        if isinstance(func, ast.Name):
+            # `qn = connection.ops.quote_name` ... `qn(table)`: the quoting function by
+            # another name.
+            bindings = self.ctx.semantic.lookup(func.id, func)[1]
+            return bool(bindings) and all(
+                b.kind == "assign" and isinstance(b.value, ast.Attribute)
+                and b.value.attr in _SAFE_METHODS for b in bindings)
         return False
 
     def _attribute_is_static(self, expr: ast.Attribute) -> bool:

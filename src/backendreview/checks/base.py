@@ -70,6 +70,9 @@ class ProjectRule:
     # Fact collectors the rule needs run in the file walk
     # ("routes": analysis/frameworks/collector.py).
     needs_facts: ClassVar[tuple[str, ...]] = ()
+    # Whether the rule still answers rightly when the project is one file (the flake8
+    # plugin reviews one buffer at a time).
+    one_file_ok: ClassVar[bool] = False
 
     def __init__(self, doc: RuleDoc, config: Config | None = None) -> None:
         self.doc = doc

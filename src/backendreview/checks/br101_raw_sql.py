@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from ..analysis.dbapi import (
     FORMAT,
@@ -15,10 +16,11 @@ from ..analysis.dbapi import (
     HandleResolver,
 )
 from ..analysis.paths import is_migration_path
+from ..analysis.program import ConstNeed, constant_needs, program_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
-from ..model import Edit, Fix, Related
-from .base import Rule
+from ..model import Edit, Finding, Fix, Related
+from .base import ProjectRule, Rule
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
 _SQL_START = re.compile(
@@ -98,6 +100,8 @@ class RawSQL(Rule):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
+        if _migration_ddl(self.ctx, node):
+            return  # a migration operation's DDL, through the schema editor it is handed
         if is_migration_path(self.ctx.policy_path) and all(
                 _read_back(self.ctx, value) for value in build.dynamic_values):
             return  # a migration rewriting rows with values it just read from them
@@ -142,7 +146,69 @@ class RawSQL(Rule):
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
                         "allowlist or quote it as an identifier")
-        self.report(call, message, fix=fix, related=tuple(related))
+        finding = self.report(call, message, fix=fix, related=tuple(related))
+        needs = self._constant_needs(build)
+        if needs is not None:
+            # Every dynamic part may be a constant made elsewhere (a function returning a
+            # literal, a class attribute): the project phase decides with the program model.
+            self.ctx.findings.remove(finding)
+            func = self.ctx.semantic.enclosing_function(call)
+            owner = (self.ctx.path, func.lineno) if func is not None else None
+            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs)))
+
+    def _constant_needs(self, build: StringBuild) -> list[ConstNeed] | None:
+        out: list[ConstNeed] = []
+        for value in build.dynamic_values:
+            found = constant_needs(self.ctx, value)
+            if found is None:
+                return None
+            out += [n for n in found if n not in out]
+        return out
+
+
+DEFERRED = "br101_deferred"
+
+
+@dataclass(frozen=True)
+class DeferredSql:
+    """A BR101 finding whose dynamic parts are all calls or class attributes that may be
+    constants: reported unless the program model shows they are."""
+
+    finding: Finding
+    owner: tuple[str, int] | None  # the enclosing function (path, def line)
+    needs: tuple[ConstNeed, ...]
+
+
+class RawSQLThroughCalls(ProjectRule):
+    """The project half of BR101: SQL built from what other functions return or classes
+    declare is reported only when those are not all constants."""
+
+    id = "BR101"
+    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
+    one_file_ok = True
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        deferred: list[DeferredSql] = facts.get(DEFERRED, [])
+        if not deferred:
+            return
+        program = program_of(facts)
+        for item in deferred:
+            owner = program.function_at(*item.owner) if item.owner else None
+            if not program.satisfied(owner, item.needs):
+                self.findings.append(item.finding)
+
+
+def _migration_ddl(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """`schema_editor.execute(...)` in a function that is handed the schema editor (a
+    migration operation's `database_forwards`, a `RunPython` function): migration-time DDL
+    built from names in the migration's code, not from a request."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id == "schema_editor"):
+        return False
+    enclosing = ctx.semantic.enclosing_function(call)
+    return enclosing is not None and any(
+        arg.arg == "schema_editor" for arg in [*enclosing.args.posonlyargs, *enclosing.args.args])
 
 
 # Calls that hand back rows (or a row's values) from the database.
@@ -513,4 +579,4 @@ def _parses(expression: str) -> bool:
     return True
 
 
-RULES = (RawSQL,)
+RULES = (RawSQL, RawSQLThroughCalls)

@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import FACT_KIND, ProgramCollector
-from .facts import AUTH, LIMIT, QUERY, UNBOUNDED, CallSite, ClassInfo, Effect, FunctionInfo
+from .extract import FACT_KIND, ProgramCollector, constant_needs
+from .facts import (
+    AUTH,
+    LIMIT,
+    QUERY,
+    UNBOUNDED,
+    CallSite,
+    ClassInfo,
+    ConstNeed,
+    Effect,
+    FunctionInfo,
+)
 from .model import ProgramModel, Reached, Step, describe, related, short_name
 
 _cache: tuple[list[Any], ProgramModel] | None = None
@@ -30,6 +40,24 @@ def program_of(facts: dict[str, list[Any]]) -> ProgramModel:
     return _cache[1]
 
 
-__all__ = ["AUTH", "FACT_KIND", "LIMIT", "QUERY", "UNBOUNDED", "CallSite", "ClassInfo",
-           "Effect", "FunctionInfo", "ProgramCollector", "ProgramModel", "Reached", "Step",
-           "describe", "program_of", "related", "short_name"]
+__all__ = [
+    "AUTH",
+    "FACT_KIND",
+    "LIMIT",
+    "QUERY",
+    "UNBOUNDED",
+    "CallSite",
+    "ClassInfo",
+    "ConstNeed",
+    "Effect",
+    "FunctionInfo",
+    "ProgramCollector",
+    "ProgramModel",
+    "Reached",
+    "Step",
+    "constant_needs",
+    "describe",
+    "program_of",
+    "related",
+    "short_name",
+]

@@ -33,6 +33,7 @@ from .facts import (
     Callee,
     CallSite,
     ClassInfo,
+    ConstNeed,
     Effect,
     FunctionInfo,
     ModuleInfo,
@@ -115,6 +116,31 @@ def extract_module(ctx: FileContext) -> ModuleInfo:
         nodes.sort(key=lambda item: (getattr(item[0], "lineno", 0),
                                      getattr(item[0], "col_offset", 0)))
     return _Extractor(ctx, collector.walked, collector.conditional).run()
+
+
+def constant_needs(ctx: FileContext, expr: ast.expr) -> list[ConstNeed] | None:
+    """What the value of `expr` (in its function) needs to be a constant, for a rule that
+    lets the project phase decide (BR101); None when it may hold a runtime value."""
+    extractor = _Extractor(ctx, {}, set())
+    func = ctx.semantic.enclosing_function(expr)
+    cls_node = ctx.semantic.enclosing_class(expr)
+    cls: ClassInfo | None = None
+    self_name: str | None = None
+    if cls_node is not None and func is not None and \
+            ctx.semantic.parent(func) is cls_node:
+        cls = ClassInfo(qualname=_qualname_of(ctx, cls_node), name=cls_node.name,
+                        path=ctx.path, line=cls_node.lineno)
+        params = [*func.args.posonlyargs, *func.args.args]
+        self_name = params[0].arg if params else None
+    return extractor.const_needs(expr, (cls, self_name, {}))
+
+
+def _qualname_of(ctx: FileContext, node: ast.AST) -> str:
+    names = [getattr(node, "name", "")]
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.append(anc.name)
+    return ".".join([module_name(ctx.path), *reversed(names)])
 
 
 _CONDITIONS = (ast.If, ast.IfExp, ast.BoolOp, ast.ExceptHandler, ast.Match, ast.While)
@@ -208,8 +234,13 @@ class _Extractor:
     def _class(self, node: ast.ClassDef, prefix: str) -> None:
         qualname = f"{prefix}.{node.name}"
         bases = tuple(ref for ref in (self._ref(_unsubscript(b)) for b in node.bases) if ref)
+        literal = tuple(
+            target.id for stmt in node.body
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            if isinstance(target, ast.Name) and self.const_needs(stmt.value, None) == [])
         info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
-                         line=node.lineno, bases=bases)
+                         line=node.lineno, bases=bases, const_attrs=literal)
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 ref = self._type_ref(stmt.annotation)
@@ -255,8 +286,8 @@ class _Extractor:
         local_types = self._local_types(own)
         if cls is not None and self_name:
             self._instance_attrs(own, self_name, param_types, cls)
-        calls, effects = self._body_facts(node, walked, own, cls, self_name,
-                                          {**local_types, **param_types})
+        types = {**local_types, **param_types}
+        calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
         # Functions nested in this one (decorator wrappers, local helpers). A wrapper that
         # turns anonymous callers away makes its decorator an auth check.
         for child in own:
@@ -276,12 +307,14 @@ class _Extractor:
         # file is `module.name`), else as the file names them.
         refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
                      for d, name in zip(node.decorator_list, decorators, strict=False))
+        const_return, const_needs = self._const_return(own, cls, self_name, types)
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
+            const_return=const_return, const_needs=const_needs,
         )
         self.functions.append(info)
         return info
@@ -365,6 +398,99 @@ class _Extractor:
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    # -- constants ---------------------------------------------------------------------------
+    def _const_return(self, own: list[ast.AST], cls: ClassInfo | None, self_name: str | None,
+                      types: dict[str, str]) -> tuple[bool, tuple[ConstNeed, ...]]:
+        returns = [n for n in own if isinstance(n, ast.Return)]
+        if not returns or any(r.value is None for r in returns):
+            return False, ()
+        needs: list[ConstNeed] = []
+        for ret in returns:
+            found = self.const_needs(ret.value, (cls, self_name, types))  # type: ignore[arg-type]
+            if found is None:
+                return False, ()
+            needs += [n for n in found if n not in needs]
+        return True, tuple(needs[:8])
+
+    def const_needs(self, expr: ast.expr,
+                    scope: tuple[ClassInfo | None, str | None, dict[str, str]] | None,
+                    depth: int = 0) -> list[ConstNeed] | None:
+        """None when `expr` may hold a runtime value; else what it needs to be a constant
+        (nothing, for literals and module constants)."""
+        if depth > 6:
+            return None
+        cls, self_name, types = scope or (None, None, {})
+
+        def all_of(parts: list[ast.expr]) -> list[ConstNeed] | None:
+            out: list[ConstNeed] = []
+            for part in parts:
+                found = self.const_needs(part, scope, depth + 1)
+                if found is None:
+                    return None
+                out += found
+            return out
+
+        if isinstance(expr, ast.Constant):
+            return []
+        if isinstance(expr, ast.JoinedStr):
+            return all_of([v.value if isinstance(v, ast.FormattedValue) else v
+                           for v in expr.values])
+        if isinstance(expr, ast.BinOp):
+            return all_of([expr.left, expr.right])
+        if isinstance(expr, ast.Tuple | ast.List | ast.Set):
+            return all_of(list(expr.elts))
+        if isinstance(expr, ast.IfExp):
+            return all_of([expr.body, expr.orelse])
+        if isinstance(expr, ast.Name):
+            return self._const_name(expr, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            base = expr.value
+            if isinstance(base, ast.Name) and cls is not None and (
+                    base.id == self_name or base.id == "cls"):
+                return [ConstNeed("attr", ref=cls.qualname, attr=expr.attr)]
+            ref = self._ref(base)
+            if ref is not None and expr.attr.isupper():
+                return []  # another module's constant (`settings.TABLE`, `models.PREFIX`)
+            if ref is not None:
+                return [ConstNeed("attr", ref=ref, attr=expr.attr)]
+            return None
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            parts = [*expr.args, *(k.value for k in expr.keywords)]
+            if isinstance(func, ast.Attribute) and func.attr in ("join", "format", "upper",
+                                                                 "lower", "strip"):
+                return all_of([func.value, *parts])
+            if (self.ctx.qualified_name(func) or "") in ("builtins.str", "builtins.int",
+                                                          "builtins.len"):
+                return all_of(parts)
+            callee = self._callee(expr, cls, self_name, types)
+            if callee is None or not all(
+                    self.const_needs(p, scope, depth + 1) is not None for p in parts):
+                return None
+            return [ConstNeed("call", callee=callee)]
+        return None
+
+    def _const_name(self, name: ast.Name, scope: tuple[ClassInfo | None, str | None,
+                                                       dict[str, str]] | None,
+                    depth: int) -> list[ConstNeed] | None:
+        bindings = self.ctx.reaching_bindings(name)
+        if not bindings:
+            return None
+        out: list[ConstNeed] = []
+        for binding in bindings:
+            if binding.kind == "import":
+                if not name.id.isupper():
+                    return None  # an imported constant by convention, nothing else
+                continue
+            if binding.kind not in ("assign", "annassign") or binding.value is None or \
+                    binding.value is name:
+                return None
+            found = self.const_needs(binding.value, scope, depth + 1)
+            if found is None:
+                return None
+            out += found
+        return out
 
     def _rows_loop(self, loop: ast.AST) -> bool:
         """The loop iterates the rows of a query (`for m in Member.objects.filter(...)`,

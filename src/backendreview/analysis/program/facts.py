@@ -62,6 +62,18 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class ConstNeed:
+    """What a value needs to be a constant, beyond its own text: a call whose callee must
+    return only constants (`callee`), or a class attribute that must be a literal (`ref`
+    the class, `attr` its name)."""
+
+    kind: str  # call | attr
+    callee: Callee | None = None
+    ref: str = ""
+    attr: str = ""
+
+
+@dataclass(frozen=True)
 class FunctionInfo:
     qualname: str  # module.Class.method / module.function / module.outer.inner
     name: str
@@ -76,6 +88,10 @@ class FunctionInfo:
     returns: str | None = None  # the return annotation's type reference
     calls: tuple[CallSite, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # Every `return` gives a value built only from literals and module constants, given
+    # `const_needs` (calls to functions that do the same, literal class attributes).
+    const_return: bool = False
+    const_needs: tuple[ConstNeed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,7 @@ class ClassInfo:
     bases: tuple[str, ...] = ()  # dotted references, resolved in the project phase
     methods: dict[str, str] = field(default_factory=dict)  # name -> FunctionInfo.qualname
     attr_types: dict[str, str] = field(default_factory=dict)  # attribute -> type reference
+    const_attrs: tuple[str, ...] = ()  # class attributes assigned a literal in the body
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ...model import Related, Span
-from .facts import UNBOUNDED, CallSite, ClassInfo, Effect, FunctionInfo, ModuleInfo
+from .facts import (
+    UNBOUNDED,
+    CallSite,
+    ClassInfo,
+    ConstNeed,
+    Effect,
+    FunctionInfo,
+    ModuleInfo,
+)
 
 MAX_DEPTH = 4  # calls followed from a function to the code that has the effect
 MAX_PER_KIND = 3  # distinct origins kept per function and effect kind
@@ -85,6 +93,7 @@ class ProgramModel:
         self._resolved: dict[str, FunctionInfo | ClassInfo | None] = {}
         self._edges: dict[str, list[tuple[CallSite, FunctionInfo]]] = {}
         self._summary: dict[str, dict[tuple[str, str, int], Reached]] | None = None
+        self._constant: dict[str, bool] = {}
 
     # -- the index ---------------------------------------------------------------------------
     def function_at(self, path: str, line: int) -> FunctionInfo | None:
@@ -224,6 +233,37 @@ class ProgramModel:
                       if target.qualname != fn.qualname]
             self._edges[fn.qualname] = cached
         return cached
+
+    # -- constants ---------------------------------------------------------------------------
+    def returns_constant(self, fn: FunctionInfo) -> bool:
+        """Every return of `fn` is built only from literals, module constants, literal
+        class attributes and calls to functions that themselves return constants (a
+        recursive chain is not constant: nothing proves it)."""
+        known = self._constant
+        if fn.qualname in known:
+            return known[fn.qualname]
+        known[fn.qualname] = False  # while in progress
+        result = fn.const_return and self.satisfied(fn, fn.const_needs)
+        known[fn.qualname] = result
+        return result
+
+    def satisfied(self, fn: FunctionInfo | None, needs: Iterable[ConstNeed]) -> bool:
+        """Whether every need holds, seen from `fn` (the function the value is built in;
+        None at module level)."""
+        for need in needs:
+            if need.kind == "attr":
+                cls = self.classes.get(need.ref) or self.class_of(need.ref)
+                if cls is None or not any(need.attr in c.const_attrs for c in self.mro(cls)):
+                    return False
+                continue
+            if need.callee is None:
+                return False
+            site = CallSite(0, 0, 0, 0, need.callee, "")
+            owner = fn if fn is not None else FunctionInfo("", "", "", 0)
+            targets = self.targets(owner, site)
+            if not targets or not all(self.returns_constant(t) for t in targets):
+                return False
+        return True
 
     # -- summaries ---------------------------------------------------------------------------
     def effects(self, fn: FunctionInfo, kind: str) -> list[Reached]:
