@@ -2,8 +2,9 @@
 repository, a service, a model method or property (the program model's summaries).
 
 Two shapes:
-- a call made once per item of a loop whose callee (followed through the call graph) runs a
-  read query: `for slug in slugs: repo.get_one(slug)`;
+- a call made once per row of a query whose callee (followed through the call graph) runs a
+  read query: `for m in Member.objects.filter(...): repo.get_one(m.nickname)`; with the
+  `any-loop` option, once per item of any loop too (`for slug in slugs: ...`), as a note;
 - a loop over query rows that reads a property or calls a method of the row's model class
   that runs a query: `for m in team.members.all(): total += m.score`.
 
