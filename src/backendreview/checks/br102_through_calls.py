@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
-from ..model import Fix, Severity, Span
+from ..model import Fix, Span
 from .confidence import NOTE, as_note, script_reason
 
 if TYPE_CHECKING:
@@ -87,15 +87,14 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # typ
                          "they are taken"
             else:
                 reason = script_reason(fn.path) or ""
-            far = bool(reason)
+            message = (f"`{site.text}(...)` runs a query for each "
+                       f"{'row' if site.loop_rows else 'item'} of the loop on line "
+                       f"{site.loop_line}: {describe(chain, 'runs')}; load what every item "
+                       f"needs with one query before the loop")
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
-                f"`{site.text}(...)` runs a query for each {'row' if site.loop_rows else 'item'} "
-                f"of the loop on line "
-                f"{site.loop_line}: {describe(chain, 'runs')}; load what every item needs "
-                f"with one query before the loop"
-                + (f" (note: {reason})" if far else ""),
-                severity=Severity.NOTE if far else None,
+                as_note(message, reason) if reason else message,
+                severity=NOTE if reason else None,
                 fix=Fix(description=(
                     f"fetch the rows for all items at once before the loop on line "
                     f"{site.loop_line} (a batch method beside `{site.text}` that filters with "

@@ -19,7 +19,7 @@ _PARAM_NAME = re.compile(r"^[{<](?:\w+:)?(?P<name>\w+)[}>]$")
 _FILTER_WORDS = ("by", "for", "with", "from", "of", "in")
 
 
-def _normal(path: str) -> str:
+def normal_path(path: str) -> str:
     """`/posts/<int:post_id>/` and `/posts/{id}` alike: parameters blank, no trailing /."""
     parts = ["{}" if is_param(s) else s.lower() for s in segments(path)]
     return "/" + "/".join(parts)
@@ -30,7 +30,7 @@ def route_table(routes: list[Route]) -> dict[tuple[str, str], str]:
     table: dict[tuple[str, str], str] = {}
     for route in routes:
         for method in route.methods:
-            table.setdefault((method, _normal(route.path)), route.handler)
+            table.setdefault((method, normal_path(route.path)), route.handler)
     return table
 
 
@@ -97,7 +97,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     full_new = _join(prefix, new_own)
     corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
         f"{method} {full_new}")
-    served = table.get((method, _normal(full_new)))
+    served = table.get((method, normal_path(full_new)))
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
                    f"{corrected}")

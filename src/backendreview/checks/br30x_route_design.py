@@ -23,7 +23,7 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br302_fixes import route_table, verb_fix, with_segment
+from .br302_fixes import normal_path, route_table, verb_fix, with_segment
 
 
 def _shown(route: Route) -> str:
@@ -173,7 +173,6 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        table = {(m, _normal(r.path)) for r in project_routes(facts) for m in r.methods}
         handlers = route_table(project_routes(facts))
         for route in self._routes(facts):
             own = segments(route.own_path)
@@ -182,7 +181,7 @@ class VerbInRoute(_SegmentRule):
                     continue
                 found = verb_of(segment)
                 if found is None:
-                    if _action_message(self, route, own, index, table):
+                    if _action_message(self, route, own, index, handlers):
                         break
                     continue
                 verb, rest = found
@@ -197,13 +196,9 @@ class VerbInRoute(_SegmentRule):
                 break
 
 
-def _normal(path: str) -> str:
-    """A path with its parameters made alike, to compare routes by shape."""
-    return "/" + "/".join("{}" if is_param(s) else s.lower() for s in segments(path))
-
 
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
-                    table: set[tuple[str, str]]) -> bool:
+                    table: dict[tuple[str, str], str]) -> bool:
     """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
     resource-shaped alternative, never one the route table already has."""
     full = segments(route.path)
@@ -217,7 +212,7 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     # A new sub-resource route must not be one the table already has; a state change is a
     # PATCH of the resource itself, which may well exist already.
     sub = f"{parent}/{noun}" if noun else ""
-    if noun and (method, _normal(sub)) not in table:
+    if noun and (method, normal_path(sub)) not in table:
         what = f"{method} {sub}"
     elif method == "DELETE":
         what = f"DELETE {parent}"

@@ -105,19 +105,6 @@ class ProgramCollector:
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional).run())
 
 
-def extract_module(ctx: FileContext) -> ModuleInfo:
-    """The module's facts, for a file reviewed outside the engine's walk (tests, tools)."""
-    collector = ProgramCollector(ctx)
-    kinds = tuple(collector.visitors())
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, kinds):
-            collector.visit(node)
-    for nodes in collector.walked.values():  # ast.walk is breadth-first: back to source order
-        nodes.sort(key=lambda item: (getattr(item[0], "lineno", 0),
-                                     getattr(item[0], "col_offset", 0)))
-    return _Extractor(ctx, collector.walked, collector.conditional).run()
-
-
 def constant_needs(ctx: FileContext, expr: ast.expr) -> list[ConstNeed] | None:
     """What the value of `expr` (in its function) needs to be a constant, for a rule that
     lets the project phase decide (BR101); None when it may hold a runtime value."""
