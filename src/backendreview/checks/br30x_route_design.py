@@ -70,18 +70,20 @@ class SingularRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        reported_prefixes: set[tuple[str, int]] = set()
+        # A segment is reported once where it is written: a prefix (often declared in
+        # another module) at its first route, a DRF router.register prefix at the register
+        # call, however many routes (list, detail, @action) sit below it.
+        reported: set[tuple[Any, ...]] = set()
         for route in self._routes(facts):
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
+            registered = _registered_range(route)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
-                if index < len(prefix):
-                    # A prefix declared once (often in another module) is reported once.
-                    key = ("/".join(prefix), index)
-                    if key in reported_prefixes:
-                        continue
+                key = _segment_key(route, own, index, len(prefix), registered)
+                if key in reported:
+                    continue
                 ws = words(segment)
                 if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
                     continue
@@ -109,21 +111,49 @@ class SingularRoute(_SegmentRule):
                 fixed = pluralize_segment(segment)
                 if fixed == segment:
                     continue
-                if index < len(prefix):
-                    reported_prefixes.add(("/".join(prefix), index))
+                reported.add(key)
+                file, span, written = route.file, route.span, route.own_path
+                if registered[0] <= index < registered[1] and route.registered_at:
+                    # The viewset's register prefix: the rename belongs in router.register.
+                    file, span, written, _ = route.registered_at
+                    new_own = with_segment(written, index - registered[0], fixed)
+                elif index < len(prefix):
                     new_own = with_segment(_visible_path(route), index, fixed)
                 else:
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
+                written_as = f'"{new_own}"'
+                if route.registered_at and index >= registered[1]:
+                    written_as = f"url_path={written_as}"  # the @action's own path
                 self.report(
-                    route.file, route.span,
+                    file, span,
                     f'route "{_shown(route)}": segment "{segment}" names a resource in the '
                     f'singular ({why}); use "{fixed}"',
-                    fix=Fix(f'Name the collection in the plural: "{new_own}"',
-                            f'"{new_own}"'),
-                    snippet=route.own_path)
+                    fix=Fix(f"Name the collection in the plural: {written_as}", written_as),
+                    snippet=written)
                 break
+
+
+def _registered_range(route: Route) -> tuple[int, int]:
+    """The indexes of a DRF @action route's segments that its router.register prefix
+    wrote; (0, 0) for any other route."""
+    if route.registered_at is None:
+        return (0, 0)
+    end = route.registered_at[3]
+    return (end - len(segments(route.registered_at[2])), end)
+
+
+def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
+                 registered: tuple[int, int]) -> tuple[Any, ...]:
+    """Where a segment is written, so that it is reported once there."""
+    if registered[0] <= index < registered[1] and route.registered_at:
+        file, span, _, _ = route.registered_at
+        return (file, span.start_line, span.start_col, index - registered[0])
+    if index < prefix_len:
+        # The same prefix segment under the same path, whichever route reaches it.
+        return ("prefix", "/".join(own[:index + 1]), index)
+    return (route.file, route.span.start_line, route.span.start_col, index - prefix_len)
 
 
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})

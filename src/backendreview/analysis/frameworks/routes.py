@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...model import Span
+from .naming import segments
 from .writes import WriteFact
 
 UNKNOWN_PREFIX = "{?}"
@@ -228,6 +229,10 @@ class Route:
     overrides: tuple[str, ...] = ()
     handler_params: tuple[str, ...] = ()  # the handler function's parameter names
     decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
+    # A DRF @action route: where its viewset was registered (`router.register("image", V)`):
+    # the file, the prefix string's span, the prefix as written, and how many segments of
+    # `path` end with it. The prefix is the register call's to fix, not the action's.
+    registered_at: tuple[str, Span, str, int] | None = None
 
     @property
     def params(self) -> list[str]:
@@ -662,7 +667,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
            extra_limits: tuple[str, ...] = (), extra_pages: tuple[str, ...] = (),
            unbounded: QueryFact | None = None, action: str = "",
            framework: str | None = None, overrides: tuple[str, ...] = (),
-           where: tuple[str, Span, str] | None = None) -> Route:
+           where: tuple[str, Span, str] | None = None, action_detail: bool = False) -> Route:
     h = handler
     route = Route(
         methods=methods, path=path if path.startswith("/") or path.startswith(UNKNOWN_PREFIX)
@@ -691,6 +696,9 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
+        registered = len(segments(path)) - len(segments(where[2])) - (
+            1 if action_detail else 0)
+        route.registered_at = (route.file, route.span, route.own_path, registered)
         route.file, route.span, route.own_path = where
     return route
 
@@ -830,7 +838,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
             named = replace(act.handler, name=f"{view_handler.name}.{act.handler.name}")
             out.append(_route(fact, path, known, chain, act.methods, named, view.file,
                               auth, limits, pages, None, act.name, framework, overrides,
-                              (view.file, act.handler.span, act.url_path)))
+                              (view.file, act.handler.span, act.url_path), act.detail))
         return out
     if fact.methods and not methods:
         # `add_url_rule(rule, endpoint, RHClass, methods=(...))`: the registration decides.
