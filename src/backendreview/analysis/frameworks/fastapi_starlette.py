@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .common import (
@@ -75,10 +76,25 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
         ctx, func, ([deps] if deps is not None else []) + _controller_dependencies(ctx, func),
         response_model=ctx.source(response_model) if response_model is not None else None,
         status_code=status_code)
+    if _serves_html(ctx, func, kwarg(dec, "response_class")):
+        handler = replace(handler, serves_html=True)
     return RouteFact(framework=kind[0], owner=object_name(ctx, dec.func.value), path=path,
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
                      handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
+
+
+def _serves_html(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                 response_class: ast.AST | None) -> bool:
+    """A page of the web UI: declared as HTML (`response_class=HTMLResponse`, `->
+    HTMLResponse`) or answering with a rendered template."""
+    for node in (response_class, func.returns):
+        if node is not None and ctx.source(node).rsplit(".", 1)[-1] in (
+                "HTMLResponse", "_TemplateResponse", "TemplateResponse"):
+            return True
+    return any(isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and
+               isinstance(node.value.func, ast.Attribute) and
+               node.value.func.attr == "TemplateResponse" for node in ast.walk(func))
 
 
 def _controller_dependencies(ctx: FileContext, func: ast.AST) -> list[ast.AST]:

@@ -72,6 +72,9 @@ class HandlerInfo:
     # The body checks credentials the client sent: "verify" (a password / secret read from
     # the request and checked, or a token issued for it) or "read" (only read), and how.
     credentials: tuple[str, str] | None = None
+    # The handler answers with an HTML page (`response_class=HTMLResponse`, `-> HTMLResponse`,
+    # a template response): a web page, where REST naming does not apply.
+    serves_html: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,7 @@ class Route:
     # the file, the prefix string's span, the prefix as written, and how many segments of
     # `path` end with it. The prefix is the register call's to fix, not the action's.
     registered_at: tuple[str, Span, str, int] | None = None
+    serves_html: bool = False
 
     @property
     def params(self) -> list[str]:
@@ -692,7 +696,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         credentials=h.credentials if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides, handler_params=h.params if h else (),
-        decorator=fact.decorator,
+        decorator=fact.decorator, serves_html=h.serves_html if h else False,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
@@ -954,11 +958,13 @@ def is_api_route(route: Route) -> bool:
     """An API route (JSON, where REST naming applies) rather than an HTML page: FastAPI,
     Starlette, DRF and aiohttp routes, and any route under an `api` or version segment.
     GraphQL operations are not: their names are fields, not paths."""
-    if route.methods and route.methods[0] in ("QUERY", "MUTATION"):
+    if (route.methods and route.methods[0] in ("QUERY", "MUTATION")) or route.serves_html:
         return False
     if route.framework in ("fastapi", "starlette", "drf", "aiohttp"):
         return True
     import re
 
-    return any(s.lower().startswith("api") or re.fullmatch(r"v\d+(\.\d+)?", s.lower())
+    # `/api/`, `/api2/`, `/apiv1/`, `/v1/`; not a page named after API things (`/api-tokens/
+    # add/`, a form page of the web UI).
+    return any(re.fullmatch(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?", s.lower())
                for s in route.path.split("/"))
