@@ -1,9 +1,13 @@
 """aiohttp: `RouteTableDef` decorators, `app.router.add_get/add_post/add_route`,
-`app.add_routes([web.get(...)])` and `add_subapp(prefix, sub)`."""
+`app.add_routes([web.get(...)])` / `app.router.add_routes(table)` (a table imported from
+another module), `add_subapp(prefix, sub)`, class-based views (`web.view(path, View)`), and
+apps held by an endpoint class (`self.app.add_routes([...])` in a method, mounted as
+`add_subapp("/p", Endpoint().app)`)."""
 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .common import (
@@ -16,9 +20,10 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    this_module,
 )
 from .fastapi_starlette import _local_handler, endpoint_ref
-from .routes import MountFact, OwnerFact, RouteFact
+from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -52,13 +57,71 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
 
 
 def _app_of(ctx: FileContext, expr: ast.AST) -> str | None:
-    """`app.router` -> the app's name, when `app` is a web.Application."""
+    """`app.router` -> the app's name, when `app` is a web.Application (or an object of
+    this aiohttp module: `self.app.router`)."""
     if isinstance(expr, ast.Attribute) and expr.attr == "router":
         expr = expr.value
         if constructor(ctx, expr) in APP or (
-                isinstance(expr, ast.Name) and ctx.semantic.is_imported("aiohttp")):
-            return object_name(ctx, expr)
+                isinstance(expr, ast.Name | ast.Attribute) and
+                ctx.semantic.is_imported("aiohttp")):
+            return _owner_name(ctx, expr)
     return None
+
+
+def _enclosing_class(ctx: FileContext, node: ast.AST) -> ast.ClassDef | None:
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.ClassDef):
+            return anc
+    return None
+
+
+def _owner_name(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The app an expression names. `self.app` in a method of class `Endpoint` is the
+    `app` of every `Endpoint` object: `<module>.Endpoint.app`, the name a mount of
+    `Endpoint(...).app` resolves to."""
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and \
+            expr.value.id == "self":
+        cls = _enclosing_class(ctx, expr)
+        if cls is not None:
+            return f"{this_module(ctx)}.{cls.name}.{expr.attr}"
+    return object_name(ctx, expr)
+
+
+def _subapp_name(ctx: FileContext, expr: ast.AST | None) -> str | None:
+    """The child of `add_subapp(prefix, child)`: an app object, or the `app` attribute of
+    an object built from a class (`Endpoint().app`, `ep = Endpoint(); ep.app`)."""
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Attribute):
+        value = expr.value
+        if isinstance(value, ast.Name):
+            bound = [b.value for b in ctx.semantic.lookup(value.id, value)[1]
+                     if isinstance(b.value, ast.Call)]
+            if len(bound) == 1:
+                value = bound[0]
+        if isinstance(value, ast.Call):
+            cls = object_name(ctx, value.func)
+            return f"{cls}.{expr.attr}" if cls else None
+    return _owner_name(ctx, expr)
+
+
+def _handler(ctx: FileContext, handler: ast.AST | None) -> tuple[HandlerInfo | None,
+                                                                 str | None]:
+    """The handler of a registration and, for a class-based view or a function in another
+    module, the name the project phase expands. `self.get_user` in a class is its method."""
+    if isinstance(handler, ast.Attribute) and isinstance(handler.value, ast.Name) and \
+            handler.value.id == "self":
+        cls = _enclosing_class(ctx, handler)
+        method = next((stmt for stmt in cls.body if isinstance(
+            stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == handler.attr),
+            None) if cls is not None else None
+        if cls is not None and method is not None:
+            return replace(analyze_handler(ctx, method), name=f"{cls.name}.{method.name}"), None
+    if isinstance(handler, ast.Name) and any(
+            b.kind == "class" for b in ctx.semantic.lookup(handler.id, handler)[1]):
+        # `web.view("/items", ItemsView)`: the class's get / post methods are the routes.
+        return _local_handler(ctx, handler), object_name(ctx, handler)
+    return _local_handler(ctx, handler), endpoint_ref(ctx, handler)
 
 
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
@@ -66,7 +129,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if qn in APP or qn in TABLE:
         target = assigned_target(ctx, call)
         if target is not None:
-            name = object_name(ctx, target)
+            name = _owner_name(ctx, target)
             middlewares = kwarg(call, "middlewares")
             raw = [callable_name(ctx, e) for e in middlewares.elts] if isinstance(
                 middlewares, ast.List | ast.Tuple) else []
@@ -88,18 +151,23 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         else:
             method = ADDERS[attr]
             path_node, handler = arg_or_kw(call, 0, "path"), arg_or_kw(call, 1, "handler")
+        info, ref = _handler(ctx, handler)
         return [RouteFact("aiohttp", owner, literal_str(path_node), (method,), ctx.path,
                           ctx.span_of(path_node if path_node is not None else call),
-                          _local_handler(ctx, handler), view_ref=endpoint_ref(ctx, handler))]
+                          info, view_ref=ref)]
+    receiver = call.func.value
+    if attr == "add_routes" and isinstance(receiver, ast.Attribute) and \
+            receiver.attr == "router":
+        receiver = receiver.value  # `app.router.add_routes(...)`
     if attr in ("add_routes", "add_subapp") and (
-            constructor(ctx, call.func.value) in APP or ctx.semantic.is_imported("aiohttp")):
-        owner = object_name(ctx, call.func.value)
+            constructor(ctx, receiver) in APP or ctx.semantic.is_imported("aiohttp")):
+        owner = _owner_name(ctx, receiver)
         if owner is None:
             return []
         if attr == "add_subapp":
             prefix = literal_str(arg_or_kw(call, 0, "prefix"))
             sub = arg_or_kw(call, 1, "subapp")
-            return [MountFact(owner, object_name(ctx, sub) if sub else None, prefix,
+            return [MountFact(owner, _subapp_name(ctx, sub), prefix,
                               "aiohttp", ctx.path, call.lineno)]
         routes = arg_or_kw(call, 0, "routes")
         if isinstance(routes, ast.List | ast.Tuple):
@@ -124,9 +192,10 @@ def _route_def(ctx: FileContext, call: ast.Call, owner: str) -> list[object]:
         path_node, handler = arg_or_kw(call, 1, "path"), arg_or_kw(call, 2, "handler")
     else:
         return []
+    info, ref = _handler(ctx, handler)
     return [RouteFact("aiohttp", owner, literal_str(path_node), (method,), ctx.path,
                       ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, handler), view_ref=endpoint_ref(ctx, handler))]
+                      info, view_ref=ref)]
 
 
 __all__ = ["analyze_handler", "on_call", "route_from_decorator"]
