@@ -4,6 +4,7 @@ own code shows (auth and limiter markers, pagination evidence, an unbounded quer
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -53,18 +54,20 @@ def literal_str(node: ast.AST | None) -> str | None:
     return None
 
 
-def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> str | None:
-    """A path or prefix as the table shows it: a literal, a module constant of this file,
-    or a setting / imported constant shown by its name (`f"{settings.BASE_PATH}api/"` ->
-    `{BASE_PATH}api/`, `settings.API_V1_STR` -> `{API_V1_STR}`), joined with `+` and
-    f-strings. None when any part is computed some other way."""
+def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
+              values: dict[str, str] | None = None) -> str | None:
+    """A path or prefix as the table shows it: a literal, a module constant of this file
+    (a string or a number: `f"/api/{API_VERSION}"` with `API_VERSION = 1`), or a setting /
+    imported constant shown by its name (`f"{settings.BASE_PATH}api/"` -> `{BASE_PATH}api/`,
+    `settings.API_V1_STR` -> `{API_V1_STR}`), joined with `+` and f-strings. `values` gives
+    loop variables their item (path_texts). None when any part is computed some other way."""
     if node is None or depth > 4:
         return None
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = path_text(ctx, node.left, depth + 1), path_text(ctx, node.right,
-                                                                     depth + 1)
+        left = path_text(ctx, node.left, depth + 1, values)
+        right = path_text(ctx, node.right, depth + 1, values)
         return None if left is None or right is None else left + right
     if isinstance(node, ast.JoinedStr):
         out = ""
@@ -73,12 +76,18 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> str | N
             if isinstance(part, ast.FormattedValue) and (part.format_spec or
                                                          part.conversion != -1):
                 return None
-            text = path_text(ctx, inner, depth + 1)
+            text = path_text(ctx, inner, depth + 1, values)
+            if text is None and isinstance(part, ast.FormattedValue) and \
+                    isinstance(inner, ast.Constant | ast.Name) and isinstance(
+                    _constant_of(ctx, inner), int):
+                text = str(_constant_of(ctx, inner))  # a version number
             if text is None:
                 return None
             out += text
         return out
     if isinstance(node, ast.Name):
+        if values and node.id in values:
+            return values[node.id]
         _scope, bindings = ctx.semantic.lookup(node.id, node)
         if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
                 isinstance(bindings[0].value, ast.Constant) and \
@@ -91,6 +100,72 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> str | N
         # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name.
         return "{" + node.attr + "}"
     return None
+
+
+def _constant_of(ctx: FileContext, node: ast.AST) -> object:
+    """The value of a literal, or of a name bound once to one (`API_VERSION = 1`)."""
+    if isinstance(node, ast.Constant):
+        return None if isinstance(node.value, bool) else node.value
+    if isinstance(node, ast.Name):
+        bindings = ctx.semantic.lookup(node.id, node)[1]
+        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
+                isinstance(bindings[0].value, ast.Constant) and \
+                not isinstance(bindings[0].value.value, bool):
+            return bindings[0].value.value
+    return None
+
+
+_MAX_VARIANTS = 32
+
+
+def path_texts(ctx: FileContext, node: ast.AST | None) -> list[str | None]:
+    """The paths a registration gives, one per item when a part is a loop variable over a
+    literal list of strings (`for kind in ("users", "groups"): api.add_resource(R,
+    f"/{kind}/<id>")`, the list written in the loop or bound once to a name). A part
+    computed at run time shows as `{?}` in an f-string and makes any other path None
+    (unknown): nothing is guessed."""
+    if node is None:
+        return [None]
+    loops: dict[str, list[str]] = {}
+    for name in ast.walk(node):
+        if isinstance(name, ast.Name) and name.id not in loops:
+            items = _loop_items(ctx, name)
+            if items is not None:
+                loops[name.id] = items
+    combos = itertools.islice(itertools.product(*loops.values()), _MAX_VARIANTS) if loops \
+        else [()]
+    out: list[str | None] = []
+    for combo in combos:
+        values = dict(zip(loops, combo, strict=True))
+        text = path_text(ctx, node, values=values)
+        if text is None and isinstance(node, ast.JoinedStr):
+            # `f"/{scope()}/export"`: the computed part shows as {?}, the rest as written
+            # (the route model marks such a path unknown).
+            parts = [path_text(ctx, p.value if isinstance(p, ast.FormattedValue) else p,
+                               values=values) for p in node.values]
+            text = "".join("{?}" if p is None else p for p in parts)
+        out.append(text)
+    return out
+
+
+def _loop_items(ctx: FileContext, name: ast.Name) -> list[str] | None:
+    bindings = ctx.semantic.lookup(name.id, name)[1]
+    if len(bindings) != 1 or bindings[0].kind != "for" or not isinstance(
+            bindings[0].node, ast.For):
+        return None
+    loop = bindings[0].node
+    if not isinstance(loop.target, ast.Name):
+        return None
+    iterable: ast.AST | None = loop.iter
+    if isinstance(iterable, ast.Name):
+        bound = ctx.semantic.lookup(iterable.id, iterable)[1]
+        iterable = bound[0].value if len(bound) == 1 and bound[0].kind in (
+            "assign", "annassign") else None
+    if not isinstance(iterable, ast.List | ast.Tuple) or not iterable.elts:
+        return None
+    items = [e.value for e in iterable.elts if isinstance(e, ast.Constant)
+             and isinstance(e.value, str)]
+    return items if len(items) == len(iterable.elts) else None
 
 
 def kwarg(call: ast.Call, name: str) -> ast.expr | None:

@@ -20,6 +20,8 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_text,
+    path_texts,
     this_module,
 )
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
@@ -149,7 +151,7 @@ def _owner(ctx: FileContext, call: ast.Call, target: ast.expr | None, kind: str
     facts: list[object] = []
     if kind == "api":
         prefix_node = kwarg(call, "prefix")
-        prefix = "" if prefix_node is None else literal_str(prefix_node)
+        prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
         app = call.args[0] if call.args else kwarg(call, "app")
         # On the app (or not yet attached: init_app(app) later) the Api is a root; on a
         # blueprint it sits below the blueprint's prefix.
@@ -163,7 +165,7 @@ def _owner(ctx: FileContext, call: ast.Call, target: ast.expr | None, kind: str
     path_node = kwarg(call, "path")
     ns_name = literal_str(call.args[0]) if call.args else literal_str(kwarg(call, "name"))
     if path_node is not None:
-        prefix = literal_str(path_node)
+        prefix = path_text(ctx, path_node)
     else:
         prefix = None if ns_name is None else "/" + ns_name
     facts.append(OwnerFact(name, "flask", "router", prefix, auth, limits, ctx.path,
@@ -178,7 +180,8 @@ def _add_resource(ctx: FileContext, call: ast.Call, owner: str | None) -> list[o
     for url in call.args[1:]:
         if isinstance(url, ast.Starred):
             continue
-        out.append(_resource_route(ctx, owner, literal_str(url), ref, url))
+        for path in path_texts(ctx, url):
+            out.append(_resource_route(ctx, owner, path, ref, url))
     return out
 
 

@@ -526,7 +526,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 prefix = _clean_django(chain.prefix)
             else:
                 prefix = chain.prefix
-            known = chain.known and fact.path is not None
+            known = chain.known and fact.path is not None and UNKNOWN_PREFIX not in fact.path
             for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
                                  funcs, func_resolver):
                 _apply_aliases(route, fact, aliases, alias_resolver)
