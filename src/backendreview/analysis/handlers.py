@@ -1,10 +1,15 @@
 """Which functions handle HTTP requests, which calls log, which calls build a response.
 
-A small shared helper for the error-handling and security rules. Route handlers are
-recognised by their decorators resolved through qualified names (FastAPI / Starlette app and
-router methods, Flask app / blueprint routes, aiohttp RouteTableDef, Flask-AppBuilder
-`expose`, DRF `api_view`) and by their class (Django / DRF views and viewsets, Flask
-MethodView). The full route model (issue 3) may replace this module later.
+A small shared helper for the error-handling and security rules. "Is this a route handler"
+has one answer, the route model's: a function is a handler when the route collector's
+per-file recognisers (frameworks/collector.file_facts: FastAPI / Starlette / Flask /
+aiohttp / flask-restx route decorators and call-style registrations, DRF `@action` and
+`@api_view`, Flask-AppBuilder `@expose`, `self.method` handlers of aiohttp endpoint classes,
+ariadne `set_field` bindings)
+register it in this file. Two kinds of handler are registered in another file, so the file
+itself gives the evidence: methods of view classes (Django / DRF views and viewsets, Flask
+MethodView, flask-restful Resources) and Django function views in a views module. Sanic and
+Litestar, which the route model does not read, are recognised by their decorators here.
 """
 
 from __future__ import annotations
@@ -14,26 +19,16 @@ import ast
 from ..context import FileContext
 
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "head",
-                            "options", "api_route", "websocket", "view", "add_route"})
-# Constructors of objects whose route decorators we recognise.
-_ROUTER_CLASSES = frozenset({
-    "fastapi.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter", "flask.Flask",
-    "flask.Blueprint", "flask.blueprints.Blueprint", "quart.Quart", "quart.Blueprint",
-    "aiohttp.web.RouteTableDef", "starlette.routing.Router",
-    "flask_smorest.Blueprint", "apiflask.APIFlask", "apiflask.APIBlueprint",
-    "sanic.Sanic", "sanic.Blueprint", "litestar.Router",
-})
-_ROUTE_DECORATORS = frozenset({
-    "flask_appbuilder.expose", "flask_appbuilder.api.expose", "flask_appbuilder.views.expose",
-    "flask_appbuilder.baseviews.expose", "rest_framework.decorators.api_view",
-    "rest_framework.decorators.action", "litestar.get", "litestar.post", "litestar.put",
-    "litestar.patch", "litestar.delete", "django.views.decorators.http.require_http_methods",
+                            "options", "websocket", "add_route"})
+# Frameworks the route model does not read: their route decorators, recognised here.
+_UNMODELLED_ROUTERS = frozenset({"sanic.Sanic", "sanic.Blueprint", "litestar.Router"})
+_UNMODELLED_DECORATORS = frozenset({
+    "litestar.get", "litestar.post", "litestar.put", "litestar.patch", "litestar.delete",
+    # Django's method decorators mark a function view wherever its urls entry is.
+    "django.views.decorators.http.require_http_methods",
     "django.views.decorators.http.require_POST", "django.views.decorators.http.require_GET",
     "django.views.decorators.http.require_safe",
 })
-# Frameworks whose `app` / `router` objects may come from another module of the project.
-_FRAMEWORKS = ("fastapi", "flask", "starlette", "aiohttp", "quart", "sanic", "apiflask",
-               "flask_smorest", "litestar")
 _VIEW_BASE_PREFIXES = ("rest_framework.", "django.views.", "flask.views.", "flask_restful.",
                        "flask_restx.", "flask_appbuilder.", "aiohttp.web.View",
                        "starlette.endpoints.", "aiohttp.web_urldispatcher.View")
@@ -94,48 +89,52 @@ def response_call(ctx: FileContext, call: ast.Call) -> str | None:
     return None
 
 
-def _router_constructor(ctx: FileContext, expr: ast.AST, depth: int = 0) -> bool | None:
-    """True when `expr` is a router object built by a known framework class; None when it is
-    imported from elsewhere (unknown)."""
-    if depth > 3:
-        return False
-    if isinstance(expr, ast.Call):
-        qualified = ctx.qualified_name(expr.func)
-        return qualified in _ROUTER_CLASSES
-    if isinstance(expr, ast.Name):
-        bindings = ctx.semantic.lookup(expr.id, expr)[1]
-        for binding in bindings:
-            if binding.kind == "import":
-                return None
-            if binding.value is not None and _router_constructor(ctx, binding.value, depth + 1):
-                return True
-        return False
-    if isinstance(expr, ast.Attribute):
-        # self.app.route / api.router.get: not resolvable here.
-        return None
-    return False
-
-
-def _is_route_decorator(ctx: FileContext, decorator: ast.expr) -> bool:
+def _unmodelled_route_decorator(ctx: FileContext, decorator: ast.expr) -> bool:
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    qualified = ctx.qualified_name(target)
-    if qualified in _ROUTE_DECORATORS:
+    if ctx.qualified_name(target) in _UNMODELLED_DECORATORS:
         return True
-    if not isinstance(target, ast.Attribute) or target.attr not in _ROUTE_METHODS:
+    if not (isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute) and
+            target.attr in _ROUTE_METHODS and isinstance(target.value, ast.Name)):
         return False
-    if not isinstance(decorator, ast.Call):
-        return False
-    known = _router_constructor(ctx, target.value)
-    if known:
-        return True
-    if known is None:
-        # An app or router imported from another module of the project: accept it when this
-        # file uses a web framework and the decorator carries a path.
-        first = decorator.args[0] if decorator.args else None
-        path = first.value if isinstance(first, ast.Constant) else None
-        return isinstance(path, str) and (path.startswith("/") or path == "") and any(
-            ctx.semantic.is_imported(f) for f in _FRAMEWORKS)
+    for binding in ctx.semantic.lookup(target.value.id, target.value)[1]:
+        value = binding.value
+        if isinstance(value, ast.Call) and ctx.qualified_name(value.func) in _UNMODELLED_ROUTERS:
+            return True
     return False
+
+
+def registered_handler_lines(ctx: FileContext) -> frozenset[int]:
+    """The `def` lines of the functions this file registers as route handlers, by the route
+    model's own recognisers: route decorators and registrations with a handler defined here,
+    DRF actions and Flask-AppBuilder exposes, DRF `@api_view` function views."""
+
+    def compute() -> frozenset[int]:
+        from .frameworks.collector import file_facts
+        from .frameworks.django import ViewFuncFact
+        from .frameworks.graphql import GqlBindingFact
+        from .frameworks.routes import RouteFact, ViewClassFact
+
+        lines: set[int] = set()
+        for fact in file_facts(ctx):
+            if isinstance(fact, RouteFact) and fact.handler is not None and \
+                    fact.handler.file == ctx.path:
+                lines.add(fact.handler.line)  # analysed here: a def of this file
+            elif isinstance(fact, ViewClassFact):
+                lines.update(a.handler.line for a in fact.actions)
+                # An @expose the class's own include_route_methods leaves out serves nothing.
+                include = fact.literals.get("include_route_methods")
+                lines.update(e.handler.line for e in fact.exposes
+                             if include is None or e.method in include.split(","))
+            elif isinstance(fact, GqlBindingFact) and fact.field.handler is not None and \
+                    fact.field.handler.file == ctx.path:
+                lines.add(fact.field.handler.line)  # ariadne `mutation.set_field(name, f)`
+            elif isinstance(fact, ViewFuncFact) and fact.methods:
+                lines.add(fact.handler.line)  # @api_view, @require_POST...
+        return frozenset(lines)
+
+    if ctx.__dict__.get("_collecting_routes"):
+        return frozenset()
+    return ctx.memo("registered-handlers", ctx.tree, compute)
 
 
 def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
@@ -162,13 +161,16 @@ def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
 
 def is_route_handler(ctx: FileContext, func: ast.AST) -> bool:
     """Whether `func` handles an HTTP request (its return value goes to the client)."""
+    if ctx.__dict__.get("_collecting_routes"):
+        return _route_handler(ctx, func)  # a partial answer, not kept (file_facts)
     return ctx.memo("route-handler", func, lambda: _route_handler(ctx, func))
 
 
 def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
-    if any(_is_route_decorator(ctx, d) for d in func.decorator_list):
+    if func.lineno in registered_handler_lines(ctx) or any(
+            _unmodelled_route_decorator(ctx, d) for d in func.decorator_list):
         return True
     from .frameworks.graphql import is_resolver
 

@@ -16,6 +16,7 @@ from .common import (
     assigned_target,
     callable_name,
     constructor,
+    imported_owner,
     kwarg,
     literal_str,
     markers,
@@ -40,9 +41,13 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
                          dec: ast.expr) -> RouteFact | None:
     if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
         return None
-    if constructor(ctx, dec.func.value) not in TABLE:
-        return None
     attr = dec.func.attr
+    if constructor(ctx, dec.func.value) not in TABLE and not (
+            # `from .base import routes` (a RouteTableDef declared in another module):
+            # a route when the decorator carries a path.
+            attr in VERBS and imported_owner(ctx, dec.func.value, ("aiohttp",)) and
+            (literal_str(arg_or_kw(dec, 0, "path")) or "/").startswith("/")):
+        return None
     if attr == "route":
         method = (literal_str(arg_or_kw(dec, 0, "method")) or "ANY").upper()
         path_node = arg_or_kw(dec, 1, "path")

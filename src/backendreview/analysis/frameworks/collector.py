@@ -194,3 +194,31 @@ class RouteCollector:
 
     def end_file(self) -> None:
         """Nothing to finish: every fact is emitted as it is seen."""
+
+
+def file_facts(ctx: FileContext) -> list[object]:
+    """The facts the collector finds in one file, gathered instead of emitted: the same
+    recognisers answer per-file questions (analysis/handlers.is_route_handler) that the
+    project phase answers for the route table. A pure function of the file, computed once
+    per file whichever rule asks."""
+
+    def compute() -> list[object]:
+        collector = RouteCollector(ctx)
+        if not (collector.active or collector.graphql):
+            return []
+        found: list[object] = []
+        collector._emit = found.extend  # type: ignore[method-assign]
+        visitors = RouteCollector.visitors()
+        # Reading a handler's body asks whether functions are handlers (the value tracker):
+        # while this file's facts are being gathered that answer comes without them.
+        ctx.__dict__["_collecting_routes"] = True
+        try:
+            for node in ast.walk(ctx.tree):
+                name = visitors.get(type(node))
+                if name is not None:
+                    getattr(collector, name)(node)
+        finally:
+            ctx.__dict__["_collecting_routes"] = False
+        return found
+
+    return ctx.memo("route-facts", ctx.tree, compute)
