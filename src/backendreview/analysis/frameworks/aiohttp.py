@@ -24,7 +24,7 @@ from .common import (
     this_module,
 )
 from .fastapi_starlette import _local_handler, endpoint_ref
-from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
+from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact, SettingsFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -110,6 +110,19 @@ def _subapp_name(ctx: FileContext, expr: ast.AST | None) -> str | None:
     return _owner_name(ctx, expr)
 
 
+def _factory_app(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`make_app()` with `def make_app(): app = web.Application(); ...; return app` in
+    this file: the app the factory returns."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)):
+        return None
+    defs = [b.node for b in ctx.semantic.lookup(expr.func.id, expr.func)[1] if b.kind == "def"]
+    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    returned = {object_name(ctx, node.value) for node in ast.walk(defs[0])
+                if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)}
+    return returned.pop() if len(returned) == 1 else None
+
+
 def _handler(ctx: FileContext, handler: ast.AST | None) -> tuple[HandlerInfo | None,
                                                                  str | None]:
     """The handler of a registration and, for a class-based view or a function in another
@@ -129,8 +142,18 @@ def _handler(ctx: FileContext, handler: ast.AST | None) -> tuple[HandlerInfo | N
     return _local_handler(ctx, handler), endpoint_ref(ctx, handler)
 
 
+RUNNERS = frozenset({"aiohttp.web.run_app", "aiohttp.web.AppRunner",
+                     "aiohttp.web_runner.AppRunner", "aiohttp.web.Server"})
+
+
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     qn = ctx.qualified_name(call.func)
+    if qn in RUNNERS and call.args:
+        # The app served at the root: `web.run_app(app)`, `web.AppRunner(self.app)`,
+        # `web.run_app(make_app())` with the factory in this file.
+        served = _factory_app(ctx, call.args[0]) or _subapp_name(ctx, call.args[0])
+        return [SettingsFact("aiohttp-root", served, "aiohttp", ctx.path, call.lineno)] \
+            if served else []
     if qn in APP or qn in TABLE:
         target = assigned_target(ctx, call)
         if target is not None:
@@ -173,7 +196,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             prefix = literal_str(arg_or_kw(call, 0, "prefix"))
             sub = arg_or_kw(call, 1, "subapp")
             return [MountFact(owner, _subapp_name(ctx, sub), prefix,
-                              "aiohttp", ctx.path, call.lineno)]
+                              "aiohttp", ctx.path, call.lineno, subapp=True)]
         routes = arg_or_kw(call, 0, "routes")
         if isinstance(routes, ast.List | ast.Tuple):
             out: list[object] = []

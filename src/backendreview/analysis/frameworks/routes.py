@@ -124,6 +124,7 @@ class MountFact:
     raw: tuple[str, ...] = ()
     # flask-restx `add_namespace(ns, path=...)`: the mount's prefix replaces the child's own.
     replaces_prefix: bool = False
+    subapp: bool = False  # aiohttp add_subapp(): the child is an application
 
 
 @dataclass(frozen=True)
@@ -433,6 +434,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             continue
         children.setdefault(child, []).append(mount)
     _mount_by_attribute(by_attribute, owners, children)
+    # aiohttp: when some add_subapp() mounts an app the code does not name (a parameter, a
+    # factory's result), any app not seen being served (run_app / AppRunner) may be that
+    # one: its prefix is unknown, not the root.
+    aiohttp_unplaced = any(m.subapp for m in by_attribute)
+    aiohttp_served = {resolver.find(s.value) or s.value for s in settings
+                      if s.key == "aiohttp-root"}
 
     root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
@@ -471,7 +478,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         else:
             is_root = False
             if fact is not None and fact.kind == "app":
-                is_root = True
+                is_root = not (fact.framework == "aiohttp" and aiohttp_unplaced and
+                               owner not in aiohttp_served)
             elif owner.endswith("urlpatterns") or owner.endswith(".urls"):
                 is_root = (owner == root_urlconf_name) if root_urlconf_name else True
             if is_root:
