@@ -277,8 +277,9 @@ def config_routes(config_for: Callable[[Path], Config], jobs: int | None) -> Rou
     from .engine import run
 
     def table(paths: list[Path]) -> tuple[list[Route], list[str]]:
-        result = run(paths, config_for(paths[0]), jobs=jobs, collect=("routes",), rules=(),
-                     config_for=config_for)
+        # The program model resolves handlers named in a spec (Connexion operationIds).
+        result = run(paths, config_for(paths[0]), jobs=jobs, collect=("program", "routes"),
+                     rules=(), config_for=config_for)
         return merge_routes(result.facts), list(result.errors)
 
     return table

@@ -111,8 +111,11 @@ def _routes(spec: dict[str, Any], text: str, file: str, base: str) -> list[Route
             info = HandlerInfo(name=handler.rsplit(".", 1)[-1], line=line, span=span,
                                params=tuple(p["name"] for p in params), auth=auth,
                                pagination=pages, file=file)
+            # The handler's dotted name: the project phase resolves it to the Python
+            # function through the program model (routes.resolve_spec_handlers).
             out.append(RouteFact("connexion", None, base + url, (method.upper(),), file,
-                                 span, info, registration="connexion"))
+                                 span, info, registration="connexion",
+                                 view_ref=handler if "." in handler else None))
     return out
 
 

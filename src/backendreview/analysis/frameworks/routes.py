@@ -556,12 +556,45 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                                                 if route.framework != "drf" or
                                                 "Throttle" not in g)
                 routes.append(route)
+    _resolve_spec_handlers(routes, route_facts, facts)
     # GraphQL operations (QUERY users, MUTATION createUser) below their endpoint's path.
     from .graphql_model import graphql_operations
 
     routes += graphql_operations(facts, routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
+
+
+def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
+                           facts: dict[str, list[Any]]) -> None:
+    """A Connexion operation's `operationId` (`petshop.pets.list_pets`) names a Python
+    function: resolved through the program model (re-exports and dotted-suffix module names
+    included), the route's handler is that function, so the rules that follow a handler's
+    calls see it. An id that leads outside the project stays the spec's line."""
+    from ..program import AUTH, FACT_KIND, LIMIT, program_of
+    from ..program.facts import FunctionInfo
+
+    if not facts.get(FACT_KIND) or not any(f.registration == "connexion"
+                                           for f in route_facts):
+        return
+    program = program_of(facts)
+    refs = {(f.file, f.span): f.view_ref for f in route_facts
+            if f.registration == "connexion" and f.view_ref}
+    for route in routes:
+        if route.framework != "connexion" or route.handler_file != route.file:
+            continue
+        ref = refs.get((route.file, route.span))
+        found = program.resolve(ref) if ref else None
+        if isinstance(found, FunctionInfo):
+            route.handler_file, route.handler_line = found.path, found.line
+            route.handler_params = found.params
+            # What the function's code shows (its decorators, a limiter call, an auth
+            # check), shown with where it came from.
+            for kind, column in ((AUTH, "auth"), (LIMIT, "limits")):
+                shown = tuple(dict.fromkeys(
+                    f"{r.effect.detail} ({found.name})" for r in
+                    program.guarded_by(found, kind) if r.always))
+                setattr(route, column, getattr(route, column) + shown)
 
 
 _DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.")
