@@ -21,6 +21,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    path_texts,
     this_module,
 )
 from .fastapi_starlette import _local_handler, endpoint_ref
@@ -180,7 +181,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             method = ADDERS[attr]
             path_node, handler = arg_or_kw(call, 0, "path"), arg_or_kw(call, 1, "handler")
         info, ref = _handler(ctx, handler)
-        return [RouteFact("aiohttp", owner, literal_str(path_node), (method,), ctx.path,
+        return [RouteFact("aiohttp", owner, path_texts(ctx, path_node)[0], (method,), ctx.path,
                           ctx.span_of(path_node if path_node is not None else call),
                           info, view_ref=ref)]
     receiver = call.func.value
@@ -221,7 +222,7 @@ def _route_def(ctx: FileContext, call: ast.Call, owner: str) -> list[object]:
     else:
         return []
     info, ref = _handler(ctx, handler)
-    return [RouteFact("aiohttp", owner, literal_str(path_node), (method,), ctx.path,
+    return [RouteFact("aiohttp", owner, path_texts(ctx, path_node)[0], (method,), ctx.path,
                       ctx.span_of(path_node if path_node is not None else call),
                       info, view_ref=ref)]
 

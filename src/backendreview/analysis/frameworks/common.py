@@ -122,8 +122,8 @@ def path_texts(ctx: FileContext, node: ast.AST | None) -> list[str | None]:
     """The paths a registration gives, one per item when a part is a loop variable over a
     literal list of strings (`for kind in ("users", "groups"): api.add_resource(R,
     f"/{kind}/<id>")`, the list written in the loop or bound once to a name). A part
-    computed at run time shows as `{?}` in an f-string and makes any other path None
-    (unknown): nothing is guessed."""
+    computed at run time shows as `{?}` in an f-string or a `"...{}".format()` template and
+    makes any other path None (unknown): nothing is guessed."""
     if node is None:
         return [None]
     loops: dict[str, list[str]] = {}
@@ -138,6 +138,11 @@ def path_texts(ctx: FileContext, node: ast.AST | None) -> list[str | None]:
     for combo in combos:
         values = dict(zip(loops, combo, strict=True))
         text = path_text(ctx, node, values=values)
+        if text is None and isinstance(node, ast.Call) and isinstance(
+                node.func, ast.Attribute) and node.func.attr == "format" and isinstance(
+                node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+            # `"/skill/{}/{}".format(name, hook)`: the filled-in parts are computed.
+            text = re.sub(r"\{[^{}]*\}", "{?}", node.func.value.value)
         if text is None and isinstance(node, ast.JoinedStr):
             # `f"/{scope()}/export"`: the computed part shows as {?}, the rest as written
             # (the route model marks such a path unknown).
