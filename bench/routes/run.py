@@ -17,6 +17,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -35,6 +36,8 @@ APPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
             ("zou",)),
     "pretix": ("pretix==2026.8.0", "Django + DRF (nested routers)", ("pretix",)),
     "tribler": ("tribler==7.13.1", "aiohttp (add_routes / add_subapp)", ("tribler/core",)),
+    "opsdroid": ("opsdroid==0.31.0", "aiohttp (an app held by a class, connectors adding "
+                 "routes to it)", ("opsdroid",)),
 }
 COLUMNS = ("route", "handler", "auth", "limit", "pagination")
 
@@ -43,17 +46,34 @@ def fetch(name: str, cache: Path) -> Path:
     requirement = APPS[name][0]
     target = cache / "src" / name
     if target.is_dir():
-        return target
+        return _source_root(target)
     wheels = cache / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", requirement,
                     "-d", str(wheels)], check=True)
     package = requirement.split("==")[0].replace("-", "_").lower()
     version = requirement.split("==")[1]
-    wheel = next(p for p in wheels.iterdir()
-                 if p.name.lower().startswith(f"{package}-{version}") and p.suffix == ".whl")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(target)
+    found = [p for p in wheels.iterdir()
+             if p.name.lower().replace("-", "_").startswith(f"{package}_{version}") or
+             p.name.lower().startswith(f"{package}-{version}")]
+    wheel = next((p for p in found if p.suffix == ".whl"), None)
+    if wheel is not None:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(target)
+        return target
+    # Only a source distribution on the index (opsdroid): unpacked with tarfile's data
+    # filter (no links out of the target, no special files).
+    sdist = next(p for p in found if p.name.endswith(".tar.gz"))
+    with tarfile.open(sdist) as archive:
+        archive.extractall(target, filter="data")
+    return _source_root(target)
+
+
+def _source_root(target: Path) -> Path:
+    """An unpacked sdist holds one `<name>-<version>/` directory: the sources are in it."""
+    inner = [p for p in target.iterdir() if p.is_dir()]
+    if len(inner) == 1 and (inner[0] / "PKG-INFO").is_file():
+        return inner[0]
     return target
 
 

@@ -384,6 +384,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     if "request.user" in ctx.source(func) and denies_anonymous(ctx, func, redirects=False):
         # `if not request.user.has_perm(...): raise PermissionDenied` in the handler.
         auth += ("body: refuses the caller (PermissionDenied / 401 / 403)",)
+    auth += tuple(_checks_called(ctx, func))
     limits += tuple(body_limiter_calls(ctx, func))
     # `request: Request` with a limiter decorator is slowapi's requirement; a parameter
     # named `current_user` / `user: User = Depends(...)` is already covered by deps.
@@ -518,6 +519,43 @@ def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
         return any(_http_status(e) in _DENY_STATUS for e in node.value.elts[1:])
     return False
+
+
+def _checks_called(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                   ) -> list[str]:
+    """Access checks the handler runs before anything else: a statement of its body, on
+    every path, calling a method of its class or a function of this module whose code
+    refuses the caller (`await self.check_request(request)` raising HTTPForbidden)."""
+    out: list[str] = []
+    for stmt in func.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Await):
+            call = call.value
+        if not isinstance(call, ast.Call):
+            continue
+        target = _local_callee(ctx, func, call.func)
+        if target is not None and denies_anonymous(ctx, target, redirects=False):
+            out.append(f"{target.name}() (refuses the caller)")
+    return out
+
+
+def _local_callee(ctx: FileContext, func: ast.AST, callee: ast.AST
+                  ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """`self.check(...)` in a method: the class's own method; `check(...)`: a function of
+    this module. Nothing else is followed here."""
+    if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+            callee.value.id == "self":
+        cls = ctx.semantic.parent(func)
+        if isinstance(cls, ast.ClassDef):
+            return next((s for s in cls.body if isinstance(
+                s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == callee.attr), None)
+        return None
+    if isinstance(callee, ast.Name):
+        defs = [b.node for b in ctx.semantic.lookup(callee.id, callee)[1] if b.kind == "def"]
+        if len(defs) == 1 and isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef) \
+                and defs[0] is not func:
+            return defs[0]
+    return None
 
 
 def _http_status(node: ast.AST) -> int | None:
