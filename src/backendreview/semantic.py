@@ -81,6 +81,7 @@ class SemanticModel:
         self._qualified: dict[int, str | None] = {}
         self._imported: dict[str, bool] = {}
         self._imported_count = 0
+        self.nodes: list[ast.AST] = []  # filled by SemanticBuilder.build()
 
     # -- structure -------------------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -214,6 +215,7 @@ class SemanticBuilder:
     def build(self) -> SemanticModel:
         tree = self.model.tree
         self._walk_body(tree, self.model.module_scope)
+        self.model.nodes = self.nodes  # every node, in walk order (for whole-file questions)
         return self.model
 
     # The walk is iterative over an explicit stack to survive deeply nested input. It is the

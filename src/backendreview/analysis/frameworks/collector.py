@@ -197,10 +197,13 @@ class RouteCollector:
 
 
 def file_facts(ctx: FileContext) -> list[object]:
-    """The facts the collector finds in one file, gathered instead of emitted: the same
-    recognisers answer per-file questions (analysis/handlers.is_route_handler) that the
+    """The registrations the collector finds in one file, gathered instead of emitted: the
+    same recognisers answer per-file questions (analysis/handlers.is_route_handler) that the
     project phase answers for the route table. A pure function of the file, computed once
-    per file whichever rule asks."""
+    per file whichever rule asks. Only what can register a function of this file is
+    visited: decorated functions and classes with decorated methods, and calls that pass a
+    function of this file (`add_get("/x", handler)`, `router.post("/x")(fn)`,
+    `set_field("x", fn)`, `web.get(..., self.handler)` in a list)."""
 
     def compute() -> list[object]:
         collector = RouteCollector(ctx)
@@ -208,17 +211,51 @@ def file_facts(ctx: FileContext) -> list[object]:
             return []
         found: list[object] = []
         collector._emit = found.extend  # type: ignore[method-assign]
-        visitors = RouteCollector.visitors()
-        # Reading a handler's body asks whether functions are handlers (the value tracker):
-        # while this file's facts are being gathered that answer comes without them.
+        funcs: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        classes: list[ast.ClassDef] = []
+        calls: list[ast.Call] = []
+        # The nodes the semantic model already listed: no second walk of the file.
+        for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                funcs.append(node)
+            elif isinstance(node, ast.ClassDef):
+                classes.append(node)
+        local = {f.name for f in funcs}
+        # While gathering, handler bodies are not read (analyze_handler) and the per-file
+        # answer is not asked again.
         ctx.__dict__["_collecting_routes"] = True
         try:
-            for node in ast.walk(ctx.tree):
-                name = visitors.get(type(node))
-                if name is not None:
-                    getattr(collector, name)(node)
+            for func in funcs:
+                if func.decorator_list:
+                    collector.visit_FunctionDef(func)
+            for cls in classes:
+                if any(isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef) and
+                       m.decorator_list for m in cls.body):
+                    collector.visit_ClassDef(cls)
+            for call in calls:
+                if _passes_local(call, local):
+                    collector.visit_Call(call)
         finally:
             ctx.__dict__["_collecting_routes"] = False
         return found
 
     return ctx.memo("route-facts", ctx.tree, compute)
+
+
+def _passes_local(call: ast.Call, local: set[str]) -> bool:
+    """An argument names a function of this file: directly (`add_get("/x", handler)`,
+    `self.handler`), or inside a list / tuple of route definitions (`add_routes([web.get(
+    "/x", handler)])`, `Route("/x", endpoint)` items)."""
+    args = [*call.args, *(k.value for k in call.keywords)]
+    for arg in args:
+        if isinstance(arg, ast.List | ast.Tuple):
+            for elt in arg.elts:
+                args += elt.args if isinstance(elt, ast.Call) else [elt]
+                if isinstance(elt, ast.Call):
+                    args += [k.value for k in elt.keywords]
+        elif (isinstance(arg, ast.Name) and arg.id in local) or (
+                isinstance(arg, ast.Attribute) and arg.attr in local):
+            return True
+    return False

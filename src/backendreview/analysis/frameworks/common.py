@@ -371,6 +371,11 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                     status_code: int | None = None) -> HandlerInfo:
     params = tuple(a.arg for a in [*func.args.posonlyargs, *func.args.args,
                                    *func.args.kwonlyargs])
+    if ctx.__dict__.get("_collecting_routes"):
+        # collector.file_facts asks only which functions are registered: what the body
+        # shows is read once, by the engine's own collector.
+        return HandlerInfo(name=func.name, line=func.lineno, span=ctx.line_span(func.lineno),
+                           params=params, file=ctx.path)
     decorators = decorator_names(ctx, func)
     dep_nodes: list[ast.AST] = [*func.args.defaults, *func.args.kw_defaults]  # type: ignore[list-item]
     dep_nodes = [n for n in dep_nodes if n is not None]
