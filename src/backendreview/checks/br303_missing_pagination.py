@@ -81,7 +81,7 @@ class MissingPagination(ProjectRule):
                 continue
             if route.pagination or (query.orm == "drf" and route.global_pagination):
                 continue
-            if staff_only(route) or bounded_by_keys(query.text):
+            if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
                 continue
             key = (route.unbounded_file, query.span.start_line, query.span.start_col)
             if key in seen:
@@ -117,7 +117,8 @@ class MissingPagination(ProjectRule):
         handler = program.function_at(route.handler_file, route.handler_line)
         if handler is None:
             return
-        chains = [r for r in program.effects(handler, UNBOUNDED) if r.via]
+        chains = [r for r in program.effects(handler, UNBOUNDED)
+                  if r.via and not summary_query(r.effect.detail)]
         if not chains:
             return
         chain = chains[0]
@@ -139,8 +140,9 @@ class MissingPagination(ProjectRule):
 # Django's model permissions that only staff get: the "change", "add", "delete" (and
 # custom "manage") rights on a model, as opposed to "view" rights.
 _STAFF_PERMISSION = re.compile(r"""permission_required=.*['"][\w.]*\.(change|add|delete|manage)_""")
-_STAFF_MARKER = re.compile(r"staff_member_required|superuser_required|admin_required|"
-                           r"is_staff|is_superuser|IsAdminUser", re.IGNORECASE)
+_STAFF_MARKER = re.compile(r"staff_member_required|(superuser|admin|staff)_(required|only)|"
+                           r"require_(superuser|admin|staff)|is_staff|is_superuser|"
+                           r"IsAdminUser", re.IGNORECASE)
 # A filter on the primary key with a list the client sent: the rows are the ones it named.
 _BY_KEYS = re.compile(r"\b(pk|id)__in\s*=")
 
@@ -158,6 +160,18 @@ def staff_only(route: Route) -> bool:
 
 def bounded_by_keys(text: str) -> bool:
     return bool(_BY_KEYS.search(text))
+
+
+# One row per group or per distinct value: `group_by(...)`, `distinct(Model.col)`,
+# `.values("kind").distinct()` / `.values("kind").annotate(n=Count("id"))`.
+_SUMMARY = re.compile(r"\.group_by\(|\bdistinct\(\s*[^)\s]|"
+                      r"\.values(_list)?\([^)]*\)\s*\.(distinct|annotate)\(")
+
+
+def summary_query(text: str) -> bool:
+    """The query returns a summary (one row per group or distinct value: the initials of
+    author names, the event names in a log), not the rows of a table."""
+    return bool(_SUMMARY.search(" ".join(text.split())))
 
 
 def _fix_for(route: Route, text: str) -> tuple[str, str]:
