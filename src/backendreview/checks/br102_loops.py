@@ -42,6 +42,8 @@ def fixed_collection(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: igno
         if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and (
                 not expr.args):
             return fixed_collection(ctx, func.value, depth + 1)
+        if isinstance(func, ast.Name) and _helper_returns_fixed(ctx, func, depth):
+            return True
         name = func.attr if isinstance(func, ast.Attribute) else (
             func.id if isinstance(func, ast.Name) else "")
         keeps = (ctx.qualified_name(func) or "") in _KEEPS_ITEMS or bool(_DEDUPE.search(name))
@@ -57,6 +59,31 @@ def fixed_collection(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: igno
             and b.value is not expr and fixed_collection(ctx, b.value, depth + 1)
             for b in bindings)
     return False
+
+
+def _helper_returns_fixed(ctx, name: ast.Name, depth: int) -> bool:  # type: ignore[no-untyped-def]
+    """`names = prepare_authors(text)` where `prepare_authors`, defined in this module,
+    returns only fixed collections (the parts of its argument string)."""
+    bindings = ctx.reaching_bindings(name)
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return False
+    func = bindings[0].node
+    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        r.value is not None and fixed_collection(ctx, r.value, depth + 2) for r in returns)
+
+
+def _own_nodes(func: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of the functions or classes it defines."""
+    out: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        out.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
 
 
 _WRITES = frozenset({"save", "delete", "update", "move_to", "move_node", "insert_at", "create",
