@@ -24,7 +24,7 @@ _DEDUPE = re.compile(r"(^|_)(uniq|unique|dedupe?|deduplicate)(_|$)", re.IGNORECA
 def fixed_collection(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
     """`Agreement.TYPE_CHOICES`, `settings.DEFAULT_GROUPS`, `text.split("&")`, and locals
     built only from those (mapped, sorted, deduplicated, sliced, a literal fallback)."""
-    if depth > 6:
+    if depth > 12:
         return False
     if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
         return True
@@ -70,7 +70,7 @@ def _helper_returns_fixed(ctx, name: ast.Name, depth: int) -> bool:  # type: ign
     func = bindings[0].node
     returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
     return bool(returns) and all(
-        r.value is not None and fixed_collection(ctx, r.value, depth + 2) for r in returns)
+        r.value is not None and fixed_collection(ctx, r.value, depth + 1) for r in returns)
 
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:
