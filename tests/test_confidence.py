@@ -72,8 +72,17 @@ def test_lookup_per_item_handed_to_a_script_is_not_reported(path: str) -> None:
 @pytest.mark.parametrize("loop", ["names.split(',')", "[p.strip() for p in names.split(',')]",
                                   "Group.KINDS", "settings.DEFAULT_GROUPS"])
 def test_per_row_query_over_a_fixed_handful_is_not_reported(loop: str) -> None:
-    text = PER_ROW.replace("for n in names]", f"for n in {loop}]")
+    text = "from django.conf import settings\n" + PER_ROW.replace(
+        "for n in names]", f"for n in {loop}]")
     assert _findings(text, "shop/views.py", "BR102") == []
+
+
+def test_upper_case_attribute_of_a_value_is_not_a_constant() -> None:
+    # `request.POST` is spelled like a constant but holds what the client sent.
+    text = PER_ROW.replace("def lookup(names):", "def lookup(request):").replace(
+        "for n in names]", "for n in request.POST.keys()]")
+    [(line, severity, _)] = _findings(text, "shop/views.py", "BR102")
+    assert (line, severity) == (9, "warning")
 
 
 @pytest.mark.parametrize("path, severity", [

@@ -30,7 +30,11 @@ def fixed_collection(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: igno
         return True
     if isinstance(expr, ast.Attribute):
         qualified = ctx.qualified_name(expr) or ""
-        return bool(_CONSTANT.match(expr.attr)) or qualified.startswith("django.conf.settings.")
+        if qualified.startswith("django.conf.settings."):
+            return True
+        # An upper-case attribute of a class or module (`Agreement.TYPE_CHOICES`,
+        # `config.GROUPS`, `self.KINDS`), not of a value such as `request.POST`.
+        return bool(_CONSTANT.match(expr.attr)) and _static_owner(ctx, expr.value)
     if isinstance(expr, ast.Subscript):
         return fixed_collection(ctx, expr.value, depth + 1)
     if isinstance(expr, ast.ListComp | ast.SetComp | ast.GeneratorExp):
@@ -59,6 +63,16 @@ def fixed_collection(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: igno
             and b.value is not expr and fixed_collection(ctx, b.value, depth + 1)
             for b in bindings)
     return False
+
+
+def _static_owner(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """A class or module: a capitalised name, an imported name, `self` / `cls`."""
+    if not isinstance(expr, ast.Name):
+        return False
+    if expr.id[:1].isupper() or expr.id in ("self", "cls"):
+        return True
+    bindings = ctx.reaching_bindings(expr)
+    return bool(bindings) and all(b.kind in ("import", "class") for b in bindings)
 
 
 def _helper_returns_fixed(ctx, name: ast.Name, depth: int) -> bool:  # type: ignore[no-untyped-def]
