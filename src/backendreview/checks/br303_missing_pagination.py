@@ -144,7 +144,7 @@ _STAFF_MARKER = re.compile(r"staff_member_required|(superuser|admin|staff)_(requ
                            r"require_(superuser|admin|staff)|is_staff|is_superuser|"
                            r"IsAdminUser", re.IGNORECASE)
 # A filter on the primary key with a list the client sent: the rows are the ones it named.
-_BY_KEYS = re.compile(r"\b(pk|id)__in\s*=")
+_BY_KEYS = re.compile(r"\.filter\([^()]*\b(pk|id)__in\s*=")
 
 
 def staff_only(route: Route) -> bool:
