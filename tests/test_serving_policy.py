@@ -48,7 +48,7 @@ def _review(text: str, path: str, config: Config | None = None) -> list[tuple[st
     "misago/faker/management/commands/createfakefollowers.py",
     "devproject/settings.py", "dev_project/urls.py",
     "setup.py", "flaskbb/themes/aurora/build_emoji_set.py", "assets_build.py", "noxfile.py",
-    "fabfile.py", "build.py",
+    "fabfile.py", "build.py", "tcms/settings/devel.py",
 ])
 def test_paths_that_never_serve(path: str) -> None:
     assert never_serves(path)

@@ -37,7 +37,7 @@ _BUILD_PART = re.compile(r"^(?:setup\.py|build(?:_\w+)?\.py|\w+_build\.py|noxfil
                          r"|fabfile\.py)$")
 # A project directory that exists to run the package in development or CI.
 _DEV_PROJECT_PART = re.compile(r"^(?:dev_?project|devsite)$")
-_DEV_SETTINGS = re.compile(r"^(?:settings_)?(?:dev|develop|development|local|test|testing"
+_DEV_SETTINGS = re.compile(r"^(?:settings_)?(?:dev|devel|develop|development|local|test|testing"
                            r"|ci|debug)(?:_settings)?\.py$")
 
 
