@@ -81,6 +81,9 @@ class DeferredStore:
     constructor: bool = False  # written by the constructor / create(): __init__ counts
     source_ref: str | None = None  # the input schema whose field the value is
     source_attr: str = ""
+    # The write builds an instance (constructor, create()), so the model's own hashing runs;
+    # a queryset update() or Core insert() writes the column past it.
+    through_instance: bool = True
 
 
 def class_ref(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -260,14 +263,18 @@ class PlaintextPasswordThroughModels(ProjectRule):
             return
         index = _HashingIndex(program_of(facts), facts.get(CLASSES, []), facts.get(HOOKS, []))
         for item in deferred:
-            if item.source_ref and index.hashes(item.source_ref, item.source_attr, False):
-                continue  # the input schema's validator hashed the field
-            if item.model_ref is not None:
-                if index.hashes(item.model_ref, item.attr, item.constructor):
-                    continue
-            elif index.every_model_hashes(item.attr, item.constructor):
-                continue
-            self.findings.append(item.finding)
+            if not _hashed(index, item):
+                self.findings.append(item.finding)
+
+
+def _hashed(index: _HashingIndex, item: DeferredStore) -> bool:
+    if item.source_ref and index.hashes(item.source_ref, item.source_attr, False):
+        return True  # the input schema's validator hashed the field
+    if not item.through_instance:
+        return False
+    if item.model_ref is not None:
+        return index.hashes(item.model_ref, item.attr, item.constructor)
+    return index.every_model_hashes(item.attr, item.constructor)
 
 
 RULES = (PlaintextPasswordThroughModels,)

@@ -40,6 +40,8 @@ from .fixcode import code_or_none
 # ORM methods that write or look up rows by keyword.
 _WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",
                             "values", "add", "create_or_update", "upsert"})
+# Writes that build a model instance (and so run its setters and save()).
+_INSTANCE_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
 _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "get_or_none",
                              "find_one", "first_or_404", "one_or_none"})
 _DOC_WRITE_METHODS = frozenset({"insert_one", "insert_many", "update_one", "update_many",
@@ -236,7 +238,8 @@ class PlaintextPassword(Rule):
                     finding = self._report_store(kw, value, origin.text, label, lookup)
                     if not lookup:
                         attr = kw.arg if isinstance(kw, ast.keyword) and kw.arg else "password"
-                        self._defer(finding, self._sink_model_ref(node), attr, True, value)
+                        self._defer(finding, self._sink_model_ref(node), attr, True, value,
+                                    through_instance=self._through_instance(node, label))
                 elif not lookup and is_literal_password(value) and self._seeds_users(label):
                     self._report_literal(kw, value, label)
             if label.endswith("(...)"):
@@ -270,13 +273,25 @@ class PlaintextPassword(Rule):
             self.ctx.emit_fact(HOOKS, hook)
 
     def _defer(self, finding: Finding, model_ref: str | None, attr: str, constructor: bool,
-               value: ast.expr) -> None:
+               value: ast.expr, through_instance: bool = True) -> None:
         """Hand a store finding to the project phase, which drops it when the model (or the
         input schema the value comes from) hashes the password."""
-        self.ctx.findings.remove(finding)
         source_ref, source_attr = self._source_ref(value)
+        if not through_instance and source_ref is None:
+            return  # nothing the project phase could find: the finding stands
+        self.ctx.findings.remove(finding)
         self.ctx.emit_fact(DEFERRED, DeferredStore(finding, model_ref, attr, constructor,
-                                                   source_ref, source_attr))
+                                                   source_ref, source_attr, through_instance))
+
+    @staticmethod
+    def _through_instance(call: ast.Call, label: str) -> bool:
+        """The write builds a model instance, so the model's setters, validators and save()
+        run: the constructor, Django's `create()` / `get_or_create()` /
+        `update_or_create()`. A queryset `update()` or a Core `insert().values()` writes the
+        column directly, past anything the model does."""
+        if label.endswith("(...)"):
+            return True
+        return isinstance(call.func, ast.Attribute) and call.func.attr in _INSTANCE_WRITES
 
     def _sink_model_ref(self, call: ast.Call) -> str | None:
         """The model class an ORM write names: `User(...)`, `User.objects.create(...)`."""
