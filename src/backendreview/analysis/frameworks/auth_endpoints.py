@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .naming import is_param, segments, words
+from .naming import is_param, is_plural, segments, words
 from .routes import UNKNOWN_PREFIX, Route, path_params
 
 # Words that make a route auth-sensitive: credential guessing and account abuse targets.
@@ -53,6 +53,9 @@ _ADMIN = frozenset({"admin", "admins", "staff", "superuser", "manage", "manageme
 # A path parameter naming a user's record: `<int:user_pk>`, `(?P<pk>\d+)`, `{member_id}`.
 _RECORD_PARAM = re.compile(r"^(?:pk|id|(?:user|member|account|person|speaker|staff|customer"
                            r"|employee|profile)_?(?:pk|id))$", re.I)
+# What an emailed link may confirm and still be about the account.
+_ACCOUNT_WORDS = frozenset({"email", "emails", "invitation", "invitations", "invites",
+                            "registration", "registrations", "auth"})
 # The last segment (or handler word) of a page shown once a flow is over.
 _DONE_WORDS = frozenset({"done", "complete", "completed", "sent", "success"})
 _PEOPLE = frozenset({"user", "users", "member", "members", "account", "accounts",
@@ -118,8 +121,18 @@ def _done_page(route: Route) -> bool:
 
 def _emailed_link(full: list[str]) -> bool:
     return any(s.lower() in _LINK_WORDS and i + 1 < len(full) and is_param(full[i + 1])
-               and _LINK_PARAM.search(full[i + 1])
+               and _LINK_PARAM.search(full[i + 1]) and not _confirms_other_resource(full, i)
                for i, s in enumerate(full))
+
+
+def _confirms_other_resource(full: list[str], i: int) -> bool:
+    """`/alerts/confirm/<key>`, `/orders/confirm/<token>`: the link confirms a resource the
+    path names (a stock alert, an order), not an account, an email or a password."""
+    if i == 0 or is_param(full[i - 1]) or full[i - 1] == UNKNOWN_PREFIX:
+        return False
+    previous = words(full[i - 1])
+    return bool(previous) and is_plural(previous[-1]) and not (
+        set(previous) & (AUTH_WORDS | _ACCOUNT_WORDS | _PEOPLE))
 
 
 def _exchanges_secret(route: Route, statics: list[str]) -> bool:
