@@ -112,7 +112,10 @@ def _names_user_record(path: str) -> bool:
 
 
 def _done_page(route: Route) -> bool:
-    """`password_reset/done/`, `PasswordResetCompleteView`: the page after the flow."""
+    """`password_reset/done/`, `PasswordResetCompleteView`: the page after the flow, which
+    takes nothing (a POST to `/success` receives something)."""
+    if set(route.methods) & {"POST", "PUT", "PATCH"}:
+        return False
     statics = _static_segments(route.own_path or route.path)
     handler = [w for w in words(route.handler.rsplit(".", 1)[-1]) if w != "view"]
     return bool(statics and statics[-1].lower() in _DONE_WORDS) or bool(
