@@ -87,14 +87,21 @@ def test_upper_case_attribute_of_a_value_is_not_a_constant() -> None:
 
 @pytest.mark.parametrize("path, severity", [
     ("shop/views.py", "warning"),
-    ("setup.py", "note"),
-    ("build_assets.py", "note"),
+    ("manage.py", "note"),
+    ("tools/release.py", "note"),
     ("shop/admin/versioncheck.py", "note"),
     ("shop/admin.py", "warning"),  # an admin.py module registers models; its code is not admin-only
 ])
 def test_missing_timeout_severity_by_where_the_code_runs(path: str, severity: str) -> None:
     [(line, got, _)] = _findings(FETCH, path, "BR501")
     assert (line, got) == (5, severity)
+
+
+@pytest.mark.parametrize("path", ["setup.py", "build_assets.py", "theme/build_emoji_set.py"])
+def test_missing_timeout_in_a_build_script_is_not_reported(path: str) -> None:
+    """Build and packaging scripts never run in the deployed service (analysis/paths.py)."""
+    assert _findings(FETCH, path, "BR501") == []
+    assert len(_findings(FETCH, "shop/views.py", "BR501")) == 1
 
 
 def test_missing_timeout_at_import_time_is_a_note() -> None:

@@ -44,7 +44,7 @@ def test_findings(project: str, capsys, monkeypatch) -> None:  # type: ignore[no
     base = ROOT / "fixtures" / "routes" / project
     monkeypatch.chdir(base)
     report = _json(capsys, "check", ".", "--format", "json", "--jobs", "1",
-                   "--extend-select", "BR207,BR305")
+                   "--extend-select", "BR207,BR305,BR502")
     findings = [{"rule": f["rule"], "severity": f["severity"],
                  "location": f"{f['path']}:{f['start_line']}:{f['start_column']}",
                  "message": f["message"],
