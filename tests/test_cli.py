@@ -156,6 +156,8 @@ def test_rules_explain_version(capsys):
     assert {"id": "BR101", "name": "raw-sql", "title": "SQL text built from runtime values",
             "severity": "error", "confidence": "high",
             "default": load_rule_docs()["BR101"].default_enabled,
+            "default_off_reason": (None if load_rule_docs()["BR101"].default_enabled
+                                   else load_rule_docs()["BR101"].off_reason),
             "cwe": ["CWE-89"]} in rows
     assert main(["explain", "BR101"]) == 0
     assert "Why is this bad?" in capsys.readouterr().out
