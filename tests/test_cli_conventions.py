@@ -166,6 +166,20 @@ def test_extend_ignore_option_and_key(project, capsys):
     assert "key 'extend-ignore'" in capsys.readouterr().err
 
 
+def test_select_option_replaces_the_files_selection(project, capsys):
+    # `--select` is "only these rules": a file's extend-select does not add to it (the sample
+    # app's opt-ins must not leak into `check fixtures/sample_app --select BR101`).
+    (project / "tokens.py").write_text(
+        "import jwt\n\nKEY = 'k'\n\n\ndef claims(token):\n    return jwt.decode(token, KEY)\n",
+        encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        "[tool.backendreview]\nextend-select = ['BR101', 'BR205']\n", encoding="utf-8")
+    assert _findings(capsys, ".", "--select", "BR101") == ["bad.py:BR101"]
+    assert _findings(capsys, ".", "--select", "BR101", "--extend-select", "BR205") == [
+        "bad.py:BR101", "tokens.py:BR205"]
+    assert _findings(capsys, ".", "--select", "BR000") == []
+
+
 # -- hierarchical configuration ---------------------------------------------------------------
 
 def _tree(root: Path, files: dict[str, str]) -> None:

@@ -50,6 +50,8 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 
 def test_off_then_on_is_one_command_each_and_round_trips(checkout):
+    # From BR101 on, whatever the shipped default is.
+    assert _run(checkout, "BR101", "on").returncode == 0
     rule = next((checkout / "rules").glob("BR101-*.yaml"))
     # A comment the edit must keep (a YAML library would drop it).
     rule.write_text("# reviewed 2026-11-29\n" + rule.read_text(encoding="utf-8"),

@@ -333,7 +333,10 @@ def _resolver(config_file: Path | None, select: list[str] | None,
     def apply(config: Config) -> Config:
         overrides: dict[str, object] = {"select": sel, "severity": level,
                                         "force_exclude": force_exclude or None}
-        if ext is not None:
+        if sel is not None:
+            # `--select` means only these rules: the file's extend-select goes with its select.
+            overrides["extend_select"] = ext or ()
+        elif ext is not None:
             overrides["extend_select"] = config.extend_select + ext
         if ign:
             overrides["ignore"] = config.ignore + ign
