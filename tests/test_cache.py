@@ -89,7 +89,8 @@ def test_other_rules_or_options_do_not_reuse_entries(project):
     config = Config(root=project, select=("BR101",))
     other = run([project], config, jobs=1, cache_dir=project / ".backendreview_cache")
     assert other.cached == 0
-    options = Config(root=project, select=RULES, rule_options=(("BR301", (("allow", ("items",)),)),))
+    options = Config(root=project, select=RULES,
+                     rule_options=(("BR301", (("allow", ("items",)),)),))
     assert run([project], options, jobs=1,
                cache_dir=project / ".backendreview_cache").cached == 0
     # Settings read only outside the per-file phase keep the entries.

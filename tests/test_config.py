@@ -374,7 +374,8 @@ def test_severity_threshold_through_run(tmp_path, monkeypatch, threshold, kept):
     docs["BR101"] = dataclasses.replace(docs["BR101"], severity=Severity.WARNING)
     monkeypatch.setattr(engine, "load_rule_docs", lambda: docs)
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path / "pyproject.toml", f"[tool.backendreview]\nselect = ['BR101']\nseverity = '{threshold}'\n")
+    _write(tmp_path / "pyproject.toml",
+           f"[tool.backendreview]\nselect = ['BR101']\nseverity = '{threshold}'\n")
     _write(tmp_path / "app" / "db.py", BAD)
     config = load_config([Path(".")], None, KNOWN)
     result = run([Path(".")], config)
@@ -385,7 +386,8 @@ def test_severity_threshold_through_run(tmp_path, monkeypatch, threshold, kept):
 
 def test_error_threshold_keeps_errors_through_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path / "pyproject.toml", "[tool.backendreview]\nselect = ['BR101']\nseverity = 'error'\n")
+    _write(tmp_path / "pyproject.toml",
+           "[tool.backendreview]\nselect = ['BR101']\nseverity = 'error'\n")
     _write(tmp_path / "db.py", BAD)
     result = run([Path(".")], load_config([Path(".")], None, KNOWN))
     assert [(f.rule_id, f.severity, f.message) for f in result.findings] == [

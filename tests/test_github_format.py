@@ -60,7 +60,8 @@ def test_fail_on_threshold(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(Rule, "report", as_warning)
     assert main(["check", ".", "--select", "BR101", "--fail-on", "error", "-q", "-j", "1"]) == 0
-    assert main(["check", ".", "--select", "BR101", "--fail-on", "warning", "-q", "-j", "1"]) == 1
+    assert main(["check", ".", "--select", "BR101", "--fail-on", "warning", "-q", "-j",
+                 "1"]) == 1
     assert "bad.py:4:12: BR101 [warning]" in capsys.readouterr().out
     assert main(["check", ".", "--select", "BR101", "--fail-on", "loud"]) == 2
     assert "--fail-on: unknown severity 'loud'" in capsys.readouterr().err
