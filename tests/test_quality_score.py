@@ -168,3 +168,19 @@ def test_a_fix_verdict_outside_the_vocabulary_is_rejected(score):
     with pytest.raises(score.LabelError, match="fix must be one of"):
         score.parse_labels("findings:\n  - {path: a.py, line: 1, rule: BR101, verdict: true,"
                            " fix: fine}", "labels/x.yaml")
+
+
+def test_rules_off_by_default_are_marked_and_left_out_of_the_default_row(score):
+    rules = {"BR101": score.RuleScore(found=2, true=1, false=1),
+             "BR502": score.RuleScore(found=3, false=3)}
+    text = "\n".join(score.table(rules, "validation half", off=frozenset({"BR502"})))
+    assert "| BR502 (off) | 3 | 0 | 3 |" in text
+    assert "| **all rules** | 5 | 1 | 4 | 0 | 0 | 20% |" in text
+    assert "| **rules on by default** | 2 | 1 | 1 | 0 | 0 | 50% |" in text
+
+
+def test_the_off_set_comes_from_the_rule_docs(score):
+    from backendreview.metadata import load_rule_docs
+
+    docs = load_rule_docs()
+    assert score.default_off_rules() == {c for c, d in docs.items() if not d.default_enabled}

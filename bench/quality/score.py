@@ -161,33 +161,53 @@ def score_app(findings: list[dict], labels: Labels) -> AppScore:
     return AppScore(dict(rules), unlabelled, stale, dict(fixes))
 
 
+def default_off_rules() -> frozenset[str]:
+    """Rules measured here that are off by default today (read from this checkout's rule
+    docs; empty when the package cannot be imported, e.g. a bare checkout)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+    try:
+        from backendreview.metadata import load_rule_docs
+    except ImportError:
+        return frozenset()
+    return frozenset(code for code, doc in load_rule_docs().items() if not doc.default_enabled)
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
 def table(rules: dict[str, RuleScore], title: str,
-          strict: dict[str, RuleScore] | None = None) -> list[str]:
+          strict: dict[str, RuleScore] | None = None,
+          off: frozenset[str] = frozenset()) -> list[str]:
     """One half's table. `strict`: the same scores over warning and error findings only,
-    summed into a last row (notes are where the rules admit weak evidence)."""
+    summed into a last row (notes are where the rules admit weak evidence). `off`: rules off
+    by default, marked in their row and left out of the "default rules" row."""
     lines = [f"### {title}", "",
              "| rule | found | true | false | debatable | unlabelled | precision | "
              "missed | recall |",
              "|---|---|---|---|---|---|---|---|---|"]
-    total, headline = RuleScore(), RuleScore()
+    total, headline, default = RuleScore(), RuleScore(), RuleScore()
     for code in sorted(rules):
         row = rules[code]
         total.add(row)
         if code in HEADLINE_RULES:
             headline.add(row)
-        lines.append(f"| {code} | {row.found} | {row.true} | {row.false} | {row.debatable} | "
+        if code not in off:
+            default.add(row)
+        shown = f"{code} (off)" if code in off else code
+        lines.append(f"| {shown} | {row.found} | {row.true} | {row.false} | {row.debatable} | "
                      f"{row.unlabelled} | {_pct(row.precision)} | {row.missed} | "
                      f"{_pct(row.recall)} |")
     rows = [("all rules", total), ("seven headline concerns", headline)]
+    if off:
+        rows.append(("rules on by default", default))
     if strict is not None:
         above = RuleScore()
-        for row in strict.values():
-            above.add(row)
-        rows.append(("all rules, warning and error only", above))
+        for code, row in strict.items():
+            if code not in off:
+                above.add(row)
+        rows.append(("rules on by default, warning and error only" if off
+                     else "all rules, warning and error only", above))
     for name, row in rows:
         # misses belong to no severity: recall is shown once, over all findings
         missed, recall = (("—", "—") if name.endswith("only")
@@ -220,7 +240,8 @@ def stub(findings: list[dict]) -> str:
     return "\n".join(out)
 
 
-def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool) -> list[str]:
+def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool,
+           off: frozenset[str] = frozenset()) -> list[str]:
     per_half: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
     strict: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
     fixes: dict[str, dict[str, Counter]] = {h: defaultdict(Counter) for h in HALVES}
@@ -253,7 +274,7 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         names = [a.name for a in apps if a.half == half]
         if names:
             title = f"{half} half ({len(names)} apps: {', '.join(names)})"
-            lines += [*table(per_half[half], title, strict[half]), ""]
+            lines += [*table(per_half[half], title, strict[half], off), ""]
             if any(c[v] for c in fixes[half].values() for v in FIX_VERDICTS):
                 lines += [*fix_table(fixes[half], f"{half} half"), ""]
     if notes:
@@ -278,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             scored = score_app(load_findings(app.result(dest)), load_labels(app.name, args.labels))
             print(stub(scored.unlabelled))
             return 0
-        print("\n".join(report(apps, dest, args.labels, args.list_unlabelled)))
+        print("\n".join(report(apps, dest, args.labels, args.list_unlabelled,
+                                default_off_rules())))
     except LabelError as exc:
         print(f"score: {exc}", file=sys.stderr)
         return 2
