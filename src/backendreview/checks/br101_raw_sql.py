@@ -21,6 +21,9 @@ from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
+from .br101_calls import CANDIDATES, FlowRecorder, check_calls
+from .br101_origins import EVIDENCE, HELPER, SAFE, Origin, classify
+from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
 _SQL_START = re.compile(
@@ -86,14 +89,17 @@ class RawSQL(Rule):
         self.handles = HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
         self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()))
+        self.flow = FlowRecorder(ctx, self.strings, looks_like_sql)
 
     # -- detection -----------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        self.flow.call(node)
         sink = self.sinks.sink(node)
         if sink is None:
             return
         build = self.strings.analyze(sink.sql_arg)
         if build is None or not build.is_dynamic:
+            self.flow.sink(node, sink.label, sink.sql_arg, [])
             return
         if not sink.resolved and not looks_like_sql(build.constant_text().replace(
                 "\x00", " x ")) and not self._sql_template(node, build):
@@ -105,7 +111,24 @@ class RawSQL(Rule):
         if is_migration_path(self.ctx.policy_path) and all(
                 _read_back(self.ctx, value) for value in build.dynamic_values):
             return  # a migration rewriting rows with values it just read from them
-        self._report(node, sink, build)
+        only_values = not build.imported_template and not build.constant_text().replace(
+            "\x00", "").strip()
+        origins = [(value, classify(self.ctx, value, node, only_values))
+                   for value in build.dynamic_values]
+        shown = [(value, origin) for value, origin in origins
+                 if origin.kind not in (SAFE, HELPER)]
+        self.flow.sink(node, sink.label, sink.sql_arg,
+                       [o.param for _, o in origins if o.kind == HELPER and o.param])
+        if not shown:
+            # Only safe parts, or SQL its caller wrote: the project phase checks the callers.
+            return
+        self._report(node, sink, build, shown)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self.flow.returned(node)
+
+    def end_file(self) -> None:
+        self.flow.end_file()
 
     def _sql_template(self, call: ast.Call, build: StringBuild) -> bool:
         """An imported template formatted into `cursor.execute()` (or named for SQL) is SQL
@@ -124,8 +147,9 @@ class RawSQL(Rule):
         return isinstance(parent, ast.keyword) and parent.arg in _DDL_KEYWORDS
 
     # -- reporting -----------------------------------------------------------------------------
-    def _report(self, call: ast.Call, sink: Sink, build: StringBuild) -> None:
-        values = _unique_sources(self.ctx, build.dynamic_values)
+    def _report(self, call: ast.Call, sink: Sink, build: StringBuild,
+                parts: list[tuple[ast.expr, Origin]]) -> None:
+        values = _unique_sources(self.ctx, [value for value, _ in parts])
         shown = ", ".join(f"`{v}`" for v in values[:3])
         if len(values) > 3:
             shown += f" and {len(values) - 3} more"
@@ -146,8 +170,14 @@ class RawSQL(Rule):
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
                         "allowlist or quote it as an identifier")
-        finding = self.report(call, message, fix=fix, related=tuple(related))
-        needs = self._constant_needs(build)
+        severity = None
+        if not any(origin.kind == EVIDENCE for _, origin in parts):
+            # Nothing shows an outsider chooses these parts: worth a look, not an alarm.
+            message = as_note(message, next(o.reason for _, o in parts))
+            severity = NOTE
+        finding = self.report(call, message, fix=fix, related=tuple(related),
+                              severity=severity)
+        needs = self._constant_needs([value for value, _ in parts])
         if needs is not None:
             # Every dynamic part may be a constant made elsewhere (a function returning a
             # literal, a class attribute): the project phase decides with the program model.
@@ -156,9 +186,9 @@ class RawSQL(Rule):
             owner = (self.ctx.path, func.lineno) if func is not None else None
             self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs)))
 
-    def _constant_needs(self, build: StringBuild) -> list[ConstNeed] | None:
+    def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []
-        for value in build.dynamic_values:
+        for value in values:
             found = constant_needs(self.ctx, value)
             if found is None:
                 return None
@@ -189,9 +219,10 @@ class RawSQLThroughCalls(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         deferred: list[DeferredSql] = facts.get(DEFERRED, [])
-        if not deferred:
+        if not deferred and not facts.get(CANDIDATES):
             return
         program = program_of(facts)
+        self.findings += check_calls(program, facts, self.doc.severity)
         for item in deferred:
             owner = program.function_at(*item.owner) if item.owner else None
             if not program.satisfied(owner, item.needs):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import FACT_KIND, ProgramCollector, constant_needs
+from .extract import FACT_KIND, ProgramCollector, callee_of, constant_needs
 from .facts import (
     AUTH,
     LIMIT,
@@ -55,6 +55,7 @@ __all__ = [
     "ProgramModel",
     "Reached",
     "Step",
+    "callee_of",
     "constant_needs",
     "describe",
     "program_of",

@@ -122,6 +122,25 @@ def constant_needs(ctx: FileContext, expr: ast.expr) -> list[ConstNeed] | None:
     return extractor.const_needs(expr, (cls, self_name, {}))
 
 
+def callee_of(ctx: FileContext, call: ast.Call) -> Callee | None:
+    """What `call` calls, as its file can tell (the same answer the extraction records for
+    the call sites of the program model), for rules that join their own facts to it."""
+    func = ctx.semantic.enclosing_function(call)
+    cls_node = ctx.semantic.enclosing_class(call)
+    cls: ClassInfo | None = None
+    self_name: str | None = None
+    if cls_node is not None and func is not None and ctx.semantic.parent(func) is cls_node:
+        cls = ClassInfo(qualname=_qualname_of(ctx, cls_node), name=cls_node.name,
+                        path=ctx.path, line=cls_node.lineno)
+        params = [*func.args.posonlyargs, *func.args.args]
+        self_name = params[0].arg if params else None
+    extractor = getattr(ctx, "_callee_extractor", None)
+    if extractor is None:
+        extractor = _Extractor(ctx, {}, set())
+        ctx._callee_extractor = extractor  # type: ignore[attr-defined]
+    return extractor._callee(call, cls, self_name, {})
+
+
 def _qualname_of(ctx: FileContext, node: ast.AST) -> str:
     names = [getattr(node, "name", "")]
     for anc in ctx.semantic.ancestors(node):
