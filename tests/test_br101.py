@@ -9,13 +9,17 @@ import textwrap
 import pytest
 
 from backendreview.config import Config
-from backendreview.engine import review_source
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
 from backendreview.fixes.apply import fix_text
 
 
 def _findings(code: str):  # type: ignore[no-untyped-def]
     code = textwrap.dedent(code)
-    return code, review_source(code.encode(), "case.py", Config(), ("BR000", "BR101")).findings
+    # The project phase too: a part built from parameters is decided there (its callers).
+    rules = ("BR000", "BR101")
+    result = review_source(code.encode(), "case.py", Config(), rules)
+    return code, finish([result], Config(), rules, load_rule_docs()).findings
 
 
 def _one(code: str):  # type: ignore[no-untyped-def]

@@ -38,6 +38,9 @@ from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
 _BUILDS = (ast.JoinedStr, ast.BinOp)
+_STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "title", "format",
+                          "join", "split", "capitalize", "casefold", "zfill", "encode",
+                          "decode"})
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,13 @@ class FlowRecorder:
             return
         args = []
         for key, arg in _key_args(source):
+            param = param_of(self.ctx, arg) if isinstance(arg, ast.Name) else None
+            if param is not None:
+                # The caller's own parameter handed through: its callers decide (recorded
+                # as a parameter this function splices into SQL it runs).
+                if own is not None:
+                    own["executes"].append(ParamUse(param, call.lineno, label))
+                continue
             runtime = not self.strings.is_static(arg)
             origin = classify(self.ctx, arg, call) if runtime else Origin(SAFE)
             runtime = runtime and origin.kind != SAFE
@@ -218,11 +228,21 @@ class FlowRecorder:
         if not self.looks_like_sql(build.constant_text().replace("\x00", " x ")):
             return
         for part in build.dynamic_values:
+            if classify(self.ctx, part, _NO_SINK).kind == SAFE:
+                continue
             for name in ast.walk(part):
-                if isinstance(name, ast.Name):
+                if isinstance(name, ast.Name) and not self._object_receiver(name):
                     param = param_of(self.ctx, name)
-                    if param is not None and classify(self.ctx, part, _NO_SINK).kind != SAFE:
+                    if param is not None:
                         own["returns_sql"].append(ParamUse(param, node.lineno, ""))
+
+    def _object_receiver(self, name: ast.Name) -> bool:
+        """`db.big_int`, `db.placeholder("x")`: a parameter whose attribute is read is an
+        object (a database wrapper, a model), not the text spliced in."""
+        parent = self.ctx.semantic.parent(name)
+        # `name.lower()` is still the parameter's text
+        return (isinstance(parent, ast.Attribute) and parent.value is name
+                and parent.attr not in _STR_METHODS)
 
     def end_file(self) -> None:
         for line, own in sorted(self.functions.items()):

@@ -11,9 +11,11 @@ rules/BR101-raw-sql.yaml):
   fragment of the very database object that runs the statement (`db.timestamp_now` in
   `db.execute(...)`), a value checked against an allowlist or a validator on every path
   before it is used (`if sort not in COLUMNS: sort = "id"`): not reported;
-- `helper`: parameters that make up the whole statement (`f"{query} {clause}"`): the
-  function runs SQL its caller wrote, so the finding belongs at the callers that build that
-  text from runtime values (the project phase, br101_calls.py);
+- `helper`: parts made from parameters when the statement has no SQL text of its own
+  (`f"{query} {clause} {order}"`), or only from parameters the same function runs that way
+  elsewhere (`SELECT COUNT(*) FROM ({query}) AS n`): the function runs SQL its callers
+  wrote, so the finding belongs at the callers that build that text from runtime values
+  (the project phase, br101_calls.py);
 - `unknown`: object state, configuration, module globals: nothing here says who chose it;
   reported as a `note` with that reason.
 """
@@ -35,6 +37,8 @@ UNKNOWN = "unknown"
 _VALIDATOR = re.compile(r"(?i)valid|match|isidentifier|isalnum|isalpha|isdigit|isdecimal"
                         r"|allowed|safe_(?:name|ident)")
 _QUOTES = ("'", '"', "`")
+# Statement calls that raise unless their argument is acceptable.
+_CHECKER = re.compile(r"(?i)valid|require|ensure|check|assert")
 _MAX_DEPTH = 5
 
 
@@ -43,18 +47,22 @@ class Origin:
     kind: str
     reason: str = ""
     param: str | None = None  # HELPER: the parameter that carries the SQL text
+    params: tuple[str, ...] = ()  # HELPER: every parameter the part is made from
 
 
-def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = False
-             ) -> Origin:  # type: ignore[no-untyped-def]
+def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = False,
+             sql_params: frozenset[str] = frozenset()) -> Origin:  # type: ignore[no-untyped-def]
     """The origin of one dynamic part of SQL text sent by `sink_call`. `only_values`: the
-    statement has no SQL text of its own here, only the values spliced together."""
+    statement has no SQL text of its own here, only the values spliced together;
+    `sql_params`: parameters the enclosing function runs as a statement elsewhere."""
     safe = _safe(ctx, value, sink_call)
     if safe:
         return Origin(SAFE, safe)
-    helper = _helper_param(ctx, value) if only_values else None
-    if helper is not None:
-        return Origin(HELPER, param=helper)
+    if only_values or sql_params:
+        # No SQL text of its own: every part its parameters make is its callers' SQL.
+        params = parameters_behind(ctx, value)
+        if params and (only_values or params <= sql_params):
+            return Origin(HELPER, param=sorted(params)[0], params=tuple(sorted(params)))
     found = _evidence(ctx, value, 0, set())
     if found:
         return Origin(EVIDENCE, found)
@@ -69,6 +77,8 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, depth: int = 0) -> str:  # 
         return "escaped for the quote it sits in"
     if _dialect(ctx, value, sink_call):
         return "a dialect fragment of the database object that runs the statement"
+    if isinstance(value, ast.Call) and _validating_function(ctx, value):
+        return "made by a function that validates what it returns"
     if isinstance(value, ast.Name):
         if _guarded(ctx, value):
             return "checked against an allowlist or a validator before use"
@@ -173,6 +183,35 @@ def _missing_lookup(ctx, test: ast.expr, name: str) -> bool:  # type: ignore[no-
     return any(isinstance(n, ast.Name) and n.id == name for a in args for n in ast.walk(a))
 
 
+def _validating_function(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """`_table_ref(schema, table)` defined in this module, whose body validates every
+    parameter it returns before returning it (`_require_identifier(table)`, `if not
+    VALID.match(table): raise ...`)."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    bindings = ctx.semantic.lookup(call.func.id, call.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return False
+    func = bindings[0].node
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    returned = {n.id for stmt in ast.walk(func) if isinstance(stmt, ast.Return) and stmt.value
+                for n in ast.walk(stmt.value) if isinstance(n, ast.Name) and n.id in params}
+    if not returned:
+        return False
+    checked: set[str] = set()
+    for stmt in func.body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            called = stmt.value.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if _CHECKER.search(name):
+                checked |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        elif isinstance(stmt, ast.If) and _rejects_or_resets(stmt.body, ""):
+            checked |= {p for p in params if _negative_test(stmt.test, p)}
+    return returned <= checked
+
+
 def _conjuncts(test: ast.expr) -> list[ast.expr]:
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return [c for v in test.values for c in _conjuncts(v)]
@@ -231,13 +270,6 @@ def _rejects_or_resets(body: list[ast.stmt], name: str) -> bool:
 
 
 # -- helpers that run their parameter ------------------------------------------------------
-def _helper_param(ctx, value: ast.expr) -> str | None:  # type: ignore[no-untyped-def]
-    """The value is a parameter of the enclosing function (directly or through a local
-    assigned once from it) and the statement is nothing but such values: the function runs
-    the SQL its callers wrote (`f"{query} {clause}"`)."""
-    return param_of(ctx, value) if isinstance(value, ast.Name) else None
-
-
 def param_of(ctx, name: ast.Name, depth: int = 0) -> str | None:  # type: ignore[no-untyped-def]
     bindings = ctx.reaching_bindings(name)
     if len(bindings) != 1 or depth > 3:
@@ -274,6 +306,33 @@ def _evidence(ctx, expr: ast.AST, depth: int, seen: set[int]) -> str:  # type: i
                 if found:
                     return found
     return ""
+
+
+def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None = None
+                      ) -> set[str] | None:  # type: ignore[no-untyped-def]
+    """The parameters of the enclosing function a value is built from (through locals and
+    loops); None when request data is part of it too."""
+    seen = set() if seen is None else seen
+    out: set[str] = set()
+    if depth > _MAX_DEPTH or id(expr) in seen:
+        return out
+    seen.add(id(expr))
+    tracker = tracker_for(ctx)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute | ast.Call | ast.Name) and tracker.request_data(node):
+            return None
+        if not isinstance(node, ast.Name) or isinstance(node.ctx, ast.Store):
+            continue
+        for binding in ctx.reaching_bindings(node):
+            if binding.kind == "param":
+                if node.id not in ("self", "cls"):
+                    out.add(node.id)
+            elif binding.value is not None and binding.value is not node:
+                found = parameters_behind(ctx, binding.value, depth + 1, seen)
+                if found is None:
+                    return None
+                out |= found
+    return out
 
 
 def _unknown_reason(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]

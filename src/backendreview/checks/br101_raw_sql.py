@@ -17,12 +17,13 @@ from ..analysis.dbapi import (
 )
 from ..analysis.paths import is_migration_path
 from ..analysis.program import ConstNeed, constant_needs, program_of
+from ..analysis.program.sqlflow import summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls
-from .br101_origins import EVIDENCE, HELPER, SAFE, Origin, classify
+from .br101_origins import EVIDENCE, HELPER, SAFE, Origin, classify, parameters_behind
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -90,6 +91,8 @@ class RawSQL(Rule):
         self.strings = StringAnalyzer(ctx)
         self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()))
         self.flow = FlowRecorder(ctx, self.strings, looks_like_sql)
+        # Per function: the parameters it runs as SQL text of their own (see br101_origins).
+        self.sql_params: dict[int, set[str]] = {}
 
     # -- detection -----------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
@@ -113,8 +116,20 @@ class RawSQL(Rule):
             return  # a migration rewriting rows with values it just read from them
         only_values = not build.imported_template and not build.constant_text().replace(
             "\x00", "").strip()
-        origins = [(value, classify(self.ctx, value, node, only_values))
+        func = self.ctx.semantic.enclosing_function(node)
+        sql_params = self.sql_params.setdefault(id(func), set())
+        subquery = _whole_subqueries(build)
+        origins = [(value, classify(self.ctx, value, node, only_values or id(value) in subquery,
+                                    frozenset(sql_params)))
                    for value in build.dynamic_values]
+        for _, origin in origins:
+            if origin.kind == HELPER:
+                sql_params.update(origin.params)
+        if sql_params:
+            # A parameter this very statement uses as a subquery is SQL text elsewhere in it.
+            origins = [(value, origin if origin.kind != EVIDENCE else classify(
+                self.ctx, value, node, False, frozenset(sql_params)))
+                for value, origin in origins]
         shown = [(value, origin) for value, origin in origins
                  if origin.kind not in (SAFE, HELPER)]
         self.flow.sink(node, sink.label, sink.sql_arg,
@@ -178,13 +193,25 @@ class RawSQL(Rule):
         finding = self.report(call, message, fix=fix, related=tuple(related),
                               severity=severity)
         needs = self._constant_needs([value for value, _ in parts])
+        params: set[str] = set()
+        if needs is None and all(origin.kind == EVIDENCE for _, origin in parts):
+            # Built only from parameters: constant when every caller passes a constant.
+            for value, _ in parts:
+                found = parameters_behind(self.ctx, value)
+                if not found:
+                    params = set()
+                    break
+                params |= found
+            if params:
+                needs = []
         if needs is not None:
             # Every dynamic part may be a constant made elsewhere (a function returning a
             # literal, a class attribute): the project phase decides with the program model.
             self.ctx.findings.remove(finding)
             func = self.ctx.semantic.enclosing_function(call)
             owner = (self.ctx.path, func.lineno) if func is not None else None
-            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs)))
+            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs),
+                                                     tuple(sorted(params))))
 
     def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []
@@ -207,6 +234,9 @@ class DeferredSql:
     finding: Finding
     owner: tuple[str, int] | None  # the enclosing function (path, def line)
     needs: tuple[ConstNeed, ...]
+    # Parameters of the enclosing function the parts are built from: the finding stands
+    # unless every call of the function passes a constant for each.
+    params: tuple[str, ...] = ()
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -223,10 +253,41 @@ class RawSQLThroughCalls(ProjectRule):
             return
         program = program_of(facts)
         self.findings += check_calls(program, facts, self.doc.severity)
+        summaries = summaries_of(program, facts)
         for item in deferred:
             owner = program.function_at(*item.owner) if item.owner else None
-            if not program.satisfied(owner, item.needs):
+            constant_params = owner is not None and all(
+                summaries.always_constant(owner, p) for p in item.params)
+            if not program.satisfied(owner, item.needs) or (
+                    item.params and not constant_params):
                 self.findings.append(item.finding)
+
+
+_SUBQUERY_OPEN = re.compile(r"(?i)\b(?:from|join|exists|as)\s*\(\s*$")
+
+
+def _whole_subqueries(build: StringBuild) -> set[int]:
+    """The values that alone make a parenthesised subquery (`FROM ({query} {where}) AS n`):
+    by their place, SQL statements the caller wrote, not data."""
+    out: set[int] = set()
+    pieces = build.pieces
+    i = 0
+    while i < len(pieces):
+        text = pieces[i].text
+        if text is None or not _SUBQUERY_OPEN.search(text):
+            i += 1
+            continue
+        run: list[int] = []
+        j = i + 1
+        while j < len(pieces) and (isinstance(pieces[j].value, ast.Name) or (
+                pieces[j].value is None and not (pieces[j].text or "").strip())):
+            if pieces[j].value is not None:
+                run.append(id(pieces[j].value))
+            j += 1
+        if run and j < len(pieces) and (pieces[j].text or "").lstrip().startswith(")"):
+            out.update(run)
+        i = j
+    return out
 
 
 def _migration_ddl(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]

@@ -388,7 +388,7 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional))
+                        conditional=conditional, static_args=_static_args(ctx, node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -711,6 +711,26 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def _static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
+    """The arguments of `call` (positions as digit strings, keywords by name) that are
+    fixed by the code: literals, and classes or functions named directly."""
+    out: list[str] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break  # positions after a *args are unknown
+        if isinstance(arg, ast.UnaryOp):
+            arg = arg.operand
+        if isinstance(arg, ast.Constant):
+            out.append(key)
+        elif isinstance(arg, ast.Name):
+            bindings = ctx.semantic.lookup(arg.id, arg)[1]
+            if bindings and all(b.kind in ("class", "def") or (
+                    b.kind == "import" and arg.id[:1].isupper()) for b in bindings):
+                out.append(key)
+    return tuple(out)
 
 
 def _writes_rows(statement: ast.AST) -> bool:

@@ -77,6 +77,7 @@ class ParamSummaries:
         self.executes: dict[str, dict[str, Chain]] = {}
         self.returns_sql: dict[str, dict[str, Chain]] = {}
         self.returns: dict[str, set[str]] = {}
+        self._callers: dict[str, list[CallSite]] | None = None
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -136,6 +137,23 @@ class ParamSummaries:
     def returns_sql_from(self, fn: FunctionInfo) -> dict[str, Chain]:
         """The parameters `fn` splices into the SQL text it returns."""
         return self.returns_sql.get(fn.qualname, {})
+
+    def always_constant(self, fn: FunctionInfo, param: str) -> bool:
+        """Every call of `fn` the project makes passes a literal or a class for `param`, and
+        nothing else calls it as far as the code shows (no decorator registers it as a
+        route or a callback)."""
+        if fn.decorators:
+            return False
+        if self._callers is None:
+            self._callers = {}
+            for qualname in sorted(self.model.functions):
+                caller = self.model.functions[qualname]
+                for site, target in self.model.edges(caller):
+                    self._callers.setdefault(target.qualname, []).append(site)
+        sites = self._callers.get(fn.qualname, [])
+        return bool(sites) and all(
+            any(parameter_for(fn, site.callee, key) == param for key in site.static_args)
+            for site in sites)
 
     def returns_params(self, fn: FunctionInfo) -> set[str]:
         """The parameters that flow into `fn`'s return value as they are."""
