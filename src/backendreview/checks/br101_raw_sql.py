@@ -119,9 +119,12 @@ class RawSQL(Rule):
         func = self.ctx.semantic.enclosing_function(node)
         sql_params = self.sql_params.setdefault(id(func), set())
         subquery = _whole_subqueries(build)
-        origins = [(value, classify(self.ctx, value, node, only_values or id(value) in subquery,
-                                    frozenset(sql_params)))
-                   for value in build.dynamic_values]
+        if only_values and any(self._own_sql_text(v) for v in build.dynamic_values):
+            only_values = False  # the statement's text is in a local this function wrote
+        origins = [(value, classify(
+            self.ctx, value, node, (only_values or id(value) in subquery)
+            and not self._own_sql_text(value), frozenset(sql_params)))
+            for value in build.dynamic_values]
         for _, origin in origins:
             if origin.kind == HELPER:
                 sql_params.update(origin.params)
@@ -138,6 +141,20 @@ class RawSQL(Rule):
             # Only safe parts, or SQL its caller wrote: the project phase checks the callers.
             return
         self._report(node, sink, build, shown)
+
+    def _own_sql_text(self, value: ast.expr) -> bool:
+        """A local that holds a statement this function wrote (`index_sql = f"CREATE INDEX
+        {name} ..."`, then `f"{index_sql} {options}"`): not SQL the caller wrote."""
+        if not isinstance(value, ast.Name):
+            return False
+        for binding in self.ctx.reaching_bindings(value):
+            if binding.value is None or binding.value is value:
+                continue
+            build = self.strings.analyze(binding.value)
+            if build is not None and looks_like_sql(build.constant_text().replace(
+                    "\x00", " x ")):
+                return True
+        return False
 
     def visit_Return(self, node: ast.Return) -> None:
         self.flow.returned(node)
