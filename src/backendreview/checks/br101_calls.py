@@ -18,6 +18,7 @@ of the chain in the message and in the SARIF related locations.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -38,6 +39,9 @@ from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
 _BUILDS = (ast.JoinedStr, ast.BinOp)
+# A clause handed to a helper that completes the statement.
+_SQL_CLAUSE = re.compile(r"(?i)^\s*(?:where|order\s+by|group\s+by|having|limit|offset"
+                         r"|(?:left\s+|inner\s+)?join|set|values)\s")
 _STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "title", "format",
                           "join", "split", "capitalize", "casefold", "zfill", "encode",
                           "decode"})
@@ -183,7 +187,8 @@ class FlowRecorder:
         build = self.strings.analyze(arg)
         if build is None or not build.is_dynamic or build.imported_template:
             return
-        if not self.looks_like_sql(build.constant_text().replace("\x00", " x ")):
+        text = build.constant_text().replace("\x00", " x ")
+        if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)):
             return
         parts = [(v, classify(self.ctx, v, call)) for v in build.dynamic_values]
         parts = [(v, o) for v, o in parts if o.kind != SAFE]

@@ -179,8 +179,16 @@ def _missing_lookup(ctx, test: ast.expr, name: str) -> bool:  # type: ignore[no-
         lookup = lookup.value
     if not isinstance(lookup, ast.Call):
         return False
-    args = [*lookup.args[1:], *(k.value for k in lookup.keywords)]
-    return any(isinstance(n, ast.Name) and n.id == name for a in args for n in ast.walk(a))
+    # The value is an argument of the lookup (a bound parameter), not text spliced into it.
+    for call in ast.walk(lookup):
+        if not isinstance(call, ast.Call):
+            continue
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(arg, ast.JoinedStr | ast.BinOp):
+                continue
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(arg)):
+                return True
+    return False
 
 
 def _validating_function(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
