@@ -10,8 +10,8 @@ import pytest
 
 from backendreview.config import Config
 from backendreview.engine import finish, review_source
-from backendreview.metadata import load_rule_docs
 from backendreview.fixes.apply import fix_text
+from backendreview.metadata import load_rule_docs
 
 
 def _findings(code: str):  # type: ignore[no-untyped-def]
