@@ -289,8 +289,10 @@ def _chain_related(target, chain: Chain, verb: str) -> tuple[Related, ...]:  # t
     return tuple(out)
 
 
-def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity  # type: ignore[type-arg]
-                ) -> list[Finding]:
+def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,  # type: ignore[type-arg]
+                unknown_origins: bool = False) -> list[Finding]:
+    """The cross-call findings; parts of unknown origin only with `unknown_origins`, as
+    notes (the rule's option of that name)."""
     candidates = facts.get(CANDIDATES, [])
     if not candidates:
         return []
@@ -304,6 +306,8 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity 
             else:
                 found = _sink_of_call(summaries, item, target, severity)
             if found is not None:
+                if found.severity == NOTE and not unknown_origins:
+                    break
                 out.append(found)
                 break
     return out

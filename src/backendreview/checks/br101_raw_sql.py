@@ -83,7 +83,7 @@ _IDENTIFIER_CONTEXT = re.compile(
 
 class RawSQL(Rule):
     id = "BR101"
-    OPTIONS: ClassVar[dict[str, type]] = {"extra-sinks": list}
+    OPTIONS: ClassVar[dict[str, type]] = {"extra-sinks": list, "unknown-origins": bool}
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
@@ -140,6 +140,9 @@ class RawSQL(Rule):
         if not shown:
             # Only safe parts, or SQL its caller wrote: the project phase checks the callers.
             return
+        if not any(origin.kind == EVIDENCE for _, origin in shown) and not self.option(
+                "unknown-origins", False):
+            return  # nothing shows an outsider chooses the parts (see br101_origins)
         self._report(node, sink, build, shown)
 
     def _own_sql_text(self, value: ast.expr) -> bool:
@@ -261,6 +264,7 @@ class RawSQLThroughCalls(ProjectRule):
     declare is reported only when those are not all constants."""
 
     id = "BR101"
+    OPTIONS: ClassVar[dict[str, type]] = {"unknown-origins": bool}
     needs_facts: ClassVar[tuple[str, ...]] = ("program",)
     one_file_ok = True
 
@@ -269,7 +273,8 @@ class RawSQLThroughCalls(ProjectRule):
         if not deferred and not facts.get(CANDIDATES):
             return
         program = program_of(facts)
-        self.findings += check_calls(program, facts, self.doc.severity)
+        self.findings += check_calls(program, facts, self.doc.severity,
+                                     self.option("unknown-origins", False))
         summaries = summaries_of(program, facts)
         for item in deferred:
             owner = program.function_at(*item.owner) if item.owner else None
