@@ -39,6 +39,12 @@ from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
 _BUILDS = (ast.JoinedStr, ast.BinOp)
+_SQL_START_WORD = re.compile(
+    r"(?is)^\s*(?:\(|--|/\*|select|insert|update|delete|with|replace|merge|truncate|upsert"
+    r"|create|alter|drop|pragma|copy|vacuum|reindex|grant|revoke|refresh|comment|attach"
+    r"|show|set|use|call|kill|cancel|explain|describe|lock|notify|listen|declare|exec"
+    r"|analyze|optimize|rename|load|begin|detach|where|order|group|having|limit|offset"
+    r"|join|left|inner|values)\b")
 # A clause handed to a helper that completes the statement.
 _SQL_CLAUSE = re.compile(r"(?i)^\s*(?:where|order\s+by|group\s+by|having|limit|offset"
                          r"|(?:left\s+|inner\s+)?join|set|values)\s")
@@ -72,6 +78,26 @@ class SinkOfCall:
     text: str  # the callee as written
     # each argument: (key, source, runtime?, evidence or "")
     args: tuple[tuple[str, str, bool, str], ...]
+
+
+def _sql_ish(arg: ast.expr) -> bool:
+    """A string build whose leading text, when it can be read, starts a statement or a
+    clause: the cheap test before the string analysis."""
+    lead: ast.expr | None = arg
+    while isinstance(lead, ast.BinOp):
+        lead = lead.left
+    if isinstance(lead, ast.JoinedStr):
+        lead = lead.values[0] if lead.values else None
+    elif isinstance(lead, ast.Call):
+        if not (isinstance(lead.func, ast.Attribute) and lead.func.attr in ("format", "join")):
+            return False
+        lead = lead.func.value
+    elif not isinstance(arg, ast.BinOp):
+        return False
+    if isinstance(lead, ast.Constant) and isinstance(lead.value, str):
+        text = lead.value
+        return bool(_SQL_START_WORD.match(text)) or not text.strip()
+    return True  # the text starts with a value: let the analysis decide
 
 
 def _key_args(call: ast.Call) -> list[tuple[str, ast.expr]]:
@@ -151,28 +177,31 @@ class FlowRecorder:
 
     def call(self, call: ast.Call) -> None:
         """Any call: parameters handed on, and SQL text built here handed to a function."""
-        own = self._own(call)
+        if not call.args and not call.keywords:
+            return
         passed: list[tuple[str, tuple[str, ...]]] = []
         built: list[tuple[str, ast.expr]] = []
         for key, arg in _key_args(call):
             if isinstance(arg, ast.Name):
-                param = param_of(self.ctx, arg) if own is not None else None
-                if param is not None:
-                    passed.append((key, (param,)))
-                    continue
                 bindings = self.ctx.reaching_bindings(arg)
-                if len(bindings) == 1 and isinstance(bindings[0].value, _BUILDS):
+                if len(bindings) != 1:
+                    continue
+                value = bindings[0].value
+                if bindings[0].kind == "param" or isinstance(value, ast.Name):
+                    param = param_of(self.ctx, arg)
+                    if param is not None:
+                        passed.append((key, (param,)))
+                elif isinstance(value, _BUILDS) and _sql_ish(value):
                     built.append((key, arg))
-            elif isinstance(arg, _BUILDS) or (
-                    isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
-                    and arg.func.attr in ("format", "join")):
+            elif _sql_ish(arg):
                 built.append((key, arg))
         if not passed and not built:
             return
         callee = callee_of(self.ctx, call)
         if callee is None:
             return
-        if passed and own is not None:
+        own = self._own(call) if passed else None
+        if own is not None:
             parent = self.ctx.semantic.parent(call)
             if isinstance(parent, ast.Await):
                 parent = self.ctx.semantic.parent(parent)

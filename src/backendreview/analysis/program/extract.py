@@ -725,10 +725,10 @@ def _static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
             arg = arg.operand
         if isinstance(arg, ast.Constant):
             out.append(key)
-        elif isinstance(arg, ast.Name):
+        elif isinstance(arg, ast.Name) and arg.id.lstrip("_")[:1].isupper():
+            # classes by the naming convention only: a lookup per argument is not free
             bindings = ctx.semantic.lookup(arg.id, arg)[1]
-            if bindings and all(b.kind in ("class", "def") or (
-                    b.kind == "import" and arg.id[:1].isupper()) for b in bindings):
+            if bindings and all(b.kind in ("class", "def", "import") for b in bindings):
                 out.append(key)
     return tuple(out)
 

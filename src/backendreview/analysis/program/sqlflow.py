@@ -77,7 +77,7 @@ class ParamSummaries:
         self.executes: dict[str, dict[str, Chain]] = {}
         self.returns_sql: dict[str, dict[str, Chain]] = {}
         self.returns: dict[str, set[str]] = {}
-        self._callers: dict[str, list[CallSite]] | None = None
+        self._callers: dict[str, list[CallSite]] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -144,16 +144,29 @@ class ParamSummaries:
         route or a callback)."""
         if fn.decorators:
             return False
-        if self._callers is None:
-            self._callers = {}
-            for qualname in sorted(self.model.functions):
-                caller = self.model.functions[qualname]
-                for site, target in self.model.edges(caller):
-                    self._callers.setdefault(target.qualname, []).append(site)
-        sites = self._callers.get(fn.qualname, [])
+        sites = self._callers.get(fn.qualname)
+        if sites is None:
+            sites = self._callers[fn.qualname] = self._calls_of(fn)
         return bool(sites) and all(
             any(parameter_for(fn, site.callee, key) == param for key in site.static_args)
             for site in sites)
+
+    def _calls_of(self, fn: FunctionInfo) -> list[CallSite]:
+        """The project's call sites that run `fn`: only sites naming it (or its class, for a
+        constructor) are resolved, not every call of the project."""
+        wanted = fn.name
+        if fn.name == "__init__" and fn.cls:
+            wanted = fn.cls.rsplit(".", 1)[-1]
+        out: list[CallSite] = []
+        for qualname in sorted(self.model.functions):
+            caller = self.model.functions[qualname]
+            for site in caller.calls:
+                named = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                if named != wanted:
+                    continue
+                if any(t.qualname == fn.qualname for t in self.model.targets(caller, site)):
+                    out.append(site)
+        return out
 
     def returns_params(self, fn: FunctionInfo) -> set[str]:
         """The parameters that flow into `fn`'s return value as they are."""
