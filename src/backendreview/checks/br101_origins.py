@@ -36,7 +36,6 @@ UNKNOWN = "unknown"
 # Calls whose truth says a string is a safe identifier or a known value.
 _VALIDATOR = re.compile(r"(?i)valid|match|isidentifier|isalnum|isalpha|isdigit|isdecimal"
                         r"|allowed|safe_(?:name|ident)")
-_QUOTES = ("'", '"', "`")
 # Statement calls that raise unless their argument is acceptable.
 _CHECKER = re.compile(r"(?i)valid|require|ensure|check|assert")
 _MAX_DEPTH = 5
@@ -51,11 +50,13 @@ class Origin:
 
 
 def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = False,
-             sql_params: frozenset[str] = frozenset()) -> Origin:  # type: ignore[no-untyped-def]
+             sql_params: frozenset[str] = frozenset(), quote: str = ""
+             ) -> Origin:  # type: ignore[no-untyped-def]
     """The origin of one dynamic part of SQL text sent by `sink_call`. `only_values`: the
     statement has no SQL text of its own here, only the values spliced together;
-    `sql_params`: parameters the enclosing function runs as a statement elsewhere."""
-    safe = _safe(ctx, value, sink_call)
+    `sql_params`: parameters the enclosing function runs as a statement elsewhere; `quote`:
+    the quote the part sits in, if any."""
+    safe = _safe(ctx, value, sink_call, quote)
     if safe:
         return Origin(SAFE, safe)
     if only_values or sql_params:
@@ -70,10 +71,11 @@ def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = Fals
 
 
 # -- safe parts ----------------------------------------------------------------------------
-def _safe(ctx, value: ast.expr, sink_call: ast.Call, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore[no-untyped-def]
+          depth: int = 0) -> str:
     if depth > _MAX_DEPTH:
         return ""
-    if _escaped(value):
+    if quote and _escaped(value, quote):
         return "escaped for the quote it sits in"
     if _dialect(ctx, value, sink_call):
         return "a dialect fragment of the database object that runs the statement"
@@ -85,21 +87,21 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, depth: int = 0) -> str:  # 
         bindings = ctx.reaching_bindings(value)
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
-            reasons = [_safe(ctx, b.value, sink_call, depth + 1) for b in bindings]
+            reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) for b in bindings]
             if all(reasons):
                 return reasons[0]
     return ""
 
 
-def _escaped(value: ast.expr) -> bool:
-    """`x.replace("'", "''")`, `x.replace('"', '""')`: quote-doubling, the SQL escape of a
-    value inside that quote."""
+def _escaped(value: ast.expr, quote: str) -> bool:
+    """`'{x.replace("'", "''")}'`, `"{x.replace('"', '""')}"`: quote-doubling, the SQL
+    escape of a value inside that very quote (outside quotes it escapes nothing)."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
             and value.func.attr == "replace" and len(value.args) == 2):
         return False
     old, new = value.args
     return (isinstance(old, ast.Constant) and isinstance(new, ast.Constant)
-            and old.value in _QUOTES and new.value == old.value * 2)
+            and old.value == quote and new.value == quote * 2)
 
 
 def _root(expr: ast.expr) -> ast.expr:

@@ -121,9 +121,10 @@ class RawSQL(Rule):
         subquery = _whole_subqueries(build)
         if only_values and any(self._own_sql_text(v) for v in build.dynamic_values):
             only_values = False  # the statement's text is in a local this function wrote
+        quotes = _quotes_around(build)
         origins = [(value, classify(
             self.ctx, value, node, (only_values or id(value) in subquery)
-            and not self._own_sql_text(value), frozenset(sql_params)))
+            and not self._own_sql_text(value), frozenset(sql_params), quotes.get(id(value), "")))
             for value in build.dynamic_values]
         for _, origin in origins:
             if origin.kind == HELPER:
@@ -283,6 +284,19 @@ class RawSQLThroughCalls(ProjectRule):
             if not program.satisfied(owner, item.needs) or (
                     item.params and not constant_params):
                 self.findings.append(item.finding)
+
+
+def _quotes_around(build: StringBuild) -> dict[int, str]:
+    """The quote each value sits in (`'{x}'`), by the text right before and after it."""
+    out: dict[int, str] = {}
+    pieces = build.pieces
+    for i, piece in enumerate(pieces):
+        if piece.value is None or i == 0 or i + 1 >= len(pieces):
+            continue
+        before, after = pieces[i - 1].text or "", pieces[i + 1].text or ""
+        if before[-1:] in ("'", '"', "`") and after[:1] == before[-1:]:
+            out[id(piece.value)] = before[-1:]
+    return out
 
 
 _SUBQUERY_OPEN = re.compile(r"(?i)\b(?:from|join|exists|as)\s*\(\s*$")
