@@ -16,7 +16,7 @@ from ..analysis.dbapi import (
     HandleResolver,
 )
 from ..analysis.paths import is_migration_path
-from ..analysis.program import ConstNeed, constant_needs, program_of
+from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
 from ..analysis.program.sqlflow import summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
@@ -91,6 +91,7 @@ class RawSQL(Rule):
         self.strings = StringAnalyzer(ctx)
         self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()))
         self.flow = FlowRecorder(ctx, self.strings, looks_like_sql)
+        self._calls_by_name: dict[str, list[ast.Call]] | None = None
         # Per function: the parameters it runs as SQL text of their own (see br101_origins).
         self.sql_params: dict[int, set[str]] = {}
 
@@ -223,7 +224,7 @@ class RawSQL(Rule):
                     params = set()
                     break
                 params |= found
-            if params:
+            if params and self._called_here_with_constants(call, params):
                 needs = []
         if needs is not None:
             # Every dynamic part may be a constant made elsewhere (a function returning a
@@ -233,6 +234,32 @@ class RawSQL(Rule):
             owner = (self.ctx.path, func.lineno) if func is not None else None
             self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs),
                                                      tuple(sorted(params))))
+
+    def _called_here_with_constants(self, node: ast.AST, params: set[str]) -> bool:
+        """This file calls the enclosing function, and every such call passes literals or
+        classes for `params` (`update_key_type_rsa(1024)`): worth asking the project phase
+        whether every call in the project does. Otherwise the finding stands at once."""
+        func = self.ctx.semantic.enclosing_function(node)
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
+            return False
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for call in ast.walk(self.ctx.tree):
+                if isinstance(call, ast.Call):
+                    name = call.func.attr if isinstance(call.func, ast.Attribute) else (
+                        call.func.id if isinstance(call.func, ast.Name) else None)
+                    if name:
+                        self._calls_by_name.setdefault(name, []).append(call)
+        calls = self._calls_by_name.get(func.name, [])
+        names = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+        bound = 1 if names and names[0] in ("self", "cls") else 0
+        for call in calls:
+            fixed = set(static_args(self.ctx, call))
+            for param in params:
+                index = names.index(param) - bound if param in names else -1
+                if str(index) not in fixed and param not in fixed:
+                    return False
+        return bool(calls)
 
     def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []

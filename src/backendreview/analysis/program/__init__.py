@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import FACT_KIND, ProgramCollector, callee_of, constant_needs
+from .extract import FACT_KIND, ProgramCollector, callee_of, constant_needs, static_args
 from .facts import (
     AUTH,
     LIMIT,
@@ -61,4 +61,5 @@ __all__ = [
     "program_of",
     "related",
     "short_name",
+    "static_args",
 ]

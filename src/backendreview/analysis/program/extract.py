@@ -388,7 +388,7 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional, static_args=_static_args(ctx, node)))
+                        conditional=conditional, static_args=static_args(ctx, node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -713,7 +713,7 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
     return False
 
 
-def _static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
+def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
     """The arguments of `call` (positions as digit strings, keywords by name) that are
     fixed by the code: literals, and classes or functions named directly."""
     out: list[str] = []
