@@ -240,7 +240,7 @@ def test_rule_options_extra_sinks(project, capsys):
 
 @pytest.mark.parametrize(("toml", "needle"), [
     ("[tool.backendreview.rules.BR101]\nsinks = []\n",
-     "key 'rules'.BR101: unknown option 'sinks' (options: extra-sinks)"),
+     "key 'rules'.BR101: unknown option 'sinks' (options: extra-sinks, unknown-origins)"),
     ("[tool.backendreview.rules.BR999]\nx = 1\n", "key 'rules': unknown rule 'BR999'"),
     ("[tool.backendreview.rules.BR101]\nextra-sinks = 'get_df'\n",
      "key 'rules'.BR101.extra-sinks: expected a list of strings"),
