@@ -317,3 +317,55 @@ def test_br102_a_key_computed_in_the_loop_body_is_not_gathered(tmp_path, monkeyp
         """}, "BR102", monkeypatch)
     (finding,) = [f for f in findings if f.path.endswith("tickets.py")]
     assert finding.fix.suggestion is None  # not `in_bulk([key for provider in providers])`
+
+
+DJANGO_LISTS = {
+    "app/models.py": """
+        from django.db import models
+
+
+        class Gym(models.Model):
+            name = models.CharField(max_length=10)
+        """,
+    "app/views.py": """
+        from django.shortcuts import render
+        from django.urls import path
+        from django.views.generic import ListView
+
+        from .models import Gym
+
+
+        class GymListView(ListView):
+            model = Gym
+
+
+        class MineView(ListView):
+            def get_queryset(self):
+                return Gym.objects.filter(name=self.kwargs["name"])
+
+
+        def gym_list(request):
+            return render(request, "x.html", {"gyms": Gym.objects.all()})
+
+
+        urlpatterns = [
+            path("gyms/", GymListView.as_view()),
+            path("mine/<str:name>/", MineView.as_view()),
+            path("fn/", gym_list),
+        ]
+        """,
+}
+
+
+def test_br303_a_django_list_view_gets_paginate_by_not_drf(tmp_path, monkeypatch) -> None:
+    findings = _project(tmp_path, DJANGO_LISTS, "BR303", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings}
+    for line, view in ((10, "GymListView"), (15, "MineView")):
+        assert by_line[line].suggestion == (
+            f"class {view}:  # the existing view\n    paginate_by = 50")
+        assert "pagination_class" not in by_line[line].description
+    # A function view pages with Paginator, imported in the suggestion itself.
+    assert by_line[19].suggestion == (
+        "from django.core.paginator import Paginator\n\n"
+        "paginator = Paginator(Gym.objects.all(), 50)\n"
+        'page = paginator.get_page(request.GET.get("page"))')

@@ -135,12 +135,17 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
     compact = " ".join(text.split())
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
-    if route.unbounded is not None and route.unbounded.orm == "drf":
-        return _FIXES["drf"]
-    if route.unbounded is not None and route.unbounded.orm == "django":
+    if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
         if route.framework == "drf":
             return _FIXES["drf"]
+        if _is_view_class(route.handler):
+            # A Django generic view registered whole (ListView): its own paging is
+            # `paginate_by`; DRF's pagination_class means nothing to it.
+            return ("Give the view a page size: `paginate_by` (the template then gets "
+                    "`page_obj` and `paginator`)",
+                    f"class {route.handler}:  # the existing view\n    paginate_by = 50")
         return ("Paginate the queryset with a capped page size",
+                "from django.core.paginator import Paginator\n\n"
                 f"paginator = Paginator({compact}, 50)\n"
                 f"page = paginator.get_page(request.GET.get(\"page\"))")
     if compact.endswith(".all()"):
@@ -159,6 +164,11 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
                     f"offset = int(request.query.get(\"offset\", 0))\n{bounded}")
         return "Take limit/offset parameters with a cap and apply them to the query", code
     return _FIXES.get(route.framework, _FIXES["fastapi"])
+
+
+def _is_view_class(handler: str) -> bool:
+    """`GymListView`: a class-based view registered as a whole, not one of its methods."""
+    return "." not in handler and handler[:1].isupper()
 
 
 def _shown(route: Route) -> str:
