@@ -369,3 +369,13 @@ def test_br303_a_django_list_view_gets_paginate_by_not_drf(tmp_path, monkeypatch
         "from django.core.paginator import Paginator\n\n"
         "paginator = Paginator(Gym.objects.all(), 50)\n"
         'page = paginator.get_page(request.GET.get("page"))')
+
+
+def test_an_async_handler_is_shown_as_async_def(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN.replace(
+        "def login(", "async def login(")}, "BR206", monkeypatch)
+    tree = ast.parse(finding.fix.suggestion)
+    (handler,) = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    assert isinstance(handler, ast.AsyncFunctionDef) and handler.name == "login"
+    (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN}, "BR206", monkeypatch)
+    assert "\ndef login(request: Request):" in finding.fix.suggestion

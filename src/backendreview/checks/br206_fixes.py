@@ -20,7 +20,8 @@ _FLASK_SETUP = ("from flask_limiter import Limiter\nfrom flask_limiter.util impo
 
 
 def _handler(route: Route, params: str, decorators: list[str], comment: str = "") -> str:
-    return handler_code(route.handler, params, decorators, comment=comment)
+    return handler_code(route.handler, params, decorators, comment=comment,
+                        is_async=route.handler_async)
 
 
 def _graphene_limit(route: Route) -> tuple[str, str | None]:
@@ -38,7 +39,8 @@ def _strawberry_limit(route: Route) -> tuple[str, str | None]:
             "attempts per client); an HTTP limit on /graphql does not see batched operations",
             handler_code(route.handler, "info: Info",
                          ["strawberry.mutation(permission_classes=[LoginRateLimit])"],
-                         comment="LoginRateLimit: 5 per minute per IP; keep the parameters"))
+                         comment="LoginRateLimit: 5 per minute per IP; keep the parameters",
+                         is_async=route.handler_async))
 
 
 def _ariadne_limit(route: Route) -> tuple[str, str | None]:
@@ -144,7 +146,8 @@ def auth_fix(route: Route) -> tuple[str, str | None]:
         return ("Give the mutation a permission class",
                 handler_code(route.handler, "info: Info",
                              ["strawberry.mutation(permission_classes=[IsAuthenticated])"],
-                             comment="keep the other parameters"))
+                             comment="keep the other parameters",
+                             is_async=route.handler_async))
     if route.framework == "ariadne":
         return ("Check the caller before writing",
                 "if not info.context[\"request\"].user.is_authenticated:\n"

@@ -155,7 +155,8 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
         if route.framework == "fastapi":
             code = handler_code(route.handler, "limit: int = Query(50, ge=1, le=200), "
                                 "offset: int = Query(0, ge=0)", [], body=f"return {bounded}",
-                                comment="keep the other parameters")
+                                comment="keep the other parameters",
+                                is_async=route.handler_async)
         elif route.framework == "flask":
             code = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
                     f"offset = request.args.get(\"offset\", 0, type=int)\n{bounded}")
