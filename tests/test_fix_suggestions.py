@@ -280,24 +280,54 @@ def test_br102_loader_placement(query: str, style: str, expected: str | None) ->
     assert with_loader(query, ".options(L)", style) == expected
 
 
-def test_br206_on_a_view_class_registered_whole_decorates_dispatch() -> None:
-    # pretix's oauth TokenView: a subclass of a library view, known only as the class.
-    from backendreview.analysis.frameworks.routes import Route
-    from backendreview.checks.br206_fixes import limit_fix
-    from backendreview.model import Span
+DJANGO_AUTH_URLS = {
+    "app/views.py": """
+        from django.contrib.auth.views import LoginView
 
-    route = Route(methods=("ANY",), path="/oauth/token", own_path="oauth/token",
-                  prefix_known=True, framework="django", file="urls.py",
-                  span=Span(5, 1, 5, 10), handler="TokenView", handler_file="views.py",
-                  handler_line=4)
-    _, suggestion = limit_fix(route, {})
-    tree = ast.parse(suggestion)
+
+        class TokenView(LoginView):
+            template_name = "token.html"
+
+
+        async def request_reset(request, token):
+            return None
+        """,
+    "app/urls.py": """
+        from django.contrib.auth import views as auth_views
+        from django.urls import path
+
+        from . import views
+
+        urlpatterns = [
+            path("token/", views.TokenView.as_view()),
+            path("password-reset/confirm/", auth_views.PasswordResetConfirmView.as_view()),
+            path("forgotten-password/<token>/", views.request_reset),
+        ]
+        """,
+}
+
+
+def test_br206_django_limits_go_where_the_view_is_the_projects(tmp_path, monkeypatch) -> None:
+    findings = _project(tmp_path, DJANGO_AUTH_URLS, "BR206", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings}
+    # The project's view class, registered whole: dispatch is decorated on the class.
+    tree = ast.parse(by_line[8].suggestion)
     (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     assert cls.name == "TokenView"
     assert ast.unparse(cls.decorator_list[0]) == (
         "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='dispatch')")
-    unknown = Route(**{**route.__dict__, "handler": "?"})
-    assert limit_fix(unknown, {})[1] is None  # no `def view(request)` made up
+    assert by_line[8].description == "Limit the view with django-ratelimit (in app/views.py)"
+    # Django's own view: no class of the project to decorate, so the URL pattern wraps it,
+    # with the name the URL module imports.
+    assert by_line[9].suggestion == (
+        "from django_ratelimit.decorators import ratelimit\n\n"
+        'ratelimit(key="ip", rate="5/m", block=True)'
+        "(auth_views.PasswordResetConfirmView.as_view())  # the URL pattern's view")
+    # A function view: the decorator on the real def, as written (async, its parameters).
+    assert by_line[10].suggestion == (
+        "from django_ratelimit.decorators import ratelimit\n\n"
+        '@ratelimit(key="ip", rate="5/m", block=True)\n'
+        "async def request_reset(request, token):\n    ...")
 
 
 def test_br102_a_key_computed_in_the_loop_body_is_not_gathered(tmp_path, monkeypatch) -> None:

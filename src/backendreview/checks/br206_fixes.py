@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..analysis.frameworks.routes import Route
+from ..analysis.program import program_of
 from ..semantic import module_name
-from .fixcode import handler_code
+from .fixcode import handler_code, parses
 
 _SLOWAPI_SETUP = ("from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
                   "limiter = Limiter(key_func=get_remote_address)  # once; and "
@@ -99,24 +100,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
         comment = "keep the other parameters" if framework == "fastapi" else ""
         code = _handler(route, params, decorators, comment)
         return f"Limit the route with {how}", setup + code
-    if framework == "django" and route.handler == "?":
-        return ("Limit the view with django-ratelimit (`ratelimit` on the view, "
-                "`method_decorator(ratelimit(...), name=\"dispatch\")` on a view class)", None)
     if framework == "django":
-        ratelimit = 'ratelimit(key="ip", rate="5/m", block=True)'
-        imports = "from django_ratelimit.decorators import ratelimit\n"
-        if _is_class(route.handler):  # a view class registered whole: decorate dispatch
-            return ("Limit the view with django-ratelimit",
-                    "from django.utils.decorators import method_decorator\n" + imports
-                    + f'\n@method_decorator({ratelimit}, name="dispatch")\n'
-                    f"class {route.handler}:  # the existing view\n    ...")
-        if "." in route.handler:
-            imports = "from django.utils.decorators import method_decorator\n" + imports
-            return ("Limit the view with django-ratelimit",
-                    imports + "\n" + _handler(route, "request, *args, **kwargs",
-                                              [f"method_decorator({ratelimit})"]))
-        return ("Limit the view with django-ratelimit",
-                imports + "\n" + _handler(route, "request", [ratelimit]))
+        return _django_limit(route, facts)
     if framework in _GRAPHQL_LIMITS:
         return _GRAPHQL_LIMITS[framework](route)
     if framework == "drf":
@@ -129,6 +114,47 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
     return ("Add a rate-limiting middleware to the application (or check a limiter in the "
             "handler and declare it in [tool.backendreview.rules.BR206] limiters)",
             "app = web.Application(middlewares=[rate_limit_middleware])")
+
+
+_RATELIMIT = 'ratelimit(key="ip", rate="5/m", block=True)'
+_RATELIMIT_IMPORT = "from django_ratelimit.decorators import ratelimit\n"
+_METHOD_DECORATOR_IMPORT = "from django.utils.decorators import method_decorator\n"
+
+
+def _defined_here(route: Route, facts: dict[str, list[Any]]) -> bool:
+    """The handler is a def or class of the project (not a library view such as
+    `auth_views.PasswordResetView`, nor a view held in an attribute)."""
+    program = program_of(facts)
+    if program.function_at(route.handler_file, route.handler_line) is not None:
+        return True
+    return any(c.path == route.handler_file and c.line == route.handler_line
+               for c in program.classes.values())
+
+
+def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
+    """django-ratelimit where it can go: on the project's view class (`dispatch`), on its
+    method or function view, else around the view where the URL pattern registers it."""
+    if route.handler == "?" or not _defined_here(route, facts):
+        registered = route.decorator[1] if route.decorator else ""
+        if not registered or "\n" in registered or not parses(registered):
+            return ("Limit the view with django-ratelimit where the URL pattern registers it "
+                    "(`ratelimit(...)(view)`), or on a subclass of the view with "
+                    "`method_decorator(ratelimit(...), name=\"dispatch\")`", None)
+        return ("The view is not defined in this project: limit it where the URL pattern "
+                "registers it (django-ratelimit wraps any view function)",
+                f"{_RATELIMIT_IMPORT}\n{_RATELIMIT}({registered})  # the URL pattern's view")
+    where = f" (in {route.handler_file})" if route.handler_file != route.file else ""
+    description = f"Limit the view with django-ratelimit{where}"
+    if _is_class(route.handler):  # a view class registered whole: decorate dispatch
+        return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT
+                + f'\n@method_decorator({_RATELIMIT}, name="dispatch")\n'
+                f"class {route.handler}:  # the existing view\n    ...")
+    params = ", ".join(route.handler_params) or "request"
+    if "." in route.handler:
+        return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT + "\n"
+                + _handler(route, params if params.startswith("self") else
+                           "request, *args, **kwargs", [f"method_decorator({_RATELIMIT})"]))
+    return description, _RATELIMIT_IMPORT + "\n" + _handler(route, params, [_RATELIMIT])
 
 
 def auth_fix(route: Route) -> tuple[str, str | None]:

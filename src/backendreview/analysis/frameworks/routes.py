@@ -92,7 +92,9 @@ class RouteFact:
     registration: str = ""
     # DRF register(): the router's class when not a DRF router itself ("" = imported router).
     router_class: str | None = None
-    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
+    # The route decorator call and its text (fixes); for a Django URL pattern, the view
+    # argument as registered.
+    decorator: tuple[Span, str] | None = None
 
 
 @dataclass(frozen=True)
