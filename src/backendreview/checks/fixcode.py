@@ -29,7 +29,8 @@ def handler_code(handler: str, params: str, decorators: list[str], body: str = "
     if owner and not params.startswith("self"):
         params = f"self, {params}" if params else "self"
     note = f"  # {comment}" if comment else ""
-    lines = [*(f"@{d}" for d in decorators), f"{'async def' if is_async else 'def'} {name}({params}):{note}",
+    keyword = "async def" if is_async else "def"
+    lines = [*(f"@{d}" for d in decorators), f"{keyword} {name}({params}):{note}",
              *(f"    {line}" for line in body.splitlines())]
     if owner:
         head = owner.rsplit(".", 1)[-1]
