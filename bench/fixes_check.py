@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import contextlib
 import json
 import os
 import re
@@ -116,13 +117,21 @@ def check_suggestions(root: Path, results: Path | None) -> dict[str, object]:
         except SyntaxError as exc:
             problems.append(f"{where}: does not parse: {exc.msg}")
             continue
-        path = finding["path"]
-        if path not in scopes:
-            try:
-                scopes[path] = _bound(ast.parse((root / path).read_bytes()))
-            except (OSError, SyntaxError, ValueError):
-                scopes[path] = set()
-        unknown = sorted(names - scopes[path])
+        # In scope: the finding's file and the files its chain goes through (a BR303 fix
+        # belongs in the function that builds the query), and what its own edits add.
+        visible: set[str] = set()
+        for path in {finding["path"], *(r.get("path") or finding["path"]
+                                        for r in finding.get("related", []))}:
+            if path not in scopes:
+                try:
+                    scopes[path] = _bound(ast.parse((root / path).read_bytes()))
+                except (OSError, SyntaxError, ValueError):
+                    scopes[path] = set()
+            visible |= scopes[path]
+        for edit in finding["fix"].get("edits", []):
+            with contextlib.suppress(SyntaxError):
+                visible |= _bound(ast.parse(edit["replacement"]))
+        unknown = sorted(names - visible)
         if unknown:
             problems.append(f"{where}: not in scope: {', '.join(unknown)}")
     return {"suggestions": count, "problems": problems}

@@ -211,7 +211,9 @@ def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> N
 def test_br102_loader_goes_on_the_query_before_all(fixture_findings) -> None:
     (finding,) = [f for f in fixture_findings if f.rule_id == "BR102"
                   and f.path.endswith("sample_app/app/routers/reports.py")]
-    assert finding.fix.suggestion == "db.query(Book).options(selectinload(Book.reviews)).all()"
+    assert finding.fix.suggestion == (
+        "from sqlalchemy.orm import selectinload\n\n"
+        "db.query(Book).options(selectinload(Book.reviews)).all()")
 
 
 def test_br102_values_list_per_row_gets_no_prefetch(tmp_path, monkeypatch) -> None:
@@ -409,3 +411,114 @@ def test_an_async_handler_is_shown_as_async_def(tmp_path, monkeypatch) -> None:
     assert isinstance(handler, ast.AsyncFunctionDef) and handler.name == "login"
     (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN}, "BR206", monkeypatch)
     assert "\ndef login(request: Request):" in finding.fix.suggestion
+
+
+FASTAPI_WRITES = """
+    from fastapi import APIRouter, Depends
+
+    from app.deps import require_user
+
+    router = APIRouter()
+
+
+    @router.get("/items")
+    def list_items(user=Depends(require_user)):
+        return []
+
+
+    @router.put("/items/{item_id}")
+    def save_item(item_id: int, user=Depends(require_user)):
+        db.add(item_id)
+
+
+    @router.post("/items")
+    async def create_item(item: dict):
+        db.add(item)
+    """
+FASTAPI_DEPS = """
+    def require_user(token: str = ""):
+        return token
+    """
+
+
+def test_br207_uses_the_guard_the_project_already_has(tmp_path, monkeypatch) -> None:
+    findings = _project(tmp_path, {"app/deps.py": FASTAPI_DEPS, "app/api.py": FASTAPI_WRITES},
+                        "BR207", monkeypatch)
+    (finding,) = [f for f in findings if "create_item" in f.message]
+    assert finding.fix.suggestion == (
+        "from fastapi import Depends\n"
+        "from app.deps import require_user\n\n"
+        "async def create_item(user=Depends(require_user)):  # keep the other parameters\n"
+        "    ...")
+
+
+def test_br207_without_a_guard_writes_one_it_defines(tmp_path, monkeypatch) -> None:
+    text = FASTAPI_WRITES.replace("user=Depends(require_user)", "")
+    findings = _project(tmp_path, {"app/api.py": text}, "BR207", monkeypatch)
+    (finding,) = [f for f in findings if "create_item" in f.message]
+    suggestion = finding.fix.suggestion
+    assert "User" not in suggestion and "get_current_user" not in suggestion
+    assert 'oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")' in suggestion
+    assert _free_names(suggestion) == set()
+
+
+def _free_names(code: str) -> set[str]:
+    """Names the code reads and does not bind itself (builtins aside)."""
+    import builtins
+
+    tree = ast.parse(code)
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+             and not isinstance(n.ctx, ast.Load)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)} - bound - set(dir(builtins))
+
+
+def _module_names(path: Path) -> set[str]:
+    try:
+        return _bound_names(ast.parse(path.read_text(encoding="utf-8")))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return set()
+
+
+def _bound_names(tree: ast.AST) -> set[str]:
+    """The names a file binds, and those it reads: a suggestion may repeat the code at hand
+    (`db.query(Book)`) whether or not the fixture bothers to import `Book`."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.arg):
+            out.add(node.arg)
+        elif isinstance(node, ast.alias):
+            out.add((node.asname or node.name).split(".")[0])
+    return out
+
+
+# The rules whose suggestions this suite holds to the names in scope (issue 13).
+SCOPED_RULES = ("BR102", "BR206", "BR207", "BR302", "BR303", "BR304", "BR501")
+
+
+def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
+    """A suggestion reads only names it binds itself (imports included) or that the
+    finding's file, or a file on its chain, binds."""
+    bad = []
+    for finding in fixture_findings:
+        if finding.rule_id not in SCOPED_RULES or not (finding.fix and finding.fix.suggestion):
+            continue
+        visible: set[str] = set()
+        for path in {finding.path, *(r.path or finding.path for r in finding.related)}:
+            visible |= _module_names(Path(path))
+        unknown = _free_names(finding.fix.suggestion) - visible
+        if unknown:
+            bad.append(f"{finding.path.split('fixtures/')[-1]}:{finding.span.start_line} "
+                       f"{finding.rule_id}: {sorted(unknown)}")
+    assert bad == []

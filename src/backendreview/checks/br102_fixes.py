@@ -42,9 +42,11 @@ def _placed(text: str, loader: str, style: str) -> str:
     return text + loader
 
 
-def _short(text: str) -> str:
+def _short(text: str) -> str | None:
+    """The loop's iterable on one line; None when too long to repeat (never a made-up
+    name such as `rows`, which the code at hand does not bind)."""
     text = " ".join(text.split())
-    return text if len(text) <= 50 else "rows"
+    return text if len(text) <= 80 else None
 
 
 def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | ast.comprehension
@@ -54,6 +56,8 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
         return None
     var = loop.target.id
     rows = _short(ctx.source(loop.iter))
+    if rows is None:
+        return None
     text = ctx.source(value)
     if "\n" in text or not any(isinstance(n, ast.Name) and n.id == var
                                for n in ast.walk(value)):

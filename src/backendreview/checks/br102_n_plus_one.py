@@ -904,7 +904,8 @@ class NPlusOne(_Options, ProjectRule):
             self.report(loop.path, span, as_note(message, reason) if reason else message,
                         severity=NOTE if reason else None, fix=Fix(
                 description=f"add `{fix_text}` to the query on line {root.line} and filter "
-                            f"the prefetched rows in Python", suggestion=root.text + fix_text),
+                            f"the prefetched rows in Python", suggestion=_with_prefetch(
+                                root.text, fix_text, root.style)),
                 snippet=access.snippet)
             return
         fix_text = _fix_text(root, relations)
@@ -914,8 +915,26 @@ class NPlusOne(_Options, ProjectRule):
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
-                        f"`{fix_text}`", suggestion=with_loader(root.text, fix_text, root.style)),
+                        f"`{fix_text}`", suggestion=_loader_suggestion(root, fix_text)),
             snippet=access.snippet)
+
+
+def _loader_suggestion(root: Origin, loader: str) -> str | None:
+    """The query with the loader at its origin; a SQLAlchemy loader comes with its import,
+    and none is written when the model it names is not known (no made-up `Model`)."""
+    placed = with_loader(root.text, loader, root.style)
+    if placed is None or root.style == "django":
+        return placed
+    if "Model." in loader:
+        return None
+    names = [n for n in ("joinedload", "selectinload") if f"{n}(" in loader]
+    return f"from sqlalchemy.orm import {', '.join(names)}\n\n{placed}"
+
+
+def _with_prefetch(query: str, loader: str, style: str) -> str | None:
+    """The query with a Prefetch loader at its origin, and the import Prefetch needs."""
+    placed = with_loader(query, loader, style)
+    return f"from django.db.models import Prefetch\n\n{placed}" if placed else None
 
 
 def _kinds(index: ModelIndex, model: Model, path: str) -> list[str]:

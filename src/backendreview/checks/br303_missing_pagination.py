@@ -35,6 +35,7 @@ _FIXES = {
         "page = paginator.get_page(request.GET.get(\"page\"))"),
     "drf": (
         "Give the view a pagination class (or set DEFAULT_PAGINATION_CLASS and PAGE_SIZE)",
+        "from rest_framework.pagination import LimitOffsetPagination\n\n"
         "pagination_class = LimitOffsetPagination  # with max_limit set on a subclass\n"
         "# or in settings: REST_FRAMEWORK = {\"DEFAULT_PAGINATION_CLASS\": "
         "\"rest_framework.pagination.LimitOffsetPagination\", \"PAGE_SIZE\": 50}"),
@@ -50,6 +51,7 @@ _GRAPHQL_FIXES = {
     "graphene": (
         "Serve the list as a Relay connection (graphene-django pages it with first/after "
         "and caps it with RELAY_CONNECTION_MAX_LIMIT)",
+        "from graphene_django import DjangoConnectionField\n\n"
         "posts = DjangoConnectionField(PostType)  # or DjangoFilterConnectionField\n"
         "# settings: GRAPHENE = {..., \"RELAY_CONNECTION_MAX_LIMIT\": 100}"),
     "strawberry": (
@@ -153,10 +155,10 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
                               "select" if "select(" in compact else "query") or (
             f"{compact}  # with .offset(offset).limit(limit) on the query")
         if route.framework == "fastapi":
-            code = handler_code(route.handler, "limit: int = Query(50, ge=1, le=200), "
-                                "offset: int = Query(0, ge=0)", [], body=f"return {bounded}",
-                                comment="keep the other parameters",
-                                is_async=route.handler_async)
+            code = "from fastapi import Query\n\n" + handler_code(
+                route.handler, "limit: int = Query(50, ge=1, le=200), offset: int = "
+                "Query(0, ge=0)", [], body=f"return {bounded}",
+                comment="keep the other parameters", is_async=route.handler_async)
         elif route.framework == "flask":
             code = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
                     f"offset = request.args.get(\"offset\", 0, type=int)\n{bounded}")
@@ -164,7 +166,10 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
             code = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
                     f"offset = int(request.query.get(\"offset\", 0))\n{bounded}")
         return "Take limit/offset parameters with a cap and apply them to the query", code
-    return _FIXES.get(route.framework, _FIXES["fastapi"])
+    # No query of this route to bound here: the generic example's names (`Item`) are not the
+    # project's, so only its words are given.
+    description, example = _FIXES.get(route.framework, _FIXES["fastapi"])
+    return description, example if route.framework in ("drf", "aiohttp") else None
 
 
 def _is_view_class(handler: str) -> bool:
