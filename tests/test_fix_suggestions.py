@@ -522,3 +522,27 @@ def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
             bad.append(f"{finding.path.split('fixtures/')[-1]}:{finding.span.start_line} "
                        f"{finding.rule_id}: {sorted(unknown)}")
     assert bad == []
+
+
+def test_br302_on_a_drf_action_names_the_full_path_and_url_path(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/api.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class PlanViewSet(viewsets.ModelViewSet):
+            @action(detail=True)
+            def get_log_overview(self, request, pk):
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("plans", PlanViewSet, basename="plan")
+        urlpatterns = router.urls
+        """}, "BR302", monkeypatch)
+    # Not `GET log-overview`, and no string to paste over the action's def.
+    assert finding.fix.description == (
+        'Name the resource, not the action: GET /plans/{pk}/log-overview '
+        '(`url_path="log-overview"` on the @action)')
+    assert finding.fix.suggestion is None
