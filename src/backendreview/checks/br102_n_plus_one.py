@@ -222,6 +222,11 @@ class NPlusOneFacts(_Options, Rule):
                         description=f"query once before the loop: {concrete or fix_text}",
                         suggestion=concrete))
 
+    def _model_shown(self, call: ast.Call) -> str:
+        """The queried model's name for a fix text (`Model` when it cannot be told)."""
+        model, _ = self._query_kind(call)
+        return model.rsplit(".", 1)[-1] if model else "Model"
+
     def _query_kind(self, call: ast.Call) -> tuple[str | None, str]:
         """(the model, the query's shape) for the fix of an explicit per-row query."""
         func = call.func
@@ -254,8 +259,11 @@ class NPlusOneFacts(_Options, Rule):
         func = call.func
         qualified = self.ctx.qualified_name(func)
         if qualified in _SHORTCUTS:
+            model = class_ref(self.ctx, call.args[0]) if call.args else None
+            name = model.rsplit(".", 1)[-1] if model else "the model"
             return (f"{qualified.rsplit('.', 1)[-1]}()",
-                    "Model.objects.in_bulk(ids) or Model.objects.filter(pk__in=ids)")
+                    f"{name}.objects.in_bulk(<keys>) or {name}.objects.filter(pk__in=<keys>), "
+                    f"then look rows up in that dict")
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
@@ -270,11 +278,12 @@ class NPlusOneFacts(_Options, Rule):
                     self.ctx, call)):
                 name = model.rsplit(".", 1)[-1]
                 if method == "get":
-                    fix = (f"{name}.objects.in_bulk(ids) before the loop, then "
-                           f"look rows up in that dict")
+                    fix = (f"{name}.objects.in_bulk(<keys>) (or a filter on every row's key) "
+                           f"before the loop, then look rows up in that dict")
                 else:
-                    fix = (f"{name}.objects.filter(<field>__in=ids) before the loop, grouped "
-                           f"by that field (or an annotate()/Subquery on the outer query)")
+                    fix = (f"{name}.objects.filter(<field>__in=<keys>) before the loop, "
+                           f"grouped by that field (or an annotate()/Subquery on the outer "
+                           f"query)")
                 return f"{self.origins.shorten(call)}", fix
             return None
         # SQLAlchemy
@@ -284,15 +293,19 @@ class NPlusOneFacts(_Options, Rule):
                 return None
             name = model.rsplit(".", 1)[-1]
             return (self.origins.shorten(call),
-                    f"session.scalars(select({name}).where({name}.id.in_(ids))).all()")
+                    f"session.scalars(select({name}).where({name}.id.in_(<keys>))).all()")
         if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
                 and _sa_query_chain(self.ctx, func.value):
+            name = self._model_shown(call)
             return (self.origins.shorten(call),
-                    "one query with .filter(Model.id.in_(ids)) (or a join) before the loop")
+                    f"one query for every row's key (`.filter({name}.<column>.in_(<keys>))`, "
+                    f"or a join) before the loop")
         if method in ("execute", "scalars", "scalar") and call.args and self._is_select(
                 call.args[0]):
+            name = self._model_shown(call)
             return (self.origins.shorten(call),
-                    "one select(...).where(Model.id.in_(ids)) executed before the loop")
+                    f"one select({name}).where({name}.<column>.in_(<keys>)) executed before "
+                    f"the loop")
         # DB-API / asyncpg: SELECT text run per row
         handle = self.handles.of(func.value)
         if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
