@@ -122,18 +122,20 @@ class MissingPagination(ProjectRule):
         if key in seen:
             return
         seen.add(key)
-        description, example = _fix_for(route, chain.effect.detail)
+        origin = short_name(chain.origin, chain.origin_path)
+        description, example = _fix_for(route, chain.effect.detail, origin)
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
             f"pagination: {describe(chain, 'returns')}",
-            fix=Fix(f"{description} (in `{short_name(chain.origin, chain.origin_path)}`, or "
-                    f"pass the limit down to it)", example),
+            fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
             related=related(chain, "returns"), snippet=step.text)
 
 
-def _fix_for(route: Route, text: str) -> tuple[str, str]:
-    """The fix written for this query: the same expression with a bound applied."""
+def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, str | None]:
+    """The fix written for this query: the same expression with a bound applied. `origin`:
+    the function that builds the query when it is not the handler (the parameters are read
+    in the handler and the bound goes on the query there)."""
     compact = " ".join(text.split())
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
@@ -154,13 +156,24 @@ def _fix_for(route: Route, text: str) -> tuple[str, str]:
         bounded = with_loader(compact, ".offset(offset).limit(limit)",
                               "select" if "select(" in compact else "query") or (
             f"{compact}  # with .offset(offset).limit(limit) on the query")
-        if route.framework == "fastapi":
+        if origin is not None and route.framework in ("flask", "aiohttp"):
+            # Two places, two scopes: the request is read in the handler, the query is
+            # bounded in the function that builds it.
+            bounded = f"# in `{origin}`, given limit and offset:\n{bounded}"
+        if route.framework == "fastapi" and origin is not None:
+            code = ("from fastapi import Query\n\n" + handler_code(
+                route.handler, "limit: int = Query(50, ge=1, le=200), offset: int = "
+                "Query(0, ge=0)", [], body="...  # pass limit and offset down",
+                comment="keep the other parameters", is_async=route.handler_async)
+                + f"\n\n# in `{origin}`, given limit and offset:\n{bounded}")
+        elif route.framework == "fastapi":
             code = "from fastapi import Query\n\n" + handler_code(
                 route.handler, "limit: int = Query(50, ge=1, le=200), offset: int = "
                 "Query(0, ge=0)", [], body=f"return {bounded}",
                 comment="keep the other parameters", is_async=route.handler_async)
         elif route.framework == "flask":
-            code = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
+            code = ("from flask import request\n\n"
+                    "limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
                     f"offset = request.args.get(\"offset\", 0, type=int)\n{bounded}")
         else:
             code = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
