@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from ..analysis.frameworks.routes import Route
-from ..analysis.program import program_of
+from ..analysis.program import FunctionInfo, ProgramModel, program_of
 from ..semantic import module_name
 from .fixcode import handler_code, parses
 
@@ -164,26 +164,34 @@ _LOGIN_REQUIRED = {"flask": "from flask_login import login_required\n",
                    "django": "from django.contrib.auth.decorators import login_required\n"}
 
 
-def project_guard(routes: list[Route], route: Route) -> tuple[str, str] | None:
+def project_guard(routes: list[Route], route: Route, program: ProgramModel | None = None
+                  ) -> tuple[str, str] | None:
     """(name, import) of the guard (dependency or decorator) the project's other routes of
-    this framework use most, when it is a project function."""
-    counts = Counter(a for r in routes if r.framework == route.framework for a in r.auth
-                     if "." in a and a.rpartition(".")[2].isidentifier())
+    this framework use most."""
+    def usable(marker: str) -> bool:
+        # A guard written on routes as a decorator or dependency (`raw`), or a project
+        # function (`decorators = [login_required]` on a view class), can be put on this
+        # route the same way; a check in a body cannot.
+        if "." not in marker or not marker.rpartition(".")[2].isidentifier():
+            return False
+        return any(marker in r.raw for r in routes) or (
+            program is not None and isinstance(program.resolve(marker), FunctionInfo))
+
+    counts = Counter(a for r in routes if r.framework == route.framework for a in r.auth)
+    counts = Counter({a: n for a, n in counts.items() if usable(a)})
     if not counts:
         return None
     top = max(sorted(counts), key=lambda a: counts[a])
     module, _, name = top.rpartition(".")
-    if module.split(".")[0] in ("fastapi", "flask", "flask_login", "starlette", "django",
-                                "rest_framework", "flask_jwt_extended", "flask_httpauth"):
-        return None  # a library's own guard is named by the framework fallback below
     here = module == module_name(route.file) or module == module_name(route.handler_file)
     return name, "" if here else f"from {module} import {name}\n\n"
 
 
-def auth_fix(route: Route, routes: list[Route] | None = None) -> tuple[str, str | None]:
+def auth_fix(route: Route, routes: list[Route] | None = None,
+             program: ProgramModel | None = None) -> tuple[str, str | None]:
     """(description, suggestion) for a write route that nothing authenticates; the guard
     the project's other routes use when there is one, else a library's, imported."""
-    guard = project_guard(routes or [], route) if route.framework in (
+    guard = project_guard(routes or [], route, program) if route.framework in (
         "fastapi", "flask") else None
     if route.framework == "fastapi" and guard:
         name, setup = guard
@@ -201,11 +209,13 @@ def auth_fix(route: Route, routes: list[Route] | None = None) -> tuple[str, str 
                            "keep the other parameters; look the user up from the token"))
     if route.framework == "flask" and guard:
         name, setup = guard
+        where = "" if "." in route.handler else "# below the route decorator\n"
         return (f"Require the guard the project's other routes use (`{name}`)",
-                setup + "# below the route decorator\n" + _handler(route, "", [name]))
+                setup + where + _handler(route, "", [name]))
     if route.framework == "flask":
+        where = "" if "." in route.handler else "# below the route decorator\n"
         return ("Require a logged-in user (Flask-Login)",
-                _LOGIN_REQUIRED["flask"] + "\n# below the route decorator\n"
+                _LOGIN_REQUIRED["flask"] + "\n" + where
                 + _handler(route, "", ["login_required"]))
     if route.framework == "graphene":
         return ("Require a logged-in user on the mutation (graphql_jwt.decorators)",

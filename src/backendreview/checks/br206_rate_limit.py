@@ -170,7 +170,7 @@ class UnauthenticatedWrite(ProjectRule):
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) changes data and no '
                         f"authentication dependency, decorator or permission class guards it",
-                        fix=Fix(*auth_fix(route, routes)), snippet=route.own_path)
+                        fix=Fix(*auth_fix(route, routes, program)), snippet=route.own_path)
 
 
 RULES = (MissingRateLimit, UnauthenticatedWrite)
