@@ -124,7 +124,11 @@ def check_suggestions(root: Path, results: Path | None) -> dict[str, object]:
                                         for r in finding.get("related", []))}:
             if path not in scopes:
                 try:
-                    scopes[path] = _bound(ast.parse((root / path).read_bytes()))
+                    # What the file binds, and what it reads (a star import binds names
+                    # the file uses without a visible binding).
+                    tree = ast.parse((root / path).read_bytes())
+                    scopes[path] = _bound(tree) | {n.id for n in ast.walk(tree)
+                                                   if isinstance(n, ast.Name)}
                 except (OSError, SyntaxError, ValueError):
                     scopes[path] = set()
             visible |= scopes[path]
