@@ -260,7 +260,7 @@ class NPlusOneFacts(_Options, Rule):
         qualified = self.ctx.qualified_name(func)
         if qualified in _SHORTCUTS:
             model = class_ref(self.ctx, call.args[0]) if call.args else None
-            name = model.rsplit(".", 1)[-1] if model else "the model"
+            name = model.rsplit(".", 1)[-1] if model else "<Model>"
             return (f"{qualified.rsplit('.', 1)[-1]}()",
                     f"{name}.objects.in_bulk(<keys>) or {name}.objects.filter(pk__in=<keys>), "
                     f"then look rows up in that dict")
