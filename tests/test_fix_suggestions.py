@@ -504,12 +504,13 @@ def _bound_names(tree: ast.AST) -> set[str]:
 
 
 # The rules whose suggestions this suite holds to the names in scope (issue 13).
-SCOPED_RULES = ("BR102", "BR206", "BR207", "BR302", "BR303", "BR304", "BR501")
+SCOPED_RULES = ("BR102", "BR206", "BR207", "BR302", "BR303", "BR304", "BR401", "BR402",
+                "BR501")
 
 
 def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
-    """A suggestion reads only names it binds itself (imports included) or that the
-    finding's file, or a file on its chain, binds."""
+    """A suggestion reads only names it binds itself (imports included), that the
+    finding's file or a file on its chain has, or that the fix's own edits bring."""
     bad = []
     for finding in fixture_findings:
         if finding.rule_id not in SCOPED_RULES or not (finding.fix and finding.fix.suggestion):
@@ -517,6 +518,8 @@ def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
         visible: set[str] = set()
         for path in {finding.path, *(r.path or finding.path for r in finding.related)}:
             visible |= _module_names(Path(path))
+        for edit in finding.fix.edits:  # an exact fix brings its own setup (a logger)
+            visible |= _bound_names(ast.parse(edit.replacement))
         unknown = _free_names(finding.fix.suggestion) - visible
         if unknown:
             bad.append(f"{finding.path.split('fixtures/')[-1]}:{finding.span.start_line} "
