@@ -19,6 +19,9 @@ Label file (labels/<app>.yaml):
       - {path: pkg/api.py, line: 40, rule: BR102, why: "one line"}
 
 verdict is "true", "false" or "debatable" (unquoted YAML true/false are read the same).
+A finding's label may also judge its fix (issue 13): `fix: correct|vague|wrong` with a
+`fix_why` line; the report then adds a table of fix verdicts per rule for findings still
+reported.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_DEST, HALVES, LABELS_DIR, App, load_corpus, select
 
 VERDICTS = ("true", "false", "debatable")
+FIX_VERDICTS = ("correct", "vague", "wrong")
 # The seven concerns the product promises to catch (RULEBOOK): recall is summed over these.
 HEADLINE_RULES = ("BR101", "BR102", "BR201", "BR206", "BR301", "BR303", "BR401")
 
@@ -50,6 +54,7 @@ class LabelError(ValueError):
 class Labels:
     verdicts: dict[Key, str] = field(default_factory=dict)
     misses: set[Key] = field(default_factory=set)
+    fixes: dict[Key, str] = field(default_factory=dict)  # the judged fix of a finding
 
 
 def _verdict(value: object) -> str | None:
@@ -79,6 +84,10 @@ def parse_labels(text: str, source: str) -> Labels:
         if key in labels.verdicts and labels.verdicts[key] != verdict:
             raise LabelError(f"{where}: {key} is labelled twice with different verdicts")
         labels.verdicts[key] = verdict
+        if "fix" in entry:
+            if entry["fix"] not in FIX_VERDICTS:
+                raise LabelError(f"{where}: fix must be one of {', '.join(FIX_VERDICTS)}")
+            labels.fixes[key] = entry["fix"]
     for i, entry in enumerate(data.get("misses") or []):
         labels.misses.add(_key(entry, f"{source}: misses[{i}]"))
     return labels
@@ -124,10 +133,12 @@ class AppScore:
     rules: dict[str, RuleScore]
     unlabelled: list[dict]  # the findings themselves, to list
     stale: Counter  # verdicts of labels that no finding matches any more
+    fixes: dict[str, Counter] = field(default_factory=dict)  # rule -> fix verdict counts
 
 
 def score_app(findings: list[dict], labels: Labels) -> AppScore:
     rules: dict[str, RuleScore] = defaultdict(RuleScore)
+    fixes: dict[str, Counter] = defaultdict(Counter)
     unlabelled = []
     seen: set[Key] = set()
     for finding in findings:
@@ -143,10 +154,11 @@ def score_app(findings: list[dict], labels: Labels) -> AppScore:
             unlabelled.append(finding)
         else:
             setattr(row, verdict, getattr(row, verdict) + 1)
+        fixes[finding["rule"]][labels.fixes.get(key, "unjudged")] += 1
     for key in labels.misses - seen:
         rules[key[2]].missed += 1
     stale = Counter(v for k, v in labels.verdicts.items() if k not in seen)
-    return AppScore(dict(rules), unlabelled, stale)
+    return AppScore(dict(rules), unlabelled, stale, dict(fixes))
 
 
 def _pct(value: float | None) -> str:
@@ -186,6 +198,19 @@ def table(rules: dict[str, RuleScore], title: str,
     return lines
 
 
+def fix_table(fixes: dict[str, Counter], title: str) -> list[str]:
+    """Fix verdicts of the findings reported now; `unjudged` = no `fix:` in the label."""
+    columns = (*FIX_VERDICTS, "unjudged")
+    lines = [f"#### fixes, {title}", "", "| rule | " + " | ".join(columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    total: Counter = Counter()
+    for code in sorted(fixes):
+        total.update(fixes[code])
+        lines.append(f"| {code} | " + " | ".join(str(fixes[code][c]) for c in columns) + " |")
+    lines.append("| **all** | " + " | ".join(str(total[c]) for c in columns) + " |")
+    return lines
+
+
 def stub(findings: list[dict]) -> str:
     out = []
     for f in findings:
@@ -198,6 +223,7 @@ def stub(findings: list[dict]) -> str:
 def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool) -> list[str]:
     per_half: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
     strict: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
+    fixes: dict[str, dict[str, Counter]] = {h: defaultdict(Counter) for h in HALVES}
     lines: list[str] = []
     notes: list[str] = []
     for app in apps:
@@ -210,6 +236,8 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         scored = score_app(findings, labels)
         for code, row in scored.rules.items():
             per_half[app.half][code].add(row)
+        for code, counts in scored.fixes.items():
+            fixes[app.half][code].update(counts)
         loud = score_app([f for f in findings if f.get("severity") != "note"], labels)
         for code, row in loud.rules.items():
             strict[app.half][code].add(row)
@@ -226,6 +254,8 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         if names:
             title = f"{half} half ({len(names)} apps: {', '.join(names)})"
             lines += [*table(per_half[half], title, strict[half]), ""]
+            if any(c[v] for c in fixes[half].values() for v in FIX_VERDICTS):
+                lines += [*fix_table(fixes[half], f"{half} half"), ""]
     if notes:
         lines += ["Notes:", *notes]
     return lines

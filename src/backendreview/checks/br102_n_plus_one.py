@@ -53,9 +53,11 @@ from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
+from .br102_loops import fixed_collection
+from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
-from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
+from .confidence import NOTE, as_note, script_reason, startup_reason
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
@@ -210,13 +212,21 @@ class NPlusOneFacts(_Options, Rule):
         if loop is None:
             return
         loop_node, names, iterable = loop
+        if _rereads_item(node, loop_node):
+            return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
+        from_rows = self._iterates_rows(iterable)
+        script = script_reason(self.ctx.path)
+        if script and not from_rows:
+            # A command or script walking items from outside the database (an API
+            # response, a file, its arguments): a sync or import where each item is looked
+            # up to be upserted, run by an operator, not a request per row.
+            return
         concrete = explicit_fix(self.ctx, node, loop_node, *self._query_kind(node))
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
                    f"one query before the loop: {fix_text}")
-        reason = (script_reason(self.ctx.path) or startup_reason(self.ctx, loop_node)
-                  or tiny_loop_reason(self.ctx, iterable))
+        reason = script or startup_reason(self.ctx, loop_node)
         self.report(node, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
                         description=f"query once before the loop: {concrete or fix_text}",
@@ -226,6 +236,16 @@ class NPlusOneFacts(_Options, Rule):
         """The queried model's name for a fix text (`Model` when it cannot be told)."""
         model, _ = self._query_kind(call)
         return model.rsplit(".", 1)[-1] if model else "Model"
+
+    def _iterates_rows(self, iterable: ast.expr) -> bool:
+        """The loop goes over the rows of a query (through locals, chained filters and
+        `enumerate` / `list` / `sorted`), not over values from elsewhere."""
+        inner = iterable
+        while isinstance(inner, ast.Call) and self.ctx.qualified_name(inner.func) in (
+                "builtins.enumerate", "builtins.list", "builtins.sorted", "builtins.reversed",
+                "builtins.tuple") and inner.args:
+            inner = inner.args[0]
+        return self.origins.of(inner) is not None
 
     def _query_kind(self, call: ast.Call) -> tuple[str | None, str]:
         """(the model, the query's shape) for the fix of an explicit per-row query."""
@@ -362,7 +382,8 @@ class NPlusOneFacts(_Options, Rule):
                         break
                     candidates.append((anc, gen.target, gen.iter, gen))
             for loop_node, target, iterable, _ in candidates:
-                if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable):
+                if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable) or (
+                        fixed_collection(self.ctx, iterable)):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]

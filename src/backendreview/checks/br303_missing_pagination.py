@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
@@ -16,6 +17,7 @@ from ..analysis.program import (
 from ..model import Fix, Severity, Span
 from .base import ProjectRule
 from .br102_fixes import with_loader
+from .confidence import admin_reason
 from .fixcode import code_or_none, handler_code
 
 _FIXES = {
@@ -81,6 +83,8 @@ class MissingPagination(ProjectRule):
                 continue
             if route.pagination or (query.orm == "drf" and route.global_pagination):
                 continue
+            if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
+                continue
             key = (route.unbounded_file, query.span.start_line, query.span.start_col)
             if key in seen:
                 continue
@@ -110,10 +114,13 @@ class MissingPagination(ProjectRule):
         (`return self.repo.get_all()`, `return Alert.all(user)`)."""
         if route.framework == "drf" or route.pagination or route.global_pagination:
             return  # DRF paginates the list its view returns; the view rules look at that
+        if staff_only(route):
+            return
         handler = program.function_at(route.handler_file, route.handler_line)
         if handler is None:
             return
-        chains = [r for r in program.effects(handler, UNBOUNDED) if r.via]
+        chains = [r for r in program.effects(handler, UNBOUNDED)
+                  if r.via and not summary_query(r.effect.detail)]
         if not chains:
             return
         chain = chains[0]
@@ -130,6 +137,43 @@ class MissingPagination(ProjectRule):
             f"pagination: {describe(chain, 'returns')}",
             fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
             related=related(chain, "returns"), snippet=step.text)
+
+
+# Django's model permissions that only staff get: the "change", "add", "delete" (and
+# custom "manage") rights on a model, as opposed to "view" rights.
+_STAFF_PERMISSION = re.compile(r"""permission_required=.*['"][\w.]*\.(change|add|delete|manage)_""")
+_STAFF_MARKER = re.compile(r"staff_member_required|(superuser|admin|staff)_(required|only)|"
+                           r"require_(superuser|admin|staff)|is_staff|is_superuser|"
+                           r"IsAdminUser", re.IGNORECASE)
+# A filter on the primary key with a list the client sent: the rows are the ones it named.
+_BY_KEYS = re.compile(r"\.filter\([^()]*\b(pk|id)__in\s*=")
+
+
+def staff_only(route: Route) -> bool:
+    """Only site staff reach the route: a Django `permission_required` on a model's change /
+    add / delete right, a staff or superuser check, DRF `IsAdminUser`, or a handler in an
+    `admin/` package. Such lists (languages, units, icons, moderation queues) are curated
+    by a few operators: not the unbounded public list this rule is about."""
+    if admin_reason(route.handler_file):
+        return True
+    return any(_STAFF_PERMISSION.search(a) or _STAFF_MARKER.search(a)
+               for a in (*route.auth, *route.raw))
+
+
+def bounded_by_keys(text: str) -> bool:
+    return bool(_BY_KEYS.search(text))
+
+
+# One row per group or per distinct value: `group_by(...)`, `distinct(Model.col)`,
+# `.values("kind").distinct()` / `.values("kind").annotate(n=Count("id"))`.
+_SUMMARY = re.compile(r"\.group_by\(|\bdistinct\(\s*[^)\s]|"
+                      r"\.values(_list)?\([^)]*\)\s*\.(distinct|annotate)\(")
+
+
+def summary_query(text: str) -> bool:
+    """The query returns a summary (one row per group or distinct value: the initials of
+    author names, the event names in a log), not the rows of a table."""
+    return bool(_SUMMARY.search(" ".join(text.split())))
 
 
 def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, str | None]:

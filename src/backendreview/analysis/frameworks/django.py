@@ -425,6 +425,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 attrs[name] = object_name(ctx, value) or ctx.source(value)
             if name == "permission_classes":
                 auth += _permission_markers(ctx, value)
+            elif name == "permission_required":
+                # PermissionRequiredMixin's permission: which users may see the view
+                # (BR303 tells staff-only model permissions from the rest).
+                auth.append(f"permission_required={ctx.source(value)}")
             elif name in ("decorators", "method_decorators") and isinstance(
                     value, ast.List | ast.Tuple):
                 # Flask View.decorators / flask-restful method_decorators wrap every method.
