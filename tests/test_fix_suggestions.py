@@ -86,6 +86,7 @@ def test_br206_reuses_the_projects_limiter_from_another_module(tmp_path, monkeyp
     }, "BR206", monkeypatch)
     assert finding.fix.description == "Limit the route with the project's limiter"
     assert finding.fix.suggestion == (
+        "from fastapi import Request\n"
         "from app.limits import limiter\n\n"
         '@router.post("/login")\n'
         '@limiter.limit("5/minute")\n'
@@ -95,7 +96,8 @@ def test_br206_reuses_the_projects_limiter_from_another_module(tmp_path, monkeyp
 
 def test_br206_without_a_limiter_sets_one_up(tmp_path, monkeypatch) -> None:
     (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN}, "BR206", monkeypatch)
-    assert finding.fix.suggestion.startswith("from slowapi import Limiter\n")
+    assert finding.fix.suggestion.startswith("from fastapi import Request\nfrom slowapi import "
+                                             "Limiter\n")
     assert "limiter = Limiter(key_func=get_remote_address)" in finding.fix.suggestion
     ast.parse(finding.fix.suggestion)
 

@@ -93,6 +93,9 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
             "Flask-Limiter" if framework == "flask" else "slowapi")
         rate = '"5 per minute"' if framework == "flask" else '"5/minute"'
         decorators = []
+        if framework == "fastapi":
+            # slowapi needs the request in the handler's parameters, annotated.
+            setup = "from fastapi import Request\n" + (setup or "\n")
         if framework == "fastapi" and route.decorator is not None:
             decorators.append(route.decorator[1])
         elif framework == "flask":
