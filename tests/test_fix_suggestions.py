@@ -551,3 +551,30 @@ def test_br302_on_a_drf_action_names_the_full_path_and_url_path(tmp_path, monkey
         'Name the resource, not the action: GET /plans/{pk}/log-overview '
         '(`url_path="log-overview"` on the @action)')
     assert finding.fix.suggestion is None
+
+
+def test_br102_a_query_written_over_several_lines_gives_code_that_parses(
+        tmp_path, monkeypatch) -> None:
+    # superset: `(db.session.query(Dashboard)\n    .options(...)\n    .filter_by(id=i)...)`.
+    shutil.copytree(ROOT / "fixtures" / "BR102" / "sqlalchemy_shop", tmp_path / "shop_app")
+    findings = _project(tmp_path, {"shop_app/shop/export.py": """
+        from sqlalchemy.orm import Session
+
+        from shop.models import Supplier
+
+
+        def export(session: Session, names):
+            out = []
+            for name in names:
+                supplier = (
+                    session
+                    .query(Supplier)
+                    .filter_by(name=name)
+                    .first()
+                )
+                out.append(supplier)
+            return out
+        """}, "BR102", monkeypatch)
+    (finding,) = [f for f in findings if f.path.endswith("export.py")]
+    assert finding.fix.suggestion == (
+        "session.query(Supplier).filter(Supplier.name.in_(names)).all()")

@@ -65,6 +65,12 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
     return rows if text == var else f"[{text} for {var} in {rows}]"
 
 
+def _inline(ctx: FileContext, node: ast.AST) -> str:
+    """A receiver's source on one line: a chain written over several lines inside the
+    parentheses of its statement does not parse once taken out of them."""
+    return re.sub(r"\s*\n\s*", "", ctx.source(node))
+
+
 def _model_name(ref: str | None) -> str | None:
     return ref.rsplit(".", 1)[-1] if ref else None
 
@@ -85,7 +91,12 @@ def _lookup(call: ast.Call) -> tuple[str, ast.AST] | None:
 def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | None,
                  kind: str) -> str | None:
     """One query before the loop for a query the loop runs per row. `kind`: "django",
-    "session-get", "query", "select"."""
+    "session-get", "query", "select". None unless it is code that parses."""
+    return code_or_none(_explicit_fix(ctx, call, loop, model, kind))
+
+
+def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | None,
+                  kind: str) -> str | None:
     if isinstance(loop, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
         loop = loop.generators[0] if len(loop.generators) == 1 else loop
     if not isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension):
@@ -106,7 +117,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
         if name is None or len(call.args) != 2:
             return None
         ids = _gathered(ctx, call.args[1], loop)
-        session = ctx.source(call.func.value)
+        session = _inline(ctx, call.func.value)
         if ids is None:
             return None
         select = imported_name(ctx.tree, "sqlalchemy.select")
@@ -129,7 +140,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
     ids = _gathered(ctx, value, loop)
     if ids is None:
         return None
-    receiver = ctx.source(lookup_call.func.value)  # type: ignore[attr-defined]
+    receiver = _inline(ctx, lookup_call.func.value)  # type: ignore[attr-defined]
     if kind == "django":
         if name is None:
             return None
@@ -141,7 +152,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
     if name is None:
         return None
     if isinstance(lookup_call.args[0] if lookup_call.args else None, ast.Compare):
-        owner = ctx.source(lookup_call.args[0].left.value)  # type: ignore[attr-defined]
+        owner = _inline(ctx, lookup_call.args[0].left.value)  # type: ignore[attr-defined]
     else:
         owner = name
     condition = f"{owner}.{column}.in_({ids})"
@@ -153,7 +164,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
         n.func, ast.Attribute) and n.func.attr in ("execute", "scalars")), None)
     if runner is None:
         return statement
-    session = ctx.source(runner.func.value)  # type: ignore[attr-defined]
+    session = _inline(ctx, runner.func.value)  # type: ignore[attr-defined]
     return f"{session}.scalars({statement}).all()"
 
 
@@ -181,7 +192,7 @@ def _sql_fix(ctx: FileContext, call: ast.Call, loop: ast.AST) -> str | None:
     ids = _gathered(ctx, value, loop)
     if ids is None:
         return None
-    receiver = ctx.source(call.func.value)
+    receiver = _inline(ctx, call.func.value)
     method = _PER_ROW_METHODS.get(call.func.attr, call.func.attr)
     match = _ONE_KEY.search(sql)
     assert match is not None
