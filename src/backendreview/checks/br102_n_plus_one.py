@@ -232,6 +232,11 @@ class NPlusOneFacts(_Options, Rule):
                         description=f"query once before the loop: {concrete or fix_text}",
                         suggestion=concrete))
 
+    def _model_shown(self, call: ast.Call) -> str:
+        """The queried model's name for a fix text (`Model` when it cannot be told)."""
+        model, _ = self._query_kind(call)
+        return model.rsplit(".", 1)[-1] if model else "Model"
+
     def _iterates_rows(self, iterable: ast.expr) -> bool:
         """The loop goes over the rows of a query (through locals, chained filters and
         `enumerate` / `list` / `sorted`), not over values from elsewhere."""
@@ -274,8 +279,11 @@ class NPlusOneFacts(_Options, Rule):
         func = call.func
         qualified = self.ctx.qualified_name(func)
         if qualified in _SHORTCUTS:
+            model = class_ref(self.ctx, call.args[0]) if call.args else None
+            name = model.rsplit(".", 1)[-1] if model else "<Model>"
             return (f"{qualified.rsplit('.', 1)[-1]}()",
-                    "Model.objects.in_bulk(ids) or Model.objects.filter(pk__in=ids)")
+                    f"{name}.objects.in_bulk(<keys>) or {name}.objects.filter(pk__in=<keys>), "
+                    f"then look rows up in that dict")
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
@@ -290,11 +298,12 @@ class NPlusOneFacts(_Options, Rule):
                     self.ctx, call)):
                 name = model.rsplit(".", 1)[-1]
                 if method == "get":
-                    fix = (f"{name}.objects.in_bulk(ids) before the loop, then "
-                           f"look rows up in that dict")
+                    fix = (f"{name}.objects.in_bulk(<keys>) (or a filter on every row's key) "
+                           f"before the loop, then look rows up in that dict")
                 else:
-                    fix = (f"{name}.objects.filter(<field>__in=ids) before the loop, grouped "
-                           f"by that field (or an annotate()/Subquery on the outer query)")
+                    fix = (f"{name}.objects.filter(<field>__in=<keys>) before the loop, "
+                           f"grouped by that field (or an annotate()/Subquery on the outer "
+                           f"query)")
                 return f"{self.origins.shorten(call)}", fix
             return None
         # SQLAlchemy
@@ -304,15 +313,19 @@ class NPlusOneFacts(_Options, Rule):
                 return None
             name = model.rsplit(".", 1)[-1]
             return (self.origins.shorten(call),
-                    f"session.scalars(select({name}).where({name}.id.in_(ids))).all()")
+                    f"session.scalars(select({name}).where({name}.id.in_(<keys>))).all()")
         if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
                 and _sa_query_chain(self.ctx, func.value):
+            name = self._model_shown(call)
             return (self.origins.shorten(call),
-                    "one query with .filter(Model.id.in_(ids)) (or a join) before the loop")
+                    f"one query for every row's key (`.filter({name}.<column>.in_(<keys>))`, "
+                    f"or a join) before the loop")
         if method in ("execute", "scalars", "scalar") and call.args and self._is_select(
                 call.args[0]):
+            name = self._model_shown(call)
             return (self.origins.shorten(call),
-                    "one select(...).where(Model.id.in_(ids)) executed before the loop")
+                    f"one select({name}).where({name}.<column>.in_(<keys>)) executed before "
+                    f"the loop")
         # DB-API / asyncpg: SELECT text run per row
         handle = self.handles.of(func.value)
         if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
@@ -925,7 +938,8 @@ class NPlusOne(_Options, ProjectRule):
             self.report(loop.path, span, as_note(message, reason) if reason else message,
                         severity=NOTE if reason else None, fix=Fix(
                 description=f"add `{fix_text}` to the query on line {root.line} and filter "
-                            f"the prefetched rows in Python", suggestion=root.text + fix_text),
+                            f"the prefetched rows in Python", suggestion=_with_prefetch(
+                                root.text, fix_text, root.style)),
                 snippet=access.snippet)
             return
         fix_text = _fix_text(root, relations)
@@ -935,8 +949,26 @@ class NPlusOne(_Options, ProjectRule):
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
-                        f"`{fix_text}`", suggestion=with_loader(root.text, fix_text, root.style)),
+                        f"`{fix_text}`", suggestion=_loader_suggestion(root, fix_text)),
             snippet=access.snippet)
+
+
+def _loader_suggestion(root: Origin, loader: str) -> str | None:
+    """The query with the loader at its origin; a SQLAlchemy loader comes with its import,
+    and none is written when the model it names is not known (no made-up `Model`)."""
+    placed = with_loader(root.text, loader, root.style)
+    if placed is None or root.style == "django":
+        return placed
+    if "Model." in loader:
+        return None
+    names = [n for n in ("joinedload", "selectinload") if f"{n}(" in loader]
+    return f"from sqlalchemy.orm import {', '.join(names)}\n\n{placed}"
+
+
+def _with_prefetch(query: str, loader: str, style: str) -> str | None:
+    """The query with a Prefetch loader at its origin, and the import Prefetch needs."""
+    placed = with_loader(query, loader, style)
+    return f"from django.db.models import Prefetch\n\n{placed}" if placed else None
 
 
 def _kinds(index: ModelIndex, model: Model, path: str) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from ..analysis.handlers import is_logging_call, is_route_handler, module_logger, response_call
+from ..analysis.rewrite import imported_name
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
@@ -354,13 +355,23 @@ def _generic_response(ctx: FileContext, family: str) -> str:
     return 'return {"error": "Internal server error", "error_id": error_id}, 500'
 
 
+def _logger_setup(ctx: FileContext) -> tuple[str, str]:
+    """The module's logger, or `logger` and the lines that make one (code, not a comment:
+    a suggestion reads only names it binds or the module has)."""
+    logger = module_logger(ctx)
+    if logger:
+        return logger, ""
+    return "logger", "import logging\n\nlogger = logging.getLogger(__name__)  # at module level\n"
+
+
 def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
                  description: str) -> Fix:
-    logger = module_logger(ctx)
-    setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
-    logger = logger or "logger"
+    logger, setup = _logger_setup(ctx)
+    uuid4 = imported_name(ctx.tree, "uuid.uuid4")
+    if uuid4 is None:  # the suggestion brings what it uses
+        uuid4, setup = "uuid.uuid4", "import uuid\n" + setup
     where = analysis.function.name if analysis.function else "request"
-    lines = [f"{setup}error_id = uuid.uuid4().hex"]
+    lines = [f"{setup}{chr(10) if setup else ''}error_id = {uuid4}().hex"]
     if not analysis.logs:
         lines.append(f'{logger}.exception("{where} failed (error id %s)", error_id)')
     lines.append(_generic_response(ctx, family))
@@ -486,9 +497,8 @@ class SwallowedException(Rule):
         where = analysis.function.name if analysis.function else "the route"
         message = (f"`{_handler_label(self.ctx, node)}` in route handler `{where}` neither logs "
                    f"nor re-raises: the failure disappears without a trace")
-        logger = module_logger(self.ctx)
-        setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
-        logger = logger or "logger"
+        logger, setup = _logger_setup(self.ctx)
+        setup += "\n" if setup else ""
         fix = Fix("Log the exception with its traceback as the first line of the `except` "
                   "block (or let it propagate to the framework's error handler).",
                   f'{setup}{logger}.exception("{where} failed")')

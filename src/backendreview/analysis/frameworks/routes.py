@@ -71,6 +71,7 @@ class HandlerInfo:
     # The body checks credentials the client sent: "verify" (a password / secret read from
     # the request and checked, or a token issued for it) or "read" (only read), and how.
     credentials: tuple[str, str] | None = None
+    is_async: bool = False  # `async def`: fix suggestions show the handler as written
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,9 @@ class RouteFact:
     registration: str = ""
     # DRF register(): the router's class when not a DRF router itself ("" = imported router).
     router_class: str | None = None
-    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
+    # The route decorator call and its text (fixes); for a Django URL pattern, the view
+    # argument as registered.
+    decorator: tuple[Span, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ class Route:
     overrides: tuple[str, ...] = ()
     handler_params: tuple[str, ...] = ()  # the handler function's parameter names
     decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
+    handler_async: bool = False  # the handler is an `async def` (fixes show it so)
 
     @property
     def params(self) -> list[str]:
@@ -687,7 +691,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         credentials=h.credentials if h else None,
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides, handler_params=h.params if h else (),
-        decorator=fact.decorator,
+        decorator=fact.decorator, handler_async=h.is_async if h else False,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
