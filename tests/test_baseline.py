@@ -25,6 +25,9 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "users.py").write_text(OLD, encoding="utf-8")
+    # The rule under test is chosen here, so these tests do not depend on the default set.
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.backendreview]\nselect = ["BR101"]\n', encoding="utf-8")
     return tmp_path
 
 

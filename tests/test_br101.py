@@ -9,13 +9,17 @@ import textwrap
 import pytest
 
 from backendreview.config import Config
-from backendreview.engine import review_source
+from backendreview.engine import finish, review_source
 from backendreview.fixes.apply import fix_text
+from backendreview.metadata import load_rule_docs
 
 
 def _findings(code: str):  # type: ignore[no-untyped-def]
     code = textwrap.dedent(code)
-    return code, review_source(code.encode(), "case.py", Config(), ("BR000", "BR101")).findings
+    # The project phase too: a part built from parameters is decided there (its callers).
+    rules = ("BR000", "BR101")
+    result = review_source(code.encode(), "case.py", Config(), rules)
+    return code, finish([result], Config(), rules, load_rule_docs()).findings
 
 
 def _one(code: str):  # type: ignore[no-untyped-def]
@@ -212,3 +216,29 @@ def test_form_feed_does_not_shift_lines():
     assert finding.span.start_line == 5
     assert finding.message.startswith("SQL passed to `conn.execute()` is built with an f-string from `q`")
     assert finding.fix.suggestion == 'conn.execute("SELECT * FROM t WHERE a = ?", (q,))'
+
+
+UNKNOWN_ORIGIN = """
+import os
+import sqlite3
+
+class Store:
+    def __init__(self):
+        self.schema = os.environ["SCHEMA"]
+
+    def purge(self, conn: sqlite3.Connection):
+        conn.execute(f"DELETE FROM {self.schema}.events")
+"""
+
+
+def test_unknown_origins_are_silent_by_default_and_notes_with_the_option():
+    rules = ("BR101",)
+    result = review_source(UNKNOWN_ORIGIN.encode(), "store.py", Config(), rules)
+    assert finish([result], Config(), rules, load_rule_docs()).findings == []
+    config = Config(rule_options=(("BR101", (("unknown-origins", True),)),))
+    result = review_source(UNKNOWN_ORIGIN.encode(), "store.py", config, rules)
+    (finding,) = finish([result], config, rules, load_rule_docs()).findings
+    assert (finding.span.start_line, finding.severity.value) == (10, "note")
+    assert finding.message.endswith(
+        "(note: it comes from the object's own state, not from this function's parameters "
+        "or a request)")

@@ -10,6 +10,7 @@ import pytest
 
 from backendreview import __version__
 from backendreview.cli import main
+from backendreview.metadata import load_rule_docs
 
 BAD = (
     "import sqlite3\n"
@@ -17,6 +18,9 @@ BAD = (
     "def find(conn: sqlite3.Connection, email):\n"
     "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n"
 )
+# The rules these tests exercise, chosen in the project's configuration so that the tests do
+# not depend on which rules are on by default.
+SELECT = '[tool.backendreview]\nselect = ["BR000", "BR101"]\n'
 GOOD = (
     "import sqlite3\n"
     "\n"
@@ -30,6 +34,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
     (tmp_path / "good.py").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(SELECT, encoding="utf-8")
     return tmp_path
 
 
@@ -149,7 +154,10 @@ def test_rules_explain_version(capsys):
     assert main(["rules", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {"id": "BR101", "name": "raw-sql", "title": "SQL text built from runtime values",
-            "severity": "error", "confidence": "high", "default": True,
+            "severity": "error", "confidence": "high",
+            "default": load_rule_docs()["BR101"].default_enabled,
+            "default_off_reason": (None if load_rule_docs()["BR101"].default_enabled
+                                   else load_rule_docs()["BR101"].off_reason),
             "cwe": ["CWE-89"]} in rows
     assert main(["explain", "BR101"]) == 0
     assert "Why is this bad?" in capsys.readouterr().out
@@ -222,7 +230,7 @@ def test_rule_options_extra_sinks(project, capsys):
     assert main(["check", "helper.py"]) == 0
     capsys.readouterr()
     (project / "pyproject.toml").write_text(
-        "[tool.backendreview.rules.BR101]\nextra-sinks = ['get_df', 'app.db.run_query']\n",
+        SELECT + "[tool.backendreview.rules.BR101]\nextra-sinks = ['get_df', 'app.db.run_query']\n",
         encoding="utf-8")
     assert main(["check", "helper.py", "--format", "json"]) == 1
     found = json.loads(capsys.readouterr().out)["findings"]
@@ -232,7 +240,7 @@ def test_rule_options_extra_sinks(project, capsys):
 
 @pytest.mark.parametrize(("toml", "needle"), [
     ("[tool.backendreview.rules.BR101]\nsinks = []\n",
-     "key 'rules'.BR101: unknown option 'sinks' (options: extra-sinks)"),
+     "key 'rules'.BR101: unknown option 'sinks' (options: extra-sinks, unknown-origins)"),
     ("[tool.backendreview.rules.BR999]\nx = 1\n", "key 'rules': unknown rule 'BR999'"),
     ("[tool.backendreview.rules.BR101]\nextra-sinks = 'get_df'\n",
      "key 'rules'.BR101.extra-sinks: expected a list of strings"),

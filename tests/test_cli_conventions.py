@@ -17,6 +17,10 @@ from backendreview.cli import main
 from .test_cli import BAD
 
 GOOD = "def ok():\n    return 1\n"
+# Tests add the rules they exercise (BR101; BR205 for an unsafe fix) with --extend-select
+# rather than rely on the default set: the configuration files they write keep their own say
+# (ignore, per-file-ignores, select) on top of it.
+ON = ("--extend-select", "BR101,BR205")
 MESSAGE = ("SQL passed to `conn.execute()` is built with an f-string from `email`; pass the "
            "values as bound parameters")
 
@@ -35,38 +39,38 @@ def _out(capsys, *args: str, code: int = 1) -> str:  # type: ignore[no-untyped-d
 
 
 def test_output_format_is_an_alias_of_format(project, capsys):
-    assert _out(capsys, "check", ".", "--output-format", "json") == _out(
-        capsys, "check", ".", "--format", "json")
-    assert _out(capsys, "check", ".", "--output-format=concise").startswith("bad.py:4:12:")
+    assert _out(capsys, "check", *ON, ".", "--output-format", "json") == _out(
+        capsys, "check", *ON, ".", "--format", "json")
+    assert _out(capsys, "check", *ON, ".", "--output-format=concise").startswith("bad.py:4:12:")
 
 
 def test_concise_is_one_line_per_finding_and_a_summary(project, capsys):
-    assert _out(capsys, "check", ".", "--output-format", "concise").splitlines() == [
+    assert _out(capsys, "check", *ON, ".", "--output-format", "concise").splitlines() == [
         f"bad.py:4:12: BR101 [error] {MESSAGE}",
         "1 error, 0 warnings, 0 notes · 1 fixable with --fix"]
-    assert _out(capsys, "check", "good.py", "--output-format", "concise", code=0) == (
+    assert _out(capsys, "check", *ON, "good.py", "--output-format", "concise", code=0) == (
         "No findings: 1 file(s) reviewed.\n")
 
 
 def test_console_ends_with_the_closing_summary_line(project, capsys):
-    out = _out(capsys, "check", ".")
+    out = _out(capsys, "check", *ON, ".")
     assert out.splitlines()[-1] == "1 error, 0 warnings, 0 notes · 1 fixable with --fix"
     # An unsafe fix is counted apart (ruff's hidden fixes).
     (project / "bad.py").write_text(
         "import jwt\n\nKEY = 'k'\n\n\ndef claims(token):\n    return jwt.decode(token, KEY)\n",
         encoding="utf-8")
-    last = _out(capsys, "check", ".").splitlines()[-1]
+    last = _out(capsys, "check", *ON, ".").splitlines()[-1]
     assert last == "1 error, 0 warnings, 0 notes · 1 more with --fix --unsafe-fixes"
     # No fixable finding: no "fixable" clause (a column name cannot be a bound parameter).
     (project / "bad.py").write_text(
         "import sqlite3\n\n\ndef find(conn: sqlite3.Connection, col):\n"
         "    return conn.execute(f\"SELECT {col} FROM users\")\n", encoding="utf-8")
-    last = _out(capsys, "check", ".").splitlines()[-1]
+    last = _out(capsys, "check", *ON, ".").splitlines()[-1]
     assert last == "1 error, 0 warnings, 0 notes"
 
 
 def test_gitlab_code_quality_report(project, capsys):
-    issues = json.loads(_out(capsys, "check", ".", "--format", "gitlab"))
+    issues = json.loads(_out(capsys, "check", *ON, ".", "--format", "gitlab"))
     (issue,) = issues
     assert issue["check_name"] == "BR101 raw-sql"
     assert issue["description"].startswith(MESSAGE + " (fix: Use `?` placeholders")
@@ -75,14 +79,14 @@ def test_gitlab_code_quality_report(project, capsys):
     assert issue["categories"] == ["Security"]
     # Stable across runs, and not tied to the line number.
     (project / "bad.py").write_text("\n\n" + BAD, encoding="utf-8")
-    (moved,) = json.loads(_out(capsys, "check", ".", "--format", "gitlab"))
+    (moved,) = json.loads(_out(capsys, "check", *ON, ".", "--format", "gitlab"))
     assert moved["fingerprint"] == issue["fingerprint"]
     assert moved["location"]["lines"]["begin"] == 6
-    assert json.loads(_out(capsys, "check", "good.py", "--format", "gitlab", code=0)) == []
+    assert json.loads(_out(capsys, "check", *ON, "good.py", "--format", "gitlab", code=0)) == []
 
 
 def test_junit_xml(project, capsys):
-    root = ET.fromstring(_out(capsys, "check", ".", "--format", "junit"))
+    root = ET.fromstring(_out(capsys, "check", *ON, ".", "--format", "junit"))
     assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "1", "1")
     (suite,) = root
     assert (suite.get("name"), suite.get("failures")) == ("bad.py", "1")
@@ -93,19 +97,19 @@ def test_junit_xml(project, capsys):
     assert failure is not None and failure.get("type") == "error"
     assert failure.get("message") == MESSAGE
     assert failure.text.startswith(f"bad.py:4:12: BR101 {MESSAGE}\nfix: ")
-    clean = ET.fromstring(_out(capsys, "check", "good.py", "--format", "junit", code=0))
+    clean = ET.fromstring(_out(capsys, "check", *ON, "good.py", "--format", "junit", code=0))
     assert (clean.get("tests"), clean.get("failures")) == ("1", "0")
     assert [c.get("name") for c in clean.iter("testcase")] == ["1 file(s) reviewed"]
 
 
 def test_show_fixes_lists_what_fix_would_apply(project, capsys):
-    out = _out(capsys, "check", ".", "--output-format", "concise", "--show-fixes")
+    out = _out(capsys, "check", *ON, ".", "--output-format", "concise", "--show-fixes")
     lines = out.splitlines()
     start = lines.index("Fixable with --fix (1):")
     assert lines[start + 1].startswith("  bad.py:4:12: BR101 Use `?` placeholders")
     assert lines[start + 2] == (
         "      line 4: -> conn.execute(\"SELECT id FROM users WHERE email = ?\", (email,))")
-    out = _out(capsys, "check", "good.py", "--show-fixes", code=0)
+    out = _out(capsys, "check", *ON, "good.py", "--show-fixes", code=0)
     assert out.splitlines()[-1] == "Fixable with --fix: none"
 
 
@@ -116,7 +120,7 @@ def _stdin(monkeypatch, text: str) -> None:
 def test_stdin_with_a_filename(project, capsys, monkeypatch):
     # The unsaved buffer is reviewed, not the file on disk (which is clean).
     _stdin(monkeypatch, BAD)
-    data = json.loads(_out(capsys, "check", "-", "--stdin-filename", "good.py", "--format",
+    data = json.loads(_out(capsys, "check", *ON, "-", "--stdin-filename", "good.py", "--format",
                            "json"))
     assert [(f["path"], f["rule"], f["start_line"]) for f in data["findings"]] == [
         ("good.py", "BR101", 4)]
@@ -128,10 +132,10 @@ def test_stdin_uses_the_named_files_configuration(project, capsys, monkeypatch):
     (project / "svc" / "pyproject.toml").write_text(
         "[tool.backendreview]\nignore = ['BR101']\n", encoding="utf-8")
     _stdin(monkeypatch, BAD)
-    assert _out(capsys, "check", "-", "--stdin-filename", "svc/db.py", "--format",
+    assert _out(capsys, "check", *ON, "-", "--stdin-filename", "svc/db.py", "--format",
                 "concise", code=0) == "No findings: 1 file(s) reviewed.\n"
     _stdin(monkeypatch, BAD)
-    assert _out(capsys, "check", "-", "--format", "concise").splitlines()[0].startswith(
+    assert _out(capsys, "check", *ON, "-", "--format", "concise").splitlines()[0].startswith(
         "-:4:12: BR101")
 
 
@@ -148,18 +152,32 @@ def test_stdin_and_settings_usage_errors(project, capsys, args, needle):
 
 
 def test_extend_ignore_option_and_key(project, capsys):
-    assert _out(capsys, "check", ".", "--extend-ignore", "BR101", "--format", "concise",
+    assert _out(capsys, "check", *ON, ".", "--extend-ignore", "BR101", "--format", "concise",
                 code=0).startswith("No findings")
     (project / "pyproject.toml").write_text(
         "[tool.backendreview]\nextend-ignore = ['BR1']\n", encoding="utf-8")
-    assert main(["check", "."]) == 0
+    assert main(["check", ".", *ON]) == 0
     (project / "pyproject.toml").write_text(
         "[tool.backendreview]\nextend-ignore = ['BR2']\n", encoding="utf-8")
-    assert main(["check", "."]) == 1
+    assert main(["check", ".", *ON]) == 1
     (project / "pyproject.toml").write_text(
         "[tool.backendreview]\nextend-ignore = ['XX']\n", encoding="utf-8")
-    assert main(["check", "."]) == 2
+    assert main(["check", ".", *ON]) == 2
     assert "key 'extend-ignore'" in capsys.readouterr().err
+
+
+def test_select_option_replaces_the_files_selection(project, capsys):
+    # `--select` is "only these rules": a file's extend-select does not add to it (the sample
+    # app's opt-ins must not leak into `check fixtures/sample_app --select BR101`).
+    (project / "tokens.py").write_text(
+        "import jwt\n\nKEY = 'k'\n\n\ndef claims(token):\n    return jwt.decode(token, KEY)\n",
+        encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        "[tool.backendreview]\nextend-select = ['BR101', 'BR205']\n", encoding="utf-8")
+    assert _findings(capsys, ".", "--select", "BR101") == ["bad.py:BR101"]
+    assert _findings(capsys, ".", "--select", "BR101", "--extend-select", "BR205") == [
+        "bad.py:BR101", "tokens.py:BR205"]
+    assert _findings(capsys, ".", "--select", "BR000") == []
 
 
 # -- hierarchical configuration ---------------------------------------------------------------
@@ -188,7 +206,7 @@ def test_extend_inherits_and_overrides(project, capsys):
         "svc/db.py": BAD, "svc/legacy.py": BAD, "svc/vendor/x.py": BAD,
         "svc/generated/x.py": BAD, "other/db.py": BAD, "other/vendor/x.py": BAD,
     })
-    assert _findings(capsys, ".") == ["other/db.py:BR101", "other/vendor/x.py:BR101",
+    assert _findings(capsys, ".", *ON) == ["other/db.py:BR101", "other/vendor/x.py:BR101",
                                       "svc/db.py:BR101"]
 
 
@@ -199,7 +217,7 @@ def test_without_extend_a_nearer_file_replaces_the_outer_one(project, capsys):
         "svc/pyproject.toml": "[tool.backendreview]\nseverity = 'note'\n",
         "svc/db.py": BAD, "top.py": BAD,
     })
-    assert _findings(capsys, ".") == ["svc/db.py:BR101"]
+    assert _findings(capsys, ".", *ON) == ["svc/db.py:BR101"]
 
 
 def test_dot_backendreview_toml_wins_over_pyproject(project, capsys):
@@ -271,11 +289,11 @@ def test_cached_rerun_keeps_each_files_configuration(project, capsys, monkeypatc
     (project / "bad.py").unlink()
     _tree(project, {"svc_a/db.py": BAD, "svc_b/db.py": BAD,
                     "svc_b/pyproject.toml": "[tool.backendreview]\nignore = ['BR101']\n"})
-    first = _findings(capsys, ".")
+    first = _findings(capsys, ".", *ON)
     assert (project / ".backendreview_cache").is_dir()
-    assert _findings(capsys, ".") == first == ["svc_a/db.py:BR101"]
+    assert _findings(capsys, ".", *ON) == first == ["svc_a/db.py:BR101"]
     # The cache entry of svc_b's file (reviewed without BR101) is not reused when its
     # configuration changes.
     (project / "svc_b" / "pyproject.toml").write_text("[tool.backendreview]\n",
                                                        encoding="utf-8")
-    assert _findings(capsys, ".") == ["svc_a/db.py:BR101", "svc_b/db.py:BR101"]
+    assert _findings(capsys, ".", *ON) == ["svc_a/db.py:BR101", "svc_b/db.py:BR101"]

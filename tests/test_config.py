@@ -277,7 +277,7 @@ def test_cli_invalid_toml_exits_2_with_one_error_line(project, capsys):
 
 def test_cli_scalar_tool_key_is_not_an_internal_error(project, capsys):
     _write(project / "pyproject.toml", "tool = 'backendreview'\n")
-    code, data = _json_run(capsys, [str(project)])
+    code, data = _json_run(capsys, [str(project), "--select", "BR101"])
     assert code == 1
     assert [(f["rule"], f["path"], f["start_line"]) for f in data["findings"]] == [
         ("BR101", "app/db.py", 3)]
@@ -292,7 +292,8 @@ def test_cli_bad_bare_config_file_exits_2(project, capsys):
 
 
 def test_cli_reads_the_discovered_config(project, capsys):
-    _write(project / "pyproject.toml", "[tool.backendreview]\nignore = ['BR101']\n")
+    _write(project / "pyproject.toml",
+           "[tool.backendreview]\nselect = ['BR1']\nignore = ['BR101']\n")
     code, data = _json_run(capsys, [str(project)])
     assert (code, data["findings"], data["summary"]["files"]) == (0, [], 1)
 
@@ -318,6 +319,7 @@ def test_cli_exclude_from_config(project, capsys):
 def test_per_file_ignores_through_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _write(tmp_path / "pyproject.toml",
+           "[tool.backendreview]\nselect = [\"BR000\", \"BR101\"]\n"
            "[tool.backendreview.per-file-ignores]\n"
            "\"legacy/*.py\" = [\"BR101\"]\n"
            "\"scripts/**\" = [\"BR1\"]\n"
@@ -338,6 +340,7 @@ def test_per_file_ignores_through_run(tmp_path, monkeypatch):
 def test_per_file_ignores_globs_are_relative_to_the_config_root(tmp_path, monkeypatch):
     project = tmp_path / "proj"
     _write(project / "pyproject.toml",
+           "[tool.backendreview]\nselect = [\"BR101\"]\n"
            "[tool.backendreview.per-file-ignores]\n\"/legacy/*.py\" = [\"BR101\"]\n")
     _write(project / "legacy" / "old.py", BAD)
     _write(project / "app" / "legacy" / "old.py", BAD)
@@ -351,6 +354,7 @@ def test_per_file_ignores_globs_are_relative_to_the_config_root(tmp_path, monkey
 def test_per_file_ignores_also_silence_parse_errors(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _write(tmp_path / "pyproject.toml",
+           "[tool.backendreview]\nselect = [\"BR000\"]\n"
            "[tool.backendreview.per-file-ignores]\n\"py2/*\" = [\"BR000\"]\n")
     _write(tmp_path / "py2" / "old.py", "print 'hello'\n")
     _write(tmp_path / "new.py", "print 'hello'\n")
@@ -370,7 +374,8 @@ def test_severity_threshold_through_run(tmp_path, monkeypatch, threshold, kept):
     docs["BR101"] = dataclasses.replace(docs["BR101"], severity=Severity.WARNING)
     monkeypatch.setattr(engine, "load_rule_docs", lambda: docs)
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path / "pyproject.toml", f"[tool.backendreview]\nseverity = '{threshold}'\n")
+    _write(tmp_path / "pyproject.toml",
+           f"[tool.backendreview]\nselect = ['BR101']\nseverity = '{threshold}'\n")
     _write(tmp_path / "app" / "db.py", BAD)
     config = load_config([Path(".")], None, KNOWN)
     result = run([Path(".")], config)
@@ -381,7 +386,8 @@ def test_severity_threshold_through_run(tmp_path, monkeypatch, threshold, kept):
 
 def test_error_threshold_keeps_errors_through_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path / "pyproject.toml", "[tool.backendreview]\nseverity = 'error'\n")
+    _write(tmp_path / "pyproject.toml",
+           "[tool.backendreview]\nselect = ['BR101']\nseverity = 'error'\n")
     _write(tmp_path / "db.py", BAD)
     result = run([Path(".")], load_config([Path(".")], None, KNOWN))
     assert [(f.rule_id, f.severity, f.message) for f in result.findings] == [

@@ -68,7 +68,8 @@ def pull_request(tmp_path, monkeypatch) -> Repo:
 
 
 def _findings(capsys, *args: str) -> list[tuple[str, int, str]]:  # type: ignore[no-untyped-def]
-    code = main(["check", *args, "--format", "json"])
+    # BR101 is what the pull request adds; chosen here, not taken from the default set.
+    code = main(["check", *args, "--select", "BR101", "--format", "json"])
     out = capsys.readouterr()
     assert code in (0, 1), out.err
     return [(f["path"], f["start_line"], f["message"].split(" is built")[0])

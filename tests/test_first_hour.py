@@ -81,7 +81,8 @@ def _two_services(root: Path) -> None:
 
 
 def _paths(capsys, *args: str) -> list[str]:  # type: ignore[no-untyped-def]
-    code = main(["check", *args, "--format", "json"])
+    # BR101 added here, not taken from the default set; svc_b's own ignore still applies.
+    code = main(["check", *args, "--extend-select", "BR101", "--format", "json"])
     out = capsys.readouterr()
     assert code in (0, 1), out.err
     return [f["path"] for f in json.loads(out.out)["findings"]]
@@ -108,7 +109,8 @@ def test_diff_base_uses_the_repository_of_the_reviewed_path(tmp_path_factory, mo
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    code = main(["check", str(repo.root), "--diff-base", "main", "--format", "json"])
+    code = main(["check", str(repo.root), "--diff-base", "main", "--select", "BR101",
+                 "--format", "json"])
     out = capsys.readouterr()
     assert code == 1, out.out + out.err
     (finding,) = json.loads(out.out)["findings"]
@@ -129,7 +131,7 @@ def test_diff_base_outside_a_repository_says_so(project, capsys, monkeypatch):
 def _console_text(width: int, terminal: bool) -> str:
     from backendreview.reporters import console as console_reporter
 
-    result = run([Path("long.py")], Config(root=Path.cwd()), jobs=1)
+    result = run([Path("long.py")], Config(root=Path.cwd(), select=("BR101",)), jobs=1)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=terminal, color_system=None,
                       highlight=False, soft_wrap=False)
@@ -158,10 +160,10 @@ def test_wrapped_fix_lines_keep_their_indent(project):
 
 def test_piped_and_file_output_has_no_trailing_spaces(project, capsys, monkeypatch):
     (project / "long.py").write_text(LONG, encoding="utf-8")
-    assert main(["check", ".", "-o", "report.txt"]) == 1
+    assert main(["check", ".", "--select", "BR101", "-o", "report.txt"]) == 1
     report = (project / "report.txt").read_text(encoding="utf-8")
     assert report and not [line for line in report.splitlines() if line != line.rstrip()]
-    main(["check", "."])
+    main(["check", ".", "--select", "BR101"])
     piped = capsys.readouterr().out
     assert piped and not [line for line in piped.splitlines() if line != line.rstrip()]
 
@@ -169,7 +171,7 @@ def test_piped_and_file_output_has_no_trailing_spaces(project, capsys, monkeypat
 def test_columns_is_honoured_when_piped(project, capsys, monkeypatch):
     (project / "long.py").write_text(LONG, encoding="utf-8")
     monkeypatch.setenv("COLUMNS", "70")
-    main(["check", "."])
+    main(["check", ".", "--select", "BR101"])
     out = capsys.readouterr().out
     assert max(len(line) for line in out.splitlines()) <= 70
     assert "'{q}'" in out
@@ -201,7 +203,8 @@ def _plugin_messages(path: Path) -> list[str]:
 
 def test_flake8_plugin_honours_excludes(project):
     (project / "pyproject.toml").write_text(
-        "[tool.backendreview]\nextend-exclude = [\"legacy/\"]\n", encoding="utf-8")
+        "[tool.backendreview]\nselect = [\"BR101\"]\nextend-exclude = [\"legacy/\"]\n",
+        encoding="utf-8")
     (project / "legacy").mkdir()
     (project / "legacy" / "db.py").write_text(BAD, encoding="utf-8")
     (project / "db.py").write_text(BAD, encoding="utf-8")
@@ -210,6 +213,8 @@ def test_flake8_plugin_honours_excludes(project):
 
 
 def test_flake8_plugin_honours_backendreview_ignore_comments(project):
+    (project / "pyproject.toml").write_text("[tool.backendreview]\nselect = [\"BR101\"]\n",
+                                            encoding="utf-8")
     (project / "db.py").write_text(BAD.replace(
         "'{email}'\")", "'{email}'\")  # backendreview: ignore[BR101]"), encoding="utf-8")
     assert _plugin_messages(project / "db.py") == []
@@ -245,7 +250,8 @@ def test_sarif_uris_are_percent_encoded(project, capsys, sarif_validator):
     folder = project / "my app"
     folder.mkdir()
     (folder / "café.py").write_text(BAD, encoding="utf-8")
-    assert main(["check", ".", "--format", "sarif", "-o", "out.sarif"]) == 1
+    assert main(["check", ".", "--select", "BR101", "--format", "sarif", "-o",
+                 "out.sarif"]) == 1
     log = json.loads((project / "out.sarif").read_text(encoding="utf-8"))
     sarif_validator.validate(log)
     (result,) = log["runs"][0]["results"]

@@ -21,14 +21,26 @@ from backendreview.model import Edit, Finding, Fix, Severity, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SAFE = (  # BR501: adding a timeout is a safe fix
+SAFE = (  # BR106: an index changes how fast rows are found, never which: a safe fix
+    "from sqlalchemy import Column, ForeignKey, Integer\n"
+    "from sqlalchemy.orm import declarative_base\n"
+    "\n"
+    "Base = declarative_base()\n"
+    "\n"
+    "\n"
+    "class Order(Base):\n"
+    "    __tablename__ = \"orders\"\n"
+    "    id = Column(Integer, primary_key=True)\n"
+    "    # orders are listed per customer\n"
+    "    customer_id = Column(Integer, ForeignKey(\"customers.id\"))  # keep me\n"
+)
+SAFE_FIXED = SAFE.replace('ForeignKey("customers.id"))', 'ForeignKey("customers.id"), index=True)')
+TIMEOUT = (  # BR501: a call that used to wait now raises after the bound: unsafe
     "import requests\n"
     "\n"
     "def fetch(url):\n"
-    "    # the upstream is slow\n"
-    "    return requests.get(url)  # keep me\n"
+    "    return requests.get(url)\n"
 )
-SAFE_FIXED = SAFE.replace("requests.get(url)", "requests.get(url, timeout=10)")
 UNSAFE = (  # BR205: pinning the algorithm refuses tokens signed otherwise: unsafe
     "import jwt\n"
     "\n"
@@ -44,7 +56,7 @@ UNSAFE_FIXED = UNSAFE.replace("jwt.decode(token, KEY)",
 @pytest.fixture
 def tree(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "client.py").write_text(SAFE, encoding="utf-8")
+    (tmp_path / "orders.py").write_text(SAFE, encoding="utf-8")
     (tmp_path / "tokens.py").write_text(UNSAFE, encoding="utf-8")
     return tmp_path
 
@@ -54,67 +66,103 @@ def _read(path: Path) -> str:
 
 
 def test_fix_applies_only_safe_fixes(tree, capsys) -> None:
-    assert main(["check", ".", "--fix", "--select", "BR501,BR205", "--format", "json"]) == 1
+    assert main(["check", ".", "--fix", "--select", "BR106,BR205", "--format", "json"]) == 1
     captured = capsys.readouterr()
     assert "fixed 1 finding(s) in 1 file(s)" in captured.err
-    assert _read(tree / "client.py") == SAFE_FIXED
+    assert _read(tree / "orders.py") == SAFE_FIXED
     assert _read(tree / "tokens.py") == UNSAFE
     (left,) = json.loads(captured.out)["findings"]
     assert (left["rule"], left["fix"]["applicability"]) == ("BR205", "unsafe")
 
 
 def test_unsafe_fixes_apply_the_rest_and_a_second_run_changes_nothing(tree, capsys) -> None:
-    args = ["check", ".", "--fix", "--unsafe-fixes", "--select", "BR501,BR205"]
+    args = ["check", ".", "--fix", "--unsafe-fixes", "--select", "BR106,BR205"]
     assert main(args) == 0
     assert "fixed 2 finding(s) in 2 file(s)" in capsys.readouterr().err
-    assert (_read(tree / "client.py"), _read(tree / "tokens.py")) == (SAFE_FIXED, UNSAFE_FIXED)
+    assert (_read(tree / "orders.py"), _read(tree / "tokens.py")) == (SAFE_FIXED, UNSAFE_FIXED)
     assert main(args) == 0
     assert "fixed 0 finding(s) in 0 file(s)" in capsys.readouterr().err
-    assert (_read(tree / "client.py"), _read(tree / "tokens.py")) == (SAFE_FIXED, UNSAFE_FIXED)
+    assert (_read(tree / "orders.py"), _read(tree / "tokens.py")) == (SAFE_FIXED, UNSAFE_FIXED)
+
+
+CREATE = (  # BR304: clients now see 201 where they saw 200: unsafe
+    "from fastapi import FastAPI\n"
+    "\n"
+    "app = FastAPI()\n"
+    "\n"
+    "\n"
+    "@app.post(\"/items\")\n"
+    "def create_item(item: dict, db=None):\n"
+    "    db.add(item)\n"
+    "    db.commit()\n"
+    "    return item\n"
+)
+
+
+def test_timeouts_and_status_codes_are_unsafe_fixes(tree, capsys) -> None:
+    # Both change runtime behaviour (a call now raises after the bound; clients see 201).
+    (tree / "client.py").write_text(TIMEOUT, encoding="utf-8")
+    (tree / "api.py").write_text(CREATE, encoding="utf-8")
+    args = ["check", "client.py", "api.py", "--select", "BR501,BR304"]
+    assert main([*args, "--fix", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert "fixed 0 finding(s) in 0 file(s)" in captured.err
+    left = json.loads(captured.out)["findings"]
+    assert sorted((f["rule"], f["fix"]["applicability"]) for f in left) == [
+        ("BR304", "unsafe"), ("BR501", "unsafe")]
+    assert (_read(tree / "client.py"), _read(tree / "api.py")) == (TIMEOUT, CREATE)
+    assert main([*args, "--fix", "--unsafe-fixes"]) == 0
+    assert "fixed 2 finding(s) in 2 file(s)" in capsys.readouterr().err
+    assert _read(tree / "client.py") == TIMEOUT.replace("get(url)", "get(url, timeout=10)")
+    assert _read(tree / "api.py") == CREATE.replace('post("/items")',
+                                                    'post("/items", status_code=201)')
 
 
 def test_diff_prints_a_unified_diff_and_writes_nothing(tree, capsys) -> None:
-    assert main(["check", ".", "--diff", "--unsafe-fixes", "--select", "BR501,BR205"]) == 1
+    assert main(["check", ".", "--diff", "--unsafe-fixes", "--select", "BR106,BR205"]) == 1
     captured = capsys.readouterr()
-    assert captured.out.startswith("--- a/client.py\n+++ b/client.py\n@@ ")
-    assert "-    return requests.get(url)  # keep me\n" in captured.out
-    assert "+    return requests.get(url, timeout=10)  # keep me\n" in captured.out
+    assert captured.out.startswith("--- a/orders.py\n+++ b/orders.py\n@@ ")
+    assert '-    customer_id = Column(Integer, ForeignKey("customers.id"))  # keep me\n' in (
+        captured.out)
+    assert ('+    customer_id = Column(Integer, ForeignKey("customers.id"), index=True)  '
+            '# keep me\n') in captured.out
     assert '+    return jwt.decode(token, KEY, algorithms=["HS256"])\n' in captured.out
     assert "would fix 2 finding(s) in 2 file(s)" in captured.err
-    assert (_read(tree / "client.py"), _read(tree / "tokens.py")) == (SAFE, UNSAFE)
-    assert main(["check", "client.py", "--diff", "--select", "BR205"]) == 0
+    assert (_read(tree / "orders.py"), _read(tree / "tokens.py")) == (SAFE, UNSAFE)
+    assert main(["check", "orders.py", "--diff", "--select", "BR205"]) == 0
     assert capsys.readouterr().out == ""
 
 
 def test_sarif_carries_the_fix_edits(tree, capsys) -> None:
-    assert main(["check", "client.py", "--select", "BR501", "--format", "sarif"]) == 1
+    assert main(["check", "orders.py", "--select", "BR106", "--format", "sarif"]) == 1
     (result,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     (fix,) = result["fixes"]
     (change,) = fix["artifactChanges"]
     (replacement,) = change["replacements"]
-    assert replacement["insertedContent"]["text"] == "requests.get(url, timeout=10)"
-    assert replacement["deletedRegion"]["startLine"] == 5
+    assert replacement["insertedContent"]["text"] == (
+        'Column(Integer, ForeignKey("customers.id"), index=True)')
+    assert replacement["deletedRegion"]["startLine"] == 11
 
 
 def test_writes_are_atomic_and_keep_the_mode(tree, capsys) -> None:
-    os.chmod(tree / "client.py", 0o640)
-    assert main(["check", "client.py", "--fix", "--select", "BR501"]) == 0
+    os.chmod(tree / "orders.py", 0o640)
+    assert main(["check", "orders.py", "--fix", "--select", "BR106"]) == 0
     capsys.readouterr()
-    assert stat.S_IMODE((tree / "client.py").stat().st_mode) == 0o640
-    assert sorted(p.name for p in tree.iterdir()) == ["client.py", "tokens.py"]
+    assert stat.S_IMODE((tree / "orders.py").stat().st_mode) == 0o640
+    assert sorted(p.name for p in tree.iterdir()) == ["orders.py", "tokens.py"]
 
 
 def test_a_read_only_file_is_a_note_and_the_run_goes_on(tree, capsys) -> None:
     (tree / "other.py").write_text(SAFE, encoding="utf-8")
-    os.chmod(tree / "client.py", 0o444)
+    os.chmod(tree / "orders.py", 0o444)
     try:
-        assert main(["check", ".", "--fix", "--select", "BR501"]) == 1
+        assert main(["check", ".", "--fix", "--select", "BR106"]) == 1
     finally:
-        os.chmod(tree / "client.py", 0o644)
+        os.chmod(tree / "orders.py", 0o644)
     err = capsys.readouterr().err
-    assert "backendreview: client.py: not fixed: it is read-only" in err
+    assert "backendreview: orders.py: not fixed: it is read-only" in err
     assert "fixed 1 finding(s) in 1 file(s)" in err
-    assert (_read(tree / "client.py"), _read(tree / "other.py")) == (SAFE, SAFE_FIXED)
+    assert (_read(tree / "orders.py"), _read(tree / "other.py")) == (SAFE, SAFE_FIXED)
 
 
 def test_never_writes_through_a_link_or_outside_the_tree(tmp_path, monkeypatch, capsys) -> None:
@@ -126,7 +174,7 @@ def test_never_writes_through_a_link_or_outside_the_tree(tmp_path, monkeypatch, 
     (tree / "link.py").symlink_to(outside / "target.py")
     (tree / "linked_dir").symlink_to(outside, target_is_directory=True)
     monkeypatch.chdir(tree)
-    findings = [_timeout_finding("link.py"), _timeout_finding("linked_dir/target.py")]
+    findings = [_index_finding("link.py"), _index_finding("linked_dir/target.py")]
     session = fix_findings(RunResult(findings=findings), lambda texts: RunResult(),
                            (Path("."),), unsafe=False, write=True)
     assert session.notes == [
@@ -135,15 +183,15 @@ def test_never_writes_through_a_link_or_outside_the_tree(tmp_path, monkeypatch, 
         "linked directory)"]
     assert _read(outside / "target.py") == SAFE
     assert (tree / "link.py").is_symlink()
-    main(["check", ".", "--fix", "--select", "BR501"])
+    main(["check", ".", "--fix", "--select", "BR106"])
     capsys.readouterr()
     assert _read(outside / "target.py") == SAFE
 
 
-def _timeout_finding(path: str) -> Finding:
-    edit = Edit(Span(5, 12, 5, 29), "requests.get(url, timeout=10)")
-    return Finding("BR501", Severity.WARNING, "no timeout", path, Span(5, 12, 5, 29),
-                   fix=Fix("Pass a timeout", edit.replacement, (edit,)))
+def _index_finding(path: str) -> Finding:
+    edit = Edit(Span(11, 19, 11, 62), 'Column(Integer, ForeignKey("customers.id"), index=True)')
+    return Finding("BR106", Severity.NOTE, "no index", path, Span(11, 19, 11, 62),
+                   fix=Fix("index the foreign key column", edit.replacement, (edit,)))
 
 
 def test_a_fix_that_does_not_compile_is_dropped_with_a_note(tree, capsys) -> None:
@@ -153,7 +201,7 @@ def test_a_fix_that_does_not_compile_is_dropped_with_a_note(tree, capsys) -> Non
     bad = Edit(Span(2, 5, 2, 24), "Column(index=False, index=True)")
     finding = Finding("BR106", Severity.NOTE, "no index", "models.py", Span(2, 5, 2, 24),
                       fix=Fix("index", bad.replacement, (bad,)))
-    good = _timeout_finding("client.py")
+    good = _index_finding("orders.py")
     outcome = fix_text(text, [finding], "models.py")
     assert outcome.applied == [] and outcome.text == text
     ((dropped, why),) = outcome.dropped
@@ -164,16 +212,16 @@ def test_a_fix_that_does_not_compile_is_dropped_with_a_note(tree, capsys) -> Non
     assert session.notes == ["models.py:2: BR106 fix dropped: the fixed code does not compile: "
                              "keyword argument repeated: index (line 2)"]
     assert _read(tree / "models.py") == text
-    assert _read(tree / "client.py") == SAFE_FIXED
+    assert _read(tree / "orders.py") == SAFE_FIXED
 
 
 @pytest.mark.parametrize("newline", ["\r", "\r\n"])
 def test_line_endings_survive(tree, capsys, newline) -> None:
     data = SAFE.replace("\n", newline).encode("utf-8")
-    (tree / "client.py").write_bytes(data)
-    assert main(["check", "client.py", "--fix", "--select", "BR501"]) == 0
+    (tree / "orders.py").write_bytes(data)
+    assert main(["check", "orders.py", "--fix", "--select", "BR106"]) == 0
     capsys.readouterr()
-    assert (tree / "client.py").read_bytes() == SAFE_FIXED.replace("\n", newline).encode()
+    assert (tree / "orders.py").read_bytes() == SAFE_FIXED.replace("\n", newline).encode()
 
 
 def test_nested_fixes_compose_over_rounds(tree, capsys) -> None:

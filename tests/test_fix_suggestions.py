@@ -86,6 +86,7 @@ def test_br206_reuses_the_projects_limiter_from_another_module(tmp_path, monkeyp
     }, "BR206", monkeypatch)
     assert finding.fix.description == "Limit the route with the project's limiter"
     assert finding.fix.suggestion == (
+        "from fastapi import Request\n"
         "from app.limits import limiter\n\n"
         '@router.post("/login")\n'
         '@limiter.limit("5/minute")\n'
@@ -95,7 +96,8 @@ def test_br206_reuses_the_projects_limiter_from_another_module(tmp_path, monkeyp
 
 def test_br206_without_a_limiter_sets_one_up(tmp_path, monkeypatch) -> None:
     (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN}, "BR206", monkeypatch)
-    assert finding.fix.suggestion.startswith("from slowapi import Limiter\n")
+    assert finding.fix.suggestion.startswith("from fastapi import Request\nfrom slowapi import "
+                                             "Limiter\n")
     assert "limiter = Limiter(key_func=get_remote_address)" in finding.fix.suggestion
     ast.parse(finding.fix.suggestion)
 
@@ -211,7 +213,9 @@ def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> N
 def test_br102_loader_goes_on_the_query_before_all(fixture_findings) -> None:
     (finding,) = [f for f in fixture_findings if f.rule_id == "BR102"
                   and f.path.endswith("sample_app/app/routers/reports.py")]
-    assert finding.fix.suggestion == "db.query(Book).options(selectinload(Book.reviews)).all()"
+    assert finding.fix.suggestion == (
+        "from sqlalchemy.orm import selectinload\n\n"
+        "db.query(Book).options(selectinload(Book.reviews)).all()")
 
 
 def test_br102_values_list_per_row_gets_no_prefetch(tmp_path, monkeypatch) -> None:
@@ -280,24 +284,54 @@ def test_br102_loader_placement(query: str, style: str, expected: str | None) ->
     assert with_loader(query, ".options(L)", style) == expected
 
 
-def test_br206_on_a_view_class_registered_whole_decorates_dispatch() -> None:
-    # pretix's oauth TokenView: a subclass of a library view, known only as the class.
-    from backendreview.analysis.frameworks.routes import Route
-    from backendreview.checks.br206_fixes import limit_fix
-    from backendreview.model import Span
+DJANGO_AUTH_URLS = {
+    "app/views.py": """
+        from django.contrib.auth.views import LoginView
 
-    route = Route(methods=("ANY",), path="/oauth/token", own_path="oauth/token",
-                  prefix_known=True, framework="django", file="urls.py",
-                  span=Span(5, 1, 5, 10), handler="TokenView", handler_file="views.py",
-                  handler_line=4)
-    _, suggestion = limit_fix(route, {})
-    tree = ast.parse(suggestion)
+
+        class TokenView(LoginView):
+            template_name = "token.html"
+
+
+        async def request_reset(request, token):
+            return None
+        """,
+    "app/urls.py": """
+        from django.contrib.auth import views as auth_views
+        from django.urls import path
+
+        from . import views
+
+        urlpatterns = [
+            path("token/", views.TokenView.as_view()),
+            path("password-reset/confirm/", auth_views.PasswordResetConfirmView.as_view()),
+            path("forgotten-password/<token>/", views.request_reset),
+        ]
+        """,
+}
+
+
+def test_br206_django_limits_go_where_the_view_is_the_projects(tmp_path, monkeypatch) -> None:
+    findings = _project(tmp_path, DJANGO_AUTH_URLS, "BR206", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings}
+    # The project's view class, registered whole: dispatch is decorated on the class.
+    tree = ast.parse(by_line[8].suggestion)
     (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     assert cls.name == "TokenView"
     assert ast.unparse(cls.decorator_list[0]) == (
         "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='dispatch')")
-    unknown = Route(**{**route.__dict__, "handler": "?"})
-    assert limit_fix(unknown, {})[1] is None  # no `def view(request)` made up
+    assert by_line[8].description == "Limit the view with django-ratelimit (in app/views.py)"
+    # Django's own view: no class of the project to decorate, so the URL pattern wraps it,
+    # with the name the URL module imports.
+    assert by_line[9].suggestion == (
+        "from django_ratelimit.decorators import ratelimit\n\n"
+        'ratelimit(key="ip", rate="5/m", block=True)'
+        "(auth_views.PasswordResetConfirmView.as_view())  # the URL pattern's view")
+    # A function view: the decorator on the real def, as written (async, its parameters).
+    assert by_line[10].suggestion == (
+        "from django_ratelimit.decorators import ratelimit\n\n"
+        '@ratelimit(key="ip", rate="5/m", block=True)\n'
+        "async def request_reset(request, token):\n    ...")
 
 
 def test_br102_a_key_computed_in_the_loop_body_is_not_gathered(tmp_path, monkeypatch) -> None:
@@ -317,3 +351,230 @@ def test_br102_a_key_computed_in_the_loop_body_is_not_gathered(tmp_path, monkeyp
         """}, "BR102", monkeypatch)
     (finding,) = [f for f in findings if f.path.endswith("tickets.py")]
     assert finding.fix.suggestion is None  # not `in_bulk([key for provider in providers])`
+
+
+DJANGO_LISTS = {
+    "app/models.py": """
+        from django.db import models
+
+
+        class Gym(models.Model):
+            name = models.CharField(max_length=10)
+        """,
+    "app/views.py": """
+        from django.shortcuts import render
+        from django.urls import path
+        from django.views.generic import ListView
+
+        from .models import Gym
+
+
+        class GymListView(ListView):
+            model = Gym
+
+
+        class MineView(ListView):
+            def get_queryset(self):
+                return Gym.objects.filter(name=self.kwargs["name"])
+
+
+        def gym_list(request):
+            return render(request, "x.html", {"gyms": Gym.objects.all()})
+
+
+        urlpatterns = [
+            path("gyms/", GymListView.as_view()),
+            path("mine/<str:name>/", MineView.as_view()),
+            path("fn/", gym_list),
+        ]
+        """,
+}
+
+
+def test_br303_a_django_list_view_gets_paginate_by_not_drf(tmp_path, monkeypatch) -> None:
+    findings = _project(tmp_path, DJANGO_LISTS, "BR303", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings}
+    for line, view in ((10, "GymListView"), (15, "MineView")):
+        assert by_line[line].suggestion == (
+            f"class {view}:  # the existing view\n    paginate_by = 50")
+        assert "pagination_class" not in by_line[line].description
+    # A function view pages with Paginator, imported in the suggestion itself.
+    assert by_line[19].suggestion == (
+        "from django.core.paginator import Paginator\n\n"
+        "paginator = Paginator(Gym.objects.all(), 50)\n"
+        'page = paginator.get_page(request.GET.get("page"))')
+
+
+def test_an_async_handler_is_shown_as_async_def(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN.replace(
+        "def login(", "async def login(")}, "BR206", monkeypatch)
+    tree = ast.parse(finding.fix.suggestion)
+    (handler,) = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    assert isinstance(handler, ast.AsyncFunctionDef) and handler.name == "login"
+    (finding,) = _project(tmp_path, {"app/auth.py": FASTAPI_LOGIN}, "BR206", monkeypatch)
+    assert "\ndef login(request: Request):" in finding.fix.suggestion
+
+
+FASTAPI_WRITES = """
+    from fastapi import APIRouter, Depends
+
+    from app.deps import require_user
+
+    router = APIRouter()
+
+
+    @router.get("/items")
+    def list_items(user=Depends(require_user)):
+        return []
+
+
+    @router.put("/items/{item_id}")
+    def save_item(item_id: int, user=Depends(require_user)):
+        db.add(item_id)
+
+
+    @router.post("/items")
+    async def create_item(item: dict):
+        db.add(item)
+    """
+FASTAPI_DEPS = """
+    def require_user(token: str = ""):
+        return token
+    """
+
+
+def test_br207_uses_the_guard_the_project_already_has(tmp_path, monkeypatch) -> None:
+    findings = _project(tmp_path, {"app/deps.py": FASTAPI_DEPS, "app/api.py": FASTAPI_WRITES},
+                        "BR207", monkeypatch)
+    (finding,) = [f for f in findings if "create_item" in f.message]
+    assert finding.fix.suggestion == (
+        "from fastapi import Depends\n"
+        "from app.deps import require_user\n\n"
+        "async def create_item(user=Depends(require_user)):  # keep the other parameters\n"
+        "    ...")
+
+
+def test_br207_without_a_guard_writes_one_it_defines(tmp_path, monkeypatch) -> None:
+    text = FASTAPI_WRITES.replace("user=Depends(require_user)", "")
+    findings = _project(tmp_path, {"app/api.py": text}, "BR207", monkeypatch)
+    (finding,) = [f for f in findings if "create_item" in f.message]
+    suggestion = finding.fix.suggestion
+    assert "User" not in suggestion and "get_current_user" not in suggestion
+    assert 'oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")' in suggestion
+    assert _free_names(suggestion) == set()
+
+
+def _free_names(code: str) -> set[str]:
+    """Names the code reads and does not bind itself (builtins aside)."""
+    import builtins
+
+    tree = ast.parse(code)
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+             and not isinstance(n.ctx, ast.Load)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)} - bound - set(dir(builtins))
+
+
+def _module_names(path: Path) -> set[str]:
+    try:
+        return _bound_names(ast.parse(path.read_text(encoding="utf-8")))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return set()
+
+
+def _bound_names(tree: ast.AST) -> set[str]:
+    """The names a file binds, and those it reads: a suggestion may repeat the code at hand
+    (`db.query(Book)`) whether or not the fixture bothers to import `Book`."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.arg):
+            out.add(node.arg)
+        elif isinstance(node, ast.alias):
+            out.add((node.asname or node.name).split(".")[0])
+    return out
+
+
+# The rules whose suggestions this suite holds to the names in scope (issue 13).
+SCOPED_RULES = ("BR102", "BR206", "BR207", "BR302", "BR303", "BR304", "BR401", "BR402",
+                "BR501")
+
+
+def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
+    """A suggestion reads only names it binds itself (imports included), that the
+    finding's file or a file on its chain has, or that the fix's own edits bring."""
+    bad = []
+    for finding in fixture_findings:
+        if finding.rule_id not in SCOPED_RULES or not (finding.fix and finding.fix.suggestion):
+            continue
+        visible: set[str] = set()
+        for path in {finding.path, *(r.path or finding.path for r in finding.related)}:
+            visible |= _module_names(Path(path))
+        for edit in finding.fix.edits:  # an exact fix brings its own setup (a logger)
+            visible |= _bound_names(ast.parse(edit.replacement))
+        unknown = _free_names(finding.fix.suggestion) - visible
+        if unknown:
+            bad.append(f"{finding.path.split('fixtures/')[-1]}:{finding.span.start_line} "
+                       f"{finding.rule_id}: {sorted(unknown)}")
+    assert bad == []
+
+
+def test_br302_on_a_drf_action_names_the_full_path_and_url_path(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/api.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class PlanViewSet(viewsets.ModelViewSet):
+            @action(detail=True)
+            def get_log_overview(self, request, pk):
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("plans", PlanViewSet, basename="plan")
+        urlpatterns = router.urls
+        """}, "BR302", monkeypatch)
+    # Not `GET log-overview`, and no string to paste over the action's def.
+    assert finding.fix.description == (
+        'Name the resource, not the action: GET /plans/{pk}/log-overview '
+        '(`url_path="log-overview"` on the @action)')
+    assert finding.fix.suggestion is None
+
+
+def test_br102_a_query_written_over_several_lines_gives_code_that_parses(
+        tmp_path, monkeypatch) -> None:
+    # superset: `(db.session.query(Dashboard)\n    .options(...)\n    .filter_by(id=i)...)`.
+    shutil.copytree(ROOT / "fixtures" / "BR102" / "sqlalchemy_shop", tmp_path / "shop_app")
+    findings = _project(tmp_path, {"shop_app/shop/export.py": """
+        from sqlalchemy.orm import Session
+
+        from shop.models import Supplier
+
+
+        def export(session: Session, names):
+            out = []
+            for name in names:
+                supplier = (
+                    session
+                    .query(Supplier)
+                    .filter_by(name=name)
+                    .first()
+                )
+                out.append(supplier)
+            return out
+        """}, "BR102", monkeypatch)
+    (finding,) = [f for f in findings if f.path.endswith("export.py")]
+    assert finding.fix.suggestion == (
+        "session.query(Supplier).filter(Supplier.name.in_(names)).all()")

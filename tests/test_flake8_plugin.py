@@ -32,6 +32,9 @@ BAD = (
     "def again(conn: sqlite3.Connection, email):\n"
     "    return conn.execute(f\"SELECT id FROM users WHERE email = '{email}'\")  # noqa: BR101\n"
 )
+# The rule under test, chosen in the project's configuration so that these tests do not depend
+# on the default set (test_plugin_follows_the_default_set is about that).
+SELECT_BR101 = "[tool.backendreview]\nselect = ['BR101']\n"
 MESSAGE = ("BR101 SQL passed to `conn.execute()` is built with an f-string from `email`; pass "
            "the values as bound parameters (fix: Use `?` placeholders (sqlite3) and pass the "
            "values separately)")
@@ -72,6 +75,7 @@ def plugin_env(tmp_path_factory) -> dict[str, str]:
 def project(tmp_path) -> Path:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "users.py").write_text(BAD, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(SELECT_BR101, encoding="utf-8")
     return tmp_path
 
 
@@ -107,7 +111,7 @@ def test_flake8_on_stdin_reviews_the_buffer_not_the_file(plugin_env, project):
 
 def test_flake8_reads_tool_backendreview_from_pyproject(plugin_env, project):
     (project / "pyproject.toml").write_text(
-        "[tool.backendreview]\nignore = ['BR101']\n", encoding="utf-8")
+        "[tool.backendreview]\nselect = ['BR1']\nignore = ['BR101']\n", encoding="utf-8")
     proc = _flake8(plugin_env, project, "--select", "BR", "app/users.py")
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     (project / "pyproject.toml").write_text(
@@ -120,6 +124,7 @@ def test_flake8_reads_tool_backendreview_from_pyproject(plugin_env, project):
 
 def test_plugin_uses_flake8s_tree_without_parsing_again(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(SELECT_BR101, encoding="utf-8")
     calls = []
     real_parse = ast.parse
     monkeypatch.setattr(ast, "parse", lambda *a, **k: calls.append(a) or real_parse(*a, **k))
@@ -246,6 +251,7 @@ def test_plugin_runs_only_when_flake8_would_report_a_br_code(monkeypatch, tmp_pa
     from flake8.api import legacy
 
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(SELECT_BR101, encoding="utf-8")
     monkeypatch.setattr(flake8_plugin.Plugin, "selected", True)
     monkeypatch.setattr(flake8_plugin.Plugin, "project_rules", False)
     guide = legacy.get_style_guide(**options)
@@ -254,3 +260,33 @@ def test_plugin_runs_only_when_flake8_would_report_a_br_code(monkeypatch, tmp_pa
     results = list(flake8_plugin.Plugin(ast.parse(BAD), BAD.splitlines(True),
                                         "./app/users.py").run())
     assert [r[2].split()[0] for r in results] == (["BR101", "BR101"] if selected else [])
+
+
+@pytest.mark.parametrize("default_on", [True, False])
+def test_plugin_follows_the_default_set(monkeypatch, tmp_path, default_on):
+    """The plugin runs the rules `backendreview check` would: a rule off by default reports
+    nothing under flake8 (even with `--select BR`) until `[tool.backendreview]` opts in."""
+    import dataclasses
+
+    from backendreview import metadata
+
+    docs = dict(metadata.load_rule_docs())
+    docs["BR101"] = dataclasses.replace(docs["BR101"], default_enabled=default_on)
+    monkeypatch.setattr(metadata, "load_rule_docs", lambda: docs)
+    monkeypatch.setattr(flake8_plugin.Plugin, "selected", True)
+    monkeypatch.setattr(flake8_plugin.Plugin, "project_rules", False)
+    monkeypatch.chdir(tmp_path)
+
+    def codes(directory: Path) -> list[str]:
+        (directory / "users.py").write_text(BAD, encoding="utf-8")
+        plugin = flake8_plugin.Plugin(ast.parse(BAD), BAD.splitlines(True),
+                                      f"./{directory.name}/users.py")
+        return [r[2].split()[0] for r in plugin.run()]
+
+    plain, opted = tmp_path / "plain", tmp_path / "opted"
+    plain.mkdir()
+    opted.mkdir()
+    (opted / "pyproject.toml").write_text("[tool.backendreview]\nextend-select = ['BR101']\n",
+                                          encoding="utf-8")
+    assert codes(plain) == (["BR101", "BR101"] if default_on else [])
+    assert codes(opted) == ["BR101", "BR101"]

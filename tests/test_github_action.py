@@ -29,7 +29,7 @@ def pull_request(tmp_path, monkeypatch):
 
 
 def _environment(tmp_path: Path, repo, event_name: str = "pull_request",  # type: ignore[no-untyped-def]
-                 **inputs: str) -> dict[str, str]:
+                 **inputs: str | None) -> dict[str, str]:
     runner = tmp_path / "runner"
     runner.mkdir(exist_ok=True)
     event: dict = {}
@@ -43,7 +43,10 @@ def _environment(tmp_path: Path, repo, event_name: str = "pull_request",  # type
            "GITHUB_STEP_SUMMARY": str(runner / "summary.md"),
            "GITHUB_OUTPUT": str(runner / "output.txt"), "RUNNER_TEMP": str(runner),
            "GITHUB_WORKSPACE": str(repo.root)}
-    env.update({f"INPUT_{k.upper()}": v for k, v in inputs.items()})
+    # The rule the pull request exercises, chosen here rather than taken from the default set
+    # (test_action_follows_the_default_set is about that).
+    inputs.setdefault("args", "--select BR101")
+    env.update({f"INPUT_{k.upper()}": v for k, v in inputs.items() if v is not None})
     return env
 
 
@@ -105,13 +108,30 @@ def test_push_run_annotates_every_finding(pull_request, tmp_path, capsys):
 
 def test_inputs_paths_args_fail_on_and_diff_only(pull_request, tmp_path, capsys):
     env = _environment(tmp_path, pull_request, paths="app/users.py app/shared.py",
-                       args="--ignore BR000", fail_on="never", diff_only="false")
+                       args="--select BR1 --ignore BR000", fail_on="never", diff_only="false")
     assert github_action.main(env) == 0
     out = capsys.readouterr().out
-    assert "backendreview check app/users.py app/shared.py --ignore BR000 --format sarif" in out
+    assert ("backendreview check app/users.py app/shared.py --select BR1 --ignore BR000 "
+            "--format sarif") in out
     assert [a.split(",")[0] for a in out.splitlines() if a.startswith("::")] == [
         "::error file=app/shared.py", "::error file=app/users.py", "::error file=app/users.py"]
     assert _outputs(env)["exit-code"] == "0"
+
+
+@pytest.mark.parametrize("args", [None, "--extend-select BR101"])
+def test_action_follows_the_default_set(pull_request, tmp_path, capsys, args):
+    """Without arguments the Action reviews with the rules `backendreview check` has on by
+    default (read from the rule's YAML); `args` opts into one that is off."""
+    from backendreview.metadata import load_rule_docs
+
+    env = _environment(tmp_path, pull_request, event_name="push", args=args)
+    assert "INPUT_ARGS" not in env or args
+    reported = load_rule_docs()["BR101"].default_enabled or args is not None
+    code = github_action.main(env)
+    annotations = [a for a in capsys.readouterr().out.splitlines() if a.startswith("::")]
+    assert [a.split(" file=")[0] for a in annotations if "title=BR101 " in a] == (
+        ["::error"] * 5 if reported else [])
+    assert code == 1 or not reported
 
 
 def test_pull_request_with_no_new_findings_passes(pull_request, tmp_path, capsys):

@@ -38,7 +38,7 @@ def test_multi_line_finding_has_no_columns_and_levels_map_to_commands():
 def test_cli_format_github(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
-    assert main(["check", ".", "--format", "github"]) == 1
+    assert main(["check", ".", "--select", "BR101", "--format", "github"]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert line == (
         "::error file=bad.py,line=4,endLine=4,col=12,endColumn=73,title=BR101 raw-sql::"
@@ -50,7 +50,7 @@ def test_cli_format_github(tmp_path, monkeypatch, capsys):
 def test_fail_on_threshold(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
-    assert main(["check", ".", "--fail-on", "error", "-q"]) == 1
+    assert main(["check", ".", "--select", "BR101", "--fail-on", "error", "-q"]) == 1
     from backendreview.checks.base import Rule
 
     original = Rule.report
@@ -59,10 +59,11 @@ def test_fail_on_threshold(tmp_path, monkeypatch, capsys):
         return original(self, node, message, **{**kwargs, "severity": Severity.WARNING})
 
     monkeypatch.setattr(Rule, "report", as_warning)
-    assert main(["check", ".", "--fail-on", "error", "-q", "-j", "1"]) == 0
-    assert main(["check", ".", "--fail-on", "warning", "-q", "-j", "1"]) == 1
+    assert main(["check", ".", "--select", "BR101", "--fail-on", "error", "-q", "-j", "1"]) == 0
+    assert main(["check", ".", "--select", "BR101", "--fail-on", "warning", "-q", "-j",
+                 "1"]) == 1
     assert "bad.py:4:12: BR101 [warning]" in capsys.readouterr().out
-    assert main(["check", ".", "--fail-on", "loud"]) == 2
+    assert main(["check", ".", "--select", "BR101", "--fail-on", "loud"]) == 2
     assert "--fail-on: unknown severity 'loud'" in capsys.readouterr().err
 
 
@@ -71,5 +72,5 @@ def test_paths_are_relative_to_the_github_workspace(tmp_path, monkeypatch, capsy
     (tmp_path / "svc" / "bad.py").write_text(BAD, encoding="utf-8")
     monkeypatch.chdir(tmp_path / "svc")
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
-    assert main(["check", ".", "--format", "github"]) == 1
+    assert main(["check", ".", "--select", "BR101", "--format", "github"]) == 1
     assert capsys.readouterr().out.startswith("::error file=svc/bad.py,line=4,")

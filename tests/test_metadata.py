@@ -49,6 +49,12 @@ def _valid() -> dict:
     (lambda d: d["examples"].update(good=[]), "key 'examples.good': expected a non-empty list"),
     (lambda d: d["examples"].update(ugly=["x"]), "key 'examples.ugly': unknown key"),
     (lambda d: d.update(summary="  "), "key 'summary': must not be empty"),
+    (lambda d: (d.pop("default-off-reason", None), d.update({"default-enabled": False})),
+     "key 'default-off-reason': missing (a rule off by default says why)"),
+    (lambda d: d.update({"default-enabled": False, "default-off-reason": " "}),
+     "key 'default-off-reason': must not be empty"),
+    (lambda d: d.update({"default-enabled": True, "default-off-reason": "Too noisy."}),
+     "key 'default-off-reason': set, but the rule is on by default"),
 ])
 def test_malformed_rule_file_names_file_and_key(mutate, message):
     data = _valid()

@@ -71,7 +71,7 @@ def _review_step_script() -> str:
 def test_action_command_runs_nothing_from_the_checkout(hostile, tmp_path):
     tree, markers = hostile
     sarif, output = tmp_path / "out.sarif", tmp_path / "github_output"
-    env = _environment(BR_PYTHON=sys.executable, INPUT_PATHS=".", INPUT_ARGS="",
+    env = _environment(BR_PYTHON=sys.executable, INPUT_PATHS=".", INPUT_ARGS="--select ALL",
                        INPUT_FAIL_ON="error", INPUT_DIFF_ONLY="false",
                        INPUT_SARIF_FILE=str(sarif), GITHUB_OUTPUT=str(output),
                        RUNNER_TEMP=str(tmp_path))
@@ -90,9 +90,10 @@ def test_action_command_runs_nothing_from_the_checkout(hostile, tmp_path):
 def test_console_script_runs_nothing_from_the_checkout(hostile):
     tree, markers = hostile
     script = Path(sys.executable).parent / "backendreview"
-    proc = subprocess.run([str(script), "check", ".", "--format", "json"], cwd=tree,
-                          env=_environment(), capture_output=True, text=True, timeout=300,
-                          check=False)
+    # Every rule, off by default or not: none of them may run the checkout's code.
+    proc = subprocess.run([str(script), "check", ".", "--select", "ALL", "--format", "json"],
+                          cwd=tree, env=_environment(), capture_output=True, text=True,
+                          timeout=300, check=False)
     assert sorted(p.name for p in markers.iterdir()) == [], proc.stderr
     findings = json.loads(proc.stdout)["findings"]
     assert ("bad.py", "BR101") in [(f["path"], f["rule"]) for f in findings]

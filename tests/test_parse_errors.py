@@ -91,7 +91,7 @@ def test_other_files_in_the_run_are_still_reviewed(tmp_path, monkeypatch):
     (tmp_path / "b_bad.py").write_text(BAD, encoding="utf-8")
     (tmp_path / "c_undecodable.py").write_bytes(b"x = '\xff'\n")
     (tmp_path / "d_bad.py").write_text(BAD, encoding="utf-8")
-    result = run([Path(".")], Config(root=tmp_path))
+    result = run([Path(".")], Config(root=tmp_path, select=("BR000", "BR101")))
     assert [(f.rule_id, f.path, f.span.start_line, f.span.start_col, f.message)
             for f in result.findings] == [
         ("BR000", "a_broken.py", 1, 7, "cannot parse the file: invalid syntax"),
@@ -275,7 +275,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
     secret.chmod(0)
     try:
-        result = run([Path(".")], Config(root=tmp_path))
+        result = run([Path(".")], Config(root=tmp_path, select=("BR000", "BR101")))
     finally:
         secret.chmod(0o644)
     assert [(f.rule_id, f.path, f.span.start_line, f.span.start_col, f.message)
@@ -299,7 +299,7 @@ def test_a_read_error_is_a_finding_and_the_run_goes_on(tmp_path, monkeypatch):
         return real(path, flags, *args)
 
     monkeypatch.setattr(sourcefile.os, "open", os_open)
-    result = run([Path(".")], Config(root=tmp_path))
+    result = run([Path(".")], Config(root=tmp_path, select=("BR000", "BR101")))
     assert [(f.rule_id, f.path, f.span.start_line, f.span.start_col, f.message)
             for f in result.findings] == [
         ("BR101", "bad.py", 3, 5, BR101_MESSAGE),

@@ -41,7 +41,8 @@ def test_force_exclude_applies_excludes_to_named_files(tmp_path, monkeypatch, ca
     (tmp_path / "migrations").mkdir()
     (tmp_path / "migrations" / "m.py").write_text(BAD, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
-        "[tool.backendreview]\nextend-exclude = ['migrations/**']\n", encoding="utf-8")
+        "[tool.backendreview]\nselect = ['BR101']\nextend-exclude = ['migrations/**']\n",
+        encoding="utf-8")
     assert main(["check", "-q", "migrations/m.py"]) == 1
     assert main(["check", "-q", "--force-exclude", "migrations/m.py"]) == 0
     capsys.readouterr()
@@ -65,7 +66,9 @@ def test_pre_commit_runs_the_hook(tmp_path):
     project.write("app/users.py", BAD)
     project.write("migrations/0001_initial.py", BAD)
     project.write("app/clean.py", "x = 1\n")
-    project.write("pyproject.toml", "[tool.backendreview]\nextend-exclude = ['migrations/**']\n")
+    # BR101 chosen here, not taken from the default set.
+    project.write("pyproject.toml", "[tool.backendreview]\nselect = ['BR101']\n"
+                                    "extend-exclude = ['migrations/**']\n")
     project.write(".pre-commit-config.yaml", yaml.safe_dump({"repos": [{
         "repo": str(tmp_path / "backendreview"), "rev": rev,
         "hooks": [{"id": "backendreview"}]}]}))

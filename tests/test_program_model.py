@@ -190,3 +190,21 @@ def test_br102_any_loop_option_reports_other_loops_as_notes(monkeypatch):
     assert added == [("services/members.py", 29, "note")]
     [note] = [f for f in wide if f.span.start_line == 29]
     assert "the loop does not iterate the rows of a query" in note.message
+
+
+def test_a_write_behind_several_reads_is_still_a_write(tmp_path, monkeypatch):
+    # `effects` keeps a few origins per kind, reads first; `writes` must not lose the
+    # delete three calls down, or a per-row deletion would read as an N+1.
+    model = _project(tmp_path, {
+        "d.py": (
+            "from django.db import models\n\n"
+            "def a(x):\n    Item.objects.get(pk=1)\n    Item.objects.get(pk=2)\n"
+            "    Item.objects.get(pk=3)\n    Item.objects.get(pk=4)\n    return b(x)\n\n"
+            "def b(x):\n    return c(x)\n\n"
+            "def c(x):\n    x.delete()\n\n"
+            "def reader(x):\n    return Item.objects.get(pk=x)\n\n"
+            "def far(x):\n    return a(x)\n"),
+    }, monkeypatch)
+    assert not any(r.effect.write for r in model.effects(_fn(model, "d.a"), QUERY))
+    assert [model.writes(_fn(model, f"d.{n}")) for n in ("a", "b", "c", "reader", "far")] == [
+        True, True, True, False, True]

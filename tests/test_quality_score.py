@@ -144,3 +144,43 @@ def test_last_row_counts_warning_and_error_findings_only(score, tmp_path):
     text = "\n".join(score.report(score.load_corpus(corpus), dest, labels, False))
     assert "| **all rules** | 2 | 1 | 1 | 0 | 0 | 50% | 2 | 33% |" in text
     assert "| **all rules, warning and error only** | 1 | 1 | 0 | 0 | 0 | 100% | — | — |" in text
+
+
+def test_fix_verdicts_are_tallied_per_rule_for_reported_findings(score):
+    labels = score.parse_labels(
+        "findings:\n"
+        "  - {path: a.py, line: 1, rule: BR101, verdict: true, why: x, fix: correct}\n"
+        "  - {path: a.py, line: 2, rule: BR101, verdict: false, why: x, fix: wrong,"
+        " fix_why: names a session not in scope}\n"
+        "  - {path: a.py, line: 3, rule: BR102, verdict: true, why: x}\n"
+        "  - {path: a.py, line: 9, rule: BR102, verdict: true, why: gone, fix: vague}\n",
+        "labels/x.yaml")
+    scored = score.score_app([finding("BR101", "a.py", 1), finding("BR101", "a.py", 2),
+                              finding("BR102", "a.py", 3)], labels)
+    assert scored.fixes["BR101"] == {"correct": 1, "wrong": 1}
+    assert scored.fixes["BR102"] == {"unjudged": 1}  # the vague one is no longer reported
+    text = "\n".join(score.fix_table(scored.fixes, "validation half"))
+    assert "| BR101 | 1 | 0 | 1 | 0 |" in text
+    assert "| **all** | 1 | 0 | 1 | 1 |" in text
+
+
+def test_a_fix_verdict_outside_the_vocabulary_is_rejected(score):
+    with pytest.raises(score.LabelError, match="fix must be one of"):
+        score.parse_labels("findings:\n  - {path: a.py, line: 1, rule: BR101, verdict: true,"
+                           " fix: fine}", "labels/x.yaml")
+
+
+def test_rules_off_by_default_are_marked_and_left_out_of_the_default_row(score):
+    rules = {"BR101": score.RuleScore(found=2, true=1, false=1),
+             "BR502": score.RuleScore(found=3, false=3)}
+    text = "\n".join(score.table(rules, "validation half", off=frozenset({"BR502"})))
+    assert "| BR502 (off) | 3 | 0 | 3 |" in text
+    assert "| **all rules** | 5 | 1 | 4 | 0 | 0 | 20% |" in text
+    assert "| **rules on by default** | 2 | 1 | 1 | 0 | 0 | 50% |" in text
+
+
+def test_the_off_set_comes_from_the_rule_docs(score):
+    from backendreview.metadata import load_rule_docs
+
+    docs = load_rule_docs()
+    assert score.default_off_rules() == {c for c, d in docs.items() if not d.default_enabled}

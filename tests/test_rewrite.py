@@ -64,3 +64,14 @@ def test_a_multi_line_call_in_a_block_keeps_its_columns() -> None:
                             "            ),\n"
                             "            timeout=10\n"
                             "        )\n")
+
+
+def test_replace_in_never_swaps_a_keyword_or_attribute_name() -> None:
+    # lnbits: `detail=detail` became `"Internal server error"=detail`, which does not parse.
+    from backendreview.analysis.rewrite import replace_in
+
+    assert replace_in("raise HTTPException(status_code=500, detail=detail) from exc",
+                      "detail", '"Internal server error"', statement=True) == (
+        'raise HTTPException(status_code=500, detail="Internal server error") from exc')
+    assert replace_in("return err.detail, detail", "detail", '"E"', statement=True) == (
+        'return err.detail, "E"')

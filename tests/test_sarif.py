@@ -67,7 +67,7 @@ def test_columns_are_code_points_and_fixes_are_valid(tmp_path, sarif_validator, 
         "def f(conn: sqlite3.Connection, name):\n"
         "    label = 'Zoë'; conn.execute(f\"SELECT a FROM t WHERE n = '{name}'\")\n",
         encoding="utf-8")
-    log = _sarif(tmp_path, capsys, "app.py")
+    log = _sarif(tmp_path, capsys, "app.py", "--select", "BR101")
     assert list(sarif_validator.iter_errors(log)) == []
     result = log["runs"][0]["results"][0]
     region = result["locations"][0]["physicalLocation"]["region"]
@@ -83,9 +83,10 @@ def test_columns_are_code_points_and_fixes_are_valid(tmp_path, sarif_validator, 
 
 def test_sarif_is_byte_identical_across_runs(sample_app, sarif_validator, monkeypatch):
     monkeypatch.chdir(sample_app.parents[1])
-    first = sarif.render(run([Path("fixtures/sample_app")], Config(), jobs=1))
-    second = sarif.render(run([Path("fixtures/sample_app")], Config(), jobs=2))
-    assert first == second
+    every_rule = Config(select=("ALL",))
+    first = sarif.render(run([Path("fixtures/sample_app")], every_rule, jobs=1))
+    second = sarif.render(run([Path("fixtures/sample_app")], every_rule, jobs=2))
+    assert first == second and json.loads(first)["runs"][0]["results"]
     assert list(sarif_validator.iter_errors(json.loads(first))) == []
 
 
@@ -105,10 +106,33 @@ def test_failed_run_still_gives_valid_sarif(tmp_path, sarif_validator, monkeypat
 def test_empty_run_has_rules_and_no_results(tmp_path, sarif_validator, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
-    log = _sarif(tmp_path, capsys, "ok.py")
+    log = _sarif(tmp_path, capsys, "ok.py", "--select", "BR000,BR101")
     assert list(sarif_validator.iter_errors(log)) == []
     assert log["runs"][0]["results"] == []
-    assert {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]} >= {"BR000", "BR101"}
+    assert {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]} == {"BR000", "BR101"}
+
+
+def test_default_configuration_says_whether_a_rule_is_on_by_default(
+        tmp_path, sarif_validator, capsys, monkeypatch):
+    import dataclasses
+
+    from backendreview import metadata
+
+    # One rule each way, whatever the shipped defaults are.
+    docs = dict(metadata.load_rule_docs())
+    docs["BR101"] = dataclasses.replace(docs["BR101"], default_enabled=False,
+                                        default_off_reason="Measured 40% precision.")
+    docs["BR102"] = dataclasses.replace(docs["BR102"], default_enabled=True)
+    monkeypatch.setattr(sarif, "load_rule_docs", lambda: docs)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    log = _sarif(tmp_path, capsys, "ok.py", "--select", "BR101,BR102")
+    assert list(sarif_validator.iter_errors(log)) == []
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["BR101"]["defaultConfiguration"] == {"enabled": False, "level": "error"}
+    # Enabled is SARIF's default, so only the level is written.
+    assert rules["BR102"]["defaultConfiguration"] == {"level": "warning"}
+    assert "Measured 40% precision." in rules["BR101"]["help"]["markdown"]
 
 
 BAD_SQL = (
@@ -172,11 +196,12 @@ def test_fingerprints_survive_line_shifts_and_number_duplicates(tmp_path, sarif_
     dup = BAD_SQL + "def g(conn: sqlite3.Connection, name):\n" + BAD_SQL.splitlines(True)[2]
     (tmp_path / "app.py").write_text(dup, encoding="utf-8")
     first = [r["partialFingerprints"]["backendreview/v1"]
-             for r in _sarif(tmp_path, capsys, "app.py")["runs"][0]["results"]]
+             for r in _sarif(tmp_path, capsys, "app.py", "--select", "BR101")["runs"][0][
+                 "results"]]
     assert [fp.split(":")[1] for fp in first] == ["1", "2"]
     assert first[0].split(":")[0] == first[1].split(":")[0]
     (tmp_path / "app.py").write_text("# moved\n\n" + dup, encoding="utf-8")
-    log = _sarif(tmp_path, capsys, "app.py")
+    log = _sarif(tmp_path, capsys, "app.py", "--select", "BR101")
     assert list(sarif_validator.iter_errors(log)) == []
     moved = log["runs"][0]["results"]
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved] == [5, 7]

@@ -6,13 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from backendreview.config import Config
-from backendreview.engine import review_source
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _findings(code: str, rules: tuple[str, ...], path: str = "app/views.py"):
-    return review_source(code.encode(), path, Config(), rules).findings
+    """One file through the per-file rules and the project phase (BR201 decides there
+    whether a model hashes what it is given)."""
+    result = review_source(code.encode(), path, Config(), rules)
+    return finish([result], Config(), rules, load_rule_docs()).findings
 
 
 def test_sample_app_staff_account_stores_plaintext_password_with_project_hasher_fix():

@@ -234,7 +234,7 @@ def test_suppressed_count_and_kept_findings_in_a_run(tmp_path, monkeypatch):
                                    encoding="utf-8")
     (tmp_path / "c.py").write_text(HEAD + _edit(ONE_LINE, 5, "  # noqa: BR999"),
                                    encoding="utf-8")
-    result = run([Path(".")], Config(root=tmp_path))
+    result = run([Path(".")], Config(root=tmp_path, select=("BR101",)))
     # b.py: line 5 is reported, line 6 carries a bare noqa.
     assert [(f.rule_id, f.path, f.span.start_line, f.span.start_col, f.message)
             for f in result.findings] == [
@@ -248,7 +248,7 @@ def test_suppression_and_per_file_ignores_count_differently(tmp_path, monkeypatc
     (tmp_path / "a.py").write_text(HEAD + _edit(ONE_LINE, 5, "  # noqa: BR101"),
                                    encoding="utf-8")
     (tmp_path / "b.py").write_text(HEAD + ONE_LINE, encoding="utf-8")
-    config = Config(root=tmp_path, per_file_ignores=(("b.py", ("BR101",)),))
+    config = Config(root=tmp_path, select=("BR101",), per_file_ignores=(("b.py", ("BR101",)),))
     result = run([Path(".")], config)
     assert (result.findings, result.suppressed) == ([], 1)
 

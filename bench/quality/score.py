@@ -19,6 +19,9 @@ Label file (labels/<app>.yaml):
       - {path: pkg/api.py, line: 40, rule: BR102, why: "one line"}
 
 verdict is "true", "false" or "debatable" (unquoted YAML true/false are read the same).
+A finding's label may also judge its fix (issue 13): `fix: correct|vague|wrong` with a
+`fix_why` line; the report then adds a table of fix verdicts per rule for findings still
+reported.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_DEST, HALVES, LABELS_DIR, App, load_corpus, select
 
 VERDICTS = ("true", "false", "debatable")
+FIX_VERDICTS = ("correct", "vague", "wrong")
 # The seven concerns the product promises to catch (RULEBOOK): recall is summed over these.
 HEADLINE_RULES = ("BR101", "BR102", "BR201", "BR206", "BR301", "BR303", "BR401")
 
@@ -50,6 +54,7 @@ class LabelError(ValueError):
 class Labels:
     verdicts: dict[Key, str] = field(default_factory=dict)
     misses: set[Key] = field(default_factory=set)
+    fixes: dict[Key, str] = field(default_factory=dict)  # the judged fix of a finding
 
 
 def _verdict(value: object) -> str | None:
@@ -79,6 +84,10 @@ def parse_labels(text: str, source: str) -> Labels:
         if key in labels.verdicts and labels.verdicts[key] != verdict:
             raise LabelError(f"{where}: {key} is labelled twice with different verdicts")
         labels.verdicts[key] = verdict
+        if "fix" in entry:
+            if entry["fix"] not in FIX_VERDICTS:
+                raise LabelError(f"{where}: fix must be one of {', '.join(FIX_VERDICTS)}")
+            labels.fixes[key] = entry["fix"]
     for i, entry in enumerate(data.get("misses") or []):
         labels.misses.add(_key(entry, f"{source}: misses[{i}]"))
     return labels
@@ -124,10 +133,12 @@ class AppScore:
     rules: dict[str, RuleScore]
     unlabelled: list[dict]  # the findings themselves, to list
     stale: Counter  # verdicts of labels that no finding matches any more
+    fixes: dict[str, Counter] = field(default_factory=dict)  # rule -> fix verdict counts
 
 
 def score_app(findings: list[dict], labels: Labels) -> AppScore:
     rules: dict[str, RuleScore] = defaultdict(RuleScore)
+    fixes: dict[str, Counter] = defaultdict(Counter)
     unlabelled = []
     seen: set[Key] = set()
     for finding in findings:
@@ -143,10 +154,22 @@ def score_app(findings: list[dict], labels: Labels) -> AppScore:
             unlabelled.append(finding)
         else:
             setattr(row, verdict, getattr(row, verdict) + 1)
+        fixes[finding["rule"]][labels.fixes.get(key, "unjudged")] += 1
     for key in labels.misses - seen:
         rules[key[2]].missed += 1
     stale = Counter(v for k, v in labels.verdicts.items() if k not in seen)
-    return AppScore(dict(rules), unlabelled, stale)
+    return AppScore(dict(rules), unlabelled, stale, dict(fixes))
+
+
+def default_off_rules() -> frozenset[str]:
+    """Rules measured here that are off by default today (read from this checkout's rule
+    docs; empty when the package cannot be imported, e.g. a bare checkout)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+    try:
+        from backendreview.metadata import load_rule_docs
+    except ImportError:
+        return frozenset()
+    return frozenset(code for code, doc in load_rule_docs().items() if not doc.default_enabled)
 
 
 def _pct(value: float | None) -> str:
@@ -154,28 +177,37 @@ def _pct(value: float | None) -> str:
 
 
 def table(rules: dict[str, RuleScore], title: str,
-          strict: dict[str, RuleScore] | None = None) -> list[str]:
+          strict: dict[str, RuleScore] | None = None,
+          off: frozenset[str] = frozenset()) -> list[str]:
     """One half's table. `strict`: the same scores over warning and error findings only,
-    summed into a last row (notes are where the rules admit weak evidence)."""
+    summed into a last row (notes are where the rules admit weak evidence). `off`: rules off
+    by default, marked in their row and left out of the "default rules" row."""
     lines = [f"### {title}", "",
              "| rule | found | true | false | debatable | unlabelled | precision | "
              "missed | recall |",
              "|---|---|---|---|---|---|---|---|---|"]
-    total, headline = RuleScore(), RuleScore()
+    total, headline, default = RuleScore(), RuleScore(), RuleScore()
     for code in sorted(rules):
         row = rules[code]
         total.add(row)
         if code in HEADLINE_RULES:
             headline.add(row)
-        lines.append(f"| {code} | {row.found} | {row.true} | {row.false} | {row.debatable} | "
+        if code not in off:
+            default.add(row)
+        shown = f"{code} (off)" if code in off else code
+        lines.append(f"| {shown} | {row.found} | {row.true} | {row.false} | {row.debatable} | "
                      f"{row.unlabelled} | {_pct(row.precision)} | {row.missed} | "
                      f"{_pct(row.recall)} |")
     rows = [("all rules", total), ("seven headline concerns", headline)]
+    if off:
+        rows.append(("rules on by default", default))
     if strict is not None:
         above = RuleScore()
-        for row in strict.values():
-            above.add(row)
-        rows.append(("all rules, warning and error only", above))
+        for code, row in strict.items():
+            if code not in off:
+                above.add(row)
+        rows.append(("rules on by default, warning and error only" if off
+                     else "all rules, warning and error only", above))
     for name, row in rows:
         # misses belong to no severity: recall is shown once, over all findings
         missed, recall = (("—", "—") if name.endswith("only")
@@ -183,6 +215,19 @@ def table(rules: dict[str, RuleScore], title: str,
         lines.append(f"| **{name}** | {row.found} | {row.true} | {row.false} | "
                      f"{row.debatable} | {row.unlabelled} | {_pct(row.precision)} | "
                      f"{missed} | {recall} |")
+    return lines
+
+
+def fix_table(fixes: dict[str, Counter], title: str) -> list[str]:
+    """Fix verdicts of the findings reported now; `unjudged` = no `fix:` in the label."""
+    columns = (*FIX_VERDICTS, "unjudged")
+    lines = [f"#### fixes, {title}", "", "| rule | " + " | ".join(columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    total: Counter = Counter()
+    for code in sorted(fixes):
+        total.update(fixes[code])
+        lines.append(f"| {code} | " + " | ".join(str(fixes[code][c]) for c in columns) + " |")
+    lines.append("| **all** | " + " | ".join(str(total[c]) for c in columns) + " |")
     return lines
 
 
@@ -195,9 +240,11 @@ def stub(findings: list[dict]) -> str:
     return "\n".join(out)
 
 
-def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool) -> list[str]:
+def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool,
+           off: frozenset[str] = frozenset()) -> list[str]:
     per_half: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
     strict: dict[str, dict[str, RuleScore]] = {h: defaultdict(RuleScore) for h in HALVES}
+    fixes: dict[str, dict[str, Counter]] = {h: defaultdict(Counter) for h in HALVES}
     lines: list[str] = []
     notes: list[str] = []
     for app in apps:
@@ -210,6 +257,8 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         scored = score_app(findings, labels)
         for code, row in scored.rules.items():
             per_half[app.half][code].add(row)
+        for code, counts in scored.fixes.items():
+            fixes[app.half][code].update(counts)
         loud = score_app([f for f in findings if f.get("severity") != "note"], labels)
         for code, row in loud.rules.items():
             strict[app.half][code].add(row)
@@ -225,7 +274,9 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool)
         names = [a.name for a in apps if a.half == half]
         if names:
             title = f"{half} half ({len(names)} apps: {', '.join(names)})"
-            lines += [*table(per_half[half], title, strict[half]), ""]
+            lines += [*table(per_half[half], title, strict[half], off), ""]
+            if any(c[v] for c in fixes[half].values() for v in FIX_VERDICTS):
+                lines += [*fix_table(fixes[half], f"{half} half"), ""]
     if notes:
         lines += ["Notes:", *notes]
     return lines
@@ -248,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             scored = score_app(load_findings(app.result(dest)), load_labels(app.name, args.labels))
             print(stub(scored.unlabelled))
             return 0
-        print("\n".join(report(apps, dest, args.labels, args.list_unlabelled)))
+        print("\n".join(report(apps, dest, args.labels, args.list_unlabelled,
+                                default_off_rules())))
     except LabelError as exc:
         print(f"score: {exc}", file=sys.stderr)
         return 2

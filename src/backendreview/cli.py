@@ -333,7 +333,10 @@ def _resolver(config_file: Path | None, select: list[str] | None,
     def apply(config: Config) -> Config:
         overrides: dict[str, object] = {"select": sel, "severity": level,
                                         "force_exclude": force_exclude or None}
-        if ext is not None:
+        if sel is not None:
+            # `--select` means only these rules: the file's extend-select goes with its select.
+            overrides["extend_select"] = ext or ()
+        elif ext is not None:
             overrides["extend_select"] = config.extend_select + ext
         if ign:
             overrides["ignore"] = config.ignore + ign
@@ -463,6 +466,7 @@ def rules(
     """List every rule with its severity and whether it is on by default."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .engine import enabled_rules
 
@@ -475,7 +479,9 @@ def rules(
         return
     if output_format is RulesFormat.json:
         rows = [{"id": d.id, "name": d.name, "title": d.title, "severity": d.severity.value,
-                 "confidence": d.confidence, "default": d.id in default_on, "cwe": list(d.cwe)}
+                 "confidence": d.confidence, "default": d.id in default_on,
+                 "default_off_reason": None if d.id in default_on else d.off_reason,
+                 "cwe": list(d.cwe)}
                 for d in docs.values()]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
@@ -485,7 +491,18 @@ def rules(
     for doc in docs.values():
         table.add_row(doc.id, doc.name, doc.severity.value,
                       "on" if doc.id in default_on else "off", doc.title)
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    console.print(table)
+    off = [doc for doc in docs.values() if doc.id not in default_on]
+    if off:
+        why = Table(title="Off by default", title_justify="left", caption_justify="left",
+                    caption="Turn one on with --extend-select CODE, or extend-select = "
+                            "[\"CODE\"] under \\[tool.backendreview].")
+        for column in ("Code", "Name", "Why it is off"):
+            why.add_column(column)
+        for doc in off:
+            why.add_row(doc.id, doc.name, Text(doc.off_reason + "."))  # not markup
+        console.print(why)
 
 
 class RoutesFormat(str, Enum):

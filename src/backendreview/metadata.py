@@ -77,6 +77,12 @@ class RuleDoc:
     default_off_reason: str = ""
 
     @property
+    def off_reason(self) -> str:
+        """`default-off-reason` on one line, without its closing full stop (it is quoted
+        inside a sentence)."""
+        return " ".join(self.default_off_reason.split()).rstrip(".")
+
+    @property
     def precision(self) -> str:
         """SARIF `precision` from our confidence scale."""
         return {"high": "high", "medium": "medium", "low": "low"}[self.confidence]
@@ -102,9 +108,8 @@ class RuleDoc:
         if self.frameworks:
             parts.append(f"- Frameworks: {', '.join(self.frameworks)}")
         if not self.default_enabled:
-            parts.append("- Off by default: enable it with `select`."
-                         + (f" {' '.join(self.default_off_reason.split())}"
-                            if self.default_off_reason else ""))
+            parts.append(f"- **Off by default:** {self.off_reason}. Enable it with "
+                         f"{enable_hint(self.id)}.")
         parts += [
             "",
             "### Why is this bad?",
@@ -142,6 +147,12 @@ class RuleDoc:
             f"{self.summary.strip()}\n\nWhy is this bad?\n{self.why.strip()}\n\n"
             f"Use instead:\n{self.use_instead.strip()}\n"
         )
+
+
+def enable_hint(rule_id: str) -> str:
+    """How to turn on a rule that is off by default, in Markdown."""
+    return (f"`--extend-select {rule_id}` or `extend-select = [\"{rule_id}\"]` under "
+            "`[tool.backendreview]`")
 
 
 def _fail(source: str, key: str, problem: str) -> RuleFileError:
@@ -198,6 +209,14 @@ def parse_rule_doc(data: Any, source: str) -> RuleDoc:
         if not all(isinstance(i, str) and i.strip() for i in items):
             raise _fail(source, f"examples.{kind}", "every example must be a code string")
 
+    # Which rules are on by default is a decision taken on measured precision: an off rule
+    # says why, and an on rule carries no stale reason.
+    enabled = data.get("default-enabled", True)
+    if not enabled and "default-off-reason" not in data:
+        raise _fail(source, "default-off-reason", "missing (a rule off by default says why)")
+    if enabled and "default-off-reason" in data:
+        raise _fail(source, "default-off-reason", "set, but the rule is on by default")
+
     options = data.get("options", {})
     for key, text in options.items():
         if not isinstance(text, str) or not text.strip():
@@ -214,7 +233,7 @@ def parse_rule_doc(data: Any, source: str) -> RuleDoc:
         owasp=tuple(data["owasp"]),
         tags=tuple(data["tags"]),
         frameworks=tuple(data["frameworks"]),
-        default_enabled=data.get("default-enabled", True),
+        default_enabled=enabled,
         default_off_reason=data.get("default-off-reason", ""),
         summary=data["summary"],
         why=data["why"],
@@ -262,6 +281,12 @@ def load_rule_docs() -> dict[str, RuleDoc]:
     return docs
 
 
+def _anchor(doc: RuleDoc) -> str:
+    """GitHub's anchor for the rule's `## BRxxx name: title` heading."""
+    heading = f"{doc.id} {doc.name}: {doc.title}".lower()
+    return re.sub(r"[^\w\- ]", "", heading).replace(" ", "-")
+
+
 def rules_reference(docs: dict[str, RuleDoc], default_on: set[str]) -> str:
     """docs/rules.md: the generated reference of every rule."""
     lines = [
@@ -273,11 +298,17 @@ def rules_reference(docs: dict[str, RuleDoc], default_on: set[str]) -> str:
         "|---|---|---|---|---|",
     ]
     for doc in docs.values():
-        heading = f"{doc.id} {doc.name}: {doc.title}".lower()
-        anchor = re.sub(r"[^\w\- ]", "", heading).replace(" ", "-")
-        lines.append(f"| [{doc.id}](#{anchor}) | {doc.name} | {doc.severity.value} | "
+        lines.append(f"| [{doc.id}](#{_anchor(doc)}) | {doc.name} | {doc.severity.value} | "
                      f"{'on' if doc.id in default_on else 'off'} | {doc.title} |")
     lines.append("")
+    off = [doc for doc in docs.values() if doc.id not in default_on]
+    if off:
+        lines += ["## Off by default", "",
+                  "These rules run only when selected: `--extend-select CODE`, or "
+                  "`extend-select = [\"CODE\"]` under `[tool.backendreview]`. Each says why, "
+                  "with the measured precision where there is one (docs/quality.md).", ""]
+        lines += [f"- [{doc.id}](#{_anchor(doc)}) {doc.name}: {doc.off_reason}." for doc in off]
+        lines.append("")
     for doc in docs.values():
         lines.append(doc.markdown())
     return "\n".join(lines)

@@ -6,9 +6,9 @@ production. Test suites and their settings routinely use fixed keys, DEBUG and f
 hashers on purpose; examples and docs show placeholders. Those files are not reported.
 
 Code that never serves a request (test suites, CI/test settings modules, seed and populate
-scripts, `if __name__ == "__main__":` tools) is not reviewed by any rule: a loop, a query or a
-timeout there costs a developer a few seconds, not a user a request. The engine applies that
-policy to every rule (`never_serves` and `main_guard_lines`).
+scripts, build and packaging scripts, `if __name__ == "__main__":` tools) is not reviewed by
+any rule: a loop, a query or a timeout there costs a developer a few seconds, not a user a
+request. The engine applies that policy to every rule (`never_serves` and `main_guard_lines`).
 """
 
 from __future__ import annotations
@@ -31,9 +31,13 @@ _EXAMPLE_PART = re.compile(r"^(?:examples?|docs?|samples?|demos?|tutorials?|docs
 # Seed and populate scripts fill a development database (often with Faker); a `faker/`
 # package holds the management commands that do it.
 _SEED_PART = re.compile(r"^(?:populate(?:_.*)?\.py|seed(?:s|_.*)?(?:\.py)?|faker)$")
+# Build and packaging scripts run on a developer's or CI machine, never in the deployed
+# service: `setup.py`, `build_emoji_set.py`, `assets_build.py`, `noxfile.py`, `fabfile.py`.
+_BUILD_PART = re.compile(r"^(?:setup\.py|build(?:_\w+)?\.py|\w+_build\.py|noxfile\.py"
+                         r"|fabfile\.py)$")
 # A project directory that exists to run the package in development or CI.
 _DEV_PROJECT_PART = re.compile(r"^(?:dev_?project|devsite)$")
-_DEV_SETTINGS = re.compile(r"^(?:settings_)?(?:dev|develop|development|local|test|testing"
+_DEV_SETTINGS = re.compile(r"^(?:settings_)?(?:dev|devel|develop|development|local|test|testing"
                            r"|ci|debug)(?:_settings)?\.py$")
 
 
@@ -64,9 +68,11 @@ def is_seed_path(path: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def never_serves(path: str) -> bool:
-    """Test suites, CI/test settings modules, development projects and seed scripts."""
+    """Test suites, CI/test settings modules, development projects, seed and build
+    scripts."""
     parts = _parts(path)
     return bool(parts) and (is_test_path(path) or is_seed_path(path)
+                            or bool(_BUILD_PART.match(parts[-1]))
                             or any(_DEV_PROJECT_PART.match(part) for part in parts[:-1])
                             or bool(_DEV_SETTINGS.match(parts[-1])))
 

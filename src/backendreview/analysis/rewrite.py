@@ -200,11 +200,23 @@ def replace_in(source: str, old: str, new: str, statement: bool = False) -> str 
         return None
 
     class _Swap(cst.CSTTransformer):
-        done = False
+        def __init__(self) -> None:
+            super().__init__()
+            self.done = False
+            # Names that are not values: a keyword argument's name (`detail=`), an
+            # attribute's name (`x.detail`). Swapping one would write `"text"=detail`.
+            self.labels: set[int] = set()
+
+        def visit_Arg(self, node: cst.Arg) -> None:
+            if node.keyword is not None:
+                self.labels.add(id(node.keyword))
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            self.labels.add(id(node.attr))
 
         def on_leave(self, original, updated):  # type: ignore[no-untyped-def]
-            if not self.done and isinstance(original, cst.BaseExpression) and code(
-                    original) == old:
+            if not self.done and isinstance(original, cst.BaseExpression) and (
+                    id(original) not in self.labels) and code(original) == old:
                 self.done = True
                 return replacement
             return updated

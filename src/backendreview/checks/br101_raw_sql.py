@@ -16,11 +16,15 @@ from ..analysis.dbapi import (
     HandleResolver,
 )
 from ..analysis.paths import is_migration_path
-from ..analysis.program import ConstNeed, constant_needs, program_of
+from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
+from ..analysis.program.sqlflow import summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
+from .br101_calls import CANDIDATES, FlowRecorder, check_calls
+from .br101_origins import EVIDENCE, HELPER, SAFE, Origin, classify, parameters_behind
+from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
 _SQL_START = re.compile(
@@ -79,21 +83,27 @@ _IDENTIFIER_CONTEXT = re.compile(
 
 class RawSQL(Rule):
     id = "BR101"
-    OPTIONS: ClassVar[dict[str, type]] = {"extra-sinks": list}
+    OPTIONS: ClassVar[dict[str, type]] = {"extra-sinks": list, "unknown-origins": bool}
 
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
         self.handles = HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
         self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()))
+        self.flow = FlowRecorder(ctx, self.strings, looks_like_sql)
+        self._calls_by_name: dict[str, list[ast.Call]] | None = None
+        # Per function: the parameters it runs as SQL text of their own (see br101_origins).
+        self.sql_params: dict[int, set[str]] = {}
 
     # -- detection -----------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        self.flow.call(node)
         sink = self.sinks.sink(node)
         if sink is None:
             return
         build = self.strings.analyze(sink.sql_arg)
         if build is None or not build.is_dynamic:
+            self.flow.sink(node, sink.label, sink.sql_arg, [])
             return
         if not sink.resolved and not looks_like_sql(build.constant_text().replace(
                 "\x00", " x ")) and not self._sql_template(node, build):
@@ -105,7 +115,57 @@ class RawSQL(Rule):
         if is_migration_path(self.ctx.policy_path) and all(
                 _read_back(self.ctx, value) for value in build.dynamic_values):
             return  # a migration rewriting rows with values it just read from them
-        self._report(node, sink, build)
+        only_values = not build.imported_template and not build.constant_text().replace(
+            "\x00", "").strip()
+        func = self.ctx.semantic.enclosing_function(node)
+        sql_params = self.sql_params.setdefault(id(func), set())
+        subquery = _whole_subqueries(build)
+        if only_values and any(self._own_sql_text(v) for v in build.dynamic_values):
+            only_values = False  # the statement's text is in a local this function wrote
+        quotes = _quotes_around(build)
+        origins = [(value, classify(
+            self.ctx, value, node, (only_values or id(value) in subquery)
+            and not self._own_sql_text(value), frozenset(sql_params), quotes.get(id(value), "")))
+            for value in build.dynamic_values]
+        for _, origin in origins:
+            if origin.kind == HELPER:
+                sql_params.update(origin.params)
+        if sql_params:
+            # A parameter this very statement uses as a subquery is SQL text elsewhere in it.
+            origins = [(value, origin if origin.kind != EVIDENCE else classify(
+                self.ctx, value, node, False, frozenset(sql_params)))
+                for value, origin in origins]
+        shown = [(value, origin) for value, origin in origins
+                 if origin.kind not in (SAFE, HELPER)]
+        self.flow.sink(node, sink.label, sink.sql_arg,
+                       [o.param for _, o in origins if o.kind == HELPER and o.param])
+        if not shown:
+            # Only safe parts, or SQL its caller wrote: the project phase checks the callers.
+            return
+        if not any(origin.kind == EVIDENCE for _, origin in shown) and not self.option(
+                "unknown-origins", False):
+            return  # nothing shows an outsider chooses the parts (see br101_origins)
+        self._report(node, sink, build, shown)
+
+    def _own_sql_text(self, value: ast.expr) -> bool:
+        """A local that holds a statement this function wrote (`index_sql = f"CREATE INDEX
+        {name} ..."`, then `f"{index_sql} {options}"`): not SQL the caller wrote."""
+        if not isinstance(value, ast.Name):
+            return False
+        for binding in self.ctx.reaching_bindings(value):
+            if binding.value is None or binding.value is value:
+                continue
+            build = self.strings.analyze(binding.value)
+            if build is not None and looks_like_sql(build.constant_text().replace(
+                    "\x00", " x ")):
+                return True
+        return False
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self.flow.returned(node)
+
+    def end_file(self) -> None:
+        self.flow.end_file()
 
     def _sql_template(self, call: ast.Call, build: StringBuild) -> bool:
         """An imported template formatted into `cursor.execute()` (or named for SQL) is SQL
@@ -124,8 +184,9 @@ class RawSQL(Rule):
         return isinstance(parent, ast.keyword) and parent.arg in _DDL_KEYWORDS
 
     # -- reporting -----------------------------------------------------------------------------
-    def _report(self, call: ast.Call, sink: Sink, build: StringBuild) -> None:
-        values = _unique_sources(self.ctx, build.dynamic_values)
+    def _report(self, call: ast.Call, sink: Sink, build: StringBuild,
+                parts: list[tuple[ast.expr, Origin]]) -> None:
+        values = _unique_sources(self.ctx, [value for value, _ in parts])
         shown = ", ".join(f"`{v}`" for v in values[:3])
         if len(values) > 3:
             shown += f" and {len(values) - 3} more"
@@ -146,19 +207,63 @@ class RawSQL(Rule):
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
                         "allowlist or quote it as an identifier")
-        finding = self.report(call, message, fix=fix, related=tuple(related))
-        needs = self._constant_needs(build)
+        severity = None
+        if not any(origin.kind == EVIDENCE for _, origin in parts):
+            # Nothing shows an outsider chooses these parts: worth a look, not an alarm.
+            message = as_note(message, next(o.reason for _, o in parts))
+            severity = NOTE
+        finding = self.report(call, message, fix=fix, related=tuple(related),
+                              severity=severity)
+        needs = self._constant_needs([value for value, _ in parts])
+        params: set[str] = set()
+        if needs is None and all(origin.kind == EVIDENCE for _, origin in parts):
+            # Built only from parameters: constant when every caller passes a constant.
+            for value, _ in parts:
+                found = parameters_behind(self.ctx, value)
+                if not found:
+                    params = set()
+                    break
+                params |= found
+            if params and self._called_here_with_constants(call, params):
+                needs = []
         if needs is not None:
             # Every dynamic part may be a constant made elsewhere (a function returning a
             # literal, a class attribute): the project phase decides with the program model.
             self.ctx.findings.remove(finding)
             func = self.ctx.semantic.enclosing_function(call)
             owner = (self.ctx.path, func.lineno) if func is not None else None
-            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs)))
+            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs),
+                                                     tuple(sorted(params))))
 
-    def _constant_needs(self, build: StringBuild) -> list[ConstNeed] | None:
+    def _called_here_with_constants(self, node: ast.AST, params: set[str]) -> bool:
+        """This file calls the enclosing function, and every such call passes literals or
+        classes for `params` (`update_key_type_rsa(1024)`): worth asking the project phase
+        whether every call in the project does. Otherwise the finding stands at once."""
+        func = self.ctx.semantic.enclosing_function(node)
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
+            return False
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for call in ast.walk(self.ctx.tree):
+                if isinstance(call, ast.Call):
+                    name = call.func.attr if isinstance(call.func, ast.Attribute) else (
+                        call.func.id if isinstance(call.func, ast.Name) else None)
+                    if name:
+                        self._calls_by_name.setdefault(name, []).append(call)
+        calls = self._calls_by_name.get(func.name, [])
+        names = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+        bound = 1 if names and names[0] in ("self", "cls") else 0
+        for call in calls:
+            fixed = set(static_args(self.ctx, call))
+            for param in params:
+                index = names.index(param) - bound if param in names else -1
+                if str(index) not in fixed and param not in fixed:
+                    return False
+        return bool(calls)
+
+    def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []
-        for value in build.dynamic_values:
+        for value in values:
             found = constant_needs(self.ctx, value)
             if found is None:
                 return None
@@ -177,6 +282,9 @@ class DeferredSql:
     finding: Finding
     owner: tuple[str, int] | None  # the enclosing function (path, def line)
     needs: tuple[ConstNeed, ...]
+    # Parameters of the enclosing function the parts are built from: the finding stands
+    # unless every call of the function passes a constant for each.
+    params: tuple[str, ...] = ()
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -184,18 +292,65 @@ class RawSQLThroughCalls(ProjectRule):
     declare is reported only when those are not all constants."""
 
     id = "BR101"
+    OPTIONS: ClassVar[dict[str, type]] = {"unknown-origins": bool}
     needs_facts: ClassVar[tuple[str, ...]] = ("program",)
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         deferred: list[DeferredSql] = facts.get(DEFERRED, [])
-        if not deferred:
+        if not deferred and not facts.get(CANDIDATES):
             return
         program = program_of(facts)
+        self.findings += check_calls(program, facts, self.doc.severity,
+                                     self.option("unknown-origins", False))
+        summaries = summaries_of(program, facts)
         for item in deferred:
             owner = program.function_at(*item.owner) if item.owner else None
-            if not program.satisfied(owner, item.needs):
+            constant_params = owner is not None and all(
+                summaries.always_constant(owner, p) for p in item.params)
+            if not program.satisfied(owner, item.needs) or (
+                    item.params and not constant_params):
                 self.findings.append(item.finding)
+
+
+def _quotes_around(build: StringBuild) -> dict[int, str]:
+    """The quote each value sits in (`'{x}'`), by the text right before and after it."""
+    out: dict[int, str] = {}
+    pieces = build.pieces
+    for i, piece in enumerate(pieces):
+        if piece.value is None or i == 0 or i + 1 >= len(pieces):
+            continue
+        before, after = pieces[i - 1].text or "", pieces[i + 1].text or ""
+        if before[-1:] in ("'", '"', "`") and after[:1] == before[-1:]:
+            out[id(piece.value)] = before[-1:]
+    return out
+
+
+_SUBQUERY_OPEN = re.compile(r"(?i)\b(?:from|join|exists|as)\s*\(\s*$")
+
+
+def _whole_subqueries(build: StringBuild) -> set[int]:
+    """The values that alone make a parenthesised subquery (`FROM ({query} {where}) AS n`):
+    by their place, SQL statements the caller wrote, not data."""
+    out: set[int] = set()
+    pieces = build.pieces
+    i = 0
+    while i < len(pieces):
+        text = pieces[i].text
+        if text is None or not _SUBQUERY_OPEN.search(text):
+            i += 1
+            continue
+        run: list[int] = []
+        j = i + 1
+        while j < len(pieces) and (isinstance(pieces[j].value, ast.Name) or (
+                pieces[j].value is None and not (pieces[j].text or "").strip())):
+            if pieces[j].value is not None:
+                run.append(id(pieces[j].value))
+            j += 1
+        if run and j < len(pieces) and (pieces[j].text or "").lstrip().startswith(")"):
+            out.update(run)
+        i = j
+    return out
 
 
 def _migration_ddl(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]

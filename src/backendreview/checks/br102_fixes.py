@@ -42,9 +42,11 @@ def _placed(text: str, loader: str, style: str) -> str:
     return text + loader
 
 
-def _short(text: str) -> str:
+def _short(text: str) -> str | None:
+    """The loop's iterable on one line; None when too long to repeat (never a made-up
+    name such as `rows`, which the code at hand does not bind)."""
     text = " ".join(text.split())
-    return text if len(text) <= 50 else "rows"
+    return text if len(text) <= 80 else None
 
 
 def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | ast.comprehension
@@ -54,11 +56,19 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
         return None
     var = loop.target.id
     rows = _short(ctx.source(loop.iter))
+    if rows is None:
+        return None
     text = ctx.source(value)
     if "\n" in text or not any(isinstance(n, ast.Name) and n.id == var
                                for n in ast.walk(value)):
         return None  # the key is computed in the loop body: it cannot be gathered here
     return rows if text == var else f"[{text} for {var} in {rows}]"
+
+
+def _inline(ctx: FileContext, node: ast.AST) -> str:
+    """A receiver's source on one line: a chain written over several lines inside the
+    parentheses of its statement does not parse once taken out of them."""
+    return re.sub(r"\s*\n\s*", "", ctx.source(node))
 
 
 def _model_name(ref: str | None) -> str | None:
@@ -81,7 +91,12 @@ def _lookup(call: ast.Call) -> tuple[str, ast.AST] | None:
 def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | None,
                  kind: str) -> str | None:
     """One query before the loop for a query the loop runs per row. `kind`: "django",
-    "session-get", "query", "select"."""
+    "session-get", "query", "select". None unless it is code that parses."""
+    return code_or_none(_explicit_fix(ctx, call, loop, model, kind))
+
+
+def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | None,
+                  kind: str) -> str | None:
     if isinstance(loop, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
         loop = loop.generators[0] if len(loop.generators) == 1 else loop
     if not isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension):
@@ -102,7 +117,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
         if name is None or len(call.args) != 2:
             return None
         ids = _gathered(ctx, call.args[1], loop)
-        session = ctx.source(call.func.value)
+        session = _inline(ctx, call.func.value)
         if ids is None:
             return None
         select = imported_name(ctx.tree, "sqlalchemy.select")
@@ -125,7 +140,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
     ids = _gathered(ctx, value, loop)
     if ids is None:
         return None
-    receiver = ctx.source(lookup_call.func.value)  # type: ignore[attr-defined]
+    receiver = _inline(ctx, lookup_call.func.value)  # type: ignore[attr-defined]
     if kind == "django":
         if name is None:
             return None
@@ -137,7 +152,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
     if name is None:
         return None
     if isinstance(lookup_call.args[0] if lookup_call.args else None, ast.Compare):
-        owner = ctx.source(lookup_call.args[0].left.value)  # type: ignore[attr-defined]
+        owner = _inline(ctx, lookup_call.args[0].left.value)  # type: ignore[attr-defined]
     else:
         owner = name
     condition = f"{owner}.{column}.in_({ids})"
@@ -149,7 +164,7 @@ def explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | N
         n.func, ast.Attribute) and n.func.attr in ("execute", "scalars")), None)
     if runner is None:
         return statement
-    session = ctx.source(runner.func.value)  # type: ignore[attr-defined]
+    session = _inline(ctx, runner.func.value)  # type: ignore[attr-defined]
     return f"{session}.scalars({statement}).all()"
 
 
@@ -177,7 +192,7 @@ def _sql_fix(ctx: FileContext, call: ast.Call, loop: ast.AST) -> str | None:
     ids = _gathered(ctx, value, loop)
     if ids is None:
         return None
-    receiver = ctx.source(call.func.value)
+    receiver = _inline(ctx, call.func.value)
     method = _PER_ROW_METHODS.get(call.func.attr, call.func.attr)
     match = _ONE_KEY.search(sql)
     assert match is not None

@@ -53,9 +53,11 @@ from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
+from .br102_loops import fixed_collection
+from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
-from .confidence import NOTE, as_note, script_reason, startup_reason, tiny_loop_reason
+from .confidence import NOTE, as_note, script_reason, startup_reason
 
 RULE_ID = "BR102"
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
@@ -210,17 +212,40 @@ class NPlusOneFacts(_Options, Rule):
         if loop is None:
             return
         loop_node, names, iterable = loop
+        if _rereads_item(node, loop_node):
+            return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
+        from_rows = self._iterates_rows(iterable)
+        script = script_reason(self.ctx.path)
+        if script and not from_rows:
+            # A command or script walking items from outside the database (an API
+            # response, a file, its arguments): a sync or import where each item is looked
+            # up to be upserted, run by an operator, not a request per row.
+            return
         concrete = explicit_fix(self.ctx, node, loop_node, *self._query_kind(node))
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
                    f"one query before the loop: {fix_text}")
-        reason = (script_reason(self.ctx.path) or startup_reason(self.ctx, loop_node)
-                  or tiny_loop_reason(self.ctx, iterable))
+        reason = script or startup_reason(self.ctx, loop_node)
         self.report(node, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
                         description=f"query once before the loop: {concrete or fix_text}",
                         suggestion=concrete))
+
+    def _model_shown(self, call: ast.Call) -> str:
+        """The queried model's name for a fix text (`Model` when it cannot be told)."""
+        model, _ = self._query_kind(call)
+        return model.rsplit(".", 1)[-1] if model else "Model"
+
+    def _iterates_rows(self, iterable: ast.expr) -> bool:
+        """The loop goes over the rows of a query (through locals, chained filters and
+        `enumerate` / `list` / `sorted`), not over values from elsewhere."""
+        inner = iterable
+        while isinstance(inner, ast.Call) and self.ctx.qualified_name(inner.func) in (
+                "builtins.enumerate", "builtins.list", "builtins.sorted", "builtins.reversed",
+                "builtins.tuple") and inner.args:
+            inner = inner.args[0]
+        return self.origins.of(inner) is not None
 
     def _query_kind(self, call: ast.Call) -> tuple[str | None, str]:
         """(the model, the query's shape) for the fix of an explicit per-row query."""
@@ -254,8 +279,11 @@ class NPlusOneFacts(_Options, Rule):
         func = call.func
         qualified = self.ctx.qualified_name(func)
         if qualified in _SHORTCUTS:
+            model = class_ref(self.ctx, call.args[0]) if call.args else None
+            name = model.rsplit(".", 1)[-1] if model else "<Model>"
             return (f"{qualified.rsplit('.', 1)[-1]}()",
-                    "Model.objects.in_bulk(ids) or Model.objects.filter(pk__in=ids)")
+                    f"{name}.objects.in_bulk(<keys>) or {name}.objects.filter(pk__in=<keys>), "
+                    f"then look rows up in that dict")
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
@@ -270,11 +298,12 @@ class NPlusOneFacts(_Options, Rule):
                     self.ctx, call)):
                 name = model.rsplit(".", 1)[-1]
                 if method == "get":
-                    fix = (f"{name}.objects.in_bulk(ids) before the loop, then "
-                           f"look rows up in that dict")
+                    fix = (f"{name}.objects.in_bulk(<keys>) (or a filter on every row's key) "
+                           f"before the loop, then look rows up in that dict")
                 else:
-                    fix = (f"{name}.objects.filter(<field>__in=ids) before the loop, grouped "
-                           f"by that field (or an annotate()/Subquery on the outer query)")
+                    fix = (f"{name}.objects.filter(<field>__in=<keys>) before the loop, "
+                           f"grouped by that field (or an annotate()/Subquery on the outer "
+                           f"query)")
                 return f"{self.origins.shorten(call)}", fix
             return None
         # SQLAlchemy
@@ -284,15 +313,19 @@ class NPlusOneFacts(_Options, Rule):
                 return None
             name = model.rsplit(".", 1)[-1]
             return (self.origins.shorten(call),
-                    f"session.scalars(select({name}).where({name}.id.in_(ids))).all()")
+                    f"session.scalars(select({name}).where({name}.id.in_(<keys>))).all()")
         if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
                 and _sa_query_chain(self.ctx, func.value):
+            name = self._model_shown(call)
             return (self.origins.shorten(call),
-                    "one query with .filter(Model.id.in_(ids)) (or a join) before the loop")
+                    f"one query for every row's key (`.filter({name}.<column>.in_(<keys>))`, "
+                    f"or a join) before the loop")
         if method in ("execute", "scalars", "scalar") and call.args and self._is_select(
                 call.args[0]):
+            name = self._model_shown(call)
             return (self.origins.shorten(call),
-                    "one select(...).where(Model.id.in_(ids)) executed before the loop")
+                    f"one select({name}).where({name}.<column>.in_(<keys>)) executed before "
+                    f"the loop")
         # DB-API / asyncpg: SELECT text run per row
         handle = self.handles.of(func.value)
         if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
@@ -349,7 +382,8 @@ class NPlusOneFacts(_Options, Rule):
                         break
                     candidates.append((anc, gen.target, gen.iter, gen))
             for loop_node, target, iterable, _ in candidates:
-                if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable):
+                if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable) or (
+                        fixed_collection(self.ctx, iterable)):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
@@ -904,7 +938,8 @@ class NPlusOne(_Options, ProjectRule):
             self.report(loop.path, span, as_note(message, reason) if reason else message,
                         severity=NOTE if reason else None, fix=Fix(
                 description=f"add `{fix_text}` to the query on line {root.line} and filter "
-                            f"the prefetched rows in Python", suggestion=root.text + fix_text),
+                            f"the prefetched rows in Python", suggestion=_with_prefetch(
+                                root.text, fix_text, root.style)),
                 snippet=access.snippet)
             return
         fix_text = _fix_text(root, relations)
@@ -914,8 +949,26 @@ class NPlusOne(_Options, ProjectRule):
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
-                        f"`{fix_text}`", suggestion=with_loader(root.text, fix_text, root.style)),
+                        f"`{fix_text}`", suggestion=_loader_suggestion(root, fix_text)),
             snippet=access.snippet)
+
+
+def _loader_suggestion(root: Origin, loader: str) -> str | None:
+    """The query with the loader at its origin; a SQLAlchemy loader comes with its import,
+    and none is written when the model it names is not known (no made-up `Model`)."""
+    placed = with_loader(root.text, loader, root.style)
+    if placed is None or root.style == "django":
+        return placed
+    if "Model." in loader:
+        return None
+    names = [n for n in ("joinedload", "selectinload") if f"{n}(" in loader]
+    return f"from sqlalchemy.orm import {', '.join(names)}\n\n{placed}"
+
+
+def _with_prefetch(query: str, loader: str, style: str) -> str | None:
+    """The query with a Prefetch loader at its origin, and the import Prefetch needs."""
+    placed = with_loader(query, loader, style)
+    return f"from django.db.models import Prefetch\n\n{placed}" if placed else None
 
 
 def _kinds(index: ModelIndex, model: Model, path: str) -> list[str]:

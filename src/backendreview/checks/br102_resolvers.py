@@ -91,12 +91,12 @@ def _fix(resolved: ResolvedType, gql_field: GqlField, text: str) -> Fix:
     handler = gql_field.handler.name if gql_field.handler else f"resolve_{gql_field.attr}"
     if gql_field.relation_read is not None:
         relation = gql_field.relation_read
+        # The list fields that serve this type are elsewhere: words, not a made-up query.
         return Fix(
-            f"Load `{relation}` for the whole list at the list field (prefetch_related), or "
-            f"batch it with a DataLoader keyed by the parent id",
-            f"# at every list field that serves {resolved.fact.graphql_name}:\n"
-            f"return Model.objects.prefetch_related(\"{relation}\")\n"
-            f"# and in {handler}: return self.{relation}.all()  # served from the prefetch")
+            f"Load `{relation}` for the whole list at every list field that serves "
+            f"{resolved.fact.graphql_name} (`.prefetch_related(\"{relation}\")` on its "
+            f"queryset) and read `self.{relation}.all()` in {handler}, served from the "
+            f"prefetch; or batch it with a DataLoader keyed by the parent id")
     model = _model_name(text)
     key = _parent_key(text)
     loader = f"{model}Loader"

@@ -62,7 +62,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # typ
             if not site.loop_rows and not any_loop:
                 continue  # N+1 is a query per row of a query; other loops are opt-in
             reached = model.reached_through(fn, site, QUERY)
-            if any(r.effect.write for r in reached):
+            if any(r.effect.write for r in reached) or any(
+                    model.writes(target) for target in model.targets(fn, site)):
                 continue  # per-item processing that writes, not a read to batch
             chains = _reads(model, reached)
             if not chains:
@@ -118,12 +119,13 @@ def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access:
     if member.kind != "property" and not called:
         return False
     reached = model.effects(member, QUERY)
-    if any(r.effect.write for r in reached):
+    if any(r.effect.write for r in reached) or model.writes(member):
         return False  # `row.save()` and the like: a write per row, not a read to batch
     chains = _reads(model, reached)
     if not chains:
         return False
-    chain = chains[0]
+    steady = [c for c in chains if c.always]
+    chain = (steady or chains)[0]
     how = "reads the property" if member.kind == "property" else "calls"
     where = f"{member.path.rsplit('/', 1)[-1]}:{member.line}"
     if chain.via:
@@ -135,6 +137,9 @@ def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access:
                f"once for each row of the loop over `{root.text}` (line {root.line}); compute "
                f"it for all rows in that query (annotate, a join, a prefetch) instead")
     reason = script_reason(loop.path)
+    if not steady:
+        reason = ("the query runs only on some paths of the member; check how often they are "
+                  "taken for these rows")
     rule.report(
         loop.path, span, as_note(message, reason) if reason else message,
         severity=NOTE if reason else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import PurePath
 from typing import ClassVar
 
 from ..analysis.sinks import SinkFinder
@@ -40,7 +41,9 @@ class SelectStar(Rule):
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
         # migrations run once, against a schema they know: not where projection matters
-        self.skip = skipped_path(ctx.path, True, self.option("include-migrations", False))
+        include = self.option("include-migrations", False)
+        self.skip = skipped_path(ctx.path, True, include) or (
+            not include and PurePath(ctx.path).name == "migrations.py")
         self.sinks = SinkFinder(ctx)
         self.strings = StringAnalyzer(ctx)
 
@@ -48,8 +51,9 @@ class SelectStar(Rule):
         if self.skip:
             return
         sink = self.sinks.sink(node)
-        if sink is None or sink.shape == "raw":
-            # Django `Manager.raw()` builds model instances: every column is what it needs
+        if sink is None or sink.shape == "raw" or self._into_entity(node):
+            # Django `Manager.raw()` and SQLAlchemy `from_statement()` build model
+            # instances: every mapped column is what they need
             return
         build = self.strings.analyze(sink.sql_arg)
         if build is None:
@@ -76,6 +80,14 @@ class SelectStar(Rule):
                             "what is read and keeps working when columns are added: "
                             + " ".join(fixed.split())))
             return
+
+
+    def _into_entity(self, call: ast.Call) -> bool:
+        """`session.query(User).from_statement(text(sql))`, `select(User).from_statement(...)`:
+        the rows become ORM entities, which load every mapped column."""
+        parent = self.ctx.semantic.parent(call)
+        return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and (
+            parent.func.attr == "from_statement") and call in parent.args
 
 
 def _bare_name(table: str) -> str:

@@ -23,13 +23,25 @@ from ..analysis.values import (
     tracker_for,
 )
 from ..context import FileContext
-from ..model import Fix
+from ..model import Finding, Fix
 from .base import Rule
+from .br201_models import (
+    CLASSES,
+    DEFERRED,
+    HOOKS,
+    DeferredStore,
+    class_qualname,
+    class_ref,
+    module_hooks,
+    password_class,
+)
 from .fixcode import code_or_none
 
 # ORM methods that write or look up rows by keyword.
 _WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",
                             "values", "add", "create_or_update", "upsert"})
+# Writes that build a model instance (and so run its setters and save()).
+_INSTANCE_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
 _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "get_or_none",
                              "find_one", "first_or_404", "one_or_none"})
 _DOC_WRITE_METHODS = frozenset({"insert_one", "insert_many", "update_one", "update_many",
@@ -223,7 +235,11 @@ class PlaintextPassword(Rule):
             for kw, value in self._password_keywords(node):
                 origin = self.values.plaintext_password(value)
                 if origin is not None:
-                    self._report_store(kw, value, origin.text, label, lookup)
+                    finding = self._report_store(kw, value, origin.text, label, lookup)
+                    if not lookup:
+                        attr = kw.arg if isinstance(kw, ast.keyword) and kw.arg else "password"
+                        self._defer(finding, self._sink_model_ref(node), attr, True, value,
+                                    through_instance=self._through_instance(node, label))
                 elif not lookup and is_literal_password(value) and self._seeds_users(label):
                     self._report_literal(kw, value, label)
             if label.endswith("(...)"):
@@ -231,7 +247,8 @@ class PlaintextPassword(Rule):
                 for arg in node.args:
                     origin = self.values.plaintext_password(arg)
                     if origin is not None and self._names_password(arg):
-                        self._report_store(arg, arg, origin.text, label, False)
+                        finding = self._report_store(arg, arg, origin.text, label, False)
+                        self._defer(finding, self._sink_model_ref(node), "password", True, arg)
             return
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _DOC_WRITE_METHODS:
@@ -244,6 +261,92 @@ class PlaintextPassword(Rule):
             return
         if isinstance(func, ast.Attribute) and func.attr in _SQL_RUN_METHODS and node.args:
             self._sql_password(node, func)
+
+    # -- models that hash (decided in the project phase, br201_models) -----------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef(node))
+        if fact is not None:
+            self.ctx.emit_fact(CLASSES, fact)
+
+    def end_file(self) -> None:
+        for hook in module_hooks(self.ctx, self.values):
+            self.ctx.emit_fact(HOOKS, hook)
+
+    def _defer(self, finding: Finding, model_ref: str | None, attr: str, constructor: bool,
+               value: ast.expr, through_instance: bool = True) -> None:
+        """Hand a store finding to the project phase, which drops it when the model (or the
+        input schema the value comes from) hashes the password."""
+        source_ref, source_attr = self._source_ref(value)
+        if not through_instance and source_ref is None:
+            return  # nothing the project phase could find: the finding stands
+        self.ctx.findings.remove(finding)
+        self.ctx.emit_fact(DEFERRED, DeferredStore(finding, model_ref, attr, constructor,
+                                                   source_ref, source_attr, through_instance))
+
+    @staticmethod
+    def _through_instance(call: ast.Call, label: str) -> bool:
+        """The write builds a model instance, so the model's setters, validators and save()
+        run: the constructor, Django's `create()` / `get_or_create()` /
+        `update_or_create()`. A queryset `update()` or a Core `insert().values()` writes the
+        column directly, past anything the model does."""
+        if label.endswith("(...)"):
+            return True
+        return isinstance(call.func, ast.Attribute) and call.func.attr in _INSTANCE_WRITES
+
+    def _sink_model_ref(self, call: ast.Call) -> str | None:
+        """The model class an ORM write names: `User(...)`, `User.objects.create(...)`."""
+        expr: ast.AST = call.func
+        while True:
+            if self.models.model_class(expr):
+                return class_ref(self.ctx, expr)
+            if isinstance(expr, ast.Attribute):
+                expr = expr.value
+            elif isinstance(expr, ast.Call):
+                expr = expr.func
+            else:
+                return None
+
+    def _instance_ref(self, expr: ast.AST, depth: int = 0) -> str | None:
+        """The class of a model instance, when the file can tell it: `self` in a model, a
+        parameter annotated with the model, a local built or fetched from it
+        (`User(...)`, `User.query.get(...)`, `User.objects.get(...)`)."""
+        if depth > 3:
+            return None
+        if isinstance(expr, ast.Name) and expr.id == "self":
+            cls = self.ctx.semantic.enclosing_class(expr)
+            return class_qualname(self.ctx, cls) if cls is not None else None
+        if not isinstance(expr, ast.Name):
+            return None
+        refs: set[str | None] = set()
+        for binding in self.ctx.reaching_bindings(expr):
+            if binding.kind == "param" and binding.annotation is not None:
+                refs.add(class_ref(self.ctx, binding.annotation)
+                         if self.models.model_class(binding.annotation) else None)
+            elif binding.kind in ("assign", "annassign") and binding.value is not None:
+                value = binding.value.value if isinstance(binding.value, ast.Await) else (
+                    binding.value)
+                refs.add(self._sink_model_ref(value) if isinstance(value, ast.Call) else (
+                    self._instance_ref(value, depth + 1)))
+            else:
+                refs.add(None)
+        return refs.pop() if len(refs) == 1 else None
+
+    def _source_ref(self, value: ast.expr) -> tuple[str | None, str]:
+        """`body.password` where `body: UserCreate`: the schema class and the field, whose
+        validator may hash it."""
+        origin = self.values.plaintext_password(value)
+        node = origin.node if origin is not None else None
+        if origin is None or origin.kind != "body-field" or not isinstance(
+                node, ast.Attribute) or not isinstance(node.value, ast.Name):
+            return None, ""
+        for binding in self.ctx.reaching_bindings(node.value):
+            annotation = binding.annotation
+            if binding.kind == "param" and annotation is not None:
+                if isinstance(annotation, ast.Subscript):  # Annotated[UserCreate, Body()]
+                    inner = annotation.slice
+                    annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+                return class_ref(self.ctx, annotation), node.attr
+        return None, ""
 
     def _names_password(self, expr: ast.AST) -> bool:
         """A positional argument says it is the password (`password`, `form['password']`)."""
@@ -437,10 +540,13 @@ class PlaintextPassword(Rule):
                 suggestion = f"{owner}.set_password({self.ctx.source(node.value)})"
             else:
                 suggestion = f"{self.ctx.source(target)} = {hashed}"
-            self.report(node, f"plaintext password ({origin.text}) is assigned to "
-                        f"`{self.ctx.source(target)}` on a model without a password hash; "
-                        f"store a salted slow hash instead",
-                        fix=Fix("Hash the password before storing it.", suggestion))
+            finding = self.report(
+                node, f"plaintext password ({origin.text}) is assigned to "
+                f"`{self.ctx.source(target)}` on a model without a password hash; "
+                f"store a salted slow hash instead",
+                fix=Fix("Hash the password before storing it.", suggestion))
+            self._defer(finding, self._instance_ref(target.value), target.attr, False,
+                        node.value)
 
     # -- comparisons -----------------------------------------------------------------------
     def visit_Compare(self, node: ast.Compare) -> None:
@@ -518,7 +624,7 @@ class PlaintextPassword(Rule):
         return self._is_configured_password(expr)
 
     def _report_store(self, at: ast.AST, value: ast.expr, origin: str, sink: str,
-                      lookup: bool) -> None:
+                      lookup: bool) -> Finding:
         text = self.ctx.source(value)
         hashed, verify = password_stack(self.ctx, text)
         if lookup:
@@ -532,7 +638,7 @@ class PlaintextPassword(Rule):
                        f"password hash")
             fix = Fix("Hash the password with a slow salted hasher before storing it.",
                       self._store_suggestion(sink, text, hashed))
-        self.report(at, message, fix=fix)
+        return self.report(at, message, fix=fix)
 
     def _store_suggestion(self, sink: str, text: str, hashed: str) -> str:
         if sink.endswith("objects.create()") and self.ctx.semantic.is_imported("django"):

@@ -5,11 +5,13 @@ class, never `def View.post`), with the project's own limiter when it has one.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..analysis.frameworks.routes import Route
+from ..analysis.program import FunctionInfo, ProgramModel, program_of
 from ..semantic import module_name
-from .fixcode import handler_code
+from .fixcode import handler_code, parses
 
 _SLOWAPI_SETUP = ("from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
                   "limiter = Limiter(key_func=get_remote_address)  # once; and "
@@ -20,13 +22,14 @@ _FLASK_SETUP = ("from flask_limiter import Limiter\nfrom flask_limiter.util impo
 
 
 def _handler(route: Route, params: str, decorators: list[str], comment: str = "") -> str:
-    return handler_code(route.handler, params, decorators, comment=comment)
+    return handler_code(route.handler, params, decorators, comment=comment,
+                        is_async=route.handler_async)
 
 
 def _graphene_limit(route: Route) -> tuple[str, str | None]:
     return ("Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
             "client IP); an HTTP limit on /graphql does not see operations inside one request",
-            "from django_ratelimit.core import is_ratelimited\n\n"
+            "from django_ratelimit.core import is_ratelimited\nfrom graphql import GraphQLError\n\n"
             f"def mutate(root, info, **kwargs):  # {route.handler}\n"
             f"    if is_ratelimited(info.context, group=\"{route.own_path}\", key=\"ip\", "
             "rate=\"5/m\",\n                      increment=True):\n"
@@ -36,18 +39,21 @@ def _graphene_limit(route: Route) -> tuple[str, str | None]:
 def _strawberry_limit(route: Route) -> tuple[str, str | None]:
     return ("Check a limiter in the resolver (a permission class or field extension that counts "
             "attempts per client); an HTTP limit on /graphql does not see batched operations",
-            handler_code(route.handler, "info: Info",
-                         ["strawberry.mutation(permission_classes=[LoginRateLimit])"],
-                         comment="LoginRateLimit: 5 per minute per IP; keep the parameters"))
+            "from strawberry.permission import BasePermission\n\n\n"
+            "class LoginRateLimit(BasePermission):\n"
+            "    message = \"Too many attempts, try again later\"\n\n"
+            "    def has_permission(self, source, info, **kwargs):\n"
+            "        ...  # count this client's attempts; False past 5 per minute\n\n\n"
+            + handler_code(route.handler, "info: Info",
+                           ["strawberry.mutation(permission_classes=[LoginRateLimit])"],
+                           comment="keep the other parameters", is_async=route.handler_async))
 
 
 def _ariadne_limit(route: Route) -> tuple[str, str | None]:
-    name = route.handler.rpartition(".")[2]
-    name = name if name.isidentifier() else "resolve"
-    return ("Check a limiter in the resolver before the credentials",
-            f"@mutation.field(\"{route.own_path}\")\ndef {name}(_, info, **kwargs):\n"
-            "    if limiter.hit(client_ip(info.context[\"request\"])):\n"
-            "        raise GraphQLError(\"Too many attempts, try again later\")")
+    # The project has no limiter object to name here: words, not made-up code.
+    return (f"Check a limiter in the `{route.own_path}` resolver before the credentials (count "
+            "attempts per client IP and raise a GraphQLError past the limit); an HTTP limit "
+            "on /graphql does not see operations inside one request", None)
 
 
 _GRAPHQL_LIMITS = {"graphene": _graphene_limit, "strawberry": _strawberry_limit,
@@ -87,6 +93,9 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
             "Flask-Limiter" if framework == "flask" else "slowapi")
         rate = '"5 per minute"' if framework == "flask" else '"5/minute"'
         decorators = []
+        if framework == "fastapi":
+            # slowapi needs the request in the handler's parameters, annotated.
+            setup = "from fastapi import Request\n" + (setup or "\n")
         if framework == "fastapi" and route.decorator is not None:
             decorators.append(route.decorator[1])
         elif framework == "flask":
@@ -97,24 +106,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
         comment = "keep the other parameters" if framework == "fastapi" else ""
         code = _handler(route, params, decorators, comment)
         return f"Limit the route with {how}", setup + code
-    if framework == "django" and route.handler == "?":
-        return ("Limit the view with django-ratelimit (`ratelimit` on the view, "
-                "`method_decorator(ratelimit(...), name=\"dispatch\")` on a view class)", None)
     if framework == "django":
-        ratelimit = 'ratelimit(key="ip", rate="5/m", block=True)'
-        imports = "from django_ratelimit.decorators import ratelimit\n"
-        if _is_class(route.handler):  # a view class registered whole: decorate dispatch
-            return ("Limit the view with django-ratelimit",
-                    "from django.utils.decorators import method_decorator\n" + imports
-                    + f'\n@method_decorator({ratelimit}, name="dispatch")\n'
-                    f"class {route.handler}:  # the existing view\n    ...")
-        if "." in route.handler:
-            imports = "from django.utils.decorators import method_decorator\n" + imports
-            return ("Limit the view with django-ratelimit",
-                    imports + "\n" + _handler(route, "request, *args, **kwargs",
-                                              [f"method_decorator({ratelimit})"]))
-        return ("Limit the view with django-ratelimit",
-                imports + "\n" + _handler(route, "request", [ratelimit]))
+        return _django_limit(route, facts)
     if framework in _GRAPHQL_LIMITS:
         return _GRAPHQL_LIMITS[framework](route)
     if framework == "drf":
@@ -124,43 +117,145 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
                 "throttle_classes = [AnonRateThrottle, UserRateThrottle]\n"
                 "# settings: REST_FRAMEWORK[\"DEFAULT_THROTTLE_RATES\"] = "
                 "{\"anon\": \"5/min\", \"user\": \"60/min\"}")
-    return ("Add a rate-limiting middleware to the application (or check a limiter in the "
-            "handler and declare it in [tool.backendreview.rules.BR206] limiters)",
-            "app = web.Application(middlewares=[rate_limit_middleware])")
+    return ("Add a rate-limiting middleware to the application (`web.Application("
+            "middlewares=[...])`), or check a limiter in the handler and declare it in "
+            "[tool.backendreview.rules.BR206] limiters", None)
 
 
-def auth_fix(route: Route) -> tuple[str, str | None]:
-    """(description, suggestion) for a write route that nothing authenticates."""
+_RATELIMIT = 'ratelimit(key="ip", rate="5/m", block=True)'
+_RATELIMIT_IMPORT = "from django_ratelimit.decorators import ratelimit\n"
+_METHOD_DECORATOR_IMPORT = "from django.utils.decorators import method_decorator\n"
+
+
+def _defined_here(route: Route, facts: dict[str, list[Any]]) -> bool:
+    """The handler is a def or class of the project (not a library view such as
+    `auth_views.PasswordResetView`, nor a view held in an attribute)."""
+    program = program_of(facts)
+    if program.function_at(route.handler_file, route.handler_line) is not None:
+        return True
+    return any(c.path == route.handler_file and c.line == route.handler_line
+               for c in program.classes.values())
+
+
+def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
+    """django-ratelimit where it can go: on the project's view class (`dispatch`), on its
+    method or function view, else around the view where the URL pattern registers it."""
+    if route.handler == "?" or not _defined_here(route, facts):
+        registered = route.decorator[1] if route.decorator else ""
+        if not registered or "\n" in registered or not parses(registered):
+            return ("Limit the view with django-ratelimit where the URL pattern registers it "
+                    "(`ratelimit(...)(view)`), or on a subclass of the view with "
+                    "`method_decorator(ratelimit(...), name=\"dispatch\")`", None)
+        return ("The view is not defined in this project: limit it where the URL pattern "
+                "registers it (django-ratelimit wraps any view function)",
+                f"{_RATELIMIT_IMPORT}\n{_RATELIMIT}({registered})  # the URL pattern's view")
+    where = f" (in {route.handler_file})" if route.handler_file != route.file else ""
+    description = f"Limit the view with django-ratelimit{where}"
+    if _is_class(route.handler):  # a view class registered whole: decorate dispatch
+        return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT
+                + f'\n@method_decorator({_RATELIMIT}, name="dispatch")\n'
+                f"class {route.handler}:  # the existing view\n    ...")
+    params = ", ".join(route.handler_params) or "request"
+    if "." in route.handler:
+        return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT + "\n"
+                + _handler(route, params if params.startswith("self") else
+                           "request, *args, **kwargs", [f"method_decorator({_RATELIMIT})"]))
+    return description, _RATELIMIT_IMPORT + "\n" + _handler(route, params, [_RATELIMIT])
+
+
+_LOGIN_REQUIRED = {"flask": "from flask_login import login_required\n",
+                   "django": "from django.contrib.auth.decorators import login_required\n"}
+
+
+def project_guard(routes: list[Route], route: Route, program: ProgramModel | None = None
+                  ) -> tuple[str, str] | None:
+    """(name, import) of the guard (dependency or decorator) the project's other routes of
+    this framework use most."""
+    def usable(marker: str) -> bool:
+        # A guard written on routes as a decorator or dependency (`raw`), or a project
+        # function (`decorators = [login_required]` on a view class), can be put on this
+        # route the same way; a check in a body cannot.
+        if "." not in marker or not marker.rpartition(".")[2].isidentifier():
+            return False
+        return any(marker in r.raw for r in routes) or (
+            program is not None and isinstance(program.resolve(marker), FunctionInfo))
+
+    counts = Counter(a for r in routes if r.framework == route.framework for a in r.auth)
+    counts = Counter({a: n for a, n in counts.items() if usable(a)})
+    if not counts:
+        return None
+    top = max(sorted(counts), key=lambda a: counts[a])
+    module, _, name = top.rpartition(".")
+    here = module == module_name(route.file) or module == module_name(route.handler_file)
+    return name, "" if here else f"from {module} import {name}\n\n"
+
+
+def auth_fix(route: Route, routes: list[Route] | None = None,
+             program: ProgramModel | None = None) -> tuple[str, str | None]:
+    """(description, suggestion) for a write route that nothing authenticates; the guard
+    the project's other routes use when there is one, else a library's, imported."""
+    guard = project_guard(routes or [], route, program) if route.framework in (
+        "fastapi", "flask") else None
+    if route.framework == "fastapi" and guard:
+        name, setup = guard
+        return (f"Require the guard the project's other routes use (`{name}`), or one that "
+                f"fits this route",
+                "from fastapi import Depends\n" + (setup or "\n")
+                + _handler(route, f"user=Depends({name})", [],
+                                 "keep the other parameters"))
     if route.framework == "fastapi":
-        return ("Require an authenticated user through a dependency",
-                _handler(route, "user: User = Depends(get_current_user)", [],
-                         "keep the other parameters"))
+        return ("Require an authenticated user through a dependency (the project has none "
+                "yet: resolve the user from the bearer token)",
+                "from fastapi import Depends\nfrom fastapi.security import OAuth2PasswordBearer"
+                "\n\noauth2_scheme = OAuth2PasswordBearer(tokenUrl=\"token\")  # once\n\n"
+                + _handler(route, "token: str = Depends(oauth2_scheme)", [],
+                           "keep the other parameters; look the user up from the token"))
+    if route.framework == "flask" and guard:
+        name, setup = guard
+        where = "" if "." in route.handler else "# below the route decorator\n"
+        return (f"Require the guard the project's other routes use (`{name}`)",
+                setup + where + _handler(route, "", [name]))
     if route.framework == "flask":
-        return "Require a logged-in user", _handler(route, "", ["login_required"])
+        where = "" if "." in route.handler else "# below the route decorator\n"
+        return ("Require a logged-in user (Flask-Login)",
+                _LOGIN_REQUIRED["flask"] + "\n" + where
+                + _handler(route, "", ["login_required"]))
     if route.framework == "graphene":
         return ("Require a logged-in user on the mutation (graphql_jwt.decorators)",
+                "from graphql_jwt.decorators import login_required\n\n\n"
                 "@login_required\ndef mutate(root, info, **kwargs):\n    ...")
     if route.framework == "strawberry":
         return ("Give the mutation a permission class",
-                handler_code(route.handler, "info: Info",
+                "from strawberry.permission import BasePermission\n\n\n"
+                "class IsAuthenticated(BasePermission):\n"
+                "    message = \"Authentication required\"\n\n"
+                "    def has_permission(self, source, info, **kwargs):\n"
+                "        ...  # True when info.context carries an authenticated user\n\n\n"
+                + handler_code(route.handler, "info: Info",
                              ["strawberry.mutation(permission_classes=[IsAuthenticated])"],
-                             comment="keep the other parameters"))
+                             comment="keep the other parameters",
+                             is_async=route.handler_async))
     if route.framework == "ariadne":
         return ("Check the caller before writing",
+                "from graphql import GraphQLError\n\n"
                 "if not info.context[\"request\"].user.is_authenticated:\n"
                 "    raise GraphQLError(\"Authentication required\")")
     if route.framework == "drf":
         return ("Give the view a permission class",
-                "permission_classes = [IsAuthenticated]")
+                "from rest_framework.permissions import IsAuthenticated\n\n"
+                "permission_classes = [IsAuthenticated]  # in the view class")
     if route.framework == "django":
         if _is_class(route.handler):
             return ("Require a logged-in user",
                     "from django.contrib.auth.mixins import LoginRequiredMixin\n\n"
                     f"class {route.handler}(LoginRequiredMixin):  # first of its current bases\n"
                     "    ...")
+        params = ", ".join(route.handler_params) or "request"
         if "." in route.handler:
             return ("Require a logged-in user",
-                    _handler(route, "request, *args, **kwargs",
-                             ["method_decorator(login_required)"]))
-        return "Require a logged-in user", _handler(route, "request", ["login_required"])
+                    _METHOD_DECORATOR_IMPORT + _LOGIN_REQUIRED["django"] + "\n"
+                    + _handler(route, params if params.startswith("self") else
+                               "request, *args, **kwargs", ["method_decorator(login_required)"]))
+        return ("Require a logged-in user",
+                _LOGIN_REQUIRED["django"] + "\n" + _handler(route, params, ["login_required"]))
     return "Check the caller's identity before writing", None

@@ -150,7 +150,8 @@ class UnauthenticatedWrite(ProjectRule):
     def check(self, facts: dict[str, list[Any]]) -> None:
         program = program_of(facts)
         declared = list(self.option("auth", []))
-        for route in _unique(project_routes(facts)):
+        routes = project_routes(facts)
+        for route in _unique(routes):
             if not set(route.methods) & _GQL_WRITE:
                 continue
             if route.auth or route.global_auth or _declared(route, declared):
@@ -169,7 +170,7 @@ class UnauthenticatedWrite(ProjectRule):
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) changes data and no '
                         f"authentication dependency, decorator or permission class guards it",
-                        fix=Fix(*auth_fix(route)), snippet=route.own_path)
+                        fix=Fix(*auth_fix(route, routes, program)), snippet=route.own_path)
 
 
 RULES = (MissingRateLimit, UnauthenticatedWrite)

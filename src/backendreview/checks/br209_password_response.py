@@ -6,7 +6,9 @@ listing a password field that is not write-only; a pydantic model declared in th
 as a route's `response_model=` (or return annotation) with a password or hash field; a dict
 literal with a password key returned from a route handler.
 Not reported: `exclude = ["password"]`, `extra_kwargs={"password": {"write_only": True}}`,
-`write_only_fields`, request models, and models from other files (not visible here).
+`write_only_fields`, request models, models from other files (not visible here), and a
+serializer whose fields are only the credentials a client signs in with (`["username",
+"password"]`): a login form's input, not a representation of the user.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ _USER_MODELS = frozenset({"django.contrib.auth.models.User",
                           "django.contrib.auth.models.AbstractBaseUser"})
 _HASH_FIELD = re.compile(r"^(?:hashed_password|password_hash|password_digest|passwd_hash"
                          r"|pwd_hash|encrypted_password)$", re.IGNORECASE)
+
+# What a client signs in with, besides the password.
+_LOGIN_FIELDS = frozenset({"username", "email", "login", "user", "otp", "code", "totp",
+                           "remember", "remember_me"})
 
 
 def _sensitive(name: str | None) -> bool:
@@ -72,6 +78,9 @@ class PasswordInResponse(Rule):
                              'exclude = ["password"]  # or list the fields to send')
             return
         if isinstance(fields, ast.List | ast.Tuple):
+            names = [constant_str(e) for e in fields.elts]
+            if names and all(n in _LOGIN_FIELDS or _sensitive(n) for n in names):
+                return  # credentials in, nothing about the user out: a login serializer
             for element in fields.elts:
                 name = constant_str(element)
                 if _sensitive(name) and name not in write_only:

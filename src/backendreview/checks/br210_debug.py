@@ -4,17 +4,46 @@ Reported: `DEBUG = True` in a Django settings module, `app.run(debug=True)`,
 `app.debug = True`, `app.config["DEBUG"] = True`, `FastAPI(debug=True)` /
 `Starlette(debug=True)`, werkzeug's `DebuggedApplication(..., evalex=True)`.
 Not reported: tests, examples and docs, settings named for development (settings/dev.py,
-local_settings.py, test_settings.py), and values read from the environment.
+settings/devel.py, local_settings.py, test_settings.py), and values read from the
+environment.
+
+A base settings module is not what ships when another settings module star-imports it and
+sets DEBUG itself (`product.py`: `from .common import *` then `DEBUG = False`): the
+`DEBUG = True` of the base is then a development default the deployed settings replace.
+That needs every settings module of the project, so such findings are decided in the
+project phase (`SettingsModule` facts).
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from typing import Any
 
 from ..analysis.paths import is_non_production
-from ..model import Fix
-from .base import Rule
+from ..model import Finding, Fix
+from ..semantic import module_name
+from .base import ProjectRule, Rule
 from .fixcode import code_or_none
+
+SETTINGS = "br210_settings"
+DEFERRED = "br210_deferred"
+
+
+@dataclass(frozen=True)
+class SettingsModule:
+    """A settings module: the modules it star-imports, and whether it turns DEBUG off (or
+    reads it from the environment) itself."""
+
+    module: str
+    star_imports: tuple[str, ...]
+    sets_debug: bool
+
+
+@dataclass(frozen=True)
+class DeferredDebug:
+    finding: Finding
+    module: str
 
 _APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette",
                           "flask.Flask", "quart.Quart", "sanic.Sanic"})
@@ -32,14 +61,32 @@ class DebugEnabled(Rule):
         super().__init__(ctx, doc)
         self.skip = is_non_production(ctx.policy_path)
 
+    def end_file(self) -> None:
+        if self.skip or not self._is_settings_module():
+            return
+        module = module_name(self.ctx.path)
+        package = module if self.ctx.path.replace("\\", "/").endswith("__init__.py") else (
+            module.rpartition(".")[0])
+        stars: list[str] = []
+        sets_debug = False
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                stars.append(_absolute(package, stmt.level, stmt.module or ""))
+            elif isinstance(stmt, ast.Assign) and not _is_true(stmt.value) and any(
+                    isinstance(t, ast.Name) and t.id == "DEBUG" for t in stmt.targets):
+                sets_debug = True
+        self.ctx.emit_fact(SETTINGS, SettingsModule(module, tuple(stars), sets_debug))
+
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.skip or not _is_true(node.value):
             return
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id == "DEBUG" and isinstance(
                     self.ctx.semantic.parent(node), ast.Module) and self._is_settings_module():
-                self._report(node, "`DEBUG = True` in settings",
-                             'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"')
+                finding = self._report(node, "`DEBUG = True` in settings",
+                                       'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"')
+                self.ctx.findings.remove(finding)
+                self.ctx.emit_fact(DEFERRED, DeferredDebug(finding, module_name(self.ctx.path)))
             elif self._is_app_debug_target(target):
                 self._report(node, f"`{self.ctx.source(target)} = True`",
                              f'{self.ctx.source(target)} = os.environ.get("FLASK_DEBUG") == "1"')
@@ -93,11 +140,42 @@ class DebugEnabled(Rule):
                 "flask", "fastapi", "quart", "starlette"))
         return False
 
-    def _report(self, node: ast.AST, what: str, suggestion: str) -> None:
-        self.report(node, f"debug mode is switched on in code that ships: {what}; it shows "
+    def _report(self, node: ast.AST, what: str, suggestion: str) -> Finding:
+        return self.report(node, f"debug mode is switched on in code that ships: {what}; it shows "
                     f"stack traces, settings and source to anyone who triggers an error",
                     fix=Fix("Read the flag from the environment and keep it off in production.",
                             code_or_none(suggestion)))
 
 
-RULES = (DebugEnabled,)
+def _absolute(package: str, level: int, module: str) -> str:
+    """`from .common import *` in package `tcms.settings` -> `tcms.settings.common`."""
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    base = parts[:len(parts) - (level - 1)] if level > 1 else parts
+    return ".".join([*base, module] if module else base)
+
+
+class DebugOverridden(ProjectRule):
+    """The project half of BR210: `DEBUG = True` in a base settings module that a
+    production settings module star-imports and overrides is not reported."""
+
+    id = "BR210"
+    one_file_ok = True
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        modules: list[SettingsModule] = facts.get(SETTINGS, [])
+        overridden = {star for m in modules if m.sets_debug for star in m.star_imports}
+        for item in facts.get(DEFERRED, []):
+            if not _suffix_match(item.module, overridden):
+                self.findings.append(item.finding)
+
+
+def _suffix_match(module: str, names: set[str]) -> bool:
+    """Module names are read from paths relative to where the run started, so an app
+    reviewed from above its package root (`src/tcms/...`) still matches `tcms...`."""
+    return any(module == n or module.endswith("." + n) or n.endswith("." + module)
+               for n in names)
+
+
+RULES = (DebugEnabled, DebugOverridden)

@@ -17,6 +17,8 @@ from ..model import Fix
 
 _PARAM_NAME = re.compile(r"^[{<](?:\w+:)?(?P<name>\w+)[}>]$")
 _FILTER_WORDS = ("by", "for", "with", "from", "of", "in")
+_DRF_STANDARD = frozenset({"", "list", "create", "retrieve", "update", "partial_update",
+                           "destroy", "get", "post", "put", "patch", "delete"})
 
 
 def normal_path(path: str) -> str:
@@ -92,9 +94,14 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         named = _param_resource(following) if is_param(following) else None
         resource = named if named and named not in earlier else None
     new_own = with_segment(route.own_path, index, resource)
-    prefix = route.path[:len(route.path) - len(route.own_path)] if (
-        route.own_path and route.path.endswith(route.own_path)) else ""
+    # The prefix the route's own path sits under (`/api/users/{pk}/` for a DRF action whose
+    # own path is `change-email`, whatever trailing slashes either has).
+    full_path, own_path = route.path.rstrip("/"), route.own_path.rstrip("/")
+    prefix = full_path[:len(full_path) - len(own_path)] if (
+        own_path and full_path.endswith(own_path)) else ""
     full_new = _join(prefix, new_own)
+    if not full_new.startswith(("/", "{")):
+        full_new = "/" + full_new
     corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
         f"{method} {full_new}")
     served = table.get((method, normal_path(full_new)))
@@ -106,4 +113,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"`{served}`; merge this action into it or give it a sub-resource of its "
                    f"own")
     where = f" and take `{query}` as a query parameter" if query else ""
+    if route.framework == "drf" and route.action not in _DRF_STANDARD:
+        # A ViewSet @action: its path is the method name or url_path=, not a string to edit.
+        how = (f' (`url_path="{resource}"` on the @action)' if resource else
+               " (serve it from the collection's own handler for that method)")
+        return Fix(f"Name the resource, not the action{where}: {corrected}{how}")
+    if not new_own.strip("/"):
+        # Dropping the verb leaves no path of its own: no string to propose.
+        return Fix(f"Name the resource, not the action{where}: {corrected}")
     return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')

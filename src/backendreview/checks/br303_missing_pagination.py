@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
@@ -16,6 +17,7 @@ from ..analysis.program import (
 from ..model import Fix, Severity, Span
 from .base import ProjectRule
 from .br102_fixes import with_loader
+from .confidence import admin_reason
 from .fixcode import code_or_none, handler_code
 
 _FIXES = {
@@ -35,6 +37,7 @@ _FIXES = {
         "page = paginator.get_page(request.GET.get(\"page\"))"),
     "drf": (
         "Give the view a pagination class (or set DEFAULT_PAGINATION_CLASS and PAGE_SIZE)",
+        "from rest_framework.pagination import LimitOffsetPagination\n\n"
         "pagination_class = LimitOffsetPagination  # with max_limit set on a subclass\n"
         "# or in settings: REST_FRAMEWORK = {\"DEFAULT_PAGINATION_CLASS\": "
         "\"rest_framework.pagination.LimitOffsetPagination\", \"PAGE_SIZE\": 50}"),
@@ -50,6 +53,7 @@ _GRAPHQL_FIXES = {
     "graphene": (
         "Serve the list as a Relay connection (graphene-django pages it with first/after "
         "and caps it with RELAY_CONNECTION_MAX_LIMIT)",
+        "from graphene_django import DjangoConnectionField\n\n"
         "posts = DjangoConnectionField(PostType)  # or DjangoFilterConnectionField\n"
         "# settings: GRAPHENE = {..., \"RELAY_CONNECTION_MAX_LIMIT\": 100}"),
     "strawberry": (
@@ -78,6 +82,8 @@ class MissingPagination(ProjectRule):
                 self._through_call(program, route, seen)
                 continue
             if route.pagination or (query.orm == "drf" and route.global_pagination):
+                continue
+            if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
                 continue
             key = (route.unbounded_file, query.span.start_line, query.span.start_col)
             if key in seen:
@@ -108,10 +114,13 @@ class MissingPagination(ProjectRule):
         (`return self.repo.get_all()`, `return Alert.all(user)`)."""
         if route.framework == "drf" or route.pagination or route.global_pagination:
             return  # DRF paginates the list its view returns; the view rules look at that
+        if staff_only(route):
+            return
         handler = program.function_at(route.handler_file, route.handler_line)
         if handler is None:
             return
-        chains = [r for r in program.effects(handler, UNBOUNDED) if r.via]
+        chains = [r for r in program.effects(handler, UNBOUNDED)
+                  if r.via and not summary_query(r.effect.detail)]
         if not chains:
             return
         chain = chains[0]
@@ -120,45 +129,109 @@ class MissingPagination(ProjectRule):
         if key in seen:
             return
         seen.add(key)
-        description, example = _fix_for(route, chain.effect.detail)
+        origin = short_name(chain.origin, chain.origin_path)
+        description, example = _fix_for(route, chain.effect.detail, origin)
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
             f"pagination: {describe(chain, 'returns')}",
-            fix=Fix(f"{description} (in `{short_name(chain.origin, chain.origin_path)}`, or "
-                    f"pass the limit down to it)", example),
+            fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
             related=related(chain, "returns"), snippet=step.text)
 
 
-def _fix_for(route: Route, text: str) -> tuple[str, str]:
-    """The fix written for this query: the same expression with a bound applied."""
+# Django's model permissions that only staff get: the "change", "add", "delete" (and
+# custom "manage") rights on a model, as opposed to "view" rights.
+_STAFF_PERMISSION = re.compile(r"""permission_required=.*['"][\w.]*\.(change|add|delete|manage)_""")
+_STAFF_MARKER = re.compile(r"staff_member_required|(superuser|admin|staff)_(required|only)|"
+                           r"require_(superuser|admin|staff)|is_staff|is_superuser|"
+                           r"IsAdminUser", re.IGNORECASE)
+# A filter on the primary key with a list the client sent: the rows are the ones it named.
+_BY_KEYS = re.compile(r"\.filter\([^()]*\b(pk|id)__in\s*=")
+
+
+def staff_only(route: Route) -> bool:
+    """Only site staff reach the route: a Django `permission_required` on a model's change /
+    add / delete right, a staff or superuser check, DRF `IsAdminUser`, or a handler in an
+    `admin/` package. Such lists (languages, units, icons, moderation queues) are curated
+    by a few operators: not the unbounded public list this rule is about."""
+    if admin_reason(route.handler_file):
+        return True
+    return any(_STAFF_PERMISSION.search(a) or _STAFF_MARKER.search(a)
+               for a in (*route.auth, *route.raw))
+
+
+def bounded_by_keys(text: str) -> bool:
+    return bool(_BY_KEYS.search(text))
+
+
+# One row per group or per distinct value: `group_by(...)`, `distinct(Model.col)`,
+# `.values("kind").distinct()` / `.values("kind").annotate(n=Count("id"))`.
+_SUMMARY = re.compile(r"\.group_by\(|\bdistinct\(\s*[^)\s]|"
+                      r"\.values(_list)?\([^)]*\)\s*\.(distinct|annotate)\(")
+
+
+def summary_query(text: str) -> bool:
+    """The query returns a summary (one row per group or distinct value: the initials of
+    author names, the event names in a log), not the rows of a table."""
+    return bool(_SUMMARY.search(" ".join(text.split())))
+
+
+def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, str | None]:
+    """The fix written for this query: the same expression with a bound applied. `origin`:
+    the function that builds the query when it is not the handler (the parameters are read
+    in the handler and the bound goes on the query there)."""
     compact = " ".join(text.split())
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
-    if route.unbounded is not None and route.unbounded.orm == "drf":
-        return _FIXES["drf"]
-    if route.unbounded is not None and route.unbounded.orm == "django":
+    if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
         if route.framework == "drf":
             return _FIXES["drf"]
+        if _is_view_class(route.handler):
+            # A Django generic view registered whole (ListView): its own paging is
+            # `paginate_by`; DRF's pagination_class means nothing to it.
+            return ("Give the view a page size: `paginate_by` (the template then gets "
+                    "`page_obj` and `paginator`)",
+                    f"class {route.handler}:  # the existing view\n    paginate_by = 50")
         return ("Paginate the queryset with a capped page size",
+                "from django.core.paginator import Paginator\n\n"
                 f"paginator = Paginator({compact}, 50)\n"
                 f"page = paginator.get_page(request.GET.get(\"page\"))")
     if compact.endswith(".all()"):
         bounded = with_loader(compact, ".offset(offset).limit(limit)",
                               "select" if "select(" in compact else "query") or (
             f"{compact}  # with .offset(offset).limit(limit) on the query")
-        if route.framework == "fastapi":
-            code = handler_code(route.handler, "limit: int = Query(50, ge=1, le=200), "
-                                "offset: int = Query(0, ge=0)", [], body=f"return {bounded}",
-                                comment="keep the other parameters")
+        if origin is not None and route.framework in ("flask", "aiohttp"):
+            # Two places, two scopes: the request is read in the handler, the query is
+            # bounded in the function that builds it.
+            bounded = f"# in `{origin}`, given limit and offset:\n{bounded}"
+        if route.framework == "fastapi" and origin is not None:
+            code = ("from fastapi import Query\n\n" + handler_code(
+                route.handler, "limit: int = Query(50, ge=1, le=200), offset: int = "
+                "Query(0, ge=0)", [], body="...  # pass limit and offset down",
+                comment="keep the other parameters", is_async=route.handler_async)
+                + f"\n\n# in `{origin}`, given limit and offset:\n{bounded}")
+        elif route.framework == "fastapi":
+            code = "from fastapi import Query\n\n" + handler_code(
+                route.handler, "limit: int = Query(50, ge=1, le=200), offset: int = "
+                "Query(0, ge=0)", [], body=f"return {bounded}",
+                comment="keep the other parameters", is_async=route.handler_async)
         elif route.framework == "flask":
-            code = ("limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
+            code = ("from flask import request\n\n"
+                    "limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
                     f"offset = request.args.get(\"offset\", 0, type=int)\n{bounded}")
         else:
             code = ("limit = min(int(request.query.get(\"limit\", 50)), 200)\n"
                     f"offset = int(request.query.get(\"offset\", 0))\n{bounded}")
         return "Take limit/offset parameters with a cap and apply them to the query", code
-    return _FIXES.get(route.framework, _FIXES["fastapi"])
+    # No query of this route to bound here: the generic example's names (`Item`) are not the
+    # project's, so only its words are given.
+    description, example = _FIXES.get(route.framework, _FIXES["fastapi"])
+    return description, example if route.framework in ("drf", "aiohttp") else None
+
+
+def _is_view_class(handler: str) -> bool:
+    """`GymListView`: a class-based view registered as a whole, not one of its methods."""
+    return "." not in handler and handler[:1].isupper()
 
 
 def _shown(route: Route) -> str:

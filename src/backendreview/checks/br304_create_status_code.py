@@ -1,17 +1,59 @@
-"""BR304 create-status-code: a POST route that creates a resource answers 200, not 201."""
+"""BR304 create-status-code: a POST route that creates a resource answers 200, not 201.
+
+201 Created is how an API tells its client what the POST made. A handler that answers
+every path with a redirect or a rendered page (an HTML form post: 302/303 after POST is the
+right pattern there) or with an empty body (an HTML page's ajax helper) returns no resource
+to a client that reads status codes: the file half records those handlers
+(`PAGE_HANDLERS`), and the project half does not report their routes.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import words
 from ..analysis.frameworks.routes import Route, project_routes
 from ..analysis.rewrite import with_keyword
+from ..astutil import own_nodes
 from ..model import Edit, Fix
-from .base import ProjectRule
+from .base import ProjectRule, Rule
 
 CREATE_WORDS = frozenset({"create", "add", "new", "insert", "register", "signup"})
 CREATE_CALLS = frozenset({".add()", ".create()", ".save()", ".insert()", ".bulk_create()"})
+
+
+PAGE_HANDLERS = "br304_page_handlers"
+# Responses that are a page or a redirect, not a resource: redirect(), render_template(),
+# Django's render() / HttpResponseRedirect, Starlette's RedirectResponse / TemplateResponse,
+# a project's own render_*_template helper.
+_PAGE_RESPONSE = re.compile(r"^(?:redirect\w*|render\w*|\w*Redirect\w*|\w*TemplateResponse)$")
+
+
+def _answers_no_resource(value: ast.expr | None) -> bool:
+    """`return redirect(...)`, `return render_template(...)`, `return ""`."""
+    if isinstance(value, ast.Constant) and value.value in ("", b""):
+        return True
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return bool(_PAGE_RESPONSE.match(name))
+    return False
+
+
+class PageHandlers(Rule):
+    """The file half of BR304: functions whose every return is a page, a redirect or an
+    empty body (a FastAPI handler without a return still answers JSON `null`)."""
+
+    id = "BR304"
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        returns = [n for n in own_nodes(node) if isinstance(n, ast.Return)]
+        if returns and all(_answers_no_resource(r.value) for r in returns):
+            self.ctx.emit_fact(PAGE_HANDLERS, (self.ctx.path, node.lineno))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 class CreateStatusCode(ProjectRule):
@@ -20,6 +62,7 @@ class CreateStatusCode(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int]] = set()
+        pages = set(facts.get(PAGE_HANDLERS, []))
         for route in project_routes(facts):
             # DRF's CreateModelMixin already answers 201; Django views build responses.
             if route.methods != ("POST",) or route.framework not in ("fastapi", "flask"):
@@ -31,6 +74,8 @@ class CreateStatusCode(ProjectRule):
                 continue
             if not set(route.writes) & CREATE_CALLS:
                 continue
+            if (route.handler_file, route.handler_line) in pages:
+                continue  # answers with a page, a redirect or nothing: no API resource
             key = (route.file, route.span.start_line)
             if key in seen:
                 continue
@@ -48,12 +93,13 @@ def _status_fix(route: Route) -> Fix:
         span, source = route.decorator
         rewritten = with_keyword(source, "status_code", "201")
         if rewritten is not None:
+            # Unsafe by ruff's definition: clients see another status code.
             return Fix("Declare the 201 Created status on the route", rewritten,
-                       edits=(Edit(span, rewritten),))
+                       edits=(Edit(span, rewritten),), safe=False)
     if route.framework == "fastapi":
         return Fix("Declare the 201 Created status on the route")
     return Fix("Return 201 Created with the new resource: add `, 201` to the handler's "
                "return value")
 
 
-RULES = (CreateStatusCode,)
+RULES = (PageHandlers, CreateStatusCode)

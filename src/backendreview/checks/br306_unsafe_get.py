@@ -68,14 +68,14 @@ def _fix(route: Route) -> Fix:
     if route.framework == "fastapi":
         return Fix("Serve the change with a write method (post, put, patch or delete)",
                    handler_code(handler, "", [f'router.post("{path}")'],
-                                comment="keep the parameters"))
+                                comment="keep the parameters", is_async=route.handler_async))
     if route.framework == "starlette":
         return Fix("Serve the change with a write method",
                    f'Route("{path}", {handler}, methods=["POST"])')
     if route.framework == "flask":
         return Fix("Accept only a write method for the change",
                    handler_code(handler, "", [f'bp.route("{path}", methods=["POST"])'],
-                                comment="keep the parameters"))
+                                comment="keep the parameters", is_async=route.handler_async))
     if route.framework == "aiohttp":
         return Fix("Register the handler for a write method",
                    f'routes.post("{path}")  # or app.router.add_post("{path}", {handler})')

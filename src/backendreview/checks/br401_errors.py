@@ -13,8 +13,10 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from ..analysis.handlers import is_logging_call, is_route_handler, module_logger, response_call
+from ..analysis.rewrite import imported_name
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
@@ -137,7 +139,7 @@ class HandlerAnalysis:
         if status is None or not 400 <= status < 500:
             return False
         parent = self.ctx.semantic.parent(self.handler)
-        return isinstance(parent, ast.Try) and _parses_client_input(parent.body)
+        return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
 
     def _handed_to_unknown_function(self, node: ast.Name) -> bool:
         """`error_message(e)`: a project helper receives the exception object itself and may
@@ -233,15 +235,18 @@ class HandlerAnalysis:
                 if isinstance(value, ast.Call) and response_call(self.ctx, value):
                     continue  # checked as a call
                 what = self.tainted(value)
+                if what and self._deliberate_client_error(value):
+                    return None  # Flask's `return {"message": str(e)}, 400`
                 if what:
                     return Leak(what, node, "the route's return value", "return")
         return None
 
 
+_RESPONSE_CLASS = re.compile(r"^(?:\w*Response|redirect)$")
 _PARSE_CALL = re.compile(
     r"^(?:loads?|json|get_json|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
     r"|b64decode|urlsafe_b64decode|literal_eval|decode|model_validate\w*|parse\w*"
-    r"|validate\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
+    r"|validate\w*|to_valid\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
     r"|items|keys|values|get|strip|lower|encode|isinstance)$")
 _CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
                        "HttpResponseBadRequest", "ValidationError", "ParseError")
@@ -250,6 +255,10 @@ _CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "B
 def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
     """The HTTP status a response or HTTP exception carries, when written as a literal or a
     well-known name (status.HTTP_400_BAD_REQUEST, response_422, ValidationError)."""
+    if isinstance(sink, ast.Tuple) and len(sink.elts) >= 2:
+        status = sink.elts[1]  # Flask: (body, status[, headers])
+        return status.value if isinstance(status, ast.Constant) and isinstance(
+            status.value, int) else None
     if not isinstance(sink, ast.Call):
         return None
     func = sink.func
@@ -266,13 +275,19 @@ def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
         match = re.match(r"HTTP_(\d{3})", text or "")
         if match:
             return int(match.group(1))
+        if text in HTTPStatus.__members__:  # HTTPStatus.BAD_REQUEST
+            return int(HTTPStatus[text])
     return None
 
 
-def _parses_client_input(body: list[ast.stmt]) -> bool:
+def _parses_client_input(ctx: FileContext, body: list[ast.stmt]) -> bool:
     """Every call in the try body parses or validates input (json.loads, request.json(),
-    Payload(**body), int(value)): its exception describes the client's own data."""
+    Payload(**body), int(value), validate_destinations(data), to_valid_user_id(value)): its
+    exception describes the client's own data. Building the success response
+    (`RedirectResponse(url=...)`) raises nothing of the server's."""
     calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    calls = [c for c in calls if response_call(ctx, c) is None and not _RESPONSE_CLASS.match(
+        c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", ""))]
     if not calls:
         return False
     for call in calls:
@@ -340,13 +355,23 @@ def _generic_response(ctx: FileContext, family: str) -> str:
     return 'return {"error": "Internal server error", "error_id": error_id}, 500'
 
 
+def _logger_setup(ctx: FileContext) -> tuple[str, str]:
+    """The module's logger, or `logger` and the lines that make one (code, not a comment:
+    a suggestion reads only names it binds or the module has)."""
+    logger = module_logger(ctx)
+    if logger:
+        return logger, ""
+    return "logger", "import logging\n\nlogger = logging.getLogger(__name__)  # at module level\n"
+
+
 def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
                  description: str) -> Fix:
-    logger = module_logger(ctx)
-    setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
-    logger = logger or "logger"
+    logger, setup = _logger_setup(ctx)
+    uuid4 = imported_name(ctx.tree, "uuid.uuid4")
+    if uuid4 is None:  # the suggestion brings what it uses
+        uuid4, setup = "uuid.uuid4", "import uuid\n" + setup
     where = analysis.function.name if analysis.function else "request"
-    lines = [f"{setup}error_id = uuid.uuid4().hex"]
+    lines = [f"{setup}{chr(10) if setup else ''}error_id = {uuid4}().hex"]
     if not analysis.logs:
         lines.append(f'{logger}.exception("{where} failed (error id %s)", error_id)')
     lines.append(_generic_response(ctx, family))
@@ -472,9 +497,8 @@ class SwallowedException(Rule):
         where = analysis.function.name if analysis.function else "the route"
         message = (f"`{_handler_label(self.ctx, node)}` in route handler `{where}` neither logs "
                    f"nor re-raises: the failure disappears without a trace")
-        logger = module_logger(self.ctx)
-        setup = "" if logger else "# at module level: logger = logging.getLogger(__name__)\n"
-        logger = logger or "logger"
+        logger, setup = _logger_setup(self.ctx)
+        setup += "\n" if setup else ""
         fix = Fix("Log the exception with its traceback as the first line of the `except` "
                   "block (or let it propagate to the framework's error handler).",
                   f'{setup}{logger}.exception("{where} failed")')

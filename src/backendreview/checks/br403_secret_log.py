@@ -6,6 +6,12 @@ a value named like a password (password, passwd, new_password...) or a credentia
 f-string, `%` / `.format()` arguments or `str()`. Values that went through another call
 (`len(password)`, `mask(token)`) and names that say they hold a hash are not reported, nor
 are names that only appear inside the message text.
+
+Two calls look like logging and are not: building a logging handler or formatter
+(`SMTPHandler(..., credentials=(user, password))` logs in to the mail server, it writes no
+record), and `print` in command-line code (a `commands/` or `cli/` package, `cli.py`,
+`manage.py`, `scripts/`): there stdout is the operator's terminal, which shows them the
+token the command was run to create. Logger calls there still count: their records are kept.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from ..analysis.paths import is_test_path
 from ..analysis.values import constant_str, is_password_name, snake
 from ..model import Fix
 from .base import Rule
+from .confidence import script_reason
 
 _CREDENTIAL = re.compile(
     r"(?:^|_)(?:access_token|refresh_token|id_token|auth_token|api_token|bearer_token"
@@ -27,6 +34,15 @@ _BARE_SECRET_NAMES = frozenset({"token", "secret", "jwt_token", "auth"})
 _MINTS_TOKEN = re.compile(r"^(?:create|issue|generate|make|mint|sign|encode|new)_\w*"
                           r"(?:token|jwt|secret)$|^token_(?:urlsafe|hex|bytes)$")
 _TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+
+
+_COMMAND_PACKAGE = frozenset({"commands", "cli"})
+
+
+def _command_line(path: str) -> bool:
+    """Command-line code, whose stdout is the operator's terminal."""
+    parts = path.replace("\\", "/").lower().split("/")
+    return bool(script_reason(path)) or bool(set(parts[:-1]) & _COMMAND_PACKAGE)
 
 
 def is_secret_name(name: str | None) -> bool:
@@ -44,6 +60,10 @@ class SecretInLog(Rule):
             return
         qualified = self.ctx.qualified_name(node.func) or ""
         if qualified.startswith(("warnings.", "traceback.")):
+            return
+        if qualified.startswith("logging.") and qualified.rsplit(".", 1)[-1][:1].isupper():
+            return  # a Handler / Formatter being built: configuration, not a record
+        if qualified == "builtins.print" and _command_line(self.ctx.policy_path):
             return
         for arg in [*node.args, *(k.value for k in node.keywords
                                   if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:

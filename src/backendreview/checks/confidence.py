@@ -2,8 +2,8 @@
 sentence saying why, instead of at the rule's own severity.
 
 A query per row or a missing timeout costs a user a request when it runs while serving one.
-In a management command, a build or command-line script, code that runs once at start-up, a
-loop over a constant list, or an admin-only diagnostic, the same code costs at most the
+In a management command, a build or command-line script, code that runs once at start-up or
+an admin-only diagnostic, the same code costs at most the
 operator who runs it: still worth a look, not worth a warning.
 """
 
@@ -17,7 +17,6 @@ from ..model import Severity
 _COMMAND_DIR = re.compile(r"(^|/)management/commands/")
 _SCRIPT_PART = re.compile(r"^(?:manage\.py|cli\.py|cli|commands\.py|scripts?|bin|tools|setup\.py"
                           r"|build(?:_\w+)?\.py|\w+_build\.py|noxfile\.py|fabfile\.py)$")
-_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 NOTE = Severity.NOTE
 
@@ -46,22 +45,6 @@ def startup_reason(ctx, node: ast.AST) -> str | None:  # type: ignore[no-untyped
         return "it runs once, when the module is imported"
     if getattr(function, "name", "") == "ready":
         return "it runs once, at start-up (`ready()`)"
-    return None
-
-
-def tiny_loop_reason(ctx, iterable: ast.expr) -> str | None:  # type: ignore[no-untyped-def]
-    """The loop goes over a constant (`GROUPS`, `settings.X`, `Model.TYPE_CHOICES`) or over
-    the parts of one string: a handful of items, fixed by the code or its configuration."""
-    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and (
-            iterable.func.attr in ("split", "splitlines")):
-        return "the loop goes over the parts of one string: a handful of items"
-    name = iterable.attr if isinstance(iterable, ast.Attribute) else (
-        iterable.id if isinstance(iterable, ast.Name) else None)
-    if name is None:
-        return None
-    qualified = ctx.qualified_name(iterable) or ""
-    if _CONSTANT.match(name) or qualified.startswith("django.conf.settings."):
-        return f"the loop goes over the constant `{ctx.source(iterable)}`: a short, fixed list"
     return None
 
 

@@ -21,15 +21,16 @@ def code_or_none(code: str | None) -> str | None:
 
 
 def handler_code(handler: str, params: str, decorators: list[str], body: str = "...",
-                 comment: str = "") -> str:
-    """`def name(params):` with `decorators` above it; `Class.method` is shown inside its
-    class, never as `def Class.method`."""
+                 comment: str = "", is_async: bool = False) -> str:
+    """`def name(params):` (`async def` when the handler is one) with `decorators` above it;
+    `Class.method` is shown inside its class, never as `def Class.method`."""
     owner, _, name = handler.rpartition(".")
     name = name if name.isidentifier() else "view"
     if owner and not params.startswith("self"):
         params = f"self, {params}" if params else "self"
     note = f"  # {comment}" if comment else ""
-    lines = [*(f"@{d}" for d in decorators), f"def {name}({params}):{note}",
+    keyword = "async def" if is_async else "def"
+    lines = [*(f"@{d}" for d in decorators), f"{keyword} {name}({params}):{note}",
              *(f"    {line}" for line in body.splitlines())]
     if owner:
         head = owner.rsplit(".", 1)[-1]

@@ -65,7 +65,10 @@ def _descriptor(doc: RuleDoc) -> om.ReportingDescriptor:
         full_description=om.MultiformatMessageString(text=" ".join(doc.summary.split())),
         help=om.MultiformatMessageString(text=doc.text(), markdown=doc.markdown()),
         help_uri=doc.references[0] if doc.references else None,
-        default_configuration=om.ReportingConfiguration(level=doc.severity.value),
+        # `enabled: false` for a rule that is off by default (a run that opted in still lists
+        # it: this is the default configuration, not this run's).
+        default_configuration=om.ReportingConfiguration(level=doc.severity.value,
+                                                        enabled=doc.default_enabled),
         properties=properties,
     )
 

@@ -1,17 +1,20 @@
-"""Which routes are authentication endpoints (login, signup, password reset, token exchange),
+r"""Which routes are authentication endpoints (login, signup, password reset, token exchange),
 read from the whole path (prefixes declared in other modules included), the handler's name
 and its parameters. BR206 limits them, BR207 leaves them public by nature.
 
 An authenticated route that manages *another* user's credentials (`/admin/users/{id}/
 password-reset`, `/users/{user_id}/reset-password` behind a permission) is administration,
-not a public authentication endpoint."""
+not a public authentication endpoint; so is any route whose path names the user record it
+acts on (`/gym/user/<int:user_pk>/reset-user-password`, `/(?P<pk>\d+)/password-reset/`): a
+caller authenticating names no record, only a token. The static page shown after a reset
+(`password_reset/done/`, `reset/complete/`) checks nothing and sends nothing."""
 
 from __future__ import annotations
 
 import re
 
-from .naming import is_param, segments, words
-from .routes import UNKNOWN_PREFIX, Route
+from .naming import is_param, is_plural, segments, words
+from .routes import UNKNOWN_PREFIX, Route, path_params
 
 # Words that make a route auth-sensitive: credential guessing and account abuse targets.
 AUTH_WORDS = frozenset({"login", "signin", "logon", "signup", "password", "passwd", "forgot",
@@ -47,6 +50,14 @@ _SECRET_PARAMS = frozenset({"password", "passwd", "secret", "api_key", "apikey",
                             "client_secret"})
 _USER_PARAMS = frozenset({"username", "email", "login", "user", "user_name"})
 _ADMIN = frozenset({"admin", "admins", "staff", "superuser", "manage", "management"})
+# A path parameter naming a user's record: `<int:user_pk>`, `(?P<pk>\d+)`, `{member_id}`.
+_RECORD_PARAM = re.compile(r"^(?:pk|id|(?:user|member|account|person|speaker|staff|customer"
+                           r"|employee|profile)_?(?:pk|id))$", re.I)
+# What an emailed link may confirm and still be about the account.
+_ACCOUNT_WORDS = frozenset({"email", "emails", "invitation", "invitations", "invites",
+                            "registration", "registrations", "auth"})
+# The last segment (or handler word) of a page shown once a flow is over.
+_DONE_WORDS = frozenset({"done", "complete", "completed", "sent", "success"})
 _PEOPLE = frozenset({"user", "users", "member", "members", "account", "accounts",
                      "people", "person", "persons", "staff", "employees", "employee"})
 
@@ -66,6 +77,8 @@ def is_auth_endpoint(route: Route) -> bool:
         return False
     authenticated = bool(route.auth or route.global_auth)
     if authenticated and _manages_other_user(full):
+        return False
+    if _names_user_record(route.path) or _done_page(route):
         return False
     handler = route.handler.rsplit(".", 1)[-1]
     if authenticated:
@@ -90,10 +103,39 @@ def _manages_other_user(full: list[str]) -> bool:
                for i, seg in enumerate(lowered))
 
 
+def _names_user_record(path: str) -> bool:
+    """A user's record in the path and no one-time token beside it (`/<pk>/<token>/` is an
+    emailed reset link, still public)."""
+    names = [next((g for g in groups if g), "") for groups in path_params(path)]
+    return any(_RECORD_PARAM.match(n) for n in names) and not any(
+        _LINK_PARAM.search(n) for n in names)
+
+
+def _done_page(route: Route) -> bool:
+    """`password_reset/done/`, `PasswordResetCompleteView`: the page after the flow, which
+    takes nothing (a POST to `/success` receives something)."""
+    if set(route.methods) & {"POST", "PUT", "PATCH"}:
+        return False
+    statics = _static_segments(route.own_path or route.path)
+    handler = [w for w in words(route.handler.rsplit(".", 1)[-1]) if w != "view"]
+    return bool(statics and statics[-1].lower() in _DONE_WORDS) or bool(
+        handler and handler[-1] in _DONE_WORDS)
+
+
 def _emailed_link(full: list[str]) -> bool:
     return any(s.lower() in _LINK_WORDS and i + 1 < len(full) and is_param(full[i + 1])
-               and _LINK_PARAM.search(full[i + 1])
+               and _LINK_PARAM.search(full[i + 1]) and not _confirms_other_resource(full, i)
                for i, s in enumerate(full))
+
+
+def _confirms_other_resource(full: list[str], i: int) -> bool:
+    """`/alerts/confirm/<key>`, `/orders/confirm/<token>`: the link confirms a resource the
+    path names (a stock alert, an order), not an account, an email or a password."""
+    if i == 0 or is_param(full[i - 1]) or full[i - 1] == UNKNOWN_PREFIX:
+        return False
+    previous = words(full[i - 1])
+    return bool(previous) and is_plural(previous[-1]) and not (
+        set(previous) & (AUTH_WORDS | _ACCOUNT_WORDS | _PEOPLE))
 
 
 def _exchanges_secret(route: Route, statics: list[str]) -> bool:

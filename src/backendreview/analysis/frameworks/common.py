@@ -475,6 +475,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         response_model=response_model, sets_status=sets_status, file=ctx.path,
         annotations=annotations, delegates=delegates,
         credentials=credential_check(ctx, func),
+        is_async=isinstance(func, ast.AsyncFunctionDef),
     )
 
 

@@ -188,6 +188,7 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
     view = arg_or_kw(call, 1, "view")
     if view is None:
         return []
+    registered = view
     view, wrappers = _unwrap(ctx, view)
     auth, limits = markers(wrappers)
     span = ctx.span_of(route_node if route_node is not None else call)
@@ -221,8 +222,11 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
     elif wrappers:
         handler = HandlerInfo(name=view_ref.rsplit(".", 1)[-1], line=call.lineno, span=span,
                               decorators=tuple(wrappers), auth=auth, limits=limits)
+    # The view as registered, for fixes that wrap it where the view itself is not the
+    # project's (`auth_views.PasswordResetView.as_view()`).
     return [RouteFact("django", owner, route, methods, ctx.path, span, handler,
-                      view_ref=view_ref)]
+                      view_ref=view_ref,
+                      decorator=(ctx.span_of(registered), ctx.source(registered)))]
 
 
 def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:
@@ -421,6 +425,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 attrs[name] = object_name(ctx, value) or ctx.source(value)
             if name == "permission_classes":
                 auth += _permission_markers(ctx, value)
+            elif name == "permission_required":
+                # PermissionRequiredMixin's permission: which users may see the view
+                # (BR303 tells staff-only model permissions from the rest).
+                auth.append(f"permission_required={ctx.source(value)}")
             elif name in ("decorators", "method_decorators") and isinstance(
                     value, ast.List | ast.Tuple):
                 # Flask View.decorators / flask-restful method_decorators wrap every method.

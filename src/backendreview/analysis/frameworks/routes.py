@@ -75,6 +75,7 @@ class HandlerInfo:
     # The handler answers with an HTML page (`response_class=HTMLResponse`, `-> HTMLResponse`,
     # a template response): a web page, where REST naming does not apply.
     serves_html: bool = False
+    is_async: bool = False  # `async def`: fix suggestions show the handler as written
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,9 @@ class RouteFact:
     registration: str = ""
     # DRF register(): the router's class when not a DRF router itself ("" = imported router).
     router_class: str | None = None
-    decorator: tuple[Span, str] | None = None  # the route decorator call and its text (fixes)
+    # The route decorator call and its text (fixes); for a Django URL pattern, the view
+    # argument as registered.
+    decorator: tuple[Span, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,7 @@ class Route:
     # `path` end with it. The prefix is the register call's to fix, not the action's.
     registered_at: tuple[str, Span, str, int] | None = None
     serves_html: bool = False
+    handler_async: bool = False  # the handler is an `async def` (fixes show it so)
 
     @property
     def params(self) -> list[str]:
@@ -738,6 +742,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides, handler_params=h.params if h else (),
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
+        handler_async=h.is_async if h else False,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import FACT_KIND, ProgramCollector, constant_needs
+from .extract import FACT_KIND, ProgramCollector, callee_of, constant_needs, static_args
 from .facts import (
     AUTH,
     LIMIT,
@@ -55,9 +55,11 @@ __all__ = [
     "ProgramModel",
     "Reached",
     "Step",
+    "callee_of",
     "constant_needs",
     "describe",
     "program_of",
     "related",
     "short_name",
+    "static_args",
 ]

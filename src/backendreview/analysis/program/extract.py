@@ -122,6 +122,25 @@ def constant_needs(ctx: FileContext, expr: ast.expr) -> list[ConstNeed] | None:
     return extractor.const_needs(expr, (cls, self_name, {}))
 
 
+def callee_of(ctx: FileContext, call: ast.Call) -> Callee | None:
+    """What `call` calls, as its file can tell (the same answer the extraction records for
+    the call sites of the program model), for rules that join their own facts to it."""
+    func = ctx.semantic.enclosing_function(call)
+    cls_node = ctx.semantic.enclosing_class(call)
+    cls: ClassInfo | None = None
+    self_name: str | None = None
+    if cls_node is not None and func is not None and ctx.semantic.parent(func) is cls_node:
+        cls = ClassInfo(qualname=_qualname_of(ctx, cls_node), name=cls_node.name,
+                        path=ctx.path, line=cls_node.lineno)
+        params = [*func.args.posonlyargs, *func.args.args]
+        self_name = params[0].arg if params else None
+    extractor = getattr(ctx, "_callee_extractor", None)
+    if extractor is None:
+        extractor = _Extractor(ctx, {}, set())
+        ctx._callee_extractor = extractor  # type: ignore[attr-defined]
+    return extractor._callee(call, cls, self_name, {})
+
+
 def _qualname_of(ctx: FileContext, node: ast.AST) -> str:
     names = [getattr(node, "name", "")]
     for anc in ctx.semantic.ancestors(node):
@@ -369,7 +388,7 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional))
+                        conditional=conditional, static_args=static_args(ctx, node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -692,6 +711,26 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
+    """The arguments of `call` (positions as digit strings, keywords by name) that are
+    fixed by the code: literals, and classes or functions named directly."""
+    out: list[str] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break  # positions after a *args are unknown
+        if isinstance(arg, ast.UnaryOp):
+            arg = arg.operand
+        if isinstance(arg, ast.Constant):
+            out.append(key)
+        elif isinstance(arg, ast.Name) and arg.id.lstrip("_")[:1].isupper():
+            # classes by the naming convention only: a lookup per argument is not free
+            bindings = ctx.semantic.lookup(arg.id, arg)[1]
+            if bindings and all(b.kind in ("class", "def", "import") for b in bindings):
+                out.append(key)
+    return tuple(out)
 
 
 def _writes_rows(statement: ast.AST) -> bool:

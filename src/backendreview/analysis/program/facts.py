@@ -50,6 +50,7 @@ class CallSite:
     loop_item: bool = False  # the call's receiver or arguments use that loop's variable
     loop_rows: bool = False  # that loop iterates the rows of a query
     conditional: bool = False  # under an if / try-except / boolean operator of its function
+    static_args: tuple[str, ...] = ()  # arguments fixed by the code (literals, classes)
 
 
 @dataclass(frozen=True)

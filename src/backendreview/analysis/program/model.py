@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from ...model import Related, Span
 from .facts import (
+    QUERY,
     UNBOUNDED,
     CallSite,
     ClassInfo,
@@ -94,6 +95,7 @@ class ProgramModel:
         self._edges: dict[str, list[tuple[CallSite, FunctionInfo]]] = {}
         self._summary: dict[str, dict[tuple[str, str, int], Reached]] | None = None
         self._constant: dict[str, bool] = {}
+        self._writers: set[str] | None = None
 
     # -- the index ---------------------------------------------------------------------------
     def function_at(self, path: str, line: int) -> FunctionInfo | None:
@@ -271,6 +273,24 @@ class ProgramModel:
         summary = self._solve().get(fn.qualname, {})
         found = [r for key, r in summary.items() if key[0] == kind]
         return sorted(found, key=lambda r: (len(r.via), r.origin_path, r.effect.line))
+
+    def writes(self, fn: FunctionInfo) -> bool:
+        """`fn` or a function it calls (up to MAX_DEPTH calls away) writes to the database.
+        Answered apart from `effects`, which keeps only a few origins per kind, so that a
+        write behind several reads is not missed."""
+        if self._writers is None:
+            # Rounds of relaxation: after round k, every function that reaches a write
+            # within k calls is in the set.
+            writers = {q for q, f in self.functions.items()
+                       if any(e.kind == QUERY and e.write for e in f.effects)}
+            for _ in range(MAX_DEPTH):
+                more = {q for q, f in self.functions.items() if q not in writers and any(
+                    target.qualname in writers for _, target in self.edges(f))}
+                if not more:
+                    break
+                writers |= more
+            self._writers = writers
+        return fn.qualname in self._writers
 
     def guarded_by(self, fn: FunctionInfo, kind: str) -> list[Reached]:
         """`fn`'s effects of one kind, counting those of the project decorators on it

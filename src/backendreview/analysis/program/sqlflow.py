@@ -1,0 +1,202 @@
+"""Parameter-indexed summaries of the program model: which parameters of a function flow into
+what it returns, into SQL text it returns, and into the SQL text of a database call it makes
+(the function runs parameter k as SQL).
+
+Per file, a rule records plain facts (`ParamFacts`, picklable, cached with the file): the
+parameters each function uses that way itself, and the calls through which it hands its
+parameters on (`Forward`). `ParamSummaries` solves them over the call graph of the
+`ProgramModel`: `run(sql)` that calls `self._execute(sql)` runs its parameter as SQL because
+`_execute` does; `build(name)` that returns `_where(name)` returns SQL built from `name`
+because `_where` does. Chains are at most MAX_DEPTH calls long, so recursion and cycles end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .facts import Callee, CallSite, FunctionInfo
+from .model import MAX_DEPTH, ProgramModel, Step
+
+FACT_KIND = "param_flow"
+
+
+@dataclass(frozen=True)
+class ParamUse:
+    """Parameter `param` used at `line` (`detail`: the database call, or the SQL build)."""
+
+    param: str
+    line: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A call that passes parameters of its function on: `args` maps each argument (its
+    position as a digit string, or its keyword) to the caller's parameters it carries."""
+
+    callee: Callee
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+    args: tuple[tuple[str, tuple[str, ...]], ...]
+    returned: bool  # the call's value is (part of) what the function returns
+
+
+@dataclass(frozen=True)
+class ParamFacts:
+    """One function's own uses of its parameters (the function: `path`, its def `line`)."""
+
+    path: str
+    line: int
+    executes: tuple[ParamUse, ...] = ()  # run as (part of) the SQL text of a database call
+    returns_sql: tuple[ParamUse, ...] = ()  # spliced into SQL text the function returns
+    returns: tuple[str, ...] = ()  # flow into the return value as they are
+    forwards: tuple[Forward, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chain:
+    """How a parameter reaches its use: the calls on the way (empty: the function's own
+    code) and the use at the end."""
+
+    use: ParamUse
+    origin_path: str
+    via: tuple[Step, ...] = ()
+
+
+class ParamSummaries:
+    def __init__(self, model: ProgramModel, facts: list[ParamFacts]) -> None:
+        self.model = model
+        self.own: dict[str, ParamFacts] = {}
+        for fact in facts:
+            fn = model.function_at(fact.path, fact.line)
+            if fn is not None:
+                self.own.setdefault(fn.qualname, fact)
+        self.executes: dict[str, dict[str, Chain]] = {}
+        self.returns_sql: dict[str, dict[str, Chain]] = {}
+        self.returns: dict[str, set[str]] = {}
+        self._callers: dict[str, list[CallSite]] = {}
+        self._solve()
+
+    # -- solving -----------------------------------------------------------------------------
+    def _solve(self) -> None:
+        for qualname, fact in sorted(self.own.items()):
+            self.executes[qualname] = {u.param: Chain(u, fact.path) for u in fact.executes}
+            self.returns_sql[qualname] = {u.param: Chain(u, fact.path)
+                                          for u in fact.returns_sql}
+            self.returns[qualname] = set(fact.returns)
+        # Each round follows one more call; MAX_DEPTH rounds give every chain the model keeps.
+        for _ in range(MAX_DEPTH):
+            changed = False
+            for qualname, fact in sorted(self.own.items()):
+                fn = self.model.functions[qualname]
+                for forward in fact.forwards:
+                    for target in self.targets(fn, forward.callee):
+                        if target.qualname == qualname:
+                            continue
+                        changed |= self._follow(fn, forward, target)
+            if not changed:
+                break
+
+    def _follow(self, fn: FunctionInfo, forward: Forward, target: FunctionInfo) -> bool:
+        changed = False
+        for key, params in forward.args:
+            name = parameter_for(target, forward.callee, key)
+            if name is None:
+                continue
+            tables = [self.executes, self.returns_sql] if forward.returned else [
+                self.executes]
+            for table in tables:
+                chain = table.get(target.qualname, {}).get(name)
+                if chain is None or len(chain.via) >= MAX_DEPTH:
+                    continue
+                mine = table.setdefault(fn.qualname, {})
+                for param in params:
+                    if param not in mine:
+                        mine[param] = Chain(chain.use, chain.origin_path,
+                                            (_step(fn, forward, target), *chain.via))
+                        changed = True
+            if forward.returned and name in self.returns.get(target.qualname, ()):
+                mine_returns = self.returns.setdefault(fn.qualname, set())
+                before = len(mine_returns)
+                mine_returns.update(params)
+                changed |= len(mine_returns) != before
+        return changed
+
+    # -- questions ---------------------------------------------------------------------------
+    def targets(self, fn: FunctionInfo | None, callee: Callee) -> list[FunctionInfo]:
+        owner = fn if fn is not None else FunctionInfo("", "", "", 0)
+        return self.model.targets(owner, CallSite(0, 0, 0, 0, callee, ""))
+
+    def runs_as_sql(self, fn: FunctionInfo, param: str) -> Chain | None:
+        """How `fn` runs its parameter `param` as SQL text, if it does."""
+        return self.executes.get(fn.qualname, {}).get(param)
+
+    def returns_sql_from(self, fn: FunctionInfo) -> dict[str, Chain]:
+        """The parameters `fn` splices into the SQL text it returns."""
+        return self.returns_sql.get(fn.qualname, {})
+
+    def always_constant(self, fn: FunctionInfo, param: str) -> bool:
+        """Every call of `fn` the project makes passes a literal or a class for `param`, and
+        nothing else calls it as far as the code shows (no decorator registers it as a
+        route or a callback)."""
+        if fn.decorators:
+            return False
+        sites = self._callers.get(fn.qualname)
+        if sites is None:
+            sites = self._callers[fn.qualname] = self._calls_of(fn)
+        return bool(sites) and all(
+            any(parameter_for(fn, site.callee, key) == param for key in site.static_args)
+            for site in sites)
+
+    def _calls_of(self, fn: FunctionInfo) -> list[CallSite]:
+        """The project's call sites that run `fn`: only sites naming it (or its class, for a
+        constructor) are resolved, not every call of the project."""
+        wanted = fn.name
+        if fn.name == "__init__" and fn.cls:
+            wanted = fn.cls.rsplit(".", 1)[-1]
+        out: list[CallSite] = []
+        for qualname in sorted(self.model.functions):
+            caller = self.model.functions[qualname]
+            for site in caller.calls:
+                named = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                if named != wanted:
+                    continue
+                if any(t.qualname == fn.qualname for t in self.model.targets(caller, site)):
+                    out.append(site)
+        return out
+
+    def returns_params(self, fn: FunctionInfo) -> set[str]:
+        """The parameters that flow into `fn`'s return value as they are."""
+        return self.returns.get(fn.qualname, set())
+
+
+def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:
+    """The parameter of `target` that the argument `key` (a position or a keyword) binds."""
+    if not key.isdigit():
+        return key if key in target.params else None
+    index = int(key)
+    bound = callee.kind in ("self", "super", "selfattr", "typed") or (
+        callee.kind == "ref" and (target.name == "__init__" or target.kind == "classmethod"))
+    if bound and target.kind != "staticmethod":
+        index += 1  # the receiver takes the first parameter
+    return target.params[index] if index < len(target.params) else None
+
+
+def _step(fn: FunctionInfo, forward: Forward, target: FunctionInfo) -> Step:
+    return Step(fn.path, forward.line, forward.col, forward.end_line, forward.end_col,
+                forward.text, target.qualname, target.path, target.line)
+
+
+_cache: tuple[list[ParamFacts], ProgramModel, ParamSummaries] | None = None
+
+
+def summaries_of(model: ProgramModel, facts: dict[str, list]) -> ParamSummaries:  # type: ignore[type-arg]
+    """The parameter summaries of a run, solved once per run and model."""
+    global _cache
+    found = facts.setdefault(FACT_KIND, [])
+    if _cache is None or _cache[0] is not found or _cache[1] is not model:
+        _cache = (found, model, ParamSummaries(model, found))
+    return _cache[2]

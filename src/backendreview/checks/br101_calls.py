@@ -1,0 +1,384 @@
+"""BR101 across calls: SQL text that one function builds and another runs.
+
+Per file (`FlowRecorder`, fed by the BR101 file rule) the rule records, for the program
+model's parameter summaries (analysis/program/sqlflow.py), which parameters each function
+runs as SQL, splices into SQL it returns, returns as they are, or hands on to another call;
+and two kinds of candidates:
+
+- `TextToHelper`: a call that passes text built from runtime values to a project function
+  (`run_sql(f"... {name}")`): reported when that function runs the parameter as SQL;
+- `SinkOfCall`: a database call whose SQL is what a project function returns
+  (`cur.execute(build_query(name))`): reported when that function splices the parameter
+  into the SQL it returns and the call passes a runtime value for it.
+
+The project phase (`check_calls`) joins them to the solved summaries and names every step
+of the chain in the message and in the SARIF related locations.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ..analysis.program import ConstNeed, ProgramModel, callee_of, constant_needs, short_name
+from ..analysis.program.facts import Callee
+from ..analysis.program.sqlflow import (
+    FACT_KIND,
+    Chain,
+    Forward,
+    ParamFacts,
+    ParamUse,
+    parameter_for,
+    summaries_of,
+)
+from ..model import Finding, Related, Severity, Span
+from .br101_origins import EVIDENCE, SAFE, Origin, classify, param_of
+from .confidence import NOTE, as_note
+
+CANDIDATES = "br101_call_candidates"
+_BUILDS = (ast.JoinedStr, ast.BinOp)
+_SQL_START_WORD = re.compile(
+    r"(?is)^\s*(?:\(|--|/\*|select|insert|update|delete|with|replace|merge|truncate|upsert"
+    r"|create|alter|drop|pragma|copy|vacuum|reindex|grant|revoke|refresh|comment|attach"
+    r"|show|set|use|call|kill|cancel|explain|describe|lock|notify|listen|declare|exec"
+    r"|analyze|optimize|rename|load|begin|detach|where|order|group|having|limit|offset"
+    r"|join|left|inner|values)\b")
+# A clause handed to a helper that completes the statement.
+_SQL_CLAUSE = re.compile(r"(?i)^\s*(?:where|order\s+by|group\s+by|having|limit|offset"
+                         r"|(?:left\s+|inner\s+)?join|set|values)\s")
+_STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "title", "format",
+                          "join", "split", "capitalize", "casefold", "zfill", "encode",
+                          "decode"})
+
+
+@dataclass(frozen=True)
+class TextToHelper:
+    path: str
+    owner: int  # def line of the calling function (0: module level)
+    callee: Callee
+    key: str  # the argument: position digits or keyword
+    span: Span
+    text: str  # the callee as written
+    values: str  # the runtime parts, for the message
+    how: str
+    evidence: str  # "" when nothing shows an outsider chooses the parts
+    reason: str  # why it is only a note, when it is
+    needs: tuple[ConstNeed, ...] | None  # what makes every part a constant (None: never)
+
+
+@dataclass(frozen=True)
+class SinkOfCall:
+    path: str
+    owner: int
+    callee: Callee
+    span: Span
+    label: str  # the database call, for the message
+    text: str  # the callee as written
+    # each argument: (key, source, runtime?, evidence or "")
+    args: tuple[tuple[str, str, bool, str], ...]
+
+
+def _sql_ish(arg: ast.expr) -> bool:
+    """A string build whose leading text, when it can be read, starts a statement or a
+    clause: the cheap test before the string analysis."""
+    lead: ast.expr | None = arg
+    while isinstance(lead, ast.BinOp):
+        lead = lead.left
+    if isinstance(lead, ast.JoinedStr):
+        lead = lead.values[0] if lead.values else None
+    elif isinstance(lead, ast.Call):
+        if not (isinstance(lead.func, ast.Attribute) and lead.func.attr in ("format", "join")):
+            return False
+        lead = lead.func.value
+    elif not isinstance(arg, ast.BinOp):
+        return False
+    if isinstance(lead, ast.Constant) and isinstance(lead.value, str):
+        text = lead.value
+        return bool(_SQL_START_WORD.match(text)) or not text.strip()
+    return True  # the text starts with a value: let the analysis decide
+
+
+def _key_args(call: ast.Call) -> list[tuple[str, ast.expr]]:
+    out = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+    out += [(k.arg, k.value) for k in call.keywords if k.arg]
+    return out
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class FlowRecorder:
+    """Collects one file's parameter facts and cross-call candidates for BR101."""
+
+    def __init__(self, ctx, strings, looks_like_sql) -> None:  # type: ignore[no-untyped-def]
+        self.ctx = ctx
+        self.strings = strings
+        self.looks_like_sql = looks_like_sql
+        self.functions: dict[int, dict[str, list]] = {}  # type: ignore[type-arg]
+
+    def _own(self, node: ast.AST) -> dict[str, list] | None:  # type: ignore[type-arg]
+        func = self.ctx.semantic.enclosing_function(node)
+        if func is None or isinstance(func, ast.Lambda):
+            return None
+        return self.functions.setdefault(func.lineno, {
+            "executes": [], "returns_sql": [], "returns": [], "forwards": []})
+
+    def _owner_line(self, node: ast.AST) -> int:
+        func = self.ctx.semantic.enclosing_function(node)
+        return func.lineno if func is not None and not isinstance(func, ast.Lambda) else 0
+
+    # -- what the file rule reports to us ------------------------------------------------------
+    def sink(self, call: ast.Call, label: str, sql_arg: ast.expr,
+             helpers: list[str]) -> None:
+        """A database call: `helpers` are the parameters its text is made of (see
+        br101_origins.HELPER); a bare parameter as the whole SQL is one too."""
+        own = self._own(call)
+        if own is not None:
+            params = list(helpers)
+            if isinstance(sql_arg, ast.Name):
+                param = param_of(self.ctx, sql_arg)
+                if param is not None:
+                    params.append(param)
+            for param in params:
+                own["executes"].append(ParamUse(param, call.lineno, label))
+        source = sql_arg
+        if isinstance(source, ast.Name):
+            bindings = self.ctx.reaching_bindings(source)
+            if len(bindings) == 1 and bindings[0].kind == "assign":
+                source = bindings[0].value
+        if isinstance(source, ast.Await):
+            source = source.value
+        if not isinstance(source, ast.Call):
+            return
+        callee = callee_of(self.ctx, source)
+        if callee is None:
+            return
+        args = []
+        for key, arg in _key_args(source):
+            param = param_of(self.ctx, arg) if isinstance(arg, ast.Name) else None
+            if param is not None:
+                # The caller's own parameter handed through: its callers decide (recorded
+                # as a parameter this function splices into SQL it runs).
+                if own is not None:
+                    own["executes"].append(ParamUse(param, call.lineno, label))
+                continue
+            runtime = not self.strings.is_static(arg)
+            origin = classify(self.ctx, arg, call) if runtime else Origin(SAFE)
+            runtime = runtime and origin.kind != SAFE
+            args.append((key, _short(self.ctx.source(arg)), runtime,
+                         origin.reason if origin.kind == EVIDENCE else ""))
+        self.ctx.emit_fact(CANDIDATES, SinkOfCall(
+            self.ctx.path, self._owner_line(call), callee, self.ctx.span_of(call), label,
+            _short(self.ctx.source(source.func)), tuple(args)))
+
+    def call(self, call: ast.Call) -> None:
+        """Any call: parameters handed on, and SQL text built here handed to a function."""
+        if not call.args and not call.keywords:
+            return
+        passed: list[tuple[str, tuple[str, ...]]] = []
+        built: list[tuple[str, ast.expr]] = []
+        for key, arg in _key_args(call):
+            if isinstance(arg, ast.Name):
+                bindings = self.ctx.reaching_bindings(arg)
+                if len(bindings) != 1:
+                    continue
+                value = bindings[0].value
+                if bindings[0].kind == "param" or isinstance(value, ast.Name):
+                    param = param_of(self.ctx, arg)
+                    if param is not None:
+                        passed.append((key, (param,)))
+                elif isinstance(value, _BUILDS) and _sql_ish(value):
+                    built.append((key, arg))
+            elif _sql_ish(arg):
+                built.append((key, arg))
+        if not passed and not built:
+            return
+        callee = callee_of(self.ctx, call)
+        if callee is None:
+            return
+        own = self._own(call) if passed else None
+        if own is not None:
+            parent = self.ctx.semantic.parent(call)
+            if isinstance(parent, ast.Await):
+                parent = self.ctx.semantic.parent(parent)
+            own["forwards"].append(Forward(
+                callee, call.lineno, call.col_offset, call.end_lineno or call.lineno,
+                call.end_col_offset or call.col_offset, _short(self.ctx.source(call.func)),
+                tuple(passed), isinstance(parent, ast.Return)))
+        for key, arg in built:
+            self._text_to_helper(call, callee, key, arg)
+
+    def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> None:
+        build = self.strings.analyze(arg)
+        if build is None or not build.is_dynamic or build.imported_template:
+            return
+        text = build.constant_text().replace("\x00", " x ")
+        if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)):
+            return
+        parts = [(v, classify(self.ctx, v, call)) for v in build.dynamic_values]
+        parts = [(v, o) for v, o in parts if o.kind != SAFE]
+        if not parts:
+            return
+        values = []
+        for value, _ in parts:
+            text = f"`{_short(self.ctx.source(value))}`"
+            if text not in values:
+                values.append(text)
+        shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3
+                                         else "")
+        evidence = next((o.reason for _, o in parts if o.kind == EVIDENCE), "")
+        needs: list[ConstNeed] | None = []
+        for value, _ in parts:
+            found = constant_needs(self.ctx, value)
+            if found is None or needs is None:
+                needs = None
+                continue
+            needs += [n for n in found if n not in needs]
+        self.ctx.emit_fact(CANDIDATES, TextToHelper(
+            self.ctx.path, self._owner_line(call), callee, key, self.ctx.span_of(call),
+            _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
+            evidence, "" if evidence else parts[0][1].reason,
+            tuple(needs) if needs is not None else None))
+
+    def returned(self, node: ast.Return) -> None:
+        own = self._own(node)
+        if own is None or node.value is None:
+            return
+        value = node.value
+        if isinstance(value, ast.Name):
+            param = param_of(self.ctx, value)
+            if param is not None:
+                own["returns"].append(param)
+                return
+        if not isinstance(value, (*_BUILDS, ast.Name, ast.Call)):
+            return
+        build = self.strings.analyze(value)
+        if build is None or not build.is_dynamic:
+            return
+        if not self.looks_like_sql(build.constant_text().replace("\x00", " x ")):
+            return
+        for part in build.dynamic_values:
+            if classify(self.ctx, part, _NO_SINK).kind == SAFE:
+                continue
+            for name in ast.walk(part):
+                if isinstance(name, ast.Name) and not self._object_receiver(name):
+                    param = param_of(self.ctx, name)
+                    if param is not None:
+                        own["returns_sql"].append(ParamUse(param, node.lineno, ""))
+
+    def _object_receiver(self, name: ast.Name) -> bool:
+        """`db.big_int`, `db.placeholder("x")`: a parameter whose attribute is read is an
+        object (a database wrapper, a model), not the text spliced in."""
+        parent = self.ctx.semantic.parent(name)
+        # `name.lower()` is still the parameter's text
+        return (isinstance(parent, ast.Attribute) and parent.value is name
+                and parent.attr not in _STR_METHODS)
+
+    def end_file(self) -> None:
+        for line, own in sorted(self.functions.items()):
+            if any(own.values()):
+                self.ctx.emit_fact(FACT_KIND, ParamFacts(
+                    self.ctx.path, line, tuple(own["executes"]), tuple(own["returns_sql"]),
+                    tuple(dict.fromkeys(own["returns"])), tuple(own["forwards"])))
+
+
+_NO_SINK = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
+
+
+# -- the project phase ---------------------------------------------------------------------------
+def _where(path: str, line: int) -> str:
+    return f"{PurePath(path).name}:{line}"
+
+
+def _chain_text(first_text: str, first_path: str, first_line: int, target, chain: Chain,
+                verb: str) -> str:  # type: ignore[no-untyped-def]
+    parts = [f"`{first_text}` ({_where(first_path, first_line)}) calls "
+             f"`{short_name(target.qualname, target.path)}` ({_where(target.path, target.line)})"]
+    for step in chain.via:
+        parts.append(f"which calls `{short_name(step.callee, step.callee_path)}` "
+                     f"({_where(step.callee_path, step.callee_line)})")
+    what = f" `{chain.use.detail}`" if chain.use.detail else ""
+    parts.append(f"which {verb}{what} ({_where(chain.origin_path, chain.use.line)})")
+    return ", ".join(parts)
+
+
+def _chain_related(target, chain: Chain, verb: str) -> tuple[Related, ...]:  # type: ignore[no-untyped-def]
+    out = [Related(Span(target.line, 1, target.line, 2),
+                   f"{short_name(target.qualname, target.path)} is defined here", target.path)]
+    for step in chain.via:
+        out.append(Related(Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
+                           f"calls {short_name(step.callee, step.callee_path)}", step.path))
+    line = chain.use.line
+    out.append(Related(Span(line, 1, line, 2), f"{verb} {chain.use.detail}".strip(),
+                       chain.origin_path))
+    return tuple(out)
+
+
+def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,  # type: ignore[type-arg]
+                unknown_origins: bool = False) -> list[Finding]:
+    """The cross-call findings; parts of unknown origin only with `unknown_origins`, as
+    notes (the rule's option of that name)."""
+    candidates = facts.get(CANDIDATES, [])
+    if not candidates:
+        return []
+    summaries = summaries_of(model, facts)
+    out: list[Finding] = []
+    for item in candidates:
+        owner = model.function_at(item.path, item.owner) if item.owner else None
+        for target in summaries.targets(owner, item.callee):
+            if isinstance(item, TextToHelper):
+                found = _text_to_helper(model, summaries, owner, item, target, severity)
+            else:
+                found = _sink_of_call(summaries, item, target, severity)
+            if found is not None:
+                if found.severity == NOTE and not unknown_origins:
+                    break
+                out.append(found)
+                break
+    return out
+
+
+def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severity  # type: ignore[no-untyped-def]
+                    ) -> Finding | None:
+    param = parameter_for(target, item.callee, item.key)
+    chain = summaries.runs_as_sql(target, param) if param else None
+    if chain is None:
+        return None
+    if item.needs is not None and model.satisfied(owner, item.needs):
+        return None  # every part is a constant made elsewhere
+    message = (f"SQL text built with {item.how} from {item.values} is passed as `{param}` "
+               f"and run as SQL: "
+               + _chain_text(item.text, item.path, item.span.start_line, target, chain,
+                             "runs it with")
+               + "; pass the values as bound parameters of that call")
+    if not item.evidence:
+        message, severity = as_note(message, item.reason), NOTE
+    return Finding(rule_id="BR101", severity=severity, message=message, path=item.path,
+                   span=item.span, related=_chain_related(target, chain, "runs it with"))
+
+
+def _sink_of_call(summaries, item: SinkOfCall, target, severity) -> Finding | None:  # type: ignore[no-untyped-def]
+    spliced = summaries.returns_sql_from(target)
+    for key, source, runtime, evidence in item.args:
+        param = parameter_for(target, item.callee, key)
+        chain = spliced.get(param) if param else None
+        if chain is None or not runtime:
+            continue
+        message = (f"SQL passed to `{item.label}` is built from `{source}` in another "
+                   f"function: " + _chain_text(item.text, item.path, item.span.start_line,
+                                              target, chain, "splices it into the SQL it returns")
+                   + f" as `{param}`; build the SQL with placeholders there and pass "
+                   "the value as a bound parameter")
+        level = severity
+        if not evidence:
+            message = as_note(message, "nothing shows the value comes from a request or a "
+                                       "parameter")
+            level = NOTE
+        return Finding(rule_id="BR101", severity=level, message=message, path=item.path,
+                       span=item.span, related=_chain_related(
+                           target, chain, "splices the value into the SQL it returns"))
+    return None

@@ -1,0 +1,354 @@
+"""Where each dynamic part of BR101's SQL text comes from, and whether that is evidence.
+
+A value spliced into SQL is injection only when someone outside the code can choose it. The
+rule therefore classifies every dynamic part by its origin (the policy is documented in
+rules/BR101-raw-sql.yaml):
+
+- `evidence`: request data, or a parameter of the enclosing function used as a value or an
+  identifier: reported at the rule's severity, as CodeQL and Semgrep users expect;
+- `safe`: text that cannot carry an attacker's SQL although the file cannot prove it a
+  literal: a value escaped for the quote it sits in (`x.replace("'", "''")`), a dialect
+  fragment of the very database object that runs the statement (`db.timestamp_now` in
+  `db.execute(...)`), a value checked against an allowlist or a validator on every path
+  before it is used (`if sort not in COLUMNS: sort = "id"`): not reported;
+- `helper`: parts made from parameters when the statement has no SQL text of its own
+  (`f"{query} {clause} {order}"`), or only from parameters the same function runs that way
+  elsewhere (`SELECT COUNT(*) FROM ({query}) AS n`): the function runs SQL its callers
+  wrote, so the finding belongs at the callers that build that text from runtime values
+  (the project phase, br101_calls.py);
+- `unknown`: object state, configuration, module globals: nothing here says who chose it;
+  reported as a `note` with that reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ..analysis.values import tracker_for
+
+EVIDENCE = "evidence"
+SAFE = "safe"
+HELPER = "helper"
+UNKNOWN = "unknown"
+
+# Calls whose truth says a string is a safe identifier or a known value.
+_VALIDATOR = re.compile(r"(?i)valid|match|isidentifier|isalnum|isalpha|isdigit|isdecimal"
+                        r"|allowed|safe_(?:name|ident)")
+# Statement calls that raise unless their argument is acceptable.
+_CHECKER = re.compile(r"(?i)valid|require|ensure|check|assert")
+_MAX_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class Origin:
+    kind: str
+    reason: str = ""
+    param: str | None = None  # HELPER: the parameter that carries the SQL text
+    params: tuple[str, ...] = ()  # HELPER: every parameter the part is made from
+
+
+def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = False,
+             sql_params: frozenset[str] = frozenset(), quote: str = ""
+             ) -> Origin:  # type: ignore[no-untyped-def]
+    """The origin of one dynamic part of SQL text sent by `sink_call`. `only_values`: the
+    statement has no SQL text of its own here, only the values spliced together;
+    `sql_params`: parameters the enclosing function runs as a statement elsewhere; `quote`:
+    the quote the part sits in, if any."""
+    safe = _safe(ctx, value, sink_call, quote)
+    if safe:
+        return Origin(SAFE, safe)
+    if only_values or sql_params:
+        # No SQL text of its own: every part its parameters make is its callers' SQL.
+        params = parameters_behind(ctx, value)
+        if params and (only_values or params <= sql_params):
+            return Origin(HELPER, param=sorted(params)[0], params=tuple(sorted(params)))
+    found = _evidence(ctx, value, 0, set())
+    if found:
+        return Origin(EVIDENCE, found)
+    return Origin(UNKNOWN, _unknown_reason(ctx, value))
+
+
+# -- safe parts ----------------------------------------------------------------------------
+def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore[no-untyped-def]
+          depth: int = 0) -> str:
+    if depth > _MAX_DEPTH:
+        return ""
+    if quote and _escaped(value, quote):
+        return "escaped for the quote it sits in"
+    if _dialect(ctx, value, sink_call):
+        return "a dialect fragment of the database object that runs the statement"
+    if isinstance(value, ast.Call) and _validating_function(ctx, value):
+        return "made by a function that validates what it returns"
+    if isinstance(value, ast.Name):
+        if _guarded(ctx, value):
+            return "checked against an allowlist or a validator before use"
+        bindings = ctx.reaching_bindings(value)
+        if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
+                            and b.value is not value for b in bindings):
+            reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) for b in bindings]
+            if all(reasons):
+                return reasons[0]
+    return ""
+
+
+def _escaped(value: ast.expr, quote: str) -> bool:
+    """`'{x.replace("'", "''")}'`, `"{x.replace('"', '""')}"`: quote-doubling, the SQL
+    escape of a value inside that very quote (outside quotes it escapes nothing)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "replace" and len(value.args) == 2):
+        return False
+    old, new = value.args
+    return (isinstance(old, ast.Constant) and isinstance(new, ast.Constant)
+            and old.value == quote and new.value == quote * 2)
+
+
+def _root(expr: ast.expr) -> ast.expr:
+    while True:
+        if isinstance(expr, ast.Attribute | ast.Subscript):
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            expr = expr.func
+        elif isinstance(expr, ast.Await):
+            expr = expr.value
+        else:
+            return expr
+
+
+def _dialect(ctx, value: ast.expr, sink_call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """`db.timestamp_now` / `db.timestamp_placeholder("at")` spliced into `db.execute(...)`
+    (or `(conn or db).execute(...)`): the database wrapper's own SQL for its dialect. Only
+    attributes and calls with constant arguments on the object that runs the statement."""
+    func = sink_call.func
+    if not isinstance(func, ast.Attribute) or not isinstance(value, ast.Attribute | ast.Call):
+        return False
+    root = _root(value)
+    if not isinstance(root, ast.Name) or root.id in ("self", "cls"):
+        return False
+    receiver_names = {n.id for n in ast.walk(func.value) if isinstance(n, ast.Name)}
+    if root.id not in receiver_names:
+        return False
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and not all(isinstance(a, ast.Constant) for a in [
+                *node.args, *(k.value for k in node.keywords)]):
+            return False
+    return True
+
+
+def _guarded(ctx, name: ast.Name) -> bool:  # type: ignore[no-untyped-def]
+    """The value is checked before use: the use sits in the true branch of `if name in X`
+    (alone or with `and`), or an earlier `if name not in X` / `if not valid(name)` of the
+    same function replaces it with a constant or leaves (raise, return, abort)."""
+    function = ctx.semantic.enclosing_function(name)
+    if function is None:
+        return False
+    for anc in ctx.semantic.ancestors(name):
+        if anc is function:
+            break
+        if isinstance(anc, ast.If) and _positive_test(anc.test, name.id):
+            parent_body = anc.body
+            if any(name in ast.walk(stmt) for stmt in parent_body):
+                return True
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If) or node.lineno >= name.lineno:
+            continue
+        if _negative_test(node.test, name.id) and _rejects_or_resets(node.body, name.id):
+            return True
+        if _missing_lookup(ctx, node.test, name.id) and _rejects_or_resets(node.body, ""):
+            return True
+    return False
+
+
+def _missing_lookup(ctx, test: ast.expr, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """`row = fetchone("... WHERE id = :id", {"id": name})` then `if not row: raise`: the
+    value is the key of a stored record, an allowlist kept in the database."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        found = test.operand
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and (
+            test.comparators[0].value is None):
+        found = test.left
+    else:
+        return False
+    if not isinstance(found, ast.Name):
+        return False
+    bindings = ctx.reaching_bindings(found)
+    if len(bindings) != 1 or bindings[0].value is None:
+        return False
+    lookup = bindings[0].value
+    if isinstance(lookup, ast.Await):
+        lookup = lookup.value
+    if not isinstance(lookup, ast.Call):
+        return False
+    # The value is an argument of the lookup (a bound parameter), not text spliced into it.
+    for call in ast.walk(lookup):
+        if not isinstance(call, ast.Call):
+            continue
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(arg, ast.JoinedStr | ast.BinOp):
+                continue
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(arg)):
+                return True
+    return False
+
+
+def _validating_function(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
+    """`_table_ref(schema, table)` defined in this module, whose body validates every
+    parameter it returns before returning it (`_require_identifier(table)`, `if not
+    VALID.match(table): raise ...`)."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    bindings = ctx.semantic.lookup(call.func.id, call.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return False
+    func = bindings[0].node
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    returned = {n.id for stmt in ast.walk(func) if isinstance(stmt, ast.Return) and stmt.value
+                for n in ast.walk(stmt.value) if isinstance(n, ast.Name) and n.id in params}
+    if not returned:
+        return False
+    checked: set[str] = set()
+    for stmt in func.body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            called = stmt.value.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if _CHECKER.search(name):
+                checked |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        elif isinstance(stmt, ast.If) and _rejects_or_resets(stmt.body, ""):
+            checked |= {p for p in params if _negative_test(stmt.test, p)}
+    return returned <= checked
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [c for v in test.values for c in _conjuncts(v)]
+    return [test]
+
+
+def _membership(test: ast.expr, name: str, positive: bool) -> bool:
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.left, ast.Name) and test.left.id == name:
+        op = test.ops[0]
+        return isinstance(op, ast.In) if positive else isinstance(op, ast.NotIn)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _membership(test.operand, name, not positive)
+    return False
+
+
+def _validator_call(test: ast.expr, name: str) -> bool:
+    """`valid_name(x)`, `RE.fullmatch(x)`, `x.isidentifier()`."""
+    if not isinstance(test, ast.Call):
+        return False
+    func = test.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if not _VALIDATOR.search(called):
+        return False
+    args = [*test.args, *(k.value for k in test.keywords)]
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (
+            func.value.id == name):
+        return True
+    return any(isinstance(a, ast.Name) and a.id == name for a in args)
+
+
+def _positive_test(test: ast.expr, name: str) -> bool:
+    return any(_membership(c, name, True) or _validator_call(c, name)
+               for c in _conjuncts(test))
+
+
+def _negative_test(test: ast.expr, name: str) -> bool:
+    if _membership(test, name, False):
+        return True
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and (
+        _validator_call(test.operand, name))
+
+
+def _rejects_or_resets(body: list[ast.stmt], name: str) -> bool:
+    last = body[-1] if body else None
+    if isinstance(last, ast.Raise | ast.Return | ast.Continue | ast.Break):
+        return True
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in ("abort", "exit", "fail"):
+            return True
+    return any(isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+               and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
+               and isinstance(stmt.value, ast.Constant) for stmt in body)
+
+
+# -- helpers that run their parameter ------------------------------------------------------
+def param_of(ctx, name: ast.Name, depth: int = 0) -> str | None:  # type: ignore[no-untyped-def]
+    bindings = ctx.reaching_bindings(name)
+    if len(bindings) != 1 or depth > 3:
+        return None
+    binding = bindings[0]
+    if binding.kind == "param":
+        return None if name.id in ("self", "cls") else name.id
+    if binding.kind in ("assign", "annassign") and isinstance(binding.value, ast.Name):
+        return param_of(ctx, binding.value, depth + 1)
+    return None
+
+
+# -- evidence ------------------------------------------------------------------------------
+def _evidence(ctx, expr: ast.AST, depth: int, seen: set[int]) -> str:  # type: ignore[no-untyped-def]
+    """`request data` / `parameter x` when the value is built from them, else ""."""
+    if depth > _MAX_DEPTH or id(expr) in seen:
+        return ""
+    seen.add(id(expr))
+    tracker = tracker_for(ctx)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute | ast.Call | ast.Name):
+            source = tracker.request_data(node)
+            if source:
+                return f"request data (`{source}`)"
+        if not isinstance(node, ast.Name) or isinstance(node.ctx, ast.Store):
+            continue
+        for binding in ctx.reaching_bindings(node):
+            if binding.kind == "param":
+                if node.id not in ("self", "cls"):
+                    return f"the parameter `{node.id}`"
+                continue
+            if binding.value is not None and binding.value is not node:
+                found = _evidence(ctx, binding.value, depth + 1, seen)
+                if found:
+                    return found
+    return ""
+
+
+def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None = None
+                      ) -> set[str] | None:  # type: ignore[no-untyped-def]
+    """The parameters of the enclosing function a value is built from (through locals and
+    loops); None when request data is part of it too."""
+    seen = set() if seen is None else seen
+    out: set[str] = set()
+    if depth > _MAX_DEPTH or id(expr) in seen:
+        return out
+    seen.add(id(expr))
+    tracker = tracker_for(ctx)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute | ast.Call | ast.Name) and tracker.request_data(node):
+            return None
+        if not isinstance(node, ast.Name) or isinstance(node.ctx, ast.Store):
+            continue
+        for binding in ctx.reaching_bindings(node):
+            if binding.kind == "param":
+                if node.id not in ("self", "cls"):
+                    out.add(node.id)
+            elif binding.value is not None and binding.value is not node:
+                found = parameters_behind(ctx, binding.value, depth + 1, seen)
+                if found is None:
+                    return None
+                out |= found
+    return out
+
+
+def _unknown_reason(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]
+    root = _root(value)
+    if isinstance(root, ast.Name) and root.id in ("self", "cls"):
+        return ("it comes from the object's own state, not from this function's parameters "
+                "or a request")
+    return ("nothing shows it comes from a request or a parameter (configuration, module "
+            "state or a value computed here)")

@@ -1,0 +1,133 @@
+"""What a loop goes over, as far as BR102 cares: a fixed handful of items written in the code
+or its configuration, or the parts of one string — never one item per stored row.
+
+A query per item of such a loop runs a known, small number of times (the two agreement
+types, the default groups a setting lists, the authors typed into one form field, the
+segments of one path), so it is not an N+1: the rule stays silent, as it does for literal
+lists.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_SPLITS = frozenset({"split", "rsplit", "splitlines"})
+# Calls that keep a collection's items (reorder, dedupe, map them one to one).
+_KEEPS_ITEMS = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted",
+                          "builtins.reversed", "builtins.map", "builtins.filter",
+                          "builtins.enumerate", "builtins.frozenset"})
+_DEDUPE = re.compile(r"(^|_)(uniq|unique|dedupe?|deduplicate)(_|$)", re.IGNORECASE)
+
+
+def fixed_collection(ctx, expr: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """`Agreement.TYPE_CHOICES`, `settings.DEFAULT_GROUPS`, `text.split("&")`, and locals
+    built only from those (mapped, sorted, deduplicated, sliced, a literal fallback)."""
+    if depth > 12:
+        return False
+    if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
+        return True
+    if isinstance(expr, ast.Attribute):
+        qualified = ctx.qualified_name(expr) or ""
+        if qualified.startswith("django.conf.settings."):
+            return True
+        # An upper-case attribute of a class or module (`Agreement.TYPE_CHOICES`,
+        # `config.GROUPS`, `self.KINDS`), not of a value such as `request.POST`.
+        return bool(_CONSTANT.match(expr.attr)) and _static_owner(ctx, expr.value)
+    if isinstance(expr, ast.Subscript):
+        return fixed_collection(ctx, expr.value, depth + 1)
+    if isinstance(expr, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        return fixed_collection(ctx, expr.generators[0].iter, depth + 1)
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr in _SPLITS:
+            return True  # the parts of one string
+        if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and (
+                not expr.args):
+            return fixed_collection(ctx, func.value, depth + 1)
+        if isinstance(func, ast.Name) and _helper_returns_fixed(ctx, func, depth):
+            return True
+        name = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
+        keeps = (ctx.qualified_name(func) or "") in _KEEPS_ITEMS or bool(_DEDUPE.search(name))
+        items = [a for a in expr.args if not isinstance(a, ast.Lambda | ast.Constant)]
+        return keeps and bool(items) and fixed_collection(ctx, items[-1], depth + 1)
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        if _CONSTANT.match(expr.id) and bindings and all(
+                b.kind == "import" for b in bindings):
+            return True  # an imported constant
+        return bool(bindings) and all(
+            b.kind in ("assign", "annassign") and b.value is not None
+            and b.value is not expr and fixed_collection(ctx, b.value, depth + 1)
+            for b in bindings)
+    return False
+
+
+def _static_owner(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """A class or module: a capitalised name, an imported name, `self` / `cls`."""
+    if not isinstance(expr, ast.Name):
+        return False
+    if expr.id[:1].isupper() or expr.id in ("self", "cls"):
+        return True
+    bindings = ctx.reaching_bindings(expr)
+    return bool(bindings) and all(b.kind in ("import", "class") for b in bindings)
+
+
+def _helper_returns_fixed(ctx, name: ast.Name, depth: int) -> bool:  # type: ignore[no-untyped-def]
+    """`names = prepare_authors(text)` where `prepare_authors`, defined in this module,
+    returns only fixed collections (the parts of its argument string)."""
+    bindings = ctx.reaching_bindings(name)
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return False
+    func = bindings[0].node
+    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        r.value is not None and fixed_collection(ctx, r.value, depth + 1) for r in returns)
+
+
+def _own_nodes(func: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of the functions or classes it defines."""
+    out: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        out.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+_WRITES = frozenset({"save", "delete", "update", "move_to", "move_node", "insert_at", "create",
+                     "bulk_create", "bulk_update", "update_or_create", "get_or_create"})
+
+
+def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
+    """`Category.objects.get(pk=child.pk)` inside `for child in ...` whose body writes: the
+    query reloads the loop's own row by its key because earlier iterations' writes changed
+    it (a tree move), a refresh rather than a lookup of other data. Without a write in the
+    loop, re-reading each row (say, to add `select_related`) is the N+1 itself."""
+    if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and n.func.attr in _WRITES for n in ast.walk(loop)):
+        return False
+    targets = _loop_targets(loop)
+    for node in ast.walk(call):
+        if not isinstance(node, ast.keyword) or node.arg not in ("pk", "id"):
+            continue
+        value = node.value
+        if isinstance(value, ast.Attribute) and value.attr in ("pk", "id") and isinstance(
+                value.value, ast.Name) and value.value.id in targets:
+            return True
+    return False
+
+
+def _loop_targets(loop: ast.AST) -> set[str]:
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        targets = [loop.target]
+    elif isinstance(loop, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+        targets = [gen.target for gen in loop.generators]
+    else:
+        return set()
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
