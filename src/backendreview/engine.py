@@ -213,6 +213,7 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
         result.lines = []
     if errors:
         result.facts.setdefault("_errors", []).extend(errors)
+    ctx.release()
     return result
 
 
