@@ -551,7 +551,11 @@ def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:
     """Limiter checks made inside a handler (`rate_limit("pwreset", ...)`,
     `login_rate_limiter.test()`): a project that limits requests its own way."""
     out: list[str] = []
-    # Most functions call no limiter: a look at the text first spares walking their body.
+    # Most files and functions call no limiter: a look at the text first spares walking
+    # their bodies (the file's text once: asked of every function of every file).
+    if not ctx.memo("limit-names", ctx.tree, lambda: bool(
+            LIMIT_NAME.search(ctx.text.replace(".", "_")))):
+        return out
     if not LIMIT_NAME.search(ctx.source(func).replace(".", "_")):
         return out
     for node in own_nodes(func):

@@ -182,6 +182,9 @@ class _Extractor:
         self.classes: list[ClassInfo] = []
         self.origins = OriginFinder(ctx)
         self._row_loops: dict[int, bool] = {}
+        # Whether any function of the file may read a cache: most do not, and the text of
+        # every function is then not searched.
+        self.cache_use = _CACHE_USE.search(ctx.text) is not None
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -378,7 +381,7 @@ class _Extractor:
                     effects.append(Effect(UNBOUNDED, node.lineno, found.text))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
-        if _CACHE_USE.search(ctx.source(func)):
+        if self.cache_use and _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
         limiters = body_limiter_calls(ctx, func)
