@@ -261,6 +261,7 @@ def _review_path(task: _Task) -> FileResult:
         with _time_limit(limit):
             result = review_source(data, shown, config, rules, collect=collect)
     except FileTimeout:
+        gc.collect()  # the stopped review did not release its tree (see FileContext.release)
         return _unreadable(shown, f"review stopped after {limit:g} s: the file takes too long "
                                   "to review (BACKENDREVIEW_FILE_TIME_LIMIT sets the limit)",
                            rules)

@@ -131,6 +131,14 @@ def _qualname_of(ctx: FileContext, node: ast.AST) -> str:
 
 
 _CONDITIONS = (ast.If, ast.IfExp, ast.BoolOp, ast.ExceptHandler, ast.Match, ast.While)
+# The same as sets of exact types: `_context` runs for every call, return and assignment of
+# every file, up through all their ancestors, and a set lookup by type is the cheapest test.
+_FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+_OPAQUE_TYPES = frozenset({ast.Lambda, ast.ClassDef})
+_CONDITION_TYPES = frozenset(_CONDITIONS)
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
+_FOR_TYPES = frozenset({ast.For, ast.AsyncFor})
+_LOOP_TYPES = _FOR_TYPES | _COMPREHENSION_TYPES | {ast.While, ast.comprehension}
 
 
 def _context(ctx: FileContext, node: ast.AST
@@ -143,25 +151,28 @@ def _context(ctx: FileContext, node: ast.AST
     child = node
     skip: ast.AST | None = None  # a comprehension whose first iterable `node` is part of
     for anc in ctx.semantic.ancestors(node):
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+        kind = type(anc)
+        if kind in _FUNCTION_TYPES:
             return anc, loop, conditional
-        if isinstance(anc, ast.Lambda | ast.ClassDef):
+        if kind in _OPAQUE_TYPES:
             return None, None, False
-        if loop is None:
-            if isinstance(anc, ast.For | ast.AsyncFor):
-                if any(child is stmt for stmt in anc.body):
+        if loop is None and kind in _LOOP_TYPES:
+            if kind in _FOR_TYPES:
+                # In the body: neither the target, the iterable nor the `else` clause.
+                if child is not anc.iter and child is not anc.target and not any(  # type: ignore[attr-defined]
+                        child is stmt for stmt in anc.orelse):  # type: ignore[attr-defined]
                     loop = anc
-            elif isinstance(anc, ast.While):
-                if not any(child is stmt for stmt in anc.orelse):
+            elif kind is ast.While:
+                if not any(child is stmt for stmt in anc.orelse):  # type: ignore[attr-defined]
                     loop = anc
-            elif isinstance(anc, ast.comprehension):
+            elif kind is ast.comprehension:
                 parent = ctx.semantic.parent(anc)
-                if isinstance(parent, _COMPREHENSIONS) and parent.generators[0] is anc and \
-                        child is anc.iter:
+                if type(parent) in _COMPREHENSION_TYPES and \
+                        parent.generators[0] is anc and child is anc.iter:  # type: ignore[union-attr]
                     skip = parent
-            elif isinstance(anc, _COMPREHENSIONS) and anc is not skip:
+            elif anc is not skip:
                 loop = anc
-        if isinstance(anc, _CONDITIONS):
+        if kind in _CONDITION_TYPES:
             conditional = True
         child = anc
     return None, None, False
