@@ -13,7 +13,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from ...astutil import call_chain
+from ...astutil import call_chain, walk
 from ...semantic import module_name
 from ..frameworks.common import body_limiter_calls, classify, decorator_names, unbounded_query
 from ..orm.queries import (
@@ -195,7 +195,7 @@ class _Extractor:
         self._row_loops: dict[int, bool] = {}
         # Whether any function of the file may read a cache: most do not, and the text of
         # every function is then not searched.
-        self.cache_use = _CACHE_USE.search(ctx.text) is not None
+        self.cache_use = "cache" in ctx.text and _CACHE_USE.search(ctx.text) is not None
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -518,14 +518,14 @@ class _Extractor:
         for node in own:
             if not (isinstance(node, ast.Return) and node.value is not None):
                 continue
-            for part in ast.walk(node.value):
+            for part in walk(node.value):
                 if isinstance(part, ast.Call):
                     out.add(id(part))
                 elif isinstance(part, ast.Name):
                     bindings = self.ctx.reaching_bindings(part)
                     if len(bindings) == 1 and bindings[0].kind == "assign" and \
                             isinstance(bindings[0].value, ast.Call):
-                        out.update(id(n) for n in ast.walk(bindings[0].value)
+                        out.update(id(n) for n in walk(bindings[0].value)
                                    if isinstance(n, ast.Call))
         return out
 
@@ -721,18 +721,18 @@ def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
         targets = [gen.target for gen in loop.generators]
     else:
         return False
-    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
     parts: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
     if isinstance(call.func, ast.Attribute):
         parts.append(call.func.value)
-    return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in ast.walk(p))
+    return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in walk(p))
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
     if not _AUTH_TEST.search(ctx.source(node.test)):
         return False
     for stmt in node.body:
-        for part in ast.walk(stmt):
+        for part in walk(stmt):
             if isinstance(part, ast.Raise):
                 return True
             if isinstance(part, ast.Call):
