@@ -13,19 +13,64 @@ def nodes_within(roots: Iterable[ast.AST]) -> list[ast.AST]:
     functions, lambdas or classes (those nodes themselves are included): what one function
     body or one except clause does when it runs."""
     out: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(list(roots)))
+    stack: list[ast.AST] = list(roots)
+    stack.reverse()
+    pop, push, add = stack.pop, stack.extend, out.append
+    node_type, nested = ast.AST, _NESTED_SCOPES
     while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, _NESTED_SCOPES):
+        node = pop()
+        add(node)
+        if isinstance(node, nested):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        # ast.iter_child_nodes, inlined: this walk runs over every handler body, often.
+        children: list[ast.AST] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                children.append(value)
+            elif isinstance(value, list):
+                children += [item for item in value if isinstance(item, node_type)]
+        children.reverse()
+        push(children)
     return out
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """Every node below and including `node`, like `ast.walk` (in depth-first order, not
+    breadth-first) at a third of its cost: for the hot paths that only collect or test."""
+    out: list[ast.AST] = []
+    stack = [node]
+    pop, add = stack.pop, out.append
+    node_type = ast.AST
+    while stack:
+        current = pop()
+        add(current)
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, node_type):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack += [item for item in value if isinstance(item, node_type)]
+    return out
+
+
+# The last few functions walked: one handler's body is asked about by several helpers in a
+# row (writes, returns, credential checks, limiter calls). The entry holds the function
+# node itself, so its id cannot be reused while the entry lives.
+_OWN_NODES: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
+_OWN_NODES_KEPT = 8
 
 
 def own_nodes(function: ast.AST) -> list[ast.AST]:
     """The nodes of a function's own body (and signature), not of functions nested in it."""
-    return nodes_within(ast.iter_child_nodes(function))
+    cached = _OWN_NODES.get(id(function))
+    if cached is not None and cached[0] is function:
+        return list(cached[1])
+    nodes = nodes_within(ast.iter_child_nodes(function))
+    if len(_OWN_NODES) >= _OWN_NODES_KEPT:
+        del _OWN_NODES[next(iter(_OWN_NODES))]
+    _OWN_NODES[id(function)] = (function, nodes)
+    return list(nodes)
 
 
 def call_chain(expr: ast.AST) -> tuple[list[str], ast.AST]:

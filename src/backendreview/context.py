@@ -38,6 +38,13 @@ class FileContext:
         self.qualified_name = semantic.qualified_name  # type: ignore[method-assign]
         self.reaching_bindings = semantic.reaching_bindings  # type: ignore[method-assign]
 
+    def release(self) -> None:
+        """Drop the file's tree, model and caches once its result is taken (see
+        `SemanticModel.release`): value trackers and rule helpers refer back to the
+        context, so it would otherwise wait for a cyclic collection."""
+        self.semantic.release()
+        self.__dict__.clear()
+
     @property
     def policy_path(self) -> str:
         """The file's path from the project root: what test / seed / migration / settings

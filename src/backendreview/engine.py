@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import gc
 import os
 import signal
@@ -22,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pathspec
 
@@ -127,6 +128,22 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _gc_paused_during(function: _F) -> _F:
+    """Run `function` with the cyclic garbage collector paused. For `run`: each file's
+    tree is freed by reference counting as soon as it is reviewed (`FileContext.release`)
+    and results are acyclic records, so a whole run leaves almost no cyclic garbage (138
+    objects on wagtail's 1,379 files), while automatic collections kept traversing every
+    result received so far (unpickling the results cost 4x more with them)."""
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        with _gc_paused():
+            return function(*args, **kwargs)
+    return paused  # type: ignore[return-value]
+
+
 def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
                   tree: ast.Module | None = None,
                   collect: tuple[str, ...] | None = None) -> FileResult:
@@ -207,12 +224,14 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
     result.suppressions = parse_suppressions(text, tree, builder.nodes)
     if result.suppressions:
         result.statement_spans = statement_extents(tree, builder.nodes)
-    if not (result.findings or result.suppressions or result.facts):
+    if not (result.findings or result.suppressions):
         # Nothing will be shown or matched in this file: do not ship its text back from the
-        # worker process.
+        # worker process (nor cache it). A project rule that reports here, from the facts,
+        # gets the lines read again for its frame (`finish`); most files report nothing.
         result.lines = []
     if errors:
         result.facts.setdefault("_errors", []).extend(errors)
+    ctx.release()
     return result
 
 
@@ -242,6 +261,7 @@ def _review_path(task: _Task) -> FileResult:
         with _time_limit(limit):
             result = review_source(data, shown, config, rules, collect=collect)
     except FileTimeout:
+        gc.collect()  # the stopped review did not release its tree (see FileContext.release)
         return _unreadable(shown, f"review stopped after {limit:g} s: the file takes too long "
                                   "to review (BACKENDREVIEW_FILE_TIME_LIMIT sets the limit)",
                            rules)
@@ -252,6 +272,7 @@ def _review_path(task: _Task) -> FileResult:
     return result
 
 
+@_gc_paused_during
 def _review_batch(tasks: list[_Task]) -> list[FileResult]:
     return [_review_path(t) for t in tasks]
 
@@ -374,6 +395,7 @@ def _pfi_matchers(config: Config) -> list[tuple[pathspec.PathSpec, tuple[str, ..
             for glob, codes in config.per_file_ignores]
 
 
+@_gc_paused_during
 def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         collect: tuple[str, ...] | None = None, rules: tuple[str, ...] | None = None,
         cache_dir: Path | None = None, progress: ProgressHook | None = None,
@@ -427,6 +449,8 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         own, own_rules, _ = planned[i]
         found[i] = review_source(texts[shown[i]], shown[i], own, own_rules,  # type: ignore[index]
                                  collect=collect)
+        # Frames of project findings here show the fixed text, not the file on disk.
+        found[i].lines = found[i].lines or source_lines(texts[shown[i]])  # type: ignore[index]
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
     pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
                     planned[i][2]))

@@ -8,6 +8,7 @@ end in one line and exit status 2, not a KeyboardInterrupt traceback.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 
@@ -18,6 +19,11 @@ def entry() -> None:
 
         sys.stdout.write(f"backendreview {__version__}\n")
         sys.exit(0)
+    # One short process: no cyclic garbage collection. Reviews free each file's tree by
+    # reference counting and their results are acyclic (engine._gc_paused_during); the
+    # collections only re-traversed live objects, ~5% of a cold run's CPU. Worker
+    # processes are forked with the same setting.
+    gc.disable()
     try:
         from .cli import main
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -11,10 +12,23 @@ def project_relative(path: str, root: Path) -> str:
     happens to live under `~/tests/` or `/srv/examples/` is still reviewed when named by
     an absolute path. Paths outside the root are returned unchanged."""
     try:
-        absolute = Path(path) if os.path.isabs(path) else Path.cwd() / path
-        return absolute.resolve().relative_to(root.resolve()).as_posix()
+        absolute = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        directory, name = os.path.split(absolute)
+        if name in ("", ".", "..") or os.path.islink(absolute):
+            resolved = Path(absolute).resolve()
+        else:
+            # Asked once per file: the directories (and the root) are resolved once per
+            # process rather than a system call per path component of every file.
+            resolved = _resolved(directory) / name
+        return resolved.relative_to(_resolved(os.path.join(os.getcwd(), root))).as_posix()
     except (OSError, ValueError, RuntimeError):
         return path
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(directory: str) -> Path:
+    # Absolute, not normalised: `..` after a symlink is for resolve() to follow.
+    return Path(directory).resolve()
 
 
 __all__ = ["project_relative"]

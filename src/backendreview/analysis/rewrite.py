@@ -11,13 +11,24 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Callable
-from typing import TypeVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import Edit, Span
 
-_EMPTY = cst.Module(body=[])
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    class _Libcst:
+        """libcst, imported on first use: most runs build no exact fix, and importing it
+        is a third of the engine's start-up (every rule module imports this one)."""
+
+        def __getattr__(self, name: str) -> Any:
+            import libcst
+
+            globals()["cst"] = libcst
+            return getattr(libcst, name)
+
+    cst = _Libcst()
 _R = TypeVar("_R")
 
 
@@ -48,8 +59,13 @@ def _expression(source: str) -> cst.BaseExpression | None:
         return None
 
 
+@functools.cache
+def _empty_module() -> cst.Module:
+    return cst.Module(body=[])
+
+
 def code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
+    return _empty_module().code_for_node(node)
 
 
 def _keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:

@@ -141,7 +141,9 @@ class UnindexedForeignKey(Rule):
     def end_file(self) -> None:
         # Which databases the project is configured for (test settings and tests excluded:
         # they often run on SQLite whatever production uses).
-        if not never_serves(self.ctx.policy_path):
+        # Every file is searched (settings modules that name the database import nothing),
+        # so the case-insensitive pattern runs only on text that holds a URL at all.
+        if "://" in self.ctx.text and not never_serves(self.ctx.policy_path):
             for match in _DATABASE_URL.finditer(self.ctx.text):
                 dialect = match.group(1).lower()
                 self.ctx.emit_fact("br106_dialect",

@@ -107,7 +107,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if isinstance(call.func, ast.Attribute) and call.func.attr == "register":
         return _router_register(ctx, call)
     target = assigned_target(ctx, call)
-    router_class = _router_class(ctx, call)
+    router_class = _router_class(ctx, call) if target is not None else None
     if target is not None and router_class is not None:
         return [_router_owner(ctx, call, target, router_class)]
     return []
@@ -116,7 +116,15 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
 def _router_class(ctx: FileContext, call: ast.Call) -> str | None:
     """The class of `SimpleRouter()`, `routers.NestedSimpleRouter(parent, ...)` or a
     project router class (`OptionalSlashRouter()`, checked in the project phase)."""
-    qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
+    qn = ctx.qualified_name(call.func)
+    if not qn:
+        # A name of this file: `object_name` ends with the name as written, and every
+        # router class ends with `Router` (asked of every assigned call: resolve only those).
+        func = call.func
+        written = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if not written.endswith("Router"):
+            return None
+        qn = object_name(ctx, func)
     if qn in ROUTERS or qn in NESTED_ROUTERS:
         return qn
     if (qn or "").endswith("Router") and not (qn or "").startswith(_OTHER_ROUTERS):

@@ -13,7 +13,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from ...astutil import call_chain
+from ...astutil import call_chain, walk
 from ...semantic import module_name
 from ..frameworks.common import body_limiter_calls, classify, decorator_names, unbounded_query
 from ..orm.queries import (
@@ -150,6 +150,14 @@ def _qualname_of(ctx: FileContext, node: ast.AST) -> str:
 
 
 _CONDITIONS = (ast.If, ast.IfExp, ast.BoolOp, ast.ExceptHandler, ast.Match, ast.While)
+# The same as sets of exact types: `_context` runs for every call, return and assignment of
+# every file, up through all their ancestors, and a set lookup by type is the cheapest test.
+_FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+_OPAQUE_TYPES = frozenset({ast.Lambda, ast.ClassDef})
+_CONDITION_TYPES = frozenset(_CONDITIONS)
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
+_FOR_TYPES = frozenset({ast.For, ast.AsyncFor})
+_LOOP_TYPES = _FOR_TYPES | _COMPREHENSION_TYPES | {ast.While, ast.comprehension}
 
 
 def _context(ctx: FileContext, node: ast.AST
@@ -162,25 +170,28 @@ def _context(ctx: FileContext, node: ast.AST
     child = node
     skip: ast.AST | None = None  # a comprehension whose first iterable `node` is part of
     for anc in ctx.semantic.ancestors(node):
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+        kind = type(anc)
+        if kind in _FUNCTION_TYPES:
             return anc, loop, conditional
-        if isinstance(anc, ast.Lambda | ast.ClassDef):
+        if kind in _OPAQUE_TYPES:
             return None, None, False
-        if loop is None:
-            if isinstance(anc, ast.For | ast.AsyncFor):
-                if any(child is stmt for stmt in anc.body):
+        if loop is None and kind in _LOOP_TYPES:
+            if kind in _FOR_TYPES:
+                # In the body: neither the target, the iterable nor the `else` clause.
+                if child is not anc.iter and child is not anc.target and not any(  # type: ignore[attr-defined]
+                        child is stmt for stmt in anc.orelse):  # type: ignore[attr-defined]
                     loop = anc
-            elif isinstance(anc, ast.While):
-                if not any(child is stmt for stmt in anc.orelse):
+            elif kind is ast.While:
+                if not any(child is stmt for stmt in anc.orelse):  # type: ignore[attr-defined]
                     loop = anc
-            elif isinstance(anc, ast.comprehension):
+            elif kind is ast.comprehension:
                 parent = ctx.semantic.parent(anc)
-                if isinstance(parent, _COMPREHENSIONS) and parent.generators[0] is anc and \
-                        child is anc.iter:
+                if type(parent) in _COMPREHENSION_TYPES and \
+                        parent.generators[0] is anc and child is anc.iter:  # type: ignore[union-attr]
                     skip = parent
-            elif isinstance(anc, _COMPREHENSIONS) and anc is not skip:
+            elif anc is not skip:
                 loop = anc
-        if isinstance(anc, _CONDITIONS):
+        if kind in _CONDITION_TYPES:
             conditional = True
         child = anc
     return None, None, False
@@ -201,6 +212,9 @@ class _Extractor:
         self.classes: list[ClassInfo] = []
         self.origins = OriginFinder(ctx)
         self._row_loops: dict[int, bool] = {}
+        # Whether any function of the file may read a cache: most do not, and the text of
+        # every function is then not searched.
+        self.cache_use = "cache" in ctx.text and _CACHE_USE.search(ctx.text) is not None
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -397,7 +411,7 @@ class _Extractor:
                     effects.append(Effect(UNBOUNDED, node.lineno, found.text))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
-        if _CACHE_USE.search(ctx.source(func)):
+        if self.cache_use and _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
         limiters = body_limiter_calls(ctx, func)
@@ -523,14 +537,14 @@ class _Extractor:
         for node in own:
             if not (isinstance(node, ast.Return) and node.value is not None):
                 continue
-            for part in ast.walk(node.value):
+            for part in walk(node.value):
                 if isinstance(part, ast.Call):
                     out.add(id(part))
                 elif isinstance(part, ast.Name):
                     bindings = self.ctx.reaching_bindings(part)
                     if len(bindings) == 1 and bindings[0].kind == "assign" and \
                             isinstance(bindings[0].value, ast.Call):
-                        out.update(id(n) for n in ast.walk(bindings[0].value)
+                        out.update(id(n) for n in walk(bindings[0].value)
                                    if isinstance(n, ast.Call))
         return out
 
@@ -746,18 +760,18 @@ def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
         targets = [gen.target for gen in loop.generators]
     else:
         return False
-    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
     parts: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
     if isinstance(call.func, ast.Attribute):
         parts.append(call.func.value)
-    return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in ast.walk(p))
+    return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in walk(p))
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
     if not _AUTH_TEST.search(ctx.source(node.test)):
         return False
     for stmt in node.body:
-        for part in ast.walk(stmt):
+        for part in walk(stmt):
             if isinstance(part, ast.Raise):
                 return True
             if isinstance(part, ast.Call):
