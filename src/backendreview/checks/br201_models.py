@@ -129,19 +129,22 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
     stored: set[str] = set()
     for stmt in node.body:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            if not hashes(values, stmt):
-                continue
+            # What this method would vouch for if it hashes; the body is walked only then,
+            # because most methods of most classes vouch for nothing.
+            vouches: set[str] = set()
             for dec in stmt.decorator_list:
                 if isinstance(dec, ast.Attribute) and dec.attr == "setter" and isinstance(
                         dec.value, ast.Name) and is_password_name(dec.value.id):
-                    hashed.add(dec.value.id)  # @password.setter
+                    vouches.add(dec.value.id)  # @password.setter
                 elif isinstance(dec, ast.Call) and _callee_name(dec) in _VALIDATOR_DECORATORS:
-                    hashed.update(s for s in (constant_str(a) for a in dec.args)
-                                  if s and is_password_name(s))
+                    vouches.update(s for s in (constant_str(a) for a in dec.args)
+                                   if s and is_password_name(s))
             if stmt.name in _WRITE_HOOK_METHODS:
-                hashed.add(EVERY)
+                vouches.add(EVERY)
             elif stmt.name == "__init__":
-                hashed.add(ON_INIT)
+                vouches.add(ON_INIT)
+            if vouches and hashes(values, stmt):
+                hashed.update(vouches)
         elif isinstance(stmt, ast.Assign | ast.AnnAssign):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
