@@ -33,6 +33,17 @@ if TYPE_CHECKING:
     from .engine import RunResult
 
 
+# Options shared by the commands that review files (check, baseline, routes).
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU).")]
+NoCacheOption = Annotated[bool, typer.Option(
+    "--no-cache", help="Neither read nor write the result cache.")]
+CacheDirOption = Annotated[Path | None, typer.Option(
+    "--cache-dir", metavar="DIR",
+    help="Where the result cache lives (default: .backendreview_cache beside the "
+         "configuration).")]
+
+
 def all_rule_ids() -> set[str]:
     from .engine import all_rule_ids as ids
 
@@ -132,15 +143,9 @@ def check(
     severity: Annotated[str | None, typer.Option(
         "--severity", metavar="LEVEL",
         help="Report findings at this level and above: note, warning, error.")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N",
-        help="Worker processes (default: one per CPU).")] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Neither read nor write the result cache.")] = False,
-    cache_dir: Annotated[Path | None, typer.Option(
-        "--cache-dir", metavar="DIR",
-        help="Where the result cache lives (default: .backendreview_cache beside the "
-             "configuration).")] = None,
+    jobs: JobsOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply the safe exact fixes to the files; report the rest.")
     ] = False,
@@ -413,15 +418,9 @@ def baseline(
         help="Rule codes or prefixes to disable (comma-separated).")] = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", metavar="FILE", help="Read configuration from this TOML file.")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU).")
-    ] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Neither read nor write the result cache.")] = False,
-    cache_dir: Annotated[Path | None, typer.Option(
-        "--cache-dir", metavar="DIR",
-        help="Where the result cache lives (default: .backendreview_cache beside the "
-             "configuration).")] = None,
+    jobs: JobsOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Record the current findings in FILE; `check --baseline FILE` then reports only new
     ones.
@@ -525,9 +524,7 @@ def routes(
         help="Show the routes added, removed or changed since the merge-base of REF and "
              "HEAD, and flag new routes lacking the auth, rate limit or pagination all their "
              "neighbours have.")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per CPU).")
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Print the project's HTTP routes: method, full path, handler, auth, rate limit,
     pagination and framework. A prefix that cannot be resolved shows as {?}.
