@@ -36,6 +36,17 @@ def tree(tmp_path, monkeypatch):
 
 # -- Ctrl-C ----------------------------------------------------------------------------------
 
+@pytest.fixture
+def python_sigint():
+    """Python's own SIGINT handler for the test, whatever the launching shell did: a shell
+    that starts pytest as a background job ignores SIGINT, and Python then never installs
+    its handler, so the signal these tests send would be dropped."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _interrupting_run(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGINT)
     time.sleep(5)  # the signal arrives long before this ends
@@ -43,7 +54,7 @@ def _interrupting_run(*args, **kwargs):
 
 
 def test_ctrl_c_is_one_line_exit_2_and_a_sarif_failure_log(tree, monkeypatch, capsys,
-                                                            sarif_validator):
+                                                            sarif_validator, python_sigint):
     monkeypatch.setattr(engine, "run", _interrupting_run)
     assert cli.main(["check", ".", "--format", "sarif", "-o", "out.sarif"]) == 2
     captured = capsys.readouterr()
@@ -58,7 +69,7 @@ def test_ctrl_c_is_one_line_exit_2_and_a_sarif_failure_log(tree, monkeypatch, ca
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_ctrl_c_without_sarif_is_one_line(tree, monkeypatch, capsys):
+def test_ctrl_c_without_sarif_is_one_line(tree, monkeypatch, capsys, python_sigint):
     monkeypatch.setattr(engine, "run", _interrupting_run)
     assert cli.main(["check", "."]) == 2
     assert capsys.readouterr().err == "backendreview: error: interrupted\n"
