@@ -432,16 +432,23 @@ def main(argv: list[str] | None = None) -> int:
 
     scores: list[Score] = []
     for tool in tools:
-        if tool in saved:
-            hits = hits_from_report(tool, saved[tool], root)
-        elif tool == "backendreview":
-            hits = run_backendreview(root, args.unknown_origins)
-        else:
-            executable = _executable(tool)
-            if executable is None:
-                print(f"{tool}: not installed, skipped")
-                continue
-            hits = run_bandit(root, executable) if tool == "bandit" else run_ruff(root, executable)
+        try:
+            if tool in saved:
+                hits = hits_from_report(tool, saved[tool], root)
+            elif tool == "backendreview":
+                hits = run_backendreview(root, args.unknown_origins)
+            else:
+                executable = _executable(tool)
+                if executable is None:
+                    print(f"{tool}: not installed, skipped")
+                    continue
+                hits = (run_bandit(root, executable) if tool == "bandit"
+                        else run_ruff(root, executable))
+        except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
+            # One line naming the tool, not a traceback: a broken or foreign report, or a
+            # tool that printed no JSON.
+            print(f"peer_sqli: {tool}: {type(exc).__name__}: {exc}"[:400], file=sys.stderr)
+            return 2
         scores.append(score(tool, cases, hits))
 
     labels = {t: tool_label(t, args.unknown_origins) for t in TOOLS}
