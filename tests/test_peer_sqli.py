@@ -204,3 +204,24 @@ def test_backendreview_on_a_small_suite(peer, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 ruleid cases, 1 ok cases" in out
     assert "| backendreview BR101 | 1/1 | 100.0% | 0/1 | 0.0% | 0 |" in out.splitlines()
+
+
+def test_saved_reports_are_scored_and_a_broken_one_stops_with_one_line(peer, tmp_path, capsys):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "m.py").write_text(src("""
+        # ruleid: sqli
+        cur.execute("SELECT '%s'" % name)
+        # ok: sqli
+        cur.execute("SELECT 1")
+    """))
+    report = tmp_path / "ruff.json"
+    report.write_text('[{"code": "S608", "filename": "m.py", "location": {"row": 4}}]')
+    assert peer.main([str(suite), "--rule-ids", "sqli", "--tools", "ruff",
+                      "--report", f"ruff={report}"]) == 0
+    assert "| ruff S608 | 0/1 | 0.0% | 1/1 | 100.0% | 0 |" in capsys.readouterr().out.splitlines()
+    report.write_text("not json")
+    assert peer.main([str(suite), "--rule-ids", "sqli", "--tools", "ruff",
+                      "--report", f"ruff={report}"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("peer_sqli: ruff: JSONDecodeError")
