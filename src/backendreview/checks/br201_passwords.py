@@ -25,6 +25,7 @@ from ..analysis.values import (
 from ..context import FileContext
 from ..model import Finding, Fix
 from .base import Rule
+from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow
 from .br201_models import (
     CLASSES,
     DEFERRED,
@@ -35,7 +36,6 @@ from .br201_models import (
     module_hooks,
     password_class,
 )
-from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow
 from .fixcode import code_or_none
 
 # ORM methods that write or look up rows by keyword.
