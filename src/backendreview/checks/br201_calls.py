@@ -4,10 +4,10 @@ looks rows up by it or compares it with a stored password.
 A helper's password parameter is not reported in the helper itself (callers often hand it
 a hash), so the file half of BR201 records, per function, what it does with each parameter
 (`PasswordUse`: the ORM write, the lookup, the SQL, the comparison) and which parameters it
-hands on to another call (`PasswordForward`); and every call that passes a plaintext
-password the request carried (`PasswordToHelper`). The project phase solves the uses over
-the program model's call graph (at most MAX_DEPTH calls) and reports at the call, naming
-every step: `save_user` (views.py:20) calls `save_user` (accounts.py:8), which stores it by
+hands on to another call (`HandOn`, analysis/program/paramflow.py); and every call that
+passes a plaintext password the request carried (`PasswordToHelper`). The project phase
+solves the uses over the program model's call graph (at most MAX_DEPTH calls) and reports
+at the call, naming every step: `save_user` (views.py:20) calls `save_user` (accounts.py:8), which stores it by
 `Login.objects.create()` (accounts.py:9).
 """
 
@@ -19,9 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ..analysis.program import ProgramModel, callee_of, short_name
-from ..analysis.program.facts import Callee, CallSite, FunctionInfo
-from ..analysis.program.model import MAX_DEPTH, Step
-from ..analysis.program.sqlflow import parameter_for
+from ..analysis.program.facts import Callee
+from ..analysis.program.paramflow import HandOn, ParamSolver, call_step, parameter_of
 from ..context import FileContext
 from ..model import Finding, Related, Span
 
@@ -52,19 +51,6 @@ class PasswordUse:
 
 
 @dataclass(frozen=True)
-class PasswordForward:
-    """A call that hands parameter `param` of its function on, as argument `key`."""
-
-    path: str
-    line: int
-    param: str
-    key: str  # position digits or keyword
-    callee: Callee
-    span: Span
-    text: str
-
-
-@dataclass(frozen=True)
 class PasswordToHelper:
     """A call passing a plaintext password (`origin`) as argument `key` to a function."""
 
@@ -74,26 +60,6 @@ class PasswordToHelper:
     origin: str
     callee: Callee
     text: str
-
-
-@dataclass(frozen=True)
-class _Chain:
-    use: PasswordUse
-    via: tuple[Step, ...] = ()
-
-
-def parameter_of(ctx: FileContext, expr: ast.AST) -> tuple[ast.AST, str] | None:
-    """(the function, the parameter) when `expr` is a name bound only to a parameter of the
-    function it is used in."""
-    if not isinstance(expr, ast.Name):
-        return None
-    bindings = ctx.reaching_bindings(expr)
-    if not bindings or any(b.kind != "param" for b in bindings):
-        return None
-    func = ctx.semantic.enclosing_function(expr)
-    if func is None or isinstance(func, ast.Lambda):
-        return None
-    return func, expr.id
 
 
 class PasswordFlow:
@@ -131,7 +97,7 @@ class PasswordFlow:
             text = self.ctx.source(call.func)
             if param is not None:
                 func, name = param
-                self.ctx.emit_fact(FORWARDS, PasswordForward(
+                self.ctx.emit_fact(FORWARDS, HandOn(
                     self.ctx.path, func.lineno, name, key, callee, self.ctx.span_of(call),
                     text))
             elif origin is not None:
@@ -139,59 +105,6 @@ class PasswordFlow:
                 self.ctx.emit_fact(CALLS, PasswordToHelper(
                     finding(call), owner.lineno if owner is not None and not isinstance(
                         owner, ast.Lambda) else 0, key, origin, callee, text))
-
-
-class PasswordSummaries:
-    """Which parameters each project function stores, looks rows up by or compares, through
-    the functions it hands them to."""
-
-    def __init__(self, model: ProgramModel, uses: list[PasswordUse],
-                 forwards: list[PasswordForward]) -> None:
-        self.model = model
-        self.solved: dict[str, dict[str, _Chain]] = {}
-        for use in uses:
-            fn = model.function_at(use.path, use.line)
-            if fn is not None:
-                self.solved.setdefault(fn.qualname, {}).setdefault(use.param, _Chain(use))
-        by_function: dict[str, list[PasswordForward]] = {}
-        for forward in forwards:
-            fn = model.function_at(forward.path, forward.line)
-            if fn is not None:
-                by_function.setdefault(fn.qualname, []).append(forward)
-        for _ in range(MAX_DEPTH):
-            changed = False
-            for qualname in sorted(by_function):
-                fn = model.functions[qualname]
-                for forward in by_function[qualname]:
-                    mine = self.solved.setdefault(qualname, {})
-                    if forward.param in mine:
-                        continue
-                    chain = self.reached(fn, forward.callee, forward.key)
-                    if chain is not None and len(chain[1].via) < MAX_DEPTH:
-                        target, found = chain
-                        mine[forward.param] = _Chain(found.use, (
-                            _step(fn, forward.span, forward.text, target), *found.via))
-                        changed = True
-            if not changed:
-                break
-
-    def reached(self, caller: FunctionInfo | None, callee: Callee, key: str
-                ) -> tuple[FunctionInfo, _Chain] | None:
-        """The function a call runs and how it uses the argument `key`, if it does."""
-        owner = caller if caller is not None else FunctionInfo("", "", "", 0)
-        for target in self.model.targets(owner, CallSite(0, 0, 0, 0, callee, "")):
-            if target.qualname == owner.qualname:
-                continue
-            name = parameter_for(target, callee, key)
-            chain = self.solved.get(target.qualname, {}).get(name or "")
-            if chain is not None:
-                return target, chain
-        return None
-
-
-def _step(fn: FunctionInfo, span: Span, text: str, target: FunctionInfo) -> Step:
-    return Step(fn.path, span.start_line, span.start_col - 1, span.end_line,
-                span.end_col - 1, text, target.qualname, target.path, target.line)
 
 
 def _where(path: str, line: int) -> str:
@@ -205,7 +118,8 @@ def check_calls(model: ProgramModel, facts: dict[str, list],  # type: ignore[typ
     candidates: list[PasswordToHelper] = facts.get(CALLS, [])
     if not candidates:
         return []
-    summaries = PasswordSummaries(model, facts.get(USES, []), facts.get(FORWARDS, []))
+    summaries: ParamSolver[PasswordUse] = ParamSolver(model, facts.get(USES, []),
+                                                      facts.get(FORWARDS, []))
     out: list[Finding] = []
     for item in candidates:
         caller = model.function_at(item.finding.path, item.owner) if item.owner else None
@@ -217,8 +131,7 @@ def check_calls(model: ProgramModel, facts: dict[str, list],  # type: ignore[typ
         if use.reported or hashed(use):
             continue  # the helper's own finding names it, or its model hashes the value
         span = item.finding.span
-        first = Step(item.finding.path, span.start_line, span.start_col - 1, span.end_line,
-                     span.end_col - 1, item.text, target.qualname, target.path, target.line)
+        first = call_step(item.finding.path, span, item.text, target)
         steps = (first, *chain.via)
         parts = [f"`{short_name(first.callee, first.callee_path)}` "
                  f"({_where(first.callee_path, first.callee_line)})"]
