@@ -7,8 +7,8 @@ a hash), so the file half of BR201 records, per function, what it does with each
 hands on to another call (`HandOn`, analysis/program/paramflow.py); and every call that
 passes a plaintext password the request carried (`PasswordToHelper`). The project phase
 solves the uses over the program model's call graph (at most MAX_DEPTH calls) and reports
-at the call, naming every step: `save_user` (views.py:20) calls `save_user` (accounts.py:8), which stores it by
-`Login.objects.create()` (accounts.py:9).
+at the call, naming every step: "is handed to `save_user` (accounts.py:8), which stores it
+by `Login.objects.create()` (accounts.py:9) without a password hash".
 """
 
 from __future__ import annotations
