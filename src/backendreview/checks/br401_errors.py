@@ -21,6 +21,7 @@ from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Fix, Related
 from .base import Rule
+from .br401_calls import record_candidates, record_hand_on, record_response
 from .br401_fixes import leak_fix
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
@@ -389,6 +390,15 @@ def _is_wsgi_callable(func: ast.AST) -> bool:
 class BroadExceptLeak(Rule):
     id = "BR401"
 
+    def visit_Call(self, node: ast.Call) -> None:
+        # For the project half (br401_calls): which parameters a function sends to the
+        # client, and which it hands on.
+        family = response_call(self.ctx, node)
+        if family is not None:
+            record_response(self.ctx, node, family)
+        else:
+            record_hand_on(self.ctx, node)
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         broad = is_broad_handler(self.ctx, node)
         if not broad and not re.search(r"traceback|exc_info", self.ctx.source(node)):
@@ -396,6 +406,8 @@ class BroadExceptLeak(Rule):
         analysis = analysis_for(self.ctx, node)
         leak = analysis.leak
         if leak is None:
+            if broad:
+                self._helper_candidates(node, analysis)
             return
         if not broad and not leak.what.startswith(("traceback.", "sys.exc_info")):
             # A specific exception's own text is often a deliberate message (KeyError ->
@@ -409,6 +421,25 @@ class BroadExceptLeak(Rule):
             "generic message (with an error id the client can quote)."))
         self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
+
+    def _helper_candidates(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
+        """Calls handing the exception to a function: the project half reports the handler
+        when that function puts it into a response."""
+        calls = [n for n in analysis.nodes if isinstance(n, ast.Call)
+                 and response_call(self.ctx, n) is None and not is_logging_call(self.ctx, n)]
+        if not calls or not (node.name or re.search(r"traceback|exc_info",
+                                                     self.ctx.source(node))):
+            return
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body):
+            return  # the exception describes the client's own data
+        finding = self.report(
+            _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception details "
+            f"to the client", fix=_logging_fix(
+                self.ctx, analysis, "", "Log the exception with its traceback and return a "
+                "generic message (with an error id the client can quote)."))
+        self.ctx.findings.remove(finding)
+        record_candidates(self.ctx, node, calls, analysis.tainted, finding, analysis.in_route)
 
 
 def _only_discards(handler: ast.ExceptHandler) -> bool:
