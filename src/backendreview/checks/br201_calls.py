@@ -14,6 +14,7 @@ by `Login.objects.create()` (accounts.py:9) without a password hash".
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -27,6 +28,9 @@ from ..model import Finding, Related, Span
 USES = "br201_param_uses"
 FORWARDS = "br201_param_forwards"
 CALLS = "br201_password_calls"
+
+# A parameter that may carry a password on its way to a helper (`secret`, `pw`, `passwd`).
+_SECRET_PARAM = re.compile(r"pass|pwd|^pw$|secret|credential|passphrase|kennwort", re.I)
 
 STORES = "stores"
 LOOKS_UP = "looks rows up by"
@@ -87,7 +91,10 @@ class PasswordFlow:
         callee: Callee | None = None
         for key, arg in args:
             origin = plaintext(arg)
-            param = parameter_of(self.ctx, arg) if origin is None else None
+            # Only parameters named for a secret are followed on: handing every parameter
+            # of every function on would record most calls of a project.
+            param = parameter_of(self.ctx, arg) if origin is None and isinstance(
+                arg, ast.Name) and _SECRET_PARAM.search(arg.id) else None
             if origin is None and param is None:
                 continue
             if callee is None:
