@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from ..analysis.handlers import response_call
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee
 from ..analysis.program.paramflow import HandOn, ParamSolver, call_step, parameter_of
