@@ -37,6 +37,8 @@ _TEXT_PARAM = re.compile(r"^(?:e|ex|exc|err)$|error|exception|message|msg|detail
 _NOT_TEXT = frozenset({"builtins.type", "builtins.isinstance", "builtins.id", "builtins.hash",
                        "builtins.bool", "builtins.len", "builtins.issubclass",
                        "builtins.hasattr", "builtins.getattr"})
+_TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "errors",
+                         "reason", "text"})
 _IGNORED_KEYWORDS = frozenset({"status_code", "status", "headers", "media_type",
                                "content_type", "code"})
 
@@ -77,10 +79,9 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
             continue
         if isinstance(node, ast.Compare | ast.Lambda):
             continue
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.attr not in ("args", "message", "msg", "detail", "description",
-                                 "errors", "reason", "text"):
-                continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+                node.attr not in _TEXT_ATTRS):
+            continue  # `exc.status_code`, `exc.__class__`: not the text
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found = parameter_of(ctx, node)
             if found is not None:
