@@ -17,13 +17,12 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import PurePath
 
-from ..analysis.program import ProgramModel, callee_of, short_name
+from ..analysis.program import ProgramModel, callee_of
 from ..analysis.program.facts import Callee
-from ..analysis.program.paramflow import HandOn, ParamSolver, call_step, parameter_of
+from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
 from ..context import FileContext
-from ..model import Finding, Related, Span
+from ..model import Finding
 
 USES = "br201_param_uses"
 FORWARDS = "br201_param_forwards"
@@ -114,10 +113,6 @@ class PasswordFlow:
                         owner, ast.Lambda) else 0, key, origin, callee, text))
 
 
-def _where(path: str, line: int) -> str:
-    return f"{PurePath(path).name}:{line}"
-
-
 def check_calls(model: ProgramModel, facts: dict[str, list],  # type: ignore[type-arg]
                 hashed: Callable[[PasswordUse], bool]) -> list[Finding]:
     """The findings at calls that hand a plaintext password to a function that stores,
@@ -137,27 +132,18 @@ def check_calls(model: ProgramModel, facts: dict[str, list],  # type: ignore[typ
         use = chain.use
         if use.reported or hashed(use):
             continue  # the helper's own finding names it, or its model hashes the value
-        span = item.finding.span
-        first = call_step(item.finding.path, span, item.text, target)
-        steps = (first, *chain.via)
-        parts = [f"`{short_name(first.callee, first.callee_path)}` "
-                 f"({_where(first.callee_path, first.callee_line)})"]
-        parts += [f"which calls `{short_name(s.callee, s.callee_path)}` "
-                  f"({_where(s.callee_path, s.callee_line)})" for s in chain.via]
-        sink_path = steps[-1].callee_path
-        where = _where(sink_path, use.use_line)
-        parts.append({
-            STORES: f"which stores it by `{use.detail}` ({where}) without a password hash",
-            LOOKS_UP: f"which looks rows up by it in `{use.detail}` ({where}): the password "
-                      f"column holds plaintext; look the user up by name and verify the "
-                      f"password against its hash",
-            COMPARES: f"which compares it {use.detail} ({where}): passwords must be stored "
-                      f"hashed and checked with the hasher's verify function"}[use.kind])
-        message = f"plaintext password ({item.origin}) is handed to {', '.join(parts)}"
-        related = tuple(
-            Related(Span(s.line, s.col + 1, s.end_line, s.end_col + 1),
-                    f"calls {short_name(s.callee, s.callee_path)}", s.path) for s in steps)
-        related += (Related(Span(use.use_line, 1, use.use_line, 2),
-                            f"{use.kind} the password: {use.detail}", sink_path),)
+        what = {
+            STORES: f"stores it by `{use.detail}`",
+            LOOKS_UP: f"looks rows up by it in `{use.detail}`",
+            COMPARES: f"compares it {use.detail}"}[use.kind]
+        words, related = explain_chain(item.finding.path, item.finding.span, item.text,
+                                       target, chain, use.use_line, what,
+                                       f"{use.kind} the password: {use.detail}")
+        tail = {STORES: " without a password hash",
+                LOOKS_UP: ": the password column holds plaintext; look the user up by name "
+                          "and verify the password against its hash",
+                COMPARES: ": passwords must be stored hashed and checked with the hasher's "
+                          "verify function"}[use.kind]
+        message = f"plaintext password ({item.origin}) is handed to {words}{tail}"
         out.append(replace(item.finding, message=message, related=related))
     return out

@@ -17,14 +17,13 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from pathlib import PurePath
 from typing import Any, ClassVar
 
-from ..analysis.program import callee_of, program_of, short_name
+from ..analysis.program import callee_of, program_of
 from ..analysis.program.facts import Callee
-from ..analysis.program.paramflow import HandOn, ParamSolver, call_step, parameter_of
+from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
 from ..context import FileContext
-from ..model import Finding, Related, Span
+from ..model import Finding, Span
 from .base import ProjectRule
 
 USES = "br401_param_uses"
@@ -160,10 +159,6 @@ def _returned(ctx: FileContext, call: ast.Call) -> bool:
     return isinstance(parent, ast.Return)
 
 
-def _where(path: str, line: int) -> str:
-    return f"{PurePath(path).name}:{line}"
-
-
 class BroadExceptLeakThroughCalls(ProjectRule):
     """The project half of BR401: exception text handed to a helper that sends it."""
 
@@ -191,22 +186,11 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             use = chain.use
             if not (use.raises or item.returned):
                 continue  # a response built and dropped, or not what the route returns
-            steps = (call_step(item.finding.path, item.span, item.text, target), *chain.via)
-            parts = [f"{item.what} is handed to `{short_name(target.qualname, target.path)}` "
-                     f"({_where(target.path, target.line)})"]
-            parts += [f"which calls `{short_name(s.callee, s.callee_path)}` "
-                      f"({_where(s.callee_path, s.callee_line)})" for s in chain.via]
-            sink_path = steps[-1].callee_path
-            parts.append(f"which {'raises' if use.raises else 'returns'} {use.detail} with "
-                         f"it ({_where(sink_path, use.use_line)})")
-            label = item.finding.message
-            message = f"{label}: {', '.join(parts)}"
-            related = tuple(
-                Related(Span(s.line, s.col + 1, s.end_line, s.end_col + 1),
-                        f"calls {short_name(s.callee, s.callee_path)}", s.path)
-                for s in steps)
-            related += (Related(Span(use.use_line, 1, use.use_line, 2),
-                                "the exception reaches the response here", sink_path),)
+            words, related = explain_chain(
+                item.finding.path, item.span, item.text, target, chain, use.use_line,
+                f"{'raises' if use.raises else 'returns'} {use.detail} with it",
+                "the exception reaches the response here")
+            message = f"{item.finding.message}: {item.what} is handed to {words}"
             self.findings.append(replace(item.finding, message=message, related=related))
             reported.add(where)
 

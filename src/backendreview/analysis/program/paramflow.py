@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, Generic, TypeVar
 
 from ...context import FileContext
-from ...model import Span
+from ...model import Related, Span
 from .facts import Callee, CallSite, FunctionInfo
-from .model import MAX_DEPTH, ProgramModel, Step
+from .model import MAX_DEPTH, ProgramModel, Step, short_name
 from .sqlflow import parameter_for
 
 UseT = TypeVar("UseT")
@@ -61,6 +62,27 @@ def call_step(fn_path: str, span: Span, text: str, target: FunctionInfo) -> Step
     """The call at `span` (in `fn_path`) to `target`, as a step of a chain."""
     return Step(fn_path, span.start_line, span.start_col - 1, span.end_line,
                 span.end_col - 1, text, target.qualname, target.path, target.line)
+
+
+def _where(path: str, line: int) -> str:
+    return f"{PurePath(path).name}:{line}"
+
+
+def explain_chain(call_path: str, call_span: Span, call_text: str, target: FunctionInfo,
+                  chain: ParamChain[Any], use_line: int, what: str, use_note: str
+                  ) -> tuple[str, tuple[Related, ...]]:
+    """The words and the related locations for a value a call hands to `target`, down the
+    chain to its use: "`save_user` (db.py:8), which calls `store` (db.py:20), which
+    <what> (db.py:21)"; one related location per call and one (`use_note`) for the use."""
+    steps = (call_step(call_path, call_span, call_text, target), *chain.via)
+    parts = [f"`{short_name(s.callee, s.callee_path)}` ({_where(s.callee_path, s.callee_line)})"
+             for s in steps]
+    sink_path = steps[-1].callee_path
+    words = ", which calls ".join(parts) + f", which {what} ({_where(sink_path, use_line)})"
+    related = tuple(Related(Span(s.line, s.col + 1, s.end_line, s.end_col + 1),
+                            f"calls {short_name(s.callee, s.callee_path)}", s.path)
+                    for s in steps)
+    return words, (*related, Related(Span(use_line, 1, use_line, 2), use_note, sink_path))
 
 
 class ParamSolver(Generic[UseT]):
