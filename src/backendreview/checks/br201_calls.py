@@ -124,8 +124,7 @@ def check_calls(model: ProgramModel, facts: dict[str, list],  # type: ignore[typ
                                                       facts.get(FORWARDS, []))
     out: list[Finding] = []
     for item in candidates:
-        caller = model.function_at(item.finding.path, item.owner) if item.owner else None
-        found = summaries.reached(caller, item.callee, item.key)
+        found = summaries.reached_from(item.finding.path, item.owner, item.callee, item.key)
         if found is None:
             continue
         target, chain = found

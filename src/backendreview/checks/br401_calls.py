@@ -178,8 +178,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             where = (item.finding.path, item.finding.span.start_line)
             if where in reported:
                 continue  # one finding per except, at the first call that leaks
-            caller = model.function_at(item.finding.path, item.owner) if item.owner else None
-            found = solver.reached(caller, item.callee, item.key)
+            found = solver.reached_from(item.finding.path, item.owner, item.callee, item.key)
             if found is None:
                 continue
             target, chain = found

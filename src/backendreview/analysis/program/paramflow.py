@@ -115,6 +115,13 @@ class ParamSolver(Generic[UseT]):
             if not changed:
                 break
 
+    def reached_from(self, path: str, owner_line: int, callee: Callee, key: str
+                     ) -> tuple[FunctionInfo, ParamChain[UseT]] | None:
+        """`reached` for a call made in the function defined at `path:owner_line` (0: at
+        module level)."""
+        caller = self.model.function_at(path, owner_line) if owner_line else None
+        return self.reached(caller, callee, key)
+
     def reached(self, caller: FunctionInfo | None, callee: Callee, key: str
                 ) -> tuple[FunctionInfo, ParamChain[UseT]] | None:
         """The function a call runs and how it uses the argument `key`, if it does."""
