@@ -52,15 +52,15 @@ def test_br201_related_locations_reach_sarif(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_br401_names_the_helper_that_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     result = _findings(ROOT / "BR401" / "helpers_that_send", "BR401", monkeypatch)
-    by_line = {f.span.start_line: f for f in result.findings}
-    assert sorted(by_line) == [19, 28, 37]
-    raised = by_line[28]
+    by_line = {f.span.start_line: f for f in result.findings if f.path == "api/views.py"}
+    assert sorted(by_line) == [20, 29, 38]
+    raised = by_line[29]
     assert raised.message == (
         "`except Exception as e` sends exception details to the client: str(e) is handed to "
         "`fail` (errors.py:15), which raises HTTPException(...) with it (errors.py:16)")
     assert [(r.path, r.span.start_line) for r in raised.related] == [
-        ("api/views.py", 29), ("api/errors.py", 16)]
-    two_steps = by_line[37]
+        ("api/views.py", 30), ("api/errors.py", 16)]
+    two_steps = by_line[38]
     assert "`e` is handed to `handle_error` (errors.py:19), which calls `_respond` " \
            "(errors.py:24), which returns jsonify(...) with it (errors.py:25)" in two_steps.message
 
@@ -71,3 +71,16 @@ def test_br206_reads_a_before_request_hook_in_another_module(
     assert [(f.path, f.span.start_line) for f in result.findings] == [("api/register.py", 7)]
     assert result.findings[0].message.startswith('route "POST /register" (register_post) is '
                                                  "an authentication endpoint")
+
+
+def test_br401_lists_the_routes_a_service_returns_its_error_to(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _findings(ROOT / "BR401" / "helpers_that_send", "BR401", monkeypatch)
+    found = [f for f in result.findings if f.path == "api/services.py"]
+    assert [f.span.start_line for f in found] == [17]
+    assert found[0].message == (
+        "`except Exception as exc` sends exception details to the client: str(exc) is "
+        "returned by `fetch_report` (line 18), and the route GET /reports/<report_id> "
+        "returns its value to the client")
+    assert [(r.path, r.span.start_line) for r in found[0].related] == [
+        ("api/services.py", 18), ("api/views.py", 92)]

@@ -19,16 +19,19 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from ..analysis.program import callee_of, program_of
-from ..analysis.program.facts import Callee
+from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.program import callee_of, program_of, short_name
+from ..analysis.program.facts import Callee, CallSite, FunctionInfo
+from ..analysis.program.model import MAX_DEPTH
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
 from ..context import FileContext
-from ..model import Finding, Span
+from ..model import Finding, Related, Span
 from .base import ProjectRule
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
 CANDIDATES = "br401_except_calls"
+RETURNS = "br401_returns_exception"
 
 # Parameters worth following through calls: those named for an error or its text.
 _TEXT_PARAM = re.compile(r"^(?:e|ex|exc|err)$|error|exception|message|msg|detail|reason"
@@ -65,6 +68,17 @@ class ExceptToHelper:
     text: str  # the callee as written
     span: Span  # the call
     returned: bool  # the call's value is returned by a route handler
+
+
+@dataclass(frozen=True)
+class ReturnsExceptionText:
+    """A broad handler outside any route handler that returns the exception's text to the
+    caller of its function (`return {"ok": False, "error": str(e)}` in a service)."""
+
+    finding: Finding  # at the except; completed with the routes that return it
+    owner: int  # def line of the function
+    what: str
+    return_line: int
 
 
 def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
@@ -150,6 +164,21 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
                 ctx.span_of(call), in_route and _returned(ctx, call)))
 
 
+def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
+                         describe: Any, finding: Finding) -> None:
+    """A broad handler of a function that is no route handler, returning text made from the
+    exception: the routes that return that function's value send it on."""
+    owner = ctx.semantic.enclosing_function(handler)
+    if owner is None or isinstance(owner, ast.Lambda):
+        return
+    for ret in returns:
+        what = describe(ret.value) if ret.value is not None else None
+        if what and what != f"`{handler.name}`":  # the exception object, for the caller
+            ctx.emit_fact(RETURNS, ReturnsExceptionText(finding, owner.lineno, what,
+                                                        ret.lineno))
+            return
+
+
 def _returned(ctx: FileContext, call: ast.Call) -> bool:
     parent = ctx.semantic.parent(call)
     if isinstance(parent, ast.Await):
@@ -160,13 +189,16 @@ def _returned(ctx: FileContext, call: ast.Call) -> bool:
 
 
 class BroadExceptLeakThroughCalls(ProjectRule):
-    """The project half of BR401: exception text handed to a helper that sends it."""
+    """The project half of BR401: exception text handed to a helper that sends it, and
+    exception text a helper returns to routes that send it."""
 
     id = "BR401"
-    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
+    needs_facts: ClassVar[tuple[str, ...]] = ("program", "routes")
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:
+        if facts.get(RETURNS):
+            self._returned_to_routes(facts)
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
@@ -192,6 +224,67 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             message = f"{item.finding.message}: {item.what} is handed to {words}"
             self.findings.append(replace(item.finding, message=message, related=related))
             reported.add(where)
+
+
+    def _returned_to_routes(self, facts: dict[str, list[Any]]) -> None:
+        """Report each helper's except once, listing the routes that return the helper's
+        value (directly or through functions that return it, MAX_DEPTH calls at most)."""
+        model = program_of(facts)
+        routes: dict[str, list[Route]] = {}
+        for route in project_routes(facts):
+            fn = model.function_at(route.handler_file, route.handler_line)
+            if fn is not None:
+                routes.setdefault(fn.qualname, []).append(route)
+        if not routes:
+            return
+        returned_by: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
+        for qualname in sorted(model.functions):
+            fn = model.functions[qualname]
+            for site, target in model.edges(fn):
+                if site.returned:
+                    returned_by.setdefault(target.qualname, []).append((fn, site))
+        for item in facts[RETURNS]:
+            helper = model.function_at(item.finding.path, item.owner)
+            if helper is None or helper.qualname in routes:
+                continue
+            reached = _routes_returning(helper, routes, returned_by)
+            if not reached:
+                continue
+            shown = [f"{'|'.join(r.methods)} {r.path}" for r, _ in reached[:3]]
+            more = f" and {len(reached) - 3} more" if len(reached) > 3 else ""
+            message = (f"{item.finding.message}: {item.what} is returned by "
+                       f"`{short_name(helper.qualname, helper.path)}` (line "
+                       f"{item.return_line}), and the route{'s' if len(reached) > 1 else ''} "
+                       f"{', '.join(shown)}{more} return{'' if len(reached) > 1 else 's'} "
+                       f"its value to the client")
+            related = (Related(Span(item.return_line, 1, item.return_line, 2),
+                               "the exception's text is returned here", item.finding.path),)
+            related += tuple(Related(Span(site.line, site.col + 1, site.end_line,
+                                          site.end_col + 1),
+                                     f"route {'|'.join(r.methods)} {r.path} returns it",
+                                     caller.path) for r, (caller, site) in reached[:3])
+            self.findings.append(replace(item.finding, message=message, related=related))
+
+
+def _routes_returning(helper: FunctionInfo, routes: dict[str, list[Route]],
+                      returned_by: dict[str, list[tuple[FunctionInfo, CallSite]]]
+                      ) -> list[tuple[Route, tuple[FunctionInfo, CallSite]]]:
+    """The routes whose handler returns `helper`'s value, each with the call site that
+    returns it, nearest first."""
+    out: list[tuple[Route, tuple[FunctionInfo, CallSite]]] = []
+    seen = {helper.qualname}
+    frontier = [helper.qualname]
+    for _ in range(MAX_DEPTH):
+        following: list[str] = []
+        for qualname in frontier:
+            for caller, site in returned_by.get(qualname, []):
+                if caller.qualname in seen:
+                    continue
+                seen.add(caller.qualname)
+                following.append(caller.qualname)
+                out += [(route, (caller, site)) for route in routes.get(caller.qualname, [])]
+        frontier = following
+    return out
 
 
 RULES = (BroadExceptLeakThroughCalls,)
