@@ -115,6 +115,12 @@ def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
 
 
 _ONE_TIME_CODES = frozenset({"otp", "2fa", "mfa", "totp"})
+# Evidence on the route itself that the caller must be signed in (a name with "auth" in it,
+# `csrf_protect`, a project default or a check in the body say less: reset-link views
+# refuse signed-in callers, and `...OrReadOnly` defaults are often relaxed).
+_SIGNED_IN = re.compile(r"permission_required|login_required|LoginRequired|staff_member"
+                        r"|superuser|admin_required|has_access|user_passes_test|IsAdmin"
+                        r"|IsAuthenticated(?!OrReadOnly)", re.I)
 
 
 def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
@@ -123,7 +129,8 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
     form setting a new one. Nothing there can be guessed. A library view
     (`PasswordChangeView`) checks the old password out of sight, and one-time codes stay
     guessable behind a login."""
-    if not (route.auth or route.global_auth) or (route.credentials or ("",))[0] == "verify":
+    if not any(_SIGNED_IN.search(a) for a in route.auth) or (
+            route.credentials or ("",))[0] == "verify":
         return False
     tokens = {w for text in [*segments(route.path), route.handler, route.action]
               for w in words(text)}
