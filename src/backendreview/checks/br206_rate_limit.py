@@ -95,6 +95,16 @@ _CALLER_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.
                           r"is_superuser|is_staff|is_admin\b")
 
 
+def _refuses_anonymous(test: str) -> bool:
+    """`if not request.user.is_authenticated:` / `if user.is_anonymous:` turn anonymous
+    callers away; `if user.is_authenticated: return redirect(next)` on a login page sends
+    signed-in callers on, and says nothing about who may post the form."""
+    if not _CALLER_TEST.search(test):
+        return False
+    negated = re.search(r"\bnot\b", test) is not None
+    return not negated if "is_anonymous" in test else negated
+
+
 def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
     """The route as BR206 judges it: a handler that refuses anonymous callers itself or
     through a helper (`err = self.check_authorization(request)` comparing a shared secret,
@@ -107,7 +117,7 @@ def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
     # library code or after a lookup is how a sign-in answers, not a guard.
     checks = [r for r in (program.guarded_by(handler, AUTH) if handler is not None else [])
               if len(r.via) <= 2 and (SECRET_TEST.search(r.effect.detail)
-                                      or _CALLER_TEST.search(r.effect.detail))]
+                                      or _refuses_anonymous(r.effect.detail))]
     if not checks:
         return route
     return dataclasses.replace(route, auth=(f"{checks[0].effect.detail} (in the handler's "
