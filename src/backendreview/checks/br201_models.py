@@ -28,6 +28,7 @@ from ..analysis.values import ValueTracker, constant_str, is_password_name
 from ..model import Finding
 from ..semantic import module_name
 from .base import ProjectRule
+from .br201_calls import CALLS, STORES, PasswordUse, check_calls
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -262,22 +263,40 @@ class PlaintextPasswordThroughModels(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         deferred: list[DeferredStore] = facts.get(DEFERRED, [])
-        if not deferred:
+        if not deferred and not facts.get(CALLS):
             return
-        index = _HashingIndex(program_of(facts), facts.get(CLASSES, []), facts.get(HOOKS, []))
+        program = program_of(facts)
+        index = _HashingIndex(program, facts.get(CLASSES, []), facts.get(HOOKS, []))
         for item in deferred:
             if not _hashed(index, item):
                 self.findings.append(item.finding)
+
+        def use_hashed(use: PasswordUse) -> bool:
+            if use.kind != STORES:
+                return False  # a lookup or comparison with plaintext is wrong whatever
+            return _model_hashes(index, use.model_ref, use.attr, use.constructor,
+                                 use.through_instance)
+
+        # A plaintext password handed to a helper that stores, looks up or compares it.
+        self.findings += check_calls(program, facts, use_hashed)
 
 
 def _hashed(index: _HashingIndex, item: DeferredStore) -> bool:
     if item.source_ref and index.hashes(item.source_ref, item.source_attr, False):
         return True  # the input schema's validator hashed the field
-    if not item.through_instance:
+    return _model_hashes(index, item.model_ref, item.attr, item.constructor,
+                         item.through_instance)
+
+
+def _model_hashes(index: _HashingIndex, model_ref: str | None, attr: str, constructor: bool,
+                  through_instance: bool) -> bool:
+    """The model a write goes through hashes the attribute (when the file cannot tell the
+    model: every project model declaring it does)."""
+    if not through_instance:
         return False
-    if item.model_ref is not None:
-        return index.hashes(item.model_ref, item.attr, item.constructor)
-    return index.every_model_hashes(item.attr, item.constructor)
+    if model_ref is not None:
+        return index.hashes(model_ref, attr, constructor)
+    return index.every_model_hashes(attr, constructor)
 
 
 RULES = (PlaintextPasswordThroughModels,)

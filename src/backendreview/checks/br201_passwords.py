@@ -25,6 +25,7 @@ from ..analysis.values import (
 from ..context import FileContext
 from ..model import Finding, Fix
 from .base import Rule
+from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow
 from .br201_models import (
     CLASSES,
     DEFERRED,
@@ -224,16 +225,26 @@ class PlaintextPassword(Rule):
         self.values.is_model_class = self.models.is_model_classdef
         self.strings = StringAnalyzer(ctx)
         self.non_production = is_non_production(ctx.policy_path)
+        self.flow = PasswordFlow(ctx)
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
         sink = self._orm_sink(node)
+        if sink is None:
+            self.flow.call(node, self._plaintext_text, self._helper_finding)
         if sink is not None:
             label, lookup = sink
             if self._model_hashes(node.func):
                 return
             for kw, value in self._password_keywords(node):
                 origin = self.values.plaintext_password(value)
+                attr = kw.arg if isinstance(kw, ast.keyword) and kw.arg else "password"
+                if origin is None or origin.kind == "parameter":
+                    self.flow.use(value, node, LOOKS_UP if lookup else STORES, label,
+                                  reported=origin is not None,
+                                  model_ref=None if lookup else self._sink_model_ref(node),
+                                  attr=attr, constructor=True,
+                                  through_instance=self._through_instance(node, label))
                 if origin is not None:
                     finding = self._report_store(kw, value, origin.text, label, lookup)
                     if not lookup:
@@ -292,6 +303,24 @@ class PlaintextPassword(Rule):
         if label.endswith("(...)"):
             return True
         return isinstance(call.func, ast.Attribute) and call.func.attr in _INSTANCE_WRITES
+
+    def _plaintext_text(self, expr: ast.expr) -> str | None:
+        """The origin of a plaintext password the request carried (not a parameter: the
+        caller's callers decide about those)."""
+        origin = self.values.plaintext_password(expr)
+        return origin.text if origin is not None and origin.kind != "parameter" else None
+
+    def _helper_finding(self, call: ast.Call) -> Finding:
+        """The finding at a call handing a plaintext password to a project function, kept
+        out of the file's findings: the project phase words it once the callee is known."""
+        value = self.ctx.source(call.func)
+        hashed, _ = password_stack(self.ctx, "password")
+        finding = self.report(call, f"plaintext password is handed to `{value}`",
+                              fix=Fix("Hash the password before handing it on (or let the "
+                                      "helper hash it), and verify passwords with the "
+                                      "hasher's verify function.", f"password={hashed}"))
+        self.ctx.findings.remove(finding)
+        return finding
 
     def _sink_model_ref(self, call: ast.Call) -> str | None:
         """The model class an ORM write names: `User(...)`, `User.objects.create(...)`."""
@@ -409,8 +438,11 @@ class PlaintextPassword(Rule):
             if expr is None:
                 continue
             origin = self.values.plaintext_password(expr)
+            what = "SQL INSERT/UPDATE" if write else "SQL WHERE"
+            if origin is None or origin.kind == "parameter":
+                self.flow.use(expr, node, STORES if write else LOOKS_UP, f"{label} ({what})",
+                              reported=origin is not None)
             if origin is not None:
-                what = "SQL INSERT/UPDATE" if write else "SQL WHERE"
                 self._report_store(node, expr, origin.text, f"{label} ({what})", not write)
                 return
             if seeds and is_literal_password(expr):
@@ -532,6 +564,11 @@ class PlaintextPassword(Rule):
             if not self.models.is_model_instance(target.value):
                 continue
             origin = self.values.plaintext_password(node.value)
+            if origin is None or origin.kind == "parameter":
+                self.flow.use(node.value, node, STORES, f"{self.ctx.source(target)} = ...",
+                              reported=origin is not None,
+                              model_ref=self._instance_ref(target.value), attr=target.attr,
+                              through_instance=True)
             if origin is None:
                 continue
             owner = self.ctx.source(target.value)
@@ -563,6 +600,10 @@ class PlaintextPassword(Rule):
                 return
         for provided, stored in ((left, right), (right, left)):
             origin = self.values.plaintext_password(provided)
+            if origin is None and self._is_stored_password(stored):
+                op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
+                self.flow.use(provided, node, COMPARES,
+                              f"with `{self.ctx.source(stored)}` using `{op}`")
             if origin is None or not self._is_stored_password(stored):
                 continue
             _, verify = password_stack(self.ctx, self.ctx.source(provided))

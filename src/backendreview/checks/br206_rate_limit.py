@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, ClassVar
 
@@ -16,6 +17,7 @@ from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
+from ..analysis.program.extract import SECRET_TEST
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
@@ -89,6 +91,64 @@ def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
     return handler is not None and bool(program.guarded_by(handler, kind))
 
 
+_CALLER_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.user\b|"
+                          r"is_superuser|is_staff|is_admin\b")
+
+
+def _refuses_anonymous(test: str) -> bool:
+    """`if not request.user.is_authenticated:` / `if user.is_anonymous:` turn anonymous
+    callers away; `if user.is_authenticated: return redirect(next)` on a login page sends
+    signed-in callers on, and says nothing about who may post the form."""
+    if not _CALLER_TEST.search(test):
+        return False
+    negated = re.search(r"\bnot\b", test) is not None
+    return not negated if "is_anonymous" in test else negated
+
+
+def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
+    """The route as BR206 judges it: a handler that refuses anonymous callers itself or
+    through a helper (`err = self.check_authorization(request)` comparing a shared secret,
+    answering 401) serves signed-in callers, like one behind an auth decorator."""
+    if route.auth or route.global_auth or route.credentials is not None:
+        return route  # a handler reading a credential is where the caller authenticates
+    handler = program.function_at(route.handler_file, route.handler_line)
+    # A test of who the caller is or of the secret the request carries, in the handler or
+    # a helper it calls on its way in (two calls at most): a `if not user: raise` deep in
+    # library code or after a lookup is how a sign-in answers, not a guard.
+    checks = [r for r in (program.guarded_by(handler, AUTH) if handler is not None else [])
+              if len(r.via) <= 2 and (SECRET_TEST.search(r.effect.detail)
+                                      or _refuses_anonymous(r.effect.detail))]
+    if not checks:
+        return route
+    return dataclasses.replace(route, auth=(f"{checks[0].effect.detail} (in the handler's "
+                                            f"calls)",))
+
+
+_ONE_TIME_CODES = frozenset({"otp", "2fa", "mfa", "totp"})
+# Evidence on the route itself that the caller must be signed in (a name with "auth" in it,
+# `csrf_protect`, a project default or a check in the body say less: reset-link views
+# refuse signed-in callers, and `...OrReadOnly` defaults are often relaxed).
+_SIGNED_IN = re.compile(r"permission_required|login_required|LoginRequired|staff_member"
+                        r"|superuser|admin_required|has_access|user_passes_test|IsAdmin"
+                        r"|IsAuthenticated(?!OrReadOnly)", re.I)
+
+
+def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
+    """A route for signed-in callers, named for a password, whose handler (project code
+    we can read) checks no password: a staff action resetting another user's password, a
+    form setting a new one. Nothing there can be guessed. A library view
+    (`PasswordChangeView`) checks the old password out of sight, and one-time codes stay
+    guessable behind a login."""
+    if not any(_SIGNED_IN.search(a) for a in route.auth) or (
+            route.credentials or ("",))[0] == "verify":
+        return False
+    tokens = {w for text in [*segments(route.path), route.handler, route.action]
+              for w in words(text)}
+    if tokens & _ONE_TIME_CODES or is_graphql_route(route):
+        return False
+    return program.function_at(route.handler_file, route.handler_line) is not None
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -121,6 +181,9 @@ class MissingRateLimit(ProjectRule):
             methods = set(route.methods)
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
+                continue
+            route = _with_checked_caller(program, route)
+            if _signed_in_without_a_check(program, route):
                 continue
             if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
                 severity = Severity.ERROR

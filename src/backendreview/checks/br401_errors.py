@@ -19,8 +19,14 @@ from ..analysis.handlers import is_logging_call, is_route_handler, module_logger
 from ..analysis.rewrite import imported_name
 from ..astutil import nodes_within
 from ..context import FileContext
-from ..model import Fix, Related
+from ..model import Finding, Fix, Related
 from .base import Rule
+from .br401_calls import (
+    record_candidates,
+    record_hand_on,
+    record_response,
+    record_returned_text,
+)
 from .br401_fixes import leak_fix
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
@@ -389,6 +395,15 @@ def _is_wsgi_callable(func: ast.AST) -> bool:
 class BroadExceptLeak(Rule):
     id = "BR401"
 
+    def visit_Call(self, node: ast.Call) -> None:
+        # For the project half (br401_calls): which parameters a function sends to the
+        # client, and which it hands on.
+        family = response_call(self.ctx, node)
+        if family is not None:
+            record_response(self.ctx, node, family)
+        else:
+            record_hand_on(self.ctx, node)
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         broad = is_broad_handler(self.ctx, node)
         if not broad and not re.search(r"traceback|exc_info", self.ctx.source(node)):
@@ -396,6 +411,13 @@ class BroadExceptLeak(Rule):
         analysis = analysis_for(self.ctx, node)
         leak = analysis.leak
         if leak is None:
+            if broad:
+                self._helper_candidates(node, analysis)
+                if not analysis.in_route and not self._parses_input(node):
+                    returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
+                    if returns:
+                        record_returned_text(self.ctx, node, returns, analysis.tainted,
+                                             self._held_finding(node, analysis))
             return
         if not broad and not leak.what.startswith(("traceback.", "sys.exc_info")):
             # A specific exception's own text is often a deliberate message (KeyError ->
@@ -409,6 +431,34 @@ class BroadExceptLeak(Rule):
             "generic message (with an error id the client can quote)."))
         self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
+
+    def _helper_candidates(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
+        """Calls handing the exception to a function: the project half reports the handler
+        when that function puts it into a response."""
+        calls = [n for n in analysis.nodes if isinstance(n, ast.Call)
+                 and response_call(self.ctx, n) is None and not is_logging_call(self.ctx, n)]
+        if not calls or not (node.name or re.search(r"traceback|exc_info",
+                                                     self.ctx.source(node))):
+            return
+        if self._parses_input(node):
+            return  # the exception describes the client's own data
+        record_candidates(self.ctx, node, calls, analysis.tainted,
+                          self._held_finding(node, analysis), analysis.in_route)
+
+    def _parses_input(self, node: ast.ExceptHandler) -> bool:
+        parent = self.ctx.semantic.parent(node)
+        return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
+
+    def _held_finding(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> Finding:
+        """The finding at the except, kept out of the file's findings: the project half
+        words the rest once it knows where the text goes."""
+        finding = self.report(
+            _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception details "
+            f"to the client", fix=_logging_fix(
+                self.ctx, analysis, "", "Log the exception with its traceback and return a "
+                "generic message (with an error id the client can quote)."))
+        self.ctx.findings.remove(finding)
+        return finding
 
 
 def _only_discards(handler: ast.ExceptHandler) -> bool:

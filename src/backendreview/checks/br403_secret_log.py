@@ -31,6 +31,9 @@ _CREDENTIAL = re.compile(
     r"|session_token|jwt|api_key|apikey|secret_key|client_secret|private_key|signing_key"
     r"|credentials?|passphrase)$")
 _BARE_SECRET_NAMES = frozenset({"token", "secret", "jwt_token", "auth"})
+# Request headers that carry the caller's credential as they are.
+_SECRET_HEADER = re.compile(r"^(?:proxy-)?authorization$|^x-(?:api|auth|access)-(?:key|token)$"
+                            r"|^api-key$|^cookie$", re.I)
 _MINTS_TOKEN = re.compile(r"^(?:create|issue|generate|make|mint|sign|encode|new)_\w*"
                           r"(?:token|jwt|secret)$|^token_(?:urlsafe|hex|bytes)$")
 _TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
@@ -94,13 +97,14 @@ class SecretInLog(Rule):
                 continue
             if isinstance(node, ast.Subscript):
                 key = constant_str(node.slice)
-                if is_secret_name(key):
+                if is_secret_name(key) or (key and _SECRET_HEADER.match(key)):
                     return self.ctx.source(node)
                 continue
             if isinstance(node, ast.Call):
                 func = node.func
-                if isinstance(func, ast.Attribute) and func.attr == "get" and node.args and (
-                        is_secret_name(constant_str(node.args[0]))):
+                key = constant_str(node.args[0]) if node.args else None
+                if isinstance(func, ast.Attribute) and func.attr == "get" and key and (
+                        is_secret_name(key) or _SECRET_HEADER.match(key)):
                     return self.ctx.source(node)  # request.form.get("password")
                 if self.ctx.qualified_name(func) in _TEXT_CALLS or (
                         isinstance(func, ast.Attribute) and func.attr in ("format", "join")):

@@ -22,7 +22,7 @@ AUTH_WORDS = frozenset({"login", "signin", "logon", "signup", "password", "passw
 # Words that name an auth endpoint only as a whole segment (`/register`, `/token`,
 # `/verify`), not inside another resource (`/bulk-register`, `/registration-requests`).
 SEGMENT_WORDS = frozenset({"register", "registration", "token", "verify", "authenticate",
-                           "activate"})
+                           "activate", "recover", "recovery"})
 # Credential checks stay sensitive for a signed-in caller (current password, OTP codes);
 # the other words (register, verify, token) only matter on routes open to anyone.
 CREDENTIAL_WORDS = frozenset({"password", "passwd", "otp", "2fa", "mfa", "totp"})
@@ -90,8 +90,18 @@ def is_auth_endpoint(route: Route) -> bool:
     if statics:
         whole.add(statics[-1].lower())
     return (joined or bool((own_tokens | full_tokens) & AUTH_WORDS)
-            or bool(whole & SEGMENT_WORDS) or bool(_HANDLER.match(handler))
+            or _segment_word(full, whole) or bool(_HANDLER.match(handler))
             or _emailed_link(full) or _exchanges_secret(route, statics))
+
+
+def _segment_word(full: list[str], whole: set[str]) -> bool:
+    """`/register`, `/token`, `/verify` as a whole segment, unless it acts on a resource
+    the path names just before it (`/entrypoints/register`, `/devices/verify`): that
+    registers or verifies the resource, not an account."""
+    hits = [i for i, s in enumerate(full) if s.lower() in SEGMENT_WORDS & whole]
+    if not hits:
+        return bool(whole & SEGMENT_WORDS)  # a DRF action name
+    return any(not _confirms_other_resource(full, i) for i in hits)
 
 
 def _manages_other_user(full: list[str]) -> bool:

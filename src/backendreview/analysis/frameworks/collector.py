@@ -32,7 +32,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
               "HelperCallFact": "helper_call", "AliasFact": "dependency_alias",
-              "GuardFact": "guard", "GqlTypeFact": "gql_type",
+              "GuardFact": "guard", "HookFact": "route_hook", "GqlTypeFact": "gql_type",
               "GqlBindingFact": "gql_binding", "GqlSchemaFact": "gql_schema",
               "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
               "GqlViewClassFact": "gql_view"}
@@ -158,6 +158,8 @@ class RouteCollector:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
                 self._emit([fact])
+        if self.flask and node.decorator_list:
+            self._emit(guards.flask_auth_hooks(self.ctx, node))
         if not node.decorator_list:
             guard = guards.guard_decorator(self.ctx, node)
             if guard is not None:

@@ -22,13 +22,16 @@ if TYPE_CHECKING:
 # Names that mark authentication: decorators, dependencies, mixins, permission classes.
 AUTH_NAME = re.compile(
     r"(auth|login_required|current_\w*user|permission|jwt_required|"
-    r"token_required|api_?key|oauth|admin_required|superuser_required|staff_member|"
+    r"token_required|api_?key|oauth|admin_required|user_required|superuser_required|staff_member|"
     r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
     r"check_access|csrf_protect|protected|has_access|^protect$)", re.I)
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
                        r"principal|account|member|identity|owner)s?$|^(current|verified|"
                        r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)
+# A permission dependency class named for the role it requires (`Depends(GlobalAdmin())`,
+# `Depends(ProjectMember())`): the caller must be signed in to hold it.
+_ROLE_CLASS = re.compile(r"^[A-Z][A-Za-z]*?(Admin|Member|Owner|Superuser|Staff)s?$")
 # Names that mark a rate limiter.
 LIMIT_NAME = re.compile(r"(rate_?limit|throttl|limiter)", re.I)
 LIMIT_LIBS = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit",
@@ -296,7 +299,7 @@ def classify(name: str) -> str | None:
     if AUTH_NAME.search(last) or name.startswith("fastapi.security"):
         return "auth"
     # Dependencies that resolve the caller: get_verified_user, get_admin_user, require_user.
-    if _USER_DEP.search(last):
+    if _USER_DEP.search(last) or _ROLE_CLASS.match(last):
         return "auth"
     return None
 

@@ -9,8 +9,18 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from .common import IDENTITY, LIMIT_NAME, body_limiter_calls, denies_anonymous, this_module
-from .routes import GuardFact
+from .common import (
+    IDENTITY,
+    LIMIT_NAME,
+    body_limiter_calls,
+    callable_name,
+    classify,
+    decorator_names,
+    denies_anonymous,
+    object_name,
+    this_module,
+)
+from .routes import GuardFact, HookFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -36,6 +46,41 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     return None
 
 
+# A call in a hook's body that checks the caller's credentials: `verify_auth_token(...)`,
+# `check_auth_token()`, `verify_jwt_in_request()`, `authenticate_request(request)`.
+_CHECK_CALL = re.compile(r"^(?:verify|check|require|ensure|validate|authenticate)_?\w*"
+                         r"(?:auth|token|jwt|login|user|admin|session|credential|api_?key)",
+                         re.I)
+
+
+def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> list[HookFact]:
+    """`@bp.before_request` on a function that authenticates (an auth decorator on it, a
+    credential check in its body, or a 401 / 403 for anonymous callers): every route of
+    `bp` requires authentication. `before_app_request` hooks are left out: they run for
+    the whole app and mostly only load the optional user."""
+    owners = [d.value for d in func.decorator_list
+              if isinstance(d, ast.Attribute) and d.attr == "before_request"]
+    if not owners:
+        return []
+    names = [n for n in decorator_names(ctx, func) if not n.endswith(".before_request")]
+    shown = [f"{n.rsplit('.', 1)[-1]} (before_request hook)" for n in names
+             if classify(n) == "auth"]
+    if not shown:
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call):
+                name = callable_name(ctx, node).rsplit(".", 1)[-1]
+                if _CHECK_CALL.match(name):
+                    shown.append(f"{func.name}() calls {name}() (before_request hook)")
+                    break
+    if not shown and IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
+        shown.append(f"{func.name}() refuses anonymous callers (before_request hook)")
+    out: list[HookFact] = []
+    for owner in owners:
+        name = object_name(ctx, owner)
+        if name and (shown or names):
+            out.append(HookFact(name, tuple(shown), tuple(names), ctx.path, func.lineno))
+    return out
 
 
 def middleware_enforcement(ctx: FileContext, node: ast.ClassDef) -> GuardFact | None:

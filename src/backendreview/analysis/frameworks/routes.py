@@ -192,6 +192,18 @@ class GuardFact:
 
 
 @dataclass(frozen=True)
+class HookFact:
+    """A Flask `@bp.before_request` hook that authenticates every request of its blueprint
+    or app (frameworks/guards.py): the owner's routes require authentication."""
+
+    owner: str  # qualified name of the blueprint / app
+    auth: tuple[str, ...]  # what shows it authenticates, for the route table
+    raw: tuple[str, ...]  # the hook's decorators (project guards resolve in the project phase)
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SettingsFact:
     key: str  # drf-throttle | drf-pagination | drf-permission | global-limiter | root-urlconf
     value: str
@@ -448,6 +460,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
 
+    hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
+                           facts.get("guard", []))
     cache: dict[str, list[_Chain]] = {}
 
     def chains(owner: str | None, depth: int = 0) -> list[_Chain]:
@@ -458,8 +472,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         cache[owner] = [_Chain(UNKNOWN_PREFIX, False)]  # cycle guard
         fact = owners.get(owner)
         own_prefix = fact.prefix if fact else ""
-        own = _Chain("", True, fact.auth if fact else (), fact.limits if fact else (),
-                     fact.raw if fact else ())
+        own = _Chain("", True, (fact.auth if fact else ()) + hook_auth.get(owner, ()),
+                     fact.limits if fact else (), fact.raw if fact else ())
         if own_prefix is None:
             own = replace(own, prefix=UNKNOWN_PREFIX, known=False)
         else:
@@ -567,6 +581,21 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     routes += graphql_operations(facts, routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
+
+
+def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact]
+               ) -> dict[str, tuple[str, ...]]:
+    """Blueprint / app name -> how its `before_request` hooks authenticate: by their own
+    code, or through a project decorator whose wrapper refuses anonymous callers."""
+    guard_resolver = Resolver(sorted(g.name for g in guards if g.kind == "auth"))
+    out: dict[str, tuple[str, ...]] = {}
+    for hook in hooks:
+        owner = resolver.find(hook.owner) or hook.owner
+        shown = hook.auth + tuple(f"{found.rsplit('.', 1)[-1]} (before_request hook)"
+                                  for name in hook.raw if (found := guard_resolver.find(name)))
+        if shown:
+            out[owner] = out.get(owner, ()) + shown
+    return out
 
 
 def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],

@@ -66,11 +66,17 @@ _WRAPPING_TYPES = frozenset({"Optional", "Annotated", "Union", "Type", "type"})
 # A test about who the caller is, in an `if` whose body turns the caller away.
 _AUTH_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.user\b|"
                         r"\buser\s+is\s+None|\bnot\s+user\b|is_superuser|is_staff|is_admin\b")
+# A shared secret / API key / Authorization header compared with what the request sent (a
+# provisioning API behind a bearer secret): an auth check when the body answers 401 / 403.
+SECRET_TEST = re.compile(r"\bauth\b|authorization|\bsecret\b|shared_secret|api_?key|bearer",
+                          re.I)
 _REJECT_CALLS = re.compile(r"^(abort|redirect|redirect_to_login|HttpResponseForbidden|"
                            r"HttpResponseRedirect|PermissionDenied|HTTPException|"
                            r"HTTPUnauthorized|HTTPForbidden|Unauthorized|Forbidden|"
                            r"NotAuthenticated|AuthenticationFailed|login_required)$")
 _REJECT_STATUS = frozenset({401, 403})
+_DENY_ERROR = re.compile(r"Unauthori[sz]ed|Forbidden|PermissionDenied|NotAuthenticated|"
+                         r"AuthenticationFailed|AuthError|AuthenticationError|AccessDenied")
 _CACHE_USE = re.compile(r"\bcache\.(get|get_or_set|get_many)\(|\bcaches\[|\bcache_get\(")
 
 
@@ -768,16 +774,23 @@ def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
-    if not _AUTH_TEST.search(ctx.source(node.test)):
-        return False
+    test = ctx.source(node.test)
+    secret = False
+    if not _AUTH_TEST.search(test):
+        if not SECRET_TEST.search(test):
+            return False
+        secret = True  # only a 401 / 403 answer or an auth error says it guards access
     for stmt in node.body:
         for part in walk(stmt):
-            if isinstance(part, ast.Raise):
+            if isinstance(part, ast.Raise) and not secret:
+                return True
+            if isinstance(part, ast.Raise) and part.exc is not None and _DENY_ERROR.search(
+                    ctx.source(part.exc).split("(")[0]):
                 return True
             if isinstance(part, ast.Call):
                 fn = part.func
                 name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-                if _REJECT_CALLS.match(name):
+                if _REJECT_CALLS.match(name) and not (secret and "redirect" in name):
                     return True
                 if any(isinstance(a, ast.Constant) and a.value in _REJECT_STATUS
                        for a in [*part.args, *(k.value for k in part.keywords)]):

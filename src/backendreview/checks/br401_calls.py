@@ -1,0 +1,290 @@
+"""BR401 across calls: a broad `except` hands the exception (or text made from it) to a
+project function that puts it into a response.
+
+`except Exception as e: return error_response(e)` leaks when `error_response` builds
+`jsonify(error=str(exc))`, and `except Exception as e: fail(str(e))` leaks when `fail`
+raises `HTTPException(detail=message)`. The file half of BR401 records, per function, the
+parameters it writes into a response builder or an HTTP error (`TextToResponse`) and those
+it hands on to another call (`HandOn`); and every broad handler that passes the exception
+to a call and leaks nothing itself (`ExceptToHelper`). The project half solves the uses
+over the call graph and reports at the `except`, naming every step. A helper that returns
+a response leaks only when the route returns what it built; one that raises an HTTP error
+leaks from wherever it is called.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.program import callee_of, program_of, short_name
+from ..analysis.program.facts import Callee, CallSite, FunctionInfo
+from ..analysis.program.model import MAX_DEPTH
+from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
+from ..context import FileContext
+from ..model import Finding, Related, Span
+from .base import ProjectRule
+
+USES = "br401_param_uses"
+HAND_ONS = "br401_param_hand_ons"
+CANDIDATES = "br401_except_calls"
+RETURNS = "br401_returns_exception"
+
+# Parameters worth following through calls: those named for an error or its text.
+_TEXT_PARAM = re.compile(r"^(?:e|ex|exc|err)$|error|exception|message|msg|detail|reason"
+                         r"|description|text|cause", re.I)
+_NOT_TEXT = frozenset({"builtins.type", "builtins.isinstance", "builtins.id", "builtins.hash",
+                       "builtins.bool", "builtins.len", "builtins.issubclass",
+                       "builtins.hasattr", "builtins.getattr"})
+_TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "errors",
+                         "reason", "text"})
+_IGNORED_KEYWORDS = frozenset({"status_code", "status", "headers", "media_type",
+                               "content_type", "code"})
+
+
+@dataclass(frozen=True)
+class TextToResponse:
+    """Parameter `param` of the function defined at `path:line` is written into the
+    response built at `use_line` (`detail`: the builder), as text."""
+
+    path: str
+    line: int
+    param: str
+    use_line: int
+    detail: str
+    raises: bool  # an HTTP error raised (abort, HTTPException): it leaks from any caller
+
+
+@dataclass(frozen=True)
+class ExceptToHelper:
+    finding: Finding  # at the except; message and related steps set once resolved
+    owner: int  # def line of the function holding the except (0: module level)
+    key: str
+    what: str  # how the argument carries the exception: "`e`", "str(e)"
+    callee: Callee
+    text: str  # the callee as written
+    span: Span  # the call
+    returned: bool  # the call's value is returned by a route handler
+
+
+@dataclass(frozen=True)
+class ReturnsExceptionText:
+    """A broad handler outside any route handler that returns the exception's text to the
+    caller of its function (`return {"ok": False, "error": str(e)}` in a service)."""
+
+    finding: Finding  # at the except; completed with the routes that return it
+    owner: int  # def line of the function
+    what: str
+    return_line: int
+
+
+def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
+    """The parameters whose value `expr` carries as text (not `type(e)`, `len(x)`,
+    comparisons or other attributes), through one local assigned from them."""
+    out: list[str] = []
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call) and ctx.qualified_name(node.func) in _NOT_TEXT:
+            continue
+        if isinstance(node, ast.Compare | ast.Lambda):
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+                node.attr not in _TEXT_ATTRS):
+            continue  # `exc.status_code`, `exc.__class__`: not the text
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            found = parameter_of(ctx, node)
+            if found is not None:
+                out.append(found[1])
+            elif depth == 0:
+                for binding in ctx.reaching_bindings(node):
+                    if binding.kind == "assign" and binding.value is not None:
+                        out += _text_params(ctx, binding.value, depth + 1)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
+    """A response builder: the parameters of its function written into it."""
+    args = [*call.args, *(k.value for k in call.keywords if k.arg not in _IGNORED_KEYWORDS)]
+    params = {p for arg in args for p in _text_params(ctx, arg)}
+    if not params:
+        return
+    func = ctx.semantic.enclosing_function(call)
+    if func is None or isinstance(func, ast.Lambda):
+        return
+    raises = isinstance(ctx.semantic.parent(call), ast.Raise) or family.endswith("abort")
+    label = f"{ctx.source(call.func)}(...)"
+    for param in sorted(params):
+        ctx.emit_fact(USES, TextToResponse(ctx.path, func.lineno, param, call.lineno, label,
+                                           raises))
+
+
+def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
+    """A call handing an error-like parameter of its function on."""
+    args = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+    args += [(k.arg, k.value) for k in call.keywords if k.arg]
+    callee: Callee | None = None
+    for key, arg in args:
+        if not (isinstance(arg, ast.Name) and _TEXT_PARAM.search(arg.id)):
+            continue
+        found = parameter_of(ctx, arg)
+        if found is None:
+            continue
+        callee = callee or callee_of(ctx, call)
+        if callee is None:
+            return
+        ctx.emit_fact(HAND_ONS, HandOn(ctx.path, found[0].lineno, found[1], key, callee,
+                                       ctx.span_of(call), ctx.source(call.func)))
+
+
+def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[ast.Call],
+                      describe: Any, finding: Finding, in_route: bool) -> None:
+    """The calls of a broad handler that leaks nothing itself and hands the exception (or
+    its text, `describe(arg)`) to a function."""
+    owner = ctx.semantic.enclosing_function(handler)
+    owner_line = owner.lineno if owner is not None and not isinstance(owner, ast.Lambda) else 0
+    for call in calls:
+        args = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+        args += [(k.arg, k.value) for k in call.keywords if k.arg]
+        for key, arg in args:
+            what = (f"`{arg.id}`" if isinstance(arg, ast.Name) and arg.id == handler.name
+                    else describe(arg))
+            if not what:
+                continue
+            callee = callee_of(ctx, call)
+            if callee is None:
+                break
+            ctx.emit_fact(CANDIDATES, ExceptToHelper(
+                finding, owner_line, key, what, callee, ctx.source(call.func),
+                ctx.span_of(call), in_route and _returned(ctx, call)))
+
+
+def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
+                         describe: Any, finding: Finding) -> None:
+    """A broad handler of a function that is no route handler, returning text made from the
+    exception: the routes that return that function's value send it on."""
+    owner = ctx.semantic.enclosing_function(handler)
+    if owner is None or isinstance(owner, ast.Lambda):
+        return
+    for ret in returns:
+        what = describe(ret.value) if ret.value is not None else None
+        if what and what != f"`{handler.name}`":  # the exception object, for the caller
+            ctx.emit_fact(RETURNS, ReturnsExceptionText(finding, owner.lineno, what,
+                                                        ret.lineno))
+            return
+
+
+def _returned(ctx: FileContext, call: ast.Call) -> bool:
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.Await):
+        parent = ctx.semantic.parent(parent)
+    if isinstance(parent, ast.Tuple):  # Flask: `return helper(e), 500`
+        parent = ctx.semantic.parent(parent)
+    return isinstance(parent, ast.Return)
+
+
+class BroadExceptLeakThroughCalls(ProjectRule):
+    """The project half of BR401: exception text handed to a helper that sends it, and
+    exception text a helper returns to routes that send it."""
+
+    id = "BR401"
+    needs_facts: ClassVar[tuple[str, ...]] = ("program", "routes")
+    one_file_ok = True
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        if facts.get(RETURNS):
+            self._returned_to_routes(facts)
+        candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
+        if not candidates:
+            return
+        model = program_of(facts)
+        solver: ParamSolver[TextToResponse] = ParamSolver(model, facts.get(USES, []),
+                                                          facts.get(HAND_ONS, []))
+        reported: set[tuple[str, int]] = set()
+        for item in candidates:
+            where = (item.finding.path, item.finding.span.start_line)
+            if where in reported:
+                continue  # one finding per except, at the first call that leaks
+            found = solver.reached_from(item.finding.path, item.owner, item.callee, item.key)
+            if found is None:
+                continue
+            target, chain = found
+            use = chain.use
+            if not (use.raises or item.returned):
+                continue  # a response built and dropped, or not what the route returns
+            words, related = explain_chain(
+                item.finding.path, item.span, item.text, target, chain, use.use_line,
+                f"{'raises' if use.raises else 'returns'} {use.detail} with it",
+                "the exception reaches the response here")
+            message = f"{item.finding.message}: {item.what} is handed to {words}"
+            self.findings.append(replace(item.finding, message=message, related=related))
+            reported.add(where)
+
+
+    def _returned_to_routes(self, facts: dict[str, list[Any]]) -> None:
+        """Report each helper's except once, listing the routes that return the helper's
+        value (directly or through functions that return it, MAX_DEPTH calls at most)."""
+        model = program_of(facts)
+        routes: dict[str, list[Route]] = {}
+        for route in project_routes(facts):
+            fn = model.function_at(route.handler_file, route.handler_line)
+            if fn is not None:
+                routes.setdefault(fn.qualname, []).append(route)
+        if not routes:
+            return
+        returned_by: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
+        for qualname in sorted(model.functions):
+            fn = model.functions[qualname]
+            for site, target in model.edges(fn):
+                if site.returned:
+                    returned_by.setdefault(target.qualname, []).append((fn, site))
+        for item in facts[RETURNS]:
+            helper = model.function_at(item.finding.path, item.owner)
+            if helper is None or helper.qualname in routes:
+                continue
+            reached = _routes_returning(helper, routes, returned_by)
+            if not reached:
+                continue
+            shown = [f"{'|'.join(r.methods)} {r.path}" for r, _ in reached[:3]]
+            more = f" and {len(reached) - 3} more" if len(reached) > 3 else ""
+            message = (f"{item.finding.message}: {item.what} is returned by "
+                       f"`{short_name(helper.qualname, helper.path)}` (line "
+                       f"{item.return_line}), and the route{'s' if len(reached) > 1 else ''} "
+                       f"{', '.join(shown)}{more} return{'' if len(reached) > 1 else 's'} "
+                       f"its value to the client")
+            related = (Related(Span(item.return_line, 1, item.return_line, 2),
+                               "the exception's text is returned here", item.finding.path),)
+            related += tuple(Related(Span(site.line, site.col + 1, site.end_line,
+                                          site.end_col + 1),
+                                     f"route {'|'.join(r.methods)} {r.path} returns it",
+                                     caller.path) for r, (caller, site) in reached[:3])
+            self.findings.append(replace(item.finding, message=message, related=related))
+
+
+def _routes_returning(helper: FunctionInfo, routes: dict[str, list[Route]],
+                      returned_by: dict[str, list[tuple[FunctionInfo, CallSite]]]
+                      ) -> list[tuple[Route, tuple[FunctionInfo, CallSite]]]:
+    """The routes whose handler returns `helper`'s value, each with the call site that
+    returns it, nearest first."""
+    out: list[tuple[Route, tuple[FunctionInfo, CallSite]]] = []
+    seen = {helper.qualname}
+    frontier = [helper.qualname]
+    for _ in range(MAX_DEPTH):
+        following: list[str] = []
+        for qualname in frontier:
+            for caller, site in returned_by.get(qualname, []):
+                if caller.qualname in seen:
+                    continue
+                seen.add(caller.qualname)
+                following.append(caller.qualname)
+                out += [(route, (caller, site)) for route in routes.get(caller.qualname, [])]
+        frontier = following
+    return out
+
+
+RULES = (BroadExceptLeakThroughCalls,)
