@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.values import tracker_for
+
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
 # Calls that keep a collection's items (reorder, dedupe, map them one to one).
@@ -131,3 +133,86 @@ def _loop_targets(loop: ast.AST) -> set[str]:
     else:
         return set()
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def mapping_keys(ctx, expr: ast.expr, rows_of) -> bool:  # type: ignore[no-untyped-def]
+    """`for key, value in data.items()`, `for name in form.agreements.keys()`: the keys of one
+    mapping are distinct values — the fields of one configuration, form or JSON body, the
+    groups of a grouping — a handful fixed by the code or its input, not one per stored row.
+    Not the request's own body (`request.POST.items()`: the client chooses how many keys),
+    nor a mapping built in this function from a query's rows (`{u.id: u for u in
+    User.objects.all()}`), which `rows_of(iterable)` tells."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("items", "keys") and not expr.args and not expr.keywords):
+        return False
+    owner = expr.func.value
+    if tracker_for(ctx).request_data(owner):
+        return False
+    if isinstance(owner, ast.Name):
+        for binding in ctx.reaching_bindings(owner):
+            value = binding.value
+            if isinstance(value, ast.DictComp) and rows_of(value.generators[0].iter):
+                return False
+    return True
+
+
+# Exceptions a lookup raises when the row is missing or not unique: catching them per row
+# is how a plain per-row lookup is written, not a reason to run one query per row.
+_LOOKUP_MISS = re.compile(r"DoesNotExist|NotFound|NoResult|Multiple|^(Base)?Exception$|"
+                          r"^(Key|Index|Value|Type|Attribute|Lookup)Error$")
+
+
+def deliberate_per_row(ctx, call: ast.AST, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
+    """Why running `call` once per item of `loop` is the point rather than an accident:
+    - it sits in an `except` branch (inside the loop, or around it): a fallback that runs
+      for the items whose first attempt failed, or one by one after a bulk operation
+      failed (`except ProtectedError: for pk in pks: Task.objects.get(pk=pk).delete()`);
+    - it sits in the `try` of a per-item `try` whose handler catches a specific error of
+      the item's own processing (`except InvalidToken:` around loading an encrypted row):
+      one query for all items would let one bad item abort them all."""
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            return None
+        if isinstance(anc, ast.ExceptHandler):
+            return "except"
+        if isinstance(anc, ast.Try) and _inside_try_body(ctx, call, anc) and _is_inside(
+                ctx, anc, loop) and any(_specific(h) for h in anc.handlers):
+            return "isolation"
+    return None
+
+
+def _inside_try_body(ctx, node: ast.AST, try_node: ast.Try) -> bool:  # type: ignore[no-untyped-def]
+    return any(stmt is node or any(a is stmt for a in ctx.semantic.ancestors(node))
+               for stmt in try_node.body)
+
+
+def _is_inside(ctx, node: ast.AST, container: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    return node is container or any(a is container for a in ctx.semantic.ancestors(node))
+
+
+def _specific(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = [t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "") for t in types]
+    return bool(names) and all(name and not _LOOKUP_MISS.search(name) for name in names)
+
+
+def varies_column(call: ast.Call, names: list[str]) -> bool:
+    """`Artifact.objects.filter(**{checksum: None})`, `getattr(Model, column) == x`: the loop
+    item chooses the column, so each iteration is a different query, not the same lookup
+    for another key — no `__in` / `IN` query can stand for the loop."""
+    wanted = set(names)
+
+    def uses(expr: ast.AST | None) -> bool:
+        return expr is not None and any(
+            isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(expr))
+
+    for node in ast.walk(call):
+        if isinstance(node, ast.keyword) and node.arg is None and isinstance(
+                node.value, ast.Dict) and any(uses(k) for k in node.value.keys):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id == "getattr") and len(node.args) >= 2 and uses(node.args[1]):
+            return True
+    return False

@@ -53,7 +53,7 @@ from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
-from .br102_loops import fixed_collection
+from .br102_loops import deliberate_per_row, fixed_collection, mapping_keys, varies_column
 from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
@@ -214,6 +214,8 @@ class NPlusOneFacts(_Options, Rule):
         loop_node, names, iterable = loop
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
+        if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names):
+            return
         from_rows = self._iterates_rows(iterable)
         script = script_reason(self.ctx.path)
         if script and not from_rows:
@@ -383,7 +385,8 @@ class NPlusOneFacts(_Options, Rule):
                     candidates.append((anc, gen.target, gen.iter, gen))
             for loop_node, target, iterable, _ in candidates:
                 if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable) or (
-                        fixed_collection(self.ctx, iterable)):
+                        fixed_collection(self.ctx, iterable)) or mapping_keys(
+                        self.ctx, iterable, self._iterates_rows):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
