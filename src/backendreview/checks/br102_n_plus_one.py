@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import ClassVar
 
 from ..analysis.dbapi import HandleResolver, is_sql_method
@@ -52,7 +53,7 @@ from ..analysis.strings import StringAnalyzer
 from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
-from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
+from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
 from .br102_loops import deliberate_per_row, fixed_collection, mapping_keys, varies_column
 from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
@@ -223,7 +224,12 @@ class NPlusOneFacts(_Options, Rule):
             # response, a file, its arguments): a sync or import where each item is looked
             # up to be upserted, run by an operator, not a request per row.
             return
-        concrete = explicit_fix(self.ctx, node, loop_node, *self._query_kind(node))
+        kind = self._query_kind(node)
+        if kind[1] == "django":
+            fix_text = django_batch_text(self.ctx, node, names) or (
+                "one query for all iterations before the loop (or an annotate()/Subquery "
+                "on the outer query), then look each iteration's rows up in a dict")
+        concrete = explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
@@ -595,12 +601,37 @@ def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]
             access = _access_chain(ctx, node)
             if access is not None and (in_change_guard(ctx, node) or _rebound(ctx, node, loop)):
                 access = None
+            if access is not None and access.called and _per_row_arguments(ctx, node, var, loop):
+                access = replace(access, varies=True)
             if access is not None:
                 out.append(access)
             continue
         stack.extend(ast.iter_child_nodes(node))
     out.sort(key=lambda a: (a.levels[0][1].start_line, a.levels[0][1].start_col))
     return out
+
+
+def _per_row_arguments(ctx, name: ast.Name, var: str, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The call at the end of `name`'s attribute chain takes the loop's row or a value bound
+    inside the loop (`queue.ticket_set.filter(created__lte=cutoff)`, `cutoff` computed per
+    queue): a different filter for every row."""
+    node: ast.AST = name
+    while isinstance(ctx.semantic.parent(node), ast.Attribute):
+        node = ctx.semantic.parent(node)
+    call = ctx.semantic.parent(node)
+    if not isinstance(call, ast.Call) or call.func is not node:
+        return False
+    if isinstance(loop, ast.comprehension):
+        loop = ctx.semantic.parent(loop)  # a generator of a comprehension: its lines
+    start = getattr(loop, "lineno", 0)
+    end = getattr(loop, "end_lineno", None) or start
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        for sub in ast.walk(arg):
+            if not isinstance(sub, ast.Name):
+                continue
+            if sub.id == var or any(start <= b.lineno <= end for b in ctx.reaching_bindings(sub)):
+                return True
+    return False
 
 
 def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-untyped-def]
@@ -931,6 +962,22 @@ class NPlusOne(_Options, ProjectRule):
                             f"{root.line} before the loop and group it by the parent key "
                             f"(or annotate that query)"), snippet=access.snippet)
             return
+        if fresh is not None and access.varies:
+            target = (field.target or "the related model").rsplit(".", 1)[-1]
+            message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
+                       f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
+                       f"prefetch, and its filter differs for each row, which one Prefetch "
+                       f"queryset cannot carry; if the per-row condition can be written on "
+                       f"the join, query {target} once for all rows with it")
+            reason = script_reason(loop.path)
+            self.report(loop.path, span, as_note(message, reason) if reason else message,
+                        severity=NOTE if reason else None, fix=Fix(description=(
+                            f"one `{target}` query for every row of the query on line "
+                            f"{root.line}, with the per-row condition expressed on the join "
+                            f"(`F(...)` on the parent's fields) and grouped by the parent; "
+                            f"where the condition needs values computed per row, the "
+                            f"per-row query may be the work itself")), snippet=access.snippet)
+            return
         if fresh is not None:
             message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
                        f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
@@ -944,6 +991,22 @@ class NPlusOne(_Options, ProjectRule):
                             f"the prefetched rows in Python", suggestion=_with_prefetch(
                                 root.text, fix_text, root.style)),
                 snippet=access.snippet)
+            return
+        if any(f.kind == SA_REL and f.lazy == "dynamic" for _, f in relations):
+            # A dynamic relationship is a query object: no loader option can fill it.
+            target = (field.target or "the related model").rsplit(".", 1)[-1]
+            message = (f"`{shown}` runs the {kind} `{model.name}.{field.name}` as a query for "
+                       f"each row of {where}; a dynamic relationship cannot be eager-loaded, "
+                       f"so query {target} once for every row's key (`.in_(...)`) before the "
+                       f"loop and group it by the parent")
+            reason = script_reason(loop.path)
+            self.report(loop.path, span, as_note(message, reason) if reason else message,
+                        severity=NOTE if reason else None, fix=Fix(description=(
+                            f"one `{target}` query over the keys of every row of the query "
+                            f"on line {root.line}, grouped by the parent key (`selectinload` "
+                            f"/ `joinedload` do not apply to lazy='dynamic'); or change the "
+                            f"relationship to lazy='select' and add a loader")),
+                        snippet=access.snippet)
             return
         fix_text = _fix_text(root, relations)
         message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "
