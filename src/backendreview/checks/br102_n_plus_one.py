@@ -229,6 +229,14 @@ class NPlusOneFacts(_Options, Rule):
             fix_text = django_batch_text(self.ctx, node, names) or (
                 "one query for all iterations before the loop (or an annotate()/Subquery "
                 "on the outer query), then look each iteration's rows up in a dict")
+        if kind[1] == "django" and _streams(self.ctx, iterable):
+            # One query over every key before the loop would materialise what the loop
+            # streams: batch per chunk instead.
+            fix_text = ("keep the stream and batch per chunk: iterate "
+                        "`.iterator(chunk_size=...)` with `.prefetch_related(...)` on the "
+                        "streamed query (Django 4.1+ prefetches each chunk), or an "
+                        "annotate()/Subquery on it; one query over every key before the "
+                        "loop would load all the rows the loop streams")
         concrete = explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
@@ -403,6 +411,23 @@ class NPlusOneFacts(_Options, Rule):
                 if names:
                     return loop_node, names, iterable
         return None
+
+
+def _streams(ctx, iterable: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`for row in qs.iterator()` (directly or through `enumerate` / a local): the rows are
+    streamed, not loaded at once."""
+    for node in ast.walk(iterable):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "iterator"):
+            return True
+        if isinstance(node, ast.Name):
+            for binding in ctx.reaching_bindings(node):
+                value = binding.value
+                if value is not None and value is not node and any(
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                        and n.func.attr == "iterator" for n in ast.walk(value)):
+                    return True
+    return False
 
 
 def call_in_body(node: ast.AST, loop: ast.For | ast.AsyncFor, ctx) -> bool:  # type: ignore[no-untyped-def]
