@@ -650,7 +650,15 @@ def _per_row_arguments(ctx, name: ast.Name, var: str, loop: ast.AST) -> bool:  #
         loop = ctx.semantic.parent(loop)  # a generator of a comprehension: its lines
     start = getattr(loop, "lineno", 0)
     end = getattr(loop, "end_lineno", None) or start
-    for arg in [*call.args, *(k.value for k in call.keywords)]:
+    args: list[ast.expr] = []
+    link: ast.AST | None = call
+    # The whole chain: `.filter(...).exclude(...).filter(created__lte=cutoff)`.
+    while isinstance(link, ast.Call):
+        args += [*link.args, *(k.value for k in link.keywords)]
+        parent = ctx.semantic.parent(link)
+        grand = ctx.semantic.parent(parent) if isinstance(parent, ast.Attribute) else None
+        link = grand if isinstance(grand, ast.Call) and grand.func is parent else None
+    for arg in args:
         for sub in ast.walk(arg):
             if not isinstance(sub, ast.Name):
                 continue
