@@ -229,23 +229,24 @@ class NPlusOneFacts(_Options, Rule):
             fix_text = django_batch_text(self.ctx, node, names) or (
                 "one query for all iterations before the loop (or an annotate()/Subquery "
                 "on the outer query), then look each iteration's rows up in a dict")
+        lead, once = "fetch the rows for all iterations with one query before the loop", \
+            "query once before the loop"
         if kind[1] == "django" and _streams(self.ctx, iterable):
             # One query over every key before the loop would materialise what the loop
             # streams: batch per chunk instead.
-            fix_text = ("keep the stream and batch per chunk: iterate "
-                        "`.iterator(chunk_size=...)` with `.prefetch_related(...)` on the "
-                        "streamed query (Django 4.1+ prefetches each chunk), or an "
+            lead = once = "keep the stream and batch the lookups per chunk"
+            fix_text = ("iterate `.iterator(chunk_size=...)` with `.prefetch_related(...)` on "
+                        "the streamed query (Django 4.1+ prefetches each chunk), or an "
                         "annotate()/Subquery on it; one query over every key before the "
                         "loop would load all the rows the loop streams")
         concrete = explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
-                   f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
-                   f"one query before the loop: {fix_text}")
+                   f"(it depends on `{names[0]}`); {lead}: {fix_text}")
         reason = script or startup_reason(self.ctx, loop_node)
         self.report(node, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
-                        description=f"query once before the loop: {concrete or fix_text}",
+                        description=f"{once}: {concrete or fix_text}",
                         suggestion=concrete))
 
     def _model_shown(self, call: ast.Call) -> str:
