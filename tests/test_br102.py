@@ -79,7 +79,7 @@ def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkey
     monkeypatch.chdir(root)
     found = {f.span.start_line: f for f in _project_findings(root, "pulp/app/tasks.py")}
     assert found[22].fix.suggestion == "models.Repository.objects.in_bulk(pks)"
-    # By name (unique only per domain): a filter mapped by name, never in_bulk.
+    # By a field that need not be unique: a filter mapped by that field, never in_bulk.
     assert found[14].fix.suggestion is None
     assert "in_bulk" not in found[14].message
-    assert "models.Repository.objects.filter(name__in=<keys>)" in found[14].fix.description
+    assert "models.Ticket.objects.filter(title__in=<keys>)" in found[14].fix.description

@@ -236,11 +236,9 @@ class RawSQL(Rule):
                                                      tuple(sorted(params))))
 
     def _called_here_with_constants(self, node: ast.AST, params: set[str]) -> bool:
-        """Every call of the enclosing function in this file (if any) passes literals or
+        """This file calls the enclosing function, and every such call passes literals or
         classes for `params` (`update_key_type_rsa(1024)`): worth asking the project phase
-        whether every call in the project does (a helper of migration scripts is called
-        only from other files). A call here with a runtime value, or a decorated function
-        (a route, a callback), and the finding stands at once."""
+        whether every call in the project does. Otherwise the finding stands at once."""
         func = self.ctx.semantic.enclosing_function(node)
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
             return False
@@ -261,7 +259,7 @@ class RawSQL(Rule):
                 index = names.index(param) - bound if param in names else -1
                 if str(index) not in fixed and param not in fixed:
                     return False
-        return True
+        return bool(calls)
 
     def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []

@@ -114,7 +114,7 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                and n.func.attr in _WRITES for n in ast.walk(loop)):
         return False
-    targets = _loop_targets(loop)
+    targets = loop_targets(loop)
     for node in ast.walk(call):
         if not isinstance(node, ast.keyword) or node.arg not in ("pk", "id"):
             continue
@@ -125,7 +125,7 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
-def _loop_targets(loop: ast.AST) -> set[str]:
+def loop_targets(loop: ast.AST) -> set[str]:
     if isinstance(loop, ast.For | ast.AsyncFor):
         targets = [loop.target]
     elif isinstance(loop, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
@@ -216,3 +216,43 @@ def varies_column(call: ast.Call, names: list[str]) -> bool:
                 node.func.id == "getattr") and len(node.args) >= 2 and uses(node.args[1]):
             return True
     return False
+
+
+# A name column (`name`, `repo_name`, `short_name`), not a person's or a file's.
+_NAME_COLUMN = re.compile(r"^(\w+_)?name$")
+_NOT_NAMES = frozenset({"username", "user_name", "file_name", "filename", "email"})
+
+
+def by_name(ctx, call: ast.Call, names: list[str]) -> bool:  # type: ignore[no-untyped-def]
+    """The per-item lookup finds a row by its name (`Group.objects.get(name=name)`,
+    `select(Realm).filter_by(name=realm)`, `Realm.name == realm`) from an item that is not a
+    stored row (the caller checks that): names are what people type, configure or map — the
+    groups a header lists, the realms given to one token, the repositories of an import
+    mapping — a handful per call, while a loop over stored data looks rows up by key. The
+    statement may be built in a local (`stmt = select(...)`, then `session.execute(stmt)`)."""
+    wanted = set(names)
+    exprs: list[ast.AST] = [call]
+    for node in ast.walk(call):
+        if isinstance(node, ast.Name):
+            exprs += [b.value for b in ctx.reaching_bindings(node)
+                      if b.value is not None and b.value is not node]
+
+    def uses(expr: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(expr))
+
+    keyed = False
+    for expr in exprs:
+        for node in ast.walk(expr):
+            column, value = None, None
+            if isinstance(node, ast.keyword) and node.arg:
+                column, value = node.arg, node.value
+            elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
+                    node.ops[0], ast.Eq) and isinstance(node.left, ast.Attribute):
+                column, value = node.left.attr, node.comparators[0]
+            if column is None or value is None or not uses(value):
+                continue
+            if column.removesuffix("__exact") in _NOT_NAMES or not _NAME_COLUMN.match(
+                    column.removesuffix("__exact")):
+                return False  # the item also picks another key: not a lookup by name
+            keyed = True
+    return keyed

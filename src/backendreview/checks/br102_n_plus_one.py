@@ -50,11 +50,19 @@ from ..analysis.orm.queries import (
 from ..analysis.paths import is_migration_path
 from ..analysis.program import program_of
 from ..analysis.strings import StringAnalyzer
+from ..analysis.values import tracker_for
 from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
-from .br102_loops import deliberate_per_row, fixed_collection, mapping_keys, varies_column
+from .br102_loops import (
+    by_name,
+    deliberate_per_row,
+    fixed_collection,
+    loop_targets,
+    mapping_keys,
+    varies_column,
+)
 from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
@@ -218,6 +226,10 @@ class NPlusOneFacts(_Options, Rule):
         if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names):
             return
         from_rows = self._iterates_rows(iterable)
+        tracker = tracker_for(self.ctx)
+        if not from_rows and not any(tracker.request_data(n) for n in ast.walk(iterable)) and (
+                by_name(self.ctx, node, [*names, *loop_targets(loop_node)])):
+            return  # a handful of names someone typed, configured or mapped
         script = script_reason(self.ctx.path)
         if script and not from_rows:
             # A command or script walking items from outside the database (an API
