@@ -228,7 +228,8 @@ class NPlusOneFacts(_Options, Rule):
         from_rows = self._iterates_rows(iterable)
         tracker = tracker_for(self.ctx)
         if not from_rows and not any(tracker.request_data(n) for n in ast.walk(iterable)) and (
-                by_name(self.ctx, node, [*names, *loop_targets(loop_node)])):
+                by_name(self.ctx, node, [*names, *loop_targets(loop_node),
+                                         *_assigned_in(loop_node)])):
             return  # a handful of names someone typed, configured or mapped
         script = script_reason(self.ctx.path)
         if script and not from_rows:
@@ -424,6 +425,17 @@ class NPlusOneFacts(_Options, Rule):
                 if names:
                     return loop_node, names, iterable
         return None
+
+
+def _assigned_in(loop: ast.AST) -> set[str]:
+    """Names a `for` loop's body assigns (`reso_name = reso["name"].strip()`): values that
+    follow the loop's item."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return set()
+    return {t.id for stmt in loop.body for node in ast.walk(stmt)
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name)}
 
 
 def _streams(ctx, iterable: ast.expr) -> bool:  # type: ignore[no-untyped-def]
