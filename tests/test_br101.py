@@ -98,6 +98,17 @@ CASES = [
         "unsafe",  # built across statements: exact, but the variable may serve elsewhere
     ),
     (
+        # asyncpg's fetchrow on an untyped wrapper: `$1`, the value as a further argument.
+        """
+        async def f(db, tgid):
+            return await db.fetchrow(f"SELECT * FROM message WHERE tgid = {tgid}")
+        """,
+        "SQL passed to `db.fetchrow()` is built with an f-string from `tgid`; pass the values "
+        "as bound parameters",
+        'db.fetchrow("SELECT * FROM message WHERE tgid = $1", tgid)',
+        False,
+    ),
+    (
         """
         import sqlite3
         def f(conn: sqlite3.Connection, column):

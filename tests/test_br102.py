@@ -49,3 +49,37 @@ def test_options_bring_tests_and_migrations_back():
                                              ("include-migrations", True))),))
     assert [f.span.start_line for f in _findings("shop/tests/test_views.py", config)] == [13]
     assert [f.span.start_line for f in _findings("shop/migrations/0002_data.py", config)] == [13]
+
+
+def _project_findings(root, rel: str):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from backendreview.engine import run
+
+    config = Config(root=root, select=("BR102",))
+    return [f for f in run([Path(root)], config, jobs=1).findings if f.path.endswith(rel)]
+
+
+def test_a_loader_for_a_statement_run_by_the_session_goes_on_the_statement(monkeypatch):
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "fits_the_lookup"
+    monkeypatch.chdir(root)
+    found = {f.span.start_line: f for f in _project_findings(root, "ident/service.py")}
+    # `session.options(...)` does not exist: the loader goes on `stmt`, with its import.
+    assert found[22].fix.suggestion == ("from sqlalchemy.orm import selectinload\n\n"
+                                        "stmt = stmt.options(selectinload(Connector.owners))")
+    # lazy='dynamic' cannot be eager-loaded: no loader is suggested at all.
+    assert found[13].fix.suggestion is None
+    assert "selectinload` / `joinedload` do not apply" in found[13].fix.description
+
+
+def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkeypatch):
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "fits_the_lookup"
+    monkeypatch.chdir(root)
+    found = {f.span.start_line: f for f in _project_findings(root, "pulp/app/tasks.py")}
+    assert found[22].fix.suggestion == "models.Repository.objects.in_bulk(pks)"
+    # By a field that need not be unique: a filter mapped by that field, never in_bulk.
+    assert found[14].fix.suggestion is None
+    assert "in_bulk" not in found[14].message
+    assert "models.Ticket.objects.filter(title__in=<keys>)" in found[14].fix.description

@@ -22,12 +22,12 @@ PER_ROW = textwrap.dedent('''\
         name = models.CharField(max_length=100)
 
 
-    def lookup(names):
-        return [Group.objects.get(name=n) for n in names]
+    def lookup(ids):
+        return [Group.objects.get(pk=n) for n in ids]
     ''')
 
 # The same lookup, once per row of a query rather than per item handed in.
-PER_ROW_OF_QUERY = PER_ROW.replace("for n in names]", "for n in Group.objects.values_list(\"name\", flat=True)]")
+PER_ROW_OF_QUERY = PER_ROW.replace("for n in ids]", "for n in Group.objects.values_list(\"pk\", flat=True)]")
 
 FETCH = textwrap.dedent('''\
     import requests
@@ -73,14 +73,14 @@ def test_lookup_per_item_handed_to_a_script_is_not_reported(path: str) -> None:
                                   "Group.KINDS", "settings.DEFAULT_GROUPS"])
 def test_per_row_query_over_a_fixed_handful_is_not_reported(loop: str) -> None:
     text = "from django.conf import settings\n" + PER_ROW.replace(
-        "for n in names]", f"for n in {loop}]")
+        "def lookup(ids):", "def lookup(names):").replace("for n in ids]", f"for n in {loop}]")
     assert _findings(text, "shop/views.py", "BR102") == []
 
 
 def test_upper_case_attribute_of_a_value_is_not_a_constant() -> None:
     # `request.POST` is spelled like a constant but holds what the client sent.
-    text = PER_ROW.replace("def lookup(names):", "def lookup(request):").replace(
-        "for n in names]", "for n in request.POST.keys()]")
+    text = PER_ROW.replace("def lookup(ids):", "def lookup(request):").replace(
+        "for n in ids]", "for n in request.POST.keys()]")
     [(line, severity, _)] = _findings(text, "shop/views.py", "BR102")
     assert (line, severity) == (9, "warning")
 

@@ -197,16 +197,16 @@ def test_br401_adds_a_logger_when_the_module_has_none(tmp_path, monkeypatch) -> 
 def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> None:
     by_line = {(f.path.split("fixtures/")[-1], f.span.start_line): f.fix.suggestion
                for f in fixture_findings if f.rule_id == "BR102"}
-    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 130)] == (
-        "session.query(Supplier).filter(Supplier.name.in_(names)).all()")
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 136)] == (
+        "session.query(Supplier).filter(Supplier.id.in_(ids)).all()")
     assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 124)] == (
         "session.scalars(select(Order).where(Order.customer_id.in_("
         "[customer.id for customer in customers]))).all()")
-    assert by_line[("BR102/flask_blog/app/views.py", 32)] == (
-        "User.query.filter(User.name.in_(names)).all()")
+    assert by_line[("BR102/flask_blog/app/views.py", 38)] == (
+        "User.query.filter(User.id.in_(ids)).all()")
     assert by_line[("BR102/django_blog/blog/views.py", 206)] == (
         "Post.objects.filter(author__in=Author.objects.all())")
-    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 165)] == (
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 171)] == (
         "conn.fetch('SELECT name FROM users WHERE id = ANY($1)', ids)")
 
 
@@ -563,13 +563,13 @@ def test_br102_a_query_written_over_several_lines_gives_code_that_parses(
         from shop.models import Supplier
 
 
-        def export(session: Session, names):
+        def export(session: Session, ids):
             out = []
-            for name in names:
+            for supplier_id in ids:
                 supplier = (
                     session
                     .query(Supplier)
-                    .filter_by(name=name)
+                    .filter_by(id=supplier_id)
                     .first()
                 )
                 out.append(supplier)
@@ -577,4 +577,4 @@ def test_br102_a_query_written_over_several_lines_gives_code_that_parses(
         """}, "BR102", monkeypatch)
     (finding,) = [f for f in findings if f.path.endswith("export.py")]
     assert finding.fix.suggestion == (
-        "session.query(Supplier).filter(Supplier.name.in_(names)).all()")
+        "session.query(Supplier).filter(Supplier.id.in_(ids)).all()")

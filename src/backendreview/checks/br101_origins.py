@@ -81,6 +81,12 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a dialect fragment of the database object that runs the statement"
     if isinstance(value, ast.Call) and _validating_function(ctx, value):
         return "made by a function that validates what it returns"
+    if _numeric(ctx, value):
+        return "a number, which cannot carry SQL text"
+    if _literal_run(ctx, value):
+        return "a run of a literal (placeholders sized to a list), whatever its length"
+    if _catalog_names(ctx, value):
+        return "names the database's own catalog lists (pg_constraint, information_schema)"
     if isinstance(value, ast.Name):
         if _guarded(ctx, value):
             return "checked against an allowlist or a validator before use"
@@ -91,6 +97,121 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
             if all(reasons):
                 return reasons[0]
     return ""
+
+
+# Operators whose result is a number whatever the operands (on text they raise TypeError).
+_NUMERIC_OPS = (ast.Sub, ast.Div, ast.FloorDiv, ast.Pow, ast.BitAnd, ast.BitOr, ast.BitXor,
+                ast.LShift, ast.RShift)
+_NUMERIC_CALLS = frozenset({"builtins.int", "builtins.float", "builtins.len", "builtins.abs",
+                            "builtins.round", "builtins.bool", "builtins.ord"})
+_STRIPS = frozenset({"strip", "rstrip", "lstrip"})
+
+
+def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """`-edit_index - 1`, `max_id + 1`, `len(ids)`, `int(limit)`: arithmetic yields a number
+    (or raises), and a number spliced into SQL text cannot change the statement."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, int | float) and not isinstance(value.value, bool)
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.USub | ast.UAdd | ast.Invert)
+    if isinstance(value, ast.BinOp):
+        if isinstance(value.op, _NUMERIC_OPS):
+            return True
+        left, right = _numeric(ctx, value.left, depth + 1), _numeric(ctx, value.right, depth + 1)
+        if isinstance(value.op, ast.Add):
+            # `max_id + 1`: text plus a number raises, so a sum with a number is a number
+            return (left or right) and not _text_literal(value.left) and not _text_literal(
+                value.right)
+        # `text * 2` is text again: a product is a number only of two numbers
+        return isinstance(value.op, ast.Mult) and left and right
+    if isinstance(value, ast.Call):
+        return (ctx.qualified_name(value.func) or "") in _NUMERIC_CALLS
+    return False
+
+
+def _text_literal(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str)
+
+
+def _literal_run(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """`("?," * len(ids)).rstrip(",")`, `", ".join(["%s"] * len(ids))`: a literal repeated
+    a number of times is that literal's text however long the list, so only placeholders
+    (never a value) reach the statement. Through local names."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        sides = (value.left, value.right)
+        return any(_text_literal(s) or (isinstance(s, ast.List | ast.Tuple) and s.elts and all(
+            _text_literal(e) for e in s.elts)) for s in sides) and any(
+            _numeric(ctx, s) or isinstance(s, ast.Name) for s in sides)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        args_constant = all(isinstance(a, ast.Constant) for a in value.args)
+        if value.func.attr in _STRIPS and args_constant:
+            return _literal_run(ctx, value.func.value, depth + 1)
+        if value.func.attr == "join" and _text_literal(value.func.value) and len(
+                value.args) == 1:
+            return _literal_run(ctx, value.args[0], depth + 1)
+    if isinstance(value, ast.Name):
+        bindings = ctx.reaching_bindings(value)
+        return bool(bindings) and all(
+            b.kind in ("assign", "annassign") and b.value is not None
+            and b.value is not value and _literal_run(ctx, b.value, depth + 1)
+            for b in bindings)
+    return False
+
+
+# The database's own catalog: the names it lists are objects the database made, not text
+# a user typed.
+_CATALOG = re.compile(r"\b(pg_catalog|pg_constraint|pg_class|pg_index|pg_indexes|pg_tables|"
+                      r"pg_namespace|pg_attribute|pg_sequences?|information_schema|"
+                      r"sqlite_master|sqlite_schema)\b", re.IGNORECASE)
+_READS = frozenset({"fetch", "fetchall", "fetchrow", "fetchval", "fetchone", "fetchmany",
+                    "execute"})
+
+
+def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """`", ".join(f"DROP CONSTRAINT {name}" for name in names)` where `names` are the rows of
+    a query on `pg_constraint`: identifiers read from the database's catalog, through
+    joins, f-strings, comprehensions, row fields and local names."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(value, ast.Await):
+        return _catalog_names(ctx, value.value, depth + 1)
+    if isinstance(value, ast.Attribute | ast.Subscript):
+        return _catalog_names(ctx, value.value, depth + 1)
+    if isinstance(value, ast.JoinedStr):
+        fields = [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+        return bool(fields) and all(_catalog_names(ctx, f, depth + 1) for f in fields)
+    if isinstance(value, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        targets = {n.id for g in value.generators for n in ast.walk(g.target)
+                   if isinstance(n, ast.Name)}
+        used = [n for n in ast.walk(value.elt) if isinstance(n, ast.Name)]
+        return bool(used) and all(n.id in targets for n in used) and all(
+            _catalog_names(ctx, g.iter, depth + 1) for g in value.generators)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        if value.func.attr == "join" and len(value.args) == 1:
+            return _catalog_names(ctx, value.args[0], depth + 1)
+        if value.func.attr in _READS and value.args:
+            return bool(_CATALOG.search(_text_of(ctx, value.args[0])))
+        return False
+    if isinstance(value, ast.Name):
+        bindings = ctx.reaching_bindings(value)
+        return bool(bindings) and all(
+            b.value is not None and b.value is not value
+            and _catalog_names(ctx, b.value, depth + 1) for b in bindings)
+    return False
+
+
+def _text_of(ctx, expr: ast.expr) -> str:  # type: ignore[no-untyped-def]
+    """The literal text of a statement (through one local name), fields left out."""
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        if len(bindings) == 1 and bindings[0].value is not None:
+            expr = bindings[0].value
+    return " ".join(n.value for n in ast.walk(expr)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str))
 
 
 def _escaped(value: ast.expr, quote: str) -> bool:

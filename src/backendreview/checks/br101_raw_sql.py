@@ -574,7 +574,7 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         return Fix(description=f"Put the driver's placeholders in `{build.imported_template}` "
                                "where the values go and pass the values as parameters of "
                                "this call.", suggestion=None)
-    style = sink.style if sink.style != UNKNOWN else FORMAT
+    style = sink.style if sink.style != UNKNOWN else _style_in_use(call, build)
     sql, params, parameterizable = _rewrite(ctx, build, style)
     has_static = any(p.numeric and p.value is not None for p in build.pieces)
     if has_static and any("{" in (p.text or "") or "}" in (p.text or "") for p in build.pieces):
@@ -584,8 +584,11 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         QMARK: "`?` placeholders (sqlite3)", FORMAT: "`%s` placeholders",
         NUMERIC_DOLLAR: "`$1` placeholders (asyncpg)", NAMED: "`:name` bound parameters",
     }[style]
-    if sink.style == UNKNOWN:
+    if sink.style == UNKNOWN and style == FORMAT:
         style_note = "the driver's placeholders (shown as `%s`)"
+    elif sink.style == UNKNOWN:
+        style_note = ("`$1` placeholders (an asyncpg-style connection: its `fetch` methods "
+                      "or `$n` marks)")
     if not parameterizable and _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
         description = (
             "This kind of statement (PRAGMA, SET, DDL, NOTIFY, ...) cannot take bound "
@@ -685,6 +688,22 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: i
         edits = (Edit(ctx.span_of(call), suggestion),)
     return Fix(description=description, suggestion=suggestion, edits=edits,
                safe=not build.through_variable)
+
+
+_DOLLAR_MARK = re.compile(r"\$\d")
+# asyncpg's own query methods (and the wrappers modelled on it, such as mautrix's Database):
+# DB-API cursors have fetchone/fetchall and take the SQL in execute(), never in fetch*().
+_ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval"})
+
+
+def _style_in_use(call: ast.Call, build: StringBuild) -> str:
+    """The placeholder style of a connection the file cannot type: `$n` when the statement
+    already uses `$1` marks or the call is asyncpg's `fetch` / `fetchrow` / `fetchval`
+    (psycopg's `%s` would not run there); `%s` otherwise."""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    if _DOLLAR_MARK.search(build.constant_text()) or method in _ASYNCPG_METHODS:
+        return NUMERIC_DOLLAR
+    return FORMAT
 
 
 def _native_pg8000(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]

@@ -28,7 +28,16 @@ def with_loader(text: str, loader: str, style: str) -> str | None:
     return code_or_none(_placed(text, loader, style))
 
 
+# `db.session.scalars(stmt).all()`: the statement was built elsewhere; the session has no
+# `.options`, the loader goes on the statement.
+_RUNS_STATEMENT = re.compile(r"^[\w.]*session\w*\s*\.\s*(?:scalars|execute|scalar)\(\s*"
+                             r"(?P<stmt>[A-Za-z_]\w*)\s*\)")
+
+
 def _placed(text: str, loader: str, style: str) -> str:
+    runs = _RUNS_STATEMENT.match(text) if style != "django" else None
+    if runs is not None and loader.startswith(".options("):
+        return f"{runs['stmt']} = {runs['stmt']}{loader}"
     start = text.find("select(")
     if style == "select" and start >= 0:
         depth = 0
@@ -49,10 +58,23 @@ def _short(text: str) -> str | None:
     return text if len(text) <= 80 else None
 
 
+def _iterable_twice(ctx: FileContext, iterable: ast.expr) -> bool:
+    """Walking the loop's iterable a second time, to gather the keys first, gives the same
+    items at no other cost: a local, an attribute, or a query chain — not a streamed
+    `.iterator()` (gathering materialises every row the loop streams) nor another call (a
+    generator, a progress wrapper such as `pb.iter(rows)` that would count twice)."""
+    if isinstance(iterable, ast.Name | ast.Attribute):
+        return True
+    if not isinstance(iterable, ast.Call):
+        return False
+    text = ctx.source(iterable)
+    return ".objects" in text and not re.search(r"\.iterator\(", text)
+
+
 def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | ast.comprehension
               ) -> str | None:
     """`[row.user_id for row in rows]`: the keys of every iteration, gathered first."""
-    if not isinstance(loop.target, ast.Name):
+    if not isinstance(loop.target, ast.Name) or not _iterable_twice(ctx, loop.iter):
         return None
     var = loop.target.id
     rows = _short(ctx.source(loop.iter))
@@ -142,13 +164,17 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
         return None
     receiver = _inline(ctx, lookup_call.func.value)  # type: ignore[attr-defined]
     if kind == "django":
-        if name is None:
+        shown = django_model_text(ctx, call)
+        if name is None or shown is None:
             return None
         if call.func.attr == "get":
-            extra = "" if column in ("pk", "id") else f', field_name="{column}"'
-            return f"{name}.objects.in_bulk({ids}{extra})"
+            # in_bulk needs a key that is unique on its own: the primary key. A lookup by
+            # another field may be unique only with others (a name per domain).
+            return f"{shown}.objects.in_bulk({ids})" if column in ("pk", "id") else None
+        if "__" in column and not column.endswith("__exact"):
+            return None  # a range or pattern lookup (`__gte`, `__contains`), not a key
         base = column.split("__")[0]
-        return f"{name}.objects.filter({base}__in={ids})"
+        return f"{shown}.objects.filter({base}__in={ids})"
     if name is None:
         return None
     if isinstance(lookup_call.args[0] if lookup_call.args else None, ast.Compare):
@@ -204,3 +230,66 @@ def _sql_fix(ctx: FileContext, call: ast.Call, loop: ast.AST) -> str | None:
     new_sql = sql[:match.start()] + f"{column} = ANY({mark})" + sql[match.end():]
     args = f"{new_sql!r}, {ids}" if mark == "$1" else f"{new_sql!r}, ({ids},)"
     return f"{receiver}.{method}({args})"
+
+
+_DJANGO_MANAGERS = ("objects", "_default_manager", "_base_manager")
+
+
+def django_model_text(ctx: FileContext, call: ast.Call) -> str | None:
+    """The model as this file writes it before `.objects` (`models.Repository`, `Repository`):
+    the name in scope, never a bare class name the module does not import."""
+    node: ast.expr = call.func
+    while isinstance(node, ast.Attribute | ast.Call):
+        if isinstance(node, ast.Attribute) and node.attr in _DJANGO_MANAGERS:
+            return _inline(ctx, node.value)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return None
+
+
+def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str]) -> str | None:
+    """The one query that serves every iteration of a per-row Django lookup, in words that fit
+    it: `in_bulk` only for a primary-key `get`; otherwise one `filter` that keeps the fixed
+    conditions and turns the one condition that follows the loop into `__in`, mapped or grouped
+    by that field. None when the loop changes more than one condition, or a non-equality."""
+    shown = django_model_text(ctx, call)
+    if shown is None or not isinstance(call.func, ast.Attribute):
+        return None
+    wanted = set(names)
+    fixed: list[str] = []
+    varying: list[str] = []
+    node: ast.expr = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in _DJANGO_MANAGERS:
+            break
+        for arg in node.args:
+            if any(isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(arg)):
+                return None  # a Q object or expression that follows the loop
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                return None
+            uses = any(isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(keyword.value))
+            if uses:
+                varying.append(keyword.arg)
+            else:
+                fixed.append(f"{keyword.arg}={_inline(ctx, keyword.value)}")
+        node = node.func.value
+    if len(varying) != 1:
+        return None
+    field = varying[0].removesuffix("__exact")
+    if "__" in field and field.rsplit("__", 1)[-1] in _NOT_KEYS:
+        return None
+    if call.func.attr == "get" and field in ("pk", "id") and not fixed:
+        return (f"{shown}.objects.in_bulk(<keys>) before the loop, then look each row up in "
+                f"that dict")
+    condition = ", ".join([*fixed, f"{field}__in=<keys>"])
+    if call.func.attr == "get":
+        return (f"{shown}.objects.filter({condition}) before the loop, then look each row up "
+                f"in a dict keyed by its `{field}`")
+    return (f"{shown}.objects.filter({condition}) before the loop, grouped by `{field}` (or an "
+            f"annotate()/Subquery on the outer query)")
+
+
+# Lookups that compare rather than match a key: no `__in` can stand for them.
+_NOT_KEYS = frozenset({"gt", "gte", "lt", "lte", "range", "contains", "icontains",
+                       "startswith", "istartswith", "endswith", "iendswith", "regex",
+                       "iregex", "isnull", "year", "month", "day", "date", "week_day"})

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.values import tracker_for
+
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
 # Calls that keep a collection's items (reorder, dedupe, map them one to one).
@@ -112,7 +114,7 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                and n.func.attr in _WRITES for n in ast.walk(loop)):
         return False
-    targets = _loop_targets(loop)
+    targets = loop_targets(loop)
     for node in ast.walk(call):
         if not isinstance(node, ast.keyword) or node.arg not in ("pk", "id"):
             continue
@@ -123,7 +125,7 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
-def _loop_targets(loop: ast.AST) -> set[str]:
+def loop_targets(loop: ast.AST) -> set[str]:
     if isinstance(loop, ast.For | ast.AsyncFor):
         targets = [loop.target]
     elif isinstance(loop, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
@@ -131,3 +133,126 @@ def _loop_targets(loop: ast.AST) -> set[str]:
     else:
         return set()
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def mapping_keys(ctx, expr: ast.expr, rows_of) -> bool:  # type: ignore[no-untyped-def]
+    """`for key, value in data.items()`, `for name in form.agreements.keys()`: the keys of one
+    mapping are distinct values — the fields of one configuration, form or JSON body, the
+    groups of a grouping — a handful fixed by the code or its input, not one per stored row.
+    Not the request's own body (`request.POST.items()`: the client chooses how many keys),
+    nor a mapping built in this function from a query's rows (`{u.id: u for u in
+    User.objects.all()}`), which `rows_of(iterable)` tells."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("items", "keys") and not expr.args and not expr.keywords):
+        return False
+    owner = expr.func.value
+    if tracker_for(ctx).request_data(owner):
+        return False
+    if isinstance(owner, ast.Name):
+        for binding in ctx.reaching_bindings(owner):
+            value = binding.value
+            if isinstance(value, ast.DictComp) and rows_of(value.generators[0].iter):
+                return False
+    return True
+
+
+# Exceptions a lookup raises when the row is missing or not unique: catching them per row
+# is how a plain per-row lookup is written, not a reason to run one query per row.
+_LOOKUP_MISS = re.compile(r"DoesNotExist|NotFound|NoResult|Multiple|^(Base)?Exception$|"
+                          r"^(Key|Index|Value|Type|Attribute|Lookup)Error$")
+
+
+def deliberate_per_row(ctx, call: ast.AST, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
+    """Why running `call` once per item of `loop` is the point rather than an accident:
+    - it sits in an `except` branch (inside the loop, or around it): a fallback that runs
+      for the items whose first attempt failed, or one by one after a bulk operation
+      failed (`except ProtectedError: for pk in pks: Task.objects.get(pk=pk).delete()`);
+    - it sits in the `try` of a per-item `try` whose handler catches a specific error of
+      the item's own processing (`except InvalidToken:` around loading an encrypted row):
+      one query for all items would let one bad item abort them all."""
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            return None
+        if isinstance(anc, ast.ExceptHandler):
+            return "except"
+        if isinstance(anc, ast.Try) and _inside_try_body(ctx, call, anc) and _is_inside(
+                ctx, anc, loop) and any(_specific(h) for h in anc.handlers):
+            return "isolation"
+    return None
+
+
+def _inside_try_body(ctx, node: ast.AST, try_node: ast.Try) -> bool:  # type: ignore[no-untyped-def]
+    return any(stmt is node or any(a is stmt for a in ctx.semantic.ancestors(node))
+               for stmt in try_node.body)
+
+
+def _is_inside(ctx, node: ast.AST, container: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    return node is container or any(a is container for a in ctx.semantic.ancestors(node))
+
+
+def _specific(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = [t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "") for t in types]
+    return bool(names) and all(name and not _LOOKUP_MISS.search(name) for name in names)
+
+
+def varies_column(call: ast.Call, names: list[str]) -> bool:
+    """`Artifact.objects.filter(**{checksum: None})`, `getattr(Model, column) == x`: the loop
+    item chooses the column, so each iteration is a different query, not the same lookup
+    for another key — no `__in` / `IN` query can stand for the loop."""
+    wanted = set(names)
+
+    def uses(expr: ast.AST | None) -> bool:
+        return expr is not None and any(
+            isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(expr))
+
+    for node in ast.walk(call):
+        if isinstance(node, ast.keyword) and node.arg is None and isinstance(
+                node.value, ast.Dict) and any(uses(k) for k in node.value.keys):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id == "getattr") and len(node.args) >= 2 and uses(node.args[1]):
+            return True
+    return False
+
+
+# A name column (`name`, `repo_name`, `short_name`), not a person's or a file's.
+_NAME_COLUMN = re.compile(r"^(\w+_)?name$")
+_NOT_NAMES = frozenset({"username", "user_name", "file_name", "filename", "email"})
+
+
+def by_name(ctx, call: ast.Call, names: list[str]) -> bool:  # type: ignore[no-untyped-def]
+    """The per-item lookup finds a row by its name (`Group.objects.get(name=name)`,
+    `select(Realm).filter_by(name=realm)`, `Realm.name == realm`) from an item that is not a
+    stored row (the caller checks that): names are what people type, configure or map — the
+    groups a header lists, the realms given to one token, the repositories of an import
+    mapping — a handful per call, while a loop over stored data looks rows up by key. The
+    statement may be built in a local (`stmt = select(...)`, then `session.execute(stmt)`)."""
+    wanted = set(names)
+    exprs: list[ast.AST] = [call]
+    for node in ast.walk(call):
+        if isinstance(node, ast.Name):
+            exprs += [b.value for b in ctx.reaching_bindings(node)
+                      if b.value is not None and b.value is not node]
+
+    def uses(expr: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(expr))
+
+    keyed = False
+    for expr in exprs:
+        for node in ast.walk(expr):
+            column, value = None, None
+            if isinstance(node, ast.keyword) and node.arg:
+                column, value = node.arg, node.value
+            elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
+                    node.ops[0], ast.Eq) and isinstance(node.left, ast.Attribute):
+                column, value = node.left.attr, node.comparators[0]
+            if column is None or value is None or not uses(value):
+                continue
+            if column.removesuffix("__exact") in _NOT_NAMES or not _NAME_COLUMN.match(
+                    column.removesuffix("__exact")):
+                return False  # the item also picks another key: not a lookup by name
+            keyed = True
+    return keyed

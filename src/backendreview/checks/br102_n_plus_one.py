@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import ClassVar
 
 from ..analysis.dbapi import HandleResolver, is_sql_method
@@ -49,11 +50,19 @@ from ..analysis.orm.queries import (
 from ..analysis.paths import is_migration_path
 from ..analysis.program import program_of
 from ..analysis.strings import StringAnalyzer
+from ..analysis.values import tracker_for
 from ..model import Fix, Span
 from ..semantic import module_name
 from .base import ProjectRule, Rule
-from .br102_fixes import NOT_PREFETCHABLE, explicit_fix, with_loader
-from .br102_loops import fixed_collection
+from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
+from .br102_loops import (
+    by_name,
+    deliberate_per_row,
+    fixed_collection,
+    loop_targets,
+    mapping_keys,
+    varies_column,
+)
 from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
 from .br102_through_calls import check_calls_in_loops, check_member
@@ -214,22 +223,43 @@ class NPlusOneFacts(_Options, Rule):
         loop_node, names, iterable = loop
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
+        if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names):
+            return
         from_rows = self._iterates_rows(iterable)
+        tracker = tracker_for(self.ctx)
+        if not from_rows and not any(tracker.request_data(n) for n in ast.walk(iterable)) and (
+                by_name(self.ctx, node, [*names, *loop_targets(loop_node),
+                                         *_assigned_in(loop_node)])):
+            return  # a handful of names someone typed, configured or mapped
         script = script_reason(self.ctx.path)
         if script and not from_rows:
             # A command or script walking items from outside the database (an API
             # response, a file, its arguments): a sync or import where each item is looked
             # up to be upserted, run by an operator, not a request per row.
             return
-        concrete = explicit_fix(self.ctx, node, loop_node, *self._query_kind(node))
+        kind = self._query_kind(node)
+        if kind[1] == "django":
+            fix_text = django_batch_text(self.ctx, node, names) or (
+                "one query for all iterations before the loop (or an annotate()/Subquery "
+                "on the outer query), then look each iteration's rows up in a dict")
+        lead, once = "fetch the rows for all iterations with one query before the loop", \
+            "query once before the loop"
+        if kind[1] == "django" and _streams(self.ctx, iterable):
+            # One query over every key before the loop would materialise what the loop
+            # streams: batch per chunk instead.
+            lead = once = "keep the stream and batch the lookups per chunk"
+            fix_text = ("iterate `.iterator(chunk_size=...)` with `.prefetch_related(...)` on "
+                        "the streamed query (Django 4.1+ prefetches each chunk), or an "
+                        "annotate()/Subquery on it; one query over every key before the "
+                        "loop would load all the rows the loop streams")
+        concrete = explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
-                   f"(it depends on `{names[0]}`); fetch the rows for all iterations with "
-                   f"one query before the loop: {fix_text}")
+                   f"(it depends on `{names[0]}`); {lead}: {fix_text}")
         reason = script or startup_reason(self.ctx, loop_node)
         self.report(node, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=Fix(
-                        description=f"query once before the loop: {concrete or fix_text}",
+                        description=f"{once}: {concrete or fix_text}",
                         suggestion=concrete))
 
     def _model_shown(self, call: ast.Call) -> str:
@@ -383,7 +413,8 @@ class NPlusOneFacts(_Options, Rule):
                     candidates.append((anc, gen.target, gen.iter, gen))
             for loop_node, target, iterable, _ in candidates:
                 if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable) or (
-                        fixed_collection(self.ctx, iterable)):
+                        fixed_collection(self.ctx, iterable)) or mapping_keys(
+                        self.ctx, iterable, self._iterates_rows):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
@@ -394,6 +425,34 @@ class NPlusOneFacts(_Options, Rule):
                 if names:
                     return loop_node, names, iterable
         return None
+
+
+def _assigned_in(loop: ast.AST) -> set[str]:
+    """Names a `for` loop's body assigns (`reso_name = reso["name"].strip()`): values that
+    follow the loop's item."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return set()
+    return {t.id for stmt in loop.body for node in ast.walk(stmt)
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name)}
+
+
+def _streams(ctx, iterable: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`for row in qs.iterator()` (directly or through `enumerate` / a local): the rows are
+    streamed, not loaded at once."""
+    for node in ast.walk(iterable):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "iterator"):
+            return True
+        if isinstance(node, ast.Name):
+            for binding in ctx.reaching_bindings(node):
+                value = binding.value
+                if value is not None and value is not node and any(
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                        and n.func.attr == "iterator" for n in ast.walk(value)):
+                    return True
+    return False
 
 
 def call_in_body(node: ast.AST, loop: ast.For | ast.AsyncFor, ctx) -> bool:  # type: ignore[no-untyped-def]
@@ -592,12 +651,45 @@ def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]
             access = _access_chain(ctx, node)
             if access is not None and (in_change_guard(ctx, node) or _rebound(ctx, node, loop)):
                 access = None
+            if access is not None and access.called and _per_row_arguments(ctx, node, var, loop):
+                access = replace(access, varies=True)
             if access is not None:
                 out.append(access)
             continue
         stack.extend(ast.iter_child_nodes(node))
     out.sort(key=lambda a: (a.levels[0][1].start_line, a.levels[0][1].start_col))
     return out
+
+
+def _per_row_arguments(ctx, name: ast.Name, var: str, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The call at the end of `name`'s attribute chain takes the loop's row or a value bound
+    inside the loop (`queue.ticket_set.filter(created__lte=cutoff)`, `cutoff` computed per
+    queue): a different filter for every row."""
+    node: ast.AST = name
+    while isinstance(ctx.semantic.parent(node), ast.Attribute):
+        node = ctx.semantic.parent(node)
+    call = ctx.semantic.parent(node)
+    if not isinstance(call, ast.Call) or call.func is not node:
+        return False
+    if isinstance(loop, ast.comprehension):
+        loop = ctx.semantic.parent(loop)  # a generator of a comprehension: its lines
+    start = getattr(loop, "lineno", 0)
+    end = getattr(loop, "end_lineno", None) or start
+    args: list[ast.expr] = []
+    link: ast.AST | None = call
+    # The whole chain: `.filter(...).exclude(...).filter(created__lte=cutoff)`.
+    while isinstance(link, ast.Call):
+        args += [*link.args, *(k.value for k in link.keywords)]
+        parent = ctx.semantic.parent(link)
+        grand = ctx.semantic.parent(parent) if isinstance(parent, ast.Attribute) else None
+        link = grand if isinstance(grand, ast.Call) and grand.func is parent else None
+    for arg in args:
+        for sub in ast.walk(arg):
+            if not isinstance(sub, ast.Name):
+                continue
+            if sub.id == var or any(start <= b.lineno <= end for b in ctx.reaching_bindings(sub)):
+                return True
+    return False
 
 
 def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-untyped-def]
@@ -928,6 +1020,22 @@ class NPlusOne(_Options, ProjectRule):
                             f"{root.line} before the loop and group it by the parent key "
                             f"(or annotate that query)"), snippet=access.snippet)
             return
+        if fresh is not None and access.varies:
+            target = (field.target or "the related model").rsplit(".", 1)[-1]
+            message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
+                       f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
+                       f"prefetch, and its filter differs for each row, which one Prefetch "
+                       f"queryset cannot carry; if the per-row condition can be written on "
+                       f"the join, query {target} once for all rows with it")
+            reason = script_reason(loop.path)
+            self.report(loop.path, span, as_note(message, reason) if reason else message,
+                        severity=NOTE if reason else None, fix=Fix(description=(
+                            f"one `{target}` query for every row of the query on line "
+                            f"{root.line}, with the per-row condition expressed on the join "
+                            f"(`F(...)` on the parent's fields) and grouped by the parent; "
+                            f"where the condition needs values computed per row, the "
+                            f"per-row query may be the work itself")), snippet=access.snippet)
+            return
         if fresh is not None:
             message = (f"`{shown}.{fresh}()` runs a query for each row of {where}: "
                        f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
@@ -941,6 +1049,22 @@ class NPlusOne(_Options, ProjectRule):
                             f"the prefetched rows in Python", suggestion=_with_prefetch(
                                 root.text, fix_text, root.style)),
                 snippet=access.snippet)
+            return
+        if any(f.kind == SA_REL and f.lazy == "dynamic" for _, f in relations):
+            # A dynamic relationship is a query object: no loader option can fill it.
+            target = (field.target or "the related model").rsplit(".", 1)[-1]
+            message = (f"`{shown}` runs the {kind} `{model.name}.{field.name}` as a query for "
+                       f"each row of {where}; a dynamic relationship cannot be eager-loaded, "
+                       f"so query {target} once for every row's key (`.in_(...)`) before the "
+                       f"loop and group it by the parent")
+            reason = script_reason(loop.path)
+            self.report(loop.path, span, as_note(message, reason) if reason else message,
+                        severity=NOTE if reason else None, fix=Fix(description=(
+                            f"one `{target}` query over the keys of every row of the query "
+                            f"on line {root.line}, grouped by the parent key (`selectinload` "
+                            f"/ `joinedload` do not apply to lazy='dynamic'); or change the "
+                            f"relationship to lazy='select' and add a loader")),
+                        snippet=access.snippet)
             return
         fix_text = _fix_text(root, relations)
         message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "

@@ -67,6 +67,9 @@ class Access:
     called: bool  # the last level is called: `post.comments.all()`
     snippet: str
     evaluated: bool = True  # False for `post.comments.all()` handed on as a lazy queryset
+    # The call's arguments use the row or values computed in the loop (`filter(due__lte=
+    # cutoff)` with `cutoff` set per row): a filter that differs for each row.
+    varies: bool = False
 
 
 @dataclass(frozen=True)

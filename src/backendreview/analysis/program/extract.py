@@ -743,8 +743,9 @@ def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
             break  # positions after a *args are unknown
         if isinstance(arg, ast.UnaryOp):
             arg = arg.operand
-        if isinstance(arg, ast.Constant):
-            out.append(key)
+        if isinstance(arg, ast.Constant) or (isinstance(arg, ast.JoinedStr) and all(
+                isinstance(v, ast.Constant) for v in arg.values)):
+            out.append(key)  # a literal, or an f-string with no fields (`f"id IN ($2)"`)
         elif isinstance(arg, ast.Name) and arg.id.lstrip("_")[:1].isupper():
             # classes by the naming convention only: a lookup per argument is not free
             bindings = ctx.semantic.lookup(arg.id, arg)[1]
