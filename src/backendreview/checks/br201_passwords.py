@@ -23,7 +23,7 @@ from ..analysis.values import (
     tracker_for,
 )
 from ..context import FileContext
-from ..model import Finding, Fix
+from ..model import Finding, Fix, Severity
 from .base import Rule
 from .br201_models import (
     CLASSES,
@@ -653,6 +653,8 @@ _WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"
                            "ripemd160", "sha"})
 _PBKDF2_MIN = {"sha1": 1_300_000, "sha256": 600_000, "sha512": 210_000}
 _BCRYPT_MIN_ROUNDS = 12
+# `{SSHA}`, `{SHA512}`, `{SMD5}`: the scheme tag of an LDAP / htpasswd password value.
+_SCHEME_TAG = re.compile(r"^\{S?(SHA|MD5)\d*\}")
 _SCRYPT_MIN_COST = 2 ** 13 * 8 * 10  # OWASP's weakest listed equivalent (N=2^13, r=8, p=10)
 _WEAK_DJANGO_HASHERS = frozenset({"MD5PasswordHasher", "UnsaltedMD5PasswordHasher",
                                   "SHA1PasswordHasher", "UnsaltedSHA1PasswordHasher",
@@ -750,8 +752,59 @@ class WeakPasswordHash(Rule):
                    and isinstance(n.value, ast.Name) and n.value.id in names
                    for n in ast.walk(function))
 
+    def _is_lookup_key(self, node: ast.Call) -> bool:
+        """`key = sha3_512(password).hexdigest(); if key in self._checked: ...`: the digest
+        is only a key into an in-memory mapping (a per-request cache of checked passwords),
+        never stored or compared with a stored hash. A salted hasher there would never hit
+        the cache; the rule has nothing to say."""
+        stmt = self.ctx.semantic.statement_of(node)
+        function = self.ctx.semantic.enclosing_function(node)
+        if not isinstance(stmt, ast.Assign) or function is None or len(stmt.targets) != 1 or \
+                not isinstance(stmt.targets[0], ast.Name):
+            return False
+        name = stmt.targets[0].id
+        keyed: set[int] = set()  # the uses of the name as a key
+        for sub in ast.walk(function):
+            if isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Name) and \
+                    sub.slice.id == name:
+                keyed.add(id(sub.slice))
+            elif isinstance(sub, ast.Compare) and isinstance(sub.left, ast.Name) and \
+                    sub.left.id == name and all(isinstance(o, ast.In | ast.NotIn)
+                                                for o in sub.ops):
+                keyed.add(id(sub.left))
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and \
+                    sub.func.attr in ("get", "setdefault", "pop") and sub.args and \
+                    isinstance(sub.args[0], ast.Name) and sub.args[0].id == name:
+                keyed.add(id(sub.args[0]))
+        uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name
+                and isinstance(n.ctx, ast.Load)]
+        return bool(uses) and all(id(n) in keyed for n in uses)
+
+    def _imposed_format(self, node: ast.Call) -> str | None:
+        """The scheme tag of an output format the digest is written for (`{SSHA}` for an
+        LDAP userPassword): what consumes the hash decides the algorithm, not this code."""
+        scope: ast.AST = self.ctx.semantic.enclosing_function(node) or self.ctx.tree
+        for sub in ast.walk(scope):
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                match = _SCHEME_TAG.match(sub.value)
+                if match:
+                    return match[0]
+        return None
+
     def _report_digest(self, node: ast.Call, digest: str, password: str) -> None:
-        if self._is_range_query_prefix(node):
+        if self._is_range_query_prefix(node) or self._is_lookup_key(node):
+            return
+        imposed = self._imposed_format(node)
+        if imposed:
+            # A note, and no hasher swapped in: the consumer would reject anything else.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest} in the {imposed} format, which whatever consumes it "
+                        f"(an LDAP directory, an htpasswd file) imposes; a fast digest either "
+                        f"way", fix=Fix(
+                            f"Keep the {imposed} format only where the consumer requires it, "
+                            f"and use the strongest scheme it accepts (e.g. {{SSHA512}} or "
+                            f"{{CRYPT}} with bcrypt); another hasher's output would not be "
+                            f"accepted there."), severity=Severity.NOTE)
             return
         hashed, _ = password_stack(self.ctx, password)
         self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "
@@ -775,8 +828,12 @@ class WeakPasswordHash(Rule):
                         f"{iterations:,} iterations: OWASP asks for at least {minimum:,}"
                         if minimum < 10 ** 12 else
                         f"PBKDF2 with {digest} on `{password}`: use sha256 or sha512",
-                        fix=Fix("Raise the iteration count (or switch to argon2id).",
-                                'hashlib.pbkdf2_hmac("sha256", ..., iterations=600_000)'))
+                        fix=Fix("Raise the iteration count (or switch to argon2id) at "
+                                "every site that derives or verifies this key together: a "
+                                "stored hash verifies only with the count it was made with, "
+                                "so unless the count is stored beside it (as "
+                                "`pbkdf2_sha256$600000$salt$hash` does), keep the old count "
+                                "for existing hashes and rehash them at the next login."))
 
     def _scrypt(self, node: ast.Call) -> None:
         n = self.values.int_value(keyword(node, "n"))
