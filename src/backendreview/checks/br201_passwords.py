@@ -106,23 +106,45 @@ def password_stack(ctx: FileContext, value: str) -> tuple[str, str]:
             name = stmt.targets[0].id
             return (f"{name}.hash({value})", f"{name}.verify({value}, <stored hash>)")
     if semantic.is_imported("django"):
-        return (f"make_password({value})  # from django.contrib.auth.hashers; or "
-                f"user.set_password({value})",
+        return (f"make_password({value})  # or user.set_password({value})",
                 f"check_password({value}, <stored hash>)  # or user.check_password({value})")
     if semantic.is_imported("werkzeug") or semantic.is_imported("flask"):
-        return (f"generate_password_hash({value})  # from werkzeug.security",
+        return (f"generate_password_hash({value})",
                 f"check_password_hash(<stored hash>, {value})")
     if semantic.is_imported("bcrypt"):
         return (f"bcrypt.hashpw({value}.encode(), bcrypt.gensalt(rounds=12))",
                 f"bcrypt.checkpw({value}.encode(), <stored hash>)")
     if semantic.is_imported("passlib"):
         return (f'CryptContext(schemes=["argon2", "bcrypt"]).hash({value})',
-                f"pwd_context.verify({value}, <stored hash>)")
+                f'CryptContext(schemes=["argon2", "bcrypt"]).verify({value}, <stored hash>)')
     if semantic.is_imported("pwdlib"):
         return (f"PasswordHash.recommended().hash({value})",
-                f"password_hash.verify({value}, <stored hash>)")
-    return (f"PasswordHasher().hash({value})  # argon2-cffi: from argon2 import PasswordHasher",
+                f"PasswordHash.recommended().verify({value}, <stored hash>)")
+    return (f"PasswordHasher().hash({value})  # argon2-cffi",
             f"PasswordHasher().verify(<stored hash>, {value})")
+
+
+# Where the names a suggestion starts with come from, for a file that does not bind them.
+_HASHER_IMPORTS = {
+    "make_password": "from django.contrib.auth.hashers import make_password",
+    "check_password": "from django.contrib.auth.hashers import check_password",
+    "generate_password_hash": "from werkzeug.security import generate_password_hash",
+    "check_password_hash": "from werkzeug.security import check_password_hash",
+    "bcrypt": "import bcrypt",
+    "CryptContext": "from passlib.context import CryptContext",
+    "PasswordHash": "from pwdlib import PasswordHash",
+    "PasswordHasher": "from argon2 import PasswordHasher",
+}
+
+
+def with_hasher_import(ctx: FileContext, code: str) -> str:
+    """`code` preceded by the import of the hasher it calls when the file does not bind
+    that name already (a suggestion reads only names in scope or that it imports)."""
+    for name, line in _HASHER_IMPORTS.items():
+        if re.search(rf"(?<![\w.]){name}\b", code) and \
+                name not in ctx.semantic.module_scope.bindings:
+            return f"{line}\n\n{code}"
+    return code
 
 
 class _ModelKnowledge:
@@ -439,12 +461,16 @@ class PlaintextPassword(Rule):
 
     def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> None:
         literal = value.value if isinstance(value, ast.Constant) else self.ctx.source(value)
+        # The example reads the variable it hashes, so every name in it is bound.
         hashed, _ = password_stack(self.ctx, "initial_password")
+        os_import = "" if "os" in self.ctx.semantic.module_scope.bindings else "import os\n\n"
+        example = with_hasher_import(
+            self.ctx, f'{os_import}initial_password = os.environ["INITIAL_PASSWORD"]\n{hashed}')
         self.report(at, f"literal password {literal!r} is stored by `{sink}` without a "
                     f"password hash: seed or bootstrap code ships a known password in "
                     f"plaintext", fix=Fix("Read the initial password from the environment "
                                           "and store its hash (or force a reset on first "
-                                          "login).", hashed))
+                                          "login).", example))
 
     def _orm_sink(self, call: ast.Call) -> tuple[str, bool] | None:
         """(label, is_lookup) when `call` writes or looks up ORM rows by keyword."""
@@ -544,7 +570,8 @@ class PlaintextPassword(Rule):
                 node, f"plaintext password ({origin.text}) is assigned to "
                 f"`{self.ctx.source(target)}` on a model without a password hash; "
                 f"store a salted slow hash instead",
-                fix=Fix("Hash the password before storing it.", suggestion))
+                fix=Fix("Hash the password before storing it.",
+                        with_hasher_import(self.ctx, suggestion)))
             self._defer(finding, self._instance_ref(target.value), target.attr, False,
                         node.value)
 
@@ -571,8 +598,8 @@ class PlaintextPassword(Rule):
                         f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
                         f"hashed and checked with the hasher's verify function",
                         fix=Fix("Store a password hash and verify against it (constant "
-                                "time).", code_or_none(verify.replace(
-                                    "<stored hash>", self.ctx.source(stored)))))
+                                "time).", code_or_none(with_hasher_import(self.ctx, verify.replace(
+                                    "<stored hash>", self.ctx.source(stored))))))
             return
 
     def _compare_in(self, node: ast.Compare, left: ast.expr, right: ast.expr) -> None:
@@ -591,7 +618,8 @@ class PlaintextPassword(Rule):
                     f"(`{op} {self.ctx.source(literal)}`): the accepted password sits in the "
                     f"source code in plaintext",
                     fix=Fix("Keep only a hash of the password (in configuration, not code) "
-                            "and verify against it in constant time.", code_or_none(verify)))
+                            "and verify against it in constant time.",
+                            code_or_none(with_hasher_import(self.ctx, verify))))
         return True
 
     def _is_configured_password(self, expr: ast.AST) -> bool:
@@ -632,12 +660,12 @@ class PlaintextPassword(Rule):
                        f"the password column holds plaintext; look the user up by name and "
                        f"verify the password against its hash")
             fix = Fix("Look the user up by identifier and verify the password hash.",
-                      code_or_none(verify))
+                      code_or_none(with_hasher_import(self.ctx, verify)))
         else:
             message = (f"plaintext password ({origin}) is stored by `{sink}` without a "
                        f"password hash")
             fix = Fix("Hash the password with a slow salted hasher before storing it.",
-                      self._store_suggestion(sink, text, hashed))
+                      with_hasher_import(self.ctx, self._store_suggestion(sink, text, hashed)))
         return self.report(at, message, fix=fix)
 
     def _store_suggestion(self, sink: str, text: str, hashed: str) -> str:
@@ -812,7 +840,8 @@ class WeakPasswordHash(Rule):
                     f"or without a salt; use a slow salted password hasher",
                     fix=Fix("Replace the digest with a password hasher (argon2id, bcrypt, "
                             "scrypt or PBKDF2 with OWASP's iterations); existing hashes can "
-                            "be upgraded at the next login.", hashed))
+                            "be upgraded at the next login.",
+                            with_hasher_import(self.ctx, hashed)))
 
     def _pbkdf2(self, node: ast.Call) -> None:
         digest = (self.values.str_value(argument(node, 0, "hash_name")) or "").lower()
