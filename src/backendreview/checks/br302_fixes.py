@@ -129,8 +129,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     # body (`POST /fleets/delete {"names": [...]}`): the resource form puts the member in
     # the path. Never the collection URL (a DELETE or PUT there means the whole
     # collection), never a GET for what only a body can say.
+    # `list_submitted`, `delete_archived`: a state of the collection's members (a filter),
+    # not one member or a thing of its own.
+    describes = bool(rest) and (rest[-1] in _ADJECTIVES or not is_word_noun_like(rest[-1]))
     member = bool(before) and not is_param(before) and is_plural(before.lower()) and (
-        method in ("PUT", "PATCH", "DELETE") or (method == "GET" and takes_body(route)))
+        not describes) and (method in ("PUT", "PATCH", "DELETE") or (
+            method == "GET" and takes_body(route)))
     named_member = member and bool(rest) and rest[0] == singular(before.lower())
     if named_member:
         rest = rest[1:]  # `/instances/get_instance_health_checks`: the member's own
