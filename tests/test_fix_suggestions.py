@@ -779,3 +779,55 @@ def test_br306_on_a_django_view_warns_about_its_links(tmp_path, monkeypatch) -> 
     django = [f for f in findings if "require_POST" in (f.fix.suggestion or "")]
     assert django and all("must become a POST form first" in f.fix.description
                           for f in django)
+
+
+ROLES_MIXIN = """
+    from rest_framework import viewsets
+    from rest_framework.decorators import action
+
+
+    class RolesMixin:
+        @action(detail=True, methods=["get"])
+        def list_roles(self, request, pk):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def add_role(self, request, pk):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def set_label(self, request, pk):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def repair(self, request, pk):
+            return None
+
+
+    class TaskViewSet(RolesMixin, viewsets.ModelViewSet):
+        pass
+    """
+
+
+def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkeypatch) -> None:
+    # pulpcore: RolesMixin/LabelsMixin on viewsets registered in a loop over plugins.
+    findings = _project(tmp_path, {"app/viewsets.py": ROLES_MIXIN}, "BR302", monkeypatch)
+    assert [(f.span.start_line, f.fix.description) for f in findings] == [
+        (8, 'Name the resource, not the action: GET .../{pk}/roles/ (`url_path=` on the '
+            '@action, methods=["get"])'),
+        (12, 'Name the resource, not the action: POST .../{pk}/roles/ (`url_path=` on the '
+             '@action, methods=["post"])'),
+        (16, 'Name the resource, not the action: PUT .../{pk}/labels/{label}/ (`url_path=` '
+             'on the @action, methods=["put"])')]
+    # Near miss: registered, the actions are routes of the table and reported there, once.
+    registered = ROLES_MIXIN + """
+    from rest_framework.routers import DefaultRouter
+
+    router = DefaultRouter()
+    router.register("tasks", TaskViewSet)
+    urlpatterns = router.urls
+    """
+    findings = _project(tmp_path, {"app/viewsets.py": registered}, "BR302", monkeypatch)
+    assert sorted(f.message.split(":")[0] for f in findings) == [
+        'route "GET /tasks/{pk}/list_roles/"', 'route "POST /tasks/{pk}/add_role/"',
+        'route "POST /tasks/{pk}/set_label/"']

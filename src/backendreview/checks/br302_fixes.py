@@ -111,6 +111,13 @@ def _noun(word: str, allow: frozenset[str]) -> str:
     return plural(word)
 
 
+def resource_words(rest: list[str], allow: frozenset[str]) -> str:
+    """`["order", "item"]` -> `order-items`: the resource a verb's object words name."""
+    if not rest:
+        return ""
+    return "-".join([*rest[:-1], _noun(rest[-1], allow)])
+
+
 def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[str],
              allow: frozenset[str], table: dict[tuple[str, str], str]) -> Fix:
     query = ""

@@ -23,6 +23,7 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br302_actions import unreached_verb_actions
 from .br302_fixes import normal_path, route_table, verb_fix, with_segment
 from .br302_rpc import design_note, is_action_route, rpc_apis
 
@@ -212,6 +213,18 @@ class VerbInRoute(_SegmentRule):
             first, message, description = design_note(api)
             self.report(first.file, first.span, message, fix=Fix(description),
                         severity=Severity.NOTE, snippet=first.own_path)
+        for view, act, method, resource in unreached_verb_actions(
+                facts, project_routes(facts), allow):
+            shown = f"{'{pk}/' if act.detail else ''}{act.url_path}/"
+            what = f"{method} .../{resource}"
+            self.report(view.file, act.handler.span,
+                        f'DRF action "{act.name}" of `{view.name.rsplit(".", 1)[-1]}` '
+                        f"({'|'.join(act.methods)} .../{shown}) puts a verb in the URL of "
+                        f"every viewset that uses it; let the HTTP method say what happens: "
+                        f"{what}",
+                        fix=Fix(f"Name the resource, not the action: {what} (`url_path=` on "
+                                f"the @action, methods=[\"{method.lower()}\"])"),
+                        snippet=act.url_path)
         for route in routes:
             if route.framework in rpc and is_action_route(route):
                 continue
