@@ -831,3 +831,25 @@ def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkey
     assert sorted(f.message.split(":")[0] for f in findings) == [
         'route "GET /tasks/{pk}/list_roles/"', 'route "POST /tasks/{pk}/add_role/"',
         'route "POST /tasks/{pk}/set_label/"']
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    # The job is named in the body: its resource form has it in the path.
+    ("/api/jobs/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
+    ("/api/jobs/retry", "POST /api/jobs/{job_id}/retries"),
+    # Near miss: the id is already in the path.
+    ("/api/jobs/{job_id}/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
+])
+def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, path: str,
+                                                       expected: str) -> None:
+    (finding,) = _project(tmp_path, {"app.py": f"""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("{path}")
+        def act(body: dict):
+            return {{}}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == f"Name the resource, not the action: {expected}"

@@ -102,6 +102,12 @@ def _param(route: Route, name: str) -> str:
     return f"<{name}>" if route.framework in ("flask", "django", "drf") else f"{{{name}}}"
 
 
+def member_param(route: Route, collection: str) -> str:
+    """The path parameter naming one member of `collection` (`fleets` -> `{fleet_id}`), in
+    the route's framework's style."""
+    return _param(route, f"{singular(collection.lower())}_id")
+
+
 def _noun(word: str, allow: frozenset[str]) -> str:
     """The collection a verb's object names: `order` -> `orders`; `submitted`, `active`,
     `status` stay as they are (not countable nouns)."""
@@ -145,7 +151,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     named_member = member and bool(rest) and rest[0] == singular(before.lower())
     if named_member:
         rest = rest[1:]  # `/instances/get_instance_health_checks`: the member's own
-    item = _param(route, f"{singular(before.lower())}_id") if member else ""
+    item = member_param(route, before) if member else ""
     resource: str | None
     if rest:
         # Setting a property names it as it is (`set_wildcard_domain` -> wildcard-domain).

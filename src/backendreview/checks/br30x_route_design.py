@@ -24,7 +24,7 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br302_actions import unreached_verb_actions
-from .br302_fixes import normal_path, route_table, verb_fix, with_segment
+from .br302_fixes import member_param, normal_path, route_table, verb_fix, with_segment
 from .br302_rpc import design_note, is_action_route, rpc_apis
 
 
@@ -267,9 +267,14 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         return False
     segment = own[index]
     parent = "/" + "/".join(full[:offset + index])
+    before = full[offset + index - 1]
+    target = "-".join(words(segment)[1:])
+    if not target and not is_param(before) and is_plural(before.lower()):
+        # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource form
+        # has it in the path (a PATCH or DELETE of the collection URL means all of them).
+        parent = f"{parent}/{member_param(route, before)}"
     method, noun = action_remedy(verb)
     # `retry_takeout`: the action is on the takeout; the new path must still say so.
-    target = "-".join(words(segment)[1:])
     if target:
         parent = f"{parent}/{target}"
     # A new sub-resource route must not be one the table already has; a state change is a
