@@ -145,8 +145,9 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     # `list_submitted`, `delete_archived`: a state of the collection's members (a filter),
     # not one member or a thing of its own.
     describes = bool(rest) and (rest[-1] in _ADJECTIVES or not is_word_noun_like(rest[-1]))
+    # `getUserByEmail`: a lookup by a filter reads the collection, not a member.
     member = bool(before) and not is_param(before) and is_plural(before.lower()) and (
-        not describes) and (method in ("PUT", "PATCH", "DELETE") or (
+        not describes and not query) and (method in ("PUT", "PATCH", "DELETE") or (
             method == "GET" and takes_body(route)))
     named_member = member and bool(rest) and rest[0] == singular(before.lower())
     if named_member:
