@@ -853,3 +853,21 @@ def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, pa
             return {{}}
         """}, "BR302", monkeypatch)
     assert finding.fix.description == f"Name the resource, not the action: {expected}"
+
+
+def test_br302_a_state_change_of_a_member_is_a_patch(tmp_path, monkeypatch) -> None:
+    # pretalx make_submitted: "POST .../{pk}/submitteds" named a state as a collection.
+    (finding,) = _project(tmp_path, {"app.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/submissions/{code}/make_submitted")
+        def make_submitted(code: str):
+            return {}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == ("Name the resource, not the action: PATCH "
+                                       "/submissions/{code} with `submitted` as the new state "
+                                       "in the body")
+    assert finding.fix.suggestion is None

@@ -170,6 +170,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         member, item = False, ""
     if member:
         resource = f"{item}/{resource}" if resource else item
+    if describes and is_param(before) and method in ("POST", "PUT", "PATCH") and not query:
+        # `POST /submissions/{pk}/make_submitted`: a state, not a thing to create; the
+        # member is in the path already, so the change is a PATCH of it.
+        parent = "/" + "/".join(full[:pos])
+        return Fix(f"Name the resource, not the action: PATCH {parent} with "
+                   f"`{rest[-1]}` as the new state in the body")
     new_own = with_segment(route.own_path, index, resource)
     # The prefix the route's own path sits under (`/api/users/{pk}/` for a DRF action whose
     # own path is `change-email`, whatever trailing slashes either has).
