@@ -871,3 +871,25 @@ def test_br302_a_state_change_of_a_member_is_a_patch(tmp_path, monkeypatch) -> N
                                        "/submissions/{code} with `submitted` as the new state "
                                        "in the body")
     assert finding.fix.suggestion is None
+
+
+@pytest.mark.parametrize(("verb", "expected"), [
+    # pretalx remove-speaker: one speaker goes, not the sub-collection.
+    ("remove_speaker", "DELETE /submissions/{code}/speakers/{speaker_id}"),
+    # Near misses: adding to the sub-collection, and replacing all of it, stay on it.
+    ("add_speaker", "POST /submissions/{code}/speakers"),
+    ("set_speakers", "PUT /submissions/{code}/speakers"),
+])
+def test_br302_removing_one_member_of_a_sub_collection(tmp_path, monkeypatch, verb: str,
+                                                       expected: str) -> None:
+    (finding,) = _project(tmp_path, {"app.py": f"""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/submissions/{{code}}/{verb}")
+        def act(code: str, body: dict):
+            return {{}}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == f"Name the resource, not the action: {expected}"

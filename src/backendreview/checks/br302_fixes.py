@@ -99,7 +99,7 @@ def takes_body(route: Route) -> bool:
 
 
 def _param(route: Route, name: str) -> str:
-    return f"<{name}>" if route.framework in ("flask", "django", "drf") else f"{{{name}}}"
+    return f"<{name}>" if route.framework in ("flask", "django") else f"{{{name}}}"
 
 
 def member_param(route: Route, collection: str) -> str:
@@ -168,6 +168,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # what it computes is created from it.
         method = "POST"
         member, item = False, ""
+    url_path = resource
+    following = own[index + 1] if index + 1 < len(own) else ""
+    if method == "DELETE" and resource and not member and not is_param(following) and \
+            is_plural(resource.rsplit("-", 1)[-1]):
+        # `remove-speaker`: one member of the sub-collection goes, named in the body today;
+        # DELETE on the sub-collection URL would mean all of them.
+        name = f"{singular(resource.rsplit('-', 1)[-1])}_id"
+        url_path = f"{resource}/(?P<{name}>[^/.]+)"
+        resource = f"{resource}/{_param(route, name)}"
     if member:
         resource = f"{item}/{resource}" if resource else item
     if describes and is_param(before) and method in ("POST", "PUT", "PATCH") and not query:
@@ -199,7 +208,9 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     if route.framework == "drf" and route.action not in _DRF_STANDARD:
         # A ViewSet @action: its path is the method name or url_path=, not a string to edit.
         how = (" (a `detail=True` @action, or the viewset's own handler for that method)"
-               if member else f' (`url_path="{resource}"` on the @action)' if resource else
+               if member else f' (`url_path=r"{url_path}"` on the @action)' if
+               url_path != resource else f' (`url_path="{resource}"` on the @action)' if resource
+               else
                " (serve it from the collection's own handler for that method)")
         return Fix(f"Name the resource, not the action{where}: {corrected}{how}")
     if not new_own.strip("/"):
