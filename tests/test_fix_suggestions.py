@@ -705,7 +705,13 @@ def test_br202_a_digest_used_only_as_an_in_memory_key_is_not_reported(
                 return None
         """}
     assert _project(tmp_path, files, "BR202", monkeypatch) == []
-    # Near miss: the same digest stored on the user is a password store.
+    # Near misses: checked against a set of stored hashes, or stored on the user, it is a
+    # password store.
+    checked = {"user.py": files["user.py"].replace(
+        "if key in self._checked:\n                    return self._checked[key]",
+        "if key in STORED_HASHES:\n                    return True")}
+    assert checked["user.py"] != files["user.py"]
+    assert [f.span.start_line for f in _project(tmp_path, checked, "BR202", monkeypatch)] == [7]
     stored = {"user.py": files["user.py"].replace("return None", "self.hash = key")}
     (finding,) = _project(tmp_path, stored, "BR202", monkeypatch)
     assert finding.fix.suggestion == ("from argon2 import PasswordHasher\n\n"

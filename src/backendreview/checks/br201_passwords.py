@@ -792,10 +792,12 @@ class WeakPasswordHash(Rule):
             return False
         name = stmt.targets[0].id
         keyed: set[int] = set()  # the uses of the name as a key
+        indexes = False  # `cache[key]`: a mapping keyed by the digest, not a set of hashes
         for sub in ast.walk(function):
             if isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Name) and \
                     sub.slice.id == name:
                 keyed.add(id(sub.slice))
+                indexes = True
             elif isinstance(sub, ast.Compare) and isinstance(sub.left, ast.Name) and \
                     sub.left.id == name and all(isinstance(o, ast.In | ast.NotIn)
                                                 for o in sub.ops):
@@ -804,9 +806,11 @@ class WeakPasswordHash(Rule):
                     sub.func.attr in ("get", "setdefault", "pop") and sub.args and \
                     isinstance(sub.args[0], ast.Name) and sub.args[0].id == name:
                 keyed.add(id(sub.args[0]))
+                indexes = True
         uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name
                 and isinstance(n.ctx, ast.Load)]
-        return bool(uses) and all(id(n) in keyed for n in uses)
+        # `if digest in STORED_HASHES:` alone checks the password against stored hashes.
+        return indexes and all(id(n) in keyed for n in uses)
 
     def _imposed_format(self, node: ast.Call) -> str | None:
         """The scheme tag of an output format the digest is written for (`{SSHA}` for an
