@@ -639,7 +639,8 @@ FLEETS = """
     ("update", "PUT /api/fleets/<fleet_id>"),
     ("get", "GET /api/fleets/<fleet_id>"),
     # A sub-resource of that member keeps the member (no dropped parent).
-    ("delete_instances", "DELETE /api/fleets/<fleet_id>/instances"),
+    ("delete_instances", "DELETE /api/fleets/<fleet_id>/instances/<instance_id>"),
+    ("unset_label", "DELETE /api/fleets/<fleet_id>/labels/<label_id>"),
     ("set_wildcard_domain", "PUT /api/fleets/<fleet_id>/wildcard-domain"),
     ("get_fleet_health_checks", "GET /api/fleets/<fleet_id>/health-checks"),
     # Computed from a posted spec: a GET cannot carry it.

@@ -16,7 +16,7 @@ from ..analysis.frameworks.naming import CRUD_VERBS, singular, verb_of
 from ..analysis.frameworks.routes import ActionFact, Route, ViewClassFact
 from .br302_fixes import resource_words
 
-_ONLY_VERBS = frozenset({"get", "fetch", "list", "retrieve", "create", "add", "insert",
+_ONLY_VERBS = frozenset({"get", "fetch", "list", "retrieve", "create", "add", "insert", "unset",
                          "update", "set", "delete", "remove", "destroy", "modify"})
 
 

@@ -170,7 +170,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         member, item = False, ""
     url_path = resource
     following = own[index + 1] if index + 1 < len(own) else ""
-    if method == "DELETE" and resource and not member and not is_param(following) and \
+    if method == "DELETE" and resource and not is_param(following) and \
             is_plural(resource.rsplit("-", 1)[-1]):
         # `remove-speaker`: one member of the sub-collection goes, named in the body today;
         # DELETE on the sub-collection URL would mean all of them.
