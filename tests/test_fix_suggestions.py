@@ -506,7 +506,8 @@ def _bound_names(tree: ast.AST) -> set[str]:
 
 
 # The rules whose suggestions this suite holds to the names in scope (issue 13).
-SCOPED_RULES = ("BR102", "BR206", "BR207", "BR302", "BR303", "BR304", "BR401", "BR402",
+SCOPED_RULES = ("BR102", "BR201", "BR202", "BR203", "BR206", "BR207", "BR211", "BR212", "BR302",
+                "BR303", "BR304", "BR306", "BR401", "BR402",
                 "BR501")
 
 
@@ -578,3 +579,324 @@ def test_br102_a_query_written_over_several_lines_gives_code_that_parses(
     (finding,) = [f for f in findings if f.path.endswith("export.py")]
     assert finding.fix.suggestion == (
         "session.query(Supplier).filter(Supplier.id.in_(ids)).all()")
+
+
+# -- the wrong-suggestion classes of the third session's tuning apps (issue 13) ------------
+def _rpc_router(actions: list[str]) -> str:
+    routes = "\n".join(
+        f'@router.post("/{path}")\n'
+        f"def {path.replace('/', '_').replace('{', '').replace('}', '')}(body: dict):\n"
+        f"    return {{}}\n\n" for path in actions)
+    return ("from fastapi import APIRouter, FastAPI\n\napp = FastAPI()\n"
+            'router = APIRouter(prefix="/api")\n\n\n' + routes + "\napp.include_router(router)\n")
+
+
+RPC_ACTIONS = ["fleets/get", "fleets/list", "fleets/delete", "fleets/get_plan", "runs/get",
+               "runs/stop", "runs/delete", "users/create", "users/update", "users/delete"]
+
+
+def test_br302_an_rpc_style_api_gets_one_design_note_and_no_rename(tmp_path,
+                                                                   monkeypatch) -> None:
+    # dstack: 82 of 84 routes POST /api/.../<action>; 35 renames proposed, all wrong.
+    (finding,) = _project(tmp_path, {"api.py": _rpc_router(RPC_ACTIONS)}, "BR302",
+                          monkeypatch)
+    assert finding.severity.value == "note"
+    assert finding.span.start_line == 7  # the first action route
+    assert finding.message.startswith("the fastapi API is RPC-style throughout: 10 of its 10 "
+                                      'routes are POST .../<action> ("POST /api/fleets/get"')
+    assert finding.fix.suggestion is None and "new API version" in finding.fix.description
+
+
+def test_br302_a_resource_api_with_a_few_verbs_is_not_rpc_style(tmp_path, monkeypatch) -> None:
+    # Near miss: 7 resource routes and one verb action stay a per-route warning.
+    source = ("from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+              + "".join(f'@app.{m}("/{p}")\ndef h{i}():\n    return {{}}\n\n\n'
+                        for i, (m, p) in enumerate([
+                            ("get", "orders"), ("post", "orders"), ("get", "orders/{id}"),
+                            ("put", "orders/{id}"), ("get", "users/{id}"),
+                            ("get", "users"), ("post", "users"),
+                            ("post", "orders/{id}/delete")])))
+    (finding,) = _project(tmp_path, {"api.py": source}, "BR302", monkeypatch)
+    assert finding.severity.value == "warning"
+    assert finding.message.endswith("DELETE /orders/{id}")
+
+
+FLEETS = """
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.route("/api/fleets/{verb}", methods=["POST"])
+    def handler():
+        return {{}}
+    """
+
+
+@pytest.mark.parametrize(("verb", "expected"), [
+    # The member named in the body goes in the path, never the collection URL.
+    ("delete", "DELETE /api/fleets/<fleet_id>"),
+    ("update", "PUT /api/fleets/<fleet_id>"),
+    ("get", "GET /api/fleets/<fleet_id>"),
+    # A sub-resource of that member keeps the member (no dropped parent).
+    ("delete_instances", "DELETE /api/fleets/<fleet_id>/instances/<instance_id>"),
+    ("unset_label", "DELETE /api/fleets/<fleet_id>/labels/<label_id>"),
+    ("set_wildcard_domain", "PUT /api/fleets/<fleet_id>/wildcard-domain"),
+    ("get_fleet_health_checks", "GET /api/fleets/<fleet_id>/health-checks"),
+    # Computed from a posted spec: a GET cannot carry it.
+    ("get_plan", "POST /api/fleets/plans"),
+    # An upsert, not an "or-updates" resource.
+    ("create_or_update", "PUT /api/fleets/<fleet_id>"),
+    # An adjective is not pluralised ("submitteds").
+    ("list_submitted", "GET /api/fleets/submitted"),
+])
+def test_br302_renames_keep_method_semantics(tmp_path, monkeypatch, verb: str,
+                                             expected: str) -> None:
+    (finding,) = _project(tmp_path, {"app.py": FLEETS.format(verb=verb)}, "BR302",
+                          monkeypatch)
+    assert finding.message.endswith(f"let the HTTP method say what happens: {expected}"), \
+        finding.message
+
+
+def test_br302_an_action_keeps_its_object(tmp_path, monkeypatch) -> None:
+    # mautrix-telegram: retry_takeout -> `/retries` dropped what is retried.
+    (finding,) = _project(tmp_path, {"app.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/v1/user/{mxid}/retry_takeout")
+        def retry_takeout(mxid: str):
+            return {}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == ("Name the resource, not the action: "
+                                       "POST /v1/user/{mxid}/takeout/retries")
+
+
+def test_br202_an_imposed_ldap_format_is_a_note_with_no_hasher_swapped_in(
+        tmp_path, monkeypatch) -> None:
+    # privacyidea ssha.py: argon2 output is not {SSHA}; the consumer would reject it.
+    (finding,) = _project(tmp_path, {"ssha.py": """
+        import base64
+        import hashlib
+
+
+        def get_hash(passwd, salt):
+            h = hashlib.sha1(passwd.encode("utf8") + salt).digest()
+            return "{SSHA}" + base64.b64encode(h + salt).decode("utf8")
+        """}, "BR202", monkeypatch)
+    assert finding.severity.value == "note" and finding.span.start_line == 7
+    assert "{SSHA} format" in finding.message
+    assert finding.fix.suggestion is None
+
+
+def test_br202_a_digest_used_only_as_an_in_memory_key_is_not_reported(
+        tmp_path, monkeypatch) -> None:
+    # privacyidea user.py: a per-request cache of checked passwords; a salted hash never hits.
+    files = {"user.py": """
+        import hashlib
+
+
+        class User:
+            def check_password(self, password):
+                key = hashlib.sha3_512(password.encode("utf-8")).hexdigest()
+                if key in self._checked:
+                    return self._checked[key]
+                return None
+        """}
+    assert _project(tmp_path, files, "BR202", monkeypatch) == []
+    # Near misses: checked against a set of stored hashes, or stored on the user, it is a
+    # password store.
+    checked = {"user.py": files["user.py"].replace(
+        "if key in self._checked:\n                    return self._checked[key]",
+        "if key in STORED_HASHES:\n                    return True")}
+    assert checked["user.py"] != files["user.py"]
+    assert [f.span.start_line for f in _project(tmp_path, checked, "BR202", monkeypatch)] == [7]
+    stored = {"user.py": files["user.py"].replace("return None", "self.hash = key")}
+    (finding,) = _project(tmp_path, stored, "BR202", monkeypatch)
+    assert finding.fix.suggestion == ("from argon2 import PasswordHasher\n\n"
+                                      "PasswordHasher().hash(password)  # argon2-cffi")
+
+
+def test_br203_at_import_time_the_suggestion_does_not_raise(tmp_path, monkeypatch) -> None:
+    # privacyidea: os.environ["..."] in a module or class body raises KeyError on import.
+    findings = _project(tmp_path, {"settings.py": """
+        import os
+
+        API_KEY = "9iE9DRkPHQDJbAFFC31dum5I54x"
+
+
+        class TestingConfig:
+            SECRET_KEY = "secret-key-for-testing-only-0123456789"
+
+
+        def configure(app):
+            app.config["SECRET_KEY"] = "9iE9DRkPHQDJbAFFC31dum5I54x"
+        """}, "BR203", monkeypatch)
+    assert [(f.span.start_line, f.fix.suggestion) for f in findings] == [
+        (4, 'os.environ.get("API_KEY")'), (12, 'os.environ["SECRET_KEY"]')]
+
+
+def test_br501_a_shipped_pytest_plugin_and_a_futures_wait_are_not_reported(
+        tmp_path, monkeypatch) -> None:
+    source = """
+        import concurrent.futures
+
+        import requests
+
+
+        def schema(url):
+            return requests.get(url)
+
+
+        def digests(futures):
+            concurrent.futures.wait(futures)
+        """
+    assert _project(tmp_path, {"pkg/pytest_plugin.py": source}, "BR501", monkeypatch) == []
+    # Near miss: the same code in the package proper is reported, once (not the wait).
+    (finding,) = _project(tmp_path, {"pkg/client.py": source}, "BR501", monkeypatch)
+    assert finding.span.start_line == 8
+
+
+def test_br306_rewrites_the_routes_own_decorator(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app.py": """
+        from fastapi import APIRouter, Depends
+        from sqlalchemy.orm import Session
+
+        from .models import Item
+
+        api = APIRouter()
+
+
+        @api.get("/items/{item_id}/archive", response_model=dict)
+        def archive(item_id: int, session: Session = Depends(get_db)):
+            session.delete(session.get(Item, item_id))
+            session.commit()
+            return {}
+        """}, "BR306", monkeypatch)
+    assert '@api.post("/items/{item_id}/archive", response_model=dict)' in \
+        finding.fix.suggestion
+
+
+def test_br306_on_a_django_view_warns_about_its_links(tmp_path, monkeypatch) -> None:
+    # django-helpdesk: @require_POST broke the only caller, a GET <a href> in a template.
+    shutil.copytree(ROOT / "fixtures" / "BR306", tmp_path / "br306")
+    findings = _project(tmp_path, {}, "BR306", monkeypatch)
+    django = [f for f in findings if "require_POST" in (f.fix.suggestion or "")]
+    assert django and all("must become a POST form first" in f.fix.description
+                          for f in django)
+
+
+ROLES_MIXIN = """
+    from rest_framework import viewsets
+    from rest_framework.decorators import action
+
+
+    class RolesMixin:
+        @action(detail=True, methods=["get"])
+        def list_roles(self, request, pk):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def add_role(self, request, pk):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def set_label(self, request, pk):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def repair(self, request, pk):
+            return None
+
+
+    class TaskViewSet(RolesMixin, viewsets.ModelViewSet):
+        pass
+    """
+
+
+def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkeypatch) -> None:
+    # pulpcore: RolesMixin/LabelsMixin on viewsets registered in a loop over plugins.
+    findings = _project(tmp_path, {"app/viewsets.py": ROLES_MIXIN}, "BR302", monkeypatch)
+    assert [(f.span.start_line, f.fix.description) for f in findings] == [
+        (8, 'Name the resource, not the action: GET .../{pk}/roles/ (`url_path=` on the '
+            '@action, methods=["get"])'),
+        (12, 'Name the resource, not the action: POST .../{pk}/roles/ (`url_path=` on the '
+             '@action, methods=["post"])'),
+        (16, 'Name the resource, not the action: PUT .../{pk}/labels/{label}/ (`url_path=` '
+             'on the @action, methods=["put"])')]
+    # Near miss: registered, the actions are routes of the table and reported there, once.
+    registered = ROLES_MIXIN + """
+    from rest_framework.routers import DefaultRouter
+
+    router = DefaultRouter()
+    router.register("tasks", TaskViewSet)
+    urlpatterns = router.urls
+    """
+    findings = _project(tmp_path, {"app/viewsets.py": registered}, "BR302", monkeypatch)
+    assert sorted(f.message.split(":")[0] for f in findings) == [
+        'route "GET /tasks/{pk}/list_roles/"', 'route "POST /tasks/{pk}/add_role/"',
+        'route "POST /tasks/{pk}/set_label/"']
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    # The job is named in the body: its resource form has it in the path.
+    ("/api/jobs/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
+    ("/api/jobs/retry", "POST /api/jobs/{job_id}/retries"),
+    # Near miss: the id is already in the path.
+    ("/api/jobs/{job_id}/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
+])
+def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, path: str,
+                                                       expected: str) -> None:
+    (finding,) = _project(tmp_path, {"app.py": f"""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("{path}")
+        def act(body: dict):
+            return {{}}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == f"Name the resource, not the action: {expected}"
+
+
+def test_br302_a_state_change_of_a_member_is_a_patch(tmp_path, monkeypatch) -> None:
+    # pretalx make_submitted: "POST .../{pk}/submitteds" named a state as a collection.
+    (finding,) = _project(tmp_path, {"app.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/submissions/{code}/make_submitted")
+        def make_submitted(code: str):
+            return {}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == ("Name the resource, not the action: PATCH "
+                                       "/submissions/{code} with `submitted` as the new state "
+                                       "in the body")
+    assert finding.fix.suggestion is None
+
+
+@pytest.mark.parametrize(("verb", "expected"), [
+    # pretalx remove-speaker: one speaker goes, not the sub-collection.
+    ("remove_speaker", "DELETE /submissions/{code}/speakers/{speaker_id}"),
+    # Near misses: adding to the sub-collection, and replacing all of it, stay on it.
+    ("add_speaker", "POST /submissions/{code}/speakers"),
+    ("set_speakers", "PUT /submissions/{code}/speakers"),
+])
+def test_br302_removing_one_member_of_a_sub_collection(tmp_path, monkeypatch, verb: str,
+                                                       expected: str) -> None:
+    (finding,) = _project(tmp_path, {"app.py": f"""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/submissions/{{code}}/{verb}")
+        def act(code: str, body: dict):
+            return {{}}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == f"Name the resource, not the action: {expected}"

@@ -25,7 +25,10 @@ from ..model import Finding
 # directory by itself; `tests/fixtures/...` is covered by `tests`.
 _TEST_PART = re.compile(r"^(?:tests?|testing|test_?utils|testsuite|conftest\.py"
                         r"|test_.*|.*_tests?\.py|tests?\.py|.*_test_settings\.py"
-                        r"|.*_testing\.py)$")
+                        r"|.*_testing\.py"
+                        # A pytest plugin shipped in the package (`pulpcore/pytest_plugin.py`)
+                        # holds fixtures for test suites: test code, whatever package it is in.
+                        r"|pytest_plugins?\.py|pytest_\w+\.py)$")
 _EXAMPLE_PART = re.compile(r"^(?:examples?|docs?|samples?|demos?|tutorials?|docs_src"
                            r"|.*_example\.py|example_.*\.py|sample_.*\.py)$")
 # Seed and populate scripts fill a development database (often with Faker); a `faker/`

@@ -23,7 +23,7 @@ from ..analysis.values import (
     tracker_for,
 )
 from ..context import FileContext
-from ..model import Finding, Fix
+from ..model import Finding, Fix, Severity
 from .base import Rule
 from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow
 from .br201_models import (
@@ -107,23 +107,45 @@ def password_stack(ctx: FileContext, value: str) -> tuple[str, str]:
             name = stmt.targets[0].id
             return (f"{name}.hash({value})", f"{name}.verify({value}, <stored hash>)")
     if semantic.is_imported("django"):
-        return (f"make_password({value})  # from django.contrib.auth.hashers; or "
-                f"user.set_password({value})",
+        return (f"make_password({value})  # or user.set_password({value})",
                 f"check_password({value}, <stored hash>)  # or user.check_password({value})")
     if semantic.is_imported("werkzeug") or semantic.is_imported("flask"):
-        return (f"generate_password_hash({value})  # from werkzeug.security",
+        return (f"generate_password_hash({value})",
                 f"check_password_hash(<stored hash>, {value})")
     if semantic.is_imported("bcrypt"):
         return (f"bcrypt.hashpw({value}.encode(), bcrypt.gensalt(rounds=12))",
                 f"bcrypt.checkpw({value}.encode(), <stored hash>)")
     if semantic.is_imported("passlib"):
         return (f'CryptContext(schemes=["argon2", "bcrypt"]).hash({value})',
-                f"pwd_context.verify({value}, <stored hash>)")
+                f'CryptContext(schemes=["argon2", "bcrypt"]).verify({value}, <stored hash>)')
     if semantic.is_imported("pwdlib"):
         return (f"PasswordHash.recommended().hash({value})",
-                f"password_hash.verify({value}, <stored hash>)")
-    return (f"PasswordHasher().hash({value})  # argon2-cffi: from argon2 import PasswordHasher",
+                f"PasswordHash.recommended().verify({value}, <stored hash>)")
+    return (f"PasswordHasher().hash({value})  # argon2-cffi",
             f"PasswordHasher().verify(<stored hash>, {value})")
+
+
+# Where the names a suggestion starts with come from, for a file that does not bind them.
+_HASHER_IMPORTS = {
+    "make_password": "from django.contrib.auth.hashers import make_password",
+    "check_password": "from django.contrib.auth.hashers import check_password",
+    "generate_password_hash": "from werkzeug.security import generate_password_hash",
+    "check_password_hash": "from werkzeug.security import check_password_hash",
+    "bcrypt": "import bcrypt",
+    "CryptContext": "from passlib.context import CryptContext",
+    "PasswordHash": "from pwdlib import PasswordHash",
+    "PasswordHasher": "from argon2 import PasswordHasher",
+}
+
+
+def with_hasher_import(ctx: FileContext, code: str) -> str:
+    """`code` preceded by the import of the hasher it calls when the file does not bind
+    that name already (a suggestion reads only names in scope or that it imports)."""
+    for name, line in _HASHER_IMPORTS.items():
+        if re.search(rf"(?<![\w.]){name}\b", code) and \
+                name not in ctx.semantic.module_scope.bindings:
+            return f"{line}\n\n{code}"
+    return code
 
 
 class _ModelKnowledge:
@@ -471,12 +493,16 @@ class PlaintextPassword(Rule):
 
     def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> None:
         literal = value.value if isinstance(value, ast.Constant) else self.ctx.source(value)
+        # The example reads the variable it hashes, so every name in it is bound.
         hashed, _ = password_stack(self.ctx, "initial_password")
+        os_import = "" if "os" in self.ctx.semantic.module_scope.bindings else "import os\n\n"
+        example = with_hasher_import(
+            self.ctx, f'{os_import}initial_password = os.environ["INITIAL_PASSWORD"]\n{hashed}')
         self.report(at, f"literal password {literal!r} is stored by `{sink}` without a "
                     f"password hash: seed or bootstrap code ships a known password in "
                     f"plaintext", fix=Fix("Read the initial password from the environment "
                                           "and store its hash (or force a reset on first "
-                                          "login).", hashed))
+                                          "login).", example))
 
     def _orm_sink(self, call: ast.Call) -> tuple[str, bool] | None:
         """(label, is_lookup) when `call` writes or looks up ORM rows by keyword."""
@@ -581,7 +607,8 @@ class PlaintextPassword(Rule):
                 node, f"plaintext password ({origin.text}) is assigned to "
                 f"`{self.ctx.source(target)}` on a model without a password hash; "
                 f"store a salted slow hash instead",
-                fix=Fix("Hash the password before storing it.", suggestion))
+                fix=Fix("Hash the password before storing it.",
+                        with_hasher_import(self.ctx, suggestion)))
             self._defer(finding, self._instance_ref(target.value), target.attr, False,
                         node.value)
 
@@ -612,8 +639,8 @@ class PlaintextPassword(Rule):
                         f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
                         f"hashed and checked with the hasher's verify function",
                         fix=Fix("Store a password hash and verify against it (constant "
-                                "time).", code_or_none(verify.replace(
-                                    "<stored hash>", self.ctx.source(stored)))))
+                                "time).", code_or_none(with_hasher_import(self.ctx, verify.replace(
+                                    "<stored hash>", self.ctx.source(stored))))))
             return
 
     def _compare_in(self, node: ast.Compare, left: ast.expr, right: ast.expr) -> None:
@@ -632,7 +659,8 @@ class PlaintextPassword(Rule):
                     f"(`{op} {self.ctx.source(literal)}`): the accepted password sits in the "
                     f"source code in plaintext",
                     fix=Fix("Keep only a hash of the password (in configuration, not code) "
-                            "and verify against it in constant time.", code_or_none(verify)))
+                            "and verify against it in constant time.",
+                            code_or_none(with_hasher_import(self.ctx, verify))))
         return True
 
     def _is_configured_password(self, expr: ast.AST) -> bool:
@@ -673,12 +701,12 @@ class PlaintextPassword(Rule):
                        f"the password column holds plaintext; look the user up by name and "
                        f"verify the password against its hash")
             fix = Fix("Look the user up by identifier and verify the password hash.",
-                      code_or_none(verify))
+                      code_or_none(with_hasher_import(self.ctx, verify)))
         else:
             message = (f"plaintext password ({origin}) is stored by `{sink}` without a "
                        f"password hash")
             fix = Fix("Hash the password with a slow salted hasher before storing it.",
-                      self._store_suggestion(sink, text, hashed))
+                      with_hasher_import(self.ctx, self._store_suggestion(sink, text, hashed)))
         return self.report(at, message, fix=fix)
 
     def _store_suggestion(self, sink: str, text: str, hashed: str) -> str:
@@ -694,6 +722,8 @@ _WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"
                            "ripemd160", "sha"})
 _PBKDF2_MIN = {"sha1": 1_300_000, "sha256": 600_000, "sha512": 210_000}
 _BCRYPT_MIN_ROUNDS = 12
+# `{SSHA}`, `{SHA512}`, `{SMD5}`: the scheme tag of an LDAP / htpasswd password value.
+_SCHEME_TAG = re.compile(r"^\{S?(SHA|MD5)\d*\}")
 _SCRYPT_MIN_COST = 2 ** 13 * 8 * 10  # OWASP's weakest listed equivalent (N=2^13, r=8, p=10)
 _WEAK_DJANGO_HASHERS = frozenset({"MD5PasswordHasher", "UnsaltedMD5PasswordHasher",
                                   "SHA1PasswordHasher", "UnsaltedSHA1PasswordHasher",
@@ -791,8 +821,63 @@ class WeakPasswordHash(Rule):
                    and isinstance(n.value, ast.Name) and n.value.id in names
                    for n in ast.walk(function))
 
+    def _is_lookup_key(self, node: ast.Call) -> bool:
+        """`key = sha3_512(password).hexdigest(); if key in self._checked: ...`: the digest
+        is only a key into an in-memory mapping (a per-request cache of checked passwords),
+        never stored or compared with a stored hash. A salted hasher there would never hit
+        the cache; the rule has nothing to say."""
+        stmt = self.ctx.semantic.statement_of(node)
+        function = self.ctx.semantic.enclosing_function(node)
+        if not isinstance(stmt, ast.Assign) or function is None or len(stmt.targets) != 1 or \
+                not isinstance(stmt.targets[0], ast.Name):
+            return False
+        name = stmt.targets[0].id
+        keyed: set[int] = set()  # the uses of the name as a key
+        indexes = False  # `cache[key]`: a mapping keyed by the digest, not a set of hashes
+        for sub in ast.walk(function):
+            if isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Name) and \
+                    sub.slice.id == name:
+                keyed.add(id(sub.slice))
+                indexes = True
+            elif isinstance(sub, ast.Compare) and isinstance(sub.left, ast.Name) and \
+                    sub.left.id == name and all(isinstance(o, ast.In | ast.NotIn)
+                                                for o in sub.ops):
+                keyed.add(id(sub.left))
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and \
+                    sub.func.attr in ("get", "setdefault", "pop") and sub.args and \
+                    isinstance(sub.args[0], ast.Name) and sub.args[0].id == name:
+                keyed.add(id(sub.args[0]))
+                indexes = True
+        uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name
+                and isinstance(n.ctx, ast.Load)]
+        # `if digest in STORED_HASHES:` alone checks the password against stored hashes.
+        return indexes and all(id(n) in keyed for n in uses)
+
+    def _imposed_format(self, node: ast.Call) -> str | None:
+        """The scheme tag of an output format the digest is written for (`{SSHA}` for an
+        LDAP userPassword): what consumes the hash decides the algorithm, not this code."""
+        scope: ast.AST = self.ctx.semantic.enclosing_function(node) or self.ctx.tree
+        for sub in ast.walk(scope):
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                match = _SCHEME_TAG.match(sub.value)
+                if match:
+                    return match[0]
+        return None
+
     def _report_digest(self, node: ast.Call, digest: str, password: str) -> None:
-        if self._is_range_query_prefix(node):
+        if self._is_range_query_prefix(node) or self._is_lookup_key(node):
+            return
+        imposed = self._imposed_format(node)
+        if imposed:
+            # A note, and no hasher swapped in: the consumer would reject anything else.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest} in the {imposed} format, which whatever consumes it "
+                        f"(an LDAP directory, an htpasswd file) imposes; a fast digest either "
+                        f"way", fix=Fix(
+                            f"Keep the {imposed} format only where the consumer requires it, "
+                            f"and use the strongest scheme it accepts (e.g. {{SSHA512}} or "
+                            f"{{CRYPT}} with bcrypt); another hasher's output would not be "
+                            f"accepted there."), severity=Severity.NOTE)
             return
         hashed, _ = password_stack(self.ctx, password)
         self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "
@@ -800,7 +885,8 @@ class WeakPasswordHash(Rule):
                     f"or without a salt; use a slow salted password hasher",
                     fix=Fix("Replace the digest with a password hasher (argon2id, bcrypt, "
                             "scrypt or PBKDF2 with OWASP's iterations); existing hashes can "
-                            "be upgraded at the next login.", hashed))
+                            "be upgraded at the next login.",
+                            with_hasher_import(self.ctx, hashed)))
 
     def _pbkdf2(self, node: ast.Call) -> None:
         digest = (self.values.str_value(argument(node, 0, "hash_name")) or "").lower()
@@ -816,8 +902,12 @@ class WeakPasswordHash(Rule):
                         f"{iterations:,} iterations: OWASP asks for at least {minimum:,}"
                         if minimum < 10 ** 12 else
                         f"PBKDF2 with {digest} on `{password}`: use sha256 or sha512",
-                        fix=Fix("Raise the iteration count (or switch to argon2id).",
-                                'hashlib.pbkdf2_hmac("sha256", ..., iterations=600_000)'))
+                        fix=Fix("Raise the iteration count (or switch to argon2id) at "
+                                "every site that derives or verifies this key together: a "
+                                "stored hash verifies only with the count it was made with, "
+                                "so unless the count is stored beside it (as "
+                                "`pbkdf2_sha256$600000$salt$hash` does), keep the old count "
+                                "for existing hashes and rehash them at the next login."))
 
     def _scrypt(self, node: ast.Call) -> None:
         n = self.values.int_value(keyword(node, "n"))

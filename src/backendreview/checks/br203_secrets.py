@@ -124,15 +124,49 @@ class HardcodedSecret(Rule):
                 self._report(kw.value, str(kw.arg))
 
     def _report(self, node: ast.AST, name: str, env: str | None = None) -> None:
+        if _test_config_class(self.ctx.semantic.enclosing_class(node)):
+            return
         variable = env or re.sub(r"[^A-Za-z0-9]+", "_", name.split(" ")[0]).strip("_").upper()
         if not variable or variable == "THE":
             variable = "JWT_SECRET_KEY"
+        os_name = _os_module_name(self.ctx.tree)
+        read = f'{os_name or "os"}.environ'
+        if self.ctx.semantic.enclosing_function(node) is None:
+            # Module and class bodies run at import: `os.environ[...]` there raises KeyError
+            # in every process without the variable (tools, tests, other entry points).
+            fix = Fix("Load the secret at run time and rotate the committed value; this line "
+                      "runs at import, so read it with .get() here and fail fast where the "
+                      "application starts (or the secret is used) when it is missing.",
+                      f'{read}.get("{variable}")' if os_name else
+                      f'import os\n\nos.environ.get("{variable}")')
+        else:
+            fix = Fix("Load the secret at run time and fail fast when it is missing; "
+                      "rotate the committed value.",
+                      f'{read}["{variable}"]' if os_name else
+                      f'import os\n\nos.environ["{variable}"]')
         self.report(node, f"hardcoded secret for `{name}`: anyone with the source (or the "
                     f"image, or the git history) can sign tokens or sessions with it; read it "
-                    f"from the environment or a secret store and rotate this one",
-                    fix=Fix("Load the secret at run time and fail fast when it is missing; "
-                            "rotate the committed value.",
-                            f'os.environ["{variable}"]'))
+                    f"from the environment or a secret store and rotate this one", fix=fix)
+
+
+# `class TestingConfig(Config)`, `DevelopmentSettings`: Flask's and pydantic's configuration
+# classes for tests and development, selected only there.
+_TEST_CONFIG = re.compile(r"(Test|Testing|Dev|Development|Debug|Local)(Config|Configuration|"
+                          r"Settings)$")
+
+
+def _test_config_class(cls: ast.ClassDef | None) -> bool:
+    return cls is not None and bool(_TEST_CONFIG.search(cls.name))
+
+
+def _os_module_name(tree: ast.Module) -> str | None:
+    """The name `os` is imported under in the module, if it is."""
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name == "os":
+                    return alias.asname or "os"
+    return None
 
 
 def _target_name(target: ast.AST) -> str | None:

@@ -12,6 +12,8 @@ from ..analysis.frameworks.routes import project_routes
 from ..model import Fix
 from .base import ProjectRule
 
+# Every example binds the names it reads (its imports) or names what the endpoint's own
+# file registers (the view class): nothing invented such as `schema` or `Query`.
 _DEPTH_FIX = {
     "graphene": (
         "Reject queries nested deeper than the schema needs with graphene's "
@@ -19,32 +21,41 @@ _DEPTH_FIX = {
         "from graphene.validation import depth_limit_validator\n\n"
         "{view}(..., validation_rules=(depth_limit_validator(max_depth=10),))"),
     "strawberry": (
-        "Add strawberry's query limiters to the schema's extensions",
+        "Add strawberry's query limiters to the schema's extensions (strawberry.Schema(..., "
+        "extensions=limits))",
         "from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter\n\n"
-        "schema = strawberry.Schema(query=Query, extensions=[\n"
-        "    QueryDepthLimiter(max_depth=10), MaxTokensLimiter(max_token_count=1000)])"),
+        "limits = [QueryDepthLimiter(max_depth=10), MaxTokensLimiter(max_token_count=1000)]"),
     "ariadne": (
-        "Bound the cost of a query with ariadne's cost_validator",
+        "Bound the cost of a query with ariadne's cost_validator (GraphQL(..., "
+        "validation_rules=rules))",
         "from ariadne.validation import cost_validator\n\n"
-        "GraphQL(schema, validation_rules=[cost_validator(maximum_cost=1000, "
-        "default_cost=1)])"),
+        "rules = [cost_validator(maximum_cost=1000, default_cost=1)]"),
 }
 _INTROSPECTION_FIX = {
     "graphene": (
         "Disable introspection outside development with graphene's DisableIntrospection rule",
-        "from graphene.validation import DisableIntrospection\n\n"
-        "rules = () if settings.DEBUG else (DisableIntrospection,)\n"
+        "from graphene.validation import DisableIntrospection\n{debug_import}\n"
+        "rules = () if {debug} else (DisableIntrospection,)\n"
         "{view}(..., validation_rules=rules)"),
     "strawberry": (
-        "Disable introspection outside development with strawberry's AddValidationRules",
+        "Disable introspection outside development with strawberry's AddValidationRules "
+        "(strawberry.Schema(..., extensions=extensions))",
         "from graphql.validation import NoSchemaIntrospectionCustomRule\n"
-        "from strawberry.extensions import AddValidationRules\n\n"
-        "extensions = [] if settings.DEBUG else "
+        "from strawberry.extensions import AddValidationRules\n{debug_import}\n"
+        "extensions = [] if {debug} else "
         "[AddValidationRules([NoSchemaIntrospectionCustomRule])]"),
     "ariadne": (
-        "Turn introspection off outside development",
-        "GraphQL(schema, introspection=settings.DEBUG)"),
+        "Turn introspection off outside development (GraphQL(..., introspection=introspection))",
+        "{debug_import}\nintrospection = {debug}"),
 }
+
+
+def _debug_flag(endpoint: Endpoint) -> tuple[str, str]:
+    """(import, expression) for "in development": Django's DEBUG setting where Django serves
+    the endpoint, else an environment variable."""
+    if endpoint.http is not None and endpoint.http.framework in ("django", "drf"):
+        return "from django.conf import settings\n", "settings.DEBUG"
+    return "import os\n", 'os.environ.get("GRAPHQL_INTROSPECTION") == "1"'
 
 
 def _endpoints(facts: dict[str, list[Any]]) -> list[Endpoint]:
@@ -88,9 +99,11 @@ class _EndpointRule(ProjectRule):
             if not self.missing(endpoint):
                 continue
             description, example = self.FIXES[endpoint.library]
+            debug_import, debug = _debug_flag(endpoint)
+            example = example.replace("{view}", _view(endpoint)).replace(
+                "{debug_import}", debug_import).replace("{debug}", debug)
             self.report(endpoint.fact.file, endpoint.fact.span,
-                        f"{_where(endpoint)} {self.PROBLEM}",
-                        fix=Fix(description, example.replace("{view}", _view(endpoint))))
+                        f"{_where(endpoint)} {self.PROBLEM}", fix=Fix(description, example))
 
 
 class NoDepthLimit(_EndpointRule):

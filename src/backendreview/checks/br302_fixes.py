@@ -11,12 +11,27 @@ from __future__ import annotations
 
 import re
 
-from ..analysis.frameworks.naming import is_param, is_plural, plural, segments
+from ..analysis.frameworks.naming import (
+    is_param,
+    is_plural,
+    is_word_noun_like,
+    plural,
+    segments,
+    singular,
+)
 from ..analysis.frameworks.routes import Route
 from ..model import Fix
 
 _PARAM_NAME = re.compile(r"^[{<](?:\w+:)?(?P<name>\w+)[}>]$")
 _FILTER_WORDS = ("by", "for", "with", "from", "of", "in")
+# Handler parameters a framework injects: never the request body.
+_INJECTED = frozenset({"self", "cls", "request", "req", "response", "background_tasks",
+                       "websocket", "session", "db", "user", "current_user"})
+# A word that describes rather than names (`get_submitted`, `list_active`): no plural.
+_ADJECTIVES = frozenset({"active", "inactive", "pending", "recent", "latest", "public",
+                         "private", "open", "closed", "own", "my", "all", "new", "current",
+                         "next", "previous", "last", "first", "default", "enabled",
+                         "disabled", "available", "visible", "hidden", "unread", "empty"})
 _DRF_STANDARD = frozenset({"", "list", "create", "retrieve", "update", "partial_update",
                            "destroy", "get", "post", "put", "patch", "delete"})
 
@@ -70,6 +85,45 @@ def with_segment(own_path: str, index: int, new: str | None) -> str:
     return out or "/"
 
 
+def takes_body(route: Route) -> bool:
+    """Whether the operation may read its input from a request body: a POST/PUT/PATCH-only
+    route whose handler takes more than the path and what the framework injects (FastAPI,
+    Starlette, aiohttp: the parameters show it). Elsewhere the body is read inside the
+    handler (`request.json`), so a write-only route is assumed to carry one."""
+    if not route.methods or not set(route.methods) <= {"POST", "PUT", "PATCH"}:
+        return False
+    if route.framework not in ("fastapi", "starlette"):
+        return True
+    in_path = {m["name"] for s in segments(route.path) if (m := _PARAM_NAME.match(s))}
+    return any(p not in in_path and p not in _INJECTED for p in route.handler_params)
+
+
+def _param(route: Route, name: str) -> str:
+    return f"<{name}>" if route.framework in ("flask", "django") else f"{{{name}}}"
+
+
+def member_param(route: Route, collection: str) -> str:
+    """The path parameter naming one member of `collection` (`fleets` -> `{fleet_id}`), in
+    the route's framework's style."""
+    return _param(route, f"{singular(collection.lower())}_id")
+
+
+def _noun(word: str, allow: frozenset[str]) -> str:
+    """The collection a verb's object names: `order` -> `orders`; `submitted`, `active`,
+    `status` stay as they are (not countable nouns)."""
+    if is_plural(word) or word in allow or word == "all" or word in _ADJECTIVES or \
+            not is_word_noun_like(word):
+        return word
+    return plural(word)
+
+
+def resource_words(rest: list[str], allow: frozenset[str]) -> str:
+    """`["order", "item"]` -> `order-items`: the resource a verb's object words name."""
+    if not rest:
+        return ""
+    return "-".join([*rest[:-1], _noun(rest[-1], allow)])
+
+
 def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[str],
              allow: frozenset[str], table: dict[tuple[str, str], str]) -> Fix:
     query = ""
@@ -83,16 +137,54 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     full = segments(route.path)
     pos = len(full) - len(own) + index
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
+    before = full[pos - 1] if pos else ""
+    # The verb acts on a member of the collection before it, named only in the request
+    # body (`POST /fleets/delete {"names": [...]}`): the resource form puts the member in
+    # the path. Never the collection URL (a DELETE or PUT there means the whole
+    # collection), never a GET for what only a body can say.
+    # `list_submitted`, `delete_archived`: a state of the collection's members (a filter),
+    # not one member or a thing of its own.
+    describes = bool(rest) and (rest[-1] in _ADJECTIVES or not is_word_noun_like(rest[-1]))
+    # `getUserByEmail`: a lookup by a filter reads the collection, not a member.
+    member = bool(before) and not is_param(before) and is_plural(before.lower()) and (
+        not describes and not query) and (method in ("PUT", "PATCH", "DELETE") or (
+            method == "GET" and takes_body(route)))
+    named_member = member and bool(rest) and rest[0] == singular(before.lower())
+    if named_member:
+        rest = rest[1:]  # `/instances/get_instance_health_checks`: the member's own
+    item = member_param(route, before) if member else ""
     resource: str | None
     if rest:
-        noun = rest[-1]
-        noun = noun if is_plural(noun) or noun in allow or noun == "all" else plural(noun)
+        # Setting a property names it as it is (`set_wildcard_domain` -> wildcard-domain).
+        noun = rest[-1] if member and method in ("PUT", "PATCH") else _noun(rest[-1], allow)
         # The collection the verb sits in already names the resource: drop the verb.
         resource = None if noun == "all" or noun in earlier else "-".join([*rest[:-1], noun])
     else:
         following = own[index + 1] if index + 1 < len(own) else ""
         named = _param_resource(following) if is_param(following) else None
         resource = named if named and named not in earlier else None
+    if member and method == "GET" and resource is not None and not named_member:
+        # `POST /fleets/get_plan` with the spec in the body: a GET cannot carry the spec;
+        # what it computes is created from it.
+        method = "POST"
+        member, item = False, ""
+    url_path = resource
+    following = own[index + 1] if index + 1 < len(own) else ""
+    if method == "DELETE" and resource and not is_param(following) and \
+            is_plural(resource.rsplit("-", 1)[-1]):
+        # `remove-speaker`: one member of the sub-collection goes, named in the body today;
+        # DELETE on the sub-collection URL would mean all of them.
+        name = f"{singular(resource.rsplit('-', 1)[-1])}_id"
+        url_path = f"{resource}/(?P<{name}>[^/.]+)"
+        resource = f"{resource}/{_param(route, name)}"
+    if member:
+        resource = f"{item}/{resource}" if resource else item
+    if describes and is_param(before) and method in ("POST", "PUT", "PATCH") and not query:
+        # `POST /submissions/{pk}/make_submitted`: a state, not a thing to create; the
+        # member is in the path already, so the change is a PATCH of it.
+        parent = "/" + "/".join(full[:pos])
+        return Fix(f"Name the resource, not the action: PATCH {parent} with "
+                   f"`{rest[-1]}` as the new state in the body")
     new_own = with_segment(route.own_path, index, resource)
     # The prefix the route's own path sits under (`/api/users/{pk}/` for a DRF action whose
     # own path is `change-email`, whatever trailing slashes either has).
@@ -115,10 +207,14 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     where = f" and take `{query}` as a query parameter" if query else ""
     if route.framework == "drf" and route.action not in _DRF_STANDARD:
         # A ViewSet @action: its path is the method name or url_path=, not a string to edit.
-        how = (f' (`url_path="{resource}"` on the @action)' if resource else
+        how = (" (a `detail=True` @action, or the viewset's own handler for that method)"
+               if member else f' (`url_path=r"{url_path}"` on the @action)' if
+               url_path != resource else f' (`url_path="{resource}"` on the @action)' if resource
+               else
                " (serve it from the collection's own handler for that method)")
         return Fix(f"Name the resource, not the action{where}: {corrected}{how}")
     if not new_own.strip("/"):
         # Dropping the verb leaves no path of its own: no string to propose.
         return Fix(f"Name the resource, not the action{where}: {corrected}")
     return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')
+

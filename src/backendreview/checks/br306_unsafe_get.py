@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.rewrite import with_keyword
 from ..model import Fix
 from .base import ProjectRule
 from .fixcode import handler_code
@@ -59,26 +60,58 @@ class UnsafeGet(ProjectRule):
                 fix=_fix(route), snippet=route.own_path)
 
 
+# The page's own links and forms reach it; refusing GET breaks every `<a href>` to it.
+_LINKS = (" Any link to it (an <a href> in a template, a redirect) must become a POST form "
+          "first, or that caller breaks.")
+
+
+def _write_decorator(route: Route) -> str | None:
+    """The route's own decorator (as written, so with the project's router or blueprint
+    name) for a write method: `router.get("/x")` -> `router.post("/x")`,
+    `bp.route("/x")` -> `bp.route("/x", methods=["POST"])`. None when the route is not
+    registered by a decorator written in the source."""
+    if route.decorator is None:
+        return None
+    source = route.decorator[1].lstrip("@")
+    head, dot, rest = source.partition("(")[0].rpartition(".")
+    if not dot or "\n" in head:
+        return None
+    if rest == "get":
+        return with_method(source, "post")
+    if rest in ("route", "api_route"):
+        return with_keyword(source, "methods", '["POST"]')
+    return None
+
+
+def with_method(call: str, method: str) -> str:
+    name, paren, args = call.partition("(")
+    return f"{name.rpartition('.')[0]}.{method}{paren}{args}"
+
+
 def _fix(route: Route) -> Fix:
     path = route.own_path or route.path
     handler = route.handler
+    html = route.framework in ("django", "flask") or route.serves_html
+    links = _LINKS if html else ""
     if "QUERY" in route.methods:
         return Fix("Move the change into a mutation: queries may be retried, cached and "
                    "prefetched", f"class Mutation:  # serve `{path}` as a mutation field")
-    if route.framework == "fastapi":
-        return Fix("Serve the change with a write method (post, put, patch or delete)",
-                   handler_code(handler, "", [f'router.post("{path}")'],
-                                comment="keep the parameters", is_async=route.handler_async))
+    if route.framework in ("fastapi", "flask"):
+        decorator = _write_decorator(route)
+        description = ("Serve the change with a write method (post, put, patch or delete)"
+                       if route.framework == "fastapi" else
+                       "Accept only a write method for the change") + "." + links
+        if decorator is None:
+            return Fix(description)
+        return Fix(description, handler_code(handler, "", [decorator],
+                                             comment="keep the parameters",
+                                             is_async=route.handler_async))
     if route.framework == "starlette":
         return Fix("Serve the change with a write method",
                    f'Route("{path}", {handler}, methods=["POST"])')
-    if route.framework == "flask":
-        return Fix("Accept only a write method for the change",
-                   handler_code(handler, "", [f'bp.route("{path}", methods=["POST"])'],
-                                comment="keep the parameters", is_async=route.handler_async))
     if route.framework == "aiohttp":
-        return Fix("Register the handler for a write method",
-                   f'routes.post("{path}")  # or app.router.add_post("{path}", {handler})')
+        return Fix("Register the handler for a write method (`.post(...)` on the route table "
+                   "or `add_post` on the router that registers it, in place of the GET)")
     if route.framework == "drf":
         if route.action in ("list", "retrieve", "get", ""):
             return Fix("Move the change out of the read handler into a write method (or a "
@@ -89,10 +122,10 @@ def _fix(route: Route) -> Fix:
                    handler_code(handler, "request, pk=None",
                                 ['action(detail=True, methods=["post"])']))
     if "." in handler:
-        return Fix("Accept only POST for the change (Django): serve it from post()",
+        return Fix("Accept only POST for the change (Django): serve it from post()." + links,
                    handler_code(handler.rpartition(".")[0] + ".post",
                                 "request, *args, **kwargs", []))
-    return Fix("Accept only POST for the change (Django)",
+    return Fix("Accept only POST for the change (Django)." + links,
                "from django.views.decorators.http import require_POST\n\n"
                + handler_code(handler, "request", ["require_POST"],
                               comment="keep the other parameters"))

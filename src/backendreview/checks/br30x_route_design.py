@@ -23,7 +23,9 @@ from ..analysis.frameworks.naming import (
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br302_fixes import normal_path, route_table, verb_fix, with_segment
+from .br302_actions import unreached_verb_actions
+from .br302_fixes import member_param, normal_path, route_table, verb_fix, with_segment
+from .br302_rpc import design_note, is_action_route, rpc_apis
 
 
 def _shown(route: Route) -> str:
@@ -204,7 +206,28 @@ class VerbInRoute(_SegmentRule):
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
         handlers = route_table(project_routes(facts))
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        # An API that is RPC-style throughout gets one design note, not a rename per route.
+        rpc = rpc_apis(routes)
+        for api in rpc.values():
+            first, message, description = design_note(api)
+            self.report(first.file, first.span, message, fix=Fix(description),
+                        severity=Severity.NOTE, snippet=first.own_path)
+        for view, act, method, resource in unreached_verb_actions(
+                facts, project_routes(facts), allow):
+            shown = f"{'{pk}/' if act.detail else ''}{act.url_path}/"
+            what = f"{method} .../{resource}"
+            self.report(view.file, act.handler.span,
+                        f'DRF action "{act.name}" of `{view.name.rsplit(".", 1)[-1]}` '
+                        f"({'|'.join(act.methods)} .../{shown}) puts a verb in the URL of "
+                        f"every viewset that uses it; let the HTTP method say what happens: "
+                        f"{what}",
+                        fix=Fix(f"Name the resource, not the action: {what} (`url_path=` on "
+                                f"the @action, methods=[\"{method.lower()}\"])"),
+                        snippet=act.url_path)
+        for route in routes:
+            if route.framework in rpc and is_action_route(route):
+                continue
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
@@ -216,6 +239,12 @@ class VerbInRoute(_SegmentRule):
                     continue
                 verb, rest = found
                 method = CRUD_VERBS[verb]
+                if len(rest) > 1 and rest[0] in ("or", "and") and rest[1] in CRUD_VERBS:
+                    # `create_or_update`: one operation, an upsert (PUT), not a resource
+                    # named "or-updates".
+                    other = CRUD_VERBS[rest[1]]
+                    method = "PUT" if {method, other} == {"POST", "PUT"} else other
+                    rest = rest[2:]
                 fix = verb_fix(route, own, index, method, rest, allow, handlers)
                 corrected = fix.description.split(": ", 1)[-1]
                 self.report(
@@ -238,7 +267,16 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         return False
     segment = own[index]
     parent = "/" + "/".join(full[:offset + index])
+    before = full[offset + index - 1]
+    target = "-".join(words(segment)[1:])
+    if not target and not is_param(before) and is_plural(before.lower()):
+        # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource form
+        # has it in the path (a PATCH or DELETE of the collection URL means all of them).
+        parent = f"{parent}/{member_param(route, before)}"
     method, noun = action_remedy(verb)
+    # `retry_takeout`: the action is on the takeout; the new path must still say so.
+    if target:
+        parent = f"{parent}/{target}"
     # A new sub-resource route must not be one the table already has; a state change is a
     # PATCH of the resource itself, which may well exist already.
     sub = f"{parent}/{noun}" if noun else ""

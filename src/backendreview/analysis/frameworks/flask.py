@@ -58,7 +58,7 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
     return RouteFact("flask", object_name(ctx, dec.func.value), literal_str(path_node), methods,
                      ctx.path, ctx.span_of(path_node if path_node is not None else dec),
-                     analyze_handler(ctx, func))
+                     analyze_handler(ctx, func), decorator=(ctx.span_of(dec), ctx.source(dec)))
 
 
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:

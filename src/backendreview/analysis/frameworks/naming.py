@@ -51,7 +51,7 @@ CRUD_VERBS = {
     "update": "PUT", "edit": "PATCH", "modify": "PATCH", "change": "PATCH", "set": "PUT",
     "put": "PUT", "patch": "PATCH",
     "delete": "DELETE", "remove": "DELETE", "destroy": "DELETE", "del": "DELETE",
-    "erase": "DELETE",
+    "erase": "DELETE", "unset": "DELETE",
 }
 # Action verbs that show up as path segments (`/tasks/stop/{id}`, `/models/sync`): not
 # resource names, so never "singular".
