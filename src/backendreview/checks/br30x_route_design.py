@@ -307,7 +307,16 @@ class MissingHealthEndpoint(ProjectRule):
                                 r"ready|readyz|readiness|live|livez|liveness|ping|status|"
                                 r"heartbeat|_health|__health__)", segment.lower()):
                     return
-        app = apps[0]
+        # Reported at the app that serves the most routes (the API a health check would
+        # sit beside), with its own routes counted: a project may hold several apps.
+        served: dict[str, int] = {}
+        for route in routes:
+            if route.app is not None:
+                served[route.app] = served.get(route.app, 0) + 1
+        ranked = [o for o in apps if served.get(o.name)]
+        app = max(ranked, key=lambda o: served[o.name]) if ranked else apps[0]
+        whose = f"the {app.framework} app has {served[app.name]}" if ranked else \
+            f"the project has {len(routes)}"
         fw = app.framework
         example = {"fastapi": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
                    "flask": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
@@ -317,7 +326,7 @@ class MissingHealthEndpoint(ProjectRule):
         from ..model import Span
 
         self.report(app.file, Span(app.line, 1, app.line, 2),
-                    f"the {fw} app has {len(routes)} route(s) but no health-check endpoint "
+                    f"{whose} route(s) but no health-check endpoint "
                     f"(/health, /healthz, /ready)",
                     fix=Fix("Add a cheap endpoint that answers 200 OK", example),
                     severity=Severity.NOTE)

@@ -222,6 +222,19 @@ def object_name(ctx: FileContext, expr: ast.AST) -> str | None:
     return ".".join([module, *parts])
 
 
+def child_name(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The router / blueprint a mount registers: its name, or `<collection>[]` for the loop
+    variable of `for bp in blueprints: app.register_blueprint(bp)` (each item of the
+    collection, resolved in the project phase: frameworks/call_bindings)."""
+    if isinstance(expr, ast.Name):
+        bindings = ctx.semantic.lookup(expr.id, expr)[1]
+        if bindings and all(b.kind == "for" for b in bindings) and isinstance(
+                bindings[0].value, ast.Name | ast.Attribute):
+            items = object_name(ctx, bindings[0].value)
+            return f"{items}[]" if items else None
+    return object_name(ctx, expr)
+
+
 def imported_owner(ctx: FileContext, expr: ast.AST, frameworks: tuple[str, ...]) -> bool:
     """`router` imported from another module, in a file that imports one of `frameworks`:
     an app or router defined elsewhere (its prefix is resolved in the project phase)."""
