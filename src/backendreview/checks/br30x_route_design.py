@@ -259,6 +259,15 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)
 
 
+def _versioned(path: str) -> bool:
+    """A version segment: `v1`, `version2`, a date, or a bare number right after an `api`
+    segment (`/api/1/users`, from `f"/api/{API_VERSION}"` with `API_VERSION = 1`)."""
+    parts = segments(path)
+    return any(_VERSION.match(s) or (s.isdigit() and i > 0 and
+                                     parts[i - 1].lower().strip("_") == "api")
+               for i, s in enumerate(parts))
+
+
 class UnversionedApi(ProjectRule):
     id = "BR305"
     needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
@@ -267,7 +276,7 @@ class UnversionedApi(ProjectRule):
         routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known]
         if not routes:
             return
-        versioned = [r for r in routes if any(_VERSION.match(s) for s in segments(r.path))]
+        versioned = [r for r in routes if _versioned(r.path)]
         # A project that versions most of its API has chosen a scheme: report the strays.
         # One that versions nothing (or through headers) gets one note at its first route.
         if not versioned:
