@@ -36,6 +36,9 @@ APPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
             ("zou",)),
     "pretix": ("pretix==2026.8.0", "Django + DRF (nested routers)", ("pretix",)),
     "tribler": ("tribler==7.13.1", "aiohttp (add_routes / add_subapp)", ("tribler/core",)),
+    "jinjamator": ("jinjamator==0.140.1", "flask-restx (an Api subclass initialised on a "
+                   "blueprint in an app factory, namespaces in modules)",
+                   ("jinjamator/daemon",)),
     "opsdroid": ("opsdroid==0.31.0", "aiohttp (an app held by a class, connectors adding "
                  "routes to it)", ("opsdroid",)),
 }

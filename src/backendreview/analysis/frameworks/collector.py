@@ -99,8 +99,10 @@ class RouteCollector:
         if self.flask_rest:
             self._emit(flask_rest.on_call(self.ctx, node))
         elif self.flask:
-            # Route tables handed to a project helper (`configure_api(bp, routes)`).
+            # Route tables handed to a project helper (`configure_api(bp, routes)`), an Api
+            # imported from another module initialised on a blueprint.
             self._emit(flask_rest.helper_call(self.ctx, node))
+            self._emit(flask_rest.init_on_blueprint(self.ctx, node))
         self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))

@@ -602,7 +602,9 @@ def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:
     receiver = ctx.source(fn.value)
     if fn.attr == "limit":
         first = call.args[0] if call.args else None
-        return not (LIMIT_NAME.search(receiver) or literal_str(first) is not None)
+        # `.limit(1)` fetches one row (`.limit(1).first()` in a loop), it pages nothing.
+        one_row = isinstance(first, ast.Constant) and first.value == 1
+        return not (LIMIT_NAME.search(receiver) or literal_str(first) is not None or one_row)
     if fn.attr in ("get_page", "page"):
         return bool(_PAGINATION_NAME.search(receiver))
     return True

@@ -427,8 +427,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     queryset: QueryFact | None = None
     model_query: QueryFact | None = None
     for dec in node.decorator_list:
-        # @method_decorator(login_required, name="dispatch")
-        if isinstance(dec, ast.Call) and dec.args:
+        # @method_decorator(login_required, name="dispatch"); not a path (`@ns.route("/auth")`
+        # names no decorator).
+        if isinstance(dec, ast.Call) and dec.args and isinstance(
+                dec.args[0], ast.Name | ast.Attribute | ast.Call):
             kind = classify(callable_name(ctx, dec.args[0]))
             if kind == "auth":
                 auth.append(callable_name(ctx, dec.args[0]))
