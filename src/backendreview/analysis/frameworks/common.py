@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 AUTH_NAME = re.compile(
     r"(auth|login_required|current_\w*user|permission|jwt_required|"
     r"token_required|api_?key|oauth|admin_required|superuser_required|staff_member|"
-    r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
+    r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope|access)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
     r"check_access|csrf_protect|protected|has_access|^protect$)", re.I)
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
