@@ -248,7 +248,10 @@ class Bindings:
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def is_parameter(self, ref: str) -> bool:
-        prefix, _, param = ref.removesuffix("[]").rpartition(".")
+        """A parameter, a factory's result or a collection's items: a name for others."""
+        if ref.startswith("call:") or ref.endswith("[]"):
+            return True
+        prefix, _, param = ref.rpartition(".")
         return any(param in p.params for p in self.by_prefix.get(prefix, ()))
 
     def values(self, ref: str, depth: int = 0) -> tuple[str, ...]:
@@ -313,7 +316,7 @@ def bind_mounts(bindings: Bindings, mounts: list[MountFact], owners: list[str]
     out: list[MountFact] = []
     for mount in mounts:
         child = mount.child
-        if child and (child.endswith("[]") or bindings.is_parameter(child)):
+        if child and bindings.is_parameter(child):
             values = bindings.values(child)
             out += [replace(mount, child=v) for v in values if v != child]
             if not values:

@@ -162,13 +162,14 @@ class RouteCollector:
         helper = flask_rest.helper_from_function(self.ctx, node)
         if helper is not None:
             self._emit([helper])
+        # An app factory may import no framework (it calls another factory).
+        factory = call_bindings.factory_fact(self.ctx, node)
+        if factory is not None:
+            self._emit([factory])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
         if not self.active:
             return
-        factory = call_bindings.factory_fact(self.ctx, node)
-        if factory is not None:
-            self._emit([factory])
         for dec in node.decorator_list:
             for module in (fastapi_starlette, flask, aiohttp):
                 fact = module.route_from_decorator(self.ctx, node, dec)

@@ -11,6 +11,7 @@ from .common import (
     analyze_handler,
     arg_or_kw,
     assigned_target,
+    bound_call,
     child_name,
     constructor,
     imported_owner,
@@ -87,7 +88,12 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if attr not in ("register_blueprint", "add_url_rule"):
         return facts
     parent_name = object_name(ctx, call.func.value)
-    if owner_kind(ctx, call.func.value) is None:
+    factory = _factory_result(ctx, call.func.value) if attr == "register_blueprint" else None
+    if owner_kind(ctx, call.func.value) is None and factory is not None:
+        # `app = create_app(); app.register_blueprint(web)`: the app the factory returns
+        # (frameworks/call_bindings), unknown when no factory of the project tells.
+        parent_name = factory
+    elif owner_kind(ctx, call.func.value) is None:
         if attr != "register_blueprint" or not _param_or_current_app(ctx, call.func.value):
             return facts
         # `def configure(app): app.register_blueprint(...)`: only an app registers
@@ -140,6 +146,15 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 APP_PARAMETER = "<flask app parameter>"
+
+
+def _factory_result(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`call:<factory>` for a name bound once to a call of a project function."""
+    call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
+    if call is None or (ctx.qualified_name(call.func) or "") in APPS:
+        return None
+    factory = object_name(ctx, call.func)
+    return f"call:{factory}" if factory else None
 
 
 def _is_current_app(ctx: FileContext, expr: ast.AST) -> bool:
