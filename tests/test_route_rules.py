@@ -87,3 +87,71 @@ def test_br302_action_verb_on_the_full_path_and_the_allow_option() -> None:
     allowed = Config(rule_options=(("BR302", (("allow", ("follow",)),)),))
     result = review_source(ACTIONS.encode(), "app.py", allowed, ("BR302",))
     assert finish([result], allowed, ("BR302",), load_rule_docs()).findings == []
+
+
+GATEWAY = '''
+from fastapi import FastAPI
+
+gateway = FastAPI()
+
+
+@gateway.get("/")
+def info():
+    return {}
+'''
+SERVER = '''
+from fastapi import APIRouter, FastAPI
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/users")
+def users():
+    return []
+
+
+@router.get("/runs")
+def runs():
+    return []
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.include_router(router)
+    return app
+'''
+
+
+def _br502(files: dict[str, str]) -> list[tuple[str, str, int, str]]:
+    config = Config()
+    results = [review_source(text.encode(), path, config, ("BR502",))
+               for path, text in files.items()]
+    run = finish(results, config, ("BR502",), load_rule_docs())
+    return [(f.rule_id, f.path, f.span.start_line, f.message) for f in run.findings]
+
+
+def test_br502_reports_the_app_serving_most_routes_with_its_own_count() -> None:
+    # Two apps in one project: the message counts the reported app's routes (2), not the
+    # project's (3), and names the app that serves the API.
+    assert _br502({"gateway.py": GATEWAY, "server.py": SERVER}) == [
+        ("BR502", "server.py", 18, "the fastapi app has 2 route(s) but no health-check "
+                                   "endpoint (/health, /healthz, /ready)")]
+    # A health route on either app of the project: nothing to report.
+    with_health = GATEWAY + '\n\n@gateway.get("/healthz")\ndef healthz():\n    return {}\n'
+    assert _br502({"gateway.py": with_health, "server.py": SERVER}) == []
+
+
+def test_br305_a_number_after_the_api_segment_is_a_version() -> None:
+    def br305(path: str) -> list[tuple[str, int, str]]:
+        source = f'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("{path}")\n' \
+                 'def read():\n    return {}\n'
+        config = Config()
+        result = review_source(source.encode(), "app.py", config, ("BR305",))
+        run = finish([result], config, ("BR305",), load_rule_docs())
+        return [(f.rule_id, f.span.start_line, f.message) for f in run.findings]
+
+    assert br305("/api/1/users") == []
+    # A number elsewhere is an id or a name, not a version.
+    assert br305("/datarepair/7272/") == [
+        ("BR305", 6, 'no API route carries a version segment (e.g. "GET /datarepair/7272/"); '
+                     "version the API under a prefix such as /api/v1")]

@@ -36,6 +36,12 @@ APPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
             ("zou",)),
     "pretix": ("pretix==2026.8.0", "Django + DRF (nested routers)", ("pretix",)),
     "tribler": ("tribler==7.13.1", "aiohttp (add_routes / add_subapp)", ("tribler/core",)),
+    "airflow": ("apache-airflow==2.10.5", "Connexion (OpenAPI spec loaded with safe_load and "
+                "handed to FlaskApi, operationIds resolved to endpoint functions)",
+                ("airflow/www", "airflow/api_connexion", "airflow/api_internal")),
+    "jinjamator": ("jinjamator==0.140.1", "flask-restx (an Api subclass initialised on a "
+                   "blueprint in an app factory, namespaces in modules)",
+                   ("jinjamator/daemon",)),
     "opsdroid": ("opsdroid==0.31.0", "aiohttp (an app held by a class, connectors adding "
                  "routes to it)", ("opsdroid",)),
 }

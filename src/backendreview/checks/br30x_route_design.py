@@ -297,6 +297,15 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)
 
 
+def _versioned(path: str) -> bool:
+    """A version segment: `v1`, `version2`, a date, or a bare number right after an `api`
+    segment (`/api/1/users`, from `f"/api/{API_VERSION}"` with `API_VERSION = 1`)."""
+    parts = segments(path)
+    return any(_VERSION.match(s) or (s.isdigit() and i > 0 and
+                                     parts[i - 1].lower().strip("_") == "api")
+               for i, s in enumerate(parts))
+
+
 class UnversionedApi(ProjectRule):
     id = "BR305"
     needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
@@ -305,7 +314,7 @@ class UnversionedApi(ProjectRule):
         routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known]
         if not routes:
             return
-        versioned = [r for r in routes if any(_VERSION.match(s) for s in segments(r.path))]
+        versioned = [r for r in routes if _versioned(r.path)]
         # A project that versions most of its API has chosen a scheme: report the strays.
         # One that versions nothing (or through headers) gets one note at its first route.
         if not versioned:
@@ -345,7 +354,16 @@ class MissingHealthEndpoint(ProjectRule):
                                 r"ready|readyz|readiness|live|livez|liveness|ping|status|"
                                 r"heartbeat|_health|__health__)", segment.lower()):
                     return
-        app = apps[0]
+        # Reported at the app that serves the most routes (the API a health check would
+        # sit beside), with its own routes counted: a project may hold several apps.
+        served: dict[str, int] = {}
+        for route in routes:
+            if route.app is not None:
+                served[route.app] = served.get(route.app, 0) + 1
+        ranked = [o for o in apps if served.get(o.name)]
+        app = max(ranked, key=lambda o: served[o.name]) if ranked else apps[0]
+        whose = f"the {app.framework} app has {served[app.name]}" if ranked else \
+            f"the project has {len(routes)}"
         fw = app.framework
         example = {"fastapi": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
                    "flask": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
@@ -355,7 +373,7 @@ class MissingHealthEndpoint(ProjectRule):
         from ..model import Span
 
         self.report(app.file, Span(app.line, 1, app.line, 2),
-                    f"the {fw} app has {len(routes)} route(s) but no health-check endpoint "
+                    f"{whose} route(s) but no health-check endpoint "
                     f"(/health, /healthz, /ready)",
                     fix=Fix("Add a cheap endpoint that answers 200 OK", example),
                     severity=Severity.NOTE)

@@ -11,6 +11,7 @@ from ...semantic import module_name
 from . import (
     aiohttp,
     appbuilder,
+    call_bindings,
     connexion_spec,
     django,
     fastapi_starlette,
@@ -35,7 +36,9 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GuardFact": "guard", "HookFact": "route_hook", "GqlTypeFact": "gql_type",
               "GqlBindingFact": "gql_binding", "GqlSchemaFact": "gql_schema",
               "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
-              "GqlViewClassFact": "gql_view"}
+              "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
+              "CallArgFact": "route_call", "FactoryFact": "route_factory",
+              "CollectionFact": "route_collection"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -66,25 +69,40 @@ class RouteCollector:
         for fact in facts:
             self.ctx.emit_fact(FACT_KINDS[type(fact).__name__], fact)
 
+    def _emit_owned(self, node: ast.AST, facts: list[object]) -> None:
+        """Route and mount facts, with the parameters of the functions around `node` that
+        they are registered on (`def register_routes(app): app.include_router(...)`)."""
+        names = [n for f in facts for n in (getattr(f, "owner", None), getattr(
+            f, "parent", None), getattr(f, "child", None)) if isinstance(n, str)]
+        self._emit(facts + call_bindings.params_facts(self.ctx, node, names))
+
     def visit_Call(self, node: ast.Call) -> None:
+        # An app, router or blueprint handed to a function (in any file: `main.py` may
+        # import no framework).
+        self._emit(call_bindings.call_arg_facts(self.ctx, node))
+        self._visit_call(node)
+
+    def _visit_call(self, node: ast.Call) -> None:
         if self.graphql:
             self._emit(graphql.on_call(self.ctx, node))
         if not self.active:
             if isinstance(node.func, ast.Attribute) and node.func.attr == "register_blueprint":
                 # `app.register_blueprint(module.blueprint)` in a module that imports no
                 # framework (the app comes in as a parameter).
-                self._emit(flask.on_call(self.ctx, node))
+                self._emit_owned(node, flask.on_call(self.ctx, node))
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
-        self._emit(fastapi_starlette.on_call(self.ctx, node))
-        self._emit(flask.on_call(self.ctx, node))
-        self._emit(aiohttp.on_call(self.ctx, node))
+        self._emit_owned(node, fastapi_starlette.on_call(self.ctx, node))
+        self._emit_owned(node, flask.on_call(self.ctx, node))
+        self._emit_owned(node, aiohttp.on_call(self.ctx, node))
         if self.flask_rest:
             self._emit(flask_rest.on_call(self.ctx, node))
         elif self.flask:
-            # Route tables handed to a project helper (`configure_api(bp, routes)`).
+            # Route tables handed to a project helper (`configure_api(bp, routes)`), an Api
+            # imported from another module initialised on a blueprint.
             self._emit(flask_rest.helper_call(self.ctx, node))
+            self._emit(flask_rest.init_on_blueprint(self.ctx, node))
         self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))
@@ -144,6 +162,10 @@ class RouteCollector:
         helper = flask_rest.helper_from_function(self.ctx, node)
         if helper is not None:
             self._emit([helper])
+        # An app factory may import no framework (it calls another factory).
+        factory = call_bindings.factory_fact(self.ctx, node)
+        if factory is not None:
+            self._emit([factory])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
         if not self.active:
@@ -152,7 +174,7 @@ class RouteCollector:
             for module in (fastapi_starlette, flask, aiohttp):
                 fact = module.route_from_decorator(self.ctx, node, dec)
                 if fact is not None:
-                    self._emit([fact])
+                    self._emit_owned(dec, [fact])
                     break
         if self.django or self.starlette_or_aiohttp:
             fact = django.view_func(self.ctx, node)
@@ -189,6 +211,9 @@ class RouteCollector:
             if alias is not None:
                 self._emit([alias])
                 return
+        collection = call_bindings.collection_fact(self.ctx, node)
+        if collection is not None:
+            self._emit([collection])
         if target.id.startswith("GRAPHENE"):
             self._emit(graphql.on_assign(self.ctx, node))
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 AUTH_NAME = re.compile(
     r"(auth|login_required|current_\w*user|permission|jwt_required|"
     r"token_required|api_?key|oauth|admin_required|user_required|superuser_required|staff_member|"
-    r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope)|"
+    r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope|access)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
     r"check_access|csrf_protect|protected|has_access|^protect$)", re.I)
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
@@ -223,6 +223,19 @@ def object_name(ctx: FileContext, expr: ast.AST) -> str | None:
     if hasattr(node, "name"):
         parts.insert(0, node.name)  # type: ignore[union-attr]
     return ".".join([module, *parts])
+
+
+def child_name(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The router / blueprint a mount registers: its name, or `<collection>[]` for the loop
+    variable of `for bp in blueprints: app.register_blueprint(bp)` (each item of the
+    collection, resolved in the project phase: frameworks/call_bindings)."""
+    if isinstance(expr, ast.Name):
+        bindings = ctx.semantic.lookup(expr.id, expr)[1]
+        if bindings and all(b.kind == "for" for b in bindings) and isinstance(
+                bindings[0].value, ast.Name | ast.Attribute):
+            items = object_name(ctx, bindings[0].value)
+            return f"{items}[]" if items else None
+    return object_name(ctx, expr)
 
 
 def imported_owner(ctx: FileContext, expr: ast.AST, frameworks: tuple[str, ...]) -> bool:
@@ -592,7 +605,9 @@ def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:
     receiver = ctx.source(fn.value)
     if fn.attr == "limit":
         first = call.args[0] if call.args else None
-        return not (LIMIT_NAME.search(receiver) or literal_str(first) is not None)
+        # `.limit(1)` fetches one row (`.limit(1).first()` in a loop), it pages nothing.
+        one_row = isinstance(first, ast.Constant) and first.value == 1
+        return not (LIMIT_NAME.search(receiver) or literal_str(first) is not None or one_row)
     if fn.attr in ("get_page", "page"):
         return bool(_PAGINATION_NAME.search(receiver))
     return True

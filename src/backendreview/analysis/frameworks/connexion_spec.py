@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from .common import PAGE_PARAMS, arg_or_kw, bound_call, kwarg, literal_str
+from .common import (
+    PAGE_PARAMS,
+    arg_or_kw,
+    bound_call,
+    bound_value,
+    kwarg,
+    literal_str,
+    path_text,
+)
 from .routes import HandlerInfo, RouteFact
 
 if TYPE_CHECKING:
@@ -28,28 +36,112 @@ def active(ctx: FileContext) -> bool:
     return ctx.semantic.is_imported("connexion")
 
 
+# Connexion's API classes built directly: `FlaskApi(specification=spec, base_path=...)`.
+API_CLASSES = frozenset({"connexion.FlaskApi", "connexion.AioHttpApi", "connexion.AsyncApi",
+                         "connexion.apis.FlaskApi", "connexion.apis.flask_api.FlaskApi"})
+
+
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
-    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add_api"):
+    is_add_api = isinstance(call.func, ast.Attribute) and call.func.attr == "add_api"
+    if not is_add_api and (ctx.qualified_name(call.func) or "") not in API_CLASSES:
         return []
-    spec_name = literal_str(arg_or_kw(call, 0, "specification"))
-    if spec_name is None:
+    spec_arg = arg_or_kw(call, 0, "specification")
+    spec_name = literal_str(spec_arg)
+    if spec_name is not None:
+        app = bound_call(ctx, call.func.value) if is_add_api else None
+        spec_dir = ""
+        if app is not None and (ctx.qualified_name(app.func) or "") in APPS:
+            spec_dir = literal_str(kwarg(app, "specification_dir")) or ""
+        here = Path(ctx.path).parent
+        path: Path | None = here / spec_dir / spec_name
+        if not path.is_file():
+            path = here / spec_name
+    else:
+        # `specification = yaml.safe_load(f)` with `f` opened from a path anchored at the
+        # module's own file (`Path(__file__).parents[2].joinpath("openapi", "v1.yaml")`).
+        path = _loaded_spec_path(ctx, spec_arg)
+    if path is None:
         return []
-    app = bound_call(ctx, call.func.value)
-    spec_dir = ""
-    if app is not None and (ctx.qualified_name(app.func) or "") in APPS:
-        spec_dir = literal_str(kwarg(app, "specification_dir")) or ""
-    here = Path(ctx.path).parent
-    path = here / spec_dir / spec_name
-    if not path.is_file():
-        path = here / spec_name
     spec, text = _load(path)
     if spec is None:
         return []
     base_kw = kwarg(call, "base_path")
-    base = literal_str(base_kw) if base_kw is not None else _base_path(spec)
+    base = path_text(ctx, base_kw) if base_kw is not None else _base_path(spec)
     if base is None:
         base = ""
     return list(_routes(spec, text, str(path), base.rstrip("/")))
+
+
+def _loaded_spec_path(ctx: FileContext, expr: ast.AST | None) -> Path | None:
+    """The file a spec dict was loaded from: `spec = safe_load(f)` (or `json.load(f)`) with
+    `with open(P) as f` / `with P.open() as f`, P a path fixed by the code."""
+    call = bound_call(ctx, expr) if expr is not None else None
+    if call is None or not call.args or not (ctx.source(call.func).endswith("load")):
+        return None
+    handle = call.args[0]
+    if not isinstance(handle, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(handle.id, handle)[1]
+    if len(bindings) != 1 or bindings[0].kind != "with" or not isinstance(
+            bindings[0].value, ast.Call):
+        return None
+    opened = bindings[0].value
+    if isinstance(opened.func, ast.Attribute) and opened.func.attr == "open":
+        target: ast.AST | None = opened.func.value
+    elif isinstance(opened.func, ast.Name) and opened.func.id == "open" and opened.args:
+        target = opened.args[0]
+    else:
+        return None
+    found = _static_path(ctx, target, 0)
+    return found if found is not None and found.is_file() else None
+
+
+def _static_path(ctx: FileContext, node: ast.AST | None, depth: int) -> Path | None:
+    """A filesystem path computed only from this module's `__file__` and literals
+    (`Path(__file__).parents[2].resolve().joinpath("a", "b.yaml")`, `os.path.join(
+    os.path.dirname(__file__), "b.yaml")`): where the reviewed file lies, so where the
+    document lies in the reviewed tree. None for anything else (a relative path depends
+    on the working directory at run time)."""
+    if node is None or depth > 8:
+        return None
+    if isinstance(node, ast.Name):
+        if node.id == "__file__":
+            return Path(ctx.path)
+        bound = bound_value(ctx, node)
+        return _static_path(ctx, bound, depth + 1) if bound is not None else None
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        base = _static_path(ctx, node.value, depth + 1)
+        return base.parent if base is not None else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and \
+            node.value.attr == "parents" and isinstance(node.slice, ast.Constant) and \
+            isinstance(node.slice.value, int):
+        base = _static_path(ctx, node.value.value, depth + 1)
+        parents = base.parents if base is not None else ()
+        return parents[node.slice.value] if 0 <= node.slice.value < len(parents) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        base, part = _static_path(ctx, node.left, depth + 1), literal_str(node.right)
+        return base / part if base is not None and part is not None else None
+    if not isinstance(node, ast.Call):
+        return None
+    qn = ctx.qualified_name(node.func) or ""
+    parts = [literal_str(a) for a in node.args[1:]]
+    if qn in ("pathlib.Path", "os.path.abspath", "os.path.realpath") and len(node.args) == 1:
+        return _static_path(ctx, node.args[0], depth + 1)
+    if qn == "os.path.dirname" and len(node.args) == 1:
+        base = _static_path(ctx, node.args[0], depth + 1)
+        return base.parent if base is not None else None
+    if qn == "os.path.join" and node.args and all(p is not None for p in parts):
+        base = _static_path(ctx, node.args[0], depth + 1)
+        return base.joinpath(*[p for p in parts if p]) if base is not None else None
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") \
+            and not node.args:
+        return _static_path(ctx, node.func.value, depth + 1)
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "joinpath":
+        names = [literal_str(a) for a in node.args]
+        base = _static_path(ctx, node.func.value, depth + 1)
+        if base is not None and names and all(n is not None for n in names):
+            return base.joinpath(*[n for n in names if n])
+    return None
 
 
 def _load(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -104,7 +196,8 @@ def _routes(spec: dict[str, Any], text: str, file: str, base: str) -> list[Route
             line = _line_of(lines, operation_id)
             span = Span(line, 1, line, 1)
             auth = tuple(f"openapi security: {s}" for s in security)
-            params = [p for p in [*_list(item.get("parameters")), *_list(op.get("parameters"))]
+            params = [p for p in (_deref(spec, p) for p in [*_list(item.get("parameters")),
+                                                            *_list(op.get("parameters"))])
                       if isinstance(p, dict) and isinstance(p.get("name"), str)]
             pages = tuple(p["name"] for p in params
                           if p.get("in") == "query" and p["name"].lower() in PAGE_PARAMS)
@@ -117,6 +210,18 @@ def _routes(spec: dict[str, Any], text: str, file: str, base: str) -> list[Route
                                  span, info, registration="connexion",
                                  view_ref=handler if "." in handler else None))
     return out
+
+
+def _deref(spec: dict[str, Any], value: object) -> object:
+    """A parameter given by reference (`$ref: '#/components/parameters/PageLimit'`): the
+    parameter the document declares there (local references only)."""
+    if not (isinstance(value, dict) and isinstance(value.get("$ref"), str) and
+            value["$ref"].startswith("#/")):
+        return value
+    node: object = spec
+    for part in value["$ref"][2:].split("/"):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def _list(value: object) -> list[Any]:
@@ -136,6 +241,8 @@ def _security(value: object) -> tuple[str, ...]:
 
 def _line_of(lines: list[str], operation_id: str) -> int:
     for index, line in enumerate(lines, 1):
-        if "operationId" in line and operation_id in line:
+        # The whole id: `get_connection` is not the line of `get_connections`.
+        _, found, value = line.partition("operationId")
+        if found and value.strip(" :'\",\t") == operation_id:
             return index
     return 1

@@ -75,7 +75,13 @@ class ViewFuncFact:
 
 
 def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
+    """The module-level list a URL pattern belongs to: assigned in it (`urlpatterns = [...]`,
+    `tmp = [...]` in a module-level loop) or added to it (`urlpatterns.append(path(...))`,
+    `.insert(0, ...)`, `.extend([...])`)."""
     for anc in ctx.semantic.ancestors(call):
+        mutated = _mutated_list(ctx, anc)
+        if mutated is not None:
+            return mutated
         if isinstance(anc, ast.Assign | ast.AugAssign | ast.AnnAssign):
             target = anc.targets[0] if isinstance(anc, ast.Assign) else anc.target
             if isinstance(target, ast.Name) and ctx.semantic.scope_of(anc) is \
@@ -85,6 +91,22 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
         if isinstance(anc, ast.stmt):
             return None
     return None
+
+
+_LIST_ADDERS = frozenset({"append", "extend", "insert"})
+
+
+def _mutated_list(ctx: FileContext, node: ast.AST) -> str | None:
+    """`urlpatterns.append(...)` / `.extend(...)` / `.insert(...)` on a module-level name:
+    that list's qualified name."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+            node.func.attr in _LIST_ADDERS and isinstance(node.func.value, ast.Name)):
+        return None
+    scope, bindings = ctx.semantic.lookup(node.func.value.id, node.func.value)
+    if scope is not ctx.semantic.module_scope or not bindings or any(
+            b.kind == "import" for b in bindings):
+        return None
+    return f"{this_module(ctx)}.{node.func.value.id}"
 
 
 def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
@@ -106,6 +128,13 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         return _path_entry(ctx, call, qn)
     if isinstance(call.func, ast.Attribute) and call.func.attr == "register":
         return _router_register(ctx, call)
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "extend" and \
+            len(call.args) == 1 and isinstance(call.args[0], ast.Name):
+        # `urlpatterns.extend(tmp_list)`: the other list's routes are this list's routes.
+        parent = _mutated_list(ctx, call)
+        child = object_name(ctx, call.args[0])
+        if parent is not None and child is not None and child != parent:
+            return [MountFact(parent, child, "", "django", ctx.path, call.lineno)]
     target = assigned_target(ctx, call)
     router_class = _router_class(ctx, call) if target is not None else None
     if target is not None and router_class is not None:
@@ -398,8 +427,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     queryset: QueryFact | None = None
     model_query: QueryFact | None = None
     for dec in node.decorator_list:
-        # @method_decorator(login_required, name="dispatch")
-        if isinstance(dec, ast.Call) and dec.args:
+        # @method_decorator(login_required, name="dispatch"); not a path (`@ns.route("/auth")`
+        # names no decorator).
+        if isinstance(dec, ast.Call) and dec.args and isinstance(
+                dec.args[0], ast.Name | ast.Attribute | ast.Call):
             kind = classify(callable_name(ctx, dec.args[0]))
             if kind == "auth":
                 auth.append(callable_name(ctx, dec.args[0]))

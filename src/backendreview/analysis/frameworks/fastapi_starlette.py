@@ -12,6 +12,7 @@ from .common import (
     arg_or_kw,
     assigned_target,
     callable_name,
+    child_name,
     constructor,
     depends_targets,
     imported_owner,
@@ -49,7 +50,23 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
         return ("fastapi", "router")
     if imported_owner(ctx, expr, ("fastapi",)):
         return ("fastapi", "router")
+    annotation = param_annotation(ctx, expr)
+    if annotation and annotation in APPS:
+        # `def register_routes(app: FastAPI)`: resolved through its callers.
+        return APPS[annotation]
     return None
+
+
+def param_annotation(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The qualified name of a parameter's annotation (`app: FastAPI`); "" for a parameter
+    without one; None when `expr` is not a parameter."""
+    if not isinstance(expr, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(expr.id, expr)[1]
+    if not bindings or any(b.kind != "param" for b in bindings):
+        return None
+    annotation = bindings[0].annotation
+    return (ctx.qualified_name(annotation) or "") if annotation is not None else ""
 
 
 def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -157,6 +174,11 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if attr not in ("include_router", "add_api_route", "mount"):
         return facts
     kind = owner_kind(ctx, call.func.value)
+    if kind is None and attr != "mount" and param_annotation(ctx, call.func.value) == "" and \
+            ctx.semantic.is_imported("fastapi"):
+        # `def configure_routes(app): app.include_router(...)`: only FastAPI objects have
+        # these methods.
+        kind = ("fastapi", "router")
     if kind is None:
         return facts
     parent_name = object_name(ctx, call.func.value)
@@ -167,7 +189,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         deps = kwarg(call, "dependencies")
         raw = depends_targets(ctx, [deps]) if deps is not None else []
         auth, limits = markers(raw)
-        facts.append(MountFact(parent_name, object_name(ctx, child) if child else None, prefix,
+        facts.append(MountFact(parent_name, child_name(ctx, child) if child else None, prefix,
                                kind[0], ctx.path, call.lineno, auth, limits, tuple(raw)))
     elif attr == "mount":
         prefix = literal_str(arg_or_kw(call, 0, "path"))

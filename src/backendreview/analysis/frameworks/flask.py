@@ -11,6 +11,8 @@ from .common import (
     analyze_handler,
     arg_or_kw,
     assigned_target,
+    bound_call,
+    child_name,
     constructor,
     imported_owner,
     kwarg,
@@ -86,20 +88,29 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if attr not in ("register_blueprint", "add_url_rule"):
         return facts
     parent_name = object_name(ctx, call.func.value)
-    if owner_kind(ctx, call.func.value) is None:
+    factory = _factory_result(ctx, call.func.value) if attr == "register_blueprint" else None
+    if owner_kind(ctx, call.func.value) is None and factory is not None:
+        # `app = create_app(); app.register_blueprint(web)`: the app the factory returns
+        # (frameworks/call_bindings), unknown when no factory of the project tells.
+        parent_name = factory
+    elif owner_kind(ctx, call.func.value) is None:
         if attr != "register_blueprint" or not _param_or_current_app(ctx, call.func.value):
             return facts
         # `def configure(app): app.register_blueprint(...)`: only an app registers
-        # blueprints this way; the one the project creates.
-        parent_name = APP_PARAMETER
-        facts.append(OwnerFact(APP_PARAMETER, "flask", "app", "", file=ctx.path,
+        # blueprints this way. The parameter stands for the apps its callers pass
+        # (frameworks/call_bindings); when no call tells, for the app the project creates,
+        # at the root.
+        parent_name = object_name(ctx, call.func.value) if not _is_current_app(
+            ctx, call.func.value) else None
+        parent_name = parent_name or APP_PARAMETER
+        facts.append(OwnerFact(parent_name, "flask", "app", "", file=ctx.path,
                                line=call.lineno))
     if attr == "register_blueprint":
         child = arg_or_kw(call, 0, "blueprint")
         prefix_node = kwarg(call, "url_prefix")
         # No url_prefix= keeps the blueprint's own prefix: mount with "".
         prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
-        facts.append(MountFact(parent_name, object_name(ctx, child) if child else None,
+        facts.append(MountFact(parent_name, child_name(ctx, child) if child else None,
                                prefix, "flask", ctx.path, call.lineno))
         return facts
     path_node = arg_or_kw(call, 0, "rule")
@@ -137,11 +148,25 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
 APP_PARAMETER = "<flask app parameter>"
 
 
+def _factory_result(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`call:<factory>` for a name bound once to a call of a project function."""
+    call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
+    if call is None or (ctx.qualified_name(call.func) or "") in APPS:
+        return None
+    factory = object_name(ctx, call.func)
+    return f"call:{factory}" if factory else None
+
+
+def _is_current_app(ctx: FileContext, expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Name) and (ctx.qualified_name(expr) or "") == \
+        "flask.current_app"
+
+
 def _param_or_current_app(ctx: FileContext, expr: ast.AST) -> bool:
     """A function parameter (`def configure(app)`) or flask's `current_app`."""
     if not isinstance(expr, ast.Name):
         return False
-    if (ctx.qualified_name(expr) or "") == "flask.current_app":
+    if _is_current_app(ctx, expr):
         return True
     _, bindings = ctx.semantic.lookup(expr.id, expr)
     return bool(bindings) and all(b.kind == "param" for b in bindings)

@@ -69,9 +69,16 @@ class HelperCallFact:
 
 
 def _api_class(ctx: FileContext, qn: str | None) -> bool:
-    """flask-restx / flask-restful `Api`, or a project subclass named like one (`ApiExt`)."""
-    return qn in APIS or (bool(qn) and "Api" in (qn or "").rsplit(".", 1)[-1] and any(
-        ctx.semantic.is_imported(lib) for lib in LIBS))
+    """flask-restx / flask-restful `Api`, a project subclass named like one (`ApiExt`), or
+    a class of this file whose bases include it (`class Custom_API(Api)`)."""
+    if qn in APIS or (bool(qn) and "Api" in (qn or "").rsplit(".", 1)[-1] and any(
+            ctx.semantic.is_imported(lib) for lib in LIBS)):
+        return True
+    name = (qn or "").rsplit(".", 1)[-1]
+    return bool(name) and any(
+        isinstance(stmt, ast.ClassDef) and stmt.name == name and any(
+            (ctx.qualified_name(base) or "") in APIS for base in stmt.bases)
+        for stmt in ctx.tree.body)
 
 
 def _class_of(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -102,6 +109,19 @@ def _bound(ctx: FileContext, expr: ast.AST) -> ast.Call | None:
     from .common import bound_call
 
     return bound_call(ctx, expr)
+
+
+def init_on_blueprint(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`api.init_app(api_blueprint)` in a Flask module that imports the Api object from
+    another: an extension initialised on a blueprint is an Api, its resources sit below the
+    blueprint (an object that holds no routes adds none)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "init_app" and
+            len(call.args) == 1 and flask.owner_kind(ctx, call.args[0]) == "router"):
+        return []
+    owner = object_name(ctx, call.func.value)
+    child_of = object_name(ctx, call.args[0])
+    return [MountFact(child_of, owner, "", "flask", ctx.path, call.lineno)] \
+        if owner and child_of else []
 
 
 def active(ctx: FileContext) -> bool:
@@ -204,7 +224,8 @@ def route_from_class(ctx: FileContext, node: ast.ClassDef) -> list[RouteFact]:
         owner = object_name(ctx, dec.func.value)
         ref = f"{this_module(ctx)}.{node.name}"
         for url in dec.args:
-            out.append(_resource_route(ctx, owner, literal_str(url), ref, url))
+            # path_text: an f-string with nothing interpolated is a literal too.
+            out.append(_resource_route(ctx, owner, path_text(ctx, url), ref, url))
     return out
 
 

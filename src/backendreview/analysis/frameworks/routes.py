@@ -254,6 +254,8 @@ class Route:
     registered_at: tuple[str, Span, str, int] | None = None
     serves_html: bool = False
     handler_async: bool = False  # the handler is an `async def` (fixes show it so)
+    # The app (or root URL list) the route is served by, when its chain reaches one.
+    app: str | None = None
 
     @property
     def params(self) -> list[str]:
@@ -372,6 +374,7 @@ class _Chain:
     auth: tuple[str, ...] = ()
     limits: tuple[str, ...] = ()
     raw: tuple[str, ...] = ()
+    root: str | None = None  # the app at the top of the chain, when it is placed
 
 
 def _drf_defaults_for(route: Route, auth: tuple[str, ...], pages: tuple[str, ...]
@@ -435,6 +438,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
     settings = [s for s in settings if not (s.key == "global-limiter" and inert.find(s.value))]
 
+    # Apps and routers handed to functions: a parameter stands for what its callers pass.
+    from .call_bindings import Bindings, bind_mounts
+
+    mounts = bind_mounts(Bindings(facts), mounts,
+                         [r.owner for r in route_facts if r.owner] +
+                         [m.parent for m in mounts if m.parent])
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
     resolver = Resolver(sorted(owner_names))
@@ -492,7 +501,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                         _join(up.prefix, prefix), own.prefix)
                     result.append(_Chain(full, known, up.auth + mount.auth + own.auth,
                                          up.limits + mount.limits + own.limits,
-                                         up.raw + mount.raw + own.raw))
+                                         up.raw + mount.raw + own.raw, up.root))
         else:
             is_root = False
             if fact is not None and fact.kind == "app":
@@ -501,7 +510,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             elif owner.endswith("urlpatterns") or owner.endswith(".urls"):
                 is_root = (owner == root_urlconf_name) if root_urlconf_name else True
             if is_root:
-                result.append(own)
+                result.append(replace(own, root=owner))
             else:
                 result.append(replace(own, prefix=_join(UNKNOWN_PREFIX, own.prefix),
                                       known=False))
@@ -555,6 +564,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             known = chain.known and fact.path is not None and UNKNOWN_PREFIX not in fact.path
             for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
                                  funcs, func_resolver):
+                route.app = chain.root
                 _apply_aliases(route, fact, aliases, alias_resolver)
                 _apply_guards(route, guards, guard_resolver)
                 # DRF defaults apply to DRF views only; Django middleware to both.

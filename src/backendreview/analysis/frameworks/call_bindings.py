@@ -1,0 +1,355 @@
+"""Apps and routers handed to functions: `def register_routes(app): app.include_router(r)`,
+`def configure_blueprints(app, blueprints): for bp in blueprints: app.register_blueprint(bp)`,
+`MaubotServer(management_api)` with `self.app.add_subapp("/p", management_api)`.
+
+A route or mount whose owner is a function parameter is named `<module>.<function>.<param>`
+(frameworks/common.object_name). Per file, this module records what the project phase needs
+to tell which objects that parameter stands for:
+
+- `ParamsFact`: the positional parameters of a function whose parameter owns a route or a
+  mount, or is passed on to another call (and the name its callers use for it).
+- `CallArgFact`: a call that passes app-, router- or blueprint-like arguments to a project
+  function, with each argument's reference (`call:<factory>` for a factory's result).
+- `FactoryFact`: a function that returns an app or router (`def create_app(): app =
+  FastAPI(); ...; return app`).
+- `CollectionFact`: a module-level tuple / list of such objects (`BLUEPRINTS = (a_bp, b_bp)`).
+
+`bound_values` follows them in the project phase: a parameter stands for the arguments of
+every call site that reaches its function, through parameters passed on, factories and
+collections; a parameter no call reaches stands for nothing (its prefix stays unknown).
+Nothing is guessed: an argument computed some other way stands for nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .common import bound_call, object_name, this_module
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+    from .routes import MountFact
+
+# Names that may hold an app, router or blueprint (or a collection of them): a cheap filter
+# on which call arguments are recorded at all. The binding itself is exact.
+_OWNERISH = re.compile(r"(^|_)(app|apps|application|api|apis|router|routers|blueprint|"
+                       r"blueprints|bp|bps|server|routes|webapp|mod|mods)$", re.I)
+# Constructors whose result is an app or router object (its own name is the owner's name).
+_OWNER_CLASSES = re.compile(r"(^|\.)(Flask|Quart|APIFlask|Blueprint|APIBlueprint|FastAPI|"
+                            r"APIRouter|Starlette|Router|Application|RouteTableDef|Api|"
+                            r"Namespace)$")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class ParamsFact:
+    prefix: str  # how object_name names the function's locals: `<module>.<function>`
+    callable: str  # how callers name it: `mod.func`, `mod.Class` (__init__), `mod.Class.m`
+    params: tuple[str, ...]  # positional parameters, without self / cls for methods
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CallArgFact:
+    callee: str
+    args: tuple[tuple[str, str], ...]  # (position as digits, or keyword name; reference)
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FactoryFact:
+    func: str  # how callers name it
+    returned: str  # the reference of the returned object
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CollectionFact:
+    name: str
+    items: tuple[str, ...]
+    file: str
+    line: int
+
+
+# -- per file --------------------------------------------------------------------------------
+def _enclosing_class(ctx: FileContext, func: ast.AST) -> ast.ClassDef | None:
+    parent = ctx.semantic.parent(func)
+    return parent if isinstance(parent, ast.ClassDef) else None
+
+
+def _callable_name(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    cls = _enclosing_class(ctx, func)
+    module = this_module(ctx)
+    if cls is None:
+        return f"{module}.{func.name}"
+    if func.name == "__init__":
+        return f"{module}.{cls.name}"
+    return f"{module}.{cls.name}.{func.name}"
+
+
+def _positional(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                ) -> tuple[str, ...]:
+    args = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod"
+                    for d in func.decorator_list)
+    if args and _enclosing_class(ctx, func) is not None and not is_static:
+        args = args[1:]  # self / cls
+    return tuple(args + [a.arg for a in func.args.kwonlyargs])
+
+
+def params_facts(ctx: FileContext, node: ast.AST, names: list[str]) -> list[object]:
+    """The ParamsFact of each function around `node` one of whose parameters `names`
+    mention (`<module>.<function>.<param>`, optionally followed by `[]` or attributes)."""
+    if not names:
+        return []
+    module = this_module(ctx)
+    out: list[object] = []
+    for anc in ctx.semantic.ancestors(node):
+        if not isinstance(anc, _FUNCTIONS):
+            continue
+        prefix = f"{module}.{anc.name}."
+        mentioned = {n[len(prefix):].split(".")[0].removesuffix("[]") for n in names
+                     if n.startswith(prefix)}
+        params = _positional(ctx, anc)
+        if mentioned & set(params):
+            out.append(ParamsFact(prefix[:-1], _callable_name(ctx, anc), params, ctx.path,
+                                  anc.lineno))
+    return out
+
+
+def reference(ctx: FileContext, expr: ast.AST) -> str | None:
+    """What an argument or a returned value refers to: an app / router built here (its own
+    name), a factory's result (`call:<factory>`), or a name (a parameter, an import, a
+    module-level object; `self.app` in a class is `<module>.<Class>.app`)."""
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and \
+            expr.value.id in ("self", "cls"):
+        cls = next((a for a in ctx.semantic.ancestors(expr) if isinstance(a, ast.ClassDef)),
+                   None)
+        return f"{this_module(ctx)}.{cls.name}.{expr.attr}" if cls is not None else None
+    call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
+    if call is not None:
+        qn = ctx.qualified_name(call.func) or ""
+        if not _OWNER_CLASSES.search(qn):
+            factory = object_name(ctx, call.func)
+            return f"call:{factory}" if factory else None
+    if isinstance(expr, ast.Name):
+        bindings = ctx.semantic.lookup(expr.id, expr)[1]
+        loops = [b for b in bindings if b.kind == "for"]
+        if loops and len(loops) == len(bindings) and isinstance(loops[0].value,
+                                                                 ast.Name | ast.Attribute):
+            # `for bp in blueprints:`: each item of the iterated collection.
+            items = reference(ctx, loops[0].value)
+            return f"{items}[]" if items else None
+    return object_name(ctx, expr)
+
+
+def _ownerish(expr: ast.AST) -> bool:
+    name = expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
+    return bool(_OWNERISH.search(name))
+
+
+def _callee(ctx: FileContext, func: ast.expr) -> str | None:
+    """A project function as callers name it: `f`, `module.f` (an imported module),
+    `self.m` / `cls.m` (a method of the enclosing class)."""
+    if isinstance(func, ast.Name):
+        return object_name(ctx, func)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id in ("self", "cls"):
+            return reference(ctx, func)
+        bindings = ctx.semantic.lookup(func.value.id, func.value)[1]
+        if bindings and all(b.kind == "import" for b in bindings):
+            return object_name(ctx, func)
+    return None
+
+
+def call_arg_facts(ctx: FileContext, call: ast.Call) -> list[object]:
+    """A call passing app-like arguments to a function: the CallArgFact, and the ParamsFact
+    of the enclosing function when it passes its own parameter on."""
+    args: list[tuple[str, ast.expr]] = []
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            break
+        args.append((str(index), arg))
+    args += [(k.arg, k.value) for k in call.keywords if k.arg]
+    args = [(key, arg) for key, arg in args
+            if isinstance(arg, ast.Name | ast.Attribute) and _ownerish(arg)]
+    if not args:
+        return []
+    callee = _callee(ctx, call.func)
+    if callee is None:
+        return []
+    refs = tuple((key, ref) for key, arg in args if (ref := reference(ctx, arg)) is not None)
+    if not refs:
+        return []
+    out: list[object] = [CallArgFact(callee, refs, ctx.path, call.lineno)]
+    return out + params_facts(ctx, call, [r for _, r in refs])
+
+
+def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                 ) -> FactoryFact | None:
+    """`def create_app(): app = Flask(__name__); ...; return app`: what the factory returns,
+    when every `return` of its own body returns the same app-like name."""
+    returned: set[str] = set()
+    for node in _own_returns(func):
+        if not (isinstance(node.value, ast.Name) and _ownerish(node.value)):
+            return None
+        ref = reference(ctx, node.value)
+        if ref is None:
+            return None
+        returned.add(ref)
+    if len(returned) != 1:
+        return None
+    return FactoryFact(_callable_name(ctx, func), returned.pop(), ctx.path, func.lineno)
+
+
+def _own_returns(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
+    """The `return` statements of the function's own body, found through its statements
+    only (every function of every file is asked: expressions are not walked)."""
+    out: list[ast.Return] = []
+    stack: list[ast.stmt] = list(func.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return):
+            out.append(stmt)
+        elif not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list):
+                    stack += [b for b in block if isinstance(b, ast.stmt)] + [
+                        s for h in block if isinstance(h, ast.excepthandler | ast.match_case)
+                        for s in h.body]
+    return out
+
+
+def collection_fact(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> CollectionFact | None:
+    """`BLUEPRINTS = (users_bp, roles_bp)` at module level: its items."""
+    if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(
+            node.targets[0], ast.Name) or not _ownerish(node.targets[0]) or not isinstance(
+            node.value, ast.List | ast.Tuple) or not node.value.elts:
+        return None
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+        return None
+    items = [object_name(ctx, e) if isinstance(e, ast.Name | ast.Attribute) else None
+             for e in node.value.elts]
+    if any(i is None for i in items):
+        return None
+    return CollectionFact(f"{this_module(ctx)}.{node.targets[0].id}",
+                          tuple(i for i in items if i), ctx.path, node.lineno)
+
+
+# -- project phase ---------------------------------------------------------------------------
+class Bindings:
+    """Which objects a parameter (or the items of a collection parameter) stands for."""
+
+    def __init__(self, facts: dict[str, list[Any]]) -> None:
+        from .routes import Resolver
+
+        self.by_prefix: dict[str, list[ParamsFact]] = {}
+        for p in facts.get("route_params", []):
+            self.by_prefix.setdefault(p.prefix, []).append(p)
+        self.calls: dict[str, list[CallArgFact]] = {}
+        for c in facts.get("route_call", []):
+            self.calls.setdefault(c.callee, []).append(c)
+        self.factories = {f.func: f for f in facts.get("route_factory", [])}
+        self.factory_resolver = Resolver(sorted(self.factories))
+        self.collections = {c.name: c for c in facts.get("route_collection", [])}
+        self.collection_resolver = Resolver(sorted(self.collections))
+        self._calls_of: dict[str, list[CallArgFact]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def is_parameter(self, ref: str) -> bool:
+        """A parameter, a factory's result or a collection's items: a name for others."""
+        if ref.startswith("call:") or ref.endswith("[]"):
+            return True
+        prefix, _, param = ref.rpartition(".")
+        return any(param in p.params for p in self.by_prefix.get(prefix, ()))
+
+    def values(self, ref: str, depth: int = 0) -> tuple[str, ...]:
+        """The objects `ref` stands for; `(ref,)` when it is not a parameter, a factory's
+        result or a collection's items, `()` when it is one that nothing reaches."""
+        if ref in self._cache:
+            return self._cache[ref]
+        self._cache[ref] = ()  # a cycle of calls stands for nothing
+        found = tuple(dict.fromkeys(self._values(ref, depth))) if depth < _MAX_DEPTH else ()
+        self._cache[ref] = found
+        return found
+
+    def _values(self, ref: str, depth: int) -> list[str]:
+        if ref.endswith("[]"):
+            out: list[str] = []
+            for value in self.values(ref[:-2], depth + 1):
+                found = self.collection_resolver.find(value)
+                if found is not None:
+                    for item in self.collections[found].items:
+                        out += self.values(item, depth + 1)
+            return out
+        if ref.startswith("call:"):
+            found = self.factory_resolver.find(ref[len("call:"):])
+            return list(self.values(self.factories[found].returned, depth + 1)) if found \
+                else []
+        prefix, _, param = ref.rpartition(".")
+        funcs = [p for p in self.by_prefix.get(prefix, ()) if param in p.params]
+        if not funcs:
+            return [ref]
+        out = []
+        for func in funcs:
+            index = str(func.params.index(param))
+            for call in self._calls_to(func.callable):
+                for key, arg in call.args:
+                    if key in (index, param):
+                        out += self.values(arg, depth + 1)
+        return out
+
+    def _calls_to(self, callable_name: str) -> list[CallArgFact]:
+        if callable_name not in self._calls_of:
+            # Callers name a function through their imports (absolute) or this run's module
+            # names: every callee name that resolves to it.
+            from .routes import Resolver
+
+            target = Resolver([callable_name])
+            self._calls_of[callable_name] = [
+                c for callee, calls in sorted(self.calls.items())
+                if target.find(callee) is not None for c in calls]
+        return self._calls_of[callable_name]
+
+
+def bind_mounts(bindings: Bindings, mounts: list[MountFact], owners: list[str]
+                ) -> list[MountFact]:
+    """The mounts with parameters replaced by what they stand for: a mount of a parameter
+    child (`add_subapp("/p", management_api)`, `register_blueprint(bp)` in a loop over a
+    parameter) becomes one mount per object, and an owner that is a parameter hangs below
+    each object it stands for with the empty prefix (the same object, another name)."""
+    from dataclasses import replace
+
+    from .routes import MountFact
+
+    out: list[MountFact] = []
+    for mount in mounts:
+        child = mount.child
+        if child and bindings.is_parameter(child):
+            values = bindings.values(child)
+            out += [replace(mount, child=v) for v in values if v != child]
+            if not values:
+                out.append(mount)
+        else:
+            out.append(mount)
+    for owner in sorted(set(owners)):
+        if not bindings.is_parameter(owner):
+            continue
+        for value in bindings.values(owner):
+            if value != owner:
+                out.append(MountFact(value, owner, "", "parameter", "", 0))
+    return out
+
+
+__all__ = ["Bindings", "CallArgFact", "CollectionFact", "FactoryFact", "ParamsFact",
+           "bind_mounts", "call_arg_facts", "collection_fact", "factory_fact", "params_facts",
+           "reference"]
+
