@@ -233,7 +233,7 @@ class FlowRecorder:
         evidence = next((o.reason for _, o in parts if o.kind == EVIDENCE), "")
         needs: list[ConstNeed] | None = []
         for value, _ in parts:
-            found = constant_needs(self.ctx, value)
+            found = constant_needs(self.ctx, value, quoted=True)
             if found is None or needs is None:
                 needs = None
                 continue

@@ -26,6 +26,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..analysis.quoting import quoting_function
 from ..analysis.values import tracker_for
 
 EVIDENCE = "evidence"
@@ -81,6 +82,9 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a dialect fragment of the database object that runs the statement"
     if isinstance(value, ast.Call) and _validating_function(ctx, value):
         return "made by a function that validates what it returns"
+    helper = quoting_helper(ctx, value)
+    if helper:
+        return f"already quoted by `{helper}()`"
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
     if _literal_run(ctx, value):
@@ -312,6 +316,22 @@ def _missing_lookup(ctx, test: ast.expr, name: str) -> bool:  # type: ignore[no-
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(arg)):
                 return True
     return False
+
+
+def quoting_helper(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]
+    """The name of the function of this module that `value` calls when that function
+    quotes its argument for SQL (`identifier(name)`, `literal_string(s)`: see
+    analysis/quoting.py); "" otherwise. Helpers of other modules are asked of the program
+    model in the project phase."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return ""
+    bindings = ctx.semantic.lookup(value.func.id, value.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return ""
+    func = bindings[0].node
+    if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) and quoting_function(func):
+        return value.func.id
+    return ""
 
 
 def _validating_function(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
