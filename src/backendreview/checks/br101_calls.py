@@ -175,8 +175,9 @@ class FlowRecorder:
             self.ctx.path, self._owner_line(call), callee, self.ctx.span_of(call), label,
             _short(self.ctx.source(source.func)), tuple(args)))
 
-    def call(self, call: ast.Call) -> None:
-        """Any call: parameters handed on, and SQL text built here handed to a function."""
+    def call(self, call: ast.Call, skip: ast.expr | None = None) -> None:
+        """Any call: parameters handed on, and SQL text built here handed to a function
+        (`skip`: the argument the file rule already checks as this call's SQL)."""
         if not call.args and not call.keywords:
             return
         passed: list[tuple[str, tuple[str, ...]]] = []
@@ -210,7 +211,8 @@ class FlowRecorder:
                 call.end_col_offset or call.col_offset, _short(self.ctx.source(call.func)),
                 tuple(passed), isinstance(parent, ast.Return)))
         for key, arg in built:
-            self._text_to_helper(call, callee, key, arg)
+            if arg is not skip:
+                self._text_to_helper(call, callee, key, arg)
 
     def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> None:
         build = self.strings.analyze(arg)

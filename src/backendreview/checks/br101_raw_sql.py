@@ -97,8 +97,10 @@ class RawSQL(Rule):
 
     # -- detection -----------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
-        self.flow.call(node)
         sink = self.sinks.sink(node)
+        # A database call's own SQL text is judged here, once: not again as text handed to
+        # a helper (`self.execute(f"...")` on a wrapper the program model also resolves).
+        self.flow.call(node, skip=sink.sql_arg if sink is not None else None)
         if sink is None:
             return
         build = self.strings.analyze(sink.sql_arg)
