@@ -253,3 +253,40 @@ def test_unknown_origins_are_silent_by_default_and_notes_with_the_option():
     assert finding.message.endswith(
         "(note: it comes from the object's own state, not from this function's parameters "
         "or a request)")
+
+
+def test_a_part_quoted_by_a_project_helper_stays_in_the_text_of_the_fix():
+    """Binding `literal_string(name)` would compare with the quotes included and match
+    nothing: the fix binds only the unquoted value."""
+    _, finding = _one("""
+        import sqlalchemy as sa
+
+        def literal_string(s):
+            return "'" + s.replace("'", "''") + "'"
+
+        def find(conn, name, owner):
+            return conn.execute(sa.text(
+                f"SELECT id FROM t WHERE name = {literal_string(name)} AND owner = {owner}"))
+        """)
+    assert finding.rule_id == "BR101"
+    assert finding.span.start_line == 8
+    assert "`owner`" in finding.message and "literal_string" not in finding.message
+    assert finding.fix.suggestion == (
+        'sa.text(f"SELECT id FROM t WHERE name = {literal_string(name)} '
+        'AND owner = :owner").bindparams(owner=owner)')
+
+
+def test_a_wrapper_call_gets_one_finding_not_a_direct_and_a_through_call_copy():
+    code, findings = _findings("""
+        class Backend:
+            def __init__(self, conn):
+                self.conn = conn
+
+            def execute(self, sql):
+                return self.conn.execute(sql)
+
+            def drop(self, table):
+                return self.execute('DROP TABLE IF EXISTS "{0}"'.format(table))
+        """)
+    assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR101", 10)]
+    assert "`table`" in findings[0].message

@@ -85,6 +85,11 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
     helper = quoting_helper(ctx, value)
     if helper:
         return f"already quoted by `{helper}()`"
+    if _sqlalchemy_quoted(ctx, value):
+        return "quoted by SQLAlchemy (`column()` / `table()` quote the name they print)"
+    composed = _composed_of_safe(ctx, value, sink_call, depth)
+    if composed:
+        return composed
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
     if _literal_run(ctx, value):
@@ -94,13 +99,65 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
     if isinstance(value, ast.Name):
         if _guarded(ctx, value):
             return "checked against an allowlist or a validator before use"
-        bindings = ctx.reaching_bindings(value)
+        bindings = ctx.reaching_bindings(value) or ctx.semantic.lookup(value.id, value)[1]
+        if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b.value)
+                            for b in bindings):
+            return "a number, which cannot carry SQL text"
+
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
             reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) for b in bindings]
             if all(reasons):
                 return reasons[0]
     return ""
+
+
+_SA_QUOTING = frozenset({"sqlalchemy.column", "sqlalchemy.table", "sqlalchemy.sql.column",
+                         "sqlalchemy.sql.table", "sqlalchemy.sql.expression.column",
+                         "sqlalchemy.sql.expression.table"})
+
+
+def _sqlalchemy_quoted(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`sa.column(name)` / `str(sa.table(name))`: printed, SQLAlchemy quotes the name as an
+    identifier (doubling any quote in it). `literal_column` and `text` do not, so they are
+    not here."""
+    if isinstance(value, ast.Call) and (ctx.qualified_name(value.func) or "") == (
+            "builtins.str") and len(value.args) == 1:
+        value = value.args[0]
+    return isinstance(value, ast.Call) and (
+        ctx.qualified_name(value.func) or "") in _SA_QUOTING
+
+
+def _composed_of_safe(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                      depth: int) -> str:
+    """Text made only of safe parts and literal text: `", ".join(identifier(c) for c in
+    cols)`, `f"{identifier(t)}.{identifier(c)}"`, `"_id, " + sql_columns`, `f":val_{i}" for i
+    in range(n)` (numbered placeholders). The reason of the first part stands for all."""
+    parts: list[ast.expr] = []
+    if isinstance(value, ast.JoinedStr):
+        parts = [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts = [p for p in (value.left, value.right) if not _text_literal(p)]
+    elif isinstance(value, ast.IfExp):
+        parts = [p for p in (value.body, value.orelse) if not _text_literal(p)]
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr in ("join", "format")) and _text_literal(value.func.value):
+        parts = [*value.args, *(k.value for k in value.keywords)]
+    elif isinstance(value, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+        parts = [value.elt]
+    elif isinstance(value, ast.List | ast.Tuple):
+        parts = list(value.elts)
+    if not parts:
+        return ""
+    reasons = []
+    for part in parts:
+        if _text_literal(part):
+            continue
+        reason = _safe(ctx, part, sink_call, "", depth + 1)
+        if not reason:
+            return ""
+        reasons.append(reason)
+    return reasons[0] if reasons else ""
 
 
 # Operators whose result is a number whatever the operands (on text they raise TypeError).
@@ -133,6 +190,12 @@ def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-u
     if isinstance(value, ast.Call):
         return (ctx.qualified_name(value.func) or "") in _NUMERIC_CALLS
     return False
+
+
+def _counts(ctx, iterated: ast.expr | None) -> bool:  # type: ignore[no-untyped-def]
+    """`for i in range(n)`: the loop variable is a number."""
+    return isinstance(iterated, ast.Call) and (
+        ctx.qualified_name(iterated.func) or "") == "builtins.range"
 
 
 def _text_literal(value: ast.expr) -> bool:
