@@ -80,6 +80,14 @@ class SinkOfCall:
     args: tuple[tuple[str, str, bool, str], ...]
 
 
+def _is_build(value: ast.expr | None) -> bool:
+    """A string build: an f-string, a concatenation or `"...".format(...)`."""
+    return isinstance(value, _BUILDS) or (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "format" and isinstance(value.func.value, ast.Constant)
+        and isinstance(value.func.value.value, str))
+
+
 def _sql_ish(arg: ast.expr) -> bool:
     """A string build whose leading text, when it can be read, starts a statement or a
     clause: the cheap test before the string analysis."""
@@ -192,7 +200,7 @@ class FlowRecorder:
                     param = param_of(self.ctx, arg)
                     if param is not None:
                         passed.append((key, (param,)))
-                elif isinstance(value, _BUILDS) and _sql_ish(value):
+                elif _is_build(value) and _sql_ish(value):  # type: ignore[arg-type]
                     built.append((key, arg))
             elif _sql_ish(arg):
                 built.append((key, arg))

@@ -486,6 +486,10 @@ def _rejects_or_resets(body: list[ast.stmt], name: str) -> bool:
 # -- helpers that run their parameter ------------------------------------------------------
 def param_of(ctx, name: ast.Name, depth: int = 0) -> str | None:  # type: ignore[no-untyped-def]
     bindings = ctx.reaching_bindings(name)
+    if len(bindings) > 1 and sum(b.kind == "param" for b in bindings) == 1 and all(
+            b.kind in ("param", "augassign") for b in bindings):
+        # `query += f" LIMIT {limit}"`: the parameter's text still leads the statement
+        bindings = [b for b in bindings if b.kind == "param"]
     if len(bindings) != 1 or depth > 3:
         return None
     binding = bindings[0]
