@@ -153,7 +153,7 @@ def _composed_of_safe(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore
     for part in parts:
         if _text_literal(part):
             continue
-        reason = _safe(ctx, part, sink_call, "", depth + 1)
+        reason = _safe(ctx, part, sink_call, "", depth)  # structure, not a new binding
         if not reason:
             return ""
         reasons.append(reason)
