@@ -277,7 +277,7 @@ def test_a_part_quoted_by_a_project_helper_stays_in_the_text_of_the_fix():
 
 
 def test_a_wrapper_call_gets_one_finding_not_a_direct_and_a_through_call_copy():
-    code, findings = _findings("""
+    _, findings = _findings("""
         class Backend:
             def __init__(self, conn):
                 self.conn = conn
@@ -290,3 +290,36 @@ def test_a_wrapper_call_gets_one_finding_not_a_direct_and_a_through_call_copy():
         """)
     assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR101", 10)]
     assert "`table`" in findings[0].message
+
+
+def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper():
+    """`_fetchall` extends its `query` parameter with `+=` before running it, and the caller
+    rebuilds `select` from itself, another caller formats with `.format()`: one finding per
+    caller, naming the helper."""
+    _, findings = _findings("""
+        class Backend:
+            def _fetchall(self, query, vars, limit=None):
+                if limit is not None:
+                    query += f" LIMIT {limit}"
+                cursor = self.get_db().cursor()
+                cursor.execute(query, vars)
+                return cursor.fetchall()
+
+            def get_alerts(self, query, raw=False):
+                select = "*" if raw else "id, resource"
+                select = f"SELECT {select} FROM alerts WHERE {query.where}"
+                return self._fetchall(select, query.vars)
+
+            def get_counts(self, query, group):
+                select = "SELECT {group}, COUNT(*) FROM alerts WHERE {where}".format(
+                    where=query.where, group=group)
+                return self._fetchall(select, query.vars)
+
+            def get_fixed(self):
+                return self._fetchall("SELECT id FROM alerts", {})
+        """)
+    got = sorted((f.rule_id, f.span.start_line) for f in findings)
+    assert got == [("BR101", 13), ("BR101", 18)]
+    by_line = {f.span.start_line: f.message for f in findings}
+    assert "`query.where`" in by_line[13] and "`Backend._fetchall`" in by_line[13]
+    assert "`group`" in by_line[18] and "run as SQL" in by_line[18]

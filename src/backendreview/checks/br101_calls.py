@@ -88,6 +88,18 @@ def _is_build(value: ast.expr | None) -> bool:
         and isinstance(value.func.value.value, str))
 
 
+def _latest_rebuild(bindings: list, name: str) -> list:  # type: ignore[type-arg]
+    """`select = f"SELECT {select} FROM ..."`: the last assignment reads the earlier ones,
+    so it alone is the text that reaches the call (the earlier ones are parts of it)."""
+    if len(bindings) < 2:
+        return bindings
+    last = max(bindings, key=lambda b: b.lineno)
+    if last.kind == "assign" and last.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(last.value)):
+        return [last]
+    return bindings
+
+
 def _sql_ish(arg: ast.expr) -> bool:
     """A string build whose leading text, when it can be read, starts a statement or a
     clause: the cheap test before the string analysis."""
@@ -192,7 +204,7 @@ class FlowRecorder:
         built: list[tuple[str, ast.expr]] = []
         for key, arg in _key_args(call):
             if isinstance(arg, ast.Name):
-                bindings = self.ctx.reaching_bindings(arg)
+                bindings = _latest_rebuild(self.ctx.reaching_bindings(arg), arg.id)
                 if len(bindings) != 1:
                     continue
                 value = bindings[0].value

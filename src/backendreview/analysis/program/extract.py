@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, ClassVar
 from ...astutil import call_chain, walk
 from ...semantic import module_name
 from ..frameworks.common import body_limiter_calls, classify, decorator_names, unbounded_query
-from ..quoting import quoting_function
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
@@ -26,6 +25,7 @@ from ..orm.queries import (
     SA_EVALUATE,
     OriginFinder,
 )
+from ..quoting import quoting_function
 from .facts import (
     AUTH,
     LIMIT,
