@@ -100,7 +100,7 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         if _guarded(ctx, value):
             return "checked against an allowlist or a validator before use"
         bindings = ctx.reaching_bindings(value) or ctx.semantic.lookup(value.id, value)[1]
-        if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b.value)
+        if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b, value.id)
                             for b in bindings):
             return "a number, which cannot carry SQL text"
 
@@ -192,10 +192,18 @@ def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-u
     return False
 
 
-def _counts(ctx, iterated: ast.expr | None) -> bool:  # type: ignore[no-untyped-def]
-    """`for i in range(n)`: the loop variable is a number."""
-    return isinstance(iterated, ast.Call) and (
-        ctx.qualified_name(iterated.func) or "") == "builtins.range"
+def _counts(ctx, binding, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """`for i in range(n)` / `for i, row in enumerate(rows)`: the loop variable is a
+    number."""
+    iterated = binding.value
+    if not isinstance(iterated, ast.Call):
+        return False
+    called = ctx.qualified_name(iterated.func) or ""
+    if called == "builtins.range":
+        return True
+    target = getattr(binding.node, "target", None)
+    return called == "builtins.enumerate" and isinstance(target, ast.Tuple) and bool(
+        target.elts) and isinstance(target.elts[0], ast.Name) and target.elts[0].id == name
 
 
 def _text_literal(value: ast.expr) -> bool:
