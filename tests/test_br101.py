@@ -322,4 +322,9 @@ def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper()
     assert got == [("BR101", 13), ("BR101", 18)]
     by_line = {f.span.start_line: f.message for f in findings}
     assert "`query.where`" in by_line[13] and "`Backend._fetchall`" in by_line[13]
+    # a clause cannot be bound: the advice is an allowlist where it is made
+    assert by_line[13].endswith("a bound parameter cannot carry a clause: build it where it "
+                                "is made from an allowlist of column names, with the values "
+                                "as placeholders")
     assert "`group`" in by_line[18] and "run as SQL" in by_line[18]
+    assert by_line[18].endswith("; pass the values as bound parameters of that call")

@@ -34,7 +34,7 @@ from ..analysis.program.sqlflow import (
     summaries_of,
 )
 from ..model import Finding, Related, Severity, Span
-from .br101_origins import EVIDENCE, SAFE, Origin, classify, param_of
+from .br101_origins import EVIDENCE, FRAGMENT_NAME, SAFE, Origin, classify, param_of
 from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
@@ -66,6 +66,9 @@ class TextToHelper:
     evidence: str  # "" when nothing shows an outsider chooses the parts
     reason: str  # why it is only a note, when it is
     needs: tuple[ConstNeed, ...] | None  # what makes every part a constant (None: never)
+    # every part is a clause or a list by its name (`query.where`, `order_by`): a bound
+    # parameter cannot carry it, so the fix belongs where the fragment is made
+    fragments: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,15 @@ def _is_build(value: ast.expr | None) -> bool:
         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
         and value.func.attr == "format" and isinstance(value.func.value, ast.Constant)
         and isinstance(value.func.value.value, str))
+
+
+def _fragment(value: ast.expr) -> bool:
+    """`query.where`, `order_by`, `sql_columns`: named for a clause or a list of names."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        value = value.values[0]  # `query.sort or 'create_time'`
+    name = value.attr if isinstance(value, ast.Attribute) else (
+        value.id if isinstance(value, ast.Name) else "")
+    return bool(name) and bool(FRAGMENT_NAME.search(name))
 
 
 def _latest_rebuild(bindings: list, name: str) -> list:  # type: ignore[type-arg]
@@ -264,7 +276,8 @@ class FlowRecorder:
             self.ctx.path, self._owner_line(call), callee, key, self.ctx.span_of(call),
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
-            tuple(needs) if needs is not None else None))
+            tuple(needs) if needs is not None else None,
+            all(_fragment(value) for value, _ in parts)))
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -376,7 +389,9 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
                f"and run as SQL: "
                + _chain_text(item.text, item.path, item.span.start_line, target, chain,
                              "runs it with")
-               + "; pass the values as bound parameters of that call")
+               + ("; a bound parameter cannot carry a clause: build it where it is made "
+                  "from an allowlist of column names, with the values as placeholders"
+                  if item.fragments else "; pass the values as bound parameters of that call"))
     if not item.evidence:
         message, severity = as_note(message, item.reason), NOTE
     return Finding(rule_id="BR101", severity=severity, message=message, path=item.path,

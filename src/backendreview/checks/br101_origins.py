@@ -40,6 +40,13 @@ _VALIDATOR = re.compile(r"(?i)valid|match|isidentifier|isalnum|isalpha|isdigit|i
 # Statement calls that raise unless their argument is acceptable.
 _CHECKER = re.compile(r"(?i)valid|require|ensure|check|assert")
 _MAX_DEPTH = 5
+# Names of values that hold SQL fragments (column lists, clauses), not single values.
+FRAGMENT_NAME = re.compile(
+    r"(?:^|_)(?:columns?|cols|fields|values|clauses?|sql|query|where|conditions?|filters?"
+    r"|order(?:_by)?|sort|placeholders|fragment|expr(?:ession)?s?|joins?|tables?|select"
+    r"|group_by|having|limit_clause|set_clause|assignments|statement|stmt)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

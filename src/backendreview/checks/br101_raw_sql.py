@@ -23,7 +23,17 @@ from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls
-from .br101_origins import EVIDENCE, HELPER, SAFE, Origin, classify, parameters_behind
+from .br101_origins import (
+    EVIDENCE,
+    HELPER,
+    SAFE,
+    Origin,
+    classify,
+    parameters_behind,
+)
+from .br101_origins import (
+    FRAGMENT_NAME as _FRAGMENT_NAME,
+)
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -48,13 +58,6 @@ _UNBINDABLE = re.compile(
     r"^\s*\(?\s*(?:pragma|set|show|use|kill|cancel|notify|listen|create|alter|drop|truncate"
     r"|grant|revoke|reindex|vacuum|analyze|optimize|rename|comment|lock|attach|detach"
     r"|refresh|copy|load|explain|describe)\b",
-    re.IGNORECASE,
-)
-# Names of values that hold SQL fragments (column lists, clauses), not single values.
-_FRAGMENT_NAME = re.compile(
-    r"(?:^|_)(?:columns?|cols|fields|values|clauses?|sql|query|where|conditions?|filters?"
-    r"|order(?:_by)?|sort|placeholders|fragment|expr(?:ession)?s?|joins?|tables?|select"
-    r"|group_by|having|limit_clause|set_clause|assignments|statement|stmt)$",
     re.IGNORECASE,
 )
 _DDL_KEYWORDS = frozenset({"server_default", "server_onupdate", "postgresql_where",
