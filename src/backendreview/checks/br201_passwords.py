@@ -274,7 +274,10 @@ class PlaintextPassword(Rule):
                         self._defer(finding, self._sink_model_ref(node), attr, True, value,
                                     through_instance=self._through_instance(node, label))
                 elif not lookup and is_literal_password(value) and self._seeds_users(label):
-                    self._report_literal(kw, value, label)
+                    # A literal handed to a model whose setter hashes is stored hashed.
+                    self._defer(self._report_literal(kw, value, label),
+                                self._sink_model_ref(node), attr, True, value,
+                                through_instance=self._through_instance(node, label))
             if label.endswith("(...)"):
                 # Account(name, password): the constructor's positional fields.
                 for arg in node.args:
@@ -491,18 +494,18 @@ class PlaintextPassword(Rule):
             not expr.args) and any(self.ctx.semantic.is_imported(m) for m in (
                 "sqlalchemy", "flask_sqlalchemy", "sqlmodel", "databases"))
 
-    def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> None:
+    def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> Finding:
         literal = value.value if isinstance(value, ast.Constant) else self.ctx.source(value)
         # The example reads the variable it hashes, so every name in it is bound.
         hashed, _ = password_stack(self.ctx, "initial_password")
         os_import = "" if "os" in self.ctx.semantic.module_scope.bindings else "import os\n\n"
         example = with_hasher_import(
             self.ctx, f'{os_import}initial_password = os.environ["INITIAL_PASSWORD"]\n{hashed}')
-        self.report(at, f"literal password {literal!r} is stored by `{sink}` without a "
-                    f"password hash: seed or bootstrap code ships a known password in "
-                    f"plaintext", fix=Fix("Read the initial password from the environment "
-                                          "and store its hash (or force a reset on first "
-                                          "login).", example))
+        return self.report(at, f"literal password {literal!r} is stored by `{sink}` without "
+                           f"a password hash: seed or bootstrap code ships a known password "
+                           f"in plaintext", fix=Fix("Read the initial password from the "
+                                                    "environment and store its hash (or force "
+                                                    "a reset on first login).", example))
 
     def _orm_sink(self, call: ast.Call) -> tuple[str, bool] | None:
         """(label, is_lookup) when `call` writes or looks up ORM rows by keyword."""
