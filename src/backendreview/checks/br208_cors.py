@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from ..analysis.paths import is_non_production
 from ..analysis.rewrite import with_keyword
@@ -86,9 +86,12 @@ class CorsWildcardCredentials(Rule):
                 return  # origins set per resource: not a wildcard we can see
             if self._is_true(credentials) and (origins is None or self._is_wildcard(origins)):
                 name = qualified.rsplit(".", 1)[-1]
+                unset = (" (no `origins`, and flask-cors's default CORS_ORIGINS is \"*\")"
+                         if origins is None else "")
+                suggestion = with_keyword(self.ctx.source(node), "origins",
+                                          '["https://app.example.com"]')
                 finding = self._report(node, f"{name}(supports_credentials=True) with every "
-                                       f"origin", with_keyword(self.ctx.source(node), "origins",
-                                                               '["https://app.example.com"]'))
+                                       f"origin{unset}", suggestion)
                 if origins is None:
                     # The app's CORS_ORIGINS setting decides: the project phase looks for it.
                     self.ctx.findings.remove(finding)
@@ -154,10 +157,11 @@ class CorsWildcardCredentials(Rule):
         return False
 
     def _report(self, node: ast.AST, what: str, suggestion: str | None) -> Finding:
-        return self.report(node, f"{what}: the wildcard is answered with the caller's own origin, so "
-                    f"any web site can send requests with the user's cookies and read the "
-                    f"responses", fix=Fix("List the trusted origins explicitly (or drop "
-                                          "credentials for a public API).", suggestion))
+        return self.report(node, f"{what}: the wildcard is answered with the caller's own "
+                           f"origin, so any web site can send requests with the user's cookies "
+                           f"and read the responses",
+                           fix=Fix("List the trusted origins explicitly (or drop credentials "
+                                   "for a public API).", suggestion))
 
 
 class FlaskCorsOriginsFromConfig(ProjectRule):
