@@ -27,6 +27,7 @@ from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, par
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
+from .br401_raises import check_raises
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -199,13 +200,15 @@ class BroadExceptLeakThroughCalls(ProjectRule):
     def check(self, facts: dict[str, list[Any]]) -> None:
         if facts.get(RETURNS):
             self._returned_to_routes(facts)
+        reported: set[tuple[str, int]] = set()
+        leaks = {(use.path, use.line, use.param) for use in facts.get(USES, [])}
+        self.findings += check_raises(facts, leaks, reported)
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
         model = program_of(facts)
         solver: ParamSolver[TextToResponse] = ParamSolver(model, facts.get(USES, []),
                                                           facts.get(HAND_ONS, []))
-        reported: set[tuple[str, int]] = set()
         for item in candidates:
             where = (item.finding.path, item.finding.span.start_line)
             if where in reported:
