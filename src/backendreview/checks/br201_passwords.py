@@ -142,11 +142,11 @@ _HASHER_IMPORTS = {
 def with_hasher_import(ctx: FileContext, code: str) -> str:
     """`code` preceded by the import of the hasher it calls when the file does not bind
     that name already (a suggestion reads only names in scope or that it imports)."""
-    for name, line in _HASHER_IMPORTS.items():
-        if re.search(rf"(?<![\w.]){name}\b", code) and \
-                name not in ctx.semantic.module_scope.bindings:
-            return f"{line}\n\n{code}"
-    return code
+    # A name the code reads, not a word in a string (`schemes=["argon2", "bcrypt"]`).
+    needed = [line for name, line in _HASHER_IMPORTS.items()
+              if re.search(rf"(?<![\w.\"']){name}\b(?![\"'])", code)
+              and name not in ctx.semantic.module_scope.bindings]
+    return "\n".join([*needed, "", code]) if needed else code
 
 
 class _ModelKnowledge:
