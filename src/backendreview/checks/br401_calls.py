@@ -27,7 +27,7 @@ from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, par
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
-from .br401_raises import check_raises
+from .br401_raises import check_catch_all, check_raises
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -201,8 +201,9 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         if facts.get(RETURNS):
             self._returned_to_routes(facts)
         reported: set[tuple[str, int]] = set()
-        leaks = {(use.path, use.line, use.param) for use in facts.get(USES, [])}
+        leaks = {(use.path, use.line, use.param): use for use in facts.get(USES, [])}
         self.findings += check_raises(facts, leaks, reported)
+        self.findings += check_catch_all(facts, leaks)
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return

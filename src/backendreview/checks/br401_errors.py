@@ -404,10 +404,24 @@ class BroadExceptLeak(Rule):
             record_response(self.ctx, node, family)
         else:
             record_hand_on(self.ctx, node)
-            record_registration_call(self.ctx, node)
+            record_registration_call(self.ctx, node, self._held_catch_all)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        record_decorated_handler(self.ctx, node)
+        record_decorated_handler(self.ctx, node, self._held_catch_all)
+
+    def _held_catch_all(self, handler: ast.AST, message: str) -> Finding:
+        """The finding at an error handler registered for every exception, kept for the
+        project half, which reports it when the exception's text reaches the response."""
+        marker = ast.Pass()  # the `def` line, not the whole body
+        marker.lineno = marker.end_lineno = getattr(handler, "lineno", 1)
+        marker.col_offset = getattr(handler, "col_offset", 0)
+        marker.end_col_offset = marker.col_offset + len("def")
+        finding = self.report(marker, message, fix=Fix(
+            "Log the exception with its traceback and answer a generic message with an error "
+            "id; keep exception text for the handlers of the application's own, deliberate "
+            "exceptions."))
+        self.ctx.findings.remove(finding)
+        return finding
 
     visit_AsyncFunctionDef = visit_FunctionDef
 

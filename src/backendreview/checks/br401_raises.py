@@ -30,6 +30,10 @@ from ..semantic import module_name
 
 REGISTRATIONS = "br401_error_handlers"
 RAISES = "br401_except_raises"
+CATCH_ALL = "br401_catch_all_handlers"
+
+# A handler registered for these answers every exception nobody planned for.
+_BROAD_CLASSES = frozenset({"builtins.Exception", "builtins.BaseException"})
 
 # Flask: `@app.errorhandler(E)`, `@bp.app_errorhandler(E)`, `app.register_error_handler(E, f)`;
 # FastAPI / Starlette: `@app.exception_handler(E)`, `app.add_exception_handler(E, f)`.
@@ -62,6 +66,20 @@ class ExceptRaisesText:
     text: str  # the raised call as written
 
 
+@dataclass(frozen=True)
+class CatchAllHandler:
+    """The function defined at `path:line`, registered for every `Exception`, takes the
+    exception as parameter `param`."""
+
+    finding: Finding  # at the def; completed with where the text goes
+    path: str
+    line: int
+    param: str
+
+
+Hold = Callable[[ast.AST, str], Finding]
+
+
 def _ref(ctx: FileContext, expr: ast.AST) -> str | None:
     """A dotted reference to the project class or function `expr` names: through imports,
     or `module.Name` for one defined at this module's top level."""
@@ -82,8 +100,27 @@ def _method_name(call: ast.AST) -> str:
     return ""
 
 
-def record_decorated_handler(ctx: FileContext,
-                             node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+def _catch_all(ctx: FileContext, exception: ast.AST, handler: ast.AST | None, index: int,
+               hold: Hold) -> None:
+    """A handler registered for `Exception` itself, defined at this module's top level."""
+    if ctx.qualified_name(exception) not in _BROAD_CLASSES:
+        return
+    if isinstance(handler, ast.Name):
+        bindings = ctx.semantic.module_scope.bindings.get(handler.id, [])
+        handler = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "def" else None
+    if not isinstance(handler, ast.FunctionDef | ast.AsyncFunctionDef):
+        return
+    params = [a.arg for a in [*handler.args.posonlyargs, *handler.args.args]
+              if a.arg not in ("self", "cls")]
+    if index >= len(params):
+        return
+    finding = hold(handler, f"`{handler.name}`, the error handler registered for every "
+                            f"`{ctx.source(exception)}`, sends exception details to the client")
+    ctx.emit_fact(CATCH_ALL, CatchAllHandler(finding, ctx.path, handler.lineno, params[index]))
+
+
+def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                             hold: Hold) -> None:
     """`@app.errorhandler(ApiError)` / `@app.exception_handler(ControllerError)` on a
     module-level function."""
     if not isinstance(ctx.semantic.parent(node), ast.Module):
@@ -92,6 +129,7 @@ def record_decorated_handler(ctx: FileContext,
         index = _DECORATORS.get(_method_name(dec))
         if index is None or not isinstance(dec, ast.Call) or not dec.args:
             continue
+        _catch_all(ctx, dec.args[0], node, index, hold)
         exception = _ref(ctx, dec.args[0])
         if exception is not None:
             ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(
@@ -99,12 +137,13 @@ def record_decorated_handler(ctx: FileContext,
                 dec.lineno))
 
 
-def record_registration_call(ctx: FileContext, call: ast.Call) -> None:
+def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> None:
     """`app.register_error_handler(ApiError, handle_api_error)`,
     `app.add_exception_handler(ControllerError, controller_error_handler)`."""
     index = _REGISTER_CALLS.get(_method_name(call))
     if index is None or len(call.args) < 2:
         return
+    _catch_all(ctx, call.args[0], call.args[1], index, hold)
     exception, handler = _ref(ctx, call.args[0]), _ref(ctx, call.args[1])
     if exception is not None and handler is not None:
         ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(exception, handler, index,
@@ -168,11 +207,28 @@ def _exception_param(fn: FunctionInfo, index: int) -> str | None:
     return params[index] if index < len(params) else None
 
 
-def check_raises(facts: dict[str, list[Any]], leaks: set[tuple[str, int, str]],
+def check_catch_all(facts: dict[str, list[Any]],
+                    leaks: dict[tuple[str, int, str], Any]) -> list[Finding]:
+    """A handler for every `Exception` writing the exception's text into its response:
+    every failure nobody planned for reaches the client."""
+    out: list[Finding] = []
+    for item in facts.get(CATCH_ALL, []):
+        use = leaks.get((item.path, item.line, item.param))
+        if use is None:
+            continue
+        message = (f"{item.finding.message}: `{item.param}` reaches {use.detail} on line "
+                   f"{use.use_line}, for any exception no other handler answers")
+        related = (Related(Span(use.use_line, 1, use.use_line, 2),
+                           "the exception reaches the response here", item.path),)
+        out.append(replace(item.finding, message=message, related=related))
+    return out
+
+
+def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], Any],
                  reported: set[tuple[str, int]]) -> list[Finding]:
     """Findings for the broad handlers whose raised exception's registered handler writes it
     into the response. `leaks`: (path, def line, parameter) of every function writing that
-    parameter into a response."""
+    parameter into a response, with the use."""
     raises: list[ExceptRaisesText] = facts.get(RAISES, [])
     registrations: list[ErrorHandlerRegistration] = facts.get(REGISTRATIONS, [])
     if not raises or not registrations:
