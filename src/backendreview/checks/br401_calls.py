@@ -109,8 +109,28 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
     return out
 
 
+def _debug_only(ctx: FileContext, node: ast.AST) -> bool:
+    """`node` runs only when a debug flag is on (`if config.DEBUG:`, `if app.debug:`): a
+    development aid the production deployment never answers with."""
+    child = node
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            return False
+        if isinstance(anc, ast.If) and child in anc.body and any(
+                (isinstance(n, ast.Name) and n.id.lower() == "debug")
+                or (isinstance(n, ast.Attribute) and n.attr.lower() == "debug")
+                or (isinstance(n, ast.Constant) and n.value == "DEBUG")
+                for n in ast.walk(anc.test)):
+            return True
+        child = anc
+    return False
+
+
 def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
-    """A response builder: the parameters of its function written into it."""
+    """A response builder: the parameters of its function written into it (not under a
+    debug flag)."""
+    if _debug_only(ctx, call):
+        return
     args = [*call.args, *(k.value for k in call.keywords if k.arg not in _IGNORED_KEYWORDS)]
     params = {p for arg in args for p in _text_params(ctx, arg)}
     if not params:
