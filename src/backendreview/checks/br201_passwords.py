@@ -139,14 +139,18 @@ _HASHER_IMPORTS = {
 }
 
 
+_STRING_LITERAL = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
+
+
 def with_hasher_import(ctx: FileContext, code: str) -> str:
-    """`code` preceded by the import of the hasher it calls when the file does not bind
-    that name already (a suggestion reads only names in scope or that it imports)."""
-    # A name the code reads, not a word in a string (`schemes=["argon2", "bcrypt"]`).
-    needed = [line for name, line in _HASHER_IMPORTS.items()
-              if re.search(rf"(?<![\w.\"']){name}\b(?![\"'])", code)
-              and name not in ctx.semantic.module_scope.bindings]
-    return "\n".join([*needed, "", code]) if needed else code
+    """`code` preceded by the imports of the hashers it calls that the file does not bind
+    already (a suggestion reads only names in scope or that it imports). Names inside string
+    literals are not calls: `CryptContext(schemes=["bcrypt"])` needs passlib, not bcrypt."""
+    calls = _STRING_LITERAL.sub('""', code)
+    imports = [line for name, line in _HASHER_IMPORTS.items()
+               if re.search(rf"(?<![\w.]){name}\b", calls)
+               and name not in ctx.semantic.module_scope.bindings]
+    return "\n".join(imports) + f"\n\n{code}" if imports else code
 
 
 class _ModelKnowledge:
