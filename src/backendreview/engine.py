@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 import pathspec
 
 from .analysis.paths import ToolCode, serves_requests, tool_code
+from .analysis.program.extract import CLASSES as PROGRAM_CLASSES
+from .analysis.program.extract import FULL as PROGRAM_FULL
 from .cache import ResultCache
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
@@ -94,6 +96,17 @@ def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
         cls = PROJECT_RULES.get(rule_id)
         if cls is not None:
             out.update(cls.needs_facts)
+    return merge_collectors(out)
+
+
+def merge_collectors(*groups: Iterable[str]) -> tuple[str, ...]:
+    """One sorted tuple of collector names, each program model level folded into the
+    highest one asked for: the whole model answers everything its classes level does.
+    The tuple is part of the cache key, so facts collected at the classes level are never
+    served to a run that needs the whole model."""
+    out = set().union(*groups)
+    if PROGRAM_FULL in out:
+        out.discard(PROGRAM_CLASSES)
     return tuple(sorted(out))
 
 
@@ -103,10 +116,10 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
         from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
-    if "program" in names:
+    if PROGRAM_FULL in names or PROGRAM_CLASSES in names:
         from .analysis.program import ProgramCollector
 
-        out.append(ProgramCollector(ctx))
+        out.append(ProgramCollector(ctx, classes_only=PROGRAM_FULL not in names))
     return out
 
 
@@ -416,7 +429,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if rules is None:
         rules = enabled_rules(config, docs)
     if collect is not None:
-        collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
+        collect = merge_collectors(collect, needed_collectors(rules))
     discovery = discover_all(paths, config)
     skipped, notes = _skipped_results(discovery.skipped, rules)
     files = discovery.files
@@ -429,7 +442,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
             rules = tuple(sorted(set(rules).union(
                 *(enabled_rules(c, docs) for c in set(file_configs.values())))))
         # Every file feeds the project phase the facts any configuration's rules need.
-        collect = tuple(sorted(set(collect or ()) | set(needed_collectors(rules))))
+        collect = merge_collectors(collect or (), needed_collectors(rules))
     # One (configuration, rules, cache) per distinct configuration among the files.
     plans: dict[Config, tuple[tuple[str, ...], ResultCache | None]] = {}
 
