@@ -186,3 +186,32 @@ def test_parallel_results_keep_a_deterministic_order(project):
     assert parallel.findings == serial.findings
     assert list(parallel.facts) == list(serial.facts)
     assert parallel.facts == serial.facts
+
+
+def test_a_cold_run_reads_each_file_once(project, monkeypatch):
+    """The bytes read to key the cache are the bytes reviewed: a miss is not read again.
+    (Code frames of project findings re-read their file afterwards: counted apart.)"""
+    import backendreview.engine as engine
+
+    reads: list[str] = []
+    frames: list[str] = []
+    real_read, real_lines = engine.read_source, engine._read_lines
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        reads.append(str(Path(path).resolve()))
+        return real_read(path)
+
+    def frame_lines(path):  # type: ignore[no-untyped-def]
+        frames.append(path)
+        return real_lines(path)
+
+    monkeypatch.setattr(engine, "read_source", counting)
+    monkeypatch.setattr(engine, "_read_lines", frame_lines)
+    result = _run(project)
+    assert result.reviewed == result.files > 3 and result.cached == 0
+    assert len(reads) == result.files + len(frames)
+    assert len(set(reads)) == result.files
+    reads.clear()
+    frames.clear()
+    warm = _run(project)
+    assert warm.cached == warm.files and len(reads) == warm.files + len(frames)

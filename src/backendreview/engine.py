@@ -259,16 +259,18 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-# (real path, display path, config, rules, collect, cache)
-_Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None]
+# (real path, display path, config, rules, collect, cache, the bytes when already read)
+_Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None,
+              bytes | None]
 
 
 def _review_path(task: _Task) -> FileResult:
-    file_path, shown, config, rules, collect, cache = task
-    try:
-        data = read_source(file_path)
-    except UnreadableSource as exc:
-        return _unreadable(shown, str(exc), rules)
+    file_path, shown, config, rules, collect, cache, data = task
+    if data is None:
+        try:
+            data = read_source(file_path)
+        except UnreadableSource as exc:
+            return _unreadable(shown, str(exc), rules)
     limit = file_time_limit()
     try:
         with _time_limit(limit):
@@ -278,8 +280,9 @@ def _review_path(task: _Task) -> FileResult:
         return _unreadable(shown, f"review stopped after {limit:g} s: the file takes too long "
                                   "to review (BACKENDREVIEW_FILE_TIME_LIMIT sets the limit)",
                            rules)
-    # Keyed by the bytes reviewed here, not those the parent hashed: a file edited in between
-    # is stored under its new content. A rule failure is not cached: the next run retries.
+    # Keyed by the bytes reviewed, which the parent read once to look the cache up: a file
+    # edited since is stored under the content that was reviewed. A rule failure is not
+    # cached: the next run retries.
     if cache is not None and "_errors" not in result.facts:
         cache.store(cache.key(shown, data), result)
     return result
@@ -313,11 +316,13 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
 
 
 def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None]
-            ) -> tuple[dict[int, FileResult], dict[int, int]]:
-    """Cached results by file index (each file in the cache of its own configuration), and
-    the size of every file (for scheduling)."""
+            ) -> tuple[dict[int, FileResult], dict[int, int], dict[int, bytes]]:
+    """Cached results by file index (each file in the cache of its own configuration), the
+    size of every file (for scheduling), and the bytes of the misses read to key them, so
+    that their review does not read them again."""
     hits: dict[int, FileResult] = {}
     sizes: dict[int, int] = {}
+    read: dict[int, bytes] = {}
     for index, path in enumerate(files):
         cache = caches[index]
         if cache is None:
@@ -335,7 +340,9 @@ def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None
         cached = cache.load(cache.key(shown[index], data))
         if cached is not None:
             hits[index] = cached
-    return hits, sizes
+        else:
+            read[index] = data
+    return hits, sizes, read
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, total)
@@ -456,7 +463,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         return (own, *plans[own])
 
     planned = [plan(i) for i in range(len(files))]
-    found, sizes = _lookup(files, shown, [p[2] for p in planned])
+    found, sizes, read = _lookup(files, shown, [p[2] for p in planned])
     overridden = [i for i, name in enumerate(shown) if texts and name in texts]
     for i in overridden:  # `--fix` rounds: these files as their fixed text, not cached
         own, own_rules, _ = planned[i]
@@ -466,7 +473,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         found[i].lines = found[i].lines or source_lines(texts[shown[i]])  # type: ignore[index]
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
     pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
-                    planned[i][2]))
+                    planned[i][2], read.pop(i, None)))
                for i in range(len(files)) if i not in found]
     total, done = len(files), len(found)
     if progress is not None:
