@@ -441,7 +441,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     skipped, notes = _skipped_results(discovery.skipped, rules)
     files = discovery.files
     here = Path.cwd().resolve()  # once, not once per file
-    shown = [display_path(f, here) for f in files]
+    shown = [_shown(f, here) for f in files]
     file_configs: dict[str, Config] = {}
     if config_for is not None:
         file_configs, files, shown = _configs_per_file(files, shown, paths, config, config_for)
@@ -498,6 +498,16 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     run_result.reviewed = len(pending)
     run_result.cached = len(found) - len(overridden)
     return run_result
+
+
+def _shown(real: Path, here: Path) -> str:
+    """`display_path` of a discovered file: discovery hands out real paths (links already
+    followed, see discovery._classify) and `here` is resolved, so resolving both again (a
+    `realpath`, one lstat per path component, twice per file) cannot change the answer."""
+    try:
+        return real.relative_to(here).as_posix()
+    except ValueError:
+        return real.as_posix()
 
 
 def _configs_per_file(files: list[Path], shown: list[str], paths: list[Path], config: Config,
