@@ -12,6 +12,7 @@ ratio are printed. Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def main() -> int:
     parser.add_argument("tree", type=Path)
     parser.add_argument("--pairs", type=int, default=3)
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as bench/run.py: bytecode cached
     times: dict[str, list[float]] = {"without": [], "with": []}
     for _ in range(args.pairs):
         for mode in ("without", "with"):
