@@ -85,6 +85,7 @@ class RunResult:
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
     reviewed: int = 0  # files reviewed in this run (the rest came from the cache)
     cached: int = 0
+    project_cached: bool = False  # the project rules' findings came from the cache
 
 
 
@@ -316,13 +317,14 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
 
 
 def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None]
-            ) -> tuple[dict[int, FileResult], dict[int, int], dict[int, bytes]]:
+            ) -> tuple[dict[int, FileResult], dict[int, int], dict[int, bytes], dict[int, str]]:
     """Cached results by file index (each file in the cache of its own configuration), the
-    size of every file (for scheduling), and the bytes of the misses read to key them, so
-    that their review does not read them again."""
+    size of every file (for scheduling), the bytes of the misses read to key them, so that
+    their review does not read them again, and every file's entry key."""
     hits: dict[int, FileResult] = {}
     sizes: dict[int, int] = {}
     read: dict[int, bytes] = {}
+    keys: dict[int, str] = {}
     for index, path in enumerate(files):
         cache = caches[index]
         if cache is None:
@@ -337,12 +339,13 @@ def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None
             sizes[index] = 0  # reviewed (and reported) by the worker
             continue
         sizes[index] = len(data)
-        cached = cache.load(cache.key(shown[index], data))
+        keys[index] = cache.key(shown[index], data)
+        cached = cache.load(keys[index])
         if cached is not None:
             hits[index] = cached
         else:
             read[index] = data
-    return hits, sizes, read
+    return hits, sizes, read, keys
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, total)
@@ -463,7 +466,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         return (own, *plans[own])
 
     planned = [plan(i) for i in range(len(files))]
-    found, sizes, read = _lookup(files, shown, [p[2] for p in planned])
+    found, sizes, read, keys = _lookup(files, shown, [p[2] for p in planned])
     overridden = [i for i, name in enumerate(shown) if texts and name in texts]
     for i in overridden:  # `--fix` rounds: these files as their fixed text, not cached
         own, own_rules, _ = planned[i]
@@ -492,12 +495,30 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     for index, task in pending:  # serially: small runs, and whatever a failed pool left
         if results[index] is None:
             record(index, _review_path(task))
+    project_cache = None
+    if cache_dir is not None and not overridden and len(keys) == len(files):
+        project_cache = _project_cache(ResultCache(cache_dir, config, rules, collect), keys,
+                                       results)
     run_result = finish([r for r in results if r is not None] + skipped, config, rules, docs,
-                        file_configs)
+                        file_configs, project_cache=project_cache)
     run_result.notes = notes
     run_result.reviewed = len(pending)
     run_result.cached = len(found) - len(overridden)
     return run_result
+
+
+def _project_cache(cache: ResultCache, keys: dict[int, str],
+                   results: list[FileResult | None]) -> tuple[ResultCache, str]:
+    """The cache and key of this run's project phase. Every file's facts are a function of
+    its entry key, unless its review stopped (time limit, a failed rule): the kinds and
+    counts of its facts tell those apart. The walking configuration the project rules read
+    is in the cache's prefix."""
+    parts = []
+    for index, result in enumerate(results):
+        shape = sorted((kind, len(items)) for kind, items in result.facts.items()) \
+            if result is not None else None
+        parts.append(f"{keys[index]} {shape!r}".encode())
+    return cache, cache.project_key(parts)
 
 
 def _shown(real: Path, here: Path) -> str:
@@ -576,10 +597,12 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
-           docs: dict[str, RuleDoc], file_configs: dict[str, Config] | None = None
-           ) -> RunResult:
+           docs: dict[str, RuleDoc], file_configs: dict[str, Config] | None = None,
+           project_cache: tuple[ResultCache, str] | None = None) -> RunResult:
     """Project phase, suppression, per-file-ignores and the severity threshold, each by the
-    configuration of the finding's file when `file_configs` gives one."""
+    configuration of the finding's file when `file_configs` gives one. With
+    `project_cache` (cache, key), the project rules' findings are taken from there when
+    the key matches, and stored there after a run without errors."""
     run_result = RunResult(files=len(results), rules=rules)
     facts: dict[str, list[Any]] = {}
     tools: dict[str, ToolCode] = {}
@@ -593,23 +616,13 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
                 facts.setdefault(kind, []).extend(items)
     run_result.facts = facts
     by_path = {r.path: r for r in results}
-    project_findings: list[Finding] = []
-    for rule_id in rules:
-        cls = PROJECT_RULES.get(rule_id)
-        if cls is None:
-            continue
-        rule = cls(docs[rule_id], config)
-        try:
-            rule.check(facts)
-            # Routes declared in tests or seed scripts serve no real request either.
-            project_findings.extend(
-                f for f in rule.findings
-                if serves_requests(f, tools.get(f.path) or tool_code(
-                                   project_relative(f.path, config.root), None, False),
-                                   lambda rule: _wants_tests(config, rule)))
-        except Exception as exc:
-            run_result.errors.append(f"internal error: project rule {rule_id} failed: "
-                                     f"{type(exc).__name__}: {exc}")
+    cached = project_cache[0].load_project(project_cache[1]) if project_cache else None
+    if cached is not None:
+        run_result.project_cached = True
+    project_findings = cached if cached is not None else _project_findings(
+        facts, tools, config, rules, docs, run_result)
+    if project_cache is not None and cached is None and not run_result.errors:
+        project_cache[0].store_project(project_cache[1], project_findings)
     file_configs = file_configs or {}
     pfi_of: dict[Config, tuple[list[tuple[pathspec.PathSpec, tuple[str, ...]]], Path]] = {}
     enabled_of: dict[Config, set[str]] = {}
@@ -649,6 +662,30 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         run_result.sources[path] = lines or _read_lines(path)
     run_result.errors.sort()
     return run_result
+
+
+def _project_findings(facts: dict[str, list[Any]], tools: dict[str, ToolCode], config: Config,
+                      rules: tuple[str, ...], docs: dict[str, RuleDoc], run_result: RunResult
+                      ) -> list[Finding]:
+    """Every enabled project rule over the merged facts; a rule that fails is an error."""
+    project_findings: list[Finding] = []
+    for rule_id in rules:
+        cls = PROJECT_RULES.get(rule_id)
+        if cls is None:
+            continue
+        rule = cls(docs[rule_id], config)
+        try:
+            rule.check(facts)
+            # Routes declared in tests or seed scripts serve no real request either.
+            project_findings.extend(
+                f for f in rule.findings
+                if serves_requests(f, tools.get(f.path) or tool_code(
+                                   project_relative(f.path, config.root), None, False),
+                                   lambda rule: _wants_tests(config, rule)))
+        except Exception as exc:
+            run_result.errors.append(f"internal error: project rule {rule_id} failed: "
+                                     f"{type(exc).__name__}: {exc}")
+    return project_findings
 
 
 def _read_lines(path: str) -> list[str]:
