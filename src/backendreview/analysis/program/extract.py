@@ -226,8 +226,9 @@ class _Extractor:
         self.origins = OriginFinder(ctx)
         self._row_loops: dict[int, bool] = {}
         # Whether any function of the file may read a cache: most do not, and the text of
-        # every function is then not searched.
-        self.cache_use = "cache" in ctx.text and _CACHE_USE.search(ctx.text) is not None
+        # every function is then not searched. (Bodies are not read at the classes level.)
+        self.cache_use = full and "cache" in ctx.text and _CACHE_USE.search(
+            ctx.text) is not None
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
