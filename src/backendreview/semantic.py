@@ -246,34 +246,42 @@ class SemanticBuilder:
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
         pop = stack.pop
         push = stack.append
+        add = nodes.append
+        node_type = ast.AST
         while stack:
             node, current = pop()
-            nodes.append(node)
-            node_id = id(node)
-            node_scope[node_id] = current
-            binder = binders.get(type(node))
-            inner = binder(self, node, current) if binder is not None else None
-            children: list[ast.AST] = []
+            add(node)
+            node_scope[id(node)] = current
             kind = type(node)
+            binder = binders.get(kind)
+            inner = binder(self, node, current) if binder is not None else None
             fields = child_fields.get(kind)
             if fields is None:
-                fields = child_fields[kind] = _child_fields(kind)
-            for name in fields:
-                value = getattr(node, name, None)
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, ast.AST) and type(item) not in skip:
-                            children.append(item)
-                elif isinstance(value, ast.AST) and type(value) not in skip:
-                    children.append(value)
+                fields = child_fields[kind] = _child_fields(kind)[::-1]
+            # Children are pushed last first, straight from the fields read backwards (no
+            # list of them per node), so that they are popped in source order.
             if inner is None:
-                for child in reversed(children):
-                    parents[id(child)] = node
-                    push((child, current))
+                for name in fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in reversed(value):
+                            if isinstance(item, node_type) and type(item) not in skip:
+                                parents[id(item)] = node
+                                push((item, current))
+                    elif isinstance(value, node_type) and type(value) not in skip:
+                        parents[id(value)] = node
+                        push((value, current))
             else:
-                for child in reversed(children):
-                    parents[id(child)] = node
-                    push((child, self._child_scope(node, child, current, inner)))
+                for name in fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in reversed(value):
+                            if isinstance(item, node_type) and type(item) not in skip:
+                                parents[id(item)] = node
+                                push((item, self._child_scope(node, item, current, inner)))
+                    elif isinstance(value, node_type) and type(value) not in skip:
+                        parents[id(value)] = node
+                        push((value, self._child_scope(node, value, current, inner)))
 
     def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
                      inner: Scope) -> Scope:
@@ -411,7 +419,7 @@ _SKIP_TYPES = frozenset({ast.Load, ast.Store, ast.Del}) | frozenset(
 # Fields that hold identifiers, numbers or flags, never nodes: not worth a getattr.
 _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "is_async",
                             "kind", "type_comment", "conversion", "simple", "ctx", "op"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # the node fields of a type, last first
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
