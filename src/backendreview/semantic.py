@@ -82,7 +82,7 @@ class SemanticModel:
         # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
         # the tree outlives the model, so ids are not reused while the cache is alive.)
         self._qualified: dict[int, str | None] = {}
-        self._imported: dict[str, bool] = {}
+        self._imported: set[str] = set()  # see is_imported
         self._imported_count = 0
         self.nodes: list[ast.AST] = []  # filled by SemanticBuilder.build()
 
@@ -198,18 +198,22 @@ class SemanticModel:
 
     def is_imported(self, prefix: str) -> bool:
         """Whether the module imports `prefix` or anything under it."""
-        # Asked for every call node by several rules: answered once per prefix (and again
-        # only if the imports changed, i.e. while the model is being built).
+        # Asked for every call node by several rules, with many prefixes per file: `m` is
+        # `prefix` or starts with `prefix.` exactly when `prefix` is `m` or `m` cut at one
+        # of its dots, so every such cut of every imported module goes in one set, rebuilt
+        # only if the imports changed (i.e. while the model is being built).
         modules = self.imported_modules
         if len(modules) != self._imported_count:
-            self._imported.clear()
+            cuts: set[str] = set()
+            for module in modules:
+                cuts.add(module)
+                dot = module.find(".")
+                while dot != -1:
+                    cuts.add(module[:dot])
+                    dot = module.find(".", dot + 1)
+            self._imported = cuts
             self._imported_count = len(modules)
-        known = self._imported.get(prefix)
-        if known is None:
-            dotted = prefix + "."
-            known = self._imported[prefix] = any(
-                m == prefix or m.startswith(dotted) for m in modules)
-        return known
+        return prefix in self._imported
 
 
 class SemanticBuilder:
