@@ -3,14 +3,16 @@
     python bench/program_model_cost.py TREE [--pairs 3]
 
 One process, no cache, CPU seconds (user + sys of this process). "without" drops the
-`program` fact collector and gives the project rules an empty program model, which is what
-the rules saw before the model existed. Pairs alternate so that a change in the machine's
-load falls on both sides; the medians and their ratio are printed. Nothing is asserted.
+`program` fact collector (at whichever level the rules ask for) and gives the project rules
+an empty program model, which is what the rules saw before the model existed. Pairs
+alternate so that a change in the machine's load falls on both sides; the medians and their
+ratio are printed. Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -25,7 +27,8 @@ if sys.argv[2] == "without":
     import backendreview.analysis.program as program
     from backendreview.analysis.program.model import ProgramModel
     needed = engine.needed_collectors
-    engine.needed_collectors = lambda rules: tuple(c for c in needed(rules) if c != "program")
+    engine.needed_collectors = lambda rules: tuple(c for c in needed(rules)
+                                                   if not c.startswith("program"))
     program.program_of = lambda facts: ProgramModel([])
     for module in list(sys.modules.values()):
         if module.__name__.startswith("backendreview.checks") and \
@@ -43,6 +46,7 @@ def main() -> int:
     parser.add_argument("tree", type=Path)
     parser.add_argument("--pairs", type=int, default=3)
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as bench/run.py: bytecode cached
     times: dict[str, list[float]] = {"without": [], "with": []}
     for _ in range(args.pairs):
         for mode in ("without", "with"):

@@ -255,6 +255,12 @@ def main() -> int:
                         help="also time 4 growing parts of the first tree")
     parser.add_argument("--startup", action="store_true", help="only the start-up measures")
     args = parser.parse_args()
+    # Every tool measured here is timed as installed, with its bytecode cached: the warm-up
+    # run writes the .pyc files. An environment with PYTHONDONTWRITEBYTECODE set (this
+    # project's shared sessions have it) would make every Python tool (backendreview,
+    # bandit, flake8; not ruff) compile its modules from source on every run.
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        print("note: PYTHONDONTWRITEBYTECODE unset for the measured processes")
     startup(args.repeat, args.dest)
     if args.startup:
         return 0

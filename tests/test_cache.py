@@ -44,8 +44,9 @@ def project(tmp_path, monkeypatch):
 
 
 def _entries(directory: Path) -> list[Path]:
+    """The per-file entries (not the project phase's, under project/)."""
     return sorted(p for p in directory.rglob("*") if p.is_file()
-                  and p.name not in (".gitignore", "CACHEDIR.TAG"))
+                  and p.name not in (".gitignore", "CACHEDIR.TAG") and p.parent.name != "project")
 
 
 def _json_run(*extra: str) -> bytes:
@@ -186,3 +187,77 @@ def test_parallel_results_keep_a_deterministic_order(project):
     assert parallel.findings == serial.findings
     assert list(parallel.facts) == list(serial.facts)
     assert parallel.facts == serial.facts
+
+
+def test_a_cold_run_reads_each_file_once(project, monkeypatch):
+    """The bytes read to key the cache are the bytes reviewed: a miss is not read again.
+    (Code frames of project findings re-read their file afterwards: counted apart.)"""
+    import backendreview.engine as engine
+
+    reads: list[str] = []
+    frames: list[str] = []
+    real_read, real_lines = engine.read_source, engine._read_lines
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        reads.append(str(Path(path).resolve()))
+        return real_read(path)
+
+    def frame_lines(path):  # type: ignore[no-untyped-def]
+        frames.append(path)
+        return real_lines(path)
+
+    monkeypatch.setattr(engine, "read_source", counting)
+    monkeypatch.setattr(engine, "_read_lines", frame_lines)
+    result = _run(project)
+    assert result.reviewed == result.files > 3 and result.cached == 0
+    assert len(reads) == result.files + len(frames)
+    assert len(set(reads)) == result.files
+    reads.clear()
+    frames.clear()
+    warm = _run(project)
+    assert warm.cached == warm.files and len(reads) == warm.files + len(frames)
+
+
+def test_a_warm_run_with_nothing_changed_skips_the_project_phase(project, monkeypatch):
+    from backendreview.checks import PROJECT_RULES
+
+    cold = _run(project)
+    assert not cold.project_cached
+    assert {"BR301", "BR102"} <= {f.rule_id for f in cold.findings}
+    assert len(list((project / ".backendreview_cache" / "project").iterdir())) == 1
+    calls: list[str] = []
+    for rule_id in ("BR301", "BR102"):
+        cls = PROJECT_RULES[rule_id]
+        monkeypatch.setattr(cls, "check", lambda self, facts, _id=rule_id: calls.append(_id))
+    warm = _run(project)
+    assert warm.project_cached and calls == []
+    assert [(f.rule_id, f.path, f.span, f.message) for f in warm.findings] == \
+        [(f.rule_id, f.path, f.span, f.message) for f in cold.findings]
+    # An edit anywhere reruns the project phase (here with the rules stubbed out: their
+    # findings are gone, which shows they were not served from the entry).
+    (project / "queries.py").write_text(SAFE_SQL, encoding="utf-8")
+    edited = _run(project)
+    assert not edited.project_cached and sorted(set(calls)) == ["BR102", "BR301"]
+    assert "BR301" not in {f.rule_id for f in edited.findings}  # found only there
+
+
+def test_a_broken_project_entry_is_a_miss(project):
+    cold = _run(project)
+    [entry] = (project / ".backendreview_cache" / "project").iterdir()
+    for garbage in (b"", b"backendreview-cache-1garbage", entry.read_bytes()[:-7]):
+        entry.write_bytes(garbage)
+        again = _run(project)
+        assert not again.project_cached and again.findings == cold.findings
+    assert _run(project).project_cached  # rewritten by the last run
+
+
+def test_no_project_entry_for_a_run_whose_rules_failed(project, monkeypatch):
+    from backendreview.checks import PROJECT_RULES
+
+    def broken(self, facts):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(PROJECT_RULES["BR301"], "check", broken)
+    failed = _run(project)
+    assert any("BR301" in e for e in failed.errors)
+    assert not (project / ".backendreview_cache" / "project").exists()

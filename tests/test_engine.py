@@ -151,3 +151,22 @@ def test_facts_reach_project_rules_and_their_findings_are_suppressible(monkeypat
     result = finish([a, b], Config(), rules, docs)
     assert [f.message for f in result.findings] == ["route users seen in a.py"]
     assert result.suppressed == 1
+
+
+def test_findings_name_files_as_display_path_does_through_links(tmp_path, monkeypatch):
+    """The engine names discovered files without resolving them again: the same names
+    `display_path` gives, with the working directory a link and files reached by links."""
+    from backendreview.discovery import discover, display_path
+
+    real = tmp_path / "real"
+    (real / "pkg").mkdir(parents=True)
+    (real / "pkg" / "views.py").write_text("def broken(:\n")
+    (real / "pkg" / "alias.py").symlink_to(real / "pkg" / "views.py")
+    (real / "linked").symlink_to(real / "pkg", target_is_directory=True)
+    (tmp_path / "via").symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "via")
+    config = Config(root=Path("."), select=("BR000",))
+    result = run([Path(".")], config, jobs=1)
+    expected = sorted({display_path(f) for f in discover([Path(".")], config)})
+    assert expected == ["pkg/views.py"]
+    assert sorted({f.path for f in result.findings}) == expected

@@ -208,3 +208,71 @@ def test_a_write_behind_several_reads_is_still_a_write(tmp_path, monkeypatch):
     assert not any(r.effect.write for r in model.effects(_fn(model, "d.a"), QUERY))
     assert [model.writes(_fn(model, f"d.{n}")) for n in ("a", "b", "c", "reader", "far")] == [
         True, True, True, False, True]
+
+
+# -- the classes level (BR201's project half needs only the class hierarchy) ------------------
+_HIERARCHY = {
+    "acct/__init__.py": "from .models import User\n",
+    "acct/base.py": ("class Hashing:\n    def save(self):\n        self.password = make(self.password)\n"
+                     "        self.audit()\n        Audit.objects.create(user=self)\n"),
+    "acct/models.py": ("from acct.base import Hashing\n\n"
+                       "class User(Hashing):\n    password = 'x'\n\n"
+                       "    def check(self, raw):\n        return verify(raw)\n\n"
+                       "def user_factory() -> User:\n"
+                       "    class Local(User):\n        pass\n    return Local()\n"),
+}
+
+
+def _facts_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collect: tuple[str, ...],
+              cache: Path | None = None) -> list:
+    for name, text in _HIERARCHY.items():
+        target = tmp_path / "src" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "src")
+    result = run([Path(".")], Config(root=tmp_path / "src"), rules=(), collect=collect, jobs=1,
+                 cache_dir=cache)
+    assert result.errors == []
+    return result.facts["program"]
+
+
+def test_the_classes_level_keeps_the_hierarchy_and_drops_every_body(tmp_path, monkeypatch):
+    full = ProgramModel(_facts_at(tmp_path, monkeypatch, ("program",)))
+    classes = ProgramModel(_facts_at(tmp_path, monkeypatch, ("program-classes",)))
+    # The same definitions, classes nested in functions included.
+    assert sorted(classes.classes) == sorted(full.classes) == [
+        "acct.base.Hashing", "acct.models.User", "acct.models.user_factory.Local"]
+    assert sorted(classes.functions) == sorted(full.functions)
+    for ref in ("acct.User", "acct.models.user_factory", "acct.models.user_factory.Local"):
+        assert [c.qualname for c in classes.mro(classes.class_of(ref))] == \
+            [c.qualname for c in full.mro(full.class_of(ref))]
+    assert classes.class_of("acct.models.user_factory").qualname == "acct.models.User"
+    assert classes.method(classes.classes["acct.models.User"], "save").qualname == \
+        "acct.base.Hashing.save"
+    # ... but nothing of what the bodies do: no call sites, effects or constant returns.
+    save_full, save = full.functions["acct.base.Hashing.save"], classes.functions[
+        "acct.base.Hashing.save"]
+    assert [e.kind for e in save_full.effects] == [QUERY] and save_full.calls
+    assert save.effects == () and save.calls == () and not save.const_return
+    assert classes.classes["acct.models.User"].const_attrs == ()
+    assert full.classes["acct.models.User"].const_attrs == ("password",)
+
+
+def test_collectors_fold_into_the_highest_program_level():
+    from backendreview.engine import merge_collectors, needed_collectors
+
+    assert needed_collectors(("BR201",)) == ("program-classes",)
+    # BR201 beside a rule that follows calls: one collector, the whole model.
+    assert needed_collectors(("BR201", "BR206")) == ("program", "routes")
+    assert merge_collectors(("program-classes",), ("routes", "program")) == ("program", "routes")
+    assert merge_collectors(("program-classes", "routes")) == ("program-classes", "routes")
+
+
+def test_classes_level_facts_in_the_cache_are_not_served_to_a_run_needing_the_model(
+        tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    _facts_at(tmp_path, monkeypatch, ("program-classes",), cache)
+    again = ProgramModel(_facts_at(tmp_path, monkeypatch, ("program",), cache))
+    assert again.functions["acct.base.Hashing.save"].calls  # reviewed again, not the entry
+    cached = ProgramModel(_facts_at(tmp_path, monkeypatch, ("program-classes",), cache))
+    assert cached.functions["acct.base.Hashing.save"].calls == ()

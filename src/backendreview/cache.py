@@ -2,9 +2,11 @@
 
 An entry maps (tool fingerprint, the per-file part of the config, rule selection, fact
 collectors, display path, file bytes) to the whole `FileResult` of that file — findings,
-facts, suppressions, lines — so a re-run answers an unchanged file without parsing it and
-the project phase reruns from the cached facts. Every field is stored generically: a new
-fact kind needs no change here.
+facts, suppressions, lines — so a re-run answers an unchanged file without parsing it.
+Every field is stored generically: a new fact kind needs no change here. One more entry per
+configuration holds the project rules' findings of the last run, keyed by every file's entry
+key: a re-run with nothing changed skips the project phase (ORM index, route table,
+program model); after an edit it reruns from the cached facts.
 
 Safety:
 - Writes go to a unique temporary file in the entry's directory, then `os.replace`: a
@@ -27,13 +29,14 @@ import io
 import os
 import pickle
 import secrets
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import Config
-from .model import FileResult
+from .model import FileResult, Finding
 
 CACHE_DIR_NAME = ".backendreview_cache"
 # Bump when the entry layout changes in a way the fingerprint would not see.
@@ -128,11 +131,49 @@ class ResultCache:
 
     def store(self, key: str, result: FileResult) -> None:
         """Best effort: a read-only or full disk costs the next run time, not this one."""
-        entry = self._entry(key)
+        self._write(self._entry(key), result)
+
+    # -- the project phase -------------------------------------------------------------------
+    def project_key(self, parts: Iterable[bytes]) -> str:
+        """The key of a run's project phase: this cache's prefix (tool, per-file config,
+        rules, collectors) and `parts`, which the caller builds from every file's entry key
+        (the facts are a function of it) and the configuration the project rules read."""
+        digest = hashlib.sha256(self._prefix + b"project\0")
+        for part in parts:
+            digest.update(hashlib.sha256(part).digest())
+        return digest.hexdigest()
+
+    def _project_entry(self) -> Path:
+        # One entry per configuration and rule selection, overwritten by each run: the
+        # project phase of an older state of the tree is never asked for again.
+        return self.directory / "project" / self._prefix.hex()
+
+    def load_project(self, key: str) -> list[Finding] | None:
+        """The project rules' findings of a run whose key was `key`, or None (a miss)."""
+        try:
+            raw = self._project_entry().read_bytes()
+        except OSError:
+            return None
+        try:
+            if not raw.startswith(_FORMAT):
+                return None
+            stored, findings = _SafeUnpickler(io.BytesIO(raw[len(_FORMAT):])).load()
+        except Exception:  # a broken entry, whatever the breakage, is a miss
+            return None
+        if stored != key or not isinstance(findings, list) or not all(
+                isinstance(f, Finding) for f in findings):
+            return None
+        return findings
+
+    def store_project(self, key: str, findings: list[Finding]) -> None:
+        self._write(self._project_entry(), (key, findings))
+
+    def _write(self, entry: Path, value: object) -> None:
+        """Best effort, atomic: a read-only or full disk costs the next run time."""
         try:
             self._prepare()
             entry.parent.mkdir(exist_ok=True)
-            payload = _FORMAT + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _FORMAT + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             temporary = entry.parent / f".{entry.name}.{os.getpid()}.{secrets.token_hex(4)}"
             try:
                 temporary.write_bytes(payload)

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 import pathspec
 
 from .analysis.paths import ToolCode, serves_requests, tool_code
+from .analysis.program.extract import CLASSES as PROGRAM_CLASSES
+from .analysis.program.extract import FULL as PROGRAM_FULL
 from .cache import ResultCache
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
@@ -83,6 +85,7 @@ class RunResult:
     facts: dict[str, list[Any]] = field(default_factory=dict)  # merged facts of every file
     reviewed: int = 0  # files reviewed in this run (the rest came from the cache)
     cached: int = 0
+    project_cached: bool = False  # the project rules' findings came from the cache
 
 
 
@@ -94,6 +97,17 @@ def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
         cls = PROJECT_RULES.get(rule_id)
         if cls is not None:
             out.update(cls.needs_facts)
+    return merge_collectors(out)
+
+
+def merge_collectors(*groups: Iterable[str]) -> tuple[str, ...]:
+    """One sorted tuple of collector names, each program model level folded into the
+    highest one asked for: the whole model answers everything its classes level does.
+    The tuple is part of the cache key, so facts collected at the classes level are never
+    served to a run that needs the whole model."""
+    out = set().union(*groups)
+    if PROGRAM_FULL in out:
+        out.discard(PROGRAM_CLASSES)
     return tuple(sorted(out))
 
 
@@ -103,10 +117,10 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
         from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
-    if "program" in names:
+    if PROGRAM_FULL in names or PROGRAM_CLASSES in names:
         from .analysis.program import ProgramCollector
 
-        out.append(ProgramCollector(ctx))
+        out.append(ProgramCollector(ctx, classes_only=PROGRAM_FULL not in names))
     return out
 
 
@@ -246,16 +260,18 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-# (real path, display path, config, rules, collect, cache)
-_Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None]
+# (real path, display path, config, rules, collect, cache, the bytes when already read)
+_Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None,
+              bytes | None]
 
 
 def _review_path(task: _Task) -> FileResult:
-    file_path, shown, config, rules, collect, cache = task
-    try:
-        data = read_source(file_path)
-    except UnreadableSource as exc:
-        return _unreadable(shown, str(exc), rules)
+    file_path, shown, config, rules, collect, cache, data = task
+    if data is None:
+        try:
+            data = read_source(file_path)
+        except UnreadableSource as exc:
+            return _unreadable(shown, str(exc), rules)
     limit = file_time_limit()
     try:
         with _time_limit(limit):
@@ -265,8 +281,9 @@ def _review_path(task: _Task) -> FileResult:
         return _unreadable(shown, f"review stopped after {limit:g} s: the file takes too long "
                                   "to review (BACKENDREVIEW_FILE_TIME_LIMIT sets the limit)",
                            rules)
-    # Keyed by the bytes reviewed here, not those the parent hashed: a file edited in between
-    # is stored under its new content. A rule failure is not cached: the next run retries.
+    # Keyed by the bytes reviewed, which the parent read once to look the cache up: a file
+    # edited since is stored under the content that was reviewed. A rule failure is not
+    # cached: the next run retries.
     if cache is not None and "_errors" not in result.facts:
         cache.store(cache.key(shown, data), result)
     return result
@@ -300,11 +317,14 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
 
 
 def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None]
-            ) -> tuple[dict[int, FileResult], dict[int, int]]:
-    """Cached results by file index (each file in the cache of its own configuration), and
-    the size of every file (for scheduling)."""
+            ) -> tuple[dict[int, FileResult], dict[int, int], dict[int, bytes], dict[int, str]]:
+    """Cached results by file index (each file in the cache of its own configuration), the
+    size of every file (for scheduling), the bytes of the misses read to key them, so that
+    their review does not read them again, and every file's entry key."""
     hits: dict[int, FileResult] = {}
     sizes: dict[int, int] = {}
+    read: dict[int, bytes] = {}
+    keys: dict[int, str] = {}
     for index, path in enumerate(files):
         cache = caches[index]
         if cache is None:
@@ -319,10 +339,13 @@ def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None
             sizes[index] = 0  # reviewed (and reported) by the worker
             continue
         sizes[index] = len(data)
-        cached = cache.load(cache.key(shown[index], data))
+        keys[index] = cache.key(shown[index], data)
+        cached = cache.load(keys[index])
         if cached is not None:
             hits[index] = cached
-    return hits, sizes
+        else:
+            read[index] = data
+    return hits, sizes, read, keys
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, total)
@@ -416,12 +439,12 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     if rules is None:
         rules = enabled_rules(config, docs)
     if collect is not None:
-        collect = tuple(sorted(set(collect) | set(needed_collectors(rules))))
+        collect = merge_collectors(collect, needed_collectors(rules))
     discovery = discover_all(paths, config)
     skipped, notes = _skipped_results(discovery.skipped, rules)
     files = discovery.files
     here = Path.cwd().resolve()  # once, not once per file
-    shown = [display_path(f, here) for f in files]
+    shown = [_shown(f, here) for f in files]
     file_configs: dict[str, Config] = {}
     if config_for is not None:
         file_configs, files, shown = _configs_per_file(files, shown, paths, config, config_for)
@@ -429,7 +452,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
             rules = tuple(sorted(set(rules).union(
                 *(enabled_rules(c, docs) for c in set(file_configs.values())))))
         # Every file feeds the project phase the facts any configuration's rules need.
-        collect = tuple(sorted(set(collect or ()) | set(needed_collectors(rules))))
+        collect = merge_collectors(collect or (), needed_collectors(rules))
     # One (configuration, rules, cache) per distinct configuration among the files.
     plans: dict[Config, tuple[tuple[str, ...], ResultCache | None]] = {}
 
@@ -443,7 +466,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         return (own, *plans[own])
 
     planned = [plan(i) for i in range(len(files))]
-    found, sizes = _lookup(files, shown, [p[2] for p in planned])
+    found, sizes, read, keys = _lookup(files, shown, [p[2] for p in planned])
     overridden = [i for i, name in enumerate(shown) if texts and name in texts]
     for i in overridden:  # `--fix` rounds: these files as their fixed text, not cached
         own, own_rules, _ = planned[i]
@@ -453,7 +476,7 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         found[i].lines = found[i].lines or source_lines(texts[shown[i]])  # type: ignore[index]
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
     pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
-                    planned[i][2]))
+                    planned[i][2], read.pop(i, None)))
                for i in range(len(files)) if i not in found]
     total, done = len(files), len(found)
     if progress is not None:
@@ -472,12 +495,40 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
     for index, task in pending:  # serially: small runs, and whatever a failed pool left
         if results[index] is None:
             record(index, _review_path(task))
+    project_cache = None
+    if cache_dir is not None and not overridden and len(keys) == len(files):
+        project_cache = _project_cache(ResultCache(cache_dir, config, rules, collect), keys,
+                                       results)
     run_result = finish([r for r in results if r is not None] + skipped, config, rules, docs,
-                        file_configs)
+                        file_configs, project_cache=project_cache)
     run_result.notes = notes
     run_result.reviewed = len(pending)
     run_result.cached = len(found) - len(overridden)
     return run_result
+
+
+def _project_cache(cache: ResultCache, keys: dict[int, str],
+                   results: list[FileResult | None]) -> tuple[ResultCache, str]:
+    """The cache and key of this run's project phase. Every file's facts are a function of
+    its entry key, unless its review stopped (time limit, a failed rule): the kinds and
+    counts of its facts tell those apart. The walking configuration the project rules read
+    is in the cache's prefix."""
+    parts = []
+    for index, result in enumerate(results):
+        shape = sorted((kind, len(items)) for kind, items in result.facts.items()) \
+            if result is not None else None
+        parts.append(f"{keys[index]} {shape!r}".encode())
+    return cache, cache.project_key(parts)
+
+
+def _shown(real: Path, here: Path) -> str:
+    """`display_path` of a discovered file: discovery hands out real paths (links already
+    followed, see discovery._classify) and `here` is resolved, so resolving both again (a
+    `realpath`, one lstat per path component, twice per file) cannot change the answer."""
+    try:
+        return real.relative_to(here).as_posix()
+    except ValueError:
+        return real.as_posix()
 
 
 def _configs_per_file(files: list[Path], shown: list[str], paths: list[Path], config: Config,
@@ -546,10 +597,12 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
 
 
 def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
-           docs: dict[str, RuleDoc], file_configs: dict[str, Config] | None = None
-           ) -> RunResult:
+           docs: dict[str, RuleDoc], file_configs: dict[str, Config] | None = None,
+           project_cache: tuple[ResultCache, str] | None = None) -> RunResult:
     """Project phase, suppression, per-file-ignores and the severity threshold, each by the
-    configuration of the finding's file when `file_configs` gives one."""
+    configuration of the finding's file when `file_configs` gives one. With
+    `project_cache` (cache, key), the project rules' findings are taken from there when
+    the key matches, and stored there after a run without errors."""
     run_result = RunResult(files=len(results), rules=rules)
     facts: dict[str, list[Any]] = {}
     tools: dict[str, ToolCode] = {}
@@ -563,23 +616,13 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
                 facts.setdefault(kind, []).extend(items)
     run_result.facts = facts
     by_path = {r.path: r for r in results}
-    project_findings: list[Finding] = []
-    for rule_id in rules:
-        cls = PROJECT_RULES.get(rule_id)
-        if cls is None:
-            continue
-        rule = cls(docs[rule_id], config)
-        try:
-            rule.check(facts)
-            # Routes declared in tests or seed scripts serve no real request either.
-            project_findings.extend(
-                f for f in rule.findings
-                if serves_requests(f, tools.get(f.path) or tool_code(
-                                   project_relative(f.path, config.root), None, False),
-                                   lambda rule: _wants_tests(config, rule)))
-        except Exception as exc:
-            run_result.errors.append(f"internal error: project rule {rule_id} failed: "
-                                     f"{type(exc).__name__}: {exc}")
+    cached = project_cache[0].load_project(project_cache[1]) if project_cache else None
+    if cached is not None:
+        run_result.project_cached = True
+    project_findings = cached if cached is not None else _project_findings(
+        facts, tools, config, rules, docs, run_result)
+    if project_cache is not None and cached is None and not run_result.errors:
+        project_cache[0].store_project(project_cache[1], project_findings)
     file_configs = file_configs or {}
     pfi_of: dict[Config, tuple[list[tuple[pathspec.PathSpec, tuple[str, ...]]], Path]] = {}
     enabled_of: dict[Config, set[str]] = {}
@@ -619,6 +662,30 @@ def finish(results: list[FileResult], config: Config, rules: tuple[str, ...],
         run_result.sources[path] = lines or _read_lines(path)
     run_result.errors.sort()
     return run_result
+
+
+def _project_findings(facts: dict[str, list[Any]], tools: dict[str, ToolCode], config: Config,
+                      rules: tuple[str, ...], docs: dict[str, RuleDoc], run_result: RunResult
+                      ) -> list[Finding]:
+    """Every enabled project rule over the merged facts; a rule that fails is an error."""
+    project_findings: list[Finding] = []
+    for rule_id in rules:
+        cls = PROJECT_RULES.get(rule_id)
+        if cls is None:
+            continue
+        rule = cls(docs[rule_id], config)
+        try:
+            rule.check(facts)
+            # Routes declared in tests or seed scripts serve no real request either.
+            project_findings.extend(
+                f for f in rule.findings
+                if serves_requests(f, tools.get(f.path) or tool_code(
+                                   project_relative(f.path, config.root), None, False),
+                                   lambda rule: _wants_tests(config, rule)))
+        except Exception as exc:
+            run_result.errors.append(f"internal error: project rule {rule_id} failed: "
+                                     f"{type(exc).__name__}: {exc}")
+    return project_findings
 
 
 def _read_lines(path: str) -> list[str]:

@@ -82,7 +82,7 @@ class SemanticModel:
         # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
         # the tree outlives the model, so ids are not reused while the cache is alive.)
         self._qualified: dict[int, str | None] = {}
-        self._imported: dict[str, bool] = {}
+        self._imported: set[str] = set()  # see is_imported
         self._imported_count = 0
         self.nodes: list[ast.AST] = []  # filled by SemanticBuilder.build()
 
@@ -200,18 +200,22 @@ class SemanticModel:
 
     def is_imported(self, prefix: str) -> bool:
         """Whether the module imports `prefix` or anything under it."""
-        # Asked for every call node by several rules: answered once per prefix (and again
-        # only if the imports changed, i.e. while the model is being built).
+        # Asked for every call node by several rules, with many prefixes per file: `m` is
+        # `prefix` or starts with `prefix.` exactly when `prefix` is `m` or `m` cut at one
+        # of its dots, so every such cut of every imported module goes in one set, rebuilt
+        # only if the imports changed (i.e. while the model is being built).
         modules = self.imported_modules
         if len(modules) != self._imported_count:
-            self._imported.clear()
+            cuts: set[str] = set()
+            for module in modules:
+                cuts.add(module)
+                dot = module.find(".")
+                while dot != -1:
+                    cuts.add(module[:dot])
+                    dot = module.find(".", dot + 1)
+            self._imported = cuts
             self._imported_count = len(modules)
-        known = self._imported.get(prefix)
-        if known is None:
-            dotted = prefix + "."
-            known = self._imported[prefix] = any(
-                m == prefix or m.startswith(dotted) for m in modules)
-        return known
+        return prefix in self._imported
 
 
 class SemanticBuilder:
@@ -248,34 +252,42 @@ class SemanticBuilder:
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
         pop = stack.pop
         push = stack.append
+        add = nodes.append
+        node_type = ast.AST
         while stack:
             node, current = pop()
-            nodes.append(node)
-            node_id = id(node)
-            node_scope[node_id] = current
-            binder = binders.get(type(node))
-            inner = binder(self, node, current) if binder is not None else None
-            children: list[ast.AST] = []
+            add(node)
+            node_scope[id(node)] = current
             kind = type(node)
+            binder = binders.get(kind)
+            inner = binder(self, node, current) if binder is not None else None
             fields = child_fields.get(kind)
             if fields is None:
-                fields = child_fields[kind] = _child_fields(kind)
-            for name in fields:
-                value = getattr(node, name, None)
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, ast.AST) and type(item) not in skip:
-                            children.append(item)
-                elif isinstance(value, ast.AST) and type(value) not in skip:
-                    children.append(value)
+                fields = child_fields[kind] = _child_fields(kind)[::-1]
+            # Children are pushed last first, straight from the fields read backwards (no
+            # list of them per node), so that they are popped in source order.
             if inner is None:
-                for child in reversed(children):
-                    parents[id(child)] = node
-                    push((child, current))
+                for name in fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in reversed(value):
+                            if isinstance(item, node_type) and type(item) not in skip:
+                                parents[id(item)] = node
+                                push((item, current))
+                    elif isinstance(value, node_type) and type(value) not in skip:
+                        parents[id(value)] = node
+                        push((value, current))
             else:
-                for child in reversed(children):
-                    parents[id(child)] = node
-                    push((child, self._child_scope(node, child, current, inner)))
+                for name in fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in reversed(value):
+                            if isinstance(item, node_type) and type(item) not in skip:
+                                parents[id(item)] = node
+                                push((item, self._child_scope(node, item, current, inner)))
+                    elif isinstance(value, node_type) and type(value) not in skip:
+                        parents[id(value)] = node
+                        push((value, self._child_scope(node, value, current, inner)))
 
     def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
                      inner: Scope) -> Scope:
@@ -413,7 +425,7 @@ _SKIP_TYPES = frozenset({ast.Load, ast.Store, ast.Del}) | frozenset(
 # Fields that hold identifiers, numbers or flags, never nodes: not worth a getattr.
 _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "is_async",
                             "kind", "type_comment", "conversion", "simple", "ctx", "op"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # the node fields of a type, last first
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:

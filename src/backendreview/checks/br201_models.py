@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..analysis.program import CLASSES as PROGRAM_CLASSES
 from ..analysis.program import ProgramModel, program_of
 from ..analysis.values import ValueTracker, constant_str, is_password_name
 from ..model import Finding
@@ -258,7 +259,8 @@ class PlaintextPasswordThroughModels(ProjectRule):
     """The project half of BR201: store findings on a model that hashes are dropped."""
 
     id = "BR201"
-    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
+    # Only `class_of` and `mro`: the class hierarchy, not what function bodies do.
+    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CLASSES,)
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:

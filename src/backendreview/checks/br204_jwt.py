@@ -23,6 +23,9 @@ _ENCODERS = {"jwt.encode": 0, "jwt.api_jwt.encode": 0, "jose.jwt.encode": 0,
              "authlib.jose.jwt.encode": 1, "jwt.PyJWT.encode": 0}
 _DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode",
                        "jwt.PyJWT.decode"})
+# Both rules start from a call whose qualified name is one of the above, which only an import
+# of these packages gives: files that import none are not visited (most of a project).
+_JWT_PACKAGES = tuple(sorted({name.split(".")[0] for name in (*_ENCODERS, *_DECODERS)}))
 
 
 _METADATA_CLAIMS = frozenset({"exp", "iat", "nbf", "iss", "kid", "alg", "aud", "typ"})
@@ -31,6 +34,7 @@ _VERIFYING_CALL = re.compile(r"verify|userinfo|user_info|jwks?|jwk_set|introspec
 
 class JwtWithoutExpiry(Rule):
     id = "BR204"
+    requires_imports = _JWT_PACKAGES
 
     def visit_Call(self, node: ast.Call) -> None:
         qualified = self.ctx.qualified_name(node.func) or ""
@@ -120,6 +124,7 @@ def _dict_keys(node: ast.Dict) -> set[str] | None:
 
 class JwtUnverified(Rule):
     id = "BR205"
+    requires_imports = _JWT_PACKAGES
 
     def visit_Call(self, node: ast.Call) -> None:
         qualified = self.ctx.qualified_name(node.func) or ""

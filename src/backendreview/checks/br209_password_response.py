@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from ..analysis.handlers import is_route_handler
 from ..analysis.values import constant_str, is_password_name
@@ -117,9 +118,42 @@ class PasswordInResponse(Rule):
         return False
 
     # -- pydantic response models and returned dicts ------------------------------------------
+    # Whether a function is a route handler takes the file's route registrations (the route
+    # recognisers over the whole file): asked only of the functions that would report if it
+    # is one, i.e. that respond with a model carrying a password field or return a dict
+    # with a password key (most files have none).
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        self._dict_returns: set[int] = set()  # functions that return a password key
+
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        if not is_route_handler(self.ctx, node):
-            return
+        self._functions.append(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if isinstance(node.value, ast.Dict) and any(
+                _sensitive(constant_str(key)) and not isinstance(value, ast.Constant)
+                for key, value in zip(node.value.keys, node.value.values, strict=True)):
+            # Every function around it walks to it (`_check_handler` walks nested code).
+            for anc in self.ctx.semantic.ancestors(node):
+                if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+                    self._dict_returns.add(id(anc))
+
+    def end_file(self) -> None:
+        for node in self._functions:
+            if (id(node) in self._dict_returns or any(
+                    self._pydantic_password_field(target) is not None
+                    for _, target in self._response_models(node))) and \
+                    is_route_handler(self.ctx, node):
+                self._check_handler(node)
+
+    @staticmethod
+    def _response_models(node: ast.FunctionDef | ast.AsyncFunctionDef
+                         ) -> list[tuple[ast.AST, ast.Name]]:
+        """(model as written, the class it names) for `response_model=` or the return
+        annotation."""
         models: list[ast.AST] = []
         for decorator in node.decorator_list:
             if isinstance(decorator, ast.Call):
@@ -128,12 +162,17 @@ class PasswordInResponse(Rule):
                         models.append(kw.value)
         if node.returns is not None and not models:
             models.append(node.returns)
+        out: list[tuple[ast.AST, ast.Name]] = []
         for model in models:
             target = model
             if isinstance(target, ast.Subscript):  # list[UserOut]
                 target = target.slice
-            if not isinstance(target, ast.Name):
-                continue
+            if isinstance(target, ast.Name):
+                out.append((model, target))
+        return out
+
+    def _check_handler(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for model, target in self._response_models(node):
             field = self._pydantic_password_field(target)
             if field is not None:
                 self._report(model, f"route `{node.name}` responds with `{target.id}`, whose "
@@ -146,8 +185,6 @@ class PasswordInResponse(Rule):
                     if _sensitive(name) and not isinstance(value, ast.Constant):
                         self._report(key, f"route `{node.name}` returns `{name}` to the client",
                                      f'drop "{name}" from the response')  # type: ignore[arg-type]
-
-    visit_AsyncFunctionDef = visit_FunctionDef
 
     def _pydantic_password_field(self, name: ast.Name) -> str | None:
         for binding in self.ctx.semantic.lookup(name.id, name)[1]:

@@ -138,13 +138,13 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     facts: list[object] = []
     qn = ctx.qualified_name(call.func)
-    target = assigned_target(ctx, call)
-    if qn not in APPS and target is not None and library_class(
-            qn, ("APIRouter", "Router")) and ctx.semantic.is_imported("fastapi"):
+    # Cheapest test first: this runs for every call of every file that imports a framework.
+    found = APPS.get(qn or "")
+    if found is None and ctx.semantic.is_imported("fastapi") and library_class(
+            qn, ("APIRouter", "Router")) and assigned_target(ctx, call) is not None:
         found = ("fastapi", "router")
-    else:
-        found = APPS.get(qn or "")
     if found is not None:
+        target = assigned_target(ctx, call)
         parent = ctx.semantic.parent(call)
         if target is not None:
             name = object_name(ctx, target)

@@ -4,14 +4,24 @@ Per file, `extract.ProgramCollector` records modules, classes, functions, call s
 direct effects as facts (`facts.py`); in the project phase `program_of(facts)` joins them into
 a `ProgramModel` (`model.py`) that resolves calls across modules and the class hierarchy and
 solves function summaries over the call graph. Rules that need it list "program" in their
-`needs_facts` and ask it about the functions they report on.
+`needs_facts` and ask it about the functions they report on; a rule that only walks the class
+hierarchy (which classes a reference names, their bases and methods) lists "program-classes",
+a level whose per-file extraction skips every function body.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .extract import FACT_KIND, ProgramCollector, callee_of, constant_needs, static_args
+from .extract import (
+    CLASSES,
+    FACT_KIND,
+    FULL,
+    ProgramCollector,
+    callee_of,
+    constant_needs,
+    static_args,
+)
 from .facts import (
     AUTH,
     LIMIT,
@@ -42,7 +52,9 @@ def program_of(facts: dict[str, list[Any]]) -> ProgramModel:
 
 __all__ = [
     "AUTH",
+    "CLASSES",
     "FACT_KIND",
+    "FULL",
     "LIMIT",
     "QUERY",
     "UNBOUNDED",

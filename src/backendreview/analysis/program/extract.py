@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     from ...context import FileContext
 
 FACT_KIND = "program"
+# The collector names a rule can list in `needs_facts`: the whole model, or only the class
+# hierarchy and the definitions' signatures (no call sites, effects, constants or types).
+FULL = "program"
+CLASSES = "program-classes"
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -89,16 +93,18 @@ class ProgramCollector:
 
     id: ClassVar[str] = "program"
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, classes_only: bool = False) -> None:
         self.ctx = ctx
+        self.classes_only = classes_only
         self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
         self.conditional: set[int] = set()
 
-    @classmethod
-    def visitors(cls) -> dict[type[ast.AST], str]:
-        return {kind: "visit" for kind in (
-            ast.Call, ast.Return, ast.If, ast.Assign, ast.AnnAssign, ast.FunctionDef,
-            ast.AsyncFunctionDef, ast.ClassDef)}
+    def visitors(self) -> dict[type[ast.AST], str]:
+        # Classes only: the definitions nested in functions are all that is looked up in a
+        # body; the calls, returns, tests and assignments every other node type is for are
+        # not recorded.
+        kinds = _DEFINITION_NODES if self.classes_only else _BODY_NODES
+        return {kind: "visit" for kind in kinds}
 
     def visit(self, node: ast.AST) -> None:
         owner, loop, conditional = _context(self.ctx, node)
@@ -109,7 +115,12 @@ class ProgramCollector:
             self.conditional.add(id(node))
 
     def end_file(self) -> None:
-        self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional).run())
+        self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional,
+                                                 full=not self.classes_only).run())
+
+
+_DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BODY_NODES = (ast.Call, ast.Return, ast.If, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
 
 
 def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
@@ -211,11 +222,13 @@ def _context(ctx: FileContext, node: ast.AST
 class _Extractor:
     def __init__(self, ctx: FileContext,
                  walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
-                 conditional: set[int]) -> None:
+                 conditional: set[int], full: bool = True) -> None:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
         self.quoted_ok = False  # see constant_needs
+        # False: the classes level (see CLASSES): definitions, bases and signatures only.
+        self.full = full
         self.module = module_name(ctx.path)
         sem = ctx.semantic
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
@@ -225,8 +238,9 @@ class _Extractor:
         self.origins = OriginFinder(ctx)
         self._row_loops: dict[int, bool] = {}
         # Whether any function of the file may read a cache: most do not, and the text of
-        # every function is then not searched.
-        self.cache_use = "cache" in ctx.text and _CACHE_USE.search(ctx.text) is not None
+        # every function is then not searched. (Bodies are not read at the classes level.)
+        self.cache_use = full and "cache" in ctx.text and _CACHE_USE.search(
+            ctx.text) is not None
 
     def run(self) -> ModuleInfo:
         tree = self.ctx.tree
@@ -266,6 +280,12 @@ class _Extractor:
     def _class(self, node: ast.ClassDef, prefix: str) -> None:
         qualname = f"{prefix}.{node.name}"
         bases = tuple(ref for ref in (self._ref(_unsubscript(b)) for b in node.bases) if ref)
+        if not self.full:
+            info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
+                             line=node.lineno, bases=bases)
+            self.classes.append(info)
+            self._body(node.body, qualname, info)
+            return
         literal = tuple(
             target.id for stmt in node.body
             if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None
@@ -305,6 +325,8 @@ class _Extractor:
             cls.methods[node.name] = qualname
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+        if not self.full:
+            return self._signature(node, qualname, cls, kind, params, decorators)
         param_types: dict[str, str] = {}
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             if arg.annotation is not None:
@@ -350,6 +372,27 @@ class _Extractor:
             quotes=isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             and quoting_function(node),
         )
+        self.functions.append(info)
+        return info
+
+    def _signature(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
+                   cls: ClassInfo | None, kind: str, params: tuple[str, ...],
+                   decorators: tuple[str, ...]) -> FunctionInfo:
+        """The classes level of a function: what resolving a reference through it needs
+        (where it is, its parameters and decorators, the class its return annotation names),
+        and the definitions nested in it; none of its body's calls, effects or types."""
+        for child, _ in self.walked.get(id(node), []):
+            if isinstance(child, ast.ClassDef):
+                self._class(child, qualname)
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._function(child, qualname, None)
+        refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
+                     for d, name in zip(node.decorator_list, decorators, strict=False))
+        info = FunctionInfo(
+            qualname=qualname, name=node.name, path=self.ctx.path, line=node.lineno,
+            cls=cls.qualname if cls is not None else None, kind=kind, params=params,
+            decorators=refs,
+            returns=self._type_ref(node.returns) if node.returns is not None else None)
         self.functions.append(info)
         return info
 
