@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
+    PHRASE_VERBS,
     action_remedy,
     action_verb,
     is_param,
@@ -89,8 +90,9 @@ class SingularRoute(_SegmentRule):
                 ws = words(segment)
                 if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
                     continue
-                if verb_of(segment) is not None or ws[-1] in CRUD_VERBS:
-                    continue  # BR302's business
+                if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
+                        len(ws) > 1 and ws[0] in PHRASE_VERBS):
+                    continue  # a verb (phrase), `resolve_identifier`: BR302's business
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
@@ -306,12 +308,18 @@ def _versioned(path: str) -> bool:
                for i, s in enumerate(parts))
 
 
+_UNVERSIONED = frozenset({"health", "healthz", "metrics", "docs", "openapi.json", "ping"})
+
+
 class UnversionedApi(ProjectRule):
     id = "BR305"
     needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
 
     def check(self, facts: dict[str, list[Any]]) -> None:
-        routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known]
+        # Probes and docs (`/health`, `/metrics`, `/openapi.json`) sit outside any version.
+        routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known
+                  and not any(re.sub(r"^\{\w+\}", "", s).lower() in _UNVERSIONED
+                              for s in segments(r.path))]
         if not routes:
             return
         versioned = [r for r in routes if _versioned(r.path)]
@@ -329,9 +337,7 @@ class UnversionedApi(ProjectRule):
         if len(versioned) * 2 < len(routes):
             return
         for route in routes:
-            if route in versioned or any(s.lower() in ("health", "healthz", "metrics",
-                                                        "docs", "openapi.json", "ping")
-                                         for s in segments(route.path)):
+            if route in versioned:
                 continue
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" has no version segment while the other API '
