@@ -77,7 +77,16 @@ class SingularRoute(_SegmentRule):
         # another module) at its first route, a DRF router.register prefix at the register
         # call, however many routes (list, detail, @action) sit below it.
         reported: set[tuple[Any, ...]] = set()
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        # How many routes write each segment, so one finding can say it stands for them all.
+        spelled: dict[tuple[Any, ...], int] = {}
+        for route in routes:
+            prefix = _prefix_segments(route)
+            own = prefix + segments(route.own_path)
+            for index in range(len(own)):
+                key = _segment_key(route, own, index, len(prefix), _registered_range(route))
+                spelled[key] = spelled.get(key, 0) + 1
+        for route in routes:
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
             registered = _registered_range(route)
@@ -127,6 +136,10 @@ class SingularRoute(_SegmentRule):
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
+                others = spelled.get(key, 1) - 1
+                if others and not registered[0] <= index < registered[1] and \
+                        index >= len(prefix):
+                    why += f"; {others} more route(s) of this file spell it so"
                 written_as = f'"{new_own}"'
                 if route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
@@ -157,7 +170,9 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
     if index < prefix_len:
         # The same prefix segment under the same path, whichever route reaches it.
         return ("prefix", "/".join(own[:index + 1]), index)
-    return (route.file, route.span.start_line, route.span.start_col, index - prefix_len)
+    # The routes of one module that spell the same collection (`/alert/<id>`, `/alert/<id>/
+    # notes`, `/alert/<id>/tag`): one naming choice, reported once, at the first of them.
+    return (route.file, "/".join("{}" if is_param(s) else s.lower() for s in own[:index + 1]))
 
 
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
@@ -360,6 +375,8 @@ class MissingHealthEndpoint(ProjectRule):
                                 r"ready|readyz|readiness|live|livez|liveness|ping|status|"
                                 r"heartbeat|_health|__health__)", segment.lower()):
                     return
+            if _version_probe(route):
+                return
         # Reported at the app that serves the most routes (the API a health check would
         # sit beside), with its own routes counted: a project may hold several apps.
         served: dict[str, int] = {}
@@ -371,10 +388,13 @@ class MissingHealthEndpoint(ProjectRule):
         whose = f"the {app.framework} app has {served[app.name]}" if ranked else \
             f"the project has {len(routes)}"
         fw = app.framework
-        example = {"fastapi": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
-                   "flask": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
+        # The app as the module names it (`application = FastAPI()` in a factory).
+        var = app.name.rsplit(".", 1)[-1]
+        var = var if var.isidentifier() else "app"
+        decorated = f'@{var}.get("/health")\ndef health():\n    return {{"status": "ok"}}'
+        example = {"fastapi": decorated, "flask": decorated,
                    "aiohttp": 'async def health(request):\n    return web.json_response('
-                              '{"status": "ok"})\n\napp.router.add_get("/health", health)',
+                              f'{{"status": "ok"}})\n\n{var}.router.add_get("/health", health)',
                    }.get(fw, 'path("health/", lambda request: JsonResponse({"status": "ok"}))')
         from ..model import Span
 
@@ -383,6 +403,14 @@ class MissingHealthEndpoint(ProjectRule):
                     f"(/health, /healthz, /ready)",
                     fix=Fix("Add a cheap endpoint that answers 200 OK", example),
                     severity=Severity.NOTE)
+
+
+def _version_probe(route: Route) -> bool:
+    """`GET /version` (or `/v3/version`) open to anyone: a cheap answer that the process
+    serves, which uptime checks and orchestrators already probe."""
+    parts = segments(route.path)
+    return bool(parts) and parts[-1].lower() == "version" and "GET" in route.methods and \
+        not route.auth and not route.global_auth
 
 
 RULES = (SingularRoute, VerbInRoute, UnversionedApi, MissingHealthEndpoint)
