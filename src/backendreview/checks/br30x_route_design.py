@@ -285,6 +285,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     segment = own[index]
     parent = "/" + "/".join(full[:offset + index])
     before = full[offset + index - 1]
+    if verb in _COPY_VERBS and is_param(before):
+        return _copy_message(rule, route, segment, full[:offset + index])
     target = "-".join(words(segment)[1:])
     if not target and not is_param(before) and is_plural(before.lower()):
         # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource form
@@ -306,6 +308,28 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     rule.report(route.file, route.span,
                 f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
                 f"route names a resource and lets the method say what happens: {what}",
+                fix=Fix(f"Name the resource, not the action: {what}"),
+                snippet=route.own_path)
+    return True
+
+
+_COPY_VERBS = frozenset({"duplicate", "clone"})
+_DESTINATION = re.compile(r"^(destination|dest|target|to)(_|$)", re.I)
+
+
+def _copy_message(rule: ProjectRule, route: Route, segment: str, member: list[str]) -> bool:
+    """`POST /nodes/{id}/duplicate`: a copy is a new member of the same collection, created
+    by a POST to the collection with the source named in the body. A copy into a member
+    the body names (`destination_node_id`) creates nothing: a custom method, left alone."""
+    if any(_DESTINATION.match(p) for p in route.handler_params):
+        return True
+    collection = "/" + "/".join(member[:-1])
+    source = re.sub(r"^\w+:", "", member[-1].strip("{}<>")) or "id"
+    source = source if source.startswith("source") else f"source_{source}"
+    what = f'POST {collection} with {{"{source}": ...}} in the body'
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb;'
+                f" a copy is a new member of the collection: {what}",
                 fix=Fix(f"Name the resource, not the action: {what}"),
                 snippet=route.own_path)
     return True
