@@ -515,6 +515,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 is_root = (owner == root_urlconf_name) if root_urlconf_name else True
             if is_root:
                 result.append(replace(own, root=owner))
+            elif fact is not None and fact.framework == "flask" and fact.kind == "router" and \
+                    (own_prefix or "").startswith("/"):
+                # A Flask blueprint whose registration is not seen (registered in a loop over
+                # discovered modules): `register_blueprint(bp)` keeps the blueprint's own
+                # url_prefix, which is where its routes are served.
+                result.append(own)
             else:
                 result.append(replace(own, prefix=_join(UNKNOWN_PREFIX, own.prefix),
                                       known=False))
