@@ -78,14 +78,6 @@ class SingularRoute(_SegmentRule):
         # call, however many routes (list, detail, @action) sit below it.
         reported: set[tuple[Any, ...]] = set()
         routes = self._routes(facts)
-        # How many routes write each segment, so one finding can say it stands for them all.
-        spelled: dict[tuple[Any, ...], int] = {}
-        for route in routes:
-            prefix = _prefix_segments(route)
-            own = prefix + segments(route.own_path)
-            for index in range(len(own)):
-                key = _segment_key(route, own, index, len(prefix), _registered_range(route))
-                spelled[key] = spelled.get(key, 0) + 1
         for route in routes:
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
@@ -136,10 +128,6 @@ class SingularRoute(_SegmentRule):
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
-                others = spelled.get(key, 1) - 1
-                if others and not registered[0] <= index < registered[1] and \
-                        index >= len(prefix):
-                    why += f"; {others} more route(s) of this file spell it so"
                 written_as = f'"{new_own}"'
                 if route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
@@ -170,9 +158,7 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
     if index < prefix_len:
         # The same prefix segment under the same path, whichever route reaches it.
         return ("prefix", "/".join(own[:index + 1]), index)
-    # The routes of one module that spell the same collection (`/alert/<id>`, `/alert/<id>/
-    # notes`, `/alert/<id>/tag`): one naming choice, reported once, at the first of them.
-    return (route.file, "/".join("{}" if is_param(s) else s.lower() for s in own[:index + 1]))
+    return (route.file, route.span.start_line, route.span.start_col, index - prefix_len)
 
 
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
@@ -213,6 +199,8 @@ def _identifies(param_segment: str, word: str) -> bool:
     parts = [p for p in _re.split(r"[_-]", name) if p]
     if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
         return True
+    if _re.fullmatch(r"[a-z]{1,6}id", name):
+        return True  # one word ending in `id`: `{mxid}`, `{tgid}`, `{userid}`
     # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
     return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
 
