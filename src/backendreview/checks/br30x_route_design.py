@@ -268,7 +268,9 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     full = segments(route.path)
     offset = len(full) - len(own)
     verb = action_verb(full, offset + index)
-    if verb is None:
+    if verb is None or set(route.methods) <= {"GET", "HEAD", "OPTIONS"}:
+        # An action changes something; a route that only reads names a thing (`GET /users/
+        # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
     parent = "/" + "/".join(full[:offset + index])
