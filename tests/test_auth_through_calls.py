@@ -84,3 +84,43 @@ def test_br401_lists_the_routes_a_service_returns_its_error_to(
         "returns its value to the client")
     assert [(r.path, r.span.start_line) for r in found[0].related] == [
         ("api/services.py", 18), ("api/views.py", 92)]
+
+
+def test_br401_names_except_raise_and_registered_handler(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`raise ApiError(str(e), 500)` in a broad except: reported at the raise, naming the
+    handler Flask registered for ApiError (another module), with both as related steps."""
+    result = _findings(ROOT / "BR401" / "error_handler_flask", "BR401", monkeypatch)
+    by_line = {f.span.start_line: f for f in result.findings if f.path == "api/views.py"}
+    assert sorted(by_line) == [16, 26]
+    # The catch-all handler registered for every Exception sends str(error) itself.
+    assert [(f.path, f.span.start_line) for f in result.findings
+            if f.path != "api/views.py"] == [("api/exceptions.py", 48)]
+    direct = by_line[16]
+    assert direct.rule_id == "BR401"
+    assert direct.message == (
+        "`except Exception as e` sends exception details to the client: str(e) is raised in "
+        "`ApiError(...)`, and `handle_api_error` (api/exceptions.py:39), the error handler "
+        "registered for `ApiError`, writes the exception's text into the response")
+    assert [(r.path, r.span.start_line, r.message) for r in direct.related] == [
+        ("api/views.py", 14, "the broad except catching any failure"),
+        ("api/exceptions.py", 39, "`handle_api_error` sends the exception's text to the client"),
+    ]
+    assert direct.fix is not None and direct.fix.suggestion is not None
+    assert direct.fix.suggestion.endswith(
+        'raise ApiError(f"Internal server error (error id {error_id})", 500)')
+    # ConflictError has no handler of its own: ApiError's, next on its MRO, answers it.
+    assert "registered for `ApiError` (which `ConflictError` subclasses)" in by_line[26].message
+
+
+def test_br208_flask_cors_without_origins_follows_the_settings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """flask-cors merges CORS_ORIGINS from the app config: a settings module listing origins
+    clears every call without `origins`; a project that never sets it gets the default "*"."""
+    configured = _findings(ROOT / "BR208" / "origins_in_settings", "BR208", monkeypatch)
+    assert [(f.path, f.span.start_line) for f in configured.findings] == [
+        ("monitor/views.py", 16)]
+    unset = _findings(ROOT / "BR208" / "no_origins_setting", "BR208", monkeypatch)
+    assert [(f.path, f.span.start_line, f.message.split(":")[0]) for f in unset.findings] == [
+        ("svc/app.py", 9, "CORS(supports_credentials=True) with every origin (no `origins`, "
+                          "and flask-cors's default CORS_ORIGINS is \"*\")")]

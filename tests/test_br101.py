@@ -253,3 +253,78 @@ def test_unknown_origins_are_silent_by_default_and_notes_with_the_option():
     assert finding.message.endswith(
         "(note: it comes from the object's own state, not from this function's parameters "
         "or a request)")
+
+
+def test_a_part_quoted_by_a_project_helper_stays_in_the_text_of_the_fix():
+    """Binding `literal_string(name)` would compare with the quotes included and match
+    nothing: the fix binds only the unquoted value."""
+    _, finding = _one("""
+        import sqlalchemy as sa
+
+        def literal_string(s):
+            return "'" + s.replace("'", "''") + "'"
+
+        def find(conn, name, owner):
+            return conn.execute(sa.text(
+                f"SELECT id FROM t WHERE name = {literal_string(name)} AND owner = {owner}"))
+        """)
+    assert finding.rule_id == "BR101"
+    assert finding.span.start_line == 8
+    assert "`owner`" in finding.message and "literal_string" not in finding.message
+    assert finding.fix.suggestion == (
+        'sa.text(f"SELECT id FROM t WHERE name = {literal_string(name)} '
+        'AND owner = :owner").bindparams(owner=owner)')
+
+
+def test_a_wrapper_call_gets_one_finding_not_a_direct_and_a_through_call_copy():
+    _, findings = _findings("""
+        class Backend:
+            def __init__(self, conn):
+                self.conn = conn
+
+            def execute(self, sql):
+                return self.conn.execute(sql)
+
+            def drop(self, table):
+                return self.execute('DROP TABLE IF EXISTS "{0}"'.format(table))
+        """)
+    assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR101", 10)]
+    assert "`table`" in findings[0].message
+
+
+def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper():
+    """`_fetchall` extends its `query` parameter with `+=` before running it, and the caller
+    rebuilds `select` from itself, another caller formats with `.format()`: one finding per
+    caller, naming the helper."""
+    _, findings = _findings("""
+        class Backend:
+            def _fetchall(self, query, vars, limit=None):
+                if limit is not None:
+                    query += f" LIMIT {limit}"
+                cursor = self.get_db().cursor()
+                cursor.execute(query, vars)
+                return cursor.fetchall()
+
+            def get_alerts(self, query, raw=False):
+                select = "*" if raw else "id, resource"
+                select = f"SELECT {select} FROM alerts WHERE {query.where}"
+                return self._fetchall(select, query.vars)
+
+            def get_counts(self, query, group):
+                select = "SELECT {group}, COUNT(*) FROM alerts WHERE {where}".format(
+                    where=query.where, group=group)
+                return self._fetchall(select, query.vars)
+
+            def get_fixed(self):
+                return self._fetchall("SELECT id FROM alerts", {})
+        """)
+    got = sorted((f.rule_id, f.span.start_line) for f in findings)
+    assert got == [("BR101", 13), ("BR101", 18)]
+    by_line = {f.span.start_line: f.message for f in findings}
+    assert "`query.where`" in by_line[13] and "`Backend._fetchall`" in by_line[13]
+    # a clause cannot be bound: the advice is an allowlist where it is made
+    assert by_line[13].endswith("a bound parameter cannot carry a clause: build it where it "
+                                "is made from an allowlist of column names, with the values "
+                                "as placeholders")
+    assert "`group`" in by_line[18] and "run as SQL" in by_line[18]
+    assert by_line[18].endswith("; pass the values as bound parameters of that call")

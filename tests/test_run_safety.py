@@ -186,3 +186,37 @@ def test_attribute_chain_resolves_to_its_qualified_name():
     value = tree.body[1].value
     assert model.qualified_name(value) == "os" + ".path" * 700
     assert model.qualified_name(value.value) == "os" + ".path" * 699
+
+
+MODULE_GLOBAL = "import requests\n\nglobal _w\n_w = None\n\n\ndef f():\n    return _w()\n"
+
+
+def _in_daemon_thread(work, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+    """Run `work`, failing (not hanging the suite) if it never returns."""
+    import threading
+
+    box: list = []
+    thread = threading.Thread(target=lambda: box.append(work()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert box, "did not return: an endless loop"
+    return box[0]
+
+
+def test_module_level_global_statement_resolves_to_the_module_binding():
+    # `global x` at module level is legal and a no-op; name lookup once looped on it forever.
+    from backendreview.semantic import SemanticBuilder
+
+    tree = ast.parse(MODULE_GLOBAL)
+    model = SemanticBuilder(tree).build()
+    use = tree.body[-1].body[0].value.func  # the `_w` in `return _w()`
+    scope, bindings = _in_daemon_thread(lambda: model.lookup("_w", use))
+    assert scope is model.module_scope
+    assert [b.lineno for b in bindings] == [4]
+
+
+def test_module_level_global_statement_goes_through_every_rule():
+    result = _in_daemon_thread(lambda: review_source(
+        MODULE_GLOBAL, "session.py", Config(), tuple(sorted(all_rule_ids()))))
+    assert result.facts.get("_errors", []) == []
+    assert [f.rule_id for f in result.findings if f.rule_id == "BR000"] == []

@@ -138,7 +138,9 @@ class SemanticModel:
         scope: Scope | None = self.scope_of(at)
         first = True
         while scope is not None:
-            if name in scope.declared_global:
+            # `global x` at module level is legal and means nothing: jumping to the module
+            # scope from there would loop forever.
+            if name in scope.declared_global and scope is not self.module_scope:
                 scope = self.module_scope
                 continue
             if (not scope.is_class or first) and name in scope.bindings:

@@ -34,7 +34,7 @@ from ..analysis.program.sqlflow import (
     summaries_of,
 )
 from ..model import Finding, Related, Severity, Span
-from .br101_origins import EVIDENCE, SAFE, Origin, classify, param_of
+from .br101_origins import EVIDENCE, FRAGMENT_NAME, SAFE, Origin, classify, param_of
 from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
@@ -66,6 +66,9 @@ class TextToHelper:
     evidence: str  # "" when nothing shows an outsider chooses the parts
     reason: str  # why it is only a note, when it is
     needs: tuple[ConstNeed, ...] | None  # what makes every part a constant (None: never)
+    # every part is a clause or a list by its name (`query.where`, `order_by`): a bound
+    # parameter cannot carry it, so the fix belongs where the fragment is made
+    fragments: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,35 @@ class SinkOfCall:
     text: str  # the callee as written
     # each argument: (key, source, runtime?, evidence or "")
     args: tuple[tuple[str, str, bool, str], ...]
+
+
+def _is_build(value: ast.expr | None) -> bool:
+    """A string build: an f-string, a concatenation or `"...".format(...)`."""
+    return isinstance(value, _BUILDS) or (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "format" and isinstance(value.func.value, ast.Constant)
+        and isinstance(value.func.value.value, str))
+
+
+def _fragment(value: ast.expr) -> bool:
+    """`query.where`, `order_by`, `sql_columns`: named for a clause or a list of names."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        value = value.values[0]  # `query.sort or 'create_time'`
+    name = value.attr if isinstance(value, ast.Attribute) else (
+        value.id if isinstance(value, ast.Name) else "")
+    return bool(name) and bool(FRAGMENT_NAME.search(name))
+
+
+def _latest_rebuild(bindings: list, name: str) -> list:  # type: ignore[type-arg]
+    """`select = f"SELECT {select} FROM ..."`: the last assignment reads the earlier ones,
+    so it alone is the text that reaches the call (the earlier ones are parts of it)."""
+    if len(bindings) < 2:
+        return bindings
+    last = max(bindings, key=lambda b: b.lineno)
+    if last.kind == "assign" and last.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(last.value)):
+        return [last]
+    return bindings
 
 
 def _sql_ish(arg: ast.expr) -> bool:
@@ -175,15 +207,16 @@ class FlowRecorder:
             self.ctx.path, self._owner_line(call), callee, self.ctx.span_of(call), label,
             _short(self.ctx.source(source.func)), tuple(args)))
 
-    def call(self, call: ast.Call) -> None:
-        """Any call: parameters handed on, and SQL text built here handed to a function."""
+    def call(self, call: ast.Call, skip: ast.expr | None = None) -> None:
+        """Any call: parameters handed on, and SQL text built here handed to a function
+        (`skip`: the argument the file rule already checks as this call's SQL)."""
         if not call.args and not call.keywords:
             return
         passed: list[tuple[str, tuple[str, ...]]] = []
         built: list[tuple[str, ast.expr]] = []
         for key, arg in _key_args(call):
             if isinstance(arg, ast.Name):
-                bindings = self.ctx.reaching_bindings(arg)
+                bindings = _latest_rebuild(self.ctx.reaching_bindings(arg), arg.id)
                 if len(bindings) != 1:
                     continue
                 value = bindings[0].value
@@ -191,7 +224,7 @@ class FlowRecorder:
                     param = param_of(self.ctx, arg)
                     if param is not None:
                         passed.append((key, (param,)))
-                elif isinstance(value, _BUILDS) and _sql_ish(value):
+                elif _is_build(value) and _sql_ish(value):  # type: ignore[arg-type]
                     built.append((key, arg))
             elif _sql_ish(arg):
                 built.append((key, arg))
@@ -210,7 +243,8 @@ class FlowRecorder:
                 call.end_col_offset or call.col_offset, _short(self.ctx.source(call.func)),
                 tuple(passed), isinstance(parent, ast.Return)))
         for key, arg in built:
-            self._text_to_helper(call, callee, key, arg)
+            if arg is not skip:
+                self._text_to_helper(call, callee, key, arg)
 
     def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> None:
         build = self.strings.analyze(arg)
@@ -233,7 +267,7 @@ class FlowRecorder:
         evidence = next((o.reason for _, o in parts if o.kind == EVIDENCE), "")
         needs: list[ConstNeed] | None = []
         for value, _ in parts:
-            found = constant_needs(self.ctx, value)
+            found = constant_needs(self.ctx, value, quoted=True)
             if found is None or needs is None:
                 needs = None
                 continue
@@ -242,7 +276,8 @@ class FlowRecorder:
             self.ctx.path, self._owner_line(call), callee, key, self.ctx.span_of(call),
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
-            tuple(needs) if needs is not None else None))
+            tuple(needs) if needs is not None else None,
+            all(_fragment(value) for value, _ in parts)))
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -354,7 +389,9 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
                f"and run as SQL: "
                + _chain_text(item.text, item.path, item.span.start_line, target, chain,
                              "runs it with")
-               + "; pass the values as bound parameters of that call")
+               + ("; a bound parameter cannot carry a clause: build it where it is made "
+                  "from an allowlist of column names, with the values as placeholders"
+                  if item.fragments else "; pass the values as bound parameters of that call"))
     if not item.evidence:
         message, severity = as_note(message, item.reason), NOTE
     return Finding(rule_id="BR101", severity=severity, message=message, path=item.path,

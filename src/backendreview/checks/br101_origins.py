@@ -26,6 +26,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..analysis.quoting import quoting_function
 from ..analysis.values import tracker_for
 
 EVIDENCE = "evidence"
@@ -39,6 +40,13 @@ _VALIDATOR = re.compile(r"(?i)valid|match|isidentifier|isalnum|isalpha|isdigit|i
 # Statement calls that raise unless their argument is acceptable.
 _CHECKER = re.compile(r"(?i)valid|require|ensure|check|assert")
 _MAX_DEPTH = 5
+# Names of values that hold SQL fragments (column lists, clauses), not single values.
+FRAGMENT_NAME = re.compile(
+    r"(?:^|_)(?:columns?|cols|fields|values|clauses?|sql|query|where|conditions?|filters?"
+    r"|order(?:_by)?|sort|placeholders|fragment|expr(?:ession)?s?|joins?|tables?|select"
+    r"|group_by|having|limit_clause|set_clause|assignments|statement|stmt)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,14 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a dialect fragment of the database object that runs the statement"
     if isinstance(value, ast.Call) and _validating_function(ctx, value):
         return "made by a function that validates what it returns"
+    helper = quoting_helper(ctx, value)
+    if helper:
+        return f"already quoted by `{helper}()`"
+    if _sqlalchemy_quoted(ctx, value):
+        return "quoted by SQLAlchemy (`column()` / `table()` quote the name they print)"
+    composed = _composed_of_safe(ctx, value, sink_call, depth)
+    if composed:
+        return composed
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
     if _literal_run(ctx, value):
@@ -90,13 +106,65 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
     if isinstance(value, ast.Name):
         if _guarded(ctx, value):
             return "checked against an allowlist or a validator before use"
-        bindings = ctx.reaching_bindings(value)
+        bindings = ctx.reaching_bindings(value) or ctx.semantic.lookup(value.id, value)[1]
+        if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b, value.id)
+                            for b in bindings):
+            return "a number, which cannot carry SQL text"
+
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
             reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) for b in bindings]
             if all(reasons):
                 return reasons[0]
     return ""
+
+
+_SA_QUOTING = frozenset({"sqlalchemy.column", "sqlalchemy.table", "sqlalchemy.sql.column",
+                         "sqlalchemy.sql.table", "sqlalchemy.sql.expression.column",
+                         "sqlalchemy.sql.expression.table"})
+
+
+def _sqlalchemy_quoted(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`sa.column(name)` / `str(sa.table(name))`: printed, SQLAlchemy quotes the name as an
+    identifier (doubling any quote in it). `literal_column` and `text` do not, so they are
+    not here."""
+    if isinstance(value, ast.Call) and (ctx.qualified_name(value.func) or "") == (
+            "builtins.str") and len(value.args) == 1:
+        value = value.args[0]
+    return isinstance(value, ast.Call) and (
+        ctx.qualified_name(value.func) or "") in _SA_QUOTING
+
+
+def _composed_of_safe(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                      depth: int) -> str:
+    """Text made only of safe parts and literal text: `", ".join(identifier(c) for c in
+    cols)`, `f"{identifier(t)}.{identifier(c)}"`, `"_id, " + sql_columns`, `f":val_{i}" for i
+    in range(n)` (numbered placeholders). The reason of the first part stands for all."""
+    parts: list[ast.expr] = []
+    if isinstance(value, ast.JoinedStr):
+        parts = [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts = [p for p in (value.left, value.right) if not _text_literal(p)]
+    elif isinstance(value, ast.IfExp):
+        parts = [p for p in (value.body, value.orelse) if not _text_literal(p)]
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr in ("join", "format")) and _text_literal(value.func.value):
+        parts = [*value.args, *(k.value for k in value.keywords)]
+    elif isinstance(value, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+        parts = [value.elt]
+    elif isinstance(value, ast.List | ast.Tuple):
+        parts = list(value.elts)
+    if not parts:
+        return ""
+    reasons = []
+    for part in parts:
+        if _text_literal(part):
+            continue
+        reason = _safe(ctx, part, sink_call, "", depth)  # structure, not a new binding
+        if not reason:
+            return ""
+        reasons.append(reason)
+    return reasons[0] if reasons else ""
 
 
 # Operators whose result is a number whatever the operands (on text they raise TypeError).
@@ -129,6 +197,20 @@ def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-u
     if isinstance(value, ast.Call):
         return (ctx.qualified_name(value.func) or "") in _NUMERIC_CALLS
     return False
+
+
+def _counts(ctx, binding, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """`for i in range(n)` / `for i, row in enumerate(rows)`: the loop variable is a
+    number."""
+    iterated = binding.value
+    if not isinstance(iterated, ast.Call):
+        return False
+    called = ctx.qualified_name(iterated.func) or ""
+    if called == "builtins.range":
+        return True
+    target = getattr(binding.node, "target", None)
+    return called == "builtins.enumerate" and isinstance(target, ast.Tuple) and bool(
+        target.elts) and isinstance(target.elts[0], ast.Name) and target.elts[0].id == name
 
 
 def _text_literal(value: ast.expr) -> bool:
@@ -314,6 +396,22 @@ def _missing_lookup(ctx, test: ast.expr, name: str) -> bool:  # type: ignore[no-
     return False
 
 
+def quoting_helper(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]
+    """The name of the function of this module that `value` calls when that function
+    quotes its argument for SQL (`identifier(name)`, `literal_string(s)`: see
+    analysis/quoting.py); "" otherwise. Helpers of other modules are asked of the program
+    model in the project phase."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return ""
+    bindings = ctx.semantic.lookup(value.func.id, value.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return ""
+    func = bindings[0].node
+    if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) and quoting_function(func):
+        return value.func.id
+    return ""
+
+
 def _validating_function(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
     """`_table_ref(schema, table)` defined in this module, whose body validates every
     parameter it returns before returning it (`_require_identifier(table)`, `if not
@@ -403,6 +501,10 @@ def _rejects_or_resets(body: list[ast.stmt], name: str) -> bool:
 # -- helpers that run their parameter ------------------------------------------------------
 def param_of(ctx, name: ast.Name, depth: int = 0) -> str | None:  # type: ignore[no-untyped-def]
     bindings = ctx.reaching_bindings(name)
+    if len(bindings) > 1 and sum(b.kind == "param" for b in bindings) == 1 and all(
+            b.kind in ("param", "augassign") for b in bindings):
+        # `query += f" LIMIT {limit}"`: the parameter's text still leads the statement
+        bindings = [b for b in bindings if b.kind == "param"]
     if len(bindings) != 1 or depth > 3:
         return None
     binding = bindings[0]

@@ -23,7 +23,17 @@ from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls
-from .br101_origins import EVIDENCE, HELPER, SAFE, Origin, classify, parameters_behind
+from .br101_origins import (
+    EVIDENCE,
+    HELPER,
+    SAFE,
+    Origin,
+    classify,
+    parameters_behind,
+)
+from .br101_origins import (
+    FRAGMENT_NAME as _FRAGMENT_NAME,
+)
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -48,13 +58,6 @@ _UNBINDABLE = re.compile(
     r"^\s*\(?\s*(?:pragma|set|show|use|kill|cancel|notify|listen|create|alter|drop|truncate"
     r"|grant|revoke|reindex|vacuum|analyze|optimize|rename|comment|lock|attach|detach"
     r"|refresh|copy|load|explain|describe)\b",
-    re.IGNORECASE,
-)
-# Names of values that hold SQL fragments (column lists, clauses), not single values.
-_FRAGMENT_NAME = re.compile(
-    r"(?:^|_)(?:columns?|cols|fields|values|clauses?|sql|query|where|conditions?|filters?"
-    r"|order(?:_by)?|sort|placeholders|fragment|expr(?:ession)?s?|joins?|tables?|select"
-    r"|group_by|having|limit_clause|set_clause|assignments|statement|stmt)$",
     re.IGNORECASE,
 )
 _DDL_KEYWORDS = frozenset({"server_default", "server_onupdate", "postgresql_where",
@@ -97,8 +100,10 @@ class RawSQL(Rule):
 
     # -- detection -----------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
-        self.flow.call(node)
         sink = self.sinks.sink(node)
+        # A database call's own SQL text is judged here, once: not again as text handed to
+        # a helper (`self.execute(f"...")` on a wrapper the program model also resolves).
+        self.flow.call(node, skip=sink.sql_arg if sink is not None else None)
         if sink is None:
             return
         build = self.strings.analyze(sink.sql_arg)
@@ -145,7 +150,8 @@ class RawSQL(Rule):
         if not any(origin.kind == EVIDENCE for _, origin in shown) and not self.option(
                 "unknown-origins", False):
             return  # nothing shows an outsider chooses the parts (see br101_origins)
-        self._report(node, sink, build, shown)
+        self._report(node, sink, build, shown,
+                     frozenset(id(v) for v, o in origins if o.kind == SAFE))
 
     def _own_sql_text(self, value: ast.expr) -> bool:
         """A local that holds a statement this function wrote (`index_sql = f"CREATE INDEX
@@ -185,7 +191,11 @@ class RawSQL(Rule):
 
     # -- reporting -----------------------------------------------------------------------------
     def _report(self, call: ast.Call, sink: Sink, build: StringBuild,
-                parts: list[tuple[ast.expr, Origin]]) -> None:
+                parts: list[tuple[ast.expr, Origin]], kept: frozenset[int] = frozenset()
+                ) -> None:
+        """`kept`: the parts that are safe as they are (quoted, numbers): the fix leaves
+        them in the text and never binds them (binding `literal_string(x)` would compare
+        with the quotes included)."""
         values = _unique_sources(self.ctx, [value for value, _ in parts])
         shown = ", ".join(f"`{v}`" for v in values[:3])
         if len(values) > 3:
@@ -200,7 +210,7 @@ class RawSQL(Rule):
             message += f" (built on line{'s' if len(outside) > 1 else ''} {where})"
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
-        fix = _fix(self.ctx, call, sink, build)
+        fix = _fix(self.ctx, call, sink, build, kept)
         if fix.suggestion is not None or "parameters this call already passes" in (
                 fix.description) or build.imported_template:
             message += "; pass the values as bound parameters"
@@ -264,7 +274,7 @@ class RawSQL(Rule):
     def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []
         for value in values:
-            found = constant_needs(self.ctx, value)
+            found = constant_needs(self.ctx, value, quoted=True)
             if found is None:
                 return None
             out += [n for n in found if n not in out]
@@ -449,9 +459,11 @@ def _placeholder(style: str, index: int, name: str) -> str:
     return "%s"
 
 
-def _rewrite(ctx, build: StringBuild, style: str):  # type: ignore[no-untyped-def]
+def _rewrite(ctx, build: StringBuild, style: str,  # type: ignore[no-untyped-def]
+             kept: frozenset[int] = frozenset()):
     """New SQL text with placeholders, the parameter expressions, and whether every
-    interpolation sat where a bound parameter can stand."""
+    interpolation sat where a bound parameter can stand. `kept`: values that stay in the
+    text as they are written."""
     pieces: list[Piece] = []
     for piece in build.pieces:
         if piece.text is not None and pieces and pieces[-1].text is not None:
@@ -476,8 +488,8 @@ def _rewrite(ctx, build: StringBuild, style: str):  # type: ignore[no-untyped-de
         value = piece.value
         assert value is not None
         source = ctx.source(value)
-        if piece.numeric:
-            # Static or numeric parts stay in the text as they are written.
+        if piece.numeric or id(value) in kept:
+            # Static, numeric or already quoted parts stay in the text as they are written.
             sql += "{" + source + "}"
             i += 1
             continue
@@ -569,14 +581,16 @@ def _params_text(style: str, params: list[tuple[str, str]]) -> str:
     return f"({inner},)" if len(params) == 1 else f"({inner})"
 
 
-def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild) -> Fix:  # type: ignore[no-untyped-def]
+def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no-untyped-def]
+         kept: frozenset[int] = frozenset()) -> Fix:
     if build.imported_template:
         return Fix(description=f"Put the driver's placeholders in `{build.imported_template}` "
                                "where the values go and pass the values as parameters of "
                                "this call.", suggestion=None)
     style = sink.style if sink.style != UNKNOWN else _style_in_use(call, build)
-    sql, params, parameterizable = _rewrite(ctx, build, style)
-    has_static = any(p.numeric and p.value is not None for p in build.pieces)
+    sql, params, parameterizable = _rewrite(ctx, build, style, kept)
+    has_static = any((p.numeric or id(p.value) in kept) and p.value is not None
+                     for p in build.pieces)
     if has_static and any("{" in (p.text or "") or "}" in (p.text or "") for p in build.pieces):
         parameterizable = False  # literal braces next to f-string fields: rewrite by hand
     literal = _literal(sql, has_static)

@@ -32,6 +32,17 @@ _FROM_TABLE = re.compile(r"\bfrom\s+([\w.\"`\[\]]*\w[\w.\"`\[\]]*)", re.IGNORECA
 # columns are fixed by the tool that owns them, so `*` reads exactly what is wanted.
 _SYSTEM_TABLES = frozenset({"alembic_version", "schema_version", "sqlite_master",
                             "sqlite_schema"})
+# PostgreSQL reserves `pg_` for its catalog (pg_tables, pg_indexes, pg_matviews) and the
+# standard catalog lives in `information_schema`: narrow rows whose columns the server fixes.
+_CATALOG = re.compile(r"(?i)^(?:pg_catalog\.|information_schema\.|pg_\w+$)")
+# `FROM {table}` / `FROM "{table}"`: a table chosen at run time (a user's dataset, a
+# partition) whose columns are data the code cannot list.
+_DYNAMIC_TABLE = re.compile(r"\s*[\"`\[]?\s*\?\s*[\"`\]]?(?!\s*\.)")
+_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
+# A view defined as `SELECT *` mirrors its table, columns added later included: the point.
+_VIEW_DEFINITION = re.compile(
+    r"^\s*create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:materialized\s+)?view\b",
+    re.IGNORECASE)
 
 
 class SelectStar(Rule):
@@ -59,7 +70,7 @@ class SelectStar(Rule):
         if build is None:
             return
         text = build.constant_text().replace("\x00", " ? ")
-        if not looks_like_sql(text):
+        if not looks_like_sql(text) or _VIEW_DEFINITION.match(text):
             return
         for match in _STAR.finditer(text):
             start = match.start() + len(match["before"])
@@ -67,7 +78,10 @@ class SelectStar(Rule):
                 continue
             table_match = _FROM_TABLE.search(text, match.end() - 5)
             table = table_match.group(1) if table_match else "the table"
-            if _bare_name(table) in _SYSTEM_TABLES:
+            if _bare_name(table) in _SYSTEM_TABLES or _catalog(table):
+                continue
+            from_word = _FROM.search(text, start)
+            if from_word and _DYNAMIC_TABLE.match(text, from_word.end()):
                 continue
             star = f"{match['qual']}.*" if match["qual"] else "*"
             message = (f"`SELECT {star}` in the SQL passed to `{sink.label}` reads every column "
@@ -88,6 +102,10 @@ class SelectStar(Rule):
         parent = self.ctx.semantic.parent(call)
         return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and (
             parent.func.attr == "from_statement") and call in parent.args
+
+
+def _catalog(table: str) -> bool:
+    return bool(_CATALOG.match(table.replace('"', "").replace("`", "")))
 
 
 def _bare_name(table: str) -> str:

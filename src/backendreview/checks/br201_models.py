@@ -42,7 +42,7 @@ ON_INIT = "(init)"  # hashed by the constructor only
 
 # A project helper named for hashing (hash_password, encrypt_password, make_password,
 # generate_password_hash, set_password) or a hasher object's method (pwd_context.hash).
-_HASHING_CALL = re.compile(
+HASHING_CALL = re.compile(
     r"^(?:(?:get_|make_|generate_|create_)?(?:hash|encrypt|crypt)_?(?:password|pw|pwd)(?:_hash)?"
     r"|(?:make|set|generate)_password(?:_hash)?|hashpw|password_?hash)$", re.IGNORECASE)
 # `pwd_context.hash(p)`: as a method only (the builtin `hash()` is no password hasher).
@@ -117,7 +117,7 @@ def _callee_name(call: ast.Call) -> str:
 def hashes(values: ValueTracker, node: ast.AST) -> bool:
     """The code under `node` calls a password hasher (a library's, or one named for it)."""
     return any(isinstance(n, ast.Call) and (
-        values.is_hasher_call(n) or bool(_HASHING_CALL.match(_callee_name(n)))
+        values.is_hasher_call(n) or bool(HASHING_CALL.match(_callee_name(n)))
         or (isinstance(n.func, ast.Attribute) and n.func.attr in _HASHING_METHODS))
         for n in ast.walk(node))
 

@@ -29,6 +29,7 @@ from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow
 from .br201_models import (
     CLASSES,
     DEFERRED,
+    HASHING_CALL,
     HOOKS,
     DeferredStore,
     class_qualname,
@@ -138,14 +139,18 @@ _HASHER_IMPORTS = {
 }
 
 
+_STRING_LITERAL = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
+
+
 def with_hasher_import(ctx: FileContext, code: str) -> str:
-    """`code` preceded by the import of the hasher it calls when the file does not bind
-    that name already (a suggestion reads only names in scope or that it imports)."""
-    for name, line in _HASHER_IMPORTS.items():
-        if re.search(rf"(?<![\w.]){name}\b", code) and \
-                name not in ctx.semantic.module_scope.bindings:
-            return f"{line}\n\n{code}"
-    return code
+    """`code` preceded by the imports of the hashers it calls that the file does not bind
+    already (a suggestion reads only names in scope or that it imports). Names inside string
+    literals are not calls: `CryptContext(schemes=["bcrypt"])` needs passlib, not bcrypt."""
+    calls = _STRING_LITERAL.sub('""', code)
+    imports = [line for name, line in _HASHER_IMPORTS.items()
+               if re.search(rf"(?<![\w.]){name}\b", calls)
+               and name not in ctx.semantic.module_scope.bindings]
+    return "\n".join(imports) + f"\n\n{code}" if imports else code
 
 
 class _ModelKnowledge:
@@ -274,7 +279,10 @@ class PlaintextPassword(Rule):
                         self._defer(finding, self._sink_model_ref(node), attr, True, value,
                                     through_instance=self._through_instance(node, label))
                 elif not lookup and is_literal_password(value) and self._seeds_users(label):
-                    self._report_literal(kw, value, label)
+                    # A literal handed to a model whose setter hashes is stored hashed.
+                    self._defer(self._report_literal(kw, value, label),
+                                self._sink_model_ref(node), attr, True, value,
+                                through_instance=self._through_instance(node, label))
             if label.endswith("(...)"):
                 # Account(name, password): the constructor's positional fields.
                 for arg in node.args:
@@ -491,18 +499,18 @@ class PlaintextPassword(Rule):
             not expr.args) and any(self.ctx.semantic.is_imported(m) for m in (
                 "sqlalchemy", "flask_sqlalchemy", "sqlmodel", "databases"))
 
-    def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> None:
+    def _report_literal(self, at: ast.AST, value: ast.expr, sink: str) -> Finding:
         literal = value.value if isinstance(value, ast.Constant) else self.ctx.source(value)
         # The example reads the variable it hashes, so every name in it is bound.
         hashed, _ = password_stack(self.ctx, "initial_password")
         os_import = "" if "os" in self.ctx.semantic.module_scope.bindings else "import os\n\n"
         example = with_hasher_import(
             self.ctx, f'{os_import}initial_password = os.environ["INITIAL_PASSWORD"]\n{hashed}')
-        self.report(at, f"literal password {literal!r} is stored by `{sink}` without a "
-                    f"password hash: seed or bootstrap code ships a known password in "
-                    f"plaintext", fix=Fix("Read the initial password from the environment "
-                                          "and store its hash (or force a reset on first "
-                                          "login).", example))
+        return self.report(at, f"literal password {literal!r} is stored by `{sink}` without "
+                           f"a password hash: seed or bootstrap code ships a known password "
+                           f"in plaintext", fix=Fix("Read the initial password from the "
+                                                    "environment and store its hash (or force "
+                                                    "a reset on first login).", example))
 
     def _orm_sink(self, call: ast.Call) -> tuple[str, bool] | None:
         """(label, is_lookup) when `call` writes or looks up ORM rows by keyword."""
@@ -717,6 +725,9 @@ class PlaintextPassword(Rule):
 
 
 # -- BR202 -------------------------------------------------------------------------------------
+# hmac.compare_digest, passlib.utils.consteq, Django's constant_time_compare.
+_CONSTANT_TIME_COMPARES = frozenset({"compare_digest", "consteq", "constant_time_compare",
+                                     "safe_str_cmp"})
 _WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224",
                            "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "md4",
                            "ripemd160", "sha"})
@@ -784,8 +795,33 @@ class WeakPasswordHash(Rule):
         if digest not in _WEAK_DIGESTS or data is None:
             return
         password = self.values.password_in(data)
-        if password and not self._inside_hasher(node):
+        if password and not self._inside_hasher(node) and not self._upgrades_legacy_hash(node):
             self._report_digest(node, digest, password)
+
+    def _upgrades_legacy_hash(self, node: ast.AST) -> bool:
+        """A legacy-hash upgrade at login: the function only compares the weak digest
+        (`consteq(sha1(pw + salt).hexdigest(), stored)`, `==`) and, on a match, re-hashes the
+        password with a slow hasher (`self._set_password(password)`, `pwd_context.hash(pw)`).
+        New passwords never get the weak digest; replacing the check would lock out every
+        user still holding a legacy hash."""
+        function = self.ctx.semantic.enclosing_function(node)
+        if function is None or isinstance(function, ast.Lambda):
+            return False
+        compares = rehashes = False
+        for n in ast.walk(function):
+            if isinstance(n, ast.Compare):
+                compares = True
+            elif isinstance(n, ast.Call):
+                func = n.func
+                name = (func.attr if isinstance(func, ast.Attribute)
+                        else getattr(func, "id", "")).lstrip("_")
+                if name in _CONSTANT_TIME_COMPARES:
+                    compares = True
+                elif n is not node and n.args and (
+                        self.values.is_hasher_call(n) or HASHING_CALL.match(name)
+                        or (isinstance(func, ast.Attribute) and name in ("hash", "encrypt"))):
+                    rehashes = True
+        return compares and rehashes
 
     def _inside_hasher(self, node: ast.AST) -> bool:
         """sha256 as a pre-hash inside bcrypt.hashpw(...) (bcrypt's 72-byte limit)."""

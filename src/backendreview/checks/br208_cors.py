@@ -6,23 +6,52 @@ the user's cookies and read the answers. django-cors-headers does the same with
 `CORS_ALLOW_ALL_ORIGINS = True` and `CORS_ALLOW_CREDENTIALS = True`. Origins read from
 configuration are not reported: only a literal `"*"` (or `.*` regex), followed through a
 module constant or local variable.
+
+flask-cors merges the app's `CORS_*` configuration into every `CORS(...)` and
+`@cross_origin(...)` (its `get_cors_options`): a call that names no `origins` gets the
+configured `CORS_ORIGINS`, and only without one the library default `"*"`. Such a call is
+handed to the project phase as a `DeferredCors`; it is reported only when no production file
+of the project configures `CORS_ORIGINS` (a settings constant, `app.config["CORS_ORIGINS"]`,
+`config.update(CORS_ORIGINS=...)`) to anything but a literal wildcard.
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from typing import Any
 
 from ..analysis.paths import is_non_production
 from ..analysis.rewrite import with_keyword
 from ..analysis.values import constant_str, keyword
-from ..model import Fix
-from .base import Rule
+from ..model import Finding, Fix
+from .base import ProjectRule, Rule
 
 _STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware",
                              "fastapi.middleware.cors.CORSMiddleware"})
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin",
                          "flask_cors.extension.CORS"})
 _ALLOW_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+_ORIGINS_SETTING = "CORS_ORIGINS"
+
+DEFERRED = "br208_deferred"
+CONFIGURED = "br208_configured_origins"
+
+
+@dataclass(frozen=True)
+class DeferredCors:
+    """A flask-cors call without `origins`: its origins are the app's CORS_ORIGINS setting."""
+
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class ConfiguredOrigins:
+    """A production file sets flask-cors's CORS_ORIGINS (`wildcard`: to a literal "*")."""
+
+    path: str
+    line: int
+    wildcard: bool
 
 
 class CorsWildcardCredentials(Rule):
@@ -57,14 +86,51 @@ class CorsWildcardCredentials(Rule):
                 return  # origins set per resource: not a wildcard we can see
             if self._is_true(credentials) and (origins is None or self._is_wildcard(origins)):
                 name = qualified.rsplit(".", 1)[-1]
-                self._report(node, f"{name}(supports_credentials=True) with every origin",
-                             f'{name}(app, origins=["https://app.example.com"], '
-                             f'supports_credentials=True)')
+                unset = (" (no `origins`, and flask-cors's default CORS_ORIGINS is \"*\")"
+                         if origins is None else "")
+                suggestion = with_keyword(self.ctx.source(node), "origins",
+                                          '["https://app.example.com"]')
+                finding = self._report(node, f"{name}(supports_credentials=True) with every "
+                                       f"origin{unset}", suggestion)
+                if origins is None:
+                    # The app's CORS_ORIGINS setting decides: the project phase looks for it.
+                    self.ctx.findings.remove(finding)
+                    self.ctx.emit_fact(DEFERRED, DeferredCors(finding))
+        self._origins_in_call(node)
+
+    def _origins_in_call(self, node: ast.Call) -> None:
+        """`app.config.update(CORS_ORIGINS=[...])` / `dict(CORS_ORIGINS=...)`."""
+        for kw in node.keywords:
+            if kw.arg == _ORIGINS_SETTING:
+                self._configured(kw.value)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        # `app.config["CORS_ORIGINS"] = [...]`
+        if (not self.skip and isinstance(node.ctx, ast.Store)
+                and constant_str(node.slice) == _ORIGINS_SETTING):
+            parent = self.ctx.semantic.parent(node)
+            value = parent.value if isinstance(parent, ast.Assign | ast.AnnAssign) else None
+            self._configured(value)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        # `app.config.from_mapping({"CORS_ORIGINS": [...]})`
+        if self.skip:
+            return
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is not None and constant_str(key) == _ORIGINS_SETTING:
+                self._configured(value)
+
+    def _configured(self, value: ast.AST | None) -> None:
+        self.ctx.emit_fact(CONFIGURED, ConfiguredOrigins(
+            self.ctx.path, getattr(value, "lineno", 0),
+            value is not None and self._is_wildcard(value)))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.skip or not isinstance(self.ctx.semantic.parent(node), ast.Module):
             return
         names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+        if _ORIGINS_SETTING in names:  # a settings module flask-cors reads through app.config
+            self._configured(node.value)
         if not names & set(_ALLOW_ALL) or not self._is_true(node.value):
             return
         credentials = self.ctx.semantic.module_scope.bindings.get("CORS_ALLOW_CREDENTIALS", [])
@@ -90,11 +156,27 @@ class CorsWildcardCredentials(Rule):
                 for b in bindings)
         return False
 
-    def _report(self, node: ast.AST, what: str, suggestion: str | None) -> None:
-        self.report(node, f"{what}: the wildcard is answered with the caller's own origin, so "
-                    f"any web site can send requests with the user's cookies and read the "
-                    f"responses", fix=Fix("List the trusted origins explicitly (or drop "
-                                          "credentials for a public API).", suggestion))
+    def _report(self, node: ast.AST, what: str, suggestion: str | None) -> Finding:
+        return self.report(node, f"{what}: the wildcard is answered with the caller's own "
+                           f"origin, so any web site can send requests with the user's cookies "
+                           f"and read the responses",
+                           fix=Fix("List the trusted origins explicitly (or drop credentials "
+                                   "for a public API).", suggestion))
 
 
-RULES = (CorsWildcardCredentials,)
+class FlaskCorsOriginsFromConfig(ProjectRule):
+    """The project half of BR208: a flask-cors call without `origins` allows every origin only
+    when the project never configures CORS_ORIGINS (or configures it to a literal "*")."""
+
+    id = "BR208"
+    one_file_ok = True  # one buffer: no setting seen, the library default "*" applies
+
+    def check(self, facts: dict[str, list[Any]]) -> None:
+        deferred: list[DeferredCors] = facts.get(DEFERRED, [])
+        settings: list[ConfiguredOrigins] = facts.get(CONFIGURED, [])
+        if any(not s.wildcard for s in settings):
+            return  # the operator's CORS_ORIGINS list applies to every call without origins
+        self.findings += [item.finding for item in deferred]
+
+
+RULES = (CorsWildcardCredentials, FlaskCorsOriginsFromConfig)

@@ -27,6 +27,7 @@ from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, par
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
+from .br401_raises import check_catch_all, check_raises
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -108,8 +109,28 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
     return out
 
 
+def _debug_only(ctx: FileContext, node: ast.AST) -> bool:
+    """`node` runs only when a debug flag is on (`if config.DEBUG:`, `if app.debug:`): a
+    development aid the production deployment never answers with."""
+    child = node
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            return False
+        if isinstance(anc, ast.If) and child in anc.body and any(
+                (isinstance(n, ast.Name) and n.id.lower() == "debug")
+                or (isinstance(n, ast.Attribute) and n.attr.lower() == "debug")
+                or (isinstance(n, ast.Constant) and n.value == "DEBUG")
+                for n in ast.walk(anc.test)):
+            return True
+        child = anc
+    return False
+
+
 def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
-    """A response builder: the parameters of its function written into it."""
+    """A response builder: the parameters of its function written into it (not under a
+    debug flag)."""
+    if _debug_only(ctx, call):
+        return
     args = [*call.args, *(k.value for k in call.keywords if k.arg not in _IGNORED_KEYWORDS)]
     params = {p for arg in args for p in _text_params(ctx, arg)}
     if not params:
@@ -199,13 +220,16 @@ class BroadExceptLeakThroughCalls(ProjectRule):
     def check(self, facts: dict[str, list[Any]]) -> None:
         if facts.get(RETURNS):
             self._returned_to_routes(facts)
+        reported: set[tuple[str, int]] = set()
+        leaks = {(use.path, use.line, use.param): use for use in facts.get(USES, [])}
+        self.findings += check_raises(facts, leaks, reported)
+        self.findings += check_catch_all(facts, leaks)
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
         model = program_of(facts)
         solver: ParamSolver[TextToResponse] = ParamSolver(model, facts.get(USES, []),
                                                           facts.get(HAND_ONS, []))
-        reported: set[tuple[str, int]] = set()
         for item in candidates:
             where = (item.finding.path, item.finding.span.start_line)
             if where in reported:

@@ -28,6 +28,7 @@ from .br401_calls import (
     record_returned_text,
 )
 from .br401_fixes import leak_fix
+from .br401_raises import record_decorated_handler, record_raises, record_registration_call
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -250,10 +251,10 @@ class HandlerAnalysis:
 
 _RESPONSE_CLASS = re.compile(r"^(?:\w*Response|redirect)$")
 _PARSE_CALL = re.compile(
-    r"^(?:loads?|json|get_json|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
+    r"^(?:loads?|json|get_json|get_data|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
     r"|b64decode|urlsafe_b64decode|literal_eval|decode|model_validate\w*|parse\w*"
     r"|validate\w*|to_valid\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
-    r"|items|keys|values|get|strip|lower|encode|isinstance)$")
+    r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance)$")
 _CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
                        "HttpResponseBadRequest", "ValidationError", "ParseError")
 
@@ -371,7 +372,7 @@ def _logger_setup(ctx: FileContext) -> tuple[str, str]:
 
 
 def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
-                 description: str) -> Fix:
+                 description: str, final: str | None = None) -> Fix:
     logger, setup = _logger_setup(ctx)
     uuid4 = imported_name(ctx.tree, "uuid.uuid4")
     if uuid4 is None:  # the suggestion brings what it uses
@@ -380,7 +381,7 @@ def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
     lines = [f"{setup}{chr(10) if setup else ''}error_id = {uuid4}().hex"]
     if not analysis.logs:
         lines.append(f'{logger}.exception("{where} failed (error id %s)", error_id)')
-    lines.append(_generic_response(ctx, family))
+    lines.append(final or _generic_response(ctx, family))
     return Fix(description, "\n".join(lines))
 
 
@@ -403,6 +404,26 @@ class BroadExceptLeak(Rule):
             record_response(self.ctx, node, family)
         else:
             record_hand_on(self.ctx, node)
+            record_registration_call(self.ctx, node, self._held_catch_all)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        record_decorated_handler(self.ctx, node, self._held_catch_all)
+
+    def _held_catch_all(self, handler: ast.AST, message: str) -> Finding:
+        """The finding at an error handler registered for every exception, kept for the
+        project half, which reports it when the exception's text reaches the response."""
+        marker = ast.Pass()  # the `def` line, not the whole body
+        marker.lineno = marker.end_lineno = getattr(handler, "lineno", 1)
+        marker.col_offset = getattr(handler, "col_offset", 0)
+        marker.end_col_offset = marker.col_offset + len("def")
+        finding = self.report(marker, message, fix=Fix(
+            "Log the exception with its traceback and answer a generic message with an error "
+            "id; keep exception text for the handlers of the application's own, deliberate "
+            "exceptions."))
+        self.ctx.findings.remove(finding)
+        return finding
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         broad = is_broad_handler(self.ctx, node)
@@ -413,6 +434,11 @@ class BroadExceptLeak(Rule):
         if leak is None:
             if broad:
                 self._helper_candidates(node, analysis)
+                if not self._parses_input(node):
+                    # `raise ApiError(str(e), 500)`: the project half looks for the error
+                    # handler registered for ApiError.
+                    record_raises(self.ctx, node, analysis.nodes, analysis.tainted,
+                                  lambda at, arg: self._held_finding(node, analysis, at, arg))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
                     if returns:
@@ -449,14 +475,23 @@ class BroadExceptLeak(Rule):
         parent = self.ctx.semantic.parent(node)
         return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
 
-    def _held_finding(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> Finding:
-        """The finding at the except, kept out of the file's findings: the project half
-        words the rest once it knows where the text goes."""
+    def _held_finding(self, node: ast.ExceptHandler, analysis: HandlerAnalysis,
+                      at: ast.Raise | None = None, arg: ast.AST | None = None) -> Finding:
+        """The finding at the except (or at `at`, a raise sending the text `arg` through
+        the app's error handler), kept out of the file's findings: the project half words the
+        rest once it knows where the text goes."""
+        final = None
+        if at is not None and at.exc is not None and arg is not None:
+            # The same exception, with a generic text in place of the exception's.
+            call, text = self.ctx.source(at.exc), self.ctx.source(arg)
+            final = "raise " + call.replace(
+                text, 'f"Internal server error (error id {error_id})"', 1)
+        fix = _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
+                           "return a generic message (with an error id the client can "
+                           "quote).", final)
         finding = self.report(
-            _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception details "
-            f"to the client", fix=_logging_fix(
-                self.ctx, analysis, "", "Log the exception with its traceback and return a "
-                "generic message (with an error id the client can quote)."))
+            at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
+            f"details to the client", fix=fix)
         self.ctx.findings.remove(finding)
         return finding
 

@@ -25,6 +25,7 @@ from ..orm.queries import (
     SA_EVALUATE,
     OriginFinder,
 )
+from ..quoting import quoting_function
 from .facts import (
     AUTH,
     LIMIT,
@@ -111,10 +112,14 @@ class ProgramCollector:
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional).run())
 
 
-def constant_needs(ctx: FileContext, expr: ast.expr) -> list[ConstNeed] | None:
+def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
+                   ) -> list[ConstNeed] | None:
     """What the value of `expr` (in its function) needs to be a constant, for a rule that
-    lets the project phase decide (BR101); None when it may hold a runtime value."""
+    lets the project phase decide (BR101); None when it may hold a runtime value. `quoted`:
+    a call of a runtime value may also be a project function that quotes it for SQL (a
+    `quoted` need), which is as safe as a constant in SQL text."""
     extractor = _Extractor(ctx, {}, set())
+    extractor.quoted_ok = quoted
     func = ctx.semantic.enclosing_function(expr)
     cls_node = ctx.semantic.enclosing_class(expr)
     cls: ClassInfo | None = None
@@ -210,6 +215,7 @@ class _Extractor:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
+        self.quoted_ok = False  # see constant_needs
         self.module = module_name(ctx.path)
         sem = ctx.semantic
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
@@ -341,6 +347,8 @@ class _Extractor:
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
             const_return=const_return, const_needs=const_needs,
+            quotes=isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and quoting_function(node),
         )
         self.functions.append(info)
         return info
@@ -491,9 +499,10 @@ class _Extractor:
                                                           "builtins.len"):
                 return all_of(parts)
             callee = self._callee(expr, cls, self_name, types)
-            if callee is None or not all(
-                    self.const_needs(p, scope, depth + 1) is not None for p in parts):
+            if callee is None:
                 return None
+            if not all(self.const_needs(p, scope, depth + 1) is not None for p in parts):
+                return [ConstNeed("quoted", callee=callee)] if self.quoted_ok and parts else None
             return [ConstNeed("call", callee=callee)]
         return None
 

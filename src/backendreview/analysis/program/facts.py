@@ -68,7 +68,7 @@ class ConstNeed:
     return only constants (`callee`), or a class attribute that must be a literal (`ref`
     the class, `attr` its name)."""
 
-    kind: str  # call | attr
+    kind: str  # call | attr | quoted (a call whose callee quotes its argument for SQL)
     callee: Callee | None = None
     ref: str = ""
     attr: str = ""
@@ -93,6 +93,8 @@ class FunctionInfo:
     # `const_needs` (calls to functions that do the same, literal class attributes).
     const_return: bool = False
     const_needs: tuple[ConstNeed, ...] = ()
+    # Every `return` gives the first parameter quoted for SQL text (analysis/quoting.py).
+    quotes: bool = False
 
 
 @dataclass(frozen=True)

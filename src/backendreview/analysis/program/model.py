@@ -263,6 +263,10 @@ class ProgramModel:
             site = CallSite(0, 0, 0, 0, need.callee, "")
             owner = fn if fn is not None else FunctionInfo("", "", "", 0)
             targets = self.targets(owner, site)
+            if need.kind == "quoted":
+                if not targets or not all(t.quotes for t in targets):
+                    return False
+                continue
             if not targets or not all(self.returns_constant(t) for t in targets):
                 return False
         return True

@@ -1,0 +1,271 @@
+"""BR401 through an application's error handler: a broad `except` raises a project exception
+with the caught exception's text, and the handler registered for that exception class writes
+its text into the response.
+
+`except Exception as e: raise ApiError(str(e), 500)` is as much a leak as
+`return jsonify(error=str(e)), 500` when the app registers
+`app.register_error_handler(ApiError, handle_api_error)` (or `@app.errorhandler(ApiError)`,
+FastAPI's `@app.exception_handler(ControllerError)` / `app.add_exception_handler(...)`) and
+that handler returns `jsonify(message=error.message)` or `JSONResponse({"message": str(exc)})`.
+The file half records the registrations (`ErrorHandlerRegistration`) and the raises
+(`ExceptRaisesText`); the project half looks the raised class up, walks its MRO to the nearest
+class with a registered handler (the one Flask and Starlette pick), and reports at the
+`except` when that handler's exception parameter reaches a response builder (the
+`TextToResponse` uses recorded for every function), naming except -> raise -> handler.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..analysis.handlers import response_call
+from ..analysis.program import ProgramModel, program_of, short_name
+from ..analysis.program.facts import ClassInfo, FunctionInfo
+from ..context import FileContext
+from ..model import Finding, Related, Span
+from ..semantic import module_name
+
+REGISTRATIONS = "br401_error_handlers"
+RAISES = "br401_except_raises"
+CATCH_ALL = "br401_catch_all_handlers"
+
+# A handler registered for these answers every exception nobody planned for.
+_BROAD_CLASSES = frozenset({"builtins.Exception", "builtins.BaseException"})
+
+# Flask: `@app.errorhandler(E)`, `@bp.app_errorhandler(E)`, `app.register_error_handler(E, f)`;
+# FastAPI / Starlette: `@app.exception_handler(E)`, `app.add_exception_handler(E, f)`.
+# The value: where the exception is among the handler's parameters (Starlette passes the
+# request first).
+_DECORATORS = {"errorhandler": 0, "app_errorhandler": 0, "exception_handler": 1}
+_REGISTER_CALLS = {"register_error_handler": 0, "add_exception_handler": 1}
+
+
+@dataclass(frozen=True)
+class ErrorHandlerRegistration:
+    """`handler` (a dotted reference to a project function) answers `exception` (a dotted
+    reference to a class); its exception is positional parameter `index`."""
+
+    exception: str
+    handler: str
+    index: int
+    path: str
+    line: int  # the registration
+
+
+@dataclass(frozen=True)
+class ExceptRaisesText:
+    """A broad handler raising `exception(...)` with the caught exception's text."""
+
+    finding: Finding  # at the except; worded once the handler is known
+    exception: str
+    what: str  # how the argument carries the exception: "str(e)", "{e} in an f-string"
+    except_line: int
+    text: str  # the raised call as written
+
+
+@dataclass(frozen=True)
+class CatchAllHandler:
+    """The function defined at `path:line`, registered for every `Exception`, takes the
+    exception as parameter `param`."""
+
+    finding: Finding  # at the def; completed with where the text goes
+    path: str
+    line: int
+    param: str
+
+
+Hold = Callable[[ast.AST, str], Finding]
+
+
+def _ref(ctx: FileContext, expr: ast.AST) -> str | None:
+    """A dotted reference to the project class or function `expr` names: through imports,
+    or `module.Name` for one defined at this module's top level."""
+    qualified = ctx.qualified_name(expr)
+    if qualified:
+        return None if qualified.startswith("builtins.") else qualified
+    if isinstance(expr, ast.Name):
+        scope, bindings = ctx.semantic.lookup(expr.id, expr)
+        if scope is ctx.semantic.module_scope and bindings and all(
+                b.kind in ("class", "def") for b in bindings):
+            return f"{module_name(ctx.path)}.{expr.id}"
+    return None
+
+
+def _method_name(call: ast.AST) -> str:
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return ""
+
+
+def _catch_all(ctx: FileContext, exception: ast.AST, handler: ast.AST | None, index: int,
+               hold: Hold) -> None:
+    """A handler registered for `Exception` itself, defined at this module's top level."""
+    if ctx.qualified_name(exception) not in _BROAD_CLASSES:
+        return
+    if isinstance(handler, ast.Name):
+        bindings = ctx.semantic.module_scope.bindings.get(handler.id, [])
+        handler = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "def" else None
+    if not isinstance(handler, ast.FunctionDef | ast.AsyncFunctionDef):
+        return
+    params = [a.arg for a in [*handler.args.posonlyargs, *handler.args.args]
+              if a.arg not in ("self", "cls")]
+    if index >= len(params):
+        return
+    finding = hold(handler, f"`{handler.name}`, the error handler registered for every "
+                            f"`{ctx.source(exception)}`, sends exception details to the client")
+    ctx.emit_fact(CATCH_ALL, CatchAllHandler(finding, ctx.path, handler.lineno, params[index]))
+
+
+def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                             hold: Hold) -> None:
+    """`@app.errorhandler(ApiError)` / `@app.exception_handler(ControllerError)` on a
+    module-level function."""
+    if not isinstance(ctx.semantic.parent(node), ast.Module):
+        return
+    for dec in node.decorator_list:
+        index = _DECORATORS.get(_method_name(dec))
+        if index is None or not isinstance(dec, ast.Call) or not dec.args:
+            continue
+        _catch_all(ctx, dec.args[0], node, index, hold)
+        exception = _ref(ctx, dec.args[0])
+        if exception is not None:
+            ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(
+                exception, f"{module_name(ctx.path)}.{node.name}", index, ctx.path,
+                dec.lineno))
+
+
+def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> None:
+    """`app.register_error_handler(ApiError, handle_api_error)`,
+    `app.add_exception_handler(ControllerError, controller_error_handler)`."""
+    index = _REGISTER_CALLS.get(_method_name(call))
+    if index is None or len(call.args) < 2:
+        return
+    _catch_all(ctx, call.args[0], call.args[1], index, hold)
+    exception, handler = _ref(ctx, call.args[0]), _ref(ctx, call.args[1])
+    if exception is not None and handler is not None:
+        ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(exception, handler, index,
+                                                              ctx.path, call.lineno))
+
+
+def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.AST],
+                  describe: Callable[[ast.AST], str | None],
+                  finding_at: Callable[[ast.Raise, ast.AST], Finding]) -> None:
+    """The first `raise Cls(...)` of a broad handler that leaks nothing itself, whose
+    arguments carry the caught exception's text (not the exception object: `raise X from e`
+    chains it, and `X(e)` hands the object to a constructor the rule does not follow). The
+    finding is held at the raise: the statement that sends the text, and the one to change."""
+    for node in nodes:
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+            continue
+        call = node.exc
+        if response_call(ctx, call) is not None:
+            continue  # an HTTP error: the file half reports it directly
+        if _narrowed(ctx, handler, node):
+            continue  # `if isinstance(e, ComputeError): raise ControllerError(str(e))`
+        exception = _ref(ctx, call.func)
+        if exception is None:
+            continue
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            what = describe(arg)
+            if what and what != f"`{handler.name}`":
+                ctx.emit_fact(RAISES, ExceptRaisesText(
+                    finding_at(node, arg), exception, what, handler.lineno,
+                    f"{ctx.source(call.func)}(...)"))
+                return
+
+
+def _narrowed(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> bool:
+    """`node` runs only under an `isinstance(e, ...)` test of the caught exception: that
+    branch handles a specific exception type, whose message is a deliberate one."""
+    for anc in ctx.semantic.ancestors(node):
+        if anc is handler:
+            return False
+        if isinstance(anc, ast.If) and any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                and n.func.id == "isinstance" and n.args and isinstance(n.args[0], ast.Name)
+                and n.args[0].id == handler.name for n in ast.walk(anc.test)):
+            return True
+    return False
+
+
+def _handler_for(model: ProgramModel, cls: ClassInfo,
+                 registered: dict[str, ErrorHandlerRegistration]
+                 ) -> tuple[ClassInfo, ErrorHandlerRegistration] | None:
+    """The registration Flask / Starlette would pick: the nearest class on the MRO."""
+    for klass in model.mro(cls):
+        found = registered.get(klass.qualname)
+        if found is not None:
+            return klass, found
+    return None
+
+
+def _exception_param(fn: FunctionInfo, index: int) -> str | None:
+    params = [p for p in fn.params if p not in ("self", "cls")]
+    return params[index] if index < len(params) else None
+
+
+def check_catch_all(facts: dict[str, list[Any]],
+                    leaks: dict[tuple[str, int, str], Any]) -> list[Finding]:
+    """A handler for every `Exception` writing the exception's text into its response:
+    every failure nobody planned for reaches the client."""
+    out: list[Finding] = []
+    for item in facts.get(CATCH_ALL, []):
+        use = leaks.get((item.path, item.line, item.param))
+        if use is None:
+            continue
+        message = (f"{item.finding.message}: `{item.param}` reaches {use.detail} on line "
+                   f"{use.use_line}, for any exception no other handler answers")
+        related = (Related(Span(use.use_line, 1, use.use_line, 2),
+                           "the exception reaches the response here", item.path),)
+        out.append(replace(item.finding, message=message, related=related))
+    return out
+
+
+def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], Any],
+                 reported: set[tuple[str, int]]) -> list[Finding]:
+    """Findings for the broad handlers whose raised exception's registered handler writes it
+    into the response. `leaks`: (path, def line, parameter) of every function writing that
+    parameter into a response, with the use."""
+    raises: list[ExceptRaisesText] = facts.get(RAISES, [])
+    registrations: list[ErrorHandlerRegistration] = facts.get(REGISTRATIONS, [])
+    if not raises or not registrations:
+        return []
+    model = program_of(facts)
+    registered: dict[str, ErrorHandlerRegistration] = {}
+    for reg in registrations:
+        cls = model.class_of(reg.exception)
+        if cls is not None:
+            registered.setdefault(cls.qualname, reg)
+    out: list[Finding] = []
+    for item in raises:
+        where = (item.finding.path, item.finding.span.start_line)
+        cls = model.class_of(item.exception)
+        if where in reported or cls is None:
+            continue
+        picked = _handler_for(model, cls, registered)
+        if picked is None:
+            continue
+        handled, reg = picked
+        fn = model.resolve(reg.handler)
+        if not isinstance(fn, FunctionInfo):
+            continue
+        param = _exception_param(fn, reg.index)
+        if param is None or (fn.path, fn.line, param) not in leaks:
+            continue
+        handler_name = short_name(fn.qualname, fn.path)
+        via = "" if handled is cls else f" (which `{cls.name}` subclasses)"
+        message = (f"{item.finding.message}: {item.what} is raised in `{item.text}`, and "
+                   f"`{handler_name}` ({fn.path}:{fn.line}), the error handler registered for "
+                   f"`{handled.name}`{via}, writes the exception's text into the response")
+        related = (
+            Related(Span(item.except_line, 1, item.except_line, 2),
+                    "the broad except catching any failure", item.finding.path),
+            Related(Span(fn.line, 1, fn.line, 2),
+                    f"`{handler_name}` sends the exception's text to the client", fn.path),
+        )
+        out.append(replace(item.finding, message=message, related=related))
+        reported.add(where)
+    return out
