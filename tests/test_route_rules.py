@@ -141,6 +141,45 @@ def test_br502_reports_the_app_serving_most_routes_with_its_own_count() -> None:
     assert _br502({"gateway.py": with_health, "server.py": SERVER}) == []
 
 
+FACTORY = """
+from fastapi import APIRouter, Depends, FastAPI
+
+router = APIRouter()
+
+
+@router.get("/projects")
+def projects():
+    return []
+
+
+@router.get("/version"{deps})
+def version():
+    return {{"version": "3.0"}}
+
+
+def get_application() -> FastAPI:
+    application = FastAPI()
+    application.include_router(router, prefix="/v3")
+    return application
+"""
+
+
+def test_br502_an_open_version_endpoint_is_a_probe_and_the_fix_names_the_app() -> None:
+    # GET /v3/version open to anyone already answers a liveness probe.
+    assert _br502({"server.py": FACTORY.format(deps="")}) == []
+    # Behind a dependency it is no probe: reported, and the example decorates the app the
+    # factory names (`application`), not an `app` the module does not have.
+    guarded = FACTORY.format(deps=", dependencies=[Depends(get_current_user)]")
+    config = Config()
+    result = review_source(guarded.encode(), "server.py", config, ("BR502",))
+    found = finish([result], config, ("BR502",), load_rule_docs()).findings
+    assert [(f.rule_id, f.span.start_line, f.message) for f in found] == [
+        ("BR502", 18, "the fastapi app has 2 route(s) but no health-check endpoint "
+                      "(/health, /healthz, /ready)")]
+    assert found[0].fix is not None
+    assert (found[0].fix.suggestion or "").startswith('@application.get("/health")')
+
+
 def test_br305_a_number_after_the_api_segment_is_a_version() -> None:
     def br305(path: str) -> list[tuple[str, int, str]]:
         source = f'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("{path}")\n' \

@@ -144,7 +144,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     # collection), never a GET for what only a body can say.
     # `list_submitted`, `delete_archived`: a state of the collection's members (a filter),
     # not one member or a thing of its own.
-    describes = bool(rest) and (rest[-1] in _ADJECTIVES or not is_word_noun_like(rest[-1]))
+    # What a POST creates is a thing: `create-drawing`, `add_booking` name a drawing and a
+    # booking (nouns in -ing), never a state.
+    describes = bool(rest) and (rest[-1] in _ADJECTIVES or (
+        not is_word_noun_like(rest[-1]) and not (method == "POST" and rest[-1].endswith("ing"))))
     # `getUserByEmail`: a lookup by a filter reads the collection, not a member.
     member = bool(before) and not is_param(before) and is_plural(before.lower()) and (
         not describes and not query) and (method in ("PUT", "PATCH", "DELETE") or (
@@ -157,6 +160,8 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     if rest:
         # Setting a property names it as it is (`set_wildcard_domain` -> wildcard-domain).
         noun = rest[-1] if member and method in ("PUT", "PATCH") else _noun(rest[-1], allow)
+        if method == "POST" and rest[-1].endswith("ing") and not describes:
+            noun = plural(rest[-1])  # `create-drawing` -> drawings
         # The collection the verb sits in already names the resource: drop the verb.
         resource = None if noun == "all" or noun in earlier else "-".join([*rest[:-1], noun])
     else:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
+    PHRASE_VERBS,
     action_remedy,
     action_verb,
     is_param,
@@ -76,7 +77,8 @@ class SingularRoute(_SegmentRule):
         # another module) at its first route, a DRF router.register prefix at the register
         # call, however many routes (list, detail, @action) sit below it.
         reported: set[tuple[Any, ...]] = set()
-        for route in self._routes(facts):
+        routes = self._routes(facts)
+        for route in routes:
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
             registered = _registered_range(route)
@@ -89,8 +91,9 @@ class SingularRoute(_SegmentRule):
                 ws = words(segment)
                 if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
                     continue
-                if verb_of(segment) is not None or ws[-1] in CRUD_VERBS:
-                    continue  # BR302's business
+                if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
+                        len(ws) > 1 and ws[0] in PHRASE_VERBS):
+                    continue  # a verb (phrase), `resolve_identifier`: BR302's business
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
@@ -196,6 +199,8 @@ def _identifies(param_segment: str, word: str) -> bool:
     parts = [p for p in _re.split(r"[_-]", name) if p]
     if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
         return True
+    if _re.fullmatch(r"[a-z]{1,6}id", name):
+        return True  # one word ending in `id`: `{mxid}`, `{tgid}`, `{userid}`
     # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
     return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
 
@@ -263,11 +268,15 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     full = segments(route.path)
     offset = len(full) - len(own)
     verb = action_verb(full, offset + index)
-    if verb is None:
+    if verb is None or set(route.methods) <= {"GET", "HEAD", "OPTIONS"}:
+        # An action changes something; a route that only reads names a thing (`GET /users/
+        # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
     parent = "/" + "/".join(full[:offset + index])
     before = full[offset + index - 1]
+    if verb in _COPY_VERBS and is_param(before):
+        return _copy_message(rule, route, segment, full[:offset + index])
     target = "-".join(words(segment)[1:])
     if not target and not is_param(before) and is_plural(before.lower()):
         # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource form
@@ -294,6 +303,28 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     return True
 
 
+_COPY_VERBS = frozenset({"duplicate", "clone"})
+_DESTINATION = re.compile(r"^(destination|dest|target|to)(_|$)", re.I)
+
+
+def _copy_message(rule: ProjectRule, route: Route, segment: str, member: list[str]) -> bool:
+    """`POST /nodes/{id}/duplicate`: a copy is a new member of the same collection, created
+    by a POST to the collection with the source named in the body. A copy into a member
+    the body names (`destination_node_id`) creates nothing: a custom method, left alone."""
+    if any(_DESTINATION.match(p) for p in route.handler_params):
+        return True
+    collection = "/" + "/".join(member[:-1])
+    source = re.sub(r"^\w+:", "", member[-1].strip("{}<>")) or "id"
+    source = source if source.startswith("source") else f"source_{source}"
+    what = f'POST {collection} with {{"{source}": ...}} in the body'
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb;'
+                f" a copy is a new member of the collection: {what}",
+                fix=Fix(f"Name the resource, not the action: {what}"),
+                snippet=route.own_path)
+    return True
+
+
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|version\d*|\d{4}-\d{2}-\d{2})$", re.I)
 
 
@@ -306,12 +337,18 @@ def _versioned(path: str) -> bool:
                for i, s in enumerate(parts))
 
 
+_UNVERSIONED = frozenset({"health", "healthz", "metrics", "docs", "openapi.json", "ping"})
+
+
 class UnversionedApi(ProjectRule):
     id = "BR305"
     needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
 
     def check(self, facts: dict[str, list[Any]]) -> None:
-        routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known]
+        # Probes and docs (`/health`, `/metrics`, `/openapi.json`) sit outside any version.
+        routes = [r for r in project_routes(facts) if is_api_route(r) and r.prefix_known
+                  and not any(re.sub(r"^\{\w+\}", "", s).lower() in _UNVERSIONED
+                              for s in segments(r.path))]
         if not routes:
             return
         versioned = [r for r in routes if _versioned(r.path)]
@@ -329,9 +366,7 @@ class UnversionedApi(ProjectRule):
         if len(versioned) * 2 < len(routes):
             return
         for route in routes:
-            if route in versioned or any(s.lower() in ("health", "healthz", "metrics",
-                                                        "docs", "openapi.json", "ping")
-                                         for s in segments(route.path)):
+            if route in versioned:
                 continue
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" has no version segment while the other API '
@@ -354,6 +389,8 @@ class MissingHealthEndpoint(ProjectRule):
                                 r"ready|readyz|readiness|live|livez|liveness|ping|status|"
                                 r"heartbeat|_health|__health__)", segment.lower()):
                     return
+            if _version_probe(route):
+                return
         # Reported at the app that serves the most routes (the API a health check would
         # sit beside), with its own routes counted: a project may hold several apps.
         served: dict[str, int] = {}
@@ -365,10 +402,13 @@ class MissingHealthEndpoint(ProjectRule):
         whose = f"the {app.framework} app has {served[app.name]}" if ranked else \
             f"the project has {len(routes)}"
         fw = app.framework
-        example = {"fastapi": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
-                   "flask": '@app.get("/health")\ndef health():\n    return {"status": "ok"}',
+        # The app as the module names it (`application = FastAPI()` in a factory).
+        var = app.name.rsplit(".", 1)[-1]
+        var = var if var.isidentifier() else "app"
+        decorated = f'@{var}.get("/health")\ndef health():\n    return {{"status": "ok"}}'
+        example = {"fastapi": decorated, "flask": decorated,
                    "aiohttp": 'async def health(request):\n    return web.json_response('
-                              '{"status": "ok"})\n\napp.router.add_get("/health", health)',
+                              f'{{"status": "ok"}})\n\n{var}.router.add_get("/health", health)',
                    }.get(fw, 'path("health/", lambda request: JsonResponse({"status": "ok"}))')
         from ..model import Span
 
@@ -377,6 +417,14 @@ class MissingHealthEndpoint(ProjectRule):
                     f"(/health, /healthz, /ready)",
                     fix=Fix("Add a cheap endpoint that answers 200 OK", example),
                     severity=Severity.NOTE)
+
+
+def _version_probe(route: Route) -> bool:
+    """`GET /version` (or `/v3/version`) open to anyone: a cheap answer that the process
+    serves, which uptime checks and orchestrators already probe."""
+    parts = segments(route.path)
+    return bool(parts) and parts[-1].lower() == "version" and "GET" in route.methods and \
+        not route.auth and not route.global_auth
 
 
 RULES = (SingularRoute, VerbInRoute, UnversionedApi, MissingHealthEndpoint)

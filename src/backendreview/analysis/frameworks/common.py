@@ -491,8 +491,30 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         response_model=response_model, sets_status=sets_status, file=ctx.path,
         annotations=annotations, delegates=delegates,
         credentials=credential_check(ctx, func),
+        serves_json=_answers_json(ctx, func),
         is_async=isinstance(func, ast.AsyncFunctionDef),
     )
+
+
+_JSON_RESPONSES = frozenset({"jsonify", "JsonResponse", "json_response", "JSONResponse",
+                             "make_json_response"})
+
+
+def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every value the handler returns is a JSON response (`return jsonify(...)`, `return
+    jsonify(...), 201`, `JsonResponse(...)`), and there is at least one."""
+    values = [ret.value for ret in _returns(func)]
+    if not values:
+        return False
+    for value in values:
+        if isinstance(value, ast.Tuple) and value.elts:
+            value = value.elts[0]  # Flask `body, status`
+        if not isinstance(value, ast.Call):
+            return False
+        name = (ctx.qualified_name(value.func) or ctx.source(value.func)).rsplit(".", 1)[-1]
+        if name not in _JSON_RESPONSES:
+            return False
+    return True
 
 
 def _annotation_name(ctx: FileContext, node: ast.AST | None) -> str | None:

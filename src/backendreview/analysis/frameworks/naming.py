@@ -33,8 +33,9 @@ config configuration settings preferences profile account dashboard home index o
 summary export import upload download preview validate verify confirm activate reset
 password sso saml oidc csrf captcha totp otp mfa 2fa jwks current latest default all bulk
 batch new by id raw random count search autocomplete cart checkout inbox feed timeline
-notification-settings
+notification-settings acl
 """.split())  # noqa: SIM905
+# (`acl`: an access control list is one collective resource, its entries served below it.)
 # Well-known service names used as path segments (`/storages/azure/{id}`).
 SERVICE_NAMES = frozenset({
     "azure", "aws", "gcp", "gcs", "s3", "redis", "github", "gitlab", "bitbucket", "google",
@@ -65,6 +66,7 @@ deactivate subscribe unsubscribe follow unfollow like unlike vote star unstar pi
 lock unlock join leave invite accept decline toggle submit apply revoke rotate sign
 exchange redirect proxy stream watch poll ack tag untag assign unassign mark reorder sort
 filter count evaluate chat complete login logout signup signin register authorize
+duplicate open close resolve reload suspend isolate unisolate reboot shutdown
 """.split())  # noqa: SIM905
 
 
@@ -166,6 +168,23 @@ regenerate reassign unassign assign duplicate clone mute unmute ban unban block 
 suspend unsuspend resume pause start stop kill terminate like star pin lock vote watch
 unwatch share
 """.split())  # noqa: SIM905
+# Run-state transitions of a live process or machine (`POST /nodes/{id}/start`): custom
+# methods in the sense of Google's AIP-136, not a stored field a PATCH could set (the
+# operation runs, takes time and fails on its own: 409 when the emulator will not boot).
+# They are not reported, all of them alike, so one file never reports `/suspend` beside an
+# unreported `/start`.
+LIFECYCLE_VERBS = frozenset("""
+start stop restart suspend unsuspend resume pause unpause reload reboot shutdown kill
+terminate isolate unisolate
+""".split())  # noqa: SIM905
+# First words that make a multi-word segment a verb phrase (`resolve_identifier`,
+# `regenerate_token`): an action, never a singular resource name. Words that also modify
+# nouns (`test_case`, `build_log`, `share_link`) are not here.
+PHRASE_VERBS = frozenset("""
+resolve purge cancel approve reject enable disable restart retry invoke install uninstall
+activate deactivate subscribe unsubscribe reprocess rerun recalculate recompute regenerate
+reassign unassign duplicate validate verify convert generate refresh send sync
+""".split())  # noqa: SIM905
 # Also nouns or adjectives (`/releases/duplicate`, `/settings/lock`): a verb only when it
 # acts on one member (right after a path parameter).
 AMBIGUOUS_VERBS = frozenset("""
@@ -197,7 +216,8 @@ def action_verb(full: list[str], index: int) -> str | None:
     segment counts (an action ends the path); an ambiguous word counts only after an id."""
     segment = full[index]
     ws = words(segment)
-    if not ws or len(ws) > 2 or ws[0] not in ACTION_ONLY_VERBS or index == 0:
+    if not ws or len(ws) > 2 or ws[0] not in ACTION_ONLY_VERBS or index == 0 or \
+            ws[0] in LIFECYCLE_VERBS:
         return None
     if index != len(full) - 1 or is_param(segment):
         return None

@@ -75,6 +75,9 @@ class HandlerInfo:
     # The handler answers with an HTML page (`response_class=HTMLResponse`, `-> HTMLResponse`,
     # a template response): a web page, where REST naming does not apply.
     serves_html: bool = False
+    # Every return answers JSON (`jsonify(...)`, `JsonResponse(...)`, `json_response(...)`):
+    # a JSON API route whatever its path looks like (a Flask blueprint with no `/api` prefix).
+    serves_json: bool = False
     is_async: bool = False  # `async def`: fix suggestions show the handler as written
 
 
@@ -253,6 +256,7 @@ class Route:
     # `path` end with it. The prefix is the register call's to fix, not the action's.
     registered_at: tuple[str, Span, str, int] | None = None
     serves_html: bool = False
+    serves_json: bool = False
     handler_async: bool = False  # the handler is an `async def` (fixes show it so)
     # The app (or root URL list) the route is served by, when its chain reaches one.
     app: str | None = None
@@ -511,6 +515,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 is_root = (owner == root_urlconf_name) if root_urlconf_name else True
             if is_root:
                 result.append(replace(own, root=owner))
+            elif fact is not None and fact.framework == "flask" and fact.kind == "router" and \
+                    (own_prefix or "").startswith("/"):
+                # A Flask blueprint whose registration is not seen (registered in a loop over
+                # discovered modules): `register_blueprint(bp)` keeps the blueprint's own
+                # url_prefix, which is where its routes are served.
+                result.append(own)
             else:
                 result.append(replace(own, prefix=_join(UNKNOWN_PREFIX, own.prefix),
                                       known=False))
@@ -589,8 +599,19 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .graphql_model import graphql_operations
 
     routes += graphql_operations(facts, routes)
+    _keep_json_modules(routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
+
+
+def _keep_json_modules(routes: list[Route]) -> None:
+    """A handler answering JSON makes its route an API route only when every route handled
+    in its module answers JSON (a Flask API blueprint that `jsonify`s everywhere): the one
+    AJAX helper among a web UI's page views stays a page route."""
+    mixed = {r.handler_file for r in routes if not r.serves_json}
+    for route in routes:
+        if route.serves_json and route.handler_file in mixed:
+            route.serves_json = False
 
 
 def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact]
@@ -781,6 +802,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
         action=action, overrides=overrides, handler_params=h.params if h else (),
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
+        serves_json=h.serves_json if h else False,
         handler_async=h.is_async if h else False,
     )
     if where is not None:
@@ -1041,11 +1063,12 @@ def project_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
 def is_api_route(route: Route) -> bool:
     """An API route (JSON, where REST naming applies) rather than an HTML page: FastAPI,
-    Starlette, DRF and aiohttp routes, and any route under an `api` or version segment.
+    Starlette, DRF and aiohttp routes, a handler that answers only JSON, and any route under
+    an `api` or version segment.
     GraphQL operations are not: their names are fields, not paths."""
     if (route.methods and route.methods[0] in ("QUERY", "MUTATION")) or route.serves_html:
         return False
-    if route.framework in ("fastapi", "starlette", "drf", "aiohttp"):
+    if route.framework in ("fastapi", "starlette", "drf", "aiohttp") or route.serves_json:
         return True
     import re
 
