@@ -61,6 +61,7 @@ from .br102_loops import (
     fixed_collection,
     loop_targets,
     mapping_keys,
+    pattern_lookup,
     varies_column,
 )
 from .br102_loops import rereads_item as _rereads_item
@@ -223,7 +224,8 @@ class NPlusOneFacts(_Options, Rule):
         loop_node, names, iterable = loop
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
-        if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names):
+        if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names) or \
+                pattern_lookup(node, names):
             return
         from_rows = self._iterates_rows(iterable)
         tracker = tracker_for(self.ctx)
