@@ -90,7 +90,13 @@ def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(mon
     root = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "fits_the_lookup"
     monkeypatch.chdir(root)
     found = {f.span.start_line: f for f in _project_findings(root, "ident/batch.py")}
-    assert sorted(found) == [11, 22]
+    assert sorted(found) == [11, 22, 44, 54]
+    # A query's earlier filter is its receiver: the batch query keeps it.
+    assert found[44].fix.suggestion == (
+        "session.query(Connector).filter(Connector.name == owner)"
+        ".filter(Connector.id.in_(connector_ids)).all()")
+    # A filter after the per-row comparison would be dropped: words only.
+    assert found[54].fix.suggestion is None
     # select(Connector.id): the model is Connector (a bare `id` would be Python's builtin).
     assert found[11].rule_id == "BR102"
     assert found[11].fix.suggestion == "select(Connector).where(Connector.id.in_(connector_ids))"
