@@ -85,7 +85,7 @@ def _check_field(rule: ProjectRule, model: Any, definer: ResolvedType, gql_field
         args = ", ".join(f"`{a}`" for a in gql_field.required_args)
         rule.report(
             file, query.span,
-            f"{message} if a list asks it (a note: the field needs {args} from the client, "
+            f"{message} when it asks this field (a note: the field needs {args} from the client, "
             "so it is usually asked about one object)",
             fix=Fix("If a list does ask this field, batch it with a DataLoader keyed by "
                     f"(parent id, {', '.join(gql_field.required_args)}): the answer depends "
