@@ -83,3 +83,24 @@ def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkey
     assert found[14].fix.suggestion is None
     assert "in_bulk" not in found[14].message
     assert "models.Ticket.objects.filter(title__in=<keys>)" in found[14].fix.description
+
+
+def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(monkeypatch):
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "fits_the_lookup"
+    monkeypatch.chdir(root)
+    found = {f.span.start_line: f for f in _project_findings(root, "ident/batch.py")}
+    assert sorted(found) == [11, 22, 44, 54]
+    # A query's earlier filter is its receiver: the batch query keeps it.
+    assert found[44].fix.suggestion == (
+        "session.query(Connector).filter(Connector.name == owner)"
+        ".filter(Connector.id.in_(connector_ids)).all()")
+    # A filter after the per-row comparison would be dropped: words only.
+    assert found[54].fix.suggestion is None
+    # select(Connector.id): the model is Connector (a bare `id` would be Python's builtin).
+    assert found[11].rule_id == "BR102"
+    assert found[11].fix.suggestion == "select(Connector).where(Connector.id.in_(connector_ids))"
+    assert "select(id)" not in found[11].message
+    # The name condition would be lost from a query rebuilt on the key alone: words only.
+    assert found[22].fix.suggestion is None
+    assert "select(Connector).where(Connector.<column>.in_(<keys>))" in found[22].message

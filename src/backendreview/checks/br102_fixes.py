@@ -153,7 +153,9 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
                             and isinstance(n.func, ast.Attribute)
                             and n.func.attr in ("filter", "filter_by", "where")
                             and _lookup(n)), None)
-        if lookup_call is None:
+        if lookup_call is None or _other_conditions(call, lookup_call, kind):
+            # Rebuilt from the per-row comparison alone, the batch query would drop the
+            # other conditions (`.where(M.kind == kind)`): no code rather than a wider query.
             return None
     found = _lookup(lookup_call)
     if found is None:
@@ -192,6 +194,19 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
         return statement
     session = _inline(ctx, runner.func.value)  # type: ignore[attr-defined]
     return f"{session}.scalars({statement}).all()"
+
+
+def _other_conditions(call: ast.Call, lookup_call: ast.Call, kind: str) -> bool:
+    """The query filters on more than the one per-row comparison, and the rebuilt query
+    would lose it: a `query` fix keeps what comes before the comparison (its receiver), the
+    others are written anew."""
+    if len(lookup_call.args) + len(lookup_call.keywords) > 1:
+        return True
+    kept = {id(n) for n in ast.walk(lookup_call.func)} if kind == "query" else set()
+    return any(isinstance(n, ast.Call) and n is not lookup_call and id(n) not in kept and
+               isinstance(n.func, ast.Attribute) and n.func.attr in ("filter", "filter_by",
+                                                                     "where")
+               for n in ast.walk(call))
 
 
 # `WHERE id = ?` with the one value of the row: the same statement for every key at once.

@@ -218,6 +218,34 @@ def varies_column(call: ast.Call, names: list[str]) -> bool:
     return False
 
 
+# Lookups that match a pattern, not a value: no `__in` / `IN` list can stand for several.
+_PATTERN_LOOKUPS = ("__contains", "__icontains", "__startswith", "__istartswith",
+                    "__endswith", "__iendswith", "__regex", "__iregex", "__search")
+# (Not `contains`: on a relationship it tests membership of one row, which batches.)
+_PATTERN_METHODS = frozenset({"like", "ilike", "startswith", "endswith", "regexp_match"})
+
+
+def pattern_lookup(call: ast.Call, names: list[str]) -> bool:
+    """The loop item reaches the query only as a pattern (`Q(flags__contains=flag)`,
+    `Unit.text.ilike(term)`): each iteration is a different search, and no query on every
+    item's key can stand for the loop."""
+    wanted = set(names)
+    pattern_uses, all_uses = 0, 0
+    for node in ast.walk(call):
+        if isinstance(node, ast.Name) and node.id in wanted:
+            all_uses += 1
+        value: ast.AST | None = None
+        if isinstance(node, ast.keyword) and node.arg and node.arg.endswith(_PATTERN_LOOKUPS):
+            value = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in _PATTERN_METHODS) and len(node.args) == 1:
+            value = node.args[0]
+        if value is not None:
+            pattern_uses += sum(isinstance(n, ast.Name) and n.id in wanted
+                                for n in ast.walk(value))
+    return all_uses > 0 and pattern_uses == all_uses
+
+
 # A name column (`name`, `repo_name`, `short_name`), not a person's or a file's.
 _NAME_COLUMN = re.compile(r"^(\w+_)?name$")
 _NOT_NAMES = frozenset({"username", "user_name", "file_name", "filename", "email"})

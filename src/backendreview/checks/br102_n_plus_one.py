@@ -61,6 +61,7 @@ from .br102_loops import (
     fixed_collection,
     loop_targets,
     mapping_keys,
+    pattern_lookup,
     varies_column,
 )
 from .br102_loops import rereads_item as _rereads_item
@@ -223,7 +224,8 @@ class NPlusOneFacts(_Options, Rule):
         loop_node, names, iterable = loop
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
-        if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names):
+        if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names) or \
+                pattern_lookup(node, names):
             return
         from_rows = self._iterates_rows(iterable)
         tracker = tracker_for(self.ctx)
@@ -294,7 +296,7 @@ class NPlusOneFacts(_Options, Rule):
         for node in ast.walk(call):
             if isinstance(node, ast.Call) and node.args and (
                     self.ctx.qualified_name(node.func) in SA_SELECTS):
-                return class_ref(self.ctx, node.args[0]), "select"
+                return class_ref(self.ctx, _selected_entity(node.args[0])), "select"
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
                     node.func.attr == "query") and node.args:
                 return class_ref(self.ctx, node.args[0]), "query"
@@ -712,6 +714,18 @@ def _access_chain(ctx, name: ast.Name) -> Access | None:  # type: ignore[no-unty
     if called and levels[-1][0] == "all":
         evaluated = _evaluated(ctx, parent) or isinstance(ctx.semantic.parent(parent), ast.Compare)
     return Access(tuple(levels), called, ctx.source(node), evaluated)
+
+
+def _selected_entity(target: ast.expr) -> ast.expr:
+    """What `select(...)` reads rows of: `select(M.id)` selects a column of M, and a fix
+    that selected `id` would select Python's builtin."""
+    if isinstance(target, ast.Attribute) and target.attr[:1].islower() and isinstance(
+            target.value, ast.Name | ast.Attribute):
+        owner = target.value.attr if isinstance(target.value, ast.Attribute) else \
+            target.value.id
+        if owner[:1].isupper():
+            return target.value
+    return target
 
 
 # -- the project phase -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 from ..analysis.frameworks.graphql import GqlField
 from ..analysis.frameworks.graphql_model import ResolvedType, graph_model, is_graphql_route
 from ..analysis.frameworks.routes import project_routes
-from ..model import Fix
+from ..model import Fix, Severity
 from .base import ProjectRule
 
 
@@ -76,11 +76,24 @@ def _check_field(rule: ProjectRule, model: Any, definer: ResolvedType, gql_field
     served_by = next((f.name for f in lists), None)
     where = f' ("{served_by}")' if served_by else ""
     handler = gql_field.handler.name if gql_field.handler else gql_field.attr
-    rule.report(
-        file, query.span,
-        f'resolver "{name}.{handler}" runs `{_short(text)}` once per parent object'
-        f"{via}: a list of N {user} objects{where} makes N+1 queries",
-        fix=_fix(definer, gql_field, text), snippet=query.text)
+    message = (f'resolver "{name}.{handler}" runs `{_short(text)}` once per parent object'
+               f"{via}: a list of N {user} objects{where} makes N+1 queries")
+    if gql_field.required_args:
+        # A field the client must pass a value to (`validate(condition: "...")`) is asked
+        # about one object it chose on the tuning half (arize-phoenix's filter checks), and
+        # a loader keyed by the parent alone would drop the value the answer depends on.
+        args = ", ".join(f"`{a}`" for a in gql_field.required_args)
+        rule.report(
+            file, query.span,
+            f"{message} when it asks this field (a note: the field needs {args} from the client, "
+            "so it is usually asked about one object)",
+            fix=Fix("If a list does ask this field, batch it with a DataLoader keyed by "
+                    f"(parent id, {', '.join(gql_field.required_args)}): the answer depends "
+                    "on the arguments, not on the parent alone"),
+            snippet=query.text, severity=Severity.NOTE)
+        return
+    rule.report(file, query.span, message, fix=_fix(definer, gql_field, text),
+                snippet=query.text)
 
 
 def _short(text: str) -> str:

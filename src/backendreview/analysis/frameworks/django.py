@@ -489,9 +489,11 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                     isinstance(value, ast.Constant) and value.value in (None, 0)):
                 pagination.append(f"paginate_by={ctx.source(value)}")  # Django ListView
             elif name == "model" and isinstance(value, ast.Name | ast.Attribute):
-                # A generic view's `model = Article` means Article.objects.all().
+                # A generic view's `model = Article` means Article.objects.all(). Declared
+                # on the class like `queryset =` ("drf"): DRF's generic list pages it with
+                # the project's DEFAULT_PAGINATION_CLASS, which a handler's own query skips.
                 model_query = QueryFact(ctx.span_of(stmt),
-                                        f"{ctx.source(value)}.objects.all()", "django")
+                                        f"{ctx.source(value)}.objects.all()", "drf")
     if queryset is None and model_query is not None and not any(
             isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
             for stmt in node.body):

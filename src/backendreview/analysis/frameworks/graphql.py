@@ -155,6 +155,8 @@ class GqlField:
     preloads: tuple[str, ...] = ()  # relations the list resolver loads eagerly
     mutation: bool = False  # strawberry @strawberry.mutation
     optimizer_hint: bool = False  # strawberry-django `field(prefetch_related=...)`
+    # Arguments the client must pass (no default): `validate(condition: str)`.
+    required_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -414,7 +416,7 @@ def _graphene_field(ctx: FileContext, attr: str, call: ast.Call,
     return GqlField(camel(attr), attr, ctx.span_of(call), base.handler, mutation_ref, list_of,
                     tuple(dict.fromkeys(pagination + list(base.pagination))), unbounded,
                     base.auth, base.per_parent, base.relation_read, base.loader,
-                    base.preloads)
+                    base.preloads, required_args=base.required_args)
 
 
 def _local_function(ctx: FileContext, ref: ast.Name
@@ -460,7 +462,8 @@ def _strawberry_attr(ctx: FileContext, stmt: ast.AnnAssign,
                     None, list_of, tuple(pagination) + (base.pagination if base else ()),
                     unbounded, auth + (base.auth if base else ()),
                     base.per_parent if base else None, base.relation_read if base else None,
-                    base.loader if base else False, base.preloads if base else (), mutation)
+                    base.loader if base else False, base.preloads if base else (), mutation,
+                    required_args=base.required_args if base else ())
 
 
 def _strawberry_method(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
@@ -484,7 +487,7 @@ def _strawberry_method(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFuncti
                         None, _annotation_list(ret), pages + _annotation_pages(ret),
                         field.unbounded, field.auth + auth, field.per_parent,
                         field.relation_read, field.loader, field.preloads,
-                        "mutation" in qn, hint)
+                        "mutation" in qn, hint, required_args=field.required_args)
     return None
 
 
@@ -547,7 +550,19 @@ def _field_from_resolver(ctx: FileContext, attr: str, func: ast.AST | None,
     return GqlField(camel(attr), attr, ctx.span_of(at), handler,
                     pagination=handler.pagination, unbounded=handler.unbounded,
                     per_parent=per_parent, relation_read=relation,
-                    loader=bool(LOADER.search(text)), preloads=preloads)
+                    loader=bool(LOADER.search(text)), preloads=preloads,
+                    required_args=_required_args(func))
+
+
+def _required_args(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The resolver's arguments without a default, past the parent and `info`."""
+    args = func.args
+    positional = args.posonlyargs + args.args
+    required = positional[:len(positional) - len(args.defaults)]
+    names = [a.arg for a in required[1:]]  # the first is the parent (self / root)
+    names += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+              if d is None]
+    return tuple(n for n in names if n not in ("info", "root", "parent", "obj", "_"))
 
 
 _QUERY_ENDS = frozenset({"get", "filter", "exclude", "first", "all", "count", "exists",

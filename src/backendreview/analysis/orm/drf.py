@@ -110,14 +110,34 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
         elif source and "." in source:
             fields.append(SerializerField(name, tuple(source.split(".")), None, many,
                                           stmt.lineno))
-        elif callee in _RELATED_FIELDS or (callee == "PrimaryKeyRelatedField" and many):
+        elif callee in _RELATED_FIELDS or (callee == "PrimaryKeyRelatedField" and many) or (
+                callee.endswith("IdentityField") and many):
+            # An identity field with many=True links each row of the relation its source
+            # (the field's name) names: `roles = HyperlinkedIdentityField(many=True)`.
             fields.append(SerializerField(name, tuple((source or name).split(".")), None, many,
                                           stmt.lineno))
+        elif callee.endswith("IdentityField"):
+            # The object's own URL, built from lookup fields that may walk relations:
+            # `lookup_field=("component__project__slug", "component__slug")`.
+            for path in _lookup_relations(call):
+                fields.append(SerializerField(name, path, None, False, stmt.lineno))
     if model is None and not fields:
         return None
     return SerializerFact(f"{module_name(ctx.path)}.{node.name}", node.name, ctx.path,
                           node.lineno, bases, model, tuple(fields), meta_fields, depth,
                           tuple(declared))
+
+
+def _lookup_relations(call: ast.Call) -> list[tuple[str, ...]]:
+    """The relations an identity field's `lookup_field` walks (`project__slug` -> project),
+    longest first and each once."""
+    value = next((k.value for k in call.keywords if k.arg == "lookup_field"), None)
+    items = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+    paths = {tuple(item.value.split("__")[:-1]) for item in items
+             if isinstance(item, ast.Constant) and isinstance(item.value, str)
+             and "__" in item.value}
+    return [p for p in sorted(paths, key=lambda p: (-len(p), p))
+            if not any(q[:len(p)] == p and q != p for q in paths)]
 
 
 def extract_list_view(ctx: FileContext, node: ast.ClassDef,
