@@ -406,6 +406,34 @@ def _mount_by_attribute(mounts: list[MountFact], owners: dict[str, OwnerFact],
                 children[name] = [mount]
 
 
+def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
+                       route_facts: list[RouteFact]) -> list[MountFact]:
+    """Mounted children named through a package that re-exports them
+    (`app.include_router(oauth2_router)` or `create_v1_router()` imported from
+    `pkg/routers/__init__.py`) renamed to where they are defined, when the name as imported
+    matches no router or factory and the program model sees the re-export."""
+    from ..program import FACT_KIND, program_of
+
+    if not facts.get(FACT_KIND):
+        return mounts
+    known = Resolver(sorted({o.name for o in facts.get("route_owner", [])} |
+                            {r.owner for r in route_facts if r.owner} |
+                            {m.parent for m in mounts if m.parent}))
+    factories = Resolver(sorted(f.func for f in facts.get("route_factory", [])))
+    program = program_of(facts)
+    out: list[MountFact] = []
+    for mount in mounts:
+        child = mount.child or ""
+        called = child.startswith("call:")
+        name = child[len("call:"):] if called else child
+        if name and (factories if called else known).find(name) is None:
+            defined = program.defining_name(name)
+            if defined is not None:
+                mount = replace(mount, child=f"call:{defined}" if called else defined)
+        out.append(mount)
+    return out
+
+
 def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
     """Settings declared directly, plus those a settings function returns when the settings
     module calls it (`REST_FRAMEWORK = get_drf_settings(...)`)."""
@@ -445,6 +473,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
     from .call_bindings import Bindings, bind_mounts
 
+    mounts = _through_reexports(facts, mounts, route_facts)
     mounts = bind_mounts(Bindings(facts), mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
@@ -598,7 +627,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     # GraphQL operations (QUERY users, MUTATION createUser) below their endpoint's path.
     from .graphql_model import graphql_operations
 
-    routes += graphql_operations(facts, routes)
+    def placed(router: str) -> str | None:
+        known = [c.prefix for c in chains(resolver.find(router) or router) if c.known]
+        return known[0] if len(set(known)) == 1 else None
+
+    routes += graphql_operations(facts, routes, placed)
     _keep_json_modules(routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
