@@ -862,6 +862,19 @@ def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     return out
 
 
+def _lookup_kwarg(view: ViewClassFact, views: dict[str, ViewClassFact],
+                  resolver: Resolver) -> str:
+    """The URL keyword of a viewset's detail routes, as DRF's routers build it:
+    `lookup_url_kwarg`, else `lookup_field`, else `pk`, the nearest class in the
+    hierarchy deciding (a class that sets either one decides both)."""
+    for item in _base_names(view, views, resolver):
+        if isinstance(item, ViewClassFact):
+            found = item.literals.get("lookup_url_kwarg") or item.literals.get("lookup_field")
+            if found:
+                return found
+    return "pk"
+
+
 def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
                 ) -> tuple[dict[str, HandlerInfo], set[str], tuple[str, ...], tuple[str, ...],
                            tuple[str, ...], QueryFact | None, list[str]]:
@@ -961,7 +974,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                 actions[action] = view.file
         # DRF routers add a trailing slash by default.
         list_path = full.rstrip("/") + "/"
-        detail_path = list_path + "{pk}/"
+        detail_path = list_path + f"{{{_lookup_kwarg(view, views, resolver)}}}/"
         for _group, mapping, path in (("list", _VIEWSET_LIST, list_path),
                                      ("detail", _VIEWSET_DETAIL, detail_path)):
             for action, method in mapping.items():
