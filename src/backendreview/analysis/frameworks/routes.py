@@ -314,6 +314,11 @@ _GENERIC_METHODS = {
     "TemplateView": ("GET",), "ListView": ("GET",), "DetailView": ("GET",),
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
+    # django.contrib.auth.views: the form views take POST, the pages after them only render
+    "LoginView": ("GET", "POST"), "PasswordChangeView": ("GET", "POST"),
+    "PasswordChangeDoneView": ("GET",), "PasswordResetView": ("GET", "POST"),
+    "PasswordResetDoneView": ("GET",), "PasswordResetConfirmView": ("GET", "POST"),
+    "PasswordResetCompleteView": ("GET",),
 }
 _LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
 # Django's generic ListView, by qualified name: projects have ListViews of their own with their
@@ -1002,8 +1007,13 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         return [_route(fact, full, known, chain, fact.methods, view_handler, view.file, auth,
                        limits, pages, None, "", framework, overrides)]
     served: list[tuple[str, HandlerInfo]] = []
+    # A project method that only hands over to the library (`return super().post(...)`,
+    # a guard first) serves that method only when the library view does: a mixin's
+    # post() on a TemplateView page leaves it a GET page.
+    lib_serves = {m for lib in libs for m in _GENERIC_METHODS.get(lib, ())}
     for name in HTTP_METHODS:
-        if name in methods:
+        if name in methods and not (methods[name].delegates and lib_serves and
+                                    name.upper() not in lib_serves):
             served.append((name.upper(), methods[name]))
     if not served:
         lib_methods: tuple[str, ...] = ()
