@@ -39,7 +39,7 @@ _OWNERISH = re.compile(r"(^|_)(app|apps|application|api|apis|router|routers|blue
                        r"blueprints|bp|bps|server|routes|webapp|mod|mods)$", re.I)
 # Constructors whose result is an app or router object (its own name is the owner's name).
 _OWNER_CLASSES = re.compile(r"(^|\.)(Flask|Quart|APIFlask|Blueprint|APIBlueprint|FastAPI|"
-                            r"APIRouter|Starlette|Router|Application|RouteTableDef|Api|"
+                            r"APIRouter|GraphQLRouter|Starlette|Router|Application|RouteTableDef|Api|"
                             r"Namespace)$")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_DEPTH = 8
@@ -125,15 +125,16 @@ def params_facts(ctx: FileContext, node: ast.AST, names: list[str]) -> list[obje
 
 
 def reference(ctx: FileContext, expr: ast.AST) -> str | None:
-    """What an argument or a returned value refers to: an app / router built here (its own
-    name), a factory's result (`call:<factory>`), or a name (a parameter, an import, a
+    """What an argument, a returned value or a mounted child refers to: an app / router
+    built here (its own name), a factory's result (`call:<factory>`, also called in place:
+    `app.include_router(create_v1_router())`), or a name (a parameter, an import, a
     module-level object; `self.app` in a class is `<module>.<Class>.app`)."""
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and \
             expr.value.id in ("self", "cls"):
         cls = next((a for a in ctx.semantic.ancestors(expr) if isinstance(a, ast.ClassDef)),
                    None)
         return f"{this_module(ctx)}.{cls.name}.{expr.attr}" if cls is not None else None
-    call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
+    call = bound_call(ctx, expr) if isinstance(expr, ast.Name | ast.Call) else None
     if call is not None:
         qn = ctx.qualified_name(call.func) or ""
         if not _OWNER_CLASSES.search(qn):

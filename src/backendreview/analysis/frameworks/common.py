@@ -272,10 +272,19 @@ def bound_call(ctx: FileContext, expr: ast.AST) -> ast.Call | None:
     if not isinstance(expr, ast.Name):
         return None
     _scope, bindings = ctx.semantic.lookup(expr.id, expr)
+    # `app = add_state(app=app)` hands the object back to itself (a helper that sets
+    # attributes on it and returns it): it is still what the constructor built.
+    bindings = [b for b in bindings if not _passes_itself(b.value, expr.id)]
     values = [b.value for b in bindings if b.kind in ("assign", "annassign")]
     if len(values) == 1 and len(bindings) == 1 and isinstance(values[0], ast.Call):
         return values[0]
     return None
+
+
+def _passes_itself(value: ast.AST | None, name: str) -> bool:
+    return isinstance(value, ast.Call) and any(
+        isinstance(a, ast.Name) and a.id == name
+        for a in [*value.args, *(k.value for k in value.keywords)])
 
 
 def bound_value(ctx: FileContext, expr: ast.AST) -> ast.expr | None:

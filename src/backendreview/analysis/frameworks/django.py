@@ -420,6 +420,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     methods: dict[str, HandlerInfo] = {}
     actions: list[ActionFact] = []
     attrs: dict[str, str] = {}
+    literals: dict[str, str] = {}
     auth: list[str] = [b for b in bases if classify(b) == "auth" or _GUARDED_BASE.search(
         b.rsplit(".", 1)[-1])]
     limits: list[str] = []
@@ -462,6 +463,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             elif name == "form_class":
                 # A limiter checked in the form's clean() covers the view that uses it.
                 attrs[name] = object_name(ctx, value) or ctx.source(value)
+            if name in ("lookup_field", "lookup_url_kwarg") and isinstance(
+                    value, ast.Constant) and isinstance(value.value, str):
+                # The URL keyword a DRF router puts in a detail route (`{slug}`, not `{pk}`).
+                literals[name] = value.value
             if name == "permission_classes":
                 auth += _permission_markers(ctx, value)
             elif name == "permission_required":
@@ -498,14 +503,15 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
             for stmt in node.body):
         queryset = model_query
-    if not (methods or actions or attrs or limits or pagination or any(
+    if not (methods or actions or attrs or literals or limits or pagination or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
                                            "Handler", "RH", "Router"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
         return None
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
-                         tuple(auth), tuple(limits), tuple(pagination), queryset)
+                         tuple(auth), tuple(limits), tuple(pagination), queryset,
+                         literals=literals)
 
 
 def _drf_queryset(ctx: FileContext, value: ast.AST) -> QueryFact | None:

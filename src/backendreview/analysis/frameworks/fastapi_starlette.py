@@ -7,12 +7,12 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .call_bindings import reference
 from .common import (
     analyze_handler,
     arg_or_kw,
     assigned_target,
     callable_name,
-    child_name,
     constructor,
     depends_targets,
     imported_owner,
@@ -189,7 +189,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         deps = kwarg(call, "dependencies")
         raw = depends_targets(ctx, [deps]) if deps is not None else []
         auth, limits = markers(raw)
-        facts.append(MountFact(parent_name, child_name(ctx, child) if child else None, prefix,
+        facts.append(MountFact(parent_name, reference(ctx, child) if child else None, prefix,
                                kind[0], ctx.path, call.lineno, auth, limits, tuple(raw)))
     elif attr == "mount":
         prefix = literal_str(arg_or_kw(call, 0, "path"))

@@ -215,6 +215,9 @@ class GqlEndpointFact:
     batch: bool = False
     debug_only: bool = False  # registered under `if settings.DEBUG:`
     auth: tuple[str, ...] = ()  # login_required(GraphQLView.as_view(...))
+    # A strawberry GraphQLRouter's own name: placed by the route model like any router
+    # (`app.include_router(create_graphql_router())` in another function or module).
+    router: str | None = None
 
 
 @dataclass(frozen=True)
@@ -861,10 +864,23 @@ def _endpoint(ctx: FileContext, call: ast.Call, library: str) -> GqlEndpointFact
                                                              or "") in _EXECUTE_CALLS:
         path, known, registration = _route_path(ctx, call)
     auth = tuple(w for w in wrappers if classify(w) == "auth")
+    router = None
+    if ctx.qualified_name(call.func) == "strawberry.fastapi.GraphQLRouter":
+        # The router's own `prefix=` is below the prefix it is included under.
+        own = kwarg(call, "prefix")
+        own_path = literal_str(own) if own is not None else ""
+        if own_path is None:
+            path, known = None, False
+        elif registration is not None and path is not None:
+            path = path.rstrip("/") + own_path
+        else:
+            path, known = own_path, False
+        target = assigned_target(ctx, call)
+        router = object_name(ctx, target) if isinstance(target, ast.Name) else None
     return GqlEndpointFact(library, ctx.path, ctx.span_of(call), schema, path, known,
                            registration, view_class, limits, intro, alias,
                            isinstance(batch, ast.Constant) and batch.value is True,
-                           _debug_only(ctx, call), auth)
+                           _debug_only(ctx, call), auth, router)
 
 
 def _local_class(ctx: FileContext, expr: ast.AST) -> ast.ClassDef | None:
@@ -896,14 +912,17 @@ def _registration(ctx: FileContext, call: ast.Call
         parent = ctx.semantic.parent(parent)
     target = assigned_target(ctx, call)
     if isinstance(target, ast.Name):
+        scope = ctx.semantic.lookup(target.id, target)[0]
         for other in ast.walk(ctx.tree):
             if not isinstance(other, ast.Call):
                 continue
             name = other.func.attr if isinstance(other.func, ast.Attribute) else getattr(
                 other.func, "id", "")
-            if name in _REGISTRATIONS and any(isinstance(a, ast.Name) and a.id == target.id
-                                              for a in [*other.args, *(k.value for k in
-                                                                       other.keywords)]):
+            # The same variable: a `router` of another function is another object.
+            if name in _REGISTRATIONS and any(
+                    isinstance(a, ast.Name) and a.id == target.id and
+                    ctx.semantic.lookup(a.id, a)[0] is scope
+                    for a in [*other.args, *(k.value for k in other.keywords)]):
                 return (*_registered_path(ctx, other, name), wrappers)
     return None, False, None, wrappers
 

@@ -10,6 +10,7 @@ endpoint is registered as, when the route model has it) followed by the field na
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +66,9 @@ class ResolvedType:
 
 
 class GraphModel:
-    def __init__(self, facts: dict[str, list[Any]], http_routes: list[Route]) -> None:
+    def __init__(self, facts: dict[str, list[Any]], http_routes: list[Route],
+                 placed: Callable[[str], str | None] | None = None) -> None:
+        self.placed = placed
         self.type_facts: dict[str, GqlTypeFact] = {}
         for fact in facts.get("gql_type", []):
             self.type_facts.setdefault(fact.name, fact)
@@ -196,8 +199,12 @@ class GraphModel:
             start, end = fact.registration
             http = next((r for r in http_routes if r.file == fact.file and
                          start <= r.span.start_line <= end), None)
+        at = self.placed(fact.router) if self.placed and fact.router and http is None \
+            else None
         if http is not None:
             path, known = http.path, http.prefix_known
+        elif at is not None:
+            path, known = at, True
         elif fact.path is not None:
             path = fact.path if fact.path_known else UNKNOWN_PREFIX + fact.path
             known = fact.path_known
@@ -280,17 +287,20 @@ class GraphModel:
 _cache: tuple[dict[str, list[Any]], GraphModel] | None = None
 
 
-def graph_model(facts: dict[str, list[Any]], http_routes: list[Route]) -> GraphModel:
+def graph_model(facts: dict[str, list[Any]], http_routes: list[Route],
+                placed: Callable[[str], str | None] | None = None) -> GraphModel:
     """The GraphQL model, built once per run whichever rule asks first. It is kept beside
     the facts, not in them (the facts are data; the cache holds the dict so that its
     identity cannot be reused by a later run)."""
     global _cache
     if _cache is None or _cache[0] is not facts:
-        _cache = (facts, GraphModel(facts, http_routes))
+        _cache = (facts, GraphModel(facts, http_routes, placed))
     return _cache[1]
 
 
-def graphql_operations(facts: dict[str, list[Any]], http_routes: list[Route]) -> list[Route]:
+def graphql_operations(facts: dict[str, list[Any]], http_routes: list[Route],
+                       placed: Callable[[str], str | None] | None = None) -> list[Route]:
+    """`placed(router)`: the full path of a router the route model places, else None."""
     if not facts.get("gql_type") and not facts.get("gql_binding"):
         return []
-    return graph_model(facts, http_routes).operations()
+    return graph_model(facts, http_routes, placed).operations()

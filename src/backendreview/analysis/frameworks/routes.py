@@ -314,6 +314,11 @@ _GENERIC_METHODS = {
     "TemplateView": ("GET",), "ListView": ("GET",), "DetailView": ("GET",),
     "RedirectView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
     "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"),
+    # django.contrib.auth.views: the form views take POST, the pages after them only render
+    "LoginView": ("GET", "POST"), "PasswordChangeView": ("GET", "POST"),
+    "PasswordChangeDoneView": ("GET",), "PasswordResetView": ("GET", "POST"),
+    "PasswordResetDoneView": ("GET",), "PasswordResetConfirmView": ("GET", "POST"),
+    "PasswordResetCompleteView": ("GET",),
 }
 _LIST_GENERICS = {"ListAPIView", "ListCreateAPIView"}
 # Django's generic ListView, by qualified name: projects have ListViews of their own with their
@@ -406,6 +411,34 @@ def _mount_by_attribute(mounts: list[MountFact], owners: dict[str, OwnerFact],
                 children[name] = [mount]
 
 
+def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
+                       route_facts: list[RouteFact]) -> list[MountFact]:
+    """Mounted children named through a package that re-exports them
+    (`app.include_router(oauth2_router)` or `create_v1_router()` imported from
+    `pkg/routers/__init__.py`) renamed to where they are defined, when the name as imported
+    matches no router or factory and the program model sees the re-export."""
+    from ..program import FACT_KIND, program_of
+
+    if not facts.get(FACT_KIND):
+        return mounts
+    known = Resolver(sorted({o.name for o in facts.get("route_owner", [])} |
+                            {r.owner for r in route_facts if r.owner} |
+                            {m.parent for m in mounts if m.parent}))
+    factories = Resolver(sorted(f.func for f in facts.get("route_factory", [])))
+    program = program_of(facts)
+    out: list[MountFact] = []
+    for mount in mounts:
+        child = mount.child or ""
+        called = child.startswith("call:")
+        name = child[len("call:"):] if called else child
+        if name and (factories if called else known).find(name) is None:
+            defined = program.defining_name(name)
+            if defined is not None:
+                mount = replace(mount, child=f"call:{defined}" if called else defined)
+        out.append(mount)
+    return out
+
+
 def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
     """Settings declared directly, plus those a settings function returns when the settings
     module calls it (`REST_FRAMEWORK = get_drf_settings(...)`)."""
@@ -445,6 +478,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
     from .call_bindings import Bindings, bind_mounts
 
+    mounts = _through_reexports(facts, mounts, route_facts)
     mounts = bind_mounts(Bindings(facts), mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
@@ -598,7 +632,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     # GraphQL operations (QUERY users, MUTATION createUser) below their endpoint's path.
     from .graphql_model import graphql_operations
 
-    routes += graphql_operations(facts, routes)
+    def placed(router: str) -> str | None:
+        known = [c.prefix for c in chains(resolver.find(router) or router) if c.known]
+        return known[0] if len(set(known)) == 1 else None
+
+    routes += graphql_operations(facts, routes, placed)
     _keep_json_modules(routes)
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
@@ -829,6 +867,19 @@ def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     return out
 
 
+def _lookup_kwarg(view: ViewClassFact, views: dict[str, ViewClassFact],
+                  resolver: Resolver) -> str:
+    """The URL keyword of a viewset's detail routes, as DRF's routers build it:
+    `lookup_url_kwarg`, else `lookup_field`, else `pk`, the nearest class in the
+    hierarchy deciding (a class that sets either one decides both)."""
+    for item in _base_names(view, views, resolver):
+        if isinstance(item, ViewClassFact):
+            found = item.literals.get("lookup_url_kwarg") or item.literals.get("lookup_field")
+            if found:
+                return found
+    return "pk"
+
+
 def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
                 ) -> tuple[dict[str, HandlerInfo], set[str], tuple[str, ...], tuple[str, ...],
                            tuple[str, ...], QueryFact | None, list[str]]:
@@ -928,7 +979,7 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
                 actions[action] = view.file
         # DRF routers add a trailing slash by default.
         list_path = full.rstrip("/") + "/"
-        detail_path = list_path + "{pk}/"
+        detail_path = list_path + f"{{{_lookup_kwarg(view, views, resolver)}}}/"
         for _group, mapping, path in (("list", _VIEWSET_LIST, list_path),
                                      ("detail", _VIEWSET_DETAIL, detail_path)):
             for action, method in mapping.items():
@@ -956,8 +1007,13 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
         return [_route(fact, full, known, chain, fact.methods, view_handler, view.file, auth,
                        limits, pages, None, "", framework, overrides)]
     served: list[tuple[str, HandlerInfo]] = []
+    # A project method that only hands over to the library (`return super().post(...)`,
+    # a guard first) serves that method only when the library view does: a mixin's
+    # post() on a TemplateView page leaves it a GET page.
+    lib_serves = {m for lib in libs for m in _GENERIC_METHODS.get(lib, ())}
     for name in HTTP_METHODS:
-        if name in methods:
+        if name in methods and not (methods[name].delegates and lib_serves and
+                                    name.upper() not in lib_serves):
             served.append((name.upper(), methods[name]))
     if not served:
         lib_methods: tuple[str, ...] = ()

@@ -145,6 +145,27 @@ class ProgramModel:
             return None
         return None
 
+    def defining_name(self, ref: str) -> str | None:
+        """Where a dotted reference to any module-level object is defined, through the
+        packages that re-export it (`pkg.routers.oauth2_router`, imported into
+        `pkg/routers/__init__.py` as `from .oauth2 import router as oauth2_router`, is
+        `pkg.routers.oauth2.router`); None when no re-export is seen on the way."""
+        seen = 0
+        while seen < 8:
+            parts = ref.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                module = self.module_of(".".join(parts[:cut]))
+                if module is not None:
+                    break
+            else:
+                return None
+            target = module.imports.get(parts[cut])
+            if target is None:
+                return f"{module.name}.{'.'.join(parts[cut:])}" if seen else None
+            ref = ".".join([target, *parts[cut + 1:]])
+            seen += 1
+        return None
+
     def class_of(self, ref: str | None) -> ClassInfo | None:
         """The class a type reference names, or the class a factory function returns
         (`def get_repo() -> UserRepo`)."""
