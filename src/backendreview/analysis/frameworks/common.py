@@ -344,7 +344,7 @@ def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
 def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
     """Targets of `Depends(x)` / `Security(x)` anywhere in `nodes` (params, dependencies=)."""
     out: list[str] = []
-    for root in nodes:
+    for root in _with_named_lists(ctx, nodes):
         for node in ast.walk(root):
             if not isinstance(node, ast.Call):
                 continue
@@ -360,6 +360,27 @@ def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
                     out.append(f"Security({name})")
                 else:
                     out.append(name)
+    return out
+
+
+def _with_named_lists(ctx: FileContext, nodes: list[ast.AST]) -> list[ast.AST]:
+    """`dependencies=deps` names a list built beforehand (`deps = [Depends(limiter)] if
+    not disabled else []`, `deps.append(Depends(limiter))`): what it can hold is every
+    value assigned to the name and every item appended to it in the same scope."""
+    out: list[ast.AST] = []
+    for root in nodes:
+        out.append(root)
+        if not isinstance(root, ast.Name):
+            continue
+        bindings = ctx.reaching_bindings(root)
+        out += [b.value for b in bindings
+                if b.value is not None and b.kind in ("assign", "annassign", "augassign")]
+        scope = ctx.semantic.enclosing_function(root) or ctx.tree
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("append", "extend", "insert") and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == root.id:
+                out += node.args
     return out
 
 
