@@ -333,6 +333,11 @@ def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
     out: list[str] = []
     for dec in getattr(func, "decorator_list", []):
         name = callable_name(ctx, dec)
+        if name.endswith("method_decorator") and isinstance(dec, ast.Call) and dec.args:
+            # `@method_decorator(session_ratelimit_post("2fa"))` on a view's dispatch: the
+            # wrapped decorator is what guards the method.
+            dec = dec.args[0]
+            name = callable_name(ctx, dec)
         # `limiter.limit("5/minute")` on an object: keep the object's name in view.
         if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and \
                 dec.func.attr in ("limit", "shared_limit"):
