@@ -149,6 +149,39 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
     return program.function_at(route.handler_file, route.handler_line) is not None
 
 
+# Library views that only render a page: no post() of their own for a mixin to reach.
+_RENDER_ONLY = frozenset({"TemplateView", "PasswordResetDoneView", "PasswordResetCompleteView",
+                          "DetailView", "ListView"})
+
+
+def _post_into_a_page(program: ProgramModel, route: Route) -> bool:
+    """`class DoneView(RedirectMixin, PasswordResetDoneView)` whose mixin's `post()` only
+    hands on to `super().post()`: the route has a POST only on paper — the library page
+    it inherits renders and takes nothing, so nothing is checked there."""
+    if route.credentials is not None or not set(route.methods) & WRITE_METHODS:
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None or handler.cls is None or not any(
+            site.callee.kind == "super" and site.callee.attr == handler.name
+            for site in handler.calls):
+        return False
+    view = route.handler.split(".")[0]
+    for cls in program.classes.values():
+        if cls.name != view:
+            continue
+        order = program.mro(cls)
+        owner = program.classes.get(handler.cls)
+        if owner is None or owner not in order or program.method(
+                cls, handler.name, after=owner) is not None:
+            continue  # super().post() reaches a project class's post (a confirm page's)
+        library = [b.rsplit(".", 1)[-1] for c in order for b in c.bases
+                   if program.resolve(b) is None]
+        return bool(library) and all(b in _RENDER_ONLY or b in ("object", "View")
+                                     or b.endswith("Mixin") for b in library) and any(
+            b in _RENDER_ONLY for b in library)
+    return False
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -183,7 +216,7 @@ class MissingRateLimit(ProjectRule):
             if tokens & EXEMPT_WORDS:
                 continue
             route = _with_checked_caller(program, route)
-            if _signed_in_without_a_check(program, route):
+            if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
                 continue
             if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
                 severity = Severity.ERROR
