@@ -254,7 +254,10 @@ _PARSE_CALL = re.compile(
     r"^(?:loads?|json|get_json|get_data|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
     r"|b64decode|urlsafe_b64decode|literal_eval|decode|model_validate\w*|parse\w*"
     r"|validate\w*|to_valid\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
-    r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance)$")
+    r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance"
+    # An alternate constructor reading the client's own data (`Query.from_dict(body)`), and
+    # the request model handing over its fields (`query.model_dump()`).
+    r"|from_dict|from_json|from_str|from_string|model_dump|to_dict)$")
 _CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
                        "HttpResponseBadRequest", "ValidationError", "ParseError")
 
