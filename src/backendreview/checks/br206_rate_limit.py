@@ -182,6 +182,24 @@ def _post_into_a_page(program: ProgramModel, route: Route) -> bool:
     return False
 
 
+_SIGN_IN = frozenset({"login", "signin", "logon"})
+
+
+def _sign_in_page(route: Route) -> Route:
+    """A sign-in page (`/login/`, `/login/mfa/`, `/auth/token/obtain/`) whose only sign of
+    a signed-in caller is a project-wide guard (a login-required middleware, a default
+    permission) or csrf_protect: that guard must let the page through, or no one could
+    sign in — it is open to anyone."""
+    if not route.global_auth or any(_SIGNED_IN.search(a) for a in route.auth):
+        return route
+    # The path only: a middleware exempts URLs, and `login_history` at /account/history/
+    # is no sign-in page.
+    tokens = {w for text in segments(route.path) for w in words(text)}
+    if tokens & _SIGN_IN or {"token", "obtain"} <= tokens:
+        return dataclasses.replace(route, auth=(), global_auth=())
+    return route
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -215,7 +233,7 @@ class MissingRateLimit(ProjectRule):
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
-            route = _with_checked_caller(program, route)
+            route = _with_checked_caller(program, _sign_in_page(route))
             if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
                 continue
             if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
