@@ -163,6 +163,8 @@ class HandlerAnalysis:
             return False
         if isinstance(parent.func, ast.Attribute) and parent.func.attr in ("format", "join"):
             return False
+        if _returns_text_of_argument(self.ctx, self.function, parent, node):
+            return False  # `self.get_exception_message(exception=e)` gives back str(e)
         return response_call(self.ctx, parent) is None
 
     def _describe_use(self, node: ast.Name) -> str:
@@ -172,6 +174,10 @@ class HandlerAnalysis:
             return self.ctx.source(parent)
         if isinstance(parent, ast.FormattedValue):
             return f"{{{node.id}}} in an f-string"
+        call = self.ctx.semantic.parent(parent) if isinstance(parent, ast.keyword) else parent
+        if isinstance(call, ast.Call) and node is not call.func and _returns_text_of_argument(
+                self.ctx, self.function, call, node):
+            return f"the text {self.ctx.source(call.func)}() makes of `{node.id}`"
         return f"`{node.id}`"
 
     def _tainted_local(self, name: ast.Name, depth: int, bare_ok: bool = True) -> str | None:
@@ -307,6 +313,75 @@ def _parses_client_input(ctx: FileContext, body: list[ast.stmt]) -> bool:
         if not (_PARSE_CALL.match(name or "") or (name[:1].isupper() and kwargs_only)):
             return False
     return True
+
+
+_TEXT_OF = frozenset({"str", "repr", "force_str", "force_text", "smart_str", "format"})
+
+
+def _local_def(ctx: FileContext, caller: ast.AST | None, call: ast.Call
+               ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None:
+    """The def a call names in this file — `self.m(...)` a method of the caller's class, `f(...)`
+    a module-level function — and how many leading parameters the call does not pass."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+            func.value.id == "self" and caller is not None:
+        owner = ctx.semantic.parent(caller)
+        body, name, skip = (owner.body if isinstance(owner, ast.ClassDef) else []), func.attr, 1
+    elif isinstance(func, ast.Name):
+        body, name, skip = ctx.tree.body, func.id, 0
+    else:
+        return None
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
+            return stmt, skip
+    return None
+
+
+def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: ast.Call,
+                              arg: ast.Name) -> bool:
+    """A helper of this file given the exception that hands back its text (`message =
+    force_str(s=exception)` ... `return message`): what it returns is the exception's text."""
+    found = _local_def(ctx, caller, call)
+    if found is None:
+        return False
+    target, skip = found
+    params = [a.arg for a in target.args.posonlyargs + target.args.args][skip:]
+    param = next((k.arg for k in call.keywords if k.value is arg), None)
+    if param is None and arg in call.args and call.args.index(arg) < len(params):
+        param = params[call.args.index(arg)]
+    if param is None:
+        return False
+    made: set[str] = set()  # locals holding the parameter's text
+    for node in ast.walk(target):
+        if isinstance(node, ast.Assign) and _text_of(node.value, param, made):
+            made |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and n.value is not None and _text_of(
+        n.value, param, made) for n in ast.walk(target))
+
+
+def _text_of(expr: ast.AST, param: str, made: set[str]) -> bool:
+    """`str(x)`, `force_str(s=x)`, an f-string with `x`, for `x` the parameter, or a local in
+    `made` holding such text — not in one branch of a conditional (`"generic" if
+    isinstance(x, Exception) else f"{x}"`)."""
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.IfExp):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, ast.Name) and node.id in made:
+            return True
+        if isinstance(node, ast.Call):
+            fname = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", "")
+            values = [*node.args, *(k.value for k in node.keywords)]
+            if fname in _TEXT_OF and any(isinstance(v, ast.Name) and v.id == param
+                                         for v in values):
+                return True
+        elif isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name) and \
+                node.value.id == param:
+            return True
+    return False
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
