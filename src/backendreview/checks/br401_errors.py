@@ -195,7 +195,17 @@ class HandlerAnalysis:
             found = self.tainted(binding.value, depth + 1)
             if found:
                 return f"{found} (through `{name.id}`)"
+        for store in self._item_stores(name.id):
+            # `response["detail"] = f"{e}"` in the handler, `JsonResponse(response)` later.
+            found = self.tainted(store.value, depth + 1)
+            if found:
+                return f"{found} (through `{ast.unparse(store.targets[0])}`)"
         return None
+
+    def _item_stores(self, name: str) -> list[ast.Assign]:
+        return [n for n in self.nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Subscript)
+                and isinstance(n.targets[0].value, ast.Name) and n.targets[0].value.id == name]
 
     # -- sinks -------------------------------------------------------------------------------
     def _find_leak(self) -> Leak | None:
@@ -206,8 +216,10 @@ class HandlerAnalysis:
         return leak
 
     def _assigns_tainted_local(self) -> bool:
-        return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) for t in n.targets)
-                   and self.tainted(n.value) for n in self.nodes)
+        return any(isinstance(n, ast.Assign) and any(
+            isinstance(t, ast.Name) or (isinstance(t, ast.Subscript) and isinstance(
+                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value)
+            for n in self.nodes)
 
     def _nodes_after_try(self) -> list[ast.AST]:
         try_stmt = self.ctx.semantic.parent(self.handler)
