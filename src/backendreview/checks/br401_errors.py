@@ -366,9 +366,19 @@ def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: as
     made: set[str] = set()  # locals holding the parameter's text
     for node in ast.walk(target):
         if isinstance(node, ast.Assign) and _text_of(node.value, param, made):
+            if made and _scrubs(node.value, made):
+                return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
             made |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return any(isinstance(n, ast.Return) and n.value is not None and _text_of(
         n.value, param, made) for n in ast.walk(target))
+
+
+def _scrubs(expr: ast.AST, made: set[str]) -> bool:
+    """`text.replace(secret, "[REDACTED]")`, `re.sub(pattern, "***", text)`: the helper edits
+    the exception's text before giving it back, deliberately."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+        expr.func.attr in ("replace", "sub") and any(
+            isinstance(n, ast.Name) and n.id in made for n in ast.walk(expr)))
 
 
 def _text_of(expr: ast.AST, param: str, made: set[str]) -> bool:
