@@ -900,3 +900,37 @@ def test_br302_removing_one_member_of_a_sub_collection(tmp_path, monkeypatch, ve
             return {{}}
         """}, "BR302", monkeypatch)
     assert finding.fix.description == f"Name the resource, not the action: {expected}"
+
+
+def test_br206_on_an_inherited_post_decorates_the_view_class_by_name(tmp_path, monkeypatch
+                                                                      ) -> None:
+    (finding,) = _project(tmp_path, {"app/views.py": """
+        from django.http import JsonResponse
+        from django.urls import path
+        from django.views import View
+
+
+        class ConfirmMixin:
+            def post(self, request, *args, **kwargs):
+                request.session["confirmed"] = True
+                return super().post(request, *args, **kwargs)
+
+
+        class PlainView(View):
+            def post(self, request, *args, **kwargs):
+                return JsonResponse({})
+
+
+        class LoginView(ConfirmMixin, PlainView):
+            pass
+
+
+        urlpatterns = [path("login/", LoginView.as_view())]
+        """}, "BR206", monkeypatch)
+    tree = ast.parse(finding.fix.suggestion)
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    # The shared mixin's post is left alone: the limit goes on LoginView, for its post.
+    assert cls.name == "LoginView"
+    assert [ast.unparse(d) for d in cls.decorator_list] == [
+        "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='post')"]
+    assert "def post" not in finding.fix.suggestion

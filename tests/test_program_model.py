@@ -165,6 +165,30 @@ def test_limits_and_auth_checks_are_summaries_too(tmp_path, monkeypatch):
     assert model.guarded_by(_fn(model, "g.open_view"), AUTH) == []
 
 
+def test_an_is_valid_override_still_runs_the_forms_clean(tmp_path, monkeypatch):
+    # A base form overriding is_valid() (super().is_valid() plus cleanup) still runs the
+    # subclass's clean(), where the limiter is; a form with no limiting clean is no guard.
+    model = _project(tmp_path, {
+        "f.py": (
+            "from django import forms\n\n"
+            "class CaptchaForm(forms.Form):\n"
+            "    def is_valid(self):\n        result = super().is_valid()\n"
+            "        self.cleanup()\n        return result\n\n"
+            "    def cleanup(self):\n        return None\n\n"
+            "class RegistrationForm(CaptchaForm):\n"
+            "    def clean(self):\n        if not check_rate_limit('reg', self.request):\n"
+            "            raise forms.ValidationError('too many')\n\n"
+            "class ContactForm(CaptchaForm):\n    pass\n\n"
+            "def register(request):\n    form = RegistrationForm(request.POST)\n"
+            "    return form.is_valid()\n\n"
+            "def contact(request):\n    form = ContactForm(request.POST)\n"
+            "    return form.is_valid()\n"),
+    }, monkeypatch)
+    assert [r.origin for r in model.guarded_by(_fn(model, "f.register"), LIMIT)] == [
+        "f.RegistrationForm.clean"]
+    assert model.guarded_by(_fn(model, "f.contact"), LIMIT) == []
+
+
 def test_per_file_facts_pickle_and_do_not_depend_on_other_files():
     text = "from a.b import Repo\n\nclass S:\n    def run(self, repo: Repo):\n        return repo.go()\n"
     config = Config()

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from ..analysis.frameworks.routes import Route
-from ..analysis.program import FunctionInfo, ProgramModel, program_of
+from ..analysis.program import ClassInfo, FunctionInfo, ProgramModel, program_of
 from ..semantic import module_name
 from .fixcode import handler_code, parses
 
@@ -137,6 +137,19 @@ def _defined_here(route: Route, facts: dict[str, list[Any]]) -> bool:
                for c in program.classes.values())
 
 
+def view_class(program: ProgramModel, route: Route) -> tuple[ClassInfo, FunctionInfo] | None:
+    """The project view class a `View.post` route names and the handler it runs, which
+    may be inherited from a mixin or base class shared by other views."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None or handler.cls is None or "." not in route.handler:
+        return None
+    view = route.handler.split(".")[0]
+    for cls in sorted(program.classes.values(), key=lambda c: c.qualname):
+        if cls.name == view and any(c.qualname == handler.cls for c in program.mro(cls)):
+            return cls, handler
+    return None
+
+
 def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     """django-ratelimit where it can go: on the project's view class (`dispatch`), on its
     method or function view, else around the view where the URL pattern registers it."""
@@ -156,6 +169,17 @@ def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str |
                 + f'\n@method_decorator({_RATELIMIT}, name="dispatch")\n'
                 f"class {route.handler}:  # the existing view\n    ...")
     params = ", ".join(route.handler_params) or "request"
+    found = view_class(program_of(facts), route)
+    if found is not None and found[1].cls != found[0].qualname:
+        # A post() inherited from a mixin or base shared by other views (every confirm
+        # page's): on the view class, by method name, it limits this view only and the
+        # inherited method, its request and its super() chain stay as they are.
+        cls, handler = found
+        where = f" (in {cls.path})" if cls.path != route.file else ""
+        return (f"Limit the view with django-ratelimit{where}",
+                _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT
+                + f'\n@method_decorator({_RATELIMIT}, name="{handler.name}")\n'
+                f"class {cls.name}:  # the existing view\n    ...")
     if "." in route.handler:
         return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT + "\n"
                 + _handler(route, params if params.startswith("self") else

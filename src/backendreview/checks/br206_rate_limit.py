@@ -149,6 +149,57 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
     return program.function_at(route.handler_file, route.handler_line) is not None
 
 
+# Library views that only render a page: no post() of their own for a mixin to reach.
+_RENDER_ONLY = frozenset({"TemplateView", "PasswordResetDoneView", "PasswordResetCompleteView",
+                          "DetailView", "ListView"})
+
+
+def _post_into_a_page(program: ProgramModel, route: Route) -> bool:
+    """`class DoneView(RedirectMixin, PasswordResetDoneView)` whose mixin's `post()` only
+    hands on to `super().post()`: the route has a POST only on paper — the library page
+    it inherits renders and takes nothing, so nothing is checked there."""
+    if route.credentials is not None or not set(route.methods) & WRITE_METHODS:
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None or handler.cls is None or not any(
+            site.callee.kind == "super" and site.callee.attr == handler.name
+            for site in handler.calls):
+        return False
+    view = route.handler.split(".")[0]
+    for cls in program.classes.values():
+        if cls.name != view:
+            continue
+        order = program.mro(cls)
+        owner = program.classes.get(handler.cls)
+        if owner is None or owner not in order or program.method(
+                cls, handler.name, after=owner) is not None:
+            continue  # super().post() reaches a project class's post (a confirm page's)
+        library = [b.rsplit(".", 1)[-1] for c in order for b in c.bases
+                   if program.resolve(b) is None]
+        return bool(library) and all(b in _RENDER_ONLY or b in ("object", "View")
+                                     or b.endswith("Mixin") for b in library) and any(
+            b in _RENDER_ONLY for b in library)
+    return False
+
+
+_SIGN_IN = frozenset({"login", "signin", "logon"})
+
+
+def _sign_in_page(route: Route) -> Route:
+    """A sign-in page (`/login/`, `/login/mfa/`, `/auth/token/obtain/`) whose only sign of
+    a signed-in caller is a project-wide guard (a login-required middleware, a default
+    permission) or csrf_protect: that guard must let the page through, or no one could
+    sign in — it is open to anyone."""
+    if not route.global_auth or any(_SIGNED_IN.search(a) for a in route.auth):
+        return route
+    # The path only: a middleware exempts URLs, and `login_history` at /account/history/
+    # is no sign-in page.
+    tokens = {w for text in segments(route.path) for w in words(text)}
+    if tokens & _SIGN_IN or {"token", "obtain"} <= tokens:
+        return dataclasses.replace(route, auth=(), global_auth=())
+    return route
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -182,8 +233,8 @@ class MissingRateLimit(ProjectRule):
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
-            route = _with_checked_caller(program, route)
-            if _signed_in_without_a_check(program, route):
+            route = _with_checked_caller(program, _sign_in_page(route))
+            if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
                 continue
             if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
                 severity = Severity.ERROR

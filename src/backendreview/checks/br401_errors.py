@@ -163,6 +163,8 @@ class HandlerAnalysis:
             return False
         if isinstance(parent.func, ast.Attribute) and parent.func.attr in ("format", "join"):
             return False
+        if _returns_text_of_argument(self.ctx, self.function, parent, node):
+            return False  # `self.get_exception_message(exception=e)` gives back str(e)
         return response_call(self.ctx, parent) is None
 
     def _describe_use(self, node: ast.Name) -> str:
@@ -172,6 +174,10 @@ class HandlerAnalysis:
             return self.ctx.source(parent)
         if isinstance(parent, ast.FormattedValue):
             return f"{{{node.id}}} in an f-string"
+        call = self.ctx.semantic.parent(parent) if isinstance(parent, ast.keyword) else parent
+        if isinstance(call, ast.Call) and node is not call.func and _returns_text_of_argument(
+                self.ctx, self.function, call, node):
+            return f"the text {self.ctx.source(call.func)}() makes of `{node.id}`"
         return f"`{node.id}`"
 
     def _tainted_local(self, name: ast.Name, depth: int, bare_ok: bool = True) -> str | None:
@@ -189,7 +195,17 @@ class HandlerAnalysis:
             found = self.tainted(binding.value, depth + 1)
             if found:
                 return f"{found} (through `{name.id}`)"
+        for store in self._item_stores(name.id):
+            # `response["detail"] = f"{e}"` in the handler, `JsonResponse(response)` later.
+            found = self.tainted(store.value, depth + 1)
+            if found:
+                return f"{found} (through `{ast.unparse(store.targets[0])}`)"
         return None
+
+    def _item_stores(self, name: str) -> list[ast.Assign]:
+        return [n for n in self.nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Subscript)
+                and isinstance(n.targets[0].value, ast.Name) and n.targets[0].value.id == name]
 
     # -- sinks -------------------------------------------------------------------------------
     def _find_leak(self) -> Leak | None:
@@ -200,8 +216,10 @@ class HandlerAnalysis:
         return leak
 
     def _assigns_tainted_local(self) -> bool:
-        return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) for t in n.targets)
-                   and self.tainted(n.value) for n in self.nodes)
+        return any(isinstance(n, ast.Assign) and any(
+            isinstance(t, ast.Name) or (isinstance(t, ast.Subscript) and isinstance(
+                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value)
+            for n in self.nodes)
 
     def _nodes_after_try(self) -> list[ast.AST]:
         try_stmt = self.ctx.semantic.parent(self.handler)
@@ -254,7 +272,10 @@ _PARSE_CALL = re.compile(
     r"^(?:loads?|json|get_json|get_data|body|form|int|float|bool|Decimal|UUID|fromisoformat|strptime"
     r"|b64decode|urlsafe_b64decode|literal_eval|decode|model_validate\w*|parse\w*"
     r"|validate\w*|to_valid\w*|to_internal_value|to_python|cast\w*|is_valid|_decompress\w*"
-    r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance)$")
+    r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance"
+    # An alternate constructor reading the client's own data (`Query.from_dict(body)`), and
+    # the request model handing over its fields (`query.model_dump()`).
+    r"|from_dict|from_json|from_str|from_string|model_dump|to_dict)$")
 _CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
                        "HttpResponseBadRequest", "ValidationError", "ParseError")
 
@@ -304,6 +325,85 @@ def _parses_client_input(ctx: FileContext, body: list[ast.stmt]) -> bool:
         if not (_PARSE_CALL.match(name or "") or (name[:1].isupper() and kwargs_only)):
             return False
     return True
+
+
+_TEXT_OF = frozenset({"str", "repr", "force_str", "force_text", "smart_str", "format"})
+
+
+def _local_def(ctx: FileContext, caller: ast.AST | None, call: ast.Call
+               ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None:
+    """The def a call names in this file — `self.m(...)` a method of the caller's class, `f(...)`
+    a module-level function — and how many leading parameters the call does not pass."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+            func.value.id == "self" and caller is not None:
+        owner = ctx.semantic.parent(caller)
+        body, name, skip = (owner.body if isinstance(owner, ast.ClassDef) else []), func.attr, 1
+    elif isinstance(func, ast.Name):
+        body, name, skip = ctx.tree.body, func.id, 0
+    else:
+        return None
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
+            return stmt, skip
+    return None
+
+
+def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: ast.Call,
+                              arg: ast.Name) -> bool:
+    """A helper of this file given the exception that hands back its text (`message =
+    force_str(s=exception)` ... `return message`): what it returns is the exception's text."""
+    found = _local_def(ctx, caller, call)
+    if found is None:
+        return False
+    target, skip = found
+    params = [a.arg for a in target.args.posonlyargs + target.args.args][skip:]
+    param = next((k.arg for k in call.keywords if k.value is arg), None)
+    if param is None and arg in call.args and call.args.index(arg) < len(params):
+        param = params[call.args.index(arg)]
+    if param is None:
+        return False
+    made: set[str] = set()  # locals holding the parameter's text
+    for node in ast.walk(target):
+        if isinstance(node, ast.Assign) and _text_of(node.value, param, made):
+            if made and _scrubs(node.value, made):
+                return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
+            made |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and n.value is not None and _text_of(
+        n.value, param, made) for n in ast.walk(target))
+
+
+def _scrubs(expr: ast.AST, made: set[str]) -> bool:
+    """`text.replace(secret, "[REDACTED]")`, `re.sub(pattern, "***", text)`: the helper edits
+    the exception's text before giving it back, deliberately."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+        expr.func.attr in ("replace", "sub") and any(
+            isinstance(n, ast.Name) and n.id in made for n in ast.walk(expr)))
+
+
+def _text_of(expr: ast.AST, param: str, made: set[str]) -> bool:
+    """`str(x)`, `force_str(s=x)`, an f-string with `x`, for `x` the parameter, or a local in
+    `made` holding such text — not in one branch of a conditional (`"generic" if
+    isinstance(x, Exception) else f"{x}"`)."""
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.IfExp):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, ast.Name) and node.id in made:
+            return True
+        if isinstance(node, ast.Call):
+            fname = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", "")
+            values = [*node.args, *(k.value for k in node.keywords)]
+            if fname in _TEXT_OF and any(isinstance(v, ast.Name) and v.id == param
+                                         for v in values):
+                return True
+        elif isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name) and \
+                node.value.id == param:
+            return True
+    return False
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:

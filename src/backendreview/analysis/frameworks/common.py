@@ -342,6 +342,11 @@ def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
     out: list[str] = []
     for dec in getattr(func, "decorator_list", []):
         name = callable_name(ctx, dec)
+        if name.endswith("method_decorator") and isinstance(dec, ast.Call) and dec.args:
+            # `@method_decorator(session_ratelimit_post("2fa"))` on a view's dispatch: the
+            # wrapped decorator is what guards the method.
+            dec = dec.args[0]
+            name = callable_name(ctx, dec)
         # `limiter.limit("5/minute")` on an object: keep the object's name in view.
         if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and \
                 dec.func.attr in ("limit", "shared_limit"):
@@ -353,7 +358,7 @@ def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
 def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
     """Targets of `Depends(x)` / `Security(x)` anywhere in `nodes` (params, dependencies=)."""
     out: list[str] = []
-    for root in nodes:
+    for root in _with_named_lists(ctx, nodes):
         for node in ast.walk(root):
             if not isinstance(node, ast.Call):
                 continue
@@ -369,6 +374,27 @@ def depends_targets(ctx: FileContext, nodes: list[ast.AST]) -> list[str]:
                     out.append(f"Security({name})")
                 else:
                     out.append(name)
+    return out
+
+
+def _with_named_lists(ctx: FileContext, nodes: list[ast.AST]) -> list[ast.AST]:
+    """`dependencies=deps` names a list built beforehand (`deps = [Depends(limiter)] if
+    not disabled else []`, `deps.append(Depends(limiter))`): what it can hold is every
+    value assigned to the name and every item appended to it in the same scope."""
+    out: list[ast.AST] = []
+    for root in nodes:
+        out.append(root)
+        if not isinstance(root, ast.Name):
+            continue
+        bindings = ctx.reaching_bindings(root)
+        out += [b.value for b in bindings
+                if b.value is not None and b.kind in ("assign", "annassign", "augassign")]
+        scope = ctx.semantic.enclosing_function(root) or ctx.tree
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("append", "extend", "insert") and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == root.id:
+                out += node.args
     return out
 
 

@@ -18,6 +18,7 @@ from .common import (
     bound_call,
     callable_name,
     classify,
+    decorator_names,
     kwarg,
     literal_str,
     markers,
@@ -441,6 +442,15 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             # A limiter checked in any method (form_valid, _process...) covers the view.
             limits += body_limiter_calls(ctx, stmt)
+            if stmt.name == "dispatch":
+                # dispatch() serves every method: its decorators
+                # (`@method_decorator(login_required)`) guard the whole view.
+                for dec_name in decorator_names(ctx, stmt):
+                    kind = classify(dec_name)
+                    if kind == "auth":
+                        auth.append(dec_name)
+                    elif kind == "limit":
+                        limits.append(dec_name)
             action = _action(ctx, stmt)
             if action is not None:
                 actions.append(action)

@@ -235,10 +235,12 @@ class ProgramModel:
         elif callee.kind == "typed":
             receiver = self.class_of(callee.ref)
             found = self.method(receiver, callee.attr) if receiver else None
-        if found is not None:
+        if found is not None and not (receiver is not None and callee.attr in _IMPLICIT):
             return [found]
         if receiver is not None and callee.attr in _IMPLICIT:
-            out: list[FunctionInfo] = []
+            # A project override of is_valid() (`result = super().is_valid()` then some
+            # cleanup) still runs the receiver's clean methods through the framework's.
+            out: list[FunctionInfo] = [found] if found is not None else []
             for klass in self.mro(receiver):
                 for name, qualname in sorted(klass.methods.items()):
                     if any(name == m or name.startswith(m + "_")
