@@ -234,7 +234,7 @@ def test_a_write_behind_several_reads_is_still_a_write(tmp_path, monkeypatch):
         True, True, True, False, True]
 
 
-# -- the classes level (BR201's project half needs only the class hierarchy) ------------------
+# -- the classes level (only the class hierarchy) ---------------------------------------------
 _HIERARCHY = {
     "acct/__init__.py": "from .models import User\n",
     "acct/base.py": ("class Hashing:\n    def save(self):\n        self.password = make(self.password)\n"
@@ -285,7 +285,8 @@ def test_the_classes_level_keeps_the_hierarchy_and_drops_every_body(tmp_path, mo
 def test_collectors_fold_into_the_highest_program_level():
     from backendreview.engine import merge_collectors, needed_collectors
 
-    assert needed_collectors(("BR201",)) == ("program-classes",)
+    # BR201 follows a password through helpers: the call graph level (test_program_levels).
+    assert needed_collectors(("BR201",)) == ("program-calls",)
     # BR201 beside a rule that follows calls: one collector, the whole model.
     assert needed_collectors(("BR201", "BR206")) == ("program", "routes")
     assert merge_collectors(("program-classes",), ("routes", "program")) == ("program", "routes")

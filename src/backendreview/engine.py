@@ -28,8 +28,7 @@ from typing import Any, TypeVar
 import pathspec
 
 from .analysis.paths import ToolCode, serves_requests, tool_code
-from .analysis.program.extract import CLASSES as PROGRAM_CLASSES
-from .analysis.program.extract import FULL as PROGRAM_FULL
+from .analysis.program.extract import LEVELS as PROGRAM_LEVELS
 from .cache import ResultCache
 from .checks import ENGINE_RULES, FILE_RULES, PROJECT_RULES
 from .checks.base import Rule
@@ -102,12 +101,12 @@ def needed_collectors(rules: tuple[str, ...]) -> tuple[str, ...]:
 
 def merge_collectors(*groups: Iterable[str]) -> tuple[str, ...]:
     """One sorted tuple of collector names, each program model level folded into the
-    highest one asked for: the whole model answers everything its classes level does.
-    The tuple is part of the cache key, so facts collected at the classes level are never
-    served to a run that needs the whole model."""
+    highest one asked for: the whole model answers everything its call graph level does, and
+    that everything its classes level does. The tuple is part of the cache key, so facts
+    collected at a lower level are never served to a run that needs a higher one."""
     out = set().union(*groups)
-    if PROGRAM_FULL in out:
-        out.discard(PROGRAM_CLASSES)
+    asked = [level for level in PROGRAM_LEVELS if level in out]
+    out.difference_update(asked[:-1])
     return tuple(sorted(out))
 
 
@@ -117,10 +116,11 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
         from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
-    if PROGRAM_FULL in names or PROGRAM_CLASSES in names:
+    level = next((level for level in reversed(PROGRAM_LEVELS) if level in names), None)
+    if level is not None:
         from .analysis.program import ProgramCollector
 
-        out.append(ProgramCollector(ctx, classes_only=PROGRAM_FULL not in names))
+        out.append(ProgramCollector(ctx, level=level))
     return out
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..analysis.program import CLASSES as PROGRAM_CLASSES
+from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import ProgramModel, program_of
 from ..analysis.values import ValueTracker, constant_str, is_password_name
 from ..model import Finding
@@ -259,8 +259,9 @@ class PlaintextPasswordThroughModels(ProjectRule):
     """The project half of BR201: store findings on a model that hashes are dropped."""
 
     id = "BR201"
-    # Only `class_of` and `mro`: the class hierarchy, not what function bodies do.
-    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CLASSES,)
+    # The class hierarchy (`class_of`, `mro`) and, for the helpers a password is handed to
+    # (check_calls), the call graph: never the effects or constants of the whole model.
+    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CALLS,)
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH
@@ -214,7 +215,8 @@ class BroadExceptLeakThroughCalls(ProjectRule):
     exception text a helper returns to routes that send it."""
 
     id = "BR401"
-    needs_facts: ClassVar[tuple[str, ...]] = ("program", "routes")
+    # The call graph (which helper a call runs, whose value a route returns), no effects.
+    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CALLS, "routes")
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:

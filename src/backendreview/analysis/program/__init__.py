@@ -6,7 +6,8 @@ a `ProgramModel` (`model.py`) that resolves calls across modules and the class h
 solves function summaries over the call graph. Rules that need it list "program" in their
 `needs_facts` and ask it about the functions they report on; a rule that only walks the class
 hierarchy (which classes a reference names, their bases and methods) lists "program-classes",
-a level whose per-file extraction skips every function body.
+a level whose per-file extraction skips every function body; a rule that follows values
+through calls (paramflow.py) but reads no effects, constants or loops lists "program-calls".
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .extract import (
+    CALLS,
     CLASSES,
     FACT_KIND,
     FULL,
@@ -52,6 +54,7 @@ def program_of(facts: dict[str, list[Any]]) -> ProgramModel:
 
 __all__ = [
     "AUTH",
+    "CALLS",
     "CLASSES",
     "FACT_KIND",
     "FULL",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...astutil import call_chain, walk
 from ...semantic import module_name
@@ -44,10 +44,14 @@ if TYPE_CHECKING:
     from ...context import FileContext
 
 FACT_KIND = "program"
-# The collector names a rule can list in `needs_facts`: the whole model, or only the class
-# hierarchy and the definitions' signatures (no call sites, effects, constants or types).
+# The collector names a rule can list in `needs_facts`: the whole model; the call graph
+# (classes, signatures, the types that resolve calls, and each call site's callee, place and
+# whether its value is returned; no effects, constants, quoting or loop details); or only the
+# class hierarchy and the definitions' signatures (no call sites, effects, constants or types).
 FULL = "program"
+CALLS = "program-calls"
 CLASSES = "program-classes"
+LEVELS = (CLASSES, CALLS, FULL)  # each answers everything the ones before it do
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -93,9 +97,9 @@ class ProgramCollector:
 
     id: ClassVar[str] = "program"
 
-    def __init__(self, ctx: FileContext, classes_only: bool = False) -> None:
+    def __init__(self, ctx: FileContext, level: str = FULL) -> None:
         self.ctx = ctx
-        self.classes_only = classes_only
+        self.level = level
         self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
         self.conditional: set[int] = set()
 
@@ -103,7 +107,9 @@ class ProgramCollector:
         # Classes only: the definitions nested in functions are all that is looked up in a
         # body; the calls, returns, tests and assignments every other node type is for are
         # not recorded.
-        kinds = _DEFINITION_NODES if self.classes_only else _BODY_NODES
+        # The call graph level: no `if` (only auth checks are read from tests).
+        kinds = {CLASSES: _DEFINITION_NODES, CALLS: _CALL_GRAPH_NODES}.get(self.level,
+                                                                          _BODY_NODES)
         return {kind: "visit" for kind in kinds}
 
     def visit(self, node: ast.AST) -> None:
@@ -116,11 +122,12 @@ class ProgramCollector:
 
     def end_file(self) -> None:
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional,
-                                                 full=not self.classes_only).run())
+                                                 level=self.level).run())
 
 
 _DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_BODY_NODES = (ast.Call, ast.Return, ast.If, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
+_CALL_GRAPH_NODES = (ast.Call, ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
+_BODY_NODES = (*_CALL_GRAPH_NODES, ast.If)
 
 
 def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
@@ -222,13 +229,15 @@ def _context(ctx: FileContext, node: ast.AST
 class _Extractor:
     def __init__(self, ctx: FileContext,
                  walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
-                 conditional: set[int], full: bool = True) -> None:
+                 conditional: set[int], level: str = FULL) -> None:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
         self.quoted_ok = False  # see constant_needs
-        # False: the classes level (see CLASSES): definitions, bases and signatures only.
-        self.full = full
+        # `bodies` False: the classes level (definitions, bases and signatures only); `full`
+        # False as well: the call graph level (see CALLS).
+        self.full = level == FULL
+        self.bodies = level != CLASSES
         self.module = module_name(ctx.path)
         sem = ctx.semantic
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
@@ -239,7 +248,7 @@ class _Extractor:
         self._row_loops: dict[int, bool] = {}
         # Whether any function of the file may read a cache: most do not, and the text of
         # every function is then not searched. (Bodies are not read at the classes level.)
-        self.cache_use = full and "cache" in ctx.text and _CACHE_USE.search(
+        self.cache_use = self.full and "cache" in ctx.text and _CACHE_USE.search(
             ctx.text) is not None
 
     def run(self) -> ModuleInfo:
@@ -251,7 +260,7 @@ class _Extractor:
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
                 imports[name] = next(iter(qualified))  # type: ignore[arg-type]
-            if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+            if self.full and len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
                     bindings[0].value, ast.Constant) and isinstance(bindings[0].value.value, str):
                 constants[name] = bindings[0].value.value
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
@@ -280,7 +289,7 @@ class _Extractor:
     def _class(self, node: ast.ClassDef, prefix: str) -> None:
         qualname = f"{prefix}.{node.name}"
         bases = tuple(ref for ref in (self._ref(_unsubscript(b)) for b in node.bases) if ref)
-        if not self.full:
+        if not self.bodies:
             info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
                              line=node.lineno, bases=bases)
             self.classes.append(info)
@@ -290,7 +299,8 @@ class _Extractor:
             target.id for stmt in node.body
             if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None
             for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-            if isinstance(target, ast.Name) and self.const_needs(stmt.value, None) == [])
+            if isinstance(target, ast.Name) and self.const_needs(stmt.value, None) == []
+        ) if self.full else ()
         info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
                          line=node.lineno, bases=bases, const_attrs=literal)
         for stmt in node.body:
@@ -325,7 +335,7 @@ class _Extractor:
             cls.methods[node.name] = qualname
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
-        if not self.full:
+        if not self.bodies:
             return self._signature(node, qualname, cls, kind, params, decorators)
         param_types: dict[str, str] = {}
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
@@ -351,7 +361,7 @@ class _Extractor:
                 inner = self._function(child, qualname, None)
                 if any(e.kind == AUTH and not e.detail.startswith("@") for e in inner.effects):
                     effects.append(Effect(AUTH, child.lineno, f"{child.name}()"))
-        for dec in decorators:
+        for dec in decorators if self.full else ():
             marker = classify(dec)
             if marker == "limit":
                 effects.append(Effect(LIMIT, node.lineno, f"@{dec}"))
@@ -361,7 +371,8 @@ class _Extractor:
         # file is `module.name`), else as the file names them.
         refs = tuple(self._ref(d.func if isinstance(d, ast.Call) else d) or name
                      for d, name in zip(node.decorator_list, decorators, strict=False))
-        const_return, const_needs = self._const_return(own, cls, self_name, types)
+        const_return, const_needs = self._const_return(own, cls, self_name, types) \
+            if self.full else (False, ())
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
@@ -369,8 +380,7 @@ class _Extractor:
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
             const_return=const_return, const_needs=const_needs,
-            quotes=isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and quoting_function(node),
+            quotes=self.full and quoting_function(node),
         )
         self.functions.append(info)
         return info
@@ -441,6 +451,14 @@ class _Extractor:
         returned = self._returned_calls(own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
+        if not self.full:
+            # The call graph level: what a call runs and whether its value is returned.
+            for node, _ in walked:
+                if isinstance(node, ast.Call):
+                    callee = self._callee(node, cls, self_name, types)
+                    if callee is not None:
+                        calls.append(self._site(node, callee, returned))
+            return calls, effects
         for node, loop in walked:
             if isinstance(node, ast.Call):
                 query = self._query(node)
@@ -450,11 +468,8 @@ class _Extractor:
                                           conditional=conditional))
                 callee = self._callee(node, cls, self_name, types)
                 if callee is not None:
-                    calls.append(CallSite(
-                        line=node.lineno, col=node.col_offset, end_line=node.end_lineno or
-                        node.lineno, end_col=node.end_col_offset or node.col_offset,
-                        callee=callee, text=_short(ctx.source(node.func)),
-                        returned=id(node) in returned,
+                    calls.append(self._site(
+                        node, callee, returned,
                         loop_line=loop.lineno if loop is not None else 0,
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
@@ -475,6 +490,14 @@ class _Extractor:
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    def _site(self, node: ast.Call, callee: Callee, returned: set[int], **details: Any
+              ) -> CallSite:
+        return CallSite(line=node.lineno, col=node.col_offset,
+                        end_line=node.end_lineno or node.lineno,
+                        end_col=node.end_col_offset or node.col_offset, callee=callee,
+                        text=_short(self.ctx.source(node.func)), returned=id(node) in returned,
+                        **details)
 
     # -- constants ---------------------------------------------------------------------------
     def _const_return(self, own: list[ast.AST], cls: ClassInfo | None, self_name: str | None,
