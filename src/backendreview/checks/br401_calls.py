@@ -148,6 +148,11 @@ def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
 
 def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
     """A call handing an error-like parameter of its function on."""
+    # Asked of every call: most hand on no name that looks like an error's text.
+    if not any(isinstance(a, ast.Name) and _TEXT_PARAM.search(a.id) for a in call.args) and \
+            not any(k.arg and isinstance(k.value, ast.Name) and _TEXT_PARAM.search(k.value.id)
+                    for k in call.keywords):
+        return
     args = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
     args += [(k.arg, k.value) for k in call.keywords if k.arg]
     callee: Callee | None = None

@@ -72,6 +72,8 @@ class RouteCollector:
     def _emit_owned(self, node: ast.AST, facts: list[object]) -> None:
         """Route and mount facts, with the parameters of the functions around `node` that
         they are registered on (`def register_routes(app): app.include_router(...)`)."""
+        if not facts:  # most calls: runs three times per call of every framework file
+            return
         names = [n for f in facts for n in (getattr(f, "owner", None), getattr(
             f, "parent", None), getattr(f, "child", None)) if isinstance(n, str)]
         self._emit(facts + call_bindings.params_facts(self.ctx, node, names))
@@ -112,6 +114,8 @@ class RouteCollector:
 
     def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
         """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
+        if not qn.startswith(("slowapi.", "flask_limiter.")):
+            return []  # asked of every call: no split for the calls of other libraries
         library = {"slowapi": "fastapi", "flask_limiter": "flask"}.get(qn.split(".")[0])
         if library is None or not qn.endswith(".Limiter"):
             return []

@@ -234,6 +234,12 @@ def helper_from_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
                          ) -> ResourceHelperFact | None:
     """`def helper(api, cls, *urls): api.add_resource(cls, *urls)` (or `self.add_resource`
     in a method), with the urls optionally rewritten by a comprehension over a template."""
+    # Asked of every function of every file: a function's text is part of its file's, so a
+    # file naming neither method has no helper (one look at the file, not one copy of the
+    # text of each function).
+    if not ctx.memo("names-add-resource", ctx.tree, lambda: "add_resource" in ctx.text or
+                    "add_url_rule" in ctx.text):
+        return None
     text = ctx.source(func)
     if "add_resource" not in text and "add_url_rule" not in text:
         return None
