@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..analysis.program import CALLS as PROGRAM_CALLS
-from ..analysis.program import ProgramModel, program_of
+from ..analysis.program import ProgramModel, definition_ref, program_of
 from ..analysis.values import ValueTracker, constant_str, is_password_name
 from ..model import Finding
 from ..semantic import module_name
@@ -86,20 +86,6 @@ class DeferredStore:
     # The write builds an instance (constructor, create()), so the model's own hashing runs;
     # a queryset update() or Core insert() writes the column past it.
     through_instance: bool = True
-
-
-def class_ref(ctx: FileContext, expr: ast.AST) -> str | None:
-    """A dotted reference to the class `expr` names: through imports, or `module.Name` for a
-    class of this module."""
-    qualified = ctx.qualified_name(expr)
-    if qualified:
-        return None if qualified.startswith("builtins.") else qualified
-    if isinstance(expr, ast.Name):
-        scope, bindings = ctx.semantic.lookup(expr.id, expr)
-        if scope is ctx.semantic.module_scope and bindings and all(
-                b.kind == "class" for b in bindings):
-            return f"{module_name(ctx.path)}.{expr.id}"
-    return None
 
 
 def class_qualname(ctx: FileContext, node: ast.ClassDef) -> str:
@@ -217,10 +203,10 @@ def _hook_targets(ctx: FileContext, call: ast.Call) -> list[PasswordHook]:
     if target is None:
         return []
     if isinstance(target, ast.Attribute) and is_password_name(target.attr) and "set" in events:
-        ref = class_ref(ctx, target.value)
+        ref = definition_ref(ctx, target.value)
         return [PasswordHook(ref, target.attr)] if ref else []
     if events & _MAPPER_EVENTS:
-        ref = class_ref(ctx, target)
+        ref = definition_ref(ctx, target)
         return [PasswordHook(ref, EVERY)] if ref else []
     return []
 

@@ -12,6 +12,7 @@ import ast
 import re
 
 from ..analysis.paths import is_non_production, is_test_path
+from ..analysis.program import definition_ref
 from ..analysis.sql_columns import column_values, interpolated, parameter
 from ..analysis.strings import StringAnalyzer
 from ..analysis.values import (
@@ -33,7 +34,6 @@ from .br201_models import (
     HOOKS,
     DeferredStore,
     class_qualname,
-    class_ref,
     module_hooks,
     password_class,
 )
@@ -357,7 +357,7 @@ class PlaintextPassword(Rule):
         expr: ast.AST = call.func
         while True:
             if self.models.model_class(expr):
-                return class_ref(self.ctx, expr)
+                return definition_ref(self.ctx, expr)
             if isinstance(expr, ast.Attribute):
                 expr = expr.value
             elif isinstance(expr, ast.Call):
@@ -379,7 +379,7 @@ class PlaintextPassword(Rule):
         refs: set[str | None] = set()
         for binding in self.ctx.reaching_bindings(expr):
             if binding.kind == "param" and binding.annotation is not None:
-                refs.add(class_ref(self.ctx, binding.annotation)
+                refs.add(definition_ref(self.ctx, binding.annotation)
                          if self.models.model_class(binding.annotation) else None)
             elif binding.kind in ("assign", "annassign") and binding.value is not None:
                 value = binding.value.value if isinstance(binding.value, ast.Await) else (
@@ -404,7 +404,7 @@ class PlaintextPassword(Rule):
                 if isinstance(annotation, ast.Subscript):  # Annotated[UserCreate, Body()]
                     inner = annotation.slice
                     annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
-                return class_ref(self.ctx, annotation), node.attr
+                return definition_ref(self.ctx, annotation), node.attr
         return None, ""
 
     def _names_password(self, expr: ast.AST) -> bool:

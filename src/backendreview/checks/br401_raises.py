@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..analysis.handlers import response_call
-from ..analysis.program import ProgramModel, program_of, short_name
+from ..analysis.program import ProgramModel, definition_ref, program_of, short_name
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Related, Span
@@ -80,18 +80,8 @@ class CatchAllHandler:
 Hold = Callable[[ast.AST, str], Finding]
 
 
-def _ref(ctx: FileContext, expr: ast.AST) -> str | None:
-    """A dotted reference to the project class or function `expr` names: through imports,
-    or `module.Name` for one defined at this module's top level."""
-    qualified = ctx.qualified_name(expr)
-    if qualified:
-        return None if qualified.startswith("builtins.") else qualified
-    if isinstance(expr, ast.Name):
-        scope, bindings = ctx.semantic.lookup(expr.id, expr)
-        if scope is ctx.semantic.module_scope and bindings and all(
-                b.kind in ("class", "def") for b in bindings):
-            return f"{module_name(ctx.path)}.{expr.id}"
-    return None
+def _project_ref(ctx: FileContext, expr: ast.AST) -> str | None:
+    return definition_ref(ctx, expr, ("class", "def"))
 
 
 def _method_name(call: ast.AST) -> str:
@@ -130,7 +120,7 @@ def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.Async
         if index is None or not isinstance(dec, ast.Call) or not dec.args:
             continue
         _catch_all(ctx, dec.args[0], node, index, hold)
-        exception = _ref(ctx, dec.args[0])
+        exception = _project_ref(ctx, dec.args[0])
         if exception is not None:
             ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(
                 exception, f"{module_name(ctx.path)}.{node.name}", index, ctx.path,
@@ -144,7 +134,7 @@ def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> No
     if index is None or len(call.args) < 2:
         return
     _catch_all(ctx, call.args[0], call.args[1], index, hold)
-    exception, handler = _ref(ctx, call.args[0]), _ref(ctx, call.args[1])
+    exception, handler = _project_ref(ctx, call.args[0]), _project_ref(ctx, call.args[1])
     if exception is not None and handler is not None:
         ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(exception, handler, index,
                                                               ctx.path, call.lineno))
@@ -165,7 +155,7 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
             continue  # an HTTP error: the file half reports it directly
         if _narrowed(ctx, handler, node):
             continue  # `if isinstance(e, ComputeError): raise ControllerError(str(e))`
-        exception = _ref(ctx, call.func)
+        exception = _project_ref(ctx, call.func)
         if exception is None:
             continue
         for arg in [*call.args, *(k.value for k in call.keywords)]:

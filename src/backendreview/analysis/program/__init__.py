@@ -22,6 +22,7 @@ from .extract import (
     ProgramCollector,
     callee_of,
     constant_needs,
+    definition_ref,
     static_args,
 )
 from .facts import (
@@ -72,6 +73,7 @@ __all__ = [
     "Step",
     "callee_of",
     "constant_needs",
+    "definition_ref",
     "describe",
     "program_of",
     "related",

@@ -151,6 +151,22 @@ def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
     return extractor.const_needs(expr, (cls, self_name, {}))
 
 
+def definition_ref(ctx: FileContext, expr: ast.AST,
+                   kinds: tuple[str, ...] = ("class",)) -> str | None:
+    """A dotted reference to the project definition `expr` names (a class by default; pass
+    `kinds` to accept functions too): through imports, or `module.Name` for one defined at
+    this module's top level. Builtins, locals and parameters give None."""
+    qualified = ctx.qualified_name(expr)
+    if qualified:
+        return None if qualified.startswith("builtins.") else qualified
+    if isinstance(expr, ast.Name):
+        scope, bindings = ctx.semantic.lookup(expr.id, expr)
+        if scope is ctx.semantic.module_scope and bindings and all(
+                b.kind in kinds for b in bindings):
+            return f"{module_name(ctx.path)}.{expr.id}"
+    return None
+
+
 def callee_of(ctx: FileContext, call: ast.Call) -> Callee | None:
     """What `call` calls, as its file can tell (the same answer the extraction records for
     the call sites of the program model), for rules that join their own facts to it."""
