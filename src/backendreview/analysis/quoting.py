@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import ast
 
+from ..astutil import own_nodes
+
 _QUOTES = ("'", '"', "`")
 # Quoting methods of drivers, dialects and frameworks, by the attribute the call names.
 DRIVER_QUOTING = frozenset({
@@ -34,23 +36,10 @@ def quoting_function(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         params = params[1:]
     if not params:
         return False
-    returns = [n for n in _own_nodes(func) if isinstance(n, ast.Return)]
+    returns = [n for n in own_nodes(func) if isinstance(n, ast.Return)]
     if not returns or any(r.value is None for r in returns):
         return False
     return all(_quoted(r.value, set(params)) for r in returns)  # type: ignore[arg-type]
-
-
-def _own_nodes(func: ast.AST) -> list[ast.AST]:
-    """The nodes of `func`'s body, not those of functions or classes nested in it."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        out.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _quoted(expr: ast.expr, params: set[str]) -> bool:

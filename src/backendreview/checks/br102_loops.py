@@ -13,6 +13,7 @@ import ast
 import re
 
 from ..analysis.values import tracker_for
+from ..astutil import own_nodes
 
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
@@ -84,22 +85,9 @@ def _helper_returns_fixed(ctx, name: ast.Name, depth: int) -> bool:  # type: ign
     if len(bindings) != 1 or bindings[0].kind != "def":
         return False
     func = bindings[0].node
-    returns = [node for node in _own_nodes(func) if isinstance(node, ast.Return)]
+    returns = [node for node in own_nodes(func) if isinstance(node, ast.Return)]
     return bool(returns) and all(
         r.value is not None and fixed_collection(ctx, r.value, depth + 1) for r in returns)
-
-
-def _own_nodes(func: ast.AST) -> list[ast.AST]:
-    """The nodes of a function's body, not those of the functions or classes it defines."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        out.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 _WRITES = frozenset({"save", "delete", "update", "move_to", "move_node", "insert_at", "create",
