@@ -999,6 +999,13 @@ class NPlusOne(_Options, ProjectRule):
                    f"with one query for each row; {how}")
         self.report(loop.path, span, message, fix=Fix(description=how), snippet=access.snippet)
 
+    def _report_per_row(self, loop: LoopFact, span: Span, message: str, fix: Fix,
+                        snippet: str) -> None:
+        """A query per row; in a command-line or build script it is a note that says so."""
+        reason = script_reason(loop.path)
+        self.report(loop.path, span, as_note(message, reason) if reason else message,
+                    severity=NOTE if reason else None, fix=fix, snippet=snippet)
+
     def _report(self, loop: LoopFact, access: Access, span: Span,
                 relations: list[tuple[str, FieldFact]], root: Origin, model: Model,
                 field: FieldFact, reported: set[tuple[str, ...]], upto: int,
@@ -1041,9 +1048,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"prefetch, and its filter differs for each row, which one Prefetch "
                        f"queryset cannot carry; if the per-row condition can be written on "
                        f"the join, query {target} once for all rows with it")
-            reason = script_reason(loop.path)
-            self.report(loop.path, span, as_note(message, reason) if reason else message,
-                        severity=NOTE if reason else None, fix=Fix(description=(
+            self._report_per_row(loop, span, message, fix=Fix(description=(
                             f"one `{target}` query for every row of the query on line "
                             f"{root.line}, with the per-row condition expressed on the join "
                             f"(`F(...)` on the parent's fields) and grouped by the parent; "
@@ -1056,9 +1061,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"prefetch; prefetch the rows you need with Prefetch(\"{'__'.join(names)}"
                        f"\", queryset=...) on that query")
             fix_text = f".prefetch_related(Prefetch(\"{'__'.join(names)}\", queryset=...))"
-            reason = script_reason(loop.path)
-            self.report(loop.path, span, as_note(message, reason) if reason else message,
-                        severity=NOTE if reason else None, fix=Fix(
+            self._report_per_row(loop, span, message, fix=Fix(
                 description=f"add `{fix_text}` to the query on line {root.line} and filter "
                             f"the prefetched rows in Python", suggestion=_with_prefetch(
                                 root.text, fix_text, root.style)),
@@ -1071,9 +1074,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"each row of {where}; a dynamic relationship cannot be eager-loaded, "
                        f"so query {target} once for every row's key (`.in_(...)`) before the "
                        f"loop and group it by the parent")
-            reason = script_reason(loop.path)
-            self.report(loop.path, span, as_note(message, reason) if reason else message,
-                        severity=NOTE if reason else None, fix=Fix(description=(
+            self._report_per_row(loop, span, message, fix=Fix(description=(
                             f"one `{target}` query over the keys of every row of the query "
                             f"on line {root.line}, grouped by the parent key (`selectinload` "
                             f"/ `joinedload` do not apply to lazy='dynamic'); or change the "
@@ -1083,9 +1084,7 @@ class NPlusOne(_Options, ProjectRule):
         fix_text = _fix_text(root, relations)
         message = (f"`{shown}` loads the {kind} `{model.name}.{field.name}` with one query "
                    f"for each row of {where}; add `{fix_text}` to that query")
-        reason = script_reason(loop.path)
-        self.report(loop.path, span, as_note(message, reason) if reason else message,
-                    severity=NOTE if reason else None, fix=Fix(
+        self._report_per_row(loop, span, message, fix=Fix(
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
                         f"`{fix_text}`", suggestion=_loader_suggestion(root, fix_text)),
             snippet=access.snippet)
