@@ -229,8 +229,8 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # the write loses the GET; no one rename is right, so say what to do in words.
         return Fix(f"Name the resource, not the action{where}: {corrected} for the write; "
                    f"the GET this route also answers (a form, a preview) is not that "
-                   f"resource and needs a handler of its own, or keep the route as it is if "
-                   f"it is a page of a web UI (`html-routes = false` leaves pages alone)")
+                   f"resource and needs a handler of its own (a page of a web UI stays as "
+                   f"it is)")
     beside = _served_beside(route, method, full_new, table)
     if beside:
         corrected += f" ({beside})"

@@ -22,6 +22,7 @@ one that answers JSON on every return is not a page, whatever else it calls.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -86,12 +87,33 @@ def returns_page(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
     return False
 
 
+@dataclass(frozen=True)
+class PageFunctionFact:
+    """A function of the project whose own returns render a page (any module: a form helper
+    may import no web framework), keyed as the program model keys functions."""
+
+    path: str
+    line: int
+
+
+def page_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                  ) -> PageFunctionFact | None:
+    from ...astutil import own_nodes
+
+    returns = [n for n in own_nodes(func) if isinstance(n, ast.Return)]
+    if returns_page(ctx, func, returns):
+        return PageFunctionFact(ctx.path, func.lineno)
+    return None
+
+
 class PageSummaries:
     """Project functions that return a rendered page, solved over the program model's call
     graph (memoised; a recursion answers no)."""
 
-    def __init__(self, program: ProgramModel | None) -> None:
+    def __init__(self, program: ProgramModel | None,
+                 direct: list[PageFunctionFact] | None = None) -> None:
         self.program = program  # None: the run collected no program model
+        self._direct = {(f.path, f.line) for f in direct or ()}
         self._renders: dict[str, bool] = {}
 
     def handler_renders(self, path: str, line: int) -> bool:
@@ -106,7 +128,8 @@ class PageSummaries:
         if self.program is None:
             return False
         self._renders[fn.qualname] = False  # cycle guard
-        answer = bool(fn.returns and _last(fn.returns) in PAGE_RESPONSES) or any(
+        answer = (fn.path, fn.line) in self._direct or bool(
+            fn.returns and _last(fn.returns) in PAGE_RESPONSES) or any(
             self._site_renders(fn, site) for site in outer_returned(fn))
         self._renders[fn.qualname] = answer
         return answer

@@ -656,7 +656,8 @@ def _page_summaries(facts: dict[str, list[Any]]) -> PageSummaries:
     """Which project functions render a page, over the program model when the run has one."""
     from ..program import FACT_KIND, program_of
 
-    return PageSummaries(program_of(facts) if facts.get(FACT_KIND) else None)
+    return PageSummaries(program_of(facts) if facts.get(FACT_KIND) else None,
+                         facts.get("page_function", []))
 
 
 def _keep_json_modules(routes: list[Route]) -> None:
