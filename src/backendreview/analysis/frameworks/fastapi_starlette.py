@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .call_bindings import reference
-from .html_pages import PAGE_RESPONSES
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -26,6 +25,7 @@ from .common import (
     str_list,
     this_module,
 )
+from .html_pages import PAGE_RESPONSES
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
