@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ...context import FileContext
     from ..program import ProgramModel
-    from ..program.facts import CallSite, FunctionInfo
+    from ..program.facts import CallSite, ClassInfo, FunctionInfo
 
 # What a returned call builds when it renders a page (by the callee's last name).
 PAGE_RESPONSES = frozenset({"render_template", "render_template_string", "render_to_response",
@@ -120,6 +120,13 @@ class PageSummaries:
         """The function defined at `path:line` returns what a rendering function returns."""
         fn = self.program.function_at(path, line) if self.program is not None else None
         return fn is not None and self.renders(fn)
+
+    def classes_of(self, ref: str) -> tuple[ClassInfo, ...]:
+        """The project class `ref` names and its project ancestors, nearest first."""
+        from ..program.facts import ClassInfo
+
+        found = self.program.resolve(ref) if self.program is not None and ref else None
+        return self.program.mro(found) if isinstance(found, ClassInfo) else ()
 
     def renders(self, fn: FunctionInfo) -> bool:
         known = self._renders.get(fn.qualname)

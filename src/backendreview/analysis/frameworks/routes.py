@@ -952,15 +952,34 @@ def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
             func_resolver: Resolver, pages: PageSummaries | None = None) -> list[Route]:
     routes = _expand_view(fact, prefix, own, known, chain, views, resolver, funcs,
                           func_resolver)
-    found = resolver.find(fact.view_ref) or resolver.find(fact.view_ref_local) \
-        if fact.view_ref is not None else None
-    if found is not None and fact.registration != "appbuilder" and lineage_serves_html(
-            _base_names(views[found], views, resolver), pages or PageSummaries(None)):
+    if fact.view_ref is not None and fact.registration != "appbuilder" and _class_serves_html(
+            fact, views, resolver, pages or PageSummaries(None)):
         # A template view or an HTML-rendering viewset: every method it serves is a page
         # (or the form post of one), but for a method that answers JSON itself.
         for route in routes:
             route.serves_html = route.serves_html or not route.serves_json
     return routes
+
+
+def _class_serves_html(fact: RouteFact, views: dict[str, ViewClassFact], resolver: Resolver,
+                       pages: PageSummaries) -> bool:
+    """The registered view class renders HTML: through its view facts' lineage, or, for a
+    class the route collector kept no fact of (`class InvoiceEdit(InvoicePageBase): pass`)
+    or a library view (`TemplateView.as_view(...)`), through the program model's class
+    hierarchy to the first class that has one."""
+    found = resolver.find(fact.view_ref) or resolver.find(fact.view_ref_local)
+    if found is not None:
+        return lineage_serves_html(_base_names(views[found], views, resolver), pages)
+    ref = fact.view_ref or ""
+    if lineage_serves_html([ref], pages):
+        return True
+    for cls in pages.classes_of(ref):
+        known = resolver.find(cls.qualname)
+        if known is not None:
+            return lineage_serves_html(_base_names(views[known], views, resolver), pages)
+        if lineage_serves_html(list(cls.bases), pages):
+            return True
+    return False
 
 
 def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
