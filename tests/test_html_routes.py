@@ -24,7 +24,7 @@ def _br302(project: Path, monkeypatch: pytest.MonkeyPatch, html_routes: bool
 
 
 def test_pages_are_left_alone_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert [line for _, line, _ in _br302(FORM_HELPER, monkeypatch, False)] == [57, 64, 71]
+    assert [line for _, line, _ in _br302(FORM_HELPER, monkeypatch, False)] == [57, 64, 71, 78]
 
 
 def test_html_routes_option_reports_the_pages_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,7 +35,7 @@ def test_html_routes_option_reports_the_pages_too(monkeypatch: pytest.MonkeyPatc
         ("dashboard/routers/clients.py", 39, 'route "GET /clients/{id}/delete"'),
         ("dashboard/routers/clients.py", 45, 'route "GET /clients/{id}/remove"'),
     ]
-    assert [line for _, line, _ in found[4:]] == [57, 64, 71]
+    assert [line for _, line, _ in found[4:]] == [57, 64, 71, 78]
 
 
 def test_a_call_cycle_renders_nothing(tmp_path: Path,

@@ -224,9 +224,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"`{served}`; merge this action into it or give it a sub-resource of its "
                    f"own")
     where = f" and take `{query}` as a query parameter" if query else ""
+    if "GET" in route.methods and method in ("PUT", "PATCH") and len(route.methods) > 1:
+        # `GET|POST /edit-details`: what the GET reads is what the write changes, so both
+        # live at the resource's path.
+        return Fix(f"Name the resource, not the action{where}: {corrected}, and the GET this "
+                   f"route also answers as GET {full_new} (it reads what {method} changes)")
     if "GET" in route.methods and method != "GET" and len(route.methods) > 1:
         # `GET|POST /create`: one handler shows a form and takes its post. Renaming it to
-        # the write loses the GET; no one rename is right, so say what to do in words.
+        # the write loses the GET (GET of the collection is its list, GET of a member its
+        # detail); no one rename is right, so say what to do in words.
         return Fix(f"Name the resource, not the action{where}: {corrected} for the write; "
                    f"the GET this route also answers (a form, a preview) is not that "
                    f"resource and needs a handler of its own (a page of a web UI stays as "
