@@ -15,7 +15,16 @@ from dataclasses import replace
 from typing import ClassVar
 
 from ..analysis.dbapi import HandleResolver, is_sql_method
-from ..analysis.orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
+from ..analysis.orm.drf import (
+    ListViewFact,
+    QuerysetMethodFact,
+    RuntimeLoaderFact,
+    SerializerFact,
+    extract_list_view,
+    extract_queryset_method,
+    extract_serializer,
+    runtime_loader,
+)
 from ..analysis.orm.models import (
     COLUMN,
     FK,
@@ -109,6 +118,7 @@ class NPlusOneFacts(_Options, Rule):
         self.handles = HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
         self.loops: dict[int, tuple[str, Origin | None]] = {}
+        self.runtime_loaders: set[RuntimeLoaderFact] = set()
 
     # -- models ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -123,6 +133,12 @@ class NPlusOneFacts(_Options, Rule):
             view = None if self.skip else extract_list_view(self.ctx, node, self.origins)
             if view is not None:
                 self.ctx.emit_fact("drf_view", view)
+        if self.ctx.semantic.enclosing_function(node) is None:
+            for stmt in node.body:
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                        stmt.name == "get_queryset"):
+                    self.ctx.emit_fact("drf_get_queryset",
+                                       extract_queryset_method(self.ctx, node, stmt))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.ctx.semantic.parent(node) is self.ctx.tree:
@@ -210,6 +226,10 @@ class NPlusOneFacts(_Options, Rule):
 
     # -- explicit per-row queries ---------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        loader = runtime_loader(self.ctx, node)
+        if loader is not None and loader not in self.runtime_loaders:
+            self.runtime_loaders.add(loader)
+            self.ctx.emit_fact("orm_runtime_loader", loader)
         if self.skip:
             return
         query = self._explicit_query(node)
@@ -748,7 +768,9 @@ class NPlusOne(_Options, ProjectRule):
             return
         index = ModelIndex(classes, bases)
         if views:
-            self._check_views(index, views, facts.get("drf_serializer", []))
+            self._check_views(index, views, facts.get("drf_serializer", []),
+                              facts.get("drf_get_queryset", []),
+                              facts.get("orm_runtime_loader", []))
         by_id = {(loop.path, loop.id): loop for loop in loops}
         self._first_pass: dict[tuple[str, int, str], set[tuple[str, ...]]] = {}
         for loop in loops:
@@ -762,7 +784,10 @@ class NPlusOne(_Options, ProjectRule):
 
     # -- DRF list views -------------------------------------------------------------------------
     def _check_views(self, index: ModelIndex, views: list[ListViewFact],
-                     serializers: list[SerializerFact]) -> None:
+                     serializers: list[SerializerFact], methods: list[QuerysetMethodFact],
+                     runtime: list[RuntimeLoaderFact]) -> None:
+        by_method = {fact.qualname: fact for fact in methods}
+        loaders = {fact.qualname for fact in runtime}
         by_name: dict[str, list[SerializerFact]] = {}
         for fact in serializers:
             by_name.setdefault(fact.name, []).append(fact)
@@ -781,10 +806,14 @@ class NPlusOne(_Options, ProjectRule):
             serializer = resolve(view.serializer)
             if model is None or model.framework != "django" or serializer is None:
                 continue
+            inherited = self._inherited_loads(view, by_method, loaders)
+            if inherited is None:
+                continue  # a base get_queryset loads what it reads at run time: unknown
             needed: dict[str, tuple[str, FieldFact]] = {}
             self._serializer_reads(index, model, serializer, resolve, (), needed, 0)
+            loaded = view.origin.loaded + inherited
             missing = {path: (why, field) for path, (why, field) in needed.items()
-                       if not _covered(path, view.origin.loaded, field)}
+                       if not _covered(path, loaded, field)}
             # `author__publisher` loads `author` too: name the longest paths only
             missing = {p: v for p, v in missing.items()
                        if not any(o.startswith(p + ".") for o in missing)}
@@ -807,6 +836,35 @@ class NPlusOne(_Options, ProjectRule):
             self.report(view.path, view.span, message, fix=Fix(
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
                 suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
+
+    def _inherited_loads(self, view: ListViewFact, methods: dict[str, QuerysetMethodFact],
+                         loaders: set[str]) -> tuple[str, ...] | None:
+        """The relations the view's inherited `get_queryset` adds to its `queryset` (DRF
+        lists `get_queryset()`), through each base that chains to the next with
+        `super().get_queryset()`. None when that cannot be read: a base loads relations
+        named at run time (derived from the serializer's fields, say), directly or through
+        a helper, or returns a queryset of its own making."""
+        cls = self.program.class_of(f"{view.module}.{view.name}")
+        if cls is None or "get_queryset" in cls.methods:
+            return ()  # its own get_queryset gave the view's query (extract_list_view)
+        after = cls
+        loads: list[str] = []
+        for _ in range(8):
+            fn = self.program.method(cls, "get_queryset", after=after)
+            if fn is None or fn.cls is None:
+                break  # DRF's own: `self.queryset.all()`
+            fact = methods.get(fn.qualname)
+            if fact is None or not fact.start or fact.runtime:
+                return None
+            for call in fact.calls:
+                target = self.program.resolve(call)
+                if target is not None and target.qualname in loaders:
+                    return None
+            loads += fact.loads
+            after = self.program.classes.get(fn.cls)
+            if fact.start != "super" or after is None:
+                break
+        return tuple(loads)
 
     def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
                           resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]
