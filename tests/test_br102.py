@@ -104,3 +104,21 @@ def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(mon
     # The name condition would be lost from a query rebuilt on the key alone: words only.
     assert found[22].fix.suggestion is None
     assert "select(Connector).where(Connector.<column>.in_(<keys>))" in found[22].message
+
+
+def test_a_tools_package_that_registers_routes_is_not_called_a_script():
+    """pgAdmin's `tools/user_management` is a blueprint of the web app (a project subclass of
+    flask.Blueprint): its per-row loads are warnings; a `tools/` file with no route stays a
+    note that says why."""
+    from pathlib import Path
+
+    from backendreview.model import Severity
+
+    root = Path(__file__).parent.parent / "fixtures" / "BR102" / "served_tools"
+    [served] = _project_findings(root, "portal/tools/accounts/__init__.py")
+    assert (served.span.start_line, served.severity) == (14, Severity.WARNING)
+    assert "note:" not in served.message
+    [script] = _project_findings(root, "portal/tools/export_accounts.py")
+    assert (script.span.start_line, script.severity) == (8, Severity.NOTE)
+    assert script.message.endswith(
+        "(note: it runs in a command-line or build script, not while serving a request)")

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from ..analysis.dbapi import HandleResolver, is_sql_method
+from ..analysis.frameworks.routes import project_routes
 from ..analysis.orm.drf import (
     ListViewFact,
     QuerysetMethodFact,
@@ -75,6 +76,7 @@ from .br102_loops import (
 )
 from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
+from .br102_scripts import ScriptPaths, file_script_reason
 from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason
 
@@ -253,7 +255,7 @@ class NPlusOneFacts(_Options, Rule):
                 by_name(self.ctx, node, [*names, *loop_targets(loop_node),
                                          *_assigned_in(loop_node)])):
             return  # a handful of names someone typed, configured or mapped
-        script = script_reason(self.ctx.path)
+        script = self._script_reason()
         if script and not from_rows:
             # A command or script walking items from outside the database (an API
             # response, a file, its arguments): a sync or import where each item is looked
@@ -283,6 +285,16 @@ class NPlusOneFacts(_Options, Rule):
                     severity=NOTE if reason else None, fix=Fix(
                         description=f"{once}: {concrete or fix_text}",
                         suggestion=concrete))
+
+    def _script_reason(self) -> str | None:
+        if not hasattr(self, "_script"):
+            self._script = file_script_reason(self.ctx)
+        return self._script
+
+    def end_file(self) -> None:
+        # The project phase's loop and call reports ask the same about this file.
+        if script_reason(self.ctx.path) and self._script_reason() is None:
+            self.ctx.emit_fact("orm_serving", self.ctx.path)
 
     def _model_shown(self, call: ast.Call) -> str:
         """The queried model's name for a fix text (`Model` when it cannot be told)."""
@@ -756,9 +768,11 @@ class NPlusOne(_Options, ProjectRule):
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
         check_resolvers(self, facts)
         self.program = program_of(facts)
+        self.scripts = ScriptPaths([*(route.handler_file for route in project_routes(facts)),
+                                    *facts.get("orm_serving", [])])
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
-        check_calls_in_loops(self, self.program, lambda path: skipped_path(
+        check_calls_in_loops(self, self.program, self.scripts, lambda path: skipped_path(
             path, include_tests, include_migrations), bool(self.option("any-loop", False)))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
@@ -991,7 +1005,7 @@ class NPlusOne(_Options, ProjectRule):
             if field is None and position == 0:
                 # Not a field: a property or method of the model class may query.
                 if ("member", attr) not in reported and check_member(
-                        self, self.program, loop, access, span, current, root):
+                        self, self.program, self.scripts, loop, access, span, current, root):
                     reported.add(("member", attr))
                 return
             if field is not None and field.kind == COLUMN and position == 0 and (
@@ -1060,7 +1074,7 @@ class NPlusOne(_Options, ProjectRule):
     def _report_per_row(self, loop: LoopFact, span: Span, message: str, fix: Fix,
                         snippet: str) -> None:
         """A query per row; in a command-line or build script it is a note that says so."""
-        reason = script_reason(loop.path)
+        reason = self.scripts.reason(loop.path)
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=fix, snippet=snippet)
 
@@ -1093,7 +1107,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
                        f"prefetch; query {target} once for all rows before the loop and "
                        f"group the result by its parent")
-            self.report(loop.path, span, message, fix=Fix(
+            self._report_per_row(loop, span, message, fix=Fix(
                 description=f"`{fresh}()` returns values, which Prefetch cannot serve: run one "
                             f"`{target}` query filtered on every row of the query on line "
                             f"{root.line} before the loop and group it by the parent key "

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 
 from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
 from ..model import Fix, Span
-from .confidence import NOTE, as_note, script_reason
+from .confidence import NOTE, as_note
 
 if TYPE_CHECKING:
     from ..analysis.orm.models import Model
     from ..analysis.orm.queries import Access, LoopFact, Origin
     from .base import ProjectRule
+    from .br102_scripts import ScriptPaths
 
 _CACHED = re.compile(r"(^|\.)(lru_cache|cache|cached|cached_property|memoize\w*|"
                      r"cached_method|ttl_cache|alru_cache)$")
@@ -47,8 +48,8 @@ def _is_cached(fn: FunctionInfo | None) -> bool:
     return fn is not None and any(_CACHED.search(d) for d in fn.decorators)
 
 
-def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # type: ignore[no-untyped-def]
-                         any_loop: bool = False) -> None:
+def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore[no-untyped-def]
+                         scripts: ScriptPaths, skipped, any_loop: bool = False) -> None:
     """Report each call made once per row of a query whose callee runs a read query; with
     `any_loop`, calls made once per item of any other loop too (as notes)."""
     for qualname in sorted(model.functions):
@@ -83,7 +84,7 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # typ
                 reason = "the loop does not iterate the rows of a query; check how many items " \
                          "it has"
             else:
-                reason = script_reason(fn.path) or ""
+                reason = scripts.reason(fn.path) or ""
             message = (f"`{site.text}(...)` runs a query for each "
                        f"{'row' if site.loop_rows else 'item'} of the loop on line "
                        f"{site.loop_line}: {describe(chain, 'runs')}; load what every item "
@@ -100,8 +101,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # typ
                 related=related(chain, "runs"), snippet=site.text)
 
 
-def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access: Access,
-                 span: Span, row_model: Model, root: Origin) -> bool:
+def check_member(rule: ProjectRule, model: ProgramModel, scripts: ScriptPaths, loop: LoopFact,
+                 access: Access, span: Span, row_model: Model, root: Origin) -> bool:
     """`row.attr` / `row.method()` on a row of `row_model` where the model class's property
     or method runs a query. True when reported."""
     attr = access.levels[0][0]
@@ -135,7 +136,7 @@ def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access:
     message = (f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, "
                f"once for each row of the loop over `{root.text}` (line {root.line}); compute "
                f"it for all rows in that query (annotate, a join, a prefetch) instead")
-    reason = script_reason(loop.path)
+    reason = scripts.reason(loop.path)
     rule.report(
         loop.path, span, as_note(message, reason) if reason else message,
         severity=NOTE if reason else None,
