@@ -83,6 +83,12 @@ def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkey
     assert found[14].fix.suggestion is None
     assert "in_bulk" not in found[14].message
     assert "models.Ticket.objects.filter(title__in=<keys>)" in found[14].fix.description
+    # The loop rebinds its item (`value = value.strip()`): the iterable is not the keys, so
+    # no code; only the items an `if` on the item lets through are gathered.
+    assert found[135].fix.suggestion is None
+    assert "in_bulk(<keys>)" in found[135].fix.description
+    assert found[145].fix.suggestion == (
+        "models.Repository.objects.in_bulk([value for value in values if is_key(value)])")
 
 
 def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(monkeypatch):
