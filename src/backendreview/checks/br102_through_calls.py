@@ -85,19 +85,26 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
                          "it has"
             else:
                 reason = scripts.reason(fn.path) or ""
+            if chain.effect.fixed:
+                # Nothing of the item reaches the query: no batch keyed by item exists, the
+                # cure is to run it once.
+                cure = "the query is the same for every item: run it once before the loop"
+                fix = (f"run `{chain.effect.detail}` once before the loop on line "
+                       f"{site.loop_line} and hand its result to `{site.text}` (a parameter "
+                       f"or a variant that takes it), instead of querying inside each call")
+            else:
+                cure = "load what every item needs with one query before the loop"
+                fix = (f"fetch the rows for all items at once before the loop on line "
+                       f"{site.loop_line} (a batch method beside `{site.text}` that filters "
+                       f"with `__in` / `.in_()` / `= ANY(...)`), keep them in a dict keyed by "
+                       f"the item, and look each one up inside the loop")
             message = (f"`{site.text}(...)` runs a query for each "
                        f"{'row' if site.loop_rows else 'item'} of the loop on line "
-                       f"{site.loop_line}: {describe(chain, 'runs')}; load what every item "
-                       f"needs with one query before the loop")
+                       f"{site.loop_line}: {describe(chain, 'runs')}; {cure}")
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
                 as_note(message, reason) if reason else message,
-                severity=NOTE if reason else None,
-                fix=Fix(description=(
-                    f"fetch the rows for all items at once before the loop on line "
-                    f"{site.loop_line} (a batch method beside `{site.text}` that filters with "
-                    f"`__in` / `.in_()` / `= ANY(...)`), keep them in a dict keyed by the "
-                    f"item, and look each one up inside the loop")),
+                severity=NOTE if reason else None, fix=Fix(description=fix),
                 related=related(chain, "runs"), snippet=site.text)
 
 
