@@ -800,7 +800,10 @@ class NPlusOne(_Options, ProjectRule):
     def _check_views(self, index: ModelIndex, views: list[ListViewFact],
                      serializers: list[SerializerFact], methods: list[QuerysetMethodFact],
                      runtime: list[RuntimeLoaderFact]) -> None:
-        by_method = {fact.qualname: fact for fact in methods}
+        by_method: dict[str, QuerysetMethodFact] = {}
+        for fact in sorted(methods, key=lambda f: (f.qualname, f.start, f.runtime, f.loads,
+                                                   f.calls)):
+            by_method.setdefault(fact.qualname, fact)  # one dotted name in two files
         loaders = {fact.qualname for fact in runtime}
         by_name: dict[str, list[SerializerFact]] = {}
         for fact in serializers:
