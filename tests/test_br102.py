@@ -89,6 +89,9 @@ def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkey
     assert "in_bulk(<keys>)" in found[135].fix.description
     assert found[145].fix.suggestion == (
         "models.Repository.objects.in_bulk([value for value in values if is_key(value)])")
+    # `link.repository = ...` changes the item, not which item it is: the keys are gathered.
+    assert found[161].fix.suggestion == (
+        "models.Repository.objects.in_bulk([link.repository_id for link in links])")
 
 
 def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(monkeypatch):

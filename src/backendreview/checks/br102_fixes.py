@@ -104,9 +104,20 @@ def _rebinds(loop: ast.For | ast.AsyncFor | ast.comprehension, var: str) -> bool
                 targets = list(node.targets)
             elif isinstance(node, ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
                 targets = [node.target]
-            if any(isinstance(n, ast.Name) and n.id == var
-                   for t in targets for n in ast.walk(t)):
+            if any(_binds(t, var) for t in targets):
                 return True
+    return False
+
+
+def _binds(target: ast.AST, var: str) -> bool:
+    """`var = ...` / `var, x = ...`; not `var.attr = ...` or `var[k] = ...`, which change
+    the item, not which item it is."""
+    if isinstance(target, ast.Name):
+        return target.id == var
+    if isinstance(target, ast.Tuple | ast.List):
+        return any(_binds(e, var) for e in target.elts)
+    if isinstance(target, ast.Starred):
+        return _binds(target.value, var)
     return False
 
 
