@@ -105,6 +105,9 @@ def merge_collectors(*groups: Iterable[str]) -> tuple[str, ...]:
     that everything its classes level does. The tuple is part of the cache key, so facts
     collected at a lower level are never served to a run that needs a higher one."""
     out = set().union(*groups)
+    if "routes" in out:
+        # The route model follows the class hierarchy (project Blueprint subclasses).
+        out.add(PROGRAM_LEVELS[0])
     asked = [level for level in PROGRAM_LEVELS if level in out]
     out.difference_update(asked[:-1])
     return tuple(sorted(out))

@@ -17,6 +17,7 @@ from . import (
     fastapi_starlette,
     flask,
     flask_rest,
+    flask_subclasses,
     graphql,
     guards,
     html_pages,
@@ -39,7 +40,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
               "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
-              "CollectionFact": "route_collection", "PageFunctionFact": "page_function"}
+              "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
+              "BlueprintInitFact": "blueprint_init"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -209,6 +211,10 @@ class RouteCollector:
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])
+        if self.flask and "url_prefix" in self.ctx.text:
+            init = flask_subclasses.blueprint_init(self.ctx, node)
+            if init is not None:
+                self._emit([init])
         fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
         if fact is not None:
             self._emit([fact])

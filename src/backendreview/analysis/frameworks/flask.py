@@ -54,13 +54,40 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     attr = dec.func.attr
     if attr != "route" and attr not in SHORTCUTS:
         return None
+    owner_class = None
     if owner_kind(ctx, dec.func.value) is None:
-        return None
+        owner_class = project_class(ctx, dec.func.value)
+        if owner_class is None or attr != "route":
+            return None
     path_node = arg_or_kw(dec, 0, "rule")
     methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
     return RouteFact("flask", object_name(ctx, dec.func.value), literal_str(path_node), methods,
                      ctx.path, ctx.span_of(path_node if path_node is not None else dec),
-                     analyze_handler(ctx, func), decorator=(ctx.span_of(dec), ctx.source(dec)))
+                     analyze_handler(ctx, func), decorator=(ctx.span_of(dec), ctx.source(dec)),
+                     owner_class=owner_class)
+
+
+def project_class(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The class a module-level object was built from, when it is not a framework's own
+    (`blueprint = ToolsModule(...)`): a blueprint only if the class derives from
+    flask.Blueprint, which the project phase decides (frameworks/flask_subclasses)."""
+    if not (ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart")):
+        return None
+    call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
+    if call is None or not isinstance(ctx.semantic.parent(call), ast.Assign | ast.AnnAssign) \
+            or ctx.semantic.parent(ctx.semantic.parent(call)) is not ctx.tree:
+        return None
+    qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
+    if not qn or qn in APPS or not qn.rsplit(".", 1)[-1][:1].isupper():
+        return None  # a function's result (`getLogger(...)`), not a class's instance
+    return qn
+
+
+def _ctor_args(ctx: FileContext, call: ast.Call) -> tuple[tuple[str, str | None], ...]:
+    """The constructor's arguments as path texts, by position ("0") or keyword."""
+    args = [(str(i), path_text(ctx, a)) for i, a in enumerate(call.args)
+            if not isinstance(a, ast.Starred)]
+    return tuple(args + [(k.arg, path_text(ctx, k.value)) for k in call.keywords if k.arg])
 
 
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
@@ -76,6 +103,18 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
                                    line=call.lineno))
         return facts
+    target = assigned_target(ctx, call)
+    if isinstance(target, ast.Name) and project_class(ctx, target) is not None and \
+            bound_call(ctx, target) is call:
+        # Kept only if the class derives from flask.Blueprint (project phase).
+        prefix_node = kwarg(call, "url_prefix")
+        facts.append(OwnerFact(object_name(ctx, target) or "", "flask", "router",
+                               None if prefix_node is None else path_text(ctx, prefix_node),
+                               file=ctx.path, line=call.lineno,
+                               owner_class=project_class(ctx, target),
+                               ctor_args=_ctor_args(ctx, call),
+                               prefix_from_class=prefix_node is None))
+        return facts
     if qn in ("flask_limiter.Limiter", "flask_limiter.extension.Limiter"):
         limits = kwarg(call, "default_limits") or kwarg(call, "application_limits")
         if (isinstance(limits, ast.List | ast.Tuple) and limits.elts) or isinstance(
@@ -89,7 +128,11 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         return facts
     parent_name = object_name(ctx, call.func.value)
     factory = _factory_result(ctx, call.func.value) if attr == "register_blueprint" else None
-    if owner_kind(ctx, call.func.value) is None and factory is not None:
+    owner_class = project_class(ctx, call.func.value) if owner_kind(
+        ctx, call.func.value) is None else None
+    if owner_class is not None:
+        pass  # a project Blueprint subclass's instance (kept or not in the project phase)
+    elif owner_kind(ctx, call.func.value) is None and factory is not None:
         # `app = create_app(); app.register_blueprint(web)`: the app the factory returns
         # (frameworks/call_bindings), unknown when no factory of the project tells.
         parent_name = factory
@@ -141,7 +184,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                            methods or (() if view_ref and isinstance(view, ast.Call) else
                                        ("GET",)), ctx.path,
                            ctx.span_of(path_node if path_node is not None else call), handler,
-                           view_ref=view_ref))
+                           view_ref=view_ref, owner_class=owner_class))
     return facts
 
 

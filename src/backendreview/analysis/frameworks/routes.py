@@ -103,6 +103,9 @@ class RouteFact:
     # The route decorator call and its text (fixes); for a Django URL pattern, the view
     # argument as registered.
     decorator: tuple[Span, str] | None = None
+    # Flask: the owner was built from this class, which is not flask's: a route only when the
+    # class derives from flask.Blueprint (frameworks/flask_subclasses, project phase).
+    owner_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,12 @@ class OwnerFact:
     file: str = ""
     line: int = 0
     raw: tuple[str, ...] = ()  # dependency / decorator names, for project-declared limiters
+    # Flask: built from this project class (a router only when it derives from
+    # flask.Blueprint); with no url_prefix= at the call, the class's `__init__` default
+    # decides, given the constructor's arguments (name or position, value; None = computed).
+    owner_class: str | None = None
+    ctor_args: tuple[tuple[str, str | None], ...] = ()
+    prefix_from_class: bool = False
 
 
 @dataclass(frozen=True)
@@ -459,6 +468,9 @@ _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
 
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
+    from .flask_subclasses import resolve_project_blueprints
+
+    facts = resolve_project_blueprints(facts)
     owners: dict[str, OwnerFact] = {}
     for owner in facts.get("route_owner", []):
         # A DRF router fact never replaces another framework's fact for the same object
