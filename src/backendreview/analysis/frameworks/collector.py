@@ -211,7 +211,7 @@ class RouteCollector:
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])
-        if self.flask and "url_prefix" in self.ctx.text:
+        if self.flask:
             init = flask_subclasses.blueprint_init(self.ctx, node)
             if init is not None:
                 self._emit([init])

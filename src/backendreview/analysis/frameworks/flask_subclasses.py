@@ -37,6 +37,9 @@ class BlueprintInitFact:
     parts: tuple[tuple[str, str], ...] | None
     file: str
     line: int
+    # `def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)`: hands every
+    # argument on unchanged (the next class of the MRO decides).
+    passes_through: bool = False
 
 
 def blueprint_init(ctx: FileContext, node: ast.ClassDef) -> BlueprintInitFact | None:
@@ -70,10 +73,28 @@ def blueprint_init(ctx: FileContext, node: ast.ClassDef) -> BlueprintInitFact | 
                                                    kw.value.id == "url_prefix"):
                     seen, found = True, kw.value
     if not seen:
+        if _passes_through(init):
+            return BlueprintInitFact(f"{this_module(ctx)}.{node.name}", params, None,
+                                     ctx.path, node.lineno, passes_through=True)
         return None
     parts = _parts(ctx, found, set(params)) if found is not None else None
     return BlueprintInitFact(f"{this_module(ctx)}.{node.name}", params, parts, ctx.path,
                              node.lineno)
+
+
+def _passes_through(init: ast.FunctionDef) -> bool:
+    args = init.args
+    if len(args.args) != 1 or args.vararg is None or args.kwarg is None or args.kwonlyargs:
+        return False
+    for sub in ast.walk(init):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and \
+                sub.func.attr == "__init__":
+            return len(sub.args) == 1 and isinstance(sub.args[0], ast.Starred) and \
+                isinstance(sub.args[0].value, ast.Name) and \
+                sub.args[0].value.id == args.vararg.arg and len(sub.keywords) == 1 and \
+                sub.keywords[0].arg is None and isinstance(sub.keywords[0].value, ast.Name) \
+                and sub.keywords[0].value.id == args.kwarg.arg
+    return False
 
 
 def _parts(ctx: FileContext, node: ast.expr, params: set[str]
@@ -150,8 +171,8 @@ def _class_prefix(model: ProgramModel, owner: Any, inits: dict[str, BlueprintIni
         return None
     for item in model.mro(cls):
         init = inits.get(item.qualname)
-        if init is None:
-            if "__init__" in item.methods:
+        if init is None or init.passes_through:
+            if init is None and "__init__" in item.methods:
                 return None  # an `__init__` of its own may hand on other arguments
             continue
         if init.parts is None:

@@ -571,6 +571,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 # discovered modules): `register_blueprint(bp)` keeps the blueprint's own
                 # url_prefix, which is where its routes are served.
                 result.append(own)
+            elif own.prefix == UNKNOWN_PREFIX:  # unknown where, unknown own prefix: one {?}
+                result.append(replace(own, known=False))
             else:
                 result.append(replace(own, prefix=_join(UNKNOWN_PREFIX, own.prefix),
                                       known=False))
