@@ -5,6 +5,7 @@ url_prefix=)`, `add_url_rule` and `MethodView` / `View` classes."""
 from __future__ import annotations
 
 import ast
+import builtins
 from typing import TYPE_CHECKING
 
 from .common import (
@@ -80,7 +81,30 @@ def project_class(ctx: FileContext, expr: ast.AST) -> str | None:
     qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
     if not qn or qn in APPS or not qn.rsplit(".", 1)[-1][:1].isupper():
         return None  # a function's result (`getLogger(...)`), not a class's instance
+    if isinstance(call.func, ast.Name) and not _may_derive_from_import(ctx, call.func, 0):
+        return None  # a class of this file that derives from nothing imported: not flask's
     return qn
+
+
+def _may_derive_from_import(ctx: FileContext, name: ast.Name, depth: int) -> bool:
+    """Whether the class `name` names may derive from flask's Blueprint: imported, or a
+    class of this file with an imported class among its ancestors. The per-file answer
+    (analysis/handlers) agrees with the project phase on every class this file defines."""
+    bindings = ctx.semantic.lookup(name.id, name)[1]
+    if not bindings:
+        return not hasattr(builtins, name.id)  # `object`, `dict`: not flask's
+    if depth > 8:
+        return True
+    classes = [b.node for b in bindings if isinstance(b.node, ast.ClassDef)]
+    if len(classes) != len(bindings):
+        return True  # imported, or bound some other way
+    for cls in classes:
+        for base in cls.bases:
+            if not isinstance(base, ast.Name):
+                return True  # `flask.Blueprint`, `module.Base`
+            if _may_derive_from_import(ctx, base, depth + 1):
+                return True
+    return False
 
 
 def _ctor_args(ctx: FileContext, call: ast.Call) -> tuple[tuple[str, str | None], ...]:
@@ -103,6 +127,12 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
                                    line=call.lineno))
         return facts
+    if qn in ("flask_limiter.Limiter", "flask_limiter.extension.Limiter"):
+        limits = kwarg(call, "default_limits") or kwarg(call, "application_limits")
+        if (isinstance(limits, ast.List | ast.Tuple) and limits.elts) or isinstance(
+                limits, ast.Name | ast.Attribute | ast.Call):
+            facts.append(_global("flask_limiter.Limiter(default_limits=...)", ctx, call))
+        return facts
     target = assigned_target(ctx, call)
     if isinstance(target, ast.Name) and project_class(ctx, target) is not None and \
             bound_call(ctx, target) is call:
@@ -114,12 +144,6 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                                owner_class=project_class(ctx, target),
                                ctor_args=_ctor_args(ctx, call),
                                prefix_from_class=prefix_node is None))
-        return facts
-    if qn in ("flask_limiter.Limiter", "flask_limiter.extension.Limiter"):
-        limits = kwarg(call, "default_limits") or kwarg(call, "application_limits")
-        if (isinstance(limits, ast.List | ast.Tuple) and limits.elts) or isinstance(
-                limits, ast.Name | ast.Attribute | ast.Call):
-            facts.append(_global("flask_limiter.Limiter(default_limits=...)", ctx, call))
         return facts
     if not isinstance(call.func, ast.Attribute):
         return facts
