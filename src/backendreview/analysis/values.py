@@ -44,6 +44,30 @@ def is_password_name(name: str | None) -> bool:
     return bool(_PASSWORD_WORD.search(name)) and not _HASHED_PREFIX.search(name)
 
 
+# What every name `is_password_name` accepts contains, lower-cased: `snake()` only inserts
+# underscores before capitals, so "password", "passwd", "passwort" show "passw", "pwd" and
+# "pw" show "pw", and "passphrase" / "pass_word" show themselves.
+_PASSWORD_MARKS = ("pw", "passw", "passphrase", "pass_word")
+
+
+def may_name_password(ctx: FileContext) -> bool:
+    """Whether any identifier or string constant of the file could be a name
+    `is_password_name` accepts. False is exact: an ASCII identifier is spelled in the text as
+    the parser reads it, and string constants are checked as parsed (escapes, implicit
+    concatenation); a file with non-ASCII text (identifiers are NFKC-normalised) counts as
+    possible. Answered once per file."""
+    found = getattr(ctx, "_may_name_password", None)
+    if found is None:
+        text = ctx.text
+        lowered = text.lower()
+        found = not text.isascii() or any(mark in lowered for mark in _PASSWORD_MARKS) or any(
+            type(node) is ast.Constant and isinstance(node.value, str)
+            and any(mark in node.value.lower() for mark in _PASSWORD_MARKS)
+            for node in ctx.semantic.nodes)
+        ctx._may_name_password = found  # type: ignore[attr-defined]
+    return found
+
+
 # Containers of request data, by qualified name (Flask's global request).
 _FLASK_REQUEST_DATA = frozenset({
     "flask.request.form", "flask.request.json", "flask.request.args", "flask.request.values",

@@ -65,6 +65,13 @@ class PasswordToHelper:
     text: str
 
 
+def hands_on_secret_name(call: ast.Call) -> bool:
+    """Whether `call` passes a name `PasswordFlow.call` follows on as a secret parameter."""
+    return any(isinstance(a, ast.Name) and _SECRET_PARAM.search(a.id) for a in call.args) or \
+        any(k.arg and isinstance(k.value, ast.Name) and _SECRET_PARAM.search(k.value.id)
+            for k in call.keywords)
+
+
 class PasswordFlow:
     """Records one file's facts for the cross-call half of BR201."""
 
