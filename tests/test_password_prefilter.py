@@ -38,7 +38,9 @@ def _gate(text: str) -> bool:
     ("def f(newPassWord):\n    pass\n", True),
     ("x = {'pass\\x77ord': 1}\n", True),  # an escape
     ("x = ('pass'\n     'phrase')\n", True),  # implicit concatenation over two lines
-    ("x = 'é'\n", True),  # non-ASCII: identifiers are NFKC-normalised, so not decided here
+    ("x = 'é'\n", False),  # non-ASCII: the parsed identifiers are read
+    ("ｐｗ = 1\n", True),  # NFKC: the parser reads `pw`
+    ("x = 'é'\ndef f(newPassWord):\n    pass\n", True),
 ])
 def test_the_gate_says_no_only_when_nothing_parsed_can_be_a_password_name(text, expected):
     assert _gate(text) is expected

@@ -51,21 +51,50 @@ _PASSWORD_MARKS = ("pw", "passw", "passphrase", "pass_word")
 
 
 def may_name_password(ctx: FileContext) -> bool:
-    """Whether any identifier or string constant of the file could be a name
-    `is_password_name` accepts. False is exact: an ASCII identifier is spelled in the text as
-    the parser reads it, and string constants are checked as parsed (escapes, implicit
-    concatenation); a file with non-ASCII text (identifiers are NFKC-normalised) counts as
-    possible. Answered once per file."""
+    """Whether any name or string constant of the file could be one `is_password_name`
+    accepts. False is exact: an ASCII identifier is spelled in the text as the parser reads
+    it, and string constants are read as parsed (escapes, implicit concatenation); in a file
+    with non-ASCII text the parsed (NFKC-normalised) identifiers are read too. Answered once
+    per file."""
     found = getattr(ctx, "_may_name_password", None)
     if found is None:
-        text = ctx.text
-        lowered = text.lower()
-        found = not text.isascii() or any(mark in lowered for mark in _PASSWORD_MARKS) or any(
-            type(node) is ast.Constant and isinstance(node.value, str)
-            and any(mark in node.value.lower() for mark in _PASSWORD_MARKS)
-            for node in ctx.semantic.nodes)
+        found = _names_password(ctx)
         ctx._may_name_password = found  # type: ignore[attr-defined]
     return found
+
+
+def _names_password(ctx: FileContext) -> bool:
+    text = ctx.text
+    lowered = text.lower()
+    if any(mark in lowered for mark in _PASSWORD_MARKS):
+        return True
+    ascii_only = text.isascii()
+    constant, named = ast.Constant, _NAMED_NODES
+    for node in ctx.semantic.nodes:
+        kind = type(node)
+        if kind is constant:
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is str and _marked(value):
+                return True
+        elif not ascii_only and kind in named:
+            for field in named[kind]:
+                value = getattr(node, field, None)
+                if value and _marked(value):
+                    return True
+    return False
+
+
+def _marked(name: str) -> bool:
+    lowered = name.lower()
+    return any(mark in lowered for mark in _PASSWORD_MARKS)
+
+
+# The nodes that carry identifiers, and their fields.
+_NAMED_NODES: dict[type, tuple[str, ...]] = {
+    ast.Name: ("id",), ast.Attribute: ("attr",), ast.keyword: ("arg",), ast.arg: ("arg",),
+    ast.FunctionDef: ("name",), ast.AsyncFunctionDef: ("name",), ast.ClassDef: ("name",),
+    ast.alias: ("name", "asname"),
+}
 
 
 # Containers of request data, by qualified name (Flask's global request).
