@@ -1,6 +1,7 @@
-"""BR201's per-file gate (`values.may_name_password`): a file that spells no name a password
-can have skips BR201's per-call checks, so the gate must never say "no" to a file whose
-parsed names or strings can be a password's, however the text spells them."""
+"""BR201's per-file gates: a file that spells no name a password can have skips BR201's
+per-call checks (`values.may_name_password`), and one that names no password hasher skips
+the walks of its methods for hasher calls (`br201_models.hashes`). A gate must never say
+"no" to a file whose parsed names or strings could say yes, however the text spells them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from backendreview.analysis.values import may_name_password
+from backendreview.analysis.values import may_name_password, tracker_for
+from backendreview.checks.br201_models import hashes
 from backendreview.config import Config
 from backendreview.context import FileContext
 from backendreview.engine import review_source, run
@@ -67,3 +69,17 @@ def test_a_secret_parameter_handed_on_is_recorded_in_a_file_naming_no_password()
     result = review_source(text.encode(), "auth.py", Config(), ("BR201",))
     forwards = result.facts.get("br201_param_forwards", [])
     assert [(f.line, f.param, f.key, f.text) for f in forwards] == [(4, "secret", "1", "check")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("import bcrypt\n\ndef f(p):\n    return bcrypt.kdf(p, b's', 32, 50)\n", True),
+    ("from passlib.apps import custom_app_context as c\n\ndef f(p):\n    return c.make(p)\n",
+     True),
+    ("def f(p):\n    return set_password(p)\n", True),  # named for it
+    ("def f(p):\n    return p.make(p)\n", False),  # near miss: `make` of no hasher
+    ("def f(p):\n    return p.upper()\n", False),
+])
+def test_hashes_is_answered_the_same_with_the_per_file_gate(text, expected):
+    tree = ast.parse(text)
+    ctx = FileContext("case.py", text, tree, SemanticBuilder(tree, "case").build(), Config())
+    assert hashes(tracker_for(ctx), tree) is expected
