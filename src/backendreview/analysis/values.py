@@ -65,27 +65,29 @@ def may_name_password(ctx: FileContext) -> bool:
 
 def _names_password(ctx: FileContext) -> bool:
     text = ctx.text
-    lowered = text.lower()
-    if any(mark in lowered for mark in _PASSWORD_MARKS):
+    if _marked(text):
         return True
-    ascii_only = text.isascii()
-    constant, named = ast.Constant, _NAMED_NODES
-    for node in ctx.semantic.nodes:
-        kind = type(node)
-        if kind is constant:
-            value = node.value  # type: ignore[attr-defined]
-            if type(value) is str and _marked(value):
+    nodes = ctx.semantic.nodes
+    constant = ast.Constant
+    # The string constants as parsed, in one string (a separator no mark contains).
+    strings = "\n".join(value for value in [n.value for n in nodes  # type: ignore[attr-defined]
+                                             if type(n) is constant] if type(value) is str)
+    if _marked(strings):
+        return True
+    if text.isascii():
+        return False
+    named = _NAMED_NODES
+    for node in nodes:
+        fields = named.get(type(node))
+        for field in fields or ():
+            value = getattr(node, field, None)
+            if value and _marked(value):
                 return True
-        elif not ascii_only and kind in named:
-            for field in named[kind]:
-                value = getattr(node, field, None)
-                if value and _marked(value):
-                    return True
     return False
 
 
-def _marked(name: str) -> bool:
-    lowered = name.lower()
+def _marked(text: str) -> bool:
+    lowered = text.lower()
     return any(mark in lowered for mark in _PASSWORD_MARKS)
 
 
