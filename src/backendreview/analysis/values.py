@@ -77,13 +77,8 @@ def _names_password(ctx: FileContext) -> bool:
     if text.isascii():
         return False
     named = _NAMED_NODES
-    for node in nodes:
-        fields = named.get(type(node))
-        for field in fields or ():
-            value = getattr(node, field, None)
-            if value and _marked(value):
-                return True
-    return False
+    return _marked("\n".join(getattr(node, field, None) or "" for node in nodes
+                             for field in named.get(type(node), ())))
 
 
 def _marked(text: str) -> bool:

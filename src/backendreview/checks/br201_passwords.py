@@ -27,7 +27,14 @@ from ..analysis.values import (
 from ..context import FileContext
 from ..model import Finding, Fix, Severity
 from .base import Rule
-from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow, hands_on_secret_name
+from .br201_calls import (
+    COMPARES,
+    LOOKS_UP,
+    STORES,
+    PasswordFlow,
+    hands_on_secret_name,
+    secret_names,
+)
 from .br201_models import (
     CLASSES,
     DEFERRED,
@@ -255,10 +262,13 @@ class PlaintextPassword(Rule):
         self.non_production = is_non_production(ctx.policy_path)
         self.flow = PasswordFlow(ctx)
         self.names_passwords = may_name_password(ctx)
+        # Without password names, only a secret-named parameter handed on is left to find.
+        self.secret_names = frozenset() if self.names_passwords else secret_names(ctx)
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
-        if not self.names_passwords and not hands_on_secret_name(node):
+        if not self.names_passwords and not (
+                self.secret_names and hands_on_secret_name(node, self.secret_names)):
             # Without a name that can be a password's, neither a store, a lookup, a document
             # write nor a plaintext argument can be found, and no secret-named parameter is
             # handed on: only SQL text (assembled from constants) is left to read.
