@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -138,7 +138,9 @@ def hashes(values: ValueTracker, node: ast.AST) -> bool:
 
 
 def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
-                   is_model: bool) -> PasswordClass | None:
+                   is_model_class: Callable[[ast.ClassDef], bool]) -> PasswordClass | None:
+    """What the class hashes or stores of a password; `is_model_class` is asked only of a
+    class that does either (most classes do neither)."""
     methods = {s.name: s for s in node.body
                if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
     hashed: set[str] = set()
@@ -170,7 +172,10 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                     hashed.add(target.id)
                 elif not target.id.startswith("_"):
                     stored.add(target.id)
-    if not hashed and not (stored and is_model):
+    if not hashed and not stored:
+        return None
+    is_model = is_model_class(node)
+    if not hashed and not is_model:
         return None
     return PasswordClass(class_qualname(ctx, node), tuple(sorted(hashed)), tuple(sorted(stored)),
                          is_model)

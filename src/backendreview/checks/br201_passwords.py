@@ -325,7 +325,7 @@ class PlaintextPassword(Rule):
 
     # -- models that hash (decided in the project phase, br201_models) -----------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef(node))
+        fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef)
         if fact is not None:
             self.ctx.emit_fact(CLASSES, fact)
 
