@@ -45,9 +45,11 @@ if TYPE_CHECKING:
 
 FACT_KIND = "program"
 # The collector names a rule can list in `needs_facts`: the whole model; the call graph
-# (classes, signatures, the types that resolve calls, and each call site's callee, place and
-# whether its value is returned; no effects, constants, quoting or loop details); or only the
-# class hierarchy and the definitions' signatures (no call sites, effects, constants or types).
+# level (classes, signatures, the attribute types that resolve calls, and the call sites whose
+# value a function returns, with their callee and place: what the project phase asks of it,
+# `targets` of a callee a rule recorded itself and the returned edges; no other call sites,
+# no local types, effects, constants, quoting or loop details); or only the class hierarchy
+# and the definitions' signatures (no call sites, effects, constants or types).
 FULL = "program"
 CALLS = "program-calls"
 CLASSES = "program-classes"
@@ -102,14 +104,18 @@ class ProgramCollector:
         self.level = level
         self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
         self.conditional: set[int] = set()
+        self.call_order: dict[int, tuple[int, ast.Call]] = {}  # the call graph level
 
     def visitors(self) -> dict[type[ast.AST], str]:
         # Classes only: the definitions nested in functions are all that is looked up in a
         # body; the calls, returns, tests and assignments every other node type is for are
         # not recorded.
-        # The call graph level: no `if` (only auth checks are read from tests).
-        kinds = {CLASSES: _DEFINITION_NODES, CALLS: _CALL_GRAPH_NODES}.get(self.level,
-                                                                          _BODY_NODES)
+        # The call graph level: no `if` (only auth checks are read from tests), and calls
+        # only numbered in walk order: it keeps the returned ones, which its returns name.
+        if self.level == CALLS:
+            return {**{kind: "visit" for kind in _RETURN_GRAPH_NODES},
+                    ast.Call: "number_call"}
+        kinds = _DEFINITION_NODES if self.level == CLASSES else _BODY_NODES
         return {kind: "visit" for kind in kinds}
 
     def visit(self, node: ast.AST) -> None:
@@ -120,14 +126,20 @@ class ProgramCollector:
         if conditional:
             self.conditional.add(id(node))
 
+    def number_call(self, node: ast.Call) -> None:
+        # Most calls' values are not returned: their place among their function's calls
+        # (the order of its call sites) is all that is kept, and looked at only for those.
+        self.call_order[id(node)] = (len(self.call_order), node)
+
     def end_file(self) -> None:
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional,
-                                                 level=self.level).run())
+                                                 level=self.level,
+                                                 call_order=self.call_order).run())
 
 
 _DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_CALL_GRAPH_NODES = (ast.Call, ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
-_BODY_NODES = (*_CALL_GRAPH_NODES, ast.If)
+_RETURN_GRAPH_NODES = (ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
+_BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
 
 
 def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
@@ -245,10 +257,12 @@ def _context(ctx: FileContext, node: ast.AST
 class _Extractor:
     def __init__(self, ctx: FileContext,
                  walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
-                 conditional: set[int], level: str = FULL) -> None:
+                 conditional: set[int], level: str = FULL,
+                 call_order: dict[int, tuple[int, ast.Call]] | None = None) -> None:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
+        self.call_order = call_order or {}
         self.quoted_ok = False  # see constant_needs
         # `bodies` False: the classes level (definitions, bases and signatures only); `full`
         # False as well: the call graph level (see CALLS).
@@ -363,11 +377,15 @@ class _Extractor:
         # One walk of the body serves every question below (the body is not walked again).
         walked = self.walked.get(id(node), [])
         own = [n for n, _ in walked]
-        local_types = self._local_types(own)
         if cls is not None and self_name:
             self._instance_attrs(own, self_name, param_types, cls)
-        types = {**local_types, **param_types}
-        calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
+        if self.full:
+            local_types = self._local_types(own)
+            types = {**local_types, **param_types}
+            calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
+        else:
+            local_types, effects = {}, []
+            calls = self._returned_sites(node, own, cls, self_name, param_types)
         # Functions nested in this one (decorator wrappers, local helpers). A wrapper that
         # turns anonymous callers away makes its decorator an auth check.
         for child in own:
@@ -467,14 +485,6 @@ class _Extractor:
         returned = self._returned_calls(own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
-        if not self.full:
-            # The call graph level: what a call runs and whether its value is returned.
-            for node, _ in walked:
-                if isinstance(node, ast.Call):
-                    callee = self._callee(node, cls, self_name, types)
-                    if callee is not None:
-                        calls.append(self._site(node, callee, returned))
-            return calls, effects
         for node, loop in walked:
             if isinstance(node, ast.Call):
                 query = self._query(node)
@@ -506,6 +516,26 @@ class _Extractor:
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    def _returned_sites(self, func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST],
+                        cls: ClassInfo | None, self_name: str | None,
+                        param_types: dict[str, str]) -> list[CallSite]:
+        """The call graph level: the call sites of `func`'s own code whose value it returns,
+        in the order the whole model lists them, with the callee it would give them."""
+        returned = self._returned_calls(own)
+        if not returned:
+            return []
+        order = self.call_order
+        nodes = sorted((order[key] for key in returned if key in order), key=lambda p: p[0])
+        types = {**self._local_types(own), **param_types}
+        calls: list[CallSite] = []
+        for _, node in nodes:
+            if _context(self.ctx, node)[0] is not func:
+                continue  # in a lambda or a nested function: not this function's own call
+            callee = self._callee(node, cls, self_name, types)
+            if callee is not None:
+                calls.append(self._site(node, callee, returned))
+        return calls
 
     def _site(self, node: ast.Call, callee: Callee, returned: set[int], **details: Any
               ) -> CallSite:
