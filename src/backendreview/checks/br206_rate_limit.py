@@ -71,9 +71,6 @@ def _auth_behaviour(route: Route) -> bool:
     return _REGISTRATION_HANDLER.match(handler) is not None and not signed_in
 
 
-# A dependency or guard whose name says it checks the caller.
-_CHECK_NAME = re.compile(r"^(?:is|require[sd]?|ensure|check|verify|validate|authenticate)_",
-                         re.I)
 # What a dependency yields when it identifies the caller.
 _IDENTITY_TYPE = re.compile(r"(?:User|Users|Account|Member|Principal|Identity|Session|Token"
                             r"|Claims|Credentials?)$")
@@ -82,21 +79,20 @@ _IDENTITY_WORD = re.compile(r"user|account|member|principal|identity|session|tok
 
 
 def _authenticates(program: ProgramModel, name: str) -> bool:
-    """Whether auth evidence on a route checks the caller. A project dependency named for
-    authentication that refuses no one and yields a service object
+    """Whether auth evidence on a route checks the caller. A project getter dependency
+    named for authentication that refuses no one and hands over a service object
     (`get_authentication_flow() -> AuthenticationFlow`, `get_oauth_providers`) does not;
-    anything we cannot read is taken at its word."""
+    anything else — a guard, a middleware, what we cannot read — is taken at its word."""
     last = name.rsplit(".", 1)[-1]
-    if _SIGNED_IN.search(last) or _CURRENT_USER.search(last) or _CHECK_NAME.search(last):
+    getter = re.match(r"get_(\w+)$", last)
+    if getter is None or _SIGNED_IN.search(last) or _CURRENT_USER.search(last):
         return True
     fn = program.resolve(name)
     if not isinstance(fn, FunctionInfo) or program.guarded_by(fn, AUTH):
         return True
     if fn.returns:
         return bool(_IDENTITY_TYPE.search(fn.returns.rsplit(".", 1)[-1]))
-    # Unannotated, or a collection: a getter named for what it hands over.
-    getter = re.match(r"get_(\w+)$", last)
-    return getter is None or bool(_IDENTITY_WORD.search(getter[1]))
+    return bool(_IDENTITY_WORD.search(getter[1]))  # unannotated, or a collection
 
 
 def _open_registration(program: ProgramModel, route: Route) -> bool:
