@@ -263,6 +263,26 @@ def _sign_in_page(route: Route) -> Route:
     return route
 
 
+# Library views that require a signed-in caller themselves (Django decorates
+# `PasswordChangeView.dispatch` with `login_required`).
+_LOGIN_REQUIRED_VIEWS = frozenset({"PasswordChangeView"})
+
+
+def _with_library_login(program: ProgramModel, route: Route) -> Route:
+    """A project view deriving from a library view that requires login carries that
+    guard, though nothing on the route names it."""
+    view = route.handler.split(".")[0]
+    for cls in program.classes.values():
+        if cls.name != view:
+            continue
+        bases = [b.rsplit(".", 1)[-1] for c in program.mro(cls) for b in c.bases]
+        found = next((b for b in bases if b in _LOGIN_REQUIRED_VIEWS), None)
+        if found:
+            return dataclasses.replace(route, auth=(
+                *route.auth, f"{found} (login_required on its dispatch)"))
+    return route
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -297,7 +317,8 @@ class MissingRateLimit(ProjectRule):
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
-            route = _with_checked_caller(program, _sign_in_page(route))
+            route = _with_checked_caller(program, _with_library_login(
+                program, _sign_in_page(route)))
             if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
