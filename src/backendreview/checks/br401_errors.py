@@ -151,7 +151,20 @@ class HandlerAnalysis:
         if status is None or not 400 <= status < 500:
             return False
         parent = self.ctx.semantic.parent(self.handler)
-        return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
+        return isinstance(parent, ast.Try) and (_parses_client_input(self.ctx, parent.body)
+                                                or self._in_request_parser())
+
+    def _in_request_parser(self) -> bool:
+        """`parse()` of a request-body parser class (a DRF `BaseParser` subclass): all it
+        reads is the client's own request body, so its errors describe that body."""
+        function = self.function
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or (
+                function.name != "parse"):
+            return False
+        owner = self.ctx.semantic.parent(function)
+        return isinstance(owner, ast.ClassDef) and any(
+            (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")).endswith(
+                "Parser") for b in owner.bases)
 
     def _handed_to_unknown_function(self, node: ast.Name) -> bool:
         """`error_message(e)`: a project helper receives the exception object itself and may
