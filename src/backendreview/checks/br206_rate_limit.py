@@ -175,7 +175,11 @@ _CURRENT_USER = re.compile(r"(?:^|_)(?:current|active|signed_in|logged_in|authen
 
 def signed_in_caller(route: Route) -> bool:
     """Strong evidence that only a signed-in caller reaches the route: a login guard on it,
-    or a dependency that hands the handler the current user."""
+    or a dependency that hands the handler the current user. Never on a sign-in page by
+    its path: a current-user dependency there is the optional one that sends signed-in
+    callers on."""
+    if _sign_in_path(route):
+        return False
     return any(_SIGNED_IN.search(a) for a in route.auth) or any(
         _CURRENT_USER.search(name.rsplit(".", 1)[-1]) and "optional" not in name.lower()
         for name in route.raw)
@@ -255,12 +259,16 @@ def _sign_in_page(route: Route) -> Route:
     sign in — it is open to anyone."""
     if not route.global_auth or any(_SIGNED_IN.search(a) for a in route.auth):
         return route
+    if _sign_in_path(route):
+        return dataclasses.replace(route, auth=(), global_auth=())
+    return route
+
+
+def _sign_in_path(route: Route) -> bool:
     # The path only: a middleware exempts URLs, and `login_history` at /account/history/
     # is no sign-in page.
     tokens = {w for text in segments(route.path) for w in words(text)}
-    if tokens & _SIGN_IN or {"token", "obtain"} <= tokens:
-        return dataclasses.replace(route, auth=(), global_auth=())
-    return route
+    return bool(tokens & _SIGN_IN) or {"token", "obtain"} <= tokens
 
 
 # Library views that require a signed-in caller themselves (Django decorates
