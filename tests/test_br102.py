@@ -83,6 +83,15 @@ def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkey
     assert found[14].fix.suggestion is None
     assert "in_bulk" not in found[14].message
     assert "models.Ticket.objects.filter(title__in=<keys>)" in found[14].fix.description
+    # The loop rebinds its item (`value = value.strip()`): the iterable is not the keys, so
+    # no code; only the items an `if` on the item lets through are gathered.
+    assert found[135].fix.suggestion is None
+    assert "in_bulk(<keys>)" in found[135].fix.description
+    assert found[145].fix.suggestion == (
+        "models.Repository.objects.in_bulk([value for value in values if is_key(value)])")
+    # `link.repository = ...` changes the item, not which item it is: the keys are gathered.
+    assert found[161].fix.suggestion == (
+        "models.Repository.objects.in_bulk([link.repository_id for link in links])")
 
 
 def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(monkeypatch):
@@ -104,3 +113,21 @@ def test_a_selected_column_names_its_model_and_other_conditions_give_no_code(mon
     # The name condition would be lost from a query rebuilt on the key alone: words only.
     assert found[22].fix.suggestion is None
     assert "select(Connector).where(Connector.<column>.in_(<keys>))" in found[22].message
+
+
+def test_a_tools_package_that_registers_routes_is_not_called_a_script():
+    """pgAdmin's `tools/user_management` is a blueprint of the web app (a project subclass of
+    flask.Blueprint): its per-row loads are warnings; a `tools/` file with no route stays a
+    note that says why."""
+    from pathlib import Path
+
+    from backendreview.model import Severity
+
+    root = Path(__file__).parent.parent / "fixtures" / "BR102" / "served_tools"
+    [served] = _project_findings(root, "portal/tools/accounts/__init__.py")
+    assert (served.span.start_line, served.severity) == (14, Severity.WARNING)
+    assert "note:" not in served.message
+    [script] = _project_findings(root, "portal/tools/export_accounts.py")
+    assert (script.span.start_line, script.severity) == (8, Severity.NOTE)
+    assert script.message.endswith(
+        "(note: it runs in a command-line or build script, not while serving a request)")

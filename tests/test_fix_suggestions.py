@@ -618,7 +618,9 @@ def test_br302_a_resource_api_with_a_few_verbs_is_not_rpc_style(tmp_path, monkey
                             ("post", "orders/{id}/delete")])))
     (finding,) = _project(tmp_path, {"api.py": source}, "BR302", monkeypatch)
     assert finding.severity.value == "warning"
-    assert finding.message.endswith("DELETE /orders/{id}")
+    # The member's path already answers GET and PUT: the fix says DELETE goes beside them.
+    assert finding.message.endswith("DELETE /orders/{id} (the path already answers GET by "
+                                    "`h2`, PUT by `h3`; DELETE goes beside it)")
 
 
 FLEETS = """

@@ -549,14 +549,15 @@ def routes(
 
         table = Table(title=f"{len(table_rows)} route(s)", title_justify="left")
         for column in ("Method", "Path", "Handler", "Auth", "Rate limit", "Pagination",
-                       "Framework"):
+                       "Framework", "Serves"):
             table.add_column(column, overflow="fold")
         for route in table_rows:
             row = route.to_dict()
             table.add_row(",".join(row["methods"]), row["path"],
                           f"{row['handler']} {row['location']}",
                           ", ".join(row["auth"]) or "-", ", ".join(row["rate_limit"]) or "-",
-                          ", ".join(row["pagination"]) or "-", row["framework"])
+                          ", ".join(row["pagination"]) or "-", row["framework"],
+                          row["serves"] or "-")
         _print_table(table)
     if errors:
         raise typer.Exit(2)

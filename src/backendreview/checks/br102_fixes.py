@@ -84,7 +84,73 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
     if "\n" in text or not any(isinstance(n, ast.Name) and n.id == var
                                for n in ast.walk(value)):
         return None  # the key is computed in the loop body: it cannot be gathered here
+    if _rebinds(loop, var):
+        return None  # `value = value.strip()`: the iterable's items are not the keys
+    conditions = _item_conditions(ctx, value, loop, var)
+    if conditions is None:
+        return None
+    if conditions:
+        return f"[{text} for {var} in {rows} if {' and '.join(conditions)}]"
     return rows if text == var else f"[{text} for {var} in {rows}]"
+
+
+def _rebinds(loop: ast.For | ast.AsyncFor | ast.comprehension, var: str) -> bool:
+    """The loop body assigns its own variable again before using it as the key."""
+    body = loop.body if isinstance(loop, ast.For | ast.AsyncFor) else []
+    for stmt in body:
+        for node in ast.walk(stmt):
+            targets: list[ast.AST] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
+                targets = [node.target]
+            if any(_binds(t, var) for t in targets):
+                return True
+    return False
+
+
+def _binds(target: ast.AST, var: str) -> bool:
+    """`var = ...` / `var, x = ...`; not `var.attr = ...` or `var[k] = ...`, which change
+    the item, not which item it is."""
+    if isinstance(target, ast.Name):
+        return target.id == var
+    if isinstance(target, ast.Tuple | ast.List):
+        return any(_binds(e, var) for e in target.elts)
+    if isinstance(target, ast.Starred):
+        return _binds(target.value, var)
+    return False
+
+
+def _item_conditions(ctx: FileContext, value: ast.AST,
+                     loop: ast.For | ast.AsyncFor | ast.comprehension, var: str
+                     ) -> list[str] | None:
+    """The tests on the item that decide whether the query runs (`if is_uuid(value):`):
+    only those items' keys belong in the batch, or it may ask for keys the column cannot
+    hold. None when one cannot be written on one line."""
+    tests: list[str] = []
+    if isinstance(loop, ast.comprehension):
+        items = [(test, True) for test in loop.ifs]
+    else:
+        items = []
+        child: ast.AST = value
+        for anc in ctx.semantic.ancestors(value):
+            if anc is loop:
+                break
+            if isinstance(anc, ast.If) and child is not anc.test:
+                items.append((anc.test, child in anc.body))
+            elif isinstance(anc, ast.IfExp) and child is not anc.test:
+                items.append((anc.test, child is anc.body))
+            child = anc
+        else:
+            return None
+    for test, holds in items:
+        if not any(isinstance(n, ast.Name) and n.id == var for n in ast.walk(test)):
+            continue  # a flag of the function, not a choice among the items
+        text = ctx.source(test)
+        if "\n" in text:
+            return None
+        tests.append(text if holds else f"not ({text})")
+    return tests
 
 
 def _inline(ctx: FileContext, node: ast.AST) -> str:

@@ -15,7 +15,17 @@ from dataclasses import replace
 from typing import ClassVar
 
 from ..analysis.dbapi import HandleResolver, is_sql_method
-from ..analysis.orm.drf import ListViewFact, SerializerFact, extract_list_view, extract_serializer
+from ..analysis.frameworks.routes import project_routes
+from ..analysis.orm.drf import (
+    ListViewFact,
+    QuerysetMethodFact,
+    RuntimeLoaderFact,
+    SerializerFact,
+    extract_list_view,
+    extract_queryset_method,
+    extract_serializer,
+    runtime_loader,
+)
 from ..analysis.orm.models import (
     COLUMN,
     FK,
@@ -66,6 +76,7 @@ from .br102_loops import (
 )
 from .br102_loops import rereads_item as _rereads_item
 from .br102_resolvers import check_resolvers
+from .br102_scripts import ScriptPaths, file_script_reason
 from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason
 
@@ -109,6 +120,7 @@ class NPlusOneFacts(_Options, Rule):
         self.handles = HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
         self.loops: dict[int, tuple[str, Origin | None]] = {}
+        self.runtime_loaders: set[RuntimeLoaderFact] = set()
 
     # -- models ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -123,6 +135,12 @@ class NPlusOneFacts(_Options, Rule):
             view = None if self.skip else extract_list_view(self.ctx, node, self.origins)
             if view is not None:
                 self.ctx.emit_fact("drf_view", view)
+        if self.ctx.semantic.enclosing_function(node) is None:
+            for stmt in node.body:
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                        stmt.name == "get_queryset"):
+                    self.ctx.emit_fact("drf_get_queryset",
+                                       extract_queryset_method(self.ctx, node, stmt))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.ctx.semantic.parent(node) is self.ctx.tree:
@@ -210,6 +228,10 @@ class NPlusOneFacts(_Options, Rule):
 
     # -- explicit per-row queries ---------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        loader = runtime_loader(self.ctx, node)
+        if loader is not None and loader not in self.runtime_loaders:
+            self.runtime_loaders.add(loader)
+            self.ctx.emit_fact("orm_runtime_loader", loader)
         if self.skip:
             return
         query = self._explicit_query(node)
@@ -233,7 +255,7 @@ class NPlusOneFacts(_Options, Rule):
                 by_name(self.ctx, node, [*names, *loop_targets(loop_node),
                                          *_assigned_in(loop_node)])):
             return  # a handful of names someone typed, configured or mapped
-        script = script_reason(self.ctx.path)
+        script = self._script_reason()
         if script and not from_rows:
             # A command or script walking items from outside the database (an API
             # response, a file, its arguments): a sync or import where each item is looked
@@ -263,6 +285,16 @@ class NPlusOneFacts(_Options, Rule):
                     severity=NOTE if reason else None, fix=Fix(
                         description=f"{once}: {concrete or fix_text}",
                         suggestion=concrete))
+
+    def _script_reason(self) -> str | None:
+        if not hasattr(self, "_script"):
+            self._script = file_script_reason(self.ctx)
+        return self._script
+
+    def end_file(self) -> None:
+        # The project phase's loop and call reports ask the same about this file.
+        if script_reason(self.ctx.path) and self._script_reason() is None:
+            self.ctx.emit_fact("orm_serving", self.ctx.path)
 
     def _model_shown(self, call: ast.Call) -> str:
         """The queried model's name for a fix text (`Model` when it cannot be told)."""
@@ -736,9 +768,11 @@ class NPlusOne(_Options, ProjectRule):
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
         check_resolvers(self, facts)
         self.program = program_of(facts)
+        self.scripts = ScriptPaths([*(route.handler_file for route in project_routes(facts)),
+                                    *facts.get("orm_serving", [])])
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
-        check_calls_in_loops(self, self.program, lambda path: skipped_path(
+        check_calls_in_loops(self, self.program, self.scripts, lambda path: skipped_path(
             path, include_tests, include_migrations), bool(self.option("any-loop", False)))
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
@@ -748,7 +782,9 @@ class NPlusOne(_Options, ProjectRule):
             return
         index = ModelIndex(classes, bases)
         if views:
-            self._check_views(index, views, facts.get("drf_serializer", []))
+            self._check_views(index, views, facts.get("drf_serializer", []),
+                              facts.get("drf_get_queryset", []),
+                              facts.get("orm_runtime_loader", []))
         by_id = {(loop.path, loop.id): loop for loop in loops}
         self._first_pass: dict[tuple[str, int, str], set[tuple[str, ...]]] = {}
         for loop in loops:
@@ -762,7 +798,13 @@ class NPlusOne(_Options, ProjectRule):
 
     # -- DRF list views -------------------------------------------------------------------------
     def _check_views(self, index: ModelIndex, views: list[ListViewFact],
-                     serializers: list[SerializerFact]) -> None:
+                     serializers: list[SerializerFact], methods: list[QuerysetMethodFact],
+                     runtime: list[RuntimeLoaderFact]) -> None:
+        by_method: dict[str, QuerysetMethodFact] = {}
+        for fact in sorted(methods, key=lambda f: (f.qualname, f.start, f.runtime, f.loads,
+                                                   f.calls)):
+            by_method.setdefault(fact.qualname, fact)  # one dotted name in two files
+        loaders = {fact.qualname for fact in runtime}
         by_name: dict[str, list[SerializerFact]] = {}
         for fact in serializers:
             by_name.setdefault(fact.name, []).append(fact)
@@ -781,10 +823,14 @@ class NPlusOne(_Options, ProjectRule):
             serializer = resolve(view.serializer)
             if model is None or model.framework != "django" or serializer is None:
                 continue
+            inherited = self._inherited_loads(view, by_method, loaders)
+            if inherited is None:
+                continue  # a base get_queryset loads what it reads at run time: unknown
             needed: dict[str, tuple[str, FieldFact]] = {}
             self._serializer_reads(index, model, serializer, resolve, (), needed, 0)
+            loaded = view.origin.loaded + inherited
             missing = {path: (why, field) for path, (why, field) in needed.items()
-                       if not _covered(path, view.origin.loaded, field)}
+                       if not _covered(path, loaded, field)}
             # `author__publisher` loads `author` too: name the longest paths only
             missing = {p: v for p, v in missing.items()
                        if not any(o.startswith(p + ".") for o in missing)}
@@ -807,6 +853,35 @@ class NPlusOne(_Options, ProjectRule):
             self.report(view.path, view.span, message, fix=Fix(
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
                 suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
+
+    def _inherited_loads(self, view: ListViewFact, methods: dict[str, QuerysetMethodFact],
+                         loaders: set[str]) -> tuple[str, ...] | None:
+        """The relations the view's inherited `get_queryset` adds to its `queryset` (DRF
+        lists `get_queryset()`), through each base that chains to the next with
+        `super().get_queryset()`. None when that cannot be read: a base loads relations
+        named at run time (derived from the serializer's fields, say), directly or through
+        a helper, or returns a queryset of its own making."""
+        cls = self.program.class_of(f"{view.module}.{view.name}")
+        if cls is None or "get_queryset" in cls.methods:
+            return ()  # its own get_queryset gave the view's query (extract_list_view)
+        after = cls
+        loads: list[str] = []
+        for _ in range(8):
+            fn = self.program.method(cls, "get_queryset", after=after)
+            if fn is None or fn.cls is None:
+                break  # DRF's own: `self.queryset.all()`
+            fact = methods.get(fn.qualname)
+            if fact is None or not fact.start or fact.runtime:
+                return None
+            for call in fact.calls:
+                target = self.program.resolve(call)
+                if target is not None and target.qualname in loaders:
+                    return None
+            loads += fact.loads
+            after = self.program.classes.get(fn.cls)
+            if fact.start != "super" or after is None:
+                break
+        return tuple(loads)
 
     def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
                           resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]
@@ -933,7 +1008,7 @@ class NPlusOne(_Options, ProjectRule):
             if field is None and position == 0:
                 # Not a field: a property or method of the model class may query.
                 if ("member", attr) not in reported and check_member(
-                        self, self.program, loop, access, span, current, root):
+                        self, self.program, self.scripts, loop, access, span, current, root):
                     reported.add(("member", attr))
                 return
             if field is not None and field.kind == COLUMN and position == 0 and (
@@ -1002,7 +1077,7 @@ class NPlusOne(_Options, ProjectRule):
     def _report_per_row(self, loop: LoopFact, span: Span, message: str, fix: Fix,
                         snippet: str) -> None:
         """A query per row; in a command-line or build script it is a note that says so."""
-        reason = script_reason(loop.path)
+        reason = self.scripts.reason(loop.path)
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=fix, snippet=snippet)
 
@@ -1035,7 +1110,7 @@ class NPlusOne(_Options, ProjectRule):
                        f"`{fresh}()` on the {kind} `{model.name}.{field.name}` bypasses any "
                        f"prefetch; query {target} once for all rows before the loop and "
                        f"group the result by its parent")
-            self.report(loop.path, span, message, fix=Fix(
+            self._report_per_row(loop, span, message, fix=Fix(
                 description=f"`{fresh}()` returns values, which Prefetch cannot serve: run one "
                             f"`{target}` query filtered on every row of the query on line "
                             f"{root.line} before the loop and group it by the parent key "

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 
 from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
 from ..model import Fix, Span
-from .confidence import NOTE, as_note, script_reason
+from .confidence import NOTE, as_note
 
 if TYPE_CHECKING:
     from ..analysis.orm.models import Model
     from ..analysis.orm.queries import Access, LoopFact, Origin
     from .base import ProjectRule
+    from .br102_scripts import ScriptPaths
 
 _CACHED = re.compile(r"(^|\.)(lru_cache|cache|cached|cached_property|memoize\w*|"
                      r"cached_method|ttl_cache|alru_cache)$")
@@ -47,8 +48,8 @@ def _is_cached(fn: FunctionInfo | None) -> bool:
     return fn is not None and any(_CACHED.search(d) for d in fn.decorators)
 
 
-def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # type: ignore[no-untyped-def]
-                         any_loop: bool = False) -> None:
+def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore[no-untyped-def]
+                         scripts: ScriptPaths, skipped, any_loop: bool = False) -> None:
     """Report each call made once per row of a query whose callee runs a read query; with
     `any_loop`, calls made once per item of any other loop too (as notes)."""
     for qualname in sorted(model.functions):
@@ -83,25 +84,32 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel, skipped,  # typ
                 reason = "the loop does not iterate the rows of a query; check how many items " \
                          "it has"
             else:
-                reason = script_reason(fn.path) or ""
+                reason = scripts.reason(fn.path) or ""
+            if chain.effect.fixed:
+                # Nothing of the item reaches the query: no batch keyed by item exists, the
+                # cure is to run it once.
+                cure = "the query is the same for every item: run it once before the loop"
+                fix = (f"run `{chain.effect.detail}` once before the loop on line "
+                       f"{site.loop_line} and hand its result to `{site.text}` (a parameter "
+                       f"or a variant that takes it), instead of querying inside each call")
+            else:
+                cure = "load what every item needs with one query before the loop"
+                fix = (f"fetch the rows for all items at once before the loop on line "
+                       f"{site.loop_line} (a batch method beside `{site.text}` that filters "
+                       f"with `__in` / `.in_()` / `= ANY(...)`), keep them in a dict keyed by "
+                       f"the item, and look each one up inside the loop")
             message = (f"`{site.text}(...)` runs a query for each "
                        f"{'row' if site.loop_rows else 'item'} of the loop on line "
-                       f"{site.loop_line}: {describe(chain, 'runs')}; load what every item "
-                       f"needs with one query before the loop")
+                       f"{site.loop_line}: {describe(chain, 'runs')}; {cure}")
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
                 as_note(message, reason) if reason else message,
-                severity=NOTE if reason else None,
-                fix=Fix(description=(
-                    f"fetch the rows for all items at once before the loop on line "
-                    f"{site.loop_line} (a batch method beside `{site.text}` that filters with "
-                    f"`__in` / `.in_()` / `= ANY(...)`), keep them in a dict keyed by the "
-                    f"item, and look each one up inside the loop")),
+                severity=NOTE if reason else None, fix=Fix(description=fix),
                 related=related(chain, "runs"), snippet=site.text)
 
 
-def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access: Access,
-                 span: Span, row_model: Model, root: Origin) -> bool:
+def check_member(rule: ProjectRule, model: ProgramModel, scripts: ScriptPaths, loop: LoopFact,
+                 access: Access, span: Span, row_model: Model, root: Origin) -> bool:
     """`row.attr` / `row.method()` on a row of `row_model` where the model class's property
     or method runs a query. True when reported."""
     attr = access.levels[0][0]
@@ -135,7 +143,7 @@ def check_member(rule: ProjectRule, model: ProgramModel, loop: LoopFact, access:
     message = (f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, "
                f"once for each row of the loop over `{root.text}` (line {root.line}); compute "
                f"it for all rows in that query (annotate, a join, a prefetch) instead")
-    reason = script_reason(loop.path)
+    reason = scripts.reason(loop.path)
     rule.report(
         loop.path, span, as_note(message, reason) if reason else message,
         severity=NOTE if reason else None,

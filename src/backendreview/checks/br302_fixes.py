@@ -117,6 +117,20 @@ def _noun(word: str, allow: frozenset[str]) -> str:
     return plural(word)
 
 
+def _served_beside(route: Route, method: str, path: str,
+                   table: dict[tuple[str, str], str]) -> str:
+    """Other methods the table already serves on the proposed path, said in the fix: the new
+    method goes beside them in their handler, not as a second route that shadows or is
+    shadowed by theirs."""
+    key = normal_path(path)
+    others = sorted({(m, h) for (m, p), h in table.items()
+                     if p == key and m != method and h != route.handler})
+    if not others:
+        return ""
+    shown = ", ".join(f"{m} by `{h}`" for m, h in others)
+    return f"the path already answers {shown}; {method} goes beside it"
+
+
 def resource_words(rest: list[str], allow: frozenset[str]) -> str:
     """`["order", "item"]` -> `order-items`: the resource a verb's object words name."""
     if not rest:
@@ -210,6 +224,22 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"`{served}`; merge this action into it or give it a sub-resource of its "
                    f"own")
     where = f" and take `{query}` as a query parameter" if query else ""
+    if "GET" in route.methods and method in ("PUT", "PATCH") and len(route.methods) > 1:
+        # `GET|POST /edit-details`: what the GET reads is what the write changes, so both
+        # live at the resource's path.
+        return Fix(f"Name the resource, not the action{where}: {corrected}, and the GET this "
+                   f"route also answers as GET {full_new} (it reads what {method} changes)")
+    if "GET" in route.methods and method != "GET" and len(route.methods) > 1:
+        # `GET|POST /create`: one handler shows a form and takes its post. Renaming it to
+        # the write loses the GET (GET of the collection is its list, GET of a member its
+        # detail); no one rename is right, so say what to do in words.
+        return Fix(f"Name the resource, not the action{where}: {corrected} for the write; "
+                   f"the GET this route also answers (a form, a preview) is not that "
+                   f"resource and needs a handler of its own (a page of a web UI stays as "
+                   f"it is)")
+    beside = _served_beside(route, method, full_new, table)
+    if beside:
+        corrected += f" ({beside})"
     if route.framework == "drf" and route.action not in _DRF_STANDARD:
         # A ViewSet @action: its path is the method name or url_path=, not a string to edit.
         how = (" (a `detail=True` @action, or the viewset's own handler for that method)"

@@ -51,7 +51,8 @@ def _is_collection(route: Route) -> bool:
 
 class _SegmentRule(ProjectRule):
     OPTIONS: ClassVar[dict[str, type]] = {"allow": list, "html-routes": bool}
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    # The call graph tells a page rendered through a project helper (html_pages.py).
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program-calls")
 
     def _routes(self, facts: dict[str, list[Any]]) -> list[Route]:
         seen: set[tuple[str, int, int, str]] = set()

@@ -19,6 +19,7 @@ from . import (
     flask_rest,
     graphql,
     guards,
+    html_pages,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -38,7 +39,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
               "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
-              "CollectionFact": "route_collection"}
+              "CollectionFact": "route_collection", "PageFunctionFact": "page_function"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 
 
@@ -58,6 +59,9 @@ class RouteCollector:
         # Request handlers `def handler(request)` referenced from route lists elsewhere.
         self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
         self.graphql = graphql.active(ctx)
+        # Functions that may render a page (html_pages.page_function): only a file that
+        # names a template or an HTML response can hold one.
+        self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -172,6 +176,10 @@ class RouteCollector:
             self._emit([factory])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
+        if self.pages:
+            page = html_pages.page_function(self.ctx, node)
+            if page is not None:
+                self._emit([page])
         if not self.active:
             return
         for dec in node.decorator_list:

@@ -13,6 +13,7 @@ from ...astutil import call_chain, own_nodes
 from ...semantic import module_name
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
+from .html_pages import returns_page
 from .routes import AliasFact, HandlerInfo, QueryFact
 from .writes import handler_writes
 
@@ -526,7 +527,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         response_model=response_model, sets_status=sets_status, file=ctx.path,
         annotations=annotations, delegates=delegates,
         credentials=credential_check(ctx, func),
-        serves_json=_answers_json(ctx, func),
+        serves_json=(answers_json := _answers_json(ctx, func)),
+        serves_html=not answers_json and returns_page(ctx, func, _returns(func)),
         is_async=isinstance(func, ast.AsyncFunctionDef),
     )
 

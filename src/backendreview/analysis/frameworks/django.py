@@ -518,10 +518,29 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                                            "Handler", "RH", "Router"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
         return None
+    literals.update(_page_markers(ctx, node))
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
                          tuple(auth), tuple(limits), tuple(pagination), queryset,
                          literals=literals)
+
+
+def _page_markers(ctx: FileContext, node: ast.ClassDef) -> dict[str, str]:
+    """What tells a view class renders HTML (frameworks/html_pages.py): a `template_name`,
+    and the `renderer_classes` it sets, as qualified names joined by commas ("" for an empty
+    list; a list built by code is not read)."""
+    out: dict[str, str] = {}
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name)):
+            continue
+        name, value = stmt.targets[0].id, stmt.value
+        if name == "template_name" and not (isinstance(value, ast.Constant) and
+                                            value.value is None):
+            out[name] = ctx.source(value)
+        elif name == "renderer_classes" and isinstance(value, ast.List | ast.Tuple):
+            out[name] = ",".join(object_name(ctx, e) or ctx.source(e) for e in value.elts)
+    return out
 
 
 def _drf_queryset(ctx: FileContext, value: ast.AST) -> QueryFact | None:

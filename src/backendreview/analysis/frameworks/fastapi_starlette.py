@@ -25,6 +25,7 @@ from .common import (
     str_list,
     this_module,
 )
+from .html_pages import PAGE_RESPONSES
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -103,15 +104,10 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
 
 def _serves_html(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                  response_class: ast.AST | None) -> bool:
-    """A page of the web UI: declared as HTML (`response_class=HTMLResponse`, `->
-    HTMLResponse`) or answering with a rendered template."""
-    for node in (response_class, func.returns):
-        if node is not None and ctx.source(node).rsplit(".", 1)[-1] in (
-                "HTMLResponse", "_TemplateResponse", "TemplateResponse"):
-            return True
-    return any(isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and
-               isinstance(node.value.func, ast.Attribute) and
-               node.value.func.attr == "TemplateResponse" for node in ast.walk(func))
+    """A page of the web UI declared as HTML (`response_class=HTMLResponse`); what the
+    handler returns is read by analyze_handler (html_pages.returns_page)."""
+    return response_class is not None and ctx.source(response_class).rsplit(".", 1)[-1] in (
+        PAGE_RESPONSES)
 
 
 def _controller_dependencies(ctx: FileContext, func: ast.AST) -> list[ast.AST]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...model import Span
+from .html_pages import PageSummaries, lineage_serves_html
 from .naming import segments
 from .writes import WriteFact
 
@@ -281,6 +282,9 @@ class Route:
             "auth": sorted(set(self.auth + self.global_auth)),
             "rate_limit": sorted(set(self.limits + self.global_limits)),
             "pagination": sorted(set(self.pagination + self.global_pagination)),
+            # What the handler answers, when its code shows it: an HTML page (a rendered
+            # template, a template view, HTML renderers) or JSON on every return.
+            "serves": "html" if self.serves_html else "json" if self.serves_json else None,
         }
 
 
@@ -583,6 +587,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     alias_resolver = Resolver(sorted(aliases))
     guards: dict[str, GuardFact] = {g.name: g for g in facts.get("guard", [])}
     guard_resolver = Resolver(sorted(guards))
+    pages = _page_summaries(facts)
     routes: list[Route] = []
     for fact in route_facts:
         if fact.registration in ("appbuilder", "connexion"):
@@ -607,7 +612,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 prefix = chain.prefix
             known = chain.known and fact.path is not None and UNKNOWN_PREFIX not in fact.path
             for route in _expand(fact, prefix, own, known, chain, views, view_resolver,
-                                 funcs, func_resolver):
+                                 funcs, func_resolver, pages):
                 route.app = chain.root
                 _apply_aliases(route, fact, aliases, alias_resolver)
                 _apply_guards(route, guards, guard_resolver)
@@ -638,8 +643,21 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     routes += graphql_operations(facts, routes, placed)
     _keep_json_modules(routes)
+    for route in routes:
+        # A page rendered through a project helper (a form helper's get_response()).
+        if not (route.serves_html or route.serves_json) and route.handler_line and \
+                pages.handler_renders(route.handler_file, route.handler_line):
+            route.serves_html = True
     routes.sort(key=lambda r: (r.file, r.span.start_line, r.path, r.methods))
     return routes
+
+
+def _page_summaries(facts: dict[str, list[Any]]) -> PageSummaries:
+    """Which project functions render a page, over the program model when the run has one."""
+    from ..program import FACT_KIND, program_of
+
+    return PageSummaries(program_of(facts) if facts.get(FACT_KIND) else None,
+                         facts.get("page_function", []))
 
 
 def _keep_json_modules(routes: list[Route]) -> None:
@@ -931,7 +949,42 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
 
 def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
             views: dict[str, ViewClassFact], resolver: Resolver, funcs: dict[str, Any],
-            func_resolver: Resolver) -> list[Route]:
+            func_resolver: Resolver, pages: PageSummaries | None = None) -> list[Route]:
+    routes = _expand_view(fact, prefix, own, known, chain, views, resolver, funcs,
+                          func_resolver)
+    if fact.view_ref is not None and fact.registration != "appbuilder" and _class_serves_html(
+            fact, views, resolver, pages or PageSummaries(None)):
+        # A template view or an HTML-rendering viewset: every method it serves is a page
+        # (or the form post of one), but for a method that answers JSON itself.
+        for route in routes:
+            route.serves_html = route.serves_html or not route.serves_json
+    return routes
+
+
+def _class_serves_html(fact: RouteFact, views: dict[str, ViewClassFact], resolver: Resolver,
+                       pages: PageSummaries) -> bool:
+    """The registered view class renders HTML: through its view facts' lineage, or, for a
+    class the route collector kept no fact of (`class InvoiceEdit(InvoicePageBase): pass`)
+    or a library view (`TemplateView.as_view(...)`), through the program model's class
+    hierarchy to the first class that has one."""
+    found = resolver.find(fact.view_ref) or resolver.find(fact.view_ref_local)
+    if found is not None:
+        return lineage_serves_html(_base_names(views[found], views, resolver), pages)
+    ref = fact.view_ref or ""
+    if lineage_serves_html([ref], pages):
+        return True
+    for cls in pages.classes_of(ref):
+        known = resolver.find(cls.qualname)
+        if known is not None:
+            return lineage_serves_html(_base_names(views[known], views, resolver), pages)
+        if lineage_serves_html(list(cls.bases), pages):
+            return True
+    return False
+
+
+def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,
+                 views: dict[str, ViewClassFact], resolver: Resolver, funcs: dict[str, Any],
+                 func_resolver: Resolver) -> list[Route]:
     full = _join(prefix, own)
     if fact.view_ref is None:
         return [_route(fact, full, known, chain, fact.methods or ("ANY",), fact.handler,

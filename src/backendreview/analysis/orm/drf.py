@@ -7,6 +7,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...astutil import own_nodes
 from ...model import Span
 from ...semantic import module_name
 from .models import class_ref
@@ -174,3 +175,104 @@ def extract_list_view(ctx: FileContext, node: ast.ClassDef,
         return None
     return ListViewFact(ctx.path, node.name, serializer, origin, ctx.span_of(queryset),
                         ctx.source(queryset).split("\n")[0].strip(), module_name(ctx.path))
+
+
+# -- what a view's own get_queryset adds to the queryset of its bases ---------------------------
+_LOADER_METHODS = frozenset({"select_related", "prefetch_related"})
+
+
+@dataclass(frozen=True)
+class QuerysetMethodFact:
+    """A class's `get_queryset`: the relations it loads on the queryset it starts from.
+
+    A view that inherits it lists `queryset` with these loaders added (DRF calls
+    `get_queryset()` for every list), so the base class's prefetches count for it."""
+
+    qualname: str  # module.Class.get_queryset
+    loads: tuple[str, ...]  # relation paths named by literal arguments ("a__b" -> "a.b")
+    runtime: bool  # it also loads relations named only at run time (non-literal arguments)
+    calls: tuple[str, ...]  # the functions it calls, by dotted name: a helper may load more
+    # What it starts from: "super" (`super().get_queryset()`, the next base's answer),
+    # "queryset" (the class attribute `self.queryset`) or "" (a query of its own making).
+    start: str
+
+
+@dataclass(frozen=True)
+class RuntimeLoaderFact:
+    """A function that calls `select_related` / `prefetch_related` with relations named at
+    run time (`queryset.prefetch_related(*fields)`): what it loads cannot be read."""
+
+    qualname: str
+
+
+def loader_arguments(function: ast.AST) -> tuple[list[str], bool]:
+    """The relation paths a function's own `select_related` / `prefetch_related` calls name
+    literally, and whether any of them names relations only known at run time."""
+    loads: list[str] = []
+    runtime = False
+    for node in own_nodes(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _LOADER_METHODS):
+            continue
+        if node.func.attr == "select_related" and not node.args and not node.keywords:
+            loads.append("*fk")  # every non-null foreign key
+        for arg in node.args:
+            relation = _literal_relation(arg)
+            if relation is None:
+                runtime = True
+            else:
+                loads.append(relation)
+    return loads, runtime
+
+
+def _literal_relation(arg: ast.expr) -> str | None:
+    """The relation a loader argument names in the code (`"a__b"` -> "a.b",
+    `Prefetch("lines", queryset=...)` -> "lines"); None when it is named at run time."""
+    if isinstance(arg, ast.Call) and arg.args:
+        arg = arg.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return arg.value.replace("__", ".")
+    return None
+
+
+def extract_queryset_method(ctx: FileContext, cls: ast.ClassDef,
+                            method: ast.FunctionDef | ast.AsyncFunctionDef
+                            ) -> QuerysetMethodFact:
+    loads, runtime = loader_arguments(method)
+    calls: list[str] = []
+    start = ""
+    for node in own_nodes(method):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "get_queryset" and isinstance(
+                    func.value, ast.Call) and isinstance(func.value.func, ast.Name) and (
+                    func.value.func.id == "super"):
+                start = "super"
+            name = ctx.qualified_name(func)
+            if name and name not in calls:
+                calls.append(name)
+        elif isinstance(node, ast.Attribute) and node.attr == "queryset" and isinstance(
+                node.value, ast.Name) and node.value.id == "self" and not start:
+            start = "queryset"
+    return QuerysetMethodFact(f"{module_name(ctx.path)}.{cls.name}.{method.name}",
+                              tuple(dict.fromkeys(loads)), runtime, tuple(sorted(calls)),
+                              start)
+
+
+def runtime_loader(ctx: FileContext, call: ast.Call) -> RuntimeLoaderFact | None:
+    """The function around `call` when the call loads relations named only at run time."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _LOADER_METHODS and any(
+            _literal_relation(a) is None for a in call.args)):
+        return None
+    names: list[str] = []
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.ClassDef) and not names:
+            return None  # a class body, not a function
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(anc.name)
+        elif isinstance(anc, ast.Lambda):
+            return None
+    if not names:
+        return None
+    return RuntimeLoaderFact(".".join([module_name(ctx.path), *reversed(names)]))

@@ -481,7 +481,7 @@ class _Extractor:
                 conditional = id(node) in self.conditional_nodes
                 if query is not None:
                     effects.append(Effect(QUERY, node.lineno, query[0], write=query[1],
-                                          conditional=conditional))
+                                          conditional=conditional, fixed=_fixed_query(node)))
                 callee = self._callee(node, cls, self_name, types)
                 if callee is not None:
                     calls.append(self._site(
@@ -892,6 +892,15 @@ def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
 
 def _unsubscript(expr: ast.expr) -> ast.expr:
     return expr.value if isinstance(expr, ast.Subscript) else expr
+
+
+def _fixed_query(call: ast.Call) -> bool:
+    """`AutoComponentList.objects.iterator()`: the chain starts at a class and names nothing
+    else (no parameter, local or attribute of one), so every run is the same query."""
+    _, root = call_chain(call)
+    if not (isinstance(root, ast.Name) and root.id[:1].isupper()):
+        return False
+    return all(n is root for n in ast.walk(call) if isinstance(n, ast.Name))
 
 
 def _short(text: str, limit: int = 80) -> str:

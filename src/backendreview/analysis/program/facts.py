@@ -60,6 +60,9 @@ class Effect:
     detail: str  # what does it: the query, the limiter call, the auth check
     write: bool = False  # QUERY: the query writes (create, save, update, delete)
     conditional: bool = False  # under an if / try-except / boolean operator of its function
+    # QUERY: built from a model class and literals only (`Setting.objects.all()`): the same
+    # query wherever and however often it runs.
+    fixed: bool = False
 
 
 @dataclass(frozen=True)
