@@ -10,7 +10,8 @@ are names that only appear inside the message text.
 Two calls look like logging and are not: building a logging handler or formatter
 (`SMTPHandler(..., credentials=(user, password))` logs in to the mail server, it writes no
 record), and `print` in command-line code (a `commands/` or `cli/` package, `cli.py`,
-`manage.py`, `scripts/`): there stdout is the operator's terminal, which shows them the
+`manage.py`, `scripts/`) or outside any function (a script's top-level code, run by
+whoever executes the file): there stdout is the operator's terminal, which shows them the
 token the command was run to create. Logger calls there still count: their records are kept.
 """
 
@@ -66,8 +67,9 @@ class SecretInLog(Rule):
             return
         if qualified.startswith("logging.") and qualified.rsplit(".", 1)[-1][:1].isupper():
             return  # a Handler / Formatter being built: configuration, not a record
-        if qualified == "builtins.print" and _command_line(self.ctx.policy_path):
-            return
+        if qualified == "builtins.print" and (_command_line(self.ctx.policy_path) or (
+                self.ctx.semantic.enclosing_function(node) is None)):
+            return  # the operator's terminal: a command, or a script's top-level code
         for arg in [*node.args, *(k.value for k in node.keywords
                                   if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
             found = self._secret_in(arg)
