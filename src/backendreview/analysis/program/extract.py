@@ -490,7 +490,8 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional, static_args=static_args(ctx, node)))
+                        conditional=conditional, static_args=static_args(ctx, node),
+                        passed_args=passed_args(node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -822,6 +823,20 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def passed_args(call: ast.Call) -> tuple[str, ...]:
+    """Every argument `call` passes: positions as digit strings, keywords by name, and "*"
+    when a `*args` / `**kwargs` hides the rest."""
+    out: list[str] = []
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            out.append("*")
+            break
+        out.append(str(index))
+    for keyword in call.keywords:
+        out.append(keyword.arg if keyword.arg else "*")
+    return tuple(out)
 
 
 def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:

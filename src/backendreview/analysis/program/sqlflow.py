@@ -66,6 +66,10 @@ class Chain:
     via: tuple[Step, ...] = ()
 
 
+# Where a parameter's values come from (ParamSummaries.param_origin).
+RUNTIME, CONSTANT, UNRESOLVED = "runtime", "constant", "unresolved"
+
+
 class ParamSummaries:
     def __init__(self, model: ProgramModel, facts: list[ParamFacts]) -> None:
         self.model = model
@@ -78,6 +82,7 @@ class ParamSummaries:
         self.returns_sql: dict[str, dict[str, Chain]] = {}
         self.returns: dict[str, set[str]] = {}
         self._callers: dict[str, list[CallSite]] = {}
+        self._overriding_calls: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -166,6 +171,55 @@ class ParamSummaries:
                     continue
                 if any(t.qualname == fn.qualname for t in self.model.targets(caller, site)):
                     out.append(site)
+        return out
+
+    def param_origin(self, fn: FunctionInfo, param: str) -> str:
+        """Where the values of `fn`'s parameter `param` come from, as the project's calls
+        show: RUNTIME when some call passes a value the code does not fix (or hides it in
+        `*args` / `**kwargs`), CONSTANT when every call passes a literal or a class or leaves
+        the default, UNRESOLVED when no call of `fn` is resolved (it runs from outside the
+        project, through a dispatch table or by a framework). A call of a method `fn`
+        overrides (`db.get_counts(query)` on the base class) counts as a call of `fn`."""
+        index = fn.params.index(param) if param in fn.params else -1
+        sites = self._overriding_calls.get(fn.qualname)
+        if sites is None:
+            sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
+        if not sites:
+            return UNRESOLVED
+        for target, site in sites:
+            name = param if target is fn else (
+                target.params[index] if 0 <= index < len(target.params) else None)
+            if name is None:
+                continue
+            keys = {k for k in site.passed_args if parameter_for(target, site.callee, k) == name}
+            if "*" in site.passed_args and not keys:
+                return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
+            if keys and not keys & set(site.static_args):
+                return RUNTIME
+        return CONSTANT
+
+    def _calls_reaching(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
+        """The project's call sites that may run `fn`, each with the function it resolves to:
+        `fn` itself, or a method of a base class that `fn` overrides."""
+        wanted = {fn.qualname: fn}
+        cls = self.model.classes.get(fn.cls) if fn.cls else None
+        if cls is not None:
+            for klass in self.model.mro(cls)[1:]:
+                base = self.model.functions.get(klass.methods.get(fn.name, ""))
+                if base is not None:
+                    wanted.setdefault(base.qualname, base)
+        name = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
+        out: list[tuple[FunctionInfo, CallSite]] = []
+        for qualname in sorted(self.model.functions):
+            caller = self.model.functions[qualname]
+            for site in caller.calls:
+                named = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                if named != name:
+                    continue
+                for target in self.model.targets(caller, site):
+                    if target.qualname in wanted and caller.qualname != fn.qualname:
+                        out.append((target, site))
+                        break
         return out
 
     def returns_params(self, fn: FunctionInfo) -> set[str]:
