@@ -115,3 +115,19 @@ def test_through_a_helper_the_callers_parameter_is_judged_the_same_way():
     """)
     # by_tag: no call reaches it (a note); by_kind: only ever called with a literal.
     assert [(line, sev) for line, sev, _ in found] == [(7, "note")]
+
+
+def test_module_level_object_calls_reach_the_backend(monkeypatch):  # type: ignore[no-untyped-def]
+    """fixtures/BR101/param_callers: `db = Backend()` typed as the `Database` interface in
+    views.py; the view's request data reaches the override through `db.counts(query)`."""
+    from pathlib import Path
+
+    from backendreview.engine import run
+
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "param_callers"
+    monkeypatch.chdir(project)
+    findings = run([Path(".")], Config(root=project, select=("BR101",), cache=False),
+                   jobs=1).findings
+    assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
+        ("app/backend.py", 21, "error"), ("app/backend.py", 42, "note"),
+        ("app/backend.py", 48, "error")]

@@ -32,7 +32,6 @@ from ..analysis.program.sqlflow import (
     Forward,
     ParamFacts,
     ParamUse,
-    parameter_for,
     summaries_of,
 )
 from ..model import Finding, Related, Severity, Span
@@ -394,7 +393,7 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
 
 def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severity  # type: ignore[no-untyped-def]
                     ) -> Finding | None:
-    param = parameter_for(target, item.callee, item.key)
+    param = summaries.parameter(target, item.callee, item.key)
     chain = summaries.runs_as_sql(target, param) if param else None
     if chain is None:
         return None
@@ -419,7 +418,7 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
     evidence."""
     spliced = summaries.returns_sql_from(target)
     for key, source, runtime, evidence, params in item.args:
-        param = parameter_for(target, item.callee, key)
+        param = summaries.parameter(target, item.callee, key)
         chain = spliced.get(param) if param else None
         if chain is None or not runtime:
             continue

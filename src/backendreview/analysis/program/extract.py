@@ -272,6 +272,7 @@ class _Extractor:
         self._body(tree.body, self.module, None)
         imports: dict[str, str] = {}
         constants: dict[str, str] = {}
+        instances: dict[str, str] = {}
         for name, bindings in self.ctx.semantic.module_scope.bindings.items():
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
@@ -279,9 +280,25 @@ class _Extractor:
             if self.full and len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
                     bindings[0].value, ast.Constant) and isinstance(bindings[0].value.value, str):
                 constants[name] = bindings[0].value.value
+            made = self._instance_type(bindings)
+            if made:
+                instances[name] = made
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
-            constants=dict(sorted(constants.items())))
+            constants=dict(sorted(constants.items())), instances=dict(sorted(instances.items())))
+
+    def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]
+        """`db = Database()` / `db: Database = make_db()` at module level: the reference of
+        the object's class (or of the factory that makes it), so `db.counts(...)` in any
+        module resolves as a method call."""
+        if len(bindings) != 1 or bindings[0].kind not in ("assign", "annassign"):
+            return None
+        node, value = bindings[0].node, bindings[0].value
+        if isinstance(node, ast.AnnAssign):
+            made = self._ref(node.annotation)
+            if made:
+                return made
+        return self._ref(value.func) if isinstance(value, ast.Call) else None
 
     # -- definitions -------------------------------------------------------------------------
     def _body(self, body: list[ast.stmt], prefix: str, cls: ClassInfo | None) -> None:
@@ -723,6 +740,11 @@ class _Extractor:
                 return Callee("self", "", fn.attr)
             if base.id in types and self._is_local(base):
                 return Callee("typed", types[base.id], fn.attr)
+            scope, bindings = self.ctx.semantic.lookup(base.id, base)
+            if scope is self.ctx.semantic.module_scope and self._instance_type(bindings):
+                # an object this module made (`db = Database()`): the model resolves
+                # `module.db.counts` through ModuleInfo.instances
+                return Callee("ref", f"{self.module}.{base.id}.{fn.attr}")
         if isinstance(base, ast.Call):
             if cls is not None and isinstance(base.func, ast.Name) and base.func.id == "super":
                 return Callee("super", "", fn.attr)

@@ -120,3 +120,5 @@ class ModuleInfo:
     functions: tuple[FunctionInfo, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     constants: dict[str, str] = field(default_factory=dict)  # NAME -> literal string value
+    # NAME -> the class (or factory) reference of a module-level object: `db = Database()`
+    instances: dict[str, str] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .facts import Callee, CallSite, FunctionInfo
+from .facts import Callee, CallSite, ClassInfo, FunctionInfo
 from .model import MAX_DEPTH, ProgramModel, Step
 
 FACT_KIND = "param_flow"
@@ -108,7 +108,7 @@ class ParamSummaries:
     def _follow(self, fn: FunctionInfo, forward: Forward, target: FunctionInfo) -> bool:
         changed = False
         for key, params in forward.args:
-            name = parameter_for(target, forward.callee, key)
+            name = self.parameter(target, forward.callee, key)
             if name is None:
                 continue
             tables = [self.executes, self.returns_sql] if forward.returned else [
@@ -153,7 +153,7 @@ class ParamSummaries:
         if sites is None:
             sites = self._callers[fn.qualname] = self._calls_of(fn)
         return bool(sites) and all(
-            any(parameter_for(fn, site.callee, key) == param for key in site.static_args)
+            any(self.parameter(fn, site.callee, key) == param for key in site.static_args)
             for site in sites)
 
     def _calls_of(self, fn: FunctionInfo) -> list[CallSite]:
@@ -173,6 +173,17 @@ class ParamSummaries:
                     out.append(site)
         return out
 
+    def parameter(self, target: FunctionInfo, callee: Callee, key: str) -> str | None:
+        """parameter_for, knowing the model: `db.counts(query)` on an object a module made
+        (`db = Database()`, imported elsewhere) names the method through the object, so the
+        receiver is bound, as in `self.counts(query)`."""
+        if callee.kind == "ref" and target.kind == "method" and key.isdigit() and (
+                target.cls) and not isinstance(self.model.resolve(callee.ref.rsplit(".", 1)[0]),
+                                               ClassInfo):
+            index = int(key) + 1
+            return target.params[index] if index < len(target.params) else None
+        return parameter_for(target, callee, key)
+
     def param_origin(self, fn: FunctionInfo, param: str) -> str:
         """Where the values of `fn`'s parameter `param` come from, as the project's calls
         show: RUNTIME when some call passes a value the code does not fix (or hides it in
@@ -191,7 +202,8 @@ class ParamSummaries:
                 target.params[index] if 0 <= index < len(target.params) else None)
             if name is None:
                 continue
-            keys = {k for k in site.passed_args if parameter_for(target, site.callee, k) == name}
+            keys = {k for k in site.passed_args
+                    if self.parameter(target, site.callee, k) == name}
             if "*" in site.passed_args and not keys:
                 return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
             if keys and not keys & set(site.static_args):
