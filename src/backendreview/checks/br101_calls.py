@@ -439,32 +439,15 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
     return None, ()
 
 
-# Decorators that do not make a function an entry point: its callers are still the project's.
-_PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|cached_property"
-                               r"|abstractmethod|override|lru_cache|cache|wraps|overload"
-                               r"|contextmanager|asynccontextmanager)$")
-_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
-
-
-def entry_point(fn: FunctionInfo) -> bool:
-    """Something outside the project calls `fn` with outside values: a decorated function
-    (a route, a task, a signal receiver), a view that takes the request, a class-based
-    view's HTTP method."""
-    if any(not _PLAIN_DECORATORS.search(d) for d in fn.decorators):
-        return True
-    if any(p in ("request", "req") for p in fn.params):
-        return True
-    return bool(fn.cls) and fn.name in _VIEW_METHODS
-
-
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
                        params: tuple[str, ...], finding: Finding) -> Finding | None:
     """A finding whose only evidence is `params`, parameters of `owner`: it stands when a
     call of `owner` passes a runtime value for one (or `owner` is an entry point); it goes
-    when every call passes constants or leaves the default; with no resolved call nothing
-    shows who chose the value: a note that says so (weak evidence, but a parameter is how a
-    library function or a handler the code does not register takes outside input)."""
-    if not params or owner is None or entry_point(owner):
+    when every call passes constants or leaves the default; when the values reach `owner`
+    only through calls the model cannot see, nothing shows who chose them: a note that says
+    so (weak evidence, but a parameter is how code reached through a dispatch takes outside
+    input). See ParamSummaries.param_origin."""
+    if not params or owner is None:
         return finding
     origins = [summaries.param_origin(owner, p) for p in params]
     if RUNTIME in origins:
@@ -472,7 +455,7 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     if UNRESOLVED not in origins:
         return None  # every call passes constants for them
     shown = ", ".join(f"`{p}`" for p in params)
-    reason = (f"no call of `{short_name(owner.qualname, owner.path)}` in the project shows "
-              f"what reaches {shown} (it runs from outside the project or through a dispatch "
-              "the code does not name)")
+    reason = (f"no call in the project shows what reaches {shown} of "
+              f"`{short_name(owner.qualname, owner.path)}` (it is reached through a dispatch "
+              "or an object the code does not type)")
     return replace(finding, severity=NOTE, message=as_note(finding.message, reason))

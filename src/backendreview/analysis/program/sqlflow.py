@@ -12,6 +12,7 @@ because `_where` does. Chains are at most MAX_DEPTH calls long, so recursion and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .facts import Callee, CallSite, ClassInfo, FunctionInfo
@@ -82,7 +83,8 @@ class ParamSummaries:
         self.returns_sql: dict[str, dict[str, Chain]] = {}
         self.returns: dict[str, set[str]] = {}
         self._callers: dict[str, list[CallSite]] = {}
-        self._overriding_calls: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
+        self._overriding_calls: dict[
+            str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -184,20 +186,29 @@ class ParamSummaries:
             return target.params[index] if index < len(target.params) else None
         return parameter_for(target, callee, key)
 
-    def param_origin(self, fn: FunctionInfo, param: str) -> str:
+    def param_origin(self, fn: FunctionInfo, param: str, depth: int = 0,
+                     seen: frozenset[str] = frozenset()) -> str:
         """Where the values of `fn`'s parameter `param` come from, as the project's calls
-        show: RUNTIME when some call passes a value the code does not fix (or hides it in
-        `*args` / `**kwargs`), CONSTANT when every call passes a literal or a class or leaves
-        the default, UNRESOLVED when no call of `fn` is resolved (it runs from outside the
-        project, through a dispatch table or by a framework). A call of a method `fn`
-        overrides (`db.get_counts(query)` on the base class) counts as a call of `fn`."""
+        show. RUNTIME: `fn` is an entry point (its parameters come from outside), or a call
+        passes a value the code does not fix (or hides it in `*args` / `**kwargs`), or hands
+        on a parameter of its own that is RUNTIME in turn. CONSTANT: every call passes a
+        literal or a class or leaves the default (through callers that hand on their own
+        parameter). UNRESOLVED: the values reach `fn` only through calls the model cannot
+        see (a method called on an object of unknown class, a dispatch table, a plugin
+        interface). A public module-level function nothing in the project calls is the
+        module's API (a URL conf, a task, the package's interface): RUNTIME. A call of a
+        method `fn` overrides (`db.get_counts(query)` on the base class) counts as a call
+        of `fn`."""
+        if entry_point(fn):
+            return RUNTIME
         index = fn.params.index(param) if param in fn.params else -1
         sites = self._overriding_calls.get(fn.qualname)
         if sites is None:
             sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
         if not sites:
-            return UNRESOLVED
-        for target, site in sites:
+            return RUNTIME if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
+        found = CONSTANT
+        for caller, target, site in sites:
             name = param if target is fn else (
                 target.params[index] if 0 <= index < len(target.params) else None)
             if name is None:
@@ -206,13 +217,38 @@ class ParamSummaries:
                     if self.parameter(target, site.callee, k) == name}
             if "*" in site.passed_args and not keys:
                 return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
-            if keys and not keys & set(site.static_args):
+            if not keys or keys & set(site.static_args):
+                continue  # the default, or a literal
+            handed = self._handed_on(caller, site, keys)
+            key = f"{caller.qualname}:{','.join(handed or ())}"
+            if handed is None or depth >= MAX_DEPTH or key in seen:
                 return RUNTIME
-        return CONSTANT
+            for own in handed:
+                origin = self.param_origin(caller, own, depth + 1, seen | {key})
+                if origin == RUNTIME:
+                    return RUNTIME
+                if origin == UNRESOLVED:
+                    found = UNRESOLVED
+        return found
 
-    def _calls_reaching(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
-        """The project's call sites that may run `fn`, each with the function it resolves to:
-        `fn` itself, or a method of a base class that `fn` overrides."""
+    def _handed_on(self, caller: FunctionInfo, site: CallSite, keys: set[str]
+                   ) -> tuple[str, ...] | None:
+        """The caller's own parameters the call hands on as they are for `keys`; None when
+        some argument there is anything else (a value the caller makes)."""
+        facts = self.own.get(caller.qualname)
+        forward = next((f for f in facts.forwards if (f.line, f.col) == (site.line, site.col)),
+                       None) if facts is not None else None
+        if forward is None:
+            return None
+        passed = dict(forward.args)
+        if not keys <= passed.keys():
+            return None
+        return tuple(sorted({p for k in keys for p in passed[k]}))
+
+    def _calls_reaching(self, fn: FunctionInfo
+                        ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
+        """The project's call sites that may run `fn`, each with its caller and the function
+        it resolves to: `fn` itself, or a method of a base class that `fn` overrides."""
         wanted = {fn.qualname: fn}
         cls = self.model.classes.get(fn.cls) if fn.cls else None
         if cls is not None:
@@ -221,7 +257,7 @@ class ParamSummaries:
                 if base is not None:
                     wanted.setdefault(base.qualname, base)
         name = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
-        out: list[tuple[FunctionInfo, CallSite]] = []
+        out: list[tuple[FunctionInfo, FunctionInfo, CallSite]] = []
         for qualname in sorted(self.model.functions):
             caller = self.model.functions[qualname]
             for site in caller.calls:
@@ -230,13 +266,31 @@ class ParamSummaries:
                     continue
                 for target in self.model.targets(caller, site):
                     if target.qualname in wanted and caller.qualname != fn.qualname:
-                        out.append((target, site))
+                        out.append((caller, target, site))
                         break
         return out
 
     def returns_params(self, fn: FunctionInfo) -> set[str]:
         """The parameters that flow into `fn`'s return value as they are."""
         return self.returns.get(fn.qualname, set())
+
+
+# Decorators that do not make a function an entry point: its callers are still the project's.
+_PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|cached_property"
+                               r"|abstractmethod|override|lru_cache|cache|wraps|overload"
+                               r"|contextmanager|asynccontextmanager)$")
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
+def entry_point(fn: FunctionInfo) -> bool:
+    """Something outside the project calls `fn` with outside values: a decorated function
+    (a route, a task, a signal receiver), a view that takes the request, a class-based
+    view's HTTP method."""
+    if any(not _PLAIN_DECORATORS.search(d) for d in fn.decorators):
+        return True
+    if any(p in ("request", "req") for p in fn.params):
+        return True
+    return bool(fn.cls) and fn.name in _VIEW_METHODS
 
 
 def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:
