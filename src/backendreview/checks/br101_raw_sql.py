@@ -240,6 +240,11 @@ class RawSQL(Rule):
         origin_params = sorted({p for o in evidence for p in o.params}) if evidence and all(
             o.params for o in evidence) else []
         func = self.ctx.semantic.enclosing_function(call)
+        if origin_params and self._module_api(func):
+            # A public module-level function this file never calls: the module's API, its
+            # parameters come from outside (ParamSummaries.param_origin says the same in
+            # the project phase, so the per-file result stands on its own).
+            origin_params = []
         if needs is not None or origin_params:
             # Every dynamic part may be a constant made elsewhere (a function returning a
             # literal, a class attribute), or the evidence is a parameter whose callers say
@@ -250,6 +255,23 @@ class RawSQL(Rule):
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params)))
 
+    def _module_api(self, func: ast.AST | None) -> bool:
+        return isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) and isinstance(
+            self.ctx.semantic.parent(func), ast.Module) and not func.name.startswith("_") and (
+            not self._file_calls(func.name))
+
+    def _file_calls(self, name: str) -> list[ast.Call]:
+        """The calls of this file that name `name` (`name(...)`, `x.name(...)`)."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for call in ast.walk(self.ctx.tree):
+                if isinstance(call, ast.Call):
+                    called = call.func.attr if isinstance(call.func, ast.Attribute) else (
+                        call.func.id if isinstance(call.func, ast.Name) else None)
+                    if called:
+                        self._calls_by_name.setdefault(called, []).append(call)
+        return self._calls_by_name.get(name, [])
+
     def _called_here_with_constants(self, node: ast.AST, params: set[str]) -> bool:
         """This file calls the enclosing function, and every such call passes literals or
         classes for `params` (`update_key_type_rsa(1024)`): worth asking the project phase
@@ -257,15 +279,7 @@ class RawSQL(Rule):
         func = self.ctx.semantic.enclosing_function(node)
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
             return False
-        if self._calls_by_name is None:
-            self._calls_by_name = {}
-            for call in ast.walk(self.ctx.tree):
-                if isinstance(call, ast.Call):
-                    name = call.func.attr if isinstance(call.func, ast.Attribute) else (
-                        call.func.id if isinstance(call.func, ast.Name) else None)
-                    if name:
-                        self._calls_by_name.setdefault(name, []).append(call)
-        calls = self._calls_by_name.get(func.name, [])
+        calls = self._file_calls(func.name)
         names = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
         bound = 1 if names and names[0] in ("self", "cls") else 0
         for call in calls:
