@@ -201,20 +201,16 @@ class ParamSummaries:
         of `fn`."""
         if entry_point(fn):
             return RUNTIME
-        index = fn.params.index(param) if param in fn.params else -1
         sites = self._overriding_calls.get(fn.qualname)
         if sites is None:
             sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
         if not sites:
             return RUNTIME if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
         found = CONSTANT
-        for caller, target, site in sites:
-            name = param if target is fn else (
-                target.params[index] if 0 <= index < len(target.params) else None)
-            if name is None:
-                continue
-            keys = {k for k in site.passed_args
-                    if self.parameter(target, site.callee, k) == name}
+        for caller, _, site in sites:
+            # `fn` is what runs, whichever base method the call names: its own signature
+            # binds the arguments (a base may declare the method differently)
+            keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
             if "*" in site.passed_args and not keys:
                 return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
             if not keys or keys & set(site.static_args):
