@@ -34,3 +34,15 @@ def test_owned_and_curated_lists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     found = _severities(tmp_path, monkeypatch, "views.py")
     assert found == {25: Severity.WARNING, 37: Severity.WARNING, 43: Severity.NOTE,
                      49: Severity.WARNING}
+
+
+def test_fix_of_a_query_continued_with_a_backslash_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper's query spans two lines joined by `\\`: the fix writes it on one line
+    without the continuation, so the suggested code compiles."""
+    project = ROOT / "parent_lists"
+    monkeypatch.chdir(project)
+    findings = run([Path(".")], Config(root=project, select=("BR303",)), jobs=1).findings
+    tickets = next(f for f in findings if f.span.start_line == 25)
+    suggestion = tickets.fix.suggestion
+    assert "Ticket.query.filter(Ticket.open.is_(True)). order_by(Ticket.created_at)" in suggestion
+    compile(suggestion, "fix.py", "exec")

@@ -240,7 +240,8 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     """The fix written for this query: the same expression with a bound applied. `origin`:
     the function that builds the query when it is not the handler (the parameters are read
     in the handler and the bound goes on the query there)."""
-    compact = " ".join(text.split())
+    # one line: a backslash continuation goes with its newline, or the code would not parse
+    compact = " ".join(re.sub(r"\\\s*\n", " ", text).split())
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
