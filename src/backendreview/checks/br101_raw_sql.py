@@ -17,7 +17,7 @@ from ..analysis.dbapi import (
 )
 from ..analysis.paths import is_migration_path
 from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
-from ..analysis.program.sqlflow import summaries_of
+from ..analysis.program.sqlflow import is_entry_point, summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
@@ -240,10 +240,10 @@ class RawSQL(Rule):
         origin_params = sorted({p for o in evidence for p in o.params}) if evidence and all(
             o.params for o in evidence) else []
         func = self.ctx.semantic.enclosing_function(call)
-        if origin_params and self._module_api(func):
-            # A public module-level function this file never calls: the module's API, its
-            # parameters come from outside (ParamSummaries.param_origin says the same in
-            # the project phase, so the per-file result stands on its own).
+        if origin_params and self._entry_point(func):
+            # A route, a callback, a view taking the request: its parameters come from
+            # outside (ParamSummaries.param_origin says the same in the project phase, so
+            # the per-file result stands on its own).
             origin_params = []
         if needs is not None or origin_params:
             # Every dynamic part may be a constant made elsewhere (a function returning a
@@ -255,10 +255,14 @@ class RawSQL(Rule):
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params)))
 
-    def _module_api(self, func: ast.AST | None) -> bool:
-        return isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) and isinstance(
-            self.ctx.semantic.parent(func), ast.Module) and not func.name.startswith("_") and (
-            not self._file_calls(func.name))
+    def _entry_point(self, func: ast.AST | None) -> bool:
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+        decorators = [self.ctx.source(d.func if isinstance(d, ast.Call) else d)
+                      for d in func.decorator_list]
+        return is_entry_point(func.name, [a.arg for a in args], decorators,
+                              isinstance(self.ctx.semantic.parent(func), ast.ClassDef))
 
     def _file_calls(self, name: str) -> list[ast.Call]:
         """The calls of this file that name `name` (`name(...)`, `x.name(...)`)."""

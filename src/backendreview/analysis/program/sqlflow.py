@@ -13,6 +13,7 @@ because `_where` does. Chains are at most MAX_DEPTH calls long, so recursion and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .facts import Callee, CallSite, ClassInfo, FunctionInfo
@@ -282,11 +283,17 @@ def entry_point(fn: FunctionInfo) -> bool:
     """Something outside the project calls `fn` with outside values: a decorated function
     (a route, a task, a signal receiver), a view that takes the request, a class-based
     view's HTTP method."""
-    if any(not _PLAIN_DECORATORS.search(d) for d in fn.decorators):
+    return is_entry_point(fn.name, fn.params, fn.decorators, bool(fn.cls))
+
+
+def is_entry_point(name: str, params: Iterable[str], decorators: Iterable[str],
+                   method: bool) -> bool:
+    """entry_point's test on a function's parts (a file rule asks it of a `def`)."""
+    if any(not _PLAIN_DECORATORS.search(d) for d in decorators):
         return True
-    if any(p in ("request", "req") for p in fn.params):
+    if any(p in ("request", "req") for p in params):
         return True
-    return bool(fn.cls) and fn.name in _VIEW_METHODS
+    return method and name in _VIEW_METHODS
 
 
 def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:
