@@ -167,3 +167,20 @@ def test_module_level_object_calls_reach_the_backend(monkeypatch):  # type: igno
     assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
         ("app/backend.py", 21, "error"), ("app/backend.py", 42, "note"),
         ("app/backend.py", 48, "error")]
+
+
+def test_http_method_names_are_entry_points_only_on_a_view_class():
+    found = _found("""
+        import sqlite3
+        from flask.views import MethodView
+
+        class UserAPI(MethodView):
+            def get(self, name):
+                conn = sqlite3.connect("x")
+                return conn.execute(f"SELECT * FROM users WHERE name = '{name}'")
+
+        class Backend:
+            def delete(self, conn: sqlite3.Connection, table):
+                return conn.execute(f"DROP TABLE {table}")
+    """)
+    assert [(line, sev) for line, sev, _ in found] == [(8, "error"), (12, "note")]

@@ -261,8 +261,10 @@ class RawSQL(Rule):
         args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
         decorators = [self.ctx.source(d.func if isinstance(d, ast.Call) else d)
                       for d in func.decorator_list]
-        return is_entry_point(func.name, [a.arg for a in args], decorators,
-                              isinstance(self.ctx.semantic.parent(func), ast.ClassDef))
+        parent = self.ctx.semantic.parent(func)
+        bases = [self.ctx.source(b) for b in parent.bases] if isinstance(
+            parent, ast.ClassDef) else []
+        return is_entry_point(func.name, [a.arg for a in args], decorators, bases)
 
     def _file_calls(self, name: str) -> list[ast.Call]:
         """The calls of this file that name `name` (`name(...)`, `x.name(...)`)."""

@@ -200,7 +200,8 @@ class ParamSummaries:
         module's API (a URL conf, a task, the package's interface): RUNTIME. A call of a
         method `fn` overrides (`db.get_counts(query)` on the base class) counts as a call
         of `fn`."""
-        if entry_point(fn):
+        cls = self.model.classes.get(fn.cls) if fn.cls else None
+        if is_entry_point(fn.name, fn.params, fn.decorators, cls.bases if cls else ()):
             return RUNTIME
         sites = self._overriding_calls.get(fn.qualname)
         if sites is None:
@@ -279,21 +280,23 @@ _PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|ca
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 
-def entry_point(fn: FunctionInfo) -> bool:
-    """Something outside the project calls `fn` with outside values: a decorated function
-    (a route, a task, a signal receiver), a view that takes the request, a class-based
-    view's HTTP method."""
-    return is_entry_point(fn.name, fn.params, fn.decorators, bool(fn.cls))
+# A class-based view's base, by its last segment: MethodView, Resource, RequestHandler,
+# HTTPEndpoint, a project's BaseResource or ApiView.
+_VIEW_BASE = re.compile(r"(?:View|Resource|Handler|Endpoint)(?:Set)?$")
 
 
 def is_entry_point(name: str, params: Iterable[str], decorators: Iterable[str],
-                   method: bool) -> bool:
-    """entry_point's test on a function's parts (a file rule asks it of a `def`)."""
+                   class_bases: Iterable[str] = ()) -> bool:
+    """Something outside the project calls the function with outside values: a decorated
+    function (a route, a task, a signal receiver), a view that takes the request, the HTTP
+    method of a class-based view (`class_bases`: the enclosing class's bases, as written or
+    resolved; none for a function)."""
     if any(not _PLAIN_DECORATORS.search(d) for d in decorators):
         return True
     if any(p in ("request", "req") for p in params):
         return True
-    return method and name in _VIEW_METHODS
+    return name in _VIEW_METHODS and any(
+        _VIEW_BASE.search(b.rsplit(".", 1)[-1]) for b in class_bases)
 
 
 def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:
