@@ -286,6 +286,7 @@ class _Extractor:
         self._body(tree.body, self.module, None)
         imports: dict[str, str] = {}
         constants: dict[str, str] = {}
+        instances: dict[str, str] = {}
         for name, bindings in self.ctx.semantic.module_scope.bindings.items():
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
@@ -293,9 +294,25 @@ class _Extractor:
             if self.full and len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
                     bindings[0].value, ast.Constant) and isinstance(bindings[0].value.value, str):
                 constants[name] = bindings[0].value.value
+            made = self._instance_type(bindings)
+            if made:
+                instances[name] = made
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
-            constants=dict(sorted(constants.items())))
+            constants=dict(sorted(constants.items())), instances=dict(sorted(instances.items())))
+
+    def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]
+        """`db = Database()` / `db: Database = make_db()` at module level: the reference of
+        the object's class (or of the factory that makes it), so `db.counts(...)` in any
+        module resolves as a method call."""
+        if len(bindings) != 1 or bindings[0].kind not in ("assign", "annassign"):
+            return None
+        node, value = bindings[0].node, bindings[0].value
+        if isinstance(node, ast.AnnAssign):
+            made = self._ref(node.annotation)
+            if made:
+                return made
+        return self._ref(value.func) if isinstance(value, ast.Call) else None
 
     # -- definitions -------------------------------------------------------------------------
     def _body(self, body: list[ast.stmt], prefix: str, cls: ClassInfo | None) -> None:
@@ -500,7 +517,8 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional, static_args=static_args(ctx, node)))
+                        conditional=conditional, static_args=static_args(ctx, node),
+                        passed_args=passed_args(node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -752,6 +770,11 @@ class _Extractor:
                 return Callee("self", "", fn.attr)
             if base.id in types and self._is_local(base):
                 return Callee("typed", types[base.id], fn.attr)
+            scope, bindings = self.ctx.semantic.lookup(base.id, base)
+            if scope is self.ctx.semantic.module_scope and self._instance_type(bindings):
+                # an object this module made (`db = Database()`): the model resolves
+                # `module.db.counts` through ModuleInfo.instances
+                return Callee("ref", f"{self.module}.{base.id}.{fn.attr}")
         if isinstance(base, ast.Call):
             if cls is not None and isinstance(base.func, ast.Name) and base.func.id == "super":
                 return Callee("super", "", fn.attr)
@@ -852,6 +875,20 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def passed_args(call: ast.Call) -> tuple[str, ...]:
+    """Every argument `call` passes: positions as digit strings, keywords by name, and "*"
+    when a `*args` / `**kwargs` hides the rest."""
+    out: list[str] = []
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            out.append("*")
+            break
+        out.append(str(index))
+    for keyword in call.keywords:
+        out.append(keyword.arg if keyword.arg else "*")
+    return tuple(out)
 
 
 def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
