@@ -12,6 +12,7 @@ after the imports. Unsafe (ruff's sense): the client sees a different body.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from ..analysis.handlers import module_logger, response_call
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
     from .br401_errors import HandlerAnalysis, Leak
 
 GENERIC_TEXT = '"Internal server error"'
+# What answers a client error (4xx): the status by number or name, or an exception that
+# frameworks turn into a 400 (DRF's ValidationError / ParseError, werkzeug's BadRequest).
+_CLIENT_STATUS_NAME = re.compile(r"HTTP_4\d\d|BAD_REQUEST|UNPROCESSABLE")
+_CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTPBadRequest",
+                            "HTTPUnprocessableEntity", "UnprocessableEntity"})
+# A field that exists to describe what is wrong with the input (`parse_error=...`).
+_INPUT_ERROR_FIELD = re.compile(r"(parse|parsing|validation)_?(error|errors|message)$", re.I)
 _SIMPLE = (ast.Return, ast.Raise, ast.Expr, ast.Assign)
 
 
@@ -103,3 +111,48 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     replacement = "\n".join([*lines, rewritten])
     return Fix(fallback.description, replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
+
+
+def _client_error(node: ast.AST) -> str | None:
+    """How `node` (the statement that answers) says the answer is a client error, if it does:
+    `400`, `status.HTTP_422_...`, `raise ValidationError(...)`, a `parse_error=` field."""
+    slices = {id(n) for s in ast.walk(node) if isinstance(s, ast.Slice)
+              for n in ast.walk(s)}  # `text[:400]` is a length, not a status
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and type(sub.value) is int and \
+                400 <= sub.value <= 499 and id(sub) not in slices:
+            return f"status {sub.value}"
+        if isinstance(sub, ast.Attribute | ast.Name):
+            name = sub.attr if isinstance(sub, ast.Attribute) else sub.id
+            if _CLIENT_STATUS_NAME.search(name):
+                return name
+        if isinstance(sub, ast.Call):
+            callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else \
+                sub.func.id if isinstance(sub.func, ast.Name) else ""
+            if callee in _CLIENT_ERRORS:
+                return f"{callee}, a 400"
+            for kw in sub.keywords:
+                if kw.arg and _INPUT_ERROR_FIELD.search(kw.arg):
+                    return f"the `{kw.arg}` field"
+        if isinstance(sub, ast.Dict):
+            for key in sub.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
+                        _INPUT_ERROR_FIELD.search(key.value):
+                    return f'the "{key.value}" field'
+    return None
+
+
+def client_error_fix(ctx: FileContext, sink: ast.AST) -> Fix | None:
+    """Words, not code, when the statement that sends the exception's text answers a client
+    error: "Internal server error" there would misdescribe the answer and hide what the client
+    has to correct (its file does not parse, a field is invalid), which only the project knows
+    how to word."""
+    statement = ctx.semantic.statement_of(sink) or sink
+    how = _client_error(statement)
+    if how is None:
+        return None
+    return Fix(f"This answers a client error ({how}): a generic 'Internal server error' would "
+               f"misdescribe it and hide what the client must correct. Catch the errors the "
+               f"input can cause (parsing, validation) in their own `except` and answer a "
+               f"message written for them, without the exception's text; log anything else "
+               f"with its traceback (logger.exception) and answer a generic 500.")
