@@ -987,3 +987,40 @@ def test_br401_a_length_slice_is_no_client_status(tmp_path, monkeypatch) -> None
         """}, "BR401", monkeypatch)
     assert finding.fix is not None and finding.fix.edits
     assert 'detail="Internal server error"' in finding.fix.edits[-1].replacement
+
+
+NAPALM = """
+    from rest_framework.decorators import api_view
+    from rest_framework.response import Response
+
+
+    @api_view(["GET"])
+    def napalm(request):
+        response = {{}}
+        for method in request.GET.getlist("method"):
+            try:
+                response[method] = run(method)
+            except Exception as e:
+                {handler}
+        close()
+        return Response(response)
+    """
+
+
+def test_br401_a_handler_that_stores_the_text_and_goes_on_keeps_its_flow(tmp_path,
+                                                                          monkeypatch) -> None:
+    # nautobot: one method's failure is stored and the loop goes on; a `return` of a 500 from
+    # the handler would lose the other methods' results and skip close().
+    stored = 'response[method] = {"error": f"Method {method} failed: {e}"}'
+    (finding,) = _project(tmp_path, {"views.py": NAPALM.format(handler=stored)}, "BR401",
+                          monkeypatch)
+    assert (finding.rule_id, finding.span.start_line) == ("BR401", 12)
+    assert finding.fix is not None and finding.fix.suggestion is None
+    assert finding.fix.description.startswith(
+        "The handler stores the exception's text (line 13) and goes on")
+    # Near miss: a handler that answers itself gets the generic answer in code.
+    answered = 'return Response({"error": str(e)}, status=500)'
+    (finding,) = _project(tmp_path, {"views.py": NAPALM.format(handler=answered)}, "BR401",
+                          monkeypatch)
+    assert finding.fix is not None and finding.fix.edits
+    assert '"Internal server error"' in finding.fix.edits[-1].replacement

@@ -156,3 +156,21 @@ def client_error_fix(ctx: FileContext, sink: ast.AST) -> Fix | None:
                f"input can cause (parsing, validation) in their own `except` and answer a "
                f"message written for them, without the exception's text; log anything else "
                f"with its traceback (logger.exception) and answer a generic 500.")
+
+
+def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
+    """Words, not code, when the handler stores the exception's text and goes on (`results[
+    item] = {"error": f"... {e}"}` in a loop, answered after it): a `return` of a 500 from the
+    handler would drop the other items' results and skip what follows (closing a session)."""
+    sink_line = getattr(leak.sink, "lineno", 0)
+    if analysis.first <= sink_line <= analysis.last or any(
+            isinstance(n, ast.Return | ast.Raise) for n in analysis.nodes):
+        return None
+    stored = next((n for n in analysis.nodes if isinstance(n, ast.Assign | ast.AugAssign)
+                   and analysis.tainted(n.value)), None)
+    if stored is None:
+        return None
+    return Fix(f"The handler stores the exception's text (line {stored.lineno}) and goes on, "
+               f"and the answer is built after it: keep that flow, store a fixed message there "
+               f"instead of the exception's text, and log the exception with its traceback "
+               f"(logger.exception) in the handler.")
