@@ -1044,3 +1044,41 @@ def test_br401_a_handler_that_stores_the_text_and_goes_on_keeps_its_flow(tmp_pat
                           monkeypatch)
     assert finding.fix is not None and finding.fix.edits
     assert '"Internal server error"' in finding.fix.edits[-1].replacement
+
+
+RECOVERY_VIEW = """
+    from django.urls import path
+    from django.views.generic import TemplateView
+
+    from .models import AuditLog
+
+
+    class RecoveryCodesView(TemplateView):
+        def get(self, request, *args, **kwargs):
+            AuditLog.objects.create(user=request.user, activity="recovery-shown")
+            return super().get(request, *args, **kwargs)
+    {post}
+
+    urlpatterns = [path("recovery-codes/", RecoveryCodesView.as_view())]
+    """
+
+
+def test_br306_a_view_that_has_a_post_gets_no_post_stub(tmp_path, monkeypatch) -> None:
+    # weblate: post() already regenerates the codes; serving the page's write from post()
+    # would replace the codes each time they are shown.
+    existing = """
+        def post(self, request, *args, **kwargs):
+            regenerate_codes(request.user)
+            return super().get(request, *args, **kwargs)
+    """
+    (finding,) = _project(tmp_path, {"views.py": RECOVERY_VIEW.format(post=existing)}, "BR306",
+                          monkeypatch)
+    assert finding.rule_id == "BR306" and "RecoveryCodesView.get" in finding.message
+    assert finding.fix is not None and finding.fix.suggestion is None
+    assert "`RecoveryCodesView` already has a post() that does something else" in \
+        finding.fix.description
+    # Near miss: without a post() the stub is the fix.
+    (finding,) = _project(tmp_path, {"views.py": RECOVERY_VIEW.format(post="")}, "BR306",
+                          monkeypatch)
+    assert finding.fix is not None
+    assert "def post(self, request, *args, **kwargs):" in (finding.fix.suggestion or "")
