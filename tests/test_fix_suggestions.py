@@ -1082,3 +1082,37 @@ def test_br306_a_view_that_has_a_post_gets_no_post_stub(tmp_path, monkeypatch) -
                           monkeypatch)
     assert finding.fix is not None
     assert "def post(self, request, *args, **kwargs):" in (finding.fix.suggestion or "")
+
+
+def test_br403_a_password_the_code_generates_is_not_redacted_blindly(tmp_path,
+                                                                     monkeypatch) -> None:
+    # mayan-edms: the log line hands a generated admin password to the operator; "log an
+    # identifier instead" would remove the feature.
+    findings = _project(tmp_path, {"accounts.py": """
+        import logging
+        import secrets
+
+        logger = logging.getLogger(__name__)
+
+
+        def create_admin(username, chosen):
+            password = "".join(secrets.choice("abcdef0123") for _ in range(20))
+            logger.info("created %s with password %s", username, password)
+
+
+        def login(username, password):
+            logger.info("login %s with password %s", username, password)
+
+
+        def reset(user):
+            token = secrets.token_urlsafe()
+            logger.info("reset link token %s", token)
+        """}, "BR403", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings if f.rule_id == "BR403"}
+    assert sorted(by_line) == [10, 14, 19]
+    assert by_line[10] is not None and by_line[10].suggestion is None
+    assert by_line[10].description.startswith("The code generates this secret itself")
+    # Near misses: a password the caller passed in, and a token minted for a client.
+    for line in (14, 19):
+        assert by_line[line] is not None
+        assert by_line[line].description.startswith("Log an identifier")
