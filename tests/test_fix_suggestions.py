@@ -320,12 +320,16 @@ def test_br206_django_limits_go_where_the_view_is_the_projects(tmp_path, monkeyp
     assert cls.name == "TokenView"
     assert ast.unparse(cls.decorator_list[0]) == (
         "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='dispatch')")
-    assert by_line[8].description == "Limit the view with django-ratelimit (in app/views.py)"
+    # No module imports django_ratelimit: the fix says it brings a new dependency.
+    assert by_line[8].description == (
+        "Limit the view with django-ratelimit (in app/views.py). django-ratelimit is not yet a "
+        "dependency of this project: adding it is part of the fix")
     # Django's own view: no class of the project to decorate, so the URL pattern wraps it,
-    # with the name the URL module imports.
+    # with the name the URL module imports; the view answers GET (its form) and POST, so
+    # only the submissions count.
     assert by_line[9].suggestion == (
         "from django_ratelimit.decorators import ratelimit\n\n"
-        'ratelimit(key="ip", rate="5/m", block=True)'
+        'ratelimit(key="ip", rate="5/m", method="POST", block=True)'
         "(auth_views.PasswordResetConfirmView.as_view())  # the URL pattern's view")
     # A function view: the decorator on the real def, as written (async, its parameters).
     assert by_line[10].suggestion == (
@@ -1116,3 +1120,34 @@ def test_br403_a_password_the_code_generates_is_not_redacted_blindly(tmp_path,
     for line in (14, 19):
         assert by_line[line] is not None
         assert by_line[line].description.startswith("Log an identifier")
+
+
+FLASK_LOGIN_FORM = """
+    from flask import Blueprint
+    {imports}
+
+    bp = Blueprint("auth", __name__)
+
+
+    @bp.route("/login", methods=[{methods}])
+    def login():
+        return check_password()
+    """
+
+
+@pytest.mark.parametrize(("methods", "imports", "limit", "new"), [
+    ('"GET", "POST"', "", 'limiter.limit("5 per minute", methods=["POST"])', True),
+    ('"POST"', "from flask_limiter import Limiter", 'limiter.limit("5 per minute")', False),
+])
+def test_br206_flask_limit_counts_submissions_and_names_a_new_dependency(
+        tmp_path, monkeypatch, methods: str, imports: str, limit: str, new: bool) -> None:
+    # ckan / fief: the login page renders its form on GET; a bare limit counts page views as
+    # attempts. Flask-Limiter is not imported anywhere: the fix says it adds a dependency.
+    findings = _project(tmp_path, {"auth.py": FLASK_LOGIN_FORM.format(
+        methods=methods, imports=imports)}, "BR206", monkeypatch)
+    (finding,) = [f for f in findings if f.rule_id == "BR206"]
+    assert finding.span.start_line == 8 and finding.fix is not None
+    assert f"@{limit}" in (finding.fix.suggestion or "")
+    assert finding.fix.description.endswith(
+        "Flask-Limiter is not yet a dependency of this project: adding it is part of the fix"
+    ) is new
