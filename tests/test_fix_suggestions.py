@@ -1151,3 +1151,24 @@ def test_br206_flask_limit_counts_submissions_and_names_a_new_dependency(
     assert finding.fix.description.endswith(
         "Flask-Limiter is not yet a dependency of this project: adding it is part of the fix"
     ) is new
+
+
+def test_br212_says_when_the_development_flag_is_its_own() -> None:
+    # phoenix: os.environ.get("GRAPHQL_INTROSPECTION") is no setting of the project; the text
+    # says the variable is new. Near miss: a Django endpoint reads settings.DEBUG, which exists.
+    from backendreview.engine import finish, review_source
+    from backendreview.metadata import load_rule_docs
+
+    def fixes(name: str) -> list:  # type: ignore[type-arg]
+        text = (ROOT / "fixtures" / "BR212" / name).read_text(encoding="utf-8")
+        result = review_source(text.encode(), name, Config(), ("BR212",))
+        return [f.fix for f in finish([result], Config(), ("BR212",), load_rule_docs()).findings
+                if f.fix is not None]
+
+    env = fixes("strawberry_extensions.py")
+    django = fixes("graphene_django_urls.py")
+    assert env and all("GRAPHQL_INTROSPECTION" in (f.suggestion or "") for f in env)
+    assert all("GRAPHQL_INTROSPECTION is a new environment variable this suggestion "
+               "introduces" in f.description for f in env)
+    assert django and all("settings.DEBUG" in (f.suggestion or "") for f in django)
+    assert not any("new environment variable" in f.description for f in django)
