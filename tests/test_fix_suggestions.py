@@ -511,8 +511,8 @@ def _bound_names(tree: ast.AST) -> set[str]:
 
 # The rules whose suggestions this suite holds to the names in scope (issue 13).
 SCOPED_RULES = ("BR102", "BR201", "BR202", "BR203", "BR206", "BR207", "BR211", "BR212", "BR302",
-                "BR303", "BR304", "BR306", "BR401", "BR402",
-                "BR501")
+                "BR303", "BR304", "BR306", "BR401", "BR402", "BR403",
+                "BR501", "BR502", "BR204", "BR205")
 
 
 def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
@@ -1172,3 +1172,44 @@ def test_br212_says_when_the_development_flag_is_its_own() -> None:
                "introduces" in f.description for f in env)
     assert django and all("settings.DEBUG" in (f.suggestion or "") for f in django)
     assert not any("new environment variable" in f.description for f in django)
+
+
+def test_br401_the_fix_names_the_other_place_that_shows_the_text(tmp_path, monkeypatch) -> None:
+    # mayan-edms: the AJAX answer is rewritten, and the text also reaches messages.error() in
+    # the other branch; the fix says so instead of leaving it unsaid.
+    (finding,) = _project(tmp_path, {"views.py": """
+        from django.contrib import messages
+        from django.http import JsonResponse
+
+
+        def upload(request):
+            try:
+                run_upload(request)
+            except Exception as exception:
+                if request.headers.get("x-requested-with"):
+                    return JsonResponse({"error": str(exception)}, status=500)
+                else:
+                    messages.error(request, str(exception))
+            return JsonResponse({})
+        """}, "BR401", monkeypatch)
+    assert finding.rule_id == "BR401" and finding.fix is not None and finding.fix.edits
+    assert finding.fix.description.endswith(
+        "The exception's text also reaches line 13 (`messages.error(...)`): replace it there "
+        "too.")
+    # Near miss: a fixed message in the other branch is nothing more to replace.
+    (finding,) = _project(tmp_path, {"views.py": """
+        from django.contrib import messages
+        from django.http import JsonResponse
+
+
+        def upload(request):
+            try:
+                run_upload(request)
+            except Exception as exception:
+                if request.headers.get("x-requested-with"):
+                    return JsonResponse({"error": str(exception)}, status=500)
+                else:
+                    messages.error(request, "The upload failed")
+            return JsonResponse({})
+        """}, "BR401", monkeypatch)
+    assert finding.fix is not None and "also reaches" not in finding.fix.description

@@ -109,7 +109,7 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
     replacement = "\n".join([*lines, rewritten])
-    return Fix(fallback.description, replacement,
+    return Fix(fallback.description + _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 
 
@@ -174,3 +174,23 @@ def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
                f"and the answer is built after it: keep that flow, store a fixed message there "
                f"instead of the exception's text, and log the exception with its traceback "
                f"(logger.exception) in the handler.")
+
+
+# Calls that show a text to the user on the next page: Django's messages, Flask's flash().
+_USER_MESSAGES = ("django.contrib.messages.", "flask.flash")
+
+
+def _other_sinks(ctx: FileContext, analysis: HandlerAnalysis, edited: ast.stmt) -> str:
+    """' The exception's text also reaches line N (...)' when another statement of the
+    handler shows it too (a messages.error() branch beside the AJAX answer): the edit changes
+    one of them."""
+    for node in analysis.nodes:
+        if not isinstance(node, ast.Call) or ctx.semantic.statement_of(node) is edited:
+            continue
+        qualified = ctx.qualified_name(node.func) or ""
+        if not (response_call(ctx, node) or qualified.startswith(_USER_MESSAGES)):
+            continue
+        if any(analysis.tainted(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+            return (f" The exception's text also reaches line {node.lineno} "
+                    f"(`{ctx.source(node.func)}(...)`): replace it there too.")
+    return ""
