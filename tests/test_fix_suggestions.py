@@ -994,9 +994,15 @@ def test_br401_a_client_error_gets_words_not_internal_server_error(tmp_path, mon
                                               f"misdescribe it")
 
 
-def test_br401_a_length_slice_is_no_client_status(tmp_path, monkeypatch) -> None:
-    # Near miss: `[:400]` truncates the text; the 500 answer still gets the exact edit.
-    (finding,) = _project(tmp_path, {"api.py": """
+@pytest.mark.parametrize("answer", [
+    "raise HTTPException(status_code=500, detail=str(e)[:400])",
+    "raise HTTPException(status_code=410, detail=str(e))",
+])
+def test_br401_a_length_slice_or_another_4xx_is_no_bad_input(tmp_path, monkeypatch,
+                                                             answer: str) -> None:
+    # Near misses: `[:400]` truncates the text; a 410 is pgadmin's status for every error,
+    # not a statement about the input. Both keep the exact edit.
+    (finding,) = _project(tmp_path, {"api.py": f"""
         from fastapi import FastAPI, HTTPException
 
         app = FastAPI()
@@ -1007,7 +1013,7 @@ def test_br401_a_length_slice_is_no_client_status(tmp_path, monkeypatch) -> None
             try:
                 return work()
             except Exception as e:
-                raise HTTPException(status_code=500, detail=str(e)[:400])
+                {answer}
         """}, "BR401", monkeypatch)
     assert finding.fix is not None and finding.fix.edits
     assert 'detail="Internal server error"' in finding.fix.edits[-1].replacement
@@ -1213,3 +1219,51 @@ def test_br401_the_fix_names_the_other_place_that_shows_the_text(tmp_path, monke
             return JsonResponse({})
         """}, "BR401", monkeypatch)
     assert finding.fix is not None and "also reaches" not in finding.fix.description
+
+
+def test_br403_printing_a_generated_key_is_the_commands_output(tmp_path, monkeypatch) -> None:
+    # nautobot's generate_secret_key.py prints the key it makes: that is the handover.
+    findings = _project(tmp_path, {"keys.py": """
+        import secrets
+
+
+        def make_key(password):
+            secret_key = secrets.token_hex(32)
+            print(secret_key)
+            print(password)
+        """}, "BR403", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings if f.rule_id == "BR403"}
+    assert sorted(by_line) == [7, 8]
+    assert by_line[7] is not None and by_line[7].suggestion is None
+    assert by_line[7].description.startswith("The code generates this secret itself and print() "
+                                             "writes it to the command's output")
+    # Near miss: a password handed in is printed, not generated here.
+    assert by_line[8] is not None and by_line[8].description.startswith("Log an identifier")
+
+
+def test_br306_a_drf_action_says_its_get_callers_must_switch(tmp_path, monkeypatch) -> None:
+    # nautobot: methods=["post"] alone broke the <a href> button that called the action.
+    (finding,) = _project(tmp_path, {"views.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+        from .models import SavedView
+
+
+        class SavedViewViewSet(viewsets.ModelViewSet):
+            @action(detail=True, methods=["get"])
+            def set_default(self, request, pk=None):
+                SavedView.objects.filter(pk=pk).update(is_default=True)
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("saved-views", SavedViewViewSet)
+        urlpatterns = router.urls
+        """}, "BR306", monkeypatch)
+    assert finding.rule_id == "BR306" and finding.fix is not None
+    assert finding.fix.description == (
+        "Declare the action for a write method. Whatever calls it with GET today (a link or "
+        "button in the UI, a script, an API client) must switch to POST first, or it breaks.")
+    assert 'action(detail=True, methods=["post"])' in (finding.fix.suggestion or "")

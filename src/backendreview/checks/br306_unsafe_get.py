@@ -66,6 +66,9 @@ class UnsafeGet(ProjectRule):
 # The page's own links and forms reach it; refusing GET breaks every `<a href>` to it.
 _LINKS = (" Any link to it (an <a href> in a template, a redirect) must become a POST form "
           "first, or that caller breaks.")
+# Whatever serves it, something calls it with GET today: a UI button, a script, a client.
+_CALLERS = (" Whatever calls it with GET today (a link or button in the UI, a script, an API "
+            "client) must switch to POST first, or it breaks.")
 
 
 def _write_decorator(route: Route) -> str | None:
@@ -96,6 +99,7 @@ def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
     handler = route.handler
     html = route.framework in ("django", "flask") or route.serves_html
     links = _LINKS if html else ""
+    callers = links or _CALLERS
     owner = handler.rpartition(".")[0]
     if owner and route.framework in ("django", "drf") and (
             route.handler_file, f"{owner}.post") in handlers:
@@ -126,10 +130,10 @@ def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
     if route.framework == "drf":
         if route.action in ("list", "retrieve", "get", ""):
             return Fix("Move the change out of the read handler into a write method (or a "
-                       "ViewSet action with methods=[\"post\"])." + links,
+                       "ViewSet action with methods=[\"post\"])." + callers,
                        handler_code(handler.rpartition(".")[0] + ".post" if "." in handler
                                     else "post", "request, *args, **kwargs", []))
-        return Fix("Declare the action for a write method." + links,
+        return Fix("Declare the action for a write method." + callers,
                    handler_code(handler, "request, pk=None",
                                 ['action(detail=True, methods=["post"])']))
     if "." in handler:

@@ -552,7 +552,7 @@ class BroadExceptLeak(Rule):
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
                    f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
-        fix = client_error_fix(self.ctx, leak.sink) or stored_text_fix(analysis, leak) or leak_fix(
+        fix = stored_text_fix(analysis, leak) or client_error_fix(self.ctx, leak.sink) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
                 "a generic message (with an error id the client can quote)."))

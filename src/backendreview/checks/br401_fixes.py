@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     from .br401_errors import HandlerAnalysis, Leak
 
 GENERIC_TEXT = '"Internal server error"'
-# What answers a client error (4xx): the status by number or name, or an exception that
-# frameworks turn into a 400 (DRF's ValidationError / ParseError, werkzeug's BadRequest).
-_CLIENT_STATUS_NAME = re.compile(r"HTTP_4\d\d|BAD_REQUEST|UNPROCESSABLE")
+# What answers "your input is wrong" (400 / 422): the status by number or name, or an
+# exception that frameworks turn into a 400 (DRF's ValidationError / ParseError, werkzeug's
+# BadRequest). Other 4xx are not about the input (403), or a project's own convention for
+# every error (pgadmin answers 410 for all of them).
+_CLIENT_STATUSES = frozenset({400, 422})
+_CLIENT_STATUS_NAME = re.compile(r"HTTP_(400|422)_|BAD_REQUEST|UNPROCESSABLE")
 _CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTPBadRequest",
                             "HTTPUnprocessableEntity", "UnprocessableEntity"})
 # A field that exists to describe what is wrong with the input (`parse_error=...`).
@@ -114,13 +117,13 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
 
 
 def _client_error(node: ast.AST) -> str | None:
-    """How `node` (the statement that answers) says the answer is a client error, if it does:
-    `400`, `status.HTTP_422_...`, `raise ValidationError(...)`, a `parse_error=` field."""
+    """How `node` (the statement that answers) says the answer is about bad input, if it
+    does: `400`, `status.HTTP_422_...`, `raise ValidationError(...)`, a `parse_error=` field."""
     slices = {id(n) for s in ast.walk(node) if isinstance(s, ast.Slice)
               for n in ast.walk(s)}  # `text[:400]` is a length, not a status
     for sub in ast.walk(node):
         if isinstance(sub, ast.Constant) and type(sub.value) is int and \
-                400 <= sub.value <= 499 and id(sub) not in slices:
+                sub.value in _CLIENT_STATUSES and id(sub) not in slices:
             return f"status {sub.value}"
         if isinstance(sub, ast.Attribute | ast.Name):
             name = sub.attr if isinstance(sub, ast.Attribute) else sub.id

@@ -72,9 +72,15 @@ class SecretInLog(Rule):
                                   if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
             found = self._secret_in(arg)
             if found:
-                fix = _GENERATED_FIX if self._generated_here(arg, found) else Fix(
-                    "Log an identifier (the user id, the key's last 4 characters) instead of "
-                    "the secret.", f"{self.ctx.source(node.func)}(...)  # without {found}")
+                generated = self._generated_here(arg, found)
+                if generated and qualified == "builtins.print":
+                    fix = _GENERATED_PRINT_FIX
+                elif generated:
+                    fix = _GENERATED_FIX
+                else:
+                    fix = Fix(
+                        "Log an identifier (the user id, the key's last 4 characters) instead "
+                        "of the secret.", f"{self.ctx.source(node.func)}(...)  # without {found}")
                 self.report(node, f"`{found}` is written to the log by "
                             f"`{self.ctx.source(node.func)}()`: logs are kept, shipped and "
                             f"read far more widely than the secret should be", fix=fix)
@@ -168,6 +174,13 @@ _GENERATED_FIX = Fix(
     "redacting it would lose the secret. Hand it over once where it is not kept (the "
     "command's own output, a one-time page), or let the operator set it, and log only that "
     "it was created.")
+
+# print() of a generated key: the command's output is how the operator receives it.
+_GENERATED_PRINT_FIX = Fix(
+    "The code generates this secret itself and print() writes it to the command's output, "
+    "which is how the operator receives it: if this runs as a command an operator starts, "
+    "nothing needs to change; if it runs in a server process whose output is kept as logs, "
+    "hand the secret over another way (a one-time page) and print only that it was created.")
 
 
 RULES = (SecretInLog,)
