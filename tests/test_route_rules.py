@@ -282,3 +282,42 @@ def test_br502_fix_in_words_for_an_unserved_instance_app() -> None:
     description, code = _br502_fix({"server.py": AIOHTTP_SERVED})
     assert description == "Add a cheap endpoint that answers 200 OK"
     assert code is not None and code.endswith('app.router.add_get("/health", health)')
+
+
+RESTX = '''
+from flask import Flask
+from flask_restx import Api, Namespace, Resource
+
+app = Flask(__name__)
+api = Api(app)
+ns = Namespace("items")
+
+
+@ns.route("/items")
+class Items(Resource):
+    def get(self):
+        return []
+
+
+@ns.route("/items/<int:item_id>")
+class Item(Resource):
+    def get(self, item_id):
+        return {}
+
+
+api.add_namespace(ns, path="/api/items")
+'''
+
+
+def test_br502_fix_in_words_for_a_rest_api_that_registers_classes() -> None:
+    # `@api.get("/health")` does not exist on a Flask-RESTX Api: it registers Resources.
+    description, code = _br502_fix({"app.py": RESTX})
+    assert code is None
+    assert "`api` registers classes (a REST extension's Resources or class-based views)" in \
+        description
+    # Near miss: a Flask app with decorated functions gets the decorator.
+    plain = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/api/items")\n' \
+            'def items():\n    return []\n'
+    description, code = _br502_fix({"app.py": plain})
+    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert code is not None and code.startswith('@app.get("/health")')

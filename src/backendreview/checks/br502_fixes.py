@@ -7,7 +7,8 @@ the code gives that application, and said in words where code could be put in th
   sub-application mounted under another one's prefix (often one a library builds), where a
   probe would not answer at the root;
 - a FastAPI / Starlette `app.mount("/", other_app)` answers every path registered after it,
-  so the probe must be registered before that mount.
+  so the probe must be registered before that mount;
+- a Flask-RESTX / Flask-RESTful `Api` registers Resource classes, not decorated functions.
 """
 
 from __future__ import annotations
@@ -33,17 +34,38 @@ def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
     unserved = _unserved(facts, app)
     if unserved:
         return Fix(f"{_DESCRIPTION} on `{var}`{unserved}.")
+    if fw == "flask" and _rest_api(facts, app):
+        return Fix(f"{_DESCRIPTION}: `{var}` registers classes (a REST extension's Resources "
+                   f"or class-based views), not decorated functions: add a Health class whose "
+                   f"get() returns {{\"status\": \"ok\"}} at /health the same way, or a plain "
+                   f"route on the Flask app.")
     decorated = f'@{var}.get("/health")\ndef health():\n    return {{"status": "ok"}}'
-    example = {"fastapi": decorated, "flask": decorated,
-               "aiohttp": 'async def health(request):\n    return web.json_response('
-                          f'{{"status": "ok"}})\n\n{var}.router.add_get("/health", health)',
-               }.get(fw, 'path("health/", lambda request: JsonResponse({"status": "ok"}))')
+    examples = {
+        "fastapi": decorated, "flask": decorated,
+        "aiohttp": 'from aiohttp import web\n\n\nasync def health(request):\n    return '
+                   f'web.json_response({{"status": "ok"}})\n\n\n'
+                   f'{var}.router.add_get("/health", health)',
+        "starlette": 'from starlette.responses import JSONResponse\n\n\nasync def '
+                     'health(request):\n    return JSONResponse({"status": "ok"})\n\n\n'
+                     f'{var}.add_route("/health", health)'}
+    example = examples.get(fw)
+    if example is None:
+        return Fix(f"{_DESCRIPTION} on `{var}`.")
     catch_all = _catch_all_mount(facts, app)
     if catch_all is not None:
         return Fix(f"{_DESCRIPTION}, registered before the `{var}.mount(\"/\", ...)` at line "
                    f"{catch_all.line}: routes match in registration order and that mount "
                    f"answers every path, so a probe added after it is never reached.", example)
     return Fix(_DESCRIPTION, example)
+
+
+def _rest_api(facts: dict[str, list[Any]], app: OwnerFact) -> bool:
+    """A Flask-RESTX / Flask-RESTful `Api`: namespaces mounted on it (add_namespace), or
+    every route it holds is a Resource class (its methods decided by the class)."""
+    if any(m.parent == app.name and m.replaces_prefix for m in facts.get("route_mount", [])):
+        return True
+    own = [r for r in facts.get("route", []) if r.owner == app.name]
+    return bool(own) and all(r.view_ref and not r.methods for r in own)
 
 
 def _unserved(facts: dict[str, list[Any]], app: OwnerFact) -> str:
