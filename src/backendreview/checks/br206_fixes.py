@@ -26,7 +26,13 @@ def _handler(route: Route, params: str, decorators: list[str], comment: str = ""
                         is_async=route.handler_async)
 
 
-def _graphene_limit(route: Route) -> tuple[str, str | None]:
+def _graphene_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
+    if not _imports(facts, "django"):
+        # django-ratelimit reads a Django request: graphene served by Flask or another
+        # server has none, and the project's own limiter is not known here.
+        return (f"Check a limiter in the `{route.own_path}` mutation before the credentials "
+                "(count attempts per client IP and raise a GraphQLError past the limit); an "
+                "HTTP limit on /graphql does not see operations inside one request", None)
     return ("Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
             "client IP); an HTTP limit on /graphql does not see operations inside one request",
             "from django_ratelimit.core import is_ratelimited\nfrom graphql import GraphQLError\n\n"
@@ -36,7 +42,7 @@ def _graphene_limit(route: Route) -> tuple[str, str | None]:
             "        raise GraphQLError(\"Too many attempts, try again later\")")
 
 
-def _strawberry_limit(route: Route) -> tuple[str, str | None]:
+def _strawberry_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     return ("Check a limiter in the resolver (a permission class or field extension that counts "
             "attempts per client); an HTTP limit on /graphql does not see batched operations",
             "from strawberry.permission import BasePermission\n\n\n"
@@ -49,7 +55,7 @@ def _strawberry_limit(route: Route) -> tuple[str, str | None]:
                            comment="keep the other parameters", is_async=route.handler_async))
 
 
-def _ariadne_limit(route: Route) -> tuple[str, str | None]:
+def _ariadne_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     # The project has no limiter object to name here: words, not made-up code.
     return (f"Check a limiter in the `{route.own_path}` resolver before the credentials (count "
             "attempts per client IP and raise a GraphQLError past the limit); an HTTP limit "
@@ -85,11 +91,15 @@ def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
 def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
     """'. X is not yet a dependency of this project ...' when no module of the project imports
     `module`: the suggestion brings a library in, which the reader must know."""
-    program = program_of(facts)
-    if any(target.split(".")[0] == module for info in program.modules.values()
-           for target in info.imports.values()):
+    if _imports(facts, module):
         return ""
     return f". {package} is not yet a dependency of this project: adding it is part of the fix"
+
+
+def _imports(facts: dict[str, list[Any]], module: str) -> bool:
+    """Some module of the project imports `module` (or one of its submodules)."""
+    return any(target.split(".")[0] == module for info in program_of(facts).modules.values()
+               for target in info.imports.values())
 
 
 def _also_reads(route: Route) -> bool:
@@ -136,7 +146,7 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
     if framework == "django":
         return _django_limit(route, facts)
     if framework in _GRAPHQL_LIMITS:
-        return _GRAPHQL_LIMITS[framework](route)
+        return _GRAPHQL_LIMITS[framework](route, facts)
     if framework == "drf":
         return ("Throttle the view (or set DEFAULT_THROTTLE_CLASSES and "
                 "DEFAULT_THROTTLE_RATES)",
