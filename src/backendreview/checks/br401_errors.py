@@ -27,7 +27,7 @@ from .br401_calls import (
     record_response,
     record_returned_text,
 )
-from .br401_fixes import leak_fix
+from .br401_fixes import client_error_fix, leak_fix, stored_text_fix
 from .br401_raises import (
     OPERATOR_NOTE,
     record_decorated_handler,
@@ -635,9 +635,10 @@ class BroadExceptLeak(Rule):
         severity = None
         if operator_facing(self.ctx, node, analysis.function):
             message, severity = f"{message} ({OPERATOR_NOTE})", Severity.NOTE
-        fix = leak_fix(self.ctx, analysis, leak, _logging_fix(
-            self.ctx, analysis, leak.kind, "Log the exception with its traceback and return a "
-            "generic message (with an error id the client can quote)."))
+        fix = stored_text_fix(analysis, leak) or client_error_fix(self.ctx, leak.sink) or leak_fix(
+            self.ctx, analysis, leak, _logging_fix(
+                self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
+                "a generic message (with an error id the client can quote)."))
         self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
             severity=severity)
@@ -670,9 +671,9 @@ class BroadExceptLeak(Rule):
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
             final = "raise " + call.replace(
                 text, 'f"Internal server error (error id {error_id})"', 1)
-        fix = _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
-                           "return a generic message (with an error id the client can "
-                           "quote).", final)
+        fix = (client_error_fix(self.ctx, at) if at is not None else None) or _logging_fix(
+            self.ctx, analysis, "", "Log the exception with its traceback and return a generic "
+            "message (with an error id the client can quote).", final)
         finding = self.report(
             at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
             f"details to the client", fix=fix,
