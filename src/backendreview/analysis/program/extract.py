@@ -229,7 +229,13 @@ def _context(ctx: FileContext, node: ast.AST
     for anc in ctx.semantic.ancestors(node):
         kind = type(anc)
         if kind in _FUNCTION_TYPES:
-            return anc, loop, conditional
+            if any(child is stmt for stmt in anc.body):  # type: ignore[attr-defined]
+                return anc, loop, conditional
+            # A decorator, default or annotation runs where the function is defined, not
+            # when it is called: it is the enclosing scope's code.
+            loop, conditional = None, False
+            child = anc
+            continue
         if kind in _OPAQUE_TYPES:
             return None, None, False
         if loop is None and kind in _LOOP_TYPES:
