@@ -1,9 +1,10 @@
 """Small code samples shared by several test modules."""
 
-# A BR101 finding on line 3, in a one-function module.
+# A BR101 finding on line 3, in a one-function module. The function is a view (it takes the
+# request), so its parameter `x` is evidence in the file alone, without the project phase.
 ONE_FINDING = (
     "import sqlite3\n"
-    "def f(c: sqlite3.Connection, x):\n"
+    "def f(request, c: sqlite3.Connection, x):\n"
     "    c.execute(f\"SELECT a FROM t WHERE a = '{x}'\")\n"
 )
 ONE_FINDING_MESSAGE = ("SQL passed to `c.execute()` is built with an f-string from `x`; "

@@ -34,12 +34,14 @@ def _apply(code: str, finding) -> str:  # type: ignore[no-untyped-def]
     return outcome.text
 
 
+# Each function takes the request: a view, whose parameters come from outside (a parameter
+# of a function no call in the project reaches is weaker evidence: a note, tested below).
 CASES = [
     # (code, message, suggestion, exact: True (a safe edit) / "unsafe" (an unsafe one) / False)
     (
         """
         import sqlite3
-        def f(conn: sqlite3.Connection, user_id, status):
+        def f(request, conn: sqlite3.Connection, user_id, status):
             conn.execute("SELECT * FROM orders WHERE user_id = %s AND status = '%s'" % (user_id, status))
         """,
         "SQL passed to `conn.execute()` is built with % formatting from `user_id`, `status`; "
@@ -50,7 +52,7 @@ CASES = [
     (
         """
         import asyncpg
-        async def f(name):
+        async def f(request, name):
             conn = await asyncpg.connect("postgres://")
             return await conn.fetch("SELECT * FROM users WHERE name = '{}'".format(name))
         """,
@@ -62,7 +64,7 @@ CASES = [
     (
         """
         from sqlalchemy import text as sa_text
-        def f(session, email):
+        def f(request, session, email):
             return session.execute(sa_text(f"SELECT * FROM users WHERE email = '{email}'"))
         """,
         "SQL passed to `sa_text()` is built with an f-string from `email`; pass the values as "
@@ -85,7 +87,7 @@ CASES = [
     (
         """
         import psycopg2
-        def f(ids, name):
+        def f(request, ids, name):
             conn = psycopg2.connect("")
             cur = conn.cursor()
             sql = "UPDATE users SET name = '" + name + "'"
@@ -100,7 +102,7 @@ CASES = [
     (
         # asyncpg's fetchrow on an untyped wrapper: `$1`, the value as a further argument.
         """
-        async def f(db, tgid):
+        async def f(request, db, tgid):
             return await db.fetchrow(f"SELECT * FROM message WHERE tgid = {tgid}")
         """,
         "SQL passed to `db.fetchrow()` is built with an f-string from `tgid`; pass the values "
@@ -111,7 +113,7 @@ CASES = [
     (
         """
         import sqlite3
-        def f(conn: sqlite3.Connection, column):
+        def f(request, conn: sqlite3.Connection, column):
             return conn.execute(f"SELECT {column} FROM users")
         """,
         "SQL passed to `conn.execute()` is built with an f-string from `column`; a bound "
@@ -144,7 +146,7 @@ def test_message_and_fix(code, message, suggestion, exact):
 def test_related_location_names_the_build_line():
     _, finding = _one("""
         import sqlite3
-        def f(conn: sqlite3.Connection, q):
+        def f(request, conn: sqlite3.Connection, q):
             sql = "SELECT * FROM items"
             sql += f" WHERE name = '{q}'"
             return conn.execute(sql)
@@ -317,9 +319,15 @@ def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper()
 
             def get_fixed(self):
                 return self._fetchall("SELECT id FROM alerts", {})
+
+        def alerts_view(request):
+            backend = Backend()
+            query = parse(request.args)
+            return backend.get_alerts(query), backend.get_counts(query, request.args["by"])
         """)
-    got = sorted((f.rule_id, f.span.start_line) for f in findings)
-    assert got == [("BR101", 13), ("BR101", 18)]
+    got = sorted((f.rule_id, f.span.start_line, f.severity.value) for f in findings)
+    # the view passes request data to both: positive evidence, the rule's own severity
+    assert got == [("BR101", 13, "error"), ("BR101", 18, "error")]
     by_line = {f.span.start_line: f.message for f in findings}
     assert "`query.where`" in by_line[13] and "`Backend._fetchall`" in by_line[13]
     # a clause cannot be bound: the advice is an allowlist where it is made

@@ -105,7 +105,7 @@ def test_parallel_and_serial_runs_agree(tmp_path, monkeypatch):
     for i in range(45):
         (tmp_path / f"m{i:02d}.py").write_text(
             "import sqlite3\n"
-            f"def f(c: sqlite3.Connection, v):\n    c.execute(f\"SELECT {i} FROM t WHERE a = '{{v}}'\")\n",
+            f"def f(request, c: sqlite3.Connection, v):\n    c.execute(f\"SELECT {i} FROM t WHERE a = '{{v}}'\")\n",
             encoding="utf-8")
     serial = run([Path(".")], Config(select=("BR101",)), jobs=1)
     parallel = run([Path(".")], Config(select=("BR101",)), jobs=2)
@@ -114,7 +114,7 @@ def test_parallel_and_serial_runs_agree(tmp_path, monkeypatch):
 
 
 def test_review_is_pure():
-    code = b"import sqlite3\ndef f(c: sqlite3.Connection, v):\n    c.execute('SELECT %s' % v)\n"
+    code = b"import sqlite3\ndef f(request, c: sqlite3.Connection, v):\n    c.execute('SELECT %s' % v)\n"
     first = review_source(code, "a.py", Config(), ("BR000", "BR101"))
     second = review_source(code, "a.py", Config(), ("BR000", "BR101"))
     assert first.findings == second.findings and len(first.findings) == 1

@@ -320,12 +320,16 @@ def test_br206_django_limits_go_where_the_view_is_the_projects(tmp_path, monkeyp
     assert cls.name == "TokenView"
     assert ast.unparse(cls.decorator_list[0]) == (
         "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='dispatch')")
-    assert by_line[8].description == "Limit the view with django-ratelimit (in app/views.py)"
+    # No module imports django_ratelimit: the fix says it brings a new dependency.
+    assert by_line[8].description == (
+        "Limit the view with django-ratelimit (in app/views.py). django-ratelimit is not yet a "
+        "dependency of this project: adding it is part of the fix")
     # Django's own view: no class of the project to decorate, so the URL pattern wraps it,
-    # with the name the URL module imports.
+    # with the name the URL module imports; the view answers GET (its form) and POST, so
+    # only the submissions count.
     assert by_line[9].suggestion == (
         "from django_ratelimit.decorators import ratelimit\n\n"
-        'ratelimit(key="ip", rate="5/m", block=True)'
+        'ratelimit(key="ip", rate="5/m", method="POST", block=True)'
         "(auth_views.PasswordResetConfirmView.as_view())  # the URL pattern's view")
     # A function view: the decorator on the real def, as written (async, its parameters).
     assert by_line[10].suggestion == (
@@ -507,8 +511,8 @@ def _bound_names(tree: ast.AST) -> set[str]:
 
 # The rules whose suggestions this suite holds to the names in scope (issue 13).
 SCOPED_RULES = ("BR102", "BR201", "BR202", "BR203", "BR206", "BR207", "BR211", "BR212", "BR302",
-                "BR303", "BR304", "BR306", "BR401", "BR402",
-                "BR501")
+                "BR303", "BR304", "BR306", "BR401", "BR402", "BR403",
+                "BR501", "BR502", "BR204", "BR205")
 
 
 def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
@@ -736,8 +740,28 @@ def test_br203_at_import_time_the_suggestion_does_not_raise(tmp_path, monkeypatc
         def configure(app):
             app.config["SECRET_KEY"] = "9iE9DRkPHQDJbAFFC31dum5I54x"
         """}, "BR203", monkeypatch)
+    # The whole assignment: a bare `os.environ.get(...)` would drop the value.
     assert [(f.span.start_line, f.fix.suggestion) for f in findings] == [
-        (4, 'os.environ.get("API_KEY")'), (12, 'os.environ["SECRET_KEY"]')]
+        (4, 'API_KEY = os.environ.get("API_KEY")'),
+        (12, 'app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]')]
+
+
+def test_br203_a_value_that_names_an_environment_variable_gets_words(tmp_path,
+                                                                     monkeypatch) -> None:
+    # phoenix: `ENV_E2B_API_KEY = "E2B_API_KEY"` is the variable's name; os.environ.get(
+    # "ENV_E2B_API_KEY") in its place would break every lookup that uses it.
+    findings = _project(tmp_path, {"sandbox.py": """
+        ENV_E2B_API_KEY = "E2B_API_KEY"
+        STRIPE_API_KEY = "sk9DRkPHQDJbAFFC31dum5I54xQ"
+        """}, "BR203", monkeypatch)
+    assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR203", 2), ("BR203", 3)]
+    named, secret = (f.fix for f in findings)
+    assert named is not None and named.suggestion is None
+    assert named.description.startswith("The value looks like the name of an environment "
+                                        "variable, not a secret")
+    # Near miss: a mixed-case key is the secret itself.
+    assert secret is not None
+    assert secret.suggestion == 'import os\n\nSTRIPE_API_KEY = os.environ.get("STRIPE_API_KEY")'
 
 
 def test_br501_a_shipped_pytest_plugin_and_a_futures_wait_are_not_reported(
@@ -936,3 +960,312 @@ def test_br206_on_an_inherited_post_decorates_the_view_class_by_name(tmp_path, m
     assert [ast.unparse(d) for d in cls.decorator_list] == [
         "method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='post')"]
     assert "def post" not in finding.fix.suggestion
+
+
+@pytest.mark.parametrize(("answer", "how"), [
+    ("raise HTTPException(status_code=422, detail=str(e))", "status 422"),
+    ("raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST, detail=str(e))",
+     "HTTP_400_BAD_REQUEST"),
+    ("raise ValidationError({'file': str(e)})", "ValidationError, a 400"),
+    ("return {'parse_error': str(e)}", 'the "parse_error" field'),
+])
+def test_br401_a_client_error_gets_words_not_internal_server_error(tmp_path, monkeypatch,
+                                                                    answer: str,
+                                                                    how: str) -> None:
+    # The client sent something that does not parse: "Internal server error" would
+    # misdescribe a 4xx and hide what to correct; the right message is the project's to word.
+    (finding,) = _project(tmp_path, {"api.py": f"""
+        from fastapi import FastAPI, HTTPException, status
+        from rest_framework.exceptions import ValidationError
+
+        app = FastAPI()
+
+
+        @app.post("/items")
+        def create_item():
+            try:
+                return work()
+            except Exception as e:
+                {answer}
+        """}, "BR401", monkeypatch)
+    assert finding.rule_id == "BR401" and finding.span.start_line == 12
+    assert finding.fix is not None
+    assert finding.fix.suggestion is None and finding.fix.edits == ()
+    assert finding.fix.description.startswith(f"This answers a client error ({how}): a "
+                                              f"generic 'Internal server error' would "
+                                              f"misdescribe it")
+
+
+@pytest.mark.parametrize("answer", [
+    "raise HTTPException(status_code=500, detail=str(e)[:400])",
+    "raise HTTPException(status_code=410, detail=str(e))",
+])
+def test_br401_a_length_slice_or_another_4xx_is_no_bad_input(tmp_path, monkeypatch,
+                                                             answer: str) -> None:
+    # Near misses: `[:400]` truncates the text; a 410 is pgadmin's status for every error,
+    # not a statement about the input. Both keep the exact edit.
+    (finding,) = _project(tmp_path, {"api.py": f"""
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+
+        @app.post("/items")
+        def create_item():
+            try:
+                return work()
+            except Exception as e:
+                {answer}
+        """}, "BR401", monkeypatch)
+    assert finding.fix is not None and finding.fix.edits
+    assert 'detail="Internal server error"' in finding.fix.edits[-1].replacement
+
+
+NAPALM = """
+    from rest_framework.decorators import api_view
+    from rest_framework.response import Response
+
+
+    @api_view(["GET"])
+    def napalm(request):
+        response = {{}}
+        for method in request.GET.getlist("method"):
+            try:
+                response[method] = run(method)
+            except Exception as e:
+                {handler}
+        close()
+        return Response(response)
+    """
+
+
+def test_br401_a_handler_that_stores_the_text_and_goes_on_keeps_its_flow(tmp_path,
+                                                                          monkeypatch) -> None:
+    # nautobot: one method's failure is stored and the loop goes on; a `return` of a 500 from
+    # the handler would lose the other methods' results and skip close().
+    stored = 'response[method] = {"error": f"Method {method} failed: {e}"}'
+    (finding,) = _project(tmp_path, {"views.py": NAPALM.format(handler=stored)}, "BR401",
+                          monkeypatch)
+    assert (finding.rule_id, finding.span.start_line) == ("BR401", 12)
+    assert finding.fix is not None and finding.fix.suggestion is None
+    assert finding.fix.description.startswith(
+        "The handler stores the exception's text (line 13) and goes on")
+    # Near miss: a handler that answers itself gets the generic answer in code.
+    answered = 'return Response({"error": str(e)}, status=500)'
+    (finding,) = _project(tmp_path, {"views.py": NAPALM.format(handler=answered)}, "BR401",
+                          monkeypatch)
+    assert finding.fix is not None and finding.fix.edits
+    assert '"Internal server error"' in finding.fix.edits[-1].replacement
+
+
+RECOVERY_VIEW = """
+    from django.urls import path
+    from django.views.generic import TemplateView
+
+    from .models import AuditLog
+
+
+    class RecoveryCodesView(TemplateView):
+        def get(self, request, *args, **kwargs):
+            AuditLog.objects.create(user=request.user, activity="recovery-shown")
+            return super().get(request, *args, **kwargs)
+    {post}
+
+    urlpatterns = [path("recovery-codes/", RecoveryCodesView.as_view())]
+    """
+
+
+def test_br306_a_view_that_has_a_post_gets_no_post_stub(tmp_path, monkeypatch) -> None:
+    # weblate: post() already regenerates the codes; serving the page's write from post()
+    # would replace the codes each time they are shown.
+    existing = """
+        def post(self, request, *args, **kwargs):
+            regenerate_codes(request.user)
+            return super().get(request, *args, **kwargs)
+    """
+    (finding,) = _project(tmp_path, {"views.py": RECOVERY_VIEW.format(post=existing)}, "BR306",
+                          monkeypatch)
+    assert finding.rule_id == "BR306" and "RecoveryCodesView.get" in finding.message
+    assert finding.fix is not None and finding.fix.suggestion is None
+    assert "`RecoveryCodesView` already has a post() that does something else" in \
+        finding.fix.description
+    # Near miss: without a post() the stub is the fix.
+    (finding,) = _project(tmp_path, {"views.py": RECOVERY_VIEW.format(post="")}, "BR306",
+                          monkeypatch)
+    assert finding.fix is not None
+    assert "def post(self, request, *args, **kwargs):" in (finding.fix.suggestion or "")
+
+
+def test_br403_a_password_the_code_generates_is_not_redacted_blindly(tmp_path,
+                                                                     monkeypatch) -> None:
+    # mayan-edms: the log line hands a generated admin password to the operator; "log an
+    # identifier instead" would remove the feature.
+    findings = _project(tmp_path, {"accounts.py": """
+        import logging
+        import secrets
+
+        logger = logging.getLogger(__name__)
+
+
+        def create_admin(username, chosen):
+            password = "".join(secrets.choice("abcdef0123") for _ in range(20))
+            logger.info("created %s with password %s", username, password)
+
+
+        def login(username, password):
+            logger.info("login %s with password %s", username, password)
+
+
+        def reset(user):
+            token = secrets.token_urlsafe()
+            logger.info("reset link token %s", token)
+        """}, "BR403", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings if f.rule_id == "BR403"}
+    assert sorted(by_line) == [10, 14, 19]
+    assert by_line[10] is not None and by_line[10].suggestion is None
+    assert by_line[10].description.startswith("The code generates this secret itself")
+    # Near misses: a password the caller passed in, and a token minted for a client.
+    for line in (14, 19):
+        assert by_line[line] is not None
+        assert by_line[line].description.startswith("Log an identifier")
+
+
+FLASK_LOGIN_FORM = """
+    from flask import Blueprint
+    {imports}
+
+    bp = Blueprint("auth", __name__)
+
+
+    @bp.route("/login", methods=[{methods}])
+    def login():
+        return check_password()
+    """
+
+
+@pytest.mark.parametrize(("methods", "imports", "limit", "new"), [
+    ('"GET", "POST"', "", 'limiter.limit("5 per minute", methods=["POST"])', True),
+    ('"POST"', "from flask_limiter import Limiter", 'limiter.limit("5 per minute")', False),
+])
+def test_br206_flask_limit_counts_submissions_and_names_a_new_dependency(
+        tmp_path, monkeypatch, methods: str, imports: str, limit: str, new: bool) -> None:
+    # ckan / fief: the login page renders its form on GET; a bare limit counts page views as
+    # attempts. Flask-Limiter is not imported anywhere: the fix says it adds a dependency.
+    findings = _project(tmp_path, {"auth.py": FLASK_LOGIN_FORM.format(
+        methods=methods, imports=imports)}, "BR206", monkeypatch)
+    (finding,) = [f for f in findings if f.rule_id == "BR206"]
+    assert finding.span.start_line == 8 and finding.fix is not None
+    assert f"@{limit}" in (finding.fix.suggestion or "")
+    assert finding.fix.description.endswith(
+        "Flask-Limiter is not yet a dependency of this project: adding it is part of the fix"
+    ) is new
+
+
+def test_br212_says_when_the_development_flag_is_its_own() -> None:
+    # phoenix: os.environ.get("GRAPHQL_INTROSPECTION") is no setting of the project; the text
+    # says the variable is new. Near miss: a Django endpoint reads settings.DEBUG, which exists.
+    from backendreview.engine import finish, review_source
+    from backendreview.metadata import load_rule_docs
+
+    def fixes(name: str) -> list:  # type: ignore[type-arg]
+        text = (ROOT / "fixtures" / "BR212" / name).read_text(encoding="utf-8")
+        result = review_source(text.encode(), name, Config(), ("BR212",))
+        return [f.fix for f in finish([result], Config(), ("BR212",), load_rule_docs()).findings
+                if f.fix is not None]
+
+    env = fixes("strawberry_extensions.py")
+    django = fixes("graphene_django_urls.py")
+    assert env and all("GRAPHQL_INTROSPECTION" in (f.suggestion or "") for f in env)
+    assert all("GRAPHQL_INTROSPECTION is a new environment variable this suggestion "
+               "introduces" in f.description for f in env)
+    assert django and all("settings.DEBUG" in (f.suggestion or "") for f in django)
+    assert not any("new environment variable" in f.description for f in django)
+
+
+def test_br401_the_fix_names_the_other_place_that_shows_the_text(tmp_path, monkeypatch) -> None:
+    # mayan-edms: the AJAX answer is rewritten, and the text also reaches messages.error() in
+    # the other branch; the fix says so instead of leaving it unsaid.
+    (finding,) = _project(tmp_path, {"views.py": """
+        from django.contrib import messages
+        from django.http import JsonResponse
+
+
+        def upload(request):
+            try:
+                run_upload(request)
+            except Exception as exception:
+                if request.headers.get("x-requested-with"):
+                    return JsonResponse({"error": str(exception)}, status=500)
+                else:
+                    messages.error(request, str(exception))
+            return JsonResponse({})
+        """}, "BR401", monkeypatch)
+    assert finding.rule_id == "BR401" and finding.fix is not None and finding.fix.edits
+    assert finding.fix.description.endswith(
+        "The exception's text also reaches line 13 (`messages.error(...)`): replace it there "
+        "too.")
+    # Near miss: a fixed message in the other branch is nothing more to replace.
+    (finding,) = _project(tmp_path, {"views.py": """
+        from django.contrib import messages
+        from django.http import JsonResponse
+
+
+        def upload(request):
+            try:
+                run_upload(request)
+            except Exception as exception:
+                if request.headers.get("x-requested-with"):
+                    return JsonResponse({"error": str(exception)}, status=500)
+                else:
+                    messages.error(request, "The upload failed")
+            return JsonResponse({})
+        """}, "BR401", monkeypatch)
+    assert finding.fix is not None and "also reaches" not in finding.fix.description
+
+
+def test_br403_printing_a_generated_key_is_the_commands_output(tmp_path, monkeypatch) -> None:
+    # nautobot's generate_secret_key.py prints the key it makes: that is the handover.
+    findings = _project(tmp_path, {"keys.py": """
+        import secrets
+
+
+        def make_key(password):
+            secret_key = secrets.token_hex(32)
+            print(secret_key)
+            print(password)
+        """}, "BR403", monkeypatch)
+    by_line = {f.span.start_line: f.fix for f in findings if f.rule_id == "BR403"}
+    assert sorted(by_line) == [7, 8]
+    assert by_line[7] is not None and by_line[7].suggestion is None
+    assert by_line[7].description.startswith("The code generates this secret itself and print() "
+                                             "writes it to the command's output")
+    # Near miss: a password handed in is printed, not generated here.
+    assert by_line[8] is not None and by_line[8].description.startswith("Log an identifier")
+
+
+def test_br306_a_drf_action_says_its_get_callers_must_switch(tmp_path, monkeypatch) -> None:
+    # nautobot: methods=["post"] alone broke the <a href> button that called the action.
+    (finding,) = _project(tmp_path, {"views.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+        from .models import SavedView
+
+
+        class SavedViewViewSet(viewsets.ModelViewSet):
+            @action(detail=True, methods=["get"])
+            def set_default(self, request, pk=None):
+                SavedView.objects.filter(pk=pk).update(is_default=True)
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("saved-views", SavedViewViewSet)
+        urlpatterns = router.urls
+        """}, "BR306", monkeypatch)
+    assert finding.rule_id == "BR306" and finding.fix is not None
+    assert finding.fix.description == (
+        "Declare the action for a write method. Whatever calls it with GET today (a link or "
+        "button in the UI, a script, an API client) must switch to POST first, or it breaks.")
+    assert 'action(detail=True, methods=["post"])' in (finding.fix.suggestion or "")

@@ -121,7 +121,7 @@ def test_cli_reports_a_parse_error_as_a_finding_not_a_failure(tmp_path, monkeypa
 LATIN1 = (
     "# -*- coding: latin-1 -*-\n"
     "import sqlite3\n"
-    "def f(c: sqlite3.Connection, x):\n"
+    "def f(request, c: sqlite3.Connection, x):\n"  # a view: `x` comes from outside
     "    s = 'café'; c.execute(f\"SELECT * FROM t WHERE a = '{x}' AND b = 'é'\")\n"
 )
 

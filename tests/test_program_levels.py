@@ -42,7 +42,11 @@ _APP = {
         "def open_account(name, secret):\n"
         "    return Accounts().open(name, secret)\n\n"
         "def describe(error):\n"
-        "    return {'error': str(error)}\n"),
+        "    return {'error': str(error)}\n\n"
+        "def save_first(name, secret):\n"
+        "    store = Store()\n"
+        "    store.quote(name)\n"
+        "    return store.save(name, secret)\n"),
     "acct/views.py": (
         "from flask import Flask, request\n"
         "from .store import Store, describe, open_account\n\n"
@@ -82,23 +86,36 @@ def _model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, level: str,
                         .facts["program"])
 
 
-def test_the_call_graph_level_keeps_calls_and_types_and_drops_effects(tmp_path, monkeypatch):
+def test_the_call_graph_level_keeps_returned_calls_and_drops_effects(tmp_path, monkeypatch):
     full = _model(tmp_path, monkeypatch, "program")
     calls = _model(tmp_path, monkeypatch, "program-calls")
     assert sorted(calls.functions) == sorted(full.functions)
     view, view_full = (m.functions["acct.views.create_account"] for m in (calls, full))
-    # The types that resolve a call and the call sites, at their places, returned or not.
-    assert view.local_types == view_full.local_types == {"store": "acct.store.Store"}
+    # Only the call sites whose value is returned (the edges BR401 follows back to routes),
+    # at their places and in the whole model's order; the others are not extracted.
     assert [(s.line, s.col, s.text, s.returned) for s in view.calls] == \
-        [(s.line, s.col, s.text, s.returned) for s in view_full.calls]
-    save = next(s for s in view.calls if s.text == "store.save")
-    assert [t.qualname for t in calls.targets(view, save)] == ["acct.store.Store.save"]
-    assert [s.text for s in view.calls if s.returned] == ["describe"]
+        [(s.line, s.col, s.text, s.returned) for s in view_full.calls if s.returned] == \
+        [(12, 11, "describe", True)]
+    assert [s.text for s in view_full.calls] == ["Store", "store.save", "describe"]
+    # A returned call through a local resolves as in the whole model, though the level
+    # keeps no local types: they only serve to resolve its call sites.
+    helper, helper_full = (m.functions["acct.store.save_first"] for m in (calls, full))
+    assert helper_full.local_types == {"store": "acct.store.Store"}
+    assert helper.local_types == {}
+    # (`Store()` counts as returned: the local it is assigned to is.)
+    assert [s.text for s in helper.calls] == ["Store", "store.save"]
+    assert [(s.line, s.text) for s in helper.calls] == \
+        [(s.line, s.text) for s in helper_full.calls if s.returned]
+    assert [t.qualname for t in calls.targets(helper, helper.calls[-1])] == \
+        [t.qualname for t in full.targets(helper_full, helper_full.calls[-1])] == \
+        ["acct.store.Store.save"]
+    # Attribute types set in methods resolve `self.store.save()` at both levels.
+    assert calls.classes["acct.store.Accounts"].attr_types == \
+        full.classes["acct.store.Accounts"].attr_types == {"store": "acct.store.Store"}
     # ... but no loop or path details, effects, constants or quoting.
     save_full = next(s for s in view_full.calls if s.text == "store.save")
     assert (save_full.loop_line, save_full.loop_literal, save_full.conditional) == \
         (9, True, True)
-    assert (save.loop_line, save.loop_literal, save.conditional) == (0, False, False)
     stored, stored_full = (m.functions["acct.store.Store.save"] for m in (calls, full))
     assert stored_full.effects and stored.effects == ()
     assert full.functions["acct.store.Store.quote"].quotes
@@ -129,7 +146,7 @@ def test_call_graph_entries_in_the_cache_are_not_served_to_another_level(tmp_pat
     assert classes.functions["acct.views.create_account"].calls == ()
     again = _model(tmp_path, monkeypatch, "program-calls", cache)
     assert [s.text for s in again.functions["acct.views.create_account"].calls] == \
-        [s.text for s in first.functions["acct.views.create_account"].calls]
+        [s.text for s in first.functions["acct.views.create_account"].calls] == ["describe"]
 
 
 def test_br201_through_a_typed_helper_does_not_depend_on_br401_being_on(tmp_path,

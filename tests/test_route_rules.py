@@ -194,3 +194,130 @@ def test_br305_a_number_after_the_api_segment_is_a_version() -> None:
     assert br305("/datarepair/7272/") == [
         ("BR305", 6, 'no API route carries a version segment (e.g. "GET /datarepair/7272/"); '
                      "version the API under a prefix such as /api/v1")]
+
+
+MOUNTED = '''
+from fastapi import FastAPI
+
+from pkg.auth import auth_app
+
+app = FastAPI()
+
+
+@app.get("/admin")
+def admin():
+    return {}
+
+
+@app.get("/users")
+def users():
+    return []
+
+
+app.mount("{prefix}", auth_app)
+'''
+
+
+def _br502_fix(files: dict[str, str]) -> tuple[str, str | None]:
+    config = Config()
+    results = [review_source(text.encode(), path, config, ("BR502",))
+               for path, text in files.items()]
+    found = finish(results, config, ("BR502",), load_rule_docs()).findings
+    assert len(found) == 1 and found[0].fix is not None
+    return found[0].fix.description, found[0].fix.suggestion
+
+
+def test_br502_fix_goes_before_a_catch_all_mount() -> None:
+    # `app.mount("/", ...)` answers every path registered after it: the probe goes before.
+    description, code = _br502_fix({"main.py": MOUNTED.replace("{prefix}", "/")})
+    assert description.startswith('Add a cheap endpoint that answers 200 OK, registered before '
+                                  'the `app.mount("/", ...)` at line 19')
+    assert code is not None and code.startswith('@app.get("/health")')
+    # Near miss: a mount under its own prefix shadows nothing else.
+    description, code = _br502_fix({"main.py": MOUNTED.replace("{prefix}", "/auth")})
+    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert code is not None and code.startswith('@app.get("/health")')
+
+
+AIOHTTP_API = '''
+from aiohttp import web
+
+
+class ProvisioningAPI:
+    def __init__(self) -> None:
+        self.app = web.Application()
+        self.app.router.add_get("/v1/users", self.users)
+        self.app.router.add_post("/v1/login", self.login)
+
+    async def users(self, request):
+        return web.json_response([])
+
+    async def login(self, request):
+        return web.json_response({})
+'''
+
+AIOHTTP_SERVED = '''
+from aiohttp import web
+
+app = web.Application()
+
+
+async def users(request):
+    return web.json_response([])
+
+
+app.router.add_get("/v1/users", users)
+web.run_app(app)
+'''
+
+
+def test_br502_fix_in_words_for_an_unserved_instance_app() -> None:
+    # The application lives on `self.app` and no run_app() serves it (a library's server may
+    # mount it as a sub-application): no module-level code naming an `app` that is not there.
+    description, code = _br502_fix({"provisioning.py": AIOHTTP_API})
+    assert code is None
+    assert "register a GET /health handler on `self.app` in `ProvisioningAPI`" in description
+    assert "no run_app() or AppRunner of the project serves this application" in description
+    # Near miss: a module-level application the module serves gets the code.
+    description, code = _br502_fix({"server.py": AIOHTTP_SERVED})
+    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert code is not None and code.endswith('app.router.add_get("/health", health)')
+
+
+RESTX = '''
+from flask import Flask
+from flask_restx import Api, Namespace, Resource
+
+app = Flask(__name__)
+api = Api(app)
+ns = Namespace("items")
+
+
+@ns.route("/items")
+class Items(Resource):
+    def get(self):
+        return []
+
+
+@ns.route("/items/<int:item_id>")
+class Item(Resource):
+    def get(self, item_id):
+        return {}
+
+
+api.add_namespace(ns, path="/api/items")
+'''
+
+
+def test_br502_fix_in_words_for_a_rest_api_that_registers_classes() -> None:
+    # `@api.get("/health")` does not exist on a Flask-RESTX Api: it registers Resources.
+    description, code = _br502_fix({"app.py": RESTX})
+    assert code is None
+    assert "`api` registers classes (a REST extension's Resources or class-based views)" in \
+        description
+    # Near miss: a Flask app with decorated functions gets the decorator.
+    plain = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/api/items")\n' \
+            'def items():\n    return []\n'
+    description, code = _br502_fix({"app.py": plain})
+    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert code is not None and code.startswith('@app.get("/health")')

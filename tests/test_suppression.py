@@ -16,7 +16,8 @@ from backendreview.sourcelines import source_lines
 from backendreview.suppression import parse_suppressions
 
 RULES = ("BR000", "BR101")
-HEAD = "import sqlite3\n\n\ndef f(db: sqlite3.Connection, x):\n"  # the body starts on line 5
+HEAD = "import sqlite3\n\n\ndef f(request, db: sqlite3.Connection, x):\n"  # the body starts on line 5;
+# a view taking the request: its parameter `x` comes from outside, evidence in the file alone
 MESSAGE = ("SQL passed to `db.execute()` is built with an f-string from `x`; pass the values "
            "as bound parameters")
 

@@ -8,7 +8,8 @@ aiohttp / flask-restx route decorators and call-style registrations, DRF `@actio
 ariadne `set_field` bindings)
 register it in this file. Two kinds of handler are registered in another file, so the file
 itself gives the evidence: methods of view classes (Django / DRF views and viewsets, Flask
-MethodView, flask-restful Resources) and Django function views in a views module. Sanic and
+MethodView, flask-restful Resources; a method the class's own verb table dispatches to) and
+Django function views in a views module. Sanic and
 Litestar, which the route model does not read, are recognised by their decorators here.
 """
 
@@ -159,6 +160,31 @@ def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
     return False
 
 
+_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
+def _dispatched_methods(ctx: FileContext, cls: ast.ClassDef) -> frozenset[str]:
+    """Methods a view class maps HTTP verbs to in a class-level table (`operations =
+    {'sql': [{'get': 'sql'}], 'obj': [{'put': 'update'}]}`, the base view dispatching by
+    it): the class itself says GET reaches `sql`, whatever the method is called, so it
+    answers the client like `get` or `update` does."""
+
+    def compute() -> frozenset[str]:
+        names: set[str] = set()
+        for stmt in cls.body:
+            if not isinstance(stmt, ast.Assign | ast.AnnAssign) or stmt.value is None:
+                continue
+            for node in ast.walk(stmt.value):
+                if isinstance(node, ast.Dict):
+                    names.update(v.value for k, v in zip(node.keys, node.values, strict=True)
+                                 if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                 and k.value.lower() in _VERBS and isinstance(v, ast.Constant)
+                                 and isinstance(v.value, str) and v.value.isidentifier())
+        return frozenset(names)
+
+    return ctx.memo("dispatched-methods", cls, compute)
+
+
 def is_route_handler(ctx: FileContext, func: ast.AST) -> bool:
     """Whether `func` handles an HTTP request (its return value goes to the client)."""
     if ctx.__dict__.get("_collecting_routes"):
@@ -178,7 +204,8 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
         return True  # a GraphQL resolver or mutation answers the client too
     parent = ctx.semantic.parent(func)
     if isinstance(parent, ast.ClassDef):
-        return func.name in _VIEW_METHODS and _is_view_class(ctx, parent)
+        return (func.name in _VIEW_METHODS or func.name in _dispatched_methods(ctx, parent)
+                ) and _is_view_class(ctx, parent)
     if not isinstance(parent, ast.Module):
         return False
     # A Django function view: in a views module, first parameter `request`.

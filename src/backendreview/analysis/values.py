@@ -44,6 +44,56 @@ def is_password_name(name: str | None) -> bool:
     return bool(_PASSWORD_WORD.search(name)) and not _HASHED_PREFIX.search(name)
 
 
+# What every name `is_password_name` accepts contains, lower-cased: `snake()` only inserts
+# underscores before capitals, so "password", "passwd", "passwort" show "passw", "pwd" and
+# "pw" show "pw", and "passphrase" / "pass_word" show themselves.
+_PASSWORD_MARKS = ("pw", "passw", "passphrase", "pass_word")
+
+
+def may_name_password(ctx: FileContext) -> bool:
+    """Whether any name or string constant of the file could be one `is_password_name`
+    accepts. False is exact: an ASCII identifier is spelled in the text as the parser reads
+    it, and string constants are read as parsed (escapes, implicit concatenation); in a file
+    with non-ASCII text the parsed (NFKC-normalised) identifiers are read too. Answered once
+    per file."""
+    found = getattr(ctx, "_may_name_password", None)
+    if found is None:
+        found = _names_password(ctx)
+        ctx._may_name_password = found  # type: ignore[attr-defined]
+    return found
+
+
+def _names_password(ctx: FileContext) -> bool:
+    text = ctx.text
+    if _marked(text):
+        return True
+    nodes = ctx.semantic.nodes
+    constant = ast.Constant
+    # The string constants as parsed, in one string (a separator no mark contains).
+    strings = "\n".join(value for value in [n.value for n in nodes  # type: ignore[attr-defined]
+                                             if type(n) is constant] if type(value) is str)
+    if _marked(strings):
+        return True
+    if text.isascii():
+        return False
+    named = _NAMED_NODES
+    return _marked("\n".join(getattr(node, field, None) or "" for node in nodes
+                             for field in named.get(type(node), ())))
+
+
+def _marked(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in _PASSWORD_MARKS)
+
+
+# The nodes that carry identifiers, and their fields.
+_NAMED_NODES: dict[type, tuple[str, ...]] = {
+    ast.Name: ("id",), ast.Attribute: ("attr",), ast.keyword: ("arg",), ast.arg: ("arg",),
+    ast.FunctionDef: ("name",), ast.AsyncFunctionDef: ("name",), ast.ClassDef: ("name",),
+    ast.alias: ("name", "asname"),
+}
+
+
 # Containers of request data, by qualified name (Flask's global request).
 _FLASK_REQUEST_DATA = frozenset({
     "flask.request.form", "flask.request.json", "flask.request.args", "flask.request.values",

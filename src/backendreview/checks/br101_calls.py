@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ..analysis.program import ConstNeed, ProgramModel, callee_of, constant_needs, short_name
-from ..analysis.program.facts import Callee
+from ..analysis.program.facts import Callee, FunctionInfo
 from ..analysis.program.sqlflow import (
     FACT_KIND,
+    RUNTIME,
+    UNRESOLVED,
     Chain,
     Forward,
     ParamFacts,
     ParamUse,
-    parameter_for,
     summaries_of,
 )
 from ..model import Finding, Related, Severity, Span
@@ -69,6 +70,8 @@ class TextToHelper:
     # every part is a clause or a list by its name (`query.where`, `order_by`): a bound
     # parameter cannot carry it, so the fix belongs where the fragment is made
     fragments: bool = False
+    # the evidence is these parameters of the calling function alone (no request data)
+    evidence_params: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,9 @@ class SinkOfCall:
     span: Span
     label: str  # the database call, for the message
     text: str  # the callee as written
-    # each argument: (key, source, runtime?, evidence or "")
-    args: tuple[tuple[str, str, bool, str], ...]
+    # each argument: (key, source, runtime?, evidence or "", the parameters of the calling
+    # function that alone make the evidence)
+    args: tuple[tuple[str, str, bool, str, tuple[str, ...]], ...]
 
 
 def _is_build(value: ast.expr | None) -> bool:
@@ -202,7 +206,8 @@ class FlowRecorder:
             origin = classify(self.ctx, arg, call) if runtime else Origin(SAFE)
             runtime = runtime and origin.kind != SAFE
             args.append((key, _short(self.ctx.source(arg)), runtime,
-                         origin.reason if origin.kind == EVIDENCE else ""))
+                         origin.reason if origin.kind == EVIDENCE else "",
+                         origin.params if origin.kind == EVIDENCE else ()))
         self.ctx.emit_fact(CANDIDATES, SinkOfCall(
             self.ctx.path, self._owner_line(call), callee, self.ctx.span_of(call), label,
             _short(self.ctx.source(source.func)), tuple(args)))
@@ -265,6 +270,9 @@ class FlowRecorder:
         shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3
                                          else "")
         evidence = next((o.reason for _, o in parts if o.kind == EVIDENCE), "")
+        proofs = [o for _, o in parts if o.kind == EVIDENCE]
+        evidence_params = tuple(sorted({p for o in proofs for p in o.params})) if all(
+            o.params for o in proofs) else ()
         needs: list[ConstNeed] | None = []
         for value, _ in parts:
             found = constant_needs(self.ctx, value, quoted=True)
@@ -277,7 +285,7 @@ class FlowRecorder:
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
             tuple(needs) if needs is not None else None,
-            all(_fragment(value) for value, _ in parts)))
+            all(_fragment(value) for value, _ in parts), evidence_params))
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -367,19 +375,25 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
         for target in summaries.targets(owner, item.callee):
             if isinstance(item, TextToHelper):
                 found = _text_to_helper(model, summaries, owner, item, target, severity)
+                params = item.evidence_params if found is not None and (
+                    found.severity != NOTE) else ()
             else:
-                found = _sink_of_call(summaries, item, target, severity)
+                found, params = _sink_of_call(summaries, item, target, severity)
+            if found is not None and found.severity == NOTE and not unknown_origins:
+                break  # parts of unknown origin: only with the option
+            if found is not None and params:
+                found = parameter_evidence(summaries, owner, params, found)
             if found is not None:
-                if found.severity == NOTE and not unknown_origins:
-                    break
                 out.append(found)
                 break
+            if params:
+                break  # every call passes constants: no finding at any target
     return out
 
 
 def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severity  # type: ignore[no-untyped-def]
                     ) -> Finding | None:
-    param = parameter_for(target, item.callee, item.key)
+    param = summaries.parameter(target, item.callee, item.key)
     chain = summaries.runs_as_sql(target, param) if param else None
     if chain is None:
         return None
@@ -398,10 +412,13 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
                    span=item.span, related=_chain_related(target, chain, "runs it with"))
 
 
-def _sink_of_call(summaries, item: SinkOfCall, target, severity) -> Finding | None:  # type: ignore[no-untyped-def]
+def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]
+                  ) -> tuple[Finding | None, tuple[str, ...]]:
+    """The finding, and the parameters of the calling function that alone make its
+    evidence."""
     spliced = summaries.returns_sql_from(target)
-    for key, source, runtime, evidence in item.args:
-        param = parameter_for(target, item.callee, key)
+    for key, source, runtime, evidence, params in item.args:
+        param = summaries.parameter(target, item.callee, key)
         chain = spliced.get(param) if param else None
         if chain is None or not runtime:
             continue
@@ -417,5 +434,28 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity) -> Finding | No
             level = NOTE
         return Finding(rule_id="BR101", severity=level, message=message, path=item.path,
                        span=item.span, related=_chain_related(
-                           target, chain, "splices the value into the SQL it returns"))
-    return None
+                           target, chain, "splices the value into the SQL it returns")), (
+            params if evidence else ())
+    return None, ()
+
+
+def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
+                       params: tuple[str, ...], finding: Finding) -> Finding | None:
+    """A finding whose only evidence is `params`, parameters of `owner`: it stands when a
+    call of `owner` passes a runtime value for one (or `owner` is an entry point); it goes
+    when every call passes constants or leaves the default; when the values reach `owner`
+    only through calls the model cannot see, nothing shows who chose them: a note that says
+    so (weak evidence, but a parameter is how code reached through a dispatch takes outside
+    input). See ParamSummaries.param_origin."""
+    if not params or owner is None:
+        return finding
+    origins = [summaries.param_origin(owner, p) for p in params]
+    if RUNTIME in origins:
+        return finding
+    if UNRESOLVED not in origins:
+        return None  # every call passes constants for them
+    shown = ", ".join(f"`{p}`" for p in params)
+    reason = (f"no call in the project shows what reaches {shown} of "
+              f"`{short_name(owner.qualname, owner.path)}` (it is reached through a dispatch "
+              "or an object the code does not type)")
+    return replace(finding, severity=NOTE, message=as_note(finding.message, reason))

@@ -54,7 +54,9 @@ class Origin:
     kind: str
     reason: str = ""
     param: str | None = None  # HELPER: the parameter that carries the SQL text
-    params: tuple[str, ...] = ()  # HELPER: every parameter the part is made from
+    # HELPER: every parameter the part is made from; EVIDENCE: the parameters behind it
+    # (empty when request data is)
+    params: tuple[str, ...] = ()
 
 
 def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = False,
@@ -74,7 +76,10 @@ def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = Fals
             return Origin(HELPER, param=sorted(params)[0], params=tuple(sorted(params)))
     found = _evidence(ctx, value, 0, set())
     if found:
-        return Origin(EVIDENCE, found)
+        # Request data is evidence here; a parameter only as far as its callers show one
+        # passes a runtime value (the project phase asks: `params`).
+        behind = parameters_behind(ctx, value)
+        return Origin(EVIDENCE, found, params=tuple(sorted(behind)) if behind else ())
     return Origin(UNKNOWN, _unknown_reason(ctx, value))
 
 

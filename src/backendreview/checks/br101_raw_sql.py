@@ -17,12 +17,12 @@ from ..analysis.dbapi import (
 )
 from ..analysis.paths import is_migration_path
 from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
-from ..analysis.program.sqlflow import summaries_of
+from ..analysis.program.sqlflow import is_entry_point, summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
-from .br101_calls import CANDIDATES, FlowRecorder, check_calls
+from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
 from .br101_origins import (
     EVIDENCE,
     HELPER,
@@ -236,14 +236,47 @@ class RawSQL(Rule):
                 params |= found
             if params and self._called_here_with_constants(call, params):
                 needs = []
-        if needs is not None:
+        evidence = [origin for _, origin in parts if origin.kind == EVIDENCE]
+        origin_params = sorted({p for o in evidence for p in o.params}) if evidence and all(
+            o.params for o in evidence) else []
+        func = self.ctx.semantic.enclosing_function(call)
+        if origin_params and self._entry_point(func):
+            # A route, a callback, a view taking the request: its parameters come from
+            # outside (ParamSummaries.param_origin says the same in the project phase, so
+            # the per-file result stands on its own).
+            origin_params = []
+        if needs is not None or origin_params:
             # Every dynamic part may be a constant made elsewhere (a function returning a
-            # literal, a class attribute): the project phase decides with the program model.
+            # literal, a class attribute), or the evidence is a parameter whose callers say
+            # where it comes from: the project phase decides with the program model.
             self.ctx.findings.remove(finding)
-            func = self.ctx.semantic.enclosing_function(call)
             owner = (self.ctx.path, func.lineno) if func is not None else None
-            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, owner, tuple(needs),
-                                                     tuple(sorted(params))))
+            self.ctx.emit_fact(DEFERRED, DeferredSql(
+                finding, owner, tuple(needs) if needs is not None else None,
+                tuple(sorted(params)), tuple(origin_params)))
+
+    def _entry_point(self, func: ast.AST | None) -> bool:
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+        decorators = [self.ctx.source(d.func if isinstance(d, ast.Call) else d)
+                      for d in func.decorator_list]
+        parent = self.ctx.semantic.parent(func)
+        bases = [self.ctx.source(b) for b in parent.bases] if isinstance(
+            parent, ast.ClassDef) else []
+        return is_entry_point(func.name, [a.arg for a in args], decorators, bases)
+
+    def _file_calls(self, name: str) -> list[ast.Call]:
+        """The calls of this file that name `name` (`name(...)`, `x.name(...)`)."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for call in ast.walk(self.ctx.tree):
+                if isinstance(call, ast.Call):
+                    called = call.func.attr if isinstance(call.func, ast.Attribute) else (
+                        call.func.id if isinstance(call.func, ast.Name) else None)
+                    if called:
+                        self._calls_by_name.setdefault(called, []).append(call)
+        return self._calls_by_name.get(name, [])
 
     def _called_here_with_constants(self, node: ast.AST, params: set[str]) -> bool:
         """This file calls the enclosing function, and every such call passes literals or
@@ -252,15 +285,7 @@ class RawSQL(Rule):
         func = self.ctx.semantic.enclosing_function(node)
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
             return False
-        if self._calls_by_name is None:
-            self._calls_by_name = {}
-            for call in ast.walk(self.ctx.tree):
-                if isinstance(call, ast.Call):
-                    name = call.func.attr if isinstance(call.func, ast.Attribute) else (
-                        call.func.id if isinstance(call.func, ast.Name) else None)
-                    if name:
-                        self._calls_by_name.setdefault(name, []).append(call)
-        calls = self._calls_by_name.get(func.name, [])
+        calls = self._file_calls(func.name)
         names = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
         bound = 1 if names and names[0] in ("self", "cls") else 0
         for call in calls:
@@ -291,10 +316,14 @@ class DeferredSql:
 
     finding: Finding
     owner: tuple[str, int] | None  # the enclosing function (path, def line)
-    needs: tuple[ConstNeed, ...]
+    # None: some part is no constant whatever the model says
+    needs: tuple[ConstNeed, ...] | None
     # Parameters of the enclosing function the parts are built from: the finding stands
     # unless every call of the function passes a constant for each.
     params: tuple[str, ...] = ()
+    # The evidence is these parameters alone (no request data): the finding stands when a
+    # call passes a runtime value for one; no resolved call makes it of unknown origin.
+    origin_params: tuple[str, ...] = ()
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -318,9 +347,12 @@ class RawSQLThroughCalls(ProjectRule):
             owner = program.function_at(*item.owner) if item.owner else None
             constant_params = owner is not None and all(
                 summaries.always_constant(owner, p) for p in item.params)
-            if not program.satisfied(owner, item.needs) or (
+            if item.needs is not None and program.satisfied(owner, item.needs) and not (
                     item.params and not constant_params):
-                self.findings.append(item.finding)
+                continue
+            finding = parameter_evidence(summaries, owner, item.origin_params, item.finding)
+            if finding is not None:
+                self.findings.append(finding)
 
 
 def _quotes_around(build: StringBuild) -> dict[int, str]:

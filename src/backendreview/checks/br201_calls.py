@@ -65,6 +65,20 @@ class PasswordToHelper:
     text: str
 
 
+def secret_names(ctx: FileContext) -> frozenset[str]:
+    """The names of the file that `PasswordFlow.call` would follow on as a secret parameter
+    (most files have none)."""
+    names = {node.id for node in ctx.semantic.nodes if type(node) is ast.Name}
+    return frozenset(name for name in names if _SECRET_PARAM.search(name))
+
+
+def hands_on_secret_name(call: ast.Call, names: frozenset[str]) -> bool:
+    """Whether `call` passes one of `names` (see secret_names) as an argument."""
+    return any(isinstance(a, ast.Name) and a.id in names for a in call.args) or \
+        any(k.arg and isinstance(k.value, ast.Name) and k.value.id in names
+            for k in call.keywords)
+
+
 class PasswordFlow:
     """Records one file's facts for the cross-call half of BR201."""
 

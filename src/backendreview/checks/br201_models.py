@@ -19,13 +19,19 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import ProgramModel, definition_ref, program_of
-from ..analysis.values import ValueTracker, constant_str, is_password_name
+from ..analysis.values import (
+    HASHER_CLASSES,
+    HASHER_FUNCTIONS,
+    ValueTracker,
+    constant_str,
+    is_password_name,
+)
 from ..model import Finding
 from ..semantic import module_name
 from .base import ProjectRule
@@ -101,8 +107,30 @@ def _callee_name(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
+# What the text of a file shows, lower-cased, wherever `hashes` can be true in it: every name
+# HASHING_CALL and _HASHING_METHODS accept contains "hash", "crypt" or "passw"
+# (make_password), and a library's hasher is written with the last part of its qualified
+# name (at the call, or in the `from ... import` that binds it).
+_HASHER_MARKS = tuple(sorted({"hash", "crypt", "passw"} | {
+    name.rsplit(".", 1)[-1].lower() for name in HASHER_FUNCTIONS | HASHER_CLASSES}))
+
+
+def _may_hash(ctx: FileContext) -> bool:
+    """False when no code of the file can call a password hasher (exact for ASCII text; a
+    non-ASCII file, whose identifiers the parser normalises, always may). Once per file:
+    every class's `__init__` and `save` would be walked for one otherwise."""
+    found = getattr(ctx, "_may_hash_passwords", None)
+    if found is None:
+        lowered = ctx.text.lower()
+        found = not ctx.text.isascii() or any(mark in lowered for mark in _HASHER_MARKS)
+        ctx._may_hash_passwords = found  # type: ignore[attr-defined]
+    return found
+
+
 def hashes(values: ValueTracker, node: ast.AST) -> bool:
     """The code under `node` calls a password hasher (a library's, or one named for it)."""
+    if not _may_hash(values.ctx):
+        return False
     return any(isinstance(n, ast.Call) and (
         values.is_hasher_call(n) or bool(HASHING_CALL.match(_callee_name(n)))
         or (isinstance(n.func, ast.Attribute) and n.func.attr in _HASHING_METHODS))
@@ -110,7 +138,9 @@ def hashes(values: ValueTracker, node: ast.AST) -> bool:
 
 
 def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
-                   is_model: bool) -> PasswordClass | None:
+                   is_model_class: Callable[[ast.ClassDef], bool]) -> PasswordClass | None:
+    """What the class hashes or stores of a password; `is_model_class` is asked only of a
+    class that does either (most classes do neither)."""
     methods = {s.name: s for s in node.body
                if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
     hashed: set[str] = set()
@@ -142,7 +172,10 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                     hashed.add(target.id)
                 elif not target.id.startswith("_"):
                     stored.add(target.id)
-    if not hashed and not (stored and is_model):
+    if not hashed and not stored:
+        return None
+    is_model = is_model_class(node)
+    if not hashed and not is_model:
         return None
     return PasswordClass(class_qualname(ctx, node), tuple(sorted(hashed)), tuple(sorted(stored)),
                          is_model)

@@ -21,12 +21,20 @@ from ..analysis.values import (
     constant_str,
     is_password_name,
     keyword,
+    may_name_password,
     tracker_for,
 )
 from ..context import FileContext
 from ..model import Finding, Fix, Severity
 from .base import Rule
-from .br201_calls import COMPARES, LOOKS_UP, STORES, PasswordFlow
+from .br201_calls import (
+    COMPARES,
+    LOOKS_UP,
+    STORES,
+    PasswordFlow,
+    hands_on_secret_name,
+    secret_names,
+)
 from .br201_models import (
     CLASSES,
     DEFERRED,
@@ -253,9 +261,21 @@ class PlaintextPassword(Rule):
         self.strings = StringAnalyzer(ctx)
         self.non_production = is_non_production(ctx.policy_path)
         self.flow = PasswordFlow(ctx)
+        self.names_passwords = may_name_password(ctx)
+        # Without password names, only a secret-named parameter handed on is left to find.
+        self.secret_names = frozenset() if self.names_passwords else secret_names(ctx)
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        if not self.names_passwords and not (
+                self.secret_names and hands_on_secret_name(node, self.secret_names)):
+            # Without a name that can be a password's, neither a store, a lookup, a document
+            # write nor a plaintext argument can be found, and no secret-named parameter is
+            # handed on: only SQL text (assembled from constants) is left to read.
+            func = node.func
+            if not (isinstance(func, ast.Attribute) and func.attr in _SQL_RUN_METHODS
+                    and node.args):
+                return
         sink = self._orm_sink(node)
         if sink is None:
             self.flow.call(node, self._plaintext_text, self._helper_finding)
@@ -305,7 +325,7 @@ class PlaintextPassword(Rule):
 
     # -- models that hash (decided in the project phase, br201_models) -----------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef(node))
+        fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef)
         if fact is not None:
             self.ctx.emit_fact(CLASSES, fact)
 

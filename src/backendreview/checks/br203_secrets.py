@@ -18,6 +18,7 @@ from ..analysis.paths import is_non_production
 from ..analysis.values import constant_str
 from ..model import Fix
 from .base import Rule
+from .fixcode import parses
 
 # A bare `secret` is too often something else (a ticket's or an order's secret code).
 _SECRET_NAME = re.compile(
@@ -37,6 +38,10 @@ _ENV_GET = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault",
 _MIN_LENGTH = 8
 _MAX_LENGTH = 16_384
 _NAME_CHARS = re.compile(r"[A-Za-z_.\-:]")
+
+
+# A value that is itself the name of an environment variable (`"E2B_API_KEY"`).
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
 
 
 def is_secret_name(name: str | None) -> bool:
@@ -131,22 +136,41 @@ class HardcodedSecret(Rule):
             variable = "JWT_SECRET_KEY"
         os_name = _os_module_name(self.ctx.tree)
         read = f'{os_name or "os"}.environ'
-        if self.ctx.semantic.enclosing_function(node) is None:
+        value = constant_str(node)
+        if value and _ENV_NAME.fullmatch(value) and env is None:
+            # `ENV_E2B_API_KEY = "E2B_API_KEY"`: reading the environment with it would turn
+            # the variable's name into a (missing) value and break every lookup that uses it.
+            fix = Fix(f"The value looks like the name of an environment variable, not a "
+                      f"secret: if the code reads the secret with it (os.environ[{name}]), "
+                      f"nothing needs to change; if it is the secret itself, load it from the "
+                      f"environment or a secret store at run time and rotate it.")
+        elif self.ctx.semantic.enclosing_function(node) is None:
             # Module and class bodies run at import: `os.environ[...]` there raises KeyError
             # in every process without the variable (tools, tests, other entry points).
             fix = Fix("Load the secret at run time and rotate the committed value; this line "
                       "runs at import, so read it with .get() here and fail fast where the "
                       "application starts (or the secret is used) when it is missing.",
-                      f'{read}.get("{variable}")' if os_name else
-                      f'import os\n\nos.environ.get("{variable}")')
+                      self._in_place(node, f'{read}.get("{variable}")', os_name))
         else:
             fix = Fix("Load the secret at run time and fail fast when it is missing; "
                       "rotate the committed value.",
-                      f'{read}["{variable}"]' if os_name else
-                      f'import os\n\nos.environ["{variable}"]')
+                      self._in_place(node, f'{read}["{variable}"]', os_name))
         self.report(node, f"hardcoded secret for `{name}`: anyone with the source (or the "
                     f"image, or the git history) can sign tokens or sessions with it; read it "
                     f"from the environment or a secret store and rotate this one", fix=fix)
+
+
+    def _in_place(self, node: ast.AST, read: str, os_name: str | None) -> str:
+        """`read` where the literal was, as the whole assignment when it is one (`API_KEY =
+        os.environ.get(...)`), so the value still lands where the code uses it."""
+        parent = self.ctx.semantic.parent(node)
+        placed = read
+        if isinstance(parent, ast.Assign | ast.AnnAssign) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if all(isinstance(t, ast.Name | ast.Attribute | ast.Subscript) for t in targets):
+                placed = " = ".join([*(self.ctx.source(t) for t in targets), read])
+        placed = placed if parses(placed) else read
+        return placed if os_name else f"import os\n\n{placed}"
 
 
 # `class TestingConfig(Config)`, `DevelopmentSettings`: Flask's and pydantic's configuration

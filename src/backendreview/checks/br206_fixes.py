@@ -26,7 +26,13 @@ def _handler(route: Route, params: str, decorators: list[str], comment: str = ""
                         is_async=route.handler_async)
 
 
-def _graphene_limit(route: Route) -> tuple[str, str | None]:
+def _graphene_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
+    if not _imports(facts, "django"):
+        # django-ratelimit reads a Django request: graphene served by Flask or another
+        # server has none, and the project's own limiter is not known here.
+        return (f"Check a limiter in the `{route.own_path}` mutation before the credentials "
+                "(count attempts per client IP and raise a GraphQLError past the limit); an "
+                "HTTP limit on /graphql does not see operations inside one request", None)
     return ("Check a limiter in the mutation (django-ratelimit's is_ratelimited counts per "
             "client IP); an HTTP limit on /graphql does not see operations inside one request",
             "from django_ratelimit.core import is_ratelimited\nfrom graphql import GraphQLError\n\n"
@@ -36,7 +42,7 @@ def _graphene_limit(route: Route) -> tuple[str, str | None]:
             "        raise GraphQLError(\"Too many attempts, try again later\")")
 
 
-def _strawberry_limit(route: Route) -> tuple[str, str | None]:
+def _strawberry_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     return ("Check a limiter in the resolver (a permission class or field extension that counts "
             "attempts per client); an HTTP limit on /graphql does not see batched operations",
             "from strawberry.permission import BasePermission\n\n\n"
@@ -49,7 +55,7 @@ def _strawberry_limit(route: Route) -> tuple[str, str | None]:
                            comment="keep the other parameters", is_async=route.handler_async))
 
 
-def _ariadne_limit(route: Route) -> tuple[str, str | None]:
+def _ariadne_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     # The project has no limiter object to name here: words, not made-up code.
     return (f"Check a limiter in the `{route.own_path}` resolver before the credentials (count "
             "attempts per client IP and raise a GraphQLError past the limit); an HTTP limit "
@@ -82,6 +88,30 @@ def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
     return name, f"from {module} import {name}\n\n"
 
 
+def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
+    """'. X is not yet a dependency of this project ...' when no module of the project imports
+    `module`: the suggestion brings a library in, which the reader must know."""
+    if _imports(facts, module):
+        return ""
+    return f". {package} is not yet a dependency of this project: adding it is part of the fix"
+
+
+def _imports(facts: dict[str, list[Any]], module: str) -> bool:
+    """Some module of the project imports `module` (or one of its submodules)."""
+    return any(target.split(".")[0] == module for info in program_of(facts).modules.values()
+               for target in info.imports.values())
+
+
+def _also_reads(route: Route) -> bool:
+    """The handler is declared for GET and a write (`methods=["GET", "POST"]`: the page that
+    shows the form and its submission): a limit on every method would count each page view
+    as an attempt. A view open to any method says nothing about where the attempts come, and
+    a path that carries a value (`/reset/{token}`) is guessed by GET as well."""
+    methods = set(route.methods)
+    return "GET" in methods and bool(methods & {"POST", "PUT", "PATCH"}) and not any(
+        c in (route.own_path or route.path) for c in "{<:")
+
+
 def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     """(description, suggestion) for a route with no rate limit."""
     framework = route.framework
@@ -91,7 +121,14 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
             "limiter", _FLASK_SETUP if framework == "flask" else _SLOWAPI_SETUP)
         how = "the project's limiter" if found else (
             "Flask-Limiter" if framework == "flask" else "slowapi")
+        new = "" if found else _new_dependency(facts, how, how.lower().replace("-", "_"))
         rate = '"5 per minute"' if framework == "flask" else '"5/minute"'
+        reads = _also_reads(route)
+        if reads and framework == "flask":
+            rate += ', methods=["POST"]'  # the form's page views are not attempts
+        elif reads:
+            how += ("; the handler also answers GET and slowapi counts every method, so "
+                    "serve the POST from its own handler (or page views count as attempts)")
         decorators = []
         if framework == "fastapi":
             # slowapi needs the request in the handler's parameters, annotated.
@@ -105,11 +142,11 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
             "request: Request" if framework == "fastapi" else "request")
         comment = "keep the other parameters" if framework == "fastapi" else ""
         code = _handler(route, params, decorators, comment)
-        return f"Limit the route with {how}", setup + code
+        return f"Limit the route with {how}{new}", setup + code
     if framework == "django":
         return _django_limit(route, facts)
     if framework in _GRAPHQL_LIMITS:
-        return _GRAPHQL_LIMITS[framework](route)
+        return _GRAPHQL_LIMITS[framework](route, facts)
     if framework == "drf":
         return ("Throttle the view (or set DEFAULT_THROTTLE_CLASSES and "
                 "DEFAULT_THROTTLE_RATES)",
@@ -123,6 +160,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
 
 
 _RATELIMIT = 'ratelimit(key="ip", rate="5/m", block=True)'
+# A view that also renders its form on GET: only the submissions are attempts.
+_RATELIMIT_POST = 'ratelimit(key="ip", rate="5/m", method="POST", block=True)'
 _RATELIMIT_IMPORT = "from django_ratelimit.decorators import ratelimit\n"
 _METHOD_DECORATOR_IMPORT = "from django.utils.decorators import method_decorator\n"
 
@@ -153,20 +192,22 @@ def view_class(program: ProgramModel, route: Route) -> tuple[ClassInfo, Function
 def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     """django-ratelimit where it can go: on the project's view class (`dispatch`), on its
     method or function view, else around the view where the URL pattern registers it."""
+    ratelimit = _RATELIMIT_POST if _also_reads(route) else _RATELIMIT
+    new = _new_dependency(facts, "django-ratelimit", "django_ratelimit")
     if route.handler == "?" or not _defined_here(route, facts):
         registered = route.decorator[1] if route.decorator else ""
         if not registered or "\n" in registered or not parses(registered):
             return ("Limit the view with django-ratelimit where the URL pattern registers it "
                     "(`ratelimit(...)(view)`), or on a subclass of the view with "
-                    "`method_decorator(ratelimit(...), name=\"dispatch\")`", None)
+                    f"`method_decorator(ratelimit(...), name=\"dispatch\")`{new}", None)
         return ("The view is not defined in this project: limit it where the URL pattern "
-                "registers it (django-ratelimit wraps any view function)",
-                f"{_RATELIMIT_IMPORT}\n{_RATELIMIT}({registered})  # the URL pattern's view")
+                f"registers it (django-ratelimit wraps any view function){new}",
+                f"{_RATELIMIT_IMPORT}\n{ratelimit}({registered})  # the URL pattern's view")
     where = f" (in {route.handler_file})" if route.handler_file != route.file else ""
-    description = f"Limit the view with django-ratelimit{where}"
+    description = f"Limit the view with django-ratelimit{where}{new}"
     if _is_class(route.handler):  # a view class registered whole: decorate dispatch
         return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT
-                + f'\n@method_decorator({_RATELIMIT}, name="dispatch")\n'
+                + f'\n@method_decorator({ratelimit}, name="dispatch")\n'
                 f"class {route.handler}:  # the existing view\n    ...")
     params = ", ".join(route.handler_params) or "request"
     found = view_class(program_of(facts), route)
@@ -176,15 +217,15 @@ def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str |
         # inherited method, its request and its super() chain stay as they are.
         cls, handler = found
         where = f" (in {cls.path})" if cls.path != route.file else ""
-        return (f"Limit the view with django-ratelimit{where}",
+        return (f"Limit the view with django-ratelimit{where}{new}",
                 _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT
-                + f'\n@method_decorator({_RATELIMIT}, name="{handler.name}")\n'
+                + f'\n@method_decorator({ratelimit}, name="{handler.name}")\n'
                 f"class {cls.name}:  # the existing view\n    ...")
     if "." in route.handler:
         return (description, _METHOD_DECORATOR_IMPORT + _RATELIMIT_IMPORT + "\n"
                 + _handler(route, params if params.startswith("self") else
-                           "request, *args, **kwargs", [f"method_decorator({_RATELIMIT})"]))
-    return description, _RATELIMIT_IMPORT + "\n" + _handler(route, params, [_RATELIMIT])
+                           "request, *args, **kwargs", [f"method_decorator({ratelimit})"]))
+    return description, _RATELIMIT_IMPORT + "\n" + _handler(route, params, [ratelimit])
 
 
 _LOGIN_REQUIRED = {"flask": "from flask_login import login_required\n",

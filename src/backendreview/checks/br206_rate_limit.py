@@ -18,6 +18,7 @@ from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
 from ..analysis.program.extract import SECRET_TEST
+from ..analysis.program.facts import FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
@@ -68,6 +69,40 @@ def _auth_behaviour(route: Route) -> bool:
         # takes a password registers, signs in or resets.
         return True
     return _REGISTRATION_HANDLER.match(handler) is not None and not signed_in
+
+
+# What a dependency yields when it identifies the caller.
+_IDENTITY_TYPE = re.compile(r"(?:User|Users|Account|Member|Principal|Identity|Session|Token"
+                            r"|Claims|Credentials?)$")
+_IDENTITY_WORD = re.compile(r"user|account|member|principal|identity|session|token|claim"
+                            r"|credential|current|login|admin|permission", re.I)
+
+
+def _authenticates(program: ProgramModel, name: str) -> bool:
+    """Whether auth evidence on a route checks the caller. A project getter dependency
+    named for authentication that refuses no one and hands over a service object
+    (`get_authentication_flow() -> AuthenticationFlow`, `get_oauth_providers`) does not;
+    anything else — a guard, a middleware, what we cannot read — is taken at its word."""
+    last = name.rsplit(".", 1)[-1]
+    getter = re.match(r"get_(\w+)$", last)
+    if getter is None or _SIGNED_IN.search(last) or _CURRENT_USER.search(last):
+        return True
+    fn = program.resolve(name)
+    if not isinstance(fn, FunctionInfo) or program.guarded_by(fn, AUTH):
+        return True
+    if fn.returns:
+        return bool(_IDENTITY_TYPE.search(fn.returns.rsplit(".", 1)[-1]))
+    return bool(_IDENTITY_WORD.search(getter[1]))  # unannotated, or a collection
+
+
+def _open_registration(program: ProgramModel, route: Route) -> bool:
+    """A registration handler (`register`, `signup`) whose only auth evidence is
+    dependencies that check no one: signing up is for callers with no account, so it is
+    open to anyone."""
+    handler = route.handler.rsplit(".", 1)[-1]
+    return (_REGISTRATION_HANDLER.match(handler) is not None and bool(route.auth)
+            and not route.global_auth and route.credentials is None
+            and not any(_authenticates(program, a) for a in route.auth))
 
 
 def _shown(route: Route) -> str:
@@ -130,23 +165,55 @@ _ONE_TIME_CODES = frozenset({"otp", "2fa", "mfa", "totp"})
 # refuse signed-in callers, and `...OrReadOnly` defaults are often relaxed).
 _SIGNED_IN = re.compile(r"permission_required|login_required|LoginRequired|staff_member"
                         r"|superuser|admin_required|has_access|user_passes_test|IsAdmin"
-                        r"|IsAuthenticated(?!OrReadOnly)", re.I)
+                        r"|IsAuthenticated(?!OrReadOnly)|is_authenticated(?!_or_read)", re.I)
+# A dependency handing the handler the signed-in user (`Depends(current_active_user)`,
+# `get_verified_user_from_session_or_login`): the framework answers before the handler
+# runs when there is none. An `optional` one lets anonymous callers through.
+_CURRENT_USER = re.compile(r"(?:^|_)(?:current|active|signed_in|logged_in|authenticated"
+                           r"|verified)_(?:\w+_)?user(?:_|$)|user_from_session", re.I)
+
+
+def signed_in_caller(route: Route) -> bool:
+    """Strong evidence that only a signed-in caller reaches the route: a login guard on it,
+    or a dependency that hands the handler the current user. Never on a sign-in page by
+    its path: a current-user dependency there is the optional one that sends signed-in
+    callers on."""
+    if _sign_in_path(route):
+        return False
+    return any(_SIGNED_IN.search(a) for a in route.auth) or any(
+        _CURRENT_USER.search(name.rsplit(".", 1)[-1]) and "optional" not in name.lower()
+        for name in route.raw)
+
+
+# How the route model names a password the handler reads to re-check it.
+_RECHECKED = re.compile(r"old|current|existing", re.I)
+
+
+def _rechecks_a_password(route: Route) -> bool:
+    kind, how = route.credentials or ("", "")
+    return kind == "verify" or (kind == "read" and bool(_RECHECKED.search(how)))
 
 
 def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
-    """A route for signed-in callers, named for a password, whose handler (project code
-    we can read) checks no password: a staff action resetting another user's password, a
-    form setting a new one. Nothing there can be guessed. A library view
-    (`PasswordChangeView`) checks the old password out of sight, and one-time codes stay
-    guessable behind a login."""
-    if not any(_SIGNED_IN.search(a) for a in route.auth) or (
-            route.credentials or ("",))[0] == "verify":
+    """A route only signed-in callers reach whose handler checks nothing guessable: a staff
+    action resetting another user's password, a form or bearer-token API setting the
+    caller's own new one (project code we can read, checking no old password). A library
+    view (`PasswordChangeView`) checks the old password out of sight, and a one-time code
+    may be checked where the route model cannot see it: both go out as notes."""
+    if not signed_in_caller(route) or _rechecks_a_password(route) or is_graphql_route(route):
         return False
+    return not _one_time_code(route) and program.function_at(
+        route.handler_file, route.handler_line) is not None
+
+
+_BEHIND_SIGN_IN = ("(note: only a signed-in caller reaches it, so guessing the secret it "
+                   "checks needs that caller's session first)")
+
+
+def _one_time_code(route: Route) -> bool:
     tokens = {w for text in [*segments(route.path), route.handler, route.action]
               for w in words(text)}
-    if tokens & _ONE_TIME_CODES or is_graphql_route(route):
-        return False
-    return program.function_at(route.handler_file, route.handler_line) is not None
+    return bool(tokens & _ONE_TIME_CODES)
 
 
 # Library views that only render a page: no post() of their own for a mixin to reach.
@@ -192,11 +259,35 @@ def _sign_in_page(route: Route) -> Route:
     sign in — it is open to anyone."""
     if not route.global_auth or any(_SIGNED_IN.search(a) for a in route.auth):
         return route
+    if _sign_in_path(route):
+        return dataclasses.replace(route, auth=(), global_auth=())
+    return route
+
+
+def _sign_in_path(route: Route) -> bool:
     # The path only: a middleware exempts URLs, and `login_history` at /account/history/
     # is no sign-in page.
     tokens = {w for text in segments(route.path) for w in words(text)}
-    if tokens & _SIGN_IN or {"token", "obtain"} <= tokens:
-        return dataclasses.replace(route, auth=(), global_auth=())
+    return bool(tokens & _SIGN_IN) or {"token", "obtain"} <= tokens
+
+
+# Library views that require a signed-in caller themselves (Django decorates
+# `PasswordChangeView.dispatch` with `login_required`).
+_LOGIN_REQUIRED_VIEWS = frozenset({"PasswordChangeView"})
+
+
+def _with_library_login(program: ProgramModel, route: Route) -> Route:
+    """A project view deriving from a library view that requires login carries that
+    guard, though nothing on the route names it."""
+    view = route.handler.split(".")[0]
+    for cls in program.classes.values():
+        if cls.name != view:
+            continue
+        bases = [b.rsplit(".", 1)[-1] for c in program.mro(cls) for b in c.bases]
+        found = next((b for b in bases if b in _LOGIN_REQUIRED_VIEWS), None)
+        if found:
+            return dataclasses.replace(route, auth=(
+                *route.auth, f"{found} (login_required on its dispatch)"))
     return route
 
 
@@ -230,15 +321,22 @@ class MissingRateLimit(ProjectRule):
             if _guarded(program, route, LIMIT):
                 continue  # a limiter reached through a helper, a form's clean(), a decorator
             methods = set(route.methods)
+            why = ""
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
-            route = _with_checked_caller(program, _sign_in_page(route))
+            route = _with_checked_caller(program, _with_library_login(
+                program, _sign_in_page(route)))
             if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
                 continue
-            if is_auth_sensitive(route) and methods & (_GQL_WRITE | {"ANY"}):
+            if (is_auth_sensitive(route) or _open_registration(program, route)) and (
+                    methods & (_GQL_WRITE | {"ANY"})):
                 severity = Severity.ERROR
                 what = "an authentication endpoint"
+                if signed_in_caller(route):
+                    # Re-checking the signed-in caller's own password: guessing it needs
+                    # that caller's session first.
+                    severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
                     route.auth or route.global_auth):
                 severity = Severity.WARNING
@@ -251,7 +349,7 @@ class MissingRateLimit(ProjectRule):
             description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '
-                        f"limit: nothing bounds how often a client can call it",
+                        f"limit: nothing bounds how often a client can call it{why}",
                         fix=Fix(description, example), severity=severity,
                         snippet=route.own_path)
 

@@ -102,6 +102,12 @@ class _EndpointRule(ProjectRule):
             debug_import, debug = _debug_flag(endpoint)
             example = example.replace("{view}", _view(endpoint)).replace(
                 "{debug_import}", debug_import).replace("{debug}", debug)
+            if "{debug}" in self.FIXES[endpoint.library][1] and debug.startswith("os.environ"):
+                # No development flag the code shows: the variable is the suggestion's own.
+                description += (". GRAPHQL_INTROSPECTION is a new environment variable this "
+                                "suggestion introduces: use the project's own development "
+                                "setting if it has one, and keep introspection where a GraphiQL "
+                                "IDE the project ships needs it")
             self.report(endpoint.fact.file, endpoint.fact.span,
                         f"{_where(endpoint)} {self.PROBLEM}", fix=Fix(description, example))
 

@@ -85,6 +85,8 @@ class MissingPagination(ProjectRule):
                 continue
             if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
                 continue
+            if own_rows(query.text) or curated(query.text):
+                continue
             key = (route.unbounded_file, query.span.start_line, query.span.start_col)
             if key in seen:
                 continue
@@ -96,7 +98,11 @@ class MissingPagination(ProjectRule):
             message = (f'route "{_shown(route)}" returns every row of `{text}` with no limit '
                        f"or pagination")
             severity = None
-            if query.rendered:
+            scoped = parent_scoped(route, query.text)
+            if scoped:
+                severity = Severity.NOTE
+                message += scoped
+            elif query.rendered:
                 # On the tuning half most server-rendered full lists were small, curated
                 # tables (pretix's item list, misago's admin lists, netbox's script modules):
                 # a note that says so, not a warning.
@@ -120,7 +126,8 @@ class MissingPagination(ProjectRule):
         if handler is None:
             return
         chains = [r for r in program.effects(handler, UNBOUNDED)
-                  if r.via and not summary_query(r.effect.detail)]
+                  if r.via and not summary_query(r.effect.detail)
+                  and not own_rows(r.effect.detail) and not curated(r.effect.detail)]
         if not chains:
             return
         chain = chains[0]
@@ -131,12 +138,14 @@ class MissingPagination(ProjectRule):
         seen.add(key)
         origin = short_name(chain.origin, chain.origin_path)
         description, example = _fix_for(route, chain.effect.detail, origin)
+        scoped = parent_scoped(route, chain.effect.detail)
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
-            f"pagination: {describe(chain, 'returns')}",
+            f"pagination: {describe(chain, 'returns')}{scoped}",
             fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
-            related=related(chain, "returns"), snippet=step.text)
+            related=related(chain, "returns"), snippet=step.text,
+            severity=Severity.NOTE if scoped else None)
 
 
 # Django's model permissions that only staff get: the "change", "add", "delete" (and
@@ -176,11 +185,63 @@ def summary_query(text: str) -> bool:
     return bool(_SUMMARY.search(" ".join(text.split())))
 
 
+# The requesting user's own rows: `filter(user=request.user)`, `filter(favourites__user__in=
+# [request.user])`, `request.user.tokens.all()`, `filter(Person.id == current_user["id"])`.
+_REQUESTER = r"(?:self\.)?request\.user\b|\bcurrent_user\b|\bg\.user\b"
+_OWN_ROWS = re.compile(
+    rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*(?:{_REQUESTER})"
+    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\(")
+
+
+def own_rows(text: str) -> bool:
+    """The query keeps the requesting user's own rows (their tokens, favourites, saved
+    searches, photos): on the tuning half every such list was a handful of rows by nature
+    (labelled false or debatable), not the table that grows with every user."""
+    return bool(_OWN_ROWS.search(" ".join(text.split())))
+
+
+# Ordered by a column someone sets by hand: the rows are a list that admins curate and
+# arrange (ranks, categories, menu entries), not rows that pile up with use.
+_CURATED = re.compile(r"""\border_by\(\s*(?:\w+\.)?['"]?-?(?:order|ordering|position|"""
+                      r"""sort_order|sort_key|display_order|weight)['"]?\s*[,)]""")
+
+
+def curated(text: str) -> bool:
+    return bool(_CURATED.search(" ".join(text.split())))
+
+
+# An equality filter on a value the code does not fix: `filter(Child.parent_id == parent_id)`,
+# `filter_by(**kw)`, `filter(ticket=ticket)`.
+_EQUALITY = re.compile(r"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?"
+                       r"(?:(?:==|\b\w+\s*=)\s*(?!(?:True|False|None)\b)[A-Za-z_]|\*\*\w)")
+_PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}|/:\w")
+# Rows that pile up with use even under one parent: a chat's messages, a job's log lines,
+# an object's events, comments or history.
+_LOG_LIKE = re.compile(r"^\s*\w*(?:Message|Log|LogEntry|Event|Comment|Notification|History|"
+                       r"Activity|Audit)s?\b")
+
+
+def parent_scoped(route: Route, text: str) -> str:
+    """The rows of one parent the route names in its path (`/projects/<id>/budgets` filtering
+    on `project_id == project_id`): most such lists were a handful to a few hundred rows on
+    the tuning half (a project's budgets, a playlist's share links, an asset's instances),
+    so they go out as a note saying why. Rows that pile up under their parent (a chat's
+    messages, a job's logs) stay a warning. Returns the message's addition, or ""."""
+    compact = " ".join(text.split())
+    if not _PATH_PARAMETER.search(route.path or "") or not _EQUALITY.search(compact):
+        return ""
+    if _LOG_LIKE.match(compact):
+        return ""
+    return (" (the rows of one parent the path names; worth a page size unless a parent "
+            "keeps few of them)")
+
+
 def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, str | None]:
     """The fix written for this query: the same expression with a bound applied. `origin`:
     the function that builds the query when it is not the handler (the parameters are read
     in the handler and the bound goes on the query there)."""
-    compact = " ".join(text.split())
+    # one line: a backslash continuation goes with its newline, or the code would not parse
+    compact = " ".join(re.sub(r"\\\s*\n", " ", text).split())
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):

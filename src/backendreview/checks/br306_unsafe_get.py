@@ -33,7 +33,10 @@ class UnsafeGet(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, str]] = set()
-        for route in project_routes(facts):
+        routes = project_routes(facts)
+        # A class view's methods the route table reaches: its own post() may already exist.
+        handlers = {(r.handler_file, r.handler) for r in routes}
+        for route in routes:
             if not route.resource_writes:
                 continue
             methods = set(route.methods)
@@ -57,12 +60,15 @@ class UnsafeGet(ProjectRule):
                 f'route "{shown} {route.path}" ({route.handler}) writes data: '
                 f"`{first.text}` on line {first.line}{also}; a GET must be safe and "
                 f"idempotent (crawlers, prefetchers and retries repeat it)",
-                fix=_fix(route), snippet=route.own_path)
+                fix=_fix(route, handlers), snippet=route.own_path)
 
 
 # The page's own links and forms reach it; refusing GET breaks every `<a href>` to it.
 _LINKS = (" Any link to it (an <a href> in a template, a redirect) must become a POST form "
           "first, or that caller breaks.")
+# Whatever serves it, something calls it with GET today: a UI button, a script, a client.
+_CALLERS = (" Whatever calls it with GET today (a link or button in the UI, a script, an API "
+            "client) must switch to POST first, or it breaks.")
 
 
 def _write_decorator(route: Route) -> str | None:
@@ -88,11 +94,20 @@ def with_method(call: str, method: str) -> str:
     return f"{name.rpartition('.')[0]}.{method}{paren}{args}"
 
 
-def _fix(route: Route) -> Fix:
+def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
     path = route.own_path or route.path
     handler = route.handler
     html = route.framework in ("django", "flask") or route.serves_html
     links = _LINKS if html else ""
+    callers = links or _CALLERS
+    owner = handler.rpartition(".")[0]
+    if owner and route.framework in ("django", "drf") and (
+            route.handler_file, f"{owner}.post") in handlers:
+        # Serving the change from the view's post() would run what post() already does
+        # (weblate's recovery codes: post() regenerates them) each time the page is shown.
+        return Fix(f"Move the change out of the GET handler into a write request of its own; "
+                   f"`{owner}` already has a post() that does something else, so the change "
+                   f"needs its own POST view (or action), not that post()." + links)
     if "QUERY" in route.methods:
         return Fix("Move the change into a mutation: queries may be retried, cached and "
                    "prefetched", f"class Mutation:  # serve `{path}` as a mutation field")
@@ -115,10 +130,10 @@ def _fix(route: Route) -> Fix:
     if route.framework == "drf":
         if route.action in ("list", "retrieve", "get", ""):
             return Fix("Move the change out of the read handler into a write method (or a "
-                       "ViewSet action with methods=[\"post\"])",
+                       "ViewSet action with methods=[\"post\"])." + callers,
                        handler_code(handler.rpartition(".")[0] + ".post" if "." in handler
                                     else "post", "request, *args, **kwargs", []))
-        return Fix("Declare the action for a write method",
+        return Fix("Declare the action for a write method." + callers,
                    handler_code(handler, "request, pk=None",
                                 ['action(detail=True, methods=["post"])']))
     if "." in handler:

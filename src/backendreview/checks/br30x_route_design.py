@@ -27,6 +27,7 @@ from .base import ProjectRule
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import member_param, normal_path, route_table, verb_fix, with_segment
 from .br302_rpc import design_note, is_action_route, rpc_apis
+from .br502_fixes import health_fix
 
 
 def _shown(route: Route) -> str:
@@ -377,7 +378,8 @@ class UnversionedApi(ProjectRule):
 
 class MissingHealthEndpoint(ProjectRule):
     id = "BR502"
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    # program: the fix tells an application kept on an instance (`self.app`) from a module's.
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         routes = project_routes(facts)
@@ -402,21 +404,12 @@ class MissingHealthEndpoint(ProjectRule):
         app = max(ranked, key=lambda o: served[o.name]) if ranked else apps[0]
         whose = f"the {app.framework} app has {served[app.name]}" if ranked else \
             f"the project has {len(routes)}"
-        fw = app.framework
-        # The app as the module names it (`application = FastAPI()` in a factory).
-        var = app.name.rsplit(".", 1)[-1]
-        var = var if var.isidentifier() else "app"
-        decorated = f'@{var}.get("/health")\ndef health():\n    return {{"status": "ok"}}'
-        example = {"fastapi": decorated, "flask": decorated,
-                   "aiohttp": 'async def health(request):\n    return web.json_response('
-                              f'{{"status": "ok"}})\n\n{var}.router.add_get("/health", health)',
-                   }.get(fw, 'path("health/", lambda request: JsonResponse({"status": "ok"}))')
         from ..model import Span
 
         self.report(app.file, Span(app.line, 1, app.line, 2),
                     f"{whose} route(s) but no health-check endpoint "
                     f"(/health, /healthz, /ready)",
-                    fix=Fix("Add a cheap endpoint that answers 200 OK", example),
+                    fix=health_fix(facts, app),
                     severity=Severity.NOTE)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
@@ -28,7 +28,7 @@ from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, par
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
-from .br401_raises import check_catch_all, check_raises
+from .br401_raises import check_catch_all, check_raises, completed
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -253,7 +253,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 f"{'raises' if use.raises else 'returns'} {use.detail} with it",
                 "the exception reaches the response here")
             message = f"{item.finding.message}: {item.what} is handed to {words}"
-            self.findings.append(replace(item.finding, message=message, related=related))
+            self.findings.append(completed(item.finding, message, related))
             reported.add(where)
 
 
@@ -294,7 +294,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                                           site.end_col + 1),
                                      f"route {'|'.join(r.methods)} {r.path} returns it",
                                      caller.path) for r, (caller, site) in reached[:3])
-            self.findings.append(replace(item.finding, message=message, related=related))
+            self.findings.append(completed(item.finding, message, related))
 
 
 def _routes_returning(helper: FunctionInfo, routes: dict[str, list[Route]],

@@ -19,7 +19,7 @@ from ..analysis.handlers import is_logging_call, is_route_handler, module_logger
 from ..analysis.rewrite import imported_name
 from ..astutil import nodes_within
 from ..context import FileContext
-from ..model import Finding, Fix, Related
+from ..model import Finding, Fix, Related, Severity
 from .base import Rule
 from .br401_calls import (
     record_candidates,
@@ -27,8 +27,13 @@ from .br401_calls import (
     record_response,
     record_returned_text,
 )
-from .br401_fixes import leak_fix
-from .br401_raises import record_decorated_handler, record_raises, record_registration_call
+from .br401_fixes import client_error_fix, leak_fix, stored_text_fix
+from .br401_raises import (
+    OPERATOR_NOTE,
+    record_decorated_handler,
+    record_raises,
+    record_registration_call,
+)
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -146,7 +151,20 @@ class HandlerAnalysis:
         if status is None or not 400 <= status < 500:
             return False
         parent = self.ctx.semantic.parent(self.handler)
-        return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
+        return isinstance(parent, ast.Try) and (_parses_client_input(self.ctx, parent.body)
+                                                or self._in_request_parser())
+
+    def _in_request_parser(self) -> bool:
+        """`parse()` of a request-body parser class (a DRF `BaseParser` subclass): all it
+        reads is the client's own request body, so its errors describe that body."""
+        function = self.function
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or (
+                function.name != "parse"):
+            return False
+        owner = self.ctx.semantic.parent(function)
+        return isinstance(owner, ast.ClassDef) and any(
+            (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")).endswith(
+                "Parser") for b in owner.bases)
 
     def _handed_to_unknown_function(self, node: ast.Name) -> bool:
         """`error_message(e)`: a project helper receives the exception object itself and may
@@ -485,6 +503,68 @@ def _logging_fix(ctx: FileContext, analysis: HandlerAnalysis, family: str,
     return Fix(description, "\n".join(lines))
 
 
+# Calls that write the application's own database (its ORM session or models).
+_OWN_STORE_WRITE = re.compile(r"^(?:commit|flush|save|bulk_create|bulk_update|add_all"
+                              r"|get_or_create|update_or_create)$")
+_SESSION_WRITE = frozenset({"add", "delete", "merge", "execute"})
+
+
+def _answers_with_returned_errors(func: ast.AST | None) -> bool:
+    """`ok, msg = conn.execute(sql)` then `if not ok: return error(errormsg=msg)`: the
+    function sends the error text a call hands back to the client by design (a database
+    administration tool showing the operator their own server's errors)."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    pairs: dict[str, set[str]] = {}
+    tests: list[ast.If] = []
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Tuple) and isinstance(
+                node.value.value if isinstance(node.value, ast.Await) else node.value,
+                ast.Call):
+            names = [e.id for e in node.targets[0].elts if isinstance(e, ast.Name)]
+            if len(names) >= 2:
+                pairs.setdefault(names[0], set()).update(names[1:])
+        elif isinstance(node, ast.If):
+            tests.append(node)
+    for test in tests:
+        flags = {n.id for n in ast.walk(test.test) if isinstance(n, ast.Name)} & set(pairs)
+        if not isinstance(test.test, ast.UnaryOp) or not flags:
+            continue  # `if not ok:` — the failure branch
+        texts = set().union(*(pairs[f] for f in flags))
+        if any(isinstance(stmt, ast.Return) and stmt.value is not None and any(
+                isinstance(n, ast.Name) and n.id in texts for n in ast.walk(stmt.value))
+               for stmt in test.body):
+            return True
+    return False
+
+
+def _writes_own_store(body: list[ast.stmt]) -> bool:
+    """A commit, `save()` or session write in the try body: its failure (SQL and parameters
+    of the application's own database) is no error the operation was meant to show."""
+    for node in nodes_within(body):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            attr, receiver = node.func.attr, ast.unparse(node.func.value).lower()
+            if _OWN_STORE_WRITE.match(attr) or (attr in _SESSION_WRITE and "session" in receiver):
+                return True
+    return False
+
+
+def operator_facing(ctx: FileContext, handler: ast.ExceptHandler,
+                    function: ast.AST | None) -> bool:
+    """The broad except's text is of the kind its function — or the view class it belongs
+    to, whose methods share one way of answering — already shows on purpose, and the try
+    body writes nothing of the application's own: reported as a note."""
+    parent = ctx.semantic.parent(handler)
+    if not isinstance(parent, ast.Try) or _writes_own_store(parent.body):
+        return False
+    owner = ctx.semantic.parent(function) if function is not None else None
+    if not isinstance(owner, ast.ClassDef):
+        return _answers_with_returned_errors(function)
+    return ctx.memo("br401-answers-returned-errors", owner, lambda: any(
+        _answers_with_returned_errors(m) for m in owner.body))
+
+
 def _is_wsgi_callable(func: ast.AST) -> bool:
     """`def app(environ, start_response)`: what it returns is the response body."""
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -552,11 +632,16 @@ class BroadExceptLeak(Rule):
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
                    f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
-        fix = leak_fix(self.ctx, analysis, leak, _logging_fix(
-            self.ctx, analysis, leak.kind, "Log the exception with its traceback and return a "
-            "generic message (with an error id the client can quote)."))
+        severity = None
+        if operator_facing(self.ctx, node, analysis.function):
+            message, severity = f"{message} ({OPERATOR_NOTE})", Severity.NOTE
+        fix = stored_text_fix(analysis, leak) or client_error_fix(self.ctx, leak.sink) or leak_fix(
+            self.ctx, analysis, leak, _logging_fix(
+                self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
+                "a generic message (with an error id the client can quote)."))
         self.report(_except_line(node), message, fix=fix, related=(
-            Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),))
+            Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
+            severity=severity)
 
     def _helper_candidates(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
         """Calls handing the exception to a function: the project half reports the handler
@@ -586,12 +671,14 @@ class BroadExceptLeak(Rule):
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
             final = "raise " + call.replace(
                 text, 'f"Internal server error (error id {error_id})"', 1)
-        fix = _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
-                           "return a generic message (with an error id the client can "
-                           "quote).", final)
+        fix = (client_error_fix(self.ctx, at) if at is not None else None) or _logging_fix(
+            self.ctx, analysis, "", "Log the exception with its traceback and return a generic "
+            "message (with an error id the client can quote).", final)
         finding = self.report(
             at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
-            f"details to the client", fix=fix)
+            f"details to the client", fix=fix,
+            severity=Severity.NOTE if operator_facing(self.ctx, node, analysis.function)
+            else None)
         self.ctx.findings.remove(finding)
         return finding
 

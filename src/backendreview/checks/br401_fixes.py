@@ -12,6 +12,7 @@ after the imports. Unsafe (ruff's sense): the client sees a different body.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from ..analysis.handlers import module_logger, response_call
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
     from .br401_errors import HandlerAnalysis, Leak
 
 GENERIC_TEXT = '"Internal server error"'
+# What answers "your input is wrong" (400 / 422): the status by number or name, or an
+# exception that frameworks turn into a 400 (DRF's ValidationError / ParseError, werkzeug's
+# BadRequest). Other 4xx are not about the input (403), or a project's own convention for
+# every error (pgadmin answers 410 for all of them).
+_CLIENT_STATUSES = frozenset({400, 422})
+_CLIENT_STATUS_NAME = re.compile(r"HTTP_(400|422)_|BAD_REQUEST|UNPROCESSABLE")
+_CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTPBadRequest",
+                            "HTTPUnprocessableEntity", "UnprocessableEntity"})
+# A field that exists to describe what is wrong with the input (`parse_error=...`).
+_INPUT_ERROR_FIELD = re.compile(r"(parse|parsing|validation)_?(error|errors|message)$", re.I)
 _SIMPLE = (ast.Return, ast.Raise, ast.Expr, ast.Assign)
 
 
@@ -101,5 +112,88 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
     replacement = "\n".join([*lines, rewritten])
-    return Fix(fallback.description, replacement,
+    return Fix(fallback.description + _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
+
+
+def _client_error(node: ast.AST) -> str | None:
+    """How `node` (the statement that answers) says the answer is about bad input, if it
+    does: `400`, `status.HTTP_422_...`, `raise ValidationError(...)`, a `parse_error=` field."""
+    slices = {id(n) for s in ast.walk(node) if isinstance(s, ast.Slice)
+              for n in ast.walk(s)}  # `text[:400]` is a length, not a status
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and type(sub.value) is int and \
+                sub.value in _CLIENT_STATUSES and id(sub) not in slices:
+            return f"status {sub.value}"
+        if isinstance(sub, ast.Attribute | ast.Name):
+            name = sub.attr if isinstance(sub, ast.Attribute) else sub.id
+            if _CLIENT_STATUS_NAME.search(name):
+                return name
+        if isinstance(sub, ast.Call):
+            callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else \
+                sub.func.id if isinstance(sub.func, ast.Name) else ""
+            if callee in _CLIENT_ERRORS:
+                return f"{callee}, a 400"
+            for kw in sub.keywords:
+                if kw.arg and _INPUT_ERROR_FIELD.search(kw.arg):
+                    return f"the `{kw.arg}` field"
+        if isinstance(sub, ast.Dict):
+            for key in sub.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
+                        _INPUT_ERROR_FIELD.search(key.value):
+                    return f'the "{key.value}" field'
+    return None
+
+
+def client_error_fix(ctx: FileContext, sink: ast.AST) -> Fix | None:
+    """Words, not code, when the statement that sends the exception's text answers a client
+    error: "Internal server error" there would misdescribe the answer and hide what the client
+    has to correct (its file does not parse, a field is invalid), which only the project knows
+    how to word."""
+    statement = ctx.semantic.statement_of(sink) or sink
+    how = _client_error(statement)
+    if how is None:
+        return None
+    return Fix(f"This answers a client error ({how}): a generic 'Internal server error' would "
+               f"misdescribe it and hide what the client must correct. Catch the errors the "
+               f"input can cause (parsing, validation) in their own `except` and answer a "
+               f"message written for them, without the exception's text; log anything else "
+               f"with its traceback (logger.exception) and answer a generic 500.")
+
+
+def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
+    """Words, not code, when the handler stores the exception's text and goes on (`results[
+    item] = {"error": f"... {e}"}` in a loop, answered after it): a `return` of a 500 from the
+    handler would drop the other items' results and skip what follows (closing a session)."""
+    sink_line = getattr(leak.sink, "lineno", 0)
+    if analysis.first <= sink_line <= analysis.last or any(
+            isinstance(n, ast.Return | ast.Raise) for n in analysis.nodes):
+        return None
+    stored = next((n for n in analysis.nodes if isinstance(n, ast.Assign | ast.AugAssign)
+                   and analysis.tainted(n.value)), None)
+    if stored is None:
+        return None
+    return Fix(f"The handler stores the exception's text (line {stored.lineno}) and goes on, "
+               f"and the answer is built after it: keep that flow, store a fixed message there "
+               f"instead of the exception's text, and log the exception with its traceback "
+               f"(logger.exception) in the handler.")
+
+
+# Calls that show a text to the user on the next page: Django's messages, Flask's flash().
+_USER_MESSAGES = ("django.contrib.messages.", "flask.flash")
+
+
+def _other_sinks(ctx: FileContext, analysis: HandlerAnalysis, edited: ast.stmt) -> str:
+    """' The exception's text also reaches line N (...)' when another statement of the
+    handler shows it too (a messages.error() branch beside the AJAX answer): the edit changes
+    one of them."""
+    for node in analysis.nodes:
+        if not isinstance(node, ast.Call) or ctx.semantic.statement_of(node) is edited:
+            continue
+        qualified = ctx.qualified_name(node.func) or ""
+        if not (response_call(ctx, node) or qualified.startswith(_USER_MESSAGES)):
+            continue
+        if any(analysis.tainted(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+            return (f" The exception's text also reaches line {node.lineno} "
+                    f"(`{ctx.source(node.func)}(...)`): replace it there too.")
+    return ""

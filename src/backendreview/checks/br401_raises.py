@@ -25,8 +25,19 @@ from ..analysis.handlers import response_call
 from ..analysis.program import ProgramModel, definition_ref, program_of, short_name
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
-from ..model import Finding, Related, Span
+from ..model import Finding, Related, Severity, Span
 from ..semantic import module_name
+
+OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
+                 "operations it runs with the error text they return, on purpose; the broad "
+                 "except adds the text of unexpected failures to the same channel")
+
+
+def completed(held: Finding, message: str, related: tuple[Related, ...]) -> Finding:
+    """A held finding with its full message: a note says why it is one."""
+    if held.severity is Severity.NOTE:
+        message = f"{message} ({OPERATOR_NOTE})"
+    return replace(held, message=message, related=related)
 
 REGISTRATIONS = "br401_error_handlers"
 RAISES = "br401_except_raises"
@@ -256,6 +267,6 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
             Related(Span(fn.line, 1, fn.line, 2),
                     f"`{handler_name}` sends the exception's text to the client", fn.path),
         )
-        out.append(replace(item.finding, message=message, related=related))
+        out.append(completed(item.finding, message, related))
         reported.add(where)
     return out

@@ -10,7 +10,8 @@ are names that only appear inside the message text.
 Two calls look like logging and are not: building a logging handler or formatter
 (`SMTPHandler(..., credentials=(user, password))` logs in to the mail server, it writes no
 record), and `print` in command-line code (a `commands/` or `cli/` package, `cli.py`,
-`manage.py`, `scripts/`): there stdout is the operator's terminal, which shows them the
+`manage.py`, `scripts/`) or outside any function (a script's top-level code, run by
+whoever executes the file): there stdout is the operator's terminal, which shows them the
 token the command was run to create. Logger calls there still count: their records are kept.
 """
 
@@ -66,19 +67,48 @@ class SecretInLog(Rule):
             return
         if qualified.startswith("logging.") and qualified.rsplit(".", 1)[-1][:1].isupper():
             return  # a Handler / Formatter being built: configuration, not a record
-        if qualified == "builtins.print" and _command_line(self.ctx.policy_path):
-            return
+        if qualified == "builtins.print" and (_command_line(self.ctx.policy_path) or (
+                self.ctx.semantic.enclosing_function(node) is None)):
+            return  # the operator's terminal: a command, or a script's top-level code
         for arg in [*node.args, *(k.value for k in node.keywords
                                   if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
             found = self._secret_in(arg)
             if found:
+                generated = self._generated_here(arg, found)
+                if generated and qualified == "builtins.print":
+                    fix = _GENERATED_PRINT_FIX
+                elif generated:
+                    fix = _GENERATED_FIX
+                else:
+                    fix = Fix(
+                        "Log an identifier (the user id, the key's last 4 characters) instead "
+                        "of the secret.", f"{self.ctx.source(node.func)}(...)  # without {found}")
                 self.report(node, f"`{found}` is written to the log by "
                             f"`{self.ctx.source(node.func)}()`: logs are kept, shipped and "
-                            f"read far more widely than the secret should be",
-                            fix=Fix("Log an identifier (the user id, the key's last 4 "
-                                    "characters) instead of the secret.",
-                                    f"{self.ctx.source(node.func)}(...)  # without {found}"))
+                            f"read far more widely than the secret should be", fix=fix)
                 return
+
+    def _generated_here(self, arg: ast.AST, found: str) -> bool:
+        """The secret is one this code has just made (`password = get_random_password()`,
+        `"".join(secrets.choice(alphabet) ...)`): the line may be how the operator learns it.
+        Passwords and keys only: a token minted for a client is not handed over by a log."""
+        if not (is_password_name(found) or snake(found).endswith("key")):
+            return False
+        for name in ast.walk(arg):
+            if not (isinstance(name, ast.Name) and name.id == found):
+                continue
+            for binding in self.ctx.reaching_bindings(name):
+                if binding.kind not in ("assign", "annassign") or binding.value is None:
+                    continue
+                for call in ast.walk(binding.value):
+                    if not isinstance(call, ast.Call):
+                        continue
+                    qualified = self.ctx.qualified_name(call.func) or ""
+                    callee = call.func.attr if isinstance(call.func, ast.Attribute) else (
+                        getattr(call.func, "id", ""))
+                    if qualified.startswith("secrets.") or _GENERATES.search(snake(callee)):
+                        return True
+        return False
 
     def _secret_in(self, expr: ast.AST) -> str | None:
         stack: list[ast.AST] = [expr]
@@ -137,6 +167,22 @@ class SecretInLog(Rule):
                         snake(callee)):
                     return True
         return False
+
+
+# `get_random_password()`, `make_random_password()`, `generate_secret()`, `token_urlsafe()`.
+_GENERATES = re.compile(r"(^|_)(random|generate|gen|token_(urlsafe|hex|bytes))(_|$)")
+_GENERATED_FIX = Fix(
+    "The code generates this secret itself, so this line may be how the operator learns it: "
+    "redacting it would lose the secret. Hand it over once where it is not kept (the "
+    "command's own output, a one-time page), or let the operator set it, and log only that "
+    "it was created.")
+
+# print() of a generated key: the command's output is how the operator receives it.
+_GENERATED_PRINT_FIX = Fix(
+    "The code generates this secret itself and print() writes it to the command's output, "
+    "which is how the operator receives it: if this runs as a command an operator starts, "
+    "nothing needs to change; if it runs in a server process whose output is kept as logs, "
+    "hand the secret over another way (a one-time page) and print only that it was created.")
 
 
 RULES = (SecretInLog,)

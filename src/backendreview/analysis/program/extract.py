@@ -45,9 +45,11 @@ if TYPE_CHECKING:
 
 FACT_KIND = "program"
 # The collector names a rule can list in `needs_facts`: the whole model; the call graph
-# (classes, signatures, the types that resolve calls, and each call site's callee, place and
-# whether its value is returned; no effects, constants, quoting or loop details); or only the
-# class hierarchy and the definitions' signatures (no call sites, effects, constants or types).
+# level (classes, signatures, the attribute types that resolve calls, and the call sites whose
+# value a function returns, with their callee and place: what the project phase asks of it,
+# `targets` of a callee a rule recorded itself and the returned edges; no other call sites,
+# no local types, effects, constants, quoting or loop details); or only the class hierarchy
+# and the definitions' signatures (no call sites, effects, constants or types).
 FULL = "program"
 CALLS = "program-calls"
 CLASSES = "program-classes"
@@ -102,14 +104,18 @@ class ProgramCollector:
         self.level = level
         self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
         self.conditional: set[int] = set()
+        self.call_order: dict[int, tuple[int, ast.Call]] = {}  # the call graph level
 
     def visitors(self) -> dict[type[ast.AST], str]:
         # Classes only: the definitions nested in functions are all that is looked up in a
         # body; the calls, returns, tests and assignments every other node type is for are
         # not recorded.
-        # The call graph level: no `if` (only auth checks are read from tests).
-        kinds = {CLASSES: _DEFINITION_NODES, CALLS: _CALL_GRAPH_NODES}.get(self.level,
-                                                                          _BODY_NODES)
+        # The call graph level: no `if` (only auth checks are read from tests), and calls
+        # only numbered in walk order: it keeps the returned ones, which its returns name.
+        if self.level == CALLS:
+            return {**{kind: "visit" for kind in _RETURN_GRAPH_NODES},
+                    ast.Call: "number_call"}
+        kinds = _DEFINITION_NODES if self.level == CLASSES else _BODY_NODES
         return {kind: "visit" for kind in kinds}
 
     def visit(self, node: ast.AST) -> None:
@@ -120,14 +126,20 @@ class ProgramCollector:
         if conditional:
             self.conditional.add(id(node))
 
+    def number_call(self, node: ast.Call) -> None:
+        # Most calls' values are not returned: their place among their function's calls
+        # (the order of its call sites) is all that is kept, and looked at only for those.
+        self.call_order[id(node)] = (len(self.call_order), node)
+
     def end_file(self) -> None:
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional,
-                                                 level=self.level).run())
+                                                 level=self.level,
+                                                 call_order=self.call_order).run())
 
 
 _DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_CALL_GRAPH_NODES = (ast.Call, ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
-_BODY_NODES = (*_CALL_GRAPH_NODES, ast.If)
+_RETURN_GRAPH_NODES = (ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
+_BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
 
 
 def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
@@ -217,7 +229,13 @@ def _context(ctx: FileContext, node: ast.AST
     for anc in ctx.semantic.ancestors(node):
         kind = type(anc)
         if kind in _FUNCTION_TYPES:
-            return anc, loop, conditional
+            if any(child is stmt for stmt in anc.body):  # type: ignore[attr-defined]
+                return anc, loop, conditional
+            # A decorator, default or annotation runs where the function is defined, not
+            # when it is called: it is the enclosing scope's code.
+            loop, conditional = None, False
+            child = anc
+            continue
         if kind in _OPAQUE_TYPES:
             return None, None, False
         if loop is None and kind in _LOOP_TYPES:
@@ -245,10 +263,12 @@ def _context(ctx: FileContext, node: ast.AST
 class _Extractor:
     def __init__(self, ctx: FileContext,
                  walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
-                 conditional: set[int], level: str = FULL) -> None:
+                 conditional: set[int], level: str = FULL,
+                 call_order: dict[int, tuple[int, ast.Call]] | None = None) -> None:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
+        self.call_order = call_order or {}
         self.quoted_ok = False  # see constant_needs
         # `bodies` False: the classes level (definitions, bases and signatures only); `full`
         # False as well: the call graph level (see CALLS).
@@ -272,6 +292,7 @@ class _Extractor:
         self._body(tree.body, self.module, None)
         imports: dict[str, str] = {}
         constants: dict[str, str] = {}
+        instances: dict[str, str] = {}
         for name, bindings in self.ctx.semantic.module_scope.bindings.items():
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
@@ -279,9 +300,25 @@ class _Extractor:
             if self.full and len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
                     bindings[0].value, ast.Constant) and isinstance(bindings[0].value.value, str):
                 constants[name] = bindings[0].value.value
+            made = self._instance_type(bindings)
+            if made:
+                instances[name] = made
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
-            constants=dict(sorted(constants.items())))
+            constants=dict(sorted(constants.items())), instances=dict(sorted(instances.items())))
+
+    def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]
+        """`db = Database()` / `db: Database = make_db()` at module level: the reference of
+        the object's class (or of the factory that makes it), so `db.counts(...)` in any
+        module resolves as a method call."""
+        if len(bindings) != 1 or bindings[0].kind not in ("assign", "annassign"):
+            return None
+        node, value = bindings[0].node, bindings[0].value
+        if isinstance(node, ast.AnnAssign):
+            made = self._ref(node.annotation)
+            if made:
+                return made
+        return self._ref(value.func) if isinstance(value, ast.Call) else None
 
     # -- definitions -------------------------------------------------------------------------
     def _body(self, body: list[ast.stmt], prefix: str, cls: ClassInfo | None) -> None:
@@ -363,11 +400,15 @@ class _Extractor:
         # One walk of the body serves every question below (the body is not walked again).
         walked = self.walked.get(id(node), [])
         own = [n for n, _ in walked]
-        local_types = self._local_types(own)
         if cls is not None and self_name:
             self._instance_attrs(own, self_name, param_types, cls)
-        types = {**local_types, **param_types}
-        calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
+        if self.full:
+            local_types = self._local_types(own)
+            types = {**local_types, **param_types}
+            calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
+        else:
+            local_types, effects = {}, []
+            calls = self._returned_sites(node, own, cls, self_name, param_types)
         # Functions nested in this one (decorator wrappers, local helpers). A wrapper that
         # turns anonymous callers away makes its decorator an auth check.
         for child in own:
@@ -467,14 +508,6 @@ class _Extractor:
         returned = self._returned_calls(own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
-        if not self.full:
-            # The call graph level: what a call runs and whether its value is returned.
-            for node, _ in walked:
-                if isinstance(node, ast.Call):
-                    callee = self._callee(node, cls, self_name, types)
-                    if callee is not None:
-                        calls.append(self._site(node, callee, returned))
-            return calls, effects
         for node, loop in walked:
             if isinstance(node, ast.Call):
                 query = self._query(node)
@@ -490,7 +523,8 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional, static_args=static_args(ctx, node)))
+                        conditional=conditional, static_args=static_args(ctx, node),
+                        passed_args=passed_args(node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -506,6 +540,26 @@ class _Extractor:
         if limiters:
             effects.append(Effect(LIMIT, func.lineno, limiters[0]))
         return calls, effects
+
+    def _returned_sites(self, func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST],
+                        cls: ClassInfo | None, self_name: str | None,
+                        param_types: dict[str, str]) -> list[CallSite]:
+        """The call graph level: the call sites of `func`'s own code whose value it returns,
+        in the order the whole model lists them, with the callee it would give them."""
+        returned = self._returned_calls(own)
+        if not returned:
+            return []
+        order = self.call_order
+        nodes = sorted((order[key] for key in returned if key in order), key=lambda p: p[0])
+        types = {**self._local_types(own), **param_types}
+        calls: list[CallSite] = []
+        for _, node in nodes:
+            if _context(self.ctx, node)[0] is not func:
+                continue  # in a lambda or a nested function: not this function's own call
+            callee = self._callee(node, cls, self_name, types)
+            if callee is not None:
+                calls.append(self._site(node, callee, returned))
+        return calls
 
     def _site(self, node: ast.Call, callee: Callee, returned: set[int], **details: Any
               ) -> CallSite:
@@ -722,6 +776,11 @@ class _Extractor:
                 return Callee("self", "", fn.attr)
             if base.id in types and self._is_local(base):
                 return Callee("typed", types[base.id], fn.attr)
+            scope, bindings = self.ctx.semantic.lookup(base.id, base)
+            if scope is self.ctx.semantic.module_scope and self._instance_type(bindings):
+                # an object this module made (`db = Database()`): the model resolves
+                # `module.db.counts` through ModuleInfo.instances
+                return Callee("ref", f"{self.module}.{base.id}.{fn.attr}")
         if isinstance(base, ast.Call):
             if cls is not None and isinstance(base.func, ast.Name) and base.func.id == "super":
                 return Callee("super", "", fn.attr)
@@ -822,6 +881,20 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def passed_args(call: ast.Call) -> tuple[str, ...]:
+    """Every argument `call` passes: positions as digit strings, keywords by name, and "*"
+    when a `*args` / `**kwargs` hides the rest."""
+    out: list[str] = []
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            out.append("*")
+            break
+        out.append(str(index))
+    for keyword in call.keywords:
+        out.append(keyword.arg if keyword.arg else "*")
+    return tuple(out)
 
 
 def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:

@@ -51,6 +51,9 @@ class CallSite:
     loop_rows: bool = False  # that loop iterates the rows of a query
     conditional: bool = False  # under an if / try-except / boolean operator of its function
     static_args: tuple[str, ...] = ()  # arguments fixed by the code (literals, classes)
+    # every argument the call passes (positions, keyword names); "*" when a *args or
+    # **kwargs makes the rest unknown. A parameter not named here takes its default.
+    passed_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,5 @@ class ModuleInfo:
     functions: tuple[FunctionInfo, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     constants: dict[str, str] = field(default_factory=dict)  # NAME -> literal string value
+    # NAME -> the class (or factory) reference of a module-level object: `db = Database()`
+    instances: dict[str, str] = field(default_factory=dict)

@@ -142,6 +142,11 @@ class ProgramModel:
             target = module.imports.get(rest[0])
             if target is not None:
                 return self._resolve(".".join([target, *rest[1:]]), depth + 1)
+            made = module.instances.get(rest[0])
+            if made is not None and len(rest) == 2:
+                # `db.counts` where the module made `db = Database()`: the class's method
+                cls = self.class_of(made)
+                return self.method(cls, rest[1]) if cls is not None else None
             return None
         return None
 

@@ -12,9 +12,11 @@ because `_where` does. Chains are at most MAX_DEPTH calls long, so recursion and
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .facts import Callee, CallSite, FunctionInfo
+from .facts import Callee, CallSite, ClassInfo, FunctionInfo
 from .model import MAX_DEPTH, ProgramModel, Step
 
 FACT_KIND = "param_flow"
@@ -66,6 +68,10 @@ class Chain:
     via: tuple[Step, ...] = ()
 
 
+# Where a parameter's values come from (ParamSummaries.param_origin).
+RUNTIME, CONSTANT, UNRESOLVED = "runtime", "constant", "unresolved"
+
+
 class ParamSummaries:
     def __init__(self, model: ProgramModel, facts: list[ParamFacts]) -> None:
         self.model = model
@@ -78,6 +84,8 @@ class ParamSummaries:
         self.returns_sql: dict[str, dict[str, Chain]] = {}
         self.returns: dict[str, set[str]] = {}
         self._callers: dict[str, list[CallSite]] = {}
+        self._overriding_calls: dict[
+            str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -103,7 +111,7 @@ class ParamSummaries:
     def _follow(self, fn: FunctionInfo, forward: Forward, target: FunctionInfo) -> bool:
         changed = False
         for key, params in forward.args:
-            name = parameter_for(target, forward.callee, key)
+            name = self.parameter(target, forward.callee, key)
             if name is None:
                 continue
             tables = [self.executes, self.returns_sql] if forward.returned else [
@@ -148,7 +156,7 @@ class ParamSummaries:
         if sites is None:
             sites = self._callers[fn.qualname] = self._calls_of(fn)
         return bool(sites) and all(
-            any(parameter_for(fn, site.callee, key) == param for key in site.static_args)
+            any(self.parameter(fn, site.callee, key) == param for key in site.static_args)
             for site in sites)
 
     def _calls_of(self, fn: FunctionInfo) -> list[CallSite]:
@@ -168,9 +176,127 @@ class ParamSummaries:
                     out.append(site)
         return out
 
+    def parameter(self, target: FunctionInfo, callee: Callee, key: str) -> str | None:
+        """parameter_for, knowing the model: `db.counts(query)` on an object a module made
+        (`db = Database()`, imported elsewhere) names the method through the object, so the
+        receiver is bound, as in `self.counts(query)`."""
+        if callee.kind == "ref" and target.kind == "method" and key.isdigit() and (
+                target.cls) and not isinstance(self.model.resolve(callee.ref.rsplit(".", 1)[0]),
+                                               ClassInfo):
+            index = int(key) + 1
+            return target.params[index] if index < len(target.params) else None
+        return parameter_for(target, callee, key)
+
+    def param_origin(self, fn: FunctionInfo, param: str, depth: int = 0,
+                     seen: frozenset[str] = frozenset()) -> str:
+        """Where the values of `fn`'s parameter `param` come from, as the project's calls
+        show. RUNTIME: `fn` is an entry point (its parameters come from outside), or a call
+        passes a value the code does not fix (or hides it in `*args` / `**kwargs`), or hands
+        on a parameter of its own that is RUNTIME in turn. CONSTANT: every call passes a
+        literal or a class or leaves the default (through callers that hand on their own
+        parameter). UNRESOLVED: the values reach `fn` only through calls the model cannot
+        see (a method called on an object of unknown class, a dispatch table, a plugin
+        interface). A public module-level function nothing in the project calls is the
+        module's API (a URL conf, a task, the package's interface): RUNTIME. A call of a
+        method `fn` overrides (`db.get_counts(query)` on the base class) counts as a call
+        of `fn`."""
+        cls = self.model.classes.get(fn.cls) if fn.cls else None
+        if is_entry_point(fn.name, fn.params, fn.decorators, cls.bases if cls else ()):
+            return RUNTIME
+        sites = self._overriding_calls.get(fn.qualname)
+        if sites is None:
+            sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
+        if not sites:
+            return RUNTIME if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
+        found = CONSTANT
+        for caller, _, site in sites:
+            # `fn` is what runs, whichever base method the call names: its own signature
+            # binds the arguments (a base may declare the method differently)
+            keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
+            if "*" in site.passed_args and not keys:
+                return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
+            if not keys or keys & set(site.static_args):
+                continue  # the default, or a literal
+            handed = self._handed_on(caller, site, keys)
+            key = f"{caller.qualname}:{','.join(handed or ())}"
+            if handed is None or depth >= MAX_DEPTH or key in seen:
+                return RUNTIME
+            for own in handed:
+                origin = self.param_origin(caller, own, depth + 1, seen | {key})
+                if origin == RUNTIME:
+                    return RUNTIME
+                if origin == UNRESOLVED:
+                    found = UNRESOLVED
+        return found
+
+    def _handed_on(self, caller: FunctionInfo, site: CallSite, keys: set[str]
+                   ) -> tuple[str, ...] | None:
+        """The caller's own parameters the call hands on as they are for `keys`; None when
+        some argument there is anything else (a value the caller makes)."""
+        facts = self.own.get(caller.qualname)
+        forward = next((f for f in facts.forwards if (f.line, f.col) == (site.line, site.col)),
+                       None) if facts is not None else None
+        if forward is None:
+            return None
+        passed = dict(forward.args)
+        if not keys <= passed.keys():
+            return None
+        return tuple(sorted({p for k in keys for p in passed[k]}))
+
+    def _calls_reaching(self, fn: FunctionInfo
+                        ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
+        """The project's call sites that may run `fn`, each with its caller and the function
+        it resolves to: `fn` itself, or a method of a base class that `fn` overrides."""
+        wanted = {fn.qualname: fn}
+        cls = self.model.classes.get(fn.cls) if fn.cls else None
+        if cls is not None:
+            for klass in self.model.mro(cls)[1:]:
+                base = self.model.functions.get(klass.methods.get(fn.name, ""))
+                if base is not None:
+                    wanted.setdefault(base.qualname, base)
+        name = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
+        out: list[tuple[FunctionInfo, FunctionInfo, CallSite]] = []
+        for qualname in sorted(self.model.functions):
+            caller = self.model.functions[qualname]
+            for site in caller.calls:
+                named = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                if named != name:
+                    continue
+                for target in self.model.targets(caller, site):
+                    if target.qualname in wanted and caller.qualname != fn.qualname:
+                        out.append((caller, target, site))
+                        break
+        return out
+
     def returns_params(self, fn: FunctionInfo) -> set[str]:
         """The parameters that flow into `fn`'s return value as they are."""
         return self.returns.get(fn.qualname, set())
+
+
+# Decorators that do not make a function an entry point: its callers are still the project's.
+_PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|cached_property"
+                               r"|abstractmethod|override|lru_cache|cache|wraps|overload"
+                               r"|contextmanager|asynccontextmanager)$")
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
+# A class-based view's base, by its last segment: MethodView, Resource, RequestHandler,
+# HTTPEndpoint, a project's BaseResource or ApiView.
+_VIEW_BASE = re.compile(r"(?:View|Resource|Handler|Endpoint)(?:Set)?$")
+
+
+def is_entry_point(name: str, params: Iterable[str], decorators: Iterable[str],
+                   class_bases: Iterable[str] = ()) -> bool:
+    """Something outside the project calls the function with outside values: a decorated
+    function (a route, a task, a signal receiver), a view that takes the request, the HTTP
+    method of a class-based view (`class_bases`: the enclosing class's bases, as written or
+    resolved; none for a function)."""
+    if any(not _PLAIN_DECORATORS.search(d) for d in decorators):
+        return True
+    if any(p in ("request", "req") for p in params):
+        return True
+    return name in _VIEW_METHODS and any(
+        _VIEW_BASE.search(b.rsplit(".", 1)[-1]) for b in class_bases)
 
 
 def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:

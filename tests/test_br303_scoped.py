@@ -1,0 +1,48 @@
+"""BR303 on lists bounded by who asks or by what the path names: the requesting user's own
+rows and hand-ordered (curated) lists are not reported; one parent's rows are a note, unless
+the rows pile up under it (messages, comments, logs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import run
+from backendreview.model import Severity
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "BR303"
+
+
+def _severities(project: Path, monkeypatch: pytest.MonkeyPatch, rel: str) -> dict[int, Severity]:
+    monkeypatch.chdir(project)
+    findings = run([Path(".")], Config(root=project, select=("BR303",)), jobs=1).findings
+    return {f.span.start_line: f.severity for f in findings if f.path == rel}
+
+
+def test_parent_lists_through_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _severities(ROOT / "parent_lists", monkeypatch, "app/routes.py")
+    # budgets (line 12) and tickets by status (line 33): notes; chat messages (line 19) and
+    # every ticket (line 25): warnings.
+    assert found == {12: Severity.NOTE, 19: Severity.WARNING, 25: Severity.WARNING,
+                     33: Severity.NOTE}
+
+
+def test_owned_and_curated_lists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "views.py").write_text((ROOT / "owned_and_curated.py").read_text())
+    found = _severities(tmp_path, monkeypatch, "views.py")
+    assert found == {25: Severity.WARNING, 37: Severity.WARNING, 43: Severity.NOTE,
+                     49: Severity.WARNING}
+
+
+def test_fix_of_a_query_continued_with_a_backslash_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper's query spans two lines joined by `\\`: the fix writes it on one line
+    without the continuation, so the suggested code compiles."""
+    project = ROOT / "parent_lists"
+    monkeypatch.chdir(project)
+    findings = run([Path(".")], Config(root=project, select=("BR303",)), jobs=1).findings
+    tickets = next(f for f in findings if f.span.start_line == 25)
+    suggestion = tickets.fix.suggestion
+    assert "Ticket.query.filter(Ticket.open.is_(True)). order_by(Ticket.created_at)" in suggestion
+    compile(suggestion, "fix.py", "exec")
