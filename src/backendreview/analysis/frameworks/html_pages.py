@@ -98,10 +98,12 @@ class PageFunctionFact:
 
 def page_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
                   ) -> PageFunctionFact | None:
-    from ...astutil import own_nodes
+    # Asked of every function of a file that names a template: its `return`s are found
+    # through its statements (a `return` is never inside an expression), not by walking
+    # every node of its body. Nested functions and classes are left out, as own_nodes does.
+    from .call_bindings import _own_returns
 
-    returns = [n for n in own_nodes(func) if isinstance(n, ast.Return)]
-    if returns_page(ctx, func, returns):
+    if returns_page(ctx, func, _own_returns(func)):
         return PageFunctionFact(ctx.path, func.lineno)
     return None
 
