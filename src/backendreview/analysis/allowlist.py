@@ -60,32 +60,43 @@ def _is_enum_class(ctx, name: ast.Name) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def guarded(ctx, name: ast.Name) -> bool:  # type: ignore[no-untyped-def]
+def guarded(ctx, name: ast.Name, validators: bool = True) -> bool:  # type: ignore[no-untyped-def]
     """The value is checked before use: the use sits in the true branch of `if name in X`
-    (alone or with `and`), or an earlier `if name not in X` / `if not valid(name)` of the
-    same function replaces it with a constant or leaves (raise, return, abort)."""
+    (alone or with `and`), or an earlier `if name not in X` / `if not valid(name)` /
+    `assert name in X` of the same function replaces it with a constant or leaves (raise,
+    return, abort). `validators=False`: only a fixed set counts (the value is then one of
+    the set's constants), not a validator or a record looked up in the database."""
+    if validators:
+        positive, negative = _positive_test, _negative_test
+    else:
+        def positive(test: ast.expr, name: str, ctx) -> bool:  # type: ignore[no-untyped-def]
+            return any(_membership(c, name, True, ctx) for c in _conjuncts(test))
+
+        def negative(test: ast.expr, name: str, ctx) -> bool:  # type: ignore[no-untyped-def]
+            return _membership(test, name, False, ctx)
     function = ctx.semantic.enclosing_function(name)
     if function is None:
         return False
     for anc in ctx.semantic.ancestors(name):
         if anc is function:
             break
-        if isinstance(anc, ast.If) and _positive_test(anc.test, name.id, ctx):
+        if isinstance(anc, ast.If) and positive(anc.test, name.id, ctx):
             parent_body = anc.body
             if any(name in ast.walk(stmt) for stmt in parent_body):
                 return True
     for node in ast.walk(function):
         if not isinstance(node, ast.If | ast.Assert) or node.lineno >= name.lineno:
             continue
-        if isinstance(node, ast.Assert) and _positive_test(node.test, name.id, ctx):
+        if isinstance(node, ast.Assert) and positive(node.test, name.id, ctx):
             # `assert col in COLUMNS`: raises on every other value (the rule's doc notes that
             # `python -O` strips it; the reviewer still reads it as the author's allowlist).
             return True
         if not isinstance(node, ast.If):
             continue
-        if _negative_test(node.test, name.id, ctx) and _rejects_or_resets(node.body, name.id):
+        if negative(node.test, name.id, ctx) and _rejects_or_resets(node.body, name.id):
             return True
-        if _missing_lookup(ctx, node.test, name.id) and _rejects_or_resets(node.body, ""):
+        if validators and _missing_lookup(ctx, node.test, name.id) and _rejects_or_resets(
+                node.body, ""):
             return True
     return False
 
