@@ -210,6 +210,8 @@ def fixed_set(ctx, container: ast.expr) -> bool:  # type: ignore[no-untyped-def]
     if isinstance(container, ast.Attribute) and container.attr.isupper() and isinstance(
             container.value, ast.Name) and container.value.id in ("self", "cls"):
         return True
+    if _class_attribute(ctx, container):
+        return True
     if not StringAnalyzer(ctx).is_static(container):
         return False
     # A name bound only by an import is static to the string analysis by convention; as an
@@ -219,6 +221,25 @@ def fixed_set(ctx, container: ast.expr) -> bool:  # type: ignore[no-untyped-def]
         if bindings and all(b.kind == "import" for b in bindings):
             return container.id.isupper()
     return True
+
+
+def _class_attribute(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """An attribute of a class the code defines or imports, read without a call:
+    `User.__table__.columns`, `ub.User.__table__.c`, `Model.FIELDS`: the ORM model's column
+    names and other class-level data are fixed by the code, not by a request."""
+    chain: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        chain.append(expr.attr)
+        expr = expr.value
+    if not chain or not isinstance(expr, ast.Name):
+        return False
+    bindings = ctx.semantic.lookup(expr.id, expr)[1]
+    if not bindings or not all(b.kind in ("import", "class") for b in bindings):
+        return False
+    names = [expr.id, *reversed(chain)]
+    # A CapWords segment before the last: the value is read off a class (`User.__table__`),
+    # not a module-level object such as `request.args`.
+    return any(n[:1].isupper() and not n.isupper() for n in names[:-1])
 
 
 def _validator_call(test: ast.expr, name: str) -> bool:
