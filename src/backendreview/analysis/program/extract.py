@@ -657,18 +657,24 @@ class _Extractor:
     def _const_name(self, name: ast.Name, scope: tuple[ClassInfo | None, str | None,
                                                        dict[str, str]] | None,
                     depth: int) -> list[ConstNeed] | None:
+        found = self._const_bindings(name, scope, depth)
+        if found is None and guarded(self.ctx, name, validators=False):
+            return []  # `if key not in ALLOWED: raise` before: one of a fixed set
+        return found
+
+    def _const_bindings(self, name: ast.Name, scope: tuple[ClassInfo | None, str | None,
+                                                           dict[str, str]] | None,
+                        depth: int) -> list[ConstNeed] | None:
         bindings = self.ctx.reaching_bindings(name)
         if not bindings:
             # A module constant read in a function (`SORT_FIELDS`): its module bindings.
-            scope, found = self.ctx.semantic.lookup(name.id, name)
-            if scope is not self.ctx.semantic.module_scope or not name.id.isupper():
+            where, module_bindings = self.ctx.semantic.lookup(name.id, name)
+            if where is not self.ctx.semantic.module_scope or not name.id.isupper():
                 return None
-            bindings = found
+            bindings = module_bindings
         if not bindings:
             return None
         out: list[ConstNeed] = []
-        if guarded(self.ctx, name, validators=False):
-            return []  # `if key not in ALLOWED: raise` before: one of a fixed set
         for binding in bindings:
             if binding.kind == "import":
                 if not name.id.isupper():
