@@ -365,7 +365,7 @@ def _evidence(ctx, expr: ast.AST, depth: int, seen: set[int]) -> str:  # type: i
         return ""
     seen.add(id(expr))
     tracker = tracker_for(ctx)
-    for node in ast.walk(expr):
+    for node in _value_nodes(expr):
         if isinstance(node, ast.Attribute | ast.Call | ast.Name):
             source = tracker.request_data(node)
             if source:
@@ -384,6 +384,24 @@ def _evidence(ctx, expr: ast.AST, depth: int, seen: set[int]) -> str:  # type: i
     return ""
 
 
+def _value_nodes(expr: ast.AST) -> list[ast.AST]:
+    """The nodes of `expr` that can reach its value: the test of `a if cond else b` and the
+    `if` filters of a comprehension only choose between values (`f"{src}::{enum}" if
+    conn.dialect.name == "postgresql" else src` carries nothing of `conn`)."""
+    out: list[ast.AST] = []
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, ast.IfExp):
+            todo += [node.body, node.orelse]
+        elif isinstance(node, ast.comprehension):
+            todo += [node.target, node.iter]
+        else:
+            todo += list(ast.iter_child_nodes(node))
+    return out
+
+
 def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None = None
                       ) -> set[str] | None:  # type: ignore[no-untyped-def]
     """The parameters of the enclosing function a value is built from (through locals and
@@ -394,7 +412,7 @@ def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None 
         return out
     seen.add(id(expr))
     tracker = tracker_for(ctx)
-    for node in ast.walk(expr):
+    for node in _value_nodes(expr):
         if isinstance(node, ast.Attribute | ast.Call | ast.Name) and tracker.request_data(node):
             return None
         if not isinstance(node, ast.Name) or isinstance(node.ctx, ast.Store):
