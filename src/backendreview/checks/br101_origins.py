@@ -112,6 +112,9 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b, value.id)
                             for b in bindings):
             return "a number, which cannot carry SQL text"
+        if bindings and all(b.kind == "param" and _declared_number(b.annotation)
+                            for b in bindings):
+            return "a parameter declared a number (`int`), which cannot carry SQL text"
 
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
@@ -199,6 +202,23 @@ def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-u
     if isinstance(value, ast.Call):
         return (ctx.qualified_name(value.func) or "") in _NUMERIC_CALLS
     return False
+
+
+_NUMBER_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID"})
+
+
+def _declared_number(annotation: ast.expr | None) -> bool:
+    """`key: int`, `lock_id: int`: the function declares the parameter a number (a UUID
+    prints as hex digits and dashes). Type checkers hold the project's callers to it and
+    frameworks convert route parameters by it; `int | None` prints `None` at worst."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return all(_declared_number(side) or (isinstance(side, ast.Constant)
+                                              and side.value is None)
+                   for side in (annotation.left, annotation.right))
+    text = ast.unparse(annotation)
+    return text in _NUMBER_TYPES
 
 
 def _counts(ctx, binding, name: str) -> bool:  # type: ignore[no-untyped-def]
