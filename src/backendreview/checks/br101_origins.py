@@ -273,6 +273,9 @@ _CATALOG = re.compile(r"\b(pg_catalog|pg_constraint|pg_class|pg_index|pg_indexes
                       r"sqlite_master|sqlite_schema)\b", re.IGNORECASE)
 _READS = frozenset({"fetch", "fetchall", "fetchrow", "fetchval", "fetchone", "fetchmany",
                     "execute"})
+# The rows of a result already read (SQLAlchemy's Result, a DB-API cursor).
+_RESULT_ROWS = frozenset({"all", "fetchall", "scalars", "mappings", "tuples", "one", "first",
+                          "one_or_none", "scalar_one"})
 
 
 def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
@@ -299,6 +302,9 @@ def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignor
             return _catalog_names(ctx, value.args[0], depth + 1)
         if value.func.attr in _READS and value.args:
             return bool(_CATALOG.search(_text_of(ctx, value.args[0])))
+        if value.func.attr in _RESULT_ROWS and not value.args:
+            # `conn.execute(sa.text("... information_schema ...")).all()`
+            return _catalog_names(ctx, value.func.value, depth + 1)
         return False
     if isinstance(value, ast.Name):
         bindings = ctx.reaching_bindings(value)
