@@ -103,6 +103,8 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a run of a literal (placeholders sized to a list), whatever its length"
     if _catalog_names(ctx, value):
         return "names the database's own catalog lists (pg_constraint, information_schema)"
+    if _schema_name(ctx, value):
+        return "the name of a table or column of the application's own SQLAlchemy schema"
     if enum_member_value(ctx, value):
         return "the value of an `Enum` member, one of a fixed set"
     if isinstance(value, ast.Name):
@@ -312,6 +314,56 @@ def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignor
             b.value is not None and b.value is not value
             and _catalog_names(ctx, b.value, depth + 1) for b in bindings)
     return False
+
+
+# SQLAlchemy schema objects, by the annotation that declares them: their names are the
+# ones the application's models (or the inspected database) define, not text a user typed.
+_SCHEMA_TYPE = re.compile(r"\b(?:Table|Column|MetaData|ForeignKeyConstraint|"
+                          r"PrimaryKeyConstraint|ForeignKey|Index)\b")
+# Attributes of a schema object that are schema objects or collections of them.
+_SCHEMA_PARTS = frozenset({"columns", "c", "primary_key", "foreign_keys",
+                           "foreign_key_constraints", "constraints", "indexes", "tables",
+                           "sorted_tables", "elements", "parent", "column", "table"})
+_SCHEMA_NAMES = frozenset({"name", "key", "fullname"})
+
+
+def _schema_name(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`column.name`, `table.name`, `key.name for key in table.primary_key.columns`: the
+    `.name` of a SQLAlchemy `Table` / `Column` / constraint reached from a parameter
+    declared one (`table: sa.Table`, `models: Mapping[str, sa.Table]`), through the
+    schema's own collections and loops over them."""
+    return isinstance(value, ast.Attribute) and value.attr in _SCHEMA_NAMES and (
+        _schema_object(ctx, value.value, 0))
+
+
+def _schema_object(ctx, expr: ast.expr, depth: int) -> bool:  # type: ignore[no-untyped-def]
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Attribute):
+        return expr.attr in _SCHEMA_PARTS and _schema_object(ctx, expr.value, depth + 1)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in ("values", "get")) and not (
+            expr.func.attr == "values" and expr.args):
+        return _schema_object(ctx, expr.func.value, depth + 1)
+    if isinstance(expr, ast.Subscript):
+        return _schema_object(ctx, expr.value, depth + 1)
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = ctx.reaching_bindings(expr) or ctx.semantic.lookup(expr.id, expr)[1]
+    if not bindings:
+        return False
+    for binding in bindings:
+        if binding.kind == "param":
+            if binding.annotation is None or not _SCHEMA_TYPE.search(
+                    ast.unparse(binding.annotation)):
+                return False
+        elif binding.kind in ("for", "comprehension") and isinstance(
+                getattr(binding.node, "target", None), ast.Name):
+            if binding.value is None or not _schema_object(ctx, binding.value, depth + 1):
+                return False
+        else:
+            return False
+    return True
 
 
 def _text_of(ctx, expr: ast.expr) -> str:  # type: ignore[no-untyped-def]
