@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
 from ..analysis.values import tracker_for
+from ..astutil import own_returns
 
 EVIDENCE = "evidence"
 SAFE = "safe"
@@ -89,6 +90,10 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a dialect fragment of the database object that runs the statement"
     if isinstance(value, ast.Call) and validating_function(ctx, value):
         return "made by a function that validates what it returns"
+    if isinstance(value, ast.Call):
+        made = _module_function_returns_safe(ctx, value, sink_call, depth)
+        if made:
+            return made
     helper = quoting_helper(ctx, value)
     if helper:
         return f"already quoted by `{helper}()`"
@@ -126,6 +131,45 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
     return ""
 
 
+# Functions of this module whose returns are being judged: a call back into one (`_kept`
+# and `_dangling` call each other) is judged by the other returns, as a fixpoint would.
+_JUDGING: set[int] = set()
+
+
+def _module_function_returns_safe(ctx, call: ast.Call, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                                  depth: int) -> str:
+    """`_where(model)` where `_where` is a function of this module and every value it
+    returns is safe by its own body (schema names of a parameter declared a `Table`,
+    literal text, calls of other such functions): the call's arguments do not matter."""
+    if not isinstance(call.func, ast.Name):
+        return ""
+    bindings = ctx.semantic.lookup(call.func.id, call.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return ""
+    func = bindings[0].node
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
+        return ""
+    if id(func) in _JUDGING:
+        return "assumed"  # the recursive call: the other returns decide
+    returns = own_returns(func)
+    if not returns or any(r.value is None for r in returns):
+        return ""
+    _JUDGING.add(id(func))
+    try:
+        reasons = []
+        for ret in returns:
+            reason = "" if ret.value is None else (
+                "literal" if _text_literal(ret.value) else
+                _safe(ctx, ret.value, sink_call, "", depth + 1))
+            if not reason:
+                return ""
+            reasons.append(reason)
+    finally:
+        _JUDGING.discard(id(func))
+    named = [r for r in reasons if r not in ("assumed", "literal")]
+    return named[0] if named else f"text `{func.name}()` builds from literals only"
+
+
 _SA_QUOTING = frozenset({"sqlalchemy.column", "sqlalchemy.table", "sqlalchemy.sql.column",
                          "sqlalchemy.sql.table", "sqlalchemy.sql.expression.column",
                          "sqlalchemy.sql.expression.table"})
@@ -154,6 +198,8 @@ def _composed_of_safe(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore
         parts = [p for p in (value.left, value.right) if not _text_literal(p)]
     elif isinstance(value, ast.IfExp):
         parts = [p for p in (value.body, value.orelse) if not _text_literal(p)]
+    elif isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        parts = [p for p in value.values if not _text_literal(p)]  # `clause or "1 = 1"`
     elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
             value.func.attr in ("join", "format")) and _text_literal(value.func.value):
         parts = [*value.args, *(k.value for k in value.keywords)]
@@ -323,7 +369,8 @@ _SCHEMA_TYPE = re.compile(r"\b(?:Table|Column|MetaData|ForeignKeyConstraint|"
 # Attributes of a schema object that are schema objects or collections of them.
 _SCHEMA_PARTS = frozenset({"columns", "c", "primary_key", "foreign_keys",
                            "foreign_key_constraints", "constraints", "indexes", "tables",
-                           "sorted_tables", "elements", "parent", "column", "table"})
+                           "sorted_tables", "elements", "parent", "column", "table",
+                           "referred_table"})
 _SCHEMA_NAMES = frozenset({"name", "key", "fullname"})
 
 
@@ -358,7 +405,9 @@ def _schema_object(ctx, expr: ast.expr, depth: int) -> bool:  # type: ignore[no-
                     ast.unparse(binding.annotation)):
                 return False
         elif binding.kind in ("for", "comprehension") and isinstance(
-                getattr(binding.node, "target", None), ast.Name):
+                getattr(binding.node, "target", None), ast.Name) or binding.kind in (
+                "assign", "annassign"):
+            # `for column in table.columns`, `parent = foreign_key.referred_table`
             if binding.value is None or not _schema_object(ctx, binding.value, depth + 1):
                 return False
         else:
