@@ -404,8 +404,8 @@ def _schema_object(ctx, expr: ast.expr, depth: int) -> bool:  # type: ignore[no-
             if binding.annotation is None or not _SCHEMA_TYPE.search(
                     ast.unparse(binding.annotation)):
                 return False
-        elif binding.kind in ("for", "comprehension") and isinstance(
-                getattr(binding.node, "target", None), ast.Name) or binding.kind in (
+        elif (binding.kind in ("for", "comprehension") and isinstance(
+                getattr(binding.node, "target", None), ast.Name)) or binding.kind in (
                 "assign", "annassign"):
             # `for column in table.columns`, `parent = foreign_key.referred_table`
             if binding.value is None or not _schema_object(ctx, binding.value, depth + 1):
