@@ -104,6 +104,12 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return composed
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr == "hexdigest") and not value.args:
+        # hashlib / hmac: the digits 0-9a-f, whatever was hashed
+        return "a hex digest, which holds only the digits 0-9a-f"
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
+        return _safe(ctx, value.value, sink_call, quote, depth + 1)  # `digest[:12]`
     if _literal_run(ctx, value):
         return "a run of a literal (placeholders sized to a list), whatever its length"
     if _catalog_names(ctx, value):
