@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .quoting import quoting_function
+from .quoting import driver_quote, quoting_function
 from .strings import StringAnalyzer
 
 # Calls whose truth says a string is a safe identifier or a known value.
@@ -142,6 +142,11 @@ def quoting_helper(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
         return ""
     bindings = ctx.semantic.lookup(value.func.id, value.func)[1]
+    if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+            bindings[0].value, ast.Attribute) and driver_quote(
+            ast.Call(func=bindings[0].value, args=[], keywords=[])):
+        # `quote = conn.dialect.identifier_preparer.quote`: the driver's quoting, renamed
+        return value.func.id
     if len(bindings) != 1 or bindings[0].kind != "def":
         return ""
     func = bindings[0].node

@@ -43,7 +43,7 @@ def quoting_function(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _quoted(expr: ast.expr, params: set[str]) -> bool:
-    if isinstance(expr, ast.Call) and _driver_quote(expr):
+    if isinstance(expr, ast.Call) and driver_quote(expr):
         return True
     parts = _concatenation(expr)
     if parts is None or len(parts) < 3:
@@ -93,7 +93,7 @@ def _escapes(expr: ast.expr, quote: str, params: set[str]) -> bool:
     return doubled and isinstance(expr, ast.Name) and expr.id in params
 
 
-def _driver_quote(call: ast.Call) -> bool:
+def driver_quote(call: ast.Call) -> bool:
     func = call.func
     if not isinstance(func, ast.Attribute | ast.Name):
         return False

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
 from ..analysis.values import tracker_for
+from ..astutil import own_returns
 
 EVIDENCE = "evidence"
 SAFE = "safe"
@@ -89,6 +90,10 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a dialect fragment of the database object that runs the statement"
     if isinstance(value, ast.Call) and validating_function(ctx, value):
         return "made by a function that validates what it returns"
+    if isinstance(value, ast.Call):
+        made = _module_function_returns_safe(ctx, value, sink_call, depth)
+        if made:
+            return made
     helper = quoting_helper(ctx, value)
     if helper:
         return f"already quoted by `{helper}()`"
@@ -99,10 +104,18 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return composed
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr == "hexdigest") and not value.args:
+        # hashlib / hmac: the digits 0-9a-f, whatever was hashed
+        return "a hex digest, which holds only the digits 0-9a-f"
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
+        return _safe(ctx, value.value, sink_call, quote, depth + 1)  # `digest[:12]`
     if _literal_run(ctx, value):
         return "a run of a literal (placeholders sized to a list), whatever its length"
     if _catalog_names(ctx, value):
         return "names the database's own catalog lists (pg_constraint, information_schema)"
+    if _schema_name(ctx, value):
+        return "the name of a table or column of the application's own SQLAlchemy schema"
     if enum_member_value(ctx, value):
         return "the value of an `Enum` member, one of a fixed set"
     if isinstance(value, ast.Name):
@@ -112,6 +125,9 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b, value.id)
                             for b in bindings):
             return "a number, which cannot carry SQL text"
+        if bindings and all(b.kind == "param" and _declared_number(b.annotation)
+                            for b in bindings):
+            return "a parameter declared a number (`int`), which cannot carry SQL text"
 
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
@@ -119,6 +135,45 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
             if all(reasons):
                 return reasons[0]
     return ""
+
+
+# Functions of this module whose returns are being judged: a call back into one (`_kept`
+# and `_dangling` call each other) is judged by the other returns, as a fixpoint would.
+_JUDGING: set[int] = set()
+
+
+def _module_function_returns_safe(ctx, call: ast.Call, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                                  depth: int) -> str:
+    """`_where(model)` where `_where` is a function of this module and every value it
+    returns is safe by its own body (schema names of a parameter declared a `Table`,
+    literal text, calls of other such functions): the call's arguments do not matter."""
+    if not isinstance(call.func, ast.Name):
+        return ""
+    bindings = ctx.semantic.lookup(call.func.id, call.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return ""
+    func = bindings[0].node
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
+        return ""
+    if id(func) in _JUDGING:
+        return "assumed"  # the recursive call: the other returns decide
+    returns = own_returns(func)
+    if not returns or any(r.value is None for r in returns):
+        return ""
+    _JUDGING.add(id(func))
+    try:
+        reasons = []
+        for ret in returns:
+            reason = "" if ret.value is None else (
+                "literal" if _text_literal(ret.value) else
+                _safe(ctx, ret.value, sink_call, "", depth + 1))
+            if not reason:
+                return ""
+            reasons.append(reason)
+    finally:
+        _JUDGING.discard(id(func))
+    named = [r for r in reasons if r not in ("assumed", "literal")]
+    return named[0] if named else f"text `{func.name}()` builds from literals only"
 
 
 _SA_QUOTING = frozenset({"sqlalchemy.column", "sqlalchemy.table", "sqlalchemy.sql.column",
@@ -149,6 +204,8 @@ def _composed_of_safe(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore
         parts = [p for p in (value.left, value.right) if not _text_literal(p)]
     elif isinstance(value, ast.IfExp):
         parts = [p for p in (value.body, value.orelse) if not _text_literal(p)]
+    elif isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        parts = [p for p in value.values if not _text_literal(p)]  # `clause or "1 = 1"`
     elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
             value.func.attr in ("join", "format")) and _text_literal(value.func.value):
         parts = [*value.args, *(k.value for k in value.keywords)]
@@ -199,6 +256,23 @@ def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-u
     if isinstance(value, ast.Call):
         return (ctx.qualified_name(value.func) or "") in _NUMERIC_CALLS
     return False
+
+
+_NUMBER_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID"})
+
+
+def _declared_number(annotation: ast.expr | None) -> bool:
+    """`key: int`, `lock_id: int`: the function declares the parameter a number (a UUID
+    prints as hex digits and dashes). Type checkers hold the project's callers to it and
+    frameworks convert route parameters by it; `int | None` prints `None` at worst."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return all(_declared_number(side) or (isinstance(side, ast.Constant)
+                                              and side.value is None)
+                   for side in (annotation.left, annotation.right))
+    text = ast.unparse(annotation)
+    return text in _NUMBER_TYPES
 
 
 def _counts(ctx, binding, name: str) -> bool:  # type: ignore[no-untyped-def]
@@ -253,6 +327,9 @@ _CATALOG = re.compile(r"\b(pg_catalog|pg_constraint|pg_class|pg_index|pg_indexes
                       r"sqlite_master|sqlite_schema)\b", re.IGNORECASE)
 _READS = frozenset({"fetch", "fetchall", "fetchrow", "fetchval", "fetchone", "fetchmany",
                     "execute"})
+# The rows of a result already read (SQLAlchemy's Result, a DB-API cursor).
+_RESULT_ROWS = frozenset({"all", "fetchall", "scalars", "mappings", "tuples", "one", "first",
+                          "one_or_none", "scalar_one"})
 
 
 def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
@@ -279,6 +356,9 @@ def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignor
             return _catalog_names(ctx, value.args[0], depth + 1)
         if value.func.attr in _READS and value.args:
             return bool(_CATALOG.search(_text_of(ctx, value.args[0])))
+        if value.func.attr in _RESULT_ROWS and not value.args:
+            # `conn.execute(sa.text("... information_schema ...")).all()`
+            return _catalog_names(ctx, value.func.value, depth + 1)
         return False
     if isinstance(value, ast.Name):
         bindings = ctx.reaching_bindings(value)
@@ -286,6 +366,59 @@ def _catalog_names(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignor
             b.value is not None and b.value is not value
             and _catalog_names(ctx, b.value, depth + 1) for b in bindings)
     return False
+
+
+# SQLAlchemy schema objects, by the annotation that declares them: their names are the
+# ones the application's models (or the inspected database) define, not text a user typed.
+_SCHEMA_TYPE = re.compile(r"\b(?:Table|Column|MetaData|ForeignKeyConstraint|"
+                          r"PrimaryKeyConstraint|ForeignKey|Index)\b")
+# Attributes of a schema object that are schema objects or collections of them.
+_SCHEMA_PARTS = frozenset({"columns", "c", "primary_key", "foreign_keys",
+                           "foreign_key_constraints", "constraints", "indexes", "tables",
+                           "sorted_tables", "elements", "parent", "column", "table",
+                           "referred_table"})
+_SCHEMA_NAMES = frozenset({"name", "key", "fullname"})
+
+
+def _schema_name(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`column.name`, `table.name`, `key.name for key in table.primary_key.columns`: the
+    `.name` of a SQLAlchemy `Table` / `Column` / constraint reached from a parameter
+    declared one (`table: sa.Table`, `models: Mapping[str, sa.Table]`), through the
+    schema's own collections and loops over them."""
+    return isinstance(value, ast.Attribute) and value.attr in _SCHEMA_NAMES and (
+        _schema_object(ctx, value.value, 0))
+
+
+def _schema_object(ctx, expr: ast.expr, depth: int) -> bool:  # type: ignore[no-untyped-def]
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Attribute):
+        return expr.attr in _SCHEMA_PARTS and _schema_object(ctx, expr.value, depth + 1)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in ("values", "get")) and not (
+            expr.func.attr == "values" and expr.args):
+        return _schema_object(ctx, expr.func.value, depth + 1)
+    if isinstance(expr, ast.Subscript):
+        return _schema_object(ctx, expr.value, depth + 1)
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = ctx.reaching_bindings(expr) or ctx.semantic.lookup(expr.id, expr)[1]
+    if not bindings:
+        return False
+    for binding in bindings:
+        if binding.kind == "param":
+            if binding.annotation is None or not _SCHEMA_TYPE.search(
+                    ast.unparse(binding.annotation)):
+                return False
+        elif (binding.kind in ("for", "comprehension") and isinstance(
+                getattr(binding.node, "target", None), ast.Name)) or binding.kind in (
+                "assign", "annassign"):
+            # `for column in table.columns`, `parent = foreign_key.referred_table`
+            if binding.value is None or not _schema_object(ctx, binding.value, depth + 1):
+                return False
+        else:
+            return False
+    return True
 
 
 def _text_of(ctx, expr: ast.expr) -> str:  # type: ignore[no-untyped-def]
@@ -365,7 +498,7 @@ def _evidence(ctx, expr: ast.AST, depth: int, seen: set[int]) -> str:  # type: i
         return ""
     seen.add(id(expr))
     tracker = tracker_for(ctx)
-    for node in ast.walk(expr):
+    for node in _value_nodes(expr):
         if isinstance(node, ast.Attribute | ast.Call | ast.Name):
             source = tracker.request_data(node)
             if source:
@@ -384,6 +517,24 @@ def _evidence(ctx, expr: ast.AST, depth: int, seen: set[int]) -> str:  # type: i
     return ""
 
 
+def _value_nodes(expr: ast.AST) -> list[ast.AST]:
+    """The nodes of `expr` that can reach its value: the test of `a if cond else b` and the
+    `if` filters of a comprehension only choose between values (`f"{src}::{enum}" if
+    conn.dialect.name == "postgresql" else src` carries nothing of `conn`)."""
+    out: list[ast.AST] = []
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, ast.IfExp):
+            todo += [node.body, node.orelse]
+        elif isinstance(node, ast.comprehension):
+            todo += [node.target, node.iter]
+        else:
+            todo += list(ast.iter_child_nodes(node))
+    return out
+
+
 def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None = None
                       ) -> set[str] | None:  # type: ignore[no-untyped-def]
     """The parameters of the enclosing function a value is built from (through locals and
@@ -394,7 +545,7 @@ def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None 
         return out
     seen.add(id(expr))
     tracker = tracker_for(ctx)
-    for node in ast.walk(expr):
+    for node in _value_nodes(expr):
         if isinstance(node, ast.Attribute | ast.Call | ast.Name) and tracker.request_data(node):
             return None
         if not isinstance(node, ast.Name) or isinstance(node.ctx, ast.Store):

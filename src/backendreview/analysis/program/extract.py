@@ -954,11 +954,25 @@ def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
                 isinstance(v, ast.Constant) for v in arg.values)):
             out.append(key)  # a literal, or an f-string with no fields (`f"id IN ($2)"`)
         elif isinstance(arg, ast.Name) and arg.id.lstrip("_")[:1].isupper():
-            # classes by the naming convention only: a lookup per argument is not free
-            bindings = ctx.semantic.lookup(arg.id, arg)[1]
-            if bindings and all(b.kind in ("class", "def", "import") for b in bindings):
+            # classes and constants by the naming convention only: a lookup per argument
+            # is not free
+            scope, bindings = ctx.semantic.lookup(arg.id, arg)
+            at_module = scope is not None and isinstance(scope.node, ast.Module)
+            if bindings and all(b.kind in ("class", "def", "import") or (
+                    at_module and _module_constant(b)) for b in bindings):
                 out.append(key)
     return tuple(out)
+
+
+def _module_constant(binding: Any) -> bool:
+    """`PROVIDER_TABLE = "deployment"`, `_LOCK_ID = 0x4C61`, `_RELABELS = {...}`: a
+    module-level name bound once to literal data (no call, no name), so every call that
+    passes it passes the code's own value."""
+    if binding.kind not in ("assign", "annassign") or binding.value is None:
+        return False
+    return all(isinstance(n, ast.Constant | ast.expr_context | ast.operator | ast.unaryop
+                          | ast.Dict | ast.List | ast.Tuple | ast.Set | ast.BinOp | ast.UnaryOp)
+               for n in ast.walk(binding.value))
 
 
 def _writes_rows(statement: ast.AST) -> bool:
