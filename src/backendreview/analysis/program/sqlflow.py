@@ -13,7 +13,7 @@ because `_where` does. Chains are at most MAX_DEPTH calls long, so recursion and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .facts import Callee, CallSite, ClassInfo, FunctionInfo
@@ -162,19 +162,19 @@ class ParamSummaries:
     def _calls_of(self, fn: FunctionInfo) -> list[CallSite]:
         """The project's call sites that run `fn`: only sites naming it (or its class, for a
         constructor) are resolved, not every call of the project."""
-        wanted = fn.name
-        if fn.name == "__init__" and fn.cls:
-            wanted = fn.cls.rsplit(".", 1)[-1]
-        out: list[CallSite] = []
+        return [site for caller, site in self._sites_naming(fn)
+                if any(t.qualname == fn.qualname for t in self.model.targets(caller, site))]
+
+    def _sites_naming(self, fn: FunctionInfo) -> Iterator[tuple[FunctionInfo, CallSite]]:
+        """Every call site of the project whose callee is written with `fn`'s name (its
+        class's name, for a constructor), with its caller, in a stable order: the candidates
+        resolution then decides among."""
+        wanted = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
         for qualname in sorted(self.model.functions):
             caller = self.model.functions[qualname]
             for site in caller.calls:
-                named = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
-                if named != wanted:
-                    continue
-                if any(t.qualname == fn.qualname for t in self.model.targets(caller, site)):
-                    out.append(site)
-        return out
+                if (site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]) == wanted:
+                    yield caller, site
 
     def parameter(self, target: FunctionInfo, callee: Callee, key: str) -> str | None:
         """parameter_for, knowing the model: `db.counts(query)` on an object a module made
@@ -254,18 +254,12 @@ class ParamSummaries:
                 base = self.model.functions.get(klass.methods.get(fn.name, ""))
                 if base is not None:
                     wanted.setdefault(base.qualname, base)
-        name = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
         out: list[tuple[FunctionInfo, FunctionInfo, CallSite]] = []
-        for qualname in sorted(self.model.functions):
-            caller = self.model.functions[qualname]
-            for site in caller.calls:
-                named = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
-                if named != name:
-                    continue
-                for target in self.model.targets(caller, site):
-                    if target.qualname in wanted and caller.qualname != fn.qualname:
-                        out.append((caller, target, site))
-                        break
+        for caller, site in self._sites_naming(fn):
+            for target in self.model.targets(caller, site):
+                if target.qualname in wanted and caller.qualname != fn.qualname:
+                    out.append((caller, target, site))
+                    break
         return out
 
     def returns_params(self, fn: FunctionInfo) -> set[str]:
