@@ -121,6 +121,21 @@ def _declared(route: Route, names: list[str]) -> bool:
     return False
 
 
+def _limited(program: ProgramModel, route: Route) -> bool:
+    """A limiter on the route. A call in the handler that only reads like one
+    (`check_rate_limit(request)`) and runs a project function counts when that function
+    enforces a limit (program model: a LIMIT effect in its calls), not by its name."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    for limit in route.limits:
+        name = limit[:-2].rsplit(".", 1)[-1] if limit.endswith("()") else ""
+        sites = [site for site in handler.calls if site.text.rsplit(".", 1)[-1] == name] \
+            if handler is not None and name else []
+        targets = [t for site in sites for t in program.targets(handler, site)]  # type: ignore[arg-type]
+        if not targets or any(program.effects(t, LIMIT) for t in targets):
+            return True
+    return False
+
+
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
     handler = program.function_at(route.handler_file, route.handler_line)
     return handler is not None and bool(program.guarded_by(handler, kind))
@@ -173,6 +188,24 @@ _CURRENT_USER = re.compile(r"(?:^|_)(?:current|active|signed_in|logged_in|authen
                            r"|verified)_(?:\w+_)?user(?:_|$)|user_from_session", re.I)
 
 
+# FastAPI's `CurrentUser = Annotated[User, Depends(get_current_user)]` idiom, as a
+# parameter's annotation: the alias names the current-user dependency it carries.
+_CURRENT_USER_TYPE = re.compile(r"^Current(?:Active|Verified|Superuser|Admin)?User$")
+
+
+def _with_current_user_param(program: ProgramModel, route: Route) -> Route:
+    """A handler parameter annotated `CurrentActiveUser` (an `Annotated[..., Depends(...)]`
+    alias from another module) hands the handler the signed-in user, like the dependency."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return route
+    found = sorted(t.rsplit(".", 1)[-1] for t in handler.param_types.values()
+                   if _CURRENT_USER_TYPE.match(t.rsplit(".", 1)[-1]))
+    if not found or found[0] in route.auth:
+        return route
+    return dataclasses.replace(route, auth=(*route.auth, found[0]))
+
+
 def signed_in_caller(route: Route) -> bool:
     """Strong evidence that only a signed-in caller reaches the route: a login guard on it,
     or a dependency that hands the handler the current user. Never on a sign-in page by
@@ -181,6 +214,7 @@ def signed_in_caller(route: Route) -> bool:
     if _sign_in_path(route):
         return False
     return any(_SIGNED_IN.search(a) for a in route.auth) or any(
+        _CURRENT_USER_TYPE.search(a) for a in route.auth) or any(
         _CURRENT_USER.search(name.rsplit(".", 1)[-1]) and "optional" not in name.lower()
         for name in route.raw)
 
@@ -316,7 +350,7 @@ class MissingRateLimit(ProjectRule):
             scope = "auth"
         limiters = list(self.option("limiters", []))
         for route in _unique(project_routes(facts)):
-            if route.limits or route.global_limits or _declared(route, limiters):
+            if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
             if _guarded(program, route, LIMIT):
                 continue  # a limiter reached through a helper, a form's clean(), a decorator
@@ -326,7 +360,7 @@ class MissingRateLimit(ProjectRule):
             if tokens & EXEMPT_WORDS:
                 continue
             route = _with_checked_caller(program, _with_library_login(
-                program, _sign_in_page(route)))
+                program, _sign_in_page(_with_current_user_param(program, route))))
             if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
