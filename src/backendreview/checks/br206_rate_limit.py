@@ -17,7 +17,7 @@ from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
-from ..analysis.program.extract import SECRET_TEST
+from ..analysis.program.extract import REDIRECTS, SECRET_TEST
 from ..analysis.program.facts import FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
@@ -325,6 +325,23 @@ def _with_library_login(program: ProgramModel, route: Route) -> Route:
     return route
 
 
+# `path("login/", lambda request: redirect("/login/keycloak/"))`: no def to look into.
+_REDIRECT_LAMBDA = re.compile(r"^lambda\b[^:]*:\s*(?:\w+\.)*(\w+)\(")
+
+
+def _redirects_elsewhere(program: ProgramModel, route: Route) -> bool:
+    """A sign-in route that reads no credential and whose every answer is a redirect (to
+    the identity provider, to the real form): nothing is checked there, so nothing can be
+    guessed by calling it again. A redirect after checking a password is a login."""
+    if route.credentials is not None:
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is not None:
+        return handler.redirects
+    lam = _REDIRECT_LAMBDA.match(route.handler)
+    return lam is not None and lam[1] in REDIRECTS
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -361,7 +378,8 @@ class MissingRateLimit(ProjectRule):
                 continue
             route = _with_checked_caller(program, _with_library_login(
                 program, _sign_in_page(_with_current_user_param(program, route))))
-            if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
+            if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
+                    or _redirects_elsewhere(program, route)):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
                     methods & (_GQL_WRITE | {"ANY"})):

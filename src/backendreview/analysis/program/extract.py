@@ -445,6 +445,7 @@ class _Extractor:
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
             const_return=const_return, const_needs=const_needs,
             quotes=self.full and quoting_function(node),
+            redirects=self.full and redirects_only(ctx, own),
         )
         self.functions.append(info)
         return info
@@ -945,7 +946,9 @@ def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
 
 # An answer that says "too many requests": the end of a limiter's counter check.
 _TOO_MANY = re.compile(r"\b429\b|TOO_MANY_REQUESTS|TooMany\w*|Throttled\b"
-                       r"|RateLimit\w*(?:Exceeded|Error)|RateLimited", re.I)
+                       r"|RateLimit\w*(?:Exceeded|Error)|RateLimited"
+                       r"|rate[ _-]?limit\w*\s*exceeded|too many (?:requests|attempts|login)"
+                       r"|attempts exceeded", re.I)
 
 
 def _limit_effects(ctx: FileContext, func: ast.AST,
@@ -973,6 +976,22 @@ def _limit_effects(ctx: FileContext, func: ast.AST,
                        and _TOO_MANY.search(ctx.source(node))):
             out.append(Effect(LIMIT, node.lineno, _short(ctx.source(node))))
     return out
+
+
+# What hands the client on elsewhere: a redirect, or a library call that starts an identity
+# provider's flow by redirecting to it (social-auth's `do_auth`, Authlib's
+# `authorize_redirect`).
+REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                       "RedirectResponse", "redirect_to_login", "do_auth",
+                       "authorize_redirect"})
+
+
+def redirects_only(ctx: FileContext, own: list[ast.AST]) -> bool:
+    """Every `return` of the function (one at least) is a redirect call."""
+    returns = [n for n in own if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(r.value, ast.Call)
+        and callable_name(ctx, r.value).rsplit(".", 1)[-1] in REDIRECTS for r in returns)
 
 
 _COUNTERS = frozenset({"incr", "incrby", "increment", "hincrby", "incr_version"})

@@ -101,6 +101,9 @@ class FunctionInfo:
     const_needs: tuple[ConstNeed, ...] = ()
     # Every `return` gives the first parameter quoted for SQL text (analysis/quoting.py).
     quotes: bool = False
+    # Every `return` hands back a redirect (`redirect(...)`, `RedirectResponse(...)`, a
+    # library call starting an identity provider's flow): the function answers elsewhere.
+    redirects: bool = False
 
 
 @dataclass(frozen=True)
