@@ -18,7 +18,7 @@ from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
 from ..analysis.program.extract import REDIRECTS, SECRET_TEST
-from ..analysis.program.facts import FunctionInfo
+from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
@@ -134,6 +134,30 @@ def _limited(program: ProgramModel, route: Route) -> bool:
         if not targets or any(program.effects(t, LIMIT) for t in targets):
             return True
     return False
+
+
+# A library view handed its form where it is registered:
+# `LoginView.as_view(authentication_form=AuthenticationForm)`.
+_FORM_KWARG = re.compile(r"\b(?:authentication_form|form_class)\s*=\s*([\w.]+)")
+
+
+def _form_limited(program: ProgramModel, route: Route) -> bool:
+    """The form a view is registered with limits the attempts in its validation
+    (`clean()` calling Djblets' or django-ratelimit's `is_ratelimited`, or a project
+    limiter): the library view runs that validation on every POST."""
+    found = _FORM_KWARG.search(route.decorator[1]) if route.decorator else None
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    if found is None or module is None:
+        return False
+    head, _, rest = found[1].partition(".")
+    ref = module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest else "")
+    form = program.resolve(ref)
+    if not isinstance(form, ClassInfo):
+        return False
+    return any(program.effects(fn, LIMIT) for cls in program.mro(form)
+               for name, qualname in cls.methods.items()
+               if (name == "clean" or name.startswith("clean_"))
+               and (fn := program.functions.get(qualname)) is not None)
 
 
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
@@ -369,7 +393,7 @@ class MissingRateLimit(ProjectRule):
         for route in _unique(project_routes(facts)):
             if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
-            if _guarded(program, route, LIMIT):
+            if _guarded(program, route, LIMIT) or _form_limited(program, route):
                 continue  # a limiter reached through a helper, a form's clean(), a decorator
             methods = set(route.methods)
             why = ""
