@@ -366,6 +366,46 @@ def _redirects_elsewhere(program: ProgramModel, route: Route) -> bool:
     return lam is not None and lam[1] in REDIRECTS
 
 
+# Calls that do what an authentication endpoint does: check a secret the client sent,
+# issue a token or session for it, send a message per call, create an account.
+_AUTH_ACTS = re.compile(r"authenticat|check_?password|verify|compare_digest|checkpw|login"
+                        r"|log_in|sign_?in|token|jwt|session|otp|mail|sms|send|notify"
+                        r"|create_user|register|signup|sign_up|set_password|reset|recover",
+                        re.I)
+_ACTS_DEPTH = 3
+
+
+def _name_only(program: ProgramModel, route: Route) -> bool:
+    """A route that reads like authentication (its path or name says `login`, `password`,
+    `token`) but whose handler — project code we can read, through the calls it makes —
+    reads no credential and calls nothing that checks a secret, issues a token or session,
+    sends mail or SMS, or creates an account: the evidence is the name only."""
+    if route.credentials is not None or is_graphql_route(route):
+        return False
+    if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]):
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return False  # a library view does its work out of sight
+    seen = {handler.qualname}
+    frontier = [handler]
+    for _ in range(_ACTS_DEPTH):
+        following: list[FunctionInfo] = []
+        for fn in frontier:
+            if any(_AUTH_ACTS.search(site.text) for site in fn.calls):
+                return False
+            for _, target in program.edges(fn):
+                if target.qualname not in seen:
+                    seen.add(target.qualname)
+                    following.append(target)
+        frontier = following
+    return not any(_AUTH_ACTS.search(site.text) for fn in frontier for site in fn.calls)
+
+
+_NAME_ONLY = ("(note: the evidence is the route's name only: its handler checks no secret, "
+              "issues no token and sends nothing that the review can see)")
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -413,6 +453,8 @@ class MissingRateLimit(ProjectRule):
                     # Re-checking the signed-in caller's own password: guessing it needs
                     # that caller's session first.
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
+                elif _name_only(program, route):
+                    severity, why = Severity.NOTE, f" {_NAME_ONLY}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
                     route.auth or route.global_auth):
                 severity = Severity.WARNING
