@@ -18,7 +18,7 @@ from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
 from ..analysis.program.extract import REDIRECTS, SECRET_TEST
-from ..analysis.program.facts import ClassInfo, FunctionInfo
+from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
@@ -392,7 +392,8 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
     for _ in range(_ACTS_DEPTH):
         following: list[FunctionInfo] = []
         for fn in frontier:
-            if any(_AUTH_ACTS.search(site.text) for site in fn.calls):
+            if any(_AUTH_ACTS.search(site.text) or _library_super(program, fn, site)
+                   for site in fn.calls):
                 return False
             for _, target in program.edges(fn):
                 if target.qualname not in seen:
@@ -400,6 +401,22 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
                     following.append(target)
         frontier = following
     return not any(_AUTH_ACTS.search(site.text) for fn in frontier for site in fn.calls)
+
+
+_LIBRARY_AUTH_VIEW = re.compile(r"Password|Login|Auth|Token|Signup|SignUp|Regist", re.I)
+
+
+def _library_super(program: ProgramModel, fn: FunctionInfo, site: CallSite) -> bool:
+    """`super().post(...)` reaching a library authentication view's method: its work is
+    out of sight (Django's `PasswordResetView.post` sends the mail); a generic library
+    view's (`View`, a confirm page) is not evidence."""
+    if site.callee.kind != "super" or program.targets(fn, site):
+        return False
+    owner = program.classes.get(fn.cls) if fn.cls else None
+    views = [c for c in program.classes.values() if owner is not None and owner in
+             program.mro(c)] if owner is not None else []
+    return any(_LIBRARY_AUTH_VIEW.search(base.rsplit(".", 1)[-1]) for cls in views
+               for c in program.mro(cls) for base in c.bases if program.resolve(base) is None)
 
 
 _NAME_ONLY = ("(note: the evidence is the route's name only: its handler checks no secret, "
