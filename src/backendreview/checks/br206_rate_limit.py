@@ -366,12 +366,6 @@ def _redirects_elsewhere(program: ProgramModel, route: Route) -> bool:
     return lam is not None and lam[1] in REDIRECTS
 
 
-# Calls that do what an authentication endpoint does: check a secret the client sent,
-# issue a token or session for it, send a message per call, create an account.
-_AUTH_ACTS = re.compile(r"authenticat|check_?password|verify|compare_digest|checkpw|login"
-                        r"|log_in|sign_?in|token|jwt|session|otp|mail|sms|send|notify"
-                        r"|create_user|register|signup|sign_up|set_password|reset|recover",
-                        re.I)
 _ACTS_DEPTH = 3
 
 
@@ -392,15 +386,14 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
     for _ in range(_ACTS_DEPTH):
         following: list[FunctionInfo] = []
         for fn in frontier:
-            if any(_AUTH_ACTS.search(site.text) or _library_super(program, fn, site)
-                   for site in fn.calls):
+            if fn.auth_acts or any(_library_super(program, fn, site) for site in fn.calls):
                 return False
             for _, target in program.edges(fn):
                 if target.qualname not in seen:
                     seen.add(target.qualname)
                     following.append(target)
         frontier = following
-    return not any(_AUTH_ACTS.search(site.text) for fn in frontier for site in fn.calls)
+    return not any(fn.auth_acts for fn in frontier)
 
 
 _LIBRARY_AUTH_VIEW = re.compile(r"Password|Login|Auth|Token|Signup|SignUp|Regist", re.I)

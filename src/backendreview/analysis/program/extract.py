@@ -446,6 +446,7 @@ class _Extractor:
             const_return=const_return, const_needs=const_needs,
             quotes=self.full and quoting_function(node),
             redirects=self.full and redirects_only(ctx, own),
+            auth_acts=_auth_acts(own) if self.full else (),
         )
         self.functions.append(info)
         return info
@@ -976,6 +977,26 @@ def _limit_effects(ctx: FileContext, func: ast.AST,
                        and _TOO_MANY.search(ctx.source(node))):
             out.append(Effect(LIMIT, node.lineno, _short(ctx.source(node))))
     return out
+
+
+# Call names that do what an authentication endpoint does: check a secret the client sent,
+# issue a token or session for it, send a message per call, create an account.
+AUTH_ACT = re.compile(r"authenticat|check_?password|verify|compare_digest|checkpw|login"
+                      r"|log_in|sign_?in|token|jwt|session|otp|mail|sms|send|notify"
+                      r"|create_user|register|signup|sign_up|set_password|reset|recover",
+                      re.I)
+
+
+def _auth_acts(own: list[ast.AST]) -> tuple[str, ...]:
+    names: list[str] = []
+    for node in own:
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else (
+                func.id if isinstance(func, ast.Name) else "")
+            if name and AUTH_ACT.search(name) and name not in names:
+                names.append(name)
+    return tuple(names)
 
 
 # What hands the client on elsewhere: a redirect, or a library call that starts an identity
