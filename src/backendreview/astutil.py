@@ -73,6 +73,25 @@ def own_nodes(function: ast.AST) -> list[ast.AST]:
     return list(nodes)
 
 
+def own_returns(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
+    """The `return` statements of the function's own body, found through its statements
+    only (every function of every file is asked: expressions are not walked)."""
+    out: list[ast.Return] = []
+    stack: list[ast.stmt] = list(func.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return):
+            out.append(stmt)
+        elif not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list):
+                    stack += [b for b in block if isinstance(b, ast.stmt)] + [
+                        s for h in block if isinstance(h, ast.excepthandler | ast.match_case)
+                        for s in h.body]
+    return out
+
+
 def call_chain(expr: ast.AST) -> tuple[list[str], ast.AST]:
     """Method names of a call chain, innermost first, and its root."""
     names: list[str] = []

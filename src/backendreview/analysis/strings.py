@@ -159,7 +159,10 @@ class StringAnalyzer:
                     word in self.ctx.source(func.value) for word in ("preparer", "dialect")):
                 return True  # SQLAlchemy's dialect identifier quoting
             if func.attr in _CONTAINER_METHODS and self.is_static(func.value, depth):
-                return True
+                # COLUMNS.get(col, col) hands back the raw input on a miss: only a constant
+                # default keeps the lookup inside the fixed set.
+                default = [*call.args[1:], *(k.value for k in call.keywords)]
+                return func.attr != "get" or all(self.is_static(d, depth) for d in default)
             if func.attr == "join" and self.is_static(func.value, depth) and call.args:
                 return self.is_static(call.args[0], depth)
             if func.attr == "format" and self.is_static(func.value, depth):

@@ -26,7 +26,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ..analysis.quoting import quoting_function
+from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
 from ..analysis.values import tracker_for
 
 EVIDENCE = "evidence"
@@ -34,11 +34,6 @@ SAFE = "safe"
 HELPER = "helper"
 UNKNOWN = "unknown"
 
-# Calls whose truth says a string is a safe identifier or a known value.
-_VALIDATOR = re.compile(r"(?i)valid|match|isidentifier|isalnum|isalpha|isdigit|isdecimal"
-                        r"|allowed|safe_(?:name|ident)")
-# Statement calls that raise unless their argument is acceptable.
-_CHECKER = re.compile(r"(?i)valid|require|ensure|check|assert")
 _MAX_DEPTH = 5
 # Names of values that hold SQL fragments (column lists, clauses), not single values.
 FRAGMENT_NAME = re.compile(
@@ -92,7 +87,7 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "escaped for the quote it sits in"
     if _dialect(ctx, value, sink_call):
         return "a dialect fragment of the database object that runs the statement"
-    if isinstance(value, ast.Call) and _validating_function(ctx, value):
+    if isinstance(value, ast.Call) and validating_function(ctx, value):
         return "made by a function that validates what it returns"
     helper = quoting_helper(ctx, value)
     if helper:
@@ -108,8 +103,10 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a run of a literal (placeholders sized to a list), whatever its length"
     if _catalog_names(ctx, value):
         return "names the database's own catalog lists (pg_constraint, information_schema)"
+    if enum_member_value(ctx, value):
+        return "the value of an `Enum` member, one of a fixed set"
     if isinstance(value, ast.Name):
-        if _guarded(ctx, value):
+        if guarded(ctx, value):
             return "checked against an allowlist or a validator before use"
         bindings = ctx.reaching_bindings(value) or ctx.semantic.lookup(value.id, value)[1]
         if bindings and all(b.kind in ("for", "comprehension") and _counts(ctx, b, value.id)
@@ -342,165 +339,6 @@ def _dialect(ctx, value: ast.expr, sink_call: ast.Call) -> bool:  # type: ignore
                 *node.args, *(k.value for k in node.keywords)]):
             return False
     return True
-
-
-def _guarded(ctx, name: ast.Name) -> bool:  # type: ignore[no-untyped-def]
-    """The value is checked before use: the use sits in the true branch of `if name in X`
-    (alone or with `and`), or an earlier `if name not in X` / `if not valid(name)` of the
-    same function replaces it with a constant or leaves (raise, return, abort)."""
-    function = ctx.semantic.enclosing_function(name)
-    if function is None:
-        return False
-    for anc in ctx.semantic.ancestors(name):
-        if anc is function:
-            break
-        if isinstance(anc, ast.If) and _positive_test(anc.test, name.id):
-            parent_body = anc.body
-            if any(name in ast.walk(stmt) for stmt in parent_body):
-                return True
-    for node in ast.walk(function):
-        if not isinstance(node, ast.If) or node.lineno >= name.lineno:
-            continue
-        if _negative_test(node.test, name.id) and _rejects_or_resets(node.body, name.id):
-            return True
-        if _missing_lookup(ctx, node.test, name.id) and _rejects_or_resets(node.body, ""):
-            return True
-    return False
-
-
-def _missing_lookup(ctx, test: ast.expr, name: str) -> bool:  # type: ignore[no-untyped-def]
-    """`row = fetchone("... WHERE id = :id", {"id": name})` then `if not row: raise`: the
-    value is the key of a stored record, an allowlist kept in the database."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        found = test.operand
-    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-            test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and (
-            test.comparators[0].value is None):
-        found = test.left
-    else:
-        return False
-    if not isinstance(found, ast.Name):
-        return False
-    bindings = ctx.reaching_bindings(found)
-    if len(bindings) != 1 or bindings[0].value is None:
-        return False
-    lookup = bindings[0].value
-    if isinstance(lookup, ast.Await):
-        lookup = lookup.value
-    if not isinstance(lookup, ast.Call):
-        return False
-    # The value is an argument of the lookup (a bound parameter), not text spliced into it.
-    for call in ast.walk(lookup):
-        if not isinstance(call, ast.Call):
-            continue
-        for arg in [*call.args, *(k.value for k in call.keywords)]:
-            if isinstance(arg, ast.JoinedStr | ast.BinOp):
-                continue
-            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(arg)):
-                return True
-    return False
-
-
-def quoting_helper(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]
-    """The name of the function of this module that `value` calls when that function
-    quotes its argument for SQL (`identifier(name)`, `literal_string(s)`: see
-    analysis/quoting.py); "" otherwise. Helpers of other modules are asked of the program
-    model in the project phase."""
-    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
-        return ""
-    bindings = ctx.semantic.lookup(value.func.id, value.func)[1]
-    if len(bindings) != 1 or bindings[0].kind != "def":
-        return ""
-    func = bindings[0].node
-    if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) and quoting_function(func):
-        return value.func.id
-    return ""
-
-
-def _validating_function(ctx, call: ast.Call) -> bool:  # type: ignore[no-untyped-def]
-    """`_table_ref(schema, table)` defined in this module, whose body validates every
-    parameter it returns before returning it (`_require_identifier(table)`, `if not
-    VALID.match(table): raise ...`)."""
-    if not isinstance(call.func, ast.Name):
-        return False
-    bindings = ctx.semantic.lookup(call.func.id, call.func)[1]
-    if len(bindings) != 1 or bindings[0].kind != "def":
-        return False
-    func = bindings[0].node
-    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
-        return False
-    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
-    returned = {n.id for stmt in ast.walk(func) if isinstance(stmt, ast.Return) and stmt.value
-                for n in ast.walk(stmt.value) if isinstance(n, ast.Name) and n.id in params}
-    if not returned:
-        return False
-    checked: set[str] = set()
-    for stmt in func.body:
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            called = stmt.value.func
-            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
-            if _CHECKER.search(name):
-                checked |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-        elif isinstance(stmt, ast.If) and _rejects_or_resets(stmt.body, ""):
-            checked |= {p for p in params if _negative_test(stmt.test, p)}
-    return returned <= checked
-
-
-def _conjuncts(test: ast.expr) -> list[ast.expr]:
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return [c for v in test.values for c in _conjuncts(v)]
-    return [test]
-
-
-def _membership(test: ast.expr, name: str, positive: bool) -> bool:
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-            test.left, ast.Name) and test.left.id == name:
-        op = test.ops[0]
-        return isinstance(op, ast.In) if positive else isinstance(op, ast.NotIn)
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _membership(test.operand, name, not positive)
-    return False
-
-
-def _validator_call(test: ast.expr, name: str) -> bool:
-    """`valid_name(x)`, `RE.fullmatch(x)`, `x.isidentifier()`."""
-    if not isinstance(test, ast.Call):
-        return False
-    func = test.func
-    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    if not _VALIDATOR.search(called):
-        return False
-    args = [*test.args, *(k.value for k in test.keywords)]
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (
-            func.value.id == name):
-        return True
-    return any(isinstance(a, ast.Name) and a.id == name for a in args)
-
-
-def _positive_test(test: ast.expr, name: str) -> bool:
-    return any(_membership(c, name, True) or _validator_call(c, name)
-               for c in _conjuncts(test))
-
-
-def _negative_test(test: ast.expr, name: str) -> bool:
-    if _membership(test, name, False):
-        return True
-    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and (
-        _validator_call(test.operand, name))
-
-
-def _rejects_or_resets(body: list[ast.stmt], name: str) -> bool:
-    last = body[-1] if body else None
-    if isinstance(last, ast.Raise | ast.Return | ast.Continue | ast.Break):
-        return True
-    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
-        func = last.value.func
-        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if called in ("abort", "exit", "fail"):
-            return True
-    return any(isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-               and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
-               and isinstance(stmt.value, ast.Constant) for stmt in body)
 
 
 # -- helpers that run their parameter ------------------------------------------------------

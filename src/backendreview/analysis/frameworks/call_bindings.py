@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...astutil import own_returns
 from .common import bound_call, object_name, this_module
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     """`def create_app(): app = Flask(__name__); ...; return app`: what the factory returns,
     when every `return` of its own body returns the same app-like name."""
     returned: set[str] = set()
-    for node in _own_returns(func):
+    for node in own_returns(func):
         if not (isinstance(node.value, ast.Name) and _ownerish(node.value)):
             return None
         ref = reference(ctx, node.value)
@@ -208,25 +209,6 @@ def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     if len(returned) != 1:
         return None
     return FactoryFact(_callable_name(ctx, func), returned.pop(), ctx.path, func.lineno)
-
-
-def _own_returns(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
-    """The `return` statements of the function's own body, found through its statements
-    only (every function of every file is asked: expressions are not walked)."""
-    out: list[ast.Return] = []
-    stack: list[ast.stmt] = list(func.body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, ast.Return):
-            out.append(stmt)
-        elif not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                block = getattr(stmt, name, None)
-                if isinstance(block, list):
-                    stack += [b for b in block if isinstance(b, ast.stmt)] + [
-                        s for h in block if isinstance(h, ast.excepthandler | ast.match_case)
-                        for s in h.body]
-    return out
 
 
 def collection_fact(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> CollectionFact | None:

@@ -136,6 +136,13 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         child = object_name(ctx, call.args[0])
         if parent is not None and child is not None and child != parent:
             return [MountFact(parent, child, "", "django", ctx.path, call.lineno)]
+    # Asked of every call of a Django file: only a name ending in `Router` can be a router
+    # class (_router_class: its qualified name, or when unresolved the name as written), so
+    # no other call needs its assignment looked up.
+    func = call.func
+    written = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if not (qn or written or "").endswith("Router"):
+        return []
     target = assigned_target(ctx, call)
     router_class = _router_class(ctx, call) if target is not None else None
     if target is not None and router_class is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...astutil import call_chain, own_nodes, walk
 from ...semantic import module_name
+from ..allowlist import guarded
 from ..frameworks.common import (
     LIMIT_NAME,
     body_limiter_calls,
@@ -621,6 +622,11 @@ class _Extractor:
             return all_of([expr.body, expr.orelse])
         if isinstance(expr, ast.Name):
             return self._const_name(expr, scope, depth)
+        if isinstance(expr, ast.Dict):
+            return all_of([*(k for k in expr.keys if k is not None), *expr.values])
+        if isinstance(expr, ast.Subscript):
+            # SORT_FIELDS[key]: whatever the key, the value is one of the container's.
+            return all_of([expr.value])
         if isinstance(expr, ast.Attribute):
             base = expr.value
             if isinstance(base, ast.Name) and cls is not None and (
@@ -631,13 +637,19 @@ class _Extractor:
                 return []  # another module's constant (`settings.TABLE`, `models.PREFIX`)
             if ref is not None:
                 return [ConstNeed("attr", ref=ref, attr=expr.attr)]
-            return None
+            enum = self._member_of(base) if expr.attr in ("value", "name") else None
+            return [ConstNeed("enum", ref=enum)] if enum else None
         if isinstance(expr, ast.Call):
             func = expr.func
             parts = [*expr.args, *(k.value for k in expr.keywords)]
             if isinstance(func, ast.Attribute) and func.attr in ("join", "format", "upper",
                                                                  "lower", "strip"):
                 return all_of([func.value, *parts])
+            if isinstance(func, ast.Attribute) and func.attr == "get" and expr.args:
+                # COLUMNS.get(name, "id"): a member of a constant mapping or its constant
+                # default; `COLUMNS.get(name, name)` hands back the input, so the default
+                # must be constant too.
+                return all_of([func.value, *parts[1:]])
             if (self.ctx.qualified_name(func) or "") in ("builtins.str", "builtins.int",
                                                           "builtins.len"):
                 return all_of(parts)
@@ -652,7 +664,21 @@ class _Extractor:
     def _const_name(self, name: ast.Name, scope: tuple[ClassInfo | None, str | None,
                                                        dict[str, str]] | None,
                     depth: int) -> list[ConstNeed] | None:
+        found = self._const_bindings(name, scope, depth)
+        if found is None and guarded(self.ctx, name, validators=False):
+            return []  # `if key not in ALLOWED: raise` before: one of a fixed set
+        return found
+
+    def _const_bindings(self, name: ast.Name, scope: tuple[ClassInfo | None, str | None,
+                                                           dict[str, str]] | None,
+                        depth: int) -> list[ConstNeed] | None:
         bindings = self.ctx.reaching_bindings(name)
+        if not bindings:
+            # A module constant read in a function (`SORT_FIELDS`): its module bindings.
+            where, module_bindings = self.ctx.semantic.lookup(name.id, name)
+            if where is not self.ctx.semantic.module_scope or not name.id.isupper():
+                return None
+            bindings = module_bindings
         if not bindings:
             return None
         out: list[ConstNeed] = []
@@ -805,6 +831,23 @@ class _Extractor:
         return scope is not None and scope.is_function
 
     # -- names -------------------------------------------------------------------------------
+    def _member_of(self, base: ast.expr) -> str | None:
+        """The class `base` is an instance of when every binding makes it one: `Order(text)`
+        or a parameter annotated `Order` (the project phase asks whether it is an `Enum`,
+        whose `.value` is then one of a fixed set)."""
+        if not isinstance(base, ast.Name):
+            return None
+        bindings = self.ctx.reaching_bindings(base)
+        refs: set[str | None] = set()
+        for binding in bindings:
+            if binding.kind == "param":
+                refs.add(self._ref(binding.annotation) if binding.annotation else None)
+            elif binding.kind in ("assign", "annassign") and isinstance(binding.value, ast.Call):
+                refs.add(self._ref(binding.value.func))
+            else:
+                return None
+        return refs.pop() if len(refs) == 1 else None
+
     def _ref(self, expr: ast.AST) -> str | None:
         """A dotted reference: through imports, or `module.name` for a def / class of this
         module. Locals, parameters and builtins give None."""

@@ -75,6 +75,7 @@ class ConstNeed:
     the class, `attr` its name)."""
 
     kind: str  # call | attr | quoted (a call whose callee quotes its argument for SQL)
+    #           | enum (`ref` must name an Enum class: a member's `.value`)
     callee: Callee | None = None
     ref: str = ""
     attr: str = ""

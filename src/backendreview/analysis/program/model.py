@@ -70,6 +70,9 @@ class Reached:
         """Every call of the chain and the effect itself run on every path."""
         return not self.effect.conditional and not any(s.conditional for s in self.via)
 
+# Bases whose members are a fixed set of values.
+_ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
+
 
 class ProgramModel:
     def __init__(self, modules: Iterable[ModuleInfo]) -> None:
@@ -282,6 +285,10 @@ class ProgramModel:
         """Whether every need holds, seen from `fn` (the function the value is built in;
         None at module level)."""
         for need in needs:
+            if need.kind == "enum":
+                if not self.is_enum(need.ref):
+                    return False
+                continue
             if need.kind == "attr":
                 cls = self.classes.get(need.ref) or self.class_of(need.ref)
                 if cls is None or not any(need.attr in c.const_attrs for c in self.mro(cls)):
@@ -293,12 +300,22 @@ class ProgramModel:
             owner = fn if fn is not None else FunctionInfo("", "", "", 0)
             targets = self.targets(owner, site)
             if need.kind == "quoted":
-                if not targets or not all(t.quotes for t in targets):
+                # Quoting its argument, or returning a constant whatever the argument
+                # (`SORT_FIELDS[key]`, a key checked against an allowlist first).
+                if not targets or not all(t.quotes or self.returns_constant(t)
+                                          for t in targets):
                     return False
                 continue
             if not targets or not all(self.returns_constant(t) for t in targets):
                 return False
         return True
+
+    def is_enum(self, ref: str) -> bool:
+        """`ref` names a project class that derives from `enum.Enum` (or a flag / int /
+        str enum), directly or through project bases."""
+        cls = self.class_of(ref)
+        return cls is not None and any(
+            base.rsplit(".", 1)[-1] in _ENUM_BASES for c in self.mro(cls) for base in c.bases)
 
     # -- summaries ---------------------------------------------------------------------------
     def effects(self, fn: FunctionInfo, kind: str) -> list[Reached]:

@@ -1,0 +1,77 @@
+"""BR101 and values drawn from a fixed set (issue 9): a lookup in a constant mapping, a member
+test against a constant that rejects other values, an Enum member's value, and a project
+function (another module) that returns only such values, whatever its argument. The near
+misses stay findings: a lookup whose default is the input, a member test that only logs, an
+allowlist of another variable, a "set" that is request data."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source, run
+from backendreview.metadata import load_rule_docs
+
+_PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "allowlist_project"
+
+
+def _found(code: str) -> list[tuple[int, str, str]]:
+    rules = ("BR000", "BR101")
+    result = review_source(textwrap.dedent(code).encode(), "case.py", Config(), rules)
+    findings = finish([result], Config(), rules, load_rule_docs()).findings
+    return sorted((f.span.start_line, f.severity.value, f.message) for f in findings)
+
+
+def test_member_test_needs_a_fixed_set_that_rejects():
+    found = _found("""
+        from flask import request
+        ALLOWED = ("name", "email")
+
+        def by_constant(conn):
+            col = request.args["sort"]
+            assert col in ALLOWED
+            return conn.execute(f"SELECT * FROM u ORDER BY {col}")
+
+        def by_request(conn):
+            col = request.args["sort"]
+            if col not in request.args:
+                raise ValueError(col)
+            return conn.execute(f"SELECT * FROM u ORDER BY {col}")
+
+        def only_logs(conn, log):
+            col = request.args["sort"]
+            if col not in ALLOWED:
+                log.warning("odd column")
+            return conn.execute(f"SELECT * FROM u ORDER BY {col}")
+    """)
+    assert [(line, sev) for line, sev, _ in found] == [(14, "error"), (20, "error")]
+    assert all("built with an f-string from `col`" in message for _, _, message in found)
+
+
+def test_lookup_default_must_be_constant():
+    found = _found("""
+        from flask import request
+        SORT = {"name": "u.name", "age": "u.age"}
+
+        def kept(conn):
+            return conn.execute(f"SELECT * FROM u ORDER BY {SORT.get(request.args['s'], 'u.id')}")
+
+        def handed_back(conn):
+            key = request.args["s"]
+            return conn.execute(f"SELECT * FROM u ORDER BY {SORT.get(key, key)}")
+    """)
+    assert [(line, sev) for line, sev, _ in found] == [(10, "error")]
+    assert "from `SORT.get(key, key)`" in found[0][2]
+
+
+def test_functions_of_another_module_returning_a_fixed_set(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(_PROJECT)
+    findings = run([Path(".")], Config(root=_PROJECT, select=("BR101",), cache=False),
+                   jobs=1).findings
+    assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
+        ("api/products.py", 34, "error"),  # SORT_FIELDS.get(key, key)
+        ("api/products.py", 49, "error"),  # the member test only logs
+        ("api/products.py", 57, "error"),  # the allowlist checks another parameter
+        ("api/products.py", 71, "error"),  # request data, no allowlist at all
+    ]
