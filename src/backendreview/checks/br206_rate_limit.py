@@ -17,8 +17,8 @@ from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
 from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
-from ..analysis.program.extract import SECRET_TEST
-from ..analysis.program.facts import FunctionInfo
+from ..analysis.program.extract import REDIRECTS, SECRET_TEST
+from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_fixes import auth_fix, limit_fix
@@ -121,6 +121,45 @@ def _declared(route: Route, names: list[str]) -> bool:
     return False
 
 
+def _limited(program: ProgramModel, route: Route) -> bool:
+    """A limiter on the route. A call in the handler that only reads like one
+    (`check_rate_limit(request)`) and runs a project function counts when that function
+    enforces a limit (program model: a LIMIT effect in its calls), not by its name."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    for limit in route.limits:
+        name = limit[:-2].rsplit(".", 1)[-1] if limit.endswith("()") else ""
+        sites = [site for site in handler.calls if site.text.rsplit(".", 1)[-1] == name] \
+            if handler is not None and name else []
+        targets = [t for site in sites for t in program.targets(handler, site)]  # type: ignore[arg-type]
+        if not targets or any(program.effects(t, LIMIT) for t in targets):
+            return True
+    return False
+
+
+# A library view handed its form where it is registered:
+# `LoginView.as_view(authentication_form=AuthenticationForm)`.
+_FORM_KWARG = re.compile(r"\b(?:authentication_form|form_class)\s*=\s*([\w.]+)")
+
+
+def _form_limited(program: ProgramModel, route: Route) -> bool:
+    """The form a view is registered with limits the attempts in its validation
+    (`clean()` calling Djblets' or django-ratelimit's `is_ratelimited`, or a project
+    limiter): the library view runs that validation on every POST."""
+    found = _FORM_KWARG.search(route.decorator[1]) if route.decorator else None
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    if found is None or module is None:
+        return False
+    head, _, rest = found[1].partition(".")
+    ref = module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest else "")
+    form = program.resolve(ref)
+    if not isinstance(form, ClassInfo):
+        return False
+    return any(program.effects(fn, LIMIT) for cls in program.mro(form)
+               for name, qualname in cls.methods.items()
+               if (name == "clean" or name.startswith("clean_"))
+               and (fn := program.functions.get(qualname)) is not None)
+
+
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
     handler = program.function_at(route.handler_file, route.handler_line)
     return handler is not None and bool(program.guarded_by(handler, kind))
@@ -173,6 +212,24 @@ _CURRENT_USER = re.compile(r"(?:^|_)(?:current|active|signed_in|logged_in|authen
                            r"|verified)_(?:\w+_)?user(?:_|$)|user_from_session", re.I)
 
 
+# FastAPI's `CurrentUser = Annotated[User, Depends(get_current_user)]` idiom, as a
+# parameter's annotation: the alias names the current-user dependency it carries.
+_CURRENT_USER_TYPE = re.compile(r"^Current(?:Active|Verified|Superuser|Admin)?User$")
+
+
+def _with_current_user_param(program: ProgramModel, route: Route) -> Route:
+    """A handler parameter annotated `CurrentActiveUser` (an `Annotated[..., Depends(...)]`
+    alias from another module) hands the handler the signed-in user, like the dependency."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return route
+    found = sorted(t.rsplit(".", 1)[-1] for t in handler.param_types.values()
+                   if _CURRENT_USER_TYPE.match(t.rsplit(".", 1)[-1]))
+    if not found or found[0] in route.auth:
+        return route
+    return dataclasses.replace(route, auth=(*route.auth, found[0]))
+
+
 def signed_in_caller(route: Route) -> bool:
     """Strong evidence that only a signed-in caller reaches the route: a login guard on it,
     or a dependency that hands the handler the current user. Never on a sign-in page by
@@ -181,6 +238,7 @@ def signed_in_caller(route: Route) -> bool:
     if _sign_in_path(route):
         return False
     return any(_SIGNED_IN.search(a) for a in route.auth) or any(
+        _CURRENT_USER_TYPE.search(a) for a in route.auth) or any(
         _CURRENT_USER.search(name.rsplit(".", 1)[-1]) and "optional" not in name.lower()
         for name in route.raw)
 
@@ -291,6 +349,73 @@ def _with_library_login(program: ProgramModel, route: Route) -> Route:
     return route
 
 
+# `path("login/", lambda request: redirect("/login/keycloak/"))`: no def to look into.
+_REDIRECT_LAMBDA = re.compile(r"^lambda\b[^:]*:\s*(?:\w+\.)*(\w+)\(")
+
+
+def _redirects_elsewhere(program: ProgramModel, route: Route) -> bool:
+    """A sign-in route that reads no credential and whose every answer is a redirect (to
+    the identity provider, to the real form): nothing is checked there, so nothing can be
+    guessed by calling it again. A redirect after checking a password is a login."""
+    if route.credentials is not None:
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is not None:
+        return handler.redirects
+    lam = _REDIRECT_LAMBDA.match(route.handler)
+    return lam is not None and lam[1] in REDIRECTS
+
+
+_ACTS_DEPTH = 3
+
+
+def _name_only(program: ProgramModel, route: Route) -> bool:
+    """A route that reads like authentication (its path or name says `login`, `password`,
+    `token`) but whose handler — project code we can read, through the calls it makes —
+    reads no credential and calls nothing that checks a secret, issues a token or session,
+    sends mail or SMS, or creates an account: the evidence is the name only."""
+    if route.credentials is not None or is_graphql_route(route):
+        return False
+    if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]):
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return False  # a library view does its work out of sight
+    seen = {handler.qualname}
+    frontier = [handler]
+    for _ in range(_ACTS_DEPTH):
+        following: list[FunctionInfo] = []
+        for fn in frontier:
+            if fn.auth_acts or any(_library_super(program, fn, site) for site in fn.calls):
+                return False
+            for _, target in program.edges(fn):
+                if target.qualname not in seen:
+                    seen.add(target.qualname)
+                    following.append(target)
+        frontier = following
+    return not any(fn.auth_acts for fn in frontier)
+
+
+_LIBRARY_AUTH_VIEW = re.compile(r"Password|Login|Auth|Token|Signup|SignUp|Regist", re.I)
+
+
+def _library_super(program: ProgramModel, fn: FunctionInfo, site: CallSite) -> bool:
+    """`super().post(...)` reaching a library authentication view's method: its work is
+    out of sight (Django's `PasswordResetView.post` sends the mail); a generic library
+    view's (`View`, a confirm page) is not evidence."""
+    if site.callee.kind != "super" or program.targets(fn, site):
+        return False
+    owner = program.classes.get(fn.cls) if fn.cls else None
+    views = [c for c in program.classes.values() if owner is not None and owner in
+             program.mro(c)] if owner is not None else []
+    return any(_LIBRARY_AUTH_VIEW.search(base.rsplit(".", 1)[-1]) for cls in views
+               for c in program.mro(cls) for base in c.bases if program.resolve(base) is None)
+
+
+_NAME_ONLY = ("(note: the evidence is the route's name only: its handler checks no secret, "
+              "issues no token and sends nothing that the review can see)")
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -316,9 +441,9 @@ class MissingRateLimit(ProjectRule):
             scope = "auth"
         limiters = list(self.option("limiters", []))
         for route in _unique(project_routes(facts)):
-            if route.limits or route.global_limits or _declared(route, limiters):
+            if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
-            if _guarded(program, route, LIMIT):
+            if _guarded(program, route, LIMIT) or _form_limited(program, route):
                 continue  # a limiter reached through a helper, a form's clean(), a decorator
             methods = set(route.methods)
             why = ""
@@ -326,8 +451,9 @@ class MissingRateLimit(ProjectRule):
             if tokens & EXEMPT_WORDS:
                 continue
             route = _with_checked_caller(program, _with_library_login(
-                program, _sign_in_page(route)))
-            if _signed_in_without_a_check(program, route) or _post_into_a_page(program, route):
+                program, _sign_in_page(_with_current_user_param(program, route))))
+            if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
+                    or _redirects_elsewhere(program, route)):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
                     methods & (_GQL_WRITE | {"ANY"})):
@@ -337,6 +463,8 @@ class MissingRateLimit(ProjectRule):
                     # Re-checking the signed-in caller's own password: guessing it needs
                     # that caller's session first.
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
+                elif _name_only(program, route):
+                    severity, why = Severity.NOTE, f" {_NAME_ONLY}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
                     route.auth or route.global_auth):
                 severity = Severity.WARNING

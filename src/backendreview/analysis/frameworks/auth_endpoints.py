@@ -26,7 +26,7 @@ SEGMENT_WORDS = frozenset({"register", "registration", "token", "verify", "authe
 # Credential checks stay sensitive for a signed-in caller (current password, OTP codes);
 # the other words (register, verify, token) only matter on routes open to anyone.
 CREDENTIAL_WORDS = frozenset({"password", "passwd", "otp", "2fa", "mfa", "totp"})
-JOINED = re.compile(r"(sign_?in|sign_?up|log_?in|reset_?password|forgot_?password|"
+JOINED = re.compile(r"(sign_?in(?!g)|sign_?up|log_?in|reset_?password|forgot_?password|"
                     r"two_?factor)", re.I)
 # Routes that authenticate the caller some other way by nature.
 EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "csp",

@@ -13,10 +13,17 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...astutil import call_chain, walk
+from ...astutil import call_chain, own_nodes, walk
 from ...semantic import module_name
 from ..allowlist import guarded
-from ..frameworks.common import body_limiter_calls, classify, decorator_names, unbounded_query
+from ..frameworks.common import (
+    LIMIT_NAME,
+    body_limiter_calls,
+    callable_name,
+    classify,
+    decorator_names,
+    unbounded_query,
+)
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
@@ -439,6 +446,8 @@ class _Extractor:
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
             const_return=const_return, const_needs=const_needs,
             quotes=self.full and quoting_function(node),
+            redirects=self.full and redirects_only(ctx, own),
+            auth_acts=_auth_acts(own) if self.full else (),
         )
         self.functions.append(info)
         return info
@@ -537,9 +546,7 @@ class _Extractor:
         if self.cache_use and _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
-        limiters = body_limiter_calls(ctx, func)
-        if limiters:
-            effects.append(Effect(LIMIT, func.lineno, limiters[0]))
+        effects += _limit_effects(ctx, func, walked)
         return calls, effects
 
     def _returned_sites(self, func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST],
@@ -993,6 +1000,87 @@ def _uses_loop_variable(call: ast.Call, loop: ast.AST) -> bool:
     if isinstance(call.func, ast.Attribute):
         parts.append(call.func.value)
     return any(isinstance(n, ast.Name) and n.id in names for p in parts for n in walk(p))
+
+
+# An answer that says "too many requests": the end of a limiter's counter check.
+_TOO_MANY = re.compile(r"\b429\b|TOO_MANY_REQUESTS|TooMany\w*|Throttled\b"
+                       r"|RateLimit\w*(?:Exceeded|Error)|RateLimited"
+                       r"|rate[ _-]?limit\w*\s*exceeded|too many (?:requests|attempts|login)"
+                       r"|attempts exceeded", re.I)
+
+
+def _limit_effects(ctx: FileContext, func: ast.AST,
+                   walked: list[tuple[ast.AST, ast.AST | None]]) -> list[Effect]:
+    """Where a function enforces a rate limit: each call of a limiter (`is_ratelimited`,
+    `limiter.hit`, `check_rate_limit`), on its own line so the project phase can tell a
+    project helper named like a limiter (its own summary decides) from a library one, and
+    each raise / return of a too-many-requests answer (`raise HTTPException(429)`)."""
+    out: list[Effect] = []
+    calls = [node for node, _ in walked if isinstance(node, ast.Call)]
+    if body_limiter_calls(ctx, func):
+        for node in calls:
+            name = callable_name(ctx, node)
+            if LIMIT_NAME.search(name.replace(".", "_")):
+                out.append(Effect(LIMIT, node.lineno, f"{name}()"))
+    # The rarer shapes are looked for only where a counter call or a 429 is in sight.
+    counting = any(isinstance(c.func, ast.Attribute) and c.func.attr in _COUNTERS
+                   for c in calls)
+    too_many = ctx.memo("too-many", ctx.tree, lambda: _TOO_MANY.search(ctx.text) is not None)
+    if not (counting or too_many):
+        return out
+    for node in own_nodes(func):
+        bounded = counting and isinstance(node, ast.Compare) and _counter_bound(node)
+        if bounded or (too_many and isinstance(node, ast.Raise | ast.Return)
+                       and _TOO_MANY.search(ctx.source(node))):
+            out.append(Effect(LIMIT, node.lineno, _short(ctx.source(node))))
+    return out
+
+
+# Call names that do what an authentication endpoint does: check a secret the client sent,
+# issue a token or session for it, send a message per call, create an account.
+AUTH_ACT = re.compile(r"authenticat|check_?password|verify|compare_digest|checkpw|login"
+                      r"|log_in|sign_?in|token|jwt|session|otp|mail|sms|send|notify"
+                      r"|create_user|register|signup|sign_up|set_password|reset|recover",
+                      re.I)
+
+
+def _auth_acts(own: list[ast.AST]) -> tuple[str, ...]:
+    names: list[str] = []
+    for node in own:
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else (
+                func.id if isinstance(func, ast.Name) else "")
+            if name and AUTH_ACT.search(name) and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+# What hands the client on elsewhere: a redirect, or a library call that starts an identity
+# provider's flow by redirecting to it (social-auth's `do_auth`, Authlib's
+# `authorize_redirect`).
+REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                       "RedirectResponse", "redirect_to_login", "do_auth",
+                       "authorize_redirect"})
+
+
+def redirects_only(ctx: FileContext, own: list[ast.AST]) -> bool:
+    """Every `return` of the function (one at least) is a redirect call."""
+    returns = [n for n in own if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(r.value, ast.Call)
+        and callable_name(ctx, r.value).rsplit(".", 1)[-1] in REDIRECTS for r in returns)
+
+
+_COUNTERS = frozenset({"incr", "incrby", "increment", "hincrby", "incr_version"})
+
+
+def _counter_bound(node: ast.Compare) -> bool:
+    """`cache.incr(key) > 5`: a shared counter bumped per call and held to a bound."""
+    if not any(isinstance(op, ast.Gt | ast.GtE | ast.Lt | ast.LtE) for op in node.ops):
+        return False
+    return any(isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute)
+               and side.func.attr in _COUNTERS for side in (node.left, *node.comparators))
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:

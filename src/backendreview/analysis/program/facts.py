@@ -102,6 +102,13 @@ class FunctionInfo:
     const_needs: tuple[ConstNeed, ...] = ()
     # Every `return` gives the first parameter quoted for SQL text (analysis/quoting.py).
     quotes: bool = False
+    # Every `return` hands back a redirect (`redirect(...)`, `RedirectResponse(...)`, a
+    # library call starting an identity provider's flow): the function answers elsewhere.
+    redirects: bool = False
+    # The calls whose name says they check a secret, issue a token or session, send a
+    # message or create an account (`user_manager.authenticate`, `send_mail`), resolved
+    # or not: what makes a route an authentication endpoint by behaviour (BR206).
+    auth_acts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from ...model import Related, Span
 from .facts import (
+    LIMIT,
     QUERY,
     UNBOUNDED,
     CallSite,
@@ -366,6 +367,16 @@ class ProgramModel:
                     out.append(_extend(fn, site, target, reached))
         return sorted(out, key=lambda r: (len(r.via), r.origin_path, r.effect.line))
 
+    def _limit_by_name(self, fn: FunctionInfo, effect: Effect) -> bool:
+        """A call that reads like a limiter (`check_rate_limit(request)`) but runs a project
+        function: what that function does decides (its summary reaches the caller through
+        the call graph), not its name. Library limiters and unresolved calls keep theirs."""
+        if effect.kind != LIMIT or not effect.detail.endswith("()"):
+            return False
+        name = effect.detail[:-2].rsplit(".", 1)[-1]
+        return any(site.line == effect.line and site.text.rsplit(".", 1)[-1] == name
+                   for site, _ in self.edges(fn))
+
     def _solve(self) -> dict[str, dict[tuple[str, str, int], Reached]]:
         if self._summary is not None:
             return self._summary
@@ -374,7 +385,7 @@ class ProgramModel:
         for qualname in sorted(self.functions):
             fn = self.functions[qualname]
             summary[qualname] = {(e.kind, fn.qualname, e.line): Reached(e, fn.qualname, fn.path)
-                                 for e in fn.effects}
+                                 for e in fn.effects if not self._limit_by_name(fn, e)}
             for _, target in self.edges(fn):
                 callers.setdefault(target.qualname, set()).add(qualname)
         queue = deque(sorted(self.functions))
