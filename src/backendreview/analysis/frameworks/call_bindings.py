@@ -194,12 +194,14 @@ def call_arg_facts(ctx: FileContext, call: ast.Call) -> list[object]:
     return out + params_facts(ctx, call, [r for _, r in refs])
 
 
-def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
-                 ) -> FactoryFact | None:
+def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                 returns: list[ast.Return] | None = None) -> FactoryFact | None:
     """`def create_app(): app = Flask(__name__); ...; return app`: what the factory returns,
-    when every `return` of its own body returns the same app-like name."""
+    when every `return` of its own body returns the same app-like name. `returns` is
+    `own_returns(func)` when the caller already listed them (the collector shares one list
+    with html_pages.page_function)."""
     returned: set[str] = set()
-    for node in own_returns(func):
+    for node in own_returns(func) if returns is None else returns:
         if not (isinstance(node.value, ast.Name) and _ownerish(node.value)):
             return None
         ref = reference(ctx, node.value)
