@@ -147,6 +147,15 @@ RUNNERS = frozenset({"aiohttp.web.run_app", "aiohttp.web.AppRunner",
                      "aiohttp.web_runner.AppRunner", "aiohttp.web.Server"})
 
 
+# The names `on_call` can react to (frameworks/collector skips every other call before any
+# handler runs): a call's written name (the attribute, or the bare name) or the last part of
+# its qualified name is in CALL_NAMES or ends with one of CALL_SUFFIXES. Change them with
+# on_call; tests/test_call_triggers.py checks them on every route fixture project.
+CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in RUNNERS | APP | TABLE), *ADDERS,
+                        "add_route", "add_routes", "add_subapp"})
+CALL_SUFFIXES: tuple[str, ...] = ()
+
+
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     qn = ctx.qualified_name(call.func)
     if qn in RUNNERS and call.args:

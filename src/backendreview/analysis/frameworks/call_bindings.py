@@ -174,14 +174,18 @@ def _callee(ctx: FileContext, func: ast.expr) -> str | None:
 def call_arg_facts(ctx: FileContext, call: ast.Call) -> list[object]:
     """A call passing app-like arguments to a function: the CallArgFact, and the ParamsFact
     of the enclosing function when it passes its own parameter on."""
+    # Asked of every call of every file: the app-like arguments are picked out in one pass
+    # (positional ones up to a `*args`, then named ones), with no intermediate lists.
     args: list[tuple[str, ast.expr]] = []
     for index, arg in enumerate(call.args):
         if isinstance(arg, ast.Starred):
             break
-        args.append((str(index), arg))
-    args += [(k.arg, k.value) for k in call.keywords if k.arg]
-    args = [(key, arg) for key, arg in args
-            if isinstance(arg, ast.Name | ast.Attribute) and _ownerish(arg)]
+        if isinstance(arg, ast.Name | ast.Attribute) and _ownerish(arg):
+            args.append((str(index), arg))
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg and isinstance(value, ast.Name | ast.Attribute) and _ownerish(value):
+            args.append((keyword.arg, value))
     if not args:
         return []
     callee = _callee(ctx, call.func)
@@ -194,12 +198,14 @@ def call_arg_facts(ctx: FileContext, call: ast.Call) -> list[object]:
     return out + params_facts(ctx, call, [r for _, r in refs])
 
 
-def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
-                 ) -> FactoryFact | None:
+def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                 returns: list[ast.Return] | None = None) -> FactoryFact | None:
     """`def create_app(): app = Flask(__name__); ...; return app`: what the factory returns,
-    when every `return` of its own body returns the same app-like name."""
+    when every `return` of its own body returns the same app-like name. `returns` is
+    `own_returns(func)` when the caller already listed them (the collector shares one list
+    with html_pages.page_function)."""
     returned: set[str] = set()
-    for node in own_returns(func):
+    for node in own_returns(func) if returns is None else returns:
         if not (isinstance(node.value, ast.Name) and _ownerish(node.value)):
             return None
         ref = reference(ctx, node.value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
+from ...astutil import own_returns
 from ...semantic import module_name
 from . import (
     aiohttp,
@@ -43,6 +44,12 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
+# The call handlers run only on calls that name one of their declared triggers (each module's
+# CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
+TRIGGERED = (fastapi_starlette, flask, aiohttp, django)
+SLOWAPI_NAMES = frozenset({"Limiter", "add_middleware"})
+CALL_NAMES = frozenset().union(SLOWAPI_NAMES, *(m.CALL_NAMES for m in TRIGGERED))
+CALL_SUFFIXES = tuple(sorted({s for m in TRIGGERED for s in m.CALL_SUFFIXES}))
 
 
 class RouteCollector:
@@ -101,9 +108,13 @@ class RouteCollector:
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
-        self._emit_owned(node, fastapi_starlette.on_call(self.ctx, node))
-        self._emit_owned(node, flask.on_call(self.ctx, node))
-        self._emit_owned(node, aiohttp.on_call(self.ctx, node))
+        # Most calls of a framework file name nothing any of these handlers reacts to: they
+        # are skipped before any handler runs (each handler's output is empty for them).
+        triggered = self._may_trigger(node)
+        if triggered:
+            self._emit_owned(node, fastapi_starlette.on_call(self.ctx, node))
+            self._emit_owned(node, flask.on_call(self.ctx, node))
+            self._emit_owned(node, aiohttp.on_call(self.ctx, node))
         if self.flask_rest:
             self._emit(flask_rest.on_call(self.ctx, node))
         elif self.flask:
@@ -114,9 +125,30 @@ class RouteCollector:
         self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))
-        if self.django:
-            self._emit(django.on_call(self.ctx, node))
-        self._emit(self._slowapi(node))
+        if triggered:
+            if self.django:
+                self._emit(django.on_call(self.ctx, node))
+            self._emit(self._slowapi(node))
+
+    def _may_trigger(self, node: ast.Call) -> bool:
+        """Whether any gated `on_call` (TRIGGERED) or `_slowapi` can react to this call: its
+        written name or the last part of its qualified name is a declared trigger, or (for
+        flask.project_class) it is the value of a module-level assignment in a Flask file."""
+        func = node.func
+        written = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
+        if written in CALL_NAMES or written.endswith(CALL_SUFFIXES):
+            return True
+        qn = self.ctx.qualified_name(func)
+        if qn:
+            last = qn.rsplit(".", 1)[-1]
+            if last in CALL_NAMES or last.endswith(CALL_SUFFIXES):
+                return True
+        if self.flask:
+            parent = self.ctx.semantic.parent(node)
+            return isinstance(parent, ast.Assign | ast.AnnAssign) and \
+                self.ctx.semantic.parent(parent) is self.ctx.tree
+        return False
 
     def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
         """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
@@ -173,13 +205,14 @@ class RouteCollector:
         if helper is not None:
             self._emit([helper])
         # An app factory may import no framework (it calls another factory).
-        factory = call_bindings.factory_fact(self.ctx, node)
+        returns = own_returns(node)  # listed once for factory_fact and page_function
+        factory = call_bindings.factory_fact(self.ctx, node, returns)
         if factory is not None:
             self._emit([factory])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
         if self.pages:
-            page = html_pages.page_function(self.ctx, node)
+            page = html_pages.page_function(self.ctx, node, returns)
             if page is not None:
                 self._emit([page])
         if not self.active:

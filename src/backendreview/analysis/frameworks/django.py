@@ -123,6 +123,14 @@ def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
     return view, wrappers
 
 
+# The names `on_call` can react to (frameworks/collector skips every other call before any
+# handler runs): a call's written name (the attribute, or the bare name) or the last part of
+# its qualified name is in CALL_NAMES or ends with one of CALL_SUFFIXES. Change them with
+# on_call; tests/test_call_triggers.py checks them on every route fixture project.
+CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in PATH_FUNCS), "register", "extend"})
+CALL_SUFFIXES = ("Router",)  # _router_class: the qualified or written name ends so
+
+
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     qn = ctx.qualified_name(call.func)
     if qn in PATH_FUNCS:

@@ -131,6 +131,15 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
     return None
 
 
+# The names `on_call` can react to (frameworks/collector skips every other call before any
+# handler runs): a call's written name (the attribute, or the bare name) or the last part of
+# its qualified name is in CALL_NAMES or ends with one of CALL_SUFFIXES. Change them with
+# on_call; tests/test_call_triggers.py checks them on every route fixture project.
+CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS), "Route", "WebSocketRoute",
+                        "Mount", "include_router", "add_api_route", "mount"})
+CALL_SUFFIXES = ("APIRouter", "Router")  # library_class(qn, ...) below
+
+
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     facts: list[object] = []
     qn = ctx.qualified_name(call.func)

@@ -114,6 +114,17 @@ def _ctor_args(ctx: FileContext, call: ast.Call) -> tuple[tuple[str, str | None]
     return tuple(args + [(k.arg, path_text(ctx, k.value)) for k in call.keywords if k.arg])
 
 
+# The names `on_call` can react to (frameworks/collector skips every other call before any
+# handler runs): a call's written name (the attribute, or the bare name) or the last part of
+# its qualified name is in CALL_NAMES or ends with one of CALL_SUFFIXES. Change them with
+# on_call; tests/test_call_triggers.py checks them on every route fixture project.
+# A module-level `x = Call(...)` in a Flask or Quart file may also build a project Blueprint
+# subclass (project_class): collector.py lets those calls through by their place.
+CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS), "Limiter",
+                        "register_blueprint", "add_url_rule"})
+CALL_SUFFIXES = ("Blueprint",)
+
+
 def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     facts: list[object] = []
     qn = ctx.qualified_name(call.func)

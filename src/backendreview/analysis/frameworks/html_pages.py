@@ -98,12 +98,14 @@ class PageFunctionFact:
     line: int
 
 
-def page_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
-                  ) -> PageFunctionFact | None:
+def page_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                  returns: list[ast.Return] | None = None) -> PageFunctionFact | None:
     # Asked of every function of a file that names a template: its `return`s are found
     # through its statements (a `return` is never inside an expression), not by walking
     # every node of its body. Nested functions and classes are left out, as own_nodes does.
-    if returns_page(ctx, func, own_returns(func)):
+    # `returns` is that list when the caller already has it (collector: shared with
+    # call_bindings.factory_fact).
+    if returns_page(ctx, func, own_returns(func) if returns is None else returns):
         return PageFunctionFact(ctx.path, func.lineno)
     return None
 
