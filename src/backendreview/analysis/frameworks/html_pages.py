@@ -168,8 +168,10 @@ class PageSummaries:
     def _html_renderer(self, ref: str) -> bool | None:
         if _last(ref) in HTML_RENDERERS:
             return True
-        if ref.startswith("rest_framework.") or self.program is None:
-            return False if ref.startswith("rest_framework.") else None
+        if ref.startswith("rest_framework."):
+            return False  # a DRF renderer that is not an HTML one
+        if self.program is None:
+            return None
         from ..program.facts import ClassInfo
 
         found = self.program.resolve(ref)
