@@ -962,19 +962,8 @@ def test_br206_on_an_inherited_post_decorates_the_view_class_by_name(tmp_path, m
     assert "def post" not in finding.fix.suggestion
 
 
-@pytest.mark.parametrize(("answer", "how"), [
-    ("raise HTTPException(status_code=422, detail=str(e))", "status 422"),
-    ("raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST, detail=str(e))",
-     "HTTP_400_BAD_REQUEST"),
-    ("raise ValidationError({'file': str(e)})", "ValidationError, a 400"),
-    ("return {'parse_error': str(e)}", 'the "parse_error" field'),
-])
-def test_br401_a_client_error_gets_words_not_internal_server_error(tmp_path, monkeypatch,
-                                                                    answer: str,
-                                                                    how: str) -> None:
-    # The client sent something that does not parse: "Internal server error" would
-    # misdescribe a 4xx and hide what to correct; the right message is the project's to word.
-    (finding,) = _project(tmp_path, {"api.py": f"""
+# One FastAPI handler whose broad except answers with `{answer}` (its line is 12).
+_ITEMS_HANDLER = """
         from fastapi import FastAPI, HTTPException, status
         from rest_framework.exceptions import ValidationError
 
@@ -987,7 +976,23 @@ def test_br401_a_client_error_gets_words_not_internal_server_error(tmp_path, mon
                 return work()
             except Exception as e:
                 {answer}
-        """}, "BR401", monkeypatch)
+        """
+
+
+@pytest.mark.parametrize(("answer", "how"), [
+    ("raise HTTPException(status_code=422, detail=str(e))", "status 422"),
+    ("raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST, detail=str(e))",
+     "HTTP_400_BAD_REQUEST"),
+    ("raise ValidationError({'file': str(e)})", "ValidationError, a 400"),
+    ("return {'parse_error': str(e)}", 'the "parse_error" field'),
+])
+def test_br401_a_client_error_gets_words_not_internal_server_error(tmp_path, monkeypatch,
+                                                                    answer: str,
+                                                                    how: str) -> None:
+    # The client sent something that does not parse: "Internal server error" would
+    # misdescribe a 4xx and hide what to correct; the right message is the project's to word.
+    (finding,) = _project(tmp_path, {"api.py": _ITEMS_HANDLER.format(answer=answer)}, "BR401",
+                          monkeypatch)
     assert finding.rule_id == "BR401" and finding.span.start_line == 12
     assert finding.fix is not None
     assert finding.fix.suggestion is None and finding.fix.edits == ()
@@ -1004,19 +1009,8 @@ def test_br401_a_length_slice_or_another_4xx_is_no_bad_input(tmp_path, monkeypat
                                                              answer: str) -> None:
     # Near misses: `[:400]` truncates the text; a 410 is pgadmin's status for every error,
     # not a statement about the input. Both keep the exact edit.
-    (finding,) = _project(tmp_path, {"api.py": f"""
-        from fastapi import FastAPI, HTTPException
-
-        app = FastAPI()
-
-
-        @app.post("/items")
-        def create_item():
-            try:
-                return work()
-            except Exception as e:
-                {answer}
-        """}, "BR401", monkeypatch)
+    (finding,) = _project(tmp_path, {"api.py": _ITEMS_HANDLER.format(answer=answer)}, "BR401",
+                          monkeypatch)
     assert finding.fix is not None and finding.fix.edits
     assert 'detail="Internal server error"' in finding.fix.edits[-1].replacement
 
