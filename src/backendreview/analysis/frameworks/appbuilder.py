@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ...model import Span
 from .common import analyze_handler, arg_or_kw, literal_str, object_name, str_list
-from .routes import ExposeFact, HandlerInfo, RouteFact, ViewClassFact
+from .routes import ExposeFact, HandlerInfo, Resolver, RouteFact, ViewClassFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -35,7 +36,13 @@ MODEL_REST_API = {"info": ("/_info", ("GET",)), "get": ("/<int:pk>", ("GET",)),
 MODEL_VIEW = {"list": ("/list/", ("GET",)), "show": ("/show/<pk>", ("GET",)),
               "add": ("/add", ("GET", "POST")), "edit": ("/edit/<pk>", ("GET", "POST")),
               "delete": ("/delete/<pk>", ("GET", "POST"))}
-LIBRARY_ROUTES = {"ModelRestApi": MODEL_REST_API, "ModelView": MODEL_VIEW}
+# A form view's one page: GET shows the form, POST handles it.
+FORM_VIEW = {"this_form_get": ("/form", ("GET",)), "this_form_post": ("/form", ("POST",))}
+LIBRARY_ROUTES = {"ModelRestApi": MODEL_REST_API, "ModelView": MODEL_VIEW,
+                  "SimpleFormView": FORM_VIEW, "PublicFormView": FORM_VIEW}
+# The library's own check on those routes (`@has_access`), none on a public form.
+LIBRARY_AUTH: dict[str, tuple[str, ...]] = {
+    "SimpleFormView": ("flask_appbuilder has_access",), "PublicFormView": ()}
 API_BASES = frozenset({"BaseApi", "BaseModelApi", "ModelRestApi"})
 VIEW_BASES = frozenset({"BaseView", "BaseFormView", "BaseModelView", "BaseCRUDView",
                         "ModelView", "SimpleFormView", "PublicFormView", "IndexView",
@@ -52,9 +59,13 @@ def enrich(ctx: FileContext, node: ast.ClassDef, fact: ViewClassFact | None
     version / include_route_methods literals; a class fact is made for a class that has
     any of them even when it does not look like a view otherwise."""
     exposes: list[ExposeFact] = []
+    # A class deriving from one of the library's view bases by name (as in the library's
+    # own code, which imports `expose` relatively) takes `@expose` at its word.
+    fab_base = any((ctx.source(b).rsplit(".", 1)[-1]) in VIEW_BASES | API_BASES
+                   for b in node.bases)
     for stmt in node.body:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            exposes += _exposes(ctx, stmt)
+            exposes += _exposes(ctx, stmt, fab_base)
     literals: dict[str, str] = {}
     for stmt in node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
@@ -81,15 +92,15 @@ def _module(ctx: FileContext) -> str:
     return this_module(ctx)
 
 
-def _exposes(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
-             ) -> list[ExposeFact]:
+def _exposes(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+             fab_base: bool = False) -> list[ExposeFact]:
     out: list[ExposeFact] = []
     handler: HandlerInfo | None = None
     for dec in func.decorator_list:
         if not isinstance(dec, ast.Call):
             continue
         qn = ctx.qualified_name(dec.func) or ""
-        if qn not in EXPOSE and not (qn.endswith(".expose") and active(ctx)):
+        if qn not in EXPOSE and not (qn.endswith(".expose") and (active(ctx) or fab_base)):
             continue
         url_node = arg_or_kw(dec, 0, "url")
         url = "/" if url_node is None else literal_str(url_node)
@@ -148,10 +159,127 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         _, bindings = ctx.semantic.lookup(view.id, view)
         if bindings and all(b.kind == "param" for b in bindings):
             return []  # a helper's parameter: its callers name the classes
-    ref = object_name(ctx, view)
-    if ref is None:
-        return []
+    refs = _self_attribute_classes(ctx, view)
+    if not refs:
+        # Not found in the project phase, such a class is shown below an unknown base.
+        ref = object_name(ctx, view)
+        refs = [ref] if ref is not None else []
     span = ctx.span_of(call.args[0])
     return [RouteFact("flask", None, "", (), ctx.path, span,
                       HandlerInfo(name=ref.rsplit(".", 1)[-1], line=span.start_line,
-                                  span=span), view_ref=ref, registration="appbuilder")]
+                                  span=span), view_ref=ref, registration="appbuilder")
+            for ref in refs]
+
+
+def _self_attribute(ctx: FileContext, expr: ast.AST) -> tuple[str, ast.ClassDef] | None:
+    """`self.auth_view` inside a method: the attribute's name and the enclosing class."""
+    if not (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)):
+        return None
+    scope, bindings = ctx.semantic.lookup(expr.value.id, expr.value)
+    if scope is None or not scope.is_function or not bindings or \
+            bindings[0].kind != "param" or scope.parent is None or not scope.parent.is_class:
+        return None
+    func = scope.node
+    first = func.args.posonlyargs + func.args.args  # type: ignore[union-attr]
+    if not first or first[0].arg != expr.value.id:
+        return None
+    return expr.attr, scope.parent.node  # type: ignore[return-value]
+
+
+def _self_attribute_classes(ctx: FileContext, expr: ast.AST) -> list[str] | None:
+    """The view classes `self.<attr>` can hold, from the enclosing class's own code: its
+    class-body assignment (`userinfoeditview = UserInfoEditView`) and every `self.<attr> =
+    ...` in its methods (`self.auth_view = self.authdbview()` in one branch,
+    `self.authldapview()` in another: each is a class the app may register, so each is
+    listed), a `self.<other>` value followed the same way. None when `expr` is not such an
+    attribute; an empty list when no assignment names a class."""
+    found = _self_attribute(ctx, expr)
+    if found is None:
+        return None
+    attr, cls = found
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def follow(name: str, depth: int) -> None:
+        if name in seen or depth > 3:
+            return
+        seen.add(name)
+        for value in _attribute_values(cls, name):
+            if isinstance(value, ast.Call):
+                value = value.func  # `self.authdbview()`: an instance of that class
+            inner = _self_attribute(ctx, value)
+            if inner is not None and inner[1] is cls:
+                follow(inner[0], depth + 1)
+            elif isinstance(value, ast.Name | ast.Attribute) and _names_a_class(ctx, value):
+                ref = object_name(ctx, value)
+                if ref is not None and ref not in out:
+                    out.append(ref)
+
+    follow(attr, 0)
+    return out
+
+
+def _names_a_class(ctx: FileContext, expr: ast.AST) -> bool:
+    """A name or dotted name rooted in an import or a module-level definition, not in a
+    parameter or a local (`self.appbuilder.add_view` is a call's result, not a class)."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return False
+    scope, bindings = ctx.semantic.lookup(expr.id, expr)
+    return scope is not None and isinstance(scope.node, ast.Module) and bool(bindings) and \
+        all(b.kind in ("import", "class", "assign") for b in bindings)
+
+
+def _attribute_values(cls: ast.ClassDef, name: str) -> list[ast.expr]:
+    """What the class body assigns to `name`, then what its methods assign to `self.name`,
+    in source order."""
+    values: list[ast.expr] = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            values.append(stmt.value)
+    for stmt in cls.body:
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and t.attr == name and
+                    isinstance(t.value, ast.Name) and t.value.id == "self"
+                    for t in node.targets):
+                values.append(node.value)
+    return values
+
+
+def complete_views(facts: dict[str, list[Any]], route_facts: list[RouteFact],
+                   views: dict[str, ViewClassFact]) -> list[RouteFact]:
+    """Registered classes the collector kept no fact of, found through the program model:
+    a class named through a package that re-exports it (`add_api(ApiKeyApi)` imported from
+    `security/sqla/apis/__init__.py`) is renamed to where it is defined, and a class with no
+    `@expose` or `route_base` of its own (`class UserInfoEditView(SimpleFormView)` with only
+    form hooks) gets a plain class fact whose bases lead to the routes it inherits. `views`
+    is completed in place; the route facts come back with their view named as it is found."""
+    from ..program import FACT_KIND, program_of
+    from ..program.facts import ClassInfo
+
+    if not facts.get(FACT_KIND) or not any(r.registration == "appbuilder" for r in route_facts):
+        return route_facts
+    program = program_of(facts)
+    resolver = Resolver(sorted(views))
+    out: list[RouteFact] = []
+    for fact in route_facts:
+        if fact.registration != "appbuilder" or resolver.find(fact.view_ref) is not None:
+            out.append(fact)
+            continue
+        found = program.resolve(fact.view_ref) if fact.view_ref else None
+        if isinstance(found, ClassInfo):
+            known = resolver.find(found.qualname)
+            if known is None:
+                views[found.qualname] = ViewClassFact(
+                    found.qualname, found.path, found.line, Span(found.line, 1, found.line, 1),
+                    found.bases)
+                resolver = Resolver(sorted(views))
+                known = found.qualname
+            fact = replace(fact, view_ref=known)
+        out.append(fact)
+    return out

@@ -486,6 +486,10 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
+    from .appbuilder import complete_views
+
+    route_facts = complete_views(facts, route_facts, views)
+    view_resolver = Resolver(sorted(views))
     settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
     # A limiter-named middleware whose code never refuses a request limits nothing.
     inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
@@ -1016,6 +1020,9 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
                        framework=framework)]
     if found is None:
         # A view class from a library or not in the reviewed paths: one route, methods unknown.
+        # Flask-AppBuilder serves such a class below its own route_base, not at the root.
+        if fact.registration == "appbuilder":
+            full, known = UNKNOWN_PREFIX, False
         last = fact.view_ref.rsplit(".", 1)[-1]
         handler = fact.handler or HandlerInfo(name=last, line=fact.span.start_line,
                                               span=fact.span)
@@ -1113,7 +1120,7 @@ def _appbuilder_routes(fact: RouteFact, chain: _Chain, view: ViewClassFact,
                        views: dict[str, ViewClassFact], resolver: Resolver) -> list[Route]:
     """The @expose routes of a Flask-AppBuilder class and its bases (a subclass's method
     overrides the base's), below the route_base the nearest class declares."""
-    from .appbuilder import API_BASES, LIBRARY_PAGINATED, LIBRARY_ROUTES, VIEW_BASES
+    from .appbuilder import API_BASES, LIBRARY_AUTH, LIBRARY_PAGINATED, LIBRARY_ROUTES, VIEW_BASES
 
     lineage = _base_names(view, views, resolver)
     literals: dict[str, str] = {}
@@ -1135,15 +1142,20 @@ def _appbuilder_routes(fact: RouteFact, chain: _Chain, view: ViewClassFact,
             pages = (f"{lib}.{method} (page, page_size)",) if method in LIBRARY_PAGINATED \
                 else ()
             handler = HandlerInfo(name=method, line=view.line, span=view.span,
-                                  auth=("flask_appbuilder protect()",), pagination=pages)
+                                  auth=LIBRARY_AUTH.get(lib, ("flask_appbuilder protect()",)),
+                                  pagination=pages)
             exposes.setdefault(method, [ExposeFact(method, url, http, handler)])
     cls = view.name.rsplit(".", 1)[-1]
+    # Flask-AppBuilder's own base classes are project classes when the library itself is
+    # reviewed: they count by name too.
+    kinds = set(libs) | {item.name.rsplit(".", 1)[-1] for item in lineage[1:]
+                         if isinstance(item, ViewClassFact)}
     if "route_base" in literals:
         base = literals["route_base"]
-    elif set(libs) & API_BASES:
+    elif kinds & API_BASES:
         resource = literals.get("resource_name") or cls.lower()
         base = f"/api/{literals.get('version', 'v1')}/{resource.lower()}"
-    elif set(libs) & VIEW_BASES:
+    elif kinds & VIEW_BASES:
         base = "/" + cls.lower()
     else:
         return []
