@@ -97,6 +97,32 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
 _LIST_ADDERS = frozenset({"append", "extend", "insert"})
 
 
+IMPORT_STRING = frozenset({"django.utils.module_loading.import_string"})
+
+
+def imported_by_path(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> str | None:
+    """`import_string("shop.api.urls.api_patterns")` (or a name bound once to that call):
+    the dotted path when it is a literal, the object it names being found like any other
+    (a module-level list of another module). A path computed at run time
+    (`"{}.urls.api_urls".format(app.name)`) names nothing: None."""
+    if isinstance(node, ast.Name) and depth < 2:
+        bindings = ctx.semantic.lookup(node.id, node)[1]
+        if len(bindings) == 1 and bindings[0].kind == "assign":
+            return imported_by_path(ctx, bindings[0].value, depth + 1)
+        return None
+    if not (isinstance(node, ast.Call) and (ctx.qualified_name(node.func) or "") in
+            IMPORT_STRING):
+        return None
+    arg = arg_or_kw(node, 0, "dotted_path")
+    text = literal_str(arg)
+    if text is None and isinstance(arg, ast.Name):
+        # A module constant: `import_string(API_URLS)` with `API_URLS = "app.urls.api"`.
+        bindings = ctx.semantic.lookup(arg.id, arg)[1]
+        if len(bindings) == 1 and bindings[0].kind == "assign":
+            text = literal_str(bindings[0].value)
+    return text if text and "." in text else None
+
+
 def _mutated_list(ctx: FileContext, node: ast.AST) -> str | None:
     """`urlpatterns.append(...)` / `.extend(...)` / `.insert(...)` on a module-level name:
     that list's qualified name."""
@@ -138,10 +164,13 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if isinstance(call.func, ast.Attribute) and call.func.attr == "register":
         return _router_register(ctx, call)
     if isinstance(call.func, ast.Attribute) and call.func.attr == "extend" and \
-            len(call.args) == 1 and isinstance(call.args[0], ast.Name):
-        # `urlpatterns.extend(tmp_list)`: the other list's routes are this list's routes.
+            len(call.args) == 1 and isinstance(call.args[0], ast.Name | ast.Call):
+        # `urlpatterns.extend(tmp_list)`: the other list's routes are this list's routes
+        # (also a list named by a literal dotted path: `import_string("app.urls.more")`).
         parent = _mutated_list(ctx, call)
-        child = object_name(ctx, call.args[0])
+        child = imported_by_path(ctx, call.args[0])
+        if child is None and isinstance(call.args[0], ast.Name):
+            child = object_name(ctx, call.args[0])
         if parent is not None and child is not None and child != parent:
             return [MountFact(parent, child, "", "django", ctx.path, call.lineno)]
     # Asked of every call of a Django file: only a name ending in `Router` can be a router
@@ -249,7 +278,7 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
         target = view.args[0] if view.args else None
         if isinstance(target, ast.Tuple) and target.elts:
             target = target.elts[0]
-        child = literal_str(target)
+        child = literal_str(target) or imported_by_path(ctx, target)
         if child is None and target is not None:
             if _router_urls(ctx, target):
                 child = object_name(ctx, target.value)
@@ -297,6 +326,10 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         part = parts.pop()
         if isinstance(part, ast.BinOp):
             parts += [part.left, part.right]
+        elif imported_by_path(ctx, part) is not None:
+            # `urlpatterns += import_string("plugins.urls.patterns")`
+            out.append(MountFact(f"{this_module(ctx)}.{target.id}", imported_by_path(
+                ctx, part), "", "django", ctx.path, node.lineno))
         elif _router_urls(ctx, part):
             out.append(MountFact(f"{this_module(ctx)}.{target.id}",
                                  object_name(ctx, part.value), "", "django", ctx.path,
