@@ -14,6 +14,7 @@ import pytest
 
 from backendreview.config import Config
 from backendreview.engine import run
+from backendreview.fixes.apply import fix_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,6 +193,62 @@ def test_br401_adds_a_logger_when_the_module_has_none(tmp_path, monkeypatch) -> 
     assert statement.replacement == (
         'logger.exception("create_item failed")\n'
         'raise HTTPException(status_code=500, detail="Internal server error")')
+
+
+def _first_line(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(needle))
+
+
+def test_br401_logger_setup_goes_below_imports_that_follow_module_metadata(
+        tmp_path, monkeypatch) -> None:
+    # `__author__ = ...` above the imports: the setup line must not run before
+    # `import logging` binds the name it calls.
+    source = """
+        __author__ = "someone"
+        __license__ = "AGPL"
+
+        import logging
+        from flask import Blueprint, jsonify
+
+        api = Blueprint("api", __name__)
+
+
+        @api.route("/files/<name>", methods=["DELETE"])
+        def delete_file(name):
+            try:
+                remove(name)
+            except Exception as e:
+                return jsonify(error=str(e)), 500
+            return "", 204
+        """
+    (finding,) = _project(tmp_path, {"api.py": source}, "BR401", monkeypatch)
+    setup, _statement = finding.fix.edits
+    assert (setup.span.start_line, setup.replacement) == (
+        8, "logger = logging.getLogger(__name__)\n")
+    fixed = fix_text(textwrap.dedent(source), [finding]).text
+    ast.parse(fixed)
+    assert _first_line(fixed, "import logging") < _first_line(fixed, "logger = ")
+
+
+def test_br401_logger_setup_goes_above_a_decorated_first_definition(
+        tmp_path, monkeypatch) -> None:
+    # A decorated function's node starts at its `def`; the setup goes above the decorator.
+    source = """
+        import logging
+        from flask import jsonify
+        from .application import app
+        @app.route("/items/<int:pk>", methods=["DELETE"])
+        def delete_item(pk):
+            try:
+                remove(pk)
+            except Exception as e:
+                return jsonify(error=str(e)), 500
+            return "", 204
+        """
+    (finding,) = _project(tmp_path, {"api.py": source}, "BR401", monkeypatch)
+    fixed = fix_text(textwrap.dedent(source), [finding]).text
+    ast.parse(fixed)
+    assert _first_line(fixed, "logger = ") < _first_line(fixed, "@app.route")
 
 
 def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> None:

@@ -177,7 +177,9 @@ def _is_docstring(stmt: ast.stmt) -> bool:
         stmt.value.value, str)
 
 
-def _insert_before(line: int, text: str) -> Edit:
+def _insert_before(stmt: ast.stmt, text: str) -> Edit:
+    # A decorated definition starts at its first decorator, not at its `def` line.
+    line = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
     return Edit(Span(line, 1, line, 1), text if text.endswith("\n") else text + "\n")
 
 
@@ -188,20 +190,31 @@ def import_edit(tree: ast.Module, text: str) -> Edit | None:
             continue
         if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
             continue
-        return _insert_before(stmt.lineno, text)
+        return _insert_before(stmt, text)
     return None
 
 
-def setup_edit(tree: ast.Module, text: str) -> Edit | None:
+def _binds(stmt: ast.stmt, name: str) -> bool:
+    return isinstance(stmt, ast.Import | ast.ImportFrom) and any(
+        (alias.asname or alias.name.partition(".")[0]) == name for alias in stmt.names)
+
+
+def setup_edit(tree: ast.Module, text: str, uses: str | None = None) -> Edit | None:
     """Insert module-level setup (`logger = logging.getLogger(__name__)`) after the imports
-    at the top of the module."""
-    for index, stmt in enumerate(tree.body):
-        if index == 0 and _is_docstring(stmt):
-            continue
-        if isinstance(stmt, ast.Import | ast.ImportFrom):
-            continue
-        return _insert_before(stmt.lineno, text)
-    return None
+    at the top of the module — after the last import before the first definition, and after
+    the import that binds `uses` — so the line never runs before a name it needs is bound
+    (modules often put `__author__ = ...` above their imports)."""
+    body = tree.body
+    first_def = next((i for i, stmt in enumerate(body) if isinstance(
+        stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)), len(body))
+    after = 1 if body and _is_docstring(body[0]) else 0
+    for index, stmt in enumerate(body):
+        if (index < first_def and isinstance(stmt, ast.Import | ast.ImportFrom)) or (
+                uses is not None and _binds(stmt, uses)):
+            after = max(after, index + 1)
+    if after >= len(body):
+        return None
+    return _insert_before(body[after], text)
 
 
 @_bounded

@@ -72,7 +72,8 @@ def _logger(ctx: FileContext) -> tuple[str, list[Edit]] | None:
             return None
         edits.append(edit)
         get_logger = "logging.getLogger"
-    setup = setup_edit(ctx.tree, f"logger = {get_logger}(__name__)")
+    setup = setup_edit(ctx.tree, f"logger = {get_logger}(__name__)",
+                       uses=get_logger.partition(".")[0])
     if setup is None:
         return None
     return "logger", [*edits, setup]

@@ -101,6 +101,11 @@ class _Plan:
             self.by_key.setdefault(key, []).append(node)
             if isinstance(node, cst.BaseStatement):
                 self.starts.setdefault(where.start.line, []).append(node)
+            if isinstance(node, cst.FunctionDef | cst.ClassDef) and node.decorators:
+                # In the text a decorated definition starts at its first decorator: an
+                # insertion there (as SARIF consumers apply it) goes above the decorators.
+                first = self.positions[node.decorators[0]].start.line
+                self.starts.setdefault(first, []).append(node)
         self.replace: dict[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel] = {}
         self.before: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
 
