@@ -25,7 +25,15 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br302_actions import unreached_verb_actions
-from .br302_fixes import member_param, normal_path, route_table, verb_fix, with_segment
+from .br302_fixes import (
+    member_param,
+    normal_path,
+    path_from,
+    route_table,
+    verb_fix,
+    with_segment,
+)
+from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
 
@@ -232,8 +240,13 @@ class VerbInRoute(_SegmentRule):
                         fix=Fix(f"Name the resource, not the action: {what} (`url_path=` on "
                                 f"the @action, methods=[\"{method.lower()}\"])"),
                         snippet=act.url_path)
+        # One handler under a vendor's path with and without its version prefix: the
+        # mirrored API decides the spelling (br302_mirrors).
+        mirrored = mirrored_routes(routes)
         for route in routes:
             if route.framework in rpc and is_action_route(route):
+                continue
+            if id(route) in mirrored:
                 continue
             own = segments(route.own_path)
             for index, segment in enumerate(own):
@@ -275,7 +288,7 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
-    parent = "/" + "/".join(full[:offset + index])
+    parent = path_from(full[:offset + index])
     before = full[offset + index - 1]
     if verb in _COPY_VERBS and is_param(before):
         return _copy_message(rule, route, segment, full[:offset + index])
@@ -297,10 +310,12 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         what = f"DELETE {parent}"
     else:
         what = f"PATCH {parent} with the new state in the body"
+    # A versioned path may mirror a vendor API no code here names: say so in words.
+    caveat = f" {MIRROR_CAVEAT}" if has_version(route) else ""
     rule.report(route.file, route.span,
                 f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
                 f"route names a resource and lets the method say what happens: {what}",
-                fix=Fix(f"Name the resource, not the action: {what}"),
+                fix=Fix(f"Name the resource, not the action: {what}.{caveat}"),
                 snippet=route.own_path)
     return True
 

@@ -62,11 +62,10 @@ class _Flow:
 
     def _uses(self, scope: ast.AST) -> Iterator[ast.expr]:
         for node in ast.walk(scope):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
-                    node.id in self.names:
-                yield node
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
-                    _key(node) in self.keys:
+            if not isinstance(getattr(node, "ctx", None), ast.Load):
+                continue
+            if (isinstance(node, ast.Name) and node.id in self.names) or (
+                    isinstance(node, ast.Subscript) and _key(node) in self.keys):
                 yield node
 
     def _place(self, value: ast.AST) -> None:
@@ -184,12 +183,11 @@ class _Flow:
 
 def _class_constants(cls: ast.ClassDef, name: str) -> Iterator[ast.expr]:
     for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-            yield stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
-                stmt.target.id == name and stmt.value is not None:
-            yield stmt.value
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if \
+            isinstance(stmt, ast.AnnAssign) else []
+        value = getattr(stmt, "value", None)
+        if value is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            yield value
 
 
 def _key(node: ast.Subscript) -> str | None:
