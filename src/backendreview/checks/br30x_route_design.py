@@ -246,7 +246,7 @@ class VerbInRoute(_SegmentRule):
         for route in routes:
             if route.framework in rpc and is_action_route(route):
                 continue
-            if id(route) in mirrored:
+            if id(route) in mirrored or _toggled_sub_resource(route, handlers):
                 continue
             own = segments(route.own_path)
             for index, segment in enumerate(own):
@@ -274,6 +274,14 @@ class VerbInRoute(_SegmentRule):
                     fix=fix, snippet=route.own_path)
                 break
 
+
+
+def _toggled_sub_resource(route: Route, table: dict[tuple[str, str], str]) -> bool:
+    """`POST /servers/{id}/pin` beside `DELETE /servers/{id}/pin`: the path names a
+    sub-resource (the pin) that one method creates and the other removes, so the method
+    already says what happens; folding both into a PATCH would lose that distinction."""
+    path = normal_path(route.path)
+    return ("DELETE", path) in table and (("POST", path) in table or ("PUT", path) in table)
 
 
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
