@@ -42,6 +42,12 @@ async def get_agent(agent_id: str):
 @router.get("/exports")
 async def list_exports():
     return []
+
+
+@router.post("/v1/batches/{batch_id}/cancel")
+@router.post("/batches/{batch_id}/cancel")
+async def cancel_batch(batch_id: str):
+    return {}
 '''
 
 
@@ -60,6 +66,14 @@ def test_versioned_action_fix_says_to_keep_a_mirrored_path() -> None:
     unversioned = found[12]
     assert "PATCH {?}/exports/{export_id}" in unversioned.message
     assert "mirrors another service" not in unversioned.fix.description
+
+
+def test_no_caveat_where_the_project_mirrors_nothing() -> None:
+    alone = _ROUTES.split("\n\n\n@router.post(\"/v1/batches")[0]
+    versioned = _findings(alone, "BR302")[7]
+    assert versioned.fix.description == ("Name the resource, not the action: "
+                                         "PATCH {?}/v1/evals/{eval_id} with the new state in "
+                                         "the body")
 
 
 def test_unknown_prefix_is_not_printed_with_a_leading_slash() -> None:

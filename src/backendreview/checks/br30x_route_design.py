@@ -254,7 +254,7 @@ class VerbInRoute(_SegmentRule):
                     continue
                 found = verb_of(segment)
                 if found is None:
-                    if _action_message(self, route, own, index, handlers):
+                    if _action_message(self, route, own, index, handlers, bool(mirrored)):
                         break
                     continue
                 verb, rest = found
@@ -285,7 +285,7 @@ def _toggled_sub_resource(route: Route, table: dict[tuple[str, str], str]) -> bo
 
 
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
-                    table: dict[tuple[str, str], str]) -> bool:
+                    table: dict[tuple[str, str], str], mirrors_apis: bool = False) -> bool:
     """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
     resource-shaped alternative, never one the route table already has."""
     full = segments(route.path)
@@ -318,12 +318,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         what = f"DELETE {parent}"
     else:
         what = f"PATCH {parent} with the new state in the body"
-    # A versioned path may mirror a vendor API no code here names: say so in words.
-    caveat = f" {MIRROR_CAVEAT}" if has_version(route) else ""
+    # In a project that mirrors vendor APIs elsewhere, a versioned path registered once
+    # may mirror one too, which no code here shows: say so in words.
+    caveat = f". {MIRROR_CAVEAT}" if mirrors_apis and has_version(route) else ""
     rule.report(route.file, route.span,
                 f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
                 f"route names a resource and lets the method say what happens: {what}",
-                fix=Fix(f"Name the resource, not the action: {what}.{caveat}"),
+                fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
 
