@@ -18,8 +18,8 @@ from __future__ import annotations
 import ast
 
 from ..context import FileContext
+from .outbound_digest import HTTP_CLIENT_MODULES
 
-_CLIENT_MODULES = ("requests.", "httpx.", "aiohttp.", "urllib3.", "urllib.request.")
 # `.post(...)`/`.request(...)` of a client object; `.get` is a mapping's as often as a client's.
 _SENDS = frozenset({"post", "request"})
 # OAuth client libraries' code exchange (authlib, requests-oauthlib, oauthlib wrappers).
@@ -71,7 +71,7 @@ class _Origin:
 
     def _sends(self, call: ast.Call) -> bool:
         qualified = self.ctx.qualified_name(call.func) or ""
-        if qualified.startswith(_CLIENT_MODULES):
+        if qualified.startswith(HTTP_CLIENT_MODULES):
             return qualified.rsplit(".", 1)[-1] in (*_SENDS, "get", "urlopen")
         return isinstance(call.func, ast.Attribute) and call.func.attr in _SENDS
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ..context import FileContext
 
 # Calls that send a request: their arguments leave the process.
-_CLIENT_MODULES = ("requests.", "httpx.", "aiohttp.", "urllib3.", "urllib.request.")
+HTTP_CLIENT_MODULES = ("requests.", "httpx.", "aiohttp.", "urllib3.", "urllib.request.")
 # Method names of HTTP clients (requests/httpx sessions, pycurl wrappers such as `self.load`)
 # that count as a request when the call is given a URL.
 _REQUEST_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
@@ -143,7 +143,7 @@ class _Flow:
 
     def _is_outbound(self, call: ast.Call, helpers: bool = True) -> bool:
         qualified = self.ctx.qualified_name(call.func) or ""
-        if qualified.startswith(_CLIENT_MODULES):
+        if qualified.startswith(HTTP_CLIENT_MODULES):
             return True
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in _REQUEST_METHODS:
