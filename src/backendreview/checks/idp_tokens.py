@@ -25,6 +25,9 @@ _SENDS = frozenset({"post", "request"})
 # OAuth client libraries' code exchange (authlib, requests-oauthlib, oauthlib wrappers).
 _TOKEN_EXCHANGES = frozenset({"fetch_token", "fetch_access_token", "authorize_access_token",
                               "refresh_token", "fetch_id_token"})
+# fastapi-sso: `await sso.verify_and_process(request)` exchanges the code and keeps the
+# provider's answer on the object (`sso.id_token`, `sso.access_token`).
+_OBJECT_EXCHANGES = frozenset({"verify_and_process", "process_login"})
 _MAX_DEPTH = 8
 
 
@@ -49,6 +52,8 @@ class _Origin:
         if isinstance(expr, ast.Attribute):
             if isinstance(expr.value, ast.Name) and expr.value.id == "self":
                 return self._self_attribute(expr, depth)
+            if isinstance(expr.value, ast.Name) and self._exchanged_on(expr.value):
+                return True
             return self.received(expr.value, depth + 1)
         if isinstance(expr, ast.Name):
             return self._name(expr, depth)
@@ -74,6 +79,14 @@ class _Origin:
         if qualified.startswith(HTTP_CLIENT_MODULES):
             return qualified.rsplit(".", 1)[-1] in (*_SENDS, "get", "urlopen")
         return isinstance(call.func, ast.Attribute) and call.func.attr in _SENDS
+
+    def _exchanged_on(self, obj: ast.Name) -> bool:
+        """`await sso.verify_and_process(request)` earlier in the same function."""
+        function = self.ctx.semantic.enclosing_function(obj)
+        return function is not None and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+            n.func.attr in _OBJECT_EXCHANGES and isinstance(n.func.value, ast.Name) and
+            n.func.value.id == obj.id and n.lineno <= obj.lineno for n in ast.walk(function))
 
     def _self_attribute(self, expr: ast.Attribute, depth: int) -> bool:
         """`self._id_token = tokens.get("id_token")` earlier in the same method."""
