@@ -277,11 +277,15 @@ class VerbInRoute(_SegmentRule):
 
 
 def _toggled_sub_resource(route: Route, table: dict[tuple[str, str], str]) -> bool:
-    """`POST /servers/{id}/pin` beside `DELETE /servers/{id}/pin`: the path names a
-    sub-resource (the pin) that one method creates and the other removes, so the method
-    already says what happens; folding both into a PATCH would lose that distinction."""
+    """`POST /servers/{id}/pin` beside `DELETE /servers/{id}/pin` and nothing else there: the
+    path names a sub-resource (the pin) that one method creates and the other removes, so the
+    method already says what happens; folding both into a PATCH would lose that distinction.
+    A path that answers more (GET, PATCH: a whole resource registered under a verb path as
+    well) is not such a pair."""
     path = normal_path(route.path)
-    return ("DELETE", path) in table and (("POST", path) in table or ("PUT", path) in table)
+    methods = {m for (m, p) in table if p == path} - {"HEAD", "OPTIONS"}
+    return "DELETE" in methods and bool(methods & {"POST", "PUT"}) and \
+        methods <= {"POST", "PUT", "DELETE"}
 
 
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
