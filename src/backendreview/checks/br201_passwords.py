@@ -46,6 +46,7 @@ from .br201_models import (
     password_class,
 )
 from .fixcode import code_or_none
+from .outbound_digest import is_sent_elsewhere
 
 # ORM methods that write or look up rows by keyword.
 _WRITE_METHODS = frozenset({"create", "update", "get_or_create", "update_or_create", "insert",
@@ -761,6 +762,14 @@ _WEAK_DJANGO_HASHERS = frozenset({"MD5PasswordHasher", "UnsaltedMD5PasswordHashe
                                   "CryptPasswordHasher"})
 
 
+def _declared_not_for_security(node: ast.Call) -> bool:
+    """`hashlib.sha1(pw, usedforsecurity=False)`: the author states in the call (Python 3.9+)
+    that the digest is a lookup key or checksum, not a credential; the interpreter itself
+    allows it under FIPS for that reason."""
+    flag = keyword(node, "usedforsecurity")
+    return isinstance(flag, ast.Constant) and flag.value is False
+
+
 class WeakPasswordHash(Rule):
     id = "BR202"
 
@@ -813,6 +822,8 @@ class WeakPasswordHash(Rule):
             digest = (self.values.str_value(argument(node, 0, "name")) or "").lower()
             data = argument(node, 1, "data") or keyword(node, "string")
         if digest not in _WEAK_DIGESTS or data is None:
+            return
+        if _declared_not_for_security(node):
             return
         password = self.values.password_in(data)
         if password and not self._inside_hasher(node) and not self._upgrades_legacy_hash(node):
@@ -870,9 +881,10 @@ class WeakPasswordHash(Rule):
         (Have I Been Pwned takes a SHA-1 prefix), not a stored password hash."""
         stmt = self.ctx.semantic.statement_of(node)
         function = self.ctx.semantic.enclosing_function(node)
-        if not isinstance(stmt, ast.Assign) or function is None:
+        if not isinstance(stmt, ast.Assign | ast.AnnAssign) or function is None:
             return False
-        names = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
         return any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)
                    and isinstance(n.value, ast.Name) and n.value.id in names
                    for n in ast.walk(function))
@@ -921,7 +933,8 @@ class WeakPasswordHash(Rule):
         return None
 
     def _report_digest(self, node: ast.Call, digest: str, password: str) -> None:
-        if self._is_range_query_prefix(node) or self._is_lookup_key(node):
+        if self._is_range_query_prefix(node) or self._is_lookup_key(node) or \
+                is_sent_elsewhere(self.ctx, node):
             return
         imposed = self._imposed_format(node)
         if imposed:
@@ -948,8 +961,8 @@ class WeakPasswordHash(Rule):
         digest = (self.values.str_value(argument(node, 0, "hash_name")) or "").lower()
         iterations = self.values.int_value(argument(node, 3, "iterations"))
         password = self.values.password_in(argument(node, 1, "password") or node)
-        if iterations is None or not password:
-            return
+        if iterations is None or not password or is_sent_elsewhere(self.ctx, node):
+            return  # a remote login format (computed here, checked there) is not storage
         minimum = _PBKDF2_MIN.get(digest, 600_000)
         if digest in ("md5", "md4"):
             minimum = 10 ** 12  # no iteration count makes PBKDF2-MD5 acceptable
@@ -975,8 +988,12 @@ class WeakPasswordHash(Rule):
         if n * r * p < _SCRYPT_MIN_COST:  # type: ignore[operator]
             self.report(node, f"hashlib.scrypt() on `{password}` with n={n}, r={r}, p={p}: "
                         f"below OWASP's minimum cost (n=2**17, r=8, p=1 or equivalent)",
-                        fix=Fix("Raise the scrypt cost.", "hashlib.scrypt(..., n=2**17, r=8, "
-                                "p=1, maxmem=2**28)"))
+                        fix=Fix("Raise the scrypt cost at every site that derives or "
+                                "verifies this hash together, and store the cost beside the "
+                                "hash (e.g. `scrypt$n$r$p$salt$hash`): a stored hash verifies "
+                                "only with the cost it was made with, so existing rows keep "
+                                "their old cost until they are rehashed at the next login.",
+                                "hashlib.scrypt(..., n=2**17, r=8, p=1, maxmem=2**28)"))
 
     def _werkzeug(self, node: ast.Call) -> None:
         method = self.values.str_value(argument(node, 1, "method"))

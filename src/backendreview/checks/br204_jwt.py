@@ -16,6 +16,7 @@ import re
 
 from ..analysis.values import constant_str, keyword
 from .base import Rule
+from .idp_tokens import fetched_from_idp
 from .jwt_fixes import expiry_fix, verify_fix
 
 # qualified name -> index of the payload argument
@@ -135,7 +136,8 @@ class JwtUnverified(Rule):
             for key, value in zip(options.keys, options.values, strict=True):
                 if constant_str(key) == "verify_signature" and isinstance(
                         value, ast.Constant) and value.value is False:
-                    if self._verified_elsewhere(node) or self._peeks_metadata(node):
+                    if self._verified_elsewhere(node) or self._peeks_metadata(node) or \
+                            self._from_token_endpoint(node):
                         return
                     self._report(node, "signature verification is turned off "
                                  "(`options={\"verify_signature\": False}`)")
@@ -154,6 +156,12 @@ class JwtUnverified(Rule):
         if algorithms is None and not any(k.arg is None for k in node.keywords):
             self._report(node, "no `algorithms` list is given, so the token's own header "
                          "picks the algorithm (algorithm confusion)")
+
+    def _from_token_endpoint(self, node: ast.Call) -> bool:
+        """The token is one this code received in the response of its own request to the
+        identity provider (OIDC Core 3.1.3.7: TLS stands in for the signature there)."""
+        token = node.args[0] if node.args else keyword(node, "jwt") or keyword(node, "token")
+        return token is not None and fetched_from_idp(self.ctx, token)
 
     def _peeks_metadata(self, node: ast.Call) -> bool:
         """`jwt.decode(t, options=...)["exp"]` / `.get("iss")`: reading when the token expires

@@ -19,7 +19,7 @@ from ..analysis.frameworks.naming import (
     segments,
     singular,
 )
-from ..analysis.frameworks.routes import Route
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
 from ..model import Fix
 
 _PARAM_NAME = re.compile(r"^[{<](?:\w+:)?(?P<name>\w+)[}>]$")
@@ -49,6 +49,14 @@ def route_table(routes: list[Route]) -> dict[tuple[str, str], str]:
         for method in route.methods:
             table.setdefault((method, normal_path(route.path)), route.handler)
     return table
+
+
+def path_from(parts: list[str]) -> str:
+    """`["v1", "agents"]` -> `/v1/agents`; a path under an unknown prefix keeps `{?}` first,
+    as the route table shows it (`{?}/v1/agents`), not `/{?}/v1/agents`."""
+    if parts and parts[0] == UNKNOWN_PREFIX:
+        return "/".join(parts)
+    return "/" + "/".join(parts)
 
 
 def _param_resource(segment: str) -> str | None:
@@ -201,7 +209,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     if describes and is_param(before) and method in ("POST", "PUT", "PATCH") and not query:
         # `POST /submissions/{pk}/make_submitted`: a state, not a thing to create; the
         # member is in the path already, so the change is a PATCH of it.
-        parent = "/" + "/".join(full[:pos])
+        parent = path_from(full[:pos])
         return Fix(f"Name the resource, not the action: PATCH {parent} with "
                    f"`{rest[-1]}` as the new state in the body")
     new_own = with_segment(route.own_path, index, resource)

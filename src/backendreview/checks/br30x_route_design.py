@@ -25,7 +25,15 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br302_actions import unreached_verb_actions
-from .br302_fixes import member_param, normal_path, route_table, verb_fix, with_segment
+from .br302_fixes import (
+    member_param,
+    normal_path,
+    path_from,
+    route_table,
+    verb_fix,
+    with_segment,
+)
+from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
 
@@ -232,8 +240,13 @@ class VerbInRoute(_SegmentRule):
                         fix=Fix(f"Name the resource, not the action: {what} (`url_path=` on "
                                 f"the @action, methods=[\"{method.lower()}\"])"),
                         snippet=act.url_path)
+        # One handler under a vendor's path with and without its version prefix: the
+        # mirrored API decides the spelling (br302_mirrors).
+        mirrored = mirrored_routes(routes)
         for route in routes:
             if route.framework in rpc and is_action_route(route):
+                continue
+            if id(route) in mirrored or _toggled_sub_resource(route, handlers):
                 continue
             own = segments(route.own_path)
             for index, segment in enumerate(own):
@@ -241,7 +254,7 @@ class VerbInRoute(_SegmentRule):
                     continue
                 found = verb_of(segment)
                 if found is None:
-                    if _action_message(self, route, own, index, handlers):
+                    if _action_message(self, route, own, index, handlers, bool(mirrored)):
                         break
                     continue
                 verb, rest = found
@@ -263,8 +276,20 @@ class VerbInRoute(_SegmentRule):
 
 
 
+def _toggled_sub_resource(route: Route, table: dict[tuple[str, str], str]) -> bool:
+    """`POST /servers/{id}/pin` beside `DELETE /servers/{id}/pin` and nothing else there: the
+    path names a sub-resource (the pin) that one method creates and the other removes, so the
+    method already says what happens; folding both into a PATCH would lose that distinction.
+    A path that answers more (GET, PATCH: a whole resource registered under a verb path as
+    well) is not such a pair."""
+    path = normal_path(route.path)
+    methods = {m for (m, p) in table if p == path} - {"HEAD", "OPTIONS"}
+    return "DELETE" in methods and bool(methods & {"POST", "PUT"}) and \
+        methods <= {"POST", "PUT", "DELETE"}
+
+
 def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
-                    table: dict[tuple[str, str], str]) -> bool:
+                    table: dict[tuple[str, str], str], mirrors_apis: bool = False) -> bool:
     """A non-CRUD verb ending an API route (`POST /cases/{id}/purge`): reported with the
     resource-shaped alternative, never one the route table already has."""
     full = segments(route.path)
@@ -275,7 +300,7 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
-    parent = "/" + "/".join(full[:offset + index])
+    parent = path_from(full[:offset + index])
     before = full[offset + index - 1]
     if verb in _COPY_VERBS and is_param(before):
         return _copy_message(rule, route, segment, full[:offset + index])
@@ -297,10 +322,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         what = f"DELETE {parent}"
     else:
         what = f"PATCH {parent} with the new state in the body"
+    # In a project that mirrors vendor APIs elsewhere, a versioned path registered once
+    # may mirror one too, which no code here shows: say so in words.
+    caveat = f". {MIRROR_CAVEAT}" if mirrors_apis and has_version(route) else ""
     rule.report(route.file, route.span,
                 f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
                 f"route names a resource and lets the method say what happens: {what}",
-                fix=Fix(f"Name the resource, not the action: {what}"),
+                fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
 

@@ -116,7 +116,8 @@ class SecretInLog(Rule):
             node = stack.pop()
             if isinstance(node, ast.Name):
                 # UPPER_CASE names are constants: a header or route name, not a secret.
-                if is_secret_name(node.id) and not node.id.isupper():
+                if is_secret_name(node.id) and not node.id.isupper() and \
+                        not self._holds_no_secret(node):
                     return node.id
                 if node.id in _BARE_SECRET_NAMES and self._issued_secret(node):
                     return node.id
@@ -151,6 +152,22 @@ class SecretInLog(Rule):
             stack.extend(ast.iter_child_nodes(node))
         return None
 
+    def _holds_no_secret(self, name: ast.Name) -> bool:
+        """`is_jwt` (a yes/no about the token) and `log_key = f"{key[:4]}***{key[-4:]}"` (a
+        masked form, what this rule's fix asks for) are named like the secret but hold none."""
+        if _PREDICATE.match(name.id):
+            return True
+        bindings = [b for b in self.ctx.reaching_bindings(name)
+                    if b.kind in ("assign", "annassign") and b.value is not None]
+        if not bindings or len(bindings) != len(self.ctx.reaching_bindings(name)):
+            return False
+        if all(_is_boolean(b.value) for b in bindings):
+            return True
+        # `shown = key` then `if shown: shown = shown[:8] + "*" * 15`: masked in place.
+        masked = [b for b in bindings if _is_masked(b.value)]
+        return bool(masked) and all(b in masked or isinstance(b.value, ast.Name)
+                                    for b in bindings)
+
     def _issued_secret(self, name: ast.Name) -> bool:
         """A bare `token` / `secret` is only a credential when this function minted it
         (`token = create_access_token(...)`, `jwt.encode(...)`, `secrets.token_urlsafe()`);
@@ -167,6 +184,49 @@ class SecretInLog(Rule):
                         snake(callee)):
                     return True
         return False
+
+
+_PREDICATE = re.compile(r"^_?(?:is|has)_")
+# A masked form keeps at most this many characters at either end (`key[:8]`, `key[-4:]`).
+_MASK_KEEPS = 8
+
+
+def _is_boolean(value: ast.AST) -> bool:
+    return isinstance(value, ast.Compare | ast.BoolOp) or (
+        isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)) or (
+        isinstance(value, ast.Constant) and isinstance(value.value, bool))
+
+
+def _short_slice(node: ast.Subscript) -> bool:
+    """`[:4]` or `[-4:]`: a few characters from one end (not `[:-4]`, not `[4:]`)."""
+    cut = node.slice
+    if not isinstance(cut, ast.Slice) or cut.step is not None:
+        return False
+    if cut.lower is None and cut.upper is not None:
+        bound: ast.AST = cut.upper
+    elif cut.upper is None and isinstance(cut.lower, ast.UnaryOp) and \
+            isinstance(cut.lower.op, ast.USub):
+        bound = cut.lower.operand
+    else:
+        return False
+    return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and \
+        0 < bound.value <= _MASK_KEEPS
+
+
+def _is_masked(value: ast.AST) -> bool:
+    """A value built from a few characters at the ends of a name, constants (`"*" * 15`)
+    and lengths: every name in it is sliced short or measured, and one at least is sliced."""
+    sliced: set[int] = set()
+    measured: set[int] = set()
+    for node in ast.walk(value):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+                _short_slice(node):
+            sliced.add(id(node.value))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "len":
+            measured.update(id(a) for a in node.args if isinstance(a, ast.Name))
+    names = [n for n in ast.walk(value) if isinstance(n, ast.Name)]
+    return bool(sliced) and all(id(n) in sliced or id(n) in measured or n.id == "len"
+                                for n in names)
 
 
 # `get_random_password()`, `make_random_password()`, `generate_secret()`, `token_urlsafe()`.

@@ -25,6 +25,14 @@ from ..model import Edit, Fix
 _EXPIRY_DESCRIPTION = ("Add a short expiry (access tokens: minutes) and check it on decode "
                        "(PyJWT and python-jose verify `exp` when present).")
 _VERIFY_DESCRIPTION = "Verify the signature with the expected key and pin the algorithm."
+# No key at the call: name where an issuer's key comes from, not just "the expected key".
+_NO_KEY_DESCRIPTION = (
+    "Verify the signature with the issuer's key and pin the algorithm: for an identity "
+    "provider's token, the keys it publishes at the `jwks_uri` of its discovery document "
+    "(`jwt.PyJWKClient(jwks_uri).get_signing_key_from_jwt(token).key`, `algorithms=[\"RS256\"]`, "
+    "`audience=` the client id); for the application's own tokens, the secret it signs them "
+    "with. A token this code fetched itself from the provider's token endpoint over TLS may "
+    "be read unverified (OpenID Connect Core 3.1.3.7): then decode it where it is received.")
 
 # Keys that are public halves of key pairs or come from a JWKS endpoint: an RSA signature.
 _ASYMMETRIC_KEY = re.compile(r"jwk|public|pub_?key|rsa|pem|cert|signing_key|\.key\b",
@@ -151,7 +159,8 @@ def verify_fix(ctx: FileContext, call: ast.Call) -> Fix:
     suggestion = f"{func}({token}, {key_text}, algorithms={algorithms})" if key_text and len(
         token) <= 30 else None
     if key is None:
-        return Fix(_VERIFY_DESCRIPTION, suggestion, safe=False)
+        return Fix(_VERIFY_DESCRIPTION if key_text else _NO_KEY_DESCRIPTION, suggestion,
+                   safe=False)
     source = ctx.source(call)
     positional = call.args[2] if len(call.args) > 2 else None
     listed = keyword(call, "algorithms") or positional

@@ -1,0 +1,61 @@
+"""BR302: paths kept for another API's clients, which a rename would break.
+
+A gateway that mirrors a vendor API (OpenAI-compatible `POST /v1/batches/{id}/cancel`)
+registers one handler under the vendor's path both with and without the version prefix
+(`/v1/batches/{id}/cancel` and `/batches/{id}/cancel`, sometimes `/{provider}/v1/...` or
+`/openai/v1/...` too), because the vendor's SDKs are configured with either base URL. That
+registration is written in the code: the path is a compatibility contract whose spelling the
+mirrored API decides, so a verb in it is not this project's design to change. A handler served
+under several versions only (`/api/v1/...` and `/api/v2/...`) is the project's own API and
+stays reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..analysis.frameworks.naming import is_param, segments
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
+
+# `v1`, `v1beta`, `v2alpha1`, `v1.2`: a version segment of a base URL.
+_VERSION = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?(?:\.\d+)*$", re.I)
+
+
+def _tail(path: str) -> tuple[tuple[str, ...], bool]:
+    """The path below its last version segment (parameters blanked), and whether it had one."""
+    parts = segments(path)
+    if parts and parts[0] == UNKNOWN_PREFIX:
+        parts = parts[1:]  # where the router is mounted is unknown; the same for every path
+    cut = max((i + 1 for i, s in enumerate(parts) if _VERSION.match(s)), default=0)
+    return tuple("{}" if is_param(s) else s.lower() for s in parts[cut:]), cut > 0
+
+
+def mirrored_routes(routes: list[Route]) -> set[int]:
+    """ids of the routes whose handler serves the same path under a version prefix and
+    without one: a base-URL-agnostic compatibility surface."""
+    by_handler: dict[tuple[str, int], list[Route]] = {}
+    for route in routes:
+        by_handler.setdefault((route.handler_file, route.handler_line), []).append(route)
+    out: set[int] = set()
+    for group in by_handler.values():
+        if len({r.path for r in group}) < 2:
+            continue
+        tails: dict[tuple[str, ...], list[tuple[Route, bool]]] = {}
+        for route in group:
+            tail, versioned = _tail(route.path)
+            tails.setdefault(tail, []).append((route, versioned))
+        for tail, members in tails.items():
+            if len(tail) < 2:
+                continue  # `/v1/cancel` and `/cancel`: too little path to call it a mirror
+            if any(v for _, v in members) and any(not v for _, v in members):
+                out.update(id(r) for r, _ in members)
+    return out
+
+
+def has_version(route: Route) -> bool:
+    return any(_VERSION.match(s) for s in segments(route.path))
+
+
+MIRROR_CAVEAT = ("If this path mirrors another service's API (a vendor-compatible endpoint "
+                 "whose SDKs call it), keep it as it is: a rename breaks those clients; add "
+                 "the resource form beside it instead.")
