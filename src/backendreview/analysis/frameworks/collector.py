@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import own_returns
 from ...semantic import module_name
+from ..program.partials import calls_made, is_partial, may_hold_partials
 from . import (
     aiohttp,
     appbuilder,
@@ -71,6 +72,7 @@ class RouteCollector:
         # Functions that may render a page (html_pages.page_function): only a file that
         # names a template or an HTML response can hold one.
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
+        self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -108,6 +110,8 @@ class RouteCollector:
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
+        if may_hold_partials(self.ctx) and is_partial(self.ctx, node):
+            self._partial(node)
         # Most calls of a framework file name nothing any of these handlers reacts to: they
         # are skipped before any handler runs (each handler's output is empty for them).
         triggered = self._may_trigger(node)
@@ -129,6 +133,18 @@ class RouteCollector:
             if self.django:
                 self._emit(django.on_call(self.ctx, node))
             self._emit(self._slowapi(node))
+
+    def _partial(self, node: ast.Call) -> None:
+        """`functools.partial(app.register_blueprint, api, url_prefix="/api")`: registers
+        like the direct call, with the arguments of each call of it seen in this file
+        merged in (analysis/program/partials)."""
+        for made in calls_made(self.ctx, node):
+            if not self._may_trigger(made):
+                continue
+            self._made.append(made)  # alive while the file's answers are keyed by node id
+            self._emit_owned(node, fastapi_starlette.on_call(self.ctx, made))
+            self._emit_owned(node, flask.on_call(self.ctx, made))
+            self._emit_owned(node, aiohttp.on_call(self.ctx, made))
 
     def _may_trigger(self, node: ast.Call) -> bool:
         """Whether any gated `on_call` (TRIGGERED) or `_slowapi` can react to this call: its

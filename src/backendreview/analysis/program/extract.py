@@ -47,6 +47,7 @@ from .facts import (
     FunctionInfo,
     ModuleInfo,
 )
+from .partials import may_hold_partials, through_partials
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -798,6 +799,12 @@ class _Extractor:
     def _callee(self, call: ast.Call, cls: ClassInfo | None, self_name: str | None,
                 types: dict[str, str]) -> Callee | None:
         fn = call.func
+        if may_hold_partials(self.ctx):
+            # `register = functools.partial(f, x)` then `register()`: the call of `f`.
+            made = through_partials(self.ctx, call)
+            if made is None:
+                return None
+            fn = made.func
         if isinstance(fn, ast.Name):
             ref = self._ref(fn)
             return Callee("ref", ref) if ref else None
