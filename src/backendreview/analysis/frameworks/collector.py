@@ -18,6 +18,7 @@ from . import (
     django,
     fastapi_starlette,
     flask,
+    flask_plugins,
     flask_rest,
     flask_subclasses,
     graphql,
@@ -43,7 +44,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
-              "BlueprintInitFact": "blueprint_init"}
+              "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -231,6 +232,11 @@ class RouteCollector:
             page = html_pages.page_function(self.ctx, node, returns)
             if page is not None:
                 self._emit([page])
+        if node.decorator_list and not self.ctx.__dict__.get("_collecting_routes"):
+            # `@BlueprintPlugin.route("/x")` on a plugin's method: a candidate the project
+            # phase keeps only if the decorator defers to a blueprint (flask_plugins). A
+            # plugin module may import no framework.
+            self._emit(flask_plugins.deferred_routes(self.ctx, node))
         if not self.active:
             return
         for dec in node.decorator_list:
@@ -260,6 +266,9 @@ class RouteCollector:
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])
+        if self.flask and self.ctx.memo("add-url-rule", self.ctx.tree,
+                                        lambda: "add_url_rule" in self.ctx.text):
+            self._emit(flask_plugins.deferred_decorators(self.ctx, node))
         if self.flask:
             init = flask_subclasses.blueprint_init(self.ctx, node)
             if init is not None:

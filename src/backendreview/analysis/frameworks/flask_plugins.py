@@ -1,0 +1,184 @@
+"""Routes declared through a project decorator whose registration is deferred to a blueprint
+the framework builds later (OctoPrint's `@octoprint.plugin.BlueprintPlugin.route("/logs",
+methods=["GET"])` on a plugin's methods).
+
+Such a decorator registers nothing: it records the rule and options on the function
+(`f._blueprint_rules[...].append((rule, options))`) and returns it unchanged; a method of the
+same class builds a blueprint and hands every marked member to `add_url_rule`. Per file:
+- the class that defines it gives a `DeferredRouteFact` when both halves are there: a
+  decorator method that marks and returns its function, and a method that reads the same
+  mark and calls `add_url_rule` (that call registers the marked methods: it is not a route of
+  its own);
+- a method decorated `@X.<name>("/path", methods=[...])` gives a candidate `RouteFact` with
+  `deferred_to="X.<name>"`.
+In the project phase (`resolve_deferred_routes`) a candidate is kept only when `X.<name>`
+resolves to such a decorator and the method's class derives from `X` (the builder walks the
+instance's own members); its owner is the blueprint that class's builder makes, whose mount
+prefix is computed at run time (`/plugin/<identifier>`) and so stays unknown (`{?}`)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .common import analyze_handler, arg_or_kw, kwarg, literal_str, str_list, this_module
+from .routes import RouteFact
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+
+@dataclass(frozen=True)
+class DeferredRouteFact:
+    cls: str  # qualified name of the class defining the decorator
+    method: str  # the decorator's name on the class (`route`)
+    registrar: str  # the method that builds the blueprint and registers the marked members
+    file: str
+    line: int
+
+
+def deferred_decorators(ctx: FileContext, node: ast.ClassDef) -> list[DeferredRouteFact]:
+    """The deferred route decorators a module-level class defines."""
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
+        return []
+    return [DeferredRouteFact(f"{this_module(ctx)}.{node.name}", method, registrar, ctx.path,
+                              line) for method, registrar, line in _linked(ctx, node)]
+
+
+def _linked(ctx: FileContext, node: ast.ClassDef) -> list[tuple[str, str, int]]:
+    def compute() -> list[tuple[str, str, int]]:
+        methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
+        marks = {m.name: (attrs, m.lineno) for m in methods
+                 if (attrs := _marked_attributes(m))}
+        if not marks:
+            return []
+        out: list[tuple[str, str, int]] = []
+        for registrar in methods:
+            if registrar.name in marks or not _registers_rules(registrar):
+                continue
+            read = {n.attr for n in ast.walk(registrar) if isinstance(n, ast.Attribute)} | {
+                n.value for n in ast.walk(registrar)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            out += [(name, registrar.name, line) for name, (attrs, line) in marks.items()
+                    if attrs & read]
+        return out
+
+    return ctx.memo("deferred-route-decorators", node, compute)
+
+
+def _marked_attributes(method: ast.FunctionDef) -> set[str]:
+    """`@staticmethod def route(rule, **options)` returning an inner `def decorator(f)` that
+    sets attributes on `f` from the rule and returns `f` itself: the attributes it sets."""
+    static = any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                 for d in method.decorator_list)
+    params = [a.arg for a in method.args.args]
+    if not static or not method.body or not isinstance(method.body[-1], ast.Return):
+        return set()
+    rule = params[1] if params[:1] == ["cls"] else (params[0] if params else None)
+    returned = method.body[-1].value
+    inner = next((s for s in method.body if isinstance(s, ast.FunctionDef) and
+                  isinstance(returned, ast.Name) and s.name == returned.id), None)
+    if rule is None or inner is None or len(inner.args.args) != 1 or not inner.body:
+        return set()
+    marked = inner.args.args[0].arg
+    last = inner.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name) and
+            last.value.id == marked):
+        return set()  # returns a wrapper: a decorator of its own, not a mark
+    names = {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
+    if rule not in names:
+        return set()
+    return {n.attr for n in ast.walk(inner) if isinstance(n, ast.Attribute) and
+            isinstance(n.value, ast.Name) and n.value.id == marked}
+
+
+def _registers_rules(method: ast.FunctionDef) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+               n.func.attr == "add_url_rule" for n in ast.walk(method))
+
+
+def in_registrar(ctx: FileContext, call: ast.Call) -> bool:
+    """`blueprint.add_url_rule(rule, endpoint, view_func=f, **options)` in the method that
+    registers the members a deferred decorator marked: the routes are those members'."""
+    func = ctx.semantic.enclosing_function(call)
+    cls = ctx.semantic.parent(func) if func is not None else None
+    return isinstance(cls, ast.ClassDef) and any(
+        registrar == func.name for _, registrar, _ in _linked(ctx, cls))  # type: ignore[union-attr]
+
+
+def deferred_routes(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                    ) -> list[RouteFact]:
+    found = (deferred_route(ctx, func, dec) for dec in func.decorator_list)
+    return [f for f in found if f is not None]
+
+
+def deferred_route(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                   dec: ast.expr) -> RouteFact | None:
+    """`@X.route("/path", methods=[...])` on a method of a module-level class: a candidate
+    route, kept in the project phase only if `X.route` is a deferred route decorator."""
+    if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
+        return None
+    path_node = arg_or_kw(dec, 0, "rule")
+    path = literal_str(path_node)
+    if path is None or not path.startswith("/"):
+        return None
+    cls = ctx.semantic.parent(func)
+    if not isinstance(cls, ast.ClassDef) or \
+            ctx.semantic.scope_of(cls) is not ctx.semantic.module_scope:
+        return None
+    holder = _reference(ctx, dec.func.value)
+    if holder is None:
+        return None
+    methods = str_list(kwarg(dec, "methods")) or ("GET",)
+    return RouteFact("flask", f"{this_module(ctx)}.{cls.name}", path, methods, ctx.path,
+                     ctx.span_of(path_node if path_node is not None else dec),
+                     analyze_handler(ctx, func), decorator=(ctx.span_of(dec), ctx.source(dec)),
+                     deferred_to=f"{holder}.{dec.func.attr}")
+
+
+def _reference(ctx: FileContext, expr: ast.expr) -> str | None:
+    """`octoprint.plugin.BlueprintPlugin` through the imports, or a class of this module."""
+    qualified = ctx.qualified_name(expr)
+    if qualified:
+        return None if qualified.startswith("builtins.") else qualified
+    if isinstance(expr, ast.Name):
+        bindings = ctx.semantic.lookup(expr.id, expr)[1]
+        if bindings and all(b.kind == "class" for b in bindings):
+            return f"{this_module(ctx)}.{expr.id}"
+    return None
+
+
+def resolve_deferred_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The candidate routes of deferred decorators kept when the decorator is one and the
+    method's class derives from the class that defines it, owned by the blueprint that
+    class's builder makes; every other candidate dropped."""
+    routes = facts.get("route", [])
+    if not any(r.deferred_to for r in routes):
+        return facts
+    from ..program import FACT_KIND, program_of
+
+    decorators = {(d.cls, d.method): d for d in facts.get("deferred_route", [])}
+    model = program_of(facts) if facts.get(FACT_KIND) and decorators else None
+    kept: list[Any] = []
+    for route in routes:
+        if not route.deferred_to:
+            kept.append(route)
+            continue
+        if model is None:
+            continue
+        holder, method = route.deferred_to.rsplit(".", 1)
+        found = model.class_of(holder)
+        decorator = decorators.get((found.qualname, method)) if found is not None else None
+        cls = model.class_of(route.owner)
+        if decorator is None or cls is None or found.qualname not in {
+                c.qualname for c in model.mro(cls)}:  # type: ignore[union-attr]
+            continue
+        kept.append(replace(route, owner=f"{cls.qualname}.{decorator.registrar}()"))
+    out = dict(facts)
+    out["route"] = kept
+    return out
+
+
+__all__ = ["DeferredRouteFact", "deferred_decorators", "deferred_route", "deferred_routes",
+           "in_registrar", "resolve_deferred_routes"]
