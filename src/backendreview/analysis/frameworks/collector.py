@@ -232,11 +232,12 @@ class RouteCollector:
             page = html_pages.page_function(self.ctx, node, returns)
             if page is not None:
                 self._emit([page])
-        if node.decorator_list and not self.ctx.__dict__.get("_collecting_routes"):
+        if node.decorator_list:
             # `@BlueprintPlugin.route("/x")` on a plugin's method: a candidate the project
             # phase keeps only if the decorator defers to a blueprint (flask_plugins). A
             # plugin module may import no framework.
-            self._emit(flask_plugins.deferred_routes(self.ctx, node))
+            self._emit(flask_plugins.deferred_routes(
+                self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
         if not self.active:
             return
         for dec in node.decorator_list:

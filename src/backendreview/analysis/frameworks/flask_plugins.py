@@ -107,10 +107,18 @@ def in_registrar(ctx: FileContext, call: ast.Call) -> bool:
         registrar == func.name for _, registrar, _ in _linked(ctx, cls))  # type: ignore[union-attr]
 
 
-def deferred_routes(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
-                    ) -> list[RouteFact]:
-    found = (deferred_route(ctx, func, dec) for dec in func.decorator_list)
-    return [f for f in found if f is not None]
+def deferred_routes(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                    direct_only: bool = False) -> list[RouteFact]:
+    """The candidates of a method's decorators. `direct_only` (the per-file question, which
+    sees no class hierarchy): only those whose class names the decorator's holder among
+    its own bases (`class LoggingPlugin(octoprint.plugin.BlueprintPlugin)`)."""
+    found = [f for f in (deferred_route(ctx, func, dec) for dec in func.decorator_list)
+             if f is not None]
+    if direct_only and found:
+        cls = ctx.semantic.parent(func)
+        bases = {_reference(ctx, b) for b in getattr(cls, "bases", [])}
+        found = [f for f in found if (f.deferred_to or "").rsplit(".", 1)[0] in bases]
+    return found
 
 
 def deferred_route(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -152,18 +160,26 @@ def _reference(ctx: FileContext, expr: ast.expr) -> str | None:
 def resolve_deferred_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The candidate routes of deferred decorators kept when the decorator is one and the
     method's class derives from the class that defines it, owned by the blueprint that
-    class's builder makes; every other candidate dropped."""
+    class's builder makes; every other candidate dropped. The same decorator read as a
+    router imported from elsewhere (`@BlueprintPlugin.route` with the class imported by
+    name) is no route of its own when the name is a project class, not a router object."""
     routes = facts.get("route", [])
-    if not any(r.deferred_to for r in routes):
+    candidates = [r for r in routes if r.deferred_to]
+    if not candidates:
         return facts
     from ..program import FACT_KIND, program_of
+    from ..program.facts import ClassInfo
 
     decorators = {(d.cls, d.method): d for d in facts.get("deferred_route", [])}
-    model = program_of(facts) if facts.get(FACT_KIND) and decorators else None
+    model = program_of(facts) if facts.get(FACT_KIND) else None
+    at = {(r.file, r.span.start_line, r.span.start_col) for r in candidates}
     kept: list[Any] = []
     for route in routes:
         if not route.deferred_to:
-            kept.append(route)
+            if model is None or (route.file, route.span.start_line,
+                                 route.span.start_col) not in at or \
+                    not isinstance(model.resolve(route.owner or ""), ClassInfo):
+                kept.append(route)
             continue
         if model is None:
             continue
@@ -171,8 +187,8 @@ def resolve_deferred_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]
         found = model.class_of(holder)
         decorator = decorators.get((found.qualname, method)) if found is not None else None
         cls = model.class_of(route.owner)
-        if decorator is None or cls is None or found.qualname not in {
-                c.qualname for c in model.mro(cls)}:  # type: ignore[union-attr]
+        if decorator is None or cls is None or found.qualname not in {  # type: ignore[union-attr]
+                c.qualname for c in model.mro(cls)}:
             continue
         kept.append(replace(route, owner=f"{cls.qualname}.{decorator.registrar}()"))
     out = dict(facts)
