@@ -44,7 +44,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
-              "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route"}
+              "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
+              "DeferredWrapFact": "deferred_wrap"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -270,6 +271,7 @@ class RouteCollector:
         if self.flask and self.ctx.memo("add-url-rule", self.ctx.tree,
                                         lambda: "add_url_rule" in self.ctx.text):
             self._emit(flask_plugins.deferred_decorators(self.ctx, node))
+            self._emit(flask_plugins.deferred_wrappers(self.ctx, node))
         if self.flask:
             init = flask_subclasses.blueprint_init(self.ctx, node)
             if init is not None:

@@ -27,6 +27,7 @@ from .routes import RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
+    from ..program.model import ProgramModel
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,15 @@ class DeferredRouteFact:
     cls: str  # qualified name of the class defining the decorator
     method: str  # the decorator's name on the class (`route`)
     registrar: str  # the method that builds the blueprint and registers the marked members
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DeferredWrapFact:
+    cls: str  # qualified name of the class defining the marking decorator
+    method: str  # its name on the class (`limit`)
+    wrapper: str  # qualified name of the decorator factory the registrar applies for it
     file: str
     line: int
 
@@ -47,19 +57,24 @@ def deferred_decorators(ctx: FileContext, node: ast.ClassDef) -> list[DeferredRo
 
 
 def _linked(ctx: FileContext, node: ast.ClassDef) -> list[tuple[str, str, int]]:
+    """(decorator, registrar, line): a marking decorator whose mark the registrar reads on
+    the way to its `add_url_rule` call (the `if hasattr(f, "_blueprint_rules")` / `for rule
+    in f._blueprint_rules[...]` around it): the marks are the rules it registers. A mark
+    read elsewhere in the registrar (an error handler's, a CSRF exemption's) is not."""
+
     def compute() -> list[tuple[str, str, int]]:
         methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
         marks = {m.name: (attrs, m.lineno) for m in methods
-                 if (attrs := _marked_attributes(m))}
-        if not marks:
-            return []
+                 if (attrs := _marked_attributes(m, needs_rule=True))}
         out: list[tuple[str, str, int]] = []
-        for registrar in methods:
-            if registrar.name in marks or not _registers_rules(registrar):
+        for registrar in methods if marks else []:
+            if registrar.name in marks:
                 continue
-            read = {n.attr for n in ast.walk(registrar) if isinstance(n, ast.Attribute)} | {
-                n.value for n in ast.walk(registrar)
-                if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            read: set[str] = set()
+            for call in ast.walk(registrar):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                        call.func.attr == "add_url_rule":
+                    read |= _guarding_reads(ctx, call, registrar)
             out += [(name, registrar.name, line) for name, (attrs, line) in marks.items()
                     if attrs & read]
         return out
@@ -67,9 +82,53 @@ def _linked(ctx: FileContext, node: ast.ClassDef) -> list[tuple[str, str, int]]:
     return ctx.memo("deferred-route-decorators", node, compute)
 
 
-def _marked_attributes(method: ast.FunctionDef) -> set[str]:
+def _guarding_reads(ctx: FileContext, node: ast.AST, stop: ast.AST) -> set[str]:
+    """The attribute names and strings read by the `if` tests and `for` iterables that
+    `node` sits under, up to `stop`."""
+    read: set[str] = set()
+    for anc in ctx.semantic.ancestors(node):
+        if anc is stop:
+            break
+        part = anc.test if isinstance(anc, ast.If) else (
+            anc.iter if isinstance(anc, ast.For) else None)
+        for sub in ast.walk(part) if part is not None else ():
+            if isinstance(sub, ast.Attribute):
+                read.add(sub.attr)
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                read.add(sub.value)
+    return read
+
+
+def deferred_wrappers(ctx: FileContext, node: ast.ClassDef) -> list[DeferredWrapFact]:
+    """Marking decorators whose mark makes the registrar wrap the member before it registers
+    it (`if hasattr(f, "_blueprint_limits"): f = limit(*args, **kwargs)(f)`): on a route
+    method, `@BlueprintPlugin.limit("5/minute")` acts as `@limit("5/minute")`."""
+    if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope or not _linked(ctx, node):
+        return []
+    registrars = {registrar for _, registrar, _ in _linked(ctx, node)}
+    methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
+    marks = {m.name: attrs for m in methods if (attrs := _marked_attributes(m))}
+    out: list[DeferredWrapFact] = []
+    for registrar in (m for m in methods if m.name in registrars):
+        for stmt in ast.walk(registrar):
+            # `f = wrapper(...)(f)`
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and
+                    isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Call)):
+                continue
+            wrapper = ctx.qualified_name(stmt.value.func.func)
+            if not wrapper or wrapper.startswith("builtins."):
+                continue
+            read = _guarding_reads(ctx, stmt, registrar)
+            out += [DeferredWrapFact(f"{this_module(ctx)}.{node.name}", name, wrapper,
+                                     ctx.path, stmt.lineno)
+                    for name, attrs in marks.items() if attrs & read]
+    return out
+
+
+def _marked_attributes(method: ast.FunctionDef, needs_rule: bool = False) -> set[str]:
     """`@staticmethod def route(rule, **options)` returning an inner `def decorator(f)` that
-    sets attributes on `f` from the rule and returns `f` itself: the attributes it sets."""
+    sets attributes on `f` (from the rule, with `needs_rule`) and returns `f` itself: the
+    attributes it sets."""
     static = any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
                  for d in method.decorator_list)
     params = [a.arg for a in method.args.args]
@@ -79,7 +138,8 @@ def _marked_attributes(method: ast.FunctionDef) -> set[str]:
     returned = method.body[-1].value
     inner = next((s for s in method.body if isinstance(s, ast.FunctionDef) and
                   isinstance(returned, ast.Name) and s.name == returned.id), None)
-    if rule is None or inner is None or len(inner.args.args) != 1 or not inner.body:
+    if (needs_rule and rule is None) or inner is None or len(inner.args.args) != 1 or \
+            not inner.body:
         return set()
     marked = inner.args.args[0].arg
     last = inner.body[-1]
@@ -87,10 +147,11 @@ def _marked_attributes(method: ast.FunctionDef) -> set[str]:
             last.value.id == marked):
         return set()  # returns a wrapper: a decorator of its own, not a mark
     names = {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
-    if rule not in names:
+    if needs_rule and rule not in names:
         return set()
     return {n.attr for n in ast.walk(inner) if isinstance(n, ast.Attribute) and
-            isinstance(n.value, ast.Name) and n.value.id == marked}
+            isinstance(n.value, ast.Name) and n.value.id == marked and
+            not n.attr.startswith("__")}  # `f.__name__` is read, not a mark
 
 
 def _registers_rules(method: ast.FunctionDef) -> bool:
@@ -171,6 +232,9 @@ def resolve_deferred_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]
     from ..program.facts import ClassInfo
 
     decorators = {(d.cls, d.method): d for d in facts.get("deferred_route", [])}
+    wraps: dict[tuple[str, str], list[str]] = {}
+    for wrap in facts.get("deferred_wrap", []):
+        wraps.setdefault((wrap.cls, wrap.method), []).append(wrap.wrapper)
     model = program_of(facts) if facts.get(FACT_KIND) else None
     at = {(r.file, r.span.start_line, r.span.start_col) for r in candidates}
     kept: list[Any] = []
@@ -190,11 +254,39 @@ def resolve_deferred_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]
         if decorator is None or cls is None or found.qualname not in {  # type: ignore[union-attr]
                 c.qualname for c in model.mro(cls)}:
             continue
-        kept.append(replace(route, owner=f"{cls.qualname}.{decorator.registrar}()"))
+        route = replace(route, owner=f"{cls.qualname}.{decorator.registrar}()")
+        kept.append(_wrapped(route, model, wraps) if wraps else route)
     out = dict(facts)
     out["route"] = kept
     return out
 
 
-__all__ = ["DeferredRouteFact", "deferred_decorators", "deferred_route", "deferred_routes",
-           "in_registrar", "resolve_deferred_routes"]
+def _wrapped(route: RouteFact, model: ProgramModel, wraps: dict[tuple[str, str], list[str]]
+             ) -> RouteFact:
+    """The route with, beside each marking decorator on its handler, the decorator the
+    registrar applies for that mark (`@BlueprintPlugin.limit(...)` -> `limit`)."""
+    handler = route.handler
+    if handler is None:
+        return route
+    added: list[str] = []
+    for name in handler.decorators:
+        holder, _, method = name.rpartition(".")
+        found = model.class_of(holder) if holder else None
+        if found is not None:
+            added += wraps.get((found.qualname, method), [])
+    if not added:
+        return route
+    return replace(route, handler=replace(handler, decorators=handler.decorators + tuple(
+        a for a in added if a not in handler.decorators)))
+
+
+__all__ = [
+    "DeferredRouteFact",
+    "DeferredWrapFact",
+    "deferred_decorators",
+    "deferred_route",
+    "deferred_routes",
+    "deferred_wrappers",
+    "in_registrar",
+    "resolve_deferred_routes",
+]
