@@ -10,7 +10,10 @@ same class builds a blueprint and hands every marked member to `add_url_rule`. P
   mark and calls `add_url_rule` (that call registers the marked methods: it is not a route of
   its own);
 - a method decorated `@X.<name>("/path", methods=[...])` gives a candidate `RouteFact` with
-  `deferred_to="X.<name>"`.
+  `deferred_to="X.<name>"`;
+- a marking decorator whose mark makes the builder wrap the member before registering it
+  (`f = limit(*args, **kwargs)(f)`) gives a `DeferredWrapFact`: on a route method,
+  `@X.limit(...)` counts as that wrapper.
 In the project phase (`resolve_deferred_routes`) a candidate is kept only when `X.<name>`
 resolves to such a decorator and the method's class derives from `X` (the builder walks the
 instance's own members); its owner is the blueprint that class's builder makes, whose mount
@@ -53,20 +56,21 @@ def deferred_decorators(ctx: FileContext, node: ast.ClassDef) -> list[DeferredRo
     if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:
         return []
     return [DeferredRouteFact(f"{this_module(ctx)}.{node.name}", method, registrar, ctx.path,
-                              line) for method, registrar, line in _linked(ctx, node)]
+                              line) for method, registrar, line, _ in _linked(ctx, node)]
 
 
-def _linked(ctx: FileContext, node: ast.ClassDef) -> list[tuple[str, str, int]]:
-    """(decorator, registrar, line): a marking decorator whose mark the registrar reads on
+def _linked(ctx: FileContext, node: ast.ClassDef
+            ) -> list[tuple[str, str, int, frozenset[str]]]:
+    """(decorator, registrar, line, marks): a marking decorator whose mark the registrar reads on
     the way to its `add_url_rule` call (the `if hasattr(f, "_blueprint_rules")` / `for rule
     in f._blueprint_rules[...]` around it): the marks are the rules it registers. A mark
     read elsewhere in the registrar (an error handler's, a CSRF exemption's) is not."""
 
-    def compute() -> list[tuple[str, str, int]]:
+    def compute() -> list[tuple[str, str, int, frozenset[str]]]:
         methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
         marks = {m.name: (attrs, m.lineno) for m in methods
                  if (attrs := _marked_attributes(m, needs_rule=True))}
-        out: list[tuple[str, str, int]] = []
+        out: list[tuple[str, str, int, frozenset[str]]] = []
         for registrar in methods if marks else []:
             if registrar.name in marks:
                 continue
@@ -75,8 +79,8 @@ def _linked(ctx: FileContext, node: ast.ClassDef) -> list[tuple[str, str, int]]:
                 if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                         call.func.attr == "add_url_rule":
                     read |= _guarding_reads(ctx, call, registrar)
-            out += [(name, registrar.name, line) for name, (attrs, line) in marks.items()
-                    if attrs & read]
+            out += [(name, registrar.name, line, frozenset(attrs))
+                    for name, (attrs, line) in marks.items() if attrs & read]
         return out
 
     return ctx.memo("deferred-route-decorators", node, compute)
@@ -105,7 +109,7 @@ def deferred_wrappers(ctx: FileContext, node: ast.ClassDef) -> list[DeferredWrap
     method, `@BlueprintPlugin.limit("5/minute")` acts as `@limit("5/minute")`."""
     if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope or not _linked(ctx, node):
         return []
-    registrars = {registrar for _, registrar, _ in _linked(ctx, node)}
+    registrars = {registrar for _, registrar, _, _ in _linked(ctx, node)}
     methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
     marks = {m.name: attrs for m in methods if (attrs := _marked_attributes(m))}
     out: list[DeferredWrapFact] = []
@@ -154,18 +158,18 @@ def _marked_attributes(method: ast.FunctionDef, needs_rule: bool = False) -> set
             not n.attr.startswith("__")}  # `f.__name__` is read, not a mark
 
 
-def _registers_rules(method: ast.FunctionDef) -> bool:
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
-               n.func.attr == "add_url_rule" for n in ast.walk(method))
-
-
 def in_registrar(ctx: FileContext, call: ast.Call) -> bool:
-    """`blueprint.add_url_rule(rule, endpoint, view_func=f, **options)` in the method that
-    registers the members a deferred decorator marked: the routes are those members'."""
+    """`blueprint.add_url_rule(rule, endpoint, view_func=f, **options)` under the `if` / `for`
+    that reads a deferred decorator's mark, in the method that registers the marked members:
+    the routes are those members'. Any other `add_url_rule` there is a route of its own."""
     func = ctx.semantic.enclosing_function(call)
     cls = ctx.semantic.parent(func) if func is not None else None
-    return isinstance(cls, ast.ClassDef) and any(
-        registrar == func.name for _, registrar, _ in _linked(ctx, cls))  # type: ignore[union-attr]
+    if not isinstance(cls, ast.ClassDef):
+        return False
+    marks = [attrs for _, registrar, _, attrs in _linked(ctx, cls)
+             if registrar == func.name]  # type: ignore[union-attr]
+    read = _guarding_reads(ctx, call, func) if marks else set()  # type: ignore[arg-type]
+    return any(attrs & read for attrs in marks)
 
 
 def deferred_routes(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
