@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import own_returns
 from ...semantic import module_name
-from ..program.partials import calls_made, is_partial, may_hold_partials
+from ..program.partials import applied, calls_made, is_partial, may_hold_partials
 from . import (
     aiohttp,
     appbuilder,
@@ -140,9 +140,9 @@ class RouteCollector:
         """`functools.partial(app.register_blueprint, api, url_prefix="/api")`: registers
         like the direct call, with the arguments of each call of it seen in this file
         merged in (analysis/program/partials)."""
+        if not self._may_trigger(applied(node)):
+            return  # a partial of nothing that registers: its calls are not looked for
         for made in calls_made(self.ctx, node):
-            if not self._may_trigger(made):
-                continue
             self._made.append(made)  # alive while the file's answers are keyed by node id
             self._emit_owned(node, fastapi_starlette.on_call(self.ctx, made))
             self._emit_owned(node, flask.on_call(self.ctx, made))
