@@ -133,12 +133,15 @@ def _marked_attributes(method: ast.FunctionDef, needs_rule: bool = False) -> set
     """`@staticmethod def route(rule, **options)` returning an inner `def decorator(f)` that
     sets attributes on `f` (from the rule, with `needs_rule`) and returns `f` itself: the
     attributes it sets."""
-    static = any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
-                 for d in method.decorator_list)
+    kinds = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
     params = [a.arg for a in method.args.args]
-    if not static or not method.body or not isinstance(method.body[-1], ast.Return):
+    if "classmethod" in kinds:
+        params = params[1:]  # after `cls`
+    elif "staticmethod" not in kinds:
         return set()
-    rule = params[1] if params[:1] == ["cls"] else (params[0] if params else None)
+    if not method.body or not isinstance(method.body[-1], ast.Return):
+        return set()
+    rule = params[0] if params else None
     returned = method.body[-1].value
     inner = next((s for s in method.body if isinstance(s, ast.FunctionDef) and
                   isinstance(returned, ast.Name) and s.name == returned.id), None)
