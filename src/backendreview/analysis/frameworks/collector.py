@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import own_returns
 from ...semantic import module_name
+from ..program.partials import applied, calls_made, is_partial, may_hold_partials
 from . import (
     aiohttp,
     appbuilder,
@@ -17,6 +18,7 @@ from . import (
     django,
     fastapi_starlette,
     flask,
+    flask_plugins,
     flask_rest,
     flask_subclasses,
     graphql,
@@ -42,7 +44,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
-              "BlueprintInitFact": "blueprint_init"}
+              "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
+              "DeferredWrapFact": "deferred_wrap"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -71,6 +74,7 @@ class RouteCollector:
         # Functions that may render a page (html_pages.page_function): only a file that
         # names a template or an HTML response can hold one.
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
+        self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -108,6 +112,8 @@ class RouteCollector:
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
+        if may_hold_partials(self.ctx) and is_partial(self.ctx, node):
+            self._partial(node)
         # Most calls of a framework file name nothing any of these handlers reacts to: they
         # are skipped before any handler runs (each handler's output is empty for them).
         triggered = self._may_trigger(node)
@@ -129,6 +135,18 @@ class RouteCollector:
             if self.django:
                 self._emit(django.on_call(self.ctx, node))
             self._emit(self._slowapi(node))
+
+    def _partial(self, node: ast.Call) -> None:
+        """`functools.partial(app.register_blueprint, api, url_prefix="/api")`: registers
+        like the direct call, with the arguments of each call of it seen in this file
+        merged in (analysis/program/partials)."""
+        if not self._may_trigger(applied(node)):
+            return  # a partial of nothing that registers: its calls are not looked for
+        for made in calls_made(self.ctx, node):
+            self._made.append(made)  # alive while the file's answers are keyed by node id
+            self._emit_owned(node, fastapi_starlette.on_call(self.ctx, made))
+            self._emit_owned(node, flask.on_call(self.ctx, made))
+            self._emit_owned(node, aiohttp.on_call(self.ctx, made))
 
     def _may_trigger(self, node: ast.Call) -> bool:
         """Whether any gated `on_call` (TRIGGERED) or `_slowapi` can react to this call: its
@@ -215,6 +233,12 @@ class RouteCollector:
             page = html_pages.page_function(self.ctx, node, returns)
             if page is not None:
                 self._emit([page])
+        if node.decorator_list:
+            # `@BlueprintPlugin.route("/x")` on a plugin's method: a candidate the project
+            # phase keeps only if the decorator defers to a blueprint (flask_plugins). A
+            # plugin module may import no framework.
+            self._emit(flask_plugins.deferred_routes(
+                self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
         if not self.active:
             return
         for dec in node.decorator_list:
@@ -244,6 +268,10 @@ class RouteCollector:
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])
+        if self.flask and self.ctx.memo("add-url-rule", self.ctx.tree,
+                                        lambda: "add_url_rule" in self.ctx.text):
+            self._emit(flask_plugins.deferred_decorators(self.ctx, node))
+            self._emit(flask_plugins.deferred_wrappers(self.ctx, node))
         if self.flask:
             init = flask_subclasses.blueprint_init(self.ctx, node)
             if init is not None:

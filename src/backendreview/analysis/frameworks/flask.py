@@ -24,6 +24,7 @@ from .common import (
     path_text,
     str_list,
 )
+from .flask_plugins import in_registrar
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -191,6 +192,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         facts.append(MountFact(parent_name, child_name(ctx, child) if child else None,
                                prefix, "flask", ctx.path, call.lineno))
         return facts
+    if in_registrar(ctx, call):
+        return facts  # registers the members a deferred decorator marked (flask_plugins)
     path_node = arg_or_kw(call, 0, "rule")
     view = arg_or_kw(call, 2, "view_func")
     methods = str_list(kwarg(call, "methods")) or ()

@@ -9,6 +9,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from ...astutil import own_returns
 from .common import (
     IDENTITY,
     LIMIT_NAME,
@@ -31,6 +32,9 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     factory one level up) whose wrapper denies anonymous callers or checks a limiter."""
     if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
         return None
+    if _returns_limiter_decorator(ctx, func):
+        return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
+                         "returns a rate limiter's decorator", ctx.path, func.lineno)
     wrappers = [n for n in ast.walk(func) if isinstance(n, ast.FunctionDef |
                                                        ast.AsyncFunctionDef) and n is not func]
     if not wrappers:
@@ -44,6 +48,23 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
                              "checks a rate limiter", ctx.path, func.lineno)
     return None
+
+
+def _returns_limiter_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                               ) -> bool:
+    """`def limit(*args, **kwargs): return app_limiter.limit(*args, **kwargs)`: a project
+    wrapper handing on a limiter's own decorator (Flask-Limiter's / slowapi's `limit` or
+    `shared_limit` on an object named like a limiter), whatever the wrapper is called."""
+    if not ctx.memo("limit-text", ctx.tree, lambda: ".limit(" in ctx.text or
+                    ".shared_limit(" in ctx.text):
+        return False
+    for ret in own_returns(func):
+        call = ret.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                call.func.attr in ("limit", "shared_limit") and \
+                classify(callable_name(ctx, call)) == "limit":
+            return True
+    return False
 
 
 # A call in a hook's body that checks the caller's credentials: `verify_auth_token(...)`,

@@ -106,6 +106,9 @@ class RouteFact:
     # Flask: the owner was built from this class, which is not flask's: a route only when the
     # class derives from flask.Blueprint (frameworks/flask_subclasses, project phase).
     owner_class: str | None = None
+    # `X.route` of a project decorator that only marks the method for a blueprint built later
+    # (frameworks/flask_plugins): kept only if X.route is one; `owner` is the method's class.
+    deferred_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -468,9 +471,10 @@ _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
 
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
+    from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
 
-    facts = resolve_project_blueprints(facts)
+    facts = resolve_deferred_routes(resolve_project_blueprints(facts))
     owners: dict[str, OwnerFact] = {}
     for owner in facts.get("route_owner", []):
         # A DRF router fact never replaces another framework's fact for the same object

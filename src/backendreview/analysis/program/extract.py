@@ -47,6 +47,7 @@ from .facts import (
     FunctionInfo,
     ModuleInfo,
 )
+from .partials import may_hold_partials, through_partials
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -313,7 +314,8 @@ class _Extractor:
                 instances[name] = made
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
-            constants=dict(sorted(constants.items())), instances=dict(sorted(instances.items())))
+            constants=dict(sorted(constants.items())), instances=dict(sorted(instances.items())),
+            star_imports=_star_imports(self.ctx.path, self.module, tree))
 
     def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]
         """`db = Database()` / `db: Database = make_db()` at module level: the reference of
@@ -798,6 +800,12 @@ class _Extractor:
     def _callee(self, call: ast.Call, cls: ClassInfo | None, self_name: str | None,
                 types: dict[str, str]) -> Callee | None:
         fn = call.func
+        if may_hold_partials(self.ctx):
+            # `register = functools.partial(f, x)` then `register()`: the call of `f`.
+            made = through_partials(self.ctx, call)
+            if made is None:
+                return None
+            fn = made.func
         if isinstance(fn, ast.Name):
             ref = self._ref(fn)
             return Callee("ref", ref) if ref else None
@@ -909,6 +917,23 @@ class _Extractor:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _star_imports(path: str, module: str, tree: ast.Module) -> tuple[str, ...]:
+    """The modules `from m import *` at module level names, made absolute."""
+    out: list[str] = []
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)):
+            continue
+        if not node.level:
+            out.append(node.module or "")
+            continue
+        base = module.split(".")
+        cut = len(base) - node.level + (1 if path.endswith("__init__.py") else 0)
+        prefix = ".".join(base[:cut]) if cut > 0 else ""
+        if prefix:
+            out.append(f"{prefix}.{node.module}" if node.module else prefix)
+    return tuple(m for m in out if m)
+
+
 def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
     """The loop goes over a literal collection or a range(): a handful of items known when
     the code is written, not one per stored row."""

@@ -133,3 +133,5 @@ class ModuleInfo:
     constants: dict[str, str] = field(default_factory=dict)  # NAME -> literal string value
     # NAME -> the class (or factory) reference of a module-level object: `db = Database()`
     instances: dict[str, str] = field(default_factory=dict)
+    # `from pkg.types import *`: the modules whose public names this one re-exports unnamed
+    star_imports: tuple[str, ...] = ()

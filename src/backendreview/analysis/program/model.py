@@ -151,6 +151,11 @@ class ProgramModel:
                 # `db.counts` where the module made `db = Database()`: the class's method
                 cls = self.class_of(made)
                 return self.method(cls, rest[1]) if cls is not None else None
+            for star in module.star_imports:
+                # `from pkg.types import *` re-exports what that module defines or imports
+                found = self._resolve(".".join([star, *rest]), depth + 1)
+                if found is not None:
+                    return found
             return None
         return None
 
@@ -170,9 +175,27 @@ class ProgramModel:
                 return None
             target = module.imports.get(parts[cut])
             if target is None:
+                target = self._star_source(module, parts[cut])
+            if target is None:
                 return f"{module.name}.{'.'.join(parts[cut:])}" if seen else None
             ref = ".".join([target, *parts[cut + 1:]])
             seen += 1
+        return None
+
+    def _star_source(self, module: ModuleInfo, name: str) -> str | None:
+        """`name` as the module `from m import *` took it from, when `m` is the project's
+        and defines or imports it (and `module` does not define it itself)."""
+        here = f"{module.name}.{name}"
+        if not module.star_imports or here in self.functions or here in self.classes:
+            return None
+        for star in module.star_imports:
+            source = self.module_of(star)
+            if source is None:
+                continue
+            own = f"{source.name}.{name}"
+            if own in self.functions or own in self.classes or name in source.imports or \
+                    name in source.instances or name in source.constants:
+                return own
         return None
 
     def class_of(self, ref: str | None) -> ClassInfo | None:
