@@ -28,7 +28,7 @@ from .br401_calls import (
     record_returned_text,
 )
 from .br401_client_text import PURE_CALL, callee_name, raises_only_own_text, same_file_def
-from .br401_fixes import client_error_fix, leak_fix, stored_text_fix
+from .br401_fixes import client_error_fix, connection_test_fix, leak_fix, stored_text_fix
 from .br401_raises import (
     OPERATOR_NOTE,
     narrowed_to,
@@ -687,7 +687,9 @@ class BroadExceptLeak(Rule):
         severity = None
         if operator_facing(self.ctx, node, analysis.function):
             message, severity = f"{message} ({OPERATOR_NOTE})", Severity.NOTE
-        fix = stored_text_fix(analysis, leak) or client_error_fix(self.ctx, leak.sink) or leak_fix(
+        try_stmt = self.ctx.semantic.parent(node)
+        fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
+            client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
                 "a generic message (with an error id the client can quote)."))
@@ -723,7 +725,8 @@ class BroadExceptLeak(Rule):
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
             final = "raise " + call.replace(
                 text, 'f"Internal server error (error id {error_id})"', 1)
-        fix = (client_error_fix(self.ctx, at) if at is not None else None) or _logging_fix(
+        fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
+               else None) or connection_test_fix(analysis.function) or _logging_fix(
             self.ctx, analysis, "", "Log the exception with its traceback and return a generic "
             "message (with an error id the client can quote).", final)
         finding = self.report(
