@@ -196,9 +196,8 @@ _REMOTE_MODULES = ("httpx.", "requests.", "aiohttp.", "urllib3.", "urllib.reques
 _REMOTE_METHODS = frozenset({"post", "put", "patch", "request", "send", "urlopen",
                              "raise_for_status", "fetch"})
 # A handler whose name says it reports whether a connection works.
-_CONNECTION_TEST = re.compile(r"(?:^|_)(?:test|check|verify|probe)_(?:\w+_)?conn(?:ection)?s?"
-                              r"(?:_|$)"
-                              r"|(?:^|_)conn(?:ection)?_(?:test|check)(?:_|$)")
+_CONNECTION_TEST = re.compile(r"^(?:test|check|verify|probe)_(?:\w+_)?conn(?:ection)?s?$"
+                              r"|(?:^|_)conn(?:ection)?_(?:test|check)$")
 
 
 def _other_client_status(node: ast.AST) -> int | None:
