@@ -359,9 +359,10 @@ def _parses_client_input(ctx: FileContext, body: list[ast.stmt], strict: bool = 
                or _own_text_helper(ctx, call) for call in calls)
 
 
-# What surely parses or validates text or data (strict mode needs one of them).
-_PARSER = re.compile(r"^(?:loads?|safe_load\w*|literal_eval|model_validate\w*|validate\w*"
-                     r"|parse\w*|to_valid\w*|fromisoformat|strptime|b64decode|URL|urlparse)$")
+# What surely parses text (strict mode needs one): a library parser of a format, not a
+# project method named for validation (`form.validate_diff()` may reach a repository).
+_PARSER = re.compile(r"^(?:loads?|safe_load\w*|load_all|literal_eval|fromisoformat|strptime"
+                     r"|b64decode|urlsafe_b64decode|URL|urlparse|urlsplit)$")
 
 
 def _lookup(call: ast.Call) -> bool:
