@@ -129,3 +129,66 @@ def test_a_local_that_is_the_text_is_replaced_where_it_is_used(tmp_path, monkeyp
     edit = finding.fix.edits[-1]
     assert edit.span.start_line == 16
     assert edit.replacement.endswith("return {'error': \"Internal server error\"}")
+
+
+SERVICES = """
+    from app.net import fetch
+
+
+    def list_tools(server):
+        try:
+            return {"tools": fetch(server)}
+        except Exception as e:
+            return {"tools": [], "error": f"Failed to get tools from {server}: {e}"}
+
+
+    def hook(data):
+        try:
+            return fetch(data)
+        except Exception as e:
+            handle_api_error(e)
+
+
+    def handle_api_error(e):
+        raise HTTPException(status_code=503, detail={"original_error": str(e)})
+"""
+
+ROUTES = """
+    from fastapi import APIRouter
+
+    from app.services import hook, list_tools
+
+    router = APIRouter()
+
+
+    @router.get("/tools")
+    def tools(server: str):
+        return list_tools(server)
+
+
+    @router.post("/hook")
+    def run_hook(data: dict):
+        return hook(data)
+"""
+
+
+def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> None:
+    # litellm's MCP tool listing and guardrail hooks: the except is in a helper whose callers
+    # read a dict (or expect it to raise); a JSONResponse built there is no fix.
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    services = "from fastapi import HTTPException\n" + textwrap.dedent(SERVICES)
+    (tmp_path / "app" / "services.py").write_text(services, encoding="utf-8")
+    (tmp_path / "app" / "api.py").write_text(textwrap.dedent(ROUTES), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    by_line = {f.span.start_line: f for f in findings}
+    assert sorted(by_line) == [9, 16]
+    returned, handed = by_line[9].fix, by_line[16].fix
+    assert returned is not None and handed is not None
+    assert returned.edits[-1].replacement == (
+        'logger.exception("list_tools failed")\n'
+        'return {"tools": [], "error": "Internal server error"}')
+    assert handed.edits == () and handed.suggestion is None
+    assert handed.description.startswith("This function is no route handler: its callers "
+                                          "take what it returns or hands on")

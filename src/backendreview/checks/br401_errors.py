@@ -715,6 +715,21 @@ class BroadExceptLeak(Rule):
         parent = self.ctx.semantic.parent(node)
         return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
 
+    def _helper_fix(self, analysis: HandlerAnalysis) -> Fix:
+        """A broad except in a function that is no route handler (a service, a guardrail
+        hook): its callers take what it returns or hands on, so a response built here is no
+        fix. The text it returns is replaced where it is (same shape); else words."""
+        words = Fix("This function is no route handler: its callers take what it returns or "
+                    "hands on, and a route sends it. Log the exception with its traceback here "
+                    "(logger.exception) and return or hand on a fixed message in place of the "
+                    "exception's text, in the same shape the callers read.")
+        for ret in (n for n in analysis.nodes if isinstance(n, ast.Return)):
+            what = ret.value is not None and analysis.tainted(ret.value)
+            if what:
+                return leak_fix(self.ctx, analysis, Leak(what, ret, "its return value",
+                                                         "return"), words)
+        return words
+
     def _held_finding(self, node: ast.ExceptHandler, analysis: HandlerAnalysis,
                       at: ast.Raise | None = None, arg: ast.AST | None = None) -> Finding:
         """The finding at the except (or at `at`, a raise sending the text `arg` through
@@ -727,9 +742,11 @@ class BroadExceptLeak(Rule):
             final = "raise " + call.replace(
                 text, 'f"Internal server error (error id {error_id})"', 1)
         fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
-               else None) or connection_test_fix(analysis.function) or _logging_fix(
-            self.ctx, analysis, "", "Log the exception with its traceback and return a generic "
-            "message (with an error id the client can quote).", final)
+               else None) or connection_test_fix(analysis.function) or (
+            self._helper_fix(analysis) if at is None and not analysis.in_route else None) or \
+            _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
+                         "return a generic message (with an error id the client can quote).",
+                         final)
         finding = self.report(
             at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
             f"details to the client", fix=fix,
