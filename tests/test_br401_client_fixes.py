@@ -192,3 +192,48 @@ def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> Non
     assert handed.edits == () and handed.suggestion is None
     assert handed.description.startswith("This function is no route handler: its callers "
                                           "take what it returns or hands on")
+
+
+def test_text_inside_json_dumps_keeps_the_json(tmp_path, monkeypatch) -> None:
+    # reviewboard's licensing views: the body is json.dumps({...}) the page's script parses;
+    # the text is replaced inside it, not the whole JSON by a bare string.
+    answer = ("return HTTPResponse(json.dumps({'error': str(e)}), status=500, "
+              "media_type='application/json')")
+    source = textwrap.dedent(HANDLER).replace("import httpx", "import json").replace(
+        "from fastapi import APIRouter, HTTPException",
+        "from fastapi import APIRouter\nfrom fastapi import Response as HTTPResponse")
+    finding = _finding_in(tmp_path, monkeypatch, source, answer)
+    assert finding.fix.edits[-1].replacement.endswith(
+        "return HTTPResponse(json.dumps({'error': \"Internal server error\"}), status=500, "
+        "media_type='application/json')")
+
+
+def test_a_text_split_over_lines_in_parentheses_is_replaced(tmp_path, monkeypatch) -> None:
+    # reviewboard's batch views: the message is a parenthesised `%` over two lines; the
+    # answer keeps its other keys ('stat', the counts the client reads).
+    answer = "\n".join([
+        "return JSONResponse({'stat': 'fail',",
+        "                                 'error': ('Failed to publish %d: %s'",
+        "                                           % (1, e)),",
+        "                                 'published': 0}, status_code=500)",
+    ])
+    source = textwrap.dedent(HANDLER).replace(
+        "from fastapi import APIRouter, HTTPException",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse")
+    finding = _finding_in(tmp_path, monkeypatch, source, answer)
+    replacement = finding.fix.edits[-1].replacement
+    assert "'error': \"Internal server error\"" in replacement
+    assert "'stat': 'fail'" in replacement and "'published': 0" in replacement
+    assert "% (1, e)" not in replacement
+
+
+def _finding_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, answer: str):
+    source = source.replace("{path}", "publish").replace("{name}", "publish").replace(
+        "{body}", "return await work(payload)").replace("{answer}", answer)
+    (tmp_path / "api.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert [f.rule_id for f in findings] == ["BR401"]
+    assert findings[0].fix is not None and findings[0].fix.edits
+    ast.parse(source)
+    return findings[0]

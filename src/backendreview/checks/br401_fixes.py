@@ -47,7 +47,8 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
             parts: list[ast.AST] = [v for v in node.values]
         elif isinstance(node, ast.List | ast.Tuple):
             parts = list(node.elts)
-        elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)):
+        elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)
+                                             or _SERIALISER.match(_callee(node))):
             parts = [*node.args, *(k.value for k in node.keywords)]
         else:
             return node
@@ -55,6 +56,16 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
         if len(tainted) != 1:
             return None if not tainted else node
         node = tainted[0]
+
+
+# `json.dumps({"error": str(e)})` inside a response: the text is inside the JSON, whose
+# shape the client parses.
+_SERIALISER = re.compile(r"^(?:dumps|json_dumps|to_json|jsonify)$")
+
+
+def _callee(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
+        call.func, "id", "")
 
 
 def _logger(ctx: FileContext) -> tuple[str, list[Edit]] | None:
@@ -114,7 +125,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     if text is None or logger is None:
         return fallback
     rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
-                           statement=True)
+                           statement=True) or replace_in(
+        # a text split over lines inside parentheses: libcst's node includes them
+        ctx.source(statement), f"({ctx.source(text)})", GENERIC_TEXT, statement=True)
     if rewritten is None:
         return fallback
     name, setup = logger
