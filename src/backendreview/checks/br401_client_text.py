@@ -14,6 +14,11 @@ value (`json.loads`, `int`, `yaml.safe_load`), pure operations on values (`len`,
 `isinstance`, `append`), or another function of the file that qualifies (followed
 `_MAX_DEPTH` calls deep). Library and driver calls (a query, an HTTP request, a file read)
 disqualify it: their exceptions carry text nobody in the project wrote.
+
+A route handler that runs code the client submitted (`exec(compile(request.custom_code))`,
+`eval(body.expression)`) answers, by design, with that code's errors: a syntax error, the
+exception the client's function raised. Its broad excepts are not reported when they answer
+without a server-error status.
 """
 
 from __future__ import annotations
@@ -98,3 +103,35 @@ def _own_text(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                     ctx, target, is_safe_call, depth + 1):
                 return False
     return True
+
+
+_RUN_CODE = frozenset({"builtins.exec", "builtins.eval"})
+
+
+def runs_client_code(ctx: FileContext, function: ast.AST | None) -> bool:
+    """`function` (a route handler) executes source text it received: `exec` / `eval` of an
+    argument built from one of its parameters, directly or through one local (`compiled =
+    compile(request.code)`), anywhere in its body (nested helpers included)."""
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    return ctx.memo("br401-runs-client-code", function, lambda: _runs_code(ctx, function))
+
+
+def _runs_code(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    params = {a.arg for a in [*function.args.posonlyargs, *function.args.args,
+                              *function.args.kwonlyargs]} - {"self", "cls"}
+    bound: dict[str, ast.AST] = {}
+    runs: list[ast.AST] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound.update({t.id: node.value for t in targets if isinstance(t, ast.Name)})
+        elif isinstance(node, ast.Call) and node.args and \
+                ctx.qualified_name(node.func) in _RUN_CODE:
+            runs.append(node.args[0])
+
+    def from_params(expr: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(expr))
+
+    return any(from_params(code) or (isinstance(code, ast.Name) and code.id in bound
+                                     and from_params(bound[code.id])) for code in runs)

@@ -27,7 +27,13 @@ from .br401_calls import (
     record_response,
     record_returned_text,
 )
-from .br401_client_text import PURE_CALL, callee_name, raises_only_own_text, same_file_def
+from .br401_client_text import (
+    PURE_CALL,
+    callee_name,
+    raises_only_own_text,
+    runs_client_code,
+    same_file_def,
+)
 from .br401_fixes import client_error_fix, connection_test_fix, leak_fix, stored_text_fix
 from .br401_raises import (
     OPERATOR_NOTE,
@@ -155,6 +161,8 @@ class HandlerAnalysis:
         parent = self.ctx.semantic.parent(self.handler)
         if not isinstance(parent, ast.Try):
             return False
+        if runs_client_code(self.ctx, self.function):
+            return True  # the client's own program failed: its error is the answer
         if status is None:
             # A result the endpoint answers (`{"valid": False, "error": ...}` from a file
             # validator): only when the body surely parses, with no lookup that could be a
