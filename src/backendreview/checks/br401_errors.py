@@ -27,9 +27,17 @@ from .br401_calls import (
     record_response,
     record_returned_text,
 )
-from .br401_fixes import client_error_fix, leak_fix, stored_text_fix
+from .br401_client_text import (
+    PURE_CALL,
+    callee_name,
+    raises_only_own_text,
+    runs_client_code,
+    same_file_def,
+)
+from .br401_fixes import client_error_fix, connection_test_fix, leak_fix, stored_text_fix
 from .br401_raises import (
     OPERATOR_NOTE,
+    narrowed_to,
     record_decorated_handler,
     record_raises,
     record_registration_call,
@@ -148,11 +156,19 @@ class HandlerAnalysis:
         """A 4xx answer for a try body that only parses client input: like a specific
         exception mapped to 400, the message describes the client's own data."""
         status = _status_of(self.ctx, sink)
-        if status is None or not 400 <= status < 500:
+        if status is not None and not 400 <= status < 500:
             return False
         parent = self.ctx.semantic.parent(self.handler)
-        return isinstance(parent, ast.Try) and (_parses_client_input(self.ctx, parent.body)
-                                                or self._in_request_parser())
+        if not isinstance(parent, ast.Try):
+            return False
+        if runs_client_code(self.ctx, self.function):
+            return True  # the client's own program failed: its error is the answer
+        if status is None:
+            # A result the endpoint answers (`{"valid": False, "error": ...}` from a file
+            # validator): only when the body surely parses, with no lookup that could be a
+            # query (`Tag.query.get(tid)`) or another server's answer (`resp.json()`).
+            return _parses_client_input(self.ctx, parent.body, strict=True)
+        return _parses_client_input(self.ctx, parent.body) or self._in_request_parser()
 
     def _in_request_parser(self) -> bool:
         """`parse()` of a request-body parser class (a DRF `BaseParser` subclass): all it
@@ -261,6 +277,8 @@ class HandlerAnalysis:
         calls = [n for n in nodes if isinstance(n, ast.Call)]
         returns = [n for n in nodes if isinstance(n, ast.Return)]
         for node in [*calls, *returns]:
+            if narrowed_to(self.ctx, self.handler, node):
+                continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
                 family = response_call(self.ctx, node)
                 if family is None:
@@ -293,7 +311,12 @@ _PARSE_CALL = re.compile(
     r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance"
     # An alternate constructor reading the client's own data (`Query.from_dict(body)`), and
     # the request model handing over its fields (`query.model_dump()`).
-    r"|from_dict|from_json|from_str|from_string|model_dump|to_dict)$")
+    r"|from_dict|from_json|from_str|from_string|model_dump|to_dict"
+    # YAML and URL text parsed into values (`yaml.safe_load(text)`, `httpx.URL(host)`).
+    r"|safe_load|safe_load_all|load_all|URL|urlparse|urlsplit|urljoin|unquote)$")
+# A call of these modules talks to another server: `requests.get(url).json()` reads its
+# answer, not the client's input.
+_REMOTE_CALLS = ("requests.", "httpx.", "aiohttp.", "urllib.request.", "urllib3.")
 _CLIENT_ERROR_NAMES = ("HTTP_4", "HTTPBadRequest", "HTTPUnprocessableEntity", "BadRequest",
                        "HttpResponseBadRequest", "ValidationError", "ParseError")
 
@@ -313,6 +336,8 @@ def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
         return int(name[9:])
     if name.startswith(_CLIENT_ERROR_NAMES):
         return 400
+    if name.endswith(("InternalServerError", "ServerError")):
+        return 500  # aiohttp's HTTPInternalServerError, Django's HttpResponseServerError
     for value in [*sink.args[:2], *(k.value for k in sink.keywords
                                     if k.arg in ("status_code", "status", "code"))]:
         if isinstance(value, ast.Constant) and isinstance(value.value, int):
@@ -326,7 +351,7 @@ def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
     return None
 
 
-def _parses_client_input(ctx: FileContext, body: list[ast.stmt]) -> bool:
+def _parses_client_input(ctx: FileContext, body: list[ast.stmt], strict: bool = False) -> bool:
     """Every call in the try body parses or validates input (json.loads, request.json(),
     Payload(**body), int(value), validate_destinations(data), to_valid_user_id(value)): its
     exception describes the client's own data. Building the success response
@@ -336,13 +361,49 @@ def _parses_client_input(ctx: FileContext, body: list[ast.stmt]) -> bool:
         c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", ""))]
     if not calls:
         return False
-    for call in calls:
-        func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        kwargs_only = any(k.arg is None for k in call.keywords) and not call.args
-        if not (_PARSE_CALL.match(name or "") or (name[:1].isupper() and kwargs_only)):
-            return False
-    return True
+    if strict and not any(_PARSER.match(callee_name(c)) for c in calls):
+        return False
+    return all((_parses_value(ctx, call) and not (strict and _lookup(call)))
+               or _own_text_helper(ctx, call) for call in calls)
+
+
+# What surely parses text (strict mode needs one): a library parser of a format, not a
+# project method named for validation (`form.validate_diff()` may reach a repository).
+_PARSER = re.compile(r"^(?:loads?|safe_load\w*|load_all|literal_eval|fromisoformat|strptime"
+                     r"|b64decode|urlsafe_b64decode|URL|urlparse|urlsplit)$")
+
+
+def _lookup(call: ast.Call) -> bool:
+    """`Tag.query.get(tid)`, `cache.get(key)`, `resp.json()`: what a loose name can also be;
+    `data.get("name", "")` with a literal key reads a mapping in memory."""
+    name = callee_name(call)
+    if name == "get":
+        return not (call.args and isinstance(call.args[0], ast.Constant)
+                    and isinstance(call.args[0].value, str))
+    return name in ("json", "body", "form", "get_json", "get_data", "values")
+
+
+def _parses_value(ctx: FileContext, call: ast.Call) -> bool:
+    """`json.loads(body)`, `int(value)`, `Payload(**body)`, `len(items)`: a call that parses,
+    validates or handles a value already in memory."""
+    name = callee_name(call)
+    if name[:1].islower() and (ctx.qualified_name(call.func) or "").startswith(_REMOTE_CALLS):
+        return False  # `requests.get(url)`; `httpx.URL(text)` only parses
+    kwargs_only = any(k.arg is None for k in call.keywords) and not call.args
+    return bool(_PARSE_CALL.match(name) or PURE_CALL.match(name)
+                or (name[:1].isupper() and kwargs_only))
+
+
+def _own_text_helper(ctx: FileContext, call: ast.Call) -> bool:
+    """A function of this file that fails only with messages it wrote (`raise ValueError(
+    "Assigning team admins is a premium feature")`) or by parsing values."""
+    target = same_file_def(ctx, call)
+    if target is None or not any(isinstance(n, ast.Raise) or (
+            isinstance(n, ast.Call) and _PARSE_CALL.match(callee_name(n)))
+            for n in ast.walk(target)):
+        return False  # no check of its own: `store(data)` stands for work the server does
+    return raises_only_own_text(
+        ctx, target, lambda c: _parses_value(ctx, c) or response_call(ctx, c) is not None)
 
 
 _TEXT_OF = frozenset({"str", "repr", "force_str", "force_text", "smart_str", "format"})
@@ -635,7 +696,9 @@ class BroadExceptLeak(Rule):
         severity = None
         if operator_facing(self.ctx, node, analysis.function):
             message, severity = f"{message} ({OPERATOR_NOTE})", Severity.NOTE
-        fix = stored_text_fix(analysis, leak) or client_error_fix(self.ctx, leak.sink) or leak_fix(
+        try_stmt = self.ctx.semantic.parent(node)
+        fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
+            client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
                 "a generic message (with an error id the client can quote)."))
@@ -660,6 +723,21 @@ class BroadExceptLeak(Rule):
         parent = self.ctx.semantic.parent(node)
         return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
 
+    def _helper_fix(self, analysis: HandlerAnalysis) -> Fix:
+        """A broad except in a function that is no route handler (a service, a guardrail
+        hook): its callers take what it returns or hands on, so a response built here is no
+        fix. The text it returns is replaced where it is (same shape); else words."""
+        words = Fix("This function is no route handler: its callers take what it returns or "
+                    "hands on, and a route sends it. Log the exception with its traceback here "
+                    "(logger.exception) and return or hand on a fixed message in place of the "
+                    "exception's text, in the same shape the callers read.")
+        for ret in (n for n in analysis.nodes if isinstance(n, ast.Return)):
+            what = ret.value is not None and analysis.tainted(ret.value)
+            if what:
+                return leak_fix(self.ctx, analysis, Leak(what, ret, "its return value",
+                                                         "return"), words)
+        return words
+
     def _held_finding(self, node: ast.ExceptHandler, analysis: HandlerAnalysis,
                       at: ast.Raise | None = None, arg: ast.AST | None = None) -> Finding:
         """The finding at the except (or at `at`, a raise sending the text `arg` through
@@ -671,9 +749,12 @@ class BroadExceptLeak(Rule):
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
             final = "raise " + call.replace(
                 text, 'f"Internal server error (error id {error_id})"', 1)
-        fix = (client_error_fix(self.ctx, at) if at is not None else None) or _logging_fix(
-            self.ctx, analysis, "", "Log the exception with its traceback and return a generic "
-            "message (with an error id the client can quote).", final)
+        fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
+               else None) or connection_test_fix(analysis.function) or (
+            self._helper_fix(analysis) if at is None and not analysis.in_route else None) or \
+            _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
+                         "return a generic message (with an error id the client can quote).",
+                         final)
         finding = self.report(
             at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
             f"details to the client", fix=fix,

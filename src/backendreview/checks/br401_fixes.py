@@ -47,7 +47,8 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
             parts: list[ast.AST] = [v for v in node.values]
         elif isinstance(node, ast.List | ast.Tuple):
             parts = list(node.elts)
-        elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)):
+        elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)
+                                             or _SERIALISER.match(_callee(node))):
             parts = [*node.args, *(k.value for k in node.keywords)]
         else:
             return node
@@ -55,6 +56,16 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
         if len(tainted) != 1:
             return None if not tainted else node
         node = tainted[0]
+
+
+# `json.dumps({"error": str(e)})` inside a response: the text is inside the JSON, whose
+# shape the client parses.
+_SERIALISER = re.compile(r"^(?:dumps|json_dumps|to_json|jsonify)$")
+
+
+def _callee(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
+        call.func, "id", "")
 
 
 def _logger(ctx: FileContext) -> tuple[str, list[Edit]] | None:
@@ -102,11 +113,22 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     else:
         values = [sink]
     text = _text_node(analysis, values[0]) if len(values) == 1 else None
+    if isinstance(text, ast.Name):
+        # `error_message = str(e)` ... `results = [Result(error=error_message) ...]`: the text
+        # is made once, in a local; replacing it there keeps every shape built from it (a
+        # list of per-item results, a response model) where a string in their place breaks.
+        origin = _text_origin(analysis)
+        if origin is None:
+            return fallback
+        if _target_name(origin[0]) != text.id:  # else the local is the text: replace its use
+            statement, text = origin
     logger = _logger(ctx)
     if text is None or logger is None:
         return fallback
     rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
-                           statement=True)
+                           statement=True) or replace_in(
+        # a text split over lines inside parentheses: libcst's node includes them
+        ctx.source(statement), f"({ctx.source(text)})", GENERIC_TEXT, statement=True)
     if rewritten is None:
         return fallback
     name, setup = logger
@@ -115,6 +137,30 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     replacement = "\n".join([*lines, rewritten])
     return Fix(fallback.description + _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
+
+
+def _target_name(stmt: ast.stmt) -> str:
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) else getattr(stmt, "target", None)
+    return target.id if isinstance(target, ast.Name) else ""
+
+
+def _text_origin(analysis: HandlerAnalysis) -> tuple[ast.stmt, ast.AST] | None:
+    """The one assignment of the handler that makes text of the exception itself (not of
+    another local), and the part of its value that is that text."""
+    origins = [n for n in analysis.nodes if isinstance(n, ast.Assign | ast.AnnAssign)
+               and n.value is not None and isinstance(
+                   n.targets[0] if isinstance(n, ast.Assign) else n.target, ast.Name)
+               and (analysis.tainted(n.value) or "").count("(through") == 0
+               and analysis.tainted(n.value)]
+    if len(origins) != 1 or origins[0].value is None:
+        return None
+    value = origins[0].value
+    made = isinstance(value, ast.JoinedStr | ast.BinOp) or (isinstance(value, ast.Call) and (
+        getattr(value.func, "id", "") in ("str", "repr", "format")))
+    text = value if made else _text_node(analysis, value)
+    if text is None or isinstance(text, ast.Name):
+        return None
+    return origins[0], text
 
 
 def _client_error(node: ast.AST) -> str | None:
@@ -146,15 +192,105 @@ def _client_error(node: ast.AST) -> str | None:
     return None
 
 
-def client_error_fix(ctx: FileContext, sink: ast.AST) -> Fix | None:
+# 4xx answers that are about something other than the input's form: a refusal, a missing
+# resource, a conflict. By number or by name (`status.HTTP_403_FORBIDDEN`, DRF's
+# `PermissionDenied`, Django's `Http404`).
+_OTHER_4XX = {401: "a refused authentication", 403: "a refusal", 404: "a missing resource",
+              409: "a conflict"}
+_OTHER_4XX_NAME = re.compile(r"HTTP_(401|403|404|409)_"
+                             r"|^(UNAUTHORIZED|FORBIDDEN|NOT_FOUND|CONFLICT)$"
+                             r"|^(PermissionDenied|NotAuthenticated|AuthenticationFailed|NotFound"
+                             r"|Http404|HTTPForbidden|HTTPUnauthorized|HTTPNotFound|HTTPConflict)$")
+_NAME_STATUS = {"PermissionDenied": 403, "NotAuthenticated": 401, "AuthenticationFailed": 401,
+                "NotFound": 404, "Http404": 404, "HTTPForbidden": 403, "HTTPUnauthorized": 401,
+                "HTTPNotFound": 404, "HTTPConflict": 409, "UNAUTHORIZED": 401, "FORBIDDEN": 403,
+                "NOT_FOUND": 404, "CONFLICT": 409}
+# Calls and exception types that say the try body talks to another server.
+_REMOTE_MODULES = ("httpx.", "requests.", "aiohttp.", "urllib3.", "urllib.request.", "grpc.")
+_REMOTE_METHODS = frozenset({"post", "put", "patch", "request", "send", "urlopen",
+                             "raise_for_status", "fetch"})
+# A handler whose name says it reports whether a connection works.
+_CONNECTION_TEST = re.compile(r"^(?:test|check|verify|probe)_(?:\w+_)?conn(?:ection)?s?$"
+                              r"|(?:^|_)conn(?:ection)?_(?:test|check)$")
+
+
+def _other_client_status(node: ast.AST) -> int | None:
+    """401, 403, 404 or 409, when the statement answering says so."""
+    slices = {id(n) for s in ast.walk(node) if isinstance(s, ast.Slice) for n in ast.walk(s)}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and type(sub.value) is int and \
+                sub.value in _OTHER_4XX and id(sub) not in slices:
+            return sub.value
+        if isinstance(sub, ast.Attribute | ast.Name):
+            name = sub.attr if isinstance(sub, ast.Attribute) else sub.id
+            match = _OTHER_4XX_NAME.search(name)
+            if match:
+                return int(match.group(1)) if match.group(1) else _NAME_STATUS[name]
+    return None
+
+
+def _talks_to_server(ctx: FileContext, try_stmt: ast.AST) -> str | None:
+    """How the try body shows it calls another server: an HTTP client call, or a sibling
+    `except httpx.HTTPStatusError` expecting that server's failures."""
+    if not isinstance(try_stmt, ast.Try):
+        return None
+    for handler in try_stmt.handlers:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for kind in kinds:
+            if kind is not None and (ctx.qualified_name(kind) or "").startswith(_REMOTE_MODULES):
+                return f"it also catches `{ctx.source(kind)}`"
+    for stmt in try_stmt.body:
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            qualified = ctx.qualified_name(node.func) or ""
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            if qualified.startswith(_REMOTE_MODULES) or name in _REMOTE_METHODS:
+                return f"`{ctx.source(node.func)}(...)` on line {node.lineno}"
+    return None
+
+
+def connection_test_fix(function: ast.AST | None) -> Fix | None:
+    """Words for an endpoint that exists to report whether a connection works: a generic
+    'Internal server error' would take away the one thing it answers."""
+    name = getattr(function, "name", "")
+    if not _CONNECTION_TEST.search(name.lower()):
+        return None
+    return Fix(f"`{name}` reports whether a connection works, so the failure's reason is its "
+               f"answer: keep the failure answer and its shape, but do not send the raw "
+               f"exception text, which can carry hosts, URLs and credentials. Catch the "
+               f"failures the test expects by type (timeout, refused connection, rejected "
+               f"credentials, unknown host) and answer a reason written for each; for anything "
+               f"else, log the exception (logger.exception) and answer that the test failed "
+               f"unexpectedly.")
+
+
+def client_error_fix(ctx: FileContext, sink: ast.AST,
+                     try_stmt: ast.AST | None = None) -> Fix | None:
     """Words, not code, when the statement that sends the exception's text answers a client
     error: "Internal server error" there would misdescribe the answer and hide what the client
     has to correct (its file does not parse, a field is invalid), which only the project knows
-    how to word."""
+    how to word. When the try body talks to another server, the 4xx is that server's failure,
+    which a fixed message and a 502 describe."""
     statement = ctx.semantic.statement_of(sink) or sink
     how = _client_error(statement)
-    if how is None:
+    other = None if how else _other_client_status(statement)
+    if how is None and other is None:
         return None
+    remote = _talks_to_server(ctx, try_stmt) if try_stmt is not None else None
+    if remote is not None:
+        return Fix(f"The failure comes from another server ({remote}), not from the client's "
+                   f"request: answer a fixed message naming that service (\"the policy service "
+                   f"is unavailable\") with a 502 or 503, without the exception's text, which "
+                   f"carries that server's URL and answer; log the exception with its traceback "
+                   f"(logger.exception).")
+    if other is not None:
+        return Fix(f"This answers a {other} ({_OTHER_4XX[other]}): a generic 'Internal server "
+                   f"error' would misdescribe it. Keep the status and answer a message written "
+                   f"for that case, without the exception's text: catch the exceptions that "
+                   f"mean it by their type (the project's own errors keep their wording), and "
+                   f"let anything else be logged with its traceback (logger.exception) and "
+                   f"answered with a generic 500.")
     return Fix(f"This answers a client error ({how}): a generic 'Internal server error' would "
                f"misdescribe it and hide what the client must correct. Catch the errors the "
                f"input can cause (parsing, validation) in their own `except` and answer a "

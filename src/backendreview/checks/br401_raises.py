@@ -181,15 +181,37 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
 def _narrowed(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> bool:
     """`node` runs only under an `isinstance(e, ...)` test of the caught exception: that
     branch handles a specific exception type, whose message is a deliberate one."""
+    return narrowed_to(ctx, handler, node) is not None
+
+
+def narrowed_to(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> str | None:
+    """The class `node` is narrowed to when it runs only in the branch of an `isinstance(e,
+    C)` test of the caught exception `e` that holds (`if isinstance(e, C):` body, `if not
+    isinstance(e, C):` else): that branch handles one specific exception type, like an
+    `except C` would. Not for a broad class (`isinstance(e, Exception)`)."""
+    if not handler.name:
+        return None
+    child: ast.AST = node
     for anc in ctx.semantic.ancestors(node):
         if anc is handler:
-            return False
-        if isinstance(anc, ast.If) and any(
-                isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                and n.func.id == "isinstance" and n.args and isinstance(n.args[0], ast.Name)
-                and n.args[0].id == handler.name for n in ast.walk(anc.test)):
-            return True
-    return False
+            return None
+        if isinstance(anc, ast.If):
+            test, positive = anc.test, child in anc.body
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, positive = test.operand, child in anc.orelse
+            # `isinstance(e, C) and e.status_code < 500` narrows as much as its first part.
+            tests = test.values if positive and isinstance(test, ast.BoolOp) and isinstance(
+                test.op, ast.And) else [test] if positive else []
+            for part in tests:
+                if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) \
+                        and part.func.id == "isinstance" and len(part.args) == 2 \
+                        and isinstance(part.args[0], ast.Name) and part.args[0].id == handler.name:
+                    kinds = part.args[1]
+                    listed = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+                    if not any(ctx.qualified_name(k) in _BROAD_CLASSES for k in listed):
+                        return ctx.source(kinds)
+        child = anc
+    return None
 
 
 def _handler_for(model: ProgramModel, cls: ClassInfo,

@@ -1,0 +1,239 @@
+"""BR401 fixes where a generic 'Internal server error' would be wrong: an endpoint that tests
+a connection, a refusal / not-found / conflict answer, a 4xx that is another server's failure,
+and text made once in a local and built into a per-item result list."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import run
+
+HANDLER = """
+    import httpx
+    from fastapi import APIRouter, HTTPException
+
+    from app.services import BulkResult, Result, client, probe, work
+
+    router = APIRouter()
+
+
+    @router.post("/{path}")
+    async def {name}(payload: dict):
+        try:
+            {body}
+        except Exception as e:
+            {answer}
+"""
+
+
+def _finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "create_item",
+             body: str = "return await work(payload)",
+             answer: str = 'raise HTTPException(status_code=500, detail=f"failed: {e}")'):
+    source = HANDLER.replace("{path}", name).replace("{name}", name).replace(
+        "{body}", body).replace("{answer}", answer)
+    (tmp_path / "api.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR401", 14)]
+    assert findings[0].fix is not None
+    return findings[0]
+
+
+@pytest.mark.parametrize("name", ["test_cache_connection", "check_redis_connection",
+                                  "test_model_connection"])
+def test_a_connection_test_gets_words_that_keep_its_answer(tmp_path, monkeypatch,
+                                                           name: str) -> None:
+    finding = _finding(tmp_path, monkeypatch, name=name,
+                       answer='return {"status": "failed", "message": f"failed: {e}"}')
+    assert finding.fix.edits == () and finding.fix.suggestion is None
+    assert finding.fix.description.startswith(
+        f"`{name}` reports whether a connection works, so the failure's reason is its answer")
+    assert "Internal server error" not in finding.fix.description
+
+
+@pytest.mark.parametrize("name", ["test_connection_pool_size", "connect_account",
+                                  "create_connection"])
+def test_other_handlers_keep_the_generic_answer(tmp_path, monkeypatch, name: str) -> None:
+    # Near misses: a name that mentions a connection without testing one.
+    finding = _finding(tmp_path, monkeypatch, name=name,
+                       answer='return {"status": "failed", "message": f"failed: {e}"}')
+    assert finding.fix.edits
+    assert '"message": "Internal server error"' in finding.fix.edits[-1].replacement
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    ("403", "This answers a 403 (a refusal)"),
+    ("status.HTTP_404_NOT_FOUND", "This answers a 404 (a missing resource)"),
+    ("401", "This answers a 401 (a refused authentication)"),
+    ("409", "This answers a 409 (a conflict)"),
+])
+def test_a_refusal_or_not_found_is_not_made_a_500(tmp_path, monkeypatch, status: str,
+                                                  words: str) -> None:
+    answer = f'raise HTTPException(status_code={status}, detail=f"denied: {{e}}")'
+    finding = _finding(tmp_path, monkeypatch, answer=answer)
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(words + ": a generic 'Internal server error' "
+                                                      "would misdescribe it.")
+
+
+@pytest.mark.parametrize("body", [
+    "return (await client.post(url='https://dlp', json=payload)).json()",
+    "return httpx.get('https://dlp').json()",
+])
+def test_a_4xx_from_another_server_is_not_called_a_client_error(tmp_path, monkeypatch,
+                                                                body: str) -> None:
+    finding = _finding(tmp_path, monkeypatch, body=body,
+                       answer='raise HTTPException(status_code=400, detail=f"DLP: {e}")')
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith("The failure comes from another server (")
+    assert "with a 502 or 503" in finding.fix.description
+    assert "client error" not in finding.fix.description
+
+
+def test_a_400_around_local_work_is_still_a_client_error(tmp_path, monkeypatch) -> None:
+    # Near miss: no HTTP call in the try body, so the 400 keeps the client-error words.
+    finding = _finding(tmp_path, monkeypatch, body="return await probe(payload)",
+                       answer='raise HTTPException(status_code=400, detail=f"bad: {e}")')
+    assert finding.fix.description.startswith("This answers a client error (status 400)")
+
+
+def test_text_built_into_a_result_list_is_replaced_where_it_is_made(tmp_path,
+                                                                    monkeypatch) -> None:
+    # litellm's bulk member add: `results` is a list of per-member results carrying the text;
+    # a string in its place breaks the response model, so the text is replaced at its origin.
+    answer = "\n".join([
+        "error_message = str(e)",
+        "            results = [Result(member=m, error=error_message) for m in payload['members']]",
+        "            return BulkResult(results=results, failed=len(results))",
+    ])
+    finding = _finding(tmp_path, monkeypatch, answer=answer)
+    edit = finding.fix.edits[-1]
+    assert edit.span.start_line == 15
+    assert edit.replacement == ('logger.exception("create_item failed")\n'
+                                'error_message = "Internal server error"')
+    ast.parse(textwrap.dedent(edit.replacement))
+
+
+def test_a_local_that_is_the_text_is_replaced_where_it_is_used(tmp_path, monkeypatch) -> None:
+    # Near miss: the local is the text itself; the answer using it is edited as before.
+    answer = "\n".join([
+        "message = str(e)",
+        "            return {'error': message}",
+    ])
+    finding = _finding(tmp_path, monkeypatch, answer=answer)
+    edit = finding.fix.edits[-1]
+    assert edit.span.start_line == 16
+    assert edit.replacement.endswith("return {'error': \"Internal server error\"}")
+
+
+SERVICES = """
+    from app.net import fetch
+
+
+    def list_tools(server):
+        try:
+            return {"tools": fetch(server)}
+        except Exception as e:
+            return {"tools": [], "error": f"Failed to get tools from {server}: {e}"}
+
+
+    def hook(data):
+        try:
+            return fetch(data)
+        except Exception as e:
+            handle_api_error(e)
+
+
+    def handle_api_error(e):
+        raise HTTPException(status_code=503, detail={"original_error": str(e)})
+"""
+
+ROUTES = """
+    from fastapi import APIRouter
+
+    from app.services import hook, list_tools
+
+    router = APIRouter()
+
+
+    @router.get("/tools")
+    def tools(server: str):
+        return list_tools(server)
+
+
+    @router.post("/hook")
+    def run_hook(data: dict):
+        return hook(data)
+"""
+
+
+def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> None:
+    # litellm's MCP tool listing and guardrail hooks: the except is in a helper whose callers
+    # read a dict (or expect it to raise); a JSONResponse built there is no fix.
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    services = "from fastapi import HTTPException\n" + textwrap.dedent(SERVICES)
+    (tmp_path / "app" / "services.py").write_text(services, encoding="utf-8")
+    (tmp_path / "app" / "api.py").write_text(textwrap.dedent(ROUTES), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    by_line = {f.span.start_line: f for f in findings}
+    assert sorted(by_line) == [9, 16]
+    returned, handed = by_line[9].fix, by_line[16].fix
+    assert returned is not None and handed is not None
+    assert returned.edits[-1].replacement == (
+        'logger.exception("list_tools failed")\n'
+        'return {"tools": [], "error": "Internal server error"}')
+    assert handed.edits == () and handed.suggestion is None
+    assert handed.description.startswith("This function is no route handler: its callers "
+                                          "take what it returns or hands on")
+
+
+def test_text_inside_json_dumps_keeps_the_json(tmp_path, monkeypatch) -> None:
+    # reviewboard's licensing views: the body is json.dumps({...}) the page's script parses;
+    # the text is replaced inside it, not the whole JSON by a bare string.
+    answer = ("return HTTPResponse(json.dumps({'error': str(e)}), status=500, "
+              "media_type='application/json')")
+    source = textwrap.dedent(HANDLER).replace("import httpx", "import json").replace(
+        "from fastapi import APIRouter, HTTPException",
+        "from fastapi import APIRouter\nfrom fastapi import Response as HTTPResponse")
+    finding = _finding_in(tmp_path, monkeypatch, source, answer)
+    assert finding.fix.edits[-1].replacement.endswith(
+        "return HTTPResponse(json.dumps({'error': \"Internal server error\"}), status=500, "
+        "media_type='application/json')")
+
+
+def test_a_text_split_over_lines_in_parentheses_is_replaced(tmp_path, monkeypatch) -> None:
+    # reviewboard's batch views: the message is a parenthesised `%` over two lines; the
+    # answer keeps its other keys ('stat', the counts the client reads).
+    answer = "\n".join([
+        "return JSONResponse({'stat': 'fail',",
+        "                                 'error': ('Failed to publish %d: %s'",
+        "                                           % (1, e)),",
+        "                                 'published': 0}, status_code=500)",
+    ])
+    source = textwrap.dedent(HANDLER).replace(
+        "from fastapi import APIRouter, HTTPException",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse")
+    finding = _finding_in(tmp_path, monkeypatch, source, answer)
+    replacement = finding.fix.edits[-1].replacement
+    assert "'error': \"Internal server error\"" in replacement
+    assert "'stat': 'fail'" in replacement and "'published': 0" in replacement
+    assert "% (1, e)" not in replacement
+
+
+def _finding_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, answer: str):
+    source = source.replace("{path}", "publish").replace("{name}", "publish").replace(
+        "{body}", "return await work(payload)").replace("{answer}", answer)
+    (tmp_path / "api.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert [f.rule_id for f in findings] == ["BR401"]
+    assert findings[0].fix is not None and findings[0].fix.edits
+    ast.parse(source)
+    return findings[0]
