@@ -22,6 +22,7 @@ from ..analysis.frameworks.naming import (
     words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
+from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br302_actions import unreached_verb_actions
@@ -80,7 +81,11 @@ class SingularRoute(_SegmentRule):
         # call, however many routes (list, detail, @action) sit below it.
         reported: set[tuple[Any, ...]] = set()
         routes = self._routes(facts)
+        program = program_of(facts)
+        namespaced = _has_api_namespace(routes)
         for route in routes:
+            if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
+                continue
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
             registered = _registered_range(route)
@@ -113,6 +118,9 @@ class SingularRoute(_SegmentRule):
                     len(statics) == 1 and _is_collection(route))
                 if not (followed_by_param or (last and collection)):
                     continue
+                if not followed_by_param and index > 0 and not is_param(own[index - 1]) and (
+                        is_plural((words(own[index - 1]) or [""])[-1])):
+                    continue  # `/models/base`: a subset of the collection before it
                 if is_plural(ws[-1]):
                     continue
                 fixed = pluralize_segment(segment)
@@ -167,8 +175,44 @@ _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "co
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
+# Mass nouns: `memory` as in a translation memory (the store, whose entries the route lists).
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
-                      "software", "equipment", "content", "history", "status")
+                      "software", "equipment", "content", "history", "status", "memory")
+# Frameworks whose routes are an API by nature, wherever they are mounted.
+_API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
+_API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
+# How many routes make an API namespace: a lone `/api/ping` beside a JSON app is not one.
+_NAMESPACE_ROUTES = 10
+
+
+def _in_api_namespace(route: Route) -> bool:
+    return any(_API_SEGMENT.fullmatch(s.lower()) for s in route.path.split("/"))
+
+
+def _has_api_namespace(routes: list[Route]) -> bool:
+    """The project publishes its API under its own namespace (`/api/v1/...`)."""
+    return sum(1 for r in routes if _in_api_namespace(r)) >= _NAMESPACE_ROUTES
+
+
+def _ui_feed(route: Route) -> bool:
+    """A JSON view of a server-rendered app outside the app's API namespace (pretix's
+    `/control/organizer/<slug>/customers/select2`): a feed for the back office's own
+    widgets, named like the pages around it; REST naming is asked of the published API."""
+    return route.framework not in _API_FRAMEWORKS and not _in_api_namespace(route)
+
+
+# Exceptions a stub handler raises to say the route serves nothing.
+_REFUSALS = frozenset({"Http404", "NotFound", "MethodNotAllowed", "NotImplementedError",
+                       "HTTPNotFound", "HTTPMethodNotAllowed"})
+
+
+def _refuses_all(program: ProgramModel, route: Route) -> bool:
+    """A handler that only raises not-found / not-allowed (a DRF ViewSet's `list` raising
+    Http404 beside its rendering actions): there is no collection there to name."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None or not handler.calls:
+        return False
+    return all(site.text.rsplit(".", 1)[-1] in _REFUSALS for site in handler.calls)
 
 
 def _prefix_segments(route: Route) -> list[str]:
