@@ -264,6 +264,15 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
+        if route.framework == "drf" and "pagination_class" in route.overrides:
+            # The view turned the project's paging off itself: setting a default that is
+            # already set would change nothing.
+            return ("Remove the view's opt-out `pagination_class = None` so that the "
+                    "project's DEFAULT_PAGINATION_CLASS pages it (or give the view its own "
+                    "pagination class with a capped page size)",
+                    "from rest_framework.pagination import LimitOffsetPagination\n\n"
+                    f"class {route.handler.split('.')[0]}:  # the existing view\n"
+                    "    pagination_class = LimitOffsetPagination  # instead of None")
         if route.framework == "drf":
             return _FIXES["drf"]
         if _is_view_class(route.handler):
