@@ -49,3 +49,13 @@ def test_pagination_opt_out_fix_removes_it(monkeypatch: pytest.MonkeyPatch) -> N
     assert "class DriverUnpagedView:" in (unpaged.fix.suggestion or "")
     others = [f for f in found if f is not unpaged and f.fix is not None]
     assert others and not any("opt-out" in f.fix.description for f in others)
+
+
+def test_shared_resource_name_fix_names_every_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings(FIXTURES / "BR301" / "appbuilder_shared_resource", "BR301", monkeypatch)
+    assert [(f.path, f.span.start_line) for f in found] == [("dash/app.py", 12)]
+    assert found[0].fix is not None
+    assert found[0].fix.description == (
+        'Name the collection in the plural on every view that serves "/api/v1/chart" '
+        "(ChartDataRestApi, ChartRestApi): renaming it on one alone splits the resource over "
+        "two prefixes")

@@ -143,13 +143,37 @@ class SingularRoute(_SegmentRule):
                 written_as = f'"{new_own}"'
                 if route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
+                description = f"Name the collection in the plural: {written_as}"
+                sharers = _sharing_views(routes, own[:index + 1]) if (
+                    index < len(prefix) and _class_written_prefix(route)) else []
+                if len(sharers) > 1:
+                    # Flask-AppBuilder's ChartRestApi and ChartDataRestApi share
+                    # resource_name "chart": renaming it on one splits the resource.
+                    description = (f'Name the collection in the plural on every view that '
+                                   f'serves "/{"/".join(own[:index + 1])}" ('
+                                   f'{", ".join(sharers)}): renaming it on one alone splits '
+                                   f"the resource over two prefixes")
                 self.report(
                     file, span,
                     f'route "{_shown(route)}": segment "{segment}" names a resource in the '
                     f'singular ({why}); use "{fixed}"',
-                    fix=Fix(f"Name the collection in the plural: {written_as}", written_as),
+                    fix=Fix(description, written_as),
                     snippet=written)
                 break
+
+
+def _class_written_prefix(route: Route) -> bool:
+    """A Flask-AppBuilder view's prefix: written by its class (`resource_name`,
+    `route_base`), registered elsewhere (`appbuilder.add_api(ChartRestApi)`)."""
+    return route.framework == "flask" and bool(route.action) and "." in route.handler and (
+        route.file != route.handler_file)
+
+
+def _sharing_views(routes: list[Route], head: list[str]) -> list[str]:
+    """The view classes whose routes sit under the same prefix segments (`/api/v1/chart`
+    written by two API classes' `resource_name`); plain handler functions do not count."""
+    return sorted({r.handler.split(".")[0] for r in routes
+                   if "." in r.handler and segments(r.path)[:len(head)] == head})
 
 
 def _registered_range(route: Route) -> tuple[int, int]:
