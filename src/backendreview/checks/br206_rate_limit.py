@@ -474,8 +474,8 @@ class MissingRateLimit(ProjectRule):
         for route in _unique(project_routes(facts)):
             if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
-            if _guarded(program, route, LIMIT) or _form_limited(program, route):
-                continue  # a limiter reached through a helper, a form's clean(), a decorator
+            if _guarded(program, route, LIMIT):
+                continue  # a limiter reached through a helper or a decorator
             methods = set(route.methods)
             why = ""
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
@@ -505,6 +505,8 @@ class MissingRateLimit(ProjectRule):
                 what = "a route"
             else:
                 continue
+            if _form_limited(program, route):
+                continue  # the form the view validates limits it (asked last: it looks far)
             description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '
