@@ -120,6 +120,8 @@ class SingularRoute(_SegmentRule):
                     len(statics) == 1 and _is_collection(route))
                 if not (followed_by_param or (last and collection)):
                     continue
+                if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
+                    continue
                 if not followed_by_param and index > 0 and not is_param(own[index - 1]) and (
                         is_plural((words(own[index - 1]) or [""])[-1])):
                     continue  # `/models/base`: a subset of the collection before it
@@ -201,9 +203,11 @@ _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "co
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
-# Mass nouns: `memory` as in a translation memory (the store, whose entries the route lists).
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
-                      "software", "equipment", "content", "history", "status", "memory")
+                      "software", "equipment", "content", "history", "status")
+# Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
+# memory's entries) but countably before a member's key (`/v1/memory/{key}`: one memory).
+_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache"})
 # Frameworks whose routes are an API by nature, wherever they are mounted.
 _API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
 _API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
