@@ -73,3 +73,12 @@ def test_verdict_differing_from_the_quality_labels_is_reported(scorer):
 def test_bad_sampling_value_is_a_label_error_naming_the_file(scorer):
     with pytest.raises(scorer.quality.LabelError, match=r"labels\.yaml: sampled"):
         scorer.score_app(FINDINGS, LABELS.replace("{BR302: 2}", "{BR302: 0}"), "labels.yaml")
+
+
+def test_precision_without_notes_leaves_the_notes_out(scorer):
+    noted = [dict(f, severity="note") if f["start_line"] == 30 else f for f in FINDINGS]
+    result = scorer.score_app(noted, LABELS, "labels.yaml")
+    assert (result.rules["BR302"].true, result.rules["BR302"].false) == (1, 1)
+    assert (result.loud["BR302"].true, result.loud["BR302"].false) == (1, 0)
+    table = "\n".join(scorer.report({"app": result}, False))
+    assert "| BR302 | 4 | 2 | 1 | 1 | 0 | 0 | 50% | 50% | 100% (1 / 0) |" in table

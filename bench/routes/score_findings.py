@@ -56,6 +56,9 @@ class AppResult:
     fixes: dict[str, Counter] = field(default_factory=dict)
     unlabelled: list[dict] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
+    # The same score over the findings that are not notes: notes are where the rules admit
+    # weak evidence, and the quality benchmark's precision leaves them out too.
+    loud: dict[str, quality.RuleScore] = field(default_factory=dict)
 
 
 def parse_sampling(text: str, source: str) -> dict[str, int]:
@@ -107,7 +110,9 @@ def score_app(findings: list[dict], text: str, source: str,
         row.found = found_all[rule]
     other = [] if quality_labels is None else disagreements(
         labels, quality_labels, f"{source} vs bench/quality/labels")
-    return AppResult(scored.rules, skipped, weights, scored.fixes, scored.unlabelled, other)
+    loud = quality.score_app([f for f in kept if f.get("severity") != "note"], labels).rules
+    return AppResult(scored.rules, skipped, weights, scored.fixes, scored.unlabelled, other,
+                     loud)
 
 
 def run_check(name: str, cache: Path, bench) -> list[dict]:
@@ -130,6 +135,7 @@ def report(results: dict[str, AppResult], list_unlabelled: bool) -> list[str]:
     lines = ["| app | rule | found | skipped | true | false | debatable | unlabelled | precision |",
              "|---|---|---|---|---|---|---|---|---|"]
     totals: dict[str, quality.RuleScore] = defaultdict(quality.RuleScore)
+    loud: dict[str, quality.RuleScore] = defaultdict(quality.RuleScore)
     weighted: dict[str, Counter] = defaultdict(Counter)
     fixes: dict[str, Counter] = defaultdict(Counter)
     skipped: Counter = Counter()
@@ -138,6 +144,8 @@ def report(results: dict[str, AppResult], list_unlabelled: bool) -> list[str]:
         for rule in sorted(result.rules):
             row = result.rules[rule]
             totals[rule].add(row)
+            if rule in result.loud:
+                loud[rule].add(result.loud[rule])
             skipped[rule] += result.skipped[rule]
             for verdict in quality.VERDICTS:
                 weighted[rule][verdict] += getattr(row, verdict) * result.weights[rule]
@@ -153,7 +161,8 @@ def report(results: dict[str, AppResult], list_unlabelled: bool) -> list[str]:
                              for f in result.unlabelled)
         notes.extend(f"- {line}" for line in result.disagreements)
     lines += ["", "| rule | found | skipped | true | false | debatable | unlabelled | precision | "
-              "weighted precision |", "|---|---|---|---|---|---|---|---|---|"]
+              "weighted precision | without notes (true / false) |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     everything = quality.RuleScore()
     for rule in sorted(totals):
         row = totals[rule]
@@ -162,10 +171,11 @@ def report(results: dict[str, AppResult], list_unlabelled: bool) -> list[str]:
         share = weighted[rule]["true"] / judged if judged else None
         lines.append(f"| {rule} | {row.found} | {skipped[rule]} | {row.true} | {row.false} | "
                      f"{row.debatable} | {row.unlabelled} | {_pct(row.precision)} | "
-                     f"{_pct(share)} |")
+                     f"{_pct(share)} | {_pct(loud[rule].precision)} ({loud[rule].true} / "
+                     f"{loud[rule].false}) |")
     lines.append(f"| **all** | {everything.found} | {sum(skipped.values())} | {everything.true} | "
                  f"{everything.false} | {everything.debatable} | {everything.unlabelled} | "
-                 f"{_pct(everything.precision)} | |")
+                 f"{_pct(everything.precision)} | | |")
     lines += ["", *quality.fix_table(dict(fixes), "labelled findings")]
     if notes:
         lines += ["", "Notes:", *notes]

@@ -141,23 +141,52 @@ def _limited(program: ProgramModel, route: Route) -> bool:
 _FORM_KWARG = re.compile(r"\b(?:authentication_form|form_class)\s*=\s*([\w.]+)")
 
 
-def _form_limited(program: ProgramModel, route: Route) -> bool:
-    """The form a view is registered with limits the attempts in its validation
-    (`clean()` calling Djblets' or django-ratelimit's `is_ratelimited`, or a project
-    limiter): the library view runs that validation on every POST."""
+# The view's class attributes naming the form a library view builds and validates itself.
+_FORM_SLOTS = ("authentication_form", "form_class")
+
+
+def _view_forms(program: ProgramModel, route: Route) -> list[ClassInfo]:
+    """The forms a view validates out of sight: the one it is registered with
+    (`LoginView.as_view(authentication_form=...)`) or the one its class names
+    (`form_class = AuthenticationForm`, first in the MRO): a library view runs their
+    validation on every POST."""
+    refs: list[str] = []
     found = _FORM_KWARG.search(route.decorator[1]) if route.decorator else None
     module = next((m for m in program.modules.values() if m.path == route.file), None)
-    if found is None or module is None:
-        return False
-    head, _, rest = found[1].partition(".")
-    ref = module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest else "")
-    form = program.resolve(ref)
-    if not isinstance(form, ClassInfo):
-        return False
-    return any(program.effects(fn, LIMIT) for cls in program.mro(form)
-               for name, qualname in cls.methods.items()
-               if (name == "clean" or name.startswith("clean_"))
-               and (fn := program.functions.get(qualname)) is not None)
+    if found is not None and module is not None:
+        head, _, rest = found[1].partition(".")
+        refs.append(module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest
+                                                                          else ""))
+    view = _view_class(program, route)
+    if view is not None:
+        for slot in _FORM_SLOTS:
+            ref = next((c.class_refs[slot] for c in program.mro(view) if slot in c.class_refs),
+                       None)
+            if ref:
+                refs.append(ref)
+    return [form for ref in refs if isinstance(form := program.resolve(ref), ClassInfo)]
+
+
+def _view_class(program: ProgramModel, route: Route) -> ClassInfo | None:
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is not None:
+        return program.classes.get(handler.cls) if handler.cls else None
+    name = route.handler.split(".")[0]
+    return next((c for c in program.classes.values()
+                 if c.name == name and c.path == route.handler_file), None)
+
+
+def _form_cleaners(program: ProgramModel, form: ClassInfo) -> list[FunctionInfo]:
+    return [fn for cls in program.mro(form) for name, qualname in cls.methods.items()
+            if (name == "clean" or name.startswith("clean_"))
+            and (fn := program.functions.get(qualname)) is not None]
+
+
+def _form_limited(program: ProgramModel, route: Route) -> bool:
+    """The form a view validates limits the attempts in its validation (`clean()` calling
+    Djblets' or django-ratelimit's `is_ratelimited`, or a project limiter)."""
+    return any(program.effects(fn, LIMIT) for form in _view_forms(program, route)
+               for fn in _form_cleaners(program, form))
 
 
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
@@ -381,8 +410,10 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
     handler = program.function_at(route.handler_file, route.handler_line)
     if handler is None:
         return False  # a library view does its work out of sight
-    seen = {handler.qualname}
-    frontier = [handler]
+    # The form a library view validates is where a sign-in checks the password.
+    frontier = [handler, *(fn for form in _view_forms(program, route)
+                           for fn in _form_cleaners(program, form))]
+    seen = {fn.qualname for fn in frontier}
     for _ in range(_ACTS_DEPTH):
         following: list[FunctionInfo] = []
         for fn in frontier:
@@ -443,8 +474,8 @@ class MissingRateLimit(ProjectRule):
         for route in _unique(project_routes(facts)):
             if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
-            if _guarded(program, route, LIMIT) or _form_limited(program, route):
-                continue  # a limiter reached through a helper, a form's clean(), a decorator
+            if _guarded(program, route, LIMIT):
+                continue  # a limiter reached through a helper or a decorator
             methods = set(route.methods)
             why = ""
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
@@ -474,6 +505,8 @@ class MissingRateLimit(ProjectRule):
                 what = "a route"
             else:
                 continue
+            if _form_limited(program, route):
+                continue  # the form the view validates limits it (asked last: it looks far)
             description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
                         f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '

@@ -98,7 +98,9 @@ class MissingPagination(ProjectRule):
             message = (f'route "{_shown(route)}" returns every row of `{text}` with no limit '
                        f"or pagination")
             severity = None
-            scoped = parent_scoped(route, query.text)
+            handler = program.function_at(route.handler_file, route.handler_line)
+            scoped = parent_scoped(route, query.text) or _deprecated(
+                program, [handler.qualname] if handler is not None else [])
             if scoped:
                 severity = Severity.NOTE
                 message += scoped
@@ -138,7 +140,8 @@ class MissingPagination(ProjectRule):
         seen.add(key)
         origin = short_name(chain.origin, chain.origin_path)
         description, example = _fix_for(route, chain.effect.detail, origin)
-        scoped = parent_scoped(route, chain.effect.detail)
+        scoped = parent_scoped(route, chain.effect.detail) or _deprecated(
+            program, [handler.qualname, *(s.callee for s in chain.via)])
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
@@ -146,6 +149,22 @@ class MissingPagination(ProjectRule):
             fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
             related=related(chain, "returns"), snippet=step.text,
             severity=Severity.NOTE if scoped else None)
+
+
+# `@deprecated(...)` from the `deprecated` package, typing_extensions or warnings (3.13).
+_DEPRECATED = re.compile(r"(?:^|\.)deprecated$", re.I)
+
+
+def _deprecated(program: ProgramModel, qualnames: list[str]) -> str:
+    """The handler, or a function on its way to the query, is marked `@deprecated`: the
+    project is retiring the endpoint (Airflow's experimental API, whose replacement pages),
+    so paging it is not the change a reviewer asks for; a note that says so."""
+    for qualname in qualnames:
+        fn = program.functions.get(qualname)
+        if fn is not None and any(_DEPRECATED.search(d) for d in fn.decorators):
+            return (f" (note: `{fn.name}` is marked @deprecated: page its replacement, not "
+                    f"the retiring endpoint)")
+    return ""
 
 
 # Django's model permissions that only staff get: the "change", "add", "delete" (and
@@ -245,6 +264,15 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
+        if route.framework == "drf" and "pagination_class" in route.overrides:
+            # The view turned the project's paging off itself: setting a default that is
+            # already set would change nothing.
+            return ("Remove the view's opt-out `pagination_class = None` so that the "
+                    "project's DEFAULT_PAGINATION_CLASS pages it (or give the view its own "
+                    "pagination class with a capped page size)",
+                    "from rest_framework.pagination import LimitOffsetPagination\n\n"
+                    f"class {route.handler.split('.')[0]}:  # the existing view\n"
+                    "    pagination_class = LimitOffsetPagination  # instead of None")
         if route.framework == "drf":
             return _FIXES["drf"]
         if _is_view_class(route.handler):

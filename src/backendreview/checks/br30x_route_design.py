@@ -22,6 +22,7 @@ from ..analysis.frameworks.naming import (
     words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
+from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br302_actions import unreached_verb_actions
@@ -80,6 +81,8 @@ class _SegmentRule(ProjectRule):
 
 class SingularRoute(_SegmentRule):
     id = "BR301"
+    # Whole bodies: a stub handler's `raise Http404()` is a call the light model drops.
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
@@ -88,7 +91,11 @@ class SingularRoute(_SegmentRule):
         # call, however many routes (list, detail, @action) sit below it.
         reported: set[tuple[Any, ...]] = set()
         routes = self._routes(facts)
+        program = program_of(facts)
+        namespaced = _has_api_namespace(routes)
         for route in routes:
+            if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
+                continue
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
             registered = _registered_range(route)
@@ -121,6 +128,11 @@ class SingularRoute(_SegmentRule):
                     len(statics) == 1 and _is_collection(route))
                 if not (followed_by_param or (last and collection)):
                     continue
+                if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
+                    continue
+                if not followed_by_param and index > 0 and not is_param(own[index - 1]) and (
+                        is_plural((words(own[index - 1]) or [""])[-1])):
+                    continue  # `/models/base`: a subset of the collection before it
                 if is_plural(ws[-1]):
                     continue
                 fixed = pluralize_segment(segment)
@@ -141,13 +153,37 @@ class SingularRoute(_SegmentRule):
                 written_as = f'"{new_own}"'
                 if route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
+                description = f"Name the collection in the plural: {written_as}"
+                sharers = _sharing_views(routes, own[:index + 1]) if (
+                    index < len(prefix) and _class_written_prefix(route)) else []
+                if len(sharers) > 1:
+                    # Flask-AppBuilder's ChartRestApi and ChartDataRestApi share
+                    # resource_name "chart": renaming it on one splits the resource.
+                    description = (f'Name the collection in the plural on every view that '
+                                   f'serves "/{"/".join(own[:index + 1])}" ('
+                                   f'{", ".join(sharers)}): renaming it on one alone splits '
+                                   f"the resource over two prefixes")
                 self.report(
                     file, span,
                     f'route "{_shown(route)}": segment "{segment}" names a resource in the '
                     f'singular ({why}); use "{fixed}"',
-                    fix=Fix(f"Name the collection in the plural: {written_as}", written_as),
+                    fix=Fix(description, written_as),
                     snippet=written)
                 break
+
+
+def _class_written_prefix(route: Route) -> bool:
+    """A Flask-AppBuilder view's prefix: written by its class (`resource_name`,
+    `route_base`), registered elsewhere (`appbuilder.add_api(ChartRestApi)`)."""
+    return route.framework == "flask" and bool(route.action) and "." in route.handler and (
+        route.file != route.handler_file)
+
+
+def _sharing_views(routes: list[Route], head: list[str]) -> list[str]:
+    """The view classes whose routes sit under the same prefix segments (`/api/v1/chart`
+    written by two API classes' `resource_name`); plain handler functions do not count."""
+    return sorted({r.handler.split(".")[0] for r in routes
+                   if "." in r.handler and segments(r.path)[:len(head)] == head})
 
 
 def _registered_range(route: Route) -> tuple[int, int]:
@@ -177,6 +213,44 @@ _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle"
                                "title", "path", "token", "number", "external"}
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
                       "software", "equipment", "content", "history", "status")
+# Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
+# memory's entries) but countably before a member's key (`/v1/memory/{key}`: one memory).
+_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache"})
+# Frameworks whose routes are an API by nature, wherever they are mounted.
+_API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
+_API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
+# How many routes make an API namespace: a lone `/api/ping` beside a JSON app is not one.
+_NAMESPACE_ROUTES = 10
+
+
+def _in_api_namespace(route: Route) -> bool:
+    return any(_API_SEGMENT.fullmatch(s.lower()) for s in route.path.split("/"))
+
+
+def _has_api_namespace(routes: list[Route]) -> bool:
+    """The project publishes its API under its own namespace (`/api/v1/...`)."""
+    return sum(1 for r in routes if _in_api_namespace(r)) >= _NAMESPACE_ROUTES
+
+
+def _ui_feed(route: Route) -> bool:
+    """A JSON view of a server-rendered app outside the app's API namespace (pretix's
+    `/control/organizer/<slug>/customers/select2`): a feed for the back office's own
+    widgets, named like the pages around it; REST naming is asked of the published API."""
+    return route.framework not in _API_FRAMEWORKS and not _in_api_namespace(route)
+
+
+# Exceptions a stub handler raises to say the route serves nothing.
+_REFUSALS = frozenset({"Http404", "NotFound", "MethodNotAllowed", "NotImplementedError",
+                       "HTTPNotFound", "HTTPMethodNotAllowed"})
+
+
+def _refuses_all(program: ProgramModel, route: Route) -> bool:
+    """A handler that only raises not-found / not-allowed (a DRF ViewSet's `list` raising
+    Http404 beside its rendering actions): there is no collection there to name."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None or not handler.calls:
+        return False
+    return all(site.text.rsplit(".", 1)[-1] in _REFUSALS for site in handler.calls)
 
 
 def _prefix_segments(route: Route) -> list[str]:

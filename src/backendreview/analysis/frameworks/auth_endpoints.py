@@ -56,6 +56,11 @@ _RECORD_PARAM = re.compile(r"^(?:pk|id|(?:user|member|account|person|speaker|sta
 # What an emailed link may confirm and still be about the account.
 _ACCOUNT_WORDS = frozenset({"email", "emails", "invitation", "invitations", "invites",
                             "registration", "registrations", "auth"})
+# Authenticators a signed-in user enrols (`/webauthn/registration/`, `/passkeys/register`):
+# registering one adds a second factor to an existing account, it creates no account.
+_AUTHENTICATORS = frozenset({"webauthn", "passkey", "passkeys", "fido", "fido2", "u2f",
+                             "authenticator", "authenticators", "device", "devices",
+                             "securitykey", "securitykeys"})
 # The last segment (or handler word) of a page shown once a flow is over.
 _DONE_WORDS = frozenset({"done", "complete", "completed", "sent", "success"})
 _PEOPLE = frozenset({"user", "users", "member", "members", "account", "accounts",
@@ -140,10 +145,13 @@ def _emailed_link(full: list[str]) -> bool:
 
 def _confirms_other_resource(full: list[str], i: int) -> bool:
     """`/alerts/confirm/<key>`, `/orders/confirm/<token>`: the link confirms a resource the
-    path names (a stock alert, an order), not an account, an email or a password."""
+    path names (a stock alert, an order), not an account, an email or a password; and
+    `/webauthn/registration` enrols an authenticator for the signed-in user."""
     if i == 0 or is_param(full[i - 1]) or full[i - 1] == UNKNOWN_PREFIX:
         return False
     previous = words(full[i - 1])
+    if set(previous) & _AUTHENTICATORS:
+        return True  # `/webauthn/registration/begin`: enrols a second factor, no signup
     return bool(previous) and is_plural(previous[-1]) and not (
         set(previous) & (AUTH_WORDS | _ACCOUNT_WORDS | _PEOPLE))
 

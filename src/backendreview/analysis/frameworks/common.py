@@ -34,7 +34,8 @@ _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(u
 # `Depends(ProjectMember())`): the caller must be signed in to hold it.
 _ROLE_CLASS = re.compile(r"^[A-Z][A-Za-z]*?(Admin|Member|Owner|Superuser|Staff)s?$")
 # Names that mark a rate limiter.
-LIMIT_NAME = re.compile(r"(rate_?limit|throttl|limiter)", re.I)
+# `verify_is_allowed`: django-otp's ThrottlingMixin check (failed codes back off per device).
+LIMIT_NAME = re.compile(r"(rate_?limit|throttl|limiter|verify_is_allowed)", re.I)
 LIMIT_LIBS = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit",
               "rest_framework.throttling", "limits")
 PAGE_PARAMS = frozenset({"limit", "offset", "page", "page_size", "per_page", "cursor", "skip",
@@ -753,7 +754,8 @@ def _mentions_limits(text: str) -> bool:
     substring: a case-insensitive alternation over a whole file costs ~0.5 ms."""
     lowered = text.lower()
     return any(word in lowered for word in ("ratelimit", "rate_limit", "rate.limit",
-                                            "throttl", "limiter"))
+                                            "throttl", "limiter",
+                                            "verify_is_allowed"))
 
 
 def body_limiter_calls(ctx: FileContext, func: ast.AST) -> list[str]:

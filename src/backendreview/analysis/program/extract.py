@@ -378,6 +378,12 @@ class _Extractor:
                 ref = self._ref(stmt.value.func)
                 if ref:
                     info.attr_types[stmt.targets[0].id] = ref
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], ast.Name) and _CLASS_SLOT.search(stmt.targets[0].id):
+                # `form_class = LoginForm`: the class a library view instantiates itself.
+                ref = self._ref(stmt.value)
+                if ref:
+                    info.class_refs[stmt.targets[0].id] = ref
         self.classes.append(info)
         self._body(node.body, qualname, info)
 
@@ -1053,8 +1059,9 @@ def _limit_effects(ctx: FileContext, func: ast.AST,
     too_many = ctx.memo("too-many", ctx.tree, lambda: _TOO_MANY.search(ctx.text) is not None)
     if not (counting or too_many):
         return out
+    counted = _counter_locals(func) if counting else frozenset()
     for node in own_nodes(func):
-        bounded = counting and isinstance(node, ast.Compare) and _counter_bound(node)
+        bounded = counting and isinstance(node, ast.Compare) and _counter_bound(node, counted)
         if bounded or (too_many and isinstance(node, ast.Raise | ast.Return)
                        and _TOO_MANY.search(ctx.source(node))):
             out.append(Effect(LIMIT, node.lineno, _short(ctx.source(node))))
@@ -1098,14 +1105,33 @@ def redirects_only(ctx: FileContext, own: list[ast.AST]) -> bool:
 
 
 _COUNTERS = frozenset({"incr", "incrby", "increment", "hincrby", "incr_version"})
+# Class attributes naming a class a library base instantiates (`form_class`,
+# `authentication_form`, `serializer_class`, `pagination_class`).
+_CLASS_SLOT = re.compile(r"(?:_class|_form)$")
 
 
-def _counter_bound(node: ast.Compare) -> bool:
-    """`cache.incr(key) > 5`: a shared counter bumped per call and held to a bound."""
+def _counter_bound(node: ast.Compare, counted: frozenset[str] = frozenset()) -> bool:
+    """`cache.incr(key) > 5`: a shared counter bumped per call and held to a bound, read
+    straight from the counter call or from a local it was stored in (`new = p.incr(key)`,
+    or a Redis pipeline's `new = p.execute()[1]` after `p.incr(key)`)."""
     if not any(isinstance(op, ast.Gt | ast.GtE | ast.Lt | ast.LtE) for op in node.ops):
         return False
-    return any(isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute)
-               and side.func.attr in _COUNTERS for side in (node.left, *node.comparators))
+    return any((isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute)
+                and side.func.attr in _COUNTERS)
+               or (isinstance(side, ast.Name) and side.id in counted)
+               for side in (node.left, *node.comparators))
+
+
+def _counter_locals(func: ast.AST) -> frozenset[str]:
+    """Locals assigned the result of a counter call or of a pipeline's execute()."""
+    out: set[str] = set()
+    for node in own_nodes(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name) and any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                and c.func.attr in _COUNTERS | {"execute"} for c in walk(node.value)):
+            out.add(node.targets[0].id)
+    return frozenset(out)
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:

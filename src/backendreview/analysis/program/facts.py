@@ -121,6 +121,8 @@ class ClassInfo:
     methods: dict[str, str] = field(default_factory=dict)  # name -> FunctionInfo.qualname
     attr_types: dict[str, str] = field(default_factory=dict)  # attribute -> type reference
     const_attrs: tuple[str, ...] = ()  # class attributes assigned a literal in the body
+    # class attributes naming a class (`form_class = LoginForm`) -> its dotted reference
+    class_refs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
