@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass
 
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
+from ..analysis.containers import written_into
 from ..analysis.values import tracker_for
-from ..astutil import own_returns, walk
+from ..astutil import own_returns
 
 EVIDENCE = "evidence"
 SAFE = "safe"
@@ -186,15 +187,18 @@ def _items_safe(ctx, collection: ast.expr, sink_call: ast.Call,  # type: ignore[
         return (named[0] if named else "literal text") if all(reasons) else ""
     if isinstance(collection, ast.Name):
         bindings = ctx.reaching_bindings(collection)
-        if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
-                            for b in bindings) and not _mutated(ctx, collection):
-            reasons = [_items_safe(ctx, b.value, sink_call, depth + 1) for b in bindings]
-            return reasons[0] if all(reasons) else ""
+        func = ctx.semantic.enclosing_function(collection)
+        writes = written_into(ctx, func, collection.id) if func is not None else None
+        if writes is None or not bindings or not all(
+                b.kind in ("assign", "annassign") and b.value is not None for b in bindings):
+            return ""
+        reasons = [_items_safe(ctx, b.value, sink_call, depth + 1) for b in bindings]
+        reasons += [_safe(ctx, w, sink_call, "", depth + 1) or _items_safe(
+            ctx, w, sink_call, depth + 1) or ("literal" if _text_literal(w) else "")
+            for w in writes]
+        named = [r for r in reasons if r != "literal"]
+        return (named[0] if named else "literal text") if all(reasons) else ""
     return ""
-
-
-# Reading a local mapping: what comes out is one of the values put in.
-_MAPPING_READS = frozenset({"values", "get", "keys", "items"})
 
 
 def _local_mapping_values(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore[no-untyped-def]
@@ -209,7 +213,7 @@ def _local_mapping_values(ctx, value: ast.expr, sink_call: ast.Call,  # type: ig
         mapping = value.value
     elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
             value.func.attr in ("values", "get")) and not value.keywords and (
-            value.func.attr == "get" and 1 <= len(value.args) <= 2 or not value.args):
+            (value.func.attr == "get" and 1 <= len(value.args) <= 2) or not value.args):
         mapping = value.func.value
         if value.func.attr == "get" and len(value.args) == 2 and not (
                 _text_literal(value.args[1]) or _safe(ctx, value.args[1], sink_call, "",
@@ -230,7 +234,7 @@ def _local_mapping_values(ctx, value: ast.expr, sink_call: ast.Call,  # type: ig
     for binding in bindings:
         built = binding.value
         put += [built.value] if isinstance(built, ast.DictComp) else list(built.values)
-    writes = _mapping_writes(ctx, func, mapping.id)
+    writes = written_into(ctx, func, mapping.id)
     if writes is None:
         return ""
     reasons = []
@@ -242,56 +246,6 @@ def _local_mapping_values(ctx, value: ast.expr, sink_call: ast.Call,  # type: ig
         reasons.append(reason)
     named = [r for r in reasons if r != "literal"]
     return named[0] if named else "literal text"
-
-
-def _mapping_writes(ctx, func: ast.AST, name: str) -> list[ast.expr] | None:  # type: ignore[no-untyped-def]
-    """The values the function writes into its local mapping `name` (`name[k] = v`); None
-    when the mapping may change any other way or escape: any use of the name that is not
-    a read (`name[k]`, `k in name`, `name.values()` / `.get()` / `.keys()` / `.items()`),
-    a plain `name[k] = v` write or its own binding."""
-    writes: list[ast.expr] = []
-    for node in walk(func):
-        if not isinstance(node, ast.Name) or node.id != name:
-            continue
-        parent = ctx.semantic.parent(node)
-        if isinstance(node.ctx, ast.Store) and isinstance(parent, ast.Assign | ast.AnnAssign):
-            continue  # a binding, judged by the caller
-        if isinstance(parent, ast.Subscript) and parent.value is node:
-            if isinstance(parent.ctx, ast.Load | ast.Del):
-                continue
-            holder = ctx.semantic.parent(parent)
-            if isinstance(holder, ast.Assign) and len(holder.targets) == 1:
-                writes.append(holder.value)
-                continue
-            return None  # `name[k] += v`, `for name[k] in ...`, a tuple target
-        if isinstance(parent, ast.Attribute) and parent.value is node and (
-                parent.attr in _MAPPING_READS) and isinstance(ctx.semantic.parent(parent),
-                                                              ast.Call):
-            continue
-        if isinstance(parent, ast.Compare) and node in parent.comparators and all(
-                isinstance(op, ast.In | ast.NotIn) for op in parent.ops):
-            continue
-        return None
-    return writes
-
-
-def _mutated(ctx, name: ast.Name) -> bool:  # type: ignore[no-untyped-def]
-    """A local collection the function may change after it is bound: anything but reads
-    (iteration, membership, subscripts, `len`) of it."""
-    func = ctx.semantic.enclosing_function(name)
-    if func is None:
-        return True
-    for node in walk(func):
-        if not isinstance(node, ast.Name) or node.id != name.id or isinstance(
-                node.ctx, ast.Store):
-            continue
-        parent = ctx.semantic.parent(node)
-        if isinstance(parent, ast.Attribute) and parent.value is node:
-            return True  # `names.append(...)`, `names.extend(...)`
-        if isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(
-                parent.ctx, ast.Load):
-            return True
-    return False
 
 
 # Functions of this module whose returns are being judged: a call back into one (`_kept`

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ...astutil import call_chain, own_nodes, walk
 from ...semantic import module_name
 from ..allowlist import guarded
+from ..containers import written_into
 from ..frameworks.common import (
     LIMIT_NAME,
     body_limiter_calls,
@@ -151,6 +152,7 @@ _BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
 # Argument shapes that can be built from constants beyond a literal: a local or constant
 # name, an entry of a mapping, a call (a record of constants, a function returning one), an
 # f-string or concatenation of constants.
+_COLLECTIONS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 _CONST_BUILT = (ast.Name, ast.Subscript, ast.Call, ast.Attribute, ast.JoinedStr, ast.BinOp)
 
 
@@ -730,6 +732,14 @@ class _Extractor:
             if found is None:
                 return None
             out += found
+            if isinstance(binding.value, _COLLECTIONS):
+                # a collection the function fills later holds those values too
+                func = self.ctx.semantic.enclosing_function(name)
+                writes = written_into(self.ctx, func, name.id) if func is not None else []
+                parts = [self.const_needs(w, scope, depth + 1) for w in writes or ()]
+                if writes is None or any(p is None for p in parts):
+                    return None
+                out += [n for p in parts for n in p or ()]
         return out
 
     def _rows_loop(self, loop: ast.AST) -> bool:
