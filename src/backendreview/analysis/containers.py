@@ -27,10 +27,28 @@ _READERS = frozenset({"join", "len", "sorted", "list", "tuple", "set", "frozense
                       "dict", "map", "filter", "iter", "str", "repr", "isinstance"})
 
 
+# (id(func), name) -> (func, answer): a function is asked once per collection, however many
+# parts of however many statements read it. The node is kept to tell a reused id apart.
+_ANSWERS: dict[tuple[int, str], tuple[ast.AST, list[ast.expr] | None]] = {}
+_ANSWERS_KEPT = 4096
+
+
 def written_into(ctx: Any, func: ast.AST, name: str) -> list[ast.expr] | None:
     """The values `func` writes into its local collection `name` after binding it (the
     bindings themselves are the caller's to judge); None when the collection may change
     in a way the code does not show."""
+    key = (id(func), name)
+    cached = _ANSWERS.get(key)
+    if cached is not None and cached[0] is func:
+        return cached[1]
+    if len(_ANSWERS) >= _ANSWERS_KEPT:
+        _ANSWERS.clear()
+    found = _writes(ctx, func, name)
+    _ANSWERS[key] = (func, found)
+    return found
+
+
+def _writes(ctx: Any, func: ast.AST, name: str) -> list[ast.expr] | None:
     writes: list[ast.expr] = []
     for node in walk(func):
         if not isinstance(node, ast.Name) or node.id != name:
