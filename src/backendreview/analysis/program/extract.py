@@ -284,6 +284,10 @@ class _Extractor:
         self.conditional_nodes = conditional
         self.call_order = call_order or {}
         self.quoted_ok = False  # see constant_needs
+        # Whether a name checked against a fixed set counts as a constant: not for call
+        # arguments (_const_args), where the check would run for every runtime argument of
+        # every call of the project.
+        self.guards_ok = True
         # `bodies` False: the classes level (definitions, bases and signatures only); `full`
         # False as well: the call graph level (see CALLS).
         self.full = level == FULL
@@ -694,7 +698,11 @@ class _Extractor:
                 break
             if key in fixed or not isinstance(arg, _CONST_BUILT):
                 continue
-            needs = self.const_needs(arg, scope)
+            self.guards_ok = False
+            try:
+                needs = self.const_needs(arg, scope)
+            finally:
+                self.guards_ok = True
             if needs is not None:
                 out.append((key, tuple(needs[:8])))
         return tuple(out)
@@ -703,7 +711,7 @@ class _Extractor:
                                                        dict[str, str]] | None,
                     depth: int) -> list[ConstNeed] | None:
         found = self._const_bindings(name, scope, depth)
-        if found is None and guarded(self.ctx, name, validators=False):
+        if found is None and self.guards_ok and guarded(self.ctx, name, validators=False):
             return []  # `if key not in ALLOWED: raise` before: one of a fixed set
         return found
 
