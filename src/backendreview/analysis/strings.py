@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..context import FileContext
 from ..semantic import Binding
+from .containers import written_into
 
 _MAX_DEPTH = 12
 
@@ -51,6 +52,9 @@ _NUMERIC_SPECS = set("diouxXeEfFgGc")
 _PARAM_NAME_RE = re.compile(r"(?:(?<![:\w]):|%\(|\$)[A-Za-z_]\w*$|(?<![:\w]):$")
 _PERCENT_RE = re.compile(
     r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[a-zA-Z%])")
+
+# Collections a function may fill after building them (see _fills_static).
+_COLLECTIONS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 
 
 @dataclass
@@ -219,6 +223,9 @@ class StringAnalyzer:
             if binding.kind in ("assign", "annassign", "walrus") and binding.value is not None:
                 if binding.value is name or not self.is_static(binding.value, depth):
                     return False
+                if isinstance(binding.value, _COLLECTIONS) and not self._fills_static(
+                        name, depth):
+                    return False  # `orders["x"] = request.args["x"]` later
                 continue
             if binding.kind == "augassign":
                 if not self.is_static(binding.value, depth):
@@ -236,6 +243,15 @@ class StringAnalyzer:
                 continue
             return False
         return True
+
+    def _fills_static(self, name: ast.Name, depth: int) -> bool:
+        """Every value the function writes into its local collection `name` after building
+        it is static, and nothing else may change it (analysis/containers.py)."""
+        func = self.semantic.enclosing_function(name)
+        if func is None:
+            return True  # a module's collection: its writes are its importers' business
+        writes = written_into(self.ctx, func, name.id)
+        return writes is not None and all(self.is_static(w, depth) for w in writes)
 
     def _index_like(self, value: ast.expr, before: str, depth: int = 0) -> bool:
         """A value that can only spell (part of) a bound parameter's name: a constant, an

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
+from ..analysis.containers import written_into
 from ..analysis.values import tracker_for
 from ..astutil import own_returns
 
@@ -36,6 +37,9 @@ HELPER = "helper"
 UNKNOWN = "unknown"
 
 _MAX_DEPTH = 5
+# How far `_safe` follows names, calls of the module's functions and containers: a copy
+# tool's WHERE clause is one local, a helper, its helper and their comprehensions away.
+_SAFE_DEPTH = 8
 # Names of values that hold SQL fragments (column lists, clauses), not single values.
 FRAGMENT_NAME = re.compile(
     r"(?:^|_)(?:columns?|cols|fields|values|clauses?|sql|query|where|conditions?|filters?"
@@ -82,7 +86,7 @@ def classify(ctx, value: ast.expr, sink_call: ast.Call, only_values: bool = Fals
 # -- safe parts ----------------------------------------------------------------------------
 def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore[no-untyped-def]
           depth: int = 0) -> str:
-    if depth > _MAX_DEPTH:
+    if depth > _SAFE_DEPTH:
         return ""
     if quote and _escaped(value, quote):
         return "escaped for the quote it sits in"
@@ -110,6 +114,9 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return "a hex digest, which holds only the digits 0-9a-f"
     if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
         return _safe(ctx, value.value, sink_call, quote, depth + 1)  # `digest[:12]`
+    held = _local_mapping_values(ctx, value, sink_call, depth)
+    if held:
+        return held
     if _literal_run(ctx, value):
         return "a run of a literal (placeholders sized to a list), whatever its length"
     if _catalog_names(ctx, value):
@@ -128,6 +135,16 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         if bindings and all(b.kind == "param" and _declared_number(b.annotation)
                             for b in bindings):
             return "a parameter declared a number (`int`), which cannot carry SQL text"
+        own = comprehension_source(ctx, value)
+        if own is not None:
+            return _items_safe(ctx, own, sink_call, depth + 1)
+        if bindings and all(b.kind in ("for", "comprehension") and isinstance(
+                getattr(b.node, "target", None), ast.Name) and b.value is not None
+                for b in bindings):
+            # `for name in names`: each item of a collection whose every item is safe
+            reasons = [_items_safe(ctx, b.value, sink_call, depth + 1) for b in bindings]
+            if all(reasons):
+                return reasons[0]
 
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
@@ -135,6 +152,100 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
             if all(reasons):
                 return reasons[0]
     return ""
+
+
+def comprehension_source(ctx, name: ast.Name) -> ast.expr | None:  # type: ignore[no-untyped-def]
+    """What `name` iterates when a comprehension around it binds it (`column` in
+    `[column.name for column in columns]`): the comprehension's own scope, whatever other
+    loops of the function bind the same name."""
+    node: ast.AST | None = name
+    for _ in range(12):
+        node = ctx.semantic.parent(node)
+        if node is None or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef
+                                      | ast.Lambda | ast.ClassDef | ast.stmt):
+            return None
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            for generator in node.generators:
+                if isinstance(generator.target, ast.Name) and generator.target.id == name.id:
+                    return generator.iter
+    return None
+
+
+def _items_safe(ctx, collection: ast.expr, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                depth: int) -> str:
+    """Every item of `collection` is safe: a list / tuple / set display of safe values, a
+    comprehension whose element is safe (`[column.name for column in columns]`), or a
+    local bound only to one of those."""
+    if depth > _SAFE_DEPTH:
+        return ""
+    if isinstance(collection, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        return _safe(ctx, collection.elt, sink_call, "", depth + 1)
+    if isinstance(collection, ast.List | ast.Tuple | ast.Set) and collection.elts:
+        reasons = [_safe(ctx, e, sink_call, "", depth + 1) or (
+            "literal" if _text_literal(e) else "") for e in collection.elts]
+        named = [r for r in reasons if r != "literal"]
+        return (named[0] if named else "literal text") if all(reasons) else ""
+    if isinstance(collection, ast.Name):
+        bindings = ctx.reaching_bindings(collection)
+        func = ctx.semantic.enclosing_function(collection)
+        writes = written_into(ctx, func, collection.id) if func is not None else None
+        if writes is None or not bindings or not all(
+                b.kind in ("assign", "annassign") and b.value is not None for b in bindings):
+            return ""
+        reasons = [_items_safe(ctx, b.value, sink_call, depth + 1) for b in bindings]
+        reasons += [_safe(ctx, w, sink_call, "", depth + 1) or _items_safe(
+            ctx, w, sink_call, depth + 1) or ("literal" if _text_literal(w) else "")
+            for w in writes]
+        named = [r for r in reasons if r != "literal"]
+        return (named[0] if named else "literal text") if all(reasons) else ""
+    return ""
+
+
+def _local_mapping_values(ctx, value: ast.expr, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                          depth: int) -> str:
+    """`selected[key]`, `", ".join(selected.values())` or `selected.get(key)` where
+    `selected` is a dict the function builds itself (`{name: f'"{name}"' for name in
+    names}`), every value it is built with and every value written into it later
+    (`selected[c] = "NULL"`) is safe, and it never leaves the function's hands (passed to a
+    call, returned, aliased, `.update()`d): value tracking through the dict, writes
+    included."""
+    if isinstance(value, ast.Subscript) and not isinstance(value.slice, ast.Slice):
+        mapping = value.value
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr in ("values", "get")) and not value.keywords and (
+            (value.func.attr == "get" and 1 <= len(value.args) <= 2) or not value.args):
+        mapping = value.func.value
+        if value.func.attr == "get" and len(value.args) == 2 and not (
+                _text_literal(value.args[1]) or _safe(ctx, value.args[1], sink_call, "",
+                                                      depth + 1)):
+            return ""  # `.get(key, key)` hands back the key
+    else:
+        return ""
+    if not isinstance(mapping, ast.Name) or depth > _SAFE_DEPTH:
+        return ""
+    func = ctx.semantic.enclosing_function(mapping)
+    if func is None:
+        return ""
+    bindings = ctx.semantic.lookup(mapping.id, mapping)[1]
+    if not bindings or not all(b.kind in ("assign", "annassign") and isinstance(
+            b.value, ast.Dict | ast.DictComp) for b in bindings):
+        return ""
+    put: list[ast.expr] = []
+    for binding in bindings:
+        built = binding.value
+        put += [built.value] if isinstance(built, ast.DictComp) else list(built.values)
+    writes = written_into(ctx, func, mapping.id)
+    if writes is None:
+        return ""
+    reasons = []
+    for part in [*put, *writes]:
+        reason = "literal" if _text_literal(part) else _safe(ctx, part, sink_call, "",
+                                                              depth + 1)
+        if not reason:
+            return ""
+        reasons.append(reason)
+    named = [r for r in reasons if r != "literal"]
+    return named[0] if named else "literal text"
 
 
 # Functions of this module whose returns are being judged: a call back into one (`_kept`
@@ -402,6 +513,9 @@ def _schema_object(ctx, expr: ast.expr, depth: int) -> bool:  # type: ignore[no-
         return _schema_object(ctx, expr.value, depth + 1)
     if not isinstance(expr, ast.Name):
         return False
+    own = comprehension_source(ctx, expr)
+    if own is not None:
+        return _schema_object(ctx, own, depth + 1)
     bindings = ctx.reaching_bindings(expr) or ctx.semantic.lookup(expr.id, expr)[1]
     if not bindings:
         return False

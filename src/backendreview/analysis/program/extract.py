@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ...astutil import call_chain, own_nodes, walk
 from ...semantic import module_name
 from ..allowlist import guarded
+from ..containers import written_into
 from ..frameworks.common import (
     LIMIT_NAME,
     body_limiter_calls,
@@ -149,6 +150,11 @@ class ProgramCollector:
 _DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _RETURN_GRAPH_NODES = (ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
 _BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
+# Argument shapes that can be built from constants beyond a literal: a local or constant
+# name, an entry of a mapping, a call (a record of constants, a function returning one), an
+# f-string or concatenation of constants.
+_COLLECTIONS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+_CONST_BUILT = (ast.Name, ast.Subscript, ast.Call, ast.Attribute, ast.JoinedStr, ast.BinOp)
 
 
 def constant_needs(ctx: FileContext, expr: ast.expr, quoted: bool = False
@@ -279,6 +285,10 @@ class _Extractor:
         self.conditional_nodes = conditional
         self.call_order = call_order or {}
         self.quoted_ok = False  # see constant_needs
+        # Whether a name checked against a fixed set counts as a constant: not for call
+        # arguments (_const_args), where the check would run for every runtime argument of
+        # every call of the project.
+        self.guards_ok = True
         # `bodies` False: the classes level (definitions, bases and signatures only); `full`
         # False as well: the call graph level (see CALLS).
         self.full = level == FULL
@@ -541,8 +551,9 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
-                        conditional=conditional, static_args=static_args(ctx, node),
-                        passed_args=passed_args(node)))
+                        conditional=conditional, static_args=(fixed := static_args(ctx, node)),
+                        passed_args=passed_args(node),
+                        const_args=self._const_args(node, fixed, (cls, self_name, types))))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -661,19 +672,54 @@ class _Extractor:
             if (self.ctx.qualified_name(func) or "") in ("builtins.str", "builtins.int",
                                                           "builtins.len"):
                 return all_of(parts)
-            callee = self._callee(expr, cls, self_name, types)
+            callee = self._callee(expr, cls, self_name, types) or self._record_ref(func)
             if callee is None:
                 return None
-            if not all(self.const_needs(p, scope, depth + 1) is not None for p in parts):
+            arg_needs = all_of(parts)
+            if arg_needs is None:
                 return [ConstNeed("quoted", callee=callee)] if self.quoted_ok and parts else None
-            return [ConstNeed("call", callee=callee)]
+            return [ConstNeed("call", callee=callee, args=tuple(arg_needs[:8]))]
         return None
+
+    def _record_ref(self, func: ast.expr) -> Callee | None:
+        """`Query` where this module made `Query = namedtuple("Query", [...])`: a record
+        factory, named for the project phase (ModuleInfo.instances holds its factory)."""
+        if not isinstance(func, ast.Name):
+            return None
+        scope, bindings = self.ctx.semantic.lookup(func.id, func)
+        if scope is not self.ctx.semantic.module_scope or not self._instance_type(bindings):
+            return None
+        return Callee("ref", f"{self.module}.{func.id}")
+
+    def _const_args(self, call: ast.Call, fixed: tuple[str, ...],
+                    scope: tuple[ClassInfo | None, str | None, dict[str, str]]
+                    ) -> tuple[tuple[str, tuple[ConstNeed, ...]], ...]:
+        """The arguments of `call` beyond the literal ones that are built from constants
+        alone, given what the project phase must check (`Query(where="1=1")` needs `Query`
+        to be a plain record; `default_filter()` needs it to return constants): a callee's
+        parameter is then as fixed as if a literal were passed. Only a function's calls are
+        asked (not module-level ones), and only arguments that may be constant-built."""
+        out: list[tuple[str, tuple[ConstNeed, ...]]] = []
+        for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                         *((k.arg, k.value) for k in call.keywords if k.arg)]:
+            if isinstance(arg, ast.Starred):
+                break
+            if key in fixed or not isinstance(arg, _CONST_BUILT):
+                continue
+            self.guards_ok = False
+            try:
+                needs = self.const_needs(arg, scope)
+            finally:
+                self.guards_ok = True
+            if needs is not None:
+                out.append((key, tuple(needs[:8])))
+        return tuple(out)
 
     def _const_name(self, name: ast.Name, scope: tuple[ClassInfo | None, str | None,
                                                        dict[str, str]] | None,
                     depth: int) -> list[ConstNeed] | None:
         found = self._const_bindings(name, scope, depth)
-        if found is None and guarded(self.ctx, name, validators=False):
+        if found is None and self.guards_ok and guarded(self.ctx, name, validators=False):
             return []  # `if key not in ALLOWED: raise` before: one of a fixed set
         return found
 
@@ -702,6 +748,14 @@ class _Extractor:
             if found is None:
                 return None
             out += found
+            if isinstance(binding.value, _COLLECTIONS):
+                # a collection the function fills later holds those values too
+                func = self.ctx.semantic.enclosing_function(name)
+                writes = written_into(self.ctx, func, name.id) if func is not None else []
+                parts = [self.const_needs(w, scope, depth + 1) for w in writes or ()]
+                if writes is None or any(p is None for p in parts):
+                    return None
+                out += [n for p in parts for n in p or ()]
         return out
 
     def _rows_loop(self, loop: ast.AST) -> bool:

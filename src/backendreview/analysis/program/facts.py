@@ -54,6 +54,9 @@ class CallSite:
     # every argument the call passes (positions, keyword names); "*" when a *args or
     # **kwargs makes the rest unknown. A parameter not named here takes its default.
     passed_args: tuple[str, ...] = ()
+    # arguments built only from constants once the project phase checks what they need
+    # (`Query(where="1=1")`, `QUERIES[kind]`, `default_filter()`): key -> ConstNeeds
+    const_args: tuple[tuple[str, tuple[ConstNeed, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,9 @@ class ConstNeed:
     callee: Callee | None = None
     ref: str = ""
     attr: str = ""
+    # `call`: what the call's own arguments need, which matters only when the callee is a
+    # plain record (`Query(where=X.clause)` holds what it is given)
+    args: tuple[ConstNeed, ...] = ()
 
 
 @dataclass(frozen=True)

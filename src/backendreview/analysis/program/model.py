@@ -329,9 +329,37 @@ class ProgramModel:
                                           for t in targets):
                     return False
                 continue
+            if need.kind == "call" and need.callee.kind == "ref" and self.is_record(
+                    need.callee.ref):
+                # `Query(where="1=1")`: a record holds its arguments, so they decide
+                if not self.satisfied(fn, need.args):
+                    return False
+                continue
             if not targets or not all(self.returns_constant(t) for t in targets):
                 return False
         return True
+
+    def is_record(self, ref: str) -> bool:
+        """`ref` makes a plain record, holding just the arguments it is given: a
+        `namedtuple(...)` / `NamedTuple(...)` made at module level, or a project class
+        (a `NamedTuple` or dataclass-style class) none of whose project classes defines
+        `__init__`, `__new__` or `__post_init__` and whose bases outside the project are
+        at most `NamedTuple`."""
+        cls = self.resolve(ref)
+        if isinstance(cls, ClassInfo):
+            order = self.mro(cls)
+            known = {c.qualname for c in order}
+            return not any(m in c.methods for c in order for m in _RECORD_HOOKS) and all(
+                b in known or b.rsplit(".", 1)[-1] in ("NamedTuple", "object")
+                for c in order for b in (self._base_name(b) for b in c.bases))
+        defined = self.defining_name(ref) or ref
+        module_name, _, name = defined.rpartition(".")
+        module = self.module_of(module_name)
+        return module is not None and module.instances.get(name, "") in _RECORD_FACTORIES
+
+    def _base_name(self, ref: str) -> str:
+        found = self.resolve(ref)
+        return found.qualname if isinstance(found, ClassInfo) else ref
 
     def is_enum(self, ref: str) -> bool:
         """`ref` names a project class that derives from `enum.Enum` (or a flag / int /
@@ -438,6 +466,11 @@ class ProgramModel:
                         queue.append(caller)
         self._summary = summary
         return summary
+
+
+# A record's own code that could compute its fields from elsewhere.
+_RECORD_HOOKS = ("__init__", "__new__", "__post_init__")
+_RECORD_FACTORIES = frozenset({"collections.namedtuple", "typing.NamedTuple"})
 
 
 def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Reached

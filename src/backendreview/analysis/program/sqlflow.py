@@ -83,7 +83,7 @@ class ParamSummaries:
         self.executes: dict[str, dict[str, Chain]] = {}
         self.returns_sql: dict[str, dict[str, Chain]] = {}
         self.returns: dict[str, set[str]] = {}
-        self._callers: dict[str, list[CallSite]] = {}
+        self._callers: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._overriding_calls: dict[
             str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
         self._solve()
@@ -156,13 +156,24 @@ class ParamSummaries:
         if sites is None:
             sites = self._callers[fn.qualname] = self._calls_of(fn)
         return bool(sites) and all(
-            any(self.parameter(fn, site.callee, key) == param for key in site.static_args)
-            for site in sites)
+            any(self.parameter(fn, site.callee, key) == param
+                for key in self.fixed_args(caller, site)) for caller, site in sites)
 
-    def _calls_of(self, fn: FunctionInfo) -> list[CallSite]:
-        """The project's call sites that run `fn`: only sites naming it (or its class, for a
-        constructor) are resolved, not every call of the project."""
-        return [site for caller, site in self._sites_naming(fn)
+    def fixed_args(self, caller: FunctionInfo, site: CallSite) -> set[str]:
+        """The arguments of a call that the code fixes: literals and classes, and values
+        built only from constants once their needs hold (a record of literals, an entry of
+        a constant mapping, a project function that returns constants). Argument-dependent
+        summaries are decided here: a parameter is constant when every call fixes it."""
+        fixed = set(site.static_args)
+        for key, needs in site.const_args:
+            if key not in fixed and self.model.satisfied(caller, needs):
+                fixed.add(key)
+        return fixed
+
+    def _calls_of(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
+        """The project's call sites that run `fn`, with their callers: only sites naming it
+        (or its class, for a constructor) are resolved, not every call of the project."""
+        return [(caller, site) for caller, site in self._sites_naming(fn)
                 if any(t.qualname == fn.qualname for t in self.model.targets(caller, site))]
 
     def _sites_naming(self, fn: FunctionInfo) -> Iterator[tuple[FunctionInfo, CallSite]]:
@@ -215,8 +226,8 @@ class ParamSummaries:
             keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
             if "*" in site.passed_args and not keys:
                 return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
-            if not keys or keys & set(site.static_args):
-                continue  # the default, or a literal
+            if not keys or keys & self.fixed_args(caller, site):
+                continue  # the default, a literal, or a value built from constants
             handed = self._handed_on(caller, site, keys)
             key = f"{caller.qualname}:{','.join(handed or ())}"
             if handed is None or depth >= MAX_DEPTH or key in seen:
