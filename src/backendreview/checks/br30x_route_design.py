@@ -81,8 +81,6 @@ class _SegmentRule(ProjectRule):
 
 class SingularRoute(_SegmentRule):
     id = "BR301"
-    # Whole bodies: a stub handler's `raise Http404()` is a call the light model drops.
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)

@@ -148,6 +148,18 @@ class ProgramCollector:
 
 
 _DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+def _stub_raises(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """A stub whose body only raises (`def list(self, request): raise Http404()`): the calls
+    that build what it raises, so the call graph level tells a stub from a handler as the
+    whole model does (where they are the function's only call sites)."""
+    body = func.body[1:] if func.body and isinstance(func.body[0], ast.Expr) and isinstance(
+        func.body[0].value, ast.Constant) else func.body
+    if not body or not all(isinstance(stmt, ast.Raise) for stmt in body):
+        return set()
+    return {id(part) for stmt in body for expr in (stmt.exc, stmt.cause) if expr is not None
+            for part in walk(expr) if isinstance(part, ast.Call)}
+
+
 _RETURN_GRAPH_NODES = (ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
 _BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
 # Argument shapes that can be built from constants beyond a literal: a local or constant
@@ -573,7 +585,7 @@ class _Extractor:
                         param_types: dict[str, str]) -> list[CallSite]:
         """The call graph level: the call sites of `func`'s own code whose value it returns,
         in the order the whole model lists them, with the callee it would give them."""
-        returned = self._returned_calls(own)
+        returned = self._returned_calls(own) or _stub_raises(func)
         if not returned:
             return []
         order = self.call_order
