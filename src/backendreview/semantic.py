@@ -33,7 +33,7 @@ def module_name(path: str) -> str:
     return ".".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Binding:
     """One place where a name gets a value."""
 
@@ -46,6 +46,15 @@ class Binding:
     qualified: str | None = None  # for imports: the imported dotted name
     lineno: int = 0
     op: ast.operator | None = None  # for augassign
+
+    def __init__(self, name: str, kind: str, node: ast.AST, value: ast.expr | None = None,
+                 annotation: ast.expr | None = None, qualified: str | None = None,
+                 lineno: int = 0, op: ast.operator | None = None) -> None:
+        # The generated frozen __init__ sets each field through object.__setattr__ (~40%
+        # of the cost of every binding of every file); filling the instance dictionary at
+        # once makes the same object, fields in the same order.
+        self.__dict__.update(name=name, kind=kind, node=node, value=value,
+                             annotation=annotation, qualified=qualified, lineno=lineno, op=op)
 
 
 @dataclass
@@ -75,13 +84,14 @@ class SemanticModel:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self.module_scope = Scope(tree, None)
-        self._parents: dict[int, ast.AST] = {}
-        self._scopes: dict[int, Scope] = {id(tree): self.module_scope}
-        self._node_scope: dict[int, Scope] = {}
+        # Keyed by the nodes themselves: an ast node hashes and compares by identity, like
+        # its id(), without a call of id() for each of the two entries of every node.
+        self._parents: dict[ast.AST, ast.AST] = {}
+        self._scopes: dict[ast.AST, Scope] = {tree: self.module_scope}
+        self._node_scope: dict[ast.AST, Scope] = {}
         self.imported_modules: set[str] = set()
-        # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
-        # the tree outlives the model, so ids are not reused while the cache is alive.)
-        self._qualified: dict[int, str | None] = {}
+        # Many rules resolve the same nodes: each answer is computed once (keyed by node).
+        self._qualified: dict[object, str | None] = {}
         self._imported: set[str] = set()  # see is_imported
         self._imported_count = 0
         self.nodes: list[ast.AST] = []  # filled by SemanticBuilder.build()
@@ -97,13 +107,17 @@ class SemanticModel:
 
     # -- structure -------------------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self._parents.get(id(node))
+        try:
+            return self._parents.get(node)
+        except TypeError:  # not a node (unhashable): it has no parent here
+            return None
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
-        current = self._parents.get(id(node))
+        parents = self._parents
+        current = self.parent(node)
         while current is not None:
             yield current
-            current = self._parents.get(id(current))
+            current = parents.get(current)
 
     def statement_of(self, node: ast.AST) -> ast.stmt | None:
         if isinstance(node, ast.stmt):
@@ -115,10 +129,16 @@ class SemanticModel:
 
     def scope_of(self, node: ast.AST) -> Scope:
         """The scope in which `node` is evaluated."""
-        return self._node_scope.get(id(node), self.module_scope)
+        try:
+            return self._node_scope.get(node, self.module_scope)
+        except TypeError:  # not a node (unhashable)
+            return self.module_scope
 
     def scope_for(self, scope_node: ast.AST) -> Scope | None:
-        return self._scopes.get(id(scope_node))
+        try:
+            return self._scopes.get(scope_node)
+        except TypeError:  # not a node (unhashable)
+            return None
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         for anc in self.ancestors(node):
@@ -167,25 +187,27 @@ class SemanticModel:
     def qualified_name(self, expr: ast.AST) -> str | None:
         """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
         cache = self._qualified
-        key = id(expr)
-        known = cache.get(key, _UNKNOWN)  # one lookup: asked ~13 times per call node
+        try:
+            known = cache.get(expr, _UNKNOWN)  # one lookup: asked ~13 times per call node
+        except TypeError:  # not a node (unhashable): names nothing
+            return None
         if known is not _UNKNOWN:
             return known  # type: ignore[return-value]
         # Iterative over the attribute chain: `a.b.b...b` 500 names long is valid Python,
         # and recursing once per name exceeded the interpreter's recursion limit.
         chain: list[ast.Attribute] = []
         node = expr
-        while isinstance(node, ast.Attribute) and id(node) not in cache:
+        while isinstance(node, ast.Attribute) and node not in cache:
             chain.append(node)
             node = node.value
-        if id(node) in cache:
-            name = cache[id(node)]
+        if node in cache:
+            name = cache[node]
         else:
             name = self._name_qualified(node) if isinstance(node, ast.Name) else None
-            cache[id(node)] = name
+            cache[node] = name
         for attribute in reversed(chain):
             name = f"{name}.{attribute.attr}" if name else None
-            cache[id(attribute)] = name
+            cache[attribute] = name
         return name
 
     def _name_qualified(self, expr: ast.Name) -> str | None:
@@ -257,7 +279,7 @@ class SemanticBuilder:
         while stack:
             node, current = pop()
             add(node)
-            node_scope[id(node)] = current
+            node_scope[node] = current
             kind = type(node)
             binder = binders.get(kind)
             inner = binder(self, node, current) if binder is not None else None
@@ -272,10 +294,10 @@ class SemanticBuilder:
                     if type(value) is list:
                         for item in reversed(value):
                             if isinstance(item, node_type) and type(item) not in skip:
-                                parents[id(item)] = node
+                                parents[item] = node
                                 push((item, current))
                     elif isinstance(value, node_type) and type(value) not in skip:
-                        parents[id(value)] = node
+                        parents[value] = node
                         push((value, current))
             else:
                 for name in fields:
@@ -283,10 +305,10 @@ class SemanticBuilder:
                     if type(value) is list:
                         for item in reversed(value):
                             if isinstance(item, node_type) and type(item) not in skip:
-                                parents[id(item)] = node
+                                parents[item] = node
                                 push((item, self._child_scope(node, item, current, inner)))
                     elif isinstance(value, node_type) and type(value) not in skip:
-                        parents[id(value)] = node
+                        parents[value] = node
                         push((value, self._child_scope(node, value, current, inner)))
 
     def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
@@ -306,7 +328,7 @@ class SemanticBuilder:
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
-        self.model._scopes[id(node)] = scope
+        self.model._scopes[node] = scope
         return scope
 
     def _bind(self, node: ast.AST, scope: Scope) -> Scope | None:
