@@ -11,9 +11,10 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
@@ -33,7 +34,7 @@ def module_name(path: str) -> str:
     return ".".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Binding:
     """One place where a name gets a value."""
 
@@ -46,6 +47,15 @@ class Binding:
     qualified: str | None = None  # for imports: the imported dotted name
     lineno: int = 0
     op: ast.operator | None = None  # for augassign
+
+    def __init__(self, name: str, kind: str, node: ast.AST, value: ast.expr | None = None,
+                 annotation: ast.expr | None = None, qualified: str | None = None,
+                 lineno: int = 0, op: ast.operator | None = None) -> None:
+        # The generated frozen __init__ sets each field through object.__setattr__ (~40%
+        # of the cost of every binding of every file); filling the instance dictionary at
+        # once makes the same object, fields in the same order.
+        self.__dict__.update(name=name, kind=kind, node=node, value=value,
+                             annotation=annotation, qualified=qualified, lineno=lineno, op=op)
 
 
 @dataclass
@@ -75,13 +85,14 @@ class SemanticModel:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self.module_scope = Scope(tree, None)
-        self._parents: dict[int, ast.AST] = {}
-        self._scopes: dict[int, Scope] = {id(tree): self.module_scope}
-        self._node_scope: dict[int, Scope] = {}
+        # Keyed by the nodes themselves: an ast node hashes and compares by identity, like
+        # its id(), without a call of id() for each of the two entries of every node.
+        self._parents: dict[ast.AST, ast.AST] = {}
+        self._scopes: dict[ast.AST, Scope] = {tree: self.module_scope}
+        self._node_scope: dict[ast.AST, Scope] = {}
         self.imported_modules: set[str] = set()
-        # Many rules resolve the same nodes: each answer is computed once. (Keyed by id():
-        # the tree outlives the model, so ids are not reused while the cache is alive.)
-        self._qualified: dict[int, str | None] = {}
+        # Many rules resolve the same nodes: each answer is computed once (keyed by node).
+        self._qualified: dict[object, str | None] = {}
         self._imported: set[str] = set()  # see is_imported
         self._imported_count = 0
         self.nodes: list[ast.AST] = []  # filled by SemanticBuilder.build()
@@ -97,13 +108,17 @@ class SemanticModel:
 
     # -- structure -------------------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self._parents.get(id(node))
+        try:
+            return self._parents.get(node)
+        except TypeError:  # not a node (unhashable): it has no parent here
+            return None
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
-        current = self._parents.get(id(node))
+        parents = self._parents
+        current = self.parent(node)
         while current is not None:
             yield current
-            current = self._parents.get(id(current))
+            current = parents.get(current)
 
     def statement_of(self, node: ast.AST) -> ast.stmt | None:
         if isinstance(node, ast.stmt):
@@ -115,10 +130,16 @@ class SemanticModel:
 
     def scope_of(self, node: ast.AST) -> Scope:
         """The scope in which `node` is evaluated."""
-        return self._node_scope.get(id(node), self.module_scope)
+        try:
+            return self._node_scope.get(node, self.module_scope)
+        except TypeError:  # not a node (unhashable)
+            return self.module_scope
 
     def scope_for(self, scope_node: ast.AST) -> Scope | None:
-        return self._scopes.get(id(scope_node))
+        try:
+            return self._scopes.get(scope_node)
+        except TypeError:  # not a node (unhashable)
+            return None
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         for anc in self.ancestors(node):
@@ -167,25 +188,27 @@ class SemanticModel:
     def qualified_name(self, expr: ast.AST) -> str | None:
         """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
         cache = self._qualified
-        key = id(expr)
-        known = cache.get(key, _UNKNOWN)  # one lookup: asked ~13 times per call node
+        try:
+            known = cache.get(expr, _UNKNOWN)  # one lookup: asked ~13 times per call node
+        except TypeError:  # not a node (unhashable): names nothing
+            return None
         if known is not _UNKNOWN:
             return known  # type: ignore[return-value]
         # Iterative over the attribute chain: `a.b.b...b` 500 names long is valid Python,
         # and recursing once per name exceeded the interpreter's recursion limit.
         chain: list[ast.Attribute] = []
         node = expr
-        while isinstance(node, ast.Attribute) and id(node) not in cache:
+        while isinstance(node, ast.Attribute) and node not in cache:
             chain.append(node)
             node = node.value
-        if id(node) in cache:
-            name = cache[id(node)]
+        if node in cache:
+            name = cache[node]
         else:
             name = self._name_qualified(node) if isinstance(node, ast.Name) else None
-            cache[id(node)] = name
+            cache[node] = name
         for attribute in reversed(chain):
             name = f"{name}.{attribute.attr}" if name else None
-            cache[id(attribute)] = name
+            cache[attribute] = name
         return name
 
     def _name_qualified(self, expr: ast.Name) -> str | None:
@@ -257,7 +280,7 @@ class SemanticBuilder:
         while stack:
             node, current = pop()
             add(node)
-            node_scope[id(node)] = current
+            node_scope[node] = current
             kind = type(node)
             binder = binders.get(kind)
             inner = binder(self, node, current) if binder is not None else None
@@ -272,10 +295,10 @@ class SemanticBuilder:
                     if type(value) is list:
                         for item in reversed(value):
                             if isinstance(item, node_type) and type(item) not in skip:
-                                parents[id(item)] = node
+                                parents[item] = node
                                 push((item, current))
                     elif isinstance(value, node_type) and type(value) not in skip:
-                        parents[id(value)] = node
+                        parents[value] = node
                         push((value, current))
             else:
                 for name in fields:
@@ -283,10 +306,10 @@ class SemanticBuilder:
                     if type(value) is list:
                         for item in reversed(value):
                             if isinstance(item, node_type) and type(item) not in skip:
-                                parents[id(item)] = node
+                                parents[item] = node
                                 push((item, self._child_scope(node, item, current, inner)))
                     elif isinstance(value, node_type) and type(value) not in skip:
-                        parents[id(value)] = node
+                        parents[value] = node
                         push((value, self._child_scope(node, value, current, inner)))
 
     def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
@@ -306,76 +329,93 @@ class SemanticBuilder:
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
-        self.model._scopes[id(node)] = scope
+        self.model._scopes[node] = scope
         return scope
 
     def _bind(self, node: ast.AST, scope: Scope) -> Scope | None:
         """Record what `node` binds in `scope`; return the new scope it opens, if any."""
+        binder = _BINDERS.get(type(node))
+        return binder(self, node, scope) if binder is not None else None
+
+    # One binder per node type, chosen by the walk with one dictionary lookup (a chain of
+    # isinstance tests ran for each of the ~70k binding nodes of a large project).
+    def _bind_import(self, node: ast.Import, scope: Scope) -> None:
         add = scope.add
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                self.model.imported_modules.add(alias.name)
-                if alias.asname:
-                    add(Binding(alias.asname, "import", node, qualified=alias.name,
-                                lineno=node.lineno))
-                else:
-                    top = alias.name.split(".")[0]
-                    add(Binding(top, "import", node, qualified=top, lineno=node.lineno))
-        elif isinstance(node, ast.ImportFrom):
-            module = self._absolute_module(node)
-            self.model.imported_modules.add(module)
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                full = f"{module}.{alias.name}" if module else alias.name
-                self.model.imported_modules.add(full)
-                add(Binding(alias.asname or alias.name, "import", node, qualified=full,
+        for alias in node.names:
+            self.model.imported_modules.add(alias.name)
+            if alias.asname:
+                add(Binding(alias.asname, "import", node, qualified=alias.name,
                             lineno=node.lineno))
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                self._bind_target(target, node, node.value, scope, "assign")
-        elif isinstance(node, ast.AnnAssign):
-            if isinstance(node.target, ast.Name):
-                add(Binding(node.target.id, "annassign", node, value=node.value,
-                            annotation=node.annotation, lineno=node.lineno))
-        elif isinstance(node, ast.AugAssign):
-            if isinstance(node.target, ast.Name):
-                add(Binding(node.target.id, "augassign", node, value=node.value,
-                            lineno=node.lineno, op=node.op))
-        elif isinstance(node, ast.For | ast.AsyncFor):
-            self._bind_target(node.target, node, node.iter, scope, "for")
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    self._bind_target(item.optional_vars, node, item.context_expr, scope, "with")
-        elif isinstance(node, ast.NamedExpr):
-            if isinstance(node.target, ast.Name):
-                target_scope = scope
-                add_to = target_scope
-                add_to.add(Binding(node.target.id, "walrus", node, value=node.value,
-                                   lineno=node.lineno))
-        elif isinstance(node, ast.comprehension):
-            self._bind_target(node.target, node, node.iter, scope, "comprehension")
-        elif isinstance(node, ast.ExceptHandler):
-            if node.name:
-                add(Binding(node.name, "except", node, value=node.type, lineno=node.lineno))
-        elif isinstance(node, ast.Global):
-            scope.declared_global.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            scope.declared_nonlocal.update(node.names)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            add(Binding(node.name, "def", node, lineno=node.lineno))
-            inner = self._new_scope(node, scope)
-            self._bind_params(node.args, inner)
-            return inner
-        elif isinstance(node, ast.Lambda):
-            inner = self._new_scope(node, scope)
-            self._bind_params(node.args, inner)
-            return inner
-        elif isinstance(node, ast.ClassDef):
-            add(Binding(node.name, "class", node, lineno=node.lineno))
-            return self._new_scope(node, scope)
-        return None
+            else:
+                top = alias.name.split(".")[0]
+                add(Binding(top, "import", node, qualified=top, lineno=node.lineno))
+
+    def _bind_import_from(self, node: ast.ImportFrom, scope: Scope) -> None:
+        module = self._absolute_module(node)
+        self.model.imported_modules.add(module)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            full = f"{module}.{alias.name}" if module else alias.name
+            self.model.imported_modules.add(full)
+            scope.add(Binding(alias.asname or alias.name, "import", node, qualified=full,
+                              lineno=node.lineno))
+
+    def _bind_assign(self, node: ast.Assign, scope: Scope) -> None:
+        for target in node.targets:
+            self._bind_target(target, node, node.value, scope, "assign")
+
+    def _bind_ann_assign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.add(Binding(node.target.id, "annassign", node, value=node.value,
+                              annotation=node.annotation, lineno=node.lineno))
+
+    def _bind_aug_assign(self, node: ast.AugAssign, scope: Scope) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.add(Binding(node.target.id, "augassign", node, value=node.value,
+                              lineno=node.lineno, op=node.op))
+
+    def _bind_for(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        self._bind_target(node.target, node, node.iter, scope, "for")
+
+    def _bind_with(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, node, item.context_expr, scope, "with")
+
+    def _bind_walrus(self, node: ast.NamedExpr, scope: Scope) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.add(Binding(node.target.id, "walrus", node, value=node.value,
+                              lineno=node.lineno))
+
+    def _bind_comprehension(self, node: ast.comprehension, scope: Scope) -> None:
+        self._bind_target(node.target, node, node.iter, scope, "comprehension")
+
+    def _bind_except(self, node: ast.ExceptHandler, scope: Scope) -> None:
+        if node.name:
+            scope.add(Binding(node.name, "except", node, value=node.type, lineno=node.lineno))
+
+    def _bind_global(self, node: ast.Global, scope: Scope) -> None:
+        scope.declared_global.update(node.names)
+
+    def _bind_nonlocal(self, node: ast.Nonlocal, scope: Scope) -> None:
+        scope.declared_nonlocal.update(node.names)
+
+    def _bind_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope
+                       ) -> Scope:
+        scope.add(Binding(node.name, "def", node, lineno=node.lineno))
+        inner = self._new_scope(node, scope)
+        self._bind_params(node.args, inner)
+        return inner
+
+    def _bind_lambda(self, node: ast.Lambda, scope: Scope) -> Scope:
+        inner = self._new_scope(node, scope)
+        self._bind_params(node.args, inner)
+        return inner
+
+    def _bind_class(self, node: ast.ClassDef, scope: Scope) -> Scope:
+        scope.add(Binding(node.name, "class", node, lineno=node.lineno))
+        return self._new_scope(node, scope)
 
     def _bind_params(self, args: ast.arguments, scope: Scope) -> None:
         positional = [*args.posonlyargs, *args.args]
@@ -435,10 +475,25 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     if kind in (ast.Global, ast.Nonlocal):
         return ()
     return fields
-_BINDING_TYPES = (
-    ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For,
-    ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr, ast.comprehension,
-    ast.ExceptHandler, ast.Global, ast.Nonlocal, ast.FunctionDef, ast.AsyncFunctionDef,
-    ast.Lambda, ast.ClassDef,
-)
-_BINDERS = {t: SemanticBuilder._bind for t in _BINDING_TYPES}
+
+
+_BINDERS: dict[type, Callable[[SemanticBuilder, Any, Scope], Scope | None]] = {
+    ast.Import: SemanticBuilder._bind_import,
+    ast.ImportFrom: SemanticBuilder._bind_import_from,
+    ast.Assign: SemanticBuilder._bind_assign,
+    ast.AnnAssign: SemanticBuilder._bind_ann_assign,
+    ast.AugAssign: SemanticBuilder._bind_aug_assign,
+    ast.For: SemanticBuilder._bind_for,
+    ast.AsyncFor: SemanticBuilder._bind_for,
+    ast.With: SemanticBuilder._bind_with,
+    ast.AsyncWith: SemanticBuilder._bind_with,
+    ast.NamedExpr: SemanticBuilder._bind_walrus,
+    ast.comprehension: SemanticBuilder._bind_comprehension,
+    ast.ExceptHandler: SemanticBuilder._bind_except,
+    ast.Global: SemanticBuilder._bind_global,
+    ast.Nonlocal: SemanticBuilder._bind_nonlocal,
+    ast.FunctionDef: SemanticBuilder._bind_function,
+    ast.AsyncFunctionDef: SemanticBuilder._bind_function,
+    ast.Lambda: SemanticBuilder._bind_lambda,
+    ast.ClassDef: SemanticBuilder._bind_class,
+}
