@@ -16,22 +16,11 @@ from backendreview.analysis.program import (
     FunctionInfo,
     ProgramModel,
     describe,
-    program_of,
 )
 from backendreview.config import Config
 from backendreview.engine import review_source, run
 
-
-def _project(tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
-             ) -> ProgramModel:
-    for name, text in files.items():
-        target = tmp_path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    result = run([Path(".")], Config(root=tmp_path), rules=(), collect=("program",), jobs=1)
-    assert result.errors == []
-    return program_of(result.facts)
+from .projects import program_model as _project
 
 
 def _fn(model: ProgramModel, qualname: str) -> FunctionInfo:

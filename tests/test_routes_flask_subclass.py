@@ -9,6 +9,8 @@ from pathlib import Path
 
 from backendreview.cli import main
 
+from .projects import app_package as _project
+
 BASE = '''from flask import Blueprint
 
 
@@ -24,15 +26,6 @@ def _routes(capsys, root: Path) -> list[tuple[str, str, str]]:  # type: ignore[n
     out = capsys.readouterr()
     assert code == 0, out.err
     return [(",".join(r["methods"]), r["path"], r["handler"]) for r in json.loads(out.out)]
-
-
-def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    pkg = tmp_path / "app"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("", encoding="utf-8")
-    for name, text in files.items():
-        (pkg / name).write_text(text, encoding="utf-8")
-    return tmp_path
 
 
 def test_subclass_prefix_from_init_default(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

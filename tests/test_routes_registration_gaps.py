@@ -9,6 +9,8 @@ from pathlib import Path
 
 from backendreview.cli import main
 
+from .projects import app_package as _project
+
 VIEWS = '''from flask import redirect
 from flask_appbuilder import BaseView, expose
 
@@ -49,15 +51,6 @@ def _routes(capsys, root: Path) -> list[tuple[str, str, str, bool]]:  # type: ig
     assert code == 0, out.err
     return [(",".join(r["methods"]), r["path"], r["handler"], r["prefix_known"])
             for r in json.loads(out.out)]
-
-
-def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    pkg = tmp_path / "app"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("", encoding="utf-8")
-    for name, text in files.items():
-        (pkg / name).write_text(text, encoding="utf-8")
-    return tmp_path
 
 
 def test_self_attribute_views_get_their_expose_routes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,34 @@
+"""Small multi-file projects written for a test, and what the tool makes of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.analysis.program import ProgramModel, program_of
+from backendreview.config import Config
+from backendreview.engine import run
+
+
+def app_package(tmp_path: Path, files: dict[str, str]) -> Path:
+    """`files` written into a package `app/` under `tmp_path`; the project root returned."""
+    pkg = tmp_path / "app"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    for name, text in files.items():
+        (pkg / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def program_model(tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+                  ) -> ProgramModel:
+    """The program model of `files` (paths relative to `tmp_path`), reviewed from there."""
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run([Path(".")], Config(root=tmp_path), rules=(), collect=("program",), jobs=1)
+    assert result.errors == []
+    return program_of(result.facts)
