@@ -107,9 +107,12 @@ class ResultCache:
         self._prefix = prefix.digest()
         self._prepared = False
 
-    def key(self, shown_path: str, data: bytes) -> str:
+    def key(self, shown_path: str, data: bytes, module: str = "") -> str:
+        """`module`: the file's dotted module name, which its review depends on and which
+        the shown path alone does not decide (it follows the argument's import root)."""
         digest = hashlib.sha256(self._prefix)
         digest.update(shown_path.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(module.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)
         return digest.hexdigest()
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .model import Finding, Fix, Related, Severity, Span
 from .projectpath import project_relative
-from .semantic import Binding, SemanticModel
+from .semantic import Binding, SemanticModel, module_name
 from .sourcelines import source_lines
 
 if TYPE_CHECKING:
@@ -19,8 +19,12 @@ T = TypeVar("T")
 
 class FileContext:
     def __init__(self, path: str, text: str, tree: ast.Module, semantic: SemanticModel,
-                 config: Config) -> None:
+                 config: Config, module: str | None = None) -> None:
         self.path = path
+        # The file's dotted module name: what names its classes and functions across files.
+        # It comes from the import root of the argument that found the file, not from the
+        # shown path (which may start above the project, or be absolute).
+        self.module = module_name(path) if module is None else module
         self.text = text
         self.tree = tree
         self.semantic = semantic

@@ -22,6 +22,7 @@ import pathspec
 
 from .config import Config
 from .globs import compile_globs
+from .semantic import module_name_under
 from .sourcefile import file_kind
 
 DEFAULT_EXCLUDES = (
@@ -48,6 +49,20 @@ class Skipped:
 class Discovery:
     files: list[Path] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Each file's dotted module name, from the import root of the path argument that found
+    # it (the first argument, when several name the same file).
+    modules: dict[Path, str] = field(default_factory=dict)
+
+
+def import_root(start: Path) -> Path:
+    """Where module names start for a tree named on the command line: the nearest directory,
+    from `start` (a real path) up, that is not itself a package (holds no `__init__.py`).
+    Decided once per argument, so `check /abs/app` names modules as `cd /abs/app && check .`
+    does, `check mypkg` gives `mypkg.x`, and `check src` in a src layout gives `pkg.x`."""
+    root = start
+    while os.path.isfile(root / "__init__.py") and root.parent != root:
+        root = root.parent
+    return root
 
 
 def _git_visible(directory: Path) -> set[Path] | None:
@@ -132,6 +147,15 @@ def discover_all(paths: list[Path], config: Config) -> Discovery:
     root = _real(config.root)
     found: set[Path] = set()
     skipped: dict[Path, Skipped] = {}
+    modules: dict[Path, str] = {}
+
+    def add(item: Path, entry: Path, base: str) -> None:
+        found.add(item)
+        if item not in modules:
+            # The name follows the file's real path, as the reported path does; a link whose
+            # target lies outside the root is named where the link stands.
+            inside = item if _within(item, Path(base)) else entry
+            modules[item] = module_name_under(str(inside), base)
 
     def skip(item: Skipped) -> None:
         skipped.setdefault(item.path, item)
@@ -157,13 +181,14 @@ def discover_all(paths: list[Path], config: Config) -> Discovery:
                 continue
             if config.force_exclude and _named_file_excluded(item, spec, excludes, root):
                 continue
-            found.add(item)
+            add(item, entry, str(import_root(entry.parent)))
             continue
         # Globs apply to what the walk finds below a directory named explicitly, never to
         # the directory itself or its parents: reviewing /srv/build/app, or `dist/` on
         # purpose, must not silently review nothing. Paths are matched relative to the
         # configuration's root when the directory lies inside it (so anchored globs work).
         top = _real(given)
+        base = str(import_root(top))
         try:
             prefix = top.relative_to(root).as_posix() + "/"
         except ValueError:
@@ -210,8 +235,8 @@ def discover_all(paths: list[Path], config: Config) -> Discovery:
                 if isinstance(item, Skipped):
                     skip(item)
                 else:
-                    found.add(item)
-    return Discovery(sorted(found), sorted(skipped.values(), key=lambda s: s.path))
+                    add(item, entry, base)
+    return Discovery(sorted(found), sorted(skipped.values(), key=lambda s: s.path), modules)
 
 
 def excluded_by(path: Path, config: Config) -> bool:

@@ -163,21 +163,26 @@ def _gc_paused_during(function: _F) -> _F:
 
 def review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
                   tree: ast.Module | None = None,
-                  collect: tuple[str, ...] | None = None) -> FileResult:
-    """Review one file. A pure function of (text, config): safe to cache and parallelize.
+                  collect: tuple[str, ...] | None = None, module: str | None = None
+                  ) -> FileResult:
+    """Review one file. A pure function of (text, config, module name): safe to cache and
+    parallelize.
 
     `collect` names fact collectors to run in the same walk (default: those the enabled
-    project rules need)."""
+    project rules need). `module` is the file's dotted module name (default: the one `path`
+    gives; `run` passes the one its import root gives, see `discovery.import_root`)."""
     with _gc_paused(), warnings.catch_warnings():
         # Compiling the reviewed code warns about *its* problems (invalid escapes,
         # `x is 1`, `assert (a, b)`): not ours to print, 180 lines for 45 files under 3.12.
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        return _review_source(data, path, config, rules, tree, collect)
+        return _review_source(data, path, config, rules, tree, collect,
+                              module_name(path) if module is None else module)
 
 
 def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[str, ...],
-                   tree: ast.Module | None, collect: tuple[str, ...] | None) -> FileResult:
+                   tree: ast.Module | None, collect: tuple[str, ...] | None, module: str
+                   ) -> FileResult:
     result = FileResult(path=path)
     docs = load_rule_docs()
     try:
@@ -195,9 +200,9 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
             ))
         return result
 
-    builder = SemanticBuilder(tree, module_name(path), is_package=Path(path).stem == "__init__")
+    builder = SemanticBuilder(tree, module, is_package=Path(path).stem == "__init__")
     semantic = builder.build()
-    ctx = FileContext(path, text, tree, semantic, config)
+    ctx = FileContext(path, text, tree, semantic, config, module)
     active: list[Rule] = []
     for rule_id in rules:
         cls = FILE_RULES.get(rule_id)
@@ -263,13 +268,14 @@ def _rule_error(rule_id: str, path: str, node: ast.AST, exc: Exception) -> str:
             f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
-# (real path, display path, config, rules, collect, cache, the bytes when already read)
+# (real path, display path, config, rules, collect, cache, the bytes when already read,
+#  module name)
 _Task = tuple[str, str, Config, tuple[str, ...], tuple[str, ...] | None, ResultCache | None,
-              bytes | None]
+              bytes | None, str]
 
 
 def _review_path(task: _Task) -> FileResult:
-    file_path, shown, config, rules, collect, cache, data = task
+    file_path, shown, config, rules, collect, cache, data, module = task
     if data is None:
         try:
             data = read_source(file_path)
@@ -278,7 +284,7 @@ def _review_path(task: _Task) -> FileResult:
     limit = file_time_limit()
     try:
         with _time_limit(limit):
-            result = review_source(data, shown, config, rules, collect=collect)
+            result = review_source(data, shown, config, rules, collect=collect, module=module)
     except FileTimeout:
         gc.collect()  # the stopped review did not release its tree (see FileContext.release)
         return _unreadable(shown, f"review stopped after {limit:g} s: the file takes too long "
@@ -288,7 +294,7 @@ def _review_path(task: _Task) -> FileResult:
     # edited since is stored under the content that was reviewed. A rule failure is not
     # cached: the next run retries.
     if cache is not None and "_errors" not in result.facts:
-        cache.store(cache.key(shown, data), result)
+        cache.store(cache.key(shown, data, module), result)
     return result
 
 
@@ -319,7 +325,8 @@ def _batches(tasks: list[tuple[int, _Task]], sizes: dict[int, int], workers: int
     return out
 
 
-def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None]
+def _lookup(files: list[Path], shown: list[str], modules: list[str],
+            caches: list[ResultCache | None]
             ) -> tuple[dict[int, FileResult], dict[int, int], dict[int, bytes], dict[int, str]]:
     """Cached results by file index (each file in the cache of its own configuration), the
     size of every file (for scheduling), the bytes of the misses read to key them, so that
@@ -342,7 +349,7 @@ def _lookup(files: list[Path], shown: list[str], caches: list[ResultCache | None
             sizes[index] = 0  # reviewed (and reported) by the worker
             continue
         sizes[index] = len(data)
-        keys[index] = cache.key(shown[index], data)
+        keys[index] = cache.key(shown[index], data, modules[index])
         cached = cache.load(keys[index])
         if cached is not None:
             hits[index] = cached
@@ -469,17 +476,19 @@ def run(paths: list[Path], config: Config, *, jobs: int | None = None,
         return (own, *plans[own])
 
     planned = [plan(i) for i in range(len(files))]
-    found, sizes, read, keys = _lookup(files, shown, [p[2] for p in planned])
+    modules = [discovery.modules.get(f, module_name(name)) for f, name in zip(
+        files, shown, strict=True)]
+    found, sizes, read, keys = _lookup(files, shown, modules, [p[2] for p in planned])
     overridden = [i for i, name in enumerate(shown) if texts and name in texts]
     for i in overridden:  # `--fix` rounds: these files as their fixed text, not cached
         own, own_rules, _ = planned[i]
         found[i] = review_source(texts[shown[i]], shown[i], own, own_rules,  # type: ignore[index]
-                                 collect=collect)
+                                 collect=collect, module=modules[i])
         # Frames of project findings here show the fixed text, not the file on disk.
         found[i].lines = found[i].lines or source_lines(texts[shown[i]])  # type: ignore[index]
     results: list[FileResult | None] = [found.get(i) for i in range(len(files))]
     pending = [(i, (str(files[i]), shown[i], planned[i][0], planned[i][1], collect,
-                    planned[i][2], read.pop(i, None)))
+                    planned[i][2], read.pop(i, None), modules[i]))
                for i in range(len(files)) if i not in found]
     total, done = len(files), len(found)
     if progress is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -67,6 +68,19 @@ def _any_code_selected(options: Any) -> bool:
         return any(decide(code) is Decision.Selected for code in codes)
     except Exception:  # another flake8 API: run, and let flake8 filter as before
         return True
+
+
+def _module(filename: str) -> str | None:
+    """The file's module name from its import root: flake8 hands over the path as named on
+    its command line (`./app/x.py`, or absolute), and no argument to take the root from,
+    so the root is the nearest directory above the file that is not a package."""
+    if filename in ("stdin", "-"):
+        return None
+    from .discovery import import_root
+    from .semantic import module_name_under
+
+    real = Path(os.path.realpath(filename))
+    return module_name_under(str(real), str(import_root(real.parent)))
 
 
 def _display(filename: str) -> str:
@@ -125,7 +139,8 @@ class Plugin:
         path = _display(self.filename)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
         text = "".join(self.lines)
-        result = review_source(text, path, config, rules, tree=tree)
+        result = review_source(text, path, config, rules, tree=tree,
+                               module=_module(self.filename))
         if result.suppressions:
             # Our own ignore comment applies here as on the command line; noqa is flake8's.
             result.suppressions = parse_suppressions(text, tree, own_only=True)

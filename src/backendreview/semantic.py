@@ -34,6 +34,21 @@ def module_name(path: str) -> str:
     return ".".join(parts)
 
 
+def module_name_under(path: str, root: str | None) -> str:
+    """The dotted module name of the file at `path` (a real, absolute path) seen from the
+    import root `root` (see `discovery.import_root`): `/abs/app/pkg/views.py` under
+    `/abs/app` is `pkg.views`, however the command line named the tree. Without a root, or
+    for a file outside it, the name its path gives (`module_name`)."""
+    if root is not None:
+        try:
+            relative = PurePath(path).relative_to(root)
+        except ValueError:
+            pass
+        else:
+            return module_name(relative.as_posix())
+    return module_name(path)
+
+
 @dataclass(frozen=True, init=False)
 class Binding:
     """One place where a name gets a value."""

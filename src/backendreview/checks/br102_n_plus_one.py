@@ -62,7 +62,6 @@ from ..analysis.program import program_of
 from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Fix, Span
-from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
 from .br102_loops import (
@@ -185,7 +184,7 @@ class NPlusOneFacts(_Options, Rule):
             return
         self.ctx.emit_fact("orm_loop", LoopFact(
             path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
-            var=var, origin=origin, accesses=accesses, module=module_name(self.ctx.path)))
+            var=var, origin=origin, accesses=accesses, module=self.ctx.module))
 
     def _origin(self, iterable: ast.expr) -> Origin | None:
         inner = iterable

@@ -33,7 +33,6 @@ from ..analysis.values import (
     is_password_name,
 )
 from ..model import Finding
-from ..semantic import module_name
 from .base import ProjectRule
 from .br201_calls import CALLS, STORES, PasswordUse, check_calls
 
@@ -99,7 +98,7 @@ def class_qualname(ctx: FileContext, node: ast.ClassDef) -> str:
     for anc in ctx.semantic.ancestors(node):
         if isinstance(anc, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             names.append(anc.name)
-    return ".".join([module_name(ctx.path), *reversed(names)])
+    return ".".join([ctx.module, *reversed(names)])
 
 
 def _callee_name(call: ast.Call) -> str:

@@ -251,8 +251,18 @@ def project_guard(routes: list[Route], route: Route, program: ProgramModel | Non
         return None
     top = max(sorted(counts), key=lambda a: counts[a])
     module, _, name = top.rpartition(".")
-    here = module == module_name(route.file) or module == module_name(route.handler_file)
+    here = module in (_file_module(route.file, program), _file_module(route.handler_file, program))
     return name, "" if here else f"from {module} import {name}\n\n"
+
+
+def _file_module(path: str, program: ProgramModel | None) -> str:
+    """The module name the review gave the file at `path` (its import root's, which the
+    shown path alone does not give when the tree was named by an absolute path)."""
+    if program is not None:
+        for module in program.modules.values():
+            if module.path == path:
+                return module.name
+    return module_name(path)
 
 
 def auth_fix(route: Route, routes: list[Route] | None = None,

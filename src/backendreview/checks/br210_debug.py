@@ -22,7 +22,6 @@ from typing import Any
 
 from ..analysis.paths import is_non_production
 from ..model import Finding, Fix
-from ..semantic import module_name
 from .base import ProjectRule, Rule
 from .fixcode import code_or_none
 
@@ -64,7 +63,7 @@ class DebugEnabled(Rule):
     def end_file(self) -> None:
         if self.skip or not self._is_settings_module():
             return
-        module = module_name(self.ctx.path)
+        module = self.ctx.module
         package = module if self.ctx.path.replace("\\", "/").endswith("__init__.py") else (
             module.rpartition(".")[0])
         stars: list[str] = []
@@ -86,7 +85,7 @@ class DebugEnabled(Rule):
                 finding = self._report(node, "`DEBUG = True` in settings",
                                        'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"')
                 self.ctx.findings.remove(finding)
-                self.ctx.emit_fact(DEFERRED, DeferredDebug(finding, module_name(self.ctx.path)))
+                self.ctx.emit_fact(DEFERRED, DeferredDebug(finding, self.ctx.module))
             elif self._is_app_debug_target(target):
                 self._report(node, f"`{self.ctx.source(target)} = True`",
                              f'{self.ctx.source(target)} = os.environ.get("FLASK_DEBUG") == "1"')

@@ -26,7 +26,6 @@ from ..analysis.program import ProgramModel, definition_ref, program_of, short_n
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Related, Severity, Span
-from ..semantic import module_name
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
                  "operations it runs with the error text they return, on purpose; the broad "
@@ -134,7 +133,7 @@ def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.Async
         exception = _project_ref(ctx, dec.args[0])
         if exception is not None:
             ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(
-                exception, f"{module_name(ctx.path)}.{node.name}", index, ctx.path,
+                exception, f"{ctx.module}.{node.name}", index, ctx.path,
                 dec.lineno))
 
 

@@ -8,7 +8,6 @@ import ast
 from typing import TYPE_CHECKING, ClassVar
 
 from ...astutil import own_returns
-from ...semantic import module_name
 from ..program.partials import applied, calls_made, is_partial, may_hold_partials
 from . import (
     aiohttp,
@@ -179,7 +178,7 @@ class RouteCollector:
         statement = self.ctx.semantic.parent(node)
         if not isinstance(target, ast.Name) or statement not in self.ctx.tree.body:
             return []
-        return [SettingsFact("limiter-object", f"{module_name(self.ctx.path)}.{target.id}",
+        return [SettingsFact("limiter-object", f"{self.ctx.module}.{target.id}",
                              library, self.ctx.path, node.lineno)]
 
     def _decorator_call(self, node: ast.Call) -> None:

@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
-from ...semantic import module_name
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
 from .html_pages import returns_page
@@ -200,7 +199,7 @@ def str_list(node: ast.AST | None) -> tuple[str, ...] | None:
 
 
 def this_module(ctx: FileContext) -> str:
-    return module_name(ctx.path)
+    return ctx.module
 
 
 def object_name(ctx: FileContext, expr: ast.AST) -> str | None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from ...astutil import own_nodes
 from ...model import Span
-from ...semantic import module_name
 from .models import class_ref
 from .queries import Origin, OriginFinder
 
@@ -124,7 +123,7 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
                 fields.append(SerializerField(name, path, None, False, stmt.lineno))
     if model is None and not fields:
         return None
-    return SerializerFact(f"{module_name(ctx.path)}.{node.name}", node.name, ctx.path,
+    return SerializerFact(f"{ctx.module}.{node.name}", node.name, ctx.path,
                           node.lineno, bases, model, tuple(fields), meta_fields, depth,
                           tuple(declared))
 
@@ -174,7 +173,7 @@ def extract_list_view(ctx: FileContext, node: ast.ClassDef,
     if origin is None or origin.orm != "django":
         return None
     return ListViewFact(ctx.path, node.name, serializer, origin, ctx.span_of(queryset),
-                        ctx.source(queryset).split("\n")[0].strip(), module_name(ctx.path))
+                        ctx.source(queryset).split("\n")[0].strip(), ctx.module)
 
 
 # -- what a view's own get_queryset adds to the queryset of its bases ---------------------------
@@ -254,7 +253,7 @@ def extract_queryset_method(ctx: FileContext, cls: ast.ClassDef,
         elif isinstance(node, ast.Attribute) and node.attr == "queryset" and isinstance(
                 node.value, ast.Name) and node.value.id == "self" and not start:
             start = "queryset"
-    return QuerysetMethodFact(f"{module_name(ctx.path)}.{cls.name}.{method.name}",
+    return QuerysetMethodFact(f"{ctx.module}.{cls.name}.{method.name}",
                               tuple(dict.fromkeys(loads)), runtime, tuple(sorted(calls)),
                               start)
 
@@ -275,4 +274,4 @@ def runtime_loader(ctx: FileContext, call: ast.Call) -> RuntimeLoaderFact | None
             return None
     if not names:
         return None
-    return RuntimeLoaderFact(".".join([module_name(ctx.path), *reversed(names)]))
+    return RuntimeLoaderFact(".".join([ctx.module, *reversed(names)]))

@@ -12,8 +12,6 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...semantic import module_name
-
 if TYPE_CHECKING:
     from ...context import FileContext
 
@@ -103,7 +101,7 @@ def class_ref(ctx: FileContext, expr: ast.expr) -> str | None:
         if loaded:
             return loaded
         if bindings and all(b.kind in ("class", "assign") for b in bindings):
-            return f"{module_name(ctx.path)}.{expr.id}"
+            return f"{ctx.module}.{expr.id}"
     if isinstance(expr, ast.Attribute):
         inner = class_ref(ctx, expr.value)
         return f"{inner}.{expr.attr}" if inner else None
@@ -185,7 +183,7 @@ def extract_class(ctx: FileContext, node: ast.ClassDef) -> ClassFact | None:
         return None
     if all(b in ("object", "builtins.object") for b in bases) and not fields:
         return None
-    return ClassFact(qualname=f"{module_name(ctx.path)}.{node.name}", name=node.name,
+    return ClassFact(qualname=f"{ctx.module}.{node.name}", name=node.name,
                      path=ctx.path, line=node.lineno, bases=tuple(bases), abstract=abstract,
                      fields=tuple(fields), framework_hint=hint)
 
@@ -295,7 +293,7 @@ def extract_base(ctx: FileContext, node: ast.Assign) -> BaseFact | None:
     if not isinstance(node.value, ast.Call):
         return None
     qualified = ctx.qualified_name(node.value.func) or ""
-    name = f"{module_name(ctx.path)}.{node.targets[0].id}"
+    name = f"{ctx.module}.{node.targets[0].id}"
     if qualified in SA_BASE_FACTORIES:
         return BaseFact(name)
     if qualified in FLASK_SQLALCHEMY:

@@ -14,7 +14,6 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...astutil import call_chain, own_nodes, walk
-from ...semantic import module_name
 from ..allowlist import guarded
 from ..containers import written_into
 from ..frameworks.common import (
@@ -202,7 +201,7 @@ def definition_ref(ctx: FileContext, expr: ast.AST,
         scope, bindings = ctx.semantic.lookup(expr.id, expr)
         if scope is ctx.semantic.module_scope and bindings and all(
                 b.kind in kinds for b in bindings):
-            return f"{module_name(ctx.path)}.{expr.id}"
+            return f"{ctx.module}.{expr.id}"
     return None
 
 
@@ -230,7 +229,7 @@ def _qualname_of(ctx: FileContext, node: ast.AST) -> str:
     for anc in ctx.semantic.ancestors(node):
         if isinstance(anc, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             names.append(anc.name)
-    return ".".join([module_name(ctx.path), *reversed(names)])
+    return ".".join([ctx.module, *reversed(names)])
 
 
 _CONDITIONS = (ast.If, ast.IfExp, ast.BoolOp, ast.ExceptHandler, ast.Match, ast.While)
@@ -305,7 +304,7 @@ class _Extractor:
         # False as well: the call graph level (see CALLS).
         self.full = level == FULL
         self.bodies = level != CLASSES
-        self.module = module_name(ctx.path)
+        self.module = ctx.module
         sem = ctx.semantic
         self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
         self.sqla = any(sem.is_imported(m) for m in _SQLA_MODULES)
