@@ -14,9 +14,8 @@ from backendreview.analysis.program import program_of
 from backendreview.cache import ResultCache
 from backendreview.cli import main
 from backendreview.config import Config
-from backendreview.discovery import discover_all, import_root
+from backendreview.discovery import discover_all, file_module, import_root
 from backendreview.engine import run
-from backendreview.flake8_plugin import _module
 from backendreview.semantic import module_name_under
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,11 +177,11 @@ def test_module_name_under_falls_back_to_the_path_outside_the_root() -> None:
     assert module_name_under("shop/api.py", None) == "shop.api"
 
 
-def test_flake8_names_the_module_from_its_root(tmp_path: Path,
+def test_a_file_reviewed_alone_is_named_from_its_root(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     project = _shop(tmp_path)
     monkeypatch.chdir(tmp_path)
-    assert _module(str(project / "shop" / "api.py")) == "shop.api"
+    assert file_module(str(project / "shop" / "api.py")) == "shop.api"
     monkeypatch.chdir(project)
-    assert _module("./shop/api.py") == "shop.api"
-    assert _module("stdin") is None
+    assert file_module("./shop/api.py") == "shop.api"
+    assert file_module("stdin") is None

@@ -311,7 +311,7 @@ def _output_format(value: str) -> str:
 def _review_stdin(stdin_filename: str | None, config: Config):  # type: ignore[no-untyped-def]
     """One file read from standard input (an editor's unsaved buffer), reviewed as if it
     were `stdin_filename`; nothing is written to disk."""
-    from .discovery import display_path, excluded_by
+    from .discovery import display_path, excluded_by, file_module
     from .engine import RunResult, enabled_rules, finish, review_source
 
     shown = display_path(Path(stdin_filename)) if stdin_filename else "-"
@@ -321,7 +321,9 @@ def _review_stdin(stdin_filename: str | None, config: Config):  # type: ignore[n
     data = sys.stdin.buffer.read()
     docs = load_rule_docs()
     rules = enabled_rules(config, docs)
-    result = finish([review_source(data, shown, config, rules)], config, rules, docs)
+    module = file_module(stdin_filename) if stdin_filename else None
+    result = finish([review_source(data, shown, config, rules, module=module)], config, rules,
+                    docs)
     return result
 
 

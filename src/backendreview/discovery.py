@@ -65,6 +65,17 @@ def import_root(start: Path) -> Path:
     return root
 
 
+def file_module(filename: str) -> str | None:
+    """The module name of one file reviewed on its own (flake8 hands over the path as named
+    on its command line, `--stdin-filename` names an editor's buffer): no argument to take
+    the root from, so the root is the nearest directory above the file that is not a
+    package. None for standard input without a name (the path then gives the name)."""
+    if filename in ("stdin", "-"):
+        return None
+    real = _real(Path(filename))
+    return module_name_under(str(real), str(import_root(real.parent)))
+
+
 def _git_visible(directory: Path) -> set[Path] | None:
     """Files git would consider (tracked, or untracked and not ignored); None outside git."""
     try:

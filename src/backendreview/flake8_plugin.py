@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -70,19 +69,6 @@ def _any_code_selected(options: Any) -> bool:
         return True
 
 
-def _module(filename: str) -> str | None:
-    """The file's module name from its import root: flake8 hands over the path as named on
-    its command line (`./app/x.py`, or absolute), and no argument to take the root from,
-    so the root is the nearest directory above the file that is not a package."""
-    if filename in ("stdin", "-"):
-        return None
-    from .discovery import import_root
-    from .semantic import module_name_under
-
-    real = Path(os.path.realpath(filename))
-    return module_name_under(str(real), str(import_root(real.parent)))
-
-
 def _display(filename: str) -> str:
     return filename[2:] if filename.startswith("./") else filename
 
@@ -122,7 +108,7 @@ class Plugin:
             yield 1, 0, f"BR000 backendreview configuration error: {error}", type(self)
             return
         from .checks import PROJECT_RULES
-        from .discovery import excluded_by
+        from .discovery import excluded_by, file_module
         from .engine import enabled_rules, finish, review_source
         from .metadata import load_rule_docs
         from .suppression import parse_suppressions
@@ -140,7 +126,7 @@ class Plugin:
         tree = self.tree if isinstance(self.tree, ast.Module) else None
         text = "".join(self.lines)
         result = review_source(text, path, config, rules, tree=tree,
-                               module=_module(self.filename))
+                               module=file_module(self.filename))
         if result.suppressions:
             # Our own ignore comment applies here as on the command line; noqa is flake8's.
             result.suppressions = parse_suppressions(text, tree, own_only=True)
