@@ -23,6 +23,7 @@ from . import (
     graphql,
     guards,
     html_pages,
+    principal,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -298,7 +299,8 @@ class RouteCollector:
             self._emit(django.on_assign(self.ctx, node))
 
     def end_file(self) -> None:
-        """Nothing to finish: every fact is emitted as it is seen."""
+        # Permission objects are module constants or class attributes: read once per file.
+        self._emit(principal.permission_facts(self.ctx))
 
 
 def file_facts(ctx: FileContext) -> list[object]:

@@ -339,6 +339,23 @@ def markers(names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(auth), tuple(limits)
 
 
+def _required_on(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`Permission(RoleNeed("ops")).require(403)`: the object's class (or the object) named,
+    `flask_principal.Permission.require`, so the project phase can tell a flask-principal
+    permission from any other `.require` (routes._apply_permission)."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
+            expr.func.attr == "require":
+        return f"{callable_name(ctx, expr.func.value)}.require"
+    return None
+
+
+def body_guards(ctx: FileContext, func: ast.AST) -> tuple[str, ...]:
+    """`with Permissions.ADMIN.require(403):` in the handler's body: a context manager
+    guarding what it wraps, named like a decorator would be."""
+    return tuple(name for node in own_nodes(func) if isinstance(node, ast.With | ast.AsyncWith)
+                 for item in node.items if (name := _required_on(ctx, item.context_expr)))
+
+
 def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
     out: list[str] = []
     for dec in getattr(func, "decorator_list", []):
@@ -352,7 +369,7 @@ def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:
         if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and \
                 dec.func.attr in ("limit", "shared_limit"):
             name = f"{callable_name(ctx, dec.func.value)}.{dec.func.attr}"
-        out.append(name)
+        out.append(_required_on(ctx, dec) or name)
     return out
 
 
@@ -525,7 +542,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status, file=ctx.path,
-        annotations=annotations, delegates=delegates,
+        annotations=annotations, delegates=delegates, guards=body_guards(ctx, func),
         credentials=credential_check(ctx, func),
         serves_json=(answers_json := _answers_json(ctx, func)),
         serves_html=not answers_json and returns_page(ctx, func, _returns(func)),

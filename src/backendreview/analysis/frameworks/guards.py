@@ -44,9 +44,30 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if IDENTITY.search(text) and denies_anonymous(ctx, wrapper):
             return GuardFact(f"{this_module(ctx)}.{func.name}", "auth",
                              "aborts for anonymous users", ctx.path, func.lineno)
+        applied = _applied_auth_decorator(ctx, func, wrapper)
+        if applied:
+            return GuardFact(f"{this_module(ctx)}.{func.name}", "auth",
+                             f"applies {applied}", ctx.path, func.lineno)
         if body_limiter_calls(ctx, wrapper):
             return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
                              "checks a rate limiter", ctx.path, func.lineno)
+    return None
+
+
+def _applied_auth_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                            wrapper: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """OctoPrint's `restricted_access`: the wrapper hands the decorated view to an auth
+    decorator (`flask_login.login_required(func)(*args, **kwargs)`) — the view runs only
+    behind it. Only the decorated function itself counts, not any other argument."""
+    if not func.args.args:
+        return None
+    view = func.args.args[0].arg
+    for node in ast.walk(wrapper):
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id == view
+                                              for a in node.args):
+            name = callable_name(ctx, node)
+            if classify(name) == "auth":
+                return name.rsplit(".", 1)[-1]
     return None
 
 

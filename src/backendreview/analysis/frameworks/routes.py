@@ -22,6 +22,7 @@ starts with `{?}` and `prefix_known` is False. Nothing is guessed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -70,6 +71,7 @@ class HandlerInfo:
     # another module may carry a dependency (`Annotated[User, Depends(get_current_user)]`).
     annotations: tuple[str, ...] = ()
     delegates: bool = False  # the body calls super().<same method>()
+    guards: tuple[str, ...] = ()  # `with perm.require(403):` context managers in the body
     # The body checks credentials the client sent: "verify" (a password / secret read from
     # the request and checked, or a token issued for it) or "read" (only read), and how.
     credentials: tuple[str, str] | None = None
@@ -820,6 +822,7 @@ def _apply_guards(route: Route, guards: dict[str, GuardFact], resolver: Resolver
     for name in route.raw:
         found = resolver.find(name)
         if found is None:
+            _apply_permission(route, name, guards, resolver)
             continue
         guard = guards[found]
         shown = f"{found.rsplit('.', 1)[-1]} ({guard.why})"
@@ -829,6 +832,35 @@ def _apply_guards(route: Route, guards: dict[str, GuardFact], resolver: Resolver
         elif guard.kind == "limit" and not any(found.endswith(a) or a.endswith(found)
                                                for a in route.limits):
             route.limits += (shown,)
+
+
+# flask-principal's own Permission class (or a vendored copy of the library).
+LIBRARY_PERMISSION = re.compile(r"(?:^|\.)flask_principal\.Permission$")
+
+
+def _apply_permission(route: Route, name: str, guards: dict[str, GuardFact],
+                      resolver: Resolver) -> None:
+    """`@ADMIN.require(403)` / `@Permissions.ADMIN.require(403)` on a flask-principal
+    Permission (frameworks/principal.py): a module constant, or an attribute of a class
+    holding Permissions."""
+    if not name.endswith(".require"):
+        return
+    obj = name.removesuffix(".require")
+    label = None
+    if LIBRARY_PERMISSION.search(obj):  # built inline: `Permission(RoleNeed(...)).require`
+        label = "Permission(...).require (flask-principal)"
+    for owner in (obj, obj.rsplit(".", 1)[0]):
+        found = resolver.find(owner) if "." in owner and label is None else None
+        if found is None:
+            continue
+        guard = guards[found]
+        if guard.kind == "permission-class" and owner == obj:
+            label = f"{obj.rsplit('.', 1)[-1]}(...).require ({guard.why})"
+        elif guard.kind == "permission":
+            shown = ".".join(obj.rsplit(".", 2 if owner != obj else 1)[1:])
+            label = f"{shown}.require ({guard.why})"
+    if label is not None and label not in route.auth:
+        route.auth += (label,)
 
 
 def _apply_aliases(route: Route, fact: RouteFact, aliases: dict[str, AliasFact],
@@ -877,7 +909,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         response_model=h.response_model if h else None,
         sets_status=h.sets_status if h else False,
         credentials=h.credentials if h else None,
-        raw=chain.raw + ((h.decorators + h.dependencies) if h else ()),
+        raw=chain.raw + ((h.decorators + h.dependencies + h.guards) if h else ()),
         action=action, overrides=overrides, handler_params=h.params if h else (),
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
