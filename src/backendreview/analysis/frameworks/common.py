@@ -350,10 +350,24 @@ def _required_on(ctx: FileContext, expr: ast.AST) -> str | None:
 
 
 def body_guards(ctx: FileContext, func: ast.AST) -> tuple[str, ...]:
-    """`with Permissions.ADMIN.require(403):` in the handler's body: a context manager
-    guarding what it wraps, named like a decorator would be."""
-    return tuple(name for node in own_nodes(func) if isinstance(node, ast.With | ast.AsyncWith)
-                 for item in node.items if (name := _required_on(ctx, item.context_expr)))
+    """Permission checks in the handler's body, named like a decorator would be: `with
+    Permissions.ADMIN.require(403):` guarding what it wraps, and `if not perm.can():
+    abort(403)` as a statement of the body itself — a `.can()` test whose branch refuses
+    the caller. A `.can()` that only picks what to show guards nothing, and one nested in a
+    loop, a `try` or another condition guards only some requests."""
+    out: list[str] = []
+    top = set(map(id, getattr(func, "body", [])))
+    for node in own_nodes(func):
+        if isinstance(node, ast.With | ast.AsyncWith):
+            out += [name for item in node.items
+                    if (name := _required_on(ctx, item.context_expr))]
+        elif isinstance(node, ast.If) and id(node) in top and any(
+                _deny_node(ctx, n, redirects=False)
+                for stmt in (*node.body, *node.orelse) for n in ast.walk(stmt)):
+            out += [f"{callable_name(ctx, call.func.value)}.can" for call in ast.walk(node.test)
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "can" and not call.args]
+    return tuple(dict.fromkeys(out))
 
 
 def decorator_names(ctx: FileContext, func: ast.AST) -> list[str]:

@@ -842,23 +842,23 @@ def _apply_permission(route: Route, name: str, guards: dict[str, GuardFact],
                       resolver: Resolver) -> None:
     """`@ADMIN.require(403)` / `@Permissions.ADMIN.require(403)` on a flask-principal
     Permission (frameworks/principal.py): a module constant, or an attribute of a class
-    holding Permissions."""
-    if not name.endswith(".require"):
+    holding Permissions; or a `.can()` test in the body whose branch refuses the caller."""
+    obj, _, method = name.rpartition(".")
+    if method not in ("require", "can") or not obj:
         return
-    obj = name.removesuffix(".require")
     label = None
     if LIBRARY_PERMISSION.search(obj):  # built inline: `Permission(RoleNeed(...)).require`
-        label = "Permission(...).require (flask-principal)"
+        label = f"Permission(...).{method} (flask-principal)"
     for owner in (obj, obj.rsplit(".", 1)[0]):
         found = resolver.find(owner) if "." in owner and label is None else None
         if found is None:
             continue
         guard = guards[found]
         if guard.kind == "permission-class" and owner == obj:
-            label = f"{obj.rsplit('.', 1)[-1]}(...).require ({guard.why})"
+            label = f"{obj.rsplit('.', 1)[-1]}(...).{method} ({guard.why})"
         elif guard.kind == "permission":
             shown = ".".join(obj.rsplit(".", 2 if owner != obj else 1)[1:])
-            label = f"{shown}.require ({guard.why})"
+            label = f"{shown}.{method} ({guard.why})"
     if label is not None and label not in route.auth:
         route.auth += (label,)
 
