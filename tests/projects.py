@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from backendreview.analysis.program import ProgramModel, program_of
 from backendreview.config import Config
-from backendreview.engine import run
+from backendreview.engine import finish, review_source, run
+from backendreview.metadata import load_rule_docs
 
 
 def app_package(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -32,3 +34,11 @@ def program_model(tmp_path: Path, files: dict[str, str], monkeypatch: pytest.Mon
     result = run([Path(".")], Config(root=tmp_path), rules=(), collect=("program",), jobs=1)
     assert result.errors == []
     return program_of(result.facts)
+
+
+def one_file_findings(code: str, rules: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """(line, severity, message) of every finding `rules` give on `code` reviewed as one
+    file `case.py`, project phase included, sorted."""
+    result = review_source(textwrap.dedent(code).encode(), "case.py", Config(), rules)
+    findings = finish([result], Config(), rules, load_rule_docs()).findings
+    return sorted((f.span.start_line, f.severity.value, f.message) for f in findings)

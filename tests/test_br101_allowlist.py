@@ -6,21 +6,18 @@ allowlist of another variable, a "set" that is request data."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from backendreview.config import Config
-from backendreview.engine import finish, review_source, run
-from backendreview.metadata import load_rule_docs
+from backendreview.engine import run
+
+from .projects import one_file_findings
 
 _PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "allowlist_project"
 
 
 def _found(code: str) -> list[tuple[int, str, str]]:
-    rules = ("BR000", "BR101")
-    result = review_source(textwrap.dedent(code).encode(), "case.py", Config(), rules)
-    findings = finish([result], Config(), rules, load_rule_docs()).findings
-    return sorted((f.span.start_line, f.severity.value, f.message) for f in findings)
+    return one_file_findings(code, ("BR000", "BR101"))
 
 
 def test_member_test_needs_a_fixed_set_that_rejects():

@@ -5,18 +5,13 @@ or leaving the default withdraw it; no resolved call at all makes it a note that
 
 from __future__ import annotations
 
-import textwrap
-
 from backendreview.config import Config
-from backendreview.engine import finish, review_source
-from backendreview.metadata import load_rule_docs
+
+from .projects import one_file_findings
 
 
 def _found(code: str) -> list[tuple[int, str, str]]:
-    rules = ("BR000", "BR101")
-    result = review_source(textwrap.dedent(code).encode(), "case.py", Config(), rules)
-    findings = finish([result], Config(), rules, load_rule_docs()).findings
-    return sorted((f.span.start_line, f.severity.value, f.message) for f in findings)
+    return one_file_findings(code, ("BR000", "BR101"))
 
 
 def test_parameter_no_call_reaches_is_a_note_naming_the_function():
