@@ -15,6 +15,7 @@ from . import (
     call_bindings,
     connexion_spec,
     django,
+    drf_registry,
     fastapi_starlette,
     flask,
     flask_plugins,
@@ -45,7 +46,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
-              "DeferredWrapFact": "deferred_wrap"}
+              "DeferredWrapFact": "deferred_wrap", "ProvidesFact": "registry_provides",
+              "RegistryCallFact": "registry_call"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -99,6 +101,8 @@ class RouteCollector:
         # An app, router or blueprint handed to a function (in any file: `main.py` may
         # import no framework).
         self._emit(call_bindings.call_arg_facts(self.ctx, node))
+        # An app registry's functions called with a router (drf_registry), in any file.
+        self._emit(drf_registry.registry_call(self.ctx, node))
         self._visit_call(node)
 
     def _visit_call(self, node: ast.Call) -> None:
@@ -109,6 +113,10 @@ class RouteCollector:
                 # `app.register_blueprint(module.blueprint)` in a module that imports no
                 # framework (the app comes in as a parameter).
                 self._emit_owned(node, flask.on_call(self.ctx, node))
+            elif isinstance(node.func, ast.Attribute) and node.func.attr == "register":
+                # `router.register(prefix, ViewSet)` on a parameter, in a populator module
+                # that imports only its viewsets.
+                self._emit_owned(node, drf_registry.parameter_register(self.ctx, node))
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
@@ -133,7 +141,7 @@ class RouteCollector:
             self._emit(connexion_spec.on_call(self.ctx, node))
         if triggered:
             if self.django:
-                self._emit(django.on_call(self.ctx, node))
+                self._emit_owned(node, django.on_call(self.ctx, node))
             self._emit(self._slowapi(node))
 
     def _partial(self, node: ast.Call) -> None:
@@ -290,6 +298,8 @@ class RouteCollector:
             if alias is not None:
                 self._emit([alias])
                 return
+        if target.id == drf_registry.REGISTRY_NAME:
+            self._emit(drf_registry.provides_facts(self.ctx, node))
         collection = call_bindings.collection_fact(self.ctx, node)
         if collection is not None:
             self._emit([collection])

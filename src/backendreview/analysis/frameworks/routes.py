@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...model import Span
 from .html_pages import PageSummaries, lineage_serves_html
 from .naming import segments
 from .writes import WriteFact
+
+if TYPE_CHECKING:
+    from .call_bindings import Bindings
 
 UNKNOWN_PREFIX = "{?}"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -488,9 +491,17 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     view_resolver = Resolver(sorted(views))
     drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
     drf_owner_resolver = Resolver(sorted(drf_owners))
+    # Routers handed to functions through an app registry (drf_registry): its calls are
+    # calls like any other for the parameter bindings below.
+    from .call_bindings import Bindings, bind_mounts
+    from .drf_registry import registry_calls
+
+    facts = {**facts, "route_call": [*facts.get("route_call", []),
+                                     *registry_calls(facts, drf_owners)]}
+    bindings = Bindings(facts)
     route_facts: list[RouteFact] = [
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
-            r, drf_owners, drf_owner_resolver, views, view_resolver)]
+            r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
     from .appbuilder import complete_views
 
@@ -502,10 +513,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     settings = [s for s in settings if not (s.key == "global-limiter" and inert.find(s.value))]
 
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
-    from .call_bindings import Bindings, bind_mounts
-
     mounts = _through_reexports(facts, mounts, route_facts)
-    mounts = bind_mounts(Bindings(facts), mounts,
+    mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
@@ -745,11 +754,19 @@ _DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framew
 
 
 def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver: Resolver,
-                   views: dict[str, ViewClassFact], resolver: Resolver) -> bool:
+                   views: dict[str, ViewClassFact], resolver: Resolver,
+                   bindings: Bindings | None = None) -> bool:
     """`router.register(...)` on a DRF router: a DRF class, or a project class whose bases
     (across modules) reach one; for a router imported from another module, the class of the
-    object it was built from."""
+    object it was built from; for a function's parameter, what its callers pass (a router
+    parameter no call reaches: when the registered class is a DRF viewset)."""
     cls = fact.router_class
+    if not cls and bindings is not None and fact.owner and bindings.is_parameter(fact.owner):
+        values = [v for v in bindings.values(fact.owner) if v != fact.owner]
+        if not values:
+            return _is_drf_viewset(fact.view_ref, views, resolver)
+        return any(_is_drf_router(replace(fact, owner=v), owners, owner_resolver, views,
+                                  resolver) for v in values)
     if not cls:
         found = owner_resolver.find(fact.owner)
         if found is None:
@@ -762,6 +779,19 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
         return False
     return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
                for item in _base_names(views[found_class], views, resolver))
+
+
+_DRF_VIEWSETS = ("rest_framework.viewsets.",)
+
+
+def _is_drf_viewset(ref: str | None, views: dict[str, ViewClassFact], resolver: Resolver
+                    ) -> bool:
+    """A class whose hierarchy (across modules) reaches a DRF viewset or ViewSetMixin."""
+    found = resolver.find(ref)
+    if found is None:
+        return bool(ref and ref.startswith(_DRF_VIEWSETS))
+    return any(isinstance(item, str) and item.startswith(_DRF_VIEWSETS)
+               for item in _base_names(views[found], views, resolver))
 
 
 def helper_routes(helpers: list[Any], calls: list[Any]) -> list[RouteFact]:
