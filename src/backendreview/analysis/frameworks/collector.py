@@ -16,6 +16,7 @@ from . import (
     connexion_spec,
     django,
     drf_registry,
+    endpoint_factory,
     fastapi_starlette,
     flask,
     flask_plugins,
@@ -120,6 +121,9 @@ class RouteCollector:
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
+        if self.flask and isinstance(node.func, ast.Name) and len(node.args) == 1:
+            # `api_endpoint(get_errors)`: a route-registering decorator applied by a call.
+            self._emit(endpoint_factory.applied(self.ctx, node))
         if may_hold_partials(self.ctx) and is_partial(self.ctx, node):
             self._partial(node)
         # Most calls of a framework file name nothing any of these handlers reacts to: they
@@ -249,6 +253,12 @@ class RouteCollector:
                 self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
         if not self.active:
             return
+        if self.flask and node.decorator_list:
+            # `@api_endpoint`: a project decorator that registers the function as a route;
+            # the route of its inner function exists once per use only.
+            self._emit(endpoint_factory.decorated(self.ctx, node))
+            if endpoint_factory.inside_factory(self.ctx, node):
+                return
         for dec in node.decorator_list:
             for module in (fastapi_starlette, flask, aiohttp):
                 fact = module.route_from_decorator(self.ctx, node, dec)

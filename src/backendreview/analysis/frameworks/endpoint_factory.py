@@ -1,0 +1,214 @@
+"""Project decorators that register the function they decorate as a Flask route, with a
+path and method computed from the function's name (fava's `@api_endpoint`):
+
+    def api_endpoint(func):
+        method, _, name = func.__name__.partition("_")
+        @json_api.route(f"/{name}", methods=[method])
+        @wraps(func)
+        def _wrapper(): ...
+        return _wrapper
+
+    @api_endpoint
+    def get_changed(): ...          # GET /changed on json_api
+    api_endpoint(get_errors)        # GET /errors (a function imported from elsewhere)
+
+A module-level function of one parameter whose body defines a function decorated with a
+route of a Flask app or blueprint is such a factory: each use registers that route, its path
+and methods evaluated for the decorated function's name when the body computes them from
+`func.__name__` by a plain `partition` / `split(sep, 1)` (or uses the name whole); any other
+computation leaves the path `{?}` and the methods unknown, never guessed. The inner
+function's own decorator registers nothing until the factory is used, so it is not a route
+by itself. A decorator whose body registers no route is not a factory.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .common import analyze_handler, kwarg, literal_str
+from .routes import UNKNOWN_PREFIX, HandlerInfo, RouteFact
+
+if TYPE_CHECKING:
+    from ...context import FileContext
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# A piece of the decorated function's name: ("name",) whole, ("part", sep, index) of
+# `name.partition(sep)`.
+_Piece = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Factory:
+    route: RouteFact  # the inner function's route: its owner (blueprint / app) and decorator
+    path: tuple[str | _Piece, ...] | None  # literal texts and name pieces; None: computed
+    methods: tuple[tuple[str | _Piece, ...], ...] | None  # each method likewise
+
+
+def _name_pieces(func: ast.FunctionDef | ast.AsyncFunctionDef, param: str
+                 ) -> dict[str, _Piece]:
+    """Names the factory's own body binds to pieces of `param.__name__`."""
+
+    def is_name_of(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(
+            node.value, ast.Name) and node.value.id == param
+
+    env: dict[str, _Piece] = {}
+    for stmt in func.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, ast.Name) and is_name_of(value):
+            env[target.id] = ("name",)
+            continue
+        if not (isinstance(target, ast.Tuple) and isinstance(value, ast.Call) and
+                isinstance(value.func, ast.Attribute) and is_name_of(value.func.value) and
+                value.args and not value.keywords):
+            continue
+        sep = literal_str(value.args[0])
+        if not sep:
+            continue
+        if value.func.attr == "partition" and len(value.args) == 1 and len(target.elts) == 3:
+            indexes = (0, 1, 2)
+        elif value.func.attr == "split" and len(value.args) == 2 and isinstance(
+                value.args[1], ast.Constant) and value.args[1].value == 1 and \
+                len(target.elts) == 2:
+            # `a, b = name.split("_", 1)`: the pieces partition gives, when the name has sep.
+            indexes = (0, 2)
+        else:
+            continue
+        for elt, index in zip(target.elts, indexes, strict=True):
+            if isinstance(elt, ast.Name):
+                env[elt.id] = ("part", sep, str(index))
+    return env
+
+
+def _template(node: ast.AST | None, env: dict[str, _Piece]) -> tuple[str | _Piece, ...] | None:
+    """A string the factory computes: literal parts and name pieces, or None."""
+    if node is None:
+        return None
+    text = literal_str(node)
+    if text is not None:
+        return (text,)
+    if isinstance(node, ast.Name) and node.id in env:
+        return (env[node.id],)
+    if isinstance(node, ast.JoinedStr):
+        out: list[str | _Piece] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                out.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and value.conversion == -1 and \
+                    value.format_spec is None and isinstance(value.value, ast.Name) and \
+                    value.value.id in env:
+                out.append(env[value.value.id])
+            else:
+                return None
+        return tuple(out)
+    return None
+
+
+def _fill(template: tuple[str | _Piece, ...], name: str) -> str:
+    out = []
+    for part in template:
+        if isinstance(part, str):
+            out.append(part)
+        elif part[0] == "name":
+            out.append(name)
+        else:
+            out.append(name.partition(part[1])[int(part[2])])
+    return "".join(out)
+
+
+def factory(ctx: FileContext, func: ast.AST) -> _Factory | None:
+    """`func` as a route-registering decorator (memoised per function)."""
+    if not isinstance(func, _FUNCTIONS):
+        return None
+    return ctx.memo("endpoint-factory", func, lambda: _factory(ctx, func))
+
+
+def _factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+             ) -> _Factory | None:
+    from . import flask
+
+    params = [*func.args.posonlyargs, *func.args.args]
+    if len(params) != 1 or ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
+        return None
+    for inner in func.body:
+        if not isinstance(inner, _FUNCTIONS):
+            continue
+        for dec in inner.decorator_list:
+            route = flask.route_from_decorator(ctx, inner, dec)
+            if route is None or not isinstance(dec, ast.Call):
+                continue
+            env = _name_pieces(func, params[0].arg)
+            path = _template(dec.args[0] if dec.args else kwarg(dec, "rule"), env)
+            methods_node = kwarg(dec, "methods")
+            methods: tuple[tuple[str | _Piece, ...], ...] | None = (("GET",),)
+            if isinstance(dec.func, ast.Attribute) and dec.func.attr in flask.SHORTCUTS:
+                methods = ((flask.SHORTCUTS[dec.func.attr],),)
+            elif methods_node is not None:
+                items = [_template(e, env) for e in methods_node.elts] if isinstance(
+                    methods_node, ast.List | ast.Tuple) else [None]
+                methods = None if any(i is None for i in items) else tuple(
+                    i for i in items if i is not None)
+            return _Factory(route, path, methods)
+    return None
+
+
+def inside_factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`func` is the inner function of a factory: its route exists once per use only."""
+    return factory(ctx, ctx.semantic.parent(func)) is not None
+
+
+def _local_factory(ctx: FileContext, expr: ast.expr) -> _Factory | None:
+    """A bare name bound only to a factory defined in this module."""
+    if not isinstance(expr, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(expr.id, expr)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return None
+    return factory(ctx, bindings[0].node)
+
+
+def _route(ctx: FileContext, made: _Factory, name: str, handler: HandlerInfo, use: ast.AST
+           ) -> RouteFact:
+    path = _fill(made.path, name) if made.path is not None else UNKNOWN_PREFIX
+    methods = tuple(_fill(m, name).upper() for m in made.methods) if made.methods else ()
+    return replace(made.route, path=path, methods=methods, file=ctx.path,
+                   span=ctx.span_of(use), handler=handler,
+                   decorator=(ctx.span_of(use), ctx.source(use)))
+
+
+def decorated(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[object]:
+    """`@api_endpoint` on `func`: the route it registers."""
+    out: list[object] = []
+    for dec in func.decorator_list:
+        made = _local_factory(ctx, dec)
+        if made is not None:
+            out.append(_route(ctx, made, func.name, analyze_handler(ctx, func), dec))
+    return out
+
+
+def applied(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`api_endpoint(get_errors)` as a statement: the route it registers for that function
+    (defined here: its own code; imported: named, at the registration)."""
+    if not (len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Name)
+            and isinstance(ctx.semantic.parent(call), ast.Expr)):
+        return []
+    made = _local_factory(ctx, call.func)
+    if made is None:
+        return []
+    arg = call.args[0]
+    bindings = ctx.semantic.lookup(arg.id, arg)[1]
+    defs = [b.node for b in bindings if isinstance(b.node, _FUNCTIONS)]
+    if len(defs) == 1 and len(bindings) == 1:
+        handler = analyze_handler(ctx, defs[0])  # type: ignore[arg-type]
+    elif bindings and all(b.kind == "import" for b in bindings):
+        handler = HandlerInfo(name=arg.id, line=call.lineno, span=ctx.span_of(call))
+    else:
+        return []
+    return [_route(ctx, made, arg.id, handler, call)]
+
+
+__all__ = ["applied", "decorated", "factory", "inside_factory"]
