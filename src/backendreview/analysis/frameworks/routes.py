@@ -496,9 +496,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .call_bindings import Bindings, bind_mounts
     from .drf_registry import registry_calls
 
-    facts = {**facts, "route_call": [*facts.get("route_call", []),
-                                     *registry_calls(facts, drf_owners)]}
-    bindings = Bindings(facts)
+    # (The facts dict itself stays the run's: later phases key their caches on it.)
+    bindings = Bindings({**facts, "route_call": [*facts.get("route_call", []),
+                                                 *registry_calls(facts, drf_owners)]})
     route_facts: list[RouteFact] = [
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
