@@ -15,6 +15,7 @@ from . import (
     call_bindings,
     connexion_spec,
     django,
+    django_url_helpers,
     drf_registry,
     endpoint_factory,
     fastapi_starlette,
@@ -48,7 +49,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
               "DeferredWrapFact": "deferred_wrap", "ProvidesFact": "registry_provides",
-              "RegistryCallFact": "registry_call"}
+              "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
+              "UrlHelperCallFact": "url_helper_call"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -143,6 +145,9 @@ class RouteCollector:
         self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))
+        if self.django:
+            # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers).
+            self._emit(django_url_helpers.helper_call(self.ctx, node))
         if triggered:
             if self.django:
                 self._emit_owned(node, django.on_call(self.ctx, node))
@@ -265,6 +270,10 @@ class RouteCollector:
                 if fact is not None:
                     self._emit_owned(dec, [fact])
                     break
+        if self.django:
+            helper = django_url_helpers.helper_fact(self.ctx, node)
+            if helper is not None:
+                self._emit([helper])
         if self.django or self.starlette_or_aiohttp:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
@@ -317,6 +326,10 @@ class RouteCollector:
             self._emit(graphql.on_assign(self.ctx, node))
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
             self._emit(django.on_assign(self.ctx, node))
+            if isinstance(node, ast.Assign) and self.ctx.semantic.scope_of(node) is \
+                    self.ctx.semantic.module_scope:
+                self._emit(django_url_helpers.returned_list_mount(self.ctx, target.id,
+                                                                  node.value))
 
     def end_file(self) -> None:
         # Permission objects are module constants or class attributes: read once per file.

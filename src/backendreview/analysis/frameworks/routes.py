@@ -503,6 +503,10 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
+    from .django_url_helpers import helper_routes as url_helper_routes
+
+    url_routes, url_auth = url_helper_routes(facts)
+    route_facts += url_routes
     from .appbuilder import complete_views
 
     route_facts = complete_views(facts, route_facts, views)
@@ -649,6 +653,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 route.app = chain.root
                 _apply_aliases(route, fact, aliases, alias_resolver)
                 _apply_guards(route, guards, guard_resolver)
+                if id(fact) in url_auth:
+                    route.auth += (url_auth[id(fact)],)
                 # DRF defaults apply to DRF views only; Django middleware to both.
                 fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
