@@ -106,6 +106,9 @@ class RouteCollector:
         self._emit(call_bindings.call_arg_facts(self.ctx, node))
         # An app registry's functions called with a router (drf_registry), in any file.
         self._emit(drf_registry.registry_call(self.ctx, node))
+        # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers): a module of
+        # URL lists may import only the project's helper.
+        self._emit(django_url_helpers.helper_call(self.ctx, node))
         self._visit_call(node)
 
     def _visit_call(self, node: ast.Call) -> None:
@@ -145,9 +148,6 @@ class RouteCollector:
         self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))
-        if self.django:
-            # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers).
-            self._emit(django_url_helpers.helper_call(self.ctx, node))
         if triggered:
             if self.django:
                 self._emit_owned(node, django.on_call(self.ctx, node))
@@ -326,10 +326,10 @@ class RouteCollector:
             self._emit(graphql.on_assign(self.ctx, node))
         if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
             self._emit(django.on_assign(self.ctx, node))
-            if isinstance(node, ast.Assign) and self.ctx.semantic.scope_of(node) is \
-                    self.ctx.semantic.module_scope:
-                self._emit(django_url_helpers.returned_list_mount(self.ctx, target.id,
-                                                                  node.value))
+        if target.id == "urlpatterns" and isinstance(node, ast.Assign) and \
+                self.ctx.semantic.scope_of(node) is self.ctx.semantic.module_scope:
+            # `urlpatterns = get_urls()` (a URL module may import only the project's helper).
+            self._emit(django_url_helpers.returned_list_mount(self.ctx, target.id, node.value))
 
     def end_file(self) -> None:
         # Permission objects are module constants or class attributes: read once per file.

@@ -39,7 +39,7 @@ from .common import literal_str, this_module
 
 if TYPE_CHECKING:
     from ...context import FileContext
-    from .routes import RouteFact
+    from .routes import Resolver, RouteFact
 
 _PATTERN_CLASSES = ("RegexURLPattern", "URLPattern")
 _PATTERN_MODULES = ("django.urls", "django.core.urlresolvers", "django.conf.urls")
@@ -214,10 +214,16 @@ def returned_list_mount(ctx: FileContext, target: str, value: ast.expr) -> list[
 
 
 # -- project phase ---------------------------------------------------------------------------
-def helper_routes(facts: dict[str, list[Any]]) -> tuple[list[RouteFact], dict[int, str]]:
+def helper_routes(facts: dict[str, list[Any]], views: Resolver
+                  ) -> tuple[list[RouteFact], dict[int, str]]:
     """The routes of the calls whose function is a URL helper taking the pattern first and
-    the view second, and the auth each shows (by the route fact's id)."""
+    the view second, and the auth each shows (by the route fact's id). A dotted view string
+    naming a class through a package that re-exports it (`app.views.ListView` for a class of
+    `app/views/list.py`) is renamed to where the program model sees it defined."""
+    from ..program import FACT_KIND, program_of
     from .routes import Resolver
+
+    program = program_of(facts) if facts.get(FACT_KIND) else None
 
     helpers = {h.name: h for h in facts.get("url_helper", [])}
     if not helpers:
@@ -232,14 +238,19 @@ def helper_routes(facts: dict[str, list[Any]]) -> tuple[list[RouteFact], dict[in
         helper = helpers[found]
         if (helper.regex_index, helper.view_index) != (0, 1):
             continue
-        routes.append(call.route)
+        route = call.route
+        if program is not None and route.view_ref and views.find(route.view_ref) is None:
+            defined = program.defining_name(route.view_ref)
+            if defined is not None:
+                route = replace(route, view_ref=defined)
+        routes.append(route)
         if helper.auth_param is None:
             continue
         passed = call.auth_arg
         if passed is None and helper.auth_index < len(call.auth_args):
             passed = call.auth_args[helper.auth_index]
         if passed is not False:
-            auth[id(call.route)] = f"{found.rsplit('.', 1)[-1]}({helper.auth_param}=True)"
+            auth[id(route)] = f"{found.rsplit('.', 1)[-1]}({helper.auth_param}=True)"
     return routes, auth
 
 

@@ -505,7 +505,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
     from .django_url_helpers import helper_routes as url_helper_routes
 
-    url_routes, url_auth = url_helper_routes(facts)
+    url_routes, url_auth = url_helper_routes(facts, view_resolver)
     route_facts += url_routes
     from .appbuilder import complete_views
 
