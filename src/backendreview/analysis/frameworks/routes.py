@@ -1144,9 +1144,11 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
             base = detail_path if act.detail else list_path
             path = _join(base.rstrip("/") + "/", act.url_path + "/")
             named = replace(act.handler, name=f"{view_handler.name}.{act.handler.name}")
-            out.append(_route(fact, path, known, chain, act.methods, named, view.file,
+            # An action inherited from a mixin in another module is written there.
+            act_file = act.handler.file or view.file
+            out.append(_route(fact, path, known, chain, act.methods, named, act_file,
                               auth, limits, pages, None, act.name, framework, overrides,
-                              (view.file, act.handler.span, act.url_path), act.detail))
+                              (act_file, act.handler.span, act.url_path), act.detail))
         return out
     if fact.methods and not methods:
         # `add_url_rule(rule, endpoint, RHClass, methods=(...))`: the registration decides.
