@@ -27,7 +27,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .common import analyze_handler, kwarg, literal_str
+from .common import analyze_handler, kwarg, literal_str, object_name
 from .routes import UNKNOWN_PREFIX, HandlerInfo, RouteFact
 
 if TYPE_CHECKING:
@@ -205,7 +205,10 @@ def applied(ctx: FileContext, call: ast.Call) -> list[object]:
     if len(defs) == 1 and len(bindings) == 1:
         handler = analyze_handler(ctx, defs[0])  # type: ignore[arg-type]
     elif bindings and all(b.kind == "import" for b in bindings):
+        # Written in another module: found there through the program model (routes.BY_NAME).
         handler = HandlerInfo(name=arg.id, line=call.lineno, span=ctx.span_of(call))
+        return [replace(_route(ctx, made, arg.id, handler, call), registration="by-name",
+                        view_ref=object_name(ctx, arg))]
     else:
         return []
     return [_route(ctx, made, arg.id, handler, call)]

@@ -724,6 +724,12 @@ def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact
     return out
 
 
+# Registrations whose handler is a function named at the registration and written elsewhere:
+# a Connexion operationId, a function imported and handed to a route-registering decorator
+# (frameworks/endpoint_factory: `api_endpoint(get_errors)`).
+BY_NAME = ("connexion", "by-name")
+
+
 def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
                            facts: dict[str, list[Any]]) -> None:
     """A Connexion operation's `operationId` (`petshop.pets.list_pets`) names a Python
@@ -733,14 +739,13 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
     from ..program import AUTH, FACT_KIND, LIMIT, program_of
     from ..program.facts import FunctionInfo
 
-    if not facts.get(FACT_KIND) or not any(f.registration == "connexion"
-                                           for f in route_facts):
+    if not facts.get(FACT_KIND) or not any(f.registration in BY_NAME for f in route_facts):
         return
     program = program_of(facts)
     refs = {(f.file, f.span): f.view_ref for f in route_facts
-            if f.registration == "connexion" and f.view_ref}
+            if f.registration in BY_NAME and f.view_ref}
     for route in routes:
-        if route.framework != "connexion" or route.handler_file != route.file:
+        if route.handler_file != route.file or (route.file, route.span) not in refs:
             continue
         ref = refs.get((route.file, route.span))
         found = program.resolve(ref) if ref else None
