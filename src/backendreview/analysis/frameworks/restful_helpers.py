@@ -262,6 +262,7 @@ def registered_resources(facts: dict[str, list[Any]]) -> tuple[list[OwnerFact],
     for fact in [*registrars.values(), *found_tables]:
         literals.setdefault(fact.cls, {}).update(dict(fact.literals))
     lit_resolver = Resolver(sorted(literals))
+    view_resolver = Resolver(sorted(v.name for v in facts.get("view_class", [])))
     owners: dict[str, OwnerFact] = {}
     routes: list[RouteFact] = []
     for table in found_tables:
@@ -286,6 +287,7 @@ def registered_resources(facts: dict[str, list[Any]]) -> tuple[list[OwnerFact],
             kind, resource = values.get(reg.resource_field, ("other", None))
             if kind != "ref" or not resource:
                 continue
+            resource = _serving_class(resource, model, view_resolver)
             name = resource.rsplit(".", 1)[-1]
             for url_field in reg.url_fields:
                 url_kind, url = values.get(url_field, ("other", None))
@@ -296,6 +298,18 @@ def registered_resources(facts: dict[str, list[Any]]) -> tuple[list[OwnerFact],
                                                                 span=entry.span),
                                         view_ref=resource))
     return sorted(owners.values(), key=lambda o: o.name), routes
+
+
+def _serving_class(ref: str, model: Any, views: Resolver) -> str:
+    """A Resource with nothing of its own (`class GroupConfig(ConfigBase): \"\"\"doc\"\"\"`)
+    serves what the nearest class of its MRO that the route collector read serves."""
+    if views.find(ref) is not None:
+        return ref
+    cls = model.class_of(ref)
+    if cls is None:
+        return ref
+    return next((item.qualname for item in model.mro(cls)
+                 if views.find(item.qualname) is not None), ref)
 
 
 def _entry_values(entry: TableEntry, model: Any) -> dict[str, tuple[str, str | None]]:
