@@ -320,8 +320,13 @@ def _entry_values(entry: TableEntry, model: Any) -> dict[str, tuple[str, str | N
         from ..program.model import FunctionInfo
 
         target = model.resolve(entry.callee) if entry.callee else None
-        if isinstance(target, FunctionInfo):
-            for param, arg in zip(target.params, entry.args, strict=False):
+        # A plain function or static method takes the arguments as written; a classmethod
+        # binds its first parameter; a method's binding is not known here.
+        params = {"function": target.params, "staticmethod": target.params,
+                  "classmethod": target.params[1:]}.get(target.kind, ()) if isinstance(
+            target, FunctionInfo) else ()
+        if params:
+            for param, arg in zip(params, entry.args, strict=False):
                 values.setdefault(param, arg)
     return values
 
