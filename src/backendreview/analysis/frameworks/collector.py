@@ -27,6 +27,7 @@ from . import (
     guards,
     html_pages,
     principal,
+    restful_helpers,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -48,7 +49,9 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
-              "DeferredWrapFact": "deferred_wrap", "ProvidesFact": "registry_provides",
+              "DeferredWrapFact": "deferred_wrap",
+              "ResourceRegistrarFact": "resource_registrar",
+              "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
               "UrlHelperCallFact": "url_helper_call"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
@@ -290,6 +293,12 @@ class RouteCollector:
             self._emit(graphql.on_class(self.ctx, node))
         if self.flask_rest:
             self._emit(list(flask_rest.route_from_class(self.ctx, node)))
+            found = restful_helpers.registrar(self.ctx, node)
+            if found is not None:
+                self._emit([found])
+        # A table of resources a base class registers (restful_helpers): its module may
+        # import no framework.
+        self._emit(restful_helpers.tables(self.ctx, node))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
         inert = guards.middleware_enforcement(self.ctx, node)

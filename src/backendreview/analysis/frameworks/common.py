@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from .writes import handler_writes
 
 if TYPE_CHECKING:
     from ...context import FileContext
+    from ...semantic import Binding
 
 # Names that mark authentication: decorators, dependencies, mixins, permission classes.
 AUTH_NAME = re.compile(
@@ -245,8 +247,19 @@ def imported_owner(ctx: FileContext, expr: ast.AST, frameworks: tuple[str, ...])
     if not isinstance(expr, ast.Name):
         return False
     _, bindings = ctx.semantic.lookup(expr.id, expr)
-    return bool(bindings) and all(b.kind == "import" for b in bindings) and any(
+    return bool(bindings) and all(b.kind == "import" and _may_import_owner(b)
+                                  for b in bindings) and any(
         ctx.semantic.is_imported(f) for f in frameworks)
+
+
+def _may_import_owner(binding: Binding) -> bool:
+    """An import that can bind an app or router object: `from app.web import bp`. A plain
+    `import mock` binds a module, and a name from the standard library
+    (`from unittest import mock`) is not a router either: `@mock.patch(...)` on a test is
+    no PATCH route."""
+    if isinstance(binding.node, ast.Import):
+        return False
+    return (binding.qualified or "").split(".", 1)[0] not in sys.stdlib_module_names
 
 
 def assigned_target(ctx: FileContext, call: ast.Call) -> ast.expr | None:

@@ -503,6 +503,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
+    from .restful_helpers import registered_resources
+
+    registrar_owners, registered = registered_resources(facts)
+    route_facts += registered
+    for owner in registrar_owners:
+        owners.setdefault(owner.name, owner)
     from .django_url_helpers import helper_routes as url_helper_routes
 
     url_routes, url_auth = url_helper_routes(facts, view_resolver)
