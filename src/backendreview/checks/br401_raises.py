@@ -122,14 +122,20 @@ def _catch_all(ctx: FileContext, exception: ast.AST, handler: ast.AST | None, in
 def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef,
                              hold: Hold) -> None:
     """`@app.errorhandler(ApiError)` / `@app.exception_handler(ControllerError)` on a
-    module-level function."""
-    if not isinstance(ctx.semantic.parent(node), ast.Module):
+    module-level function. A handler for every `Exception` defined inside an application
+    factory (`def create_app(): ... @app.exception_handler(Exception)`) counts too: it answers
+    every request of the app the factory builds."""
+    module_level = isinstance(ctx.semantic.parent(node), ast.Module)
+    if not module_level and not isinstance(ctx.semantic.parent(node),
+                                           ast.FunctionDef | ast.AsyncFunctionDef):
         return
     for dec in node.decorator_list:
         index = _DECORATORS.get(_method_name(dec))
         if index is None or not isinstance(dec, ast.Call) or not dec.args:
             continue
         _catch_all(ctx, dec.args[0], node, index, hold)
+        if not module_level:
+            continue  # a nested def has no name the registration could be resolved by
         exception = _project_ref(ctx, dec.args[0])
         if exception is not None:
             ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(
