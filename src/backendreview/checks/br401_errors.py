@@ -73,8 +73,23 @@ def is_broad_handler(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     kind = handler.type
     if kind is None:
         return True
+    return _catches_broad(ctx, kind, 0)
+
+
+def _catches_broad(ctx: FileContext, kind: ast.AST, depth: int) -> bool:
+    """`Exception`, or a tuple with it — also through a module-level alias, which names
+    nothing narrower (`AnyError = Exception`, `ERRORS = (ValueError, Exception)`)."""
     types = kind.elts if isinstance(kind, ast.Tuple) else [kind]
-    return any(ctx.qualified_name(t) in _BROAD for t in types)
+    for t in types:
+        if ctx.qualified_name(t) in _BROAD:
+            return True
+        if depth < 2 and isinstance(t, ast.Name):
+            bindings = ctx.semantic.module_scope.bindings.get(t.id, [])
+            if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+                    bindings[0].value, ast.Name | ast.Attribute | ast.Tuple) and \
+                    _catches_broad(ctx, bindings[0].value, depth + 1):
+                return True
+    return False
 
 
 def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
