@@ -57,6 +57,8 @@ _TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "ori
 _SAFE_FUNCS = frozenset({"builtins.type", "builtins.isinstance", "builtins.id",
                          "builtins.hash", "builtins.bool", "builtins.len", "builtins.issubclass",
                          "builtins.hasattr"})
+# Methods that put a value into a list, set or dict the handler did not make.
+_COLLECT = frozenset({"append", "extend", "insert", "add", "update", "appendleft"})
 _RESPONSE_KEYWORDS_IGNORED = frozenset({"status_code", "status", "headers", "media_type",
                                         "content_type", "code"})
 
@@ -249,7 +251,19 @@ class HandlerAnalysis:
             found = self.tainted(store.value, depth + 1)
             if found:
                 return f"{found} (through `{ast.unparse(store.targets[0])}`)"
+        for add in self._container_adds(name.id):
+            # `errors.append({"error": str(e)})` per item, `Response({"errors": errors})` after.
+            found = next(filter(None, (self.tainted(a, depth + 1) for a in add.args)), None)
+            if found:
+                return f"{found} (collected in `{name.id}`)"
         return None
+
+    def _container_adds(self, name: str) -> list[ast.Call]:
+        """`name.append(...)`, `.extend`, `.insert`, `.add`, `.update` in the handler: what
+        the handler puts into a collection made before it."""
+        return [n for n in self.nodes if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute) and n.func.attr in _COLLECT
+                and isinstance(n.func.value, ast.Name) and n.func.value.id == name]
 
     def _item_stores(self, name: str) -> list[ast.Assign]:
         return [n for n in self.nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
@@ -265,9 +279,12 @@ class HandlerAnalysis:
         return leak
 
     def _assigns_tainted_local(self) -> bool:
-        return any(isinstance(n, ast.Assign) and any(
+        return any((isinstance(n, ast.Assign) and any(
             isinstance(t, ast.Name) or (isinstance(t, ast.Subscript) and isinstance(
-                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value)
+                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value)) or (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr in _COLLECT and isinstance(n.func.value, ast.Name)
+            and any(self.tainted(a) for a in n.args))
             for n in self.nodes)
 
     def _nodes_after_try(self) -> list[ast.AST]:
