@@ -43,6 +43,10 @@ _NOT_TEXT = frozenset({"builtins.type", "builtins.isinstance", "builtins.id", "b
                        "builtins.hasattr", "builtins.getattr"})
 _TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "errors",
                          "reason", "text"})
+# An exception serialising itself (`exc.to_dict()`, a project exception's JSON form): its
+# message is what such a method is for.
+_SERIALISERS = frozenset({"to_dict", "as_dict", "dict", "to_json", "json", "model_dump",
+                          "serialize", "to_response"})
 _IGNORED_KEYWORDS = frozenset({"status_code", "status", "headers", "media_type",
                                "content_type", "code"})
 
@@ -95,7 +99,8 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
         if isinstance(node, ast.Compare | ast.Lambda):
             continue
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
-                node.attr not in _TEXT_ATTRS):
+                node.attr not in _TEXT_ATTRS) and not (
+                node.attr in _SERIALISERS and isinstance(ctx.semantic.parent(node), ast.Call)):
             continue  # `exc.status_code`, `exc.__class__`: not the text
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found = parameter_of(ctx, node)
@@ -103,7 +108,7 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
                 out.append(found[1])
             elif depth == 0:
                 for binding in ctx.reaching_bindings(node):
-                    if binding.kind == "assign" and binding.value is not None:
+                    if binding.kind in ("assign", "annassign") and binding.value is not None:
                         out += _text_params(ctx, binding.value, depth + 1)
             continue
         stack.extend(ast.iter_child_nodes(node))
