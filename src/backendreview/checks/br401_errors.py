@@ -312,7 +312,7 @@ class HandlerAnalysis:
             if narrowed_to(self.ctx, self.handler, node):
                 continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
-                family = response_call(self.ctx, node)
+                family = response_call(self.ctx, node) or _user_message(self.ctx, node)
                 if family is None:
                     continue
                 for arg in [*node.args, *(k.value for k in node.keywords
@@ -333,6 +333,20 @@ class HandlerAnalysis:
                 if what:
                     return Leak(what, node, "the route's return value", "return")
         return None
+
+
+# What shows a text to the user on the page the request renders (or the next one): Django's
+# messages framework and Flask's flash().
+_USER_MESSAGE_CALLS = frozenset({
+    "django.contrib.messages.error", "django.contrib.messages.warning",
+    "django.contrib.messages.info", "django.contrib.messages.success",
+    "django.contrib.messages.debug", "django.contrib.messages.add_message",
+    "flask.flash"})
+
+
+def _user_message(ctx: FileContext, call: ast.Call) -> str | None:
+    qualified = ctx.qualified_name(call.func)
+    return "user-message" if qualified in _USER_MESSAGE_CALLS else None
 
 
 _RESPONSE_CLASS = re.compile(r"^(?:\w*Response|redirect)$")
@@ -538,6 +552,10 @@ def _except_line(handler: ast.ExceptHandler) -> ast.AST:
 
 
 def _generic_response(ctx: FileContext, family: str) -> str:
+    if family == "user-message":  # a flashed message: the same channel, a fixed text
+        if ctx.semantic.is_imported("django"):
+            return 'messages.error(request, f"Internal server error (error id {error_id})")'
+        return 'flash(f"Internal server error (error id {error_id})", "error")'
     if family.startswith(("fastapi.HTTPException", "fastapi.exceptions", "starlette.exceptions")):
         return ('raise HTTPException(status_code=500, '
                 'detail=f"Internal server error (error id {error_id})")')

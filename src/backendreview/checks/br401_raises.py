@@ -172,15 +172,38 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
         if _narrowed(ctx, handler, node):
             continue  # `if isinstance(e, ComputeError): raise ControllerError(str(e))`
         exception = _project_ref(ctx, call.func)
-        if exception is None:
+        candidates = [exception] if exception is not None else _star_imported(ctx, call.func)
+        if not candidates:
             continue
         for arg in [*call.args, *(k.value for k in call.keywords)]:
             what = describe(arg)
             if what and what != f"`{handler.name}`":
-                ctx.emit_fact(RAISES, ExceptRaisesText(
-                    finding_at(node, arg), exception, what, handler.lineno,
-                    f"{ctx.source(call.func)}(...)"))
+                # One fact per module the name may come from: the project half reports the
+                # first whose class it knows, once.
+                finding = finding_at(node, arg)
+                for ref in candidates:
+                    ctx.emit_fact(RAISES, ExceptRaisesText(
+                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)"))
                 return
+
+
+def _star_imported(ctx: FileContext, expr: ast.AST) -> list[str]:
+    """`Module.Name` for each `from Module import *` of this module, when `expr` is a name
+    bound nowhere in it: the class a star import brings, for the project half to look up."""
+    if not isinstance(expr, ast.Name) or ctx.semantic.lookup(expr.id, expr)[1]:
+        return []
+    out: list[str] = []
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            module = stmt.module or ""
+            if stmt.level:  # `from .types import *`, relative to this module's package
+                parts = ctx.module.split(".") if ctx.module else []
+                drop = stmt.level - 1 if ctx.path.endswith("__init__.py") else stmt.level
+                package = parts[:len(parts) - drop]
+                module = ".".join([*package, *([module] if module else [])])
+            if module:
+                out.append(f"{module}.{expr.id}")
+    return out
 
 
 def _narrowed(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> bool:
