@@ -122,7 +122,8 @@ class HandlerAnalysis:
             for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
         self.in_route = self.function is not None and (
-            is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function))
+            is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
+            or _is_view_wrapper(ctx, self.function))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -674,6 +675,26 @@ def operator_facing(ctx: FileContext, handler: ast.ExceptHandler,
         return _answers_with_returned_errors(function)
     return ctx.memo("br401-answers-returned-errors", owner, lambda: any(
         _answers_with_returned_errors(m) for m in owner.body))
+
+
+def _is_view_wrapper(ctx: FileContext, func: ast.AST) -> bool:
+    """The inner function of a view decorator (`def decorator(f): @wraps(f) def wrapper(
+    *args, **kwargs): ... f(*args, **kwargs)`) that reads the framework's request: it stands
+    in for the view it wraps, so what it returns is the view's response."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or (
+            func.args.vararg is None and func.args.kwarg is None):
+        return False
+    outer = ctx.semantic.enclosing_function(func)
+    if outer is None:
+        return False
+    wrapped = {a.arg for a in [*outer.args.posonlyargs, *outer.args.args]}
+    nodes = nodes_within(func.body)
+    calls_wrapped = any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in wrapped
+        and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes)
+    return calls_wrapped and any(
+        isinstance(n, ast.Name | ast.Attribute) and (ctx.qualified_name(n) or "") in (
+            "flask.request", "quart.request") for n in nodes)
 
 
 def _is_wsgi_callable(func: ast.AST) -> bool:
