@@ -279,14 +279,23 @@ class HandlerAnalysis:
             leak = self._leak_in(self._nodes_after_try())
         return leak
 
+    def collected_later(self) -> list[ast.AST]:
+        """The statements after the try, when the handler collects the exception's text into
+        a list or dict made before it: where that collection is sent."""
+        return self._nodes_after_try() if any(self._collects_text(n) for n in self.nodes) \
+            else []
+
+    def _collects_text(self, node: ast.AST) -> bool:
+        """`errors.append({"error": str(e)})`: the exception's text into a named collection."""
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _COLLECT and isinstance(node.func.value, ast.Name)
+            and any(self.tainted(a) for a in node.args))
+
     def _assigns_tainted_local(self) -> bool:
         return any((isinstance(n, ast.Assign) and any(
             isinstance(t, ast.Name) or (isinstance(t, ast.Subscript) and isinstance(
-                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value)) or (
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-            and n.func.attr in _COLLECT and isinstance(n.func.value, ast.Name)
-            and any(self.tainted(a) for a in n.args))
-            for n in self.nodes)
+                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value))
+            or self._collects_text(n) for n in self.nodes)
 
     def _nodes_after_try(self) -> list[ast.AST]:
         try_stmt = self.ctx.semantic.parent(self.handler)
@@ -749,7 +758,10 @@ class BroadExceptLeak(Rule):
                 if not self._parses_input(node):
                     # `raise ApiError(str(e), 500)`: the project half looks for the error
                     # handler registered for ApiError.
-                    record_raises(self.ctx, node, analysis.nodes, analysis.tainted,
+                    # Text collected per item (`errors.append(str(e))`) is raised after the
+                    # loop (`raise ApiError("bulk update failed", 500, errors=errors)`).
+                    later = analysis.collected_later()
+                    record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
                                   lambda at, arg: self._held_finding(node, analysis, at, arg))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
