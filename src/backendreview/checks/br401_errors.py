@@ -830,8 +830,12 @@ class BroadExceptLeak(Rule):
         if at is not None and at.exc is not None and arg is not None:
             # The same exception, with a generic text in place of the exception's.
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
-            final = "raise " + call.replace(
-                text, 'f"Internal server error (error id {error_id})"', 1)
+            generic = 'f"Internal server error (error id {error_id})"'
+            keyword = self.ctx.semantic.parent(arg)
+            if isinstance(keyword, ast.keyword) and keyword.arg:
+                # `errors=errors`: the value, not the keyword's name that spells the same
+                text, generic = f"{keyword.arg}={text}", f"{keyword.arg}={generic}"
+            final = "raise " + call.replace(text, generic, 1)
         fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
                else None) or connection_test_fix(analysis.function) or (
             self._helper_fix(analysis) if at is None and not analysis.in_route else None) or \
