@@ -43,6 +43,10 @@ _NOT_TEXT = frozenset({"builtins.type", "builtins.isinstance", "builtins.id", "b
                        "builtins.hasattr", "builtins.getattr"})
 _TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "errors",
                          "reason", "text"})
+# An exception serialising itself (`exc.to_dict()`, a project exception's JSON form): its
+# message is what such a method is for.
+_SERIALISERS = frozenset({"to_dict", "as_dict", "dict", "to_json", "json", "model_dump",
+                          "serialize", "to_response"})
 _IGNORED_KEYWORDS = frozenset({"status_code", "status", "headers", "media_type",
                                "content_type", "code"})
 
@@ -85,17 +89,20 @@ class ReturnsExceptionText:
 
 def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
     """The parameters whose value `expr` carries as text (not `type(e)`, `len(x)`,
-    comparisons or other attributes), through one local assigned from them."""
+    comparisons or other attributes), through one local assigned from them. A local that is
+    itself the result of a call this rule cannot see into is not followed into another such
+    call (`message_for(find_cause(e))`): two transformations out of sight are a guess."""
     out: list[str] = []
-    stack: list[ast.AST] = [expr]
+    stack: list[tuple[ast.AST, bool]] = [(expr, False)]
     while stack:
-        node = stack.pop()
+        node, opaque = stack.pop()
         if isinstance(node, ast.Call) and ctx.qualified_name(node.func) in _NOT_TEXT:
             continue
         if isinstance(node, ast.Compare | ast.Lambda):
             continue
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
-                node.attr not in _TEXT_ATTRS):
+                node.attr not in _TEXT_ATTRS) and not (
+                node.attr in _SERIALISERS and isinstance(ctx.semantic.parent(node), ast.Call)):
             continue  # `exc.status_code`, `exc.__class__`: not the text
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found = parameter_of(ctx, node)
@@ -103,11 +110,27 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
                 out.append(found[1])
             elif depth == 0:
                 for binding in ctx.reaching_bindings(node):
-                    if binding.kind == "assign" and binding.value is not None:
+                    if binding.kind in ("assign", "annassign") and binding.value is not None \
+                            and not (opaque and _opaque_call(ctx, binding.value)):
                         out += _text_params(ctx, binding.value, depth + 1)
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        inner = opaque or _opaque_call(ctx, node)
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
     return out
+
+
+def _opaque_call(ctx: FileContext, node: ast.AST) -> bool:
+    """A call that is no text builder (`str`, `repr`, `"...".format`, `", ".join`) nor an
+    exception serialising itself: what it returns may or may not carry its arguments' text."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return False
+    if ctx.qualified_name(node.func) in ("builtins.str", "builtins.repr", "builtins.format",
+                                         "builtins.ascii"):
+        return False
+    return not (isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("format", "join", *_SERIALISERS))
 
 
 def _debug_only(ctx: FileContext, node: ast.AST) -> bool:

@@ -57,6 +57,8 @@ _TEXT_ATTRS = frozenset({"args", "message", "msg", "detail", "description", "ori
 _SAFE_FUNCS = frozenset({"builtins.type", "builtins.isinstance", "builtins.id",
                          "builtins.hash", "builtins.bool", "builtins.len", "builtins.issubclass",
                          "builtins.hasattr"})
+# Methods that put a value into a list, set or dict the handler did not make.
+_COLLECT = frozenset({"append", "extend", "insert", "add", "update", "appendleft"})
 _RESPONSE_KEYWORDS_IGNORED = frozenset({"status_code", "status", "headers", "media_type",
                                         "content_type", "code"})
 
@@ -73,8 +75,23 @@ def is_broad_handler(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     kind = handler.type
     if kind is None:
         return True
+    return _catches_broad(ctx, kind, 0)
+
+
+def _catches_broad(ctx: FileContext, kind: ast.AST, depth: int) -> bool:
+    """`Exception`, or a tuple with it — also through a module-level alias, which names
+    nothing narrower (`AnyError = Exception`, `ERRORS = (ValueError, Exception)`)."""
     types = kind.elts if isinstance(kind, ast.Tuple) else [kind]
-    return any(ctx.qualified_name(t) in _BROAD for t in types)
+    for t in types:
+        if ctx.qualified_name(t) in _BROAD:
+            return True
+        if depth < 2 and isinstance(t, ast.Name):
+            bindings = ctx.semantic.module_scope.bindings.get(t.id, [])
+            if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+                    bindings[0].value, ast.Name | ast.Attribute | ast.Tuple) and \
+                    _catches_broad(ctx, bindings[0].value, depth + 1):
+                return True
+    return False
 
 
 def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
@@ -105,7 +122,8 @@ class HandlerAnalysis:
             for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
         self.in_route = self.function is not None and (
-            is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function))
+            is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
+            or _is_view_wrapper(ctx, self.function))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -234,7 +252,19 @@ class HandlerAnalysis:
             found = self.tainted(store.value, depth + 1)
             if found:
                 return f"{found} (through `{ast.unparse(store.targets[0])}`)"
+        for add in self._container_adds(name.id):
+            # `errors.append({"error": str(e)})` per item, `Response({"errors": errors})` after.
+            found = next(filter(None, (self.tainted(a, depth + 1) for a in add.args)), None)
+            if found:
+                return f"{found} (collected in `{name.id}`)"
         return None
+
+    def _container_adds(self, name: str) -> list[ast.Call]:
+        """`name.append(...)`, `.extend`, `.insert`, `.add`, `.update` in the handler: what
+        the handler puts into a collection made before it."""
+        return [n for n in self.nodes if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute) and n.func.attr in _COLLECT
+                and isinstance(n.func.value, ast.Name) and n.func.value.id == name]
 
     def _item_stores(self, name: str) -> list[ast.Assign]:
         return [n for n in self.nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
@@ -249,11 +279,23 @@ class HandlerAnalysis:
             leak = self._leak_in(self._nodes_after_try())
         return leak
 
+    def collected_later(self) -> list[ast.AST]:
+        """The statements after the try, when the handler collects the exception's text into
+        a list or dict made before it: where that collection is sent."""
+        return self._nodes_after_try() if any(self._collects_text(n) for n in self.nodes) \
+            else []
+
+    def _collects_text(self, node: ast.AST) -> bool:
+        """`errors.append({"error": str(e)})`: the exception's text into a named collection."""
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _COLLECT and isinstance(node.func.value, ast.Name)
+            and any(self.tainted(a) for a in node.args))
+
     def _assigns_tainted_local(self) -> bool:
-        return any(isinstance(n, ast.Assign) and any(
+        return any((isinstance(n, ast.Assign) and any(
             isinstance(t, ast.Name) or (isinstance(t, ast.Subscript) and isinstance(
-                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value)
-            for n in self.nodes)
+                t.value, ast.Name)) for t in n.targets) and self.tainted(n.value))
+            or self._collects_text(n) for n in self.nodes)
 
     def _nodes_after_try(self) -> list[ast.AST]:
         try_stmt = self.ctx.semantic.parent(self.handler)
@@ -280,7 +322,7 @@ class HandlerAnalysis:
             if narrowed_to(self.ctx, self.handler, node):
                 continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
-                family = response_call(self.ctx, node)
+                family = response_call(self.ctx, node) or _user_message(self.ctx, node)
                 if family is None:
                     continue
                 for arg in [*node.args, *(k.value for k in node.keywords
@@ -301,6 +343,20 @@ class HandlerAnalysis:
                 if what:
                     return Leak(what, node, "the route's return value", "return")
         return None
+
+
+# What shows a text to the user on the page the request renders (or the next one): Django's
+# messages framework and Flask's flash().
+_USER_MESSAGE_CALLS = frozenset({
+    "django.contrib.messages.error", "django.contrib.messages.warning",
+    "django.contrib.messages.info", "django.contrib.messages.success",
+    "django.contrib.messages.debug", "django.contrib.messages.add_message",
+    "flask.flash"})
+
+
+def _user_message(ctx: FileContext, call: ast.Call) -> str | None:
+    qualified = ctx.qualified_name(call.func)
+    return "user-message" if qualified in _USER_MESSAGE_CALLS else None
 
 
 _RESPONSE_CLASS = re.compile(r"^(?:\w*Response|redirect)$")
@@ -506,6 +562,10 @@ def _except_line(handler: ast.ExceptHandler) -> ast.AST:
 
 
 def _generic_response(ctx: FileContext, family: str) -> str:
+    if family == "user-message":  # a flashed message: the same channel, a fixed text
+        if ctx.semantic.is_imported("django"):
+            return 'messages.error(request, f"Internal server error (error id {error_id})")'
+        return 'flash(f"Internal server error (error id {error_id})", "error")'
     if family.startswith(("fastapi.HTTPException", "fastapi.exceptions", "starlette.exceptions")):
         return ('raise HTTPException(status_code=500, '
                 'detail=f"Internal server error (error id {error_id})")')
@@ -626,6 +686,26 @@ def operator_facing(ctx: FileContext, handler: ast.ExceptHandler,
         _answers_with_returned_errors(m) for m in owner.body))
 
 
+def _is_view_wrapper(ctx: FileContext, func: ast.AST) -> bool:
+    """The inner function of a view decorator (`def decorator(f): @wraps(f) def wrapper(
+    *args, **kwargs): ... f(*args, **kwargs)`) that reads the framework's request: it stands
+    in for the view it wraps, so what it returns is the view's response."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or (
+            func.args.vararg is None and func.args.kwarg is None):
+        return False
+    outer = ctx.semantic.enclosing_function(func)
+    if outer is None:
+        return False
+    wrapped = {a.arg for a in [*outer.args.posonlyargs, *outer.args.args]}
+    nodes = nodes_within(func.body)
+    calls_wrapped = any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in wrapped
+        and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes)
+    return calls_wrapped and any(
+        isinstance(n, ast.Name | ast.Attribute) and (ctx.qualified_name(n) or "") in (
+            "flask.request", "quart.request") for n in nodes)
+
+
 def _is_wsgi_callable(func: ast.AST) -> bool:
     """`def app(environ, start_response)`: what it returns is the response body."""
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -678,7 +758,10 @@ class BroadExceptLeak(Rule):
                 if not self._parses_input(node):
                     # `raise ApiError(str(e), 500)`: the project half looks for the error
                     # handler registered for ApiError.
-                    record_raises(self.ctx, node, analysis.nodes, analysis.tainted,
+                    # Text collected per item (`errors.append(str(e))`) is raised after the
+                    # loop (`raise ApiError("bulk update failed", 500, errors=errors)`).
+                    later = analysis.collected_later()
+                    record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
                                   lambda at, arg: self._held_finding(node, analysis, at, arg))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
@@ -747,8 +830,12 @@ class BroadExceptLeak(Rule):
         if at is not None and at.exc is not None and arg is not None:
             # The same exception, with a generic text in place of the exception's.
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
-            final = "raise " + call.replace(
-                text, 'f"Internal server error (error id {error_id})"', 1)
+            generic = 'f"Internal server error (error id {error_id})"'
+            keyword = self.ctx.semantic.parent(arg)
+            if isinstance(keyword, ast.keyword) and keyword.arg:
+                # `errors=errors`: the value, not the keyword's name that spells the same
+                text, generic = f"{keyword.arg}={text}", f"{keyword.arg}={generic}"
+            final = "raise " + call.replace(text, generic, 1)
         fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
                else None) or connection_test_fix(analysis.function) or (
             self._helper_fix(analysis) if at is None and not analysis.in_route else None) or \

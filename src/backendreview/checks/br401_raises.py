@@ -122,14 +122,20 @@ def _catch_all(ctx: FileContext, exception: ast.AST, handler: ast.AST | None, in
 def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef,
                              hold: Hold) -> None:
     """`@app.errorhandler(ApiError)` / `@app.exception_handler(ControllerError)` on a
-    module-level function."""
-    if not isinstance(ctx.semantic.parent(node), ast.Module):
+    module-level function. A handler for every `Exception` defined inside an application
+    factory (`def create_app(): ... @app.exception_handler(Exception)`) counts too: it answers
+    every request of the app the factory builds."""
+    module_level = isinstance(ctx.semantic.parent(node), ast.Module)
+    if not module_level and not isinstance(ctx.semantic.parent(node),
+                                           ast.FunctionDef | ast.AsyncFunctionDef):
         return
     for dec in node.decorator_list:
         index = _DECORATORS.get(_method_name(dec))
         if index is None or not isinstance(dec, ast.Call) or not dec.args:
             continue
         _catch_all(ctx, dec.args[0], node, index, hold)
+        if not module_level:
+            continue  # a nested def has no name the registration could be resolved by
         exception = _project_ref(ctx, dec.args[0])
         if exception is not None:
             ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(
@@ -166,15 +172,38 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
         if _narrowed(ctx, handler, node):
             continue  # `if isinstance(e, ComputeError): raise ControllerError(str(e))`
         exception = _project_ref(ctx, call.func)
-        if exception is None:
+        candidates = [exception] if exception is not None else _star_imported(ctx, call.func)
+        if not candidates:
             continue
         for arg in [*call.args, *(k.value for k in call.keywords)]:
             what = describe(arg)
             if what and what != f"`{handler.name}`":
-                ctx.emit_fact(RAISES, ExceptRaisesText(
-                    finding_at(node, arg), exception, what, handler.lineno,
-                    f"{ctx.source(call.func)}(...)"))
+                # One fact per module the name may come from: the project half reports the
+                # first whose class it knows, once.
+                finding = finding_at(node, arg)
+                for ref in candidates:
+                    ctx.emit_fact(RAISES, ExceptRaisesText(
+                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)"))
                 return
+
+
+def _star_imported(ctx: FileContext, expr: ast.AST) -> list[str]:
+    """`Module.Name` for each `from Module import *` of this module, when `expr` is a name
+    bound nowhere in it: the class a star import brings, for the project half to look up."""
+    if not isinstance(expr, ast.Name) or ctx.semantic.lookup(expr.id, expr)[1]:
+        return []
+    out: list[str] = []
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            module = stmt.module or ""
+            if stmt.level:  # `from .types import *`, relative to this module's package
+                parts = ctx.module.split(".") if ctx.module else []
+                drop = stmt.level - 1 if ctx.path.endswith("__init__.py") else stmt.level
+                package = parts[:len(parts) - drop]
+                module = ".".join([*package, *([module] if module else [])])
+            if module:
+                out.append(f"{module}.{expr.id}")
+    return out
 
 
 def _narrowed(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> bool:
