@@ -48,7 +48,7 @@ def _review(text: str, path: str, config: Config | None = None) -> list[tuple[st
     "misago/faker/management/commands/createfakefollowers.py",
     "devproject/settings.py", "dev_project/urls.py",
     "setup.py", "flaskbb/themes/aurora/build_emoji_set.py", "assets_build.py", "noxfile.py",
-    "fabfile.py", "build.py", "tcms/settings/devel.py",
+    "fabfile.py", "build.py", "scripts/build.py", "tcms/settings/devel.py",
 ])
 def test_paths_that_never_serve(path: str) -> None:
     assert never_serves(path)
@@ -58,7 +58,7 @@ def test_paths_that_never_serve(path: str) -> None:
     "app/views.py", "shop/settings.py", "netbox/configuration.py", "app/seeding_policy.py",
     "app/contest.py", "app/latest_populated.py", "fixtures/orders.py", "app/developers.py",
     "devproject.py", "app/builder.py", "app/rebuild_index.py", "app/setup_views.py",
-    "app/build/views.py",
+    "app/build/views.py", "langflow/api/build.py", "tcms/rpc/api/build.py",
 ])
 def test_paths_that_serve(path: str) -> None:
     assert not never_serves(path)

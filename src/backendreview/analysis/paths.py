@@ -38,6 +38,10 @@ _SEED_PART = re.compile(r"^(?:populate(?:_.*)?\.py|seed(?:s|_.*)?(?:\.py)?|faker
 # service: `setup.py`, `build_emoji_set.py`, `assets_build.py`, `noxfile.py`, `fabfile.py`.
 _BUILD_PART = re.compile(r"^(?:setup\.py|build(?:_\w+)?\.py|\w+_build\.py|noxfile\.py"
                          r"|fabfile\.py)$")
+# A bare `build.py` inside a package is as often the app's own `build` module (an API router
+# for builds, an RPC namespace, a CLI command) as a script; it is a build script only at the
+# project root or in a directory that holds scripts.
+_SCRIPT_DIRS = frozenset({"scripts", "script", "tools", "ci", "bin", "dev"})
 # A project directory that exists to run the package in development or CI.
 _DEV_PROJECT_PART = re.compile(r"^(?:dev_?project|devsite)$")
 _DEV_SETTINGS = re.compile(r"^(?:settings_)?(?:dev|devel|develop|development|local|test|testing"
@@ -75,9 +79,15 @@ def never_serves(path: str) -> bool:
     scripts."""
     parts = _parts(path)
     return bool(parts) and (is_test_path(path) or is_seed_path(path)
-                            or bool(_BUILD_PART.match(parts[-1]))
+                            or _is_build_script(parts)
                             or any(_DEV_PROJECT_PART.match(part) for part in parts[:-1])
                             or bool(_DEV_SETTINGS.match(parts[-1])))
+
+
+def _is_build_script(parts: list[str]) -> bool:
+    if not _BUILD_PART.match(parts[-1]):
+        return False
+    return parts[-1] != "build.py" or len(parts) == 1 or parts[-2] in _SCRIPT_DIRS
 
 
 def main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
