@@ -35,6 +35,7 @@ from .br201_calls import (
     hands_on_secret_name,
     secret_names,
 )
+from .br201_hashing import record_hash_use
 from .br201_models import (
     CLASSES,
     DEFERRED,
@@ -65,6 +66,9 @@ _MODEL_BASE_PREFIXES = ("django.db.models.", "django.contrib.auth.models.", "sql
                         "ormar.", "pony.orm.", "beanie.", "odmantic.")
 _FETCH_FUNCS = frozenset({"django.shortcuts.get_object_or_404", "flask_login.current_user",
                           "flask_security.current_user"})
+# Calls taking the model class first and giving one row, or a query of it, back.
+_FETCH_WITH_MODEL = frozenset({"get", "get_one", "query", "get_object_or_404",
+                               "get_or_404", "first_or_404", "select"})
 _HASH_HELPER = re.compile(r"^(?:get_)?(?:hash|encrypt)_?password$|^password_?hash$|^make_password$",
                           re.IGNORECASE)
 _VERIFY_HELPER = re.compile(r"^(?:verify|check)_?password(?:_hash)?$", re.IGNORECASE)
@@ -268,6 +272,8 @@ class PlaintextPassword(Rule):
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        # What hashes a parameter, for the setters that hand their value to this function.
+        record_hash_use(self.ctx, self.values, node)
         if not self.names_passwords and not (
                 self.secret_names and hands_on_secret_name(node, self.secret_names)):
             # Without a name that can be a password's, neither a store, a lookup, a document
@@ -405,11 +411,31 @@ class PlaintextPassword(Rule):
             elif binding.kind in ("assign", "annassign") and binding.value is not None:
                 value = binding.value.value if isinstance(binding.value, ast.Await) else (
                     binding.value)
-                refs.add(self._sink_model_ref(value) if isinstance(value, ast.Call) else (
-                    self._instance_ref(value, depth + 1)))
+                refs.add((self._sink_model_ref(value) or self._fetched_model_ref(value))
+                         if isinstance(value, ast.Call) else
+                         self._instance_ref(value, depth + 1))
             else:
                 refs.add(None)
         return refs.pop() if len(refs) == 1 else None
+
+    def _fetched_model_ref(self, call: ast.Call) -> str | None:
+        """The model class a one-row fetch names as its first argument:
+        `session.get(model.User, id)`, `get_object_or_404(User, pk=pk)`,
+        `session.query(User).filter(...).first()`. The class is checked in the project
+        phase (a reference that names no project class proves nothing)."""
+        expr: ast.AST = call
+        while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+                expr.func.attr not in _FETCH_WITH_MODEL):
+            expr = expr.func.value
+        if not isinstance(expr, ast.Call) or not expr.args:
+            return None
+        name = expr.func.attr if isinstance(expr.func, ast.Attribute) else getattr(
+            expr.func, "id", "")
+        if name not in _FETCH_WITH_MODEL:
+            return None
+        model = expr.args[0]
+        last = model.attr if isinstance(model, ast.Attribute) else getattr(model, "id", "")
+        return definition_ref(self.ctx, model) if last[:1].isupper() else None
 
     def _source_ref(self, value: ast.expr) -> tuple[str | None, str]:
         """`body.password` where `body: UserCreate`: the schema class and the field, whose
