@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..analysis.program import CALLS as PROGRAM_CALLS
-from ..analysis.program import ProgramModel, definition_ref, program_of
+from ..analysis.program import FunctionInfo, ProgramModel, definition_ref, program_of
 from ..analysis.values import ValueTracker, constant_str, is_password_name
 from ..model import Finding
 from .base import ProjectRule
 from .br201_calls import CALLS, FORWARDS, STORES, PasswordUse, check_calls
 from .br201_hashing import (
-    HASHING_CALL,
     HashingSummaries,
     callee_name,
     hashes,
@@ -65,6 +64,8 @@ class PasswordClass:
     # (attribute, def line of the method) for a setter / validator / __init__ that hashes
     # nothing itself but hands its value on: hashing if a callee hashes it (br201_hashing).
     through_calls: tuple[tuple[str, int], ...] = ()
+    # (attribute, dotted reference) of a project function an attrs converter names.
+    converters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
     hashed: set[str] = set()
     stored: set[str] = set()
     pending: set[tuple[str, int]] = set()
+    converters: set[tuple[str, str]] = set()
 
     def vouch(method: ast.FunctionDef | ast.AsyncFunctionDef, attrs: set[str]) -> None:
         """The method hashes what it is given for `attrs`: itself, or (decided in the
@@ -142,17 +144,21 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                 setter = _descriptor_setter(stmt.value, methods) if stmt.value else None
                 if setter is not None:
                     vouch(setter, {target.id})
-                elif stmt.value is not None and _hashing_converter(values, stmt.value):
-                    hashed.add(target.id)
+                elif (converter := _converter(stmt.value)) is not None:
+                    if hashes(values, ast.Call(func=converter, args=[], keywords=[])):
+                        hashed.add(target.id)
+                    elif ref := definition_ref(ctx, converter):
+                        converters.add((target.id, ref))
                 elif not target.id.startswith("_"):
                     stored.add(target.id)
-    if not hashed and not stored and not pending:
+    may_hash = bool(hashed or pending or converters)
+    if not may_hash and not stored:
         return None
     is_model = is_model_class(node)
-    if not hashed and not pending and not is_model:
+    if not may_hash and not is_model:
         return None
     return PasswordClass(class_qualname(ctx, node), tuple(sorted(hashed)), tuple(sorted(stored)),
-                         is_model, ctx.path, tuple(sorted(pending)))
+                         is_model, ctx.path, tuple(sorted(pending)), tuple(sorted(converters)))
 
 
 def _descriptor_setter(value: ast.expr, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
@@ -169,18 +175,12 @@ def _descriptor_setter(value: ast.expr, methods: dict[str, ast.FunctionDef | ast
     return None
 
 
-def _hashing_converter(values: ValueTracker, value: ast.expr) -> bool:
-    """`password: str = attr.ib(converter=hash_password)` / `field(converter=...)`: attrs
-    runs the converter on every value the instance is given."""
+def _converter(value: ast.expr | None) -> ast.expr | None:
+    """`password = attr.ib(converter=f)` / `field(converter=f)`: attrs runs `f` on every
+    value the instance is given."""
     if not isinstance(value, ast.Call):
-        return False
-    converter = next((k.value for k in value.keywords if k.arg == "converter"), None)
-    if converter is None:
-        return False
-    name = converter.attr if isinstance(converter, ast.Attribute) else getattr(
-        converter, "id", "")
-    return bool(HASHING_CALL.match(name)) or values.is_hasher_call(
-        ast.Call(func=converter, args=[], keywords=[]))
+        return None
+    return next((k.value for k in value.keywords if k.arg == "converter"), None)
 
 
 def module_hooks(ctx: FileContext, values: ValueTracker) -> list[PasswordHook]:
@@ -246,6 +246,9 @@ class _HashingIndex:
             # MAX_DEPTH calls down); an unresolved call proves nothing.
             own.update(attr for attr, line in fact.through_calls
                        if summaries.hashing(fact.path, line) is not None)
+            own.update(attr for attr, ref in fact.converters
+                       if isinstance(fn := program.resolve(ref), FunctionInfo)
+                       and summaries.hashing(fn.path, fn.line) is not None)
             self.declared[fact.qualname] = fact
         for hook in hooks:
             cls = program.class_of(hook.class_ref)

@@ -35,11 +35,10 @@ from .br201_calls import (
     hands_on_secret_name,
     secret_names,
 )
-from .br201_hashing import record_hash_use
+from .br201_hashing import HASHING_CALL, record_hash_use
 from .br201_models import (
     CLASSES,
     DEFERRED,
-    HASHING_CALL,
     HOOKS,
     DeferredStore,
     class_qualname,
