@@ -94,6 +94,19 @@ _KNOWN_BAD_PASSWORD = re.compile(r"DEFAULT|LEGACY|EXAMPLE|DUMMY|PLACEHOLDER|MASK
                                  r"|WEAK|COMMON|BANNED|BLOCKED|FORBIDDEN")
 
 
+# Constant-time comparisons of two strings or byte strings.
+_CONSTANT_TIME_FUNCS = frozenset({"hmac.compare_digest", "secrets.compare_digest",
+                                  "django.utils.crypto.constant_time_compare"})
+
+
+def _unencoded(expr: ast.expr) -> ast.expr:
+    """`stored.encode()` / `b"..."`-free view of a compare_digest argument."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr == "encode") and not expr.args:
+        expr = expr.func.value
+    return expr
+
+
 def is_literal_password(expr: ast.AST | str) -> bool:
     """A non-empty string literal that could be typed as a password."""
     text = expr if isinstance(expr, str) else constant_str(expr)
@@ -283,6 +296,8 @@ class PlaintextPassword(Rule):
                     and node.args):
                 return
         sink = self._orm_sink(node)
+        if sink is None and self._constant_time_compare(node):
+            return
         if sink is None:
             self.flow.call(node, self._plaintext_text, self._helper_finding)
         if sink is not None:
@@ -687,15 +702,43 @@ class PlaintextPassword(Rule):
                               f"with `{self.ctx.source(stored)}` using `{op}`")
             if origin is None or not self._is_stored_password(stored):
                 continue
-            _, verify = password_stack(self.ctx, self.ctx.source(provided))
             op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
-            self.report(node, f"plaintext password ({origin.text}) is compared with "
-                        f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
-                        f"hashed and checked with the hasher's verify function",
-                        fix=Fix("Store a password hash and verify against it (constant "
-                                "time).", code_or_none(with_hasher_import(self.ctx, verify.replace(
-                                    "<stored hash>", self.ctx.source(stored))))))
+            self._report_compare(node, origin.text, provided, stored, f"`{op}`")
             return
+
+    def _report_compare(self, node: ast.AST, origin: str, provided: ast.expr, stored: ast.expr,
+                        how: str) -> None:
+        _, verify = password_stack(self.ctx, self.ctx.source(provided))
+        self.report(node, f"plaintext password ({origin}) is compared with "
+                    f"`{self.ctx.source(stored)}` using {how}: passwords must be stored "
+                    f"hashed and checked with the hasher's verify function",
+                    fix=Fix("Store a password hash and verify against it (constant "
+                            "time).", code_or_none(with_hasher_import(self.ctx, verify.replace(
+                                "<stored hash>", self.ctx.source(stored))))))
+
+    def _constant_time_compare(self, node: ast.Call) -> bool:
+        """`hmac.compare_digest(password, user.password)`, `secrets.compare_digest(
+        credentials.password, "swordfish")`: constant time, but still plaintext against a
+        stored column or a literal. A configured secret (`settings.COMPUTE_PASSWORD`) is
+        left alone here: a constant-time check of a shared credential the configuration
+        must hold in clear for its clients is what such code is meant to do."""
+        if (self.ctx.qualified_name(node.func) or "") not in _CONSTANT_TIME_FUNCS or len(
+                node.args) != 2:
+            return False
+        for provided, stored in ((node.args[0], node.args[1]), (node.args[1], node.args[0])):
+            stored = _unencoded(stored)
+            what = f"{self.ctx.source(node.func)}()"
+            if is_literal_password(stored):
+                if self._hardcoded(node, provided, stored, what):
+                    return True
+                continue
+            origin = self.values.plaintext_password(provided)
+            if origin is None or not isinstance(stored, ast.Attribute) or not (
+                    self._is_stored_password(stored)) or stored.attr.isupper():
+                continue
+            self._report_compare(node, origin.text, provided, stored, f"`{what}`")
+            return True
+        return False
 
     def _compare_in(self, node: ast.Compare, left: ast.expr, right: ast.expr) -> None:
         """`password in ("letmein", "hunter2")`: a list of accepted plaintext passwords."""
@@ -703,14 +746,16 @@ class PlaintextPassword(Rule):
                 is_literal_password(e) for e in right.elts):
             self._hardcoded(node, left, right, "in")
 
-    def _hardcoded(self, node: ast.Compare, provided: ast.expr, literal: ast.expr,
+    def _hardcoded(self, node: ast.AST, provided: ast.expr, literal: ast.expr,
                    op: str) -> bool:
         origin = self.values.plaintext_password(provided)
         if origin is None:
             return False
         _, verify = password_stack(self.ctx, self.ctx.source(provided))
+        shown = (f"{op[:-2]}(..., {self.ctx.source(literal)})" if op.endswith("()")
+                 else f"{op} {self.ctx.source(literal)}")
         self.report(node, f"plaintext password ({origin.text}) is compared with a literal "
-                    f"(`{op} {self.ctx.source(literal)}`): the accepted password sits in the "
+                    f"(`{shown}`): the accepted password sits in the "
                     f"source code in plaintext",
                     fix=Fix("Keep only a hash of the password (in configuration, not code) "
                             "and verify against it in constant time.",
