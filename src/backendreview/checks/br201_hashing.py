@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.program import ProgramModel, callee_of
 from ..analysis.program.paramflow import HandOn, ParamChain, ParamSolver, parameter_of
-from ..analysis.values import HASHER_CLASSES, HASHER_FUNCTIONS, ValueTracker
+from ..analysis.values import HASHER_CLASSES, HASHER_FUNCTIONS, ValueTracker, is_password_name
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -106,27 +106,37 @@ def record_hash_use(ctx: FileContext, values: ValueTracker, call: ast.Call) -> N
 
 
 def record_hand_ons(ctx: FileContext, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """The parameters a vouching method (a setter, a validator) hands on to other calls, for
-    the project phase to follow to a hasher; whether it hands any on."""
+    """The parameters a vouching method (a setter, a validator, `__init__`) hands on to
+    other calls, and the instance's password attributes (`save()`: `self.password =
+    encode(self.password)`), for the project phase to follow to a hasher; whether it hands
+    any on."""
     handed = False
     for call in ast.walk(method):
         if not isinstance(call, ast.Call) or ctx.semantic.enclosing_function(call) is not method:
             continue
-        args = [(str(i), a) for i, a in enumerate(call.args) if isinstance(a, ast.Name)]
-        args += [(k.arg, k.value) for k in call.keywords
-                 if k.arg and isinstance(k.value, ast.Name)]
+        args = [(str(i), a) for i, a in enumerate(call.args)]
+        args += [(k.arg, k.value) for k in call.keywords if k.arg]
         callee = None
         for key, arg in args:
-            found = parameter_of(ctx, arg)
-            if found is None or found[1] in _RECEIVERS:
+            label = _handed_value(ctx, arg)
+            if label is None:
                 continue
             callee = callee or callee_of(ctx, call)
             if callee is None:
                 break
-            ctx.emit_fact(HASH_FORWARDS, HandOn(ctx.path, method.lineno, found[1], key, callee,
+            ctx.emit_fact(HASH_FORWARDS, HandOn(ctx.path, method.lineno, label, key, callee,
                                                 ctx.span_of(call), ctx.source(call.func)))
             handed = True
     return handed
+
+
+def _handed_value(ctx: FileContext, arg: ast.expr) -> str | None:
+    """A parameter (not the receiver), or `self.<password attribute>`, as its label."""
+    if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and (
+            arg.value.id == "self") and is_password_name(arg.attr):
+        return f"self.{arg.attr}"
+    found = parameter_of(ctx, arg) if isinstance(arg, ast.Name) else None
+    return found[1] if found is not None and found[1] not in _RECEIVERS else None
 
 
 class HashingSummaries:

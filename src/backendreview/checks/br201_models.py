@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import FunctionInfo, ProgramModel, definition_ref, program_of
+from ..analysis.program.paramflow import HandOn
 from ..analysis.values import ValueTracker, constant_str, is_password_name
-from ..model import Finding
+from ..model import Finding, Related, Span
 from .base import ProjectRule
 from .br201_calls import CALLS, FORWARDS, STORES, PasswordUse, check_calls
 from .br201_hashing import (
+    HASH_FORWARDS,
     HashingSummaries,
     callee_name,
     hashes,
@@ -239,13 +242,20 @@ class _HashingIndex:
         self.program = program
         self.own: dict[str, set[str]] = {}
         self.declared: dict[str, PasswordClass] = {}
+        # (class, attribute) -> the method that hands the value on and hashes nothing,
+        # for the message of the finding that stands.
+        self.unhashed: dict[tuple[str, str], tuple[str, int]] = {}
+        self._packages: set[str] | None = None
         for fact in classes:
             own = self.own.setdefault(fact.qualname, set())
             own.update(fact.hashes)
             # A setter handing its value to a project helper that hashes it (at most
             # MAX_DEPTH calls down); an unresolved call proves nothing.
-            own.update(attr for attr, line in fact.through_calls
-                       if summaries.hashing(fact.path, line) is not None)
+            for attr, line in fact.through_calls:
+                if summaries.hashing(fact.path, line) is not None:
+                    own.add(attr)
+                else:
+                    self.unhashed.setdefault((fact.qualname, attr), (fact.path, line))
             own.update(attr for attr, ref in fact.converters
                        if isinstance(fn := program.resolve(ref), FunctionInfo)
                        and summaries.hashing(fn.path, fn.line) is not None)
@@ -261,6 +271,22 @@ class _HashingIndex:
             return False
         wanted = {attr, EVERY} | ({ON_INIT} if constructor else set())
         return any(self.own.get(k.qualname, set()) & wanted for k in self.program.mro(cls))
+
+    def in_project(self, ref: str) -> bool:
+        """`ref` starts with a package of the project (not a library's name)."""
+        if self._packages is None:
+            self._packages = {name.split(".", 1)[0] for name in self.program.modules}
+        return ref.split(".", 1)[0] in self._packages
+
+    def unhashed_setter(self, ref: str | None, attr: str) -> tuple[str, str, int] | None:
+        """(class name, path, def line) of the setter of `attr` on the model's MRO that
+        hands the value to calls none of which hashes it."""
+        cls = self.program.class_of(ref) if ref else None
+        for k in self.program.mro(cls) if cls is not None else ():
+            found = self.unhashed.get((k.qualname, attr))
+            if found is not None:
+                return k.name, *found
+        return None
 
     def every_model_hashes(self, attr: str, constructor: bool) -> bool:
         """Every project class declaring `attr` hashes it (and there is one): the models
@@ -288,9 +314,12 @@ class PlaintextPasswordThroughModels(ProjectRule):
         summaries = HashingSummaries(program, facts, facts.get(FORWARDS, []))
         index = _HashingIndex(program, facts.get(CLASSES, []), facts.get(HOOKS, []),
                               summaries)
+        forwards: dict[tuple[str, int], list[HandOn]] = {}
+        for hand_on in facts.get(HASH_FORWARDS, []):
+            forwards.setdefault((hand_on.path, hand_on.line), []).append(hand_on)
         for item in deferred:
             if not _hashed(index, item):
-                self.findings.append(item.finding)
+                self.findings.append(_explained(index, item, forwards))
 
         def use_hashed(use: PasswordUse) -> bool:
             if use.kind != STORES:
@@ -300,6 +329,29 @@ class PlaintextPasswordThroughModels(ProjectRule):
 
         # A plaintext password handed to a helper that stores, looks up or compares it.
         self.findings += check_calls(program, facts, use_hashed)
+
+
+def _explained(index: _HashingIndex, item: DeferredStore,
+               forwards: dict[tuple[str, int], list[HandOn]]) -> Finding:
+    """The finding, saying which setter of the model the value goes through and which
+    calls it hands the value to, none of which hashes it (as far as the project shows)."""
+    found = index.unhashed_setter(item.model_ref, item.attr) if item.through_instance else None
+    if found is None:
+        return item.finding
+    name, path, line = found
+    calls = forwards.get((path, line), [])
+    names = ", ".join(dict.fromkeys(f"`{h.text}`" for h in calls)) or "other calls"
+    where = f"{PurePath(path).name}:{line}"
+    through = (f" (through the setter `{name}.{item.attr}` ({where}), which hands it to "
+               f"{names}, and nothing there hashes it)")
+    mark = "without a password hash"
+    message = (item.finding.message.replace(mark, mark + through, 1)
+               if mark in item.finding.message else item.finding.message + through)
+    related = (*item.finding.related, Related(Span(line, 1, line, 2),
+                                             f"{name}.{item.attr} stores the value", path),
+               *(Related(h.span, f"calls {h.text}, which does not hash it", h.path)
+                 for h in calls))
+    return replace(item.finding, message=message, related=related)
 
 
 def _hashed(index: _HashingIndex, item: DeferredStore) -> bool:
@@ -315,8 +367,12 @@ def _model_hashes(index: _HashingIndex, model_ref: str | None, attr: str, constr
     model: every project model declaring it does)."""
     if not through_instance:
         return False
-    if model_ref is not None:
+    if model_ref is not None and (index.program.class_of(model_ref) is not None
+                                  or not index.in_project(model_ref)):
         return index.hashes(model_ref, attr, constructor)
+    # No class, or a name of the project that names no class it can see (an alias built
+    # at run time): the closed-world check. A library's class (Django's User) is no
+    # project model, and its column is plain.
     return index.every_model_hashes(attr, constructor)
 
 

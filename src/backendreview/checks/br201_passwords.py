@@ -107,6 +107,17 @@ def _unencoded(expr: ast.expr) -> ast.expr:
     return expr
 
 
+def _manager_owner(expr: ast.AST) -> ast.expr | None:
+    """`User` in `User.objects` / `User.query`: a class (by its capital) whose manager or
+    query property a write goes through, wherever the class is defined; the project phase
+    checks it names a project class."""
+    if not isinstance(expr, ast.Attribute) or expr.attr not in ("objects", "query"):
+        return None
+    owner = expr.value
+    last = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return owner if last[:1].isupper() else None
+
+
 def is_literal_password(expr: ast.AST | str) -> bool:
     """A non-empty string literal that could be typed as a password."""
     text = expr if isinstance(expr, str) else constant_str(expr)
@@ -399,6 +410,9 @@ class PlaintextPassword(Rule):
         while True:
             if self.models.model_class(expr):
                 return definition_ref(self.ctx, expr)
+            owner = _manager_owner(expr)
+            if owner is not None:
+                return definition_ref(self.ctx, owner)
             if isinstance(expr, ast.Attribute):
                 expr = expr.value
             elif isinstance(expr, ast.Call):
