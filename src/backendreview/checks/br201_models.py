@@ -37,6 +37,13 @@ from .br201_hashing import (
     hashes,
     record_hand_ons,
 )
+from .br201_serializers import (
+    SERIALIZERS,
+    has_password,
+    overridden_in_bases,
+    writing_view,
+)
+from .br201_serializers import explained as serializer_finding
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -308,7 +315,7 @@ class PlaintextPasswordThroughModels(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         deferred: list[DeferredStore] = facts.get(DEFERRED, [])
-        if not deferred and not facts.get(CALLS):
+        if not deferred and not facts.get(CALLS) and not facts.get(SERIALIZERS):
             return
         program = program_of(facts)
         summaries = HashingSummaries(program, facts, facts.get(FORWARDS, []))
@@ -326,6 +333,16 @@ class PlaintextPasswordThroughModels(ProjectRule):
                 return False  # a lookup or comparison with plaintext is wrong whatever
             return _model_hashes(index, use.model_ref, use.attr, use.constructor,
                                  use.through_instance)
+
+        # DRF ModelSerializers writing a user's password through a writable view.
+        declares = {q for q, fact in index.declared.items() if "password" in fact.stores}
+        for serializer in facts.get(SERIALIZERS, []):
+            view = writing_view(program, serializer)
+            if view is None or overridden_in_bases(program, serializer) or not has_password(
+                    program, serializer, declares) or _model_hashes(
+                    index, serializer.model_ref, "password", True, True):
+                continue
+            self.findings.append(serializer_finding(serializer, view))
 
         # A plaintext password handed to a helper that stores, looks up or compares it.
         self.findings += check_calls(program, facts, use_hashed)

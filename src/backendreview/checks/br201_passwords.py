@@ -45,6 +45,7 @@ from .br201_models import (
     module_hooks,
     password_class,
 )
+from .br201_serializers import SERIALIZERS, password_serializer
 from .fixcode import code_or_none
 from .outbound_digest import is_sent_elsewhere
 
@@ -360,6 +361,10 @@ class PlaintextPassword(Rule):
         fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef)
         if fact is not None:
             self.ctx.emit_fact(CLASSES, fact)
+        # Not behind names_passwords: `fields = "__all__"` writes a password no name shows.
+        serializer = password_serializer(self.ctx, self.values, node, self.report)
+        if serializer is not None:
+            self.ctx.emit_fact(SERIALIZERS, serializer)
 
     def end_file(self) -> None:
         for hook in module_hooks(self.ctx, self.values):
