@@ -126,6 +126,13 @@ def password_serializer(ctx: FileContext, values: ValueTracker, node: ast.ClassD
                              "    user = super().create(validated_data)\n"
                              "    user.set_password(password)\n"
                              "    user.save(update_fields=[\"password\"])\n"
+                             "    return user\n\n"
+                             "def update(self, instance, validated_data):\n"
+                             "    password = validated_data.pop(\"password\", None)\n"
+                             "    user = super().update(instance, validated_data)\n"
+                             "    if password is not None:\n"
+                             "        user.set_password(password)\n"
+                             "        user.save(update_fields=[\"password\"])\n"
                              "    return user"))
     ctx.findings.remove(finding)
     qualname = ".".join([ctx.module, *reversed([a.name for a in ctx.semantic.ancestors(node)
