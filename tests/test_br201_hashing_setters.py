@@ -118,3 +118,19 @@ def test_a_drf_serializer_is_reported_only_through_a_writable_view(
                                                              "ModelViewSet"), encoding="utf-8")
     assert [(path, line) for path, line, _ in _br201(root, monkeypatch)] == [
         ("app/serializers.py", 5)]
+
+
+def test_a_schema_spread_into_a_model_names_the_field_and_hashes_it_in_the_fix(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = FIXTURES / "schema_spreads"
+    monkeypatch.chdir(root)
+    result = run([Path(".")], Config(root=root, select=("BR201",)), jobs=1)
+    assert [(f.path, f.span.start_line) for f in result.findings] == [
+        ("api/routes.py", 12), ("api/routes.py", 18)]
+    spread = result.findings[1]
+    assert spread.message == (
+        "plaintext password (the `password` field of `UserCreate`) is stored by `User(...)` "
+        "through `**body.model_dump()` without a password hash")
+    assert spread.fix is not None and spread.fix.suggestion == (
+        "from argon2 import PasswordHasher\n\nUser(**body.model_dump(exclude={\"password\"}), "
+        "password=PasswordHasher().hash(body.password))")

@@ -24,7 +24,13 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..analysis.program import CALLS as PROGRAM_CALLS
-from ..analysis.program import FunctionInfo, ProgramModel, definition_ref, program_of
+from ..analysis.program import (
+    ClassInfo,
+    FunctionInfo,
+    ProgramModel,
+    definition_ref,
+    program_of,
+)
 from ..analysis.program.paramflow import HandOn
 from ..analysis.values import ValueTracker, constant_str, is_password_name
 from ..model import Finding, Related, Span
@@ -44,6 +50,8 @@ from .br201_serializers import (
     writing_view,
 )
 from .br201_serializers import explained as serializer_finding
+from .br201_spreads import SPREADS, SpreadStore
+from .br201_spreads import worded as spread_finding
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -119,6 +127,7 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
     stored: set[str] = set()
     pending: set[tuple[str, int]] = set()
     converters: set[tuple[str, str]] = set()
+    fields: set[str] = set()
 
     def vouch(method: ast.FunctionDef | ast.AsyncFunctionDef, attrs: set[str]) -> None:
         """The method hashes what it is given for `attrs`: itself, or (decided in the
@@ -161,12 +170,14 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                         converters.add((target.id, ref))
                 elif not target.id.startswith("_"):
                     stored.add(target.id)
+                    if isinstance(stmt, ast.AnnAssign):
+                        fields.add(target.id)
     may_hash = bool(hashed or pending or converters)
     if not may_hash and not stored:
         return None
     is_model = is_model_class(node)
-    if not may_hash and not is_model:
-        return None
+    if not may_hash and not is_model and not fields:
+        return None  # an annotated field: a schema whose fields a model may be built from
     return PasswordClass(class_qualname(ctx, node), tuple(sorted(hashed)), tuple(sorted(stored)),
                          is_model, ctx.path, tuple(sorted(pending)), tuple(sorted(converters)))
 
@@ -315,7 +326,7 @@ class PlaintextPasswordThroughModels(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         deferred: list[DeferredStore] = facts.get(DEFERRED, [])
-        if not deferred and not facts.get(CALLS) and not facts.get(SERIALIZERS):
+        if not deferred and not any(facts.get(k) for k in (CALLS, SERIALIZERS, SPREADS)):
             return
         program = program_of(facts)
         summaries = HashingSummaries(program, facts, facts.get(FORWARDS, []))
@@ -344,6 +355,11 @@ class PlaintextPasswordThroughModels(ProjectRule):
                 continue
             self.findings.append(serializer_finding(serializer, view))
 
+        for spread in facts.get(SPREADS, []):
+            found = _spread_field(index, spread)
+            if found is not None:
+                self.findings.append(spread_finding(spread, *found))
+
         # A plaintext password handed to a helper that stores, looks up or compares it.
         self.findings += check_calls(program, facts, use_hashed)
 
@@ -369,6 +385,26 @@ def _explained(index: _HashingIndex, item: DeferredStore,
                *(Related(h.span, f"calls {h.text}, which does not hash it", h.path)
                  for h in calls))
     return replace(item.finding, message=message, related=related)
+
+
+def _fields(index: _HashingIndex, cls: ClassInfo) -> set[str]:
+    """The password fields or columns a class declares plain, through its project MRO."""
+    return {attr for k in index.program.mro(cls)
+            for attr in (index.declared[k.qualname].stores if k.qualname in index.declared
+                         else ())}
+
+
+def _spread_field(index: _HashingIndex, item: SpreadStore) -> tuple[str, str] | None:
+    """(field, schema name) of a password the schema holds and the model stores as given."""
+    schema = index.program.class_of(item.schema_ref)
+    model = index.program.class_of(item.model_ref)
+    if schema is None or model is None:
+        return None  # a class the project cannot see: nothing to go on
+    for field in sorted(_fields(index, schema) & _fields(index, model)):
+        if not index.hashes(item.schema_ref, field, False) and not index.hashes(
+                model.qualname, field, True):
+            return field, schema.name
+    return None
 
 
 def _hashed(index: _HashingIndex, item: DeferredStore) -> bool:

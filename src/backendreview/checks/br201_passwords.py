@@ -46,6 +46,7 @@ from .br201_models import (
     password_class,
 )
 from .br201_serializers import SERIALIZERS, password_serializer
+from .br201_spreads import SPREADS, SpreadStore, spread_schema
 from .fixcode import code_or_none
 from .outbound_digest import is_sent_elsewhere
 
@@ -336,6 +337,8 @@ class PlaintextPassword(Rule):
                     self._defer(self._report_literal(kw, value, label),
                                 self._sink_model_ref(node), attr, True, value,
                                 through_instance=self._through_instance(node, label))
+            if not lookup and self._through_instance(node, label):
+                self._spreads(node, label)
             if label.endswith("(...)"):
                 # Account(name, password): the constructor's positional fields.
                 for arg in node.args:
@@ -450,6 +453,28 @@ class PlaintextPassword(Rule):
             else:
                 refs.add(None)
         return refs.pop() if len(refs) == 1 else None
+
+    def _spreads(self, call: ast.Call, label: str) -> None:
+        """`User(**body.model_dump())`: a whole input schema spread into a model; decided
+        in the project phase, which knows both classes' fields (br201_spreads)."""
+        for kw in call.keywords:
+            schema = spread_schema(self.ctx, kw.value) if kw.arg is None else None
+            if schema is None:
+                continue
+            dump = kw.value
+            body = self.ctx.source(dump.func.value if isinstance(dump, ast.Call) and isinstance(
+                dump.func, ast.Attribute) else dump.args[0])  # type: ignore[attr-defined]
+            hashed = password_stack(self.ctx, f"{body}.FIELD")[0].split("  #")[0]
+            finding = self.report(kw.value, "plaintext password is stored through a spread",
+                                  fix=Fix("Leave the password out of the dump and store its "
+                                          "hash under the model's field.", with_hasher_import(
+                                              self.ctx, f"{self.ctx.source(call.func)}(**"
+                                              f"{body}.model_dump(exclude={{\"FIELD\"}}), "
+                                              f"FIELD={hashed})")))
+            self.ctx.findings.remove(finding)
+            self.ctx.emit_fact(SPREADS, SpreadStore(
+                finding, self._sink_model_ref(call), schema, label,
+                self.ctx.source(kw.value)))
 
     def _fetched_model_ref(self, call: ast.Call) -> str | None:
         """The model class a one-row fetch names as its first argument:
