@@ -114,7 +114,10 @@ def record_hand_ons(ctx: FileContext, method: ast.FunctionDef | ast.AsyncFunctio
     for call in ast.walk(method):
         if not isinstance(call, ast.Call) or ctx.semantic.enclosing_function(call) is not method:
             continue
-        args = [(str(i), a) for i, a in enumerate(call.args)]
+        # Positions after a `*args` are unknown: only the arguments before it count.
+        starred = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)),
+                       len(call.args))
+        args = [(str(i), a) for i, a in enumerate(call.args[:starred])]
         args += [(k.arg, k.value) for k in call.keywords if k.arg]
         callee = None
         for key, arg in args:

@@ -36,6 +36,9 @@ _WRITE_OVERRIDES = frozenset({"create", "update", "save", "perform_create", "per
 _WRITABLE_VIEWS = frozenset({
     "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "CreateAPIView", "UpdateAPIView",
     "ListCreateAPIView", "RetrieveUpdateAPIView", "RetrieveUpdateDestroyAPIView"})
+# A view that writes itself (`perform_create(serializer)`: `serializer.save(password=
+# make_password(...))`) is not DRF's default write.
+_VIEW_WRITES = frozenset({"create", "update", "perform_create", "perform_update"})
 _DJANGO_USER_MODELS = frozenset({"django.contrib.auth.models.User",
                                  "django.contrib.auth.get_user_model"})
 _DJANGO_USER_BASES = ("django.contrib.auth.models.AbstractUser",
@@ -151,7 +154,8 @@ def writing_view(program: ProgramModel, item: PasswordSerializer) -> ClassInfo |
         ref = cls.class_refs.get("serializer_class")
         target = program.class_of(ref) if ref else None
         if target is not None and target.qualname == item.qualname and (
-                _bases_of(program, cls) & _WRITABLE_VIEWS):
+                _bases_of(program, cls) & _WRITABLE_VIEWS) and not any(
+                    _VIEW_WRITES & set(k.methods) for k in program.mro(cls)):
             return cls
     return None
 
