@@ -126,7 +126,7 @@ def test_a_schema_spread_into_a_model_names_the_field_and_hashes_it_in_the_fix(
     monkeypatch.chdir(root)
     result = run([Path(".")], Config(root=root, select=("BR201",)), jobs=1)
     assert [(f.path, f.span.start_line) for f in result.findings] == [
-        ("api/routes.py", 12), ("api/routes.py", 18)]
+        ("api/routes.py", 12), ("api/routes.py", 18), ("api/routes.py", 56)]
     spread = result.findings[1]
     assert spread.message == (
         "plaintext password (the `password` field of `UserCreate`) is stored by `User(...)` "
