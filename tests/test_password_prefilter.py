@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from backendreview.analysis.values import may_name_password, tracker_for
-from backendreview.checks.br201_models import hashes
+from backendreview.checks.br201_hashing import hashes
 from backendreview.config import Config
 from backendreview.context import FileContext
 from backendreview.engine import review_source, run

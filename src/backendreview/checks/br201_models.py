@@ -18,23 +18,40 @@ the finding is cleared only if every project model declaring that attribute hash
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..analysis.program import CALLS as PROGRAM_CALLS
-from ..analysis.program import ProgramModel, definition_ref, program_of
-from ..analysis.values import (
-    HASHER_CLASSES,
-    HASHER_FUNCTIONS,
-    ValueTracker,
-    constant_str,
-    is_password_name,
+from ..analysis.program import (
+    ClassInfo,
+    FunctionInfo,
+    ProgramModel,
+    definition_ref,
+    program_of,
 )
-from ..model import Finding
+from ..analysis.program.paramflow import HandOn
+from ..analysis.values import ValueTracker, constant_str, is_password_name
+from ..model import Finding, Related, Span
 from .base import ProjectRule
-from .br201_calls import CALLS, STORES, PasswordUse, check_calls
+from .br201_calls import CALLS, FORWARDS, STORES, PasswordUse, check_calls
+from .br201_hashing import (
+    HASH_FORWARDS,
+    HashingSummaries,
+    callee_name,
+    hashes,
+    record_hand_ons,
+)
+from .br201_serializers import (
+    SERIALIZERS,
+    has_password,
+    overridden_in_bases,
+    writing_view,
+)
+from .br201_serializers import explained as serializer_finding
+from .br201_spreads import SPREADS, SpreadStore
+from .br201_spreads import worded as spread_finding
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -46,13 +63,6 @@ DEFERRED = "br201_deferred"
 EVERY = "*"  # hashed on every write of the row (save(), __setattr__, before_insert)
 ON_INIT = "(init)"  # hashed by the constructor only
 
-# A project helper named for hashing (hash_password, encrypt_password, make_password,
-# generate_password_hash, set_password) or a hasher object's method (pwd_context.hash).
-HASHING_CALL = re.compile(
-    r"^(?:(?:get_|make_|generate_|create_)?(?:hash|encrypt|crypt)_?(?:password|pw|pwd)(?:_hash)?"
-    r"|(?:make|set|generate)_password(?:_hash)?|hashpw|password_?hash)$", re.IGNORECASE)
-# `pwd_context.hash(p)`: as a method only (the builtin `hash()` is no password hasher).
-_HASHING_METHODS = frozenset({"hash", "encrypt"})
 _VALIDATOR_DECORATORS = frozenset({"validates", "field_validator", "validator"})
 _WRITE_HOOK_METHODS = frozenset({"save", "__setattr__", "pre_save", "before_save"})
 _MAPPER_EVENTS = frozenset({"before_insert", "before_update", "pre_save", "init"})
@@ -68,6 +78,12 @@ class PasswordClass:
     hashes: tuple[str, ...] = ()
     stores: tuple[str, ...] = ()
     model: bool = False  # an ORM model class (for the closed-world check)
+    path: str = ""
+    # (attribute, def line of the method) for a setter / validator / __init__ that hashes
+    # nothing itself but hands its value on: hashing if a callee hashes it (br201_hashing).
+    through_calls: tuple[tuple[str, int], ...] = ()
+    # (attribute, dotted reference) of a project function an attrs converter names.
+    converters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,41 +117,6 @@ def class_qualname(ctx: FileContext, node: ast.ClassDef) -> str:
     return ".".join([ctx.module, *reversed(names)])
 
 
-def _callee_name(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
-# What the text of a file shows, lower-cased, wherever `hashes` can be true in it: every name
-# HASHING_CALL and _HASHING_METHODS accept contains "hash", "crypt" or "passw"
-# (make_password), and a library's hasher is written with the last part of its qualified
-# name (at the call, or in the `from ... import` that binds it).
-_HASHER_MARKS = tuple(sorted({"hash", "crypt", "passw"} | {
-    name.rsplit(".", 1)[-1].lower() for name in HASHER_FUNCTIONS | HASHER_CLASSES}))
-
-
-def _may_hash(ctx: FileContext) -> bool:
-    """False when no code of the file can call a password hasher (exact for ASCII text; a
-    non-ASCII file, whose identifiers the parser normalises, always may). Once per file:
-    every class's `__init__` and `save` would be walked for one otherwise."""
-    found = getattr(ctx, "_may_hash_passwords", None)
-    if found is None:
-        lowered = ctx.text.lower()
-        found = not ctx.text.isascii() or any(mark in lowered for mark in _HASHER_MARKS)
-        ctx._may_hash_passwords = found  # type: ignore[attr-defined]
-    return found
-
-
-def hashes(values: ValueTracker, node: ast.AST) -> bool:
-    """The code under `node` calls a password hasher (a library's, or one named for it)."""
-    if not _may_hash(values.ctx):
-        return False
-    return any(isinstance(n, ast.Call) and (
-        values.is_hasher_call(n) or bool(HASHING_CALL.match(_callee_name(n)))
-        or (isinstance(n.func, ast.Attribute) and n.func.attr in _HASHING_METHODS))
-        for n in ast.walk(node))
-
-
 def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                    is_model_class: Callable[[ast.ClassDef], bool]) -> PasswordClass | None:
     """What the class hashes or stores of a password; `is_model_class` is asked only of a
@@ -144,6 +125,18 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
     hashed: set[str] = set()
     stored: set[str] = set()
+    pending: set[tuple[str, int]] = set()
+    converters: set[tuple[str, str]] = set()
+    fields: set[str] = set()
+
+    def vouch(method: ast.FunctionDef | ast.AsyncFunctionDef, attrs: set[str]) -> None:
+        """The method hashes what it is given for `attrs`: itself, or (decided in the
+        project phase) through the calls it hands the value to."""
+        if hashes(values, method):
+            hashed.update(attrs)
+        elif record_hand_ons(ctx, method):
+            pending.update((attr, method.lineno) for attr in attrs)
+
     for stmt in node.body:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             # What this method would vouch for if it hashes; the body is walked only then,
@@ -153,46 +146,62 @@ def password_class(ctx: FileContext, values: ValueTracker, node: ast.ClassDef,
                 if isinstance(dec, ast.Attribute) and dec.attr == "setter" and isinstance(
                         dec.value, ast.Name) and is_password_name(dec.value.id):
                     vouches.add(dec.value.id)  # @password.setter
-                elif isinstance(dec, ast.Call) and _callee_name(dec) in _VALIDATOR_DECORATORS:
+                elif isinstance(dec, ast.Call) and callee_name(dec) in _VALIDATOR_DECORATORS:
                     vouches.update(s for s in (constant_str(a) for a in dec.args)
                                    if s and is_password_name(s))
             if stmt.name in _WRITE_HOOK_METHODS:
                 vouches.add(EVERY)
             elif stmt.name == "__init__":
                 vouches.add(ON_INIT)
-            if vouches and hashes(values, stmt):
-                hashed.update(vouches)
+            if vouches:
+                vouch(stmt, vouches)
         elif isinstance(stmt, ast.Assign | ast.AnnAssign):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
                 if not isinstance(target, ast.Name) or not is_password_name(target.id):
                     continue
-                if stmt.value is not None and _hashing_descriptor(values, stmt.value, methods):
-                    hashed.add(target.id)
+                setter = _descriptor_setter(stmt.value, methods) if stmt.value else None
+                if setter is not None:
+                    vouch(setter, {target.id})
+                elif (converter := _converter(stmt.value)) is not None:
+                    if hashes(values, ast.Call(func=converter, args=[], keywords=[])):
+                        hashed.add(target.id)
+                    elif ref := definition_ref(ctx, converter):
+                        converters.add((target.id, ref))
                 elif not target.id.startswith("_"):
                     stored.add(target.id)
-    if not hashed and not stored:
+                    if isinstance(stmt, ast.AnnAssign):
+                        fields.add(target.id)
+    may_hash = bool(hashed or pending or converters)
+    if not may_hash and not stored:
         return None
     is_model = is_model_class(node)
-    if not hashed and not is_model:
-        return None
+    if not may_hash and not is_model and not fields:
+        return None  # an annotated field: a schema whose fields a model may be built from
     return PasswordClass(class_qualname(ctx, node), tuple(sorted(hashed)), tuple(sorted(stored)),
-                         is_model)
+                         is_model, ctx.path, tuple(sorted(pending)), tuple(sorted(converters)))
 
 
-def _hashing_descriptor(values: ValueTracker, value: ast.expr,
-                        methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
-    """`property(get, set)` (inside a `synonym(..., descriptor=...)` too) whose setter, a
-    method of the class, hashes."""
+def _descriptor_setter(value: ast.expr, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+                       ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The setter, a method of the class, of `property(get, set)` (inside a
+    `synonym(..., descriptor=...)` too)."""
     for call in ast.walk(value):
-        if not isinstance(call, ast.Call) or _callee_name(call) not in _PROPERTY_CALLS:
+        if not isinstance(call, ast.Call) or callee_name(call) not in _PROPERTY_CALLS:
             continue
         setter = call.args[1] if len(call.args) > 1 else next(
             (k.value for k in call.keywords if k.arg == "fset"), None)
-        if isinstance(setter, ast.Name) and setter.id in methods and hashes(
-                values, methods[setter.id]):
-            return True
-    return False
+        if isinstance(setter, ast.Name) and setter.id in methods:
+            return methods[setter.id]
+    return None
+
+
+def _converter(value: ast.expr | None) -> ast.expr | None:
+    """`password = attr.ib(converter=f)` / `field(converter=f)`: attrs runs `f` on every
+    value the instance is given."""
+    if not isinstance(value, ast.Call):
+        return None
+    return next((k.value for k in value.keywords if k.arg == "converter"), None)
 
 
 def module_hooks(ctx: FileContext, values: ValueTracker) -> list[PasswordHook]:
@@ -211,13 +220,13 @@ def module_hooks(ctx: FileContext, values: ValueTracker) -> list[PasswordHook]:
                 out += _hook_targets(ctx, call)
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and hashes(values, stmt):
             for dec in stmt.decorator_list:
-                if isinstance(dec, ast.Call) and _callee_name(dec) in ("listens_for", "receiver"):
+                if isinstance(dec, ast.Call) and callee_name(dec) in ("listens_for", "receiver"):
                     out += _hook_targets(ctx, dec)
     return out
 
 
 def _hook_handler(call: ast.Call) -> ast.expr | None:
-    name = _callee_name(call)
+    name = callee_name(call)
     if name == "listen" and len(call.args) >= 3:
         return call.args[2]
     if name == "connect" and call.args:
@@ -247,12 +256,27 @@ class _HashingIndex:
     """Which project classes hash which password attributes, through their MRO."""
 
     def __init__(self, program: ProgramModel, classes: Iterable[PasswordClass],
-                 hooks: Iterable[PasswordHook]) -> None:
+                 hooks: Iterable[PasswordHook], summaries: HashingSummaries) -> None:
         self.program = program
         self.own: dict[str, set[str]] = {}
         self.declared: dict[str, PasswordClass] = {}
+        # (class, attribute) -> the method that hands the value on and hashes nothing,
+        # for the message of the finding that stands.
+        self.unhashed: dict[tuple[str, str], tuple[str, int]] = {}
+        self._packages: set[str] | None = None
         for fact in classes:
-            self.own.setdefault(fact.qualname, set()).update(fact.hashes)
+            own = self.own.setdefault(fact.qualname, set())
+            own.update(fact.hashes)
+            # A setter handing its value to a project helper that hashes it (at most
+            # MAX_DEPTH calls down); an unresolved call proves nothing.
+            for attr, line in fact.through_calls:
+                if summaries.hashing(fact.path, line) is not None:
+                    own.add(attr)
+                else:
+                    self.unhashed.setdefault((fact.qualname, attr), (fact.path, line))
+            own.update(attr for attr, ref in fact.converters
+                       if isinstance(fn := program.resolve(ref), FunctionInfo)
+                       and summaries.hashing(fn.path, fn.line) is not None)
             self.declared[fact.qualname] = fact
         for hook in hooks:
             cls = program.class_of(hook.class_ref)
@@ -266,10 +290,28 @@ class _HashingIndex:
         wanted = {attr, EVERY} | ({ON_INIT} if constructor else set())
         return any(self.own.get(k.qualname, set()) & wanted for k in self.program.mro(cls))
 
+    def in_project(self, ref: str) -> bool:
+        """`ref` starts with a package of the project (not a library's name)."""
+        if self._packages is None:
+            self._packages = {name.split(".", 1)[0] for name in self.program.modules}
+        return ref.split(".", 1)[0] in self._packages
+
+    def unhashed_setter(self, ref: str | None, attr: str) -> tuple[str, str, int] | None:
+        """(class name, path, def line) of the setter of `attr` on the model's MRO that
+        hands the value to calls none of which hashes it."""
+        cls = self.program.class_of(ref) if ref else None
+        for k in self.program.mro(cls) if cls is not None else ():
+            found = self.unhashed.get((k.qualname, attr))
+            if found is not None:
+                return k.name, *found
+        return None
+
     def every_model_hashes(self, attr: str, constructor: bool) -> bool:
-        """Every project model declaring `attr` hashes it (and there is one)."""
-        owners = [q for q, fact in self.declared.items() if fact.model and (
-            attr in fact.stores or attr in fact.hashes)]
+        """Every project class declaring `attr` hashes it (and there is one): the models
+        with the column, and any class whose setter or validator hashes it, model or not
+        (keystone's `User` derives from a project base no file names as an ORM's)."""
+        owners = [q for q, fact in self.declared.items() if (
+            fact.model and attr in fact.stores) or attr in self.own.get(q, set())]
         return bool(owners) and all(self.hashes(q, attr, constructor) for q in owners)
 
 
@@ -284,13 +326,18 @@ class PlaintextPasswordThroughModels(ProjectRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         deferred: list[DeferredStore] = facts.get(DEFERRED, [])
-        if not deferred and not facts.get(CALLS):
+        if not deferred and not any(facts.get(k) for k in (CALLS, SERIALIZERS, SPREADS)):
             return
         program = program_of(facts)
-        index = _HashingIndex(program, facts.get(CLASSES, []), facts.get(HOOKS, []))
+        summaries = HashingSummaries(program, facts, facts.get(FORWARDS, []))
+        index = _HashingIndex(program, facts.get(CLASSES, []), facts.get(HOOKS, []),
+                              summaries)
+        forwards: dict[tuple[str, int], list[HandOn]] = {}
+        for hand_on in facts.get(HASH_FORWARDS, []):
+            forwards.setdefault((hand_on.path, hand_on.line), []).append(hand_on)
         for item in deferred:
             if not _hashed(index, item):
-                self.findings.append(item.finding)
+                self.findings.append(_explained(index, item, forwards))
 
         def use_hashed(use: PasswordUse) -> bool:
             if use.kind != STORES:
@@ -298,8 +345,66 @@ class PlaintextPasswordThroughModels(ProjectRule):
             return _model_hashes(index, use.model_ref, use.attr, use.constructor,
                                  use.through_instance)
 
+        # DRF ModelSerializers writing a user's password through a writable view.
+        declares = {q for q, fact in index.declared.items() if "password" in fact.stores}
+        for serializer in facts.get(SERIALIZERS, []):
+            view = writing_view(program, serializer)
+            if view is None or overridden_in_bases(program, serializer) or not has_password(
+                    program, serializer, declares) or _model_hashes(
+                    index, serializer.model_ref, "password", True, True):
+                continue
+            self.findings.append(serializer_finding(serializer, view))
+
+        for spread in facts.get(SPREADS, []):
+            found = _spread_field(index, spread)
+            if found is not None:
+                self.findings.append(spread_finding(spread, *found))
+
         # A plaintext password handed to a helper that stores, looks up or compares it.
         self.findings += check_calls(program, facts, use_hashed)
+
+
+def _explained(index: _HashingIndex, item: DeferredStore,
+               forwards: dict[tuple[str, int], list[HandOn]]) -> Finding:
+    """The finding, saying which setter of the model the value goes through and which
+    calls it hands the value to, none of which hashes it (as far as the project shows)."""
+    found = index.unhashed_setter(item.model_ref, item.attr) if item.through_instance else None
+    if found is None:
+        return item.finding
+    name, path, line = found
+    calls = forwards.get((path, line), [])
+    names = ", ".join(dict.fromkeys(f"`{h.text}`" for h in calls)) or "other calls"
+    where = f"{PurePath(path).name}:{line}"
+    through = (f" (through the setter `{name}.{item.attr}` ({where}), which hands it to "
+               f"{names}, and nothing there hashes it)")
+    mark = "without a password hash"
+    message = (item.finding.message.replace(mark, mark + through, 1)
+               if mark in item.finding.message else item.finding.message + through)
+    related = (*item.finding.related, Related(Span(line, 1, line, 2),
+                                             f"{name}.{item.attr} stores the value", path),
+               *(Related(h.span, f"calls {h.text}, which does not hash it", h.path)
+                 for h in calls))
+    return replace(item.finding, message=message, related=related)
+
+
+def _fields(index: _HashingIndex, cls: ClassInfo) -> set[str]:
+    """The password fields or columns a class declares plain, through its project MRO."""
+    return {attr for k in index.program.mro(cls)
+            for attr in (index.declared[k.qualname].stores if k.qualname in index.declared
+                         else ())}
+
+
+def _spread_field(index: _HashingIndex, item: SpreadStore) -> tuple[str, str] | None:
+    """(field, schema name) of a password the schema holds and the model stores as given."""
+    schema = index.program.class_of(item.schema_ref)
+    model = index.program.class_of(item.model_ref)
+    if schema is None or model is None:
+        return None  # a class the project cannot see: nothing to go on
+    for field in sorted(_fields(index, schema) & _fields(index, model)):
+        if not index.hashes(item.schema_ref, field, False) and not index.hashes(
+                model.qualname, field, True):
+            return field, schema.name
+    return None
 
 
 def _hashed(index: _HashingIndex, item: DeferredStore) -> bool:
@@ -315,8 +420,12 @@ def _model_hashes(index: _HashingIndex, model_ref: str | None, attr: str, constr
     model: every project model declaring it does)."""
     if not through_instance:
         return False
-    if model_ref is not None:
+    if model_ref is not None and (index.program.class_of(model_ref) is not None
+                                  or not index.in_project(model_ref)):
         return index.hashes(model_ref, attr, constructor)
+    # No class, or a name of the project that names no class it can see (an alias built
+    # at run time): the closed-world check. A library's class (Django's User) is no
+    # project model, and its column is plain.
     return index.every_model_hashes(attr, constructor)
 
 

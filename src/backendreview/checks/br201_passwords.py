@@ -35,16 +35,18 @@ from .br201_calls import (
     hands_on_secret_name,
     secret_names,
 )
+from .br201_hashing import HASHING_CALL, record_hash_use
 from .br201_models import (
     CLASSES,
     DEFERRED,
-    HASHING_CALL,
     HOOKS,
     DeferredStore,
     class_qualname,
     module_hooks,
     password_class,
 )
+from .br201_serializers import SERIALIZERS, password_serializer
+from .br201_spreads import SPREADS, SpreadStore, spread_schema
 from .fixcode import code_or_none
 from .outbound_digest import is_sent_elsewhere
 
@@ -65,6 +67,9 @@ _MODEL_BASE_PREFIXES = ("django.db.models.", "django.contrib.auth.models.", "sql
                         "ormar.", "pony.orm.", "beanie.", "odmantic.")
 _FETCH_FUNCS = frozenset({"django.shortcuts.get_object_or_404", "flask_login.current_user",
                           "flask_security.current_user"})
+# Calls taking the model class first and giving one row, or a query of it, back.
+_FETCH_WITH_MODEL = frozenset({"get", "get_one", "query", "get_object_or_404",
+                               "get_or_404", "first_or_404", "select"})
 _HASH_HELPER = re.compile(r"^(?:get_)?(?:hash|encrypt)_?password$|^password_?hash$|^make_password$",
                           re.IGNORECASE)
 _VERIFY_HELPER = re.compile(r"^(?:verify|check)_?password(?:_hash)?$", re.IGNORECASE)
@@ -89,6 +94,30 @@ _NOT_A_PASSWORD = re.compile(r"^(?:!.*|(.)\1*|\$2[aby]?\$.*|\$argon2.*|\$\w+\$.*
 # LEGACY_PASSWORD, PASSWORD_MASK.
 _KNOWN_BAD_PASSWORD = re.compile(r"DEFAULT|LEGACY|EXAMPLE|DUMMY|PLACEHOLDER|MASK|INSECURE"
                                  r"|WEAK|COMMON|BANNED|BLOCKED|FORBIDDEN")
+
+
+# Constant-time comparisons of two strings or byte strings.
+_CONSTANT_TIME_FUNCS = frozenset({"hmac.compare_digest", "secrets.compare_digest",
+                                  "django.utils.crypto.constant_time_compare"})
+
+
+def _unencoded(expr: ast.expr) -> ast.expr:
+    """`stored.encode()` / `b"..."`-free view of a compare_digest argument."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr == "encode") and not expr.args:
+        expr = expr.func.value
+    return expr
+
+
+def _manager_owner(expr: ast.AST) -> ast.expr | None:
+    """`User` in `User.objects` / `User.query`: a class (by its capital) whose manager or
+    query property a write goes through, wherever the class is defined; the project phase
+    checks it names a project class."""
+    if not isinstance(expr, ast.Attribute) or expr.attr not in ("objects", "query"):
+        return None
+    owner = expr.value
+    last = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return owner if last[:1].isupper() else None
 
 
 def is_literal_password(expr: ast.AST | str) -> bool:
@@ -268,6 +297,8 @@ class PlaintextPassword(Rule):
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
+        # What hashes a parameter, for the setters that hand their value to this function.
+        record_hash_use(self.ctx, self.values, node)
         if not self.names_passwords and not (
                 self.secret_names and hands_on_secret_name(node, self.secret_names)):
             # Without a name that can be a password's, neither a store, a lookup, a document
@@ -278,6 +309,8 @@ class PlaintextPassword(Rule):
                     and node.args):
                 return
         sink = self._orm_sink(node)
+        if sink is None and self._constant_time_compare(node):
+            return
         if sink is None:
             self.flow.call(node, self._plaintext_text, self._helper_finding)
         if sink is not None:
@@ -304,6 +337,8 @@ class PlaintextPassword(Rule):
                     self._defer(self._report_literal(kw, value, label),
                                 self._sink_model_ref(node), attr, True, value,
                                 through_instance=self._through_instance(node, label))
+            if not lookup and self._through_instance(node, label):
+                self._spreads(node, label)
             if label.endswith("(...)"):
                 # Account(name, password): the constructor's positional fields.
                 for arg in node.args:
@@ -329,6 +364,10 @@ class PlaintextPassword(Rule):
         fact = password_class(self.ctx, self.values, node, self.models.is_model_classdef)
         if fact is not None:
             self.ctx.emit_fact(CLASSES, fact)
+        # Not behind names_passwords: `fields = "__all__"` writes a password no name shows.
+        serializer = password_serializer(self.ctx, self.values, node, self.report)
+        if serializer is not None:
+            self.ctx.emit_fact(SERIALIZERS, serializer)
 
     def end_file(self) -> None:
         for hook in module_hooks(self.ctx, self.values):
@@ -379,6 +418,9 @@ class PlaintextPassword(Rule):
         while True:
             if self.models.model_class(expr):
                 return definition_ref(self.ctx, expr)
+            owner = _manager_owner(expr)
+            if owner is not None:
+                return definition_ref(self.ctx, owner)
             if isinstance(expr, ast.Attribute):
                 expr = expr.value
             elif isinstance(expr, ast.Call):
@@ -405,11 +447,53 @@ class PlaintextPassword(Rule):
             elif binding.kind in ("assign", "annassign") and binding.value is not None:
                 value = binding.value.value if isinstance(binding.value, ast.Await) else (
                     binding.value)
-                refs.add(self._sink_model_ref(value) if isinstance(value, ast.Call) else (
-                    self._instance_ref(value, depth + 1)))
+                refs.add((self._sink_model_ref(value) or self._fetched_model_ref(value))
+                         if isinstance(value, ast.Call) else
+                         self._instance_ref(value, depth + 1))
             else:
                 refs.add(None)
         return refs.pop() if len(refs) == 1 else None
+
+    def _spreads(self, call: ast.Call, label: str) -> None:
+        """`User(**body.model_dump())`: a whole input schema spread into a model; decided
+        in the project phase, which knows both classes' fields (br201_spreads)."""
+        for kw in call.keywords:
+            schema = spread_schema(self.ctx, kw.value) if kw.arg is None else None
+            if schema is None:
+                continue
+            dump = kw.value
+            body = self.ctx.source(dump.func.value if isinstance(dump, ast.Call) and isinstance(
+                dump.func, ast.Attribute) else dump.args[0])  # type: ignore[attr-defined]
+            hashed = password_stack(self.ctx, f"{body}.FIELD")[0].split("  #")[0]
+            finding = self.report(kw.value, "plaintext password is stored through a spread",
+                                  fix=Fix("Leave the password out of the dump and store its "
+                                          "hash under the model's field.", with_hasher_import(
+                                              self.ctx, f"{self.ctx.source(call.func)}(**"
+                                              f"{body}.model_dump(exclude={{\"FIELD\"}}), "
+                                              f"FIELD={hashed})")))
+            self.ctx.findings.remove(finding)
+            self.ctx.emit_fact(SPREADS, SpreadStore(
+                finding, self._sink_model_ref(call), schema, label,
+                self.ctx.source(kw.value)))
+
+    def _fetched_model_ref(self, call: ast.Call) -> str | None:
+        """The model class a one-row fetch names as its first argument:
+        `session.get(model.User, id)`, `get_object_or_404(User, pk=pk)`,
+        `session.query(User).filter(...).first()`. The class is checked in the project
+        phase (a reference that names no project class proves nothing)."""
+        expr: ast.AST = call
+        while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+                expr.func.attr not in _FETCH_WITH_MODEL):
+            expr = expr.func.value
+        if not isinstance(expr, ast.Call) or not expr.args:
+            return None
+        name = expr.func.attr if isinstance(expr.func, ast.Attribute) else getattr(
+            expr.func, "id", "")
+        if name not in _FETCH_WITH_MODEL:
+            return None
+        model = expr.args[0]
+        last = model.attr if isinstance(model, ast.Attribute) else getattr(model, "id", "")
+        return definition_ref(self.ctx, model) if last[:1].isupper() else None
 
     def _source_ref(self, value: ast.expr) -> tuple[str | None, str]:
         """`body.password` where `body: UserCreate`: the schema class and the field, whose
@@ -662,15 +746,43 @@ class PlaintextPassword(Rule):
                               f"with `{self.ctx.source(stored)}` using `{op}`")
             if origin is None or not self._is_stored_password(stored):
                 continue
-            _, verify = password_stack(self.ctx, self.ctx.source(provided))
             op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
-            self.report(node, f"plaintext password ({origin.text}) is compared with "
-                        f"`{self.ctx.source(stored)}` using `{op}`: passwords must be stored "
-                        f"hashed and checked with the hasher's verify function",
-                        fix=Fix("Store a password hash and verify against it (constant "
-                                "time).", code_or_none(with_hasher_import(self.ctx, verify.replace(
-                                    "<stored hash>", self.ctx.source(stored))))))
+            self._report_compare(node, origin.text, provided, stored, f"`{op}`")
             return
+
+    def _report_compare(self, node: ast.AST, origin: str, provided: ast.expr, stored: ast.expr,
+                        how: str) -> None:
+        _, verify = password_stack(self.ctx, self.ctx.source(provided))
+        self.report(node, f"plaintext password ({origin}) is compared with "
+                    f"`{self.ctx.source(stored)}` using {how}: passwords must be stored "
+                    f"hashed and checked with the hasher's verify function",
+                    fix=Fix("Store a password hash and verify against it (constant "
+                            "time).", code_or_none(with_hasher_import(self.ctx, verify.replace(
+                                "<stored hash>", self.ctx.source(stored))))))
+
+    def _constant_time_compare(self, node: ast.Call) -> bool:
+        """`hmac.compare_digest(password, user.password)`, `secrets.compare_digest(
+        credentials.password, "swordfish")`: constant time, but still plaintext against a
+        stored column or a literal. A configured secret (`settings.COMPUTE_PASSWORD`) is
+        left alone here: a constant-time check of a shared credential the configuration
+        must hold in clear for its clients is what such code is meant to do."""
+        if (self.ctx.qualified_name(node.func) or "") not in _CONSTANT_TIME_FUNCS or len(
+                node.args) != 2:
+            return False
+        for provided, stored in ((node.args[0], node.args[1]), (node.args[1], node.args[0])):
+            stored = _unencoded(stored)
+            what = f"{self.ctx.source(node.func)}()"
+            if is_literal_password(stored):
+                if self._hardcoded(node, provided, stored, what):
+                    return True
+                continue
+            origin = self.values.plaintext_password(provided)
+            if origin is None or not isinstance(stored, ast.Attribute) or not (
+                    self._is_stored_password(stored)) or stored.attr.isupper():
+                continue
+            self._report_compare(node, origin.text, provided, stored, f"`{what}`")
+            return True
+        return False
 
     def _compare_in(self, node: ast.Compare, left: ast.expr, right: ast.expr) -> None:
         """`password in ("letmein", "hunter2")`: a list of accepted plaintext passwords."""
@@ -678,14 +790,16 @@ class PlaintextPassword(Rule):
                 is_literal_password(e) for e in right.elts):
             self._hardcoded(node, left, right, "in")
 
-    def _hardcoded(self, node: ast.Compare, provided: ast.expr, literal: ast.expr,
+    def _hardcoded(self, node: ast.AST, provided: ast.expr, literal: ast.expr,
                    op: str) -> bool:
         origin = self.values.plaintext_password(provided)
         if origin is None:
             return False
         _, verify = password_stack(self.ctx, self.ctx.source(provided))
+        shown = (f"{op[:-2]}(..., {self.ctx.source(literal)})" if op.endswith("()")
+                 else f"{op} {self.ctx.source(literal)}")
         self.report(node, f"plaintext password ({origin.text}) is compared with a literal "
-                    f"(`{op} {self.ctx.source(literal)}`): the accepted password sits in the "
+                    f"(`{shown}`): the accepted password sits in the "
                     f"source code in plaintext",
                     fix=Fix("Keep only a hash of the password (in configuration, not code) "
                             "and verify against it in constant time.",
