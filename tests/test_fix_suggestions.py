@@ -907,8 +907,13 @@ def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkey
             '@action, methods=["get"])'),
         (12, 'Name the resource, not the action: POST .../{pk}/roles/ (`url_path=` on the '
              '@action, methods=["post"])'),
-        (16, 'Name the resource, not the action: PUT .../{pk}/labels/{label}/ (`url_path=` '
-             'on the @action, methods=["put"])')]
+        # `set_label` reads like `set_customer`: the name cannot tell a keyed set of labels
+        # from one attribute, so both forms are said (pulpcore's labels are keyed).
+        (16, "Name the resource, not the action: PUT .../{pk}/label/ if there is one label "
+             "per member (or PATCH .../{pk}/ with `label` in the body); PUT .../{pk}/labels/"
+             "{label}/ if the member holds several, keyed (a sub-resource is an @action's "
+             "`url_path=` and `methods=`; a PATCH of the member itself is the viewset's "
+             "`partial_update`)")]
     # Near miss: registered, the actions are routes of the table and reported there, once.
     registered = ROLES_MIXIN + """
     from rest_framework.routers import DefaultRouter
@@ -943,6 +948,54 @@ def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, pa
             return {{}}
         """}, "BR302", monkeypatch)
     assert finding.fix.description == f"Name the resource, not the action: {expected}"
+
+
+BASKET_ACTIONS = """
+    from rest_framework import viewsets
+    from rest_framework.decorators import action
+
+
+    class BasketViewSet(viewsets.GenericViewSet):
+        @action(detail=True, methods=["post"])
+        def update_quantity(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def add_from_order(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def set_fully_paid(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def update_stocks(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def remove_code(self, request, pk=None):
+            return None
+    """
+
+
+def test_br302_verb_actions_invent_no_keyed_collection(tmp_path, monkeypatch) -> None:
+    # shuup: `update_quantity` became PUT .../quantities/{quantity}/, `set_fully_paid`
+    # .../fully-paids/{paid}/, `add_from_order` .../from-orders/, `update_stocks`
+    # .../stocks/{stock}/ (a key the action never names).
+    findings = _project(tmp_path, {"app/viewsets.py": BASKET_ACTIONS}, "BR302", monkeypatch)
+    fixes = {f.span.start_line: f.fix.description for f in findings}
+    assert "PATCH .../{pk}/ with `quantity` in the body if it is the member's own field" \
+        in fixes[8]
+    assert "quantities" not in fixes[8]
+    assert fixes[12].startswith("Name the resource, not the action: POST .../{pk}/<the "
+                                "sub-collection the new items join>/ with `order` in the body")
+    assert "PATCH .../{pk}/ with `fully_paid` as the new state in the body" in fixes[16]
+    assert "PATCH .../{pk}/stocks/ with the changes in the body" in fixes[20]
+    assert "{stock}" not in fixes[20]
+    # Near miss: removing one named member keeps its key in the path.
+    assert fixes[24] == ('Name the resource, not the action: DELETE .../{pk}/codes/{code}/ '
+                         '(`url_path=` on the @action, methods=["delete"])')
+
 
 
 def test_br302_a_state_change_of_a_member_is_a_patch(tmp_path, monkeypatch) -> None:
@@ -1320,3 +1373,31 @@ def test_br306_a_drf_action_says_its_get_callers_must_switch(tmp_path, monkeypat
         "Declare the action for a write method. Whatever calls it with GET today (a link or "
         "button in the UI, a script, an API client) must switch to POST first, or it breaks.")
     assert 'action(detail=True, methods=["post"])' in (finding.fix.suggestion or "")
+
+
+REGENERATE = """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.post("/api/v1/keys/{key_id}/regenerate")
+    def regenerate_key(key_id: str):
+        return None
+
+
+    @app.post("/api/v1/reports/{report_id}/regenerate")
+    def regenerate_report(report_id: str):
+        return None
+    """
+
+
+def test_br302_regenerating_a_credential_is_a_rotation(tmp_path, monkeypatch) -> None:
+    # litellm: POST /key/{key}/regenerate was proposed as POST /key/{key}/runs.
+    findings = _project(tmp_path, {"app/main.py": REGENERATE}, "BR302", monkeypatch)
+    fixes = {f.span.start_line: f.fix.description for f in findings}
+    assert fixes[7] == ("Name the resource, not the action: "
+                        "POST /api/v1/keys/{key_id}/rotations")
+    # Near miss: a report is no credential; its regeneration stays a run.
+    assert fixes[12] == ("Name the resource, not the action: "
+                         "POST /api/v1/reports/{report_id}/runs")
