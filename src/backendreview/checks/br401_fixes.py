@@ -29,8 +29,10 @@ GENERIC_TEXT = '"Internal server error"'
 # BadRequest). Other 4xx are not about the input (403), or a project's own convention for
 # every error (pgadmin answers 410 for all of them).
 _CLIENT_STATUSES = frozenset({400, 422})
-_CLIENT_STATUS_NAME = re.compile(r"HTTP_(400|422)_|BAD_REQUEST|UNPROCESSABLE")
+# `INVALID_FORM_DATA`: an API's own error code for bad input (Djblets' web API errors).
+_CLIENT_STATUS_NAME = re.compile(r"HTTP_(400|422)_|BAD_REQUEST|UNPROCESSABLE|^INVALID_[A-Z_]+$")
 _CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTPBadRequest",
+                            "HttpResponseBadRequest",
                             "HTTPUnprocessableEntity", "UnprocessableEntity"})
 # A field that exists to describe what is wrong with the input (`parse_error=...`).
 _INPUT_ERROR_FIELD = re.compile(r"(parse|parsing|validation)_?(error|errors|message)$", re.I)
@@ -122,7 +124,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
             return fallback
         if _target_name(origin[0]) != text.id:  # else the local is the text: replace its use
             statement, text = origin
-    logger = _logger(ctx)
+    # A handler that already logs the failure needs no logger of ours (its own may be a
+    # local one: a module-level logger added beside it would go unused).
+    logger = ("logger", []) if analysis.logs else _logger(ctx)
     if text is None or logger is None:
         return fallback
     rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
@@ -200,11 +204,13 @@ _OTHER_4XX = {401: "a refused authentication", 403: "a refusal", 404: "a missing
 _OTHER_4XX_NAME = re.compile(r"HTTP_(401|403|404|409)_"
                              r"|^(UNAUTHORIZED|FORBIDDEN|NOT_FOUND|CONFLICT)$"
                              r"|^(PermissionDenied|NotAuthenticated|AuthenticationFailed|NotFound"
-                             r"|Http404|HTTPForbidden|HTTPUnauthorized|HTTPNotFound|HTTPConflict)$")
+                             r"|Http404|HTTPForbidden|HTTPUnauthorized|HTTPNotFound|HTTPConflict"
+                             r"|HttpResponseForbidden|HttpResponseNotFound)$")
 _NAME_STATUS = {"PermissionDenied": 403, "NotAuthenticated": 401, "AuthenticationFailed": 401,
                 "NotFound": 404, "Http404": 404, "HTTPForbidden": 403, "HTTPUnauthorized": 401,
                 "HTTPNotFound": 404, "HTTPConflict": 409, "UNAUTHORIZED": 401, "FORBIDDEN": 403,
-                "NOT_FOUND": 404, "CONFLICT": 409}
+                "NOT_FOUND": 404, "CONFLICT": 409, "HttpResponseForbidden": 403,
+                "HttpResponseNotFound": 404}
 # Calls and exception types that say the try body talks to another server.
 _REMOTE_MODULES = ("httpx.", "requests.", "aiohttp.", "urllib3.", "urllib.request.", "grpc.")
 _REMOTE_METHODS = frozenset({"post", "put", "patch", "request", "send", "urlopen",
