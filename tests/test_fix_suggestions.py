@@ -1401,3 +1401,63 @@ def test_br302_regenerating_a_credential_is_a_rotation(tmp_path, monkeypatch) ->
     # Near miss: a report is no credential; its regeneration stays a run.
     assert fixes[12] == ("Name the resource, not the action: "
                          "POST /api/v1/reports/{report_id}/runs")
+
+
+ASYNC_SESSION_GETS = """
+    from fastapi import APIRouter
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlmodel import select
+
+    from .models import Project, User
+
+    router = APIRouter()
+
+
+    @router.get("/projects/owners")
+    async def owners(session: AsyncSession):
+        projects = (await session.exec(select(Project))).all()
+        names = []
+        for project in projects:
+            user = await session.get(User, project.user_id)
+            names.append(user.name)
+        return names
+    """
+# The same loop on a plain Session, with no select imported.
+SYNC_SESSION_GETS = (ASYNC_SESSION_GETS.replace("async def", "def")
+                     .replace("from sqlalchemy.ext.asyncio import AsyncSession",
+                              "from sqlalchemy.orm import Session")
+                     .replace("AsyncSession", "Session").replace("await ", "")
+                     .replace("from sqlmodel import select\n", "")
+                     .replace("(session.exec(select(Project))).all()",
+                              "session.query(Project).all()"))
+MODELS = """
+    from sqlmodel import Field, SQLModel
+
+
+    class User(SQLModel, table=True):
+        id: int = Field(primary_key=True)
+        name: str
+
+
+    class Project(SQLModel, table=True):
+        id: int = Field(primary_key=True)
+        user_id: int
+    """
+
+
+def test_br102_session_get_on_an_async_session_awaits_scalars(tmp_path, monkeypatch) -> None:
+    # langflow: `await session.get(...)` in a loop was batched as `session.query(...)`, which
+    # an AsyncSession does not have.
+    (finding,) = _project(tmp_path, {"app/routes.py": ASYNC_SESSION_GETS,
+                                     "app/models.py": MODELS}, "BR102", monkeypatch)
+    assert finding.span.start_line == 16
+    assert finding.fix.suggestion == (
+        "(await session.scalars(select(User).where(User.id.in_("
+        "[project.user_id for project in projects])))).all()")
+    ast.parse(finding.fix.suggestion)
+    # Near miss: a plain Session keeps the `.query()` form (no select imported here).
+    (sync,) = _project(tmp_path / "sync", {"app/routes.py": SYNC_SESSION_GETS,
+                                           "app/models.py": MODELS}, "BR102", monkeypatch)
+    assert sync.fix.suggestion == (
+        "session.query(User).filter(User.id.in_([project.user_id for project in projects]))"
+        ".all()")
