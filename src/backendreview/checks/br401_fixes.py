@@ -139,7 +139,8 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
     replacement = "\n".join([*lines, rewritten])
-    return Fix(fallback.description + _other_sinks(ctx, analysis, statement), replacement,
+    return Fix(fallback.description + _catch_all_note(ctx, statement) +
+               _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 
 
@@ -271,6 +272,41 @@ def connection_test_fix(function: ast.AST | None) -> Fix | None:
                f"unexpectedly.")
 
 
+_BROAD = frozenset({"Exception", "BaseException"})
+
+
+def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> bool:
+    """Whether `statement` sits in a broad `except Exception` (or bare `except`) of
+    `try_stmt` that follows a handler for a specific exception type."""
+    if not isinstance(try_stmt, ast.Try):
+        return False
+    line = getattr(statement, "lineno", 0)
+    for index, handler in enumerate(try_stmt.handlers):
+        if not (handler.lineno <= line <= (handler.end_lineno or handler.lineno)):
+            continue
+        kind = handler.type
+        broad = kind is None or (isinstance(kind, ast.Name | ast.Attribute) and (
+            kind.id if isinstance(kind, ast.Name) else kind.attr) in _BROAD)
+        return broad and index > 0
+    return False
+
+
+def _catch_all_note(ctx: FileContext, statement: ast.AST) -> str:
+    """For the client-status answer of a catch-all after specific handlers: the exact edit
+    makes its text fixed, but an input error only this catch-all sees (a parse error of
+    the upload) would lose the message the client needs; say so."""
+    how = _client_error(statement)
+    node: ast.AST | None = statement
+    while node is not None and not isinstance(node, ast.Try):
+        node = ctx.semantic.parent(node)
+    if how is None or not _catch_all_after_specific(node, statement):
+        return ""
+    return (f" This catch-all answers a client error ({how}) for whatever the handlers above "
+            f"it do not catch: if an input error (a parse error, a validation error) only "
+            f"reaches it, catch that type above with a message written for it, so the "
+            f"client keeps the reason it must correct.")
+
+
 def client_error_fix(ctx: FileContext, sink: ast.AST,
                      try_stmt: ast.AST | None = None) -> Fix | None:
     """Words, not code, when the statement that sends the exception's text answers a client
@@ -280,6 +316,12 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
     which a fixed message and a 502 describe."""
     statement = ctx.semantic.statement_of(sink) or sink
     how = _client_error(statement)
+    if how is not None and _catch_all_after_specific(try_stmt, statement):
+        # `except LicenseActionError` answers the input's errors above; this catch-all
+        # is the unexpected rest, which the project answers with a 400 too: the advice
+        # to catch the input's errors apart is followed already, and a fixed message in
+        # place of the text (the exact fix) is what is left to do.
+        return None
     other = None if how else _other_client_status(statement)
     if how is None and other is None:
         return None
