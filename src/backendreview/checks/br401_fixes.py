@@ -277,7 +277,8 @@ _BROAD = frozenset({"Exception", "BaseException"})
 
 def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> bool:
     """Whether `statement` sits in a broad `except Exception` (or bare `except`) of
-    `try_stmt` that follows a handler for a specific exception type."""
+    `try_stmt` after a handler for a specific exception type that answers a client error
+    itself: the input's errors have their own answer, the catch-all is the rest."""
     if not isinstance(try_stmt, ast.Try):
         return False
     line = getattr(statement, "lineno", 0)
@@ -287,7 +288,8 @@ def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> b
         kind = handler.type
         broad = kind is None or (isinstance(kind, ast.Name | ast.Attribute) and (
             kind.id if isinstance(kind, ast.Name) else kind.attr) in _BROAD)
-        return broad and index > 0
+        return broad and any(_client_error(stmt) is not None
+                             for earlier in try_stmt.handlers[:index] for stmt in earlier.body)
     return False
 
 
@@ -316,16 +318,16 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
     which a fixed message and a 502 describe."""
     statement = ctx.semantic.statement_of(sink) or sink
     how = _client_error(statement)
-    if how is not None and _catch_all_after_specific(try_stmt, statement):
-        # `except LicenseActionError` answers the input's errors above; this catch-all
-        # is the unexpected rest, which the project answers with a 400 too: the advice
-        # to catch the input's errors apart is followed already, and a fixed message in
-        # place of the text (the exact fix) is what is left to do.
-        return None
     other = None if how else _other_client_status(statement)
     if how is None and other is None:
         return None
     remote = _talks_to_server(ctx, try_stmt) if try_stmt is not None else None
+    if how is not None and remote is None and _catch_all_after_specific(try_stmt, statement):
+        # `except LicenseActionError` answers the input's errors above with a 400; this
+        # catch-all is the unexpected rest, which the project answers with a 400 too: the
+        # advice to catch the input's errors apart is followed already, and a fixed message
+        # in place of the text (the exact fix) is what is left to do.
+        return None
     if remote is not None:
         return Fix(f"The failure comes from another server ({remote}), not from the client's "
                    f"request: answer a fixed message naming that service (\"the policy service "
