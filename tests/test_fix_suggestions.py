@@ -1461,3 +1461,64 @@ def test_br102_session_get_on_an_async_session_awaits_scalars(tmp_path, monkeypa
     assert sync.fix.suggestion == (
         "session.query(User).filter(User.id.in_([project.user_id for project in projects]))"
         ".all()")
+
+
+OWN_LIMIT_DECORATOR = {
+    "app/util.py": """
+        from flask_limiter import Limiter
+        from flask_limiter.util import get_remote_address
+
+        app_limiter = None
+
+
+        def init_limiter(app):
+            global app_limiter
+            app_limiter = Limiter(get_remote_address, app=app)
+
+
+        def limit(*args, **kwargs):
+            return app_limiter.limit(*args, **kwargs)
+        """,
+    "app/api.py": """
+        from flask import Blueprint
+
+        from app.util import limit
+
+        api = Blueprint("api", __name__)
+
+
+        @api.route("/login", methods=["POST"])
+        @limit("3/minute")
+        def login():
+            return "", 204
+
+
+        @api.route("/users/<name>/password", methods=["PUT"])
+        def change_password(name):
+            return "", 204
+        """,
+}
+
+
+def test_br206_reuses_the_projects_own_limit_decorator(tmp_path, monkeypatch) -> None:
+    # octoprint: a project `limit(...)` wrapping Flask-Limiter already limits /api/login;
+    # the fix proposed a second Limiter and called Flask-Limiter "not yet a dependency".
+    findings = _project(tmp_path, OWN_LIMIT_DECORATOR, "BR206", monkeypatch)
+    (finding,) = [f for f in findings if "change_password" in f.message]
+    assert finding.fix.description.startswith(
+        "Limit the route with the project's own `limit` decorator (app.util.limit")
+    assert finding.fix.suggestion == (
+        'from app.util import limit\n\n# below the route decorator\n@limit("5 per minute")\n'
+        "def change_password():\n    ...")
+    assert "Limiter(" not in finding.fix.suggestion
+
+
+def test_br206_an_unused_limit_decorator_is_not_proposed(tmp_path, monkeypatch) -> None:
+    # Near miss: the same decorator on no route is no convention of the project's; the fix
+    # stays Flask-Limiter's own (which the project already imports).
+    api = OWN_LIMIT_DECORATOR["app/api.py"].replace('        @limit("3/minute")\n', "")
+    findings = _project(tmp_path, {**OWN_LIMIT_DECORATOR, "app/api.py": api}, "BR206",
+                        monkeypatch)
+    (finding,) = [f for f in findings if "change_password" in f.message]
+    assert finding.fix.description == "Limit the route with Flask-Limiter"
+    assert "@limiter.limit(" in (finding.fix.suggestion or "")
