@@ -342,8 +342,8 @@ def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper()
     fixes = {f.span.start_line: f.fix for f in findings}
     assert fixes[13] is not None and fixes[13].suggestion is None
     assert fixes[13].description.startswith(
-        "The SQL fragment `query.where` is made elsewhere: where it is built, take every "
-        "column, attribute and sort name from an allowlist of known names")
+        "The SQL fragments (`query.where`) are made elsewhere: where they are built, take "
+        "every column, attribute and sort name from an allowlist of known names")
     assert fixes[18] is not None and fixes[18].description.startswith(
         "Put placeholders in the text passed as `query` and pass the values as bound "
         "parameters where it is run (extend `self._fetchall` to take them if it does not)")

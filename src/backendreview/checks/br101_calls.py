@@ -419,15 +419,16 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     sort keys) are what a placeholder cannot carry, and the values may well be bound there
     already."""
     if item.fragments:
-        return Fix(f"The SQL fragment {item.values} is made elsewhere: where it is built, "
-                   f"take every column, attribute and sort name from an allowlist of known "
-                   f"names (never the request's own keys), and keep every value a placeholder "
-                   f"with its value in the parameters passed along with `{param}`. Nothing "
-                   f"changes at this line when that code does both.")
+        return Fix(f"The SQL fragments ({item.values}) are made elsewhere: where they are "
+                   f"built, take every column, attribute and sort name from an allowlist of "
+                   f"known names (never the request's own keys), and keep every value a "
+                   f"placeholder with its value in the parameters passed along with `{param}`. "
+                   f"Nothing changes at this line when that code does both.")
     return Fix(f"Put placeholders in the text passed as `{param}` and pass the values as "
                f"bound parameters where it is run (extend `{item.text}` to take them if it "
-               f"does not), in the driver's placeholder style; a column or table name among "
-               f"the parts cannot be a placeholder: take it from an allowlist of known names.")
+               f"does not), in the driver's placeholder style; a column, table or sort name "
+               f"among the parts ({item.values}) cannot be a placeholder: take it from an "
+               f"allowlist of known names, here or where that part is built.")
 
 
 def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]
