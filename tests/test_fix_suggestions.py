@@ -13,7 +13,7 @@ import libcst as cst
 import pytest
 
 from backendreview.config import Config
-from backendreview.engine import run
+from backendreview.engine import review_source, run
 from backendreview.fixes.apply import fix_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1522,3 +1522,17 @@ def test_br206_an_unused_limit_decorator_is_not_proposed(tmp_path, monkeypatch) 
     (finding,) = [f for f in findings if "change_password" in f.message]
     assert finding.fix.description == "Limit the route with Flask-Limiter"
     assert "@limiter.limit(" in (finding.fix.suggestion or "")
+
+
+def test_br403_a_key_shown_to_the_user_is_handed_over_not_redacted() -> None:
+    # langflow: the log lines are the fallback display of a key shown once; "log an
+    # identifier instead" would make the command useless there.
+    path = ROOT / "fixtures" / "BR403" / "shown_then_logged.py"
+    result = review_source(path.read_text(encoding="utf-8"), "shown_then_logged.py", Config(),
+                           ("BR403",))
+    fixes = {f.span.start_line: f.fix.description for f in result.findings}
+    assert fixes[19].startswith("The same function also shows `unmasked.api_key` to the user "
+                                "(line 14): this log line is the fallback by which they "
+                                "receive it")
+    # Near miss: a key sent to another service is not shown to anyone: redact it.
+    assert fixes[27].startswith("Log an identifier (the user id, the key's last 4 characters)")
