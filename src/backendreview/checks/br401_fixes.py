@@ -50,7 +50,9 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
         elif isinstance(node, ast.List | ast.Tuple):
             parts = list(node.elts)
         elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)
-                                             or _SERIALISER.match(_callee(node))):
+                                             or _SERIALISER.match(_callee(node))
+                                             or _callee(node) == "dict"):
+            # `dict(message=...)` is a body's shape like a dict literal: the text is inside
             parts = [*node.args, *(k.value for k in node.keywords)]
         else:
             return node
@@ -304,9 +306,10 @@ def _catch_all_note(ctx: FileContext, statement: ast.AST) -> str:
     if how is None or not _catch_all_after_specific(node, statement):
         return ""
     return (f" This catch-all answers a client error ({how}) for whatever the handlers above "
-            f"it do not catch: if an input error (a parse error, a validation error) only "
-            f"reaches it, catch that type above with a message written for it, so the "
-            f"client keeps the reason it must correct.")
+            f"it do not catch: those are unexpected failures, for which a 500 is the fitting "
+            f"status (the edit keeps the project's own); if an input error (a parse error, a "
+            f"validation error) only reaches it, catch that type above with a message written "
+            f"for it, so the client keeps the reason it must correct.")
 
 
 def client_error_fix(ctx: FileContext, sink: ast.AST,
