@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from backendreview.config import Config
-from backendreview.engine import run
+from backendreview.engine import review_source, run
 
 HANDLER = """
     import httpx
@@ -237,3 +237,24 @@ def _finding_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, an
     assert findings[0].fix is not None and findings[0].fix.edits
     ast.parse(source)
     return findings[0]
+
+
+def test_catch_all_after_specific_handlers_keeps_the_exact_edit_and_says_why() -> None:
+    # reviewboard: `except LicenseActionError` answers the input's errors; the catch-all's
+    # 400 gets the exact edit, with a note for an input error only it would see.
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "BR401" / "handler_logs_itself.py"
+    text = path.read_text(encoding="utf-8")
+    result = review_source(text, "handler_logs_itself.py", Config(), ("BR401",))
+    fixes = {f.span.start_line: f.fix for f in result.findings if f.rule_id == "BR401"}
+    catch_all = fixes[text.splitlines().index(
+        '    except Exception as e:', text.splitlines().index("def license_action(request):")) + 1]
+    assert catch_all.edits and "HttpResponseBadRequest(\"Internal server error\")" in \
+        catch_all.edits[-1].replacement
+    assert "This catch-all answers a client error (HttpResponseBadRequest, a 400)" in \
+        catch_all.description
+    # Near miss: the same 400 with no handler above it is said in words, no edit.
+    plain = fixes[text.splitlines().index(
+        '    except Exception as e:', text.splitlines().index("def license_view(request):")) + 1]
+    assert not plain.edits
+    assert plain.description.startswith("This answers a client error (HttpResponseBadRequest, "
+                                        "a 400)")

@@ -13,7 +13,7 @@ import libcst as cst
 import pytest
 
 from backendreview.config import Config
-from backendreview.engine import run
+from backendreview.engine import review_source, run
 from backendreview.fixes.apply import fix_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -907,8 +907,13 @@ def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkey
             '@action, methods=["get"])'),
         (12, 'Name the resource, not the action: POST .../{pk}/roles/ (`url_path=` on the '
              '@action, methods=["post"])'),
-        (16, 'Name the resource, not the action: PUT .../{pk}/labels/{label}/ (`url_path=` '
-             'on the @action, methods=["put"])')]
+        # `set_label` reads like `set_customer`: the name cannot tell a keyed set of labels
+        # from one attribute, so both forms are said (pulpcore's labels are keyed).
+        (16, "Name the resource, not the action: PUT .../{pk}/label/ if there is one label "
+             "per member (or PATCH .../{pk}/ with `label` in the body); PUT .../{pk}/labels/"
+             "{label}/ if the member holds several, keyed (a sub-resource is an @action's "
+             "`url_path=` and `methods=`; a PATCH of the member itself is the viewset's "
+             "`partial_update`)")]
     # Near miss: registered, the actions are routes of the table and reported there, once.
     registered = ROLES_MIXIN + """
     from rest_framework.routers import DefaultRouter
@@ -943,6 +948,54 @@ def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, pa
             return {{}}
         """}, "BR302", monkeypatch)
     assert finding.fix.description == f"Name the resource, not the action: {expected}"
+
+
+BASKET_ACTIONS = """
+    from rest_framework import viewsets
+    from rest_framework.decorators import action
+
+
+    class BasketViewSet(viewsets.GenericViewSet):
+        @action(detail=True, methods=["post"])
+        def update_quantity(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def add_from_order(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def set_fully_paid(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def update_stocks(self, request, pk=None):
+            return None
+
+        @action(detail=True, methods=["post"])
+        def remove_code(self, request, pk=None):
+            return None
+    """
+
+
+def test_br302_verb_actions_invent_no_keyed_collection(tmp_path, monkeypatch) -> None:
+    # shuup: `update_quantity` became PUT .../quantities/{quantity}/, `set_fully_paid`
+    # .../fully-paids/{paid}/, `add_from_order` .../from-orders/, `update_stocks`
+    # .../stocks/{stock}/ (a key the action never names).
+    findings = _project(tmp_path, {"app/viewsets.py": BASKET_ACTIONS}, "BR302", monkeypatch)
+    fixes = {f.span.start_line: f.fix.description for f in findings}
+    assert "PATCH .../{pk}/ with `quantity` in the body if it is the member's own field" \
+        in fixes[8]
+    assert "quantities" not in fixes[8]
+    assert fixes[12].startswith("Name the resource, not the action: POST .../{pk}/<the "
+                                "sub-collection the new items join>/ with `order` in the body")
+    assert "PATCH .../{pk}/ with `fully_paid` as the new state in the body" in fixes[16]
+    assert "PATCH .../{pk}/stocks/ with the changes in the body" in fixes[20]
+    assert "{stock}" not in fixes[20]
+    # Near miss: removing one named member keeps its key in the path.
+    assert fixes[24] == ('Name the resource, not the action: DELETE .../{pk}/codes/{code}/ '
+                         '(`url_path=` on the @action, methods=["delete"])')
+
 
 
 def test_br302_a_state_change_of_a_member_is_a_patch(tmp_path, monkeypatch) -> None:
@@ -1320,3 +1373,166 @@ def test_br306_a_drf_action_says_its_get_callers_must_switch(tmp_path, monkeypat
         "Declare the action for a write method. Whatever calls it with GET today (a link or "
         "button in the UI, a script, an API client) must switch to POST first, or it breaks.")
     assert 'action(detail=True, methods=["post"])' in (finding.fix.suggestion or "")
+
+
+REGENERATE = """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.post("/api/v1/keys/{key_id}/regenerate")
+    def regenerate_key(key_id: str):
+        return None
+
+
+    @app.post("/api/v1/reports/{report_id}/regenerate")
+    def regenerate_report(report_id: str):
+        return None
+    """
+
+
+def test_br302_regenerating_a_credential_is_a_rotation(tmp_path, monkeypatch) -> None:
+    # litellm: POST /key/{key}/regenerate was proposed as POST /key/{key}/runs.
+    findings = _project(tmp_path, {"app/main.py": REGENERATE}, "BR302", monkeypatch)
+    fixes = {f.span.start_line: f.fix.description for f in findings}
+    assert fixes[7] == ("Name the resource, not the action: "
+                        "POST /api/v1/keys/{key_id}/rotations")
+    # Near miss: a report is no credential; its regeneration stays a run.
+    assert fixes[12] == ("Name the resource, not the action: "
+                         "POST /api/v1/reports/{report_id}/runs")
+
+
+ASYNC_SESSION_GETS = """
+    from fastapi import APIRouter
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlmodel import select
+
+    from .models import Project, User
+
+    router = APIRouter()
+
+
+    @router.get("/projects/owners")
+    async def owners(session: AsyncSession):
+        projects = (await session.exec(select(Project))).all()
+        names = []
+        for project in projects:
+            user = await session.get(User, project.user_id)
+            names.append(user.name)
+        return names
+    """
+# The same loop on a plain Session, with no select imported.
+SYNC_SESSION_GETS = (ASYNC_SESSION_GETS.replace("async def", "def")
+                     .replace("from sqlalchemy.ext.asyncio import AsyncSession",
+                              "from sqlalchemy.orm import Session")
+                     .replace("AsyncSession", "Session").replace("await ", "")
+                     .replace("from sqlmodel import select\n", "")
+                     .replace("(session.exec(select(Project))).all()",
+                              "session.query(Project).all()"))
+MODELS = """
+    from sqlmodel import Field, SQLModel
+
+
+    class User(SQLModel, table=True):
+        id: int = Field(primary_key=True)
+        name: str
+
+
+    class Project(SQLModel, table=True):
+        id: int = Field(primary_key=True)
+        user_id: int
+    """
+
+
+def test_br102_session_get_on_an_async_session_awaits_scalars(tmp_path, monkeypatch) -> None:
+    # langflow: `await session.get(...)` in a loop was batched as `session.query(...)`, which
+    # an AsyncSession does not have.
+    (finding,) = _project(tmp_path, {"app/routes.py": ASYNC_SESSION_GETS,
+                                     "app/models.py": MODELS}, "BR102", monkeypatch)
+    assert finding.span.start_line == 16
+    assert finding.fix.suggestion == (
+        "(await session.scalars(select(User).where(User.id.in_("
+        "[project.user_id for project in projects])))).all()")
+    ast.parse(finding.fix.suggestion)
+    # Near miss: a plain Session keeps the `.query()` form (no select imported here).
+    (sync,) = _project(tmp_path / "sync", {"app/routes.py": SYNC_SESSION_GETS,
+                                           "app/models.py": MODELS}, "BR102", monkeypatch)
+    assert sync.fix.suggestion == (
+        "session.query(User).filter(User.id.in_([project.user_id for project in projects]))"
+        ".all()")
+
+
+OWN_LIMIT_DECORATOR = {
+    "app/util.py": """
+        from flask_limiter import Limiter
+        from flask_limiter.util import get_remote_address
+
+        app_limiter = None
+
+
+        def init_limiter(app):
+            global app_limiter
+            app_limiter = Limiter(get_remote_address, app=app)
+
+
+        def limit(*args, **kwargs):
+            return app_limiter.limit(*args, **kwargs)
+        """,
+    "app/api.py": """
+        from flask import Blueprint
+
+        from app.util import limit
+
+        api = Blueprint("api", __name__)
+
+
+        @api.route("/login", methods=["POST"])
+        @limit("3/minute")
+        def login():
+            return "", 204
+
+
+        @api.route("/users/<name>/password", methods=["PUT"])
+        def change_password(name):
+            return "", 204
+        """,
+}
+
+
+def test_br206_reuses_the_projects_own_limit_decorator(tmp_path, monkeypatch) -> None:
+    # octoprint: a project `limit(...)` wrapping Flask-Limiter already limits /api/login;
+    # the fix proposed a second Limiter and called Flask-Limiter "not yet a dependency".
+    findings = _project(tmp_path, OWN_LIMIT_DECORATOR, "BR206", monkeypatch)
+    (finding,) = [f for f in findings if "change_password" in f.message]
+    assert finding.fix.description.startswith(
+        "Limit the route with the project's own `limit` decorator (app.util.limit")
+    assert finding.fix.suggestion == (
+        'from app.util import limit\n\n# below the route decorator\n@limit("5 per minute")\n'
+        "def change_password():\n    ...")
+    assert "Limiter(" not in finding.fix.suggestion
+
+
+def test_br206_an_unused_limit_decorator_is_not_proposed(tmp_path, monkeypatch) -> None:
+    # Near miss: the same decorator on no route is no convention of the project's; the fix
+    # stays Flask-Limiter's own (which the project already imports).
+    api = OWN_LIMIT_DECORATOR["app/api.py"].replace('        @limit("3/minute")\n', "")
+    findings = _project(tmp_path, {**OWN_LIMIT_DECORATOR, "app/api.py": api}, "BR206",
+                        monkeypatch)
+    (finding,) = [f for f in findings if "change_password" in f.message]
+    assert finding.fix.description == "Limit the route with Flask-Limiter"
+    assert "@limiter.limit(" in (finding.fix.suggestion or "")
+
+
+def test_br403_a_key_shown_to_the_user_is_handed_over_not_redacted() -> None:
+    # langflow: the log lines are the fallback display of a key shown once; "log an
+    # identifier instead" would make the command useless there.
+    path = ROOT / "fixtures" / "BR403" / "shown_then_logged.py"
+    result = review_source(path.read_text(encoding="utf-8"), "shown_then_logged.py", Config(),
+                           ("BR403",))
+    fixes = {f.span.start_line: f.fix.description for f in result.findings}
+    assert fixes[19].startswith("The same function also shows `unmasked.api_key` to the user "
+                                "(line 14): this log line is the fallback by which they "
+                                "receive it")
+    # Near miss: a key sent to another service is not shown to anyone: redact it.
+    assert fixes[27].startswith("Log an identifier (the user id, the key's last 4 characters)")

@@ -34,7 +34,7 @@ from ..analysis.program.sqlflow import (
     ParamUse,
     summaries_of,
 )
-from ..model import Finding, Related, Severity, Span
+from ..model import Finding, Fix, Related, Severity, Span
 from .br101_origins import EVIDENCE, FRAGMENT_NAME, SAFE, Origin, classify, param_of
 from .confidence import NOTE, as_note
 
@@ -409,7 +409,26 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
     if not item.evidence:
         message, severity = as_note(message, item.reason), NOTE
     return Finding(rule_id="BR101", severity=severity, message=message, path=item.path,
-                   span=item.span, related=_chain_related(target, chain, "runs it with"))
+                   span=item.span, related=_chain_related(target, chain, "runs it with"),
+                   fix=_text_to_helper_fix(item, param))
+
+
+def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
+    """Words, not code: the text is made or run elsewhere. A clause (`query.where`) is built
+    where it is made, which this line does not show: the names in it (columns, attributes,
+    sort keys) are what a placeholder cannot carry, and the values may well be bound there
+    already."""
+    if item.fragments:
+        return Fix(f"The SQL fragments ({item.values}) are made elsewhere: where they are "
+                   f"built, take every column, attribute and sort name from an allowlist of "
+                   f"known names (never the request's own keys), and keep every value a "
+                   f"placeholder with its value in the parameters passed along with `{param}`. "
+                   f"Nothing changes at this line when that code does both.")
+    return Fix(f"Put placeholders in the text passed as `{param}` and pass the values as "
+               f"bound parameters where it is run (extend `{item.text}` to take them if it "
+               f"does not), in the driver's placeholder style; a column, table or sort name "
+               f"among the parts ({item.values}) cannot be a placeholder: take it from an "
+               f"allowlist of known names, here or where that part is built.")
 
 
 def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]

@@ -208,7 +208,15 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
         session = _inline(ctx, call.func.value)
         if ids is None:
             return None
-        select = imported_name(ctx.tree, "sqlalchemy.select")
+        select = imported_name(ctx.tree, "sqlalchemy.select") or imported_name(
+            ctx.tree, "sqlmodel.select")
+        if isinstance(ctx.semantic.parent(call), ast.Await):
+            # `await session.get(...)`: an AsyncSession, which has no `.query()`; its
+            # `scalars()` is awaited before `.all()`.
+            if not select:
+                return None
+            return (f"(await {session}.scalars({select}({name}).where("
+                    f"{name}.id.in_({ids})))).all()")
         if select:
             return f"{session}.scalars({select}({name}).where({name}.id.in_({ids}))).all()"
         return f"{session}.query({name}).filter({name}.id.in_({ids})).all()"

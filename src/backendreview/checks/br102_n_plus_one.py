@@ -375,8 +375,12 @@ class NPlusOneFacts(_Options, Rule):
             if model is None:
                 return None
             name = model.rsplit(".", 1)[-1]
-            return (self.origins.shorten(call),
-                    f"session.scalars(select({name}).where({name}.id.in_(<keys>))).all()")
+            # `session.get` takes the primary key, whatever its column is called; an
+            # awaited one is an AsyncSession, which has no `.query()`.
+            scalars = f"session.scalars(select({name}).where({name}.<primary key>.in_(<keys>)))"
+            if isinstance(self.ctx.semantic.parent(call), ast.Await):
+                scalars = f"(await {scalars})"
+            return self.origins.shorten(call), f"{scalars}.all()"
         if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
                 and _sa_query_chain(self.ctx, func.value):
             name = self._model_shown(call)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..analysis.frameworks.routes import Route
+from ..analysis.frameworks.routes import Route, project_routes
 from ..analysis.program import ClassInfo, FunctionInfo, ProgramModel, program_of
 from ..semantic import module_name
 from .fixcode import handler_code, parses
@@ -88,6 +88,21 @@ def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
     return name, f"from {module} import {name}\n\n"
 
 
+def project_limit_decorator(facts: dict[str, list[Any]], route: Route
+                            ) -> tuple[str, str, str] | None:
+    """(name, import line or "", where it is defined) of a project decorator that applies a
+    rate limit (frameworks/guards.py) and already limits another route of this framework."""
+    used = {limit.split(" (", 1)[0] for other in project_routes(facts)
+            if other.framework == route.framework for limit in other.limits}
+    guards = sorted((g for g in facts.get("guard", []) if g.kind == "limit"
+                     and g.name.rsplit(".", 1)[-1] in used), key=lambda g: (g.file, g.line))
+    if not guards:
+        return None
+    module, _, name = guards[0].name.rpartition(".")
+    setup = "" if module == module_name(route.file) else f"from {module} import {name}\n\n"
+    return name, setup, guards[0].name
+
+
 def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
     """'. X is not yet a dependency of this project ...' when no module of the project imports
     `module`: the suggestion brings a library in, which the reader must know."""
@@ -117,6 +132,16 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
     framework = route.framework
     if framework in ("fastapi", "starlette", "flask"):
         found = project_limiter(facts, framework, route.file)
+        helper = None if found else project_limit_decorator(facts, route)
+        if helper is not None:
+            # OctoPrint's `limit(...)`: the project wraps its limiter in a decorator of its
+            # own, used on other routes; a second Limiter beside it would be wrong.
+            name, setup, where = helper
+            rate = '"5 per minute"' if framework == "flask" else '"5/minute"'
+            return (f"Limit the route with the project's own `{name}` decorator ({where}, "
+                    f"already on other routes of the project)",
+                    f"{setup}# below the route decorator\n" + _handler(
+                        route, "", [f"{name}({rate})"]))
         name, setup = found if found else (
             "limiter", _FLASK_SETUP if framework == "flask" else _SLOWAPI_SETUP)
         how = "the project's limiter" if found else (

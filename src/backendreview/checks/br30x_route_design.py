@@ -300,17 +300,16 @@ class VerbInRoute(_SegmentRule):
             first, message, description = design_note(api)
             self.report(first.file, first.span, message, fix=Fix(description),
                         severity=Severity.NOTE, snippet=first.own_path)
-        for view, act, method, resource in unreached_verb_actions(
+        for view, act, method, what in unreached_verb_actions(
                 facts, project_routes(facts), allow):
             shown = f"{'{pk}/' if act.detail else ''}{act.url_path}/"
-            what = f"{method} .../{resource}"
             self.report(view.file, act.handler.span,
                         f'DRF action "{act.name}" of `{view.name.rsplit(".", 1)[-1]}` '
                         f"({'|'.join(act.methods)} .../{shown}) puts a verb in the URL of "
                         f"every viewset that uses it; let the HTTP method say what happens: "
                         f"{what}",
-                        fix=Fix(f"Name the resource, not the action: {what} (`url_path=` on "
-                                f"the @action, methods=[\"{method.lower()}\"])"),
+                        fix=Fix(f"Name the resource, not the action: {what} "
+                                f"{_action_how(what, method)}"),
                         snippet=act.url_path)
         # One handler under a vendor's path with and without its version prefix: the
         # mirrored API decides the spelling (br302_mirrors).
@@ -348,6 +347,19 @@ class VerbInRoute(_SegmentRule):
 
 
 
+def _action_how(what: str, method: str) -> str:
+    """How a DRF @action takes the resource form: one path is its `url_path=`; a choice of
+    forms names both places (a PATCH of the member itself is the viewset's own handler)."""
+    if what.count(" ") == 1:
+        return f'(`url_path=` on the @action, methods=["{method.lower()}"])'
+    how = []
+    if re.search(r"\.\.\./(?:\{pk\}/)?[\w<]", what):
+        how.append("a sub-resource is an @action's `url_path=` and `methods=`")
+    if re.search(r"\.\.\./(?:\{pk\}/)? with", what):
+        how.append("a PATCH of the member itself is the viewset's `partial_update`")
+    return f"({'; '.join(how)})" if how else ""
+
+
 def _toggled_sub_resource(route: Route, table: dict[tuple[str, str], str]) -> bool:
     """`POST /servers/{id}/pin` beside `DELETE /servers/{id}/pin` and nothing else there: the
     path names a sub-resource (the pin) that one method creates and the other removes, so the
@@ -382,6 +394,9 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # has it in the path (a PATCH or DELETE of the collection URL means all of them).
         parent = f"{parent}/{member_param(route, before)}"
     method, noun = action_remedy(verb)
+    if verb == "regenerate" and _CREDENTIAL.search(route.path):
+        # Regenerating a key or token is a rotation of that credential, not a "run".
+        noun = "rotations"
     # `retry_takeout`: the action is on the takeout; the new path must still say so.
     if target:
         parent = f"{parent}/{target}"
@@ -406,6 +421,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})
+_CREDENTIAL = re.compile(r"(?<![a-z])(key|keys|token|tokens|secret|secrets|password|"
+                         r"credentials?)(?![a-z])", re.I)
 _DESTINATION = re.compile(r"^(destination|dest|target|to)(_|$)", re.I)
 
 

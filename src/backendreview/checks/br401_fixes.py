@@ -29,8 +29,10 @@ GENERIC_TEXT = '"Internal server error"'
 # BadRequest). Other 4xx are not about the input (403), or a project's own convention for
 # every error (pgadmin answers 410 for all of them).
 _CLIENT_STATUSES = frozenset({400, 422})
-_CLIENT_STATUS_NAME = re.compile(r"HTTP_(400|422)_|BAD_REQUEST|UNPROCESSABLE")
+# `INVALID_FORM_DATA`: an API's own error code for bad input (Djblets' web API errors).
+_CLIENT_STATUS_NAME = re.compile(r"HTTP_(400|422)_|BAD_REQUEST|UNPROCESSABLE|^INVALID_[A-Z_]+$")
 _CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTPBadRequest",
+                            "HttpResponseBadRequest",
                             "HTTPUnprocessableEntity", "UnprocessableEntity"})
 # A field that exists to describe what is wrong with the input (`parse_error=...`).
 _INPUT_ERROR_FIELD = re.compile(r"(parse|parsing|validation)_?(error|errors|message)$", re.I)
@@ -48,7 +50,9 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
         elif isinstance(node, ast.List | ast.Tuple):
             parts = list(node.elts)
         elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)
-                                             or _SERIALISER.match(_callee(node))):
+                                             or _SERIALISER.match(_callee(node))
+                                             or _callee(node) == "dict"):
+            # `dict(message=...)` is a body's shape like a dict literal: the text is inside
             parts = [*node.args, *(k.value for k in node.keywords)]
         else:
             return node
@@ -122,7 +126,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
             return fallback
         if _target_name(origin[0]) != text.id:  # else the local is the text: replace its use
             statement, text = origin
-    logger = _logger(ctx)
+    # A handler that already logs the failure needs no logger of ours (its own may be a
+    # local one: a module-level logger added beside it would go unused).
+    logger = ("logger", []) if analysis.logs else _logger(ctx)
     if text is None or logger is None:
         return fallback
     rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
@@ -135,7 +141,8 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
     replacement = "\n".join([*lines, rewritten])
-    return Fix(fallback.description + _other_sinks(ctx, analysis, statement), replacement,
+    return Fix(fallback.description + _catch_all_note(ctx, statement) +
+               _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 
 
@@ -200,11 +207,13 @@ _OTHER_4XX = {401: "a refused authentication", 403: "a refusal", 404: "a missing
 _OTHER_4XX_NAME = re.compile(r"HTTP_(401|403|404|409)_"
                              r"|^(UNAUTHORIZED|FORBIDDEN|NOT_FOUND|CONFLICT)$"
                              r"|^(PermissionDenied|NotAuthenticated|AuthenticationFailed|NotFound"
-                             r"|Http404|HTTPForbidden|HTTPUnauthorized|HTTPNotFound|HTTPConflict)$")
+                             r"|Http404|HTTPForbidden|HTTPUnauthorized|HTTPNotFound|HTTPConflict"
+                             r"|HttpResponseForbidden|HttpResponseNotFound)$")
 _NAME_STATUS = {"PermissionDenied": 403, "NotAuthenticated": 401, "AuthenticationFailed": 401,
                 "NotFound": 404, "Http404": 404, "HTTPForbidden": 403, "HTTPUnauthorized": 401,
                 "HTTPNotFound": 404, "HTTPConflict": 409, "UNAUTHORIZED": 401, "FORBIDDEN": 403,
-                "NOT_FOUND": 404, "CONFLICT": 409}
+                "NOT_FOUND": 404, "CONFLICT": 409, "HttpResponseForbidden": 403,
+                "HttpResponseNotFound": 404}
 # Calls and exception types that say the try body talks to another server.
 _REMOTE_MODULES = ("httpx.", "requests.", "aiohttp.", "urllib3.", "urllib.request.", "grpc.")
 _REMOTE_METHODS = frozenset({"post", "put", "patch", "request", "send", "urlopen",
@@ -265,6 +274,44 @@ def connection_test_fix(function: ast.AST | None) -> Fix | None:
                f"unexpectedly.")
 
 
+_BROAD = frozenset({"Exception", "BaseException"})
+
+
+def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> bool:
+    """Whether `statement` sits in a broad `except Exception` (or bare `except`) of
+    `try_stmt` after a handler for a specific exception type that answers a client error
+    itself: the input's errors have their own answer, the catch-all is the rest."""
+    if not isinstance(try_stmt, ast.Try):
+        return False
+    line = getattr(statement, "lineno", 0)
+    for index, handler in enumerate(try_stmt.handlers):
+        if not (handler.lineno <= line <= (handler.end_lineno or handler.lineno)):
+            continue
+        kind = handler.type
+        broad = kind is None or (isinstance(kind, ast.Name | ast.Attribute) and (
+            kind.id if isinstance(kind, ast.Name) else kind.attr) in _BROAD)
+        return broad and any(_client_error(stmt) is not None
+                             for earlier in try_stmt.handlers[:index] for stmt in earlier.body)
+    return False
+
+
+def _catch_all_note(ctx: FileContext, statement: ast.AST) -> str:
+    """For the client-status answer of a catch-all after specific handlers: the exact edit
+    makes its text fixed, but an input error only this catch-all sees (a parse error of
+    the upload) would lose the message the client needs; say so."""
+    how = _client_error(statement)
+    node: ast.AST | None = statement
+    while node is not None and not isinstance(node, ast.Try):
+        node = ctx.semantic.parent(node)
+    if how is None or not _catch_all_after_specific(node, statement):
+        return ""
+    return (f" This catch-all answers a client error ({how}) for whatever the handlers above "
+            f"it do not catch: those are unexpected failures, for which a 500 is the fitting "
+            f"status (the edit keeps the project's own); if an input error (a parse error, a "
+            f"validation error) only reaches it, catch that type above with a message written "
+            f"for it, so the client keeps the reason it must correct.")
+
+
 def client_error_fix(ctx: FileContext, sink: ast.AST,
                      try_stmt: ast.AST | None = None) -> Fix | None:
     """Words, not code, when the statement that sends the exception's text answers a client
@@ -278,6 +325,12 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
     if how is None and other is None:
         return None
     remote = _talks_to_server(ctx, try_stmt) if try_stmt is not None else None
+    if how is not None and remote is None and _catch_all_after_specific(try_stmt, statement):
+        # `except LicenseActionError` answers the input's errors above with a 400; this
+        # catch-all is the unexpected rest, which the project answers with a 400 too: the
+        # advice to catch the input's errors apart is followed already, and a fixed message
+        # in place of the text (the exact fix) is what is left to do.
+        return None
     if remote is not None:
         return Fix(f"The failure comes from another server ({remote}), not from the client's "
                    f"request: answer a fixed message naming that service (\"the policy service "

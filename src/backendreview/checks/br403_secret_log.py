@@ -75,7 +75,15 @@ class SecretInLog(Rule):
             found = self._secret_in(arg)
             if found:
                 generated = self._generated_here(arg, found)
-                if generated and qualified == "builtins.print":
+                shown = None if generated else self._shown_elsewhere(node, found)
+                if shown is not None:
+                    fix = Fix(
+                        f"The same function also shows `{found}` to the user (line {shown}): "
+                        f"this log line is the fallback by which they receive it, so redacting "
+                        f"it would lose the secret. Write it to the command's own output "
+                        f"(print(), the console) instead of the log, and log only that it was "
+                        f"created.")
+                elif generated and qualified == "builtins.print":
                     fix = _GENERATED_PRINT_FIX
                 elif generated:
                     fix = _GENERATED_FIX
@@ -87,6 +95,26 @@ class SecretInLog(Rule):
                             f"`{self.ctx.source(node.func)}()`: logs are kept, shipped and "
                             f"read far more widely than the secret should be", fix=fix)
                 return
+
+    def _shown_elsewhere(self, node: ast.Call, found: str) -> int | None:
+        """The line of another call in the same function that hands `found` to something
+        other than a log (`Panel(f"...{key.api_key}...")`, `console.print(key)`): the
+        function's job is to show the secret, and this log line is a fallback of that."""
+        function = self.ctx.semantic.enclosing_function(node)
+        if function is None:
+            return None
+        for call in ast.walk(function):
+            if not isinstance(call, ast.Call) or call is node or is_logging_call(self.ctx, call):
+                continue
+            callee = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
+                call.func, "id", "")
+            if callee not in _DISPLAY_CALLS:
+                continue  # a secret handed to a client or a store is not shown to anyone
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                if any(self.ctx.source(part) == found for part in ast.walk(arg)
+                       if isinstance(part, ast.Name | ast.Attribute)):
+                    return call.lineno
+        return None
 
     def _generated_here(self, arg: ast.AST, found: str) -> bool:
         """The secret is one this code has just made (`password = get_random_password()`,
@@ -231,6 +259,9 @@ def _is_masked(value: ast.AST) -> bool:
 
 # `get_random_password()`, `make_random_password()`, `generate_secret()`, `token_urlsafe()`.
 _GENERATES = re.compile(r"(^|_)(random|generate|gen|token_(urlsafe|hex|bytes))(_|$)")
+# Calls that put text in front of the user of a command: the terminal, a rich panel.
+_DISPLAY_CALLS = frozenset({"print", "echo", "secho", "Panel", "Text", "Markdown", "rprint",
+                            "pprint"})
 _GENERATED_FIX = Fix(
     "The code generates this secret itself, so this line may be how the operator learns it: "
     "redacting it would lose the secret. Hand it over once where it is not kept (the "
