@@ -80,6 +80,11 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
+    # The statements of the scope's own code, in source order (the walk's order), nested
+    # ones included but not those of functions or classes defined in it (their `def` or
+    # `class` statement is): what one function body runs, listed once in the walk for every
+    # reader (the program model, the route collector) instead of a walk of each body.
+    statements: list[ast.stmt] = field(default_factory=list)
 
     # Set once in __post_init__: lookup() asks on every step of every name resolution.
     is_class: bool = field(init=False, default=False)
@@ -155,6 +160,17 @@ class SemanticModel:
             return self._scopes.get(scope_node)
         except TypeError:  # not a node (unhashable)
             return None
+
+    def own_statements(self, scope_node: ast.AST) -> list[ast.stmt]:
+        """The statements of a function's (or class's, or the module's) own code in source
+        order, as `Scope.statements`; [] for a node that opens no scope."""
+        scope = self.scope_for(scope_node)
+        return scope.statements if scope is not None else []
+
+    def own_returns(self, function: ast.AST) -> list[ast.Return]:
+        """The `return` statements of a function's own code, in source order: the same
+        ones as `astutil.own_returns`, without a walk of the body."""
+        return [stmt for stmt in self.own_statements(function) if type(stmt) is ast.Return]  # type: ignore[misc]
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         for anc in self.ancestors(node):
@@ -286,6 +302,7 @@ class SemanticBuilder:
         nodes = self.nodes
         binders = _BINDERS
         skip = _SKIP_TYPES
+        statement_types = _STATEMENT_TYPES
         child_fields = _CHILD_FIELDS
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
         pop = stack.pop
@@ -297,6 +314,8 @@ class SemanticBuilder:
             add(node)
             node_scope[node] = current
             kind = type(node)
+            if kind in statement_types:
+                current.statements.append(node)
             binder = binders.get(kind)
             inner = binder(self, node, current) if binder is not None else None
             fields = child_fields.get(kind)
@@ -477,6 +496,8 @@ class SemanticBuilder:
 _SKIP_TYPES = frozenset({ast.Load, ast.Store, ast.Del}) | frozenset(
     sub for base in (ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
     for sub in base.__subclasses__())
+# Every statement type (each is a direct subclass of ast.stmt), tested by exact type.
+_STATEMENT_TYPES = frozenset(ast.stmt.__subclasses__())
 # Fields that hold identifiers, numbers or flags, never nodes: not worth a getattr.
 _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "is_async",
                             "kind", "type_comment", "conversion", "simple", "ctx", "op"})

@@ -31,6 +31,9 @@ _STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware",
                              "fastapi.middleware.cors.CORSMiddleware"})
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin",
                          "flask_cors.extension.CORS"})
+# A qualified name starts with the first part of a module the file imports: a file that
+# imports none of these cannot name either middleware.
+_CORS_MODULES = frozenset(name.split(".")[0] for name in _STARLETTE_CORS | _FLASK_CORS)
 _ALLOW_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _ORIGINS_SETTING = "CORS_ORIGINS"
 
@@ -60,9 +63,16 @@ class CorsWildcardCredentials(Rule):
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
         self.skip = is_non_production(ctx.policy_path)
+        self.names_cors = any(ctx.semantic.is_imported(m) for m in _CORS_MODULES)
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.skip:
+            return
+        if not self.names_cors:
+            # Asked of every call of every file: without those imports only the
+            # `CORS_ORIGINS=` keyword is left to look for (no qualified name of the callee
+            # and of the first argument).
+            self._origins_in_call(node)
             return
         qualified = self.ctx.qualified_name(node.func) or ""
         middleware = node.args[0] if node.args else keyword(node, "middleware_class")

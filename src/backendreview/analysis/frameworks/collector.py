@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from ...astutil import own_returns
 from ..program.partials import applied, calls_made, is_partial, may_hold_partials
 from . import (
     aiohttp,
@@ -243,7 +242,9 @@ class RouteCollector:
         if helper is not None:
             self._emit([helper])
         # An app factory may import no framework (it calls another factory).
-        returns = own_returns(node)  # listed once for factory_fact and page_function
+        # Listed once for factory_fact and page_function (each answers the same whatever the
+        # order), from the statements the semantic model listed in its walk.
+        returns = self.ctx.semantic.own_returns(node)
         factory = call_bindings.factory_fact(self.ctx, node, returns)
         if factory is not None:
             self._emit([factory])

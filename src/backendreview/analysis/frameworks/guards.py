@@ -26,6 +26,9 @@ from .routes import GuardFact, HookFact
 if TYPE_CHECKING:
     from ...context import FileContext
 
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
 def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
                     ) -> GuardFact | None:
     """A module-level decorator (`def deco(f)` returning an inner wrapper, or a decorator
@@ -35,6 +38,10 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     if _returns_limiter_decorator(ctx, func):
         return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
                          "returns a rate limiter's decorator", ctx.path, func.lineno)
+    # A nested `def` is a statement of the function's own code or of a class or function
+    # defined in it: without one of those, no wrapper (most functions; no walk of the body).
+    if not any(type(stmt) in _DEFINITIONS for stmt in ctx.semantic.own_statements(func)):
+        return None
     wrappers = [n for n in ast.walk(func) if isinstance(n, ast.FunctionDef |
                                                        ast.AsyncFunctionDef) and n is not func]
     if not wrappers:

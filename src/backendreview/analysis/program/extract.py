@@ -116,16 +116,17 @@ class ProgramCollector:
         self.call_order: dict[int, tuple[int, ast.Call]] = {}  # the call graph level
 
     def visitors(self) -> dict[type[ast.AST], str]:
-        # Classes only: the definitions nested in functions are all that is looked up in a
-        # body; the calls, returns, tests and assignments every other node type is for are
-        # not recorded.
-        # The call graph level: no `if` (only auth checks are read from tests), and calls
-        # only numbered in walk order: it keeps the returned ones, which its returns name.
+        # The whole model records its calls, returns, tests and assignments in the walk,
+        # with the loop and the branches around each (`visit`). The lower levels need only
+        # statements, with neither: each function's own ones come from the semantic model's
+        # per-scope lists at the end (`_OwnWalked`), without a visit of each of them.
+        # The call graph level numbers its calls in walk order: it keeps the returned ones,
+        # which its returns name.
         if self.level == CALLS:
-            return {**{kind: "visit" for kind in _RETURN_GRAPH_NODES},
-                    ast.Call: "number_call"}
-        kinds = _DEFINITION_NODES if self.level == CLASSES else _BODY_NODES
-        return {kind: "visit" for kind in kinds}
+            return {ast.Call: "number_call"}
+        if self.level == CLASSES:
+            return {}
+        return {kind: "visit" for kind in _BODY_NODES}
 
     def visit(self, node: ast.AST) -> None:
         owner, loop, conditional = _context(self.ctx, node)
@@ -141,9 +142,29 @@ class ProgramCollector:
         self.call_order[id(node)] = (len(self.call_order), node)
 
     def end_file(self) -> None:
-        self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, self.walked, self.conditional,
+        walked = self.walked if self.level == FULL else _OwnWalked(
+            self.ctx, _DEFINITION_NODES if self.level == CLASSES else _RETURN_GRAPH_NODES)
+        self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, walked, self.conditional,
                                                  level=self.level,
                                                  call_order=self.call_order).run())
+
+
+class _OwnWalked:
+    """What `ProgramCollector.visit` would have recorded below the whole model, read from
+    the semantic model's statement lists instead: a function's own statements of the
+    level's kinds, in walk order, each without a loop (the lower levels read neither loops
+    nor branches). The node types are all statements, and a statement is a function's own
+    code exactly when its scope is that function's (no statement is inside a lambda or a
+    comprehension), which is what `_context` finds by climbing the parents of each."""
+
+    def __init__(self, ctx: FileContext, kinds: tuple[type[ast.AST], ...]) -> None:
+        self.semantic = ctx.semantic
+        self.kinds = frozenset(kinds)
+
+    def of(self, function: ast.AST) -> list[tuple[ast.AST, ast.AST | None]]:
+        kinds = self.kinds
+        return [(stmt, None) for stmt in self.semantic.own_statements(function)
+                if type(stmt) in kinds]
 
 
 _DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -288,7 +309,7 @@ def _context(ctx: FileContext, node: ast.AST
 
 class _Extractor:
     def __init__(self, ctx: FileContext,
-                 walked: dict[int, list[tuple[ast.AST, ast.AST | None]]],
+                 walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] | _OwnWalked,
                  conditional: set[int], level: str = FULL,
                  call_order: dict[int, tuple[int, ast.Call]] | None = None) -> None:
         self.ctx = ctx
@@ -435,7 +456,7 @@ class _Extractor:
                     param_types[arg.arg] = ref
         self_name = params[0] if cls is not None and kind != "staticmethod" and params else None
         # One walk of the body serves every question below (the body is not walked again).
-        walked = self.walked.get(id(node), [])
+        walked = self._walked(node)
         own = [n for n, _ in walked]
         if cls is not None and self_name:
             self._instance_attrs(own, self_name, param_types, cls)
@@ -487,7 +508,7 @@ class _Extractor:
         """The classes level of a function: what resolving a reference through it needs
         (where it is, its parameters and decorators, the class its return annotation names),
         and the definitions nested in it; none of its body's calls, effects or types."""
-        for child, _ in self.walked.get(id(node), []):
+        for child, _ in self._walked(node):
             if isinstance(child, ast.ClassDef):
                 self._class(child, qualname)
             elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -501,6 +522,12 @@ class _Extractor:
             returns=self._type_ref(node.returns) if node.returns is not None else None)
         self.functions.append(info)
         return info
+
+    def _walked(self, function: ast.AST) -> list[tuple[ast.AST, ast.AST | None]]:
+        walked = self.walked
+        if isinstance(walked, _OwnWalked):
+            return walked.of(function)
+        return walked.get(id(function), [])
 
     def _local_types(self, own: list[ast.AST]) -> dict[str, str]:
         """Locals assigned once from a call of a known name: `repo = UserRepo(db)`,
