@@ -1029,11 +1029,14 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
                     auth=tuple(dict.fromkeys(mine.auth + info.auth)),
                     limits=tuple(dict.fromkeys(mine.limits + info.limits)),
                     unbounded=mine.unbounded or info.unbounded)
+        # A base read by name stands only when it is not the project's: a project class's
+        # own evidence (its fact, later in the chain) decides, whatever its name says.
+        own_auth = tuple(a for a in item.auth if a not in item.bases or resolver.find(a) is None)
         # An attribute set in a subclass overrides the base: first one seen wins.
         if "permission_classes" not in attrs_seen:
-            auth += item.auth
+            auth += own_auth
         else:
-            auth += tuple(a for a in item.auth if not a.startswith("permission_classes"))
+            auth += tuple(a for a in own_auth if not a.startswith("permission_classes"))
         if "throttle_classes" not in attrs_seen:
             limits += item.limits
         form = resolver.find(item.attrs.get("form_class"))
