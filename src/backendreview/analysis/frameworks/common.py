@@ -612,6 +612,7 @@ _PAGINATION_NAME = re.compile(r"paginat", re.I)
 
 # What a guard looks at to decide who is calling.
 IDENTITY = re.compile(r"(current_user|\bg\.user|request\.user|session\[|session\.get|"
+                      r"session\.user\b|"
                       r"is_authenticated|is_anonymous|is_admin|is_staff|is_superuser|authed\(|"
                       r"get_current_user|get_jwt_identity|verify_jwt|Authorization|"
                       r"\bg\.auth|auth_token|api_key|has_perm)", re.I)
@@ -662,6 +663,23 @@ def _checks_called(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDe
         if target is not None and denies_anonymous(ctx, target, redirects=False):
             out.append(f"{target.name}() (refuses the caller)")
     return out
+
+
+def refuses_anonymous(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A hook that runs before every handler (`dispatch`, `before_request`) refuses anonymous
+    callers: its own code looks at the caller and refuses, or a statement of its body calls a
+    method of its class / a function of its module that does (`self._require_user()`)."""
+    if IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
+        return True
+    for stmt in func.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Await):
+            call = call.value
+        target = _local_callee(ctx, func, call.func) if isinstance(call, ast.Call) else None
+        if target is not None and IDENTITY.search(ctx.source(target)) and \
+                denies_anonymous(ctx, target):
+            return True
+    return False
 
 
 def _local_callee(ctx: FileContext, func: ast.AST, callee: ast.AST

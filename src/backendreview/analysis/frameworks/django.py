@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .common import (
-    IDENTITY,
     analyze_handler,
     arg_or_kw,
     assigned_target,
@@ -20,12 +19,12 @@ from .common import (
     callable_name,
     classify,
     decorator_names,
-    denies_anonymous,
     kwarg,
     literal_str,
     markers,
     object_name,
     path_text,
+    refuses_anonymous,
     str_list,
     this_module,
 )
@@ -77,7 +76,9 @@ _GUARD_LIBS = ("django.contrib.auth.mixins.", "django.contrib.auth.decorators.",
 # Methods a view's base runs before every handler: a body there that refuses anonymous
 # callers guards every subclass (`if not request.user.is_authenticated: raise
 # PermissionDenied`, a redirect to the login page).
-_GUARD_HOOKS = frozenset({"dispatch", "before_request", "initial", "check_permissions"})
+# (`_check_access`: the hook a request-handler base such as indico's RH runs first.)
+_GUARD_HOOKS = frozenset({"dispatch", "before_request", "initial", "check_permissions",
+                          "check_access", "_check_access"})
 
 
 def guard_base(name: str) -> bool:
@@ -514,9 +515,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             # A limiter checked in any method (form_valid, _process...) covers the view.
             limits += body_limiter_calls(ctx, stmt)
-            if stmt.name in _GUARD_HOOKS and IDENTITY.search(ctx.source(stmt)) and \
-                    denies_anonymous(ctx, stmt):
-                auth.append(f"{node.name}.{stmt.name}() (refuses anonymous callers)")
+            if stmt.name in _GUARD_HOOKS and refuses_anonymous(ctx, stmt):
+                auth.append(f"{node.name}.{stmt.name}() (refuses the caller)")
             if stmt.name == "get_permissions":
                 auth += _returned_permissions(ctx, stmt)
             if stmt.name == "dispatch":

@@ -978,12 +978,24 @@ def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     if depth > 10:
         return out
     for base in view.bases:
-        found = resolver.find(base)
+        found = resolver.find(base) or _reexported(base, resolver)
         if found and found != view.name:
             out += _base_names(views[found], views, resolver, depth + 1)
         else:
             out.append(base)
     return out
+
+
+def _reexported(name: str, resolver: Resolver) -> str | None:
+    """`from indico.modules.admin import RHAdminBase`, re-exported by the package's
+    `__init__` from `indico.modules.admin.controllers.base`: the one known class of that name
+    defined inside the package the base is imported from."""
+    if "." not in name:
+        return None
+    package, last = name.rsplit(".", 1)
+    found = [n for n in resolver.names if n.rsplit(".", 1)[-1] == last and (
+        f".{package}." in f".{n}")]
+    return found[0] if len(found) == 1 else None
 
 
 def _lookup_kwarg(view: ViewClassFact, views: dict[str, ViewClassFact],
