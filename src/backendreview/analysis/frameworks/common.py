@@ -644,6 +644,10 @@ def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
         return bool(_DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0]))
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
         return any(_http_status(e) in _DENY_STATUS for e in node.value.elts[1:])
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+        # `return HttpResponse("Authentication required", status=401)`
+        return any(k.arg in ("status", "status_code") and _http_status(k.value) in _DENY_STATUS
+                   for k in node.value.keywords)
     return False
 
 

@@ -81,10 +81,16 @@ _GUARD_HOOKS = frozenset({"dispatch", "before_request", "initial", "check_permis
                           "check_access", "_check_access"})
 
 
+# Library views that require a signed-in user although their names do not say so
+# (django-oauth-toolkit's authorize page derives from LoginRequiredMixin).
+_GUARD_CLASSES = frozenset({"oauth2_provider.views.AuthorizationView",
+                            "oauth2_provider.views.base.AuthorizationView"})
+
+
 def guard_base(name: str) -> bool:
     """A base class that is not the project's, read by name: a known library's auth class,
     or a name that says nothing but "requires authentication"."""
-    if name.startswith(_GUARD_LIBS) and classify(name) == "auth":
+    if name in _GUARD_CLASSES or (name.startswith(_GUARD_LIBS) and classify(name) == "auth"):
         return True
     return bool(_GUARD_NAME.search(name.rsplit(".", 1)[-1]))
 
