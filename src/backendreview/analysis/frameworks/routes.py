@@ -978,7 +978,7 @@ def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     if depth > 10:
         return out
     for base in view.bases:
-        found = resolver.find(base) or _reexported(base, resolver)
+        found = resolver.find(base)
         if found and found != view.name:
             out += _base_names(views[found], views, resolver, depth + 1)
         else:
@@ -1011,7 +1011,8 @@ def _lookup_kwarg(view: ViewClassFact, views: dict[str, ViewClassFact],
     return "pk"
 
 
-def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
+def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
+                _seen: frozenset[str] = frozenset()
                 ) -> tuple[dict[str, HandlerInfo], set[str], tuple[str, ...], tuple[str, ...],
                            tuple[str, ...], QueryFact | None, list[str]]:
     """Methods (own and inherited), library base names, auth / limit / pagination evidence."""
@@ -1028,6 +1029,12 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
             libs.add(item.rsplit(".", 1)[-1])
             if item in _DJANGO_LIST_VIEW:
                 libs.add(item)
+            # A project base imported through a package that re-exports it: what it does
+            # counts for authentication only (the rest of the model keeps reading the
+            # name, as Flask-AppBuilder's own views expect of `flask_appbuilder.ModelRestApi`).
+            target = _reexported(item, resolver)
+            if target is not None and target not in _seen and target != view.name:
+                auth += _class_view(views[target], views, resolver, _seen | {view.name})[2]
             continue
         for name, info in item.methods.items():
             if name not in methods:
