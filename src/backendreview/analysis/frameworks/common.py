@@ -656,16 +656,22 @@ def _checks_called(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDe
     """Access checks the handler runs before anything else: a statement of its body, on
     every path, calling a method of its class or a function of this module whose code
     refuses the caller (`await self.check_request(request)` raising HTTPForbidden)."""
-    out: list[str] = []
+    return [f"{target.name}() (refuses the caller)" for target in _first_callees(ctx, func)
+            if denies_anonymous(ctx, target, redirects=False)]
+
+
+def _first_callees(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                   ) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Methods of its class / functions of its module that a statement of the function's
+    body calls (`self.check(request)`, `await check(request)`)."""
+    out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     for stmt in func.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if isinstance(call, ast.Await):
             call = call.value
-        if not isinstance(call, ast.Call):
-            continue
-        target = _local_callee(ctx, func, call.func)
-        if target is not None and denies_anonymous(ctx, target, redirects=False):
-            out.append(f"{target.name}() (refuses the caller)")
+        target = _local_callee(ctx, func, call.func) if isinstance(call, ast.Call) else None
+        if target is not None:
+            out.append(target)
     return out
 
 
@@ -675,15 +681,8 @@ def refuses_anonymous(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
     method of its class / a function of its module that does (`self._require_user()`)."""
     if IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
         return True
-    for stmt in func.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if isinstance(call, ast.Await):
-            call = call.value
-        target = _local_callee(ctx, func, call.func) if isinstance(call, ast.Call) else None
-        if target is not None and IDENTITY.search(ctx.source(target)) and \
-                denies_anonymous(ctx, target):
-            return True
-    return False
+    return any(IDENTITY.search(ctx.source(target)) and denies_anonymous(ctx, target)
+               for target in _first_callees(ctx, func))
 
 
 def _local_callee(ctx: FileContext, func: ast.AST, callee: ast.AST
