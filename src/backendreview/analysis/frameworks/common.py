@@ -679,10 +679,25 @@ def refuses_anonymous(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
     """A hook that runs before every handler (`dispatch`, `before_request`) refuses anonymous
     callers: its own code looks at the caller and refuses, or a statement of its body calls a
     method of its class / a function of its module that does (`self._require_user()`)."""
-    if IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
-        return True
-    return any(IDENTITY.search(ctx.source(target)) and denies_anonymous(ctx, target)
-               for target in _first_callees(ctx, func))
+    return any(IDENTITY.search(ctx.source(f)) and (
+        denies_anonymous(ctx, f, redirects=False) or _login_redirect_for_caller(ctx, f))
+        for f in (func, *_first_callees(ctx, func)))
+
+
+def _login_redirect_for_caller(ctx: FileContext, func: ast.AST) -> bool:
+    """A redirect to the login page under a test of who is calling (`if not
+    request.user.is_authenticated: return redirect(login_url)`); a login view's own
+    `redirect("login")` when its form is off is no guard."""
+    for node in own_nodes(func):
+        if not (isinstance(node, ast.Call) and callable_name(ctx, node).rsplit(".", 1)[-1]
+                == "redirect" and "login" in ctx.source(node).lower()):
+            continue
+        up = ctx.semantic.parent(node)
+        while up is not None and up is not func:
+            if isinstance(up, ast.If) and IDENTITY.search(ctx.source(up.test)):
+                return True
+            up = ctx.semantic.parent(up)
+    return False
 
 
 def _local_callee(ctx: FileContext, func: ast.AST, callee: ast.AST
