@@ -612,6 +612,7 @@ _PAGINATION_NAME = re.compile(r"paginat", re.I)
 
 # What a guard looks at to decide who is calling.
 IDENTITY = re.compile(r"(current_user|\bg\.user|request\.user|session\[|session\.get|"
+                      r"session\.user\b|"
                       r"is_authenticated|is_anonymous|is_admin|is_staff|is_superuser|authed\(|"
                       r"get_current_user|get_jwt_identity|verify_jwt|Authorization|"
                       r"\bg\.auth|auth_token|api_key|has_perm)", re.I)
@@ -643,6 +644,10 @@ def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
         return bool(_DENY_EXCEPTIONS.search(ctx.source(node.exc).split("(")[0]))
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
         return any(_http_status(e) in _DENY_STATUS for e in node.value.elts[1:])
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+        # `return HttpResponse("Authentication required", status=401)`
+        return any(k.arg in ("status", "status_code") and _http_status(k.value) in _DENY_STATUS
+                   for k in node.value.keywords)
     return False
 
 
@@ -651,17 +656,48 @@ def _checks_called(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDe
     """Access checks the handler runs before anything else: a statement of its body, on
     every path, calling a method of its class or a function of this module whose code
     refuses the caller (`await self.check_request(request)` raising HTTPForbidden)."""
-    out: list[str] = []
+    return [f"{target.name}() (refuses the caller)" for target in _first_callees(ctx, func)
+            if denies_anonymous(ctx, target, redirects=False)]
+
+
+def _first_callees(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                   ) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Methods of its class / functions of its module that a statement of the function's
+    body calls (`self.check(request)`, `await check(request)`)."""
+    out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     for stmt in func.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if isinstance(call, ast.Await):
             call = call.value
-        if not isinstance(call, ast.Call):
-            continue
-        target = _local_callee(ctx, func, call.func)
-        if target is not None and denies_anonymous(ctx, target, redirects=False):
-            out.append(f"{target.name}() (refuses the caller)")
+        target = _local_callee(ctx, func, call.func) if isinstance(call, ast.Call) else None
+        if target is not None:
+            out.append(target)
     return out
+
+
+def refuses_anonymous(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A hook that runs before every handler (`dispatch`, `before_request`) refuses anonymous
+    callers: its own code looks at the caller and refuses, or a statement of its body calls a
+    method of its class / a function of its module that does (`self._require_user()`)."""
+    return any(IDENTITY.search(ctx.source(f)) and (
+        denies_anonymous(ctx, f, redirects=False) or _login_redirect_for_caller(ctx, f))
+        for f in (func, *_first_callees(ctx, func)))
+
+
+def _login_redirect_for_caller(ctx: FileContext, func: ast.AST) -> bool:
+    """A redirect to the login page under a test of who is calling (`if not
+    request.user.is_authenticated: return redirect(login_url)`); a login view's own
+    `redirect("login")` when its form is off is no guard."""
+    for node in own_nodes(func):
+        if not (isinstance(node, ast.Call) and callable_name(ctx, node).rsplit(".", 1)[-1]
+                == "redirect" and "login" in ctx.source(node).lower()):
+            continue
+        up = ctx.semantic.parent(node)
+        while up is not None and up is not func:
+            if isinstance(up, ast.If) and IDENTITY.search(ctx.source(up.test)):
+                return True
+            up = ctx.semantic.parent(up)
+    return False
 
 
 def _local_callee(ctx: FileContext, func: ast.AST, callee: ast.AST

@@ -24,6 +24,7 @@ from .common import (
     markers,
     object_name,
     path_text,
+    refuses_anonymous,
     str_list,
     this_module,
 )
@@ -59,10 +60,39 @@ METHOD_DECORATORS = {"django.views.decorators.http.require_POST": ("POST",),
 ALLOW_ANY = frozenset({"AllowAny"})
 
 
-# Base classes whose name says they guard access (`RHAdminBase`, `AdminRequiredMixin`,
-# `ProtectedView`, `AuthenticatedHandler`).
-_GUARDED_BASE = re.compile(r"(Admin|Protected|Authenticated|LoggedIn|Staff|Superuser)"
-                           r"(Base|Mixin|View|Required|Handler|Only)?$")
+# A base class that is not the project's and not a known library guard counts as
+# authentication only when its name can mean nothing else (`LoginRequiredMixin`,
+# `ObjectPermissionRequiredMixin`, `AuthenticatedHandler`, `AdminRequiredView`). A bare
+# `Auth` / `OAuth` / `Permission` in a name does not: login views are exactly the classes
+# named `AuthBase` / `LoginView`, and a `PermissionHelperMixin` may only offer helpers.
+_GUARD_NAME = re.compile(
+    r"^(LoginRequired|Authenticated|LoggedIn|(Admin|Staff|Superuser|Login|Auth)Required)"
+    r"|(LoginRequired|PermissionRequired|UserPassesTest|(Admin|Staff|Superuser)Required)"
+    r"(Mixin|View|Base)?$")
+# Library modules whose guard-named classes deny anonymous callers by what they are.
+_GUARD_LIBS = ("django.contrib.auth.mixins.", "django.contrib.auth.decorators.",
+               "rest_framework.permissions.", "flask_login.", "braces.views.",
+               "guardian.mixins.", "django.contrib.admin.views.decorators.")
+# Methods a view's base runs before every handler: a body there that refuses anonymous
+# callers guards every subclass (`if not request.user.is_authenticated: raise
+# PermissionDenied`, a redirect to the login page).
+# (`_check_access`: the hook a request-handler base such as indico's RH runs first.)
+_GUARD_HOOKS = frozenset({"dispatch", "before_request", "initial", "check_permissions",
+                          "check_access", "_check_access"})
+
+
+# Library views that require a signed-in user although their names do not say so
+# (django-oauth-toolkit's authorize page derives from LoginRequiredMixin).
+_GUARD_CLASSES = frozenset({"oauth2_provider.views.AuthorizationView",
+                            "oauth2_provider.views.base.AuthorizationView"})
+
+
+def guard_base(name: str) -> bool:
+    """A base class that is not the project's, read by name: a known library's auth class,
+    or a name that says nothing but "requires authentication"."""
+    if name in _GUARD_CLASSES or (name.startswith(_GUARD_LIBS) and classify(name) == "auth"):
+        return True
+    return bool(_GUARD_NAME.search(name.rsplit(".", 1)[-1]))
 
 
 @dataclass(frozen=True)
@@ -470,8 +500,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     actions: list[ActionFact] = []
     attrs: dict[str, str] = {}
     literals: dict[str, str] = {}
-    auth: list[str] = [b for b in bases if classify(b) == "auth" or _GUARDED_BASE.search(
-        b.rsplit(".", 1)[-1])]
+    # A base read by name only; the project phase drops the name of a base that resolves to
+    # a project class (what that class does decides, routes._class_view).
+    auth: list[str] = [b for b in bases if guard_base(b)]
     limits: list[str] = []
     pagination: list[str] = []
     queryset: QueryFact | None = None
@@ -490,6 +521,10 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             # A limiter checked in any method (form_valid, _process...) covers the view.
             limits += body_limiter_calls(ctx, stmt)
+            if stmt.name in _GUARD_HOOKS and refuses_anonymous(ctx, stmt):
+                auth.append(f"{node.name}.{stmt.name}() (refuses the caller)")
+            if stmt.name == "get_permissions":
+                auth += _returned_permissions(ctx, stmt)
             if stmt.name == "dispatch":
                 # dispatch() serves every method: its decorators
                 # (`@method_decorator(login_required)`) guard the whole view.
@@ -561,7 +596,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
             for stmt in node.body):
         queryset = model_query
-    if not (methods or actions or attrs or literals or limits or pagination or any(
+    if not (methods or actions or attrs or literals or limits or pagination or auth or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
                                            "Handler", "RH", "Router"))
             or b.rsplit(".", 1)[-1].startswith("RH") for b in bases)):
@@ -571,6 +606,25 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
                          tuple(auth), tuple(limits), tuple(pagination), queryset,
                          literals=literals)
+
+
+def _returned_permissions(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                          ) -> list[str]:
+    """`get_permissions()` returning a literal list of guards on every path; one path that
+    returns AllowAny, the base's list or anything computed (a public `create` for sign-up)
+    leaves the view unproven."""
+    found: list[str] = []
+    for ret in ast.walk(func):
+        if not isinstance(ret, ast.Return):
+            continue
+        value = ret.value
+        if isinstance(value, ast.ListComp) and isinstance(value.generators[0].iter, ast.List):
+            value = value.generators[0].iter  # `[p() for p in [IsAuthenticated, ...]]`
+        marks = _permission_markers(ctx, value) if isinstance(value, ast.List) else []
+        if not marks or (isinstance(value, ast.List) and len(marks) < len(value.elts)):
+            return []
+        found += marks
+    return list(dict.fromkeys(found))
 
 
 def _page_markers(ctx: FileContext, node: ast.ClassDef) -> dict[str, str]:

@@ -986,6 +986,18 @@ def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     return out
 
 
+def _reexported(name: str, resolver: Resolver) -> str | None:
+    """`from indico.modules.admin import RHAdminBase`, re-exported by the package's
+    `__init__` from `indico.modules.admin.controllers.base`: the one known class of that name
+    defined inside the package the base is imported from."""
+    if "." not in name:
+        return None
+    package, last = name.rsplit(".", 1)
+    found = [n for n in resolver.names if n.rsplit(".", 1)[-1] == last and (
+        f".{package}." in f".{n}")]
+    return found[0] if len(found) == 1 else None
+
+
 def _lookup_kwarg(view: ViewClassFact, views: dict[str, ViewClassFact],
                   resolver: Resolver) -> str:
     """The URL keyword of a viewset's detail routes, as DRF's routers build it:
@@ -999,7 +1011,8 @@ def _lookup_kwarg(view: ViewClassFact, views: dict[str, ViewClassFact],
     return "pk"
 
 
-def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
+def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
+                _seen: frozenset[str] = frozenset()
                 ) -> tuple[dict[str, HandlerInfo], set[str], tuple[str, ...], tuple[str, ...],
                            tuple[str, ...], QueryFact | None, list[str]]:
     """Methods (own and inherited), library base names, auth / limit / pagination evidence."""
@@ -1016,6 +1029,12 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
             libs.add(item.rsplit(".", 1)[-1])
             if item in _DJANGO_LIST_VIEW:
                 libs.add(item)
+            # A project base imported through a package that re-exports it: what it does
+            # counts for authentication only (the rest of the model keeps reading the
+            # name, as Flask-AppBuilder's own views expect of `flask_appbuilder.ModelRestApi`).
+            target = _reexported(item, resolver)
+            if target is not None and target not in _seen and target != view.name:
+                auth += _class_view(views[target], views, resolver, _seen | {view.name})[2]
             continue
         for name, info in item.methods.items():
             if name not in methods:
@@ -1029,11 +1048,14 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
                     auth=tuple(dict.fromkeys(mine.auth + info.auth)),
                     limits=tuple(dict.fromkeys(mine.limits + info.limits)),
                     unbounded=mine.unbounded or info.unbounded)
+        # A base read by name stands only when it is not the project's: a project class's
+        # own evidence (its fact, later in the chain) decides, whatever its name says.
+        own_auth = tuple(a for a in item.auth if a not in item.bases or resolver.find(a) is None)
         # An attribute set in a subclass overrides the base: first one seen wins.
         if "permission_classes" not in attrs_seen:
-            auth += item.auth
+            auth += own_auth
         else:
-            auth += tuple(a for a in item.auth if not a.startswith("permission_classes"))
+            auth += tuple(a for a in own_auth if not a.startswith("permission_classes"))
         if "throttle_classes" not in attrs_seen:
             limits += item.limits
         form = resolver.find(item.attrs.get("form_class"))
