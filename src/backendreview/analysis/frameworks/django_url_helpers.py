@@ -34,7 +34,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ...astutil import own_returns
 from .common import literal_str, this_module
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ def helper_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
     if len(params) < 2:
         return None
-    returns = own_returns(func)
+    returns = ctx.semantic.own_returns(func)
     places: set[tuple[int, int]] = set()
     for ret in returns:
         call = ret.value
@@ -141,7 +140,8 @@ def _returned_by(ctx: FileContext, seq: ast.List | ast.Tuple) -> str | None:
     func = ctx.semantic.parent(stmt) if stmt is not None else None
     if not isinstance(func, _FUNCTIONS):
         return None
-    if local is not None and not any(_names_local(r.value, local) for r in own_returns(func)):
+    if local is not None and not any(_names_local(r.value, local)
+                                     for r in ctx.semantic.own_returns(func)):
         return None
     cls = ctx.semantic.parent(func)
     module = this_module(ctx)
@@ -161,15 +161,17 @@ def _names_local(value: ast.expr | None, local: str) -> bool:
 
 def helper_call(ctx: FileContext, call: ast.Call) -> list[object]:
     """`admin_url(r"^x/$", XView.as_view(), ...)` in a URL list: the route it would make."""
-    from .django import PATH_FUNCS, _list_owner, _path_entry
-    from .routes import RouteFact
-
     if len(call.args) < 2 or literal_str(call.args[0]) is None or not isinstance(
             call.func, ast.Name | ast.Attribute):
         return []
     seq = ctx.semantic.parent(call)
     if not isinstance(seq, ast.List | ast.Tuple):
         return []
+    # Imported here, after the gates every call of every file goes through: django and
+    # routes import this module.
+    from .django import PATH_FUNCS, _list_owner, _path_entry
+    from .routes import RouteFact
+
     callee = ctx.qualified_name(call.func)
     if callee in PATH_FUNCS:
         return []
