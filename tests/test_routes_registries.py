@@ -55,6 +55,9 @@ def test_endpoint_factory_paths_from_the_function_name(capsys, monkeypatch):
     assert rows[("GET", "/<bfile>/api/errors")]["handler"] == "get_errors"  # applied by a call
     # A path looked up at run time: {?}, and the method is not guessed.
     assert rows[("ANY", "/<bfile>/api/{?}")]["handler"] == "get_ping"
+    # A one-parameter blueprint builder is no decorator factory: its nested handler stays.
+    assert rows[("GET", "{?}/settings")]["handler"] == "settings_page"
     # Neither the factories' inner `_wrapper` nor @traced (registers nothing) is a route.
     assert {r["handler"] for r in rows.values()} == {
-        "get_changed", "get_errors", "put_source", "delete_document", "get_ping"}
+        "get_changed", "get_errors", "put_source", "delete_document", "get_ping",
+        "settings_page"}

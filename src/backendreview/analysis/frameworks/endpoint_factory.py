@@ -134,6 +134,14 @@ def _factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     params = [*func.args.posonlyargs, *func.args.args]
     if len(params) != 1 or ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
         return None
+    # A decorator returns the function it was given or a wrapper defined in it; a builder
+    # with one parameter that returns its blueprint (`construct_blueprint(datastore)`) is
+    # no decorator, and its nested handlers are routes of their own.
+    returned = {params[0].arg} | {inner.name for inner in func.body
+                                  if isinstance(inner, _FUNCTIONS)}
+    if not any(isinstance(ret.value, ast.Name) and ret.value.id in returned
+               for ret in ctx.semantic.own_returns(func)):
+        return None
     for inner in func.body:
         if not isinstance(inner, _FUNCTIONS):
             continue
