@@ -13,7 +13,9 @@ path and method computed from the function's name (fava's `@api_endpoint`):
     api_endpoint(get_errors)        # GET /errors (a function imported from elsewhere)
 
 A module-level function of one parameter whose body defines a function decorated with a
-route of a Flask app or blueprint is such a factory: each use registers that route, its path
+route of a Flask app or blueprint, and that returns that function or its parameter, is such
+a factory (a blueprint builder returning its blueprint is not): each use registers that
+route, its path
 and methods evaluated for the decorated function's name when the body computes them from
 `func.__name__` by a plain `partition` / `split(sep, 1)` (or uses the name whole); any other
 computation leaves the path `{?}` and the methods unknown, never guessed. The inner
