@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
 from ..analysis.containers import written_into
 from ..analysis.values import tracker_for
-from ..astutil import own_returns
 
 EVIDENCE = "evidence"
 SAFE = "safe"
@@ -268,7 +267,7 @@ def _module_function_returns_safe(ctx, call: ast.Call, sink_call: ast.Call,  # t
         return ""
     if id(func) in _JUDGING:
         return "assumed"  # the recursive call: the other returns decide
-    returns = own_returns(func)
+    returns = ctx.semantic.own_returns(func)
     if not returns or any(r.value is None for r in returns):
         return ""
     _JUDGING.add(id(func))

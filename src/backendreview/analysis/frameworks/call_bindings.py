@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...astutil import own_returns
 from .common import bound_call, object_name, this_module
 
 if TYPE_CHECKING:
@@ -202,10 +201,10 @@ def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                  returns: list[ast.Return] | None = None) -> FactoryFact | None:
     """`def create_app(): app = Flask(__name__); ...; return app`: what the factory returns,
     when every `return` of its own body returns the same app-like name. `returns` is
-    `own_returns(func)` when the caller already listed them (the collector shares one list
-    with html_pages.page_function)."""
+    `ctx.semantic.own_returns(func)` when the caller already listed them (the collector
+    shares one list with html_pages.page_function)."""
     returned: set[str] = set()
-    for node in own_returns(func) if returns is None else returns:
+    for node in ctx.semantic.own_returns(func) if returns is None else returns:
         if not (isinstance(node.value, ast.Name) and _ownerish(node.value)):
             return None
         ref = reference(ctx, node.value)

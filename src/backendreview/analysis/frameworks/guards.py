@@ -9,7 +9,6 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from ...astutil import own_returns
 from .common import (
     IDENTITY,
     LIMIT_NAME,
@@ -86,7 +85,7 @@ def _returns_limiter_decorator(ctx: FileContext, func: ast.FunctionDef | ast.Asy
     if not ctx.memo("limit-text", ctx.tree, lambda: ".limit(" in ctx.text or
                     ".shared_limit(" in ctx.text):
         return False
-    for ret in own_returns(func):
+    for ret in ctx.semantic.own_returns(func):
         call = ret.value
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                 call.func.attr in ("limit", "shared_limit") and \

@@ -25,8 +25,6 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...astutil import own_returns
-
 if TYPE_CHECKING:
     from ...context import FileContext
     from ..program import ProgramModel
@@ -105,7 +103,7 @@ def page_function(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     # every node of its body. Nested functions and classes are left out, as own_nodes does.
     # `returns` is that list when the caller already has it (collector: shared with
     # call_bindings.factory_fact).
-    if returns_page(ctx, func, own_returns(func) if returns is None else returns):
+    if returns_page(ctx, func, ctx.semantic.own_returns(func) if returns is None else returns):
         return PageFunctionFact(ctx.path, func.lineno)
     return None
 
