@@ -262,9 +262,7 @@ class HandlerAnalysis:
     def _container_adds(self, name: str) -> list[ast.Call]:
         """`name.append(...)`, `.extend`, `.insert`, `.add`, `.update` in the handler: what
         the handler puts into a collection made before it."""
-        return [n for n in self.nodes if isinstance(n, ast.Call)
-                and isinstance(n.func, ast.Attribute) and n.func.attr in _COLLECT
-                and isinstance(n.func.value, ast.Name) and n.func.value.id == name]
+        return [n for n in self.nodes if isinstance(n, ast.Call) and _collected_into(n) == name]
 
     def _item_stores(self, name: str) -> list[ast.Assign]:
         return [n for n in self.nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
@@ -287,9 +285,8 @@ class HandlerAnalysis:
 
     def _collects_text(self, node: ast.AST) -> bool:
         """`errors.append({"error": str(e)})`: the exception's text into a named collection."""
-        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-            node.func.attr in _COLLECT and isinstance(node.func.value, ast.Name)
-            and any(self.tainted(a) for a in node.args))
+        return isinstance(node, ast.Call) and _collected_into(node) is not None and any(
+            self.tainted(a) for a in node.args)
 
     def _assigns_tainted_local(self) -> bool:
         return any((isinstance(n, ast.Assign) and any(
@@ -343,6 +340,14 @@ class HandlerAnalysis:
                 if what:
                     return Leak(what, node, "the route's return value", "return")
         return None
+
+
+def _collected_into(call: ast.Call) -> str | None:
+    """`errors.append(...)` (any _COLLECT method on a name): the collection's name."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _COLLECT and \
+            isinstance(call.func.value, ast.Name):
+        return call.func.value.id
+    return None
 
 
 # What shows a text to the user on the page the request renders (or the next one): Django's
