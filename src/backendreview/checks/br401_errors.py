@@ -322,8 +322,7 @@ class HandlerAnalysis:
                 family = response_call(self.ctx, node) or _user_message(self.ctx, node)
                 if family is None:
                     continue
-                for arg in [*node.args, *(k.value for k in node.keywords
-                                          if k.arg not in _RESPONSE_KEYWORDS_IGNORED)]:
+                for arg in _body_arguments(self.ctx, node):
                     what = self.tainted(arg)
                     if what and self._deliberate_client_error(node):
                         return None
@@ -340,6 +339,35 @@ class HandlerAnalysis:
                 if what:
                     return Leak(what, node, "the route's return value", "return")
         return None
+
+
+# Constructors whose signature says which arguments reach the client: (positions, keywords).
+# DRF's `Response(data=None, status=None, template_name=None, headers=None, exception=False,
+# content_type=None)` sends only `data`; `exception` is a flag the view stores on the response
+# (`response.exception`), so `Response(status=400, exception=e)` has an empty body. Django's
+# `HttpResponse(content, content_type, status, reason, charset, headers)` sends `content` and
+# the status line's `reason` phrase; `JsonResponse(data, encoder, safe, json_dumps_params,
+# **kwargs)` sends `data` (and a `reason` passed on to HttpResponse).
+_DJANGO_PLAIN = ((0, 3), frozenset({"content", "reason"}))
+_BODY_ARGUMENTS: dict[str, tuple[tuple[int, ...], frozenset[str]]] = {
+    "rest_framework.response.Response": ((0,), frozenset({"data"})),
+    "django.http.JsonResponse": ((0,), frozenset({"data", "reason"})),
+    "django.http.response.JsonResponse": ((0,), frozenset({"data", "reason"})),
+    **{f"django.http{module}.{name}": _DJANGO_PLAIN for module in ("", ".response")
+       for name in ("HttpResponse", "HttpResponseBadRequest", "HttpResponseServerError",
+                    "HttpResponseForbidden", "HttpResponseNotFound")},
+}
+
+
+def _body_arguments(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
+    """The arguments of a response or error call whose value reaches the client."""
+    known = _BODY_ARGUMENTS.get(ctx.qualified_name(call.func) or "")
+    if known is None:
+        return [*call.args, *(k.value for k in call.keywords
+                              if k.arg not in _RESPONSE_KEYWORDS_IGNORED)]
+    positions, keywords = known
+    sent = [a for i, a in enumerate(call.args) if i in positions or isinstance(a, ast.Starred)]
+    return [*sent, *(k.value for k in call.keywords if k.arg in keywords or k.arg is None)]
 
 
 def _collected_into(call: ast.Call) -> str | None:
