@@ -477,6 +477,22 @@ def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
     return replace(handler, **changes)  # type: ignore[arg-type]
 
 
+_WRITE_VIEW_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
+def _decorated_method(ctx: FileContext, dec: ast.Call) -> str | None:
+    """The method a class-level `method_decorator(..., name="post")` wraps, when it is one
+    handler method rather than `dispatch` (which serves every method)."""
+    if not callable_name(ctx, dec.func).endswith("method_decorator"):
+        return None
+    name = next((k.value for k in dec.keywords if k.arg == "name"), None)
+    if name is None and len(dec.args) > 1:
+        name = dec.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    return None if name.value == "dispatch" else name.value
+
+
 def _pagination_mixin(node: ast.ClassDef) -> bool:
     """`class PaginationMixin:` with `paginate_by` or `get_paginate_by()`: a base-less mixin
     that list views inherit their page size from."""
@@ -507,13 +523,19 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     pagination: list[str] = []
     queryset: QueryFact | None = None
     model_query: QueryFact | None = None
+    # `@method_decorator(ratelimit(...), name="get")` wraps that one method: kept aside
+    # and given to its handler below.
+    scoped: list[tuple[str, str, str]] = []
     for dec in node.decorator_list:
         # @method_decorator(login_required, name="dispatch"); not a path (`@ns.route("/auth")`
         # names no decorator).
         if isinstance(dec, ast.Call) and dec.args and isinstance(
                 dec.args[0], ast.Name | ast.Attribute | ast.Call):
             kind = classify(callable_name(ctx, dec.args[0]))
-            if kind == "auth":
+            target = _decorated_method(ctx, dec)
+            if target is not None and kind in ("auth", "limit"):
+                scoped.append((target, kind, callable_name(ctx, dec.args[0])))
+            elif kind == "auth":
                 auth.append(callable_name(ctx, dec.args[0]))
             elif kind == "limit":
                 limits.append(callable_name(ctx, dec.args[0]))
@@ -592,6 +614,14 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 # the project's DEFAULT_PAGINATION_CLASS, which a handler's own query skips.
                 model_query = QueryFact(ctx.span_of(stmt),
                                         f"{ctx.source(value)}.objects.all()", "drf")
+    for target, kind, dec_name in scoped:
+        if target in methods:
+            handler = methods[target]
+            methods[target] = _with(handler, **{kind if kind == "auth" else "limits": (
+                *(handler.auth if kind == "auth" else handler.limits), dec_name)})
+        elif target in _WRITE_VIEW_METHODS:
+            # an inherited post(): the view's writes are what it guards
+            (auth if kind == "auth" else limits).append(dec_name)
     if queryset is None and model_query is not None and not any(
             isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
             for stmt in node.body):

@@ -1114,6 +1114,9 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
                        fact.file)]
     found = resolver.find(fact.view_ref) or resolver.find(fact.view_ref_local)
     func_name = None if found else func_resolver.find(fact.view_ref)
+    if found is None and func_name is None:
+        # `api.Login.as_view()` where the package's `__init__` star-imports its modules
+        found = _reexported(fact.view_ref, resolver)
     if func_name is not None:
         func = funcs[func_name]
         wrap = fact.handler
