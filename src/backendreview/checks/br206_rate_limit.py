@@ -189,6 +189,36 @@ def _form_limited(program: ProgramModel, route: Route) -> bool:
                for fn in _form_cleaners(program, form))
 
 
+# django-allauth views that apply its own rate limits (ACCOUNT_RATE_LIMITS: `login` and
+# `login_failed`, `signup`, `reset_password`, ... on by default since 0.58; failed logins
+# were capped by ACCOUNT_LOGIN_ATTEMPTS_LIMIT before). The limit sits on the view's dispatch
+# and in its flows, so a project subclass overriding `post` stays under the `login` limit.
+_ALLAUTH_LIMITED = frozenset({
+    "LoginView", "SignupView", "PasswordResetView", "PasswordResetFromKeyView",
+    "PasswordChangeView", "PasswordSetView", "ReauthenticateView", "ConfirmEmailView",
+    "EmailView", "RequestLoginCodeView", "ConfirmLoginCodeView"})
+_AS_VIEW = re.compile(r"([\w.]+)\.as_view\(")
+
+
+def _allauth_limited(program: ProgramModel, route: Route, facts: dict[str, list[Any]]
+                     ) -> bool:
+    """The route serves a django-allauth account view (itself or a project subclass), whose
+    rate limits the settings leave on (`ACCOUNT_RATE_LIMITS = False` turns them off)."""
+    if any(s.key == "allauth-limits-off" for s in facts.get("settings", [])):
+        return False
+    refs: list[str] = []
+    view = _view_class(program, route)
+    if view is not None:
+        refs = [b for c in program.mro(view) for b in c.bases]
+    elif route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
+        module = next((m for m in program.modules.values() if m.path == route.file), None)
+        head, _, rest = found[1].partition(".")
+        if module is not None:
+            refs = [module.imports.get(head, head) + (f".{rest}" if rest else "")]
+    return any(ref.startswith("allauth.") and ref.rsplit(".", 1)[-1] in _ALLAUTH_LIMITED
+               for ref in refs)
+
+
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
     handler = program.function_at(route.handler_file, route.handler_line)
     return handler is not None and bool(program.guarded_by(handler, kind))
@@ -474,8 +504,8 @@ class MissingRateLimit(ProjectRule):
         for route in _unique(project_routes(facts)):
             if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
-            if _guarded(program, route, LIMIT):
-                continue  # a limiter reached through a helper or a decorator
+            if _guarded(program, route, LIMIT) or _allauth_limited(program, route, facts):
+                continue  # a limiter reached through a helper, a decorator, the library
             methods = set(route.methods)
             why = ""
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}

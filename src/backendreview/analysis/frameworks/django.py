@@ -384,6 +384,11 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
         func = object_name(ctx, value.func)
         if func:
             out.append(SettingsFact("drf-settings-from", func, "drf", ctx.path, node.lineno))
+    elif name == "ACCOUNT_RATE_LIMITS" and isinstance(value, ast.Constant) and (
+            value.value is False):
+        # django-allauth's own limits on its views, switched off (a dict only retunes them)
+        out.append(SettingsFact("allauth-limits-off", "ACCOUNT_RATE_LIMITS = False", "django",
+                                ctx.path, node.lineno))
     elif name == "MIDDLEWARE" and isinstance(value, ast.List | ast.Tuple):
         for elt in value.elts:
             text = literal_str(elt) or ""
