@@ -262,6 +262,7 @@ _ONE_TIME_CODES = frozenset({"otp", "2fa", "mfa", "totp"})
 # `csrf_protect`, a project default or a check in the body say less: reset-link views
 # refuse signed-in callers, and `...OrReadOnly` defaults are often relaxed).
 _SIGNED_IN = re.compile(r"permission_required|login_required|LoginRequired|staff_member"
+                        r"|admin_view"
                         r"|superuser|admin_required|has_access|user_passes_test|IsAdmin"
                         r"|IsAuthenticated(?!OrReadOnly)|is_authenticated(?!_or_read)", re.I)
 # A dependency handing the handler the signed-in user (`Depends(current_active_user)`,
@@ -302,6 +303,9 @@ def signed_in_caller(route: Route) -> bool:
         for name in route.raw)
 
 
+# Guards that admit staff only (Django's admin site, staff_member_required, superuser and
+# admin checks): what such a route does to a password is an administrator's act.
+_STAFF_ONLY = re.compile(r"admin_view|staff_member|superuser|admin_required|IsAdmin", re.I)
 # How the route model names a password the handler reads to re-check it.
 _RECHECKED = re.compile(r"old|current|existing", re.I)
 
@@ -319,6 +323,8 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
     may be checked where the route model cannot see it: both go out as notes."""
     if not signed_in_caller(route) or _rechecks_a_password(route) or is_graphql_route(route):
         return False
+    if any(_STAFF_ONLY.search(a) for a in route.auth):
+        return True  # staff setting another user's password: not a public auth endpoint
     return not _one_time_code(route) and program.function_at(
         route.handler_file, route.handler_line) is not None
 

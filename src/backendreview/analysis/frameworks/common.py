@@ -27,7 +27,9 @@ AUTH_NAME = re.compile(
     r"token_required|api_?key|oauth|admin_required|user_required|superuser_required|staff_member|"
     r"user_passes_test|roles?_(required|accepted)|requires?_(login|user|admin|role|scope|access)|"
     r"verify_token|access_required|isauthenticated|isadmin|loginrequired|"
-    r"check_access|csrf_protect|protected|has_access|^protect$)", re.I)
+    r"check_access|csrf_protect|protected|has_access|^protect$"
+    # Django's AdminSite.admin_view: active staff only
+    r"|^admin_view$)", re.I)
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
                        r"principal|account|member|identity|owner)s?$|^(current|verified|"
                        r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)
