@@ -908,8 +908,8 @@ def _best_effort_body(body: list[ast.stmt]) -> bool:
     default (assignments, conditionals), cleanup calls, or an optional early response."""
     for stmt in body:
         if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Return
-                      | ast.Pass):
-            continue
+                      | ast.Pass | ast.Break | ast.Continue):
+            continue  # `content = content.decode(); break`: the next candidate is tried
         if isinstance(stmt, ast.If):
             if _best_effort_body(stmt.body) and _best_effort_body(stmt.orelse):
                 continue
