@@ -370,6 +370,29 @@ def _body_arguments(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
     return [*sent, *(k.value for k in call.keywords if k.arg in keywords or k.arg is None)]
 
 
+# Exception attributes no built-in exception has (Python 3 dropped `message`): a project or
+# library class must define them (SQLAlchemy's `orig`, Django's `messages`, DRF's `detail`).
+_NOT_BUILT_IN = frozenset({"message", "messages", "orig", "detail", "description", "errors",
+                           "error_dict", "error_list", "body", "text"})
+
+
+def _attribute_few_define(analysis: HandlerAnalysis, leak: Leak) -> str | None:
+    """The note for a broad handler whose only text is `e.message`-like, read unguarded: any
+    exception without the attribute (every built-in one) makes the handler raise
+    AttributeError, so the text leaks only for the classes that define it."""
+    name = analysis.handler.name
+    found = re.match(r"^(\w+)\.(\w+)(?: \(through `\w+`\))?$", leak.what)
+    if not name or found is None or found[1] != name or found[2] not in _NOT_BUILT_IN:
+        return None
+    if any(isinstance(n, ast.Call) and analysis.ctx.qualified_name(n.func) in (
+            "builtins.hasattr", "builtins.getattr", "builtins.isinstance") and n.args and
+            isinstance(n.args[0], ast.Name) and n.args[0].id == name for n in analysis.nodes):
+        return None  # `if hasattr(e, "message")`: read only where it exists
+    return (f"note: `{name}.{found[2]}` exists only on exception classes that define it, "
+            f"none of Python's built-in ones: for those this handler raises AttributeError "
+            f"instead, and the text leaks only where the attribute exists")
+
+
 def _collected_into(call: ast.Call) -> str | None:
     """`errors.append(...)` (any _COLLECT method on a name): the collection's name."""
     if isinstance(call.func, ast.Attribute) and call.func.attr in _COLLECT and \
@@ -812,6 +835,8 @@ class BroadExceptLeak(Rule):
         severity = None
         if operator_facing(self.ctx, node, analysis.function):
             message, severity = f"{message} ({OPERATOR_NOTE})", Severity.NOTE
+        elif broad and (missing := _attribute_few_define(analysis, leak)):
+            message, severity = f"{message} ({missing})", Severity.NOTE
         try_stmt = self.ctx.semantic.parent(node)
         fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
