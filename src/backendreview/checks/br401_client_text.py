@@ -92,9 +92,10 @@ def _own_text(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
         return False  # a stand-in with nothing that fails says nothing of what the real one does
     caught = {h.name for h in ast.walk(func) if isinstance(h, ast.ExceptHandler) and h.name}
     raised = {id(n.exc) for n in ast.walk(func) if isinstance(n, ast.Raise)}
+    contained = _contained(ctx, func)
     for node in ast.walk(func):
-        if id(node) in raised:
-            continue  # building the exception it raises
+        if id(node) in raised or id(node) in contained:
+            continue  # building the exception it raises; failing inside a catch-all
         if isinstance(node, ast.Raise) and not _own_words(node, caught):
             return False
         if isinstance(node, ast.Call) and not is_safe_call(node):
@@ -103,6 +104,23 @@ def _own_text(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                     ctx, target, is_safe_call, depth + 1):
                 return False
     return True
+
+
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+
+
+def _contained(ctx: FileContext, func: ast.AST) -> set[int]:
+    """The nodes of `func` inside the body of a `try` with a catch-all handler (`except
+    Exception: return None`): what fails there is turned into the handler's own outcome, so
+    only the handlers' raises (checked like any other) can leave the function."""
+    out: set[int] = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Try) and any(
+                h.type is None or any(ctx.qualified_name(t) in _BROAD for t in (
+                    h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))
+                for h in node.handlers):
+            out.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return out
 
 
 _RUN_CODE = frozenset({"builtins.exec", "builtins.eval"})
