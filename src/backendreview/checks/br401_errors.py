@@ -188,6 +188,21 @@ class HandlerAnalysis:
             return _parses_client_input(self.ctx, parent.body, strict=True)
         return _parses_client_input(self.ctx, parent.body) or self._in_request_parser()
 
+    def _unserialisable_object(self, family: str, call: ast.Call, arg: ast.expr,
+                               what: str) -> bool:
+        """`JsonResponse({"error": exc})`, `jsonify(error=e)`: the exception object itself in
+        a JSON body. No JSON encoder of these builders serialises an exception (TypeError:
+        not JSON serializable), so the request fails with a bare 500 and no text leaves —
+        a bug, not a leak. Text made from it (`str(e)`, an f-string) is another matter."""
+        name = self.handler.name
+        if family not in _JSON_BUILDERS or not name or what != f"`{name}`":
+            return False
+        uses = [n for n in ast.walk(arg) if isinstance(n, ast.Name) and n.id == name]
+        return bool(uses) and all(
+            isinstance(self.ctx.semantic.parent(n), ast.Dict | ast.List | ast.Tuple | ast.Set)
+            or (n is arg and any(k.value is arg for k in call.keywords))
+            for n in uses)
+
     def _in_request_parser(self) -> bool:
         """`parse()` of a request-body parser class (a DRF `BaseParser` subclass): all it
         reads is the client's own request body, so its errors describe that body."""
@@ -324,6 +339,8 @@ class HandlerAnalysis:
                     continue
                 for arg in _body_arguments(self.ctx, node):
                     what = self.tainted(arg)
+                    if what and self._unserialisable_object(family, node, arg, what):
+                        continue
                     if what and self._deliberate_client_error(node):
                         return None
                     if what:
@@ -370,6 +387,14 @@ def _body_arguments(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
     return [*sent, *(k.value for k in call.keywords if k.arg in keywords or k.arg is None)]
 
 
+# Response builders that encode their body as JSON with an encoder that refuses objects it
+# does not know (an exception among them).
+_JSON_BUILDERS = frozenset({
+    "flask.jsonify", "quart.jsonify", "django.http.JsonResponse",
+    "django.http.response.JsonResponse", "rest_framework.response.Response",
+    "fastapi.responses.JSONResponse", "fastapi.responses.ORJSONResponse",
+    "fastapi.responses.UJSONResponse", "starlette.responses.JSONResponse",
+    "aiohttp.web.json_response", "sanic.response.json"})
 # Exception attributes no built-in exception has (Python 3 dropped `message`): a project or
 # library class must define them (SQLAlchemy's `orig`, Django's `messages`, DRF's `detail`).
 _NOT_BUILT_IN = frozenset({"message", "messages", "orig", "detail", "description", "errors",
