@@ -198,10 +198,18 @@ class HandlerAnalysis:
         if family not in _JSON_BUILDERS or not name or what != f"`{name}`":
             return False
         uses = [n for n in ast.walk(arg) if isinstance(n, ast.Name) and n.id == name]
-        return bool(uses) and all(
-            isinstance(self.ctx.semantic.parent(n), ast.Dict | ast.List | ast.Tuple | ast.Set)
-            or (n is arg and any(k.value is arg for k in call.keywords))
-            for n in uses)
+        return bool(uses) and all(self._only_in_containers(n, arg, call) for n in uses)
+
+    def _only_in_containers(self, node: ast.AST, arg: ast.expr, call: ast.Call) -> bool:
+        """`node` reaches `arg` through dict / list / tuple / set literals only (not a `%`
+        format, a call or an f-string that makes text of it), or is a keyword's value."""
+        if node is arg:
+            return any(k.value is arg for k in call.keywords)
+        while node is not arg:
+            node = self.ctx.semantic.parent(node)
+            if not isinstance(node, ast.Dict | ast.List | ast.Tuple | ast.Set):
+                return False
+        return True
 
     def _in_request_parser(self) -> bool:
         """`parse()` of a request-body parser class (a DRF `BaseParser` subclass): all it
