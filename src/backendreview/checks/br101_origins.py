@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
 from ..analysis.containers import written_into
+from ..analysis.inert import inert_text
 from ..analysis.values import tracker_for
 
 EVIDENCE = "evidence"
@@ -107,6 +108,9 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return composed
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
+    inert = inert_text(ctx, value)
+    if inert:
+        return inert
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
             value.func.attr == "hexdigest") and not value.args:
         # hashlib / hmac: the digits 0-9a-f, whatever was hashed
