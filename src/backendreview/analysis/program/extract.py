@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...astutil import call_chain, own_nodes, walk
 from ..allowlist import guarded
-from ..inert import inert_text
 from ..containers import written_into
 from ..frameworks.common import (
     LIMIT_NAME,
@@ -25,6 +24,7 @@ from ..frameworks.common import (
     decorator_names,
     unbounded_query,
 )
+from ..inert import inert_text
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
