@@ -29,6 +29,8 @@ def test_inert_values_project(monkeypatch: pytest.MonkeyPatch) -> None:
                    jobs=1).findings
     found = sorted((f.rule_id, f.path, f.span.start_line, f.severity.value) for f in findings)
     assert found == [
+        ("BR101", "app/bulk.py", 28, "error"),  # key_sql: request data on one path
+        ("BR101", "app/bulk.py", 35, "error"),  # next() of an iterator over request data
         ("BR101", "app/migrate.py", 14, "error"),  # group.name, not group.pk
         ("BR101", "app/store.py", 34, "error"),  # _drop: the third caller passes request data
         ("BR101", "app/store.py", 46, "error"),  # _stamp: str() of request text
@@ -39,6 +41,7 @@ def test_inert_values_project(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
     by_place = {(f.path, f.span.start_line): f.message for f in findings}
     assert "from `table`" in by_place[("app/store.py", 34)]
+    assert "from `next(ids)`" in by_place[("app/bulk.py", 35)]
     assert "from `re.sub(r'[;]', '', name)`" in by_place[("app/views.py", 71)]
     assert "from `str(request.args['n'])`" in by_place[("app/views.py", 75)]
 

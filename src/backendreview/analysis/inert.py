@@ -3,7 +3,8 @@
 `inert_text(ctx, expr)` names why the printed form of `expr` holds no quote, comment or
 statement separator whoever chose the value, or returns "":
 
-- a number (`int(x)`, `len(rows)`, arithmetic) or a model instance's primary key (`obj.pk`,
+- a number (`int(x)`, `len(rows)`, arithmetic, `next()` of an `itertools.count()`) or a
+  model instance's primary key (`obj.pk`,
   an integer or a UUID in the models that carry one);
 - a timestamp the code takes itself (`timezone.now()`, `datetime.utcnow()`, `time.time()`):
   digits, dashes, colons, dots, a space and a `+`;
@@ -91,6 +92,16 @@ def _joined(ctx: FileContext, value: ast.JoinedStr, depth: int) -> str:
     return named[0] if named and all(reasons) else ""
 
 
+def _counter(ctx: FileContext, value: ast.expr) -> bool:
+    """A local bound only to `itertools.count(...)`: what `next()` gives is a number."""
+    if not isinstance(value, ast.Name):
+        return False
+    bindings = ctx.reaching_bindings(value) or ctx.semantic.lookup(value.id, value)[1]
+    return bool(bindings) and all(
+        b.kind == "assign" and isinstance(b.value, ast.Call)
+        and ctx.qualified_name(b.value.func) == "itertools.count" for b in bindings)
+
+
 def _arithmetic(ctx: FileContext, value: ast.BinOp, depth: int) -> str:
     """`a - b`, `n // 2`: a number (or an error). `+` and `*` also work on text, so both
     sides must be inert there."""
@@ -113,6 +124,8 @@ def _call(ctx: FileContext, call: ast.Call, depth: int) -> str:
         return inert_text(ctx, call.args[0], depth + 1)
     if name == "re.sub":
         return _allowlist_sub(call.args, call.keywords)
+    if name == "builtins.next" and len(call.args) == 1 and _counter(ctx, call.args[0]):
+        return "a number, which cannot carry SQL text"  # `next(itertools.count())`
     func = call.func
     own = _own_function(ctx, call)
     if own is not None:

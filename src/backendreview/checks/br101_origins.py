@@ -151,9 +151,13 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
 
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
-            reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) for b in bindings]
-            if all(reasons):
-                return reasons[0]
+            # a local bound to literal text on one path and a safe value on another
+            # (`pk_sql = '"_id"'` / `pk_sql = ",".join(identifier(k) for k in keys)`)
+            reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) or (
+                "literal" if _text_literal(b.value) else "") for b in bindings]
+            named = [r for r in reasons if r != "literal"]
+            if all(reasons) and named:
+                return named[0]
     return ""
 
 
