@@ -781,6 +781,21 @@ class _Extractor:
                 if not name.id.isupper():
                     return None  # an imported constant by convention, nothing else
                 continue
+            if binding.kind in ("for", "comprehension") and binding.value is not None:
+                # `for key, table in TABLE_MAP.items(): return table`: an item of a
+                # collection built from constants is one
+                iterated = binding.value
+                if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
+                        and iterated.func.attr in ("items", "keys", "values") and not (
+                            iterated.args or iterated.keywords):
+                    iterated = iterated.func.value
+                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set):
+                    return None
+                found = self.const_needs(iterated, scope, depth + 1)
+                if found is None:
+                    return None
+                out += found
+                continue
             if binding.kind not in ("assign", "annassign") or binding.value is None or \
                     binding.value is name:
                 return None
