@@ -24,6 +24,7 @@ from ..frameworks.common import (
     decorator_names,
     unbounded_query,
 )
+from ..inert import inert_text
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
@@ -591,7 +592,8 @@ class _Extractor:
                         loop_rows=loop is not None and self._rows_loop(loop),
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
-                        const_args=self._const_args(node, fixed, (cls, self_name, types))))
+                        const_args=self._const_args(node, fixed, (cls, self_name, types)),
+                        inert_args=inert_args(ctx, node, fixed)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -778,6 +780,21 @@ class _Extractor:
             if binding.kind == "import":
                 if not name.id.isupper():
                     return None  # an imported constant by convention, nothing else
+                continue
+            if binding.kind in ("for", "comprehension") and binding.value is not None:
+                # `for key, table in TABLE_MAP.items(): return table`: an item of a
+                # collection built from constants is one
+                iterated = binding.value
+                if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
+                        and iterated.func.attr in ("items", "keys", "values") and not (
+                            iterated.args or iterated.keywords):
+                    iterated = iterated.func.value
+                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set):
+                    return None
+                found = self.const_needs(iterated, scope, depth + 1)
+                if found is None:
+                    return None
+                out += found
                 continue
             if binding.kind not in ("assign", "annassign") or binding.value is None or \
                     binding.value is name:
@@ -1091,6 +1108,19 @@ def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
             if bindings and all(b.kind in ("class", "def", "import") or (
                     at_module and _module_constant(b)) for b in bindings):
                 out.append(key)
+    return tuple(out)
+
+
+def inert_args(ctx: FileContext, call: ast.Call, fixed: tuple[str, ...]) -> tuple[str, ...]:
+    """The arguments of `call` beyond the fixed ones whose text cannot carry SQL (numbers,
+    primary keys, timestamps, names reduced to word characters: analysis/inert.py)."""
+    out: list[str] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break
+        if key not in fixed and not isinstance(arg, ast.Constant) and inert_text(ctx, arg):
+            out.append(key)
     return tuple(out)
 
 
