@@ -405,7 +405,8 @@ def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[objec
             out.append(SettingsFact("drf-throttle", _oneline(ctx.source(item)), "drf",
                                     ctx.path, item.lineno, via))
         elif k == "DEFAULT_PAGINATION_CLASS" and not (
-                isinstance(item, ast.Constant) and item.value is None):
+                isinstance(item, ast.Constant) and item.value is None) and not \
+                _pages_nothing(ctx, item, value):
             out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)), "drf",
                                     ctx.path, item.lineno, via))
         elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
@@ -414,6 +415,24 @@ def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[objec
                 out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
                                         ctx.path, item.lineno, via))
     return out
+
+
+# DRF's own classes read their page size from PAGE_SIZE (`default_limit`, `page_size`); with
+# none set, `paginate_queryset` returns None and the whole list goes out unless the client
+# asks for a page (`?limit=`).
+_STOCK_PAGINATION = {"PageNumberPagination", "LimitOffsetPagination", "CursorPagination"}
+_PAGE_SIZE_KEY = re.compile(r"""['"]PAGE_SIZE['"]""")
+
+
+def _pages_nothing(ctx: FileContext, item: ast.expr, settings: ast.Dict) -> bool:
+    """The default pagination class is one of DRF's own and no PAGE_SIZE is set: the
+    default pages nothing. A PAGE_SIZE anywhere in the settings file (a later
+    `REST_FRAMEWORK["PAGE_SIZE"] = 50`) counts as set."""
+    name = (literal_str(item) or _oneline(ctx.source(item))).rsplit(".", 1)[-1]
+    if name not in _STOCK_PAGINATION:
+        return False
+    keys = {literal_str(k) for k in settings.keys}
+    return "PAGE_SIZE" not in keys and not _PAGE_SIZE_KEY.search(ctx.text)
 
 
 def _oneline(text: str) -> str:
