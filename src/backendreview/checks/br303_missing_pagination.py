@@ -170,7 +170,8 @@ def _deprecated(program: ProgramModel, qualnames: list[str]) -> str:
 # Django's model permissions that only staff get: the "change", "add", "delete" (and
 # custom "manage") rights on a model, as opposed to "view" rights.
 _STAFF_PERMISSION = re.compile(r"""permission_required=.*['"][\w.]*\.(change|add|delete|manage)_""")
-_STAFF_MARKER = re.compile(r"staff_member_required|(superuser|admin|staff)_(required|only)|"
+_STAFF_MARKER = re.compile(r"staff_member_required|"
+                           r"(superuser|admin|staff|management)_(required|only|access)|"
                            r"require_(superuser|admin|staff)|is_staff|is_superuser|"
                            r"IsAdminUser", re.IGNORECASE)
 # A filter on the primary key with a list the client sent: the rows are the ones it named.
@@ -209,7 +210,9 @@ def summary_query(text: str) -> bool:
 _REQUESTER = r"(?:self\.)?request\.user\b|\bcurrent_user\b|\bg\.user\b"
 _OWN_ROWS = re.compile(
     rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*(?:{_REQUESTER})"
-    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\(")
+    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\("
+    # a manager method that keeps what the user may see: `Billing.objects.for_user(request.user)`
+    rf"|\.(?:for|of|by|owned_by)_user\(\s*(?:{_REQUESTER})")
 
 
 def own_rows(text: str) -> bool:
