@@ -32,8 +32,28 @@ def test_parent_lists_through_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_owned_and_curated_lists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "views.py").write_text((ROOT / "owned_and_curated.py").read_text())
     found = _severities(tmp_path, monkeypatch, "views.py")
-    assert found == {25: Severity.WARNING, 37: Severity.WARNING, 43: Severity.NOTE,
-                     49: Severity.WARNING}
+    # line 37: for_user() given a user the client names, not the requesting user
+    assert found == {25: Severity.WARNING, 37: Severity.WARNING, 49: Severity.WARNING,
+                     55: Severity.NOTE, 61: Severity.WARNING}
+
+
+@pytest.mark.parametrize(("project", "expected"), [
+    ("unsized_default_pagination", {9}),  # LimitOffsetPagination, no PAGE_SIZE
+    ("page_size_none", {9}),  # PageNumberPagination, "PAGE_SIZE": None
+    ("sized_default_pagination", set()),  # PAGE_SIZE set later in the settings file
+])
+def test_drf_stock_default_without_page_size_pages_nothing(
+        monkeypatch: pytest.MonkeyPatch, project: str, expected: set[int]) -> None:
+    """DRF's own pagination classes take their size from PAGE_SIZE: with none, the
+    project-wide default pages nothing and a generic list view is reported."""
+    monkeypatch.chdir(ROOT / project)
+    findings = run([Path(".")], Config(root=ROOT / project, select=("BR303",)),
+                   jobs=1).findings
+    orders = [f for f in findings if f.path == "shop/views.py"]
+    assert {f.span.start_line for f in orders} == expected
+    for f in orders:
+        assert f.rule_id == "BR303" and f.severity == Severity.WARNING
+        assert f.message.startswith('route "GET /api/orders/" returns every row')
 
 
 def test_fix_of_a_query_continued_with_a_backslash_parses(monkeypatch: pytest.MonkeyPatch) -> None:

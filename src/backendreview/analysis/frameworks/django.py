@@ -431,8 +431,11 @@ def _pages_nothing(ctx: FileContext, item: ast.expr, settings: ast.Dict) -> bool
     name = (literal_str(item) or _oneline(ctx.source(item))).rsplit(".", 1)[-1]
     if name not in _STOCK_PAGINATION:
         return False
-    keys = {literal_str(k) for k in settings.keys}
-    return "PAGE_SIZE" not in keys and not _PAGE_SIZE_KEY.search(ctx.text)
+    sizes = [v for k, v in zip(settings.keys, settings.values, strict=False)
+             if literal_str(k) == "PAGE_SIZE"]
+    if sizes:  # `"PAGE_SIZE": None` is DRF's own default: no size
+        return all(isinstance(v, ast.Constant) and v.value is None for v in sizes)
+    return not _PAGE_SIZE_KEY.search(ctx.text)
 
 
 def _oneline(text: str) -> str:
