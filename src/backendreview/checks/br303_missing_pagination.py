@@ -218,8 +218,10 @@ _OWN_ROWS = re.compile(
 def own_rows(text: str) -> bool:
     """The query keeps the requesting user's own rows (their tokens, favourites, saved
     searches, photos): on the tuning half every such list was a handful of rows by nature
-    (labelled false or debatable), not the table that grows with every user."""
-    return bool(_OWN_ROWS.search(" ".join(text.split())))
+    (labelled false or debatable), not the table that grows with every user. Rows that pile
+    up with use (a user's messages, notifications, activity) are not such a list."""
+    compact = " ".join(text.split())
+    return bool(_OWN_ROWS.search(compact)) and not _LOG_LIKE.match(compact)
 
 
 # Ordered by a column someone sets by hand: the rows are a list that admins curate and
