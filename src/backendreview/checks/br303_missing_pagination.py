@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.frameworks.django import UNSIZED_PAGINATION
+from ..analysis.frameworks.routes import Route, SettingsFact, project_routes
 from ..analysis.program import (
     UNBOUNDED,
     ProgramModel,
@@ -74,7 +75,10 @@ class MissingPagination(ProjectRule):
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, int]] = set()
         program = program_of(facts)
+        unsized: list[Route] = []
         for route in project_routes(facts):
+            if _relies_on_unsized_default(route):
+                unsized.append(route)
             query = route.unbounded
             if not ({"GET", "ANY", "QUERY"} & set(route.methods)):
                 continue
@@ -116,6 +120,31 @@ class MissingPagination(ProjectRule):
                         severity=severity)
 
 
+        self._unsized_default(facts, unsized)
+
+    def _unsized_default(self, facts: dict[str, list[Any]], routes: list[Route]) -> None:
+        """DRF's own pagination class as the project default with no PAGE_SIZE pages nothing
+        unless the client asks (`?limit=`): every generic list view relying on it returns
+        every row. One finding at the setting, the one line to change, naming the lists."""
+        if not routes:
+            return
+        for setting in facts.get("settings", []):
+            if not (isinstance(setting, SettingsFact) and setting.key == "drf-pagination"
+                    and setting.value.endswith(UNSIZED_PAGINATION) and not setting.via):
+                continue
+            cls = setting.value.removesuffix(UNSIZED_PAGINATION).strip("\"'")
+            shown = ", ".join(f'"{_shown(r)}"' for r in routes[:3])
+            more = f" and {len(routes) - 3} more" if len(routes) > 3 else ""
+            self.report(
+                setting.file, Span(setting.line, 1, setting.line, 1),
+                f"DEFAULT_PAGINATION_CLASS `{cls.rsplit('.', 1)[-1]}` has no PAGE_SIZE: it "
+                f"pages nothing unless the client asks for a page, so {len(routes)} list "
+                f"route(s) return every row ({shown}{more})",
+                fix=Fix("Give the default a page size: PAGE_SIZE beside "
+                        "DEFAULT_PAGINATION_CLASS (LimitOffsetPagination also wants a "
+                        "max_limit on a subclass)", None),
+                snippet=setting.value)
+
     def _through_call(self, program: ProgramModel, route: Route,
                       seen: set[tuple[str, int, int]]) -> None:
         """The handler returns what a helper returns, and that is every row of a query
@@ -149,6 +178,18 @@ class MissingPagination(ProjectRule):
             fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
             related=related(chain, "returns"), snippet=step.text,
             severity=Severity.NOTE if scoped else None)
+
+
+def _relies_on_unsized_default(route: Route) -> bool:
+    """A DRF list view that returns every row of its queryset but for the project's
+    default pagination, and that default is DRF's own class with no PAGE_SIZE."""
+    query = route.unbounded
+    return (route.framework == "drf" and query is not None and query.orm == "drf"
+            and bool({"GET", "ANY"} & set(route.methods)) and not route.pagination
+            and any(p.split(" (settings")[0].endswith(UNSIZED_PAGINATION)
+                    for p in route.global_pagination)
+            and not staff_only(route) and not bounded_by_keys(query.text)
+            and not summary_query(query.text))
 
 
 # `@deprecated(...)` from the `deprecated` package, typing_extensions or warnings (3.13).

@@ -405,10 +405,12 @@ def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[objec
             out.append(SettingsFact("drf-throttle", _oneline(ctx.source(item)), "drf",
                                     ctx.path, item.lineno, via))
         elif k == "DEFAULT_PAGINATION_CLASS" and not (
-                isinstance(item, ast.Constant) and item.value is None) and not \
-                _pages_nothing(ctx, item, value):
-            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)), "drf",
-                                    ctx.path, item.lineno, via))
+                isinstance(item, ast.Constant) and item.value is None):
+            # An unsized default still is the project's paging (each view is as paged as
+            # the others): BR303 reports it once, at the setting, by this mark.
+            unsized = UNSIZED_PAGINATION if _pages_nothing(ctx, item, value) else ""
+            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)) + unsized,
+                                    "drf", ctx.path, item.lineno, via))
         elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
             names = [literal_str(e) or _oneline(ctx.source(e)) for e in item.elts]
             if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
@@ -421,6 +423,7 @@ def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[objec
 # none set, `paginate_queryset` returns None and the whole list goes out unless the client
 # asks for a page (`?limit=`).
 _STOCK_PAGINATION = {"PageNumberPagination", "LimitOffsetPagination", "CursorPagination"}
+UNSIZED_PAGINATION = " (no PAGE_SIZE)"
 _PAGE_SIZE_KEY = re.compile(r"""['"]PAGE_SIZE['"]""")
 
 
