@@ -406,14 +406,39 @@ def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[objec
                                     ctx.path, item.lineno, via))
         elif k == "DEFAULT_PAGINATION_CLASS" and not (
                 isinstance(item, ast.Constant) and item.value is None):
-            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)), "drf",
-                                    ctx.path, item.lineno, via))
+            # An unsized default still is the project's paging (each view is as paged as
+            # the others): BR303 reports it once, at the setting, by this mark.
+            unsized = UNSIZED_PAGINATION if _pages_nothing(ctx, item, value) else ""
+            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)) + unsized,
+                                    "drf", ctx.path, item.lineno, via))
         elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
             names = [literal_str(e) or _oneline(ctx.source(e)) for e in item.elts]
             if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
                 out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
                                         ctx.path, item.lineno, via))
     return out
+
+
+# DRF's own classes read their page size from PAGE_SIZE (`default_limit`, `page_size`); with
+# none set, `paginate_queryset` returns None and the whole list goes out unless the client
+# asks for a page (`?limit=`).
+_STOCK_PAGINATION = {"PageNumberPagination", "LimitOffsetPagination", "CursorPagination"}
+UNSIZED_PAGINATION = " (no PAGE_SIZE)"
+_PAGE_SIZE_KEY = re.compile(r"""['"]PAGE_SIZE['"]""")
+
+
+def _pages_nothing(ctx: FileContext, item: ast.expr, settings: ast.Dict) -> bool:
+    """The default pagination class is one of DRF's own and no PAGE_SIZE is set: the
+    default pages nothing. A PAGE_SIZE anywhere in the settings file (a later
+    `REST_FRAMEWORK["PAGE_SIZE"] = 50`) counts as set."""
+    name = (literal_str(item) or _oneline(ctx.source(item))).rsplit(".", 1)[-1]
+    if name not in _STOCK_PAGINATION:
+        return False
+    sizes = [v for k, v in zip(settings.keys, settings.values, strict=False)
+             if literal_str(k) == "PAGE_SIZE"]
+    if sizes:  # `"PAGE_SIZE": None` is DRF's own default: no size
+        return all(isinstance(v, ast.Constant) and v.value is None for v in sizes)
+    return not _PAGE_SIZE_KEY.search(ctx.text)
 
 
 def _oneline(text: str) -> str:
