@@ -89,6 +89,34 @@ def hashes(values: ValueTracker, node: ast.AST) -> bool:
     return any(is_hashing_call(values, n) for n in ast.walk(node))
 
 
+# The names a call of a password hasher can be written with, besides those HASHING_CALL
+# accepts: a hasher object's methods (is_hasher_call, _HASHING_METHODS) and the last part of
+# a library hasher's qualified name (`bcrypt.hashpw(...)`, `hashers.make_password(...)`).
+_HASHER_WRITTEN = frozenset({"hash", "encrypt", "make"} | {
+    name.rsplit(".", 1)[-1] for name in HASHER_FUNCTIONS})
+
+
+def record_hash_uses(ctx: FileContext, values: ValueTracker) -> None:
+    """record_hash_use for each call of the file that can be a hasher's, in walk order.
+
+    Read from the semantic model's calls by written callee name, not from every call: a
+    call of a library hasher written with an attribute ends with the hasher's own name;
+    one written with a bare name is the hasher's only through an import binding it by its
+    qualified name (the file's imported modules then list that name), in which case
+    every call is asked, as before."""
+    if not may_hash(ctx):
+        return
+    semantic = ctx.semantic
+    if any(name in semantic.imported_modules for name in HASHER_FUNCTIONS):
+        calls = semantic.calls
+    else:
+        calls = semantic.calls_named(
+            name for name in semantic.callee_names()
+            if name in _HASHER_WRITTEN or HASHING_CALL.match(name))
+    for call in calls:
+        record_hash_use(ctx, values, call)
+
+
 def record_hash_use(ctx: FileContext, values: ValueTracker, call: ast.Call) -> None:
     """`bcrypt.hashpw(raw.encode(), salt)` in `def encode(raw)`: `encode` hashes `raw`."""
     if not may_hash(ctx) or not is_hashing_call(values, call):
