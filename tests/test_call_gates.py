@@ -15,7 +15,13 @@ import pytest
 
 from backendreview.analysis.values import tracker_for
 from backendreview.checks import base
-from backendreview.checks.br201_hashing import HASH_USES, record_hash_use, record_hash_uses
+from backendreview.checks.br201_hashing import (
+    HASH_USES,
+    hashes,
+    is_hashing_call,
+    record_hash_use,
+    record_hash_uses,
+)
 from backendreview.config import Config
 from backendreview.context import FileContext
 from backendreview.engine import review_source
@@ -102,6 +108,35 @@ def _hash_uses(source: str, every_call: bool) -> list[object]:
 def test_hash_uses_from_the_index_are_those_every_call_gives(path: Path):
     source = path.read_text(encoding="utf-8")
     assert _hash_uses(source, every_call=False) == _hash_uses(source, every_call=True)
+
+
+@pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: str(p.relative_to(_FIXTURES)))
+def test_hashes_from_the_index_answers_as_the_walk_of_each_definition(path: Path):
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    ctx = FileContext("app/models.py", source, tree, SemanticBuilder(tree, "app.models").build(),
+                      Config())
+    values = tracker_for(ctx)
+    for node in ctx.semantic.nodes:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Call):
+            walked = any(is_hashing_call(values, n) for n in ast.walk(node))
+            assert hashes(values, node) is walked, (node.lineno, ast.dump(node)[:80])
+
+
+def test_hashes_finds_a_hasher_call_nested_in_a_lambda_and_not_in_a_sibling():
+    source = ("import bcrypt\nclass User:\n    def set(self, raw):\n"
+              "        self.pw = (lambda v: bcrypt.hashpw(v, b's'))(raw)\n"
+              "    def check(self, raw):\n        return raw == self.pw\n")
+    tree = ast.parse(source)
+    ctx = FileContext("app/models.py", source, tree, SemanticBuilder(tree, "app.models").build(),
+                      Config())
+    values = tracker_for(ctx)
+    methods = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    assert hashes(values, methods["set"]) is True
+    assert hashes(values, methods["check"]) is False
+    # A call built for the question, outside the tree: its own nodes are read.
+    func = ast.parse("bcrypt.hashpw", mode="eval").body
+    assert hashes(values, ast.Call(func=func, args=[], keywords=[])) is True
 
 
 @pytest.mark.parametrize(("source", "expected"), [
