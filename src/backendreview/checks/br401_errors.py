@@ -42,6 +42,7 @@ from .br401_raises import (
     record_raises,
     record_registration_call,
 )
+from .br401_streams import record_generator_yields, record_stream
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -731,6 +732,7 @@ class BroadExceptLeak(Rule):
         else:
             record_hand_on(self.ctx, node)
             record_registration_call(self.ctx, node, self._held_catch_all)
+        record_stream(self.ctx, node)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)
@@ -768,6 +770,10 @@ class BroadExceptLeak(Rule):
                     later = analysis.collected_later()
                     record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
                                   lambda at, arg: self._held_finding(node, analysis, at, arg))
+                if any(isinstance(n, ast.Yield) for n in analysis.nodes) and \
+                        not self._parses_input(node):
+                    record_generator_yields(self.ctx, node, analysis.nodes, analysis.tainted,
+                                            lambda: self._held_finding(node, analysis))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
                     if returns:
