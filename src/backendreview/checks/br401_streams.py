@@ -98,8 +98,10 @@ def record_generator_yields(ctx: FileContext, handler: ast.ExceptHandler,
             continue
         if narrowed_to(ctx, handler, node) is not None:
             continue
+        if isinstance(node.value, ast.Name) and node.value.id == handler.name:
+            continue  # the exception object itself, for a consumer that inspects it
         what = describe(node.value)
-        if what and what != f"`{handler.name}`":
+        if what:
             ctx.emit_fact(YIELDS, YieldsExceptionText(hold(), ctx.path, func.lineno, func.name,
                                                       what, node.lineno))
             return
