@@ -42,7 +42,7 @@ from .br401_raises import (
     record_raises,
     record_registration_call,
 )
-from .br401_streams import record_generator_yields, record_stream
+from .br401_streams import record_generator_yields, record_relay, record_stream
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -733,6 +733,11 @@ class BroadExceptLeak(Rule):
             record_hand_on(self.ctx, node)
             record_registration_call(self.ctx, node, self._held_catch_all)
         record_stream(self.ctx, node)
+
+    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
+        record_relay(self.ctx, node)
+
+    visit_YieldFrom = visit_Yield
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)

@@ -21,12 +21,14 @@ from typing import Any
 
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
+from ..analysis.program.model import MAX_DEPTH
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .br401_raises import completed, narrowed_to
 
 STREAMED = "br401_streamed_bodies"
 YIELDS = "br401_generator_yields"
+RELAYS = "br401_generator_relays"
 
 # Responses whose body may be an iterator sent chunk by chunk: qualified name -> the keyword
 # that names the body when it is not the first positional argument.
@@ -76,6 +78,51 @@ class YieldsExceptionText:
     name: str
     what: str
     yield_line: int
+
+
+@dataclass(frozen=True)
+class RelayedGenerator:
+    """The generator defined at `path:outer_line` yields every item of another generator
+    (`yield from inner()`, `async for item in inner(): yield item`): the one defined at
+    `inner_line` of the same file, or (inner_line 0) what `callee` runs. Whatever streams
+    the outer one streams the inner one's items too."""
+
+    path: str
+    outer_line: int
+    inner_line: int
+    callee: Callee | None
+
+
+def record_relay(ctx: FileContext, node: ast.Yield | ast.YieldFrom) -> None:
+    """`yield from gen(...)`, or `yield item` in `for item in gen(...)` / `async for`."""
+    outer = ctx.semantic.enclosing_function(node)
+    if outer is None:
+        return
+    if isinstance(node, ast.YieldFrom):
+        source = node.value
+    else:
+        # `yield item`, `yield json.dumps(item)`, `yield f"data: {item}\n\n"`: the item,
+        # reshaped for the wire, of the loop that reads the inner generator.
+        if node.value is None:
+            return
+        names = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+        if not names:
+            return
+        loop = next((a for a in ctx.semantic.ancestors(node)
+                     if isinstance(a, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                     or (isinstance(a, ast.For | ast.AsyncFor)
+                         and isinstance(a.target, ast.Name) and a.target.id in names)), None)
+        if not isinstance(loop, ast.For | ast.AsyncFor):
+            return
+        source = loop.iter
+    if not isinstance(source, ast.Call):
+        return
+    found = _generator_def(ctx, source.func, 0)
+    callee = callee_of(ctx, source) if found is None else None
+    if found is None and callee is None:
+        return
+    ctx.emit_fact(RELAYS, RelayedGenerator(ctx.path, outer.lineno,
+                                           found.lineno if found else 0, callee))
 
 
 def _is_generator(ctx: FileContext, func: Def) -> bool:
@@ -194,40 +241,71 @@ def _returned_generator(ctx: FileContext, factory: Def, depth: int) -> Def | Non
     return None
 
 
+def _generator_name(model: Any, path: str, line: int, fallback: str) -> str:
+    fn = model.function_at(path, line)
+    return f"`{short_name(fn.qualname, fn.path)}` ({path}:{line})" if fn is not None \
+        else fallback
+
+
 def check_streams(facts: dict[str, list[Any]]) -> list[Finding]:
     """The generator excepts whose generator a streaming response sends."""
     items: list[YieldsExceptionText] = facts.get(YIELDS, [])
     bodies: list[StreamedBody] = facts.get(STREAMED, [])
     if not items or not bodies:
         return []
-    streamed: dict[tuple[str, int], StreamedBody] = {}
+    # generator (path, def line) -> the response that streams it, and the generators
+    # relaying its items to that response, outermost first
+    streamed: dict[tuple[str, int], tuple[StreamedBody, tuple[tuple[str, int], ...]]] = {}
     model = None
     for body in bodies:
         if body.def_line:
-            streamed.setdefault((body.path, body.def_line), body)
+            streamed.setdefault((body.path, body.def_line), (body, ()))
             continue
         model = model or program_of(facts)
         owner = (model.function_at(body.path, body.owner_line) if body.owner_line else None) \
             or FunctionInfo("", "", "", 0)
         for target in model.targets(owner, CallSite(0, 0, 0, 0, body.callee, "")):
-            streamed.setdefault((target.path, target.line), body)
+            streamed.setdefault((target.path, target.line), (body, ()))
+    relays: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for relay in facts.get(RELAYS, []):
+        inner = [(relay.path, relay.inner_line)] if relay.inner_line else []
+        if not inner and relay.callee is not None:
+            model = model or program_of(facts)
+            owner = model.function_at(relay.path, relay.outer_line) or FunctionInfo("", "", "", 0)
+            inner = [(t.path, t.line) for t in model.targets(
+                owner, CallSite(0, 0, 0, 0, relay.callee, ""))]
+        relays.setdefault((relay.path, relay.outer_line), []).extend(inner)
+    frontier = sorted(streamed)
+    for _ in range(MAX_DEPTH):  # generators relaying generators, a few levels deep
+        following: list[tuple[str, int]] = []
+        for key in frontier:
+            for inner_key in relays.get(key, []):
+                if inner_key not in streamed:
+                    body, via = streamed[key]
+                    streamed[inner_key] = (body, (*via, key))
+                    following.append(inner_key)
+        frontier = following
     out: list[Finding] = []
     for item in items:
-        body = streamed.get((item.path, item.def_line))
-        if body is None:
+        found = streamed.get((item.path, item.def_line))
+        if found is None:
             continue
+        body, via = found
         generator = f"`{item.name}`"
-        if model is not None and body.path != item.path:
-            fn = model.function_at(item.path, item.def_line)
-            generator = f"`{short_name(fn.qualname, fn.path)}` ({item.path}:{item.def_line})" \
-                if fn is not None else generator
+        if body.path != item.path or via:
+            model = model or program_of(facts)
+            generator = _generator_name(model, item.path, item.def_line, generator)
         where = "" if body.path == item.path else f" of {body.path}"
+        relayed = "".join(f"{_generator_name(model, *key, '')} relays, and which "
+                          for key in reversed(via)) if via and model is not None else ""
         message = (f"{item.finding.message}: {item.what} is yielded by the generator "
-                   f"{generator} on line {item.yield_line}, which {body.label} on line "
-                   f"{body.line}{where} streams to the client")
+                   f"{generator} on line {item.yield_line}, which {relayed}{body.label} on "
+                   f"line {body.line}{where} streams to the client")
         related = (
             Related(Span(item.yield_line, 1, item.yield_line, 2),
                     "the exception's text is yielded here", item.path),
+            *(Related(Span(line, 1, line, 2), "this generator relays its items", path)
+              for path, line in reversed(via)),
             Related(Span(body.line, 1, body.line, 2),
                     "the generator is the body of this streaming response", body.path),
         )
