@@ -42,7 +42,7 @@ from .br401_raises import (
     record_raises,
     record_registration_call,
 )
-from .br401_streams import record_generator_yields, record_relay, record_stream
+from .br401_streams import record_generator_yields, record_relay, record_stream, stream_write
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -242,8 +242,7 @@ class HandlerAnalysis:
                 continue
             if not self.first <= binding.lineno <= self.last:
                 continue
-            if not bare_ok and isinstance(binding.value, ast.Name) and (
-                    binding.value.id == self.handler.name):
+            if not bare_ok and self._exception_object(binding.value):
                 continue
             found = self.tainted(binding.value, depth + 1)
             if found:
@@ -259,6 +258,15 @@ class HandlerAnalysis:
             if found:
                 return f"{found} (collected in `{name.id}`)"
         return None
+
+    def _exception_object(self, value: ast.AST) -> bool:
+        """`e`, or `e if replacement is None else replacement`: an exception object (this
+        one or another), not text made from it."""
+        if isinstance(value, ast.IfExp):
+            branches = (value.body, value.orelse)
+            return all(isinstance(b, ast.Name) for b in branches) and any(
+                b.id == self.handler.name for b in branches)
+        return isinstance(value, ast.Name) and value.id == self.handler.name
 
     def _container_adds(self, name: str) -> list[ast.Call]:
         """`name.append(...)`, `.extend`, `.insert`, `.add`, `.update` in the handler: what
@@ -320,7 +328,8 @@ class HandlerAnalysis:
             if narrowed_to(self.ctx, self.handler, node):
                 continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
-                family = response_call(self.ctx, node) or _user_message(self.ctx, node)
+                family = response_call(self.ctx, node) or _user_message(self.ctx, node) \
+                    or (stream_write(self.ctx, node) if self.in_route else None)
                 if family is None:
                     continue
                 for arg in [*node.args, *(k.value for k in node.keywords
