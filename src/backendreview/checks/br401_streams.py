@@ -214,11 +214,8 @@ def _generator_def(ctx: FileContext, expr: ast.AST, depth: int) -> Def | None:
     generator function)."""
     if depth > 2:
         return None
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and \
-            expr.value.id in ("self", "cls"):
-        cls = ctx.semantic.enclosing_class(expr)
-        method = next((s for s in cls.body if isinstance(s, Def) and s.name == expr.attr),
-                      None) if cls is not None else None
+    if isinstance(expr, ast.Attribute):
+        method = _local_function(ctx, expr)
         return method if method is not None and _is_generator(ctx, method) else None
     if not isinstance(expr, ast.Name):
         return None
@@ -239,6 +236,7 @@ def _generator_def(ctx: FileContext, expr: ast.AST, depth: int) -> Def | None:
 
 
 def _local_function(ctx: FileContext, expr: ast.AST) -> Def | None:
+    """The def of this file a name in scope or `self.method` / `cls.method` names."""
     if isinstance(expr, ast.Name):
         for binding in ctx.semantic.lookup(expr.id, expr)[1]:
             if binding.kind == "def" and isinstance(binding.node, Def):
