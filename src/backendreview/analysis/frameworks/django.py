@@ -38,6 +38,7 @@ from .routes import (
     SettingsFact,
     ViewClassFact,
 )
+from .view_lookup import looked_up_view, looks_up_by_name
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -172,7 +173,8 @@ def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
     while isinstance(view, ast.Call) and view.args and not (
             isinstance(view.func, ast.Attribute) and view.func.attr == "as_view"):
         qn = ctx.qualified_name(view.func) or ""
-        if qn in INCLUDE_FUNCS:
+        if qn in INCLUDE_FUNCS or looks_up_by_name(ctx, view):
+            # `get_view("authorize")` takes a name, not a view: it wraps nothing.
             break
         wrappers.append(callable_name(ctx, view.func))
         view = view.args[0]
@@ -327,6 +329,8 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
                             if isinstance(k, ast.Constant) and isinstance(k.value, str))
     elif isinstance(view, ast.Name | ast.Attribute):
         view_ref = object_name(ctx, view)
+    else:
+        view_ref = looked_up_view(ctx, view)
     handler = None
     if view_ref is None:
         handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno, span=span,

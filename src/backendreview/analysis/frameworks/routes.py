@@ -517,6 +517,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     route_facts = complete_views(facts, route_facts, views)
     view_resolver = Resolver(sorted(views))
+    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
+    func_resolver = Resolver(sorted(funcs))
+    from .view_lookup import follow_aliases
+
+    # `path("x/", views.authorize)` with `authorize = AuthorizeView.as_view()`.
+    route_facts = follow_aliases(facts, route_facts, lambda ref: (
+        view_resolver.find(ref) or func_resolver.find(ref)) is not None)
     settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
     # A limiter-named middleware whose code never refuses a request limits nothing.
     inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
@@ -530,8 +537,6 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
     resolver = Resolver(sorted(owner_names))
-    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
-    func_resolver = Resolver(sorted(funcs))
     # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
     children: dict[str, list[MountFact]] = {}
     by_attribute: list[MountFact] = []
