@@ -154,6 +154,15 @@ def imported_by_path(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> 
     return text if text and "." in text else None
 
 
+def _returned_list(ctx: FileContext, call: ast.Call) -> str | None:
+    """A pattern in a list a function returns (`def get_urls(): return [path(...)]`): the
+    function's name, which `include(get_urls())` mounts."""
+    from .django_url_helpers import _returned_by
+
+    seq = ctx.semantic.parent(call)
+    return _returned_by(ctx, seq) if isinstance(seq, ast.List | ast.Tuple) else None
+
+
 def _mutated_list(ctx: FileContext, node: ast.AST) -> str | None:
     """`urlpatterns.append(...)` / `.extend(...)` / `.insert(...)` on a module-level name:
     that list's qualified name."""
@@ -296,7 +305,7 @@ def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
-    owner = _list_owner(ctx, call)
+    owner = _list_owner(ctx, call) or _returned_list(ctx, call)
     route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
     route = path_text(ctx, route_node)
     view = arg_or_kw(call, 1, "view")
@@ -311,7 +320,11 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
         if isinstance(target, ast.Tuple) and target.elts:
             target = target.elts[0]
         child = literal_str(target) or imported_by_path(ctx, target)
-        if child is None and target is not None:
+        if child is None and isinstance(target, ast.Call) and isinstance(
+                target.func, ast.Name | ast.Attribute):
+            # `include(get_api_urls(api_views))`: the list the function returns.
+            child = object_name(ctx, target.func)
+        elif child is None and target is not None:
             if _router_urls(ctx, target):
                 child = object_name(ctx, target.value)
             else:

@@ -69,10 +69,9 @@ def _lookup_function(ctx: FileContext, call: ast.Call
 
 
 def looks_up_by_name(ctx: FileContext, view: ast.expr) -> bool:
-    """`get_view("authorize")`: a call of a lookup function of this file (one parameter,
-    one `return` keyed by it) with a literal key, whether or not the view resolves."""
-    return isinstance(view, ast.Call) and _literal_key(view) is not None and \
-        _lookup_function(ctx, view) is not None
+    """`get_view("authorize")`, `get_view(name)`: a call of a lookup function of this file
+    (one parameter, one `return` keyed by it), whether or not the view resolves."""
+    return isinstance(view, ast.Call) and _lookup_function(ctx, view) is not None
 
 
 def _literal_key(view: ast.Call) -> str | None:
