@@ -37,6 +37,17 @@ def test_routes_nested_in_a_method_follow_an_instance_built_in_place(capsys) -> 
     assert ("POST", "/api/chat", "chat", ("svc.security.api_key_auth",)) in rows
 
 
+def test_subclass_objects_hold_the_router_their_base_builds(capsys) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(capsys)
+    # ExtendedTracking(TrackingRouter): the base's routes below the subclass object's
+    # prefix, and the subclass's own route on the same router, not on the base's objects.
+    assert ("POST", "/ext/{client_uri}/get-resource/", "TrackingRouter.get_resource",
+            ()) in rows
+    assert ("GET", "/ext/{client_uri}/extra/", "ExtendedTracking.extra", ()) in rows
+    assert not any(path.startswith("/tracking") and path.endswith("/extra/")
+                   for _, path, _, _ in rows)
+
+
 def test_near_misses_stay_unresolved(capsys) -> None:  # type: ignore[no-untyped-def]
     rows = _rows(capsys)
     paths = [path for _, path, _, _ in rows]
@@ -44,7 +55,7 @@ def test_near_misses_stay_unresolved(capsys) -> None:  # type: ignore[no-untyped
     assert ("GET", "{?}/orphan", "orphan", ()) in rows
     # `self.router` rebound to a factory's result: not claimed as the APIRouter's route.
     assert not any("rebound" in p for p in paths)
-    # `plain.router` of a class holding no router, and `api.router` of a parameter: the
-    # tracking / ollama routes are not repeated below their prefixes.
-    assert not any(p.startswith(("/plain", "/dynamic")) for p in paths)
-    assert len(rows) == 5
+    # `plain.router` of a class holding no router (nor its subclass's), and `api.router` of
+    # a parameter: the tracking / ollama routes are not repeated below their prefixes.
+    assert not any(p.startswith(("/plain", "/dynamic", "/child")) for p in paths)
+    assert len(rows) == 8

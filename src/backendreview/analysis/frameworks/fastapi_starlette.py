@@ -26,7 +26,12 @@ from .common import (
     this_module,
 )
 from .html_pages import PAGE_RESPONSES
-from .instance_owners import held_owner, instance_attribute, self_method_handler
+from .instance_owners import (
+    held_owner,
+    inherited_owner,
+    instance_attribute,
+    self_method_handler,
+)
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -56,7 +61,8 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     if annotation and annotation in APPS:
         # `def register_routes(app: FastAPI)`: resolved through its callers.
         return APPS[annotation]
-    if isinstance(expr, ast.Attribute) and held_router(ctx, expr) is not None:
+    if isinstance(expr, ast.Attribute) and (held_router(ctx, expr) or (
+            ctx.semantic.is_imported("fastapi") and inherited_owner(ctx, expr))):
         return ("fastapi", "router")
     return None
 
@@ -78,7 +84,8 @@ def _builds_router(ctx: FileContext, value: ast.expr) -> bool:
 def owner_name(ctx: FileContext, expr: ast.AST) -> str | None:
     """The app / router an expression names: a router held in an instance attribute by its
     class (`self.router`), anything else by object_name."""
-    return held_router(ctx, expr) or object_name(ctx, expr)
+    return held_router(ctx, expr) or (ctx.semantic.is_imported("fastapi") and inherited_owner(
+        ctx, expr)) or object_name(ctx, expr)
 
 
 def param_annotation(ctx: FileContext, expr: ast.AST) -> str | None:

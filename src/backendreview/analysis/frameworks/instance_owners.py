@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .common import analyze_handler, object_name, this_module
 
@@ -71,6 +71,24 @@ def held_owner(ctx: FileContext, expr: ast.AST,
     return None
 
 
+def inherited_owner(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`self.router` in a class that never assigns it but derives from another class: the
+    attribute of this class's objects, `<module>.Sub.router`, which the project phase finds
+    held by a class of its MRO (`inherited_mounts`)."""
+    name = self_attribute(ctx, expr)
+    if name is None:
+        return None
+    assert isinstance(expr, ast.Attribute)
+    cls = enclosing_class(ctx, expr)
+    assert cls is not None
+    if not any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases):
+        return None
+    if any(_is_self_attr(t, expr.attr) for node in ast.walk(cls)
+           if isinstance(node, ast.Assign | ast.AnnAssign) for t in _targets(node)):
+        return None
+    return name
+
+
 def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
     return list(node.targets) if isinstance(node, ast.Assign) else [node.target]
 
@@ -114,5 +132,45 @@ def self_method_handler(ctx: FileContext, handler: ast.AST | None) -> HandlerInf
     return replace(analyze_handler(ctx, method), name=f"{cls.name}.{method.name}")
 
 
-__all__ = ["enclosing_class", "held_owner", "instance_attribute", "self_attribute",
-           "self_method_handler"]
+def inherited_mounts(facts: dict[str, list[Any]], mounts: list[Any], route_facts: list[Any]
+                     ) -> list[Any]:
+    """`Sub.router`, named by a route declared in `Sub` or by an include of a `Sub` object's
+    router, where `Sub` holds no router of its own but a class of its MRO does
+    (`Base.router`, built in `Base.__init__`): a `Sub` object's router is that one, so the
+    base's routes hang below it (an empty-prefix mount). Through the program model's class
+    hierarchy, across modules; a class it does not know names nothing."""
+    from ..program import FACT_KIND, program_of
+    from .routes import MountFact, Resolver
+
+    held = sorted({o.name for o in facts.get("route_owner", []) if o.framework == "fastapi"})
+    if not facts.get(FACT_KIND) or not held:
+        return []
+    program = program_of(facts)
+    resolver = Resolver(held)
+    names = {m.child for m in mounts if m.child and not m.child.startswith("call:")}
+    names |= {r.owner for r in route_facts if r.owner and r.framework == "fastapi"}
+    out: list[Any] = []
+    for name in sorted(names):
+        if "." not in name or resolver.find(name) is not None:
+            continue
+        cls_ref, attr = name.rsplit(".", 1)
+        cls = program.class_of(cls_ref)
+        if cls is None:
+            continue
+        for base in program.mro(cls)[1:]:
+            found = resolver.find(f"{base.qualname}.{attr}")
+            if found is not None:
+                out.append(MountFact(name, found, "", "fastapi", base.path, base.line))
+                break
+    return out
+
+
+__all__ = [
+    "enclosing_class",
+    "held_owner",
+    "inherited_mounts",
+    "inherited_owner",
+    "instance_attribute",
+    "self_attribute",
+    "self_method_handler",
+]

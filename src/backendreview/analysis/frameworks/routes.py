@@ -531,6 +531,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
     mounts = _through_reexports(facts, mounts, route_facts)
+    from .instance_owners import inherited_mounts
+
+    mounts += inherited_mounts(facts, mounts, route_facts)  # `Sub.router` is `Base.router`
     mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
