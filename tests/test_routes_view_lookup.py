@@ -35,8 +35,19 @@ def test_lookup_by_name_resolves_through_aliases_to_the_view_class(capsys) -> No
     assert ("POST", "/api/v1/organization/<slug:slug>/account/token/", "ObtainTokenView.post",
             ("throttle_classes=[ScopedRateThrottle]",)) in rows
     assert ("GET", "/api/v1/groups/", "GroupListView", ()) in rows
-    # A module dict's entry for a literal key.
+    # A module dict's entry for a literal key (its empty throttle constant limits nothing).
     assert ("POST", "/api/v1/login/", "LoginView.post", ()) in rows
+    # throttle_classes = RESET_THROTTLES, a module constant naming ScopedRateThrottle.
+    assert ("POST", "/api/v1/organization/<slug:slug>/account/password/reset/",
+            "PasswordResetView.post", ("throttle_classes=RESET_THROTTLES",)) in rows
+
+
+def test_a_parameter_defaulting_to_a_module_names_the_module_view(capsys) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(capsys)
+    # `if not extra_views: extra_views = views` then `extra_views.group_list`.
+    assert ("GET", "/api/v2/groups/all/", "GroupListView", ()) in rows
+    # A parameter with no default the code fixes: the attribute as written.
+    assert ("ANY", "/api/v3/custom/groups/", "group_list", ()) in rows
 
 
 def test_lookups_the_code_does_not_fix_stay_unresolved(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ from .routes import (
     SettingsFact,
     ViewClassFact,
 )
-from .view_lookup import looked_up_view, looks_up_by_name
+from .view_lookup import defaulted_module_attribute, looked_up_view, looks_up_by_name
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -341,7 +341,7 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             methods = tuple(k.value.upper() for k in actions.keys
                             if isinstance(k, ast.Constant) and isinstance(k.value, str))
     elif isinstance(view, ast.Name | ast.Attribute):
-        view_ref = object_name(ctx, view)
+        view_ref = defaulted_module_attribute(ctx, view) or object_name(ctx, view)
     else:
         view_ref = looked_up_view(ctx, view)
     handler = None
@@ -488,6 +488,21 @@ def view_func(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     return ViewFuncFact(f"{this_module(ctx)}.{func.name}", ctx.path, handler, methods)
 
 
+def _names_throttle(ctx: FileContext, value: ast.expr) -> bool:
+    """`throttle_classes = RESET_THROTTLES`, a module constant of this file built from named
+    throttle classes (`tuple(dict.fromkeys((*DEFAULTS, ScopedRateThrottle)))`): it declares
+    a throttle. An empty or unknown value does not."""
+    if not isinstance(value, ast.Name):
+        return False
+    scope, bindings = ctx.semantic.lookup(value.id, value)
+    if scope is not ctx.semantic.module_scope or len(bindings) != 1 or \
+            bindings[0].kind != "assign" or bindings[0].value is None:
+        return False
+    return any(isinstance(node, ast.Name | ast.Attribute) and (
+        node.id if isinstance(node, ast.Name) else node.attr).endswith("Throttle")
+        for node in ast.walk(bindings[0].value))
+
+
 def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
     from dataclasses import replace
 
@@ -592,8 +607,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                         auth.append(dec_name)
                     elif kind == "limit":
                         limits.append(dec_name)
-            elif name == "throttle_classes" and isinstance(value, ast.List | ast.Tuple) and \
-                    value.elts:
+            elif name == "throttle_classes" and (
+                    (isinstance(value, ast.List | ast.Tuple) and value.elts) or
+                    _names_throttle(ctx, value)):
                 limits.append(f"throttle_classes={ctx.source(value)}")
             elif name == "pagination_class" and not (
                     isinstance(value, ast.Constant) and value.value is None):

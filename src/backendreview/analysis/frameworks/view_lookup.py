@@ -90,6 +90,23 @@ def looked_up_view(ctx: FileContext, view: ast.expr) -> str | None:
     return _by_getattr(ctx, returned, param, key) or _by_dict(ctx, returned, param, key)
 
 
+def defaulted_module_attribute(ctx: FileContext, view: ast.expr) -> str | None:
+    """`social_views.redirect_cp` in `def get_social_urls(social_views=None): if not
+    social_views: social_views = views`: the parameter's only value the code fixes is the
+    imported module, so the view is `<module>.redirect_cp` (the standard view a caller's
+    module may replace, like `getattr(api_views, name, getattr(views, name))`)."""
+    if not (isinstance(view, ast.Attribute) and isinstance(view.value, ast.Name)):
+        return None
+    bindings = ctx.semantic.lookup(view.value.id, view.value)[1]
+    assigned = [b.value for b in bindings if b.kind == "assign"]
+    if len(assigned) != 1 or not isinstance(assigned[0], ast.Name) or any(
+            b.kind not in ("param", "assign") for b in bindings) or not any(
+            b.kind == "param" for b in bindings):
+        return None
+    module = _imported_module(ctx, assigned[0])
+    return f"{module}.{view.attr}" if module else None
+
+
 def _is_param(node: ast.AST | None, param: str) -> bool:
     return isinstance(node, ast.Name) and node.id == param
 
@@ -201,5 +218,5 @@ def follow_aliases(facts: dict[str, list[Any]], route_facts: list[Any],
     return out
 
 
-__all__ = ["ViewAliasFact", "follow_aliases", "looked_up_view", "looks_up_by_name",
-           "view_alias"]
+__all__ = ["ViewAliasFact", "defaulted_module_attribute", "follow_aliases", "looked_up_view",
+           "looks_up_by_name", "view_alias"]
