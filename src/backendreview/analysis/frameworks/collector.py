@@ -27,6 +27,7 @@ from . import (
     html_pages,
     principal,
     restful_helpers,
+    view_lookup,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -52,7 +53,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
-              "UrlHelperCallFact": "url_helper_call"}
+              "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -329,6 +330,10 @@ class RouteCollector:
                 return
         if target.id == drf_registry.REGISTRY_NAME:
             self._emit(drf_registry.provides_facts(self.ctx, node))
+        if self.django:
+            alias = view_lookup.view_alias(self.ctx, node)
+            if alias is not None:
+                self._emit([alias])
         collection = call_bindings.collection_fact(self.ctx, node)
         if collection is not None:
             self._emit([collection])

@@ -517,6 +517,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     route_facts = complete_views(facts, route_facts, views)
     view_resolver = Resolver(sorted(views))
+    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
+    func_resolver = Resolver(sorted(funcs))
+    from .view_lookup import follow_aliases
+
+    # `path("x/", views.authorize)` with `authorize = AuthorizeView.as_view()`.
+    route_facts = follow_aliases(facts, route_facts, lambda ref: (
+        view_resolver.find(ref) or func_resolver.find(ref)) is not None)
     settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
     # A limiter-named middleware whose code never refuses a request limits nothing.
     inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
@@ -524,14 +531,15 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
     mounts = _through_reexports(facts, mounts, route_facts)
+    from .instance_owners import inherited_mounts
+
+    mounts += inherited_mounts(facts, mounts, route_facts)  # `Sub.router` is `Base.router`
     mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
     resolver = Resolver(sorted(owner_names))
-    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
-    func_resolver = Resolver(sorted(funcs))
     # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
     children: dict[str, list[MountFact]] = {}
     by_attribute: list[MountFact] = []
