@@ -503,6 +503,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
+    from .param_routes import param_routes, with_imported_constants
+
+    route_facts += param_routes(facts)
     from .restful_helpers import registered_resources
 
     registrar_owners, registered = registered_resources(facts)
@@ -522,6 +525,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
     settings = [s for s in settings if not (s.key == "global-limiter" and inert.find(s.value))]
 
+    owners, mounts, route_facts = with_imported_constants(facts, owners, mounts, route_facts)
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
     mounts = _through_reexports(facts, mounts, route_facts)
     mounts = bind_mounts(bindings, mounts,
