@@ -7,7 +7,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .call_bindings import reference
+from .call_bindings import ownerish, reference
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -55,6 +55,10 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     if annotation and annotation in APPS:
         # `def register_routes(app: FastAPI)`: resolved through its callers.
         return APPS[annotation]
+    if annotation == "" and ownerish(expr) and ctx.semantic.is_imported("fastapi"):
+        # `def register_endpoints(cls, router)`: a route only at a call that passes a router
+        # (frameworks/param_routes checks the argument).
+        return ("fastapi", "router")
     return None
 
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
-from .call_bindings import _ownerish
+from .call_bindings import ownerish
 from .common import kwarg, object_name, path_text, this_module
-from .routes import UNKNOWN_PREFIX, HandlerInfo, RouteFact
+from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -204,7 +204,7 @@ def _may_register(arg: ast.expr) -> bool:
         return isinstance(arg.value, str) and arg.value.startswith("/")
     if isinstance(arg, ast.JoinedStr):
         return True
-    return isinstance(arg, ast.Name | ast.Attribute) and _ownerish(arg)
+    return isinstance(arg, ast.Name | ast.Attribute) and ownerish(arg)
 
 
 def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
@@ -383,21 +383,38 @@ def _text(pieces: tuple[Piece, ...], model: Any) -> str:
 
 
 def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
-    """One route per call that reaches a registrar, its arguments substituted."""
-    if not facts.get("param_route"):
+    """One route per call that reaches a registrar, its arguments substituted. A route
+    whose only parameter is its router, in a function no call is resolved to, stays the
+    route it was (call_bindings binds such a router through its callers' arguments)."""
+    templates = facts.get("param_route", [])
+    if not templates:
         return []
     from ..program import FACT_KIND, program_of
 
     if not facts.get(FACT_KIND):
-        return []
+        return [t.route for t in templates if _owner_only(t)]
     solver = _Solver(facts, program_of(facts))
+    owners = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
+    reached: set[str] = set()
     out: list[RouteFact] = []
     for call in facts.get("param_call", []):
-        for made in solver.through(call):
+        target = solver.target(call.callee)
+        made_here = solver.through(call)
+        if made_here:
+            reached.add(target.qualname)
+        for made in made_here:
             if _open(made) and made.func:
                 continue  # stands for what its own callers pass (solved at those calls)
+            if made.owner is not None and made.owner[0] == "ref" and \
+                    owners.find(made.owner[1]) is None:
+                continue  # not an app or router this run knows: registers nothing seen
             out.append(_route(made, solver.model))
+    out += [t.route for t in templates if _owner_only(t) and t.func not in reached]
     return out
+
+
+def _owner_only(template: ParamRouteFact) -> bool:
+    return template.path is None and template.view is None
 
 
 def _route(made: ParamRouteFact, model: Any) -> RouteFact:
