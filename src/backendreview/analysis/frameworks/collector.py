@@ -154,6 +154,9 @@ class RouteCollector:
                 found = param_routes.templated(self.ctx, node, found)
             self._emit(found)
         elif self.flask:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_resource":
+                # `api.add_resource(...)` on a parameter in a helper module (param_routes).
+                self._emit(param_routes.parameter_resources(self.ctx, node))
             # Route tables handed to a project helper (`configure_api(bp, routes)`), an Api
             # imported from another module initialised on a blueprint.
             self._emit(flask_rest.helper_call(self.ctx, node))

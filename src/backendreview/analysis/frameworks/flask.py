@@ -46,7 +46,20 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
         return "router"
     if imported_owner(ctx, expr, ("flask", "quart")):
         return "router"
+    if _unannotated_router_param(ctx, expr):
+        # `def register(bp): @bp.route(...)`: a route only at a call that passes a blueprint
+        # or app (frameworks/param_routes checks the argument).
+        return "router"
     return None
+
+
+def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
+    from .call_bindings import ownerish
+    from .fastapi_starlette import param_annotation
+
+    return isinstance(expr, ast.Name) and ownerish(expr) and \
+        param_annotation(ctx, expr) == "" and (
+            ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart"))
 
 
 def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
+from ..paths import is_test_path
 from .call_bindings import ownerish
 from .common import kwarg, object_name, path_text, this_module
 from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
@@ -59,6 +60,7 @@ class ParamRouteFact:
     owner: Piece | None  # None: the route's own owner (not a parameter)
     path: tuple[Piece, ...] | None  # None: the route's own path
     view: Piece | None  # a parameter (or, once substituted, a reference) naming the view
+    route_func: str = ""  # the function whose body registers (func, before substitution)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class ParamCallFact:
 
     callee: str
     caller: str  # the enclosing function's qualified name; "" at module level
+    caller_params: tuple[str, ...]  # its positional parameters as written
     args: tuple[tuple[str, tuple[Piece, ...]], ...]  # (position digits | keyword, pieces)
     file: str
     line: int
@@ -154,6 +157,16 @@ def _single(ctx: FileContext, expr: ast.AST | None, params: tuple[str, ...],
     return None
 
 
+def _guessed_owner(ctx: FileContext, receiver: ast.expr, fact: RouteFact) -> bool:
+    """A router parameter taken for one by its name alone (`def register_endpoints(cls,
+    router)`, fastapi_starlette.owner_kind): a route only where a call passes a router."""
+    from .fastapi_starlette import param_annotation
+
+    return fact.framework in ("fastapi", "starlette", "flask") and \
+        not fact.is_router_register and \
+        param_annotation(ctx, receiver) == ""
+
+
 def templated(ctx: FileContext, node: ast.AST, facts: list[object]) -> list[object]:
     """The route facts a registration `node` gave, with each one whose owner, path or view
     is a parameter of the function around it replaced by that function's summary."""
@@ -190,15 +203,50 @@ def templated(ctx: FileContext, node: ast.AST, facts: list[object]) -> list[obje
         if path is not None and not any(kind == "param" for kind, _ in path) and \
                 fact.path is not None:
             path = None  # a literal path: the route's own
-        if owner is None and view is None and path is None:
+        if view is None and path is None and not (owner is not None and _guessed_owner(
+                ctx, node.func.value, fact)):
+            # Only the router is a parameter: call_bindings binds it through the callers'
+            # arguments (`def register_routes(app: FastAPI)`), as any parameter owner.
             out.append(fact)
             continue
-        out.append(ParamRouteFact(name, params, fact, owner, path, view))
+        out.append(ParamRouteFact(name, params, fact, owner, path, view, name))
     return out
 
 
+def parameter_resources(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`api.add_resource(resource, f"/reports/{name}")` on an `api` parameter, in a helper
+    module that may import no flask-restx / flask-restful (flask_rest reads the files that
+    do): a summary of the helper, a route at each call that passes an Api."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "add_resource" and
+            isinstance(func.value, ast.Name) and len(call.args) >= 2 and
+            ctx.semantic.lookup(func.value.id, func.value)[1][:1] and
+            all(b.kind == "param" for b in ctx.semantic.lookup(func.value.id, func.value)[1])):
+        return []
+    resource = object_name(ctx, call.args[0])
+    owner = object_name(ctx, func.value)
+    facts: list[object] = []
+    for url in call.args[1:]:
+        if isinstance(url, ast.Starred):
+            break
+        span = ctx.span_of(url)
+        name = (resource or "?").rsplit(".", 1)[-1]
+        facts.append(RouteFact("flask", owner, None, (), ctx.path, span,
+                               HandlerInfo(name=name, line=span.start_line, span=span),
+                               view_ref=resource))
+    return [f for f in templated(ctx, call, facts) if not isinstance(f, RouteFact)]
+
+
 # -- per file: the calls --------------------------------------------------------------------
-def _may_register(arg: ast.expr) -> bool:
+def _may_register(call: ast.Call) -> bool:
+    """A call worth recording: it passes a path, an f-string or a router-like object, or
+    a class among several arguments (`register(Resource, url_for_it(), "name")`)."""
+    args = [*call.args, *(k.value for k in call.keywords)]
+    return any(_registers(a) for a in args) or (len(args) > 1 and any(
+        isinstance(a, ast.Name) and a.id[:1].isupper() and not a.id.isupper() for a in args))
+
+
+def _registers(arg: ast.expr) -> bool:
     """Arguments worth recording a call for: a path, an f-string, a router-like object."""
     if isinstance(arg, ast.Constant):
         return isinstance(arg.value, str) and arg.value.startswith("/")
@@ -210,9 +258,7 @@ def _may_register(arg: ast.expr) -> bool:
 def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
     """`register_endpt(Resource, "/people/", "people")`, `Config.register_endpoints(router)`."""
     func = call.func
-    if not isinstance(func, ast.Name | ast.Attribute) or not (
-            any(_may_register(a) for a in call.args) or
-            any(_may_register(k.value) for k in call.keywords)):
+    if not isinstance(func, ast.Name | ast.Attribute) or not _may_register(call):
         return []
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
             func.value.id in ("self", "cls"):
@@ -232,7 +278,7 @@ def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
     for keyword in call.keywords:
         if keyword.arg:
             args.append((keyword.arg, _pieces(ctx, keyword.value, params, scope)))
-    return [ParamCallFact(callee, caller or "", tuple(args), ctx.path, call.lineno,
+    return [ParamCallFact(callee, caller or "", params, tuple(args), ctx.path, call.lineno,
                           ctx.span_of(call))]
 
 
@@ -357,7 +403,8 @@ def _substitute(template: ParamRouteFact, bound: dict[str, tuple[Piece, ...]],
         path = tuple(p for piece in template.path for p in (
             bound.get(piece[1], (("unknown", ""),)) if piece[0] == "param" else (piece,)))
     route = replace(template.route, file=call.file, span=call.span)
-    return replace(template, func=call.caller, route=route, owner=_one(template.owner, bound),
+    return replace(template, func=call.caller, params=call.caller_params, route=route,
+                   owner=_one(template.owner, bound),
                    path=path, view=_one(template.view, bound))
 
 
@@ -383,38 +430,32 @@ def _text(pieces: tuple[Piece, ...], model: Any) -> str:
 
 
 def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
-    """One route per call that reaches a registrar, its arguments substituted. A route
-    whose only parameter is its router, in a function no call is resolved to, stays the
-    route it was (call_bindings binds such a router through its callers' arguments)."""
-    templates = facts.get("param_route", [])
-    if not templates:
+    """One route per call that reaches a registrar, its arguments substituted; a router
+    argument must be an app or router this run knows."""
+    if not facts.get("param_route"):
         return []
     from ..program import FACT_KIND, program_of
 
     if not facts.get(FACT_KIND):
-        return [t.route for t in templates if _owner_only(t)]
+        return []
     solver = _Solver(facts, program_of(facts))
     owners = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
-    reached: set[str] = set()
+    factories = {f.func for f in facts.get("route_factory", [])}
     out: list[RouteFact] = []
     for call in facts.get("param_call", []):
-        target = solver.target(call.callee)
-        made_here = solver.through(call)
-        if made_here:
-            reached.add(target.qualname)
-        for made in made_here:
+        if is_test_path(call.file):
+            continue  # a test's call registers nothing the application serves
+        for made in solver.through(call):
             if _open(made) and made.func:
                 continue  # stands for what its own callers pass (solved at those calls)
-            if made.owner is not None and made.owner[0] == "ref" and \
-                    owners.find(made.owner[1]) is None:
+            if made.owner is not None and (made.owner[0] != "ref" or
+                                           owners.find(made.owner[1]) is None):
                 continue  # not an app or router this run knows: registers nothing seen
+            if made.owner is None and (made.route.owner or "").startswith(
+                    made.route_func + ".") and made.route_func not in factories:
+                continue  # a router the function makes and keeps to itself: never served
             out.append(_route(made, solver.model))
-    out += [t.route for t in templates if _owner_only(t) and t.func not in reached]
     return out
-
-
-def _owner_only(template: ParamRouteFact) -> bool:
-    return template.path is None and template.view is None
 
 
 def _route(made: ParamRouteFact, model: Any) -> RouteFact:
@@ -425,13 +466,21 @@ def _route(made: ParamRouteFact, model: Any) -> RouteFact:
     path = route.path if made.path is None else _text(made.path, model)
     handler = route.handler
     view_ref = route.view_ref
+    registration = route.registration
     if made.view is not None and made.view[0] == "ref":
         view_ref = made.view[1]
         handler = HandlerInfo(name=view_ref.rsplit(".", 1)[-1], line=route.span.start_line,
                               span=route.span)
+        from ..program.model import FunctionInfo
+
+        if isinstance(model.resolve(view_ref), FunctionInfo):
+            # A function handed in (`add_route(router, "/health", health)`): its own code is
+            # the handler, found through the program model (routes.BY_NAME).
+            registration = "by-name"
     return replace(route, owner=owner, path=path, handler=handler, view_ref=view_ref,
-                   view_ref_local=None if view_ref != route.view_ref else route.view_ref_local)
+                   view_ref_local=None if view_ref != route.view_ref else route.view_ref_local,
+                   registration=registration)
 
 
-__all__ = ["ParamCallFact", "ParamRouteFact", "call_fact", "param_routes",
+__all__ = ["ParamCallFact", "ParamRouteFact", "call_fact", "param_routes", "parameter_resources",
            "templated", "with_imported_constants"]
