@@ -60,7 +60,6 @@ class ParamRouteFact:
     owner: Piece | None  # None: the route's own owner (not a parameter)
     path: tuple[Piece, ...] | None  # None: the route's own path
     view: Piece | None  # a parameter (or, once substituted, a reference) naming the view
-    route_func: str = ""  # the function whose body registers (func, before substitution)
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,7 @@ class ParamCallFact:
     file: str
     line: int
     span: Span
+    literal_spans: tuple[tuple[str, Span], ...] = ()  # where each string literal arg is
 
 
 # -- per file: the summary ------------------------------------------------------------------
@@ -209,7 +209,7 @@ def templated(ctx: FileContext, node: ast.AST, facts: list[object]) -> list[obje
             # arguments (`def register_routes(app: FastAPI)`), as any parameter owner.
             out.append(fact)
             continue
-        out.append(ParamRouteFact(name, params, fact, owner, path, view, name))
+        out.append(ParamRouteFact(name, params, fact, owner, path, view))
     return out
 
 
@@ -271,15 +271,17 @@ def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
     params = _params(enclosing) if enclosing is not None and caller else ()
     scope = enclosing if caller else None
     args: list[tuple[str, tuple[Piece, ...]]] = []
-    for index, arg in enumerate(call.args):
+    spans: list[tuple[str, Span]] = []
+    written = [(str(i), a) for i, a in enumerate(call.args)] + [
+        (k.arg, k.value) for k in call.keywords if k.arg]
+    for key, arg in written:
         if isinstance(arg, ast.Starred):
             break
-        args.append((str(index), _pieces(ctx, arg, params, scope)))
-    for keyword in call.keywords:
-        if keyword.arg:
-            args.append((keyword.arg, _pieces(ctx, keyword.value, params, scope)))
+        args.append((key, _pieces(ctx, arg, params, scope)))
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            spans.append((key, ctx.span_of(arg)))
     return [ParamCallFact(callee, caller or "", params, tuple(args), ctx.path, call.lineno,
-                          ctx.span_of(call))]
+                          ctx.span_of(call), tuple(spans))]
 
 
 # -- project phase --------------------------------------------------------------------------
@@ -371,8 +373,7 @@ class _Solver:
             return []
         out = []
         for template in self.templates(target.qualname, depth + 1):
-            bound = _bind(template.params[offset:], call.args)
-            out.append(_substitute(template, bound, call))
+            out.append(_substitute(template, template.params[offset:], call))
         return out
 
 
@@ -396,13 +397,25 @@ def _one(piece: Piece | None, bound: dict[str, tuple[Piece, ...]]) -> Piece | No
         given[0][0] in ("ref", "param") else ("unknown", "")
 
 
-def _substitute(template: ParamRouteFact, bound: dict[str, tuple[Piece, ...]],
+def _substitute(template: ParamRouteFact, params: tuple[str, ...],
                 call: ParamCallFact) -> ParamRouteFact:
+    """The template as the call makes it (`params`: the ones the call's arguments bind)."""
+    bound = _bind(params, call.args)
     path = None
     if template.path is not None:
         path = tuple(p for piece in template.path for p in (
             bound.get(piece[1], (("unknown", ""),)) if piece[0] == "param" else (piece,)))
-    route = replace(template.route, file=call.file, span=call.span)
+    # A path given whole by one string literal of the call is written there (a fix may
+    # rewrite it); any other path is put together from pieces.
+    span, written = call.span, False
+    literals = dict(call.literal_spans)
+    if template.path is not None and len(template.path) == 1 and \
+            template.path[0][0] == "param":
+        name = template.path[0][1]
+        key = str(params.index(name)) if name in params else name
+        written = key in literals and key in dict(call.args)
+        span = literals[key] if written else call.span
+    route = replace(template.route, file=call.file, span=span, path_written=written)
     return replace(template, func=call.caller, params=call.caller_params, route=route,
                    owner=_one(template.owner, bound),
                    path=path, view=_one(template.view, bound))
@@ -440,7 +453,6 @@ def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
         return []
     solver = _Solver(facts, program_of(facts))
     owners = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
-    factories = {f.func for f in facts.get("route_factory", [])}
     out: list[RouteFact] = []
     for call in facts.get("param_call", []):
         if is_test_path(call.file):
@@ -451,9 +463,6 @@ def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
             if made.owner is not None and (made.owner[0] != "ref" or
                                            owners.find(made.owner[1]) is None):
                 continue  # not an app or router this run knows: registers nothing seen
-            if made.owner is None and (made.route.owner or "").startswith(
-                    made.route_func + ".") and made.route_func not in factories:
-                continue  # a router the function makes and keeps to itself: never served
             out.append(_route(made, solver.model))
     return out
 

@@ -114,6 +114,9 @@ class RouteFact:
     # `X.route` of a project decorator that only marks the method for a blueprint built later
     # (frameworks/flask_plugins): kept only if X.route is one; `owner` is the method's class.
     deferred_to: str | None = None
+    # The own path is the string literal at `span` (a fix may rewrite it); False when it was
+    # put together from a registrar's parameters (frameworks/param_routes).
+    path_written: bool = True
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ class Route:
     handler_async: bool = False  # the handler is an `async def` (fixes show it so)
     # The app (or root URL list) the route is served by, when its chain reaches one.
     app: str | None = None
+    path_written: bool = True  # RouteFact.path_written
 
     @property
     def params(self) -> list[str]:
@@ -964,7 +968,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         action=action, overrides=overrides, handler_params=h.params if h else (),
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
-        handler_async=h.is_async if h else False,
+        handler_async=h.is_async if h else False, path_written=fact.path_written,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
