@@ -60,6 +60,8 @@ class ParamRouteFact:
     owner: Piece | None  # None: the route's own owner (not a parameter)
     path: tuple[Piece, ...] | None  # None: the route's own path
     view: Piece | None  # a parameter (or, once substituted, a reference) naming the view
+    # where the registration is written (file:line:col), then each call it came through
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,8 @@ def templated(ctx: FileContext, node: ast.AST, facts: list[object]) -> list[obje
             # arguments (`def register_routes(app: FastAPI)`), as any parameter owner.
             out.append(fact)
             continue
-        out.append(ParamRouteFact(name, params, fact, owner, path, view))
+        origin = f"{ctx.path}:{fact.span.start_line}:{fact.span.start_col}"
+        out.append(ParamRouteFact(name, params, fact, owner, path, view, origin))
     return out
 
 
@@ -330,19 +333,41 @@ def with_imported_constants(facts: dict[str, list[Any]], owners: dict[str, Any],
 
 
 class _Solver:
+    """What each function registers given its parameters, solved over the calls: a
+    function's own registrations, and those of the registrars it calls with its own
+    parameters. Each registration counts once per chain of calls; a chain that passes a
+    call twice (recursion) adds nothing, and the rounds are bounded."""
+
     def __init__(self, facts: dict[str, list[Any]], model: Any) -> None:
         from ..program.model import FunctionInfo
 
         self.model = model
         self.function_info = FunctionInfo
-        self.direct: dict[str, list[ParamRouteFact]] = {}
+        self.table: dict[str, list[ParamRouteFact]] = {}
         for fact in facts.get("param_route", []):
-            self.direct.setdefault(fact.func, []).append(fact)
+            self.table.setdefault(fact.func, []).append(fact)
         self.calls_in: dict[str, list[ParamCallFact]] = {}
         for call in facts.get("param_call", []):
             self.calls_in.setdefault(call.caller, []).append(call)
         self._targets: dict[str, Any] = {}
-        self._memo: dict[str, list[ParamRouteFact]] = {}
+        for _ in range(_MAX_DEPTH):
+            if not self._round():
+                break
+
+    def _round(self) -> bool:
+        changed = False
+        for func, calls in sorted(self.calls_in.items()):
+            if not func:
+                continue
+            known = self.table.setdefault(func, [])
+            origins = {t.origin for t in known}
+            for call in calls:
+                for made in self.through(call):
+                    if _open(made) and made.origin not in origins:
+                        known.append(made)
+                        origins.add(made.origin)
+                        changed = True
+        return changed
 
     def target(self, callee: str) -> Any:
         if callee not in self._targets:
@@ -350,20 +375,7 @@ class _Solver:
             self._targets[callee] = found if isinstance(found, self.function_info) else None
         return self._targets[callee]
 
-    def templates(self, func: str, depth: int = 0) -> list[ParamRouteFact]:
-        """What `func` registers given its parameters: its own registrations, and those of
-        the registrars it calls with its parameters."""
-        if func in self._memo:
-            return self._memo[func]
-        self._memo[func] = []  # a cycle of calls adds nothing
-        out = list(self.direct.get(func, ()))
-        if depth < _MAX_DEPTH:
-            for call in self.calls_in.get(func, ()):
-                out += [t for t in self.through(call, depth) if _open(t)]
-        self._memo[func] = out
-        return out
-
-    def through(self, call: ParamCallFact, depth: int = 0) -> list[ParamRouteFact]:
+    def through(self, call: ParamCallFact) -> list[ParamRouteFact]:
         """The registrations a call makes, its arguments substituted."""
         target = self.target(call.callee)
         if target is None:
@@ -371,10 +383,16 @@ class _Solver:
         offset = {"function": 0, "staticmethod": 0, "classmethod": 1}.get(target.kind)
         if offset is None:
             return []
-        out = []
-        for template in self.templates(target.qualname, depth + 1):
-            out.append(_substitute(template, template.params[offset:], call))
-        return out
+        if target.qualname == call.caller:
+            return []  # a function calling itself registers nothing more
+        site = _site(call)
+        return [_substitute(template, template.params[offset:], call)
+                for template in self.table.get(target.qualname, ())
+                if site not in template.origin]  # a cycle of calls adds nothing
+
+
+def _site(call: ParamCallFact) -> str:
+    return f"|{call.file}:{call.span.start_line}:{call.span.start_col}"
 
 
 def _bind(params: tuple[str, ...], args: tuple[tuple[str, tuple[Piece, ...]], ...]
@@ -417,6 +435,7 @@ def _substitute(template: ParamRouteFact, params: tuple[str, ...],
         span = literals[key] if written else call.span
     route = replace(template.route, file=call.file, span=span, path_written=written)
     return replace(template, func=call.caller, params=call.caller_params, route=route,
+                   origin=template.origin + _site(call),
                    owner=_one(template.owner, bound),
                    path=path, view=_one(template.view, bound))
 
@@ -454,6 +473,7 @@ def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
     solver = _Solver(facts, program_of(facts))
     owners = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
     out: list[RouteFact] = []
+    seen: set[tuple[Any, ...]] = set()
     for call in facts.get("param_call", []):
         if is_test_path(call.file):
             continue  # a test's call registers nothing the application serves
@@ -463,7 +483,12 @@ def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
             if made.owner is not None and (made.owner[0] != "ref" or
                                            owners.find(made.owner[1]) is None):
                 continue  # not an app or router this run knows: registers nothing seen
-            out.append(_route(made, solver.model))
+            route = _route(made, solver.model)
+            key = (route.file, route.span, route.owner, route.path, route.view_ref,
+                   route.handler.span if route.handler else None)
+            if key not in seen:  # the same registration reached by two chains
+                seen.add(key)
+                out.append(route)
     return out
 
 
