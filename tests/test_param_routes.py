@@ -164,3 +164,36 @@ def test_registration_that_uses_no_parameter_is_the_route_itself(tmp_path, capsy
     root = app_package(tmp_path, {"helpers.py": helpers, "uses.py": USES})
     rows = _rows(capsys, root, monkeypatch)
     assert ("GET", "/x/fixed", "V.get", "app/helpers.py:8", "app/helpers.py:13") in rows
+
+
+SMOREST = '''import flask_smorest
+from flask import Flask
+from flask_smorest import Blueprint
+
+bp = Blueprint("items", __name__, url_prefix="/items")
+
+
+@bp.route("/<int:id>")
+def item(id):
+    return {}
+
+
+def create_app():
+    app = Flask(__name__)
+    api = flask_smorest.Api(app)
+    api.register_blueprint(bp)
+    return app
+'''
+
+
+def test_flask_smorest_api_registers_on_its_app(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = app_package(tmp_path, {"web.py": SMOREST})
+    assert _rows(capsys, root, monkeypatch) == [
+        ("GET", "/items/<int:id>", "item", "app/web.py:9", "app/web.py:8")]
+
+
+def test_flask_smorest_api_without_its_app_is_unplaced(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # `Api()` then `init_app` elsewhere: where the blueprint is served is not told.
+    root = app_package(tmp_path, {"web.py": SMOREST.replace("flask_smorest.Api(app)",
+                                                           "flask_smorest.Api()")})
+    assert [r[1] for r in _rows(capsys, root, monkeypatch)] == ["{?}/items/<int:id>"]
