@@ -55,10 +55,6 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     if annotation and annotation in APPS:
         # `def register_routes(app: FastAPI)`: resolved through its callers.
         return APPS[annotation]
-    if annotation == "" and ownerish(expr) and ctx.semantic.is_imported("fastapi"):
-        # `def register_endpoints(cls, router)`: a route only at a call that passes a router
-        # (frameworks/param_routes checks the argument).
-        return ("fastapi", "router")
     return None
 
 
@@ -82,6 +78,11 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if attr not in ROUTE_METHODS and attr not in ("api_route", "route"):
         return None
     kind = owner_kind(ctx, dec.func.value)
+    if kind is None and ownerish(dec.func.value) and param_annotation(
+            ctx, dec.func.value) == "" and ctx.semantic.is_imported("fastapi"):
+        # `def register_endpoints(cls, router): @router.get(...)`: a route only at a call
+        # that passes a router (frameworks/param_routes checks the argument).
+        kind = ("fastapi", "router")
     if kind is None:
         return None
     path_node = arg_or_kw(dec, 0, "path")

@@ -51,14 +51,12 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
         return "router"
     if imported_owner(ctx, expr, ("flask", "quart")):
         return "router"
-    if _unannotated_router_param(ctx, expr):
-        # `def register(bp): @bp.route(...)`: a route only at a call that passes a blueprint
-        # or app (frameworks/param_routes checks the argument).
-        return "router"
     return None
 
 
 def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
+    """`def register(bp): @bp.route(...)` / `bp.add_url_rule(...)`: a route only at a call
+    that passes a blueprint or app (frameworks/param_routes checks the argument)."""
     from .call_bindings import ownerish
     from .fastapi_starlette import param_annotation
 
@@ -75,7 +73,8 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if attr != "route" and attr not in SHORTCUTS:
         return None
     owner_class = None
-    if owner_kind(ctx, dec.func.value) is None:
+    if owner_kind(ctx, dec.func.value) is None and not _unannotated_router_param(
+            ctx, dec.func.value):
         owner_class = project_class(ctx, dec.func.value)
         if owner_class is None or attr != "route":
             return None
@@ -205,6 +204,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         ctx, call.func.value) is None else None
     if owner_class is not None:
         pass  # a project Blueprint subclass's instance (kept or not in the project phase)
+    elif attr == "add_url_rule" and _unannotated_router_param(ctx, call.func.value):
+        pass  # on a blueprint parameter: a summary of its function (param_routes)
     elif owner_kind(ctx, call.func.value) is None and factory is not None:
         # `app = create_app(); app.register_blueprint(web)`: the app the factory returns
         # (frameworks/call_bindings), unknown when no factory of the project tells.

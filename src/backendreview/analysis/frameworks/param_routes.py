@@ -62,6 +62,9 @@ class ParamRouteFact:
     view: Piece | None  # a parameter (or, once substituted, a reference) naming the view
     # where the registration is written (file:line:col), then each call it came through
     origin: str = ""
+    # the router is a parameter taken for one by its name alone: no route unless a call
+    # passes a known app or router
+    guessed_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,12 +164,16 @@ def _single(ctx: FileContext, expr: ast.AST | None, params: tuple[str, ...],
 
 def _guessed_owner(ctx: FileContext, receiver: ast.expr, fact: RouteFact) -> bool:
     """A router parameter taken for one by its name alone (`def register_endpoints(cls,
-    router)`, fastapi_starlette.owner_kind): a route only where a call passes a router."""
+    router): @router.get(...)`, fastapi_starlette.route_from_decorator; `bp.route` /
+    `bp.add_url_rule` in flask): a route only where a call passes a router. FastAPI's
+    `add_api_route` on an unannotated parameter was read before as the parameter's route
+    (call_bindings binds it), so it is not one of these."""
     from .fastapi_starlette import param_annotation
 
-    return fact.framework in ("fastapi", "starlette", "flask") and \
-        not fact.is_router_register and \
-        param_annotation(ctx, receiver) == ""
+    if fact.is_router_register or param_annotation(ctx, receiver) != "":
+        return False
+    return fact.framework == "flask" or (
+        fact.framework in ("fastapi", "starlette") and fact.decorator is not None)
 
 
 def templated(ctx: FileContext, node: ast.AST, facts: list[object]) -> list[object]:
@@ -202,17 +209,17 @@ def templated(ctx: FileContext, node: ast.AST, facts: list[object]) -> list[obje
             continue
         path_expr = by_span.get(fact.span)
         path = _pieces(ctx, path_expr, params, func) if path_expr is not None else None
-        if path is not None and not any(kind == "param" for kind, _ in path) and \
-                fact.path is not None:
-            path = None  # a literal path: the route's own
-        if view is None and path is None and not (owner is not None and _guessed_owner(
-                ctx, node.func.value, fact)):
+        from_param = path is not None and any(kind == "param" for kind, _ in path)
+        guessed = owner is not None and _guessed_owner(ctx, node.func.value, fact)
+        if view is None and not from_param and not guessed:
             # Only the router is a parameter: call_bindings binds it through the callers'
             # arguments (`def register_routes(app: FastAPI)`), as any parameter owner.
             out.append(fact)
             continue
+        if not from_param and fact.path is not None:
+            path = None  # a literal path: the route's own
         origin = f"{ctx.path}:{fact.span.start_line}:{fact.span.start_col}"
-        out.append(ParamRouteFact(name, params, fact, owner, path, view, origin))
+        out.append(ParamRouteFact(name, params, fact, owner, path, view, origin, guessed))
     return out
 
 
@@ -433,7 +440,12 @@ def _substitute(template: ParamRouteFact, params: tuple[str, ...],
         key = str(params.index(name)) if name in params else name
         written = key in literals and key in dict(call.args)
         span = literals[key] if written else call.span
-    route = replace(template.route, file=call.file, span=span, path_written=written)
+    handler = template.route.handler
+    if handler is not None and not handler.file:
+        # The handler stays where it is written when the registration moves to the call.
+        handler = replace(handler, file=template.route.file)
+    route = replace(template.route, file=call.file, span=span, path_written=written,
+                    handler=handler)
     return replace(template, func=call.caller, params=call.caller_params, route=route,
                    origin=template.origin + _site(call),
                    owner=_one(template.owner, bound),
@@ -462,33 +474,45 @@ def _text(pieces: tuple[Piece, ...], model: Any) -> str:
 
 
 def param_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
-    """One route per call that reaches a registrar, its arguments substituted; a router
-    argument must be an app or router this run knows."""
-    if not facts.get("param_route"):
+    """One route per call that reaches a registrar, its arguments substituted. A registration
+    no chain of resolved calls reaches (a method called through `self`, a function nobody
+    calls) keeps the route the collector read, its unknown parts `{?}`; one whose router is
+    a parameter known by its name only registers nothing then, nor where the argument is
+    not an app or router this run knows."""
+    templates = facts.get("param_route", [])
+    if not templates:
         return []
     from ..program import FACT_KIND, program_of
 
     if not facts.get(FACT_KIND):
-        return []
+        return [t.route for t in templates if not t.guessed_owner]
     solver = _Solver(facts, program_of(facts))
     owners = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
     out: list[RouteFact] = []
     seen: set[tuple[Any, ...]] = set()
+    produced: set[str] = set()  # where the registrations that gave a route are written
     for call in facts.get("param_call", []):
-        if is_test_path(call.file):
-            continue  # a test's call registers nothing the application serves
+        test = is_test_path(call.file)
         for made in solver.through(call):
             if _open(made) and made.func:
                 continue  # stands for what its own callers pass (solved at those calls)
+            produced.add(made.origin.split("|", 1)[0])
+            if test:
+                continue  # a test's call registers nothing the application serves
             if made.owner is not None and (made.owner[0] != "ref" or
                                            owners.find(made.owner[1]) is None):
-                continue  # not an app or router this run knows: registers nothing seen
+                if made.guessed_owner:
+                    continue  # not an app or router this run knows: registers nothing seen
+                # The router parameter as the collector named it: call_bindings binds it
+                # through the callers' arguments (a factory's app, a collection's items).
+                made = replace(made, owner=None)
             route = _route(made, solver.model)
             key = (route.file, route.span, route.owner, route.path, route.view_ref,
                    route.handler.span if route.handler else None)
             if key not in seen:  # the same registration reached by two chains
                 seen.add(key)
                 out.append(route)
+    out += [t.route for t in templates if t.origin not in produced and not t.guessed_owner]
     return out
 
 
