@@ -393,9 +393,15 @@ class _Solver:
         if target.qualname == call.caller:
             return []  # a function calling itself registers nothing more
         site = _site(call)
-        return [_substitute(template, template.params[offset:], call)
-                for template in self.table.get(target.qualname, ())
-                if site not in template.origin]  # a cycle of calls adds nothing
+        out = []
+        for template in self.table.get(target.qualname, ()):
+            if site in template.origin:
+                continue  # a cycle of calls adds nothing
+            # `Sub.register(bp)` on a classmethod: `cls` is the class the call names.
+            receiver = {template.params[0]: (("ref", call.callee.rsplit(".", 1)[0]),)} \
+                if offset and template.params and "." in call.callee else {}
+            out.append(_substitute(template, template.params[offset:], call, receiver))
+        return out
 
 
 def _site(call: ParamCallFact) -> str:
@@ -422,10 +428,11 @@ def _one(piece: Piece | None, bound: dict[str, tuple[Piece, ...]]) -> Piece | No
         given[0][0] in ("ref", "param") else ("unknown", "")
 
 
-def _substitute(template: ParamRouteFact, params: tuple[str, ...],
-                call: ParamCallFact) -> ParamRouteFact:
-    """The template as the call makes it (`params`: the ones the call's arguments bind)."""
-    bound = _bind(params, call.args)
+def _substitute(template: ParamRouteFact, params: tuple[str, ...], call: ParamCallFact,
+                receiver: dict[str, tuple[Piece, ...]]) -> ParamRouteFact:
+    """The template as the call makes it (`params`: the ones the call's arguments bind;
+    `receiver`: a classmethod's `cls`)."""
+    bound = {**receiver, **_bind(params, call.args)}
     path = None
     if template.path is not None:
         path = tuple(p for piece in template.path for p in (
