@@ -7,7 +7,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .call_bindings import reference
+from .call_bindings import ownerish, reference
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -108,6 +108,11 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if attr not in ROUTE_METHODS and attr not in ("api_route", "route"):
         return None
     kind = owner_kind(ctx, dec.func.value)
+    if kind is None and ownerish(dec.func.value) and param_annotation(
+            ctx, dec.func.value) == "" and ctx.semantic.is_imported("fastapi"):
+        # `def register_endpoints(cls, router): @router.get(...)`: a route only at a call
+        # that passes a router (frameworks/param_routes checks the argument).
+        kind = ("fastapi", "router")
     if kind is None:
         return None
     path_node = arg_or_kw(dec, 0, "path")
