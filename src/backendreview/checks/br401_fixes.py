@@ -19,6 +19,7 @@ from ..analysis.handlers import module_logger, response_call
 from ..analysis.rewrite import import_edit, imported_name, replace_in, setup_edit
 from ..context import FileContext
 from ..model import Edit, Fix
+from .br401_sentence import sentence_without_exception, translated
 
 if TYPE_CHECKING:
     from .br401_errors import HandlerAnalysis, Leak
@@ -131,17 +132,29 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     logger = ("logger", []) if analysis.logs else _logger(ctx)
     if text is None or logger is None:
         return fallback
-    rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
+    # A sentence the project wrote around the exception keeps its words; only the
+    # exception's part goes. Nothing written around it: the generic text.
+    kept = sentence_without_exception(text, analysis.tainted, ctx.source)
+    new_text = kept or GENERIC_TEXT
+    rewritten = replace_in(ctx.source(statement), ctx.source(text), new_text,
                            statement=True) or replace_in(
         # a text split over lines inside parentheses: libcst's node includes them
-        ctx.source(statement), f"({ctx.source(text)})", GENERIC_TEXT, statement=True)
+        ctx.source(statement), f"({ctx.source(text)})", new_text, statement=True)
     if rewritten is None:
         return fallback
     name, setup = logger
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
     replacement = "\n".join([*lines, rewritten])
-    return Fix(fallback.description + _catch_all_note(ctx, statement) +
+    description = fallback.description
+    if kept:
+        description = ("Log the exception with its traceback and keep the message written "
+                       "for the user without the exception's text (the status and the "
+                       "response's shape stay).")
+        if translated(text):
+            description += (" The translatable message changes: update the translation "
+                            "catalogs.")
+    return Fix(description + _catch_all_note(ctx, statement) +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 

@@ -1,0 +1,79 @@
+"""BR401's exact fix keeps the message the project wrote around the exception and drops only
+the exception's part; with nothing written around it, the generic text."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from backendreview.checks.br401_sentence import sentence_without_exception
+from backendreview.config import Config
+from backendreview.engine import run
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "BR401" / "written_messages.py"
+
+
+def _rewrite(expression: str) -> str | None:
+    """The rewrite of `expression`, where the name `e` is the exception."""
+    node = ast.parse(expression, mode="eval").body
+
+    def tainted(sub: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == "e" for n in ast.walk(sub))
+
+    return sentence_without_exception(node, tainted, ast.unparse)
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ('f"Export failed: {e}"', '"Export failed"'),
+    ('f"Export of {name} failed ({e})."', 'f"Export of {name} failed."'),
+    ('"Import failed: " + str(e)', '"Import failed"'),
+    ('_("Could not save: %s") % e', '_("Could not save")'),
+    ('_("Saved %d of %s: %s") % (count, total, e)', '_("Saved %d of %s") % (count, total)'),
+    ('"%(object)s not created, error: %(error)s" % {"error": e, "object": kind}',
+     '"%(object)s not created" % {\'object\': kind}'),
+    ('_("Import of {name} failed: {err}").format(name=name, err=e)',
+     '_("Import of {name} failed").format(name=name)'),
+    ('gettext("Could not reach {0}").format(e)', 'gettext("Could not reach")'),
+    ('"100%% done, then: %s" % e', '"100% done, then"'),
+])
+def test_the_sentence_stays_without_the_exception(written: str, kept: str) -> None:
+    result = _rewrite(written)
+    assert result == kept
+    ast.parse(result, mode="eval")
+
+
+@pytest.mark.parametrize("written", [
+    'str(e)',                      # nothing written around it
+    'f"{e}"',
+    'f"Error: {e}"',               # only a word announcing it
+    '"error " + str(e)',
+    '"Failed for " + name + str(e)',  # another value joined in: left to the generic text
+    'f"Report failed ({type(x).__name__})"',  # no exception inside
+])
+def test_no_sentence_to_keep(written: str) -> None:
+    assert _rewrite(written) is None
+
+
+def test_the_fixture_keeps_each_written_message(monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURE.parent)
+    findings = run([Path(FIXTURE.name)], Config(root=FIXTURE.parent, select=("BR401",)),
+                   jobs=1).findings
+    by_line = {f.span.start_line: f for f in findings}
+    assert sorted(by_line) == [21, 42, 63, 72, 91]
+    save = by_line[21].fix
+    assert save is not None and not save.safe
+    assert save.edits[-1].replacement == (
+        'logger.exception("save_book failed")\n'
+        'flash(_("Could not save the book"), "error")')
+    assert save.description.startswith("Log the exception with its traceback and keep the "
+                                       "message written for the user")
+    assert "translation catalogs" in save.description
+    export = by_line[63].fix
+    assert export is not None and export.edits[-1].replacement.endswith(
+        'return {"detail": "Export failed"}')
+    assert "translation" not in export.description
+    bare = by_line[91].fix
+    assert bare is not None and bare.edits[-1].replacement.endswith(
+        'return {"detail": "Internal server error"}')
