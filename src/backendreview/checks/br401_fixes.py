@@ -154,7 +154,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         if translated(text):
             description += (" The translatable message changes: update the translation "
                             "catalogs.")
-    return Fix(description + _catch_all_note(ctx, statement) +
+    # the kept sentence already tells the client what failed, in the status the project chose
+    note = "" if kept else _catch_all_note(ctx, statement)
+    return Fix(description + note +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 # gettext and its usual aliases: the message is the first argument.
 _TRANSLATORS = frozenset({"_", "gettext", "ugettext", "gettext_lazy", "ugettext_lazy", "_l",
-                          "lazy_gettext", "lazy_gettext", "pgettext", "translate", "N_", "T"})
+                          "lazy_gettext", "pgettext", "translate", "N_", "T"})
 # `%s`, `%(name)s`, `%r`, `%d`... and the literal `%%`.
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[sdrifgeExXoc%a]")
 # What joined the exception to the sentence: "failed: ", " - ", " (", ", error: "
@@ -196,7 +196,7 @@ def _concatenation(node: ast.BinOp, tainted: Tainted,
             operands.append(part)
 
     flatten(node)
-    if not all(isinstance(o, ast.Constant) and isinstance(o.value, str) or tainted(o)
+    if not all((isinstance(o, ast.Constant) and isinstance(o.value, str)) or tainted(o)
                for o in operands):
         return None  # other values joined in: the generic text replaces the whole
     pieces: list[str | None] = [o.value if isinstance(o, ast.Constant) else None
