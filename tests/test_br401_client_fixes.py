@@ -188,7 +188,12 @@ def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> Non
     assert returned is not None and handed is not None
     assert returned.edits[-1].replacement == (
         'logger.exception("list_tools failed")\n'
-        'return {"tools": [], "error": "Internal server error"}')
+        'return {"tools": [], "error": f"Failed to get tools from {server}"}')
+    assert returned.description.startswith("This function is no route handler")
+    assert returned.description.endswith("The edit keeps the written message: keep the "
+                                          "message written for the user without the "
+                                          "exception's text (the status and the response's "
+                                          "shape stay).")
     assert handed.edits == () and handed.suggestion is None
     assert handed.description.startswith("This function is no route handler: its callers "
                                           "take what it returns or hands on")
@@ -222,7 +227,8 @@ def test_a_text_split_over_lines_in_parentheses_is_replaced(tmp_path, monkeypatc
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse")
     finding = _finding_in(tmp_path, monkeypatch, source, answer)
     replacement = finding.fix.edits[-1].replacement
-    assert "'error': \"Internal server error\"" in replacement
+    # the written message stays, without the exception's part
+    assert "'error': \"Failed to publish %d\" % 1," in replacement
     assert "'stat': 'fail'" in replacement and "'published': 0" in replacement
     assert "% (1, e)" not in replacement
 
@@ -248,7 +254,7 @@ def test_catch_all_after_specific_handlers_keeps_the_exact_edit_and_says_why() -
     fixes = {f.span.start_line: f.fix for f in result.findings if f.rule_id == "BR401"}
     catch_all = fixes[text.splitlines().index(
         '    except Exception as e:', text.splitlines().index("def license_action(request):")) + 1]
-    assert catch_all.edits and "HttpResponseBadRequest(\"Internal server error\")" in \
+    assert catch_all.edits and "HttpResponseBadRequest(\"Unexpected error\")" in \
         catch_all.edits[-1].replacement
     assert "This catch-all answers a client error (HttpResponseBadRequest, a 400)" in \
         catch_all.description

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from .br401_errors import HandlerAnalysis, Leak
 
 GENERIC_TEXT = '"Internal server error"'
+# How the default words ask for the generic text (br401_errors' logging fix).
+_GENERIC_WORDS = "return a generic message (with an error id the client can quote)"
 # What answers "your input is wrong" (400 / 422): the status by number or name, or an
 # exception that frameworks turn into a 400 (DRF's ValidationError / ParseError, werkzeug's
 # BadRequest). Other 4xx are not about the input (403), or a project's own convention for
@@ -148,15 +150,14 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     replacement = "\n".join([*lines, rewritten])
     description = fallback.description
     if kept:
-        description = ("Log the exception with its traceback and keep the message written "
-                       "for the user without the exception's text (the status and the "
-                       "response's shape stay).")
+        keep = ("keep the message written for the user without the exception's text (the "
+                "status and the response's shape stay)")
+        description = description.replace(_GENERIC_WORDS, keep) if _GENERIC_WORDS in \
+            description else f"{description} The edit keeps the written message: {keep}."
         if translated(text):
             description += (" The translatable message changes: update the translation "
                             "catalogs.")
-    # the kept sentence already tells the client what failed, in the status the project chose
-    note = "" if kept else _catch_all_note(ctx, statement)
-    return Fix(description + note +
+    return Fix(description + _catch_all_note(ctx, statement) +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 
