@@ -77,3 +77,24 @@ def test_the_fixture_keeps_each_written_message(monkeypatch) -> None:
     bare = by_line[91].fix
     assert bare is not None and bare.edits[-1].replacement.endswith(
         'return {"detail": "Internal server error"}')
+
+
+RAISED = Path(__file__).resolve().parents[1] / "fixtures" / "BR401" / "raised_user_messages.py"
+
+
+def test_messages_raised_for_the_user_get_words_not_a_fixed_text(monkeypatch) -> None:
+    monkeypatch.chdir(RAISED.parent)
+    findings = run([Path(RAISED.name)], Config(root=RAISED.parent, select=("BR401",)),
+                   jobs=1).findings
+    by_line = {f.span.start_line: f.fix for f in findings}
+    assert sorted(by_line) == [32, 42, 52]
+    own, called = by_line[32], by_line[42]
+    assert own.edits == () and own.description.startswith(
+        "The try body raises messages written for the user (line 29: "
+        "`raise Exception(_(\"Please complete all fields.\"))`)")
+    assert called.edits == () and called.description.startswith(
+        "The try body raises messages written for the user (in `check_domain`, line 21: ")
+    assert "exception class of the project's own" in called.description
+    # near miss: nothing written is raised in the try body: the exact edit
+    assert by_line[52].edits and by_line[52].edits[-1].replacement.endswith(
+        'flash("Internal server error", category="error")')

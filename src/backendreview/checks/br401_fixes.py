@@ -403,3 +403,64 @@ def _other_sinks(ctx: FileContext, analysis: HandlerAnalysis, edited: ast.stmt) 
             return (f" The exception's text also reaches line {node.lineno} "
                     f"(`{ctx.source(node.func)}(...)`): replace it there too.")
     return ""
+
+
+def _written_raise(node: ast.AST) -> ast.Raise | None:
+    """`raise Exception(_("E-mail is not from valid domain"))`: a raise whose message is
+    written text (a literal, a translated literal, an f-string with words)."""
+    if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call) or \
+            not node.exc.args:
+        return None
+    kind = node.exc.func.attr if isinstance(node.exc.func, ast.Attribute) else getattr(
+        node.exc.func, "id", "")
+    if _HTTP_ERROR.search(kind):
+        return None  # an HTTP answer of its own (`HTTPException(404, ...)`), not a message
+    message = node.exc.args[0]
+    if isinstance(message, ast.Call) and len(message.args) == 1 and (
+            getattr(message.func, "id", "") in _TRANSLATED or getattr(
+            message.func, "attr", "") in _TRANSLATED):
+        message = message.args[0]
+    if isinstance(message, ast.Constant) and isinstance(message.value, str):
+        return node if re.search(r"[^\W\d_]{3,}", message.value) else None
+    if isinstance(message, ast.JoinedStr) and any(
+            isinstance(v, ast.Constant) and re.search(r"[^\W\d_]{3,}", str(v.value))
+            for v in message.values):
+        return node
+    return None
+
+
+_HTTP_ERROR = re.compile(r"HTTP|Http|^abort$|Abort|Response")
+_TRANSLATED = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "lazy_gettext", "_l"})
+
+
+def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
+    """Words, not code, when the try body raises messages written for the user (itself, or
+    in a function of this file it calls): the broad except shows them on purpose, and a
+    fixed text in place of the exception's would hide them along with the unplanned ones."""
+    if not isinstance(try_stmt, ast.Try):
+        return None
+    functions = {n.name: n for n in ctx.tree.body
+                 if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    found: ast.Raise | None = None
+    where = ""
+    for stmt in try_stmt.body:
+        for node in ast.walk(stmt):
+            found = _written_raise(node)
+            if found is None and isinstance(node, ast.Call) and isinstance(
+                    node.func, ast.Name) and node.func.id in functions:
+                found = next((r for sub in ast.walk(functions[node.func.id])
+                              if (r := _written_raise(sub)) is not None), None)
+                where = f"in `{node.func.id}`, " if found is not None else ""
+            if found is not None:
+                break
+        if found is not None:
+            break
+    if found is None:
+        return None
+    return Fix(f"The try body raises messages written for the user ({where}line "
+               f"{found.lineno}: "
+               f"`{ctx.source(found)[:120]}`), which this except shows on purpose: a fixed "
+               f"text here would hide them too. Raise those as an exception class of the "
+               f"project's own (`class UserFacingError(Exception)`), catch it before this "
+               f"except and show its text; log anything else with its traceback "
+               f"(logger.exception) and show a generic message for it.")
