@@ -464,3 +464,15 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
                f"project's own (`class UserFacingError(Exception)`), catch it before this "
                f"except and show its text; log anything else with its traceback "
                f"(logger.exception) and show a generic message for it.")
+
+
+def helper_makes_text_fix(helper: str, line: int) -> Fix:
+    """Words, not code, when the except hands the exception itself to a function of the
+    project that puts its text (or traceback) into the response: that function is where the
+    leak is, and one change there fixes every caller; an answer built here instead would
+    replace the helper's page or shape."""
+    return Fix(f"The exception's text goes into the response inside `{helper}` (defined on "
+               f"line {line} of its file), not here: change it there — log the exception "
+               f"with its traceback (logger.exception) and leave its text and traceback out "
+               f"of what it builds (keeping the messages of exceptions meant for the user) — "
+               f"which fixes every caller at once; this except then needs no change.")
