@@ -137,11 +137,16 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     # A sentence the project wrote around the exception keeps its words; only the
     # exception's part goes. Nothing written around it: the generic text.
     kept = sentence_without_exception(text, analysis.tainted, ctx.source)
-    new_text = kept or GENERIC_TEXT
-    rewritten = replace_in(ctx.source(statement), ctx.source(text), new_text,
-                           statement=True) or replace_in(
-        # a text split over lines inside parentheses: libcst's node includes them
-        ctx.source(statement), f"({ctx.source(text)})", new_text, statement=True)
+    rewritten = None
+    for new_text in ([kept] if kept else []) + [GENERIC_TEXT]:
+        # (a kept sentence that does not parse here, `f"{d["k"]}"` before 3.12: generic)
+        rewritten = replace_in(ctx.source(statement), ctx.source(text), new_text,
+                               statement=True) or replace_in(
+            # a text split over lines inside parentheses: libcst's node includes them
+            ctx.source(statement), f"({ctx.source(text)})", new_text, statement=True)
+        if rewritten is not None:
+            break
+        kept = None
     if rewritten is None:
         return fallback
     name, setup = logger
