@@ -37,6 +37,10 @@ def _rewrite(expression: str) -> str | None:
      '_("Import of {name} failed").format(name=name)'),
     ('gettext("Could not reach {0}").format(e)', 'gettext("Could not reach")'),
     ('"100%% done, then: %s" % e', '"100% done, then"'),
+    # a quote closing a quoted name stays; one opening the removed value goes
+    ('_("Unexpected error in action \\"{action}\\": {error}").format(action=a, error=e)',
+     '_("Unexpected error in action \\"{action}\\"").format(action=a)'),
+    ("f\"Could not open '{e}'\"", '"Could not open"'),
 ])
 def test_the_sentence_stays_without_the_exception(written: str, kept: str) -> None:
     result = _rewrite(written)
@@ -87,7 +91,7 @@ def test_messages_raised_for_the_user_get_words_not_a_fixed_text(monkeypatch) ->
     findings = run([Path(RAISED.name)], Config(root=RAISED.parent, select=("BR401",)),
                    jobs=1).findings
     by_line = {f.span.start_line: f.fix for f in findings}
-    assert sorted(by_line) == [32, 42, 52]
+    assert sorted(by_line) == [32, 42, 52, 94]
     own, called = by_line[32], by_line[42]
     assert own.edits == () and own.description.startswith(
         "The try body raises messages written for the user (line 29: "
@@ -97,4 +101,7 @@ def test_messages_raised_for_the_user_get_words_not_a_fixed_text(monkeypatch) ->
     assert "exception class of the project's own" in called.description
     # near miss: nothing written is raised in the try body: the exact edit
     assert by_line[52].edits and by_line[52].edits[-1].replacement.endswith(
+        'flash("Internal server error", category="error")')
+    # near miss: the written raise is caught by its own except first: the exact edit
+    assert by_line[94].edits and by_line[94].edits[-1].replacement.endswith(
         'flash("Internal server error", category="error")')

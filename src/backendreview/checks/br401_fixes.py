@@ -410,7 +410,11 @@ def _other_sinks(ctx: FileContext, analysis: HandlerAnalysis, edited: ast.stmt) 
     return ""
 
 
-def _written_raise(node: ast.AST) -> ast.Raise | None:
+def _type_name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _written_raise(node: ast.AST, caught: set[str]) -> ast.Raise | None:
     """`raise Exception(_("E-mail is not from valid domain"))`: a raise whose message is
     written text (a literal, a translated literal, an f-string with words)."""
     if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call) or \
@@ -418,7 +422,7 @@ def _written_raise(node: ast.AST) -> ast.Raise | None:
         return None
     kind = node.exc.func.attr if isinstance(node.exc.func, ast.Attribute) else getattr(
         node.exc.func, "id", "")
-    if _HTTP_ERROR.search(kind):
+    if _HTTP_ERROR.search(kind) or kind in caught:
         return None  # an HTTP answer of its own (`HTTPException(404, ...)`), not a message
     message = node.exc.args[0]
     if isinstance(message, ast.Call) and len(message.args) == 1 and (
@@ -446,15 +450,19 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
         return None
     functions = {n.name: n for n in ctx.tree.body
                  if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    # `except LicenseActionError` before the broad one: those raises never reach it
+    caught = {_type_name(t) for h in try_stmt.handlers if h.type is not None
+              for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])}
+    caught -= _BROAD
     found: ast.Raise | None = None
     where = ""
     for stmt in try_stmt.body:
         for node in ast.walk(stmt):
-            found = _written_raise(node)
+            found = _written_raise(node, caught)
             if found is None and isinstance(node, ast.Call) and isinstance(
                     node.func, ast.Name) and node.func.id in functions:
                 found = next((r for sub in ast.walk(functions[node.func.id])
-                              if (r := _written_raise(sub)) is not None), None)
+                              if (r := _written_raise(sub, caught)) is not None), None)
                 where = f"in `{node.func.id}`, " if found is not None else ""
             if found is not None:
                 break

@@ -24,8 +24,9 @@ _TRANSLATORS = frozenset({"_", "gettext", "ugettext", "gettext_lazy", "ugettext_
 # `%s`, `%(name)s`, `%r`, `%d`... and the literal `%%`.
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[sdrifgeExXoc%a]")
 # What joined the exception to the sentence: "failed: ", " - ", " (", ", error: "
-_LEFT_JOIN = re.compile(r"[\s:;,\-–—(\[{'\"]+$")
-_RIGHT_JOIN = re.compile(r"^[\s)\]}'\"]+")
+_LEFT_JOIN = re.compile(r"[\s:;,\-–—(\[{]+$")
+_RIGHT_JOIN = re.compile(r"^[\s)\]}]+")
+_QUOTES = "'\"`«»“”"
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 Tainted = Callable[[ast.AST], object]
@@ -108,17 +109,31 @@ def _join(pieces: list[str | None]) -> str | None:
     after_removed = False
     for piece in pieces:
         if piece is None:
-            out = _ANNOUNCING_CLAUSE.sub("", _LEFT_JOIN.sub("", out))
+            out = _ANNOUNCING_CLAUSE.sub("", _LEFT_JOIN.sub("", _unquoted_end(out)))
             after_removed = True
             continue
         if after_removed:
-            piece = _RIGHT_JOIN.sub("", piece)
+            piece = _RIGHT_JOIN.sub("", _unquoted_start(piece))
             if out and piece[:1].isalnum():
                 piece = " " + piece
         after_removed = False
         out += piece
     out = re.sub(r"  +", " ", out).strip()
     return out if _written(out) else None
+
+
+def _unquoted_end(text: str) -> str:
+    """`failed: '` -> `failed: `: a quote that opened the removed value goes with it; one
+    that closes a quoted name before it (`action "{action}": `) stays."""
+    if text and text[-1] in _QUOTES and text.count(text[-1]) % 2 == 1:
+        return text[:-1]
+    return text
+
+
+def _unquoted_start(text: str) -> str:
+    if text and text[0] in _QUOTES and text.count(text[0]) % 2 == 1:
+        return text[1:]
+    return text
 
 
 def _message(template: ast.AST) -> ast.Constant | None:
