@@ -75,3 +75,6 @@ def test_the_batched_get_uses_the_models_primary_key(tmp_path: Path, monkeypatch
     remote = by_line[39]
     assert remote.fix.suggestion == (
         "session.scalars(select(Remote).where(Remote.id.in_(ids))).all()")
+    # ... and the words do not guess a key the file does not show
+    assert remote.message.endswith(
+        "session.scalars(select(Remote).where(Remote.<primary key>.in_(<keys>))).all()")

@@ -397,13 +397,17 @@ def session_get_batch(ctx: FileContext, call: ast.Call, model: str | None,
                       ids: str = "<keys>") -> str | None:
     """The one query before the loop that replaces a per-row `session.get(Model, key)`:
     `select(Model).where(Model.<primary key>.in_(<keys>))` with the key the model declares
-    (`id` when its class is not in this file, the usual name). A composite key has no
+    (when its class is not in this file: `id`, the usual name, in code; the placeholder in
+    words). A composite key has no
     `.in_` on one column: `tuple_(...)` of its columns. None when nothing fits (an awaited
     get without `select` imported, in code; in words (`ids` = "<keys>") `select` is named)."""
     name = _model_name(model)
     if name is None or not isinstance(call.func, ast.Attribute):
         return None
-    keys = primary_key(ctx, model) or ("id",)
+    # The class elsewhere: code uses `id`, the usual key (and what the project's other
+    # queries mostly name); words say <primary key> rather than guess one that may be wrong
+    # (`connection_id` as the key of a one-to-one secret table).
+    keys = primary_key(ctx, model) or (("<primary key>",) if ids == "<keys>" else ("id",))
     if len(keys) == 1:
         column = f"{name}.{keys[0]}"
     else:
