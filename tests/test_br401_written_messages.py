@@ -41,6 +41,11 @@ def _rewrite(expression: str) -> str | None:
     ('_("Unexpected error in action \\"{action}\\": {error}").format(action=a, error=e)',
      '_("Unexpected error in action \\"{action}\\"").format(action=a)'),
     ("f\"Could not open '{e}'\"", '"Could not open"'),
+    ("f\"Alias '{alias}': {e}\"", 'f"Alias \'{alias}\'"'),
+    # a word that only introduced the exception goes with it
+    ('f"Failed to delete the file. Please try again. Error: {e}"',
+     '"Failed to delete the file. Please try again."'),
+    ('f"Unable to add user {m}, for reason - {e}"', 'f"Unable to add user {m}"'),
 ])
 def test_the_sentence_stays_without_the_exception(written: str, kept: str) -> None:
     result = _rewrite(written)

@@ -67,7 +67,9 @@ def _quote(text: str) -> str:
 _ANNOUNCING = frozenset({"error", "errors", "failed", "failure", "exception", "reason",
                          "details", "detail", "message", "cause", "traceback"})
 # A clause that only announced the removed value: "not created, error" -> "not created".
-_ANNOUNCING_CLAUSE = re.compile(r"\s*[,;\-–—]\s*(?:the\s+)?(?:" + "|".join(_ANNOUNCING) +
+# "..., error", "... again. Error", "..., for reason": what only introduced the value.
+_ANNOUNCING_CLAUSE = re.compile(r"(?:\s*[,;\-–—]|(?<=[.!?])|\s+(?:for|with|due\s+to))"
+                                r"\s*(?:the\s+)?(?:" + "|".join(sorted(_ANNOUNCING)) +
                                 r")\s*$", re.I)
 
 
@@ -109,7 +111,8 @@ def _join(pieces: list[str | None]) -> str | None:
     after_removed = False
     for piece in pieces:
         if piece is None:
-            out = _ANNOUNCING_CLAUSE.sub("", _LEFT_JOIN.sub("", _unquoted_end(out)))
+            out = _LEFT_JOIN.sub("", _ANNOUNCING_CLAUSE.sub("", _LEFT_JOIN.sub(
+                "", _unquoted_end(out))))
             after_removed = True
             continue
         if after_removed:
