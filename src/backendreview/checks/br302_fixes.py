@@ -217,7 +217,8 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         method = "POST"
         member, item = False, ""
     kept_body = ""
-    if method == "GET" and not member and set(route.methods) == {"POST"} and body_params(route):
+    if method == "GET" and not member and not query and set(route.methods) == {"POST"} \
+            and body_params(route):
         # `POST /runs/{id}/metric/get-batch` with the traces asked for in the body: a GET
         # cannot carry that body, so the read stays a POST; only the verb goes.
         method = "POST"
