@@ -110,3 +110,18 @@ def test_messages_raised_for_the_user_get_words_not_a_fixed_text(monkeypatch) ->
     # near miss: the written raise is caught by its own except first: the exact edit
     assert by_line[94].edits and by_line[94].edits[-1].replacement.endswith(
         'flash("Internal server error", category="error")')
+
+
+def test_a_plain_literal_raise_is_no_user_message(tmp_path, monkeypatch) -> None:
+    # Near miss: `raise ValueError("... got response = None")` is an internal failure, not
+    # a message marked for the user: the exact edit with the generic text stays.
+    source = RAISED.read_text(encoding="utf-8").replace(
+        'raise Exception(_("Please complete all fields."))',
+        'raise ValueError("Failed to update key got response = None")')
+    (tmp_path / "views.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path("views.py")], Config(root=tmp_path, select=("BR401",)),
+                   jobs=1).findings
+    fix = {f.span.start_line: f.fix for f in findings}[32]
+    assert fix.edits and fix.edits[-1].replacement.endswith(
+        'flash("Internal server error", category="error")')

@@ -416,7 +416,7 @@ def _type_name(node: ast.AST) -> str:
 
 def _written_raise(node: ast.AST, caught: set[str]) -> ast.Raise | None:
     """`raise Exception(_("E-mail is not from valid domain"))`: a raise whose message is
-    written text (a literal, a translated literal, an f-string with words)."""
+    written for the user (a literal marked for translation)."""
     if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call) or \
             not node.exc.args:
         return None
@@ -425,16 +425,15 @@ def _written_raise(node: ast.AST, caught: set[str]) -> ast.Raise | None:
     if _HTTP_ERROR.search(kind) or kind in caught:
         return None  # an HTTP answer of its own (`HTTPException(404, ...)`), not a message
     message = node.exc.args[0]
-    if isinstance(message, ast.Call) and len(message.args) == 1 and (
+    # Marked for translation: written for the user to read. A plain literal is as often an
+    # internal failure ("got response = None") that a generic answer rightly hides.
+    if not (isinstance(message, ast.Call) and message.args and (
             getattr(message.func, "id", "") in _TRANSLATED or getattr(
-            message.func, "attr", "") in _TRANSLATED):
-        message = message.args[0]
+            message.func, "attr", "") in _TRANSLATED)):
+        return None
+    message = message.args[0]
     if isinstance(message, ast.Constant) and isinstance(message.value, str):
         return node if re.search(r"[^\W\d_]{3,}", message.value) else None
-    if isinstance(message, ast.JoinedStr) and any(
-            isinstance(v, ast.Constant) and re.search(r"[^\W\d_]{3,}", str(v.value))
-            for v in message.values):
-        return node
     return None
 
 
