@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
@@ -29,6 +29,7 @@ from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
+from .br401_fixes import helper_makes_text_fix
 from .br401_raises import check_catch_all, check_raises, completed
 from .br401_streams import check_streams
 
@@ -296,7 +297,10 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 f"{'raises' if use.raises else 'returns'} {use.detail} with it",
                 "the exception reaches the response here")
             message = f"{item.finding.message}: {item.what} is handed to {words}"
-            self.findings.append(completed(item.finding, message, related))
+            finding = completed(item.finding, message, related)
+            if item.what.startswith("`"):  # the exception itself: the helper makes the text
+                finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
+            self.findings.append(finding)
             reported.add(where)
 
 

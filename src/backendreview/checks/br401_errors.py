@@ -34,7 +34,13 @@ from .br401_client_text import (
     runs_client_code,
     same_file_def,
 )
-from .br401_fixes import client_error_fix, connection_test_fix, leak_fix, stored_text_fix
+from .br401_fixes import (
+    client_error_fix,
+    connection_test_fix,
+    leak_fix,
+    own_messages_fix,
+    stored_text_fix,
+)
 from .br401_raises import (
     OPERATOR_NOTE,
     narrowed_to,
@@ -806,6 +812,7 @@ class BroadExceptLeak(Rule):
             message, severity = f"{message} ({OPERATOR_NOTE})", Severity.NOTE
         try_stmt = self.ctx.semantic.parent(node)
         fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
+            own_messages_fix(self.ctx, try_stmt) or \
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
