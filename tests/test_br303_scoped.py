@@ -32,8 +32,35 @@ def test_parent_lists_through_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_owned_and_curated_lists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "views.py").write_text((ROOT / "owned_and_curated.py").read_text())
     found = _severities(tmp_path, monkeypatch, "views.py")
-    assert found == {25: Severity.WARNING, 37: Severity.WARNING, 43: Severity.NOTE,
-                     49: Severity.WARNING}
+    # line 37: for_user() given a user the client names, not the requesting user; line 43:
+    # the user's own messages, which pile up; line 54: a whole table's names for a dropdown
+    assert found == {25: Severity.WARNING, 37: Severity.WARNING, 43: Severity.WARNING,
+                     54: Severity.WARNING, 71: Severity.WARNING, 77: Severity.NOTE,
+                     83: Severity.WARNING}
+
+
+@pytest.mark.parametrize(("project", "expected"), [
+    ("unsized_default_pagination", {"project/settings.py": {5}}),  # LimitOffsetPagination
+    ("page_size_none", {"project/settings.py": {4}}),  # PageNumberPagination, PAGE_SIZE None
+    ("sized_default_pagination", {}),  # PAGE_SIZE set later in the settings file
+])
+def test_drf_stock_default_without_page_size_pages_nothing(
+        monkeypatch: pytest.MonkeyPatch, project: str, expected: dict[str, set[int]]) -> None:
+    """DRF's own pagination classes take their size from PAGE_SIZE: with none, the
+    project-wide default pages nothing. Reported once, at the setting, naming the list
+    route that relies on it (the view with its own pagination class does not)."""
+    monkeypatch.chdir(ROOT / project)
+    findings = run([Path(".")], Config(root=ROOT / project, select=("BR303",)),
+                   jobs=1).findings
+    got: dict[str, set[int]] = {}
+    for f in findings:
+        got.setdefault(f.path, set()).add(f.span.start_line)
+    assert got == expected
+    for f in findings:
+        assert f.rule_id == "BR303" and f.severity == Severity.WARNING
+        assert "has no PAGE_SIZE" in f.message
+        assert f.message.endswith('1 list route(s) return every row ("GET /api/orders/")')
+        assert f.fix is not None and "PAGE_SIZE" in f.fix.description
 
 
 def test_fix_of_a_query_continued_with_a_backslash_parses(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -188,10 +188,16 @@ def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> Non
     assert returned is not None and handed is not None
     assert returned.edits[-1].replacement == (
         'logger.exception("list_tools failed")\n'
-        'return {"tools": [], "error": "Internal server error"}')
+        'return {"tools": [], "error": f"Failed to get tools from {server}"}')
+    assert returned.description.startswith("This function is no route handler")
+    assert returned.description.endswith("The edit keeps the written message: keep the "
+                                          "message written for the user without the "
+                                          "exception's text (the status and the response's "
+                                          "shape stay).")
     assert handed.edits == () and handed.suggestion is None
-    assert handed.description.startswith("This function is no route handler: its callers "
-                                          "take what it returns or hands on")
+    # the exception itself is handed on: the helper makes the text, the fix belongs there
+    assert handed.description.startswith("The exception's text goes into the response "
+                                          "inside `handle_api_error` (defined on line 20")
 
 
 def test_text_inside_json_dumps_keeps_the_json(tmp_path, monkeypatch) -> None:
@@ -222,7 +228,8 @@ def test_a_text_split_over_lines_in_parentheses_is_replaced(tmp_path, monkeypatc
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse")
     finding = _finding_in(tmp_path, monkeypatch, source, answer)
     replacement = finding.fix.edits[-1].replacement
-    assert "'error': \"Internal server error\"" in replacement
+    # the written message stays, without the exception's part
+    assert "'error': \"Failed to publish %d\" % 1," in replacement
     assert "'stat': 'fail'" in replacement and "'published': 0" in replacement
     assert "% (1, e)" not in replacement
 
@@ -248,7 +255,7 @@ def test_catch_all_after_specific_handlers_keeps_the_exact_edit_and_says_why() -
     fixes = {f.span.start_line: f.fix for f in result.findings if f.rule_id == "BR401"}
     catch_all = fixes[text.splitlines().index(
         '    except Exception as e:', text.splitlines().index("def license_action(request):")) + 1]
-    assert catch_all.edits and "HttpResponseBadRequest(\"Internal server error\")" in \
+    assert catch_all.edits and "HttpResponseBadRequest(\"Unexpected error\")" in \
         catch_all.edits[-1].replacement
     assert "This catch-all answers a client error (HttpResponseBadRequest, a 400)" in \
         catch_all.description
@@ -258,3 +265,18 @@ def test_catch_all_after_specific_handlers_keeps_the_exact_edit_and_says_why() -
     assert not plain.edits
     assert plain.description.startswith("This answers a client error (HttpResponseBadRequest, "
                                         "a 400)")
+
+
+def test_a_helper_given_the_text_leaves_the_fix_at_the_call(tmp_path, monkeypatch) -> None:
+    # Near miss: the except makes the text itself (`str(e)`) and hands that on: the helper
+    # only carries it, so the fix stays at this except, not in the helper.
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    services = "from fastapi import HTTPException\n" + textwrap.dedent(SERVICES).replace(
+        "handle_api_error(e)\n", "handle_api_error(str(e))\n")
+    (tmp_path / "app" / "services.py").write_text(services, encoding="utf-8")
+    (tmp_path / "app" / "api.py").write_text(textwrap.dedent(ROUTES), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    handed = {f.span.start_line: f for f in findings}[16].fix
+    assert not handed.description.startswith("The exception's text goes into the response")

@@ -1536,3 +1536,71 @@ def test_br403_a_key_shown_to_the_user_is_handed_over_not_redacted() -> None:
                                 "receive it")
     # Near miss: a key sent to another service is not shown to anyone: redact it.
     assert fixes[27].startswith("Log an identifier (the user id, the key's last 4 characters)")
+
+
+RUNS = """
+    from fastapi import FastAPI
+    from pydantic import BaseModel
+
+    app = FastAPI()
+
+
+    class Batch(BaseModel):
+        ids: list[str]
+
+
+    @app.{method}("{path}")
+    async def handler({params}):
+        return {{}}
+    """
+
+
+@pytest.mark.parametrize(("method", "path", "params", "expected"), [
+    # A read whose input is a body stays a POST: a GET cannot carry the body.
+    ("post", "/runs/{run_id}/metric/get-batch/", "run_id: str, traces: Batch", None),
+    ("post", "/runs/{run_id}/get_metrics", "run_id: str, traces: Batch",
+     "POST /runs/{run_id}/metrics (a POST still: a GET cannot carry the request body the "
+     "handler reads)"),
+    # Near miss: nothing in a body, the read becomes a GET.
+    ("post", "/runs/{run_id}/get_metrics", "run_id: str", "GET /runs/{run_id}/metrics"),
+    # The member is already named after the verb: the verb goes, no id is invented.
+    ("delete", "/runs/delete/{flow_id}/{file_name}", "flow_id: str, file_name: str",
+     "DELETE /runs/flows/{flow_id}/{file_name}"),
+])
+def test_br302_keeps_the_body_and_invents_no_id(tmp_path, monkeypatch, method: str, path: str,
+                                                params: str, expected: str | None) -> None:
+    source = RUNS.format(method=method, path=path, params=params)
+    (finding,) = _project(tmp_path, {"app.py": source}, "BR302", monkeypatch)
+    assert finding.rule_id == "BR302" and finding.span.start_line == 12
+    if expected is None:
+        # `get-batch`: several traces at once, listed in the body
+        assert finding.fix.description.startswith(
+            "This acts on several members at once (batch), listed in the request body")
+        assert "POST /runs/{run_id}/metric:batchGet" in finding.fix.description
+        assert finding.fix.suggestion is None
+    else:
+        assert finding.fix.description == f"Name the resource, not the action: {expected}"
+
+
+def test_br302_a_batch_delete_names_no_member(tmp_path, monkeypatch) -> None:
+    source = RUNS.format(method="post", path="/runs/delete-batch/", params="batch: Batch")
+    (finding,) = _project(tmp_path, {"app.py": source}, "BR302", monkeypatch)
+    assert finding.span.start_line == 12
+    assert finding.fix.description == (
+        "This acts on several members at once (batch), listed in the request body: "
+        "DELETE /runs/{run_id} serves one member; a list in the body has no resource form "
+        "that keeps it (a GET or DELETE body has no defined meaning), so keep the batch a POST "
+        "and name it as an operation rather than a resource, e.g. a custom method "
+        "POST /runs:batchDelete; do not put a member id in the path, the handler reads none.")
+    assert finding.fix.suggestion is None
+
+
+def test_br302_a_member_taken_from_the_body_says_where_it_goes(tmp_path, monkeypatch) -> None:
+    source = RUNS.format(method="delete", path="/documents/delete_document", params="delete_request: Batch")
+    (finding,) = _project(tmp_path, {"app.py": source}, "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: DELETE /documents/{document_id}, the member "
+        "named in the path instead of the request body (`delete_request`); to act on several at "
+        "once, a batch operation stays a POST (POST /documents/batch-delete), since a DELETE or GET body has no "
+        "defined meaning")
+    assert finding.fix.suggestion == '"/documents/{document_id}"'

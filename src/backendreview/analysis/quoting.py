@@ -10,7 +10,9 @@ What such a function returns is a quoted identifier or string literal whatever i
 holds, so a value made by it is not injection. The helper is recognised by its body, never by
 its name: every `return` either wraps the parameter, quote-doubled, in that very quote, or
 hands back a driver's or dialect's own quoting call (`conn.ops.quote_name(name)`,
-`dialect.identifier_preparer.quote(name)`, `psycopg2.extensions.quote_ident(name, cur)`).
+`dialect.identifier_preparer.quote(name)`, `psycopg2.extensions.quote_ident(name, cur)`),
+or the text reduced to word characters (`re.sub(r"[^A-Za-z0-9_]", "_", name)`, see
+analysis/inert.py), which needs no quoting at all.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import ast
 
 from ..astutil import own_nodes
+from .inert import word_reduced
 
 _QUOTES = ("'", '"', "`")
 # Quoting methods of drivers, dialects and frameworks, by the attribute the call names.
@@ -43,7 +46,7 @@ def quoting_function(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _quoted(expr: ast.expr, params: set[str]) -> bool:
-    if isinstance(expr, ast.Call) and driver_quote(expr):
+    if isinstance(expr, ast.Call) and (driver_quote(expr) or word_reduced(expr)):
         return True
     parts = _concatenation(expr)
     if parts is None or len(parts) < 3:

@@ -35,6 +35,7 @@ from ..analysis.program.sqlflow import (
     summaries_of,
 )
 from ..model import Finding, Fix, Related, Severity, Span
+from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_origins import EVIDENCE, FRAGMENT_NAME, SAFE, Origin, classify, param_of
 from .confidence import NOTE, as_note
 
@@ -72,6 +73,8 @@ class TextToHelper:
     fragments: bool = False
     # the evidence is these parameters of the calling function alone (no request data)
     evidence_params: tuple[str, ...] = ()
+    # the written text calls Apache AGE's cypher(): its fix is AGE's parameter map
+    cypher: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,7 @@ class FlowRecorder:
         text = build.constant_text().replace("\x00", " x ")
         if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)):
             return
+        cypher = runs_age_cypher(text)
         parts = [(v, classify(self.ctx, v, call)) for v in build.dynamic_values]
         parts = [(v, o) for v, o in parts if o.kind != SAFE]
         if not parts:
@@ -285,7 +289,7 @@ class FlowRecorder:
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
             tuple(needs) if needs is not None else None,
-            all(_fragment(value) for value, _ in parts), evidence_params))
+            all(_fragment(value) for value, _ in parts), evidence_params, cypher))
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -418,6 +422,8 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     where it is made, which this line does not show: the names in it (columns, attributes,
     sort keys) are what a placeholder cannot carry, and the values may well be bound there
     already."""
+    if item.cypher:
+        return cypher_fix(item.values)
     if item.fragments:
         return Fix(f"The SQL fragments ({item.values}) are made elsewhere: where they are "
                    f"built, take every column, attribute and sort name from an allowlist of "

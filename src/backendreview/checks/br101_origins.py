@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..analysis.allowlist import enum_member_value, guarded, quoting_helper, validating_function
 from ..analysis.containers import written_into
+from ..analysis.inert import inert_text
 from ..analysis.values import tracker_for
 
 EVIDENCE = "evidence"
@@ -107,6 +108,9 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         return composed
     if _numeric(ctx, value):
         return "a number, which cannot carry SQL text"
+    inert = inert_text(ctx, value)
+    if inert:
+        return inert
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
             value.func.attr == "hexdigest") and not value.args:
         # hashlib / hmac: the digits 0-9a-f, whatever was hashed
@@ -147,9 +151,13 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
 
         if bindings and all(b.kind in ("assign", "annassign") and b.value is not None
                             and b.value is not value for b in bindings):
-            reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) for b in bindings]
-            if all(reasons):
-                return reasons[0]
+            # a local bound to literal text on one path and a safe value on another
+            # (`pk_sql = '"_id"'` / `pk_sql = ",".join(identifier(k) for k in keys)`)
+            reasons = [_safe(ctx, b.value, sink_call, quote, depth + 1) or (
+                "literal" if _text_literal(b.value) else "") for b in bindings]
+            named = [r for r in reasons if r != "literal"]
+            if all(reasons) and named:
+                return named[0]
     return ""
 
 

@@ -23,6 +23,7 @@ from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
+from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_origins import (
     EVIDENCE,
     HELPER,
@@ -615,6 +616,9 @@ def _params_text(style: str, params: list[tuple[str, str]]) -> str:
 
 def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no-untyped-def]
          kept: frozenset[int] = frozenset()) -> Fix:
+    if runs_age_cypher(build.constant_text()):
+        return cypher_fix(", ".join(f"`{ctx.source(v)}`" for v in build.dynamic_values[:3]),
+                          "%s" if sink.style == FORMAT else "$1")
     if build.imported_template:
         return Fix(description=f"Put the driver's placeholders in `{build.imported_template}` "
                                "where the values go and pass the values as parameters of "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.orm.models import extract_class
 from ..analysis.rewrite import imported_name
 from ..context import FileContext
 from .fixcode import code_or_none
@@ -205,21 +206,9 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
         if name is None or len(call.args) != 2:
             return None
         ids = _gathered(ctx, call.args[1], loop)
-        session = _inline(ctx, call.func.value)
         if ids is None:
             return None
-        select = imported_name(ctx.tree, "sqlalchemy.select") or imported_name(
-            ctx.tree, "sqlmodel.select")
-        if isinstance(ctx.semantic.parent(call), ast.Await):
-            # `await session.get(...)`: an AsyncSession, which has no `.query()`; its
-            # `scalars()` is awaited before `.all()`.
-            if not select:
-                return None
-            return (f"(await {session}.scalars({select}({name}).where("
-                    f"{name}.id.in_({ids})))).all()")
-        if select:
-            return f"{session}.scalars({select}({name}).where({name}.id.in_({ids}))).all()"
-        return f"{session}.query({name}).filter({name}.id.in_({ids})).all()"
+        return session_get_batch(ctx, call, model, ids)
     lookup_call = call
     if kind in ("query", "select") or (kind == "django" and _lookup(call) is None):
         # The filter with the per-row comparison: db.query(M).filter(M.id == r.x).first()
@@ -382,3 +371,63 @@ def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str]) -> str
 _NOT_KEYS = frozenset({"gt", "gte", "lt", "lte", "range", "contains", "icontains",
                        "startswith", "istartswith", "endswith", "iendswith", "regex",
                        "iregex", "isnull", "year", "month", "day", "date", "week_day"})
+
+
+def primary_key(ctx: FileContext, model: str | None) -> tuple[str, ...] | None:
+    """The primary-key columns of `model` when its class is in this file (its own columns
+    declared `primary_key=True`, else those of a base class here); None when the file does
+    not show them."""
+    name = _model_name(model)
+    classes = {n.name: n for n in ctx.tree.body if isinstance(n, ast.ClassDef)}
+    seen: set[str] = set()
+    while name in classes and name not in seen:
+        seen.add(name)
+        fact = extract_class(ctx, classes[name])
+        if fact is None:
+            return None
+        keys = tuple(f.name for f in fact.fields if f.primary_key)
+        if keys:
+            return keys
+        name = next((b.rsplit(".", 1)[-1] for b in fact.bases
+                     if b.rsplit(".", 1)[-1] in classes), None)
+    return None
+
+
+def session_get_batch(ctx: FileContext, call: ast.Call, model: str | None,
+                      ids: str = "<keys>") -> str | None:
+    """The one query before the loop that replaces a per-row `session.get(Model, key)`:
+    `select(Model).where(Model.<primary key>.in_(<keys>))` with the key the model declares
+    (when its class is not in this file: `id`, the usual name, in code; the placeholder in
+    words). A composite key has no
+    `.in_` on one column: `tuple_(...)` of its columns. None when nothing fits (an awaited
+    get without `select` imported, in code; in words (`ids` = "<keys>") `select` is named)."""
+    name = _model_name(model)
+    if name is None or not isinstance(call.func, ast.Attribute):
+        return None
+    # The class elsewhere: code uses `id`, the usual key (and what the project's other
+    # queries mostly name); words say <primary key> rather than guess one that may be wrong
+    # (`connection_id` as the key of a one-to-one secret table).
+    keys = primary_key(ctx, model) or (("<primary key>",) if ids == "<keys>" else ("id",))
+    if len(keys) == 1:
+        column = f"{name}.{keys[0]}"
+    else:
+        # `session.get(Model, (a, b))`: the key is a tuple; SQLAlchemy's tuple_ compares
+        # every column at once (PostgreSQL, MySQL; not SQLite before 3.15).
+        tuple_ = imported_name(ctx.tree, "sqlalchemy.tuple_")
+        if tuple_ is None and ids != "<keys>":
+            return None  # code must use names in scope; the words name `tuple_` alone
+        tuple_ = tuple_ or "tuple_"
+        column = f"{tuple_}({', '.join(f'{name}.{k}' for k in keys)})"
+    condition = f"{column}.in_({ids})"
+    session = _inline(ctx, call.func.value)
+    select = imported_name(ctx.tree, "sqlalchemy.select") or imported_name(
+        ctx.tree, "sqlmodel.select") or ("select" if ids == "<keys>" else None)
+    if isinstance(ctx.semantic.parent(call), ast.Await):
+        # `await session.get(...)`: an AsyncSession, which has no `.query()`; its
+        # `scalars()` is awaited before `.all()`.
+        if not select:
+            return None
+        return f"(await {session}.scalars({select}({name}).where({condition}))).all()"
+    if select:
+        return f"{session}.scalars({select}({name}).where({condition})).all()"
+    return f"{session}.query({name}).filter({condition}).all()"

@@ -63,7 +63,13 @@ from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Fix, Span
 from .base import ProjectRule, Rule
-from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
+from .br102_fixes import (
+    NOT_PREFETCHABLE,
+    django_batch_text,
+    explicit_fix,
+    session_get_batch,
+    with_loader,
+)
 from .br102_loops import (
     by_name,
     deliberate_per_row,
@@ -374,13 +380,12 @@ class NPlusOneFacts(_Options, Rule):
             model = class_ref(self.ctx, call.args[0])
             if model is None:
                 return None
-            name = model.rsplit(".", 1)[-1]
-            # `session.get` takes the primary key, whatever its column is called; an
-            # awaited one is an AsyncSession, which has no `.query()`.
-            scalars = f"session.scalars(select({name}).where({name}.<primary key>.in_(<keys>)))"
-            if isinstance(self.ctx.semantic.parent(call), ast.Await):
-                scalars = f"(await {scalars})"
-            return self.origins.shorten(call), f"{scalars}.all()"
+            # `session.get` takes the primary key, whatever its column is called: the one
+            # writer of the batched query reads it from the model.
+            batch = session_get_batch(self.ctx, call, model)
+            if batch is None:
+                return None
+            return self.origins.shorten(call), batch
         if method in SA_EVALUATE and not isinstance(self.ctx.semantic.parent(call), ast.Attribute) \
                 and _sa_query_chain(self.ctx, func.value):
             name = self._model_shown(call)

@@ -144,6 +144,16 @@ class HardcodedSecret(Rule):
                       f"secret: if the code reads the secret with it (os.environ[{name}]), "
                       f"nothing needs to change; if it is the secret itself, load it from the "
                       f"environment or a secret store at run time and rotate it.")
+        elif (compared := self._compared_against(node)) is not None:
+            # `DEFAULT_TOKEN_SECRET = "..."` then `token_secret == DEFAULT_TOKEN_SECRET`: the
+            # project knows it is a published default and checks for it; an environment read
+            # in its place would make that check compare with None and the fallback vanish.
+            target, line = compared
+            fix = Fix(f"`{target}` is a known default the code checks the configured secret "
+                      f"against (line {line}): keep the constant, and make every path that "
+                      f"would sign with it refuse to (fail at start-up, or serve only a local "
+                      f"or read-only mode) unless a real secret is configured; replacing it "
+                      f"with an environment read would break that check.")
         elif self.ctx.semantic.enclosing_function(node) is None:
             # Module and class bodies run at import: `os.environ[...]` there raises KeyError
             # in every process without the variable (tools, tests, other entry points).
@@ -159,6 +169,23 @@ class HardcodedSecret(Rule):
                     f"image, or the git history) can sign tokens or sessions with it; read it "
                     f"from the environment or a secret store and rotate this one", fix=fix)
 
+
+    def _compared_against(self, node: ast.AST) -> tuple[str, int] | None:
+        """The module-level name the literal is assigned to, and the first line comparing a
+        value with it (`==`, `!=`, `is`), when the file has one."""
+        parent = self.ctx.semantic.parent(node)
+        if not (isinstance(parent, ast.Assign) and parent.value is node and len(
+                parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)) or \
+                self.ctx.semantic.enclosing_function(node) is not None:
+            return None
+        name = parent.targets[0].id
+        for sub in ast.walk(self.ctx.tree):
+            if isinstance(sub, ast.Compare) and all(
+                    isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot) for op in sub.ops) \
+                    and any(isinstance(side, ast.Name) and side.id == name
+                            for side in [sub.left, *sub.comparators]):
+                return name, sub.lineno
+        return None
 
     def _in_place(self, node: ast.AST, read: str, os_name: str | None) -> str:
         """`read` where the literal was, as the whole assignment when it is one (`API_KEY =

@@ -106,6 +106,20 @@ def takes_body(route: Route) -> bool:
     return any(p not in in_path and p not in _INJECTED for p in route.handler_params)
 
 
+def body_params(route: Route) -> list[str]:
+    """The handler parameters a FastAPI / Starlette route takes from neither the path nor the
+    framework: the request body (and dependencies). Empty where the parameters do not show
+    it (Flask, Django read the body inside the handler)."""
+    if route.framework not in ("fastapi", "starlette"):
+        return []
+    in_path = {m["name"] for s in segments(route.path) if (m := _PARAM_NAME.match(s))}
+    return [p for p in route.handler_params if p not in in_path and p not in _INJECTED]
+
+
+# Words naming an operation over several members at once (`delete-batch`, `bulk_update`).
+_BATCH_WORDS = frozenset({"batch", "bulk", "many", "multiple", "several", "batches"})
+
+
 def _param(route: Route, name: str) -> str:
     return f"<{name}>" if route.framework in ("flask", "django") else f"{{{name}}}"
 
@@ -158,6 +172,9 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
             break
     full = segments(route.path)
     pos = len(full) - len(own) + index
+    batch = [w for w in rest if w in _BATCH_WORDS]
+    if batch:
+        return _batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
     before = full[pos - 1] if pos else ""
     # The verb acts on a member of the collection before it, named only in the request
@@ -171,7 +188,11 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     describes = bool(rest) and (rest[-1] in _ADJECTIVES or (
         not is_word_noun_like(rest[-1]) and not (method == "POST" and rest[-1].endswith("ing"))))
     # `getUserByEmail`: a lookup by a filter reads the collection, not a member.
-    member = bool(before) and not is_param(before) and is_plural(before.lower()) and (
+    # `/files/delete/{flow_id}/{file_name}`: the member is named in the path after the verb
+    # already; dropping the verb is the fix, a new id before it would be invented.
+    after = own[index + 1] if index + 1 < len(own) else ""
+    member = not is_param(after) and bool(before) and not is_param(before) and is_plural(
+        before.lower()) and (
         not describes and not query) and (method in ("PUT", "PATCH", "DELETE") or (
             method == "GET" and takes_body(route)))
     named_member = member and bool(rest) and rest[0] == singular(before.lower())
@@ -195,6 +216,13 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # what it computes is created from it.
         method = "POST"
         member, item = False, ""
+    kept_body = ""
+    if method == "GET" and not member and not query and set(route.methods) == {"POST"} \
+            and body_params(route):
+        # `POST /runs/{id}/metric/get-batch` with the traces asked for in the body: a GET
+        # cannot carry that body, so the read stays a POST; only the verb goes.
+        method = "POST"
+        kept_body = " (a POST still: a GET cannot carry the request body the handler reads)"
     url_path = resource
     following = own[index + 1] if index + 1 < len(own) else ""
     if method == "DELETE" and resource and not is_param(following) and \
@@ -248,6 +276,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     beside = _served_beside(route, method, full_new, table)
     if beside:
         corrected += f" ({beside})"
+    corrected += kept_body
+    body = body_params(route)
+    if member and body:
+        # `DELETE /documents/delete_document {"doc_ids": [...]}`: the new path names one
+        # member, which the handler takes from the body today; say where it goes.
+        corrected += (f", the member named in the path instead of the request body "
+                      f"(`{body[0]}`); to act on several at once, a batch operation stays a "
+                      f"POST (POST {path_from(full[:pos])}/batch-{_verb_noun(own, index)}"
+                      f"), since a DELETE or GET body has no defined meaning")
     if route.framework == "drf" and route.action not in _DRF_STANDARD:
         # A ViewSet @action: its path is the method name or url_path=, not a string to edit.
         how = (" (a `detail=True` @action, or the viewset's own handler for that method)"
@@ -256,8 +293,33 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                else
                " (serve it from the collection's own handler for that method)")
         return Fix(f"Name the resource, not the action{where}: {corrected}{how}")
-    if not new_own.strip("/"):
-        # Dropping the verb leaves no path of its own: no string to propose.
+    if not new_own.strip("/") or not route.path_written:
+        # Dropping the verb leaves no path of its own, or the path is put together from a
+        # registrar's parameters (no one string at the route to rewrite): none to propose.
         return Fix(f"Name the resource, not the action{where}: {corrected}")
     return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')
 
+
+
+def _verb_noun(own: list[str], index: int) -> str:
+    """The verb segment itself, lower-case (`delete_document` -> `delete`)."""
+    word = re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", own[index])[0]
+    return word.lower() or "operation"
+
+
+def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
+               verb: str) -> Fix:
+    """`POST /runs/delete-batch {"runs": [...]}`: one operation over the members the body
+    lists. No member id belongs in the path (the handler reads none), and the list cannot
+    move to a GET or DELETE, whose bodies have no defined meaning: words, no path."""
+    collection = path_from(parent) if parent else ""
+    last = parent[-1] if parent else ""
+    item = member_param(route, last) if last and not is_param(last) and is_plural(
+        last.lower()) else ""
+    one = f"{method} {collection}/{item} serves one member; " if item else ""
+    return Fix(f"This acts on several members at once ({'-'.join(rest)}), listed in the "
+               f"request body: {one}a list in the body has no resource form that keeps it "
+               f"(a GET or DELETE body has no defined meaning), so keep the batch a POST and "
+               f"name it as an operation rather than a resource, e.g. a custom method "
+               f"POST {collection}:batch{verb.capitalize()}; do not put a member id in the "
+               f"path, the handler reads none.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.frameworks.django import UNSIZED_PAGINATION
+from ..analysis.frameworks.routes import Route, SettingsFact, project_routes
 from ..analysis.program import (
     UNBOUNDED,
     ProgramModel,
@@ -74,7 +75,10 @@ class MissingPagination(ProjectRule):
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, int]] = set()
         program = program_of(facts)
+        unsized: list[Route] = []
         for route in project_routes(facts):
+            if _relies_on_unsized_default(route):
+                unsized.append(route)
             query = route.unbounded
             if not ({"GET", "ANY", "QUERY"} & set(route.methods)):
                 continue
@@ -116,6 +120,31 @@ class MissingPagination(ProjectRule):
                         severity=severity)
 
 
+        self._unsized_default(facts, unsized)
+
+    def _unsized_default(self, facts: dict[str, list[Any]], routes: list[Route]) -> None:
+        """DRF's own pagination class as the project default with no PAGE_SIZE pages nothing
+        unless the client asks (`?limit=`): every generic list view relying on it returns
+        every row. One finding at the setting, the one line to change, naming the lists."""
+        if not routes:
+            return
+        for setting in facts.get("settings", []):
+            if not (isinstance(setting, SettingsFact) and setting.key == "drf-pagination"
+                    and setting.value.endswith(UNSIZED_PAGINATION) and not setting.via):
+                continue
+            cls = setting.value.removesuffix(UNSIZED_PAGINATION).strip("\"'")
+            shown = ", ".join(f'"{_shown(r)}"' for r in routes[:3])
+            more = f" and {len(routes) - 3} more" if len(routes) > 3 else ""
+            self.report(
+                setting.file, Span(setting.line, 1, setting.line, 1),
+                f"DEFAULT_PAGINATION_CLASS `{cls.rsplit('.', 1)[-1]}` has no PAGE_SIZE: it "
+                f"pages nothing unless the client asks for a page, so {len(routes)} list "
+                f"route(s) return every row ({shown}{more})",
+                fix=Fix("Give the default a page size: PAGE_SIZE beside "
+                        "DEFAULT_PAGINATION_CLASS (LimitOffsetPagination also wants a "
+                        "max_limit on a subclass)", None),
+                snippet=setting.value)
+
     def _through_call(self, program: ProgramModel, route: Route,
                       seen: set[tuple[str, int, int]]) -> None:
         """The handler returns what a helper returns, and that is every row of a query
@@ -151,6 +180,18 @@ class MissingPagination(ProjectRule):
             severity=Severity.NOTE if scoped else None)
 
 
+def _relies_on_unsized_default(route: Route) -> bool:
+    """A DRF list view that returns every row of its queryset but for the project's
+    default pagination, and that default is DRF's own class with no PAGE_SIZE."""
+    query = route.unbounded
+    return (route.framework == "drf" and query is not None and query.orm == "drf"
+            and bool({"GET", "ANY"} & set(route.methods)) and not route.pagination
+            and any(p.split(" (settings")[0].endswith(UNSIZED_PAGINATION)
+                    for p in route.global_pagination)
+            and not staff_only(route) and not bounded_by_keys(query.text)
+            and not summary_query(query.text))
+
+
 # `@deprecated(...)` from the `deprecated` package, typing_extensions or warnings (3.13).
 _DEPRECATED = re.compile(r"(?:^|\.)deprecated$", re.I)
 
@@ -170,7 +211,8 @@ def _deprecated(program: ProgramModel, qualnames: list[str]) -> str:
 # Django's model permissions that only staff get: the "change", "add", "delete" (and
 # custom "manage") rights on a model, as opposed to "view" rights.
 _STAFF_PERMISSION = re.compile(r"""permission_required=.*['"][\w.]*\.(change|add|delete|manage)_""")
-_STAFF_MARKER = re.compile(r"staff_member_required|(superuser|admin|staff)_(required|only)|"
+_STAFF_MARKER = re.compile(r"staff_member_required|"
+                           r"(superuser|admin|staff|management)_(required|only|access)|"
                            r"require_(superuser|admin|staff)|is_staff|is_superuser|"
                            r"IsAdminUser", re.IGNORECASE)
 # A filter on the primary key with a list the client sent: the rows are the ones it named.
@@ -209,14 +251,18 @@ def summary_query(text: str) -> bool:
 _REQUESTER = r"(?:self\.)?request\.user\b|\bcurrent_user\b|\bg\.user\b"
 _OWN_ROWS = re.compile(
     rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*(?:{_REQUESTER})"
-    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\(")
+    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\("
+    # a manager method that keeps what the user may see: `Billing.objects.for_user(request.user)`
+    rf"|\.(?:for|of|by|owned_by)_user\(\s*(?:{_REQUESTER})")
 
 
 def own_rows(text: str) -> bool:
     """The query keeps the requesting user's own rows (their tokens, favourites, saved
     searches, photos): on the tuning half every such list was a handful of rows by nature
-    (labelled false or debatable), not the table that grows with every user."""
-    return bool(_OWN_ROWS.search(" ".join(text.split())))
+    (labelled false or debatable), not the table that grows with every user. Rows that pile
+    up with use (a user's messages, notifications, activity) are not such a list."""
+    compact = " ".join(text.split())
+    return bool(_OWN_ROWS.search(compact)) and not _LOG_LIKE.match(compact)
 
 
 # Ordered by a column someone sets by hand: the rows are a list that admins curate and

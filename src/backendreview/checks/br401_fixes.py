@@ -19,11 +19,14 @@ from ..analysis.handlers import module_logger, response_call
 from ..analysis.rewrite import import_edit, imported_name, replace_in, setup_edit
 from ..context import FileContext
 from ..model import Edit, Fix
+from .br401_sentence import sentence_without_exception, translated
 
 if TYPE_CHECKING:
     from .br401_errors import HandlerAnalysis, Leak
 
 GENERIC_TEXT = '"Internal server error"'
+# How the default words ask for the generic text (br401_errors' logging fix).
+_GENERIC_WORDS = "return a generic message (with an error id the client can quote)"
 # What answers "your input is wrong" (400 / 422): the status by number or name, or an
 # exception that frameworks turn into a 400 (DRF's ValidationError / ParseError, werkzeug's
 # BadRequest). Other 4xx are not about the input (403), or a project's own convention for
@@ -131,17 +134,35 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     logger = ("logger", []) if analysis.logs else _logger(ctx)
     if text is None or logger is None:
         return fallback
-    rewritten = replace_in(ctx.source(statement), ctx.source(text), GENERIC_TEXT,
-                           statement=True) or replace_in(
-        # a text split over lines inside parentheses: libcst's node includes them
-        ctx.source(statement), f"({ctx.source(text)})", GENERIC_TEXT, statement=True)
+    # A sentence the project wrote around the exception keeps its words; only the
+    # exception's part goes. Nothing written around it: the generic text.
+    kept = sentence_without_exception(text, analysis.tainted, ctx.source)
+    rewritten = None
+    for new_text in ([kept] if kept else []) + [GENERIC_TEXT]:
+        # (a kept sentence that does not parse here, `f"{d["k"]}"` before 3.12: generic)
+        rewritten = replace_in(ctx.source(statement), ctx.source(text), new_text,
+                               statement=True) or replace_in(
+            # a text split over lines inside parentheses: libcst's node includes them
+            ctx.source(statement), f"({ctx.source(text)})", new_text, statement=True)
+        if rewritten is not None:
+            break
+        kept = None
     if rewritten is None:
         return fallback
     name, setup = logger
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
     replacement = "\n".join([*lines, rewritten])
-    return Fix(fallback.description + _catch_all_note(ctx, statement) +
+    description = fallback.description
+    if kept:
+        keep = ("keep the message written for the user without the exception's text (the "
+                "status and the response's shape stay)")
+        description = description.replace(_GENERIC_WORDS, keep) if _GENERIC_WORDS in \
+            description else f"{description} The edit keeps the written message: {keep}."
+        if translated(text):
+            description += (" The translatable message changes: update the translation "
+                            "catalogs.")
+    return Fix(description + _catch_all_note(ctx, statement) +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
 
@@ -387,3 +408,83 @@ def _other_sinks(ctx: FileContext, analysis: HandlerAnalysis, edited: ast.stmt) 
             return (f" The exception's text also reaches line {node.lineno} "
                     f"(`{ctx.source(node.func)}(...)`): replace it there too.")
     return ""
+
+
+def _type_name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _written_raise(node: ast.AST, caught: set[str]) -> ast.Raise | None:
+    """`raise Exception(_("E-mail is not from valid domain"))`: a raise whose message is
+    written for the user (a literal marked for translation)."""
+    if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call) or \
+            not node.exc.args:
+        return None
+    kind = node.exc.func.attr if isinstance(node.exc.func, ast.Attribute) else getattr(
+        node.exc.func, "id", "")
+    if _HTTP_ERROR.search(kind) or kind in caught:
+        return None  # an HTTP answer of its own (`HTTPException(404, ...)`), not a message
+    message = node.exc.args[0]
+    # Marked for translation: written for the user to read. A plain literal is as often an
+    # internal failure ("got response = None") that a generic answer rightly hides.
+    if not (isinstance(message, ast.Call) and message.args and (
+            getattr(message.func, "id", "") in _TRANSLATED or getattr(
+            message.func, "attr", "") in _TRANSLATED)):
+        return None
+    message = message.args[0]
+    if isinstance(message, ast.Constant) and isinstance(message.value, str):
+        return node if re.search(r"[^\W\d_]{3,}", message.value) else None
+    return None
+
+
+_HTTP_ERROR = re.compile(r"HTTP|Http|^abort$|Abort|Response")
+_TRANSLATED = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "lazy_gettext", "_l"})
+
+
+def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
+    """Words, not code, when the try body raises messages written for the user (itself, or
+    in a function of this file it calls): the broad except shows them on purpose, and a
+    fixed text in place of the exception's would hide them along with the unplanned ones."""
+    if not isinstance(try_stmt, ast.Try):
+        return None
+    functions = {n.name: n for n in ctx.tree.body
+                 if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    # `except LicenseActionError` before the broad one: those raises never reach it
+    caught = {_type_name(t) for h in try_stmt.handlers if h.type is not None
+              for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])}
+    caught -= _BROAD
+    found: ast.Raise | None = None
+    where = ""
+    for stmt in try_stmt.body:
+        for node in ast.walk(stmt):
+            found = _written_raise(node, caught)
+            if found is None and isinstance(node, ast.Call) and isinstance(
+                    node.func, ast.Name) and node.func.id in functions:
+                found = next((r for sub in ast.walk(functions[node.func.id])
+                              if (r := _written_raise(sub, caught)) is not None), None)
+                where = f"in `{node.func.id}`, " if found is not None else ""
+            if found is not None:
+                break
+        if found is not None:
+            break
+    if found is None:
+        return None
+    return Fix(f"The try body raises messages written for the user ({where}line "
+               f"{found.lineno}: "
+               f"`{ctx.source(found)[:120]}`), which this except shows on purpose: a fixed "
+               f"text here would hide them too. Raise those as an exception class of the "
+               f"project's own (`class UserFacingError(Exception)`), catch it before this "
+               f"except and show its text; log anything else with its traceback "
+               f"(logger.exception) and show a generic message for it.")
+
+
+def helper_makes_text_fix(helper: str, line: int) -> Fix:
+    """Words, not code, when the except hands the exception itself to a function of the
+    project that puts its text (or traceback) into the response: that function is where the
+    leak is, and one change there fixes every caller; an answer built here instead would
+    replace the helper's page or shape."""
+    return Fix(f"The exception's text goes into the response inside `{helper}` (defined on "
+               f"line {line} of its file), not here: change it there — log the exception "
+               f"with its traceback (logger.exception) and leave its text and traceback out "
+               f"of what it builds (keeping the messages of exceptions meant for the user) — "
+               f"which fixes every caller at once; this except then needs no change.")

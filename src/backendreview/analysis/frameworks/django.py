@@ -38,6 +38,7 @@ from .routes import (
     SettingsFact,
     ViewClassFact,
 )
+from .view_lookup import defaulted_module_attribute, looked_up_view, looks_up_by_name
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -153,6 +154,15 @@ def imported_by_path(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> 
     return text if text and "." in text else None
 
 
+def _returned_list(ctx: FileContext, call: ast.Call) -> str | None:
+    """A pattern in a list a function returns (`def get_urls(): return [path(...)]`): the
+    function's name, which `include(get_urls())` mounts."""
+    from .django_url_helpers import _returned_by
+
+    seq = ctx.semantic.parent(call)
+    return _returned_by(ctx, seq) if isinstance(seq, ast.List | ast.Tuple) else None
+
+
 def _mutated_list(ctx: FileContext, node: ast.AST) -> str | None:
     """`urlpatterns.append(...)` / `.extend(...)` / `.insert(...)` on a module-level name:
     that list's qualified name."""
@@ -172,7 +182,8 @@ def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
     while isinstance(view, ast.Call) and view.args and not (
             isinstance(view.func, ast.Attribute) and view.func.attr == "as_view"):
         qn = ctx.qualified_name(view.func) or ""
-        if qn in INCLUDE_FUNCS:
+        if qn in INCLUDE_FUNCS or looks_up_by_name(ctx, view):
+            # `get_view("authorize")` takes a name, not a view: it wraps nothing.
             break
         wrappers.append(callable_name(ctx, view.func))
         view = view.args[0]
@@ -294,7 +305,7 @@ def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
-    owner = _list_owner(ctx, call)
+    owner = _list_owner(ctx, call) or _returned_list(ctx, call)
     route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
     route = path_text(ctx, route_node)
     view = arg_or_kw(call, 1, "view")
@@ -309,7 +320,11 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
         if isinstance(target, ast.Tuple) and target.elts:
             target = target.elts[0]
         child = literal_str(target) or imported_by_path(ctx, target)
-        if child is None and target is not None:
+        if child is None and isinstance(target, ast.Call) and isinstance(
+                target.func, ast.Name | ast.Attribute):
+            # `include(get_api_urls(api_views))`: the list the function returns.
+            child = object_name(ctx, target.func)
+        elif child is None and target is not None:
             if _router_urls(ctx, target):
                 child = object_name(ctx, target.value)
             else:
@@ -326,7 +341,9 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             methods = tuple(k.value.upper() for k in actions.keys
                             if isinstance(k, ast.Constant) and isinstance(k.value, str))
     elif isinstance(view, ast.Name | ast.Attribute):
-        view_ref = object_name(ctx, view)
+        view_ref = defaulted_module_attribute(ctx, view) or object_name(ctx, view)
+    else:
+        view_ref = looked_up_view(ctx, view)
     handler = None
     if view_ref is None:
         handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno, span=span,
@@ -411,14 +428,39 @@ def drf_settings(ctx: FileContext, value: ast.Dict, via: str = "") -> list[objec
                                     ctx.path, item.lineno, via))
         elif k == "DEFAULT_PAGINATION_CLASS" and not (
                 isinstance(item, ast.Constant) and item.value is None):
-            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)), "drf",
-                                    ctx.path, item.lineno, via))
+            # An unsized default still is the project's paging (each view is as paged as
+            # the others): BR303 reports it once, at the setting, by this mark.
+            unsized = UNSIZED_PAGINATION if _pages_nothing(ctx, item, value) else ""
+            out.append(SettingsFact("drf-pagination", _oneline(ctx.source(item)) + unsized,
+                                    "drf", ctx.path, item.lineno, via))
         elif k == "DEFAULT_PERMISSION_CLASSES" and isinstance(item, ast.List | ast.Tuple):
             names = [literal_str(e) or _oneline(ctx.source(e)) for e in item.elts]
             if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
                 out.append(SettingsFact("drf-permission", ", ".join(names), "drf",
                                         ctx.path, item.lineno, via))
     return out
+
+
+# DRF's own classes read their page size from PAGE_SIZE (`default_limit`, `page_size`); with
+# none set, `paginate_queryset` returns None and the whole list goes out unless the client
+# asks for a page (`?limit=`).
+_STOCK_PAGINATION = {"PageNumberPagination", "LimitOffsetPagination", "CursorPagination"}
+UNSIZED_PAGINATION = " (no PAGE_SIZE)"
+_PAGE_SIZE_KEY = re.compile(r"""['"]PAGE_SIZE['"]""")
+
+
+def _pages_nothing(ctx: FileContext, item: ast.expr, settings: ast.Dict) -> bool:
+    """The default pagination class is one of DRF's own and no PAGE_SIZE is set: the
+    default pages nothing. A PAGE_SIZE anywhere in the settings file (a later
+    `REST_FRAMEWORK["PAGE_SIZE"] = 50`) counts as set."""
+    name = (literal_str(item) or _oneline(ctx.source(item))).rsplit(".", 1)[-1]
+    if name not in _STOCK_PAGINATION:
+        return False
+    sizes = [v for k, v in zip(settings.keys, settings.values, strict=False)
+             if literal_str(k) == "PAGE_SIZE"]
+    if sizes:  # `"PAGE_SIZE": None` is DRF's own default: no size
+        return all(isinstance(v, ast.Constant) and v.value is None for v in sizes)
+    return not _PAGE_SIZE_KEY.search(ctx.text)
 
 
 def _oneline(text: str) -> str:
@@ -474,6 +516,21 @@ def view_func(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
         auth = tuple(a for a in handler.auth if not a.endswith("permission_classes"))
         handler = _with(handler, auth=auth + tuple(extra_auth))
     return ViewFuncFact(f"{this_module(ctx)}.{func.name}", ctx.path, handler, methods)
+
+
+def _names_throttle(ctx: FileContext, value: ast.expr) -> bool:
+    """`throttle_classes = RESET_THROTTLES`, a module constant of this file built from named
+    throttle classes (`tuple(dict.fromkeys((*DEFAULTS, ScopedRateThrottle)))`): it declares
+    a throttle. An empty or unknown value does not."""
+    if not isinstance(value, ast.Name):
+        return False
+    scope, bindings = ctx.semantic.lookup(value.id, value)
+    if scope is not ctx.semantic.module_scope or len(bindings) != 1 or \
+            bindings[0].kind != "assign" or bindings[0].value is None:
+        return False
+    return any(isinstance(node, ast.Name | ast.Attribute) and (
+        node.id if isinstance(node, ast.Name) else node.attr).endswith("Throttle")
+        for node in ast.walk(bindings[0].value))
 
 
 def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
@@ -602,8 +659,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                         auth.append(dec_name)
                     elif kind == "limit":
                         limits.append(dec_name)
-            elif name == "throttle_classes" and isinstance(value, ast.List | ast.Tuple) and \
-                    value.elts:
+            elif name == "throttle_classes" and (
+                    (isinstance(value, ast.List | ast.Tuple) and value.elts) or
+                    _names_throttle(ctx, value)):
                 limits.append(f"throttle_classes={ctx.source(value)}")
             elif name == "pagination_class" and not (
                     isinstance(value, ast.Constant) and value.value is None):

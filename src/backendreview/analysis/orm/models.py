@@ -62,6 +62,7 @@ class FieldFact:
     backref: str | None = None
     backref_lazy: str | None = None
     parent_link: bool = False
+    primary_key: bool = False  # a column declared `primary_key=True`
 
 
 @dataclass(frozen=True)
@@ -217,13 +218,14 @@ def _field(ctx: FileContext, name: str, value: ast.expr | None,
     if callee == "relationship" and (qualified.startswith("sqlalchemy") or isinstance(
             value.func, ast.Attribute) or qualified.endswith("relationship")):
         return _relationship(ctx, name, value, mapped), "sqlalchemy"
+    key = isinstance(pk := _keyword(value, "primary_key"), ast.Constant) and pk.value is True
     if qualified.startswith("django.db.models.") and callee.endswith("Field"):
-        return FieldFact(name, COLUMN), "django"
+        return FieldFact(name, COLUMN, primary_key=key), "django"
     if callee in ("Column", "mapped_column", "column_property", "deferred", "composite"):
-        return FieldFact(name, COLUMN), "sqlalchemy" if qualified.startswith("sqlalchemy") \
-            else None
+        return FieldFact(name, COLUMN, primary_key=key), "sqlalchemy" if qualified.startswith(
+            "sqlalchemy") else None
     if callee.endswith("Field") and isinstance(value.func, ast.Attribute):
-        return FieldFact(name, COLUMN), None
+        return FieldFact(name, COLUMN, primary_key=key), None
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...astutil import call_chain, own_nodes, walk
@@ -24,6 +25,7 @@ from ..frameworks.common import (
     decorator_names,
     unbounded_query,
 )
+from ..inert import inert_text
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
@@ -113,18 +115,15 @@ class ProgramCollector:
         self.level = level
         self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
         self.conditional: set[int] = set()
-        self.call_order: dict[int, tuple[int, ast.Call]] = {}  # the call graph level
 
     def visitors(self) -> dict[type[ast.AST], str]:
         # The whole model records its calls, returns, tests and assignments in the walk,
         # with the loop and the branches around each (`visit`). The lower levels need only
         # statements, with neither: each function's own ones come from the semantic model's
         # per-scope lists at the end (`_OwnWalked`), without a visit of each of them.
-        # The call graph level numbers its calls in walk order: it keeps the returned ones,
-        # which its returns name.
-        if self.level == CALLS:
-            return {ast.Call: "number_call"}
-        if self.level == CLASSES:
+        # The call graph level needs its calls' walk order, for the returned ones: the
+        # semantic model's list of calls gives it (`_CallOrder`), without a visit of each.
+        if self.level in (CALLS, CLASSES):
             return {}
         return {kind: "visit" for kind in _BODY_NODES}
 
@@ -136,17 +135,41 @@ class ProgramCollector:
         if conditional:
             self.conditional.add(id(node))
 
-    def number_call(self, node: ast.Call) -> None:
-        # Most calls' values are not returned: their place among their function's calls
-        # (the order of its call sites) is all that is kept, and looked at only for those.
-        self.call_order[id(node)] = (len(self.call_order), node)
-
     def end_file(self) -> None:
         walked = self.walked if self.level == FULL else _OwnWalked(
             self.ctx, _DEFINITION_NODES if self.level == CLASSES else _RETURN_GRAPH_NODES)
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, walked, self.conditional,
                                                  level=self.level,
-                                                 call_order=self.call_order).run())
+                                                 call_order=_CallOrder(self.ctx.semantic.calls)
+                                                 if self.level == CALLS else {}).run())
+
+
+class _CallOrder(Mapping[int, tuple[int, ast.Call]]):
+    """Each call's place among the file's calls in walk order, keyed by its id: what the
+    call graph level looks up for the calls a function returns (the order of its call
+    sites). Numbered from the semantic model's list on the first look-up, so a file whose
+    functions return no call numbers none."""
+
+    def __init__(self, calls: list[ast.Call]) -> None:
+        self._calls = calls
+        self._order: dict[int, tuple[int, ast.Call]] | None = None
+
+    def _numbered(self) -> dict[int, tuple[int, ast.Call]]:
+        if self._order is None:
+            self._order = {id(call): (i, call) for i, call in enumerate(self._calls)}
+        return self._order
+
+    def __getitem__(self, key: int) -> tuple[int, ast.Call]:
+        return self._numbered()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._numbered()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._numbered())
+
+    def __len__(self) -> int:
+        return len(self._numbered())
 
 
 class _OwnWalked:
@@ -311,11 +334,11 @@ class _Extractor:
     def __init__(self, ctx: FileContext,
                  walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] | _OwnWalked,
                  conditional: set[int], level: str = FULL,
-                 call_order: dict[int, tuple[int, ast.Call]] | None = None) -> None:
+                 call_order: Mapping[int, tuple[int, ast.Call]] | None = None) -> None:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
-        self.call_order = call_order or {}
+        self.call_order = {} if call_order is None else call_order
         self.quoted_ok = False  # see constant_needs
         # Whether a name checked against a fixed set counts as a constant: not for call
         # arguments (_const_args), where the check would run for every runtime argument of
@@ -591,7 +614,8 @@ class _Extractor:
                         loop_rows=loop is not None and self._rows_loop(loop),
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
-                        const_args=self._const_args(node, fixed, (cls, self_name, types))))
+                        const_args=self._const_args(node, fixed, (cls, self_name, types)),
+                        inert_args=inert_args(ctx, node, fixed)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -778,6 +802,21 @@ class _Extractor:
             if binding.kind == "import":
                 if not name.id.isupper():
                     return None  # an imported constant by convention, nothing else
+                continue
+            if binding.kind in ("for", "comprehension") and binding.value is not None:
+                # `for key, table in TABLE_MAP.items(): return table`: an item of a
+                # collection built from constants is one
+                iterated = binding.value
+                if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
+                        and iterated.func.attr in ("items", "keys", "values") and not (
+                            iterated.args or iterated.keywords):
+                    iterated = iterated.func.value
+                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set):
+                    return None
+                found = self.const_needs(iterated, scope, depth + 1)
+                if found is None:
+                    return None
+                out += found
                 continue
             if binding.kind not in ("assign", "annassign") or binding.value is None or \
                     binding.value is name:
@@ -1091,6 +1130,19 @@ def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
             if bindings and all(b.kind in ("class", "def", "import") or (
                     at_module and _module_constant(b)) for b in bindings):
                 out.append(key)
+    return tuple(out)
+
+
+def inert_args(ctx: FileContext, call: ast.Call, fixed: tuple[str, ...]) -> tuple[str, ...]:
+    """The arguments of `call` beyond the fixed ones whose text cannot carry SQL (numbers,
+    primary keys, timestamps, names reduced to word characters: analysis/inert.py)."""
+    out: list[str] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break
+        if key not in fixed and not isinstance(arg, ast.Constant) and inert_text(ctx, arg):
+            out.append(key)
     return tuple(out)
 
 

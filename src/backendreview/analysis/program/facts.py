@@ -57,6 +57,9 @@ class CallSite:
     # arguments built only from constants once the project phase checks what they need
     # (`Query(where="1=1")`, `QUERIES[kind]`, `default_filter()`): key -> ConstNeeds
     const_args: tuple[tuple[str, tuple[ConstNeed, ...]], ...] = ()
+    # arguments whose text cannot carry SQL though the code does not fix them: numbers,
+    # primary keys, timestamps, names reduced to word characters (analysis/inert.py)
+    inert_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -226,8 +226,10 @@ class ParamSummaries:
             keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
             if "*" in site.passed_args and not keys:
                 return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
-            if not keys or keys & self.fixed_args(caller, site):
-                continue  # the default, a literal, or a value built from constants
+            if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
+                # the default, a literal, a value built from constants, or one whose text
+                # cannot carry SQL (a number, a timestamp, a sanitised name)
+                continue
             handed = self._handed_on(caller, site, keys)
             key = f"{caller.qualname}:{','.join(handed or ())}"
             if handed is None or depth >= MAX_DEPTH or key in seen:

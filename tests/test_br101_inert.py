@@ -1,0 +1,169 @@
+"""BR101 and values whose text cannot carry SQL (analysis/inert.py): numbers, a model's
+primary key, a timestamp the code takes, names reduced to word characters by an allowlist
+`re.sub` or by a project sanitiser — in the statement's own function and, through the
+program model, as what every call of a helper passes. Near misses stay findings: trimming
+whitespace, a blacklist `re.sub`, a `count=` that stops early, `str()` of request text, and a
+helper that one caller hands request data."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backendreview.analysis.inert import inert_text, word_reduced
+from backendreview.config import Config
+from backendreview.context import FileContext
+from backendreview.engine import finish, review_source, run
+from backendreview.metadata import load_rule_docs
+from backendreview.semantic import SemanticBuilder
+
+PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "inert_values"
+
+
+def test_inert_values_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECT)
+    findings = run([Path(".")], Config(root=PROJECT, select=("BR101",), cache=False),
+                   jobs=1).findings
+    found = sorted((f.rule_id, f.path, f.span.start_line, f.severity.value) for f in findings)
+    assert found == [
+        ("BR101", "app/bulk.py", 28, "error"),  # key_sql: request data on one path
+        ("BR101", "app/bulk.py", 35, "error"),  # next() of an iterator over request data
+        ("BR101", "app/migrate.py", 14, "error"),  # group.name, not group.pk
+        ("BR101", "app/store.py", 34, "error"),  # _drop: the third caller passes request data
+        ("BR101", "app/store.py", 46, "error"),  # _stamp: str() of request text
+        ("BR101", "app/store.py", 50, "error"),  # _slug: only whitespace trimmed
+        ("BR101", "app/tools/cleanup.py", 16, "note"),  # namespace_echo returns its argument
+        ("BR101", "app/views.py", 71, "error"),  # a blacklist re.sub
+        ("BR101", "app/views.py", 75, "error"),  # str(request text)
+        ("BR101", "app/views.py", 77, "error"),  # re.sub(..., count=1)
+    ]
+    by_place = {(f.path, f.span.start_line): f.message for f in findings}
+    assert "from `table`" in by_place[("app/store.py", 34)]
+    assert "from `next(ids)`" in by_place[("app/bulk.py", 35)]
+    assert "from `re.sub(r'[;]', '', name)`" in by_place[("app/views.py", 71)]
+    assert "from `str(request.args['n'])`" in by_place[("app/views.py", 75)]
+
+
+def _found(code: str) -> list[tuple[str, int, str]]:
+    rules = ("BR000", "BR101")
+    result = review_source(textwrap.dedent(code).encode(), "case.py", Config(), rules)
+    findings = finish([result], Config(), rules, load_rule_docs()).findings
+    return sorted((f.rule_id, f.span.start_line, f.message) for f in findings
+                  if f.rule_id == "BR101")
+
+
+_HELPER = """
+    import re
+    import sqlite3
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+    def _drop(conn, table):
+        conn.execute(f"DROP TABLE {{table}}")
+
+    @app.post("/a")
+    def a():
+        conn = sqlite3.connect("x.db")
+        _drop(conn, re.sub(r"[^A-Za-z0-9_]", "_", request.json["t"]))
+        _drop(conn, len(request.json))
+        {third}
+        return {{}}
+"""
+
+
+def test_helper_every_caller_fills_with_inert_values_is_quiet():
+    assert _found(_HELPER.format(third="_drop(conn, int(request.json['n']))")) == []
+
+
+def test_helper_one_caller_fills_with_request_data_is_found():
+    found = _found(_HELPER.format(third="_drop(conn, request.json['t'].strip())"))
+    assert [(rule, line) for rule, line, _ in found] == [("BR101", 9)]
+    assert "from `table`" in found[0][2]
+
+
+def test_str_of_a_number_and_str_of_request_text():
+    found = _found("""
+        import sqlite3
+        from flask import request
+
+        def view():
+            conn = sqlite3.connect("x.db")
+            n = int(request.args["n"])
+            conn.execute(f"SELECT id FROM t LIMIT {str(n)}")
+            m = request.args["m"]
+            conn.execute(f"SELECT id FROM t LIMIT {str(m)}")
+        """)
+    assert [(rule, line) for rule, line, _ in found] == [("BR101", 10)]
+    assert "from `str(m)`" in found[0][2]
+
+
+def test_same_file_sanitiser_method_and_a_trimming_one():
+    found = _found("""
+        import re
+        import sqlite3
+        from flask import request
+
+        class Graphs:
+            def _name(self, workspace):
+                if not workspace:
+                    return "base"
+                return f"{re.sub(r'[^a-zA-Z0-9_]', '_', workspace)}_graph"
+
+            def _trimmed(self, workspace):
+                return workspace.strip()
+
+            def create(self):
+                conn = sqlite3.connect("x.db")
+                conn.execute(f"SELECT create_graph('{self._name(request.args['w'])}')")
+                conn.execute(f"SELECT create_graph('{self._trimmed(request.args['w'])}')")
+        """)
+    assert [(rule, line) for rule, line, _ in found] == [("BR101", 18)]
+    assert "self._trimmed(request.args['w'])" in found[0][2]
+
+
+def _expr(code: str) -> ast.expr:
+    return ast.parse(code, mode="eval").body
+
+
+@pytest.mark.parametrize(("code", "reduced"), [
+    ('re.sub(r"[^A-Za-z0-9_]", "_", x)', True),
+    ('re.sub(r"[^a-z0-9_]+", "", x).lower()', True),
+    ('re.sub(r"\\W+", "_", x)', True),
+    ('re.sub(r"[^\\w]", "_", x)', True),
+    ('re.sub(r"\\s+", "", x)', False),  # whitespace only
+    ('re.sub(r"[;\']", "", x)', False),  # a blacklist
+    ('re.sub(r"[^A-Za-z0-9_-]", "_", x)', False),  # `-` makes `--` comments
+    ('re.sub(r"[^A-Za-z0-9_]", "\'", x)', False),  # replaced by a quote
+    ('re.sub(r"[^A-Za-z0-9_]", "_", x, count=1)', False),
+])
+def test_word_reduced(code: str, reduced: bool) -> None:
+    assert word_reduced(_expr(code)) is reduced  # type: ignore[arg-type]
+
+
+def test_inert_text_reasons():
+    source = textwrap.dedent("""
+        import time
+        from django.utils import timezone
+
+        def f(obj, user):
+            a = obj.pk
+            b = str(timezone.now())
+            c = time.time() - 5
+            d = user.name
+            e = "%s" % user
+            g = f"{obj.pk!r}"
+        """)
+    tree = ast.parse(source)
+    ctx = FileContext("f.py", source, tree, SemanticBuilder(tree, "f").build(), Config())
+    func = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))
+    values = {s.targets[0].id: s.value for s in func.body}  # type: ignore[attr-defined]
+    assert "primary key" in inert_text(ctx, values["a"])
+    assert "timestamp" in inert_text(ctx, values["b"])
+    assert "timestamp" in inert_text(ctx, values["c"])
+    assert inert_text(ctx, values["d"]) == ""
+    assert inert_text(ctx, values["e"]) == ""
+    assert inert_text(ctx, values["g"]) == ""  # `!r` adds quotes
