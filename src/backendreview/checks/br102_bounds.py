@@ -1,0 +1,70 @@
+"""Per-iteration queries that the code itself bounds, as far as BR102 cares.
+
+Two shapes a reviewer does not call an N+1 even though a query sits in a loop:
+
+- SQL that reads no table: `SELECT * FROM trim(%s)`, `SELECT upper(%s)`. The database is
+  used as a calculator on one value; there is no row to load per item, no key to gather,
+  and no join that would replace it.
+- A loop that stops at its first hit: the query is followed, in the same block, by a
+  `break` or `return`, so every query that completes ends the loop. At most one query
+  succeeds; the others are misses signalled by an exception (a lookup tried on each
+  worksheet until one resolves). Gathering every item's key up front would query items
+  the loop never reaches.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+# Built-in SQL functions that compute on their arguments without reading a table (string,
+# numeric, date and conversion functions of PostgreSQL, SQLite and MySQL).
+_COMPUTING = frozenset({
+    "abs", "btrim", "cast", "ceil", "ceiling", "char_length", "character_length", "coalesce",
+    "concat", "concat_ws", "date_trunc", "floor", "format", "greatest", "initcap", "least",
+    "left", "length", "lower", "lpad", "ltrim", "md5", "nullif", "overlay", "position",
+    "regexp_match", "regexp_matches", "regexp_replace", "regexp_split_to_array", "repeat",
+    "replace", "reverse", "right", "round", "rpad", "rtrim", "split_part", "strpos", "substr",
+    "substring", "to_char", "to_date", "to_number", "to_timestamp", "translate", "trim",
+    "trunc", "unaccent", "upper",
+})
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_CALL = re.compile(r"\b(\w+)\s*\(")
+_SOURCE = re.compile(r"\b(?:from|join)\s+([\w.\"`]+)(\s*\()?", re.IGNORECASE)
+
+
+def computes_only(sql: str) -> bool:
+    """The statement reads no table: every row source and every function it calls is a
+    built-in computing on the statement's own values."""
+    text = _QUOTED.sub("''", sql)
+    for source in _SOURCE.finditer(text):
+        if source.group(2) is None:
+            return False  # `FROM users`: a table
+    return all(name.lower() in _COMPUTING for name in _CALL.findall(text))
+
+
+_STOPS = (ast.Break, ast.Return)
+
+
+def stops_at_first_hit(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """`for sheet in book: try: gid = Node.objects.filter(...)[0].graph_id; break ...`: a
+    statement after the query's own, in the same block inside the loop, leaves the loop
+    unconditionally."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return False
+    node: ast.AST = call
+    # Inside an inner loop, a `break` leaves that loop, not the one the query depends on.
+    stops: tuple[type, ...] = _STOPS
+    for parent in ctx.semantic.ancestors(call):
+        if parent is not loop and isinstance(parent, ast.For | ast.AsyncFor | ast.While):
+            stops = (ast.Return,)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and node in block:
+                after = block[block.index(node) + 1:]
+                if any(isinstance(stmt, stops) for stmt in after):
+                    return True
+        if parent is loop:
+            return False
+        node = parent
+    return False
