@@ -263,7 +263,7 @@ class NPlusOneFacts(_Options, Rule):
             return
         kind = self._query_kind(node)
         if kind[1] == "django":
-            fix_text = django_batch_text(self.ctx, node, names) or (
+            fix_text = django_batch_text(self.ctx, node, names, loop_node) or (
                 "one query for all iterations before the loop (or an annotate()/Subquery "
                 "on the outer query), then look each iteration's rows up in a dict")
         lead, once = "fetch the rows for all iterations with one query before the loop", \
