@@ -10,12 +10,16 @@ Two shapes a reviewer does not call an N+1 even though a query sits in a loop:
   succeeds; the others are misses signalled by an exception (a lookup tried on each
   worksheet until one resolves). Gathering every item's key up front would query items
   the loop never reaches.
+- A re-read after waiting: the iteration sleeps (polling an asynchronous job) and then
+  queries; the fresh read of what changed meanwhile is the point, and no query before the
+  loop can see the future.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 
 # Built-in SQL functions that compute on their arguments without reading a table (string,
 # numeric, date and conversion functions of PostgreSQL, SQLite and MySQL).
@@ -44,6 +48,23 @@ def computes_only(sql: str) -> bool:
 
 
 _STOPS = (ast.Break, ast.Return)
+_SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep",
+                     "anyio.sleep"})
+
+
+def _statements_around(ctx, call: ast.AST, loop: ast.AST  # type: ignore[no-untyped-def]
+                       ) -> Iterator[tuple[ast.AST, list[ast.stmt], int]]:
+    """(the block's owner, the block, the index of the statement holding the call) for each
+    block from the call's own statement out to the loop's body."""
+    node: ast.AST = call
+    for parent in ctx.semantic.ancestors(call):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and node in block:
+                yield parent, block, block.index(node)
+        if parent is loop:
+            return
+        node = parent
 
 
 def stops_at_first_hit(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
@@ -52,19 +73,20 @@ def stops_at_first_hit(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: igno
     unconditionally."""
     if not isinstance(loop, ast.For | ast.AsyncFor):
         return False
-    node: ast.AST = call
     # Inside an inner loop, a `break` leaves that loop, not the one the query depends on.
-    stops: tuple[type, ...] = _STOPS
-    for parent in ctx.semantic.ancestors(call):
-        if parent is not loop and isinstance(parent, ast.For | ast.AsyncFor | ast.While):
-            stops = (ast.Return,)
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(parent, field, None)
-            if isinstance(block, list) and node in block:
-                after = block[block.index(node) + 1:]
-                if any(isinstance(stmt, stops) for stmt in after):
-                    return True
-        if parent is loop:
-            return False
-        node = parent
+    inner_loop = False
+    for owner, block, index in _statements_around(ctx, call, loop):
+        if owner is not loop and isinstance(owner, ast.For | ast.AsyncFor | ast.While):
+            inner_loop = True
+        stops = (ast.Return,) if inner_loop else _STOPS
+        if any(isinstance(stmt, stops) for stmt in block[index + 1:]):
+            return True
     return False
+
+
+def reads_after_waiting(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """`while job.status == RUNNING: time.sleep(2)` then `Harvester.objects.get(...)`: a
+    statement before the query's own, in the same iteration, sleeps."""
+    return any(isinstance(n, ast.Call) and ctx.qualified_name(n.func) in _SLEEPS
+               for _, block, index in _statements_around(ctx, call, loop)
+               for stmt in block[:index] for n in ast.walk(stmt))

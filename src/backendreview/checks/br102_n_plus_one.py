@@ -63,7 +63,7 @@ from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Fix, Span
 from .base import ProjectRule, Rule
-from .br102_bounds import computes_only, stops_at_first_hit
+from .br102_bounds import computes_only, reads_after_waiting, stops_at_first_hit
 from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
 from .br102_loops import (
     by_name,
@@ -247,7 +247,8 @@ class NPlusOneFacts(_Options, Rule):
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
         if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names) or \
-                pattern_lookup(node, names) or stops_at_first_hit(self.ctx, node, loop_node):
+                pattern_lookup(node, names) or stops_at_first_hit(self.ctx, node, loop_node) or \
+                reads_after_waiting(self.ctx, node, loop_node):
             return
         from_rows = self._iterates_rows(iterable)
         tracker = tracker_for(self.ctx)
