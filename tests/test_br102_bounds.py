@@ -94,3 +94,16 @@ def rows(cursor, value):
 ''', "BR103")
     assert list(found) == [11]
     assert "reads every column of graphs" in found[11].message
+
+
+def test_a_test_that_queries_is_not_gathered():
+    found = _findings(b'''
+
+def managers(names):
+    for name in names:
+        if keep(Graph.objects.filter(name=name).first()):
+            Graph.objects.get(slug=name)
+''', "BR102")
+    # `[name for name in names if Graph.objects.filter(...)]` would query per name again.
+    assert found[12].fix.suggestion is None
+    assert "Graph.objects.filter(slug__in=<keys>)" in found[12].message

@@ -92,9 +92,15 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
     tests = [test for test, _ in _item_tests(ctx, value, loop) or ()]
     if _reads_set_attribute(loop, var, [value, *tests]):
         return None  # gathered before the loop, it would read what the loop has not set yet
+    if any(_QUERIES.search(ctx.source(part)) for part in [value, *tests]):
+        return None  # `if keep(Group.objects.get(name=g))`: gathering would query per item
     if conditions:
         return f"[{text} for {var} in {rows} if {' and '.join(conditions)}]"
     return rows if text == var else f"[{text} for {var} in {rows}]"
+
+
+# A query inside the key or its test: the gathering comprehension would run it per item.
+_QUERIES = re.compile(r"\.objects\b|\.query\b|\.execute\(|\.scalars?\(|\bselect\(")
 
 
 def _rebinds(loop: ast.For | ast.AsyncFor | ast.comprehension, var: str) -> bool:
