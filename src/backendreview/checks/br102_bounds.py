@@ -10,6 +10,8 @@ Two shapes a reviewer does not call an N+1 even though a query sits in a loop:
   succeeds; the others are misses signalled by an exception (a lookup tried on each
   worksheet until one resolves). Gathering every item's key up front would query items
   the loop never reaches.
+- A loop over a small sample the code caps (`rows[:5]`, `.limit(5)`, the rows of a
+  statement ending in `LIMIT 5`): a preview of a handful, whatever the table holds.
 - A re-read after waiting: the iteration sleeps (polling an asynchronous job) and then
   queries; the fresh read of what changed meanwhile is the point, and no query before the
   loop can see the future.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Built-in SQL functions that compute on their arguments without reading a table (string,
 # numeric, date and conversion functions of PostgreSQL, SQLite and MySQL).
@@ -90,3 +92,63 @@ def reads_after_waiting(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ign
     return any(isinstance(n, ast.Call) and ctx.qualified_name(n.func) in _SLEEPS
                for _, block, index in _statements_around(ctx, call, loop)
                for stmt in block[:index] for n in ast.walk(stmt))
+
+
+# A sample of a handful: `rows[:5]`, `.limit(5)`, `LIMIT 5`. Larger constants are pages,
+# whose per-row queries multiply like any other.
+_SAMPLE_SIZE = 10
+_SQL_LIMIT = re.compile(r"\blimit\s+(\d+)\s*;?\s*$", re.IGNORECASE)
+_FETCHES = frozenset({"fetchall", "fetchmany"})
+
+
+def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | None],  # type: ignore[no-untyped-def]
+                 depth: int = 0) -> bool:
+    """The loop goes over at most a handful of items the code itself capped: a slice or a
+    `.limit()` with a small constant, or the rows of a statement ending in `LIMIT n`
+    (through locals and comprehensions): a preview, not every row."""
+    if depth > 8:
+        return False
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
+        upper, lower = iterable.slice.upper, iterable.slice.lower
+        return _small(upper) and (lower is None or isinstance(lower, ast.Constant))
+    if isinstance(iterable, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        return small_sample(ctx, iterable.generators[0].iter, sql_text, depth + 1)
+    if isinstance(iterable, ast.Name):
+        bindings = ctx.reaching_bindings(iterable)
+        return bool(bindings) and all(
+            b.kind == "assign" and b.value is not None and b.value is not iterable
+            and small_sample(ctx, b.value, sql_text, depth + 1) for b in bindings)
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)):
+        return False
+    func = iterable.func
+    if func.attr == "limit" and iterable.args:
+        return _small(iterable.args[0])
+    if func.attr in ("all", "scalars") or func.attr.startswith("order_by"):
+        return small_sample(ctx, func.value, sql_text, depth + 1)
+    if func.attr in _FETCHES:
+        statement = _last_execute(ctx, iterable, func.value)
+        text = sql_text(statement.args[0]) if statement and statement.args else None
+        match = _SQL_LIMIT.search(text or "")
+        return bool(match) and int(match[1]) <= _SAMPLE_SIZE
+    return False
+
+
+def _small(bound: ast.expr | None) -> bool:
+    return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and (
+        0 <= bound.value <= _SAMPLE_SIZE)
+
+
+def _last_execute(ctx, fetch: ast.Call, cursor: ast.expr) -> ast.Call | None:  # type: ignore[no-untyped-def]
+    """The `cursor.execute(...)` whose rows `cursor.fetchall()` returns: the last one on the
+    same cursor before it in the function."""
+    function = ctx.semantic.enclosing_function(fetch)
+    if function is None or not isinstance(cursor, ast.Name):
+        return None
+    best: ast.Call | None = None
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
+                node.func.value.id == cursor.id) and node.lineno < fetch.lineno and (
+                best is None or node.lineno > best.lineno):
+            best = node
+    return best

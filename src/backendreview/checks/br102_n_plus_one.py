@@ -63,7 +63,12 @@ from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Fix, Span
 from .base import ProjectRule, Rule
-from .br102_bounds import computes_only, reads_after_waiting, stops_at_first_hit
+from .br102_bounds import (
+    computes_only,
+    reads_after_waiting,
+    small_sample,
+    stops_at_first_hit,
+)
 from .br102_fixes import NOT_PREFETCHABLE, django_batch_text, explicit_fix, with_loader
 from .br102_loops import (
     by_name,
@@ -399,8 +404,7 @@ class NPlusOneFacts(_Options, Rule):
         handle = self.handles.of(func.value)
         if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
                 handle, method) and call.args:
-            build = self.strings.analyze(call.args[0])
-            text = build.constant_text() if build is not None else None
+            text = self._sql_text(call.args[0])
             if text is None or not _READ_SQL.match(text) or computes_only(text):
                 return None
             if handle.library == "asyncpg":
@@ -411,6 +415,10 @@ class NPlusOneFacts(_Options, Rule):
                 fix = "one query with `WHERE id = ANY(%s)` (PostgreSQL) or `IN %s` and the ids"
             return self.origins.shorten(call), fix
         return None
+
+    def _sql_text(self, expr: ast.expr) -> str | None:
+        build = self.strings.analyze(expr)
+        return build.constant_text() if build is not None else None
 
     def _is_session(self, expr: ast.expr) -> bool:
         handle = self.handles.of(expr)
@@ -453,7 +461,8 @@ class NPlusOneFacts(_Options, Rule):
             for loop_node, target, iterable, _ in candidates:
                 if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable) or (
                         fixed_collection(self.ctx, iterable)) or mapping_keys(
-                        self.ctx, iterable, self._iterates_rows):
+                        self.ctx, iterable, self._iterates_rows) or small_sample(
+                        self.ctx, iterable, self._sql_text):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
