@@ -152,3 +152,22 @@ def _last_execute(ctx, fetch: ast.Call, cursor: ast.expr) -> ast.Call | None:  #
                 best is None or node.lineno > best.lineno):
             best = node
     return best
+
+
+def follows_relation(call: ast.Call, items: set[str]) -> bool:
+    """The per-row query's condition is the row itself or one of its keys (`filter(post=p)`,
+    `filter(pk=p.author_id)`, `get(id=p.owner.pk)`): a relation a loader can follow."""
+    for node in ast.walk(call):
+        if not isinstance(node, ast.keyword):
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in items:
+            return True
+        if isinstance(value, ast.Attribute) and (value.attr in ("pk", "id") or value.attr.endswith(
+                "_id")) and isinstance(value.value, ast.Name | ast.Attribute):
+            root = value.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in items:
+                return True
+    return False

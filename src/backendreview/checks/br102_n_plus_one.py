@@ -65,6 +65,7 @@ from ..model import Fix, Span
 from .base import ProjectRule, Rule
 from .br102_bounds import (
     computes_only,
+    follows_relation,
     reads_after_waiting,
     small_sample,
     stops_at_first_hit,
@@ -282,6 +283,13 @@ class NPlusOneFacts(_Options, Rule):
                         "the streamed query (Django 4.1+ prefetches each chunk), or an "
                         "annotate()/Subquery on it; one query over every key before the "
                         "loop would load all the rows the loop streams")
+            if not follows_relation(node, loop_targets(loop_node)):
+                # `filter(name=get_name(layer))`: values computed from the row, not a
+                # relation prefetch_related could follow.
+                fix_text = ("take the streamed rows a chunk at a time (say 500), run one "
+                            "query for the values that chunk looks up, and look each row's "
+                            "match up in a dict; prefetch_related would not help, since the "
+                            "lookup matches values computed from the row, not a relation")
         concrete = explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
