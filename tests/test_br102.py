@@ -82,7 +82,7 @@ def test_in_bulk_only_by_primary_key_and_the_model_as_the_module_names_it(monkey
     # By a field that need not be unique: a filter mapped by that field, never in_bulk.
     assert found[14].fix.suggestion is None
     assert "in_bulk" not in found[14].message
-    assert "models.Ticket.objects.filter(title__in=<keys>)" in found[14].fix.description
+    assert "models.Ticket.objects.filter(title__in=titles)" in found[14].fix.description
     # The loop rebinds its item (`value = value.strip()`): the iterable is not the keys, so
     # no code; only the items an `if` on the item lets through are gathered.
     assert found[135].fix.suggestion is None

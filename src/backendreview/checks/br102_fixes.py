@@ -90,9 +90,18 @@ def _gathered(ctx: FileContext, value: ast.AST, loop: ast.For | ast.AsyncFor | a
     conditions = _item_conditions(ctx, value, loop, var)
     if conditions is None:
         return None
+    tests = [test for test, _ in _item_tests(ctx, value, loop) or ()]
+    if _reads_set_attribute(loop, var, [value, *tests]):
+        return None  # gathered before the loop, it would read what the loop has not set yet
+    if any(_QUERIES.search(ctx.source(part)) for part in [value, *tests]):
+        return None  # `if keep(Group.objects.get(name=g))`: gathering would query per item
     if conditions:
         return f"[{text} for {var} in {rows} if {' and '.join(conditions)}]"
     return rows if text == var else f"[{text} for {var} in {rows}]"
+
+
+# A query inside the key or its test: the gathering comprehension would run it per item.
+_QUERIES = re.compile(r"\.objects\b|\.query\b|\.execute\(|\.scalars?\(|\bselect\(")
 
 
 def _rebinds(loop: ast.For | ast.AsyncFor | ast.comprehension, var: str) -> bool:
@@ -108,6 +117,26 @@ def _rebinds(loop: ast.For | ast.AsyncFor | ast.comprehension, var: str) -> bool
             if any(_binds(t, var) for t in targets):
                 return True
     return False
+
+
+def _reads_set_attribute(loop: ast.For | ast.AsyncFor | ast.comprehension, var: str,
+                         reads: list[ast.AST]) -> bool:
+    """`edit.name = None ... if edit.name is None: Graph.objects.get(pk=edit.graph_id)`: the
+    key or the test reads an attribute of the item that the loop body assigns, so the value
+    seen before the loop is not the one the query used (or does not exist yet)."""
+    body = loop.body if isinstance(loop, ast.For | ast.AsyncFor) else []
+    assigned: set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            targets: list[ast.AST] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            assigned |= {t.attr for t in targets if isinstance(t, ast.Attribute)
+                         and isinstance(t.value, ast.Name) and t.value.id == var}
+    return any(isinstance(n, ast.Attribute) and n.attr in assigned and isinstance(
+        n.value, ast.Name) and n.value.id == var for read in reads for n in ast.walk(read))
 
 
 def _binds(target: ast.AST, var: str) -> bool:
@@ -129,21 +158,9 @@ def _item_conditions(ctx: FileContext, value: ast.AST,
     only those items' keys belong in the batch, or it may ask for keys the column cannot
     hold. None when one cannot be written on one line."""
     tests: list[str] = []
-    if isinstance(loop, ast.comprehension):
-        items = [(test, True) for test in loop.ifs]
-    else:
-        items = []
-        child: ast.AST = value
-        for anc in ctx.semantic.ancestors(value):
-            if anc is loop:
-                break
-            if isinstance(anc, ast.If) and child is not anc.test:
-                items.append((anc.test, child in anc.body))
-            elif isinstance(anc, ast.IfExp) and child is not anc.test:
-                items.append((anc.test, child is anc.body))
-            child = anc
-        else:
-            return None
+    items = _item_tests(ctx, value, loop)
+    if items is None:
+        return None
     for test, holds in items:
         if not any(isinstance(n, ast.Name) and n.id == var for n in ast.walk(test)):
             continue  # a flag of the function, not a choice among the items
@@ -152,6 +169,26 @@ def _item_conditions(ctx: FileContext, value: ast.AST,
             return None
         tests.append(text if holds else f"not ({text})")
     return tests
+
+
+def _item_tests(ctx: FileContext, value: ast.AST,
+                loop: ast.For | ast.AsyncFor | ast.comprehension
+                ) -> list[tuple[ast.expr, bool]] | None:
+    """The `if` tests around the query inside the loop, each with whether the query runs
+    when it holds. None when the loop is not among the value's ancestors."""
+    if isinstance(loop, ast.comprehension):
+        return [(test, True) for test in loop.ifs]
+    items: list[tuple[ast.expr, bool]] = []
+    child: ast.AST = value
+    for anc in ctx.semantic.ancestors(value):
+        if anc is loop:
+            return items
+        if isinstance(anc, ast.If) and child is not anc.test:
+            items.append((anc.test, child in anc.body))
+        elif isinstance(anc, ast.IfExp) and child is not anc.test:
+            items.append((anc.test, child is anc.body))
+        child = anc
+    return None
 
 
 def _inline(ctx: FileContext, node: ast.AST) -> str:
@@ -324,7 +361,8 @@ def django_model_text(ctx: FileContext, call: ast.Call) -> str | None:
     return None
 
 
-def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str]) -> str | None:
+def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str],
+                      loop: ast.AST | None = None) -> str | None:
     """The one query that serves every iteration of a per-row Django lookup, in words that fit
     it: `in_bulk` only for a primary-key `get`; otherwise one `filter` that keeps the fixed
     conditions and turns the one condition that follows the loop into `__in`, mapped or grouped
@@ -335,6 +373,7 @@ def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str]) -> str
     wanted = set(names)
     fixed: list[str] = []
     varying: list[str] = []
+    values: list[ast.expr] = []
     node: ast.expr = call
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         if node.func.attr in _DJANGO_MANAGERS:
@@ -348,6 +387,7 @@ def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str]) -> str
             uses = any(isinstance(n, ast.Name) and n.id in wanted for n in ast.walk(keyword.value))
             if uses:
                 varying.append(keyword.arg)
+                values.append(keyword.value)
             else:
                 fixed.append(f"{keyword.arg}={_inline(ctx, keyword.value)}")
         node = node.func.value
@@ -356,15 +396,26 @@ def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str]) -> str
     field = varying[0].removesuffix("__exact")
     if "__" in field and field.rsplit("__", 1)[-1] in _NOT_KEYS:
         return None
+    keys = _loop_keys(ctx, values[0], loop) or "<keys>"
     if call.func.attr == "get" and field in ("pk", "id") and not fixed:
-        return (f"{shown}.objects.in_bulk(<keys>) before the loop, then look each row up in "
+        return (f"{shown}.objects.in_bulk({keys}) before the loop, then look each row up in "
                 f"that dict")
-    condition = ", ".join([*fixed, f"{field}__in=<keys>"])
+    condition = ", ".join([*fixed, f"{field}__in={keys}"])
     if call.func.attr == "get":
         return (f"{shown}.objects.filter({condition}) before the loop, then look each row up "
                 f"in a dict keyed by its `{field}`")
     return (f"{shown}.objects.filter({condition}) before the loop, grouped by `{field}` (or an "
             f"annotate()/Subquery on the outer query)")
+
+
+def _loop_keys(ctx: FileContext, value: ast.expr, loop: ast.AST | None) -> str | None:
+    """The keys the batch query takes, written out (`[s.group_id for s in shares]`) when
+    they can be gathered from the loop's iterable, instead of a `<keys>` placeholder."""
+    if isinstance(loop, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+        loop = loop.generators[0] if len(loop.generators) == 1 else None
+    if not isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension):
+        return None
+    return _gathered(ctx, value, loop)
 
 
 # Lookups that compare rather than match a key: no `__in` can stand for them.

@@ -63,6 +63,13 @@ from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Fix, Span
 from .base import ProjectRule, Rule
+from .br102_bounds import (
+    computes_only,
+    follows_relation,
+    reads_after_waiting,
+    small_sample,
+    stops_at_first_hit,
+)
 from .br102_fixes import (
     NOT_PREFETCHABLE,
     django_batch_text,
@@ -252,7 +259,8 @@ class NPlusOneFacts(_Options, Rule):
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
         if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names) or \
-                pattern_lookup(node, names):
+                pattern_lookup(node, names) or stops_at_first_hit(self.ctx, node, loop_node) or \
+                reads_after_waiting(self.ctx, node, loop_node):
             return
         from_rows = self._iterates_rows(iterable)
         tracker = tracker_for(self.ctx)
@@ -268,7 +276,7 @@ class NPlusOneFacts(_Options, Rule):
             return
         kind = self._query_kind(node)
         if kind[1] == "django":
-            fix_text = django_batch_text(self.ctx, node, names) or (
+            fix_text = django_batch_text(self.ctx, node, names, loop_node) or (
                 "one query for all iterations before the loop (or an annotate()/Subquery "
                 "on the outer query), then look each iteration's rows up in a dict")
         lead, once = "fetch the rows for all iterations with one query before the loop", \
@@ -281,6 +289,13 @@ class NPlusOneFacts(_Options, Rule):
                         "the streamed query (Django 4.1+ prefetches each chunk), or an "
                         "annotate()/Subquery on it; one query over every key before the "
                         "loop would load all the rows the loop streams")
+            if not follows_relation(node, loop_targets(loop_node)):
+                # `filter(name=get_name(layer))`: values computed from the row, not a
+                # relation prefetch_related could follow.
+                fix_text = ("take the streamed rows a chunk at a time (say 500), run one "
+                            "query for the values that chunk looks up, and look each row's "
+                            "match up in a dict; prefetch_related would not help, since the "
+                            "lookup matches values computed from the row, not a relation")
         concrete = explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
@@ -402,9 +417,8 @@ class NPlusOneFacts(_Options, Rule):
         handle = self.handles.of(func.value)
         if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
                 handle, method) and call.args:
-            build = self.strings.analyze(call.args[0])
-            text = build.constant_text() if build is not None else None
-            if text is None or not _READ_SQL.match(text):
+            text = self._sql_text(call.args[0])
+            if text is None or not _READ_SQL.match(text) or computes_only(text):
                 return None
             if handle.library == "asyncpg":
                 fix = "one query with `WHERE id = ANY($1)` and the list of ids"
@@ -414,6 +428,10 @@ class NPlusOneFacts(_Options, Rule):
                 fix = "one query with `WHERE id = ANY(%s)` (PostgreSQL) or `IN %s` and the ids"
             return self.origins.shorten(call), fix
         return None
+
+    def _sql_text(self, expr: ast.expr) -> str | None:
+        build = self.strings.analyze(expr)
+        return build.constant_text() if build is not None else None
 
     def _is_session(self, expr: ast.expr) -> bool:
         handle = self.handles.of(expr)
@@ -456,7 +474,8 @@ class NPlusOneFacts(_Options, Rule):
             for loop_node, target, iterable, _ in candidates:
                 if _literal_iterable(self.ctx, iterable) or _batches(self.ctx, iterable) or (
                         fixed_collection(self.ctx, iterable)) or mapping_keys(
-                        self.ctx, iterable, self._iterates_rows):
+                        self.ctx, iterable, self._iterates_rows) or small_sample(
+                        self.ctx, iterable, self._sql_text):
                     continue
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]

@@ -39,6 +39,12 @@ _CATALOG = re.compile(r"(?i)^(?:pg_catalog\.|information_schema\.|pg_\w+$)")
 # partition) whose columns are data the code cannot list.
 _DYNAMIC_TABLE = re.compile(r"\s*[\"`\[]?\s*\?\s*[\"`\]]?(?!\s*\.)")
 _FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
+# `SELECT * FROM trim(%s)`, `FROM generate_series(1, 10)`, `FROM refresh_geometries()`: the
+# row source is a function call. Its result type is fixed by the function (one value for a
+# scalar function; the declared row type for a set-returning one, written in the same
+# project) and does not grow when someone adds a column to a table; a procedure called for
+# its side effect returns nothing to trim. There is no table whose columns `*` takes.
+_CALL_AFTER = re.compile(r"\s*\(")
 # A view defined as `SELECT *` mirrors its table, columns added later included: the point.
 _VIEW_DEFINITION = re.compile(
     r"^\s*create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:materialized\s+)?view\b",
@@ -80,6 +86,8 @@ class SelectStar(Rule):
             table = table_match.group(1) if table_match else "the table"
             if _bare_name(table) in _SYSTEM_TABLES or _catalog(table):
                 continue
+            if table_match and _CALL_AFTER.match(text, table_match.end()):
+                continue  # `FROM f(...)`: the function's declared result, not a table's
             from_word = _FROM.search(text, start)
             if from_word and _DYNAMIC_TABLE.match(text, from_word.end()):
                 continue

@@ -1,0 +1,173 @@
+"""Per-iteration queries that the code itself bounds, as far as BR102 cares.
+
+Two shapes a reviewer does not call an N+1 even though a query sits in a loop:
+
+- SQL that reads no table: `SELECT * FROM trim(%s)`, `SELECT upper(%s)`. The database is
+  used as a calculator on one value; there is no row to load per item, no key to gather,
+  and no join that would replace it.
+- A loop that stops at its first hit: the query is followed, in the same block, by a
+  `break` or `return`, so every query that completes ends the loop. At most one query
+  succeeds; the others are misses signalled by an exception (a lookup tried on each
+  worksheet until one resolves). Gathering every item's key up front would query items
+  the loop never reaches.
+- A loop over a small sample the code caps (`rows[:5]`, `.limit(5)`, the rows of a
+  statement ending in `LIMIT 5`): a preview of a handful, whatever the table holds.
+- A re-read after waiting: the iteration sleeps (polling an asynchronous job) and then
+  queries; the fresh read of what changed meanwhile is the point, and no query before the
+  loop can see the future.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+
+# Built-in SQL functions that compute on their arguments without reading a table (string,
+# numeric, date and conversion functions of PostgreSQL, SQLite and MySQL).
+_COMPUTING = frozenset({
+    "abs", "btrim", "cast", "ceil", "ceiling", "char_length", "character_length", "coalesce",
+    "concat", "concat_ws", "date_trunc", "floor", "format", "greatest", "initcap", "least",
+    "left", "length", "lower", "lpad", "ltrim", "md5", "nullif", "overlay", "position",
+    "regexp_match", "regexp_matches", "regexp_replace", "regexp_split_to_array", "repeat",
+    "replace", "reverse", "right", "round", "rpad", "rtrim", "split_part", "strpos", "substr",
+    "substring", "to_char", "to_date", "to_number", "to_timestamp", "translate", "trim",
+    "trunc", "unaccent", "upper",
+})
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_CALL = re.compile(r"\b(\w+)\s*\(")
+_SOURCE = re.compile(r"\b(?:from|join)\s+([\w.\"`]+)(\s*\()?", re.IGNORECASE)
+
+
+def computes_only(sql: str) -> bool:
+    """The statement reads no table: every row source and every function it calls is a
+    built-in computing on the statement's own values."""
+    text = _QUOTED.sub("''", sql)
+    for source in _SOURCE.finditer(text):
+        if source.group(2) is None:
+            return False  # `FROM users`: a table
+    return all(name.lower() in _COMPUTING for name in _CALL.findall(text))
+
+
+_STOPS = (ast.Break, ast.Return)
+_SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep",
+                     "anyio.sleep"})
+
+
+def _statements_around(ctx, call: ast.AST, loop: ast.AST  # type: ignore[no-untyped-def]
+                       ) -> Iterator[tuple[ast.AST, list[ast.stmt], int]]:
+    """(the block's owner, the block, the index of the statement holding the call) for each
+    block from the call's own statement out to the loop's body."""
+    node: ast.AST = call
+    for parent in ctx.semantic.ancestors(call):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and node in block:
+                yield parent, block, block.index(node)
+        if parent is loop:
+            return
+        node = parent
+
+
+def stops_at_first_hit(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """`for sheet in book: try: gid = Node.objects.filter(...)[0].graph_id; break ...`: a
+    statement after the query's own, in the same block inside the loop, leaves the loop
+    unconditionally."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return False
+    # Inside an inner loop, a `break` leaves that loop, not the one the query depends on.
+    inner_loop = False
+    for owner, block, index in _statements_around(ctx, call, loop):
+        if owner is not loop and isinstance(owner, ast.For | ast.AsyncFor | ast.While):
+            inner_loop = True
+        stops = (ast.Return,) if inner_loop else _STOPS
+        if any(isinstance(stmt, stops) for stmt in block[index + 1:]):
+            return True
+    return False
+
+
+def reads_after_waiting(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """`while job.status == RUNNING: time.sleep(2)` then `Harvester.objects.get(...)`: a
+    statement before the query's own, in the same iteration, sleeps."""
+    return any(isinstance(n, ast.Call) and ctx.qualified_name(n.func) in _SLEEPS
+               for _, block, index in _statements_around(ctx, call, loop)
+               for stmt in block[:index] for n in ast.walk(stmt))
+
+
+# A sample of a handful: `rows[:5]`, `.limit(5)`, `LIMIT 5`. Larger constants are pages,
+# whose per-row queries multiply like any other.
+_SAMPLE_SIZE = 10
+_SQL_LIMIT = re.compile(r"\blimit\s+(\d+)\s*;?\s*$", re.IGNORECASE)
+_FETCHES = frozenset({"fetchall", "fetchmany"})
+
+
+def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | None],  # type: ignore[no-untyped-def]
+                 depth: int = 0) -> bool:
+    """The loop goes over at most a handful of items the code itself capped: a slice or a
+    `.limit()` with a small constant, or the rows of a statement ending in `LIMIT n`
+    (through locals and comprehensions): a preview, not every row."""
+    if depth > 8:
+        return False
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
+        upper, lower = iterable.slice.upper, iterable.slice.lower
+        return _small(upper) and (lower is None or isinstance(lower, ast.Constant))
+    if isinstance(iterable, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        return small_sample(ctx, iterable.generators[0].iter, sql_text, depth + 1)
+    if isinstance(iterable, ast.Name):
+        bindings = ctx.reaching_bindings(iterable)
+        return bool(bindings) and all(
+            b.kind == "assign" and b.value is not None and b.value is not iterable
+            and small_sample(ctx, b.value, sql_text, depth + 1) for b in bindings)
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)):
+        return False
+    func = iterable.func
+    if func.attr == "limit" and iterable.args:
+        return _small(iterable.args[0])
+    if func.attr in ("all", "scalars") or func.attr.startswith("order_by"):
+        return small_sample(ctx, func.value, sql_text, depth + 1)
+    if func.attr in _FETCHES:
+        statement = _last_execute(ctx, iterable, func.value)
+        text = sql_text(statement.args[0]) if statement and statement.args else None
+        match = _SQL_LIMIT.search(text or "")
+        return bool(match) and int(match[1]) <= _SAMPLE_SIZE
+    return False
+
+
+def _small(bound: ast.expr | None) -> bool:
+    return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and (
+        0 <= bound.value <= _SAMPLE_SIZE)
+
+
+def _last_execute(ctx, fetch: ast.Call, cursor: ast.expr) -> ast.Call | None:  # type: ignore[no-untyped-def]
+    """The `cursor.execute(...)` whose rows `cursor.fetchall()` returns: the last one on the
+    same cursor before it in the function."""
+    function = ctx.semantic.enclosing_function(fetch)
+    if function is None or not isinstance(cursor, ast.Name):
+        return None
+    best: ast.Call | None = None
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
+                node.func.value.id == cursor.id) and node.lineno < fetch.lineno and (
+                best is None or node.lineno > best.lineno):
+            best = node
+    return best
+
+
+def follows_relation(call: ast.Call, items: set[str]) -> bool:
+    """The per-row query's condition is the row itself or one of its keys (`filter(post=p)`,
+    `filter(pk=p.author_id)`, `get(id=p.owner.pk)`): a relation a loader can follow."""
+    for node in ast.walk(call):
+        if not isinstance(node, ast.keyword):
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in items:
+            return True
+        if isinstance(value, ast.Attribute) and (value.attr in ("pk", "id") or value.attr.endswith(
+                "_id")) and isinstance(value.value, ast.Name | ast.Attribute):
+            root = value.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in items:
+                return True
+    return False
