@@ -27,6 +27,7 @@ from . import (
     html_pages,
     principal,
     restful_helpers,
+    restx_imported,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -52,7 +53,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
-              "UrlHelperCallFact": "url_helper_call"}
+              "UrlHelperCallFact": "url_helper_call", "RestxApiFact": "restx_api",
+              "RestxCandidateFact": "restx_candidate"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -111,6 +113,10 @@ class RouteCollector:
         # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers): a module of
         # URL lists may import only the project's helper.
         self._emit(django_url_helpers.helper_call(self.ctx, node))
+        if not self.flask_rest:
+            # `ns = api.namespace(...)` on an Api imported from another module: a resource
+            # module may import neither flask-restx nor flask.
+            self._emit(restx_imported.namespace_candidate(self.ctx, node))
         self._visit_call(node)
 
     def _visit_call(self, node: ast.Call) -> None:
@@ -297,6 +303,8 @@ class RouteCollector:
             found = restful_helpers.registrar(self.ctx, node)
             if found is not None:
                 self._emit([found])
+        elif node.decorator_list:
+            self._emit(restx_imported.class_candidates(self.ctx, node))
         # A table of resources a base class registers (restful_helpers): its module may
         # import no framework.
         self._emit(restful_helpers.tables(self.ctx, node))
