@@ -215,6 +215,10 @@ class RouteCollector:
         _, bindings = self.ctx.semantic.lookup(node.args[0].id, node.args[0])
         defs = [b.node for b in bindings if b.kind == "def"]
         if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+            if self.flask:
+                # `bp.route(...)(login)` with a library's view function.
+                fact = flask.route_applied_to_import(self.ctx, node)
+                self._emit([fact] if fact is not None else [])
             return
         for module in (fastapi_starlette, flask, aiohttp):
             fact = module.route_from_decorator(self.ctx, defs[0], node.func)

@@ -100,6 +100,23 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
     if isinstance(node, ast.Attribute) and node.attr.isupper():
         # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name.
         return "{" + node.attr + "}"
+    key = config_key(node)
+    if key is not None:
+        # app.config["SECURITY_LOGIN_URL"]: a configured value, shown by its key.
+        return "{" + key + "}"
+    return None
+
+
+def config_key(node: ast.AST) -> str | None:
+    """The key of a Flask-style configuration read: `app.config["LOGIN_URL"]`,
+    `current_app.config["X"]`, `config["X"]` (an upper-case constant key)."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and
+            isinstance(node.slice.value, str) and node.slice.value.isupper()):
+        return None
+    holder = node.value
+    if (isinstance(holder, ast.Attribute) and holder.attr == "config") or (
+            isinstance(holder, ast.Name) and holder.id == "config"):
+        return node.slice.value
     return None
 
 
