@@ -310,6 +310,9 @@ class Route:
 def path_params(path: str) -> list[str]:
     import re
 
+    # The body of a named regex group is its pattern, not a parameter of its own: a setting
+    # shown there (`(?P<graphid>{UUID_REGEX})`) names what the group matches.
+    path = re.sub(r"(\(\?P<[^>]+>)[^()]*(?:\([^()]*\)[^()]*)*\)", r"\1)", path)
     return re.findall(r"\{([^}:]+)[^}]*\}|<(?:[^>:]+:)?([^>]+)>|\(\?P<([^>]+)>", path)
 
 
