@@ -95,7 +95,8 @@ def test_restx_fixture_project_rows(capsys, monkeypatch) -> None:  # type: ignor
     # catalog/plugins/hooks.py give no row; the library's login keeps its name.
     assert ("GET", "/api/1/jobs/<string:id>/", "JobAPI.get") in rows
     assert ("POST", "/api/1/harvest/source/<source>/run/", "RunSourceAPI.post") in rows
-    assert ("GET,POST", "/auth/{SECURITY_LOGIN_URL}", "login") in rows
+    assert ("GET,POST", "/auth/login/", "login") in rows
+    assert ("GET", "/auth/{SECURITY_LOGOUT_URL}", "logout") in rows
     assert not any(h.startswith(("HookList", "PluginList")) for _, _, h in rows)
     assert len(rows) == 9
 

@@ -12,6 +12,7 @@ from . import (
     aiohttp,
     appbuilder,
     call_bindings,
+    config_paths,
     connexion_spec,
     django,
     django_url_helpers,
@@ -339,6 +340,9 @@ class RouteCollector:
             if alias is not None:
                 self._emit([alias])
                 return
+        if target.id.isupper():
+            # `SECURITY_LOGIN_URL = "/login/"`: the value of a configured route path.
+            self._emit(config_paths.constant_fact(self.ctx, node))
         if target.id == drf_registry.REGISTRY_NAME:
             self._emit(drf_registry.provides_facts(self.ctx, node))
         collection = call_bindings.collection_fact(self.ctx, node)
