@@ -161,6 +161,18 @@ def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
     return False
 
 
+def _restx_candidate(ctx: FileContext, cls: ast.ClassDef) -> bool:
+    """`@ns.route("/x")` on a class, `ns` a namespace of an Api imported from the project
+    (frameworks/restx_imported): one file cannot tell the Api from a look-alike registry, so
+    the per-file answer takes the decorator at its word, as the route table does when the
+    object resolves to an Api."""
+    if not cls.decorator_list:
+        return False
+    from .frameworks.restx_imported import class_candidates
+
+    return bool(class_candidates(ctx, cls))
+
+
 _VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 
@@ -206,7 +218,7 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
     parent = ctx.semantic.parent(func)
     if isinstance(parent, ast.ClassDef):
         return (func.name in _VIEW_METHODS or func.name in _dispatched_methods(ctx, parent)
-                ) and _is_view_class(ctx, parent)
+                ) and (_is_view_class(ctx, parent) or _restx_candidate(ctx, parent))
     if not isinstance(parent, ast.Module):
         return False
     # A Django function view: in a views module, first parameter `request`.

@@ -12,6 +12,7 @@ from . import (
     aiohttp,
     appbuilder,
     call_bindings,
+    config_paths,
     connexion_spec,
     django,
     django_url_helpers,
@@ -28,6 +29,7 @@ from . import (
     param_routes,
     principal,
     restful_helpers,
+    restx_imported,
     view_lookup,
 )
 from .common import assigned_target, dependency_alias, kwarg
@@ -55,7 +57,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
               "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
-              "ParamRouteFact": "param_route", "ParamCallFact": "param_call"}
+              "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
+              "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -120,6 +123,10 @@ class RouteCollector:
         self._emit(django_url_helpers.helper_call(self.ctx, node))
         # A call that may reach a function registering routes on its parameters.
         self._emit(param_routes.call_fact(self.ctx, node))
+        if not self.flask_rest:
+            # `ns = api.namespace(...)` on an Api imported from another module: a resource
+            # module may import neither flask-restx nor flask.
+            self._emit(restx_imported.namespace_candidate(self.ctx, node))
         self._visit_call(node)
 
     def _visit_call(self, node: ast.Call) -> None:
@@ -224,6 +231,10 @@ class RouteCollector:
         _, bindings = self.ctx.semantic.lookup(node.args[0].id, node.args[0])
         defs = [b.node for b in bindings if b.kind == "def"]
         if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+            if self.flask:
+                # `bp.route(...)(login)` with a library's view function.
+                fact = flask.route_applied_to_import(self.ctx, node)
+                self._emit([fact] if fact is not None else [])
             return
         for module in (fastapi_starlette, flask, aiohttp):
             fact = module.route_from_decorator(self.ctx, defs[0], node.func)
@@ -312,6 +323,8 @@ class RouteCollector:
             found = restful_helpers.registrar(self.ctx, node)
             if found is not None:
                 self._emit([found])
+        elif node.decorator_list:
+            self._emit(restx_imported.class_candidates(self.ctx, node))
         # A table of resources a base class registers (restful_helpers): its module may
         # import no framework.
         self._emit(restful_helpers.tables(self.ctx, node))
@@ -342,6 +355,9 @@ class RouteCollector:
             if alias is not None:
                 self._emit([alias])
                 return
+        if target.id.isupper():
+            # `SECURITY_LOGIN_URL = "/login/"`: the value of a configured route path.
+            self._emit(config_paths.constant_fact(self.ctx, node))
         if target.id == drf_registry.REGISTRY_NAME:
             self._emit(drf_registry.provides_facts(self.ctx, node))
         if self.django:

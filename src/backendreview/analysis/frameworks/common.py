@@ -7,6 +7,7 @@ import ast
 import itertools
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from ...astutil import call_chain, own_nodes
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
 from .html_pages import returns_page
+from .path_format import formatted_text
 from .routes import AliasFact, HandlerInfo, QueryFact
 from .writes import handler_writes
 
@@ -63,12 +65,14 @@ def literal_str(node: ast.AST | None) -> str | None:
 
 
 def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
-              values: dict[str, str] | None = None) -> str | None:
+              values: dict[str, str] | None = None, lenient: bool = False) -> str | None:
     """A path or prefix as the table shows it: a literal, a module constant of this file
     (a string or a number: `f"/api/{API_VERSION}"` with `API_VERSION = 1`), or a setting /
     imported constant shown by its name (`f"{settings.BASE_PATH}api/"` -> `{BASE_PATH}api/`,
-    `settings.API_V1_STR` -> `{API_V1_STR}`), joined with `+` and f-strings. `values` gives
-    loop variables their item (path_texts). None when any part is computed some other way."""
+    `settings.API_V1_STR` -> `{API_V1_STR}`), joined with `+`, f-strings, `%` and
+    `.format()` of a template written in the code (path_format). `values` gives loop
+    variables their item (path_texts). None when any part is computed some other way; with
+    `lenient`, a part filled into a template shows as `{?}` instead."""
     if node is None or depth > 4:
         return None
     if isinstance(node, ast.Constant):
@@ -77,22 +81,8 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
         left = path_text(ctx, node.left, depth + 1, values)
         right = path_text(ctx, node.right, depth + 1, values)
         return None if left is None or right is None else left + right
-    if isinstance(node, ast.JoinedStr):
-        out = ""
-        for part in node.values:
-            inner = part.value if isinstance(part, ast.FormattedValue) else part
-            if isinstance(part, ast.FormattedValue) and (part.format_spec or
-                                                         part.conversion != -1):
-                return None
-            text = path_text(ctx, inner, depth + 1, values)
-            if text is None and isinstance(part, ast.FormattedValue) and \
-                    isinstance(inner, ast.Constant | ast.Name) and isinstance(
-                    _constant_of(ctx, inner), int):
-                text = str(_constant_of(ctx, inner))  # a version number
-            if text is None:
-                return None
-            out += text
-        return out
+    if isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call):
+        return formatted_text(node, _part_reader(ctx, depth, values), lenient)
     if isinstance(node, ast.Name):
         if values and node.id in values:
             return values[node.id]
@@ -101,13 +91,50 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
                 isinstance(bindings[0].value, ast.Constant) and \
                 isinstance(bindings[0].value.value, str):
             return bindings[0].value.value
+        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
+                isinstance(bindings[0].value, ast.Attribute) and \
+                ctx.semantic.scope_of(bindings[0].node) is ctx.semantic.module_scope:
+            # `uuid_regex = settings.UUID_REGEX` at module level: the setting, by its name.
+            return path_text(ctx, bindings[0].value, depth + 1, values)
         if bindings and all(b.kind == "import" for b in bindings) and node.id.isupper():
             return "{" + node.id + "}"
         return None
     if isinstance(node, ast.Attribute) and node.attr.isupper():
         # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name.
         return "{" + node.attr + "}"
+    key = config_key(node)
+    if key is not None:
+        # app.config["SECURITY_LOGIN_URL"]: a configured value, shown by its key.
+        return "{" + key + "}"
     return None
+
+
+def config_key(node: ast.AST) -> str | None:
+    """The key of a Flask-style configuration read: `app.config["LOGIN_URL"]`,
+    `current_app.config["X"]`, `config["X"]` (an upper-case constant key)."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and
+            isinstance(node.slice.value, str) and node.slice.value.isupper()):
+        return None
+    holder = node.value
+    if (isinstance(holder, ast.Attribute) and holder.attr == "config") or (
+            isinstance(holder, ast.Name) and holder.id == "config"):
+        return node.slice.value
+    return None
+
+
+def _part_reader(ctx: FileContext, depth: int, values: dict[str, str] | None
+                 ) -> Callable[[ast.AST], str | None]:
+    """Reads a part filled into a path template: a path part, or a number constant (a
+    version: `f"/api/v{API_VERSION}"` with `API_VERSION = 1`)."""
+
+    def read(part: ast.AST) -> str | None:
+        text = path_text(ctx, part, depth + 1, values)
+        if text is None and isinstance(part, ast.Constant | ast.Name) and isinstance(
+                _constant_of(ctx, part), int):
+            return str(_constant_of(ctx, part))
+        return text
+
+    return read
 
 
 def _constant_of(ctx: FileContext, node: ast.AST) -> object:
@@ -146,17 +173,11 @@ def path_texts(ctx: FileContext, node: ast.AST | None) -> list[str | None]:
     for combo in combos:
         values = dict(zip(loops, combo, strict=True))
         text = path_text(ctx, node, values=values)
-        if text is None and isinstance(node, ast.Call) and isinstance(
-                node.func, ast.Attribute) and node.func.attr == "format" and isinstance(
-                node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
-            # `"/skill/{}/{}".format(name, hook)`: the filled-in parts are computed.
-            text = re.sub(r"\{[^{}]*\}", "{?}", node.func.value.value)
-        if text is None and isinstance(node, ast.JoinedStr):
-            # `f"/{scope()}/export"`: the computed part shows as {?}, the rest as written
-            # (the route model marks such a path unknown).
-            parts = [path_text(ctx, p.value if isinstance(p, ast.FormattedValue) else p,
-                               values=values) for p in node.values]
-            text = "".join("{?}" if p is None else p for p in parts)
+        if text is None:
+            # `f"/{scope()}/export"`, `"/skill/{}".format(name)`, `"/x/%s" % key()`: a
+            # computed part shows as {?}, the rest as written (the route model marks such a
+            # path unknown).
+            text = path_text(ctx, node, values=values, lenient=True)
         out.append(text)
     return out
 

@@ -65,8 +65,9 @@ def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
             ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart"))
 
 
-def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
-                         dec: ast.expr) -> RouteFact | None:
+def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef | None,
+                         dec: ast.expr, handler: HandlerInfo | None = None
+                         ) -> RouteFact | None:
     if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
         return None
     attr = dec.func.attr
@@ -78,12 +79,33 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
         owner_class = project_class(ctx, dec.func.value)
         if owner_class is None or attr != "route":
             return None
+    if handler is None:
+        if func is None:
+            return None
+        handler = analyze_handler(ctx, func)
     path_node = arg_or_kw(dec, 0, "rule")
     methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
-    return RouteFact("flask", object_name(ctx, dec.func.value), literal_str(path_node), methods,
-                     ctx.path, ctx.span_of(path_node if path_node is not None else dec),
-                     analyze_handler(ctx, func), decorator=(ctx.span_of(dec), ctx.source(dec)),
+    # path_text: a configured path (`app.config["SECURITY_LOGIN_URL"]`) shows by its key.
+    return RouteFact("flask", object_name(ctx, dec.func.value), path_text(ctx, path_node),
+                     methods, ctx.path, ctx.span_of(path_node if path_node is not None else dec),
+                     handler, decorator=(ctx.span_of(dec), ctx.source(dec)),
                      owner_class=owner_class)
+
+
+def route_applied_to_import(ctx: FileContext, call: ast.Call) -> RouteFact | None:
+    """`bp.route(app.config["SECURITY_LOGIN_URL"], methods=[...])(login)` with `login`
+    imported from a library (Flask-Security's views): the route exists, its handler is the
+    library's, known by its name (its body is not in the reviewed code)."""
+    if len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+        return None
+    arg = call.args[0]
+    bindings = ctx.semantic.lookup(arg.id, arg)[1]
+    if not bindings or not all(b.kind == "import" and isinstance(b.node, ast.ImportFrom)
+                               for b in bindings):
+        return None
+    span = ctx.span_of(arg)
+    return route_from_decorator(ctx, None, call.func,
+                                HandlerInfo(name=arg.id, line=span.start_line, span=span))
 
 
 def project_class(ctx: FileContext, expr: ast.AST) -> str | None:

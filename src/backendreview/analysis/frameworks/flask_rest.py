@@ -24,6 +24,7 @@ from .common import (
     path_texts,
     this_module,
 )
+from .restx_imported import RestxApiFact
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -177,20 +178,25 @@ def _owner(ctx: FileContext, call: ast.Call, target: ast.expr | None, kind: str
         # blueprint it sits below the blueprint's prefix.
         facts.append(OwnerFact(name, "flask", "app", prefix, auth, limits, ctx.path,
                                call.lineno, tuple(raw)))
+        facts.append(RestxApiFact(name, ctx.path, call.lineno))
         if app is not None and flask.owner_kind(ctx, app) == "router":
             facts.append(MountFact(object_name(ctx, app), name, "", "flask", ctx.path,
                                    call.lineno))
         return facts
-    # Namespace(name, description=None, path=None): without path= the url is "/<name>".
+    return [namespace_owner(ctx, call, name, auth, limits, tuple(raw)),
+            RestxApiFact(name, ctx.path, call.lineno)]
+
+
+def namespace_owner(ctx: FileContext, call: ast.Call, name: str, auth: tuple[str, ...] = (),
+                    limits: tuple[str, ...] = (), raw: tuple[str, ...] = ()) -> OwnerFact:
+    """Namespace(name, description=None, path=None): without path= the url is "/<name>"."""
     path_node = kwarg(call, "path")
     ns_name = literal_str(call.args[0]) if call.args else literal_str(kwarg(call, "name"))
     if path_node is not None:
         prefix = path_text(ctx, path_node)
     else:
         prefix = None if ns_name is None else "/" + ns_name
-    facts.append(OwnerFact(name, "flask", "router", prefix, auth, limits, ctx.path,
-                           call.lineno, tuple(raw)))
-    return facts
+    return OwnerFact(name, "flask", "router", prefix, auth, limits, ctx.path, call.lineno, raw)
 
 
 def _add_resource(ctx: FileContext, call: ast.Call, owner: str | None) -> list[object]:
@@ -201,11 +207,11 @@ def _add_resource(ctx: FileContext, call: ast.Call, owner: str | None) -> list[o
         if isinstance(url, ast.Starred):
             continue
         for path in path_texts(ctx, url):
-            out.append(_resource_route(ctx, owner, path, ref, url))
+            out.append(resource_route(ctx, owner, path, ref, url))
     return out
 
 
-def _resource_route(ctx: FileContext, owner: str | None, path: str | None, ref: str | None,
+def resource_route(ctx: FileContext, owner: str | None, path: str | None, ref: str | None,
                     node: ast.AST) -> RouteFact:
     name = (ref or "?").rsplit(".", 1)[-1]
     span = ctx.span_of(node)
@@ -225,7 +231,7 @@ def route_from_class(ctx: FileContext, node: ast.ClassDef) -> list[RouteFact]:
         ref = f"{this_module(ctx)}.{node.name}"
         for url in dec.args:
             # path_text: an f-string with nothing interpolated is a literal too.
-            out.append(_resource_route(ctx, owner, path_text(ctx, url), ref, url))
+            out.append(resource_route(ctx, owner, path_text(ctx, url), ref, url))
     return out
 
 

@@ -314,6 +314,9 @@ class Route:
 def path_params(path: str) -> list[str]:
     import re
 
+    # The body of a named regex group is its pattern, not a parameter of its own: a setting
+    # shown there (`(?P<graphid>{UUID_REGEX})`) names what the group matches.
+    path = re.sub(r"(\(\?P<[^>]+>)[^()]*(?:\([^()]*\)[^()]*)*\)", r"\1)", path)
     return re.findall(r"\{([^}:]+)[^}]*\}|<(?:[^>:]+:)?([^>]+)>|\(\?P<([^>]+)>", path)
 
 
@@ -480,10 +483,13 @@ _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
 
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
+    from .config_paths import resolve_config_paths
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
+    from .restx_imported import resolve_candidates
 
-    facts = resolve_deferred_routes(resolve_project_blueprints(facts))
+    facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
+        resolve_candidates(facts))))
     owners: dict[str, OwnerFact] = {}
     for owner in facts.get("route_owner", []):
         # A DRF router fact never replaces another framework's fact for the same object
