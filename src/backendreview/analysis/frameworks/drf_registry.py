@@ -148,8 +148,11 @@ def parameter_register(ctx: FileContext, call: ast.Call) -> list[object]:
     if not isinstance(receiver, ast.Name):
         return []
     bindings = ctx.semantic.lookup(receiver.id, receiver)[1]
-    if not bindings or not all(b.kind == "param" for b in bindings):
+    if not bindings or not all(b.kind == "param" for b in bindings) and not all(
+            b.kind == "import" and "." in b.qualified for b in bindings):
         return []
+    # A parameter, or a router shared from another module (`from project.api.urls import
+    # router`): the project phase keeps it only on a router object it knows.
     return _router_register(ctx, call)
 
 

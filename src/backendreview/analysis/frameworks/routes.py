@@ -323,6 +323,10 @@ _MIXIN_ACTIONS = {
     "DestroyModelMixin": ("destroy",),
     "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
     "ReadOnlyModelViewSet": ("list", "retrieve"),
+    # dynamic-rest, a DRF extension: `DynamicModelViewSet(WithDynamicViewSetMixin,
+    # viewsets.ModelViewSet)`.
+    "DynamicModelViewSet": ("list", "create", "retrieve", "update", "partial_update",
+                            "destroy"),
 }
 _GENERIC_METHODS = {
     # rest_framework.generics
@@ -767,7 +771,8 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
                 setattr(route, column, getattr(route, column) + shown)
 
 
-_DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.")
+_DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.",
+                       "dynamic_rest.")
 
 
 def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver: Resolver,
@@ -793,12 +798,14 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
         return True
     found_class = resolver.find(cls)
     if found_class is None:
-        return False
+        # A router class from a library the project does not ship (dynamic_rest's
+        # DynamicRouter): its bases are unseen, so the class registered on it decides.
+        return "." in cls and _is_drf_viewset(fact.view_ref, views, resolver)
     return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
                for item in _base_names(views[found_class], views, resolver))
 
 
-_DRF_VIEWSETS = ("rest_framework.viewsets.",)
+_DRF_VIEWSETS = ("rest_framework.viewsets.", "dynamic_rest.viewsets.")
 
 
 def _is_drf_viewset(ref: str | None, views: dict[str, ViewClassFact], resolver: Resolver
