@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
-                     "fastapi_limiter", "flask_appbuilder", "connexion", *flask_rest.LIBS)
+                     "fastapi_limiter", "flask_appbuilder", "connexion", *flask_rest.LIBS,
+                     # dynamic-rest: a DRF extension (its routers and viewsets are DRF's)
+                     "dynamic_rest")
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
@@ -71,7 +73,8 @@ class RouteCollector:
         self.ctx = ctx
         sem = ctx.semantic
         self.active = any(sem.is_imported(m) for m in FRAMEWORK_MODULES)
-        self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
+        self.django = any(sem.is_imported(m) for m in ("django", "rest_framework",
+                                                       "dynamic_rest"))
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
         self.connexion = connexion_spec.active(ctx)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..paths import is_test_path
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -287,6 +288,10 @@ def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
     call_of = bound_call(ctx, receiver)
     router_class = _router_class(ctx, call_of) if call_of is not None else None
     if router_class is None and not (call_of is None and isinstance(receiver, ast.Name)):
+        return []
+    if call_of is None and is_test_path(ctx.policy_path):
+        # A test registering on a router it imports (`from app.api.urls import router`):
+        # no urlconf imports a test module, so the served router never holds it.
         return []
     return [RouteFact("drf", object_name(ctx, receiver), literal_str(prefix), (),
                       ctx.path, ctx.span_of(prefix), view_ref=object_name(ctx, viewset),

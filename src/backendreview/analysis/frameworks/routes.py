@@ -798,9 +798,13 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
         return True
     found_class = resolver.find(cls)
     if found_class is None:
-        # A router class from a library the project does not ship (dynamic_rest's
-        # DynamicRouter): its bases are unseen, so the class registered on it decides.
-        return "." in cls and _is_drf_viewset(fact.view_ref, views, resolver)
+        # A router class from a library the project does not ship (a DRF router subclass
+        # such as a third-party `...Router`): its bases are unseen, so the class registered
+        # on it decides. A class of the project's own packages is not a library's: one that
+        # is no view class and reaches no DRF router is not a router (`NotARouter`).
+        roots = {name.split(".", 1)[0] for name in (*views, *owners)}
+        return "." in cls and cls.split(".", 1)[0] not in roots and _is_drf_viewset(
+            fact.view_ref, views, resolver)
     return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
                for item in _base_names(views[found_class], views, resolver))
 
