@@ -39,3 +39,21 @@ def test_near_misses_stay_out(capsys, monkeypatch) -> None:  # type: ignore[no-u
     # `registry.register(...)` on a project object that is not a router.
     assert ("GET", "/api/v2/users/", "UserViewSet") in _rows(capsys, monkeypatch)
     assert sum(p.startswith("/api/v2/users") for p in paths) == 2
+
+
+def test_patterns_added_in_app_ready_belong_to_the_imported_urlconf(capsys, monkeypatch
+                                                                    ) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(capsys, monkeypatch)
+    # `urlpatterns += [re_path("^api/v2/", include("audit.api.urls"))]` in AuditConfig.ready,
+    # whose urls module imports only its project router class and views.
+    assert ("GET", "/api/v2/audit-events/", "AuditEventViewSet") in rows
+    assert ("GET", "/api/v2/audit-events/{pk}/", "AuditEventViewSet") in rows
+    # `urlpatterns.append(path(...))` on the imported list.
+    assert ("ANY", "/reports/summary/", "summary") in rows
+
+
+def test_a_local_list_of_the_same_name_is_not_the_urlconf(capsys, monkeypatch
+                                                          ) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(capsys, monkeypatch)
+    assert ("ANY", "/reports/hidden/", "hidden") not in rows
+    assert ("ANY", "{?}/reports/hidden/", "hidden") in rows

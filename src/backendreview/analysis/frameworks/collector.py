@@ -128,6 +128,10 @@ class RouteCollector:
                 # `router.register(prefix, ViewSet)` on a parameter, in a populator module
                 # that imports only its viewsets.
                 self._emit_owned(node, drf_registry.parameter_register(self.ctx, node))
+            elif _names_router_class(node):
+                # `router = routers.ListPatchRouter()` with the project's router class, in an
+                # api/urls module that imports only its routers and views.
+                self._emit(django.on_call(self.ctx, node))
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
@@ -337,7 +341,9 @@ class RouteCollector:
             self._emit([collection])
         if target.id.startswith("GRAPHENE"):
             self._emit(graphql.on_assign(self.ctx, node))
-        if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
+        if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")) or (
+                not self.active and target.id == "urlpatterns"):
+            # (`urlpatterns = router.urls` in a module that imports only its router.)
             self._emit(django.on_assign(self.ctx, node))
         if target.id == "urlpatterns" and isinstance(node, ast.Assign) and \
                 self.ctx.semantic.scope_of(node) is self.ctx.semantic.module_scope:
@@ -395,6 +401,12 @@ def file_facts(ctx: FileContext) -> list[object]:
         return found
 
     return ctx.memo("route-facts", ctx.tree, compute)
+
+
+def _names_router_class(call: ast.Call) -> bool:
+    func = call.func
+    written = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return isinstance(written, str) and written.endswith("Router")
 
 
 def _passes_local(call: ast.Call, local: set[str]) -> bool:
