@@ -27,6 +27,7 @@ from . import (
     html_pages,
     principal,
     restful_helpers,
+    tastypie_api,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -54,7 +55,9 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
-              "UrlHelperCallFact": "url_helper_call"}
+              "UrlHelperCallFact": "url_helper_call", "TastypieApiFact": "tastypie_api",
+              "TastypieRegisterFact": "tastypie_register",
+              "TastypieClassFact": "tastypie_class"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -85,6 +88,7 @@ class RouteCollector:
         # names a template or an HTML response can hold one.
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
         self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
+        self.tastypie = tastypie_api.active(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -114,6 +118,8 @@ class RouteCollector:
         # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers): a module of
         # URL lists may import only the project's helper.
         self._emit(django_url_helpers.helper_call(self.ctx, node))
+        if self.tastypie:
+            self._emit(tastypie_api.on_call(self.ctx, node))
         self._visit_call(node)
 
     def _visit_call(self, node: ast.Call) -> None:
@@ -307,6 +313,8 @@ class RouteCollector:
         # A table of resources a base class registers (restful_helpers): its module may
         # import no framework.
         self._emit(restful_helpers.tables(self.ctx, node))
+        if self.tastypie or tastypie_api.holds_options(node):
+            self._emit(tastypie_api.on_class(self.ctx, node))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
         inert = guards.middleware_enforcement(self.ctx, node)

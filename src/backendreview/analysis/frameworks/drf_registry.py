@@ -149,9 +149,9 @@ def parameter_register(ctx: FileContext, call: ast.Call) -> list[object]:
     if not isinstance(receiver, ast.Name):
         return []
     bindings = ctx.semantic.lookup(receiver.id, receiver)[1]
-    if not bindings or not all(b.kind == "param" for b in bindings) and not all(
+    if not bindings or (not all(b.kind == "param" for b in bindings) and not all(
             b.kind == "import" and "." in b.qualified for b in bindings) and not all(
-            b.kind == "assign" and isinstance(b.value, ast.Call) for b in bindings):
+            b.kind == "assign" and isinstance(b.value, ast.Call) for b in bindings)):
         return []
     # A parameter, a router shared from another module (`from project.api.urls import
     # router`), or one built here from a project router class (`routers.ListPatchRouter()`,

@@ -513,6 +513,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     route_facts += registered
     for owner in registrar_owners:
         owners.setdefault(owner.name, owner)
+    from .tastypie_api import tastypie_routes
+
+    tastypie_owners, tastypie_facts = tastypie_routes(facts)
+    route_facts += tastypie_facts
+    for owner in tastypie_owners:
+        owners.setdefault(owner.name, owner)
     from .django_url_helpers import helper_routes as url_helper_routes
 
     url_routes, url_auth = url_helper_routes(facts, view_resolver)
