@@ -214,8 +214,10 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
     active += _collectors(needed_collectors(rules) if collect is None else collect, ctx)
     dispatch: dict[type[ast.AST], list[tuple[Any, str]]] = {}
     for rule in active:
+        idle = getattr(rule, "idle", ())  # collectors have no per-file gates
         for node_type, method in rule.visitors().items():
-            dispatch.setdefault(node_type, []).append((getattr(rule, method), rule.id))
+            if node_type not in idle:
+                dispatch.setdefault(node_type, []).append((getattr(rule, method), rule.id))
     failed: set[str] = set()
     errors: list[str] = []
     get = dispatch.get

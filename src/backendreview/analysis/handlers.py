@@ -67,6 +67,7 @@ RESPONSE_CALLS = frozenset({
     "flask_restful.abort", "flask_smorest.abort", "rest_framework.exceptions.APIException",
     "rest_framework.exceptions.ValidationError", "rest_framework.exceptions.ParseError",
     "werkzeug.exceptions.InternalServerError", "werkzeug.exceptions.BadRequest",
+    "werkzeug.exceptions.HTTPException",
     "django.shortcuts.render", "sanic.response.json", "sanic.response.text",
     # A GraphQL error's message goes to the client in the response's `errors`.
     "graphql.GraphQLError", "graphql.error.GraphQLError",

@@ -26,6 +26,10 @@ class Rule:
     # list for a list of strings). Read them with `self.option(name, default)`.
     OPTIONS: ClassVar[dict[str, type]] = {}
     _visitors: ClassVar[dict[type[ast.AST], str] | None] = None
+    # Node types this instance has nothing to do for in its file, by a gate computed once
+    # in __init__ (e.g. a file importing nothing the rule's calls can name): the engine
+    # then dispatches none of those nodes to it.
+    idle: frozenset[type[ast.AST]] = frozenset()
 
     def __init__(self, ctx: FileContext, doc: RuleDoc) -> None:
         self.ctx = ctx

@@ -30,6 +30,8 @@ CALLS = "br201_password_calls"
 
 # A parameter that may carry a password on its way to a helper (`secret`, `pw`, `passwd`).
 _SECRET_PARAM = re.compile(r"pass|pwd|^pw$|secret|credential|passphrase|kennwort", re.I)
+# What every name _SECRET_PARAM accepts contains, lower-cased ("pwd" and "pw" show "pw").
+_SECRET_MARKS = ("pass", "pw", "secret", "credential", "kennwort")
 
 STORES = "stores"
 LOOKS_UP = "looks rows up by"
@@ -68,6 +70,13 @@ class PasswordToHelper:
 def secret_names(ctx: FileContext) -> frozenset[str]:
     """The names of the file that `PasswordFlow.call` would follow on as a secret parameter
     (most files have none)."""
+    text = ctx.text
+    if text.isascii():
+        # An ASCII file spells its names as the parser reads them: one that _SECRET_PARAM
+        # accepts shows one of these marks (lower-cased) in the text.
+        lowered = text.lower()
+        if not any(mark in lowered for mark in _SECRET_MARKS):
+            return frozenset()
     names = {node.id for node in ctx.semantic.nodes if type(node) is ast.Name}
     return frozenset(name for name in names if _SECRET_PARAM.search(name))
 

@@ -84,9 +84,56 @@ def is_hashing_call(values: ValueTracker, node: ast.AST) -> bool:
 
 def hashes(values: ValueTracker, node: ast.AST) -> bool:
     """The code under `node` calls a password hasher (a library's, or one named for it)."""
-    if not may_hash(values.ctx):
+    ctx = values.ctx
+    if not may_hash(ctx):
         return False
-    return any(is_hashing_call(values, n) for n in ast.walk(node))
+    candidates = _hashing_candidates(ctx)
+    semantic = ctx.semantic
+    if candidates is None or semantic.parent(node) is None:
+        # Every call may be a hasher's, or `node` is not in the file's tree (a call built
+        # for the question, the module itself): its nodes are walked.
+        return any(is_hashing_call(values, n) for n in ast.walk(node))
+    # The calls that can be a hasher's, and under `node`: those it has among its ancestors.
+    return any((call is node or any(a is node for a in semantic.ancestors(call)))
+               and is_hashing_call(values, call) for call in candidates)
+
+
+# The names a call of a password hasher can be written with, besides those HASHING_CALL
+# accepts: a hasher object's methods (is_hasher_call, _HASHING_METHODS) and the last part of
+# a library hasher's qualified name (`bcrypt.hashpw(...)`, `hashers.make_password(...)`).
+_HASHER_WRITTEN = frozenset({"hash", "encrypt", "make"} | {
+    name.rsplit(".", 1)[-1] for name in HASHER_FUNCTIONS})
+
+
+def record_hash_uses(ctx: FileContext, values: ValueTracker) -> None:
+    """record_hash_use for each call of the file that can be a hasher's, in walk order.
+
+    Read from the semantic model's calls by written callee name, not from every call: a
+    call of a library hasher written with an attribute ends with the hasher's own name;
+    one written with a bare name is the hasher's only through an import binding it by its
+    qualified name (the file's imported modules then list that name), in which case
+    every call is asked, as before."""
+    if not may_hash(ctx):
+        return
+    candidates = _hashing_candidates(ctx)
+    for call in ctx.semantic.calls if candidates is None else candidates:
+        record_hash_use(ctx, values, call)
+
+
+def _hashing_candidates(ctx: FileContext) -> list[ast.Call] | None:
+    """The calls of the file that can be a password hasher's (is_hashing_call), in walk
+    order; None when any call can (a hasher imported by its own name). Once per file."""
+    found: list[ast.Call] | bool | None = getattr(ctx, "_hashing_candidates", False)
+    if found is False:
+        semantic = ctx.semantic
+        if any(name in semantic.imported_modules for name in HASHER_FUNCTIONS):
+            found = None
+        else:
+            found = semantic.calls_named(
+                name for name in semantic.callee_names()
+                if name in _HASHER_WRITTEN or HASHING_CALL.match(name))
+        ctx._hashing_candidates = found  # type: ignore[attr-defined]
+    return found  # type: ignore[return-value]
 
 
 def record_hash_use(ctx: FileContext, values: ValueTracker, call: ast.Call) -> None:

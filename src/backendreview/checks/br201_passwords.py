@@ -35,7 +35,7 @@ from .br201_calls import (
     hands_on_secret_name,
     secret_names,
 )
-from .br201_hashing import HASHING_CALL, record_hash_use
+from .br201_hashing import HASHING_CALL, record_hash_uses
 from .br201_models import (
     CLASSES,
     DEFERRED,
@@ -296,9 +296,12 @@ class PlaintextPassword(Rule):
         self.secret_names = frozenset() if self.names_passwords else secret_names(ctx)
 
     # -- ORM calls, document stores, INSERT parameters -------------------------------------
+        if not self.names_passwords and not self.secret_names:
+            # Only SQL text is left to read (visit_Call): the calls of those methods are
+            # read at the end of the file instead of every call being dispatched here.
+            self.idle = frozenset({ast.Call})
+
     def visit_Call(self, node: ast.Call) -> None:
-        # What hashes a parameter, for the setters that hand their value to this function.
-        record_hash_use(self.ctx, self.values, node)
         if not self.names_passwords and not (
                 self.secret_names and hands_on_secret_name(node, self.secret_names)):
             # Without a name that can be a password's, neither a store, a lookup, a document
@@ -370,6 +373,11 @@ class PlaintextPassword(Rule):
             self.ctx.emit_fact(SERIALIZERS, serializer)
 
     def end_file(self) -> None:
+        if ast.Call in self.idle:
+            for call in self.ctx.semantic.calls_named(_SQL_RUN_METHODS):
+                self.visit_Call(call)
+        # What hashes a parameter, for the setters that hand their value to this function.
+        record_hash_uses(self.ctx, self.values)
         for hook in module_hooks(self.ctx, self.values):
             self.ctx.emit_fact(HOOKS, hook)
 
@@ -863,6 +871,8 @@ class PlaintextPassword(Rule):
 # hmac.compare_digest, passlib.utils.consteq, Django's constant_time_compare.
 _CONSTANT_TIME_COMPARES = frozenset({"compare_digest", "consteq", "constant_time_compare",
                                      "safe_str_cmp"})
+# The modules whose calls WeakPasswordHash.visit_Call reads.
+_HASHING_MODULES = ("hashlib", "bcrypt", "werkzeug", "passlib")
 _WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224",
                            "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "md4",
                            "ripemd160", "sha"})
@@ -890,6 +900,11 @@ class WeakPasswordHash(Rule):
     def __init__(self, ctx, doc) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, doc)
         self.values: ValueTracker = tracker_for(ctx)
+        if not any(ctx.semantic.is_imported(m) for m in _HASHING_MODULES):
+            # Every call this rule reads has a qualified name under one of these modules
+            # (a `.update()` too: its digest object comes from hashlib), and a qualified name
+            # starts with an imported module: no call of this file is read.
+            self.idle = frozenset({ast.Call})
 
     def visit_Call(self, node: ast.Call) -> None:
         qualified = self.ctx.qualified_name(node.func) or ""

@@ -5,6 +5,7 @@ class, never `def View.post`), with the project's own limiter when it has one.
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from typing import Any
 
@@ -214,9 +215,32 @@ def view_class(program: ProgramModel, route: Route) -> tuple[ClassInfo, Function
     return None
 
 
+def run_time_lookup(route: Route, facts: dict[str, list[Any]]) -> str | None:
+    """The URL pattern's view is chosen at run time by a call that takes its name
+    (`get_view("obtain_auth_token")`) and the route model could not follow it to a view:
+    the call as written. A wrapper takes a view, not a name, so this is no wrapper; whether
+    the view it returns is the project's, and how it is limited, the review cannot see."""
+    if route.framework != "django" or not route.decorator or _defined_here(route, facts):
+        return None
+    text = route.decorator[1]
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute) and \
+            len(node.args) == 1 and not node.keywords and isinstance(
+            node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return text
+    return None
+
+
 def _django_limit(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     """django-ratelimit where it can go: on the project's view class (`dispatch`), on its
     method or function view, else around the view where the URL pattern registers it."""
+    lookup = run_time_lookup(route, facts)
+    if lookup is not None:
+        return (f"Check the limit where the view `{lookup}` returns is defined: the name is "
+                "looked up at run time and the review cannot follow it", None)
     ratelimit = _RATELIMIT_POST if _also_reads(route) else _RATELIMIT
     new = _new_dependency(facts, "django-ratelimit", "django_ratelimit")
     if route.handler == "?" or not _defined_here(route, facts):

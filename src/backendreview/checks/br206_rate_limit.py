@@ -21,7 +21,7 @@ from ..analysis.program.extract import REDIRECTS, SECRET_TEST
 from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br206_fixes import auth_fix, limit_fix
+from .br206_fixes import auth_fix, limit_fix, run_time_lookup
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
 _GQL_AUTH_WORDS = AUTH_WORDS | {"register", "registration", "authenticate", "activate"}
@@ -447,6 +447,10 @@ _NAME_ONLY = ("(note: the evidence is the route's name only: its handler checks 
               "issues no token and sends nothing that the review can see)")
 
 
+_LOOKED_UP = ("(note: the view is looked up by name at run time; the review cannot see its "
+              "code, so it may be limited where it is defined)")
+
+
 def _unique(routes: list[Route]) -> list[Route]:
     seen: set[tuple[str, int, int, tuple[str, ...]]] = set()
     out: list[Route] = []
@@ -496,6 +500,8 @@ class MissingRateLimit(ProjectRule):
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
                 elif _name_only(program, route):
                     severity, why = Severity.NOTE, f" {_NAME_ONLY}"
+                elif run_time_lookup(route, facts) is not None:
+                    severity, why = Severity.NOTE, f" {_LOOKED_UP}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
                     route.auth or route.global_auth):
                 severity = Severity.WARNING

@@ -64,6 +64,12 @@ class CorsWildcardCredentials(Rule):
         super().__init__(ctx, doc)
         self.skip = is_non_production(ctx.policy_path)
         self.names_cors = any(ctx.semantic.is_imported(m) for m in _CORS_MODULES)
+        if self.skip:
+            self.idle = frozenset(self.visitors())
+        elif not self.names_cors and ctx.text.isascii() and _ORIGINS_SETTING not in ctx.text:
+            # Without those imports a call can only matter by a `CORS_ORIGINS=` keyword,
+            # which an ASCII file spells as written: no call of this file is read.
+            self.idle = frozenset({ast.Call})
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.skip:

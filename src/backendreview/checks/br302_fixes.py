@@ -256,8 +256,9 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                else
                " (serve it from the collection's own handler for that method)")
         return Fix(f"Name the resource, not the action{where}: {corrected}{how}")
-    if not new_own.strip("/"):
-        # Dropping the verb leaves no path of its own: no string to propose.
+    if not new_own.strip("/") or not route.path_written:
+        # Dropping the verb leaves no path of its own, or the path is put together from a
+        # registrar's parameters (no one string at the route to rewrite): none to propose.
         return Fix(f"Name the resource, not the action{where}: {corrected}")
     return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')
 

@@ -25,10 +25,12 @@ from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
+from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
 from .br401_raises import check_catch_all, check_raises, completed
+from .br401_streams import check_streams
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -62,6 +64,7 @@ class TextToResponse:
     use_line: int
     detail: str
     raises: bool  # an HTTP error raised (abort, HTTPException): it leaks from any caller
+    snippet: str = ""  # the `def` line, for a finding reported there from another module
 
 
 @dataclass(frozen=True)
@@ -162,11 +165,25 @@ def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
     func = ctx.semantic.enclosing_function(call)
     if func is None or isinstance(func, ast.Lambda):
         return
-    raises = isinstance(ctx.semantic.parent(call), ast.Raise) or family.endswith("abort")
+    raises = isinstance(ctx.semantic.parent(call), ast.Raise) or family.endswith("abort") \
+        or _raised_later(ctx, call, func)
     label = f"{ctx.source(call.func)}(...)"
+    snippet = ctx.lines[func.lineno - 1].strip() if func.lineno <= len(ctx.lines) else ""
     for param in sorted(params):
         ctx.emit_fact(USES, TextToResponse(ctx.path, func.lineno, param, call.lineno, label,
-                                           raises))
+                                           raises, snippet))
+
+
+def _raised_later(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
+    """`exc = HTTPException(description=message)` ... `raise exc`: the error built into a
+    local is raised by the same function."""
+    parent = ctx.semantic.parent(call)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    return any(isinstance(n, ast.Raise) and isinstance(n.exc, ast.Name) and n.exc.id == name
+               and n.lineno > call.lineno for n in nodes_within(func.body))
 
 
 def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
@@ -254,12 +271,15 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         leaks = {(use.path, use.line, use.param): use for use in facts.get(USES, [])}
         self.findings += check_raises(facts, leaks, reported)
         self.findings += check_catch_all(facts, leaks)
+        self.findings += check_streams(facts)
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
         model = program_of(facts)
-        solver: ParamSolver[TextToResponse] = ParamSolver(model, facts.get(USES, []),
-                                                          facts.get(HAND_ONS, []))
+        # A raised HTTP error first: it leaks from any caller, where a response the helper
+        # builds (`Response(...)` handed to the error it raises) leaks only when returned.
+        uses = sorted(facts.get(USES, []), key=lambda use: not use.raises)
+        solver: ParamSolver[TextToResponse] = ParamSolver(model, uses, facts.get(HAND_ONS, []))
         for item in candidates:
             where = (item.finding.path, item.finding.span.start_line)
             if where in reported:

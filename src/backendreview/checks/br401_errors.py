@@ -42,6 +42,7 @@ from .br401_raises import (
     record_raises,
     record_registration_call,
 )
+from .br401_streams import record_generator_yields, record_relay, record_stream, stream_write
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRACEBACK_CALLS = frozenset({
@@ -241,8 +242,7 @@ class HandlerAnalysis:
                 continue
             if not self.first <= binding.lineno <= self.last:
                 continue
-            if not bare_ok and isinstance(binding.value, ast.Name) and (
-                    binding.value.id == self.handler.name):
+            if not bare_ok and self._exception_object(binding.value):
                 continue
             found = self.tainted(binding.value, depth + 1)
             if found:
@@ -258,6 +258,15 @@ class HandlerAnalysis:
             if found:
                 return f"{found} (collected in `{name.id}`)"
         return None
+
+    def _exception_object(self, value: ast.AST) -> bool:
+        """`e`, or `e if replacement is None else replacement`: an exception object (this
+        one or another), not text made from it."""
+        if isinstance(value, ast.IfExp):
+            branches = (value.body, value.orelse)
+            return all(isinstance(b, ast.Name) for b in branches) and any(
+                b.id == self.handler.name for b in branches)
+        return isinstance(value, ast.Name) and value.id == self.handler.name
 
     def _container_adds(self, name: str) -> list[ast.Call]:
         """`name.append(...)`, `.extend`, `.insert`, `.add`, `.update` in the handler: what
@@ -319,7 +328,8 @@ class HandlerAnalysis:
             if narrowed_to(self.ctx, self.handler, node):
                 continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
-                family = response_call(self.ctx, node) or _user_message(self.ctx, node)
+                family = response_call(self.ctx, node) or _user_message(self.ctx, node) \
+                    or (stream_write(self.ctx, node) if self.in_route else None)
                 if family is None:
                     continue
                 for arg in [*node.args, *(k.value for k in node.keywords
@@ -731,6 +741,12 @@ class BroadExceptLeak(Rule):
         else:
             record_hand_on(self.ctx, node)
             record_registration_call(self.ctx, node, self._held_catch_all)
+        record_stream(self.ctx, node)
+
+    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
+        record_relay(self.ctx, node)
+
+    visit_YieldFrom = visit_Yield
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)
@@ -768,6 +784,10 @@ class BroadExceptLeak(Rule):
                     later = analysis.collected_later()
                     record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
                                   lambda at, arg: self._held_finding(node, analysis, at, arg))
+                if any(isinstance(n, ast.Yield) for n in analysis.nodes) and \
+                        not self._parses_input(node):
+                    record_generator_yields(self.ctx, node, analysis.nodes, analysis.tainted,
+                                            lambda: self._held_finding(node, analysis))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
                     if returns:

@@ -87,6 +87,18 @@ class CatchAllHandler:
     param: str
 
 
+@dataclass(frozen=True)
+class CatchAllImported:
+    """A handler registered for every `Exception` that another module defines (`from
+    app.errors import fallback_handler` ... `app.add_exception_handler(Exception,
+    fallback_handler)`): `handler` is its dotted reference, its exception parameter
+    positional `index`."""
+
+    finding: Finding  # held at the registration; moved to the handler's def once resolved
+    handler: str
+    index: int
+
+
 Hold = Callable[[ast.AST, str], Finding]
 
 
@@ -105,10 +117,18 @@ def _catch_all(ctx: FileContext, exception: ast.AST, handler: ast.AST | None, in
     """A handler registered for `Exception` itself, defined at this module's top level."""
     if ctx.qualified_name(exception) not in _BROAD_CLASSES:
         return
+    given = handler
     if isinstance(handler, ast.Name):
         bindings = ctx.semantic.module_scope.bindings.get(handler.id, [])
         handler = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "def" else None
     if not isinstance(handler, ast.FunctionDef | ast.AsyncFunctionDef):
+        ref = _project_ref(ctx, given) if given is not None else None
+        if ref is not None and not ref.startswith(f"{ctx.module}."):
+            # Defined in another module: the project half finds its def and its uses.
+            finding = hold(given, f"`{ref.rsplit('.', 1)[-1]}`, the error handler registered "
+                                  f"for every `{ctx.source(exception)}`, sends exception "
+                                  f"details to the client")
+            ctx.emit_fact(CATCH_ALL, CatchAllImported(finding, ref, index))
         return
     params = [a.arg for a in [*handler.args.posonlyargs, *handler.args.args]
               if a.arg not in ("self", "cls")]
@@ -263,16 +283,45 @@ def check_catch_all(facts: dict[str, list[Any]],
     """A handler for every `Exception` writing the exception's text into its response:
     every failure nobody planned for reaches the client."""
     out: list[Finding] = []
+    reported: set[tuple[str, int]] = set()
     for item in facts.get(CATCH_ALL, []):
+        registered_at: Finding | None = None
+        if isinstance(item, CatchAllImported):
+            resolved = _imported_handler(facts, item)
+            if resolved is None:
+                continue
+            registered_at, item = item.finding, resolved
+        if (item.path, item.line) in reported:
+            continue  # one handler registered by several apps
         use = leaks.get((item.path, item.line, item.param))
         if use is None:
             continue
-        message = (f"{item.finding.message}: `{item.param}` reaches {use.detail} on line "
-                   f"{use.use_line}, for any exception no other handler answers")
+        finding = item.finding
         related = (Related(Span(use.use_line, 1, use.use_line, 2),
                            "the exception reaches the response here", item.path),)
-        out.append(replace(item.finding, message=message, related=related))
+        if registered_at is not None:
+            # Reported at the handler's def, where the fix goes; the registration is a step.
+            span = Span(item.line, 1, item.line, 1 + len(use.snippet.split("(")[0]))
+            finding = replace(finding, path=item.path, span=span, snippet=use.snippet)
+            related = (Related(registered_at.span, "registered here for every exception",
+                               registered_at.path), *related)
+        message = (f"{finding.message}: `{item.param}` reaches {use.detail} on line "
+                   f"{use.use_line}, for any exception no other handler answers")
+        out.append(replace(finding, message=message, related=related))
+        reported.add((item.path, item.line))
     return out
+
+
+def _imported_handler(facts: dict[str, list[Any]], item: CatchAllImported
+                      ) -> CatchAllHandler | None:
+    """The handler an imported reference names, as if its own module had registered it."""
+    fn = program_of(facts).resolve(item.handler)
+    if not isinstance(fn, FunctionInfo):
+        return None
+    param = _exception_param(fn, item.index)
+    if param is None:
+        return None
+    return CatchAllHandler(item.finding, fn.path, fn.line, param)
 
 
 def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], Any],

@@ -7,7 +7,6 @@ apps held by an endpoint class (`self.app.add_routes([...])` in a method, mounte
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .common import (
@@ -22,9 +21,9 @@ from .common import (
     markers,
     object_name,
     path_texts,
-    this_module,
 )
 from .fastapi_starlette import _local_handler, endpoint_ref
+from .instance_owners import instance_attribute, self_attribute, self_method_handler
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact, SettingsFact
 
 if TYPE_CHECKING:
@@ -74,23 +73,11 @@ def _app_of(ctx: FileContext, expr: ast.AST) -> str | None:
     return None
 
 
-def _enclosing_class(ctx: FileContext, node: ast.AST) -> ast.ClassDef | None:
-    for anc in ctx.semantic.ancestors(node):
-        if isinstance(anc, ast.ClassDef):
-            return anc
-    return None
-
-
 def _owner_name(ctx: FileContext, expr: ast.AST) -> str | None:
     """The app an expression names. `self.app` in a method of class `Endpoint` is the
     `app` of every `Endpoint` object: `<module>.Endpoint.app`, the name a mount of
     `Endpoint(...).app` resolves to."""
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and \
-            expr.value.id == "self":
-        cls = _enclosing_class(ctx, expr)
-        if cls is not None:
-            return f"{this_module(ctx)}.{cls.name}.{expr.attr}"
-    return object_name(ctx, expr)
+    return self_attribute(ctx, expr) or object_name(ctx, expr)
 
 
 def _subapp_name(ctx: FileContext, expr: ast.AST | None) -> str | None:
@@ -98,17 +85,7 @@ def _subapp_name(ctx: FileContext, expr: ast.AST | None) -> str | None:
     an object built from a class (`Endpoint().app`, `ep = Endpoint(); ep.app`)."""
     if expr is None:
         return None
-    if isinstance(expr, ast.Attribute):
-        value = expr.value
-        if isinstance(value, ast.Name):
-            bound = [b.value for b in ctx.semantic.lookup(value.id, value)[1]
-                     if isinstance(b.value, ast.Call)]
-            if len(bound) == 1:
-                value = bound[0]
-        if isinstance(value, ast.Call):
-            cls = object_name(ctx, value.func)
-            return f"{cls}.{expr.attr}" if cls else None
-    return _owner_name(ctx, expr)
+    return instance_attribute(ctx, expr) or _owner_name(ctx, expr)
 
 
 def _factory_app(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -128,14 +105,9 @@ def _handler(ctx: FileContext, handler: ast.AST | None) -> tuple[HandlerInfo | N
                                                                  str | None]:
     """The handler of a registration and, for a class-based view or a function in another
     module, the name the project phase expands. `self.get_user` in a class is its method."""
-    if isinstance(handler, ast.Attribute) and isinstance(handler.value, ast.Name) and \
-            handler.value.id == "self":
-        cls = _enclosing_class(ctx, handler)
-        method = next((stmt for stmt in cls.body if isinstance(
-            stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == handler.attr),
-            None) if cls is not None else None
-        if cls is not None and method is not None:
-            return replace(analyze_handler(ctx, method), name=f"{cls.name}.{method.name}"), None
+    method = self_method_handler(ctx, handler)
+    if method is not None:
+        return method, None
     if isinstance(handler, ast.Name) and any(
             b.kind == "class" for b in ctx.semantic.lookup(handler.id, handler)[1]):
         # `web.view("/items", ItemsView)`: the class's get / post methods are the routes.

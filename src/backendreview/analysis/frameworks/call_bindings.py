@@ -151,7 +151,7 @@ def reference(ctx: FileContext, expr: ast.AST) -> str | None:
     return object_name(ctx, expr)
 
 
-def _ownerish(expr: ast.AST) -> bool:
+def ownerish(expr: ast.AST) -> bool:
     name = expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
     return bool(_OWNERISH.search(name))
 
@@ -179,11 +179,11 @@ def call_arg_facts(ctx: FileContext, call: ast.Call) -> list[object]:
     for index, arg in enumerate(call.args):
         if isinstance(arg, ast.Starred):
             break
-        if isinstance(arg, ast.Name | ast.Attribute) and _ownerish(arg):
+        if isinstance(arg, ast.Name | ast.Attribute) and ownerish(arg):
             args.append((str(index), arg))
     for keyword in call.keywords:
         value = keyword.value
-        if keyword.arg and isinstance(value, ast.Name | ast.Attribute) and _ownerish(value):
+        if keyword.arg and isinstance(value, ast.Name | ast.Attribute) and ownerish(value):
             args.append((keyword.arg, value))
     if not args:
         return []
@@ -205,7 +205,7 @@ def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
     shares one list with html_pages.page_function)."""
     returned: set[str] = set()
     for node in ctx.semantic.own_returns(func) if returns is None else returns:
-        if not (isinstance(node.value, ast.Name) and _ownerish(node.value)):
+        if not (isinstance(node.value, ast.Name) and ownerish(node.value)):
             return None
         ref = reference(ctx, node.value)
         if ref is None:
@@ -219,7 +219,7 @@ def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
 def collection_fact(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> CollectionFact | None:
     """`BLUEPRINTS = (users_bp, roles_bp)` at module level: its items."""
     if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(
-            node.targets[0], ast.Name) or not _ownerish(node.targets[0]) or not isinstance(
+            node.targets[0], ast.Name) or not ownerish(node.targets[0]) or not isinstance(
             node.value, ast.List | ast.Tuple) or not node.value.elts:
         return None
     if ctx.semantic.scope_of(node) is not ctx.semantic.module_scope:

@@ -25,9 +25,11 @@ from . import (
     graphql,
     guards,
     html_pages,
+    param_routes,
     principal,
     restful_helpers,
     tastypie_api,
+    view_lookup,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -55,8 +57,9 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
-              "UrlHelperCallFact": "url_helper_call", "TastypieApiFact": "tastypie_api",
-              "TastypieRegisterFact": "tastypie_register",
+              "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
+              "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
+              "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
@@ -105,6 +108,10 @@ class RouteCollector:
         they are registered on (`def register_routes(app): app.include_router(...)`)."""
         if not facts:  # most calls: runs three times per call of every framework file
             return
+        if not self.ctx.__dict__.get("_collecting_routes", False):
+            # A route on a parameter of the function around it exists once per call of that
+            # function (param_routes); the per-file handler question still sees it.
+            facts = param_routes.templated(self.ctx, node, facts)
         names = [n for f in facts for n in (getattr(f, "owner", None), getattr(
             f, "parent", None), getattr(f, "child", None)) if isinstance(n, str)]
         self._emit(facts + call_bindings.params_facts(self.ctx, node, names))
@@ -118,6 +125,8 @@ class RouteCollector:
         # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers): a module of
         # URL lists may import only the project's helper.
         self._emit(django_url_helpers.helper_call(self.ctx, node))
+        # A call that may reach a function registering routes on its parameters.
+        self._emit(param_routes.call_fact(self.ctx, node))
         if self.tastypie:
             self._emit(tastypie_api.on_call(self.ctx, node))
         self._visit_call(node)
@@ -154,8 +163,14 @@ class RouteCollector:
             self._emit_owned(node, flask.on_call(self.ctx, node))
             self._emit_owned(node, aiohttp.on_call(self.ctx, node))
         if self.flask_rest:
-            self._emit(flask_rest.on_call(self.ctx, node))
+            found = flask_rest.on_call(self.ctx, node)
+            if found and not self.ctx.__dict__.get("_collecting_routes", False):
+                found = param_routes.templated(self.ctx, node, found)
+            self._emit(found)
         elif self.flask:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_resource":
+                # `api.add_resource(...)` on a parameter in a helper module (param_routes).
+                self._emit(param_routes.parameter_resources(self.ctx, node))
             # Route tables handed to a project helper (`configure_api(bp, routes)`), an Api
             # imported from another module initialised on a blueprint.
             self._emit(flask_rest.helper_call(self.ctx, node))
@@ -344,6 +359,10 @@ class RouteCollector:
                 return
         if target.id == drf_registry.REGISTRY_NAME:
             self._emit(drf_registry.provides_facts(self.ctx, node))
+        if self.django:
+            alias = view_lookup.view_alias(self.ctx, node)
+            if alias is not None:
+                self._emit([alias])
         collection = call_bindings.collection_fact(self.ctx, node)
         if collection is not None:
             self._emit([collection])

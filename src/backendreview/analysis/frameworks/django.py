@@ -39,6 +39,7 @@ from .routes import (
     SettingsFact,
     ViewClassFact,
 )
+from .view_lookup import defaulted_module_attribute, looked_up_view, looks_up_by_name
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -158,6 +159,15 @@ def imported_by_path(ctx: FileContext, node: ast.AST | None, depth: int = 0) -> 
     return text if text and "." in text else None
 
 
+def _returned_list(ctx: FileContext, call: ast.Call) -> str | None:
+    """A pattern in a list a function returns (`def get_urls(): return [path(...)]`): the
+    function's name, which `include(get_urls())` mounts."""
+    from .django_url_helpers import _returned_by
+
+    seq = ctx.semantic.parent(call)
+    return _returned_by(ctx, seq) if isinstance(seq, ast.List | ast.Tuple) else None
+
+
 def _mutated_list(ctx: FileContext, node: ast.AST) -> str | None:
     """`urlpatterns.append(...)` / `.extend(...)` / `.insert(...)` on a module-level name:
     that list's qualified name."""
@@ -192,7 +202,8 @@ def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
     while isinstance(view, ast.Call) and view.args and not (
             isinstance(view.func, ast.Attribute) and view.func.attr == "as_view"):
         qn = ctx.qualified_name(view.func) or ""
-        if qn in INCLUDE_FUNCS:
+        if qn in INCLUDE_FUNCS or looks_up_by_name(ctx, view):
+            # `get_view("authorize")` takes a name, not a view: it wraps nothing.
             break
         wrappers.append(callable_name(ctx, view.func))
         view = view.args[0]
@@ -318,7 +329,7 @@ def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
-    owner = _list_owner(ctx, call)
+    owner = _list_owner(ctx, call) or _returned_list(ctx, call)
     route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
     route = path_text(ctx, route_node)
     view = arg_or_kw(call, 1, "view")
@@ -333,7 +344,11 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
         if isinstance(target, ast.Tuple) and target.elts:
             target = target.elts[0]
         child = literal_str(target) or imported_by_path(ctx, target)
-        if child is None and target is not None:
+        if child is None and isinstance(target, ast.Call) and isinstance(
+                target.func, ast.Name | ast.Attribute):
+            # `include(get_api_urls(api_views))`: the list the function returns.
+            child = object_name(ctx, target.func)
+        elif child is None and target is not None:
             if _router_urls(ctx, target):
                 child = object_name(ctx, target.value)
             else:
@@ -350,7 +365,9 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             methods = tuple(k.value.upper() for k in actions.keys
                             if isinstance(k, ast.Constant) and isinstance(k.value, str))
     elif isinstance(view, ast.Name | ast.Attribute):
-        view_ref = object_name(ctx, view)
+        view_ref = defaulted_module_attribute(ctx, view) or object_name(ctx, view)
+    else:
+        view_ref = looked_up_view(ctx, view)
     handler = None
     if view_ref is None:
         handler = HandlerInfo(name=ctx.source(view)[:60], line=view.lineno, span=span,
@@ -520,6 +537,21 @@ def view_func(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     return ViewFuncFact(f"{this_module(ctx)}.{func.name}", ctx.path, handler, methods)
 
 
+def _names_throttle(ctx: FileContext, value: ast.expr) -> bool:
+    """`throttle_classes = RESET_THROTTLES`, a module constant of this file built from named
+    throttle classes (`tuple(dict.fromkeys((*DEFAULTS, ScopedRateThrottle)))`): it declares
+    a throttle. An empty or unknown value does not."""
+    if not isinstance(value, ast.Name):
+        return False
+    scope, bindings = ctx.semantic.lookup(value.id, value)
+    if scope is not ctx.semantic.module_scope or len(bindings) != 1 or \
+            bindings[0].kind != "assign" or bindings[0].value is None:
+        return False
+    return any(isinstance(node, ast.Name | ast.Attribute) and (
+        node.id if isinstance(node, ast.Name) else node.attr).endswith("Throttle")
+        for node in ast.walk(bindings[0].value))
+
+
 def _with(handler: HandlerInfo, **changes: object) -> HandlerInfo:
     from dataclasses import replace
 
@@ -624,8 +656,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                         auth.append(dec_name)
                     elif kind == "limit":
                         limits.append(dec_name)
-            elif name == "throttle_classes" and isinstance(value, ast.List | ast.Tuple) and \
-                    value.elts:
+            elif name == "throttle_classes" and (
+                    (isinstance(value, ast.List | ast.Tuple) and value.elts) or
+                    _names_throttle(ctx, value)):
                 limits.append(f"throttle_classes={ctx.source(value)}")
             elif name == "pagination_class" and not (
                     isinstance(value, ast.Constant) and value.value is None):

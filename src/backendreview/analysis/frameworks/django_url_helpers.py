@@ -138,6 +138,9 @@ def _returned_by(ctx: FileContext, seq: ast.List | ast.Tuple) -> str | None:
     else:
         return None
     func = ctx.semantic.parent(stmt) if stmt is not None else None
+    if isinstance(stmt, ast.Return):
+        # `if settings.API: return [...]`: a return anywhere in the function's own code.
+        func = ctx.semantic.enclosing_function(stmt)
     if not isinstance(func, _FUNCTIONS):
         return None
     if local is not None and not any(_names_local(r.value, local)

@@ -7,7 +7,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .call_bindings import reference
+from .call_bindings import ownerish, reference
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -26,6 +26,12 @@ from .common import (
     this_module,
 )
 from .html_pages import PAGE_RESPONSES
+from .instance_owners import (
+    held_owner,
+    inherited_owner,
+    instance_attribute,
+    self_method_handler,
+)
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -55,7 +61,31 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     if annotation and annotation in APPS:
         # `def register_routes(app: FastAPI)`: resolved through its callers.
         return APPS[annotation]
+    if isinstance(expr, ast.Attribute) and (held_router(ctx, expr) or (
+            ctx.semantic.is_imported("fastapi") and inherited_owner(ctx, expr))):
+        return ("fastapi", "router")
     return None
+
+
+def held_router(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`self.router` of a class whose methods assign it only `APIRouter(...)`:
+    `<module>.<Class>.router` (frameworks/instance_owners)."""
+    return held_owner(ctx, expr, lambda value: _builds_router(ctx, value))
+
+
+def _builds_router(ctx: FileContext, value: ast.expr) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    qn = ctx.qualified_name(value.func)
+    return APPS.get(qn or "") == ("fastapi", "router") or (
+        ctx.semantic.is_imported("fastapi") and library_class(qn, ("APIRouter", "Router")))
+
+
+def owner_name(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The app / router an expression names: a router held in an instance attribute by its
+    class (`self.router`), anything else by object_name."""
+    return held_router(ctx, expr) or (ctx.semantic.is_imported("fastapi") and inherited_owner(
+        ctx, expr)) or object_name(ctx, expr)
 
 
 def param_annotation(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -78,6 +108,11 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if attr not in ROUTE_METHODS and attr not in ("api_route", "route"):
         return None
     kind = owner_kind(ctx, dec.func.value)
+    if kind is None and ownerish(dec.func.value) and param_annotation(
+            ctx, dec.func.value) == "" and ctx.semantic.is_imported("fastapi"):
+        # `def register_endpoints(cls, router): @router.get(...)`: a route only at a call
+        # that passes a router (frameworks/param_routes checks the argument).
+        kind = ("fastapi", "router")
     if kind is None:
         return None
     path_node = arg_or_kw(dec, 0, "path")
@@ -96,7 +131,7 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
         status_code=status_code)
     if _serves_html(ctx, func, kwarg(dec, "response_class")):
         handler = replace(handler, serves_html=True)
-    return RouteFact(framework=kind[0], owner=object_name(ctx, dec.func.value), path=path,
+    return RouteFact(framework=kind[0], owner=owner_name(ctx, dec.func.value), path=path,
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
                      handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
@@ -152,7 +187,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         target = assigned_target(ctx, call)
         parent = ctx.semantic.parent(call)
         if target is not None:
-            name = object_name(ctx, target)
+            name = owner_name(ctx, target)
             if name:
                 framework, kind = found
                 prefix_node = kwarg(call, "prefix")
@@ -186,7 +221,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         kind = ("fastapi", "router")
     if kind is None:
         return facts
-    parent_name = object_name(ctx, call.func.value)
+    parent_name = owner_name(ctx, call.func.value)
     if attr == "include_router":
         child = arg_or_kw(call, 0, "router")
         prefix_node = kwarg(call, "prefix")
@@ -194,7 +229,10 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         deps = kwarg(call, "dependencies")
         raw = depends_targets(ctx, [deps]) if deps is not None else []
         auth, limits = markers(raw)
-        facts.append(MountFact(parent_name, reference(ctx, child) if child else None, prefix,
+        # `include_router(tracking.router)`: the router every TrackingRouter object holds.
+        child_name = (instance_attribute(ctx, child) or held_router(ctx, child) or
+                      reference(ctx, child)) if child else None
+        facts.append(MountFact(parent_name, child_name, prefix,
                                kind[0], ctx.path, call.lineno, auth, limits, tuple(raw)))
     elif attr == "mount":
         prefix = literal_str(arg_or_kw(call, 0, "path"))
@@ -214,6 +252,9 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def _local_handler(ctx: FileContext, endpoint: ast.AST | None) -> HandlerInfo | None:
+    method = self_method_handler(ctx, endpoint)
+    if method is not None:
+        return method
     if isinstance(endpoint, ast.Name):
         _, bindings = ctx.semantic.lookup(endpoint.id, endpoint)
         defs = [b.node for b in bindings if b.kind == "def"]

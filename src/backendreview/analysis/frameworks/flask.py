@@ -35,6 +35,9 @@ APPS = {"flask.Flask": "app", "flask.app.Flask": "app", "quart.Quart": "app",
         "flask.Blueprint": "router", "flask.blueprints.Blueprint": "router",
         "quart.Blueprint": "router", "apiflask.APIBlueprint": "router",
         "flask_smorest.Blueprint": "router"}
+# Extensions that wrap the app they are given: `api = flask_smorest.Api(app)`, and
+# `api.register_blueprint(bp)` registers the blueprint on that app.
+APP_WRAPPERS = frozenset({"flask_smorest.Api"})
 SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 
 
@@ -42,11 +45,24 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
     qn = constructor(ctx, expr)
     if qn in APPS:
         return APPS[qn]
+    if qn in APP_WRAPPERS:
+        return "router"
     if library_class(qn, ("Blueprint",)):
         return "router"
     if imported_owner(ctx, expr, ("flask", "quart")):
         return "router"
     return None
+
+
+def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
+    """`def register(bp): @bp.route(...)` / `bp.add_url_rule(...)`: a route only at a call
+    that passes a blueprint or app (frameworks/param_routes checks the argument)."""
+    from .call_bindings import ownerish
+    from .fastapi_starlette import param_annotation
+
+    return isinstance(expr, ast.Name) and ownerish(expr) and \
+        param_annotation(ctx, expr) == "" and (
+            ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart"))
 
 
 def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -57,7 +73,8 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if attr != "route" and attr not in SHORTCUTS:
         return None
     owner_class = None
-    if owner_kind(ctx, dec.func.value) is None:
+    if owner_kind(ctx, dec.func.value) is None and not _unannotated_router_param(
+            ctx, dec.func.value):
         owner_class = project_class(ctx, dec.func.value)
         if owner_class is None or attr != "route":
             return None
@@ -121,7 +138,24 @@ def _ctor_args(ctx: FileContext, call: ast.Call) -> tuple[tuple[str, str | None]
 # on_call; tests/test_call_triggers.py checks them on every route fixture project.
 # A module-level `x = Call(...)` in a Flask or Quart file may also build a project Blueprint
 # subclass (project_class): collector.py lets those calls through by their place.
-CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS), "Limiter",
+def _app_wrapper(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`api = flask_smorest.Api(app)`: an owner below its app with no prefix of its own (an
+    Api built without its app, `init_app` later, stays unplaced: its prefix unknown)."""
+    target = assigned_target(ctx, call)
+    name = object_name(ctx, target) if target is not None else None
+    if not name:
+        return []
+    facts: list[object] = [OwnerFact(name, "flask", "router", "", file=ctx.path,
+                                     line=call.lineno)]
+    app = arg_or_kw(call, 0, "app")
+    parent = object_name(ctx, app) if app is not None else None
+    if parent:
+        facts.append(MountFact(parent, name, "", "flask", ctx.path, call.lineno))
+    return facts
+
+
+CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS),
+                        *(qn.rsplit(".", 1)[-1] for qn in APP_WRAPPERS), "Limiter",
                         "register_blueprint", "add_url_rule"})
 CALL_SUFFIXES = ("Blueprint",)
 
@@ -130,6 +164,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     facts: list[object] = []
     qn = ctx.qualified_name(call.func)
     kind = APPS.get(qn or "") or ("router" if library_class(qn, ("Blueprint",)) else None)
+    if qn in APP_WRAPPERS:
+        return _app_wrapper(ctx, call)
     if kind is not None:
         target = assigned_target(ctx, call)
         name = object_name(ctx, target) if target is not None else None
@@ -168,6 +204,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         ctx, call.func.value) is None else None
     if owner_class is not None:
         pass  # a project Blueprint subclass's instance (kept or not in the project phase)
+    elif attr == "add_url_rule" and _unannotated_router_param(ctx, call.func.value):
+        pass  # on a blueprint parameter: a summary of its function (param_routes)
     elif owner_kind(ctx, call.func.value) is None and factory is not None:
         # `app = create_app(); app.register_blueprint(web)`: the app the factory returns
         # (frameworks/call_bindings), unknown when no factory of the project tells.

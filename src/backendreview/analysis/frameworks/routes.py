@@ -114,6 +114,9 @@ class RouteFact:
     # `X.route` of a project decorator that only marks the method for a blueprint built later
     # (frameworks/flask_plugins): kept only if X.route is one; `owner` is the method's class.
     deferred_to: str | None = None
+    # The own path is the string literal at `span` (a fix may rewrite it); False when it was
+    # put together from a registrar's parameters (frameworks/param_routes).
+    path_written: bool = True
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ class Route:
     handler_async: bool = False  # the handler is an `async def` (fixes show it so)
     # The app (or root URL list) the route is served by, when its chain reaches one.
     app: str | None = None
+    path_written: bool = True  # RouteFact.path_written
 
     @property
     def params(self) -> list[str]:
@@ -507,6 +511,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
+    from .param_routes import param_routes, with_imported_constants
+
+    route_facts += param_routes(facts)
     from .restful_helpers import registered_resources
 
     registrar_owners, registered = registered_resources(facts)
@@ -527,21 +534,30 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     route_facts = complete_views(facts, route_facts, views)
     view_resolver = Resolver(sorted(views))
+    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
+    func_resolver = Resolver(sorted(funcs))
+    from .view_lookup import follow_aliases
+
+    # `path("x/", views.authorize)` with `authorize = AuthorizeView.as_view()`.
+    route_facts = follow_aliases(facts, route_facts, lambda ref: (
+        view_resolver.find(ref) or func_resolver.find(ref)) is not None)
     settings: list[SettingsFact] = _effective_settings(list(facts.get("settings", [])))
     # A limiter-named middleware whose code never refuses a request limits nothing.
     inert = Resolver(sorted(g.name for g in facts.get("guard", []) if g.kind == "inert"))
     settings = [s for s in settings if not (s.key == "global-limiter" and inert.find(s.value))]
 
+    owners, mounts, route_facts = with_imported_constants(facts, owners, mounts, route_facts)
     # Apps and routers handed to functions: a parameter stands for what its callers pass.
     mounts = _through_reexports(facts, mounts, route_facts)
+    from .instance_owners import inherited_mounts
+
+    mounts += inherited_mounts(facts, mounts, route_facts)  # `Sub.router` is `Base.router`
     mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
     owner_names = set(owners) | {r.owner for r in route_facts if r.owner}
     owner_names |= {m.parent for m in mounts if m.parent}
     resolver = Resolver(sorted(owner_names))
-    funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
-    func_resolver = Resolver(sorted(funcs))
     # Django include("pkg.urls") names a module; its list is "<module>.urlpatterns".
     children: dict[str, list[MountFact]] = {}
     by_attribute: list[MountFact] = []
@@ -977,7 +993,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         action=action, overrides=overrides, handler_params=h.params if h else (),
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
-        handler_async=h.is_async if h else False,
+        handler_async=h.is_async if h else False, path_written=fact.path_written,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...astutil import call_chain, own_nodes, walk
@@ -114,18 +115,15 @@ class ProgramCollector:
         self.level = level
         self.walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] = {}
         self.conditional: set[int] = set()
-        self.call_order: dict[int, tuple[int, ast.Call]] = {}  # the call graph level
 
     def visitors(self) -> dict[type[ast.AST], str]:
         # The whole model records its calls, returns, tests and assignments in the walk,
         # with the loop and the branches around each (`visit`). The lower levels need only
         # statements, with neither: each function's own ones come from the semantic model's
         # per-scope lists at the end (`_OwnWalked`), without a visit of each of them.
-        # The call graph level numbers its calls in walk order: it keeps the returned ones,
-        # which its returns name.
-        if self.level == CALLS:
-            return {ast.Call: "number_call"}
-        if self.level == CLASSES:
+        # The call graph level needs its calls' walk order, for the returned ones: the
+        # semantic model's list of calls gives it (`_CallOrder`), without a visit of each.
+        if self.level in (CALLS, CLASSES):
             return {}
         return {kind: "visit" for kind in _BODY_NODES}
 
@@ -137,17 +135,41 @@ class ProgramCollector:
         if conditional:
             self.conditional.add(id(node))
 
-    def number_call(self, node: ast.Call) -> None:
-        # Most calls' values are not returned: their place among their function's calls
-        # (the order of its call sites) is all that is kept, and looked at only for those.
-        self.call_order[id(node)] = (len(self.call_order), node)
-
     def end_file(self) -> None:
         walked = self.walked if self.level == FULL else _OwnWalked(
             self.ctx, _DEFINITION_NODES if self.level == CLASSES else _RETURN_GRAPH_NODES)
         self.ctx.emit_fact(FACT_KIND, _Extractor(self.ctx, walked, self.conditional,
                                                  level=self.level,
-                                                 call_order=self.call_order).run())
+                                                 call_order=_CallOrder(self.ctx.semantic.calls)
+                                                 if self.level == CALLS else {}).run())
+
+
+class _CallOrder(Mapping[int, tuple[int, ast.Call]]):
+    """Each call's place among the file's calls in walk order, keyed by its id: what the
+    call graph level looks up for the calls a function returns (the order of its call
+    sites). Numbered from the semantic model's list on the first look-up, so a file whose
+    functions return no call numbers none."""
+
+    def __init__(self, calls: list[ast.Call]) -> None:
+        self._calls = calls
+        self._order: dict[int, tuple[int, ast.Call]] | None = None
+
+    def _numbered(self) -> dict[int, tuple[int, ast.Call]]:
+        if self._order is None:
+            self._order = {id(call): (i, call) for i, call in enumerate(self._calls)}
+        return self._order
+
+    def __getitem__(self, key: int) -> tuple[int, ast.Call]:
+        return self._numbered()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._numbered()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._numbered())
+
+    def __len__(self) -> int:
+        return len(self._numbered())
 
 
 class _OwnWalked:
@@ -312,11 +334,11 @@ class _Extractor:
     def __init__(self, ctx: FileContext,
                  walked: dict[int, list[tuple[ast.AST, ast.AST | None]]] | _OwnWalked,
                  conditional: set[int], level: str = FULL,
-                 call_order: dict[int, tuple[int, ast.Call]] | None = None) -> None:
+                 call_order: Mapping[int, tuple[int, ast.Call]] | None = None) -> None:
         self.ctx = ctx
         self.walked = walked
         self.conditional_nodes = conditional
-        self.call_order = call_order or {}
+        self.call_order = {} if call_order is None else call_order
         self.quoted_ok = False  # see constant_needs
         # Whether a name checked against a fixed set counts as a constant: not for call
         # arguments (_const_args), where the check would run for every runtime argument of

@@ -1,0 +1,86 @@
+"""BR401 along the paths exception text takes to the client besides a response builder in
+the route: a generator a streaming response sends (directly or relayed by another
+generator, in another module), a project helper that raises an HTTP error built into a local,
+and an error handler for every exception registered by another module's app factory. Each
+finding names every step, in the message and as related locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import run
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "BR401"
+
+
+def _findings(project: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT / project)
+    result = run([Path(".")], Config(root=ROOT / project, select=("BR401",)), jobs=1)
+    return {(f.path, f.span.start_line): f for f in result.findings}
+
+
+def test_generator_relayed_from_another_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings("streamed_errors", monkeypatch)
+    relayed = found[("chat/streams.py", 50)]
+    assert relayed.rule_id == "BR401"
+    assert relayed.message == (
+        "`except Exception as e` sends exception details to the client: str(e) is yielded by "
+        "the generator `raw_tokens` (chat/streams.py:45) on line 51, which `relayed` "
+        "(chat/routes.py:110) relays, and which StreamingResponse(...) on line 117 of "
+        "chat/routes.py streams to the client")
+    assert [(r.path, r.span.start_line, r.message) for r in relayed.related] == [
+        ("chat/streams.py", 51, "the exception's text is yielded here"),
+        ("chat/routes.py", 110, "this generator relays its items"),
+        ("chat/routes.py", 117, "the generator is the body of this streaming response"),
+    ]
+
+
+def test_streamed_generators_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reported: generators a streaming response sends (a nested one, a factory's, a method,
+    a Flask and a Django one); not: a CLI progress generator, one a route reads into a list,
+    generic or narrowed error lines, a formatter given the exception object."""
+    found = _findings("streamed_errors", monkeypatch)
+    assert sorted(found) == [
+        ("chat/django_views.py", 17), ("chat/flask_views.py", 20), ("chat/routes.py", 36),
+        ("chat/routes.py", 47), ("chat/routes.py", 65), ("chat/streams.py", 16),
+        ("chat/streams.py", 50)]
+    factory = found[("chat/routes.py", 47)]
+    assert factory.message.endswith(
+        "str(e) is yielded by the generator `_generate` on line 49, which "
+        "StreamingResponse(...) on line 57 streams to the client")
+    assert "EventSourceResponse(...) on line 87" in found[("chat/routes.py", 65)].message
+
+
+def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings("helpers_that_abort", monkeypatch)
+    assert sorted(found) == [("tree/export.py", 17), ("tree/export.py", 26)]
+    through_two = found[("tree/export.py", 26)]
+    assert through_two.message == (
+        "`except Exception as err` sends exception details to the client: str(err) is handed "
+        "to `fail` (util.py:24), which calls `abort_with_message` (util.py:13), which raises "
+        "HTTPException(...) with it (util.py:19)")
+    assert [(r.path, r.span.start_line, r.message) for r in through_two.related] == [
+        ("tree/export.py", 27, "calls fail"),
+        ("tree/util.py", 26, "calls abort_with_message"),
+        ("tree/util.py", 19, "the exception reaches the response here"),
+    ]
+
+
+def test_catch_all_handler_registered_by_another_module(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings("catch_all_imported", monkeypatch)
+    assert sorted(found) == [("web/handlers.py", 12)]
+    handler = found[("web/handlers.py", 12)]
+    assert handler.message == (
+        "`fallback_exception_handler`, the error handler registered for every `Exception`, "
+        "sends exception details to the client: `exc` reaches JSONResponse(...) on line 14, "
+        "for any exception no other handler answers")
+    assert handler.snippet == \
+        "async def fallback_exception_handler(request: Request, exc: Exception):"
+    assert [(r.path, r.span.start_line, r.message) for r in handler.related] == [
+        ("web/app.py", 10, "registered here for every exception"),
+        ("web/handlers.py", 14, "the exception reaches the response here"),
+    ]
