@@ -30,6 +30,7 @@ from . import (
     principal,
     restful_helpers,
     restx_imported,
+    tastypie_api,
     view_lookup,
 )
 from .common import assigned_target, dependency_alias, kwarg
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
-                     "fastapi_limiter", "flask_appbuilder", "connexion", *flask_rest.LIBS)
+                     "fastapi_limiter", "flask_appbuilder", "connexion", *flask_rest.LIBS,
+                     # dynamic-rest: a DRF extension (its routers and viewsets are DRF's)
+                     "dynamic_rest")
 FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "route_mount",
               "ViewClassFact": "view_class", "SettingsFact": "settings",
               "ViewFuncFact": "view_func", "ResourceHelperFact": "resource_helper",
@@ -58,7 +61,9 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
               "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
               "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
-              "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate"}
+              "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
+              "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
+              "TastypieClassFact": "tastypie_class"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -77,7 +82,8 @@ class RouteCollector:
         self.ctx = ctx
         sem = ctx.semantic
         self.active = any(sem.is_imported(m) for m in FRAMEWORK_MODULES)
-        self.django = sem.is_imported("django") or sem.is_imported("rest_framework")
+        self.django = any(sem.is_imported(m) for m in ("django", "rest_framework",
+                                                       "dynamic_rest"))
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
         self.connexion = connexion_spec.active(ctx)
@@ -88,6 +94,7 @@ class RouteCollector:
         # names a template or an HTML response can hold one.
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
         self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
+        self.tastypie = tastypie_api.active(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -127,6 +134,8 @@ class RouteCollector:
             # `ns = api.namespace(...)` on an Api imported from another module: a resource
             # module may import neither flask-restx nor flask.
             self._emit(restx_imported.namespace_candidate(self.ctx, node))
+        if self.tastypie:
+            self._emit(tastypie_api.on_call(self.ctx, node))
         self._visit_call(node)
 
     def _visit_call(self, node: ast.Call) -> None:
@@ -141,6 +150,10 @@ class RouteCollector:
                 # `router.register(prefix, ViewSet)` on a parameter, in a populator module
                 # that imports only its viewsets.
                 self._emit_owned(node, drf_registry.parameter_register(self.ctx, node))
+            elif _names_router_class(node):
+                # `router = routers.ListPatchRouter()` with the project's router class, in an
+                # api/urls module that imports only its routers and views.
+                self._emit(django.on_call(self.ctx, node))
             return
         if isinstance(node.func, ast.Call):
             self._decorator_call(node)
@@ -328,6 +341,8 @@ class RouteCollector:
         # A table of resources a base class registers (restful_helpers): its module may
         # import no framework.
         self._emit(restful_helpers.tables(self.ctx, node))
+        if self.tastypie or tastypie_api.holds_options(node):
+            self._emit(tastypie_api.on_class(self.ctx, node))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
         inert = guards.middleware_enforcement(self.ctx, node)
@@ -369,7 +384,9 @@ class RouteCollector:
             self._emit([collection])
         if target.id.startswith("GRAPHENE"):
             self._emit(graphql.on_assign(self.ctx, node))
-        if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")):
+        if target.id in SETTINGS_NAMES or (self.django and target.id.endswith("patterns")) or (
+                not self.active and target.id == "urlpatterns"):
+            # (`urlpatterns = router.urls` in a module that imports only its router.)
             self._emit(django.on_assign(self.ctx, node))
         if target.id == "urlpatterns" and isinstance(node, ast.Assign) and \
                 self.ctx.semantic.scope_of(node) is self.ctx.semantic.module_scope:
@@ -427,6 +444,12 @@ def file_facts(ctx: FileContext) -> list[object]:
         return found
 
     return ctx.memo("route-facts", ctx.tree, compute)
+
+
+def _names_router_class(call: ast.Call) -> bool:
+    func = call.func
+    written = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return isinstance(written, str) and written.endswith("Router")
 
 
 def _passes_local(call: ast.Call, local: set[str]) -> bool:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..paths import is_test_path
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -119,6 +120,10 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
             if isinstance(target, ast.Name) and ctx.semantic.scope_of(anc) is \
                     ctx.semantic.module_scope:
                 return f"{this_module(ctx)}.{target.id}"
+            if isinstance(anc, ast.AugAssign) and isinstance(target, ast.Name):
+                # `urlpatterns += [...]` in an AppConfig.ready() that imported the project's
+                # list (`from project.urls import urlpatterns`): that list grows.
+                return imported_list(ctx, target)
             return None
         if isinstance(anc, ast.stmt):
             return None
@@ -172,8 +177,23 @@ def _mutated_list(ctx: FileContext, node: ast.AST) -> str | None:
     scope, bindings = ctx.semantic.lookup(node.func.value.id, node.func.value)
     if scope is not ctx.semantic.module_scope or not bindings or any(
             b.kind == "import" for b in bindings):
-        return None
+        return imported_list(ctx, node.func.value)
     return f"{this_module(ctx)}.{node.func.value.id}"
+
+
+def imported_list(ctx: FileContext, name: ast.Name) -> str | None:
+    """`urlpatterns` bound only by `from project.urls import urlpatterns` (at module level or
+    in a function such as AppConfig.ready()): the other module's list, which `+=`,
+    `.append()`, `.insert()` and `.extend()` mutate in place. A local list of the same name
+    (`urlpatterns = []` in the function) is not it."""
+    bindings = [b for b in ctx.semantic.lookup(name.id, name)[1] if b.kind != "augassign"]
+    if not bindings or not all(b.kind == "import" for b in bindings):
+        return None
+    qualified = {b.qualified for b in bindings}
+    found = qualified.pop() if len(qualified) == 1 else ""
+    # `from project.urls import urlpatterns`: a list, not `import project.urls` (a module).
+    return found if found.count(".") >= 1 and found.rsplit(".", 1)[-1] == name.id and \
+        name.id.endswith("patterns") else None
 
 
 def _unwrap(ctx: FileContext, view: ast.expr) -> tuple[ast.expr, list[str]]:
@@ -298,6 +318,10 @@ def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
     call_of = bound_call(ctx, receiver)
     router_class = _router_class(ctx, call_of) if call_of is not None else None
     if router_class is None and not (call_of is None and isinstance(receiver, ast.Name)):
+        return []
+    if call_of is None and is_test_path(ctx.policy_path):
+        # A test registering on a router it imports (`from app.api.urls import router`):
+        # no urlconf imports a test module, so the served router never holds it.
         return []
     return [RouteFact("drf", object_name(ctx, receiver), literal_str(prefix), (),
                       ctx.path, ctx.span_of(prefix), view_ref=object_name(ctx, viewset),

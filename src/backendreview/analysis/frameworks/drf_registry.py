@@ -140,16 +140,23 @@ def registry_call(ctx: FileContext, call: ast.Call) -> list[RegistryCallFact]:
 
 def parameter_register(ctx: FileContext, call: ast.Call) -> list[object]:
     """`router.register("shop/product", ProductViewSet)` on a parameter of the enclosing
-    function, in a file that imports no framework (a populator module that only imports its
-    viewsets): the same fact frameworks/django records in the others."""
+    function, on a router imported from another module or on one built here, in a file that
+    imports no framework (a populator or api/urls module that only imports its viewsets and
+    the router): the same fact frameworks/django records in the others."""
     from .django import _router_register
 
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if not isinstance(receiver, ast.Name):
         return []
     bindings = ctx.semantic.lookup(receiver.id, receiver)[1]
-    if not bindings or not all(b.kind == "param" for b in bindings):
+    if not bindings or (not all(b.kind == "param" for b in bindings) and not all(
+            b.kind == "import" and "." in b.qualified for b in bindings) and not all(
+            b.kind == "assign" and isinstance(b.value, ast.Call) for b in bindings)):
         return []
+    # A parameter, a router shared from another module (`from project.api.urls import
+    # router`), or one built here from a project router class (`routers.ListPatchRouter()`,
+    # _router_register checks the class name): the project phase keeps it only on a router
+    # object it knows.
     return _router_register(ctx, call)
 
 

@@ -330,6 +330,10 @@ _MIXIN_ACTIONS = {
     "DestroyModelMixin": ("destroy",),
     "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
     "ReadOnlyModelViewSet": ("list", "retrieve"),
+    # dynamic-rest, a DRF extension: `DynamicModelViewSet(WithDynamicViewSetMixin,
+    # viewsets.ModelViewSet)`.
+    "DynamicModelViewSet": ("list", "create", "retrieve", "update", "partial_update",
+                            "destroy"),
 }
 _GENERIC_METHODS = {
     # rest_framework.generics
@@ -521,6 +525,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     registrar_owners, registered = registered_resources(facts)
     route_facts += registered
     for owner in registrar_owners:
+        owners.setdefault(owner.name, owner)
+    from .tastypie_api import tastypie_routes
+
+    tastypie_owners, tastypie_facts = tastypie_routes(facts)
+    route_facts += tastypie_facts
+    for owner in tastypie_owners:
         owners.setdefault(owner.name, owner)
     from .django_url_helpers import helper_routes as url_helper_routes
 
@@ -789,7 +799,8 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
                 setattr(route, column, getattr(route, column) + shown)
 
 
-_DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.")
+_DRF_ROUTER_MODULES = ("rest_framework.", "rest_framework_nested.", "rest_framework_extensions.",
+                       "dynamic_rest.")
 
 
 def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver: Resolver,
@@ -815,12 +826,18 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
         return True
     found_class = resolver.find(cls)
     if found_class is None:
-        return False
+        # A router class from a library the project does not ship (a DRF router subclass
+        # such as a third-party `...Router`): its bases are unseen, so the class registered
+        # on it decides. A class of the project's own packages is not a library's: one that
+        # is no view class and reaches no DRF router is not a router (`NotARouter`).
+        roots = {name.split(".", 1)[0] for name in (*views, *owners)}
+        return "." in cls and cls.split(".", 1)[0] not in roots and _is_drf_viewset(
+            fact.view_ref, views, resolver)
     return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
                for item in _base_names(views[found_class], views, resolver))
 
 
-_DRF_VIEWSETS = ("rest_framework.viewsets.",)
+_DRF_VIEWSETS = ("rest_framework.viewsets.", "dynamic_rest.viewsets.")
 
 
 def _is_drf_viewset(ref: str | None, views: dict[str, ViewClassFact], resolver: Resolver
