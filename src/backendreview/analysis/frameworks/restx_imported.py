@@ -76,11 +76,13 @@ def _namespace_call(ctx: FileContext, expr: ast.AST) -> tuple[str, ast.Call] | N
 
 def namespace_candidate(ctx: FileContext, call: ast.Call) -> list[RestxCandidateFact]:
     """`ns = api.namespace("name", path=...)` on an imported object."""
+    # The name test first: this runs on every call of a file that imports no flask-restx,
+    # and the imports below cost more than the test.
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "namespace"):
+        return []
     from .common import assigned_target
     from .flask_rest import namespace_owner
 
-    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "namespace"):
-        return []
     target = assigned_target(ctx, call)
     if not isinstance(target, ast.Name) or _namespace_call(ctx, target) is None:
         return []
