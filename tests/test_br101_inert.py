@@ -39,6 +39,7 @@ def test_inert_values_project(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BR101", "app/views.py", 71, "error"),  # a blacklist re.sub
         ("BR101", "app/views.py", 75, "error"),  # str(request text)
         ("BR101", "app/views.py", 77, "error"),  # re.sub(..., count=1)
+        ("BR101", "app/views.py", 89, "error"),  # Path(...) / name: `/` joins a path here
     ]
     by_place = {(f.path, f.span.start_line): f.message for f in findings}
     assert "from `table`" in by_place[("app/store.py", 34)]

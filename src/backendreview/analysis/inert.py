@@ -103,12 +103,13 @@ def _counter(ctx: FileContext, value: ast.expr) -> bool:
 
 
 def _arithmetic(ctx: FileContext, value: ast.BinOp, depth: int) -> str:
-    """`a - b`, `n // 2`: a number (or an error). `+` and `*` also work on text, so both
-    sides must be inert there."""
+    """`a - 1`, `n // 2`: a number (or an error) when one side is. `/` also joins paths
+    (`Path(base) / name`) and `-` takes set differences, so an operator alone proves
+    nothing; `+` and `*` also work on text, so both sides must be inert there."""
     left = inert_text(ctx, value.left, depth + 1)
     right = inert_text(ctx, value.right, depth + 1)
     if isinstance(value.op, _NUMBER_OPS) and not isinstance(value.op, ast.Mod):
-        return left or right or "a number, which cannot carry SQL text"
+        return left or right
     if isinstance(value.op, ast.Add | ast.Mult | ast.Mod):
         return left if left and right else ""  # `"%s" % x` is formatting, not arithmetic
     return ""

@@ -362,9 +362,11 @@ def _numeric(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[no-u
     if isinstance(value, ast.UnaryOp):
         return isinstance(value.op, ast.USub | ast.UAdd | ast.Invert)
     if isinstance(value, ast.BinOp):
-        if isinstance(value.op, _NUMERIC_OPS):
-            return True
         left, right = _numeric(ctx, value.left, depth + 1), _numeric(ctx, value.right, depth + 1)
+        if isinstance(value.op, _NUMERIC_OPS):
+            # `max_id - 1` is a number; `Path(base) / name` and `set_a - set_b` are not, so
+            # the operator alone proves nothing: one side must be a number.
+            return left or right
         if isinstance(value.op, ast.Add):
             # `max_id + 1`: text plus a number raises, so a sum with a number is a number
             return (left or right) and not _text_literal(value.left) and not _text_literal(
