@@ -227,24 +227,16 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
     in_views = path.endswith("/views.py") or "/views/" in path or path == "views.py" or (
         path.endswith("_views.py"))
     return bool(in_views and params and params[0].arg == "request"
-                and ctx.semantic.is_imported("django")) and not _returns_none(func)
+                and ctx.semantic.is_imported("django")) and not _returns_none(ctx, func)
 
 
-def _returns_none(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _returns_none(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """`return None` (or a bare `return`) in the function's own body: Django refuses a view
     that answers None, so a `request`-taking function that does is a helper
     (`verify_access_token(request, key)`), not a view."""
-    stack: list[ast.AST] = list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-                      | ast.ClassDef):
-            continue
-        if isinstance(node, ast.Return) and (node.value is None or (
-                isinstance(node.value, ast.Constant) and node.value.value is None)):
-            return True
-        stack.extend(ast.iter_child_nodes(node))
-    return False
+    return any(ret.value is None or (isinstance(ret.value, ast.Constant)
+                                     and ret.value.value is None)
+               for ret in ctx.semantic.own_returns(func))
 
 
 def is_logging_call(ctx: FileContext, call: ast.Call) -> bool:

@@ -252,9 +252,8 @@ def _local_function(ctx: FileContext, expr: ast.AST) -> Def | None:
 def _returned_generator(ctx: FileContext, factory: Def, depth: int) -> Def | None:
     """`def build(...): async def _generate(): ... return _generate`: the nested generator
     function the factory hands back."""
-    for stmt in ast.walk(factory):
-        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name) and \
-                ctx.semantic.enclosing_function(stmt) is factory:
+    for stmt in ctx.semantic.own_returns(factory):
+        if isinstance(stmt.value, ast.Name):
             found = _generator_def(ctx, stmt.value, depth + 1)
             if found is not None:
                 return found
