@@ -32,6 +32,9 @@ AUTH_NAME = re.compile(
     r"check_access|csrf_protect|protected|has_access|^protect$"
     # Django's AdminSite.admin_view: active staff only
     r"|^admin_view$)", re.I)
+# How `path_text` shows a value it can name but not read (a setting, an imported constant, a
+# config key): `{NAME}`. The project phase fills these where the project fixes the value.
+NAMED_VALUE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
                        r"principal|account|member|identity|owner)s?$|^(current|verified|"
                        r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)

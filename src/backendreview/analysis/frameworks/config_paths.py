@@ -7,17 +7,16 @@ class, another deployment's settings) keeps its name: which one applies is not k
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .common import NAMED_VALUE
 from .routes import SettingsFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
 
 KIND = "config-path"
-_PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
 def constant_fact(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[SettingsFact]:
@@ -48,7 +47,7 @@ def resolve_config_paths(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
         return facts
 
     def fill(path: str) -> str:
-        return _PLACEHOLDER.sub(lambda m: known.get(m[1], m[0]), path)
+        return NAMED_VALUE.sub(lambda m: known.get(m[1], m[0]), path)
 
     routes = [replace(r, path=fill(r.path)) if r.framework == "flask" and r.path and
               "{" in r.path else r for r in facts.get("route", [])]

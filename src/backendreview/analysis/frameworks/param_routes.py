@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ...model import Span
 from ..paths import is_test_path
 from .call_bindings import ownerish
-from .common import kwarg, object_name, path_text, this_module
+from .common import NAMED_VALUE, kwarg, object_name, path_text, this_module
 from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 Piece = tuple[str, str]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_DEPTH = 4
-_IMPORTED_NAME = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 # Where each registration call takes its view: (position, keyword).
 _VIEW_ARG = {"add_url_rule": (2, "view_func"), "add_api_route": (1, "endpoint"),
              "add_route": (1, "endpoint"), "add_resource": (0, "resource")}
@@ -332,7 +331,7 @@ def with_imported_constants(facts: dict[str, list[Any]], owners: dict[str, Any],
             found = _constant(model, target) if target else None
             return found if found is not None else match.group(0)
 
-        return _IMPORTED_NAME.sub(value, text)
+        return NAMED_VALUE.sub(value, text)
 
     return ({k: replace(o, prefix=resolved(o.prefix, o.file)) for k, o in owners.items()},
             [replace(m, prefix=resolved(m.prefix, m.file)) for m in mounts],
