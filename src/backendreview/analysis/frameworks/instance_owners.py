@@ -57,15 +57,11 @@ def held_owner(ctx: FileContext, expr: ast.AST,
     `builds_owner` accepts (`self.router = APIRouter(...)` in `__init__`), at least once.
     A class that also rebinds the attribute to anything else (`self.router = other`) holds
     no router we can name."""
-    name = self_attribute(ctx, expr)
-    if name is None:
+    found = _self_attribute_of_class(ctx, expr)
+    if found is None:
         return None
-    assert isinstance(expr, ast.Attribute)
-    cls = enclosing_class(ctx, expr)
-    assert cls is not None
-    values = [node.value for node in ast.walk(cls)
-              if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
-              and any(_is_self_attr(t, expr.attr) for t in _targets(node))]
+    name, cls, attr = found
+    values = [node.value for node in _assignments(cls, attr) if node.value is not None]
     if values and all(builds_owner(v) for v in values):
         return name
     return None
@@ -75,18 +71,34 @@ def inherited_owner(ctx: FileContext, expr: ast.AST) -> str | None:
     """`self.router` in a class that never assigns it but derives from another class: the
     attribute of this class's objects, `<module>.Sub.router`, which the project phase finds
     held by a class of its MRO (`inherited_mounts`)."""
+    found = _self_attribute_of_class(ctx, expr)
+    if found is None:
+        return None
+    name, cls, attr = found
+    if not any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases):
+        return None
+    if _assignments(cls, attr):
+        return None
+    return name
+
+
+def _self_attribute_of_class(ctx: FileContext, expr: ast.AST
+                             ) -> tuple[str, ast.ClassDef, str] | None:
+    """`self.<attr>` in a method: its name as this class's objects' attribute, the class,
+    and the attribute."""
     name = self_attribute(ctx, expr)
     if name is None:
         return None
     assert isinstance(expr, ast.Attribute)
     cls = enclosing_class(ctx, expr)
     assert cls is not None
-    if not any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases):
-        return None
-    if any(_is_self_attr(t, expr.attr) for node in ast.walk(cls)
-           if isinstance(node, ast.Assign | ast.AnnAssign) for t in _targets(node)):
-        return None
-    return name
+    return name, cls, expr.attr
+
+
+def _assignments(cls: ast.ClassDef, attr: str) -> list[ast.Assign | ast.AnnAssign]:
+    """Every `self.<attr> = …` / `self.<attr>: T [= …]` anywhere in the class."""
+    return [node for node in ast.walk(cls) if isinstance(node, ast.Assign | ast.AnnAssign)
+            and any(_is_self_attr(t, attr) for t in _targets(node))]
 
 
 def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
