@@ -87,6 +87,7 @@ from .br102_loops import (
     varies_column,
 )
 from .br102_loops import rereads_item as _rereads_item
+from .br102_method_fields import MethodFieldQueries
 from .br102_resolvers import check_resolvers
 from .br102_scripts import ScriptPaths, file_script_reason
 from .br102_through_calls import check_calls_in_loops, check_member
@@ -845,12 +846,14 @@ class NPlusOne(_Options, ProjectRule):
                 return exact[0]
             return found[0] if len(found) == 1 else None
 
+        method_fields = MethodFieldQueries(self.program)
         for view in views:
             model = index.model(view.origin.model, view.module + ".x")
             serializer = resolve(view.serializer)
             if model is None or model.framework != "django" or serializer is None:
                 continue
             inherited = self._inherited_loads(view, by_method, loaders)
+            method_fields.add(view, _serializer_chain(serializer, resolve), inherited is not None)
             if inherited is None:
                 continue  # a base get_queryset loads what it reads at run time: unknown
             needed: dict[str, tuple[str, FieldFact]] = {}
@@ -880,6 +883,7 @@ class NPlusOne(_Options, ProjectRule):
             self.report(view.path, view.span, message, fix=Fix(
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
                 suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
+        method_fields.report(self)
 
     def _inherited_loads(self, view: ListViewFact, methods: dict[str, QuerysetMethodFact],
                          loaders: set[str]) -> tuple[str, ...] | None:
@@ -918,11 +922,7 @@ class NPlusOne(_Options, ProjectRule):
         foreign key to the parent row, which Django fills in on prefetched reverse rows."""
         if depth > 3:
             return
-        chain = [serializer]
-        for base in serializer.bases:  # project base serializers contribute fields
-            parent = resolve(base)
-            if parent is not None and parent is not serializer:
-                chain.append(parent)
+        chain = _serializer_chain(serializer, resolve)
         declared = {name for s in chain for name in s.declared}
         for fact in chain:
             for item in fact.fields:
@@ -1190,6 +1190,16 @@ class NPlusOne(_Options, ProjectRule):
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
                         f"`{fix_text}`", suggestion=_loader_suggestion(root, fix_text)),
             snippet=access.snippet)
+
+
+def _serializer_chain(serializer: SerializerFact, resolve) -> list[SerializerFact]:  # type: ignore[no-untyped-def]
+    """The serializer and the project base serializers it names, which contribute fields."""
+    chain = [serializer]
+    for base in serializer.bases:
+        parent = resolve(base)
+        if parent is not None and parent is not serializer:
+            chain.append(parent)
+    return chain
 
 
 def _loader_suggestion(root: Origin, loader: str) -> str | None:

@@ -45,6 +45,8 @@ class SerializerFact:
     meta_fields: tuple[str, ...]  # Meta.fields as written ("__all__" kept)
     depth: int
     declared: tuple[str, ...] = ()  # every field the class declares (they shadow Meta.fields)
+    # SerializerMethodFields: (field name, the method DRF calls for each object, line)
+    method_fields: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
     depth = 0
     fields: list[SerializerField] = []
     declared: list[str] = []
+    method_fields: list[tuple[str, str, int]] = []
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             for inner in stmt.body:
@@ -102,6 +105,16 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
             call.func.id if isinstance(call.func, ast.Name) else "")
         if source == "*":
             continue
+        if callee == "SerializerMethodField":
+            # DRF calls `method_name` (default `get_<field>`) with each object serialized.
+            method = next((k.value.value for k in call.keywords if k.arg == "method_name"
+                           and isinstance(k.value, ast.Constant)
+                           and isinstance(k.value.value, str)), None)
+            if method is None and call.args and isinstance(call.args[0], ast.Constant) and (
+                    isinstance(call.args[0].value, str)):
+                method = call.args[0].value
+            method_fields.append((name, method or f"get_{name}", stmt.lineno))
+            continue
         qualified = ctx.qualified_name(call.func) or ""
         if callee.endswith("Serializer") and not qualified.startswith("rest_framework."):
             ref = class_ref(ctx, call.func)
@@ -121,11 +134,11 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
             # `lookup_field=("component__project__slug", "component__slug")`.
             for path in _lookup_relations(call):
                 fields.append(SerializerField(name, path, None, False, stmt.lineno))
-    if model is None and not fields:
+    if model is None and not fields and not method_fields:
         return None
     return SerializerFact(f"{ctx.module}.{node.name}", node.name, ctx.path,
                           node.lineno, bases, model, tuple(fields), meta_fields, depth,
-                          tuple(declared))
+                          tuple(declared), tuple(method_fields))
 
 
 def _lookup_relations(call: ast.Call) -> list[tuple[str, ...]]:
