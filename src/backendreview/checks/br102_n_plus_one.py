@@ -17,6 +17,7 @@ from typing import ClassVar
 from ..analysis.dbapi import HandleResolver, is_sql_method
 from ..analysis.frameworks.routes import project_routes
 from ..analysis.orm.drf import (
+    RUNTIME_LIST_METHODS,
     ListViewFact,
     QuerysetMethodFact,
     RuntimeLoaderFact,
@@ -24,6 +25,7 @@ from ..analysis.orm.drf import (
     extract_list_view,
     extract_queryset_method,
     extract_serializer,
+    is_list_base,
     runtime_loader,
 )
 from ..analysis.orm.models import (
@@ -852,6 +854,8 @@ class NPlusOne(_Options, ProjectRule):
             serializer = resolve(view.serializer)
             if model is None or model.framework != "django" or serializer is None:
                 continue
+            if not self._lists(view):
+                continue
             inherited = self._inherited_loads(view, by_method, loaders)
             method_fields.add(view, _serializer_chain(serializer, resolve), inherited is not None)
             if inherited is None:
@@ -884,6 +888,20 @@ class NPlusOne(_Options, ProjectRule):
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
                 suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
         method_fields.report(self)
+
+    def _lists(self, view: ListViewFact) -> bool:
+        """The view answers a list with its serializer: a base it names says so, or (for a
+        view whose bases are the project's) a class of its project hierarchy has a list base
+        and none above the view chooses the serializer or the list at run time."""
+        if not view.inherited:
+            return True
+        cls = self.program.class_of(f"{view.module}.{view.name}")
+        if cls is None:
+            return False
+        order = self.program.mro(cls)
+        if any(name in klass.methods for klass in order[1:] for name in RUNTIME_LIST_METHODS):
+            return False
+        return any(is_list_base(ref) for klass in order for ref in klass.bases)
 
     def _inherited_loads(self, view: ListViewFact, methods: dict[str, QuerysetMethodFact],
                          loaders: set[str]) -> tuple[str, ...] | None:
