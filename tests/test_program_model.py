@@ -290,3 +290,43 @@ def test_classes_level_facts_in_the_cache_are_not_served_to_a_run_needing_the_mo
     assert again.functions["acct.base.Hashing.save"].calls  # reviewed again, not the entry
     cached = ProgramModel(_facts_at(tmp_path, monkeypatch, ("program-classes",), cache))
     assert cached.functions["acct.base.Hashing.save"].calls == ()
+
+
+def test_a_lazy_queryset_in_a_local_runs_where_the_function_consumes_it(tmp_path, monkeypatch):
+    model = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/models.py": "from django.db import models\n\n"
+                         "class Note(models.Model):\n    text = models.TextField()\n",
+        "app/reads.py": (
+            "from app.models import Note\n"
+            "from app.serializers import NoteSerializer\n\n"
+            "def listed(owner):\n"
+            "    rows = Note.objects.filter(owner=owner)\n"
+            "    return list(rows)\n\n"
+            "def serialized(owner):\n"
+            "    rows = Note.objects.filter(owner=owner).order_by('id')\n"
+            "    return NoteSerializer(rows, many=True).data\n\n"
+            "def handed_on(owner):\n"
+            "    rows = Note.objects.filter(owner=owner)\n"
+            "    return rows\n\n"
+            "def one(owner):\n"
+            "    rows = Note.objects.filter(owner=owner)\n"
+            "    return NoteSerializer(rows).data\n\n"
+            "def rebound(owner):\n"
+            "    rows = Note.objects.filter(owner=owner)\n"
+            "    rows = []\n"
+            "    return list(rows)\n"),
+        "app/serializers.py": "class NoteSerializer:\n    pass\n",
+    }, monkeypatch)
+
+    def queries(name: str) -> list[tuple[int, str]]:
+        return [(r.effect.line, r.effect.detail)
+                for r in model.effects(_fn(model, f"app.reads.{name}"), QUERY)]
+
+    assert queries("listed") == [(5, "Note.objects.filter(owner=owner)")]
+    assert queries("serialized") == [(9, "Note.objects.filter(owner=owner).order_by('id')")]
+    # returned lazy: the caller runs it; a serializer of one object does not iterate it;
+    # a name bound twice may hold something else where it is consumed
+    assert queries("handed_on") == []
+    assert queries("one") == []
+    assert queries("rebound") == []

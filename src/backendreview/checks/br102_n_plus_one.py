@@ -17,6 +17,7 @@ from typing import ClassVar
 from ..analysis.dbapi import HandleResolver, is_sql_method
 from ..analysis.frameworks.routes import project_routes
 from ..analysis.orm.drf import (
+    RUNTIME_LIST_METHODS,
     ListViewFact,
     QuerysetMethodFact,
     RuntimeLoaderFact,
@@ -24,6 +25,7 @@ from ..analysis.orm.drf import (
     extract_list_view,
     extract_queryset_method,
     extract_serializer,
+    is_list_base,
     runtime_loader,
 )
 from ..analysis.orm.models import (
@@ -87,6 +89,7 @@ from .br102_loops import (
     varies_column,
 )
 from .br102_loops import rereads_item as _rereads_item
+from .br102_method_fields import MethodFieldQueries
 from .br102_resolvers import check_resolvers
 from .br102_scripts import ScriptPaths, file_script_reason
 from .br102_through_calls import check_calls_in_loops, check_member
@@ -845,12 +848,16 @@ class NPlusOne(_Options, ProjectRule):
                 return exact[0]
             return found[0] if len(found) == 1 else None
 
+        method_fields = MethodFieldQueries(self.program)
         for view in views:
             model = index.model(view.origin.model, view.module + ".x")
             serializer = resolve(view.serializer)
             if model is None or model.framework != "django" or serializer is None:
                 continue
+            if not self._lists(view):
+                continue
             inherited = self._inherited_loads(view, by_method, loaders)
+            method_fields.add(view, _serializer_chain(serializer, resolve), inherited is not None)
             if inherited is None:
                 continue  # a base get_queryset loads what it reads at run time: unknown
             needed: dict[str, tuple[str, FieldFact]] = {}
@@ -880,6 +887,21 @@ class NPlusOne(_Options, ProjectRule):
             self.report(view.path, view.span, message, fix=Fix(
                 description=f"load what {serializer.name} reads with the queryset: `{fix}`",
                 suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
+        method_fields.report(self)
+
+    def _lists(self, view: ListViewFact) -> bool:
+        """The view answers a list with its serializer: a base it names says so, or (for a
+        view whose bases are the project's) a class of its project hierarchy has a list base
+        and none above the view chooses the serializer or the list at run time."""
+        if not view.inherited:
+            return True
+        cls = self.program.class_of(f"{view.module}.{view.name}")
+        if cls is None:
+            return False
+        order = self.program.mro(cls)
+        if any(name in klass.methods for klass in order[1:] for name in RUNTIME_LIST_METHODS):
+            return False
+        return any(is_list_base(ref) for klass in order for ref in klass.bases)
 
     def _inherited_loads(self, view: ListViewFact, methods: dict[str, QuerysetMethodFact],
                          loaders: set[str]) -> tuple[str, ...] | None:
@@ -918,11 +940,7 @@ class NPlusOne(_Options, ProjectRule):
         foreign key to the parent row, which Django fills in on prefetched reverse rows."""
         if depth > 3:
             return
-        chain = [serializer]
-        for base in serializer.bases:  # project base serializers contribute fields
-            parent = resolve(base)
-            if parent is not None and parent is not serializer:
-                chain.append(parent)
+        chain = _serializer_chain(serializer, resolve)
         declared = {name for s in chain for name in s.declared}
         for fact in chain:
             for item in fact.fields:
@@ -1190,6 +1208,16 @@ class NPlusOne(_Options, ProjectRule):
             description=f"load `{'.'.join(names)}` with the query on line {root.line}: "
                         f"`{fix_text}`", suggestion=_loader_suggestion(root, fix_text)),
             snippet=access.snippet)
+
+
+def _serializer_chain(serializer: SerializerFact, resolve) -> list[SerializerFact]:  # type: ignore[no-untyped-def]
+    """The serializer and the project base serializers it names, which contribute fields."""
+    chain = [serializer]
+    for base in serializer.bases:
+        parent = resolve(base)
+        if parent is not None and parent is not serializer:
+            chain.append(parent)
+    return chain
 
 
 def _loader_suggestion(root: Origin, loader: str) -> str | None:

@@ -44,6 +44,16 @@ def _reads(model: ProgramModel, chains: list[Reached]) -> list[Reached]:
     return out
 
 
+def steady_reads(model: ProgramModel, fn: FunctionInfo, reached: list[Reached]
+                 ) -> list[Reached]:
+    """The read queries of `reached` (the effects of calling `fn`) that run on every path,
+    at most two calls away: the evidence of a query each time `fn` runs. None when `fn` or
+    the calls write (per-item processing, not a read to batch)."""
+    if _is_cached(fn) or any(r.effect.write for r in reached) or model.writes(fn):
+        return []
+    return [c for c in _reads(model, reached) if c.always and len(c.via) <= 2]
+
+
 def _is_cached(fn: FunctionInfo | None) -> bool:
     return fn is not None and any(_CACHED.search(d) for d in fn.decorators)
 

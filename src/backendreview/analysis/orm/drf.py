@@ -45,6 +45,8 @@ class SerializerFact:
     meta_fields: tuple[str, ...]  # Meta.fields as written ("__all__" kept)
     depth: int
     declared: tuple[str, ...] = ()  # every field the class declares (they shadow Meta.fields)
+    # SerializerMethodFields: (field name, the method DRF calls for each object, line)
+    method_fields: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class ListViewFact:
     span: Span
     snippet: str
     module: str
+    # No base the class names says it lists: one of the project's base classes must (its
+    # hierarchy is read in the project phase).
+    inherited: bool = False
 
 
 def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact | None:
@@ -67,6 +72,7 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
     depth = 0
     fields: list[SerializerField] = []
     declared: list[str] = []
+    method_fields: list[tuple[str, str, int]] = []
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             for inner in stmt.body:
@@ -102,6 +108,16 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
             call.func.id if isinstance(call.func, ast.Name) else "")
         if source == "*":
             continue
+        if callee == "SerializerMethodField":
+            # DRF calls `method_name` (default `get_<field>`) with each object serialized.
+            method = next((k.value.value for k in call.keywords if k.arg == "method_name"
+                           and isinstance(k.value, ast.Constant)
+                           and isinstance(k.value.value, str)), None)
+            if method is None and call.args and isinstance(call.args[0], ast.Constant) and (
+                    isinstance(call.args[0].value, str)):
+                method = call.args[0].value
+            method_fields.append((name, method or f"get_{name}", stmt.lineno))
+            continue
         qualified = ctx.qualified_name(call.func) or ""
         if callee.endswith("Serializer") and not qualified.startswith("rest_framework."):
             ref = class_ref(ctx, call.func)
@@ -121,11 +137,11 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
             # `lookup_field=("component__project__slug", "component__slug")`.
             for path in _lookup_relations(call):
                 fields.append(SerializerField(name, path, None, False, stmt.lineno))
-    if model is None and not fields:
+    if model is None and not fields and not method_fields:
         return None
     return SerializerFact(f"{ctx.module}.{node.name}", node.name, ctx.path,
                           node.lineno, bases, model, tuple(fields), meta_fields, depth,
-                          tuple(declared))
+                          tuple(declared), tuple(method_fields))
 
 
 def _lookup_relations(call: ast.Call) -> list[tuple[str, ...]]:
@@ -145,9 +161,10 @@ def extract_list_view(ctx: FileContext, node: ast.ClassDef,
     """A class-based view with `queryset = ...` and `serializer_class = ...` whose bases say it
     lists (ListAPIView, ListCreateAPIView, ModelViewSet, ReadOnlyModelViewSet, ListModelMixin)."""
     bases = [class_ref(ctx, b) or ctx.source(b) for b in node.bases]
-    if not any(b.rsplit(".", 1)[-1] in ("ListAPIView", "ListCreateAPIView", "ModelViewSet",
-                                         "ReadOnlyModelViewSet", "ListModelMixin")
-               for b in bases):
+    # Bases of the project's own (`class StageViewSet(AppModelViewSet)`) may list: the
+    # project phase reads their hierarchy (`inherited`).
+    inherited = not any(is_list_base(b) for b in bases)
+    if not bases:
         return None
     queryset: ast.expr | None = None
     serializer: str | None = None
@@ -164,6 +181,8 @@ def extract_list_view(ctx: FileContext, node: ast.ClassDef,
             if len(returns) != 1 or returns[0].value is None:
                 return None
             queryset = returns[0].value
+        elif isinstance(stmt, ast.FunctionDef) and stmt.name == "list" and _lists_by_super(stmt):
+            continue  # work of its own, then DRF's list of the same queryset and serializer
         elif isinstance(stmt, ast.FunctionDef) and stmt.name in (
                 "get_serializer_class", "list"):
             return None  # decided at run time: we cannot tell which fields
@@ -173,7 +192,30 @@ def extract_list_view(ctx: FileContext, node: ast.ClassDef,
     if origin is None or origin.orm != "django":
         return None
     return ListViewFact(ctx.path, node.name, serializer, origin, ctx.span_of(queryset),
-                        ctx.source(queryset).split("\n")[0].strip(), ctx.module)
+                        ctx.source(queryset).split("\n")[0].strip(), ctx.module, inherited)
+
+
+_LIST_BASES = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet",
+                         "ReadOnlyModelViewSet", "ListModelMixin"})
+# What a view class may define to choose, at run time, the serializer or the list it answers.
+RUNTIME_LIST_METHODS = ("get_serializer_class", "list")
+
+
+def is_list_base(ref: str) -> bool:
+    """A base whose name says the view lists (DRF's, or a project class named after one)."""
+    return ref.rsplit(".", 1)[-1] in _LIST_BASES
+
+
+def _lists_by_super(method: ast.FunctionDef) -> bool:
+    """`def list(self, request): ...; return super().list(request)`: the override's own
+    path ends in DRF's list, which serializes `get_queryset()` with `serializer_class`."""
+    last = method.body[-1] if method.body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Call)):
+        return False
+    func = last.value.func
+    return (isinstance(func, ast.Attribute) and func.attr == "list"
+            and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super")
 
 
 # -- what a view's own get_queryset adds to the queryset of its bases ---------------------------

@@ -910,11 +910,40 @@ class _Extractor:
 
     def _consumed(self, call: ast.Call) -> bool:
         parent = self.ctx.semantic.parent(call)
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(
+                parent.targets[0], ast.Name):
+            return self._consumed_local(parent.targets[0].id, parent)
+        return self._consumes(parent, call)
+
+    def _consumes(self, parent: ast.AST | None, value: ast.expr) -> bool:
+        """`parent` runs the query `value` stands for: it iterates it, hands it to a builtin
+        that reads every row, or to a serializer of many (`XSerializer(rows, many=True)`)."""
         if isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension):
-            return parent.iter is call
-        if isinstance(parent, ast.Call) and call in parent.args:
-            return (self.ctx.qualified_name(parent.func) or "") in _CONSUMERS
+            return parent.iter is value
+        if isinstance(parent, ast.Call) and parent.args and value in parent.args:
+            if (self.ctx.qualified_name(parent.func) or "") in _CONSUMERS:
+                return True
+            return parent.args[0] is value and any(
+                k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in parent.keywords)
         return False
+
+    def _consumed_local(self, name: str, assign: ast.Assign) -> bool:
+        """`rows = Model.objects.filter(...)` then `list(rows)` / `for r in rows` in the same
+        function, the name bound once there: the query runs where the local is consumed."""
+        func = self.ctx.semantic.enclosing_function(assign)
+        if func is None:
+            return False
+        bound = 0
+        uses: list[ast.Name] = []
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id == name:
+                if isinstance(node.ctx, ast.Store):
+                    bound += 1
+                elif node.lineno > assign.lineno:
+                    uses.append(node)
+        return bound == 1 and any(self._consumes(self.ctx.semantic.parent(use), use)
+                                  for use in uses)
 
     def _db_session(self, call: ast.Call, names: list[str], root: ast.AST) -> bool:
         """A SQLAlchemy session, not an HTTP client session (`aiohttp.ClientSession`,
