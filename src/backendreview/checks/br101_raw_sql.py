@@ -20,6 +20,7 @@ from ..analysis.program import ConstNeed, constant_needs, program_of, static_arg
 from ..analysis.program.sqlflow import is_entry_point, summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
+from ..analysis.wrappers import same_file_wrapper
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
@@ -260,8 +261,10 @@ class RawSQL(Rule):
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
             return False
         args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-        decorators = [self.ctx.source(d.func if isinstance(d, ast.Call) else d)
-                      for d in func.decorator_list]
+        # Decorators are left to the project phase: one of the project's own may only wrap
+        # the function (`@exclusive(LOCK)`) and leave its callers the project's, which
+        # ParamSummaries.param_origin finds by resolving it (a route stays an entry point).
+        decorators: list[str] = []
         parent = self.ctx.semantic.parent(func)
         bases = [self.ctx.source(b) for b in parent.bases] if isinstance(
             parent, ast.ClassDef) else []
@@ -284,7 +287,8 @@ class RawSQL(Rule):
         classes for `params` (`update_key_type_rsa(1024)`): worth asking the project phase
         whether every call in the project does. Otherwise the finding stands at once."""
         func = self.ctx.semantic.enclosing_function(node)
-        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or any(
+                not same_file_wrapper(self.ctx, d) for d in func.decorator_list):
             return False
         calls = self._file_calls(func.name)
         names = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
