@@ -261,14 +261,30 @@ class RawSQL(Rule):
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
             return False
         args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-        # Decorators are left to the project phase: one of the project's own may only wrap
+        # A decorator of the project's own is left to the project phase: it may only wrap
         # the function (`@exclusive(LOCK)`) and leave its callers the project's, which
-        # ParamSummaries.param_origin finds by resolving it (a route stays an entry point).
-        decorators: list[str] = []
+        # ParamSummaries.param_origin finds by resolving it. A library's (a route) decides.
+        decorators = [self.ctx.source(d.func if isinstance(d, ast.Call) else d)
+                      for d in func.decorator_list if not self._project_decorator(d)]
         parent = self.ctx.semantic.parent(func)
         bases = [self.ctx.source(b) for b in parent.bases] if isinstance(
             parent, ast.ClassDef) else []
         return is_entry_point(func.name, [a.arg for a in args], decorators, bases)
+
+    def _project_decorator(self, decorator: ast.expr) -> bool:
+        """`decorator` is defined in this project, as far as this file shows: a function of
+        this file, a name imported from a relative module or from this package."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name):
+            bindings = self.ctx.semantic.lookup(target.id, target)[1]
+            if len(bindings) == 1 and bindings[0].kind == "def":
+                return True
+            if len(bindings) == 1 and isinstance(bindings[0].node, ast.ImportFrom) and (
+                    bindings[0].node.level > 0):
+                return True
+        name = self.ctx.qualified_name(target) or ""
+        package = self.ctx.module.split(".", 1)[0]
+        return bool(package) and name.startswith(f"{package}.")
 
     def _file_calls(self, name: str) -> list[ast.Call]:
         """The calls of this file that name `name` (`name(...)`, `x.name(...)`)."""
