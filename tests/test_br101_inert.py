@@ -168,3 +168,63 @@ def test_inert_text_reasons():
     assert inert_text(ctx, values["d"]) == ""
     assert inert_text(ctx, values["e"]) == ""
     assert inert_text(ctx, values["g"]) == ""  # `!r` adds quotes
+
+
+_STORE = """
+import re
+from flask import request
+
+class Store:
+    def setup(self, workspace):
+        self.name = re.sub(r"[^A-Za-z0-9_]", "_", workspace)
+
+    def read(self):
+        return self.name
+    {extra}
+"""
+
+
+@pytest.mark.parametrize(("extra", "inert"), [
+    ("", True),
+    # an unrelated class of the file has a `name` of its own
+    ("\nclass Lost(Exception):\n    def __init__(self, name):\n        self.name = name\n", True),
+    # another method sets it from request data
+    ("\n    def reset(self):\n        self.name = request.args['n']\n", False),
+    # `+=` appends text the sanitiser never saw
+    ("\n    def grow(self):\n        self.name += request.args['n']\n", False),
+    # a write on another object may be an instance of this class
+    ("\ndef point(store):\n    store.name = request.args['n']\n", False),
+    # a subclass sets it from request data
+    ("\nclass Tenant(Store):\n    def setup(self, w):\n        self.name = request.args['n']\n",
+     False),
+    # a setattr with a computed name may write any attribute
+    ("\ndef load(store, key):\n    setattr(store, key, request.args[key])\n", False),
+])
+def test_instance_attribute_set_only_to_inert_values(extra: str, inert: bool) -> None:
+    source = _STORE.format(extra=extra)
+    tree = ast.parse(source)
+    ctx = FileContext("f.py", source, tree, SemanticBuilder(tree, "f").build(), Config())
+    read = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "read")
+    value = read.body[0].value  # type: ignore[attr-defined]
+    reason = inert_text(ctx, value)
+    if inert:
+        assert reason.startswith("`self.name` is only ever set to such a value: reduced to word")
+    else:
+        assert reason == ""
+
+
+ATTRIBUTES = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "instance_attributes"
+
+
+def test_instance_attributes_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ATTRIBUTES)
+    findings = run([Path(".")], Config(root=ATTRIBUTES, select=("BR101",), cache=False),
+                   jobs=1).findings
+    found = sorted((f.rule_id, f.path, f.span.start_line, f.severity.value) for f in findings)
+    assert found == [
+        ("BR101", "app/graph.py", 37, "error"),  # self.table: request data in retarget()
+        ("BR101", "app/graph.py", 41, "error"),  # self.suffix: `+=` request data
+        ("BR101", "app/graph.py", 45, "error"),  # self.schema: a subclass sets request data
+        ("BR101", "app/graph.py", 49, "error"),  # self.view: point_view() writes request data
+    ]
+    assert "from `table`" in next(f.message for f in findings if f.span.start_line == 37)

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 
 from ..context import FileContext
 
-_MAX_DEPTH = 4
+_MAX_DEPTH = 6
 _NUMBER_CALLS = frozenset({"builtins.int", "builtins.float", "builtins.len", "builtins.abs",
                            "builtins.round", "builtins.bool", "builtins.ord", "builtins.hash",
                            "builtins.id"})
@@ -58,6 +59,9 @@ def inert_text(ctx: FileContext, value: ast.expr, depth: int = 0) -> str:
             value.value, int | float) and not isinstance(value.value, bool) else ""
     if isinstance(value, ast.Attribute) and value.attr == "pk":
         return "a model instance's primary key, a number (or UUID) that cannot carry SQL text"
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and (
+            value.value.id in ("self", "cls")):
+        return _own_attribute(ctx, value, depth)
     if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub | ast.UAdd):
         return inert_text(ctx, value.operand, depth + 1)
     if isinstance(value, ast.BinOp):
@@ -74,6 +78,77 @@ def inert_text(ctx: FileContext, value: ast.expr, depth: int = 0) -> str:
         reasons = [inert_text(ctx, b.value, depth + 1) for b in bindings]
         return reasons[0] if all(reasons) else ""
     return ""
+
+
+# Per file tree: attribute name -> its writes, each as (the class whose method writes
+# `self.name`, or None for a write on another object or a class-body default's class;
+# the value, or None when it is not one expression: `+=`, an unpacking, a `setattr`).
+_Write = tuple[ast.ClassDef | None, ast.expr | None]
+_WRITES: weakref.WeakKeyDictionary[ast.Module, dict[str, list[_Write]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _attribute_writes(ctx: FileContext) -> dict[str, list[_Write]]:
+    found = _WRITES.get(ctx.tree)
+    if found is not None:
+        return found
+    found = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            single = isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+            for target in targets:
+                for part in ast.walk(target):
+                    if not isinstance(part, ast.Attribute):
+                        continue
+                    own = isinstance(part.value, ast.Name) and part.value.id in ("self", "cls")
+                    cls = ctx.semantic.enclosing_class(part) if own else None
+                    value = node.value if part is target and single else None
+                    found.setdefault(part.attr, []).append((cls, value))
+        elif isinstance(node, ast.ClassDef):
+            for stmt in node.body:  # a class attribute: the default the instances read
+                if isinstance(stmt, ast.Assign | ast.AnnAssign):
+                    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            found.setdefault(target.id, []).append((node, stmt.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id == "setattr") and len(node.args) > 1:
+            name = node.args[1]
+            key = name.value if isinstance(name, ast.Constant) and isinstance(
+                name.value, str) else "*"  # setattr(obj, name, ...) may write anything
+            found.setdefault(key, []).append((None, None))
+    _WRITES[ctx.tree] = found
+    return found
+
+
+def _related(one: ast.ClassDef, other: ast.ClassDef) -> bool:
+    """The same class, or one names the other as a direct base."""
+    def bases(cls: ast.ClassDef) -> set[str]:
+        return {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases
+                if isinstance(b, ast.Name | ast.Attribute)}
+    return one is other or one.name in bases(other) or other.name in bases(one)
+
+
+def _own_attribute(ctx: FileContext, read: ast.Attribute, depth: int) -> str:
+    """`self.graph_name` when every write of it in this file is `self.graph_name = <inert
+    value>` (judged where it is written) in the class, a base or a subclass, and a class
+    body's default, if any, is inert too: the attribute only ever holds such values. A write
+    on another object, an augmented assignment or a `setattr` leaves it unproven; a class of
+    the file unrelated to this one has an attribute of its own. Writes from other modules
+    are not seen: a class's own state is the class's business."""
+    cls = ctx.semantic.enclosing_class(read)
+    writes = _attribute_writes(ctx)
+    if cls is None or "*" in writes:
+        return ""
+    values = [v for c, v in writes.get(read.attr, []) if c is None or _related(c, cls)]
+    if not values or any(v is None for v in values):
+        return ""
+    reasons = [inert_text(ctx, v, depth + 1) for v in values if v is not None]
+    named = [r for r in reasons if r != _LITERAL]
+    if not all(reasons) or not named:
+        return ""
+    return f"`self.{read.attr}` is only ever set to such a value: {named[0]}"
 
 
 def _joined(ctx: FileContext, value: ast.JoinedStr, depth: int) -> str:

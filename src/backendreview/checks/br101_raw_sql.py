@@ -20,6 +20,7 @@ from ..analysis.program import ConstNeed, constant_needs, program_of, static_arg
 from ..analysis.program.sqlflow import is_entry_point, summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
+from ..analysis.wrappers import same_file_wrapper
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
@@ -260,12 +261,30 @@ class RawSQL(Rule):
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
             return False
         args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+        # A decorator of the project's own is left to the project phase: it may only wrap
+        # the function (`@exclusive(LOCK)`) and leave its callers the project's, which
+        # ParamSummaries.param_origin finds by resolving it. A library's (a route) decides.
         decorators = [self.ctx.source(d.func if isinstance(d, ast.Call) else d)
-                      for d in func.decorator_list]
+                      for d in func.decorator_list if not self._project_decorator(d)]
         parent = self.ctx.semantic.parent(func)
         bases = [self.ctx.source(b) for b in parent.bases] if isinstance(
             parent, ast.ClassDef) else []
         return is_entry_point(func.name, [a.arg for a in args], decorators, bases)
+
+    def _project_decorator(self, decorator: ast.expr) -> bool:
+        """`decorator` is defined in this project, as far as this file shows: a function of
+        this file, a name imported from a relative module or from this package."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name):
+            bindings = self.ctx.semantic.lookup(target.id, target)[1]
+            if len(bindings) == 1 and bindings[0].kind == "def":
+                return True
+            if len(bindings) == 1 and isinstance(bindings[0].node, ast.ImportFrom) and (
+                    bindings[0].node.level > 0):
+                return True
+        name = self.ctx.qualified_name(target) or ""
+        package = self.ctx.module.split(".", 1)[0]
+        return bool(package) and name.startswith(f"{package}.")
 
     def _file_calls(self, name: str) -> list[ast.Call]:
         """The calls of this file that name `name` (`name(...)`, `x.name(...)`)."""
@@ -284,7 +303,8 @@ class RawSQL(Rule):
         classes for `params` (`update_key_type_rsa(1024)`): worth asking the project phase
         whether every call in the project does. Otherwise the finding stands at once."""
         func = self.ctx.semantic.enclosing_function(node)
-        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.decorator_list:
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or any(
+                not same_file_wrapper(self.ctx, d) for d in func.decorator_list):
             return False
         calls = self._file_calls(func.name)
         names = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]

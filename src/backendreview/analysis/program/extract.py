@@ -36,6 +36,7 @@ from ..orm.queries import (
     OriginFinder,
 )
 from ..quoting import quoting_function
+from ..wrappers import wraps_only
 from .facts import (
     AUTH,
     LIMIT,
@@ -518,7 +519,7 @@ class _Extractor:
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
             const_return=const_return, const_needs=const_needs,
-            quotes=self.full and quoting_function(node),
+            quotes=self.full and quoting_function(node), wraps_only=wraps_only(node),
             redirects=self.full and redirects_only(ctx, own),
             auth_acts=_auth_acts(own) if self.full else (),
         )
@@ -541,7 +542,7 @@ class _Extractor:
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=self.ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
-            decorators=refs,
+            decorators=refs, wraps_only=wraps_only(node),
             returns=self._type_ref(node.returns) if node.returns is not None else None)
         self.functions.append(info)
         return info

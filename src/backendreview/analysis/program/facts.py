@@ -111,6 +111,9 @@ class FunctionInfo:
     const_needs: tuple[ConstNeed, ...] = ()
     # Every `return` gives the first parameter quoted for SQL text (analysis/quoting.py).
     quotes: bool = False
+    # A decorator (or decorator factory) that only returns a `functools.wraps` wrapper
+    # handing on its own arguments (analysis/wrappers.py): not what makes an entry point.
+    wraps_only: bool = False
     # Every `return` hands back a redirect (`redirect(...)`, `RedirectResponse(...)`, a
     # library call starting an identity provider's flow): the function answers elsewhere.
     redirects: bool = False

@@ -150,7 +150,7 @@ class ParamSummaries:
         """Every call of `fn` the project makes passes a literal or a class for `param`, and
         nothing else calls it as far as the code shows (no decorator registers it as a
         route or a callback)."""
-        if fn.decorators:
+        if self.registering_decorators(fn):
             return False
         sites = self._callers.get(fn.qualname)
         if sites is None:
@@ -158,6 +158,17 @@ class ParamSummaries:
         return bool(sites) and all(
             any(self.parameter(fn, site.callee, key) == param
                 for key in self.fixed_args(caller, site)) for caller, site in sites)
+
+    def registering_decorators(self, fn: FunctionInfo) -> list[str]:
+        """`fn`'s decorators but the project's own that only wrap it (`@exclusive(LOCK)`
+        whose wrapper hands its arguments on): those leave its callers the project's."""
+        out = []
+        for dec in fn.decorators:
+            target = self.model.resolve(dec)
+            if not (isinstance(target, FunctionInfo) and target.wraps_only
+                    and target.qualname != fn.qualname):
+                out.append(dec)
+        return out
 
     def fixed_args(self, caller: FunctionInfo, site: CallSite) -> set[str]:
         """The arguments of a call that the code fixes: literals and classes, and values
@@ -212,7 +223,8 @@ class ParamSummaries:
         method `fn` overrides (`db.get_counts(query)` on the base class) counts as a call
         of `fn`."""
         cls = self.model.classes.get(fn.cls) if fn.cls else None
-        if is_entry_point(fn.name, fn.params, fn.decorators, cls.bases if cls else ()):
+        if is_entry_point(fn.name, fn.params, self.registering_decorators(fn),
+                          cls.bases if cls else ()):
             return RUNTIME
         sites = self._overriding_calls.get(fn.qualname)
         if sites is None:
