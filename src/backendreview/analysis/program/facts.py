@@ -17,7 +17,9 @@ QUERY = "query"  # runs a database query (detail: the call; `write` tells writes
 UNBOUNDED = "unbounded"  # returns every row of a query (no limit / slice / pagination)
 LIMIT = "limit"  # enforces a rate limit
 AUTH = "auth"  # rejects anonymous callers
-EFFECT_KINDS = (QUERY, UNBOUNDED, LIMIT, AUTH)
+# checks a password it was handed (`maybe_ipa_login(..., form.password.data)`): a sign-in
+CREDENTIAL = "credential"
+EFFECT_KINDS = (QUERY, UNBOUNDED, LIMIT, AUTH, CREDENTIAL)
 
 
 @dataclass(frozen=True)
