@@ -584,7 +584,8 @@ class MissingRateLimit(ProjectRule):
                     methods & (_GQL_WRITE | {"ANY"})):
                 severity = Severity.ERROR
                 what = "an authentication endpoint"
-                if route.credentials is not None and not is_auth_endpoint(route):
+                if route.credentials is not None and not is_auth_endpoint(
+                        dataclasses.replace(route, auth=(), global_auth=())):
                     # Nothing in its path or name says so: say what it does.
                     what += f" by what it does ({route.credentials[1]})"
                 if signed_in_caller(route):
