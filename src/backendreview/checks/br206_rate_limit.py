@@ -15,7 +15,7 @@ from ..analysis.frameworks.auth_endpoints import (
 from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
 from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
-from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
+from ..analysis.frameworks.routes import WRITE_METHODS, Route, path_params, project_routes
 from ..analysis.program import AUTH, CREDENTIAL, LIMIT, ProgramModel, describe, program_of
 from ..analysis.program.extract import REDIRECTS, SECRET_TEST
 from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
@@ -240,8 +240,10 @@ def _refuses_anonymous(test: str) -> bool:
 
 
 # How far from the handler a credential check still makes the route a sign-in: a view
-# handing its form to a helper that hands the password to the backend is two calls.
-_CREDENTIAL_DEPTH = 3
+# handing its form to a helper that hands the password to the backend is two calls. Deeper
+# down, the check is a step of some other work (a shared link's password checked on the
+# way to a comment), not what the route is for.
+_CREDENTIAL_DEPTH = 2
 
 
 def _with_credentials_through_calls(program: ProgramModel, route: Route) -> Route:
@@ -468,7 +470,7 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
     sends mail or SMS, or creates an account: the evidence is the name only."""
     if route.credentials is not None or is_graphql_route(route):
         return False
-    if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]):
+    if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]) or _secret_in_path(route):
         return False
     frontier = _route_code(program, route)
     if not frontier:
@@ -485,6 +487,18 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
                     following.append(target)
         frontier = following
     return not any(fn.auth_acts for fn in frontier)
+
+
+# A path value that is a one-time secret: `/reset/<token>`, `/invitation/{code}`.
+_SECRET_PARAM_WORDS = frozenset({"token", "key", "code", "signature", "hash", "uidb64"})
+
+
+def _secret_in_path(route: Route) -> bool:
+    """The path carries a one-time secret (`/reset/<token>`): the view checks it, whatever
+    else it does (pretalx's RecoverView looks the user up by it), so that secret, not the
+    name, is the evidence. `keypair_name` is no key: whole words only."""
+    return any(set(words(next((g for g in groups if g), ""))) & _SECRET_PARAM_WORDS
+               for groups in path_params(route.path))
 
 
 def _route_code(program: ProgramModel, route: Route) -> list[FunctionInfo]:

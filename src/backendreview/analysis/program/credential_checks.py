@@ -115,7 +115,8 @@ def _reads_password(value: ast.AST, params: set[str], self_name: str | None) -> 
             return node.id
         if key and base is not None and is_password_name(key) and _handed(
                 base, params, self_name):
-            return ast.unparse(node)
+            whole = ast.unparse(value)  # `form.password.data` rather than its inner part
+            return whole if len(whole) <= 60 else ast.unparse(node)
     return None
 
 
