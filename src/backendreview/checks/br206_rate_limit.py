@@ -250,8 +250,10 @@ def _with_credentials_through_calls(program: ProgramModel, route: Route) -> Rout
     """The route as BR206 judges it: a handler that checks a password through the project
     functions it calls (noggin's `root()` -> `handle_login_form(form)` ->
     `maybe_ipa_login(..., form.password.data)`) reads a credential like one checking it
-    itself, whatever the route's path and name."""
-    if route.credentials is not None:
+    itself, whatever the route's path and name. Only on a route open to anyone: behind a
+    guard, a helper's sign-in is a signed-in caller's errand elsewhere (maubot's admin API
+    logging a Matrix client in to its homeserver), and the route is judged as before."""
+    if route.credentials is not None or route.auth or route.global_auth:
         return route
     found = sorted((r for fn in _route_code(program, route)
                     for r in program.effects(fn, CREDENTIAL) if len(r.via) <= _CREDENTIAL_DEPTH),
