@@ -92,8 +92,8 @@ _AUTH_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.us
 # A shared secret / API key / Authorization header compared with what the request sent (a
 # provisioning API behind a bearer secret): an auth check when the body answers 401 / 403.
 # `auth.REDIRECT_FIELD_NAME` reads a module's constant (django.contrib.auth), no secret.
-SECRET_TEST = re.compile(r"\bauth\b(?!(?-i:\.[A-Z]))|authorization|\bsecret\b|shared_secret|api_?key"
-                         r"|bearer", re.I)
+SECRET_TEST = re.compile(r"\bauth\b(?!(?-i:\.[A-Z]))|authorization|\bsecret\b|shared_secret"
+                         r"|api_?key|bearer", re.I)
 _REJECT_CALLS = re.compile(r"^(abort|redirect|redirect_to_login|HttpResponseForbidden|"
                            r"HttpResponseRedirect|PermissionDenied|HTTPException|"
                            r"HTTPUnauthorized|HTTPForbidden|Unauthorized|Forbidden|"
