@@ -525,8 +525,12 @@ def _view_class_code(program: ProgramModel, route: Route) -> list[FunctionInfo]:
                            for c in program.mro(view) for base in c.bases
                            if program.resolve(base) is None):
         return []
-    classes = [*program.mro(view), *(c for form in _view_forms(program, route)
-                                     for c in program.mro(form))]
+    forms = _view_forms(program, route)
+    slots = [c.class_refs[slot] for c in program.mro(view) for slot in _FORM_SLOTS
+             if slot in c.class_refs]
+    if (slots and not forms) or program.method(view, "get_form_class") is not None:
+        return []  # a library form, or one chosen at run time: its work is out of sight
+    classes = [*program.mro(view), *(c for form in forms for c in program.mro(form))]
     unique = {cls.qualname: cls for cls in classes}.values()
     return [fn for cls in unique for qualname in cls.methods.values()
             if (fn := program.functions.get(qualname)) is not None]

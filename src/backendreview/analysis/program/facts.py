@@ -118,7 +118,9 @@ class FunctionInfo:
     redirects: bool = False
     # The calls whose name says they check a secret, issue a token or session, send a
     # message or create an account (`user_manager.authenticate`, `send_mail`), resolved
-    # or not: what makes a route an authentication endpoint by behaviour (BR206).
+    # or not, and `as_view` when it hands the request to another view (`X.as_view()(request)`)
+    # whose work is out of sight: what makes a route an authentication endpoint by
+    # behaviour (BR206).
     auth_acts: tuple[str, ...] = ()
 
 
