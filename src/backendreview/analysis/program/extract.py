@@ -1233,12 +1233,12 @@ _NOT_AUTH_ACT = re.compile(r"^(?:get_\w*session|\w*sessionmaker|scoped_session"
 def _auth_acts(own: list[ast.AST]) -> tuple[str, ...]:
     names: list[str] = []
     for node in own:
+        # `view_class.as_view()(request)` hands the request to another view, whose work (a
+        # library sign-up or sign-in) is out of sight.
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and isinstance(
-                node.func.func, ast.Attribute) and node.func.func.attr == "as_view":
-            # `view_class.as_view()(request)` hands the request to another view, whose
-            # work (a library sign-up or sign-in) is out of sight.
-            if "as_view" not in names:
-                names.append("as_view")
+                node.func.func, ast.Attribute) and node.func.func.attr == "as_view" and (
+                "as_view" not in names):
+            names.append("as_view")
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else (
