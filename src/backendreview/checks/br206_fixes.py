@@ -90,18 +90,41 @@ def project_limiter(facts: dict[str, list[Any]], framework: str, path: str
 
 
 def project_limit_decorator(facts: dict[str, list[Any]], route: Route
-                            ) -> tuple[str, str, str] | None:
-    """(name, import line or "", where it is defined) of a project decorator that applies a
-    rate limit (frameworks/guards.py) and already limits another route of this framework."""
+                            ) -> tuple[str, str, str, str] | None:
+    """(name, import line or "", where it is defined, the decorator as written) of a project
+    decorator that applies a rate limit (frameworks/guards.py) and already limits another
+    route of this framework (irrd's `@rate_limit_post`, OctoPrint's `@limit(...)`)."""
     used = {limit.split(" (", 1)[0] for other in project_routes(facts)
             if other.framework == route.framework for limit in other.limits}
-    guards = sorted((g for g in facts.get("guard", []) if g.kind == "limit"
-                     and g.name.rsplit(".", 1)[-1] in used), key=lambda g: (g.file, g.line))
+    guards = sorted((g for g in facts.get("guard", []) if g.kind == "limit" and (
+        g.name in used or g.name.rsplit(".", 1)[-1] in used)), key=lambda g: (g.file, g.line))
     if not guards:
         return None
     module, _, name = guards[0].name.rpartition(".")
-    setup = "" if module == module_name(route.file) else f"from {module} import {name}\n\n"
-    return name, setup, guards[0].name
+    program = program_of(facts)
+    handler_module = next((m for m in program.modules.values()
+                           if m.path == (route.handler_file or route.file)), None)
+    imported = handler_module is not None and handler_module.imports.get(name) == guards[0].name
+    setup = "" if imported or module in (_file_module(route.file, program), _file_module(
+        route.handler_file, program)) else f"from {module} import {name}\n\n"
+    return name, setup, guards[0].name, _as_written(program, guards[0].name, route)
+
+
+# A decorator's first parameter that takes the decorated function: `@rate_limit_post`
+# is written bare (`def rate_limit_post(_func=None, any_response_code=False)`).
+_TAKES_FUNCTION = frozenset({"_func", "func", "function", "fn", "f", "view", "view_func"})
+
+
+def _as_written(program: ProgramModel, ref: str, route: Route) -> str:
+    """The decorator as the project applies it: bare when it takes the function, else
+    called with a rate."""
+    name = ref.rpartition(".")[2]
+    found = program.resolve(ref)
+    if isinstance(found, FunctionInfo) and found.params[:1] and (
+            found.params[0] in _TAKES_FUNCTION):
+        return name
+    return f'{name}({"5 per minute" if route.framework == "flask" else "5/minute"!r})'.replace(
+        "'", '"')
 
 
 def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
@@ -137,12 +160,15 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
         if helper is not None:
             # OctoPrint's `limit(...)`: the project wraps its limiter in a decorator of its
             # own, used on other routes; a second Limiter beside it would be wrong.
-            name, setup, where = helper
-            rate = '"5 per minute"' if framework == "flask" else '"5/minute"'
+            name, setup, where, usage = helper
+            # A route table (Starlette's `Route(path, endpoint)`) has no route decorator to
+            # go below: the decorator goes on the handler, where it is defined.
+            place = "# below the route decorator\n" if route.decorator is not None else (
+                f"# on the handler, in {route.handler_file or route.file}\n")
             return (f"Limit the route with the project's own `{name}` decorator ({where}, "
                     f"already on other routes of the project)",
-                    f"{setup}# below the route decorator\n" + _handler(
-                        route, "", [f"{name}({rate})"]))
+                    f"{setup}{place}" + _handler(route, ", ".join(route.handler_params),
+                                                 [usage]))
         name, setup = found if found else (
             "limiter", _FLASK_SETUP if framework == "flask" else _SLOWAPI_SETUP)
         how = "the project's limiter" if found else (

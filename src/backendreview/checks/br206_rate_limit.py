@@ -15,8 +15,8 @@ from ..analysis.frameworks.auth_endpoints import (
 from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
 from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
-from ..analysis.frameworks.routes import WRITE_METHODS, Route, project_routes
-from ..analysis.program import AUTH, LIMIT, ProgramModel, program_of
+from ..analysis.frameworks.routes import WRITE_METHODS, Route, path_params, project_routes
+from ..analysis.program import AUTH, CREDENTIAL, LIMIT, ProgramModel, describe, program_of
 from ..analysis.program.extract import REDIRECTS, SECRET_TEST
 from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 from ..model import Fix, Severity
@@ -234,8 +234,35 @@ def _refuses_anonymous(test: str) -> bool:
     signed-in callers on, and says nothing about who may post the form."""
     if not _CALLER_TEST.search(test):
         return False
-    negated = re.search(r"\bnot\b", test) is not None
+    # `not in` tests membership (`... and "next" not in request.GET`), it negates nothing.
+    negated = re.search(r"\bnot\b(?!\s+in\b)", test) is not None
     return not negated if "is_anonymous" in test else negated
+
+
+# How far from the handler a credential check still makes the route a sign-in: a view
+# handing its form to a helper that hands the password to the backend is two calls. Deeper
+# down, the check is a step of some other work (a shared link's password checked on the
+# way to a comment), not what the route is for.
+_CREDENTIAL_DEPTH = 2
+
+
+def _with_credentials_through_calls(program: ProgramModel, route: Route) -> Route:
+    """The route as BR206 judges it: a handler that checks a password through the project
+    functions it calls (noggin's `root()` -> `handle_login_form(form)` ->
+    `maybe_ipa_login(..., form.password.data)`) reads a credential like one checking it
+    itself, whatever the route's path and name. Only on a route open to anyone: behind a
+    guard, a helper's sign-in is a signed-in caller's errand elsewhere (maubot's admin API
+    logging a Matrix client in to its homeserver), and the route is judged as before."""
+    if route.credentials is not None or route.auth or route.global_auth:
+        return route
+    found = sorted((r for fn in _route_code(program, route)
+                    for r in program.effects(fn, CREDENTIAL) if len(r.via) <= _CREDENTIAL_DEPTH),
+                   key=lambda r: (len(r.via), r.origin_path, r.effect.line))
+    if not found:
+        return route
+    how = describe(found[0], "checks")
+    return dataclasses.replace(route, credentials=(
+        "verify", how if found[0].via else how.replace("which checks", "it checks", 1)))
 
 
 def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
@@ -380,11 +407,15 @@ def _sign_in_page(route: Route) -> Route:
     a signed-in caller is a project-wide guard (a login-required middleware, a default
     permission) or csrf_protect: that guard must let the page through, or no one could
     sign in — it is open to anyone."""
-    if not route.global_auth or any(_SIGNED_IN.search(a) for a in route.auth):
+    if any(_SIGNED_IN.search(a) for a in route.auth) or not _sign_in_path(route):
         return route
-    if _sign_in_path(route):
+    if route.global_auth or (route.auth and all(_CSRF.search(a) for a in route.auth)):
         return dataclasses.replace(route, auth=(), global_auth=())
     return route
+
+
+# A CSRF check proves the form came from the site's own page, not who posts it.
+_CSRF = re.compile(r"csrf_protect|ensure_csrf_cookie|requires_csrf_token")
 
 
 def _sign_in_path(route: Route) -> bool:
@@ -441,14 +472,11 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
     sends mail or SMS, or creates an account: the evidence is the name only."""
     if route.credentials is not None or is_graphql_route(route):
         return False
-    if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]):
+    if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]) or _secret_in_path(route):
         return False
-    handler = program.function_at(route.handler_file, route.handler_line)
-    if handler is None:
+    frontier = _route_code(program, route)
+    if not frontier:
         return False  # a library view does its work out of sight
-    # The form a library view validates is where a sign-in checks the password.
-    frontier = [handler, *(fn for form in _view_forms(program, route)
-                           for fn in _form_cleaners(program, form))]
     seen = {fn.qualname for fn in frontier}
     for _ in range(_ACTS_DEPTH):
         following: list[FunctionInfo] = []
@@ -461,6 +489,51 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
                     following.append(target)
         frontier = following
     return not any(fn.auth_acts for fn in frontier)
+
+
+# A path value that is a one-time secret: `/reset/<token>`, `/invitation/{code}`.
+_SECRET_PARAM_WORDS = frozenset({"token", "key", "code", "signature", "hash", "uidb64"})
+
+
+def _secret_in_path(route: Route) -> bool:
+    """The path carries a one-time secret (`/reset/<token>`): the view checks it, whatever
+    else it does (pretalx's RecoverView looks the user up by it), so that secret, not the
+    name, is the evidence. `keypair_name` is no key: whole words only."""
+    return any(set(words(next((g for g in groups if g), ""))) & _SECRET_PARAM_WORDS
+               for groups in path_params(route.path))
+
+
+def _route_code(program: ProgramModel, route: Route) -> list[FunctionInfo]:
+    """The project code a request to the route runs first: the handler and the cleaners of
+    the form its view validates, or a view class's own code; empty for a library view."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return _view_class_code(program, route)
+    # The form a library view validates is where a sign-in checks the password.
+    return [handler, *(fn for form in _view_forms(program, route)
+                       for fn in _form_cleaners(program, form))]
+
+
+def _view_class_code(program: ProgramModel, route: Route) -> list[FunctionInfo]:
+    """A project view class registered whole (`RegisterView.as_view()`): the methods of
+    its project classes and of the forms it validates, which its library base runs on each
+    request (`form_valid` handing the data to the form's `handle()`). Empty when the class
+    is not the project's, or when a library base is an authentication view
+    (`LoginView`, `PasswordResetView`): its work is out of sight."""
+    view = _view_class(program, route)
+    if view is None or any(_LIBRARY_AUTH_VIEW.search(base.rsplit(".", 1)[-1])
+                           for c in program.mro(view) for base in c.bases
+                           if program.resolve(base) is None):
+        return []
+    forms = _view_forms(program, route)
+    slots = [c.class_refs[slot] for c in program.mro(view) for slot in _FORM_SLOTS
+             if slot in c.class_refs]
+    if (slots and not forms) or program.method(view, "get_form_class") is not None:
+        return []  # a library form, or one chosen at run time: its work is out of sight
+    classes = [*program.mro(view), *(c for form in forms for c in program.mro(form))]
+    unique = {cls.qualname: cls for cls in classes}.values()
+    return [fn for cls in unique for qualname in cls.methods.values()
+            if (fn := program.functions.get(qualname)) is not None]
 
 
 _LIBRARY_AUTH_VIEW = re.compile(r"Password|Login|Auth|Token|Signup|SignUp|Regist", re.I)
@@ -522,7 +595,8 @@ class MissingRateLimit(ProjectRule):
             if tokens & EXEMPT_WORDS:
                 continue
             route = _with_checked_caller(program, _with_library_login(
-                program, _sign_in_page(_with_current_user_param(program, route))))
+                program, _sign_in_page(_with_current_user_param(
+                    program, _with_credentials_through_calls(program, route)))))
             if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
                     or _redirects_elsewhere(program, route)):
                 continue
@@ -530,6 +604,10 @@ class MissingRateLimit(ProjectRule):
                     methods & (_GQL_WRITE | {"ANY"})):
                 severity = Severity.ERROR
                 what = "an authentication endpoint"
+                if route.credentials is not None and not is_auth_endpoint(
+                        dataclasses.replace(route, auth=(), global_auth=())):
+                    # Nothing in its path or name says so: say what it does.
+                    what += f" by what it does ({route.credentials[1]})"
                 if signed_in_caller(route):
                     # Re-checking the signed-in caller's own password: guessing it needs
                     # that caller's session first.

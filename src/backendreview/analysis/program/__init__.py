@@ -27,6 +27,7 @@ from .extract import (
 )
 from .facts import (
     AUTH,
+    CREDENTIAL,
     LIMIT,
     QUERY,
     UNBOUNDED,
@@ -57,6 +58,7 @@ __all__ = [
     "AUTH",
     "CALLS",
     "CLASSES",
+    "CREDENTIAL",
     "FACT_KIND",
     "FULL",
     "LIMIT",

@@ -37,6 +37,7 @@ from ..orm.queries import (
 )
 from ..quoting import quoting_function
 from ..wrappers import wraps_only
+from .credential_checks import credential_checks
 from .facts import (
     AUTH,
     LIMIT,
@@ -91,8 +92,9 @@ _AUTH_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.us
                         r"\buser\s+is\s+None|\bnot\s+user\b|is_superuser|is_staff|is_admin\b")
 # A shared secret / API key / Authorization header compared with what the request sent (a
 # provisioning API behind a bearer secret): an auth check when the body answers 401 / 403.
-SECRET_TEST = re.compile(r"\bauth\b|authorization|\bsecret\b|shared_secret|api_?key|bearer",
-                          re.I)
+# `auth.REDIRECT_FIELD_NAME` reads a module's constant (django.contrib.auth), no secret.
+SECRET_TEST = re.compile(r"\bauth\b(?!(?-i:\.[A-Z]))|authorization|\bsecret\b|shared_secret"
+                         r"|api_?key|bearer", re.I)
 _REJECT_CALLS = re.compile(r"^(abort|redirect|redirect_to_login|HttpResponseForbidden|"
                            r"HttpResponseRedirect|PermissionDenied|HTTPException|"
                            r"HTTPUnauthorized|HTTPForbidden|Unauthorized|Forbidden|"
@@ -629,6 +631,7 @@ class _Extractor:
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
         effects += _limit_effects(ctx, func, walked)
+        effects += credential_checks(ctx, func, own, self_name)
         return calls, effects
 
     def _returned_sites(self, func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST],
@@ -1250,14 +1253,28 @@ AUTH_ACT = re.compile(r"authenticat|check_?password|verify|compare_digest|checkp
                       re.I)
 
 
+# Names with one of those words that do other work: a database or HTTP client session
+# fetched or built (`get_session()`, `sessionmaker`, keystoneauth's `Session(...)` and
+# `Token(...)` plugins), an error handler recovering (`handle_recoverable`).
+_NOT_AUTH_ACT = re.compile(r"^(?:get_\w*session|\w*sessionmaker|scoped_session"
+                           r"|\w*recoverable\w*|(?:[A-Z]\w*)?(?:Session|Token))$")
+
+
 def _auth_acts(own: list[ast.AST]) -> tuple[str, ...]:
     names: list[str] = []
     for node in own:
+        # `view_class.as_view()(request)` hands the request to another view, whose work (a
+        # library sign-up or sign-in) is out of sight.
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and isinstance(
+                node.func.func, ast.Attribute) and node.func.func.attr == "as_view" and (
+                "as_view" not in names):
+            names.append("as_view")
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else (
                 func.id if isinstance(func, ast.Name) else "")
-            if name and AUTH_ACT.search(name) and name not in names:
+            if name and AUTH_ACT.search(name) and not _NOT_AUTH_ACT.match(name) and (
+                    name not in names):
                 names.append(name)
     return tuple(names)
 

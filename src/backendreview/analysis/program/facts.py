@@ -17,7 +17,9 @@ QUERY = "query"  # runs a database query (detail: the call; `write` tells writes
 UNBOUNDED = "unbounded"  # returns every row of a query (no limit / slice / pagination)
 LIMIT = "limit"  # enforces a rate limit
 AUTH = "auth"  # rejects anonymous callers
-EFFECT_KINDS = (QUERY, UNBOUNDED, LIMIT, AUTH)
+# checks a password it was handed (`maybe_ipa_login(..., form.password.data)`): a sign-in
+CREDENTIAL = "credential"
+EFFECT_KINDS = (QUERY, UNBOUNDED, LIMIT, AUTH, CREDENTIAL)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ class FunctionInfo:
     redirects: bool = False
     # The calls whose name says they check a secret, issue a token or session, send a
     # message or create an account (`user_manager.authenticate`, `send_mail`), resolved
-    # or not: what makes a route an authentication endpoint by behaviour (BR206).
+    # or not, and `as_view` when it hands the request to another view (`X.as_view()(request)`)
+    # whose work is out of sight: what makes a route an authentication endpoint by
+    # behaviour (BR206).
     auth_acts: tuple[str, ...] = ()
 
 
