@@ -229,7 +229,7 @@ def _br401_and_routes(path: Path) -> tuple[list[tuple[str, int, int, str]], dict
 
 
 def test_br401_and_route_collector_call_gates_change_nothing_over_the_fixtures(monkeypatch):
-    from backendreview.analysis.frameworks import appbuilder, call_bindings, collector
+    from backendreview.analysis.frameworks import appbuilder, collector
     from backendreview.checks import br401_errors
     from backendreview.semantic import SemanticModel
 
@@ -242,7 +242,6 @@ def test_br401_and_route_collector_call_gates_change_nothing_over_the_fixtures(m
     monkeypatch.setattr(br401_errors, "passes_one_of", lambda call, names: True)
     monkeypatch.setattr(br401_errors, "REGISTER_CALLS", everything)
     monkeypatch.setattr(br401_errors, "STREAM_NAMES", everything)
-    monkeypatch.setattr(call_bindings, "may_name_owners", lambda ctx: True)
     monkeypatch.setattr(SemanticModel, "names_bound", lambda self, kind: everything)
     monkeypatch.setattr(collector, "_trigger_names", lambda semantic: everything)
     monkeypatch.setattr(appbuilder, "REGISTER", everything)

@@ -23,6 +23,7 @@ Nothing is guessed: an argument computed some other way stands for nothing.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,12 +36,8 @@ if TYPE_CHECKING:
 
 # Names that may hold an app, router or blueprint (or a collection of them): a cheap filter
 # on which call arguments are recorded at all. The binding itself is exact.
-_OWNER_WORDS = (r"(app|apps|application|api|apis|router|routers|blueprint|blueprints|bp|bps|"
-                r"server|routes|webapp|mod|mods)")
-_OWNERISH = re.compile(rf"(^|_){_OWNER_WORDS}$", re.I)
-# The same names as words of a file's text: an identifier of an ASCII file is written out in
-# its text, so a file where this finds nothing has no ownerish name (see may_name_owners).
-_OWNERISH_WORD = re.compile(rf"(\b|_){_OWNER_WORDS}\b", re.I)
+_OWNERISH = re.compile(r"(^|_)(app|apps|application|api|apis|router|routers|blueprint|"
+                       r"blueprints|bp|bps|server|routes|webapp|mod|mods)$", re.I)
 # Constructors whose result is an app or router object (its own name is the owner's name).
 _OWNER_CLASSES = re.compile(r"(^|\.)(Flask|Quart|APIFlask|Blueprint|APIBlueprint|FastAPI|"
                             r"APIRouter|GraphQLRouter|Starlette|Router|Application|RouteTableDef|Api|"
@@ -155,16 +152,15 @@ def reference(ctx: FileContext, expr: ast.AST) -> str | None:
     return object_name(ctx, expr)
 
 
-def may_name_owners(ctx: FileContext) -> bool:
-    """Whether any name of the file can be ownerish: a per-file gate for the readers of
-    every call's arguments (call_arg_facts, param_routes.call_fact). A non-ASCII file is
-    not gated (its identifiers are normalised: the text need not spell them)."""
-    return ctx.memo("ownerish-words", ctx.tree, lambda: not ctx.text.isascii() or bool(
-        _OWNERISH_WORD.search(ctx.text)))
-
-
 def ownerish(expr: ast.AST) -> bool:
     name = expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
+    return _ownerish_name(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ownerish_name(name: str) -> bool:
+    # Asked of the names of every call's arguments (call_arg_facts, param_routes): a few
+    # hundred distinct names per project, each tested once.
     return bool(_OWNERISH.search(name))
 
 

@@ -96,10 +96,9 @@ class RouteCollector:
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
         self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
         self.tastypie = tastypie_api.active(ctx)
-        # Per-file call gates, each exact (visit_Call, _visit_call): whether any name can be
-        # an app-like argument, the callee names bound by a loop (drf_registry's populator
-        # loops), the callee names a gated handler reacts to, whether a partial can be made.
-        self._owners = call_bindings.may_name_owners(ctx)
+        # Per-file call gates, each exact (visit_Call, _visit_call): the callee names bound
+        # by a loop (drf_registry's populator loops), the callee names a gated handler
+        # reacts to, whether a partial can be made.
         self._loop_callees = sem.names_bound("for")
         self._triggers = _trigger_names(sem)
         self._partials = may_hold_partials(ctx)
@@ -136,8 +135,7 @@ class RouteCollector:
             func.id if kind is ast.Name else "")  # type: ignore[attr-defined]
         # An app, router or blueprint handed to a function (in any file: `main.py` may
         # import no framework).
-        if self._owners:
-            self._emit_some(call_bindings.call_arg_facts(self.ctx, node))
+        self._emit_some(call_bindings.call_arg_facts(self.ctx, node))
         # An app registry's functions called with a router (drf_registry), in any file.
         if kind is ast.Name and written in self._loop_callees:
             self._emit_some(drf_registry.registry_call(self.ctx, node))
@@ -145,7 +143,7 @@ class RouteCollector:
         # URL lists may import only the project's helper.
         self._emit_some(django_url_helpers.helper_call(self.ctx, node))
         # A call that may reach a function registering routes on its parameters.
-        self._emit_some(param_routes.call_fact(self.ctx, node, self._owners))
+        self._emit_some(param_routes.call_fact(self.ctx, node))
         if not self.flask_rest and written == "namespace":
             # `ns = api.namespace(...)` on an Api imported from another module: a resource
             # module may import neither flask-restx nor flask.

@@ -247,12 +247,11 @@ def parameter_resources(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 # -- per file: the calls --------------------------------------------------------------------
-def _may_register(call: ast.Call, owners: bool = True) -> bool:
+def _may_register(call: ast.Call) -> bool:
     """A call worth recording: it passes a path, an f-string or a router-like object, or
     a class among several arguments (`register(Resource, url_for_it(), "name")`). Asked of
     every call of every file: one pass over the arguments, each tested by its exact type
-    (as the parser makes them); `owners=False` (no ownerish name in the file, see
-    call_bindings.may_name_owners) skips the name test that cannot pass."""
+    (as the parser makes them)."""
     several = len(call.args) + len(call.keywords) > 1
     capital = False
     constant, joined, name, attribute = ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute
@@ -265,21 +264,20 @@ def _may_register(call: ast.Call, owners: bool = True) -> bool:
         elif kind is joined:
             return True
         elif kind is name:
-            if owners and ownerish(arg):
+            if ownerish(arg):
                 return True
             written = arg.id  # type: ignore[attr-defined]
             if several and written[:1].isupper() and not written.isupper():
                 capital = True
-        elif kind is attribute and owners and ownerish(arg):
+        elif kind is attribute and ownerish(arg):
             return True
     return capital
 
 
-def call_fact(ctx: FileContext, call: ast.Call, owners: bool = True) -> list[object]:
-    """`register_endpt(Resource, "/people/", "people")`, `Config.register_endpoints(router)`.
-    `owners`: call_bindings.may_name_owners of the file (the collector asks it once)."""
+def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
+    """`register_endpt(Resource, "/people/", "people")`, `Config.register_endpoints(router)`."""
     func = call.func
-    if not isinstance(func, ast.Name | ast.Attribute) or not _may_register(call, owners):
+    if not isinstance(func, ast.Name | ast.Attribute) or not _may_register(call):
         return []
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
             func.value.id in ("self", "cls"):
