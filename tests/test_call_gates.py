@@ -204,3 +204,81 @@ def test_br201_reads_only_sql_calls_in_a_file_naming_no_password():
     assert _idle("BR201", "def f(user, pw):\n    user.save(pw)\n") == set()
     # A secret-named parameter handed on keeps every call.
     assert _idle("BR201", "def f(client, secret_key):\n    client.sign(secret_key)\n") == set()
+
+
+class _Everything(frozenset):  # type: ignore[type-arg]
+    """A gate that lets every name through: what an ungated reader is asked about."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+    def isdisjoint(self, other: object) -> bool:  # type: ignore[override]
+        return False
+
+
+def _br401_and_routes(path: Path) -> tuple[list[tuple[str, int, int, str]], dict[str, list[str]]]:
+    result = review_source(path.read_bytes(), str(path.relative_to(_FIXTURES)), Config(),
+                           ("BR401",), collect=("routes",))
+    findings = sorted((f.rule_id, f.span.start_line, f.span.start_col, f.message)
+                      for f in result.findings)
+    # In emission order: a gate must not reorder what the project phase reads either.
+    return findings, {kind: list(map(repr, items)) for kind, items in result.facts.items()}
+
+
+def test_br401_and_route_collector_call_gates_change_nothing_over_the_fixtures(monkeypatch):
+    from backendreview.analysis.frameworks import appbuilder, collector
+    from backendreview.checks import br401_errors
+    from backendreview.semantic import SemanticModel
+
+    gated = {path: _br401_and_routes(path) for path in _fixture_files()}
+    everything = _Everything()
+    monkeypatch.setattr(base.Rule, "idle", property(lambda self: frozenset(),
+                                                    lambda self, value: None))
+    monkeypatch.setattr(br401_errors, "response_call_names", lambda semantic: None)
+    monkeypatch.setattr(br401_errors, "text_parameters", lambda ctx: everything)
+    monkeypatch.setattr(br401_errors, "passes_one_of", lambda call, names: True)
+    monkeypatch.setattr(br401_errors, "REGISTER_CALLS", everything)
+    monkeypatch.setattr(br401_errors, "STREAM_NAMES", everything)
+    monkeypatch.setattr(SemanticModel, "names_bound", lambda self, kind: everything)
+    monkeypatch.setattr(collector, "_trigger_names", lambda semantic: everything)
+    monkeypatch.setattr(appbuilder, "REGISTER", everything)
+    ungated = {path: _br401_and_routes(path) for path in _fixture_files()}
+    assert gated == ungated
+    # Not vacuous: the fixtures give BR401 findings and both consumers per-call facts.
+    kinds = {kind for _, facts in gated.values() for kind, items in facts.items() if items}
+    assert sum(len(f) for f, _ in gated.values()) > 50
+    assert {"route", "route_call", "param_call", "br401_param_uses",
+            "br401_param_hand_ons"} <= kinds, sorted(kinds)
+
+
+@pytest.mark.parametrize(("source", "idle"), [
+    # No response builder, no error-text parameter, no registration or stream call.
+    ("import json\ndef f(data):\n    return json.dumps(data)\n", {ast.Call}),
+    # A response builder by its own name, by an alias, or a `self.response_500(...)`.
+    ("from flask import jsonify\ndef f():\n    return jsonify(1)\n", set()),
+    ("from django.http import JsonResponse as JR\ndef f():\n    return JR({})\n", set()),
+    ("class V:\n    def get(self):\n        return self.response_500()\n", set()),
+    # A parameter named like an error's text, handed on or not.
+    ("def f(message):\n    return len(message)\n", set()),
+    ("app.register_error_handler(Exception, handler)\n", set()),
+    # aiohttp: every call may be a response (`web.HTTPFound.x(...)`).
+    ("from aiohttp import web\ndef f(data):\n    return len(data)\n", set()),
+])
+def test_br401_takes_no_call_of_a_file_where_none_can_matter(source: str, idle: set):
+    assert _idle("BR401", source) == idle
+
+
+def test_br401_hands_on_an_aliased_response_and_an_error_parameter():
+    source = ("from django.http import JsonResponse as JR\n\ndef show(request, message):\n"
+              "    return JR({'error': message})\n\ndef relay(err):\n    notify(err)\n\n"
+              "def notify(text):\n    print(text)\n")
+    facts = review_source(source.encode(), "app/views.py", Config(), ("BR401",)).facts
+    uses = facts.get("br401_param_uses", [])
+    assert [(u.param, u.line, u.use_line) for u in uses] == [  # type: ignore[attr-defined]
+        ("message", 3, 4)]
+    hand_ons = facts.get("br401_param_hand_ons", [])
+    assert [(h.param, h.line, h.key) for h in hand_ons] == [  # type: ignore[attr-defined]
+        ("err", 6, "0")]

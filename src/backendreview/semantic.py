@@ -118,6 +118,7 @@ class SemanticModel:
         self.nodes: list[ast.AST] = []  # filled by SemanticBuilder.build()
         self.calls: list[ast.Call] = []  # every call, in walk order (filled by the walk)
         self._callees: dict[str, list[int]] | None = None  # see calls_named
+        self._by_kind: dict[str, list[Binding]] | None = None  # see names_bound
 
     def release(self) -> None:
         """Drop every reference this model holds, once its file is reviewed. Scopes link
@@ -286,6 +287,32 @@ class SemanticModel:
                 else:
                     found.append(position)
         return index
+
+    def names_bound(self, kind: str) -> frozenset[str]:
+        """The names some binding of `kind` (see Binding.kind) binds, in any scope of the
+        file. A per-file gate: a name no `param` binding binds is no parameter anywhere."""
+        return frozenset(b.name for b in self._bindings_of(kind))
+
+    def imports_binding(self, test: Callable[[str], bool]) -> frozenset[str]:
+        """The names an import binds to a qualified name that passes `test`: how a bare
+        callee (`JR(...)` after `import ... JsonResponse as JR`) can have a qualified name
+        other than the one it is written with (a qualified name comes from an import)."""
+        return frozenset(b.name for b in self._bindings_of("import")
+                         if b.qualified and test(b.qualified))
+
+    def _bindings_of(self, kind: str) -> list[Binding]:
+        by_kind = self._by_kind
+        if by_kind is None:  # one pass over every binding of the file, on first use
+            by_kind = self._by_kind = {}
+            for scope in self._scopes.values():
+                for bindings in scope.bindings.values():
+                    for binding in bindings:
+                        found = by_kind.get(binding.kind)
+                        if found is None:
+                            by_kind[binding.kind] = [binding]
+                        else:
+                            found.append(binding)
+        return by_kind.get(kind, [])
 
     def is_imported(self, prefix: str) -> bool:
         """Whether the module imports `prefix` or anything under it."""

@@ -16,8 +16,12 @@ Litestar, which the route model does not read, are recognised by their decorator
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import FileContext
+
+if TYPE_CHECKING:
+    from ..semantic import SemanticModel
 
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "head",
                             "options", "websocket", "add_route"})
@@ -89,6 +93,22 @@ def response_call(ctx: FileContext, call: ast.Call) -> str | None:
             func.attr[9:].isdigit()):
         return f"self.{func.attr}"
     return None
+
+
+_RESPONSE_LAST = frozenset(q.rsplit(".", 1)[1] for q in RESPONSE_CALLS)
+
+
+def response_call_names(semantic: SemanticModel) -> frozenset[str] | None:
+    """The names a callee of this file must be written with (`f` of `f(...)`, `x.f(...)`)
+    for response_call to answer, or None when any call may (a file importing aiohttp, whose
+    `web.HTTPFound.x(...)` counts too). A per-file gate, exact: a qualified name comes
+    from an import, so the last part of an attribute callee's is its written name, and a
+    bare callee's is its import's (an alias is listed by the name it binds)."""
+    if semantic.is_imported("aiohttp"):
+        return None
+    aliases = semantic.imports_binding(RESPONSE_CALLS.__contains__)
+    own = [n for n in semantic.callee_names() if n.startswith("response_")]
+    return _RESPONSE_LAST.union(aliases, own)
 
 
 def _unmodelled_route_decorator(ctx: FileContext, decorator: ast.expr) -> bool:

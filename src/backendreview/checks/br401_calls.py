@@ -187,6 +187,25 @@ def _raised_later(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
                and n.lineno > call.lineno for n in nodes_within(func.body))
 
 
+def text_parameters(ctx: FileContext) -> frozenset[str]:
+    """The parameter names of this file that look like an error's text: record_hand_on
+    reads only a call passing one of them (by name), so a file with none records nothing."""
+    return frozenset(n for n in ctx.semantic.names_bound("param") if _TEXT_PARAM.search(n))
+
+
+def passes_one_of(call: ast.Call, names: frozenset[str]) -> bool:
+    """A positional argument, or a named one, is a bare name among `names`."""
+    name = ast.Name
+    for arg in call.args:
+        if type(arg) is name and arg.id in names:  # type: ignore[attr-defined]
+            return True
+    for keyword in call.keywords:
+        value = keyword.value
+        if type(value) is name and keyword.arg and value.id in names:  # type: ignore[attr-defined]
+            return True
+    return False
+
+
 def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
     """A call handing an error-like parameter of its function on."""
     # Asked of every call: most hand on no name that looks like an error's text.

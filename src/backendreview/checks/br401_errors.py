@@ -14,18 +14,27 @@ import ast
 import re
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
-from ..analysis.handlers import is_logging_call, is_route_handler, module_logger, response_call
+from ..analysis.handlers import (
+    is_logging_call,
+    is_route_handler,
+    module_logger,
+    response_call,
+    response_call_names,
+)
 from ..analysis.rewrite import imported_name
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Finding, Fix, Related, Severity
 from .base import Rule
 from .br401_calls import (
+    passes_one_of,
     record_candidates,
     record_hand_on,
     record_response,
     record_returned_text,
+    text_parameters,
 )
 from .br401_client_text import (
     PURE_CALL,
@@ -43,14 +52,25 @@ from .br401_fixes import (
 )
 from .br401_raises import (
     OPERATOR_NOTE,
+    REGISTER_CALLS,
     narrowed_to,
     record_decorated_handler,
     record_raises,
     record_registration_call,
 )
-from .br401_streams import record_generator_yields, record_relay, record_stream, stream_write
+from .br401_streams import (
+    STREAM_NAMES,
+    record_generator_yields,
+    record_relay,
+    record_stream,
+    stream_write,
+)
+
+if TYPE_CHECKING:
+    from ..metadata import RuleDoc
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+_CALLEE_NAMES = REGISTER_CALLS | STREAM_NAMES  # the calls visit_Call reads by name alone
 _TRACEBACK_CALLS = frozenset({
     "traceback.format_exc", "traceback.format_exception", "traceback.format_exception_only",
     "traceback.format_tb", "traceback.extract_tb", "traceback.print_exc", "sys.exc_info",
@@ -822,16 +842,38 @@ def _is_wsgi_callable(func: ast.AST) -> bool:
 class BroadExceptLeak(Rule):
     id = "BR401"
 
+    def __init__(self, ctx: FileContext, doc: RuleDoc) -> None:
+        super().__init__(ctx, doc)
+        # Per-file call gates (each exact, see their functions): the callee names a
+        # response builder can be written with (None: any), the parameters a hand-on can
+        # pass, and the names a registration or a stream is called by. A file where no
+        # call can matter takes no call at all.
+        self._responses = response_call_names(ctx.semantic)
+        self._texts = text_parameters(ctx)
+        if self._responses is not None and not self._texts and \
+                _CALLEE_NAMES.isdisjoint(ctx.semantic.callee_names()) and \
+                self._responses.isdisjoint(ctx.semantic.callee_names()):
+            self.idle = frozenset({ast.Call})
+
     def visit_Call(self, node: ast.Call) -> None:
         # For the project half (br401_calls): which parameters a function sends to the
         # client, and which it hands on.
-        family = response_call(self.ctx, node)
+        func = node.func
+        kind = type(func)
+        written = func.attr if kind is ast.Attribute else (  # type: ignore[attr-defined]
+            func.id if kind is ast.Name else "")  # type: ignore[attr-defined]
+        responses = self._responses
+        family = response_call(self.ctx, node) if responses is None or \
+            written in responses else None
         if family is not None:
             record_response(self.ctx, node, family)
         else:
-            record_hand_on(self.ctx, node)
-            record_registration_call(self.ctx, node, self._held_catch_all)
-        record_stream(self.ctx, node)
+            if self._texts and passes_one_of(node, self._texts):
+                record_hand_on(self.ctx, node)
+            if written in REGISTER_CALLS:
+                record_registration_call(self.ctx, node, self._held_catch_all)
+        if written in STREAM_NAMES:
+            record_stream(self.ctx, node)
 
     def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
         record_relay(self.ctx, node)

@@ -51,6 +51,7 @@ _BROAD_CLASSES = frozenset({"builtins.Exception", "builtins.BaseException"})
 # request first).
 _DECORATORS = {"errorhandler": 0, "app_errorhandler": 0, "exception_handler": 1}
 _REGISTER_CALLS = {"register_error_handler": 0, "add_exception_handler": 1}
+REGISTER_CALLS = frozenset(_REGISTER_CALLS)  # record_registration_call's per-call gate
 
 
 @dataclass(frozen=True)

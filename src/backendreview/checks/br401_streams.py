@@ -46,6 +46,7 @@ _STREAMING = {
     "quart.Response": "response",
 }
 _NAMES = frozenset(q.rsplit(".", 1)[1] for q in _STREAMING)
+STREAM_NAMES = _NAMES  # record_stream's per-call gate
 # Wrappers that hand the same iterator on (Flask's request context, Starlette's thread pool).
 _PASS_THROUGH = frozenset({"flask.stream_with_context", "quart.stream_with_context",
                            "starlette.concurrency.iterate_in_threadpool"})

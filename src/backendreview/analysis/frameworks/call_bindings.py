@@ -23,6 +23,7 @@ Nothing is guessed: an argument computed some other way stands for nothing.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -153,6 +154,13 @@ def reference(ctx: FileContext, expr: ast.AST) -> str | None:
 
 def ownerish(expr: ast.AST) -> bool:
     name = expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
+    return _ownerish_name(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ownerish_name(name: str) -> bool:
+    # Asked of the names of every call's arguments (call_arg_facts, param_routes): a few
+    # hundred distinct names per project, each tested once.
     return bool(_OWNERISH.search(name))
 
 

@@ -38,6 +38,7 @@ from .routes import SettingsFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
+    from ...semantic import SemanticModel
 
 FRAMEWORK_MODULES = ("fastapi", "starlette", "flask", "quart", "apiflask", "flask_smorest",
                      "django", "rest_framework", "aiohttp", "slowapi", "flask_limiter",
@@ -95,6 +96,12 @@ class RouteCollector:
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
         self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
         self.tastypie = tastypie_api.active(ctx)
+        # Per-file call gates, each exact (visit_Call, _visit_call): the callee names bound
+        # by a loop (drf_registry's populator loops), the callee names a gated handler
+        # reacts to, whether a partial can be made.
+        self._loop_callees = sem.names_bound("for")
+        self._triggers = _trigger_names(sem)
+        self._partials = may_hold_partials(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -120,37 +127,48 @@ class RouteCollector:
         self._emit(facts + call_bindings.params_facts(self.ctx, node, names))
 
     def visit_Call(self, node: ast.Call) -> None:
+        # Each reader below is asked only when its per-file gate (or the callee's written
+        # name) lets it answer: what it answers for the other calls is empty.
+        func = node.func
+        kind = type(func)
+        written = func.attr if kind is ast.Attribute else (  # type: ignore[attr-defined]
+            func.id if kind is ast.Name else "")  # type: ignore[attr-defined]
         # An app, router or blueprint handed to a function (in any file: `main.py` may
         # import no framework).
-        self._emit(call_bindings.call_arg_facts(self.ctx, node))
+        self._emit_some(call_bindings.call_arg_facts(self.ctx, node))
         # An app registry's functions called with a router (drf_registry), in any file.
-        self._emit(drf_registry.registry_call(self.ctx, node))
+        if kind is ast.Name and written in self._loop_callees:
+            self._emit_some(drf_registry.registry_call(self.ctx, node))
         # `admin_url(r"^x/$", View)` items of a URL list (django_url_helpers): a module of
         # URL lists may import only the project's helper.
-        self._emit(django_url_helpers.helper_call(self.ctx, node))
+        self._emit_some(django_url_helpers.helper_call(self.ctx, node))
         # A call that may reach a function registering routes on its parameters.
-        self._emit(param_routes.call_fact(self.ctx, node))
-        if not self.flask_rest:
+        self._emit_some(param_routes.call_fact(self.ctx, node))
+        if not self.flask_rest and written == "namespace":
             # `ns = api.namespace(...)` on an Api imported from another module: a resource
             # module may import neither flask-restx nor flask.
-            self._emit(restx_imported.namespace_candidate(self.ctx, node))
+            self._emit_some(restx_imported.namespace_candidate(self.ctx, node))
         if self.tastypie:
             self._emit(tastypie_api.on_call(self.ctx, node))
-        self._visit_call(node)
+        self._visit_call(node, written)
 
-    def _visit_call(self, node: ast.Call) -> None:
+    def _emit_some(self, facts: list[object]) -> None:
+        if facts:  # most calls: asked of every call, with nothing found
+            self._emit(facts)
+
+    def _visit_call(self, node: ast.Call, written: str) -> None:
         if self.graphql:
             self._emit(graphql.on_call(self.ctx, node))
         if not self.active:
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "register_blueprint":
+            if written == "register_blueprint" and isinstance(node.func, ast.Attribute):
                 # `app.register_blueprint(module.blueprint)` in a module that imports no
                 # framework (the app comes in as a parameter).
                 self._emit_owned(node, flask.on_call(self.ctx, node))
-            elif isinstance(node.func, ast.Attribute) and node.func.attr == "register":
+            elif written == "register" and isinstance(node.func, ast.Attribute):
                 # `router.register(prefix, ViewSet)` on a parameter, in a populator module
                 # that imports only its viewsets.
                 self._emit_owned(node, drf_registry.parameter_register(self.ctx, node))
-            elif _names_router_class(node):
+            elif written.endswith("Router"):
                 # `router = routers.ListPatchRouter()` with the project's router class, in an
                 # api/urls module that imports only its routers and views.
                 self._emit(django.on_call(self.ctx, node))
@@ -160,11 +178,11 @@ class RouteCollector:
         if self.flask and isinstance(node.func, ast.Name) and len(node.args) == 1:
             # `api_endpoint(get_errors)`: a route-registering decorator applied by a call.
             self._emit(endpoint_factory.applied(self.ctx, node))
-        if may_hold_partials(self.ctx) and is_partial(self.ctx, node):
+        if self._partials and is_partial(self.ctx, node):
             self._partial(node)
         # Most calls of a framework file name nothing any of these handlers reacts to: they
         # are skipped before any handler runs (each handler's output is empty for them).
-        triggered = self._may_trigger(node)
+        triggered = written in self._triggers or (self.flask and self._module_assigned(node))
         if triggered:
             self._emit_owned(node, fastapi_starlette.on_call(self.ctx, node))
             self._emit_owned(node, flask.on_call(self.ctx, node))
@@ -182,7 +200,8 @@ class RouteCollector:
             # imported from another module initialised on a blueprint.
             self._emit(flask_rest.helper_call(self.ctx, node))
             self._emit(flask_rest.init_on_blueprint(self.ctx, node))
-        self._emit(appbuilder.on_call(self.ctx, node))
+        if written in appbuilder.REGISTER:
+            self._emit(appbuilder.on_call(self.ctx, node))
         if self.connexion:
             self._emit(connexion_spec.on_call(self.ctx, node))
         if triggered:
@@ -212,15 +231,15 @@ class RouteCollector:
         if written in CALL_NAMES or written.endswith(CALL_SUFFIXES):
             return True
         qn = self.ctx.qualified_name(func)
-        if qn:
-            last = qn.rsplit(".", 1)[-1]
-            if last in CALL_NAMES or last.endswith(CALL_SUFFIXES):
-                return True
-        if self.flask:
-            parent = self.ctx.semantic.parent(node)
-            return isinstance(parent, ast.Assign | ast.AnnAssign) and \
-                self.ctx.semantic.parent(parent) is self.ctx.tree
-        return False
+        if qn and _triggers(qn.rsplit(".", 1)[-1]):
+            return True
+        return self.flask and self._module_assigned(node)
+
+    def _module_assigned(self, node: ast.Call) -> bool:
+        """The value of a module-level assignment (flask.project_class's calls)."""
+        parent = self.ctx.semantic.parent(node)
+        return isinstance(parent, ast.Assign | ast.AnnAssign) and \
+            self.ctx.semantic.parent(parent) is self.ctx.tree
 
     def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
         """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
@@ -446,10 +465,18 @@ def file_facts(ctx: FileContext) -> list[object]:
     return ctx.memo("route-facts", ctx.tree, compute)
 
 
-def _names_router_class(call: ast.Call) -> bool:
-    func = call.func
-    written = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return isinstance(written, str) and written.endswith("Router")
+def _triggers(name: str) -> bool:
+    return name in CALL_NAMES or name.endswith(CALL_SUFFIXES)
+
+
+def _trigger_names(semantic: SemanticModel) -> frozenset[str]:
+    """The callee names of a file with which RouteCollector._may_trigger answers yes by
+    name: the written name triggers, or the last part of the qualified name does. That
+    last part is the written name for `x.f(...)` and for a builtin, and an import's for a
+    bare name (a qualified name comes from an import), so the import-bound names whose
+    import triggers are added."""
+    return frozenset(n for n in semantic.callee_names() if _triggers(n)).union(
+        semantic.imports_binding(lambda qualified: _triggers(qualified.rsplit(".", 1)[-1])))
 
 
 def _passes_local(call: ast.Call, local: set[str]) -> bool:

@@ -249,19 +249,29 @@ def parameter_resources(ctx: FileContext, call: ast.Call) -> list[object]:
 # -- per file: the calls --------------------------------------------------------------------
 def _may_register(call: ast.Call) -> bool:
     """A call worth recording: it passes a path, an f-string or a router-like object, or
-    a class among several arguments (`register(Resource, url_for_it(), "name")`)."""
-    args = [*call.args, *(k.value for k in call.keywords)]
-    return any(_registers(a) for a in args) or (len(args) > 1 and any(
-        isinstance(a, ast.Name) and a.id[:1].isupper() and not a.id.isupper() for a in args))
-
-
-def _registers(arg: ast.expr) -> bool:
-    """Arguments worth recording a call for: a path, an f-string, a router-like object."""
-    if isinstance(arg, ast.Constant):
-        return isinstance(arg.value, str) and arg.value.startswith("/")
-    if isinstance(arg, ast.JoinedStr):
-        return True
-    return isinstance(arg, ast.Name | ast.Attribute) and ownerish(arg)
+    a class among several arguments (`register(Resource, url_for_it(), "name")`). Asked of
+    every call of every file: one pass over the arguments, each tested by its exact type
+    (as the parser makes them)."""
+    several = len(call.args) + len(call.keywords) > 1
+    capital = False
+    constant, joined, name, attribute = ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        kind = type(arg)
+        if kind is constant:
+            value = arg.value  # type: ignore[attr-defined]
+            if isinstance(value, str) and value.startswith("/"):
+                return True
+        elif kind is joined:
+            return True
+        elif kind is name:
+            if ownerish(arg):
+                return True
+            written = arg.id  # type: ignore[attr-defined]
+            if several and written[:1].isupper() and not written.isupper():
+                capital = True
+        elif kind is attribute and ownerish(arg):
+            return True
+    return capital
 
 
 def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
