@@ -379,6 +379,9 @@ class RouteCollector:
             alias = view_lookup.view_alias(self.ctx, node)
             if alias is not None:
                 self._emit([alias])
+        if self.starlette_or_aiohttp and self.ctx.semantic.is_imported("starlette"):
+            # `routes = api_routes + [Mount(...)]`: Starlette route lists put together.
+            self._emit(fastapi_starlette.concatenated_lists(self.ctx, node))
         collection = call_bindings.collection_fact(self.ctx, node)
         if collection is not None:
             self._emit([collection])

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from .call_bindings import Bindings
 
 UNKNOWN_PREFIX = "{?}"
+# RouteFact.registration of a class mounted as an application (`Mount("/status", Endpoint)`):
+# a route only when the class is a Starlette HTTPEndpoint (merge_routes).
+MOUNTED_ENDPOINT = "mounted-endpoint"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -540,6 +543,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     route_facts = complete_views(facts, route_facts, views)
     view_resolver = Resolver(sorted(views))
+    route_facts = [r for r in route_facts if r.registration != MOUNTED_ENDPOINT or
+                   _http_endpoint(r.view_ref, views, view_resolver)]
     funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
     func_resolver = Resolver(sorted(funcs))
     from .view_lookup import follow_aliases
@@ -1008,6 +1013,15 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         route.registered_at = (route.file, route.span, route.own_path, registered)
         route.file, route.span, route.own_path = where
     return route
+
+
+def _http_endpoint(ref: str | None, views: dict[str, ViewClassFact], resolver: Resolver
+                   ) -> bool:
+    """A project class deriving (through project classes) from Starlette's HTTPEndpoint."""
+    found = resolver.find(ref)
+    return found is not None and any(
+        isinstance(item, str) and item.rsplit(".", 1)[-1] == "HTTPEndpoint"
+        for item in _base_names(views[found], views, resolver))
 
 
 def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
