@@ -539,6 +539,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     url_routes, url_auth = url_helper_routes(facts, view_resolver)
     route_facts += url_routes
+    from .django_registrars import decorated_routes
+
+    route_facts += decorated_routes(facts)
     from .appbuilder import complete_views
 
     route_facts = complete_views(facts, route_facts, views)
