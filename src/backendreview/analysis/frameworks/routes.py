@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
+from ..paths import is_test_path
 from .html_pages import PageSummaries, lineage_serves_html
 from .naming import segments
 from .writes import WriteFact
@@ -589,7 +590,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     aiohttp_served = {resolver.find(s.value) or s.value for s in settings
                       if s.key == "aiohttp-root"}
 
-    root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
+    # The project's ROOT_URLCONF, not a test settings module's (`tests/settings.py` pointing
+    # at `tests.urls`), when both are read.
+    urlconfs = [s for s in settings if s.key == "root-urlconf"]
+    root_urlconf = next((s.value for s in urlconfs if not is_test_path(s.file)),
+                        urlconfs[0].value if urlconfs else None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
 
     hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
