@@ -77,5 +77,9 @@ def test_percent_over_module_constant(capsys, monkeypatch) -> None:  # type: ign
     rows = _rows(capsys, monkeypatch, "django_registrar")
     assert ("GET", "/instances/(?P<instance_id>[^/]+)/detail", "DetailView.get") in rows
     assert ("ANY", "/instances/(?P<instance_id>[^/]+)/console", "console") in rows
-    # A template imported from another module is not filled in: the path stays unknown.
-    assert ("GET", "/instances/{?}", "DecryptPasswordView.get") in rows
+    # A template imported from another module, filled in the project phase.
+    assert ("GET", "/instances/(?P<instance_id>[^/]+)/(?P<keypair_name>[^/]+)/"
+            "decryptpassword", "DecryptPasswordView.get") in rows
+    # More parts than the imported template takes: unknown, never half-filled.
+    assert ("ANY", "/instances/{?}", "console") in rows
+    assert not any("%" in path or "\x1f" in path for _, path, _ in rows)
