@@ -31,6 +31,7 @@ def test_mounted_http_endpoint_serves_its_methods(capsys, monkeypatch) -> None: 
     assert ("PUT", "/items/{item_id:int}", "ItemEndpoint.put") in rows
     assert ("GET", "/items", "list_items") in rows  # a plain function endpoint: GET
     assert ("POST", "/v1/late", "late") in rows  # app.add_route
+    assert ("PUT", "/v1/late/{late_id:int}", "late") in rows  # routes += [Route(...)]
     assert ("GET", "/admin/", "admin_home") in rows  # Mount(path, router) positionally
     assert ("GET", "/ping", "admin_home") in rows  # Host(...) keeps the app's paths
 

@@ -313,6 +313,8 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
                 return None
         if isinstance(anc, ast.Assign) and len(anc.targets) == 1:
             return object_name(ctx, anc.targets[0])
+        if isinstance(anc, ast.AugAssign) and isinstance(anc.op, ast.Add):
+            return object_name(ctx, anc.target)  # `routes += [Route(...)]`
         if isinstance(anc, ast.stmt):
             return None
         node = anc
