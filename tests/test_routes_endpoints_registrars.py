@@ -60,6 +60,9 @@ def test_class_decorator_registrar(capsys, monkeypatch) -> None:  # type: ignore
     # Imported by name (`from api.rest.urls import register`), a regex with groups.
     assert ("DELETE", "/api/storage/containers/(?P<container>[^/]+)/object/"
             "(?P<object_name>.+)", "Object.delete") in rows
+    # The attribute written as literals joined with `+`.
+    assert ("GET", "/api/storage/containers/(?P<container>[^/]+)/metadata/",
+            "Containers.get") in rows
     # A registrar with a literal path; a class without the attribute: {?}.
     assert ("GET", "/api/fixed/", "Fixed.get") in rows
     assert ("GET", "/api/{?}", "Ports.get") in rows

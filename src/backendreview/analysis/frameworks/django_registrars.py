@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
-from .common import arg_or_kw, literal_str, object_name, this_module
+from .common import arg_or_kw, literal_str, object_name, path_text, this_module
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -51,7 +51,8 @@ class RegistrarFact:
 class DecoratedClassFact:
     cls: str  # qualified name
     decorators: tuple[str, ...]  # qualified names of plain-name decorators
-    literals: tuple[tuple[str, str, Span], ...]  # class attributes assigned a string
+    # Class attributes assigned a string: (name, text, span, written as one literal).
+    literals: tuple[tuple[str, str, Span, bool], ...]
     file: str
     line: int
     span: Span
@@ -126,9 +127,12 @@ def decorated_class(ctx: FileContext, node: ast.ClassDef) -> DecoratedClassFact 
         return None
     literals = []
     for stmt in node.body:
+        # A literal, or literals and module constants joined (`r'qos/' + r'(?P<id>...)/$'`):
+        # only a single literal is text a fix may rewrite in place.
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
-                stmt.targets[0], ast.Name) and (text := literal_str(stmt.value)) is not None:
-            literals.append((stmt.targets[0].id, text, ctx.span_of(stmt.value)))
+                stmt.targets[0], ast.Name) and (text := path_text(ctx, stmt.value)) is not None:
+            literals.append((stmt.targets[0].id, text, ctx.span_of(stmt.value),
+                             literal_str(stmt.value) is not None))
     return DecoratedClassFact(f"{this_module(ctx)}.{node.name}", decorators, tuple(literals),
                               ctx.path, node.lineno, ctx.span_of(node))
 
@@ -152,8 +156,8 @@ def decorated_routes(facts: dict[str, list[Any]]) -> list[RouteFact]:
         path, span, written = reg.path, cls.span, False
         if reg.path_attr is not None:
             assigned = next((lit for lit in cls.literals if lit[0] == reg.path_attr), None)
-            path, span, written = (assigned[1], assigned[2], True) if assigned else (
-                UNKNOWN_PREFIX, cls.span, False)
+            path, span, written = assigned[1:] if assigned else (UNKNOWN_PREFIX, cls.span,
+                                                                False)
         out.append(RouteFact("django", reg.patterns, path, (), cls.file, span,
                              view_ref=cls.cls, path_written=written))
     return out
