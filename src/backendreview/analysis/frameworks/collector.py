@@ -15,6 +15,7 @@ from . import (
     config_paths,
     connexion_spec,
     django,
+    django_registrars,
     django_url_helpers,
     drf_registry,
     endpoint_factory,
@@ -64,7 +65,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
-              "TastypieClassFact": "tastypie_class"}
+              "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
+              "DecoratedClassFact": "decorated_class"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -357,6 +359,10 @@ class RouteCollector:
                 self._emit([found])
         elif node.decorator_list:
             self._emit(restx_imported.class_candidates(self.ctx, node))
+        if self.django and node.decorator_list:
+            # `@urls.register class FloatingIP(View)`: a view a project decorator registers.
+            decorated = django_registrars.decorated_class(self.ctx, node)
+            self._emit([decorated] if decorated is not None else [])
         # A table of resources a base class registers (restful_helpers): its module may
         # import no framework.
         self._emit(restful_helpers.tables(self.ctx, node))
@@ -398,6 +404,9 @@ class RouteCollector:
             alias = view_lookup.view_alias(self.ctx, node)
             if alias is not None:
                 self._emit([alias])
+        if self.starlette_or_aiohttp and self.ctx.semantic.is_imported("starlette"):
+            # `routes = api_routes + [Mount(...)]`: Starlette route lists put together.
+            self._emit(fastapi_starlette.concatenated_lists(self.ctx, node))
         collection = call_bindings.collection_fact(self.ctx, node)
         if collection is not None:
             self._emit([collection])

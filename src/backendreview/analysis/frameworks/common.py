@@ -15,6 +15,10 @@ from ...astutil import call_chain, own_nodes
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
 from .html_pages import returns_page
+
+# NAMED_VALUE (`{NAME}`, a value path_text names but cannot read) is path_format's: kept
+# importable from here, where path_text writes it.
+from .path_format import NAMED_VALUE as NAMED_VALUE
 from .path_format import formatted_text
 from .routes import AliasFact, HandlerInfo, QueryFact
 from .writes import handler_writes
@@ -32,9 +36,6 @@ AUTH_NAME = re.compile(
     r"check_access|csrf_protect|protected|has_access|^protect$"
     # Django's AdminSite.admin_view: active staff only
     r"|^admin_view$)", re.I)
-# How `path_text` shows a value it can name but not read (a setting, an imported constant, a
-# config key): `{NAME}`. The project phase fills these where the project fixes the value.
-NAMED_VALUE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _USER_DEP = re.compile(r"^(get|require|verify|ensure|fetch|load|check)_(\w+_)?(user|admin|"
                        r"principal|account|member|identity|owner)s?$|^(current|verified|"
                        r"active|admin|authenticated|logged_in)_(user|admin|principal)$", re.I)

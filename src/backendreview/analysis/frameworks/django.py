@@ -329,6 +329,13 @@ def _router_register(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
+    from .django_registrars import registrar
+
+    # `def register(view): urlpatterns.append(re_path(view.url_regex, view.as_view()))`:
+    # a pattern per decorated class, not one of its own.
+    found = registrar(ctx, call)
+    if found is not None:
+        return [found]
     owner = _list_owner(ctx, call) or _returned_list(ctx, call)
     route_node = arg_or_kw(call, 0, "route") or arg_or_kw(call, 0, "regex")
     route = path_text(ctx, route_node)

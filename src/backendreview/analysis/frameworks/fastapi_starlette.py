@@ -32,7 +32,7 @@ from .instance_owners import (
     instance_attribute,
     self_method_handler,
 )
-from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
+from .routes import MOUNTED_ENDPOINT, HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -171,7 +171,10 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
 # its qualified name is in CALL_NAMES or ends with one of CALL_SUFFIXES. Change them with
 # on_call; tests/test_call_triggers.py checks them on every route fixture project.
 CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS), "Route", "WebSocketRoute",
-                        "Mount", "include_router", "add_api_route", "mount"})
+                        "Mount", "Host", "include_router", "add_api_route", "mount",
+                        "add_route", "add_websocket_route"})
+# Starlette's own registration methods on an app or router (`app.add_route("/x", fn)`).
+_STARLETTE_ADDERS = ("add_route", "add_websocket_route")
 CALL_SUFFIXES = ("APIRouter", "Router")  # library_class(qn, ...) below
 
 
@@ -197,24 +200,26 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                 auth, limits = markers(raw)
                 facts.append(OwnerFact(name, framework, kind, prefix, auth, limits, ctx.path,
                                        call.lineno, tuple(raw)))
-        routes = kwarg(call, "routes")
-        if isinstance(routes, ast.Name) and target is not None:
-            # `Starlette(routes=routes)`: the list's routes hang off the app.
-            facts.append(MountFact(object_name(ctx, target), object_name(ctx, routes), "",
-                                   found[0], ctx.path, call.lineno))
+        if target is not None:
+            # `Starlette(routes=routes)`, `Router(routes=api_routes + ui_routes)`: the lists'
+            # routes hang off the app.
+            for child in route_lists(ctx, kwarg(call, "routes")):
+                facts.append(MountFact(object_name(ctx, target), child, "", found[0],
+                                       ctx.path, call.lineno))
         del parent
         return facts
     if not isinstance(call.func, ast.Attribute):
         if qn in ("starlette.routing.Route", "starlette.routing.WebSocketRoute"):
             facts += _starlette_route(ctx, call)
-        elif qn == "starlette.routing.Mount":
-            facts += _starlette_mount(ctx, call)
+        elif qn in ("starlette.routing.Mount", "starlette.routing.Host"):
+            facts += _starlette_mount(ctx, call, host=qn == "starlette.routing.Host")
         return facts
     attr = call.func.attr
-    if attr not in ("include_router", "add_api_route", "mount"):
+    if attr not in ("include_router", "add_api_route", "mount", *_STARLETTE_ADDERS):
         return facts
     kind = owner_kind(ctx, call.func.value)
-    if kind is None and attr != "mount" and param_annotation(ctx, call.func.value) == "" and \
+    if kind is None and attr not in ("mount", *_STARLETTE_ADDERS) and param_annotation(
+            ctx, call.func.value) == "" and \
             ctx.semantic.is_imported("fastapi"):
         # `def configure_routes(app): app.include_router(...)`: only FastAPI objects have
         # these methods.
@@ -240,6 +245,18 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         if child is not None and not isinstance(child, ast.Call):
             facts.append(MountFact(parent_name, object_name(ctx, child), prefix, kind[0],
                                    ctx.path, call.lineno))
+            # `app.mount("/status", StatusEndpoint)`: an endpoint class serves there itself.
+            facts += _mounted_endpoint(ctx, call, parent_name, child, kind[0])
+    elif attr in _STARLETTE_ADDERS:
+        # Starlette's `app.add_route(path, endpoint, methods=...)` (a FastAPI app has it too).
+        path_node = arg_or_kw(call, 0, "path")
+        endpoint = arg_or_kw(call, 1, "route")
+        methods = str_list(kwarg(call, "methods")) or ("GET",)
+        facts.append(RouteFact(kind[0], parent_name, literal_str(path_node), methods,
+                               ctx.path, ctx.span_of(path_node if path_node is not None
+                                                     else call),
+                               _local_handler(ctx, endpoint),
+                               view_ref=endpoint_ref(ctx, endpoint)))
     elif attr == "add_api_route":
         path_node = arg_or_kw(call, 0, "path")
         endpoint = arg_or_kw(call, 1, "endpoint")
@@ -267,11 +284,13 @@ def _local_handler(ctx: FileContext, endpoint: ast.AST | None) -> HandlerInfo | 
 
 
 def endpoint_ref(ctx: FileContext, endpoint: ast.AST | None) -> str | None:
-    """The qualified name of an endpoint function imported from another module (resolved
-    to its definition, and what its code shows, in the project phase)."""
+    """The qualified name of an endpoint function imported from another module, or of an
+    endpoint class (an HTTPEndpoint's methods are its routes'), resolved to its definition,
+    and what its code shows, in the project phase."""
     if isinstance(endpoint, ast.Name):
         _, bindings = ctx.semantic.lookup(endpoint.id, endpoint)
-        if bindings and all(b.kind == "import" for b in bindings):
+        if bindings and (all(b.kind == "import" for b in bindings) or
+                         all(b.kind == "class" for b in bindings)):
             return object_name(ctx, endpoint)
     elif isinstance(endpoint, ast.Attribute):
         return object_name(ctx, endpoint)
@@ -294,6 +313,8 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
                 return None
         if isinstance(anc, ast.Assign) and len(anc.targets) == 1:
             return object_name(ctx, anc.targets[0])
+        if isinstance(anc, ast.AugAssign) and isinstance(anc.op, ast.Add):
+            return object_name(ctx, anc.target)  # `routes += [Route(...)]`
         if isinstance(anc, ast.stmt):
             return None
         node = anc
@@ -310,16 +331,66 @@ def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
                       _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))]
 
 
-def _starlette_mount(ctx: FileContext, call: ast.Call) -> list[object]:
+def _starlette_mount(ctx: FileContext, call: ast.Call, host: bool = False) -> list[object]:
+    """`Mount(path, app)` / `Mount(path, routes=[...])`; `Host(host, app)` serves its app's
+    routes at their own paths (the host name is no part of the path)."""
     me = f"{this_module(ctx)}.<mount:{call.lineno}:{call.col_offset}>"
-    prefix = literal_str(arg_or_kw(call, 0, "path"))
+    prefix = "" if host else literal_str(arg_or_kw(call, 0, "path"))
     out: list[object] = [MountFact(_list_owner(ctx, call), me, prefix, "starlette", ctx.path,
                                    call.lineno)]
-    routes = kwarg(call, "routes")
-    if isinstance(routes, ast.Name):
-        out.append(MountFact(me, object_name(ctx, routes), "", "starlette", ctx.path,
-                             call.lineno))
-    app = kwarg(call, "app")
+    for child in route_lists(ctx, kwarg(call, "routes")):
+        out.append(MountFact(me, child, "", "starlette", ctx.path, call.lineno))
+    app = arg_or_kw(call, 1, "app")
     if isinstance(app, ast.Name | ast.Attribute):
         out.append(MountFact(me, object_name(ctx, app), "", "starlette", ctx.path, call.lineno))
+        if not host:
+            out += _mounted_endpoint(ctx, call, me, app, "starlette")
     return out
+
+
+def _mounted_endpoint(ctx: FileContext, call: ast.Call, owner: str | None, app: ast.expr,
+                      framework: str) -> list[object]:
+    """`Mount("/v1/status", StatusEndpoint)`: a class mounted as the application serves the
+    mount's path with its own methods when it is an HTTPEndpoint; the project phase keeps
+    this route only then (routes.MOUNTED_ENDPOINT), not for a router, an app or another ASGI
+    class mounted the same way."""
+    ref = endpoint_ref(ctx, app)
+    if ref is None:
+        return []
+    return [RouteFact(framework, owner, "", (), ctx.path, ctx.span_of(call),
+                      HandlerInfo(name=ref.rsplit(".", 1)[-1], line=app.lineno,
+                                  span=ctx.span_of(app)),
+                      view_ref=ref, registration=MOUNTED_ENDPOINT)]
+
+
+def route_lists(ctx: FileContext, node: ast.AST | None) -> list[str]:
+    """The route lists a `routes=` value names: `routes`, `api.routes`, `a + b`,
+    `[*a, Route(...)]` (inline items find their owner themselves: _list_owner)."""
+    if isinstance(node, ast.Name | ast.Attribute):
+        name = object_name(ctx, node)
+        return [name] if name else []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return route_lists(ctx, node.left) + route_lists(ctx, node.right)
+    if isinstance(node, ast.List | ast.Tuple):
+        return [name for e in node.elts if isinstance(e, ast.Starred)
+                for name in route_lists(ctx, e.value)]
+    return []
+
+
+def concatenated_lists(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:
+    """`routes = api_routes + [Mount(...)]`, `routes += ui_routes` at module level: the named
+    lists' routes are the target list's."""
+    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+    value = node.value
+    if not isinstance(target, ast.Name) or ctx.semantic.scope_of(node) is not \
+            ctx.semantic.module_scope:
+        return []
+    if isinstance(node, ast.Assign) and not (
+            isinstance(value, ast.BinOp) or (isinstance(value, ast.List | ast.Tuple) and any(
+                isinstance(e, ast.Starred) for e in value.elts))):
+        return []  # a plain list's items find their owner themselves; a name is an alias
+    if isinstance(node, ast.AugAssign) and not isinstance(node.op, ast.Add):
+        return []
+    parent = f"{this_module(ctx)}.{target.id}"
+    return [MountFact(parent, child, "", "starlette", ctx.path, node.lineno)
+            for child in route_lists(ctx, value) if child != parent]

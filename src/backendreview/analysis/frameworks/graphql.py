@@ -40,6 +40,7 @@ from .common import (
     kwarg,
     literal_str,
     object_name,
+    this_module,
 )
 from .routes import HandlerInfo, QueryFact
 
@@ -937,11 +938,29 @@ def _registered_path(ctx: FileContext, reg: ast.Call, name: str
     built = bound_call(ctx, receiver) if receiver is not None else None
     known = built is not None and ctx.qualified_name(built.func) in _APP_CONSTRUCTORS
     if receiver is None:
-        # `Starlette(routes=[Mount("/graphql", GraphQL(schema))])`: a route of the app.
+        # `Starlette(routes=[Mount("/graphql", GraphQL(schema))])`: a route of the app; or
+        # of a module-level list this file's app is built with (`Starlette(routes=routes)`).
         known = any(isinstance(a, ast.Call) and ctx.qualified_name(a.func) in
-                    _APP_CONSTRUCTORS for a in ctx.semantic.ancestors(reg))
+                    _APP_CONSTRUCTORS for a in ctx.semantic.ancestors(reg)) or \
+            _in_app_routes_list(ctx, reg)
     lines = (reg.lineno, getattr(reg, "end_lineno", reg.lineno) or reg.lineno)
     return path, known, lines
+
+
+def _in_app_routes_list(ctx: FileContext, reg: ast.Call) -> bool:
+    """`routes = [..., Mount("/graphql", graphql)]` at module level, and an app of this file
+    built with `routes=routes` (or `routes + more`): the mount is at the app's root."""
+    from .fastapi_starlette import route_lists
+
+    statement = next((a for a in ctx.semantic.ancestors(reg) if isinstance(a, ast.stmt)), None)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(
+            statement.targets[0], ast.Name) and statement in ctx.tree.body):
+        return False
+    name = f"{this_module(ctx)}.{statement.targets[0].id}"
+    return any(isinstance(c, ast.Call) and ctx.qualified_name(c.func) in _APP_CONSTRUCTORS and
+               name in route_lists(ctx, kwarg(c, "routes"))
+               for s in ctx.tree.body if isinstance(s, ast.Assign | ast.Expr)
+               for c in [s.value])
 
 
 def _route_path(ctx: FileContext, call: ast.Call

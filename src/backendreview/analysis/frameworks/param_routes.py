@@ -35,6 +35,7 @@ from ...model import Span
 from ..paths import is_test_path
 from .call_bindings import ownerish
 from .common import NAMED_VALUE, kwarg, object_name, path_text, this_module
+from .path_format import fill_deferred
 from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
 
 if TYPE_CHECKING:
@@ -326,21 +327,26 @@ def with_imported_constants(facts: dict[str, list[Any]], owners: dict[str, Any],
 
     named = [o.prefix for o in owners.values()] + [m.prefix for m in mounts] + \
         [r.path for r in routes]
-    if not facts.get(FACT_KIND) or not any(t and "{" in t for t in named):
+    if not any(t and "{" in t for t in named):
         return owners, mounts, routes
-    model = program_of(facts)
-    by_path = {m.path: m for m in model.modules.values()}
+    model = program_of(facts) if facts.get(FACT_KIND) else None
+    by_path = {m.path: m for m in model.modules.values()} if model is not None else {}
 
     def resolved(text: str | None, file: str) -> str | None:
         module = by_path.get(file)
-        if not text or "{" not in text or module is None:
+        if not text or "{" not in text:
             return text
 
+        def imported(name: str) -> str | None:
+            target = module.imports.get(name) if module is not None else None
+            return _constant(model, target) if target else None
+
+        # `KEYPAIR % "x"` with KEYPAIR imported (path_format.DEFERRED_FORMAT), then `{NAME}`.
         def value(match: re.Match[str]) -> str:
-            target = module.imports.get(match.group(1))
-            found = _constant(model, target) if target else None
+            found = imported(match.group(1))
             return found if found is not None else match.group(0)
 
+        text = fill_deferred(text, imported)
         return NAMED_VALUE.sub(value, text)
 
     return ({k: replace(o, prefix=resolved(o.prefix, o.file)) for k, o in owners.items()},

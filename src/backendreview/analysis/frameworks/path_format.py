@@ -16,6 +16,14 @@ _PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+
 # A str.format replacement field: `{}`, `{0}`, `{name}`, `{name!r}`, `{0:>4}`.
 _FIELD = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}]*)\}")
 UNKNOWN = "{?}"
+# How `path_text` shows a value it can name but not read (a setting, an imported constant, a
+# config key): `{NAME}`. The project phase fills these where the project fixes the value.
+NAMED_VALUE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+# `KEYPAIR % "decryptpassword"` with KEYPAIR imported: the template is read in the project
+# phase, so the text waits as `{KEYPAIR%decryptpassword}` (the parts joined by _SEP) until
+# fill_deferred formats it, or shows {?}. Never displayed as such.
+_SEP = "\x1f"
+DEFERRED_FORMAT = re.compile(r"\{([A-Z][A-Z0-9_]*)%([^{}%]*)\}")
 
 Reader = Callable[[ast.AST], "str | None"]
 
@@ -47,6 +55,9 @@ def _printf(node: ast.BinOp, read: Reader, lenient: bool) -> str | None:
     if template is None:
         return None
     right = node.right
+    named_template = NAMED_VALUE.fullmatch(template)
+    if named_template is not None and isinstance(node.left, ast.Name):
+        return _deferred(named_template.group(1), right, read, lenient)
     named: dict[str, ast.AST] = {}
     if isinstance(right, ast.Dict):
         for key, value in zip(right.keys, right.values, strict=True):
@@ -90,6 +101,34 @@ def _printf(node: ast.BinOp, read: Reader, lenient: bool) -> str | None:
         return None  # a mismatch is a TypeError at run time, not a path
     out.append(template[pos:])
     return "".join(out)
+
+
+def _deferred(name: str, right: ast.AST, read: Reader, lenient: bool) -> str | None:
+    """`IMPORTED % "x"` / `% ("a", "b")`: the template's name and the parts, each a plain
+    text (no braces or percent of its own), for the project phase (fill_deferred)."""
+    items = right.elts if isinstance(right, ast.Tuple) else [right]
+    parts = [read(i) if not isinstance(i, ast.Starred) else None for i in items]
+    if isinstance(right, ast.Dict) or any(
+            p is None or any(c in p for c in "{}%" + _SEP) for p in parts):
+        return UNKNOWN if lenient else None
+    return "{" + name + "%" + _SEP.join(p for p in parts if p is not None) + "}"
+
+
+def fill_deferred(text: str, template_of: Callable[[str], str | None]) -> str:
+    """Each `{NAME%parts}` of `text` formatted with the template NAME holds (`template_of`),
+    or {?} when it holds none or the parts do not fit it."""
+
+    def fill(match: re.Match[str]) -> str:
+        template = template_of(match.group(1))
+        if template is None:
+            return UNKNOWN
+        try:
+            filled = template % tuple(match.group(2).split(_SEP))
+        except (TypeError, ValueError, KeyError):
+            return UNKNOWN
+        return filled if isinstance(filled, str) else UNKNOWN
+
+    return DEFERRED_FORMAT.sub(fill, text)
 
 
 def _str_format(node: ast.Call, read: Reader, lenient: bool) -> str | None:

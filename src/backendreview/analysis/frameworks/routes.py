@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
+from ..paths import is_test_path
 from .html_pages import PageSummaries, lineage_serves_html
 from .naming import segments
 from .writes import WriteFact
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from .call_bindings import Bindings
 
 UNKNOWN_PREFIX = "{?}"
+# RouteFact.registration of a class mounted as an application (`Mount("/status", Endpoint)`):
+# a route only when the class is a Starlette HTTPEndpoint (merge_routes).
+MOUNTED_ENDPOINT = "mounted-endpoint"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -536,10 +540,15 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     url_routes, url_auth = url_helper_routes(facts, view_resolver)
     route_facts += url_routes
+    from .django_registrars import decorated_routes
+
+    route_facts += decorated_routes(facts)
     from .appbuilder import complete_views
 
     route_facts = complete_views(facts, route_facts, views)
     view_resolver = Resolver(sorted(views))
+    route_facts = [r for r in route_facts if r.registration != MOUNTED_ENDPOINT or
+                   _http_endpoint(r.view_ref, views, view_resolver)]
     funcs: dict[str, Any] = {f.name: f for f in facts.get("view_func", [])}
     func_resolver = Resolver(sorted(funcs))
     from .view_lookup import follow_aliases
@@ -581,7 +590,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     aiohttp_served = {resolver.find(s.value) or s.value for s in settings
                       if s.key == "aiohttp-root"}
 
-    root_urlconf = next((s.value for s in settings if s.key == "root-urlconf"), None)
+    # The project's ROOT_URLCONF, not a test settings module's (`tests/settings.py` pointing
+    # at `tests.urls`), when both are read.
+    urlconfs = [s for s in settings if s.key == "root-urlconf"]
+    root_urlconf = next((s.value for s in urlconfs if not is_test_path(s.file)),
+                        urlconfs[0].value if urlconfs else None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
 
     hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
@@ -1008,6 +1021,15 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         route.registered_at = (route.file, route.span, route.own_path, registered)
         route.file, route.span, route.own_path = where
     return route
+
+
+def _http_endpoint(ref: str | None, views: dict[str, ViewClassFact], resolver: Resolver
+                   ) -> bool:
+    """A project class deriving (through project classes) from Starlette's HTTPEndpoint."""
+    found = resolver.find(ref)
+    return found is not None and any(
+        isinstance(item, str) and item.rsplit(".", 1)[-1] == "HTTPEndpoint"
+        for item in _base_names(views[found], views, resolver))
 
 
 def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
