@@ -504,12 +504,16 @@ class MissingHealthEndpoint(ProjectRule):
         if not routes or not apps:
             return
         for route in routes:
-            for segment in segments(route.path):
-                if re.fullmatch(r"(health|healthz|healthcheck|health-check|health_check|"
-                                r"ready|readyz|readiness|live|livez|liveness|ping|status|"
-                                r"heartbeat|_health|__health__)", segment.lower()):
-                    return
+            if any(_HEALTH_SEGMENT.fullmatch(s.lower()) for s in segments(route.path)):
+                return
             if _version_probe(route):
+                return
+        # `app.register_blueprint(healthz, url_prefix="/healthz")` (flask_healthz): a
+        # library's blueprint or router mounted at a probe's path is the health endpoint,
+        # though none of its routes is in the project for the table to show.
+        for mount in facts.get("route_mount", []):
+            if mount.prefix and any(_HEALTH_SEGMENT.fullmatch(s.lower())
+                                    for s in segments(mount.prefix)):
                 return
         # Reported at the app that serves the most routes (the API a health check would
         # sit beside), with its own routes counted: a project may hold several apps.
@@ -528,6 +532,11 @@ class MissingHealthEndpoint(ProjectRule):
                     f"(/health, /healthz, /ready)",
                     fix=health_fix(facts, app),
                     severity=Severity.NOTE)
+
+
+_HEALTH_SEGMENT = re.compile(r"(health|healthz|healthcheck|health-check|health_check|ready|"
+                             r"readyz|readiness|live|livez|liveness|ping|status|heartbeat|"
+                             r"_health|__health__)")
 
 
 def _version_probe(route: Route) -> bool:
