@@ -329,6 +329,12 @@ class VerbInRoute(_SegmentRule):
                         break
                     continue
                 verb, rest = found
+                if verb == "post" and rest and route.methods and set(route.methods) <= {
+                        "GET", "HEAD", "OPTIONS"}:
+                    # `GET /posts/{pk}/post_editor/`: on a route that only reads, "post"
+                    # names a post (its editor), not the method: renaming the read to a
+                    # POST would turn it into a write.
+                    continue
                 method = CRUD_VERBS[verb]
                 if len(rest) > 1 and rest[0] in ("or", "and") and rest[1] in CRUD_VERBS:
                     # `create_or_update`: one operation, an upsert (PUT), not a resource
