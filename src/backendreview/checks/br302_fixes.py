@@ -18,6 +18,7 @@ from ..analysis.frameworks.naming import (
     plural,
     segments,
     singular,
+    words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
 from ..model import Fix
@@ -252,6 +253,13 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
         f"{method} {full_new}")
     served = table.get((method, normal_path(full_new)))
+    if served is not None and served != route.handler and member and body_params(route) \
+            and _names_several(route, before):
+        # `POST /sessions/delete` by `delete_sessions(body)` beside `DELETE /sessions/{id}`
+        # by `delete_session`: that route acts on one member, this one on those the body
+        # lists; merging the two loses the batch.
+        return _batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
+                          served)
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
                    f"{corrected}")
@@ -307,8 +315,15 @@ def _verb_noun(own: list[str], index: int) -> str:
     return word.lower() or "operation"
 
 
+def _names_several(route: Route, collection: str) -> bool:
+    """Whether the handler's own name says it acts on several members of `collection`
+    (`delete_sessions` under `/sessions`): its last word is that plural."""
+    name = words(route.handler.rsplit(".", 1)[-1])
+    return len(name) > 1 and name[-1] == collection.lower() and is_plural(name[-1])
+
+
 def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
-               verb: str) -> Fix:
+               verb: str, served: str | None = None) -> Fix:
     """`POST /runs/delete-batch {"runs": [...]}`: one operation over the members the body
     lists. No member id belongs in the path (the handler reads none), and the list cannot
     move to a GET or DELETE, whose bodies have no defined meaning: words, no path."""
@@ -316,7 +331,8 @@ def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
     last = parent[-1] if parent else ""
     item = member_param(route, last) if last and not is_param(last) and is_plural(
         last.lower()) else ""
-    one = f"{method} {collection}/{item} serves one member; " if item else ""
+    by = f" (already served by `{served}`)" if served else ""
+    one = f"{method} {collection}/{item} serves one member{by}; " if item else ""
     return Fix(f"This acts on several members at once ({'-'.join(rest)}), listed in the "
                f"request body: {one}a list in the body has no resource form that keeps it "
                f"(a GET or DELETE body has no defined meaning), so keep the batch a POST and "
