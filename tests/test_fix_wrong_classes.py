@@ -65,3 +65,47 @@ def test_br302_one_member_in_the_body_beside_its_route_is_still_merged(tmp_path,
         "Name the resource, not the action: DELETE /v1/sessions/{session_id} is already "
         "served by `delete_session`; merge this action into it or give it a sub-resource "
         "of its own")
+
+
+WIZARD = """
+    from fastapi import FastAPI, Request
+    from fastapi.responses import RedirectResponse
+    from sqlalchemy.orm import Session
+
+    from .models import Item
+
+    app = FastAPI()
+    session = Session()
+
+
+    @app.get("/workspaces/create")
+    async def create_workspace(request: Request):
+        return RedirectResponse(request.url_for("workspaces:create.step1"))
+
+
+    @app.get("/items/{item_id}/delete")
+    def delete_item(item_id: int):
+        session.query(Item).filter(Item.id == item_id).delete()
+        session.commit()
+        return {}
+    """
+
+
+def test_br302_a_get_that_leads_to_the_write_is_not_renamed_to_it(tmp_path,
+                                                                  monkeypatch) -> None:
+    # fief-server: GET /admin/workspaces/create only redirects to the wizard's first step;
+    # "POST /admin/workspaces/" turned the link into a write.
+    findings = _project(tmp_path, {"app/main.py": WIZARD, "app/models.py": "class Item:\n"
+                                   "    id = 0\n"}, "BR302", monkeypatch)
+    link, write = sorted(findings, key=lambda f: f.span.start_line)
+    assert link.span.start_line == 12
+    assert link.fix.description == (
+        "Name the resource, not the action: the create itself is POST /workspaces; this "
+        "route only answers GET and its handler changes no stored data the review sees, so "
+        "if it shows or leads to that write (a form, a redirect) it stays a GET page under "
+        "a name of its own, and if it does write, it becomes POST /workspaces (a GET must "
+        "not change data)")
+    assert link.fix.suggestion is None
+    # Near miss: a GET that deletes is the delete under the wrong method.
+    assert write.span.start_line == 17
+    assert write.fix.description == "Name the resource, not the action: DELETE /items/{item_id}"

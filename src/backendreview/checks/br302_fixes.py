@@ -252,6 +252,16 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         full_new = "/" + full_new
     corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
         f"{method} {full_new}")
+    if method != "GET" and route.methods and set(route.methods) <= {"GET", "HEAD"} and \
+            not route.resource_writes:
+        # `GET /workspaces/create` that redirects to the wizard's first step: a read that
+        # leads to the write. Renaming it to the write turns a link into a POST; only a GET
+        # that itself changes data (BR306's writes) is the write under the wrong method.
+        return Fix(f"Name the resource, not the action: the {_verb_noun(own, index)} itself is "
+                   f"{corrected}; this route only answers GET and its handler changes no "
+                   f"stored data the review sees, so if it shows or leads to that write (a "
+                   f"form, a redirect) it stays a GET page under a name of its own, and if "
+                   f"it does write, it becomes {corrected} (a GET must not change data)")
     served = table.get((method, normal_path(full_new)))
     if served is not None and served != route.handler and member and body_params(route) \
             and _names_several(route, before):
