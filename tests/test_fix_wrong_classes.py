@@ -109,3 +109,35 @@ def test_br302_a_get_that_leads_to_the_write_is_not_renamed_to_it(tmp_path,
     # Near miss: a GET that deletes is the delete under the wrong method.
     assert write.span.start_line == 17
     assert write.fix.description == "Name the resource, not the action: DELETE /items/{item_id}"
+
+
+LOCK = """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.api_route("/projects/{{slug}}/lock", methods=[{methods}])
+    def lock(slug: str):
+        return {{}}
+    """
+
+
+def test_br302_a_readable_state_keeps_its_path_and_takes_a_put(tmp_path, monkeypatch) -> None:
+    # weblate: GET|POST /api/projects/{slug}/lock/ reads and sets the lock; "PATCH
+    # /api/projects/{slug}" folded it into the project's own fields.
+    (finding,) = _project(tmp_path, {"app.py": LOCK.format(methods='"GET", "POST"')},
+                          "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: PUT /projects/{slug}/lock with the new state in "
+        "the body (the GET this route also answers reads that state, so the path already "
+        "names it)")
+
+
+def test_br302_a_write_only_state_change_is_still_a_patch_of_the_member(tmp_path,
+                                                                        monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app.py": LOCK.format(methods='"POST"')}, "BR302",
+                          monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: PATCH /projects/{slug} with the new state in the "
+        "body")

@@ -409,7 +409,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     # A new sub-resource route must not be one the table already has; a state change is a
     # PATCH of the resource itself, which may well exist already.
     sub = f"{parent}/{noun}" if noun else ""
-    if noun and (method, normal_path(sub)) not in table:
+    if not noun and method == "PATCH" and "GET" in route.methods and not target:
+        # `GET|POST /projects/{slug}/lock/`: the GET reads the lock state, so the segment
+        # names a resource already (the state); only the write's method is the action.
+        # Folding it into a PATCH of the parent would mix it with the parent's own fields.
+        what = (f"PUT {_visible_path(route)} with the new state in the body (the GET this "
+                f"route also answers reads that state, so the path already names it)")
+    elif noun and (method, normal_path(sub)) not in table:
         what = f"{method} {sub}"
     elif method == "DELETE":
         what = f"DELETE {parent}"
