@@ -18,6 +18,7 @@ from ..analysis.frameworks.naming import (
     is_word_noun_like,
     pluralize_segment,
     segments,
+    singular,
     verb_of,
     words,
 )
@@ -335,6 +336,10 @@ class VerbInRoute(_SegmentRule):
                     # names a post (its editor), not the method: renaming the read to a
                     # POST would turn it into a write.
                     continue
+                if rest and _named_before(route, own, index, verb, rest[0]):
+                    # `/load-balancers/load-balancer-pools/`: the path names "load balancers"
+                    # as a noun already; "load" here begins that name, it is no verb.
+                    continue
                 method = CRUD_VERBS[verb]
                 if len(rest) > 1 and rest[0] in ("or", "and") and rest[1] in CRUD_VERBS:
                     # `create_or_update`: one operation, an upsert (PUT), not a resource
@@ -351,6 +356,18 @@ class VerbInRoute(_SegmentRule):
                     fix=fix, snippet=route.own_path)
                 break
 
+
+
+def _named_before(route: Route, own: list[str], index: int, verb: str, word: str) -> bool:
+    """Whether a segment before this one is a noun made of the verb and the word after it
+    (`load-balancers` before `load-balancer-pools`)."""
+    full = segments(route.path)
+    earlier = full[:len(full) - len(own) + index]
+    for segment in earlier:
+        ws = words(segment)
+        if len(ws) >= 2 and ws[0] == verb and singular(ws[1]) == singular(word):
+            return True
+    return False
 
 
 def _action_how(what: str, method: str) -> str:
