@@ -141,3 +141,42 @@ def test_br302_a_write_only_state_change_is_still_a_patch_of_the_member(tmp_path
     assert finding.fix.description == (
         "Name the resource, not the action: PATCH /projects/{slug} with the new state in the "
         "body")
+
+
+REGISTER = """
+    from flask import Flask, flash, render_template, request
+
+    from .helpers import {call}
+
+    app = Flask(__name__)
+
+
+    @app.post("/register")
+    def register_post():
+        try:
+            nickname = {call}(request.form["name"])
+        except Exception as ex:
+            flash(str(ex), category="error")
+            return render_template("register.html")
+        return render_template("done.html", name=nickname)
+    """
+
+
+def test_br401_a_check_called_in_the_try_keeps_its_messages(tmp_path, monkeypatch) -> None:
+    # calibreweb: check_username (another module) raises "This username is already taken"
+    # for the user; "Internal server error" in flash() hid it along with the rest.
+    (finding,) = _project(tmp_path, {"app/views.py": REGISTER.format(call="check_username")},
+                          "BR401", monkeypatch)
+    assert finding.span.start_line == 13
+    assert finding.fix.description.startswith(
+        "The try body calls `check_username` (line 12), a check whose failures say what is "
+        "wrong with the input: a fixed text here would hide those messages too.")
+    assert finding.fix.suggestion is None and not finding.fix.edits
+
+
+def test_br401_a_call_that_checks_nothing_gets_the_generic_text(tmp_path,
+                                                                monkeypatch) -> None:
+    # Near miss: `store_username` is no check; its failures are not messages for the user.
+    (finding,) = _project(tmp_path, {"app/views.py": REGISTER.format(call="store_username")},
+                          "BR401", monkeypatch)
+    assert 'flash("Internal server error", category="error")' in finding.fix.suggestion
