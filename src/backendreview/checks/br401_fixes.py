@@ -15,9 +15,9 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from ..astutil import nodes_within
 from ..analysis.handlers import module_logger, response_call
 from ..analysis.rewrite import import_edit, imported_name, replace_in, setup_edit
+from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Edit, Fix
 from .br401_sentence import sentence_without_exception, translated
