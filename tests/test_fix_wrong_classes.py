@@ -180,3 +180,35 @@ def test_br401_a_call_that_checks_nothing_gets_the_generic_text(tmp_path,
     (finding,) = _project(tmp_path, {"app/views.py": REGISTER.format(call="store_username")},
                           "BR401", monkeypatch)
     assert 'flash("Internal server error", category="error")' in finding.fix.suggestion
+
+
+OBJECTS = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.post("/api/objects/delete/")
+    def {handler}():
+        return {{"deleted": request.json}}
+    """
+
+
+def test_br302_a_handler_named_for_several_members_gets_no_invented_id(tmp_path,
+                                                                       monkeypatch) -> None:
+    # gramps-webapi: DeleteObjectsResource at POST /objects/delete/ deletes the objects its
+    # body lists; "DELETE /api/objects/<object_id>/" invented an id it does not have.
+    (finding,) = _project(tmp_path, {"app.py": OBJECTS.format(handler="delete_objects")},
+                          "BR302", monkeypatch)
+    assert finding.fix.description.startswith(
+        "This acts on several members at once (objects), listed in the request body: "
+        "DELETE /api/objects/<object_id> serves one member; ")
+    assert "POST /api/objects:batchDelete" in finding.fix.description
+
+
+def test_br302_a_handler_named_for_one_member_gets_the_member_path(tmp_path,
+                                                                   monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app.py": OBJECTS.format(handler="delete_object")},
+                          "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: DELETE /api/objects/<object_id>/")

@@ -263,13 +263,14 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"form, a redirect) it stays a GET page under a name of its own, and if "
                    f"it does write, it becomes {corrected} (a GET must not change data)")
     served = table.get((method, normal_path(full_new)))
-    if served is not None and served != route.handler and member and body_params(route) \
-            and _names_several(route, before):
-        # `POST /sessions/delete` by `delete_sessions(body)` beside `DELETE /sessions/{id}`
-        # by `delete_session`: that route acts on one member, this one on those the body
-        # lists; merging the two loses the batch.
+    if member and not named_member and _names_several(route, before):
+        # `POST /sessions/delete` by `delete_sessions(body)` (beside `DELETE /sessions/{id}`
+        # by `delete_session`), `DeleteObjectsResource`: the handler acts on the members the
+        # body lists; a member id in the path is invented, and merging into the member's
+        # own route loses the batch.
+        served_one = table.get((method, normal_path(full_new)))
         return _batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
-                          served)
+                          served_one if served_one != route.handler else None)
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
                    f"{corrected}")
@@ -328,8 +329,14 @@ def _verb_noun(own: list[str], index: int) -> str:
 def _names_several(route: Route, collection: str) -> bool:
     """Whether the handler's own name says it acts on several members of `collection`
     (`delete_sessions` under `/sessions`): its last word is that plural."""
-    name = words(route.handler.rsplit(".", 1)[-1])
-    return len(name) > 1 and name[-1] == collection.lower() and is_plural(name[-1])
+    parts = route.handler.split(".")
+    if len(parts) > 1 and parts[-1].lower() in _HTTP_METHODS:
+        parts = parts[:-1]  # `DeleteObjectsResource.post`: the class names what it does
+    name = words(parts[-1])
+    return len(name) > 1 and collection.lower() in name[1:] and is_plural(collection.lower())
+
+
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 
 def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
