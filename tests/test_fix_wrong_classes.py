@@ -212,3 +212,36 @@ def test_br302_a_handler_named_for_one_member_gets_the_member_path(tmp_path,
                           "BR302", monkeypatch)
     assert finding.fix.description == (
         "Name the resource, not the action: DELETE /api/objects/<object_id>/")
+
+
+BASKET = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.post("/api/baskets/<uuid>/{segment}/")
+    def add(uuid):
+        return {{"added": request.json}}
+    """
+
+
+def test_br302_a_bare_add_on_a_member_names_no_collection(tmp_path, monkeypatch) -> None:
+    # shuup: POST /basket/{uuid}/add/ became "POST /basket/{uuid}/", which names nothing to
+    # add to (the lines the body adds are the resource).
+    (finding,) = _project(tmp_path, {"app.py": BASKET.format(segment="add")}, "BR302",
+                          monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: POST /api/baskets/<uuid>/<collection>/, the "
+        "collection of /api/baskets/<uuid> that the request body adds to (its lines, items, "
+        "members: what the handler creates), named in the plural; a POST on /api/baskets/<uuid> "
+        "itself names nothing to add to")
+    assert finding.fix.suggestion is None
+
+
+def test_br302_an_add_that_names_its_object_gets_that_collection(tmp_path,
+                                                                 monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app.py": BASKET.format(segment="add-line")}, "BR302",
+                          monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: POST /api/baskets/<uuid>/lines/")

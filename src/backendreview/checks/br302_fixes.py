@@ -212,6 +212,16 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         following = own[index + 1] if index + 1 < len(own) else ""
         named = _param_resource(following) if is_param(following) else None
         resource = named if named and named not in earlier else None
+    following = own[index + 1] if index + 1 < len(own) else ""
+    if not rest and method == "POST" and is_param(before) and not is_param(following):
+        # `POST /basket/{uuid}/add/`: the verb names no object, and a POST on the member
+        # itself names no collection to add to; what the body adds (a line, an item) is a
+        # collection of the member's own, which the code here does not name.
+        parent = path_from(full[:pos])
+        return Fix(f"Name the resource, not the action: POST {parent}/<collection>/, the "
+                   f"collection of {parent} that the request body adds to (its lines, items, "
+                   f"members: what the handler creates), named in the plural; a POST on "
+                   f"{parent} itself names nothing to add to")
     if member and method == "GET" and resource is not None and not named_member:
         # `POST /fleets/get_plan` with the spec in the body: a GET cannot carry the spec;
         # what it computes is created from it.
