@@ -245,3 +245,37 @@ def test_br302_an_add_that_names_its_object_gets_that_collection(tmp_path,
                           monkeypatch)
     assert finding.fix.description == (
         "Name the resource, not the action: POST /api/baskets/<uuid>/lines/")
+
+
+RESOURCE = """
+    from fastapi import APIRouter, FastAPI, Request
+
+    app = FastAPI()
+    router = APIRouter(prefix="/tracking")
+
+
+    async def get_resource({params}):
+        return {{}}
+
+
+    router.add_api_route("/{{client_uri}}/get-resource/", get_resource, methods=["POST"])
+    app.include_router(router)
+    """
+
+
+def test_br302_a_post_read_that_may_read_its_body_says_both(tmp_path, monkeypatch) -> None:
+    # aim: POST .../get-resource/ reads its arguments from the body inside the handler;
+    # "GET .../resources/" could not carry them.
+    (finding,) = _project(tmp_path, {"app.py": RESOURCE.format(
+        params="client_uri: str, request: Request")}, "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: GET /tracking/{client_uri}/resources/ if the "
+        "handler reads no request body; if it does (`await request.json()`), it stays a POST "
+        "there: a GET cannot carry a body")
+
+
+def test_br302_a_post_read_with_no_body_becomes_a_get(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app.py": RESOURCE.format(params="client_uri: str")},
+                          "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: GET /tracking/{client_uri}/resources/")

@@ -234,8 +234,14 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # cannot carry that body, so the read stays a POST; only the verb goes.
         method = "POST"
         kept_body = " (a POST still: a GET cannot carry the request body the handler reads)"
+    elif method == "GET" and not member and not query and set(route.methods) == {"POST"} \
+            and route.framework in ("fastapi", "starlette") and (
+                not route.handler_params or {"request", "req"} & set(route.handler_params)):
+        # `add_api_route("/{uri}/get-resource/", self.get_resource, methods=["POST"])`: the
+        # parameters do not show the body (unknown, or the request read inside): say both.
+        kept_body = (" if the handler reads no request body; if it does (`await "
+                     "request.json()`), it stays a POST there: a GET cannot carry a body")
     url_path = resource
-    following = own[index + 1] if index + 1 < len(own) else ""
     if method == "DELETE" and resource and not is_param(following) and \
             is_plural(resource.rsplit("-", 1)[-1]):
         # `remove-speaker`: one member of the sub-collection goes, named in the body today;
