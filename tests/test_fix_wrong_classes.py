@@ -320,3 +320,44 @@ def test_br101_a_helper_call_with_the_text_alone_is_told_to_bind(tmp_path,
     assert finding.fix.description.startswith(
         "Put placeholders in the text passed as `query` and pass the values as bound "
         "parameters where it is run (extend `self._fetchall` to take them if it does not)")
+
+
+FACTORY = """
+    from flask import Flask
+
+
+    def create_app():
+        app = Flask(__name__)
+
+        @app.get("/api/orders")
+        def orders():
+            return []
+
+        return app
+    """
+
+MODULE_APP = """
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.get("/api/orders")
+    def orders():
+        return []
+    """
+
+
+def test_br502_an_application_made_in_a_function_gets_its_handler_there(tmp_path,
+                                                                        monkeypatch) -> None:
+    # keystone: the application is `flask_app`, a parameter of a registering method; the
+    # snippet's `@flask_app.get` belongs inside that function, not at module level.
+    (finding,) = _project(tmp_path, {"shop/app.py": FACTORY}, "BR502", monkeypatch)
+    assert finding.fix.description == ("Add a cheap endpoint that answers 200 OK, inside "
+                                       "`create_app` where `app` is in scope")
+    assert finding.fix.suggestion.startswith('@app.get("/health")')
+
+
+def test_br502_a_module_level_application_needs_no_place_said(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"shop/app.py": MODULE_APP}, "BR502", monkeypatch)
+    assert finding.fix.description == "Add a cheap endpoint that answers 200 OK"
