@@ -361,3 +361,12 @@ def test_br502_an_application_made_in_a_function_gets_its_handler_there(tmp_path
 def test_br502_a_module_level_application_needs_no_place_said(tmp_path, monkeypatch) -> None:
     (finding,) = _project(tmp_path, {"shop/app.py": MODULE_APP}, "BR502", monkeypatch)
     assert finding.fix.description == "Add a cheap endpoint that answers 200 OK"
+
+
+def test_br302_a_bare_create_on_a_member_creates_that_member(tmp_path, monkeypatch) -> None:
+    # mautrix-telegram: POST /v1/portal/{mxid}/create creates the portal the path names;
+    # POST on the member path is its resource form (near miss of the bare add).
+    (finding,) = _project(tmp_path, {"app.py": BASKET.format(segment="create")}, "BR302",
+                          monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: POST /api/baskets/<uuid>/")

@@ -213,10 +213,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         named = _param_resource(following) if is_param(following) else None
         resource = named if named and named not in earlier else None
     following = own[index + 1] if index + 1 < len(own) else ""
-    if not rest and method == "POST" and is_param(before) and not is_param(following):
+    if not rest and _verb_noun(own, index) in ("add", "insert") and is_param(before) and \
+            not is_param(following):
         # `POST /basket/{uuid}/add/`: the verb names no object, and a POST on the member
         # itself names no collection to add to; what the body adds (a line, an item) is a
-        # collection of the member's own, which the code here does not name.
+        # collection of the member's own, which the code here does not name. (`POST
+        # /portal/{mxid}/create` creates the member the path names: a POST there fits.)
         parent = path_from(full[:pos])
         return Fix(f"Name the resource, not the action: POST {parent}/<collection>/, the "
                    f"collection of {parent} that the request body adds to (its lines, items, "
