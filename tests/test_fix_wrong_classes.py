@@ -370,3 +370,29 @@ def test_br302_a_bare_create_on_a_member_creates_that_member(tmp_path, monkeypat
                           monkeypatch)
     assert finding.fix.description == (
         "Name the resource, not the action: POST /api/baskets/<uuid>/")
+
+
+REGISTRAR = """
+    from flask import Flask, Blueprint
+
+    api = Blueprint("api", __name__)
+
+
+    @api.get("/api/orders")
+    def orders():
+        return []
+
+
+    def register_blueprints(app: Flask):
+        app.register_blueprint(api)
+    """
+
+
+def test_br502_an_application_passed_in_is_given_a_handler_where_it_is_made(
+        tmp_path, monkeypatch) -> None:
+    # ckan: `app` is a parameter of `_register_plugins_blueprints`; the probe belongs where
+    # the application is created.
+    (finding,) = _project(tmp_path, {"shop/app.py": REGISTRAR}, "BR502", monkeypatch)
+    assert finding.fix.description == (
+        "Add a cheap endpoint that answers 200 OK, where the application is created: `app` is "
+        "a parameter of `register_blueprints` here (inside `register_blueprints` works too)")

@@ -34,8 +34,12 @@ def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
     # `def create_app(): app = Flask(...)`, `def register(flask_app): ...`: the application is
     # a name inside that function only, so that is where the handler goes.
     inside = ""
-    if facts.get("program") and isinstance(program_of(facts).resolve(owner), FunctionInfo):
-        inside = f", inside `{owner.rsplit('.', 1)[-1]}` where `{var}` is in scope"
+    function = program_of(facts).resolve(owner) if facts.get("program") else None
+    if isinstance(function, FunctionInfo):
+        name = owner.rsplit(".", 1)[-1]
+        inside = (f", where the application is created: `{var}` is a parameter of `{name}` "
+                  f"here (inside `{name}` works too)" if var in function.params else
+                  f", inside `{name}` where `{var}` is in scope")
     unserved = _unserved(facts, app)
     if unserved:
         return Fix(f"{_DESCRIPTION} on `{var}`{unserved}.")
