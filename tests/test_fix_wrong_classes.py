@@ -396,3 +396,25 @@ def test_br502_an_application_passed_in_is_given_a_handler_where_it_is_made(
     assert finding.fix.description == (
         "Add a cheap endpoint that answers 200 OK, where the application is created: `app` is "
         "a parameter of `register_blueprints` here (inside `register_blueprints` works too)")
+
+
+CANCEL = """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.api_route("/jobs/{job_id}/cancel", methods=["GET", "POST"])
+    def cancel(job_id: int):
+        return {}
+    """
+
+
+def test_br302_a_read_and_write_action_that_names_no_state_is_still_a_patch(
+        tmp_path, monkeypatch) -> None:
+    # Near miss of the lock: nautobot's GET|POST .../cancel/ keeps a verb that names no
+    # state ("PUT .../cancel" would keep the verb the finding is about).
+    (finding,) = _project(tmp_path, {"app.py": CANCEL}, "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: PATCH /jobs/{job_id} with the new state in the "
+        "body")

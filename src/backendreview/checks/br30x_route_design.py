@@ -426,7 +426,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     # A new sub-resource route must not be one the table already has; a state change is a
     # PATCH of the resource itself, which may well exist already.
     sub = f"{parent}/{noun}" if noun else ""
-    if not noun and method == "PATCH" and "GET" in route.methods and not target:
+    if not noun and method == "PATCH" and "GET" in route.methods and not target and \
+            verb in _STATE_NOUNS:
         # `GET|POST /projects/{slug}/lock/`: the GET reads the lock state, so the segment
         # names a resource already (the state); only the write's method is the action.
         # Folding it into a PATCH of the parent would mix it with the parent's own fields.
@@ -450,6 +451,10 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})
+# Action verbs that are also the noun of the state they set (a lock, a pin, a ban): a route
+# that reads and sets it names that state. `cancel`, `approve` name no state: not these.
+_STATE_NOUNS = frozenset({"lock", "pin", "star", "mute", "block", "flag", "hold", "ban",
+                          "archive", "like", "vote", "watch"})
 _CREDENTIAL = re.compile(r"(?<![a-z])(key|keys|token|tokens|secret|secrets|password|"
                          r"credentials?)(?![a-z])", re.I)
 _DESTINATION = re.compile(r"^(destination|dest|target|to)(_|$)", re.I)
