@@ -431,8 +431,9 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # `GET|POST /projects/{slug}/lock/`: the GET reads the lock state, so the segment
         # names a resource already (the state); only the write's method is the action.
         # Folding it into a PATCH of the parent would mix it with the parent's own fields.
-        what = (f"PUT {_visible_path(route)} with the new state in the body (the GET this "
-                f"route also answers reads that state, so the path already names it)")
+        shown = path_from(segments(route.path))
+        what = (f"PUT {shown} with the new state in the body (the GET this route also "
+                f"answers reads that state, so the path already names it)")
     elif noun and (method, normal_path(sub)) not in table:
         what = f"{method} {sub}"
     elif method == "DELETE":
