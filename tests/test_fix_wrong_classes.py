@@ -418,3 +418,34 @@ def test_br302_a_read_and_write_action_that_names_no_state_is_still_a_patch(
     assert finding.fix.description == (
         "Name the resource, not the action: PATCH /jobs/{job_id} with the new state in the "
         "body")
+
+
+TYPES = """
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.{method}("/api/notifications/update_types")
+    def update_types():
+        return {{}}
+    """
+
+
+def test_br302_a_get_only_route_names_no_member_it_has_no_body_for(tmp_path,
+                                                                   monkeypatch) -> None:
+    # arches: GET .../update_types became "PUT /notifications/<notification_id>/types": a
+    # GET has no body naming one notification; the types are the collection's own.
+    (finding,) = _project(tmp_path, {"app.py": TYPES.format(method="get")}, "BR302",
+                          monkeypatch)
+    assert finding.fix.description.startswith(
+        "Name the resource, not the action: the update itself is PUT "
+        "/api/notifications/types; this route only answers GET")
+
+
+def test_br302_a_post_update_on_the_collection_still_names_the_member(tmp_path,
+                                                                      monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app.py": TYPES.format(method="post")}, "BR302",
+                          monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: PUT /api/notifications/<notification_id>/types")

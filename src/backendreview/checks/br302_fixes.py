@@ -195,7 +195,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     member = not is_param(after) and bool(before) and not is_param(before) and is_plural(
         before.lower()) and (
         not describes and not query) and (method in ("PUT", "PATCH", "DELETE") or (
-            method == "GET" and takes_body(route)))
+            method == "GET" and takes_body(route))) and not _reads_only(route)
     named_member = member and bool(rest) and rest[0] == singular(before.lower())
     if named_member:
         rest = rest[1:]  # `/instances/get_instance_health_checks`: the member's own
@@ -342,6 +342,12 @@ def _verb_noun(own: list[str], index: int) -> str:
     """The verb segment itself, lower-case (`delete_document` -> `delete`)."""
     word = re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", own[index])[0]
     return word.lower() or "operation"
+
+
+def _reads_only(route: Route) -> bool:
+    """A route that only answers GET: it has no request body, so no member is named in
+    one (`GET /notifications/update_types` updates no one notification)."""
+    return bool(route.methods) and set(route.methods) <= {"GET", "HEAD"}
 
 
 def _names_several(route: Route, collection: str) -> bool:
