@@ -18,6 +18,7 @@ from ..analysis.frameworks.naming import (
     plural,
     segments,
     singular,
+    words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
 from ..model import Fix
@@ -194,7 +195,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     member = not is_param(after) and bool(before) and not is_param(before) and is_plural(
         before.lower()) and (
         not describes and not query) and (method in ("PUT", "PATCH", "DELETE") or (
-            method == "GET" and takes_body(route)))
+            method == "GET" and takes_body(route))) and not _reads_only(route)
     named_member = member and bool(rest) and rest[0] == singular(before.lower())
     if named_member:
         rest = rest[1:]  # `/instances/get_instance_health_checks`: the member's own
@@ -211,6 +212,18 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         following = own[index + 1] if index + 1 < len(own) else ""
         named = _param_resource(following) if is_param(following) else None
         resource = named if named and named not in earlier else None
+    following = own[index + 1] if index + 1 < len(own) else ""
+    if not rest and _verb_noun(own, index) in ("add", "insert") and is_param(before) and \
+            not is_param(following):
+        # `POST /basket/{uuid}/add/`: the verb names no object, and a POST on the member
+        # itself names no collection to add to; what the body adds (a line, an item) is a
+        # collection of the member's own, which the code here does not name. (`POST
+        # /portal/{mxid}/create` creates the member the path names: a POST there fits.)
+        parent = path_from(full[:pos])
+        return Fix(f"Name the resource, not the action: POST {parent}/<collection>/, the "
+                   f"collection of {parent} that the request body adds to (its lines, items, "
+                   f"members: what the handler creates), named in the plural; a POST on "
+                   f"{parent} itself names nothing to add to")
     if member and method == "GET" and resource is not None and not named_member:
         # `POST /fleets/get_plan` with the spec in the body: a GET cannot carry the spec;
         # what it computes is created from it.
@@ -223,8 +236,14 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # cannot carry that body, so the read stays a POST; only the verb goes.
         method = "POST"
         kept_body = " (a POST still: a GET cannot carry the request body the handler reads)"
+    elif method == "GET" and not member and not query and set(route.methods) == {"POST"} \
+            and route.framework in ("fastapi", "starlette") and (
+                not route.handler_params or {"request", "req"} & set(route.handler_params)):
+        # `add_api_route("/{uri}/get-resource/", self.get_resource, methods=["POST"])`: the
+        # parameters do not show the body (unknown, or the request read inside): say both.
+        kept_body = (" if the handler reads no request body; if it does (`await "
+                     "request.json()`), it stays a POST there: a GET cannot carry a body")
     url_path = resource
-    following = own[index + 1] if index + 1 < len(own) else ""
     if method == "DELETE" and resource and not is_param(following) and \
             is_plural(resource.rsplit("-", 1)[-1]):
         # `remove-speaker`: one member of the sub-collection goes, named in the body today;
@@ -251,7 +270,25 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         full_new = "/" + full_new
     corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
         f"{method} {full_new}")
+    if method != "GET" and route.methods and set(route.methods) <= {"GET", "HEAD"} and \
+            not route.resource_writes:
+        # `GET /workspaces/create` that redirects to the wizard's first step: a read that
+        # leads to the write. Renaming it to the write turns a link into a POST; only a GET
+        # that itself changes data (BR306's writes) is the write under the wrong method.
+        return Fix(f"Name the resource, not the action: the {_verb_noun(own, index)} itself is "
+                   f"{corrected}; this route only answers GET and its handler changes no "
+                   f"stored data the review sees, so if it shows or leads to that write (a "
+                   f"form, a redirect) it stays a GET page under a name of its own, and if "
+                   f"it does write, it becomes {corrected} (a GET must not change data)")
     served = table.get((method, normal_path(full_new)))
+    if member and not named_member and _names_several(route, before):
+        # `POST /sessions/delete` by `delete_sessions(body)` (beside `DELETE /sessions/{id}`
+        # by `delete_session`), `DeleteObjectsResource`: the handler acts on the members the
+        # body lists; a member id in the path is invented, and merging into the member's
+        # own route loses the batch.
+        served_one = table.get((method, normal_path(full_new)))
+        return _batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
+                          served_one if served_one != route.handler else None)
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
                    f"{corrected}")
@@ -307,8 +344,27 @@ def _verb_noun(own: list[str], index: int) -> str:
     return word.lower() or "operation"
 
 
+def _reads_only(route: Route) -> bool:
+    """A route that only answers GET: it has no request body, so no member is named in
+    one (`GET /notifications/update_types` updates no one notification)."""
+    return bool(route.methods) and set(route.methods) <= {"GET", "HEAD"}
+
+
+def _names_several(route: Route, collection: str) -> bool:
+    """Whether the handler's own name says it acts on several members of `collection`
+    (`delete_sessions` under `/sessions`): its last word is that plural."""
+    parts = route.handler.split(".")
+    if len(parts) > 1 and parts[-1].lower() in _HTTP_METHODS:
+        parts = parts[:-1]  # `DeleteObjectsResource.post`: the class names what it does
+    name = words(parts[-1])
+    return len(name) > 1 and collection.lower() in name[1:] and is_plural(collection.lower())
+
+
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
 def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
-               verb: str) -> Fix:
+               verb: str, served: str | None = None) -> Fix:
     """`POST /runs/delete-batch {"runs": [...]}`: one operation over the members the body
     lists. No member id belongs in the path (the handler reads none), and the list cannot
     move to a GET or DELETE, whose bodies have no defined meaning: words, no path."""
@@ -316,7 +372,8 @@ def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
     last = parent[-1] if parent else ""
     item = member_param(route, last) if last and not is_param(last) and is_plural(
         last.lower()) else ""
-    one = f"{method} {collection}/{item} serves one member; " if item else ""
+    by = f" (already served by `{served}`)" if served else ""
+    one = f"{method} {collection}/{item} serves one member{by}; " if item else ""
     return Fix(f"This acts on several members at once ({'-'.join(rest)}), listed in the "
                f"request body: {one}a list in the body has no resource form that keeps it "
                f"(a GET or DELETE body has no defined meaning), so keep the batch a POST and "

@@ -18,6 +18,7 @@ from ..analysis.frameworks.naming import (
     is_word_noun_like,
     pluralize_segment,
     segments,
+    singular,
     verb_of,
     words,
 )
@@ -329,6 +330,16 @@ class VerbInRoute(_SegmentRule):
                         break
                     continue
                 verb, rest = found
+                if verb == "post" and rest and route.methods and set(route.methods) <= {
+                        "GET", "HEAD", "OPTIONS"}:
+                    # `GET /posts/{pk}/post_editor/`: on a route that only reads, "post"
+                    # names a post (its editor), not the method: renaming the read to a
+                    # POST would turn it into a write.
+                    continue
+                if rest and _named_before(route, own, index, verb, rest[0]):
+                    # `/load-balancers/load-balancer-pools/`: the path names "load balancers"
+                    # as a noun already; "load" here begins that name, it is no verb.
+                    continue
                 method = CRUD_VERBS[verb]
                 if len(rest) > 1 and rest[0] in ("or", "and") and rest[1] in CRUD_VERBS:
                     # `create_or_update`: one operation, an upsert (PUT), not a resource
@@ -345,6 +356,18 @@ class VerbInRoute(_SegmentRule):
                     fix=fix, snippet=route.own_path)
                 break
 
+
+
+def _named_before(route: Route, own: list[str], index: int, verb: str, word: str) -> bool:
+    """Whether a segment before this one is a noun made of the verb and the word after it
+    (`load-balancers` before `load-balancer-pools`)."""
+    full = segments(route.path)
+    earlier = full[:len(full) - len(own) + index]
+    for segment in earlier:
+        ws = words(segment)
+        if len(ws) >= 2 and ws[0] == verb and singular(ws[1]) == singular(word):
+            return True
+    return False
 
 
 def _action_how(what: str, method: str) -> str:
@@ -403,7 +426,15 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     # A new sub-resource route must not be one the table already has; a state change is a
     # PATCH of the resource itself, which may well exist already.
     sub = f"{parent}/{noun}" if noun else ""
-    if noun and (method, normal_path(sub)) not in table:
+    if not noun and method == "PATCH" and "GET" in route.methods and not target and \
+            verb in _STATE_NOUNS:
+        # `GET|POST /projects/{slug}/lock/`: the GET reads the lock state, so the segment
+        # names a resource already (the state); only the write's method is the action.
+        # Folding it into a PATCH of the parent would mix it with the parent's own fields.
+        shown = path_from(segments(route.path))
+        what = (f"PUT {shown} with the new state in the body (the GET this route also "
+                f"answers reads that state, so the path already names it)")
+    elif noun and (method, normal_path(sub)) not in table:
         what = f"{method} {sub}"
     elif method == "DELETE":
         what = f"DELETE {parent}"
@@ -421,6 +452,10 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})
+# Action verbs that are also the noun of the state they set (a lock, a pin, a ban): a route
+# that reads and sets it names that state. `cancel`, `approve` name no state: not these.
+_STATE_NOUNS = frozenset({"lock", "pin", "star", "mute", "block", "flag", "hold", "ban",
+                          "archive", "like", "vote", "watch"})
 _CREDENTIAL = re.compile(r"(?<![a-z])(key|keys|token|tokens|secret|secrets|password|"
                          r"credentials?)(?![a-z])", re.I)
 _DESTINATION = re.compile(r"^(destination|dest|target|to)(_|$)", re.I)
@@ -504,12 +539,16 @@ class MissingHealthEndpoint(ProjectRule):
         if not routes or not apps:
             return
         for route in routes:
-            for segment in segments(route.path):
-                if re.fullmatch(r"(health|healthz|healthcheck|health-check|health_check|"
-                                r"ready|readyz|readiness|live|livez|liveness|ping|status|"
-                                r"heartbeat|_health|__health__)", segment.lower()):
-                    return
+            if any(_HEALTH_SEGMENT.fullmatch(s.lower()) for s in segments(route.path)):
+                return
             if _version_probe(route):
+                return
+        # `app.register_blueprint(healthz, url_prefix="/healthz")` (flask_healthz): a
+        # library's blueprint or router mounted at a probe's path is the health endpoint,
+        # though none of its routes is in the project for the table to show.
+        for mount in facts.get("route_mount", []):
+            if mount.prefix and any(_HEALTH_SEGMENT.fullmatch(s.lower())
+                                    for s in segments(mount.prefix)):
                 return
         # Reported at the app that serves the most routes (the API a health check would
         # sit beside), with its own routes counted: a project may hold several apps.
@@ -528,6 +567,11 @@ class MissingHealthEndpoint(ProjectRule):
                     f"(/health, /healthz, /ready)",
                     fix=health_fix(facts, app),
                     severity=Severity.NOTE)
+
+
+_HEALTH_SEGMENT = re.compile(r"(health|healthz|healthcheck|health-check|health_check|ready|"
+                             r"readyz|readiness|live|livez|liveness|ping|status|heartbeat|"
+                             r"_health|__health__)")
 
 
 def _version_probe(route: Route) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.handlers import module_logger, response_call
 from ..analysis.rewrite import import_edit, imported_name, replace_in, setup_edit
+from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Edit, Fix
 from .br401_sentence import sentence_without_exception, translated
@@ -468,7 +469,7 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
         if found is not None:
             break
     if found is None:
-        return None
+        return _checks_fix(try_stmt, functions)
     return Fix(f"The try body raises messages written for the user ({where}line "
                f"{found.lineno}: "
                f"`{ctx.source(found)[:120]}`), which this except shows on purpose: a fixed "
@@ -476,6 +477,47 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
                f"project's own (`class UserFacingError(Exception)`), catch it before this "
                f"except and show its text; log anything else with its traceback "
                f"(logger.exception) and show a generic message for it.")
+
+
+# `check_username(name)`, `validate_form(data)`: a function whose job is to raise when the
+# input is wrong, with a message that says what is wrong.
+_CHECK_CALL = re.compile(r"^(check|validate|verify|ensure)_[a-z0-9_]+$")
+
+
+def _checks_fix(try_stmt: ast.Try, functions: dict[str, ast.AST]) -> Fix | None:
+    """Words, not code, when the try body calls a check of the project defined elsewhere
+    (`check_username(...)`, imported) and the except tells the user through the page's
+    notices (`flash`, Django's `messages.error`): the check's failures are the messages for
+    the form's user, which a fixed text would hide along with the unplanned failures. (An
+    answer with a status of its own, a 500, says the server failed: the generic text.)"""
+    if not any(_notice_call(n) for h in try_stmt.handlers for n in nodes_within(h.body)):
+        return None
+    for stmt in try_stmt.body:
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _type_name(node.func)
+            if not _CHECK_CALL.match(name) or name in functions:
+                continue  # one of this file is read for its raises (own_messages_fix)
+            return Fix(f"The try body calls `{name}` (line {node.lineno}), a check whose "
+                       f"failures say what is wrong with the input: a fixed text here would "
+                       f"hide those messages too. Have it raise an exception class of the "
+                       f"project's own for them (`class UserFacingError(Exception)`), catch "
+                       f"that before this except and show its text; log anything else with "
+                       f"its traceback (logger.exception) and show a generic message for it.")
+    return None
+
+
+def _notice_call(node: ast.AST) -> bool:
+    """`flash(...)`, `messages.error(request, ...)`: a notice shown on the next page."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "flash"
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (
+        func.value.id == "messages" and func.attr in ("error", "warning", "info",
+                                                      "add_message"))
 
 
 def helper_makes_text_fix(helper: str, line: int) -> Fix:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..analysis.frameworks.routes import MountFact, OwnerFact, Resolver
-from ..analysis.program import ClassInfo, program_of
+from ..analysis.program import ClassInfo, FunctionInfo, program_of
 from ..model import Fix
 
 _DESCRIPTION = "Add a cheap endpoint that answers 200 OK"
@@ -31,6 +31,15 @@ def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
                    f"`{cls}` (the application is kept on its instances, so a module-level "
                    f"`{var}` does not exist){_unserved(facts, app)}.")
     var = var if var.isidentifier() else "app"
+    # `def create_app(): app = Flask(...)`, `def register(flask_app): ...`: the application is
+    # a name inside that function only, so that is where the handler goes.
+    inside = ""
+    function = program_of(facts).resolve(owner) if facts.get("program") else None
+    if isinstance(function, FunctionInfo):
+        name = owner.rsplit(".", 1)[-1]
+        inside = (f", where the application is created: `{var}` is a parameter of `{name}` "
+                  f"here (inside `{name}` works too)" if var in function.params else
+                  f", inside `{name}` where `{var}` is in scope")
     unserved = _unserved(facts, app)
     if unserved:
         return Fix(f"{_DESCRIPTION} on `{var}`{unserved}.")
@@ -56,7 +65,7 @@ def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
         return Fix(f"{_DESCRIPTION}, registered before the `{var}.mount(\"/\", ...)` at line "
                    f"{catch_all.line}: routes match in registration order and that mount "
                    f"answers every path, so a probe added after it is never reached.", example)
-    return Fix(_DESCRIPTION, example)
+    return Fix(f"{_DESCRIPTION}{inside}", example)
 
 
 def _rest_api(facts: dict[str, list[Any]], app: OwnerFact) -> bool:
