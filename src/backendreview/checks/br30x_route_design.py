@@ -91,6 +91,7 @@ class SingularRoute(_SegmentRule):
         routes = self._routes(facts)
         program = program_of(facts)
         namespaced = _has_api_namespace(routes)
+        shapes = _TableShapes(project_routes(facts))
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -113,17 +114,25 @@ class SingularRoute(_SegmentRule):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
-                if ws[-1] in _LOOKUP_KEYS or any(segment.lower().endswith(w) and len(w) > 3
-                                                 for w in _UNCOUNTABLE_TAILS):
+                if (ws[-1] in _LOOKUP_KEYS and not _credential_key(ws)) or any(
+                        segment.lower().endswith(w) and len(w) > 3
+                        for w in _UNCOUNTABLE_TAILS):
                     continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
-                followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
-                    _identifies(own[index + 1], ws[-1])
+                # What the rest of the table says of this path: a POST creating into it
+                # beside member routes below it, or the plural spelled beside it.
+                head = shapes.head(route, own, index)
+                shaped = shapes.created_with_members(head)
+                sibling = shapes.has_sibling(head, pluralize_segment(segment))
+                followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and (
+                    _identifies(own[index + 1], ws[-1]) or shaped or sibling)
                 statics = [s for s in own[len(prefix):] or own[-1:] if not is_param(s)]
                 last = index == len(own) - 1
                 # A trailing singular names the collection only when the route is the
-                # collection itself: a DRF list/create route or a one-segment path.
+                # collection itself: a DRF list/create route, a one-segment path, a path
+                # that is created into and has members, or a create beside the plural.
                 collection = route.action in ("list", "create") or (
-                    len(statics) == 1 and _is_collection(route))
+                    len(statics) == 1 and _is_collection(route)) or shaped or (
+                    sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):
                     continue
                 if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
@@ -170,6 +179,45 @@ class SingularRoute(_SegmentRule):
                 break
 
 
+class _TableShapes:
+    """What the whole route table says of a path, whatever module writes each route: the
+    methods each (normalised) path answers, and every path's leading parts."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.methods: dict[str, set[str]] = {}
+        self.heads: set[str] = set()
+        for route in routes:
+            path = normal_path(route.path)
+            self.methods.setdefault(path, set()).update(route.methods)
+            parts = segments(path)
+            self.heads.update("/" + "/".join(parts[:n]) for n in range(1, len(parts) + 1))
+
+    @staticmethod
+    def head(route: Route, own: list[str], index: int) -> str | None:
+        """The normalised path up to `own[index]`, or None when the full path does not end
+        with the segments read (no shape to compare)."""
+        full = segments(route.path)
+        offset = len(full) - len(own)
+        if offset < 0 or full[offset:] != own:
+            return None
+        return normal_path("/".join(full[:offset + index + 1]))
+
+    def created_with_members(self, head: str | None) -> bool:
+        """`POST /note` beside `/note/{id}`: the path is a collection, created into and
+        addressed member by member, whatever its list route returns."""
+        return head is not None and "POST" in self.methods.get(head, ()) and (
+            f"{head}/{{}}" in self.methods)
+
+    def has_sibling(self, head: str | None, plural_segment: str) -> bool:
+        """`/floatingip` beside `/floatingips` under the same parent: the API spells this
+        collection in the plural elsewhere, so the singular is the odd one out."""
+        if head is None:
+            return False
+        parent = head.rsplit("/", 1)[0]
+        sibling = f"{parent}/{plural_segment.lower()}"
+        return sibling != head and sibling in self.heads
+
+
 def _class_written_prefix(route: Route) -> bool:
     """A Flask-AppBuilder view's prefix: written by its class (`resource_name`,
     `route_base`), registered elsewhere (`appbuilder.add_api(ChartRestApi)`)."""
@@ -205,7 +253,8 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
     return (route.file, route.span.start_line, route.span.start_col, index - prefix_len)
 
 
-_GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
+_GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid",
+                          "serial", "identifier"})
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
@@ -266,25 +315,51 @@ def _visible_path(route: Route) -> str:
     return "/" + "/".join(segments(route.path))
 
 
+def _credential_key(ws: list[str]) -> bool:
+    """`api_key`, `ssh-key`: a compound that names a kind of key is a credential the API
+    lists and deletes, not the attribute a lookup goes by (`/flows/key/{key}`)."""
+    return len(ws) > 1 and ws[-1] == "key"
+
+
+def _param_name(param_segment: str) -> str:
+    """The name a path parameter binds: `<int:pk>` and `<slug:slug>` (Flask / Django write
+    the converter first), `{name:path}` (Starlette / aiohttp write it after), `(?P<pk>...)`."""
+    for pattern in (r"<(?:\w+:)?(\w+)>", r"\{(\w+)(?::[^}]*)?\}", r":(\w+)"):
+        if found := re.fullmatch(pattern, param_segment):
+            return found.group(1).lower()
+    if found := re.search(r"\(\?P<(\w+)>", param_segment):
+        return found.group(1).lower()
+    names = [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param_segment)
+             if n not in ("int", "str", "slug", "uuid", "path")]
+    return names[-1].lower() if names else ""
+
+
 def _identifies(param_segment: str, word: str) -> bool:
     """Whether a path parameter identifies a member of `word`'s collection: a generic id
-    (`{id}`, `<int:pk>`) or one named after the word (`{user_id}` after `user`). `/cache/
-    {path}` or `/leaderboard/{model_id}` do not: the segment is not a collection there."""
-    import re as _re
-
-    names = [n for n in _re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param_segment)
-             if n not in ("int", "str", "slug", "uuid", "path") or n == param_segment.strip(
-                 "{}<>")]
-    name = (names[-1] if names else "").lower()
+    (`{id}`, `<int:pk>`, `<serial>`), one named after the word (`{user_id}` after `user`,
+    `{eventid}` after `event`, `<groupname>` after `tokengroup`) or a generic id qualified
+    as an old or new value (`{old_name}`). `/cache/{path}` or `/leaderboard/{model_id}` do
+    not: the segment is not a collection there."""
+    name = _param_name(param_segment)
     if not name:
         return False
-    parts = [p for p in _re.split(r"[_-]", name) if p]
+    parts = [p for p in re.split(r"[_-]", name) if p]
     if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
         return True
-    if _re.fullmatch(r"[a-z]{1,6}id", name):
+    if re.fullmatch(r"[a-z]{1,6}id", name):
         return True  # one word ending in `id`: `{mxid}`, `{tgid}`, `{userid}`
-    # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
-    return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
+    if name == word:
+        return True  # `{namespace}` after `namespace`
+    if len(parts) > 1 and parts[-1] in _GENERIC_IDS:
+        # `{user_id}` after `user`, `{old_session_id}` after `session`; not `{review_type}`.
+        return word in parts[:-1] or all(p in _QUALIFIERS for p in parts[:-1])
+    # One word glued to its id (`{thesaurusid}`, `<groupname>` after `tokengroup`).
+    return any(name.endswith(g) and len(name) - len(g) >= 3 and word.endswith(name[:-len(g)])
+               for g in _GENERIC_IDS)
+
+
+# Words that qualify a member's id as the value before or after a change (`{old_name}`).
+_QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
 
 
 class VerbInRoute(_SegmentRule):
