@@ -114,6 +114,8 @@ class SingularRoute(_SegmentRule):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
+                if len(ws[-1]) > 4 and ws[-1].endswith("list"):
+                    continue  # `blocklist`, `allowlist`: one list, its entries below it
                 if (ws[-1] in _LOOKUP_KEYS and not _credential_key(ws)) or any(
                         segment.lower().endswith(w) and len(w) > 3
                         for w in _UNCOUNTABLE_TAILS):
@@ -121,7 +123,7 @@ class SingularRoute(_SegmentRule):
                 # What the rest of the table says of this path: a POST creating into it
                 # beside member routes below it, or the plural spelled beside it.
                 head = shapes.head(route, own, index)
-                shaped = shapes.created_with_members(head)
+                shaped = shapes.created_with_members(head, ws[-1])
                 sibling = shapes.has_sibling(head, pluralize_segment(segment))
                 followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and (
                     _identifies(own[index + 1], ws[-1]) or shaped or sibling)
@@ -186,11 +188,16 @@ class _TableShapes:
     def __init__(self, routes: list[Route]) -> None:
         self.methods: dict[str, set[str]] = {}
         self.heads: set[str] = set()
+        # path -> the parameters written right below it (`/note` -> {"{note_id}"})
+        self.members: dict[str, set[str]] = {}
         for route in routes:
             path = normal_path(route.path)
             self.methods.setdefault(path, set()).update(route.methods)
             parts = segments(path)
             self.heads.update("/" + "/".join(parts[:n]) for n in range(1, len(parts) + 1))
+            written = segments(route.path)
+            if written and is_param(written[-1]):
+                self.members.setdefault(path.rsplit("/", 1)[0], set()).add(written[-1])
 
     @staticmethod
     def head(route: Route, own: list[str], index: int) -> str | None:
@@ -202,11 +209,13 @@ class _TableShapes:
             return None
         return normal_path("/".join(full[:offset + index + 1]))
 
-    def created_with_members(self, head: str | None) -> bool:
-        """`POST /note` beside `/note/{id}`: the path is a collection, created into and
-        addressed member by member, whatever its list route returns."""
-        return head is not None and "POST" in self.methods.get(head, ()) and (
-            f"{head}/{{}}" in self.methods)
+    def created_with_members(self, head: str | None, word: str) -> bool:
+        """`POST /note` beside `/note/{note_id}`: the path is a collection, created into and
+        addressed member by member, whatever its list route returns. The member's parameter
+        must identify one of `word` (`POST /token/resync` beside `/token/resync/<serial>`
+        is an action on the token the serial names)."""
+        return head is not None and "POST" in self.methods.get(head, ()) and any(
+            _identifies(param, word) for param in self.members.get(head, ()))
 
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
@@ -254,7 +263,7 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
 
 
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid",
-                          "serial", "identifier"})
+                          "identifier"})
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
@@ -336,7 +345,7 @@ def _param_name(param_segment: str) -> str:
 
 def _identifies(param_segment: str, word: str) -> bool:
     """Whether a path parameter identifies a member of `word`'s collection: a generic id
-    (`{id}`, `<int:pk>`, `<serial>`), one named after the word (`{user_id}` after `user`,
+    (`{id}`, `<int:pk>`, `<identifier>`), one named after the word (`{user_id}` after `user`,
     `{eventid}` after `event`, `<groupname>` after `tokengroup`) or a generic id qualified
     as an old or new value (`{old_name}`). `/cache/{path}` or `/leaderboard/{model_id}` do
     not: the segment is not a collection there."""
@@ -350,12 +359,21 @@ def _identifies(param_segment: str, word: str) -> bool:
         return True  # one word ending in `id`: `{mxid}`, `{tgid}`, `{userid}`
     if name == word:
         return True  # `{namespace}` after `namespace`
-    if len(parts) > 1 and parts[-1] in _GENERIC_IDS:
-        # `{user_id}` after `user`, `{old_session_id}` after `session`; not `{review_type}`.
-        return word in parts[:-1] or all(p in _QUALIFIERS for p in parts[:-1])
+    if len(parts) > 1 and parts[-1] in _GENERIC_IDS | _NAMED_IDS:
+        # `{user_id}` after `user`, `{old_session_id}` after `session`, `{container_serial}`
+        # after `container`; not `{review_type}`, nor `{old_serial}` (whose serial?).
+        return word in parts[:-1] or (parts[-1] in _GENERIC_IDS and all(
+            p in _QUALIFIERS for p in parts[:-1]))
+    if len(name) >= 4 and word.endswith(name):
+        return True  # `<resolver>` after `machineresolver`
     # One word glued to its id (`{thesaurusid}`, `<groupname>` after `tokengroup`).
     return any(name.endswith(g) and len(name) - len(g) >= 3 and word.endswith(name[:-len(g)])
                for g in _GENERIC_IDS)
+
+
+# What identifies a member once the parameter names the word (`{container_serial}`): alone,
+# `/token/description/<serial>` names the token, not a description.
+_NAMED_IDS = frozenset({"serial", "number", "no", "ref"})
 
 
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
