@@ -5,6 +5,7 @@ missing-health-endpoint."""
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import (
@@ -125,8 +126,11 @@ class SingularRoute(_SegmentRule):
                 head = shapes.head(route, own, index)
                 shaped = shapes.created_with_members(head, ws[-1])
                 sibling = shapes.has_sibling(head, pluralize_segment(segment))
-                followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and (
-                    _identifies(own[index + 1], ws[-1]) or shaped or sibling)
+                # The parameters right after it: `/user/<resolvername>/<username>` names one
+                # user by a pair of keys, the second named after the word.
+                params = list(takewhile(is_param, own[index + 1:]))
+                followed_by_param = bool(params) and (
+                    any(_identifies(p, ws[-1]) for p in params) or shaped or sibling)
                 statics = [s for s in own[len(prefix):] or own[-1:] if not is_param(s)]
                 last = index == len(own) - 1
                 # A trailing singular names the collection only when the route is the
