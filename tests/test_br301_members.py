@@ -34,6 +34,7 @@ def test_param_name_reads_each_framework_spelling(param: str, name: str) -> None
     ("{model_id}", "leaderboard", False),
     ("{review_type}", "review", False),
     ("<realm>", "resolver", False),
+    ("<realm>", "defaultrealm", False),         # the realm the default is set to
 ])
 def test_identifies(param: str, word: str, expected: bool) -> None:
     assert _identifies(param, word) is expected

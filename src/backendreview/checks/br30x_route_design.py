@@ -369,7 +369,9 @@ def _identifies(param_segment: str, word: str) -> bool:
         return word in parts[:-1] or (parts[-1] in _GENERIC_IDS and all(
             p in _QUALIFIERS for p in parts[:-1]))
     if len(name) >= 4 and word.endswith(name):
-        return True  # `<resolver>` after `machineresolver`
+        # `<resolver>` after `machineresolver`; not `<realm>` after `defaultrealm`: the
+        # default one is a singleton, and the parameter is the member it is set to.
+        return word[:-len(name)] not in _SINGLETON_QUALIFIERS
     # One word glued to its id (`{thesaurusid}`, `<groupname>` after `tokengroup`).
     return any(name.endswith(g) and len(name) - len(g) >= 3 and word.endswith(name[:-len(g)])
                for g in _GENERIC_IDS)
@@ -382,6 +384,8 @@ _NAMED_IDS = frozenset({"serial", "number", "no", "ref"})
 
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
+# Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
+_SINGLETON_QUALIFIERS = frozenset({"default", "current", "primary", "active", "main", "my"})
 
 
 class VerbInRoute(_SegmentRule):
