@@ -117,15 +117,16 @@ class SingularRoute(_SegmentRule):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
                 if len(ws[-1]) > 4 and ws[-1].endswith("list"):
                     continue  # `blocklist`, `allowlist`: one list, its entries below it
-                if (ws[-1] in _LOOKUP_KEYS and not _credential_key(ws)) or any(
-                        segment.lower().endswith(w) and len(w) > 3
-                        for w in _UNCOUNTABLE_TAILS):
-                    continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
+                if any(segment.lower().endswith(w) and len(w) > 3 for w in _UNCOUNTABLE_TAILS):
+                    continue  # `reusablemedia`
                 # What the rest of the table says of this path: a POST creating into it
                 # beside member routes below it, or the plural spelled beside it.
                 head = shapes.head(route, own, index)
                 shaped = shapes.created_with_members(head, ws[-1])
                 sibling = shapes.has_sibling(head, pluralize_segment(segment))
+                if ws[-1] in _LOOKUP_KEYS and not (_credential_key(ws) or sibling):
+                    # `/flows/name/{name}`: a lookup key; not `/key/<key>` beside `/keys`.
+                    continue
                 # The parameters right after it: `/user/<resolvername>/<username>` names one
                 # user by a pair of keys, the second named after the word.
                 params = list(takewhile(is_param, own[index + 1:]))
