@@ -40,6 +40,12 @@ def test_identifies(param: str, word: str, expected: bool) -> None:
     assert _identifies(param, word) is expected
 
 
+def test_a_later_key_counts_only_when_named_after_the_word() -> None:
+    assert _identifies("<username>", "user", generic=False)
+    assert not _identifies("<str:name>", "repo", generic=False)
+    assert not _identifies("<ptaskid>", "periodictask", generic=False)
+
+
 def _route(methods: tuple[str, ...], path: str) -> Route:
     return Route(methods=methods, path=path, own_path=path, prefix_known=True,
                  framework="fastapi", file="app.py", span=Span(1, 1, 1, 2), handler="h",

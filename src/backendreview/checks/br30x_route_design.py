@@ -131,7 +131,8 @@ class SingularRoute(_SegmentRule):
                 # user by a pair of keys, the second named after the word.
                 params = list(takewhile(is_param, own[index + 1:]))
                 followed_by_param = bool(params) and (
-                    any(_identifies(p, ws[-1]) for p in params) or shaped or sibling)
+                    _identifies(params[0], ws[-1]) or shaped or sibling or any(
+                        _identifies(p, ws[-1], generic=False) for p in params[1:]))
                 statics = [s for s in own[len(prefix):] or own[-1:] if not is_param(s)]
                 last = index == len(own) - 1
                 # A trailing singular names the collection only when the route is the
@@ -348,26 +349,26 @@ def _param_name(param_segment: str) -> str:
     return names[-1].lower() if names else ""
 
 
-def _identifies(param_segment: str, word: str) -> bool:
+def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
     """Whether a path parameter identifies a member of `word`'s collection: a generic id
     (`{id}`, `<int:pk>`, `<identifier>`), one named after the word (`{user_id}` after `user`,
     `{eventid}` after `event`, `<groupname>` after `tokengroup`) or a generic id qualified
     as an old or new value (`{old_name}`). `/cache/{path}` or `/leaderboard/{model_id}` do
-    not: the segment is not a collection there."""
+    not: the segment is not a collection there. Without `generic`, only a parameter named
+    after the word counts (a later key of several: `/repo/<path>/<namespace>/<name>` names a
+    collection inside the repo, not the repo)."""
     name = _param_name(param_segment)
     if not name:
         return False
     parts = [p for p in re.split(r"[_-]", name) if p]
-    if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
-        return True
-    if re.fullmatch(r"[a-z]{1,6}id", name):
-        return True  # one word ending in `id`: `{mxid}`, `{tgid}`, `{userid}`
+    if generic and (name in _GENERIC_IDS or re.fullmatch(r"[a-z]{1,6}id", name)):
+        return True  # `{id}`, `<int:pk>`; one word ending in `id`: `{mxid}`, `{userid}`
     if name == word:
         return True  # `{namespace}` after `namespace`
     if len(parts) > 1 and parts[-1] in _GENERIC_IDS | _NAMED_IDS:
         # `{user_id}` after `user`, `{old_session_id}` after `session`, `{container_serial}`
         # after `container`; not `{review_type}`, nor `{old_serial}` (whose serial?).
-        return word in parts[:-1] or (parts[-1] in _GENERIC_IDS and all(
+        return word in parts[:-1] or (generic and parts[-1] in _GENERIC_IDS and all(
             p in _QUALIFIERS for p in parts[:-1]))
     if len(name) >= 4 and word.endswith(name):
         # `<resolver>` after `machineresolver`; not `<realm>` after `defaultrealm`: the
