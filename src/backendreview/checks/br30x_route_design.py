@@ -115,6 +115,8 @@ class SingularRoute(_SegmentRule):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
+                if ws[-1] in _ADJECTIVES:
+                    continue  # `/custom/<slug>/token/`: a qualifier names no collection
                 if len(ws[-1]) > 4 and ws[-1].endswith("list"):
                     continue  # `blocklist`, `allowlist`: one list, its entries below it
                 if any(segment.lower().endswith(w) and len(w) > 3 for w in _UNCOUNTABLE_TAILS):
@@ -384,6 +386,10 @@ def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
 _NAMED_IDS = frozenset({"serial", "number", "no", "ref"})
 
 
+# Adjectives that qualify what follows them in a path (`/custom/<slug>/token/`): no
+# collection to name, and their "plural" is another word (`customs`).
+_ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "common",
+                         "generic", "builtin", "legacy", "remote", "secondary"})
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
 # Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
