@@ -21,6 +21,7 @@ def test_param_name_reads_each_framework_spelling(param: str, name: str) -> None
 
 @pytest.mark.parametrize(("param", "word", "expected"), [
     ("<slug:slug>", "organization", True),       # the converter is not the name
+    ("{_id}", "note", True),                     # a generic id, underscored
     ("{old_session_id}", "session", True),       # qualified by the word
     ("<old_name>", "policy", True),              # a generic id qualified as the old value
     ("<container_serial>", "container", True),   # a serial named after the word

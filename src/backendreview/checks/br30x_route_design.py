@@ -363,8 +363,9 @@ def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
     if not name:
         return False
     parts = [p for p in re.split(r"[_-]", name) if p]
-    if generic and (name in _GENERIC_IDS or re.fullmatch(r"[a-z]{1,6}id", name)):
-        return True  # `{id}`, `<int:pk>`; one word ending in `id`: `{mxid}`, `{userid}`
+    if generic and (name in _GENERIC_IDS or (len(parts) == 1 and parts[0] in _GENERIC_IDS) or
+                    re.fullmatch(r"[a-z]{1,6}id", name)):
+        return True  # `{id}`, `{_id}`, `<int:pk>`; one word ending in `id`: `{mxid}`
     if name == word:
         return True  # `{namespace}` after `namespace`
     if len(parts) > 1 and parts[-1] in _GENERIC_IDS | _NAMED_IDS:
