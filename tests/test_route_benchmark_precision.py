@@ -53,7 +53,7 @@ def test_pagination_opt_out_fix_removes_it(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_shared_resource_name_fix_names_every_class(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings(FIXTURES / "BR301" / "appbuilder_shared_resource", "BR301", monkeypatch)
-    assert [(f.path, f.span.start_line) for f in found] == [("dash/app.py", 12)]
+    assert [(f.path, f.span.start_line) for f in found] == [("dash/app.py", 11)]
     assert found[0].fix is not None
     assert found[0].fix.description == (
         'Name the collection in the plural on every view that serves "/api/v1/chart" '

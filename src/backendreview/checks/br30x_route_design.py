@@ -5,6 +5,7 @@ missing-health-endpoint."""
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import (
@@ -92,6 +93,7 @@ class SingularRoute(_SegmentRule):
         routes = self._routes(facts)
         program = program_of(facts)
         namespaced = _has_api_namespace(routes)
+        shapes = _TableShapes(project_routes(facts))
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -114,17 +116,34 @@ class SingularRoute(_SegmentRule):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
-                if ws[-1] in _LOOKUP_KEYS or any(segment.lower().endswith(w) and len(w) > 3
-                                                 for w in _UNCOUNTABLE_TAILS):
-                    continue  # `/flows/name/{name}`: a lookup key; `reusablemedia`
-                followed_by_param = index + 1 < len(own) and is_param(own[index + 1]) and \
-                    _identifies(own[index + 1], ws[-1])
+                if ws[-1] in _ADJECTIVES:
+                    continue  # `/custom/<slug>/token/`: a qualifier names no collection
+                if len(ws[-1]) > 4 and ws[-1].endswith("list"):
+                    continue  # `blocklist`, `allowlist`: one list, its entries below it
+                if any(segment.lower().endswith(w) and len(w) > 3 for w in _UNCOUNTABLE_TAILS):
+                    continue  # `reusablemedia`
+                # What the rest of the table says of this path: a POST creating into it
+                # beside member routes below it, or the plural spelled beside it.
+                head = shapes.head(route, own, index)
+                shaped = shapes.created_with_members(head, ws[-1])
+                sibling = shapes.has_sibling(head, pluralize_segment(segment))
+                if ws[-1] in _LOOKUP_KEYS and not (_credential_key(ws) or sibling):
+                    # `/flows/name/{name}`: a lookup key; not `/key/<key>` beside `/keys`.
+                    continue
+                # The parameters right after it: `/user/<resolvername>/<username>` names one
+                # user by a pair of keys, the second named after the word.
+                params = list(takewhile(is_param, own[index + 1:]))
+                followed_by_param = bool(params) and (
+                    _identifies(params[0], ws[-1]) or shaped or sibling or any(
+                        _identifies(p, ws[-1], generic=False) for p in params[1:]))
                 statics = [s for s in own[len(prefix):] or own[-1:] if not is_param(s)]
                 last = index == len(own) - 1
                 # A trailing singular names the collection only when the route is the
-                # collection itself: a DRF list/create route or a one-segment path.
+                # collection itself: a DRF list/create route, a one-segment path, a path
+                # that is created into and has members, or a create beside the plural.
                 collection = route.action in ("list", "create") or (
-                    len(statics) == 1 and _is_collection(route))
+                    len(statics) == 1 and _is_collection(route)) or shaped or (
+                    sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):
                     continue
                 if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
@@ -171,6 +190,52 @@ class SingularRoute(_SegmentRule):
                 break
 
 
+class _TableShapes:
+    """What the whole route table says of a path, whatever module writes each route: the
+    methods each (normalised) path answers, and every path's leading parts."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.methods: dict[str, set[str]] = {}
+        self.heads: set[str] = set()
+        # path -> the parameters written right below it (`/note` -> {"{note_id}"})
+        self.members: dict[str, set[str]] = {}
+        for route in routes:
+            path = normal_path(route.path)
+            self.methods.setdefault(path, set()).update(route.methods)
+            parts = segments(path)
+            self.heads.update("/" + "/".join(parts[:n]) for n in range(1, len(parts) + 1))
+            written = segments(route.path)
+            if written and is_param(written[-1]):
+                self.members.setdefault(path.rsplit("/", 1)[0], set()).add(written[-1])
+
+    @staticmethod
+    def head(route: Route, own: list[str], index: int) -> str | None:
+        """The normalised path up to `own[index]`, or None when the full path does not end
+        with the segments read (no shape to compare)."""
+        full = segments(route.path)
+        offset = len(full) - len(own)
+        if offset < 0 or full[offset:] != own:
+            return None
+        return normal_path("/".join(full[:offset + index + 1]))
+
+    def created_with_members(self, head: str | None, word: str) -> bool:
+        """`POST /note` beside `/note/{note_id}`: the path is a collection, created into and
+        addressed member by member, whatever its list route returns. The member's parameter
+        must identify one of `word` (`POST /token/resync` beside `/token/resync/<serial>`
+        is an action on the token the serial names)."""
+        return head is not None and "POST" in self.methods.get(head, ()) and any(
+            _identifies(param, word) for param in self.members.get(head, ()))
+
+    def has_sibling(self, head: str | None, plural_segment: str) -> bool:
+        """`/floatingip` beside `/floatingips` under the same parent: the API spells this
+        collection in the plural elsewhere, so the singular is the odd one out."""
+        if head is None:
+            return False
+        parent = head.rsplit("/", 1)[0]
+        sibling = f"{parent}/{plural_segment.lower()}"
+        return sibling != head and sibling in self.heads
+
+
 def _class_written_prefix(route: Route) -> bool:
     """A Flask-AppBuilder view's prefix: written by its class (`resource_name`,
     `route_base`), registered elsewhere (`appbuilder.add_api(ChartRestApi)`)."""
@@ -206,7 +271,8 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
     return (route.file, route.span.start_line, route.span.start_col, index - prefix_len)
 
 
-_GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid"})
+_GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid",
+                          "identifier"})
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
@@ -267,25 +333,69 @@ def _visible_path(route: Route) -> str:
     return "/" + "/".join(segments(route.path))
 
 
-def _identifies(param_segment: str, word: str) -> bool:
-    """Whether a path parameter identifies a member of `word`'s collection: a generic id
-    (`{id}`, `<int:pk>`) or one named after the word (`{user_id}` after `user`). `/cache/
-    {path}` or `/leaderboard/{model_id}` do not: the segment is not a collection there."""
-    import re as _re
+def _credential_key(ws: list[str]) -> bool:
+    """`api_key`, `ssh-key`: a compound that names a kind of key is a credential the API
+    lists and deletes, not the attribute a lookup goes by (`/flows/key/{key}`)."""
+    return len(ws) > 1 and ws[-1] == "key"
 
-    names = [n for n in _re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param_segment)
-             if n not in ("int", "str", "slug", "uuid", "path") or n == param_segment.strip(
-                 "{}<>")]
-    name = (names[-1] if names else "").lower()
+
+def _param_name(param_segment: str) -> str:
+    """The name a path parameter binds: `<int:pk>` and `<slug:slug>` (Flask / Django write
+    the converter first), `{name:path}` (Starlette / aiohttp write it after), `(?P<pk>...)`."""
+    for pattern in (r"<(?:\w+:)?(\w+)>", r"\{(\w+)(?::[^}]*)?\}", r":(\w+)"):
+        if found := re.fullmatch(pattern, param_segment):
+            return found.group(1).lower()
+    if found := re.search(r"\(\?P<(\w+)>", param_segment):
+        return found.group(1).lower()
+    names = [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param_segment)
+             if n not in ("int", "str", "slug", "uuid", "path")]
+    return names[-1].lower() if names else ""
+
+
+def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
+    """Whether a path parameter identifies a member of `word`'s collection: a generic id
+    (`{id}`, `<int:pk>`, `<identifier>`), one named after the word (`{user_id}` after `user`,
+    `{eventid}` after `event`, `<groupname>` after `tokengroup`) or a generic id qualified
+    as an old or new value (`{old_name}`). `/cache/{path}` or `/leaderboard/{model_id}` do
+    not: the segment is not a collection there. Without `generic`, only a parameter named
+    after the word counts (a later key of several: `/repo/<path>/<namespace>/<name>` names a
+    collection inside the repo, not the repo)."""
+    name = _param_name(param_segment)
     if not name:
         return False
-    parts = [p for p in _re.split(r"[_-]", name) if p]
-    if name in _GENERIC_IDS or (parts and parts[-1] in _GENERIC_IDS and len(parts) == 1):
-        return True
-    if _re.fullmatch(r"[a-z]{1,6}id", name):
-        return True  # one word ending in `id`: `{mxid}`, `{tgid}`, `{userid}`
-    # `{user_id}` after `user`, `{namespace}` after `namespace`; not `{review_type}`.
-    return bool(parts) and (name == word or (parts[0] == word and parts[-1] in _GENERIC_IDS))
+    parts = [p for p in re.split(r"[_-]", name) if p]
+    if generic and (name in _GENERIC_IDS or (len(parts) == 1 and parts[0] in _GENERIC_IDS) or
+                    re.fullmatch(r"[a-z]{1,6}id", name)):
+        return True  # `{id}`, `{_id}`, `<int:pk>`; one word ending in `id`: `{mxid}`
+    if name == word:
+        return True  # `{namespace}` after `namespace`
+    if len(parts) > 1 and parts[-1] in _GENERIC_IDS | _NAMED_IDS:
+        # `{user_id}` after `user`, `{old_session_id}` after `session`, `{container_serial}`
+        # after `container`; not `{review_type}`, nor `{old_serial}` (whose serial?).
+        return word in parts[:-1] or (generic and parts[-1] in _GENERIC_IDS and all(
+            p in _QUALIFIERS for p in parts[:-1]))
+    if len(name) >= 4 and word.endswith(name):
+        # `<resolver>` after `machineresolver`; not `<realm>` after `defaultrealm`: the
+        # default one is a singleton, and the parameter is the member it is set to.
+        return word[:-len(name)] not in _SINGLETON_QUALIFIERS
+    # One word glued to its id (`{thesaurusid}`, `<groupname>` after `tokengroup`).
+    return any(name.endswith(g) and len(name) - len(g) >= 3 and word.endswith(name[:-len(g)])
+               for g in _GENERIC_IDS)
+
+
+# What identifies a member once the parameter names the word (`{container_serial}`): alone,
+# `/token/description/<serial>` names the token, not a description.
+_NAMED_IDS = frozenset({"serial", "number", "no", "ref"})
+
+
+# Adjectives that qualify what follows them in a path (`/custom/<slug>/token/`): no
+# collection to name, and their "plural" is another word (`customs`).
+_ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "common",
+                         "generic", "builtin", "legacy", "remote", "secondary"})
+# Words that qualify a member's id as the value before or after a change (`{old_name}`).
+_QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
+# Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
+_SINGLETON_QUALIFIERS = frozenset({"default", "current", "primary", "active", "main", "my"})
 
 
 class VerbInRoute(_SegmentRule):

@@ -604,8 +604,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     )
 
 
-_JSON_RESPONSES = frozenset({"jsonify", "JsonResponse", "json_response", "JSONResponse",
-                             "make_json_response"})
+JSON_RESPONSES = frozenset({"jsonify", "JsonResponse", "json_response", "JSONResponse",
+                            "make_json_response"})
 
 
 def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -620,7 +620,7 @@ def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
         if not isinstance(value, ast.Call):
             return False
         name = (ctx.qualified_name(value.func) or ctx.source(value.func)).rsplit(".", 1)[-1]
-        if name not in _JSON_RESPONSES:
+        if name not in JSON_RESPONSES:
             return False
     return True
 

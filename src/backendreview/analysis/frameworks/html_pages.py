@@ -117,6 +117,7 @@ class PageSummaries:
         self.program = program  # None: the run collected no program model
         self._direct = {(f.path, f.line) for f in direct or ()}
         self._renders: dict[str, bool] = {}
+        self._json: dict[str, bool] = {}
 
     def handler_renders(self, path: str, line: int) -> bool:
         """The function defined at `path:line` returns what a rendering function returns."""
@@ -142,6 +143,37 @@ class PageSummaries:
             self._site_renders(fn, site) for site in outer_returned(fn))
         self._renders[fn.qualname] = answer
         return answer
+
+    def handler_answers_json(self, path: str, line: int) -> bool:
+        """The function defined at `path:line` answers JSON through a project function
+        (`return send_result(obj)`, whose body is `return jsonify(...)`) and renders no page
+        and redirects nowhere on any path the model sees."""
+        fn = self.program.function_at(path, line) if self.program is not None else None
+        return fn is not None and self.answers_json(fn)
+
+    def answers_json(self, fn: FunctionInfo) -> bool:
+        known = self._json.get(fn.qualname)
+        if known is not None:
+            return known
+        self._json[fn.qualname] = False  # cycle guard
+        # `returned` also marks a call whose value flows into the return through a variable
+        # (`res = delete_event(eid)` ... `return send_result(res)`): one JSON answer and no
+        # page or redirect among them is what tells.
+        sites = outer_returned(fn)
+        answer = not fn.redirects and any(self._site_answers_json(fn, s) for s in sites) and \
+            not any(self._site_renders(fn, s) for s in sites)
+        self._json[fn.qualname] = answer
+        return answer
+
+    def _site_answers_json(self, fn: FunctionInfo, site: CallSite) -> bool:
+        from .common import JSON_RESPONSES
+
+        callee = site.callee
+        if _last(callee.attr or callee.ref or site.text) in JSON_RESPONSES:
+            return True
+        # An unresolved call tells nothing: the answer is no.
+        targets = self.program.targets(fn, site) if self.program is not None else ()
+        return bool(targets) and all(self.answers_json(target) for target in targets)
 
     def _site_renders(self, fn: FunctionInfo, site: CallSite) -> bool:
         callee = site.callee

@@ -732,6 +732,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         return known[0] if len(set(known)) == 1 else None
 
     routes += graphql_operations(facts, routes, placed)
+    for route in routes:
+        # JSON answered through a project helper (`return send_result(obj)`, whose body is
+        # `return jsonify(...)`), followed through the call graph into other modules.
+        if not (route.serves_html or route.serves_json) and route.handler_line and \
+                pages.handler_answers_json(route.handler_file, route.handler_line):
+            route.serves_json = True
     _keep_json_modules(routes)
     for route in routes:
         # A page rendered through a project helper (a form helper's get_response()).

@@ -1,0 +1,68 @@
+"""BR301: which path parameters identify a member of the word before them, and what the
+route table's shape says of a path (tested on the helpers; fixtures/BR301/table_shapes.py
+and flask_json_helper/ show the findings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from backendreview.analysis.frameworks.routes import Route
+from backendreview.checks.br30x_route_design import _identifies, _param_name, _TableShapes
+from backendreview.model import Span
+
+
+@pytest.mark.parametrize(("param", "name"), [
+    ("<int:pk>", "pk"), ("<slug:slug>", "slug"), ("{name:path}", "name"), ("<serial>", "serial"),
+    ("(?P<pk>[0-9]+)", "pk"), ("{id}", "id"), (":user_id", "user_id"),
+])
+def test_param_name_reads_each_framework_spelling(param: str, name: str) -> None:
+    assert _param_name(param) == name
+
+
+@pytest.mark.parametrize(("param", "word", "expected"), [
+    ("<slug:slug>", "organization", True),       # the converter is not the name
+    ("{_id}", "note", True),                     # a generic id, underscored
+    ("{old_session_id}", "session", True),       # qualified by the word
+    ("<old_name>", "policy", True),              # a generic id qualified as the old value
+    ("<container_serial>", "container", True),   # a serial named after the word
+    ("{thesaurusid}", "thesaurus", True),        # glued to its id
+    ("<groupname>", "tokengroup", True),         # glued, after the word's tail
+    ("<resolver>", "machineresolver", True),     # the word's tail itself
+    ("<identifier>", "smtpserver", True),
+    ("<serial>", "description", False),          # the token's serial, not a description's
+    ("<old_serial>", "group", False),
+    ("{old_flow_id}", "tag", False),
+    ("{model_id}", "leaderboard", False),
+    ("{review_type}", "review", False),
+    ("<realm>", "resolver", False),
+    ("<realm>", "defaultrealm", False),         # the realm the default is set to
+])
+def test_identifies(param: str, word: str, expected: bool) -> None:
+    assert _identifies(param, word) is expected
+
+
+def test_a_later_key_counts_only_when_named_after_the_word() -> None:
+    assert _identifies("<username>", "user", generic=False)
+    assert not _identifies("<str:name>", "repo", generic=False)
+    assert not _identifies("<ptaskid>", "periodictask", generic=False)
+
+
+def _route(methods: tuple[str, ...], path: str) -> Route:
+    return Route(methods=methods, path=path, own_path=path, prefix_known=True,
+                 framework="fastapi", file="app.py", span=Span(1, 1, 1, 2), handler="h",
+                 handler_file="app.py", handler_line=1)
+
+
+def test_table_shapes_tell_a_collection_from_an_action() -> None:
+    shapes = _TableShapes([
+        _route(("POST",), "/runs/{run_id}/note/"),
+        _route(("GET",), "/runs/{run_id}/note/{note_id}"),
+        _route(("POST",), "/devices/resync"), _route(("POST",), "/devices/resync/{serial}"),
+        _route(("GET",), "/network/floatingips/"),
+    ])
+    assert shapes.created_with_members("/runs/{}/note", "note")
+    # `{serial}` names the device the resync acts on: no collection of resyncs.
+    assert not shapes.created_with_members("/devices/resync", "resync")
+    assert shapes.has_sibling("/network/floatingip", "floatingips")
+    assert not shapes.has_sibling("/network/floatingips", "floatingips")
+    assert not shapes.has_sibling(None, "floatingips")
