@@ -338,13 +338,12 @@ def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper()
     assert by_line[18].endswith("; pass the values as bound parameters of that call")
     # alerta: these findings carried no fix at all. The clause's fix is said in words, where
     # it is made (its values may be bound already: the names are what a placeholder cannot
-    # carry); the other passes its parameters already (`query.vars`, session 8: "extend
-    # `_fetchall` to take them" was judged wrong), so only what is spliced in is left.
+    # carry); the other is placeholders with the values passed where the text is run.
     fixes = {f.span.start_line: f.fix for f in findings}
     assert fixes[13] is not None and fixes[13].suggestion is None
     assert fixes[13].description.startswith(
         "The SQL fragments (`query.where`) are made elsewhere: where they are built, take "
         "every column, attribute and sort name from an allowlist of known names")
     assert fixes[18] is not None and fixes[18].description.startswith(
-        "The call already passes parameters (`query.vars`): keep every value among the parts "
-        "(`group`, `query.where`) a placeholder in the text with its value added there")
+        "Put placeholders in the text passed as `query` and pass the values as bound "
+        "parameters where it is run (extend `self._fetchall` to take them if it does not)")

@@ -299,20 +299,6 @@ HELPER_SQL = """
     """
 
 
-def test_br101_a_helper_call_passing_params_is_not_told_to_take_them(tmp_path,
-                                                                     monkeypatch) -> None:
-    # alerta: `self._fetchall(select, query.vars)` binds its values already; "extend
-    # `_fetchall` to take them" was wrong.
-    (finding,) = _project(tmp_path, {"case.py": HELPER_SQL.format(
-        call_args="select, {}")}, "BR101", monkeypatch)
-    assert finding.fix.description == (
-        "The call already passes parameters (`{}`): keep every value among the parts "
-        "(`group`) a placeholder in the text with its value added there, in the driver's "
-        "placeholder style; a column, table or sort name or a clause among them cannot be a "
-        "placeholder: take it from an allowlist of known names, here or where that part is "
-        "built. Nothing changes at this line when every part is such a name.")
-
-
 def test_br101_a_helper_call_with_the_text_alone_is_told_to_bind(tmp_path,
                                                                  monkeypatch) -> None:
     (finding,) = _project(tmp_path, {"case.py": HELPER_SQL.format(call_args="select")},

@@ -75,8 +75,6 @@ class TextToHelper:
     evidence_params: tuple[str, ...] = ()
     # the written text calls Apache AGE's cypher(): its fix is AGE's parameter map
     cypher: bool = False
-    # the arguments passed beside the text (`query.vars`): parameters are bound already
-    passed: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,8 +289,7 @@ class FlowRecorder:
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
             tuple(needs) if needs is not None else None,
-            all(_fragment(value) for value, _ in parts), evidence_params, cypher,
-            _passed_beside(self.ctx, call, arg)))
+            all(_fragment(value) for value, _ in parts), evidence_params, cypher))
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -420,13 +417,6 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
                    fix=_text_to_helper_fix(item, param))
 
 
-def _passed_beside(ctx, call: ast.Call, arg: ast.expr) -> str:  # type: ignore[no-untyped-def]
-    """The arguments a call passes beside the SQL text (`self._fetchall(select,
-    query.vars)`): where the values already go as bound parameters."""
-    others = [a for a in [*call.args, *(k.value for k in call.keywords)] if a is not arg]
-    return ", ".join(f"`{_short(ctx.source(a))}`" for a in others[:2])
-
-
 def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     """Words, not code: the text is made or run elsewhere. A clause (`query.where`) is built
     where it is made, which this line does not show: the names in it (columns, attributes,
@@ -440,15 +430,6 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
                    f"known names (never the request's own keys), and keep every value a "
                    f"placeholder with its value in the parameters passed along with `{param}`. "
                    f"Nothing changes at this line when that code does both.")
-    if item.passed:
-        # The values go as parameters already: what is left is what a placeholder cannot
-        # carry, or a value still spliced in beside them.
-        return Fix(f"The call already passes parameters ({item.passed}): keep every value "
-                   f"among the parts ({item.values}) a placeholder in the text with its value "
-                   f"added there, in the driver's placeholder style; a column, table or sort "
-                   f"name or a clause among them cannot be a placeholder: take it from an "
-                   f"allowlist of known names, here or where that part is built. Nothing "
-                   f"changes at this line when every part is such a name.")
     return Fix(f"Put placeholders in the text passed as `{param}` and pass the values as "
                f"bound parameters where it is run (extend `{item.text}` to take them if it "
                f"does not), in the driver's placeholder style; a column, table or sort name "
