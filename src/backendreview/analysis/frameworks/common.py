@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ...astutil import call_chain, own_nodes
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
-from .html_pages import returns_page
+from .html_pages import JSON_RESPONSES, returns_page
 
 # NAMED_VALUE (`{NAME}`, a value path_text names but cannot read) is path_format's: kept
 # importable from here, where path_text writes it.
@@ -602,10 +602,6 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         serves_html=not answers_json and returns_page(ctx, func, _returns(func)),
         is_async=isinstance(func, ast.AsyncFunctionDef),
     )
-
-
-JSON_RESPONSES = frozenset({"jsonify", "JsonResponse", "json_response", "JSONResponse",
-                            "make_json_response"})
 
 
 def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

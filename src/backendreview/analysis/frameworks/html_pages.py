@@ -38,6 +38,10 @@ PAGE_RESPONSES = frozenset({"render_template", "render_template_string", "render
 # project's or a serializer's `render` can build anything).
 _RENDER_FUNCTIONS = frozenset({"django.shortcuts.render", "aiohttp_jinja2.render_template",
                                "quart.render_template", "flask.render_template"})
+# What answers JSON, by the last part of its name (`jsonify`, `JsonResponse`, pgAdmin's
+# `make_json_response`): beside what renders a page, since a handler is one or the other.
+JSON_RESPONSES = frozenset({"jsonify", "JsonResponse", "json_response", "JSONResponse",
+                            "make_json_response"})
 # Django's class-based views that answer with a rendered template.
 TEMPLATE_VIEWS = frozenset({"TemplateView", "TemplateResponseMixin", "FormView", "BaseFormView",
                             "ProcessFormView", "CreateView", "UpdateView", "DeleteView",
@@ -166,8 +170,6 @@ class PageSummaries:
         return answer
 
     def _site_answers_json(self, fn: FunctionInfo, site: CallSite) -> bool:
-        from .common import JSON_RESPONSES
-
         callee = site.callee
         if _last(callee.attr or callee.ref or site.text) in JSON_RESPONSES:
             return True
