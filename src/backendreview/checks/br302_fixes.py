@@ -270,8 +270,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         full_new = "/" + full_new
     corrected = f"{method} {full_new.rstrip('/') or '/'}?{query}=..." if query else (
         f"{method} {full_new}")
-    if method != "GET" and route.methods and set(route.methods) <= {"GET", "HEAD"} and \
-            not route.resource_writes:
+    if method != "GET" and _reads_only(route) and not route.resource_writes:
         # `GET /workspaces/create` that redirects to the wizard's first step: a read that
         # leads to the write. Renaming it to the write turns a link into a POST; only a GET
         # that itself changes data (BR306's writes) is the write under the wrong method.
@@ -286,9 +285,8 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # by `delete_session`), `DeleteObjectsResource`: the handler acts on the members the
         # body lists; a member id in the path is invented, and merging into the member's
         # own route loses the batch.
-        served_one = table.get((method, normal_path(full_new)))
         return _batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
-                          served_one if served_one != route.handler else None)
+                          served if served != route.handler else None)
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
                    f"{corrected}")
