@@ -19,6 +19,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import FileContext
+from .frameworks.naming import HTTP_METHOD_NAMES
 
 if TYPE_CHECKING:
     from ..semantic import SemanticModel
@@ -193,7 +194,6 @@ def _restx_candidate(ctx: FileContext, cls: ast.ClassDef) -> bool:
     return bool(class_candidates(ctx, cls))
 
 
-_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 
 def _dispatched_methods(ctx: FileContext, cls: ast.ClassDef) -> frozenset[str]:
@@ -211,8 +211,9 @@ def _dispatched_methods(ctx: FileContext, cls: ast.ClassDef) -> frozenset[str]:
                 if isinstance(node, ast.Dict):
                     names.update(v.value for k, v in zip(node.keys, node.values, strict=True)
                                  if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                                 and k.value.lower() in _VERBS and isinstance(v, ast.Constant)
-                                 and isinstance(v.value, str) and v.value.isidentifier())
+                                 and k.value.lower() in HTTP_METHOD_NAMES
+                                 and isinstance(v, ast.Constant) and isinstance(v.value, str)
+                                 and v.value.isidentifier())
         return frozenset(names)
 
     return ctx.memo("dispatched-methods", cls, compute)

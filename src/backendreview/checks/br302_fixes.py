@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..analysis.frameworks.naming import (
+    HTTP_METHOD_NAMES,
     is_param,
     is_plural,
     is_word_noun_like,
@@ -352,13 +353,11 @@ def _names_several(route: Route, collection: str) -> bool:
     """Whether the handler's own name says it acts on several members of `collection`
     (`delete_sessions` under `/sessions`): its last word is that plural."""
     parts = route.handler.split(".")
-    if len(parts) > 1 and parts[-1].lower() in _HTTP_METHODS:
+    if len(parts) > 1 and parts[-1].lower() in HTTP_METHOD_NAMES:
         parts = parts[:-1]  # `DeleteObjectsResource.post`: the class names what it does
     name = words(parts[-1])
     return len(name) > 1 and collection.lower() in name[1:] and is_plural(collection.lower())
 
-
-_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 
 def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],

@@ -43,6 +43,10 @@ SERVICE_NAMES = frozenset({
     "onedrive", "sharepoint", "jira", "zoom", "teams"})
 DEFAULT_ALLOWLIST = DEFAULT_ALLOWLIST | SERVICE_NAMES
 
+# The HTTP methods, lower-case, as a class-based view names the method that serves each
+# (`MethodView.get`, `HTTPEndpoint.post`, `View.options`).
+HTTP_METHOD_NAMES = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
 # Verbs that name a CRUD operation the HTTP method should carry.
 CRUD_VERBS = {
     "get": "GET", "fetch": "GET", "list": "GET", "retrieve": "GET", "read": "GET",

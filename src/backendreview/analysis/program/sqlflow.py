@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ..frameworks.naming import HTTP_METHOD_NAMES
 from .facts import Callee, CallSite, ClassInfo, FunctionInfo
 from .model import MAX_DEPTH, ProgramModel, Step
 
@@ -296,7 +297,6 @@ class ParamSummaries:
 _PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|cached_property"
                                r"|abstractmethod|override|lru_cache|cache|wraps|overload"
                                r"|contextmanager|asynccontextmanager)$")
-_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
 
 # A class-based view's base, by its last segment: MethodView, Resource, RequestHandler,
@@ -314,7 +314,7 @@ def is_entry_point(name: str, params: Iterable[str], decorators: Iterable[str],
         return True
     if any(p in ("request", "req") for p in params):
         return True
-    return name in _VIEW_METHODS and any(
+    return name in HTTP_METHOD_NAMES and any(
         _VIEW_BASE.search(b.rsplit(".", 1)[-1]) for b in class_bases)
 
 
