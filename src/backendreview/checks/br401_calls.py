@@ -30,6 +30,7 @@ from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
+from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
 from .br401_streams import check_streams
 
@@ -292,6 +293,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         self.findings += check_raises(facts, leaks, reported)
         self.findings += check_catch_all(facts, leaks)
         self.findings += check_streams(facts)
+        self._add_new(check_text_helpers(facts))
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
@@ -322,6 +324,11 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             self.findings.append(finding)
             reported.add(where)
 
+
+    def _add_new(self, findings: list[Finding]) -> None:
+        """Findings at an except no other reading of this half has reported."""
+        taken = {(f.path, f.span.start_line) for f in self.findings}
+        self.findings += [f for f in findings if (f.path, f.span.start_line) not in taken]
 
     def _returned_to_routes(self, facts: dict[str, list[Any]]) -> None:
         """Report each helper's except once, listing the routes that return the helper's

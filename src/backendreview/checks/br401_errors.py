@@ -50,6 +50,13 @@ from .br401_fixes import (
     own_messages_fix,
     stored_text_fix,
 )
+from .br401_helper_text import (
+    assumed_text_call,
+    record_text_returns,
+    record_through_helper,
+    text_locals,
+    text_of,
+)
 from .br401_raises import (
     OPERATOR_NOTE,
     REGISTER_CALLS,
@@ -96,6 +103,9 @@ class Leak:
     sink: ast.AST  # the call or return that sends it
     sink_label: str
     kind: str  # the response family, for the fix
+    # a project call the exception is handed to, read as its text (`format_exception(e)`):
+    # the leak holds when that function returns its argument's text
+    via: tuple[ast.Call, str] | None = None
 
 
 def is_broad_handler(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
@@ -133,9 +143,14 @@ def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
 class HandlerAnalysis:
     """What one broad handler does with the exception."""
 
-    def __init__(self, ctx: FileContext, handler: ast.ExceptHandler) -> None:
+    def __init__(self, ctx: FileContext, handler: ast.ExceptHandler,
+                 through_calls: bool = False) -> None:
         self.ctx = ctx
         self.handler = handler
+        # Read a project call given the exception as its text (the call and the argument's
+        # key land in `self.via`), for the project half to confirm.
+        self.through_calls = through_calls
+        self.via: tuple[ast.Call, str] | None = None
         self.nodes = nodes_within(handler.body)
         self.first = handler.body[0].lineno if handler.body else handler.lineno
         self.last = handler.end_lineno or handler.lineno
@@ -180,7 +195,12 @@ class HandlerAnalysis:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if name and node.id == name:
                     if self._handed_to_unknown_function(node):
-                        continue
+                        assumed = self._assumed_text(node)
+                        if assumed is None:
+                            continue
+                        self.via = assumed
+                        return f"the text `{self.ctx.source(assumed[0].func)}()` makes of " \
+                            f"`{name}`"
                     return self._describe_use(node)
                 found = self._tainted_local(node, depth,
                                             bare_ok=not self._handed_to_unknown_function(node))
@@ -268,6 +288,19 @@ class HandlerAnalysis:
         if _returns_text_of_argument(self.ctx, self.function, parent, node):
             return False  # `self.get_exception_message(exception=e)` gives back str(e)
         return response_call(self.ctx, parent) is None
+
+    def _assumed_text(self, node: ast.Name) -> tuple[ast.Call, str] | None:
+        """In the reading through calls: the project call `node` (the exception) is handed
+        to, with the argument's key."""
+        if not self.through_calls:
+            return None
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.ctx.semantic.parent(parent)
+        if not isinstance(parent, ast.Call) or is_logging_call(self.ctx, parent):
+            return None
+        key = assumed_text_call(self.ctx, parent, node)
+        return (parent, key) if key is not None else None
 
     def _describe_use(self, node: ast.Name) -> str:
         parent = self.ctx.semantic.parent(node)
@@ -382,6 +415,7 @@ class HandlerAnalysis:
                 if family is None:
                     continue
                 for arg in _body_arguments(self.ctx, node):
+                    self.via = None
                     what = self.tainted(arg)
                     if what and self._unserialisable_object(family, node, arg, what):
                         continue
@@ -389,16 +423,17 @@ class HandlerAnalysis:
                         return None
                     if what:
                         label = self.ctx.source(node.func)
-                        return Leak(what, node, f"{label}(...)", family)
+                        return Leak(what, node, f"{label}(...)", family, self.via)
             elif isinstance(node, ast.Return) and node.value is not None and self.in_route:
                 value = node.value
                 if isinstance(value, ast.Call) and response_call(self.ctx, value):
                     continue  # checked as a call
+                self.via = None
                 what = self.tainted(value)
                 if what and self._deliberate_client_error(value):
                     return None  # Flask's `return {"message": str(e)}, 400`
                 if what:
-                    return Leak(what, node, "the route's return value", "return")
+                    return Leak(what, node, "the route's return value", "return", self.via)
         return None
 
 
@@ -587,9 +622,6 @@ def _own_text_helper(ctx: FileContext, call: ast.Call) -> bool:
         ctx, target, lambda c: _parses_value(ctx, c) or response_call(ctx, c) is not None)
 
 
-_TEXT_OF = frozenset({"str", "repr", "force_str", "force_text", "smart_str", "format"})
-
-
 def _local_def(ctx: FileContext, caller: ast.AST | None, call: ast.Call
                ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None:
     """The def a call names in this file — `self.m(...)` a method of the caller's class, `f(...)`
@@ -623,47 +655,11 @@ def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: as
         param = params[call.args.index(arg)]
     if param is None:
         return False
-    made: set[str] = set()  # locals holding the parameter's text
-    for node in ast.walk(target):
-        if isinstance(node, ast.Assign) and _text_of(node.value, param, made):
-            if made and _scrubs(node.value, made):
-                return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
-            made |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    return any(isinstance(n, ast.Return) and n.value is not None and _text_of(
+    made = text_locals(list(ast.walk(target)), param)  # locals holding the parameter's text
+    if made is None:
+        return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
+    return any(isinstance(n, ast.Return) and n.value is not None and text_of(
         n.value, param, made) for n in ast.walk(target))
-
-
-def _scrubs(expr: ast.AST, made: set[str]) -> bool:
-    """`text.replace(secret, "[REDACTED]")`, `re.sub(pattern, "***", text)`: the helper edits
-    the exception's text before giving it back, deliberately."""
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
-        expr.func.attr in ("replace", "sub") and any(
-            isinstance(n, ast.Name) and n.id in made for n in ast.walk(expr)))
-
-
-def _text_of(expr: ast.AST, param: str, made: set[str]) -> bool:
-    """`str(x)`, `force_str(s=x)`, an f-string with `x`, for `x` the parameter, or a local in
-    `made` holding such text — not in one branch of a conditional (`"generic" if
-    isinstance(x, Exception) else f"{x}"`)."""
-    stack: list[ast.AST] = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.IfExp):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-        if isinstance(node, ast.Name) and node.id in made:
-            return True
-        if isinstance(node, ast.Call):
-            fname = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
-                node.func, "id", "")
-            values = [*node.args, *(k.value for k in node.keywords)]
-            if fname in _TEXT_OF and any(isinstance(v, ast.Name) and v.id == param
-                                         for v in values):
-                return True
-        elif isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name) and \
-                node.value.id == param:
-            return True
-    return False
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
@@ -882,6 +878,7 @@ class BroadExceptLeak(Rule):
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)
+        record_text_returns(self.ctx, node)
 
     def _held_catch_all(self, handler: ast.AST, message: str) -> Finding:
         """The finding at an error handler registered for every exception, kept for the
@@ -907,6 +904,7 @@ class BroadExceptLeak(Rule):
         leak = analysis.leak
         if leak is None:
             if broad:
+                self._through_text_helper(node, analysis)
                 self._helper_candidates(node, analysis)
                 if not self._parses_input(node):
                     # `raise ApiError(str(e), 500)`: the project half looks for the error
@@ -930,6 +928,10 @@ class BroadExceptLeak(Rule):
             # A specific exception's own text is often a deliberate message (KeyError ->
             # "missing field"); a stack trace never is.
             return
+        self._report_leak(node, analysis, leak, broad)
+
+    def _report_leak(self, node: ast.ExceptHandler, analysis: HandlerAnalysis, leak: Leak,
+                     broad: bool) -> Finding:
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
                    f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
@@ -945,9 +947,28 @@ class BroadExceptLeak(Rule):
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
                 "a generic message (with an error id the client can quote)."))
-        self.report(_except_line(node), message, fix=fix, related=(
+        return self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
             severity=severity)
+
+    def _through_text_helper(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
+        """`detail=f"failed: {format_exception(e)}"`: the handler read again with a project
+        call given the exception standing for its text; a leak found so is held for the
+        project half, which reports it when that function returns its argument's text."""
+        name = node.name
+        if not name or not any(
+                isinstance(n, ast.Call) and any(
+                    isinstance(a, ast.Name) and a.id == name
+                    for a in [*n.args, *(k.value for k in n.keywords)])
+                for n in analysis.nodes):
+            return
+        again = HandlerAnalysis(self.ctx, node, through_calls=True)
+        leak = again.leak
+        if leak is None or leak.via is None:
+            return
+        finding = self._report_leak(node, again, leak, True)
+        self.ctx.findings.remove(finding)
+        record_through_helper(self.ctx, node, leak.via[0], leak.via[1], finding)
 
     def _helper_candidates(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
         """Calls handing the exception to a function: the project half reports the handler
