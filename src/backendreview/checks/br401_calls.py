@@ -293,7 +293,12 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         self.findings += check_raises(facts, leaks, reported)
         self.findings += check_catch_all(facts, leaks)
         self.findings += check_streams(facts)
+        self._through_helpers(facts, reported)
+        # Last: a helper that makes the exception's text, when no other reading reported it.
         self._add_new(check_text_helpers(facts))
+
+    def _through_helpers(self, facts: dict[str, list[Any]], reported: set[tuple[str, int]]
+                         ) -> None:
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
