@@ -23,7 +23,7 @@ from ..analysis.frameworks.routes import Route, project_routes
 from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
-from ..analysis.program.model import MAX_DEPTH
+from ..analysis.program.model import MAX_DEPTH, ProgramModel
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
 from ..astutil import nodes_within
 from ..context import FileContext
@@ -79,6 +79,9 @@ class ExceptToHelper:
     text: str  # the callee as written
     span: Span  # the call
     returned: bool  # the call's value is returned by a route handler
+    # def line of the decorator whose wrapper holds the except (0: none): the call's value
+    # is returned by the routes that decorator wraps, when there are any
+    decorator: int = 0
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,8 @@ def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
 
 
 def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[ast.Call],
-                      describe: Any, finding: Finding, in_route: bool) -> None:
+                      describe: Any, finding: Finding, in_route: bool, decorator: int = 0
+                      ) -> None:
     """The calls of a broad handler that leaks nothing itself and hands the exception (or
     its text, `describe(arg)`) to a function."""
     owner = ctx.semantic.enclosing_function(handler)
@@ -249,7 +253,8 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
                 break
             ctx.emit_fact(CANDIDATES, ExceptToHelper(
                 finding, owner_line, key, what, callee, ctx.source(call.func),
-                ctx.span_of(call), in_route and _returned(ctx, call)))
+                ctx.span_of(call), (in_route or bool(decorator)) and _returned(ctx, call),
+                decorator))
 
 
 def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
@@ -323,6 +328,12 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 f"{'raises' if use.raises else 'returns'} {use.detail} with it",
                 "the exception reaches the response here")
             message = f"{item.finding.message}: {item.what} is handed to {words}"
+            if item.decorator and not use.raises:
+                wrapped = decorated_routes(model, facts, item.finding.path, item.decorator)
+                if not wrapped:
+                    continue  # a decorator no route wears
+                message += f"; {wrapped[0]}"
+                related += wrapped[1]
             finding = completed(item.finding, message, related)
             if item.what.startswith("`"):  # the exception itself: the helper makes the text
                 finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
@@ -373,6 +384,37 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                                      f"route {'|'.join(r.methods)} {r.path} returns it",
                                      caller.path) for r, (caller, site) in reached[:3])
             self.findings.append(completed(item.finding, message, related))
+
+
+def decorated_routes(model: ProgramModel, facts: dict[str, list[Any]], path: str, line: int
+                     ) -> tuple[str, tuple[Related, ...]] | None:
+    """The routes whose handler wears the decorator defined at `path:line` (or one a
+    decorator factory defined there makes), in words and as related locations."""
+    outer = model.function_at(path, line)
+    if outer is None:
+        return None
+    reached: list[Route] = []
+    for route in project_routes(facts):
+        handler = model.function_at(route.handler_file, route.handler_line)
+        if handler is None:
+            continue
+        for ref in handler.decorators:
+            found = model.resolve(ref)
+            if isinstance(found, FunctionInfo) and (
+                    found.qualname == outer.qualname
+                    or outer.qualname.startswith(found.qualname + ".")):
+                reached.append(route)
+                break
+    if not reached:
+        return None
+    name = short_name(outer.qualname, outer.path)
+    shown = [f"{'|'.join(r.methods)} {r.path}" for r in reached[:3]]
+    more = f" and {len(reached) - 3} more" if len(reached) > 3 else ""
+    words = (f"`{name}` wraps the route{'s' if len(reached) > 1 else ''} "
+             f"{', '.join(shown)}{more}, whose response is what the wrapper returns")
+    related = tuple(Related(r.span, f"route {'|'.join(r.methods)} {r.path} wears {name}",
+                            r.file) for r in reached[:3])
+    return words, related
 
 
 def _routes_returning(helper: FunctionInfo, routes: dict[str, list[Route]],

@@ -811,20 +811,28 @@ def _is_view_wrapper(ctx: FileContext, func: ast.AST) -> bool:
     """The inner function of a view decorator (`def decorator(f): @wraps(f) def wrapper(
     *args, **kwargs): ... f(*args, **kwargs)`) that reads the framework's request: it stands
     in for the view it wraps, so what it returns is the view's response."""
+    if wrapped_by(ctx, func) is None:
+        return False
+    return any(
+        isinstance(n, ast.Name | ast.Attribute) and (ctx.qualified_name(n) or "") in (
+            "flask.request", "quart.request") for n in nodes_within(func.body))
+
+
+def wrapped_by(ctx: FileContext, func: ast.AST | None) -> ast.FunctionDef | None:
+    """The decorator whose inner function `func` is (`def decorator(f): @wraps(f) def
+    wrapper(*args, **kwargs): ... f(*args, **kwargs)`): what `func` returns is what the
+    function it decorates returns."""
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or (
             func.args.vararg is None and func.args.kwarg is None):
-        return False
+        return None
     outer = ctx.semantic.enclosing_function(func)
-    if outer is None:
-        return False
+    if not isinstance(outer, ast.FunctionDef):
+        return None
     wrapped = {a.arg for a in [*outer.args.posonlyargs, *outer.args.args]}
-    nodes = nodes_within(func.body)
     calls_wrapped = any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in wrapped
-        and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes)
-    return calls_wrapped and any(
-        isinstance(n, ast.Name | ast.Attribute) and (ctx.qualified_name(n) or "") in (
-            "flask.request", "quart.request") for n in nodes)
+        and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes_within(func.body))
+    return outer if calls_wrapped else None
 
 
 def _is_wsgi_callable(func: ast.AST) -> bool:
@@ -980,8 +988,10 @@ class BroadExceptLeak(Rule):
             return
         if self._parses_input(node):
             return  # the exception describes the client's own data
+        decorator = wrapped_by(self.ctx, analysis.function) if not analysis.in_route else None
         record_candidates(self.ctx, node, calls, analysis.tainted,
-                          self._held_finding(node, analysis), analysis.in_route)
+                          self._held_finding(node, analysis), analysis.in_route,
+                          decorator.lineno if decorator is not None else 0)
 
     def _parses_input(self, node: ast.ExceptHandler) -> bool:
         parent = self.ctx.semantic.parent(node)
@@ -1019,7 +1029,8 @@ class BroadExceptLeak(Rule):
             final = "raise " + call.replace(text, generic, 1)
         fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
                else None) or connection_test_fix(analysis.function) or (
-            self._helper_fix(analysis) if at is None and not analysis.in_route else None) or \
+            self._helper_fix(analysis) if at is None and not analysis.in_route
+            and wrapped_by(self.ctx, analysis.function) is None else None) or \
             _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
                          "return a generic message (with an error id the client can quote).",
                          final)
