@@ -17,6 +17,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from ..analysis.handlers import (
+    RESPONSE_CALLS,
     is_logging_call,
     is_route_handler,
     module_logger,
@@ -411,7 +412,8 @@ class HandlerAnalysis:
                 continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
                 family = response_call(self.ctx, node) or _user_message(self.ctx, node) \
-                    or (stream_write(self.ctx, node) if self.in_route else None)
+                    or (stream_write(self.ctx, node) if self.in_route else None) \
+                    or own_response_class(self.ctx, node)
                 if family is None:
                     continue
                 for arg in _body_arguments(self.ctx, node):
@@ -833,6 +835,26 @@ def wrapped_by(ctx: FileContext, func: ast.AST | None) -> ast.FunctionDef | None
         isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in wrapped
         and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes_within(func.body))
     return outer if calls_wrapped else None
+
+
+def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
+    """`JSONResponse(str(e), 500)` where this file defines `class JSONResponse(
+    _RestResponse)` and `class _RestResponse(http.HttpResponse)`: a response class of the
+    project's own, built on a framework's; the framework class it answers as, or None."""
+    if not isinstance(call.func, ast.Name):
+        return None
+    classes = ctx.memo("br401-own-classes", ctx.tree, lambda: {
+        s.name: s for s in ctx.tree.body if isinstance(s, ast.ClassDef)})
+    name, seen = call.func.id, set()
+    while name in classes and name not in seen and len(seen) < 4:
+        seen.add(name)
+        bases = classes[name].bases
+        for base in bases:
+            qualified = ctx.qualified_name(base)
+            if qualified in RESPONSE_CALLS:
+                return qualified
+        name = next((b.id for b in bases if isinstance(b, ast.Name)), "")
+    return None
 
 
 def _is_wsgi_callable(func: ast.AST) -> bool:
