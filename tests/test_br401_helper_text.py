@@ -1,0 +1,82 @@
+"""BR401 one call away: a project helper (in another module) that returns the exception's
+text, a view decorator whose wrapper hands the exception to a helper that builds the
+response (reported once at the except, naming the routes that wear it), and a response class
+the file builds on a framework's. Each finding names its steps in the message and as related
+locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import run
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "BR401"
+
+
+def _findings(project: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT / project)
+    result = run([Path(".")], Config(root=ROOT / project, select=("BR401",)), jobs=1)
+    return {(f.path, f.span.start_line): f for f in result.findings}
+
+
+def test_helper_returning_the_exceptions_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings("helpers_that_make_text", monkeypatch)
+    assert sorted(found) == [("api/routes.py", 23), ("api/routes.py", 33),
+                             ("api/routes.py", 43)]
+    direct = found[("api/routes.py", 23)]
+    assert direct.rule_id == "BR401"
+    assert direct.message == (
+        "`except Exception as e` sends exception details to the client: the text "
+        "`errtext.format_exception()` makes of `e` reaches fastapi.HTTPException(...) on line "
+        "24; `format_exception` (errtext.py:8), which returns the exception's text "
+        "(errtext.py:8)")
+    assert [(r.path, r.span.start_line, r.message) for r in direct.related] == [
+        (None, 24, "the exception reaches the response here"),  # None: the finding's file
+        ("api/routes.py", 25, "calls format_exception"),
+        ("api/errtext.py", 8, "the helper returns the exception's text"),
+    ]
+
+
+def test_helper_handing_the_exception_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`describe(e)` returns `format_exception(exc, True)`: solved over the call graph."""
+    found = _findings("helpers_that_make_text", monkeypatch)
+    two_steps = found[("api/routes.py", 33)]
+    assert two_steps.message.endswith(
+        "the text `describe()` makes of `e` (through `message`) reaches "
+        "fastapi.HTTPException(...) on line 35; `describe` (errtext.py:15), which calls "
+        "`format_exception` (errtext.py:8), which returns the exception's text (errtext.py:8)")
+    assert [(r.path, r.span.start_line) for r in two_steps.related] == [
+        (None, 35), ("api/routes.py", 34), ("api/errtext.py", 17),
+        ("api/errtext.py", 8)]
+
+
+def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings("decorated_views", monkeypatch)
+    assert sorted(found) == [("app/decorators.py", 12), ("app/decorators.py", 25)]
+    wrapper = found[("app/decorators.py", 12)]
+    assert wrapper.message == (
+        "`except BaseException as e` sends exception details to the client: `e` is handed to "
+        "`jsonify_error` (errors.py:9), which returns jsonify(...) with it (errors.py:11); "
+        "`exception_decorator` wraps the routes GET /processes, GET /settings, whose response "
+        "is what the wrapper returns")
+    assert [(r.path, r.span.start_line, r.message) for r in wrapper.related] == [
+        ("app/decorators.py", 13, "calls jsonify_error"),
+        ("app/errors.py", 11, "the exception reaches the response here"),
+        ("app/views.py", 8, "route GET /processes wears exception_decorator"),
+        ("app/views.py", 14, "route GET /settings wears exception_decorator"),
+    ]
+    factory = found[("app/decorators.py", 25)]
+    assert factory.message.endswith(
+        "`guarded.decorator` wraps the route POST /import, whose response is what the "
+        "wrapper returns")
+
+
+def test_response_class_of_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings("project_response_class", monkeypatch)
+    assert sorted(found) == [("api/rest.py", 35)]
+    assert found[("api/rest.py", 35)].message == (
+        "`except Exception as e` sends exception details to the client: str(e) reaches "
+        "JSONResponse(...) on line 37")
