@@ -55,7 +55,8 @@ def test_helper_handing_the_exception_on(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("decorated_views", monkeypatch)
-    assert sorted(found) == [("app/decorators.py", 12), ("app/decorators.py", 25)]
+    assert sorted(found) == [("app/decorators.py", 12), ("app/decorators.py", 25),
+                             ("app/decorators.py", 75)]
     wrapper = found[("app/decorators.py", 12)]
     assert wrapper.message == (
         "`except BaseException as e` sends exception details to the client: `e` is handed to "
@@ -72,6 +73,11 @@ def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> 
     assert factory.message.endswith(
         "`guarded.decorator` wraps the route POST /import, whose response is what the "
         "wrapper returns")
+    # The parameter a branch may replace (`if isinstance(e, ChartError): e = e.error`), its
+    # text handed on to the project's own jsonify.
+    assert "`e` is handed to `chart_error` (errors.py:30), which calls `answer` (errors.py:25), " \
+           "which returns jsonify(...) with it (errors.py:27); `chart_decorator` wraps the route " \
+           "GET /chart" in found[("app/decorators.py", 75)].message
 
 
 def test_response_class_of_the_project(monkeypatch: pytest.MonkeyPatch) -> None:

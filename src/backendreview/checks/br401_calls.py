@@ -117,7 +117,12 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
             if found is not None:
                 out.append(found[1])
             elif depth == 0:
-                for binding in ctx.reaching_bindings(node):
+                bindings = ctx.reaching_bindings(node)
+                if any(b.kind == "param" for b in bindings):
+                    # `if isinstance(e, Wrapper): e = e.error` then `str(e)`: the parameter,
+                    # or what a branch made of it
+                    out.append(node.id)
+                for binding in bindings:
                     if binding.kind in ("assign", "annassign") and binding.value is not None \
                             and not (opaque and _opaque_call(ctx, binding.value)):
                         out += _text_params(ctx, binding.value, depth + 1)
@@ -198,7 +203,8 @@ def text_parameters(ctx: FileContext) -> frozenset[str]:
 
 
 def passes_one_of(call: ast.Call, names: frozenset[str]) -> bool:
-    """A positional argument, or a named one, is a bare name among `names`."""
+    """A positional argument, or a named one, is a bare name among `names`, or text built
+    from one (`dict(error=str(e))`, `f"failed: {e}"`)."""
     name = ast.Name
     for arg in call.args:
         if type(arg) is name and arg.id in names:  # type: ignore[attr-defined]
@@ -207,30 +213,41 @@ def passes_one_of(call: ast.Call, names: frozenset[str]) -> bool:
         value = keyword.value
         if type(value) is name and keyword.arg and value.id in names:  # type: ignore[attr-defined]
             return True
-    return False
+    return any(type(arg) in _BUILT_TEXT and _names_in(arg) & names
+               for arg in [*call.args, *(k.value for k in call.keywords if k.arg)])
+
+
+# Argument shapes that build a value from names: a call (`dict(...)`, `str(e)`), a literal
+# container, an f-string, an operator.
+_BUILT_TEXT = frozenset({ast.Call, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr, ast.BinOp})
+
+
+def _names_in(expr: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(expr) if type(n) is ast.Name}
 
 
 def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
     """A call handing an error-like parameter of its function on."""
-    # Asked of every call: most hand on no name that looks like an error's text.
-    if not any(isinstance(a, ast.Name) and _TEXT_PARAM.search(a.id) for a in call.args) and \
-            not any(k.arg and isinstance(k.value, ast.Name) and _TEXT_PARAM.search(k.value.id)
-                    for k in call.keywords):
-        return
     args = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
     args += [(k.arg, k.value) for k in call.keywords if k.arg]
     callee: Callee | None = None
+    func = ctx.semantic.enclosing_function(call)
     for key, arg in args:
-        if not (isinstance(arg, ast.Name) and _TEXT_PARAM.search(arg.id)):
+        if isinstance(arg, ast.Name):
+            found = parameter_of(ctx, arg) if _TEXT_PARAM.search(arg.id) else None
+            params = [found[1]] if found is not None else []
+        elif type(arg) in _BUILT_TEXT and func is not None and not isinstance(
+                func, ast.Lambda) and any(_TEXT_PARAM.search(n) for n in _names_in(arg)):
+            # `jsonify(dict(error=str(e)))`: text made from the parameter, handed on
+            params = sorted({p for p in _text_params(ctx, arg) if _TEXT_PARAM.search(p)})
+        else:
             continue
-        found = parameter_of(ctx, arg)
-        if found is None:
-            continue
-        callee = callee or callee_of(ctx, call)
-        if callee is None:
-            return
-        ctx.emit_fact(HAND_ONS, HandOn(ctx.path, found[0].lineno, found[1], key, callee,
-                                       ctx.span_of(call), ctx.source(call.func)))
+        for param in params:
+            callee = callee or callee_of(ctx, call)
+            if callee is None:
+                return
+            ctx.emit_fact(HAND_ONS, HandOn(ctx.path, func.lineno, param, key, callee,
+                                           ctx.span_of(call), ctx.source(call.func)))
 
 
 def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[ast.Call],
