@@ -66,8 +66,8 @@ def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> 
     assert [(r.path, r.span.start_line, r.message) for r in wrapper.related] == [
         ("app/decorators.py", 13, "calls jsonify_error"),
         ("app/errors.py", 11, "the exception reaches the response here"),
-        ("app/views.py", 8, "route GET /processes wears exception_decorator"),
-        ("app/views.py", 14, "route GET /settings wears exception_decorator"),
+        ("app/views.py", 16, "route GET /processes wears exception_decorator"),
+        ("app/views.py", 22, "route GET /settings wears exception_decorator"),
     ]
     factory = found[("app/decorators.py", 25)]
     assert factory.message.endswith(
