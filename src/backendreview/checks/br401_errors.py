@@ -837,6 +837,35 @@ def wrapped_by(ctx: FileContext, func: ast.AST | None) -> ast.FunctionDef | None
     return outer if calls_wrapped else None
 
 
+_SERVER_ERROR_CLASSES = frozenset({"werkzeug.exceptions.InternalServerError",
+                                   "werkzeug.InternalServerError"})
+
+
+def _registers_server_error(ctx: FileContext, decorator: ast.expr) -> bool:
+    """`@app.errorhandler(500)`, `@bp.app_errorhandler(InternalServerError)`."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in ("errorhandler", "app_errorhandler")
+            and len(decorator.args) == 1):
+        return False
+    arg = decorator.args[0]
+    return (isinstance(arg, ast.Constant) and arg.value == 500) or (
+        ctx.qualified_name(arg) in _SERVER_ERROR_CLASSES)
+
+
+def _stack_trace_in(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`traceback.format_exc()` (or a sibling) in `expr`, directly or through a local."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and ctx.qualified_name(node.func) in _TRACEBACK_CALLS:
+            return f"{ctx.source(node.func)}()"
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            for binding in ctx.reaching_bindings(node):
+                if binding.kind == "assign" and binding.value is not None and any(
+                        isinstance(n, ast.Call) and ctx.qualified_name(n.func)
+                        in _TRACEBACK_CALLS for n in ast.walk(binding.value)):
+                    return f"{ctx.source(binding.value)} (through `{node.id}`)"
+    return None
+
+
 def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
     """`JSONResponse(str(e), 500)` where this file defines `class JSONResponse(
     _RestResponse)` and `class _RestResponse(http.HttpResponse)`: a response class of the
@@ -909,6 +938,38 @@ class BroadExceptLeak(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)
         record_text_returns(self.ctx, node)
+        if node.decorator_list:
+            self._server_error_page(node)
+
+    def _server_error_page(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """`@app.errorhandler(500) def internal_server_error(e): return render_template(...,
+        stacktrace=traceback.format_exc())`: Flask calls the handler inside the `except` that
+        caught the failure, so the traceback it formats is the failure's own (the handler's
+        argument is werkzeug's generic InternalServerError, its traceback is not)."""
+        registration = next((d for d in node.decorator_list if _registers_server_error(
+            self.ctx, d)), None)
+        if registration is None:
+            return
+        for ret in nodes_within(node.body):
+            if not isinstance(ret, ast.Return) or ret.value is None:
+                continue
+            trace = _stack_trace_in(self.ctx, ret.value)
+            if trace is None:
+                continue
+            marker = ast.Pass()  # the `def` line, not the whole body
+            marker.lineno = marker.end_lineno = node.lineno
+            marker.col_offset = node.col_offset
+            marker.end_col_offset = node.col_offset + len("def")
+            self.report(marker, f"`{node.name}`, the error handler registered for status 500 "
+                        f"({self.ctx.source(registration)}), sends the stack trace of every "
+                        f"unhandled failure to the client: {trace} reaches its response on line "
+                        f"{ret.lineno}", fix=Fix(
+                            "Log the failure with its traceback (Flask already logs unhandled "
+                            "exceptions) and render the error page without it: show a generic "
+                            "message with an error id the client can quote."),
+                        related=(Related(self.ctx.span_of(ret),
+                                         "the stack trace reaches the response here"),))
+            return
 
     def _held_catch_all(self, handler: ast.AST, message: str) -> Finding:
         """The finding at an error handler registered for every exception, kept for the
