@@ -56,7 +56,7 @@ def test_helper_handing_the_exception_on(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("decorated_views", monkeypatch)
     assert sorted(found) == [("app/decorators.py", 12), ("app/decorators.py", 25),
-                             ("app/decorators.py", 75)]
+                             ("app/decorators.py", 75), ("app/decorators.py", 99)]
     wrapper = found[("app/decorators.py", 12)]
     assert wrapper.message == (
         "`except BaseException as e` sends exception details to the client: `e` is handed to "
@@ -66,8 +66,8 @@ def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> 
     assert [(r.path, r.span.start_line, r.message) for r in wrapper.related] == [
         ("app/decorators.py", 13, "calls jsonify_error"),
         ("app/errors.py", 11, "the exception reaches the response here"),
-        ("app/views.py", 16, "route GET /processes wears exception_decorator"),
-        ("app/views.py", 22, "route GET /settings wears exception_decorator"),
+        ("app/views.py", 18, "route GET /processes wears exception_decorator"),
+        ("app/views.py", 24, "route GET /settings wears exception_decorator"),
     ]
     factory = found[("app/decorators.py", 25)]
     assert factory.message.endswith(
@@ -78,6 +78,19 @@ def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> 
     assert "`e` is handed to `chart_error` (errors.py:30), which calls `answer` (errors.py:25), " \
            "which returns jsonify(...) with it (errors.py:27); `chart_decorator` wraps the route " \
            "GET /chart" in found[("app/decorators.py", 75)].message
+
+
+def test_decorator_wrapper_returning_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`return {"error": str(e)}, 500` in a wrapper is the response of the views it wraps:
+    reported when a route wears the decorator (not for `plain_unworn`, worn by none)."""
+    found = _findings("decorated_views", monkeypatch)
+    plain = found[("app/decorators.py", 99)]
+    assert plain.message == (
+        "`except Exception as e` sends exception details to the client: str(e) reaches the "
+        "route's return value on line 100; `plain_answer` wraps the route GET /plain, whose "
+        "response is what the wrapper returns")
+    assert [(r.path, r.span.start_line) for r in plain.related] == [
+        (None, 100), ("app/views.py", 65)]
 
 
 def test_response_class_of_the_project(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,6 +38,7 @@ USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
 CANDIDATES = "br401_except_calls"
 RETURNS = "br401_returns_exception"
+WRAPPERS = "br401_wrapper_returns"
 
 # Parameters worth following through calls: those named for an error or its text.
 _TEXT_PARAM = re.compile(r"^(?:e|ex|exc|err)$|error|exception|message|msg|detail|reason"
@@ -82,6 +83,15 @@ class ExceptToHelper:
     # def line of the decorator whose wrapper holds the except (0: none): the call's value
     # is returned by the routes that decorator wraps, when there are any
     decorator: int = 0
+
+
+@dataclass(frozen=True)
+class WrapperLeak:
+    """A broad handler in a decorator's wrapper returning the exception's text: the
+    response of the views the decorator (defined at `decorator`) wraps."""
+
+    finding: Finding
+    decorator: int
 
 
 @dataclass(frozen=True)
@@ -289,6 +299,10 @@ def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: 
             return
 
 
+def record_wrapper_leak(ctx: FileContext, finding: Finding, decorator: int) -> None:
+    ctx.emit_fact(WRAPPERS, WrapperLeak(finding, decorator))
+
+
 def _returned(ctx: FileContext, call: ast.Call) -> bool:
     parent = ctx.semantic.parent(call)
     if isinstance(parent, ast.Await):
@@ -316,6 +330,13 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         self.findings += check_catch_all(facts, leaks)
         self.findings += check_streams(facts)
         self._through_helpers(facts, reported)
+        for item in facts.get(WRAPPERS, []):
+            wrapped = decorated_routes(program_of(facts), facts, item.finding.path,
+                                       item.decorator)
+            if wrapped is not None:
+                self._add_new([replace(item.finding, message=f"{item.finding.message}; "
+                                       f"{wrapped[0]}",
+                                       related=(*item.finding.related, *wrapped[1]))])
         # Last: a helper that makes the exception's text, when no other reading reported it.
         self._add_new(check_text_helpers(facts))
 

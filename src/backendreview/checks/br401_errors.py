@@ -35,6 +35,7 @@ from .br401_calls import (
     record_hand_on,
     record_response,
     record_returned_text,
+    record_wrapper_leak,
     text_parameters,
 )
 from .br401_client_text import (
@@ -145,7 +146,7 @@ class HandlerAnalysis:
     """What one broad handler does with the exception."""
 
     def __init__(self, ctx: FileContext, handler: ast.ExceptHandler,
-                 through_calls: bool = False) -> None:
+                 through_calls: bool = False, as_route: bool = False) -> None:
         self.ctx = ctx
         self.handler = handler
         # Read a project call given the exception as its text (the call and the argument's
@@ -164,9 +165,10 @@ class HandlerAnalysis:
                 or response_call(ctx, n.exc) is None)
             for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
-        self.in_route = self.function is not None and (
+        # as_route: the function stands in for the routes a decorator it wraps is worn by
+        self.in_route = as_route or (self.function is not None and (
             is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
-            or _is_view_wrapper(ctx, self.function))
+            or _is_view_wrapper(ctx, self.function)))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -1011,7 +1013,7 @@ class BroadExceptLeak(Rule):
                                             lambda: self._held_finding(node, analysis))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
-                    if returns:
+                    if returns and not self._returned_by_wrapper(node, analysis):
                         record_returned_text(self.ctx, node, returns, analysis.tainted,
                                              self._held_finding(node, analysis))
             return
@@ -1041,6 +1043,22 @@ class BroadExceptLeak(Rule):
         return self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
             severity=severity)
+
+    def _returned_by_wrapper(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> bool:
+        """`except Exception as e: return {"error": str(e)}, 500` in a decorator's wrapper:
+        what it returns is the response of every view it wraps. Held for the project half,
+        which reports it when routes wear the decorator."""
+        decorator = wrapped_by(self.ctx, analysis.function)
+        if decorator is None:
+            return False
+        again = HandlerAnalysis(self.ctx, node, as_route=True)
+        leak = again.leak
+        if leak is None or not isinstance(leak.sink, ast.Return):
+            return False
+        finding = self._report_leak(node, again, leak, True)
+        self.ctx.findings.remove(finding)
+        record_wrapper_leak(self.ctx, finding, decorator.lineno)
+        return True
 
     def _through_text_helper(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
         """`detail=f"failed: {format_exception(e)}"`: the handler read again with a project
