@@ -22,6 +22,12 @@ def _findings(project: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
     return {(f.path, f.span.start_line): f for f in result.findings}
 
 
+def _line_of(project: str, path: str, text: str) -> int:
+    """The line of the fixture file that holds `text` (a route's decorator)."""
+    lines = (ROOT / project / path).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
 def test_helper_returning_the_exceptions_text(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("helpers_that_make_text", monkeypatch)
     assert sorted(found) == [("api/routes.py", 23), ("api/routes.py", 33),
@@ -66,8 +72,10 @@ def test_decorator_wrapper_names_the_routes(monkeypatch: pytest.MonkeyPatch) -> 
     assert [(r.path, r.span.start_line, r.message) for r in wrapper.related] == [
         ("app/decorators.py", 13, "calls jsonify_error"),
         ("app/errors.py", 11, "the exception reaches the response here"),
-        ("app/views.py", 18, "route GET /processes wears exception_decorator"),
-        ("app/views.py", 24, "route GET /settings wears exception_decorator"),
+        ("app/views.py", _line_of("decorated_views", "app/views.py", '"/processes"'),
+         "route GET /processes wears exception_decorator"),
+        ("app/views.py", _line_of("decorated_views", "app/views.py", '"/settings"'),
+         "route GET /settings wears exception_decorator"),
     ]
     factory = found[("app/decorators.py", 25)]
     assert factory.message.endswith(
@@ -90,7 +98,7 @@ def test_decorator_wrapper_returning_the_text(monkeypatch: pytest.MonkeyPatch) -
         "route's return value on line 100; `plain_answer` wraps the route GET /plain, whose "
         "response is what the wrapper returns")
     assert [(r.path, r.span.start_line) for r in plain.related] == [
-        (None, 100), ("app/views.py", 65)]
+        (None, 100), ("app/views.py", _line_of("decorated_views", "app/views.py", '"/plain"'))]
 
 
 def test_response_class_of_the_project(monkeypatch: pytest.MonkeyPatch) -> None:

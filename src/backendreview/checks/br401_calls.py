@@ -128,9 +128,12 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
                 out.append(found[1])
             elif depth == 0:
                 bindings = ctx.reaching_bindings(node)
-                if any(b.kind == "param" for b in bindings):
+                if any(b.kind == "param" for b in bindings) and all(
+                        b.kind == "param" or (b.value is not None and node.id in _names_in(
+                            b.value)) for b in bindings):
                     # `if isinstance(e, Wrapper): e = e.error` then `str(e)`: the parameter,
-                    # or what a branch made of it
+                    # or what a branch made of it (not `err = "Internal error"`, which a
+                    # helper writes to replace it)
                     out.append(node.id)
                 for binding in bindings:
                     if binding.kind in ("assign", "annassign") and binding.value is not None \
