@@ -30,8 +30,8 @@ def _line_of(project: str, path: str, text: str) -> int:
 
 def test_helper_returning_the_exceptions_text(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("helpers_that_make_text", monkeypatch)
-    assert sorted(found) == [("api/routes.py", 23), ("api/routes.py", 33),
-                             ("api/routes.py", 43)]
+    assert sorted(found) == [("api/middleware.py", 22), ("api/routes.py", 23),
+                             ("api/routes.py", 33), ("api/routes.py", 43)]
     direct = found[("api/routes.py", 23)]
     assert direct.rule_id == "BR401"
     assert direct.message == (
@@ -99,6 +99,16 @@ def test_decorator_wrapper_returning_the_text(monkeypatch: pytest.MonkeyPatch) -
         "response is what the wrapper returns")
     assert [(r.path, r.span.start_line) for r in plain.related] == [
         (None, 100), ("app/views.py", _line_of("decorated_views", "app/views.py", '"/plain"'))]
+
+
+def test_middleware_dispatch_answers_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a Starlette BaseHTTPMiddleware's dispatch returns is the response; a plain
+    class's dispatch method is not."""
+    found = _findings("helpers_that_make_text", monkeypatch)
+    assert found[("api/middleware.py", 22)].message == (
+        "`except Exception as e` sends exception details to the client: str(e) reaches the "
+        "route's return value on line 24")
+    assert ("api/middleware.py", 45) not in found
 
 
 def test_response_class_of_the_project(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -168,7 +168,8 @@ class HandlerAnalysis:
         # as_route: the function stands in for the routes a decorator it wraps is worn by
         self.in_route = as_route or (self.function is not None and (
             is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
-            or _is_view_wrapper(ctx, self.function)))
+            or _is_view_wrapper(ctx, self.function)
+            or _is_middleware_dispatch(ctx, self.function)))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -886,6 +887,17 @@ def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
                 return qualified
         name = next((b.id for b in bases if isinstance(b, ast.Name)), "")
     return None
+
+
+def _is_middleware_dispatch(ctx: FileContext, func: ast.AST) -> bool:
+    """`dispatch(self, request, call_next)` of a Starlette `BaseHTTPMiddleware` subclass:
+    what it returns is the response of every request it sees."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.name != "dispatch":
+        return False
+    owner = ctx.semantic.parent(func)
+    return isinstance(owner, ast.ClassDef) and any(
+        (ctx.qualified_name(base) or "").endswith("middleware.base.BaseHTTPMiddleware")
+        for base in owner.bases)
 
 
 def _is_wsgi_callable(func: ast.AST) -> bool:
