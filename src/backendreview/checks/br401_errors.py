@@ -693,7 +693,10 @@ def _generic_response(ctx: FileContext, family: str) -> str:
             return 'messages.error(request, f"Internal server error (error id {error_id})")'
         return 'flash(f"Internal server error (error id {error_id})", "error")'
     if family.startswith(("fastapi.HTTPException", "fastapi.exceptions", "starlette.exceptions")):
-        return ('raise HTTPException(status_code=500, '
+        # spelled as the module imports it (`import fastapi`: fastapi.HTTPException)
+        name = imported_name(ctx.tree, "fastapi.HTTPException") if family.startswith(
+            "fastapi.") else None
+        return (f'raise {name or "HTTPException"}(status_code=500, '
                 'detail=f"Internal server error (error id {error_id})")')
     if family.startswith(("fastapi.responses", "starlette.responses", "fastapi.Response")):
         return ('return JSONResponse({"detail": "Internal server error", "error_id": error_id}, '
