@@ -113,7 +113,7 @@ def test_middleware_dispatch_answers_the_request(monkeypatch: pytest.MonkeyPatch
 
 def test_response_class_of_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("project_response_class", monkeypatch)
-    assert sorted(found) == [("api/rest.py", 35)]
-    assert found[("api/rest.py", 35)].message == (
+    assert sorted(found) == [("api/rest.py", 36)]
+    assert found[("api/rest.py", 36)].message == (
         "`except Exception as e` sends exception details to the client: str(e) reaches "
-        "JSONResponse(...) on line 37")
+        "JSONResponse(...) on line 38")

@@ -875,7 +875,8 @@ def _stack_trace_in(ctx: FileContext, expr: ast.AST) -> str | None:
 def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
     """`JSONResponse(str(e), 500)` where this file defines `class JSONResponse(
     _RestResponse)` and `class _RestResponse(http.HttpResponse)`: a response class of the
-    project's own, built on a framework's; the framework class it answers as, or None."""
+    project's own, built on a framework's response (not on an HTTP error class); the
+    framework class it answers as, or None."""
     if not isinstance(call.func, ast.Name):
         return None
     classes = ctx.memo("br401-own-classes", ctx.tree, lambda: {
@@ -886,7 +887,9 @@ def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
         bases = classes[name].bases
         for base in bases:
             qualified = ctx.qualified_name(base)
-            if qualified in RESPONSE_CALLS:
+            if qualified in RESPONSE_CALLS and not qualified.endswith(("Exception", "Error")):
+                # A response, not an HTTP error: a project error class is the raise
+                # reading's (its registered handler, its narrowing)
                 return qualified
         name = next((b.id for b in bases if isinstance(b, ast.Name)), "")
     return None
