@@ -23,13 +23,14 @@ from ..analysis.frameworks.routes import Route, project_routes
 from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
-from ..analysis.program.model import MAX_DEPTH
+from ..analysis.program.model import MAX_DEPTH, ProgramModel
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
+from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
 from .br401_streams import check_streams
 
@@ -37,6 +38,7 @@ USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
 CANDIDATES = "br401_except_calls"
 RETURNS = "br401_returns_exception"
+WRAPPERS = "br401_wrapper_returns"
 
 # Parameters worth following through calls: those named for an error or its text.
 _TEXT_PARAM = re.compile(r"^(?:e|ex|exc|err)$|error|exception|message|msg|detail|reason"
@@ -78,6 +80,18 @@ class ExceptToHelper:
     text: str  # the callee as written
     span: Span  # the call
     returned: bool  # the call's value is returned by a route handler
+    # def line of the decorator whose wrapper holds the except (0: none): the call's value
+    # is returned by the routes that decorator wraps, when there are any
+    decorator: int = 0
+
+
+@dataclass(frozen=True)
+class WrapperLeak:
+    """A broad handler in a decorator's wrapper returning the exception's text: the
+    response of the views the decorator (defined at `decorator`) wraps."""
+
+    finding: Finding
+    decorator: int
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,15 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
             if found is not None:
                 out.append(found[1])
             elif depth == 0:
-                for binding in ctx.reaching_bindings(node):
+                bindings = ctx.reaching_bindings(node)
+                if any(b.kind == "param" for b in bindings) and all(
+                        b.kind == "param" or (b.value is not None and node.id in _names_in(
+                            b.value)) for b in bindings):
+                    # `if isinstance(e, Wrapper): e = e.error` then `str(e)`: the parameter,
+                    # or what a branch made of it (not `err = "Internal error"`, which a
+                    # helper writes to replace it)
+                    out.append(node.id)
+                for binding in bindings:
                     if binding.kind in ("assign", "annassign") and binding.value is not None \
                             and not (opaque and _opaque_call(ctx, binding.value)):
                         out += _text_params(ctx, binding.value, depth + 1)
@@ -194,7 +216,8 @@ def text_parameters(ctx: FileContext) -> frozenset[str]:
 
 
 def passes_one_of(call: ast.Call, names: frozenset[str]) -> bool:
-    """A positional argument, or a named one, is a bare name among `names`."""
+    """A positional argument, or a named one, is a bare name among `names`, or text built
+    from one (`dict(error=str(e))`, `f"failed: {e}"`)."""
     name = ast.Name
     for arg in call.args:
         if type(arg) is name and arg.id in names:  # type: ignore[attr-defined]
@@ -203,34 +226,46 @@ def passes_one_of(call: ast.Call, names: frozenset[str]) -> bool:
         value = keyword.value
         if type(value) is name and keyword.arg and value.id in names:  # type: ignore[attr-defined]
             return True
-    return False
+    return any(type(arg) in _BUILT_TEXT and _names_in(arg) & names
+               for arg in [*call.args, *(k.value for k in call.keywords if k.arg)])
+
+
+# Argument shapes that build a value from names: a call (`dict(...)`, `str(e)`), a literal
+# container, an f-string, an operator.
+_BUILT_TEXT = frozenset({ast.Call, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr, ast.BinOp})
+
+
+def _names_in(expr: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(expr) if type(n) is ast.Name}
 
 
 def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
     """A call handing an error-like parameter of its function on."""
-    # Asked of every call: most hand on no name that looks like an error's text.
-    if not any(isinstance(a, ast.Name) and _TEXT_PARAM.search(a.id) for a in call.args) and \
-            not any(k.arg and isinstance(k.value, ast.Name) and _TEXT_PARAM.search(k.value.id)
-                    for k in call.keywords):
-        return
     args = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
     args += [(k.arg, k.value) for k in call.keywords if k.arg]
     callee: Callee | None = None
+    func = ctx.semantic.enclosing_function(call)
     for key, arg in args:
-        if not (isinstance(arg, ast.Name) and _TEXT_PARAM.search(arg.id)):
+        if isinstance(arg, ast.Name):
+            found = parameter_of(ctx, arg) if _TEXT_PARAM.search(arg.id) else None
+            params = [found[1]] if found is not None else []
+        elif type(arg) in _BUILT_TEXT and func is not None and not isinstance(
+                func, ast.Lambda) and any(_TEXT_PARAM.search(n) for n in _names_in(arg)):
+            # `jsonify(dict(error=str(e)))`: text made from the parameter, handed on
+            params = sorted({p for p in _text_params(ctx, arg) if _TEXT_PARAM.search(p)})
+        else:
             continue
-        found = parameter_of(ctx, arg)
-        if found is None:
-            continue
-        callee = callee or callee_of(ctx, call)
-        if callee is None:
-            return
-        ctx.emit_fact(HAND_ONS, HandOn(ctx.path, found[0].lineno, found[1], key, callee,
-                                       ctx.span_of(call), ctx.source(call.func)))
+        for param in params:
+            callee = callee or callee_of(ctx, call)
+            if callee is None:
+                return
+            ctx.emit_fact(HAND_ONS, HandOn(ctx.path, func.lineno, param, key, callee,
+                                           ctx.span_of(call), ctx.source(call.func)))
 
 
 def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[ast.Call],
-                      describe: Any, finding: Finding, in_route: bool) -> None:
+                      describe: Any, finding: Finding, in_route: bool, decorator: int = 0
+                      ) -> None:
     """The calls of a broad handler that leaks nothing itself and hands the exception (or
     its text, `describe(arg)`) to a function."""
     owner = ctx.semantic.enclosing_function(handler)
@@ -248,7 +283,8 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
                 break
             ctx.emit_fact(CANDIDATES, ExceptToHelper(
                 finding, owner_line, key, what, callee, ctx.source(call.func),
-                ctx.span_of(call), in_route and _returned(ctx, call)))
+                ctx.span_of(call), (in_route or bool(decorator)) and _returned(ctx, call),
+                decorator))
 
 
 def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
@@ -264,6 +300,10 @@ def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: 
             ctx.emit_fact(RETURNS, ReturnsExceptionText(finding, owner.lineno, what,
                                                         ret.lineno))
             return
+
+
+def record_wrapper_leak(ctx: FileContext, finding: Finding, decorator: int) -> None:
+    ctx.emit_fact(WRAPPERS, WrapperLeak(finding, decorator))
 
 
 def _returned(ctx: FileContext, call: ast.Call) -> bool:
@@ -292,6 +332,19 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         self.findings += check_raises(facts, leaks, reported)
         self.findings += check_catch_all(facts, leaks)
         self.findings += check_streams(facts)
+        self._through_helpers(facts, reported)
+        for item in facts.get(WRAPPERS, []):
+            wrapped = decorated_routes(program_of(facts), facts, item.finding.path,
+                                       item.decorator)
+            if wrapped is not None:
+                self._add_new([replace(item.finding, message=f"{item.finding.message}; "
+                                       f"{wrapped[0]}",
+                                       related=(*item.finding.related, *wrapped[1]))])
+        # Last: a helper that makes the exception's text, when no other reading reported it.
+        self._add_new(check_text_helpers(facts))
+
+    def _through_helpers(self, facts: dict[str, list[Any]], reported: set[tuple[str, int]]
+                         ) -> None:
         candidates: list[ExceptToHelper] = facts.get(CANDIDATES, [])
         if not candidates:
             return
@@ -316,12 +369,23 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 f"{'raises' if use.raises else 'returns'} {use.detail} with it",
                 "the exception reaches the response here")
             message = f"{item.finding.message}: {item.what} is handed to {words}"
+            if item.decorator and not use.raises:
+                wrapped = decorated_routes(model, facts, item.finding.path, item.decorator)
+                if not wrapped:
+                    continue  # a decorator no route wears
+                message += f"; {wrapped[0]}"
+                related += wrapped[1]
             finding = completed(item.finding, message, related)
             if item.what.startswith("`"):  # the exception itself: the helper makes the text
                 finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
             self.findings.append(finding)
             reported.add(where)
 
+
+    def _add_new(self, findings: list[Finding]) -> None:
+        """Findings at an except no other reading of this half has reported."""
+        taken = {(f.path, f.span.start_line) for f in self.findings}
+        self.findings += [f for f in findings if (f.path, f.span.start_line) not in taken]
 
     def _returned_to_routes(self, facts: dict[str, list[Any]]) -> None:
         """Report each helper's except once, listing the routes that return the helper's
@@ -361,6 +425,37 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                                      f"route {'|'.join(r.methods)} {r.path} returns it",
                                      caller.path) for r, (caller, site) in reached[:3])
             self.findings.append(completed(item.finding, message, related))
+
+
+def decorated_routes(model: ProgramModel, facts: dict[str, list[Any]], path: str, line: int
+                     ) -> tuple[str, tuple[Related, ...]] | None:
+    """The routes whose handler wears the decorator defined at `path:line` (or one a
+    decorator factory defined there makes), in words and as related locations."""
+    outer = model.function_at(path, line)
+    if outer is None:
+        return None
+    reached: list[Route] = []
+    for route in project_routes(facts):
+        handler = model.function_at(route.handler_file, route.handler_line)
+        if handler is None:
+            continue
+        for ref in handler.decorators:
+            found = model.resolve(ref)
+            if isinstance(found, FunctionInfo) and (
+                    found.qualname == outer.qualname
+                    or outer.qualname.startswith(found.qualname + ".")):
+                reached.append(route)
+                break
+    if not reached:
+        return None
+    name = short_name(outer.qualname, outer.path)
+    shown = [f"{'|'.join(r.methods)} {r.path}" for r in reached[:3]]
+    more = f" and {len(reached) - 3} more" if len(reached) > 3 else ""
+    words = (f"`{name}` wraps the route{'s' if len(reached) > 1 else ''} "
+             f"{', '.join(shown)}{more}, whose response is what the wrapper returns")
+    related = tuple(Related(r.span, f"route {'|'.join(r.methods)} {r.path} wears {name}",
+                            r.file) for r in reached[:3])
+    return words, related
 
 
 def _routes_returning(helper: FunctionInfo, routes: dict[str, list[Route]],

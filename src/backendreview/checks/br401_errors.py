@@ -17,6 +17,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from ..analysis.handlers import (
+    RESPONSE_CALLS,
     is_logging_call,
     is_route_handler,
     module_logger,
@@ -34,6 +35,7 @@ from .br401_calls import (
     record_hand_on,
     record_response,
     record_returned_text,
+    record_wrapper_leak,
     text_parameters,
 )
 from .br401_client_text import (
@@ -49,6 +51,13 @@ from .br401_fixes import (
     leak_fix,
     own_messages_fix,
     stored_text_fix,
+)
+from .br401_helper_text import (
+    assumed_text_call,
+    record_text_returns,
+    record_through_helper,
+    text_locals,
+    text_of,
 )
 from .br401_raises import (
     OPERATOR_NOTE,
@@ -96,6 +105,9 @@ class Leak:
     sink: ast.AST  # the call or return that sends it
     sink_label: str
     kind: str  # the response family, for the fix
+    # a project call the exception is handed to, read as its text (`format_exception(e)`):
+    # the leak holds when that function returns its argument's text
+    via: tuple[ast.Call, str] | None = None
 
 
 def is_broad_handler(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
@@ -133,9 +145,14 @@ def _handler_label(ctx: FileContext, handler: ast.ExceptHandler) -> str:
 class HandlerAnalysis:
     """What one broad handler does with the exception."""
 
-    def __init__(self, ctx: FileContext, handler: ast.ExceptHandler) -> None:
+    def __init__(self, ctx: FileContext, handler: ast.ExceptHandler,
+                 through_calls: bool = False, as_route: bool = False) -> None:
         self.ctx = ctx
         self.handler = handler
+        # Read a project call given the exception as its text (the call and the argument's
+        # key land in `self.via`), for the project half to confirm.
+        self.through_calls = through_calls
+        self.via: tuple[ast.Call, str] | None = None
         self.nodes = nodes_within(handler.body)
         self.first = handler.body[0].lineno if handler.body else handler.lineno
         self.last = handler.end_lineno or handler.lineno
@@ -148,9 +165,11 @@ class HandlerAnalysis:
                 or response_call(ctx, n.exc) is None)
             for n in self.nodes)
         self.function = ctx.semantic.enclosing_function(handler)
-        self.in_route = self.function is not None and (
+        # as_route: the function stands in for the routes a decorator it wraps is worn by
+        self.in_route = as_route or (self.function is not None and (
             is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
-            or _is_view_wrapper(ctx, self.function))
+            or _is_view_wrapper(ctx, self.function)
+            or _is_middleware_dispatch(ctx, self.function)))
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -180,7 +199,12 @@ class HandlerAnalysis:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if name and node.id == name:
                     if self._handed_to_unknown_function(node):
-                        continue
+                        assumed = self._assumed_text(node)
+                        if assumed is None:
+                            continue
+                        self.via = assumed
+                        return f"the text `{self.ctx.source(assumed[0].func)}()` makes of " \
+                            f"`{name}`"
                     return self._describe_use(node)
                 found = self._tainted_local(node, depth,
                                             bare_ok=not self._handed_to_unknown_function(node))
@@ -268,6 +292,19 @@ class HandlerAnalysis:
         if _returns_text_of_argument(self.ctx, self.function, parent, node):
             return False  # `self.get_exception_message(exception=e)` gives back str(e)
         return response_call(self.ctx, parent) is None
+
+    def _assumed_text(self, node: ast.Name) -> tuple[ast.Call, str] | None:
+        """In the reading through calls: the project call `node` (the exception) is handed
+        to, with the argument's key."""
+        if not self.through_calls:
+            return None
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.ctx.semantic.parent(parent)
+        if not isinstance(parent, ast.Call) or is_logging_call(self.ctx, parent):
+            return None
+        key = assumed_text_call(self.ctx, parent, node)
+        return (parent, key) if key is not None else None
 
     def _describe_use(self, node: ast.Name) -> str:
         parent = self.ctx.semantic.parent(node)
@@ -378,10 +415,12 @@ class HandlerAnalysis:
                 continue  # `if isinstance(e, HTTPException): raise HTTPException(..., e.detail)`
             if isinstance(node, ast.Call):
                 family = response_call(self.ctx, node) or _user_message(self.ctx, node) \
-                    or (stream_write(self.ctx, node) if self.in_route else None)
+                    or (stream_write(self.ctx, node) if self.in_route else None) \
+                    or own_response_class(self.ctx, node)
                 if family is None:
                     continue
                 for arg in _body_arguments(self.ctx, node):
+                    self.via = None
                     what = self.tainted(arg)
                     if what and self._unserialisable_object(family, node, arg, what):
                         continue
@@ -389,16 +428,17 @@ class HandlerAnalysis:
                         return None
                     if what:
                         label = self.ctx.source(node.func)
-                        return Leak(what, node, f"{label}(...)", family)
+                        return Leak(what, node, f"{label}(...)", family, self.via)
             elif isinstance(node, ast.Return) and node.value is not None and self.in_route:
                 value = node.value
                 if isinstance(value, ast.Call) and response_call(self.ctx, value):
                     continue  # checked as a call
+                self.via = None
                 what = self.tainted(value)
                 if what and self._deliberate_client_error(value):
                     return None  # Flask's `return {"message": str(e)}, 400`
                 if what:
-                    return Leak(what, node, "the route's return value", "return")
+                    return Leak(what, node, "the route's return value", "return", self.via)
         return None
 
 
@@ -587,9 +627,6 @@ def _own_text_helper(ctx: FileContext, call: ast.Call) -> bool:
         ctx, target, lambda c: _parses_value(ctx, c) or response_call(ctx, c) is not None)
 
 
-_TEXT_OF = frozenset({"str", "repr", "force_str", "force_text", "smart_str", "format"})
-
-
 def _local_def(ctx: FileContext, caller: ast.AST | None, call: ast.Call
                ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None:
     """The def a call names in this file — `self.m(...)` a method of the caller's class, `f(...)`
@@ -623,47 +660,11 @@ def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: as
         param = params[call.args.index(arg)]
     if param is None:
         return False
-    made: set[str] = set()  # locals holding the parameter's text
-    for node in ast.walk(target):
-        if isinstance(node, ast.Assign) and _text_of(node.value, param, made):
-            if made and _scrubs(node.value, made):
-                return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
-            made |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    return any(isinstance(n, ast.Return) and n.value is not None and _text_of(
+    made = text_locals(list(ast.walk(target)), param)  # locals holding the parameter's text
+    if made is None:
+        return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
+    return any(isinstance(n, ast.Return) and n.value is not None and text_of(
         n.value, param, made) for n in ast.walk(target))
-
-
-def _scrubs(expr: ast.AST, made: set[str]) -> bool:
-    """`text.replace(secret, "[REDACTED]")`, `re.sub(pattern, "***", text)`: the helper edits
-    the exception's text before giving it back, deliberately."""
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
-        expr.func.attr in ("replace", "sub") and any(
-            isinstance(n, ast.Name) and n.id in made for n in ast.walk(expr)))
-
-
-def _text_of(expr: ast.AST, param: str, made: set[str]) -> bool:
-    """`str(x)`, `force_str(s=x)`, an f-string with `x`, for `x` the parameter, or a local in
-    `made` holding such text — not in one branch of a conditional (`"generic" if
-    isinstance(x, Exception) else f"{x}"`)."""
-    stack: list[ast.AST] = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.IfExp):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-        if isinstance(node, ast.Name) and node.id in made:
-            return True
-        if isinstance(node, ast.Call):
-            fname = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
-                node.func, "id", "")
-            values = [*node.args, *(k.value for k in node.keywords)]
-            if fname in _TEXT_OF and any(isinstance(v, ast.Name) and v.id == param
-                                         for v in values):
-                return True
-        elif isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name) and \
-                node.value.id == param:
-            return True
-    return False
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
@@ -692,7 +693,10 @@ def _generic_response(ctx: FileContext, family: str) -> str:
             return 'messages.error(request, f"Internal server error (error id {error_id})")'
         return 'flash(f"Internal server error (error id {error_id})", "error")'
     if family.startswith(("fastapi.HTTPException", "fastapi.exceptions", "starlette.exceptions")):
-        return ('raise HTTPException(status_code=500, '
+        # spelled as the module imports it (`import fastapi`: fastapi.HTTPException)
+        name = imported_name(ctx.tree, "fastapi.HTTPException") if family.startswith(
+            "fastapi.") else None
+        return (f'raise {name or "HTTPException"}(status_code=500, '
                 'detail=f"Internal server error (error id {error_id})")')
     if family.startswith(("fastapi.responses", "starlette.responses", "fastapi.Response")):
         return ('return JSONResponse({"detail": "Internal server error", "error_id": error_id}, '
@@ -815,20 +819,91 @@ def _is_view_wrapper(ctx: FileContext, func: ast.AST) -> bool:
     """The inner function of a view decorator (`def decorator(f): @wraps(f) def wrapper(
     *args, **kwargs): ... f(*args, **kwargs)`) that reads the framework's request: it stands
     in for the view it wraps, so what it returns is the view's response."""
+    if wrapped_by(ctx, func) is None:
+        return False
+    return any(
+        isinstance(n, ast.Name | ast.Attribute) and (ctx.qualified_name(n) or "") in (
+            "flask.request", "quart.request") for n in nodes_within(func.body))
+
+
+def wrapped_by(ctx: FileContext, func: ast.AST | None) -> ast.FunctionDef | None:
+    """The decorator whose inner function `func` is (`def decorator(f): @wraps(f) def
+    wrapper(*args, **kwargs): ... f(*args, **kwargs)`): what `func` returns is what the
+    function it decorates returns."""
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or (
             func.args.vararg is None and func.args.kwarg is None):
-        return False
+        return None
     outer = ctx.semantic.enclosing_function(func)
-    if outer is None:
-        return False
+    if not isinstance(outer, ast.FunctionDef):
+        return None
     wrapped = {a.arg for a in [*outer.args.posonlyargs, *outer.args.args]}
-    nodes = nodes_within(func.body)
     calls_wrapped = any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in wrapped
-        and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes)
-    return calls_wrapped and any(
-        isinstance(n, ast.Name | ast.Attribute) and (ctx.qualified_name(n) or "") in (
-            "flask.request", "quart.request") for n in nodes)
+        and any(isinstance(a, ast.Starred) for a in n.args) for n in nodes_within(func.body))
+    return outer if calls_wrapped else None
+
+
+_SERVER_ERROR_CLASSES = frozenset({"werkzeug.exceptions.InternalServerError",
+                                   "werkzeug.InternalServerError"})
+
+
+def _registers_server_error(ctx: FileContext, decorator: ast.expr) -> bool:
+    """`@app.errorhandler(500)`, `@bp.app_errorhandler(InternalServerError)`."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in ("errorhandler", "app_errorhandler")
+            and len(decorator.args) == 1):
+        return False
+    arg = decorator.args[0]
+    return (isinstance(arg, ast.Constant) and arg.value == 500) or (
+        ctx.qualified_name(arg) in _SERVER_ERROR_CLASSES)
+
+
+def _stack_trace_in(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`traceback.format_exc()` (or a sibling) in `expr`, directly or through a local."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and ctx.qualified_name(node.func) in _TRACEBACK_CALLS:
+            return f"{ctx.source(node.func)}()"
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            for binding in ctx.reaching_bindings(node):
+                if binding.kind == "assign" and binding.value is not None and any(
+                        isinstance(n, ast.Call) and ctx.qualified_name(n.func)
+                        in _TRACEBACK_CALLS for n in ast.walk(binding.value)):
+                    return f"{ctx.source(binding.value)} (through `{node.id}`)"
+    return None
+
+
+def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
+    """`JSONResponse(str(e), 500)` where this file defines `class JSONResponse(
+    _RestResponse)` and `class _RestResponse(http.HttpResponse)`: a response class of the
+    project's own, built on a framework's response (not on an HTTP error class); the
+    framework class it answers as, or None."""
+    if not isinstance(call.func, ast.Name):
+        return None
+    classes = ctx.memo("br401-own-classes", ctx.tree, lambda: {
+        s.name: s for s in ctx.tree.body if isinstance(s, ast.ClassDef)})
+    name, seen = call.func.id, set()
+    while name in classes and name not in seen and len(seen) < 4:
+        seen.add(name)
+        bases = classes[name].bases
+        for base in bases:
+            qualified = ctx.qualified_name(base)
+            if qualified in RESPONSE_CALLS and not qualified.endswith(("Exception", "Error")):
+                # A response, not an HTTP error: a project error class is the raise
+                # reading's (its registered handler, its narrowing)
+                return qualified
+        name = next((b.id for b in bases if isinstance(b, ast.Name)), "")
+    return None
+
+
+def _is_middleware_dispatch(ctx: FileContext, func: ast.AST) -> bool:
+    """`dispatch(self, request, call_next)` of a Starlette `BaseHTTPMiddleware` subclass:
+    what it returns is the response of every request it sees."""
+    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.name != "dispatch":
+        return False
+    owner = ctx.semantic.parent(func)
+    return isinstance(owner, ast.ClassDef) and any(
+        (ctx.qualified_name(base) or "").endswith("middleware.base.BaseHTTPMiddleware")
+        for base in owner.bases)
 
 
 def _is_wsgi_callable(func: ast.AST) -> bool:
@@ -882,6 +957,39 @@ class BroadExceptLeak(Rule):
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)
+        record_text_returns(self.ctx, node)
+        if node.decorator_list:
+            self._server_error_page(node)
+
+    def _server_error_page(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """`@app.errorhandler(500) def internal_server_error(e): return render_template(...,
+        stacktrace=traceback.format_exc())`: Flask calls the handler inside the `except` that
+        caught the failure, so the traceback it formats is the failure's own (the handler's
+        argument is werkzeug's generic InternalServerError, its traceback is not)."""
+        registration = next((d for d in node.decorator_list if _registers_server_error(
+            self.ctx, d)), None)
+        if registration is None:
+            return
+        for ret in nodes_within(node.body):
+            if not isinstance(ret, ast.Return) or ret.value is None:
+                continue
+            trace = _stack_trace_in(self.ctx, ret.value)
+            if trace is None:
+                continue
+            marker = ast.Pass()  # the `def` line, not the whole body
+            marker.lineno = marker.end_lineno = node.lineno
+            marker.col_offset = node.col_offset
+            marker.end_col_offset = node.col_offset + len("def")
+            self.report(marker, f"`{node.name}`, the error handler registered for status 500 "
+                        f"({self.ctx.source(registration)}), sends the stack trace of every "
+                        f"unhandled failure to the client: {trace} reaches its response on line "
+                        f"{ret.lineno}", fix=Fix(
+                            "Log the failure with its traceback (Flask already logs unhandled "
+                            "exceptions) and render the error page without it: show a generic "
+                            "message with an error id the client can quote."),
+                        related=(Related(self.ctx.span_of(ret),
+                                         "the stack trace reaches the response here"),))
+            return
 
     def _held_catch_all(self, handler: ast.AST, message: str) -> Finding:
         """The finding at an error handler registered for every exception, kept for the
@@ -907,6 +1015,7 @@ class BroadExceptLeak(Rule):
         leak = analysis.leak
         if leak is None:
             if broad:
+                self._through_text_helper(node, analysis)
                 self._helper_candidates(node, analysis)
                 if not self._parses_input(node):
                     # `raise ApiError(str(e), 500)`: the project half looks for the error
@@ -922,7 +1031,7 @@ class BroadExceptLeak(Rule):
                                             lambda: self._held_finding(node, analysis))
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
-                    if returns:
+                    if returns and not self._returned_by_wrapper(node, analysis):
                         record_returned_text(self.ctx, node, returns, analysis.tainted,
                                              self._held_finding(node, analysis))
             return
@@ -930,6 +1039,10 @@ class BroadExceptLeak(Rule):
             # A specific exception's own text is often a deliberate message (KeyError ->
             # "missing field"); a stack trace never is.
             return
+        self._report_leak(node, analysis, leak, broad)
+
+    def _report_leak(self, node: ast.ExceptHandler, analysis: HandlerAnalysis, leak: Leak,
+                     broad: bool) -> Finding:
         sink_line = getattr(leak.sink, "lineno", node.lineno)
         message = (f"`{_handler_label(self.ctx, node)}` sends exception details to the client: "
                    f"{leak.what} reaches {leak.sink_label} on line {sink_line}")
@@ -945,9 +1058,44 @@ class BroadExceptLeak(Rule):
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
                 "a generic message (with an error id the client can quote)."))
-        self.report(_except_line(node), message, fix=fix, related=(
+        return self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
             severity=severity)
+
+    def _returned_by_wrapper(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> bool:
+        """`except Exception as e: return {"error": str(e)}, 500` in a decorator's wrapper:
+        what it returns is the response of every view it wraps. Held for the project half,
+        which reports it when routes wear the decorator."""
+        decorator = wrapped_by(self.ctx, analysis.function)
+        if decorator is None:
+            return False
+        again = HandlerAnalysis(self.ctx, node, as_route=True)
+        leak = again.leak
+        if leak is None or not isinstance(leak.sink, ast.Return):
+            return False
+        finding = self._report_leak(node, again, leak, True)
+        self.ctx.findings.remove(finding)
+        record_wrapper_leak(self.ctx, finding, decorator.lineno)
+        return True
+
+    def _through_text_helper(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
+        """`detail=f"failed: {format_exception(e)}"`: the handler read again with a project
+        call given the exception standing for its text; a leak found so is held for the
+        project half, which reports it when that function returns its argument's text."""
+        name = node.name
+        if not name or not any(
+                isinstance(n, ast.Call) and any(
+                    isinstance(a, ast.Name) and a.id == name
+                    for a in [*n.args, *(k.value for k in n.keywords)])
+                for n in analysis.nodes):
+            return
+        again = HandlerAnalysis(self.ctx, node, through_calls=True)
+        leak = again.leak
+        if leak is None or leak.via is None:
+            return
+        finding = self._report_leak(node, again, leak, True)
+        self.ctx.findings.remove(finding)
+        record_through_helper(self.ctx, node, leak.via[0], leak.via[1], finding)
 
     def _helper_candidates(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
         """Calls handing the exception to a function: the project half reports the handler
@@ -959,8 +1107,10 @@ class BroadExceptLeak(Rule):
             return
         if self._parses_input(node):
             return  # the exception describes the client's own data
+        decorator = wrapped_by(self.ctx, analysis.function) if not analysis.in_route else None
         record_candidates(self.ctx, node, calls, analysis.tainted,
-                          self._held_finding(node, analysis), analysis.in_route)
+                          self._held_finding(node, analysis), analysis.in_route,
+                          decorator.lineno if decorator is not None else 0)
 
     def _parses_input(self, node: ast.ExceptHandler) -> bool:
         parent = self.ctx.semantic.parent(node)
@@ -998,7 +1148,8 @@ class BroadExceptLeak(Rule):
             final = "raise " + call.replace(text, generic, 1)
         fix = (client_error_fix(self.ctx, at, self.ctx.semantic.parent(node)) if at is not None
                else None) or connection_test_fix(analysis.function) or (
-            self._helper_fix(analysis) if at is None and not analysis.in_route else None) or \
+            self._helper_fix(analysis) if at is None and not analysis.in_route
+            and wrapped_by(self.ctx, analysis.function) is None else None) or \
             _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
                          "return a generic message (with an error id the client can quote).",
                          final)
