@@ -158,6 +158,10 @@ def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
     names = _chain_names(receiver)
     if method in _MANAGER_WRITES and _MANAGERS & set(names):
         return True  # Item.objects.create(...), Item.objects.filter(...).update(...)
+    if method not in _ORIGIN_WRITES:
+        # What the receiver holds decides only these (below); finding it out walks the
+        # handler (`self.x = ...`) for every `self.x.m()` call otherwise.
+        return False
     origin = None
     if isinstance(receiver, ast.Name):
         origin = _origin(ctx, receiver, func)
@@ -174,6 +178,10 @@ def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
             return False
         return not _only_touches(stores, ast.unparse(receiver))
     return method == "delete" and origin == "instance" and not call.args
+
+
+# The methods that write when the receiver holds an instance, a queryset or a form.
+_ORIGIN_WRITES = _QS_WRITES | {"save", "delete"}
 
 
 def _update_fields(call: ast.Call) -> list[str] | None:
@@ -198,9 +206,11 @@ def _origin(ctx: FileContext, name: ast.Name, func: ast.AST) -> str | None:
 
 def _self_origin(ctx: FileContext, receiver: ast.Attribute, func: ast.AST) -> str | None:
     """`self.object = self.get_object()` assigned once in the handler itself."""
+    text, attr = ast.unparse(receiver), receiver.attr
+    # A target spelled like the receiver ends with its attribute: only those are unparsed.
     values = [n.value for n in ast.walk(func) if isinstance(n, ast.Assign | ast.AnnAssign)
               and n.value is not None and any(
-                  isinstance(t, ast.Attribute) and ast.unparse(t) == ast.unparse(receiver)
+                  isinstance(t, ast.Attribute) and t.attr == attr and ast.unparse(t) == text
                   for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
     return _value_origin(ctx, values[0]) if len(values) == 1 else None
 
