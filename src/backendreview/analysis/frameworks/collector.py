@@ -451,13 +451,17 @@ def file_facts(ctx: FileContext) -> list[object]:
         classes: list[ast.ClassDef] = []
         calls: list[ast.Call] = []
         # The nodes the semantic model already listed: no second walk of the file.
+        # By exact type (as the parser makes them): one test for most nodes, not three.
+        call, function, async_function, class_def = (ast.Call, ast.FunctionDef,
+                                                     ast.AsyncFunctionDef, ast.ClassDef)
         for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
-            if isinstance(node, ast.Call):
-                calls.append(node)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                funcs.append(node)
-            elif isinstance(node, ast.ClassDef):
-                classes.append(node)
+            kind = type(node)
+            if kind is call:
+                calls.append(node)  # type: ignore[arg-type]
+            elif kind is function or kind is async_function:
+                funcs.append(node)  # type: ignore[arg-type]
+            elif kind is class_def:
+                classes.append(node)  # type: ignore[arg-type]
         local = {f.name for f in funcs}
         # While gathering, handler bodies are not read (analyze_handler) and the per-file
         # answer is not asked again.

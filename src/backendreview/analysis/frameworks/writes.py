@@ -42,6 +42,7 @@ _MANAGER_WRITES = frozenset({"create", "update_or_create", "bulk_create", "bulk_
 _QS_WRITES = frozenset({"update", "delete"})
 _SESSION_MUTATIONS = frozenset({"add", "add_all", "delete", "merge"})
 _SESSION_COMMITS = frozenset({"commit", "flush"})
+_SESSION_METHODS = _SESSION_MUTATIONS | _SESSION_COMMITS
 _SQLA_DML = frozenset({"insert", "update", "delete"})
 _SQLA_MODULES = ("sqlalchemy", "sqlmodel")
 _WRITE_SQL = re.compile(r"^\s*(\(\s*)?(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|MERGE|"
@@ -75,8 +76,9 @@ def handler_writes(ctx: FileContext, func: ast.AST, nodes: list[ast.AST]) -> tup
     out: list[WriteFact] = []
     mutations: list[ast.Call] = []
     commits: list[ast.Call] = []
+    tests: dict[ast.AST, bool] = {}  # calls under one `if` share its test
     for call in calls:
-        if _guarded(ctx, call, func):
+        if _guarded(ctx, call, func, tests):
             continue
         fn = call.func
         if isinstance(fn, ast.Attribute):
@@ -84,7 +86,8 @@ def handler_writes(ctx: FileContext, func: ast.AST, nodes: list[ast.AST]) -> tup
             if django and _django_write(ctx, call, method, func, stores):
                 out.append(_fact(ctx, call, "django"))
                 continue
-            handle = handles.of(fn.value)
+            # The receiver's handle matters only to a session's mutation or commit.
+            handle = handles.of(fn.value) if method in _SESSION_METHODS else None
             if handle is not None and handle.library == "sqlalchemy" and \
                     handle.kind == "session":
                 if method in _SESSION_MUTATIONS:
@@ -120,13 +123,19 @@ def _fact(ctx: FileContext, call: ast.Call, kind: str) -> WriteFact:
     return WriteFact(call.lineno, text, kind)
 
 
-def _guarded(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
+def _guarded(ctx: FileContext, call: ast.Call, func: ast.AST, tests: dict[ast.AST, bool]
+             ) -> bool:
+    """Whether `call` runs under a branch on the method or on a form's validity; `tests`
+    keeps each branch's answer for the other calls under it."""
     for anc in ctx.semantic.ancestors(call):
         if anc is func:
             return False
-        if isinstance(anc, ast.If | ast.IfExp | ast.While) and _GUARDS.search(
-                ctx.source(anc.test)):
-            return True
+        if isinstance(anc, ast.If | ast.IfExp | ast.While):
+            guards = tests.get(anc)
+            if guards is None:
+                guards = tests[anc] = _GUARDS.search(ctx.source(anc.test)) is not None
+            if guards:
+                return True
     return False
 
 
