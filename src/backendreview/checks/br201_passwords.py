@@ -774,8 +774,9 @@ class PlaintextPassword(Rule):
         stored column or a literal. A configured secret (`settings.COMPUTE_PASSWORD`) is
         left alone here: a constant-time check of a shared credential the configuration
         must hold in clear for its clients is what such code is meant to do."""
-        if (self.ctx.qualified_name(node.func) or "") not in _CONSTANT_TIME_FUNCS or len(
-                node.args) != 2:
+        # Asked of every call: the argument count first, the qualified name only then.
+        if len(node.args) != 2 or (self.ctx.qualified_name(node.func) or ""
+                                   ) not in _CONSTANT_TIME_FUNCS:
             return False
         for provided, stored in ((node.args[0], node.args[1]), (node.args[1], node.args[0])):
             stored = _unencoded(stored)

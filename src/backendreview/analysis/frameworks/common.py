@@ -401,12 +401,15 @@ def body_guards(ctx: FileContext, func: ast.AST) -> tuple[str, ...]:
         if isinstance(node, ast.With | ast.AsyncWith):
             out += [name for item in node.items
                     if (name := _required_on(ctx, item.context_expr))]
-        elif isinstance(node, ast.If) and id(node) in top and any(
-                _deny_node(ctx, n, redirects=False)
-                for stmt in (*node.body, *node.orelse) for n in ast.walk(stmt)):
-            out += [f"{callable_name(ctx, call.func.value)}.can" for call in ast.walk(node.test)
-                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                    and call.func.attr == "can" and not call.args]
+        elif isinstance(node, ast.If) and id(node) in top:
+            # The `.can()` tests first: most conditions make none, and then whether a
+            # branch refuses (a walk of both branches) does not matter.
+            cans = [call for call in ast.walk(node.test) if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute) and call.func.attr == "can"
+                    and not call.args]
+            if cans and any(_deny_node(ctx, n, redirects=False)
+                            for stmt in (*node.body, *node.orelse) for n in ast.walk(stmt)):
+                out += [f"{callable_name(ctx, call.func.value)}.can" for call in cans]
     return tuple(dict.fromkeys(out))
 
 
@@ -654,6 +657,11 @@ def denies_anonymous(ctx: FileContext, func: ast.AST, redirects: bool = True) ->
 
 def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
     if isinstance(node, ast.Call):
+        if not redirects and not (node.args and _http_status(node.args[0]) in _DENY_STATUS
+                                  ) and not isinstance(ctx.semantic.parent(node), ast.Raise):
+            # Asked of every call of a body: without a deny status and not raised, it can
+            # be neither `abort(403)` nor a raised error, whatever its name.
+            return False
         name = callable_name(ctx, node).rsplit(".", 1)[-1]
         if name == "abort" and node.args and _http_status(node.args[0]) in _DENY_STATUS:
             return True

@@ -42,6 +42,7 @@ _MANAGER_WRITES = frozenset({"create", "update_or_create", "bulk_create", "bulk_
 _QS_WRITES = frozenset({"update", "delete"})
 _SESSION_MUTATIONS = frozenset({"add", "add_all", "delete", "merge"})
 _SESSION_COMMITS = frozenset({"commit", "flush"})
+_SESSION_METHODS = _SESSION_MUTATIONS | _SESSION_COMMITS
 _SQLA_DML = frozenset({"insert", "update", "delete"})
 _SQLA_MODULES = ("sqlalchemy", "sqlmodel")
 _WRITE_SQL = re.compile(r"^\s*(\(\s*)?(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|MERGE|"
@@ -75,8 +76,9 @@ def handler_writes(ctx: FileContext, func: ast.AST, nodes: list[ast.AST]) -> tup
     out: list[WriteFact] = []
     mutations: list[ast.Call] = []
     commits: list[ast.Call] = []
+    tests: dict[ast.AST, bool] = {}  # calls under one `if` share its test
     for call in calls:
-        if _guarded(ctx, call, func):
+        if _guarded(ctx, call, func, tests):
             continue
         fn = call.func
         if isinstance(fn, ast.Attribute):
@@ -84,7 +86,8 @@ def handler_writes(ctx: FileContext, func: ast.AST, nodes: list[ast.AST]) -> tup
             if django and _django_write(ctx, call, method, func, stores):
                 out.append(_fact(ctx, call, "django"))
                 continue
-            handle = handles.of(fn.value)
+            # The receiver's handle matters only to a session's mutation or commit.
+            handle = handles.of(fn.value) if method in _SESSION_METHODS else None
             if handle is not None and handle.library == "sqlalchemy" and \
                     handle.kind == "session":
                 if method in _SESSION_MUTATIONS:
@@ -120,13 +123,19 @@ def _fact(ctx: FileContext, call: ast.Call, kind: str) -> WriteFact:
     return WriteFact(call.lineno, text, kind)
 
 
-def _guarded(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
+def _guarded(ctx: FileContext, call: ast.Call, func: ast.AST, tests: dict[ast.AST, bool]
+             ) -> bool:
+    """Whether `call` runs under a branch on the method or on a form's validity; `tests`
+    keeps each branch's answer for the other calls under it."""
     for anc in ctx.semantic.ancestors(call):
         if anc is func:
             return False
-        if isinstance(anc, ast.If | ast.IfExp | ast.While) and _GUARDS.search(
-                ctx.source(anc.test)):
-            return True
+        if isinstance(anc, ast.If | ast.IfExp | ast.While):
+            guards = tests.get(anc)
+            if guards is None:
+                guards = tests[anc] = _GUARDS.search(ctx.source(anc.test)) is not None
+            if guards:
+                return True
     return False
 
 
@@ -158,6 +167,10 @@ def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
     names = _chain_names(receiver)
     if method in _MANAGER_WRITES and _MANAGERS & set(names):
         return True  # Item.objects.create(...), Item.objects.filter(...).update(...)
+    if method not in _ORIGIN_WRITES:
+        # What the receiver holds decides only these (below); finding it out walks the
+        # handler (`self.x = ...`) for every `self.x.m()` call otherwise.
+        return False
     origin = None
     if isinstance(receiver, ast.Name):
         origin = _origin(ctx, receiver, func)
@@ -174,6 +187,10 @@ def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
             return False
         return not _only_touches(stores, ast.unparse(receiver))
     return method == "delete" and origin == "instance" and not call.args
+
+
+# The methods that write when the receiver holds an instance, a queryset or a form.
+_ORIGIN_WRITES = _QS_WRITES | {"save", "delete"}
 
 
 def _update_fields(call: ast.Call) -> list[str] | None:
@@ -198,9 +215,11 @@ def _origin(ctx: FileContext, name: ast.Name, func: ast.AST) -> str | None:
 
 def _self_origin(ctx: FileContext, receiver: ast.Attribute, func: ast.AST) -> str | None:
     """`self.object = self.get_object()` assigned once in the handler itself."""
+    text, attr = ast.unparse(receiver), receiver.attr
+    # A target spelled like the receiver ends with its attribute: only those are unparsed.
     values = [n.value for n in ast.walk(func) if isinstance(n, ast.Assign | ast.AnnAssign)
               and n.value is not None and any(
-                  isinstance(t, ast.Attribute) and ast.unparse(t) == ast.unparse(receiver)
+                  isinstance(t, ast.Attribute) and t.attr == attr and ast.unparse(t) == text
                   for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
     return _value_origin(ctx, values[0]) if len(values) == 1 else None
 
