@@ -13,6 +13,7 @@ from ..analysis.frameworks.auth_endpoints import (
     is_auth_endpoint,
 )
 from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
+from ..analysis.frameworks.django import guard_base
 from ..analysis.frameworks.graphql_model import is_graphql_route
 from ..analysis.frameworks.naming import segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, path_params, project_routes
@@ -432,7 +433,9 @@ _LOGIN_REQUIRED_VIEWS = frozenset({"PasswordChangeView"})
 
 def _with_library_login(program: ProgramModel, route: Route) -> Route:
     """A project view deriving from a library view that requires login carries that
-    guard, though nothing on the route names it."""
+    guard, though nothing on the route names it; so does one deriving from a library guard
+    (`LoginRequiredMixin`) when the route model could not follow the view's reference
+    (`saml_views.InfoView` through a function's parameter) to see its bases."""
     view = route.handler.split(".")[0]
     for cls in program.classes.values():
         if cls.name != view:
@@ -442,7 +445,38 @@ def _with_library_login(program: ProgramModel, route: Route) -> Route:
         if found:
             return dataclasses.replace(route, auth=(
                 *route.auth, f"{found} (login_required on its dispatch)"))
+    named = _named_view(program, route)
+    guard = next((b for c in (program.mro(named) if named is not None else [])
+                  for b in c.bases if program.resolve(b) is None and guard_base(b)), None)
+    if guard is not None and not route.auth:
+        return dataclasses.replace(route, auth=(guard.rsplit(".", 1)[-1],))
     return route
+
+
+def _named_view(program: ProgramModel, route: Route) -> ClassInfo | None:
+    """The route's view class: where the route model found it, else the project's only
+    class of that name."""
+    found = _view_class(program, route)
+    if found is not None:
+        return found
+    name = route.handler.split(".")[0]
+    named = [c for c in program.classes.values() if c.name == name]
+    return named[0] if len(named) == 1 else None
+
+
+# Library views that start a single sign-on at the identity provider: their GET answers
+# with a redirect there, and the credentials are checked by the provider, never here.
+_SSO_START_VIEWS = frozenset({"djangosaml2.views.LoginView",
+                              "mozilla_django_oidc.views.OIDCAuthenticationRequestView"})
+
+
+def _starts_sso(program: ProgramModel, route: Route) -> bool:
+    """A project view deriving from a library view that starts single sign-on (djangosaml2's
+    `LoginView`) and reading no credential itself: a SAML or OIDC login hands the caller
+    to the identity provider, where passwords are checked and limited."""
+    view = _named_view(program, route)
+    return route.credentials is None and view is not None and any(
+        b in _SSO_START_VIEWS for c in program.mro(view) for b in c.bases)
 
 
 # `path("login/", lambda request: redirect("/login/keycloak/"))`: no def to look into.
@@ -552,8 +586,12 @@ def _library_super(program: ProgramModel, fn: FunctionInfo, site: CallSite) -> b
                for c in program.mro(cls) for base in c.bases if program.resolve(base) is None)
 
 
-_NAME_ONLY = ("(note: the evidence is the route's name only: its handler checks no secret, "
-              "issues no token and sends nothing that the review can see)")
+def _removes_only(route: Route) -> bool:
+    """A DELETE that checks no credential (`DELETE /token/` signing out of a service,
+    `DELETE /master_password` clearing the caller's own): what it removes, the caller
+    already holds, so there is nothing to guess; a DELETE that checks an OTP code first
+    is a credential check like any other."""
+    return set(route.methods) == {"DELETE"} and route.credentials is None
 
 
 _LOOKED_UP = ("(note: the view is looked up by name at run time; the review cannot see its "
@@ -571,6 +609,27 @@ def _unique(routes: list[Route]) -> list[Route]:
     return out
 
 
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+def _one_per_endpoint(found: list[tuple[Route, Severity, str]]
+                      ) -> list[tuple[Route, Severity, str, list[str]]]:
+    """One finding per registration: a view class or resource registered once serves its
+    methods (`post`, `patch`, `delete` of one `LoginViewSet`) at one place, and one limit
+    there bounds them all. The finding is the strongest one's, naming every method."""
+    groups: dict[tuple[str, int, int], list[tuple[Route, Severity, str]]] = {}
+    for item in found:
+        route = item[0]
+        groups.setdefault((route.file, route.span.start_line, route.span.start_col),
+                          []).append(item)
+    out: list[tuple[Route, Severity, str, list[str]]] = []
+    for items in groups.values():
+        route, severity, text = min(items, key=lambda i: _RANK.get(i[1], 3))
+        methods = sorted({m for r, _, _ in items for m in r.methods})
+        out.append((route, severity, text, methods))
+    return out
+
+
 class MissingRateLimit(ProjectRule):
     id = "BR206"
     OPTIONS: ClassVar[dict[str, type]] = {"scope": str, "limiters": list}
@@ -584,6 +643,7 @@ class MissingRateLimit(ProjectRule):
         if scope not in ("auth", "write", "all"):
             scope = "auth"
         limiters = list(self.option("limiters", []))
+        found: list[tuple[Route, Severity, str]] = []
         for route in _unique(project_routes(facts)):
             if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
@@ -598,7 +658,8 @@ class MissingRateLimit(ProjectRule):
                 program, _sign_in_page(_with_current_user_param(
                     program, _with_credentials_through_calls(program, route)))))
             if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
-                    or _redirects_elsewhere(program, route)):
+                    or _redirects_elsewhere(program, route) or _removes_only(route)
+                    or _starts_sso(program, route)):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
                     methods & (_GQL_WRITE | {"ANY"})):
@@ -613,7 +674,7 @@ class MissingRateLimit(ProjectRule):
                     # that caller's session first.
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
                 elif _name_only(program, route):
-                    severity, why = Severity.NOTE, f" {_NAME_ONLY}"
+                    continue  # nothing there to guess or to flood: the name is all there is
                 elif run_time_lookup(route, facts) is not None:
                     severity, why = Severity.NOTE, f" {_LOOKED_UP}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
@@ -627,10 +688,12 @@ class MissingRateLimit(ProjectRule):
                 continue
             if _form_limited(program, route):
                 continue  # the form the view validates limits it (asked last: it looks far)
+            found.append((route, severity, f"is {what} with no rate limit: nothing bounds how "
+                                           f"often a client can call it{why}"))
+        for route, severity, text, methods in _one_per_endpoint(found):
             description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
-                        f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '
-                        f"limit: nothing bounds how often a client can call it{why}",
+                        f'route "{"|".join(methods)} {route.path}" ({route.handler}) {text}',
                         fix=Fix(description, example), severity=severity,
                         snippet=route.own_path)
 
