@@ -454,14 +454,12 @@ def _with_library_login(program: ProgramModel, route: Route) -> Route:
 
 
 def _named_view(program: ProgramModel, route: Route) -> ClassInfo | None:
-    """The route's view class: where the route model found it, else the project's only
-    class of that name."""
-    found = _view_class(program, route)
-    if found is not None:
-        return found
+    """The view class registered for the route (`LoginView` of `LoginView.post`, not the
+    mixin defining that `post`): the project's only class of that name, else the class of
+    the handler the route model found."""
     name = route.handler.split(".")[0]
     named = [c for c in program.classes.values() if c.name == name]
-    return named[0] if len(named) == 1 else None
+    return named[0] if len(named) == 1 else _view_class(program, route)
 
 
 # Library views that start a single sign-on at the identity provider: their GET answers
@@ -508,7 +506,7 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
         return False
     if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]) or _secret_in_path(route):
         return False
-    frontier = _route_code(program, route)
+    frontier = [*_route_code(program, route), *_overridden(program, route)]
     if not frontier:
         return False  # a library view does its work out of sight
     seen = {fn.qualname for fn in frontier}
@@ -523,6 +521,18 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
                     following.append(target)
         frontier = following
     return not any(fn.auth_acts for fn in frontier)
+
+
+def _overridden(program: ProgramModel, route: Route) -> list[FunctionInfo]:
+    """The project methods a handler's `super().post(...)` chain may reach: the same
+    method of every project class in the view's MRO (`ConfirmMixin.post` handing on to
+    `PlainView.post`, which signs the caller in)."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    view = _named_view(program, route) if handler is not None and handler.cls else None
+    if view is None or handler is None:
+        return []
+    return [fn for c in program.mro(view) if (q := c.methods.get(handler.name))
+            and (fn := program.functions.get(q)) is not None and fn is not handler]
 
 
 # A path value that is a one-time secret: `/reset/<token>`, `/invitation/{code}`.
