@@ -15,7 +15,7 @@ from ..analysis.frameworks.auth_endpoints import (
 from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
 from ..analysis.frameworks.django import guard_base
 from ..analysis.frameworks.graphql_model import is_graphql_route
-from ..analysis.frameworks.naming import segments, words
+from ..analysis.frameworks.naming import is_param, segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, path_params, project_routes
 from ..analysis.program import AUTH, CREDENTIAL, LIMIT, ProgramModel, describe, program_of
 from ..analysis.program.extract import REDIRECTS, SECRET_TEST
@@ -407,12 +407,28 @@ def _sign_in_page(route: Route) -> Route:
     """A sign-in page (`/login/`, `/login/mfa/`, `/auth/token/obtain/`) whose only sign of
     a signed-in caller is a project-wide guard (a login-required middleware, a default
     permission) or csrf_protect: that guard must let the page through, or no one could
-    sign in — it is open to anyone."""
-    if any(_SIGNED_IN.search(a) for a in route.auth) or not _sign_in_path(route):
+    sign in — it is open to anyone. So is a page whose path ends in the sign-in
+    (`/login`) and whose only guard is the app's or blueprint's `before_request` hook:
+    the hook runs before every route there, the login form included, so it must let that
+    form through (dtale's `requires_auth` hook and its `/login`)."""
+    if not _sign_in_path(route):
+        return route
+    if route.auth and _ends_in_sign_in(route) and all(
+            _HOOK.search(a) or _CSRF.search(a) for a in route.auth):
+        return dataclasses.replace(route, auth=(), global_auth=())
+    if any(_SIGNED_IN.search(a) for a in route.auth):
         return route
     if route.global_auth or (route.auth and all(_CSRF.search(a) for a in route.auth)):
         return dataclasses.replace(route, auth=(), global_auth=())
     return route
+
+
+_HOOK = re.compile(r"\(before_request hook\)$")
+
+
+def _ends_in_sign_in(route: Route) -> bool:
+    statics = [s for s in segments(route.path) if not is_param(s)]
+    return bool(statics) and bool(set(words(statics[-1])) & _SIGN_IN)
 
 
 # A CSRF check proves the form came from the site's own page, not who posts it.
@@ -473,8 +489,14 @@ def _starts_sso(program: ProgramModel, route: Route) -> bool:
     `LoginView`) and reading no credential itself: a SAML or OIDC login hands the caller
     to the identity provider, where passwords are checked and limited."""
     view = _named_view(program, route)
-    return route.credentials is None and view is not None and any(
-        b in _SSO_START_VIEWS for c in program.mro(view) for b in c.bases)
+    if route.credentials is not None or view is None or not any(
+            b in _SSO_START_VIEWS for c in program.mro(view) for b in c.bases):
+        return False
+    # A project method taking a password beside the redirect (a local fallback login)
+    # makes it a sign-in like any other.
+    return not any(len(r.via) <= _CREDENTIAL_DEPTH for c in program.mro(view)
+                   for q in c.methods.values() if (fn := program.functions.get(q))
+                   for r in program.effects(fn, CREDENTIAL))
 
 
 # `path("login/", lambda request: redirect("/login/keycloak/"))`: no def to look into.
@@ -596,12 +618,21 @@ def _library_super(program: ProgramModel, fn: FunctionInfo, site: CallSite) -> b
                for c in program.mro(cls) for base in c.bases if program.resolve(base) is None)
 
 
-def _removes_only(route: Route) -> bool:
+def _removes_only(program: ProgramModel, route: Route) -> bool:
     """A DELETE that checks no credential (`DELETE /token/` signing out of a service,
     `DELETE /master_password` clearing the caller's own): what it removes, the caller
-    already holds, so there is nothing to guess; a DELETE that checks an OTP code first
-    is a credential check like any other."""
-    return set(route.methods) == {"DELETE"} and route.credentials is None
+    already holds, so there is nothing to guess; a DELETE that checks a password or a
+    one-time code first (`verify_totp(user, code)`) is a credential check like any other."""
+    if set(route.methods) != {"DELETE"} or route.credentials is not None:
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    return handler is not None and not any(
+        _CHECKS_SECRET.search(site.text.rsplit(".", 1)[-1]) for site in handler.calls)
+
+
+# A call that checks a secret the caller sent (program/credential_checks.py's words).
+_CHECKS_SECRET = re.compile(r"authenticat|check_?pass|verify|checkpw|compare_digest"
+                            r"|(?:^|_)log_?in(?:$|_)|sign_?in|logon|otp|totp", re.I)
 
 
 _LOOKED_UP = ("(note: the view is looked up by name at run time; the review cannot see its "
@@ -668,7 +699,7 @@ class MissingRateLimit(ProjectRule):
                 program, _sign_in_page(_with_current_user_param(
                     program, _with_credentials_through_calls(program, route)))))
             if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
-                    or _redirects_elsewhere(program, route) or _removes_only(route)
+                    or _redirects_elsewhere(program, route) or _removes_only(program, route)
                     or _starts_sso(program, route)):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
