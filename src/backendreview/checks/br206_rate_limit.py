@@ -710,12 +710,12 @@ class MissingRateLimit(ProjectRule):
                         dataclasses.replace(route, auth=(), global_auth=())):
                     # Nothing in its path or name says so: say what it does.
                     what += f" by what it does ({route.credentials[1]})"
+                if _name_only(program, route):
+                    continue  # nothing there to guess or to flood: the name is all there is
                 if signed_in_caller(route):
                     # Re-checking the signed-in caller's own password: guessing it needs
                     # that caller's session first.
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
-                elif _name_only(program, route):
-                    continue  # nothing there to guess or to flood: the name is all there is
                 elif run_time_lookup(route, facts) is not None:
                     severity, why = Severity.NOTE, f" {_LOOKED_UP}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
