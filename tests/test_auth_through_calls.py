@@ -68,7 +68,7 @@ def test_br401_names_the_helper_that_raises(monkeypatch: pytest.MonkeyPatch) -> 
 def test_br206_reads_a_before_request_hook_in_another_module(
         monkeypatch: pytest.MonkeyPatch) -> None:
     result = _findings(ROOT / "BR206" / "hooks_in_another_module", "BR206", monkeypatch)
-    assert [(f.path, f.span.start_line) for f in result.findings] == [("api/register.py", 7)]
+    assert [(f.path, f.span.start_line) for f in result.findings] == [("api/register.py", 9)]
     assert result.findings[0].message.startswith('route "POST /register" (register_post) is '
                                                  "an authentication endpoint")
 

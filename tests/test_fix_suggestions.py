@@ -71,7 +71,7 @@ FASTAPI_LOGIN = """
 
     @router.post("/login")
     def login(request: Request, form: dict):
-        return {}
+        return {"token": issue_token(form)}
     """
 
 
@@ -112,7 +112,7 @@ def test_br206_on_a_django_class_based_view_is_python(tmp_path, monkeypatch) -> 
 
         class LoginView(View):
             def post(self, request):
-                return JsonResponse({})
+                return JsonResponse({"token": issue_token(request.POST)})
 
 
         urlpatterns = [path("login/", LoginView.as_view())]
@@ -1054,7 +1054,7 @@ def test_br206_on_an_inherited_post_decorates_the_view_class_by_name(tmp_path, m
 
         class PlainView(View):
             def post(self, request, *args, **kwargs):
-                return JsonResponse({})
+                return JsonResponse({"token": issue_token(request.POST)})
 
 
         class LoginView(ConfirmMixin, PlainView):
@@ -1495,6 +1495,7 @@ OWN_LIMIT_DECORATOR = {
 
         @api.route("/users/<name>/password", methods=["PUT"])
         def change_password(name):
+            check_password(name, request.json["current_password"])
             return "", 204
         """,
 }
@@ -1643,7 +1644,7 @@ ROUTE_TABLE_LIMIT_DECORATOR = {
 
         async def otp_register(request: Request):
             form = await request.form()
-            return form["otp"]
+            return verify_otp(form["otp"])
         """,
     "web/routes.py": """
         from starlette.routing import Route

@@ -13,8 +13,9 @@ from ..analysis.frameworks.auth_endpoints import (
     is_auth_endpoint,
 )
 from ..analysis.frameworks.auth_endpoints import JOINED as _JOINED
+from ..analysis.frameworks.django import guard_base
 from ..analysis.frameworks.graphql_model import is_graphql_route
-from ..analysis.frameworks.naming import segments, words
+from ..analysis.frameworks.naming import is_param, segments, words
 from ..analysis.frameworks.routes import WRITE_METHODS, Route, path_params, project_routes
 from ..analysis.program import AUTH, CREDENTIAL, LIMIT, ProgramModel, describe, program_of
 from ..analysis.program.extract import REDIRECTS, SECRET_TEST
@@ -406,12 +407,28 @@ def _sign_in_page(route: Route) -> Route:
     """A sign-in page (`/login/`, `/login/mfa/`, `/auth/token/obtain/`) whose only sign of
     a signed-in caller is a project-wide guard (a login-required middleware, a default
     permission) or csrf_protect: that guard must let the page through, or no one could
-    sign in — it is open to anyone."""
-    if any(_SIGNED_IN.search(a) for a in route.auth) or not _sign_in_path(route):
+    sign in — it is open to anyone. So is a page whose path ends in the sign-in
+    (`/login`) and whose only guard is the app's or blueprint's `before_request` hook:
+    the hook runs before every route there, the login form included, so it must let that
+    form through (dtale's `requires_auth` hook and its `/login`)."""
+    if not _sign_in_path(route):
+        return route
+    if route.auth and _ends_in_sign_in(route) and all(
+            _HOOK.search(a) or _CSRF.search(a) for a in route.auth):
+        return dataclasses.replace(route, auth=(), global_auth=())
+    if any(_SIGNED_IN.search(a) for a in route.auth):
         return route
     if route.global_auth or (route.auth and all(_CSRF.search(a) for a in route.auth)):
         return dataclasses.replace(route, auth=(), global_auth=())
     return route
+
+
+_HOOK = re.compile(r"\(before_request hook\)$")
+
+
+def _ends_in_sign_in(route: Route) -> bool:
+    statics = [s for s in segments(route.path) if not is_param(s)]
+    return bool(statics) and bool(set(words(statics[-1])) & _SIGN_IN)
 
 
 # A CSRF check proves the form came from the site's own page, not who posts it.
@@ -432,7 +449,9 @@ _LOGIN_REQUIRED_VIEWS = frozenset({"PasswordChangeView"})
 
 def _with_library_login(program: ProgramModel, route: Route) -> Route:
     """A project view deriving from a library view that requires login carries that
-    guard, though nothing on the route names it."""
+    guard, though nothing on the route names it; so does one deriving from a library guard
+    (`LoginRequiredMixin`) when the route model could not follow the view's reference
+    (`saml_views.InfoView` through a function's parameter) to see its bases."""
     view = route.handler.split(".")[0]
     for cls in program.classes.values():
         if cls.name != view:
@@ -442,7 +461,42 @@ def _with_library_login(program: ProgramModel, route: Route) -> Route:
         if found:
             return dataclasses.replace(route, auth=(
                 *route.auth, f"{found} (login_required on its dispatch)"))
+    named = _named_view(program, route)
+    guard = next((b for c in (program.mro(named) if named is not None else [])
+                  for b in c.bases if program.resolve(b) is None and guard_base(b)), None)
+    if guard is not None and not route.auth:
+        return dataclasses.replace(route, auth=(guard.rsplit(".", 1)[-1],))
     return route
+
+
+def _named_view(program: ProgramModel, route: Route) -> ClassInfo | None:
+    """The view class registered for the route (`LoginView` of `LoginView.post`, not the
+    mixin defining that `post`): the project's only class of that name, else the class of
+    the handler the route model found."""
+    name = route.handler.split(".")[0]
+    named = [c for c in program.classes.values() if c.name == name]
+    return named[0] if len(named) == 1 else _view_class(program, route)
+
+
+# Library views that start a single sign-on at the identity provider: their GET answers
+# with a redirect there, and the credentials are checked by the provider, never here.
+_SSO_START_VIEWS = frozenset({"djangosaml2.views.LoginView",
+                              "mozilla_django_oidc.views.OIDCAuthenticationRequestView"})
+
+
+def _starts_sso(program: ProgramModel, route: Route) -> bool:
+    """A project view deriving from a library view that starts single sign-on (djangosaml2's
+    `LoginView`) and reading no credential itself: a SAML or OIDC login hands the caller
+    to the identity provider, where passwords are checked and limited."""
+    view = _named_view(program, route)
+    if route.credentials is not None or view is None or not any(
+            b in _SSO_START_VIEWS for c in program.mro(view) for b in c.bases):
+        return False
+    # A project method taking a password beside the redirect (a local fallback login)
+    # makes it a sign-in like any other.
+    return not any(len(r.via) <= _CREDENTIAL_DEPTH for c in program.mro(view)
+                   for q in c.methods.values() if (fn := program.functions.get(q))
+                   for r in program.effects(fn, CREDENTIAL))
 
 
 # `path("login/", lambda request: redirect("/login/keycloak/"))`: no def to look into.
@@ -474,7 +528,7 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
         return False
     if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]) or _secret_in_path(route):
         return False
-    frontier = _route_code(program, route)
+    frontier = [*_route_code(program, route), *_overridden(program, route)]
     if not frontier:
         return False  # a library view does its work out of sight
     seen = {fn.qualname for fn in frontier}
@@ -489,6 +543,18 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
                     following.append(target)
         frontier = following
     return not any(fn.auth_acts for fn in frontier)
+
+
+def _overridden(program: ProgramModel, route: Route) -> list[FunctionInfo]:
+    """The project methods a handler's `super().post(...)` chain may reach: the same
+    method of every project class in the view's MRO (`ConfirmMixin.post` handing on to
+    `PlainView.post`, which signs the caller in)."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    view = _named_view(program, route) if handler is not None and handler.cls else None
+    if view is None or handler is None:
+        return []
+    return [fn for c in program.mro(view) if (q := c.methods.get(handler.name))
+            and (fn := program.functions.get(q)) is not None and fn is not handler]
 
 
 # A path value that is a one-time secret: `/reset/<token>`, `/invitation/{code}`.
@@ -552,8 +618,21 @@ def _library_super(program: ProgramModel, fn: FunctionInfo, site: CallSite) -> b
                for c in program.mro(cls) for base in c.bases if program.resolve(base) is None)
 
 
-_NAME_ONLY = ("(note: the evidence is the route's name only: its handler checks no secret, "
-              "issues no token and sends nothing that the review can see)")
+def _removes_only(program: ProgramModel, route: Route) -> bool:
+    """A DELETE that checks no credential (`DELETE /token/` signing out of a service,
+    `DELETE /master_password` clearing the caller's own): what it removes, the caller
+    already holds, so there is nothing to guess; a DELETE that checks a password or a
+    one-time code first (`verify_totp(user, code)`) is a credential check like any other."""
+    if set(route.methods) != {"DELETE"} or route.credentials is not None:
+        return False
+    handler = program.function_at(route.handler_file, route.handler_line)
+    return handler is not None and not any(
+        _CHECKS_SECRET.search(site.text.rsplit(".", 1)[-1]) for site in handler.calls)
+
+
+# A call that checks a secret the caller sent (program/credential_checks.py's words).
+_CHECKS_SECRET = re.compile(r"authenticat|check_?pass|verify|checkpw|compare_digest"
+                            r"|(?:^|_)log_?in(?:$|_)|sign_?in|logon|otp|totp", re.I)
 
 
 _LOOKED_UP = ("(note: the view is looked up by name at run time; the review cannot see its "
@@ -571,6 +650,27 @@ def _unique(routes: list[Route]) -> list[Route]:
     return out
 
 
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+def _one_per_endpoint(found: list[tuple[Route, Severity, str]]
+                      ) -> list[tuple[Route, Severity, str, list[str]]]:
+    """One finding per registration: a view class or resource registered once serves its
+    methods (`post`, `patch`, `delete` of one `LoginViewSet`) at one place, and one limit
+    there bounds them all. The finding is the strongest one's, naming every method."""
+    groups: dict[tuple[str, int, int], list[tuple[Route, Severity, str]]] = {}
+    for item in found:
+        route = item[0]
+        groups.setdefault((route.file, route.span.start_line, route.span.start_col),
+                          []).append(item)
+    out: list[tuple[Route, Severity, str, list[str]]] = []
+    for items in groups.values():
+        route, severity, text = min(items, key=lambda i: _RANK.get(i[1], 3))
+        methods = sorted({m for r, _, _ in items for m in r.methods})
+        out.append((route, severity, text, methods))
+    return out
+
+
 class MissingRateLimit(ProjectRule):
     id = "BR206"
     OPTIONS: ClassVar[dict[str, type]] = {"scope": str, "limiters": list}
@@ -584,6 +684,7 @@ class MissingRateLimit(ProjectRule):
         if scope not in ("auth", "write", "all"):
             scope = "auth"
         limiters = list(self.option("limiters", []))
+        found: list[tuple[Route, Severity, str]] = []
         for route in _unique(project_routes(facts)):
             if _limited(program, route) or route.global_limits or _declared(route, limiters):
                 continue
@@ -598,7 +699,8 @@ class MissingRateLimit(ProjectRule):
                 program, _sign_in_page(_with_current_user_param(
                     program, _with_credentials_through_calls(program, route)))))
             if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
-                    or _redirects_elsewhere(program, route)):
+                    or _redirects_elsewhere(program, route) or _removes_only(program, route)
+                    or _starts_sso(program, route)):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
                     methods & (_GQL_WRITE | {"ANY"})):
@@ -608,12 +710,12 @@ class MissingRateLimit(ProjectRule):
                         dataclasses.replace(route, auth=(), global_auth=())):
                     # Nothing in its path or name says so: say what it does.
                     what += f" by what it does ({route.credentials[1]})"
+                if _name_only(program, route):
+                    continue  # nothing there to guess or to flood: the name is all there is
                 if signed_in_caller(route):
                     # Re-checking the signed-in caller's own password: guessing it needs
                     # that caller's session first.
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
-                elif _name_only(program, route):
-                    severity, why = Severity.NOTE, f" {_NAME_ONLY}"
                 elif run_time_lookup(route, facts) is not None:
                     severity, why = Severity.NOTE, f" {_LOOKED_UP}"
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
@@ -627,10 +729,12 @@ class MissingRateLimit(ProjectRule):
                 continue
             if _form_limited(program, route):
                 continue  # the form the view validates limits it (asked last: it looks far)
+            found.append((route, severity, f"is {what} with no rate limit: nothing bounds how "
+                                           f"often a client can call it{why}"))
+        for route, severity, text, methods in _one_per_endpoint(found):
             description, example = limit_fix(route, facts)
             self.report(route.file, route.span,
-                        f'route "{_shown(route)}" ({route.handler}) is {what} with no rate '
-                        f"limit: nothing bounds how often a client can call it{why}",
+                        f'route "{"|".join(methods)} {route.path}" ({route.handler}) {text}',
                         fix=Fix(description, example), severity=severity,
                         snippet=route.own_path)
 

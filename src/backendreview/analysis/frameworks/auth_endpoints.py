@@ -34,7 +34,7 @@ EXEMPT_WORDS = frozenset({"webhook", "webhooks", "callback", "hook", "hooks", "c
                           "revoke", "introspect", "well-known", ".well-known"})
 # Handler names that say "this creates an account / signs in" (`POST /users` -> register).
 _HANDLER = re.compile(r"^(register|signup|sign_up|create_account|login|signin|sign_in|"
-                      r"log_in|authenticate|obtain_token|issue_token|token_obtain|"
+                      r"log_in|authenticate|obtain_(?:jwt_|auth_|access_)?token|issue_token|token_obtain|"
                       r"reset_password|forgot_password|recover_password|"
                       r"request_password_reset)(_(user|account|member|customer|for_access_token|"
                       r"access_token|token|view|api|endpoint|request|confirm|submit))?$", re.I)
@@ -160,6 +160,8 @@ def _exchanges_secret(route: Route, statics: list[str]) -> bool:
     tokens = {w for s in statics for w in words(s)}
     if tokens & _EXCHANGE_WORDS and tokens & _SECRET_WORDS:
         return True
+    if {"auth", "tokens"} <= tokens:
+        return True  # keystone's `POST /v3/auth/tokens`: the token collection of sign-in
     params = {p.lower() for p in route.handler_params}
     return bool(tokens & _SECRET_WORDS) and bool(params & _SECRET_PARAMS) and bool(
         params & _USER_PARAMS)
