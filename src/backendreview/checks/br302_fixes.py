@@ -309,6 +309,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"the GET this route also answers (a form, a preview) is not that "
                    f"resource and needs a handler of its own (a page of a web UI stays as "
                    f"it is)")
+    if resource is None and not member and not query and route.path_written:
+        left = _left_by_the_verb(route, full[:pos], method)
+        if left is not None:
+            return left
     beside = _served_beside(route, method, full_new, table)
     if beside:
         corrected += f" ({beside})"
@@ -335,6 +339,31 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         return Fix(f"Name the resource, not the action{where}: {corrected}")
     return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')
 
+
+
+# An API's namespace segment (`/api`, `/v1`): a path ending there names no resource.
+API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
+
+
+def _left_by_the_verb(route: Route, parent: list[str], method: str) -> Fix | None:
+    """Dropping the verb leaves only the path before it: words, not that path, when it names
+    no resource (`/api/get` -> `/api`) or when the handler acts on one member the request
+    body names (`POST /storage/delete {"name": ...}`: DELETE /storage would mean them all)."""
+    shown = path_from(parent)
+    statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
+    if not statics or API_SEGMENT.fullmatch(statics[-1].lower()):
+        return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
+                   f"which names no resource; name what this {method} acts on under it "
+                   f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
+    body = body_params(route)
+    last = parent[-1] if parent else ""
+    if method in ("DELETE", "PUT", "PATCH") and body and last and not is_param(last):
+        item = member_param(route, last)
+        return Fix(f"Name the resource, not the action: {method} {shown}/{item}, the member the "
+                   f"request body names today (`{body[0]}`) moved into the path; {method} "
+                   f"{shown} itself would act on the whole collection (several members at "
+                   f"once stay a POST batch)")
+    return None
 
 
 def _verb_noun(own: list[str], index: int) -> str:

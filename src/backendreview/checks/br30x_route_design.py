@@ -30,6 +30,7 @@ from .base import ProjectRule
 from .br301_fixes import foreign_parameter, named_collection, rename_in_source
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
+    API_SEGMENT,
     member_param,
     normal_path,
     path_from,
@@ -311,7 +312,7 @@ _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedb
 _MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance"})
 # Frameworks whose routes are an API by nature, wherever they are mounted.
 _API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
-_API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
+_API_SEGMENT = API_SEGMENT
 # How many routes make an API namespace: a lone `/api/ping` beside a JSON app is not one.
 _NAMESPACE_ROUTES = 10
 
@@ -574,6 +575,11 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 f"answers reads that state, so the path already names it)")
     elif noun and (method, normal_path(sub)) not in table:
         what = f"{method} {sub}"
+    elif not [p for p in segments(parent) if not is_param(p) and p != UNKNOWN_PREFIX] or \
+            API_SEGMENT.fullmatch(segments(parent)[-1].lower()):
+        # `POST /api/cancel`: the parent is the API's namespace, no resource to change.
+        what = (f"{method} on the resource the {verb} acts on under {parent} "
+                f"({parent}/<collection>/{{id}}): {parent} itself names no resource")
     elif method == "DELETE":
         what = f"DELETE {parent}"
     else:
