@@ -155,3 +155,31 @@ def test_performance_is_a_mass_noun_when_listed() -> None:
     # Near miss: a countable word listed the same way is reported.
     app = JOBS.replace('"/api/v1/background"', '"/report"')
     assert 6 in [line for line, *_ in _br301({"main.py": app})]
+
+
+def test_rename_in_source_touches_only_the_written_segment() -> None:
+    from backendreview.checks.br301_fixes import rename_in_source
+
+    # The named group `(?P<node>...)` is no segment: only the path part is renamed.
+    assert rename_in_source('r"^api/node/(?P<node>%s)/$" % x', "node", "nodes") == \
+        'r"^api/nodes/(?P<node>%s)/$" % x'
+    # Written twice, or not at all (a constant in an f-string): no code.
+    assert rename_in_source('r"^node/(?P<pk>\\d+)/node$"', "node", "nodes") is None
+    assert rename_in_source('f"/{KIND}/<pk>"', "photo", "photos") is None
+
+
+def test_a_plural_noun_in_the_handler_names_is_kept_as_it_is() -> None:
+    from backendreview.analysis.frameworks.routes import Route
+    from backendreview.checks.br301_fixes import named_collection
+    from backendreview.model import Span
+
+    def route(path: str, handler: str) -> Route:
+        return Route(methods=("GET",), path=path, own_path=path, prefix_known=True,
+                     framework="fastapi", file="a.py", span=Span(1, 1, 1, 2),
+                     handler=handler, handler_file="a.py", handler_line=1)
+
+    routes = [route("/order", "order_items_list"), route("/order/{id}", "order_items_get")]
+    assert named_collection(routes[0], routes, ["order"], "order") == "order-items"
+    # Near miss: a handler that names a verb after the segment names no collection.
+    routes = [route("/order", "order_list"), route("/order/{id}", "order_get")]
+    assert named_collection(routes[0], routes, ["order"], "order") is None

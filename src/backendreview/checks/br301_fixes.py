@@ -13,6 +13,7 @@ from ..analysis.frameworks.naming import (
     ACTION_VERBS,
     CRUD_VERBS,
     is_param,
+    is_plural,
     is_word_noun_like,
     plural,
     segments,
@@ -72,7 +73,7 @@ def named_collection(route: Route, routes: list[Route], head: list[str],
     if noun in _NOT_RESOURCE or noun in CRUD_VERBS or noun in ACTION_VERBS or (
             not is_word_noun_like(noun)) or len(noun) < 3:
         return None
-    return f"{segment}{_separator(routes)}{plural(noun)}"
+    return f"{segment}{_separator(routes)}{noun if is_plural(noun) else plural(noun)}"
 
 
 def _separator(routes: list[Route]) -> str:
