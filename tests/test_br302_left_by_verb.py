@@ -34,6 +34,16 @@ async def api_cancel(request: Request, cancel_body: dict) -> None:
     return None
 
 
+@app.post("/component/update")
+async def component_update(request: Request, code_request: dict) -> dict:
+    return {}
+
+
+@app.post("/component")
+async def build_component(request: Request, code_request: dict) -> dict:
+    return {}
+
+
 @app.post("/jobs/cancel")
 async def jobs_cancel(request: Request, jobs_body: dict) -> None:
     return None
@@ -59,6 +69,11 @@ def test_a_member_named_in_the_body_goes_into_the_path_not_a_collection_delete()
     assert found[11][0].startswith(
         "Name the resource, not the action: DELETE /volumes/{volume_id}, the member named in "
         "the path instead of the request body (`volume_body`)")
+    # Near miss: the path left is served by another handler, a resource of its own: the
+    # method goes beside it, no member id is invented.
+    assert found[26] == ("Name the resource, not the action: PUT /component (the path already "
+                         "answers POST by `build_component`; PUT goes beside it)",
+                         '"/component"')
 
 
 def test_an_api_namespace_left_alone_names_no_resource() -> None:
@@ -71,5 +86,5 @@ def test_an_api_namespace_left_alone_names_no_resource() -> None:
         "Name the resource, not the action: PATCH on the resource the cancel acts on under "
         "/api (/api/<collection>/{id}): /api itself names no resource")
     # Near miss: an action under a collection keeps the member's state change.
-    assert found[26][0] == ("Name the resource, not the action: PATCH /jobs/{job_id} with the "
+    assert found[36][0] == ("Name the resource, not the action: PATCH /jobs/{job_id} with the "
                             "new state in the body")

@@ -310,7 +310,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"resource and needs a handler of its own (a page of a web UI stays as "
                    f"it is)")
     if resource is None and not member and not query and route.path_written:
-        left = _left_by_the_verb(route, full[:pos], method)
+        left = _left_by_the_verb(route, full[:pos], method, table)
         if left is not None:
             return left
     beside = _served_beside(route, method, full_new, table)
@@ -345,10 +345,14 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
 API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
 
 
-def _left_by_the_verb(route: Route, parent: list[str], method: str) -> Fix | None:
+def _left_by_the_verb(route: Route, parent: list[str], method: str,
+                      table: dict[tuple[str, str], str]) -> Fix | None:
     """Dropping the verb leaves only the path before it: words, not that path, when it names
     no resource (`/api/get` -> `/api`) or when the handler acts on one member the request
-    body names (`POST /storage/delete {"name": ...}`: DELETE /storage would mean them all)."""
+    body names (`POST /storage/delete {"name": ...}`: DELETE /storage would mean them all).
+    A path the table already serves by another handler (`POST /custom_component` beside
+    `/custom_component/update`) is a resource of its own: the usual fix says where the
+    method goes beside it."""
     shown = path_from(parent)
     statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
     if not statics or API_SEGMENT.fullmatch(statics[-1].lower()):
@@ -357,7 +361,8 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str) -> Fix | Non
                    f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
     body = body_params(route)
     last = parent[-1] if parent else ""
-    if method in ("DELETE", "PUT", "PATCH") and body and last and not is_param(last):
+    if method in ("DELETE", "PUT", "PATCH") and body and last and not is_param(last) and \
+            not _served_beside(route, method, shown, table):
         item = member_param(route, last)
         return Fix(f"Name the resource, not the action: {method} {shown}/{item}, the member the "
                    f"request body names today (`{body[0]}`) moved into the path; {method} "
