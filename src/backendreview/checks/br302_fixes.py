@@ -207,8 +207,11 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         noun = rest[-1] if member and method in ("PUT", "PATCH") else _noun(rest[-1], allow)
         if method == "POST" and rest[-1].endswith("ing") and not describes:
             noun = plural(rest[-1])  # `create-drawing` -> drawings
-        # The collection the verb sits in already names the resource: drop the verb.
-        resource = None if noun == "all" or noun in earlier else "-".join([*rest[:-1], noun])
+        # The collection the verb sits in already names the resource: drop the verb. Words
+        # before it qualify the member (`/tiles/delete_provisional_tile`: the provisional
+        # edit of a tile, not the tile): they stay, or the DELETE would remove the tile.
+        resource = None if noun == "all" or (noun in earlier and not rest[:-1]) else (
+            "-".join(rest[:-1]) if noun in earlier else "-".join([*rest[:-1], noun]))
     else:
         following = own[index + 1] if index + 1 < len(own) else ""
         named = _param_resource(following) if is_param(following) else None
@@ -225,6 +228,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"collection of {parent} that the request body adds to (its lines, items, "
                    f"members: what the handler creates), named in the plural; a POST on "
                    f"{parent} itself names nothing to add to")
+    if not rest and _verb_noun(own, index) == "remove" and is_param(before) and \
+            not is_param(following) and set(route.methods) <= {"POST"} and takes_body(route):
+        # `POST /basket/{uuid}/remove/ {"line_id": ...}`: what goes is named in the body, a
+        # member of the basket's own collection; DELETE on the basket deletes the basket.
+        parent = path_from(full[:pos])
+        return Fix(f"Name the resource, not the action: DELETE {parent}/<collection>/{{id}}, "
+                   f"the member of {parent}'s own collection that the request body names "
+                   f"today (a line, an item), in the plural with its id in the path; DELETE "
+                   f"{parent} itself would delete {parent}")
     if member and method == "GET" and resource is not None and not named_member:
         # `POST /fleets/get_plan` with the spec in the body: a GET cannot carry the spec;
         # what it computes is created from it.
