@@ -112,6 +112,20 @@ def test_login_fix_says_basic_auth_is_a_second_guessing_path(tmp_path, monkeypat
         "so count failed Basic checks where they are verified too")
 
 
+def test_a_basic_scheme_in_another_module_is_not_the_logins(tmp_path, monkeypatch) -> None:
+    # Near miss (fief): Basic checks OAuth client secrets in a dependency module; the login
+    # route's module takes no Basic credentials.
+    login = BASIC_AND_TOKEN["bot/auth.py"].replace(
+        "from fastapi.security import HTTPBasic, HTTPBasicCredentials\n", "").replace(
+        "httpbasic = HTTPBasic(auto_error=False)\n", "").replace(
+        "HTTPBasicCredentials = Depends(httpbasic)", "dict")
+    client = ("from fastapi.security import HTTPBasic\n\n"
+              "client_secret_basic = HTTPBasic(auto_error=False)\n")
+    findings = _br206(tmp_path, {"bot/auth.py": login, "bot/clients.py": client}, monkeypatch)
+    (finding,) = [f for f in findings if "token_login" in f.message]
+    assert "HTTP Basic" not in finding.fix.description
+
+
 def test_no_basic_scheme_no_word_about_it(tmp_path, monkeypatch) -> None:
     # Near miss: OAuth2 password form only; nothing else takes the password.
     text = BASIC_AND_TOKEN["bot/auth.py"].replace(

@@ -176,11 +176,14 @@ def _is_basic_scheme(target: str) -> bool:
     return target.rpartition(".")[2] in _BASIC_AUTH.get(target.split(".")[0], ())
 
 
-def _basic_auth_module(facts: dict[str, list[Any]]) -> str | None:
-    """The first module (by name) that imports an HTTP Basic scheme, when one does."""
-    return next((m.name for m in sorted(program_of(facts).modules.values(),
-                                        key=lambda m: m.name)
-                 if any(_is_basic_scheme(t) for t in m.imports.values())), None)
+def _basic_auth_module(facts: dict[str, list[Any]], route: Route) -> str | None:
+    """The login handler's own module, when it also imports an HTTP Basic scheme: the
+    module that checks the password at login takes it by Basic as well (freqtrade's
+    api_auth). A Basic scheme elsewhere may check something else (fief's OAuth client
+    secrets, `client_secret_basic`): no word then."""
+    where = route.handler_file or route.file
+    return next((m.name for m in program_of(facts).modules.values() if m.path == where
+                 and any(_is_basic_scheme(t) for t in m.imports.values())), None)
 
 
 def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
@@ -188,7 +191,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
     passwords by HTTP Basic (freqtrade: every /api/v1 route accepts Basic or a token), the
     description says a limit here leaves that guessing path open."""
     description, suggestion = _limit_fix(route, facts)
-    basic = _basic_auth_module(facts) if route.framework in ("fastapi", "flask") else None
+    basic = _basic_auth_module(facts, route) if route.framework in ("fastapi", "flask") \
+        else None
     if basic is not None:
         description += (f"; the project also accepts HTTP Basic credentials ({basic}), "
                         f"checked on every route that scheme guards: a limit on this route "
