@@ -30,6 +30,16 @@ def remove_line(uuid):
 @app.route("/api/basket/<uuid>/delete", methods=["POST"])
 def delete_basket(uuid):
     return "", 204
+
+
+@app.route("/api/files/save_show_hidden_file_option/<int:trans_id>", methods=["PUT"])
+def save_option(trans_id):
+    return "", 204
+
+
+@app.route("/api/files/save_file_option/<int:trans_id>", methods=["POST"])
+def save_file(trans_id):
+    return "", 204
 '''
 
 
@@ -61,3 +71,13 @@ def test_remove_from_a_member_names_the_members_collection() -> None:
     # Near miss: `delete` on the member deletes the member.
     assert found[21][0].startswith("Name the resource, not the action: DELETE /api/basket/<uuid>")
     assert "<collection>" not in found[21][0]
+
+
+def test_a_put_that_saves_one_setting_keeps_its_method_and_name() -> None:
+    found = _br302()
+    # pgAdmin: the route already writes one setting idempotently (PUT).
+    assert found[26][0].startswith("Name the resource, not the action: PUT "
+                                   "/api/files/show-hidden-file-option/<int:trans_id>")
+    # Near miss: a POST that saves creates, as before (the plural collection).
+    assert found[31][0].startswith("Name the resource, not the action: POST "
+                                   "/api/files/file-options/<int:trans_id>")

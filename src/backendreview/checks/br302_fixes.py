@@ -175,6 +175,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     full = segments(route.path)
     pos = len(full) - len(own) + index
     batch = [w for w in rest if w in _BATCH_WORDS]
+    # `PUT /save_show_hidden_file_option/<id>`: "save" reads as POST, but the route already
+    # writes one setting idempotently; its own method stays and the setting keeps its name.
+    kept = method == "POST" and _verb_noun(own, index) == "save" and bool(route.methods) and \
+        set(route.methods) <= {"PUT", "PATCH"}
+    if kept:
+        method = sorted(route.methods)[-1]
     if batch:
         return _batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
@@ -204,7 +210,8 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     resource: str | None
     if rest:
         # Setting a property names it as it is (`set_wildcard_domain` -> wildcard-domain).
-        noun = rest[-1] if member and method in ("PUT", "PATCH") else _noun(rest[-1], allow)
+        noun = rest[-1] if (member or kept) and method in ("PUT", "PATCH") else _noun(
+            rest[-1], allow)
         if method == "POST" and rest[-1].endswith("ing") and not describes:
             noun = plural(rest[-1])  # `create-drawing` -> drawings
         # The collection the verb sits in already names the resource: drop the verb. Words
