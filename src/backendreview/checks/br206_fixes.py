@@ -115,16 +115,30 @@ def project_limit_decorator(facts: dict[str, list[Any]], route: Route
 _TAKES_FUNCTION = frozenset({"_func", "func", "function", "fn", "f", "view", "view_func"})
 
 
+# A decorator factory's first parameter that takes the rate string (`limit("3/minute")`).
+_TAKES_RATE = frozenset({"rate", "rates", "limit", "limits", "limit_value", "limit_string",
+                         "rule", "value", "limit_provider"})
+
+
 def _as_written(program: ProgramModel, ref: str, route: Route) -> str:
-    """The decorator as the project applies it: bare when it takes the function, else
-    called with a rate."""
+    """The decorator as its definition takes it: bare when it takes the function, called
+    with a rate when its first parameter is one (or it passes `*args` on), and else with its
+    own parameters named for the reader to fill (`rate_limit(max_calls=..., period=...)`):
+    never a rate string that a parameter of another meaning would receive."""
     name = ref.rpartition(".")[2]
     found = program.resolve(ref)
-    if isinstance(found, FunctionInfo) and found.params[:1] and (
-            found.params[0] in _TAKES_FUNCTION):
-        return name
-    return f'{name}({"5 per minute" if route.framework == "flask" else "5/minute"!r})'.replace(
+    rate = f'{name}({"5 per minute" if route.framework == "flask" else "5/minute"!r})'.replace(
         "'", '"')
+    if not isinstance(found, FunctionInfo):
+        return rate
+    params = [p for p in found.params if p not in ("self", "cls") and not p.startswith("*")]
+    if params[:1] and params[0] in _TAKES_FUNCTION:
+        return name
+    if not params or params[0] in _TAKES_RATE:
+        # No named parameter (`def limit(*args, **kwargs)`, passed on to the limiter) or a
+        # rate first: the rate string is what it takes.
+        return rate
+    return f"{name}({', '.join(f'{p}=...' for p in params)})"
 
 
 def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
@@ -151,8 +165,43 @@ def _also_reads(route: Route) -> bool:
         c in (route.own_path or route.path) for c in "{<:")
 
 
+# What reads a username and password from the Authorization header on any route it guards:
+# a second place where the same password is checked, whatever the login route does.
+_BASIC_AUTH = {"fastapi": ("HTTPBasic", "HTTPBasicCredentials"),
+               "flask_httpauth": ("HTTPBasicAuth",)}
+
+
+def _is_basic_scheme(target: str) -> bool:
+    """`fastapi.security.http.HTTPBasic`, `flask_httpauth.HTTPBasicAuth`."""
+    return target.rpartition(".")[2] in _BASIC_AUTH.get(target.split(".")[0], ())
+
+
+def _basic_auth_module(facts: dict[str, list[Any]], route: Route) -> str | None:
+    """The login handler's own module, when it also imports an HTTP Basic scheme: the
+    module that checks the password at login takes it by Basic as well (freqtrade's
+    api_auth). A Basic scheme elsewhere may check something else (fief's OAuth client
+    secrets, `client_secret_basic`): no word then."""
+    where = route.handler_file or route.file
+    return next((m.name for m in program_of(facts).modules.values() if m.path == where
+                 and any(_is_basic_scheme(t) for t in m.imports.values())), None)
+
+
 def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
-    """(description, suggestion) for a route with no rate limit."""
+    """(description, suggestion) for a route with no rate limit; when the project also takes
+    passwords by HTTP Basic (freqtrade: every /api/v1 route accepts Basic or a token), the
+    description says a limit here leaves that guessing path open."""
+    description, suggestion = _limit_fix(route, facts)
+    basic = _basic_auth_module(facts, route) if route.framework in ("fastapi", "flask") \
+        else None
+    if basic is not None:
+        description += (f"; the project also accepts HTTP Basic credentials ({basic}), "
+                        f"checked on every route that scheme guards: a limit on this route "
+                        f"alone leaves password guessing open there, so count failed Basic "
+                        f"checks where they are verified too")
+    return description, suggestion
+
+
+def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | None]:
     framework = route.framework
     if framework in ("fastapi", "starlette", "flask"):
         found = project_limiter(facts, framework, route.file)

@@ -175,6 +175,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     full = segments(route.path)
     pos = len(full) - len(own) + index
     batch = [w for w in rest if w in _BATCH_WORDS]
+    # `PUT /save_show_hidden_file_option/<id>`: "save" reads as POST, but the route already
+    # writes one setting idempotently; its own method stays and the setting keeps its name.
+    kept = method == "POST" and _verb_noun(own, index) == "save" and bool(route.methods) and \
+        set(route.methods) <= {"PUT", "PATCH"}
+    if kept:
+        method = sorted(route.methods)[-1]
     if batch:
         return _batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
@@ -204,11 +210,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     resource: str | None
     if rest:
         # Setting a property names it as it is (`set_wildcard_domain` -> wildcard-domain).
-        noun = rest[-1] if member and method in ("PUT", "PATCH") else _noun(rest[-1], allow)
+        noun = rest[-1] if (member or kept) and method in ("PUT", "PATCH") else _noun(
+            rest[-1], allow)
         if method == "POST" and rest[-1].endswith("ing") and not describes:
             noun = plural(rest[-1])  # `create-drawing` -> drawings
-        # The collection the verb sits in already names the resource: drop the verb.
-        resource = None if noun == "all" or noun in earlier else "-".join([*rest[:-1], noun])
+        # The collection the verb sits in already names the resource: drop the verb. Words
+        # before it qualify the member (`/tiles/delete_provisional_tile`: the provisional
+        # edit of a tile, not the tile): they stay, or the DELETE would remove the tile.
+        resource = None if noun == "all" or (noun in earlier and not rest[:-1]) else (
+            "-".join(rest[:-1]) if noun in earlier else "-".join([*rest[:-1], noun]))
     else:
         following = own[index + 1] if index + 1 < len(own) else ""
         named = _param_resource(following) if is_param(following) else None
@@ -225,6 +235,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"collection of {parent} that the request body adds to (its lines, items, "
                    f"members: what the handler creates), named in the plural; a POST on "
                    f"{parent} itself names nothing to add to")
+    if not rest and _verb_noun(own, index) == "remove" and is_param(before) and \
+            not is_param(following) and set(route.methods) <= {"POST"} and takes_body(route):
+        # `POST /basket/{uuid}/remove/ {"line_id": ...}`: what goes is named in the body, a
+        # member of the basket's own collection; DELETE on the basket deletes the basket.
+        parent = path_from(full[:pos])
+        return Fix(f"Name the resource, not the action: DELETE {parent}/<collection>/{{id}}, "
+                   f"the member of {parent}'s own collection that the request body names "
+                   f"today (a line, an item), in the plural with its id in the path; DELETE "
+                   f"{parent} itself would delete {parent}")
     if member and method == "GET" and resource is not None and not named_member:
         # `POST /fleets/get_plan` with the spec in the body: a GET cannot carry the spec;
         # what it computes is created from it.
@@ -309,6 +328,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"the GET this route also answers (a form, a preview) is not that "
                    f"resource and needs a handler of its own (a page of a web UI stays as "
                    f"it is)")
+    if resource is None and not member and not query and route.path_written:
+        left = _left_by_the_verb(route, full[:pos], method, table)
+        if left is not None:
+            return left
     beside = _served_beside(route, method, full_new, table)
     if beside:
         corrected += f" ({beside})"
@@ -335,6 +358,36 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         return Fix(f"Name the resource, not the action{where}: {corrected}")
     return Fix(f"Name the resource, not the action{where}: {corrected}", f'"{new_own}"')
 
+
+
+# An API's namespace segment (`/api`, `/v1`): a path ending there names no resource.
+API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
+
+
+def _left_by_the_verb(route: Route, parent: list[str], method: str,
+                      table: dict[tuple[str, str], str]) -> Fix | None:
+    """Dropping the verb leaves only the path before it: words, not that path, when it names
+    no resource (`/api/get` -> `/api`) or when the handler acts on one member the request
+    body names (`POST /storage/delete {"name": ...}`: DELETE /storage would mean them all).
+    A path the table already serves by another handler (`POST /custom_component` beside
+    `/custom_component/update`) is a resource of its own: the usual fix says where the
+    method goes beside it."""
+    shown = path_from(parent)
+    statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
+    if not statics or API_SEGMENT.fullmatch(statics[-1].lower()):
+        return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
+                   f"which names no resource; name what this {method} acts on under it "
+                   f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
+    body = body_params(route)
+    last = parent[-1] if parent else ""
+    if method in ("DELETE", "PUT", "PATCH") and body and last and not is_param(last) and \
+            not _served_beside(route, method, shown, table):
+        item = member_param(route, last)
+        return Fix(f"Name the resource, not the action: {method} {shown}/{item}, the member the "
+                   f"request body names today (`{body[0]}`) moved into the path; {method} "
+                   f"{shown} itself would act on the whole collection (several members at "
+                   f"once stay a POST batch)")
+    return None
 
 
 def _verb_noun(own: list[str], index: int) -> str:

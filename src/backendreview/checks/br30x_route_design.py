@@ -27,8 +27,10 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br301_fixes import foreign_parameter, named_collection, rename_in_source
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
+    API_SEGMENT,
     member_param,
     normal_path,
     path_from,
@@ -157,6 +159,9 @@ class SingularRoute(_SegmentRule):
                 if fixed == segment:
                     continue
                 reported.add(key)
+                full = segments(route.path)
+                head = [s.lower() for s in full[:len(full) - len(own) + index + 1]]
+                fixed = named_collection(route, routes, head, segment) or fixed
                 file, span, written = route.file, route.span, route.own_path
                 if registered[0] <= index < registered[1] and route.registered_at:
                     # The viewset's register prefix: the rename belongs in router.register.
@@ -171,7 +176,31 @@ class SingularRoute(_SegmentRule):
                 written_as = f'"{new_own}"'
                 if route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
-                description = f"Name the collection in the plural: {written_as}"
+                elif route.path_source and index >= len(prefix) and written == route.own_path:
+                    # A raw regex or a formatted path: the rename goes inside it as written;
+                    # a segment put together from parts has no one place to rename.
+                    written_as = rename_in_source(route.path_source, segment, fixed) or ""
+                description = f"Name the collection in the plural: {written_as}" if (
+                    written_as) else (f'Rename the segment "{segment}" to "{fixed}" where the '
+                                      f"path is put together (it is not written whole in "
+                                      f"one literal at this line)")
+                advice = f'use "{fixed}"'
+                others = foreign_parameter(params[0], segment, routes, _param_name) if (
+                    params) else []
+                if others:
+                    # `/security-report/<int:sid>` beside `/job/<int:sid>`, `/server/<int:sid>`:
+                    # the parameter is another entity's id; pluralising would make it read as
+                    # a member of this segment's collection.
+                    others = [o for o in others if o != segment.lower()]
+                    shown = ", ".join(f'"{o}"' for o in others[:3]) + (
+                        f" and {len(others) - 3} more" if len(others) > 3 else "")
+                    description = (f"{params[0]} also follows {shown}: it identifies another "
+                                   f'entity, not one "{segment}", so "{fixed}/{params[0]}" '
+                                   f"would misname it; put this under that entity's own path "
+                                   f'(.../<its collection>/{params[0]}/{segment}) rather than '
+                                   f"pluralising")
+                    written_as = ""
+                    advice = f"{params[0]} identifies another entity (see the fix)"
                 sharers = _sharing_views(routes, own[:index + 1]) if (
                     index < len(prefix) and _class_written_prefix(route)) else []
                 if len(sharers) > 1:
@@ -184,8 +213,8 @@ class SingularRoute(_SegmentRule):
                 self.report(
                     file, span,
                     f'route "{_shown(route)}": segment "{segment}" names a resource in the '
-                    f'singular ({why}); use "{fixed}"',
-                    fix=Fix(description, written_as),
+                    f"singular ({why}); {advice}",
+                    fix=Fix(description, written_as or None),
                     snippet=written)
                 break
 
@@ -280,10 +309,10 @@ _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedb
                       "software", "equipment", "content", "history", "status")
 # Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
 # memory's entries) but countably before a member's key (`/v1/memory/{key}`: one memory).
-_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache"})
+_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance"})
 # Frameworks whose routes are an API by nature, wherever they are mounted.
 _API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
-_API_SEGMENT = re.compile(r"_?api(v?\d+(\.\d+)?)?|v\d+(\.\d+)?")
+_API_SEGMENT = API_SEGMENT
 # How many routes make an API namespace: a lone `/api/ping` beside a JSON app is not one.
 _NAMESPACE_ROUTES = 10
 
@@ -546,6 +575,11 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 f"answers reads that state, so the path already names it)")
     elif noun and (method, normal_path(sub)) not in table:
         what = f"{method} {sub}"
+    elif not [p for p in segments(parent) if not is_param(p) and p != UNKNOWN_PREFIX] or \
+            API_SEGMENT.fullmatch(segments(parent)[-1].lower()):
+        # `POST /api/cancel`: the parent is the API's namespace, no resource to change.
+        what = (f"{method} on the resource the {verb} acts on under {parent} "
+                f"({parent}/<collection>/{{id}}): {parent} itself names no resource")
     elif method == "DELETE":
         what = f"DELETE {parent}"
     else:

@@ -142,10 +142,20 @@ def _module_key(ctx: FileContext) -> tuple[str, str] | None:
     for stmt in ctx.tree.body:
         if isinstance(stmt, ast.Assign | ast.AnnAssign):
             target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-            if isinstance(target, ast.Name) and _KEY_NAME.search(target.id):
+            if isinstance(target, ast.Name) and _KEY_NAME.search(target.id) and not (
+                    _names_itself(target.id, stmt.value)):
                 value = ctx.source(stmt.value) if stmt.value is not None else ""
                 return target.id, f"{target.id} {value}"
     return None
+
+
+def _names_itself(name: str, value: ast.AST | None) -> bool:
+    """`_SERVER_USER_HASH_KEY = 'server_user_hash'`: a constant whose string spells its own
+    name (less the `_KEY`) is the name of a key in a config or a dict, not key material;
+    verifying a signature with it would reject every token."""
+    text = constant_str(value) if value is not None else None
+    stem = re.sub(r"_?(key|secret)$", "", name.strip("_"), flags=re.IGNORECASE).lower()
+    return text is not None and bool(stem) and text.lower().replace("-", "_") == stem
 
 
 def verify_fix(ctx: FileContext, call: ast.Call) -> Fix:

@@ -68,6 +68,16 @@ def literal_str(node: ast.AST | None) -> str | None:
     return None
 
 
+def written_source(ctx: FileContext, node: ast.AST | None, text: str | None) -> str:
+    """The path argument's source text when it is more than a plain quoted literal of
+    `text` (a raw regex with anchors, `%` or `.format()` formatting, an f-string), for a
+    fix that renames a segment inside it; "" for a plain literal or an unknown path."""
+    if node is None or text is None:
+        return ""
+    source = ctx.source(node)
+    return "" if source in (f'"{text}"', f"'{text}'") else source
+
+
 def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
               values: dict[str, str] | None = None, lenient: bool = False) -> str | None:
     """A path or prefix as the table shows it: a literal, a module constant of this file

@@ -28,6 +28,7 @@ from .common import (
     refuses_anonymous,
     str_list,
     this_module,
+    written_source,
 )
 from .routes import (
     ActionFact,
@@ -386,7 +387,8 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
     # project's (`auth_views.PasswordResetView.as_view()`).
     return [RouteFact("django", owner, route, methods, ctx.path, span, handler,
                       view_ref=view_ref,
-                      decorator=(ctx.span_of(registered), ctx.source(registered)))]
+                      decorator=(ctx.span_of(registered), ctx.source(registered)),
+                      path_source=written_source(ctx, route_node, route))]
 
 
 def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:

@@ -23,6 +23,7 @@ from .common import (
     object_name,
     path_text,
     str_list,
+    written_source,
 )
 from .flask_plugins import in_registrar
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
@@ -86,10 +87,11 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     path_node = arg_or_kw(dec, 0, "rule")
     methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
     # path_text: a configured path (`app.config["SECURITY_LOGIN_URL"]`) shows by its key.
-    return RouteFact("flask", object_name(ctx, dec.func.value), path_text(ctx, path_node),
+    path = path_text(ctx, path_node)
+    return RouteFact("flask", object_name(ctx, dec.func.value), path,
                      methods, ctx.path, ctx.span_of(path_node if path_node is not None else dec),
                      handler, decorator=(ctx.span_of(dec), ctx.source(dec)),
-                     owner_class=owner_class)
+                     owner_class=owner_class, path_source=written_source(ctx, path_node, path))
 
 
 def route_applied_to_import(ctx: FileContext, call: ast.Call) -> RouteFact | None:

@@ -121,6 +121,10 @@ class RouteFact:
     # The own path is the string literal at `span` (a fix may rewrite it); False when it was
     # put together from a registrar's parameters (frameworks/param_routes).
     path_written: bool = True
+    # The path argument's source text at `span` when it is more than a plain string literal
+    # (`r"^api/node/(?P<id>%s)$" % uuid_regex`): a fix renames a segment inside it and
+    # keeps the anchors, the `r` prefix and the formatting as written. "" = the literal.
+    path_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,7 @@ class Route:
     # The app (or root URL list) the route is served by, when its chain reaches one.
     app: str | None = None
     path_written: bool = True  # RouteFact.path_written
+    path_source: str = ""  # RouteFact.path_source
 
     @property
     def params(self) -> list[str]:
@@ -1019,6 +1024,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
         handler_async=h.is_async if h else False, path_written=fact.path_written,
+        path_source=fact.path_source,
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).

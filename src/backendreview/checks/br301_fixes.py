@@ -1,0 +1,117 @@
+"""What the BR301 fix proposes beyond pluralising the segment: the rename inside the path as
+it is written (a raw regex keeps its anchors and `%` formatting), the collection the
+handlers name when the segment only qualifies it (`/background` of `background_job_*`), and
+words instead of a rename when the parameter after the segment identifies another entity
+(pgAdmin's `/security-report/<int:sid>`: `sid` is a server's id, not a report's)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..analysis.frameworks.naming import (
+    ACTION_VERBS,
+    CRUD_VERBS,
+    is_param,
+    is_plural,
+    is_word_noun_like,
+    plural,
+    segments,
+    words,
+)
+from ..analysis.frameworks.routes import Route
+
+# A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
+# opening quote, and before a `/`, the anchor `$`, an optional slash's `?` or the quote.
+_BEFORE = r"(?<=[/^\"'])"
+_AFTER = r"(?=[/$?\"'])"
+
+
+def rename_in_source(source: str, segment: str, new: str) -> str | None:
+    """`source` with the one written occurrence of `segment` renamed to `new`, every other
+    character kept; None when the segment is not written exactly once there (put together
+    from parts, or repeated): then no code is proposed."""
+    pattern = re.compile(_BEFORE + re.escape(segment) + _AFTER)
+    found = pattern.findall(source)
+    if len(found) != 1:
+        return None
+    return pattern.sub(lambda _m: new, source, count=1)
+
+
+# Handler-name words that say what the handler does, not what it serves.
+_NOT_RESOURCE = frozenset({"list", "detail", "details", "all", "by", "for", "one", "view",
+                           "api", "handler", "endpoint", "route", "status", "info"})
+
+
+def _handler_words(route: Route) -> list[str]:
+    return words(route.handler.rsplit(".", 1)[-1])
+
+
+def named_collection(route: Route, routes: list[Route], head: list[str],
+                     segment: str) -> str | None:
+    """The collection the handlers under a segment name when the segment only qualifies it:
+    `/background` and `/background/{jobid}` served by `background_job_list`,
+    `background_job` and `background_job_delete` hold background jobs, so the plural is
+    `background_jobs`, not `backgrounds`. Every handler under the head (at least two) must
+    name the segment's words followed by the same noun; None otherwise."""
+    ws = words(segment)
+    nouns: set[str] = set()
+    for other in routes:
+        full = [s.lower() for s in segments(other.path)]
+        if full[:len(head)] != head:
+            continue
+        hw = _handler_words(other)
+        if hw[:len(ws)] != ws or len(hw) <= len(ws):
+            return None
+        nouns.add(hw[len(ws)])
+        if len(nouns) > 1:
+            return None
+    if len(nouns) != 1 or sum(1 for o in routes if [s.lower() for s in segments(
+            o.path)][:len(head)] == head) < 2:
+        return None
+    noun = nouns.pop()
+    if noun in _NOT_RESOURCE or noun in CRUD_VERBS or noun in ACTION_VERBS or (
+            not is_word_noun_like(noun)) or len(noun) < 3:
+        return None
+    return f"{segment}{_separator(routes)}{noun if is_plural(noun) else plural(noun)}"
+
+
+def _separator(routes: list[Route]) -> str:
+    """The separator the project's paths join words with: `_` where most compound segments
+    use it (`/recursive_analysis`), else `-`."""
+    under = dash = 0
+    for route in routes:
+        for part in segments(route.path):
+            if is_param(part):
+                continue
+            under += "_" in part
+            dash += "-" in part
+    return "_" if under > dash else "-"
+
+
+# How many different segments a parameter must follow before it reads as the id of an
+# entity of its own (a server's `sid` after `security-report`, `job`, `server`...).
+_SHARED_AFTER = 3
+
+
+def foreign_parameter(param: str, segment: str, routes: list[Route],
+                      name_of: Callable[[str], str]) -> list[str]:
+    """The static segments an abbreviated id follows across the route table, when it
+    follows at least `_SHARED_AFTER` different ones: pgAdmin's `<int:sid>` after
+    `security-report`, `job`, `locks`, `connect`... is one entity's id (a server's) that many
+    paths take, not the id of a member of each segment's collection. Only a one- or
+    two-letter abbreviation (`sid`, `scid`) that does not abbreviate the segment: a named id
+    (`{jobid}` after `recursive_analysis`, a collection of jobs) or a generic one (`{id}`)
+    says what it identifies. [] otherwise."""
+    name = name_of(param)
+    stem = name[:-2] if re.fullmatch(r"[a-z]{1,2}id", name) else ""
+    ws = words(segment)
+    if not stem or not ws or stem in ("".join(w[0] for w in ws), ws[-1][:len(stem)]):
+        return []
+    before: set[str] = set()
+    for route in routes:
+        parts = segments(route.path)
+        for index, part in enumerate(parts[1:], start=1):
+            if is_param(part) and not is_param(parts[index - 1]) and name_of(part) == name:
+                before.add(parts[index - 1].lower())
+    return sorted(before) if len(before) >= _SHARED_AFTER else []

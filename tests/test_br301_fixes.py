@@ -1,0 +1,185 @@
+"""BR301's fix names the rename as the code writes it: inside a raw regex with its anchors and
+`%` formatting, the collection the handlers name when the segment only qualifies it, and
+words, not a rename, when the parameter after the segment is another entity's id."""
+
+from __future__ import annotations
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
+
+
+def _br301(files: dict[str, str]) -> list[tuple[int, str, str, str | None]]:
+    config = Config()
+    results = [review_source(text.encode(), path, config, ("BR301",))
+               for path, text in files.items()]
+    found = finish(results, config, ("BR301",), load_rule_docs()).findings
+    return [(f.span.start_line, f.message, f.fix.description, f.fix.suggestion)
+            for f in found if f.fix is not None]
+
+
+DJANGO_URLS = '''from django.urls import path, re_path
+
+from . import views
+
+uuid_regex = "[0-9a-f-]{36}"
+KIND = "photo"
+
+urlpatterns = [
+    re_path(r"^api/nodegroup/(?P<nodegroupid>%s|())$" % (uuid_regex), views.NodeGroup.as_view()),
+    path("api/widget/<int:pk>/", views.Widget.as_view()),
+    re_path(rf"^api/{KIND}/(?P<pk>[0-9]+)$", views.Tag.as_view()),
+]
+'''
+DJANGO_VIEWS = '''from django.http import JsonResponse
+from django.views import View
+
+
+class NodeGroup(View):
+    def get(self, request, nodegroupid):
+        return JsonResponse({})
+
+
+class Widget(View):
+    def get(self, request, pk):
+        return JsonResponse({})
+
+
+class Tag(View):
+    def get(self, request, pk):
+        return JsonResponse({})
+'''
+
+
+def test_regex_path_is_renamed_inside_the_literal_as_written() -> None:
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301(
+        {"app/urls.py": DJANGO_URLS, "app/views.py": DJANGO_VIEWS})}
+    # The anchors, the r prefix and the `% (uuid_regex)` stay byte for byte.
+    assert found[9] == (
+        'Name the collection in the plural: r"^api/nodegroups/(?P<nodegroupid>%s|())$" % '
+        '(uuid_regex)', 'r"^api/nodegroups/(?P<nodegroupid>%s|())$" % (uuid_regex)')
+    # Near miss: a plain literal is proposed as before.
+    assert found[10] == ('Name the collection in the plural: "api/widgets/<int:pk>/"',
+                        '"api/widgets/<int:pk>/"')
+    # The segment comes from a constant of the module: what to rename is said in words.
+    assert found[11] == ('Rename the segment "photo" to "photos" where the path is put together '
+                         '(it is not written whole in one literal at this line)', None)
+
+
+JOBS = '''from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/api/v1/background", response_model=list[dict])
+def background_job_list():
+    return []
+
+
+@app.get("/api/v1/background/{jobid}")
+def background_job(jobid: str):
+    return {}
+
+
+@app.get("/api/v1/report/{jobid}")
+def get_report(jobid: str):
+    return {}
+
+
+@app.get("/api/v1/export_file/{fileid}")
+def list_export_files(fileid: str):
+    return {}
+'''
+
+
+def test_a_qualifying_segment_takes_the_collection_its_handlers_name() -> None:
+    found = {line: (msg, sug) for line, msg, _d, sug in _br301({"main.py": JOBS})}
+    assert found[11] == ('route "GET /api/v1/background/{jobid}": segment "background" names '
+                         'a resource in the singular (a path parameter follows it); use '
+                         '"background_jobs"', '"/api/v1/background_jobs/{jobid}"')
+    # Near misses: one handler alone names nothing to go by; handlers that do not all begin
+    # with the segment's words name no one collection either.
+    assert found[16][1] == '"/api/v1/reports/{jobid}"'
+    assert found[21][1] == '"/api/v1/export_files/{fileid}"'
+
+
+SERVERS = '''from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/api/security-report/<int:sid>")
+def security_report(sid):
+    return jsonify({})
+
+
+@app.route("/api/job/<int:sid>", methods=["POST"])
+def create_job(sid):
+    return jsonify({})
+
+
+@app.route("/api/locks/<int:sid>")
+def locks(sid):
+    return jsonify([])
+
+
+@app.route("/api/stats/<int:sid>")
+def stats(sid):
+    return jsonify({})
+
+
+@app.route("/api/ticket/<int:tid>")
+def ticket(tid):
+    return jsonify({})
+'''
+
+
+def test_a_shared_abbreviated_id_is_another_entity_and_gets_words() -> None:
+    found = {line: (msg, desc, sug) for line, msg, desc, sug in _br301({"app.py": SERVERS})}
+    message, description, suggestion = found[6]
+    assert message.endswith("(a path parameter follows it); <int:sid> identifies another "
+                            "entity (see the fix)")
+    assert description == (
+        '<int:sid> also follows "job", "locks", "stats": it identifies another entity, not '
+        'one "security-report", so "security-reports/<int:sid>" would misname it; put this '
+        "under that entity's own path (.../<its collection>/<int:sid>/security-report) "
+        "rather than pluralising")
+    assert suggestion is None
+    # Near miss: `tid` follows one segment only (and abbreviates it): the plural is the fix.
+    assert found[26][2] == '"/api/tickets/<int:tid>"'
+
+
+def test_performance_is_a_mass_noun_when_listed() -> None:
+    app = JOBS.replace('"/api/v1/background"', '"/performance"')
+    assert 6 not in [line for line, *_ in _br301({"main.py": app})]
+    # Near miss: a countable word listed the same way is reported.
+    app = JOBS.replace('"/api/v1/background"', '"/report"')
+    assert 6 in [line for line, *_ in _br301({"main.py": app})]
+
+
+def test_rename_in_source_touches_only_the_written_segment() -> None:
+    from backendreview.checks.br301_fixes import rename_in_source
+
+    # The named group `(?P<node>...)` is no segment: only the path part is renamed.
+    assert rename_in_source('r"^api/node/(?P<node>%s)/$" % x', "node", "nodes") == \
+        'r"^api/nodes/(?P<node>%s)/$" % x'
+    # Written twice, or not at all (a constant in an f-string): no code.
+    assert rename_in_source('r"^node/(?P<pk>\\d+)/node$"', "node", "nodes") is None
+    assert rename_in_source('f"/{KIND}/<pk>"', "photo", "photos") is None
+
+
+def test_a_plural_noun_in_the_handler_names_is_kept_as_it_is() -> None:
+    from backendreview.analysis.frameworks.routes import Route
+    from backendreview.checks.br301_fixes import named_collection
+    from backendreview.model import Span
+
+    def route(path: str, handler: str) -> Route:
+        return Route(methods=("GET",), path=path, own_path=path, prefix_known=True,
+                     framework="fastapi", file="a.py", span=Span(1, 1, 1, 2),
+                     handler=handler, handler_file="a.py", handler_line=1)
+
+    routes = [route("/order", "order_items_list"), route("/order/{id}", "order_items_get")]
+    assert named_collection(routes[0], routes, ["order"], "order") == "order-items"
+    # Near miss: a handler that names a verb after the segment names no collection.
+    routes = [route("/order", "order_list"), route("/order/{id}", "order_get")]
+    assert named_collection(routes[0], routes, ["order"], "order") is None
