@@ -89,6 +89,7 @@ class RouteCollector:
                                                        "dynamic_rest"))
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
+        self.fastapi = sem.is_imported("fastapi")
         self.connexion = connexion_spec.active(ctx)
         # Request handlers `def handler(request)` referenced from route lists elsewhere.
         self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
@@ -346,6 +347,8 @@ class RouteCollector:
             self._emit(guards.flask_auth_hooks(self.ctx, node))
         if not node.decorator_list:
             guard = guards.guard_decorator(self.ctx, node)
+            if guard is None and self.fastapi:
+                guard = fastapi_starlette.dependency_guard(self.ctx, node)
             if guard is not None:
                 self._emit([guard])
 

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .call_bindings import ownerish, reference
 from .common import (
+    IDENTITY,
     analyze_handler,
     arg_or_kw,
     assigned_target,
     callable_name,
     constructor,
+    denies_anonymous,
     depends_targets,
     imported_owner,
     kwarg,
@@ -27,12 +30,13 @@ from .common import (
 )
 from .html_pages import PAGE_RESPONSES
 from .instance_owners import (
+    enclosing_class,
     held_owner,
     inherited_owner,
     instance_attribute,
     self_method_handler,
 )
-from .routes import MOUNTED_ENDPOINT, HandlerInfo, MountFact, OwnerFact, RouteFact
+from .routes import MOUNTED_ENDPOINT, GuardFact, HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -61,24 +65,48 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     if annotation and annotation in APPS:
         # `def register_routes(app: FastAPI)`: resolved through its callers.
         return APPS[annotation]
-    if isinstance(expr, ast.Attribute) and (held_router(ctx, expr) or (
-            ctx.semantic.is_imported("fastapi") and inherited_owner(ctx, expr))):
-        return ("fastapi", "router")
+    if isinstance(expr, ast.Attribute):
+        held = held_kind(ctx, expr)
+        if held is not None:
+            return held
+        if ctx.semantic.is_imported("fastapi") and inherited_owner(ctx, expr):
+            return ("fastapi", "router")
     return None
 
 
 def held_router(ctx: FileContext, expr: ast.AST) -> str | None:
-    """`self.router` of a class whose methods assign it only `APIRouter(...)`:
-    `<module>.<Class>.router` (frameworks/instance_owners)."""
-    return held_owner(ctx, expr, lambda value: _builds_router(ctx, value))
+    """`self.router` of a class whose methods assign it only `APIRouter(...)`, or `self._app`
+    assigned only `FastAPI(...)` / `Starlette(...)`: `<module>.<Class>.<attr>`
+    (frameworks/instance_owners), one name for the object built in `__init__`, the routes
+    declared on it in other methods and the calls that hand it to a function."""
+    return held_owner(ctx, expr, lambda value: _built_kind(ctx, value) is not None)
 
 
-def _builds_router(ctx: FileContext, value: ast.expr) -> bool:
+def held_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
+    """(framework, app|router) of what `self.<attr>` holds (held_router), else None."""
+    if held_router(ctx, expr) is None:
+        return None
+    assert isinstance(expr, ast.Attribute)
+    cls = enclosing_class(ctx, expr)
+    assert cls is not None
+    kinds = {_built_kind(ctx, node.value) for node in ast.walk(cls)
+             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None and any(
+                 isinstance(t, ast.Attribute) and t.attr == expr.attr and
+                 isinstance(t.value, ast.Name) and t.value.id == "self"
+                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))}
+    return kinds.pop() if len(kinds) == 1 else ("fastapi", "router")
+
+
+def _built_kind(ctx: FileContext, value: ast.expr) -> tuple[str, str] | None:
     if not isinstance(value, ast.Call):
-        return False
+        return None
     qn = ctx.qualified_name(value.func)
-    return APPS.get(qn or "") == ("fastapi", "router") or (
-        ctx.semantic.is_imported("fastapi") and library_class(qn, ("APIRouter", "Router")))
+    found = APPS.get(qn or "")
+    if found is not None:
+        return found
+    if ctx.semantic.is_imported("fastapi") and library_class(qn, ("APIRouter", "Router")):
+        return ("fastapi", "router")
+    return None
 
 
 def owner_name(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -105,7 +133,7 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
         return None
     attr = dec.func.attr
-    if attr not in ROUTE_METHODS and attr not in ("api_route", "route"):
+    if attr not in ROUTE_METHODS and attr not in ("api_route", "route", "websocket"):
         return None
     kind = owner_kind(ctx, dec.func.value)
     if kind is None and ownerish(dec.func.value) and param_annotation(
@@ -119,6 +147,10 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     path = literal_str(path_node)
     if attr in ROUTE_METHODS:
         methods = ROUTE_METHODS[attr]
+    elif attr == "websocket":
+        # A WebSocket route opens with a GET handshake: shown as GET, like a Starlette
+        # WebSocketRoute or add_websocket_route.
+        methods = ("GET",)
     else:
         methods = str_list(kwarg(dec, "methods")) or ("GET",)
     response_model = kwarg(dec, "response_model")
@@ -135,6 +167,30 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
                      handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
+
+
+# A 401 names the caller's missing or bad credentials (a 403 alone may refuse for any reason:
+# a feature switched off, a read-only mode).
+_UNAUTHORIZED = re.compile(r"\b401\b|UNAUTHORIZED")
+
+
+def dependency_guard(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> GuardFact | None:
+    """A module-level function, handed to `Depends(...)` somewhere, whose own code refuses
+    the caller (raises / returns 401 or 403) after looking at who the caller is, or with a
+    401: freqtrade's `http_basic_or_jwt_token`, feast's `inject_user_details` (a 401 for a
+    missing or bad token when security is configured). Whatever it is called; routes and
+    routers depending on it (`include_router(r, dependencies=[Depends(f)])`,
+    `FastAPI(dependencies=...)`) require authentication (routes._apply_guards). A dependency
+    that only reads the user, or refuses for another reason, guards nothing."""
+    if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope or func.decorator_list:
+        return None
+    text = ctx.source(func)
+    if not (_UNAUTHORIZED.search(text) or IDENTITY.search(text)) or not denies_anonymous(
+            ctx, func, redirects=False):
+        return None
+    return GuardFact(f"{this_module(ctx)}.{func.name}", "auth", "refuses unauthenticated callers",
+                     ctx.path, func.lineno)
 
 
 def _serves_html(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
