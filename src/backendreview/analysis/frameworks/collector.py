@@ -31,6 +31,7 @@ from . import (
     principal,
     restful_helpers,
     restx_imported,
+    router_subclasses,
     tastypie_api,
     view_lookup,
 )
@@ -66,7 +67,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
-              "DecoratedClassFact": "decorated_class"}
+              "DecoratedClassFact": "decorated_class", "RouterMethodFact": "router_method",
+              "SubclassCandidateFact": "router_candidate"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -90,6 +92,7 @@ class RouteCollector:
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
         self.fastapi = sem.is_imported("fastapi")
+        self.starlette_or_fastapi = self.fastapi or sem.is_imported("starlette")
         self.connexion = connexion_spec.active(ctx)
         # Request handlers `def handler(request)` referenced from route lists elsewhere.
         self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
@@ -162,6 +165,10 @@ class RouteCollector:
     def _visit_call(self, node: ast.Call, written: str) -> None:
         if self.graphql:
             self._emit(graphql.on_call(self.ctx, node))
+        if written == "include_router" or written.endswith(CALL_SUFFIXES):
+            # On an object of a project Router subclass (router_subclasses): the module that
+            # puts the routers together may import only the project's router.
+            self._emit_owned(node, router_subclasses.call_candidates(self.ctx, node))
         if not self.active:
             if written == "register_blueprint" and isinstance(node.func, ast.Attribute):
                 # `app.register_blueprint(module.blueprint)` in a module that imports no
@@ -335,6 +342,11 @@ class RouteCollector:
                 if fact is not None:
                     self._emit_owned(dec, [fact])
                     break
+            else:
+                if self.starlette_or_fastapi:
+                    candidate = router_subclasses.decorator_candidate(self.ctx, node, dec)
+                    if candidate is not None:
+                        self._emit([candidate])
         if self.django:
             helper = django_url_helpers.helper_fact(self.ctx, node)
             if helper is not None:
@@ -373,6 +385,8 @@ class RouteCollector:
             self._emit(tastypie_api.on_class(self.ctx, node))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
+        if self.starlette_or_fastapi:
+            self._emit(router_subclasses.router_methods(self.ctx, node))
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])

@@ -422,6 +422,11 @@ def _mounted_endpoint(ctx: FileContext, call: ast.Call, owner: str | None, app: 
 def route_lists(ctx: FileContext, node: ast.AST | None) -> list[str]:
     """The route lists a `routes=` value names: `routes`, `api.routes`, `a + b`,
     `[*a, Route(...)]` (inline items find their owner themselves: _list_owner)."""
+    if isinstance(node, ast.Attribute) and node.attr == "routes" and _bound_object(ctx,
+                                                                                  node.value):
+        # `Starlette(routes=app_router.routes)`: the routes of a router object are its own.
+        name = object_name(ctx, node.value)
+        return [name] if name else []
     if isinstance(node, ast.Name | ast.Attribute):
         name = object_name(ctx, node)
         return [name] if name else []
@@ -431,6 +436,15 @@ def route_lists(ctx: FileContext, node: ast.AST | None) -> list[str]:
         return [name for e in node.elts if isinstance(e, ast.Starred)
                 for name in route_lists(ctx, e.value)]
     return []
+
+
+def _bound_object(ctx: FileContext, node: ast.AST) -> bool:
+    """A name bound only to objects some call built (not a module, not a list)."""
+    if not isinstance(node, ast.Name):
+        return False
+    bindings = ctx.semantic.lookup(node.id, node)[1]
+    return bool(bindings) and all(b.kind == "assign" and isinstance(b.value, ast.Call)
+                                  for b in bindings)
 
 
 def concatenated_lists(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:
