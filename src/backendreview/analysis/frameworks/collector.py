@@ -11,6 +11,7 @@ from ..program.partials import applied, calls_made, is_partial, may_hold_partial
 from . import (
     aiohttp,
     appbuilder,
+    auth_middleware,
     call_bindings,
     config_paths,
     connexion_spec,
@@ -387,6 +388,9 @@ class RouteCollector:
         # pagination from a base class or mixin in a module that imports no framework.
         if self.starlette_or_fastapi:
             self._emit(router_subclasses.router_methods(self.ctx, node))
+            guard = auth_middleware.middleware_guard(self.ctx, node)
+            if guard is not None:
+                self._emit([guard])
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .auth_middleware import middleware_hook
 from .call_bindings import ownerish, reference
 from .common import (
     IDENTITY,
@@ -228,7 +229,7 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
 # on_call; tests/test_call_triggers.py checks them on every route fixture project.
 CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS), "Route", "WebSocketRoute",
                         "Mount", "Host", "include_router", "add_api_route", "mount",
-                        "add_route", "add_websocket_route"})
+                        "add_route", "add_websocket_route", "add_middleware"})
 # Starlette's own registration methods on an app or router (`app.add_route("/x", fn)`).
 _STARLETTE_ADDERS = ("add_route", "add_websocket_route")
 CALL_SUFFIXES = ("APIRouter", "Router")  # library_class(qn, ...) below
@@ -271,7 +272,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             facts += _starlette_mount(ctx, call, host=qn == "starlette.routing.Host")
         return facts
     attr = call.func.attr
-    if attr not in ("include_router", "add_api_route", "mount", *_STARLETTE_ADDERS):
+    if attr not in ("include_router", "add_api_route", "mount", "add_middleware",
+                    *_STARLETTE_ADDERS):
         return facts
     kind = owner_kind(ctx, call.func.value)
     if kind is None and attr not in ("mount", *_STARLETTE_ADDERS) and param_annotation(
@@ -283,7 +285,10 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if kind is None:
         return facts
     parent_name = owner_name(ctx, call.func.value)
-    if attr == "include_router":
+    if attr == "add_middleware":
+        if kind[1] == "app":
+            facts += middleware_hook(ctx, call, parent_name)
+    elif attr == "include_router":
         child = arg_or_kw(call, 0, "router")
         prefix_node = kwarg(call, "prefix")
         prefix = "" if prefix_node is None else path_text(ctx, prefix_node)

@@ -770,13 +770,20 @@ def _keep_json_modules(routes: list[Route]) -> None:
 def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact]
                ) -> dict[str, tuple[str, ...]]:
     """Blueprint / app name -> how its `before_request` hooks authenticate: by their own
-    code, or through a project decorator whose wrapper refuses anonymous callers."""
-    guard_resolver = Resolver(sorted(g.name for g in guards if g.kind == "auth"))
+    code, or through a project decorator whose wrapper refuses anonymous callers; and how
+    the middleware added to it does (frameworks/auth_middleware)."""
+    from .auth_middleware import MIDDLEWARE_GUARD
+
+    kinds = {g.name: g for g in guards if g.kind in ("auth", MIDDLEWARE_GUARD)}
+    guard_resolver = Resolver(sorted(kinds))
     out: dict[str, tuple[str, ...]] = {}
     for hook in hooks:
         owner = resolver.find(hook.owner) or hook.owner
-        shown = hook.auth + tuple(f"{found.rsplit('.', 1)[-1]} (before_request hook)"
-                                  for name in hook.raw if (found := guard_resolver.find(name)))
+        shown = hook.auth + tuple(
+            f"{found.rsplit('.', 1)[-1]} ({kinds[found].why})"
+            if kinds[found].kind == MIDDLEWARE_GUARD
+            else f"{found.rsplit('.', 1)[-1]} (before_request hook)"
+            for name in hook.raw if (found := guard_resolver.find(name)))
         if shown:
             out[owner] = out.get(owner, ()) + shown
     return out
