@@ -187,11 +187,12 @@ def dependency_guard(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
     if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope or func.decorator_list:
         return None
     text = ctx.source(func)
-    if not (_UNAUTHORIZED.search(text) or IDENTITY.search(text)) or not denies_anonymous(
+    unauthorized = bool(_UNAUTHORIZED.search(text))
+    if not (unauthorized or IDENTITY.search(text)) or not denies_anonymous(
             ctx, func, redirects=False):
         return None
-    return GuardFact(f"{this_module(ctx)}.{func.name}", "auth", "refuses unauthenticated callers",
-                     ctx.path, func.lineno)
+    why = "refuses unauthenticated callers" if unauthorized else "refuses callers by who they are"
+    return GuardFact(f"{this_module(ctx)}.{func.name}", "auth", why, ctx.path, func.lineno)
 
 
 def _serves_html(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
