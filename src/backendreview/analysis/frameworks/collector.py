@@ -28,6 +28,7 @@ from . import (
     graphql,
     guards,
     html_pages,
+    looped_routes,
     param_routes,
     principal,
     restful_helpers,
@@ -69,7 +70,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
               "DecoratedClassFact": "decorated_class", "RouterMethodFact": "router_method",
-              "SubclassCandidateFact": "router_candidate"}
+              "SubclassCandidateFact": "router_candidate", "LoopedRouteFact": "looped_route",
+              "ReturnedRowsFact": "returned_rows"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -317,6 +319,12 @@ class RouteCollector:
         factory = call_bindings.factory_fact(self.ctx, node, returns)
         if factory is not None:
             self._emit([factory])
+        if returns:
+            # A table of (path, handler) rows a route loop elsewhere may iterate
+            # (looped_routes); its module may import no framework.
+            rows = looped_routes.returned_rows(self.ctx, node, returns)
+            if rows is not None:
+                self._emit([rows])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
         if self.pages:

@@ -37,6 +37,7 @@ from .instance_owners import (
     instance_attribute,
     self_method_handler,
 )
+from .looped_routes import looped_route
 from .routes import MOUNTED_ENDPOINT, GuardFact, HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -195,6 +196,25 @@ def dependency_guard(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
     return GuardFact(f"{this_module(ctx)}.{func.name}", "auth", why, ctx.path, func.lineno)
 
 
+def _lifespan_app(ctx: FileContext, call: ast.Call, target: ast.AST, framework: str
+                  ) -> list[object]:
+    """`Starlette(lifespan=lifespan)` with `async def lifespan(app)` written here: the
+    framework calls it with this app, so what it registers on its first parameter
+    (`app.routes.append(Route(...))`) is this app's (an empty-prefix mount of the name)."""
+    func = kwarg(call, "lifespan")
+    if not isinstance(func, ast.Name):
+        return []
+    defs = [b.node for b in ctx.semantic.lookup(func.id, func)[1] if b.kind == "def"]
+    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+        return []
+    params = [*defs[0].args.posonlyargs, *defs[0].args.args]
+    parent = object_name(ctx, target)
+    if not params or parent is None:
+        return []
+    child = f"{this_module(ctx)}.{defs[0].name}.{params[0].arg}"
+    return [MountFact(parent, child, "", framework, ctx.path, call.lineno)]
+
+
 def _serves_html(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                  response_class: ast.AST | None) -> bool:
     """A page of the web UI declared as HTML (`response_class=HTMLResponse`); what the
@@ -264,6 +284,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             for child in route_lists(ctx, kwarg(call, "routes")):
                 facts.append(MountFact(object_name(ctx, target), child, "", found[0],
                                        ctx.path, call.lineno))
+            facts += _lifespan_app(ctx, call, target, found[0])
         del parent
         return facts
     if not isinstance(call.func, ast.Attribute):
@@ -373,6 +394,11 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
                 if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
                     return object_name(ctx, parent.targets[0])
                 return None
+        if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and \
+                anc.func.attr in ("append", "insert", "extend") and isinstance(
+                    anc.func.value, ast.Attribute) and anc.func.value.attr == "routes":
+            # `app.routes.append(Route(...))`: the app's (or router's) own route list.
+            return owner_name(ctx, anc.func.value.value)
         if isinstance(anc, ast.Assign) and len(anc.targets) == 1:
             return object_name(ctx, anc.targets[0])
         if isinstance(anc, ast.AugAssign) and isinstance(anc.op, ast.Add):
@@ -388,9 +414,15 @@ def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
     path_node = arg_or_kw(call, 0, "path")
     endpoint = arg_or_kw(call, 1, "endpoint")
     methods = str_list(kwarg(call, "methods")) or ("GET",)
-    return [RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
+    route = RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
                       ctx.path, ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))]
+                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))
+    if route.path is None:
+        # `for name, func in get_routes(): Route(f"/{name}", ...)`: one per row of the table.
+        looped = looped_route(ctx, route, path_node)
+        if looped is not None:
+            return [looped]
+    return [route]
 
 
 def _starlette_mount(ctx: FileContext, call: ast.Call, host: bool = False) -> list[object]:

@@ -35,8 +35,15 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .common import analyze_handler, kwarg, literal_str, object_name, path_text, str_list, \
-    this_module
+from .common import (
+    analyze_handler,
+    kwarg,
+    literal_str,
+    object_name,
+    path_text,
+    str_list,
+    this_module,
+)
 from .routes import MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:

@@ -494,11 +494,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .config_paths import resolve_config_paths
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
+    from .looped_routes import expand_looped_routes
     from .restx_imported import resolve_candidates
     from .router_subclasses import resolve_router_subclasses
 
     facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
-        resolve_candidates(resolve_router_subclasses(facts)))))
+        resolve_candidates(resolve_router_subclasses(expand_looped_routes(facts))))))
     owners: dict[str, OwnerFact] = {}
     for owner in facts.get("route_owner", []):
         # A DRF router fact never replaces another framework's fact for the same object
