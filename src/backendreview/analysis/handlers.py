@@ -192,9 +192,13 @@ def _router_subclass_candidate(ctx: FileContext, func: ast.FunctionDef | ast.Asy
             decorator.func.attr in _ROUTE_METHODS | {"websocket"}) or not (
             ctx.semantic.is_imported("starlette") or ctx.semantic.is_imported("fastapi")):
         return False
-    from .frameworks.router_subclasses import decorator_candidate
+    from .frameworks.router_subclasses import decorator_candidate, local_class_registers
 
-    return decorator_candidate(ctx, func, decorator) is not None
+    if decorator_candidate(ctx, func, decorator) is None:
+        return False
+    # A class written in this file is read here: its method must register (a `Cache` whose
+    # `get` only looks a key up is no router).
+    return local_class_registers(ctx, decorator.func) is not False
 
 
 def _restx_candidate(ctx: FileContext, cls: ast.ClassDef) -> bool:

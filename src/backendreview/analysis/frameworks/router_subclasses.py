@@ -149,6 +149,21 @@ def _built_from(ctx: FileContext, expr: ast.AST) -> tuple[str, ast.Call] | None:
     return (cls, call) if cls else None
 
 
+def local_class_registers(ctx: FileContext, method: ast.Attribute) -> bool | None:
+    """For `obj.m` with `obj` built from a class written in this file: whether that class's
+    own method `m` registers a route (router_methods); None when the class is not this
+    file's (the project phase decides)."""
+    built = _built_from(ctx, method.value)
+    if built is None or not isinstance(built[1].func, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(built[1].func.id, built[1].func)[1]
+    classes = [b.node for b in bindings if b.kind == "class"]
+    if len(bindings) != 1 or len(classes) != 1 or not isinstance(classes[0], ast.ClassDef):
+        return None
+    return any(isinstance(f, RouterMethodFact) and f.method == method.attr and f.kind != "include"
+               for f in router_methods(ctx, classes[0]))
+
+
 def decorator_candidate(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                         dec: ast.expr) -> SubclassCandidateFact | None:
     """`@router.post("/login")` on an object of a class the recognisers do not know."""
@@ -269,5 +284,5 @@ def _mro_methods(model: ProgramModel, ref: str, by_class: dict[str, dict[str, Ro
 
 
 __all__ = ["ROUTER_CLASSES", "RouterMethodFact", "SubclassCandidateFact",
-           "call_candidates", "decorator_candidate", "resolve_router_subclasses",
-           "router_methods"]
+           "call_candidates", "decorator_candidate", "local_class_registers",
+           "resolve_router_subclasses", "router_methods"]
