@@ -182,6 +182,25 @@ def _is_view_class(ctx: FileContext, cls: ast.ClassDef, depth: int = 0) -> bool:
     return False
 
 
+def _router_subclass_candidate(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                               decorator: ast.expr) -> bool:
+    """`@router.post("/login")` on an object of a project class (marimo's APIRouter, a
+    Starlette Router subclass: frameworks/router_subclasses): one file cannot tell the
+    subclass from a look-alike, so the per-file answer takes a route-named decorator at its
+    word, as the route table does when the class's hierarchy reaches Starlette's Router."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and
+            decorator.func.attr in _ROUTE_METHODS | {"websocket"}) or not (
+            ctx.semantic.is_imported("starlette") or ctx.semantic.is_imported("fastapi")):
+        return False
+    from .frameworks.router_subclasses import decorator_candidate, local_class_registers
+
+    if decorator_candidate(ctx, func, decorator) is None:
+        return False
+    # A class written in this file is read here: its method must register (a `Cache` whose
+    # `get` only looks a key up is no router).
+    return local_class_registers(ctx, decorator.func) is not False
+
+
 def _restx_candidate(ctx: FileContext, cls: ast.ClassDef) -> bool:
     """`@ns.route("/x")` on a class, `ns` a namespace of an Api imported from the project
     (frameworks/restx_imported): one file cannot tell the Api from a look-alike registry, so
@@ -230,7 +249,8 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
     if func.lineno in registered_handler_lines(ctx) or any(
-            _unmodelled_route_decorator(ctx, d) for d in func.decorator_list):
+            _unmodelled_route_decorator(ctx, d) or _router_subclass_candidate(ctx, func, d)
+            for d in func.decorator_list):
         return True
     from .frameworks.graphql import is_resolver
 

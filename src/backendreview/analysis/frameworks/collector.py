@@ -11,6 +11,7 @@ from ..program.partials import applied, calls_made, is_partial, may_hold_partial
 from . import (
     aiohttp,
     appbuilder,
+    auth_middleware,
     call_bindings,
     config_paths,
     connexion_spec,
@@ -27,10 +28,12 @@ from . import (
     graphql,
     guards,
     html_pages,
+    looped_routes,
     param_routes,
     principal,
     restful_helpers,
     restx_imported,
+    router_subclasses,
     tastypie_api,
     view_lookup,
 )
@@ -66,7 +69,9 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
-              "DecoratedClassFact": "decorated_class"}
+              "DecoratedClassFact": "decorated_class", "RouterMethodFact": "router_method",
+              "SubclassCandidateFact": "router_candidate", "LoopedRouteFact": "looped_route",
+              "ReturnedRowsFact": "returned_rows"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -89,6 +94,8 @@ class RouteCollector:
                                                        "dynamic_rest"))
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
         self.flask_rest = flask_rest.active(ctx)
+        self.fastapi = sem.is_imported("fastapi")
+        self.starlette_or_fastapi = self.fastapi or sem.is_imported("starlette")
         self.connexion = connexion_spec.active(ctx)
         # Request handlers `def handler(request)` referenced from route lists elsewhere.
         self.starlette_or_aiohttp = sem.is_imported("starlette") or sem.is_imported("aiohttp")
@@ -167,6 +174,10 @@ class RouteCollector:
     def _visit_call(self, node: ast.Call, written: str) -> None:
         if self.graphql:
             self._emit(graphql.on_call(self.ctx, node))
+        if written == "include_router" or written.endswith(CALL_SUFFIXES):
+            # On an object of a project Router subclass (router_subclasses): the module that
+            # puts the routers together may import only the project's router.
+            self._emit_owned(node, router_subclasses.call_candidates(self.ctx, node))
         if not self.active:
             if written == "register_blueprint" and isinstance(node.func, ast.Attribute):
                 # `app.register_blueprint(module.blueprint)` in a module that imports no
@@ -314,6 +325,12 @@ class RouteCollector:
         factory = call_bindings.factory_fact(self.ctx, node, returns)
         if factory is not None:
             self._emit([factory])
+        if returns:
+            # A table of (path, handler) rows a route loop elsewhere may iterate
+            # (looped_routes); its module may import no framework.
+            rows = looped_routes.returned_rows(self.ctx, node, returns)
+            if rows is not None:
+                self._emit([rows])
         if self.graphql:
             self._emit(graphql.on_function(self.ctx, node))
         if self.pages:
@@ -340,6 +357,11 @@ class RouteCollector:
                 if fact is not None:
                     self._emit_owned(dec, [fact])
                     break
+            else:
+                if self.starlette_or_fastapi:
+                    candidate = router_subclasses.decorator_candidate(self.ctx, node, dec)
+                    if candidate is not None:
+                        self._emit([candidate])
         if self.django:
             helper = django_url_helpers.helper_fact(self.ctx, node)
             if helper is not None:
@@ -352,6 +374,8 @@ class RouteCollector:
             self._emit(guards.flask_auth_hooks(self.ctx, node))
         if not node.decorator_list:
             guard = guards.guard_decorator(self.ctx, node)
+            if guard is None and self.fastapi:
+                guard = fastapi_starlette.dependency_guard(self.ctx, node)
             if guard is not None:
                 self._emit([guard])
 
@@ -376,6 +400,11 @@ class RouteCollector:
             self._emit(tastypie_api.on_class(self.ctx, node))
         # In every file: a resource or viewset may take its methods, permissions and
         # pagination from a base class or mixin in a module that imports no framework.
+        if self.starlette_or_fastapi:
+            self._emit(router_subclasses.router_methods(self.ctx, node))
+            guard = auth_middleware.middleware_guard(self.ctx, node)
+            if guard is not None:
+                self._emit([guard])
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])

@@ -369,7 +369,8 @@ def classify(name: str) -> str | None:
         return "limit"
     if ".limit" in name and "limiter" in name.lower():
         return "limit"
-    if AUTH_NAME.search(last) or name.startswith("fastapi.security"):
+    if AUTH_NAME.search(last) or name.startswith("fastapi.security") or \
+            name == "starlette.authentication.requires":  # scopes of AuthenticationMiddleware
         return "auth"
     # Dependencies that resolve the caller: get_verified_user, get_admin_user, require_user.
     if _USER_DEP.search(last) or _ROLE_CLASS.match(last):

@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .auth_middleware import middleware_hook
 from .call_bindings import ownerish, reference
 from .common import (
+    IDENTITY,
     analyze_handler,
     arg_or_kw,
     assigned_target,
     callable_name,
     constructor,
+    denies_anonymous,
     depends_targets,
     imported_owner,
     kwarg,
@@ -27,12 +31,14 @@ from .common import (
 )
 from .html_pages import PAGE_RESPONSES
 from .instance_owners import (
+    enclosing_class,
     held_owner,
     inherited_owner,
     instance_attribute,
     self_method_handler,
 )
-from .routes import MOUNTED_ENDPOINT, HandlerInfo, MountFact, OwnerFact, RouteFact
+from .looped_routes import looped_route
+from .routes import MOUNTED_ENDPOINT, GuardFact, HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -61,24 +67,48 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
     if annotation and annotation in APPS:
         # `def register_routes(app: FastAPI)`: resolved through its callers.
         return APPS[annotation]
-    if isinstance(expr, ast.Attribute) and (held_router(ctx, expr) or (
-            ctx.semantic.is_imported("fastapi") and inherited_owner(ctx, expr))):
-        return ("fastapi", "router")
+    if isinstance(expr, ast.Attribute):
+        held = held_kind(ctx, expr)
+        if held is not None:
+            return held
+        if ctx.semantic.is_imported("fastapi") and inherited_owner(ctx, expr):
+            return ("fastapi", "router")
     return None
 
 
 def held_router(ctx: FileContext, expr: ast.AST) -> str | None:
-    """`self.router` of a class whose methods assign it only `APIRouter(...)`:
-    `<module>.<Class>.router` (frameworks/instance_owners)."""
-    return held_owner(ctx, expr, lambda value: _builds_router(ctx, value))
+    """`self.router` of a class whose methods assign it only `APIRouter(...)`, or `self._app`
+    assigned only `FastAPI(...)` / `Starlette(...)`: `<module>.<Class>.<attr>`
+    (frameworks/instance_owners), one name for the object built in `__init__`, the routes
+    declared on it in other methods and the calls that hand it to a function."""
+    return held_owner(ctx, expr, lambda value: _built_kind(ctx, value) is not None)
 
 
-def _builds_router(ctx: FileContext, value: ast.expr) -> bool:
+def held_kind(ctx: FileContext, expr: ast.AST) -> tuple[str, str] | None:
+    """(framework, app|router) of what `self.<attr>` holds (held_router), else None."""
+    if held_router(ctx, expr) is None:
+        return None
+    assert isinstance(expr, ast.Attribute)
+    cls = enclosing_class(ctx, expr)
+    assert cls is not None
+    kinds = {_built_kind(ctx, node.value) for node in ast.walk(cls)
+             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None and any(
+                 isinstance(t, ast.Attribute) and t.attr == expr.attr and
+                 isinstance(t.value, ast.Name) and t.value.id == "self"
+                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))}
+    return kinds.pop() if len(kinds) == 1 else ("fastapi", "router")
+
+
+def _built_kind(ctx: FileContext, value: ast.expr) -> tuple[str, str] | None:
     if not isinstance(value, ast.Call):
-        return False
+        return None
     qn = ctx.qualified_name(value.func)
-    return APPS.get(qn or "") == ("fastapi", "router") or (
-        ctx.semantic.is_imported("fastapi") and library_class(qn, ("APIRouter", "Router")))
+    found = APPS.get(qn or "")
+    if found is not None:
+        return found
+    if ctx.semantic.is_imported("fastapi") and library_class(qn, ("APIRouter", "Router")):
+        return ("fastapi", "router")
+    return None
 
 
 def owner_name(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -105,7 +135,7 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
         return None
     attr = dec.func.attr
-    if attr not in ROUTE_METHODS and attr not in ("api_route", "route"):
+    if attr not in ROUTE_METHODS and attr not in ("api_route", "route", "websocket"):
         return None
     kind = owner_kind(ctx, dec.func.value)
     if kind is None and ownerish(dec.func.value) and param_annotation(
@@ -119,6 +149,10 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     path = literal_str(path_node)
     if attr in ROUTE_METHODS:
         methods = ROUTE_METHODS[attr]
+    elif attr == "websocket":
+        # A WebSocket route opens with a GET handshake: shown as GET, like a Starlette
+        # WebSocketRoute or add_websocket_route.
+        methods = ("GET",)
     else:
         methods = str_list(kwarg(dec, "methods")) or ("GET",)
     response_model = kwarg(dec, "response_model")
@@ -135,6 +169,50 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
                      handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
+
+
+# A 401 names the caller's missing or bad credentials (a 403 alone may refuse for any reason:
+# a feature switched off, a read-only mode).
+_UNAUTHORIZED = re.compile(r"\b401\b|UNAUTHORIZED")
+
+
+def dependency_guard(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                     ) -> GuardFact | None:
+    """A module-level function, handed to `Depends(...)` somewhere, whose own code refuses
+    the caller (raises / returns 401 or 403) after looking at who the caller is, or with a
+    401: freqtrade's `http_basic_or_jwt_token`, feast's `inject_user_details` (a 401 for a
+    missing or bad token when security is configured). Whatever it is called; routes and
+    routers depending on it (`include_router(r, dependencies=[Depends(f)])`,
+    `FastAPI(dependencies=...)`) require authentication (routes._apply_guards). A dependency
+    that only reads the user, or refuses for another reason, guards nothing."""
+    if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope or func.decorator_list:
+        return None
+    text = ctx.source(func)
+    unauthorized = bool(_UNAUTHORIZED.search(text))
+    if not (unauthorized or IDENTITY.search(text)) or not denies_anonymous(
+            ctx, func, redirects=False):
+        return None
+    why = "refuses unauthenticated callers" if unauthorized else "refuses callers by who they are"
+    return GuardFact(f"{this_module(ctx)}.{func.name}", "auth", why, ctx.path, func.lineno)
+
+
+def _lifespan_app(ctx: FileContext, call: ast.Call, target: ast.AST, framework: str
+                  ) -> list[object]:
+    """`Starlette(lifespan=lifespan)` with `async def lifespan(app)` written here: the
+    framework calls it with this app, so what it registers on its first parameter
+    (`app.routes.append(Route(...))`) is this app's (an empty-prefix mount of the name)."""
+    func = kwarg(call, "lifespan")
+    if not isinstance(func, ast.Name):
+        return []
+    defs = [b.node for b in ctx.semantic.lookup(func.id, func)[1] if b.kind == "def"]
+    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef | ast.AsyncFunctionDef):
+        return []
+    params = [*defs[0].args.posonlyargs, *defs[0].args.args]
+    parent = object_name(ctx, target)
+    if not params or parent is None:
+        return []
+    child = f"{this_module(ctx)}.{defs[0].name}.{params[0].arg}"
+    return [MountFact(parent, child, "", framework, ctx.path, call.lineno)]
 
 
 def _serves_html(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -172,7 +250,7 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
 # on_call; tests/test_call_triggers.py checks them on every route fixture project.
 CALL_NAMES = frozenset({*(qn.rsplit(".", 1)[-1] for qn in APPS), "Route", "WebSocketRoute",
                         "Mount", "Host", "include_router", "add_api_route", "mount",
-                        "add_route", "add_websocket_route"})
+                        "add_route", "add_websocket_route", "add_middleware"})
 # Starlette's own registration methods on an app or router (`app.add_route("/x", fn)`).
 _STARLETTE_ADDERS = ("add_route", "add_websocket_route")
 CALL_SUFFIXES = ("APIRouter", "Router")  # library_class(qn, ...) below
@@ -206,6 +284,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             for child in route_lists(ctx, kwarg(call, "routes")):
                 facts.append(MountFact(object_name(ctx, target), child, "", found[0],
                                        ctx.path, call.lineno))
+            facts += _lifespan_app(ctx, call, target, found[0])
         del parent
         return facts
     if not isinstance(call.func, ast.Attribute):
@@ -215,7 +294,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             facts += _starlette_mount(ctx, call, host=qn == "starlette.routing.Host")
         return facts
     attr = call.func.attr
-    if attr not in ("include_router", "add_api_route", "mount", *_STARLETTE_ADDERS):
+    if attr not in ("include_router", "add_api_route", "mount", "add_middleware",
+                    *_STARLETTE_ADDERS):
         return facts
     kind = owner_kind(ctx, call.func.value)
     if kind is None and attr not in ("mount", *_STARLETTE_ADDERS) and param_annotation(
@@ -227,7 +307,10 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if kind is None:
         return facts
     parent_name = owner_name(ctx, call.func.value)
-    if attr == "include_router":
+    if attr == "add_middleware":
+        if kind[1] == "app":
+            facts += middleware_hook(ctx, call, parent_name)
+    elif attr == "include_router":
         child = arg_or_kw(call, 0, "router")
         prefix_node = kwarg(call, "prefix")
         prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
@@ -311,6 +394,11 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
                 if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
                     return object_name(ctx, parent.targets[0])
                 return None
+        if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and \
+                anc.func.attr in ("append", "insert", "extend") and isinstance(
+                    anc.func.value, ast.Attribute) and anc.func.value.attr == "routes":
+            # `app.routes.append(Route(...))`: the app's (or router's) own route list.
+            return owner_name(ctx, anc.func.value.value)
         if isinstance(anc, ast.Assign) and len(anc.targets) == 1:
             return object_name(ctx, anc.targets[0])
         if isinstance(anc, ast.AugAssign) and isinstance(anc.op, ast.Add):
@@ -326,9 +414,15 @@ def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
     path_node = arg_or_kw(call, 0, "path")
     endpoint = arg_or_kw(call, 1, "endpoint")
     methods = str_list(kwarg(call, "methods")) or ("GET",)
-    return [RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
+    route = RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
                       ctx.path, ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))]
+                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))
+    if route.path is None:
+        # `for name, func in get_routes(): Route(f"/{name}", ...)`: one per row of the table.
+        looped = looped_route(ctx, route, path_node)
+        if looped is not None:
+            return [looped]
+    return [route]
 
 
 def _starlette_mount(ctx: FileContext, call: ast.Call, host: bool = False) -> list[object]:
@@ -366,6 +460,11 @@ def _mounted_endpoint(ctx: FileContext, call: ast.Call, owner: str | None, app: 
 def route_lists(ctx: FileContext, node: ast.AST | None) -> list[str]:
     """The route lists a `routes=` value names: `routes`, `api.routes`, `a + b`,
     `[*a, Route(...)]` (inline items find their owner themselves: _list_owner)."""
+    if isinstance(node, ast.Attribute) and node.attr == "routes" and _bound_object(ctx,
+                                                                                  node.value):
+        # `Starlette(routes=app_router.routes)`: the routes of a router object are its own.
+        name = object_name(ctx, node.value)
+        return [name] if name else []
     if isinstance(node, ast.Name | ast.Attribute):
         name = object_name(ctx, node)
         return [name] if name else []
@@ -375,6 +474,15 @@ def route_lists(ctx: FileContext, node: ast.AST | None) -> list[str]:
         return [name for e in node.elts if isinstance(e, ast.Starred)
                 for name in route_lists(ctx, e.value)]
     return []
+
+
+def _bound_object(ctx: FileContext, node: ast.AST) -> bool:
+    """A name bound only to objects some call built (not a module, not a list)."""
+    if not isinstance(node, ast.Name):
+        return False
+    bindings = ctx.semantic.lookup(node.id, node)[1]
+    return bool(bindings) and all(b.kind == "assign" and isinstance(b.value, ast.Call)
+                                  for b in bindings)
 
 
 def concatenated_lists(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:

@@ -499,10 +499,12 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .config_paths import resolve_config_paths
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
+    from .looped_routes import expand_looped_routes
     from .restx_imported import resolve_candidates
+    from .router_subclasses import resolve_router_subclasses
 
     facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
-        resolve_candidates(facts))))
+        resolve_candidates(resolve_router_subclasses(expand_looped_routes(facts))))))
     owners: dict[str, OwnerFact] = {}
     for owner in facts.get("route_owner", []):
         # A DRF router fact never replaces another framework's fact for the same object
@@ -774,13 +776,20 @@ def _keep_json_modules(routes: list[Route]) -> None:
 def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact]
                ) -> dict[str, tuple[str, ...]]:
     """Blueprint / app name -> how its `before_request` hooks authenticate: by their own
-    code, or through a project decorator whose wrapper refuses anonymous callers."""
-    guard_resolver = Resolver(sorted(g.name for g in guards if g.kind == "auth"))
+    code, or through a project decorator whose wrapper refuses anonymous callers; and how
+    the middleware added to it does (frameworks/auth_middleware)."""
+    from .auth_middleware import MIDDLEWARE_GUARD
+
+    kinds = {g.name: g for g in guards if g.kind in ("auth", MIDDLEWARE_GUARD)}
+    guard_resolver = Resolver(sorted(kinds))
     out: dict[str, tuple[str, ...]] = {}
     for hook in hooks:
         owner = resolver.find(hook.owner) or hook.owner
-        shown = hook.auth + tuple(f"{found.rsplit('.', 1)[-1]} (before_request hook)"
-                                  for name in hook.raw if (found := guard_resolver.find(name)))
+        shown = hook.auth + tuple(
+            f"{found.rsplit('.', 1)[-1]} ({kinds[found].why})"
+            if kinds[found].kind == MIDDLEWARE_GUARD
+            else f"{found.rsplit('.', 1)[-1]} (before_request hook)"
+            for name in hook.raw if (found := guard_resolver.find(name)))
         if shown:
             out[owner] = out.get(owner, ()) + shown
     return out
