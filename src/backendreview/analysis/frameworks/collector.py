@@ -238,10 +238,12 @@ class RouteCollector:
         return self.flask and self._module_assigned(node)
 
     def _module_assigned(self, node: ast.Call) -> bool:
-        """The value of a module-level assignment (flask.project_class's calls)."""
+        """The value of a module-level assignment, or of a function's own app it registers
+        on (flask.project_class's calls)."""
         parent = self.ctx.semantic.parent(node)
-        return isinstance(parent, ast.Assign | ast.AnnAssign) and \
-            self.ctx.semantic.parent(parent) is self.ctx.tree
+        return isinstance(parent, ast.Assign | ast.AnnAssign) and (
+            self.ctx.semantic.parent(parent) is self.ctx.tree or
+            flask.local_owner_assignment(self.ctx, node))
 
     def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
         """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
