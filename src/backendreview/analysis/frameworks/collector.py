@@ -19,6 +19,7 @@ from . import (
     django_url_helpers,
     drf_registry,
     endpoint_factory,
+    eve,
     fastapi_starlette,
     flask,
     flask_plugins,
@@ -66,7 +67,10 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
-              "DecoratedClassFact": "decorated_class"}
+              "DecoratedClassFact": "decorated_class", "EveClassFact": "eve_class",
+              "EveCallFact": "eve_call", "EveRegistrarFact": "eve_registrar",
+              "EveDomainFact": "eve_domain", "EveAppFact": "eve_app",
+              "EveSettingFact": "eve_setting"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -426,6 +430,9 @@ class RouteCollector:
     def end_file(self) -> None:
         # Permission objects are module constants or class attributes: read once per file.
         self._emit(principal.permission_facts(self.ctx))
+        # Eve resources: classes, registrations and settings may sit in modules that import
+        # no framework (a resource module imports only the project's base class).
+        self._emit(eve.file_facts(self.ctx))
 
 
 def file_facts(ctx: FileContext) -> list[object]:

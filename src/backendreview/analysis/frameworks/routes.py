@@ -543,6 +543,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .django_registrars import decorated_routes
 
     route_facts += decorated_routes(facts)
+    from .eve import eve_routes
+
+    route_facts += eve_routes(facts)
     from .appbuilder import complete_views
 
     route_facts = complete_views(facts, route_facts, views)
@@ -678,9 +681,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     pages = _page_summaries(facts)
     routes: list[Route] = []
     for fact in route_facts:
-        if fact.registration in ("appbuilder", "connexion"):
+        if fact.registration in ("appbuilder", "connexion", "eve"):
             # Flask-AppBuilder registers one blueprint per class at the app's root; a
-            # Connexion spec's paths carry their full base path.
+            # Connexion spec's paths and an Eve resource's carry their full base path.
             found = [_Chain("", True)]
         else:
             found = chains(resolver.find(fact.owner) or fact.owner)
