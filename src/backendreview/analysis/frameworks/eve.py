@@ -46,6 +46,7 @@ GLOBAL_KEYS = frozenset({"URL_PREFIX", "API_VERSION", "RESOURCE_METHODS", "ITEM_
 _DEFAULTS: dict[str, Value] = {"RESOURCE_METHODS": ("GET",), "ITEM_METHODS": ("GET",),
                                "PUBLIC_METHODS": (), "PUBLIC_ITEM_METHODS": (),
                                "PAGINATION": True, "URL_PREFIX": "", "API_VERSION": ""}
+EVE_ITEM_ID = "<_id>"  # the item route's parameter Eve adds to every resource
 _PATH_KEYS = frozenset({"URL_PREFIX", "API_VERSION"})
 PAGINATED = "Eve pagination (PAGINATION, on by default)"
 # A setting's value: a string, a list of method names, a bool; None = computed at run time.
@@ -487,7 +488,7 @@ def _resource_routes(name: str, values: dict[str, Value], settings: list[EveSett
     paginated = values.get("pagination", _global(settings, "PAGINATION")) is not False
     out: list[RouteFact] = []
     for path, key, public_key in ((base, "resource_methods", "public_methods"),
-                                  (base + "/<_id>", "item_methods", "public_item_methods")):
+                                  (f"{base}/{EVE_ITEM_ID}", "item_methods", "public_item_methods")):
         methods = values.get(key, _global(settings, key.upper()))
         public = values.get(public_key, _global(settings, public_key.upper()))
         if not isinstance(methods, tuple):
@@ -507,5 +508,5 @@ def _resource_routes(name: str, values: dict[str, Value], settings: list[EveSett
     return out
 
 
-__all__ = ["EveAppFact", "EveCallFact", "EveClassFact", "EveDomainFact", "EveRegistrarFact",
+__all__ = ["EVE_ITEM_ID", "EveAppFact", "EveCallFact", "EveClassFact", "EveDomainFact", "EveRegistrarFact",
            "EveSettingFact", "eve_routes", "file_facts"]
