@@ -8,6 +8,7 @@ import re
 from itertools import takewhile
 from typing import Any, ClassVar
 
+from ..analysis.frameworks.eve import EVE_ITEM_ID
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
@@ -23,7 +24,6 @@ from ..analysis.frameworks.naming import (
     verb_of,
     words,
 )
-from ..analysis.frameworks.eve import EVE_ITEM_ID
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, project_routes
 from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity

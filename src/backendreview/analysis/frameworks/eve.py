@@ -166,12 +166,13 @@ def _string(ctx: FileContext, node: ast.AST, at: ast.AST) -> str | None:
         value = bindings[0].value
         return value.value if isinstance(value, ast.Constant) and \
             isinstance(value.value, str) else None
-    statement = at
-    while statement is not None and not isinstance(ctx.semantic.parent(statement), ast.FunctionDef | ast.AsyncFunctionDef):
-        statement = ctx.semantic.parent(statement)
-    func = ctx.semantic.parent(statement) if statement is not None else None
-    if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+    func = ctx.semantic.enclosing_function(at)
+    if func is None:
         return None
+    # The statement of the function's own body the call is in.
+    statement: ast.AST | None = at
+    while statement is not None and ctx.semantic.parent(statement) is not func:
+        statement = ctx.semantic.parent(statement)
     found: str | None = None
     for stmt in func.body:
         if stmt is statement:
@@ -508,5 +509,5 @@ def _resource_routes(name: str, values: dict[str, Value], settings: list[EveSett
     return out
 
 
-__all__ = ["EVE_ITEM_ID", "EveAppFact", "EveCallFact", "EveClassFact", "EveDomainFact", "EveRegistrarFact",
-           "EveSettingFact", "eve_routes", "file_facts"]
+__all__ = ["EVE_ITEM_ID", "EveAppFact", "EveCallFact", "EveClassFact", "EveDomainFact",
+           "EveRegistrarFact", "EveSettingFact", "eve_routes", "file_facts"]

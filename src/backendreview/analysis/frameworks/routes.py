@@ -217,6 +217,9 @@ class GuardFact:
     why: str  # "aborts for anonymous users"
     file: str
     line: int
+    # Paths the wrapper lets through before any check (`if request.path in ["/login"]:
+    # return f(...)`): a before_request hook using it does not guard them.
+    exempt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -741,6 +744,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if not (route.serves_html or route.serves_json) and route.handler_line and \
                 pages.handler_answers_json(route.handler_file, route.handler_line):
             route.serves_json = True
+    _drop_exempt_hook_auth(routes, facts.get("route_hook", []), resolver,
+                           facts.get("guard", []))
     _keep_json_modules(routes)
     for route in routes:
         # A page rendered through a project helper (a form helper's get_response()).
@@ -782,6 +787,26 @@ def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact
         if shown:
             out[owner] = out.get(owner, ()) + shown
     return out
+
+
+def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver: Resolver,
+                           guards: list[GuardFact]) -> None:
+    """A hook's guard that lets named paths through (dtale's `requires_auth` passes
+    `/login` and `/logout`) does not authenticate the routes served at those paths."""
+    exempt = {g.name: g.exempt for g in guards if g.kind == "auth" and g.exempt}
+    if not exempt:
+        return
+    guard_resolver = Resolver(sorted(exempt))
+    passed: dict[str, set[str]] = {}
+    for hook in hooks:
+        for name in hook.raw:
+            found = guard_resolver.find(name)
+            if found is not None:
+                shown = f"{found.rsplit('.', 1)[-1]} (before_request hook)"
+                passed.setdefault(shown, set()).update(exempt[found])
+    for route in routes:
+        if any(route.path in passed.get(a, ()) for a in route.auth):
+            route.auth = tuple(a for a in route.auth if route.path not in passed.get(a, ()))
 
 
 # Registrations whose handler is a function named at the registration and written elsewhere:
