@@ -82,6 +82,24 @@ class TagsResource(Resource):
     item_methods = ["DELETE"]
 
 
+class KindResource(Resource):
+    """Its constructor sets the url and methods on the instance: they win."""
+
+    def __init__(self, endpoint_name, app, service, kind="run"):
+        self.url = "jobs/{}".format(kind)
+        self.resource_methods = []
+        self.item_methods = ["PATCH"]
+        super().__init__(endpoint_name, app=app, service=service)
+
+
+class FixedResource(Resource):
+    def __init__(self, endpoint_name, app, service):
+        self.url = "jobs/cancel"
+        self.resource_methods = ["POST"]
+        self.item_methods = []
+        super().__init__(endpoint_name, app=app, service=service)
+
+
 def register(name, resource, app):
     resource(name, app=app, service=None)
 
@@ -91,12 +109,16 @@ def init_app(app):
     LoginResource(name, app=app, service=None)
     register("tags", TagsResource, app)
     Lookalike("prefs", app)
+    KindResource("jobs_run", app, None)
+    FixedResource("jobs_cancel", app, None)
     TagsResource(app.config["NAME"], app=app, service=None)
 '''})
     assert _rows(capsys, root) == [
         ("POST", "/auth/login", "", ""),
         ("GET", "/tags", "TokenAuth (Eve auth=)", ""),
         ("DELETE", "/tags/<_id>", "TokenAuth (Eve auth=)", ""),
+        # KindResource: a url computed in the constructor is not told (no route).
+        ("POST", "/jobs/cancel", "TokenAuth (Eve auth=)", ""),
     ]
 
 

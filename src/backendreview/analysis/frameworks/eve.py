@@ -64,6 +64,9 @@ class EveClassFact:
     name_param: int | None  # position (after self) of the resource-name parameter
     file: str
     line: int
+    # `self.url = ...` in its `__init__` (the instance's value wins over every class
+    # attribute): a literal, or None when computed (`"archive/{}".format(kind)`).
+    init_values: Settings = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ def _string(ctx: FileContext, node: ast.AST, at: ast.AST) -> str | None:
 def _class_fact(ctx: FileContext, node: ast.ClassDef) -> EveClassFact | None:
     values: list[tuple[str, Value]] = []
     name_param: int | None = None
+    init_values: Settings = ()
     for stmt in node.body:
         if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -200,10 +204,21 @@ def _class_fact(ctx: FileContext, node: ast.ClassDef) -> EveClassFact | None:
                     values.append((target.id, _value(stmt.value)))
         elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
             name_param = _registering_param(stmt)
-    if not values and name_param is None:
+            init_values = _init_values(stmt)
+    if not values and name_param is None and not init_values:
         return None
     return EveClassFact(f"{ctx.module}.{node.name}", tuple(values), name_param, ctx.path,
-                        node.lineno)
+                        node.lineno, init_values)
+
+
+def _init_values(init: ast.FunctionDef) -> Settings:
+    out: list[tuple[str, Value]] = []
+    for sub in ast.walk(init):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(
+                sub.targets[0], ast.Attribute) and isinstance(sub.targets[0].value, ast.Name) \
+                and sub.targets[0].value.id == "self" and sub.targets[0].attr in RESOURCE_KEYS:
+            out.append((sub.targets[0].attr, _value(sub.value)))
+    return tuple(out)
 
 
 def _registering_param(init: ast.FunctionDef) -> int | None:
@@ -466,6 +481,15 @@ def _class_routes(facts: dict[str, list[Any]], model: Any, settings: list[EveSet
             found = classes.get(item.qualname)
             if found is not None:
                 values.update(found.values)
+        # What a constructor sets on the instance replaces the class attributes; two
+        # constructors setting different values leave it unknown.
+        set_by_init: dict[str, set[Value]] = {}
+        for item in mro:
+            found = classes.get(item.qualname)
+            for key, value in found.init_values if found is not None else ():
+                set_by_init.setdefault(key, set()).add(value)
+        for key, seen in set_by_init.items():
+            values[key] = next(iter(seen)) if len(seen) == 1 else None
         span = call.span
         handler = HandlerInfo(name=cls.name, line=cls.line, span=Span(cls.line, 0, cls.line, 0),
                               file=cls.path, serves_json=True)
