@@ -132,3 +132,17 @@ DOMAIN = {"items": {"resource_methods": ["GET"], "item_methods": []}}
         ("GET", "/{URL_PREFIX}/items", "TokenAuth (Eve auth=)",
          "Eve pagination (PAGINATION, on by default)"),
     ]
+
+
+def test_eve_rate_limit_setting_limits_its_method(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = _project(tmp_path, {"app.py": APP, "settings.py": '''RATE_LIMIT_POST = (5, 60)
+RATE_LIMIT_GET = None
+DOMAIN = {"sessions": {"url": "login", "resource_methods": ["GET", "POST"],
+                       "public_methods": ["GET", "POST"], "item_methods": [],
+                       "pagination": False}}
+'''})
+    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert [(r["methods"], r["rate_limit"]) for r in json.loads(out.out)] == [
+        (["GET", "POST"], ["Eve RATE_LIMIT_POST"])]

@@ -41,9 +41,15 @@ EVE_APPS = frozenset({"eve.Eve", "eve.flaskapp.Eve"})
 RESOURCE_KEYS = frozenset({"url", "resource_methods", "item_methods", "public_methods",
                            "public_item_methods", "internal_resource", "pagination"})
 # Global settings: prefixes and the defaults of the resource settings above.
+# Eve's own rate limits, per method (`RATE_LIMIT_POST = (requests, seconds)`, counted per
+# client in the app's Redis): a route of that method is limited.
+RATE_LIMITS = frozenset({"RATE_LIMIT_GET", "RATE_LIMIT_POST", "RATE_LIMIT_PATCH",
+                         "RATE_LIMIT_DELETE"})
 GLOBAL_KEYS = frozenset({"URL_PREFIX", "API_VERSION", "RESOURCE_METHODS", "ITEM_METHODS",
-                         "PUBLIC_METHODS", "PUBLIC_ITEM_METHODS", "PAGINATION", "DOMAIN"})
+                         "PUBLIC_METHODS", "PUBLIC_ITEM_METHODS", "PAGINATION", "DOMAIN",
+                         *RATE_LIMITS})
 _DEFAULTS: dict[str, Value] = {"RESOURCE_METHODS": ("GET",), "ITEM_METHODS": ("GET",),
+                               **{k: "" for k in RATE_LIMITS},
                                "PUBLIC_METHODS": (), "PUBLIC_ITEM_METHODS": (),
                                "PAGINATION": True, "URL_PREFIX": "", "API_VERSION": ""}
 EVE_ITEM_ID = "<_id>"  # the item route's parameter Eve adds to every resource
@@ -126,6 +132,13 @@ class EveSettingFact:
 
 
 # -- per file ------------------------------------------------------------------------------
+def _setting(key: str, node: ast.AST | None) -> Value:
+    """A global setting's value; a rate limit is on ("on") unless it is None."""
+    if key in RATE_LIMITS:
+        return "" if isinstance(node, ast.Constant) and node.value is None else "on"
+    return _value(node)
+
+
 def _value(node: ast.AST | None) -> Value:
     if isinstance(node, ast.Constant) and isinstance(node.value, str | bool):
         return node.value
@@ -311,7 +324,7 @@ def _inline(ctx: FileContext, node: ast.Dict) -> EveDomainFact:
         if isinstance(key, ast.Constant) and key.value == "DOMAIN":
             resources = _domain(value) or ()
         elif isinstance(key, ast.Constant) and key.value in GLOBAL_KEYS:
-            settings.append((key.value, _value(value)))
+            settings.append((key.value, _setting(key.value, value)))
     return EveDomainFact(ctx.module, ctx.path, resources, True, tuple(settings))
 
 
@@ -365,8 +378,8 @@ def file_facts(ctx: FileContext) -> list[object]:
                 if resources is not None:
                     out.append(EveDomainFact(ctx.module, ctx.path, resources, False))
             else:
-                out.append(EveSettingFact(key, _value(node.value), ctx.module, ctx.path,
-                                          node.lineno))
+                out.append(EveSettingFact(key, _setting(key, node.value), ctx.module,
+                                          ctx.path, node.lineno))
     return out
 
 
@@ -525,9 +538,11 @@ def _resource_routes(name: str, values: dict[str, Value], settings: list[EveSett
                 continue
             pages = (PAGINATED,) if key == "resource_methods" and "GET" in group and \
                 paginated else ()
+            limits = tuple(f"Eve RATE_LIMIT_{m}" for m in group
+                           if _global(settings, f"RATE_LIMIT_{m}") not in ("", False))
             info = HandlerInfo(name=handler.name, line=handler.line, span=handler.span,
                                file=handler.file, serves_json=True,
-                               auth=auth if guarded else (), pagination=pages)
+                               auth=auth if guarded else (), pagination=pages, limits=limits)
             out.append(RouteFact("eve", None, path, group, file, span, info,
                                  registration="eve", path_written=False))
     return out
