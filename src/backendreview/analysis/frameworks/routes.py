@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .call_bindings import Bindings
 
 UNKNOWN_PREFIX = "{?}"
+_UNKNOWN_RUN = re.compile(r"\{\?\}(?:/\{\?\})+")
 # RouteFact.registration of a class mounted as an application (`Mount("/status", Endpoint)`):
 # a route only when the class is a Starlette HTTPEndpoint (merge_routes).
 MOUNTED_ENDPOINT = "mounted-endpoint"
@@ -696,7 +697,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             found = [c for c in found if c.known]
         unique: dict[tuple[str, bool], _Chain] = {}
         for c in found:
-            unique.setdefault((c.prefix, c.known), c)
+            # Unknown places that differ only in how many unknown parts they stack
+            # (`{?}/{?}` through an app whose blueprint loop is not read, `{?}` unplaced)
+            # say the same: one row, the shortest.
+            key = (c.prefix if c.known else _UNKNOWN_RUN.sub(UNKNOWN_PREFIX, c.prefix),
+                   c.known)
+            if key not in unique or len(c.prefix) < len(unique[key].prefix):
+                unique[key] = c
         for chain in unique.values():
             own = fact.path if fact.path is not None else UNKNOWN_PREFIX
             if fact.framework in ("django", "drf"):
