@@ -203,7 +203,8 @@ def limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | Non
                 f"so the app needs one: `Eve(redis=...)`). It limits {method} on every "
                 f"resource, not only this one",
                 f"# settings\nRATE_LIMIT_{method} = (5, 60)  # 5 requests a minute per client\n"
-                f"\n# where the app is built\nfrom redis import StrictRedis\n\n"
+                f"\n# where the app is built\nfrom eve import Eve\n"
+                f"from redis import StrictRedis\n\n"
                 f"app = Eve(redis=StrictRedis())")
     if framework == "django":
         return _django_limit(route, facts)
