@@ -244,6 +244,17 @@ def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | No
         comment = "keep the other parameters" if framework == "fastapi" else ""
         code = _handler(route, params, decorators, comment)
         return f"Limit the route with {how}{new}", setup + code
+    if framework == "eve":
+        # Eve limits by method across every resource, counted per client in Redis.
+        method = next((m for m in route.methods if m != "GET"), route.methods[0])
+        return (f"Turn on Eve's own rate limit for {method} (RATE_LIMIT_{method} = (requests, "
+                f"seconds) in the app's settings; Eve counts each client's requests in Redis, "
+                f"so the app needs one: `Eve(redis=...)`). It limits {method} on every "
+                f"resource, not only this one",
+                f"# settings\nRATE_LIMIT_{method} = (5, 60)  # 5 requests a minute per client\n"
+                f"\n# where the app is built\nfrom eve import Eve\n"
+                f"from redis import StrictRedis\n\n"
+                f"app = Eve(redis=StrictRedis())")
     if framework == "django":
         return _django_limit(route, facts)
     if framework in _GRAPHQL_LIMITS:

@@ -8,6 +8,7 @@ import re
 from itertools import takewhile
 from typing import Any, ClassVar
 
+from ..analysis.frameworks.eve import EVE_ITEM_ID
 from ..analysis.frameworks.naming import (
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
@@ -127,7 +128,11 @@ class SingularRoute(_SegmentRule):
                 # What the rest of the table says of this path: a POST creating into it
                 # beside member routes below it, or the plural spelled beside it.
                 head = shapes.head(route, own, index)
-                shaped = shapes.created_with_members(head, ws[-1])
+                # An Eve resource has its collection and `<_id>` item routes by construction,
+                # whatever its name names (an action such as `archive_kill`, a singleton such
+                # as `backend_meta`): that shape shows nothing; a parameter its url writes does.
+                generated = route.framework == "eve"
+                shaped = shapes.created_with_members(head, ws[-1]) and not generated
                 sibling = shapes.has_sibling(head, pluralize_segment(segment))
                 if ws[-1] in _LOOKUP_KEYS and not (_credential_key(ws) or sibling):
                     # `/flows/name/{name}`: a lookup key; not `/key/<key>` beside `/keys`.
@@ -135,6 +140,8 @@ class SingularRoute(_SegmentRule):
                 # The parameters right after it: `/user/<resolvername>/<username>` names one
                 # user by a pair of keys, the second named after the word.
                 params = list(takewhile(is_param, own[index + 1:]))
+                if generated and index + 2 == len(own) and params == [EVE_ITEM_ID]:
+                    params = []
                 followed_by_param = bool(params) and (
                     _identifies(params[0], ws[-1]) or shaped or sibling or any(
                         _identifies(p, ws[-1], generic=False) for p in params[1:]))

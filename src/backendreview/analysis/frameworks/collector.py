@@ -20,6 +20,7 @@ from . import (
     django_url_helpers,
     drf_registry,
     endpoint_factory,
+    eve,
     fastapi_starlette,
     flask,
     flask_plugins,
@@ -71,7 +72,10 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
               "DecoratedClassFact": "decorated_class", "RouterMethodFact": "router_method",
               "SubclassCandidateFact": "router_candidate", "LoopedRouteFact": "looped_route",
-              "ReturnedRowsFact": "returned_rows"}
+              "ReturnedRowsFact": "returned_rows", "EveClassFact": "eve_class",
+              "EveCallFact": "eve_call", "EveRegistrarFact": "eve_registrar",
+              "EveDomainFact": "eve_domain", "EveAppFact": "eve_app",
+              "EveSettingFact": "eve_setting"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -255,10 +259,12 @@ class RouteCollector:
         return self.flask and self._module_assigned(node)
 
     def _module_assigned(self, node: ast.Call) -> bool:
-        """The value of a module-level assignment (flask.project_class's calls)."""
+        """The value of a module-level assignment, or of a function's own app it registers
+        on (flask.project_class's calls)."""
         parent = self.ctx.semantic.parent(node)
-        return isinstance(parent, ast.Assign | ast.AnnAssign) and \
-            self.ctx.semantic.parent(parent) is self.ctx.tree
+        return isinstance(parent, ast.Assign | ast.AnnAssign) and (
+            self.ctx.semantic.parent(parent) is self.ctx.tree or
+            flask.local_owner_assignment(self.ctx, node))
 
     def _limiter_object(self, node: ast.Call, qn: str) -> list[object]:
         """`limiter = Limiter(...)` at module level: fixes reuse the project's limiter."""
@@ -459,6 +465,9 @@ class RouteCollector:
     def end_file(self) -> None:
         # Permission objects are module constants or class attributes: read once per file.
         self._emit(principal.permission_facts(self.ctx))
+        # Eve resources: classes, registrations and settings may sit in modules that import
+        # no framework (a resource module imports only the project's base class).
+        self._emit(eve.file_facts(self.ctx))
 
 
 def file_facts(ctx: FileContext) -> list[object]:

@@ -361,6 +361,15 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
                 child = object_name(ctx, target.value)
             else:
                 child = object_name(ctx, target)
+        if route is None or child is None:
+            from .django_loops import looped_includes
+
+            # `for meta in url_metadata: urlpatterns.append(path(meta["regexp"],
+            # include(module)))`: one mount per item of the literal table.
+            table = looped_includes(ctx, call, route_node, view.args[0] if view.args else None)
+            if table is not None:
+                return [MountFact(owner, module, prefix, "django", ctx.path, call.lineno,
+                                  auth, limits, tuple(wrappers)) for prefix, module in table]
         return [MountFact(owner, child, route, "django", ctx.path, call.lineno, auth, limits,
                           tuple(wrappers))]
     methods: tuple[str, ...] = ()
@@ -373,7 +382,8 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
             methods = tuple(k.value.upper() for k in actions.keys
                             if isinstance(k, ast.Constant) and isinstance(k.value, str))
     elif isinstance(view, ast.Name | ast.Attribute):
-        view_ref = defaulted_module_attribute(ctx, view) or object_name(ctx, view)
+        view_ref = defaulted_module_attribute(ctx, view) or _through_callers(ctx, view) or \
+            object_name(ctx, view)
     else:
         view_ref = looked_up_view(ctx, view)
     handler = None
@@ -389,6 +399,39 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
                       view_ref=view_ref,
                       decorator=(ctx.span_of(registered), ctx.source(registered)),
                       path_source=written_source(ctx, route_node, route))]
+
+
+def _through_callers(ctx: FileContext, view: ast.expr) -> str | None:
+    """`api_views.ca_detail` on a parameter of `def get_pki_api_urls(api_views)`, which its
+    module calls only with the module it imports (`from . import views as api_views`;
+    `urlpatterns = get_pki_api_urls(api_views)`): that module's attribute."""
+    if not (isinstance(view, ast.Attribute) and isinstance(view.value, ast.Name)):
+        return None
+    scope, bindings = ctx.semantic.lookup(view.value.id, view.value)
+    func = scope.node if scope is not None else None
+    if not bindings or any(b.kind != "param" for b in bindings) or not isinstance(
+            func, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    params = [a.arg for a in func.args.args]
+    if view.value.id not in params:
+        return None
+    index = params.index(view.value.id)
+
+    def passed() -> str | None:
+        found: set[str | None] = set()
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id == func.name:
+                arg = node.args[index] if index < len(node.args) else kwarg(
+                    node, params[index])
+                bound = ctx.semantic.lookup(arg.id, arg)[1] if isinstance(
+                    arg, ast.Name) else []
+                found.add(object_name(ctx, arg) if bound and all(
+                    b.kind == "import" for b in bound) else None)
+        return found.pop() if len(found) == 1 else None
+
+    module = ctx.memo("django-param-module", func, passed)
+    return f"{module}.{view.attr}" if module else None
 
 
 def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object]:

@@ -204,13 +204,18 @@ def helper_call(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def returned_list_mount(ctx: FileContext, target: str, value: ast.expr) -> list[object]:
-    """`urlpatterns = get_urls()`: the list the function returns is this list."""
+    """`urlpatterns = get_urls()`: the list the function returns is this list. Arguments
+    (`get_api_urls(api_views)`) change what its views are, not which patterns it lists:
+    the patterns were read from its `return [...]` with their paths."""
     from .common import object_name
     from .routes import MountFact
 
-    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and
-            not value.args and not value.keywords):
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
         return []
+    if value.args or value.keywords:
+        bindings = ctx.semantic.lookup(value.func.id, value.func)[1]
+        if not bindings or any(b.kind != "def" for b in bindings):
+            return []  # with arguments: only a function of this module (not i18n_patterns)
     child = object_name(ctx, value.func)
     if not child:
         return []

@@ -118,7 +118,8 @@ def project_class(ctx: FileContext, expr: ast.AST) -> str | None:
         return None
     call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
     if call is None or not isinstance(ctx.semantic.parent(call), ast.Assign | ast.AnnAssign) \
-            or ctx.semantic.parent(ctx.semantic.parent(call)) is not ctx.tree:
+            or not (ctx.semantic.parent(ctx.semantic.parent(call)) is ctx.tree or
+                    local_owner_assignment(ctx, call)):
         return None
     qn = ctx.qualified_name(call.func) or object_name(ctx, call.func)
     if not qn or qn in APPS or not qn.rsplit(".", 1)[-1][:1].isupper():
@@ -126,6 +127,25 @@ def project_class(ctx: FileContext, expr: ast.AST) -> str | None:
     if isinstance(call.func, ast.Name) and not _may_derive_from_import(ctx, call.func, 0):
         return None  # a class of this file that derives from nothing imported: not flask's
     return qn
+
+
+# What a function does with an app or blueprint it builds itself (`app = DtaleFlask(...)`
+# in `build_app()`, then `@app.route("/")`): registers routes or blueprints on it.
+_OWNER_USES = frozenset({"route", "register_blueprint", "add_url_rule", "errorhandler"})
+
+
+def local_owner_assignment(ctx: FileContext, call: ast.Call) -> bool:
+    """`app = ProjectFlask(...)` inside a function that registers routes or blueprints on
+    that name: a project class's instance that may be an app (flask_subclasses decides
+    from the class hierarchy). Other local objects of a Flask file are not owners."""
+    target = assigned_target(ctx, call)
+    func = ctx.semantic.enclosing_function(call)
+    if not isinstance(target, ast.Name) or func is None:
+        return False
+    uses = ctx.memo("flask-local-owners", func, lambda: frozenset(
+        sub.value.id for sub in ast.walk(func) if isinstance(sub, ast.Attribute) and
+        sub.attr in _OWNER_USES and isinstance(sub.value, ast.Name)))
+    return target.id in uses
 
 
 def _may_derive_from_import(ctx: FileContext, name: ast.Name, depth: int) -> bool:

@@ -26,6 +26,12 @@ BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint",
                                "quart.Blueprint", "apiflask.APIBlueprint",
                                "flask_smorest.Blueprint"})
 
+# A project subclass of the app class (`class DtaleFlask(Flask)`, built inside the
+# project's `build_app()`): an app at the root whose routes count like a Flask app's, unless
+# a class of its MRO overrides `route()` without handing on to flask's.
+APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart",
+                         "apiflask.APIFlask"})
+
 
 @dataclass(frozen=True)
 class BlueprintInitFact:
@@ -128,8 +134,16 @@ def resolve_project_blueprints(facts: dict[str, list[Any]]) -> dict[str, list[An
 
     def is_blueprint(cls: str) -> bool:
         if cls not in verdicts:
-            verdicts[cls] = model is not None and _derives_from_blueprint(model, cls)
+            verdicts[cls] = model is not None and _derives_from(model, cls, BLUEPRINT_CLASSES)
         return verdicts[cls]
+
+    apps: dict[str, bool] = {}
+
+    def is_app(cls: str) -> bool:
+        if cls not in apps:
+            apps[cls] = model is not None and _derives_from(model, cls, APP_CLASSES) and \
+                _route_registers(model, cls)
+        return apps[cls]
 
     kept_owners = []
     for owner in owners:
@@ -140,14 +154,17 @@ def resolve_project_blueprints(facts: dict[str, list[Any]]) -> dict[str, list[An
             prefix = _class_prefix(model, owner, inits) if owner.prefix_from_class \
                 else owner.prefix
             kept_owners.append(replace(owner, prefix=prefix))
-    kept_routes = [r for r in routes if r.owner_class is None or is_blueprint(r.owner_class)]
+        elif is_app(owner.owner_class):
+            kept_owners.append(replace(owner, kind="app", prefix=""))
+    kept_routes = [r for r in routes if r.owner_class is None or is_blueprint(r.owner_class)
+                   or is_app(r.owner_class)]
     out = dict(facts)
     out["route_owner"] = kept_owners
     out["route"] = kept_routes
     return out
 
 
-def _derives_from_blueprint(model: ProgramModel, ref: str) -> bool:
+def _derives_from(model: ProgramModel, ref: str, classes: frozenset[str]) -> bool:
     from ..program.model import ClassInfo
 
     cls = model.class_of(ref)
@@ -157,9 +174,23 @@ def _derives_from_blueprint(model: ProgramModel, ref: str) -> bool:
         for base in item.bases:
             if model.resolve(base) is not None:
                 continue  # a project class: its own bases are in the MRO
-            if (model.defining_name(base) or base) in BLUEPRINT_CLASSES:
+            if (model.defining_name(base) or base) in classes:
                 return True
     return False
+
+
+def _route_registers(model: ProgramModel, ref: str) -> bool:
+    """No class of the MRO overrides `route()` with a body that never reaches flask's
+    (`super().route(...)`, `self.add_url_rule(...)`): `@app.route` then registers."""
+    cls = model.class_of(ref)
+    if cls is None:
+        return False
+    found = model.method(cls, "route")
+    if found is None:
+        return True  # flask's own
+    return any((site.callee.kind == "super" and site.callee.attr == "route") or
+               (site.callee.kind == "self" and site.callee.attr == "add_url_rule")
+               for site in found.calls)
 
 
 def _class_prefix(model: ProgramModel, owner: Any, inits: dict[str, BlueprintInitFact]

@@ -49,7 +49,8 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         text = ctx.source(wrapper)
         if IDENTITY.search(text) and denies_anonymous(ctx, wrapper):
             return GuardFact(f"{this_module(ctx)}.{func.name}", "auth",
-                             "aborts for anonymous users", ctx.path, func.lineno)
+                             "aborts for anonymous users", ctx.path, func.lineno,
+                             exempt=_passed_paths(func, wrapper))
         applied = _applied_auth_decorator(ctx, func, wrapper)
         if applied:
             return GuardFact(f"{this_module(ctx)}.{func.name}", "auth",
@@ -58,6 +59,34 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
                              "checks a rate limiter", ctx.path, func.lineno)
     return None
+
+
+def _passed_paths(func: ast.FunctionDef | ast.AsyncFunctionDef,
+                  wrapper: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """`if request.path in ["/login", "/logout"]: return f(*args, **kwargs)` (or `==`)
+    among the wrapper's own statements: the paths served before any check."""
+    view = func.args.args[0].arg if func.args.args else ""
+    out: list[str] = []
+    for stmt in wrapper.body:
+        if not (isinstance(stmt, ast.If) and len(stmt.body) == 1 and isinstance(
+                stmt.body[0], ast.Return) and isinstance(stmt.body[0].value, ast.Call) and
+                isinstance(stmt.body[0].value.func, ast.Name) and
+                stmt.body[0].value.func.id == view):
+            continue
+        test = stmt.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+                test.left, ast.Attribute) and test.left.attr == "path" and isinstance(
+                test.left.value, ast.Name) and test.left.value.id == "request"):
+            continue
+        right = test.comparators[0]
+        if isinstance(test.ops[0], ast.Eq) and isinstance(right, ast.Constant) and \
+                isinstance(right.value, str):
+            out.append(right.value)
+        elif isinstance(test.ops[0], ast.In) and isinstance(right, ast.List | ast.Tuple |
+                                                               ast.Set):
+            out += [e.value for e in right.elts if isinstance(e, ast.Constant) and
+                    isinstance(e.value, str)]
+    return tuple(out)
 
 
 def _applied_auth_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,

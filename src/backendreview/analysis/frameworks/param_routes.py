@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ...model import Span
 from ..paths import is_test_path
 from .call_bindings import ownerish
-from .common import NAMED_VALUE, kwarg, object_name, path_text, this_module
+from .common import NAMED_VALUE, bound_call, kwarg, object_name, path_text, this_module
 from .path_format import fill_deferred
 from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
 
@@ -135,6 +135,14 @@ def _pieces(ctx: FileContext, expr: ast.AST | None, params: tuple[str, ...],
         if func is not None and scope is not None and scope.node is func:
             if expr.id in params:
                 return (("param", expr.id),)
+            from .flask import local_owner_assignment
+
+            built = bound_call(ctx, expr)
+            if built is not None and local_owner_assignment(ctx, built):
+                # The function's own app (`app = ProjectFlask(...)`; `@app.route`): an
+                # owner the project phase knows by this name.
+                ref = object_name(ctx, expr)
+                return (("ref", ref),) if ref else (("unknown", ""),)
             # A local assigned once (`endpoint = f"/search/{name}/"`): its value.
             if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
                     bindings[0].value is not None:

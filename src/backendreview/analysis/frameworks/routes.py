@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .call_bindings import Bindings
 
 UNKNOWN_PREFIX = "{?}"
+_UNKNOWN_RUN = re.compile(r"\{\?\}(?:/\{\?\})+")
 # RouteFact.registration of a class mounted as an application (`Mount("/status", Endpoint)`):
 # a route only when the class is a Starlette HTTPEndpoint (merge_routes).
 MOUNTED_ENDPOINT = "mounted-endpoint"
@@ -221,6 +222,9 @@ class GuardFact:
     why: str  # "aborts for anonymous users"
     file: str
     line: int
+    # Paths the wrapper lets through before any check (`if request.path in ["/login"]:
+    # return f(...)`): a before_request hook using it does not guard them.
+    exempt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -550,6 +554,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .django_registrars import decorated_routes
 
     route_facts += decorated_routes(facts)
+    from .eve import eve_routes
+
+    route_facts += eve_routes(facts)
     from .appbuilder import complete_views
 
     route_facts = complete_views(facts, route_facts, views)
@@ -685,9 +692,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     pages = _page_summaries(facts)
     routes: list[Route] = []
     for fact in route_facts:
-        if fact.registration in ("appbuilder", "connexion"):
+        if fact.registration in ("appbuilder", "connexion", "eve"):
             # Flask-AppBuilder registers one blueprint per class at the app's root; a
-            # Connexion spec's paths carry their full base path.
+            # Connexion spec's paths and an Eve resource's carry their full base path.
             found = [_Chain("", True)]
         else:
             found = chains(resolver.find(fact.owner) or fact.owner)
@@ -697,7 +704,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             found = [c for c in found if c.known]
         unique: dict[tuple[str, bool], _Chain] = {}
         for c in found:
-            unique.setdefault((c.prefix, c.known), c)
+            # Unknown places that differ only in how many unknown parts they stack
+            # (`{?}/{?}` through an app whose blueprint loop is not read, `{?}` unplaced)
+            # say the same: one row, the shortest.
+            key = (c.prefix if c.known else _UNKNOWN_RUN.sub(UNKNOWN_PREFIX, c.prefix),
+                   c.known)
+            if key not in unique or len(c.prefix) < len(unique[key].prefix):
+                unique[key] = c
         for chain in unique.values():
             own = fact.path if fact.path is not None else UNKNOWN_PREFIX
             if fact.framework in ("django", "drf"):
@@ -745,6 +758,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if not (route.serves_html or route.serves_json) and route.handler_line and \
                 pages.handler_answers_json(route.handler_file, route.handler_line):
             route.serves_json = True
+    _drop_exempt_hook_auth(routes, facts.get("route_hook", []), resolver,
+                           facts.get("guard", []))
     _keep_json_modules(routes)
     for route in routes:
         # A page rendered through a project helper (a form helper's get_response()).
@@ -793,6 +808,26 @@ def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact
         if shown:
             out[owner] = out.get(owner, ()) + shown
     return out
+
+
+def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver: Resolver,
+                           guards: list[GuardFact]) -> None:
+    """A hook's guard that lets named paths through (dtale's `requires_auth` passes
+    `/login` and `/logout`) does not authenticate the routes served at those paths."""
+    exempt = {g.name: g.exempt for g in guards if g.kind == "auth" and g.exempt}
+    if not exempt:
+        return
+    guard_resolver = Resolver(sorted(exempt))
+    passed: dict[str, set[str]] = {}
+    for hook in hooks:
+        for name in hook.raw:
+            found = guard_resolver.find(name)
+            if found is not None:
+                shown = f"{found.rsplit('.', 1)[-1]} (before_request hook)"
+                passed.setdefault(shown, set()).update(exempt[found])
+    for route in routes:
+        if any(route.path in passed.get(a, ()) for a in route.auth):
+            route.auth = tuple(a for a in route.auth if route.path not in passed.get(a, ()))
 
 
 # Registrations whose handler is a function named at the registration and written elsewhere:
