@@ -25,10 +25,12 @@ from pathlib import PurePath
 from ..analysis.program import ConstNeed, ProgramModel, callee_of, constant_needs, short_name
 from ..analysis.program.facts import Callee, FunctionInfo
 from ..analysis.program.sqlflow import (
+    API,
     FACT_KIND,
     RUNTIME,
     UNRESOLVED,
     Chain,
+    Derived,
     Forward,
     ParamFacts,
     ParamUse,
@@ -36,7 +38,16 @@ from ..analysis.program.sqlflow import (
 )
 from ..model import Finding, Fix, Related, Severity, Span
 from .br101_cypher import cypher_fix, runs_age_cypher
-from .br101_origins import EVIDENCE, FRAGMENT_NAME, SAFE, Origin, classify, param_of
+from .br101_origins import (
+    EVIDENCE,
+    FRAGMENT_NAME,
+    SAFE,
+    Origin,
+    classify,
+    param_of,
+    parameters_behind,
+)
+from .br101_positions import reaching_assignments, value_parameters
 from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
@@ -75,6 +86,9 @@ class TextToHelper:
     evidence_params: tuple[str, ...] = ()
     # the written text calls Apache AGE's cypher(): its fix is AGE's parameter map
     cypher: bool = False
+    # the parameters of the calling function behind parts that sit where a value goes
+    # (`= '{x}'`, `LIMIT {n}`): with no caller in sight, only those are evidence
+    value_params: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,7 +178,7 @@ class FlowRecorder:
         if func is None or isinstance(func, ast.Lambda):
             return None
         return self.functions.setdefault(func.lineno, {
-            "executes": [], "returns_sql": [], "returns": [], "forwards": []})
+            "executes": [], "returns_sql": [], "returns": [], "forwards": [], "derived": []})
 
     def _owner_line(self, node: ast.AST) -> int:
         func = self.ctx.semantic.enclosing_function(node)
@@ -216,33 +230,45 @@ class FlowRecorder:
             _short(self.ctx.source(source.func)), tuple(args)))
 
     def call(self, call: ast.Call, skip: ast.expr | None = None) -> None:
-        """Any call: parameters handed on, and SQL text built here handed to a function
-        (`skip`: the argument the file rule already checks as this call's SQL)."""
+        """Any call: parameters handed on, values computed from them or from request data
+        (`Derived`: the program model follows a parameter's values up through them), and
+        SQL text built here handed to a function (`skip`: the argument the file rule
+        already checks as this call's SQL)."""
         if not call.args and not call.keywords:
             return
         passed: list[tuple[str, tuple[str, ...]]] = []
         built: list[tuple[str, ast.expr]] = []
+        computed: list[tuple[str, ast.expr]] = []
         for key, arg in _key_args(call):
             if isinstance(arg, ast.Name):
-                bindings = _latest_rebuild(self.ctx.reaching_bindings(arg), arg.id)
-                if len(bindings) != 1:
+                param = param_of(self.ctx, arg)
+                if param is not None:
+                    passed.append((key, (param,)))
                     continue
-                value = bindings[0].value
-                if bindings[0].kind == "param" or isinstance(value, ast.Name):
-                    param = param_of(self.ctx, arg)
-                    if param is not None:
-                        passed.append((key, (param,)))
-                elif _is_build(value) and _sql_ish(value):  # type: ignore[arg-type]
+                every = self.ctx.reaching_bindings(arg)
+                bindings = _latest_rebuild(reaching_assignments(self.ctx, arg, every), arg.id)
+                values = [b.value for b in bindings]
+                if len(every) == 1 and _is_build(values[0]) and _sql_ish(values[0]):  # type: ignore[arg-type]
                     built.append((key, arg))
+                elif bindings and all(b.kind == "assign" and _is_build(v) and _sql_ish(v)  # type: ignore[arg-type]
+                                      for b, v in zip(bindings, values, strict=True)):
+                    # the text a later assignment leaves (`query = f"UPDATE ..."` in the
+                    # branch of the call), or one per branch (`if ...: query = f"INSERT
+                    # ... " else: query = f"INSERT ..."`): the first with runtime parts speaks
+                    built += [(key, v) for v in values]  # type: ignore[misc]
             elif _sql_ish(arg):
                 built.append((key, arg))
-        if not passed and not built:
+            if not isinstance(arg, ast.Constant):
+                computed.append((key, arg))
+        if not passed and not built and not computed:
             return
         callee = callee_of(self.ctx, call)
         if callee is None:
             return
-        own = self._own(call) if passed else None
+        own = self._own(call) if passed or computed else None
         if own is not None:
+            self._record_derived(own, call, computed)
+        if own is not None and passed:
             parent = self.ctx.semantic.parent(call)
             if isinstance(parent, ast.Await):
                 parent = self.ctx.semantic.parent(parent)
@@ -250,22 +276,38 @@ class FlowRecorder:
                 callee, call.lineno, call.col_offset, call.end_lineno or call.lineno,
                 call.end_col_offset or call.col_offset, _short(self.ctx.source(call.func)),
                 tuple(passed), isinstance(parent, ast.Return)))
+        done: set[str] = set()
         for key, arg in built:
-            if arg is not skip:
-                self._text_to_helper(call, callee, key, arg)
+            if arg is not skip and key not in done and self._text_to_helper(
+                    call, callee, key, arg):
+                done.add(key)
 
-    def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> None:
+    def _record_derived(self, own: dict[str, list], call: ast.Call,  # type: ignore[type-arg]
+                        computed: list[tuple[str, ast.expr]]) -> None:
+        for key, arg in computed:
+            behind = parameters_behind(self.ctx, arg)
+            if behind is None:
+                own["derived"].append(Derived(call.lineno, call.col_offset, key, True))
+            elif behind:
+                own["derived"].append(Derived(call.lineno, call.col_offset, key, False,
+                                              tuple(sorted(behind))))
+
+    def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> bool:
+        """Records the candidate; False when the text has no runtime part to report."""
         build = self.strings.analyze(arg)
         if build is None or not build.is_dynamic or build.imported_template:
-            return
+            return False
         text = build.constant_text().replace("\x00", " x ")
-        if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)):
-            return
+        # A statement's first word is enough here (`UPDATE {schema}."{table}" SET ...`
+        # spliced names break the full shape): the helper must still run the text as SQL.
+        if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)
+                or _SQL_START_WORD.match(text)):
+            return False
         cypher = runs_age_cypher(text)
         parts = [(v, classify(self.ctx, v, call)) for v in build.dynamic_values]
         parts = [(v, o) for v, o in parts if o.kind != SAFE]
         if not parts:
-            return
+            return False
         values = []
         for value, _ in parts:
             text = f"`{_short(self.ctx.source(value))}`"
@@ -289,7 +331,9 @@ class FlowRecorder:
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
             tuple(needs) if needs is not None else None,
-            all(_fragment(value) for value, _ in parts), evidence_params, cypher))
+            all(_fragment(value) for value, _ in parts), evidence_params, cypher,
+            value_parameters(self.ctx, build, [v for v, _ in parts])))
+        return True
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -330,7 +374,8 @@ class FlowRecorder:
             if any(own.values()):
                 self.ctx.emit_fact(FACT_KIND, ParamFacts(
                     self.ctx.path, line, tuple(own["executes"]), tuple(own["returns_sql"]),
-                    tuple(dict.fromkeys(own["returns"])), tuple(own["forwards"])))
+                    tuple(dict.fromkeys(own["returns"])), tuple(own["forwards"]),
+                    tuple(own["derived"])))
 
 
 _NO_SINK = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
@@ -386,7 +431,9 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
             if found is not None and found.severity == NOTE and not unknown_origins:
                 break  # parts of unknown origin: only with the option
             if found is not None and params:
-                found = parameter_evidence(summaries, owner, params, found)
+                found = parameter_evidence(
+                    summaries, owner, params, found,
+                    item.value_params if isinstance(item, TextToHelper) else params)
             if found is not None:
                 out.append(found)
                 break
@@ -465,21 +512,29 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
 
 
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
-                       params: tuple[str, ...], finding: Finding) -> Finding | None:
-    """A finding whose only evidence is `params`, parameters of `owner`: it stands when a
-    call of `owner` passes a runtime value for one (or `owner` is an entry point); it goes
-    when every call passes constants or leaves the default; when the values reach `owner`
-    only through calls the model cannot see, nothing shows who chose them: a note that says
-    so (weak evidence, but a parameter is how code reached through a dispatch takes outside
-    input). See ParamSummaries.param_origin."""
+                       params: tuple[str, ...], finding: Finding,
+                       value_params: tuple[str, ...] = ()) -> Finding | None:
+    """A finding whose only evidence is `params`, parameters of `owner`, judged by the
+    calls, followed up the call graph (ParamSummaries.param_origin): it stands when a call
+    passes request data for one, or a value computed from an entry point's input; it goes
+    when every call passes values the code makes itself (literals, configuration, object
+    state, definitions). With no caller in sight, the position decides (br101_positions):
+    a parameter spliced where a value goes (`value_params`) keeps the finding, at the
+    rule's severity for a public function nothing in the project calls (the package's
+    interface) and as a note that says so when the calls are hidden (a dispatch, an
+    untyped object); a parameter used as a name or a fragment is the caller's SQL by
+    design, and nothing shows who chose it: no finding."""
     if not params or owner is None:
         return finding
-    origins = [summaries.param_origin(owner, p) for p in params]
-    if RUNTIME in origins:
+    origins = {p: summaries.param_origin(owner, p) for p in params}
+    if RUNTIME in origins.values():
         return finding
-    if UNRESOLVED not in origins:
-        return None  # every call passes constants for them
-    shown = ", ".join(f"`{p}`" for p in params)
+    if any(origins[p] == API for p in value_params if p in origins):
+        return finding
+    hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
+    if not hidden:
+        return None
+    shown = ", ".join(f"`{p}`" for p in hidden)
     reason = (f"no call in the project shows what reaches {shown} of "
               f"`{short_name(owner.qualname, owner.path)}` (it is reached through a dispatch "
               "or an object the code does not type)")

@@ -48,6 +48,21 @@ class Forward:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A call argument (its position as a digit string, or its keyword) that is neither a
+    literal nor a parameter handed on as it is: `request` when request data is part of it,
+    else the caller's parameters it is computed from (`fv.name`, `quote(table)`). An
+    argument a call passes that no `Forward` or `Derived` names is made of neither: object
+    state, configuration, a library's result, a value the caller computes itself."""
+
+    line: int
+    col: int
+    key: str
+    request: bool
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParamFacts:
     """One function's own uses of its parameters (the function: `path`, its def `line`)."""
 
@@ -57,6 +72,7 @@ class ParamFacts:
     returns_sql: tuple[ParamUse, ...] = ()  # spliced into SQL text the function returns
     returns: tuple[str, ...] = ()  # flow into the return value as they are
     forwards: tuple[Forward, ...] = ()
+    derived: tuple[Derived, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,8 +85,15 @@ class Chain:
     via: tuple[Step, ...] = ()
 
 
-# Where a parameter's values come from (ParamSummaries.param_origin).
-RUNTIME, CONSTANT, UNRESOLVED = "runtime", "constant", "unresolved"
+# Where a parameter's values come from (ParamSummaries.param_origin), strongest first.
+# API: the function (or a caller up the chain that hands the value on) is a public
+# module-level function nothing in the project calls: its callers are the package's users.
+RUNTIME, API, UNRESOLVED, CONSTANT = "runtime", "api", "unresolved", "constant"
+_STRENGTH = {RUNTIME: 3, API: 2, UNRESOLVED: 1, CONSTANT: 0}
+
+
+def stronger(a: str, b: str) -> str:
+    return a if _STRENGTH[a] >= _STRENGTH[b] else b
 
 
 class ParamSummaries:
@@ -213,16 +236,19 @@ class ParamSummaries:
     def param_origin(self, fn: FunctionInfo, param: str, depth: int = 0,
                      seen: frozenset[str] = frozenset()) -> str:
         """Where the values of `fn`'s parameter `param` come from, as the project's calls
-        show. RUNTIME: `fn` is an entry point (its parameters come from outside), or a call
-        passes a value the code does not fix (or hides it in `*args` / `**kwargs`), or hands
-        on a parameter of its own that is RUNTIME in turn. CONSTANT: every call passes a
-        literal or a class or leaves the default (through callers that hand on their own
-        parameter). UNRESOLVED: the values reach `fn` only through calls the model cannot
-        see (a method called on an object of unknown class, a dispatch table, a plugin
-        interface). A public module-level function nothing in the project calls is the
-        module's API (a URL conf, a task, the package's interface): RUNTIME. A call of a
-        method `fn` overrides (`db.get_counts(query)` on the base class) counts as a call
-        of `fn`."""
+        show: the call is followed, never assumed. RUNTIME: `fn` is an entry point (its
+        parameters come from outside), or a call passes request data (or hides what it
+        passes in `*args` / `**kwargs`), or a value computed from a parameter of its own
+        that is RUNTIME in turn (`fv.name` of a route's `fv`). CONSTANT: every call passes
+        a literal, a class, the default, or a value the caller makes without request data
+        or its parameters (object state, configuration, a definitions object it builds, a
+        library's result): nothing an outsider chose. API: `fn` is a public module-level
+        function nothing in the project calls (the package's interface: its users choose
+        the values), or a caller up the chain is. UNRESOLVED: the values reach `fn` only
+        through calls the model cannot see (a method called on an object of unknown class,
+        a dispatch table, a plugin interface), or the chain is longer than MAX_DEPTH calls.
+        A call of a method `fn` overrides (`db.get_counts(query)` on the base class) counts
+        as a call of `fn`."""
         cls = self.model.classes.get(fn.cls) if fn.cls else None
         if is_entry_point(fn.name, fn.params, self.registering_decorators(fn),
                           cls.bases if cls else ()):
@@ -231,7 +257,7 @@ class ParamSummaries:
         if sites is None:
             sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
         if not sites:
-            return RUNTIME if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
+            return API if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
         found = CONSTANT
         for caller, _, site in sites:
             # `fn` is what runs, whichever base method the call names: its own signature
@@ -243,31 +269,46 @@ class ParamSummaries:
                 # the default, a literal, a value built from constants, or one whose text
                 # cannot carry SQL (a number, a timestamp, a sanitised name)
                 continue
-            handed = self._handed_on(caller, site, keys)
-            key = f"{caller.qualname}:{','.join(handed or ())}"
-            if handed is None or depth >= MAX_DEPTH or key in seen:
-                return RUNTIME
-            for own in handed:
+            sources = self._sources(caller, site, keys)
+            if sources is None:
+                return RUNTIME  # request data
+            if not sources:
+                continue  # a value the caller makes of its own state or configuration
+            key = f"{caller.qualname}:{','.join(sources)}"
+            if key in seen:
+                continue  # a cycle: the other calls decide
+            if depth >= MAX_DEPTH:
+                found = stronger(found, UNRESOLVED)
+                continue
+            for own in sources:
                 origin = self.param_origin(caller, own, depth + 1, seen | {key})
                 if origin == RUNTIME:
                     return RUNTIME
-                if origin == UNRESOLVED:
-                    found = UNRESOLVED
+                found = stronger(found, origin)
         return found
 
-    def _handed_on(self, caller: FunctionInfo, site: CallSite, keys: set[str]
-                   ) -> tuple[str, ...] | None:
-        """The caller's own parameters the call hands on as they are for `keys`; None when
-        some argument there is anything else (a value the caller makes)."""
+    def _sources(self, caller: FunctionInfo, site: CallSite, keys: set[str]
+                 ) -> tuple[str, ...] | None:
+        """The caller's own parameters the arguments `keys` of a call carry, handed on as
+        they are or computed from them; None when request data is part of one. Empty: the
+        caller makes the values itself (see Derived)."""
         facts = self.own.get(caller.qualname)
-        forward = next((f for f in facts.forwards if (f.line, f.col) == (site.line, site.col)),
-                       None) if facts is not None else None
-        if forward is None:
-            return None
-        passed = dict(forward.args)
-        if not keys <= passed.keys():
-            return None
-        return tuple(sorted({p for k in keys for p in passed[k]}))
+        if facts is None:
+            return ()
+        at = (site.line, site.col)
+        forward = next((f for f in facts.forwards if (f.line, f.col) == at), None)
+        passed = dict(forward.args) if forward is not None else {}
+        out: set[str] = set()
+        for key in keys:
+            if key in passed:
+                out.update(passed[key])
+                continue
+            for derived in facts.derived:
+                if (derived.line, derived.col, derived.key) == (*at, key):
+                    if derived.request:
+                        return None
+                    out.update(derived.params)
+        return tuple(sorted(out))
 
     def _calls_reaching(self, fn: FunctionInfo
                         ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
