@@ -47,7 +47,7 @@ from .br101_origins import (
     param_of,
     parameters_behind,
 )
-from .br101_positions import reaching_assignments, value_parameters
+from .br101_positions import reaching_assignments, value_parameters, value_positions
 from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
@@ -89,6 +89,8 @@ class TextToHelper:
     # the parameters of the calling function behind parts that sit where a value goes
     # (`= '{x}'`, `LIMIT {n}`): with no caller in sight, only those are evidence
     value_params: tuple[str, ...] = ()
+    # no part sits where a value goes: names (tables, columns) a placeholder cannot carry
+    names_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,15 +262,19 @@ class FlowRecorder:
                 built.append((key, arg))
             if not isinstance(arg, ast.Constant):
                 computed.append((key, arg))
-        if not passed and not built and not computed:
+        if computed:
+            # matched to the program model's call site by position: whatever this file can
+            # tell of the callee (a local's class is the model's to type)
+            own = self._own(call)
+            if own is not None:
+                self._record_derived(own, call, computed)
+        if not passed and not built:
             return
         callee = callee_of(self.ctx, call)
         if callee is None:
             return
-        own = self._own(call) if passed or computed else None
+        own = self._own(call) if passed else None
         if own is not None:
-            self._record_derived(own, call, computed)
-        if own is not None and passed:
             parent = self.ctx.semantic.parent(call)
             if isinstance(parent, ast.Await):
                 parent = self.ctx.semantic.parent(parent)
@@ -332,7 +338,8 @@ class FlowRecorder:
             evidence, "" if evidence else parts[0][1].reason,
             tuple(needs) if needs is not None else None,
             all(_fragment(value) for value, _ in parts), evidence_params, cypher,
-            value_parameters(self.ctx, build, [v for v, _ in parts])))
+            value_parameters(self.ctx, build, [v for v, _ in parts]),
+            not any(id(v) in value_positions(build) for v, _ in parts)))
         return True
 
     def returned(self, node: ast.Return) -> None:
@@ -352,6 +359,7 @@ class FlowRecorder:
             return
         if not self.looks_like_sql(build.constant_text().replace("\x00", " x ")):
             return
+        positions = value_positions(build)
         for part in build.dynamic_values:
             if classify(self.ctx, part, _NO_SINK).kind == SAFE:
                 continue
@@ -359,7 +367,8 @@ class FlowRecorder:
                 if isinstance(name, ast.Name) and not self._object_receiver(name):
                     param = param_of(self.ctx, name)
                     if param is not None:
-                        own["returns_sql"].append(ParamUse(param, node.lineno, ""))
+                        own["returns_sql"].append(ParamUse(param, node.lineno, "",
+                                                           id(part) in positions))
 
     def _object_receiver(self, name: ast.Name) -> bool:
         """`db.big_int`, `db.placeholder("x")`: a parameter whose attribute is read is an
@@ -384,6 +393,12 @@ _NO_SINK = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
 # -- the project phase ---------------------------------------------------------------------------
 def _where(path: str, line: int) -> str:
     return f"{PurePath(path).name}:{line}"
+
+
+def _caller_name(owner: FunctionInfo | None) -> str:
+    """The function making the call, for the first step of a chain (the callee is the
+    second): `get_columns` (get_datasets.py:276) calls `execute_duckdb_query` (...)."""
+    return short_name(owner.qualname, owner.path) if owner is not None else "module code"
 
 
 def _chain_text(first_text: str, first_path: str, first_line: int, target, chain: Chain,
@@ -426,14 +441,16 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
                 found = _text_to_helper(model, summaries, owner, item, target, severity)
                 params = item.evidence_params if found is not None and (
                     found.severity != NOTE) else ()
+                value_params = ()
             else:
-                found, params = _sink_of_call(summaries, item, target, severity)
+                found, params, value_params = _sink_of_call(summaries, owner, item, target,
+                                                            severity)
             if found is not None and found.severity == NOTE and not unknown_origins:
                 break  # parts of unknown origin: only with the option
             if found is not None and params:
                 found = parameter_evidence(
                     summaries, owner, params, found,
-                    item.value_params if isinstance(item, TextToHelper) else params)
+                    item.value_params if isinstance(item, TextToHelper) else value_params)
             if found is not None:
                 out.append(found)
                 break
@@ -452,11 +469,14 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
         return None  # every part is a constant made elsewhere
     message = (f"SQL text built with {item.how} from {item.values} is passed as `{param}` "
                f"and run as SQL: "
-               + _chain_text(item.text, item.path, item.span.start_line, target, chain,
+               + _chain_text(_caller_name(owner), item.path, item.span.start_line, target, chain,
                              "runs it with")
                + ("; a bound parameter cannot carry a clause: build it where it is made "
                   "from an allowlist of column names, with the values as placeholders"
-                  if item.fragments else "; pass the values as bound parameters of that call"))
+                  if item.fragments else
+                  "; a bound parameter cannot carry a table or column name: quote it with the "
+                  "driver's identifier quoting or take it from an allowlist of known names"
+                  if item.names_only else "; pass the values as bound parameters of that call"))
     if not item.evidence:
         message, severity = as_note(message, item.reason), NOTE
     return Finding(rule_id="BR101", severity=severity, message=message, path=item.path,
@@ -471,6 +491,11 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     already."""
     if item.cypher:
         return cypher_fix(item.values)
+    if item.names_only and not item.fragments:
+        return Fix(f"The parts ({item.values}) are names (a table, a column), which a bound "
+                   f"parameter cannot carry: quote each with the driver's identifier quoting "
+                   f"(a doubled-quote `\"...\"` escape, psycopg `sql.Identifier`) or take it "
+                   f"from an allowlist of known names, here or where it is built.")
     if item.fragments:
         return Fix(f"The SQL fragments ({item.values}) are made elsewhere: where they are "
                    f"built, take every column, attribute and sort name from an allowlist of "
@@ -484,10 +509,10 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
                f"allowlist of known names, here or where that part is built.")
 
 
-def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]
-                  ) -> tuple[Finding | None, tuple[str, ...]]:
-    """The finding, and the parameters of the calling function that alone make its
-    evidence."""
+def _sink_of_call(summaries, owner, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]
+                  ) -> tuple[Finding | None, tuple[str, ...], tuple[str, ...]]:
+    """The finding, the parameters of the calling function that alone make its evidence,
+    and those of them the helper splices where a value goes."""
     spliced = summaries.returns_sql_from(target)
     for key, source, runtime, evidence, params in item.args:
         param = summaries.parameter(target, item.callee, key)
@@ -495,7 +520,8 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
         if chain is None or not runtime:
             continue
         message = (f"SQL passed to `{item.label}` is built from `{source}` in another "
-                   f"function: " + _chain_text(item.text, item.path, item.span.start_line,
+                   f"function: " + _chain_text(_caller_name(owner), item.path,
+                                              item.span.start_line,
                                               target, chain, "splices it into the SQL it returns")
                    + f" as `{param}`; build the SQL with placeholders there and pass "
                    "the value as a bound parameter")
@@ -507,8 +533,8 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
         return Finding(rule_id="BR101", severity=level, message=message, path=item.path,
                        span=item.span, related=_chain_related(
                            target, chain, "splices the value into the SQL it returns")), (
-            params if evidence else ())
-    return None, ()
+            params if evidence else ()), (params if evidence and chain.use.value else ())
+    return None, (), ()
 
 
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]

@@ -207,7 +207,10 @@ class RawSQL(Rule):
         message = f"SQL passed to `{sink.label}` is built with {how} from {shown}"
         related: list[Related] = []
         build_lines = sorted({n.lineno for n in build.built_at if hasattr(n, "lineno")})  # type: ignore[attr-defined]
-        outside = [line for line in build_lines if line != call.lineno]
+        # the call's own lines are no other place: an f-string on the line after
+        # `cursor.execute(` is the call's argument, not where a part was built
+        last = call.end_lineno or call.lineno
+        outside = [line for line in build_lines if not call.lineno <= line <= last]
         if outside:
             where = ", ".join(str(line) for line in outside)
             message += f" (built on line{'s' if len(outside) > 1 else ''} {where})"

@@ -30,6 +30,8 @@ class ParamUse:
     param: str
     line: int
     detail: str
+    # spliced where a value goes (`= '{x}'`), not as a name or a fragment (br101_positions)
+    value: bool = True
 
 
 @dataclass(frozen=True)
