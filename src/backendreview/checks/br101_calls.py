@@ -174,6 +174,8 @@ class FlowRecorder:
         self.strings = strings
         self.looks_like_sql = looks_like_sql
         self.functions: dict[int, dict[str, list]] = {}  # type: ignore[type-arg]
+        # attributes some assignment of the file fills with request data (lazily)
+        self._request_attrs: set[str] | None = None
 
     def _own(self, node: ast.AST) -> dict[str, list] | None:  # type: ignore[type-arg]
         func = self.ctx.semantic.enclosing_function(node)
@@ -292,11 +294,34 @@ class FlowRecorder:
                         computed: list[tuple[str, ast.expr]]) -> None:
         for key, arg in computed:
             behind = parameters_behind(self.ctx, arg)
-            if behind is None:
+            if behind is None or self._state_from_request(arg):
                 own["derived"].append(Derived(call.lineno, call.col_offset, key, True))
             elif behind:
                 own["derived"].append(Derived(call.lineno, call.col_offset, key, False,
                                               tuple(sorted(behind))))
+
+    def _state_from_request(self, arg: ast.expr) -> bool:
+        """`self.table` where some method of this file writes request data into `table`
+        (`self.table = request.args["table"]`, `self.suffix += request.args["s"]`): object
+        state is no evidence by itself, state filled from a request is."""
+        if self._request_attrs is None:
+            self._request_attrs = set()
+            for node in ast.walk(self.ctx.tree):
+                if not isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) or (
+                        node.value is None):
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                attrs = {t.attr for t in targets if isinstance(t, ast.Attribute)}
+                if attrs and (parameters_behind(self.ctx, node.value) is None or any(
+                        self.ctx.qualified_name(n) == "flask.request"
+                        for n in ast.walk(node.value) if isinstance(n, ast.Name))):
+                    # anything read off Flask's request is the client's (headers too)
+                    self._request_attrs |= attrs
+        if not self._request_attrs:
+            return False
+        return any(isinstance(n, ast.Attribute) and n.attr in self._request_attrs
+                   and isinstance(n.value, ast.Name) and n.value.id in ("self", "cls")
+                   for n in ast.walk(arg))
 
     def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> bool:
         """Records the candidate; False when the text has no runtime part to report."""

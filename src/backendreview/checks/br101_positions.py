@@ -29,7 +29,8 @@ _BEFORE_VALUE = re.compile(
 def value_positions(build: StringBuild) -> set[int]:
     """The ids of the build's runtime values that sit in a value position: inside single
     quotes (`'{x}'`, `'%{q}%'`: a string literal's text), or right after a comparison,
-    `LIKE`, `IN (`, `LIMIT` / `OFFSET`. Never a joined list or a value named for a clause."""
+    `LIKE`, `IN (`, `LIMIT` / `OFFSET` when it is no joined list or value named for a
+    clause."""
     out: set[int] = set()
     text = ""
     pieces = build.pieces
@@ -42,8 +43,10 @@ def value_positions(build: StringBuild) -> set[int]:
             if later.value is not None:
                 break
             after += later.text or ""
-        quoted = _inside_single_quotes(text) and "'" in after
-        if (quoted or _BEFORE_VALUE.search(text)) and not _fragment(piece.value):
+        # inside a string literal whatever its name says (`'{table}'` is text); bare, a
+        # joined list or a value named for a clause after `=` is SQL (`= {subquery}`)
+        if (_inside_single_quotes(text) and "'" in after) or (
+                _BEFORE_VALUE.search(text) and not _fragment(piece.value)):
             out.add(id(piece.value))
         text += "\x00"
     return out
