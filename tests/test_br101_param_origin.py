@@ -187,3 +187,33 @@ def test_http_method_names_are_entry_points_only_on_a_view_class():
                 return conn.execute(f"DELETE FROM t WHERE name = '{table}'")
     """)
     assert [(line, sev) for line, sev, _ in found] == [(8, "error"), (12, "note")]
+
+
+def test_call_following_project_names_the_calls_that_bring_the_input(monkeypatch):  # type: ignore[no-untyped-def]
+    """fixtures/BR101/call_following: helpers whose every caller passes the repository's own
+    definitions or configuration are silent; one called from a route (or with request data
+    by one caller of several) names the calls up to the input; a public function with no
+    caller keeps a value in quotes, not a table name; texts reassigned in a branch are found."""
+    from pathlib import Path
+
+    from backendreview.engine import run
+
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "call_following"
+    monkeypatch.chdir(project)
+    findings = run([Path(".")], Config(root=project, select=("BR101",), cache=False),
+                   jobs=1).findings
+    assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
+        ("feat/api.py", 8, "error"), ("feat/stores.py", 27, "error"),
+        ("feat/stores.py", 39, "error"), ("feat/stores.py", 45, "error"),
+        ("feat/stores.py", 50, "error")]
+    by_line = {(f.path, f.span.start_line): f for f in findings}
+    rows = by_line[("feat/stores.py", 27)]
+    assert rows.message.endswith("(`owner` comes from outside: `rows_view` (views.py:10) "
+                                 "passes request data to `_rows_for`)")
+    assert ("feat/views.py", 10, "rows_view passes request data on") in [
+        (r.path, r.span.start_line, r.message) for r in rows.related]
+    drop = by_line[("feat/stores.py", 39)]
+    assert "(`table` comes from outside: `drop_table` (views.py:15) passes it to `_drop`; " \
+        "`drop_table` (views.py:14) is an entry point" in drop.message
+    assert [(r.path, r.span.start_line) for r in drop.related][-2:] == [
+        ("feat/views.py", 15), ("feat/views.py", 14)]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ..analysis.program import ConstNeed, ProgramModel, callee_of, constant_needs, short_name
-from ..analysis.program.facts import Callee, FunctionInfo
+from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.sqlflow import (
     API,
     FACT_KIND,
@@ -578,8 +578,9 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     if not params or owner is None:
         return finding
     origins = {p: summaries.param_origin(owner, p) for p in params}
-    if RUNTIME in origins.values():
-        return finding
+    runtime = next((p for p in params if origins[p] == RUNTIME), None)
+    if runtime is not None:
+        return _with_path(finding, owner, runtime, summaries.runtime_path(owner, runtime))
     if any(origins[p] == API for p in value_params if p in origins):
         return finding
     hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
@@ -590,3 +591,32 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
               f"`{short_name(owner.qualname, owner.path)}` (it is reached through a dispatch "
               "or an object the code does not type)")
     return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
+
+
+def _with_path(finding: Finding, owner: FunctionInfo, param: str,
+               path: list[tuple[FunctionInfo, CallSite | None]]) -> Finding:
+    """The finding with the calls that bring outside input to `param` named in its message
+    and related locations: "`param` comes from outside: `drop_table` (views.py:14) passes
+    it to `_drop`, and `drop_table` is an entry point (a route, a view, a task)"."""
+    if not path:
+        return finding
+    steps: list[str] = []
+    related: list[Related] = []
+    callee = owner
+    for number, (caller, site) in enumerate(path):
+        name = short_name(caller.qualname, caller.path)
+        if site is None:
+            steps.append(f"`{name}` ({_where(caller.path, caller.line)}) is an entry point "
+                         "(a route, a view, a callback: its parameters come from outside)")
+            related.append(Related(Span(caller.line, 1, caller.line, 2),
+                                   f"{name} is an entry point", caller.path))
+            break
+        # the last call of a path that ends in no entry point passes the request's data
+        what = "request data" if number == len(path) - 1 else "it"
+        steps.append(f"`{name}` ({_where(caller.path, site.line)}) passes {what} to "
+                     f"`{short_name(callee.qualname, callee.path)}`")
+        related.append(Related(Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
+                               f"{name} passes {what} on", caller.path))
+        callee = caller
+    message = finding.message + f" (`{param}` comes from outside: " + "; ".join(steps) + ")"
+    return replace(finding, message=message, related=(*finding.related, *related))

@@ -112,6 +112,10 @@ class ParamSummaries:
         self._callers: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._overriding_calls: dict[
             str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
+        # (function, parameter) -> (the caller, its call or None for an entry point, the
+        # caller's parameter the call hands on or None): how a RUNTIME answer was found
+        self._witness: dict[tuple[str, str], tuple[FunctionInfo, CallSite | None,
+                                                   str | None]] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -254,6 +258,7 @@ class ParamSummaries:
         cls = self.model.classes.get(fn.cls) if fn.cls else None
         if is_entry_point(fn.name, fn.params, self.registering_decorators(fn),
                           cls.bases if cls else ()):
+            self._witness[(fn.qualname, param)] = (fn, None, None)
             return RUNTIME
         sites = self._overriding_calls.get(fn.qualname)
         if sites is None:
@@ -266,13 +271,16 @@ class ParamSummaries:
             # binds the arguments (a base may declare the method differently)
             keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
             if "*" in site.passed_args and not keys:
-                return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
+                # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
+                self._witness[(fn.qualname, param)] = (caller, site, None)
+                return RUNTIME
             if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
                 # the default, a literal, a value built from constants, or one whose text
                 # cannot carry SQL (a number, a timestamp, a sanitised name)
                 continue
             sources = self._sources(caller, site, keys)
             if sources is None:
+                self._witness[(fn.qualname, param)] = (caller, site, None)
                 return RUNTIME  # request data
             if not sources:
                 continue  # a value the caller makes of its own state or configuration
@@ -285,9 +293,25 @@ class ParamSummaries:
             for own in sources:
                 origin = self.param_origin(caller, own, depth + 1, seen | {key})
                 if origin == RUNTIME:
+                    self._witness[(fn.qualname, param)] = (caller, site, own)
                     return RUNTIME
                 found = stronger(found, origin)
         return found
+
+    def runtime_path(self, fn: FunctionInfo, param: str
+                     ) -> list[tuple[FunctionInfo, CallSite | None]]:
+        """Why param_origin found `fn`'s `param` RUNTIME, after it did: the calls up from
+        `fn`, each with its caller, ending at the one that passes request data (or `*args`),
+        or at an entry point (its site None)."""
+        out: list[tuple[FunctionInfo, CallSite | None]] = []
+        key = (fn.qualname, param)
+        while key in self._witness and len(out) <= MAX_DEPTH + 1:
+            caller, site, handed = self._witness[key]
+            out.append((caller, site))
+            if site is None or handed is None:
+                break
+            key = (caller.qualname, handed)
+        return out
 
     def _sources(self, caller: FunctionInfo, site: CallSite, keys: set[str]
                  ) -> tuple[str, ...] | None:
