@@ -193,7 +193,8 @@ def test_call_following_project_names_the_calls_that_bring_the_input(monkeypatch
     """fixtures/BR101/call_following: helpers whose every caller passes the repository's own
     definitions or configuration are silent; one called from a route (or with request data
     by one caller of several) names the calls up to the input; a public function with no
-    caller keeps a value in quotes, not a table name; texts reassigned in a branch are found."""
+    caller (the package's interface) keeps its finding; texts reassigned in a branch are
+    found."""
     from pathlib import Path
 
     from backendreview.engine import run
@@ -203,7 +204,8 @@ def test_call_following_project_names_the_calls_that_bring_the_input(monkeypatch
     findings = run([Path(".")], Config(root=project, select=("BR101",), cache=False),
                    jobs=1).findings
     assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
-        ("feat/api.py", 8, "error"), ("feat/stores.py", 27, "error"),
+        ("feat/api.py", 8, "error"), ("feat/api.py", 18, "error"),
+        ("feat/stores.py", 27, "error"),
         ("feat/stores.py", 39, "error"), ("feat/stores.py", 45, "error"),
         ("feat/stores.py", 50, "error")]
     by_line = {(f.path, f.span.start_line): f for f in findings}

@@ -106,6 +106,12 @@ class SinkOfCall:
     args: tuple[tuple[str, str, bool, str, tuple[str, ...]], ...]
 
 
+def _reads_flask_request(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """Anything read off Flask's `request` is the client's, headers and all."""
+    return any(isinstance(n, ast.Name) and ctx.qualified_name(n) == "flask.request"
+               for n in ast.walk(value))
+
+
 def _is_build(value: ast.expr | None) -> bool:
     """A string build: an f-string, a concatenation or `"...".format(...)`."""
     return isinstance(value, _BUILDS) or (
@@ -294,7 +300,8 @@ class FlowRecorder:
                         computed: list[tuple[str, ast.expr]]) -> None:
         for key, arg in computed:
             behind = parameters_behind(self.ctx, arg)
-            if behind is None or self._state_from_request(arg):
+            if behind is None or self._state_from_request(arg) or _reads_flask_request(
+                    self.ctx, arg):
                 own["derived"].append(Derived(call.lineno, call.col_offset, key, True))
             elif behind:
                 own["derived"].append(Derived(call.lineno, call.col_offset, key, False,
@@ -312,10 +319,8 @@ class FlowRecorder:
                     continue
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 attrs = {t.attr for t in targets if isinstance(t, ast.Attribute)}
-                if attrs and (parameters_behind(self.ctx, node.value) is None or any(
-                        self.ctx.qualified_name(n) == "flask.request"
-                        for n in ast.walk(node.value) if isinstance(n, ast.Name))):
-                    # anything read off Flask's request is the client's (headers too)
+                if attrs and (parameters_behind(self.ctx, node.value) is None
+                              or _reads_flask_request(self.ctx, node.value)):
                     self._request_attrs |= attrs
         if not self._request_attrs:
             return False
@@ -581,8 +586,8 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     runtime = next((p for p in params if origins[p] == RUNTIME), None)
     if runtime is not None:
         return _with_path(finding, owner, runtime, summaries.runtime_path(owner, runtime))
-    if any(origins[p] == API for p in value_params if p in origins):
-        return finding
+    if API in origins.values():
+        return finding  # the package's interface splices what its users pass
     hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
     if not hidden:
         return None

@@ -282,19 +282,24 @@ class ParamSummaries:
             if sources is None:
                 self._witness[(fn.qualname, param)] = (caller, site, None)
                 return RUNTIME  # request data
-            if not sources:
+            as_is, computed = sources
+            if not as_is and not computed:
                 continue  # a value the caller makes of its own state or configuration
-            key = f"{caller.qualname}:{','.join(sources)}"
+            key = f"{caller.qualname}:{','.join(sorted(as_is | computed))}"
             if key in seen:
                 continue  # a cycle: the other calls decide
             if depth >= MAX_DEPTH:
                 found = stronger(found, UNRESOLVED)
                 continue
-            for own in sources:
+            for own in sorted(as_is | computed):
                 origin = self.param_origin(caller, own, depth + 1, seen | {key})
                 if origin == RUNTIME:
                     self._witness[(fn.qualname, param)] = (caller, site, own)
                     return RUNTIME
+                if origin == API and own not in as_is:
+                    # what the interface's user passed, transformed on the way (a table
+                    # list read off their engine): nothing shows they chose this text
+                    origin = UNRESOLVED
                 found = stronger(found, origin)
         return found
 
@@ -314,27 +319,28 @@ class ParamSummaries:
         return out
 
     def _sources(self, caller: FunctionInfo, site: CallSite, keys: set[str]
-                 ) -> tuple[str, ...] | None:
-        """The caller's own parameters the arguments `keys` of a call carry, handed on as
-        they are or computed from them; None when request data is part of one. Empty: the
-        caller makes the values itself (see Derived)."""
+                 ) -> tuple[set[str], set[str]] | None:
+        """The caller's own parameters the arguments `keys` of a call carry: those handed on
+        as they are, and those the values are computed from; None when request data is part
+        of one. Both empty: the caller makes the values itself (see Derived)."""
+        as_is: set[str] = set()
+        computed: set[str] = set()
         facts = self.own.get(caller.qualname)
         if facts is None:
-            return ()
+            return as_is, computed
         at = (site.line, site.col)
         forward = next((f for f in facts.forwards if (f.line, f.col) == at), None)
         passed = dict(forward.args) if forward is not None else {}
-        out: set[str] = set()
         for key in keys:
             if key in passed:
-                out.update(passed[key])
+                as_is.update(passed[key])
                 continue
             for derived in facts.derived:
                 if (derived.line, derived.col, derived.key) == (*at, key):
                     if derived.request:
                         return None
-                    out.update(derived.params)
-        return tuple(sorted(out))
+                    computed.update(derived.params)
+        return as_is, computed
 
     def _calls_reaching(self, fn: FunctionInfo
                         ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
