@@ -369,7 +369,9 @@ class ParamSummaries:
 # Decorators that do not make a function an entry point: its callers are still the project's.
 _PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|cached_property"
                                r"|abstractmethod|override|lru_cache|cache|wraps|overload"
-                               r"|contextmanager|asynccontextmanager)$")
+                               r"|contextmanager|asynccontextmanager"
+                               # typing's markers hand the function back unchanged
+                               r"|no_type_check|final|deprecated)$")
 
 
 # A class-based view's base, by its last segment: MethodView, Resource, RequestHandler,
