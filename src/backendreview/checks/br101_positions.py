@@ -20,9 +20,10 @@ from .br101_origins import FRAGMENT_NAME, parameters_behind
 
 # Text right before a value that puts it where only a datum goes: a comparison, a pattern, a
 # list of values, a row count. Deliberately narrower than the fix's own test (a `,` or a `(`
-# also opens column lists): a name read as a value would make weak evidence strong.
+# also opens column lists, a CASE's THEN / ELSE as often gives a column as a datum): a name
+# read as a value would make weak evidence strong.
 _BEFORE_VALUE = re.compile(
-    r"(?:=|<|>|\bLIKE|\bILIKE|\bIN\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN|\bTHEN|\bELSE)\s*$",
+    r"(?:=|<|>|\bLIKE|\bILIKE|\bIN\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN)\s*$",
     re.IGNORECASE)
 
 
