@@ -359,3 +359,21 @@ def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper()
     assert fixes[18] is not None and fixes[18].description.startswith(
         "The parts (`group`, `query.where`) are names (a table, a column), which a bound "
         "parameter cannot carry: quote each with the driver's identifier quoting")
+
+
+def test_text_built_inside_a_multi_line_call_is_not_built_on_another_line():
+    """marimo redshift.py:381 said "built on line 382" for the f-string on the line after
+    `cursor.execute(`: the call's own argument, not another place."""
+    _, finding = _one("""
+        import sqlite3
+        from flask import request
+        def show(conn: sqlite3.Connection):
+            name = request.args["name"]
+            return conn.execute(
+                f"SELECT * FROM t WHERE name = '{name}'"
+            )
+    """)
+    assert finding.rule_id == "BR101" and finding.span.start_line == 6
+    assert "built on line" not in finding.message
+    assert finding.message.startswith("SQL passed to `conn.execute()` is built with an "
+                                      "f-string from `name`")
