@@ -181,6 +181,9 @@ def test_reassignment_in_branches_is_followed():
             else:
                 query = "SELECT * FROM listings ORDER BY " + sort
             return conn.execute(query)
+
+        def listings(request):
+            return f(request.db, request.args["sort"])
     """)
     assert "`sort`" in finding.message and "(built on line 7)" in finding.message
 
@@ -289,6 +292,9 @@ def test_a_wrapper_call_gets_one_finding_not_a_direct_and_a_through_call_copy():
 
             def drop(self, table):
                 return self.execute('DROP TABLE IF EXISTS "{0}"'.format(table))
+
+        def drop_view(request):
+            return Backend(request.db).drop(request.args["table"])
         """)
     assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR101", 10)]
     assert "`table`" in findings[0].message
@@ -331,19 +337,43 @@ def test_text_run_by_a_helper_that_appends_a_limit_is_found_through_the_helper()
     by_line = {f.span.start_line: f.message for f in findings}
     assert "`query.where`" in by_line[13] and "`Backend._fetchall`" in by_line[13]
     # a clause cannot be bound: the advice is an allowlist where it is made
-    assert by_line[13].endswith("a bound parameter cannot carry a clause: build it where it "
-                                "is made from an allowlist of column names, with the values "
-                                "as placeholders")
+    assert ("a bound parameter cannot carry a clause: build it where it is made from an "
+            "allowlist of column names, with the values as placeholders (`query` comes from "
+            "outside: `alerts_view` (case.py:26) passes request data to `Backend.get_alerts`)"
+            ) in by_line[13]
     assert "`group`" in by_line[18] and "run as SQL" in by_line[18]
-    assert by_line[18].endswith("; pass the values as bound parameters of that call")
+    # a column name and a clause, no value: placeholders are no fix, quoting or an allowlist is
+    assert ("; a bound parameter cannot carry a table or column name: quote it with the "
+            "driver's identifier quoting or take it from an allowlist of known names"
+            ) in by_line[18]
+    # the chain starts at the calling method, then names the helper that runs the text
+    assert "`Backend.get_counts` (case.py:18) calls `Backend._fetchall`" in by_line[18]
     # alerta: these findings carried no fix at all. The clause's fix is said in words, where
     # it is made (its values may be bound already: the names are what a placeholder cannot
-    # carry); the other is placeholders with the values passed where the text is run.
+    # carry); the other holds a column name and a clause, no value: quoting or an allowlist.
     fixes = {f.span.start_line: f.fix for f in findings}
     assert fixes[13] is not None and fixes[13].suggestion is None
     assert fixes[13].description.startswith(
         "The SQL fragments (`query.where`) are made elsewhere: where they are built, take "
         "every column, attribute and sort name from an allowlist of known names")
     assert fixes[18] is not None and fixes[18].description.startswith(
-        "Put placeholders in the text passed as `query` and pass the values as bound "
-        "parameters where it is run (extend `self._fetchall` to take them if it does not)")
+        "The parts (`group`, `query.where`) are names (a table, a column), which a bound "
+        "parameter cannot carry: quote each with the driver's identifier quoting")
+
+
+def test_text_built_inside_a_multi_line_call_is_not_built_on_another_line():
+    """marimo redshift.py:381 said "built on line 382" for the f-string on the line after
+    `cursor.execute(`: the call's own argument, not another place."""
+    _, finding = _one("""
+        import sqlite3
+        from flask import request
+        def show(conn: sqlite3.Connection):
+            name = request.args["name"]
+            return conn.execute(
+                f"SELECT * FROM t WHERE name = '{name}'"
+            )
+    """)
+    assert finding.rule_id == "BR101" and finding.span.start_line == 6
+    assert "built on line" not in finding.message
+    assert finding.message.startswith("SQL passed to `conn.execute()` is built with an "
+                                      "f-string from `name`")

@@ -35,7 +35,7 @@ def test_inert_values_project(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BR101", "app/store.py", 34, "error"),  # _drop: the third caller passes request data
         ("BR101", "app/store.py", 46, "error"),  # _stamp: str() of request text
         ("BR101", "app/store.py", 50, "error"),  # _slug: only whitespace trimmed
-        ("BR101", "app/tools/cleanup.py", 16, "note"),  # namespace_echo returns its argument
+        ("BR101", "app/tools/cleanup.py", 18, "note"),  # namespace_echo returns its argument
         ("BR101", "app/views.py", 71, "error"),  # a blacklist re.sub
         ("BR101", "app/views.py", 75, "error"),  # str(request text)
         ("BR101", "app/views.py", 77, "error"),  # re.sub(..., count=1)

@@ -55,10 +55,19 @@ def test_a_parameter_handed_on_is_judged_by_the_callers_callers():
         class Store:
             def clean(self, conn, table):
                 return _vacuum(conn, table)
+
+        def _owned(conn: sqlite3.Connection, owner):
+            return conn.execute(f"SELECT * FROM t WHERE owner = '{owner}'")
+
+        class Audit:
+            def by_owner(self, conn, owner):
+                return _owned(conn, owner)
     """)
     # _run: its one caller hands on `table`, which every call of purge fixes: withdrawn;
-    # _vacuum: its caller's own callers are not seen: a note.
-    assert [(line, sev) for line, sev, _ in found] == [(14, "note")]
+    # _vacuum: its caller's own callers are not seen, and `table` is a name (the caller's
+    # SQL by design): nothing shows an outsider chooses it, no finding; _owned: the same
+    # hidden callers, but `owner` sits where a value goes: a note.
+    assert [(line, sev) for line, sev, _ in found] == [(21, "note")]
 
 
 def test_parameter_every_call_passes_literals_or_the_default_is_not_reported():
@@ -100,8 +109,8 @@ def test_a_call_of_the_base_method_reaches_the_override():
                 cursor.execute(f"SELECT COUNT(*) FROM alerts WHERE {where}")
                 return cursor.fetchall()
 
-        def view(db: Database, where_text):
-            return db.counts(where_text)
+        def view(db: Database, request):
+            return db.counts(request.args["where"])
     """)
     assert [(line, sev) for line, sev, _ in found] == [(9, "error")]
 
@@ -160,8 +169,7 @@ def test_module_level_object_calls_reach_the_backend(monkeypatch):  # type: igno
     findings = run([Path(".")], Config(root=project, select=("BR101",), cache=False),
                    jobs=1).findings
     assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
-        ("app/backend.py", 21, "error"), ("app/backend.py", 42, "note"),
-        ("app/backend.py", 48, "error")]
+        ("app/backend.py", 21, "error"), ("app/backend.py", 50, "note")]
 
 
 def test_http_method_names_are_entry_points_only_on_a_view_class():
@@ -176,6 +184,38 @@ def test_http_method_names_are_entry_points_only_on_a_view_class():
 
         class Backend:
             def delete(self, conn: sqlite3.Connection, table):
-                return conn.execute(f"DROP TABLE {table}")
+                return conn.execute(f"DELETE FROM t WHERE name = '{table}'")
     """)
     assert [(line, sev) for line, sev, _ in found] == [(8, "error"), (12, "note")]
+
+
+def test_call_following_project_names_the_calls_that_bring_the_input(monkeypatch):  # type: ignore[no-untyped-def]
+    """fixtures/BR101/call_following: helpers whose every caller passes the repository's own
+    definitions or configuration are silent; one called from a route (or with request data
+    by one caller of several) names the calls up to the input; a public function with no
+    caller (the package's interface) keeps its finding; texts reassigned in a branch are
+    found."""
+    from pathlib import Path
+
+    from backendreview.engine import run
+
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "call_following"
+    monkeypatch.chdir(project)
+    findings = run([Path(".")], Config(root=project, select=("BR101",), cache=False),
+                   jobs=1).findings
+    assert sorted((f.path, f.span.start_line, f.severity.value) for f in findings) == [
+        ("feat/api.py", 8, "error"), ("feat/api.py", 18, "error"),
+        ("feat/stores.py", 27, "error"),
+        ("feat/stores.py", 39, "error"), ("feat/stores.py", 45, "error"),
+        ("feat/stores.py", 50, "error")]
+    by_line = {(f.path, f.span.start_line): f for f in findings}
+    rows = by_line[("feat/stores.py", 27)]
+    assert rows.message.endswith("(`owner` comes from outside: `rows_view` (views.py:10) "
+                                 "passes request data to `_rows_for`)")
+    assert ("feat/views.py", 10, "rows_view passes request data on") in [
+        (r.path, r.span.start_line, r.message) for r in rows.related]
+    drop = by_line[("feat/stores.py", 39)]
+    assert "(`table` comes from outside: `drop_table` (views.py:15) passes it to `_drop`; " \
+        "`drop_table` (views.py:14) is an entry point" in drop.message
+    assert [(r.path, r.span.start_line) for r in drop.related][-2:] == [
+        ("feat/views.py", 15), ("feat/views.py", 14)]

@@ -289,8 +289,8 @@ HELPER_SQL = """
             return cursor.fetchall()
 
         def get_counts(self, group):
-            select = "SELECT {{group}}, COUNT(*) FROM alerts GROUP BY {{group}}".format(
-                group=group)
+            select = "SELECT COUNT(*) FROM alerts WHERE {{column}} = '{{group}}'".format(
+                group=group, column={column})
             return self._fetchall({call_args})
 
 
@@ -301,11 +301,26 @@ HELPER_SQL = """
 
 def test_br101_a_helper_call_with_the_text_alone_is_told_to_bind(tmp_path,
                                                                  monkeypatch) -> None:
-    (finding,) = _project(tmp_path, {"case.py": HELPER_SQL.format(call_args="select")},
-                          "BR101", monkeypatch)
+    (finding,) = _project(tmp_path, {"case.py": HELPER_SQL.format(
+        call_args="select", column='"status"')}, "BR101", monkeypatch)
     assert finding.fix.description.startswith(
         "Put placeholders in the text passed as `query` and pass the values as bound "
         "parameters where it is run (extend `self._fetchall` to take them if it does not)")
+
+
+def test_br101_a_helper_call_with_only_names_is_told_to_quote_them(tmp_path,
+                                                                  monkeypatch) -> None:
+    """The same text with the request's value as the column, quoted as a literal nowhere:
+    a name, which no placeholder carries (feast's all-identifier Snowflake SQL was told to
+    bind)."""
+    code = HELPER_SQL.format(call_args="select", column="group").replace(
+        "= '{group}'", "IS NOT NULL")
+    (finding,) = _project(tmp_path, {"case.py": code}, "BR101", monkeypatch)
+    assert finding.rule_id == "BR101" and finding.span.start_line == 11
+    assert "a bound parameter cannot carry a table or column name" in finding.message
+    assert finding.fix.description.startswith(
+        "The parts (`group`) are names (a table, a column), which a bound parameter cannot "
+        "carry: quote each with the driver's identifier quoting")
 
 
 FACTORY = """

@@ -122,7 +122,7 @@ def test_a_finding_through_calls_names_every_step_in_sarif(monkeypatch):
                    f.span.start_line == 24)
     assert finding.message.startswith(
         "SQL text built with % formatting from `name` is passed as `statement` and run as "
-        "SQL: `run_logged` (views.py:24) calls `run_logged` (db.py:11), which calls `run_sql` "
+        "SQL: `search` (views.py:24) calls `run_logged` (db.py:11), which calls `run_sql` "
         "(db.py:6), which runs it with `cur.execute()` (db.py:7)")
     assert [(r.path, r.span.start_line) for r in finding.related] == [
         ("shop/db.py", 11), ("shop/db.py", 13), ("shop/db.py", 7)]

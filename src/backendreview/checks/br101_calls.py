@@ -23,12 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ..analysis.program import ConstNeed, ProgramModel, callee_of, constant_needs, short_name
-from ..analysis.program.facts import Callee, FunctionInfo
+from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.sqlflow import (
+    API,
     FACT_KIND,
     RUNTIME,
     UNRESOLVED,
     Chain,
+    Derived,
     Forward,
     ParamFacts,
     ParamUse,
@@ -36,7 +38,16 @@ from ..analysis.program.sqlflow import (
 )
 from ..model import Finding, Fix, Related, Severity, Span
 from .br101_cypher import cypher_fix, runs_age_cypher
-from .br101_origins import EVIDENCE, FRAGMENT_NAME, SAFE, Origin, classify, param_of
+from .br101_origins import (
+    EVIDENCE,
+    FRAGMENT_NAME,
+    SAFE,
+    Origin,
+    classify,
+    param_of,
+    parameters_behind,
+)
+from .br101_positions import reaching_assignments, value_parameters, value_positions
 from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
@@ -75,6 +86,11 @@ class TextToHelper:
     evidence_params: tuple[str, ...] = ()
     # the written text calls Apache AGE's cypher(): its fix is AGE's parameter map
     cypher: bool = False
+    # the parameters of the calling function behind parts that sit where a value goes
+    # (`= '{x}'`, `LIMIT {n}`): with no caller in sight, only those are evidence
+    value_params: tuple[str, ...] = ()
+    # no part sits where a value goes: names (tables, columns) a placeholder cannot carry
+    names_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,12 @@ class SinkOfCall:
     # each argument: (key, source, runtime?, evidence or "", the parameters of the calling
     # function that alone make the evidence)
     args: tuple[tuple[str, str, bool, str, tuple[str, ...]], ...]
+
+
+def _reads_flask_request(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """Anything read off Flask's `request` is the client's, headers and all."""
+    return any(isinstance(n, ast.Name) and ctx.qualified_name(n) == "flask.request"
+               for n in ast.walk(value))
 
 
 def _is_build(value: ast.expr | None) -> bool:
@@ -158,13 +180,15 @@ class FlowRecorder:
         self.strings = strings
         self.looks_like_sql = looks_like_sql
         self.functions: dict[int, dict[str, list]] = {}  # type: ignore[type-arg]
+        # attributes some assignment of the file fills with request data (lazily)
+        self._request_attrs: set[str] | None = None
 
     def _own(self, node: ast.AST) -> dict[str, list] | None:  # type: ignore[type-arg]
         func = self.ctx.semantic.enclosing_function(node)
         if func is None or isinstance(func, ast.Lambda):
             return None
         return self.functions.setdefault(func.lineno, {
-            "executes": [], "returns_sql": [], "returns": [], "forwards": []})
+            "executes": [], "returns_sql": [], "returns": [], "forwards": [], "derived": []})
 
     def _owner_line(self, node: ast.AST) -> int:
         func = self.ctx.semantic.enclosing_function(node)
@@ -216,26 +240,42 @@ class FlowRecorder:
             _short(self.ctx.source(source.func)), tuple(args)))
 
     def call(self, call: ast.Call, skip: ast.expr | None = None) -> None:
-        """Any call: parameters handed on, and SQL text built here handed to a function
-        (`skip`: the argument the file rule already checks as this call's SQL)."""
+        """Any call: parameters handed on, values computed from them or from request data
+        (`Derived`: the program model follows a parameter's values up through them), and
+        SQL text built here handed to a function (`skip`: the argument the file rule
+        already checks as this call's SQL)."""
         if not call.args and not call.keywords:
             return
         passed: list[tuple[str, tuple[str, ...]]] = []
         built: list[tuple[str, ast.expr]] = []
+        computed: list[tuple[str, ast.expr]] = []
         for key, arg in _key_args(call):
             if isinstance(arg, ast.Name):
-                bindings = _latest_rebuild(self.ctx.reaching_bindings(arg), arg.id)
-                if len(bindings) != 1:
+                param = param_of(self.ctx, arg)
+                if param is not None:
+                    passed.append((key, (param,)))
                     continue
-                value = bindings[0].value
-                if bindings[0].kind == "param" or isinstance(value, ast.Name):
-                    param = param_of(self.ctx, arg)
-                    if param is not None:
-                        passed.append((key, (param,)))
-                elif _is_build(value) and _sql_ish(value):  # type: ignore[arg-type]
+                every = self.ctx.reaching_bindings(arg)
+                bindings = _latest_rebuild(reaching_assignments(self.ctx, arg, every), arg.id)
+                values = [b.value for b in bindings]
+                if len(every) == 1 and _is_build(values[0]) and _sql_ish(values[0]):  # type: ignore[arg-type]
                     built.append((key, arg))
+                elif bindings and all(b.kind == "assign" and _is_build(v) and _sql_ish(v)  # type: ignore[arg-type]
+                                      for b, v in zip(bindings, values, strict=True)):
+                    # the text a later assignment leaves (`query = f"UPDATE ..."` in the
+                    # branch of the call), or one per branch (`if ...: query = f"INSERT
+                    # ... " else: query = f"INSERT ..."`): the first with runtime parts speaks
+                    built += [(key, v) for v in values]  # type: ignore[misc]
             elif _sql_ish(arg):
                 built.append((key, arg))
+            if not isinstance(arg, ast.Constant):
+                computed.append((key, arg))
+        if computed:
+            # matched to the program model's call site by position: whatever this file can
+            # tell of the callee (a local's class is the model's to type)
+            own = self._own(call)
+            if own is not None:
+                self._record_derived(own, call, computed)
         if not passed and not built:
             return
         callee = callee_of(self.ctx, call)
@@ -250,22 +290,60 @@ class FlowRecorder:
                 callee, call.lineno, call.col_offset, call.end_lineno or call.lineno,
                 call.end_col_offset or call.col_offset, _short(self.ctx.source(call.func)),
                 tuple(passed), isinstance(parent, ast.Return)))
+        done: set[str] = set()
         for key, arg in built:
-            if arg is not skip:
-                self._text_to_helper(call, callee, key, arg)
+            if arg is not skip and key not in done and self._text_to_helper(
+                    call, callee, key, arg):
+                done.add(key)
 
-    def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> None:
+    def _record_derived(self, own: dict[str, list], call: ast.Call,  # type: ignore[type-arg]
+                        computed: list[tuple[str, ast.expr]]) -> None:
+        for key, arg in computed:
+            behind = parameters_behind(self.ctx, arg)
+            if behind is None or self._state_from_request(arg) or _reads_flask_request(
+                    self.ctx, arg):
+                own["derived"].append(Derived(call.lineno, call.col_offset, key, True))
+            elif behind:
+                own["derived"].append(Derived(call.lineno, call.col_offset, key, False,
+                                              tuple(sorted(behind))))
+
+    def _state_from_request(self, arg: ast.expr) -> bool:
+        """`self.table` where some method of this file writes request data into `table`
+        (`self.table = request.args["table"]`, `self.suffix += request.args["s"]`): object
+        state is no evidence by itself, state filled from a request is."""
+        if self._request_attrs is None:
+            self._request_attrs = set()
+            for node in ast.walk(self.ctx.tree):
+                if not isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) or (
+                        node.value is None):
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                attrs = {t.attr for t in targets if isinstance(t, ast.Attribute)}
+                if attrs and (parameters_behind(self.ctx, node.value) is None
+                              or _reads_flask_request(self.ctx, node.value)):
+                    self._request_attrs |= attrs
+        if not self._request_attrs:
+            return False
+        return any(isinstance(n, ast.Attribute) and n.attr in self._request_attrs
+                   and isinstance(n.value, ast.Name) and n.value.id in ("self", "cls")
+                   for n in ast.walk(arg))
+
+    def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> bool:
+        """Records the candidate; False when the text has no runtime part to report."""
         build = self.strings.analyze(arg)
         if build is None or not build.is_dynamic or build.imported_template:
-            return
+            return False
         text = build.constant_text().replace("\x00", " x ")
-        if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)):
-            return
+        # A statement's first word is enough here (`UPDATE {schema}."{table}" SET ...`
+        # spliced names break the full shape): the helper must still run the text as SQL.
+        if not (self.looks_like_sql(text) or _SQL_CLAUSE.match(text)
+                or _SQL_START_WORD.match(text)):
+            return False
         cypher = runs_age_cypher(text)
         parts = [(v, classify(self.ctx, v, call)) for v in build.dynamic_values]
         parts = [(v, o) for v, o in parts if o.kind != SAFE]
         if not parts:
-            return
+            return False
         values = []
         for value, _ in parts:
             text = f"`{_short(self.ctx.source(value))}`"
@@ -289,7 +367,10 @@ class FlowRecorder:
             _short(self.ctx.source(call.func)), shown, " and ".join(build.constructs),
             evidence, "" if evidence else parts[0][1].reason,
             tuple(needs) if needs is not None else None,
-            all(_fragment(value) for value, _ in parts), evidence_params, cypher))
+            all(_fragment(value) for value, _ in parts), evidence_params, cypher,
+            value_parameters(self.ctx, build, [v for v, _ in parts]),
+            not any(id(v) in value_positions(build) for v, _ in parts)))
+        return True
 
     def returned(self, node: ast.Return) -> None:
         own = self._own(node)
@@ -308,6 +389,7 @@ class FlowRecorder:
             return
         if not self.looks_like_sql(build.constant_text().replace("\x00", " x ")):
             return
+        positions = value_positions(build)
         for part in build.dynamic_values:
             if classify(self.ctx, part, _NO_SINK).kind == SAFE:
                 continue
@@ -315,7 +397,8 @@ class FlowRecorder:
                 if isinstance(name, ast.Name) and not self._object_receiver(name):
                     param = param_of(self.ctx, name)
                     if param is not None:
-                        own["returns_sql"].append(ParamUse(param, node.lineno, ""))
+                        own["returns_sql"].append(ParamUse(param, node.lineno, "",
+                                                           id(part) in positions))
 
     def _object_receiver(self, name: ast.Name) -> bool:
         """`db.big_int`, `db.placeholder("x")`: a parameter whose attribute is read is an
@@ -330,7 +413,8 @@ class FlowRecorder:
             if any(own.values()):
                 self.ctx.emit_fact(FACT_KIND, ParamFacts(
                     self.ctx.path, line, tuple(own["executes"]), tuple(own["returns_sql"]),
-                    tuple(dict.fromkeys(own["returns"])), tuple(own["forwards"])))
+                    tuple(dict.fromkeys(own["returns"])), tuple(own["forwards"]),
+                    tuple(own["derived"])))
 
 
 _NO_SINK = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
@@ -339,6 +423,12 @@ _NO_SINK = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
 # -- the project phase ---------------------------------------------------------------------------
 def _where(path: str, line: int) -> str:
     return f"{PurePath(path).name}:{line}"
+
+
+def _caller_name(owner: FunctionInfo | None) -> str:
+    """The function making the call, for the first step of a chain (the callee is the
+    second): `get_columns` (get_datasets.py:276) calls `execute_duckdb_query` (...)."""
+    return short_name(owner.qualname, owner.path) if owner is not None else "module code"
 
 
 def _chain_text(first_text: str, first_path: str, first_line: int, target, chain: Chain,
@@ -381,12 +471,16 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
                 found = _text_to_helper(model, summaries, owner, item, target, severity)
                 params = item.evidence_params if found is not None and (
                     found.severity != NOTE) else ()
+                value_params = ()
             else:
-                found, params = _sink_of_call(summaries, item, target, severity)
+                found, params, value_params = _sink_of_call(summaries, owner, item, target,
+                                                            severity)
             if found is not None and found.severity == NOTE and not unknown_origins:
                 break  # parts of unknown origin: only with the option
             if found is not None and params:
-                found = parameter_evidence(summaries, owner, params, found)
+                found = parameter_evidence(
+                    summaries, owner, params, found,
+                    item.value_params if isinstance(item, TextToHelper) else value_params)
             if found is not None:
                 out.append(found)
                 break
@@ -405,11 +499,14 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
         return None  # every part is a constant made elsewhere
     message = (f"SQL text built with {item.how} from {item.values} is passed as `{param}` "
                f"and run as SQL: "
-               + _chain_text(item.text, item.path, item.span.start_line, target, chain,
+               + _chain_text(_caller_name(owner), item.path, item.span.start_line, target, chain,
                              "runs it with")
                + ("; a bound parameter cannot carry a clause: build it where it is made "
                   "from an allowlist of column names, with the values as placeholders"
-                  if item.fragments else "; pass the values as bound parameters of that call"))
+                  if item.fragments else
+                  "; a bound parameter cannot carry a table or column name: quote it with the "
+                  "driver's identifier quoting or take it from an allowlist of known names"
+                  if item.names_only else "; pass the values as bound parameters of that call"))
     if not item.evidence:
         message, severity = as_note(message, item.reason), NOTE
     return Finding(rule_id="BR101", severity=severity, message=message, path=item.path,
@@ -424,6 +521,11 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     already."""
     if item.cypher:
         return cypher_fix(item.values)
+    if item.names_only and not item.fragments:
+        return Fix(f"The parts ({item.values}) are names (a table, a column), which a bound "
+                   f"parameter cannot carry: quote each with the driver's identifier quoting "
+                   f"(a doubled-quote `\"...\"` escape, psycopg `sql.Identifier`) or take it "
+                   f"from an allowlist of known names, here or where it is built.")
     if item.fragments:
         return Fix(f"The SQL fragments ({item.values}) are made elsewhere: where they are "
                    f"built, take every column, attribute and sort name from an allowlist of "
@@ -437,10 +539,10 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
                f"allowlist of known names, here or where that part is built.")
 
 
-def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]
-                  ) -> tuple[Finding | None, tuple[str, ...]]:
-    """The finding, and the parameters of the calling function that alone make its
-    evidence."""
+def _sink_of_call(summaries, owner, item: SinkOfCall, target, severity  # type: ignore[no-untyped-def]
+                  ) -> tuple[Finding | None, tuple[str, ...], tuple[str, ...]]:
+    """The finding, the parameters of the calling function that alone make its evidence,
+    and those of them the helper splices where a value goes."""
     spliced = summaries.returns_sql_from(target)
     for key, source, runtime, evidence, params in item.args:
         param = summaries.parameter(target, item.callee, key)
@@ -448,7 +550,8 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
         if chain is None or not runtime:
             continue
         message = (f"SQL passed to `{item.label}` is built from `{source}` in another "
-                   f"function: " + _chain_text(item.text, item.path, item.span.start_line,
+                   f"function: " + _chain_text(_caller_name(owner), item.path,
+                                              item.span.start_line,
                                               target, chain, "splices it into the SQL it returns")
                    + f" as `{param}`; build the SQL with placeholders there and pass "
                    "the value as a bound parameter")
@@ -460,27 +563,65 @@ def _sink_of_call(summaries, item: SinkOfCall, target, severity  # type: ignore[
         return Finding(rule_id="BR101", severity=level, message=message, path=item.path,
                        span=item.span, related=_chain_related(
                            target, chain, "splices the value into the SQL it returns")), (
-            params if evidence else ())
-    return None, ()
+            params if evidence else ()), (params if evidence and chain.use.value else ())
+    return None, (), ()
 
 
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
-                       params: tuple[str, ...], finding: Finding) -> Finding | None:
-    """A finding whose only evidence is `params`, parameters of `owner`: it stands when a
-    call of `owner` passes a runtime value for one (or `owner` is an entry point); it goes
-    when every call passes constants or leaves the default; when the values reach `owner`
-    only through calls the model cannot see, nothing shows who chose them: a note that says
-    so (weak evidence, but a parameter is how code reached through a dispatch takes outside
-    input). See ParamSummaries.param_origin."""
+                       params: tuple[str, ...], finding: Finding,
+                       value_params: tuple[str, ...] = ()) -> Finding | None:
+    """A finding whose only evidence is `params`, parameters of `owner`, judged by the
+    calls, followed up the call graph (ParamSummaries.param_origin): it stands when a call
+    passes request data for one, or a value computed from an entry point's input; it goes
+    when every call passes values the code makes itself (literals, configuration, object
+    state, definitions). With no caller in sight, the position decides (br101_positions):
+    a parameter spliced where a value goes (`value_params`) keeps the finding, at the
+    rule's severity for a public function nothing in the project calls (the package's
+    interface) and as a note that says so when the calls are hidden (a dispatch, an
+    untyped object); a parameter used as a name or a fragment is the caller's SQL by
+    design, and nothing shows who chose it: no finding."""
     if not params or owner is None:
         return finding
-    origins = [summaries.param_origin(owner, p) for p in params]
-    if RUNTIME in origins:
-        return finding
-    if UNRESOLVED not in origins:
-        return None  # every call passes constants for them
-    shown = ", ".join(f"`{p}`" for p in params)
+    origins = {p: summaries.param_origin(owner, p) for p in params}
+    runtime = next((p for p in params if origins[p] == RUNTIME), None)
+    if runtime is not None:
+        return _with_path(finding, owner, runtime, summaries.runtime_path(owner, runtime))
+    if API in origins.values():
+        return finding  # the package's interface splices what its users pass
+    hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
+    if not hidden:
+        return None
+    shown = ", ".join(f"`{p}`" for p in hidden)
     reason = (f"no call in the project shows what reaches {shown} of "
               f"`{short_name(owner.qualname, owner.path)}` (it is reached through a dispatch "
               "or an object the code does not type)")
     return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
+
+
+def _with_path(finding: Finding, owner: FunctionInfo, param: str,
+               path: list[tuple[FunctionInfo, CallSite | None]]) -> Finding:
+    """The finding with the calls that bring outside input to `param` named in its message
+    and related locations: "`param` comes from outside: `drop_table` (views.py:14) passes
+    it to `_drop`, and `drop_table` is an entry point (a route, a view, a task)"."""
+    if not path:
+        return finding
+    steps: list[str] = []
+    related: list[Related] = []
+    callee = owner
+    for number, (caller, site) in enumerate(path):
+        name = short_name(caller.qualname, caller.path)
+        if site is None:
+            steps.append(f"`{name}` ({_where(caller.path, caller.line)}) is an entry point "
+                         "(a route, a view, a callback: its parameters come from outside)")
+            related.append(Related(Span(caller.line, 1, caller.line, 2),
+                                   f"{name} is an entry point", caller.path))
+            break
+        # the last call of a path that ends in no entry point passes the request's data
+        what = "request data" if number == len(path) - 1 else "it"
+        steps.append(f"`{name}` ({_where(caller.path, site.line)}) passes {what} to "
+                     f"`{short_name(callee.qualname, callee.path)}`")
+        related.append(Related(Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
+                               f"{name} passes {what} on", caller.path))
+        callee = caller
+    message = finding.message + f" (`{param}` comes from outside: " + "; ".join(steps) + ")"
+    return replace(finding, message=message, related=(*finding.related, *related))

@@ -36,6 +36,7 @@ from .br101_origins import (
 from .br101_origins import (
     FRAGMENT_NAME as _FRAGMENT_NAME,
 )
+from .br101_positions import value_parameters
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -206,7 +207,10 @@ class RawSQL(Rule):
         message = f"SQL passed to `{sink.label}` is built with {how} from {shown}"
         related: list[Related] = []
         build_lines = sorted({n.lineno for n in build.built_at if hasattr(n, "lineno")})  # type: ignore[attr-defined]
-        outside = [line for line in build_lines if line != call.lineno]
+        # the call's own lines are no other place: an f-string on the line after
+        # `cursor.execute(` is the call's argument, not where a part was built
+        last = call.end_lineno or call.lineno
+        outside = [line for line in build_lines if not call.lineno <= line <= last]
         if outside:
             where = ", ".join(str(line) for line in outside)
             message += f" (built on line{'s' if len(outside) > 1 else ''} {where})"
@@ -255,7 +259,8 @@ class RawSQL(Rule):
             owner = (self.ctx.path, func.lineno) if func is not None else None
             self.ctx.emit_fact(DEFERRED, DeferredSql(
                 finding, owner, tuple(needs) if needs is not None else None,
-                tuple(sorted(params)), tuple(origin_params)))
+                tuple(sorted(params)), tuple(origin_params),
+                value_parameters(self.ctx, build, [value for value, _ in parts])))
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -345,6 +350,9 @@ class DeferredSql:
     # The evidence is these parameters alone (no request data): the finding stands when a
     # call passes a runtime value for one; no resolved call makes it of unknown origin.
     origin_params: tuple[str, ...] = ()
+    # Those of the parameters behind parts in a value position (br101_positions): with no
+    # caller in sight, only they are evidence.
+    value_params: tuple[str, ...] = ()
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -371,7 +379,8 @@ class RawSQLThroughCalls(ProjectRule):
             if item.needs is not None and program.satisfied(owner, item.needs) and not (
                     item.params and not constant_params):
                 continue
-            finding = parameter_evidence(summaries, owner, item.origin_params, item.finding)
+            finding = parameter_evidence(summaries, owner, item.origin_params, item.finding,
+                                         item.value_params)
             if finding is not None:
                 self.findings.append(finding)
 

@@ -30,6 +30,8 @@ class ParamUse:
     param: str
     line: int
     detail: str
+    # spliced where a value goes (`= '{x}'`), not as a name or a fragment (br101_positions)
+    value: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,21 @@ class Forward:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A call argument (its position as a digit string, or its keyword) that is neither a
+    literal nor a parameter handed on as it is: `request` when request data is part of it,
+    else the caller's parameters it is computed from (`fv.name`, `quote(table)`). An
+    argument a call passes that no `Forward` or `Derived` names is made of neither: object
+    state, configuration, a library's result, a value the caller computes itself."""
+
+    line: int
+    col: int
+    key: str
+    request: bool
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParamFacts:
     """One function's own uses of its parameters (the function: `path`, its def `line`)."""
 
@@ -57,6 +74,7 @@ class ParamFacts:
     returns_sql: tuple[ParamUse, ...] = ()  # spliced into SQL text the function returns
     returns: tuple[str, ...] = ()  # flow into the return value as they are
     forwards: tuple[Forward, ...] = ()
+    derived: tuple[Derived, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,8 +87,15 @@ class Chain:
     via: tuple[Step, ...] = ()
 
 
-# Where a parameter's values come from (ParamSummaries.param_origin).
-RUNTIME, CONSTANT, UNRESOLVED = "runtime", "constant", "unresolved"
+# Where a parameter's values come from (ParamSummaries.param_origin), strongest first.
+# API: the function (or a caller up the chain that hands the value on) is a public
+# module-level function nothing in the project calls: its callers are the package's users.
+RUNTIME, API, UNRESOLVED, CONSTANT = "runtime", "api", "unresolved", "constant"
+_STRENGTH = {RUNTIME: 3, API: 2, UNRESOLVED: 1, CONSTANT: 0}
+
+
+def stronger(a: str, b: str) -> str:
+    return a if _STRENGTH[a] >= _STRENGTH[b] else b
 
 
 class ParamSummaries:
@@ -87,6 +112,10 @@ class ParamSummaries:
         self._callers: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._overriding_calls: dict[
             str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
+        # (function, parameter) -> (the caller, its call or None for an entry point, the
+        # caller's parameter the call hands on or None): how a RUNTIME answer was found
+        self._witness: dict[tuple[str, str], tuple[FunctionInfo, CallSite | None,
+                                                   str | None]] = {}
         self._solve()
 
     # -- solving -----------------------------------------------------------------------------
@@ -213,61 +242,105 @@ class ParamSummaries:
     def param_origin(self, fn: FunctionInfo, param: str, depth: int = 0,
                      seen: frozenset[str] = frozenset()) -> str:
         """Where the values of `fn`'s parameter `param` come from, as the project's calls
-        show. RUNTIME: `fn` is an entry point (its parameters come from outside), or a call
-        passes a value the code does not fix (or hides it in `*args` / `**kwargs`), or hands
-        on a parameter of its own that is RUNTIME in turn. CONSTANT: every call passes a
-        literal or a class or leaves the default (through callers that hand on their own
-        parameter). UNRESOLVED: the values reach `fn` only through calls the model cannot
-        see (a method called on an object of unknown class, a dispatch table, a plugin
-        interface). A public module-level function nothing in the project calls is the
-        module's API (a URL conf, a task, the package's interface): RUNTIME. A call of a
-        method `fn` overrides (`db.get_counts(query)` on the base class) counts as a call
-        of `fn`."""
+        show: the call is followed, never assumed. RUNTIME: `fn` is an entry point (its
+        parameters come from outside), or a call passes request data (or hides what it
+        passes in `*args` / `**kwargs`), or a value computed from a parameter of its own
+        that is RUNTIME in turn (`fv.name` of a route's `fv`). CONSTANT: every call passes
+        a literal, a class, the default, or a value the caller makes without request data
+        or its parameters (object state, configuration, a definitions object it builds, a
+        library's result): nothing an outsider chose. API: `fn` is a public module-level
+        function nothing in the project calls (the package's interface: its users choose
+        the values), or a caller up the chain is. UNRESOLVED: the values reach `fn` only
+        through calls the model cannot see (a method called on an object of unknown class,
+        a dispatch table, a plugin interface), or the chain is longer than MAX_DEPTH calls.
+        A call of a method `fn` overrides (`db.get_counts(query)` on the base class) counts
+        as a call of `fn`."""
         cls = self.model.classes.get(fn.cls) if fn.cls else None
         if is_entry_point(fn.name, fn.params, self.registering_decorators(fn),
                           cls.bases if cls else ()):
+            self._witness[(fn.qualname, param)] = (fn, None, None)
             return RUNTIME
         sites = self._overriding_calls.get(fn.qualname)
         if sites is None:
             sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
         if not sites:
-            return RUNTIME if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
+            return API if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
         found = CONSTANT
         for caller, _, site in sites:
             # `fn` is what runs, whichever base method the call names: its own signature
             # binds the arguments (a base may declare the method differently)
             keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
             if "*" in site.passed_args and not keys:
-                return RUNTIME  # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
+                # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
+                self._witness[(fn.qualname, param)] = (caller, site, None)
+                return RUNTIME
             if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
                 # the default, a literal, a value built from constants, or one whose text
                 # cannot carry SQL (a number, a timestamp, a sanitised name)
                 continue
-            handed = self._handed_on(caller, site, keys)
-            key = f"{caller.qualname}:{','.join(handed or ())}"
-            if handed is None or depth >= MAX_DEPTH or key in seen:
-                return RUNTIME
-            for own in handed:
+            sources = self._sources(caller, site, keys)
+            if sources is None:
+                self._witness[(fn.qualname, param)] = (caller, site, None)
+                return RUNTIME  # request data
+            as_is, computed = sources
+            if not as_is and not computed:
+                continue  # a value the caller makes of its own state or configuration
+            key = f"{caller.qualname}:{','.join(sorted(as_is | computed))}"
+            if key in seen:
+                continue  # a cycle: the other calls decide
+            if depth >= MAX_DEPTH:
+                found = stronger(found, UNRESOLVED)
+                continue
+            for own in sorted(as_is | computed):
                 origin = self.param_origin(caller, own, depth + 1, seen | {key})
                 if origin == RUNTIME:
+                    self._witness[(fn.qualname, param)] = (caller, site, own)
                     return RUNTIME
-                if origin == UNRESOLVED:
-                    found = UNRESOLVED
+                if origin == API and own not in as_is:
+                    # what the interface's user passed, transformed on the way (a table
+                    # list read off their engine): nothing shows they chose this text
+                    origin = UNRESOLVED
+                found = stronger(found, origin)
         return found
 
-    def _handed_on(self, caller: FunctionInfo, site: CallSite, keys: set[str]
-                   ) -> tuple[str, ...] | None:
-        """The caller's own parameters the call hands on as they are for `keys`; None when
-        some argument there is anything else (a value the caller makes)."""
+    def runtime_path(self, fn: FunctionInfo, param: str
+                     ) -> list[tuple[FunctionInfo, CallSite | None]]:
+        """Why param_origin found `fn`'s `param` RUNTIME, after it did: the calls up from
+        `fn`, each with its caller, ending at the one that passes request data (or `*args`),
+        or at an entry point (its site None)."""
+        out: list[tuple[FunctionInfo, CallSite | None]] = []
+        key = (fn.qualname, param)
+        while key in self._witness and len(out) <= MAX_DEPTH + 1:
+            caller, site, handed = self._witness[key]
+            out.append((caller, site))
+            if site is None or handed is None:
+                break
+            key = (caller.qualname, handed)
+        return out
+
+    def _sources(self, caller: FunctionInfo, site: CallSite, keys: set[str]
+                 ) -> tuple[set[str], set[str]] | None:
+        """The caller's own parameters the arguments `keys` of a call carry: those handed on
+        as they are, and those the values are computed from; None when request data is part
+        of one. Both empty: the caller makes the values itself (see Derived)."""
+        as_is: set[str] = set()
+        computed: set[str] = set()
         facts = self.own.get(caller.qualname)
-        forward = next((f for f in facts.forwards if (f.line, f.col) == (site.line, site.col)),
-                       None) if facts is not None else None
-        if forward is None:
-            return None
-        passed = dict(forward.args)
-        if not keys <= passed.keys():
-            return None
-        return tuple(sorted({p for k in keys for p in passed[k]}))
+        if facts is None:
+            return as_is, computed
+        at = (site.line, site.col)
+        forward = next((f for f in facts.forwards if (f.line, f.col) == at), None)
+        passed = dict(forward.args) if forward is not None else {}
+        for key in keys:
+            if key in passed:
+                as_is.update(passed[key])
+                continue
+            for derived in facts.derived:
+                if (derived.line, derived.col, derived.key) == (*at, key):
+                    if derived.request:
+                        return None
+                    computed.update(derived.params)
+        return as_is, computed
 
     def _calls_reaching(self, fn: FunctionInfo
                         ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
@@ -296,7 +369,9 @@ class ParamSummaries:
 # Decorators that do not make a function an entry point: its callers are still the project's.
 _PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|cached_property"
                                r"|abstractmethod|override|lru_cache|cache|wraps|overload"
-                               r"|contextmanager|asynccontextmanager)$")
+                               r"|contextmanager|asynccontextmanager"
+                               # typing's markers hand the function back unchanged
+                               r"|no_type_check|final|deprecated)$")
 
 
 # A class-based view's base, by its last segment: MethodView, Resource, RequestHandler,

@@ -1,0 +1,135 @@
+"""Where a runtime part sits in BR101's SQL text: a value position (a placeholder fits
+there) or a name / fragment position (a table, a column list, a FROM text), and which
+assignments of a local actually reach a use.
+
+The position decides what a parameter with no caller in sight proves. A function that
+splices its parameter into a value position (`WHERE name = '{name}'`) is wrong whatever its
+callers pass: its contract takes a value and runs it as SQL, so the package's users inject
+through it. One that splices it as a name or a fragment (`FROM {table}`, `SELECT {columns}`)
+takes SQL from its caller by design: who chose the text is the caller's business, and with no
+caller in sight nothing shows an outsider does.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..analysis.strings import StringBuild
+from .br101_origins import FRAGMENT_NAME, parameters_behind
+
+# Text right before a value that puts it where only a datum goes: a comparison, a pattern, a
+# list of values, a row count. Deliberately narrower than the fix's own test (a `,` or a `(`
+# also opens column lists, a CASE's THEN / ELSE as often gives a column as a datum): a name
+# read as a value would make weak evidence strong.
+_BEFORE_VALUE = re.compile(
+    r"(?:=|<|>|\bLIKE|\bILIKE|\bIN\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN)\s*$",
+    re.IGNORECASE)
+
+
+def value_positions(build: StringBuild) -> set[int]:
+    """The ids of the build's runtime values that sit in a value position: inside single
+    quotes (`'{x}'`, `'%{q}%'`: a string literal's text), or right after a comparison,
+    `LIKE`, `IN (`, `LIMIT` / `OFFSET` when it is no joined list or value named for a
+    clause."""
+    out: set[int] = set()
+    text = ""
+    pieces = build.pieces
+    for i, piece in enumerate(pieces):
+        if piece.value is None:
+            text += piece.text or ""
+            continue
+        after = ""
+        for later in pieces[i + 1:]:
+            if later.value is not None:
+                break
+            after += later.text or ""
+        # inside a string literal whatever its name says (`'{table}'` is text); bare, a
+        # joined list or a value named for a clause after `=` is SQL (`= {subquery}`)
+        if (_inside_single_quotes(text) and "'" in after) or (
+                _BEFORE_VALUE.search(text) and not _fragment(piece.value)):
+            out.add(id(piece.value))
+        text += "\x00"
+    return out
+
+
+def _inside_single_quotes(text: str) -> bool:
+    """An odd number of single quotes before the value: a string literal is open (`''`
+    inside one counts twice, as SQL escapes it)."""
+    return text.count("'") % 2 == 1
+
+
+def _fragment(value: ast.expr) -> bool:
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+            value.func.attr == "join"):
+        return True
+    name = value.id if isinstance(value, ast.Name) else (
+        value.attr if isinstance(value, ast.Attribute) else "")
+    return bool(name) and bool(FRAGMENT_NAME.search(name))
+
+
+def value_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ignore[no-untyped-def]
+                     ) -> tuple[str, ...]:
+    """The parameters of the enclosing function behind those of `values` that sit in a
+    value position of `build`."""
+    positions = value_positions(build)
+    out: set[str] = set()
+    for value in values:
+        if id(value) in positions:
+            out |= parameters_behind(ctx, value) or set()
+    return tuple(sorted(out))
+
+
+# -- which assignments reach a use --------------------------------------------------------
+def reaching_assignments(ctx, use: ast.Name, bindings: list) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """`bindings` (the semantic model's, every earlier one of the function) without those a
+    later assignment kills on every path to `use`: one in the use's own block or an
+    enclosing one, before it (`query = f"SELECT ..."`, then in a branch `query = f"UPDATE
+    ..."` and the call), or an `if` / `else` chain that assigns on each of its branches."""
+    if len(bindings) < 2:
+        return bindings
+    cut = 0
+    node: ast.AST | None = ctx.semantic.statement_of(use)
+    while node is not None and not isinstance(
+            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module):
+        parent = ctx.semantic.parent(node)
+        if parent is None:
+            break
+        block = _block_of(parent, node)
+        if block is not None:
+            for stmt in reversed(block[:block.index(node)]):  # type: ignore[arg-type]
+                if _assigns(stmt, use.id):
+                    cut = max(cut, stmt.lineno)
+                    break
+        node = parent
+    if not cut:
+        return bindings
+    return [b for b in bindings if b.lineno >= cut]
+
+
+def _block_of(parent: ast.AST, node: ast.AST) -> list[ast.stmt] | None:
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is node for s in block):
+            return block
+    return None
+
+
+def _assigns(stmt: ast.stmt, name: str) -> bool:
+    """`stmt` assigns `name` whichever way it runs."""
+    if isinstance(stmt, ast.Assign):
+        return any(isinstance(n, ast.Name) and n.id == name
+                   for t in stmt.targets for n in ast.walk(t))
+    if isinstance(stmt, ast.AnnAssign):
+        return stmt.value is not None and isinstance(stmt.target, ast.Name) and (
+            stmt.target.id == name)
+    if isinstance(stmt, ast.If):
+        return bool(stmt.orelse) and _block_assigns(stmt.body, name) and _block_assigns(
+            stmt.orelse, name)
+    if isinstance(stmt, ast.With | ast.AsyncWith):
+        return _block_assigns(stmt.body, name)
+    return False
+
+
+def _block_assigns(block: list[ast.stmt], name: str) -> bool:
+    return any(_assigns(stmt, name) for stmt in block)
