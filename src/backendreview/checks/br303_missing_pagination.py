@@ -171,12 +171,21 @@ class MissingPagination(ProjectRule):
         description, example = _fix_for(route, chain.effect.detail, origin)
         scoped = parent_scoped(route, chain.effect.detail) or _deprecated(
             program, [handler.qualname, *(s.callee for s in chain.via)])
+        unless = chain.effect.unless
+        if unless:
+            # The helper pages already; the call leaves its bound out.
+            pages = (f" (`{origin}` pages only when given `{unless}`, and this call leaves "
+                     f"it out)")
+            fix = Fix(f"Pass a capped `{unless}` down to `{origin}`: take it as a query "
+                      f"parameter with an upper bound (offset too) and hand it on", None)
+        else:
+            pages = ""
+            fix = Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example)
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
-            f"pagination: {describe(chain, 'returns')}{scoped}",
-            fix=Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example),
-            related=related(chain, "returns"), snippet=step.text,
+            f"pagination: {describe(chain, 'returns')}{pages}{scoped}",
+            fix=fix, related=related(chain, "returns"), snippet=step.text,
             severity=Severity.NOTE if scoped else None)
 
 

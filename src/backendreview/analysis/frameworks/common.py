@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
+from ..row_bounds import fetched_select
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
 from .html_pages import JSON_RESPONSES, returns_page
@@ -908,8 +909,13 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         kind = _query_kind(ctx, expr)
         if kind:
             return QueryFact(ctx.span_of(expr), ctx.source(expr), kind)
-        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "fetchall":
-            return _unbounded_select(ctx, expr, func)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("fetchall", "all"):
+            rows = fetched_select(ctx, expr, func)
+            if rows is not None:  # a Core select() built in steps (analysis/row_bounds.py)
+                return QueryFact(ctx.span_of(rows.execute), ctx.source(rows.execute),
+                                 "sqlalchemy", unless=rows.unless)
+            if expr.func.attr == "fetchall":
+                return _unbounded_select(ctx, expr, func)
         fn = expr.func
         name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
         many = kwarg(expr, "many")

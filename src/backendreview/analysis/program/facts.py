@@ -74,6 +74,9 @@ class Effect:
     # QUERY: built from a model class and literals only (`Setting.objects.all()`): the same
     # query wherever and however often it runs.
     fixed: bool = False
+    # UNBOUNDED: bounded when the caller passes this parameter (`limit`, whose default
+    # means every row); a call that passes it gets no such effect (analysis/row_bounds.py).
+    unless: str = ""
 
 
 @dataclass(frozen=True)
