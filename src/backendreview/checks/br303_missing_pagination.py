@@ -85,7 +85,7 @@ class MissingPagination(ProjectRule):
             if query is None:
                 self._through_call(program, route, seen)
                 continue
-            if route.pagination or (query.orm == "drf" and route.global_pagination):
+            if _paged(route, query.orm):
                 continue
             if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
                 continue
@@ -189,6 +189,17 @@ class MissingPagination(ProjectRule):
             severity=Severity.NOTE if scoped else None)
 
 
+def _paged(route: Route, orm: str) -> bool:
+    """The route pages what it returns. A DRF view's `pagination_class` (and the project's
+    default) pages its generic list only: a custom `@action` returning its own query
+    through a serializer (`Response(S(rows, many=True).data)`) is not paged by it."""
+    if orm == "drf":
+        return bool(route.pagination or route.global_pagination)
+    if route.framework == "drf":
+        return any(not p.startswith("pagination_class") for p in route.pagination)
+    return bool(route.pagination)
+
+
 def _relies_on_unsized_default(route: Route) -> bool:
     """A DRF list view that returns every row of its queryset but for the project's
     default pagination, and that default is DRF's own class with no PAGE_SIZE."""
@@ -226,6 +237,9 @@ _STAFF_MARKER = re.compile(r"staff_member_required|"
                            r"IsAdminUser", re.IGNORECASE)
 # A filter on the primary key with a list the client sent: the rows are the ones it named.
 _BY_KEYS = re.compile(r"\.filter\([^()]*\b(pk|id)__in\s*=")
+# ... unless the list is a subquery (`id__in=group.members().values_list("user")`), which
+# names every row it finds.
+_SUBQUERY = re.compile(r"\.(?:values_list|values|all|filter|exclude)\(|\.objects\b|queryset\b")
 
 
 def staff_only(route: Route) -> bool:
@@ -240,7 +254,20 @@ def staff_only(route: Route) -> bool:
 
 
 def bounded_by_keys(text: str) -> bool:
-    return bool(_BY_KEYS.search(text))
+    found = _BY_KEYS.search(text)
+    if found is None:
+        return False
+    depth, end = 0, len(text)
+    for index in range(found.end(), len(text)):  # the value, up to its `,` or `)`
+        char = text[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif char in ",)" and not depth:
+            end = index
+            break
+    return not _SUBQUERY.search(text[found.end():end])
 
 
 # One row per group or per distinct value: `group_by(...)`, `distinct(Model.col)`,

@@ -922,7 +922,7 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         if name in _WRAPPERS or (name.endswith("Serializer") and isinstance(
                 many, ast.Constant) and many.value is True) or name.endswith("Schema") or (
                 name in ("dump", "model_validate", "from_orm") and isinstance(
-                    many, ast.Constant) and many.value is True):
+                    many, ast.Constant) and many.value is True) or _many_representation(expr):
             for arg in [*expr.args, *(k.value for k in expr.keywords)]:
                 found = unbounded_query(ctx, arg, func, depth + 1)
                 if found:
@@ -952,6 +952,17 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             # The name must not be sliced or paginated after the assignment.
             return unbounded_query(ctx, bindings[0].value, func, depth + 1)
     return None
+
+
+def _many_representation(call: ast.Call) -> bool:
+    """`UserSerializer(many=True).to_representation(rows)` / `Schema(many=True).dump(rows)`:
+    a list serializer made first, then handed the rows."""
+    fn = call.func
+    if not (isinstance(fn, ast.Attribute) and fn.attr in ("to_representation", "dump")
+            and isinstance(fn.value, ast.Call)):
+        return False
+    many = kwarg(fn.value, "many")
+    return isinstance(many, ast.Constant) and many.value is True
 
 
 def _unbounded_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> QueryFact | None:
