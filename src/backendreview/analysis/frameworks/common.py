@@ -946,12 +946,40 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         return None
     if isinstance(expr, ast.Name):
         bindings = ctx.reaching_bindings(expr)
-        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
-                bindings[0].value is not None and ctx.semantic.enclosing_function(
-                    bindings[0].node) is func:
-            # The name must not be sliced or paginated after the assignment.
-            return unbounded_query(ctx, bindings[0].value, func, depth + 1)
+        if not bindings or any(b.kind not in ("assign", "annassign") or b.value is None
+                               or ctx.semantic.enclosing_function(b.node) is not func
+                               for b in bindings):
+            return None
+        first, *later = sorted(bindings, key=lambda b: b.lineno)
+        # `qs = X.objects.filter(...)` then `if q: qs = qs.filter(...)`: refinements of the
+        # same query keep every row it finds; anything else (a slice, a page) bounds it or
+        # makes it another value.
+        tails = [refinement(ctx, b.value, expr.id) for b in later]
+        if any(tail is None for tail in tails):
+            return None
+        found = unbounded_query(ctx, first.value, func, depth + 1)  # type: ignore[arg-type]
+        if found is not None and tails:
+            # The refinements' own filters count too (`qs.filter(user=request.user)`).
+            found = replace(found, text=found.text + "".join(tails))  # type: ignore[arg-type]
+        return found
     return None
+
+
+# Steps that narrow or order a query and keep every row it then finds.
+_REFINEMENTS = _DJANGO_QS - {"values", "values_list", "all"} | {
+    "where", "filter_by", "join", "outerjoin", "options"}
+
+
+def refinement(ctx: FileContext, value: ast.AST | None, name: str) -> str | None:
+    """`name.filter(...).order_by(...)` (a query refined in place): the calls' text after
+    `name`; None for anything else."""
+    node = value
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _REFINEMENTS):
+        node = node.func.value
+    if node is value or not (isinstance(node, ast.Name) and node.id == name):
+        return None
+    return ctx.source(value)[len(name):]  # type: ignore[arg-type]
 
 
 def _many_representation(call: ast.Call) -> bool:
