@@ -916,6 +916,11 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
                                  "sqlalchemy", unless=rows.unless)
             if expr.func.attr == "fetchall":
                 return _unbounded_select(ctx, expr, func)
+        root = _refined_name(expr)
+        if root is not None:  # `labels.all()`, `qs.order_by("x")` of a query bound above
+            found = unbounded_query(ctx, root, func, depth + 1)
+            return replace(found, text=found.text + ctx.source(expr)[len(root.id):]) \
+                if found is not None else None
         fn = expr.func
         name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
         many = kwarg(expr, "many")
@@ -957,6 +962,8 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         tails = [refinement(ctx, b.value, expr.id) for b in later]
         if any(tail is None for tail in tails):
             return None
+        if not later and _empty_list(first.value):
+            return _filled_per_row(ctx, expr.id, func, depth)
         found = unbounded_query(ctx, first.value, func, depth + 1)  # type: ignore[arg-type]
         if found is not None and tails:
             # The refinements' own filters count too (`qs.filter(user=request.user)`).
@@ -965,9 +972,41 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
     return None
 
 
+def _empty_list(value: ast.AST | None) -> bool:
+    return (isinstance(value, ast.List) and not value.elts) or (
+        isinstance(value, ast.Call) and getattr(value.func, "id", "") == "list"
+        and not value.args and not value.keywords)
+
+
+def _filled_per_row(ctx: FileContext, name: str, func: ast.AST, depth: int
+                    ) -> QueryFact | None:
+    """`out = []`, then `for row in <every row of a query>: out.append(...)`: the list holds
+    an item per row. A `break` in the loop (a cap on what it collects) bounds it."""
+    for node in own_nodes(func):
+        if not isinstance(node, ast.For | ast.AsyncFor) or any(
+                isinstance(n, ast.Break) for n in ast.walk(node)):
+            continue
+        fills = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                    and n.func.attr in ("append", "extend") and isinstance(n.func.value, ast.Name)
+                    and n.func.value.id == name for n in ast.walk(node))
+        if fills:
+            found = unbounded_query(ctx, node.iter, func, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
 # Steps that narrow or order a query and keep every row it then finds.
 _REFINEMENTS = _DJANGO_QS - {"values", "values_list", "all"} | {
     "where", "filter_by", "join", "outerjoin", "options"}
+
+
+def _refined_name(call: ast.Call) -> ast.Name | None:
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _REFINEMENTS or node.func.attr == "all"):
+        node = node.func.value
+    return node if isinstance(node, ast.Name) and node is not call else None
 
 
 def refinement(ctx: FileContext, value: ast.AST | None, name: str) -> str | None:
