@@ -921,13 +921,9 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             found = unbounded_query(ctx, root, func, depth + 1)
             return replace(found, text=found.text + ctx.source(expr)[len(root.id):]) \
                 if found is not None else None
-        fn = expr.func
-        name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-        many = kwarg(expr, "many")
-        if name in _WRAPPERS or (name.endswith("Serializer") and isinstance(
-                many, ast.Constant) and many.value is True) or name.endswith("Schema") or (
-                name in ("dump", "model_validate", "from_orm") and isinstance(
-                    many, ast.Constant) and many.value is True) or _many_representation(expr):
+        if carries_rows(expr):
+            fn = expr.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
             for arg in [*expr.args, *(k.value for k in expr.keywords)]:
                 found = unbounded_query(ctx, arg, func, depth + 1)
                 if found:
@@ -1019,6 +1015,19 @@ def refinement(ctx: FileContext, value: ast.AST | None, name: str) -> str | None
     if node is value or not (isinstance(node, ast.Name) and node.id == name):
         return None
     return ctx.source(value)[len(name):]  # type: ignore[arg-type]
+
+
+def carries_rows(call: ast.Call) -> bool:
+    """A call whose value holds its arguments' rows: a response or page (`jsonify`,
+    `Response`, `render`), a container (`list`, `sorted`), a list serializer or schema."""
+    fn = call.func
+    name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+    many = kwarg(call, "many")
+    many_true = isinstance(many, ast.Constant) and many.value is True
+    return name in _WRAPPERS or (name.endswith("Serializer") and many_true) or \
+        name.endswith("Schema") or (
+            name in ("dump", "model_validate", "from_orm") and many_true) or \
+        _many_representation(call)
 
 
 def _many_representation(call: ast.Call) -> bool:

@@ -37,6 +37,7 @@ from ..orm.queries import (
 )
 from ..quoting import quoting_function
 from ..wrappers import wraps_only
+from .answers import answered_calls
 from .credential_checks import credential_checks
 from .facts import (
     AUTH,
@@ -604,6 +605,7 @@ class _Extractor:
                     ) -> tuple[list[CallSite], list[Effect]]:
         ctx = self.ctx
         returned = self._returned_calls(own)
+        answered = answered_calls(self.ctx, own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
         for node, loop in walked:
@@ -616,7 +618,7 @@ class _Extractor:
                 callee = self._callee(node, cls, self_name, types)
                 if callee is not None:
                     calls.append(self._site(
-                        node, callee, returned,
+                        node, callee, returned, answered=id(node) in answered,
                         loop_line=loop.lineno if loop is not None else 0,
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
@@ -649,6 +651,7 @@ class _Extractor:
         returned = self._returned_calls(own) or _stub_raises(func)
         if not returned:
             return []
+        answered = answered_calls(self.ctx, own)
         order = self.call_order
         nodes = sorted((order[key] for key in returned if key in order), key=lambda p: p[0])
         types = {**self._local_types(own), **param_types}
@@ -658,7 +661,7 @@ class _Extractor:
                 continue  # in a lambda or a nested function: not this function's own call
             callee = self._callee(node, cls, self_name, types)
             if callee is not None:
-                calls.append(self._site(node, callee, returned))
+                calls.append(self._site(node, callee, returned, answered=id(node) in answered))
         return calls
 
     def _site(self, node: ast.Call, callee: Callee, returned: set[int], **details: Any

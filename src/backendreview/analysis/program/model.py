@@ -454,7 +454,7 @@ class ProgramModel:
                 for key, reached in sorted(summary[target.qualname].items()):
                     if key in mine or len(reached.via) >= MAX_DEPTH:
                         continue
-                    if reached.effect.kind == UNBOUNDED and (not site.returned or (
+                    if reached.effect.kind == UNBOUNDED and (not site.answered or (
                             not reached.via and _bounds_rows(site, target, reached.effect))):
                         continue
                     if sum(1 for k in mine if k[0] == key[0]) >= MAX_PER_KIND:
