@@ -316,7 +316,8 @@ def curated(text: str) -> bool:
 # `filter_by(**kw)`, `filter(ticket=ticket)`.
 _EQUALITY = re.compile(r"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?"
                        r"(?:(?:==|\b\w+\s*=)\s*(?!(?:True|False|None)\b)[A-Za-z_]|\*\*\w)")
-_PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}|/:\w")
+# `{?}` is the route model's mark for a prefix it could not read, not a parameter.
+_PATH_PARAMETER = re.compile(r"<[^>]+>|\{(?!\?\})[^}]+\}|/:\w")
 # Rows that pile up with use even under one parent: a chat's messages, a job's log lines,
 # an object's events, comments or history.
 _LOG_LIKE = re.compile(r"^\s*\w*(?:Message|Log|LogEntry|Event|Comment|Notification|History|"
@@ -325,9 +326,9 @@ _LOG_LIKE = re.compile(r"^\s*\w*(?:Message|Log|LogEntry|Event|Comment|Notificati
 
 def parent_scoped(route: Route, text: str) -> bool:
     """The rows of one parent the route names in its path (`/projects/<id>/budgets` filtering
-    on `project_id == project_id`): not reported. On the tuning half none of ten such lists
+    on `project_id == project_id`): not reported. On the tuning half none of nine such lists
     was labelled true (a project's budgets, a playlist's share links, an asset's instances,
-    a dataset's column lineage: five false, five debatable), so the code alone is too weak
+    a dataset's column lineage: five false, four debatable), so the code alone is too weak
     evidence even for a note. Rows that pile up under their parent (a chat's messages, a
     job's logs) are reported all the same."""
     compact = " ".join(text.split())
