@@ -25,6 +25,6 @@ def test_call_that_leaves_the_limit_out(monkeypatch: pytest.MonkeyPatch) -> None
                                  "and this call leaves it out)")
     assert jobs.fix is not None and jobs.fix.description.startswith(
         "Pass a capped `limit` down to `LineageStore.get_jobs`")
-XX
+    # The steps: the call in the handler, then the store's return of the rows it fetched.
     steps = [(r.path, r.span.start_line) for r in jobs.related]
     assert steps == [("app/api.py", 17), ("app/store.py", 20)]
