@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any, ClassVar
 
@@ -101,7 +102,7 @@ class MissingPagination(ProjectRule):
                 text = text[:57] + "..."
             message = (f'route "{_shown(route)}" returns every row of `{text}` with no limit '
                        f"or pagination")
-            if parent_scoped(route, query.text):
+            if parent_scoped(route, query.text) or reference_table(route, query.text):
                 continue
             severity = None
             handler = program.function_at(route.handler_file, route.handler_line)
@@ -160,7 +161,8 @@ class MissingPagination(ProjectRule):
         chains = [r for r in program.effects(handler, UNBOUNDED)
                   if r.via and not summary_query(r.effect.detail)
                   and not own_rows(r.effect.detail) and not curated(r.effect.detail)]
-        chains = [r for r in chains if not parent_scoped(route, r.effect.detail)]
+        chains = [r for r in chains if not parent_scoped(route, r.effect.detail)
+                  and not reference_table(route, r.effect.detail)]
         if not chains:
             return
         chain = chains[0]
@@ -335,6 +337,42 @@ def parent_scoped(route: Route, text: str) -> bool:
     if not _PATH_PARAMETER.search(route.path or "") or not _EQUALITY.search(compact):
         return False
     return not _LOG_LIKE.match(compact)
+
+
+def reference_table(route: Route, text: str) -> bool:
+    """A query that gives the same rows whatever the request (a whole table, or one filtered
+    by literals: `DDataType.objects.all()`, `ValueType.objects.filter(category="label")`)
+    answered by a route whose path names one object (`/graphs/<graph_id>`): reference data
+    sent beside that object, not the list the route is about. On the tuning half each such
+    list was a fixed catalogue (arches' datatypes and value types beside one card, graph or
+    report; labelled false, paging them breaks the client)."""
+    return bool(_PATH_PARAMETER.search(route.path or "")) and _constant_query(text)
+
+
+def _constant_query(text: str) -> bool:
+    """Every argument of every call of the query is a literal or a model's column."""
+    compact = " ".join(re.sub(r"\\\s*\n", " ", text).split())
+    try:
+        tree = ast.parse(compact, mode="eval")
+    except SyntaxError:
+        return False
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    return bool(calls) and all(
+        _fixed_value(a) for c in calls for a in (*c.args, *(k.value for k in c.keywords)))
+
+
+def _fixed_value(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp):
+        return _fixed_value(node.operand)
+    if isinstance(node, ast.Constant):
+        return True
+    # `Item.name`, `Item.created_at.desc()`: a column of a model class
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not (
+            node.args or node.keywords):
+        node = node.func.value
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id[:1].isupper()
 
 
 def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, str | None]:
