@@ -317,7 +317,9 @@ def curated(text: str) -> bool:
 # An equality filter on a value the code does not fix: `filter(Child.parent_id == parent_id)`,
 # `filter_by(**kw)`, `filter(ticket=ticket)`.
 _EQUALITY = re.compile(r"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?"
-                       r"(?:(?:==|\b\w+\s*=)\s*(?!(?:True|False|None)\b)[A-Za-z_]|\*\*\w)")
+                       r"(?:(?:==|\b\w+\s*=)\s*(?!(?:True|False|None)\b)[A-Za-z_]|\*\*\w)"
+                       # a condition in parentheses: `.where((T.c.root == root) | ...)`
+                       r"|\.(?:filter|where)\(\s*\([^()]*?==\s*(?!(?:True|False|None)\b)[A-Za-z_]")
 # `{?}` is the route model's mark for a prefix it could not read, not a parameter.
 _PATH_PARAMETER = re.compile(r"<[^>]+>|\{(?!\?\})[^}]+\}|/:\w")
 # Rows that pile up with use even under one parent: a chat's messages, a job's log lines,
