@@ -1,6 +1,6 @@
 """BR303 on lists bounded by who asks or by what the path names: the requesting user's own
-rows and hand-ordered (curated) lists are not reported; one parent's rows are a note, unless
-the rows pile up under it (messages, comments, logs)."""
+rows, hand-ordered (curated) lists and one parent's rows are not reported, unless the rows
+pile up under it (messages, comments, logs)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ def _severities(project: Path, monkeypatch: pytest.MonkeyPatch, rel: str) -> dic
 
 def test_parent_lists_through_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _severities(ROOT / "parent_lists", monkeypatch, "app/routes.py")
-    # budgets (line 12) and tickets by status (line 33): notes; chat messages (line 19) and
-    # every ticket (line 25): warnings.
-    assert found == {12: Severity.NOTE, 19: Severity.WARNING, 25: Severity.WARNING,
-                     33: Severity.NOTE}
+    # budgets (line 12) and tickets by status (line 33): one parent's rows, not reported;
+    # chat messages (line 19), which pile up under their parent, and every ticket (line 25):
+    # warnings.
+    assert found == {19: Severity.WARNING, 25: Severity.WARNING}
 
 
 def test_owned_and_curated_lists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -35,8 +35,7 @@ def test_owned_and_curated_lists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     # line 37: for_user() given a user the client names, not the requesting user; line 43:
     # the user's own messages, which pile up; line 54: a whole table's names for a dropdown
     assert found == {25: Severity.WARNING, 37: Severity.WARNING, 43: Severity.WARNING,
-                     54: Severity.WARNING, 71: Severity.WARNING, 77: Severity.NOTE,
-                     83: Severity.WARNING}
+                     54: Severity.WARNING, 71: Severity.WARNING, 83: Severity.WARNING}
 
 
 @pytest.mark.parametrize(("project", "expected"), [

@@ -436,7 +436,7 @@ DJANGO_LISTS = {
 
         class MineView(ListView):
             def get_queryset(self):
-                return Gym.objects.filter(name=self.kwargs["name"])
+                return Gym.objects.filter(name=self.request.GET["name"])
 
 
         def gym_list(request):
@@ -445,7 +445,7 @@ DJANGO_LISTS = {
 
         urlpatterns = [
             path("gyms/", GymListView.as_view()),
-            path("mine/<str:name>/", MineView.as_view()),
+            path("mine/", MineView.as_view()),
             path("fn/", gym_list),
         ]
         """,

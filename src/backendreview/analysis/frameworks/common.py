@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
+from ..row_bounds import fetched_select
 from ..strings import StringAnalyzer
 from ..values import is_password_name, tracker_for
 from .html_pages import JSON_RESPONSES, returns_page
@@ -927,15 +928,21 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         kind = _query_kind(ctx, expr)
         if kind:
             return QueryFact(ctx.span_of(expr), ctx.source(expr), kind)
-        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "fetchall":
-            return _unbounded_select(ctx, expr, func)
-        fn = expr.func
-        name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-        many = kwarg(expr, "many")
-        if name in _WRAPPERS or (name.endswith("Serializer") and isinstance(
-                many, ast.Constant) and many.value is True) or name.endswith("Schema") or (
-                name in ("dump", "model_validate", "from_orm") and isinstance(
-                    many, ast.Constant) and many.value is True):
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("fetchall", "all"):
+            rows = fetched_select(ctx, expr, func)
+            if rows is not None:  # a Core select() built in steps (analysis/row_bounds.py)
+                return QueryFact(ctx.span_of(rows.execute), ctx.source(rows.execute),
+                                 "sqlalchemy", unless=rows.unless)
+            if expr.func.attr == "fetchall":
+                return _unbounded_select(ctx, expr, func)
+        root = _refined_name(expr)
+        if root is not None:  # `labels.all()`, `qs.order_by("x")` of a query bound above
+            found = unbounded_query(ctx, root, func, depth + 1)
+            return replace(found, text=found.text + ctx.source(expr)[len(root.id):]) \
+                if found is not None else None
+        if carries_rows(expr):
+            fn = expr.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
             for arg in [*expr.args, *(k.value for k in expr.keywords)]:
                 found = unbounded_query(ctx, arg, func, depth + 1)
                 if found:
@@ -959,12 +966,98 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         return None
     if isinstance(expr, ast.Name):
         bindings = ctx.reaching_bindings(expr)
-        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
-                bindings[0].value is not None and ctx.semantic.enclosing_function(
-                    bindings[0].node) is func:
-            # The name must not be sliced or paginated after the assignment.
-            return unbounded_query(ctx, bindings[0].value, func, depth + 1)
+        if not bindings or any(b.kind not in ("assign", "annassign") or b.value is None
+                               or ctx.semantic.enclosing_function(b.node) is not func
+                               for b in bindings):
+            return None
+        first, *later = sorted(bindings, key=lambda b: b.lineno)
+        # `qs = X.objects.filter(...)` then `if q: qs = qs.filter(...)`: refinements of the
+        # same query keep every row it finds; anything else (a slice, a page) bounds it or
+        # makes it another value.
+        tails = [refinement(ctx, b.value, expr.id) for b in later]
+        if any(tail is None for tail in tails):
+            return None
+        if not later and _empty_list(first.value):
+            return _filled_per_row(ctx, expr.id, func, depth)
+        found = unbounded_query(ctx, first.value, func, depth + 1)  # type: ignore[arg-type]
+        if found is not None and tails:
+            # The refinements' own filters count too (`qs.filter(user=request.user)`).
+            found = replace(found, text=found.text + "".join(tails))  # type: ignore[arg-type]
+        return found
     return None
+
+
+def _empty_list(value: ast.AST | None) -> bool:
+    return (isinstance(value, ast.List) and not value.elts) or (
+        isinstance(value, ast.Call) and getattr(value.func, "id", "") == "list"
+        and not value.args and not value.keywords)
+
+
+def _filled_per_row(ctx: FileContext, name: str, func: ast.AST, depth: int
+                    ) -> QueryFact | None:
+    """`out = []`, then `for row in <every row of a query>: out.append(...)`: the list holds
+    an item per row. A `break` in the loop (a cap on what it collects) bounds it."""
+    for node in own_nodes(func):
+        if not isinstance(node, ast.For | ast.AsyncFor) or any(
+                isinstance(n, ast.Break) for n in ast.walk(node)):
+            continue
+        fills = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                    and n.func.attr in ("append", "extend") and isinstance(n.func.value, ast.Name)
+                    and n.func.value.id == name for n in ast.walk(node))
+        if fills:
+            found = unbounded_query(ctx, node.iter, func, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+# Steps that narrow or order a query and keep every row it then finds.
+_REFINEMENTS = _DJANGO_QS - {"values", "values_list", "all"} | {
+    "where", "filter_by", "join", "outerjoin", "options"}
+
+
+def _refined_name(call: ast.Call) -> ast.Name | None:
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _REFINEMENTS or node.func.attr == "all"):
+        node = node.func.value
+    return node if isinstance(node, ast.Name) and node is not call else None
+
+
+def refinement(ctx: FileContext, value: ast.AST | None, name: str) -> str | None:
+    """`name.filter(...).order_by(...)` (a query refined in place): the calls' text after
+    `name`; None for anything else."""
+    node = value
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _REFINEMENTS):
+        node = node.func.value
+    if node is value or not (isinstance(node, ast.Name) and node.id == name):
+        return None
+    return ctx.source(value)[len(name):]  # type: ignore[arg-type]
+
+
+def carries_rows(call: ast.Call) -> bool:
+    """A call whose value holds its arguments' rows: a response or page (`jsonify`,
+    `Response`, `render`), a container (`list`, `sorted`), a list serializer or schema."""
+    fn = call.func
+    name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+    many = kwarg(call, "many")
+    many_true = isinstance(many, ast.Constant) and many.value is True
+    return name in _WRAPPERS or (name.endswith("Serializer") and many_true) or \
+        name.endswith("Schema") or (
+            name in ("dump", "model_validate", "from_orm") and many_true) or \
+        _many_representation(call)
+
+
+def _many_representation(call: ast.Call) -> bool:
+    """`UserSerializer(many=True).to_representation(rows)` / `Schema(many=True).dump(rows)`:
+    a list serializer made first, then handed the rows."""
+    fn = call.func
+    if not (isinstance(fn, ast.Attribute) and fn.attr in ("to_representation", "dump")
+            and isinstance(fn.value, ast.Call)):
+        return False
+    many = kwarg(fn.value, "many")
+    return isinstance(many, ast.Constant) and many.value is True
 
 
 def _unbounded_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> QueryFact | None:

@@ -53,6 +53,9 @@ class QueryFact:
     # Listed on a server-rendered page (a template context, a Django ListView) rather than
     # returned as data.
     rendered: bool = False
+    # Bounded only when the function's caller passes this parameter (`limit`, whose
+    # default 0 / None means every row): the call site decides (analysis/row_bounds.py).
+    unless: str = ""
 
 
 @dataclass(frozen=True)

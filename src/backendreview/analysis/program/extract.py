@@ -37,6 +37,7 @@ from ..orm.queries import (
 )
 from ..quoting import quoting_function
 from ..wrappers import wraps_only
+from .answers import answered_calls
 from .credential_checks import credential_checks
 from .facts import (
     AUTH,
@@ -456,7 +457,11 @@ class _Extractor:
         self._body(node.body, qualname, info)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str,
-                  cls: ClassInfo | None) -> FunctionInfo:
+                  cls: ClassInfo | None, closure: dict[str, str] | None = None
+                  ) -> FunctionInfo:
+        """`closure`: the types of the enclosing function's parameters and locals, which a
+        nested function reads unless it binds the name itself (a route handler defined in
+        `def get_router(store: LineageStore)` calling `store.get_jobs()`)."""
         ctx = self.ctx
         qualname = f"{prefix}.{node.name}"
         decorators = tuple(decorator_names(ctx, node))
@@ -486,20 +491,22 @@ class _Extractor:
         own = [n for n, _ in walked]
         if cls is not None and self_name:
             self._instance_attrs(own, self_name, param_types, cls)
+        outer = _unshadowed(closure, node, own) if closure else {}
         if self.full:
             local_types = self._local_types(own)
-            types = {**local_types, **param_types}
+            types = {**outer, **local_types, **param_types}
             calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
         else:
             local_types, effects = {}, []
-            calls = self._returned_sites(node, own, cls, self_name, param_types)
+            types = {**outer, **param_types}
+            calls = self._returned_sites(node, own, cls, self_name, types)
         # Functions nested in this one (decorator wrappers, local helpers). A wrapper that
         # turns anonymous callers away makes its decorator an auth check.
         for child in own:
             if isinstance(child, ast.ClassDef):
                 self._class(child, qualname)
             elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                inner = self._function(child, qualname, None)
+                inner = self._function(child, qualname, None, closure=types)
                 if any(e.kind == AUTH and not e.detail.startswith("@") for e in inner.effects):
                     effects.append(Effect(AUTH, child.lineno, f"{child.name}()"))
         for dec in decorators if self.full else ():
@@ -598,6 +605,7 @@ class _Extractor:
                     ) -> tuple[list[CallSite], list[Effect]]:
         ctx = self.ctx
         returned = self._returned_calls(own)
+        answered = answered_calls(self.ctx, own)
         calls: list[CallSite] = []
         effects: list[Effect] = []
         for node, loop in walked:
@@ -610,7 +618,7 @@ class _Extractor:
                 callee = self._callee(node, cls, self_name, types)
                 if callee is not None:
                     calls.append(self._site(
-                        node, callee, returned,
+                        node, callee, returned, answered=id(node) in answered,
                         loop_line=loop.lineno if loop is not None else 0,
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
@@ -624,7 +632,8 @@ class _Extractor:
                 # A rendered page is not rows handed back to a caller: BR303 reports it
                 # at the route whose handler renders it.
                 if found is not None and not found.rendered:
-                    effects.append(Effect(UNBOUNDED, node.lineno, found.text))
+                    effects.append(Effect(UNBOUNDED, node.lineno, found.text,
+                                          unless=found.unless))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
         if self.cache_use and _CACHE_USE.search(ctx.source(func)):
@@ -642,6 +651,7 @@ class _Extractor:
         returned = self._returned_calls(own) or _stub_raises(func)
         if not returned:
             return []
+        answered = answered_calls(self.ctx, own)
         order = self.call_order
         nodes = sorted((order[key] for key in returned if key in order), key=lambda p: p[0])
         types = {**self._local_types(own), **param_types}
@@ -651,7 +661,7 @@ class _Extractor:
                 continue  # in a lambda or a nested function: not this function's own call
             callee = self._callee(node, cls, self_name, types)
             if callee is not None:
-                calls.append(self._site(node, callee, returned))
+                calls.append(self._site(node, callee, returned, answered=id(node) in answered))
         return calls
 
     def _site(self, node: ast.Call, callee: Callee, returned: set[int], **details: Any
@@ -1126,6 +1136,16 @@ def _literal_loop(ctx: FileContext, loop: ast.AST) -> bool:
             isinstance(b.value, ast.List | ast.Tuple | ast.Set | ast.Dict) and b.kind in (
                 "assign", "annassign") for b in bindings)
     return False
+
+
+def _unshadowed(closure: dict[str, str], func: ast.FunctionDef | ast.AsyncFunctionDef,
+                own: list[ast.AST]) -> dict[str, str]:
+    """The enclosing function's typed names that `func` does not bind itself."""
+    args = func.args
+    bound = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs,
+                             *filter(None, (args.vararg, args.kwarg))]}
+    bound |= {n.id for n in own if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {name: ref for name, ref in closure.items() if name not in bound}
 
 
 def passed_args(call: ast.Call) -> tuple[str, ...]:

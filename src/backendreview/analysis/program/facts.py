@@ -47,6 +47,9 @@ class CallSite:
     callee: Callee
     text: str  # the callee as written, for messages: `self.repo.get_one`
     returned: bool = False  # the call's result is (part of) what the function returns
+    # the call's result is what the function returns, or an item of the container or
+    # response it returns (`{"jobs": jobs}`, `jsonify(x)`), not an argument of another call
+    answered: bool = False
     loop_line: int = 0  # the line of the innermost loop that runs the call once per item
     loop_literal: bool = False  # that loop iterates a literal collection or a range()
     loop_item: bool = False  # the call's receiver or arguments use that loop's variable
@@ -74,6 +77,9 @@ class Effect:
     # QUERY: built from a model class and literals only (`Setting.objects.all()`): the same
     # query wherever and however often it runs.
     fixed: bool = False
+    # UNBOUNDED: bounded when the caller passes this parameter (`limit`, whose default
+    # means every row); a call that passes it gets no such effect (analysis/row_bounds.py).
+    unless: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ...model import Related, Span
+from ..row_bounds import passes_parameter
 from .facts import (
     LIMIT,
     QUERY,
@@ -453,7 +454,8 @@ class ProgramModel:
                 for key, reached in sorted(summary[target.qualname].items()):
                     if key in mine or len(reached.via) >= MAX_DEPTH:
                         continue
-                    if reached.effect.kind == UNBOUNDED and not site.returned:
+                    if reached.effect.kind == UNBOUNDED and (not site.answered or (
+                            not reached.via and _bounds_rows(site, target, reached.effect))):
                         continue
                     if sum(1 for k in mine if k[0] == key[0]) >= MAX_PER_KIND:
                         continue
@@ -471,6 +473,13 @@ class ProgramModel:
 # A record's own code that could compute its fields from elsewhere.
 _RECORD_HOOKS = ("__init__", "__new__", "__post_init__")
 _RECORD_FACTORIES = frozenset({"collections.namedtuple", "typing.NamedTuple"})
+
+
+def _bounds_rows(site: CallSite, target: FunctionInfo, effect: Effect) -> bool:
+    """The call passes the parameter that bounds the rows `target` returns (`limit`)."""
+    return bool(effect.unless) and passes_parameter(
+        target.params, target.kind in ("method", "classmethod", "property"),
+        site.passed_args, effect.unless)
 
 
 def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Reached
