@@ -53,6 +53,11 @@ WINDOW_LIMIT = {
 
         @api.route("/users/<name>/password", methods=["PUT"])
         def change_password(name):
+            from flask import request
+            from werkzeug.security import check_password_hash
+
+            if not check_password_hash(stored_hash(name), request.json["old_password"]):
+                return "", 403
             return "", 204
         """,
 }
@@ -98,6 +103,10 @@ BASIC_AND_TOKEN = {
 
         @router_login.post("/token/login")
         def token_login(form_data: HTTPBasicCredentials = Depends(httpbasic)):
+            from passlib.hash import bcrypt
+
+            if not bcrypt.verify(form_data.password, stored_hash(form_data.username)):
+                return {"detail": "wrong password"}
             return {"access_token": "..."}
         """,
 }
