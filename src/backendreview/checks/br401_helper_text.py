@@ -19,7 +19,6 @@ from typing import Any
 from ..analysis.program import callee_of, program_of
 from ..analysis.program.facts import Callee
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain
-from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Finding, Span
 
@@ -111,6 +110,30 @@ def _formatted_names(nodes: list[ast.AST]) -> set[str]:
     return out
 
 
+_STATEMENT_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _statements_within(body: list[ast.stmt]) -> list[ast.AST]:
+    """The statements of a function body in source order, nested blocks included, without
+    descending into nested functions or classes (as `nodes_within`, minus expressions)."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            out.append(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        children: list[ast.AST] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children += [item for item in value if isinstance(item, _STATEMENT_PARTS)]
+        children.reverse()
+        stack.extend(children)
+    return out
+
+
 def _handed_back(ctx: FileContext, value: ast.AST, param: str) -> tuple[str, ast.Call] | None:
     """`return describe(e)` / `return await describe(e=e)`: the argument key the parameter
     is passed as, and the call whose value is given back."""
@@ -134,12 +157,18 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
     params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     if not params:
         return
-    nodes = nodes_within(func.body)
+    # Only statements matter below (returns and assignments, in source order), so the
+    # walk skips expressions: this runs for every function of every file.
+    nodes = _statements_within(func.body)
     returns = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None
                and not (isinstance(n.value, ast.Constant) and n.value.value is None)]
     if not returns:
         return
-    candidates = [p for p in params if p in _formatted_names(nodes)]
+    # A parameter no returned or assigned value formats or passes on cannot be this
+    # helper's text: a cheap gate before the per-parameter reading.
+    formatted = _formatted_names([sub for n in nodes if isinstance(n, ast.Return | ast.Assign)
+                                  and n.value is not None for sub in ast.walk(n.value)])
+    candidates = [p for p in params if p in formatted]
     for param in candidates:
         made = text_locals(nodes, param)
         if made is None:

@@ -343,11 +343,20 @@ def _app_fact(ctx: FileContext, call: ast.Call) -> list[object]:
     return [EveAppFact(cls, auth_name, settings_file, ctx.path, call.lineno), *facts]
 
 
+_READ_NODES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call, ast.Assign)
+
+
 def file_facts(ctx: FileContext) -> list[object]:
     """Every Eve fact of one file (one pass over the nodes the semantic model listed)."""
     out: list[object] = []
     module_level = ctx.semantic.module_scope
+    # An Eve app is built only where eve is imported (its qualified name starts with
+    # `eve.`, and the settings= reading asks for the import too): skip the per-call look-up
+    # elsewhere. One type test first: most nodes are none of the four read here.
+    eve_here = ctx.semantic.is_imported("eve")
     for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
+        if not isinstance(node, _READ_NODES):
+            continue
         if isinstance(node, ast.ClassDef):
             fact = _class_fact(ctx, node)
             if fact is not None:
@@ -365,7 +374,8 @@ def file_facts(ctx: FileContext) -> list[object]:
                     out.append(EveDomainFact(ctx.module, ctx.path, (
                         (name, _dict_settings(node.args[1]), node.lineno),), True))
                 continue
-            out += _app_fact(ctx, node)
+            if eve_here:
+                out += _app_fact(ctx, node)
             found = _call_fact(ctx, node)
             if found is not None:
                 out.append(found)
