@@ -19,6 +19,7 @@ from typing import Any
 from ..analysis.program import callee_of, program_of
 from ..analysis.program.facts import Callee
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain
+from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Finding, Span
 
@@ -166,8 +167,8 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
         return
     # A parameter no returned or assigned value formats or passes on cannot be this
     # helper's text: a cheap gate before the per-parameter reading.
-    formatted = _formatted_names([sub for n in nodes if isinstance(n, ast.Return | ast.Assign)
-                                  and n.value is not None for sub in ast.walk(n.value)])
+    formatted = _formatted_names(nodes_within(
+        [n.value for n in nodes if isinstance(n, ast.Return | ast.Assign) and n.value]))
     candidates = [p for p in params if p in formatted]
     for param in candidates:
         made = text_locals(nodes, param)

@@ -343,7 +343,9 @@ def _app_fact(ctx: FileContext, call: ast.Call) -> list[object]:
     return [EveAppFact(cls, auth_name, settings_file, ctx.path, call.lineno), *facts]
 
 
-_READ_NODES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call, ast.Assign)
+# Exact types, as the parser makes them: one set look-up per node.
+_READ_NODES = frozenset({ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call,
+                         ast.Assign})
 
 
 def file_facts(ctx: FileContext) -> list[object]:
@@ -355,7 +357,7 @@ def file_facts(ctx: FileContext) -> list[object]:
     # elsewhere. One type test first: most nodes are none of the four read here.
     eve_here = ctx.semantic.is_imported("eve")
     for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
-        if not isinstance(node, _READ_NODES):
+        if type(node) not in _READ_NODES:
             continue
         if isinstance(node, ast.ClassDef):
             fact = _class_fact(ctx, node)
