@@ -111,30 +111,6 @@ def _formatted_names(nodes: list[ast.AST]) -> set[str]:
     return out
 
 
-_STATEMENT_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)
-
-
-def _statements_within(body: list[ast.stmt]) -> list[ast.AST]:
-    """The statements of a function body in source order, nested blocks included, without
-    descending into nested functions or classes (as `nodes_within`, minus expressions)."""
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.stmt):
-            out.append(node)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        children: list[ast.AST] = []
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                children += [item for item in value if isinstance(item, _STATEMENT_PARTS)]
-        children.reverse()
-        stack.extend(children)
-    return out
-
-
 def _handed_back(ctx: FileContext, value: ast.AST, param: str) -> tuple[str, ast.Call] | None:
     """`return describe(e)` / `return await describe(e=e)`: the argument key the parameter
     is passed as, and the call whose value is given back."""
@@ -158,9 +134,9 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
     params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     if not params:
         return
-    # Only statements matter below (returns and assignments, in source order), so the
-    # walk skips expressions: this runs for every function of every file.
-    nodes = _statements_within(func.body)
+    # Only statements matter below (returns and assignments, in source order): the
+    # semantic model's list of the function's own statements, without a walk of the body.
+    nodes = ctx.semantic.own_statements(func)
     returns = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None
                and not (isinstance(n.value, ast.Constant) and n.value.value is None)]
     if not returns:
