@@ -11,6 +11,7 @@ from backendreview.analysis.program import ProgramModel, program_of
 from backendreview.config import Config
 from backendreview.engine import finish, review_source, run
 from backendreview.metadata import load_rule_docs
+from backendreview.model import Finding
 
 
 def app_package(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -42,3 +43,16 @@ def one_file_findings(code: str, rules: tuple[str, ...]) -> list[tuple[int, str,
     result = review_source(textwrap.dedent(code).encode(), "case.py", Config(), rules)
     findings = finish([result], Config(), rules, load_rule_docs()).findings
     return sorted((f.span.start_line, f.severity.value, f.message) for f in findings)
+
+
+def project_findings(tmp_path: Path, files: dict[str, str], rules: str,
+                     monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
+    """The findings of `rules` (comma-separated ids) on `files` (paths relative to
+    `tmp_path`, texts dedented), reviewed from there, project phase included."""
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return run([Path(".")], Config(root=tmp_path, select=tuple(rules.split(","))),
+               jobs=1).findings

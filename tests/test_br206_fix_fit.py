@@ -5,20 +5,13 @@ has one."""
 from __future__ import annotations
 
 import ast
-import textwrap
 from pathlib import Path
 
-from backendreview.config import Config
-from backendreview.engine import run
+from .projects import project_findings
 
 
 def _br206(tmp_path: Path, files: dict[str, str], monkeypatch):  # type: ignore[no-untyped-def]
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return run([Path(".")], Config(root=tmp_path, select=("BR206",)), jobs=1).findings
+    return project_findings(tmp_path, files, "BR206", monkeypatch)
 
 
 WINDOW_LIMIT = {

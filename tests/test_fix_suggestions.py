@@ -16,6 +16,8 @@ from backendreview.config import Config
 from backendreview.engine import review_source, run
 from backendreview.fixes.apply import fix_text
 
+from .projects import project_findings as _project
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -51,16 +53,6 @@ def test_every_exact_edit_is_an_expression_or_statements(fixture_findings) -> No
                 except cst.ParserSyntaxError as exc:
                     bad.append(f"{finding.path}:{finding.span.start_line}: {exc.message}")
     assert bad == []
-
-
-def _project(tmp_path: Path, files: dict[str, str], rules: str, monkeypatch):  # type: ignore[no-untyped-def]
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return run([Path(".")], Config(root=tmp_path, select=tuple(rules.split(","))),
-               jobs=1).findings
 
 
 FASTAPI_LOGIN = """

@@ -3,22 +3,7 @@ each case asserts the text written now, beside a near miss where the old text st
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
-from backendreview.config import Config
-from backendreview.engine import run
-
-
-def _project(tmp_path: Path, files: dict[str, str], rules: str, monkeypatch):  # type: ignore[no-untyped-def]
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return run([Path(".")], Config(root=tmp_path, select=tuple(rules.split(","))),
-               jobs=1).findings
-
+from .projects import project_findings as _project
 
 SESSIONS = """
     from fastapi import APIRouter, FastAPI, Request
