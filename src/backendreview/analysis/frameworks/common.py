@@ -953,6 +953,8 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
     if isinstance(expr, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
         return unbounded_query(ctx, expr.generators[0].iter, func, depth + 1)
     if isinstance(expr, ast.Dict):
+        if bundles_lists(expr):
+            return None
         for value in expr.values:
             found = unbounded_query(ctx, value, func, depth + 1)
             if found:
@@ -1047,6 +1049,25 @@ def carries_rows(call: ast.Call) -> bool:
         name.endswith("Schema") or (
             name in ("dump", "model_validate", "from_orm") and many_true) or \
         _many_representation(call)
+
+
+# Values of one dict, each fetched by a call of its own, from which on it is a bundle.
+_BUNDLE_CALLS = 4
+
+
+def bundles_lists(node: ast.Dict) -> bool:
+    """`{"projects": get_projects(), "task_types": get_task_types(), "statuses": ...,
+    "plugins": get_plugins()}`: a payload that bundles several collections, each fetched by
+    its own call (a client's start-up context), answers with no one list. Its lists are the
+    reference data the client needs whole: on the tuning half paging one of them was
+    labelled false with a wrong fix (zou's user context and its installed plugins)."""
+    callees: set[str] = set()
+    for value in node.values:
+        while isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            callees.add(ast.dump(value.func))
+    return len(callees) >= _BUNDLE_CALLS
 
 
 def _many_representation(call: ast.Call) -> bool:
