@@ -297,13 +297,23 @@ _OWN_ROWS = re.compile(
     rf"|\.(?:for|of|by|owned_by)_user\(\s*(?:{_REQUESTER})")
 
 
+# The condition of a join, two levels of parentheses deep: `outerjoin(UserMacros,
+# and_(Macros.id == UserMacros.mid, UserMacros.uid == current_user.id))`.
+_JOIN_ON = re.compile(r"\.(?:join|outerjoin)\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)")
+_ON_REQUESTER = re.compile(rf"==\s*(?:{_REQUESTER})")
+
+
 def own_rows(text: str) -> bool:
     """The query keeps the requesting user's own rows (their tokens, favourites, saved
-    searches, photos): on the tuning half every such list was a handful of rows by nature
+    searches, photos), by its filter or by the condition it joins on (the user's macros,
+    one per shortcut slot: pgAdmin's `outerjoin(UserMacros, and_(..., UserMacros.uid ==
+    current_user.id))`): on the tuning half every such list was a handful of rows by nature
     (labelled false or debatable), not the table that grows with every user. Rows that pile
     up with use (a user's messages, notifications, activity) are not such a list."""
     compact = " ".join(text.split())
-    return bool(_OWN_ROWS.search(compact)) and not _LOG_LIKE.match(compact)
+    keyed = bool(_OWN_ROWS.search(compact)) or any(
+        _ON_REQUESTER.search(m.group(1)) for m in _JOIN_ON.finditer(compact))
+    return keyed and not _LOG_LIKE.match(compact)
 
 
 # Ordered by a column someone sets by hand: the rows are a list that admins curate and
