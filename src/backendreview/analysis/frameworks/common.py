@@ -1118,11 +1118,15 @@ def _query_kind(ctx: FileContext, call: ast.Call) -> str | None:
                "filter_by_id", "latest", "earliest", "in_bulk", "iterator"}
     if bounded & set(names):
         return None
-    if "objects" in names and last in _DJANGO_QS and (
-            ctx.semantic.is_imported("django") or ctx.semantic.is_imported("rest_framework")):
+    if "objects" in names and last in _DJANGO_QS:
         idx = names.index("objects")
-        if idx >= 1 or isinstance(root, ast.Name):
+        if (ctx.semantic.is_imported("django") or ctx.semantic.is_imported("rest_framework")) \
+                and (idx >= 1 or isinstance(root, ast.Name)):
             return "django"
+        if idx == 0 and isinstance(root, ast.Name) and root.id[:1].isupper():
+            # `Dataset.objects.owned_by(*owners).order_by(...)` on a class, in a module that
+            # imports only the models: a Django or MongoEngine manager all the same.
+            return "manager"
     sqla = any(ctx.semantic.is_imported(m) for m in ("sqlalchemy", "flask_sqlalchemy",
                                                      "sqlmodel"))
     if last == "all" and "query" in names:
