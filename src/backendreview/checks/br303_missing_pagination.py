@@ -334,10 +334,11 @@ _WHOLE_TABLE = re.compile(r"^[A-Z]\w*\.(?:objects|query)\.all\(\)$")
 def whole_table_as_stored(text: str) -> bool:
     """A server-rendered page that lists a whole table as the database keeps it, with no
     filter and no order: the code shows the table as a small set, whole (a chart of
-    accounts, the mail templates, the bank-statement uploads, the installed icons or script
-    modules). On the tuning half no such page was labelled true (byro's accounts and
-    templates false, its uploads and wger's action history debatable, netbox's script
-    modules and misago's icons false before). Rows that grow with use are shown newest first
+    accounts, the mail templates, the bank-statement uploads, the registered remote
+    services). On the tuning half no such page was labelled true: byro's accounts and
+    templates and geonode's recent-activity view false, byro's uploads, geonode's remote
+    services and wger's action history debatable (netbox's script modules and misago's icons
+    false before). Rows that grow with use are shown newest first
     or filtered (byro's sent mails, `filter(sent__isnull=False).order_by("-sent")`), and
     those stay reported; a JSON list of a whole table stays reported too."""
     return bool(_WHOLE_TABLE.match(" ".join(text.split())))
