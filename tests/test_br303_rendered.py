@@ -32,3 +32,17 @@ def test_json_lists_and_fetchall_stay_warnings() -> None:
     assert severities["Category.query.all()"] == "warning"  # JSON, not a page
     found = _br303("fastapi_sqlalchemy.py")
     assert found and {severity for severity, _ in found.values()} == {"warning"}
+
+
+def test_a_manager_query_in_flask_is_sliced_with_capped_parameters() -> None:
+    path = ROOT / "fixtures" / "BR303" / "mongo_managers.py"
+    findings = [f for f in _review(path.read_text(encoding="utf-8"), "BR303/mongo_managers.py")
+                if f.rule_id == "BR303"]
+    by_line = {f.span.start_line: f.fix for f in findings}
+    fix = by_line[24]
+    assert fix is not None and fix.description == (
+        "Take capped limit/offset parameters and slice the queryset")
+    assert fix.suggestion is not None and fix.suggestion.endswith(
+        'rows = Discussion.objects.filter(closed=None).order_by("-created")'
+        "[offset:offset + limit]")
+    assert 'min(request.args.get("limit", 50, type=int), 200)' in fix.suggestion

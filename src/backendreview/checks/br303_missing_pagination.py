@@ -437,6 +437,14 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
                 "from django.core.paginator import Paginator\n\n"
                 f"paginator = Paginator({compact}, 50)\n"
                 f"page = paginator.get_page(request.GET.get(\"page\"))")
+    if route.unbounded is not None and route.unbounded.orm == "manager" and (
+            route.framework == "flask"):
+        # A Django or MongoEngine queryset: a slice is the bound both run as LIMIT/OFFSET.
+        return ("Take capped limit/offset parameters and slice the queryset",
+                "from flask import request\n\n"
+                "limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
+                "offset = request.args.get(\"offset\", 0, type=int)\n"
+                f"rows = {compact}[offset:offset + limit]")
     if compact.endswith(".all()"):
         bounded = with_loader(compact, ".offset(offset).limit(limit)",
                               "select" if "select(" in compact else "query") or (
