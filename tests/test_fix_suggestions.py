@@ -423,7 +423,7 @@ DJANGO_LISTS = {
 
 
         class GymListView(ListView):
-            model = Gym
+            queryset = Gym.objects.order_by("-opened")
 
 
         class MineView(ListView):
@@ -432,7 +432,7 @@ DJANGO_LISTS = {
 
 
         def gym_list(request):
-            return render(request, "x.html", {"gyms": Gym.objects.all()})
+            return render(request, "x.html", {"gyms": Gym.objects.order_by("-opened")})
 
 
         urlpatterns = [
@@ -454,7 +454,7 @@ def test_br303_a_django_list_view_gets_paginate_by_not_drf(tmp_path, monkeypatch
     # A function view pages with Paginator, imported in the suggestion itself.
     assert by_line[19].suggestion == (
         "from django.core.paginator import Paginator\n\n"
-        "paginator = Paginator(Gym.objects.all(), 50)\n"
+        "paginator = Paginator(Gym.objects.order_by(\"-opened\"), 50)\n"
         'page = paginator.get_page(request.GET.get("page"))')
 
 

@@ -953,6 +953,8 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
     if isinstance(expr, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
         return unbounded_query(ctx, expr.generators[0].iter, func, depth + 1)
     if isinstance(expr, ast.Dict):
+        if bundles_lists(expr):
+            return None
         for value in expr.values:
             found = unbounded_query(ctx, value, func, depth + 1)
             if found:
@@ -1049,6 +1051,25 @@ def carries_rows(call: ast.Call) -> bool:
         _many_representation(call)
 
 
+# Values of one dict, each fetched by a call of its own, from which on it is a bundle.
+_BUNDLE_CALLS = 4
+
+
+def bundles_lists(node: ast.Dict) -> bool:
+    """`{"projects": get_projects(), "task_types": get_task_types(), "statuses": ...,
+    "plugins": get_plugins()}`: a payload that bundles several collections, each fetched by
+    its own call (a client's start-up context), answers with no one list. Its lists are the
+    reference data the client needs whole: on the tuning half paging one of them was
+    labelled false with a wrong fix (zou's user context and its installed plugins)."""
+    callees: set[str] = set()
+    for value in node.values:
+        while isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            callees.add(ast.dump(value.func))
+    return len(callees) >= _BUNDLE_CALLS
+
+
 def _many_representation(call: ast.Call) -> bool:
     """`UserSerializer(many=True).to_representation(rows)` / `Schema(many=True).dump(rows)`:
     a list serializer made first, then handed the rows."""
@@ -1097,11 +1118,15 @@ def _query_kind(ctx: FileContext, call: ast.Call) -> str | None:
                "filter_by_id", "latest", "earliest", "in_bulk", "iterator"}
     if bounded & set(names):
         return None
-    if "objects" in names and last in _DJANGO_QS and (
-            ctx.semantic.is_imported("django") or ctx.semantic.is_imported("rest_framework")):
+    if "objects" in names and last in _DJANGO_QS:
         idx = names.index("objects")
-        if idx >= 1 or isinstance(root, ast.Name):
+        if (ctx.semantic.is_imported("django") or ctx.semantic.is_imported("rest_framework")) \
+                and (idx >= 1 or isinstance(root, ast.Name)):
             return "django"
+        if idx == 0 and isinstance(root, ast.Name) and root.id[:1].isupper():
+            # `Dataset.objects.owned_by(*owners).order_by(...)` on a class, in a module that
+            # imports only the models: a Django or MongoEngine manager all the same.
+            return "manager"
     sqla = any(ctx.semantic.is_imported(m) for m in ("sqlalchemy", "flask_sqlalchemy",
                                                      "sqlmodel"))
     if last == "all" and "query" in names:

@@ -49,7 +49,7 @@ class QueryFact:
 
     span: Span
     text: str
-    orm: str  # django | sqlalchemy | dbapi | drf
+    orm: str  # django | sqlalchemy | dbapi | drf | manager (`X.objects...`, Django or MongoEngine)
     # Listed on a server-rendered page (a template context, a Django ListView) rather than
     # returned as data.
     rendered: bool = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from ...context import FileContext
-from ..frameworks.common import carries_rows
+from ..frameworks.common import bundles_lists, carries_rows
 
 
 def answered_calls(ctx: FileContext, own: list[ast.AST]) -> set[int]:
@@ -43,6 +43,8 @@ def _visit(ctx: FileContext, expr: ast.AST, out: set[int], depth: int) -> None:
     elif isinstance(expr, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
         _visit(ctx, expr.generators[0].iter, out, depth + 1)
     elif isinstance(expr, ast.Dict):
+        if bundles_lists(expr):
+            return
         for value in expr.values:
             _visit(ctx, value, out, depth + 1)
     elif isinstance(expr, ast.List | ast.Tuple | ast.Set):
