@@ -152,6 +152,10 @@ class ValueTracker:
         self.ctx = ctx
         # Set by the password rules: tells whether a class is an ORM model.
         self.is_model_class: Callable[[ast.ClassDef], bool] | None = None
+        # request_data's answer for a name, by (node id, depth): the values a local was
+        # assigned are followed again for every use of it (BR101 asks of every argument).
+        # The entry holds the node, so its id cannot be reused while the entry lives.
+        self._name_data: dict[tuple[int, int], tuple[ast.Name, str | None]] = {}
 
     # -- request data ----------------------------------------------------------------------
     def request_data(self, expr: ast.AST, depth: int = 0) -> str | None:
@@ -177,11 +181,18 @@ class ValueTracker:
         if isinstance(expr, ast.Name):
             if expr.id in _VALIDATED or self._serializer_validate_input(expr):
                 return expr.id
+            key = (id(expr), depth)
+            known = self._name_data.get(key)
+            if known is not None and known[0] is expr:
+                return known[1]
+            found = None
             for binding in self.ctx.reaching_bindings(expr):
                 if binding.kind in ("assign", "annassign") and binding.value is not None:
                     found = self.request_data(binding.value, depth + 1)
                     if found:
-                        return found
+                        break
+            self._name_data[key] = (expr, found or None)
+            return found or None
         return None
 
     def _serializer_validate_input(self, name: ast.Name) -> bool:

@@ -36,6 +36,7 @@ from ..analysis.program.sqlflow import (
     ParamUse,
     summaries_of,
 )
+from ..astutil import walk
 from ..model import Finding, Fix, Related, Severity, Span
 from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_origins import (
@@ -108,8 +109,11 @@ class SinkOfCall:
 
 def _reads_flask_request(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
     """Anything read off Flask's `request` is the client's, headers and all."""
-    return any(isinstance(n, ast.Name) and ctx.qualified_name(n) == "flask.request"
-               for n in ast.walk(value))
+    # Asked of every argument of every call: only an import names `flask.request`
+    if not (ctx.semantic.is_imported("flask") or ctx.module.partition(".")[0] == "flask"):
+        return False
+    return any(type(n) is ast.Name and ctx.qualified_name(n) == "flask.request"
+               for n in walk(value))
 
 
 def _is_build(value: ast.expr | None) -> bool:
@@ -313,7 +317,7 @@ class FlowRecorder:
         state is no evidence by itself, state filled from a request is."""
         if self._request_attrs is None:
             self._request_attrs = set()
-            for node in ast.walk(self.ctx.tree):
+            for node in self.ctx.semantic.nodes or ast.walk(self.ctx.tree):
                 if not isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) or (
                         node.value is None):
                     continue
@@ -326,7 +330,7 @@ class FlowRecorder:
             return False
         return any(isinstance(n, ast.Attribute) and n.attr in self._request_attrs
                    and isinstance(n.value, ast.Name) and n.value.id in ("self", "cls")
-                   for n in ast.walk(arg))
+                   for n in walk(arg))
 
     def _text_to_helper(self, call: ast.Call, callee: Callee, key: str, arg: ast.expr) -> bool:
         """Records the candidate; False when the text has no runtime part to report."""

@@ -19,7 +19,7 @@ from typing import Any
 from ..analysis.program import callee_of, program_of
 from ..analysis.program.facts import Callee
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain
-from ..astutil import nodes_within
+from ..astutil import nodes_within, walk
 from ..context import FileContext
 from ..model import Finding, Span
 
@@ -67,11 +67,19 @@ def text_of(expr: ast.AST, param: str, made: set[str]) -> bool:
     `made` holding such text — not in one branch of a conditional (`"generic" if
     isinstance(x, Exception) else f"{x}"`)."""
     stack: list[ast.AST] = [expr]
+    node_type = ast.AST
     while stack:
         node = stack.pop()
         if isinstance(node, ast.IfExp):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        # ast.iter_child_nodes, inlined, same order: asked of every assigned value of a
+        # function whose parameter may be its text
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                stack.append(value)
+            elif type(value) is list:
+                stack += [item for item in value if isinstance(item, node_type)]
         if isinstance(node, ast.Name) and node.id in made:
             return True
         if isinstance(node, ast.Call):
@@ -141,6 +149,17 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
                and not (isinstance(n.value, ast.Constant) and n.value.value is None)]
     if not returns:
         return
+    # Each returned value must carry the parameter's text: formatted or passed in it by
+    # name, or a local assigned in the body named in it (text_locals). The first one
+    # alone rules out most functions (`return self.x`, `return True`) before every
+    # assigned value of the body is read below.
+    first = walk(returns[0])
+    if not _formatted_names(first).intersection(params):
+        named = {n.id for n in first if type(n) is ast.Name}
+        if not named or named.isdisjoint(
+                t.id for n in nodes if type(n) is ast.Assign for t in n.targets  # type: ignore[attr-defined]
+                if type(t) is ast.Name):
+            return
     # A parameter no returned or assigned value formats or passes on cannot be this
     # helper's text: a cheap gate before the per-parameter reading.
     formatted = _formatted_names(nodes_within(

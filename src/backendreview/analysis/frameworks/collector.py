@@ -115,6 +115,9 @@ class RouteCollector:
         self._loop_callees = sem.names_bound("for")
         self._triggers = _trigger_names(sem)
         self._partials = may_hold_partials(ctx)
+        # Eve's facts, read in this walk (resource modules may import no framework); None
+        # where the walk is partial (file_facts below) and end_file never comes.
+        self._eve: eve.FileReader | None = eve.FileReader(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -140,6 +143,8 @@ class RouteCollector:
         self._emit(facts + call_bindings.params_facts(self.ctx, node, names))
 
     def visit_Call(self, node: ast.Call) -> None:
+        if self._eve is not None:
+            self._eve.on_call(node)
         # Each reader below is asked only when its per-file gate (or the callee's written
         # name) lets it answer: what it answers for the other calls is empty.
         func = node.func
@@ -318,6 +323,8 @@ class RouteCollector:
         return found
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self._eve is not None:
+            self._eve.on_function(node)
         # A settings helper returning the REST_FRAMEWORK dict may import nothing at all.
         self._emit(django.settings_function(self.ctx, node))
         # A helper that registers routes for its callers may import no framework itself.
@@ -386,6 +393,8 @@ class RouteCollector:
                 self._emit([guard])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self._eve is not None:
+            self._eve.on_class(node)
         if self.graphql:
             self._emit(graphql.on_class(self.ctx, node))
         if self.flask_rest:
@@ -427,6 +436,8 @@ class RouteCollector:
             self._emit([fact])
 
     def visit_Assign(self, node: ast.Assign | ast.AugAssign) -> None:
+        if self._eve is not None and type(node) is ast.Assign:
+            self._eve.on_assign(node)
         target = node.targets[0] if isinstance(node, ast.Assign) else node.target
         if not isinstance(target, ast.Name):
             return
@@ -467,7 +478,8 @@ class RouteCollector:
         self._emit(principal.permission_facts(self.ctx))
         # Eve resources: classes, registrations and settings may sit in modules that import
         # no framework (a resource module imports only the project's base class).
-        self._emit(eve.file_facts(self.ctx))
+        if self._eve is not None:
+            self._emit(self._eve.facts)
 
 
 def file_facts(ctx: FileContext) -> list[object]:
@@ -483,6 +495,7 @@ def file_facts(ctx: FileContext) -> list[object]:
         collector = RouteCollector(ctx)
         if not (collector.active or collector.graphql):
             return []
+        collector._eve = None  # its end_file is not run: nothing of Eve is read
         found: list[object] = []
         collector._emit = found.extend  # type: ignore[method-assign]
         funcs: list[ast.FunctionDef | ast.AsyncFunctionDef] = []

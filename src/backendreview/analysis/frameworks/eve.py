@@ -273,25 +273,41 @@ def _registrar(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef
     return None
 
 
+def _class_like(name: str) -> bool:
+    return name[:1].isupper() and not name.isupper()
+
+
 def _call_fact(ctx: FileContext, call: ast.Call) -> EveCallFact | None:
-    if not call.args or len(call.args) + len(call.keywords) < 2 or \
-            not isinstance(call.func, ast.Name | ast.Attribute):
+    """A call naming a resource: its first argument a string, and the callee a class or
+    another argument a class (`register(name, ArchiveResource, ...)`)."""
+    if not call.args or len(call.args) + len(call.keywords) < 2:
         return None
-    callee = object_name(ctx, call.func)
+    func, first = call.func, call.args[0]
+    kind = type(func)
+    if kind is not ast.Name and kind is not ast.Attribute:
+        return None
+    # The written shapes first (asked of every call with two arguments): `_string` reads
+    # only a literal or a name, and an attribute callee's name is the one written.
+    if type(first) is not ast.Name and not (type(first) is ast.Constant and isinstance(
+            first.value, str)):  # type: ignore[attr-defined]
+        return None
+    written = [(str(i), a) for i, a in enumerate(call.args)] + [
+        (k.arg, k.value) for k in call.keywords if k.arg]
+    classes = [(key, arg) for key, arg in written[1:] if _class_like(
+        arg.id if isinstance(arg, ast.Name) else arg.attr if isinstance(arg, ast.Attribute)
+        else "")]
+    if not classes and kind is ast.Attribute and not _class_like(
+            func.attr):  # type: ignore[attr-defined]
+        return None
+    callee = object_name(ctx, func)
     if not callee:
         return None
     refs: list[tuple[str, str]] = []
-    written = [(str(i), a) for i, a in enumerate(call.args)] + [
-        (k.arg, k.value) for k in call.keywords if k.arg]
-    for key, arg in written[1:]:
-        if isinstance(arg, ast.Name | ast.Attribute):
-            last = arg.id if isinstance(arg, ast.Name) else arg.attr
-            if last[:1].isupper() and not last.isupper():
-                ref = object_name(ctx, arg)
-                if ref:
-                    refs.append((key, ref))
-    last = callee.rsplit(".", 1)[-1]
-    if not refs and not (last[:1].isupper() and not last.isupper()):
+    for key, arg in classes:
+        ref = object_name(ctx, arg)
+        if ref:
+            refs.append((key, ref))
+    if not refs and not _class_like(callee.rsplit(".", 1)[-1]):
         return None
     name = _string(ctx, call.args[0], call)
     if name is None:
@@ -343,56 +359,71 @@ def _app_fact(ctx: FileContext, call: ast.Call) -> list[object]:
     return [EveAppFact(cls, auth_name, settings_file, ctx.path, call.lineno), *facts]
 
 
-# Exact types, as the parser makes them: one set look-up per node.
-_READ_NODES = frozenset({ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call,
-                         ast.Assign})
+class FileReader:
+    """Every Eve fact of one file, read node by node as the route collector's walk reaches
+    them (`on_*`, in the semantic model's walk order, which is the facts' order): no walk
+    of the file's nodes of its own. `facts` holds them when the walk is over."""
 
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.facts: list[object] = []
+        # An Eve app is built only where eve is imported (its qualified name starts with
+        # `eve.`, and the settings= reading asks for the import too): no per-call look-up
+        # elsewhere.
+        self.eve_here = ctx.semantic.is_imported("eve")
 
-def file_facts(ctx: FileContext) -> list[object]:
-    """Every Eve fact of one file (one pass over the nodes the semantic model listed)."""
-    out: list[object] = []
-    module_level = ctx.semantic.module_scope
-    # An Eve app is built only where eve is imported (its qualified name starts with
-    # `eve.`, and the settings= reading asks for the import too): skip the per-call look-up
-    # elsewhere. One type test first: most nodes are none of the four read here.
-    eve_here = ctx.semantic.is_imported("eve")
-    for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
-        if type(node) not in _READ_NODES:
-            continue
-        if isinstance(node, ast.ClassDef):
-            fact = _class_fact(ctx, node)
-            if fact is not None:
-                out.append(fact)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            registrar = _registrar(ctx, node)
-            if registrar is not None:
-                out.append(registrar)
-        elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Attribute) and node.func.attr == \
-                    "register_resource" and len(node.args) >= 2 and isinstance(
-                    node.args[1], ast.Dict):
-                name = _string(ctx, node.args[0], node)
-                if name is not None:
-                    out.append(EveDomainFact(ctx.module, ctx.path, (
-                        (name, _dict_settings(node.args[1]), node.lineno),), True))
-                continue
-            if eve_here:
-                out += _app_fact(ctx, node)
-            found = _call_fact(ctx, node)
-            if found is not None:
-                out.append(found)
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
-                node.targets[0], ast.Name) and node.targets[0].id in GLOBAL_KEYS and \
-                ctx.semantic.scope_of(node) is module_level:
+    def on_class(self, node: ast.ClassDef) -> None:
+        fact = _class_fact(self.ctx, node)
+        if fact is not None:
+            self.facts.append(fact)
+
+    def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        registrar = _registrar(self.ctx, node)
+        if registrar is not None:
+            self.facts.append(registrar)
+
+    def on_call(self, node: ast.Call) -> None:
+        ctx = self.ctx
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "register_resource" \
+                and len(node.args) >= 2 and isinstance(node.args[1], ast.Dict):
+            name = _string(ctx, node.args[0], node)
+            if name is not None:
+                self.facts.append(EveDomainFact(ctx.module, ctx.path, (
+                    (name, _dict_settings(node.args[1]), node.lineno),), True))
+            return
+        if self.eve_here:
+            self.facts += _app_fact(ctx, node)
+        found = _call_fact(ctx, node)
+        if found is not None:
+            self.facts.append(found)
+
+    def on_assign(self, node: ast.Assign) -> None:
+        ctx = self.ctx
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                node.targets[0].id in GLOBAL_KEYS and \
+                ctx.semantic.scope_of(node) is ctx.semantic.module_scope:
             key = node.targets[0].id
             if key == "DOMAIN":
                 resources = _domain(node.value)
                 if resources is not None:
-                    out.append(EveDomainFact(ctx.module, ctx.path, resources, False))
+                    self.facts.append(EveDomainFact(ctx.module, ctx.path, resources, False))
             else:
-                out.append(EveSettingFact(key, _setting(key, node.value), ctx.module,
-                                          ctx.path, node.lineno))
-    return out
+                self.facts.append(EveSettingFact(key, _setting(key, node.value), ctx.module,
+                                                 ctx.path, node.lineno))
+
+
+def file_facts(ctx: FileContext) -> list[object]:
+    """Every Eve fact of one file, in one pass of its own over the nodes (the route
+    collector reads them in its walk instead: `FileReader`)."""
+    reader = FileReader(ctx)
+    by_type = {ast.ClassDef: reader.on_class, ast.FunctionDef: reader.on_function,
+               ast.AsyncFunctionDef: reader.on_function, ast.Call: reader.on_call,
+               ast.Assign: reader.on_assign}
+    for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
+        read = by_type.get(type(node))  # exact types, as the parser makes them
+        if read is not None:
+            read(node)
+    return reader.facts
 
 
 # -- project phase -------------------------------------------------------------------------
