@@ -41,18 +41,67 @@ def test_every_suggestion_the_fixtures_produce_parses(fixture_findings) -> None:
     assert bad == []
 
 
-def test_every_exact_edit_is_an_expression_or_statements(fixture_findings) -> None:
+def _pasted(text: str, edits) -> str:  # type: ignore[no-untyped-def]
+    """The text with the edits pasted where their spans say, as a SARIF consumer does."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    for edit in sorted(edits, key=lambda e: (e.span.start_line, e.span.start_col),
+                       reverse=True):
+        s = edit.span
+        begin = starts[s.start_line - 1] + s.start_col - 1
+        end = starts[s.end_line - 1] + s.end_col - 1
+        text = text[:begin] + edit.replacement + text[end:]
+    return text
+
+
+def test_every_exact_edit_compiles_where_it_lands(fixture_findings) -> None:
+    """Each finding's edits, pasted as text at their spans (no libcst, no re-indenting),
+    leave a file that compiles: a statement's later lines carry its indentation."""
     bad = []
+    checked = 0
     for finding in fixture_findings:
-        for edit in finding.fix.edits if finding.fix else ():
-            try:
-                cst.parse_expression(edit.replacement)
-            except cst.ParserSyntaxError:
-                try:
-                    cst.parse_module(edit.replacement)
-                except cst.ParserSyntaxError as exc:
-                    bad.append(f"{finding.path}:{finding.span.start_line}: {exc.message}")
+        if finding.fix is None or not finding.fix.edits:
+            continue
+        text = (ROOT / finding.path).read_text(encoding="utf-8")
+        if not text.isascii():
+            continue  # spans count UTF-8 bytes; these fixtures are checked through libcst
+        checked += 1
+        try:
+            compile(_pasted(text, finding.fix.edits), finding.path, "exec")
+        except SyntaxError as exc:
+            bad.append(f"{finding.path}:{finding.span.start_line} {finding.rule_id}: {exc.msg}")
+    assert checked > 100
     assert bad == []
+
+
+def test_a_multi_statement_edit_carries_the_statements_indentation(tmp_path,
+                                                                   monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/views.py": """
+        import logging
+
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+        logger = logging.getLogger(__name__)
+
+
+        @app.route("/items")
+        def items():
+            try:
+                return jsonify(load())
+            except Exception as e:
+                if e:
+                    return jsonify(error=str(e)), 500
+                raise
+        """}, "BR401", monkeypatch)
+    assert finding.span.start_line == 14
+    assert finding.fix.suggestion == ('logger.exception("items failed")\n'
+                                      'return jsonify(error="Internal server error"), 500')
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("items failed")\n'
+        '            return jsonify(error="Internal server error"), 500')
 
 
 FASTAPI_LOGIN = """
@@ -1667,3 +1716,73 @@ def test_br206_names_the_projects_decorator_on_a_route_tables_handler(
         "# on the handler, in web/endpoints.py\n@rate_limit_post\n"
         "async def otp_register(request):\n    ...")
     assert "slowapi" not in finding.fix.suggestion
+
+
+WRAPPERS = """
+    import functools
+    import sys
+
+    from flask import Flask
+
+    from .errors import ErrorCapture
+
+    app = Flask(__name__)
+
+
+    def capture_error(fn):
+        @functools.wraps(fn)
+        def _fn(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                return ErrorCapture.on_exception(sys.exc_info())
+
+        return _fn
+
+
+    def capture_text(fn):
+        @functools.wraps(fn)
+        def _fn(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                return {"error": str(exc)}, 500
+
+        return _fn
+
+
+    @app.route("/items")
+    @capture_error
+    def items():
+        return load()
+
+
+    @app.route("/other")
+    @capture_text
+    def other():
+        return load()
+    """
+
+
+def test_br401_leaves_the_exception_handed_to_a_project_function(tmp_path,
+                                                                   monkeypatch) -> None:
+    """`on_exception(sys.exc_info())` takes the exception, not its text: no string goes in
+    its place (words for the function instead); `{"error": str(exc)}` (near miss) is text,
+    replaced in place with the wrapper's indentation."""
+    handed, text = _project(tmp_path, {"app/views.py": WRAPPERS, "app/errors.py": """
+        import traceback
+
+
+        class ErrorCapture:
+            @staticmethod
+            def on_exception(exc_info):
+                return {"error": "".join(traceback.format_exception(*exc_info))}
+        """}, "BR401", monkeypatch)
+    assert (handed.span.start_line, text.span.start_line) == (17, 28)
+    assert handed.fix.edits == () and handed.fix.suggestion is None
+    assert handed.fix.description.startswith(
+        "`ErrorCapture.on_exception` is handed the exception itself (`sys.exc_info()`), not "
+        "its text")
+    assert text.fix.edits[-1].replacement == (
+        'logger.exception("_fn failed")\n'
+        '                return {"error": "Internal server error"}, 500')

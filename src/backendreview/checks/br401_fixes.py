@@ -121,6 +121,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     else:
         values = [sink]
     text = _text_node(analysis, values[0]) if len(values) == 1 else None
+    handed = _exception_handed_on(ctx, analysis, values[0], text) if values else None
+    if handed is not None:
+        return handed
     if isinstance(text, ast.Name):
         # `error_message = str(e)` ... `results = [Result(error=error_message) ...]`: the text
         # is made once, in a local; replacing it there keeps every shape built from it (a
@@ -153,7 +156,11 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     name, setup = logger
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
-    replacement = "\n".join([*lines, rewritten])
+    # The edit replaces the statement from its first column: every later statement starts
+    # with the statement's own indentation, so the text is right where it lands (a SARIF
+    # consumer pastes it as is).
+    edit_text = ("\n" + _indentation(ctx, statement)).join([*lines, rewritten])
+    replacement = "\n".join([*lines, rewritten])  # the suggestion reads as a block
     description = fallback.description
     if kept:
         keep = ("keep the message written for the user without the exception's text (the "
@@ -165,7 +172,38 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
                             "catalogs.")
     return Fix(description + _catch_all_note(ctx, statement) +
                _other_sinks(ctx, analysis, statement), replacement,
-               edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
+               edits=(*setup, Edit(ctx.span_of(statement), edit_text)), safe=False)
+
+
+def _indentation(ctx: FileContext, statement: ast.stmt) -> str:
+    """The whitespace before `statement` on its first line."""
+    line = ctx.lines[statement.lineno - 1] if statement.lineno <= len(ctx.lines) else ""
+    return line[:statement.col_offset] if not line[:statement.col_offset].strip() else ""
+
+
+def _exception_handed_on(ctx: FileContext, analysis: HandlerAnalysis, value: ast.AST,
+                         text: ast.AST | None) -> Fix | None:
+    """Words, not code, when what reaches the answer is the exception itself handed to a
+    function of the project (`on_exception(sys.exc_info())`, `error_page(e)`), not its text:
+    that function builds the answer from the exception and expects one, so a string in its
+    place breaks it. The masking belongs in that function (or the hook it stands for)."""
+    if not isinstance(value, ast.Call) or text is None or text is value or \
+            response_call(ctx, value) or _SERIALISER.match(_callee(value)):
+        return None
+    if text not in (*value.args, *(k.value for k in value.keywords)):
+        return None
+    qualified = ctx.qualified_name(text.func) if isinstance(text, ast.Call) else None
+    caught = analysis.handler.name
+    if not (qualified == "sys.exc_info" or (isinstance(text, ast.Name) and caught
+                                            and text.id == caught)):
+        return None
+    callee = ctx.source(value.func)
+    return Fix(f"`{callee}` is handed the exception itself (`{ctx.source(text)}`), not its "
+               f"text, and builds the answer from it: a message in its place would break it. "
+               f"Leave this call and make `{callee}` (or the hook it stands for) mask "
+               f"unexpected errors: log the exception with its traceback and an error id "
+               f"(logger.exception), and answer without the exception's text or stack; "
+               f"the errors meant for the user keep their own answer.")
 
 
 def _target_name(stmt: ast.stmt) -> str:
