@@ -28,7 +28,7 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br301_fixes import foreign_parameter, named_collection, rename_in_source
+from .br301_fixes import foreign_parameter, named_collection, named_procedure, rename_in_source
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
@@ -115,6 +115,8 @@ class SingularRoute(_SegmentRule):
                 if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
                         len(ws) > 1 and ws[0] in PHRASE_VERBS):
                     continue  # a verb (phrase), `resolve_identifier`: BR302's business
+                if named_procedure(route, segment):
+                    continue  # `POST /switch_project/{id}` served by `switch_project`
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
