@@ -39,7 +39,7 @@ from .br302_fixes import (
     verb_fix,
     with_segment,
 )
-from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes
+from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes, protocol_path
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
 
@@ -466,7 +466,8 @@ class VerbInRoute(_SegmentRule):
         for route in routes:
             if route.framework in rpc and is_action_route(route):
                 continue
-            if id(route) in mirrored or _toggled_sub_resource(route, handlers):
+            if id(route) in mirrored or _toggled_sub_resource(route, handlers) or \
+                    protocol_path(route, routes):
                 continue
             own = segments(route.own_path)
             for index, segment in enumerate(own):
