@@ -115,8 +115,8 @@ def test_text_built_into_a_result_list_is_replaced_where_it_is_made(tmp_path,
     edit = finding.fix.edits[-1]
     assert edit.span.start_line == 15
     assert edit.replacement == ('logger.exception("create_item failed")\n'
-                                'error_message = "Internal server error"')
-    ast.parse(textwrap.dedent(edit.replacement))
+                                '        error_message = "Internal server error"')
+    ast.parse(textwrap.dedent("        " + edit.replacement))
 
 
 def test_a_local_that_is_the_text_is_replaced_where_it_is_used(tmp_path, monkeypatch) -> None:
@@ -188,7 +188,7 @@ def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> Non
     assert returned is not None and handed is not None
     assert returned.edits[-1].replacement == (
         'logger.exception("list_tools failed")\n'
-        'return {"tools": [], "error": f"Failed to get tools from {server}"}')
+        '        return {"tools": [], "error": f"Failed to get tools from {server}"}')
     assert returned.description.startswith("This function is no route handler")
     assert returned.description.endswith("The edit keeps the written message: keep the "
                                           "message written for the user without the "

@@ -89,19 +89,22 @@ def test_a_multi_statement_edit_carries_the_statements_indentation(tmp_path,
 
         @app.route("/items")
         def items():
-            try:
-                return jsonify(load())
-            except Exception as e:
-                if e:
-                    return jsonify(error=str(e)), 500
-                raise
+            with lock():
+                try:
+                    return jsonify(load())
+                except Exception as e:
+                    return {"error": str(e)}, 500
         """}, "BR401", monkeypatch)
-    assert finding.span.start_line == 14
+    assert finding.span.start_line == 15
     assert finding.fix.suggestion == ('logger.exception("items failed")\n'
-                                      'return jsonify(error="Internal server error"), 500')
+                                      'return {"error": "Internal server error"}, 500')
     assert finding.fix.edits[-1].replacement == (
         'logger.exception("items failed")\n'
-        '            return jsonify(error="Internal server error"), 500')
+        '            return {"error": "Internal server error"}, 500')
+    fixed = fix_text((tmp_path / "app/views.py").read_text(encoding="utf-8"), [finding])
+    assert fixed.applied == [finding]
+    assert '            logger.exception("items failed")\n' \
+        '            return {"error": "Internal server error"}, 500\n' in fixed.text
 
 
 FASTAPI_LOGIN = """
@@ -233,7 +236,7 @@ def test_br401_adds_a_logger_when_the_module_has_none(tmp_path, monkeypatch) -> 
         4, "logger = logging.getLogger(__name__)\n")
     assert statement.replacement == (
         'logger.exception("create_item failed")\n'
-        'raise HTTPException(status_code=500, detail="Internal server error")')
+        '        raise HTTPException(status_code=500, detail="Internal server error")')
 
 
 def _first_line(text: str, needle: str) -> int:
@@ -624,7 +627,9 @@ def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
         for path in {finding.path, *(r.path or finding.path for r in finding.related)}:
             visible |= _module_names(Path(path))
         for edit in finding.fix.edits:  # an exact fix brings its own setup (a logger)
-            visible |= _bound_names(ast.parse(edit.replacement))
+            # (its later statements carry the indentation of the statement it replaces)
+            visible |= _bound_names(ast.parse(f"if 1:\n    {edit.replacement}".replace(
+                "\n" + " " * (edit.span.start_col - 1), "\n    ")))
         unknown = _free_names(finding.fix.suggestion) - visible
         if unknown:
             bad.append(f"{finding.path.split('fixtures/')[-1]}:{finding.span.start_line} "
@@ -1785,4 +1790,55 @@ def test_br401_leaves_the_exception_handed_to_a_project_function(tmp_path,
         "its text")
     assert text.fix.edits[-1].replacement == (
         'logger.exception("_fn failed")\n'
-        '                return {"error": "Internal server error"}, 500')
+        '            return {"error": "Internal server error"}, 500')
+
+
+STRUCT_ANSWER = """
+    from fastapi import APIRouter
+
+    from .responses import StructResponse, ToolResponse
+
+    router = APIRouter()
+
+
+    @router.post("/tools/{name}/invoke")
+    async def invoke_tool(name: str):
+        try:
+            return StructResponse(ToolResponse(success=True, tool_name=name, error=None))
+        except Exception as e:
+            return StructResponse(
+                ToolResponse(
+                    success=False,
+                    tool_name=name,
+                    error=f"Tool invocation failed: {e!s}",
+                )
+            )
+    """
+
+
+def test_br401_keeps_the_response_models_shape(tmp_path, monkeypatch) -> None:
+    """marimo: the text is one field of a model inside the response; the model and its other
+    fields stay, only the field's exception part goes."""
+    (finding,) = _project(tmp_path, {"app/tools.py": STRUCT_ANSWER}, "BR401", monkeypatch)
+    assert finding.span.start_line == 13
+    assert finding.fix.suggestion == (
+        'logger.exception("invoke_tool failed")\n'
+        'return StructResponse(\n'
+        '            ToolResponse(\n'
+        '                success=False,\n'
+        '                tool_name=name,\n'
+        '                error="Tool invocation failed",\n'
+        '            )\n'
+        '        )')
+
+
+def test_br401_a_model_without_named_fields_keeps_its_type(tmp_path, monkeypatch) -> None:
+    # `ToolError(str(e))`: the error type stays, its text is the generic one.
+    text = STRUCT_ANSWER.replace('''ToolResponse(
+                    success=False,
+                    tool_name=name,
+                    error=f"Tool invocation failed: {e!s}",
+                )''', "ToolError(str(e))").replace("ToolResponse\n", "ToolResponse, ToolError\n")
+    (finding,) = _project(tmp_path, {"app/tools.py": text}, "BR401", monkeypatch)
+    assert finding.fix.suggestion.endswith('StructResponse(\n            '
+                                           'ToolError("Internal server error")\n        )')

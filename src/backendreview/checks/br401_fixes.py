@@ -55,8 +55,11 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
             parts = list(node.elts)
         elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)
                                              or _SERIALISER.match(_callee(node))
-                                             or _callee(node) == "dict"):
-            # `dict(message=...)` is a body's shape like a dict literal: the text is inside
+                                             or _callee(node) == "dict"
+                                             or _model_call(node)):
+            # `dict(message=...)` is a body's shape like a dict literal: the text is inside;
+            # so is a response model's (`InvokeAiToolResponse(success=False, error=...)`
+            # inside `StructResponse(...)`): a string in its place would lose its shape.
             parts = [*node.args, *(k.value for k in node.keywords)]
         else:
             return node
@@ -69,6 +72,13 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
 # `json.dumps({"error": str(e)})` inside a response: the text is inside the JSON, whose
 # shape the client parses.
 _SERIALISER = re.compile(r"^(?:dumps|json_dumps|to_json|jsonify)$")
+
+
+def _model_call(call: ast.Call) -> bool:
+    """`ToolResponse(success=False, error=...)`, `ToolError(...)`: a class (a response model,
+    a struct, an error type), one of whose fields carries the text."""
+    name = _callee(call)
+    return name[:1].isupper() and not name.isupper()
 
 
 def _callee(call: ast.Call) -> str:
