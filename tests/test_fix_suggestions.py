@@ -9,7 +9,6 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import libcst as cst
 import pytest
 
 from backendreview.config import Config
