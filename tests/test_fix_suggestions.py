@@ -973,15 +973,25 @@ def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkey
         'route "POST /tasks/{pk}/set_label/"']
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    # The job is named in the body: its resource form has it in the path.
-    ("/api/jobs/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
-    ("/api/jobs/retry", "POST /api/jobs/{job_id}/retries"),
+@pytest.mark.parametrize(("path", "member", "expected"), [
+    # The job is named in the body and the table serves one job: its resource form has it
+    # in the path.
+    ("/api/jobs/cancel", True, "PATCH /api/jobs/{job_id} with the new state in the body"),
+    ("/api/jobs/retry", True, "POST /api/jobs/{job_id}/retries"),
+    # No route names one job (skypilot's cancel takes ids, a name or `all`; marimo's
+    # requirements install takes what is missing): no member path is invented.
+    ("/api/jobs/cancel", False, "PATCH /api/jobs with the jobs to change (named in the body, "
+     "as now) and their new state: the table serves no single member of /api/jobs to change "
+     "one by one"),
+    ("/api/jobs/retry", False, "POST /api/jobs/retries (a retry of the jobs the body names)"),
     # Near miss: the id is already in the path.
-    ("/api/jobs/{job_id}/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
+    ("/api/jobs/{job_id}/cancel", False,
+     "PATCH /api/jobs/{job_id} with the new state in the body"),
 ])
 def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, path: str,
-                                                       expected: str) -> None:
+                                                       member: bool, expected: str) -> None:
+    one = '\n\n        @app.get("/api/jobs/{job_id}")\n        def one(job_id: int):\n' \
+          '            return {}\n' if member else ""
     (finding,) = _project(tmp_path, {"app.py": f"""
         from fastapi import FastAPI
 
@@ -991,7 +1001,7 @@ def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, pa
         @app.post("{path}")
         def act(body: dict):
             return {{}}
-        """}, "BR302", monkeypatch)
+        {one}"""}, "BR302", monkeypatch)
     assert finding.fix.description == f"Name the resource, not the action: {expected}"
 
 

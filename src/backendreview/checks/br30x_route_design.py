@@ -561,10 +561,18 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     if verb in _COPY_VERBS and is_param(before):
         return _copy_message(rule, route, segment, full[:offset + index])
     target = "-".join(words(segment)[1:])
+    selection = ""
     if not target and not is_param(before) and is_plural(before.lower()):
-        # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource form
-        # has it in the path (a PATCH or DELETE of the collection URL means all of them).
-        parent = f"{parent}/{member_param(route, before)}"
+        if _serves_members(table, parent):
+            # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
+            # form has it in the path (a PATCH or DELETE of the collection URL means all of
+            # them).
+            parent = f"{parent}/{member_param(route, before)}"
+        else:
+            # No route of the table names one member (`/requirements/install` installs
+            # what is missing, `/jobs/cancel` takes ids, a name or `all`): a member path
+            # would be invented; the action is on the selection the body names.
+            selection = before.lower()
     method, noun = action_remedy(verb)
     if verb == "regenerate" and _CREDENTIAL.search(route.path):
         # Regenerating a key or token is a rotation of that credential, not a "run".
@@ -583,8 +591,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         shown = path_from(segments(route.path))
         what = (f"PUT {shown} with the new state in the body (the GET this route also "
                 f"answers reads that state, so the path already names it)")
+    elif selection and not noun:
+        what = (f"{method} {parent} with the {selection} to change (named in the body, as "
+                f"now) and their new state: the table serves no single member of {parent} to "
+                f"change one by one")
     elif noun and (method, normal_path(sub)) not in table:
-        what = f"{method} {sub}"
+        what = f"{method} {sub}" + (f" (a {singular(noun)} of the {selection} the body "
+                                    f"names)" if selection else "")
     elif not [p for p in segments(parent) if not is_param(p) and p != UNKNOWN_PREFIX] or \
             API_SEGMENT.fullmatch(segments(parent)[-1].lower()):
         # `POST /api/cancel`: the parent is the API's namespace, no resource to change.
@@ -603,6 +616,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
+
+
+def _serves_members(table: dict[tuple[str, str], str], collection: str) -> bool:
+    """Whether some route of the table sits on one member of `collection` (`/jobs/{id}`
+    or below it)."""
+    head = normal_path(collection) + "/{}"
+    return any(path == head or path.startswith(head + "/") for _, path in table)
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})
