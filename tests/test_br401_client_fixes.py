@@ -280,3 +280,46 @@ def test_a_helper_given_the_text_leaves_the_fix_at_the_call(tmp_path, monkeypatc
     findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
     handed = {f.span.start_line: f for f in findings}[16].fix
     assert not handed.description.startswith("The exception's text goes into the response")
+
+
+VOLUMES = """
+from fastapi import APIRouter, HTTPException
+
+router = APIRouter()
+
+
+@router.post("/volumes/apply")
+async def volume_apply(body: dict):
+    try:
+        return await apply(body)
+    except ValueError as e:
+        raise HTTPException(status_code=400, detail="invalid volume spec") from e
+    except Exception as e:
+        raise HTTPException(status_code=400, detail=str(e)) from e
+"""
+
+
+def test_a_catch_all_400_answered_generically_becomes_a_500(tmp_path, monkeypatch) -> None:
+    # skypilot's volume apply: "Internal server error" under a 400 misdescribes the answer;
+    # the unexpected rest the catch-all sees is the server's failure.
+    (tmp_path / "api.py").write_text(VOLUMES, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert finding.span.start_line == 13
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("volume_apply failed")\n'
+        '        raise HTTPException(status_code=500, detail="Internal server error") from e')
+    assert "a 500 is the fitting status (the edit answers it)" in finding.fix.description
+
+
+def test_a_catch_all_400_with_a_written_message_keeps_its_status(tmp_path,
+                                                                  monkeypatch) -> None:
+    # Near miss (reviewboard): the project's own words stay, and so does its status.
+    text = VOLUMES.replace('detail=str(e)', 'detail=f"could not apply: {e}"')
+    (tmp_path / "api.py").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("volume_apply failed")\n'
+        '        raise HTTPException(status_code=400, detail="could not apply") from e')
+    assert "(the edit keeps the project's own)" in finding.fix.description

@@ -163,6 +163,12 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         kept = None
     if rewritten is None:
         return fallback
+    to_500 = False
+    if not kept and _in_catch_all_after_specific(ctx, statement):
+        # "Internal server error" under a 400 would misdescribe the answer: the unexpected
+        # rest a catch-all sees is the server's failure, a 500.
+        rewritten, count = _CLIENT_STATUS_KEYWORD.subn(r"\g<1>500", rewritten, count=1)
+        to_500 = count == 1
     name, setup = logger
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
@@ -180,7 +186,7 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         if translated(text):
             description += (" The translatable message changes: update the translation "
                             "catalogs.")
-    return Fix(description + _catch_all_note(ctx, statement) +
+    return Fix(description + _catch_all_note(ctx, statement, to_500) +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), edit_text)), safe=False)
 
@@ -365,19 +371,28 @@ def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> b
     return False
 
 
-def _catch_all_note(ctx: FileContext, statement: ast.AST) -> str:
+# `status_code=400` / `status=422` written in the answer: the status the edit can change.
+_CLIENT_STATUS_KEYWORD = re.compile(r"\b(status_code\s*=\s*|status\s*=\s*)(?:400|422)\b")
+
+
+def _in_catch_all_after_specific(ctx: FileContext, statement: ast.AST) -> bool:
+    node: ast.AST | None = statement
+    while node is not None and not isinstance(node, ast.Try):
+        node = ctx.semantic.parent(node)
+    return _client_error(statement) is not None and _catch_all_after_specific(node, statement)
+
+
+def _catch_all_note(ctx: FileContext, statement: ast.AST, to_500: bool = False) -> str:
     """For the client-status answer of a catch-all after specific handlers: the exact edit
     makes its text fixed, but an input error only this catch-all sees (a parse error of
     the upload) would lose the message the client needs; say so."""
     how = _client_error(statement)
-    node: ast.AST | None = statement
-    while node is not None and not isinstance(node, ast.Try):
-        node = ctx.semantic.parent(node)
-    if how is None or not _catch_all_after_specific(node, statement):
+    if how is None or not _in_catch_all_after_specific(ctx, statement):
         return ""
+    status = "the edit answers it" if to_500 else "the edit keeps the project's own"
     return (f" This catch-all answers a client error ({how}) for whatever the handlers above "
             f"it do not catch: those are unexpected failures, for which a 500 is the fitting "
-            f"status (the edit keeps the project's own); if an input error (a parse error, a "
+            f"status ({status}); if an input error (a parse error, a "
             f"validation error) only reaches it, catch that type above with a message written "
             f"for it, so the client keeps the reason it must correct.")
 
