@@ -532,7 +532,7 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
         if found is not None:
             break
     if found is None:
-        return _checks_fix(try_stmt, functions)
+        return _hook_fix(ctx, try_stmt) or _checks_fix(try_stmt, functions)
     return Fix(f"The try body raises messages written for the user ({where}line "
                f"{found.lineno}: "
                f"`{ctx.source(found)[:120]}`), which this except shows on purpose: a fixed "
@@ -540,6 +540,40 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
                f"project's own (`class UserFacingError(Exception)`), catch it before this "
                f"except and show its text; log anything else with its traceback "
                f"(logger.exception) and show a generic message for it.")
+
+
+def _empty_hooks(ctx: FileContext) -> set[str]:
+    """Methods of this file's classes whose body is empty (a docstring, `pass`, `...`):
+    hooks that subclasses fill (Flask-AppBuilder's `pre_add`)."""
+    def empty(stmt: ast.stmt) -> bool:
+        return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(
+            stmt.value, ast.Constant) and (stmt.value.value is Ellipsis or isinstance(
+                stmt.value.value, str)))
+    return {m.name for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)
+            for m in c.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)
+            and all(empty(b) for b in m.body)}
+
+
+def _hook_fix(ctx: FileContext, try_stmt: ast.Try) -> Fix | None:
+    """Words, not code, when the try body calls a hook of its own class that subclasses
+    fill (`self.pre_add(item)`, empty here): what the hook raises is the message the except
+    shows the user by design, which a fixed text would hide."""
+    hooks = None
+    for stmt in try_stmt.body:
+        for node in ast.walk(stmt):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
+                continue
+            hooks = _empty_hooks(ctx) if hooks is None else hooks
+            if node.func.attr in hooks:
+                return Fix(f"The try body calls `self.{node.func.attr}` (line {node.lineno}), "
+                           f"a hook subclasses fill (empty here), and what it raises is the "
+                           f"message this except shows the user: a fixed text would hide it. "
+                           f"Have hooks raise an exception class of the project's own for "
+                           f"those messages (`class UserFacingError(Exception)`), catch it "
+                           f"before this except and show its text; log anything else with its "
+                           f"traceback (logger.exception) and show a generic message for it.")
+    return None
 
 
 # `check_username(name)`, `validate_form(data)`: a function whose job is to raise when the
