@@ -562,7 +562,12 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         return _copy_message(rule, route, segment, full[:offset + index])
     target = "-".join(words(segment)[1:])
     selection = ""
-    if not target and not is_param(before) and is_plural(before.lower()):
+    if not target and before.lower() in _ACTION_NAMESPACES and offset + index >= 2:
+        # `/images/{id}/actions/deactivate`: `actions` gathers the verbs; the resource they
+        # act on is the one before it.
+        parent = path_from(full[:offset + index - 1])
+        before = full[offset + index - 2]
+    elif not target and not is_param(before) and is_plural(before.lower()):
         if _serves_members(table, parent):
             # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
             # form has it in the path (a PATCH or DELETE of the collection URL means all of
@@ -616,6 +621,11 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
+
+
+# A segment that gathers a resource's verbs (`/images/{id}/actions/deactivate`), no
+# collection of its own.
+_ACTION_NAMESPACES = frozenset({"actions", "action", "ops", "operations", "commands"})
 
 
 def _serves_members(table: dict[tuple[str, str], str], collection: str) -> bool:
