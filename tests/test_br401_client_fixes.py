@@ -369,3 +369,51 @@ def test_a_method_with_a_body_is_no_hook(tmp_path, monkeypatch) -> None:
     (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
     assert finding.fix.edits[-1].replacement == (
         'log.exception("add failed")\n            flash("Internal server error", "danger")')
+
+
+PREVIEW = """
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+def preview(request):
+    try:
+        instance = build_preview(request)
+    except Exception as e:
+        logger.exception("preview failed")
+        status = 400 if e.__class__ is ValidationError else 500
+        return HttpResponse(str(e), status=status)
+    return HttpResponse(instance.render())
+"""
+
+
+def test_an_input_error_told_apart_keeps_its_message(tmp_path, monkeypatch) -> None:
+    # openwisp's config preview: a ValidationError answers 400 with its message on purpose.
+    (tmp_path / "views.py").write_text(PREVIEW, encoding="utf-8")
+    (tmp_path / "urls.py").write_text(
+        "from django.urls import path\n\nfrom views import preview\n\n"
+        "urlpatterns = [path('preview/', preview)]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert finding.span.start_line == 13
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "This except tells a `ValidationError` (the input's error, answered with its message "
+        "on purpose) from the rest")
+
+
+def test_another_type_told_apart_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
+    # Near miss: a KeyError is no input error written for the user: the generic text goes in.
+    (tmp_path / "views.py").write_text(PREVIEW.replace("is ValidationError", "is KeyError"),
+                                       encoding="utf-8")
+    (tmp_path / "urls.py").write_text(
+        "from django.urls import path\n\nfrom views import preview\n\n"
+        "urlpatterns = [path('preview/', preview)]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert finding.fix.edits[-1].replacement == (
+        'return HttpResponse("Internal server error", status=status)')

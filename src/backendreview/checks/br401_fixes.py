@@ -134,6 +134,13 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     handed = _exception_handed_on(ctx, analysis, values[0], text) if values else None
     if handed is not None:
         return handed
+    told = _input_error_told_apart(analysis)
+    if told is not None:
+        return Fix(f"This except tells a `{told}` (the input's error, answered with its "
+                   f"message on purpose) from the rest and sends both texts: keep the text for "
+                   f"`{told}` only (catch it in its own `except {told}` before this one) and "
+                   f"answer anything else with a fixed message, after logging it with its "
+                   f"traceback (logger.exception).")
     if isinstance(text, ast.Name):
         # `error_message = str(e)` ... `results = [Result(error=error_message) ...]`: the text
         # is made once, in a local; replacing it there keeps every shape built from it (a
@@ -220,6 +227,30 @@ def _exception_handed_on(ctx: FileContext, analysis: HandlerAnalysis, value: ast
                f"unexpected errors: log the exception with its traceback and an error id "
                f"(logger.exception), and answer without the exception's text or stack; "
                f"the errors meant for the user keep their own answer.")
+
+
+def _input_error_told_apart(analysis: HandlerAnalysis) -> str | None:
+    """`status = 400 if e.__class__ is ValidationError else 500`, `isinstance(e,
+    ValidationError)`: the except picks out an input error by its type, whose message is for
+    the user; a fixed text for both would hide it (openwisp's config preview)."""
+    caught = analysis.handler.name
+    if not caught:
+        return None
+    for node in analysis.nodes:
+        names: list[ast.AST] = []
+        if isinstance(node, ast.Compare) and any(
+                isinstance(n, ast.Name) and n.id == caught for n in ast.walk(node.left)):
+            names = list(node.comparators)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance" and \
+                len(node.args) == 2 and isinstance(node.args[0], ast.Name) and \
+                node.args[0].id == caught:
+            second = node.args[1]
+            names = list(second.elts) if isinstance(second, ast.Tuple) else [second]
+        for name in names:
+            kind = _type_name(name)
+            if kind in _CLIENT_ERRORS:
+                return kind
+    return None
 
 
 def _target_name(stmt: ast.stmt) -> str:
