@@ -417,3 +417,43 @@ def test_another_type_told_apart_gets_the_exact_edit(tmp_path, monkeypatch) -> N
     (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
     assert finding.fix.edits[-1].replacement == (
         'return HttpResponse("Internal server error", status=status)')
+
+
+FORWARDED = """
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+async def app_page(request):
+    try:
+        await validate(request)
+    except Exception as e:
+        status_code = getattr(e, "status_code", 500)
+        return Response(status_code=status_code, content=str(e))
+    return Response("ok")
+
+
+routes = [Route("/apps/{name}", app_page)]
+"""
+
+
+def test_a_status_carried_by_the_exception_keeps_http_errors(tmp_path, monkeypatch) -> None:
+    # marimo's validate callback: HTTP errors raised to deny access pass through on purpose.
+    (tmp_path / "app.py").write_text(FORWARDED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert finding.span.start_line == 9
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        'The except answers with the status the exception carries (`getattr(e, "status_code", '
+        '...)`)')
+
+
+def test_a_status_of_its_own_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
+    # Near miss: the status is the handler's own; the generic text goes in.
+    text = FORWARDED.replace('getattr(e, "status_code", 500)', "500")
+    (tmp_path / "app.py").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    assert finding.fix.edits[-1].replacement.endswith(
+        'return Response(status_code=status_code, content="Internal server error")')

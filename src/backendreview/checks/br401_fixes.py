@@ -134,6 +134,14 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     handed = _exception_handed_on(ctx, analysis, values[0], text) if values else None
     if handed is not None:
         return handed
+    carried = _status_it_carries(analysis)
+    if carried is not None:
+        return Fix(f"The except answers with the status the exception carries (`{carried}`): "
+                   f"exceptions raised to answer the client (an HTTP error with its status and "
+                   f"message) go through it on purpose. Keep their text only for those (catch "
+                   f"the project's or framework's HTTP error type in its own `except` and "
+                   f"answer its status and message), and answer anything else with a fixed "
+                   f"500 message after logging it with its traceback (logger.exception).")
     told = _input_error_told_apart(analysis)
     if told is not None:
         return Fix(f"This except tells a `{told}` (the input's error, answered with its "
@@ -227,6 +235,29 @@ def _exception_handed_on(ctx: FileContext, analysis: HandlerAnalysis, value: ast
                f"unexpected errors: log the exception with its traceback and an error id "
                f"(logger.exception), and answer without the exception's text or stack; "
                f"the errors meant for the user keep their own answer.")
+
+
+_STATUS_ATTRIBUTES = frozenset({"status_code", "status", "http_status", "code"})
+
+
+def _status_it_carries(analysis: HandlerAnalysis) -> str | None:
+    """`getattr(e, "status_code", 500)`, `e.status_code`: the answer's status comes from the
+    exception, which was raised to answer the client (marimo's validate callback). Only in a
+    broad except: one for a given type (`except ApiException`) relays that type's status."""
+    caught = analysis.handler.name
+    kind = analysis.handler.type
+    if not caught or (kind is not None and _type_name(kind) not in _BROAD):
+        return None
+    for node in analysis.nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                node.value.id == caught and node.attr in _STATUS_ATTRIBUTES - {"code"}:
+            return f"{caught}.{node.attr}"
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and \
+                len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and \
+                node.args[0].id == caught and isinstance(node.args[1], ast.Constant) and \
+                node.args[1].value in _STATUS_ATTRIBUTES:
+            return f'getattr({caught}, "{node.args[1].value}", ...)'
+    return None
 
 
 def _input_error_told_apart(analysis: HandlerAnalysis) -> str | None:
