@@ -282,6 +282,20 @@ def test_a_helper_given_the_text_leaves_the_fix_at_the_call(tmp_path, monkeypatc
     assert not handed.description.startswith("The exception's text goes into the response")
 
 
+
+def _the_br401(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]):
+    """The one BR401 finding of these files, reviewed from `tmp_path`."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    return finding
+
+
+_PREVIEW_URLS = ("from django.urls import path\n\nfrom views import preview\n\n"
+                 "urlpatterns = [path('preview/', preview)]\n")
+
+
 VOLUMES = """
 from fastapi import APIRouter, HTTPException
 
@@ -302,9 +316,7 @@ async def volume_apply(body: dict):
 def test_a_catch_all_400_answered_generically_becomes_a_500(tmp_path, monkeypatch) -> None:
     # skypilot's volume apply: "Internal server error" under a 400 misdescribes the answer;
     # the unexpected rest the catch-all sees is the server's failure.
-    (tmp_path / "api.py").write_text(VOLUMES, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"api.py": VOLUMES})
     assert finding.span.start_line == 13
     assert finding.fix.edits[-1].replacement == (
         'logger.exception("volume_apply failed")\n'
@@ -316,9 +328,7 @@ def test_a_catch_all_400_with_a_written_message_keeps_its_status(tmp_path,
                                                                   monkeypatch) -> None:
     # Near miss (reviewboard): the project's own words stay, and so does its status.
     text = VOLUMES.replace('detail=str(e)', 'detail=f"could not apply: {e}"')
-    (tmp_path / "api.py").write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"api.py": text})
     assert finding.fix.edits[-1].replacement == (
         'logger.exception("volume_apply failed")\n'
         '        raise HTTPException(status_code=400, detail="could not apply") from e')
@@ -351,9 +361,7 @@ class ModelView(BaseView):
 
 def test_a_hook_subclasses_fill_keeps_its_messages(tmp_path, monkeypatch) -> None:
     # flask-appbuilder's pre_add: the hook's exceptions are the user's messages by design.
-    (tmp_path / "views.py").write_text(HOOKS, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": HOOKS})
     assert finding.span.start_line == 16
     assert finding.fix.edits == ()
     assert finding.fix.description.startswith(
@@ -364,9 +372,7 @@ def test_a_method_with_a_body_is_no_hook(tmp_path, monkeypatch) -> None:
     # Near miss: pre_add does work of its own here; the generic text goes in.
     text = HOOKS.replace('shown to the user."""', 'shown to the user."""\n'
                          '        self.datamodel.check(item)')
-    (tmp_path / "views.py").write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": text})
     assert finding.fix.edits[-1].replacement == (
         'log.exception("add failed")\n            flash("Internal server error", "danger")')
 
@@ -393,12 +399,7 @@ def preview(request):
 
 def test_an_input_error_told_apart_keeps_its_message(tmp_path, monkeypatch) -> None:
     # openwisp's config preview: a ValidationError answers 400 with its message on purpose.
-    (tmp_path / "views.py").write_text(PREVIEW, encoding="utf-8")
-    (tmp_path / "urls.py").write_text(
-        "from django.urls import path\n\nfrom views import preview\n\n"
-        "urlpatterns = [path('preview/', preview)]\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": PREVIEW, "urls.py": _PREVIEW_URLS})
     assert finding.span.start_line == 13
     assert finding.fix.edits == ()
     assert finding.fix.description.startswith(
@@ -408,13 +409,9 @@ def test_an_input_error_told_apart_keeps_its_message(tmp_path, monkeypatch) -> N
 
 def test_another_type_told_apart_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
     # Near miss: a KeyError is no input error written for the user: the generic text goes in.
-    (tmp_path / "views.py").write_text(PREVIEW.replace("is ValidationError", "is KeyError"),
-                                       encoding="utf-8")
-    (tmp_path / "urls.py").write_text(
-        "from django.urls import path\n\nfrom views import preview\n\n"
-        "urlpatterns = [path('preview/', preview)]\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {
+        "views.py": PREVIEW.replace("is ValidationError", "is KeyError"),
+        "urls.py": _PREVIEW_URLS})
     assert finding.fix.edits[-1].replacement == (
         'return HttpResponse("Internal server error", status=status)')
 
@@ -439,9 +436,7 @@ routes = [Route("/apps/{name}", app_page)]
 
 def test_a_status_carried_by_the_exception_keeps_http_errors(tmp_path, monkeypatch) -> None:
     # marimo's validate callback: HTTP errors raised to deny access pass through on purpose.
-    (tmp_path / "app.py").write_text(FORWARDED, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"app.py": FORWARDED})
     assert finding.span.start_line == 9
     assert finding.fix.edits == ()
     assert finding.fix.description.startswith(
@@ -452,8 +447,6 @@ def test_a_status_carried_by_the_exception_keeps_http_errors(tmp_path, monkeypat
 def test_a_status_of_its_own_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
     # Near miss: the status is the handler's own; the generic text goes in.
     text = FORWARDED.replace('getattr(e, "status_code", 500)', "500")
-    (tmp_path / "app.py").write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    finding = _the_br401(tmp_path, monkeypatch, {"app.py": text})
     assert finding.fix.edits[-1].replacement.endswith(
         'return Response(status_code=status_code, content="Internal server error")')
