@@ -450,3 +450,13 @@ def test_a_status_of_its_own_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
     finding = _the_br401(tmp_path, monkeypatch, {"app.py": text})
     assert finding.fix.edits[-1].replacement.endswith(
         'return Response(status_code=status_code, content="Internal server error")')
+
+
+def test_a_hook_after_the_action_speaks_not_for_its_failures(tmp_path, monkeypatch) -> None:
+    # Near miss (flask-appbuilder's post_add): the hook runs after the database write whose
+    # failure the except shows; the generic text goes in.
+    text = HOOKS.replace("self.pre_add(item)", "self.datamodel.add(item)\n"
+                         "            self.post_add(item)").replace("def pre_add", "def post_add")
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": text})
+    assert finding.fix.edits[-1].replacement == (
+        'log.exception("add failed")\n            flash("Internal server error", "danger")')

@@ -616,10 +616,17 @@ def _empty_hooks(ctx: FileContext) -> set[str]:
             and all(empty(b) for b in m.body)}
 
 
+# A hook that runs before the action (`pre_add`, `before_save`, `validate_item`): where a
+# subclass refuses the input, with a message for the user. One that runs after it
+# (`post_add`) does not speak for the action's own failures (the database write before it).
+_BEFORE_HOOK = re.compile(r"^(?:pre|before)_|^(?:validate|check|clean)(?:_|$)")
+
+
 def _hook_fix(ctx: FileContext, try_stmt: ast.Try) -> Fix | None:
     """Words, not code, when the try body calls a hook of its own class that subclasses
-    fill (`self.pre_add(item)`, empty here): what the hook raises is the message the except
-    shows the user by design, which a fixed text would hide."""
+    fill and that runs before the action (`self.pre_add(item)`, empty here): what the hook
+    raises is the message the except shows the user by design, which a fixed text would
+    hide."""
     hooks = None
     for stmt in try_stmt.body:
         for node in ast.walk(stmt):
@@ -627,7 +634,7 @@ def _hook_fix(ctx: FileContext, try_stmt: ast.Try) -> Fix | None:
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
                 continue
             hooks = _empty_hooks(ctx) if hooks is None else hooks
-            if node.func.attr in hooks:
+            if node.func.attr in hooks and _BEFORE_HOOK.match(node.func.attr):
                 return Fix(f"The try body calls `self.{node.func.attr}` (line {node.lineno}), "
                            f"a hook subclasses fill (empty here), and what it raises is the "
                            f"message this except shows the user: a fixed text would hide it. "
