@@ -601,8 +601,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 f"now) and their new state: the table serves no single member of {parent} to "
                 f"change one by one")
     elif noun and (method, normal_path(sub)) not in table:
-        what = f"{method} {sub}" + (f" (a {singular(noun)} of the {selection} the body "
-                                    f"names)" if selection else "")
+        what = f"{method} {sub}" + (f" (a new {singular(noun)} of the {selection}, which the "
+                                    f"request selects as now)" if selection else "")
     elif not [p for p in segments(parent) if not is_param(p) and p != UNKNOWN_PREFIX] or \
             API_SEGMENT.fullmatch(segments(parent)[-1].lower()):
         # `POST /api/cancel`: the parent is the API's namespace, no resource to change.
