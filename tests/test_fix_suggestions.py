@@ -983,7 +983,10 @@ def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkey
     ("/api/jobs/cancel", False, "PATCH /api/jobs with the jobs to change (named in the body, "
      "as now) and their new state: the table serves no single member of /api/jobs to change "
      "one by one"),
-    ("/api/jobs/retry", False, "POST /api/jobs/retries (a new retry of the jobs, which the request selects as now)"),
+    ("/api/jobs/retry", False,
+     "POST /api/jobs/retries (a new retry of the jobs, which the request selects as now)"),
+    # Near miss: a DELETE has no body of defined meaning to select with: the member's path.
+    ("/api/jobs/purge", False, "DELETE /api/jobs/{job_id}"),
     # Near miss: the id is already in the path.
     ("/api/jobs/{job_id}/cancel", False,
      "PATCH /api/jobs/{job_id} with the new state in the body"),

@@ -568,7 +568,7 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         parent = path_from(full[:offset + index - 1])
         before = full[offset + index - 2]
     elif not target and not is_param(before) and is_plural(before.lower()):
-        if _serves_members(table, parent):
+        if _serves_members(table, parent) or action_remedy(verb)[0] == "DELETE":
             # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
             # form has it in the path (a PATCH or DELETE of the collection URL means all of
             # them).
@@ -576,7 +576,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         else:
             # No route of the table names one member (`/requirements/install` installs
             # what is missing, `/jobs/cancel` takes ids, a name or `all`): a member path
-            # would be invented; the action is on the selection the body names.
+            # would be invented; the action is on the selection the body names. (A DELETE
+            # has no body of defined meaning to select with: it keeps the member's path.)
             selection = before.lower()
     method, noun = action_remedy(verb)
     if verb == "regenerate" and _CREDENTIAL.search(route.path):
