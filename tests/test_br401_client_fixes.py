@@ -460,3 +460,38 @@ def test_a_hook_after_the_action_speaks_not_for_its_failures(tmp_path, monkeypat
     finding = _the_br401(tmp_path, monkeypatch, {"views.py": text})
     assert finding.fix.edits[-1].replacement == (
         'log.exception("add failed")\n            flash("Internal server error", "danger")')
+
+
+SAVE_ERROR = """
+import logging
+
+from django.http import JsonResponse
+
+logger = logging.getLogger(__name__)
+
+
+def handle_save_error(e, tile_id="", title="Saving failed", message=None):
+    logger.error("%s %s", title, tile_id)
+    return JsonResponse({"title": title, "message": message or type(e).__name__}, status=400)
+
+
+def save_tile(request, tile_id):
+    try:
+        return JsonResponse(save(request, tile_id))
+    except Exception as e:
+        return handle_save_error(e, tile_id, title="Unable to save.", message=str(e))
+"""
+
+
+def test_the_text_handed_to_a_helper_beside_the_exception(tmp_path, monkeypatch) -> None:
+    # arches' handle_save_error(e, ..., message=str(e)): only the text argument is replaced,
+    # never the whole call by a bare string (when the helper is also known to send the
+    # exception itself, the fix says so in words).
+    finding = _the_br401(tmp_path, monkeypatch, {
+        "views.py": SAVE_ERROR,
+        "urls.py": "from django.urls import path\n\nfrom views import save_tile\n\n"
+                   "urlpatterns = [path('tiles/<tile_id>', save_tile)]\n"})
+    assert finding.span.start_line == 17
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("save_tile failed")\n        return handle_save_error(e, tile_id, '
+        'title="Unable to save.", message="Internal server error")')

@@ -218,13 +218,28 @@ def _exception_handed_on(ctx: FileContext, analysis: HandlerAnalysis, value: ast
     function of the project (`on_exception(sys.exc_info())`, `error_page(e)`), not its text:
     that function builds the answer from the exception and expects one, so a string in its
     place breaks it. The masking belongs in that function (or the hook it stands for)."""
-    if not isinstance(value, ast.Call) or text is None or text is value or \
+    if not isinstance(value, ast.Call) or text is None or \
             response_call(ctx, value) or _SERIALISER.match(_callee(value)):
         return None
-    if text not in (*value.args, *(k.value for k in value.keywords)):
+    arguments = [*value.args, *(k.value for k in value.keywords)]
+    caught = analysis.handler.name
+    if text is value and caught and any(isinstance(a, ast.Name) and a.id == caught
+                                        for a in arguments):
+        # `self.handle_save_error(e, tile_id, message=str(e))`: the exception and its text
+        # both go to the project's function, which builds the answer; a string in place
+        # of the whole call would answer a bare string.
+        texts = [a for a in arguments if analysis.tainted(a) and not (
+            isinstance(a, ast.Name) and a.id == caught)]
+        callee = ctx.source(value.func)
+        shown = f" (`{ctx.source(texts[0])}`)" if texts else ""
+        return Fix(f"`{callee}` is handed the exception and its text{shown} and builds the "
+                   f"answer from them: a string in place of the call would change what the "
+                   f"view answers. Pass it a fixed message written for the user in place of "
+                   f"the exception's text, and let it log the exception with its traceback "
+                   f"(logger.exception) rather than send it.")
+    if text is value or text not in arguments:
         return None
     qualified = ctx.qualified_name(text.func) if isinstance(text, ast.Call) else None
-    caught = analysis.handler.name
     if not (qualified == "sys.exc_info" or (isinstance(text, ast.Name) and caught
                                             and text.id == caught)):
         return None
