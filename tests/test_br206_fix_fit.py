@@ -136,3 +136,74 @@ def test_no_basic_scheme_no_word_about_it(tmp_path, monkeypatch) -> None:
         "        from fastapi.security import OAuth2PasswordBearer as HTTPBasic")
     (finding,) = _br206(tmp_path, {"bot/auth.py": text}, monkeypatch)
     assert "HTTP Basic" not in finding.fix.description
+
+
+REQUEST_LIMIT = {
+    "srv/rate_limit.py": """
+        from fastapi import Request
+
+
+        def rate_limit_requests(day_limit=None, minute_limit=None):
+            limiter = RequestLimiter(day_limit=day_limit, minute_limit=minute_limit)
+
+            def decorator(func):
+                def decorated(request: Request, *args, **kwargs):
+                    with limiter.limit_failed_requests(request):
+                        return func(request, *args, **kwargs)
+
+                return decorated
+
+            return decorator
+        """,
+    "srv/users.py": """
+        from fastapi import APIRouter, Request
+        from passlib.hash import bcrypt
+
+        from srv.rate_limit import rate_limit_requests
+
+        router = APIRouter()
+
+
+        @router.post("/login")
+        @rate_limit_requests(day_limit=100, minute_limit=5)
+        def login(request: Request, name: str, password: str):
+            return {"ok": bcrypt.verify(password, stored_hash(name))}
+
+
+        @router.put("/users/{name}/activate")
+        def activate_user(name: str, password: str):
+            if not bcrypt.verify(password, stored_hash(name)):
+                return {"ok": False}
+            return {"ok": True}
+        """,
+}
+
+
+def test_fastapi_limit_decorator_brings_the_request_parameter(tmp_path, monkeypatch) -> None:
+    # zenml's `rate_limit_requests` reads the client from a `Request` parameter (and
+    # refuses a handler without one): the suggested handler takes one.
+    (finding,) = [f for f in _br206(tmp_path, REQUEST_LIMIT, monkeypatch)
+                  if "activate_user" in f.message]
+    assert finding.span.start_line == 16
+    assert finding.fix.suggestion == (
+        "from fastapi import Request\n\n# below the route decorator\n"
+        "@rate_limit_requests(day_limit=..., minute_limit=...)\n"
+        "def activate_user(request: Request, name, password):\n    ...")
+    assert finding.fix.description.endswith(
+        "; the handler takes no request, which the limit reads the client from: add a "
+        "`request: Request` parameter (FastAPI fills it)")
+    ast.parse(finding.fix.suggestion)
+
+
+def test_a_handler_with_a_request_keeps_its_parameters(tmp_path, monkeypatch) -> None:
+    # Near miss: the handler already takes the request under another name, annotated.
+    users = REQUEST_LIMIT["srv/users.py"].replace(
+        "def activate_user(name: str, password: str):",
+        "def activate_user(http_request: Request, name: str, password: str):")
+    (finding,) = [f for f in _br206(tmp_path, {**REQUEST_LIMIT, "srv/users.py": users},
+                                    monkeypatch) if "activate_user" in f.message]
+    assert finding.fix.suggestion == (
+        "# below the route decorator\n"
+        "@rate_limit_requests(day_limit=..., minute_limit=...)\n"
+        "def activate_user(http_request, name, password):\n    ...")
+    assert "request: Request" not in finding.fix.description

@@ -85,6 +85,8 @@ def test_an_api_namespace_left_alone_names_no_resource() -> None:
     assert found[21][0] == (
         "Name the resource, not the action: PATCH on the resource the cancel acts on under "
         "/api (/api/<collection>/{id}): /api itself names no resource")
-    # Near miss: an action under a collection keeps the member's state change.
-    assert found[36][0] == ("Name the resource, not the action: PATCH /jobs/{job_id} with the "
-                            "new state in the body")
+    # Near miss: an action under a collection changes the jobs the body names (the table
+    # serves no single job: no member path is invented).
+    assert found[36][0] == ("Name the resource, not the action: PATCH /jobs with the jobs to "
+                            "change (named in the body, as now) and their new state: the table "
+                            "serves no single member of /jobs to change one by one")

@@ -115,8 +115,8 @@ def test_text_built_into_a_result_list_is_replaced_where_it_is_made(tmp_path,
     edit = finding.fix.edits[-1]
     assert edit.span.start_line == 15
     assert edit.replacement == ('logger.exception("create_item failed")\n'
-                                'error_message = "Internal server error"')
-    ast.parse(textwrap.dedent(edit.replacement))
+                                '        error_message = "Internal server error"')
+    ast.parse(textwrap.dedent("        " + edit.replacement))
 
 
 def test_a_local_that_is_the_text_is_replaced_where_it_is_used(tmp_path, monkeypatch) -> None:
@@ -188,7 +188,7 @@ def test_a_helper_keeps_the_shape_its_callers_read(tmp_path, monkeypatch) -> Non
     assert returned is not None and handed is not None
     assert returned.edits[-1].replacement == (
         'logger.exception("list_tools failed")\n'
-        'return {"tools": [], "error": f"Failed to get tools from {server}"}')
+        '        return {"tools": [], "error": f"Failed to get tools from {server}"}')
     assert returned.description.startswith("This function is no route handler")
     assert returned.description.endswith("The edit keeps the written message: keep the "
                                           "message written for the user without the "
@@ -280,3 +280,218 @@ def test_a_helper_given_the_text_leaves_the_fix_at_the_call(tmp_path, monkeypatc
     findings = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
     handed = {f.span.start_line: f for f in findings}[16].fix
     assert not handed.description.startswith("The exception's text goes into the response")
+
+
+
+def _the_br401(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]):
+    """The one BR401 finding of these files, reviewed from `tmp_path`."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (finding,) = run([Path(".")], Config(root=tmp_path, select=("BR401",)), jobs=1).findings
+    return finding
+
+
+_PREVIEW_URLS = ("from django.urls import path\n\nfrom views import preview\n\n"
+                 "urlpatterns = [path('preview/', preview)]\n")
+
+
+VOLUMES = """
+from fastapi import APIRouter, HTTPException
+
+router = APIRouter()
+
+
+@router.post("/volumes/apply")
+async def volume_apply(body: dict):
+    try:
+        return await apply(body)
+    except ValueError as e:
+        raise HTTPException(status_code=400, detail="invalid volume spec") from e
+    except Exception as e:
+        raise HTTPException(status_code=400, detail=str(e)) from e
+"""
+
+
+def test_a_catch_all_400_answered_generically_becomes_a_500(tmp_path, monkeypatch) -> None:
+    # skypilot's volume apply: "Internal server error" under a 400 misdescribes the answer;
+    # the unexpected rest the catch-all sees is the server's failure.
+    finding = _the_br401(tmp_path, monkeypatch, {"api.py": VOLUMES})
+    assert finding.span.start_line == 13
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("volume_apply failed")\n'
+        '        raise HTTPException(status_code=500, detail="Internal server error") from e')
+    assert "a 500 is the fitting status (the edit answers it)" in finding.fix.description
+
+
+def test_a_catch_all_400_with_a_written_message_keeps_its_status(tmp_path,
+                                                                  monkeypatch) -> None:
+    # Near miss (reviewboard): the project's own words stay, and so does its status.
+    text = VOLUMES.replace('detail=str(e)', 'detail=f"could not apply: {e}"')
+    finding = _the_br401(tmp_path, monkeypatch, {"api.py": text})
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("volume_apply failed")\n'
+        '        raise HTTPException(status_code=400, detail="could not apply") from e')
+    assert "(the edit keeps the project's own)" in finding.fix.description
+
+
+HOOKS = """
+import logging
+
+from flask import flash, redirect, request
+from flask_appbuilder import BaseView, expose
+
+log = logging.getLogger(__name__)
+
+
+class ModelView(BaseView):
+    @expose("/add", methods=["POST"])
+    def add(self):
+        item = self.datamodel.obj()
+        try:
+            self.pre_add(item)
+        except Exception as e:
+            flash(str(e), "danger")
+        return redirect(request.referrer)
+
+    def pre_add(self, item):
+        \"\"\"Override this: an exception it raises is shown to the user.\"\"\"
+"""
+
+
+def test_a_hook_subclasses_fill_keeps_its_messages(tmp_path, monkeypatch) -> None:
+    # flask-appbuilder's pre_add: the hook's exceptions are the user's messages by design.
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": HOOKS})
+    assert finding.span.start_line == 16
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "The try body calls `self.pre_add` (line 15), a hook subclasses fill (empty here)")
+
+
+def test_a_method_with_a_body_is_no_hook(tmp_path, monkeypatch) -> None:
+    # Near miss: pre_add does work of its own here; the generic text goes in.
+    text = HOOKS.replace('shown to the user."""', 'shown to the user."""\n'
+                         '        self.datamodel.check(item)')
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": text})
+    assert finding.fix.edits[-1].replacement == (
+        'log.exception("add failed")\n            flash("Internal server error", "danger")')
+
+
+PREVIEW = """
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+def preview(request):
+    try:
+        instance = build_preview(request)
+    except Exception as e:
+        logger.exception("preview failed")
+        status = 400 if e.__class__ is ValidationError else 500
+        return HttpResponse(str(e), status=status)
+    return HttpResponse(instance.render())
+"""
+
+
+def test_an_input_error_told_apart_keeps_its_message(tmp_path, monkeypatch) -> None:
+    # openwisp's config preview: a ValidationError answers 400 with its message on purpose.
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": PREVIEW, "urls.py": _PREVIEW_URLS})
+    assert finding.span.start_line == 13
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "This except tells a `ValidationError` (the input's error, answered with its message "
+        "on purpose) from the rest")
+
+
+def test_another_type_told_apart_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
+    # Near miss: a KeyError is no input error written for the user: the generic text goes in.
+    finding = _the_br401(tmp_path, monkeypatch, {
+        "views.py": PREVIEW.replace("is ValidationError", "is KeyError"),
+        "urls.py": _PREVIEW_URLS})
+    assert finding.fix.edits[-1].replacement == (
+        'return HttpResponse("Internal server error", status=status)')
+
+
+FORWARDED = """
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+async def app_page(request):
+    try:
+        await validate(request)
+    except Exception as e:
+        status_code = getattr(e, "status_code", 500)
+        return Response(status_code=status_code, content=str(e))
+    return Response("ok")
+
+
+routes = [Route("/apps/{name}", app_page)]
+"""
+
+
+def test_a_status_carried_by_the_exception_keeps_http_errors(tmp_path, monkeypatch) -> None:
+    # marimo's validate callback: HTTP errors raised to deny access pass through on purpose.
+    finding = _the_br401(tmp_path, monkeypatch, {"app.py": FORWARDED})
+    assert finding.span.start_line == 9
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        'The except answers with the status the exception carries (`getattr(e, "status_code", '
+        '...)`)')
+
+
+def test_a_status_of_its_own_gets_the_exact_edit(tmp_path, monkeypatch) -> None:
+    # Near miss: the status is the handler's own; the generic text goes in.
+    text = FORWARDED.replace('getattr(e, "status_code", 500)', "500")
+    finding = _the_br401(tmp_path, monkeypatch, {"app.py": text})
+    assert finding.fix.edits[-1].replacement.endswith(
+        'return Response(status_code=status_code, content="Internal server error")')
+
+
+def test_a_hook_after_the_action_speaks_not_for_its_failures(tmp_path, monkeypatch) -> None:
+    # Near miss (flask-appbuilder's post_add): the hook runs after the database write whose
+    # failure the except shows; the generic text goes in.
+    text = HOOKS.replace("self.pre_add(item)", "self.datamodel.add(item)\n"
+                         "            self.post_add(item)").replace("def pre_add", "def post_add")
+    finding = _the_br401(tmp_path, monkeypatch, {"views.py": text})
+    assert finding.fix.edits[-1].replacement == (
+        'log.exception("add failed")\n            flash("Internal server error", "danger")')
+
+
+SAVE_ERROR = """
+import logging
+
+from django.http import JsonResponse
+
+logger = logging.getLogger(__name__)
+
+
+def handle_save_error(e, tile_id="", title="Saving failed", message=None):
+    logger.error("%s %s", title, tile_id)
+    return JsonResponse({"title": title, "message": message or type(e).__name__}, status=400)
+
+
+def save_tile(request, tile_id):
+    try:
+        return JsonResponse(save(request, tile_id))
+    except Exception as e:
+        return handle_save_error(e, tile_id, title="Unable to save.", message=str(e))
+"""
+
+
+def test_the_text_handed_to_a_helper_beside_the_exception(tmp_path, monkeypatch) -> None:
+    # arches' handle_save_error(e, ..., message=str(e)): only the text argument is replaced,
+    # never the whole call by a bare string (when the helper is also known to send the
+    # exception itself, the fix says so in words).
+    finding = _the_br401(tmp_path, monkeypatch, {
+        "views.py": SAVE_ERROR,
+        "urls.py": "from django.urls import path\n\nfrom views import save_tile\n\n"
+                   "urlpatterns = [path('tiles/<tile_id>', save_tile)]\n"})
+    assert finding.span.start_line == 17
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("save_tile failed")\n        return handle_save_error(e, tile_id, '
+        'title="Unable to save.", message="Internal server error")')

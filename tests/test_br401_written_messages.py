@@ -75,7 +75,7 @@ def test_the_fixture_keeps_each_written_message(monkeypatch) -> None:
     assert save is not None and not save.safe
     assert save.edits[-1].replacement == (
         'logger.exception("save_book failed")\n'
-        'flash(_("Could not save the book"), "error")')
+        '        flash(_("Could not save the book"), "error")')
     assert save.description.startswith("Log the exception with its traceback and keep the "
                                        "message written for the user")
     assert "translation catalogs" in save.description

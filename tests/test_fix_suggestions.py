@@ -9,7 +9,6 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import libcst as cst
 import pytest
 
 from backendreview.config import Config
@@ -41,18 +40,70 @@ def test_every_suggestion_the_fixtures_produce_parses(fixture_findings) -> None:
     assert bad == []
 
 
-def test_every_exact_edit_is_an_expression_or_statements(fixture_findings) -> None:
+def _pasted(text: str, edits) -> str:  # type: ignore[no-untyped-def]
+    """The text with the edits pasted where their spans say, as a SARIF consumer does."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    for edit in sorted(edits, key=lambda e: (e.span.start_line, e.span.start_col),
+                       reverse=True):
+        s = edit.span
+        begin = starts[s.start_line - 1] + s.start_col - 1
+        end = starts[s.end_line - 1] + s.end_col - 1
+        text = text[:begin] + edit.replacement + text[end:]
+    return text
+
+
+def test_every_exact_edit_compiles_where_it_lands(fixture_findings) -> None:
+    """Each finding's edits, pasted as text at their spans (no libcst, no re-indenting),
+    leave a file that compiles: a statement's later lines carry its indentation."""
     bad = []
+    checked = 0
     for finding in fixture_findings:
-        for edit in finding.fix.edits if finding.fix else ():
-            try:
-                cst.parse_expression(edit.replacement)
-            except cst.ParserSyntaxError:
-                try:
-                    cst.parse_module(edit.replacement)
-                except cst.ParserSyntaxError as exc:
-                    bad.append(f"{finding.path}:{finding.span.start_line}: {exc.message}")
+        if finding.fix is None or not finding.fix.edits:
+            continue
+        text = (ROOT / finding.path).read_text(encoding="utf-8")
+        if not text.isascii():
+            continue  # spans count UTF-8 bytes; these fixtures are checked through libcst
+        checked += 1
+        try:
+            compile(_pasted(text, finding.fix.edits), finding.path, "exec")
+        except SyntaxError as exc:
+            bad.append(f"{finding.path}:{finding.span.start_line} {finding.rule_id}: {exc.msg}")
+    assert checked > 100
     assert bad == []
+
+
+def test_a_multi_statement_edit_carries_the_statements_indentation(tmp_path,
+                                                                   monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"app/views.py": """
+        import logging
+
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+        logger = logging.getLogger(__name__)
+
+
+        @app.route("/items")
+        def items():
+            with lock():
+                try:
+                    return jsonify(load())
+                except Exception as e:
+                    return {"error": str(e)}, 500
+        """}, "BR401", monkeypatch)
+    assert finding.span.start_line == 15
+    assert finding.fix.suggestion == ('logger.exception("items failed")\n'
+                                      'return {"error": "Internal server error"}, 500')
+    assert finding.fix.edits[-1].replacement == (
+        'logger.exception("items failed")\n'
+        '            return {"error": "Internal server error"}, 500')
+    fixed = fix_text((tmp_path / "app/views.py").read_text(encoding="utf-8"), [finding])
+    assert fixed.applied == [finding]
+    assert '            logger.exception("items failed")\n' \
+        '            return {"error": "Internal server error"}, 500\n' in fixed.text
 
 
 FASTAPI_LOGIN = """
@@ -184,7 +235,7 @@ def test_br401_adds_a_logger_when_the_module_has_none(tmp_path, monkeypatch) -> 
         4, "logger = logging.getLogger(__name__)\n")
     assert statement.replacement == (
         'logger.exception("create_item failed")\n'
-        'raise HTTPException(status_code=500, detail="Internal server error")')
+        '        raise HTTPException(status_code=500, detail="Internal server error")')
 
 
 def _first_line(text: str, needle: str) -> int:
@@ -575,7 +626,9 @@ def test_suggestions_use_only_names_in_scope(fixture_findings) -> None:
         for path in {finding.path, *(r.path or finding.path for r in finding.related)}:
             visible |= _module_names(Path(path))
         for edit in finding.fix.edits:  # an exact fix brings its own setup (a logger)
-            visible |= _bound_names(ast.parse(edit.replacement))
+            # (its later statements carry the indentation of the statement it replaces)
+            visible |= _bound_names(ast.parse(f"if 1:\n    {edit.replacement}".replace(
+                "\n" + " " * (edit.span.start_col - 1), "\n    ")))
         unknown = _free_names(finding.fix.suggestion) - visible
         if unknown:
             bad.append(f"{finding.path.split('fixtures/')[-1]}:{finding.span.start_line} "
@@ -920,15 +973,28 @@ def test_br302_verb_actions_of_a_mixin_the_table_does_not_reach(tmp_path, monkey
         'route "POST /tasks/{pk}/set_label/"']
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    # The job is named in the body: its resource form has it in the path.
-    ("/api/jobs/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
-    ("/api/jobs/retry", "POST /api/jobs/{job_id}/retries"),
+@pytest.mark.parametrize(("path", "member", "expected"), [
+    # The job is named in the body and the table serves one job: its resource form has it
+    # in the path.
+    ("/api/jobs/cancel", True, "PATCH /api/jobs/{job_id} with the new state in the body"),
+    ("/api/jobs/retry", True, "POST /api/jobs/{job_id}/retries"),
+    # No route names one job (skypilot's cancel takes ids, a name or `all`; marimo's
+    # requirements install takes what is missing): no member path is invented.
+    ("/api/jobs/cancel", False, "PATCH /api/jobs with the jobs to change (named in the body, "
+     "as now) and their new state: the table serves no single member of /api/jobs to change "
+     "one by one"),
+    ("/api/jobs/retry", False,
+     "POST /api/jobs/retries (a new retry of the jobs, which the request selects as now)"),
+    # Near miss: a DELETE has no body of defined meaning to select with: the member's path.
+    ("/api/jobs/purge", False, "DELETE /api/jobs/{job_id}"),
     # Near miss: the id is already in the path.
-    ("/api/jobs/{job_id}/cancel", "PATCH /api/jobs/{job_id} with the new state in the body"),
+    ("/api/jobs/{job_id}/cancel", False,
+     "PATCH /api/jobs/{job_id} with the new state in the body"),
 ])
 def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, path: str,
-                                                       expected: str) -> None:
+                                                       member: bool, expected: str) -> None:
+    one = '\n\n        @app.get("/api/jobs/{job_id}")\n        def one(job_id: int):\n' \
+          '            return {}\n' if member else ""
     (finding,) = _project(tmp_path, {"app.py": f"""
         from fastapi import FastAPI
 
@@ -938,7 +1004,7 @@ def test_br302_an_action_on_a_member_named_in_the_body(tmp_path, monkeypatch, pa
         @app.post("{path}")
         def act(body: dict):
             return {{}}
-        """}, "BR302", monkeypatch)
+        {one}"""}, "BR302", monkeypatch)
     assert finding.fix.description == f"Name the resource, not the action: {expected}"
 
 
@@ -1667,3 +1733,124 @@ def test_br206_names_the_projects_decorator_on_a_route_tables_handler(
         "# on the handler, in web/endpoints.py\n@rate_limit_post\n"
         "async def otp_register(request):\n    ...")
     assert "slowapi" not in finding.fix.suggestion
+
+
+WRAPPERS = """
+    import functools
+    import sys
+
+    from flask import Flask
+
+    from .errors import ErrorCapture
+
+    app = Flask(__name__)
+
+
+    def capture_error(fn):
+        @functools.wraps(fn)
+        def _fn(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                return ErrorCapture.on_exception(sys.exc_info())
+
+        return _fn
+
+
+    def capture_text(fn):
+        @functools.wraps(fn)
+        def _fn(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                return {"error": str(exc)}, 500
+
+        return _fn
+
+
+    @app.route("/items")
+    @capture_error
+    def items():
+        return load()
+
+
+    @app.route("/other")
+    @capture_text
+    def other():
+        return load()
+    """
+
+
+def test_br401_leaves_the_exception_handed_to_a_project_function(tmp_path,
+                                                                   monkeypatch) -> None:
+    """`on_exception(sys.exc_info())` takes the exception, not its text: no string goes in
+    its place (words for the function instead); `{"error": str(exc)}` (near miss) is text,
+    replaced in place with the wrapper's indentation."""
+    handed, text = _project(tmp_path, {"app/views.py": WRAPPERS, "app/errors.py": """
+        import traceback
+
+
+        class ErrorCapture:
+            @staticmethod
+            def on_exception(exc_info):
+                return {"error": "".join(traceback.format_exception(*exc_info))}
+        """}, "BR401", monkeypatch)
+    assert (handed.span.start_line, text.span.start_line) == (17, 28)
+    assert handed.fix.edits == () and handed.fix.suggestion is None
+    assert handed.fix.description.startswith(
+        "`ErrorCapture.on_exception` is handed the exception itself (`sys.exc_info()`), not "
+        "its text")
+    assert text.fix.edits[-1].replacement == (
+        'logger.exception("_fn failed")\n'
+        '            return {"error": "Internal server error"}, 500')
+
+
+STRUCT_ANSWER = """
+    from fastapi import APIRouter
+
+    from .responses import StructResponse, ToolResponse
+
+    router = APIRouter()
+
+
+    @router.post("/tools/{name}/invoke")
+    async def invoke_tool(name: str):
+        try:
+            return StructResponse(ToolResponse(success=True, tool_name=name, error=None))
+        except Exception as e:
+            return StructResponse(
+                ToolResponse(
+                    success=False,
+                    tool_name=name,
+                    error=f"Tool invocation failed: {e!s}",
+                )
+            )
+    """
+
+
+def test_br401_keeps_the_response_models_shape(tmp_path, monkeypatch) -> None:
+    """marimo: the text is one field of a model inside the response; the model and its other
+    fields stay, only the field's exception part goes."""
+    (finding,) = _project(tmp_path, {"app/tools.py": STRUCT_ANSWER}, "BR401", monkeypatch)
+    assert finding.span.start_line == 13
+    assert finding.fix.suggestion == (
+        'logger.exception("invoke_tool failed")\n'
+        'return StructResponse(\n'
+        '            ToolResponse(\n'
+        '                success=False,\n'
+        '                tool_name=name,\n'
+        '                error="Tool invocation failed",\n'
+        '            )\n'
+        '        )')
+
+
+def test_br401_a_model_without_named_fields_keeps_its_type(tmp_path, monkeypatch) -> None:
+    # `ToolError(str(e))`: the error type stays, its text is the generic one.
+    text = STRUCT_ANSWER.replace('''ToolResponse(
+                    success=False,
+                    tool_name=name,
+                    error=f"Tool invocation failed: {e!s}",
+                )''', "ToolError(str(e))").replace("ToolResponse\n", "ToolResponse, ToolError\n")
+    (finding,) = _project(tmp_path, {"app/tools.py": text}, "BR401", monkeypatch)
+    assert finding.fix.suggestion.endswith('StructResponse(\n            '
+                                           'ToolError("Internal server error")\n        )')

@@ -141,6 +141,16 @@ def _as_written(program: ProgramModel, ref: str, route: Route) -> str:
     return f"{name}({', '.join(f'{p}=...' for p in params)})"
 
 
+def _takes_request(facts: dict[str, list[Any]], route: Route) -> bool:
+    """The handler has a parameter for the request: named so, or annotated with a
+    `Request` type (`http_request: Request`)."""
+    if any(p.lstrip("*") in ("request", "req") for p in route.handler_params):
+        return True
+    found = program_of(facts).function_at(route.handler_file or route.file, route.handler_line)
+    return found is not None and any(
+        t.rpartition(".")[2] in ("Request", "HTTPConnection") for t in found.param_types.values())
+
+
 def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
     """'. X is not yet a dependency of this project ...' when no module of the project imports
     `module`: the suggestion brings a library in, which the reader must know."""
@@ -214,10 +224,19 @@ def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | No
             # go below: the decorator goes on the handler, where it is defined.
             place = "# below the route decorator\n" if route.decorator is not None else (
                 f"# on the handler, in {route.handler_file or route.file}\n")
+            params = list(route.handler_params)
+            also = ""
+            if framework == "fastapi" and not _takes_request(facts, route):
+                # FastAPI hands the request only to a handler that declares it, and a limit
+                # counts per client from it (zenml's `rate_limit_requests` refuses a handler
+                # without one when the module is imported).
+                params.insert(0, "request: Request")
+                setup = "from fastapi import Request\n" + (setup or "\n")
+                also = ("; the handler takes no request, which the limit reads the client "
+                        "from: add a `request: Request` parameter (FastAPI fills it)")
             return (f"Limit the route with the project's own `{name}` decorator ({where}, "
-                    f"already on other routes of the project)",
-                    f"{setup}{place}" + _handler(route, ", ".join(route.handler_params),
-                                                 [usage]))
+                    f"already on other routes of the project){also}",
+                    f"{setup}{place}" + _handler(route, ", ".join(params), [usage]))
         name, setup = found if found else (
             "limiter", _FLASK_SETUP if framework == "flask" else _SLOWAPI_SETUP)
         how = "the project's limiter" if found else (

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..analysis.frameworks.naming import (
     ACTION_VERBS,
     CRUD_VERBS,
+    PHRASE_VERBS,
     is_param,
     is_plural,
     is_word_noun_like,
@@ -36,6 +37,22 @@ def rename_in_source(source: str, segment: str, new: str) -> str | None:
     if len(found) != 1:
         return None
     return pattern.sub(lambda _m: new, source, count=1)
+
+
+# Verbs that open a command's name (`switch_project`, `select_region`) beside the action
+# and phrase verbs of naming.py.
+_COMMAND_VERBS = ACTION_VERBS | PHRASE_VERBS | frozenset({"switch", "select", "choose"})
+
+
+def named_procedure(route: Route, segment: str) -> bool:
+    """`POST /switch_project/{project_id}` served by `def switch_project`: a segment that is
+    the handler's own name, a verb and its object, on a route that only takes POST, names a
+    procedure (RPC style), not a collection: its plural (`switch_projects`) names nothing.
+    A noun led by a word that is also a verb (`test_case`, `/share_link/{id}` read by GET)
+    keeps its plural."""
+    ws = words(segment)
+    return len(ws) > 1 and ws[0] in _COMMAND_VERBS and _handler_words(route) == ws and (
+        set(route.methods) == {"POST"})
 
 
 # Handler-name words that say what the handler does, not what it serves.

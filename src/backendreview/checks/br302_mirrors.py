@@ -59,3 +59,20 @@ def has_version(route: Route) -> bool:
 MIRROR_CAVEAT = ("If this path mirrors another service's API (a vendor-compatible endpoint "
                  "whose SDKs call it), keep it as it is: a rename breaks those clients; add "
                  "the resource form beside it instead.")
+
+
+# Names a protocol gives its paths, which every server of it answers and its clients call:
+# the Prometheus HTTP API's range and exemplar queries (`/api/v1/query_range`), served alike
+# by Thanos, Cortex, Mimir, Loki and VictoriaMetrics, and by consoles that proxy them.
+_PROTOCOL_SEGMENTS = frozenset({"query_range", "query_exemplars"})
+
+
+def protocol_path(route: Route, routes: list[Route]) -> bool:
+    """`GET /query_range` beside `GET /query` under the same parent: the Prometheus query
+    API's surface, whose spelling the protocol decides (a rename breaks its clients)."""
+    parts = segments(route.path)
+    if not parts or parts[-1].lower() not in _PROTOCOL_SEGMENTS:
+        return False
+    parent = [s.lower() for s in parts[:-1]]
+    return any([s.lower() for s in segments(other.path)] == [*parent, "query"]
+               for other in routes)

@@ -28,7 +28,7 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br301_fixes import foreign_parameter, named_collection, rename_in_source
+from .br301_fixes import foreign_parameter, named_collection, named_procedure, rename_in_source
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
@@ -39,7 +39,7 @@ from .br302_fixes import (
     verb_fix,
     with_segment,
 )
-from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes
+from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes, protocol_path
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
 
@@ -115,6 +115,8 @@ class SingularRoute(_SegmentRule):
                 if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
                         len(ws) > 1 and ws[0] in PHRASE_VERBS):
                     continue  # a verb (phrase), `resolve_identifier`: BR302's business
+                if named_procedure(route, segment):
+                    continue  # `POST /switch_project/{id}` served by `switch_project`
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
@@ -464,7 +466,8 @@ class VerbInRoute(_SegmentRule):
         for route in routes:
             if route.framework in rpc and is_action_route(route):
                 continue
-            if id(route) in mirrored or _toggled_sub_resource(route, handlers):
+            if id(route) in mirrored or _toggled_sub_resource(route, handlers) or \
+                    protocol_path(route, routes):
                 continue
             own = segments(route.own_path)
             for index, segment in enumerate(own):
@@ -558,10 +561,24 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     if verb in _COPY_VERBS and is_param(before):
         return _copy_message(rule, route, segment, full[:offset + index])
     target = "-".join(words(segment)[1:])
-    if not target and not is_param(before) and is_plural(before.lower()):
-        # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource form
-        # has it in the path (a PATCH or DELETE of the collection URL means all of them).
-        parent = f"{parent}/{member_param(route, before)}"
+    selection = ""
+    if not target and before.lower() in _ACTION_NAMESPACES and offset + index >= 2:
+        # `/images/{id}/actions/deactivate`: `actions` gathers the verbs; the resource they
+        # act on is the one before it.
+        parent = path_from(full[:offset + index - 1])
+        before = full[offset + index - 2]
+    elif not target and not is_param(before) and is_plural(before.lower()):
+        if _serves_members(table, parent) or action_remedy(verb)[0] == "DELETE":
+            # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
+            # form has it in the path (a PATCH or DELETE of the collection URL means all of
+            # them).
+            parent = f"{parent}/{member_param(route, before)}"
+        else:
+            # No route of the table names one member (`/requirements/install` installs
+            # what is missing, `/jobs/cancel` takes ids, a name or `all`): a member path
+            # would be invented; the action is on the selection the body names. (A DELETE
+            # has no body of defined meaning to select with: it keeps the member's path.)
+            selection = before.lower()
     method, noun = action_remedy(verb)
     if verb == "regenerate" and _CREDENTIAL.search(route.path):
         # Regenerating a key or token is a rotation of that credential, not a "run".
@@ -580,8 +597,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         shown = path_from(segments(route.path))
         what = (f"PUT {shown} with the new state in the body (the GET this route also "
                 f"answers reads that state, so the path already names it)")
+    elif selection and not noun:
+        what = (f"{method} {parent} with the {selection} to change (named in the body, as "
+                f"now) and their new state: the table serves no single member of {parent} to "
+                f"change one by one")
     elif noun and (method, normal_path(sub)) not in table:
-        what = f"{method} {sub}"
+        what = f"{method} {sub}" + (f" (a new {singular(noun)} of the {selection}, which the "
+                                    f"request selects as now)" if selection else "")
     elif not [p for p in segments(parent) if not is_param(p) and p != UNKNOWN_PREFIX] or \
             API_SEGMENT.fullmatch(segments(parent)[-1].lower()):
         # `POST /api/cancel`: the parent is the API's namespace, no resource to change.
@@ -600,6 +622,18 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
+
+
+# A segment that gathers a resource's verbs (`/images/{id}/actions/deactivate`), no
+# collection of its own.
+_ACTION_NAMESPACES = frozenset({"actions", "action", "ops", "operations", "commands"})
+
+
+def _serves_members(table: dict[tuple[str, str], str], collection: str) -> bool:
+    """Whether some route of the table sits on one member of `collection` (`/jobs/{id}`
+    or below it)."""
+    head = normal_path(collection) + "/{}"
+    return any(path == head or path.startswith(head + "/") for _, path in table)
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})

@@ -55,8 +55,11 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
             parts = list(node.elts)
         elif isinstance(node, ast.Call) and (node is expr or response_call(analysis.ctx, node)
                                              or _SERIALISER.match(_callee(node))
-                                             or _callee(node) == "dict"):
-            # `dict(message=...)` is a body's shape like a dict literal: the text is inside
+                                             or _callee(node) == "dict"
+                                             or _model_call(node)):
+            # `dict(message=...)` is a body's shape like a dict literal: the text is inside;
+            # so is a response model's (`InvokeAiToolResponse(success=False, error=...)`
+            # inside `StructResponse(...)`): a string in its place would lose its shape.
             parts = [*node.args, *(k.value for k in node.keywords)]
         else:
             return node
@@ -69,6 +72,13 @@ def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
 # `json.dumps({"error": str(e)})` inside a response: the text is inside the JSON, whose
 # shape the client parses.
 _SERIALISER = re.compile(r"^(?:dumps|json_dumps|to_json|jsonify)$")
+
+
+def _model_call(call: ast.Call) -> bool:
+    """`ToolResponse(success=False, error=...)`, `ToolError(...)`: a class (a response model,
+    a struct, an error type), one of whose fields carries the text."""
+    name = _callee(call)
+    return name[:1].isupper() and not name.isupper()
 
 
 def _callee(call: ast.Call) -> str:
@@ -121,6 +131,24 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     else:
         values = [sink]
     text = _text_node(analysis, values[0]) if len(values) == 1 else None
+    handed = _exception_handed_on(ctx, analysis, values[0], text) if values else None
+    if handed is not None:
+        return handed
+    carried = _status_it_carries(analysis)
+    if carried is not None:
+        return Fix(f"The except answers with the status the exception carries (`{carried}`): "
+                   f"exceptions raised to answer the client (an HTTP error with its status and "
+                   f"message) go through it on purpose. Keep their text only for those (catch "
+                   f"the project's or framework's HTTP error type in its own `except` and "
+                   f"answer its status and message), and answer anything else with a fixed "
+                   f"500 message after logging it with its traceback (logger.exception).")
+    told = _input_error_told_apart(analysis)
+    if told is not None:
+        return Fix(f"This except tells a `{told}` (the input's error, answered with its "
+                   f"message on purpose) from the rest and sends both texts: keep the text for "
+                   f"`{told}` only (catch it in its own `except {told}` before this one) and "
+                   f"answer anything else with a fixed message, after logging it with its "
+                   f"traceback (logger.exception).")
     if isinstance(text, ast.Name):
         # `error_message = str(e)` ... `results = [Result(error=error_message) ...]`: the text
         # is made once, in a local; replacing it there keeps every shape built from it (a
@@ -150,10 +178,20 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         kept = None
     if rewritten is None:
         return fallback
+    to_500 = False
+    if not kept and _in_catch_all_after_specific(ctx, statement):
+        # "Internal server error" under a 400 would misdescribe the answer: the unexpected
+        # rest a catch-all sees is the server's failure, a 500.
+        rewritten, count = _CLIENT_STATUS_KEYWORD.subn(r"\g<1>500", rewritten, count=1)
+        to_500 = count == 1
     name, setup = logger
     where = analysis.function.name if analysis.function else "request"
     lines = [] if analysis.logs else [f'{name}.exception("{where} failed")']
-    replacement = "\n".join([*lines, rewritten])
+    # The edit replaces the statement from its first column: every later statement starts
+    # with the statement's own indentation, so the text is right where it lands (a SARIF
+    # consumer pastes it as is).
+    edit_text = ("\n" + _indentation(ctx, statement)).join([*lines, rewritten])
+    replacement = "\n".join([*lines, rewritten])  # the suggestion reads as a block
     description = fallback.description
     if kept:
         keep = ("keep the message written for the user without the exception's text (the "
@@ -163,9 +201,102 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         if translated(text):
             description += (" The translatable message changes: update the translation "
                             "catalogs.")
-    return Fix(description + _catch_all_note(ctx, statement) +
+    return Fix(description + _catch_all_note(ctx, statement, to_500) +
                _other_sinks(ctx, analysis, statement), replacement,
-               edits=(*setup, Edit(ctx.span_of(statement), replacement)), safe=False)
+               edits=(*setup, Edit(ctx.span_of(statement), edit_text)), safe=False)
+
+
+def _indentation(ctx: FileContext, statement: ast.stmt) -> str:
+    """The whitespace before `statement` on its first line."""
+    line = ctx.lines[statement.lineno - 1] if statement.lineno <= len(ctx.lines) else ""
+    return line[:statement.col_offset] if not line[:statement.col_offset].strip() else ""
+
+
+def _exception_handed_on(ctx: FileContext, analysis: HandlerAnalysis, value: ast.AST,
+                         text: ast.AST | None) -> Fix | None:
+    """Words, not code, when what reaches the answer is the exception itself handed to a
+    function of the project (`on_exception(sys.exc_info())`, `error_page(e)`), not its text:
+    that function builds the answer from the exception and expects one, so a string in its
+    place breaks it. The masking belongs in that function (or the hook it stands for)."""
+    if not isinstance(value, ast.Call) or text is None or \
+            response_call(ctx, value) or _SERIALISER.match(_callee(value)):
+        return None
+    arguments = [*value.args, *(k.value for k in value.keywords)]
+    caught = analysis.handler.name
+    if text is value and caught and any(isinstance(a, ast.Name) and a.id == caught
+                                        for a in arguments):
+        # `self.handle_save_error(e, tile_id, message=str(e))`: the exception and its text
+        # both go to the project's function, which builds the answer; a string in place
+        # of the whole call would answer a bare string.
+        texts = [a for a in arguments if analysis.tainted(a) and not (
+            isinstance(a, ast.Name) and a.id == caught)]
+        callee = ctx.source(value.func)
+        shown = f" (`{ctx.source(texts[0])}`)" if texts else ""
+        return Fix(f"`{callee}` is handed the exception and its text{shown} and builds the "
+                   f"answer from them: a string in place of the call would change what the "
+                   f"view answers. Pass it a fixed message written for the user in place of "
+                   f"the exception's text, and let it log the exception with its traceback "
+                   f"(logger.exception) rather than send it.")
+    if text is value or text not in arguments:
+        return None
+    qualified = ctx.qualified_name(text.func) if isinstance(text, ast.Call) else None
+    if not (qualified == "sys.exc_info" or (isinstance(text, ast.Name) and caught
+                                            and text.id == caught)):
+        return None
+    callee = ctx.source(value.func)
+    return Fix(f"`{callee}` is handed the exception itself (`{ctx.source(text)}`), not its "
+               f"text, and builds the answer from it: a message in its place would break it. "
+               f"Leave this call and make `{callee}` (or the hook it stands for) mask "
+               f"unexpected errors: log the exception with its traceback and an error id "
+               f"(logger.exception), and answer without the exception's text or stack; "
+               f"the errors meant for the user keep their own answer.")
+
+
+_STATUS_ATTRIBUTES = frozenset({"status_code", "status", "http_status", "code"})
+
+
+def _status_it_carries(analysis: HandlerAnalysis) -> str | None:
+    """`getattr(e, "status_code", 500)`, `e.status_code`: the answer's status comes from the
+    exception, which was raised to answer the client (marimo's validate callback). Only in a
+    broad except: one for a given type (`except ApiException`) relays that type's status."""
+    caught = analysis.handler.name
+    kind = analysis.handler.type
+    if not caught or (kind is not None and _type_name(kind) not in _BROAD):
+        return None
+    for node in analysis.nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                node.value.id == caught and node.attr in _STATUS_ATTRIBUTES - {"code"}:
+            return f"{caught}.{node.attr}"
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and \
+                len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and \
+                node.args[0].id == caught and isinstance(node.args[1], ast.Constant) and \
+                node.args[1].value in _STATUS_ATTRIBUTES:
+            return f'getattr({caught}, "{node.args[1].value}", ...)'
+    return None
+
+
+def _input_error_told_apart(analysis: HandlerAnalysis) -> str | None:
+    """`status = 400 if e.__class__ is ValidationError else 500`, `isinstance(e,
+    ValidationError)`: the except picks out an input error by its type, whose message is for
+    the user; a fixed text for both would hide it (openwisp's config preview)."""
+    caught = analysis.handler.name
+    if not caught:
+        return None
+    for node in analysis.nodes:
+        names: list[ast.AST] = []
+        if isinstance(node, ast.Compare) and any(
+                isinstance(n, ast.Name) and n.id == caught for n in ast.walk(node.left)):
+            names = list(node.comparators)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance" and \
+                len(node.args) == 2 and isinstance(node.args[0], ast.Name) and \
+                node.args[0].id == caught:
+            second = node.args[1]
+            names = list(second.elts) if isinstance(second, ast.Tuple) else [second]
+        for name in names:
+            kind = _type_name(name)
+            if kind in _CLIENT_ERRORS:
+                return kind
+    return None
 
 
 def _target_name(stmt: ast.stmt) -> str:
@@ -317,19 +448,28 @@ def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> b
     return False
 
 
-def _catch_all_note(ctx: FileContext, statement: ast.AST) -> str:
+# `status_code=400` / `status=422` written in the answer: the status the edit can change.
+_CLIENT_STATUS_KEYWORD = re.compile(r"\b(status_code\s*=\s*|status\s*=\s*)(?:400|422)\b")
+
+
+def _in_catch_all_after_specific(ctx: FileContext, statement: ast.AST) -> bool:
+    node: ast.AST | None = statement
+    while node is not None and not isinstance(node, ast.Try):
+        node = ctx.semantic.parent(node)
+    return _client_error(statement) is not None and _catch_all_after_specific(node, statement)
+
+
+def _catch_all_note(ctx: FileContext, statement: ast.AST, to_500: bool = False) -> str:
     """For the client-status answer of a catch-all after specific handlers: the exact edit
     makes its text fixed, but an input error only this catch-all sees (a parse error of
     the upload) would lose the message the client needs; say so."""
     how = _client_error(statement)
-    node: ast.AST | None = statement
-    while node is not None and not isinstance(node, ast.Try):
-        node = ctx.semantic.parent(node)
-    if how is None or not _catch_all_after_specific(node, statement):
+    if how is None or not _in_catch_all_after_specific(ctx, statement):
         return ""
+    status = "the edit answers it" if to_500 else "the edit keeps the project's own"
     return (f" This catch-all answers a client error ({how}) for whatever the handlers above "
             f"it do not catch: those are unexpected failures, for which a 500 is the fitting "
-            f"status (the edit keeps the project's own); if an input error (a parse error, a "
+            f"status ({status}); if an input error (a parse error, a "
             f"validation error) only reaches it, catch that type above with a message written "
             f"for it, so the client keeps the reason it must correct.")
 
@@ -469,7 +609,7 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
         if found is not None:
             break
     if found is None:
-        return _checks_fix(try_stmt, functions)
+        return _hook_fix(ctx, try_stmt) or _checks_fix(try_stmt, functions)
     return Fix(f"The try body raises messages written for the user ({where}line "
                f"{found.lineno}: "
                f"`{ctx.source(found)[:120]}`), which this except shows on purpose: a fixed "
@@ -477,6 +617,47 @@ def own_messages_fix(ctx: FileContext, try_stmt: ast.AST | None) -> Fix | None:
                f"project's own (`class UserFacingError(Exception)`), catch it before this "
                f"except and show its text; log anything else with its traceback "
                f"(logger.exception) and show a generic message for it.")
+
+
+def _empty_hooks(ctx: FileContext) -> set[str]:
+    """Methods of this file's classes whose body is empty (a docstring, `pass`, `...`):
+    hooks that subclasses fill (Flask-AppBuilder's `pre_add`)."""
+    def empty(stmt: ast.stmt) -> bool:
+        return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(
+            stmt.value, ast.Constant) and (stmt.value.value is Ellipsis or isinstance(
+                stmt.value.value, str)))
+    return {m.name for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)
+            for m in c.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)
+            and all(empty(b) for b in m.body)}
+
+
+# A hook that runs before the action (`pre_add`, `before_save`, `validate_item`): where a
+# subclass refuses the input, with a message for the user. One that runs after it
+# (`post_add`) does not speak for the action's own failures (the database write before it).
+_BEFORE_HOOK = re.compile(r"^(?:pre|before)_|^(?:validate|check|clean)(?:_|$)")
+
+
+def _hook_fix(ctx: FileContext, try_stmt: ast.Try) -> Fix | None:
+    """Words, not code, when the try body calls a hook of its own class that subclasses
+    fill and that runs before the action (`self.pre_add(item)`, empty here): what the hook
+    raises is the message the except shows the user by design, which a fixed text would
+    hide."""
+    hooks = None
+    for stmt in try_stmt.body:
+        for node in ast.walk(stmt):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
+                continue
+            hooks = _empty_hooks(ctx) if hooks is None else hooks
+            if node.func.attr in hooks and _BEFORE_HOOK.match(node.func.attr):
+                return Fix(f"The try body calls `self.{node.func.attr}` (line {node.lineno}), "
+                           f"a hook subclasses fill (empty here), and what it raises is the "
+                           f"message this except shows the user: a fixed text would hide it. "
+                           f"Have hooks raise an exception class of the project's own for "
+                           f"those messages (`class UserFacingError(Exception)`), catch it "
+                           f"before this except and show its text; log anything else with its "
+                           f"traceback (logger.exception) and show a generic message for it.")
+    return None
 
 
 # `check_username(name)`, `validate_form(data)`: a function whose job is to raise when the

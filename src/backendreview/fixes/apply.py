@@ -84,6 +84,25 @@ def _statements(code: str) -> list[cst.BaseStatement]:
         raise FixFailed(f"the replacement does not parse: {exc.message}") from None
 
 
+def _statements_at(code: str, indent: str) -> list[cst.BaseStatement]:
+    """The statements of a replacement for a statement indented by `indent`: its later lines
+    carry that indentation (the text is right where it lands, as a SARIF consumer pastes
+    it), so they are read inside a block indented so; continuation lines inside brackets
+    come back at the columns they were written at."""
+    if not indent:
+        return _statements(code)
+    text = f"if 1:\n{indent}{code}" + ("" if code.endswith("\n") else "\n")
+    try:
+        body = cst.parse_module(text).body
+    except cst.ParserSyntaxError as exc:
+        raise FixFailed(f"the replacement does not parse: {exc.message}") from None
+    if len(body) != 1 or not isinstance(body[0], cst.If) or \
+            not isinstance(body[0].body, cst.IndentedBlock):
+        raise FixFailed("the replacement's lines are not indented like the statement it "
+                        "replaces")
+    return list(body[0].body.body)
+
+
 def _expression(code: str) -> cst.BaseExpression:
     return cst.parse_expression(code).visit(_AsWritten())  # type: ignore[return-value]
 
@@ -91,7 +110,8 @@ def _expression(code: str) -> cst.BaseExpression:
 class _Plan:
     """The libcst nodes to replace and the statements to insert, resolved from spans."""
 
-    def __init__(self, wrapper: MetadataWrapper) -> None:
+    def __init__(self, wrapper: MetadataWrapper, lines: list[str]) -> None:
+        self.lines = lines
         self.positions = wrapper.resolve(PositionProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.by_key: dict[_Key, list[cst.CSTNode]] = {}
@@ -134,7 +154,9 @@ class _Plan:
         line = self.parents.get(small)
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
             raise FixFailed(f"the statement at {_describe(edit)} shares its line")
-        new = _statements(edit.replacement)
+        start = self.positions[line].start
+        text = self.lines[start.line - 1] if start.line <= len(self.lines) else ""
+        new = _statements_at(edit.replacement, text[:len(text) - len(text.lstrip(" \t"))])
         if len(new) == 1 and isinstance(new[0], cst.SimpleStatementLine):
             self.replace[line] = new[0].with_changes(leading_lines=line.leading_lines,
                                                      trailing_whitespace=line.trailing_whitespace)
@@ -182,7 +204,7 @@ def _edit_text(text: str, edits: Sequence[Edit]) -> str:
     style = _newline_style(text)
     work = text.replace(style, "\n") if style else text
     wrapper = MetadataWrapper(cst.parse_module(work), unsafe_skip_copy=True)
-    plan = _Plan(wrapper)
+    plan = _Plan(wrapper, work.split("\n"))
     for edit in edits:
         plan.resolve(edit)
     new = wrapper.module.visit(_Transform(plan)).code
