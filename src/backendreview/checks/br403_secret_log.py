@@ -30,7 +30,7 @@ from .confidence import script_reason
 _CREDENTIAL = re.compile(
     r"(?:^|_)(?:access_token|refresh_token|id_token|auth_token|api_token|bearer_token"
     r"|session_token|jwt|api_key|apikey|secret_key|client_secret|private_key|signing_key"
-    r"|passphrase)$")
+    r"|passphrase|secret_values?)$")
 _BARE_SECRET_NAMES = frozenset({"token", "secret", "jwt_token", "auth"})
 # Request headers that carry the caller's credential as they are.
 _SECRET_HEADER = re.compile(r"^(?:proxy-)?authorization$|^x-(?:api|auth|access)-(?:key|token)$"
