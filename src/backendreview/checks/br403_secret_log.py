@@ -221,7 +221,7 @@ class SecretInLog(Rule):
             if binding.kind == "assign" and isinstance(binding.value, ast.Dict):
                 keys.update(k for k, v in ((constant_str(k), v) for k, v in zip(
                     binding.value.keys, binding.value.values, strict=True))
-                    if k and is_secret_name(k) and not isinstance(v, ast.Constant))
+                    if k and is_secret_name(k) and self._as_given(v))
         if not keys:
             return False
         function = self.ctx.semantic.enclosing_function(name)
@@ -234,6 +234,16 @@ class SecretInLog(Rule):
             if any(isinstance(t, ast.Subscript) and self.ctx.source(t.value) == name.id
                    and constant_str(t.slice) in keys for t in targets):
                 return False
+        return True
+
+    def _as_given(self, value: ast.expr) -> bool:
+        """A dict entry holding the secret itself: a variable, a field, text built from them;
+        not a literal (`"***"`, `None`) nor what another call made of it (`mask(p)`, a form
+        field `CharField()`)."""
+        if isinstance(value, ast.Constant):
+            return False
+        if isinstance(value, ast.Call):
+            return self.ctx.qualified_name(value.func) in _TEXT_CALLS
         return True
 
     def _holds_no_secret(self, name: ast.Name) -> bool:
