@@ -336,12 +336,14 @@ class PlaintextPasswordThroughModels(ProjectRule):
         for hand_on in facts.get(HASH_FORWARDS, []):
             forwards.setdefault((hand_on.path, hand_on.line), []).append(hand_on)
         for item in deferred:
-            if not _hashed(index, item):
+            if not _hashed(index, item) and not input_schema(program, item.model_ref):
                 self.findings.append(_explained(index, item, forwards))
 
         def use_hashed(use: PasswordUse) -> bool:
             if use.kind != STORES:
                 return False  # a lookup or comparison with plaintext is wrong whatever
+            if input_schema(program, use.model_ref):
+                return True  # a request model built, not a row stored
             return _model_hashes(index, use.model_ref, use.attr, use.constructor,
                                  use.through_instance)
 
@@ -362,6 +364,27 @@ class PlaintextPasswordThroughModels(ProjectRule):
 
         # A plaintext password handed to a helper that stores, looks up or compares it.
         self.findings += check_calls(program, facts, use_hashed)
+
+
+# Bases outside the project a schema class may have; any other (an ORM's model base, a
+# `db.Model` the program cannot resolve) keeps the class a possible table.
+_SCHEMA_BASES = ("pydantic.", "marshmallow.")
+_NEUTRAL_BASES = ("typing.", "typing_extensions.", "abc.", "enum.", "builtins.",
+                  "dataclasses.", "collections.", "Generic", "object")
+
+
+def input_schema(program: ProgramModel, ref: str | None) -> bool:
+    """`ref` names a project class that is a request or response schema, not a stored row:
+    its bases outside the project are pydantic's or marshmallow's (and neutral ones), none
+    an ORM's. A `models` package of pydantic classes (`UserRequest(password=...)` handed
+    to a service that hashes) reads like ORM models by its name only."""
+    cls = program.class_of(ref) if ref else None
+    if cls is None:
+        return False
+    external = [b for k in program.mro(cls) for b in k.bases
+                if not isinstance(program.resolve(b), ClassInfo)]
+    return any(b.startswith(_SCHEMA_BASES) for b in external) and all(
+        b.startswith(_SCHEMA_BASES + _NEUTRAL_BASES) for b in external)
 
 
 def _explained(index: _HashingIndex, item: DeferredStore,

@@ -30,14 +30,23 @@ from .confidence import script_reason
 _CREDENTIAL = re.compile(
     r"(?:^|_)(?:access_token|refresh_token|id_token|auth_token|api_token|bearer_token"
     r"|session_token|jwt|api_key|apikey|secret_key|client_secret|private_key|signing_key"
-    r"|credentials?|passphrase)$")
+    r"|passphrase|secret_values?)$")
 _BARE_SECRET_NAMES = frozenset({"token", "secret", "jwt_token", "auth"})
 # Request headers that carry the caller's credential as they are.
 _SECRET_HEADER = re.compile(r"^(?:proxy-)?authorization$|^x-(?:api|auth|access)-(?:key|token)$"
                             r"|^api-key$|^cookie$", re.I)
 _MINTS_TOKEN = re.compile(r"^(?:create|issue|generate|make|mint|sign|encode|new)_\w*"
                           r"(?:token|jwt|secret)$|^token_(?:urlsafe|hex|bytes)$")
-_TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+_TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format", "json.dumps"})
+# Methods that give the secret back in another form (`header.split(" ")[1]`, the bearer
+# token; `key.get_secret_value()`, a pydantic SecretStr revealed): still the secret.
+_SAME_TEXT_METHODS = frozenset({"format", "join", "split", "rsplit", "partition",
+                                "rpartition", "strip", "lstrip", "rstrip", "replace",
+                                "removeprefix", "removesuffix", "encode", "decode", "lower",
+                                "upper", "get_secret_value"})
+# Receivers whose UPPER_CASE attributes are configured values, not constants of the code:
+# `settings.SECRET_KEY`, `app.config.API_KEY`.
+_CONFIG_OBJECTS = frozenset({"settings", "config", "conf", "cfg", "options"})
 
 
 _COMMAND_PACKAGE = frozenset({"commands", "cli"})
@@ -68,7 +77,8 @@ class SecretInLog(Rule):
         if qualified.startswith("logging.") and qualified.rsplit(".", 1)[-1][:1].isupper():
             return  # a Handler / Formatter being built: configuration, not a record
         if qualified == "builtins.print" and (_command_line(self.ctx.policy_path) or (
-                self.ctx.semantic.enclosing_function(node) is None)):
+                self.ctx.semantic.enclosing_function(node) is None)
+                or self._in_command(node)):
             return  # the operator's terminal: a command, or a script's top-level code
         for arg in [*node.args, *(k.value for k in node.keywords
                                   if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
@@ -149,15 +159,21 @@ class SecretInLog(Rule):
                     return node.id
                 if node.id in _BARE_SECRET_NAMES and self._issued_secret(node):
                     return node.id
+                if self._dict_with_secret(node):
+                    return node.id
                 continue
             if isinstance(node, ast.Attribute):
-                if is_secret_name(node.attr) and not node.attr.isupper():
+                if is_secret_name(node.attr) and (not node.attr.isupper()
+                                                  or _configured(node)):
                     return self.ctx.source(node)
                 continue
             if isinstance(node, ast.Subscript):
                 key = constant_str(node.slice)
                 if is_secret_name(key) or (key and _SECRET_HEADER.match(key)):
                     return self.ctx.source(node)
+                if isinstance(node.value, ast.Call) and _later_part(node.slice):
+                    # `header.split(" ")[1]`: the token after the scheme (`[0]` is the scheme)
+                    stack.append(node.value)
                 continue
             if isinstance(node, ast.Call):
                 func = node.func
@@ -166,7 +182,7 @@ class SecretInLog(Rule):
                         is_secret_name(key) or _SECRET_HEADER.match(key)):
                     return self.ctx.source(node)  # request.form.get("password")
                 if self.ctx.qualified_name(func) in _TEXT_CALLS or (
-                        isinstance(func, ast.Attribute) and func.attr in ("format", "join")):
+                        isinstance(func, ast.Attribute) and func.attr in _SAME_TEXT_METHODS):
                     stack.extend(node.args)
                     stack.extend(k.value for k in node.keywords)
                     if isinstance(func, ast.Attribute):
@@ -179,6 +195,56 @@ class SecretInLog(Rule):
                 continue
             stack.extend(ast.iter_child_nodes(node))
         return None
+
+    def _in_command(self, node: ast.AST) -> bool:
+        """A command an operator runs, wherever its file is: a method of a command class
+        (Django's `BaseCommand`, Flask-Script's / cliff's `Command`) or a function registered
+        as one (`@click.command()`, `@app.cli.command()`, `@manager.command`)."""
+        function = self.ctx.semantic.enclosing_function(node)
+        if function is None or isinstance(function, ast.Lambda):
+            return False
+        for dec in function.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "command":
+                return True
+        cls = self.ctx.semantic.enclosing_class(function)
+        return cls is not None and any(
+            self.ctx.source(base).rsplit(".", 1)[-1].endswith("Command") for base in cls.bases)
+
+    def _dict_with_secret(self, name: ast.Name) -> bool:
+        """`creds = {"user": u, "password": p}` logged whole: a dict literal holding a value
+        under a secret's key, unless the function takes that key out (`creds.pop("password")`,
+        `del creds["password"]`) or overwrites it before."""
+        keys: set[str] = set()
+        for binding in self.ctx.reaching_bindings(name):
+            if binding.kind == "assign" and isinstance(binding.value, ast.Dict):
+                keys.update(k for k, v in ((constant_str(k), v) for k, v in zip(
+                    binding.value.keys, binding.value.values, strict=True))
+                    if k and is_secret_name(k) and self._as_given(v))
+        if not keys:
+            return False
+        function = self.ctx.semantic.enclosing_function(name)
+        for sub in ast.walk(function or self.ctx.tree):
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and (
+                    sub.func.attr == "pop") and self.ctx.source(sub.func.value) == name.id and (
+                    sub.args and constant_str(sub.args[0]) in keys):
+                return False
+            targets = sub.targets if isinstance(sub, ast.Delete | ast.Assign) else []
+            if any(isinstance(t, ast.Subscript) and self.ctx.source(t.value) == name.id
+                   and constant_str(t.slice) in keys for t in targets):
+                return False
+        return True
+
+    def _as_given(self, value: ast.expr) -> bool:
+        """A dict entry holding the secret itself: a variable, a field, text built from them;
+        not a literal (`"***"`, `None`) nor what another call made of it (`mask(p)`, a form
+        field `CharField()`)."""
+        if isinstance(value, ast.Constant):
+            return False
+        if isinstance(value, ast.Call):
+            return self.ctx.qualified_name(value.func) in _TEXT_CALLS
+        return True
 
     def _holds_no_secret(self, name: ast.Name) -> bool:
         """`is_jwt` (a yes/no about the token) and `log_key = f"{key[:4]}***{key[-4:]}"` (a
@@ -215,6 +281,20 @@ class SecretInLog(Rule):
 
 
 _PREDICATE = re.compile(r"^_?(?:is|has)_")
+
+
+def _later_part(index: ast.AST) -> bool:
+    """`[1]`, `[-1]`: a part after the first of a split text."""
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    return isinstance(index, ast.Constant) and type(index.value) is int and index.value != 0
+
+
+def _configured(node: ast.Attribute) -> bool:
+    """`settings.SECRET_KEY`, `app.config.API_KEY`: a configured secret, not a constant."""
+    owner = node.value
+    last = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return last.lower() in _CONFIG_OBJECTS
 # A masked form keeps at most this many characters at either end (`key[:8]`, `key[-4:]`).
 _MASK_KEEPS = 8
 
