@@ -328,10 +328,21 @@ def _context(ctx: FileContext, node: ast.AST
                     skip = parent
             elif anc is not skip:
                 loop = anc
-        if kind in _CONDITION_TYPES:
+        if kind in _CONDITION_TYPES and not _evaluated_first(anc, child):
             conditional = True
         child = anc
     return None, None, False
+
+
+def _evaluated_first(condition: ast.AST, child: ast.AST) -> bool:
+    """`child` is the part of `condition` that always runs: the test of an `if` / `while` /
+    conditional expression, the subject of a `match`, the first operand of `and` / `or`
+    (`debits.aggregate(...)["x"] or Decimal(0)` queries on every call)."""
+    if isinstance(condition, ast.BoolOp):
+        return child is condition.values[0]
+    if isinstance(condition, ast.Match):
+        return child is condition.subject
+    return child is getattr(condition, "test", None)
 
 
 class _Extractor:
@@ -911,6 +922,15 @@ class _Extractor:
             if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
                 return _short(self.ctx.source(call)), False
             return None
+        if isinstance(root, ast.Name) and set(names[:-1]) <= _DJANGO_LAZY and (
+                self._queryset_local(root, frozenset())):
+            # `qs = Booking.objects.filter(member=self)`, then `qs.filter(...).aggregate()`:
+            # the query runs on the local, built in steps (byro's Member._calc_balance).
+            if last in _DJANGO_WRITES:
+                return _short(self.ctx.source(call)), True
+            if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
+                return _short(self.ctx.source(call)), False
+            return None
         if (self.sqla or on_class) and "query" in names[:-1] and (
                 last in SA_EVALUATE or (last in SA_CHAIN and self._consumed(call))):
             return _short(self.ctx.source(call)), False
@@ -921,6 +941,32 @@ class _Extractor:
                                                      for n in names[:-1])):
             return _short(self.ctx.source(call)), False
         return None
+
+    def _queryset_local(self, name: ast.Name, seen: frozenset[str]) -> bool:
+        """Every binding of the local `name` in its function is a Django queryset: a
+        manager chain on a model class (`Booking.objects.filter(...)`) or lazy steps on
+        another such local (`debits = qs.filter(...)`, `qs = qs.exclude(...)`)."""
+        if name.id in seen or self.ctx.semantic.enclosing_function(name) is None:
+            return False
+        scope, bindings = self.ctx.semantic.lookup(name.id, name)
+        if scope is None or scope is self.ctx.semantic.module_scope or not bindings:
+            return False
+        seen |= {name.id}
+        for binding in bindings:
+            value = binding.value
+            if binding.kind != "assign" or not isinstance(value, ast.Call):
+                return False
+            names, root = call_chain(value)
+            if not isinstance(root, ast.Name) or not names:
+                return False
+            if root.id == name.id and set(names) <= _DJANGO_LAZY:
+                continue  # `qs = qs.filter(...)`: the other bindings decide
+            if root.id[:1].isupper() and names[0] in DJANGO_MANAGERS and set(
+                    names[1:]) <= _DJANGO_LAZY:
+                continue
+            if not (set(names) <= _DJANGO_LAZY and self._queryset_local(root, seen)):
+                return False
+        return True
 
     def _consumed(self, call: ast.Call) -> bool:
         parent = self.ctx.semantic.parent(call)
