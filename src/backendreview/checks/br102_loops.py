@@ -113,6 +113,32 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
+def fetched_to_delete(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """`assoc = session.get(Link, (trigger_id, sid))` then `session.delete(assoc)` (or
+    `assoc.delete()`), the fetched row used for nothing else in the loop: the query is the
+    lookup half of a per-item delete. Its cure is one bulk `DELETE ... WHERE key IN (...)`,
+    a write to batch (another concern), not rows to load before the loop."""
+    parent = ctx.semantic.parent(call)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    uses = [n for n in ast.walk(loop) if isinstance(n, ast.Name) and n.id == name
+            and isinstance(n.ctx, ast.Load)]
+    if not uses:
+        return False
+    for use in uses:
+        holder = ctx.semantic.parent(use)
+        deleted_by_session = (isinstance(holder, ast.Call) and holder.args == [use]
+                              and isinstance(holder.func, ast.Attribute)
+                              and holder.func.attr == "delete")
+        deletes_itself = (isinstance(holder, ast.Attribute) and holder.attr == "delete"
+                          and isinstance(ctx.semantic.parent(holder), ast.Call))
+        if not (deleted_by_session or deletes_itself):
+            return False
+    return True
+
+
 def loop_targets(loop: ast.AST) -> set[str]:
     if isinstance(loop, ast.For | ast.AsyncFor):
         targets = [loop.target]
