@@ -232,6 +232,40 @@ def varies_column(call: ast.Call, names: list[str]) -> bool:
     return False
 
 
+_RANGE_LOOKUPS = ("__gt", "__gte", "__lt", "__lte", "__range")
+_RANGE_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+
+def ranges_only(ctx, call: ast.Call, names: list[str]) -> bool:  # type: ignore[no-untyped-def]
+    """Every use of the loop's values in `call` is a bound of a range (`close_date >= day`,
+    `created__lt=end`): the loop walks consecutive spans (a day, a week...), not keys, and
+    the batch is one query over the whole span sorted into buckets, not an `IN` list."""
+    wanted = set(names)
+    found = False
+    for node in ast.walk(call):
+        if not (isinstance(node, ast.Name) and node.id in wanted):
+            continue
+        found = True
+        bounded = False
+        for anc in ctx.semantic.ancestors(node):
+            if anc is call:
+                break
+            if isinstance(anc, ast.Compare) and all(isinstance(o, _RANGE_OPS)
+                                                    for o in anc.ops):
+                bounded = True
+                break
+            if isinstance(anc, ast.keyword):
+                bounded = bool(anc.arg) and anc.arg.endswith(_RANGE_LOOKUPS)
+                break
+            if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and (
+                    anc.func.attr == "between"):
+                bounded = True
+                break
+        if not bounded:
+            return False
+    return found
+
+
 # Lookups that match a pattern, not a value: no `__in` / `IN` list can stand for several.
 _PATTERN_LOOKUPS = ("__contains", "__icontains", "__startswith", "__istartswith",
                     "__endswith", "__iendswith", "__regex", "__iregex", "__search")

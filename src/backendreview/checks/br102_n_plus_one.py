@@ -87,6 +87,7 @@ from .br102_loops import (
     loop_targets,
     mapping_keys,
     pattern_lookup,
+    ranges_only,
     varies_column,
 )
 from .br102_loops import rereads_item as _rereads_item
@@ -287,6 +288,14 @@ class NPlusOneFacts(_Options, Rule):
                 "on the outer query), then look each iteration's rows up in a dict")
         lead, once = "fetch the rows for all iterations with one query before the loop", \
             "query once before the loop"
+        spans = ranges_only(self.ctx, node, names)
+        if spans:
+            lead = ("the loop varies the bounds of a range, not a key, so no `IN` list "
+                    "replaces it")
+            once = "one query instead of one per span"
+            fix_text = ("query the whole span once (the lowest lower bound to the highest "
+                        "upper bound the loop covers) and sort the rows into each "
+                        "iteration's bucket in Python")
         if kind[1] == "django" and _streams(self.ctx, iterable):
             # One query over every key before the loop would materialise what the loop
             # streams: batch per chunk instead.
@@ -302,7 +311,7 @@ class NPlusOneFacts(_Options, Rule):
                             "query for the values that chunk looks up, and look each row's "
                             "match up in a dict; prefetch_related would not help, since the "
                             "lookup matches values computed from the row, not a relation")
-        concrete = explicit_fix(self.ctx, node, loop_node, *kind)
+        concrete = None if spans else explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
