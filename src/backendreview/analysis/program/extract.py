@@ -334,6 +334,18 @@ def _context(ctx: FileContext, node: ast.AST
     return None, None, False
 
 
+_ROW_WRAPPERS = frozenset({"builtins.enumerate", "builtins.list", "builtins.sorted",
+                           "builtins.reversed", "builtins.tuple"})
+
+
+def _loop_iterable(loop: ast.AST) -> ast.expr | None:
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        return loop.iter
+    if isinstance(loop, _COMPREHENSIONS):
+        return loop.generators[0].iter
+    return None
+
+
 def _evaluated_first(condition: ast.AST, child: ast.AST) -> bool:
     """`child` is the part of `condition` that always runs: the test of an `if` / `while` /
     conditional expression, the subject of a `match`, the first operand of `and` / `or`
@@ -634,6 +646,7 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
+                        loop_source=self._loop_source(loop) if loop is not None else (),
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
                         const_args=self._const_args(node, fixed, (cls, self_name, types)),
@@ -860,20 +873,31 @@ class _Extractor:
                 out += [n for p in parts for n in p or ()]
         return out
 
+    def _loop_source(self, loop: ast.AST) -> tuple[int, int] | tuple[()]:
+        """Where the call whose result `loop` iterates is: `for t in helper()`, or `for t in
+        tokens` with `tokens = helper()` (possibly awaited) the local's one binding."""
+        it = _loop_iterable(loop)
+        while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
+                _ROW_WRAPPERS) and it.args:
+            it = it.args[0]
+        if isinstance(it, ast.Name):
+            bindings = self.ctx.semantic.lookup(it.id, it)[1]
+            it = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" \
+                else None
+        if isinstance(it, ast.Await):
+            it = it.value
+        if not isinstance(it, ast.Call):
+            return ()
+        return it.lineno, it.col_offset
+
     def _rows_loop(self, loop: ast.AST) -> bool:
         """The loop iterates the rows of a query (`for m in Member.objects.filter(...)`,
         `for u in session.scalars(select(User))`), through locals and chained filters."""
         key = id(loop)
         if key not in self._row_loops:
-            if isinstance(loop, ast.For | ast.AsyncFor):
-                it: ast.expr | None = loop.iter
-            elif isinstance(loop, _COMPREHENSIONS):
-                it = loop.generators[0].iter
-            else:
-                it = None
+            it = _loop_iterable(loop)
             while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
-                    "builtins.enumerate", "builtins.list", "builtins.sorted",
-                    "builtins.reversed", "builtins.tuple") and it.args:
+                    _ROW_WRAPPERS) and it.args:
                 it = it.args[0]
             origin = self.origins.of(it) if it is not None else None
             self._row_loops[key] = origin is not None and origin.rows
