@@ -13,7 +13,7 @@ import ast
 import re
 
 from ..analysis.values import tracker_for
-from ..astutil import own_nodes
+from ..astutil import call_chain, own_nodes
 
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
@@ -113,30 +113,74 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
-def fetched_to_delete(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
-    """`assoc = session.get(Link, (trigger_id, sid))` then `session.delete(assoc)` (or
-    `assoc.delete()`), the fetched row used for nothing else in the loop: the query is the
-    lookup half of a per-item delete. Its cure is one bulk `DELETE ... WHERE key IN (...)`,
-    a write to batch (another concern), not rows to load before the loop."""
-    parent = ctx.semantic.parent(call)
+_ROW_WRITES = frozenset({"delete", "add", "merge", "save"})
+_WRITE_STATEMENTS = frozenset({"update", "insert", "delete"})
+
+
+def fetched_to_write(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The row the query fetches is written in the same iteration and read for nothing
+    else: deleted (`session.delete(link)`, `link.delete()`), changed (`entry.value = v`,
+    `setattr(entry, k, v)`, an `update(...).where(Info.id == info.id)`), or created when
+    missing (`if info is None: session.add(Info(...))`). The query is the lookup half of a
+    per-item write, an upsert or a delete: its cure is a bulk write, another concern than
+    rows to load before the loop."""
+    node: ast.AST = call
+    parent = ctx.semantic.parent(node)
+    # `db.session.scalars(stmt).unique().first()`: the row is what the whole chain returns.
+    while isinstance(parent, ast.Attribute) and isinstance(
+            grand := ctx.semantic.parent(parent), ast.Call) and grand.func is parent:
+        node, parent = grand, ctx.semantic.parent(grand)
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
             and isinstance(parent.targets[0], ast.Name)):
         return False
     name = parent.targets[0].id
     uses = [n for n in ast.walk(loop) if isinstance(n, ast.Name) and n.id == name
             and isinstance(n.ctx, ast.Load)]
-    if not uses:
-        return False
+    wrote = tested = False
     for use in uses:
-        holder = ctx.semantic.parent(use)
-        deleted_by_session = (isinstance(holder, ast.Call) and holder.args == [use]
-                              and isinstance(holder.func, ast.Attribute)
-                              and holder.func.attr == "delete")
-        deletes_itself = (isinstance(holder, ast.Attribute) and holder.attr == "delete"
-                          and isinstance(ctx.semantic.parent(holder), ast.Call))
-        if not (deleted_by_session or deletes_itself):
-            return False
-    return True
+        kind = _row_use(ctx, use, loop)
+        if kind is None:
+            return False  # read for something else: the row's data is used
+        wrote |= kind == "write"
+        tested |= kind == "test"
+    if not wrote and tested:
+        # `if row is None: session.add(Row(...))`: created when missing.
+        wrote = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                    and n.func.attr in ("add", "save", "create") for n in ast.walk(loop))
+    return wrote
+
+
+def _row_use(ctx, use: ast.Name, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
+    """How one use of a fetched row treats it: "write", "test" (is it there?), or None."""
+    holder = ctx.semantic.parent(use)
+    if isinstance(holder, ast.Call) and holder.args and holder.args[0] is use:
+        if isinstance(holder.func, ast.Attribute) and holder.func.attr in _ROW_WRITES and (
+                len(holder.args) == 1):
+            return "write"  # session.delete(row), session.add(row)
+        if isinstance(holder.func, ast.Name) and holder.func.id == "setattr":
+            return "write"
+    if isinstance(holder, ast.Attribute):
+        if isinstance(holder.ctx, ast.Store):
+            return "write"  # row.value = ...
+        if holder.attr in ("delete", "save") and isinstance(ctx.semantic.parent(holder),
+                                                           ast.Call):
+            return "write"
+        for anc in ctx.semantic.ancestors(holder):
+            if anc is loop:
+                break
+            if isinstance(anc, ast.Call):
+                _, root = call_chain(anc)
+                if isinstance(root, ast.Name) and root.id in _WRITE_STATEMENTS:
+                    return "write"  # update(Info).where(Info.id == row.id).values(...)
+        return None
+    if isinstance(holder, ast.Compare) and len(holder.ops) == 1 and isinstance(
+            holder.ops[0], ast.Is | ast.IsNot):
+        return "test"
+    if isinstance(holder, ast.If | ast.While | ast.IfExp) and holder.test is use:
+        return "test"
+    if isinstance(holder, ast.UnaryOp) and isinstance(holder.op, ast.Not):
+        return "test"
+    return None
 
 
 def loop_targets(loop: ast.AST) -> set[str]:
@@ -232,38 +276,51 @@ def varies_column(call: ast.Call, names: list[str]) -> bool:
     return False
 
 
-_RANGE_LOOKUPS = ("__gt", "__gte", "__lt", "__lte", "__range")
 _RANGE_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
 def ranges_only(ctx, call: ast.Call, names: list[str]) -> bool:  # type: ignore[no-untyped-def]
-    """Every use of the loop's values in `call` is a bound of a range (`close_date >= day`,
-    `created__lt=end`): the loop walks consecutive spans (a day, a week...), not keys, and
-    the batch is one query over the whole span sorted into buckets, not an `IN` list."""
+    """The loop's values reach `call` only as the bounds of a span, a lower and an upper
+    one (`close_date >= day`, `close_date < day + step`; `created__range=(a, b)`): the loop
+    walks consecutive spans (a day, a week...), not keys, and the batch is one query over
+    the whole span sorted into buckets, not an `IN` list. One bound alone (`pk__gt=t.pk`)
+    is a different question per row, not a span."""
     wanted = set(names)
-    found = False
+    sides: set[str] = set()
     for node in ast.walk(call):
         if not (isinstance(node, ast.Name) and node.id in wanted):
             continue
-        found = True
-        bounded = False
-        for anc in ctx.semantic.ancestors(node):
-            if anc is call:
-                break
-            if isinstance(anc, ast.Compare) and all(isinstance(o, _RANGE_OPS)
-                                                    for o in anc.ops):
-                bounded = True
-                break
-            if isinstance(anc, ast.keyword):
-                bounded = bool(anc.arg) and anc.arg.endswith(_RANGE_LOOKUPS)
-                break
-            if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and (
-                    anc.func.attr == "between"):
-                bounded = True
-                break
-        if not bounded:
+        found = _bound_side(ctx, node, call)
+        if found is None:
             return False
-    return found
+        sides |= found
+    return sides == {"low", "high"}
+
+
+def _bound_side(ctx, node: ast.Name, call: ast.Call) -> set[str] | None:  # type: ignore[no-untyped-def]
+    child: ast.AST = node
+    for anc in ctx.semantic.ancestors(node):
+        if anc is call:
+            return None
+        if isinstance(anc, ast.Compare) and len(anc.ops) == 1 and isinstance(
+                anc.ops[0], _RANGE_OPS):
+            greater = isinstance(anc.ops[0], ast.Gt | ast.GtE)
+            on_right = child is not anc.left
+            return {"low" if greater == on_right else "high"}
+        if isinstance(anc, ast.keyword):
+            arg = anc.arg or ""
+            if arg.endswith("__range"):
+                return {"low", "high"}
+            if arg.endswith(("__gt", "__gte")):
+                return {"low"}
+            if arg.endswith(("__lt", "__lte")):
+                return {"high"}
+            return None
+        if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and (
+                anc.func.attr == "between"):
+            return {"low", "high"}
+        child = anc
+    return None
 
 
 # Lookups that match a pattern, not a value: no `__in` / `IN` list can stand for several.
