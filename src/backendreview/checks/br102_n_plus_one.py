@@ -737,6 +737,18 @@ def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]
     return out
 
 
+def _one_row(model: Model, pinned: tuple[str, ...]) -> bool:
+    """The query filters every field of one of the model's unique keys to one value
+    (`WorkoutSession.objects.filter(user=u, date=d)` with `unique_together = ("date",
+    "user")`): it returns at most one row."""
+    if not pinned:
+        return False
+    names = {p.removesuffix("_id") for p in pinned} | set(pinned)
+    if "pk" in names:
+        return True
+    return any(set(key) <= names for key in (*model.fact.unique, ("id",)))
+
+
 def _per_row_arguments(ctx, name: ast.Name, var: str, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
     """The call at the end of `name`'s attribute chain takes the loop's row or a value bound
     inside the loop (`queue.ticket_set.filter(created__lte=cutoff)`, `cutoff` computed per
@@ -1007,6 +1019,8 @@ class NPlusOne(_Options, ProjectRule):
                 return None
             if (origin.orm == "django") != (model.framework == "django"):
                 return None
+            if origin.orm == "django" and _one_row(model, origin.pinned):
+                return None  # the filter pins a unique key: at most one row, not a list
             return model, origin.loaded, origin, ()
         if depth > 4 or origin.parent is None:
             return None
