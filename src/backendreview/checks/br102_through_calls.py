@@ -124,7 +124,7 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
                 # The loop's rows come from a helper: say which, and which query it returns.
                 returned = source[1]
                 rows_of = (f" (the rows `{source[0].text}(...)` returns, "
-                           f"`{returned.effect.detail}` at "
+                           f"`{' '.join(returned.effect.detail.split())}` at "
                            f"{returned.origin_path.rsplit('/', 1)[-1]}:{returned.effect.line})")
             message = (f"`{site.text}(...)` runs a query for each "
                        f"{'row' if rows else 'item'} of the loop on line "
