@@ -119,11 +119,11 @@ _WRITE_STATEMENTS = frozenset({"update", "insert", "delete"})
 
 def fetched_to_write(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
     """The row the query fetches is written in the same iteration and read for nothing
-    else: deleted (`session.delete(link)`, `link.delete()`), changed (`entry.value = v`,
-    `setattr(entry, k, v)`, an `update(...).where(Info.id == info.id)`), or created when
-    missing (`if info is None: session.add(Info(...))`). The query is the lookup half of a
-    per-item write, an upsert or a delete: its cure is a bulk write, another concern than
-    rows to load before the loop."""
+    else: deleted (`session.delete(link)`, `link.delete()`) or changed (`entry.value = v`,
+    `setattr(entry, k, v)`, an `update(...).where(Info.id == info.id)`). The query is the
+    lookup half of a per-item update or delete: its cure is a bulk write, another concern
+    than rows to load before the loop. Not a row created when missing (`if info is None:
+    session.add(Info(...))`): which items exist is a read one `IN` query answers."""
     node: ast.AST = call
     parent = ctx.semantic.parent(node)
     # `db.session.scalars(stmt).unique().first()`: the row is what the whole chain returns.
@@ -143,10 +143,13 @@ def fetched_to_write(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignor
             return False  # read for something else: the row's data is used
         wrote |= kind == "write"
         tested |= kind == "test"
-    if not wrote and tested:
-        # `if row is None: session.add(Row(...))`: created when missing.
-        wrote = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                    and n.func.attr in ("add", "save", "create") for n in ast.walk(loop))
+    if tested and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                      and n.func.attr in ("add", "create") and not any(
+                          isinstance(a, ast.Name) and a.id == name for a in n.args)
+                      for n in ast.walk(loop)):
+        # `if row is None: session.add(Row(...))`: get-or-create (or an upsert) asks which
+        # items exist, which one `IN` query answers for all of them (zou's set_team).
+        return False
     return wrote
 
 
