@@ -13,7 +13,7 @@ import ast
 import re
 
 from ..analysis.values import tracker_for
-from ..astutil import call_chain, own_nodes
+from ..astutil import own_nodes
 
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
@@ -113,17 +113,14 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
-_ROW_WRITES = frozenset({"delete", "add", "merge", "save"})
-_WRITE_STATEMENTS = frozenset({"update", "insert", "delete"})
-
-
-def fetched_to_write(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
-    """The row the query fetches is written in the same iteration and read for nothing
-    else: deleted (`session.delete(link)`, `link.delete()`) or changed (`entry.value = v`,
-    `setattr(entry, k, v)`, an `update(...).where(Info.id == info.id)`). The query is the
-    lookup half of a per-item update or delete: its cure is a bulk write, another concern
-    than rows to load before the loop. Not a row created when missing (`if info is None:
-    session.add(Info(...))`): which items exist is a read one `IN` query answers."""
+def fetched_to_delete(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The row the query fetches is deleted in the same iteration and used for nothing else
+    (`link = session.get(Link, key)` then `session.delete(link)`, `link.delete()`, perhaps
+    after `if link is None: continue`): the lookup half of a per-item delete, whose cure is
+    one bulk `DELETE ... WHERE key IN (...)` that reads nothing, a write to batch rather
+    than rows to load. A row fetched to be changed or created when missing is still a read
+    per item: which rows exist and what they hold is one `IN` query (calibre-web's shelf
+    re-ordering, zou's set_team)."""
     node: ast.AST = call
     parent = ctx.semantic.parent(node)
     # `db.session.scalars(stmt).unique().first()`: the row is what the whole chain returns.
@@ -134,56 +131,30 @@ def fetched_to_write(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignor
             and isinstance(parent.targets[0], ast.Name)):
         return False
     name = parent.targets[0].id
-    uses = [n for n in ast.walk(loop) if isinstance(n, ast.Name) and n.id == name
-            and isinstance(n.ctx, ast.Load)]
-    wrote = tested = False
-    for use in uses:
-        kind = _row_use(ctx, use, loop)
-        if kind is None:
-            return False  # read for something else: the row's data is used
-        wrote |= kind == "write"
-        tested |= kind == "test"
-    if tested and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                      and n.func.attr in ("add", "create") and not any(
-                          isinstance(a, ast.Name) and a.id == name for a in n.args)
-                      for n in ast.walk(loop)):
-        # `if row is None: session.add(Row(...))`: get-or-create (or an upsert) asks which
-        # items exist, which one `IN` query answers for all of them (zou's set_team).
-        return False
-    return wrote
+    deleted = False
+    for use in ast.walk(loop):
+        if not (isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)):
+            continue
+        holder = ctx.semantic.parent(use)
+        if isinstance(holder, ast.Call) and holder.args == [use] and isinstance(
+                holder.func, ast.Attribute) and holder.func.attr == "delete":
+            deleted = True  # session.delete(row)
+        elif isinstance(holder, ast.Attribute) and holder.attr == "delete" and isinstance(
+                ctx.semantic.parent(holder), ast.Call):
+            deleted = True  # row.delete()
+        elif not _presence_test(holder, use):
+            return False  # the row's data is read
+    return deleted
 
 
-def _row_use(ctx, use: ast.Name, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
-    """How one use of a fetched row treats it: "write", "test" (is it there?), or None."""
-    holder = ctx.semantic.parent(use)
-    if isinstance(holder, ast.Call) and holder.args and holder.args[0] is use:
-        if isinstance(holder.func, ast.Attribute) and holder.func.attr in _ROW_WRITES and (
-                len(holder.args) == 1):
-            return "write"  # session.delete(row), session.add(row)
-        if isinstance(holder.func, ast.Name) and holder.func.id == "setattr":
-            return "write"
-    if isinstance(holder, ast.Attribute):
-        if isinstance(holder.ctx, ast.Store):
-            return "write"  # row.value = ...
-        if holder.attr in ("delete", "save") and isinstance(ctx.semantic.parent(holder),
-                                                           ast.Call):
-            return "write"
-        for anc in ctx.semantic.ancestors(holder):
-            if anc is loop:
-                break
-            if isinstance(anc, ast.Call):
-                _, root = call_chain(anc)
-                if isinstance(root, ast.Name) and root.id in _WRITE_STATEMENTS:
-                    return "write"  # update(Info).where(Info.id == row.id).values(...)
-        return None
+def _presence_test(holder: ast.AST | None, use: ast.Name) -> bool:
+    """`row is None`, `if row`, `not row`: whether the row is there, not what it holds."""
     if isinstance(holder, ast.Compare) and len(holder.ops) == 1 and isinstance(
             holder.ops[0], ast.Is | ast.IsNot):
-        return "test"
+        return True
     if isinstance(holder, ast.If | ast.While | ast.IfExp) and holder.test is use:
-        return "test"
-    if isinstance(holder, ast.UnaryOp) and isinstance(holder.op, ast.Not):
-        return "test"
-    return None
+        return True
+    return isinstance(holder, ast.UnaryOp) and isinstance(holder.op, ast.Not)
 
 
 def loop_targets(loop: ast.AST) -> set[str]:

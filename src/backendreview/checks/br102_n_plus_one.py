@@ -82,7 +82,7 @@ from .br102_fixes import (
 from .br102_loops import (
     by_name,
     deliberate_per_row,
-    fetched_to_write,
+    fetched_to_delete,
     fixed_collection,
     loop_targets,
     mapping_keys,
@@ -263,8 +263,8 @@ class NPlusOneFacts(_Options, Rule):
         loop_node, names, iterable = loop
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
-        if fetched_to_write(self.ctx, node, loop_node):
-            return  # the lookup half of a per-item write (upsert, update, delete)
+        if fetched_to_delete(self.ctx, node, loop_node):
+            return  # the lookup half of a per-item delete: a write to batch
         if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names) or \
                 pattern_lookup(node, names) or stops_at_first_hit(self.ctx, node, loop_node) or \
                 reads_after_waiting(self.ctx, node, loop_node):
