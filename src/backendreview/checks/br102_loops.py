@@ -231,8 +231,9 @@ def _specific(handler: ast.ExceptHandler) -> bool:
 
 
 def varies_column(call: ast.Call, names: list[str]) -> bool:
-    """`Artifact.objects.filter(**{checksum: None})`, `getattr(Model, column) == x`: the loop
-    item chooses the column, so each iteration is a different query, not the same lookup
+    """`Artifact.objects.filter(**{checksum: None})`, `getattr(Model, column) == x`,
+    `select(func.count()).select_from(table)`: the loop item chooses the column or the
+    table, so each iteration is a different query, not the same lookup
     for another key — no `__in` / `IN` query can stand for the loop."""
     wanted = set(names)
 
@@ -246,6 +247,12 @@ def varies_column(call: ast.Call, names: list[str]) -> bool:
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                 node.func.id == "getattr") and len(node.args) >= 2 and uses(node.args[1]):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "select_from") and node.args and all(
+                isinstance(a, ast.Name) and a.id in wanted for a in node.args):
+            # `select(func.count()).select_from(table)` with the loop's table: the item
+            # chooses the table, and no `IN` list spans tables.
             return True
     return False
 
