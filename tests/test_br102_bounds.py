@@ -107,3 +107,30 @@ def managers(names):
     # `[name for name in names if Graph.objects.filter(...)]` would query per name again.
     assert found[12].fix.suggestion is None
     assert "Graph.objects.filter(slug__in=<keys>)" in found[12].message
+
+
+def test_a_loop_over_spans_is_told_to_query_the_whole_span_once():
+    found = _findings(b'''
+
+def daily(start, days, step):
+    out = []
+    for day in range(days):
+        since = start - step * day
+        out.append(Graph.objects.filter(created__gte=since, created__lt=since + step).count())
+    return out
+''', "BR102")
+    assert list(found) == [13]
+    assert "the loop varies the bounds of a range, not a key" in found[13].message
+    assert "query the whole span once" in found[13].fix.description
+    assert found[13].fix.suggestion is None
+
+
+def test_one_bound_alone_keeps_the_batch_advice():
+    found = _findings(b'''
+
+def newer(graphs):
+    return [Graph.objects.filter(id__gt=g.id).count() for g in graphs]
+''', "BR102")
+    assert list(found) == [10]
+    assert "bounds of a range" not in found[10].message
+    assert "one query for all iterations before the loop" in found[10].message

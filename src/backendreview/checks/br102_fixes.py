@@ -458,7 +458,14 @@ def session_get_batch(ctx: FileContext, call: ast.Call, model: str | None,
     # The class elsewhere: code uses `id`, the usual key (and what the project's other
     # queries mostly name); words say <primary key> rather than guess one that may be wrong
     # (`connection_id` as the key of a one-to-one secret table).
-    keys = primary_key(ctx, model) or (("<primary key>",) if ids == "<keys>" else ("id",))
+    keys = primary_key(ctx, model)
+    if keys is None and len(call.args) > 1 and isinstance(call.args[1], ast.Tuple):
+        # `session.get(Model, (a, b))`: a composite key whose columns are declared in
+        # another module; `Model.id` would not exist (zenml's TriggerSnapshotSchema).
+        if ids != "<keys>":
+            return None
+        keys = tuple(f"<key column {n + 1}>" for n in range(len(call.args[1].elts)))
+    keys = keys or (("<primary key>",) if ids == "<keys>" else ("id",))
     if len(keys) == 1:
         column = f"{name}.{keys[0]}"
     else:

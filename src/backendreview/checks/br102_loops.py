@@ -113,6 +113,50 @@ def rereads_item(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
+def fetched_to_delete(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The row the query fetches is deleted in the same iteration and used for nothing else
+    (`link = session.get(Link, key)` then `session.delete(link)`, `link.delete()`, perhaps
+    after `if link is None: continue`): the lookup half of a per-item delete, whose cure is
+    one bulk `DELETE ... WHERE key IN (...)` that reads nothing, a write to batch rather
+    than rows to load. A row fetched to be changed or created when missing is still a read
+    per item: which rows exist and what they hold is one `IN` query (calibre-web's shelf
+    re-ordering, zou's set_team)."""
+    node: ast.AST = call
+    parent = ctx.semantic.parent(node)
+    # `db.session.scalars(stmt).unique().first()`: the row is what the whole chain returns.
+    while isinstance(parent, ast.Attribute) and isinstance(
+            grand := ctx.semantic.parent(parent), ast.Call) and grand.func is parent:
+        node, parent = grand, ctx.semantic.parent(grand)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    deleted = False
+    for use in ast.walk(loop):
+        if not (isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)):
+            continue
+        holder = ctx.semantic.parent(use)
+        if isinstance(holder, ast.Call) and holder.args == [use] and isinstance(
+                holder.func, ast.Attribute) and holder.func.attr == "delete":
+            deleted = True  # session.delete(row)
+        elif isinstance(holder, ast.Attribute) and holder.attr == "delete" and isinstance(
+                ctx.semantic.parent(holder), ast.Call):
+            deleted = True  # row.delete()
+        elif not _presence_test(holder, use):
+            return False  # the row's data is read
+    return deleted
+
+
+def _presence_test(holder: ast.AST | None, use: ast.Name) -> bool:
+    """`row is None`, `if row`, `not row`: whether the row is there, not what it holds."""
+    if isinstance(holder, ast.Compare) and len(holder.ops) == 1 and isinstance(
+            holder.ops[0], ast.Is | ast.IsNot):
+        return True
+    if isinstance(holder, ast.If | ast.While | ast.IfExp) and holder.test is use:
+        return True
+    return isinstance(holder, ast.UnaryOp) and isinstance(holder.op, ast.Not)
+
+
 def loop_targets(loop: ast.AST) -> set[str]:
     if isinstance(loop, ast.For | ast.AsyncFor):
         targets = [loop.target]
@@ -187,8 +231,9 @@ def _specific(handler: ast.ExceptHandler) -> bool:
 
 
 def varies_column(call: ast.Call, names: list[str]) -> bool:
-    """`Artifact.objects.filter(**{checksum: None})`, `getattr(Model, column) == x`: the loop
-    item chooses the column, so each iteration is a different query, not the same lookup
+    """`Artifact.objects.filter(**{checksum: None})`, `getattr(Model, column) == x`,
+    `select(func.count()).select_from(table)`: the loop item chooses the column or the
+    table, so each iteration is a different query, not the same lookup
     for another key — no `__in` / `IN` query can stand for the loop."""
     wanted = set(names)
 
@@ -203,7 +248,60 @@ def varies_column(call: ast.Call, names: list[str]) -> bool:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                 node.func.id == "getattr") and len(node.args) >= 2 and uses(node.args[1]):
             return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr == "select_from") and node.args and all(
+                isinstance(a, ast.Name) and a.id in wanted for a in node.args):
+            # `select(func.count()).select_from(table)` with the loop's table: the item
+            # chooses the table, and no `IN` list spans tables.
+            return True
     return False
+
+
+_RANGE_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+
+def ranges_only(ctx, call: ast.Call, names: list[str]) -> bool:  # type: ignore[no-untyped-def]
+    """The loop's values reach `call` only as the bounds of a span, a lower and an upper
+    one (`close_date >= day`, `close_date < day + step`; `created__range=(a, b)`): the loop
+    walks consecutive spans (a day, a week...), not keys, and the batch is one query over
+    the whole span sorted into buckets, not an `IN` list. One bound alone (`pk__gt=t.pk`)
+    is a different question per row, not a span."""
+    wanted = set(names)
+    sides: set[str] = set()
+    for node in ast.walk(call):
+        if not (isinstance(node, ast.Name) and node.id in wanted):
+            continue
+        found = _bound_side(ctx, node, call)
+        if found is None:
+            return False
+        sides |= found
+    return sides == {"low", "high"}
+
+
+def _bound_side(ctx, node: ast.Name, call: ast.Call) -> set[str] | None:  # type: ignore[no-untyped-def]
+    child: ast.AST = node
+    for anc in ctx.semantic.ancestors(node):
+        if anc is call:
+            return None
+        if isinstance(anc, ast.Compare) and len(anc.ops) == 1 and isinstance(
+                anc.ops[0], _RANGE_OPS):
+            greater = isinstance(anc.ops[0], ast.Gt | ast.GtE)
+            on_right = child is not anc.left
+            return {"low" if greater == on_right else "high"}
+        if isinstance(anc, ast.keyword):
+            arg = anc.arg or ""
+            if arg.endswith("__range"):
+                return {"low", "high"}
+            if arg.endswith(("__gt", "__gte")):
+                return {"low"}
+            if arg.endswith(("__lt", "__lte")):
+                return {"high"}
+            return None
+        if isinstance(anc, ast.Call) and isinstance(anc.func, ast.Attribute) and (
+                anc.func.attr == "between"):
+            return {"low", "high"}
+        child = anc
+    return None
 
 
 # Lookups that match a pattern, not a value: no `__in` / `IN` list can stand for several.

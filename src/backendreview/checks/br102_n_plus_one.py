@@ -82,10 +82,12 @@ from .br102_fixes import (
 from .br102_loops import (
     by_name,
     deliberate_per_row,
+    fetched_to_delete,
     fixed_collection,
     loop_targets,
     mapping_keys,
     pattern_lookup,
+    ranges_only,
     varies_column,
 )
 from .br102_loops import rereads_item as _rereads_item
@@ -261,6 +263,8 @@ class NPlusOneFacts(_Options, Rule):
         loop_node, names, iterable = loop
         if _rereads_item(node, loop_node):
             return  # `Model.objects.get(pk=child.pk)`: a refresh of the row itself
+        if fetched_to_delete(self.ctx, node, loop_node):
+            return  # the lookup half of a per-item delete: a write to batch
         if deliberate_per_row(self.ctx, node, loop_node) or varies_column(node, names) or \
                 pattern_lookup(node, names) or stops_at_first_hit(self.ctx, node, loop_node) or \
                 reads_after_waiting(self.ctx, node, loop_node):
@@ -284,6 +288,14 @@ class NPlusOneFacts(_Options, Rule):
                 "on the outer query), then look each iteration's rows up in a dict")
         lead, once = "fetch the rows for all iterations with one query before the loop", \
             "query once before the loop"
+        spans = ranges_only(self.ctx, node, names)
+        if spans:
+            lead = ("the loop varies the bounds of a range, not a key, so no `IN` list "
+                    "replaces it")
+            once = "one query instead of one per span"
+            fix_text = ("query the whole span once (the lowest lower bound to the highest "
+                        "upper bound the loop covers) and sort the rows into each "
+                        "iteration's bucket in Python")
         if kind[1] == "django" and _streams(self.ctx, iterable):
             # One query over every key before the loop would materialise what the loop
             # streams: batch per chunk instead.
@@ -299,7 +311,7 @@ class NPlusOneFacts(_Options, Rule):
                             "query for the values that chunk looks up, and look each row's "
                             "match up in a dict; prefetch_related would not help, since the "
                             "lookup matches values computed from the row, not a relation")
-        concrete = explicit_fix(self.ctx, node, loop_node, *kind)
+        concrete = None if spans else explicit_fix(self.ctx, node, loop_node, *kind)
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
@@ -725,6 +737,18 @@ def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]
     return out
 
 
+def _one_row(model: Model, pinned: tuple[str, ...]) -> bool:
+    """The query filters every field of one of the model's unique keys to one value
+    (`WorkoutSession.objects.filter(user=u, date=d)` with `unique_together = ("date",
+    "user")`): it returns at most one row."""
+    if not pinned:
+        return False
+    names = {p.removesuffix("_id") for p in pinned} | set(pinned)
+    if "pk" in names:
+        return True
+    return any(set(key) <= names for key in (*model.fact.unique, ("id",)))
+
+
 def _per_row_arguments(ctx, name: ast.Name, var: str, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
     """The call at the end of `name`'s attribute chain takes the loop's row or a value bound
     inside the loop (`queue.ticket_set.filter(created__lte=cutoff)`, `cutoff` computed per
@@ -995,6 +1019,8 @@ class NPlusOne(_Options, ProjectRule):
                 return None
             if (origin.orm == "django") != (model.framework == "django"):
                 return None
+            if origin.orm == "django" and _one_row(model, origin.pinned):
+                return None  # the filter pins a unique key: at most one row, not a list
             return model, origin.loaded, origin, ()
         if depth > 4 or origin.parent is None:
             return None

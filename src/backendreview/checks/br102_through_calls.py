@@ -19,7 +19,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..analysis.program import QUERY, FunctionInfo, ProgramModel, Reached, describe, related
+from ..analysis.program import (
+    QUERY,
+    UNBOUNDED,
+    CallSite,
+    FunctionInfo,
+    ProgramModel,
+    Reached,
+    describe,
+    related,
+)
 from ..model import Fix, Span
 from .confidence import NOTE, as_note
 
@@ -70,7 +79,9 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
         for site in fn.calls:
             if not site.loop_line or site.loop_literal or site.line in reported:
                 continue
-            if not site.loop_rows and not any_loop:
+            source = None if site.loop_rows else _rows_source(model, fn, site)
+            rows = site.loop_rows or source is not None
+            if not rows and not any_loop:
                 continue  # N+1 is a query per row of a query; other loops are opt-in
             reached = model.reached_through(fn, site, QUERY)
             if any(r.effect.write for r in reached) or any(
@@ -80,7 +91,7 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
             if not chains:
                 continue
             steady = [c for c in chains if c.always and len(c.via) <= 2]
-            if site.loop_rows and (not steady or not site.loop_item):
+            if rows and (not steady or not site.loop_item):
                 # No evidence of a query per row: it runs only on some paths of the calls
                 # (a cache miss, an option, work already batched), several calls away where
                 # the chain cannot show what decides it, or without the loop's item. On the
@@ -90,7 +101,7 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
             chain = (steady or chains)[0]
             # The opt-in `any-loop` notes and management commands keep the finding as a note.
             reason = ""
-            if not site.loop_rows:
+            if not rows:
                 reason = "the loop does not iterate the rows of a query; check how many items " \
                          "it has"
             else:
@@ -108,14 +119,39 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
                        f"{site.loop_line} (a batch method beside `{site.text}` that filters "
                        f"with `__in` / `.in_()` / `= ANY(...)`), keep them in a dict keyed by "
                        f"the item, and look each one up inside the loop")
+            rows_of = ""
+            if source is not None:
+                # The loop's rows come from a helper: say which, and which query it returns.
+                returned = source[1]
+                rows_of = (f" (the rows `{source[0].text}(...)` returns, "
+                           f"`{' '.join(returned.effect.detail.split())}` at "
+                           f"{returned.origin_path.rsplit('/', 1)[-1]}:{returned.effect.line})")
             message = (f"`{site.text}(...)` runs a query for each "
-                       f"{'row' if site.loop_rows else 'item'} of the loop on line "
-                       f"{site.loop_line}: {describe(chain, 'runs')}; {cure}")
+                       f"{'row' if rows else 'item'} of the loop on line "
+                       f"{site.loop_line}{rows_of}: {describe(chain, 'runs')}; {cure}")
             rule.report(
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
                 as_note(message, reason) if reason else message,
                 severity=NOTE if reason else None, fix=Fix(description=fix),
                 related=related(chain, "runs"), snippet=site.text)
+
+
+def _rows_source(model: ProgramModel, fn: FunctionInfo, site: CallSite
+                 ) -> tuple[CallSite, Reached] | None:
+    """The loop that runs `site` iterates what a call returns (`tokens = state.get_all()`,
+    `for t in tokens`) and that call's callee returns every row of a query (the program
+    model's *returns an unbounded collection*): the call site and that evidence."""
+    if not site.loop_source:
+        return None
+    line, col = site.loop_source
+    source = next((s for s in fn.calls if s.line == line and s.col == col), None)
+    if source is None:
+        return None
+    for target in model.targets(fn, source):
+        found = [r for r in model.effects(target, UNBOUNDED) if not r.via]
+        if found:
+            return source, found[0]
+    return None
 
 
 def check_member(rule: ProjectRule, model: ProgramModel, scripts: ScriptPaths, loop: LoopFact,

@@ -75,6 +75,9 @@ class ClassFact:
     abstract: bool
     fields: tuple[FieldFact, ...]
     framework_hint: str | None  # "django" / "sqlalchemy" when the body alone says so
+    # Django: the field sets that identify at most one row (`unique=True`, the primary key,
+    # `Meta.unique_together`, an unconditional `UniqueConstraint(fields=...)`).
+    unique: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,13 +161,21 @@ def extract_class(ctx: FileContext, node: ast.ClassDef) -> ClassFact | None:
     fields: list[FieldFact] = []
     hint: str | None = None
     abstract = False
+    unique: list[tuple[str, ...]] = []
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             for inner in stmt.body:
                 if isinstance(inner, ast.Assign) and any(
                         isinstance(t, ast.Name) and t.id == "abstract" for t in inner.targets):
                     abstract = isinstance(inner.value, ast.Constant) and inner.value.value is True
+                unique += _meta_unique(ctx, inner)
             continue
+        if isinstance(stmt, ast.Assign | ast.AnnAssign) and isinstance(stmt.value, ast.Call) \
+                and any(k.arg in ("unique", "primary_key") and isinstance(k.value, ast.Constant)
+                        and k.value.value is True for k in stmt.value.keywords):
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+            if isinstance(target, ast.Name):
+                unique.append((target.id,))
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name):
             if stmt.targets[0].id == "__abstract__":
@@ -186,7 +197,39 @@ def extract_class(ctx: FileContext, node: ast.ClassDef) -> ClassFact | None:
         return None
     return ClassFact(qualname=f"{ctx.module}.{node.name}", name=node.name,
                      path=ctx.path, line=node.lineno, bases=tuple(bases), abstract=abstract,
-                     fields=tuple(fields), framework_hint=hint)
+                     fields=tuple(fields), framework_hint=hint, unique=tuple(unique))
+
+
+def _meta_unique(ctx: FileContext, stmt: ast.stmt) -> list[tuple[str, ...]]:
+    """`unique_together = ("date", "user")` (or a list of such), and `constraints = [
+    UniqueConstraint(fields=[...])]` without a `condition` (a partial index leaves other
+    rows free)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)):
+        return []
+    name, value = stmt.targets[0].id, stmt.value
+    if name == "unique_together" and isinstance(value, ast.Tuple | ast.List):
+        groups = value.elts if all(isinstance(e, ast.Tuple | ast.List)
+                                   for e in value.elts) else [value]
+        return [fields for g in groups if (fields := _strings_of(g))]
+    if name != "constraints" or not isinstance(value, ast.Tuple | ast.List):
+        return []
+    out: list[tuple[str, ...]] = []
+    for item in value.elts:
+        if isinstance(item, ast.Call) and (_callee_name(item.func) or "") == (
+                "UniqueConstraint") and _keyword(item, "condition") is None:
+            fields = _strings_of(_keyword(item, "fields"))
+            if fields:
+                out.append(fields)
+    return out
+
+
+def _strings_of(node: ast.AST | None) -> tuple[str, ...]:
+    if not isinstance(node, ast.Tuple | ast.List):
+        return ()
+    values = [e.value for e in node.elts if isinstance(e, ast.Constant)
+              and isinstance(e.value, str)]
+    return tuple(values) if len(values) == len(node.elts) else ()
 
 
 def _field(ctx: FileContext, name: str, value: ast.expr | None,

@@ -107,8 +107,9 @@ class OriginFinder:
 
     def of(self, expr: ast.expr, depth: int = 0) -> Origin | None:
         found = self._of(expr, depth, [], [], None, [])
-        if found is not None and found.orm == "sqlalchemy":
-            pinned = tuple(_pinned(expr, self.ctx))
+        if found is not None and found.orm in ("sqlalchemy", "django"):
+            pinned = tuple(_pinned(expr, self.ctx) if found.orm == "sqlalchemy"
+                           else _django_pinned(expr, self.ctx))
             if pinned:
                 found = replace(found, pinned=pinned)
         return found
@@ -338,6 +339,29 @@ def _pinned(expr: ast.expr, ctx, depth: int = 0) -> list[str]:  # type: ignore[n
                 if binding.kind == "assign" and binding.value is not None and (
                         binding.lineno < node.lineno):
                     out += _pinned(binding.value, ctx, depth + 1)
+    return out
+
+
+def _django_pinned(expr: ast.expr, ctx, depth: int = 0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Fields a Django queryset's own chain filters to one value (`filter(user=u, date=d)`,
+    `__exact`), through local names; not the filters of a subquery in its arguments."""
+    out: list[str] = []
+    node = expr
+    while depth <= 6:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "filter":
+                out += [k.arg.removesuffix("__exact") for k in node.keywords
+                        if k.arg and "__" not in k.arg.removesuffix("__exact")]
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Name):
+            bindings = ctx.reaching_bindings(node)
+            if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+                break
+            node, depth = bindings[0].value, depth + 1
+        else:
+            break
     return out
 
 

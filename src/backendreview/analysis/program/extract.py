@@ -328,10 +328,33 @@ def _context(ctx: FileContext, node: ast.AST
                     skip = parent
             elif anc is not skip:
                 loop = anc
-        if kind in _CONDITION_TYPES:
+        if kind in _CONDITION_TYPES and not _evaluated_first(anc, child):
             conditional = True
         child = anc
     return None, None, False
+
+
+_ROW_WRAPPERS = frozenset({"builtins.enumerate", "builtins.list", "builtins.sorted",
+                           "builtins.reversed", "builtins.tuple"})
+
+
+def _loop_iterable(loop: ast.AST) -> ast.expr | None:
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        return loop.iter
+    if isinstance(loop, _COMPREHENSIONS):
+        return loop.generators[0].iter
+    return None
+
+
+def _evaluated_first(condition: ast.AST, child: ast.AST) -> bool:
+    """`child` is the part of `condition` that always runs: the test of an `if` / `while` /
+    conditional expression, the subject of a `match`, the first operand of `and` / `or`
+    (`debits.aggregate(...)["x"] or Decimal(0)` queries on every call)."""
+    if isinstance(condition, ast.BoolOp):
+        return child is condition.values[0]
+    if isinstance(condition, ast.Match):
+        return child is condition.subject
+    return child is getattr(condition, "test", None)
 
 
 class _Extractor:
@@ -623,6 +646,7 @@ class _Extractor:
                         loop_literal=loop is not None and _literal_loop(ctx, loop),
                         loop_item=loop is not None and _uses_loop_variable(node, loop),
                         loop_rows=loop is not None and self._rows_loop(loop),
+                        loop_source=self._loop_source(loop) if loop is not None else (),
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
                         const_args=self._const_args(node, fixed, (cls, self_name, types)),
@@ -849,20 +873,31 @@ class _Extractor:
                 out += [n for p in parts for n in p or ()]
         return out
 
+    def _loop_source(self, loop: ast.AST) -> tuple[int, int] | tuple[()]:
+        """Where the call whose result `loop` iterates is: `for t in helper()`, or `for t in
+        tokens` with `tokens = helper()` (possibly awaited) the local's one binding."""
+        it = _loop_iterable(loop)
+        while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
+                _ROW_WRAPPERS) and it.args:
+            it = it.args[0]
+        if isinstance(it, ast.Name):
+            bindings = self.ctx.semantic.lookup(it.id, it)[1]
+            it = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" \
+                else None
+        if isinstance(it, ast.Await):
+            it = it.value
+        if not isinstance(it, ast.Call):
+            return ()
+        return it.lineno, it.col_offset
+
     def _rows_loop(self, loop: ast.AST) -> bool:
         """The loop iterates the rows of a query (`for m in Member.objects.filter(...)`,
         `for u in session.scalars(select(User))`), through locals and chained filters."""
         key = id(loop)
         if key not in self._row_loops:
-            if isinstance(loop, ast.For | ast.AsyncFor):
-                it: ast.expr | None = loop.iter
-            elif isinstance(loop, _COMPREHENSIONS):
-                it = loop.generators[0].iter
-            else:
-                it = None
+            it = _loop_iterable(loop)
             while isinstance(it, ast.Call) and (self.ctx.qualified_name(it.func) or "") in (
-                    "builtins.enumerate", "builtins.list", "builtins.sorted",
-                    "builtins.reversed", "builtins.tuple") and it.args:
+                    _ROW_WRAPPERS) and it.args:
                 it = it.args[0]
             origin = self.origins.of(it) if it is not None else None
             self._row_loops[key] = origin is not None and origin.rows
@@ -911,6 +946,15 @@ class _Extractor:
             if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
                 return _short(self.ctx.source(call)), False
             return None
+        if isinstance(root, ast.Name) and set(names[:-1]) <= _DJANGO_LAZY and (
+                self._queryset_local(root, frozenset())):
+            # `qs = Booking.objects.filter(member=self)`, then `qs.filter(...).aggregate()`:
+            # the query runs on the local, built in steps (byro's Member._calc_balance).
+            if last in _DJANGO_WRITES:
+                return _short(self.ctx.source(call)), True
+            if last in DJANGO_EVALUATE or (last in _DJANGO_LAZY and self._consumed(call)):
+                return _short(self.ctx.source(call)), False
+            return None
         if (self.sqla or on_class) and "query" in names[:-1] and (
                 last in SA_EVALUATE or (last in SA_CHAIN and self._consumed(call))):
             return _short(self.ctx.source(call)), False
@@ -921,6 +965,32 @@ class _Extractor:
                                                      for n in names[:-1])):
             return _short(self.ctx.source(call)), False
         return None
+
+    def _queryset_local(self, name: ast.Name, seen: frozenset[str]) -> bool:
+        """Every binding of the local `name` in its function is a Django queryset: a
+        manager chain on a model class (`Booking.objects.filter(...)`) or lazy steps on
+        another such local (`debits = qs.filter(...)`, `qs = qs.exclude(...)`)."""
+        if name.id in seen or self.ctx.semantic.enclosing_function(name) is None:
+            return False
+        scope, bindings = self.ctx.semantic.lookup(name.id, name)
+        if scope is None or scope is self.ctx.semantic.module_scope or not bindings:
+            return False
+        seen |= {name.id}
+        for binding in bindings:
+            value = binding.value
+            if binding.kind != "assign" or not isinstance(value, ast.Call):
+                return False
+            names, root = call_chain(value)
+            if not isinstance(root, ast.Name) or not names:
+                return False
+            if root.id == name.id and set(names) <= _DJANGO_LAZY:
+                continue  # `qs = qs.filter(...)`: the other bindings decide
+            if root.id[:1].isupper() and names[0] in DJANGO_MANAGERS and set(
+                    names[1:]) <= _DJANGO_LAZY:
+                continue
+            if not (set(names) <= _DJANGO_LAZY and self._queryset_local(root, seen)):
+                return False
+        return True
 
     def _consumed(self, call: ast.Call) -> bool:
         parent = self.ctx.semantic.parent(call)

@@ -54,6 +54,10 @@ class CallSite:
     loop_literal: bool = False  # that loop iterates a literal collection or a range()
     loop_item: bool = False  # the call's receiver or arguments use that loop's variable
     loop_rows: bool = False  # that loop iterates the rows of a query
+    # (line, col) of the call whose result that loop iterates, directly or through a local
+    # bound once (`tokens = state.get_all_tokens()`; `for t in tokens`): the project phase
+    # asks whether its callee returns every row of a query. () when there is none.
+    loop_source: tuple[int, int] | tuple[()] = ()
     conditional: bool = False  # under an if / try-except / boolean operator of its function
     static_args: tuple[str, ...] = ()  # arguments fixed by the code (literals, classes)
     # every argument the call passes (positions, keyword names); "*" when a *args or
