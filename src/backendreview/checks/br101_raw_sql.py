@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..analysis.dbapi import (
+    DOLLAR_NAMED,
     FORMAT,
     NAMED,
     NUMERIC_DOLLAR,
@@ -71,6 +72,21 @@ def looks_like_sql(text: str) -> bool:
     body = _SQL_COMMENTS.sub("", text, count=1)
     return bool(_SQL_START.match(body) or _SQL_START_UPPER.match(body))
 
+
+# Cypher reads as a pattern: `MATCH (n ...)`, `MERGE (`, `CREATE (`, `UNWIND $x AS y`,
+# `CALL db.labels()`; "match", "create" and "call" alone are English words.
+_CYPHER_START = re.compile(
+    r"^\s*(?:(?:optional\s+)?match\s*\(|merge\s*\(|create\s*\(|unwind\s+\S+\s+as\s"
+    r"|call\s+\w+\.\w)", re.IGNORECASE)
+
+
+def looks_like_query(text: str, language: str) -> bool:
+    """Whether `text` reads as a statement of `language` (SQL; InfluxQL, whose SELECT /
+    SHOW / DELETE / DROP read as SQL's; Cypher)."""
+    if language == "Cypher":
+        return bool(_CYPHER_START.match(text))
+    return looks_like_sql(text)
+
 # An imported template named for SQL (USER_QUERY, sql_select_user, UPDATE_STMT).
 _SQL_TEMPLATE_NAME = re.compile(r"(?i)sql|query|stmt|statement|select|insert|update|delete")
 
@@ -95,7 +111,8 @@ class RawSQL(Rule):
         super().__init__(ctx, doc)
         self.handles = HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
-        self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()))
+        self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()),
+                                other_languages=True)
         self.flow = FlowRecorder(ctx, self.strings, looks_like_sql)
         self._calls_by_name: dict[str, list[ast.Call]] | None = None
         # Per function: the parameters it runs as SQL text of their own (see br101_origins).
@@ -113,8 +130,8 @@ class RawSQL(Rule):
         if build is None or not build.is_dynamic:
             self.flow.sink(node, sink.label, sink.sql_arg, [])
             return
-        if not sink.resolved and not looks_like_sql(build.constant_text().replace(
-                "\x00", " x ")) and not self._sql_template(node, build):
+        if not sink.resolved and not looks_like_query(build.constant_text().replace(
+                "\x00", " x "), sink.language) and not self._sql_template(node, build):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
@@ -204,7 +221,7 @@ class RawSQL(Rule):
         if len(values) > 3:
             shown += f" and {len(values) - 3} more"
         how = " and ".join(build.constructs) or "string building"
-        message = f"SQL passed to `{sink.label}` is built with {how} from {shown}"
+        message = f"{sink.language} passed to `{sink.label}` is built with {how} from {shown}"
         related: list[Related] = []
         build_lines = sorted({n.lineno for n in build.built_at if hasattr(n, "lineno")})  # type: ignore[attr-defined]
         # the call's own lines are no other place: an f-string on the line after
@@ -518,6 +535,8 @@ def _placeholder(style: str, index: int, name: str) -> str:
         return f"${index}"
     if style == NAMED:
         return f":{name}"
+    if style == DOLLAR_NAMED:
+        return f"${name}"
     return "%s"
 
 
@@ -637,7 +656,7 @@ def _local_name_for(ctx, qualified: str) -> str | None:  # type: ignore[no-untyp
 
 
 def _params_text(style: str, params: list[tuple[str, str]]) -> str:
-    if style == NAMED:
+    if style in (NAMED, DOLLAR_NAMED):
         return "{" + ", ".join(f'"{n}": {e}' for n, e in params) + "}"
     inner = ", ".join(e for _, e in params)
     return f"({inner},)" if len(params) == 1 else f"({inner})"
@@ -662,6 +681,9 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     style_note = {
         QMARK: "`?` placeholders (sqlite3)", FORMAT: "`%s` placeholders",
         NUMERIC_DOLLAR: "`$1` placeholders (asyncpg)", NAMED: "`:name` bound parameters",
+        DOLLAR_NAMED: f"`$name` parameters in the {sink.language} text" + (
+            " with their values in `bind_params=`" if sink.language == "InfluxQL" else
+            " with their values in the parameters map"),
     }[style]
     if sink.style == UNKNOWN and style == FORMAT:
         style_note = "the driver's placeholders (shown as `%s`)"
@@ -690,7 +712,8 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
         receiver = ctx.source(call.func.value) + ".execute"
         notes.append("`executescript()` cannot bind parameters, so use `execute()`")
     other_args = len(call.args) + len(call.keywords) > 1
-    if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra"):
+    if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra",
+                                     "language"):
         names = ", ".join(f"`{e}`" for _, e in params)
         description = (f"Put a placeholder where each value is spliced in and add {names} to "
                        "the parameters this call already passes, in the same order.")
@@ -732,6 +755,10 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
         suggestion = f"{receiver}({text_call}({literal}).bindparams({binds}))"
         if not (text_name or sa_name):
             notes.append("`import sqlalchemy as sa`")
+    elif sink.shape == "language":
+        binds = _params_text(DOLLAR_NAMED, params)
+        suggestion = f"{receiver}({literal}, " + (
+            f"bind_params={binds})" if sink.language == "InfluxQL" else f"{binds})")
     elif sink.shape == "pandas":
         rest = [ctx.source(a) for a in call.args[1:]] + [
             ctx.source(k) if k.arg is None else f"{k.arg}={ctx.source(k.value)}"
