@@ -229,7 +229,7 @@ class SinkFinder:
         styles = {style for module, style in (
             ("sqlite3", QMARK), ("aiosqlite", QMARK), ("asyncpg", NUMERIC_DOLLAR),
             ("django", FORMAT), ("psycopg2", FORMAT), ("psycopg", FORMAT), ("pymysql", FORMAT),
-            ("MySQLdb", FORMAT)) if semantic.is_imported(module)}
+            ("MySQLdb", FORMAT), ("pyodbc", QMARK)) if semantic.is_imported(module)}
         return styles.pop() if len(styles) == 1 else UNKNOWN
 
 

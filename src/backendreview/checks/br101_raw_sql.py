@@ -234,7 +234,10 @@ class RawSQL(Rule):
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
         fix = _fix(self.ctx, call, sink, build, kept)
-        if fix.suggestion is not None or "parameters this call already passes" in (
+        if fix.description.startswith(_WHOLE_QUERY):
+            message += ("; a bound parameter cannot carry a whole query: compose it from parts "
+                        "the code controls")
+        elif fix.suggestion is not None or "parameters this call already passes" in (
                 fix.description) or build.imported_template:
             message += "; pass the values as bound parameters"
         else:
@@ -583,20 +586,33 @@ def _rewrite(ctx, build: StringBuild, style: str,  # type: ignore[no-untyped-def
             if style == FORMAT:
                 prefix, suffix = prefix.replace("%%", "%"), suffix.replace("%%", "%")
             sql = sql[: quoted.start()]
+            if re.search(r"(?i)(?<!\w)N$", sql):
+                sql = sql[:-1]  # T-SQL's N'...' (a Unicode literal): the parameter replaces it
             if prefix or suffix:
                 expression = _wrapped_param(prefix, source, suffix)
             if i + 1 < len(pieces):
                 pieces[i + 1] = Piece(text=after[closing.end():])
         elif (not _VALUE_CONTEXT.search(sql) or _IDENTIFIER_CONTEXT.search(sql)
-              or _is_fragment(ctx, value)):
+              or _AGGREGATE_OPEN.search(sql) or _is_fragment(ctx, value)):
+            parameterizable = False
+        if _UNBINDABLE.match(_SQL_COMMENTS.sub("", _statement_at(sql), count=1)):
+            # the statement this value sits in (SET, DDL, ...) takes no parameters; a
+            # leading `SET NOCOUNT ON;` says nothing of the `EXEC ... @a = '{v}'` after it
             parameterizable = False
         name = _param_name(ctx, value, used)
         params.append((name, expression))
         sql += _placeholder(style, len(params), name)
         i += 1
-    if _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
-        parameterizable = False
     return sql, params, parameterizable
+
+
+# `MIN(`, `MAX(`, ...: an aggregate's argument is a column, not a value.
+_AGGREGATE_OPEN = re.compile(r"(?i)\b(?:min|max|sum|avg|count)\s*\(\s*$")
+
+
+def _statement_at(sql: str) -> str:
+    """The statement the end of `sql` is in: the text after the last `;`."""
+    return sql[sql.rfind(";") + 1:]
 
 
 def _is_fragment(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
@@ -690,7 +706,19 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     elif sink.style == UNKNOWN:
         style_note = ("`$1` placeholders (an asyncpg-style connection: its `fetch` methods "
                       "or `$n` marks)")
-    if not parameterizable and _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
+    subqueries = _whole_subqueries(build) - kept
+    if subqueries:
+        names = ", ".join(f"`{ctx.source(p.value)}`" for p in build.pieces
+                          if p.value is not None and id(p.value) in subqueries)
+        return Fix(description=_WHOLE_QUERY + (
+            f" ({names}): no placeholder, allowlist or identifier quoting can carry a "
+            "statement. Compose it here from parts the code controls, with its values as "
+            "placeholders; where callers must send their own SQL, accept it only from "
+            "trusted code or run it under a read-only role with a statement check."),
+            suggestion=None)
+    if not parameterizable and all(
+            _UNBINDABLE.match(_SQL_COMMENTS.sub("", statement, count=1))
+            for statement in sql.split(";") if _has_placeholder(statement, style)):
         description = (
             "This kind of statement (PRAGMA, SET, DDL, NOTIFY, ...) cannot take bound "
             "parameters: accept only values from a fixed allowlist or convert them "
@@ -800,6 +828,15 @@ _DOLLAR_MARK = re.compile(r"\$\d")
 # asyncpg's own query methods (and the wrappers modelled on it, such as mautrix's Database):
 # DB-API cursors have fetchone/fetchall and take the SQL in execute(), never in fetch*().
 _ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval"})
+
+
+_WHOLE_QUERY = "A whole query is spliced in as a subquery"
+_ANY_PLACEHOLDER = re.compile(r"%s|\?|\$\w+|:\w+")
+
+
+def _has_placeholder(statement: str, style: str) -> bool:
+    """Whether `statement` holds a placeholder the rewrite put in (any style's mark)."""
+    return bool(_ANY_PLACEHOLDER.search(statement)) or "{" in statement
 
 
 def _style_in_use(call: ast.Call, build: StringBuild) -> str:
