@@ -109,3 +109,24 @@ def test_other_query_languages_get_dollar_name_parameters(tmp_path: Path, monkey
     assert cypher.message.startswith("Cypher passed to `session.run()`")
     assert cypher.fix.suggestion == ('session.run("MATCH (p:Person) WHERE p.name = $name '
                                      'RETURN p", {"name": name})')
+
+
+SECOND_ORDER = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "second_order"
+
+
+def test_second_order_text_is_a_note_and_its_fix_binds_the_quoted_pieces(monkeypatch) -> None:
+    monkeypatch.chdir(SECOND_ORDER)
+    found = run([Path(".")], Config(root=SECOND_ORDER, select=("BR101",)), jobs=1).findings
+    by_line = {f.span.start_line: f for f in found if f.path.endswith("transmit.py")}
+    assert sorted(by_line) == [14, 22]
+    assert all(f.severity.name.lower() == "note" for f in by_line.values())
+    assert by_line[14].message.endswith(
+        "(note: second-order: the text that reaches `item` of `Transmitter.send` is read back "
+        "by its callers (a stored document, a row), and it sits inside a quoted SQL literal, "
+        "where a quote in what users once wrote ends the literal; bind it)")
+    pieces = by_line[22]
+    assert "; bind the values its pieces quote" in pieces.message
+    assert pieces.fix.suggestion is None
+    assert pieces.fix.description.startswith(
+        "`params[:-2]` is built piece by piece with values inside quotes (`fields[key]`)")
+    assert "`proc_name` cannot be a placeholder" in pieces.fix.description

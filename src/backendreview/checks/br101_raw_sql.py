@@ -37,7 +37,7 @@ from .br101_origins import (
 from .br101_origins import (
     FRAGMENT_NAME as _FRAGMENT_NAME,
 )
-from .br101_positions import value_parameters
+from .br101_positions import accumulated_quoted, quoted_parameters, value_parameters
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -234,7 +234,10 @@ class RawSQL(Rule):
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
         fix = _fix(self.ctx, call, sink, build, kept)
-        if fix.description.startswith(_WHOLE_QUERY):
+        if " is built piece by piece with values inside quotes " in fix.description:
+            message += ("; bind the values its pieces quote, and quote or allowlist any name "
+                        "among the parts")
+        elif fix.description.startswith(_WHOLE_QUERY):
             message += ("; a bound parameter cannot carry a whole query: compose it from parts "
                         "the code controls")
         elif fix.suggestion is not None or "parameters this call already passes" in (
@@ -280,7 +283,8 @@ class RawSQL(Rule):
             self.ctx.emit_fact(DEFERRED, DeferredSql(
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params),
-                value_parameters(self.ctx, build, [value for value, _ in parts])))
+                value_parameters(self.ctx, build, [value for value, _ in parts]),
+                quoted_parameters(self.ctx, build, [value for value, _ in parts])))
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -373,6 +377,9 @@ class DeferredSql:
     # Those of the parameters behind parts in a value position (br101_positions): with no
     # caller in sight, only they are evidence.
     value_params: tuple[str, ...] = ()
+    # Those inside a quoted literal (br101_positions.quoted_parameters): second-order text
+    # when a caller fills them with what it reads back.
+    quoted_params: tuple[str, ...] = ()
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -400,7 +407,7 @@ class RawSQLThroughCalls(ProjectRule):
                     item.params and not constant_params):
                 continue
             finding = parameter_evidence(summaries, owner, item.origin_params, item.finding,
-                                         item.value_params)
+                                         item.value_params, item.quoted_params)
             if finding is not None:
                 self.findings.append(finding)
 
@@ -723,6 +730,21 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
             "This kind of statement (PRAGMA, SET, DDL, NOTIFY, ...) cannot take bound "
             "parameters: accept only values from a fixed allowlist or convert them "
             "(`int(...)`), and quote identifiers with the driver's identifier quoting.")
+        return Fix(description=description, suggestion=None)
+    accumulated = [(v, q) for v in build.dynamic_values if id(v) not in kept
+                   for q in [accumulated_quoted(ctx, v)] if q]
+    if not parameterizable and accumulated:
+        texts = ", ".join(f"`{ctx.source(v)}`" for v, _ in accumulated)
+        inner = ", ".join(dict.fromkeys(f"`{ctx.source(x)}`" for _, q in accumulated for x in q))
+        others = [f"`{ctx.source(v)}`" for v in build.dynamic_values
+                  if id(v) not in kept and all(v is not a for a, _ in accumulated)]
+        description = (
+            f"{texts} is built piece by piece with values inside quotes ({inner}): put a "
+            f"placeholder where each value goes in those pieces and collect the values in a "
+            f"list, passed as this call's parameters in the same order"
+            + (f"; {', '.join(others)} cannot be a placeholder: quote it with the driver's "
+               "identifier quoting or take it from an allowlist of known names" if others
+               else "") + ".")
         return Fix(description=description, suggestion=None)
     if not parameterizable:
         description = (

@@ -303,6 +303,19 @@ class ParamSummaries:
                 found = stronger(found, origin)
         return found
 
+    def stored_by_caller(self, fn: FunctionInfo, param: str) -> bool:
+        """Some call of `fn` passes for `param` a value the caller reads or makes itself
+        (a document it decoded, a row, its state: no request data, no parameter of its
+        own, no literal): what param_origin counts as CONSTANT, told apart from literals
+        for second-order text (BR101)."""
+        for caller, _, site in self._calls_reaching(fn):
+            keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
+            if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
+                continue
+            if self._sources(caller, site, keys) == (set(), set()):
+                return True
+        return False
+
     def runtime_path(self, fn: FunctionInfo, param: str
                      ) -> list[tuple[FunctionInfo, CallSite | None]]:
         """Why param_origin found `fn`'s `param` RUNTIME, after it did: the calls up from
