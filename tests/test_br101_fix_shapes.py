@@ -118,7 +118,7 @@ def test_second_order_text_is_a_note_and_its_fix_binds_the_quoted_pieces(monkeyp
     monkeypatch.chdir(SECOND_ORDER)
     found = run([Path(".")], Config(root=SECOND_ORDER, select=("BR101",)), jobs=1).findings
     by_line = {f.span.start_line: f for f in found if f.path.endswith("transmit.py")}
-    assert sorted(by_line) == [14, 22]
+    assert sorted(by_line) == [14, 22, 48]
     assert all(f.severity.name.lower() == "note" for f in by_line.values())
     assert by_line[14].message.endswith(
         "(note: second-order: the text that reaches `item` of `Transmitter.send` is read back "
