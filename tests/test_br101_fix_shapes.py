@@ -121,9 +121,10 @@ def test_second_order_text_is_a_note_and_its_fix_binds_the_quoted_pieces(monkeyp
     assert sorted(by_line) == [14, 22, 48]
     assert all(f.severity.name.lower() == "note" for f in by_line.values())
     assert by_line[14].message.endswith(
-        "(note: second-order: the text that reaches `item` of `Transmitter.send` is read back "
-        "by its callers (a stored document, a row), and it sits inside a quoted SQL literal, "
-        "where a quote in what users once wrote ends the literal; bind it)")
+        "(note: second-order: the text that reaches `item` of `Transmitter.send` is what its "
+        "callers read themselves (a stored document, a row, their configuration), and it sits "
+        "inside a quoted SQL literal, where a quote in text users once wrote ends the literal; "
+        "bind it)")
     pieces = by_line[22]
     assert "; bind the values its pieces quote" in pieces.message
     assert pieces.fix.suggestion is None

@@ -600,9 +600,10 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     name = short_name(owner.qualname, owner.path)
     if stored:
         shown = ", ".join(f"`{p}`" for p in stored)
-        reason = (f"second-order: the text that reaches {shown} of `{name}` is read back by "
-                  "its callers (a stored document, a row), and it sits inside a quoted SQL "
-                  "literal, where a quote in what users once wrote ends the literal; bind it")
+        reason = (f"second-order: the text that reaches {shown} of `{name}` is what its "
+                  "callers read themselves (a stored document, a row, their configuration), "
+                  "and it sits inside a quoted SQL literal, where a quote in text users once "
+                  "wrote ends the literal; bind it")
         return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
     if not hidden:
         return None
