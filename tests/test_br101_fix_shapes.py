@@ -116,16 +116,20 @@ SECOND_ORDER = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "sec
 
 def test_second_order_text_is_a_note_and_its_fix_binds_the_quoted_pieces(monkeypatch) -> None:
     monkeypatch.chdir(SECOND_ORDER)
-    found = run([Path(".")], Config(root=SECOND_ORDER, select=("BR101",)), jobs=1).findings
+    plain = run([Path(".")], Config(root=SECOND_ORDER, select=("BR101",)), jobs=1).findings
+    assert [f for f in plain if f.rule_id == "BR101"] == []  # unknown origin: off by default
+    audit = Config(root=SECOND_ORDER, select=("BR101",),
+                   rule_options=(("BR101", (("unknown-origins", True),)),))
+    found = run([Path(".")], audit, jobs=1).findings
     by_line = {f.span.start_line: f for f in found if f.path.endswith("transmit.py")}
-    assert sorted(by_line) == [14, 22, 48]
+    assert sorted(by_line) == [15, 23, 49]
     assert all(f.severity.name.lower() == "note" for f in by_line.values())
-    assert by_line[14].message.endswith(
+    assert by_line[15].message.endswith(
         "(note: second-order: the text that reaches `item` of `Transmitter.send` is what its "
         "callers read themselves (a stored document, a row, their configuration), and it sits "
         "inside a quoted SQL literal, where a quote in text users once wrote ends the literal; "
         "bind it)")
-    pieces = by_line[22]
+    pieces = by_line[23]
     assert "; bind the values its pieces quote" in pieces.message
     assert pieces.fix.suggestion is None
     assert pieces.fix.description.startswith(
