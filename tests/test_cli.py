@@ -158,7 +158,7 @@ def test_rules_explain_version(capsys):
             "default": load_rule_docs()["BR101"].default_enabled,
             "default_off_reason": (None if load_rule_docs()["BR101"].default_enabled
                                    else load_rule_docs()["BR101"].off_reason),
-            "cwe": ["CWE-89"]} in rows
+            "cwe": ["CWE-89", "CWE-943"]} in rows
     assert main(["explain", "BR101"]) == 0
     assert "Why is this bad?" in capsys.readouterr().out
     assert main(["explain", "raw-sql"]) == 0

@@ -17,6 +17,7 @@ QMARK = "qmark"  # ?            sqlite3, aiosqlite
 FORMAT = "format"  # %s         psycopg2, psycopg 3, pymysql, MySQLdb, Django
 NUMERIC_DOLLAR = "dollar"  # $1 asyncpg
 NAMED = "named"  # :name        SQLAlchemy text(), databases
+DOLLAR_NAMED = "dollar-named"  # $name   InfluxQL (influxdb bind_params), Cypher (neo4j)
 UNKNOWN = "unknown"
 
 
@@ -39,7 +40,7 @@ PLACEHOLDERS = {
     "psycopg2": FORMAT, "psycopg": FORMAT, "pymysql": FORMAT, "MySQLdb": FORMAT,
     "mysql.connector": FORMAT, "django": FORMAT, "aiomysql": FORMAT, "aiopg": FORMAT,
     "asyncpg": NUMERIC_DOLLAR, "pg8000": FORMAT, "pg8000.native": NAMED,
-    "sqlalchemy": NAMED, "databases": NAMED,
+    "sqlalchemy": NAMED, "databases": NAMED, "influxdb": DOLLAR_NAMED, "neo4j": DOLLAR_NAMED,
 }
 
 # Calling one of these (qualified names) yields a handle.
@@ -86,6 +87,12 @@ CONSTRUCTORS: dict[str, Handle] = {
     "pg8000.native.Connection": Handle("pg8000.native", "native"),
     "sqlmodel.Session": Handle("sqlalchemy", "session"),
     "sqlmodel.create_engine": Handle("sqlalchemy", "engine"),
+    # Other query languages (BR101 only, see QUERY_LANGUAGES): kinds no SQL rule asks about.
+    "influxdb.InfluxDBClient": Handle("influxdb", "influx"),
+    "influxdb.DataFrameClient": Handle("influxdb", "influx"),
+    "influxdb.client.InfluxDBClient": Handle("influxdb", "influx"),
+    "neo4j.GraphDatabase.driver": Handle("neo4j", "graph-driver"),
+    "neo4j.AsyncGraphDatabase.driver": Handle("neo4j", "graph-driver"),
 }
 
 # Module-level objects that are handles themselves.
@@ -129,6 +136,24 @@ ANNOTATIONS: dict[str, Handle] = {
     "sqlalchemy.Engine": Handle("sqlalchemy", "engine"),
     "sqlmodel.Session": Handle("sqlalchemy", "session"),
     "django.db.backends.utils.CursorWrapper": Handle("django", "cursor"),
+    "influxdb.InfluxDBClient": Handle("influxdb", "influx"),
+    "neo4j.Driver": Handle("neo4j", "graph-driver"),
+    "neo4j.Session": Handle("neo4j", "graph-session"),
+    "neo4j.Transaction": Handle("neo4j", "graph-session"),
+    "neo4j.ManagedTransaction": Handle("neo4j", "graph-session"),
+    "neo4j.AsyncSession": Handle("neo4j", "graph-session"),
+    "neo4j.AsyncManagedTransaction": Handle("neo4j", "graph-session"),
+}
+
+# Query languages other than SQL whose clients take the query text as a string: the same
+# injection (CWE-943, of which SQL injection, CWE-89, is the best-known case) with the same
+# cure, bound parameters (`$name` marks). Per handle kind: the language, the methods that
+# run query text, and the module whose import lets an untyped receiver count (`self._conn`
+# of a client the file makes) when the text reads as that language.
+QUERY_LANGUAGES: dict[str, tuple[str, frozenset[str], str]] = {
+    "influx": ("InfluxQL", frozenset({"query"}), "influxdb"),
+    "graph-driver": ("Cypher", frozenset({"execute_query"}), "neo4j"),
+    "graph-session": ("Cypher", frozenset({"run"}), "neo4j"),
 }
 
 # (library kind, method) -> the handle that calling the method returns.
@@ -145,6 +170,8 @@ _TRANSITIONS: dict[tuple[str, str], str] = {
     ("session", "begin"): "session",
     ("session", "connection"): "connection",
     ("cursor", "__enter__"): "cursor",
+    ("graph-driver", "session"): "graph-session",
+    ("graph-session", "begin_transaction"): "graph-session",
 }
 
 # Methods that take SQL text as their first argument, per handle kind.

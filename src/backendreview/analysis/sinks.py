@@ -15,7 +15,9 @@ from .dbapi import (
     HANDLE_SINKS,
     NAMED,
     NUMERIC_DOLLAR,
+    PLACEHOLDERS,
     QMARK,
+    QUERY_LANGUAGES,
     UNKNOWN,
     HandleResolver,
     is_sql_method,
@@ -31,6 +33,7 @@ class Sink:
     # text | call | raw | extra | rawsql | pandas | databases: decides the rewrite's shape
     shape: str
     resolved: bool  # receiver or function resolved by qualified name / handle tracking
+    language: str = "SQL"  # "InfluxQL", "Cypher": the query language the call runs
 
 
 _FUNCTION_SINKS: dict[str, tuple[str, str, str]] = {
@@ -56,15 +59,20 @@ _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 _ANY_SQL_METHOD = frozenset().union(*HANDLE_SINKS.values()) | GENERIC_SINK_METHODS
 # SQLAlchemy Query methods that read a plain string argument as SQL text.
 _QUERY_TEXT_METHODS = frozenset({"filter", "order_by", "group_by", "having", "distinct"})
+# Methods that run another query language's text (analysis/dbapi.py QUERY_LANGUAGES).
+_QUERY_LANGUAGE_METHODS = frozenset().union(*(m for _, m, _ in QUERY_LANGUAGES.values()))
 
 
 class SinkFinder:
     def __init__(self, ctx: FileContext, handles: HandleResolver | None = None,
-                 extra: Sequence[str] = ()) -> None:
+                 extra: Sequence[str] = (), other_languages: bool = False) -> None:
         self.ctx = ctx
         self.handles = handles or HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
         self.extra = tuple(extra)
+        # InfluxQL and Cypher clients too (BR101); the SQL-only rules (BR103's SELECT *,
+        # the write detection) ask about SQL alone.
+        self.other_languages = other_languages
 
     def sink(self, call: ast.Call) -> Sink | None:
         func = call.func
@@ -97,6 +105,10 @@ class SinkFinder:
             return self._extra_sink(call)
         if method in _QUERY_TEXT_METHODS:
             return self._query_text_sink(call, func)
+        if self.other_languages and method in _QUERY_LANGUAGE_METHODS:
+            found = self._query_language_sink(call, func)
+            if found is not None:
+                return found
         if method not in _ANY_SQL_METHOD:
             # No handle makes this method run SQL: skip resolving the receiver, which is
             # the costly part and is asked for every method call of every file.
@@ -123,6 +135,33 @@ class SinkFinder:
             return Sink(f"{self._receiver_label(func)}.{method}()", arg, self.guess_style(),
                         "call", False)
         return None
+
+    def _query_language_sink(self, call: ast.Call, func: ast.Attribute) -> Sink | None:
+        """`client.query(q)` of an InfluxDB client, `session.run(q)` / `tx.run(q)` of a neo4j
+        session or transaction: the receiver typed by the handles, or, in a file that
+        imports the client library, any receiver (`self._conn`, a transaction function's
+        `tx`): the rule then asks that the text read as the language."""
+        handle = self.handles.of(func.value)
+        if handle is not None:
+            language = QUERY_LANGUAGES.get(handle.kind)
+            if language is None or func.attr not in language[1]:
+                return None
+            resolved = True
+            name = language[0]
+            style = handle.style
+        else:
+            found = next(((lang, module) for lang, methods, module in QUERY_LANGUAGES.values()
+                          if func.attr in methods and self.ctx.semantic.is_imported(module)),
+                         None)
+            if found is None:
+                return None
+            name, module = found
+            resolved, style = False, PLACEHOLDERS[module]
+        arg = _argument(call, 0, "query")
+        if arg is None:
+            return None
+        return Sink(f"{self._receiver_label(func)}.{func.attr}()", arg, style, "language",
+                    resolved, name)
 
     def _query_text_sink(self, call: ast.Call, func: ast.Attribute) -> Sink | None:
         """`User.query.filter(f"name = '{n}'")`, `session.query(X).order_by(sort + " desc")`:
@@ -190,7 +229,7 @@ class SinkFinder:
         styles = {style for module, style in (
             ("sqlite3", QMARK), ("aiosqlite", QMARK), ("asyncpg", NUMERIC_DOLLAR),
             ("django", FORMAT), ("psycopg2", FORMAT), ("psycopg", FORMAT), ("pymysql", FORMAT),
-            ("MySQLdb", FORMAT)) if semantic.is_imported(module)}
+            ("MySQLdb", FORMAT), ("pyodbc", QMARK)) if semantic.is_imported(module)}
         return styles.pop() if len(styles) == 1 else UNKNOWN
 
 

@@ -26,6 +26,7 @@ from ..analysis.program import ConstNeed, ProgramModel, callee_of, constant_need
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.sqlflow import (
     API,
+    CONSTANT,
     FACT_KIND,
     RUNTIME,
     UNRESOLVED,
@@ -573,7 +574,8 @@ def _sink_of_call(summaries, owner, item: SinkOfCall, target, severity  # type: 
 
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
                        params: tuple[str, ...], finding: Finding,
-                       value_params: tuple[str, ...] = ()) -> Finding | None:
+                       value_params: tuple[str, ...] = (),
+                       quoted_params: tuple[str, ...] = ()) -> Finding | None:
     """A finding whose only evidence is `params`, parameters of `owner`, judged by the
     calls, followed up the call graph (ParamSummaries.param_origin): it stands when a call
     passes request data for one, or a value computed from an entry point's input; it goes
@@ -583,7 +585,9 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     rule's severity for a public function nothing in the project calls (the package's
     interface) and as a note that says so when the calls are hidden (a dispatch, an
     untyped object); a parameter used as a name or a fragment is the caller's SQL by
-    design, and nothing shows who chose it: no finding."""
+    design, and nothing shows who chose it: no finding. A parameter spliced inside a
+    quoted literal (`quoted_params`) that a caller fills with text it reads back (a
+    stored document, a row) is second-order text: a note that says so."""
     if not params or owner is None:
         return finding
     origins = {p: summaries.param_origin(owner, p) for p in params}
@@ -593,11 +597,23 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     if API in origins.values():
         return finding  # the package's interface splices what its users pass
     hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
+    # Second-order: text the code reads back (a stored document, a row) spliced inside a
+    # quoted literal; whoever wrote that text earlier chose what it does to the statement.
+    stored = [p for p in quoted_params
+              if origins.get(p) == CONSTANT and summaries.stored_by_caller(owner, p)]
+    name = short_name(owner.qualname, owner.path)
+    if stored:
+        shown = ", ".join(f"`{p}`" for p in stored)
+        reason = (f"second-order: the text that reaches {shown} of `{name}` is what its "
+                  "callers read themselves (a stored document, a row, their configuration), "
+                  "and it sits inside a quoted SQL literal, where a quote in text users once "
+                  "wrote ends the literal; bind it")
+        return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
     if not hidden:
         return None
     shown = ", ".join(f"`{p}`" for p in hidden)
     reason = (f"no call in the project shows what reaches {shown} of "
-              f"`{short_name(owner.qualname, owner.path)}` (it is reached through a dispatch "
+              f"`{name}` (it is reached through a dispatch "
               "or an object the code does not type)")
     return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
 

@@ -138,6 +138,13 @@ def _safe(ctx, value: ast.expr, sink_call: ast.Call, quote: str,  # type: ignore
         if bindings and all(b.kind == "param" and _declared_number(b.annotation)
                             for b in bindings):
             return "a parameter declared a number (`int`), which cannot carry SQL text"
+        if bindings and all(b.kind == "unpack" and isinstance(b.value, ast.Call)
+                            for b in bindings):
+            # `where, params = _id_where(rid)`: that item of what the function returns
+            reasons = [_unpacked_item_safe(ctx, b, value.id, sink_call, depth + 1)
+                       for b in bindings]
+            if all(reasons):
+                return reasons[0]
         own = comprehension_source(ctx, value)
         if own is not None:
             return _items_safe(ctx, own, sink_call, depth + 1)
@@ -261,10 +268,13 @@ _JUDGING: set[int] = set()
 
 
 def _module_function_returns_safe(ctx, call: ast.Call, sink_call: ast.Call,  # type: ignore[no-untyped-def]
-                                  depth: int) -> str:
+                                  depth: int, index: int | None = None) -> str:
     """`_where(model)` where `_where` is a function of this module and every value it
     returns is safe by its own body (schema names of a parameter declared a `Table`,
-    literal text, calls of other such functions): the call's arguments do not matter."""
+    literal text, calls of other such functions): the call's arguments do not matter.
+    `index`: the call's result is unpacked (`where, params = _id_where(rid)`) and only that
+    item of every returned tuple counts (`return "id = ?", (rid,)`: a constant template with
+    its value bound beside it)."""
     if not isinstance(call.func, ast.Name):
         return ""
     bindings = ctx.semantic.lookup(call.func.id, call.func)[1]
@@ -282,9 +292,14 @@ def _module_function_returns_safe(ctx, call: ast.Call, sink_call: ast.Call,  # t
     try:
         reasons = []
         for ret in returns:
-            reason = "" if ret.value is None else (
-                "literal" if _text_literal(ret.value) else
-                _safe(ctx, ret.value, sink_call, "", depth + 1))
+            returned = ret.value
+            if index is not None:
+                returned = returned.elts[index] if isinstance(returned, ast.Tuple) and len(
+                    returned.elts) > index and not any(
+                    isinstance(e, ast.Starred) for e in returned.elts) else None
+            reason = "" if returned is None else (
+                "literal" if _text_literal(returned) else
+                _safe(ctx, returned, sink_call, "", depth + 1))
             if not reason:
                 return ""
             reasons.append(reason)
@@ -292,6 +307,23 @@ def _module_function_returns_safe(ctx, call: ast.Call, sink_call: ast.Call,  # t
         _JUDGING.discard(id(func))
     named = [r for r in reasons if r not in ("assumed", "literal")]
     return named[0] if named else f"text `{func.name}()` builds from literals only"
+
+
+def _unpacked_item_safe(ctx, binding, name: str, sink_call: ast.Call,  # type: ignore[no-untyped-def]
+                        depth: int) -> str:
+    """`name` is one item of a flat tuple target assigned a call of a module function
+    (`where, params = _id_where(rid)`): safe when that item of every return is."""
+    node = binding.node
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    if len(targets) != 1 or not isinstance(targets[0], ast.Tuple | ast.List):
+        return ""
+    elts = targets[0].elts
+    if any(not isinstance(e, ast.Name) for e in elts):
+        return ""  # starred or nested targets: the item's place is not fixed
+    index = next((i for i, e in enumerate(elts) if e.id == name), None)
+    if index is None:
+        return ""
+    return _module_function_returns_safe(ctx, binding.value, sink_call, depth, index)
 
 
 _SA_QUOTING = frozenset({"sqlalchemy.column", "sqlalchemy.table", "sqlalchemy.sql.column",

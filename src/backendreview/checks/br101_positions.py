@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 
 from ..analysis.strings import StringBuild
 from .br101_origins import FRAGMENT_NAME, parameters_behind
@@ -71,13 +72,88 @@ def _fragment(value: ast.expr) -> bool:
 def value_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ignore[no-untyped-def]
                      ) -> tuple[str, ...]:
     """The parameters of the enclosing function behind those of `values` that sit in a
-    value position of `build`."""
+    value position of `build`, and behind the quoted values of a text a loop accumulates
+    (`params += "@{}=N'{}', ".format(key, item[key])`, then `EXEC proc {params}`): each
+    piece added there is a string literal's text, however the whole is spliced."""
     positions = value_positions(build)
     out: set[str] = set()
     for value in values:
         if id(value) in positions:
             out |= parameters_behind(ctx, value) or set()
+        else:
+            for quoted in accumulated_quoted(ctx, value):
+                out |= parameters_behind(ctx, quoted) or set()
     return tuple(sorted(out))
+
+
+def quoted_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ignore[no-untyped-def]
+                      ) -> tuple[str, ...]:
+    """The parameters behind those of `values` that sit inside single quotes (`'{x}'`, a
+    string literal's text), directly or in the `+=` pieces of a local: where text, not a
+    number or a name, goes (second-order text, BR101)."""
+    out: set[str] = set()
+    text = ""
+    wanted = {id(v) for v in values}
+    pieces = build.pieces
+    for i, piece in enumerate(pieces):
+        if piece.value is None:
+            text += piece.text or ""
+            continue
+        if id(piece.value) in wanted:
+            after = next((p.text or "" for p in pieces[i + 1:i + 2] if p.value is None), "")
+            if _inside_single_quotes(text) and "'" in after:
+                out |= parameters_behind(ctx, piece.value) or set()
+            else:
+                for quoted in accumulated_quoted(ctx, piece.value):
+                    out |= parameters_behind(ctx, quoted) or set()
+        text += "\x00"
+    return tuple(sorted(out))
+
+
+def accumulated_quoted(ctx, name: ast.expr, depth: int = 0  # type: ignore[no-untyped-def]
+                        ) -> list[ast.expr]:
+    """The values a local's `+=` pieces put inside single quotes: `"... '{}' ...".format(v)`
+    or `f"... '{v}' ..."` added to it; also through a slice of it (`params[:-2]`, `params =
+    params[:-2]`: the trailing separator cut)."""
+    while isinstance(name, ast.Subscript) and isinstance(name.slice, ast.Slice):
+        name = name.value
+    if not isinstance(name, ast.Name) or depth > 2:
+        return []
+    out: list[ast.expr] = []
+    for binding in ctx.reaching_bindings(name):
+        if binding.kind == "assign" and isinstance(binding.value, ast.Subscript) and (
+                binding.value is not name):
+            out += accumulated_quoted(ctx, binding.value, depth + 1)
+            continue
+        piece = binding.value if binding.kind == "augassign" else None
+        if isinstance(piece, ast.JoinedStr):
+            text = ""
+            for part in piece.values:
+                if isinstance(part, ast.FormattedValue):
+                    if _inside_single_quotes(text):
+                        out.append(part.value)
+                    text += "\x00"
+                elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    text += part.value
+        elif isinstance(piece, ast.Call) and isinstance(piece.func, ast.Attribute) and (
+                piece.func.attr == "format") and isinstance(piece.func.value, ast.Constant) \
+                and isinstance(piece.func.value.value, str) and not piece.keywords:
+            try:
+                fields = list(string.Formatter().parse(piece.func.value.value))
+            except ValueError:
+                continue
+            text, auto = "", 0
+            for literal, field, _, _ in fields:
+                text += literal
+                if field is None:
+                    continue
+                index = auto if field == "" else int(field) if field.isdigit() else None
+                auto += field == ""
+                if index is not None and index < len(piece.args) and _inside_single_quotes(
+                        text):
+                    out.append(piece.args[index])
+                text += "\x00"
+    return out
 
 
 # -- which assignments reach a use --------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..analysis.dbapi import (
+    DOLLAR_NAMED,
     FORMAT,
     NAMED,
     NUMERIC_DOLLAR,
@@ -36,7 +37,7 @@ from .br101_origins import (
 from .br101_origins import (
     FRAGMENT_NAME as _FRAGMENT_NAME,
 )
-from .br101_positions import value_parameters
+from .br101_positions import accumulated_quoted, quoted_parameters, value_parameters
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -71,6 +72,21 @@ def looks_like_sql(text: str) -> bool:
     body = _SQL_COMMENTS.sub("", text, count=1)
     return bool(_SQL_START.match(body) or _SQL_START_UPPER.match(body))
 
+
+# Cypher reads as a pattern: `MATCH (n ...)`, `MERGE (`, `CREATE (`, `UNWIND $x AS y`,
+# `CALL db.labels()`; "match", "create" and "call" alone are English words.
+_CYPHER_START = re.compile(
+    r"^\s*(?:(?:optional\s+)?match\s*\(|merge\s*\(|create\s*\(|unwind\s+\S+\s+as\s"
+    r"|call\s+\w+\.\w)", re.IGNORECASE)
+
+
+def looks_like_query(text: str, language: str) -> bool:
+    """Whether `text` reads as a statement of `language` (SQL; InfluxQL, whose SELECT /
+    SHOW / DELETE / DROP read as SQL's; Cypher)."""
+    if language == "Cypher":
+        return bool(_CYPHER_START.match(text))
+    return looks_like_sql(text)
+
 # An imported template named for SQL (USER_QUERY, sql_select_user, UPDATE_STMT).
 _SQL_TEMPLATE_NAME = re.compile(r"(?i)sql|query|stmt|statement|select|insert|update|delete")
 
@@ -95,7 +111,8 @@ class RawSQL(Rule):
         super().__init__(ctx, doc)
         self.handles = HandleResolver(ctx)
         self.strings = StringAnalyzer(ctx)
-        self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()))
+        self.sinks = SinkFinder(ctx, self.handles, self.option("extra-sinks", ()),
+                                other_languages=True)
         self.flow = FlowRecorder(ctx, self.strings, looks_like_sql)
         self._calls_by_name: dict[str, list[ast.Call]] | None = None
         # Per function: the parameters it runs as SQL text of their own (see br101_origins).
@@ -113,8 +130,8 @@ class RawSQL(Rule):
         if build is None or not build.is_dynamic:
             self.flow.sink(node, sink.label, sink.sql_arg, [])
             return
-        if not sink.resolved and not looks_like_sql(build.constant_text().replace(
-                "\x00", " x ")) and not self._sql_template(node, build):
+        if not sink.resolved and not looks_like_query(build.constant_text().replace(
+                "\x00", " x "), sink.language) and not self._sql_template(node, build):
             return
         if sink.shape == "text" and self._in_ddl_argument(node):
             return
@@ -204,7 +221,7 @@ class RawSQL(Rule):
         if len(values) > 3:
             shown += f" and {len(values) - 3} more"
         how = " and ".join(build.constructs) or "string building"
-        message = f"SQL passed to `{sink.label}` is built with {how} from {shown}"
+        message = f"{sink.language} passed to `{sink.label}` is built with {how} from {shown}"
         related: list[Related] = []
         build_lines = sorted({n.lineno for n in build.built_at if hasattr(n, "lineno")})  # type: ignore[attr-defined]
         # the call's own lines are no other place: an f-string on the line after
@@ -217,7 +234,13 @@ class RawSQL(Rule):
             related = [Related(self.ctx.line_span(line), "the SQL text is built here")
                        for line in outside]
         fix = _fix(self.ctx, call, sink, build, kept)
-        if fix.suggestion is not None or "parameters this call already passes" in (
+        if " is built piece by piece with values inside quotes " in fix.description:
+            message += ("; bind the values its pieces quote, and quote or allowlist any name "
+                        "among the parts")
+        elif fix.description.startswith(_WHOLE_QUERY):
+            message += ("; a bound parameter cannot carry a whole query: compose it from parts "
+                        "the code controls")
+        elif fix.suggestion is not None or "parameters this call already passes" in (
                 fix.description) or build.imported_template:
             message += "; pass the values as bound parameters"
         else:
@@ -260,7 +283,8 @@ class RawSQL(Rule):
             self.ctx.emit_fact(DEFERRED, DeferredSql(
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params),
-                value_parameters(self.ctx, build, [value for value, _ in parts])))
+                value_parameters(self.ctx, build, [value for value, _ in parts]),
+                quoted_parameters(self.ctx, build, [value for value, _ in parts])))
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -353,6 +377,9 @@ class DeferredSql:
     # Those of the parameters behind parts in a value position (br101_positions): with no
     # caller in sight, only they are evidence.
     value_params: tuple[str, ...] = ()
+    # Those inside a quoted literal (br101_positions.quoted_parameters): second-order text
+    # when a caller fills them with what it reads back.
+    quoted_params: tuple[str, ...] = ()
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -379,8 +406,13 @@ class RawSQLThroughCalls(ProjectRule):
             if item.needs is not None and program.satisfied(owner, item.needs) and not (
                     item.params and not constant_params):
                 continue
-            finding = parameter_evidence(summaries, owner, item.origin_params, item.finding,
-                                         item.value_params)
+            # Second-order text is what the callers read themselves: the model cannot tell
+            # a stored document from their configuration (on the tuning half it was a
+            # backup command's configured user), so it is unknown origin, reported with
+            # the option that audits those
+            finding = parameter_evidence(
+                summaries, owner, item.origin_params, item.finding, item.value_params,
+                item.quoted_params if self.option("unknown-origins", False) else ())
             if finding is not None:
                 self.findings.append(finding)
 
@@ -518,6 +550,8 @@ def _placeholder(style: str, index: int, name: str) -> str:
         return f"${index}"
     if style == NAMED:
         return f":{name}"
+    if style == DOLLAR_NAMED:
+        return f"${name}"
     return "%s"
 
 
@@ -564,20 +598,33 @@ def _rewrite(ctx, build: StringBuild, style: str,  # type: ignore[no-untyped-def
             if style == FORMAT:
                 prefix, suffix = prefix.replace("%%", "%"), suffix.replace("%%", "%")
             sql = sql[: quoted.start()]
+            if re.search(r"(?i)(?<!\w)N$", sql):
+                sql = sql[:-1]  # T-SQL's N'...' (a Unicode literal): the parameter replaces it
             if prefix or suffix:
                 expression = _wrapped_param(prefix, source, suffix)
             if i + 1 < len(pieces):
                 pieces[i + 1] = Piece(text=after[closing.end():])
         elif (not _VALUE_CONTEXT.search(sql) or _IDENTIFIER_CONTEXT.search(sql)
-              or _is_fragment(ctx, value)):
+              or _AGGREGATE_OPEN.search(sql) or _is_fragment(ctx, value)):
+            parameterizable = False
+        if _UNBINDABLE.match(_SQL_COMMENTS.sub("", _statement_at(sql), count=1)):
+            # the statement this value sits in (SET, DDL, ...) takes no parameters; a
+            # leading `SET NOCOUNT ON;` says nothing of the `EXEC ... @a = '{v}'` after it
             parameterizable = False
         name = _param_name(ctx, value, used)
         params.append((name, expression))
         sql += _placeholder(style, len(params), name)
         i += 1
-    if _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
-        parameterizable = False
     return sql, params, parameterizable
+
+
+# `MIN(`, `MAX(`, ...: an aggregate's argument is a column, not a value.
+_AGGREGATE_OPEN = re.compile(r"(?i)\b(?:min|max|sum|avg|count)\s*\(\s*$")
+
+
+def _statement_at(sql: str) -> str:
+    """The statement the end of `sql` is in: the text after the last `;`."""
+    return sql[sql.rfind(";") + 1:]
 
 
 def _is_fragment(ctx, value: ast.expr) -> bool:  # type: ignore[no-untyped-def]
@@ -637,7 +684,7 @@ def _local_name_for(ctx, qualified: str) -> str | None:  # type: ignore[no-untyp
 
 
 def _params_text(style: str, params: list[tuple[str, str]]) -> str:
-    if style == NAMED:
+    if style in (NAMED, DOLLAR_NAMED):
         return "{" + ", ".join(f'"{n}": {e}' for n, e in params) + "}"
     inner = ", ".join(e for _, e in params)
     return f"({inner},)" if len(params) == 1 else f"({inner})"
@@ -662,17 +709,47 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     style_note = {
         QMARK: "`?` placeholders (sqlite3)", FORMAT: "`%s` placeholders",
         NUMERIC_DOLLAR: "`$1` placeholders (asyncpg)", NAMED: "`:name` bound parameters",
+        DOLLAR_NAMED: f"`$name` parameters in the {sink.language} text" + (
+            " with their values in `bind_params=`" if sink.language == "InfluxQL" else
+            " with their values in the parameters map"),
     }[style]
     if sink.style == UNKNOWN and style == FORMAT:
         style_note = "the driver's placeholders (shown as `%s`)"
     elif sink.style == UNKNOWN:
         style_note = ("`$1` placeholders (an asyncpg-style connection: its `fetch` methods "
                       "or `$n` marks)")
-    if not parameterizable and _UNBINDABLE.match(_SQL_COMMENTS.sub("", sql, count=1)):
+    subqueries = _whole_subqueries(build) - kept
+    if subqueries:
+        names = ", ".join(f"`{ctx.source(p.value)}`" for p in build.pieces
+                          if p.value is not None and id(p.value) in subqueries)
+        return Fix(description=_WHOLE_QUERY + (
+            f" ({names}): no placeholder, allowlist or identifier quoting can carry a "
+            "statement. Compose it here from parts the code controls, with its values as "
+            "placeholders; where callers must send their own SQL, accept it only from "
+            "trusted code or run it under a read-only role with a statement check."),
+            suggestion=None)
+    if not parameterizable and all(
+            _UNBINDABLE.match(_SQL_COMMENTS.sub("", statement, count=1))
+            for statement in sql.split(";") if _has_placeholder(statement, style)):
         description = (
             "This kind of statement (PRAGMA, SET, DDL, NOTIFY, ...) cannot take bound "
             "parameters: accept only values from a fixed allowlist or convert them "
             "(`int(...)`), and quote identifiers with the driver's identifier quoting.")
+        return Fix(description=description, suggestion=None)
+    accumulated = [(v, q) for v in build.dynamic_values if id(v) not in kept
+                   for q in [accumulated_quoted(ctx, v)] if q]
+    if not parameterizable and accumulated:
+        texts = ", ".join(f"`{ctx.source(v)}`" for v, _ in accumulated)
+        inner = ", ".join(dict.fromkeys(f"`{ctx.source(x)}`" for _, q in accumulated for x in q))
+        others = [f"`{ctx.source(v)}`" for v in build.dynamic_values
+                  if id(v) not in kept and all(v is not a for a, _ in accumulated)]
+        description = (
+            f"{texts} is built piece by piece with values inside quotes ({inner}): put a "
+            f"placeholder where each value goes in those pieces and collect the values in a "
+            f"list, passed as this call's parameters in the same order"
+            + (f"; {', '.join(others)} cannot be a placeholder: quote it with the driver's "
+               "identifier quoting or take it from an allowlist of known names" if others
+               else "") + ".")
         return Fix(description=description, suggestion=None)
     if not parameterizable:
         description = (
@@ -690,7 +767,8 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
         receiver = ctx.source(call.func.value) + ".execute"
         notes.append("`executescript()` cannot bind parameters, so use `execute()`")
     other_args = len(call.args) + len(call.keywords) > 1
-    if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra"):
+    if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra",
+                                     "language"):
         names = ", ".join(f"`{e}`" for _, e in params)
         description = (f"Put a placeholder where each value is spliced in and add {names} to "
                        "the parameters this call already passes, in the same order.")
@@ -732,6 +810,10 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
         suggestion = f"{receiver}({text_call}({literal}).bindparams({binds}))"
         if not (text_name or sa_name):
             notes.append("`import sqlalchemy as sa`")
+    elif sink.shape == "language":
+        binds = _params_text(DOLLAR_NAMED, params)
+        suggestion = f"{receiver}({literal}, " + (
+            f"bind_params={binds})" if sink.language == "InfluxQL" else f"{binds})")
     elif sink.shape == "pandas":
         rest = [ctx.source(a) for a in call.args[1:]] + [
             ctx.source(k) if k.arg is None else f"{k.arg}={ctx.source(k.value)}"
@@ -773,6 +855,15 @@ _DOLLAR_MARK = re.compile(r"\$\d")
 # asyncpg's own query methods (and the wrappers modelled on it, such as mautrix's Database):
 # DB-API cursors have fetchone/fetchall and take the SQL in execute(), never in fetch*().
 _ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval"})
+
+
+_WHOLE_QUERY = "A whole query is spliced in as a subquery"
+_ANY_PLACEHOLDER = re.compile(r"%s|\?|\$\w+|:\w+")
+
+
+def _has_placeholder(statement: str, style: str) -> bool:
+    """Whether `statement` holds a placeholder the rewrite put in (any style's mark)."""
+    return bool(_ANY_PLACEHOLDER.search(statement)) or "{" in statement
 
 
 def _style_in_use(call: ast.Call, build: StringBuild) -> str:

@@ -1258,15 +1258,37 @@ def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
 
 def inert_args(ctx: FileContext, call: ast.Call, fixed: tuple[str, ...]) -> tuple[str, ...]:
     """The arguments of `call` beyond the fixed ones whose text cannot carry SQL (numbers,
-    primary keys, timestamps, names reduced to word characters: analysis/inert.py)."""
+    primary keys, timestamps, names reduced to word characters: analysis/inert.py), and
+    names the caller checked against a fixed set before the call (`if order not in
+    ("asc", "desc"): raise`, then `get_all(order=order)`: one of the set's constants)."""
     out: list[str] = []
     for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
                      *((k.arg, k.value) for k in call.keywords if k.arg)]:
         if isinstance(arg, ast.Starred):
             break
-        if key not in fixed and not isinstance(arg, ast.Constant) and inert_text(ctx, arg):
+        if key not in fixed and not isinstance(arg, ast.Constant) and (
+                inert_text(ctx, arg) or _checked_against_fixed_set(ctx, arg)):
             out.append(key)
     return tuple(out)
+
+
+def _checked_against_fixed_set(ctx: FileContext, arg: ast.expr) -> bool:
+    """`arg` is a name its function tests for membership somewhere (`x in` / `x not in`,
+    found once per function) and that test makes it one of a fixed set where `arg` is
+    read (allowlist.guarded, fixed sets only: a validator says nothing of the text)."""
+    if not isinstance(arg, ast.Name):
+        return False
+    function = ctx.semantic.enclosing_function(arg)
+    if function is None:
+        return False
+    tested: dict[int, frozenset[str]] = ctx.__dict__.setdefault("_membership_tested", {})
+    names = tested.get(id(function))
+    if names is None:
+        names = tested[id(function)] = frozenset(
+            node.left.id for node in ast.walk(function)
+            if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops))
+    return arg.id in names and guarded(ctx, arg, validators=False)
 
 
 def _module_constant(binding: Any) -> bool:

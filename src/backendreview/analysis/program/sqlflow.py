@@ -303,6 +303,34 @@ class ParamSummaries:
                 found = stronger(found, origin)
         return found
 
+    def stored_by_caller(self, fn: FunctionInfo, param: str, depth: int = 0,
+                         seen: frozenset[str] = frozenset()) -> bool:
+        """Some call of `fn` passes for `param` a value a caller reads or makes itself (a
+        document it decoded, a row, its state: no request data, no parameter of its own,
+        no literal), or one computed from a parameter of its own that its callers fill that
+        way in turn (`item = json.loads(queue_item["formatted_item"])` of a `queue_item` a
+        task read back): what param_origin counts as CONSTANT, told apart from literals for
+        second-order text (BR101)."""
+        key = f"{fn.qualname}:{param}"
+        if depth > MAX_DEPTH or key in seen:
+            return False
+        sites = self._overriding_calls.get(fn.qualname)
+        if sites is None:
+            sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
+        for caller, _, site in sites:
+            keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
+            if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
+                continue
+            sources = self._sources(caller, site, keys)
+            if sources is None:
+                continue
+            if sources == (set(), set()):
+                return True
+            if any(self.stored_by_caller(caller, own, depth + 1, seen | {key})
+                   for own in sorted(sources[0] | sources[1])):
+                return True
+        return False
+
     def runtime_path(self, fn: FunctionInfo, param: str
                      ) -> list[tuple[FunctionInfo, CallSite | None]]:
         """Why param_origin found `fn`'s `param` RUNTIME, after it did: the calls up from
