@@ -276,8 +276,9 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                 deps = kwarg(call, "dependencies")
                 raw = depends_targets(ctx, [deps]) if deps is not None else []
                 auth, limits = markers(raw)
+                root_path = literal_str(kwarg(call, "root_path")) if kind == "app" else None
                 facts.append(OwnerFact(name, framework, kind, prefix, auth, limits, ctx.path,
-                                       call.lineno, tuple(raw)))
+                                       call.lineno, tuple(raw), root_path=root_path or ""))
         if target is not None:
             # `Starlette(routes=routes)`, `Router(routes=api_routes + ui_routes)`: the lists'
             # routes hang off the app.

@@ -148,6 +148,9 @@ class OwnerFact:
     owner_class: str | None = None
     ctor_args: tuple[tuple[str, str | None], ...] = ()
     prefix_from_class: bool = False
+    # FastAPI(root_path="/api/v1"): the prefix a proxy strips, so clients see it before every
+    # route of the app when the app is served at the root; a mount's path replaces it.
+    root_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -655,6 +658,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             elif owner.endswith("urlpatterns") or owner.endswith(".urls"):
                 is_root = (owner == root_urlconf_name) if root_urlconf_name else True
             if is_root:
+                if fact is not None and fact.root_path:
+                    own = replace(own, prefix=_join(fact.root_path, own.prefix))
                 result.append(replace(own, root=owner))
             elif fact is not None and fact.framework == "flask" and fact.kind == "router" and \
                     (own_prefix or "").startswith("/"):
