@@ -124,6 +124,18 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
     return None
 
 
+def parameter_prefix(ctx: FileContext, node: ast.AST) -> str | None:
+    """`APIRouter(prefix=base_url)` in `def build_routes(base_url: str = "")`: the prefix
+    each caller chooses (marimo's base URL, a deployment option), shown by the parameter's
+    name like a setting (`{BASE_URL}`) rather than as unknown."""
+    if not isinstance(node, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(node.id, node)[1]
+    if len(bindings) == 1 and bindings[0].kind == "param":
+        return "{" + node.id.upper() + "}"
+    return None
+
+
 def config_key(node: ast.AST) -> str | None:
     """The key of a Flask-style configuration read: `app.config["LOGIN_URL"]`,
     `current_app.config["X"]`, `config["X"]` (an upper-case constant key)."""
