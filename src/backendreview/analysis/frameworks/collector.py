@@ -16,6 +16,7 @@ from . import (
     config_paths,
     connexion_spec,
     django,
+    django_middleware,
     django_registrars,
     django_url_helpers,
     drf_registry,
@@ -409,6 +410,10 @@ class RouteCollector:
         if self.starlette_or_fastapi:
             self._emit(router_subclasses.router_methods(self.ctx, node))
             guard = auth_middleware.middleware_guard(self.ctx, node)
+            if guard is not None:
+                self._emit([guard])
+        if self.django:
+            guard = django_middleware.middleware_guard(self.ctx, node)
             if guard is not None:
                 self._emit([guard])
         inert = guards.middleware_enforcement(self.ctx, node)

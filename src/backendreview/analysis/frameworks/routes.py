@@ -129,6 +129,8 @@ class RouteFact:
     # (`r"^api/node/(?P<id>%s)$" % uuid_regex`): a fix renames a segment inside it and
     # keeps the anchors, the `r` prefix and the formatting as written. "" = the literal.
     path_source: str = ""
+    # Django: the pattern's `name=` (a middleware's allow-list may name it).
+    url_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -619,6 +621,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
                            facts.get("guard", []))
+    from .django_middleware import exempted, middleware_auth
+
+    django_middleware = middleware_auth(settings, facts.get("guard", []), Resolver)
     cache: dict[str, list[_Chain]] = {}
 
     def chains(owner: str | None, depth: int = 0) -> list[_Chain]:
@@ -738,6 +743,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
                 route.global_auth = sum((global_auth.get(f, ()) for f in fws), ())
+                if route.framework in ("django", "drf"):
+                    # A project middleware in settings MIDDLEWARE, less its allow-list.
+                    route.global_auth += tuple(
+                        shown for shown, exempt in django_middleware
+                        if not exempted(route.path, fact.url_name, exempt))
                 route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
                 if route.framework == "drf":
                     route.global_auth, route.global_pagination = _drf_defaults_for(
