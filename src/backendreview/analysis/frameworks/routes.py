@@ -547,6 +547,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     registrar_owners, registered = registered_resources(facts)
     route_facts += registered
+    from .module_tables import table_routes, without_templates
+
+    route_facts = without_templates(facts, route_facts)
+    table_owners, table_mounts, table_facts = table_routes(facts)
+    registrar_owners += table_owners
+    mounts += table_mounts
+    route_facts += table_facts
     for owner in registrar_owners:
         owners.setdefault(owner.name, owner)
     from .tastypie_api import tastypie_routes
