@@ -101,6 +101,9 @@ class RouteCollector:
         self.django = any(sem.is_imported(m) for m in ("django", "rest_framework",
                                                        "dynamic_rest"))
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
+        if not self.active and flask.reexport_only(ctx):
+            # `bp = superdesk.Blueprint(...)`: flask's Blueprint through a project module.
+            self.active = self.flask = True
         self.flask_rest = flask_rest.active(ctx)
         self.fastapi = sem.is_imported("fastapi")
         self.starlette_or_fastapi = self.fastapi or sem.is_imported("starlette")
