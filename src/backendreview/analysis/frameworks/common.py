@@ -217,16 +217,21 @@ def _loop_items(ctx: FileContext, name: ast.Name) -> list[str] | None:
     loop = bindings[0].node
     if not isinstance(loop.target, ast.Name):
         return None
-    iterable: ast.AST | None = loop.iter
-    if isinstance(iterable, ast.Name):
-        bound = ctx.semantic.lookup(iterable.id, iterable)[1]
-        iterable = bound[0].value if len(bound) == 1 and bound[0].kind in (
+    return literal_strings(ctx, loop.iter) or None
+
+
+def literal_strings(ctx: FileContext, node: ast.AST | None) -> list[str] | None:
+    """The strings of a list / tuple / set literal of string literals, written in place or
+    bound once to a name (`API_MODULES = ["a.b", "a.c"]`); None for anything else."""
+    if isinstance(node, ast.Name):
+        bound = ctx.semantic.lookup(node.id, node)[1]
+        node = bound[0].value if len(bound) == 1 and bound[0].kind in (
             "assign", "annassign") else None
-    if not isinstance(iterable, ast.List | ast.Tuple) or not iterable.elts:
+    if not isinstance(node, ast.List | ast.Tuple | ast.Set):
         return None
-    items = [e.value for e in iterable.elts if isinstance(e, ast.Constant)
+    items = [e.value for e in node.elts if isinstance(e, ast.Constant)
              and isinstance(e.value, str)]
-    return items if len(items) == len(iterable.elts) else None
+    return items if len(items) == len(node.elts) else None
 
 
 def kwarg(call: ast.Call, name: str) -> ast.expr | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from .common import literal_str, this_module
+from .common import literal_strings, this_module
 from .routes import GuardFact
 
 if TYPE_CHECKING:
@@ -128,18 +128,11 @@ def _allow_list(ctx: FileContext, cls: ast.ClassDef, node: ast.expr) -> list[str
 def _strings(ctx: FileContext, cls: ast.ClassDef, node: ast.expr) -> list[str] | None:
     """A literal tuple / list / set of strings, or a class attribute (`self.X`) or module
     constant bound once to one."""
-    value: ast.AST | None = node
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
             node.value.id in ("self", "cls"):
         value = _class_value(cls, node.attr)
-    elif isinstance(node, ast.Name):
-        bindings = ctx.semantic.lookup(node.id, node)[1]
-        value = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" \
-            else None
-    if not isinstance(value, ast.Tuple | ast.List | ast.Set):
-        return None
-    items = [literal_str(e) for e in value.elts]
-    return None if any(i is None for i in items) else [i for i in items if i is not None]
+        return literal_strings(ctx, value) if value is not None else None
+    return literal_strings(ctx, node)
 
 
 def _class_value(cls: ast.ClassDef, name: str) -> ast.AST | None:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model import Span
 from .call_bindings import CallArgFact, params_facts, reference
-from .common import literal_str, object_name, this_module
+from .common import literal_str, literal_strings, object_name, this_module
 from .routes import HandlerInfo, MountFact, OwnerFact, Resolver, RouteFact
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def module_loop_calls(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
     for loop in (n for n in ast.walk(func) if isinstance(n, ast.For)):
         if not isinstance(loop.target, ast.Name):
             continue
-        names = _module_names(ctx, loop.iter)
+        names = literal_strings(ctx, loop.iter)
         if not names:
             continue
         loaded = {t.id for s in loop.body if isinstance(s, ast.Assign) and
@@ -111,19 +111,6 @@ def module_loop_calls(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
                     for name in names]
             out += params_facts(ctx, node, [r for _, r in refs])
     return out
-
-
-def _module_names(ctx: FileContext, node: ast.expr) -> list[str]:
-    """A module-level name bound once to a list / tuple of string literals (or one)."""
-    value: ast.AST | None = node
-    if isinstance(node, ast.Name):
-        bindings = ctx.semantic.lookup(node.id, node)[1]
-        value = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" \
-            else None
-    if not isinstance(value, ast.List | ast.Tuple):
-        return []
-    names = [literal_str(e) for e in value.elts]
-    return [n for n in names if n] if all(names) else []
 
 
 def _imports_variable(ctx: FileContext, value: ast.AST, variable: str) -> bool:
