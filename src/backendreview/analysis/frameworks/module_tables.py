@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
+from ..values import UnknownValue, table_value
 from .call_bindings import CallArgFact, params_facts, reference
 from .common import literal_str, literal_strings, object_name, this_module
 from .routes import HandlerInfo, MountFact, OwnerFact, Resolver, RouteFact
@@ -158,13 +159,12 @@ def table_call(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 def _string(ctx: FileContext, node: ast.AST) -> str | None:
-    """A literal, `__name__` (this module's name) and `+` of those."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _string(ctx, node.left), _string(ctx, node.right)
-        return None if left is None or right is None else left + right
-    if isinstance(node, ast.Name) and node.id == "__name__":
-        return this_module(ctx)
-    return literal_str(node)
+    """A row's string: literals, `__name__` (this module's name) and `+` of those."""
+    try:
+        value = table_value(node, {"__name__": this_module(ctx)})
+    except UnknownValue:
+        return None
+    return value if isinstance(value, str) else None
 
 
 # -- per file: the registrar ---------------------------------------------------------------
