@@ -79,3 +79,20 @@ def test_project_class_named_blueprint_registers_nothing(tmp_path, capsys) -> No
     rows = _routes(capsys, _project(tmp_path))
     assert not any(handler == "cable" for _, _, handler in rows), rows
     assert rows == [("DELETE", "/files/<file_id>", "delete_file")]
+
+
+def test_flask_smorest_blueprint_keeps_its_prefix(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # A library's own Blueprint (flask_smorest) in a module that imports no flask is no
+    # re-export: its url_prefix stays where it is.
+    root = app_package(tmp_path, {
+        "blueprint.py": "from flask_smorest import Blueprint\n\n"
+                        "api_bp = Blueprint('api', __name__, url_prefix='/api')\n",
+        "people.py": "from flask import jsonify\n\nfrom .blueprint import api_bp\n\n\n"
+                     "@api_bp.route('/people/<handle>', methods=['DELETE'])\n"
+                     "def delete_person(handle):\n    return jsonify({})\n",
+        "server.py": "from flask import Flask\nfrom flask_smorest import Api\n\n"
+                     "from .blueprint import api_bp\n\nserver = Flask(__name__)\n"
+                     "api = Api(server)\napi.register_blueprint(api_bp)\n",
+    })
+    assert _routes(capsys, root) == [("DELETE", "/api/people/<handle>", "delete_person")]
+

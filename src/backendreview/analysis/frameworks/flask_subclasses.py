@@ -134,9 +134,9 @@ def resolve_project_blueprints(facts: dict[str, list[Any]]) -> dict[str, list[An
 
     def is_blueprint(cls: str) -> bool:
         if cls not in verdicts:
-            verdicts[cls] = model is not None and (
+            verdicts[cls] = cls in BLUEPRINT_CLASSES or (model is not None and (
                 _derives_from(model, cls, BLUEPRINT_CLASSES) or
-                _library_name(model, cls) in BLUEPRINT_CLASSES)
+                _library_name(model, cls) in BLUEPRINT_CLASSES))
         return verdicts[cls]
 
     apps: dict[str, bool] = {}
