@@ -468,3 +468,69 @@ def tracker_for(ctx: FileContext) -> ValueTracker:
         tracker = ValueTracker(ctx)
         ctx._value_tracker = tracker  # type: ignore[attr-defined]
     return tracker
+
+
+# -- literal tables: a value computed from literal rows ---------------------------------------
+class UnknownValue(Exception):
+    """A value `table_value` cannot tell from the literals and the names it was given."""
+
+
+def table_value(node: ast.AST, env: dict[str, object]) -> object:
+    """The value of an expression over a row of a literal table, the one evaluator of the
+    route readers that expand "a route per row" (frameworks/django_loops: a module-level loop
+    over literal dicts; frameworks/module_tables: rows of dicts naming a module with
+    `__name__`; frameworks/looped_routes: rows of tuples). It knows only what such rows
+    need: literals, the names `env` binds (the row, the locals assigned from it),
+    `row["k"]` / `row[0]`, `.get("k")` / `.pop("k")` of a dict, `"k" in row`, `+` of strings
+    and `str.format(**row)`. Raises UnknownValue for anything else."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id in env:
+            return env[node.id]
+        raise UnknownValue
+    if isinstance(node, ast.Subscript):
+        base, key = table_value(node.value, env), table_value(node.slice, env)
+        if isinstance(base, dict) and key in base:
+            return base[key]
+        if isinstance(base, tuple | list) and type(key) is int and -len(base) <= key < len(base):
+            return base[key]
+        raise UnknownValue
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = table_value(node.left, env), table_value(node.right, env)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        raise UnknownValue
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
+            node.ops[0], ast.In | ast.NotIn):
+        container = table_value(node.comparators[0], env)
+        if not isinstance(container, dict):
+            raise UnknownValue
+        found = table_value(node.left, env) in container
+        return found if isinstance(node.ops[0], ast.In) else not found
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return _method_value(node, node.func.attr, table_value(node.func.value, env), env)
+    raise UnknownValue
+
+
+def _method_value(call: ast.Call, attr: str, base: object, env: dict[str, object]) -> object:
+    if isinstance(base, dict) and attr in ("get", "pop") and len(call.args) in (1, 2) \
+            and not call.keywords:
+        key = table_value(call.args[0], env)
+        default = table_value(call.args[1], env) if len(call.args) == 2 else None
+        if key not in base and len(call.args) == 1:
+            raise UnknownValue
+        return base.pop(key, default) if attr == "pop" else base.get(key, default)
+    if isinstance(base, str) and attr == "format" and not call.args and all(
+            k.arg is None for k in call.keywords):
+        values: dict[str, object] = {}
+        for k in call.keywords:
+            mapping = table_value(k.value, env)
+            if not isinstance(mapping, dict):
+                raise UnknownValue
+            values.update(mapping)
+        try:
+            return base.format(**values)
+        except (KeyError, IndexError, ValueError):
+            raise UnknownValue from None
+    raise UnknownValue

@@ -213,9 +213,15 @@ def factory_fact(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
     shares one list with html_pages.page_function)."""
     returned: set[str] = set()
     for node in ctx.semantic.own_returns(func) if returns is None else returns:
-        if not (isinstance(node.value, ast.Name) and ownerish(node.value)):
+        value = node.value
+        if isinstance(value, ast.Attribute) and value.attr == "routes" and \
+                isinstance(value.value, ast.Name):
+            # `return app_router.routes` (marimo's build_routes): that router's routes,
+            # handed to `Starlette(routes=build_routes(...))`.
+            value = value.value
+        if not (isinstance(value, ast.Name) and ownerish(value)):
             return None
-        ref = reference(ctx, node.value)
+        ref = reference(ctx, value)
         if ref is None:
             return None
         returned.add(ref)

@@ -16,6 +16,7 @@ from . import (
     config_paths,
     connexion_spec,
     django,
+    django_middleware,
     django_registrars,
     django_url_helpers,
     drf_registry,
@@ -30,6 +31,7 @@ from . import (
     guards,
     html_pages,
     looped_routes,
+    module_tables,
     param_routes,
     principal,
     restful_helpers,
@@ -37,6 +39,7 @@ from . import (
     router_subclasses,
     tastypie_api,
     view_lookup,
+    wsgi_dispatch,
 )
 from .common import assigned_target, dependency_alias, kwarg
 from .routes import SettingsFact
@@ -75,7 +78,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ReturnedRowsFact": "returned_rows", "EveClassFact": "eve_class",
               "EveCallFact": "eve_call", "EveRegistrarFact": "eve_registrar",
               "EveDomainFact": "eve_domain", "EveAppFact": "eve_app",
-              "EveSettingFact": "eve_setting"}
+              "EveSettingFact": "eve_setting", "TableCallFact": "table_call",
+              "TableRegistrarFact": "table_registrar"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -97,6 +101,9 @@ class RouteCollector:
         self.django = any(sem.is_imported(m) for m in ("django", "rest_framework",
                                                        "dynamic_rest"))
         self.flask = any(sem.is_imported(m) for m in ("flask", "quart", "apiflask"))
+        if not self.active and flask.reexport_only(ctx):
+            # `bp = superdesk.Blueprint(...)`: flask's Blueprint through a project module.
+            self.active = self.flask = True
         self.flask_rest = flask_rest.active(ctx)
         self.fastapi = sem.is_imported("fastapi")
         self.starlette_or_fastapi = self.fastapi or sem.is_imported("starlette")
@@ -118,6 +125,10 @@ class RouteCollector:
         # Eve's facts, read in this walk (resource modules may import no framework); None
         # where the walk is partial (file_facts below) and end_file never comes.
         self._eve: eve.FileReader | None = eve.FileReader(ctx)
+        # A list of dict literals in a call or a loop importing modules by name
+        # (module_tables): written as text before any node is read.
+        self._tables = "[{" in ctx.text.replace(" ", "").replace("\n", "")
+        self._imports_modules = "import_module" in ctx.text
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -168,6 +179,12 @@ class RouteCollector:
         # A call that may reach a function registering routes on its parameters.
         if passes:
             self._emit_some(param_routes.call_fact(self.ctx, node))
+        # A table of resources handed to a project registrar (module_tables): the module
+        # may import no framework.
+        if self._tables and node.args:
+            self._emit_some(module_tables.table_call(self.ctx, node))
+        if written == "DispatcherMiddleware":
+            self._emit_some(wsgi_dispatch.dispatcher_mounts(self.ctx, node))
         if not self.flask_rest and written == "namespace":
             # `ns = api.namespace(...)` on an Api imported from another module: a resource
             # module may import neither flask-restx nor flask.
@@ -334,6 +351,11 @@ class RouteCollector:
         # An app factory may import no framework (it calls another factory).
         # Listed once for factory_fact and page_function (each answers the same whatever the
         # order), from the statements the semantic model listed in its walk.
+        if self._imports_modules:
+            self._emit_some(module_tables.module_loop_calls(self.ctx, node))
+            registrar = module_tables.table_registrar(self.ctx, node)
+            if registrar is not None:
+                self._emit([registrar])
         returns = self.ctx.semantic.own_returns(node)
         factory = call_bindings.factory_fact(self.ctx, node, returns)
         if factory is not None:
@@ -418,6 +440,10 @@ class RouteCollector:
         if self.starlette_or_fastapi:
             self._emit(router_subclasses.router_methods(self.ctx, node))
             guard = auth_middleware.middleware_guard(self.ctx, node)
+            if guard is not None:
+                self._emit([guard])
+        if self.django:
+            guard = django_middleware.middleware_guard(self.ctx, node)
             if guard is not None:
                 self._emit([guard])
         inert = guards.middleware_enforcement(self.ctx, node)

@@ -124,6 +124,18 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
     return None
 
 
+def parameter_prefix(ctx: FileContext, node: ast.AST) -> str | None:
+    """`APIRouter(prefix=base_url)` in `def build_routes(base_url: str = "")`: the prefix
+    each caller chooses (marimo's base URL, a deployment option), shown by the parameter's
+    name like a setting (`{BASE_URL}`) rather than as unknown."""
+    if not isinstance(node, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(node.id, node)[1]
+    if len(bindings) == 1 and bindings[0].kind == "param":
+        return "{" + node.id.upper() + "}"
+    return None
+
+
 def config_key(node: ast.AST) -> str | None:
     """The key of a Flask-style configuration read: `app.config["LOGIN_URL"]`,
     `current_app.config["X"]`, `config["X"]` (an upper-case constant key)."""
@@ -205,16 +217,21 @@ def _loop_items(ctx: FileContext, name: ast.Name) -> list[str] | None:
     loop = bindings[0].node
     if not isinstance(loop.target, ast.Name):
         return None
-    iterable: ast.AST | None = loop.iter
-    if isinstance(iterable, ast.Name):
-        bound = ctx.semantic.lookup(iterable.id, iterable)[1]
-        iterable = bound[0].value if len(bound) == 1 and bound[0].kind in (
+    return literal_strings(ctx, loop.iter) or None
+
+
+def literal_strings(ctx: FileContext, node: ast.AST | None) -> list[str] | None:
+    """The strings of a list / tuple / set literal of string literals, written in place or
+    bound once to a name (`API_MODULES = ["a.b", "a.c"]`); None for anything else."""
+    if isinstance(node, ast.Name):
+        bound = ctx.semantic.lookup(node.id, node)[1]
+        node = bound[0].value if len(bound) == 1 and bound[0].kind in (
             "assign", "annassign") else None
-    if not isinstance(iterable, ast.List | ast.Tuple) or not iterable.elts:
+    if not isinstance(node, ast.List | ast.Tuple | ast.Set):
         return None
-    items = [e.value for e in iterable.elts if isinstance(e, ast.Constant)
+    items = [e.value for e in node.elts if isinstance(e, ast.Constant)
              and isinstance(e.value, str)]
-    return items if len(items) == len(iterable.elts) else None
+    return items if len(items) == len(node.elts) else None
 
 
 def kwarg(call: ast.Call, name: str) -> ast.expr | None:

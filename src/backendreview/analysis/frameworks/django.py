@@ -30,6 +30,7 @@ from .common import (
     this_module,
     written_source,
 )
+from .django_middleware import DJANGO_MIDDLEWARE
 from .routes import (
     ActionFact,
     HandlerInfo,
@@ -113,6 +114,9 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
     `tmp = [...]` in a module-level loop) or added to it (`urlpatterns.append(path(...))`,
     `.insert(0, ...)`, `.extend([...])`)."""
     for anc in ctx.semantic.ancestors(call):
+        inline = _inline_included(ctx, anc)
+        if inline is not None:
+            return inline
         mutated = _mutated_list(ctx, anc)
         if mutated is not None:
             return mutated
@@ -128,6 +132,24 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
             return None
         if isinstance(anc, ast.stmt):
             return None
+    return None
+
+
+def _inline_included(ctx: FileContext, node: ast.AST) -> str | None:
+    """`path("members/<pk>/", include([path("data", ...), ...]))` (or `include(([...],
+    "ns"))`): the list written in the include is a URL list of its own, below the
+    including pattern's prefix; named by where it is written."""
+    if not isinstance(node, ast.List | ast.Tuple):
+        return None
+    parent = ctx.semantic.parent(node)
+    if isinstance(parent, ast.Tuple) and parent.elts and parent.elts[0] is node:
+        parent = ctx.semantic.parent(parent)  # include(([...], "app_name"))
+    elif isinstance(parent, ast.Tuple):
+        return None
+    if isinstance(parent, ast.Call) and parent.args and (
+            parent.args[0] is node or parent.args[0] is ctx.semantic.parent(node)) and \
+            (ctx.qualified_name(parent.func) or "") in INCLUDE_FUNCS:
+        return f"{this_module(ctx)}.<include:{node.lineno}:{node.col_offset}>"
     return None
 
 
@@ -351,7 +373,8 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
         target = view.args[0] if view.args else None
         if isinstance(target, ast.Tuple) and target.elts:
             target = target.elts[0]
-        child = literal_str(target) or imported_by_path(ctx, target)
+        child = literal_str(target) or imported_by_path(ctx, target) or (
+            _inline_included(ctx, target) if target is not None else None)
         if child is None and isinstance(target, ast.Call) and isinstance(
                 target.func, ast.Name | ast.Attribute):
             # `include(get_api_urls(api_views))`: the list the function returns.
@@ -398,7 +421,8 @@ def _path_entry(ctx: FileContext, call: ast.Call, qn: str) -> list[object]:
     return [RouteFact("django", owner, route, methods, ctx.path, span, handler,
                       view_ref=view_ref,
                       decorator=(ctx.span_of(registered), ctx.source(registered)),
-                      path_source=written_source(ctx, route_node, route))]
+                      path_source=written_source(ctx, route_node, route),
+                      url_name=literal_str(kwarg(call, "name")) or "")]
 
 
 def _through_callers(ctx: FileContext, view: ast.expr) -> str | None:
@@ -489,6 +513,10 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
                 out.append(SettingsFact("global-limiter", text, "django", ctx.path, elt.lineno))
             elif "LoginRequiredMiddleware" in text:
                 out.append(SettingsFact("global-auth", text, "django", ctx.path, elt.lineno))
+            elif text and not text.startswith("django."):
+                # A project middleware may turn anonymous users away (django_middleware).
+                out.append(SettingsFact(DJANGO_MIDDLEWARE, text, "django", ctx.path,
+                                        elt.lineno))
     return out
 
 

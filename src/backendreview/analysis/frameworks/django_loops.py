@@ -11,8 +11,8 @@
             module = module.format(**meta)
         urlpatterns.append(path(meta["regexp"], include(module, **meta["include"])))
 
-Each item of the table is run through the loop body up to the registration with a small
-evaluator that knows only what such tables need: item keys (`meta["k"]`, `.get("k")`,
+Each item of the table is run through the loop body up to the registration with the
+literal-table evaluator (analysis/values.table_value): item keys (`meta["k"]`, `.get("k")`,
 `.pop("k")`), `str.format(**meta)`, locals assigned in the body, and `"k" in meta`. A
 condition it cannot decide that only skips the item (`if ... : continue`) is taken as not
 skipping it: the table lists what the project serves when its apps are installed. Anything
@@ -25,12 +25,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from ..values import UnknownValue, table_value
+
 if TYPE_CHECKING:
     from ...context import FileContext
-
-
-class _Unknown(Exception):
-    """A value the evaluator cannot tell."""
 
 
 class _Skip(Exception):
@@ -66,50 +64,6 @@ def _table(ctx: FileContext, loop: ast.For) -> list[dict[str, Any]] | None:
     return items if all(isinstance(i, dict) for i in items) else None
 
 
-def _eval(node: ast.AST, env: dict[str, Any]) -> Any:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id in env:
-            return env[node.id]
-        raise _Unknown
-    if isinstance(node, ast.Subscript):
-        base, key = _eval(node.value, env), _eval(node.slice, env)
-        if isinstance(base, dict) and key in base:
-            return base[key]
-        raise _Unknown
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
-            node.ops[0], ast.In | ast.NotIn):
-        container = _eval(node.comparators[0], env)
-        if not isinstance(container, dict):
-            raise _Unknown
-        found = _eval(node.left, env) in container
-        return found if isinstance(node.ops[0], ast.In) else not found
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        base = _eval(node.func.value, env)
-        attr = node.func.attr
-        if isinstance(base, dict) and attr in ("get", "pop") and len(node.args) in (1, 2) \
-                and not node.keywords:
-            key = _eval(node.args[0], env)
-            default = _eval(node.args[1], env) if len(node.args) == 2 else None
-            if key not in base and len(node.args) == 1:
-                raise _Unknown
-            return base.pop(key, default) if attr == "pop" else base.get(key, default)
-        if isinstance(base, str) and attr == "format" and not node.args and all(
-                k.arg is None for k in node.keywords):
-            values: dict[str, Any] = {}
-            for k in node.keywords:
-                mapping = _eval(k.value, env)
-                if not isinstance(mapping, dict):
-                    raise _Unknown
-                values.update(mapping)
-            try:
-                return base.format(**values)
-            except (KeyError, IndexError, ValueError):
-                raise _Unknown from None
-    raise _Unknown
-
-
 def _only_skips(body: list[ast.stmt]) -> bool:
     return all(isinstance(s, ast.Continue | ast.Pass) for s in body)
 
@@ -121,12 +75,12 @@ def _run(body: list[ast.stmt], target: ast.stmt, env: dict[str, Any]) -> bool:
             return True
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name):
-            env[stmt.targets[0].id] = _eval(stmt.value, env)
+            env[stmt.targets[0].id] = table_value(stmt.value, env)
         elif isinstance(stmt, ast.If):
             inside = any(sub is target for sub in ast.walk(stmt))
             try:
-                test = bool(_eval(stmt.test, env))
-            except _Unknown:
+                test = bool(table_value(stmt.test, env))
+            except UnknownValue:
                 if inside or not (_only_skips(stmt.body) and _only_skips(stmt.orelse)):
                     raise
                 continue  # `if app not installed: continue`: listed as served
@@ -135,11 +89,11 @@ def _run(body: list[ast.stmt], target: ast.stmt, env: dict[str, Any]) -> bool:
         elif isinstance(stmt, ast.Continue):
             raise _Skip
         elif any(sub is target for sub in ast.walk(stmt)):
-            raise _Unknown
+            raise UnknownValue
         elif isinstance(stmt, ast.Expr | ast.Pass):
             continue
         else:
-            raise _Unknown
+            raise UnknownValue
     return False
 
 
@@ -163,10 +117,10 @@ def looped_includes(ctx: FileContext, call: ast.Call, route: ast.AST | None,
         try:
             if not _run(loop.body, _innermost(top, call), env):
                 return None
-            prefix, module = _eval(route, env), _eval(child, env)
+            prefix, module = table_value(route, env), table_value(child, env)
         except _Skip:
             continue
-        except _Unknown:
+        except UnknownValue:
             return None
         if not isinstance(prefix, str) or not isinstance(module, str):
             return None

@@ -25,6 +25,7 @@ from .common import (
     literal_str,
     markers,
     object_name,
+    parameter_prefix,
     path_text,
     str_list,
     this_module,
@@ -272,12 +273,14 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             if name:
                 framework, kind = found
                 prefix_node = kwarg(call, "prefix")
-                prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
+                prefix = "" if prefix_node is None else (
+                    path_text(ctx, prefix_node) or parameter_prefix(ctx, prefix_node))
                 deps = kwarg(call, "dependencies")
                 raw = depends_targets(ctx, [deps]) if deps is not None else []
                 auth, limits = markers(raw)
+                root_path = literal_str(kwarg(call, "root_path")) if kind == "app" else None
                 facts.append(OwnerFact(name, framework, kind, prefix, auth, limits, ctx.path,
-                                       call.lineno, tuple(raw)))
+                                       call.lineno, tuple(raw), root_path=root_path or ""))
         if target is not None:
             # `Starlette(routes=routes)`, `Router(routes=api_routes + ui_routes)`: the lists'
             # routes hang off the app.
@@ -468,6 +471,11 @@ def route_lists(ctx: FileContext, node: ast.AST | None) -> list[str]:
     if isinstance(node, ast.Name | ast.Attribute):
         name = object_name(ctx, node)
         return [name] if name else []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+        # `Starlette(routes=build_routes(base_url=...))`: what the factory returns
+        # (call_bindings.factory_fact: a router, or its `.routes`).
+        name = object_name(ctx, node.func)
+        return [f"call:{name}"] if name else []
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return route_lists(ctx, node.left) + route_lists(ctx, node.right)
     if isinstance(node, ast.List | ast.Tuple):

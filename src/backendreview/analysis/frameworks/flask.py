@@ -42,6 +42,19 @@ APP_WRAPPERS = frozenset({"flask_smorest.Api"})
 SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 
 
+# The libraries whose own Blueprint classes APPS names (flask_smorest's is no re-export).
+_BLUEPRINT_LIBRARIES = tuple(sorted({name.split(".")[0] for name in APPS}))
+
+
+def reexport_only(ctx: FileContext) -> bool:
+    """A file that builds blueprints without importing flask (`bp =
+    superdesk.Blueprint(...)`, a project package re-exporting flask's Blueprint): its
+    blueprints and their routes carry the class they were built from, kept in the project
+    phase only when it is flask's (frameworks/flask_subclasses)."""
+    return ctx.memo("flask-reexport", ctx.tree, lambda: "Blueprint(" in ctx.text and not any(
+        ctx.semantic.is_imported(m) for m in _BLUEPRINT_LIBRARIES))
+
+
 def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
     qn = constructor(ctx, expr)
     if qn in APPS:
@@ -80,6 +93,8 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
         owner_class = project_class(ctx, dec.func.value)
         if owner_class is None or attr != "route":
             return None
+    elif reexport_only(ctx) and constructor(ctx, dec.func.value) not in APPS:
+        owner_class = constructor(ctx, dec.func.value)
     if handler is None:
         if func is None:
             return None
@@ -217,7 +232,9 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             prefix_node = kwarg(call, "url_prefix")
             prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
             facts.append(OwnerFact(name, "flask", kind, prefix, file=ctx.path,
-                                   line=call.lineno))
+                                   line=call.lineno,
+                                   owner_class=qn if reexport_only(ctx) and qn not in APPS
+                                   else None))
         return facts
     if qn in ("flask_limiter.Limiter", "flask_limiter.extension.Limiter"):
         limits = kwarg(call, "default_limits") or kwarg(call, "application_limits")

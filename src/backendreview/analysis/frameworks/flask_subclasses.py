@@ -134,7 +134,9 @@ def resolve_project_blueprints(facts: dict[str, list[Any]]) -> dict[str, list[An
 
     def is_blueprint(cls: str) -> bool:
         if cls not in verdicts:
-            verdicts[cls] = model is not None and _derives_from(model, cls, BLUEPRINT_CLASSES)
+            verdicts[cls] = cls in BLUEPRINT_CLASSES or (model is not None and (
+                _derives_from(model, cls, BLUEPRINT_CLASSES) or
+                _library_name(model, cls) in BLUEPRINT_CLASSES))
         return verdicts[cls]
 
     apps: dict[str, bool] = {}
@@ -177,6 +179,21 @@ def _derives_from(model: ProgramModel, ref: str, classes: frozenset[str]) -> boo
             if (model.defining_name(base) or base) in classes:
                 return True
     return False
+
+
+def _library_name(model: ProgramModel, ref: str) -> str | None:
+    """The library name a project module re-exports (`superdesk.Blueprint`, with `from
+    flask import Blueprint` in superdesk/__init__.py, is `flask.Blueprint`)."""
+    for followed in range(8):
+        module_name, _dot, name = ref.rpartition(".")
+        module = model.module_of(module_name) if module_name else None
+        if module is None:
+            return ref if followed else None  # out of the project: the library's name
+        target = module.imports.get(name)
+        if target is None:
+            return None  # defined in the project: a class of its own
+        ref = target
+    return None
 
 
 def _route_registers(model: ProgramModel, ref: str) -> bool:

@@ -11,7 +11,9 @@
         app.routes.append(Route(f"/{name}", endpoint=_wrap_endpoint(func)))
 
 A loop over a list of literal tuples is a set of routes with known paths: one route per row,
-its path the template filled with the row's string at the loop variable's position. Per file
+its path the template filled with the row's string at the loop variable's position (the
+rows read with analysis/values.table_value, the evaluator django_loops and module_tables
+share). Per file
 the collector records the route with its template (`LoopedRouteFact`) and every module-level
 function that returns such a table (`ReturnedRowsFact`: one list name, built from tuple
 literals and `.append((...))` of tuple literals, returned on every path); the project phase
@@ -25,6 +27,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from ..values import UnknownValue, table_value
 from .common import object_name, this_module
 from .routes import RouteFact
 
@@ -128,8 +131,17 @@ def returned_rows(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def _row(node: ast.Tuple) -> tuple[str | None, ...]:
-    return tuple(e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None
-                 for e in node.elts)
+    """The row's strings (None where an item is no string the literal-table evaluator
+    tells without names: a handler, a computed item)."""
+    return tuple(_text(e) for e in node.elts)
+
+
+def _text(node: ast.AST) -> str | None:
+    try:
+        value = table_value(node, {})
+    except UnknownValue:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def expand_looped_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:

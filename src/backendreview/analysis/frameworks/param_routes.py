@@ -346,8 +346,18 @@ def with_imported_constants(facts: dict[str, list[Any]], owners: dict[str, Any],
             return text
 
         def imported(name: str) -> str | None:
-            target = module.imports.get(name) if module is not None else None
-            return _constant(model, target) if target else None
+            if module is None:
+                return None
+            target = module.imports.get(name)
+            if target:
+                return _constant(model, target)
+            # `constants.API_PREFIX` with `from app.types import constants`: the literal the
+            # imported project module holds, when every imported module that has one agrees
+            # (`settings.BASE_PATH` of django.conf stays a name: no project module).
+            found = {_constant(model, f"{dotted}.{name}")
+                     for dotted in module.imports.values() if model.module_of(dotted)}
+            found.discard(None)
+            return found.pop() if len(found) == 1 else None
 
         # `KEYPAIR % "x"` with KEYPAIR imported (path_format.DEFERRED_FORMAT), then `{NAME}`.
         def value(match: re.Match[str]) -> str:

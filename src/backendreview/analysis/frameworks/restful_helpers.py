@@ -287,7 +287,7 @@ def registered_resources(facts: dict[str, list[Any]]) -> tuple[list[OwnerFact],
             kind, resource = values.get(reg.resource_field, ("other", None))
             if kind != "ref" or not resource:
                 continue
-            resource = _serving_class(resource, model, view_resolver)
+            resource = serving_class(resource, model, view_resolver)
             name = resource.rsplit(".", 1)[-1]
             for url_field in reg.url_fields:
                 url_kind, url = values.get(url_field, ("other", None))
@@ -300,7 +300,7 @@ def registered_resources(facts: dict[str, list[Any]]) -> tuple[list[OwnerFact],
     return sorted(owners.values(), key=lambda o: o.name), routes
 
 
-def _serving_class(ref: str, model: Any, views: Resolver) -> str:
+def serving_class(ref: str, model: Any, views: Resolver) -> str:
     """A Resource with nothing of its own (`class GroupConfig(ConfigBase): \"\"\"doc\"\"\"`)
     serves what the nearest class of its MRO that the route collector read serves."""
     if views.find(ref) is not None:

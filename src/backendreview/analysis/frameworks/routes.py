@@ -129,6 +129,8 @@ class RouteFact:
     # (`r"^api/node/(?P<id>%s)$" % uuid_regex`): a fix renames a segment inside it and
     # keeps the anchors, the `r` prefix and the formatting as written. "" = the literal.
     path_source: str = ""
+    # Django: the pattern's `name=` (a middleware's allow-list may name it).
+    url_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,9 @@ class OwnerFact:
     owner_class: str | None = None
     ctor_args: tuple[tuple[str, str | None], ...] = ()
     prefix_from_class: bool = False
+    # FastAPI(root_path="/api/v1"): the prefix a proxy strips, so clients see it before every
+    # route of the app when the app is served at the root; a mount's path replaces it.
+    root_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -542,6 +547,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     registrar_owners, registered = registered_resources(facts)
     route_facts += registered
+    from .module_tables import table_routes, without_templates
+
+    route_facts = without_templates(facts, route_facts)
+    table_owners, table_mounts, table_facts = table_routes(facts)
+    registrar_owners += table_owners
+    mounts += table_mounts
+    route_facts += table_facts
     for owner in registrar_owners:
         owners.setdefault(owner.name, owner)
     from .tastypie_api import tastypie_routes
@@ -616,6 +628,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
                            facts.get("guard", []))
+    from .django_middleware import exempted, middleware_auth
+
+    django_middleware = middleware_auth(settings, facts.get("guard", []), Resolver)
     cache: dict[str, list[_Chain]] = {}
 
     def chains(owner: str | None, depth: int = 0) -> list[_Chain]:
@@ -655,6 +670,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             elif owner.endswith("urlpatterns") or owner.endswith(".urls"):
                 is_root = (owner == root_urlconf_name) if root_urlconf_name else True
             if is_root:
+                if fact is not None and fact.root_path:
+                    own = replace(own, prefix=_join(fact.root_path, own.prefix))
                 result.append(replace(own, root=owner))
             elif fact is not None and fact.framework == "flask" and fact.kind == "router" and \
                     (own_prefix or "").startswith("/"):
@@ -733,6 +750,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                 fws = ("django", "drf") if route.framework == "drf" else (route.framework,)
                 route.global_limits = sum((global_limits.get(f, ()) for f in fws), ())
                 route.global_auth = sum((global_auth.get(f, ()) for f in fws), ())
+                if route.framework in ("django", "drf"):
+                    # A project middleware in settings MIDDLEWARE, less its allow-list.
+                    route.global_auth += tuple(
+                        shown for shown, exempt in django_middleware
+                        if not exempted(route.path, fact.url_name, exempt))
                 route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
                 if route.framework == "drf":
                     route.global_auth, route.global_pagination = _drf_defaults_for(
