@@ -29,6 +29,9 @@ RULES = ("BR000", "BR101")
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    # A stray repository above the temporary directory would make discovery list files
+    # through git, which never lists a FIFO or a socket: keep git's search inside the tree.
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     (tmp_path / "bad.py").write_text(BAD, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
         f"[tool.backendreview]\nselect = {list(RULES)}\n", encoding="utf-8")
