@@ -207,3 +207,28 @@ def test_a_handler_with_a_request_keeps_its_parameters(tmp_path, monkeypatch) ->
         "@rate_limit_requests(day_limit=..., minute_limit=...)\n"
         "def activate_user(http_request, name, password):\n    ...")
     assert "request: Request" not in finding.fix.description
+
+
+def test_a_method_handler_takes_the_request_after_self(tmp_path, monkeypatch) -> None:
+    # A route declared on a method: `request` goes after `self`, never before it.
+    users = REQUEST_LIMIT["srv/users.py"].replace(
+        """
+        @router.put("/users/{name}/activate")
+        def activate_user(name: str, password: str):
+            if not bcrypt.verify(password, stored_hash(name)):
+                return {"ok": False}
+            return {"ok": True}
+        """, """
+        class Users:
+            @router.put("/users/{name}/activate")
+            def activate_user(self, name: str, password: str):
+                if not bcrypt.verify(password, stored_hash(name)):
+                    return {"ok": False}
+                return {"ok": True}
+        """)
+    assert "class Users" in users
+    (finding,) = [f for f in _br206(tmp_path, {**REQUEST_LIMIT, "srv/users.py": users},
+                                    monkeypatch) if "activate_user" in f.message]
+    assert finding.fix.suggestion.endswith(
+        "def activate_user(self, request: Request, name, password):\n    ...")
+    ast.parse(finding.fix.suggestion)

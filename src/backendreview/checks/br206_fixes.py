@@ -230,7 +230,9 @@ def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | No
                 # FastAPI hands the request only to a handler that declares it, and a limit
                 # counts per client from it (zenml's `rate_limit_requests` refuses a handler
                 # without one when the module is imported).
-                params.insert(0, "request: Request")
+                # after a method's own first parameter (`self`, `cls`), never before it
+                params.insert(1 if params[:1] and params[0] in ("self", "cls") else 0,
+                              "request: Request")
                 setup = "from fastapi import Request\n" + (setup or "\n")
                 also = ("; the handler takes no request, which the limit reads the client "
                         "from: add a `request: Request` parameter (FastAPI fills it)")
