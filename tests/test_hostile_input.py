@@ -383,3 +383,16 @@ def test_action_does_not_fail_the_review_on_a_note(tree, capsys):
     findings, _, errors = _findings_from_sarif(json.loads(capsys.readouterr().out))
     assert [(f.path, f.rule_id) for f in findings] == [("bad.py", "BR101")]
     assert errors == []
+
+
+def test_a_superscript_digit_in_a_format_field_is_no_rule_failure(tree, capsys):
+    # "{²}" passes str.isdigit() but not int(): the format-field readers once took it for a
+    # position and BR101 failed on the file (exit 2, its other findings lost).
+    (tree / "odd.py").write_text(
+        "import sqlite3\n\n\ndef find(conn: sqlite3.Connection, q):\n"
+        "    return conn.execute(\"SELECT id FROM t WHERE a = '{²}' AND b = '{0}'\".format(q))\n",
+        encoding="utf-8")
+    findings, code = _json_here(capsys, ".")
+    assert code == 1
+    assert [(f["rule"], f["start_line"]) for f in _by_path(findings)["odd.py"]] == [("BR101", 5)]
+    _real_finding_kept(findings)

@@ -92,7 +92,7 @@ def _piped_width() -> int:
     """Width for output that is not a terminal: $COLUMNS when set (as rich does for a
     terminal), else wide enough that code frames rarely wrap."""
     columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and int(columns) >= 40 else 120
+    return int(columns) if columns.isdecimal() and int(columns) >= 40 else 120
 
 
 @app.command()

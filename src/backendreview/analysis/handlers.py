@@ -91,7 +91,7 @@ def response_call(ctx: FileContext, call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and (
             func.value.id == "self") and func.attr.startswith("response_") and (
-            func.attr[9:].isdigit()):
+            func.attr[9:].isdecimal()):
         return f"self.{func.attr}"
     return None
 

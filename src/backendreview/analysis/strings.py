@@ -476,7 +476,7 @@ class StringAnalyzer:
             if head == "":
                 value = call.args[auto] if auto < len(call.args) else None
                 auto += 1
-            elif head.isdigit():
+            elif head.isdecimal():
                 index = int(head)
                 value = call.args[index] if index < len(call.args) else None
             else:

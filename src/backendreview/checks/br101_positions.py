@@ -147,7 +147,8 @@ def accumulated_quoted(ctx, name: ast.expr, depth: int = 0  # type: ignore[no-un
                 text += literal
                 if field is None:
                     continue
-                index = auto if field == "" else int(field) if field.isdigit() else None
+                # isdecimal, not isdigit: int() refuses "{²}", which isdigit admits
+                index = auto if field == "" else int(field) if field.isdecimal() else None
                 auto += field == ""
                 if index is not None and index < len(piece.args) and _inside_single_quotes(
                         text):

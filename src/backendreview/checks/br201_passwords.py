@@ -1136,7 +1136,7 @@ class WeakPasswordHash(Rule):
                         fix=Fix("Drop the method argument to use werkzeug's default.",
                                 "generate_password_hash(password)"))
             return
-        if parts[0] == "pbkdf2" and len(parts) == 3 and parts[2].isdigit():
+        if parts[0] == "pbkdf2" and len(parts) == 3 and parts[2].isdecimal():
             digest, iterations = parts[1], int(parts[2])
             minimum = _PBKDF2_MIN.get(digest, 600_000)
             if iterations < minimum:

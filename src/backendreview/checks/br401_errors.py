@@ -553,7 +553,7 @@ def _status_of(ctx: FileContext, sink: ast.AST) -> int | None:
         return None
     func = sink.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    if name.startswith("response_") and name[9:].isdigit():
+    if name.startswith("response_") and name[9:].isdecimal():
         return int(name[9:])
     if name.startswith(_CLIENT_ERROR_NAMES):
         return 400

@@ -249,7 +249,7 @@ def _format(node: ast.Call, tainted: Tainted,
         key = name.split(".")[0].split("[")[0]
         if key == "":
             index, auto = auto, auto + 1
-        elif key.isdigit():
+        elif key.isdecimal():
             index = int(key)
         else:
             index = -1

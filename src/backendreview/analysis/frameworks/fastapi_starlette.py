@@ -239,7 +239,7 @@ def _status(ctx: FileContext, node: ast.AST | None) -> int | None:
         return node.value
     if node is not None:
         qn = ctx.qualified_name(node) or ""
-        digits = [p for p in qn.replace(".", "_").split("_") if p.isdigit()]
+        digits = [p for p in qn.replace(".", "_").split("_") if p.isdecimal()]
         if digits:
             return int(digits[0])
     return None

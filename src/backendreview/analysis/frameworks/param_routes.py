@@ -445,7 +445,7 @@ def _bind(params: tuple[str, ...], args: tuple[tuple[str, tuple[Piece, ...]], ..
           ) -> dict[str, tuple[Piece, ...]]:
     out: dict[str, tuple[Piece, ...]] = {}
     for key, pieces in args:
-        if key.isdigit():
+        if key.isdecimal():
             if int(key) < len(params):
                 out[params[int(key)]] = pieces
         elif key in params:

@@ -154,7 +154,7 @@ def _str_format(node: ast.Call, read: Reader, lenient: bool) -> str | None:
         if name == "":
             value = node.args[auto] if auto < len(node.args) else None
             auto += 1
-        elif name.isdigit():
+        elif name.isdecimal():
             index = int(name)
             value = node.args[index] if index < len(node.args) else None
         else:

@@ -232,7 +232,7 @@ class ParamSummaries:
         """parameter_for, knowing the model: `db.counts(query)` on an object a module made
         (`db = Database()`, imported elsewhere) names the method through the object, so the
         receiver is bound, as in `self.counts(query)`."""
-        if callee.kind == "ref" and target.kind == "method" and key.isdigit() and (
+        if callee.kind == "ref" and target.kind == "method" and key.isdecimal() and (
                 target.cls) and not isinstance(self.model.resolve(callee.ref.rsplit(".", 1)[0]),
                                                ClassInfo):
             index = int(key) + 1
@@ -423,7 +423,7 @@ def is_entry_point(name: str, params: Iterable[str], decorators: Iterable[str],
 
 def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:
     """The parameter of `target` that the argument `key` (a position or a keyword) binds."""
-    if not key.isdigit():
+    if not key.isdecimal():
         return key if key in target.params else None
     index = int(key)
     bound = callee.kind in ("self", "super", "selfattr", "typed") or (
