@@ -136,6 +136,13 @@ def parameter_prefix(ctx: FileContext, node: ast.AST) -> str | None:
     return None
 
 
+def prefix_of(ctx: FileContext, node: ast.AST) -> str | None:
+    """A router's written prefix: its text (the empty string included: a router at the
+    root is known), else the parameter it comes from (`parameter_prefix`), else unknown."""
+    text = path_text(ctx, node)
+    return text if text is not None else parameter_prefix(ctx, node)
+
+
 def config_key(node: ast.AST) -> str | None:
     """The key of a Flask-style configuration read: `app.config["LOGIN_URL"]`,
     `current_app.config["X"]`, `config["X"]` (an upper-case constant key)."""

@@ -25,8 +25,8 @@ from .common import (
     literal_str,
     markers,
     object_name,
-    parameter_prefix,
     path_text,
+    prefix_of,
     str_list,
     this_module,
 )
@@ -273,8 +273,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
             if name:
                 framework, kind = found
                 prefix_node = kwarg(call, "prefix")
-                prefix = "" if prefix_node is None else (
-                    path_text(ctx, prefix_node) or parameter_prefix(ctx, prefix_node))
+                prefix = "" if prefix_node is None else prefix_of(ctx, prefix_node)
                 deps = kwarg(call, "dependencies")
                 raw = depends_targets(ctx, [deps]) if deps is not None else []
                 auth, limits = markers(raw)

@@ -40,8 +40,8 @@ from .common import (
     kwarg,
     literal_str,
     object_name,
-    parameter_prefix,
     path_text,
+    prefix_of,
     str_list,
     this_module,
 )
@@ -206,8 +206,7 @@ def call_candidates(ctx: FileContext, call: ast.Call) -> list[object]:
     if built is None or built[1] is not call:
         return []
     prefix_node = call.args[0] if call.args else kwarg(call, "prefix")
-    prefix = "" if prefix_node is None else (
-        path_text(ctx, prefix_node) or parameter_prefix(ctx, prefix_node))
+    prefix = "" if prefix_node is None else prefix_of(ctx, prefix_node)
     name = object_name(ctx, parent.targets[0])
     if name is None:
         return []
