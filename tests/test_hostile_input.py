@@ -396,3 +396,20 @@ def test_a_superscript_digit_in_a_format_field_is_no_rule_failure(tree, capsys):
     assert code == 1
     assert [(f["rule"], f["start_line"]) for f in _by_path(findings)["odd.py"]] == [("BR101", 5)]
     _real_finding_kept(findings)
+
+
+def test_a_table_row_of_a_thousand_joined_literals_is_no_collector_failure(tree, capsys):
+    # The literal-table evaluator (analysis/values.table_value) recursed once per `+`: a
+    # row built of 1,400 joined literals failed the route collector for the file (exit 2).
+    chain = " + ".join(['"a"'] * 1400)
+    (tree / "tables.py").write_text(
+        "from flask import Flask\nfrom flask_restful import Api\n\napp = Flask(__name__)\n\n\n"
+        "def register(api, prefix, rows):\n    for row in rows:\n"
+        "        api.add_resource(row[\"resource\"], prefix + row[\"url\"])\n\n\n"
+        f"register(Api(app), \"/v2\", [{{\"url\": {chain}, \"resource\": None}}])\n",
+        encoding="utf-8")
+    # BR301 reads the route table, so the collector runs on every file
+    findings, code = _json_here(capsys, ".", "--select", "BR000,BR101,BR301")
+    assert code == 1
+    assert "tables.py" not in _by_path(findings)
+    _real_finding_kept(findings)

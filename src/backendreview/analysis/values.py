@@ -483,6 +483,22 @@ def table_value(node: ast.AST, env: dict[str, object]) -> object:
     need: literals, the names `env` binds (the row, the locals assigned from it),
     `row["k"]` / `row[0]`, `.get("k")` / `.pop("k")` of a dict, `"k" in row`, `+` of strings
     and `str.format(**row)`. Raises UnknownValue for anything else."""
+    try:
+        return _table_value(node, env, 0)
+    except TypeError:
+        # an unhashable key (`row[[1]]`, `[1] in row`): no value, as for anything unknown
+        raise UnknownValue from None
+
+
+# Written tables nest a few levels; a `+` chain of a thousand literals must not exhaust the
+# stack (a RecursionError would fail the whole route collector for the file).
+_TABLE_DEPTH = 64
+
+
+def _table_value(node: ast.AST, env: dict[str, object], depth: int) -> object:
+    if depth > _TABLE_DEPTH:
+        raise UnknownValue
+    depth += 1
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
@@ -490,34 +506,36 @@ def table_value(node: ast.AST, env: dict[str, object]) -> object:
             return env[node.id]
         raise UnknownValue
     if isinstance(node, ast.Subscript):
-        base, key = table_value(node.value, env), table_value(node.slice, env)
+        base, key = _table_value(node.value, env, depth), _table_value(node.slice, env, depth)
         if isinstance(base, dict) and key in base:
             return base[key]
         if isinstance(base, tuple | list) and type(key) is int and -len(base) <= key < len(base):
             return base[key]
         raise UnknownValue
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = table_value(node.left, env), table_value(node.right, env)
+        left, right = _table_value(node.left, env, depth), _table_value(node.right, env, depth)
         if isinstance(left, str) and isinstance(right, str):
             return left + right
         raise UnknownValue
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
             node.ops[0], ast.In | ast.NotIn):
-        container = table_value(node.comparators[0], env)
+        container = _table_value(node.comparators[0], env, depth)
         if not isinstance(container, dict):
             raise UnknownValue
-        found = table_value(node.left, env) in container
+        found = _table_value(node.left, env, depth) in container
         return found if isinstance(node.ops[0], ast.In) else not found
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return _method_value(node, node.func.attr, table_value(node.func.value, env), env)
+        return _method_value(node, node.func.attr, _table_value(node.func.value, env, depth), env,
+                             depth)
     raise UnknownValue
 
 
-def _method_value(call: ast.Call, attr: str, base: object, env: dict[str, object]) -> object:
+def _method_value(call: ast.Call, attr: str, base: object, env: dict[str, object],
+                  depth: int) -> object:
     if isinstance(base, dict) and attr in ("get", "pop") and len(call.args) in (1, 2) \
             and not call.keywords:
-        key = table_value(call.args[0], env)
-        default = table_value(call.args[1], env) if len(call.args) == 2 else None
+        key = _table_value(call.args[0], env, depth)
+        default = _table_value(call.args[1], env, depth) if len(call.args) == 2 else None
         if key not in base and len(call.args) == 1:
             raise UnknownValue
         return base.pop(key, default) if attr == "pop" else base.get(key, default)
@@ -525,7 +543,7 @@ def _method_value(call: ast.Call, attr: str, base: object, env: dict[str, object
             k.arg is None for k in call.keywords):
         values: dict[str, object] = {}
         for k in call.keywords:
-            mapping = table_value(k.value, env)
+            mapping = _table_value(k.value, env, depth)
             if not isinstance(mapping, dict):
                 raise UnknownValue
             values.update(mapping)
