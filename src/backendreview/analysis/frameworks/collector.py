@@ -5,6 +5,7 @@ facts; the project phase (routes.merge_routes) puts them together."""
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from ..program.partials import applied, calls_made, is_partial, may_hold_partials
@@ -89,6 +90,12 @@ CALL_NAMES = frozenset().union(SLOWAPI_NAMES, *(m.CALL_NAMES for m in TRIGGERED)
 CALL_SUFFIXES = tuple(sorted({s for m in TRIGGERED for s in m.CALL_SUFFIXES}))
 
 
+# `[{` with any blank space, line ending (CRLF too) or comment between: a list of dict
+# literals, the only shape module_tables reads (a comment runs to its newline: one way to
+# match, no backtracking over `#` rulers)
+_TABLE_OPENING = re.compile(r"\[(?:\s|#[^\n]*\n)*\{")
+
+
 class RouteCollector:
     """Emits route, route_owner, route_mount, view_class, view_func and settings facts."""
 
@@ -127,7 +134,7 @@ class RouteCollector:
         self._eve: eve.FileReader | None = eve.FileReader(ctx)
         # A list of dict literals in a call or a loop importing modules by name
         # (module_tables): written as text before any node is read.
-        self._tables = "[{" in ctx.text.replace(" ", "").replace("\n", "")
+        self._tables = _TABLE_OPENING.search(ctx.text) is not None
         self._imports_modules = "import_module" in ctx.text
 
     @classmethod
