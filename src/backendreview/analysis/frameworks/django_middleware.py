@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 DJANGO_MIDDLEWARE = "django-middleware"
 _METHODS = frozenset({"__call__", "process_view", "process_request"})
 _HANDS_ON = frozenset({"get_response", "process_view", "process_request"})
+# Words of the calls that answer an anonymous user instead of the view: redirects to a
+# login page, 401 / 403 responses (HttpResponseForbidden, HttpResponseRedirect, ...).
+_REFUSING_WORDS = ("redirect", "forbidden", "unauthorized", "denied", "login")
 # What an allow-list is compared with: the resolved URL's name, or the request's path.
 _NAME_ATTRS = frozenset({"url_name"})
 _PATH_ATTRS = frozenset({"path", "path_info"})
@@ -142,15 +145,23 @@ def _class_value(cls: ast.ClassDef, name: str) -> ast.AST | None:
 
 
 def _refuses(stmt: ast.stmt) -> bool:
-    """`return redirect(...)` / `return HttpResponseForbidden()` / `raise PermissionDenied`:
-    anything but handing the request on (`return self.get_response(request)`)."""
+    """`raise PermissionDenied`, `return redirect(...)` / `HttpResponseForbidden()` /
+    `redirect_to_login(...)`, or a response with status 401 / 403: positive evidence only.
+    Handing the request on (`self.get_response(request)`, `super().__call__(request)`, any
+    other call) is no refusal."""
     if isinstance(stmt, ast.Raise):
         return True
     if not (isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call)):
         return False
-    func = stmt.value.func
+    call = stmt.value
+    func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name not in _HANDS_ON
+    if name in _HANDS_ON:
+        return False
+    if any(word in name.lower() for word in _REFUSING_WORDS):
+        return True
+    return any(k.arg in ("status", "status_code") and isinstance(k.value, ast.Constant) and
+               k.value.value in (401, 403) for k in call.keywords)
 
 
 def _is_false(node: ast.AST) -> bool:
