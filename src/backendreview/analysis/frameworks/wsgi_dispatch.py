@@ -22,7 +22,12 @@ DISPATCHERS = frozenset({"werkzeug.middleware.dispatcher.DispatcherMiddleware",
 def dispatcher_mounts(ctx: FileContext, call: ast.Call) -> list[object]:
     if (ctx.qualified_name(call.func) or "") not in DISPATCHERS or len(call.args) != 2:
         return []
-    parent = object_name(ctx, call.args[0])
+    root = call.args[0]
+    # `app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {...})`, Flask's own idiom: the
+    # mounts hang off the app whose WSGI callable is wrapped
+    if isinstance(root, ast.Attribute) and root.attr == "wsgi_app":
+        root = root.value
+    parent = object_name(ctx, root)
     mapping: ast.AST | None = call.args[1]
     if isinstance(mapping, ast.Name):
         bindings = ctx.semantic.lookup(mapping.id, mapping)[1]
