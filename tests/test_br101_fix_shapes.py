@@ -62,6 +62,13 @@ APP = '''
         conn = pyodbc.connect("DSN=news")
         level = request.args["level"]
         return conn.execute(f"SET TRANSACTION ISOLATION LEVEL {level}")
+
+
+    @app.post("/people")
+    def add_person():
+        name = request.json["name"]
+        with driver.session() as session:
+            return session.run(f"CREATE (p:Person {{name: '{name}'}})").data()
 '''
 
 
@@ -74,7 +81,7 @@ def _findings(tmp_path: Path, monkeypatch) -> dict[int, object]:
 
 def test_fix_follows_the_statement_each_value_sits_in(tmp_path: Path, monkeypatch) -> None:
     by_line = _findings(tmp_path, monkeypatch)
-    assert sorted(by_line) == [16, 23, 30, 36, 43, 50]
+    assert sorted(by_line) == [16, 23, 30, 36, 43, 50, 57]
 
     exec_fix = by_line[16].fix
     # the leading SET NOCOUNT ON does not make the EXEC's value unbindable
@@ -109,6 +116,11 @@ def test_other_query_languages_get_dollar_name_parameters(tmp_path: Path, monkey
     assert cypher.message.startswith("Cypher passed to `session.run()`")
     assert cypher.fix.suggestion == ('session.run("MATCH (p:Person) WHERE p.name = $name '
                                      'RETURN p", {"name": name})')
+    # CREATE is Cypher's insert, not SQL's DDL: its values bind like any other
+    created = by_line[57]
+    assert created.fix.suggestion == ('session.run("CREATE (p:Person {name: $name})", '
+                                      '{"name": name})')
+    ast.parse(created.fix.suggestion)
 
 
 SECOND_ORDER = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "second_order"

@@ -556,7 +556,7 @@ def _placeholder(style: str, index: int, name: str) -> str:
 
 
 def _rewrite(ctx, build: StringBuild, style: str,  # type: ignore[no-untyped-def]
-             kept: frozenset[int] = frozenset()):
+             kept: frozenset[int] = frozenset(), language: str = "SQL"):
     """New SQL text with placeholders, the parameter expressions, and whether every
     interpolation sat where a bound parameter can stand. `kept`: values that stay in the
     text as they are written."""
@@ -607,7 +607,8 @@ def _rewrite(ctx, build: StringBuild, style: str,  # type: ignore[no-untyped-def
         elif (not _VALUE_CONTEXT.search(sql) or _IDENTIFIER_CONTEXT.search(sql)
               or _AGGREGATE_OPEN.search(sql) or _is_fragment(ctx, value)):
             parameterizable = False
-        if _UNBINDABLE.match(_SQL_COMMENTS.sub("", _statement_at(sql), count=1)):
+        if language == "SQL" and _UNBINDABLE.match(
+                _SQL_COMMENTS.sub("", _statement_at(sql), count=1)):
             # the statement this value sits in (SET, DDL, ...) takes no parameters; a
             # leading `SET NOCOUNT ON;` says nothing of the `EXEC ... @a = '{v}'` after it
             parameterizable = False
@@ -700,7 +701,7 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
                                "where the values go and pass the values as parameters of "
                                "this call.", suggestion=None)
     style = sink.style if sink.style != UNKNOWN else _style_in_use(call, build)
-    sql, params, parameterizable = _rewrite(ctx, build, style, kept)
+    sql, params, parameterizable = _rewrite(ctx, build, style, kept, sink.language)
     has_static = any((p.numeric or id(p.value) in kept) and p.value is not None
                      for p in build.pieces)
     if has_static and any("{" in (p.text or "") or "}" in (p.text or "") for p in build.pieces):
@@ -728,7 +729,8 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
             "placeholders; where callers must send their own SQL, accept it only from "
             "trusted code or run it under a read-only role with a statement check."),
             suggestion=None)
-    if not parameterizable and all(
+    # SQL's statement kinds only: Cypher binds `$name` in CREATE, InfluxQL in SHOW ... WHERE
+    if not parameterizable and sink.language == "SQL" and all(
             _UNBINDABLE.match(_SQL_COMMENTS.sub("", statement, count=1))
             for statement in sql.split(";") if _has_placeholder(statement, style)):
         description = (
