@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from backendreview.analysis.program import ProgramModel, program_of
+from backendreview.cli import main
 from backendreview.config import Config
 from backendreview.engine import finish, review_source, run
 from backendreview.metadata import load_rule_docs
@@ -56,3 +58,12 @@ def project_findings(tmp_path: Path, files: dict[str, str], rules: str,
     monkeypatch.chdir(tmp_path)
     return run([Path(".")], Config(root=tmp_path, select=tuple(rules.split(","))),
                jobs=1).findings
+
+
+def route_rows(capsys: pytest.CaptureFixture[str], root: Path) -> list[tuple[str, str, str]]:
+    """(methods, path, handler) of each row `backendreview routes` prints for `root`, in the
+    table's order; the command must succeed."""
+    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return [(",".join(r["methods"]), r["path"], r["handler"]) for r in json.loads(out.out)]

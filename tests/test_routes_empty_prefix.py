@@ -3,12 +3,7 @@ session's prefix reading took `""` for "no text" and fell through to the paramet
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from backendreview.cli import main
-
-from .projects import app_package
+from .projects import app_package, route_rows
 
 ROUTERS = '''from fastapi import APIRouter, FastAPI
 from starlette.routing import Router
@@ -33,14 +28,6 @@ api.include_router(nested)
 '''
 
 
-def _routes(capsys, root: Path) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return sorted((",".join(r["methods"]), r["path"], r["handler"])
-                  for r in json.loads(out.out))
-
-
 def test_an_empty_router_prefix_is_the_root(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    rows = _routes(capsys, app_package(tmp_path, {"routers.py": ROUTERS}))
+    rows = sorted(route_rows(capsys, app_package(tmp_path, {"routers.py": ROUTERS})))
     assert rows == [("GET", "/items", "list_items"), ("GET", "/v1/things", "list_things")]

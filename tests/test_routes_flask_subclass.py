@@ -10,6 +10,7 @@ from pathlib import Path
 from backendreview.cli import main
 
 from .projects import app_package as _project
+from .projects import route_rows
 
 BASE = '''from flask import Blueprint
 
@@ -19,13 +20,6 @@ class Module(Blueprint):
         kwargs.setdefault("url_prefix", "/" + name)
         super().__init__(name, import_name, **kwargs)
 '''
-
-
-def _routes(capsys, root: Path) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return [(",".join(r["methods"]), r["path"], r["handler"]) for r in json.loads(out.out)]
 
 
 def test_subclass_prefix_from_init_default(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +34,7 @@ bp = Module(NAME, __name__)
 def drop(job_id):
     return jsonify({})
 '''})
-    assert _routes(capsys, root) == [("DELETE", "/jobs/<int:job_id>", "drop")]
+    assert route_rows(capsys, root) == [("DELETE", "/jobs/<int:job_id>", "drop")]
 
 
 def test_own_init_signature_leaves_prefix_unknown(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +55,7 @@ bp = JobsModule(__name__)
 def everything():
     return jsonify([])
 '''})
-    assert _routes(capsys, root) == [("GET", "{?}/all", "everything")]
+    assert route_rows(capsys, root) == [("GET", "{?}/all", "everything")]
 
 
 def test_class_named_blueprint_not_from_flask_is_no_router(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +78,7 @@ panel = Panel()
 def show():
     return jsonify({})
 '''})
-    assert _routes(capsys, root) == []
+    assert route_rows(capsys, root) == []
 
 
 def test_rule_run_alone_sees_subclass_routes(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

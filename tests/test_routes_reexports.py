@@ -6,12 +6,9 @@ than in a route fixture project, where test_handler_agreement holds both answers
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from backendreview.cli import main
-
-from .projects import app_package
+from .projects import app_package, route_rows
 
 PACKAGE = '''from flask import Blueprint
 
@@ -56,13 +53,6 @@ server.register_blueprint(views.files)
 '''
 
 
-def _routes(capsys, root: Path) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return [(",".join(r["methods"]), r["path"], r["handler"]) for r in json.loads(out.out)]
-
-
 def _project(tmp_path: Path) -> Path:
     root = app_package(tmp_path, {"drawings.py": DRAWINGS, "views.py": VIEWS,
                                   "server.py": SERVER})
@@ -71,12 +61,12 @@ def _project(tmp_path: Path) -> Path:
 
 
 def test_reexported_flask_blueprint_is_a_blueprint(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    rows = _routes(capsys, _project(tmp_path))
+    rows = route_rows(capsys, _project(tmp_path))
     assert ("DELETE", "/files/<file_id>", "delete_file") in rows
 
 
 def test_project_class_named_blueprint_registers_nothing(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    rows = _routes(capsys, _project(tmp_path))
+    rows = route_rows(capsys, _project(tmp_path))
     assert not any(handler == "cable" for _, _, handler in rows), rows
     assert rows == [("DELETE", "/files/<file_id>", "delete_file")]
 
@@ -94,5 +84,5 @@ def test_flask_smorest_blueprint_keeps_its_prefix(tmp_path, capsys) -> None:  # 
                      "from .blueprint import api_bp\n\nserver = Flask(__name__)\n"
                      "api = Api(server)\napi.register_blueprint(api_bp)\n",
     })
-    assert _routes(capsys, root) == [("DELETE", "/api/people/<handle>", "delete_person")]
+    assert route_rows(capsys, root) == [("DELETE", "/api/people/<handle>", "delete_person")]
 
