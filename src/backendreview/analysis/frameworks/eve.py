@@ -412,20 +412,6 @@ class FileReader:
                                                  ctx.path, node.lineno))
 
 
-def file_facts(ctx: FileContext) -> list[object]:
-    """Every Eve fact of one file, in one pass of its own over the nodes (the route
-    collector reads them in its walk instead: `FileReader`)."""
-    reader = FileReader(ctx)
-    by_type = {ast.ClassDef: reader.on_class, ast.FunctionDef: reader.on_function,
-               ast.AsyncFunctionDef: reader.on_function, ast.Call: reader.on_call,
-               ast.Assign: reader.on_assign}
-    for node in ctx.semantic.nodes or list(ast.walk(ctx.tree)):
-        read = by_type.get(type(node))  # exact types, as the parser makes them
-        if read is not None:
-            read(node)
-    return reader.facts
-
-
 # -- project phase -------------------------------------------------------------------------
 _REGEX_PARAM = re.compile(r"<regex\((?:[^()]|\([^()]*\))*\):(\w+)>")
 
@@ -592,4 +578,4 @@ def _resource_routes(name: str, values: dict[str, Value], settings: list[EveSett
 
 
 __all__ = ["EVE_ITEM_ID", "EveAppFact", "EveCallFact", "EveClassFact", "EveDomainFact",
-           "EveRegistrarFact", "EveSettingFact", "eve_routes", "file_facts"]
+           "EveRegistrarFact", "EveSettingFact", "eve_routes"]
