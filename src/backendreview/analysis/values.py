@@ -490,6 +490,15 @@ def table_value(node: ast.AST, env: dict[str, object]) -> object:
         raise UnknownValue from None
 
 
+def table_string(node: ast.AST, env: dict[str, object]) -> str | None:
+    """`table_value` when it is a string; None for any other value or an unknown one."""
+    try:
+        value = table_value(node, env)
+    except UnknownValue:
+        return None
+    return value if isinstance(value, str) else None
+
+
 # Written tables nest a few levels; a `+` chain of a thousand literals must not exhaust the
 # stack (a RecursionError would fail the whole route collector for the file).
 _TABLE_DEPTH = 64

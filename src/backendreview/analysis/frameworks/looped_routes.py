@@ -27,7 +27,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ..values import UnknownValue, table_value
+from ..values import table_string
 from .common import object_name, this_module
 from .routes import RouteFact
 
@@ -133,15 +133,7 @@ def returned_rows(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
 def _row(node: ast.Tuple) -> tuple[str | None, ...]:
     """The row's strings (None where an item is no string the literal-table evaluator
     tells without names: a handler, a computed item)."""
-    return tuple(_text(e) for e in node.elts)
-
-
-def _text(node: ast.AST) -> str | None:
-    try:
-        value = table_value(node, {})
-    except UnknownValue:
-        return None
-    return value if isinstance(value, str) else None
+    return tuple(table_string(e, {}) for e in node.elts)
 
 
 def expand_looped_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:

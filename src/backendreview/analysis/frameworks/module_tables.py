@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
-from ..values import UnknownValue, table_value
+from ..values import table_string
 from .call_bindings import CallArgFact, params_facts, reference
 from .common import literal_str, literal_strings, object_name, this_module
 from .routes import HandlerInfo, MountFact, OwnerFact, Resolver, RouteFact
@@ -135,7 +135,8 @@ def table_call(ctx: FileContext, call: ast.Call) -> list[object]:
         values: list[tuple[str, str]] = []
         for key, value in zip(entry.keys, entry.values, strict=False):
             k = literal_str(key)
-            v = _string(ctx, value)
+            # a row's string: literals, `__name__` (this module's name) and `+` of those
+            v = table_string(value, {"__name__": this_module(ctx)})
             if k is None or v is None:
                 return []
             values.append((k, v))
@@ -156,15 +157,6 @@ def table_call(ctx: FileContext, call: ast.Call) -> list[object]:
     out: list[object] = [TableCallFact(callee, tuple(args), table[0], tuple(rows), ctx.path,
                                        call.lineno)]
     return out + params_facts(ctx, call, [v for _, kind, v in args if kind == "ref"])
-
-
-def _string(ctx: FileContext, node: ast.AST) -> str | None:
-    """A row's string: literals, `__name__` (this module's name) and `+` of those."""
-    try:
-        value = table_value(node, {"__name__": this_module(ctx)})
-    except UnknownValue:
-        return None
-    return value if isinstance(value, str) else None
 
 
 # -- per file: the registrar ---------------------------------------------------------------
