@@ -1281,13 +1281,10 @@ def _checked_against_fixed_set(ctx: FileContext, arg: ast.expr) -> bool:
     function = ctx.semantic.enclosing_function(arg)
     if function is None:
         return False
-    tested: dict[int, frozenset[str]] = ctx.__dict__.setdefault("_membership_tested", {})
-    names = tested.get(id(function))
-    if names is None:
-        names = tested[id(function)] = frozenset(
-            node.left.id for node in ast.walk(function)
-            if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name)
-            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops))
+    names = ctx.memo("membership_tested", function, lambda: frozenset(
+        node.left.id for node in ast.walk(function)
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name)
+        and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)))
     return arg.id in names and guarded(ctx, arg, validators=False)
 
 
