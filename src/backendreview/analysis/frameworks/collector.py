@@ -13,6 +13,7 @@ from . import (
     aiohttp,
     appbuilder,
     auth_middleware,
+    blueprint_verbs,
     call_bindings,
     config_paths,
     connexion_spec,
@@ -43,7 +44,7 @@ from . import (
     wsgi_dispatch,
 )
 from .common import assigned_target, dependency_alias, kwarg
-from .routes import SettingsFact
+from .routes import OwnerFact, SettingsFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -65,7 +66,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
-              "DeferredWrapFact": "deferred_wrap",
+              "DeferredWrapFact": "deferred_wrap", "SelfCallFact": "self_call",
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
@@ -121,6 +122,7 @@ class RouteCollector:
         # Functions that may render a page (html_pages.page_function): only a file that
         # names a template or an HTML response can hold one.
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
+        self._subclass_owners: set[OwnerFact] = set()  # emitted by flask.subclass_route
         self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
         self.tastypie = tastypie_api.active(ctx)
         # Per-file call gates, each exact (visit_Call, _visit_call): the callee names bound
@@ -385,6 +387,14 @@ class RouteCollector:
             # plugin module may import no framework.
             self._emit(flask_plugins.deferred_routes(
                 self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
+        if not self.active and node.decorator_list:
+            # `@rest.get("/leases")` on an instance of a project class defined elsewhere: a
+            # candidate the project phase keeps only for a Blueprint subclass's routes.
+            for dec in node.decorator_list:
+                found = [f for f in flask.subclass_route(self.ctx, node, dec)
+                         if f not in self._subclass_owners]  # each owner once
+                self._subclass_owners.update(f for f in found if isinstance(f, OwnerFact))
+                self._emit(found)
         if not self.active:
             return
         if self.flask and node.decorator_list:
@@ -464,6 +474,9 @@ class RouteCollector:
             init = flask_subclasses.blueprint_init(self.ctx, node)
             if init is not None:
                 self._emit([init])
+            if node.bases:
+                # methods that hand on to their instance's (`get` -> `self.route`)
+                self._emit(blueprint_verbs.self_calls(self.ctx, node))
         fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
         if fact is not None:
             self._emit([fact])

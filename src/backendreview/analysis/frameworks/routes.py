@@ -119,6 +119,10 @@ class RouteFact:
     # Flask: the owner was built from this class, which is not flask's: a route only when the
     # class derives from flask.Blueprint (frameworks/flask_subclasses, project phase).
     owner_class: str | None = None
+    # `@obj.get(...)` with `obj` built from a project class (`owner_class`): the decorator is
+    # that class's own `get` or flask's; the project phase follows it to `self.route(...)`
+    # and takes the methods from there (frameworks/blueprint_verbs).
+    class_verb: str = ""
     # `X.route` of a project decorator that only marks the method for a blueprint built later
     # (frameworks/flask_plugins): kept only if X.route is one; `owner` is the method's class.
     deferred_to: str | None = None
