@@ -33,6 +33,7 @@ from . import (
     guards,
     html_pages,
     looped_routes,
+    marked_routes,
     module_tables,
     param_routes,
     principal,
@@ -67,6 +68,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
               "DeferredWrapFact": "deferred_wrap", "SelfCallFact": "self_call",
+              "MarkDecoratorFact": "mark_decorator", "MarkReaderFact": "mark_reader",
+              "ClassTableFact": "class_table",
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
@@ -148,6 +151,19 @@ class RouteCollector:
     def _emit(self, facts: list[object]) -> None:
         for fact in facts:
             self.ctx.emit_fact(FACT_KINDS[type(fact).__name__], fact)
+
+    def _marked(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Routes a project decorator marks for a loop that mounts them (marked_routes): the
+        decorator, the reader, the candidates. Their modules may import no framework."""
+        if isinstance(node, ast.FunctionDef) and not node.decorator_list:
+            self._emit([f for f in [marked_routes.mark_decorator(self.ctx, node),
+                                    marked_routes.class_table(self.ctx, node)] if f])
+        if self.ctx.memo("mark-reader", self.ctx.tree,
+                         lambda: ".route" in self.ctx.text and "__" in self.ctx.text):
+            self._emit([f for f in [marked_routes.mark_reader(self.ctx, node)] if f])
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Call) and dec.keywords:
+                self._emit([f for f in [marked_routes.marked_route(self.ctx, node, dec)] if f])
 
     def _emit_owned(self, node: ast.AST, facts: list[object]) -> None:
         """Route and mount facts, with the parameters of the functions around `node` that
@@ -387,6 +403,8 @@ class RouteCollector:
             # plugin module may import no framework.
             self._emit(flask_plugins.deferred_routes(
                 self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
+        if not self.ctx.__dict__.get("_collecting_routes", False):
+            self._marked(node)
         if not self.active and node.decorator_list:
             # `@rest.get("/leases")` on an instance of a project class defined elsewhere: a
             # candidate the project phase keeps only for a Blueprint subclass's routes.
