@@ -68,6 +68,8 @@ class AgentsImpl:
 
 SERVER = '''import inspect
 
+from starlette.routing import Route
+
 from app.apis import Agents, Jobs
 from app.version import API_VERSION
 
@@ -84,7 +86,7 @@ def all_routes():
                 continue
             webmethod = method.__webmethod__
             path = f"/{API_VERSION}/{webmethod.route.lstrip('/')}"
-            routes.append((path, webmethod.method, name))
+            routes.append(Route(path=path, methods=[webmethod.method], name=name))
     return routes
 '''
 
@@ -116,8 +118,26 @@ def test_without_a_table_the_protocols(tmp_path, capsys) -> None:  # type: ignor
         ("POST", "{?}/batch/run", "run")]
 
 
+CLIENT = '''import inspect
+
+import httpx
+
+from app.apis import Agents
+from app.version import API_VERSION
+
+
+def client_for(protocol, base_url):
+    urls = {}
+    for name, method in inspect.getmembers(protocol):
+        if hasattr(method, "__webmethod__"):
+            urls[name] = f"{base_url}/{API_VERSION}/{method.__webmethod__.route.lstrip('/')}"
+    return httpx.AsyncClient(), urls
+'''
+
+
 def test_no_reader_no_routes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    # The same decorators with no function reading `__webmethod__`: nothing is mounted.
-    root = _project(tmp_path, {"schema.py": SCHEMA, "apis.py": APIS,
+    # The same decorators with no server reading `__webmethod__` (a client builds request
+    # URLs from it): nothing is mounted.
+    root = _project(tmp_path, {"schema.py": SCHEMA, "apis.py": APIS, "client.py": CLIENT,
                                "version.py": 'API_VERSION = "v1"\n'})
     assert route_rows(capsys, root) == []

@@ -10,7 +10,9 @@ Three halves, each per file, put together in the project phase (`resolve_marked_
 - the reader: a function that reads that dunder attribute in a loop (`m.__webmethod__`,
   `hasattr(m, "__webmethod__")`) and builds the path in an f-string ending with the mark's
   `.route` (`MarkReaderFact`); the parts before it (literals, module constants, resolved
-  through the program model) are the routes' prefix;
+  through the program model) are the routes' prefix. It must call a web framework's own
+  class or function (`starlette.routing.Route(path=...)`): a client building request URLs
+  from the same marks mounts nothing;
 - the candidates: methods of module-level classes decorated `@F(route="/...",
   method="GET")` with `F` a name of the project (`RouteFact.marked_by`).
 A candidate is kept only when `F` resolves to a marking decorator whose attribute a reader
@@ -20,9 +22,10 @@ a dict of classes returned by a function the reader calls (`ClassTableFact`: lla
 `typing.Protocol` (a documented heuristic: the walked classes are interfaces, and an
 implementation repeating the decorator on its own methods, a provider's, is not mounted a
 second time). A candidate without a literal `method=` is dropped: the method the reader then
-picks is its own code's choice. A prefix part that is neither a literal nor a module
-constant leaves the prefix unknown (`{?}`). The owner of the routes is
-the reader (an app at the root, with the prefix it writes)."""
+picks is its own code's choice. The routes the reader itself builds from the marks
+(`Route(path=path, ...)`) are those routes, not routes of their own. A prefix part that is
+neither a literal nor a module constant leaves the prefix unknown (`{?}`). The owner of the
+routes is the reader (an app at the root, with the prefix it writes)."""
 
 from __future__ import annotations
 
@@ -45,7 +48,11 @@ PROTOCOL_CLASSES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 _PYTHON_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__", "__module__",
                              "__class__", "__dict__", "__wrapped__", "__func__", "__self__",
                              "__annotations__", "__init__", "__call__", "__code__",
-                             "__defaults__", "__kwdefaults__", "__mro__", "__bases__"})
+                             "__defaults__", "__kwdefaults__", "__mro__", "__bases__",
+                             "__signature__"})
+# The web frameworks a reader may build its routes with, by top-level module.
+_FRAMEWORKS = {"starlette": "starlette", "fastapi": "fastapi", "aiohttp": "aiohttp",
+               "flask": "flask", "quart": "flask"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,8 @@ class MarkReaderFact:
     line: int
     # the functions it calls (qualified): a table of classes one returns is what it walks
     calls: tuple[str, ...] = ()
+    end_line: int = 0  # its last line: the `Route(path=path, ...)` it builds there are
+    #                    the marked routes, not routes of their own
 
 
 @dataclass(frozen=True)
@@ -165,11 +174,19 @@ def mark_reader(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
             written, prefix = True, _prefix(ctx, node)
     if not attrs or not written:
         return None
-    framework = "fastapi" if ctx.semantic.is_imported("fastapi") else "starlette"
+    # A server, not a client building URLs from the same marks (`httpx` requests): it
+    # builds its routes with a web framework's own classes (`starlette.routing.Route`).
+    framework = next((_FRAMEWORKS[ref.split(".", 1)[0]] for node in ast.walk(func)
+                      if isinstance(node, ast.Call) and
+                      (ref := ctx.qualified_name(node.func) or "").split(".", 1)[0]
+                      in _FRAMEWORKS), None)
+    if framework is None:
+        return None
     calls = {ref for node in ast.walk(func) if isinstance(node, ast.Call) and
              isinstance(node.func, ast.Name) and (ref := _ref(ctx, node.func)) is not None}
     return MarkReaderFact(f"{this_module(ctx)}.{func.name}", tuple(sorted(attrs)), prefix,
-                          framework, ctx.path, func.lineno, tuple(sorted(calls)))
+                          framework, ctx.path, func.lineno, tuple(sorted(calls)),
+                          func.end_lineno or func.lineno)
 
 
 def _in_loop(ctx: FileContext, node: ast.AST, stop: ast.AST) -> bool:
@@ -278,6 +295,9 @@ def resolve_marked_routes(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
                                             _resolved(model, reader.prefix), file=reader.file,
                                             line=reader.line)
         kept.append(replace(route, owner=reader.func, framework=reader.framework))
+    used = [r for r in facts.get("mark_reader", []) if r.func in owners]
+    kept = [r for r in kept if r.marked_by or not any(
+        r.file == u.file and u.line <= r.span.start_line <= u.end_line for u in used)]
     out = dict(facts)
     out["route"] = kept
     out["route_owner"] = [*facts.get("route_owner", []), *owners.values()]
