@@ -159,3 +159,37 @@ app.register_blueprint(other)
 '''})
     assert sorted(route_rows(capsys, root)) == [("GET", "/api/v1/leases", "leases"),
                                                 ("GET", "/other/x", "x")]
+
+
+def test_a_tests_app_does_not_place_the_projects_blueprint(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # test_views.py registers the project's blueprint on its own app under another prefix:
+    # no served app is a test's, so the blueprint keeps its own "/v1". A blueprint the test
+    # defines itself stays under the test's app (near miss).
+    root = _project(tmp_path, {"views.py": '''import flask
+
+bp = flask.Blueprint("v1", __name__, url_prefix="/v1")
+
+
+@bp.route("/leases")
+def leases():
+    return []
+''', "test_views.py": '''import flask
+
+from app import views
+
+local = flask.Blueprint("local", __name__)
+
+
+@local.route("/probe")
+def probe():
+    return "ok"
+
+
+def make_app():
+    app = flask.Flask(__name__)
+    app.register_blueprint(views.bp, url_prefix="/other")
+    app.register_blueprint(local, url_prefix="/t")
+    return app
+'''})
+    assert sorted(route_rows(capsys, root)) == [("GET", "/t/probe", "probe"),
+                                                ("GET", "/v1/leases", "leases")]

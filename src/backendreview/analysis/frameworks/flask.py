@@ -8,6 +8,7 @@ import ast
 import builtins
 from typing import TYPE_CHECKING
 
+from ..paths import is_test_path
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -23,6 +24,7 @@ from .common import (
     object_name,
     path_text,
     str_list,
+    this_module,
     written_source,
 )
 from .flask_plugins import in_registrar
@@ -313,6 +315,13 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                                line=call.lineno))
     if attr == "register_blueprint":
         child = arg_or_kw(call, 0, "blueprint")
+        child_ref = child_name(ctx, child) if child else None
+        if child_ref and is_test_path(ctx.policy_path) and \
+                not child_ref.startswith(this_module(ctx) + "."):
+            # A test's app registering the project's blueprint (`app.register_blueprint(
+            # leases.rest, url_prefix="/v1")`): no served app is a test's, so the blueprint
+            # keeps its own place (as django.py and param_routes treat a test's calls).
+            return facts
         prefix_node = kwarg(call, "url_prefix")
         # No url_prefix= keeps the blueprint's own prefix: mount with "". One given
         # replaces it (flask's BlueprintSetupState reads the blueprint's only when none is).

@@ -334,6 +334,8 @@ def _walked(model: ProgramModel, reader: MarkReaderFact, cls_ref: str,
 def _resolved(model: ProgramModel, parts: tuple[tuple[str, str], ...] | None) -> str | None:
     """The prefix text, module constants looked up through the imports; None when one is
     not a literal string of the project."""
+    from .param_routes import _constant
+
     if parts is None:
         return None
     out = ""
@@ -341,26 +343,11 @@ def _resolved(model: ProgramModel, parts: tuple[tuple[str, str], ...] | None) ->
         if kind == "lit":
             out += value
             continue
-        text = _constant(model, value)
+        text = _constant(model, value)  # at the whole model's level (the route rules')
         if text is None:
             return None
         out += text
     return out.rstrip("/")
-
-
-def _constant(model: ProgramModel, ref: str) -> str | None:
-    for _depth in range(8):
-        module_name, _dot, name = ref.rpartition(".")
-        module = model.module_of(module_name) if module_name else None
-        if module is None:
-            return None
-        if name in module.constants:
-            return module.constants[name]
-        target = module.imports.get(name)
-        if target is None:
-            return None
-        ref = target
-    return None
 
 
 __all__ = [
