@@ -98,6 +98,8 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
             return None
         # `@rest.get(...)`: the project class's own `get` or flask's (project phase)
         class_verb = "" if attr == "route" else attr
+        if class_verb and ctx.__dict__.get("_collecting_routes", False):
+            return None  # the per-file question cannot follow the class's `get`: no answer
     elif reexport_only(ctx) and constructor(ctx, dec.func.value) not in APPS:
         owner_class = constructor(ctx, dec.func.value)
     if handler is None:
