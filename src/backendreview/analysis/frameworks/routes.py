@@ -131,6 +131,9 @@ class RouteFact:
     path_source: str = ""
     # Django: the pattern's `name=` (a middleware's allow-list may name it).
     url_name: str = ""
+    # Flask: `self.app` of a class that never assigns it (frameworks/flask.held_app): a
+    # route only when a base class holds an app there (instance_owners.inherited_mounts).
+    inherited_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -596,6 +599,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .instance_owners import inherited_mounts
 
     mounts += inherited_mounts(facts, mounts, route_facts)  # `Sub.router` is `Base.router`
+    inherited = {m.child for m in mounts}
+    route_facts = [r for r in route_facts if not r.inherited_owner or r.owner in inherited]
     mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
