@@ -527,6 +527,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if owner.name not in owners or owners[owner.name].framework == "drf":
             owners[owner.name] = owner
     mounts: list[MountFact] = list(facts.get("route_mount", []))
+    from .django_decorated_patterns import group_mounts
+
+    mounts += group_mounts(facts)  # `urls += decorated_patterns([login_required], ...)`
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
     view_resolver = Resolver(sorted(views))
     drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
