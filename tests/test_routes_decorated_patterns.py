@@ -2,7 +2,8 @@
 `decorated_patterns`), on the fixtures/routes/django_decorated_patterns project: the
 patterns written in the call and the starred lists it is handed sit below the list the
 result goes into, with the decorators in the auth column (a project decorator judged by its
-body); a helper of the same shape whose body decorates nothing leaves them as they were."""
+body); a helper of the same shape whose body decorates nothing leaves them as they were.
+Django's `i18n_patterns(...)` serves its patterns below the language code (`<lang>/`)."""
 
 from __future__ import annotations
 
@@ -27,19 +28,19 @@ def _rows(capsys) -> dict[str, tuple[str, ...]]:  # type: ignore[no-untyped-def]
 
 def test_patterns_written_in_the_call_carry_its_decorators(capsys) -> None:  # type: ignore[no-untyped-def]
     rows = _rows(capsys)
-    assert rows["/me/"] == (LOGIN,)
+    assert rows["/<lang>/me/"] == (LOGIN,)
     # `url.callback = decorator(url.callback)`: the view wrapped directly.
-    assert rows["/stats/"] == (LOGIN,)
+    assert rows["/<lang>/stats/"] == (LOGIN,)
     assert rows["/"] == ()
 
 
 def test_starred_lists_are_mounted_with_the_decorators(capsys) -> None:  # type: ignore[no-untyped-def]
     rows = _rows(capsys)
     # staff_only refuses anonymous callers in its wrapper (frameworks/guards).
-    assert rows["/map/<int:map_id>/update/"] == ("staff_only (aborts for anonymous users)",)
-    assert rows["/map/<int:map_id>/delete/"] == ("staff_only (aborts for anonymous users)",)
+    assert rows["/<lang>/map/<int:map_id>/update/"] == ("staff_only (aborts for anonymous users)",)
+    assert rows["/<lang>/map/<int:map_id>/delete/"] == ("staff_only (aborts for anonymous users)",)
     # Decorated by two calls (login_required, then never_cache): one route, both applied.
-    assert rows["/map/<int:map_id>/layer/"] == (LOGIN,)
+    assert rows["/<lang>/map/<int:map_id>/layer/"] == (LOGIN,)
 
 
 def test_a_helper_that_decorates_nothing_changes_nothing(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -47,5 +48,15 @@ def test_a_helper_that_decorates_nothing_changes_nothing(capsys) -> None:  # typ
     # named_patterns returns its patterns but only renames them: the written pattern stays
     # in the list it was written in, undecorated; the starred list it is handed is mounted
     # nowhere the code shows.
-    assert rows["/renamed/"] == ()
+    assert rows["/<lang>/renamed/"] == ()
     assert rows["{?}/listed/"] == ()
+
+
+def test_i18n_patterns_serve_below_the_language_code(capsys) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(capsys)
+    assert "/<lang>/about/" in rows
+    assert "/about/" not in rows
+    # prefix_default_language=False: the default language's paths carry no prefix.
+    assert "/help/" in rows
+    # A pattern outside i18n_patterns keeps its path.
+    assert "/" in rows

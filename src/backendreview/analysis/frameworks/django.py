@@ -113,14 +113,15 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
     """The module-level list a URL pattern belongs to: assigned in it (`urlpatterns = [...]`,
     `tmp = [...]` in a module-level loop) or added to it (`urlpatterns.append(path(...))`,
     `.insert(0, ...)`, `.extend([...])`)."""
-    from .django_decorated_patterns import assigned_list, group_call, group_name
+    from .django_decorated_patterns import assigned_list, group_call, group_name, pattern_args
 
     prev: ast.AST = call
     for anc in ctx.semantic.ancestors(call):
         inline = _inline_included(ctx, anc)
         if inline is not None:
             return inline
-        if isinstance(anc, ast.Call) and prev in anc.args[1:] and group_call(ctx, anc) and \
+        if isinstance(anc, ast.Call) and group_call(ctx, anc) and \
+                any(prev is a for a in pattern_args(ctx, anc)) and \
                 assigned_list(ctx, anc) is not None:
             # `urls += decorated_patterns([login_required], path(...))`: the patterns
             # written in the call are a list of their own (django_decorated_patterns).

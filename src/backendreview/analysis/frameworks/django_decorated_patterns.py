@@ -36,6 +36,11 @@ frameworks/guards). Any other function mounts the written patterns plainly, as t
 they were written in, and the starred lists not at all: what it does with them is not told.
 A list decorated by several calls carries every call's decorators (the helper changes the
 pattern objects in place), and is mounted once.
+
+Django's own `i18n_patterns(path(...), *urls)` is a group of the same kind without
+decorators: its patterns are served below the active language's code, shown as `<lang>/`
+(nothing with `prefix_default_language=False`, where the default language has none). A list
+handed back to itself (`urlpatterns = i18n_patterns(*urlpatterns)`) is left as it was.
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ if TYPE_CHECKING:
 _PATTERN_CLASSES = ("RegexURLPattern", "URLPattern")
 _PATTERN_MODULES = ("django.urls", "django.core.urlresolvers", "django.conf.urls")
 _VIEW_ATTRS = frozenset({"callback", "_callback", "func"})
+# Django's own: the patterns it is given served below the active language's code.
+I18N_PATTERNS = frozenset({"django.conf.urls.i18n.i18n_patterns"})
+LANGUAGE_PREFIX = "<lang>/"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class PatternGroupFact:
     lists: tuple[str, ...]  # the starred lists passed
     file: str
     line: int
+    prefix: str | None = None  # i18n_patterns: the language prefix its patterns sit below
 
 
 # -- per file: the helper ----------------------------------------------------------------------
@@ -137,17 +146,35 @@ def _is_pattern(ctx: FileContext, arg: ast.expr) -> bool:
     return isinstance(arg, ast.Call) and (ctx.qualified_name(arg.func) or "") in PATH_FUNCS
 
 
+def _patterns_among(ctx: FileContext, args: list[ast.expr]) -> bool:
+    return any(_is_pattern(ctx, a) or (isinstance(a, ast.Starred) and isinstance(
+        a.value, ast.Name)) for a in args)
+
+
+def i18n_call(ctx: FileContext, call: ast.AST) -> bool:
+    """`i18n_patterns(path(...), *urls)`: Django's, every argument a pattern."""
+    return isinstance(call, ast.Call) and (ctx.qualified_name(call.func) or "") in \
+        I18N_PATTERNS and _patterns_among(ctx, call.args)
+
+
 def group_call(ctx: FileContext, call: ast.AST) -> bool:
-    """A call of a function that is not Django's own (`i18n_patterns` stays Django's), with
-    a first argument and then URL patterns or starred lists."""
+    """A call of a function that is not Django's own, with a first argument and then URL
+    patterns or starred lists; or Django's `i18n_patterns(...)`."""
+    if i18n_call(ctx, call):
+        return True
     if not (isinstance(call, ast.Call) and len(call.args) >= 2 and isinstance(
             call.func, ast.Name | ast.Attribute)):
         return False
     qn = ctx.qualified_name(call.func) or ""
     if qn.startswith("django."):
         return False
-    return any(_is_pattern(ctx, a) or (isinstance(a, ast.Starred) and isinstance(
-        a.value, ast.Name)) for a in call.args[1:])
+    return _patterns_among(ctx, call.args[1:])
+
+
+def pattern_args(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
+    """The arguments of a group call that are patterns: all of i18n_patterns', the helper's
+    after its first."""
+    return list(call.args) if i18n_call(ctx, call) else list(call.args[1:])
 
 
 def assigned_list(ctx: FileContext, call: ast.Call) -> str | None:
@@ -180,12 +207,22 @@ def pattern_group(ctx: FileContext, call: ast.Call) -> PatternGroupFact | None:
     callee = object_name(ctx, call.func) or ctx.qualified_name(call.func)
     if parent is None or not callee:
         return None
+    # A starred list that is the assigned list itself (`urlpatterns =
+    # i18n_patterns(*urlpatterns)`) is not mounted below itself.
+    lists = tuple(name for a in pattern_args(ctx, call) if isinstance(a, ast.Starred)
+                  for name in [object_name(ctx, a.value)] if name and name != parent)
+    if i18n_call(ctx, call):
+        # `prefix_default_language=False`: the default language's URLs carry no prefix.
+        flag = next((k.value for k in call.keywords if k.arg == "prefix_default_language"),
+                    None)
+        prefix = "" if isinstance(flag, ast.Constant) and flag.value is False else \
+            LANGUAGE_PREFIX
+        return PatternGroupFact(callee, parent, group_name(ctx, call), (), lists, ctx.path,
+                                call.lineno, prefix)
     first = call.args[0]
     items = first.elts if isinstance(first, ast.List | ast.Tuple) else [first]
     decorators = tuple(callable_name(ctx, e) for e in items if not (
         isinstance(e, ast.Constant) and e.value is None))
-    lists = tuple(name for a in call.args[1:] if isinstance(a, ast.Starred)
-                  for name in [object_name(ctx, a.value)] if name)
     return PatternGroupFact(callee, parent, group_name(ctx, call), decorators, lists, ctx.path,
                             call.lineno)
 
@@ -220,6 +257,10 @@ def group_mounts(facts: dict[str, list[Any]]) -> list[MountFact]:
     merged: dict[tuple[str, str], MountFact] = {}
     out: list[MountFact] = []
     for group in groups:
+        if group.prefix is not None:
+            out += [MountFact(group.parent, child, group.prefix, "django", group.file,
+                              group.line) for child in (group.group, *group.lists)]
+            continue
         found = resolver.find(group.callee)
         if found is None and program is not None:
             found = resolver.find(program.defining_name(group.callee))
@@ -243,6 +284,18 @@ def group_mounts(facts: dict[str, list[Any]]) -> list[MountFact]:
     return out + list(merged.values())
 
 
-__all__ = ["PatternDecoratorFact", "PatternGroupFact", "assign_groups", "assigned_list",
-           "decorator_helper",
-           "group_call", "group_mounts", "group_name", "pattern_group"]
+__all__ = [
+    "I18N_PATTERNS",
+    "LANGUAGE_PREFIX",
+    "PatternDecoratorFact",
+    "PatternGroupFact",
+    "assign_groups",
+    "assigned_list",
+    "decorator_helper",
+    "group_call",
+    "group_mounts",
+    "group_name",
+    "i18n_call",
+    "pattern_args",
+    "pattern_group",
+]
