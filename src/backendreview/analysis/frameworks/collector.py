@@ -18,6 +18,7 @@ from . import (
     config_paths,
     connexion_spec,
     django,
+    django_decorated_patterns,
     django_middleware,
     django_registrars,
     django_url_helpers,
@@ -73,6 +74,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
+              "PatternDecoratorFact": "pattern_decorator", "PatternGroupFact": "pattern_group",
               "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
               "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
@@ -436,6 +438,9 @@ class RouteCollector:
             helper = django_url_helpers.helper_fact(self.ctx, node)
             if helper is not None:
                 self._emit([helper])
+            decorating = django_decorated_patterns.decorator_helper(self.ctx, node)
+            if decorating is not None:
+                self._emit([decorating])
         if self.django or self.starlette_or_aiohttp:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
@@ -520,6 +525,9 @@ class RouteCollector:
             alias = view_lookup.view_alias(self.ctx, node)
             if alias is not None:
                 self._emit([alias])
+            if self.ctx.semantic.scope_of(node) is self.ctx.semantic.module_scope:
+                # `urls += decorated_patterns([login_required], path(...), *more_urls)`
+                self._emit(django_decorated_patterns.assign_groups(self.ctx, node))
         if self.starlette_or_aiohttp and self.ctx.semantic.is_imported("starlette"):
             # `routes = api_routes + [Mount(...)]`: Starlette route lists put together.
             self._emit(fastapi_starlette.concatenated_lists(self.ctx, node))

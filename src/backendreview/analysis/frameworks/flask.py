@@ -28,6 +28,7 @@ from .common import (
     written_source,
 )
 from .flask_plugins import in_registrar
+from .instance_owners import held_owner, inherited_owner
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -70,6 +71,43 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
     return None
 
 
+def _built_kind(ctx: FileContext, value: ast.expr) -> str | None:
+    """app | router for `Flask(...)` / `Blueprint(...)` of a framework, else None."""
+    if not isinstance(value, ast.Call):
+        return None
+    qn = ctx.qualified_name(value.func) or ""
+    return APPS.get(qn) or ("router" if library_class(qn, ("Blueprint",)) else None)
+
+
+def held_app(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`self.flask_app` in a method of a class that assigns that attribute only
+    `Flask(...)` / `Blueprint(...)` (in `__init__`, say): `<module>.<Class>.flask_app`
+    (frameworks/instance_owners), one name for the object and the routes declared on it in
+    any method. In a subclass that never assigns it (`class App(Api)`, routes added in its
+    own `__init__` after `super().__init__()`): the attribute of the subclass's objects,
+    which the project phase finds held by a base class (instance_owners.inherited_mounts);
+    a class whose bases hold no app keeps its routes nowhere."""
+    if not isinstance(expr, ast.Attribute) or not (
+            ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart")):
+        return None
+    return held_owner(ctx, expr, lambda value: _built_kind(ctx, value) is not None) or \
+        _inherited_app(ctx, expr)
+
+
+def _inherited_app(ctx: FileContext, expr: ast.Attribute) -> str | None:
+    """`self.flask_app` of a class that never assigns it but derives from another class:
+    kept in the project phase only when a class of its MRO holds an app there."""
+    return inherited_owner(ctx, expr)
+
+
+def _annotated_app_param(ctx: FileContext, expr: ast.AST) -> bool:
+    """`def register_chat_routes(app: Flask): @app.route(...)`: the parameter stands for
+    the apps its callers pass (frameworks/call_bindings), nothing when no call tells."""
+    from .fastapi_starlette import param_annotation
+
+    return (param_annotation(ctx, expr) or "") in APPS
+
+
 def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
     """`def register(bp): @bp.route(...)` / `bp.add_url_rule(...)`: a route only at a call
     that passes a blueprint or app (frameworks/param_routes checks the argument)."""
@@ -91,7 +129,10 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
         return None
     owner_class = None
     class_verb = ""
-    if owner_kind(ctx, dec.func.value) is None and not _unannotated_router_param(
+    held = held_app(ctx, dec.func.value)
+    if held is not None or _annotated_app_param(ctx, dec.func.value):
+        pass
+    elif owner_kind(ctx, dec.func.value) is None and not _unannotated_router_param(
             ctx, dec.func.value):
         owner_class = project_class(ctx, dec.func.value, any_file)
         if owner_class is None:
@@ -110,11 +151,13 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
     # path_text: a configured path (`app.config["SECURITY_LOGIN_URL"]`) shows by its key.
     path = path_text(ctx, path_node)
-    return RouteFact("flask", object_name(ctx, dec.func.value), path,
+    return RouteFact("flask", held or object_name(ctx, dec.func.value), path,
                      methods, ctx.path, ctx.span_of(path_node if path_node is not None else dec),
                      handler, decorator=(ctx.span_of(dec), ctx.source(dec)),
                      owner_class=owner_class, path_source=written_source(ctx, path_node, path),
-                     class_verb=class_verb)
+                     class_verb=class_verb,
+                     inherited_owner=held is not None and isinstance(dec.func.value, ast.Attribute)
+                     and _inherited_app(ctx, dec.func.value) == held)
 
 
 def route_applied_to_import(ctx: FileContext, call: ast.Call) -> RouteFact | None:
@@ -267,7 +310,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         return _app_wrapper(ctx, call)
     if kind is not None:
         target = assigned_target(ctx, call)
-        name = object_name(ctx, target) if target is not None else None
+        name = (held_app(ctx, target) or object_name(ctx, target)) if target is not None \
+            else None
         if name:
             prefix_node = kwarg(call, "url_prefix")
             prefix = "" if prefix_node is None else path_text(ctx, prefix_node)

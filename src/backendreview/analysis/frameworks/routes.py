@@ -139,6 +139,9 @@ class RouteFact:
     path_source: str = ""
     # Django: the pattern's `name=` (a middleware's allow-list may name it).
     url_name: str = ""
+    # Flask: `self.app` of a class that never assigns it (frameworks/flask.held_app): a
+    # route only when a base class holds an app there (instance_owners.inherited_mounts).
+    inherited_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -534,6 +537,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if owner.name not in owners or owners[owner.name].framework == "drf":
             owners[owner.name] = owner
     mounts: list[MountFact] = list(facts.get("route_mount", []))
+    from .django_decorated_patterns import group_mounts
+
+    mounts += group_mounts(facts)  # `urls += decorated_patterns([login_required], ...)`
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
     view_resolver = Resolver(sorted(views))
     drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
@@ -606,6 +612,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .instance_owners import inherited_mounts
 
     mounts += inherited_mounts(facts, mounts, route_facts)  # `Sub.router` is `Base.router`
+    inherited = {m.child for m in mounts}
+    route_facts = [r for r in route_facts if not r.inherited_owner or r.owner in inherited]
     mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
