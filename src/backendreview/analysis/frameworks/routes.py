@@ -119,6 +119,14 @@ class RouteFact:
     # Flask: the owner was built from this class, which is not flask's: a route only when the
     # class derives from flask.Blueprint (frameworks/flask_subclasses, project phase).
     owner_class: str | None = None
+    # `@obj.get(...)` with `obj` built from a project class (`owner_class`): the decorator is
+    # that class's own `get` or flask's; the project phase follows it to `self.route(...)`
+    # and takes the methods from there (frameworks/blueprint_verbs).
+    class_verb: str = ""
+    # `@webmethod(route=..., method=...)`: the project decorator (qualified) that only marks
+    # the method for a reader that mounts it; kept or dropped in the project phase
+    # (frameworks/marked_routes).
+    marked_by: str = ""
     # `X.route` of a project decorator that only marks the method for a blueprint built later
     # (frameworks/flask_plugins): kept only if X.route is one; `owner` is the method's class.
     deferred_to: str | None = None
@@ -515,9 +523,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
     from .looped_routes import expand_looped_routes
+    from .marked_routes import resolve_marked_routes
     from .restx_imported import resolve_candidates
     from .router_subclasses import resolve_router_subclasses
 
+    facts = resolve_marked_routes(facts)
     facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
         resolve_candidates(resolve_router_subclasses(expand_looped_routes(facts))))))
     owners: dict[str, OwnerFact] = {}
