@@ -71,7 +71,10 @@ def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
 def _rest_api(facts: dict[str, list[Any]], app: OwnerFact) -> bool:
     """A Flask-RESTX / Flask-RESTful `Api`: namespaces mounted on it (add_namespace), or
     every route it holds is a Resource class (its methods decided by the class)."""
-    if any(m.parent == app.name and m.replaces_prefix for m in facts.get("route_mount", [])):
+    # (A Flask app's `register_blueprint(bp, url_prefix=...)` replaces a prefix too: only an
+    # Api's own mounts are namespaces.)
+    if any(m.parent == app.name and m.replaces_prefix for m in facts.get("route_mount", [])) \
+            and any(f.name == app.name for f in facts.get("restx_api", [])):
         return True
     own = [r for r in facts.get("route", []) if r.owner == app.name]
     return bool(own) and all(r.view_ref and not r.methods for r in own)

@@ -13,10 +13,12 @@ from . import (
     aiohttp,
     appbuilder,
     auth_middleware,
+    blueprint_verbs,
     call_bindings,
     config_paths,
     connexion_spec,
     django,
+    django_decorated_patterns,
     django_middleware,
     django_registrars,
     django_url_helpers,
@@ -32,6 +34,7 @@ from . import (
     guards,
     html_pages,
     looped_routes,
+    marked_routes,
     module_tables,
     param_routes,
     principal,
@@ -43,7 +46,7 @@ from . import (
     wsgi_dispatch,
 )
 from .common import assigned_target, dependency_alias, kwarg
-from .routes import SettingsFact
+from .routes import OwnerFact, SettingsFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -65,10 +68,13 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
-              "DeferredWrapFact": "deferred_wrap",
+              "DeferredWrapFact": "deferred_wrap", "SelfCallFact": "self_call",
+              "MarkDecoratorFact": "mark_decorator", "MarkReaderFact": "mark_reader",
+              "ClassTableFact": "class_table",
               "ResourceRegistrarFact": "resource_registrar",
               "ResourceTableFact": "resource_table", "ProvidesFact": "registry_provides",
               "RegistryCallFact": "registry_call", "UrlHelperFact": "url_helper",
+              "PatternDecoratorFact": "pattern_decorator", "PatternGroupFact": "pattern_group",
               "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
               "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
@@ -121,6 +127,7 @@ class RouteCollector:
         # Functions that may render a page (html_pages.page_function): only a file that
         # names a template or an HTML response can hold one.
         self.pages = any(w in ctx.text for w in ("render", "Template", "HTMLResponse"))
+        self._subclass_owners: set[OwnerFact] = set()  # emitted by flask.subclass_route
         self._made: list[ast.Call] = []  # calls a partial stands for (_partial)
         self.tastypie = tastypie_api.active(ctx)
         # Per-file call gates, each exact (visit_Call, _visit_call): the callee names bound
@@ -146,6 +153,19 @@ class RouteCollector:
     def _emit(self, facts: list[object]) -> None:
         for fact in facts:
             self.ctx.emit_fact(FACT_KINDS[type(fact).__name__], fact)
+
+    def _marked(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Routes a project decorator marks for a loop that mounts them (marked_routes): the
+        decorator, the reader, the candidates. Their modules may import no framework."""
+        if isinstance(node, ast.FunctionDef) and not node.decorator_list:
+            self._emit([f for f in [marked_routes.mark_decorator(self.ctx, node),
+                                    marked_routes.class_table(self.ctx, node)] if f])
+        if self.ctx.memo("mark-reader", self.ctx.tree,
+                         lambda: ".route" in self.ctx.text and "__" in self.ctx.text):
+            self._emit([f for f in [marked_routes.mark_reader(self.ctx, node)] if f])
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Call) and dec.keywords:
+                self._emit([f for f in [marked_routes.marked_route(self.ctx, node, dec)] if f])
 
     def _emit_owned(self, node: ast.AST, facts: list[object]) -> None:
         """Route and mount facts, with the parameters of the functions around `node` that
@@ -385,6 +405,16 @@ class RouteCollector:
             # plugin module may import no framework.
             self._emit(flask_plugins.deferred_routes(
                 self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
+        if not self.ctx.__dict__.get("_collecting_routes", False):
+            self._marked(node)
+        if not self.active and node.decorator_list:
+            # `@rest.get("/leases")` on an instance of a project class defined elsewhere: a
+            # candidate the project phase keeps only for a Blueprint subclass's routes.
+            for dec in node.decorator_list:
+                found = [f for f in flask.subclass_route(self.ctx, node, dec)
+                         if f not in self._subclass_owners]  # each owner once
+                self._subclass_owners.update(f for f in found if isinstance(f, OwnerFact))
+                self._emit(found)
         if not self.active:
             return
         if self.flask and node.decorator_list:
@@ -408,6 +438,9 @@ class RouteCollector:
             helper = django_url_helpers.helper_fact(self.ctx, node)
             if helper is not None:
                 self._emit([helper])
+            decorating = django_decorated_patterns.decorator_helper(self.ctx, node)
+            if decorating is not None:
+                self._emit([decorating])
         if self.django or self.starlette_or_aiohttp:
             fact = django.view_func(self.ctx, node)
             if fact is not None:
@@ -464,6 +497,9 @@ class RouteCollector:
             init = flask_subclasses.blueprint_init(self.ctx, node)
             if init is not None:
                 self._emit([init])
+            if node.bases:
+                # methods that hand on to their instance's (`get` -> `self.route`)
+                self._emit(blueprint_verbs.self_calls(self.ctx, node))
         fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
         if fact is not None:
             self._emit([fact])
@@ -489,6 +525,9 @@ class RouteCollector:
             alias = view_lookup.view_alias(self.ctx, node)
             if alias is not None:
                 self._emit([alias])
+            if self.ctx.semantic.scope_of(node) is self.ctx.semantic.module_scope:
+                # `urls += decorated_patterns([login_required], path(...), *more_urls)`
+                self._emit(django_decorated_patterns.assign_groups(self.ctx, node))
         if self.starlette_or_aiohttp and self.ctx.semantic.is_imported("starlette"):
             # `routes = api_routes + [Mount(...)]`: Starlette route lists put together.
             self._emit(fastapi_starlette.concatenated_lists(self.ctx, node))

@@ -113,10 +113,20 @@ def _list_owner(ctx: FileContext, call: ast.Call) -> str | None:
     """The module-level list a URL pattern belongs to: assigned in it (`urlpatterns = [...]`,
     `tmp = [...]` in a module-level loop) or added to it (`urlpatterns.append(path(...))`,
     `.insert(0, ...)`, `.extend([...])`)."""
+    from .django_decorated_patterns import assigned_list, group_call, group_name, pattern_args
+
+    prev: ast.AST = call
     for anc in ctx.semantic.ancestors(call):
         inline = _inline_included(ctx, anc)
         if inline is not None:
             return inline
+        if isinstance(anc, ast.Call) and group_call(ctx, anc) and \
+                any(prev is a for a in pattern_args(ctx, anc)) and \
+                assigned_list(ctx, anc) is not None:
+            # `urls += decorated_patterns([login_required], path(...))`: the patterns
+            # written in the call are a list of their own (django_decorated_patterns).
+            return group_name(ctx, anc)
+        prev = anc
         mutated = _mutated_list(ctx, anc)
         if mutated is not None:
             return mutated

@@ -8,6 +8,7 @@ import ast
 import builtins
 from typing import TYPE_CHECKING
 
+from ..paths import is_test_path
 from .common import (
     analyze_handler,
     arg_or_kw,
@@ -23,9 +24,11 @@ from .common import (
     object_name,
     path_text,
     str_list,
+    this_module,
     written_source,
 )
 from .flask_plugins import in_registrar
+from .instance_owners import held_owner, inherited_owner
 from .routes import HandlerInfo, MountFact, OwnerFact, RouteFact
 
 if TYPE_CHECKING:
@@ -68,6 +71,43 @@ def owner_kind(ctx: FileContext, expr: ast.AST) -> str | None:
     return None
 
 
+def _built_kind(ctx: FileContext, value: ast.expr) -> str | None:
+    """app | router for `Flask(...)` / `Blueprint(...)` of a framework, else None."""
+    if not isinstance(value, ast.Call):
+        return None
+    qn = ctx.qualified_name(value.func) or ""
+    return APPS.get(qn) or ("router" if library_class(qn, ("Blueprint",)) else None)
+
+
+def held_app(ctx: FileContext, expr: ast.AST) -> str | None:
+    """`self.flask_app` in a method of a class that assigns that attribute only
+    `Flask(...)` / `Blueprint(...)` (in `__init__`, say): `<module>.<Class>.flask_app`
+    (frameworks/instance_owners), one name for the object and the routes declared on it in
+    any method. In a subclass that never assigns it (`class App(Api)`, routes added in its
+    own `__init__` after `super().__init__()`): the attribute of the subclass's objects,
+    which the project phase finds held by a base class (instance_owners.inherited_mounts);
+    a class whose bases hold no app keeps its routes nowhere."""
+    if not isinstance(expr, ast.Attribute) or not (
+            ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart")):
+        return None
+    return held_owner(ctx, expr, lambda value: _built_kind(ctx, value) is not None) or \
+        _inherited_app(ctx, expr)
+
+
+def _inherited_app(ctx: FileContext, expr: ast.Attribute) -> str | None:
+    """`self.flask_app` of a class that never assigns it but derives from another class:
+    kept in the project phase only when a class of its MRO holds an app there."""
+    return inherited_owner(ctx, expr)
+
+
+def _annotated_app_param(ctx: FileContext, expr: ast.AST) -> bool:
+    """`def register_chat_routes(app: Flask): @app.route(...)`: the parameter stands for
+    the apps its callers pass (frameworks/call_bindings), nothing when no call tells."""
+    from .fastapi_starlette import param_annotation
+
+    return (param_annotation(ctx, expr) or "") in APPS
+
+
 def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
     """`def register(bp): @bp.route(...)` / `bp.add_url_rule(...)`: a route only at a call
     that passes a blueprint or app (frameworks/param_routes checks the argument)."""
@@ -80,19 +120,27 @@ def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
 
 
 def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef | None,
-                         dec: ast.expr, handler: HandlerInfo | None = None
-                         ) -> RouteFact | None:
+                         dec: ast.expr, handler: HandlerInfo | None = None,
+                         any_file: bool = False) -> RouteFact | None:
     if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
         return None
     attr = dec.func.attr
     if attr != "route" and attr not in SHORTCUTS:
         return None
     owner_class = None
-    if owner_kind(ctx, dec.func.value) is None and not _unannotated_router_param(
+    class_verb = ""
+    held = held_app(ctx, dec.func.value)
+    if held is not None or _annotated_app_param(ctx, dec.func.value):
+        pass
+    elif owner_kind(ctx, dec.func.value) is None and not _unannotated_router_param(
             ctx, dec.func.value):
-        owner_class = project_class(ctx, dec.func.value)
-        if owner_class is None or attr != "route":
+        owner_class = project_class(ctx, dec.func.value, any_file)
+        if owner_class is None:
             return None
+        # `@rest.get(...)`: the project class's own `get` or flask's (project phase)
+        class_verb = "" if attr == "route" else attr
+        if class_verb and ctx.__dict__.get("_collecting_routes", False):
+            return None  # the per-file question cannot follow the class's `get`: no answer
     elif reexport_only(ctx) and constructor(ctx, dec.func.value) not in APPS:
         owner_class = constructor(ctx, dec.func.value)
     if handler is None:
@@ -103,10 +151,13 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     methods = str_list(kwarg(dec, "methods")) or ("GET",) if attr == "route" else (SHORTCUTS[attr],)
     # path_text: a configured path (`app.config["SECURITY_LOGIN_URL"]`) shows by its key.
     path = path_text(ctx, path_node)
-    return RouteFact("flask", object_name(ctx, dec.func.value), path,
+    return RouteFact("flask", held or object_name(ctx, dec.func.value), path,
                      methods, ctx.path, ctx.span_of(path_node if path_node is not None else dec),
                      handler, decorator=(ctx.span_of(dec), ctx.source(dec)),
-                     owner_class=owner_class, path_source=written_source(ctx, path_node, path))
+                     owner_class=owner_class, path_source=written_source(ctx, path_node, path),
+                     class_verb=class_verb,
+                     inherited_owner=held is not None and isinstance(dec.func.value, ast.Attribute)
+                     and _inherited_app(ctx, dec.func.value) == held)
 
 
 def route_applied_to_import(ctx: FileContext, call: ast.Call) -> RouteFact | None:
@@ -125,11 +176,14 @@ def route_applied_to_import(ctx: FileContext, call: ast.Call) -> RouteFact | Non
                                 HandlerInfo(name=arg.id, line=span.start_line, span=span))
 
 
-def project_class(ctx: FileContext, expr: ast.AST) -> str | None:
+def project_class(ctx: FileContext, expr: ast.AST, any_file: bool = False) -> str | None:
     """The class a module-level object was built from, when it is not a framework's own
     (`blueprint = ToolsModule(...)`): a blueprint only if the class derives from
-    flask.Blueprint, which the project phase decides (frameworks/flask_subclasses)."""
-    if not (ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart")):
+    flask.Blueprint, which the project phase decides (frameworks/flask_subclasses).
+    `any_file`: also in a file that imports no flask (`rest = api_utils.Rest(...)`, the
+    subclass defined in another module)."""
+    if not any_file and not (ctx.semantic.is_imported("flask") or
+                             ctx.semantic.is_imported("quart")):
         return None
     call = bound_call(ctx, expr) if isinstance(expr, ast.Name) else None
     if call is None or not isinstance(ctx.semantic.parent(call), ast.Assign | ast.AnnAssign) \
@@ -184,6 +238,35 @@ def _may_derive_from_import(ctx: FileContext, name: ast.Name, depth: int) -> boo
     return False
 
 
+def _project_owner(ctx: FileContext, call: ast.Call, target: ast.Name, owner_class: str
+                   ) -> OwnerFact:
+    """`bp = ToolsModule(...)`: kept only if the class derives from flask.Blueprint (project
+    phase), its prefix `url_prefix=` or the class's default."""
+    prefix_node = kwarg(call, "url_prefix")
+    return OwnerFact(object_name(ctx, target) or "", "flask", "router",
+                     None if prefix_node is None else path_text(ctx, prefix_node),
+                     file=ctx.path, line=call.lineno, owner_class=owner_class,
+                     ctor_args=_ctor_args(ctx, call), prefix_from_class=prefix_node is None)
+
+
+def subclass_route(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                   dec: ast.expr) -> list[object]:
+    """In a file that imports no flask: `@rest.get("/leases")` with `rest =
+    api_utils.Rest("v1_0", __name__, url_prefix="/v1")` at module level, the class defined
+    elsewhere. A candidate route and its owner, both kept only when the class derives from
+    flask.Blueprint and its `get` registers (frameworks/flask_subclasses, blueprint_verbs)."""
+    if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and
+            isinstance(dec.func.value, ast.Name) and
+            (dec.func.attr == "route" or dec.func.attr in SHORTCUTS)):
+        return []
+    route = route_from_decorator(ctx, func, dec, any_file=True)
+    call = bound_call(ctx, dec.func.value)
+    if route is None or route.owner_class is None or call is None or \
+            ctx.semantic.parent(ctx.semantic.parent(call)) is not ctx.tree:
+        return []
+    return [_project_owner(ctx, call, dec.func.value, route.owner_class), route]
+
+
 def _ctor_args(ctx: FileContext, call: ast.Call) -> tuple[tuple[str, str | None], ...]:
     """The constructor's arguments as path texts, by position ("0") or keyword."""
     args = [(str(i), path_text(ctx, a)) for i, a in enumerate(call.args)
@@ -227,7 +310,8 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         return _app_wrapper(ctx, call)
     if kind is not None:
         target = assigned_target(ctx, call)
-        name = object_name(ctx, target) if target is not None else None
+        name = (held_app(ctx, target) or object_name(ctx, target)) if target is not None \
+            else None
         if name:
             prefix_node = kwarg(call, "url_prefix")
             prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
@@ -245,15 +329,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     target = assigned_target(ctx, call)
     if isinstance(target, ast.Name) and project_class(ctx, target) is not None and \
             bound_call(ctx, target) is call:
-        # Kept only if the class derives from flask.Blueprint (project phase).
-        prefix_node = kwarg(call, "url_prefix")
-        facts.append(OwnerFact(object_name(ctx, target) or "", "flask", "router",
-                               None if prefix_node is None else path_text(ctx, prefix_node),
-                               file=ctx.path, line=call.lineno,
-                               owner_class=project_class(ctx, target),
-                               ctor_args=_ctor_args(ctx, call),
-                               prefix_from_class=prefix_node is None))
-        return facts
+        return [_project_owner(ctx, call, target, project_class(ctx, target) or "")]
     if not isinstance(call.func, ast.Attribute):
         return facts
     attr = call.func.attr
@@ -285,11 +361,20 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
                                line=call.lineno))
     if attr == "register_blueprint":
         child = arg_or_kw(call, 0, "blueprint")
+        child_ref = child_name(ctx, child) if child else None
+        if child_ref and is_test_path(ctx.policy_path) and \
+                not child_ref.startswith(this_module(ctx) + "."):
+            # A test's app registering the project's blueprint (`app.register_blueprint(
+            # leases.rest, url_prefix="/v1")`): no served app is a test's, so the blueprint
+            # keeps its own place (as django.py and param_routes treat a test's calls).
+            return facts
         prefix_node = kwarg(call, "url_prefix")
-        # No url_prefix= keeps the blueprint's own prefix: mount with "".
+        # No url_prefix= keeps the blueprint's own prefix: mount with "". One given
+        # replaces it (flask's BlueprintSetupState reads the blueprint's only when none is).
         prefix = "" if prefix_node is None else path_text(ctx, prefix_node)
         facts.append(MountFact(parent_name, child_name(ctx, child) if child else None,
-                               prefix, "flask", ctx.path, call.lineno))
+                               prefix, "flask", ctx.path, call.lineno,
+                               replaces_prefix=prefix_node is not None))
         return facts
     if in_registrar(ctx, call):
         return facts  # registers the members a deferred decorator marked (flask_plugins)

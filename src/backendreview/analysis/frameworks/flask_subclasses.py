@@ -16,7 +16,9 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from .blueprint_verbs import verb_methods
 from .common import path_text
+from .flask import SHORTCUTS
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -158,8 +160,23 @@ def resolve_project_blueprints(facts: dict[str, list[Any]]) -> dict[str, list[An
             kept_owners.append(replace(owner, prefix=prefix))
         elif is_app(owner.owner_class):
             kept_owners.append(replace(owner, kind="app", prefix=""))
-    kept_routes = [r for r in routes if r.owner_class is None or is_blueprint(r.owner_class)
-                   or is_app(r.owner_class)]
+    calls = {f.method: f for f in facts.get("self_call", [])}
+
+    def with_verb(route: Any) -> Any:
+        """`@obj.get(rule)` on a project class's instance: the methods its `get` (its own,
+        followed to `self.route`, or flask's) registers the rule with; None: no route."""
+        if not route.class_verb:
+            return route
+        assert model is not None  # kept owner classes were resolved through it
+        if model.class_of(route.owner_class) is None:  # flask's class under another name
+            return replace(route, methods=(SHORTCUTS[route.class_verb],))
+        methods = verb_methods(model, calls, route.owner_class, route.class_verb,
+                               _route_registers(model, route.owner_class))
+        return None if methods is None else replace(route, methods=methods)
+
+    kept_routes = [r for r in (with_verb(r) for r in routes if r.owner_class is None or
+                               is_blueprint(r.owner_class) or is_app(r.owner_class))
+                   if r is not None]
     out = dict(facts)
     out["route_owner"] = kept_owners
     out["route"] = kept_routes

@@ -154,13 +154,16 @@ def inherited_mounts(facts: dict[str, list[Any]], mounts: list[Any], route_facts
     from ..program import FACT_KIND, program_of
     from .routes import MountFact, Resolver
 
-    held = sorted({o.name for o in facts.get("route_owner", []) if o.framework == "fastapi"})
+    frameworks = ("fastapi", "flask")
+    held = sorted({o.name for o in facts.get("route_owner", []) if o.framework in frameworks})
     if not facts.get(FACT_KIND) or not held:
         return []
     program = program_of(facts)
     resolver = Resolver(held)
+    flask_held = {o.name for o in facts.get("route_owner", []) if o.framework == "flask"}
     names = {m.child for m in mounts if m.child and not m.child.startswith("call:")}
-    names |= {r.owner for r in route_facts if r.owner and r.framework == "fastapi"}
+    names |= {r.owner for r in route_facts if r.owner and (
+        r.framework == "fastapi" or r.inherited_owner)}
     out: list[Any] = []
     for name in sorted(names):
         if "." not in name or resolver.find(name) is not None:
@@ -172,7 +175,12 @@ def inherited_mounts(facts: dict[str, list[Any]], mounts: list[Any], route_facts
         for base in program.mro(cls)[1:]:
             found = resolver.find(f"{base.qualname}.{attr}")
             if found is not None:
-                out.append(MountFact(name, found, "", "fastapi", base.path, base.line))
+                if found in flask_held:
+                    # A Flask app built in the base's `__init__` is the subclass object's
+                    # app, served on its own: the subclass's routes join it.
+                    out.append(MountFact(found, name, "", "flask", base.path, base.line))
+                else:
+                    out.append(MountFact(name, found, "", "fastapi", base.path, base.line))
                 break
     return out
 

@@ -154,6 +154,10 @@ def verb_of(segment: str) -> tuple[str, list[str]] | None:
     # `list-view`, `view-source`, `set-password`, `update-password`: object words that are
     # themselves allowlisted actions read as an action endpoint, not CRUD in the URL.
     rest = ws[1:]
+    if ws[0] == "post" and len(rest) == 1 and rest[0].endswith("ing"):
+        # `post-training`, `post-processing`: the prefix "post-" (after) before a gerund
+        # names a stage, not the verb POST.
+        return None
     if ws[0] in ("view", "show", "set", "read", "change", "post", "query", "load", "make",
                  "submit", "find") and len(rest) == 1 and rest[0] in (
             "password", "source", "more", "all", "status", "config", "default"):

@@ -119,6 +119,14 @@ class RouteFact:
     # Flask: the owner was built from this class, which is not flask's: a route only when the
     # class derives from flask.Blueprint (frameworks/flask_subclasses, project phase).
     owner_class: str | None = None
+    # `@obj.get(...)` with `obj` built from a project class (`owner_class`): the decorator is
+    # that class's own `get` or flask's; the project phase follows it to `self.route(...)`
+    # and takes the methods from there (frameworks/blueprint_verbs).
+    class_verb: str = ""
+    # `@webmethod(route=..., method=...)`: the project decorator (qualified) that only marks
+    # the method for a reader that mounts it; kept or dropped in the project phase
+    # (frameworks/marked_routes).
+    marked_by: str = ""
     # `X.route` of a project decorator that only marks the method for a blueprint built later
     # (frameworks/flask_plugins): kept only if X.route is one; `owner` is the method's class.
     deferred_to: str | None = None
@@ -131,6 +139,9 @@ class RouteFact:
     path_source: str = ""
     # Django: the pattern's `name=` (a middleware's allow-list may name it).
     url_name: str = ""
+    # Flask: `self.app` of a class that never assigns it (frameworks/flask.held_app): a
+    # route only when a base class holds an app there (instance_owners.inherited_mounts).
+    inherited_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -512,9 +523,11 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
     from .looped_routes import expand_looped_routes
+    from .marked_routes import resolve_marked_routes
     from .restx_imported import resolve_candidates
     from .router_subclasses import resolve_router_subclasses
 
+    facts = resolve_marked_routes(facts)
     facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
         resolve_candidates(resolve_router_subclasses(expand_looped_routes(facts))))))
     owners: dict[str, OwnerFact] = {}
@@ -524,6 +537,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if owner.name not in owners or owners[owner.name].framework == "drf":
             owners[owner.name] = owner
     mounts: list[MountFact] = list(facts.get("route_mount", []))
+    from .django_decorated_patterns import group_mounts
+
+    mounts += group_mounts(facts)  # `urls += decorated_patterns([login_required], ...)`
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
     view_resolver = Resolver(sorted(views))
     drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
@@ -597,6 +613,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .instance_owners import inherited_mounts
 
     mounts += inherited_mounts(facts, mounts, route_facts)  # `Sub.router` is `Base.router`
+    inherited = {m.child for m in mounts}
+    route_facts = [r for r in route_facts if not r.inherited_owner or r.owner in inherited]
     mounts = bind_mounts(bindings, mounts,
                          [r.owner for r in route_facts if r.owner] +
                          [m.parent for m in mounts if m.parent])
