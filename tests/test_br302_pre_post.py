@@ -29,8 +29,8 @@ async def delete_post_webhook(key: str, hook: str) -> None:
     return None
 
 
-@app.put("/jobs/{job}/post_processing")
-async def post_processing(job: str) -> dict:
+@app.put("/jobs/{job}/post_results")
+async def post_results(job: str) -> dict:
     return {}
 
 
@@ -55,5 +55,5 @@ def test_post_beside_its_pre_twin_is_no_verb() -> None:
 
 
 def test_post_without_a_pre_twin_is_still_a_verb() -> None:
-    # pre_execution does not make post_processing or post_comment a prefix.
+    # pre_execution does not make post_results or post_comment a prefix.
     assert _br302_lines() == [21, 26]
