@@ -119,6 +119,7 @@ class SemanticModel:
         self.calls: list[ast.Call] = []  # every call, in walk order (filled by the walk)
         self._callees: dict[str, list[int]] | None = None  # see calls_named
         self._by_kind: dict[str, list[Binding]] | None = None  # see names_bound
+        self._declared_global: frozenset[str] | None = None  # see declared_global
 
     def release(self) -> None:
         """Drop every reference this model holds, once its file is reviewed. Scopes link
@@ -299,6 +300,16 @@ class SemanticModel:
         other than the one it is written with (a qualified name comes from an import)."""
         return frozenset(b.name for b in self._bindings_of("import")
                          if b.qualified and test(b.qualified))
+
+    def declared_global(self, name: str) -> bool:
+        """Whether some function or class declares `global name`: the module's binding of it
+        is then not its only one (the function may rebind it when it runs)."""
+        declared = self._declared_global
+        if declared is None:  # one pass over the scopes, on first use (after the build)
+            declared = self._declared_global = frozenset().union(*(
+                scope.declared_global for scope in self._scopes.values()
+                if scope is not self.module_scope))
+        return name in declared
 
     def _bindings_of(self, kind: str) -> list[Binding]:
         by_kind = self._by_kind

@@ -463,6 +463,9 @@ class VerbInRoute(_SegmentRule):
         # One handler under a vendor's path with and without its version prefix: the
         # mirrored API decides the spelling (br302_mirrors).
         mirrored = mirrored_routes(routes)
+        # Every segment's words: `pre_execution` beside `post_execution` makes "post" the
+        # prefix "after", not the HTTP method.
+        written = {tuple(words(s)) for r in routes for s in segments(r.own_path)}
         for route in routes:
             if route.framework in rpc and is_action_route(route):
                 continue
@@ -484,6 +487,10 @@ class VerbInRoute(_SegmentRule):
                     # `GET /posts/{pk}/post_editor/`: on a route that only reads, "post"
                     # names a post (its editor), not the method: renaming the read to a
                     # POST would turn it into a write.
+                    continue
+                if verb == "post" and rest and ("pre", *rest) in written:
+                    # `/webhook/post_execution` beside `/webhook/pre_execution` (ethyca-fides):
+                    # webhooks run after and before the execution, no method in the name.
                     continue
                 if rest and _named_before(route, own, index, verb, rest[0]):
                     # `/load-balancers/load-balancer-pools/`: the path names "load balancers"

@@ -53,6 +53,8 @@ class ParamsFact:
     params: tuple[str, ...]  # positional parameters, without self / cls for methods
     file: str
     line: int
+    # (parameter, reference) of a default that is an app-like name: `routers: List = ROUTERS`
+    defaults: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class CallArgFact:
     args: tuple[tuple[str, str], ...]  # (position as digits, or keyword name; reference)
     file: str
     line: int
+    # Every position and keyword the call passes (a parameter it omits takes its default);
+    # None when it spreads `*args` / `**kwargs`: any may be passed.
+    passed: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,23 @@ def _positional(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     return tuple(args + [a.arg for a in func.args.kwonlyargs])
 
 
+def _defaults(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+              ) -> tuple[tuple[str, str], ...]:
+    """The app-like defaults of `func`'s parameters, by parameter name."""
+    positional = [*func.args.posonlyargs, *func.args.args]
+    pairs = list(zip(positional[len(positional) - len(func.args.defaults):],
+                     func.args.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(func.args.kwonlyargs, func.args.kw_defaults, strict=True)
+              if d is not None]
+    out: list[tuple[str, str]] = []
+    for arg, default in pairs:
+        if isinstance(default, ast.Name | ast.Attribute) and ownerish(default):
+            ref = reference(ctx, default)
+            if ref is not None:
+                out.append((arg.arg, ref))
+    return tuple(out)
+
+
 def params_facts(ctx: FileContext, node: ast.AST, names: list[str]) -> list[object]:
     """The ParamsFact of each function around `node` one of whose parameters `names`
     mention (`<module>.<function>.<param>`, optionally followed by `[]` or attributes)."""
@@ -121,7 +143,7 @@ def params_facts(ctx: FileContext, node: ast.AST, names: list[str]) -> list[obje
         params = _positional(ctx, anc)
         if mentioned & set(params):
             out.append(ParamsFact(prefix[:-1], _callable_name(ctx, anc), params, ctx.path,
-                                  anc.lineno))
+                                  anc.lineno, _defaults(ctx, anc)))
     return out
 
 
@@ -193,15 +215,21 @@ def call_arg_facts(ctx: FileContext, call: ast.Call) -> list[object]:
         value = keyword.value
         if keyword.arg and isinstance(value, ast.Name | ast.Attribute) and ownerish(value):
             args.append((keyword.arg, value))
-    if not args:
+    # `app = create_app(lifespan=lifespan)`: a factory called with no app-like argument
+    # still gives its app-like parameters their defaults (`routers: List = ROUTERS`).
+    if not args and not ownerish(call.func):
         return []
     callee = _callee(ctx, call.func)
-    if callee is None:
-        return []
+    if callee is None or (not args and _OWNER_CLASSES.search(callee)):
+        return []  # (`APIRouter()` builds an owner: no parameters of the project's)
     refs = tuple((key, ref) for key, arg in args if (ref := reference(ctx, arg)) is not None)
-    if not refs:
+    if not refs and args:
         return []
-    out: list[object] = [CallArgFact(callee, refs, ctx.path, call.lineno)]
+    spread = any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords)
+    passed = None if spread else tuple(
+        [str(i) for i in range(len(call.args))] + [k.arg for k in call.keywords if k.arg])
+    out: list[object] = [CallArgFact(callee, refs, ctx.path, call.lineno, passed)]
     return out + params_facts(ctx, call, [r for _, r in refs])
 
 
@@ -303,10 +331,16 @@ class Bindings:
         out = []
         for func in funcs:
             index = str(func.params.index(param))
+            default = dict(func.defaults).get(param)
             for call in self._calls_to(func.callable):
+                given = False
                 for key, arg in call.args:
                     if key in (index, param):
                         out += self.values(arg, depth + 1)
+                        given = True
+                if not given and default is not None and call.passed is not None and \
+                        index not in call.passed and param not in call.passed:
+                    out += self.values(default, depth + 1)  # the call leaves the default
         return out
 
     def _calls_to(self, callable_name: str) -> list[CallArgFact]:

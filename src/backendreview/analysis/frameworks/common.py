@@ -79,6 +79,10 @@ def written_source(ctx: FileContext, node: ast.AST | None, text: str | None) -> 
     return "" if source in (f'"{text}"', f"'{text}'") else source
 
 
+# How deep path_text reads: `A + B + "/x"` with `A = BASE + "/{id}"` is a few levels.
+_MAX_PATH_DEPTH = 10
+
+
 def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
               values: dict[str, str] | None = None, lenient: bool = False) -> str | None:
     """A path or prefix as the table shows it: a literal, a module constant of this file
@@ -88,7 +92,7 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
     `.format()` of a template written in the code (path_format). `values` gives loop
     variables their item (path_texts). None when any part is computed some other way; with
     `lenient`, a part filled into a template shows as `{?}` instead."""
-    if node is None or depth > 4:
+    if node is None or depth > _MAX_PATH_DEPTH:
         return None
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
@@ -101,27 +105,47 @@ def path_text(ctx: FileContext, node: ast.AST | None, depth: int = 0,
     if isinstance(node, ast.Name):
         if values and node.id in values:
             return values[node.id]
-        _scope, bindings = ctx.semantic.lookup(node.id, node)
+        scope, bindings = ctx.semantic.lookup(node.id, node)
+        module_level = scope is ctx.semantic.module_scope
+        if module_level and ctx.semantic.declared_global(node.id):
+            return None  # rebound by a function (`global NAME`): no one value
         if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
                 isinstance(bindings[0].value, ast.Constant) and \
                 isinstance(bindings[0].value.value, str):
             return bindings[0].value.value
-        if len(bindings) == 1 and bindings[0].kind in ("assign", "annassign") and \
-                isinstance(bindings[0].value, ast.Attribute) and \
-                ctx.semantic.scope_of(bindings[0].node) is ctx.semantic.module_scope:
-            # `uuid_regex = settings.UUID_REGEX` at module level: the setting, by its name.
-            return path_text(ctx, bindings[0].value, depth + 1, values)
+        if module_level and len(bindings) == 1 and bindings[0].kind in (
+                "assign", "annassign") and bindings[0].value is not None:
+            # A module constant built of others (`DETAIL = BY_KEY + "/detail"`,
+            # `uuid_regex = settings.UUID_REGEX`): read like the path itself.
+            return path_text(ctx, bindings[0].value, depth + 1)
         if bindings and all(b.kind == "import" for b in bindings) and node.id.isupper():
             return "{" + node.id + "}"
         return None
     if isinstance(node, ast.Attribute) and node.attr.isupper():
-        # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name.
-        return "{" + node.attr + "}"
+        # settings.BASE_PATH, config.API_PREFIX: a configured value, shown by its name;
+        # `urls.CONFIG` read off an imported name keeps that name (path_format.NAME_REF).
+        base = imported_dotted(ctx, node.value)
+        return "{" + (f"{base}." if base else "") + node.attr + "}"
     key = config_key(node)
     if key is not None:
         # app.config["SECURITY_LOGIN_URL"]: a configured value, shown by its key.
         return "{" + key + "}"
     return None
+
+
+def imported_dotted(ctx: FileContext, node: ast.AST) -> str | None:
+    """`urls` / `fides.common.urn_registry` when the root name is bound only by imports
+    here (a module, or a name a module defines): the dotted text, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(node.id, node)[1]
+    if not bindings or any(b.kind != "import" for b in bindings):
+        return None
+    return ".".join([node.id, *reversed(parts)])
 
 
 def parameter_prefix(ctx: FileContext, node: ast.AST) -> str | None:

@@ -10,7 +10,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .common import NAMED_VALUE
+from .path_format import NAME_REF
 from .routes import SettingsFact
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ def resolve_config_paths(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
         return facts
 
     def fill(path: str) -> str:
-        return NAMED_VALUE.sub(lambda m: known.get(m[1], m[0]), path)
+        # `{settings.LOGIN_URL}` too: the key is the name, whatever it is read through.
+        return NAME_REF.sub(lambda m: known.get(m[2], m[0]), path)
 
     routes = [replace(r, path=fill(r.path)) if r.framework == "flask" and r.path and
               "{" in r.path else r for r in facts.get("route", [])]

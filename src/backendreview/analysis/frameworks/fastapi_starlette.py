@@ -29,6 +29,7 @@ from .common import (
     prefix_of,
     str_list,
     this_module,
+    written_source,
 )
 from .html_pages import PAGE_RESPONSES
 from .instance_owners import (
@@ -147,7 +148,7 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     if kind is None:
         return None
     path_node = arg_or_kw(dec, 0, "path")
-    path = literal_str(path_node)
+    path = path_text(ctx, path_node)
     if attr in ROUTE_METHODS:
         methods = ROUTE_METHODS[attr]
     elif attr == "websocket":
@@ -169,7 +170,8 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
     return RouteFact(framework=kind[0], owner=owner_name(ctx, dec.func.value), path=path,
                      methods=methods, file=ctx.path,
                      span=ctx.span_of(path_node if path_node is not None else dec),
-                     handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)))
+                     handler=handler, decorator=(ctx.span_of(dec), ctx.source(dec)),
+                     path_source=written_source(ctx, path_node, path))
 
 
 # A 401 names the caller's missing or bad credentials (a 403 alone may refuse for any reason:
@@ -325,7 +327,7 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         facts.append(MountFact(parent_name, child_name, prefix,
                                kind[0], ctx.path, call.lineno, auth, limits, tuple(raw)))
     elif attr == "mount":
-        prefix = literal_str(arg_or_kw(call, 0, "path"))
+        prefix = path_text(ctx, arg_or_kw(call, 0, "path"))
         child = arg_or_kw(call, 1, "app")
         if child is not None and not isinstance(child, ast.Call):
             facts.append(MountFact(parent_name, object_name(ctx, child), prefix, kind[0],
@@ -337,19 +339,22 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
         path_node = arg_or_kw(call, 0, "path")
         endpoint = arg_or_kw(call, 1, "route")
         methods = str_list(kwarg(call, "methods")) or ("GET",)
-        facts.append(RouteFact(kind[0], parent_name, literal_str(path_node), methods,
+        path = path_text(ctx, path_node)
+        facts.append(RouteFact(kind[0], parent_name, path, methods,
                                ctx.path, ctx.span_of(path_node if path_node is not None
                                                      else call),
                                _local_handler(ctx, endpoint),
-                               view_ref=endpoint_ref(ctx, endpoint)))
+                               view_ref=endpoint_ref(ctx, endpoint),
+                               path_source=written_source(ctx, path_node, path)))
     elif attr == "add_api_route":
         path_node = arg_or_kw(call, 0, "path")
         endpoint = arg_or_kw(call, 1, "endpoint")
         methods = str_list(kwarg(call, "methods")) or ("GET",)
         handler = _local_handler(ctx, endpoint)
-        facts.append(RouteFact(kind[0], parent_name, literal_str(path_node), methods, ctx.path,
+        path = path_text(ctx, path_node)
+        facts.append(RouteFact(kind[0], parent_name, path, methods, ctx.path,
                                ctx.span_of(path_node if path_node is not None else call),
-                               handler))
+                               handler, path_source=written_source(ctx, path_node, path)))
     return facts
 
 
@@ -416,9 +421,11 @@ def _starlette_route(ctx: FileContext, call: ast.Call) -> list[object]:
     path_node = arg_or_kw(call, 0, "path")
     endpoint = arg_or_kw(call, 1, "endpoint")
     methods = str_list(kwarg(call, "methods")) or ("GET",)
-    route = RouteFact("starlette", _list_owner(ctx, call), literal_str(path_node), methods,
+    path = path_text(ctx, path_node)
+    route = RouteFact("starlette", _list_owner(ctx, call), path, methods,
                       ctx.path, ctx.span_of(path_node if path_node is not None else call),
-                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint))
+                      _local_handler(ctx, endpoint), view_ref=endpoint_ref(ctx, endpoint),
+                      path_source=written_source(ctx, path_node, path))
     if route.path is None:
         # `for name, func in get_routes(): Route(f"/{name}", ...)`: one per row of the table.
         looped = looped_route(ctx, route, path_node)
@@ -431,7 +438,7 @@ def _starlette_mount(ctx: FileContext, call: ast.Call, host: bool = False) -> li
     """`Mount(path, app)` / `Mount(path, routes=[...])`; `Host(host, app)` serves its app's
     routes at their own paths (the host name is no part of the path)."""
     me = f"{this_module(ctx)}.<mount:{call.lineno}:{call.col_offset}>"
-    prefix = "" if host else literal_str(arg_or_kw(call, 0, "path"))
+    prefix = "" if host else path_text(ctx, arg_or_kw(call, 0, "path"))
     out: list[object] = [MountFact(_list_owner(ctx, call), me, prefix, "starlette", ctx.path,
                                    call.lineno)]
     for child in route_lists(ctx, kwarg(call, "routes")):

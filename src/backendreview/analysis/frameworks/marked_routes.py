@@ -334,7 +334,8 @@ def _walked(model: ProgramModel, reader: MarkReaderFact, cls_ref: str,
 def _resolved(model: ProgramModel, parts: tuple[tuple[str, str], ...] | None) -> str | None:
     """The prefix text, module constants looked up through the imports; None when one is
     not a literal string of the project."""
-    from .param_routes import _constant
+    from .path_constants import constant_text
+    from .path_format import NAME_REF
 
     if parts is None:
         return None
@@ -343,9 +344,9 @@ def _resolved(model: ProgramModel, parts: tuple[tuple[str, str], ...] | None) ->
         if kind == "lit":
             out += value
             continue
-        text = _constant(model, value)  # at the whole model's level (the route rules')
-        if text is None:
-            return None
+        text = constant_text(model, value)  # at the whole model's level (the route rules')
+        if text is None or NAME_REF.search(text):
+            return None  # (a constant built of a name the project does not fix)
         out += text
     return out.rstrip("/")
 

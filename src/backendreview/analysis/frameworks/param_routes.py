@@ -27,15 +27,14 @@ function nobody calls registers nothing.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
 from ..paths import is_test_path
 from .call_bindings import ownerish
-from .common import NAMED_VALUE, bound_call, kwarg, object_name, path_text, this_module
-from .path_format import fill_deferred
+from .common import bound_call, kwarg, object_name, path_text, this_module
+from .path_constants import constant_text
 from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
 
 if TYPE_CHECKING:
@@ -313,65 +312,6 @@ def call_fact(ctx: FileContext, call: ast.Call) -> list[object]:
 
 
 # -- project phase --------------------------------------------------------------------------
-def _constant(model: Any, ref: str, depth: int = 0) -> str | None:
-    """The string a module constant holds, through the imports that bring it in."""
-    module_name, _, name = ref.rpartition(".")
-    module = model.module_of(module_name) if module_name else None
-    if module is None or depth > _MAX_DEPTH:
-        return None
-    if name in module.constants:
-        return module.constants[name]
-    target = module.imports.get(name)
-    return _constant(model, target, depth + 1) if target else None
-
-
-def with_imported_constants(facts: dict[str, list[Any]], owners: dict[str, Any],
-                            mounts: list[Any], routes: list[RouteFact]
-                            ) -> tuple[dict[str, Any], list[Any], list[RouteFact]]:
-    """Prefixes and paths with `{API_PREFIX}` (an imported constant that path_text shows by
-    name) replaced by its value, when the importing module and the constant's are the
-    project's and the constant is a literal string."""
-    from ..program import FACT_KIND, program_of
-
-    named = [o.prefix for o in owners.values()] + [m.prefix for m in mounts] + \
-        [r.path for r in routes]
-    if not any(t and "{" in t for t in named):
-        return owners, mounts, routes
-    model = program_of(facts) if facts.get(FACT_KIND) else None
-    by_path = {m.path: m for m in model.modules.values()} if model is not None else {}
-
-    def resolved(text: str | None, file: str) -> str | None:
-        module = by_path.get(file)
-        if not text or "{" not in text:
-            return text
-
-        def imported(name: str) -> str | None:
-            if module is None:
-                return None
-            target = module.imports.get(name)
-            if target:
-                return _constant(model, target)
-            # `constants.API_PREFIX` with `from app.types import constants`: the literal the
-            # imported project module holds, when every imported module that has one agrees
-            # (`settings.BASE_PATH` of django.conf stays a name: no project module).
-            found = {_constant(model, f"{dotted}.{name}")
-                     for dotted in module.imports.values() if model.module_of(dotted)}
-            found.discard(None)
-            return found.pop() if len(found) == 1 else None
-
-        # `KEYPAIR % "x"` with KEYPAIR imported (path_format.DEFERRED_FORMAT), then `{NAME}`.
-        def value(match: re.Match[str]) -> str:
-            found = imported(match.group(1))
-            return found if found is not None else match.group(0)
-
-        text = fill_deferred(text, imported)
-        return NAMED_VALUE.sub(value, text)
-
-    return ({k: replace(o, prefix=resolved(o.prefix, o.file)) for k, o in owners.items()},
-            [replace(m, prefix=resolved(m.prefix, m.file)) for m in mounts],
-            [replace(r, path=resolved(r.path, r.file)) for r in routes])
-
-
 class _Solver:
     """What each function registers given its parameters, solved over the calls: a
     function's own registrations, and those of the registrars it calls with its own
@@ -504,7 +444,7 @@ def _text(pieces: tuple[Piece, ...], model: Any) -> str:
         if kind == "lit":
             out += value
         elif kind == "ref":
-            found = _constant(model, value)
+            found = constant_text(model, value)
             last = value.rsplit(".", 1)[-1]
             out += found if found is not None else (
                 "{" + last + "}" if last.isupper() else UNKNOWN_PREFIX)
@@ -581,4 +521,4 @@ def _route(made: ParamRouteFact, model: Any) -> RouteFact:
 
 
 __all__ = ["ParamCallFact", "ParamRouteFact", "call_fact", "param_routes", "parameter_resources",
-           "templated", "with_imported_constants"]
+           "templated"]

@@ -19,6 +19,12 @@ UNKNOWN = "{?}"
 # How `path_text` shows a value it can name but not read (a setting, an imported constant, a
 # config key): `{NAME}`. The project phase fills these where the project fixes the value.
 NAMED_VALUE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+# `urls.CONFIG` with `urls` imported (`from fides.common import urn_registry as urls`):
+# written `{urls.CONFIG}`, the local dotted name it is read through, so that the project
+# phase follows exactly that import (two imported modules may both define CONFIG). Shown as
+# `{CONFIG}` (`plain_names`) when the project does not fix its value. Group 1 is the
+# dotted base with its final dot, empty for a plain `{NAME}`; group 2 the name.
+NAME_REF = re.compile(r"\{((?:[A-Za-z_][A-Za-z0-9_]*\.)*)([A-Z][A-Z0-9_]*)\}")
 # `KEYPAIR % "decryptpassword"` with KEYPAIR imported: the template is read in the project
 # phase, so the text waits as `{KEYPAIR%decryptpassword}` (the parts joined by _SEP) until
 # fill_deferred formats it, or shows {?}. Never displayed as such.
@@ -112,6 +118,11 @@ def _deferred(name: str, right: ast.AST, read: Reader, lenient: bool) -> str | N
             p is None or any(c in p for c in "{}%" + _SEP) for p in parts):
         return UNKNOWN if lenient else None
     return "{" + name + "%" + _SEP.join(p for p in parts if p is not None) + "}"
+
+
+def plain_names(text: str) -> str:
+    """`text` with every `{base.NAME}` left unresolved shown as `{NAME}`."""
+    return NAME_REF.sub(lambda m: "{" + m.group(2) + "}", text) if "." in text else text
 
 
 def fill_deferred(text: str, template_of: Callable[[str], str | None]) -> str:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 ROUTER_CLASSES = frozenset({"starlette.routing.Router", "fastapi.APIRouter",
                             "fastapi.routing.APIRouter"})
+_FASTAPI_ROUTERS = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 _ADDERS = {"add_route": "route", "add_api_route": "route", "add_websocket_route": "websocket"}
 _INCLUDERS = ("mount", "include_router")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -220,7 +221,7 @@ def resolve_router_subclasses(facts: dict[str, list[Any]]) -> dict[str, list[Any
     routes, owners and mounts."""
     candidates: list[SubclassCandidateFact] = facts.get("router_candidate", [])
     methods: list[RouterMethodFact] = facts.get("router_method", [])
-    if not candidates or not methods:
+    if not candidates:
         return facts
     from ..program import FACT_KIND, program_of
 
@@ -239,6 +240,8 @@ def resolve_router_subclasses(facts: dict[str, list[Any]]) -> dict[str, list[Any
         return verdicts[ref]
 
     routes, owners, mounts = [], [], []
+    # A call the FastAPI recogniser read as well (a module that imports fastapi): once.
+    known = {(m.parent, m.child, m.file, m.line) for m in facts.get("route_mount", [])}
     for cand in candidates:
         found = registering(cand.cls)
         if found is None:
@@ -252,7 +255,8 @@ def resolve_router_subclasses(facts: dict[str, list[Any]]) -> dict[str, list[Any
             continue
         if isinstance(fact, RouteFact) and method.kind != "include":
             routes.append(replace(fact, methods=method.http))
-        elif isinstance(fact, MountFact) and method.kind == "include":
+        elif isinstance(fact, MountFact) and method.kind == "include" and (
+                fact.parent, fact.child, fact.file, fact.line) not in known:
             mounts.append(fact)
     if not (routes or owners or mounts):
         return facts
@@ -269,9 +273,9 @@ def _mro_methods(model: ProgramModel, ref: str, by_class: dict[str, dict[str, Ro
     if cls is None:
         return None
     order = model.mro(cls)
-    is_router = any((model.defining_name(base) or base) in ROUTER_CLASSES
-                    for item in order for base in item.bases if model.resolve(base) is None)
-    if not is_router:
+    libraries = {model.defining_name(base) or base for item in order for base in item.bases
+                 if model.resolve(base) is None}
+    if not libraries & ROUTER_CLASSES:
         return None
     found: dict[str, RouterMethodFact] = {}
     decided: set[str] = set()
@@ -281,6 +285,11 @@ def _mro_methods(model: ProgramModel, ref: str, by_class: dict[str, dict[str, Ro
             if name not in decided and name in own:
                 found[name] = own[name]
             decided.add(name)
+    if "include_router" not in decided and libraries & _FASTAPI_ROUTERS:
+        # No project class of the MRO overrides it: FastAPI's own include_router (fides'
+        # `class APIRouter(fastapi.APIRouter)` that only changes api_route).
+        found["include_router"] = RouterMethodFact(ref, "include_router", "include", (), "",
+                                                   0)
     return found
 
 

@@ -556,7 +556,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
-    from .param_routes import param_routes, with_imported_constants
+    from .param_routes import param_routes
+    from .path_constants import with_imported_constants
 
     route_facts += param_routes(facts)
     from .restful_helpers import registered_resources

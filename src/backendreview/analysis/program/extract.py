@@ -23,6 +23,7 @@ from ..frameworks.common import (
     callable_name,
     classify,
     decorator_names,
+    path_text,
     unbounded_query,
 )
 from ..inert import inert_text
@@ -62,14 +63,17 @@ FACT_KIND = "program"
 # level (classes, signatures, the attribute types that resolve calls, and the call sites whose
 # value a function returns, with their callee and place: what the project phase asks of it,
 # `targets` of a callee a rule recorded itself and the returned edges; no other call sites,
-# no local types, effects, constants, quoting or loop details); or only the class hierarchy
-# and the definitions' signatures (no call sites, effects, constants or types).
+# no local types, effects, quoting or loop details); or only the class hierarchy and the
+# definitions' signatures (no call sites, effects or types). Every level records the
+# module's string constants (route paths are built of them).
 FULL = "program"
 CALLS = "program-calls"
 CLASSES = "program-classes"
 LEVELS = (CLASSES, CALLS, FULL)  # each answers everything the ones before it do
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Module constants a path may be built of, beyond a literal (ModuleInfo.path_constants).
+_COMPOSED = (ast.BinOp, ast.JoinedStr, ast.Call, ast.Name, ast.Attribute, ast.Constant)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _DJANGO_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create",
                             "bulk_update", "update", "delete"})
@@ -393,20 +397,32 @@ class _Extractor:
         self._body(tree.body, self.module, None)
         imports: dict[str, str] = {}
         constants: dict[str, str] = {}
+        path_constants: dict[str, str] = {}
         instances: dict[str, str] = {}
         for name, bindings in self.ctx.semantic.module_scope.bindings.items():
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
                 imports[name] = next(iter(qualified))  # type: ignore[arg-type]
-            if self.full and len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+            # A constant is bound once, and by no function through `global NAME`. Read at
+            # every level: route paths are built of them (path_constants), and the route
+            # model runs beside any level.
+            once = len(bindings) == 1 and not self.ctx.semantic.declared_global(name)
+            if once and bindings[0].kind == "assign" and isinstance(
                     bindings[0].value, ast.Constant) and isinstance(bindings[0].value.value, str):
                 constants[name] = bindings[0].value.value
+            elif once and bindings[0].kind in (
+                    "assign", "annassign") and isinstance(bindings[0].value, _COMPOSED):
+                text = path_text(self.ctx, bindings[0].value)
+                if text is not None:
+                    path_constants[name] = text
             made = self._instance_type(bindings)
             if made:
                 instances[name] = made
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
-            constants=dict(sorted(constants.items())), instances=dict(sorted(instances.items())),
+            constants=dict(sorted(constants.items())),
+            path_constants=dict(sorted(path_constants.items())),
+            instances=dict(sorted(instances.items())),
             star_imports=_star_imports(self.ctx.path, self.module, tree))
 
     def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]

@@ -159,6 +159,10 @@ class ModuleInfo:
     functions: tuple[FunctionInfo, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     constants: dict[str, str] = field(default_factory=dict)  # NAME -> literal string value
+    # NAME -> the path text of a module constant built of others (`DETAIL = BY_KEY + "/x"`,
+    # `f"{urls.BASE}/x"`), as path_text reads it: imported parts still `{NAME}` /
+    # `{base.NAME}` (path_format.NAME_REF), for the project phase to fill
+    path_constants: dict[str, str] = field(default_factory=dict)
     # NAME -> the class (or factory) reference of a module-level object: `db = Database()`
     instances: dict[str, str] = field(default_factory=dict)
     # `from pkg.types import *`: the modules whose public names this one re-exports unnamed

@@ -195,7 +195,8 @@ class ProgramModel:
                 continue
             own = f"{source.name}.{name}"
             if own in self.functions or own in self.classes or name in source.imports or \
-                    name in source.instances or name in source.constants:
+                    name in source.instances or name in source.constants or \
+                    name in source.path_constants:
                 return own
         return None
 
