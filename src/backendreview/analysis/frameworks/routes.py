@@ -1273,9 +1273,13 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
         framework = "drf" if any(d.endswith("api_view") for d in func.handler.decorators) \
             else fact.framework
         methods = fact.methods or func.methods or ("ANY",)
-        return [_route(fact, full, known, chain, methods, func.handler, func.file,
+        route = _route(fact, full, known, chain, methods, func.handler, func.file,
                        wrap.auth if wrap else (), wrap.limits if wrap else (),
-                       framework=framework)]
+                       framework=framework)
+        if wrap is not None:
+            # `team_members_only(views.edit)`: a project guard wrapping the view.
+            route.raw += tuple(d for d in wrap.decorators if d not in route.raw)
+        return [route]
     if found is None:
         # A view class from a library or not in the reviewed paths: one route, methods unknown.
         # Flask-AppBuilder serves such a class below its own route_base, not at the root.
@@ -1291,6 +1295,27 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
     view = views[found]
     if fact.registration == "appbuilder":
         return _appbuilder_routes(fact, chain, view, views, resolver)
+    out = _expand_class(fact, full, known, chain, view, views, resolver)
+    if fact.handler is not None:
+        _add_wrappers(out, fact.handler)
+    return out
+
+
+def _add_wrappers(routes: list[Route], wrap: HandlerInfo) -> None:
+    """`path("me/profile", login_required(views.user_profile))` with `user_profile =
+    UserProfile.as_view()`: what wraps the registered view guards every route its class
+    serves (the library's auth / limits, and the wrappers as raw decorators for the
+    project's own guards, `team_members_only(TeamView.as_view())`)."""
+    for route in routes:
+        route.auth += tuple(a for a in wrap.auth if a not in route.auth)
+        route.limits += tuple(a for a in wrap.limits if a not in route.limits)
+        route.raw += tuple(d for d in wrap.decorators if d not in route.raw)
+
+
+def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
+                  view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
+                  ) -> list[Route]:
+    """The routes a registered project view class serves (methods, DRF router actions)."""
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
                               if isinstance(item, ViewClassFact) for a in item.attrs}))
