@@ -42,9 +42,14 @@ def test_a_check_in_a_function_the_wrapper_calls_first_is_followed(capsys) -> No
     auth = _auth(capsys)
     # `_require_owner(request, pk)` raises PermissionDenied when the owner is someone else.
     assert auth[("ANY", "/board/<int:pk>/owner/")] == (f"owner_only ({WHY})",)
-    # Near misses: a helper returning a 403 response the wrapper throws away; a raising
+    # In another module (teams/checks.py), resolved in the project phase.
+    assert auth[("ANY", "/team/<int:pk>/boards/")] == (
+        f"members_via_check (calls ensure_member(), which {WHY})",)
+    # Near misses: a helper returning a 403 response the wrapper throws away (in this module
+    # and in another); a check of another module raising on the HTTP method; a raising
     # helper called on one branch only.
     assert auth[("ANY", "/board/<int:pk>/checked/")] == ()
+    assert auth[("ANY", "/team/<int:pk>/members/")] == ()
     assert auth[("ANY", "/board/<int:pk>/strict/")] == ()
 
 

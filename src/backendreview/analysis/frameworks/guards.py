@@ -23,7 +23,7 @@ from .common import (
     refuses_caller,
     this_module,
 )
-from .routes import GuardFact, HookFact
+from .routes import CALLS_CHECK, REFUSER, GuardFact, HookFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -43,7 +43,7 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     # A nested `def` is a statement of the function's own code or of a class or function
     # defined in it: without one of those, no wrapper (most functions; no walk of the body).
     if not any(type(stmt) in _DEFINITIONS for stmt in ctx.semantic.own_statements(func)):
-        return None
+        return _refusing_check(ctx, func)
     wrappers = [n for n in ast.walk(func) if isinstance(n, ast.FunctionDef |
                                                        ast.AsyncFunctionDef) and n is not func]
     if not wrappers:
@@ -70,7 +70,46 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if body_limiter_calls(ctx, wrapper):
             return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
                              "checks a rate limiter", ctx.path, func.lineno)
+        called = _first_imported_calls(ctx, wrapper)
+        if called:
+            # Decided in the project phase (routes.resolve_called_checks): auth when one of
+            # them is a REFUSER of another module.
+            return GuardFact(f"{this_module(ctx)}.{func.name}", CALLS_CHECK, " ".join(called),
+                             ctx.path, func.lineno)
     return None
+
+
+REFUSER_WHY = "raises for callers a user or permission test turns away"
+
+
+def _refusing_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                    ) -> GuardFact | None:
+    # Only a function that raises or aborts can refuse from a call whose answer is dropped.
+    text = ctx.source(func)
+    if "raise" not in text and "abort(" not in text:
+        return None
+    if not _refuses_on_caller_test(ctx, func, raising=True):
+        return None
+    return GuardFact(f"{this_module(ctx)}.{func.name}", REFUSER, REFUSER_WHY, ctx.path,
+                     func.lineno)
+
+
+def _first_imported_calls(ctx: FileContext, wrapper: ast.FunctionDef | ast.AsyncFunctionDef
+                          ) -> list[str]:
+    """Qualified names of the functions of other modules the wrapper's body calls as
+    statements of its own, on every path (`check_access(request)`, `await
+    ensure_member(request, team)`), as the imports name them."""
+    out: list[str] = []
+    for stmt in wrapper.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Await):
+            call = call.value
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name | ast.Attribute):
+            continue
+        name = ctx.qualified_name(call.func)
+        if name and "." in name and not name.startswith(this_module(ctx) + "."):
+            out.append(name)
+    return out
 
 
 # A test that reads the project's configuration: `helpdesk_settings.X`, `settings.X`,

@@ -224,13 +224,22 @@ class AliasFact:
     line: int
 
 
+# GuardFact kinds of frameworks/guards beside auth / limit: a module-level function that
+# raises for callers a user / permission test turns away (`def require_owner(request, pk):
+# ... raise PermissionDenied`), and a decorator whose wrapper first calls functions of
+# other modules (their names in `why`): auth when one of them is a REFUSER, decided in the
+# project phase (resolve_called_checks).
+REFUSER = "refuser"
+CALLS_CHECK = "calls-check"
+
+
 @dataclass(frozen=True)
 class GuardFact:
     """A project decorator whose body guards the route (frameworks/guards.py)."""
 
     name: str  # qualified name
-    kind: str  # auth | limit
-    why: str  # "aborts for anonymous users"
+    kind: str  # auth | limit | inert | permission | REFUSER | CALLS_CHECK ...
+    why: str  # "aborts for anonymous users"; CALLS_CHECK: the called names
     file: str
     line: int
     # Paths the wrapper lets through before any check (`if request.path in ["/login"]:
@@ -715,7 +724,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     aliases: dict[str, AliasFact] = {a.name: a for a in facts.get("dependency_alias", [])}
     alias_resolver = Resolver(sorted(aliases))
-    guards: dict[str, GuardFact] = {g.name: g for g in facts.get("guard", [])}
+    guards = resolve_called_checks(facts.get("guard", []))
     guard_resolver = Resolver(sorted(guards))
     pages = _page_summaries(facts)
     routes: list[Route] = []
@@ -998,6 +1007,27 @@ def _pair_routes(helper: Any, call: Any, args: list[tuple[str, str | None]]
         out.append(RouteFact("flask", owner, path, (), call.file, call.span,
                              HandlerInfo(name=name, line=call.line, span=call.span),
                              view_ref=ref))
+    return out
+
+
+def resolve_called_checks(facts: list[GuardFact]) -> dict[str, GuardFact]:
+    """The guards by name, a decorator whose wrapper first calls a check of another module
+    (frameworks/guards CALLS_CHECK) decided: auth when one of the calls resolves to a
+    function that raises for callers a user / permission test turns away (REFUSER), else
+    dropped. The REFUSER facts themselves guard no route: they are left out."""
+    refusers = Resolver(sorted(g.name for g in facts if g.kind == REFUSER))
+    out: dict[str, GuardFact] = {}
+    for g in facts:
+        if g.kind == REFUSER:
+            continue
+        if g.kind == CALLS_CHECK:
+            found = next((f for f in map(refusers.find, g.why.split()) if f), None)
+            if found is None:
+                continue
+            g = replace(g, kind="auth", why=f"calls {found.rsplit('.', 1)[-1]}(), which "
+                                            f"refuses callers a user or permission test "
+                                            f"turns away")
+        out[g.name] = g
     return out
 
 
