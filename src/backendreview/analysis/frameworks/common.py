@@ -742,16 +742,39 @@ def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
     return False
 
 
+# Responses that refuse the caller by their class when a function returns them: Django's
+# HttpResponseForbidden, aiohttp's / webob's HTTPForbidden / HTTPUnauthorized handed back
+# rather than raised, Django's redirect_to_login.
+_DENY_RESPONSES = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized",
+                             "redirect_to_login"})
+
+
+def refuses_caller(ctx: FileContext, node: ast.AST) -> bool:
+    """One node of a function refuses the caller: what `denies_anonymous` counts (abort
+    401 / 403, a raised auth error, a 401 / 403 status, a redirect to a login page), or a
+    returned response whose class refuses (`return HttpResponseForbidden()`,
+    `return redirect_to_login(request.get_full_path())`, `return
+    HttpResponseRedirect(settings.LOGIN_URL)`). Says nothing of *who* is refused: the
+    caller of this asks that of the branch the node is on."""
+    if _deny_node(ctx, node):
+        return True
+    if not (isinstance(node, ast.Return) and isinstance(node.value, ast.Call)):
+        return False
+    name = callable_name(ctx, node.value).rsplit(".", 1)[-1]
+    return name in _DENY_RESPONSES or (name == "HttpResponseRedirect" and
+                                       "login" in ctx.source(node.value).lower())
+
+
 def _checks_called(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
                    ) -> list[str]:
     """Access checks the handler runs before anything else: a statement of its body, on
     every path, calling a method of its class or a function of this module whose code
     refuses the caller (`await self.check_request(request)` raising HTTPForbidden)."""
-    return [f"{target.name}() (refuses the caller)" for target in _first_callees(ctx, func)
+    return [f"{target.name}() (refuses the caller)" for target in first_callees(ctx, func)
             if denies_anonymous(ctx, target, redirects=False)]
 
 
-def _first_callees(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+def first_callees(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
                    ) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     """Methods of its class / functions of its module that a statement of the function's
     body calls (`self.check(request)`, `await check(request)`)."""
@@ -772,7 +795,7 @@ def refuses_anonymous(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctio
     method of its class / a function of its module that does (`self._require_user()`)."""
     return any(IDENTITY.search(ctx.source(f)) and (
         denies_anonymous(ctx, f, redirects=False) or _login_redirect_for_caller(ctx, f))
-        for f in (func, *_first_callees(ctx, func)))
+        for f in (func, *first_callees(ctx, func)))
 
 
 def _login_redirect_for_caller(ctx: FileContext, func: ast.AST) -> bool:

@@ -336,10 +336,15 @@ def on_call(ctx: FileContext, call: ast.Call) -> list[object]:
     if attr not in ("register_blueprint", "add_url_rule"):
         return facts
     parent_name = object_name(ctx, call.func.value)
+    # `self.app.register_blueprint(bp, url_prefix=...)` on an attribute its class assigns
+    # only `Flask(...)`: the held app, the name its routes and owner fact carry.
+    held = held_app(ctx, call.func.value)
     factory = _factory_result(ctx, call.func.value) if attr == "register_blueprint" else None
     owner_class = project_class(ctx, call.func.value) if owner_kind(
-        ctx, call.func.value) is None else None
-    if owner_class is not None:
+        ctx, call.func.value) is None and held is None else None
+    if held is not None:
+        parent_name = held
+    elif owner_class is not None:
         pass  # a project Blueprint subclass's instance (kept or not in the project phase)
     elif attr == "add_url_rule" and _unannotated_router_param(ctx, call.func.value):
         pass  # on a blueprint parameter: a summary of its function (param_routes)

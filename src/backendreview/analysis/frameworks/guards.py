@@ -9,6 +9,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from ...astutil import own_nodes
 from .common import (
     IDENTITY,
     LIMIT_NAME,
@@ -17,10 +18,12 @@ from .common import (
     classify,
     decorator_names,
     denies_anonymous,
+    first_callees,
     object_name,
+    refuses_caller,
     this_module,
 )
-from .routes import GuardFact, HookFact
+from .routes import CALLS_CHECK, REFUSER, GuardFact, HookFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -40,17 +43,26 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     # A nested `def` is a statement of the function's own code or of a class or function
     # defined in it: without one of those, no wrapper (most functions; no walk of the body).
     if not any(type(stmt) in _DEFINITIONS for stmt in ctx.semantic.own_statements(func)):
-        return None
+        return _refusing_check(ctx, func)
     wrappers = [n for n in ast.walk(func) if isinstance(n, ast.FunctionDef |
                                                        ast.AsyncFunctionDef) and n is not func]
     if not wrappers:
         return None
     for wrapper in wrappers:
         text = ctx.source(wrapper)
+        if _setting_gated(ctx, wrapper):
+            continue
         if IDENTITY.search(text) and denies_anonymous(ctx, wrapper):
             return GuardFact(f"{this_module(ctx)}.{func.name}", "auth",
                              "aborts for anonymous users", ctx.path, func.lineno,
                              exempt=_passed_paths(func, wrapper))
+        # A function of this module the wrapper calls first (`_require_owner(request, pk)`)
+        # guards only by raising: the response it returns is thrown away.
+        if _refuses_on_caller_test(ctx, wrapper) or any(
+                _refuses_on_caller_test(ctx, f, raising=True)
+                for f in first_callees(ctx, wrapper)):
+            return GuardFact(f"{this_module(ctx)}.{func.name}", "auth", REFUSES_WHY, ctx.path,
+                             func.lineno)
         applied = _applied_auth_decorator(ctx, func, wrapper)
         if applied:
             return GuardFact(f"{this_module(ctx)}.{func.name}", "auth",
@@ -58,7 +70,159 @@ def guard_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if body_limiter_calls(ctx, wrapper):
             return GuardFact(f"{this_module(ctx)}.{func.name}", "limit",
                              "checks a rate limiter", ctx.path, func.lineno)
+        called = _first_imported_calls(ctx, wrapper)
+        if called:
+            # Decided in the project phase (routes.resolve_called_checks): auth when one of
+            # them is a REFUSER of another module.
+            return GuardFact(f"{this_module(ctx)}.{func.name}", CALLS_CHECK, " ".join(called),
+                             ctx.path, func.lineno)
     return None
+
+
+REFUSER_WHY = "raises for callers a user or permission test turns away"
+
+
+def _refusing_check(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                    ) -> GuardFact | None:
+    # Only a function that raises or aborts can refuse from a call whose answer is dropped.
+    text = ctx.source(func)
+    if "raise" not in text and "abort(" not in text:
+        return None
+    if not _refuses_on_caller_test(ctx, func, raising=True):
+        return None
+    return GuardFact(f"{this_module(ctx)}.{func.name}", REFUSER, REFUSER_WHY, ctx.path,
+                     func.lineno)
+
+
+def _first_imported_calls(ctx: FileContext, wrapper: ast.FunctionDef | ast.AsyncFunctionDef
+                          ) -> list[str]:
+    """Qualified names of the functions of other modules the wrapper's body calls as
+    statements of its own, on every path (`check_access(request)`, `await
+    ensure_member(request, team)`), as the imports name them."""
+    out: list[str] = []
+    for stmt in wrapper.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Await):
+            call = call.value
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name | ast.Attribute):
+            continue
+        name = ctx.qualified_name(call.func)
+        if name and "." in name and not name.startswith(this_module(ctx) + "."):
+            out.append(name)
+    return out
+
+
+# A test that reads the project's configuration: `helpdesk_settings.X`, `settings.X`,
+# `getattr(settings, "X", False)`, `current_app.config["X"]`.
+_SETTING = re.compile(r"\bsettings\.|_settings\.|getattr\(\s*\w*settings\b|\bconfig\[|"
+                      r"\.config\.get\(")
+
+
+def _setting_gated(ctx: FileContext, wrapper: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every refusal of the wrapper sits under a test that also reads a setting
+    (django-helpdesk's `protect_view`: `if not request.user.is_authenticated and
+    helpdesk_settings.HELPDESK_REDIRECT_TO_LOGIN_BY_DEFAULT: return redirect(...)`, off
+    by default): whether anyone is refused is the deployment's choice, which the code does
+    not show. Not counted as auth; a wrapper that refuses nothing is not gated."""
+    refusals = [n for n in own_nodes(wrapper) if refuses_caller(ctx, n)]
+    if not refusals:
+        return False
+    for node in refusals:
+        gated = False
+        parent = ctx.semantic.parent(node)
+        while parent is not None and parent is not wrapper:
+            if isinstance(parent, ast.If) and _SETTING.search(ctx.source(parent.test)):
+                gated = True
+                break
+            parent = ctx.semantic.parent(parent)
+        if not gated:
+            return False
+    return True
+
+
+REFUSES_WHY = "refuses callers a user or permission test turns away"
+
+# A call in a branch's test that asks whether the caller may act, when it is handed the
+# request or the user: `map_inst.can_edit(request=request)`, `obj.is_anonymous_owner(request)`,
+# `team.has_member(user)`, `check_access(request)`. `is_ajax(request)` asks how, not who.
+_PERMISSION_CALL = re.compile(r"^(?:can|may)(?:_|$)|perm|allow|owner|member|access|"
+                              r"authori[sz]|^is_(?:admin|staff|superuser)", re.I)
+_CALLER_NAMES = frozenset({"request", "user", "current_user"})
+
+
+def _refuses_on_caller_test(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                            raising: bool = False) -> bool:
+    """umap's `team_members_only`: a branch of the function that tests who is calling
+    refuses them (`if not request.user.is_authenticated or team not in
+    request.user.teams.all(): return HttpResponseForbidden()`; `if not
+    map_inst.can_view(request): raise PermissionDenied`; `can_edit =
+    map_inst.can_edit(request=request)` then `if not can_edit: return
+    HttpResponseForbidden()`), or, after `if <caller test>: return view(...)`, the statement
+    that follows does. A 403 on a test of something else (a feature flag, the HTTP method,
+    whether a datalayer belongs to the map) says nothing of the caller: not auth. With
+    `raising`, only a raised error or `abort(...)` refuses."""
+    callers = set(_CALLER_NAMES)
+    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    if params and params[0] not in ("self", "cls"):
+        callers.add(params[0])  # `def wrapper(request, *args, **kwargs)`
+    nodes = own_nodes(func)
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+    for node in nodes:
+        if not isinstance(node, ast.If) or not _tests_caller(ctx, node.test, callers,
+                                                             assigned):
+            continue
+        branch: list[ast.stmt] = [*node.body, *node.orelse]
+        if node.body and isinstance(node.body[-1], ast.Return):
+            branch += _following(ctx, node)
+        if any(refuses_caller(ctx, n) and (not raising or _raises(ctx, n))
+               for stmt in branch for n in ast.walk(stmt)):
+            return True
+    return False
+
+
+def _raises(ctx: FileContext, node: ast.AST) -> bool:
+    return isinstance(node, ast.Raise) or (isinstance(node, ast.Call) and callable_name(
+        ctx, node).rsplit(".", 1)[-1] == "abort")
+
+
+def _following(ctx: FileContext, node: ast.If) -> list[ast.stmt]:
+    """The statements after `node` in the block that holds it."""
+    parent = ctx.semantic.parent(node)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and node in block:
+            return block[block.index(node) + 1:]
+    return []
+
+
+def _tests_caller(ctx: FileContext, test: ast.expr, callers: set[str],
+                  assigned: dict[str, list[ast.expr]]) -> bool:
+    """The test looks at who is calling: the user, the session, a permission (IDENTITY),
+    or a permission-like call handed the request / the user, directly or through a local
+    assigned once from one (`can_edit = map_inst.can_edit(request=request)`)."""
+    if IDENTITY.search(ctx.source(test)):
+        return True
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and _asks_about_caller(ctx, node, callers):
+            return True
+        if isinstance(node, ast.Name) and len(assigned.get(node.id, ())) == 1:
+            value = assigned[node.id][0]
+            if isinstance(value, ast.Call) and _asks_about_caller(ctx, value, callers):
+                return True
+    return False
+
+
+def _asks_about_caller(ctx: FileContext, call: ast.Call, callers: set[str]) -> bool:
+    name = callable_name(ctx, call).rsplit(".", 1)[-1]
+    if not _PERMISSION_CALL.search(name):
+        return False
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return any((isinstance(v, ast.Name) and v.id in callers) or (
+        isinstance(v, ast.Attribute) and v.attr == "user") for v in values)
 
 
 def _passed_paths(func: ast.FunctionDef | ast.AsyncFunctionDef,

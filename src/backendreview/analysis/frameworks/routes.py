@@ -232,13 +232,22 @@ class AliasFact:
     line: int
 
 
+# GuardFact kinds of frameworks/guards beside auth / limit: a module-level function that
+# raises for callers a user / permission test turns away (`def require_owner(request, pk):
+# ... raise PermissionDenied`), and a decorator whose wrapper first calls functions of
+# other modules (their names in `why`): auth when one of them is a REFUSER, decided in the
+# project phase (resolve_called_checks).
+REFUSER = "refuser"
+CALLS_CHECK = "calls-check"
+
+
 @dataclass(frozen=True)
 class GuardFact:
     """A project decorator whose body guards the route (frameworks/guards.py)."""
 
     name: str  # qualified name
-    kind: str  # auth | limit
-    why: str  # "aborts for anonymous users"
+    kind: str  # auth | limit | inert | permission | REFUSER | CALLS_CHECK ...
+    why: str  # "aborts for anonymous users"; CALLS_CHECK: the called names
     file: str
     line: int
     # Paths the wrapper lets through before any check (`if request.path in ["/login"]:
@@ -726,7 +735,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
 
     aliases: dict[str, AliasFact] = {a.name: a for a in facts.get("dependency_alias", [])}
     alias_resolver = Resolver(sorted(aliases))
-    guards: dict[str, GuardFact] = {g.name: g for g in facts.get("guard", [])}
+    guards = resolve_called_checks(facts.get("guard", []))
     guard_resolver = Resolver(sorted(guards))
     pages = _page_summaries(facts)
     routes: list[Route] = []
@@ -1012,6 +1021,27 @@ def _pair_routes(helper: Any, call: Any, args: list[tuple[str, str | None]]
     return out
 
 
+def resolve_called_checks(facts: list[GuardFact]) -> dict[str, GuardFact]:
+    """The guards by name, a decorator whose wrapper first calls a check of another module
+    (frameworks/guards CALLS_CHECK) decided: auth when one of the calls resolves to a
+    function that raises for callers a user / permission test turns away (REFUSER), else
+    dropped. The REFUSER facts themselves guard no route: they are left out."""
+    refusers = Resolver(sorted(g.name for g in facts if g.kind == REFUSER))
+    out: dict[str, GuardFact] = {}
+    for g in facts:
+        if g.kind == REFUSER:
+            continue
+        if g.kind == CALLS_CHECK:
+            found = next((f for f in map(refusers.find, g.why.split()) if f), None)
+            if found is None:
+                continue
+            g = replace(g, kind="auth", why=f"calls {found.rsplit('.', 1)[-1]}(), which "
+                                            f"refuses callers a user or permission test "
+                                            f"turns away")
+        out[g.name] = g
+    return out
+
+
 def _apply_guards(route: Route, guards: dict[str, GuardFact], resolver: Resolver) -> None:
     """Decorators on the route (or its router / class) that the project wrote to deny
     anonymous callers or check a limiter, whatever they are called."""
@@ -1284,9 +1314,13 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
         framework = "drf" if any(d.endswith("api_view") for d in func.handler.decorators) \
             else fact.framework
         methods = fact.methods or func.methods or ("ANY",)
-        return [_route(fact, full, known, chain, methods, func.handler, func.file,
+        route = _route(fact, full, known, chain, methods, func.handler, func.file,
                        wrap.auth if wrap else (), wrap.limits if wrap else (),
-                       framework=framework)]
+                       framework=framework)
+        if wrap is not None:
+            # `team_members_only(views.edit)`: a project guard wrapping the view.
+            route.raw += tuple(d for d in wrap.decorators if d not in route.raw)
+        return [route]
     if found is None:
         # A view class from a library or not in the reviewed paths: one route, methods unknown.
         # Flask-AppBuilder serves such a class below its own route_base, not at the root.
@@ -1302,6 +1336,27 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
     view = views[found]
     if fact.registration == "appbuilder":
         return _appbuilder_routes(fact, chain, view, views, resolver)
+    out = _expand_class(fact, full, known, chain, view, views, resolver)
+    if fact.handler is not None:
+        _add_wrappers(out, fact.handler)
+    return out
+
+
+def _add_wrappers(routes: list[Route], wrap: HandlerInfo) -> None:
+    """`path("me/profile", login_required(views.user_profile))` with `user_profile =
+    UserProfile.as_view()`: what wraps the registered view guards every route its class
+    serves (the library's auth / limits, and the wrappers as raw decorators for the
+    project's own guards, `team_members_only(TeamView.as_view())`)."""
+    for route in routes:
+        route.auth += tuple(a for a in wrap.auth if a not in route.auth)
+        route.limits += tuple(a for a in wrap.limits if a not in route.limits)
+        route.raw += tuple(d for d in wrap.decorators if d not in route.raw)
+
+
+def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
+                  view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
+                  ) -> list[Route]:
+    """The routes a registered project view class serves (methods, DRF router actions)."""
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
                               if isinstance(item, ViewClassFact) for a in item.attrs}))
