@@ -305,14 +305,22 @@ def _with_current_user_param(program: ProgramModel, route: Route) -> Route:
     return dataclasses.replace(route, auth=(*route.auth, found[0]))
 
 
+# A dependency whose code refuses callers without credentials: its own code (the route
+# model's fastapi_starlette.dependency_guard) or a helper it hands the check to
+# (br206_callers.with_guarding_dependency).
+_REFUSING_DEPENDENCY = re.compile(r"\((?:refuses unauthenticated callers|refuses callers by "
+                                  r"who they are)\)$|" + re.escape(THROUGH_CALLS) + "$")
+
+
 def signed_in_caller(route: Route) -> bool:
     """Strong evidence that only a signed-in caller reaches the route: a login guard on it,
-    or a dependency that hands the handler the current user. Never on a sign-in page by
+    a dependency that hands the handler the current user, or one whose code (or a helper's)
+    refuses callers without credentials. Never on a sign-in page by
     its path: a current-user dependency there is the optional one that sends signed-in
     callers on."""
     if _sign_in_path(route):
         return False
-    return any(_SIGNED_IN.search(a) or a.endswith(THROUGH_CALLS) for a in route.auth) or any(
+    return any(_SIGNED_IN.search(a) or _REFUSING_DEPENDENCY.search(a) for a in route.auth) or any(
         _CURRENT_USER_TYPE.search(a) for a in route.auth) or any(
         _CURRENT_USER.search(name.rsplit(".", 1)[-1]) and "optional" not in name.lower()
         for name in route.raw)
