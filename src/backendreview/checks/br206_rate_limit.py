@@ -22,8 +22,12 @@ from ..analysis.program.extract import REDIRECTS, SECRET_TEST
 from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br206_callers import THROUGH_CALLS, checks_a_code, with_guarding_dependency
-from .br206_callers import refuses_anonymous as _refuses_anonymous
+from .br206_callers import (
+    THROUGH_CALLS,
+    checks_a_code,
+    refuses_anonymous,
+    with_guarding_dependency,
+)
 from .br206_fixes import auth_fix, limit_fix, run_time_lookup
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
@@ -265,7 +269,7 @@ def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
     # library code or after a lookup is how a sign-in answers, not a guard.
     checks = [r for r in (program.guarded_by(handler, AUTH) if handler is not None else [])
               if len(r.via) <= 2 and (SECRET_TEST.search(r.effect.detail)
-                                      or _refuses_anonymous(r.effect.detail))]
+                                      or refuses_anonymous(r.effect.detail))]
     if not checks:
         return route
     return dataclasses.replace(route, auth=(f"{checks[0].effect.detail} (in the handler's "
