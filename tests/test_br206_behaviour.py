@@ -32,3 +32,31 @@ def test_behaviour_keeps_the_error_and_a_name_alone_is_a_note(
     # limited (a project limiter, a 429 helper), signing, redirects only, signed-in PATCH,
     # and password_hint: named like a password route, its handler does nothing of the kind
     assert not {26, 46, 53, 68, 83, 94} & set(got), got
+
+
+AUTH_ROUTES = PROJECT.parent / "auth_routes_by_behaviour"
+
+
+def test_routes_named_like_auth_are_judged_by_what_they_do(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A login that only redirects to the identity provider, its OAuth callback, a signed-in
+    user's own API tokens, a forwarded TOTP code stored behind an API-key dependency that
+    refuses in its helper (or in its own code), and a settings page behind a Flask-Login guard go unreported; a
+    code checked behind either guard is a note; an open code check, an anonymous reset mail
+    and an open password form are errors."""
+    monkeypatch.chdir(AUTH_ROUTES)
+    found = run([Path(".")], Config(root=AUTH_ROUTES, select=("BR206",)), jobs=1).findings
+    got = {(f.path, f.span.start_line): (f.severity, f.message) for f in found}
+    assert {k: v[0] for k, v in got.items()} == {
+        ("svc/api.py", 67): Severity.NOTE,
+        ("svc/api.py", 83): Severity.NOTE,
+        ("svc/api.py", 89): Severity.ERROR,
+        ("svc/api.py", 96): Severity.ERROR,
+        ("svc/settings.py", 47): Severity.ERROR,
+    }
+    assert got[("svc/api.py", 67)][1] == (
+        'route "POST {?}/api/v1/totp/verify" (check_totp_code) is an authentication endpoint '
+        "with no rate limit: nothing bounds how often a client can call it (note: only a "
+        "signed-in caller reaches it, so guessing the secret it checks needs that caller's "
+        "session first)")
+    assert "by what it does (request.form.get('password'))" in got[("svc/settings.py", 47)][1]

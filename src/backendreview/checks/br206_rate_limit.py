@@ -22,6 +22,12 @@ from ..analysis.program.extract import REDIRECTS, SECRET_TEST
 from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 from ..model import Fix, Severity
 from .base import ProjectRule
+from .br206_callers import (
+    THROUGH_CALLS,
+    checks_a_code,
+    refuses_anonymous,
+    with_guarding_dependency,
+)
 from .br206_fixes import auth_fix, limit_fix, run_time_lookup
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
@@ -225,21 +231,6 @@ def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
     return handler is not None and bool(program.guarded_by(handler, kind))
 
 
-_CALLER_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.user\b|"
-                          r"is_superuser|is_staff|is_admin\b")
-
-
-def _refuses_anonymous(test: str) -> bool:
-    """`if not request.user.is_authenticated:` / `if user.is_anonymous:` turn anonymous
-    callers away; `if user.is_authenticated: return redirect(next)` on a login page sends
-    signed-in callers on, and says nothing about who may post the form."""
-    if not _CALLER_TEST.search(test):
-        return False
-    # `not in` tests membership (`... and "next" not in request.GET`), it negates nothing.
-    negated = re.search(r"\bnot\b(?!\s+in\b)", test) is not None
-    return not negated if "is_anonymous" in test else negated
-
-
 # How far from the handler a credential check still makes the route a sign-in: a view
 # handing its form to a helper that hands the password to the backend is two calls. Deeper
 # down, the check is a step of some other work (a shared link's password checked on the
@@ -278,7 +269,7 @@ def _with_checked_caller(program: ProgramModel, route: Route) -> Route:
     # library code or after a lookup is how a sign-in answers, not a guard.
     checks = [r for r in (program.guarded_by(handler, AUTH) if handler is not None else [])
               if len(r.via) <= 2 and (SECRET_TEST.search(r.effect.detail)
-                                      or _refuses_anonymous(r.effect.detail))]
+                                      or refuses_anonymous(r.effect.detail))]
     if not checks:
         return route
     return dataclasses.replace(route, auth=(f"{checks[0].effect.detail} (in the handler's "
@@ -318,14 +309,22 @@ def _with_current_user_param(program: ProgramModel, route: Route) -> Route:
     return dataclasses.replace(route, auth=(*route.auth, found[0]))
 
 
+# A dependency whose code refuses callers without credentials: its own code (the route
+# model's fastapi_starlette.dependency_guard) or a helper it hands the check to
+# (br206_callers.with_guarding_dependency).
+_REFUSING_DEPENDENCY = re.compile(r"\((?:refuses unauthenticated callers|refuses callers by "
+                                  r"who they are)\)$|" + re.escape(THROUGH_CALLS) + "$")
+
+
 def signed_in_caller(route: Route) -> bool:
     """Strong evidence that only a signed-in caller reaches the route: a login guard on it,
-    or a dependency that hands the handler the current user. Never on a sign-in page by
+    a dependency that hands the handler the current user, or one whose code (or a helper's)
+    refuses callers without credentials. Never on a sign-in page by
     its path: a current-user dependency there is the optional one that sends signed-in
     callers on."""
     if _sign_in_path(route):
         return False
-    return any(_SIGNED_IN.search(a) for a in route.auth) or any(
+    return any(_SIGNED_IN.search(a) or _REFUSING_DEPENDENCY.search(a) for a in route.auth) or any(
         _CURRENT_USER_TYPE.search(a) for a in route.auth) or any(
         _CURRENT_USER.search(name.rsplit(".", 1)[-1]) and "optional" not in name.lower()
         for name in route.raw)
@@ -347,14 +346,19 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
     """A route only signed-in callers reach whose handler checks nothing guessable: a staff
     action resetting another user's password, a form or bearer-token API setting the
     caller's own new one (project code we can read, checking no old password). A library
-    view (`PasswordChangeView`) checks the old password out of sight, and a one-time code
-    may be checked where the route model cannot see it: both go out as notes."""
+    view (`PasswordChangeView`) checks the old password out of sight, and so may a library
+    view taking a one-time code: both go out as notes, like a handler whose calls check a
+    code (`verify_totp(user, code)`)."""
     if not signed_in_caller(route) or _rechecks_a_password(route) or is_graphql_route(route):
         return False
     if any(_STAFF_ONLY.search(a) for a in route.auth):
         return True  # staff setting another user's password: not a public auth endpoint
-    return not _one_time_code(route) and program.function_at(
-        route.handler_file, route.handler_line) is not None
+    if program.function_at(route.handler_file, route.handler_line) is None:
+        return False
+    # A route named for a one-time code checks one only if its code calls a check: one
+    # that stores a forwarded code or enrols a device (project code we can read, through
+    # its calls) leaves nothing to guess.
+    return not _one_time_code(route) or not checks_a_code(program, _route_code(program, route))
 
 
 _BEHIND_SIGN_IN = ("(note: only a signed-in caller reaches it, so guessing the secret it "
@@ -695,9 +699,10 @@ class MissingRateLimit(ProjectRule):
             tokens = {w for seg in segments(route.own_path) for w in words(seg)}
             if tokens & EXEMPT_WORDS:
                 continue
+            route = _with_credentials_through_calls(program, route)
             route = _with_checked_caller(program, _with_library_login(
                 program, _sign_in_page(_with_current_user_param(
-                    program, _with_credentials_through_calls(program, route)))))
+                    program, with_guarding_dependency(program, route, _sign_in_path(route))))))
             if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
                     or _redirects_elsewhere(program, route) or _removes_only(program, route)
                     or _starts_sso(program, route)):

@@ -736,6 +736,8 @@ def _deny_node(ctx: FileContext, node: ast.AST, redirects: bool = True) -> bool:
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
         return any(_http_status(e) in _DENY_STATUS for e in node.value.elts[1:])
     if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+        if redirects and _login_manager_refusal(ctx, node.value):
+            return True
         # `return HttpResponse("Authentication required", status=401)`
         return any(k.arg in ("status", "status_code") and _http_status(k.value) in _DENY_STATUS
                    for k in node.value.keywords)
@@ -763,6 +765,15 @@ def refuses_caller(ctx: FileContext, node: ast.AST) -> bool:
     name = callable_name(ctx, node.value).rsplit(".", 1)[-1]
     return name in _DENY_RESPONSES or (name == "HttpResponseRedirect" and
                                        "login" in ctx.source(node.value).lower())
+
+
+def _login_manager_refusal(ctx: FileContext, call: ast.Call) -> bool:
+    """`return login_manager.unauthorized()` / `current_app.login_manager.unauthorized()`:
+    Flask-Login's answer to an anonymous caller (401, or a redirect to the login view),
+    the one its own `login_required` returns."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == "unauthorized" and (
+        "login_manager" in ctx.source(func.value))
 
 
 def _checks_called(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
