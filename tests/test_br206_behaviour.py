@@ -52,11 +52,11 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
         ("svc/api.py", 83): Severity.NOTE,
         ("svc/api.py", 89): Severity.ERROR,
         ("svc/api.py", 96): Severity.ERROR,
-        ("svc/settings.py", 47): Severity.ERROR,
+        ("svc/settings.py", 49): Severity.ERROR,
     }
     assert got[("svc/api.py", 67)][1] == (
         'route "POST {?}/api/v1/totp/verify" (check_totp_code) is an authentication endpoint '
         "with no rate limit: nothing bounds how often a client can call it (note: only a "
         "signed-in caller reaches it, so guessing the secret it checks needs that caller's "
         "session first)")
-    assert "by what it does (request.form.get('password'))" in got[("svc/settings.py", 47)][1]
+    assert "by what it does (request.form.get('password'))" in got[("svc/settings.py", 49)][1]

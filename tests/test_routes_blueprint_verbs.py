@@ -193,3 +193,28 @@ def make_app():
 '''})
     assert sorted(route_rows(capsys, root)) == [("GET", "/t/probe", "probe"),
                                                 ("GET", "/v1/leases", "leases")]
+
+
+def test_another_frameworks_router_beside_flask_stays_that_frameworks(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A near miss: `routes = web.RouteTableDef()` in a module that also imports flask is
+    aiohttp's router, read by the aiohttp module, not a candidate Blueprint subclass
+    (its `@routes.get` rows were lost when flask claimed them)."""
+    root = _project(tmp_path, {"views.py": '''from aiohttp import web
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__)
+routes = web.RouteTableDef()
+
+
+@routes.get("/tokens/rotate")
+async def rotate_token(request):
+    return web.json_response({})
+
+
+@bp.route("/pages")
+def pages():
+    return []
+'''})
+    # Neither router is mounted in this project: both prefixes stay unknown.
+    assert route_rows(capsys, root) == [("GET", "{?}/tokens/rotate", "rotate_token"),
+                                        ("GET", "{?}/pages", "pages")]

@@ -119,6 +119,14 @@ def _unannotated_router_param(ctx: FileContext, expr: ast.AST) -> bool:
             ctx.semantic.is_imported("flask") or ctx.semantic.is_imported("quart"))
 
 
+# Packages whose router classes have verb decorators of their own (aiohttp's RouteTableDef,
+# sanic's and django-ninja's routers, ...): read by their own framework module, never a
+# project's Blueprint subclass.
+_OTHER_ROUTERS = frozenset({"aiohttp", "fastapi", "starlette", "sanic", "litestar", "ninja",
+                            "falcon", "tornado", "django", "rest_framework", "connexion",
+                            "bottle", "pyramid", "blacksheep", "robyn"})
+
+
 def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef | None,
                          dec: ast.expr, handler: HandlerInfo | None = None,
                          any_file: bool = False) -> RouteFact | None:
@@ -139,6 +147,8 @@ def route_from_decorator(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
             return None
         # `@rest.get(...)`: the project class's own `get` or flask's (project phase)
         class_verb = "" if attr == "route" else attr
+        if class_verb and owner_class.split(".", 1)[0] in _OTHER_ROUTERS:
+            return None  # `routes = web.RouteTableDef()`: another framework's own router
         if class_verb and ctx.__dict__.get("_collecting_routes", False):
             return None  # the per-file question cannot follow the class's `get`: no answer
     elif reexport_only(ctx) and constructor(ctx, dec.func.value) not in APPS:
