@@ -225,9 +225,39 @@ class _Walker:
         """The class `expr` names (a capitalised last name), or ""."""
         if not isinstance(expr, ast.Name | ast.Attribute):
             return ""
-        ref = class_ref(self.ctx, expr) or ""
+        ref = class_ref(self.ctx, expr) or self._loaded_model(expr)
         last = ref.rsplit(".", 1)[-1]
         return ref if last[:1].isupper() else ""
+
+    def _bound_call(self, expr: ast.expr) -> ast.Call | None:
+        """The call a local name is bound to, when one assignment reaches it."""
+        if not isinstance(expr, ast.Name):
+            return None
+        bindings = self.ctx.reaching_bindings(expr)
+        if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+                bindings[0].value, ast.Call):
+            return bindings[0].value
+        return None
+
+    def _loaded_model(self, expr: ast.expr) -> str:
+        """`Status = apps.get_model("catalog", "Status")` in a function (a data migration):
+        "catalog.Status"."""
+        call = self._bound_call(expr)
+        if call is None or self._name(call.func).rsplit(".", 1)[-1] != "get_model":
+            return ""
+        args = [a.value for a in call.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        return ".".join(args) if len(args) == len(call.args) in (1, 2) else ""
+
+    def _table(self, expr: ast.expr) -> str:
+        """`sports = sa.table("sports", ...)`: the table a local or module name holds."""
+        call = self._bound_call(expr)
+        if call is None or self._name(call.func).rsplit(".", 1)[-1].lower() != "table" or \
+                not call.args:
+            return ""
+        first = call.args[0]
+        return first.value.lower() if isinstance(first, ast.Constant) and isinstance(
+            first.value, str) else ""
 
     def _value(self, expr: ast.Name | ast.Attribute, holder: str, attr: str,
                command: str) -> None:
@@ -258,14 +288,28 @@ class _Walker:
                 name == "insert" and call.args:
             # `insert(Sport)`; `insert(sports_table)` of a module's table, matched by its
             # name; `insert(table)` of a table computed here may be any table
-            target = _untable(call.args[0])
-            table = self._class(target) or (class_ref(self.ctx, target) or "" if isinstance(
-                target, ast.Name | ast.Attribute) else "")
-            if table:
-                self._emit(call, "new", table, command)
-            else:
-                self._emit(call, "insert-sql", "", command)
-            self.skip.add(id(call.args[0]))
+            self._insert_into(call, call.args[0], command)
+        elif name == "bulk_insert" and call.args:  # alembic's `op.bulk_insert(table, rows)`
+            self._insert_into(call, call.args[0], command)
+
+    def _insert_into(self, call: ast.Call, target: ast.expr, command: str) -> None:
+        """`insert(Sport)`; `insert(sports)` of a table bound to `table("sports")`, or of a
+        module's table object, matched by its name; any other table may be any table."""
+        self.skip.add(id(target))
+        bare = _untable(target)
+        model = self._class(bare)
+        if model:
+            self._emit(call, "new", model, command)
+            return
+        table = self._table(bare)
+        if table:
+            self._emit(call, "insert-sql", table, command)
+            return
+        ref = class_ref(self.ctx, bare) if isinstance(bare, ast.Name | ast.Attribute) else None
+        if ref:
+            self._emit(call, "new", ref, command)
+        else:
+            self._emit(call, "insert-sql", "", command)
 
     def _method(self, call: ast.Call, func: ast.Attribute, command: str) -> None:
         receiver = func.value

@@ -1,0 +1,73 @@
+"""BR303 on lookup tables that only migrations, commands or seed scripts fill: not
+reported, unless any code that may serve a request can add rows (a route, a serializer a
+view saves, an admin registration, a relation's create, a factory, raw SQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.analysis.orm.creates import FACT_KIND
+from backendreview.analysis.orm.seeded import SeedIndex, query_root
+from backendreview.analysis.program import program_of
+from backendreview.config import Config
+from backendreview.engine import run
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "BR303"
+
+
+@pytest.mark.parametrize(("text", "root"), [
+    ("Sport.query.order_by(Sport.id).all()", "Sport"),
+    ("Role.objects.all()", "Role"),
+    ("models.Role.objects.filter(active=True)", "models.Role"),
+    ("db.session.query(Sport).filter(Sport.active).all()", "Sport"),
+    ("db.session.scalars(select(Sport).order_by(Sport.id)).all()", "Sport"),
+    ("session.execute(select(Sport)).scalars().all()", "Sport"),
+    ("request.user.tokens.all()", None),
+    ("self.repo.list()", None),
+])
+def test_query_root(text: str, root: str | None) -> None:
+    assert query_root(text) == root
+
+
+def _index(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[SeedIndex, dict]:
+    monkeypatch.chdir(project)
+    result = run([Path(".")], Config(root=project), rules=(),
+                 collect=("program", "model-creates"), jobs=1)
+    program = program_of(result.facts)
+    classes = {c.name: c for c in program.classes.values()}
+    return SeedIndex(result.facts.get(FACT_KIND, []), program), classes
+
+
+def test_seeded_models_and_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    index, classes = _index(ROOT / "seeded_lookups", monkeypatch)
+    seeded = {name: index.seeded(classes[name]) for name in
+              ("Sport", "Unit", "Color", "Badge", "Level", "Kind", "Region")}
+    assert {n for n, s in seeded.items() if s is not None} == {"Sport", "Unit", "Color"}
+    assert seeded["Sport"].reason() == ("rows of `Sport` are added only by migration code "
+                                        "(app/migrations/versions/01_seed.py:5)")
+    assert seeded["Unit"].where == (("app/cli.py", 9, "command"),)
+    assert seeded["Color"].where == (("app/migrations/versions/02_colors.py", 7, "migration"),)
+
+
+def test_seeded_drf_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    index, classes = _index(ROOT / "seeded_drf", monkeypatch)
+    seeded = {name for name in ("Role", "Label", "Status", "Category", "Topic", "Priority")
+              if index.seeded(classes[name]) is not None}
+    # Label: a CreateAPIView saves its serializer; Status: admin registration; Topic: a
+    # relation's create() in a view.
+    assert seeded == {"Role", "Category", "Priority"}
+
+
+@pytest.mark.parametrize(("project", "rel", "lines"), [
+    ("seeded_lookups", "app/routes.py", {26, 40, 47, 54}),
+    ("seeded_drf", "catalog/views.py", {23, 34, 53}),
+])
+def test_findings(monkeypatch: pytest.MonkeyPatch, project: str, rel: str,
+                  lines: set[int]) -> None:
+    monkeypatch.chdir(ROOT / project)
+    findings = run([Path(".")], Config(root=ROOT / project, select=("BR303",)),
+                   jobs=1).findings
+    assert {f.span.start_line for f in findings if f.path == rel} == lines
+    assert all(f.rule_id == "BR303" and "returns every row" in f.message for f in findings)
