@@ -71,3 +71,65 @@ def test_findings(monkeypatch: pytest.MonkeyPatch, project: str, rel: str,
                    jobs=1).findings
     assert {f.span.start_line for f in findings if f.path == rel} == lines
     assert all(f.rule_id == "BR303" and "returns every row" in f.message for f in findings)
+
+
+_MODELS = """
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Sport(db.Model):
+    __tablename__ = "sports"
+    id = db.Column(db.Integer, primary_key=True)
+"""
+_MIGRATION = """
+from alembic import op
+
+
+def upgrade():
+    op.execute("INSERT INTO sports (id) VALUES (1)")
+"""
+_ROUTES = """
+from flask import Flask, jsonify
+
+from app.models import Sport
+
+app = Flask(__name__)
+
+
+@app.get("/sports")
+def sports():
+    return jsonify([s.id for s in Sport.query.all()])
+"""
+
+
+@pytest.mark.parametrize(("extra", "reported"), [
+    ("", False),
+    # a docstring that says "insert into" is no statement
+    ('"""Helpers to insert into the cache: nothing here writes rows."""\n', False),
+    # a class method that reads is no factory
+    ("from app.models import Sport\n\ndef one():\n    return Sport.get_by_id(1)\n", False),
+    # SQL into a table the code computes may be any table
+    ("def put(cur, table):\n    cur.execute('INSERT INTO %s (id) VALUES (1)' % table)\n",
+     True),
+    ("def put(cur, table):\n    cur.execute(f'INSERT INTO {table} (id) VALUES (1)')\n", True),
+    ("def put(cur, table):\n    cur.execute('INSERT INTO ' + table + ' VALUES (1)')\n", True),
+    # a class method that may build an instance (pydantic / SQLModel validation)
+    ("from app.models import Sport\n\ndef add(data):\n    return Sport.model_validate(data)\n",
+     True),
+    # the class handed to a call we do not know
+    ("from app.models import Sport\n\ndef register(admin):\n    admin.add_view(Sport)\n",
+     True),
+])
+def test_request_side_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str,
+                               reported: bool) -> None:
+    files = {"app/__init__.py": "", "app/models.py": _MODELS, "app/routes.py": _ROUTES,
+             "app/migrations/versions/01_seed.py": _MIGRATION, "app/store.py": extra}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
+    got = [(f.path, f.span.start_line) for f in findings]
+    assert got == ([("app/routes.py", 11)] if reported else [])

@@ -65,7 +65,10 @@ _READERS = frozenset({
     "outerjoin", "join", "load_only", "with_parent", "column_property", "getattr", "hasattr",
     "ContentType", "get_for_model", "str", "repr", "super", "filter", "where", "order_by",
 })
-_INSERT_SQL = re.compile(r"\binsert\s+(?:or\s+\w+\s+)?into\s+(\{\}|[`\"\[]?[\w.]+)", re.I)
+# `INSERT INTO sports`, `INSERT OR IGNORE INTO "sports"`; whatever follows when it is no
+# name (`{}`, `%s`, `{table}`, the end of a string joined to the table) is a computed table.
+_INSERT_SQL = re.compile(r"\binsert\s+(?:or\s+\w+\s+)?into\b\s*([`\"\[]?[\w.]+[`\"\]]?(?=[\s(]|$)"
+                         r"|\S*)", re.I)
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 _HOLE = "{}"
 _SQLA = frozenset({"sqlalchemy", "sqlmodel"})
@@ -337,7 +340,9 @@ class _Walker:
     def _sql(self, node: ast.AST, text: str, command: str) -> None:
         for found in _INSERT_SQL.finditer(text):
             table = found.group(1).strip("`\"[]")
-            dynamic = table == _HOLE or "%s" in table or "{" in table
+            dynamic = not re.fullmatch(r"[\w.]+", table)
+            if dynamic and not ("{" in table or "%" in table or found.end() == len(text)):
+                continue  # prose ("insert into: ..."), not a statement
             self._emit(node, "insert-sql", "" if dynamic else table.rsplit(".", 1)[-1].lower(),
                        command)
 

@@ -36,6 +36,10 @@ _CREATES = frozenset({"CreateAPIView", "ListCreateAPIView", "ModelViewSet", "Cre
                       "CreateView", "ModelAdmin", "InlineModelAdmin", "TabularInline",
                       "StackedInline", "ModelForm", "BaseModelForm", "FormView"})
 _WRITE_METHODS = frozenset({"post", "create", "perform_create", "put", "form_valid"})
+# Class methods named for reading rows or describing the class.
+_READ_NAME = re.compile(r"^_*(get|find|select|filter|query|count|exists|all|list|search|fetch|"
+                        r"where|order|with|is|has|to|serialize|check|lookup|load_by|by|"
+                        r"active|visible|enabled|default_order|columns|table|schema)(_|$)")
 _POSITIVE = frozenset({"migration", "command", "seed"})
 _CLASS_FLAGS = frozenset({"new", "call", "cls-new", "escape"})
 
@@ -135,7 +139,9 @@ class SeedIndex:
     def _adds(self, fact: CreateFact, model: ClassInfo, depth: int = 0) -> bool:
         """Whether the place may add rows of `model` (or, for a serializer, of its model)."""
         if fact.kind == "call":
-            return False  # a factory only when it builds `cls(...)`: judged with those
+            # `Hero.model_validate(data)`, `Tag.from_dict(d)`: a class method that may build
+            # an instance; one named for a read (`Sport.get_by_label(x)`) does not
+            return not _READ_NAME.match(fact.text)
         if fact.kind == "new":
             return True
         # an escape: the class handed on
