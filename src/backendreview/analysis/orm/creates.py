@@ -228,6 +228,11 @@ class _Walker:
         """The class `expr` names (a capitalised last name), or ""."""
         if not isinstance(expr, ast.Name | ast.Attribute):
             return ""
+        # Most names are variables: a class is written capitalised (`Role`, `models.Role`),
+        # and only those are worth resolving (a class imported under a lower-case alias is
+        # not followed).
+        if not (expr.id if isinstance(expr, ast.Name) else expr.attr)[:1].isupper():
+            return ""
         ref = class_ref(self.ctx, expr) or self._loaded_model(expr)
         last = ref.rsplit(".", 1)[-1]
         return ref if last[:1].isupper() else ""
