@@ -276,7 +276,12 @@ class _Walker:
     def _call(self, call: ast.Call, holder: str, command: str) -> None:
         func = call.func
         self.skip.add(id(func))
-        name = self._name(func).rsplit(".", 1)[-1]
+        # the name as written (`select`, `insert`); through the imports only for an alias
+        # of an insert, the one call whose module matters
+        name = func.attr if isinstance(func, ast.Attribute) else \
+            func.id if isinstance(func, ast.Name) else ""
+        if "insert" in name.lower():
+            name = self._name(func).rsplit(".", 1)[-1]
         ref = self._class(func)
         if ref:
             text = "data" if any(k.arg == "data" for k in call.keywords) and not call.args \
