@@ -110,6 +110,13 @@ def sports():
     ('"""Helpers to insert into the cache: nothing here writes rows."""\n', False),
     # a class method that reads is no factory
     ("from app.models import Sport\n\ndef one():\n    return Sport.get_by_id(1)\n", False),
+    # the class given to readers: a select, a relation's target
+    ("from sqlalchemy import select\nfrom app.models import Sport, db\n\n"
+     "def names():\n    return db.session.scalars(select(Sport.id)).all()\n\n"
+     "class Pick(db.Model):\n    sport = db.relationship(Sport)\n", False),
+    # a construction in a CLI command seeds, it does not grow the table
+    ("import click\nfrom app.models import Sport\n\n@click.command()\ndef seed():\n"
+     "    return Sport(id=2)\n", False),
     # SQL into a table the code computes may be any table
     ("def put(cur, table):\n    cur.execute('INSERT INTO %s (id) VALUES (1)' % table)\n",
      True),
