@@ -119,6 +119,10 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
         from .analysis.frameworks.collector import RouteCollector
 
         out.append(RouteCollector(ctx))
+    if "model-creates" in names:
+        from .analysis.orm.creates import CreatesCollector
+
+        out.append(CreatesCollector(ctx))
     level = next((level for level in reversed(PROGRAM_LEVELS) if level in names), None)
     if level is not None:
         from .analysis.program import ProgramCollector

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.django import UNSIZED_PAGINATION
 from ..analysis.frameworks.routes import Route, SettingsFact, project_routes
+from ..analysis.orm.creates import FACT_KIND as CREATES
+from ..analysis.orm.seeded import SeedIndex
 from ..analysis.program import (
     UNBOUNDED,
     ProgramModel,
@@ -71,11 +73,12 @@ _GRAPHQL_FIXES = {
 
 class MissingPagination(ProjectRule):
     id = "BR303"
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program")
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program", "model-creates")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, int]] = set()
         program = program_of(facts)
+        self.seeds = SeedIndex(facts.get(CREATES, []), program)
         unsized: list[Route] = []
         for route in project_routes(facts):
             if _relies_on_unsized_default(route):
@@ -106,6 +109,8 @@ class MissingPagination(ProjectRule):
                        f"or pagination")
             if parent_scoped(route, query.text) or reference_table(route, query.text):
                 continue
+            if self._seeded(route.unbounded_file, query.text):
+                continue
             severity = None
             handler = program.function_at(route.handler_file, route.handler_line)
             scoped = _deprecated(program, [handler.qualname] if handler is not None else [])
@@ -125,6 +130,15 @@ class MissingPagination(ProjectRule):
 
 
         self._unsized_default(facts, unsized)
+
+    def _seeded(self, path: str, text: str) -> bool:
+        """The query lists a lookup table that only migrations, commands or seed scripts
+        fill (fittrackee's sports, seeded by its migrations; no create path from a request):
+        small by nature, not reported. On the tuning half every such list was labelled
+        false (fittrackee's sports and equipment types), and paging it breaks the pickers
+        that load it whole."""
+        model = self.seeds.model_of(path, text)
+        return model is not None and self.seeds.seeded(model) is not None
 
     def _unsized_default(self, facts: dict[str, list[Any]], routes: list[Route]) -> None:
         """DRF's own pagination class as the project default with no PAGE_SIZE pages nothing
@@ -164,7 +178,8 @@ class MissingPagination(ProjectRule):
                   if r.via and not summary_query(r.effect.detail)
                   and not own_rows(r.effect.detail) and not curated(r.effect.detail)]
         chains = [r for r in chains if not parent_scoped(route, r.effect.detail)
-                  and not reference_table(route, r.effect.detail)]
+                  and not reference_table(route, r.effect.detail)
+                  and not self._seeded(r.origin_path, r.effect.detail)]
         if not chains:
             return
         chain = chains[0]

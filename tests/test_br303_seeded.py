@@ -1,0 +1,142 @@
+"""BR303 on lookup tables that only migrations, commands or seed scripts fill: not
+reported, unless any code that may serve a request can add rows (a route, a serializer a
+view saves, an admin registration, a relation's create, a factory, raw SQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.analysis.orm.creates import FACT_KIND
+from backendreview.analysis.orm.seeded import SeedIndex, query_root
+from backendreview.analysis.program import program_of
+from backendreview.config import Config
+from backendreview.engine import run
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "BR303"
+
+
+@pytest.mark.parametrize(("text", "root"), [
+    ("Sport.query.order_by(Sport.id).all()", "Sport"),
+    ("Role.objects.all()", "Role"),
+    ("models.Role.objects.filter(active=True)", "models.Role"),
+    ("db.session.query(Sport).filter(Sport.active).all()", "Sport"),
+    ("db.session.scalars(select(Sport).order_by(Sport.id)).all()", "Sport"),
+    ("session.execute(select(Sport)).scalars().all()", "Sport"),
+    ("request.user.tokens.all()", None),
+    ("self.repo.list()", None),
+])
+def test_query_root(text: str, root: str | None) -> None:
+    assert query_root(text) == root
+
+
+def _index(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[SeedIndex, dict]:
+    monkeypatch.chdir(project)
+    result = run([Path(".")], Config(root=project), rules=(),
+                 collect=("program", "model-creates"), jobs=1)
+    program = program_of(result.facts)
+    classes = {c.name: c for c in program.classes.values()}
+    return SeedIndex(result.facts.get(FACT_KIND, []), program), classes
+
+
+def test_seeded_models_and_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    index, classes = _index(ROOT / "seeded_lookups", monkeypatch)
+    seeded = {name: index.seeded(classes[name]) for name in
+              ("Sport", "Unit", "Color", "Badge", "Level", "Kind", "Region")}
+    assert {n for n, s in seeded.items() if s is not None} == {"Sport", "Unit", "Color"}
+    assert seeded["Sport"].reason() == ("rows of `Sport` are added only by migration code "
+                                        "(app/migrations/versions/01_seed.py:5)")
+    assert seeded["Unit"].where == (("app/cli.py", 9, "command"),)
+    assert seeded["Color"].where == (("app/migrations/versions/02_colors.py", 7, "migration"),)
+
+
+def test_seeded_drf_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    index, classes = _index(ROOT / "seeded_drf", monkeypatch)
+    seeded = {name for name in ("Role", "Label", "Status", "Category", "Topic", "Priority")
+              if index.seeded(classes[name]) is not None}
+    # Label: a CreateAPIView saves its serializer; Status: admin registration; Topic: a
+    # relation's create() in a view.
+    assert seeded == {"Role", "Category", "Priority"}
+
+
+@pytest.mark.parametrize(("project", "rel", "lines"), [
+    ("seeded_lookups", "app/routes.py", {27, 41, 48, 55, 76}),
+    ("seeded_drf", "catalog/views.py", {23, 34, 53}),
+])
+def test_findings(monkeypatch: pytest.MonkeyPatch, project: str, rel: str,
+                  lines: set[int]) -> None:
+    monkeypatch.chdir(ROOT / project)
+    findings = run([Path(".")], Config(root=ROOT / project, select=("BR303",)),
+                   jobs=1).findings
+    assert {f.span.start_line for f in findings if f.path == rel} == lines
+    assert all(f.rule_id == "BR303" and "returns every row" in f.message for f in findings)
+
+
+_MODELS = """
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Sport(db.Model):
+    __tablename__ = "sports"
+    id = db.Column(db.Integer, primary_key=True)
+"""
+_MIGRATION = """
+from alembic import op
+
+
+def upgrade():
+    op.execute("INSERT INTO sports (id) VALUES (1)")
+"""
+_ROUTES = """
+from flask import Flask, jsonify
+
+from app.models import Sport
+
+app = Flask(__name__)
+
+
+@app.get("/sports")
+def sports():
+    return jsonify([s.id for s in Sport.query.all()])
+"""
+
+
+@pytest.mark.parametrize(("extra", "reported"), [
+    ("", False),
+    # a docstring that says "insert into" is no statement
+    ('"""Helpers to insert into the cache: nothing here writes rows."""\n', False),
+    # a class method that reads is no factory
+    ("from app.models import Sport\n\ndef one():\n    return Sport.get_by_id(1)\n", False),
+    # the class given to readers: a select, a relation's target
+    ("from sqlalchemy import select\nfrom app.models import Sport, db\n\n"
+     "def names():\n    return db.session.scalars(select(Sport.id)).all()\n\n"
+     "class Pick(db.Model):\n    sport = db.relationship(Sport)\n", False),
+    # a construction in a CLI command seeds, it does not grow the table
+    ("import click\nfrom app.models import Sport\n\n@click.command()\ndef seed():\n"
+     "    return Sport(id=2)\n", False),
+    # SQL into a table the code computes may be any table
+    ("def put(cur, table):\n    cur.execute('INSERT INTO %s (id) VALUES (1)' % table)\n",
+     True),
+    ("def put(cur, table):\n    cur.execute(f'INSERT INTO {table} (id) VALUES (1)')\n", True),
+    ("def put(cur, table):\n    cur.execute('INSERT INTO ' + table + ' VALUES (1)')\n", True),
+    # a class method that may build an instance (pydantic / SQLModel validation)
+    ("from app.models import Sport\n\ndef add(data):\n    return Sport.model_validate(data)\n",
+     True),
+    # the class handed to a call we do not know
+    ("from app.models import Sport\n\ndef register(admin):\n    admin.add_view(Sport)\n",
+     True),
+])
+def test_request_side_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str,
+                               reported: bool) -> None:
+    files = {"app/__init__.py": "", "app/models.py": _MODELS, "app/routes.py": _ROUTES,
+             "app/migrations/versions/01_seed.py": _MIGRATION, "app/store.py": extra}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
+    got = [(f.path, f.span.start_line) for f in findings]
+    assert got == ([("app/routes.py", 11)] if reported else [])
