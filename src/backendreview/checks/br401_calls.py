@@ -32,7 +32,7 @@ from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
-from .br401_streams import check_streams
+from .br401_streams import WEBSOCKET, check_streams
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -68,6 +68,18 @@ class TextToResponse:
     detail: str
     raises: bool  # an HTTP error raised (abort, HTTPException): it leaks from any caller
     snippet: str = ""  # the `def` line, for a finding reported there from another module
+    # sent on the client's websocket (`websocket.send_json(...)`): it leaks from any caller
+    # too, the message goes out at once
+    sends: bool = False
+
+    @property
+    def direct(self) -> bool:
+        """The text reaches the client whatever the caller does with the function's value."""
+        return self.raises or self.sends
+
+    @property
+    def verb(self) -> str:
+        return "sends" if self.sends else "raises" if self.raises else "returns"
 
 
 @dataclass(frozen=True)
@@ -188,13 +200,14 @@ def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
     func = ctx.semantic.enclosing_function(call)
     if func is None or isinstance(func, ast.Lambda):
         return
-    raises = isinstance(ctx.semantic.parent(call), ast.Raise) or family.endswith("abort") \
-        or _raised_later(ctx, call, func)
+    sends = family == WEBSOCKET
+    raises = not sends and (isinstance(ctx.semantic.parent(call), ast.Raise)
+                            or family.endswith("abort") or _raised_later(ctx, call, func))
     label = f"{ctx.source(call.func)}(...)"
     snippet = ctx.lines[func.lineno - 1].strip() if func.lineno <= len(ctx.lines) else ""
     for param in sorted(params):
         ctx.emit_fact(USES, TextToResponse(ctx.path, func.lineno, param, call.lineno, label,
-                                           raises, snippet))
+                                           raises, snippet, sends))
 
 
 def _raised_later(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
@@ -351,7 +364,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         model = program_of(facts)
         # A raised HTTP error first: it leaks from any caller, where a response the helper
         # builds (`Response(...)` handed to the error it raises) leaks only when returned.
-        uses = sorted(facts.get(USES, []), key=lambda use: not use.raises)
+        uses = sorted(facts.get(USES, []), key=lambda use: not use.direct)
         solver: ParamSolver[TextToResponse] = ParamSolver(model, uses, facts.get(HAND_ONS, []))
         for item in candidates:
             where = (item.finding.path, item.finding.span.start_line)
@@ -362,14 +375,14 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 continue
             target, chain = found
             use = chain.use
-            if not (use.raises or item.returned):
+            if not (use.direct or item.returned):
                 continue  # a response built and dropped, or not what the route returns
             words, related = explain_chain(
                 item.finding.path, item.span, item.text, target, chain, use.use_line,
-                f"{'raises' if use.raises else 'returns'} {use.detail} with it",
+                f"{use.verb} {use.detail} with it",
                 "the exception reaches the response here")
             message = f"{item.finding.message}: {item.what} is handed to {words}"
-            if item.decorator and not use.raises:
+            if item.decorator and not use.direct:
                 wrapped = decorated_routes(model, facts, item.finding.path, item.decorator)
                 if not wrapped:
                     continue  # a decorator no route wears

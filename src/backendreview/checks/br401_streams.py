@@ -177,6 +177,48 @@ def stream_write(ctx: FileContext, call: ast.Call) -> str | None:
     return None
 
 
+# Starlette's (and FastAPI's re-exported) WebSocket: the connection of the client that opened
+# it, whatever function holds it. `send_bytes` and the raw ASGI `send` are left out: the fix
+# writer answers a str literal, which they refuse.
+WEBSOCKET = "starlette.websockets.WebSocket"
+_WEBSOCKET_CLASSES = frozenset({"starlette.websockets.WebSocket", "fastapi.WebSocket",
+                                "fastapi.websockets.WebSocket"})
+WEBSOCKET_SENDS = frozenset({"send_json", "send_text"})
+
+
+def websocket_send(ctx: FileContext, call: ast.Call) -> str | None:
+    """`await websocket.send_json(...)` / `send_text(...)` on a parameter annotated with
+    Starlette's `WebSocket` (FastAPI's injection needs the annotation): a message the
+    client reads, from a websocket route or any helper the route hands its connection to."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in WEBSOCKET_SENDS
+            and isinstance(func.value, ast.Name)):
+        return None
+    bindings = ctx.semantic.lookup(func.value.id, func.value)[1]
+    if bindings and all(b.kind == "param" and b.annotation is not None and _websocket_type(
+            ctx, b.annotation) for b in bindings):
+        return WEBSOCKET
+    return None
+
+
+def websocket_parameter(ctx: FileContext, func: ast.AST | None) -> str | None:
+    """The parameter of `func` annotated with Starlette's `WebSocket`: the connection a
+    fixed error message goes back on."""
+    if not isinstance(func, Def):
+        return None
+    return next((a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+                 if a.annotation is not None and _websocket_type(ctx, a.annotation)), None)
+
+
+def _websocket_type(ctx: FileContext, annotation: ast.expr) -> bool:
+    """`WebSocket`, `fastapi.WebSocket`, `Annotated[WebSocket, ...]`, `WebSocket | None`."""
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+        annotation = annotation.slice.elts[0]  # Annotated[WebSocket, Depends(...)]
+    if isinstance(annotation, ast.BinOp):  # WebSocket | None
+        return any(_websocket_type(ctx, side) for side in (annotation.left, annotation.right))
+    return ctx.qualified_name(annotation) in _WEBSOCKET_CLASSES
+
+
 def record_stream(ctx: FileContext, call: ast.Call) -> None:
     """A streaming response whose body is a generator (called or not)."""
     func = call.func
