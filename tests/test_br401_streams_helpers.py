@@ -56,7 +56,8 @@ def test_streamed_generators_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("helpers_that_abort", monkeypatch)
-    assert sorted(found) == [("tree/export.py", 17), ("tree/export.py", 26)]
+    assert sorted(found) == [("tree/export.py", 17), ("tree/export.py", 26),
+                             ("tree/jobs.py", 16)]
     through_two = found[("tree/export.py", 26)]
     assert through_two.message == (
         "`except Exception as err` sends exception details to the client: str(err) is handed "
@@ -67,6 +68,26 @@ def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPa
         ("tree/util.py", 26, "calls abort_with_message"),
         ("tree/util.py", 19, "the exception reaches the response here"),
     ]
+
+
+def test_helper_raising_only_where_a_request_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rebuild` runs in a request (a route calls it); `rebuild_all`, a command nothing calls,
+    hands the same text to the same helper: the HTTP error it raises answers no client."""
+    found = _findings("helpers_that_abort", monkeypatch)
+    assert ("tree/jobs.py", 16) in found
+    assert not [key for key in found if key[0] == "tree/jobs.py" and key != ("tree/jobs.py", 16)]
+    assert found[("tree/jobs.py", 16)].message == (
+        "`except Exception as e` sends exception details to the client: {e} in an f-string is "
+        "handed to `abort_with_message` (util.py:13), which raises HTTPException(...) with it "
+        "(util.py:19)")
+
+
+def test_raise_through_error_handler_only_in_a_request(monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    """The same `raise ControllerError(f"...{e}")` in Project.duplicate (a route runs it) and
+    in ExportJob.run (a worker's job no route reaches): only the first is reported."""
+    found = _findings("error_handler_fastapi", monkeypatch)
+    assert sorted(found) == [("gns/project.py", 14)]
 
 
 def test_catch_all_handler_registered_by_another_module(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
-from ..analysis.program import CALLS as PROGRAM_CALLS
+from ..analysis.program import FULL as PROGRAM
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH, ProgramModel
@@ -32,6 +32,7 @@ from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
+from .br401_reach import in_request
 from .br401_streams import WEBSOCKET, check_streams
 
 USES = "br401_param_uses"
@@ -95,6 +96,7 @@ class ExceptToHelper:
     # def line of the decorator whose wrapper holds the except (0: none): the call's value
     # is returned by the routes that decorator wraps, when there are any
     decorator: int = 0
+    in_route: bool = False  # the function holding the except answers requests (its file)
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,7 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
             ctx.emit_fact(CANDIDATES, ExceptToHelper(
                 finding, owner_line, key, what, callee, ctx.source(call.func),
                 ctx.span_of(call), (in_route or bool(decorator)) and _returned(ctx, call),
-                decorator))
+                decorator, in_route))
 
 
 def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
@@ -333,8 +335,9 @@ class BroadExceptLeakThroughCalls(ProjectRule):
     exception text a helper returns to routes that send it."""
 
     id = "BR401"
-    # The call graph (which helper a call runs, whose value a route returns), no effects.
-    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CALLS, "routes")
+    # The whole call graph: which helper a call runs, whose value a route returns, and which
+    # functions a request runs at all (br401_reach), every call site, not only returned ones.
+    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM, "routes")
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:
@@ -377,6 +380,9 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             use = chain.use
             if not (use.direct or item.returned):
                 continue  # a response built and dropped, or not what the route returns
+            if not (item.in_route or item.decorator or in_request(
+                    facts, item.finding.path, item.owner)):
+                continue  # an HTTP error raised where no request runs: a worker's failure
             words, related = explain_chain(
                 item.finding.path, item.span, item.text, target, chain, use.use_line,
                 f"{use.verb} {use.detail} with it",

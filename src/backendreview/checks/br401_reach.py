@@ -1,0 +1,71 @@
+"""BR401: does a function run while a request is answered?
+
+A broad `except` that raises a project exception with the caught exception's text leaks it
+only when the raise happens inside a request: the application's error handler answers the
+request the exception escapes from. A workflow block run by a worker, a command, a scheduled
+job raise the same class, and the text becomes a run's failure reason or a log line, never
+a response. So the reading through the error handler asks for a request: the function holding
+the except is a route handler (its file says so), or the program model reaches it from one
+through resolved calls. A function that no route reaches through the calls the model can
+resolve is left alone, as its caller may well be a worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..analysis.frameworks.routes import project_routes
+from ..analysis.program import program_of
+from ..analysis.program.facts import FunctionInfo
+
+# Calls followed down from a route handler: a request runs services, their repositories and
+# helpers several layers deep (deeper than the effects MAX_DEPTH follows for one question).
+_REQUEST_DEPTH = 8
+_CACHE = "_br401_request_functions"
+
+
+def request_functions(facts: dict[str, list[Any]]) -> dict[str, str]:
+    """The qualnames of the functions a route handler runs, directly or through resolved
+    calls: qualname -> the route handler's qualname (the nearest one found). Computed once
+    per run."""
+    cached = facts.get(_CACHE)
+    if cached is not None:
+        return cached[0]
+    model = program_of(facts)
+    reached: dict[str, str] = {}
+    frontier: list[FunctionInfo] = []
+    for route in project_routes(facts):
+        entries: list[FunctionInfo] = []
+        fn = model.function_at(route.handler_file, route.handler_line)
+        if fn is not None:
+            entries.append(fn)
+        else:
+            # A class-based view registered as a whole: every method of the class (and of
+            # its bases in the project) answers requests as the class dispatches them.
+            cls = next((c for c in model.classes.values() if c.path == route.handler_file
+                        and c.line == route.handler_line), None)
+            for klass in model.mro(cls) if cls is not None else ():
+                entries += [m for q in klass.methods.values()
+                            if (m := model.functions.get(q)) is not None]
+        for entry in entries:
+            if entry.qualname not in reached:
+                reached[entry.qualname] = entry.qualname
+                frontier.append(entry)
+    for _ in range(_REQUEST_DEPTH):
+        following: list[FunctionInfo] = []
+        for fn in frontier:
+            for _site, target in model.edges(fn):
+                if target.qualname not in reached:
+                    reached[target.qualname] = reached[fn.qualname]
+                    following.append(target)
+        frontier = following
+    facts[_CACHE] = [reached]
+    return reached
+
+
+def in_request(facts: dict[str, list[Any]], path: str, owner: int) -> bool:
+    """The function defined at `path:owner` runs in a request (see the module's words)."""
+    if not owner:
+        return False  # module level: runs at import
+    fn = program_of(facts).function_at(path, owner)
+    return fn is not None and fn.qualname in request_functions(facts)
