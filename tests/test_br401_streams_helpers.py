@@ -44,14 +44,28 @@ def test_streamed_generators_only(monkeypatch: pytest.MonkeyPatch) -> None:
     generic or narrowed error lines, a formatter given the exception object."""
     found = _findings("streamed_errors", monkeypatch)
     assert sorted(found) == [
-        ("chat/django_views.py", 17), ("chat/flask_views.py", 20), ("chat/routes.py", 36),
-        ("chat/routes.py", 47), ("chat/routes.py", 65), ("chat/streams.py", 16),
-        ("chat/streams.py", 50)]
+        ("chat/django_views.py", 17), ("chat/flask_views.py", 20), ("chat/research.py", 36),
+        ("chat/research.py", 73), ("chat/routes.py", 36), ("chat/routes.py", 47),
+        ("chat/routes.py", 65), ("chat/streams.py", 16), ("chat/streams.py", 50)]
     factory = found[("chat/routes.py", 47)]
     assert factory.message.endswith(
         "str(e) is yielded by the generator `_generate` on line 49, which "
         "StreamingResponse(...) on line 57 streams to the client")
     assert "EventSourceResponse(...) on line 87" in found[("chat/routes.py", 65)].message
+
+
+def test_relay_keeping_a_class_to_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`if isinstance(item, Step): steps.append(item) else: yield item`: a Step made with the
+    exception's text stays in the loop (the next prompt's input); a text line goes on, and
+    so does a Step a relay yields under the test itself."""
+    found = _findings("streamed_errors", monkeypatch)
+    research = sorted(line for path, line in found if path == "chat/research.py")
+    assert research == [36, 73]
+    assert found[("chat/research.py", 36)].message.endswith(
+        "{e} in an f-string is yielded by the generator `status_lines` (chat/research.py:31) "
+        "on line 37, which "
+        "`chat_events` (chat/research.py:40) relays, and which StreamingResponse(...) on "
+        "line 56 streams to the client")
 
 
 def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPatch) -> None:
