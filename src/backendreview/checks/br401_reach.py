@@ -6,17 +6,55 @@ request the exception escapes from. A workflow block run by a worker, a command,
 job raise the same class, and the text becomes a run's failure reason or a log line, never
 a response. So the reading through the error handler asks for a request: the function holding
 the except is a route handler (its file says so), or the program model reaches it from one
-through resolved calls. A function that no route reaches through the calls the model can
-resolve is left alone, as its caller may well be a worker.
+through resolved calls, or through a function a reached one hands to a call as a callback
+(`run_task(import_file, ...)` may run it in the request). A function no route reaches so
+is left alone, as its caller may well be a worker.
 """
 
 from __future__ import annotations
 
+import ast
+from dataclasses import dataclass
 from typing import Any
 
 from ..analysis.frameworks.routes import project_routes
-from ..analysis.program import program_of
+from ..analysis.program import definition_ref, program_of
 from ..analysis.program.facts import FunctionInfo
+from ..context import FileContext
+
+HANDED = "br401_handed_functions"
+
+
+@dataclass(frozen=True)
+class HandedFunction:
+    """The function defined at `path:owner` hands the project function `ref` to a call
+    (`run_task(import_file, tree=tree)`, `executor.submit(job)`): a callback the callee may
+    run then and there, in the same request."""
+
+    path: str
+    owner: int
+    ref: str
+
+
+def record_handed_functions(ctx: FileContext) -> None:
+    """Every function of this file named as an argument of a call (a def or an import of
+    the module, not shadowed where the call is), once per file."""
+    module = ctx.semantic.module_scope.bindings
+    seen: set[tuple[int, str]] = set()
+    for call in ctx.semantic.calls:
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if type(arg) is not ast.Name or arg.id not in module:  # type: ignore[attr-defined]
+                continue
+            owner = ctx.semantic.enclosing_function(call)
+            if owner is None:
+                continue
+            bindings = ctx.semantic.lookup(arg.id, arg)[1]  # type: ignore[attr-defined]
+            if not bindings or not all(b.kind in ("def", "import") for b in bindings):
+                continue
+            ref = definition_ref(ctx, arg, ("def",))
+            if ref is not None and (owner.lineno, ref) not in seen:
+                seen.add((owner.lineno, ref))
+                ctx.emit_fact(HANDED, HandedFunction(ctx.path, owner.lineno, ref))
 
 # Calls followed down from a route handler: a request runs services, their repositories and
 # helpers several layers deep (deeper than the effects MAX_DEPTH follows for one question).
@@ -32,6 +70,11 @@ def request_functions(facts: dict[str, list[Any]]) -> dict[str, str]:
     if cached is not None:
         return cached[0]
     model = program_of(facts)
+    handed: dict[str, list[FunctionInfo]] = {}
+    for item in facts.get(HANDED, []):
+        fn, target = model.function_at(item.path, item.owner), model.resolve(item.ref)
+        if fn is not None and isinstance(target, FunctionInfo):
+            handed.setdefault(fn.qualname, []).append(target)
     reached: dict[str, str] = {}
     frontier: list[FunctionInfo] = []
     for route in project_routes(facts):
@@ -54,7 +97,8 @@ def request_functions(facts: dict[str, list[Any]]) -> dict[str, str]:
     for _ in range(_REQUEST_DEPTH):
         following: list[FunctionInfo] = []
         for fn in frontier:
-            for _site, target in model.edges(fn):
+            targets = [t for _, t in model.edges(fn)] + handed.get(fn.qualname, [])
+            for target in targets:
                 if target.qualname not in reached:
                     reached[target.qualname] = reached[fn.qualname]
                     following.append(target)
