@@ -71,7 +71,7 @@ def test_relay_keeping_a_class_to_itself(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("helpers_that_abort", monkeypatch)
     assert sorted(found) == [("tree/export.py", 17), ("tree/export.py", 26),
-                             ("tree/jobs.py", 16), ("tree/jobs.py", 35)]
+                             ("tree/jobs.py", 16), ("tree/jobs.py", 26), ("tree/jobs.py", 35)]
     through_two = found[("tree/export.py", 26)]
     assert through_two.message == (
         "`except Exception as err` sends exception details to the client: str(err) is handed "
@@ -86,11 +86,18 @@ def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPa
 
 def test_helper_raising_only_where_a_request_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """`rebuild` runs in a request (a route calls it), `rebuild_task` too (a route hands it to
-    a runner that calls it); `rebuild_all`, a command nothing calls, hands the same text to
-    the same helper: the HTTP error it raises answers no client."""
+    a runner that calls it): warnings. `rebuild_all`, a command nothing calls, hands the same
+    text to the same helper: a note saying no route is known to reach it."""
     found = _findings("helpers_that_abort", monkeypatch)
     assert sorted(key for key in found if key[0] == "tree/jobs.py") == [
-        ("tree/jobs.py", 16), ("tree/jobs.py", 35)]
+        ("tree/jobs.py", 16), ("tree/jobs.py", 26), ("tree/jobs.py", 35)]
+    assert [found[("tree/jobs.py", line)].severity.value for line in (16, 26, 35)] == [
+        "warning", "note", "warning"]
+    assert found[("tree/jobs.py", 26)].message.endswith(
+        "(note: no route handler reaches `rebuild_all` through the calls the program model "
+        "resolves: run by a worker or a command, the text becomes a job's failure reason, not "
+        "a response; reached through a plugin table, a signal or another dynamic call from a "
+        "route, it is sent)")
     assert found[("tree/jobs.py", 16)].message == (
         "`except Exception as e` sends exception details to the client: {e} in an f-string is "
         "handed to `abort_with_message` (util.py:13), which raises HTTPException(...) with it "
@@ -100,9 +107,11 @@ def test_helper_raising_only_where_a_request_runs(monkeypatch: pytest.MonkeyPatc
 def test_raise_through_error_handler_only_in_a_request(monkeypatch: pytest.MonkeyPatch
                                                        ) -> None:
     """The same `raise ControllerError(f"...{e}")` in Project.duplicate (a route runs it) and
-    in ExportJob.run (a worker's job no route reaches): only the first is reported."""
+    in ExportJob.run (a worker's job no route reaches): a warning, and a note."""
     found = _findings("error_handler_fastapi", monkeypatch)
-    assert sorted(found) == [("gns/project.py", 14)]
+    assert sorted(found) == [("gns/project.py", 14), ("gns/worker.py", 21)]
+    assert found[("gns/project.py", 14)].severity.value == "warning"
+    assert found[("gns/worker.py", 21)].severity.value == "note"
 
 
 def test_catch_all_handler_registered_by_another_module(

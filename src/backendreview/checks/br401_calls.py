@@ -32,7 +32,7 @@ from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
-from .br401_reach import in_request
+from .br401_reach import outside_requests
 from .br401_streams import WEBSOCKET, check_streams
 
 USES = "br401_param_uses"
@@ -380,9 +380,6 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             use = chain.use
             if not (use.direct or item.returned):
                 continue  # a response built and dropped, or not what the route returns
-            if not (item.in_route or item.decorator or in_request(
-                    facts, item.finding.path, item.owner)):
-                continue  # an HTTP error raised where no request runs: a worker's failure
             words, related = explain_chain(
                 item.finding.path, item.span, item.text, target, chain, use.use_line,
                 f"{use.verb} {use.detail} with it",
@@ -397,6 +394,10 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             finding = completed(item.finding, message, related)
             if item.what.startswith("`"):  # the exception itself: the helper makes the text
                 finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
+            if use.direct and not item.decorator:
+                # An HTTP error raised (or a websocket message sent) from wherever the helper
+                # is called: a note where no request is known to run the except.
+                finding = outside_requests(facts, finding, item.owner, item.in_route)
             self.findings.append(finding)
             reported.add(where)
 

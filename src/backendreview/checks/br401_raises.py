@@ -26,7 +26,7 @@ from ..analysis.program import ProgramModel, definition_ref, program_of, short_n
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Related, Severity, Span
-from .br401_reach import in_request
+from .br401_reach import outside_requests
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
                  "operations it runs with the error text they return, on purpose; the broad "
@@ -364,8 +364,6 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
         param = _exception_param(fn, reg.index)
         if param is None or (fn.path, fn.line, param) not in leaks:
             continue
-        if not (item.in_route or in_request(facts, item.finding.path, item.owner)):
-            continue  # no request reaches the raise: a worker's, a command's failure
         handler_name = short_name(fn.qualname, fn.path)
         via = "" if handled is cls else f" (which `{cls.name}` subclasses)"
         message = (f"{item.finding.message}: {item.what} is raised in `{item.text}`, and "
@@ -377,6 +375,8 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
             Related(Span(fn.line, 1, fn.line, 2),
                     f"`{handler_name}` sends the exception's text to the client", fn.path),
         )
-        out.append(completed(item.finding, message, related))
+        # Where no request is known to run the raise, a note that says so.
+        out.append(outside_requests(facts, completed(item.finding, message, related),
+                                    item.owner, item.in_route))
         reported.add(where)
     return out

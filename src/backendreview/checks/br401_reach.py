@@ -8,19 +8,22 @@ a response. So the reading through the error handler asks for a request: the fun
 the except is a route handler (its file says so), or the program model reaches it from one
 through resolved calls, or through a function a reached one hands to a call as a callback
 (`run_task(import_file, ...)` may run it in the request). A function no route reaches so
-is left alone, as its caller may well be a worker.
+is reported as a `note`, saying why: a worker may well run it, but so may a route through
+what the model cannot resolve (a plugin table, `webhooks[name].incoming(...)`, a signal a
+route sends), and those leaks are real.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..analysis.frameworks.routes import project_routes
-from ..analysis.program import definition_ref, program_of
+from ..analysis.program import definition_ref, program_of, short_name
 from ..analysis.program.facts import FunctionInfo
 from ..context import FileContext
+from ..model import Finding, Severity
 
 HANDED = "br401_handed_functions"
 
@@ -113,3 +116,18 @@ def in_request(facts: dict[str, list[Any]], path: str, owner: int) -> bool:
         return False  # module level: runs at import
     fn = program_of(facts).function_at(path, owner)
     return fn is not None and fn.qualname in request_functions(facts)
+
+
+def outside_requests(facts: dict[str, list[Any]], finding: Finding, owner: int,
+                     in_route: bool) -> Finding:
+    """`finding` as a `note` with the reason when no request is known to run the function
+    defined at `finding.path:owner` (see the module's words); unchanged otherwise."""
+    if in_route or in_request(facts, finding.path, owner):
+        return finding
+    fn = program_of(facts).function_at(finding.path, owner) if owner else None
+    where = f"`{short_name(fn.qualname, fn.path)}`" if fn is not None else "this module-level code"
+    return replace(finding, severity=Severity.NOTE, message=(
+        f"{finding.message} (note: no route handler reaches {where} through the calls the "
+        f"program model resolves: run by a worker or a command, the text becomes a job's "
+        f"failure reason, not a response; reached through a plugin table, a signal or "
+        f"another dynamic call from a route, it is sent)"))
