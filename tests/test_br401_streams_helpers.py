@@ -44,9 +44,9 @@ def test_streamed_generators_only(monkeypatch: pytest.MonkeyPatch) -> None:
     generic or narrowed error lines, a formatter given the exception object."""
     found = _findings("streamed_errors", monkeypatch)
     assert sorted(found) == [
-        ("chat/django_views.py", 17), ("chat/flask_views.py", 20), ("chat/routes.py", 36),
-        ("chat/routes.py", 47), ("chat/routes.py", 65), ("chat/streams.py", 16),
-        ("chat/streams.py", 50)]
+        ("chat/django_views.py", 17), ("chat/flask_views.py", 20), ("chat/research.py", 36),
+        ("chat/research.py", 73), ("chat/routes.py", 36), ("chat/routes.py", 47),
+        ("chat/routes.py", 65), ("chat/streams.py", 16), ("chat/streams.py", 50)]
     factory = found[("chat/routes.py", 47)]
     assert factory.message.endswith(
         "str(e) is yielded by the generator `_generate` on line 49, which "
@@ -54,9 +54,24 @@ def test_streamed_generators_only(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "EventSourceResponse(...) on line 87" in found[("chat/routes.py", 65)].message
 
 
+def test_relay_keeping_a_class_to_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`if isinstance(item, Step): steps.append(item) else: yield item`: a Step made with the
+    exception's text stays in the loop (the next prompt's input); a text line goes on, and
+    so does a Step a relay yields under the test itself."""
+    found = _findings("streamed_errors", monkeypatch)
+    research = sorted(line for path, line in found if path == "chat/research.py")
+    assert research == [36, 73]
+    assert found[("chat/research.py", 36)].message.endswith(
+        "{e} in an f-string is yielded by the generator `status_lines` (chat/research.py:31) "
+        "on line 37, which "
+        "`chat_events` (chat/research.py:40) relays, and which StreamingResponse(...) on "
+        "line 56 streams to the client")
+
+
 def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _findings("helpers_that_abort", monkeypatch)
-    assert sorted(found) == [("tree/export.py", 17), ("tree/export.py", 26)]
+    assert sorted(found) == [("tree/export.py", 17), ("tree/export.py", 26),
+                             ("tree/jobs.py", 16), ("tree/jobs.py", 26), ("tree/jobs.py", 35)]
     through_two = found[("tree/export.py", 26)]
     assert through_two.message == (
         "`except Exception as err` sends exception details to the client: str(err) is handed "
@@ -67,6 +82,36 @@ def test_helper_raising_an_error_built_into_a_local(monkeypatch: pytest.MonkeyPa
         ("tree/util.py", 26, "calls abort_with_message"),
         ("tree/util.py", 19, "the exception reaches the response here"),
     ]
+
+
+def test_helper_raising_only_where_a_request_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rebuild` runs in a request (a route calls it), `rebuild_task` too (a route hands it to
+    a runner that calls it): warnings. `rebuild_all`, a command nothing calls, hands the same
+    text to the same helper: a note saying no route is known to reach it."""
+    found = _findings("helpers_that_abort", monkeypatch)
+    assert sorted(key for key in found if key[0] == "tree/jobs.py") == [
+        ("tree/jobs.py", 16), ("tree/jobs.py", 26), ("tree/jobs.py", 35)]
+    assert [found[("tree/jobs.py", line)].severity.value for line in (16, 26, 35)] == [
+        "warning", "note", "warning"]
+    assert found[("tree/jobs.py", 26)].message.endswith(
+        "(note: no route handler reaches `rebuild_all` through the calls the program model "
+        "resolves: run by a worker or a command, the text becomes a job's failure reason, not "
+        "a response; reached through a plugin table, a signal or another dynamic call from a "
+        "route, it is sent)")
+    assert found[("tree/jobs.py", 16)].message == (
+        "`except Exception as e` sends exception details to the client: {e} in an f-string is "
+        "handed to `abort_with_message` (util.py:13), which raises HTTPException(...) with it "
+        "(util.py:19)")
+
+
+def test_raise_through_error_handler_only_in_a_request(monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    """The same `raise ControllerError(f"...{e}")` in Project.duplicate (a route runs it) and
+    in ExportJob.run (a worker's job no route reaches): a warning, and a note."""
+    found = _findings("error_handler_fastapi", monkeypatch)
+    assert sorted(found) == [("gns/project.py", 14), ("gns/worker.py", 21)]
+    assert found[("gns/project.py", 14)].severity.value == "warning"
+    assert found[("gns/worker.py", 21)].severity.value == "note"
 
 
 def test_catch_all_handler_registered_by_another_module(

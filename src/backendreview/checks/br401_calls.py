@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
-from ..analysis.program import CALLS as PROGRAM_CALLS
+from ..analysis.program import FULL as PROGRAM
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH, ProgramModel
@@ -32,7 +32,8 @@ from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
-from .br401_streams import check_streams
+from .br401_reach import outside_requests
+from .br401_streams import WEBSOCKET, check_streams
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -68,6 +69,18 @@ class TextToResponse:
     detail: str
     raises: bool  # an HTTP error raised (abort, HTTPException): it leaks from any caller
     snippet: str = ""  # the `def` line, for a finding reported there from another module
+    # sent on the client's websocket (`websocket.send_json(...)`): it leaks from any caller
+    # too, the message goes out at once
+    sends: bool = False
+
+    @property
+    def direct(self) -> bool:
+        """The text reaches the client whatever the caller does with the function's value."""
+        return self.raises or self.sends
+
+    @property
+    def verb(self) -> str:
+        return "sends" if self.sends else "raises" if self.raises else "returns"
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ class ExceptToHelper:
     # def line of the decorator whose wrapper holds the except (0: none): the call's value
     # is returned by the routes that decorator wraps, when there are any
     decorator: int = 0
+    in_route: bool = False  # the function holding the except answers requests (its file)
 
 
 @dataclass(frozen=True)
@@ -188,13 +202,14 @@ def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
     func = ctx.semantic.enclosing_function(call)
     if func is None or isinstance(func, ast.Lambda):
         return
-    raises = isinstance(ctx.semantic.parent(call), ast.Raise) or family.endswith("abort") \
-        or _raised_later(ctx, call, func)
+    sends = family == WEBSOCKET
+    raises = not sends and (isinstance(ctx.semantic.parent(call), ast.Raise)
+                            or family.endswith("abort") or _raised_later(ctx, call, func))
     label = f"{ctx.source(call.func)}(...)"
     snippet = ctx.lines[func.lineno - 1].strip() if func.lineno <= len(ctx.lines) else ""
     for param in sorted(params):
         ctx.emit_fact(USES, TextToResponse(ctx.path, func.lineno, param, call.lineno, label,
-                                           raises, snippet))
+                                           raises, snippet, sends))
 
 
 def _raised_later(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
@@ -284,7 +299,7 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
             ctx.emit_fact(CANDIDATES, ExceptToHelper(
                 finding, owner_line, key, what, callee, ctx.source(call.func),
                 ctx.span_of(call), (in_route or bool(decorator)) and _returned(ctx, call),
-                decorator))
+                decorator, in_route))
 
 
 def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
@@ -320,8 +335,9 @@ class BroadExceptLeakThroughCalls(ProjectRule):
     exception text a helper returns to routes that send it."""
 
     id = "BR401"
-    # The call graph (which helper a call runs, whose value a route returns), no effects.
-    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CALLS, "routes")
+    # The whole call graph: which helper a call runs, whose value a route returns, and which
+    # functions a request runs at all (br401_reach), every call site, not only returned ones.
+    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM, "routes")
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:
@@ -351,7 +367,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         model = program_of(facts)
         # A raised HTTP error first: it leaks from any caller, where a response the helper
         # builds (`Response(...)` handed to the error it raises) leaks only when returned.
-        uses = sorted(facts.get(USES, []), key=lambda use: not use.raises)
+        uses = sorted(facts.get(USES, []), key=lambda use: not use.direct)
         solver: ParamSolver[TextToResponse] = ParamSolver(model, uses, facts.get(HAND_ONS, []))
         for item in candidates:
             where = (item.finding.path, item.finding.span.start_line)
@@ -362,14 +378,14 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 continue
             target, chain = found
             use = chain.use
-            if not (use.raises or item.returned):
+            if not (use.direct or item.returned):
                 continue  # a response built and dropped, or not what the route returns
             words, related = explain_chain(
                 item.finding.path, item.span, item.text, target, chain, use.use_line,
-                f"{'raises' if use.raises else 'returns'} {use.detail} with it",
+                f"{use.verb} {use.detail} with it",
                 "the exception reaches the response here")
             message = f"{item.finding.message}: {item.what} is handed to {words}"
-            if item.decorator and not use.raises:
+            if item.decorator and not use.direct:
                 wrapped = decorated_routes(model, facts, item.finding.path, item.decorator)
                 if not wrapped:
                     continue  # a decorator no route wears
@@ -378,6 +394,10 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             finding = completed(item.finding, message, related)
             if item.what.startswith("`"):  # the exception itself: the helper makes the text
                 finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
+            if use.direct and not item.decorator:
+                # An HTTP error raised (or a websocket message sent) from wherever the helper
+                # is called: a note where no request is known to run the except.
+                finding = outside_requests(facts, finding, item.owner, item.in_route)
             self.findings.append(finding)
             reported.add(where)
 

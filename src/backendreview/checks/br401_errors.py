@@ -67,19 +67,25 @@ from .br401_raises import (
     record_raises,
     record_registration_call,
 )
+from .br401_reach import record_handed_functions
 from .br401_streams import (
     STREAM_NAMES,
+    WEBSOCKET,
+    WEBSOCKET_SENDS,
     record_generator_yields,
     record_relay,
     record_stream,
     stream_write,
+    websocket_parameter,
+    websocket_send,
 )
 
 if TYPE_CHECKING:
     from ..metadata import RuleDoc
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
-_CALLEE_NAMES = REGISTER_CALLS | STREAM_NAMES  # the calls visit_Call reads by name alone
+# the calls visit_Call reads by name alone
+_CALLEE_NAMES = REGISTER_CALLS | STREAM_NAMES | WEBSOCKET_SENDS
 _TRACEBACK_CALLS = frozenset({
     "traceback.format_exc", "traceback.format_exception", "traceback.format_exception_only",
     "traceback.format_tb", "traceback.extract_tb", "traceback.print_exc", "sys.exc_info",
@@ -416,7 +422,7 @@ class HandlerAnalysis:
             if isinstance(node, ast.Call):
                 family = response_call(self.ctx, node) or _user_message(self.ctx, node) \
                     or (stream_write(self.ctx, node) if self.in_route else None) \
-                    or own_response_class(self.ctx, node)
+                    or websocket_send(self.ctx, node) or own_response_class(self.ctx, node)
                 if family is None:
                     continue
                 for arg in _body_arguments(self.ctx, node):
@@ -688,6 +694,9 @@ def _except_line(handler: ast.ExceptHandler) -> ast.AST:
 
 
 def _generic_response(ctx: FileContext, family: str) -> str:
+    if family == WEBSOCKET:  # the same connection, a fixed message
+        return ('await websocket.send_json({"type": "error", "message": "Internal server '
+                'error", "error_id": error_id})')
     if family == "user-message":  # a flashed message: the same channel, a fixed text
         if ctx.semantic.is_imported("django"):
             return 'messages.error(request, f"Internal server error (error id {error_id})")'
@@ -728,6 +737,20 @@ def _generic_response(ctx: FileContext, family: str) -> str:
         return ('return JsonResponse({"error": "Internal server error", "error_id": error_id}, '
                 'status=500)')
     return 'return {"error": "Internal server error", "error_id": error_id}, 500'
+
+
+def _websocket_final(ctx: FileContext, leak: Leak | None, function: ast.AST | None
+                     ) -> str | None:
+    """The generic message sent on the connection the leak used (`ws.send_json(...)`), or
+    (no leak of its own: the text went through a helper) on the function's websocket."""
+    if leak is not None and leak.kind == WEBSOCKET and isinstance(leak.sink, ast.Call) and \
+            isinstance(leak.sink.func, ast.Attribute):
+        receiver: str | None = ctx.source(leak.sink.func.value)
+    else:
+        receiver = websocket_parameter(ctx, function) if leak is None else None
+    if receiver is None:
+        return None
+    return _generic_response(ctx, WEBSOCKET).replace("websocket.", f"{receiver}.", 1)
 
 
 def _logger_setup(ctx: FileContext) -> tuple[str, str]:
@@ -940,6 +963,8 @@ class BroadExceptLeak(Rule):
         responses = self._responses
         family = response_call(self.ctx, node) if responses is None or \
             written in responses else None
+        if family is None and written in WEBSOCKET_SENDS:
+            family = websocket_send(self.ctx, node)
         if family is not None:
             record_response(self.ctx, node, family)
         else:
@@ -952,6 +977,11 @@ class BroadExceptLeak(Rule):
 
     def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
         record_relay(self.ctx, node)
+
+    def end_file(self) -> None:
+        # Callbacks handed to calls, for the project half's question of which functions a
+        # request runs (br401_reach).
+        record_handed_functions(self.ctx)
 
     visit_YieldFrom = visit_Yield
 
@@ -1024,7 +1054,8 @@ class BroadExceptLeak(Rule):
                     # loop (`raise ApiError("bulk update failed", 500, errors=errors)`).
                     later = analysis.collected_later()
                     record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
-                                  lambda at, arg: self._held_finding(node, analysis, at, arg))
+                                  lambda at, arg: self._held_finding(node, analysis, at, arg),
+                                  analysis.in_route)
                 if any(isinstance(n, ast.Yield) for n in analysis.nodes) and \
                         not self._parses_input(node):
                     record_generator_yields(self.ctx, node, analysis.nodes, analysis.tainted,
@@ -1057,7 +1088,8 @@ class BroadExceptLeak(Rule):
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "
-                "a generic message (with an error id the client can quote)."))
+                "a generic message (with an error id the client can quote).",
+                _websocket_final(self.ctx, leak, analysis.function)))
         return self.report(_except_line(node), message, fix=fix, related=(
             Related(self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
             severity=severity)
@@ -1152,7 +1184,7 @@ class BroadExceptLeak(Rule):
             and wrapped_by(self.ctx, analysis.function) is None else None) or \
             _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
                          "return a generic message (with an error id the client can quote).",
-                         final)
+                         final or _websocket_final(self.ctx, None, analysis.function))
         finding = self.report(
             at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
             f"details to the client", fix=fix,

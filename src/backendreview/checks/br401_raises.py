@@ -26,6 +26,7 @@ from ..analysis.program import ProgramModel, definition_ref, program_of, short_n
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Related, Severity, Span
+from .br401_reach import outside_requests
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
                  "operations it runs with the error text they return, on purpose; the broad "
@@ -75,6 +76,8 @@ class ExceptRaisesText:
     what: str  # how the argument carries the exception: "str(e)", "{e} in an f-string"
     except_line: int
     text: str  # the raised call as written
+    owner: int = 0  # def line of the function holding the except (0: module level)
+    in_route: bool = False  # that function answers requests, as its own file tells
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> No
 
 def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.AST],
                   describe: Callable[[ast.AST], str | None],
-                  finding_at: Callable[[ast.Raise, ast.AST], Finding]) -> None:
+                  finding_at: Callable[[ast.Raise, ast.AST], Finding],
+                  in_route: bool = False) -> None:
     """The first `raise Cls(...)` of a broad handler that leaks nothing itself, whose
     arguments carry the caught exception's text (not the exception object: `raise X from e`
     chains it, and `X(e)` hands the object to a constructor the rule does not follow). The
@@ -202,9 +206,13 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
                 # One fact per module the name may come from: the project half reports the
                 # first whose class it knows, once.
                 finding = finding_at(node, arg)
+                owner = ctx.semantic.enclosing_function(handler)
+                owner_line = owner.lineno if isinstance(
+                    owner, ast.FunctionDef | ast.AsyncFunctionDef) else 0
                 for ref in candidates:
                     ctx.emit_fact(RAISES, ExceptRaisesText(
-                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)"))
+                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)",
+                        owner_line, in_route))
                 return
 
 
@@ -367,6 +375,8 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
             Related(Span(fn.line, 1, fn.line, 2),
                     f"`{handler_name}` sends the exception's text to the client", fn.path),
         )
-        out.append(completed(item.finding, message, related))
+        # Where no request is known to run the raise, a note that says so.
+        out.append(outside_requests(facts, completed(item.finding, message, related),
+                                    item.owner, item.in_route))
         reported.add(where)
     return out

@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from ..analysis.program import callee_of, program_of, short_name
+from ..analysis.program import callee_of, definition_ref, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH
 from ..context import FileContext
@@ -79,6 +79,9 @@ class YieldsExceptionText:
     name: str
     what: str
     yield_line: int
+    # the project class the yielded value is an instance of (`yield Step(warning=f"{e}")`),
+    # as a dotted reference: a relay may keep such items to itself
+    made: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,9 @@ class RelayedGenerator:
     outer_line: int
     inner_line: int
     callee: Callee | None
+    # classes whose items this relay does not pass on (`if isinstance(item, C): ... else:
+    # yield item`), as dotted references: an item made as one of them stops here
+    excludes: tuple[str, ...] = ()
 
 
 def record_relay(ctx: FileContext, node: ast.Yield | ast.YieldFrom) -> None:
@@ -99,6 +105,7 @@ def record_relay(ctx: FileContext, node: ast.Yield | ast.YieldFrom) -> None:
     outer = ctx.semantic.enclosing_function(node)
     if outer is None:
         return
+    excludes: tuple[str, ...] = ()
     if isinstance(node, ast.YieldFrom):
         source = node.value
     else:
@@ -116,6 +123,7 @@ def record_relay(ctx: FileContext, node: ast.Yield | ast.YieldFrom) -> None:
         if not isinstance(loop, ast.For | ast.AsyncFor):
             return
         source = loop.iter
+        excludes = _excluded_classes(ctx, node, loop)
     if not isinstance(source, ast.Call):
         return
     found = _generator_def(ctx, source.func, 0)
@@ -123,7 +131,35 @@ def record_relay(ctx: FileContext, node: ast.Yield | ast.YieldFrom) -> None:
     if found is None and callee is None:
         return
     ctx.emit_fact(RELAYS, RelayedGenerator(ctx.path, outer.lineno,
-                                           found.lineno if found else 0, callee))
+                                           found.lineno if found else 0, callee, excludes))
+
+
+def _excluded_classes(ctx: FileContext, node: ast.Yield, loop: ast.For | ast.AsyncFor
+                      ) -> tuple[str, ...]:
+    """The classes an `isinstance` test of the loop's item keeps from `node`: the yield runs
+    in the else of `if isinstance(item, C)` or under `if not isinstance(item, C)` (khoj's
+    chat loop keeps its ResearchIteration objects for the next prompt and streams the rest)."""
+    target = loop.target.id if isinstance(loop.target, ast.Name) else None
+    out: list[str] = []
+    child: ast.AST = node
+    for anc in ctx.semantic.ancestors(node):
+        if anc is loop:
+            break
+        if isinstance(anc, ast.If):
+            test, negated = anc.test, False
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, negated = test.operand, True
+            kept_out = (child in anc.orelse) if not negated else (child in anc.body)
+            if kept_out and isinstance(test, ast.Call) and isinstance(test.func, ast.Name) \
+                    and test.func.id == "isinstance" and len(test.args) == 2 \
+                    and isinstance(test.args[0], ast.Name) and test.args[0].id == target:
+                kinds = test.args[1]
+                for kind in kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]:
+                    ref = definition_ref(ctx, kind)
+                    if ref is not None:
+                        out.append(ref)
+        child = anc
+    return tuple(sorted(set(out)))
 
 
 def _is_generator(ctx: FileContext, func: Def) -> bool:
@@ -150,8 +186,10 @@ def record_generator_yields(ctx: FileContext, handler: ast.ExceptHandler,
             continue  # the exception object itself, for a consumer that inspects it
         what = describe(node.value)
         if what:
+            made = definition_ref(ctx, node.value.func) if isinstance(
+                node.value, ast.Call) else None
             ctx.emit_fact(YIELDS, YieldsExceptionText(hold(), ctx.path, func.lineno, func.name,
-                                                      what, node.lineno))
+                                                      what, node.lineno, made or ""))
             return
 
 
@@ -175,6 +213,48 @@ def stream_write(ctx: FileContext, call: ast.Call) -> str | None:
                 ctx.qualified_name(value.func) in _STREAM_WRITERS):
             return "aiohttp.web.WebSocketResponse"
     return None
+
+
+# Starlette's (and FastAPI's re-exported) WebSocket: the connection of the client that opened
+# it, whatever function holds it. `send_bytes` and the raw ASGI `send` are left out: the fix
+# writer answers a str literal, which they refuse.
+WEBSOCKET = "starlette.websockets.WebSocket"
+_WEBSOCKET_CLASSES = frozenset({"starlette.websockets.WebSocket", "fastapi.WebSocket",
+                                "fastapi.websockets.WebSocket"})
+WEBSOCKET_SENDS = frozenset({"send_json", "send_text"})
+
+
+def websocket_send(ctx: FileContext, call: ast.Call) -> str | None:
+    """`await websocket.send_json(...)` / `send_text(...)` on a parameter annotated with
+    Starlette's `WebSocket` (FastAPI's injection needs the annotation): a message the
+    client reads, from a websocket route or any helper the route hands its connection to."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in WEBSOCKET_SENDS
+            and isinstance(func.value, ast.Name)):
+        return None
+    bindings = ctx.semantic.lookup(func.value.id, func.value)[1]
+    if bindings and all(b.kind == "param" and b.annotation is not None and _websocket_type(
+            ctx, b.annotation) for b in bindings):
+        return WEBSOCKET
+    return None
+
+
+def websocket_parameter(ctx: FileContext, func: ast.AST | None) -> str | None:
+    """The parameter of `func` annotated with Starlette's `WebSocket`: the connection a
+    fixed error message goes back on."""
+    if not isinstance(func, Def):
+        return None
+    return next((a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+                 if a.annotation is not None and _websocket_type(ctx, a.annotation)), None)
+
+
+def _websocket_type(ctx: FileContext, annotation: ast.expr) -> bool:
+    """`WebSocket`, `fastapi.WebSocket`, `Annotated[WebSocket, ...]`, `WebSocket | None`."""
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+        annotation = annotation.slice.elts[0]  # Annotated[WebSocket, Depends(...)]
+    if isinstance(annotation, ast.BinOp):  # WebSocket | None
+        return any(_websocket_type(ctx, side) for side in (annotation.left, annotation.right))
+    return ctx.qualified_name(annotation) in _WEBSOCKET_CLASSES
 
 
 def record_stream(ctx: FileContext, call: ast.Call) -> None:
@@ -267,6 +347,43 @@ def _generator_name(model: Any, path: str, line: int, fallback: str) -> str:
         else fallback
 
 
+Streamed = dict[tuple[str, int], tuple["StreamedBody", tuple[tuple[str, int], ...]]]
+
+
+def _relayed(streamed: Streamed,
+             relays: dict[tuple[str, int], list[tuple[tuple[str, int], tuple[str, ...]]]],
+             passes: Any) -> Streamed:
+    """The generators whose items reach a streaming response, directly or through relays
+    (those whose exclusions `passes` accepts), each with the relays it goes through."""
+    out = dict(streamed)
+    frontier = sorted(out)
+    for _ in range(MAX_DEPTH):  # generators relaying generators, a few levels deep
+        following: list[tuple[str, int]] = []
+        for key in frontier:
+            for inner_key, excludes in relays.get(key, []):
+                if inner_key not in out and passes(excludes):
+                    body, via = out[key]
+                    out[inner_key] = (body, (*via, key))
+                    following.append(inner_key)
+        frontier = following
+    return out
+
+
+def _passes_instances(model: Any, made: str) -> Any:
+    """Whether a relay with these exclusions passes on an instance of the class `made`: not
+    when it keeps that class, or one of its bases, to itself."""
+    cls = model.class_of(made)
+    ancestry = {c.qualname for c in model.mro(cls)} if cls is not None else {made}
+
+    def passes(excludes: tuple[str, ...]) -> bool:
+        for ref in excludes:
+            excluded = model.class_of(ref)
+            if (excluded.qualname if excluded is not None else ref) in ancestry:
+                return False
+        return True
+    return passes
+
+
 def check_streams(facts: dict[str, list[Any]]) -> list[Finding]:
     """The generator excepts whose generator a streaming response sends."""
     items: list[YieldsExceptionText] = facts.get(YIELDS, [])
@@ -286,7 +403,8 @@ def check_streams(facts: dict[str, list[Any]]) -> list[Finding]:
             or FunctionInfo("", "", "", 0)
         for target in model.targets(owner, CallSite(0, 0, 0, 0, body.callee, "")):
             streamed.setdefault((target.path, target.line), (body, ()))
-    relays: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    # outer generator -> (inner generator, the classes that relay keeps to itself)
+    relays: dict[tuple[str, int], list[tuple[tuple[str, int], tuple[str, ...]]]] = {}
     for relay in facts.get(RELAYS, []):
         inner = [(relay.path, relay.inner_line)] if relay.inner_line else []
         if not inner and relay.callee is not None:
@@ -294,20 +412,17 @@ def check_streams(facts: dict[str, list[Any]]) -> list[Finding]:
             owner = model.function_at(relay.path, relay.outer_line) or FunctionInfo("", "", "", 0)
             inner = [(t.path, t.line) for t in model.targets(
                 owner, CallSite(0, 0, 0, 0, relay.callee, ""))]
-        relays.setdefault((relay.path, relay.outer_line), []).extend(inner)
-    frontier = sorted(streamed)
-    for _ in range(MAX_DEPTH):  # generators relaying generators, a few levels deep
-        following: list[tuple[str, int]] = []
-        for key in frontier:
-            for inner_key in relays.get(key, []):
-                if inner_key not in streamed:
-                    body, via = streamed[key]
-                    streamed[inner_key] = (body, (*via, key))
-                    following.append(inner_key)
-        frontier = following
+        relays.setdefault((relay.path, relay.outer_line), []).extend(
+            (key, relay.excludes) for key in inner)
+    shared = _relayed(streamed, relays, lambda excludes: True)
     out: list[Finding] = []
     for item in items:
-        found = streamed.get((item.path, item.def_line))
+        reach = shared
+        if item.made and any(excludes for pairs in relays.values() for _, excludes in pairs):
+            # Only the relays that pass on an instance of the item's class.
+            model = model or program_of(facts)
+            reach = _relayed(streamed, relays, _passes_instances(model, item.made))
+        found = reach.get((item.path, item.def_line))
         if found is None:
             continue
         body, via = found
