@@ -1,0 +1,73 @@
+"""Fix texts of the classes the tuning half's labels judge wrong in session 11 (issue 13):
+each case asserts the text written now, beside a near miss where the old text stays right."""
+
+from __future__ import annotations
+
+from .projects import project_findings as _project
+
+COMMENTS = """
+    from flask import Flask, jsonify
+    from flask_sqlalchemy import SQLAlchemy
+    from sqlalchemy import select, text as sql_text
+
+    from .models import Comment
+
+    app = Flask(__name__)
+    db = SQLAlchemy(app)
+
+
+    def raw_comments(params):
+        return db.session.scalars(  # type: ignore
+            select(Comment)
+            .from_statement(
+                sql_text("SELECT * FROM comments WHERE workout_id = :w"),
+            )
+            .params(**params)
+        ).unique().all()
+
+
+    def every_comment():
+        return db.session.scalars(  # type: ignore
+            select(Comment)  # every comment
+            .order_by(Comment.id)
+        ).all()
+
+
+    @app.route("/workouts/<int:w>/comments")
+    def get_comments(w):
+        return jsonify([c.text for c in raw_comments({"w": w})])
+
+
+    @app.route("/comments")
+    def get_every_comment():
+        return jsonify([c.text for c in every_comment()])
+    """
+
+
+def _comments(tmp_path, monkeypatch):
+    files = {"app/__init__.py": "", "app/models.py": "class Comment:\n    pass\n",
+             "app/views.py": COMMENTS}
+    found = _project(tmp_path, files, "BR303", monkeypatch)
+    return {f.span.start_line: f for f in found}
+
+
+def test_br303_a_query_that_runs_sql_text_is_bounded_in_that_text(tmp_path, monkeypatch) -> None:
+    # fittrackee comments.py:293: `.offset().limit()` on `select(M).from_statement(text)` is
+    # dropped by from_statement; and the old one-line fold kept `# type: ignore`, which
+    # commented out the rest of the query.
+    finding = _comments(tmp_path, monkeypatch)[31]
+    assert finding.fix.suggestion is None
+    assert finding.fix.description.startswith(
+        "Take capped limit/offset parameters and put them in the SQL text (`LIMIT :limit "
+        "OFFSET :offset`, bound like its other parameters)")
+    assert "`raw_comments`" in finding.fix.description
+
+
+def test_br303_a_chain_with_comments_is_folded_without_them(tmp_path, monkeypatch) -> None:
+    # Near miss: a select chain with comments inside: bounded on the chain, comments gone.
+    finding = _comments(tmp_path, monkeypatch)[36]
+    suggestion = finding.fix.suggestion
+    assert "db.session.scalars( select(Comment).offset(offset).limit(limit) " \
+           ".order_by(Comment.id) ).all()" in suggestion
+    assert "#" not in suggestion.split("given limit and offset:")[1]
+    compile(suggestion, "fix.py", "exec")
