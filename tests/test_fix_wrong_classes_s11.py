@@ -71,3 +71,25 @@ def test_br303_a_chain_with_comments_is_folded_without_them(tmp_path, monkeypatc
            ".order_by(Comment.id) ).all()" in suggestion
     assert "#" not in suggestion.split("given limit and offset:")[1]
     compile(suggestion, "fix.py", "exec")
+
+
+DEBUG_APP = """
+    {imports}
+    from fastapi import FastAPI
+
+    app = FastAPI(debug=True)
+    """
+
+
+def test_br210_the_flag_is_read_with_the_module_s_own_environ(tmp_path, monkeypatch) -> None:
+    # khoj main.py:61: `debug=settings.DEBUG` named a `settings` the module does not import.
+    (finding,) = _project(tmp_path, {"main.py": DEBUG_APP.format(imports="from os import environ")},
+                          "BR210", monkeypatch)
+    assert finding.fix.suggestion == 'FastAPI(debug=environ.get("DEBUG") == "1")'
+
+
+def test_br210_without_os_imported_the_suggestion_imports_it(tmp_path, monkeypatch) -> None:
+    (finding,) = _project(tmp_path, {"main.py": DEBUG_APP.format(imports="import sys")},
+                          "BR210", monkeypatch)
+    assert finding.fix.suggestion == 'import os\n\nFastAPI(debug=os.environ.get("DEBUG") == "1")'
+    assert "settings" not in finding.fix.suggestion
