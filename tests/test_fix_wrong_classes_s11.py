@@ -93,3 +93,79 @@ def test_br210_without_os_imported_the_suggestion_imports_it(tmp_path, monkeypat
                           "BR210", monkeypatch)
     assert finding.fix.suggestion == 'import os\n\nFastAPI(debug=os.environ.get("DEBUG") == "1")'
     assert "settings" not in finding.fix.suggestion
+
+
+CREDENTIALS = """
+    from fastapi import APIRouter, FastAPI
+
+    app = FastAPI()
+    router = APIRouter()
+    other = APIRouter()
+
+
+    @{first}.get("/credentials/{{credential_id}}")
+    async def get_credential(credential_id: str):
+        return None
+
+
+    @router.get("/credentials/onepassword/get")
+    async def get_onepassword_config():
+        return None
+
+
+    app.include_router(router)
+    app.include_router(other)
+    """
+
+
+def _credentials(tmp_path, monkeypatch, first: str):
+    findings = _project(tmp_path, {"app.py": CREDENTIALS.format(first=first)}, "BR302",
+                        monkeypatch)
+    return next(f for f in findings if f.span.start_line == 14)
+
+
+def test_br302_a_proposed_path_a_member_route_takes_first_is_not_proposed(tmp_path,
+                                                                          monkeypatch) -> None:
+    # skyvern credentials.py:2732: GET /credentials/onepassword would reach get_credential
+    # with credential_id="onepassword", registered before it on the same router.
+    finding = _credentials(tmp_path, monkeypatch, "router")
+    assert finding.fix.suggestion is None
+    assert finding.fix.description == (
+        "Name the resource, not the action: GET /credentials/onepassword would not reach "
+        "this handler, since GET /credentials/{credential_id} (`get_credential`), registered "
+        "before it on the same router, answers it with credential_id = \"onepassword\"; give "
+        "it a path that no member route matches (a sub-path of its own under the "
+        "collection, for instance)")
+
+
+def test_br302_a_member_route_on_another_router_is_no_proof_of_order(tmp_path,
+                                                                     monkeypatch) -> None:
+    # Near miss: which router answers first depends on include order: the usual rename.
+    finding = _credentials(tmp_path, monkeypatch, "other")
+    assert finding.fix.description == (
+        "Name the resource, not the action: GET /credentials/onepassword")
+    assert finding.fix.suggestion == '"/credentials/onepassword"'
+
+
+FLASK_CREDENTIALS = """
+    from flask import Flask, jsonify
+
+    app = Flask(__name__)
+
+
+    @app.get("/credentials/<credential_id>")
+    def get_credential(credential_id):
+        return jsonify({})
+
+
+    @app.get("/credentials/onepassword/get")
+    def get_onepassword_config():
+        return jsonify({})
+    """
+
+
+def test_br302_werkzeug_ranks_the_static_path_first(tmp_path, monkeypatch) -> None:
+    # Near miss: Flask matches a static segment before a converter, whatever the order.
+    findings = _project(tmp_path, {"app.py": FLASK_CREDENTIALS}, "BR302", monkeypatch)
+    (finding,) = [f for f in findings if f.span.start_line == 12]
+    assert finding.fix.suggestion == '"/credentials/onepassword"'

@@ -162,8 +162,54 @@ def resource_words(rest: list[str], allow: frozenset[str]) -> str:
     return "-".join([*rest[:-1], _noun(rest[-1], allow)])
 
 
+# Frameworks that try routes in the order they were registered and stop at the first match
+# (Werkzeug ranks a static segment above a converter whatever the order: not these).
+_FIRST_MATCH = frozenset({"fastapi", "starlette", "django", "aiohttp"})
+
+
+def _receiver(route: Route) -> str | None:
+    """`legacy_base_router` of `@legacy_base_router.get(...)`: the router a route is on."""
+    if route.decorator is None:
+        return None
+    head = route.decorator[1].split("(", 1)[0]
+    return head.rpartition(".")[0] or None
+
+
+def shadowing_route(route: Route, method: str, path: str, routes: list[Route]
+                    ) -> tuple[Route, str, str] | None:
+    """(the route, its parameter, the segment it would read) when `path` for `method` would
+    be answered by a member route registered before this one on the same router: `GET
+    /credentials/{credential_id}` takes `GET /credentials/onepassword` with credential_id
+    "onepassword" (skyvern). Only where routes match in registration order, and only for a
+    route earlier in the same file on the same router object, where that order is known."""
+    if route.framework not in _FIRST_MATCH:
+        return None
+    new = segments(path)
+    mine = _receiver(route)
+    for other in routes:
+        if other is route or other.file != route.file or method not in other.methods or (
+                other.span.start_line >= route.span.start_line or mine is None
+                or _receiver(other) != mine):
+            continue
+        theirs = segments(other.path)
+        if len(theirs) != len(new):
+            continue
+        taken = None
+        for want, have in zip(new, theirs, strict=True):
+            named = _PARAM_NAME.match(have)
+            if named and not is_param(want) and ":path" not in have and "path:" not in have:
+                taken = taken or (named["name"], want)
+            elif want.lower() != have.lower() and not (is_param(want) and is_param(have)):
+                break
+        else:
+            if taken is not None:
+                return other, taken[0], taken[1]
+    return None
+
+
 def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[str],
-             allow: frozenset[str], table: dict[tuple[str, str], str]) -> Fix:
+             allow: frozenset[str], table: dict[tuple[str, str], str],
+             routes: list[Route] | None = None) -> Fix:
     query = ""
     for cut, word in enumerate(rest):
         # `getUserByEmail`: the resource is `user`, `email` is a filter.
@@ -314,6 +360,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         return Fix(f"Name the resource, not the action: {corrected} is already served by "
                    f"`{served}`; merge this action into it or give it a sub-resource of its "
                    f"own")
+    shadow = shadowing_route(route, method, full_new, routes or []) if (
+        served is None and not query) else None
+    if shadow is not None:
+        other, param, segment = shadow
+        return Fix(f"Name the resource, not the action: {corrected} would not reach this "
+                   f"handler, since {method} {other.path} (`{other.handler}`), registered "
+                   f"before it on the same router, answers it with {param} = "
+                   f"\"{segment}\"; give it a path that no member route matches (a sub-path "
+                   f"of its own under the collection, for instance)")
     where = f" and take `{query}` as a query parameter" if query else ""
     if "GET" in route.methods and method in ("PUT", "PATCH") and len(route.methods) > 1:
         # `GET|POST /edit-details`: what the GET reads is what the write changes, so both

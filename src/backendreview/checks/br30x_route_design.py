@@ -441,7 +441,8 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        handlers = route_table(project_routes(facts))
+        every_route = project_routes(facts)
+        handlers = route_table(every_route)
         routes = self._routes(facts)
         # An API that is RPC-style throughout gets one design note, not a rename per route.
         rpc = rpc_apis(routes)
@@ -496,7 +497,7 @@ class VerbInRoute(_SegmentRule):
                     other = CRUD_VERBS[rest[1]]
                     method = "PUT" if {method, other} == {"POST", "PUT"} else other
                     rest = rest[2:]
-                fix = verb_fix(route, own, index, method, rest, allow, handlers)
+                fix = verb_fix(route, own, index, method, rest, allow, handlers, every_route)
                 corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
