@@ -169,3 +169,41 @@ def test_br302_werkzeug_ranks_the_static_path_first(tmp_path, monkeypatch) -> No
     findings = _project(tmp_path, {"app.py": FLASK_CREDENTIALS}, "BR302", monkeypatch)
     (finding,) = [f for f in findings if f.span.start_line == 12]
     assert finding.fix.suggestion == '"/credentials/onepassword"'
+
+
+API_ROOT = """
+    from fastapi import APIRouter, FastAPI
+
+    app = FastAPI()
+    api = APIRouter(prefix="/api")
+
+
+    @api.get("/update")
+    async def update(force: bool = False):
+        return {{}}
+
+
+    @api.get("/{collection}/update")
+    async def update_{collection}(force: bool = False):
+        return {{}}
+
+
+    app.include_router(api)
+    """
+
+
+def test_br302_a_read_named_for_a_write_at_the_api_root_names_no_path(tmp_path,
+                                                                      monkeypatch) -> None:
+    # khoj api.py:82: `GET /api/update`, the old text made the write `PUT /api/`, the root
+    # of the whole API router.
+    findings = _project(tmp_path, {"app.py": API_ROOT.format(collection="indexes")}, "BR302",
+                        monkeypatch)
+    root = next(f for f in findings if f.span.start_line == 8)
+    assert root.fix.description.startswith(
+        "Name the resource, not the action: dropping the verb leaves /api, which names no "
+        "resource; name what this update acts on under it (/api/<collection>).")
+    assert "PUT /api/;" not in root.fix.description
+    # Near miss: under a collection, the write it leads to is named as before.
+    under = next(f for f in findings if f.span.start_line == 13)
+    assert under.fix.description.startswith(
+        "Name the resource, not the action: the update itself is PUT /api/indexes;")

@@ -340,6 +340,17 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # `GET /workspaces/create` that redirects to the wizard's first step: a read that
         # leads to the write. Renaming it to the write turns a link into a POST; only a GET
         # that itself changes data (BR306's writes) is the write under the wrong method.
+        if resource is None and not member and not query and _names_nothing(full[:pos]):
+            # `GET /api/update`: without the verb, only the API's root is left, and a write
+            # there would read as replacing the whole API.
+            shown = path_from(full[:pos])
+            return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
+                       f"which names no resource; name what this {_verb_noun(own, index)} "
+                       f"acts on under it ({shown}/<collection>). This route only answers GET "
+                       f"and its handler changes no stored data the review sees: if it only "
+                       f"shows or leads to the write, it stays a GET page under that name; if "
+                       f"it does write, the write is {method} on it (a GET must not change "
+                       f"data)")
         return Fix(f"Name the resource, not the action: the {_verb_noun(own, index)} itself is "
                    f"{corrected}; this route only answers GET and its handler changes no "
                    f"stored data the review sees, so if it shows or leads to that write (a "
@@ -428,8 +439,7 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
     `/custom_component/update`) is a resource of its own: the usual fix says where the
     method goes beside it."""
     shown = path_from(parent)
-    statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
-    if not statics or API_SEGMENT.fullmatch(statics[-1].lower()):
+    if _names_nothing(parent):
         return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
                    f"which names no resource; name what this {method} acts on under it "
                    f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
@@ -443,6 +453,13 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
                    f"{shown} itself would act on the whole collection (several members at "
                    f"once stay a POST batch)")
     return None
+
+
+def _names_nothing(parent: list[str]) -> bool:
+    """The path before the verb names no resource: nothing, or an API's namespace segment
+    (`/api`, `/v1`) last among its fixed segments."""
+    statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
+    return not statics or bool(API_SEGMENT.fullmatch(statics[-1].lower()))
 
 
 def _verb_noun(own: list[str], index: int) -> str:
