@@ -207,3 +207,52 @@ def test_br302_a_read_named_for_a_write_at_the_api_root_names_no_path(tmp_path,
     under = next(f for f in findings if f.span.start_line == 13)
     assert under.fix.description.startswith(
         "Name the resource, not the action: the update itself is PUT /api/indexes;")
+
+
+RUNS = """
+    from fastapi import APIRouter, Body, FastAPI
+
+    app = FastAPI()
+    router = APIRouter(prefix="/v1")
+
+
+    @router.post("/runs/{run_id}/cancel")
+    async def cancel_run(run_id: str):
+        return None
+
+
+    @router.post("/runs/cancel")
+    async def bulk_cancel_runs(data: dict = Body(...)):
+        return None
+
+
+    @router.post("/jobs/{job_id}/cancel")
+    async def cancel_job(job_id: str):
+        return None
+
+
+    @router.post("/jobs/cancel")
+    async def cancel_job_by_body(data: dict = Body(...)):
+        return None
+
+
+    app.include_router(router)
+    """
+
+
+def test_br302_a_bulk_action_over_the_body_s_list_is_not_given_a_member_path(tmp_path,
+                                                                            monkeypatch) -> None:
+    # skyvern agent_protocol.py:875: `POST /runs/cancel` by `bulk_cancel_runs` cancels the runs
+    # its body lists; `PATCH /v1/runs/{run_id}` invented a run id it does not have.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"app.py": RUNS}, "BR302",
+                                                     monkeypatch)}
+    bulk = found[13]
+    assert bulk.fix.description.startswith(
+        "This acts on several members at once (runs), listed in the request body:")
+    assert "POST /v1/runs:batchCancel" in bulk.fix.description
+    assert "with the new state" not in bulk.fix.description
+    assert bulk.fix.suggestion is None
+    # Near miss: a handler named for one job, with the job in the body: the member's path.
+    assert found[23].fix.description == (
+        "Name the resource, not the action: PATCH /v1/jobs/{job_id} with the new state in "
+        "the body")

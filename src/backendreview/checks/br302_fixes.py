@@ -228,7 +228,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     if kept:
         method = sorted(route.methods)[-1]
     if batch:
-        return _batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
+        return batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
     before = full[pos - 1] if pos else ""
     # The verb acts on a member of the collection before it, named only in the request
@@ -357,12 +357,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"form, a redirect) it stays a GET page under a name of its own, and if "
                    f"it does write, it becomes {corrected} (a GET must not change data)")
     served = table.get((method, normal_path(full_new)))
-    if member and not named_member and _names_several(route, before):
+    if member and not named_member and names_several(route, before):
         # `POST /sessions/delete` by `delete_sessions(body)` (beside `DELETE /sessions/{id}`
         # by `delete_session`), `DeleteObjectsResource`: the handler acts on the members the
         # body lists; a member id in the path is invented, and merging into the member's
         # own route loses the batch.
-        return _batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
+        return batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
                           served if served != route.handler else None)
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
@@ -474,18 +474,19 @@ def _reads_only(route: Route) -> bool:
     return bool(route.methods) and set(route.methods) <= {"GET", "HEAD"}
 
 
-def _names_several(route: Route, collection: str) -> bool:
+def names_several(route: Route, collection: str) -> bool:
     """Whether the handler's own name says it acts on several members of `collection`
     (`delete_sessions` under `/sessions`): its last word is that plural."""
     parts = route.handler.split(".")
     if len(parts) > 1 and parts[-1].lower() in HTTP_METHOD_NAMES:
         parts = parts[:-1]  # `DeleteObjectsResource.post`: the class names what it does
     name = words(parts[-1])
-    return len(name) > 1 and collection.lower() in name[1:] and is_plural(collection.lower())
+    return len(name) > 1 and is_plural(collection.lower()) and (
+        collection.lower() in name[1:] or bool(_BATCH_WORDS & set(name)))
 
 
 
-def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
+def batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
                verb: str, served: str | None = None) -> Fix:
     """`POST /runs/delete-batch {"runs": [...]}`: one operation over the members the body
     lists. No member id belongs in the path (the handler reads none), and the list cannot

@@ -32,7 +32,9 @@ from .br301_fixes import foreign_parameter, named_collection, named_procedure, r
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
+    batch_fix,
     member_param,
+    names_several,
     normal_path,
     path_from,
     route_table,
@@ -569,6 +571,17 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         parent = path_from(full[:offset + index - 1])
         before = full[offset + index - 2]
     elif not target and not is_param(before) and is_plural(before.lower()):
+        if names_several(route, before):
+            # `POST /runs/cancel` by `bulk_cancel_runs(data.run_ids)`: the runs the body
+            # lists; a member id in the path would be invented, whatever the table serves.
+            fix = batch_fix(route, full[:offset + index], action_remedy(verb)[0],
+                            [before.lower()], verb)
+            rule.report(route.file, route.span,
+                        f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); '
+                        f"an API route names a resource and lets the method say what "
+                        f"happens, but {fix.description[0].lower()}{fix.description[1:]}",
+                        fix=fix, snippet=route.own_path)
+            return True
         if _serves_members(table, parent) or action_remedy(verb)[0] == "DELETE":
             # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
             # form has it in the path (a PATCH or DELETE of the collection URL means all of
