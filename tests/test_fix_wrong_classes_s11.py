@@ -256,3 +256,40 @@ def test_br302_a_bulk_action_over_the_body_s_list_is_not_given_a_member_path(tmp
     assert found[23].fix.description == (
         "Name the resource, not the action: PATCH /v1/jobs/{job_id} with the new state in "
         "the body")
+
+
+SCHEMA = """
+    import sqlite3
+
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.get("/schema")
+    def schema():
+        conn = sqlite3.connect("x.db")
+        sql_query = request.args["q"]
+        table_name = request.args["t"]
+        conn.execute(f"SELECT * FROM {sql_query} LIMIT 0")
+        conn.execute(f"SELECT * FROM {table_name} LIMIT 0")
+        conn.execute(f"SELECT * FROM t WHERE name = '{sql_query}'")
+        return ""
+    """
+
+
+def test_br101_a_part_named_for_sql_text_is_not_sent_to_an_allowlist(tmp_path,
+                                                                     monkeypatch) -> None:
+    # feast connection_utils.py:119: `FROM {sql_query}` splices a query the caller wrote;
+    # no allowlist of table names or identifier quoting can carry it.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"db.py": SCHEMA}, "BR101",
+                                                     monkeypatch)}
+    assert found[14].fix.description.startswith(
+        "A whole query is spliced in as a subquery (`sql_query`): no placeholder, allowlist "
+        "or identifier quoting can carry a statement.")
+    assert "a bound parameter cannot carry a whole query" in found[14].message
+    # Near misses: a table name still goes to an allowlist or identifier quoting; the same
+    # name inside quotes is a value, bound as a parameter.
+    assert found[15].fix.description.startswith(
+        "Part of this SQL is an identifier or a fragment")
+    assert found[16].fix.description.startswith("Use `?` placeholders (sqlite3)")

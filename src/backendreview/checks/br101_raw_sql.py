@@ -433,6 +433,29 @@ def _quotes_around(build: StringBuild) -> dict[int, str]:
 _SUBQUERY_OPEN = re.compile(r"(?i)\b(?:from|join|exists|as)\s*\(\s*$")
 
 
+# A value named for SQL text (`sql_query`, `from_expression`, `subquery_sql`): spliced
+# outside quotes, a statement or expression the caller wrote, not a table or column name.
+_SQL_TEXT_NAME = re.compile(r"(?:^|_)(?:sql|query|subquery|statement|stmt|expression)(?:$|_)",
+                            re.I)
+
+
+def _named_as_sql(build: StringBuild) -> set[int]:
+    """The values outside quotes whose own name says they hold SQL text."""
+    out: set[int] = set()
+    before = ""
+    for piece in build.pieces:
+        value = piece.value
+        quoted = before.rstrip().endswith(("'", '"'))
+        before = piece.text or "" if value is None else ""
+        if piece.numeric or quoted or value is None:
+            continue
+        name = value.id if isinstance(value, ast.Name) else (
+            value.attr if isinstance(value, ast.Attribute) else None)
+        if name and _SQL_TEXT_NAME.search(name):
+            out.add(id(value))
+    return out
+
+
 def _whole_subqueries(build: StringBuild) -> set[int]:
     """The values that alone make a parenthesised subquery (`FROM ({query} {where}) AS n`):
     by their place, SQL statements the caller wrote, not data."""
@@ -719,7 +742,7 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     elif sink.style == UNKNOWN:
         style_note = ("`$1` placeholders (an asyncpg-style connection: its `fetch` methods "
                       "or `$n` marks)")
-    subqueries = _whole_subqueries(build) - kept
+    subqueries = (_whole_subqueries(build) | _named_as_sql(build)) - kept
     if subqueries:
         names = ", ".join(f"`{ctx.source(p.value)}`" for p in build.pieces
                           if p.value is not None and id(p.value) in subqueries)
