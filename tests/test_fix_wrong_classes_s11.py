@@ -247,10 +247,12 @@ def test_br302_a_bulk_action_over_the_body_s_list_is_not_given_a_member_path(tmp
     found = {f.span.start_line: f for f in _project(tmp_path, {"app.py": RUNS}, "BR302",
                                                      monkeypatch)}
     bulk = found[13]
-    assert bulk.fix.description.startswith(
-        "This acts on several members at once (runs), listed in the request body:")
-    assert "POST /v1/runs:batchCancel" in bulk.fix.description
-    assert "with the new state" not in bulk.fix.description
+    assert bulk.fix.description == (
+        "Keep the operation: it acts on several runs at once (its handler `bulk_cancel_runs` "
+        "says so), not on one: a member path such as PATCH /v1/runs/{run_id} would name an id "
+        "the handler does not take; keep it a POST on the collection, named as an operation "
+        "rather than a resource (a custom method such as POST /v1/runs:batchCancel)")
+    assert "with the new state" not in bulk.message
     assert bulk.fix.suggestion is None
     # Near miss: a handler named for one job, with the job in the body: the member's path.
     assert found[23].fix.description == (

@@ -32,7 +32,6 @@ from .br301_fixes import foreign_parameter, named_collection, named_procedure, r
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
-    batch_fix,
     member_param,
     names_several,
     normal_path,
@@ -572,15 +571,22 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         before = full[offset + index - 2]
     elif not target and not is_param(before) and is_plural(before.lower()):
         if names_several(route, before):
-            # `POST /runs/cancel` by `bulk_cancel_runs(data.run_ids)`: the runs the body
-            # lists; a member id in the path would be invented, whatever the table serves.
-            fix = batch_fix(route, full[:offset + index], action_remedy(verb)[0],
-                            [before.lower()], verb)
+            # `POST /runs/cancel` by `bulk_cancel_runs(data.run_ids)`, `POST /images/install`
+            # by `install_images()`: several members (listed in the body, or every one that
+            # matches); a member id in the path would be invented, whatever the table serves.
+            bulk = any(w in ("bulk", "batch", "many") for w in words(route.handler))
+            custom = f"batch{verb.capitalize()}" if bulk else verb
+            item = member_param(route, before)
+            what = (f"it acts on several {before.lower()} at once (its handler `"
+                    f"{route.handler.rsplit('.', 1)[-1]}` says so), not on one: a member path "
+                    f"such as {action_remedy(verb)[0]} {parent}/{item} would name an id the "
+                    f"handler does not take; keep it a POST on the collection, named as an "
+                    f"operation rather than a resource (a custom method such as POST "
+                    f"{parent}:{custom})")
             rule.report(route.file, route.span,
-                        f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); '
-                        f"an API route names a resource and lets the method say what "
-                        f"happens, but {fix.description[0].lower()}{fix.description[1:]}",
-                        fix=fix, snippet=route.own_path)
+                        f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"), '
+                        f"but {what}", fix=Fix(f"Keep the operation: {what}"),
+                        snippet=route.own_path)
             return True
         if _serves_members(table, parent) or action_remedy(verb)[0] == "DELETE":
             # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
