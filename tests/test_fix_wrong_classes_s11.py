@@ -295,3 +295,41 @@ def test_br101_a_part_named_for_sql_text_is_not_sent_to_an_allowlist(tmp_path,
     assert found[15].fix.description.startswith(
         "Part of this SQL is an identifier or a fragment")
     assert found[16].fix.description.startswith("Use `?` placeholders (sqlite3)")
+
+
+TRACE_STORE = '''
+    import sqlite3
+
+
+    def span_tree(conn: sqlite3.Connection, span_id, depth, attributes_select):
+        query = f"""
+            WITH RECURSIVE span_tree AS (
+                SELECT s.*, 1 as depth, {attributes_select} as filtered
+                FROM spans s WHERE s.span_id = ?
+                UNION ALL
+                SELECT s.*, st.depth + 1, {attributes_select} as filtered
+                FROM spans s JOIN span_tree st ON s.parent_span_id = st.span_id
+            )
+            SELECT * FROM span_tree
+        """
+        return conn.execute(query, (span_id,)).fetchall()
+
+
+    def one_span(conn: sqlite3.Connection, span_id):
+        return conn.execute("SELECT * FROM spans WHERE span_id = ? OR parent = ?",
+                            (span_id, span_id)).fetchall()
+    '''
+
+
+def test_br103_every_arm_of_a_union_lists_the_columns(tmp_path, monkeypatch) -> None:
+    # llama-stack sqlite_trace_store.py:146: the columns went into the anchor arm only, so
+    # UNION ALL would fail on the column count; the runtime part read as a `?` parameter.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"store.py": TRACE_STORE},
+                                                     "BR103", monkeypatch)}
+    union = found[16].fix.description
+    assert union.count("SELECT <the columns you read>") == 3
+    assert "s.*" not in union.split(": ", 1)[1]
+    assert "{attributes_select} as filtered" in union
+    # Near miss: one SELECT with no set operation: its one star, its `?` marks as written.
+    assert found[20].fix.description.endswith(
+        "SELECT <the columns you read> FROM spans WHERE span_id = ? OR parent = ?")
