@@ -287,7 +287,7 @@ def test_br101_a_part_named_for_sql_text_is_not_sent_to_an_allowlist(tmp_path,
     found = {f.span.start_line: f for f in _project(tmp_path, {"db.py": SCHEMA}, "BR101",
                                                      monkeypatch)}
     assert found[14].fix.description.startswith(
-        "A whole query is spliced in as a subquery (`sql_query`): no placeholder, allowlist "
+        "A whole query is spliced in (`sql_query`): no placeholder, allowlist "
         "or identifier quoting can carry a statement.")
     assert "a bound parameter cannot carry a whole query" in found[14].message
     # Near misses: a table name still goes to an allowlist or identifier quoting; the same

@@ -742,11 +742,12 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     elif sink.style == UNKNOWN:
         style_note = ("`$1` placeholders (an asyncpg-style connection: its `fetch` methods "
                       "or `$n` marks)")
-    subqueries = (_whole_subqueries(build) | _named_as_sql(build)) - kept
+    positional = _whole_subqueries(build) - kept
+    subqueries = positional | (_named_as_sql(build) - kept)
     if subqueries:
         names = ", ".join(f"`{ctx.source(p.value)}`" for p in build.pieces
                           if p.value is not None and id(p.value) in subqueries)
-        return Fix(description=_WHOLE_QUERY + (
+        return Fix(description=_WHOLE_QUERY + (" as a subquery" if positional else "") + (
             f" ({names}): no placeholder, allowlist or identifier quoting can carry a "
             "statement. Compose it here from parts the code controls, with its values as "
             "placeholders; where callers must send their own SQL, accept it only from "
@@ -882,7 +883,7 @@ _DOLLAR_MARK = re.compile(r"\$\d")
 _ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval"})
 
 
-_WHOLE_QUERY = "A whole query is spliced in as a subquery"
+_WHOLE_QUERY = "A whole query is spliced in"
 _ANY_PLACEHOLDER = re.compile(r"%s|\?|\$\w+|:\w+")
 
 
