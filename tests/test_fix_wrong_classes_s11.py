@@ -333,3 +333,60 @@ def test_br103_every_arm_of_a_union_lists_the_columns(tmp_path, monkeypatch) -> 
     # Near miss: one SELECT with no set operation: its one star, its `?` marks as written.
     assert found[20].fix.description.endswith(
         "SELECT <the columns you read> FROM spans WHERE span_id = ? OR parent = ?")
+
+
+LOGIN = """
+    from fastapi import APIRouter, FastAPI
+    from pydantic import BaseModel
+
+    app = FastAPI()
+    router = APIRouter()
+
+
+    class LoginRequest(BaseModel):
+        username: str
+        password: str
+
+
+    def check_password(user, password):
+        return True
+
+
+    @router.post("/login")
+    @router.post("/login/", include_in_schema=False)
+    async def login(request: LoginRequest):
+        if not check_password(request.username, request.password):
+            return {"ok": False}
+        return {"token": "x"}
+
+
+    @router.post("/token")
+    async def token(data: LoginRequest):
+        if not check_password(data.username, data.password):
+            return {"ok": False}
+        return {"token": "x"}
+
+
+    app.include_router(router)
+    """
+
+
+def test_br206_slowapi_below_every_route_decorator_and_not_on_a_body_named_request(
+        tmp_path, monkeypatch) -> None:
+    # skyvern send_totp_code carries four route decorators: a limit under the first one
+    # shown would leave the routes registered below it unlimited. And a body parameter named
+    # `request` is not the request slowapi reads the client from.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"app.py": LOGIN}, "BR206",
+                                                     monkeypatch)}
+    login = found[18].fix
+    assert "# right above the def, below all 2 route decorators of the handler\n" \
+           '@limiter.limit("5/minute")\nasync def login(request: Request):' in login.suggestion
+    assert "@router.post" not in login.suggestion
+    assert "the handler's `request` parameter is its body (`app.LoginRequest`)" in \
+        login.description
+    compile(login.suggestion, "fix.py", "exec")
+    # Near miss: one route decorator, a body under another name: shown as before.
+    token = found[26].fix
+    assert '@router.post("/token")\n@limiter.limit("5/minute")\nasync def token(request: ' \
+           'Request):  # keep the other parameters' in token.suggestion
+    assert "is its body" not in token.description
