@@ -390,3 +390,35 @@ def test_br206_slowapi_below_every_route_decorator_and_not_on_a_body_named_reque
     assert '@router.post("/token")\n@limiter.limit("5/minute")\nasync def token(request: ' \
            'Request):  # keep the other parameters' in token.suggestion
     assert "is its body" not in token.description
+
+
+CLAUSES = """
+    import sqlite3
+
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.get("/jobs")
+    def jobs():
+        conn = sqlite3.connect("x.db")
+        query_str = request.args["q"]
+        default_statement_str = request.args["d"]
+        rendered_sql = request.args["s"]
+        conn.execute(f"SELECT id FROM jobs WHERE {query_str}")
+        conn.execute(f"ALTER TABLE jobs ADD COLUMN c TEXT {default_statement_str}")
+        conn.execute(f"EXPLAIN {rendered_sql}")
+        return ""
+    """
+
+
+def test_br101_a_clause_named_like_a_query_is_not_a_whole_query(tmp_path, monkeypatch) -> None:
+    # skypilot db_utils.py:185 `{default_statement_str}` is a DEFAULT clause and job_lib's
+    # `WHERE {query_str}` a condition: not whole statements, whatever their names say.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"db.py": CLAUSES}, "BR101",
+                                                     monkeypatch)}
+    assert not found[15].fix.description.startswith("A whole query")
+    assert not found[16].fix.description.startswith("A whole query")
+    # Near miss: EXPLAIN takes a whole statement (arize-phoenix execute.py:1202).
+    assert found[17].fix.description.startswith("A whole query is spliced in (`rendered_sql`)")

@@ -433,10 +433,17 @@ def _quotes_around(build: StringBuild) -> dict[int, str]:
 _SUBQUERY_OPEN = re.compile(r"(?i)\b(?:from|join|exists|as)\s*\(\s*$")
 
 
-# A value named for SQL text (`sql_query`, `from_expression`, `subquery_sql`): spliced
+# A value named for SQL text (`sql_query`, `rendered_sql`, `from_expression`): spliced
 # outside quotes, a statement or expression the caller wrote, not a table or column name.
-_SQL_TEXT_NAME = re.compile(r"(?:^|_)(?:sql|query|subquery|statement|stmt|expression)(?:$|_)",
-                            re.I)
+# The SQL word is the name's head (last, before a `_str` / `_text`); a clause word first
+# names a clause, not a whole query (`default_statement_str`: ` DEFAULT 0`).
+_SQL_TEXT_NAME = re.compile(r"(?:^|_)(?:sql|query|subquery|statement|stmt|expression)"
+                            r"(?:_(?:str|text|string))?$", re.I)
+_STATEMENT_PLACE = re.compile(r"(?:^|\b(?:from|join|explain|union(?:\s+all)?|as)|\()\s*$",
+                              re.I)
+_CLAUSE_WORDS = frozenset({"default", "where", "order", "sort", "filter", "set", "having",
+                           "group", "limit", "offset", "values", "value", "condition",
+                           "conditions", "join", "column", "columns", "update", "insert"})
 
 
 def _named_as_sql(build: StringBuild) -> set[int]:
@@ -445,13 +452,16 @@ def _named_as_sql(build: StringBuild) -> set[int]:
     before = ""
     for piece in build.pieces:
         value = piece.value
-        quoted = before.rstrip().endswith(("'", '"'))
-        before = piece.text or "" if value is None else ""
-        if piece.numeric or quoted or value is None:
+        # where a whole statement can stand: first, after FROM / JOIN / EXPLAIN / UNION /
+        # AS / an opening parenthesis; not after WHERE, AND, SET... (a clause goes there)
+        statement_place = bool(_STATEMENT_PLACE.search(before))
+        before += (piece.text or "") if value is None else " <value> "
+        if piece.numeric or value is None or not statement_place:
             continue
         name = value.id if isinstance(value, ast.Name) else (
             value.attr if isinstance(value, ast.Attribute) else None)
-        if name and _SQL_TEXT_NAME.search(name):
+        if name and _SQL_TEXT_NAME.search(name) and \
+                name.lower().split("_")[0] not in _CLAUSE_WORDS:
             out.add(id(value))
     return out
 
