@@ -422,3 +422,24 @@ def test_br101_a_clause_named_like_a_query_is_not_a_whole_query(tmp_path, monkey
     assert not found[16].fix.description.startswith("A whole query")
     # Near miss: EXPLAIN takes a whole statement (arize-phoenix execute.py:1202).
     assert found[17].fix.description.startswith("A whole query is spliced in (`rendered_sql`)")
+
+
+def test_br303_a_drf_view_with_its_own_get_is_not_told_to_page_by_class(monkeypatch) -> None:
+    # galaxy-ng ai_index.py:169: the view builds its Response in get(); removing its
+    # `pagination_class = None` (or setting one) pages nothing there.
+    from pathlib import Path
+
+    from backendreview.config import Config
+    from backendreview.engine import run
+
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "BR303" / "global_pagination"
+    monkeypatch.chdir(project)
+    found = run([Path(".")], Config(root=project, select=("BR303",)), jobs=1).findings
+    export = next(f for f in found if "/api/tags/export/" in f.message)
+    assert export.fix.description.startswith(
+        "The view builds its answer in `TagExportView.get` itself, where no pagination class "
+        "applies: slice the queryset there with capped limit/offset query parameters")
+    assert export.fix.suggestion is None
+    # Near miss: a generic ListAPIView that opts out is still told to drop the opt-out.
+    unpaged = next(f for f in found if "/api/drivers/all/" in f.message)
+    assert unpaged.fix.description.startswith("Remove the view's opt-out")

@@ -417,6 +417,15 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
+        if route.framework == "drf" and route.handler.rpartition(".")[2] in _OWN_HANDLERS:
+            # `def get(self, request)` that builds its own Response: a pagination class
+            # (the project's or the view's) pages only the generic list(), which this view
+            # does not run, so setting or restoring one changes nothing.
+            return (f"The view builds its answer in `{route.handler}` itself, where no "
+                    f"pagination class applies: slice the queryset there with capped "
+                    f"limit/offset query parameters (on a GenericAPIView, "
+                    f"`self.paginate_queryset(qs)` and `self.get_paginated_response(...)` "
+                    f"page it the project's way)", None)
         if route.framework == "drf" and "pagination_class" in route.overrides:
             # The view turned the project's paging off itself: setting a default that is
             # already set would change nothing.
@@ -483,6 +492,10 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     # project's, so only its words are given.
     description, example = _FIXES.get(route.framework, _FIXES["fastapi"])
     return description, example if route.framework in ("drf", "aiohttp") else None
+
+
+# A DRF view's own HTTP-method handler (not the generic `list`): it returns what it builds.
+_OWN_HANDLERS = frozenset({"get"})
 
 
 # The query runs SQL text the code wrote (`from_statement(text(sql))`, `session.execute(
