@@ -443,3 +443,35 @@ def test_br303_a_drf_view_with_its_own_get_is_not_told_to_page_by_class(monkeypa
     # Near miss: a generic ListAPIView that opts out is still told to drop the opt-out.
     unpaged = next(f for f in found if "/api/drivers/all/" in f.message)
     assert unpaged.fix.description.startswith("Remove the view's opt-out")
+
+
+PAYMENTS = """
+    from fastapi import APIRouter, Body, FastAPI
+
+    app = FastAPI()
+    router = APIRouter(prefix="/api/v1")
+
+
+    @router.get("/payments/{payment_id}")
+    async def api_payment(payment_id: str):
+        return None
+
+
+    @router.post("/payments/cancel")
+    async def api_payments_cancel(data: dict = Body(...)):
+        return None
+
+
+    app.include_router(router)
+    """
+
+
+def test_br302_a_plural_before_the_verb_in_the_handler_name_is_a_namespace(tmp_path,
+                                                                            monkeypatch) -> None:
+    # lnbits payment_api.py:462: `api_payments_cancel` cancels the one payment its body
+    # names; "payments" is the handlers' namespace, not what it acts on.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"app.py": PAYMENTS}, "BR302",
+                                                     monkeypatch)}
+    assert found[13].fix.description == (
+        "Name the resource, not the action: PATCH /api/v1/payments/{payment_id} with the new "
+        "state in the body")

@@ -570,7 +570,7 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         parent = path_from(full[:offset + index - 1])
         before = full[offset + index - 2]
     elif not target and not is_param(before) and is_plural(before.lower()):
-        if names_several(route, before):
+        if names_several(route, before) and _several_after_verb(route, before, verb):
             # `POST /runs/cancel` by `bulk_cancel_runs(data.run_ids)`, `POST /images/install`
             # by `install_images()`: several members (listed in the body, or every one that
             # matches); a member id in the path would be invented, whatever the table serves.
@@ -642,6 +642,16 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
+
+
+def _several_after_verb(route: Route, collection: str, verb: str) -> bool:
+    """The handler's name puts the plural after the verb (`bulk_cancel_runs`,
+    `install_images`) or says bulk/batch: what it acts on. A plural before the verb is a
+    namespace (`api_payments_cancel` cancels the one payment its body names)."""
+    name = words(route.handler.rsplit(".", 1)[-1])
+    if any(w in ("bulk", "batch", "many") for w in name):
+        return True
+    return verb in name and collection.lower() in name[name.index(verb) + 1:]
 
 
 # A segment that gathers a resource's verbs (`/images/{id}/actions/deactivate`), no
