@@ -433,6 +433,39 @@ def _quotes_around(build: StringBuild) -> dict[int, str]:
 _SUBQUERY_OPEN = re.compile(r"(?i)\b(?:from|join|exists|as)\s*\(\s*$")
 
 
+# A value named for SQL text (`sql_query`, `rendered_sql`, `from_expression`): spliced
+# outside quotes, a statement or expression the caller wrote, not a table or column name.
+# The SQL word is the name's head (last, before a `_str` / `_text`); a clause word first
+# names a clause, not a whole query (`default_statement_str`: ` DEFAULT 0`).
+_SQL_TEXT_NAME = re.compile(r"(?:^|_)(?:sql|query|subquery|statement|stmt|expression)"
+                            r"(?:_(?:str|text|string))?$", re.I)
+_STATEMENT_PLACE = re.compile(r"(?:^|\b(?:from|join|explain|union(?:\s+all)?|as)|\()\s*$",
+                              re.I)
+_CLAUSE_WORDS = frozenset({"default", "where", "order", "sort", "filter", "set", "having",
+                           "group", "limit", "offset", "values", "value", "condition",
+                           "conditions", "join", "column", "columns", "update", "insert"})
+
+
+def _named_as_sql(build: StringBuild) -> set[int]:
+    """The values outside quotes whose own name says they hold SQL text."""
+    out: set[int] = set()
+    before = ""
+    for piece in build.pieces:
+        value = piece.value
+        # where a whole statement can stand: first, after FROM / JOIN / EXPLAIN / UNION /
+        # AS / an opening parenthesis; not after WHERE, AND, SET... (a clause goes there)
+        statement_place = bool(_STATEMENT_PLACE.search(before))
+        before += (piece.text or "") if value is None else " <value> "
+        if piece.numeric or value is None or not statement_place:
+            continue
+        name = value.id if isinstance(value, ast.Name) else (
+            value.attr if isinstance(value, ast.Attribute) else None)
+        if name and _SQL_TEXT_NAME.search(name) and \
+                name.lower().split("_")[0] not in _CLAUSE_WORDS:
+            out.add(id(value))
+    return out
+
+
 def _whole_subqueries(build: StringBuild) -> set[int]:
     """The values that alone make a parenthesised subquery (`FROM ({query} {where}) AS n`):
     by their place, SQL statements the caller wrote, not data."""
@@ -719,11 +752,12 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     elif sink.style == UNKNOWN:
         style_note = ("`$1` placeholders (an asyncpg-style connection: its `fetch` methods "
                       "or `$n` marks)")
-    subqueries = _whole_subqueries(build) - kept
+    positional = _whole_subqueries(build) - kept
+    subqueries = positional | (_named_as_sql(build) - kept)
     if subqueries:
         names = ", ".join(f"`{ctx.source(p.value)}`" for p in build.pieces
                           if p.value is not None and id(p.value) in subqueries)
-        return Fix(description=_WHOLE_QUERY + (
+        return Fix(description=_WHOLE_QUERY + (" as a subquery" if positional else "") + (
             f" ({names}): no placeholder, allowlist or identifier quoting can carry a "
             "statement. Compose it here from parts the code controls, with its values as "
             "placeholders; where callers must send their own SQL, accept it only from "
@@ -859,7 +893,7 @@ _DOLLAR_MARK = re.compile(r"\$\d")
 _ASYNCPG_METHODS = frozenset({"fetch", "fetchrow", "fetchval"})
 
 
-_WHOLE_QUERY = "A whole query is spliced in as a subquery"
+_WHOLE_QUERY = "A whole query is spliced in"
 _ANY_PLACEHOLDER = re.compile(r"%s|\?|\$\w+|:\w+")
 
 

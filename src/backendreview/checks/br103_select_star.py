@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from ..analysis.sinks import SinkFinder
-from ..analysis.strings import StringAnalyzer
+from ..analysis.strings import StringAnalyzer, StringBuild
 from ..model import Fix
 from .base import Rule
 from .br101_raw_sql import looks_like_sql
@@ -21,6 +21,7 @@ from .br102_n_plus_one import skipped_path
 
 # `SELECT *`, `SELECT DISTINCT *`, `SELECT t.*` (not `count(*)`, not `EXISTS (SELECT * ...)`,
 # whose select list is never read).
+_SET_OPERATION = re.compile(r"(?i)\b(?:union|intersect|except)\b")
 _STAR = re.compile(
     r"(?P<before>[\s\S]{0,12}?)\bselect\s+(?:distinct\s+|all\s+)?(?:(?P<qual>\w+)\.)?\*"
     r"\s*(?:,|\bfrom\b)", re.IGNORECASE)
@@ -94,8 +95,14 @@ class SelectStar(Rule):
             star = f"{match['qual']}.*" if match["qual"] else "*"
             message = (f"`SELECT {star}` in the SQL passed to `{sink.label}` reads every column "
                        f"of {table}; name the columns the code uses")
+            # Every arm of a UNION / INTERSECT / EXCEPT returns the same columns: listing
+            # them in one arm only would fail on the column count. The runtime parts are
+            # shown as the code writes them (`{attributes_select}`), not as `?`, which would
+            # read as a bound parameter.
+            shown = self._shown(build) or text
             fixed = re.sub(r"(?i)(select\s+(?:distinct\s+|all\s+)?)(?:\w+\.)?\*",
-                           r"\1<the columns you read>", text.strip(), count=1)
+                           r"\1<the columns you read>", shown.strip(),
+                           count=0 if _SET_OPERATION.search(text) else 1)
             # The SQL is not Python: it goes in the description, not the code suggestion.
             self.report(node, message, fix=Fix(
                 description=f"list the columns instead of `{star}` so the query returns only "
@@ -103,6 +110,14 @@ class SelectStar(Rule):
                             + " ".join(fixed.split())))
             return
 
+
+    def _shown(self, build: StringBuild) -> str | None:
+        """The SQL with each runtime part as `{its source}`; None when the pieces do not
+        describe the whole string in order."""
+        if not build.exact:
+            return None
+        return "".join(p.text or "" if p.value is None else "{" + " ".join(
+            self.ctx.source(p.value).split()) + "}" for p in build.pieces)
 
     def _into_entity(self, call: ast.Call) -> bool:
         """`session.query(User).from_statement(text(sql))`, `select(User).from_statement(...)`:

@@ -50,6 +50,13 @@ def is_secret_name(name: str | None) -> bool:
     return bool(_SECRET_NAME.search(name)) and not _NOT_SECRET.search(name)
 
 
+# Keys their vendors publish for use in client code, by their documented prefixes: a
+# PostHog project API key (`phc_`, write-only event capture) and a Stripe publishable key
+# (`pk_live_`, `pk_test_`). Committing one reveals nothing; reading it from the environment
+# with no default would only turn the feature off where it is unset.
+_PUBLISHABLE = re.compile(r"(?:phc_|pk_(?:live|test)_)[A-Za-z0-9]{16,}$")
+
+
 def looks_like_secret_value(value: str | None) -> bool:
     """Long enough, not a placeholder, and mixed like a key: names of environment variables
     (`OPENAI_API_KEY`), config keys (`rag.openai.api_key`) and labels (`client_secret`,
@@ -61,7 +68,7 @@ def looks_like_secret_value(value: str | None) -> bool:
     # every placeholder pattern. Keys, even PEM bodies, are far below the maximum.
     if not _MIN_LENGTH <= len(text) <= _MAX_LENGTH or " " in text:
         return False
-    if _PLACEHOLDER.search(text):
+    if _PLACEHOLDER.search(text) or _PUBLISHABLE.match(text):
         return False
     if "://" in text or text.startswith("/"):
         return False

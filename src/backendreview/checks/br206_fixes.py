@@ -141,14 +141,37 @@ def _as_written(program: ProgramModel, ref: str, route: Route) -> str:
     return f"{name}({', '.join(f'{p}=...' for p in params)})"
 
 
+_REQUEST_TYPES = ("Request", "HTTPConnection")
+
+
 def _takes_request(facts: dict[str, list[Any]], route: Route) -> bool:
-    """The handler has a parameter for the request: named so, or annotated with a
-    `Request` type (`http_request: Request`)."""
-    if any(p.lstrip("*") in ("request", "req") for p in route.handler_params):
-        return True
+    """The handler has a parameter for the request: named so (and not annotated with a
+    body model), or annotated with a `Request` type (`http_request: Request`)."""
     found = program_of(facts).function_at(route.handler_file or route.file, route.handler_line)
-    return found is not None and any(
-        t.rpartition(".")[2] in ("Request", "HTTPConnection") for t in found.param_types.values())
+    types = found.param_types if found is not None else {}
+    if any(p.lstrip("*") in ("request", "req") and types.get(p.lstrip("*"), "Request")
+           .rpartition(".")[2] in _REQUEST_TYPES for p in route.handler_params):
+        return True
+    return any(t.rpartition(".")[2] in _REQUEST_TYPES for t in types.values())
+
+
+def _request_is_body(facts: dict[str, list[Any]], route: Route) -> str | None:
+    """The type of the handler's `request` parameter when it is a body model, not the
+    request (`request: GetOnlineFeaturesRequest`): slowapi finds the request by that name,
+    so the body parameter must be renamed for `request: Request` to be added."""
+    if route.framework != "fastapi" or "request" not in route.handler_params:
+        return None
+    found = program_of(facts).function_at(route.handler_file or route.file, route.handler_line)
+    kind = found.param_types.get("request") if found is not None else None
+    return kind if kind and kind.rpartition(".")[2] not in _REQUEST_TYPES else None
+
+
+def _route_decorators(facts: dict[str, list[Any]], route: Route) -> int:
+    """How many route decorators the handler function carries (skyvern stacks four on
+    `send_totp_code`): a limit written below only one of them leaves the routes registered
+    by the decorators under it unlimited."""
+    return sum(1 for r in project_routes(facts) if r.decorator is not None and
+               r.handler_file == route.handler_file and r.handler_line == route.handler_line)
 
 
 def _new_dependency(facts: dict[str, list[Any]], package: str, module: str) -> str:
@@ -222,11 +245,23 @@ def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | No
             name, setup, where, usage = helper
             # A route table (Starlette's `Route(path, endpoint)`) has no route decorator to
             # go below: the decorator goes on the handler, where it is defined.
-            place = "# below the route decorator\n" if route.decorator is not None else (
-                f"# on the handler, in {route.handler_file or route.file}\n")
+            stacked = _route_decorators(facts, route)
+            place = (f"# right above the def, below all {stacked} route decorators of the "
+                     f"handler\n" if stacked > 1 else "# below the route decorator\n"
+                     if route.decorator is not None else
+                     f"# on the handler, in {route.handler_file or route.file}\n")
             params = list(route.handler_params)
             also = ""
-            if framework == "fastapi" and not _takes_request(facts, route):
+            body = _request_is_body(facts, route)
+            if body is not None:
+                # `request: SomeModel` is the body: the limit cannot read the client from it,
+                # and a second parameter of the same name cannot be added.
+                params = ["request: Request" if p == "request" else p for p in params]
+                setup = "from fastapi import Request\n" + (setup or "\n")
+                also = (f"; the handler's `request` parameter is its body (`{body}`), not the "
+                        f"request the limit reads the client from: rename it (e.g. `body`) "
+                        f"and take `request: Request` (FastAPI fills it)")
+            elif framework == "fastapi" and not _takes_request(facts, route):
                 # FastAPI hands the request only to a handler that declares it, and a limit
                 # counts per client from it (zenml's `rate_limit_requests` refuses a handler
                 # without one when the module is imported).
@@ -255,7 +290,18 @@ def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | No
         if framework == "fastapi":
             # slowapi needs the request in the handler's parameters, annotated.
             setup = "from fastapi import Request\n" + (setup or "\n")
-        if framework == "fastapi" and route.decorator is not None:
+            body = _request_is_body(facts, route)
+            if body is not None:
+                how += (f"; the handler's `request` parameter is its body (`{body}`): "
+                        f"slowapi finds the request by that name, so rename the body "
+                        f"parameter (e.g. `body`) and take `request: Request`")
+        stacked = _route_decorators(facts, route)
+        if stacked > 1:
+            # Decorators apply bottom-up: the limit goes under every route decorator, or
+            # the routes registered below it serve the handler without the limit.
+            setup += (f"# right above the def, below all {stacked} route decorators of the "
+                      f"handler\n")
+        elif framework == "fastapi" and route.decorator is not None:
             decorators.append(route.decorator[1])
         elif framework == "flask":
             setup += "# below the route decorator\n"
@@ -263,6 +309,8 @@ def _limit_fix(route: Route, facts: dict[str, list[Any]]) -> tuple[str, str | No
         params = "" if framework == "flask" else (
             "request: Request" if framework == "fastapi" else "request")
         comment = "keep the other parameters" if framework == "fastapi" else ""
+        if framework == "fastapi" and _request_is_body(facts, route) is not None:
+            comment = "the body parameter renamed (e.g. `body`); keep the others"
         code = _handler(route, params, decorators, comment)
         return f"Limit the route with {how}{new}", setup + code
     if framework == "eve":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analysis.paths import is_non_production
+from ..analysis.rewrite import imported_name
 from ..model import Finding, Fix
 from .base import ProjectRule, Rule
 from .fixcode import code_or_none
@@ -103,21 +104,46 @@ class DebugEnabled(Rule):
             return
         debug = next((k.value for k in node.keywords if k.arg == "debug"), None)
         qualified = self.ctx.qualified_name(node.func) or ""
+        if _is_true(debug) and self._debug_branch(node):
+            return  # `if in_debug_mode(): app = FastAPI(debug=True)`: the test chose it
         if _is_true(debug):
             if qualified in _APP_CLASSES:
                 self._report(node, f"`{qualified.rsplit('.', 1)[-1]}(debug=True)`",
-                             "debug=settings.DEBUG  # False unless set in the environment")
+                             self._from_environment(node, "DEBUG"))
             elif isinstance(node.func, ast.Attribute) and node.func.attr == "run" and (
                     self._is_app(node.func.value)):
                 self._report(node, f"`{self.ctx.source(node.func)}(debug=True)` (the Werkzeug "
                              f"debugger runs arbitrary code for whoever reaches it)",
-                             f'{self.ctx.source(node.func)}(debug=os.environ.get("FLASK_DEBUG") '
-                             f'== "1")')
+                             self._from_environment(node, "FLASK_DEBUG"))
         elif qualified in _DEBUGGER:
             evalex = next((k.value for k in node.keywords if k.arg == "evalex"), None)
             if _is_true(evalex):
                 self._report(node, "`DebuggedApplication(evalex=True)` (an interactive "
                              "console in the browser)", "wrap only in development")
+
+    def _from_environment(self, node: ast.Call, variable: str) -> str:
+        """The call with its flag read from the environment, spelled with the module's own
+        `os.environ` (imported when the module has none): never a `settings` object the
+        module may not have."""
+        environ = imported_name(self.ctx.tree, "os.environ")
+        setup = "" if environ else "import os\n\n"
+        return (f'{setup}{self.ctx.source(node.func)}(debug={environ or "os.environ"}.get('
+                f'"{variable}") == "1")')
+
+    def _debug_branch(self, node: ast.AST) -> bool:
+        """The call runs only on the branch of an `if` whose test reads a debug flag
+        (`if in_debug_mode():`, `if settings.DEBUG:`): debug is already chosen at run time."""
+        child = node
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.If | ast.IfExp) and child is not anc.test and (
+                    child in (anc.body if isinstance(anc, ast.If) else [anc.body])) and any(
+                    "debug" in (getattr(n, "id", None) or getattr(n, "attr", None) or "").lower()
+                    for n in ast.walk(anc.test)):
+                return True
+            if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                return False
+            child = anc
+        return False
 
     def _is_settings_module(self) -> bool:
         path = self.ctx.path.replace("\\", "/").lower()

@@ -162,8 +162,54 @@ def resource_words(rest: list[str], allow: frozenset[str]) -> str:
     return "-".join([*rest[:-1], _noun(rest[-1], allow)])
 
 
+# Frameworks that try routes in the order they were registered and stop at the first match
+# (Werkzeug ranks a static segment above a converter whatever the order: not these).
+_FIRST_MATCH = frozenset({"fastapi", "starlette", "django", "aiohttp"})
+
+
+def _receiver(route: Route) -> str | None:
+    """`legacy_base_router` of `@legacy_base_router.get(...)`: the router a route is on."""
+    if route.decorator is None:
+        return None
+    head = route.decorator[1].split("(", 1)[0]
+    return head.rpartition(".")[0] or None
+
+
+def shadowing_route(route: Route, method: str, path: str, routes: list[Route]
+                    ) -> tuple[Route, str, str] | None:
+    """(the route, its parameter, the segment it would read) when `path` for `method` would
+    be answered by a member route registered before this one on the same router: `GET
+    /credentials/{credential_id}` takes `GET /credentials/onepassword` with credential_id
+    "onepassword" (skyvern). Only where routes match in registration order, and only for a
+    route earlier in the same file on the same router object, where that order is known."""
+    if route.framework not in _FIRST_MATCH:
+        return None
+    new = segments(path)
+    mine = _receiver(route)
+    for other in routes:
+        if other is route or other.file != route.file or method not in other.methods or (
+                other.span.start_line >= route.span.start_line or mine is None
+                or _receiver(other) != mine):
+            continue
+        theirs = segments(other.path)
+        if len(theirs) != len(new):
+            continue
+        taken = None
+        for want, have in zip(new, theirs, strict=True):
+            named = _PARAM_NAME.match(have)
+            if named and not is_param(want) and ":path" not in have and "path:" not in have:
+                taken = taken or (named["name"], want)
+            elif want.lower() != have.lower() and not (is_param(want) and is_param(have)):
+                break
+        else:
+            if taken is not None:
+                return other, taken[0], taken[1]
+    return None
+
+
 def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[str],
-             allow: frozenset[str], table: dict[tuple[str, str], str]) -> Fix:
+             allow: frozenset[str], table: dict[tuple[str, str], str],
+             routes: list[Route] | None = None) -> Fix:
     query = ""
     for cut, word in enumerate(rest):
         # `getUserByEmail`: the resource is `user`, `email` is a filter.
@@ -182,7 +228,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     if kept:
         method = sorted(route.methods)[-1]
     if batch:
-        return _batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
+        return batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
     before = full[pos - 1] if pos else ""
     # The verb acts on a member of the collection before it, named only in the request
@@ -294,18 +340,29 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # `GET /workspaces/create` that redirects to the wizard's first step: a read that
         # leads to the write. Renaming it to the write turns a link into a POST; only a GET
         # that itself changes data (BR306's writes) is the write under the wrong method.
+        if resource is None and not member and not query and _names_nothing(full[:pos]):
+            # `GET /api/update`: without the verb, only the API's root is left, and a write
+            # there would read as replacing the whole API.
+            shown = path_from(full[:pos])
+            return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
+                       f"which names no resource; name what this {_verb_noun(own, index)} "
+                       f"acts on under it ({shown}/<collection>). This route only answers GET "
+                       f"and its handler changes no stored data the review sees: if it only "
+                       f"shows or leads to the write, it stays a GET page under that name; if "
+                       f"it does write, the write is {method} on it (a GET must not change "
+                       f"data)")
         return Fix(f"Name the resource, not the action: the {_verb_noun(own, index)} itself is "
                    f"{corrected}; this route only answers GET and its handler changes no "
                    f"stored data the review sees, so if it shows or leads to that write (a "
                    f"form, a redirect) it stays a GET page under a name of its own, and if "
                    f"it does write, it becomes {corrected} (a GET must not change data)")
     served = table.get((method, normal_path(full_new)))
-    if member and not named_member and _names_several(route, before):
+    if member and not named_member and names_several(route, before):
         # `POST /sessions/delete` by `delete_sessions(body)` (beside `DELETE /sessions/{id}`
         # by `delete_session`), `DeleteObjectsResource`: the handler acts on the members the
         # body lists; a member id in the path is invented, and merging into the member's
         # own route loses the batch.
-        return _batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
+        return batch_fix(route, full[:pos], method, [before.lower()], _verb_noun(own, index),
                           served if served != route.handler else None)
     if served is not None and served != route.handler and query:
         return Fix(f"Serve it from `{served}` with `{query}` as a query parameter: "
@@ -314,6 +371,15 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         return Fix(f"Name the resource, not the action: {corrected} is already served by "
                    f"`{served}`; merge this action into it or give it a sub-resource of its "
                    f"own")
+    shadow = shadowing_route(route, method, full_new, routes or []) if (
+        served is None and not query) else None
+    if shadow is not None:
+        other, param, segment = shadow
+        return Fix(f"Name the resource, not the action: {corrected} would not reach this "
+                   f"handler, since {method} {other.path} (`{other.handler}`), registered "
+                   f"before it on the same router, answers it with {param} = "
+                   f"\"{segment}\"; give it a path that no member route matches (a sub-path "
+                   f"of its own under the collection, for instance)")
     where = f" and take `{query}` as a query parameter" if query else ""
     if "GET" in route.methods and method in ("PUT", "PATCH") and len(route.methods) > 1:
         # `GET|POST /edit-details`: what the GET reads is what the write changes, so both
@@ -373,8 +439,7 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
     `/custom_component/update`) is a resource of its own: the usual fix says where the
     method goes beside it."""
     shown = path_from(parent)
-    statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
-    if not statics or API_SEGMENT.fullmatch(statics[-1].lower()):
+    if _names_nothing(parent):
         return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
                    f"which names no resource; name what this {method} acts on under it "
                    f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
@@ -390,6 +455,13 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
     return None
 
 
+def _names_nothing(parent: list[str]) -> bool:
+    """The path before the verb names no resource: nothing, or an API's namespace segment
+    (`/api`, `/v1`) last among its fixed segments."""
+    statics = [s for s in parent if not is_param(s) and s != UNKNOWN_PREFIX]
+    return not statics or bool(API_SEGMENT.fullmatch(statics[-1].lower()))
+
+
 def _verb_noun(own: list[str], index: int) -> str:
     """The verb segment itself, lower-case (`delete_document` -> `delete`)."""
     word = re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", own[index])[0]
@@ -402,18 +474,19 @@ def _reads_only(route: Route) -> bool:
     return bool(route.methods) and set(route.methods) <= {"GET", "HEAD"}
 
 
-def _names_several(route: Route, collection: str) -> bool:
+def names_several(route: Route, collection: str) -> bool:
     """Whether the handler's own name says it acts on several members of `collection`
     (`delete_sessions` under `/sessions`): its last word is that plural."""
     parts = route.handler.split(".")
     if len(parts) > 1 and parts[-1].lower() in HTTP_METHOD_NAMES:
         parts = parts[:-1]  # `DeleteObjectsResource.post`: the class names what it does
     name = words(parts[-1])
-    return len(name) > 1 and collection.lower() in name[1:] and is_plural(collection.lower())
+    return len(name) > 1 and is_plural(collection.lower()) and (
+        collection.lower() in name[1:] or bool(_BATCH_WORDS & set(name)))
 
 
 
-def _batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
+def batch_fix(route: Route, parent: list[str], method: str, rest: list[str],
                verb: str, served: str | None = None) -> Fix:
     """`POST /runs/delete-batch {"runs": [...]}`: one operation over the members the body
     lists. No member id belongs in the path (the handler reads none), and the list cannot

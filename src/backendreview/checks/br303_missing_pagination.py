@@ -22,7 +22,7 @@ from ..model import Fix, Severity, Span
 from .base import ProjectRule
 from .br102_fixes import with_loader
 from .confidence import admin_reason
-from .fixcode import code_or_none, handler_code
+from .fixcode import code_or_none, handler_code, one_line
 
 _FIXES = {
     "fastapi": (
@@ -200,7 +200,8 @@ class MissingPagination(ProjectRule):
                       f"parameter with an upper bound (offset too) and hand it on", None)
         else:
             pages = ""
-            fix = Fix(f"{description} (in `{origin}`, or pass the limit down to it)", example)
+            fix = Fix(f"{description} (in `{origin}`, or pass the limit down to it)",
+                      code_or_none(example))
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
@@ -426,11 +427,20 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     """The fix written for this query: the same expression with a bound applied. `origin`:
     the function that builds the query when it is not the handler (the parameters are read
     in the handler and the bound goes on the query there)."""
-    # one line: a backslash continuation goes with its newline, or the code would not parse
-    compact = " ".join(re.sub(r"\\\s*\n", " ", text).split())
+    # one line, without the comments a multi-line chain carries (`# type: ignore`)
+    compact = one_line(text)
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
+        if route.framework == "drf" and route.handler.rpartition(".")[2] in _OWN_HANDLERS:
+            # `def get(self, request)` that builds its own Response: a pagination class
+            # (the project's or the view's) pages only the generic list(), which this view
+            # does not run, so setting or restoring one changes nothing.
+            return (f"The view builds its answer in `{route.handler}` itself, where no "
+                    f"pagination class applies: slice the queryset there with capped "
+                    f"limit/offset query parameters (on a GenericAPIView, "
+                    f"`self.paginate_queryset(qs)` and `self.get_paginated_response(...)` "
+                    f"page it the project's way)", None)
         if route.framework == "drf" and "pagination_class" in route.overrides:
             # The view turned the project's paging off itself: setting a default that is
             # already set would change nothing.
@@ -460,6 +470,12 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
                 "limit = min(request.args.get(\"limit\", 50, type=int), 200)\n"
                 "offset = request.args.get(\"offset\", 0, type=int)\n"
                 f"rows = {compact}[offset:offset + limit]")
+    if compact.endswith(".all()") and _SQL_TEXT.search(compact):
+        # `select(M).from_statement(text(sql))`: the statement is the SQL text, and a bound
+        # chained onto the select is dropped by from_statement; it belongs in the SQL.
+        return ("Take capped limit/offset parameters and put them in the SQL text "
+                "(`LIMIT :limit OFFSET :offset`, bound like its other parameters): the query "
+                "runs that text, so a bound chained onto it is not applied", None)
     if compact.endswith(".all()"):
         bounded = with_loader(compact, ".offset(offset).limit(limit)",
                               "select" if "select(" in compact else "query") or (
@@ -491,6 +507,15 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     # project's, so only its words are given.
     description, example = _FIXES.get(route.framework, _FIXES["fastapi"])
     return description, example if route.framework in ("drf", "aiohttp") else None
+
+
+# A DRF view's own HTTP-method handler (not the generic `list`): it returns what it builds.
+_OWN_HANDLERS = frozenset({"get"})
+
+
+# The query runs SQL text the code wrote (`from_statement(text(sql))`, `session.execute(
+# text(...))`): LIMIT and OFFSET go into that text, not onto the chain.
+_SQL_TEXT = re.compile(r"\.from_statement\(|\.execute\(\s*(?:[\w.]*\.)?\w*text\(")
 
 
 def _is_view_class(handler: str) -> bool:

@@ -33,6 +33,7 @@ from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
     member_param,
+    names_several,
     normal_path,
     path_from,
     route_table,
@@ -441,7 +442,8 @@ class VerbInRoute(_SegmentRule):
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         allow = _allowlist(self)
-        handlers = route_table(project_routes(facts))
+        every_route = project_routes(facts)
+        handlers = route_table(every_route)
         routes = self._routes(facts)
         # An API that is RPC-style throughout gets one design note, not a rename per route.
         rpc = rpc_apis(routes)
@@ -503,7 +505,7 @@ class VerbInRoute(_SegmentRule):
                     other = CRUD_VERBS[rest[1]]
                     method = "PUT" if {method, other} == {"POST", "PUT"} else other
                     rest = rest[2:]
-                fix = verb_fix(route, own, index, method, rest, allow, handlers)
+                fix = verb_fix(route, own, index, method, rest, allow, handlers, every_route)
                 corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
@@ -575,6 +577,24 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         parent = path_from(full[:offset + index - 1])
         before = full[offset + index - 2]
     elif not target and not is_param(before) and is_plural(before.lower()):
+        if names_several(route, before) and _several_after_verb(route, before, verb):
+            # `POST /runs/cancel` by `bulk_cancel_runs(data.run_ids)`, `POST /images/install`
+            # by `install_images()`: several members (listed in the body, or every one that
+            # matches); a member id in the path would be invented, whatever the table serves.
+            bulk = any(w in ("bulk", "batch", "many") for w in words(route.handler))
+            custom = f"batch{verb.capitalize()}" if bulk else verb
+            item = member_param(route, before)
+            what = (f"it acts on several {before.lower()} at once (its handler `"
+                    f"{route.handler.rsplit('.', 1)[-1]}` says so), not on one: a member path "
+                    f"such as {action_remedy(verb)[0]} {parent}/{item} would name an id the "
+                    f"handler does not take; keep it a POST on the collection, named as an "
+                    f"operation rather than a resource (a custom method such as POST "
+                    f"{parent}:{custom})")
+            rule.report(route.file, route.span,
+                        f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"), '
+                        f"but {what}", fix=Fix(f"Keep the operation: {what}"),
+                        snippet=route.own_path)
+            return True
         if _serves_members(table, parent) or action_remedy(verb)[0] == "DELETE":
             # `POST /jobs/cancel {"id": ...}`: the job is named in the body; its resource
             # form has it in the path (a PATCH or DELETE of the collection URL means all of
@@ -629,6 +649,16 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
                 snippet=route.own_path)
     return True
+
+
+def _several_after_verb(route: Route, collection: str, verb: str) -> bool:
+    """The handler's name puts the plural after the verb (`bulk_cancel_runs`,
+    `install_images`) or says bulk/batch: what it acts on. A plural before the verb is a
+    namespace (`api_payments_cancel` cancels the one payment its body names)."""
+    name = words(route.handler.rsplit(".", 1)[-1])
+    if any(w in ("bulk", "batch", "many") for w in name):
+        return True
+    return verb in name and collection.lower() in name[name.index(verb) + 1:]
 
 
 # A segment that gathers a resource's verbs (`/images/{id}/actions/deactivate`), no

@@ -44,6 +44,10 @@ _SAME_TEXT_METHODS = frozenset({"format", "join", "split", "rsplit", "partition"
                                 "rpartition", "strip", "lstrip", "rstrip", "replace",
                                 "removeprefix", "removesuffix", "encode", "decode", "lower",
                                 "upper", "get_secret_value"})
+# Of these, the methods whose arguments do not reach the text they return (`strip(chars)`,
+# `split(sep)`, `removeprefix(p)`): a secret passed there is taken out, not logged.
+_ARGS_TAKEN_OUT = frozenset({"split", "rsplit", "strip", "lstrip", "rstrip", "removeprefix",
+                             "removesuffix", "encode", "decode"})
 # Receivers whose UPPER_CASE attributes are configured values, not constants of the code:
 # `settings.SECRET_KEY`, `app.config.API_KEY`.
 _CONFIG_OBJECTS = frozenset({"settings", "config", "conf", "cfg", "options"})
@@ -183,8 +187,13 @@ class SecretInLog(Rule):
                     return self.ctx.source(node)  # request.form.get("password")
                 if self.ctx.qualified_name(func) in _TEXT_CALLS or (
                         isinstance(func, ast.Attribute) and func.attr in _SAME_TEXT_METHODS):
-                    stack.extend(node.args)
-                    stack.extend(k.value for k in node.keywords)
+                    method = func.attr if isinstance(func, ast.Attribute) else ""
+                    if method == "replace":
+                        # `text.replace(key, "*****")`: the key is what is taken out
+                        stack.extend(node.args[1:])
+                    elif method not in _ARGS_TAKEN_OUT:
+                        stack.extend(node.args)
+                        stack.extend(k.value for k in node.keywords)
                     if isinstance(func, ast.Attribute):
                         stack.append(func.value)
                 continue  # len(password), mask(token): not the secret itself

@@ -5,6 +5,9 @@ test-suite parses every one the fixtures produce), so a handler is shown as a re
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 
 
 def parses(code: str) -> bool:
@@ -36,3 +39,23 @@ def handler_code(handler: str, params: str, decorators: list[str], body: str = "
         head = owner.rsplit(".", 1)[-1]
         return f"class {head}:  # the existing view\n" + "\n".join(f"    {x}" for x in lines)
     return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    """`text` folded onto one line without its comments: a `# type: ignore` inside a chain
+    written over several lines would, once the lines are joined, comment out the rest of
+    the code. A shortened snippet (an unclosed bracket at its end) keeps the comments the
+    tokenizer found before it stopped removed."""
+    comments: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.append(tok)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # the comments seen so far are still comments
+    lines = text.splitlines(keepends=True)
+    for tok in reversed(comments):
+        row, col = tok.start
+        lines[row - 1] = lines[row - 1][:col] + lines[row - 1][tok.end[1]:]
+    # a backslash continuation goes with its newline, or the code would not parse
+    return " ".join(re.sub(r"\\\s*\n", " ", "".join(lines)).split())
