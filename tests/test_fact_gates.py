@@ -108,3 +108,59 @@ def test_helper_whose_first_return_carries_no_parameter_text() -> None:
             message = str(exc)
             return message
         ''') == []
+
+
+# -- perf (session 11): Eve's per-file gates from the callee-name index ----------------------
+def _eve_facts(code: str) -> list[tuple[str, object]]:
+    result = review_source(textwrap.dedent(code).encode(), "pkg/case.py", Config(), (),
+                           collect=("routes",))
+    assert "_errors" not in result.facts
+    return [(kind, fact) for kind in ("eve_registrar", "eve_class")
+            for fact in result.facts.get(kind, [])]
+
+
+def test_eve_registrar_calls_a_parameter_by_its_bare_name() -> None:
+    facts = _eve_facts('''\
+        def register(name, resource, app):
+            def inner():
+                resource(name, app)
+            inner()
+
+
+        def attribute_call(name, resource):
+            resource.build(name)
+
+
+        def other(name, app):
+            make(name, app)
+
+
+        def make(x, y):
+            return x, y
+        ''')
+    # Near misses: a parameter called as an attribute (`resource.build`), a callee
+    # written with a parameter's name of another function (`make`) — no registrar.
+    assert [(kind, fact.func, fact.name_index, fact.class_index)  # type: ignore[attr-defined]
+            for kind, fact in facts] == [("eve_registrar", "pkg.case.register", 0, 1)]
+
+
+def test_eve_init_registers_its_name_parameter_only_through_register_resource() -> None:
+    facts = _eve_facts('''\
+        class Resource:
+            url = None
+
+            def __init__(self, endpoint_name, app):
+                self.endpoint = endpoint_name
+                app.register_resource(self.endpoint, {"url": self.url})
+
+
+        class NotRegistering:
+            def __init__(self, endpoint_name, app):
+                self.url = "things"
+                app.register(endpoint_name)
+        ''')
+    assert [(kind, fact.cls, fact.name_param, fact.init_values)  # type: ignore[attr-defined]
+            for kind, fact in facts] == [
+        ("eve_class", "pkg.case.Resource", 0, ()),
+        ("eve_class", "pkg.case.NotRegistering", None, (("url", "things"),)),
+    ]

@@ -25,7 +25,7 @@ from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH, ProgramModel
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
-from ..astutil import nodes_within
+from ..astutil import nodes_within, walk
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
@@ -251,7 +251,8 @@ _BUILT_TEXT = frozenset({ast.Call, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr,
 
 
 def _names_in(expr: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(expr) if type(n) is ast.Name}
+    # A set: astutil.walk's order (not ast.walk's) does not matter, at a third of the cost.
+    return {n.id for n in walk(expr) if type(n) is ast.Name}
 
 
 def record_hand_on(ctx: FileContext, call: ast.Call) -> None:

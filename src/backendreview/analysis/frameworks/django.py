@@ -453,9 +453,10 @@ def _through_callers(ctx: FileContext, view: ast.expr) -> str | None:
 
     def passed() -> str | None:
         found: set[str | None] = set()
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id == func.name:
+        # The calls written `name(...)`, from the semantic model's index of the file's
+        # calls (a set is made: their order does not matter), not a walk of the file.
+        for node in ctx.semantic.calls_named([func.name]):
+            if isinstance(node.func, ast.Name) and node.func.id == func.name:
                 arg = node.args[index] if index < len(node.args) else kwarg(
                     node, params[index])
                 bound = ctx.semantic.lookup(arg.id, arg)[1] if isinstance(

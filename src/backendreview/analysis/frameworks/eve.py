@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...astutil import walk
 from ...model import Span
 from .common import object_name
 from .routes import HandlerInfo, RouteFact
@@ -198,12 +199,15 @@ def _string(ctx: FileContext, node: ast.AST, at: ast.AST) -> str | None:
             found = stmt.value.value if isinstance(stmt.value, ast.Constant) and \
                 isinstance(stmt.value.value, str) else None
         elif any(isinstance(sub, ast.Name) and sub.id == node.id and
-                 isinstance(sub.ctx, ast.Store) for sub in ast.walk(stmt)):
+                 isinstance(sub.ctx, ast.Store) for sub in walk(stmt)):
             found = None  # bound under a branch or loop: not one value here
     return None
 
 
-def _class_fact(ctx: FileContext, node: ast.ClassDef) -> EveClassFact | None:
+def _class_fact(ctx: FileContext, node: ast.ClassDef, registers: bool = True
+                ) -> EveClassFact | None:
+    """`registers`: whether the file calls anything `register_resource` (FileReader's gate:
+    without such a call no `__init__` of it registers its name parameter)."""
     values: list[tuple[str, Value]] = []
     name_param: int | None = None
     init_values: Settings = ()
@@ -216,7 +220,7 @@ def _class_fact(ctx: FileContext, node: ast.ClassDef) -> EveClassFact | None:
                 if isinstance(target, ast.Name) and target.id in RESOURCE_KEYS:
                     values.append((target.id, _value(stmt.value)))
         elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
-            name_param = _registering_param(stmt)
+            name_param = _registering_param(stmt) if registers else None
             init_values = _init_values(stmt)
     if not values and name_param is None and not init_values:
         return None
@@ -259,6 +263,8 @@ def _registering_param(init: ast.FunctionDef) -> int | None:
 
 def _registrar(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef
                ) -> EveRegistrarFact | None:
+    """`def register(endpoint_name, resource_cls, ...): <param>(<param>, ...)`: a module
+    function calling one of its parameters with another."""
     params = [a.arg for a in node.args.args]
     if len(params) < 2 or ctx.semantic.enclosing_class(node) is not None:
         return None
@@ -371,13 +377,23 @@ class FileReader:
         # `eve.`, and the settings= reading asks for the import too): no per-call look-up
         # elsewhere.
         self.eve_here = ctx.semantic.is_imported("eve")
+        # Per-file gates, exact, from the semantic model's index of callee names (the name
+        # a callee is written with): a registrar calls a parameter by its bare name, so a
+        # file where no callee is written with a parameter's name has none (most files;
+        # each function was walked for it); an `__init__` registers its name parameter
+        # through a `.register_resource(...)` call.
+        callees = ctx.semantic.callee_names()
+        self.registrars = not ctx.semantic.names_bound("param").isdisjoint(callees)
+        self.registers = "register_resource" in callees
 
     def on_class(self, node: ast.ClassDef) -> None:
-        fact = _class_fact(self.ctx, node)
+        fact = _class_fact(self.ctx, node, self.registers)
         if fact is not None:
             self.facts.append(fact)
 
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if not self.registrars:
+            return
         registrar = _registrar(self.ctx, node)
         if registrar is not None:
             self.facts.append(registrar)

@@ -8,6 +8,7 @@ import ast
 import builtins
 from typing import TYPE_CHECKING
 
+from ...astutil import walk
 from ..paths import is_test_path
 from .common import (
     analyze_handler,
@@ -222,7 +223,7 @@ def local_owner_assignment(ctx: FileContext, call: ast.Call) -> bool:
     if not isinstance(target, ast.Name) or func is None:
         return False
     uses = ctx.memo("flask-local-owners", func, lambda: frozenset(
-        sub.value.id for sub in ast.walk(func) if isinstance(sub, ast.Attribute) and
+        sub.value.id for sub in walk(func) if isinstance(sub, ast.Attribute) and
         sub.attr in _OWNER_USES and isinstance(sub.value, ast.Name)))
     return target.id in uses
 
