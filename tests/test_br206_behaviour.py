@@ -37,6 +37,21 @@ def test_behaviour_keeps_the_error_and_a_name_alone_is_a_note(
 AUTH_ROUTES = PROJECT.parent / "auth_routes_by_behaviour"
 
 
+def test_signed_in_code_routes_dropped_only_when_seen_keeping_the_code(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind a sign-in: a code compared with `!=` (no call named like a check), one checked
+    with compare_digest, and one whose handling is out of sight stay notes; a code stored as
+    an item, assigned into a record, or handed to a forwarding helper, with nothing
+    compared, is no place to guess one."""
+    monkeypatch.chdir(AUTH_ROUTES)
+    found = run([Path(".")], Config(root=AUTH_ROUTES, select=("BR206",)), jobs=1).findings
+    got = {f.span.start_line: f for f in found if f.path == "svc/codes.py"}
+    assert sorted(got) == [16, 26, 32]
+    assert {f.severity for f in got.values()} == {Severity.NOTE}
+    assert got[16].message.startswith(
+        'route "POST {?}/auth/totp/confirm" (confirm_totp) is an authentication endpoint')
+
+
 def test_routes_named_like_auth_are_judged_by_what_they_do(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A login that only redirects to the identity provider, its OAuth callback, a signed-in
@@ -52,6 +67,9 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
         ("svc/api.py", 83): Severity.NOTE,
         ("svc/api.py", 89): Severity.ERROR,
         ("svc/api.py", 96): Severity.ERROR,
+        ("svc/codes.py", 16): Severity.NOTE,
+        ("svc/codes.py", 26): Severity.NOTE,
+        ("svc/codes.py", 32): Severity.NOTE,
         ("svc/settings.py", 49): Severity.ERROR,
     }
     assert got[("svc/api.py", 67)][1] == (

@@ -109,9 +109,25 @@ def test_raise_through_error_handler_only_in_a_request(monkeypatch: pytest.Monke
     """The same `raise ControllerError(f"...{e}")` in Project.duplicate (a route runs it) and
     in ExportJob.run (a worker's job no route reaches): a warning, and a note."""
     found = _findings("error_handler_fastapi", monkeypatch)
-    assert sorted(found) == [("gns/project.py", 14), ("gns/worker.py", 21)]
+    assert sorted(k for k in found if k[0] != "gns/probe.py") == [
+        ("gns/project.py", 14), ("gns/worker.py", 21)]
     assert found[("gns/project.py", 14)].severity.value == "warning"
     assert found[("gns/worker.py", 21)].severity.value == "note"
+
+
+def test_nested_def_and_lambda_call_of_a_route_run_in_the_request(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A def nested in a route handler and a helper the handler calls from a lambda run in
+    its request: warnings. `unpack`, called only from a lambda in a function nobody calls,
+    and `rebuild_all.each`, nested in that function: notes."""
+    found = _findings("error_handler_fastapi", monkeypatch)
+    probe = {line: f.severity.value for (path, line), f in found.items()
+             if path == "gns/probe.py"}
+    assert probe == {18: "warning", 26: "note", 36: "warning", 62: "note"}
+    assert found[("gns/probe.py", 36)].message.startswith(
+        "`except Exception as e` sends exception details to the client")
+    assert "no route handler reaches `rebuild_all.each`" in found[("gns/probe.py", 62)].message
+    assert "no route handler reaches `unpack`" in found[("gns/probe.py", 26)].message
 
 
 def test_catch_all_handler_registered_by_another_module(

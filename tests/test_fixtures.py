@@ -27,7 +27,10 @@ def _review(text: str, path: str):  # type: ignore[no-untyped-def]
     """One file through the per-file rules and the project phase (project rules see only
     this file's facts)."""
     result = review_source(text.encode(), path, Config(), ALL_RULES)
-    return finish([result], Config(), ALL_RULES, load_rule_docs()).findings
+    outcome = finish([result], Config(), ALL_RULES, load_rule_docs())
+    # A rule that fails on a line stops reading the file: its later markers would not say so.
+    assert outcome.errors == []
+    return outcome.findings
 
 
 def _ids(path: Path) -> str:

@@ -5,8 +5,8 @@ Two questions the route model cannot answer from one file: a FastAPI dependency 
 its check to a helper (`get_current_org_for_credential_routes()` returning
 `_org_for_token_types(...)`, which raises 403 without an API key) guards the route all the
 same; and a route whose path says `totp` or `otp` behind such a guard may only store a code
-(a mail hook forwarding one for an agent to use elsewhere) — only a call that checks a code
-makes it a place to guess one.
+(a mail hook forwarding one for an agent to use elsewhere): dropped only when its code is
+seen keeping the code and checking none (no `==`/`!=`, no call that checks a code).
 """
 
 from __future__ import annotations
@@ -72,6 +72,26 @@ _CHECKS_A_CODE = re.compile(r"verify|check_?(?:otp|totp|code|token|pass)|validat
                             r"|totp|code|token)|match_token|compare_digest|checkpw"
                             r"|authenticat", re.I)
 _CODE_DEPTH = 3
+
+
+# A call keeping or handing on what it is given: `create_otp_code(...)`, `session.add(row)`,
+# `row.save()`, `send_code(...)`, `queue.publish(...)`.
+_KEEPS_A_CODE = re.compile(r"(?:^|_)(?:create|save|store|insert|add|put|persist|record|send"
+                           r"|forward|enqueue|publish)(?:_|$)", re.I)
+
+
+def only_keeps_a_code(program: ProgramModel, code: list[FunctionInfo]) -> bool:
+    """Whether the project code a request runs first (`code`: the handler and what it
+    validates) keeps the posted code and checks none: it stores or forwards a value (a
+    parameter's value assigned to an attribute or an item, a store or send call of its
+    own) while no `==`/`!=` of its own and no call up to three calls away checks a code
+    (`checks_a_code`). Only that positive evidence makes a one-time-code route nothing to
+    guess; a route doing neither, seen or not, keeps its finding."""
+    if any("compare" in fn.value_uses for fn in code) or checks_a_code(program, code):
+        return False
+    return any("store" in fn.value_uses or any(
+        _KEEPS_A_CODE.search(site.text.rsplit(".", 1)[-1]) for site in fn.calls)
+        for fn in code)
 
 
 def checks_a_code(program: ProgramModel, code: list[FunctionInfo]) -> bool:

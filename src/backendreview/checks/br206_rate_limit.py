@@ -24,7 +24,7 @@ from ..model import Fix, Severity
 from .base import ProjectRule
 from .br206_callers import (
     THROUGH_CALLS,
-    checks_a_code,
+    only_keeps_a_code,
     refuses_anonymous,
     with_guarding_dependency,
 )
@@ -355,10 +355,10 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
         return True  # staff setting another user's password: not a public auth endpoint
     if program.function_at(route.handler_file, route.handler_line) is None:
         return False
-    # A route named for a one-time code checks one only if its code calls a check: one
-    # that stores a forwarded code or enrols a device (project code we can read, through
-    # its calls) leaves nothing to guess.
-    return not _one_time_code(route) or not checks_a_code(program, _route_code(program, route))
+    # A route named for a one-time code that is seen storing or forwarding it and
+    # comparing nothing (skyvern's mail hook keeping a code for an agent) leaves nothing
+    # to guess; one whose check we cannot see (`TOTP(secret).now() != code`) still may.
+    return not _one_time_code(route) or only_keeps_a_code(program, _route_code(program, route))
 
 
 _BEHIND_SIGN_IN = ("(note: only a signed-in caller reaches it, so guessing the secret it "

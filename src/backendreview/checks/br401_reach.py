@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..analysis.frameworks.routes import project_routes
-from ..analysis.program import definition_ref, program_of, short_name
+from ..analysis.program import ProgramModel, definition_ref, program_of, short_name
 from ..analysis.program.facts import FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Severity
@@ -41,10 +41,19 @@ class HandedFunction:
 
 def record_handed_functions(ctx: FileContext) -> None:
     """Every function of this file named as an argument of a call (a def or an import of
-    the module, not shadowed where the call is), once per file."""
+    the module, not shadowed where the call is), once per file; and every project function
+    a lambda calls (`run = lambda: pack(path)`), as handed by the def around the lambda:
+    the model keeps a lambda's calls out of its function's own, yet whoever runs the
+    lambda runs them, most often that function itself."""
     module = ctx.semantic.module_scope.bindings
     seen: set[tuple[int, str]] = set()
     for call in ctx.semantic.calls:
+        if _in_lambda(ctx, call):
+            owner = ctx.semantic.enclosing_function(call)
+            ref = definition_ref(ctx, call.func, ("def",))
+            if owner is not None and ref is not None and (owner.lineno, ref) not in seen:
+                seen.add((owner.lineno, ref))
+                ctx.emit_fact(HANDED, HandedFunction(ctx.path, owner.lineno, ref))
         for arg in [*call.args, *(k.value for k in call.keywords)]:
             if type(arg) is not ast.Name or arg.id not in module:  # type: ignore[attr-defined]
                 continue
@@ -58,6 +67,34 @@ def record_handed_functions(ctx: FileContext) -> None:
             if ref is not None and (owner.lineno, ref) not in seen:
                 seen.add((owner.lineno, ref))
                 ctx.emit_fact(HANDED, HandedFunction(ctx.path, owner.lineno, ref))
+
+def _in_lambda(ctx: FileContext, node: ast.AST) -> bool:
+    """`node` is the code of a lambda (the innermost def or lambda around it)."""
+    for anc in ctx.semantic.ancestors(node):
+        if isinstance(anc, ast.Lambda):
+            return True
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return False
+    return False
+
+
+def _nested_functions(model: ProgramModel) -> dict[str, list[FunctionInfo]]:
+    """The functions defined inside each function (`handler.inner`, the methods of a class
+    defined in it), by the qualname of the innermost function around them. Same file
+    only: `pkg.mod` may be a function of pkg/__init__.py and a module both."""
+    nested: dict[str, list[FunctionInfo]] = {}
+    for qualname in sorted(model.functions):
+        fn = model.functions[qualname]
+        prefix = qualname
+        while "." in prefix:
+            prefix = prefix.rsplit(".", 1)[0]
+            outer = model.functions.get(prefix)
+            if outer is not None:
+                if outer.path == fn.path:
+                    nested.setdefault(prefix, []).append(fn)
+                break
+    return nested
+
 
 # Calls followed down from a route handler: a request runs services, their repositories and
 # helpers several layers deep (deeper than the effects MAX_DEPTH follows for one question).
@@ -78,8 +115,21 @@ def request_functions(facts: dict[str, list[Any]]) -> dict[str, str]:
         fn, target = model.function_at(item.path, item.owner), model.resolve(item.ref)
         if fn is not None and isinstance(target, FunctionInfo):
             handed.setdefault(fn.qualname, []).append(target)
+    nested = _nested_functions(model)
     reached: dict[str, str] = {}
     frontier: list[FunctionInfo] = []
+
+    def reach(fn: FunctionInfo, route: str, into: list[FunctionInfo]) -> None:
+        # A function reached reaches the functions defined inside it at the same depth:
+        # it calls them, hands them on or returns them, and the model resolves none of it.
+        todo = [fn]
+        while todo:
+            item = todo.pop()
+            if item.qualname in reached:
+                continue
+            reached[item.qualname] = route
+            into.append(item)
+            todo += nested.get(item.qualname, [])
     for route in project_routes(facts):
         entries: list[FunctionInfo] = []
         fn = model.function_at(route.handler_file, route.handler_line)
@@ -94,17 +144,13 @@ def request_functions(facts: dict[str, list[Any]]) -> dict[str, str]:
                 entries += [m for q in klass.methods.values()
                             if (m := model.functions.get(q)) is not None]
         for entry in entries:
-            if entry.qualname not in reached:
-                reached[entry.qualname] = entry.qualname
-                frontier.append(entry)
+            reach(entry, entry.qualname, frontier)
     for _ in range(_REQUEST_DEPTH):
         following: list[FunctionInfo] = []
         for fn in frontier:
             targets = [t for _, t in model.edges(fn)] + handed.get(fn.qualname, [])
             for target in targets:
-                if target.qualname not in reached:
-                    reached[target.qualname] = reached[fn.qualname]
-                    following.append(target)
+                reach(target, reached[fn.qualname], following)
         frontier = following
     facts[_CACHE] = [reached]
     return reached

@@ -251,6 +251,8 @@ def websocket_parameter(ctx: FileContext, func: ast.AST | None) -> str | None:
 def _websocket_type(ctx: FileContext, annotation: ast.expr) -> bool:
     """`WebSocket`, `fastapi.WebSocket`, `Annotated[WebSocket, ...]`, `WebSocket | None`."""
     if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+        if not annotation.slice.elts:
+            return False  # `tuple[()]`: no first element, and no websocket
         annotation = annotation.slice.elts[0]  # Annotated[WebSocket, Depends(...)]
     if isinstance(annotation, ast.BinOp):  # WebSocket | None
         return any(_websocket_type(ctx, side) for side in (annotation.left, annotation.right))

@@ -580,6 +580,7 @@ class _Extractor:
             quotes=self.full and quoting_function(node), wraps_only=wraps_only(node),
             redirects=self.full and redirects_only(ctx, own),
             auth_acts=_auth_acts(own) if self.full else (),
+            value_uses=_value_uses(own, params) if self.full else (),
         )
         self.functions.append(info)
         return info
@@ -1412,6 +1413,24 @@ def _auth_acts(own: list[ast.AST]) -> tuple[str, ...]:
                     name not in names):
                 names.append(name)
     return tuple(names)
+
+
+def _value_uses(own: list[ast.AST], params: tuple[str, ...]) -> tuple[str, ...]:
+    """FunctionInfo.value_uses: any `==`/`!=` (which side holds what a client sent is a
+    data-flow question; an equality anywhere keeps the route's check possible), and a
+    parameter's value assigned to an attribute or an item."""
+    names = set(params) - {"self", "cls"}
+    uses: set[str] = set()
+    for node in own:
+        if isinstance(node, ast.Compare) and any(
+                isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+            uses.add("compare")
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Attribute | ast.Subscript) for t in targets) and any(
+                    isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):
+                uses.add("store")
+    return tuple(sorted(uses))
 
 
 # What hands the client on elsewhere: a redirect, or a library call that starts an identity

@@ -135,6 +135,11 @@ class FunctionInfo:
     # whose work is out of sight: what makes a route an authentication endpoint by
     # behaviour (BR206).
     auth_acts: tuple[str, ...] = ()
+    # What the function's own code does with the values it is given (BR206: does a
+    # one-time-code route check the code, or keep it?): "compare" when it has an `==` or
+    # `!=` at all, "store" when it assigns a value built from a parameter to an attribute
+    # or an item (`user.otp_code = code`, `codes[key] = body.code`).
+    value_uses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
