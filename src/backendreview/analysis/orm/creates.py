@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from ..paths import is_migration_path, is_seed_path, is_test_path, main_guard_lines, never_serves
-from .models import class_ref
+from .models import class_ref, loaded_model_ref
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -84,6 +84,8 @@ class CreateFact:
     text: str = ""
     holder: str = ""  # the enclosing class (module.Class), for `cls-new` and `escape`
     seed: str = ""  # migration | command | seed | test: never serves a request; "" else
+    # `ref` is `apps.get_model`'s "app_label.Name", not a dotted name the imports give
+    loaded: bool = False
 
 
 def file_seed(path: str, seeds_data: bool) -> str:
@@ -128,6 +130,7 @@ class _Walker:
         self.out: list[CreateFact] = []
         self.skip: set[int] = set()  # nodes already accounted for (a call's callee)
         self.function = ""  # the enclosing function's name
+        self.loaded: set[str] = set()  # refs that are `apps.get_model` labels, not imports
 
     def walk(self, node: ast.AST, holder: str, command: str) -> None:
         """`holder`: the enclosing class; `command`: why the enclosing function never
@@ -217,7 +220,7 @@ class _Walker:
     def _emit(self, node: ast.AST, kind: str, ref: str, command: str, text: str = "",
               holder: str = "") -> None:
         self.out.append(CreateFact(self.ctx.path, getattr(node, "lineno", 0), kind, ref, text,
-                                   holder, self._seed(node, command)))
+                                   holder, self._seed(node, command), ref in self.loaded))
 
     def _name(self, expr: ast.AST) -> str:
         return self.ctx.qualified_name(expr) or (
@@ -233,7 +236,13 @@ class _Walker:
         # not followed).
         if not (expr.id if isinstance(expr, ast.Name) else expr.attr)[:1].isupper():
             return ""
-        ref = class_ref(self.ctx, expr) or self._loaded_model(expr)
+        ref = class_ref(self.ctx, expr)
+        if ref and ref == loaded_model_ref(self.ctx, expr):
+            self.loaded.add(ref)
+        elif not ref:
+            ref = self._loaded_model(expr)
+            if ref:
+                self.loaded.add(ref)
         last = ref.rsplit(".", 1)[-1]
         return ref if last[:1].isupper() else ""
 
