@@ -180,3 +180,28 @@ def test_seed_evidence_is_the_models_own(tmp_path: Path, monkeypatch: pytest.Mon
     findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
     assert {f.path for f in findings} == reported
     assert all(f.span.start_line == 7 for f in findings)
+
+
+_DEEP = "def total(x):\n    return " + " + ".join(["x"] * 990) + "\n"
+
+
+@pytest.mark.parametrize(("extra", "reported"), [
+    # a create in a file with an expression deeper than Python's recursion limit: the file's
+    # places are still read, so Sport is grown by request code (rev-a p3)
+    ("from app.models import Sport, db\n\n\ndef add():\n    db.session.add(Sport(id=2))\n\n\n"
+     + _DEEP, True),
+    # near miss: the deep expression alone adds no rows
+    (_DEEP, False),
+])
+def test_a_deep_expression_does_not_hide_a_files_creates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str, reported: bool) -> None:
+    files = {"app/__init__.py": "", "app/models.py": _MODELS, "app/routes.py": _ROUTES,
+             "app/migrations/versions/01_seed.py": _MIGRATION, "app/store.py": extra}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
+    got = [(f.path, f.span.start_line) for f in findings if f.rule_id == "BR303"]
+    assert got == ([("app/routes.py", 11)] if reported else [])
+    assert not any("model-creates" in f.message for f in findings)
