@@ -140,3 +140,68 @@ def test_request_side_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
     got = [(f.path, f.span.start_line) for f in findings]
     assert got == ([("app/routes.py", 11)] if reported else [])
+
+
+_ROLE = "from django.db import models\n\n\nclass Role(models.Model):\n" \
+        "    name = models.CharField(max_length=50)\n"
+_LIST = "from django.http import JsonResponse\n\nfrom {app}.models import Role\n\n\n" \
+        "def roles(request):\n    return JsonResponse({{\"items\": list(Role.objects.all().values())}})\n"
+_SEED = "from django.db import migrations\n\n\ndef seed(apps, schema_editor):\n" \
+        "    Role = apps.get_model(\"{label}\", \"Role\")\n    Role.objects.create(name=\"admin\")\n" \
+        "\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunPython(seed)]\n"
+
+
+@pytest.mark.parametrize(("seeds", "reported"), [
+    # staff seeds its own Role: shop.Role, listed by shop's view, is not seeded (rev-a p6)
+    (("staff",), {"shop/views.py"}),
+    # near misses: each app seeds its own Role, so each list is of a lookup table
+    (("shop",), {"staff/views.py"}),
+    (("shop", "staff"), set()),
+    # a label on no model's path seeds neither
+    (("billing",), {"shop/views.py", "staff/views.py"}),
+])
+def test_seed_evidence_is_the_models_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         seeds: tuple[str, ...], reported: set[str]) -> None:
+    """Two models named Role in two apps: a data migration's `apps.get_model(label, "Role")`
+    seeds the one whose app the label names, not every Role."""
+    files = {}
+    for app in ("shop", "staff", "billing"):
+        files |= {f"{app}/__init__.py": "", f"{app}/migrations/__init__.py": ""}
+    for app in ("shop", "staff"):
+        files |= {f"{app}/models.py": _ROLE, f"{app}/views.py": _LIST.format(app=app),
+                  f"{app}/urls.py": f"from django.urls import path\n\nfrom {app} import views"
+                                    "\n\nurlpatterns = [path(\"roles/\", views.roles)]\n"}
+    for label in seeds:
+        files[f"{label}/migrations/0002_seed.py"] = _SEED.format(label=label)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
+    assert {f.path for f in findings} == reported
+    assert all(f.span.start_line == 7 for f in findings)
+
+
+_DEEP = "def total(x):\n    return " + " + ".join(["x"] * 990) + "\n"
+
+
+@pytest.mark.parametrize(("extra", "reported"), [
+    # a create in a file with an expression deeper than Python's recursion limit: the file's
+    # places are still read, so Sport is grown by request code (rev-a p3)
+    ("from app.models import Sport, db\n\n\ndef add():\n    db.session.add(Sport(id=2))\n\n\n"
+     + _DEEP, True),
+    # near miss: the deep expression alone adds no rows
+    (_DEEP, False),
+])
+def test_a_deep_expression_does_not_hide_a_files_creates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str, reported: bool) -> None:
+    files = {"app/__init__.py": "", "app/models.py": _MODELS, "app/routes.py": _ROUTES,
+             "app/migrations/versions/01_seed.py": _MIGRATION, "app/store.py": extra}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([Path(".")], Config(root=tmp_path, select=("BR303",)), jobs=1).findings
+    got = [(f.path, f.span.start_line) for f in findings if f.rule_id == "BR303"]
+    assert got == ([("app/routes.py", 11)] if reported else [])
+    assert not any("model-creates" in f.message for f in findings)

@@ -97,6 +97,55 @@ def quiet():
     assert route_rows(capsys, root) == []
 
 
+def test_computed_methods_are_no_route(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # `methods=` a local list, or a parameter rebound from a computation: methods the code
+    # computes, not flask's default GET, so no row. Near misses: the same methods as a
+    # literal, and `methods=` not passed at all (flask's default GET), keep their routes.
+    root = _project(tmp_path, {"bp.py": '''from flask import Blueprint
+
+
+class Rest(Blueprint):
+    def get(self, rule, **kw):
+        verbs = ["POST", "DELETE"]
+        return self.route(rule, methods=verbs)
+
+    def put(self, rule, methods="PUT"):
+        methods = methods.split(",")
+        return self.route(rule, methods=methods)
+
+    def post(self, rule):
+        return self.route(rule, methods=["POST", "DELETE"])
+
+    def delete(self, rule):
+        return self.route(rule)
+''', "views.py": '''from app.bp import Rest
+
+rest = Rest("v1", __name__, url_prefix="/v1")
+
+
+@rest.get("/leases")
+def leases():
+    return "x"
+
+
+@rest.put("/hosts")
+def hosts():
+    return "x"
+
+
+@rest.post("/pools")
+def pools():
+    return "x"
+
+
+@rest.delete("/nodes")
+def nodes():
+    return "x"
+'''})
+    assert sorted(route_rows(capsys, root)) == [("GET", "/v1/nodes", "nodes"),
+                                                ("POST,DELETE", "/v1/pools", "pools")]
+
+
 def test_inherited_flask_shortcut_and_not_a_blueprint(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     # No `delete` of its own: flask's. A class with `get` and `route` that is no Blueprint:
     # nothing.

@@ -47,8 +47,9 @@ class SelfCallFact:
     params: tuple[str, ...]  # its positional parameters after self
     callee: str  # the method of the instance it calls (`route`); "super.route" for super()
     # (key, kind, values): key a position ("0") or keyword; kind "param" (values: the
-    # parameter's name) or "lit" (values: the literal strings). Arguments of any other kind
-    # are left out; "*" as a key: a `*args` / `**kwargs` passes more.
+    # parameter's name), "lit" (values: the literal strings) or "other" (no values: a value
+    # the code computes, `methods=verbs`, a rebound parameter); "*" as a key: a `*args` /
+    # `**kwargs` passes more.
     args: tuple[tuple[str, str, tuple[str, ...]], ...]
     file: str
     line: int
@@ -106,8 +107,9 @@ def _self_call(ctx: FileContext, cls: ast.ClassDef, method: ast.FunctionDef
             continue
         text = literal_str(value)
         values = (text,) if text is not None else str_list(value)
-        if values:
-            args.append((key, "lit", tuple(values)))
+        # A computed argument is still recorded: left out, `route`'s `methods` would read
+        # as not passed, i.e. flask's default GET, a method the code may never register.
+        args.append((key, "lit", tuple(values)) if values else (key, "other", ()))
     return SelfCallFact(f"{this_module(ctx)}.{cls.name}.{method.name}", params, callee,
                         tuple(args), ctx.path, method.lineno)
 

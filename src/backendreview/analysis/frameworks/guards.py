@@ -129,12 +129,17 @@ def _setting_gated(ctx: FileContext, wrapper: ast.FunctionDef | ast.AsyncFunctio
         return False
     for node in refusals:
         gated = False
-        parent = ctx.semantic.parent(node)
+        child, parent = node, ctx.semantic.parent(node)
         while parent is not None and parent is not wrapper:
-            if isinstance(parent, ast.If) and _SETTING.search(ctx.source(parent.test)):
+            # Only the branch the test guards: in its `else`/`elif` (Flask-Login's own
+            # `if request.method in EXEMPT or current_app.config.get("LOGIN_DISABLED"):
+            # pass` / `elif not current_user.is_authenticated: return ...unauthorized()`)
+            # the refusal runs whenever the setting is off, i.e. by default.
+            if isinstance(parent, ast.If) and any(child is stmt for stmt in parent.body) \
+                    and _SETTING.search(ctx.source(parent.test)):
                 gated = True
                 break
-            parent = ctx.semantic.parent(parent)
+            child, parent = parent, ctx.semantic.parent(parent)
         if not gated:
             return False
     return True

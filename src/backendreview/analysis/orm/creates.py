@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from ..paths import is_migration_path, is_seed_path, is_test_path, main_guard_lines, never_serves
-from .models import class_ref
+from .models import class_ref, loaded_model_ref
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -84,6 +84,8 @@ class CreateFact:
     text: str = ""
     holder: str = ""  # the enclosing class (module.Class), for `cls-new` and `escape`
     seed: str = ""  # migration | command | seed | test: never serves a request; "" else
+    # `ref` is `apps.get_model`'s "app_label.Name", not a dotted name the imports give
+    loaded: bool = False
 
 
 def file_seed(path: str, seeds_data: bool) -> str:
@@ -120,6 +122,11 @@ class CreatesCollector:
             ctx.emit_fact(FACT_KIND, fact)
 
 
+# A node still to walk: (node, enclosing class, why its function never serves, the enclosing
+# function's name).
+_Frame = tuple[ast.AST, str, str, str]
+
+
 class _Walker:
     def __init__(self, ctx: FileContext, seed: str) -> None:
         self.ctx = ctx
@@ -128,43 +135,47 @@ class _Walker:
         self.out: list[CreateFact] = []
         self.skip: set[int] = set()  # nodes already accounted for (a call's callee)
         self.function = ""  # the enclosing function's name
+        self.loaded: set[str] = set()  # refs that are `apps.get_model` labels, not imports
 
     def walk(self, node: ast.AST, holder: str, command: str) -> None:
         """`holder`: the enclosing class; `command`: why the enclosing function never
-        serves a request (a CLI command), or ""."""
+        serves a request (a CLI command), or "". With a stack of its own, not Python's: an
+        expression thousands of levels deep (`x + x + ...`) parses, and its file's places
+        must still be seen (a lost create would make its model look seeded-only). Children
+        are pushed in reverse, so nodes are visited in the same order as a recursive walk."""
+        stack: list[_Frame] = [(node, holder, command, self.function)]
+        while stack:
+            current, holder, command, self.function = stack.pop()
+            stack.extend(reversed(self._visit(current, holder, command)))
+
+    def _visit(self, node: ast.AST, holder: str, command: str) -> list[_Frame]:
+        """Record what `node` itself says; return its children still to walk."""
+        here = self.function
         if isinstance(node, ast.ClassDef):
             qual = f"{self.ctx.module}.{node.name}" if not holder else f"{holder}.{node.name}"
             # `class Meta:` speaks for the class it is in (`Meta.model = Role`)
             inner = holder if node.name == "Meta" and holder else qual
-            for dec in node.decorator_list:
-                self.walk(dec, holder, command)
-            for kw in node.keywords:
-                self.walk(kw.value, holder, command)
-            for stmt in node.body:
-                self.walk(stmt, inner, command)
-            return  # bases: a subclass is not a use of the rows
+            # bases are left out: a subclass is not a use of the rows
+            return [*((dec, holder, command, here) for dec in node.decorator_list),
+                    *((kw.value, holder, command, here) for kw in node.keywords),
+                    *((stmt, inner, command, here) for stmt in node.body)]
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             names = [self._name(d.func if isinstance(d, ast.Call) else d)
                      for d in node.decorator_list]
-            for dec in node.decorator_list:
-                self.walk(dec, holder, command)
             mine = command or ("command" if any(n.rsplit(".", 1)[-1] == "command"
                                                 for n in names) else "")
-            for default in [*node.args.defaults, *node.args.kw_defaults]:
-                if default is not None:
-                    self.walk(default, holder, mine)
-            outer, self.function = self.function, node.name
-            for stmt in node.body:
-                self.walk(stmt, holder, mine)
-            self.function = outer
-            return  # annotations are not uses
+            # annotations are not uses
+            return [*((dec, holder, command, here) for dec in node.decorator_list),
+                    *((default, holder, mine, here)
+                      for default in [*node.args.defaults, *node.args.kw_defaults]
+                      if default is not None),
+                    *((stmt, holder, mine, node.name) for stmt in node.body)]
         if isinstance(node, ast.AnnAssign):
             if node.value is not None:
-                self._assigned(node.target, node.value, holder, command)
-            return
+                return self._assigned(node.target, node.value, holder, command)
+            return []
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            self._assigned(node.targets[0], node.value, holder, command)
-            return
+            return self._assigned(node.targets[0], node.value, holder, command)
         if isinstance(node, ast.Call):
             self._call(node, holder, command)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -177,34 +188,33 @@ class _Walker:
             if id(node) not in self.skip and isinstance(node.ctx, ast.Load) and \
                     self._class(node):
                 self._value(node, holder, "", command)  # `models.Role` handed on
-                return
+                return []
             base: ast.expr = node
             while isinstance(base, ast.Attribute):
                 base = base.value
             if not isinstance(base, ast.Name):  # `Role.objects`: a receiver, not a value
-                self.walk(base, holder, command)
-            return
+                return [(base, holder, command, here)]
+            return []
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
                 and id(node) not in self.skip:
             self._value(node, holder, "", command)
         elif isinstance(node, ast.Compare):
-            return  # `type(x) is Role`: a test, not a use of rows
-        for child in ast.iter_child_nodes(node):
-            self.walk(child, holder, command)
+            return []  # `type(x) is Role`: a test, not a use of rows
+        return [(child, holder, command, here) for child in ast.iter_child_nodes(node)]
 
-    def _assigned(self, target: ast.expr, value: ast.expr, holder: str, command: str) -> None:
+    def _assigned(self, target: ast.expr, value: ast.expr, holder: str, command: str
+                  ) -> list[_Frame]:
         if isinstance(target, ast.Name) and target.id in ("__tablename__", "db_table") and \
                 holder and isinstance(value, ast.Constant) and isinstance(value.value, str):
             # the table raw SQL names the model by
             self._emit(value, "table", holder, command, value.value)
-            return
+            return []
         if isinstance(target, ast.Name) and isinstance(value, ast.Name | ast.Attribute):
             # `model = Role` in a class body: the holder (a view, a form, an admin, a
             # serializer's Meta) takes the class
             self._value(value, holder, target.id, command)
-            return
-        self.walk(target, holder, command)
-        self.walk(value, holder, command)
+            return []
+        return [(target, holder, command, self.function), (value, holder, command, self.function)]
 
     def _seed(self, node: ast.AST, command: str) -> str:
         if self.seed:
@@ -217,7 +227,7 @@ class _Walker:
     def _emit(self, node: ast.AST, kind: str, ref: str, command: str, text: str = "",
               holder: str = "") -> None:
         self.out.append(CreateFact(self.ctx.path, getattr(node, "lineno", 0), kind, ref, text,
-                                   holder, self._seed(node, command)))
+                                   holder, self._seed(node, command), ref in self.loaded))
 
     def _name(self, expr: ast.AST) -> str:
         return self.ctx.qualified_name(expr) or (
@@ -233,7 +243,13 @@ class _Walker:
         # not followed).
         if not (expr.id if isinstance(expr, ast.Name) else expr.attr)[:1].isupper():
             return ""
-        ref = class_ref(self.ctx, expr) or self._loaded_model(expr)
+        ref = class_ref(self.ctx, expr)
+        if ref and ref == loaded_model_ref(self.ctx, expr):
+            self.loaded.add(ref)
+        elif not ref:
+            ref = self._loaded_model(expr)
+            if ref:
+                self.loaded.add(ref)
         last = ref.rsplit(".", 1)[-1]
         return ref if last[:1].isupper() else ""
 

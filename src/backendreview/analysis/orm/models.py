@@ -112,6 +112,13 @@ def class_ref(ctx: FileContext, expr: ast.expr) -> str | None:
     return None
 
 
+def loaded_model_ref(ctx: FileContext, expr: ast.expr) -> str | None:
+    """The "app.Model" reference of a module-level `Product = get_model(...)` name."""
+    if not isinstance(expr, ast.Name):
+        return None
+    return _get_model_ref(ctx.semantic.module_scope.bindings.get(expr.id, []))
+
+
 def _get_model_ref(bindings: list) -> str | None:  # type: ignore[type-arg]
     """`Product = get_model("catalogue", "Product")` / `apps.get_model("shop.Order")`: the
     model loaded by app label, as an "app.Model" reference."""

@@ -60,6 +60,10 @@ class Seeded:
 class SeedIndex:
     def __init__(self, facts: list[CreateFact], program: ProgramModel) -> None:
         self.program = program
+        # The places that name a class, by the class the program model resolves them to;
+        # the others (an `apps.get_model` label, a class outside what the model resolves) by
+        # the class's short name, read through `facts_for`.
+        self.by_class: dict[str, list[CreateFact]] = {}
         self.by_name: dict[str, list[CreateFact]] = {}
         self.tables: dict[str, set[str]] = {}  # class qualname -> explicit table names
         self.rel_new: list[CreateFact] = []
@@ -75,7 +79,11 @@ class SeedIndex:
             elif fact.kind in _CLASS_FLAGS:
                 if fact.kind == "cls-new":
                     self.cls_new.append(fact)
-                self.by_name.setdefault(fact.ref.rsplit(".", 1)[-1], []).append(fact)
+                found = None if fact.loaded else program.class_of(fact.ref)
+                if found is not None:
+                    self.by_class.setdefault(found.qualname, []).append(fact)
+                else:
+                    self.by_name.setdefault(fact.ref.rsplit(".", 1)[-1], []).append(fact)
         self._module_at = {m.path: m for m in program.modules.values()}
         self._memo: dict[str, Seeded | None] = {}
 
@@ -90,6 +98,16 @@ class SeedIndex:
         target = module.imports.get(first, f"{module.name}.{first}")
         return self.program.class_of(f"{target}.{rest}" if rest else target)
 
+    def facts_for(self, model: ClassInfo) -> list[CreateFact]:
+        """The places that may name `model`: those resolved to it; an `apps.get_model("label",
+        "Name")` of its name whose label is a package on the model's module path; and, as
+        evidence against seeding only (a serving place), any other unresolved reference of
+        its name, which may be it: such a place can keep a finding, never drop one."""
+        module = f".{model.qualname.rsplit('.', 1)[0]}."
+        return [*self.by_class.get(model.qualname, []),
+                *(f for f in self.by_name.get(model.name, [])
+                  if not f.seed or (f.loaded and f".{f.ref.rsplit('.', 1)[0]}." in module))]
+
     # -- the fact ----------------------------------------------------------------------------
     def seeded(self, model: ClassInfo) -> Seeded | None:
         if model.qualname not in self._memo:
@@ -101,7 +119,7 @@ class SeedIndex:
         ancestors = {c.qualname for c in self.program.mro(model)}
         tables = self.tables.get(model.qualname, set())
         positive: list[tuple[str, int, str]] = []
-        for fact in self.by_name.get(name, []):
+        for fact in self.facts_for(model):
             if fact.kind == "cls-new":
                 continue  # judged below with the factories of the ancestors
             adds = self._adds(fact, model)
@@ -115,7 +133,7 @@ class SeedIndex:
             # `cls(...)` on the model itself, or a factory of a base the model is given to
             if fact.holder == model.qualname or any(
                     f.kind == "call" and f.text == fact.text and not f.seed
-                    for f in self.by_name.get(name, [])):
+                    for f in self.facts_for(model)):
                 return None
         for fact in self.rel_new:
             if not fact.seed and _relation_may_hold(fact.text, name):
@@ -128,8 +146,8 @@ class SeedIndex:
                 return None
         # a subclass's rows are the model's rows too (Django multi-table inheritance, proxies)
         for sub in self.program.classes.values():
-            if sub is not model and model in self.program.mro(sub) and sub.name != name:
-                for fact in self.by_name.get(sub.name, []):
+            if sub is not model and model in self.program.mro(sub):
+                for fact in self.facts_for(sub):
                     if fact.kind == "new" and not fact.seed:
                         return None
         if not positive:
@@ -152,7 +170,7 @@ class SeedIndex:
         if any(n.endswith("Serializer") for n in names) and fact.text == "model":
             # a serializer of the model: it adds rows where something saves it
             return depth < 2 and any(self._saves(f, depth + 1)
-                                     for f in self.by_name.get(holder.name, []) if not f.seed)
+                                     for f in self.facts_for(holder) if not f.seed)
         return not self._reads_only(names, methods)
 
     def _saves(self, fact: CreateFact, depth: int) -> bool:
