@@ -95,6 +95,23 @@ def test_br210_without_os_imported_the_suggestion_imports_it(tmp_path, monkeypat
     assert "settings" not in finding.fix.suggestion
 
 
+def test_br210_the_call_keeps_its_other_arguments(tmp_path, monkeypatch) -> None:
+    # autogenstudio web/app.py: `FastAPI(lifespan=lifespan, debug=True)` became
+    # `FastAPI(debug=...)`, dropping the lifespan; only the flag may change.
+    source = """
+    import os
+    from fastapi import FastAPI
+
+    from .life import lifespan
+
+    app = FastAPI(lifespan=lifespan, debug=True, **{"title": "x"})
+    """
+    (finding,) = _project(tmp_path, {"main.py": source}, "BR210", monkeypatch)
+    assert finding.fix.suggestion == (
+        'FastAPI(lifespan=lifespan, debug=os.environ.get("DEBUG") == "1", **{"title": "x"})')
+    compile(finding.fix.suggestion, "fix.py", "exec")
+
+
 CREDENTIALS = """
     from fastapi import APIRouter, FastAPI
 

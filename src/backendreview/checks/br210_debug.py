@@ -127,8 +127,14 @@ class DebugEnabled(Rule):
         module may not have."""
         environ = imported_name(self.ctx.tree, "os.environ")
         setup = "" if environ else "import os\n\n"
-        return (f'{setup}{self.ctx.source(node.func)}(debug={environ or "os.environ"}.get('
-                f'"{variable}") == "1")')
+        flag = f'{environ or "os.environ"}.get("{variable}") == "1"'
+        # The call's other arguments stay (`FastAPI(lifespan=lifespan, debug=True)`): only the
+        # flag changes.
+        args = [self.ctx.source(a) for a in node.args] + [
+            f"debug={flag}" if k.arg == "debug" else
+            f"{k.arg}={self.ctx.source(k.value)}" if k.arg else f"**{self.ctx.source(k.value)}"
+            for k in node.keywords]
+        return f'{setup}{self.ctx.source(node.func)}({", ".join(args)})'
 
     def _debug_branch(self, node: ast.AST) -> bool:
         """The call runs only on the branch of an `if` whose test reads a debug flag
