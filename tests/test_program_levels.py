@@ -1,6 +1,6 @@
-"""The program model's call graph level ("program-calls", what BR201's project half and
-the route design rules read): what it keeps and drops against the whole model, how the
-levels fold into one collector, cache entries of one level never served to another, and a rule's findings that
+"""The program model's call graph level ("program-calls", what BR201's and BR401's project
+halves read): what it keeps and drops against the whole model, how the levels fold into one
+collector, cache entries of one level never served to another, and a rule's findings that
 do not depend on which other rules are on."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_the_call_graph_level_keeps_returned_calls_and_drops_effects(tmp_path, m
     calls = _model(tmp_path, monkeypatch, "program-calls")
     assert sorted(calls.functions) == sorted(full.functions)
     view, view_full = (m.functions["acct.views.create_account"] for m in (calls, full))
-    # Only the call sites whose value is returned (the edges followed back to routes),
+    # Only the call sites whose value is returned (the edges BR401 follows back to routes),
     # at their places and in the whole model's order; the others are not extracted.
     assert [(s.line, s.col, s.text, s.returned) for s in view.calls] == \
         [(s.line, s.col, s.text, s.returned) for s in view_full.calls if s.returned] == \
@@ -129,8 +129,7 @@ def test_the_call_graph_level_keeps_returned_calls_and_drops_effects(tmp_path, m
 
 def test_the_levels_fold_into_the_highest_one_asked_for():
     assert needed_collectors(("BR201",)) == ("program-calls",)
-    # BR401 asks which functions a request runs at all: every call site, the whole model.
-    assert needed_collectors(("BR401",)) == ("program", "routes")
+    assert needed_collectors(("BR401",)) == ("program-calls", "routes")
     assert needed_collectors(("BR201", "BR206")) == ("program", "routes")
     assert merge_collectors(("program-classes",), ("program-calls",)) == ("program-calls",)
     assert merge_collectors(("program-calls", "routes"), ("program",)) == ("program", "routes")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.routes import Route, project_routes
-from ..analysis.program import FULL as PROGRAM
+from ..analysis.program import CALLS as PROGRAM_CALLS
 from ..analysis.program import callee_of, program_of, short_name
 from ..analysis.program.facts import Callee, CallSite, FunctionInfo
 from ..analysis.program.model import MAX_DEPTH, ProgramModel
@@ -32,7 +32,6 @@ from .base import ProjectRule
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
-from .br401_reach import outside_requests
 from .br401_streams import WEBSOCKET, check_streams
 
 USES = "br401_param_uses"
@@ -336,9 +335,8 @@ class BroadExceptLeakThroughCalls(ProjectRule):
     exception text a helper returns to routes that send it."""
 
     id = "BR401"
-    # The whole call graph: which helper a call runs, whose value a route returns, and which
-    # functions a request runs at all (br401_reach), every call site, not only returned ones.
-    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM, "routes")
+    # The call graph (which helper a call runs, whose value a route returns), no effects.
+    needs_facts: ClassVar[tuple[str, ...]] = (PROGRAM_CALLS, "routes")
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:
@@ -395,10 +393,6 @@ class BroadExceptLeakThroughCalls(ProjectRule):
             finding = completed(item.finding, message, related)
             if item.what.startswith("`"):  # the exception itself: the helper makes the text
                 finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
-            if use.direct and not item.decorator:
-                # An HTTP error raised (or a websocket message sent) from wherever the helper
-                # is called: a note where no request is known to run the except.
-                finding = outside_requests(facts, finding, item.owner, item.in_route)
             self.findings.append(finding)
             reported.add(where)
 

@@ -67,7 +67,6 @@ from .br401_raises import (
     record_raises,
     record_registration_call,
 )
-from .br401_reach import record_handed_functions
 from .br401_streams import (
     STREAM_NAMES,
     WEBSOCKET,
@@ -977,11 +976,6 @@ class BroadExceptLeak(Rule):
 
     def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
         record_relay(self.ctx, node)
-
-    def end_file(self) -> None:
-        # Callbacks handed to calls, for the project half's question of which functions a
-        # request runs (br401_reach).
-        record_handed_functions(self.ctx)
 
     visit_YieldFrom = visit_Yield
 

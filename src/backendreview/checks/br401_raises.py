@@ -26,7 +26,6 @@ from ..analysis.program import ProgramModel, definition_ref, program_of, short_n
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Related, Severity, Span
-from .br401_reach import outside_requests
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
                  "operations it runs with the error text they return, on purpose; the broad "
@@ -375,8 +374,6 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
             Related(Span(fn.line, 1, fn.line, 2),
                     f"`{handler_name}` sends the exception's text to the client", fn.path),
         )
-        # Where no request is known to run the raise, a note that says so.
-        out.append(outside_requests(facts, completed(item.finding, message, related),
-                                    item.owner, item.in_route))
+        out.append(completed(item.finding, message, related))
         reported.add(where)
     return out
