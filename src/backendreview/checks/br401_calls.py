@@ -95,7 +95,6 @@ class ExceptToHelper:
     # def line of the decorator whose wrapper holds the except (0: none): the call's value
     # is returned by the routes that decorator wraps, when there are any
     decorator: int = 0
-    in_route: bool = False  # the function holding the except answers requests (its file)
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,7 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
             ctx.emit_fact(CANDIDATES, ExceptToHelper(
                 finding, owner_line, key, what, callee, ctx.source(call.func),
                 ctx.span_of(call), (in_route or bool(decorator)) and _returned(ctx, call),
-                decorator, in_route))
+                decorator))
 
 
 def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],

@@ -1048,8 +1048,7 @@ class BroadExceptLeak(Rule):
                     # loop (`raise ApiError("bulk update failed", 500, errors=errors)`).
                     later = analysis.collected_later()
                     record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
-                                  lambda at, arg: self._held_finding(node, analysis, at, arg),
-                                  analysis.in_route)
+                                  lambda at, arg: self._held_finding(node, analysis, at, arg))
                 if any(isinstance(n, ast.Yield) for n in analysis.nodes) and \
                         not self._parses_input(node):
                     record_generator_yields(self.ctx, node, analysis.nodes, analysis.tainted,

@@ -75,8 +75,6 @@ class ExceptRaisesText:
     what: str  # how the argument carries the exception: "str(e)", "{e} in an f-string"
     except_line: int
     text: str  # the raised call as written
-    owner: int = 0  # def line of the function holding the except (0: module level)
-    in_route: bool = False  # that function answers requests, as its own file tells
 
 
 @dataclass(frozen=True)
@@ -181,8 +179,7 @@ def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> No
 
 def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.AST],
                   describe: Callable[[ast.AST], str | None],
-                  finding_at: Callable[[ast.Raise, ast.AST], Finding],
-                  in_route: bool = False) -> None:
+                  finding_at: Callable[[ast.Raise, ast.AST], Finding]) -> None:
     """The first `raise Cls(...)` of a broad handler that leaks nothing itself, whose
     arguments carry the caught exception's text (not the exception object: `raise X from e`
     chains it, and `X(e)` hands the object to a constructor the rule does not follow). The
@@ -205,13 +202,9 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
                 # One fact per module the name may come from: the project half reports the
                 # first whose class it knows, once.
                 finding = finding_at(node, arg)
-                owner = ctx.semantic.enclosing_function(handler)
-                owner_line = owner.lineno if isinstance(
-                    owner, ast.FunctionDef | ast.AsyncFunctionDef) else 0
                 for ref in candidates:
                     ctx.emit_fact(RAISES, ExceptRaisesText(
-                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)",
-                        owner_line, in_route))
+                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)"))
                 return
 
 
