@@ -489,7 +489,9 @@ def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
     """Mounted children named through a package that re-exports them
     (`app.include_router(oauth2_router)` or `create_v1_router()` imported from
     `pkg/routers/__init__.py`) renamed to where they are defined, when the name as imported
-    matches no router or factory and the program model sees the re-export."""
+    matches no router or factory and the program model sees the re-export; likewise a
+    parent named through such a package that matches no declared owner, when the name it
+    is defined under does."""
     from ..program import FACT_KIND, program_of
 
     if not facts.get(FACT_KIND):
@@ -498,6 +500,7 @@ def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
                             {r.owner for r in route_facts if r.owner} |
                             {m.parent for m in mounts if m.parent}))
     factories = Resolver(sorted(f.func for f in facts.get("route_factory", [])))
+    declared = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
     program = program_of(facts)
     out: list[MountFact] = []
     for mount in mounts:
@@ -508,6 +511,14 @@ def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
             defined = program.defining_name(name)
             if defined is not None:
                 mount = replace(mount, child=f"call:{defined}" if called else defined)
+        parent = mount.parent
+        if parent and declared.find(parent) is None:
+            # `api.namespace("plugins")` on an Api imported through a re-exporting package
+            # (flexget's `from flexget.api import api`): the parent is the Api where it is
+            # built, when the program model sees the re-export and that name is an owner.
+            defined = program.defining_name(parent)
+            if defined is not None and declared.find(defined) is not None:
+                mount = replace(mount, parent=defined)
         out.append(mount)
     return out
 
