@@ -1426,6 +1426,15 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
         if name in methods and not (methods[name].delegates and lib_serves and
                                     name.upper() not in lib_serves):
             served.append((name.upper(), methods[name]))
+    inherited: list[str] = []
+    if served and "http_method_names" not in overrides:
+        # The library view's own methods the project classes do not define are still served
+        # (ephios' `OIDCLoginView(LoginView)` overrides only get(): the login POST is
+        # LoginView's). A class that narrows http_method_names serves what it lists: not
+        # told here, so nothing is added.
+        lib_methods = next((_GENERIC_METHODS[lib] for lib in sorted(libs)
+                            if lib in _GENERIC_METHODS), ())
+        inherited = [m for m in lib_methods if m.lower() not in methods]
     if not served:
         lib_methods: tuple[str, ...] = ()
         for lib in libs:
@@ -1450,6 +1459,13 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
                           limits, pages, unbounded, "list" if listing else "", framework,
                           overrides))
+    for method in inherited:
+        # Served by the library's code: the class is the handler (as for a class that
+        # defines no method of its own).
+        listing = method == "GET" and _lists_every_row(libs)
+        out.append(_route(fact, full, known, chain, (method,), view_handler, view.file, auth,
+                          limits, pages, queryset if listing else None,
+                          "list" if listing else "", framework, overrides))
     return out
 
 
