@@ -23,6 +23,7 @@ starts with `{?}` and `prefix_known` is False. Nothing is guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -265,6 +266,10 @@ class HookFact:
     raw: tuple[str, ...]  # the hook's decorators (project guards resolve in the project phase)
     file: str
     line: int
+    # Paths the hook lets through before its check (`if request.path == "/" or
+    # request.path.startswith("/auth/login"): return None`): "=/" exact, "^/auth/login" a
+    # prefix. The routes served there are not authenticated by it.
+    exempt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -665,8 +670,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                         urlconfs[0].value if urlconfs else None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
 
-    hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
-                           facts.get("guard", []))
+    hooks = _hooks_through_reexports(facts, facts.get("route_hook", []), resolver)
+    hook_auth = _hook_auth(hooks, resolver, facts.get("guard", []))
     from .django_middleware import exempted, middleware_auth
 
     django_middleware = middleware_auth(settings, facts.get("guard", []), Resolver)
@@ -822,8 +827,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if not (route.serves_html or route.serves_json) and route.handler_line and \
                 pages.handler_answers_json(route.handler_file, route.handler_line):
             route.serves_json = True
-    _drop_exempt_hook_auth(routes, facts.get("route_hook", []), resolver,
-                           facts.get("guard", []))
+    _drop_exempt_hook_auth(routes, hooks, resolver, facts.get("guard", []))
     _keep_json_modules(routes)
     for route in routes:
         # A page rendered through a project helper (a form helper's get_response()).
@@ -850,6 +854,27 @@ def _keep_json_modules(routes: list[Route]) -> None:
     for route in routes:
         if route.serves_json and route.handler_file in mixed:
             route.serves_json = False
+
+
+def _hooks_through_reexports(facts: dict[str, list[Any]], hooks: list[HookFact],
+                             resolver: Resolver) -> list[HookFact]:
+    """`@api_app.before_request` on an app imported through a package that re-exports it
+    (flexget's `from flexget.api import api_app`, built in flexget/api/app.py): the hook's
+    owner is the app where it is built, when the name as imported matches no owner and the
+    program model sees the re-export to one that does."""
+    from ..program import FACT_KIND, program_of
+
+    if not hooks or not facts.get(FACT_KIND):
+        return hooks
+    program = program_of(facts)
+    out: list[HookFact] = []
+    for hook in hooks:
+        if resolver.find(hook.owner) is None:
+            defined = program.defining_name(hook.owner)
+            if defined is not None and resolver.find(defined) is not None:
+                hook = replace(hook, owner=defined)
+        out.append(hook)
+    return out
 
 
 def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact]
@@ -879,19 +904,29 @@ def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver:
     """A hook's guard that lets named paths through (dtale's `requires_auth` passes
     `/login` and `/logout`) does not authenticate the routes served at those paths."""
     exempt = {g.name: g.exempt for g in guards if g.kind == "auth" and g.exempt}
-    if not exempt:
-        return
     guard_resolver = Resolver(sorted(exempt))
     passed: dict[str, set[str]] = {}
     for hook in hooks:
         for name in hook.raw:
-            found = guard_resolver.find(name)
+            found = guard_resolver.find(name) if exempt else None
             if found is not None:
                 shown = f"{found.rsplit('.', 1)[-1]} (before_request hook)"
-                passed.setdefault(shown, set()).update(exempt[found])
+                passed.setdefault(shown, set()).update("=" + p for p in exempt[found])
+        if hook.exempt:
+            # The hook's own body lets these paths through (its shown auth is its own).
+            for shown in hook.auth:
+                passed.setdefault(shown, set()).update(hook.exempt)
+    if not passed:
+        return
     for route in routes:
-        if any(route.path in passed.get(a, ()) for a in route.auth):
-            route.auth = tuple(a for a in route.auth if route.path not in passed.get(a, ()))
+        if any(_passed(route.path, passed.get(a, ())) for a in route.auth):
+            route.auth = tuple(a for a in route.auth if not _passed(route.path,
+                                                                    passed.get(a, ())))
+
+
+def _passed(path: str, exempt: Iterable[str]) -> bool:
+    """`path` is one a guard lets through: "=p" that path, "^p" any path starting so."""
+    return any(path == e[1:] if e[0] == "=" else path.startswith(e[1:]) for e in exempt)
 
 
 # Registrations whose handler is a function named at the registration and written elsewhere:
