@@ -311,10 +311,16 @@ api.add_namespace(ns, path="/api/items")
 
 def test_br502_fix_in_words_for_a_rest_api_that_registers_classes() -> None:
     # `@api.get("/health")` does not exist on a Flask-RESTX Api: it registers Resources.
-    description, code = _br502_fix({"app.py": RESTX})
+    # An Api attached later (`api.init_app(app)`) is the root the probe is asked of.
+    description, code = _br502_fix({"app.py": RESTX.replace(
+        "api = Api(app)", "api = Api()\napi.init_app(app)")})
     assert code is None
     assert "`api` registers classes (a REST extension's Resources or class-based views)" in \
         description
+    # An Api built on the app serves its Resources as the app's routes: the probe goes on
+    # the Flask app, which has `.get`.
+    description, code = _br502_fix({"app.py": RESTX})
+    assert code is not None and code.startswith('@app.get("/health")'), (description, code)
     # Near miss: a Flask app with decorated functions gets the decorator.
     plain = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/api/items")\n' \
             'def items():\n    return []\n'

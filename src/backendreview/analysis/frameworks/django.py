@@ -750,7 +750,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             name = stmt.targets[0].id
             value = stmt.value
             if name in ("permission_classes", "authentication_classes", "throttle_classes",
-                        "pagination_class", "queryset", "serializer_class", "paginate_by"):
+                        "pagination_class", "queryset", "serializer_class", "paginate_by",
+                        "http_method_names"):
                 attrs[name] = ctx.source(value)
             elif name == "form_class":
                 # A limiter checked in the form's clean() covers the view that uses it.

@@ -21,6 +21,16 @@ and methods evaluated for the decorated function's name when the body computes t
 computation leaves the path `{?}` and the methods unknown, never guessed. The inner
 function's own decorator registers nothing until the factory is used, so it is not a route
 by itself. A decorator whose body registers no route is not a factory.
+
+A decorator factory one level up (ironic-inspector's `api(path, rule=None, **flask_kwargs)`,
+whose `outer(func)` returns a wrapper decorated `@_app.route(path, **flask_kwargs)`) registers
+one route per use `@api("/v1/rules", methods=["GET", "POST"])`: the path is the argument the
+use binds to the factory's parameter the route takes (a literal, or a constant `path_text`
+can read; anything else `{?}`), the methods the use's `methods=` when the route call passes
+the factory's `**kwargs` on (or takes a parameter as `methods=`), flask's GET when the use
+gives none, and the handler the decorated function. Only uses in the factory's own module
+are followed. A factory whose decorator returns the function unchanged (its route is some
+other function of its own) or whose wrapper carries no route is not one.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .common import analyze_handler, kwarg, literal_str, object_name
+from .common import analyze_handler, kwarg, literal_str, object_name, path_text, str_list
 from .routes import UNKNOWN_PREFIX, HandlerInfo, RouteFact
 
 if TYPE_CHECKING:
@@ -166,9 +176,125 @@ def _factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
     return None
 
 
+@dataclass(frozen=True)
+class _Maker:
+    """A decorator factory (ironic-inspector's `api(path, rule=None, **flask_kwargs)`): the
+    function it returns is a decorator whose wrapper carries the route; the path and the
+    methods are what each use passes (`@api("/v1/rules", methods=["GET"])`)."""
+
+    route: RouteFact  # the wrapper's route: its owner and decorator
+    params: tuple[str, ...]  # the factory's positional parameters, in order
+    keywords: frozenset[str]  # every parameter a use may name
+    path: str | None  # the factory parameter the route's path is; None: not one
+    path_text: str | None  # the route's own path when it is not a parameter
+    methods: str | None  # the factory parameter given as `methods=`
+    spread: bool  # the route call passes the factory's `**kwargs` on (`methods=` among them)
+
+
+def decorator_factory(ctx: FileContext, func: ast.AST) -> _Maker | None:
+    """`func` as a route-registering decorator factory (memoised per function)."""
+    if not isinstance(func, _FUNCTIONS):
+        return None
+    return ctx.memo("endpoint-maker", func, lambda: _maker(ctx, func))
+
+
+def _returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+             names: set[str]) -> bool:
+    return any(isinstance(ret.value, ast.Name) and ret.value.id in names
+               for ret in ctx.semantic.own_returns(func))
+
+
+def _maker(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> _Maker | None:
+    from . import flask
+
+    if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
+        return None
+    params = tuple(a.arg for a in [*func.args.posonlyargs, *func.args.args])
+    keywords = frozenset([*params, *(a.arg for a in func.args.kwonlyargs)])
+    spread = func.args.kwarg.arg if func.args.kwarg is not None else None
+    for outer in func.body:
+        # The decorator the factory returns: one parameter (the decorated function).
+        if not isinstance(outer, _FUNCTIONS) or len(outer.args.args) != 1 or \
+                outer.args.posonlyargs or not _returns(ctx, func, {outer.name}):
+            continue
+        for inner in outer.body:
+            # The decorator hands back the wrapper that carries the route; one that returns
+            # the function unchanged registers some other function of its own (no use's).
+            if not isinstance(inner, _FUNCTIONS) or not _returns(ctx, outer, {inner.name}):
+                continue
+            for dec in inner.decorator_list:
+                route = flask.route_from_decorator(ctx, inner, dec)
+                if route is None or not isinstance(dec, ast.Call):
+                    continue
+                path_node = dec.args[0] if dec.args else kwarg(dec, "rule")
+                path = path_node.id if isinstance(path_node, ast.Name) and \
+                    path_node.id in keywords and _factory_name(ctx, path_node, func) else None
+                methods_node = kwarg(dec, "methods")
+                methods = methods_node.id if isinstance(methods_node, ast.Name) and \
+                    methods_node.id in keywords and \
+                    _factory_name(ctx, methods_node, func) else None
+                passes = spread is not None and any(
+                    k.arg is None and isinstance(k.value, ast.Name) and k.value.id == spread
+                    for k in dec.keywords)
+                return _Maker(route, params, keywords, path,
+                              None if path is not None else route.path, methods, passes)
+    return None
+
+
+def _factory_name(ctx: FileContext, name: ast.Name, func: ast.AST) -> bool:
+    """`name` is the factory's own parameter (not rebound in the inner functions)."""
+    scope, bindings = ctx.semantic.lookup(name.id, name)
+    return scope is not None and scope.node is func and bool(bindings) and \
+        all(b.kind == "param" for b in bindings)
+
+
 def inside_factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """`func` is the inner function of a factory: its route exists once per use only."""
-    return factory(ctx, ctx.semantic.parent(func)) is not None
+    """`func` is the inner function of a factory (or of the decorator a decorator factory
+    returns): its route exists once per use only."""
+    parent = ctx.semantic.parent(func)
+    return factory(ctx, parent) is not None or (
+        isinstance(parent, _FUNCTIONS) and
+        decorator_factory(ctx, ctx.semantic.parent(parent)) is not None)
+
+
+def _local_maker(ctx: FileContext, expr: ast.expr) -> _Maker | None:
+    """`@api(...)` with `api` bound only to a decorator factory defined in this module."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)):
+        return None
+    bindings = ctx.semantic.lookup(expr.func.id, expr.func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "def":
+        return None
+    return decorator_factory(ctx, bindings[0].node)
+
+
+def _made_route(ctx: FileContext, made: _Maker, use: ast.Call, handler: HandlerInfo
+                ) -> RouteFact | None:
+    """The route one use of a decorator factory registers: its arguments bound to the
+    factory's parameters; a path or methods given any other way than a literal is unknown."""
+    if any(isinstance(a, ast.Starred) for a in use.args) or \
+            any(k.arg is None for k in use.keywords):
+        return None  # arguments spread at the use: which parameter gets what is not told
+    bound: dict[str, ast.expr] = dict(zip(made.params, use.args, strict=False))
+    extra: dict[str, ast.expr] = {}
+    for k in use.keywords:
+        (bound if k.arg in made.keywords else extra)[k.arg] = k.value  # type: ignore[index]
+    if made.path is not None:
+        node = bound.get(made.path)
+        path = path_text(ctx, node) if node is not None else None
+        written = node is not None and literal_str(node) is not None
+        span = ctx.span_of(node) if written and node is not None else ctx.span_of(use)
+    else:
+        path, written, span = made.path_text, False, ctx.span_of(use)
+    methods_node = bound.get(made.methods) if made.methods else (
+        extra.get("methods") if made.spread else None)
+    if made.methods or (made.spread and "methods" in extra):
+        methods = str_list(methods_node) or ()
+    else:
+        methods = made.route.methods
+    return replace(made.route, path=path if path is not None else UNKNOWN_PREFIX,
+                   methods=tuple(m.upper() for m in methods), file=ctx.path, span=span,
+                   handler=handler, decorator=(ctx.span_of(use), ctx.source(use)),
+                   path_written=written, path_source="")
 
 
 def _local_factory(ctx: FileContext, expr: ast.expr) -> _Factory | None:
@@ -191,12 +317,18 @@ def _route(ctx: FileContext, made: _Factory, name: str, handler: HandlerInfo, us
 
 
 def decorated(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[object]:
-    """`@api_endpoint` on `func`: the route it registers."""
+    """`@api_endpoint` / `@api("/path", methods=[...])` on `func`: the route it registers."""
     out: list[object] = []
     for dec in func.decorator_list:
         made = _local_factory(ctx, dec)
         if made is not None:
             out.append(_route(ctx, made, func.name, analyze_handler(ctx, func), dec))
+            continue
+        maker = _local_maker(ctx, dec)
+        if maker is not None and isinstance(dec, ast.Call):
+            route = _made_route(ctx, maker, dec, analyze_handler(ctx, func))
+            if route is not None:
+                out.append(route)
     return out
 
 
@@ -224,4 +356,4 @@ def applied(ctx: FileContext, call: ast.Call) -> list[object]:
     return [_route(ctx, made, arg.id, handler, call)]
 
 
-__all__ = ["applied", "decorated", "factory", "inside_factory"]
+__all__ = ["applied", "decorated", "decorator_factory", "factory", "inside_factory"]

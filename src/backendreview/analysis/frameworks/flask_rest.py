@@ -182,6 +182,13 @@ def _owner(ctx: FileContext, call: ast.Call, target: ast.expr | None, kind: str
         if app is not None and flask.owner_kind(ctx, app) == "router":
             facts.append(MountFact(object_name(ctx, app), name, "", "flask", ctx.path,
                                    call.lineno))
+        elif app is not None and flask.owner_kind(ctx, app) == "app" and \
+                object_name(ctx, app):
+            # Built on the app: its resources are the app's routes, under the app's
+            # before_request hooks and wherever the app itself is mounted (flexget's
+            # `api = API(api_app)` with `@api_app.before_request` requiring a login).
+            facts.append(MountFact(object_name(ctx, app), name, "", "flask", ctx.path,
+                                   call.lineno))
         return facts
     return [namespace_owner(ctx, call, name, auth, limits, tuple(raw)),
             RestxApiFact(name, ctx.path, call.lineno)]

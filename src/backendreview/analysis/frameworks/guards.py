@@ -321,12 +321,64 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
                     break
     if not shown and IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
         shown.append(f"{func.name}() refuses anonymous callers (before_request hook)")
+    exempt = _hook_passes(func) if shown else ()
     out: list[HookFact] = []
     for owner in owners:
         name = object_name(ctx, owner)
         if name and (shown or names):
-            out.append(HookFact(name, tuple(shown), tuple(names), ctx.path, func.lineno))
+            out.append(HookFact(name, tuple(shown), tuple(names), ctx.path, func.lineno,
+                                exempt))
     return out
+
+
+def _hook_passes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The paths a hook lets through by its first statements, `if <tests of request.path>:
+    return None` (flexget's `check_valid_login`: `request.path == '/' or
+    request.path.startswith('/auth/login') or ...`): "=p" for `== p` / `in [...]`, "^p" for
+    `.startswith(p)`. A test that is not only such comparisons (or a method test) lets
+    nothing through here: which paths pass is then not told."""
+    out: list[str] = []
+    for stmt in func.body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # the docstring
+        if not (isinstance(stmt, ast.If) and len(stmt.body) == 1 and isinstance(
+                stmt.body[0], ast.Return) and (stmt.body[0].value is None or (
+                    isinstance(stmt.body[0].value, ast.Constant) and
+                    stmt.body[0].value.value is None)) and not stmt.orelse):
+            break
+        tests = stmt.test.values if isinstance(stmt.test, ast.BoolOp) and isinstance(
+            stmt.test.op, ast.Or) else [stmt.test]
+        found = [_path_pass(t) for t in tests]
+        paths = [p for p in found if p is not None]
+        # Other alternatives (`request.method == "OPTIONS"`) pass requests whatever their
+        # path: they leave the paths named beside them passed, and add none.
+        if not paths:
+            break
+        out += [p for group in paths for p in group]
+    return tuple(out)
+
+
+def _request_path(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(
+        node.value, ast.Name) and node.value.id == "request"
+
+
+def _path_pass(test: ast.expr) -> tuple[str, ...] | None:
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and _request_path(test.left):
+        right = test.comparators[0]
+        if isinstance(test.ops[0], ast.Eq) and isinstance(right, ast.Constant) and \
+                isinstance(right.value, str):
+            return ("=" + right.value,)
+        if isinstance(test.ops[0], ast.In) and isinstance(right, ast.List | ast.Tuple |
+                                                           ast.Set):
+            return tuple("=" + e.value for e in right.elts
+                         if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and \
+            test.func.attr == "startswith" and _request_path(test.func.value) and \
+            len(test.args) == 1 and isinstance(test.args[0], ast.Constant) and \
+            isinstance(test.args[0].value, str):
+        return ("^" + test.args[0].value,)
+    return None
 
 
 def middleware_enforcement(ctx: FileContext, node: ast.ClassDef) -> GuardFact | None:

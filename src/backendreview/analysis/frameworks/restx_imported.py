@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .common import object_name, path_text, this_module
@@ -125,6 +125,7 @@ def resolve_candidates(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
     if not candidates:
         return facts
     known = {a.name for a in facts.get("restx_api", [])}
+    candidates = _through_reexports(facts, candidates, known)
     kept: list[RestxCandidateFact] = []
     pending = candidates
     while pending:  # a namespace kept makes the routes on it kept
@@ -142,4 +143,33 @@ def resolve_candidates(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
     out["route_owner"] = [*facts.get("route_owner", []), *(o for c in kept for o in c.owners)]
     out["route_mount"] = [*facts.get("route_mount", []), *(m for c in kept for m in c.mounts)]
     out["route"] = [*facts.get("route", []), *(r for c in kept for r in c.routes)]
+    return out
+
+
+def _through_reexports(facts: dict[str, list[Any]], candidates: list[RestxCandidateFact],
+                       known: set[str]) -> list[RestxCandidateFact]:
+    """Candidates whose Api is imported through a package that re-exports it (flexget's
+    `from flexget.api import api`, `flexget/api/__init__.py` doing `from .app import api`)
+    renamed to where it is defined, when the name as imported matches no Api and the
+    program model sees the re-export; a name no re-export explains stays as it is (and its
+    candidate is dropped unless something else makes it an Api)."""
+    from ..program import FACT_KIND, program_of
+
+    if not facts.get(FACT_KIND):
+        return candidates
+    resolver = Resolver(sorted(known))
+    program = program_of(facts)
+    out: list[RestxCandidateFact] = []
+    for cand in candidates:
+        defined = None if resolver.find(cand.api) else program.defining_name(cand.api)
+        if defined is None or defined == cand.api:
+            out.append(cand)
+            continue
+        old = cand.api
+        out.append(replace(
+            cand, api=defined,
+            mounts=tuple(replace(m, parent=defined) if m.parent == old else m
+                         for m in cand.mounts),
+            routes=tuple(replace(r, owner=defined) if r.owner == old else r
+                         for r in cand.routes)))
     return out

@@ -23,6 +23,7 @@ starts with `{?}` and `prefix_known` is False. Nothing is guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -265,6 +266,10 @@ class HookFact:
     raw: tuple[str, ...]  # the hook's decorators (project guards resolve in the project phase)
     file: str
     line: int
+    # Paths the hook lets through before its check (`if request.path == "/" or
+    # request.path.startswith("/auth/login"): return None`): "=/" exact, "^/auth/login" a
+    # prefix. The routes served there are not authenticated by it.
+    exempt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -489,7 +494,9 @@ def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
     """Mounted children named through a package that re-exports them
     (`app.include_router(oauth2_router)` or `create_v1_router()` imported from
     `pkg/routers/__init__.py`) renamed to where they are defined, when the name as imported
-    matches no router or factory and the program model sees the re-export."""
+    matches no router or factory and the program model sees the re-export; likewise a
+    parent named through such a package that matches no declared owner, when the name it
+    is defined under does."""
     from ..program import FACT_KIND, program_of
 
     if not facts.get(FACT_KIND):
@@ -498,6 +505,7 @@ def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
                             {r.owner for r in route_facts if r.owner} |
                             {m.parent for m in mounts if m.parent}))
     factories = Resolver(sorted(f.func for f in facts.get("route_factory", [])))
+    declared = Resolver(sorted({o.name for o in facts.get("route_owner", [])}))
     program = program_of(facts)
     out: list[MountFact] = []
     for mount in mounts:
@@ -508,6 +516,14 @@ def _through_reexports(facts: dict[str, list[Any]], mounts: list[MountFact],
             defined = program.defining_name(name)
             if defined is not None:
                 mount = replace(mount, child=f"call:{defined}" if called else defined)
+        parent = mount.parent
+        if parent and declared.find(parent) is None:
+            # `api.namespace("plugins")` on an Api imported through a re-exporting package
+            # (flexget's `from flexget.api import api`): the parent is the Api where it is
+            # built, when the program model sees the re-export and that name is an owner.
+            defined = program.defining_name(parent)
+            if defined is not None and declared.find(defined) is not None:
+                mount = replace(mount, parent=defined)
         out.append(mount)
     return out
 
@@ -654,8 +670,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                         urlconfs[0].value if urlconfs else None)
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
 
-    hook_auth = _hook_auth(facts.get("route_hook", []), resolver,
-                           facts.get("guard", []))
+    hooks = _hooks_through_reexports(facts, facts.get("route_hook", []), resolver)
+    hook_auth = _hook_auth(hooks, resolver, facts.get("guard", []))
     from .django_middleware import exempted, middleware_auth
 
     django_middleware = middleware_auth(settings, facts.get("guard", []), Resolver)
@@ -811,8 +827,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if not (route.serves_html or route.serves_json) and route.handler_line and \
                 pages.handler_answers_json(route.handler_file, route.handler_line):
             route.serves_json = True
-    _drop_exempt_hook_auth(routes, facts.get("route_hook", []), resolver,
-                           facts.get("guard", []))
+    _drop_exempt_hook_auth(routes, hooks, resolver, facts.get("guard", []))
     _keep_json_modules(routes)
     for route in routes:
         # A page rendered through a project helper (a form helper's get_response()).
@@ -839,6 +854,27 @@ def _keep_json_modules(routes: list[Route]) -> None:
     for route in routes:
         if route.serves_json and route.handler_file in mixed:
             route.serves_json = False
+
+
+def _hooks_through_reexports(facts: dict[str, list[Any]], hooks: list[HookFact],
+                             resolver: Resolver) -> list[HookFact]:
+    """`@api_app.before_request` on an app imported through a package that re-exports it
+    (flexget's `from flexget.api import api_app`, built in flexget/api/app.py): the hook's
+    owner is the app where it is built, when the name as imported matches no owner and the
+    program model sees the re-export to one that does."""
+    from ..program import FACT_KIND, program_of
+
+    if not hooks or not facts.get(FACT_KIND):
+        return hooks
+    program = program_of(facts)
+    out: list[HookFact] = []
+    for hook in hooks:
+        if resolver.find(hook.owner) is None:
+            defined = program.defining_name(hook.owner)
+            if defined is not None and resolver.find(defined) is not None:
+                hook = replace(hook, owner=defined)
+        out.append(hook)
+    return out
 
 
 def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact]
@@ -868,19 +904,29 @@ def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver:
     """A hook's guard that lets named paths through (dtale's `requires_auth` passes
     `/login` and `/logout`) does not authenticate the routes served at those paths."""
     exempt = {g.name: g.exempt for g in guards if g.kind == "auth" and g.exempt}
-    if not exempt:
-        return
     guard_resolver = Resolver(sorted(exempt))
     passed: dict[str, set[str]] = {}
     for hook in hooks:
         for name in hook.raw:
-            found = guard_resolver.find(name)
+            found = guard_resolver.find(name) if exempt else None
             if found is not None:
                 shown = f"{found.rsplit('.', 1)[-1]} (before_request hook)"
-                passed.setdefault(shown, set()).update(exempt[found])
+                passed.setdefault(shown, set()).update("=" + p for p in exempt[found])
+        if hook.exempt:
+            # The hook's own body lets these paths through (its shown auth is its own).
+            for shown in hook.auth:
+                passed.setdefault(shown, set()).update(hook.exempt)
+    if not passed:
+        return
     for route in routes:
-        if any(route.path in passed.get(a, ()) for a in route.auth):
-            route.auth = tuple(a for a in route.auth if route.path not in passed.get(a, ()))
+        if any(_passed(route.path, passed.get(a, ())) for a in route.auth):
+            route.auth = tuple(a for a in route.auth if not _passed(route.path,
+                                                                    passed.get(a, ())))
+
+
+def _passed(path: str, exempt: Iterable[str]) -> bool:
+    """`path` is one a guard lets through: "=p" that path, "^p" any path starting so."""
+    return any(path == e[1:] if e[0] == "=" else path.startswith(e[1:]) for e in exempt)
 
 
 # Registrations whose handler is a function named at the registration and written elsewhere:
@@ -1415,6 +1461,15 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
         if name in methods and not (methods[name].delegates and lib_serves and
                                     name.upper() not in lib_serves):
             served.append((name.upper(), methods[name]))
+    inherited: list[str] = []
+    if served and "http_method_names" not in overrides:
+        # The library view's own methods the project classes do not define are still served
+        # (ephios' `OIDCLoginView(LoginView)` overrides only get(): the login POST is
+        # LoginView's). A class that narrows http_method_names serves what it lists: not
+        # told here, so nothing is added.
+        lib_methods = next((_GENERIC_METHODS[lib] for lib in sorted(libs)
+                            if lib in _GENERIC_METHODS), ())
+        inherited = [m for m in lib_methods if m.lower() not in methods]
     if not served:
         lib_methods: tuple[str, ...] = ()
         for lib in libs:
@@ -1439,6 +1494,13 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
         out.append(_route(fact, full, known, chain, (method,), handler, view.file, auth,
                           limits, pages, unbounded, "list" if listing else "", framework,
                           overrides))
+    for method in inherited:
+        # Served by the library's code: the class is the handler (as for a class that
+        # defines no method of its own).
+        listing = method == "GET" and _lists_every_row(libs)
+        out.append(_route(fact, full, known, chain, (method,), view_handler, view.file, auth,
+                          limits, pages, queryset if listing else None,
+                          "list" if listing else "", framework, overrides))
     return out
 
 

@@ -35,6 +35,11 @@ MAX_PER_KIND = 3  # distinct origins kept per function and effect kind
 _MAX_ROUNDS = 200_000  # worklist steps: a bound, never reached on real projects
 # Calls a framework makes for you: `form.is_valid()` runs the form's clean methods.
 _IMPLICIT = {"is_valid": ("clean",), "full_clean": ("clean",), "errors": ("clean",)}
+# ... and a DRF serializer's `is_valid()` its `validate()` and `validate_<field>()` (kolibri's
+# SessionViewSet.create: `CreateSessionSerializer(data=...).is_valid()` checks the password in
+# the serializer's validate()). Only for a class whose hierarchy reaches DRF's serializers.
+_DRF_IMPLICIT = {"is_valid": ("validate",)}
+_DRF_SERIALIZERS = "rest_framework."
 
 
 @dataclass(frozen=True)
@@ -275,10 +280,14 @@ class ProgramModel:
             # A project override of is_valid() (`result = super().is_valid()` then some
             # cleanup) still runs the receiver's clean methods through the framework's.
             out: list[FunctionInfo] = [found] if found is not None else []
-            for klass in self.mro(receiver):
+            lineage = self.mro(receiver)
+            implicit = _IMPLICIT[callee.attr]
+            if any(base.startswith(_DRF_SERIALIZERS) for klass in lineage
+                   for base in klass.bases):
+                implicit += _DRF_IMPLICIT.get(callee.attr, ())
+            for klass in lineage:
                 for name, qualname in sorted(klass.methods.items()):
-                    if any(name == m or name.startswith(m + "_")
-                           for m in _IMPLICIT[callee.attr]):
+                    if any(name == m or name.startswith(m + "_") for m in implicit):
                         target_fn = self.functions.get(qualname)
                         if target_fn is not None and target_fn not in out:
                             out.append(target_fn)
