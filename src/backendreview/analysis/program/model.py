@@ -247,6 +247,24 @@ class ProgramModel:
                 return self.class_of(ref)
         return None
 
+    def attribute_ref(self, cls: ClassInfo, attr: str) -> str | None:
+        """The reference of what the class body assigns to `attr` (a field's class, an
+        annotation's), along the MRO; a library's class stays a dotted name."""
+        for klass in self.mro(cls):
+            ref = klass.attr_types.get(attr)
+            if ref is not None:
+                return ref
+        return None
+
+    def related_class(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
+        """The project class an ORM relation `attr` of `cls` points to (`ForeignKey(X)`),
+        along the MRO; None for lazy string targets and library classes."""
+        for klass in self.mro(cls):
+            ref = klass.attr_targets.get(attr)
+            if ref is not None:
+                return self.class_of(ref)
+        return None
+
     # -- calls -------------------------------------------------------------------------------
     def targets(self, fn: FunctionInfo, site: CallSite) -> list[FunctionInfo]:
         """The project functions a call site runs: none when it cannot be told."""
