@@ -158,7 +158,10 @@ class HardcodedSecret(Rule):
     def _report(self, node: ast.AST, name: str, env: str | None = None) -> None:
         if _test_config_class(self.ctx.semantic.enclosing_class(node)):
             return
-        if _client_key(env or name.split(" ")[0], constant_str(node)):
+        literal = constant_str(node) or ""
+        if _client_key(env or name.split(" ")[0], literal) and not (
+                env is None and _ENV_NAME.fullmatch(literal)):
+            # (A value that is a variable's name keeps its own fix, below.)
             self._report_client_key(node, name)
             return
         variable = env or re.sub(r"[^A-Za-z0-9]+", "_", name.split(" ")[0]).strip("_").upper()
