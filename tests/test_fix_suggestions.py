@@ -832,7 +832,7 @@ def test_br203_at_import_time_the_suggestion_does_not_raise(tmp_path, monkeypatc
     findings = _project(tmp_path, {"settings.py": """
         import os
 
-        API_KEY = "9iE9DRkPHQDJbAFFC31dum5I54x"
+        HMAC_KEY = "9iE9DRkPHQDJbAFFC31dum5I54x"
 
 
         class TestingConfig:
@@ -844,7 +844,7 @@ def test_br203_at_import_time_the_suggestion_does_not_raise(tmp_path, monkeypatc
         """}, "BR203", monkeypatch)
     # The whole assignment: a bare `os.environ.get(...)` would drop the value.
     assert [(f.span.start_line, f.fix.suggestion) for f in findings] == [
-        (4, 'API_KEY = os.environ.get("API_KEY")'),
+        (4, 'HMAC_KEY = os.environ.get("HMAC_KEY")'),
         (12, 'app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]')]
 
 
@@ -854,7 +854,7 @@ def test_br203_a_value_that_names_an_environment_variable_gets_words(tmp_path,
     # "ENV_E2B_API_KEY") in its place would break every lookup that uses it.
     findings = _project(tmp_path, {"sandbox.py": """
         ENV_E2B_API_KEY = "E2B_API_KEY"
-        STRIPE_API_KEY = "sk9DRkPHQDJbAFFC31dum5I54xQ"
+        STRIPE_SECRET_KEY = "sk9DRkPHQDJbAFFC31dum5I54xQ"
         """}, "BR203", monkeypatch)
     assert [(f.rule_id, f.span.start_line) for f in findings] == [("BR203", 2), ("BR203", 3)]
     named, secret = (f.fix for f in findings)
@@ -863,7 +863,8 @@ def test_br203_a_value_that_names_an_environment_variable_gets_words(tmp_path,
                                         "variable, not a secret")
     # Near miss: a mixed-case key is the secret itself.
     assert secret is not None
-    assert secret.suggestion == 'import os\n\nSTRIPE_API_KEY = os.environ.get("STRIPE_API_KEY")'
+    assert secret.suggestion == (
+        'import os\n\nSTRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")')
 
 
 def test_br501_a_shipped_pytest_plugin_and_a_futures_wait_are_not_reported(

@@ -4,6 +4,9 @@ Reported: a string literal bound to a secret-named setting (`SECRET_KEY = "..."`
 `app.config["JWT_SECRET_KEY"] = "..."`, `app.secret_key = "..."`), passed as a secret-named
 keyword (`SessionMiddleware(secret_key="...")`), used as the key of `jwt.encode()`, or given
 as the fallback of `os.environ.get("SECRET_KEY", "...")`.
+An API key by its name (`API_KEY`, `TMDB_APIKEY`) in no vendor's secret-key format is
+reported as a note: it is a key the code sends to another service, and an open-source client's
+registered application key ships to every install by design.
 Not reported: test suites, examples and docs, settings modules named for development or
 testing (settings/dev.py, local_settings.py, test_settings.py); empty strings, obvious
 placeholders (`changeme`, `<your key>`, `${SECRET}`), and values too short to be a key.
@@ -18,6 +21,7 @@ from ..analysis.paths import is_non_production
 from ..analysis.values import constant_str
 from ..model import Fix
 from .base import Rule
+from .confidence import NOTE, as_note
 from .fixcode import parses
 
 # A bare `secret` is too often something else (a ticket's or an order's secret code).
@@ -55,6 +59,22 @@ def is_secret_name(name: str | None) -> bool:
 # (`pk_live_`, `pk_test_`). Committing one reveals nothing; reading it from the environment
 # with no default would only turn the feature off where it is unset.
 _PUBLISHABLE = re.compile(r"(?:phc_|pk_(?:live|test)_)[A-Za-z0-9]{16,}$")
+
+
+# A name for a key the code presents to another service (`API_KEY`, `TMDB_APIKEY`), not
+# one it signs or decrypts with: no secret / private / signing word in it.
+_API_KEY_NAME = re.compile(r"(?:^|_)api_?key$", re.IGNORECASE)
+# Formats their vendors give only to secret keys: these stay errors whatever the name.
+_SECRET_FORMAT = re.compile(
+    r"^(?:sk-|sk_(?:live|test)_|rk_(?:live|test)_|phx_|AKIA|ASIA|gh[pousr]_|github_pat_"
+    r"|xox[abposr]-|SG\.|glpat-|hf_|key-)")
+
+
+def _client_key(name: str, value: str | None) -> bool:
+    """An API key by its name, in no secret key's format: the value may be the application
+    key an open-source client is registered with and ships to every install (TheTVDB, TMDB),
+    which the code cannot tell from a key billed to the project."""
+    return bool(_API_KEY_NAME.search(name)) and not _SECRET_FORMAT.match(value or "")
 
 
 def looks_like_secret_value(value: str | None) -> bool:
@@ -138,6 +158,12 @@ class HardcodedSecret(Rule):
     def _report(self, node: ast.AST, name: str, env: str | None = None) -> None:
         if _test_config_class(self.ctx.semantic.enclosing_class(node)):
             return
+        literal = constant_str(node) or ""
+        if _client_key(env or name.split(" ")[0], literal) and not (
+                env is None and _ENV_NAME.fullmatch(literal)):
+            # (A value that is a variable's name keeps its own fix, below.)
+            self._report_client_key(node, name)
+            return
         variable = env or re.sub(r"[^A-Za-z0-9]+", "_", name.split(" ")[0]).strip("_").upper()
         if not variable or variable == "THE":
             variable = "JWT_SECRET_KEY"
@@ -176,6 +202,22 @@ class HardcodedSecret(Rule):
                     f"image, or the git history) can sign tokens or sessions with it; read it "
                     f"from the environment or a secret store and rotate this one", fix=fix)
 
+
+    def _report_client_key(self, node: ast.AST, name: str) -> None:
+        """A key sent to another service: a note, and no environment read in its place (an
+        install without the variable would lose the service the key was shipped for)."""
+        self.report(node, as_note(
+            f"hardcoded API key for `{name}`",
+            "a key the code sends to another service, not one it signs with: an open-source "
+            "client's registered application key ships to every install by design; a key "
+            "billed to the project or opening private data must not be in the source"),
+            severity=NOTE,
+            fix=Fix("If this is the application key the project is registered with for a "
+                    "public API, nothing needs to change. If it is a key billed to you or "
+                    "opening private data, revoke it and read the key from the "
+                    "application's configuration, letting each install supply its own; "
+                    "replacing the literal with an unset environment variable would turn "
+                    "the service off for every install."))
 
     def _compared_against(self, node: ast.AST) -> tuple[str, int] | None:
         """The module-level name the literal is assigned to, and the first line comparing a

@@ -6,9 +6,13 @@ listing a password field that is not write-only; a pydantic model declared in th
 as a route's `response_model=` (or return annotation) with a password or hash field; a dict
 literal with a password key returned from a route handler.
 Not reported: `exclude = ["password"]`, `extra_kwargs={"password": {"write_only": True}}`,
-`write_only_fields`, request models, models from other files (not visible here), and a
+`write_only_fields`, request models, models from other files (not visible here), a
 serializer whose fields are only the credentials a client signs in with (`["username",
-"password"]`): a login form's input, not a representation of the user.
+"password"]`): a login form's input, not a representation of the user, and fields whose
+declared type says they hold no text (`learner_can_edit_password = BooleanField()` on the
+serializer or the model, `can_reset_password: bool` on a pydantic model). A serializer field
+taken from the model (or read by a SerializerMethodField from an attribute path of it) is
+decided in the project phase (br209_fields), where the model's field declaration is known.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import re
 from typing import Any
 
 from ..analysis.handlers import is_route_handler
+from ..analysis.orm.models import class_ref
 from ..analysis.values import constant_str, is_password_name
-from ..model import Fix
+from ..model import Finding, Fix
 from .base import Rule
+from .br209_fields import DEFERRED, DeferredField, not_text_field
 
 _USER_MODELS = frozenset({"django.contrib.auth.models.User",
                           "django.contrib.auth.models.AbstractUser",
@@ -82,11 +88,33 @@ class PasswordInResponse(Rule):
             names = [constant_str(e) for e in fields.elts]
             if names and all(n in _LOGIN_FIELDS or _sensitive(n) for n in names):
                 return  # credentials in, nothing about the user out: a login serializer
+            read_only = {constant_str(e) for e in getattr(values.get("read_only_fields"),
+                                                          "elts", [])}
+            declared = _declared_fields(cls)
+            model_ref = class_ref(self.ctx, model) if isinstance(
+                model, ast.Name | ast.Attribute) else None
             for element in fields.elts:
                 name = constant_str(element)
-                if _sensitive(name) and name not in write_only:
-                    self._report(element, f"serializer `{cls.name}` sends `{name}` to the "
-                                 f"client", f'extra_kwargs = {{"{name}": {{"write_only": True}}}}')
+                if not _sensitive(name) or name in write_only:
+                    continue
+                assert name is not None
+                call = declared.get(name)
+                path: tuple[str, ...] | None = (name,)
+                if call is not None:
+                    kind = _callee(call)
+                    if not_text_field(kind):
+                        continue  # `x_password = BooleanField()`: a flag, not a secret
+                    path = _method_path(cls, name, call) if kind == "SerializerMethodField" \
+                        else None
+                # A read-only field would vanish altogether with write_only.
+                suggestion = (f'leave "{name}" out of `fields`' if name in read_only
+                              else f'extra_kwargs = {{"{name}": {{"write_only": True}}}}')
+                finding = self._report(element, f"serializer `{cls.name}` sends `{name}` to "
+                                       f"the client", suggestion)
+                if path is not None and model_ref is not None:
+                    # The model's declaration (in any module) tells what the field holds.
+                    self.ctx.findings.remove(finding)
+                    self.ctx.emit_fact(DEFERRED, DeferredField(finding, model_ref, path))
 
     def _write_only(self, extra: ast.AST | None) -> set[str | None]:
         out: set[str | None] = set()
@@ -207,7 +235,7 @@ class PasswordInResponse(Rule):
     def _fields(self, cls: ast.ClassDef, depth: int = 0) -> list[str]:
         names = [s.target.id for s in cls.body
                  if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
-                 and not self._excluded(s)]
+                 and not self._excluded(s) and not _flag_annotation(s.annotation)]
         if depth < 3:
             for base in cls.bases:
                 if isinstance(base, ast.Name):
@@ -223,10 +251,69 @@ class PasswordInResponse(Rule):
             k.arg == "exclude" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in value.keywords)
 
-    def _report(self, node: ast.AST, message: str, suggestion: str) -> None:
-        self.report(node, message + ": even a hash lets an attacker guess passwords offline",
-                    fix=Fix("Never serialise password fields; make them write-only or leave "
-                            f"them out of response models: {suggestion}."))
+    def _report(self, node: ast.AST, message: str, suggestion: str) -> Finding:
+        return self.report(node, message + ": even a hash lets an attacker guess passwords "
+                           "offline", fix=Fix("Never serialise password fields; make them "
+                                              "write-only or leave them out of response "
+                                              f"models: {suggestion}."))
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _declared_fields(cls: ast.ClassDef) -> dict[str, ast.Call]:
+    """The fields the serializer class declares itself: name -> the field's constructor."""
+    out: dict[str, ast.Call] = {}
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    out[target.id] = stmt.value
+    return out
+
+
+def _method_path(cls: ast.ClassDef, name: str, call: ast.Call) -> tuple[str, ...] | None:
+    """The attribute path a SerializerMethodField's method returns of the object it is
+    given (`return instance.dataset.can_edit_password` -> ("dataset", "can_edit_password")),
+    when the method is exactly that one return; None otherwise."""
+    method = next((k.value.value for k in call.keywords if k.arg == "method_name"
+                   and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)),
+                  f"get_{name}")
+    func = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == method),
+                None)
+    if func is None or len(func.args.args) != 2 or len(func.body) != 1 or not isinstance(
+            func.body[0], ast.Return):
+        return None
+    param = func.args.args[1].arg
+    path: list[str] = []
+    node = func.body[0].value
+    while isinstance(node, ast.Attribute):
+        path.append(node.attr)
+        node = node.value
+    if not (isinstance(node, ast.Name) and node.id == param and path):
+        return None
+    return tuple(reversed(path))
+
+
+_FLAG_TYPES = frozenset({"bool", "int", "float", "datetime", "date"})
+
+
+def _flag_annotation(annotation: ast.expr) -> bool:
+    """`x: bool`, `x: Optional[bool]`, `x: bool | None`: a value that holds no text."""
+    node = annotation
+    if isinstance(node, ast.Subscript) and getattr(node.value, "id", getattr(
+            node.value, "attr", "")) == "Optional":
+        node = node.slice
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [n for n in (node.left, node.right)
+                 if not (isinstance(n, ast.Constant) and n.value is None)]
+        if len(sides) != 1:
+            return False
+        node = sides[0]
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return name in _FLAG_TYPES
 
 
 RULES = (PasswordInResponse,)

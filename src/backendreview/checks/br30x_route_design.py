@@ -43,6 +43,7 @@ from .br302_fixes import (
 from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes, protocol_path
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
+from .br502_middleware import health_middleware
 
 
 def _shown(route: Route) -> str:
@@ -772,6 +773,10 @@ class MissingHealthEndpoint(ProjectRule):
             if mount.prefix and any(_HEALTH_SEGMENT.fullmatch(s.lower())
                                     for s in segments(mount.prefix)):
                 return
+        # A library's health-check middleware wrapping the app (oslo.middleware's
+        # Healthcheck, OpenStack's standard `/healthcheck`) answers the probe itself.
+        if health_middleware(program_of(facts)) is not None:
+            return
         # Reported at the app that serves the most routes (the API a health check would
         # sit beside), with its own routes counted: a project may hold several apps.
         served: dict[str, int] = {}

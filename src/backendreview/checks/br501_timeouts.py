@@ -6,7 +6,8 @@ holds the worker (and the request that waits on it) until the process is killed.
 5-second default and aiohttp a 5-minute one, so only an `aiohttp.ClientTimeout()` with no
 limit at all is reported for them. An explicit `timeout=None` is a decision written in the
 code (an event stream that stays open, a payment whose outcome must be awaited), not a
-forgotten timeout: it is not reported. Tests and examples are not reported.
+forgotten timeout: it is not reported. Tests and examples are not reported, nor a module
+file shadowed by a package of the same name beside it (br501_shadowed: dead code).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..analysis.paths import is_test_path
 from ..analysis.rewrite import with_keyword
 from ..model import Edit, Fix, Span
 from .base import Rule
+from .br501_shadowed import DEFERRED
 from .confidence import NOTE, admin_reason, as_note, script_reason, startup_reason
 
 _REQUESTS_FUNCS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
@@ -82,9 +84,13 @@ class HttpWithoutTimeout(Rule):
     def _report(self, node: ast.Call, message: str, keyword: str = "timeout") -> None:
         reason = (script_reason(self.ctx.path) or admin_reason(self.ctx.path)
                   or startup_reason(self.ctx, node))
-        self.report(node, as_note(message, reason) if reason else message,
-                    severity=NOTE if reason else None,
-                    fix=_timeout_fix(self.ctx.source(node), self.ctx.span_of(node), keyword))
+        finding = self.report(node, as_note(message, reason) if reason else message,
+                              severity=NOTE if reason else None,
+                              fix=_timeout_fix(self.ctx.source(node), self.ctx.span_of(node),
+                                               keyword))
+        # Whether any import reaches this file is a project fact (br501_shadowed).
+        self.ctx.findings.remove(finding)
+        self.ctx.emit_fact(DEFERRED, finding)
 
 
 def _timeout_fix(call: str, span: Span, keyword: str) -> Fix:

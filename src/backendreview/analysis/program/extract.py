@@ -496,6 +496,10 @@ class _Extractor:
                 ref = self._ref(stmt.value.func)
                 if ref:
                     info.attr_types[stmt.targets[0].id] = ref
+                    target = _relation_target(stmt.value)
+                    target_ref = self._ref(target) if target is not None else None
+                    if target_ref:
+                        info.attr_targets[stmt.targets[0].id] = target_ref
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                     stmt.targets[0], ast.Name) and _CLASS_SLOT.search(stmt.targets[0].id):
                 # `form_class = LoginForm`: the class a library view instantiates itself.
@@ -1453,6 +1457,19 @@ _COUNTERS = frozenset({"incr", "incrby", "increment", "hincrby", "incr_version"}
 # Class attributes naming a class a library base instantiates (`form_class`,
 # `authentication_form`, `serializer_class`, `pagination_class`).
 _CLASS_SLOT = re.compile(r"(?:_class|_form)$")
+# ORM relation constructors whose first argument (or `to=`) is the related class.
+_RELATION_CALLS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey"})
+
+
+def _relation_target(call: ast.Call) -> ast.expr | None:
+    """The related class as written in `ForeignKey(Target, ...)` / `ForeignKey(to=Target)`."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name not in _RELATION_CALLS:
+        return None
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg == "to"), None)
 
 
 def _counter_bound(node: ast.Compare, counted: frozenset[str] = frozenset()) -> bool:

@@ -154,6 +154,10 @@ class ClassInfo:
     const_attrs: tuple[str, ...] = ()  # class attributes assigned a literal in the body
     # class attributes naming a class (`form_class = LoginForm`) -> its dotted reference
     class_refs: dict[str, str] = field(default_factory=dict)
+    # ORM relations naming their target class by reference (`dataset =
+    # models.ForeignKey(FacilityDataset, ...)`): attribute -> the target's dotted reference.
+    # Lazy string targets ("app.Model") are not recorded: the program cannot resolve them.
+    attr_targets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

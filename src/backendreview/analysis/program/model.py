@@ -86,15 +86,22 @@ class ProgramModel:
         self.functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
         self._at: dict[tuple[str, int], FunctionInfo] = {}
-        for module in sorted(modules, key=lambda m: (m.path, m.name)):
-            # Two files can give one dotted name (a script beside a package): the first
-            # path wins, the same way every run.
+        modules = list(modules)
+        for module in sorted(modules, key=lambda m: (not _is_package(m.path), m.path, m.name)):
+            # Two files can give one dotted name (a script beside a package): a package
+            # wins, as it does for Python's import system (`providers/__init__.py` over
+            # `providers.py` in one directory), then the first path, the same way every run.
             self.modules.setdefault(module.name, module)
             for cls in module.classes:
                 self.classes.setdefault(cls.qualname, cls)
             for fn in module.functions:
                 self.functions.setdefault(fn.qualname, fn)
                 self._at[(fn.path, fn.line)] = fn
+        # Module files no import can reach: `pkg/providers.py` beside the package
+        # `pkg/providers/`, which `import pkg.providers` loads instead.
+        self._shadowed = frozenset(
+            m.path for m in modules if not _is_package(m.path) and _shadows(
+                self.modules[m.name].path, m.path))
         self._module_suffix: dict[str, list[str]] = {}
         for name in self.modules:
             parts = name.split(".")
@@ -111,6 +118,11 @@ class ProgramModel:
     def function_at(self, path: str, line: int) -> FunctionInfo | None:
         """The function defined at `path:line` (a route handler's def line)."""
         return self._at.get((path, line))
+
+    def shadowed(self, path: str) -> bool:
+        """The module file at `path` is dead code: a package of the same name beside it is
+        what every import of its dotted name loads."""
+        return path in self._shadowed
 
     def module_of(self, name: str) -> ModuleInfo | None:
         module = self.modules.get(name)
@@ -248,6 +260,24 @@ class ProgramModel:
     def attribute_type(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
         for klass in self.mro(cls):
             ref = klass.attr_types.get(attr)
+            if ref is not None:
+                return self.class_of(ref)
+        return None
+
+    def attribute_ref(self, cls: ClassInfo, attr: str) -> str | None:
+        """The reference of what the class body assigns to `attr` (a field's class, an
+        annotation's), along the MRO; a library's class stays a dotted name."""
+        for klass in self.mro(cls):
+            ref = klass.attr_types.get(attr)
+            if ref is not None:
+                return ref
+        return None
+
+    def related_class(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
+        """The project class an ORM relation `attr` of `cls` points to (`ForeignKey(X)`),
+        along the MRO; None for lazy string targets and library classes."""
+        for klass in self.mro(cls):
+            ref = klass.attr_targets.get(attr)
             if ref is not None:
                 return self.class_of(ref)
         return None
@@ -560,3 +590,12 @@ def related(reached: Reached, verb: str) -> tuple[Related, ...]:
     out.append(Related(Span(line, 1, line, 2), f"{verb} {reached.effect.detail}",
                        reached.origin_path))
     return tuple(out)
+
+
+def _is_package(path: str) -> bool:
+    return PurePath(path).name == "__init__.py"
+
+
+def _shadows(package: str, module: str) -> bool:
+    """`package` is `<dir>/<name>/__init__.py` for the module file `<dir>/<name>.py`."""
+    return _is_package(package) and PurePath(package).parent == PurePath(module).with_suffix("")
