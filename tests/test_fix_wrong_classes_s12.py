@@ -54,3 +54,19 @@ def test_br402_a_failure_nothing_expects_is_still_logged() -> None:
     fix = _fixture("expected_failures.py", "BR402")[104].fix
     assert fix.suggestion == 'logger.exception("unexpected failed")'
     assert fix.edits == ()
+
+
+def test_br205_a_decode_unverified_on_purpose_gets_words_not_a_verifying_edit() -> None:
+    # feast oidc_token_parser.py:211 (`unverified = ...` to route), litellm handle_jwt.py:313
+    # (`get_unverified_claims`), langflow service.py:1484 (docstring: "intentionally not
+    # verified"): verifying there refuses the tokens the decode exists to read.
+    found = _fixture("deliberate.py", "BR205")
+    for line, evidence in ((7, "it binds `unverified`"),
+                           (16, "its function is `get_unverified_claims`"),
+                           (25, "the docstring of `user_id_of` says so")):
+        fix = found[line].fix
+        assert fix.suggestion is None and fix.edits == ()
+        assert fix.description.startswith(f"This decode is unverified on purpose ({evidence})")
+        assert "make sure no claim read from it decides access" in fix.description
+    # Near miss: nothing says the decode is unverified on purpose: verify it.
+    assert found[32].fix.description.startswith("Verify the signature with the issuer's key")
