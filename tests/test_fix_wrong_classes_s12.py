@@ -70,3 +70,41 @@ def test_br205_a_decode_unverified_on_purpose_gets_words_not_a_verifying_edit() 
         assert "make sure no claim read from it decides access" in fix.description
     # Near miss: nothing says the decode is unverified on purpose: verify it.
     assert found[32].fix.description.startswith("Verify the signature with the issuer's key")
+
+
+def test_br401_a_text_inside_a_local_shape_is_replaced_where_it_is_made() -> None:
+    # langflow voice_mode.py:811: `err_msg = {"error": f"...{e!s}"}` then send_json(err_msg):
+    # the edit replaced the use with a bare string; the client reads {"error": ...}.
+    found = _fixture("shapes_s12.py", "BR401")
+    fix = found[19].fix
+    assert fix.suggestion.splitlines()[-1] == 'err_msg = {"error": "Failed to load flow"}'
+    assert [e.span.start_line for e in fix.edits] == [20]
+    # Near miss: the local is the text itself (`message = str(e)`): its use is replaced.
+    assert found[31].fix.suggestion.endswith('send_text("Internal server error")')
+
+
+def test_br401_every_field_made_from_the_exception_is_replaced() -> None:
+    # skypilot controller.py:201: the edit replaced the traceback and left `exception_str`
+    # (format_exception(e)) in the answer.
+    found = _fixture("shapes_s12.py", "BR401")
+    suggestion = found[44].fix.suggestion
+    assert '"exception": "Internal server error"' in suggestion
+    assert "exception_str" not in suggestion and "format_exc" not in suggestion
+    # Near miss: a local not made from the exception (`where`) stays.
+    assert '"service": where' in found[61].fix.suggestion
+
+
+def test_br401_a_text_collected_per_item_keeps_the_batch_report() -> None:
+    # skypilot users/server.py:594 and :752: a generic 500 return (or the parse_errors
+    # client-error words) would drop the per-user report; a fixed message in the list is it.
+    found = _fixture("shapes_s12.py", "BR401")
+    for line, where in ((78, "line 80, in `failed.append`"),
+                        (93, "line 94, in `creation_errors.append`")):
+        fix = found[line].fix
+        assert fix.suggestion is None and fix.edits == ()
+        assert fix.description.startswith(f"The handler stores the exception's text ({where})")
+        assert "store a fixed message there instead of the exception's text" in fix.description
+    assert "logger.exception" not in found[78].fix.description  # it logs already
+    assert "logger.exception" in found[93].fix.description
+    # Near miss: the handler answers at once: the exact edit.
+    assert found[104].fix.edits

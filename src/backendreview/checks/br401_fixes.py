@@ -156,7 +156,10 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         origin = _text_origin(analysis)
         if origin is None:
             return fallback
-        if _target_name(origin[0]) != text.id:  # else the local is the text: replace its use
+        if _target_name(origin[0]) != text.id or origin[1] is not origin[0].value:
+            # (the local is the text itself, `msg = str(e)`: replace its use; it holds a
+            # shape with the text inside, `err = {"error": f"...{e}"}`: replace the text
+            # there, or the use would answer a bare string where the client reads the shape)
             statement, text = origin
     # A handler that already logs the failure needs no logger of ours (its own may be a
     # local one: a module-level logger added beside it would go unused).
@@ -176,6 +179,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         if rewritten is not None:
             break
         kept = None
+    if rewritten is None:
+        return fallback
+    rewritten = _without_other_texts(ctx, analysis, statement, text, rewritten)
     if rewritten is None:
         return fallback
     to_500 = False
@@ -204,6 +210,34 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     return Fix(description + _catch_all_note(ctx, statement, to_500) +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), edit_text)), safe=False)
+
+
+def _without_other_texts(ctx: FileContext, analysis: HandlerAnalysis, statement: ast.stmt,
+                         text: ast.AST, rewritten: str) -> str | None:
+    """`rewritten` with every other local of the handler made from the exception
+    (`exception_str = format_exception(e)`) that the statement also sends replaced by the
+    generic text: an edit that fixes one field of `{"exception": exception_str, "traceback":
+    format_exc()}` leaves the other carrying the same text. None when one cannot be."""
+    caught = analysis.handler.name
+    if not caught:
+        return rewritten
+    def text_of_exception(value: ast.AST) -> bool:
+        # its text (`str(e)`), or what a function makes of it (`format_exception(e)`); not a
+        # status or a flag computed from it (`400 if e.__class__ is X else 500`)
+        return bool(analysis.tainted(value)) or any(
+            isinstance(c, ast.Call) and any(isinstance(a, ast.Name) and a.id == caught
+                                            for a in c.args) for c in ast.walk(value))
+    made = {_target_name(n) for n in analysis.nodes if isinstance(n, ast.Assign)
+            and n.value is not None and text_of_exception(n.value)} - {""}
+    inside = {id(n) for n in ast.walk(text)}
+    others = sorted({n.id for n in ast.walk(statement) if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Load) and n.id in made and id(n) not in inside})
+    for name in others:
+        replaced = replace_in(rewritten, name, GENERIC_TEXT, statement=True)
+        if replaced is None:
+            return None
+        rewritten = replaced
+    return rewritten
 
 
 def _indentation(ctx: FileContext, statement: ast.stmt) -> str:
@@ -522,13 +556,25 @@ def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
             isinstance(n, ast.Return | ast.Raise) for n in analysis.nodes):
         return None
     stored = next((n for n in analysis.nodes if isinstance(n, ast.Assign | ast.AugAssign)
-                   and analysis.tainted(n.value)), None)
+                   and analysis.tainted(n.value)), None) or next((
+        # `failed.append({"user_id": uid, "error": str(e)})` in a loop: a per-item report
+        n for n in analysis.nodes if isinstance(n, ast.Call) and isinstance(
+            n.func, ast.Attribute) and n.func.attr in _COLLECTS and any(
+            analysis.tainted(a) for a in n.args)), None)
     if stored is None:
         return None
-    return Fix(f"The handler stores the exception's text (line {stored.lineno}) and goes on, "
-               f"and the answer is built after it: keep that flow, store a fixed message there "
-               f"instead of the exception's text, and log the exception with its traceback "
-               f"(logger.exception) in the handler.")
+    where = f"`{analysis.ctx.source(stored.func)}`" if isinstance(stored, ast.Call) else ""
+    log = ("" if analysis.logs else ", and log the exception with its traceback "
+           "(logger.exception) in the handler")
+    return Fix(f"The handler stores the exception's text (line {stored.lineno}"
+               f"{', in ' + where if where else ''}) and goes on, and the answer is built after "
+               f"it: keep that flow (a return here would drop the other items' results), store "
+               f"a fixed message there instead of the exception's text{log}.")
+
+
+# Calls that add to a collection the answer is built from.
+_COLLECTS = frozenset({"append", "extend", "add", "insert", "appendleft", "update"})
+
 
 
 # Calls that show a text to the user on the next page: Django's messages, Flask's flash().
