@@ -9,6 +9,8 @@ from backendreview.config import Config
 from backendreview.engine import finish, review_source
 from backendreview.metadata import load_rule_docs
 
+from .projects import project_findings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -108,3 +110,90 @@ def test_br401_a_text_collected_per_item_keeps_the_batch_report() -> None:
     assert "logger.exception" in found[93].fix.description
     # Near miss: the handler answers at once: the exact edit.
     assert found[104].fix.edits
+
+
+_UPLOADS_EXCEPTIONS = """
+    from flask import jsonify
+
+
+    class ApiError(Exception):
+        def __init__(self, message, code=500):
+            super().__init__(message)
+            self.message = message
+            self.code = code
+
+
+    class InvalidFileType(ApiError):
+        pass
+
+
+    class StorageFailure(ApiError):
+        pass
+
+
+    def handle_api_error(error):
+        return jsonify({"message": error.message}), error.code
+
+
+    def register(app):
+        app.register_error_handler(ApiError, handle_api_error)
+    """
+
+_UPLOADS_VIEWS = """
+    import pandas as pd
+    from flask import Flask, request
+
+    from api.exceptions import InvalidFileType, StorageFailure, register
+
+    app = Flask(__name__)
+    register(app)
+
+
+    @app.route("/sheets", methods=["POST"])
+    def upload_sheet():
+        try:
+            pd.read_excel(request.files["f"], nrows=1)
+        except Exception as e:
+            raise InvalidFileType(str(e), 415)
+        return {"ok": True}
+
+
+    @app.route("/sheets/parsed", methods=["POST"])
+    def parse_sheet():
+        try:
+            return pd.read_excel(request.files["f"]).to_dict()
+        except ImportError as e:
+            raise InvalidFileType(f"missing dependency: {e}", 415)
+        except Exception as e:
+            raise InvalidFileType(f"Failed to parse: {e}", 415)
+
+
+    @app.route("/sheets/stored", methods=["POST"])
+    def store_sheet():
+        try:
+            pd.read_excel(request.files["f"]).to_csv("/tmp/x.csv")
+        except Exception as e:
+            raise StorageFailure(str(e), 500)
+        return {"ok": True}
+    """
+
+
+def test_br401_an_input_error_raised_as_invalid_keeps_the_input_errors_text(
+        tmp_path, monkeypatch) -> None:
+    # skyvern block.py:14052/14071/14136/14532: the parse error of the user's own file is
+    # raised as InvalidFileType; an error id in its place hides what is wrong with the file.
+    # The words say to keep the text of the input's own errors and mask the rest.
+    files = {"api/__init__.py": "", "api/exceptions.py": _UPLOADS_EXCEPTIONS,
+             "api/views.py": _UPLOADS_VIEWS}
+    found = {f.span.start_line: f for f in project_findings(tmp_path, files, "BR401",
+                                                             monkeypatch)
+             if f.path == "api/views.py"}
+    for line in (16, 27):  # (27: the catch-all after `except ImportError`, no input error)
+        fix = found[line].fix
+        assert fix.suggestion is None and fix.edits == ()
+        assert fix.description.startswith("This answers a client error (`InvalidFileType`, an "
+                                          "error about the input)")
+        assert "answer those with their message, which says what is wrong with the input" \
+            in fix.description
+    # Near miss: an error type that is not about the input gets the generic answer.
+    assert "Internal server error" in found[35].fix.suggestion

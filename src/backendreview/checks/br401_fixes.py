@@ -41,6 +41,9 @@ _CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTP
 # A field that exists to describe what is wrong with the input (`parse_error=...`).
 _INPUT_ERROR_FIELD = re.compile(r"(parse|parsing|validation)_?(error|errors|message)$", re.I)
 _SIMPLE = (ast.Return, ast.Raise, ast.Expr, ast.Assign)
+# A project's exception named for bad input (`InvalidFileType`, `InvalidRequest`): raised to
+# answer the client that its input is wrong (skyvern's file blocks, a registered handler).
+_INPUT_ERROR_TYPE = re.compile(r"^Invalid[A-Z][A-Za-z]*$")
 
 
 def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
@@ -375,6 +378,8 @@ def _client_error(node: ast.AST) -> str | None:
                 sub.func.id if isinstance(sub.func, ast.Name) else ""
             if callee in _CLIENT_ERRORS:
                 return f"{callee}, a 400"
+            if _INPUT_ERROR_TYPE.match(callee):
+                return f"`{callee}`, an error about the input"
             for kw in sub.keywords:
                 if kw.arg and _INPUT_ERROR_FIELD.search(kw.arg):
                     return f"the `{kw.arg}` field"
@@ -478,8 +483,21 @@ def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> b
         broad = kind is None or (isinstance(kind, ast.Name | ast.Attribute) and (
             kind.id if isinstance(kind, ast.Name) else kind.attr) in _BROAD)
         return broad and any(_client_error(stmt) is not None
-                             for earlier in try_stmt.handlers[:index] for stmt in earlier.body)
+                             for earlier in try_stmt.handlers[:index]
+                             if not _environment_handler(earlier) for stmt in earlier.body)
     return False
+
+
+# Failures of the server's environment, not of the input: an `except ImportError` above the
+# catch-all (a missing parser dependency) leaves the input's own errors to the catch-all.
+_ENVIRONMENT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "OSError", "IOError",
+                                 "TimeoutError", "ConnectionError", "MemoryError",
+                                 "PermissionError"})
+
+
+def _environment_handler(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all(k is not None and _type_name(k) in _ENVIRONMENT_ERRORS for k in kinds)
 
 
 # `status_code=400` / `status=422` written in the answer: the status the edit can change.
@@ -540,11 +558,14 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
                    f"mean it by their type (the project's own errors keep their wording), and "
                    f"let anything else be logged with its traceback (logger.exception) and "
                    f"answered with a generic 500.")
+    # The input's own errors (a parse error of the uploaded file, a validation error of the
+    # template) say what the client must correct: their text is the answer, not the leak.
     return Fix(f"This answers a client error ({how}): a generic 'Internal server error' would "
                f"misdescribe it and hide what the client must correct. Catch the errors the "
-               f"input can cause (parsing, validation) in their own `except` and answer a "
-               f"message written for them, without the exception's text; log anything else "
-               f"with its traceback (logger.exception) and answer a generic 500.")
+               f"input can cause (the parser's or validator's own exception types) in their "
+               f"own `except` and answer those with their message, which says what is wrong "
+               f"with the input; log anything else with its traceback (logger.exception) and "
+               f"answer it with a generic 500, without its text.")
 
 
 def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
