@@ -197,3 +197,14 @@ def test_br401_an_input_error_raised_as_invalid_keeps_the_input_errors_text(
             in fix.description
     # Near miss: an error type that is not about the input gets the generic answer.
     assert "Internal server error" in found[35].fix.suggestion
+
+
+def test_br102_a_case_insensitive_lookup_batches_through_lower_not_iexact_in() -> None:
+    # ephios extra/auth.py:108: `name__iexact__in` is no Django lookup (FieldError).
+    found = _fixture("iexact_lookups.py", "BR102")
+    text = found[11].fix.description
+    assert "__iexact__in" not in text
+    assert ('Group.objects.annotate(name_lower=Lower("name")).filter(name_lower__in=[key.lower() '
+            'for key in groups_in_claims]) before the loop') in text
+    # Near miss: an exact lookup keeps `name__in`.
+    assert "Group.objects.filter(name__in=<keys>)" in found[20].fix.description
