@@ -208,3 +208,42 @@ def test_br102_a_case_insensitive_lookup_batches_through_lower_not_iexact_in() -
             'for key in groups_in_claims]) before the loop') in text
     # Near miss: an exact lookup keeps `name__in`.
     assert "Group.objects.filter(name__in=<keys>)" in found[20].fix.description
+
+
+_UPLOAD_SQL = """
+    def execute_statement(conn, query):
+        cursor = conn.cursor()
+        cursor.execute(query)
+        return cursor
+
+
+    def upload_entities(conn, request):
+        table_name = request.args["table"]
+        entity_df = request.args["{part}"]
+        query = f'CREATE TEMPORARY TABLE "{{table_name}}" AS ({{entity_df}})'
+        execute_statement(conn, query)
+    """
+
+
+def test_br101_a_part_spliced_as_a_whole_query_is_not_called_a_name(tmp_path,
+                                                                     monkeypatch) -> None:
+    # feast snowflake.py:1310: `AS ({entity_df})` splices a whole query; the fix called it a
+    # name to quote or allowlist, which no query can be.
+    (finding,) = project_findings(tmp_path, {"case.py": _UPLOAD_SQL.format(part="sql")},
+                                  "BR101", monkeypatch)
+    assert finding.span.start_line == 12
+    text = finding.fix.description
+    assert text.startswith("`entity_df` is spliced in as a whole query (in parentheses), which "
+                           "neither a placeholder nor identifier quoting can carry")
+    assert text.endswith("The other parts are names (a table, a column): quote each with the "
+                         "driver's identifier quoting or take it from an allowlist of known "
+                         "names.")
+
+
+def test_br101_names_alone_are_still_told_to_quote_them(tmp_path, monkeypatch) -> None:
+    # Near miss: the same text without the parenthesised query: names only.
+    code = _UPLOAD_SQL.format(part="sql").replace(" AS ({{entity_df}})", "").replace(
+        " AS ({entity_df})", "")
+    (finding,) = project_findings(tmp_path, {"case.py": code}, "BR101", monkeypatch)
+    assert finding.fix.description.startswith("The parts (`table_name`) are names (a table, "
+                                              "a column)")
