@@ -247,3 +247,10 @@ def test_br101_names_alone_are_still_told_to_quote_them(tmp_path, monkeypatch) -
     (finding,) = project_findings(tmp_path, {"case.py": code}, "BR101", monkeypatch)
     assert finding.fix.description.startswith("The parts (`table_name`) are names (a table, "
                                               "a column)")
+
+
+def test_br402_inside_an_outer_catch_all_the_fix_stays_logging() -> None:
+    # feast metrics.py:472 (labelled correct with logger.exception): narrowing the inner
+    # except would only hand the failure to the outer `except Exception`, just as silent.
+    fix = _fixture("expected_failures.py", "BR402")[177].fix
+    assert fix.suggestion == 'logger.exception("visits failed")'

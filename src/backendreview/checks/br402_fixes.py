@@ -132,11 +132,26 @@ def _conflict_on_success(ctx: FileContext, try_stmt: ast.Try, handler: ast.Excep
     return (lookup, body[-1]) if lookup is not None else None
 
 
+def _inside_broad_try(ctx: FileContext, try_stmt: ast.Try) -> bool:
+    """Whether an enclosing try of the same function catches everything around `try_stmt`
+    (feast's metrics.py:472): what a narrower except lets through lands in that handler,
+    not in the framework's, so narrowing would not make the failure visible."""
+    node: ast.AST | None = ctx.semantic.parent(try_stmt)
+    child: ast.AST = try_stmt
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef
+                                                  | ast.Lambda | ast.ClassDef):
+        if isinstance(node, ast.Try) and child in node.body and any(
+                h.type is None or _name(h.type) in _BROAD for h in node.handlers):
+            return True
+        child, node = node, ctx.semantic.parent(node)
+    return False
+
+
 def expected_failure_fix(ctx: FileContext, handler: ast.ExceptHandler) -> Fix | None:
     """The fix for a handler that drops an expected failure, or None when the try body shows
     none (then logging it is the fix)."""
     try_stmt = ctx.semantic.parent(handler)
-    if not isinstance(try_stmt, ast.Try):
+    if not isinstance(try_stmt, ast.Try) or _inside_broad_try(ctx, try_stmt):
         return None
     expected = _expected(ctx, try_stmt, handler)
     if expected:
