@@ -108,6 +108,7 @@ def test_br401_a_text_collected_per_item_keeps_the_batch_report() -> None:
         assert "store a fixed message there instead of the exception's text" in fix.description
     assert "logger.exception" not in found[78].fix.description  # it logs already
     assert "logger.exception" in found[93].fix.description
+    assert "(a return here would drop the other items' results)" in found[78].fix.description
     # Near miss: the handler answers at once: the exact edit.
     assert found[104].fix.edits
 
@@ -254,3 +255,11 @@ def test_br402_inside_an_outer_catch_all_the_fix_stays_logging() -> None:
     # except would only hand the failure to the outer `except Exception`, just as silent.
     fix = _fixture("expected_failures.py", "BR402")[177].fix
     assert fix.suggestion == 'logger.exception("visits failed")'
+
+
+def test_br401_a_text_stored_once_is_not_called_a_batch() -> None:
+    # arches auth.py:413 (no loop): the per-item words would misdescribe it.
+    fix = _fixture("shapes_s12.py", "BR401")[182].fix
+    assert fix.description.startswith("The handler stores the exception's text (line 183) and "
+                                      "goes on, and the answer is built after it: keep that "
+                                      "flow, store a fixed message there")

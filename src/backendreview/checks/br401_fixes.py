@@ -587,10 +587,22 @@ def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
     where = f"`{analysis.ctx.source(stored.func)}`" if isinstance(stored, ast.Call) else ""
     log = ("" if analysis.logs else ", and log the exception with its traceback "
            "(logger.exception) in the handler")
+    batch = (" (a return here would drop the other items' results)"
+             if _in_loop(analysis) else "")
     return Fix(f"The handler stores the exception's text (line {stored.lineno}"
                f"{', in ' + where if where else ''}) and goes on, and the answer is built after "
-               f"it: keep that flow (a return here would drop the other items' results), store "
-               f"a fixed message there instead of the exception's text{log}.")
+               f"it: keep that flow{batch}, store a fixed message there instead of the "
+               f"exception's text{log}.")
+
+
+def _in_loop(analysis: HandlerAnalysis) -> bool:
+    """Whether the except sits in a loop of its function (a per-item report)."""
+    node = analysis.ctx.semantic.parent(analysis.handler)
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.For | ast.AsyncFor | ast.While):
+            return True
+        node = analysis.ctx.semantic.parent(node)
+    return False
 
 
 # Calls that add to a collection the answer is built from.
