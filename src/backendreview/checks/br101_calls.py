@@ -49,7 +49,12 @@ from .br101_origins import (
     param_of,
     parameters_behind,
 )
-from .br101_positions import reaching_assignments, value_parameters, value_positions
+from .br101_positions import (
+    query_positions,
+    reaching_assignments,
+    value_parameters,
+    value_positions,
+)
 from .confidence import NOTE, as_note
 
 CANDIDATES = "br101_call_candidates"
@@ -93,6 +98,8 @@ class TextToHelper:
     value_params: tuple[str, ...] = ()
     # no part sits where a value goes: names (tables, columns) a placeholder cannot carry
     names_only: bool = False
+    # the parts spliced in as a whole query in parentheses (`AS ({entity_df})`), shown
+    queries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -374,7 +381,8 @@ class FlowRecorder:
             tuple(needs) if needs is not None else None,
             all(_fragment(value) for value, _ in parts), evidence_params, cypher,
             value_parameters(self.ctx, build, [v for v, _ in parts]),
-            not any(id(v) in value_positions(build) for v, _ in parts)))
+            not any(id(v) in value_positions(build) for v, _ in parts),
+            _query_parts(self.ctx, build, [v for v, _ in parts])))
         return True
 
     def returned(self, node: ast.Return) -> None:
@@ -519,6 +527,12 @@ def _text_to_helper(model, summaries, owner, item: TextToHelper, target, severit
                    fix=_text_to_helper_fix(item, param))
 
 
+def _query_parts(ctx, build, values: list[ast.expr]) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    positions = query_positions(build)
+    return tuple(dict.fromkeys(f"`{_short(ctx.source(v))}`" for v in values
+                               if id(v) in positions))
+
+
 def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     """Words, not code: the text is made or run elsewhere. A clause (`query.where`) is built
     where it is made, which this line does not show: the names in it (columns, attributes,
@@ -526,6 +540,18 @@ def _text_to_helper_fix(item: TextToHelper, param: str) -> Fix:
     already."""
     if item.cypher:
         return cypher_fix(item.values)
+    if item.names_only and not item.fragments and item.queries:
+        # `CREATE TABLE {t} AS ({entity_df})`: the part is a whole query, which no
+        # placeholder, quoting or allowlist of names can carry (feast's entity_df).
+        queries = ", ".join(item.queries)
+        rest = (" The other parts are names (a table, a column): quote each with the driver's "
+                "identifier quoting or take it from an allowlist of known names."
+                if item.values != queries else "")
+        return Fix(f"{queries} is spliced in as a whole query (in parentheses), which neither a "
+                   f"placeholder nor identifier quoting can carry: it must be SQL the "
+                   f"application itself writes or is configured with, never text a request "
+                   f"supplies; where it is built, keep every value in it a placeholder with "
+                   f"its value bound.{rest}")
     if item.names_only and not item.fragments:
         return Fix(f"The parts ({item.values}) are names (a table, a column), which a bound "
                    f"parameter cannot carry: quote each with the driver's identifier quoting "

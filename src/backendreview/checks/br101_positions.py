@@ -210,3 +210,31 @@ def _assigns(stmt: ast.stmt, name: str) -> bool:
 
 def _block_assigns(block: list[ast.stmt], name: str) -> bool:
     return any(_assigns(stmt, name) for stmt in block)
+
+
+# `AS ({q})`, `FROM ({q}) t`, `IN ({q})`: a part that is a whole query in parentheses.
+_BEFORE_QUERY = re.compile(r"(?:\bAS|\bFROM|\bJOIN|\bIN|\bEXISTS|\bUNION(?:\s+ALL)?)\s*\(\s*$",
+                           re.IGNORECASE)
+_AFTER_QUERY = re.compile(r"^\s*\)")
+
+
+def query_positions(build: StringBuild) -> set[int]:
+    """The ids of the build's runtime values spliced in as a whole query in parentheses
+    (`CREATE TABLE t AS ({entity_df})`): neither a placeholder nor identifier quoting can
+    carry one."""
+    out: set[int] = set()
+    text = ""
+    pieces = build.pieces
+    for i, piece in enumerate(pieces):
+        if piece.value is None:
+            text += piece.text or ""
+            continue
+        after = ""
+        for later in pieces[i + 1:]:
+            if later.value is not None:
+                break
+            after += later.text or ""
+        if _BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after):
+            out.add(id(piece.value))
+        text += "\x00"
+    return out

@@ -400,6 +400,16 @@ def django_batch_text(ctx: FileContext, call: ast.Call, names: list[str],
     if call.func.attr == "get" and field in ("pk", "id") and not fixed:
         return (f"{shown}.objects.in_bulk({keys}) before the loop, then look each row up in "
                 f"that dict")
+    if field.endswith("__iexact"):
+        # `name__iexact__in` is no lookup (iexact ends a lookup; FieldError): a
+        # case-insensitive batch compares lower-cased values through an annotation.
+        base = field.removesuffix("__iexact")
+        alias = base.replace("__", "_") + "_lower"
+        lowered = f"[key.lower() for key in {keys}]" if keys != "<keys>" else "<lower-cased keys>"
+        condition = ", ".join([*fixed, f"{alias}__in={lowered}"])
+        return (f"{shown}.objects.annotate({alias}=Lower(\"{base}\")).filter({condition}) "
+                f"before the loop (Lower from django.db.models.functions), then look each row "
+                f"up in a dict keyed by its lower-cased `{base}`")
     condition = ", ".join([*fixed, f"{field}__in={keys}"])
     if call.func.attr == "get":
         return (f"{shown}.objects.filter({condition}) before the loop, then look each row up "

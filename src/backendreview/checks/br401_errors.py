@@ -78,6 +78,7 @@ from .br401_streams import (
     websocket_parameter,
     websocket_send,
 )
+from .br402_fixes import expected_failure_fix
 
 if TYPE_CHECKING:
     from ..metadata import RuleDoc
@@ -1273,6 +1274,10 @@ class SwallowedException(Rule):
         where = analysis.function.name if analysis.function else "the route"
         message = (f"`{_handler_label(self.ctx, node)}` in route handler `{where}` neither logs "
                    f"nor re-raises: the failure disappears without a trace")
+        expected = None if hides else expected_failure_fix(self.ctx, node)
+        if expected is not None:
+            self.report(_except_line(node), message, fix=expected)
+            return
         logger, setup = _logger_setup(self.ctx)
         setup += "\n" if setup else ""
         fix = Fix("Log the exception with its traceback as the first line of the `except` "

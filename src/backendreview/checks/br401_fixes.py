@@ -41,6 +41,9 @@ _CLIENT_ERRORS = frozenset({"ValidationError", "ParseError", "BadRequest", "HTTP
 # A field that exists to describe what is wrong with the input (`parse_error=...`).
 _INPUT_ERROR_FIELD = re.compile(r"(parse|parsing|validation)_?(error|errors|message)$", re.I)
 _SIMPLE = (ast.Return, ast.Raise, ast.Expr, ast.Assign)
+# A project's exception named for bad input (`InvalidFileType`, `InvalidRequest`): raised to
+# answer the client that its input is wrong (skyvern's file blocks, a registered handler).
+_INPUT_ERROR_TYPE = re.compile(r"^Invalid[A-Z][A-Za-z]*$")
 
 
 def _text_node(analysis: HandlerAnalysis, expr: ast.AST) -> ast.AST | None:
@@ -156,7 +159,10 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         origin = _text_origin(analysis)
         if origin is None:
             return fallback
-        if _target_name(origin[0]) != text.id:  # else the local is the text: replace its use
+        if _target_name(origin[0]) != text.id or origin[1] is not origin[0].value:
+            # (the local is the text itself, `msg = str(e)`: replace its use; it holds a
+            # shape with the text inside, `err = {"error": f"...{e}"}`: replace the text
+            # there, or the use would answer a bare string where the client reads the shape)
             statement, text = origin
     # A handler that already logs the failure needs no logger of ours (its own may be a
     # local one: a module-level logger added beside it would go unused).
@@ -176,6 +182,9 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
         if rewritten is not None:
             break
         kept = None
+    if rewritten is None:
+        return fallback
+    rewritten = _without_other_texts(ctx, analysis, statement, text, rewritten)
     if rewritten is None:
         return fallback
     to_500 = False
@@ -204,6 +213,34 @@ def leak_fix(ctx: FileContext, analysis: HandlerAnalysis, leak: Leak, fallback: 
     return Fix(description + _catch_all_note(ctx, statement, to_500) +
                _other_sinks(ctx, analysis, statement), replacement,
                edits=(*setup, Edit(ctx.span_of(statement), edit_text)), safe=False)
+
+
+def _without_other_texts(ctx: FileContext, analysis: HandlerAnalysis, statement: ast.stmt,
+                         text: ast.AST, rewritten: str) -> str | None:
+    """`rewritten` with every other local of the handler made from the exception
+    (`exception_str = format_exception(e)`) that the statement also sends replaced by the
+    generic text: an edit that fixes one field of `{"exception": exception_str, "traceback":
+    format_exc()}` leaves the other carrying the same text. None when one cannot be."""
+    caught = analysis.handler.name
+    if not caught:
+        return rewritten
+    def text_of_exception(value: ast.AST) -> bool:
+        # its text (`str(e)`), or what a function makes of it (`format_exception(e)`); not a
+        # status or a flag computed from it (`400 if e.__class__ is X else 500`)
+        return bool(analysis.tainted(value)) or any(
+            isinstance(c, ast.Call) and any(isinstance(a, ast.Name) and a.id == caught
+                                            for a in c.args) for c in ast.walk(value))
+    made = {_target_name(n) for n in analysis.nodes if isinstance(n, ast.Assign)
+            and n.value is not None and text_of_exception(n.value)} - {""}
+    inside = {id(n) for n in ast.walk(text)}
+    others = sorted({n.id for n in ast.walk(statement) if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Load) and n.id in made and id(n) not in inside})
+    for name in others:
+        replaced = replace_in(rewritten, name, GENERIC_TEXT, statement=True)
+        if replaced is None:
+            return None
+        rewritten = replaced
+    return rewritten
 
 
 def _indentation(ctx: FileContext, statement: ast.stmt) -> str:
@@ -341,6 +378,8 @@ def _client_error(node: ast.AST) -> str | None:
                 sub.func.id if isinstance(sub.func, ast.Name) else ""
             if callee in _CLIENT_ERRORS:
                 return f"{callee}, a 400"
+            if _INPUT_ERROR_TYPE.match(callee):
+                return f"`{callee}`, an error about the input"
             for kw in sub.keywords:
                 if kw.arg and _INPUT_ERROR_FIELD.search(kw.arg):
                     return f"the `{kw.arg}` field"
@@ -444,8 +483,21 @@ def _catch_all_after_specific(try_stmt: ast.AST | None, statement: ast.AST) -> b
         broad = kind is None or (isinstance(kind, ast.Name | ast.Attribute) and (
             kind.id if isinstance(kind, ast.Name) else kind.attr) in _BROAD)
         return broad and any(_client_error(stmt) is not None
-                             for earlier in try_stmt.handlers[:index] for stmt in earlier.body)
+                             for earlier in try_stmt.handlers[:index]
+                             if not _environment_handler(earlier) for stmt in earlier.body)
     return False
+
+
+# Failures of the server's environment, not of the input: an `except ImportError` above the
+# catch-all (a missing parser dependency) leaves the input's own errors to the catch-all.
+_ENVIRONMENT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "OSError", "IOError",
+                                 "TimeoutError", "ConnectionError", "MemoryError",
+                                 "PermissionError"})
+
+
+def _environment_handler(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all(k is not None and _type_name(k) in _ENVIRONMENT_ERRORS for k in kinds)
 
 
 # `status_code=400` / `status=422` written in the answer: the status the edit can change.
@@ -506,11 +558,14 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
                    f"mean it by their type (the project's own errors keep their wording), and "
                    f"let anything else be logged with its traceback (logger.exception) and "
                    f"answered with a generic 500.")
+    # The input's own errors (a parse error of the uploaded file, a validation error of the
+    # template) say what the client must correct: their text is the answer, not the leak.
     return Fix(f"This answers a client error ({how}): a generic 'Internal server error' would "
                f"misdescribe it and hide what the client must correct. Catch the errors the "
-               f"input can cause (parsing, validation) in their own `except` and answer a "
-               f"message written for them, without the exception's text; log anything else "
-               f"with its traceback (logger.exception) and answer a generic 500.")
+               f"input can cause (the parser's or validator's own exception types) in their "
+               f"own `except` and answer those with their message, which says what is wrong "
+               f"with the input; log anything else with its traceback (logger.exception) and "
+               f"answer it with a generic 500, without its text.")
 
 
 def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
@@ -522,13 +577,37 @@ def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
             isinstance(n, ast.Return | ast.Raise) for n in analysis.nodes):
         return None
     stored = next((n for n in analysis.nodes if isinstance(n, ast.Assign | ast.AugAssign)
-                   and analysis.tainted(n.value)), None)
+                   and analysis.tainted(n.value)), None) or next((
+        # `failed.append({"user_id": uid, "error": str(e)})` in a loop: a per-item report
+        n for n in analysis.nodes if isinstance(n, ast.Call) and isinstance(
+            n.func, ast.Attribute) and n.func.attr in _COLLECTS and any(
+            analysis.tainted(a) for a in n.args)), None)
     if stored is None:
         return None
-    return Fix(f"The handler stores the exception's text (line {stored.lineno}) and goes on, "
-               f"and the answer is built after it: keep that flow, store a fixed message there "
-               f"instead of the exception's text, and log the exception with its traceback "
-               f"(logger.exception) in the handler.")
+    where = f"`{analysis.ctx.source(stored.func)}`" if isinstance(stored, ast.Call) else ""
+    log = ("" if analysis.logs else ", and log the exception with its traceback "
+           "(logger.exception) in the handler")
+    batch = (" (a return here would drop the other items' results)"
+             if _in_loop(analysis) else "")
+    return Fix(f"The handler stores the exception's text (line {stored.lineno}"
+               f"{', in ' + where if where else ''}) and goes on, and the answer is built after "
+               f"it: keep that flow{batch}, store a fixed message there instead of the "
+               f"exception's text{log}.")
+
+
+def _in_loop(analysis: HandlerAnalysis) -> bool:
+    """Whether the except sits in a loop of its function (a per-item report)."""
+    node = analysis.ctx.semantic.parent(analysis.handler)
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.For | ast.AsyncFor | ast.While):
+            return True
+        node = analysis.ctx.semantic.parent(node)
+    return False
+
+
+# Calls that add to a collection the answer is built from.
+_COLLECTS = frozenset({"append", "extend", "add", "insert", "appendleft", "update"})
+
 
 
 # Calls that show a text to the user on the next page: Django's messages, Flask's flash().

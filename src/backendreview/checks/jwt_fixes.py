@@ -158,8 +158,53 @@ def _names_itself(name: str, value: ast.AST | None) -> bool:
     return text is not None and bool(stem) and text.lower().replace("-", "_") == stem
 
 
+# What a function or a local says when the decode is unverified on purpose: it reads the
+# claims to route (pick the key, the issuer, the validation path) or of tokens it does not
+# trust (an expired one's subject), and says so.
+_UNVERIFIED_NAME = re.compile(r"unverified|insecure|peek|routing", re.IGNORECASE)
+# A function named for what it returns (`get_unverified_claims`, `decode_unverified`), not
+# one that merely has the word (a test's `jose_unverified`).
+_UNVERIFIED_FUNCTION = re.compile(
+    r"unverified_(?:claims|payload|header|token|jwt)|(?:decode|read|peek)_(?:unverified|"
+    r"insecure)|(?:^|_)peek(?:_|$)|routing", re.IGNORECASE)
+_UNVERIFIED_WORDS = re.compile(
+    r"unverified|without (?:signature )?verif|(?:signature|token) is (?:intentionally |"
+    r"deliberately )?not verified|not verif(?:y|ied) the signature|for (?:lightweight )?routing",
+    re.IGNORECASE)
+
+
+def _deliberately_unverified(ctx: FileContext, call: ast.Call) -> str | None:
+    """Where the code says this decode is unverified on purpose: the local it binds, the
+    function's name or its docstring."""
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(
+            parent.targets[0], ast.Name) and _UNVERIFIED_NAME.search(parent.targets[0].id):
+        return f"it binds `{parent.targets[0].id}`"
+    function = ctx.semantic.enclosing_function(call)
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    if _UNVERIFIED_FUNCTION.search(function.name):
+        return f"its function is `{function.name}`"
+    docstring = ast.get_docstring(function) or ""
+    if _UNVERIFIED_WORDS.search(docstring):
+        return f"the docstring of `{function.name}` says so"
+    return None
+
+
 def verify_fix(ctx: FileContext, call: ast.Call) -> Fix:
-    """Drop what turns verification off and pin the algorithm list the key implies."""
+    """Drop what turns verification off and pin the algorithm list the key implies; or, for
+    a decode the code says is unverified on purpose, words: verifying it there would refuse
+    the tokens it exists to read, and what matters is that none of its claims grants
+    anything."""
+    deliberate = _deliberately_unverified(ctx, call)
+    if deliberate is not None:
+        return Fix(f"This decode is unverified on purpose ({deliberate}): verifying it here "
+                   f"would refuse the tokens it exists to read (to pick the key, the issuer or "
+                   f"the validation path, or to read a token it does not trust). Keep it, and "
+                   f"make sure no claim read from it decides access: use it only to choose how "
+                   f"to verify, and trust a claim only after the token is verified on the path "
+                   f"it picks (a decode with the issuer's key and a pinned algorithm).",
+                   safe=False)
     func = ctx.source(call.func)
     key = call.args[1] if len(call.args) > 1 else keyword(call, "key")
     module_key = _module_key(ctx) if key is None else None
