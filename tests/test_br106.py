@@ -102,3 +102,16 @@ def upgrade():
     assert line.fix.description.endswith(
         'a new Alembic revision: `op.create_index("ix_lines_invoice_id", "lines", '
         '["invoice_id"])`')
+
+
+def test_fix_on_postgresql_says_concurrently(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    files = {"app/__init__.py": "", "app/mixins.py": MIXINS, "app/invoices.py": PLAIN_HEIR,
+             "app/settings.py": 'DATABASE_URL = "postgresql://db/app"\n',
+             "migrations/versions/0001_init.py": "from alembic import op\n"}
+    [finding] = project_findings(tmp_path, files, "BR106", monkeypatch)
+    assert finding.fix is not None
+    assert finding.fix.description.endswith(
+        "existing databases get it only from a new Alembic revision (on a large PostgreSQL "
+        "table with `postgresql_concurrently=True`, inside "
+        "`op.get_context().autocommit_block()`)")

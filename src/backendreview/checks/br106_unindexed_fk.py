@@ -125,6 +125,13 @@ class UnindexedForeignKey(Rule):
         args_cover: set[str] | None = None  # what its own `__table_args__` indexes
         opaque = False  # `__table_args__` built where we cannot read it
         for stmt in node.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == "__tablename__":
+                # `@declared_attr def __tablename__(cls): return "rbac_user_role"`
+                names = {r.value.value if isinstance(r.value, ast.Constant) else None
+                         for r in ast.walk(stmt) if isinstance(r, ast.Return)}
+                if len(names) == 1 and isinstance(next(iter(names)), str):
+                    table = next(iter(names))
+                continue
             if isinstance(stmt, ast.FunctionDef) and stmt.name == "__table_args__":
                 args_cover = self._returned_cover(stmt)  # declared_attr
                 opaque = args_cover is None
@@ -364,6 +371,7 @@ class UnindexedForeignKeyProject(ProjectRule):
             return  # InnoDB indexes every foreign key column itself
         self.indexed = {(t.split(".")[-1], c) for t, c in facts.get("br106_index", [])}
         self.alembic = bool(facts.get("br106_alembic"))
+        self.postgres = "postgresql" in dialects
         classes = {c[0]: _ClassFact(*c) for c in facts.get("br106_class", [])}
         associations = _Associations(facts)
         program = None
@@ -402,13 +410,16 @@ class UnindexedForeignKeyProject(ProjectRule):
     def _migration_note(self, table: str | None, column: str) -> str:
         """What the model's `index=True` does not do: create the index in a database that
         already has the table."""
+        # a large PostgreSQL table is locked against writes while a plain index builds
+        large = (" (on a large PostgreSQL table with `postgresql_concurrently=True`, inside "
+                 "`op.get_context().autocommit_block()`)") if self.postgres else ""
         if self.alembic and table:
             name = f"ix_{table.split('.')[-1]}_{column}"
             return (f"; existing databases get it only from a new Alembic revision: "
                     f"`op.create_index(\"{name}\", \"{table.split('.')[-1]}\", "
-                    f"[\"{column}\"])`")
+                    f"[\"{column}\"])`{large}")
         if self.alembic:
-            return "; existing databases get it only from a new Alembic revision"
+            return f"; existing databases get it only from a new Alembic revision{large}"
         return ("; a database that already has the table gets the index only from a "
                 "migration (`create_all()` skips existing tables)")
 
