@@ -45,6 +45,7 @@ from .br401_client_text import (
     runs_client_code,
     same_file_def,
 )
+from .br401_debug_gate import debug_fix_words, debug_note, gated_head, handler_debug_gate
 from .br401_fixes import (
     client_error_fix,
     connection_test_fix,
@@ -175,6 +176,9 @@ class HandlerAnalysis:
             is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
             or _is_view_wrapper(ctx, self.function)
             or _is_middleware_dispatch(ctx, self.function)))
+        # The debug test every use of the exception's text sits under (`if CONF.debug:`).
+        self.gate = handler_debug_gate(ctx, handler, _TRACEBACK_CALLS) if re.search(
+            r"(?i)debug|testing", ctx.source(self.function or handler)) else None
         self.leak = self._find_leak()
 
     # -- taint -------------------------------------------------------------------------------
@@ -1076,6 +1080,12 @@ class BroadExceptLeak(Rule):
         elif broad and (missing := _attribute_few_define(analysis, leak)):
             message, severity = f"{message} ({missing})", Severity.NOTE
         try_stmt = self.ctx.semantic.parent(node)
+        if analysis.gate is not None:
+            message = f"{message} ({debug_note(self.ctx, analysis.gate)})"
+            return self.report(_except_line(node), message, fix=Fix(debug_fix_words(
+                self.ctx, analysis.gate)), related=(Related(
+                    self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
+                severity=Severity.NOTE)
         fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
             own_messages_fix(self.ctx, try_stmt) or \
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
@@ -1178,11 +1188,14 @@ class BroadExceptLeak(Rule):
             _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
                          "return a generic message (with an error id the client can quote).",
                          final or _websocket_final(self.ctx, None, analysis.function))
-        finding = self.report(
-            at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
-            f"details to the client", fix=fix,
-            severity=Severity.NOTE if operator_facing(self.ctx, node, analysis.function)
-            else None)
+        head = f"`{_handler_label(self.ctx, node)}` sends exception details to the client"
+        severity = Severity.NOTE if operator_facing(self.ctx, node, analysis.function) \
+            else None
+        if analysis.gate is not None:
+            # Completed with the debug note by the project half (`completed`).
+            head, severity = gated_head(self.ctx, head, analysis.gate), Severity.NOTE
+            fix = Fix(debug_fix_words(self.ctx, analysis.gate))
+        finding = self.report(at or _except_line(node), head, fix=fix, severity=severity)
         self.ctx.findings.remove(finding)
         return finding
 
