@@ -34,6 +34,7 @@ from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
 from .br401_streams import WEBSOCKET, check_streams
+from .br401_unnamed import unnamed_notes
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -346,6 +347,8 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                                        related=(*item.finding.related, *wrapped[1]))])
         # Last: a helper that makes the exception's text, when no other reading reported it.
         self._add_new(check_text_helpers(facts))
+        # A function nothing in the project names runs in no request: notes.
+        self.findings = unnamed_notes(facts, self.findings)
 
     def _through_helpers(self, facts: dict[str, list[Any]], reported: set[tuple[str, int]]
                          ) -> None:

@@ -79,6 +79,7 @@ from .br401_streams import (
     websocket_parameter,
     websocket_send,
 )
+from .br401_unnamed import LoneFunctions, hold_direct
 
 if TYPE_CHECKING:
     from ..metadata import RuleDoc
@@ -949,6 +950,7 @@ class BroadExceptLeak(Rule):
         # response builder can be written with (None: any), the parameters a hand-on can
         # pass, and the names a registration or a stream is called by. A file where no
         # call can matter takes no call at all.
+        self._lone = LoneFunctions(ctx)
         self._responses = response_call_names(ctx.semantic)
         self._texts = text_parameters(ctx)
         if self._responses is not None and not self._texts and \
@@ -1067,7 +1069,9 @@ class BroadExceptLeak(Rule):
             # A specific exception's own text is often a deliberate message (KeyError ->
             # "missing field"); a stack trace never is.
             return
-        self._report_leak(node, analysis, leak, broad)
+        finding = self._report_leak(node, analysis, leak, broad)
+        if not analysis.in_route and self._lone.lone(analysis.function):
+            hold_direct(self.ctx, finding)  # the project half asks whether anything calls it
 
     def _report_leak(self, node: ast.ExceptHandler, analysis: HandlerAnalysis, leak: Leak,
                      broad: bool) -> Finding:
@@ -1196,6 +1200,8 @@ class BroadExceptLeak(Rule):
             head, severity = gated_head(self.ctx, head, analysis.gate), Severity.NOTE
             fix = Fix(debug_fix_words(self.ctx, analysis.gate))
         finding = self.report(at or _except_line(node), head, fix=fix, severity=severity)
+        if not analysis.in_route:
+            self._lone.lone(analysis.function)  # for the project half's reach question
         self.ctx.findings.remove(finding)
         return finding
 
