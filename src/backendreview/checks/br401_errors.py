@@ -177,10 +177,16 @@ class HandlerAnalysis:
             is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
             or _is_view_wrapper(ctx, self.function)
             or _is_middleware_dispatch(ctx, self.function)))
-        # The debug test every use of the exception's text sits under (`if CONF.debug:`).
-        self.gate = handler_debug_gate(ctx, handler, _TRACEBACK_CALLS) if re.search(
-            r"(?i)debug|testing", ctx.source(self.function or handler)) else None
+        self._gate: list[ast.expr | None] = []
         self.leak = self._find_leak()
+
+    @property
+    def gate(self) -> ast.expr | None:
+        """The debug flag every use of the exception's text sits under (`if CONF.debug:`),
+        asked only of a handler being reported."""
+        if not self._gate:
+            self._gate.append(handler_debug_gate(self.ctx, self.handler, _TRACEBACK_CALLS))
+        return self._gate[0]
 
     # -- taint -------------------------------------------------------------------------------
     def tainted(self, expr: ast.AST, depth: int = 0) -> str | None:

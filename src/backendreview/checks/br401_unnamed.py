@@ -21,8 +21,6 @@ module records (`ModuleInfo.imports`, no call site resolved) and gives the findi
 from __future__ import annotations
 
 import ast
-import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,13 +52,11 @@ class HeldDirect:
 
 
 class LoneFunctions:
-    """Per file: which module-level functions holding a finding are named only at their def
-    (the words of the file counted once, on the first question)."""
+    """Per file: which module-level functions holding a finding are named only at their def."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self._words: Counter[str] | None = None
-        self._emitted: set[int] = set()
+        self._asked: dict[int, bool] = {}  # def line -> the answer
 
     def lone(self, func: ast.AST | None) -> bool:
         """`func` is such a function; its fact is emitted once."""
@@ -69,13 +65,14 @@ class LoneFunctions:
                 or func.name.startswith("__") or not ctx.module \
                 or not isinstance(ctx.semantic.parent(func), ast.Module):
             return False
-        if func.lineno in self._emitted:
-            return True
-        if self._words is None:
-            self._words = Counter(re.findall(r"\w+", ctx.text))
-        if self._words[func.name] != 1:
+        known = self._asked.get(func.lineno)
+        if known is not None:
+            return known
+        # The name as a substring, once: the def's own (a longer name containing it, a
+        # comment or a string naming it counts as a mention, which only keeps the warning).
+        self._asked[func.lineno] = lone = ctx.text.count(func.name) == 1
+        if not lone:
             return False
-        self._emitted.add(func.lineno)
         ctx.emit_fact(LONE, LoneFunction(ctx.path, func.lineno, func.end_lineno or func.lineno,
                                          f"{ctx.module}.{func.name}", func.name))
         return True
