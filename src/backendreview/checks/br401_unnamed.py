@@ -14,8 +14,9 @@ hooks it finds by name (`validate_email`, `dispatch`), and a receiver the model 
 calls the rest.
 
 The file half records such functions (`LoneFunction`, only those holding a BR401 finding)
-and holds their direct findings (`HeldDirect`); the project half checks the imports every
-module records (`ModuleInfo.imports`, no call site resolved) and gives the findings back.
+and holds their direct findings (`HeldDirect`), and every file its imports inside functions
+(`LocalImports`); the project half checks those and the imports every module records
+(`ModuleInfo.imports`, no call site resolved) and gives the findings back.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..model import Finding, Severity
 
 LONE = "br401_lone_functions"
 HELD_DIRECT = "br401_held_direct"
+LOCAL_IMPORTS = "br401_local_imports"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,20 @@ class LoneFunction:
     last: int
     ref: str
     name: str
+
+
+@dataclass(frozen=True)
+class LocalImports:
+    """The names a file imports inside its functions (`from m import f` in a method): a
+    way in the program model's module-level imports do not show."""
+
+    names: frozenset[str]
+
+
+def record_local_imports(ctx: FileContext) -> None:
+    names = ctx.semantic.local_imports()
+    if names:
+        ctx.emit_fact(LOCAL_IMPORTS, LocalImports(names))
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,8 @@ def unnamed_notes(facts: dict[str, list[Any]], findings: list[Finding]) -> list[
     for module in model.modules.values():
         imported.update(module.imports.values())
         imported.update(module.star_imports)
+    for item in facts.get(LOCAL_IMPORTS, []):
+        imported.update(item.names)
     unnamed: dict[str, list[LoneFunction]] = {}
     for item in lone:
         module = item.ref.rsplit(".", 1)[0]
