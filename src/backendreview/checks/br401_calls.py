@@ -29,10 +29,12 @@ from ..astutil import nodes_within, walk
 from ..context import FileContext
 from ..model import Finding, Related, Span
 from .base import ProjectRule
+from .br401_debug_gate import debug_gate, note_of_head
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
 from .br401_raises import check_catch_all, check_raises, completed
 from .br401_streams import WEBSOCKET, check_streams
+from .br401_unnamed import unnamed_notes
 
 USES = "br401_param_uses"
 HAND_ONS = "br401_param_hand_ons"
@@ -172,20 +174,9 @@ def _opaque_call(ctx: FileContext, node: ast.AST) -> bool:
 
 
 def _debug_only(ctx: FileContext, node: ast.AST) -> bool:
-    """`node` runs only when a debug flag is on (`if config.DEBUG:`, `if app.debug:`): a
+    """`node` runs only when a debug setting is on (`if config.DEBUG:`, `if app.debug:`): a
     development aid the production deployment never answers with."""
-    child = node
-    for anc in ctx.semantic.ancestors(node):
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            return False
-        if isinstance(anc, ast.If) and child in anc.body and any(
-                (isinstance(n, ast.Name) and n.id.lower() == "debug")
-                or (isinstance(n, ast.Attribute) and n.attr.lower() == "debug")
-                or (isinstance(n, ast.Constant) and n.value == "DEBUG")
-                for n in ast.walk(anc.test)):
-            return True
-        child = anc
-    return False
+    return debug_gate(ctx, node) is not None
 
 
 def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
@@ -356,6 +347,8 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                                        related=(*item.finding.related, *wrapped[1]))])
         # Last: a helper that makes the exception's text, when no other reading reported it.
         self._add_new(check_text_helpers(facts))
+        # A function nothing in the project names runs in no request: notes.
+        self.findings = unnamed_notes(facts, self.findings)
 
     def _through_helpers(self, facts: dict[str, list[Any]], reported: set[tuple[str, int]]
                          ) -> None:
@@ -390,7 +383,9 @@ class BroadExceptLeakThroughCalls(ProjectRule):
                 message += f"; {wrapped[0]}"
                 related += wrapped[1]
             finding = completed(item.finding, message, related)
-            if item.what.startswith("`"):  # the exception itself: the helper makes the text
+            if item.what.startswith("`") and note_of_head(item.finding.message) is None:
+                # the exception itself: the helper makes the text (a debug-gated text keeps
+                # its words: the helper's other callers send their own messages)
                 finding = replace(finding, fix=helper_makes_text_fix(target.name, target.line))
             self.findings.append(finding)
             reported.add(where)

@@ -45,6 +45,7 @@ from .br401_client_text import (
     runs_client_code,
     same_file_def,
 )
+from .br401_debug_gate import debug_fix_words, debug_note, gated_head, handler_debug_gate
 from .br401_fixes import (
     client_error_fix,
     connection_test_fix,
@@ -78,6 +79,7 @@ from .br401_streams import (
     websocket_parameter,
     websocket_send,
 )
+from .br401_unnamed import LoneFunctions, hold_direct, record_local_imports
 from .br402_fixes import expected_failure_fix
 
 if TYPE_CHECKING:
@@ -176,7 +178,16 @@ class HandlerAnalysis:
             is_route_handler(ctx, self.function) or _is_wsgi_callable(self.function)
             or _is_view_wrapper(ctx, self.function)
             or _is_middleware_dispatch(ctx, self.function)))
+        self._gate: list[ast.expr | None] = []
         self.leak = self._find_leak()
+
+    @property
+    def gate(self) -> ast.expr | None:
+        """The debug flag every use of the exception's text sits under (`if CONF.debug:`),
+        asked only of a handler being reported."""
+        if not self._gate:
+            self._gate.append(handler_debug_gate(self.ctx, self.handler, _TRACEBACK_CALLS))
+        return self._gate[0]
 
     # -- taint -------------------------------------------------------------------------------
     def tainted(self, expr: ast.AST, depth: int = 0) -> str | None:
@@ -946,6 +957,8 @@ class BroadExceptLeak(Rule):
         # response builder can be written with (None: any), the parameters a hand-on can
         # pass, and the names a registration or a stream is called by. A file where no
         # call can matter takes no call at all.
+        self._lone = LoneFunctions(ctx)
+        record_local_imports(ctx)  # a way to a function the module-level imports miss
         self._responses = response_call_names(ctx.semantic)
         self._texts = text_parameters(ctx)
         if self._responses is not None and not self._texts and \
@@ -1064,7 +1077,9 @@ class BroadExceptLeak(Rule):
             # A specific exception's own text is often a deliberate message (KeyError ->
             # "missing field"); a stack trace never is.
             return
-        self._report_leak(node, analysis, leak, broad)
+        finding = self._report_leak(node, analysis, leak, broad)
+        if not analysis.in_route and self._lone.lone(analysis.function):
+            hold_direct(self.ctx, finding)  # the project half asks whether anything calls it
 
     def _report_leak(self, node: ast.ExceptHandler, analysis: HandlerAnalysis, leak: Leak,
                      broad: bool) -> Finding:
@@ -1077,6 +1092,12 @@ class BroadExceptLeak(Rule):
         elif broad and (missing := _attribute_few_define(analysis, leak)):
             message, severity = f"{message} ({missing})", Severity.NOTE
         try_stmt = self.ctx.semantic.parent(node)
+        if analysis.gate is not None:
+            message = f"{message} ({debug_note(self.ctx, analysis.gate)})"
+            return self.report(_except_line(node), message, fix=Fix(debug_fix_words(
+                self.ctx, analysis.gate)), related=(Related(
+                    self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
+                severity=Severity.NOTE)
         fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
             own_messages_fix(self.ctx, try_stmt) or \
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
@@ -1179,11 +1200,16 @@ class BroadExceptLeak(Rule):
             _logging_fix(self.ctx, analysis, "", "Log the exception with its traceback and "
                          "return a generic message (with an error id the client can quote).",
                          final or _websocket_final(self.ctx, None, analysis.function))
-        finding = self.report(
-            at or _except_line(node), f"`{_handler_label(self.ctx, node)}` sends exception "
-            f"details to the client", fix=fix,
-            severity=Severity.NOTE if operator_facing(self.ctx, node, analysis.function)
-            else None)
+        head = f"`{_handler_label(self.ctx, node)}` sends exception details to the client"
+        severity = Severity.NOTE if operator_facing(self.ctx, node, analysis.function) \
+            else None
+        if analysis.gate is not None:
+            # Completed with the debug note by the project half (`completed`).
+            head, severity = gated_head(self.ctx, head, analysis.gate), Severity.NOTE
+            fix = Fix(debug_fix_words(self.ctx, analysis.gate))
+        finding = self.report(at or _except_line(node), head, fix=fix, severity=severity)
+        if not analysis.in_route:
+            self._lone.lone(analysis.function)  # for the project half's reach question
         self.ctx.findings.remove(finding)
         return finding
 

@@ -26,6 +26,7 @@ from ..analysis.program import ProgramModel, definition_ref, program_of, short_n
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Related, Severity, Span
+from .br401_debug_gate import note_of_head
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
                  "operations it runs with the error text they return, on purpose; the broad "
@@ -35,7 +36,7 @@ OPERATOR_NOTE = ("note: the handler (or its view class) already answers the fail
 def completed(held: Finding, message: str, related: tuple[Related, ...]) -> Finding:
     """A held finding with its full message: a note says why it is one."""
     if held.severity is Severity.NOTE:
-        message = f"{message} ({OPERATOR_NOTE})"
+        message = f"{message} ({note_of_head(held.message) or OPERATOR_NOTE})"
     return replace(held, message=message, related=related)
 
 REGISTRATIONS = "br401_error_handlers"
@@ -86,6 +87,8 @@ class CatchAllHandler:
     path: str
     line: int
     param: str
+    answers: str = "any exception no other handler answers"  # for the message's end
+    registration: int = 0  # the line registering it, when not at the def
 
 
 @dataclass(frozen=True)
@@ -113,31 +116,94 @@ def _method_name(call: ast.AST) -> str:
     return ""
 
 
+# Database errors: their text quotes the failed SQL statement with its parameters
+# (SQLAlchemy's `[SQL: INSERT INTO users ...] [parameters: (...)]`) or the server's own
+# message (`Key (email)=(a@b.c) already exists`, table and constraint names). A handler
+# registered for one answers every such failure of every request.
+_DATABASE_ERRORS = frozenset({
+    *(f"sqlalchemy.exc.{name}" for name in (
+        "SQLAlchemyError", "DBAPIError", "StatementError", "IntegrityError",
+        "OperationalError", "ProgrammingError", "DataError", "DatabaseError", "InternalError",
+        "NotSupportedError", "InterfaceError")),
+    *(f"{module}.{name}" for module in ("django.db", "django.db.utils", "psycopg2", "psycopg",
+                                        "sqlite3", "pymysql", "pymysql.err", "MySQLdb")
+      for name in ("Error", "DatabaseError", "IntegrityError", "OperationalError",
+                   "ProgrammingError", "DataError", "InternalError")),
+    "asyncpg.PostgresError", "asyncpg.exceptions.PostgresError",
+    "pymongo.errors.PyMongoError", "pymongo.errors.OperationFailure",
+    "pymongo.errors.DuplicateKeyError", "pymongo.errors.WriteError",
+})
+_DATABASE_ERROR_MODULES = ("psycopg2.errors.", "psycopg.errors.", "asyncpg.exceptions.")
+
+
+def _answered(ctx: FileContext, exception: ast.AST) -> str | None:
+    """What a handler registered for `exception` answers, in words, when that is failures
+    nobody planned for: every exception, or every database error of a class."""
+    qualified = ctx.qualified_name(exception) or ""
+    if qualified in _BROAD_CLASSES:
+        return f"every `{ctx.source(exception)}`"
+    if qualified in _DATABASE_ERRORS or qualified.startswith(_DATABASE_ERROR_MODULES):
+        return (f"`{ctx.source(exception)}` (a database error, whose text quotes the failed "
+                f"statement, its parameters or the database's own message)")
+    return None
+
+
+def _handler_def(ctx: FileContext, handler: ast.AST | None, depth: int = 0
+                 ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The def a registered handler names, in this file: a function of the module or of
+    the function registering it (an application factory), also through
+    `functools.partial(handler, code=409)` — not when the partial binds a text (`detail=
+    "Agent not found"`: that answer is written) or a positional argument."""
+    if isinstance(handler, ast.FunctionDef | ast.AsyncFunctionDef):
+        return handler
+    if not isinstance(handler, ast.Name) or depth > 3:
+        return None
+    bindings = ctx.semantic.lookup(handler.id, handler)[1]
+    if len(bindings) != 1:
+        return None
+    binding = bindings[0]
+    if binding.kind == "def":
+        node = binding.node
+        return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+    value = binding.value
+    if binding.kind != "assign" or not isinstance(value, ast.Call) or \
+            ctx.qualified_name(value.func) != "functools.partial" or len(value.args) != 1:
+        return None
+    if any(isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+           for k in value.keywords):
+        return None
+    return _handler_def(ctx, value.args[0], depth + 1)
+
+
 def _catch_all(ctx: FileContext, exception: ast.AST, handler: ast.AST | None, index: int,
-               hold: Hold) -> None:
-    """A handler registered for `Exception` itself, defined at this module's top level."""
-    if ctx.qualified_name(exception) not in _BROAD_CLASSES:
+               hold: Hold, registration: int = 0) -> None:
+    """A handler registered for `Exception` itself (or for a database error), defined in
+    this file (at its top level or in the function registering it) or imported."""
+    answers = _answered(ctx, exception)
+    if answers is None:
         return
     given = handler
-    if isinstance(handler, ast.Name):
-        bindings = ctx.semantic.module_scope.bindings.get(handler.id, [])
-        handler = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "def" else None
-    if not isinstance(handler, ast.FunctionDef | ast.AsyncFunctionDef):
+    handler = _handler_def(ctx, handler)
+    if handler is None:
         ref = _project_ref(ctx, given) if given is not None else None
         if ref is not None and not ref.startswith(f"{ctx.module}."):
             # Defined in another module: the project half finds its def and its uses.
             finding = hold(given, f"`{ref.rsplit('.', 1)[-1]}`, the error handler registered "
-                                  f"for every `{ctx.source(exception)}`, sends exception "
-                                  f"details to the client")
+                                  f"for {answers}, sends exception details to the client")
             ctx.emit_fact(CATCH_ALL, CatchAllImported(finding, ref, index))
         return
     params = [a.arg for a in [*handler.args.posonlyargs, *handler.args.args]
               if a.arg not in ("self", "cls")]
     if index >= len(params):
         return
-    finding = hold(handler, f"`{handler.name}`, the error handler registered for every "
-                            f"`{ctx.source(exception)}`, sends exception details to the client")
-    ctx.emit_fact(CATCH_ALL, CatchAllHandler(finding, ctx.path, handler.lineno, params[index]))
+    finding = hold(handler, f"`{handler.name}`, the error handler registered for {answers}, "
+                            f"sends exception details to the client")
+    every = answers.startswith("every")
+    ctx.emit_fact(CATCH_ALL, CatchAllHandler(
+        finding, ctx.path, handler.lineno, params[index],
+        "any exception no other handler answers" if every
+        else f"every `{ctx.source(exception)}` a request raises",
+        registration if registration != handler.lineno else 0))
 
 
 def record_decorated_handler(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -170,7 +236,7 @@ def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> No
     index = _REGISTER_CALLS.get(_method_name(call))
     if index is None or len(call.args) < 2:
         return
-    _catch_all(ctx, call.args[0], call.args[1], index, hold)
+    _catch_all(ctx, call.args[0], call.args[1], index, hold, call.lineno)
     exception, handler = _project_ref(ctx, call.args[0]), _project_ref(ctx, call.args[1])
     if exception is not None and handler is not None:
         ctx.emit_fact(REGISTRATIONS, ErrorHandlerRegistration(exception, handler, index,
@@ -300,6 +366,9 @@ def check_catch_all(facts: dict[str, list[Any]],
         finding = item.finding
         related = (Related(Span(use.use_line, 1, use.use_line, 2),
                            "the exception reaches the response here", item.path),)
+        if item.registration:
+            related = (Related(Span(item.registration, 1, item.registration, 2),
+                               "registered here", item.path), *related)
         if registered_at is not None:
             # Reported at the handler's def, where the fix goes; the registration is a step.
             span = Span(item.line, 1, item.line, 1 + len(use.snippet.split("(")[0]))
@@ -307,7 +376,7 @@ def check_catch_all(facts: dict[str, list[Any]],
             related = (Related(registered_at.span, "registered here for every exception",
                                registered_at.path), *related)
         message = (f"{finding.message}: `{item.param}` reaches {use.detail} on line "
-                   f"{use.use_line}, for any exception no other handler answers")
+                   f"{use.use_line}, for {item.answers}")
         out.append(replace(finding, message=message, related=related))
         reported.add((item.path, item.line))
     return out

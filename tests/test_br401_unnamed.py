@@ -1,0 +1,111 @@
+"""BR401 in a function nothing in the reviewed code can call: a module-level function,
+undecorated, no route handler, named only at its def in its file and imported by no module
+(nor its module, nor the package holding that) is reported as a note saying so; any way in
+keeps the warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.model import Severity
+
+from .projects import one_file_findings, project_findings
+
+_AUTH = '''
+from fastapi import Depends, HTTPException
+from fastapi.security import HTTPBearer
+
+security = HTTPBearer()
+
+
+def get_current_user(auth=Depends(security)):
+    try:
+        return lookup(auth.credentials)
+    except Exception as e:
+        raise HTTPException(status_code=403, detail=f"Authentication error: {e}")
+
+
+def lookup(token):
+    return token
+'''
+
+_MAIN = '''
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/items")
+def items():
+    return []
+'''
+
+
+def _severities(tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+                ) -> list[tuple[str, int, Severity]]:
+    found = project_findings(tmp_path, files, "BR401", monkeypatch)
+    return [(f.path, f.span.start_line, f.severity) for f in found]
+
+
+def test_a_function_nothing_names_is_a_note(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/auth.py": _AUTH,
+                                        "app/main.py": _MAIN}, "BR401", monkeypatch)
+    assert [(f.path, f.span.start_line, f.severity) for f in found] == [
+        ("app/auth.py", 11, Severity.NOTE)]
+    assert found[0].message == (
+        "`except Exception as e` sends exception details to the client: {e} in an f-string "
+        "reaches HTTPException(...) on line 12 (note: nothing in the reviewed code calls, "
+        "imports or names `get_current_user`, so no route runs it; it is sent only if "
+        "something outside the code calls it, such as a setting naming it by string)")
+
+
+@pytest.mark.parametrize("main", [
+    # imported by name, used as a dependency (a reference, no call)
+    _MAIN.replace("from fastapi import FastAPI",
+                  "from fastapi import Depends, FastAPI\n\nfrom .auth import get_current_user")
+    .replace("def items():", "def items(user=Depends(get_current_user)):"),
+    # the module imported whole
+    _MAIN.replace("from fastapi import FastAPI", "from fastapi import FastAPI\n\nfrom . import auth"),
+    # the package holding it
+    _MAIN.replace("from fastapi import FastAPI", "from fastapi import FastAPI\n\nimport app as package"),
+    # imported inside a function (litellm's slack alerting imports its helper so)
+    _MAIN.replace("    return []", "    from .auth import get_current_user\n\n    return [get_current_user]"),
+    # `import *`
+    _MAIN.replace("from fastapi import FastAPI", "from fastapi import FastAPI\n\nfrom .auth import *"),
+])
+def test_a_way_in_keeps_the_warning(tmp_path: Path, main: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _severities(tmp_path, {"app/__init__.py": "", "app/auth.py": _AUTH,
+                                  "app/main.py": main}, monkeypatch) == [
+        ("app/auth.py", 11, Severity.WARNING)]
+
+
+@pytest.mark.parametrize("auth", [
+    # named again in its own file (a dependency of a route there)
+    _AUTH + "\n\nCURRENT = Depends(get_current_user)\n",
+    # decorated: a registration may call it
+    _AUTH.replace("def get_current_user", "@cache\ndef get_current_user")
+    .replace("security = HTTPBearer()", "security = HTTPBearer()\ncache = lambda f: f"),
+    # a method: a framework or an untyped receiver may call it by name
+    _AUTH.replace("def get_current_user(auth=Depends(security)):",
+                  "class Auth:\n    def get_current_user(self, auth=Depends(security)):")
+    .replace("\n    try:\n        return lookup(auth.credentials)\n    except Exception as e:\n"
+             "        raise HTTPException(",
+             "\n        try:\n            return lookup(auth.credentials)\n"
+             "        except Exception as e:\n            raise HTTPException("),
+])
+def test_a_function_that_may_be_called_keeps_the_warning(tmp_path: Path, auth: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _severities(tmp_path, {"app/__init__.py": "", "app/auth.py": auth,
+                                   "app/main.py": _MAIN}, monkeypatch)
+    assert len(found) == 1 and found[0][0] == "app/auth.py"
+    assert found[0][2] is Severity.WARNING
+
+
+def test_one_file_reviewed_alone_keeps_the_warning() -> None:
+    """An editor's buffer: the modules that may import it are not seen."""
+    assert [(line, severity) for line, severity, _ in one_file_findings(_AUTH, ("BR401",))] \
+        == [(11, "warning")]
