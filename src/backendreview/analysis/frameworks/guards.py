@@ -312,6 +312,9 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
     names = [n for n in decorator_names(ctx, func) if not n.endswith(".before_request")]
     shown = [f"{n.rsplit('.', 1)[-1]} (before_request hook)" for n in names
              if classify(n) == "auth"]
+    # An auth decorator on the hook refuses the caller before the body runs: the body's
+    # leading `if request.path == p: return None` lets nothing past it then.
+    by_decorator = bool(shown)
     if not shown:
         for node in ast.walk(func):
             if isinstance(node, ast.Call):
@@ -321,7 +324,7 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
                     break
     if not shown and IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
         shown.append(f"{func.name}() refuses anonymous callers (before_request hook)")
-    exempt = _hook_passes(func) if shown else ()
+    exempt = _hook_passes(func) if shown and not by_decorator else ()
     out: list[HookFact] = []
     for owner in owners:
         name = object_name(ctx, owner)

@@ -1,0 +1,100 @@
+"""A before_request hook's leading `if request.path ...: return None` lets those paths
+through (HookFact.exempt) — only when the hook's own body is its check, and only for the
+routes under that hook."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backendreview.cli import main
+
+from .projects import project_findings
+
+
+def _auth(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, list[str]]:
+    """"METHOD path" -> the auth column of `backendreview routes root`."""
+    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return {f"{','.join(r['methods'])} {r['path']}": r["auth"] for r in json.loads(out.out)}
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+DECORATED_HOOK = """\
+    from flask import Flask, abort, jsonify, request
+    from flask_login import current_user, login_required
+
+    app = Flask(__name__)
+
+
+    @app.before_request
+    @login_required
+    def gate():
+        # login_required refuses anonymous callers before this body runs.
+        if request.path.startswith("/public"):
+            return None
+        return None
+
+
+    @app.post("/public/upload")
+    def upload():
+        return jsonify(ok=True)
+    """
+
+BODY_HOOK = """\
+    from flask import Flask, abort, jsonify, request
+    from flask_login import current_user
+
+    app = Flask(__name__)
+
+
+    @app.before_request
+    def gate():
+        if request.path.startswith("/public"):
+            return None
+        if not current_user.is_authenticated:
+            abort(401)
+
+
+    @app.post("/public/upload")
+    def upload():
+        return jsonify(ok=True)
+
+
+    @app.post("/private/upload")
+    def private_upload():
+        return jsonify(ok=True)
+    """
+
+
+def test_a_hook_guarded_by_its_decorator_exempts_nothing(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    auth = _auth(capsys, _write(tmp_path, {"app.py": DECORATED_HOOK}))
+    assert auth["POST /public/upload"] == ["login_required (before_request hook)"]
+
+
+def test_a_hook_whose_body_checks_lets_its_leading_paths_through(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near miss: the same `if` in a hook whose check is its own body passes /public...
+    auth = _auth(capsys, _write(tmp_path, {"app.py": BODY_HOOK}))
+    assert auth["POST /public/upload"] == []
+    # ... and nothing else.
+    assert auth["POST /private/upload"] == [
+        "gate() refuses anonymous callers (before_request hook)"]
+
+
+def test_decorated_hook_gives_no_unauthenticated_write(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert project_findings(tmp_path, {"app.py": DECORATED_HOOK}, "BR207", monkeypatch) == []
+    # Near miss: the body hook really lets POST /public/upload through.
+    other = tmp_path / "other"
+    other.mkdir()
+    found = project_findings(other, {"app.py": BODY_HOOK}, "BR207", monkeypatch)
+    assert [(f.rule_id, f.span.start_line) for f in found] == [("BR207", 15)]
+    assert "POST /public/upload" in found[0].message
