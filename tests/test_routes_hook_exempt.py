@@ -16,8 +16,11 @@ from .projects import project_findings
 
 
 def _auth(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, list[str]]:
-    """"METHOD path" -> the auth column of `backendreview routes root`."""
-    code = main(["routes", str(root), "--format", "json", "--jobs", "1"])
+    """"METHOD path" -> the auth column of `backendreview routes .` run in `root` (its
+    modules import each other by their names there)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
     out = capsys.readouterr()
     assert code == 0, out.err
     return {f"{','.join(r['methods'])} {r['path']}": r["auth"] for r in json.loads(out.out)}
@@ -98,3 +101,86 @@ def test_decorated_hook_gives_no_unauthenticated_write(tmp_path, monkeypatch) ->
     found = project_findings(other, {"app.py": BODY_HOOK}, "BR207", monkeypatch)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BR207", 15)]
     assert "POST /public/upload" in found[0].message
+
+
+ADMIN = """\
+    from flask import Blueprint, abort, jsonify, request
+    from flask_login import current_user
+
+    admin_bp = Blueprint("admin", __name__)
+
+
+    @admin_bp.before_request
+    def require_login():
+        # The admin area lets its status page through.
+        if request.path == "/admin/stats":
+            return None
+        if not current_user.is_authenticated:
+            abort(401)
+
+
+    @admin_bp.get("/stats")
+    def stats():
+        return jsonify(up=True)
+
+
+    @admin_bp.post("/users")
+    def add_user():
+        return jsonify(ok=True)
+    """
+
+REPORTS = """\
+    from flask import Blueprint, abort, jsonify
+    from flask_login import current_user
+
+    reports_bp = Blueprint("reports", __name__)
+
+
+    @reports_bp.before_request
+    def require_login():
+        # Same hook name, another blueprint: nothing passes here.
+        if not current_user.is_authenticated:
+            abort(401)
+
+
+    @reports_bp.post("/admin/stats")
+    def rebuild_stats():
+        return jsonify(ok=True)
+    """
+
+TWO_BLUEPRINTS = """\
+    from flask import Flask
+
+    from admin import admin_bp
+    from reports import reports_bp
+
+    app = Flask(__name__)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reports_bp)
+    """
+
+
+def test_a_hooks_exemption_stays_with_its_own_blueprint(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = _write(tmp_path, {"app.py": TWO_BLUEPRINTS, "admin.py": ADMIN,
+                             "reports.py": REPORTS})
+    auth = _auth(capsys, root)
+    shown = ["require_login() refuses anonymous callers (before_request hook)"]
+    # The reports blueprint's same-named hook lets nothing through.
+    assert auth["POST /admin/stats"] == shown
+    assert auth["POST /admin/users"] == shown
+    # A route keeps the label only, not which hook showed it: where two hooks show the
+    # same label, it is dropped only at a path both let through (here: none).
+    assert auth["GET /admin/stats"] == shown
+
+
+def test_a_hooks_exemption_applies_where_its_label_is_its_own(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near miss: the reports hook named otherwise; the admin hook passes its GET /admin/stats.
+    reports = REPORTS.replace("def require_login", "def require_session")
+    root = _write(tmp_path, {"app.py": TWO_BLUEPRINTS, "admin.py": ADMIN,
+                             "reports.py": reports})
+    auth = _auth(capsys, root)
+    assert auth["GET /admin/stats"] == []
+    assert auth["POST /admin/users"] == [
+        "require_login() refuses anonymous callers (before_request hook)"]
+    assert auth["POST /admin/stats"] == [
+        "require_session() refuses anonymous callers (before_request hook)"]
