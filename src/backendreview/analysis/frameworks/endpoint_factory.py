@@ -293,8 +293,26 @@ def _made_route(ctx: FileContext, made: _Maker, use: ast.Call, handler: HandlerI
         methods = made.route.methods
     return replace(made.route, path=path if path is not None else UNKNOWN_PREFIX,
                    methods=tuple(m.upper() for m in methods), file=ctx.path, span=span,
-                   handler=handler, decorator=(ctx.span_of(use), ctx.source(use)),
+                   handler=_inside(handler, made.route.handler),
+                   decorator=(ctx.span_of(use), ctx.source(use)),
                    path_written=written, path_source="")
+
+
+def _inside(handler: HandlerInfo, wrapper: HandlerInfo | None) -> HandlerInfo:
+    """The decorated function runs inside the factory's wrapper, the function the route
+    really registers: what guards the wrapper (its auth and limiter decorators, a credential
+    check in its body, project decorators left for the project phase) guards each use's
+    route too."""
+    if wrapper is None:
+        return handler
+
+    def joined(own: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+        return own + tuple(m for m in more if m not in own)
+
+    return replace(handler, auth=joined(handler.auth, wrapper.auth),
+                   limits=joined(handler.limits, wrapper.limits),
+                   decorators=joined(handler.decorators, wrapper.decorators),
+                   guards=joined(handler.guards, wrapper.guards))
 
 
 def _local_factory(ctx: FileContext, expr: ast.expr) -> _Factory | None:
@@ -312,7 +330,7 @@ def _route(ctx: FileContext, made: _Factory, name: str, handler: HandlerInfo, us
     path = _fill(made.path, name) if made.path is not None else UNKNOWN_PREFIX
     methods = tuple(_fill(m, name).upper() for m in made.methods) if made.methods else ()
     return replace(made.route, path=path, methods=methods, file=ctx.path,
-                   span=ctx.span_of(use), handler=handler,
+                   span=ctx.span_of(use), handler=_inside(handler, made.route.handler),
                    decorator=(ctx.span_of(use), ctx.source(use)))
 
 
