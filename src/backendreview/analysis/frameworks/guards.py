@@ -242,19 +242,9 @@ def _passed_paths(func: ast.FunctionDef | ast.AsyncFunctionDef,
                 isinstance(stmt.body[0].value.func, ast.Name) and
                 stmt.body[0].value.func.id == view):
             continue
-        test = stmt.test
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-                test.left, ast.Attribute) and test.left.attr == "path" and isinstance(
-                test.left.value, ast.Name) and test.left.value.id == "request"):
-            continue
-        right = test.comparators[0]
-        if isinstance(test.ops[0], ast.Eq) and isinstance(right, ast.Constant) and \
-                isinstance(right.value, str):
-            out.append(right.value)
-        elif isinstance(test.ops[0], ast.In) and isinstance(right, ast.List | ast.Tuple |
-                                                               ast.Set):
-            out += [e.value for e in right.elts if isinstance(e, ast.Constant) and
-                    isinstance(e.value, str)]
+        # `request.path == p` / `in [...]` only: the paths it names exactly.
+        if isinstance(stmt.test, ast.Compare):
+            out += [p[1:] for p in _path_pass(stmt.test) or () if p.startswith("=")]
     return tuple(out)
 
 
