@@ -93,3 +93,56 @@ def test_no_unauthenticated_write_behind_the_wrappers_login(tmp_path, monkeypatc
     # Only the open factory's use is an unauthenticated write.
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BR207", 46)]
     assert "POST /v1/notes" in found[0].message
+
+
+FACTORY_ONLY = """\
+    import functools
+
+    import flask
+    from flask_login import login_required
+
+    _app = flask.Flask(__name__)
+
+
+    def api(path, **flask_kwargs):
+        def outer(func):
+            @_app.route(path, **flask_kwargs)
+            @login_required
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                return func(*args, **kwargs)
+            return wrapper
+        return outer
+    """
+
+USES = """\
+    import flask
+
+    from main import api
+
+
+    @api("/v1/other", methods=["DELETE"])
+    def delete_other():
+        return flask.jsonify(ok=True)
+    """
+
+
+def test_a_factory_used_only_elsewhere_keeps_its_wrappers_route(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Uses in other modules are not followed: the wrapper's own route, path unknown, stands
+    # for them (dropping it left the project without those routes).
+    (tmp_path / "main.py").write_text(textwrap.dedent(FACTORY_ONLY), encoding="utf-8")
+    (tmp_path / "views.py").write_text(textwrap.dedent(USES), encoding="utf-8")
+    assert _auth(capsys, tmp_path) == {"GET {?}": ["flask_login.login_required"]}
+
+
+def test_a_factory_used_in_its_module_shows_the_uses_not_the_wrapper(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near miss: one use in the factory's module: that use's route, no `{?}` wrapper row.
+    here = FACTORY_ONLY + textwrap.indent(textwrap.dedent('''
+
+
+        @api("/v1/items", methods=["POST"])
+        def create_item():
+            return flask.jsonify(ok=True)
+        '''), "    ")
+    (tmp_path / "main.py").write_text(textwrap.dedent(here), encoding="utf-8")
+    assert _auth(capsys, tmp_path) == {"POST /v1/items": ["flask_login.login_required"]}

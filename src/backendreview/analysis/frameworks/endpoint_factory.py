@@ -252,9 +252,30 @@ def inside_factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDe
     """`func` is the inner function of a factory (or of the decorator a decorator factory
     returns): its route exists once per use only."""
     parent = ctx.semantic.parent(func)
-    return factory(ctx, parent) is not None or (
-        isinstance(parent, _FUNCTIONS) and
-        decorator_factory(ctx, ctx.semantic.parent(parent)) is not None)
+    if factory(ctx, parent) is not None:
+        return True
+    if not isinstance(parent, _FUNCTIONS):
+        return False
+    maker = ctx.semantic.parent(parent)
+    # Only the uses in the factory's own module are followed: a factory used only from
+    # other modules keeps its wrapper's route (path `{?}`), which stands for those uses.
+    return decorator_factory(ctx, maker) is not None and any(
+        used is maker for used in _makers_used(ctx))
+
+
+def _makers_used(ctx: FileContext) -> list[ast.AST]:
+    """The decorator factories of this module that some definition here is decorated with."""
+    def compute() -> list[ast.AST]:
+        out: list[ast.AST] = []
+        for node in ast.walk(ctx.tree):
+            for dec in getattr(node, "decorator_list", ()):
+                if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Name):
+                    bindings = ctx.semantic.lookup(dec.func.id, dec.func)[1]
+                    if len(bindings) == 1 and bindings[0].kind == "def":
+                        out.append(bindings[0].node)
+        return out
+
+    return ctx.memo("endpoint-maker-uses", ctx.tree, compute)
 
 
 def _local_maker(ctx: FileContext, expr: ast.expr) -> _Maker | None:
