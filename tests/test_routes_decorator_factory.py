@@ -3,17 +3,11 @@ function inside the factory's wrapper, so what guards the wrapper guards the rou
 
 from __future__ import annotations
 
-import json
 import textwrap
-from pathlib import Path
 
-import pytest
+from .projects import project_findings, route_auth
 
-from backendreview.cli import main
-
-from .projects import project_findings
-
-MAKER = """\
+FACTORY_ONLY = """\
     import functools
 
     import flask
@@ -31,6 +25,9 @@ MAKER = """\
                 return func(*args, **kwargs)
             return wrapper
         return outer
+    """
+
+MAKER = FACTORY_ONLY + """\
 
 
     def open_api(path, **flask_kwargs):
@@ -70,18 +67,9 @@ MAKER = """\
     """
 
 
-def _auth(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, list[str]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return {f"{','.join(r['methods'])} {r['path']}": r["auth"] for r in json.loads(out.out)}
-
-
 def test_the_wrappers_auth_decorator_guards_each_use(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "main.py").write_text(textwrap.dedent(MAKER), encoding="utf-8")
-    auth = _auth(capsys, tmp_path)
+    auth = route_auth(capsys, tmp_path)
     assert auth["POST /v1/items"] == ["flask_login.login_required"]
     assert auth["POST /upload"] == ["flask_login.login_required"]
     # Near miss: a factory whose wrapper carries no guard adds none.
@@ -94,26 +82,6 @@ def test_no_unauthenticated_write_behind_the_wrappers_login(tmp_path, monkeypatc
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BR207", 46)]
     assert "POST /v1/notes" in found[0].message
 
-
-FACTORY_ONLY = """\
-    import functools
-
-    import flask
-    from flask_login import login_required
-
-    _app = flask.Flask(__name__)
-
-
-    def api(path, **flask_kwargs):
-        def outer(func):
-            @_app.route(path, **flask_kwargs)
-            @login_required
-            @functools.wraps(func)
-            def wrapper(*args, **kwargs):
-                return func(*args, **kwargs)
-            return wrapper
-        return outer
-    """
 
 USES = """\
     import flask
@@ -132,7 +100,7 @@ def test_a_factory_used_only_elsewhere_keeps_its_wrappers_route(tmp_path, capsys
     # for them (dropping it left the project without those routes).
     (tmp_path / "main.py").write_text(textwrap.dedent(FACTORY_ONLY), encoding="utf-8")
     (tmp_path / "views.py").write_text(textwrap.dedent(USES), encoding="utf-8")
-    assert _auth(capsys, tmp_path) == {"GET {?}": ["flask_login.login_required"]}
+    assert route_auth(capsys, tmp_path) == {"GET {?}": ["flask_login.login_required"]}
 
 
 def test_a_factory_used_in_its_module_shows_the_uses_not_the_wrapper(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -145,4 +113,4 @@ def test_a_factory_used_in_its_module_shows_the_uses_not_the_wrapper(tmp_path, c
             return flask.jsonify(ok=True)
         '''), "    ")
     (tmp_path / "main.py").write_text(textwrap.dedent(here), encoding="utf-8")
-    assert _auth(capsys, tmp_path) == {"POST /v1/items": ["flask_login.login_required"]}
+    assert route_auth(capsys, tmp_path) == {"POST /v1/items": ["flask_login.login_required"]}

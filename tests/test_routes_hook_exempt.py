@@ -4,26 +4,10 @@ routes under that hook."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
-import pytest
-
-from backendreview.cli import main
-
-from .projects import project_findings
-
-
-def _auth(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, list[str]]:
-    """"METHOD path" -> the auth column of `backendreview routes .` run in `root` (its
-    modules import each other by their names there)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return {f"{','.join(r['methods'])} {r['path']}": r["auth"] for r in json.loads(out.out)}
+from .projects import project_findings, route_auth
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -80,13 +64,13 @@ BODY_HOOK = """\
 
 
 def test_a_hook_guarded_by_its_decorator_exempts_nothing(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    auth = _auth(capsys, _write(tmp_path, {"app.py": DECORATED_HOOK}))
+    auth = route_auth(capsys, _write(tmp_path, {"app.py": DECORATED_HOOK}))
     assert auth["POST /public/upload"] == ["login_required (before_request hook)"]
 
 
 def test_a_hook_whose_body_checks_lets_its_leading_paths_through(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     # Near miss: the same `if` in a hook whose check is its own body passes /public...
-    auth = _auth(capsys, _write(tmp_path, {"app.py": BODY_HOOK}))
+    auth = route_auth(capsys, _write(tmp_path, {"app.py": BODY_HOOK}))
     assert auth["POST /public/upload"] == []
     # ... and nothing else.
     assert auth["POST /private/upload"] == [
@@ -163,7 +147,7 @@ TWO_BLUEPRINTS = """\
 def test_a_hooks_exemption_stays_with_its_own_blueprint(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     root = _write(tmp_path, {"app.py": TWO_BLUEPRINTS, "admin.py": ADMIN,
                              "reports.py": REPORTS})
-    auth = _auth(capsys, root)
+    auth = route_auth(capsys, root)
     shown = ["require_login() refuses anonymous callers (before_request hook)"]
     # The reports blueprint's same-named hook lets nothing through.
     assert auth["POST /admin/stats"] == shown
@@ -178,7 +162,7 @@ def test_a_hooks_exemption_applies_where_its_label_is_its_own(tmp_path, capsys) 
     reports = REPORTS.replace("def require_login", "def require_session")
     root = _write(tmp_path, {"app.py": TWO_BLUEPRINTS, "admin.py": ADMIN,
                              "reports.py": reports})
-    auth = _auth(capsys, root)
+    auth = route_auth(capsys, root)
     assert auth["GET /admin/stats"] == []
     assert auth["POST /admin/users"] == [
         "require_login() refuses anonymous callers (before_request hook)"]

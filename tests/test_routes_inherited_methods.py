@@ -3,13 +3,9 @@ narrows `http_method_names` — written as a plain or an annotated assignment.""
 
 from __future__ import annotations
 
-import json
 import textwrap
-from pathlib import Path
 
-import pytest
-
-from backendreview.cli import main
+from .projects import route_auth
 
 VIEWS = """\
     from django import forms
@@ -61,22 +57,13 @@ URLS = """\
     """
 
 
-def _rows(capsys: pytest.CaptureFixture[str], root: Path) -> list[tuple[str, str]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return sorted((",".join(r["methods"]), r["path"]) for r in json.loads(out.out))
-
-
 def test_annotated_http_method_names_adds_no_inherited_method(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     pkg = tmp_path / "shop"
     pkg.mkdir()
     for name, text in {"__init__.py": "", "views.py": VIEWS, "urls.py": URLS,
                        "settings.py": 'ROOT_URLCONF = "shop.urls"\n'}.items():
         (pkg / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    assert _rows(capsys, tmp_path) == [
-        ("GET", "/annotated/"),
+    assert sorted(route_auth(capsys, tmp_path)) == [
+        "GET /annotated/",
         # Near miss: a view that does not narrow its methods still serves FormView's POST.
-        ("GET", "/open/"), ("GET", "/plain/"), ("POST", "/open/")]
+        "GET /open/", "GET /plain/", "POST /open/"]
