@@ -321,9 +321,9 @@ def _made_route(ctx: FileContext, made: _Maker, use: ast.Call, handler: HandlerI
 
 def _inside(handler: HandlerInfo, wrapper: HandlerInfo | None) -> HandlerInfo:
     """The decorated function runs inside the factory's wrapper, the function the route
-    really registers: what guards the wrapper (its auth and limiter decorators, a credential
-    check in its body, project decorators left for the project phase) guards each use's
-    route too."""
+    really registers: what guards the wrapper (its auth and limiter decorators, the checks
+    this file shows in its body, project decorators left for the project phase) guards each
+    use's route too. What only the project phase finds in the wrapper's body is not joined."""
     if wrapper is None:
         return handler
 
