@@ -67,3 +67,14 @@ def route_rows(capsys: pytest.CaptureFixture[str], root: Path) -> list[tuple[str
     out = capsys.readouterr()
     assert code == 0, out.err
     return [(",".join(r["methods"]), r["path"], r["handler"]) for r in json.loads(out.out)]
+
+
+def route_auth(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, list[str]]:
+    """"METHODS path" -> the auth column of `backendreview routes .` run in `root`, so that
+    its modules import each other by their names there; the command must succeed."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return {f"{','.join(r['methods'])} {r['path']}": r["auth"] for r in json.loads(out.out)}

@@ -745,6 +745,11 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                     if isinstance(ret, ast.Return) and ret.value is not None:
                         queryset = _drf_queryset(ctx, ret.value)
                         break
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
+                stmt.target.id == "http_method_names" and stmt.value is not None:
+            # `http_method_names: list[str] = ["get"]` narrows the methods as the plain
+            # assignment does (routes adds no inherited library method then).
+            attrs["http_method_names"] = ctx.source(stmt.value)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name):
             name = stmt.targets[0].id

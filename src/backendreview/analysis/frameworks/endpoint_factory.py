@@ -252,9 +252,30 @@ def inside_factory(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDe
     """`func` is the inner function of a factory (or of the decorator a decorator factory
     returns): its route exists once per use only."""
     parent = ctx.semantic.parent(func)
-    return factory(ctx, parent) is not None or (
-        isinstance(parent, _FUNCTIONS) and
-        decorator_factory(ctx, ctx.semantic.parent(parent)) is not None)
+    if factory(ctx, parent) is not None:
+        return True
+    if not isinstance(parent, _FUNCTIONS):
+        return False
+    maker = ctx.semantic.parent(parent)
+    # Only the uses in the factory's own module are followed: a factory used only from
+    # other modules keeps its wrapper's route (path `{?}`), which stands for those uses.
+    return decorator_factory(ctx, maker) is not None and any(
+        used is maker for used in _makers_used(ctx))
+
+
+def _makers_used(ctx: FileContext) -> list[ast.AST]:
+    """The decorator factories of this module that some definition here is decorated with."""
+    def compute() -> list[ast.AST]:
+        out: list[ast.AST] = []
+        for node in ast.walk(ctx.tree):
+            for dec in getattr(node, "decorator_list", ()):
+                if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Name):
+                    bindings = ctx.semantic.lookup(dec.func.id, dec.func)[1]
+                    if len(bindings) == 1 and bindings[0].kind == "def":
+                        out.append(bindings[0].node)
+        return out
+
+    return ctx.memo("endpoint-maker-uses", ctx.tree, compute)
 
 
 def _local_maker(ctx: FileContext, expr: ast.expr) -> _Maker | None:
@@ -293,8 +314,26 @@ def _made_route(ctx: FileContext, made: _Maker, use: ast.Call, handler: HandlerI
         methods = made.route.methods
     return replace(made.route, path=path if path is not None else UNKNOWN_PREFIX,
                    methods=tuple(m.upper() for m in methods), file=ctx.path, span=span,
-                   handler=handler, decorator=(ctx.span_of(use), ctx.source(use)),
+                   handler=_inside(handler, made.route.handler),
+                   decorator=(ctx.span_of(use), ctx.source(use)),
                    path_written=written, path_source="")
+
+
+def _inside(handler: HandlerInfo, wrapper: HandlerInfo | None) -> HandlerInfo:
+    """The decorated function runs inside the factory's wrapper, the function the route
+    really registers: what guards the wrapper (its auth and limiter decorators, the checks
+    this file shows in its body, project decorators left for the project phase) guards each
+    use's route too. What only the project phase finds in the wrapper's body is not joined."""
+    if wrapper is None:
+        return handler
+
+    def joined(own: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+        return own + tuple(m for m in more if m not in own)
+
+    return replace(handler, auth=joined(handler.auth, wrapper.auth),
+                   limits=joined(handler.limits, wrapper.limits),
+                   decorators=joined(handler.decorators, wrapper.decorators),
+                   guards=joined(handler.guards, wrapper.guards))
 
 
 def _local_factory(ctx: FileContext, expr: ast.expr) -> _Factory | None:
@@ -312,7 +351,7 @@ def _route(ctx: FileContext, made: _Factory, name: str, handler: HandlerInfo, us
     path = _fill(made.path, name) if made.path is not None else UNKNOWN_PREFIX
     methods = tuple(_fill(m, name).upper() for m in made.methods) if made.methods else ()
     return replace(made.route, path=path, methods=methods, file=ctx.path,
-                   span=ctx.span_of(use), handler=handler,
+                   span=ctx.span_of(use), handler=_inside(handler, made.route.handler),
                    decorator=(ctx.span_of(use), ctx.source(use)))
 
 

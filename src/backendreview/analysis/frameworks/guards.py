@@ -242,19 +242,9 @@ def _passed_paths(func: ast.FunctionDef | ast.AsyncFunctionDef,
                 isinstance(stmt.body[0].value.func, ast.Name) and
                 stmt.body[0].value.func.id == view):
             continue
-        test = stmt.test
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-                test.left, ast.Attribute) and test.left.attr == "path" and isinstance(
-                test.left.value, ast.Name) and test.left.value.id == "request"):
-            continue
-        right = test.comparators[0]
-        if isinstance(test.ops[0], ast.Eq) and isinstance(right, ast.Constant) and \
-                isinstance(right.value, str):
-            out.append(right.value)
-        elif isinstance(test.ops[0], ast.In) and isinstance(right, ast.List | ast.Tuple |
-                                                               ast.Set):
-            out += [e.value for e in right.elts if isinstance(e, ast.Constant) and
-                    isinstance(e.value, str)]
+        # `request.path == p` / `in [...]` only: the paths it names exactly.
+        if isinstance(stmt.test, ast.Compare):
+            out += [p[1:] for p in _path_pass(stmt.test) or () if p.startswith("=")]
     return tuple(out)
 
 
@@ -312,6 +302,9 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
     names = [n for n in decorator_names(ctx, func) if not n.endswith(".before_request")]
     shown = [f"{n.rsplit('.', 1)[-1]} (before_request hook)" for n in names
              if classify(n) == "auth"]
+    # An auth decorator on the hook refuses the caller before the body runs: the body's
+    # leading `if request.path == p: return None` lets nothing past it then.
+    by_decorator = bool(shown)
     if not shown:
         for node in ast.walk(func):
             if isinstance(node, ast.Call):
@@ -321,7 +314,7 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
                     break
     if not shown and IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
         shown.append(f"{func.name}() refuses anonymous callers (before_request hook)")
-    exempt = _hook_passes(func) if shown else ()
+    exempt = _hook_passes(func) if shown and not by_decorator else ()
     out: list[HookFact] = []
     for owner in owners:
         name = object_name(ctx, owner)

@@ -902,26 +902,39 @@ def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact
 def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver: Resolver,
                            guards: list[GuardFact]) -> None:
     """A hook's guard that lets named paths through (dtale's `requires_auth` passes
-    `/login` and `/logout`) does not authenticate the routes served at those paths."""
-    exempt = {g.name: g.exempt for g in guards if g.kind == "auth" and g.exempt}
-    guard_resolver = Resolver(sorted(exempt))
-    passed: dict[str, set[str]] = {}
+    `/login` and `/logout`) does not authenticate the routes served at those paths.
+
+    The routes keep only the hook's label (`require_login() refuses anonymous callers
+    (before_request hook)`), not which hook it came from: a label shown by several hooks
+    (same-named hooks on two blueprints) is dropped only where every one of them lets the
+    path through."""
+    auth_guards = {g.name: g.exempt for g in guards if g.kind == "auth"}
+    guard_resolver = Resolver(sorted(auth_guards))
+    # label -> what each hook showing it lets through (an empty set: nothing)
+    passed: dict[str, list[set[str]]] = {}
     for hook in hooks:
+        shows: dict[str, set[str]] = {}
         for name in hook.raw:
-            found = guard_resolver.find(name) if exempt else None
+            found = guard_resolver.find(name) if auth_guards else None
             if found is not None:
                 shown = f"{found.rsplit('.', 1)[-1]} (before_request hook)"
-                passed.setdefault(shown, set()).update("=" + p for p in exempt[found])
-        if hook.exempt:
+                shows.setdefault(shown, set()).update("=" + p for p in auth_guards[found])
+        for shown in hook.auth:
             # The hook's own body lets these paths through (its shown auth is its own).
-            for shown in hook.auth:
-                passed.setdefault(shown, set()).update(hook.exempt)
+            shows.setdefault(shown, set()).update(hook.exempt)
+        for shown, paths in shows.items():
+            passed.setdefault(shown, []).append(paths)
+    passed = {shown: sets for shown, sets in passed.items() if all(sets)}
     if not passed:
         return
     for route in routes:
-        if any(_passed(route.path, passed.get(a, ())) for a in route.auth):
-            route.auth = tuple(a for a in route.auth if not _passed(route.path,
-                                                                    passed.get(a, ())))
+        if any(_passed_all(route.path, passed.get(a, ())) for a in route.auth):
+            route.auth = tuple(a for a in route.auth if not _passed_all(route.path,
+                                                                        passed.get(a, ())))
+
+
+def _passed_all(path: str, sets: list[set[str]]) -> bool:
+    return bool(sets) and all(_passed(path, paths) for paths in sets)
 
 
 def _passed(path: str, exempt: Iterable[str]) -> bool:
