@@ -147,6 +147,28 @@ def fetched_to_delete(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: igno
     return deleted
 
 
+def deleted_names(ctx, loop: ast.AST) -> set[str]:  # type: ignore[no-untyped-def]
+    """The names a `for` loop's body deletes the object of: `session.delete(row)`,
+    `row.delete()` (not in a nested function)."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return set()
+    out: set[str] = set()
+    stack: list[ast.AST] = list(loop.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "delete"):
+            continue
+        if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name):
+            out.add(node.args[0].id)  # session.delete(row)
+        elif not node.args and isinstance(node.func.value, ast.Name):
+            out.add(node.func.value.id)  # row.delete()
+    return out
+
+
 def _presence_test(holder: ast.AST | None, use: ast.Name) -> bool:
     """`row is None`, `if row`, `not row`: whether the row is there, not what it holds."""
     if isinstance(holder, ast.Compare) and len(holder.ops) == 1 and isinstance(
