@@ -81,6 +81,7 @@ from .br102_fixes import (
 )
 from .br102_loops import (
     by_name,
+    creates_when_missing,
     deleted_names,
     deliberate_per_row,
     fetched_to_delete,
@@ -118,6 +119,9 @@ _CACHED_READS = frozenset({"all", "count", "exists", "first", "last", "__iter__"
 _FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
                           "aggregate", "annotate", "latest", "earliest", "select_related",
                           "prefetch_related", "only", "defer", "distinct"})
+_GET_OR_CREATE = ("the lookup is the read half of a get-or-create: each missing row is then "
+                  "created one at a time, so the loop writes per item anyway; one `IN` query "
+                  "for the rows that exist, then a bulk insert of the missing, is the batch")
 _SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
 _READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 
@@ -327,7 +331,8 @@ class NPlusOneFacts(_Options, Rule):
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
-        reason = script or startup_reason(self.ctx, loop_node)
+        reason = script or startup_reason(self.ctx, loop_node) or (
+            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None)
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
