@@ -64,13 +64,20 @@ def test_entry_points_by_declaration(tmp_path, monkeypatch):
             "def helper():\n    pass\n\n"
             "def view(request):\n    helper()\n\n"
             "def only_from_task():\n    pass\n\n"
-            "@shared_task\ndef four():\n    only_from_task()\n"),
+            "@shared_task\ndef four():\n    only_from_task()\n\n"
+            "from rq.decorators import job\n"
+            "from somewhere import registry\n\n"
+            "@job('default')\ndef five():\n    pass\n\n"
+            "@registry.task\ndef six():\n    pass\n"),
     }, monkeypatch)
     fn = model.functions
     assert entry_kind(model, fn["jobs.work.Command.handle"]) == "management command"
     assert entry_kind(model, fn["jobs.work.one"]) == "background task"
     assert entry_kind(model, fn["jobs.work.two"]) == "background task"
     assert entry_kind(model, fn["jobs.work.three"]) == "command-line command"
+    assert entry_kind(model, fn["jobs.work.five"]) == "background task"
+    # `.task` of an object no task queue made: nothing says what runs it.
+    assert entry_kind(model, fn["jobs.work.six"]) is None
     assert entry_kind(model, fn["jobs.work.helper"]) is None
     assert entry_kind(model, fn["jobs.work.view"]) is None
     # `helper` is also called by `view`, which nothing calls: unknown, so not off-request.

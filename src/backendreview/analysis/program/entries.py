@@ -38,8 +38,9 @@ _TASK_BASES = frozenset({"celery.Task", "celery.app.task.Task", "celery.task.Tas
 _TASK_DECORATORS = frozenset({"shared_task", "periodic_task", "db_task", "db_periodic_task",
                               "register_task", "actor", "background_task"})
 # `@x.task` / `@x.job`: a task when `x` is a task queue's application object.
-_QUEUE_APPS = ("celery.", "huey.", "rq.", "dramatiq.", "django_rq.")
-_TASK_METHODS = frozenset({"task", "job", "periodic_task", "db_task", "db_periodic_task"})
+_QUEUE_APPS = ("celery.", "huey.", "rq.", "dramatiq.", "django_rq.", "apscheduler.")
+_TASK_METHODS = frozenset({"task", "job", "periodic_task", "db_task", "db_periodic_task",
+                           "scheduled_job"})
 _CLI_MODULES = ("click.", "asyncclick.", "typer.", "flask.cli.", "flask_script.")
 _CLI_METHODS = frozenset({"command", "group", "callback"})
 _UPGRADE_DECORATORS = frozenset({"version_upgrade", "upgrade_step", "data_migration"})
@@ -90,7 +91,8 @@ def _decorator_kind(model: ProgramModel, dec: str) -> str | None:
     if not owner:
         return None
     made = model.instance_of(owner) or ""
-    if last in _TASK_METHODS and made.startswith(_QUEUE_APPS):
+    if last in _TASK_METHODS and (made.startswith(_QUEUE_APPS) or owner.startswith(
+            _QUEUE_APPS)):  # `@app.task` on a Celery app, `@rq.decorators.job`, `@huey.task`
         return "background task"
     if last in _CLI_METHODS:
         if made.startswith(_CLI_MODULES) or made.endswith("AppGroup"):
