@@ -1145,9 +1145,11 @@ class NPlusOne(_Options, ProjectRule):
             next_attr = levels[position + 1][0] if not is_last else None
             collection = field.kind not in SINGLE and not (field.kind == SA_REL and (
                 field.many is False))
-            if collection and position == 0 and access.deletes == "row":
+            if collection and position == 0 and access.deletes == "row" and (
+                    next_attr not in _FRESH_READS):
                 # The loop deletes the row: the ORM loads (SQLAlchemy's cascade) or queries
-                # (Django's collector) this collection per row for the delete anyway.
+                # (Django's collector) this collection per row for the delete anyway; a
+                # filter of it (`base.exercises.filter(...)`) is a query of its own.
                 return
             if field.kind == SA_REL and field.lazy not in (None, "select", "dynamic", True):
                 return  # joined / selectin / subquery / raise / noload: no query per row
