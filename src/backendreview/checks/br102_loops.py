@@ -147,6 +147,88 @@ def fetched_to_delete(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: igno
     return deleted
 
 
+_CREATES = frozenset({"add", "add_all", "create", "bulk_create", "save", "insert", "merge"})
+
+
+def creates_when_missing(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The query is the read half of a get-or-create: its row, when missing, is made in the
+    same iteration (`season = ....first()`, then `if not season: season = Season(...)` or
+    `session.add(...)` / `Model.objects.create(...)`; or `if not ....first(): ...add(...)`).
+    Each missing item is inserted one at a time anyway, and which items exist is the part one
+    `IN` query could read: weak evidence of an N+1 worth a warning."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return False
+    node: ast.AST = call
+    parent = ctx.semantic.parent(node)
+    while isinstance(parent, ast.Attribute) and isinstance(
+            grand := ctx.semantic.parent(parent), ast.Call) and grand.func is parent:
+        node, parent = grand, ctx.semantic.parent(grand)
+    name = None
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(
+            parent.targets[0], ast.Name) and parent.value is node:
+        name = parent.targets[0].id
+    stack: list[ast.AST] = list(loop.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(ast.iter_child_nodes(stmt))
+        if isinstance(stmt, ast.If) and _tests_absence(stmt.test, name, node) and any(
+                _creates(sub) for body_stmt in stmt.body for sub in ast.walk(body_stmt)):
+            return True
+    return False
+
+
+def _tests_absence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
+    """`not row`, `row is None` (row: `name`), or `not <the query itself>`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        operand = test.operand
+        return operand is query or (name is not None and isinstance(operand, ast.Name)
+                                    and operand.id == name)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and (
+            test.comparators[0].value is None):
+        left = test.left
+        return left is query or (name is not None and isinstance(left, ast.Name)
+                                 and left.id == name)
+    return False
+
+
+def _creates(node: ast.AST) -> bool:
+    """`session.add(x)`, `Model.objects.create(...)`, `x.save()`, or `x = Model(...)` (a
+    class called: a new row)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in _CREATES):
+        return True
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name[:1].isupper()
+    return False
+
+
+def deleted_names(ctx, loop: ast.AST) -> set[str]:  # type: ignore[no-untyped-def]
+    """The names a `for` loop's body deletes the object of: `session.delete(row)`,
+    `row.delete()` (not in a nested function)."""
+    if not isinstance(loop, ast.For | ast.AsyncFor):
+        return set()
+    out: set[str] = set()
+    stack: list[ast.AST] = list(loop.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "delete"):
+            continue
+        if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name):
+            out.add(node.args[0].id)  # session.delete(row)
+        elif not node.args and isinstance(node.func.value, ast.Name):
+            out.add(node.func.value.id)  # row.delete()
+    return out
+
+
 def _presence_test(holder: ast.AST | None, use: ast.Name) -> bool:
     """`row is None`, `if row`, `not row`: whether the row is there, not what it holds."""
     if isinstance(holder, ast.Compare) and len(holder.ops) == 1 and isinstance(

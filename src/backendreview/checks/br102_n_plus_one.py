@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..analysis.dbapi import HandleResolver, is_sql_method
@@ -63,7 +63,7 @@ from ..analysis.paths import is_migration_path
 from ..analysis.program import program_of
 from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
-from ..model import Fix, Span
+from ..model import Finding, Fix, Span
 from .base import ProjectRule, Rule
 from .br102_bounds import (
     computes_only,
@@ -81,6 +81,8 @@ from .br102_fixes import (
 )
 from .br102_loops import (
     by_name,
+    creates_when_missing,
+    deleted_names,
     deliberate_per_row,
     fetched_to_delete,
     fixed_collection,
@@ -98,6 +100,15 @@ from .br102_through_calls import check_calls_in_loops, check_member
 from .confidence import NOTE, as_note, script_reason, startup_reason
 
 RULE_ID = "BR102"
+DEFERRED = "br102_deferred"
+
+
+@dataclass(frozen=True)
+class DeferredQuery:
+    """An explicit per-row query found in a function, reported by the project phase."""
+
+    finding: Finding
+    owner: int  # the def line of the function it is in
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
@@ -108,6 +119,9 @@ _CACHED_READS = frozenset({"all", "count", "exists", "first", "last", "__iter__"
 _FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
                           "aggregate", "annotate", "latest", "earliest", "select_related",
                           "prefetch_related", "only", "defer", "distinct"})
+_GET_OR_CREATE = ("the lookup is the read half of a get-or-create: each missing row is then "
+                  "created one at a time, so the loop writes per item anyway; one `IN` query "
+                  "for the rows that exist, then a bulk insert of the missing, is the batch")
 _SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
 _READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 
@@ -200,9 +214,11 @@ class NPlusOneFacts(_Options, Rule):
         accesses = tuple(_accesses(self.ctx, var, body, node))
         if not accesses:
             return
+        owner = self.ctx.semantic.enclosing_function(iterable)
         self.ctx.emit_fact("orm_loop", LoopFact(
             path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
-            var=var, origin=origin, accesses=accesses, module=self.ctx.module))
+            var=var, origin=origin, accesses=accesses, module=self.ctx.module,
+            owner=owner.lineno if owner is not None else 0))
 
     def _origin(self, iterable: ast.expr) -> Origin | None:
         inner = iterable
@@ -315,11 +331,18 @@ class NPlusOneFacts(_Options, Rule):
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
-        reason = script or startup_reason(self.ctx, loop_node)
-        self.report(node, as_note(message, reason) if reason else message,
-                    severity=NOTE if reason else None, fix=Fix(
-                        description=f"{once}: {concrete or fix_text}",
-                        suggestion=concrete))
+        reason = script or startup_reason(self.ctx, loop_node) or (
+            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None)
+        finding = self.report(node, as_note(message, reason) if reason else message,
+                              severity=NOTE if reason else None, fix=Fix(
+                                  description=f"{once}: {concrete or fix_text}",
+                                  suggestion=concrete))
+        owner = self.ctx.semantic.enclosing_function(node)
+        if not reason and owner is not None:
+            # Whether only a command, a task or an upgrade runs the function is a question
+            # for the project phase's program model.
+            self.ctx.findings.remove(finding)
+            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno))
 
     def _script_reason(self) -> str | None:
         if not hasattr(self, "_script"):
@@ -718,6 +741,7 @@ def _rebound(ctx, name: ast.Name, loop: ast.AST) -> bool:  # type: ignore[no-unt
 
 def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]:  # type: ignore[no-untyped-def]
     out: list[Access] = []
+    deleted = deleted_names(ctx, loop)
     stack = list(body)
     while stack:
         node = stack.pop()
@@ -725,16 +749,37 @@ def _accesses(ctx, var: str, body: list[ast.AST], loop: ast.AST) -> list[Access]
             continue
         if isinstance(node, ast.Name) and node.id == var and isinstance(node.ctx, ast.Load):
             access = _access_chain(ctx, node)
-            if access is not None and (in_change_guard(ctx, node) or _rebound(ctx, node, loop)):
+            if access is not None and (in_change_guard(ctx, node) or _rebound(ctx, node, loop)
+                                       or deliberate_per_row(ctx, node, loop) == "except"):
+                # an `except` branch runs for the rows whose first attempt failed: a
+                # clean-up (`host.oauth_application.delete()` after a 403), not every row
                 access = None
             if access is not None and access.called and _per_row_arguments(ctx, node, var, loop):
                 access = replace(access, varies=True)
+            if access is not None and deleted:
+                if _assigned_name(ctx, node) in deleted:
+                    access = replace(access, deletes="value")
+                elif var in deleted:
+                    access = replace(access, deletes="row")
             if access is not None:
                 out.append(access)
             continue
         stack.extend(ast.iter_child_nodes(node))
     out.sort(key=lambda a: (a.levels[0][1].start_line, a.levels[0][1].start_col))
     return out
+
+
+def _assigned_name(ctx, name: ast.Name) -> str | None:  # type: ignore[no-untyped-def]
+    """`entry = field.seen_entry`: the name the access chain starting at `name` is
+    assigned to, whole."""
+    node: ast.AST = name
+    while isinstance(ctx.semantic.parent(node), ast.Attribute):
+        node = ctx.semantic.parent(node)
+    parent = ctx.semantic.parent(node)
+    if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    return None
 
 
 def _one_row(model: Model, pinned: tuple[str, ...]) -> bool:
@@ -822,10 +867,15 @@ class NPlusOne(_Options, ProjectRule):
     def check(self, facts: dict[str, list]) -> None:  # type: ignore[type-arg]
         check_resolvers(self, facts)
         self.program = program_of(facts)
-        self.scripts = ScriptPaths([*(route.handler_file for route in project_routes(facts)),
-                                    *facts.get("orm_serving", [])])
         include_tests = self.option("include-tests", False)
         include_migrations = self.option("include-migrations", False)
+        routes = project_routes(facts)
+        self.scripts = ScriptPaths(
+            [*(route.handler_file for route in routes), *facts.get("orm_serving", [])],
+            self.program, [(route.handler_file, route.handler_line) for route in routes],
+            lambda path: skipped_path(path, False, True))
+        for item in facts.get(DEFERRED, []):
+            self._report_deferred(item)
         check_calls_in_loops(self, self.program, self.scripts, lambda path: skipped_path(
             path, include_tests, include_migrations), bool(self.option("any-loop", False)))
         classes: list[ClassFact] = facts.get("orm_class", [])
@@ -1074,6 +1124,8 @@ class NPlusOne(_Options, ProjectRule):
         path: list[str] = []
         relations = list(prefix)
         levels = access.levels
+        if access.deletes == "value":
+            return  # the object is loaded to be deleted: the delete needs it
         for position, (attr, span) in enumerate(levels):
             field = index.field(current, attr)
             if field is None and position == 0:
@@ -1093,6 +1145,12 @@ class NPlusOne(_Options, ProjectRule):
             next_attr = levels[position + 1][0] if not is_last else None
             collection = field.kind not in SINGLE and not (field.kind == SA_REL and (
                 field.many is False))
+            if collection and position == 0 and access.deletes == "row" and (
+                    next_attr not in _FRESH_READS):
+                # The loop deletes the row: the ORM loads (SQLAlchemy's cascade) or queries
+                # (Django's collector) this collection per row for the delete anyway; a
+                # filter of it (`base.exercises.filter(...)`) is a query of its own.
+                return
             if field.kind == SA_REL and field.lazy not in (None, "select", "dynamic", True):
                 return  # joined / selectin / subquery / raise / noload: no query per row
             if field.kind == SA_REL and field.many is not True and position == 0 and (
@@ -1145,10 +1203,20 @@ class NPlusOne(_Options, ProjectRule):
                    f"with one query for each row; {how}")
         self.report(loop.path, span, message, fix=Fix(description=how), snippet=access.snippet)
 
+    def _report_deferred(self, item: DeferredQuery) -> None:
+        """A per-row query the file phase found in a function: a note when the program
+        model shows only non-request entry points run that function."""
+        finding = item.finding
+        reason = self.scripts.reason(finding.path, item.owner)
+        if reason:
+            finding = replace(finding, severity=NOTE, message=as_note(finding.message, reason))
+        self.findings.append(finding)
+
     def _report_per_row(self, loop: LoopFact, span: Span, message: str, fix: Fix,
                         snippet: str) -> None:
-        """A query per row; in a command-line or build script it is a note that says so."""
-        reason = self.scripts.reason(loop.path)
+        """A query per row; in a command-line or build script, or in code only such entry
+        points run, it is a note that says so."""
+        reason = self.scripts.reason(loop.path, loop.owner)
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=fix, snippet=snippet)
 

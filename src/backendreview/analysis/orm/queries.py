@@ -70,6 +70,10 @@ class Access:
     # The call's arguments use the row or values computed in the loop (`filter(due__lte=
     # cutoff)` with `cutoff` set per row): a filter that differs for each row.
     varies: bool = False
+    # The loop deletes what is read: "row" when it deletes its row (`session.delete(row)`,
+    # `row.delete()`), "value" when it deletes the object the access gives (`entry =
+    # field.entry` ... `session.delete(entry)`); "" otherwise.
+    deletes: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class LoopFact:
     origin: Origin
     accesses: tuple[Access, ...]
     module: str
+    owner: int = 0  # the def line of the function the loop is in (0: module level)
 
 
 def _call_name(node: ast.expr) -> str | None:

@@ -113,6 +113,7 @@ class ProgramModel:
         self._summary: dict[str, dict[tuple[str, str, int], Reached]] | None = None
         self._constant: dict[str, bool] = {}
         self._writers: set[str] | None = None
+        self._callers: dict[str, list[FunctionInfo]] | None = None
 
     # -- the index ---------------------------------------------------------------------------
     def function_at(self, path: str, line: int) -> FunctionInfo | None:
@@ -331,6 +332,35 @@ class ProgramModel:
                       if target.qualname != fn.qualname]
             self._edges[fn.qualname] = cached
         return cached
+
+    def callers(self, fn: FunctionInfo) -> list[FunctionInfo]:
+        """The project functions with a resolved call to `fn` (in qualname order). A caller
+        the call graph cannot see (a function passed by reference, a framework's dispatch)
+        is not here: no callers means *unknown*, not *never called*."""
+        if self._callers is None:
+            index: dict[str, list[FunctionInfo]] = {}
+            for qualname in sorted(self.functions):
+                caller = self.functions[qualname]
+                for target in {t.qualname for _, t in self.edges(caller)}:
+                    index.setdefault(target, []).append(caller)
+            self._callers = index
+        return self._callers.get(fn.qualname, [])
+
+    def instance_of(self, ref: str, depth: int = 0) -> str | None:
+        """The class (or factory) reference of the module-level object `ref` names
+        (`proj.celery.app` made by `app = Celery(...)`: `celery.Celery`), through the
+        imports of the project's modules; None when it is not such an object."""
+        parts = ref.split(".")
+        if depth > 8 or len(parts) < 2:
+            return None
+        module = self.module_of(".".join(parts[:-1]))
+        if module is None:
+            return None
+        made = module.instances.get(parts[-1])
+        if made is not None:
+            return made
+        target = module.imports.get(parts[-1])
+        return self.instance_of(target, depth + 1) if target else None
 
     # -- constants ---------------------------------------------------------------------------
     def returns_constant(self, fn: FunctionInfo) -> bool:
