@@ -183,3 +183,38 @@ def test_a_plural_noun_in_the_handler_names_is_kept_as_it_is() -> None:
     # Near miss: a handler that names a verb after the segment names no collection.
     routes = [route("/order", "order_list"), route("/order/{id}", "order_get")]
     assert named_collection(routes[0], routes, ["order"], "order") is None
+
+
+PREFIXED = '''from fastapi import APIRouter, FastAPI
+
+V1 = "/api/v1"
+app = FastAPI()
+router = APIRouter(prefix=f"{V1}/system")
+tags_router = APIRouter(prefix="/api/v1")
+
+
+@router.post("/", status_code=201)
+def create_system():
+    return {}
+
+
+@tags_router.get("/invoice/{invoice_id}")
+def read_invoice(invoice_id: int):
+    return {}
+
+
+app.include_router(router)
+app.include_router(tags_router)
+'''
+
+
+def test_prefix_segment_is_renamed_where_the_prefix_is_declared() -> None:
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"app/main.py": PREFIXED})}
+    # The singular is in the router's prefix: no code at the decorator, whose "/" would
+    # become "/api/v1/systems" under the same prefix again ("/api/v1/system/api/v1/systems").
+    assert found[9] == ('Rename the segment "system" to "systems" in the prefix '
+                        '"/api/v1/system" where its router, blueprint or include declares it '
+                        '(not at this line); every route below it moves with it', None)
+    # Near miss: a segment the route writes itself keeps its code.
+    assert found[14] == ('Name the collection in the plural: "/invoices/{invoice_id}"',
+                         '"/invoices/{invoice_id}"')

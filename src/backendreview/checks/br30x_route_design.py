@@ -178,22 +178,30 @@ class SingularRoute(_SegmentRule):
                     file, span, written, _ = route.registered_at
                     new_own = with_segment(written, index - registered[0], fixed)
                 elif index < len(prefix):
-                    new_own = with_segment(_visible_path(route), index, fixed)
+                    # Declared with the router, blueprint or include, not at this line:
+                    # writing the full path here would add the prefix a second time.
+                    new_own = ""
                 else:
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
-                written_as = f'"{new_own}"'
-                if route.registered_at and index >= registered[1]:
+                written_as = f'"{new_own}"' if new_own else ""
+                if not new_own:
+                    pass
+                elif route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
                 elif route.path_source and index >= len(prefix) and written == route.own_path:
                     # A raw regex or a formatted path: the rename goes inside it as written;
                     # a segment put together from parts has no one place to rename.
                     written_as = rename_in_source(route.path_source, segment, fixed) or ""
                 description = f"Name the collection in the plural: {written_as}" if (
-                    written_as) else (f'Rename the segment "{segment}" to "{fixed}" where the '
-                                      f"path is put together (it is not written whole in "
-                                      f"one literal at this line)")
+                    written_as) else (f'Rename the segment "{segment}" to "{fixed}" in the '
+                                      f'prefix "/{"/".join(prefix[:index + 1])}" where its '
+                                      f"router, blueprint or include declares it (not at "
+                                      f"this line); every route below it moves with it"
+                                      ) if not new_own else (
+                    f'Rename the segment "{segment}" to "{fixed}" where the path is put '
+                    f"together (it is not written whole in one literal at this line)")
                 advice = f'use "{fixed}"'
                 others = foreign_parameter(params[0], segment, routes, _param_name) if (
                     params) else []
@@ -366,10 +374,6 @@ def _prefix_segments(route: Route) -> list[str]:
     if own and full[-len(own):] != own:
         return []
     return full[:len(full) - len(own)]
-
-
-def _visible_path(route: Route) -> str:
-    return "/" + "/".join(segments(route.path))
 
 
 def _credential_key(ws: list[str]) -> bool:
