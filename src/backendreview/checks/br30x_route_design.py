@@ -28,7 +28,14 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br301_fixes import foreign_parameter, named_collection, named_procedure, rename_in_source
+from .br301_fixes import (
+    foreign_parameter,
+    glued_procedure,
+    member_sub_resource,
+    named_collection,
+    named_procedure,
+    rename_in_source,
+)
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
@@ -116,8 +123,10 @@ class SingularRoute(_SegmentRule):
                 if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
                         len(ws) > 1 and ws[0] in PHRASE_VERBS):
                     continue  # a verb (phrase), `resolve_identifier`: BR302's business
-                if named_procedure(route, segment):
+                if named_procedure(route, segment) or glued_procedure(route, segment):
                     continue  # `POST /switch_project/{id}` served by `switch_project`
+                if ws[-1] in _OPERATION_NOUNS:
+                    continue  # `/channels/lookup/<identifier>`: looks a channel up
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
@@ -158,6 +167,8 @@ class SingularRoute(_SegmentRule):
                     sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):
                     continue
+                if not followed_by_param and member_sub_resource(route, own, index):
+                    continue  # `GET /runs/{run_id}/trace` by `retrieve_trace_for_run`
                 if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
                     continue
                 if not followed_by_param and index > 0 and not is_param(own[index - 1]) and (
@@ -323,6 +334,9 @@ _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "co
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
+# Segments that name an operation on the collection before them (`/channels/lookup/<id>`
+# looks a channel up by id or token), a glued phrasal verb rather than a collection.
+_OPERATION_NOUNS = frozenset({"lookup"})
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
                       "software", "equipment", "content", "history", "status")
 # Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
