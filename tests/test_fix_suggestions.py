@@ -1854,3 +1854,36 @@ def test_br401_a_model_without_named_fields_keeps_its_type(tmp_path, monkeypatch
     (finding,) = _project(tmp_path, {"app/tools.py": text}, "BR401", monkeypatch)
     assert finding.fix.suggestion.endswith('StructResponse(\n            '
                                            'ToolError("Internal server error")\n        )')
+
+
+def test_br302_create_action_on_a_singular_collection_posts_to_it(tmp_path, monkeypatch) -> None:
+    # kolibri's `POST /facility/create_facility/`: the collection before the verb is the one
+    # it creates into, spelled in the singular; not a nested `facility/facilities`.
+    findings = _project(tmp_path, {"app/api.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class FacilityViewSet(viewsets.ModelViewSet):
+            @action(detail=False, methods=["post"])
+            def create_facility(self, request):
+                return Response({})
+
+
+        class ClassroomViewSet(viewsets.ModelViewSet):
+            @action(detail=False, methods=["post"])
+            def create_lesson(self, request):
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("facility", FacilityViewSet, basename="facility")
+        router.register("classroom", ClassroomViewSet, basename="classroom")
+        urlpatterns = router.urls
+        """}, "BR302", monkeypatch)
+    fixes = sorted(f.fix.description for f in findings)
+    assert "facility/facilities" not in fixes[1]
+    assert fixes[1].startswith("Name the resource, not the action: POST /facility"), fixes
+    # Near miss: another noun than the collection's is a sub-collection of its own.
+    assert fixes[0].startswith("Name the resource, not the action: POST /classroom/lessons"), fixes
