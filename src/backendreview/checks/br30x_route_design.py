@@ -587,6 +587,9 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     before = full[offset + index - 1]
     if verb in _COPY_VERBS and is_param(before):
         return _copy_message(rule, route, segment, full[:offset + index])
+    if verb in _RELATION_VERBS and is_param(before) and offset + index >= 2 and \
+            full[offset + index - 2].lower() in _PEOPLE and len(words(segment)) == 1:
+        return _relation_message(rule, route, segment, verb, full[:offset + index], table)
     target = "-".join(words(segment)[1:])
     selection = ""
     if not target and before.lower() in _ACTION_NAMESPACES and offset + index >= 2:
@@ -692,6 +695,39 @@ def _serves_members(table: dict[tuple[str, str], str], collection: str) -> bool:
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})
+# What one user does to another (`POST /users/<name>/block`): a relation the caller owns,
+# not a state of the user the path names.
+_RELATION_VERBS = frozenset({"block", "unblock", "mute", "unmute"})
+_PEOPLE = frozenset({"users", "accounts", "members", "profiles", "people"})
+
+
+def _relation_message(rule: ProjectRule, route: Route, segment: str, verb: str,
+                      member: list[str], table: dict[tuple[str, str], str]) -> bool:
+    """`POST /users/<user_name>/block`: the block is the caller's, so a PATCH of the user
+    would edit the other user's resource. The resource form adds the user to the caller's
+    own list (fittrackee's `GET /auth/blocked-users`, when the table has such a list) and
+    removes them from it to undo."""
+    stem = verb[2:] if verb.startswith("un") else verb
+    forms = {stem, f"{stem}s", f"{stem}ed", f"{stem}ing"}
+    own = normal_path(route.path)
+    lists = sorted(p for (m, p) in table if m == "GET" and p != own and not p.endswith("{}")
+                   and any(forms & set(words(s)) for s in segments(p)))
+    user = member[-1]
+    if lists:
+        where = lists[0]
+        what = (f"DELETE {where}/{user}" if verb != stem else
+                f"POST {where} with the user in the body")
+    else:
+        where = f"the caller's own list of {stem}ed users (e.g. /me/{stem}s)"
+        what = (f"DELETE on {user} in {where}" if verb != stem else
+                f"POST to {where} with the user in the body")
+    reason = (f"the {stem} is the caller's relation to this user, not a state of the user "
+              f"(a PATCH of {path_from(member)} would edit the other user's resource)")
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); {reason}: '
+                f"{what}", fix=Fix(f"Name the resource, not the action: {what}; {reason}"),
+                snippet=route.own_path)
+    return True
 # Action verbs that are also the noun of the state they set (a lock, a pin, a ban): a route
 # that reads and sets it names that state. `cancel`, `approve` name no state: not these.
 _STATE_NOUNS = frozenset({"lock", "pin", "star", "mute", "block", "flag", "hold", "ban",
