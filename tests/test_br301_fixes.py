@@ -218,3 +218,35 @@ def test_prefix_segment_is_renamed_where_the_prefix_is_declared() -> None:
     # Near miss: a segment the route writes itself keeps its code.
     assert found[14] == ('Name the collection in the plural: "/invoices/{invoice_id}"',
                          '"/invoices/{invoice_id}"')
+
+
+ZONES = '''from flask import Blueprint, jsonify
+
+bp = Blueprint("spatial", __name__, url_prefix="/api/1/spatial")
+
+
+@bp.route("/zones/<list:ids>/")
+def get_zones(ids):
+    return jsonify([])
+
+
+@bp.route("/zone/<id>/")
+def get_zone(id):
+    return jsonify({})
+
+
+@bp.route("/level/<id>/")
+def get_level(id):
+    return jsonify({})
+'''
+
+
+def test_rename_onto_a_path_the_table_serves_is_not_proposed() -> None:
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"spatial/api.py": ZONES})}
+    # udata: "/zones/<id>/" would match the list route's URLs too (one id is a list of one).
+    assert found[11] == ('"/api/1/spatial/zones/<list:ids>/" is already served by `get_zones`: '
+                         'renaming "zone" to "zones" here would give one URL two routes (the '
+                         "first registered wins); serve this route's member from that one, or "
+                         "keep the two apart", None)
+    # Near miss: a free plural keeps its code.
+    assert found[16] == ('Name the collection in the plural: "/levels/<id>/"', '"/levels/<id>/"')

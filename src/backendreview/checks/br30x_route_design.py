@@ -105,6 +105,7 @@ class SingularRoute(_SegmentRule):
         program = program_of(facts)
         namespaced = _has_api_namespace(routes)
         shapes = _TableShapes(project_routes(facts))
+        table = project_routes(facts)
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -230,6 +231,15 @@ class SingularRoute(_SegmentRule):
                                    f"pluralising")
                     written_as = ""
                     advice = f"{params[0]} identifies another entity (see the fix)"
+                taken = _served_already(route, own, index, fixed, table)
+                if taken:
+                    # udata's `/spatial/zone/<id>/` beside `/spatial/zones/<list:ids>/`: the
+                    # plural path answers already, so the rename makes two routes of one URL.
+                    description = (f'"{taken[0]}" is already served by `{taken[1]}`: '
+                                   f'renaming "{segment}" to "{fixed}" here would give one URL '
+                                   f"two routes (the first registered wins); serve this "
+                                   f"route's member from that one, or keep the two apart")
+                    written_as = ""
                 sharers = _sharing_views(routes, own[:index + 1]) if (
                     index < len(prefix) and _class_written_prefix(route)) else []
                 if len(sharers) > 1:
@@ -246,6 +256,22 @@ class SingularRoute(_SegmentRule):
                     fix=Fix(description, written_as or None),
                     snippet=written)
                 break
+
+
+def _served_already(route: Route, own: list[str], index: int, fixed: str,
+                    table: list[Route]) -> tuple[str, str] | None:
+    """(path, handler) of a route of the table at the path the rename would give, for one
+    of this route's methods; None when the renamed path is free."""
+    full = segments(route.path)
+    pos = len(full) - len(own) + index
+    if pos < 0 or pos >= len(full):
+        return None
+    renamed = normal_path("/".join([*full[:pos], fixed, *full[pos + 1:]]))
+    for other in table:
+        if other.handler != route.handler and set(other.methods) & set(route.methods) and \
+                normal_path(other.path) == renamed:
+            return other.path, other.handler
+    return None
 
 
 class _TableShapes:
