@@ -208,9 +208,9 @@ class SingularRoute(_SegmentRule):
                     written_as = rename_in_source(route.path_source, segment, fixed) or ""
                 description = f"Name the collection in the plural: {written_as}" if (
                     written_as) else (f'Rename the segment "{segment}" to "{fixed}" in the '
-                                      f'prefix "/{"/".join(prefix[:index + 1])}" where its '
-                                      f"router, blueprint or include declares it (not at "
-                                      f"this line); every route below it moves with it"
+                                      f'prefix "/{"/".join(prefix[:index + 1])}" where '
+                                      f"{_prefix_owner(route)} declares it (not at this "
+                                      f"line); every route below it moves with it"
                                       ) if not new_own else (
                     f'Rename the segment "{segment}" to "{fixed}" where the path is put '
                     f"together (it is not written whole in one literal at this line)")
@@ -318,6 +318,13 @@ class _TableShapes:
         parent = head.rsplit("/", 1)[0]
         sibling = f"{parent}/{plural_segment.lower()}"
         return sibling != head and sibling in self.heads
+
+
+def _prefix_owner(route: Route) -> str:
+    """Who writes a route's prefix, in words for the fix."""
+    if _class_written_prefix(route):
+        return f"the view class `{route.handler.split('.')[0]}` (resource_name, route_base)"
+    return "its router, blueprint or include"
 
 
 def _class_written_prefix(route: Route) -> bool:
