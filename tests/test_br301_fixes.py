@@ -212,9 +212,11 @@ def test_prefix_segment_is_renamed_where_the_prefix_is_declared() -> None:
     found = {line: (desc, sug) for line, _m, desc, sug in _br301({"app/main.py": PREFIXED})}
     # The singular is in the router's prefix: no code at the decorator, whose "/" would
     # become "/api/v1/systems" under the same prefix again ("/api/v1/system/api/v1/systems").
+    # The router whose literal prefix writes it is named (an f-string of a constant too).
     assert found[9] == ('Rename the segment "system" to "systems" in the prefix '
-                        '"/api/v1/system" where its router, blueprint or include declares it '
-                        '(not at this line); every route below it moves with it', None)
+                        '"/api/v1/system" where the router, blueprint or include at '
+                        'app/main.py:5 declares it (not at this line); every route below it '
+                        'moves with it', None)
     # Near miss: a segment the route writes itself keeps its code.
     assert found[14] == ('Name the collection in the plural: "/invoices/{invoice_id}"',
                          '"/invoices/{invoice_id}"')
@@ -250,3 +252,43 @@ def test_rename_onto_a_path_the_table_serves_is_not_proposed() -> None:
                          "keep the two apart", None)
     # Near miss: a free plural keeps its code.
     assert found[16] == ('Name the collection in the plural: "/levels/<id>/"', '"/levels/<id>/"')
+
+
+BLUEPRINTS = {"svc/app.py": '''from flask import Flask
+
+from svc.api.event import event_blueprint
+from svc.api.realm import realm_blueprint
+
+app = Flask(__name__)
+app.register_blueprint(event_blueprint, url_prefix="/event")
+app.register_blueprint(realm_blueprint, url_prefix="/realm")
+app.register_blueprint(realm_blueprint, url_prefix="/realm", name="realm_again")
+''', "svc/api/__init__.py": "", "svc/__init__.py": "", "svc/api/event.py": '''from flask import Blueprint, jsonify
+
+event_blueprint = Blueprint("event_blueprint", __name__)
+
+
+@event_blueprint.route("/<eventid>", methods=["GET"])
+def get_event(eventid):
+    return jsonify({})
+''', "svc/api/realm.py": '''from flask import Blueprint, jsonify
+
+realm_blueprint = Blueprint("realm_blueprint", __name__)
+
+
+@realm_blueprint.route("/<realm>", methods=["GET"])
+def get_realm(realm):
+    return jsonify({})
+'''}
+
+
+def test_prefix_segment_names_the_mount_that_writes_it() -> None:
+    found = {(line, desc) for line, _m, desc, _s in _br301(BLUEPRINTS)}
+    # privacyidea: `register_blueprint(..., url_prefix="/event")` is the one place to rename.
+    assert (6, 'Rename the segment "event" to "events" in the prefix "/event" where the '
+               'router, blueprint or include at svc/app.py:7 declares it (not at this line); '
+               'every route below it moves with it') in found
+    # Near miss: mounted twice, "realm" is written at two places: none is named alone.
+    assert (6, 'Rename the segment "realm" to "realms" in the prefix "/realm" where its '
+               'router, blueprint or include declares it (not at this line); every route '
+               'below it moves with it') in found

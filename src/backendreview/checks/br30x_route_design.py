@@ -209,8 +209,9 @@ class SingularRoute(_SegmentRule):
                 description = f"Name the collection in the plural: {written_as}" if (
                     written_as) else (f'Rename the segment "{segment}" to "{fixed}" in the '
                                       f'prefix "/{"/".join(prefix[:index + 1])}" where '
-                                      f"{_prefix_owner(route)} declares it (not at this "
-                                      f"line); every route below it moves with it"
+                                      f"{_prefix_owner(route, facts, own, index)} declares "
+                                      f"it (not at this line); every route below it moves "
+                                      f"with it"
                                       ) if not new_own else (
                     f'Rename the segment "{segment}" to "{fixed}" where the path is put '
                     f"together (it is not written whole in one literal at this line)")
@@ -320,11 +321,27 @@ class _TableShapes:
         return sibling != head and sibling in self.heads
 
 
-def _prefix_owner(route: Route) -> str:
-    """Who writes a route's prefix, in words for the fix."""
+def _prefix_owner(route: Route, facts: dict[str, list[Any]], own: list[str],
+                  index: int) -> str:
+    """Who writes a route's prefix, in words for the fix: the view class, or the one router
+    declaration or mount (`register_blueprint(bp, url_prefix="/caconnector")`) whose
+    literal prefix writes the segment where the route's path has it."""
     if _class_written_prefix(route):
         return f"the view class `{route.handler.split('.')[0]}` (resource_name, route_base)"
+    head = [s.lower() for s in own[:index + 1]]
+    places = sorted({(d.file, d.line) for d in [*facts.get("route_owner", []),
+                                                  *facts.get("route_mount", [])]
+                     if d.prefix and d.file and _writes_tail(segments(d.prefix), head)})
+    if len(places) == 1:
+        return f"the router, blueprint or include at {places[0][0]}:{places[0][1]}"
     return "its router, blueprint or include"
+
+
+def _writes_tail(written: list[str], head: list[str]) -> bool:
+    """A declared prefix ends with the segment renamed, and what it writes before that
+    matches the route's path there: `/caconnector` for `/caconnector/<name>`."""
+    written = [s.lower() for s in written]
+    return bool(written) and len(written) <= len(head) and head[-len(written):] == written
 
 
 def _class_written_prefix(route: Route) -> bool:
