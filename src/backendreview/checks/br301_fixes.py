@@ -72,10 +72,12 @@ def glued_procedure(route: Route, segment: str) -> bool:
     view's own name, led by a verb (a known one, or one the name writes as a gerund:
     `Tracking`) or a question word, names a procedure (RPC style), not a collection. Only on
     a route that takes no GET: a GET by that name reads a thing (named_procedure's rule)."""
-    if "GET" in route.methods or "ANY" in route.methods or not route.methods:
-        return False
     glued = segment.lower()
     if not glued.isalpha() or len(words(segment)) != 1:
+        return False
+    if _named_with_verb_last(route, glued):
+        return True
+    if "GET" in route.methods or "ANY" in route.methods or not route.methods:
         return False
     parts = route.handler.split(".")
     names = [parts[-1]]
@@ -93,6 +95,23 @@ def glued_procedure(route: Route, segment: str) -> bool:
             if rest and any(glued == head + rest for head in heads):
                 return True
     return False
+
+
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+
+
+def _named_with_verb_last(route: Route, glued: str) -> bool:
+    """`/api/v1/lnurlscan/{code}` served by `api_lnurlscan`: the segment is the handler's
+    whole name (but for an `api` word and a closing method name) and ends with an action
+    verb after an object (`lnurl` + `scan`): the name of an operation, whatever the
+    method."""
+    name = [w for w in words(route.handler.rsplit(".", 1)[-1]) if w != "api"]
+    if name and name[-1] in _HTTP_METHODS:
+        name = name[:-1]  # `api_lnurlscan_post`
+    if "".join(name) != glued:
+        return False
+    return any(glued.endswith(verb) and len(glued) - len(verb) >= 3
+               for verb in ACTION_VERBS if len(verb) >= 4)
 
 
 def member_sub_resource(route: Route, own: list[str], index: int) -> bool:
