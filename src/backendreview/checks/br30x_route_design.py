@@ -633,6 +633,10 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
+    if route.framework == "eve" and len(words(segment)) == 1:
+        # An Eve resource is a collection by construction (listed by GET, created into by
+        # POST, items at `<_id>`): a one-word name (superdesk's `archive`) is its noun.
+        return False
     parent = path_from(full[:offset + index])
     before = full[offset + index - 1]
     if verb in _COPY_VERBS and is_param(before):
