@@ -240,6 +240,16 @@ def get_zone(id):
 @bp.route("/level/<id>/")
 def get_level(id):
     return jsonify({})
+
+
+@bp.route("/region", methods=["OPTIONS", "POST"])
+def create_region():
+    return jsonify({}), 201
+
+
+@bp.route("/regions", methods=["OPTIONS", "GET"])
+def search_regions():
+    return jsonify([])
 '''
 
 
@@ -252,6 +262,9 @@ def test_rename_onto_a_path_the_table_serves_is_not_proposed() -> None:
                          "keep the two apart", None)
     # Near miss: a free plural keeps its code.
     assert found[16] == ('Name the collection in the plural: "/levels/<id>/"', '"/levels/<id>/"')
+    # Near miss: the plural path answers only another method (and OPTIONS, as every route
+    # may): the create moves beside the list (alerta's POST /alert beside GET /alerts).
+    assert found[21] == ('Name the collection in the plural: "/regions"', '"/regions"')
 
 
 BLUEPRINTS = {"svc/app.py": '''from flask import Flask

@@ -268,8 +268,11 @@ def _served_already(route: Route, own: list[str], index: int, fixed: str,
     if pos < 0 or pos >= len(full):
         return None
     renamed = normal_path("/".join([*full[:pos], fixed, *full[pos + 1:]]))
+    # Every route may answer OPTIONS / HEAD (alerta's `POST /alert` and `GET /alerts`, both
+    # with OPTIONS): only a shared method that does something makes two routes of one URL.
+    methods = set(route.methods) - {"OPTIONS", "HEAD"}
     for other in table:
-        if other.handler != route.handler and set(other.methods) & set(route.methods) and \
+        if other.handler != route.handler and set(other.methods) & methods and \
                 normal_path(other.path) == renamed:
             return other.path, other.handler
     return None
