@@ -170,6 +170,11 @@ class SingularRoute(_SegmentRule):
                     continue
                 if not followed_by_param and member_sub_resource(route, own, index):
                     continue  # `GET /runs/{run_id}/trace` by `retrieve_trace_for_run`
+                if not followed_by_param and last and index > 0 and is_param(
+                        own[index - 1]) and shapes.deleted_whole(head):
+                    # `POST|DELETE /clients/{id}/encryption-key`, nothing below it: the
+                    # client's one key, created and deleted whole; no collection.
+                    continue
                 if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
                     continue
                 if not followed_by_param and index > 0 and not is_param(own[index - 1]) and (
@@ -313,6 +318,12 @@ class _TableShapes:
         is an action on the token the serial names)."""
         return head is not None and "POST" in self.methods.get(head, ()) and any(
             _identifies(param, word) for param in self.members.get(head, ()))
+
+    def deleted_whole(self, head: str | None) -> bool:
+        """The path itself answers DELETE and no member's parameter sits below it: one
+        thing deleted whole, not a collection (whose DELETE would empty it)."""
+        return head is not None and "DELETE" in self.methods.get(head, ()) and \
+            head not in self.members
 
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
@@ -501,7 +512,7 @@ _NAMED_IDS = frozenset({"serial", "number", "no", "ref"})
 # Adjectives that qualify what follows them in a path (`/custom/<slug>/token/`): no
 # collection to name, and their "plural" is another word (`customs`).
 _ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "common",
-                         "generic", "builtin", "legacy", "remote", "secondary"})
+                         "generic", "builtin", "legacy", "remote", "secondary", "sparse"})
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
 # Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
