@@ -183,3 +183,125 @@ def test_a_plural_noun_in_the_handler_names_is_kept_as_it_is() -> None:
     # Near miss: a handler that names a verb after the segment names no collection.
     routes = [route("/order", "order_list"), route("/order/{id}", "order_get")]
     assert named_collection(routes[0], routes, ["order"], "order") is None
+
+
+PREFIXED = '''from fastapi import APIRouter, FastAPI
+
+V1 = "/api/v1"
+app = FastAPI()
+router = APIRouter(prefix=f"{V1}/system")
+tags_router = APIRouter(prefix="/api/v1")
+
+
+@router.post("/", status_code=201)
+def create_system():
+    return {}
+
+
+@tags_router.get("/invoice/{invoice_id}")
+def read_invoice(invoice_id: int):
+    return {}
+
+
+app.include_router(router)
+app.include_router(tags_router)
+'''
+
+
+def test_prefix_segment_is_renamed_where_the_prefix_is_declared() -> None:
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"app/main.py": PREFIXED})}
+    # The singular is in the router's prefix: no code at the decorator, whose "/" would
+    # become "/api/v1/systems" under the same prefix again ("/api/v1/system/api/v1/systems").
+    # The router whose literal prefix writes it is named (an f-string of a constant too).
+    assert found[9] == ('Rename the segment "system" to "systems" in the prefix '
+                        '"/api/v1/system" where the router, blueprint or include at '
+                        'app/main.py:5 declares it (not at this line); every route below it '
+                        'moves with it', None)
+    # Near miss: a segment the route writes itself keeps its code.
+    assert found[14] == ('Name the collection in the plural: "/invoices/{invoice_id}"',
+                         '"/invoices/{invoice_id}"')
+
+
+ZONES = '''from flask import Blueprint, jsonify
+
+bp = Blueprint("spatial", __name__, url_prefix="/api/1/spatial")
+
+
+@bp.route("/zones/<list:ids>/")
+def get_zones(ids):
+    return jsonify([])
+
+
+@bp.route("/zone/<id>/")
+def get_zone(id):
+    return jsonify({})
+
+
+@bp.route("/level/<id>/")
+def get_level(id):
+    return jsonify({})
+
+
+@bp.route("/region", methods=["OPTIONS", "POST"])
+def create_region():
+    return jsonify({}), 201
+
+
+@bp.route("/regions", methods=["OPTIONS", "GET"])
+def search_regions():
+    return jsonify([])
+'''
+
+
+def test_rename_onto_a_path_the_table_serves_is_not_proposed() -> None:
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"spatial/api.py": ZONES})}
+    # udata: "/zones/<id>/" would match the list route's URLs too (one id is a list of one).
+    assert found[11] == ('"/api/1/spatial/zones/<list:ids>/" is already served by `get_zones`: '
+                         'renaming "zone" to "zones" here would give one URL two routes (the '
+                         "first registered wins); serve this route's member from that one, or "
+                         "keep the two apart", None)
+    # Near miss: a free plural keeps its code.
+    assert found[16] == ('Name the collection in the plural: "/levels/<id>/"', '"/levels/<id>/"')
+    # Near miss: the plural path answers only another method (and OPTIONS, as every route
+    # may): the create moves beside the list (alerta's POST /alert beside GET /alerts).
+    assert found[21] == ('Name the collection in the plural: "/regions"', '"/regions"')
+
+
+BLUEPRINTS = {"svc/app.py": '''from flask import Flask
+
+from svc.api.event import event_blueprint
+from svc.api.realm import realm_blueprint
+
+app = Flask(__name__)
+app.register_blueprint(event_blueprint, url_prefix="/event")
+app.register_blueprint(realm_blueprint, url_prefix="/realm")
+app.register_blueprint(realm_blueprint, url_prefix="/realm", name="realm_again")
+''', "svc/api/__init__.py": "", "svc/__init__.py": "", "svc/api/event.py": '''from flask import Blueprint, jsonify
+
+event_blueprint = Blueprint("event_blueprint", __name__)
+
+
+@event_blueprint.route("/<eventid>", methods=["GET"])
+def get_event(eventid):
+    return jsonify({})
+''', "svc/api/realm.py": '''from flask import Blueprint, jsonify
+
+realm_blueprint = Blueprint("realm_blueprint", __name__)
+
+
+@realm_blueprint.route("/<realm>", methods=["GET"])
+def get_realm(realm):
+    return jsonify({})
+'''}
+
+
+def test_prefix_segment_names_the_mount_that_writes_it() -> None:
+    found = {(line, desc) for line, _m, desc, _s in _br301(BLUEPRINTS)}
+    # privacyidea: `register_blueprint(..., url_prefix="/event")` is the one place to rename.
+    assert (6, 'Rename the segment "event" to "events" in the prefix "/event" where the '
+               'router, blueprint or include at svc/app.py:7 declares it (not at this line); '
+               'every route below it moves with it') in found
+    # Near miss: mounted twice, "realm" is written at two places: none is named alone.
+    assert (6, 'Rename the segment "realm" to "realms" in the prefix "/realm" where its '
+               'router, blueprint or include declares it (not at this line); every route '
+               'below it moves with it') in found

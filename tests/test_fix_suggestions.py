@@ -1855,3 +1855,74 @@ def test_br401_a_model_without_named_fields_keeps_its_type(tmp_path, monkeypatch
     (finding,) = _project(tmp_path, {"app/tools.py": text}, "BR401", monkeypatch)
     assert finding.fix.suggestion.endswith('StructResponse(\n            '
                                            'ToolError("Internal server error")\n        )')
+
+
+def test_br302_create_action_on_a_singular_collection_posts_to_it(tmp_path, monkeypatch) -> None:
+    # kolibri's `POST /facility/create_facility/`: the collection before the verb is the one
+    # it creates into, spelled in the singular; not a nested `facility/facilities`.
+    findings = _project(tmp_path, {"app/api.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class FacilityViewSet(viewsets.ModelViewSet):
+            @action(detail=False, methods=["post"])
+            def create_facility(self, request):
+                return Response({})
+
+
+        class ClassroomViewSet(viewsets.ModelViewSet):
+            @action(detail=False, methods=["post"])
+            def create_lesson(self, request):
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("facility", FacilityViewSet, basename="facility")
+        router.register("classroom", ClassroomViewSet, basename="classroom")
+        urlpatterns = router.urls
+        """}, "BR302", monkeypatch)
+    fixes = sorted(f.fix.description for f in findings)
+    assert "facility/facilities" not in fixes[1]
+    assert fixes[1].startswith("Name the resource, not the action: POST /facility"), fixes
+    # Near miss: another noun than the collection's is a sub-collection of its own.
+    assert fixes[0].startswith("Name the resource, not the action: POST /classroom/lessons"), fixes
+
+
+def test_br302_block_of_another_user_goes_to_the_callers_list(tmp_path, monkeypatch) -> None:
+    # fittrackee's `POST /users/<user_name>/block`: the block is the caller's relation, so
+    # PATCH /users/<user_name> would edit the other user; the table lists the caller's blocks.
+    findings = _project(tmp_path, {"app/api.py": """
+        from flask import Blueprint, jsonify
+
+        bp = Blueprint("users", __name__, url_prefix="/api")
+
+
+        @bp.route("/users/<user_name>/block", methods=["POST"])
+        def block_user(user_name):
+            return jsonify({})
+
+
+        @bp.route("/users/<user_name>/unblock", methods=["POST"])
+        def unblock_user(user_name):
+            return jsonify({})
+
+
+        @bp.route("/auth/blocked-users", methods=["GET"])
+        def get_blocked_users():
+            return jsonify([])
+
+
+        @bp.route("/groups/<group_id>/block", methods=["POST"])
+        def block_group(group_id):
+            return jsonify({})
+        """}, "BR302", monkeypatch)
+    fixes = {f.span.start_line: f.fix.description for f in findings}
+    assert fixes[7].startswith("Name the resource, not the action: POST /api/auth/blocked-users "
+                               "with the user in the body; the block is the caller's relation")
+    assert fixes[12].startswith(
+        "Name the resource, not the action: DELETE /api/auth/blocked-users/<user_name>;")
+    # Near miss: a group is no user: blocking it is a state of the group.
+    assert fixes[22] == ("Name the resource, not the action: PATCH /api/groups/<group_id> with "
+                         "the new state in the body")

@@ -55,6 +55,81 @@ def named_procedure(route: Route, segment: str) -> bool:
         set(route.methods) == {"POST"})
 
 
+# Words a view's class name ends with that say what it is, not what it does.
+_VIEW_SUFFIXES = frozenset({"view", "views", "viewset", "set", "api", "apiview", "handler",
+                            "endpoint", "resource"})
+# Methods a class view serves a route by: the class's name says what the route does.
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "list", "create",
+                           "retrieve", "update", "partial_update", "destroy"})
+# Words that open a question, not a noun (`IsPINValidView` at `ispinvalid`).
+_PREDICATES = frozenset({"is", "has", "can", "does", "should"})
+_VERB_HEADS = _COMMAND_VERBS | frozenset(CRUD_VERBS) | _PREDICATES
+
+
+def glued_procedure(route: Route, segment: str) -> bool:
+    """`POST /ispinvalid/<pk>` served by `IsPINValidView.post`, `POST /trackprogress/`
+    served by `ProgressTrackingViewSet.create`: a one-word segment that glues together the
+    view's own name, led by a verb (a known one, or one the name writes as a gerund:
+    `Tracking`) or a question word, names a procedure (RPC style), not a collection. Only on
+    a route that takes no GET: a GET by that name reads a thing (named_procedure's rule)."""
+    glued = segment.lower()
+    if not glued.isalpha() or len(words(segment)) != 1:
+        return False
+    if _named_with_verb_last(route, glued):
+        return True
+    if "GET" in route.methods or "ANY" in route.methods or not route.methods:
+        return False
+    parts = route.handler.split(".")
+    names = [parts[-1]]
+    if len(parts) > 1 and (parts[-1] in _VIEW_METHODS or parts[-1] == route.action):
+        names.append(parts[-2])  # the class a method serves the route for
+    for name in names:
+        ws = words(name)
+        while ws and ws[-1] in _VIEW_SUFFIXES:
+            ws = ws[:-1]
+        for i, word in enumerate(ws):
+            rest = "".join(ws[:i] + ws[i + 1:])
+            heads = [word] if word in _VERB_HEADS else []
+            if len(word) >= 6 and word.endswith("ing"):
+                heads.append(word[:-3])  # `Tracking` writes the verb `track`
+            if rest and any(glued == head + rest for head in heads):
+                return True
+    return False
+
+
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+
+
+def _named_with_verb_last(route: Route, glued: str) -> bool:
+    """`/api/v1/lnurlscan/{code}` served by `api_lnurlscan`: the segment is the handler's
+    whole name (but for an `api` word and a closing method name) and ends with an action
+    verb after an object (`lnurl` + `scan`): the name of an operation, whatever the
+    method."""
+    name = [w for w in words(route.handler.rsplit(".", 1)[-1]) if w != "api"]
+    if name and name[-1] in _HTTP_METHODS:
+        name = name[:-1]  # `api_lnurlscan_post`
+    if "".join(name) != glued:
+        return False
+    return any(glued.endswith(verb) and len(glued) - len(verb) >= 3
+               for verb in ACTION_VERBS if len(verb) >= 4)
+
+
+def member_sub_resource(route: Route, own: list[str], index: int) -> bool:
+    """`GET /runs/{run_id}/trace` served by `retrieve_trace_for_run`: a last segment right
+    after a member's parameter, read by GET only, whose handler names it in the singular
+    (and never the plural) is the member's one sub-resource (a run has one trace), whatever
+    list its body holds (the trace's spans). A handler that names the plural
+    (`list_run_comments`) or says it lists (`list_owner`) serves a collection."""
+    if index == 0 or index != len(own) - 1 or not is_param(own[index - 1]):
+        return False
+    if set(route.methods) - {"GET", "HEAD", "OPTIONS"}:
+        return False
+    word = (words(own[index]) or [""])[-1]
+    handler = words(route.handler.rsplit(".", 1)[-1])
+    return word in handler and plural(word) not in handler and not (
+        {"list", "all", "search"} & set(handler))
+
+
 # Handler-name words that say what the handler does, not what it serves.
 _NOT_RESOURCE = frozenset({"list", "detail", "details", "all", "by", "for", "one", "view",
                            "api", "handler", "endpoint", "route", "status", "info"})

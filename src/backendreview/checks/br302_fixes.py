@@ -263,6 +263,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         # The collection the verb sits in already names the resource: drop the verb. Words
         # before it qualify the member (`/tiles/delete_provisional_tile`: the provisional
         # edit of a tile, not the tile): they stay, or the DELETE would remove the tile.
+        if before.lower() == singular(noun) and not is_plural(before.lower()):
+            # `/facility/create_facility`: the collection before the verb is the one it
+            # names, spelled in the singular there; a nested `facility/facilities` is not it.
+            earlier.add(noun)
         resource = None if noun == "all" or (noun in earlier and not rest[:-1]) else (
             "-".join(rest[:-1]) if noun in earlier else "-".join([*rest[:-1], noun]))
     else:

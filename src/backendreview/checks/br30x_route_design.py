@@ -28,7 +28,14 @@ from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, is_api_route, pr
 from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
-from .br301_fixes import foreign_parameter, named_collection, named_procedure, rename_in_source
+from .br301_fixes import (
+    foreign_parameter,
+    glued_procedure,
+    member_sub_resource,
+    named_collection,
+    named_procedure,
+    rename_in_source,
+)
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
     API_SEGMENT,
@@ -99,6 +106,7 @@ class SingularRoute(_SegmentRule):
         program = program_of(facts)
         namespaced = _has_api_namespace(routes)
         shapes = _TableShapes(project_routes(facts))
+        table = project_routes(facts)
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -117,8 +125,10 @@ class SingularRoute(_SegmentRule):
                 if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
                         len(ws) > 1 and ws[0] in PHRASE_VERBS):
                     continue  # a verb (phrase), `resolve_identifier`: BR302's business
-                if named_procedure(route, segment):
+                if named_procedure(route, segment) or glued_procedure(route, segment):
                     continue  # `POST /switch_project/{id}` served by `switch_project`
+                if ws[-1] in _OPERATION_NOUNS:
+                    continue  # `/channels/lookup/<identifier>`: looks a channel up
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]):
@@ -159,6 +169,13 @@ class SingularRoute(_SegmentRule):
                     sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):
                     continue
+                if not followed_by_param and member_sub_resource(route, own, index):
+                    continue  # `GET /runs/{run_id}/trace` by `retrieve_trace_for_run`
+                if not followed_by_param and last and index > 0 and is_param(
+                        own[index - 1]) and shapes.deleted_whole(head):
+                    # `POST|DELETE /clients/{id}/encryption-key`, nothing below it: the
+                    # client's one key, created and deleted whole; no collection.
+                    continue
                 if not followed_by_param and ws[-1] in _MASS_WHEN_LISTED:
                     continue
                 if not followed_by_param and index > 0 and not is_param(own[index - 1]) and (
@@ -179,22 +196,31 @@ class SingularRoute(_SegmentRule):
                     file, span, written, _ = route.registered_at
                     new_own = with_segment(written, index - registered[0], fixed)
                 elif index < len(prefix):
-                    new_own = with_segment(_visible_path(route), index, fixed)
+                    # Declared with the router, blueprint or include, not at this line:
+                    # writing the full path here would add the prefix a second time.
+                    new_own = ""
                 else:
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
-                written_as = f'"{new_own}"'
-                if route.registered_at and index >= registered[1]:
+                written_as = f'"{new_own}"' if new_own else ""
+                if not new_own:
+                    pass
+                elif route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
                 elif route.path_source and index >= len(prefix) and written == route.own_path:
                     # A raw regex or a formatted path: the rename goes inside it as written;
                     # a segment put together from parts has no one place to rename.
                     written_as = rename_in_source(route.path_source, segment, fixed) or ""
                 description = f"Name the collection in the plural: {written_as}" if (
-                    written_as) else (f'Rename the segment "{segment}" to "{fixed}" where the '
-                                      f"path is put together (it is not written whole in "
-                                      f"one literal at this line)")
+                    written_as) else (f'Rename the segment "{segment}" to "{fixed}" in the '
+                                      f'prefix "/{"/".join(prefix[:index + 1])}" where '
+                                      f"{_prefix_owner(route, facts, own, index)} declares "
+                                      f"it (not at this line); every route below it moves "
+                                      f"with it"
+                                      ) if not new_own else (
+                    f'Rename the segment "{segment}" to "{fixed}" where the path is put '
+                    f"together (it is not written whole in one literal at this line)")
                 advice = f'use "{fixed}"'
                 others = foreign_parameter(params[0], segment, routes, _param_name) if (
                     params) else []
@@ -212,6 +238,15 @@ class SingularRoute(_SegmentRule):
                                    f"pluralising")
                     written_as = ""
                     advice = f"{params[0]} identifies another entity (see the fix)"
+                taken = _served_already(route, own, index, fixed, table)
+                if taken:
+                    # udata's `/spatial/zone/<id>/` beside `/spatial/zones/<list:ids>/`: the
+                    # plural path answers already, so the rename makes two routes of one URL.
+                    description = (f'"{taken[0]}" is already served by `{taken[1]}`: '
+                                   f'renaming "{segment}" to "{fixed}" here would give one URL '
+                                   f"two routes (the first registered wins); serve this "
+                                   f"route's member from that one, or keep the two apart")
+                    written_as = ""
                 sharers = _sharing_views(routes, own[:index + 1]) if (
                     index < len(prefix) and _class_written_prefix(route)) else []
                 if len(sharers) > 1:
@@ -228,6 +263,25 @@ class SingularRoute(_SegmentRule):
                     fix=Fix(description, written_as or None),
                     snippet=written)
                 break
+
+
+def _served_already(route: Route, own: list[str], index: int, fixed: str,
+                    table: list[Route]) -> tuple[str, str] | None:
+    """(path, handler) of a route of the table at the path the rename would give, for one
+    of this route's methods; None when the renamed path is free."""
+    full = segments(route.path)
+    pos = len(full) - len(own) + index
+    if pos < 0 or pos >= len(full):
+        return None
+    renamed = normal_path("/".join([*full[:pos], fixed, *full[pos + 1:]]))
+    # Every route may answer OPTIONS / HEAD (alerta's `POST /alert` and `GET /alerts`, both
+    # with OPTIONS): only a shared method that does something makes two routes of one URL.
+    methods = set(route.methods) - {"OPTIONS", "HEAD"}
+    for other in table:
+        if other.handler != route.handler and set(other.methods) & methods and \
+                normal_path(other.path) == renamed:
+            return other.path, other.handler
+    return None
 
 
 class _TableShapes:
@@ -266,6 +320,12 @@ class _TableShapes:
         return head is not None and "POST" in self.methods.get(head, ()) and any(
             _identifies(param, word) for param in self.members.get(head, ()))
 
+    def deleted_whole(self, head: str | None) -> bool:
+        """The path itself answers DELETE and no member's parameter sits below it: one
+        thing deleted whole, not a collection (whose DELETE would empty it)."""
+        return head is not None and "DELETE" in self.methods.get(head, ()) and \
+            head not in self.members
+
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
         collection in the plural elsewhere, so the singular is the odd one out."""
@@ -274,6 +334,29 @@ class _TableShapes:
         parent = head.rsplit("/", 1)[0]
         sibling = f"{parent}/{plural_segment.lower()}"
         return sibling != head and sibling in self.heads
+
+
+def _prefix_owner(route: Route, facts: dict[str, list[Any]], own: list[str],
+                  index: int) -> str:
+    """Who writes a route's prefix, in words for the fix: the view class, or the one router
+    declaration or mount (`register_blueprint(bp, url_prefix="/caconnector")`) whose
+    literal prefix writes the segment where the route's path has it."""
+    if _class_written_prefix(route):
+        return f"the view class `{route.handler.split('.')[0]}` (resource_name, route_base)"
+    head = [s.lower() for s in own[:index + 1]]
+    places = sorted({(d.file, d.line) for d in [*facts.get("route_owner", []),
+                                                  *facts.get("route_mount", [])]
+                     if d.prefix and d.file and _writes_tail(segments(d.prefix), head)})
+    if len(places) == 1:
+        return f"the router, blueprint or include at {places[0][0]}:{places[0][1]}"
+    return "its router, blueprint or include"
+
+
+def _writes_tail(written: list[str], head: list[str]) -> bool:
+    """A declared prefix ends with the segment renamed, and what it writes before that
+    matches the route's path there: `/caconnector` for `/caconnector/<name>`."""
+    written = [s.lower() for s in written]
+    return bool(written) and len(written) <= len(head) and head[-len(written):] == written
 
 
 def _class_written_prefix(route: Route) -> bool:
@@ -316,6 +399,9 @@ _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "co
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
 _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle", "label",
                                "title", "path", "token", "number", "external"}
+# Segments that name an operation on the collection before them (`/channels/lookup/<id>`
+# looks a channel up by id or token), a glued phrasal verb rather than a collection.
+_OPERATION_NOUNS = frozenset({"lookup"})
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
                       "software", "equipment", "content", "history", "status")
 # Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
@@ -367,10 +453,6 @@ def _prefix_segments(route: Route) -> list[str]:
     if own and full[-len(own):] != own:
         return []
     return full[:len(full) - len(own)]
-
-
-def _visible_path(route: Route) -> str:
-    return "/" + "/".join(segments(route.path))
 
 
 def _credential_key(ws: list[str]) -> bool:
@@ -431,7 +513,7 @@ _NAMED_IDS = frozenset({"serial", "number", "no", "ref"})
 # Adjectives that qualify what follows them in a path (`/custom/<slug>/token/`): no
 # collection to name, and their "plural" is another word (`customs`).
 _ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "common",
-                         "generic", "builtin", "legacy", "remote", "secondary"})
+                         "generic", "builtin", "legacy", "remote", "secondary", "sparse"})
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
 # Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
@@ -566,10 +648,17 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
+    if route.framework == "eve" and len(words(segment)) == 1:
+        # An Eve resource is a collection by construction (listed by GET, created into by
+        # POST, items at `<_id>`): a one-word name (superdesk's `archive`) is its noun.
+        return False
     parent = path_from(full[:offset + index])
     before = full[offset + index - 1]
     if verb in _COPY_VERBS and is_param(before):
         return _copy_message(rule, route, segment, full[:offset + index])
+    if verb in _RELATION_VERBS and is_param(before) and offset + index >= 2 and \
+            full[offset + index - 2].lower() in _PEOPLE and len(words(segment)) == 1:
+        return _relation_message(rule, route, segment, verb, full[:offset + index], table)
     target = "-".join(words(segment)[1:])
     selection = ""
     if not target and before.lower() in _ACTION_NAMESPACES and offset + index >= 2:
@@ -675,6 +764,39 @@ def _serves_members(table: dict[tuple[str, str], str], collection: str) -> bool:
 
 
 _COPY_VERBS = frozenset({"duplicate", "clone"})
+# What one user does to another (`POST /users/<name>/block`): a relation the caller owns,
+# not a state of the user the path names.
+_RELATION_VERBS = frozenset({"block", "unblock", "mute", "unmute"})
+_PEOPLE = frozenset({"users", "accounts", "members", "profiles", "people"})
+
+
+def _relation_message(rule: ProjectRule, route: Route, segment: str, verb: str,
+                      member: list[str], table: dict[tuple[str, str], str]) -> bool:
+    """`POST /users/<user_name>/block`: the block is the caller's, so a PATCH of the user
+    would edit the other user's resource. The resource form adds the user to the caller's
+    own list (fittrackee's `GET /auth/blocked-users`, when the table has such a list) and
+    removes them from it to undo."""
+    stem = verb[2:] if verb.startswith("un") else verb
+    forms = {stem, f"{stem}s", f"{stem}ed", f"{stem}ing"}
+    own = normal_path(route.path)
+    lists = sorted(p for (m, p) in table if m == "GET" and p != own and not p.endswith("{}")
+                   and any(forms & set(words(s)) for s in segments(p)))
+    user = member[-1]
+    if lists:
+        where = lists[0]
+        what = (f"DELETE {where}/{user}" if verb != stem else
+                f"POST {where} with the user in the body")
+    else:
+        where = f"the caller's own list of {stem}ed users (e.g. /me/{stem}s)"
+        what = (f"DELETE on {user} in {where}" if verb != stem else
+                f"POST to {where} with the user in the body")
+    reason = (f"the {stem} is the caller's relation to this user, not a state of the user "
+              f"(a PATCH of {path_from(member)} would edit the other user's resource)")
+    rule.report(route.file, route.span,
+                f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); {reason}: '
+                f"{what}", fix=Fix(f"Name the resource, not the action: {what}; {reason}"),
+                snippet=route.own_path)
+    return True
 # Action verbs that are also the noun of the state they set (a lock, a pin, a ban): a route
 # that reads and sets it names that state. `cancel`, `approve` name no state: not these.
 _STATE_NOUNS = frozenset({"lock", "pin", "star", "mute", "block", "flag", "hold", "ban",

@@ -52,6 +52,16 @@ TEMPLATE_VIEWS = frozenset({"TemplateView", "TemplateResponseMixin", "FormView",
                             "PasswordResetView", "PasswordResetConfirmView",
                             "PasswordResetDoneView", "PasswordResetCompleteView",
                             "PasswordChangeDoneView"})
+# Library views outside django that are Django generic template views themselves:
+# django-oauth-toolkit's application and token management pages (`ApplicationDelete` is a
+# DeleteView: GET renders the confirmation form, the form POSTs back), by the names the
+# package exports them under.
+LIBRARY_TEMPLATE_VIEWS = frozenset(
+    f"oauth2_provider.views{module}.{name}"
+    for module in ("", ".application", ".token")
+    for name in ("ApplicationRegistration", "ApplicationDetail", "ApplicationList",
+                 "ApplicationDelete", "ApplicationUpdate", "AuthorizedTokensListView",
+                 "AuthorizedTokenDeleteView"))
 # DRF's renderers whose media type is text/html.
 HTML_RENDERERS = frozenset({"TemplateHTMLRenderer", "StaticHTMLRenderer",
                             "BrowsableAPIRenderer", "AdminRenderer"})
@@ -246,7 +256,8 @@ def lineage_serves_html(lineage: list[Any], summaries: PageSummaries) -> bool:
     drf = any(isinstance(item, str) and item.startswith("rest_framework.") for item in lineage)
     for item in lineage:
         if isinstance(item, str):
-            if item.startswith("django.") and _last(item) in TEMPLATE_VIEWS:
+            if (item.startswith("django.") and _last(item) in TEMPLATE_VIEWS) or (
+                    item in LIBRARY_TEMPLATE_VIEWS):
                 return True
         elif "template_name" in item.literals and not drf:
             return True

@@ -166,7 +166,9 @@ def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
     receiver = call.func.value  # type: ignore[attr-defined]
     names = _chain_names(receiver)
     if method in _MANAGER_WRITES and _MANAGERS & set(names):
-        return True  # Item.objects.create(...), Item.objects.filter(...).update(...)
+        # Item.objects.create(...), Item.objects.filter(...).update(...); not the pruning of
+        # rows past a time cutoff, which repeating removes nothing more.
+        return not (method == "delete" and _prunes_expired(receiver))
     if method not in _ORIGIN_WRITES:
         # What the receiver holds decides only these (below); finding it out walks the
         # handler (`self.x = ...`) for every `self.x.m()` call otherwise.
@@ -187,6 +189,37 @@ def _django_write(ctx: FileContext, call: ast.Call, method: str, func: ast.AST,
             return False
         return not _only_touches(stores, ast.unparse(receiver))
     return method == "delete" and origin == "instance" and not call.args
+
+
+# A lookup that keeps the rows older than a cutoff: `timestamp__lt=...`, `created_at__lte=`.
+_BEFORE_CUTOFF = re.compile(r"^(?P<field>\w+?)__(lt|lte)$")
+_TIME_FIELD = re.compile(r"^(\w+_)?(date|datetime|expires?|expiry|expiration|created|"
+                         r"timestamp)$", re.I)
+
+
+def _prunes_expired(receiver: ast.AST) -> bool:
+    """`Log.objects.filter(timestamp__lt=cutoff).delete()`: the queryset is narrowed only by
+    time cutoffs (keyword lookups `<time field>__lt` / `__lte`, no Q objects), so the delete
+    is retention housekeeping (kolibri's coach poll pruning its poller log), not a change a
+    request asks for."""
+    filters = 0
+    node = receiver
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in ("filter", "exclude"):
+            if node.args or not node.keywords:
+                return False
+            for kw in node.keywords:
+                found = _BEFORE_CUTOFF.match(kw.arg or "")
+                if found is None or node.func.attr != "filter":
+                    return False
+                field = found.group("field")
+                if not (_TIME_FIELD.match(field) or TOUCH_FIELD.match(field)):
+                    return False
+            filters += 1
+        elif node.func.attr not in ("all", "using"):
+            return False
+        node = node.func.value
+    return filters > 0
 
 
 # The methods that write when the receiver holds an instance, a queryset or a form.
