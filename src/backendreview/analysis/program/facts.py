@@ -140,6 +140,10 @@ class FunctionInfo:
     # `!=` at all, "store" when it assigns a value built from a parameter to an attribute
     # or an item (`user.otp_code = code`, `codes[key] = body.code`).
     value_uses: tuple[str, ...] = ()
+    # A `return` hands back what a method of the requesting user makes of a parameter
+    # (`return request.user.filter_readable(queryset)`: a DRF filter backend that keeps
+    # the rows that user may read): that method's name, else "".
+    user_filter: str = ""
 
 
 @dataclass(frozen=True)
