@@ -13,7 +13,9 @@ from ..analysis.orm.filter_backends import requester_filter
 from ..analysis.orm.seeded import SeedIndex
 from ..analysis.program import (
     UNBOUNDED,
+    FunctionInfo,
     ProgramModel,
+    Reached,
     describe,
     program_of,
     related,
@@ -198,7 +200,8 @@ class MissingPagination(ProjectRule):
                   and not admin_rows(r.effect.detail)]
         chains = [r for r in chains if not parent_scoped(route, r.effect.detail)
                   and not reference_table(route, r.effect.detail)
-                  and not self._seeded(r.origin_path, r.effect.detail)]
+                  and not self._seeded(r.origin_path, r.effect.detail)
+                  and not own_rows(_given_requester(program, handler, r))]
         if not chains:
             return
         chain = chains[0]
@@ -227,6 +230,31 @@ class MissingPagination(ProjectRule):
             f"pagination: {describe(chain, 'returns')}{pages}{scoped}",
             fix=fix, related=related(chain, "returns"), snippet=step.text,
             severity=Severity.NOTE if scoped else None)
+
+
+def _given_requester(program: ProgramModel, handler: FunctionInfo, chain: Reached) -> str:
+    """The chain's query as the handler's call makes it: a helper called once from the
+    handler with the requesting user (`get_khoj_tokens(user=request.user.object)`) and
+    filtering on that parameter (`KhojApiUser.objects.filter(user=user)`) reads as
+    `filter(user=request.user)`, for own_rows to judge. The query unchanged otherwise."""
+    text = chain.effect.detail
+    if len(chain.via) != 1:
+        return text
+    step = chain.via[0]
+    site = next((c for c in handler.calls if (c.line, c.col) == (step.line, step.col)), None)
+    callee = program.functions.get(chain.origin)
+    if site is None or callee is None or not site.requester_args:
+        return text
+    params = list(callee.params)
+    if callee.kind in ("method", "classmethod") and params:
+        params = params[1:]  # `self` / `cls`: the receiver, not a passed argument
+    for key in site.requester_args:
+        name = params[int(key)] if key.isdigit() and int(key) < len(params) else key
+        if name in params:
+            # `= user` / `== user`, not `= user.x` or `= user_id`
+            text = re.sub(rf"(==|=)(\s*){re.escape(name)}\b(?![.(\w])", r"\1\2request.user",
+                          text)
+    return text
 
 
 def _paged(route: Route, orm: str) -> bool:

@@ -690,7 +690,8 @@ class _Extractor:
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
                         const_args=self._const_args(node, fixed, (cls, self_name, types)),
-                        inert_args=inert_args(ctx, node, fixed)))
+                        inert_args=inert_args(ctx, node, fixed),
+                        requester_args=requester_args(node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -1269,6 +1270,23 @@ def passed_args(call: ast.Call) -> tuple[str, ...]:
         out.append(str(index))
     for keyword in call.keywords:
         out.append(keyword.arg if keyword.arg else "*")
+    return tuple(out)
+
+
+# `request.user`, `self.request.user.object`, `current_user.id`, `g.user`
+_REQUESTER_ARG = re.compile(r"^(?:(?:self\.)?request\.user|current_user|g\.user)(?:\.\w+)?$")
+
+
+def requester_args(call: ast.Call) -> tuple[str, ...]:
+    """The arguments of `call` (positions as digit strings, keywords by name) that are the
+    requesting user or one of its attributes."""
+    out: list[str] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break
+        if isinstance(arg, ast.Attribute | ast.Name) and _REQUESTER_ARG.match(ast.unparse(arg)):
+            out.append(key)
     return tuple(out)
 
 

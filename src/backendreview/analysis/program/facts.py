@@ -69,6 +69,9 @@ class CallSite:
     # arguments whose text cannot carry SQL though the code does not fix them: numbers,
     # primary keys, timestamps, names reduced to word characters (analysis/inert.py)
     inert_args: tuple[str, ...] = ()
+    # arguments that are the requesting user (`request.user`, `request.user.object`,
+    # `current_user`, `g.user.id`): a helper given them filters for that user's own rows
+    requester_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
