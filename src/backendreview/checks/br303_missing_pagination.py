@@ -9,10 +9,13 @@ from typing import Any, ClassVar
 from ..analysis.frameworks.django import UNSIZED_PAGINATION
 from ..analysis.frameworks.routes import Route, SettingsFact, project_routes
 from ..analysis.orm.creates import FACT_KIND as CREATES
+from ..analysis.orm.filter_backends import requester_filter
 from ..analysis.orm.seeded import SeedIndex
 from ..analysis.program import (
     UNBOUNDED,
+    FunctionInfo,
     ProgramModel,
+    Reached,
     describe,
     program_of,
     related,
@@ -79,6 +82,7 @@ class MissingPagination(ProjectRule):
         seen: set[tuple[str, int, int]] = set()
         program = program_of(facts)
         self.seeds = SeedIndex(facts.get(CREATES, []), program)
+        self.class_at = {(c.path, c.line): c for c in program.classes.values()}
         unsized: list[Route] = []
         for route in project_routes(facts):
             if _relies_on_unsized_default(route):
@@ -93,7 +97,7 @@ class MissingPagination(ProjectRule):
                 continue
             if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
                 continue
-            if own_rows(query.text) or curated(query.text):
+            if own_rows(query.text) or curated(query.text) or admin_rows(query.text):
                 continue
             if query.rendered and whole_table_as_stored(query.text):
                 continue
@@ -114,9 +118,19 @@ class MissingPagination(ProjectRule):
             severity = None
             handler = program.function_at(route.handler_file, route.handler_line)
             scoped = _deprecated(program, [handler.qualname] if handler is not None else [])
+            backend = self._requester_backend(program, route) if query.orm == "drf" else None
             if scoped:
                 severity = Severity.NOTE
                 message += scoped
+            elif backend is not None:
+                # kolibri's permissions filter: the caller's own few rows (their dismissed
+                # notifications, device permission) for most users, every row for an admin
+                # (the memberships of a whole facility): on the tuning half three such lists
+                # were labelled false and one true, too weak to drop, enough for a note.
+                severity = Severity.NOTE
+                message += (f" (note: the view's filter backend `{backend}` keeps the rows "
+                            f"the requesting user may read: a page size matters when that "
+                            f"can be every row, as for an admin)")
             elif query.rendered:
                 # On the tuning half most server-rendered full lists were small, curated
                 # tables (pretix's item list, misago's admin lists, netbox's script modules):
@@ -130,6 +144,12 @@ class MissingPagination(ProjectRule):
 
 
         self._unsized_default(facts, unsized)
+
+    def _requester_backend(self, program: ProgramModel, route: Route) -> str | None:
+        """A filter backend of the route's view class that narrows its generic list to what
+        the requesting user may read (analysis/orm/filter_backends.py)."""
+        view = self.class_at.get((route.handler_file, route.handler_line))
+        return requester_filter(program, view) if view is not None else None
 
     def _seeded(self, path: str, text: str) -> bool:
         """The query lists a lookup table that only migrations, commands or seed scripts
@@ -176,10 +196,12 @@ class MissingPagination(ProjectRule):
             return
         chains = [r for r in program.effects(handler, UNBOUNDED)
                   if r.via and not summary_query(r.effect.detail)
-                  and not own_rows(r.effect.detail) and not curated(r.effect.detail)]
+                  and not own_rows(r.effect.detail) and not curated(r.effect.detail)
+                  and not admin_rows(r.effect.detail)]
         chains = [r for r in chains if not parent_scoped(route, r.effect.detail)
                   and not reference_table(route, r.effect.detail)
-                  and not self._seeded(r.origin_path, r.effect.detail)]
+                  and not self._seeded(r.origin_path, r.effect.detail)
+                  and not own_rows(_given_requester(program, handler, r))]
         if not chains:
             return
         chain = chains[0]
@@ -208,6 +230,31 @@ class MissingPagination(ProjectRule):
             f"pagination: {describe(chain, 'returns')}{pages}{scoped}",
             fix=fix, related=related(chain, "returns"), snippet=step.text,
             severity=Severity.NOTE if scoped else None)
+
+
+def _given_requester(program: ProgramModel, handler: FunctionInfo, chain: Reached) -> str:
+    """The chain's query as the handler's call makes it: a helper called once from the
+    handler with the requesting user (`get_khoj_tokens(user=request.user.object)`) and
+    filtering on that parameter (`KhojApiUser.objects.filter(user=user)`) reads as
+    `filter(user=request.user)`, for own_rows to judge. The query unchanged otherwise."""
+    text = chain.effect.detail
+    if len(chain.via) != 1:
+        return text
+    step = chain.via[0]
+    site = next((c for c in handler.calls if (c.line, c.col) == (step.line, step.col)), None)
+    callee = program.functions.get(chain.origin)
+    if site is None or callee is None or not site.requester_args:
+        return text
+    params = list(callee.params)
+    if callee.kind in ("method", "classmethod") and params:
+        params = params[1:]  # `self` / `cls`: the receiver, not a passed argument
+    for key in site.requester_args:
+        name = params[int(key)] if key.isdigit() and int(key) < len(params) else key
+        if name in params:
+            # `= user` / `== user`, not `= user.x` or `= user_id`
+            text = re.sub(rf"(==|=)(\s*){re.escape(name)}\b(?![.(\w])", r"\1\2request.user",
+                          text)
+    return text
 
 
 def _paged(route: Route, orm: str) -> bool:
@@ -330,6 +377,52 @@ def own_rows(text: str) -> bool:
     keyed = bool(_OWN_ROWS.search(compact)) or any(
         _ON_REQUESTER.search(m.group(1)) for m in _JOIN_ON.finditer(compact))
     return keyed and not _LOG_LIKE.match(compact)
+
+
+# The site's administrators: `filter(is_staff=True)`, `filter(roles__kind__contains="admin")`,
+# `filter(User.role == "admin")`.
+_ADMIN_FLAG = re.compile(r"(?:^|__|\.)is_(?:staff|superuser|admin)$")
+_ADMIN_FIELD = re.compile(r"(?:role|kind|group)", re.I)
+_ADMIN_VALUE = re.compile(r"^(?:admin|administrator|superuser|staff)s?$", re.I)
+
+
+def admin_rows(text: str) -> bool:
+    """The query lists the site's administrators (staff flags, an admin role or group, on a
+    filter of the query itself, not of a subquery inside it): rows as few as the people who
+    run the site, the bound that keeps staff-only routes out of this rule (kolibri's
+    facility admins for the setup wizard; labelled false)."""
+    compact = " ".join(re.sub(r"\\\s*\n", " ", text).split())
+    try:
+        node: ast.AST = ast.parse(compact, mode="eval").body
+    except SyntaxError:
+        return False
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in ("filter", "filter_by", "where") and (
+                any(_admin_keyword(k) for k in node.keywords)
+                or any(_admin_compare(a) for a in node.args)):
+            return True
+        node = node.func.value
+    return False
+
+
+def _admin_keyword(keyword: ast.keyword) -> bool:
+    name, value = keyword.arg or "", keyword.value
+    if not isinstance(value, ast.Constant):
+        return False
+    if _ADMIN_FLAG.search(name):
+        return value.value is True
+    return bool(_ADMIN_FIELD.search(name)) and isinstance(value.value, str) and bool(
+        _ADMIN_VALUE.match(value.value))
+
+
+def _admin_compare(node: ast.AST) -> bool:
+    """`User.role == "admin"`, `User.is_admin == True`."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
+            node.ops[0], ast.Eq) and isinstance(node.left, ast.Attribute)):
+        return False
+    right = node.comparators[0]
+    return isinstance(right, ast.Constant) and _admin_keyword(
+        ast.keyword(arg=node.left.attr, value=right))
 
 
 # Ordered by a column someone sets by hand: the rows are a list that admins curate and

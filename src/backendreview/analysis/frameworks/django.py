@@ -700,6 +700,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     pagination: list[str] = []
     queryset: QueryFact | None = None
     model_query: QueryFact | None = None
+    get_queryset = ""  # see ViewClassFact.get_queryset
+    own_query: QueryFact | None = None
     # `@method_decorator(ratelimit(...), name="get")` wraps that one method: kept aside
     # and given to its handler below.
     scoped: list[tuple[str, str, str]] = []
@@ -740,11 +742,13 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 methods[stmt.name] = analyze_handler(ctx, stmt)
             elif stmt.name in ("get_paginate_by", "paginate_queryset"):
                 pagination.append(f"{stmt.name}()")
-            elif stmt.name == "get_queryset" and queryset is None:
+            elif stmt.name == "get_queryset":
+                get_queryset = "base" if _reads_base_queryset(stmt) else "own"
                 for ret in ast.walk(stmt):
                     if isinstance(ret, ast.Return) and ret.value is not None:
-                        queryset = _drf_queryset(ctx, ret.value)
+                        own_query = _drf_queryset(ctx, ret.value)
                         break
+                queryset = queryset or own_query
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
                 stmt.target.id == "http_method_names" and stmt.value is not None:
             # `http_method_names: list[str] = ["get"]` narrows the methods as the plain
@@ -810,6 +814,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             isinstance(stmt, ast.FunctionDef) and stmt.name == "get_queryset"
             for stmt in node.body):
         queryset = model_query
+    if get_queryset == "own":
+        # `queryset =` beside a get_queryset that never reads it is not what it lists
+        queryset = own_query
     if not (methods or actions or attrs or literals or limits or pagination or auth or any(
             b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin", "APIView", "Resource",
                                            "Handler", "RH", "Router"))
@@ -819,7 +826,24 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
                          tuple(auth), tuple(limits), tuple(pagination), queryset,
-                         literals=literals)
+                         literals=literals, get_queryset=get_queryset)
+
+
+def _reads_base_queryset(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A get_queryset that starts from what the class declares or inherits: `super()`,
+    `self.queryset`, `self.model` (or the class's: `self.__class__.queryset`)."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id == "super"):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in ("queryset", "model",
+                                                             "get_queryset"):
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in ("self", "cls"):
+                return True
+    return False
 
 
 def _returned_permissions(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef

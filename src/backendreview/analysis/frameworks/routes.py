@@ -218,6 +218,11 @@ class ViewClassFact:
     queryset: QueryFact | None = None
     exposes: tuple[ExposeFact, ...] = ()  # Flask-AppBuilder
     literals: dict[str, str] = field(default_factory=dict)  # route_base, resource_name...
+    # The class's own `get_queryset`: "own" when it builds the queryset itself (it reads
+    # neither `self.queryset` / `self.model` nor `super()`), so a `queryset =` anywhere in
+    # the hierarchy is not what it lists; "base" when it starts from one of those; "" when
+    # the class defines none.
+    get_queryset: str = ""
 
 
 @dataclass(frozen=True)
@@ -1316,8 +1321,27 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
         attrs_seen |= set(item.attrs)
         if queryset is None and item.queryset is not None:
             queryset = item.queryset
+    own = _own_get_queryset(chain)
+    if own is not None:
+        queryset = own.queryset
     return methods, libs, auth, limits, pages, queryset, [v.name for v in chain
                                                           if isinstance(v, ViewClassFact)]
+
+
+def _own_get_queryset(chain: list[ViewClassFact | str]) -> ViewClassFact | None:
+    """The class whose own `get_queryset` answers the list, when the nearest one in the
+    hierarchy builds its queryset itself: a subclass's `queryset = Dynamic.objects.all()`
+    under a base whose get_queryset never reads it (kolibri's network location views) is
+    not what the list returns; what that get_queryset returns is (None when unread). A
+    get_queryset that starts from `super()` hands the question on to the next one."""
+    for item in chain:
+        if not isinstance(item, ViewClassFact) or not item.get_queryset:
+            continue
+        if item.get_queryset == "own":
+            return item
+        if item.queryset is not None:
+            return None  # it reads its own query from `self.model` / `self.queryset`
+    return None
 
 
 def _expand(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Chain,

@@ -506,6 +506,18 @@ class _Extractor:
                 ref = self._ref(stmt.value)
                 if ref:
                     info.class_refs[stmt.targets[0].id] = ref
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], ast.Name) and stmt.targets[0].id == "filter_backends" \
+                    and isinstance(stmt.value, ast.List | ast.Tuple):
+                # DRF's `filter_backends = (A, B)`: one slot per class, in order
+                # (`filter_backends[0]`...; `filter_backends[]` for an empty list, which
+                # still overrides a base's)
+                refs = [self._ref(e) for e in stmt.value.elts]
+                for index, ref in enumerate(refs):
+                    if ref:
+                        info.class_refs[f"filter_backends[{index}]"] = ref
+                if not refs:
+                    info.class_refs["filter_backends[]"] = ""
         self.classes.append(info)
         self._body(node.body, qualname, info)
 
@@ -585,6 +597,7 @@ class _Extractor:
             redirects=self.full and redirects_only(ctx, own),
             auth_acts=_auth_acts(own) if self.full else (),
             value_uses=_value_uses(own, params) if self.full else (),
+            user_filter=_user_filter(own, params) if self.bodies else "",
         )
         self.functions.append(info)
         return info
@@ -681,7 +694,8 @@ class _Extractor:
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
                         const_args=self._const_args(node, fixed, (cls, self_name, types)),
-                        inert_args=inert_args(ctx, node, fixed)))
+                        inert_args=inert_args(ctx, node, fixed),
+                        requester_args=requester_args(node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -1263,6 +1277,23 @@ def passed_args(call: ast.Call) -> tuple[str, ...]:
     return tuple(out)
 
 
+# `request.user`, `self.request.user.object`, `current_user.id`, `g.user`
+_REQUESTER_ARG = re.compile(r"^(?:(?:self\.)?request\.user|current_user|g\.user)(?:\.\w+)?$")
+
+
+def requester_args(call: ast.Call) -> tuple[str, ...]:
+    """The arguments of `call` (positions as digit strings, keywords by name) that are the
+    requesting user or one of its attributes."""
+    out: list[str] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break
+        if isinstance(arg, ast.Attribute | ast.Name) and _REQUESTER_ARG.match(ast.unparse(arg)):
+            out.append(key)
+    return tuple(out)
+
+
 def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
     """The arguments of `call` (positions as digit strings, keywords by name) that are
     fixed by the code: literals, and classes or functions named directly."""
@@ -1443,6 +1474,24 @@ def _value_uses(own: list[ast.AST], params: tuple[str, ...]) -> tuple[str, ...]:
 REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
                        "RedirectResponse", "redirect_to_login", "do_auth",
                        "authorize_redirect"})
+
+
+def _user_filter(own: list[ast.AST], params: tuple[str, ...]) -> str:
+    """`return request.user.filter_readable(queryset)` (or `self.request.user...`) where
+    `queryset` is a parameter: the user method's name."""
+    for node in own:
+        value = node.value if isinstance(node, ast.Return) else None
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and any(isinstance(a, ast.Name) and a.id in params for a in value.args)):
+            continue
+        owner = value.func.value  # `request.user` / `self.request.user`
+        if isinstance(owner, ast.Attribute) and owner.attr == "user" and (
+                (isinstance(owner.value, ast.Name) and owner.value.id == "request") or (
+                isinstance(owner.value, ast.Attribute) and owner.value.attr == "request"
+                and isinstance(owner.value.value, ast.Name)
+                and owner.value.value.id == "self")):
+            return value.func.attr
+    return ""
 
 
 def redirects_only(ctx: FileContext, own: list[ast.AST]) -> bool:

@@ -69,6 +69,9 @@ class CallSite:
     # arguments whose text cannot carry SQL though the code does not fix them: numbers,
     # primary keys, timestamps, names reduced to word characters (analysis/inert.py)
     inert_args: tuple[str, ...] = ()
+    # arguments that are the requesting user (`request.user`, `request.user.object`,
+    # `current_user`, `g.user.id`): a helper given them filters for that user's own rows
+    requester_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,10 @@ class FunctionInfo:
     # `!=` at all, "store" when it assigns a value built from a parameter to an attribute
     # or an item (`user.otp_code = code`, `codes[key] = body.code`).
     value_uses: tuple[str, ...] = ()
+    # A `return` hands back what a method of the requesting user makes of a parameter
+    # (`return request.user.filter_readable(queryset)`: a DRF filter backend that keeps
+    # the rows that user may read): that method's name, else "".
+    user_filter: str = ""
 
 
 @dataclass(frozen=True)
