@@ -19,6 +19,7 @@ check (`assert_permissions(...)`) or answers a conflict when a lookup succeeds g
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 from ..astutil import nodes_within
@@ -55,6 +56,12 @@ def _expected(ctx: FileContext, try_stmt: ast.Try, handler: ast.ExceptHandler
     """(exception type as written, what raises it) for each failure the try body shows it
     expects, in source order, one per type."""
     before = _caught_before(try_stmt, handler)
+    # what raises inside a nested try is that try's to answer first (its handlers)
+    guards: dict[int, list[list[ast.ExceptHandler]]] = {}
+    for node in nodes_within(try_stmt.body):
+        if isinstance(node, ast.Try | ast.TryStar) and node.handlers:
+            for inner in nodes_within(node.body):
+                guards.setdefault(id(inner), []).append(node.handlers)
     found: dict[str, str] = {}
     for node in nodes_within(try_stmt.body):
         kind = what = None
@@ -76,9 +83,29 @@ def _expected(ctx: FileContext, try_stmt: ast.Try, handler: ast.ExceptHandler
         elif isinstance(node, ast.Call):
             kind, what = _call_failure(ctx, node)
         if kind and what and kind not in found and _name(ast.parse(kind, mode="eval").body) \
-                not in before:
+                not in before and not any(_may_catch(h, kind) for handlers in
+                                          guards.get(id(node), []) for h in handlers):
             found[kind] = what
     return list(found.items())
+
+
+def _may_catch(handler: ast.ExceptHandler, kind: str) -> bool:
+    """Whether `handler` of a nested try may catch `kind` before the handler under review
+    sees it: a bare or broad one, the type itself, or a builtin base of a builtin type; a
+    type whose hierarchy is not at hand (a project's, `Model.DoesNotExist`) may."""
+    if handler.type is None:
+        return True
+    raised = getattr(builtins, kind, None)
+    for caught in handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]:
+        name = _name(caught)
+        if name in _BROAD or name == kind.rsplit(".", 1)[-1]:
+            return True
+        base = getattr(builtins, name, None) if isinstance(caught, ast.Name) else None
+        if not (isinstance(raised, type) and isinstance(base, type)):
+            return True  # a hierarchy we cannot see: it may
+        if issubclass(raised, base):
+            return True
+    return False
 
 
 def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None]:

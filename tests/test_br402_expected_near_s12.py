@@ -1,0 +1,30 @@
+"""BR402's narrow-catch fix (checks/br402_fixes.py) names only a failure the try body lets
+reach the handler and that its code shows: review of fixes12 (rev-b, session 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _found() -> dict[int, object]:
+    path = ROOT / "fixtures" / "BR402" / "expected_near_s12.py"
+    result = review_source(path.read_bytes(), "BR402/expected_near_s12.py", Config(), ("BR402",))
+    findings = finish([result], Config(), ("BR402",), load_rule_docs()).findings
+    return {f.span.start_line: f for f in findings if f.rule_id == "BR402"}
+
+
+def test_a_miss_an_inner_try_answers_is_not_the_expected_failure() -> None:
+    found = _found()
+    inner = found[22]
+    assert "`inner` neither logs nor re-raises" in inner.message
+    assert inner.fix.edits == () and 'logger.exception("inner failed")' in inner.fix.suggestion
+    # near miss: the inner try catches TimeoutError only; the KeyError reaches the outer one
+    other = found[40].fix
+    assert other.suggestion == "KeyError" and [e.replacement for e in other.edits] == ["KeyError"]
+    assert "`data[\"name\"]` (line 37)" in other.description
