@@ -28,3 +28,14 @@ def test_a_miss_an_inner_try_answers_is_not_the_expected_failure() -> None:
     other = found[40].fix
     assert other.suggestion == "KeyError" and [e.replacement for e in other.edits] == ["KeyError"]
     assert "`data[\"name\"]` (line 37)" in other.description
+
+
+def test_a_decode_with_a_runtime_argument_is_not_bytes_decode() -> None:
+    found = _found()
+    fix = found[51].fix
+    assert "UnicodeDecodeError" not in fix.description and fix.edits == ()
+    assert 'logger.exception("codec_payload failed")' in fix.suggestion
+    # near miss: a bytes decode with a literal encoding and error scheme
+    near = found[62].fix
+    assert near.suggestion == "UnicodeDecodeError"
+    assert [e.replacement for e in near.edits] == ["UnicodeDecodeError"]

@@ -118,9 +118,9 @@ def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | N
         if isinstance(func.value, ast.Call) and ctx.qualified_name(func.value.func) in _CDLL:
             return "AttributeError", f"`{ctx.source(func)[:60]}` (line {call.lineno}, a " \
                                      f"symbol the library may not have)"
-        if func.attr == "decode":
+        if func.attr == "decode" and _codec_arguments(call):
             return "UnicodeDecodeError", where
-        if func.attr == "encode" and not call.args[1:]:
+        if func.attr == "encode" and _codec_arguments(call):
             return "UnicodeEncodeError", where
         if func.attr == "get" and isinstance(func.value, ast.Attribute) and \
                 func.value.attr == "objects" and isinstance(func.value.value,
@@ -133,6 +133,15 @@ def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | N
             (ctx.qualified_name(func) or func.id) in (func.id, f"builtins.{func.id}"):
         return "ValueError", where
     return None, None
+
+
+def _codec_arguments(call: ast.Call) -> bool:
+    """Whether the call's arguments fit bytes.decode / str.encode: at most an encoding and an
+    error scheme, written as text. A runtime argument (`codec.decode(text)`, `jwt.decode(token,
+    key)`) says it is some other decode, with failures of its own."""
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return len(call.args) <= 2 and all(k.arg in ("encoding", "errors") for k in call.keywords) \
+        and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values)
 
 
 def _check_call(try_stmt: ast.Try) -> ast.Call | None:
