@@ -39,3 +39,11 @@ def test_a_decode_with_a_runtime_argument_is_not_bytes_decode() -> None:
     near = found[62].fix
     assert near.suggestion == "UnicodeDecodeError"
     assert [e.replacement for e in near.edits] == ["UnicodeDecodeError"]
+
+
+def test_an_int_key_of_a_dict_is_a_key_error_of_a_list_an_index_error() -> None:
+    found = _found()
+    labels = found[74].fix
+    assert labels.suggestion == "KeyError" and "`counts[2]` (line 72)" in labels.description
+    # near miss: an int index of a list split from the request
+    assert found[86].fix.suggestion == "IndexError"

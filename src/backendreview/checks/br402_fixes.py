@@ -76,7 +76,8 @@ def _expected(ctx: FileContext, try_stmt: ast.Try, handler: ast.ExceptHandler
             if isinstance(value, str):
                 kind = "KeyError"
             elif isinstance(value, int) and not isinstance(value, bool):
-                kind = "IndexError"
+                # an int key of a dict the function builds misses with KeyError
+                kind = "KeyError" if _a_dict(ctx, node.value) else "IndexError"
             what = f"`{ctx.source(node)[:60]}` (line {node.lineno})"
         elif isinstance(node, ast.Import | ast.ImportFrom):
             kind, what = "ImportError", f"the import on line {node.lineno}"
@@ -106,6 +107,19 @@ def _may_catch(handler: ast.ExceptHandler, kind: str) -> bool:
         if issubclass(raised, base):
             return True
     return False
+
+
+def _a_dict(ctx: FileContext, value: ast.expr) -> bool:
+    """Whether `value` is a dict by what binds it: a dict display or comprehension, or a
+    name every binding of which (in the scope Python resolves it in) assigns one."""
+    if isinstance(value, ast.Dict | ast.DictComp):
+        return True
+    if not isinstance(value, ast.Name):
+        return False
+    _, bindings = ctx.semantic.lookup(value.id, value)
+    return bool(bindings) and all(
+        b.kind in ("assign", "annassign") and isinstance(b.value, ast.Dict | ast.DictComp)
+        for b in bindings)
 
 
 def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None]:
