@@ -234,6 +234,8 @@ class UnindexedForeignKey(Rule):
         value = next((k.value for k in call.keywords if k.arg == "secondary"), None)
         if value is None:
             return
+        if isinstance(value, ast.Lambda):
+            value = value.body  # `secondary=lambda: post_tags`, the lazy form
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             key = ("name", value.value.split(".")[-1])
         else:
@@ -478,6 +480,12 @@ class _Associations:
         self.secondaries: list[tuple[tuple[str, str], str | None, bool]] = [
             (tuple(k), d, b) for k, d, b in facts.get("br106_secondary", [])]
         self.used = set(facts.get("br106_column_use", []))
+        # A relationship through a table we cannot name (`metadata.tables["x"]`,
+        # `Model.__table__`, a name re-exported from where the Table is assigned) may be the
+        # way back through any of them: then no column is told a far side.
+        known = {ref for refs in self.refs.values() for ref in refs}
+        self.unknown = any(kind == "ref" and key not in known
+                           for (kind, key), _, _ in self.secondaries)
         self.parents: dict[str, set[str]] = {}
         for table, parents in facts.get("br106_table_parents", []):
             self.parents.setdefault(table, set()).update(parents)
@@ -488,7 +496,7 @@ class _Associations:
         of another table than the one `column` references, none has a `backref`, no query
         names `table.c.column`, and its foreign key has no `ondelete` (which says the parent
         rows are deleted, a scan of this table each time)."""
-        if cascades or column in self.used:
+        if cascades or self.unknown or column in self.used:
             return False
         name = table.split(".")[-1]
         refs = self.refs.get(table, set())
