@@ -52,6 +52,15 @@ def _tablename(node: ast.ClassDef) -> str | None:
     return None
 
 
+def _declared_columns(columns: list[tuple[str, ast.Call]]) -> tuple[str, ...]:
+    """The columns a class body declares itself, by attribute and by explicit column name
+    (`org_id = mapped_column("org", ...)`): one that re-declares a mixin's column replaces it."""
+    names = {name for name, _ in columns}
+    names |= {ref for _, call in columns if call.args and isinstance(call.args[0], ast.Constant)
+              for ref in [_column_ref(call.args[0])] if ref}
+    return tuple(sorted(names))
+
+
 def _parent_table(fk: ast.Call) -> str | None:
     """The table a `ForeignKey("table.column")` references (schema left off)."""
     if fk.args and isinstance(fk.args[0], ast.Constant) and isinstance(fk.args[0].value, str):
@@ -168,7 +177,8 @@ class UnindexedForeignKey(Rule):
             self.ctx.emit_fact("br106_class", (qualname, table, abstract, opaque,
                                                tuple(sorted(args_cover or ())),
                                                args_cover is not None,
-                                               tuple(sorted(covered))))
+                                               tuple(sorted(covered)),
+                                               _declared_columns(columns)))
         if opaque:
             return  # its own columns: indexes we cannot see
         covered |= args_cover or set()
@@ -441,6 +451,7 @@ class _ClassFact(NamedTuple):
     args_cover: tuple[str, ...]  # first columns of its own `__table_args__` indexes
     defines_args: bool
     module_cover: tuple[str, ...]  # first columns of its module's `Index(...)` statements
+    declares: tuple[str, ...] = ()  # columns its own body declares (judged there)
 
 
 def _table_heirs(program: ProgramModel, owner: str, column: str,
@@ -458,6 +469,8 @@ def _table_heirs(program: ProgramModel, owner: str, column: str,
         order = program.mro(cls)
         if not any(c.qualname == owner for c in order[1:]):
             continue
+        if column in fact.declares:
+            continue  # re-declared there: that column is judged on its own line
         ok = column in fact.module_cover or (fact.table.split(".")[-1], column) in indexed
         # the `__table_args__` the class gets: the first class of its MRO that sets one
         # (one we cannot read counts as indexing it: we do not say what we cannot see)
