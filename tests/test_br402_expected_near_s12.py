@@ -47,3 +47,19 @@ def test_an_int_key_of_a_dict_is_a_key_error_of_a_list_an_index_error() -> None:
     assert labels.suggestion == "KeyError" and "`counts[2]` (line 72)" in labels.description
     # near miss: an int index of a list split from the request
     assert found[86].fix.suggestion == "IndexError"
+
+
+def test_br401_a_status_made_from_the_exception_is_not_replaced_as_its_text() -> None:
+    # fixes12's "every local made from the exception" replaced `code = error_code(e)`, the
+    # status the route answers with, by "Internal server error" inside the body
+    path = ROOT / "fixtures" / "BR401" / "status_local_s12.py"
+    result = review_source(path.read_bytes(), "BR401/status_local_s12.py", Config(), ("BR401",))
+    found = {f.span.start_line: f for f in finish([result], Config(), ("BR401",),
+                                                  load_rule_docs()).findings}
+    assert sorted(found) == [14, 25]
+    assert found[14].fix.suggestion.endswith(
+        'return jsonify({"error": "Internal server error", "code": code}), code')
+    # near miss: a text made from the exception beside a literal status is still replaced
+    assert found[25].fix.suggestion.endswith(
+        'return jsonify({"error": "Internal server error", "detail": "Internal server error"})'
+        ', 500')
