@@ -115,3 +115,96 @@ def test_fix_on_postgresql_says_concurrently(tmp_path: Path, monkeypatch: pytest
         "existing databases get it only from a new Alembic revision (on a large PostgreSQL "
         "table with `postgresql_concurrently=True`, inside "
         "`op.get_context().autocommit_block()`)")
+
+
+ASSOCIATION = '''
+from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+post_tags = Table(
+    "post_tags",
+    Base.metadata,
+    Column("post_id", Integer, ForeignKey("posts.id")),
+    Column("tag_id", Integer, ForeignKey("tags.id")),
+)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    tags = relationship("Tag", secondary=post_tags)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id = Column(Integer, primary_key=True)
+'''
+
+
+@pytest.mark.parametrize(("way_back", "reported"), [
+    # the documented lazy form names the table through a lambda: Tag.posts joins on tag_id
+    ('posts = relationship("Post", secondary=lambda: post_tags)', ["post_id", "tag_id"]),
+    # a table named through what we cannot resolve may be this one: no far side is told
+    ('posts = relationship("Post", secondary=Base.metadata.tables["post_tags"])',
+     ["post_id", "tag_id"]),
+    # near miss: no way back, so tag_id is only reached from a post's primary key
+    ('name = Column(Integer)', ["post_id"]),
+])
+def test_a_way_back_through_a_lambda_or_an_unresolved_table_keeps_the_far_side(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way_back: str,
+        reported: list[str]) -> None:
+    files = {"app/__init__.py": "", "app/models.py": ASSOCIATION + f"    {way_back}\n"}
+    found = project_findings(tmp_path, files, "BR106", monkeypatch)
+    assert [(f.path, f.span.start_line) for f in found] == [
+        ("app/models.py", 10 if c == "post_id" else 11) for c in reported]
+    assert all(f"`post_tags.{c}`" in f.message for f, c in zip(found, reported, strict=True))
+
+
+REDECLARED = '''
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OrgMixin(Base):
+    __abstract__ = True
+    org_id = mapped_column(ForeignKey("orgs.id"))
+
+
+class Project(OrgMixin):
+    __tablename__ = "projects"
+    __table_args__ = (Index("ix_projects_org", "org_id"),)
+    id = mapped_column(primary_key=True)
+
+
+class Team(OrgMixin):
+    __tablename__ = "teams"
+    id = mapped_column(primary_key=True)
+    {team}
+
+
+class Board(OrgMixin):
+    __tablename__ = "boards"
+    id = mapped_column(primary_key=True)
+'''
+
+
+@pytest.mark.parametrize(("team", "named"), [
+    # Team re-declares the column (indexed): its own column is judged on its own line
+    ('org_id = mapped_column(ForeignKey("orgs.id"), index=True)', "`Board` (boards), which"),
+    # near miss: another column of Team, so the inherited org_id is still unindexed there
+    ('owner_id = mapped_column(ForeignKey("users.id"), index=True)',
+     "`Board` (boards), `Team` (teams), which"),
+])
+def test_an_heir_that_redeclares_the_mixin_column_is_not_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, team: str, named: str) -> None:
+    files = {"app/__init__.py": "", "app/models.py": REDECLARED.replace("{team}", team)}
+    [finding] = project_findings(tmp_path, files, "BR106", monkeypatch)
+    assert (finding.path, finding.span.start_line) == ("app/models.py", 12)
+    assert f"`OrgMixin.org_id` (references orgs.id) has no index in {named} inherit it" \
+        in finding.message

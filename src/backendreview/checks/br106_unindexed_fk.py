@@ -52,6 +52,15 @@ def _tablename(node: ast.ClassDef) -> str | None:
     return None
 
 
+def _declared_columns(columns: list[tuple[str, ast.Call]]) -> tuple[str, ...]:
+    """The columns a class body declares itself, by attribute and by explicit column name
+    (`org_id = mapped_column("org", ...)`): one that re-declares a mixin's column replaces it."""
+    names = {name for name, _ in columns}
+    names |= {ref for _, call in columns if call.args and isinstance(call.args[0], ast.Constant)
+              for ref in [_column_ref(call.args[0])] if ref}
+    return tuple(sorted(names))
+
+
 def _parent_table(fk: ast.Call) -> str | None:
     """The table a `ForeignKey("table.column")` references (schema left off)."""
     if fk.args and isinstance(fk.args[0], ast.Constant) and isinstance(fk.args[0].value, str):
@@ -168,7 +177,8 @@ class UnindexedForeignKey(Rule):
             self.ctx.emit_fact("br106_class", (qualname, table, abstract, opaque,
                                                tuple(sorted(args_cover or ())),
                                                args_cover is not None,
-                                               tuple(sorted(covered))))
+                                               tuple(sorted(covered)),
+                                               _declared_columns(columns)))
         if opaque:
             return  # its own columns: indexes we cannot see
         covered |= args_cover or set()
@@ -234,6 +244,8 @@ class UnindexedForeignKey(Rule):
         value = next((k.value for k in call.keywords if k.arg == "secondary"), None)
         if value is None:
             return
+        if isinstance(value, ast.Lambda):
+            value = value.body  # `secondary=lambda: post_tags`, the lazy form
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             key = ("name", value.value.split(".")[-1])
         else:
@@ -439,6 +451,7 @@ class _ClassFact(NamedTuple):
     args_cover: tuple[str, ...]  # first columns of its own `__table_args__` indexes
     defines_args: bool
     module_cover: tuple[str, ...]  # first columns of its module's `Index(...)` statements
+    declares: tuple[str, ...] = ()  # columns its own body declares (judged there)
 
 
 def _table_heirs(program: ProgramModel, owner: str, column: str,
@@ -456,6 +469,8 @@ def _table_heirs(program: ProgramModel, owner: str, column: str,
         order = program.mro(cls)
         if not any(c.qualname == owner for c in order[1:]):
             continue
+        if column in fact.declares:
+            continue  # re-declared there: that column is judged on its own line
         ok = column in fact.module_cover or (fact.table.split(".")[-1], column) in indexed
         # the `__table_args__` the class gets: the first class of its MRO that sets one
         # (one we cannot read counts as indexing it: we do not say what we cannot see)
@@ -478,6 +493,12 @@ class _Associations:
         self.secondaries: list[tuple[tuple[str, str], str | None, bool]] = [
             (tuple(k), d, b) for k, d, b in facts.get("br106_secondary", [])]
         self.used = set(facts.get("br106_column_use", []))
+        # A relationship through a table we cannot name (`metadata.tables["x"]`,
+        # `Model.__table__`, a name re-exported from where the Table is assigned) may be the
+        # way back through any of them: then no column is told a far side.
+        known = {ref for refs in self.refs.values() for ref in refs}
+        self.unknown = any(kind == "ref" and key not in known
+                           for (kind, key), _, _ in self.secondaries)
         self.parents: dict[str, set[str]] = {}
         for table, parents in facts.get("br106_table_parents", []):
             self.parents.setdefault(table, set()).update(parents)
@@ -488,7 +509,7 @@ class _Associations:
         of another table than the one `column` references, none has a `backref`, no query
         names `table.c.column`, and its foreign key has no `ondelete` (which says the parent
         rows are deleted, a scan of this table each time)."""
-        if cascades or column in self.used:
+        if cascades or self.unknown or column in self.used:
             return False
         name = table.split(".")[-1]
         refs = self.refs.get(table, set())

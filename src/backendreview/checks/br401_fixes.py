@@ -234,13 +234,27 @@ def _without_other_texts(ctx: FileContext, analysis: HandlerAnalysis, statement:
             and n.value is not None and text_of_exception(n.value)} - {""}
     inside = {id(n) for n in ast.walk(text)}
     others = sorted({n.id for n in ast.walk(statement) if isinstance(n, ast.Name)
-                     and isinstance(n.ctx, ast.Load) and n.id in made and id(n) not in inside})
+                     and isinstance(n.ctx, ast.Load) and n.id in made and id(n) not in inside}
+                    - _status_names(statement))
     for name in others:
         replaced = replace_in(rewritten, name, GENERIC_TEXT, statement=True)
         if replaced is None:
             return None
         rewritten = replaced
     return rewritten
+
+
+def _status_names(statement: ast.stmt) -> set[str]:
+    """Locals the statement answers with as the status (`return body, code`,
+    `status_code=code`): a status made from the exception (`code = error_code(e)`) is a
+    number, not its text, and stays."""
+    names: set[str] = set()
+    if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Tuple):
+        names |= {e.id for e in statement.value.elts[1:2] if isinstance(e, ast.Name)}
+    names |= {k.value.id for n in ast.walk(statement) if isinstance(n, ast.Call)
+              for k in n.keywords if k.arg in ("status", "status_code")
+              and isinstance(k.value, ast.Name)}
+    return names
 
 
 def _indentation(ctx: FileContext, statement: ast.stmt) -> str:

@@ -19,6 +19,7 @@ check (`assert_permissions(...)`) or answers a conflict when a lookup succeeds g
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 from ..astutil import nodes_within
@@ -55,6 +56,12 @@ def _expected(ctx: FileContext, try_stmt: ast.Try, handler: ast.ExceptHandler
     """(exception type as written, what raises it) for each failure the try body shows it
     expects, in source order, one per type."""
     before = _caught_before(try_stmt, handler)
+    # what raises inside a nested try is that try's to answer first (its handlers)
+    guards: dict[int, list[list[ast.ExceptHandler]]] = {}
+    for node in nodes_within(try_stmt.body):
+        if isinstance(node, ast.Try | ast.TryStar) and node.handlers:
+            for inner in nodes_within(node.body):
+                guards.setdefault(id(inner), []).append(node.handlers)
     found: dict[str, str] = {}
     for node in nodes_within(try_stmt.body):
         kind = what = None
@@ -69,16 +76,50 @@ def _expected(ctx: FileContext, try_stmt: ast.Try, handler: ast.ExceptHandler
             if isinstance(value, str):
                 kind = "KeyError"
             elif isinstance(value, int) and not isinstance(value, bool):
-                kind = "IndexError"
+                # an int key of a dict the function builds misses with KeyError
+                kind = "KeyError" if _a_dict(ctx, node.value) else "IndexError"
             what = f"`{ctx.source(node)[:60]}` (line {node.lineno})"
         elif isinstance(node, ast.Import | ast.ImportFrom):
             kind, what = "ImportError", f"the import on line {node.lineno}"
         elif isinstance(node, ast.Call):
             kind, what = _call_failure(ctx, node)
         if kind and what and kind not in found and _name(ast.parse(kind, mode="eval").body) \
-                not in before:
+                not in before and not any(_may_catch(h, kind) for handlers in
+                                          guards.get(id(node), []) for h in handlers):
             found[kind] = what
     return list(found.items())
+
+
+def _may_catch(handler: ast.ExceptHandler, kind: str) -> bool:
+    """Whether `handler` of a nested try may catch `kind` before the handler under review
+    sees it: a bare or broad one, the type itself, or a builtin base of a builtin type; a
+    type whose hierarchy is not at hand (a project's, `Model.DoesNotExist`) may."""
+    if handler.type is None:
+        return True
+    raised = getattr(builtins, kind, None)
+    for caught in handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]:
+        name = _name(caught)
+        if name in _BROAD or name == kind.rsplit(".", 1)[-1]:
+            return True
+        base = getattr(builtins, name, None) if isinstance(caught, ast.Name) else None
+        if not (isinstance(raised, type) and isinstance(base, type)):
+            return True  # a hierarchy we cannot see: it may
+        if issubclass(raised, base):
+            return True
+    return False
+
+
+def _a_dict(ctx: FileContext, value: ast.expr) -> bool:
+    """Whether `value` is a dict by what binds it: a dict display or comprehension, or a
+    name every binding of which (in the scope Python resolves it in) assigns one."""
+    if isinstance(value, ast.Dict | ast.DictComp):
+        return True
+    if not isinstance(value, ast.Name):
+        return False
+    _, bindings = ctx.semantic.lookup(value.id, value)
+    return bool(bindings) and all(
+        b.kind in ("assign", "annassign") and isinstance(b.value, ast.Dict | ast.DictComp)
+        for b in bindings)
 
 
 def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None]:
@@ -91,9 +132,9 @@ def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | N
         if isinstance(func.value, ast.Call) and ctx.qualified_name(func.value.func) in _CDLL:
             return "AttributeError", f"`{ctx.source(func)[:60]}` (line {call.lineno}, a " \
                                      f"symbol the library may not have)"
-        if func.attr == "decode":
+        if func.attr == "decode" and _codec_arguments(call):
             return "UnicodeDecodeError", where
-        if func.attr == "encode" and not call.args[1:]:
+        if func.attr == "encode" and _codec_arguments(call):
             return "UnicodeEncodeError", where
         if func.attr == "get" and isinstance(func.value, ast.Attribute) and \
                 func.value.attr == "objects" and isinstance(func.value.value,
@@ -106,6 +147,15 @@ def _call_failure(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | N
             (ctx.qualified_name(func) or func.id) in (func.id, f"builtins.{func.id}"):
         return "ValueError", where
     return None, None
+
+
+def _codec_arguments(call: ast.Call) -> bool:
+    """Whether the call's arguments fit bytes.decode / str.encode: at most an encoding and an
+    error scheme, written as text. A runtime argument (`codec.decode(text)`, `jwt.decode(token,
+    key)`) says it is some other decode, with failures of its own."""
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return len(call.args) <= 2 and all(k.arg in ("encoding", "errors") for k in call.keywords) \
+        and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values)
 
 
 def _check_call(try_stmt: ast.Try) -> ast.Call | None:
