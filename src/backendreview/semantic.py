@@ -301,13 +301,6 @@ class SemanticModel:
         return frozenset(b.name for b in self._bindings_of("import")
                          if b.qualified and test(b.qualified))
 
-    def local_imports(self) -> frozenset[str]:
-        """The qualified names imported inside a function or class (`from m import f` in a
-        method body): the module-level ones are the program model's `ModuleInfo.imports`."""
-        module = self.module_scope.bindings
-        return frozenset(b.qualified for b in self._bindings_of("import")
-                         if b.qualified and not any(b is m for m in module.get(b.name, ())))
-
     def declared_global(self, name: str) -> bool:
         """Whether some function or class declares `global name`: the module's binding of it
         is then not its only one (the function may rebind it when it runs)."""
