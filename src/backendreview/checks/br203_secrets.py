@@ -160,8 +160,10 @@ class HardcodedSecret(Rule):
             return
         literal = constant_str(node) or ""
         if _client_key(env or name.split(" ")[0], literal) and not (
-                env is None and _ENV_NAME.fullmatch(literal)):
-            # (A value that is a variable's name keeps its own fix, below.)
+                env is None and _ENV_NAME.fullmatch(literal)) and \
+                self._compared_against(node) is None:
+            # (A value that is a variable's name keeps its own fix, below; a key the file
+            # compares values with is one the server checks callers against, its own.)
             self._report_client_key(node, name)
             return
         variable = env or re.sub(r"[^A-Za-z0-9]+", "_", name.split(" ")[0]).strip("_").upper()
