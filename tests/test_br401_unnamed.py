@@ -143,3 +143,14 @@ def test_a_dotted_import_of_another_module_is_no_way_in(tmp_path: Path,
                                   "app/sub/other.py": "", "app/sub/auth.py": _AUTH,
                                   "app/main.py": main}, monkeypatch) == [
         ("app/sub/auth.py", 11, Severity.NOTE)]
+
+
+def test_another_name_from_its_module_is_no_way_in(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Near miss: `from .auth import lookup` loads the module but names only `lookup`."""
+    main = _MAIN.replace("from fastapi import FastAPI",
+                         "from fastapi import FastAPI\n\nfrom .auth import lookup") \
+        .replace("    return []", "    return [lookup(1)]")
+    assert _severities(tmp_path, {"app/__init__.py": "", "app/auth.py": _AUTH,
+                                  "app/main.py": main}, monkeypatch) == [
+        ("app/auth.py", 11, Severity.NOTE)]

@@ -301,6 +301,19 @@ class SemanticModel:
         return frozenset(b.name for b in self._bindings_of("import")
                          if b.qualified and test(b.qualified))
 
+    def imported_names(self) -> frozenset[str]:
+        """Every dotted name an import of the file binds, in any scope and however often the
+        name is bound (a guarded import with a fallback): `from m import f` -> `m.f`,
+        `import a.b.c` -> `a.b.c` (which binds `a`). Not the module of a `from m import f`:
+        that loads `m` but names none of its other members."""
+        out: set[str] = set()
+        for binding in self._bindings_of("import"):
+            if isinstance(binding.node, ast.Import):
+                out.update(alias.name for alias in binding.node.names)
+            elif binding.qualified:
+                out.add(binding.qualified)
+        return frozenset(out)
+
     def declared_global(self, name: str) -> bool:
         """Whether some function or class declares `global name`: the module's binding of it
         is then not its only one (the function may rebind it when it runs)."""

@@ -15,7 +15,7 @@ calls the rest.
 
 The file half records such functions (`LoneFunction`, only those holding a BR401 finding)
 and holds their direct findings (`HeldDirect`), and every file what it imports, in any scope
-(`FileImports`: the semantic model's `imported_modules`, full dotted names); the project half
+(`FileImports`: the semantic model's `imported_names`, full dotted names); the project half
 checks those (no call site resolved) and gives the findings back. The program model's
 `ModuleInfo.imports` is not enough: it keeps a module-level name only when one import binds
 it (a `try: from .auth import f / except ImportError: f = None` is missing) and keeps
@@ -58,9 +58,9 @@ class FileImports:
 
 
 def record_file_imports(ctx: FileContext) -> None:
-    names = ctx.semantic.imported_modules
+    names = ctx.semantic.imported_names()
     if names:
-        ctx.emit_fact(FILE_IMPORTS, FileImports(frozenset(names)))
+        ctx.emit_fact(FILE_IMPORTS, FileImports(names))
 
 
 @dataclass(frozen=True)
