@@ -304,14 +304,14 @@ class SemanticModel:
     def imported_names(self) -> frozenset[str]:
         """Every dotted name an import of the file binds, in any scope and however often the
         name is bound (a guarded import with a fallback): `from m import f` -> `m.f`,
-        `import a.b.c` -> `a.b.c` (which binds `a`). Not the module of a `from m import f`:
-        that loads `m` but names none of its other members."""
+        `import a.b.c` -> `a` and `a.b.c` (it binds `a`, and loads `a.b.c`). Not the module
+        of a `from m import f`: that loads `m` but names none of its other members."""
         out: set[str] = set()
         for binding in self._bindings_of("import"):
+            if binding.qualified:
+                out.add(binding.qualified)
             if isinstance(binding.node, ast.Import):
                 out.update(alias.name for alias in binding.node.names)
-            elif binding.qualified:
-                out.add(binding.qualified)
         return frozenset(out)
 
     def declared_global(self, name: str) -> bool:
