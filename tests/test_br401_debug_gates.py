@@ -120,3 +120,45 @@ def test_database_error_handler_through_partial(monkeypatch: pytest.MonkeyPatch)
     # The registration (through `_error_409 = partial(error_with_code, code=409)`) is named.
     assert [(r.message, r.span.start_line) for r in factory.related] == [
         ("registered here", 28), ("the exception reaches the response here", 24)]
+
+
+_FLASK_G = '''
+from flask import Flask, g, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.before_request
+def read_debug():
+    g.debug = request.args.get("debug") == "1"
+
+
+@app.get("/run")
+def run():
+    try:
+        return jsonify(ok=work())
+    except Exception as e:
+        if g.debug:
+            return jsonify(error=str(e)), 500
+        return jsonify(error="internal"), 500
+
+
+def work():
+    return 1
+'''
+
+
+@pytest.mark.parametrize(("imports", "severity"), [
+    # Flask's `g` lives for one request: a before_request hook set its `debug` from the query
+    ("from flask import Flask, g, jsonify, request", "warning"),
+    ("import flask\nfrom flask import Flask, jsonify, request\ng = flask.g", "flask.g"),
+    # near miss: a module's own settings object that happens to be called `g`
+    ("from flask import Flask, jsonify, request\n\n\nclass _Settings:\n    debug = False\n\n\n"
+     "g = _Settings()", "note"),
+])
+def test_a_flag_on_flask_g_is_the_request_s(imports: str, severity: str) -> None:
+    code = _FLASK_G.replace("from flask import Flask, g, jsonify, request", imports)
+    if severity == "flask.g":  # the module's own name for it
+        code, severity = code.replace("if g.debug:", "if flask.g.debug:"), "warning"
+    found = [(s, m) for _, s, m in one_file_findings(code, ("BR401",))]
+    assert len(found) == 1 and found[0][0] == severity, found

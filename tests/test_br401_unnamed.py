@@ -75,6 +75,16 @@ def test_a_function_nothing_names_is_a_note(tmp_path: Path,
     _MAIN.replace("    return []", "    from .auth import get_current_user\n\n    return [get_current_user]"),
     # `import *`
     _MAIN.replace("from fastapi import FastAPI", "from fastapi import FastAPI\n\nfrom .auth import *"),
+    # a guarded import with a fallback binding: the module scope binds the name twice
+    _MAIN.replace("from fastapi import FastAPI",
+                  "from fastapi import Depends, FastAPI\n\ntry:\n    from .auth import get_current_user\n"
+                  "except ImportError:\n    get_current_user = None")
+    .replace("def items():", "def items(user=Depends(get_current_user)):"),
+    # the same import on both sides of a version test
+    _MAIN.replace("from fastapi import FastAPI",
+                  "import sys\n\nfrom fastapi import Depends, FastAPI\n\nif sys.version_info >= (3, 11):\n"
+                  "    from .auth import get_current_user\nelse:\n    from .auth import get_current_user")
+    .replace("def items():", "def items(user=Depends(get_current_user)):"),
 ])
 def test_a_way_in_keeps_the_warning(tmp_path: Path, main: str,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,3 +119,38 @@ def test_one_file_reviewed_alone_keeps_the_warning() -> None:
     """An editor's buffer: the modules that may import it are not seen."""
     assert [(line, severity) for line, severity, _ in one_file_findings(_AUTH, ("BR401",))] \
         == [(11, "warning")]
+
+
+def test_a_dotted_import_of_its_module_keeps_the_warning(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import app.sub.auth` binds only `app`; the function is called as
+    `app.sub.auth.get_current_user`, three levels under the bound name."""
+    main = _MAIN.replace("from fastapi import FastAPI",
+                         "from fastapi import Depends, FastAPI\n\nimport app.sub.auth") \
+        .replace("app = FastAPI()", "api = FastAPI()").replace("@app.get", "@api.get") \
+        .replace("def items():", "def items(user=Depends(app.sub.auth.get_current_user)):")
+    assert _severities(tmp_path, {"app/__init__.py": "", "app/sub/__init__.py": "",
+                                  "app/sub/auth.py": _AUTH, "app/main.py": main},
+                       monkeypatch) == [("app/sub/auth.py", 11, Severity.WARNING)]
+
+
+def test_a_dotted_import_of_another_module_is_no_way_in(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Near miss: `import app.sub.other` names a sibling module, not the function's."""
+    main = _MAIN.replace("from fastapi import FastAPI", "from fastapi import FastAPI\n\nimport app.sub.other") \
+        .replace("app = FastAPI()", "api = FastAPI()").replace("@app.get", "@api.get")
+    assert _severities(tmp_path, {"app/__init__.py": "", "app/sub/__init__.py": "",
+                                  "app/sub/other.py": "", "app/sub/auth.py": _AUTH,
+                                  "app/main.py": main}, monkeypatch) == [
+        ("app/sub/auth.py", 11, Severity.NOTE)]
+
+
+def test_another_name_from_its_module_is_no_way_in(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Near miss: `from .auth import lookup` loads the module but names only `lookup`."""
+    main = _MAIN.replace("from fastapi import FastAPI",
+                         "from fastapi import FastAPI\n\nfrom .auth import lookup") \
+        .replace("    return []", "    return [lookup(1)]")
+    assert _severities(tmp_path, {"app/__init__.py": "", "app/auth.py": _AUTH,
+                                  "app/main.py": main}, monkeypatch) == [
+        ("app/auth.py", 11, Severity.NOTE)]

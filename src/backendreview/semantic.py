@@ -301,12 +301,18 @@ class SemanticModel:
         return frozenset(b.name for b in self._bindings_of("import")
                          if b.qualified and test(b.qualified))
 
-    def local_imports(self) -> frozenset[str]:
-        """The qualified names imported inside a function or class (`from m import f` in a
-        method body): the module-level ones are the program model's `ModuleInfo.imports`."""
-        module = self.module_scope.bindings
-        return frozenset(b.qualified for b in self._bindings_of("import")
-                         if b.qualified and not any(b is m for m in module.get(b.name, ())))
+    def imported_names(self) -> frozenset[str]:
+        """Every dotted name an import of the file binds, in any scope and however often the
+        name is bound (a guarded import with a fallback): `from m import f` -> `m.f`,
+        `import a.b.c` -> `a` and `a.b.c` (it binds `a`, and loads `a.b.c`). Not the module
+        of a `from m import f`: that loads `m` but names none of its other members."""
+        out: set[str] = set()
+        for binding in self._bindings_of("import"):
+            if binding.qualified:
+                out.add(binding.qualified)
+            if isinstance(binding.node, ast.Import):
+                out.update(alias.name for alias in binding.node.names)
+        return frozenset(out)
 
     def declared_global(self, name: str) -> bool:
         """Whether some function or class declares `global name`: the module's binding of it

@@ -70,6 +70,10 @@ _SECRET_FORMAT = re.compile(
     r"|xox[abposr]-|SG\.|glpat-|hf_|key-)")
 
 
+# Constant-time comparisons of what a caller presents with the server's key.
+_COMPARE_DIGEST = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
+
+
 def _client_key(name: str, value: str | None) -> bool:
     """An API key by its name, in no secret key's format: the value may be the application
     key an open-source client is registered with and ships to every install (TheTVDB, TMDB),
@@ -160,8 +164,10 @@ class HardcodedSecret(Rule):
             return
         literal = constant_str(node) or ""
         if _client_key(env or name.split(" ")[0], literal) and not (
-                env is None and _ENV_NAME.fullmatch(literal)):
-            # (A value that is a variable's name keeps its own fix, below.)
+                env is None and _ENV_NAME.fullmatch(literal)) and \
+                not self._checks_callers_with(node):
+            # (A value that is a variable's name keeps its own fix, below; so does a key
+            # the server checks what callers present against: its own secret.)
             self._report_client_key(node, name)
             return
         variable = env or re.sub(r"[^A-Za-z0-9]+", "_", name.split(" ")[0]).strip("_").upper()
@@ -235,6 +241,44 @@ class HardcodedSecret(Rule):
                             for side in [sub.left, *sub.comparators]):
                 return name, sub.lineno
         return None
+
+    def _checks_callers_with(self, node: ast.AST) -> bool:
+        """The file compares a value with the module-level name the literal is bound to
+        (`==`, `!=`, `compare_digest`), and that value is no constant and not one read with
+        the name as its fallback: `if request.headers.get("X-Api-Key") != API_KEY` checks
+        callers against the server's own key, where `api_key = get_from_config("k",
+        DEFAULT_API_KEY)` then `if api_key == DEFAULT_API_KEY` checks for the shipped
+        default (privacyidea's Yubico key, a key it sends)."""
+        parent = self.ctx.semantic.parent(node)
+        if not (isinstance(parent, ast.Assign) and parent.value is node and len(
+                parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)) or \
+                self.ctx.semantic.enclosing_function(node) is not None:
+            return False
+        name = parent.targets[0].id
+        for sub in ast.walk(self.ctx.tree):
+            if isinstance(sub, ast.Compare) and all(
+                    isinstance(op, ast.Eq | ast.NotEq) for op in sub.ops):
+                sides = [sub.left, *sub.comparators]
+            elif isinstance(sub, ast.Call) and \
+                    self.ctx.qualified_name(sub.func) in _COMPARE_DIGEST:
+                sides = list(sub.args)
+            else:
+                continue
+            if not any(isinstance(side, ast.Name) and side.id == name for side in sides):
+                continue
+            if any(not isinstance(side, ast.Name | ast.Constant) or (
+                    isinstance(side, ast.Name) and side.id != name
+                    and not self._read_with_fallback(side, name)) for side in sides):
+                return True
+        return False
+
+    def _read_with_fallback(self, value: ast.Name, name: str) -> bool:
+        """Every binding of `value` reads the module-level `name` (`x = conf.get("k",
+        name)`)."""
+        bindings = self.ctx.semantic.lookup(value.id, value)[1]
+        return bool(bindings) and all(binding.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(binding.value))
+            for binding in bindings)
 
     def _in_place(self, node: ast.AST, read: str, os_name: str | None) -> str:
         """`read` where the literal was, as the whole assignment when it is one (`API_KEY =

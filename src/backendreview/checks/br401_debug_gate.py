@@ -25,6 +25,10 @@ _CLIENT_PARTS = frozenset({"request", "req", "args", "GET", "POST", "form", "que
                            "query_params", "params", "json", "body", "headers", "cookies",
                            "data", "payload", "values"})
 
+# Objects that live for one request (Flask's and Quart's `g`): a hook may fill their `debug`
+# from the query string (`g.debug = request.args.get("debug")`).
+_REQUEST_GLOBALS = frozenset({"flask.g", "flask.globals.g", "quart.g", "quart.globals.g"})
+
 
 def _parameters(func: ast.AST | None) -> set[str]:
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
@@ -41,6 +45,9 @@ def _server_side(ctx: FileContext, receiver: ast.AST | None, func: ast.AST | Non
     (a route's `options.debug` is the client's)."""
     node = receiver
     while node is not None:
+        if isinstance(node, ast.Attribute | ast.Name) and \
+                ctx.qualified_name(node) in _REQUEST_GLOBALS:
+            return False
         if isinstance(node, ast.Attribute):
             if node.attr in _CLIENT_PARTS:
                 return False

@@ -79,7 +79,7 @@ from .br401_streams import (
     websocket_parameter,
     websocket_send,
 )
-from .br401_unnamed import LoneFunctions, hold_direct, record_local_imports
+from .br401_unnamed import LoneFunctions, hold_direct, record_file_imports
 from .br402_fixes import expected_failure_fix
 
 if TYPE_CHECKING:
@@ -958,7 +958,7 @@ class BroadExceptLeak(Rule):
         # pass, and the names a registration or a stream is called by. A file where no
         # call can matter takes no call at all.
         self._lone = LoneFunctions(ctx)
-        record_local_imports(ctx)  # a way to a function the module-level imports miss
+        record_file_imports(ctx)  # the ways to a function, for the project half
         self._responses = response_call_names(ctx.semantic)
         self._texts = text_parameters(ctx)
         if self._responses is not None and not self._texts and \

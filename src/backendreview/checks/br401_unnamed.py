@@ -14,9 +14,12 @@ hooks it finds by name (`validate_email`, `dispatch`), and a receiver the model 
 calls the rest.
 
 The file half records such functions (`LoneFunction`, only those holding a BR401 finding)
-and holds their direct findings (`HeldDirect`), and every file its imports inside functions
-(`LocalImports`); the project half checks those and the imports every module records
-(`ModuleInfo.imports`, no call site resolved) and gives the findings back.
+and holds their direct findings (`HeldDirect`), and every file what it imports, in any scope
+(`FileImports`: the semantic model's `imported_names`, full dotted names); the project half
+checks those (no call site resolved) and gives the findings back. The program model's
+`ModuleInfo.imports` is not enough: it keeps a module-level name only when one import binds
+it (a `try: from .auth import f / except ImportError: f = None` is missing) and keeps
+`import app.sub.auth` as the `app` it binds.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from ..model import Finding, Severity
 
 LONE = "br401_lone_functions"
 HELD_DIRECT = "br401_held_direct"
-LOCAL_IMPORTS = "br401_local_imports"
+FILE_IMPORTS = "br401_file_imports"
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,17 @@ class LoneFunction:
 
 
 @dataclass(frozen=True)
-class LocalImports:
-    """The names a file imports inside its functions (`from m import f` in a method): a
-    way in the program model's module-level imports do not show."""
+class FileImports:
+    """Every module and name a file imports, at any scope and however often it binds it
+    (`from m import f` in a method, a guarded import, `import a.b.c` as `a.b.c`)."""
 
     names: frozenset[str]
 
 
-def record_local_imports(ctx: FileContext) -> None:
-    names = ctx.semantic.local_imports()
+def record_file_imports(ctx: FileContext) -> None:
+    names = ctx.semantic.imported_names()
     if names:
-        ctx.emit_fact(LOCAL_IMPORTS, LocalImports(names))
+        ctx.emit_fact(FILE_IMPORTS, FileImports(names))
 
 
 @dataclass(frozen=True)
@@ -126,9 +129,8 @@ def unnamed_notes(facts: dict[str, list[Any]], findings: list[Finding]) -> list[
         return findings  # one file reviewed (an editor's buffer): its importers are unseen
     imported: set[str] = set()
     for module in model.modules.values():
-        imported.update(module.imports.values())
         imported.update(module.star_imports)
-    for item in facts.get(LOCAL_IMPORTS, []):
+    for item in facts.get(FILE_IMPORTS, []):
         imported.update(item.names)
     unnamed: dict[str, list[LoneFunction]] = {}
     for item in lone:

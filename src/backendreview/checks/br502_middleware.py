@@ -10,6 +10,7 @@ the finding).
 
 from __future__ import annotations
 
+from ..analysis.paths import is_test_path
 from ..analysis.program import ProgramModel
 
 # The middleware classes, and the factories paste deployments call, as dotted names.
@@ -23,6 +24,8 @@ _FACTORIES = frozenset({"app_factory", "factory"})
 def health_middleware(program: ProgramModel) -> str | None:
     """`path:line` of a call building a library's health-check middleware, if any."""
     for fn in sorted(program.functions.values(), key=lambda f: (f.path, f.line)):
+        if is_test_path(fn.path):
+            continue  # a test wrapping the app to try the middleware deploys nothing
         for site in fn.calls:
             ref = site.callee.ref if site.callee.kind == "ref" else ""
             owner, _, last = ref.rpartition(".")
