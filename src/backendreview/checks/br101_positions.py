@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Iterator
 
 from ..analysis.strings import StringBuild
 from .br101_origins import FRAGMENT_NAME, parameters_behind
@@ -34,6 +35,18 @@ def value_positions(build: StringBuild) -> set[int]:
     `LIKE`, `IN (`, `LIMIT` / `OFFSET` when it is no joined list or value named for a
     clause."""
     out: set[int] = set()
+    for value, text, after in _surroundings(build):
+        # inside a string literal whatever its name says (`'{table}'` is text); bare, a
+        # joined list or a value named for a clause after `=` is SQL (`= {subquery}`)
+        if (_inside_single_quotes(text) and "'" in after) or (
+                _BEFORE_VALUE.search(text) and not _fragment(value)):
+            out.add(id(value))
+    return out
+
+
+def _surroundings(build: StringBuild) -> Iterator[tuple[ast.expr, str, str]]:
+    """Each runtime value of the build with the SQL text before it (earlier values as
+    NUL) and the literal text after it up to the next value."""
     text = ""
     pieces = build.pieces
     for i, piece in enumerate(pieces):
@@ -45,13 +58,8 @@ def value_positions(build: StringBuild) -> set[int]:
             if later.value is not None:
                 break
             after += later.text or ""
-        # inside a string literal whatever its name says (`'{table}'` is text); bare, a
-        # joined list or a value named for a clause after `=` is SQL (`= {subquery}`)
-        if (_inside_single_quotes(text) and "'" in after) or (
-                _BEFORE_VALUE.search(text) and not _fragment(piece.value)):
-            out.add(id(piece.value))
+        yield piece.value, text, after
         text += "\x00"
-    return out
 
 
 def _inside_single_quotes(text: str) -> bool:
@@ -222,19 +230,5 @@ def query_positions(build: StringBuild) -> set[int]:
     """The ids of the build's runtime values spliced in as a whole query in parentheses
     (`CREATE TABLE t AS ({entity_df})`): neither a placeholder nor identifier quoting can
     carry one."""
-    out: set[int] = set()
-    text = ""
-    pieces = build.pieces
-    for i, piece in enumerate(pieces):
-        if piece.value is None:
-            text += piece.text or ""
-            continue
-        after = ""
-        for later in pieces[i + 1:]:
-            if later.value is not None:
-                break
-            after += later.text or ""
-        if _BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after):
-            out.add(id(piece.value))
-        text += "\x00"
-    return out
+    return {id(value) for value, text, after in _surroundings(build)
+            if _BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after)}
