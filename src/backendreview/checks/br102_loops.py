@@ -13,7 +13,7 @@ import ast
 import re
 
 from ..analysis.values import tracker_for
-from ..astutil import own_nodes
+from ..astutil import nodes_within, own_nodes
 
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
@@ -167,16 +167,10 @@ def creates_when_missing(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: i
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(
             parent.targets[0], ast.Name) and parent.value is node:
         name = parent.targets[0].id
-    stack: list[ast.AST] = list(loop.body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        stack.extend(ast.iter_child_nodes(stmt))
-        if isinstance(stmt, ast.If) and _tests_absence(stmt.test, name, node) and any(
-                _creates(sub) for body_stmt in stmt.body for sub in ast.walk(body_stmt)):
-            return True
-    return False
+    return any(
+        isinstance(stmt, ast.If) and _tests_absence(stmt.test, name, node) and any(
+            _creates(sub) for body_stmt in stmt.body for sub in ast.walk(body_stmt))
+        for stmt in nodes_within(loop.body))
 
 
 def _tests_absence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
@@ -213,12 +207,7 @@ def deleted_names(ctx, loop: ast.AST) -> set[str]:  # type: ignore[no-untyped-de
     if not isinstance(loop, ast.For | ast.AsyncFor):
         return set()
     out: set[str] = set()
-    stack: list[ast.AST] = list(loop.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+    for node in nodes_within(loop.body):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "delete"):
             continue
