@@ -225,15 +225,21 @@ class HardcodedSecret(Rule):
                     "replacing the literal with an unset environment variable would turn "
                     "the service off for every install."))
 
+    def _module_binding(self, node: ast.AST) -> str | None:
+        """The module-level name the literal is assigned to alone (`API_KEY = "…"`)."""
+        parent = self.ctx.semantic.parent(node)
+        if isinstance(parent, ast.Assign) and parent.value is node and len(
+                parent.targets) == 1 and isinstance(parent.targets[0], ast.Name) and \
+                self.ctx.semantic.enclosing_function(node) is None:
+            return parent.targets[0].id
+        return None
+
     def _compared_against(self, node: ast.AST) -> tuple[str, int] | None:
         """The module-level name the literal is assigned to, and the first line comparing a
         value with it (`==`, `!=`, `is`), when the file has one."""
-        parent = self.ctx.semantic.parent(node)
-        if not (isinstance(parent, ast.Assign) and parent.value is node and len(
-                parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)) or \
-                self.ctx.semantic.enclosing_function(node) is not None:
+        name = self._module_binding(node)
+        if name is None:
             return None
-        name = parent.targets[0].id
         for sub in ast.walk(self.ctx.tree):
             if isinstance(sub, ast.Compare) and all(
                     isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot) for op in sub.ops) \
@@ -249,12 +255,9 @@ class HardcodedSecret(Rule):
         callers against the server's own key, where `api_key = get_from_config("k",
         DEFAULT_API_KEY)` then `if api_key == DEFAULT_API_KEY` checks for the shipped
         default (privacyidea's Yubico key, a key it sends)."""
-        parent = self.ctx.semantic.parent(node)
-        if not (isinstance(parent, ast.Assign) and parent.value is node and len(
-                parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)) or \
-                self.ctx.semantic.enclosing_function(node) is not None:
+        name = self._module_binding(node)
+        if name is None:
             return False
-        name = parent.targets[0].id
         for sub in ast.walk(self.ctx.tree):
             if isinstance(sub, ast.Compare) and all(
                     isinstance(op, ast.Eq | ast.NotEq) for op in sub.ops):
