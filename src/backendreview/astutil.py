@@ -106,3 +106,49 @@ def call_chain(expr: ast.AST) -> tuple[list[str], ast.AST]:
             break
     names.reverse()
     return names, node
+
+
+# Subscripts whose first argument is the annotated type itself: `Optional[X]`, `Annotated[X, …]`,
+# `Union[X, None]`. Matched on the last name only, as `typing.Optional` and a bare import alike.
+_TRANSPARENT_WRAPPERS = frozenset({"Optional", "Annotated", "Union"})
+
+
+def annotation_core(annotation: ast.AST | None) -> ast.expr | None:
+    """The one type an annotation is about, with `None` alternatives, `Optional`, `Annotated`
+    metadata and string quotes taken away: `X`, `Optional[X]`, `X | None`, `Union[X, None]`,
+    `Annotated[X, Depends(...)]`, `"X"` all give `X`. A union of several types gives None."""
+    node = annotation
+    for _ in range(8):  # nesting depth a real annotation never reaches
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+            continue
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            parts = [p for p in (node.left, node.right) if not _is_none(p)]
+            if len(parts) != 1:
+                return None
+            node = parts[0]
+            continue
+        if isinstance(node, ast.Subscript):
+            head = node.value
+            last = head.attr if isinstance(head, ast.Attribute) else getattr(head, "id", "")
+            if last not in _TRANSPARENT_WRAPPERS:
+                return node
+            inner = node.slice
+            elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            if last == "Annotated":
+                node = elts[0] if elts else None
+                continue
+            parts = [e for e in elts if not _is_none(e)]
+            if len(parts) != 1:
+                return None
+            node = parts[0]
+            continue
+        return node if isinstance(node, ast.expr) else None
+    return None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None

@@ -24,6 +24,7 @@ from typing import Any
 from ..analysis.handlers import is_route_handler
 from ..analysis.orm.models import class_ref
 from ..analysis.values import constant_str, is_password_name
+from ..astutil import annotation_core
 from ..model import Finding, Fix
 from .base import Rule
 from .br209_fields import DEFERRED, DeferredField, not_text_field
@@ -302,16 +303,7 @@ _FLAG_TYPES = frozenset({"bool", "int", "float", "datetime", "date"})
 
 def _flag_annotation(annotation: ast.expr) -> bool:
     """`x: bool`, `x: Optional[bool]`, `x: bool | None`: a value that holds no text."""
-    node = annotation
-    if isinstance(node, ast.Subscript) and getattr(node.value, "id", getattr(
-            node.value, "attr", "")) == "Optional":
-        node = node.slice
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        sides = [n for n in (node.left, node.right)
-                 if not (isinstance(n, ast.Constant) and n.value is None)]
-        if len(sides) != 1:
-            return False
-        node = sides[0]
+    node = annotation_core(annotation)
     name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
     return name in _FLAG_TYPES
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...astutil import call_chain, own_nodes, walk
+from ...astutil import annotation_core, call_chain, own_nodes, walk
 from ..allowlist import guarded
 from ..containers import written_into
 from ..frameworks.common import (
@@ -91,7 +91,8 @@ _DBAPI_READS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchv
 _DBAPI_HANDLE = re.compile(r"^(cur|cursor|conn|connection|db_?conn)$|cursor", re.I)
 _SQLA_MODULES = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
 # Unwrapping annotations down to the one type they hold.
-_WRAPPING_TYPES = frozenset({"Optional", "Annotated", "Union", "Type", "type"})
+# `type[X]` names the class X itself (a factory returning a class, a `cls` parameter).
+_CLASS_OF_TYPES = frozenset({"Type", "type"})
 # A test about who the caller is, in an `if` whose body turns the caller away.
 _AUTH_TEST = re.compile(r"is_authenticated|is_anonymous|current_user|request\.user\b|"
                         r"\buser\s+is\s+None|\bnot\s+user\b|is_superuser|is_staff|is_admin\b")
@@ -1170,44 +1171,17 @@ class _Extractor:
 
     def _type_ref(self, annotation: ast.AST | None) -> str | None:
         """The one class an annotation names: `X`, `Optional[X]`, `X | None`,
-        `Annotated[X, Depends(...)]`, `"X"`. Collections and unions of classes give None."""
-        node = annotation
+        `Annotated[X, Depends(...)]`, `type[X]`, `"X"`. Collections and unions of classes give
+        None."""
+        node = annotation_core(annotation)
         for _ in range(8):
-            if node is None:
+            if not isinstance(node, ast.Subscript):
+                return self._ref(node) if node is not None else None
+            outer = node.value
+            last = outer.attr if isinstance(outer, ast.Attribute) else getattr(outer, "id", "")
+            if last not in _CLASS_OF_TYPES:
                 return None
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                try:
-                    node = ast.parse(node.value, mode="eval").body
-                except SyntaxError:
-                    return None
-                continue
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-                parts = [p for p in (node.left, node.right)
-                         if not (isinstance(p, ast.Constant) and p.value is None)]
-                if len(parts) != 1:
-                    return None
-                node = parts[0]
-                continue
-            if isinstance(node, ast.Subscript):
-                outer = node.value
-                last = outer.attr if isinstance(outer, ast.Attribute) else getattr(
-                    outer, "id", "")
-                if last not in _WRAPPING_TYPES:
-                    return None
-                inner = node.slice
-                if isinstance(inner, ast.Tuple):
-                    elts = [e for e in inner.elts
-                            if not (isinstance(e, ast.Constant) and e.value is None)]
-                    if last == "Annotated" and elts:
-                        node = elts[0]
-                        continue
-                    if len(elts) != 1:
-                        return None
-                    node = elts[0]
-                    continue
-                node = inner
-                continue
-            return self._ref(node)
+            node = annotation_core(node.slice)
         return None
 
 
