@@ -78,6 +78,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
               "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
+              "RestxBuiltFact": "restx_built",
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
               "DecoratedClassFact": "decorated_class", "RouterMethodFact": "router_method",
@@ -143,6 +144,9 @@ class RouteCollector:
         # (module_tables): written as text before any node is read.
         self._tables = _TABLE_OPENING.search(ctx.text) is not None
         self._imports_modules = "import_module" in ctx.text
+        # Objects of a project class used like a flask-restx Api or Namespace: only a file
+        # that writes one of their uses can hold one.
+        self._restx_built = restx_imported.may_build(ctx)
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -216,6 +220,13 @@ class RouteCollector:
             # `ns = api.namespace(...)` on an Api imported from another module: a resource
             # module may import neither flask-restx nor flask.
             self._emit_some(restx_imported.namespace_candidate(self.ctx, node))
+        if self._restx_built:
+            # An Api / Namespace built from a project class (`api_v1 = Namespace("users")`
+            # with the project's subclass), and what is registered on it.
+            if kind is ast.Name:
+                self._emit_some(restx_imported.built_object(self.ctx, node))
+            elif written in restx_imported.BUILT_REGISTRATIONS:
+                self._emit_some(restx_imported.built_registration(self.ctx, node))
         if self.tastypie:
             self._emit(tastypie_api.on_call(self.ctx, node))
         self._visit_call(node, written)
@@ -464,6 +475,8 @@ class RouteCollector:
             found = restful_helpers.registrar(self.ctx, node)
             if found is not None:
                 self._emit([found])
+            if node.decorator_list and self._restx_built:
+                self._emit(restx_imported.class_candidates(self.ctx, node, built_only=True))
         elif node.decorator_list:
             self._emit(restx_imported.class_candidates(self.ctx, node))
         if self.django and node.decorator_list:
