@@ -6,7 +6,9 @@ per-file recognisers (frameworks/collector.file_facts: FastAPI / Starlette / Fla
 aiohttp / flask-restx route decorators and call-style registrations, DRF `@action` and
 `@api_view`, Flask-AppBuilder `@expose`, `self.method` handlers of aiohttp endpoint classes,
 ariadne `set_field` bindings)
-register it in this file. Two kinds of handler are registered in another file, so the file
+register it in this file. A public method of a class the file registers with flask-classful's
+`Cls.register(bp)` is taken at the registration's word (frameworks/flask_classful). Two kinds
+of handler are registered in another file, so the file
 itself gives the evidence: methods of view classes (Django / DRF views and viewsets, Flask
 MethodView, flask-restful Resources; a method the class's own verb table dispatches to) and
 Django function views in a views module. Sanic and
@@ -258,8 +260,11 @@ def _route_handler(ctx: FileContext, func: ast.AST) -> bool:
         return True  # a GraphQL resolver or mutation answers the client too
     parent = ctx.semantic.parent(func)
     if isinstance(parent, ast.ClassDef):
-        return (func.name in _VIEW_METHODS or func.name in _dispatched_methods(ctx, parent)
-                ) and (_is_view_class(ctx, parent) or _restx_candidate(ctx, parent))
+        from .frameworks.flask_classful import registered_member
+
+        return ((func.name in _VIEW_METHODS or func.name in _dispatched_methods(ctx, parent)
+                 ) and (_is_view_class(ctx, parent) or _restx_candidate(ctx, parent))) or \
+            registered_member(ctx, parent, func)
     if not isinstance(parent, ast.Module):
         return False
     # A Django function view: in a views module, first parameter `request`.

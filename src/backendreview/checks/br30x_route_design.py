@@ -206,6 +206,10 @@ class SingularRoute(_SegmentRule):
                 written_as = f'"{new_own}"' if new_own else ""
                 if not new_own:
                     pass
+                elif not route.path_written:
+                    # Put together from parts (a registrar's parameters, flask-classful's
+                    # route_prefix + route_base + rule): no one literal here to rewrite.
+                    written_as = ""
                 elif route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
                 elif route.path_source and index >= len(prefix) and written == route.own_path:

@@ -160,7 +160,7 @@ def reference(ctx: FileContext, expr: ast.AST) -> str | None:
     call = bound_call(ctx, expr) if isinstance(expr, ast.Name | ast.Call) else None
     if call is not None:
         qn = ctx.qualified_name(call.func) or ""
-        if not _OWNER_CLASSES.search(qn):
+        if not _OWNER_CLASSES.search(qn) and not _local_owner_class(ctx, call.func):
             factory = object_name(ctx, call.func)
             return f"call:{factory}" if factory else None
     if isinstance(expr, ast.Name):
@@ -172,6 +172,20 @@ def reference(ctx: FileContext, expr: ast.AST) -> str | None:
             items = reference(ctx, loops[0].value)
             return f"{items}[]" if items else None
     return object_name(ctx, expr)
+
+
+def _local_owner_class(ctx: FileContext, func: ast.expr) -> bool:
+    """`CustomFlask(...)` with `class CustomFlask(Flask)` written in the same function
+    (faraday's create_app defines its own): the object built is an app like Flask's, known by
+    its own name, not a factory's result (a class local to a function is no factory the
+    project phase can follow; a module-level class is left to the factory's reading)."""
+    if not isinstance(func, ast.Name):
+        return False
+    scope, bindings = ctx.semantic.lookup(func.id, func)
+    return scope is not None and scope.is_function and len(bindings) == 1 and \
+        bindings[0].kind == "class" and isinstance(bindings[0].node, ast.ClassDef) and any(
+        _OWNER_CLASSES.search(ctx.qualified_name(base) or "")
+        for base in bindings[0].node.bases)
 
 
 def ownerish(expr: ast.AST) -> bool:

@@ -27,6 +27,7 @@ from . import (
     eve,
     fastapi_starlette,
     flask,
+    flask_classful,
     flask_plugins,
     flask_rest,
     flask_subclasses,
@@ -78,6 +79,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "UrlHelperCallFact": "url_helper_call", "ViewAliasFact": "view_alias",
               "ParamRouteFact": "param_route", "ParamCallFact": "param_call",
               "RestxApiFact": "restx_api", "RestxCandidateFact": "restx_candidate",
+              "RestxBuiltFact": "restx_built", "ClassfulClassFact": "classful_class",
+              "ClassfulRegisterFact": "classful_register", "ViewMarkFact": "view_mark",
               "TastypieApiFact": "tastypie_api", "TastypieRegisterFact": "tastypie_register",
               "TastypieClassFact": "tastypie_class", "RegistrarFact": "django_registrar",
               "DecoratedClassFact": "decorated_class", "RouterMethodFact": "router_method",
@@ -143,6 +146,14 @@ class RouteCollector:
         # (module_tables): written as text before any node is read.
         self._tables = _TABLE_OPENING.search(ctx.text) is not None
         self._imports_modules = "import_module" in ctx.text
+        # Objects of a project class used like a flask-restx Api or Namespace: only a file
+        # that writes one of their uses can hold one.
+        self._restx_built = restx_imported.may_build(ctx)
+        # Flask-Classful views: the library's module, or a Flask module naming a view's
+        # attributes or registering a class (a view of a project FlaskView subclass).
+        self._classful = flask_classful.active(ctx)
+        self._classful_views = self._classful or (self.flask and
+                                                  flask_classful.may_hold_views(ctx))
 
     @classmethod
     def visitors(cls) -> dict[type[ast.AST], str]:
@@ -216,6 +227,15 @@ class RouteCollector:
             # `ns = api.namespace(...)` on an Api imported from another module: a resource
             # module may import neither flask-restx nor flask.
             self._emit_some(restx_imported.namespace_candidate(self.ctx, node))
+        if written == "register" and self._classful_views:
+            self._emit_some(flask_classful.register_fact(self.ctx, node))
+        if self._restx_built:
+            # An Api / Namespace built from a project class (`api_v1 = Namespace("users")`
+            # with the project's subclass), and what is registered on it.
+            if kind is ast.Name:
+                self._emit_some(restx_imported.built_object(self.ctx, node))
+            elif written in restx_imported.BUILT_REGISTRATIONS:
+                self._emit_some(restx_imported.built_registration(self.ctx, node))
         if self.tastypie:
             self._emit(tastypie_api.on_call(self.ctx, node))
         self._visit_call(node, written)
@@ -446,7 +466,11 @@ class RouteCollector:
             if fact is not None:
                 self._emit([fact])
         if self.flask and node.decorator_list:
-            self._emit(guards.flask_auth_hooks(self.ctx, node))
+            hooks = guards.flask_auth_hooks(self.ctx, node)
+            # A hook on a parameter (`def register_handlers(app)`) stands for what the
+            # callers pass: the function's parameters go with it.
+            self._emit(hooks + call_bindings.params_facts(self.ctx, node,
+                                                          [h.owner for h in hooks]))
         if not node.decorator_list:
             guard = guards.guard_decorator(self.ctx, node)
             if guard is None and self.fastapi:
@@ -464,6 +488,8 @@ class RouteCollector:
             found = restful_helpers.registrar(self.ctx, node)
             if found is not None:
                 self._emit([found])
+            if node.decorator_list and self._restx_built:
+                self._emit(restx_imported.class_candidates(self.ctx, node, built_only=True))
         elif node.decorator_list:
             self._emit(restx_imported.class_candidates(self.ctx, node))
         if self.django and node.decorator_list:
@@ -503,12 +529,23 @@ class RouteCollector:
         fact = appbuilder.enrich(self.ctx, node, django.view_class(self.ctx, node))
         if fact is not None:
             self._emit([fact])
+        if self._classful or (self._classful_views and node.bases):
+            # A FlaskView's members and attributes, and its mixins' (bases or not) in the
+            # library's importers; decided in the project phase (flask_classful).
+            classful = flask_classful.class_fact(self.ctx, node)
+            if classful is not None:
+                self._emit([classful])
 
     def visit_Assign(self, node: ast.Assign | ast.AugAssign) -> None:
         if self._eve is not None and type(node) is ast.Assign:
             self._eve.on_assign(node)
         target = node.targets[0] if isinstance(node, ast.Assign) else node.target
         if not isinstance(target, ast.Name):
+            if self.flask and type(node) is ast.Assign and isinstance(target, ast.Attribute):
+                # `get.is_public = True`: a mark a before_request hook may let through.
+                mark = guards.view_mark(self.ctx, node)
+                if mark is not None:
+                    self._emit([mark])
             return
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
                 self.ctx.semantic.is_imported("fastapi"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...astutil import own_nodes
@@ -312,9 +313,12 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
                 if _CHECK_CALL.match(name):
                     shown.append(f"{func.name}() calls {name}() (before_request hook)")
                     break
-    if not shown and IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func):
+    if not shown and IDENTITY.search(ctx.source(func)) and denies_anonymous(ctx, func) and \
+            not _refuses_only_sessions(ctx, func):
         shown.append(f"{func.name}() refuses anonymous callers (before_request hook)")
     exempt = _hook_passes(func) if shown and not by_decorator else ()
+    if shown and not by_decorator:
+        exempt += _passes_marked_views(ctx, func)
     out: list[HookFact] = []
     for owner in owners:
         name = object_name(ctx, owner)
@@ -322,6 +326,73 @@ def flask_auth_hooks(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunction
             out.append(HookFact(name, tuple(shown), tuple(names), ctx.path, func.lineno,
                                 exempt))
     return out
+
+
+@dataclass(frozen=True)
+class ViewMarkFact:
+    """`post.is_public = True` in a class body, `handler.is_public = True` at module level:
+    an attribute set on a view function (`line`: its def line), which a hook may read to let
+    the view through (`_passes_marked_views`)."""
+
+    attr: str
+    file: str
+    line: int
+
+
+def view_mark(ctx: FileContext, node: ast.Assign) -> ViewMarkFact | None:
+    """`<function>.<attr> = True`, the function defined in the same scope."""
+    target = node.targets[0] if len(node.targets) == 1 else None
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and
+            isinstance(node.value, ast.Constant) and node.value.value is True):
+        return None
+    bindings = ctx.semantic.lookup(target.value.id, target.value)[1]
+    if len(bindings) != 1 or not isinstance(bindings[0].node,
+                                            ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    return ViewMarkFact(target.attr, ctx.path, bindings[0].node.lineno)
+
+
+def _passes_marked_views(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                         ) -> tuple[str, ...]:
+    """`view = app.view_functions.get(request.endpoint)` then `not getattr(view,
+    "is_public", False)` in the hook's test: views carrying that attribute pass ("@is_public")."""
+    out: list[str] = []
+    for node in own_nodes(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and
+                node.func.id == "getattr" and len(node.args) >= 2 and
+                isinstance(node.args[0], ast.Name) and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)):
+            continue
+        if len(node.args) > 2 and not (isinstance(node.args[2], ast.Constant) and
+                                       not node.args[2].value):
+            continue
+        bindings = ctx.semantic.lookup(node.args[0].id, node.args[0])[1]
+        if len(bindings) == 1 and bindings[0].value is not None and \
+                "view_functions" in ctx.source(bindings[0].value):
+            out.append("@" + node.args[1].value)
+    return tuple(out)
+
+
+def _refuses_only_sessions(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                           ) -> bool:
+    """Every refusal of the hook sits below `if session:`: only a caller that has a session
+    can be refused (faraday's idle_session_timeout ends idle sessions), an anonymous one with
+    none passes."""
+    refusals = [n for n in own_nodes(func) if refuses_caller(ctx, n)]
+
+    def under_session(node: ast.AST) -> bool:
+        child = node
+        for parent in ctx.semantic.ancestors(node):
+            if isinstance(parent, ast.If) and child in parent.body and (
+                    ctx.qualified_name(parent.test) == "flask.session" or (
+                        isinstance(parent.test, ast.Name) and parent.test.id == "session")):
+                return True
+            if parent is func:
+                return False
+            child = parent
+        return False
+
+    return bool(refusals) and all(under_session(n) for n in refusals)
 
 
 def _hook_passes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:

@@ -616,6 +616,9 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .django_registrars import decorated_routes
 
     route_facts += decorated_routes(facts)
+    from .flask_classful import classful_routes
+
+    route_facts += classful_routes(facts)
     from .eve import eve_routes
 
     route_facts += eve_routes(facts)
@@ -676,6 +679,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     root_urlconf_name = resolver.find(f"{root_urlconf}.urlpatterns") if root_urlconf else None
 
     hooks = _hooks_through_reexports(facts, facts.get("route_hook", []), resolver)
+    hooks = _bound_hooks(bindings, hooks)
     hook_auth = _hook_auth(hooks, resolver, facts.get("guard", []))
     from .django_middleware import exempted, middleware_auth
 
@@ -832,7 +836,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         if not (route.serves_html or route.serves_json) and route.handler_line and \
                 pages.handler_answers_json(route.handler_file, route.handler_line):
             route.serves_json = True
-    _drop_exempt_hook_auth(routes, hooks, resolver, facts.get("guard", []))
+    _drop_exempt_hook_auth(routes, hooks, resolver, facts.get("guard", []),
+                           facts.get("view_mark", []))
     _keep_json_modules(routes)
     for route in routes:
         # A page rendered through a project helper (a form helper's get_response()).
@@ -859,6 +864,18 @@ def _keep_json_modules(routes: list[Route]) -> None:
     for route in routes:
         if route.serves_json and route.handler_file in mixed:
             route.serves_json = False
+
+
+def _bound_hooks(bindings: Bindings, hooks: list[HookFact]) -> list[HookFact]:
+    """A hook on a parameter (`def register_handlers(app): @app.before_request ...`) is a
+    hook on each object the callers pass (`register_handlers(app)` in `create_app`), the
+    same one its blueprints are registered on through another helper's parameter."""
+    out = list(hooks)
+    for hook in hooks:
+        if bindings.is_parameter(hook.owner):
+            out += [replace(hook, owner=value) for value in bindings.values(hook.owner)
+                    if value != hook.owner]
+    return out
 
 
 def _hooks_through_reexports(facts: dict[str, list[Any]], hooks: list[HookFact],
@@ -905,7 +922,7 @@ def _hook_auth(hooks: list[HookFact], resolver: Resolver, guards: list[GuardFact
 
 
 def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver: Resolver,
-                           guards: list[GuardFact]) -> None:
+                           guards: list[GuardFact], view_marks: Iterable[Any] = ()) -> None:
     """A hook's guard that lets named paths through (dtale's `requires_auth` passes
     `/login` and `/logout`) does not authenticate the routes served at those paths.
 
@@ -932,19 +949,27 @@ def _drop_exempt_hook_auth(routes: list[Route], hooks: list[HookFact], resolver:
     passed = {shown: sets for shown, sets in passed.items() if all(sets)}
     if not passed:
         return
+    marks: dict[tuple[str, int], frozenset[str]] = {}
+    for mark in view_marks:
+        key = (mark.file, mark.line)
+        marks[key] = marks.get(key, frozenset()) | {mark.attr}
     for route in routes:
-        if any(_passed_all(route.path, passed.get(a, ())) for a in route.auth):
-            route.auth = tuple(a for a in route.auth if not _passed_all(route.path,
-                                                                        passed.get(a, ())))
+        carried = marks.get((route.handler_file, route.handler_line), frozenset())
+        if any(_passed_all(route.path, passed.get(a, ()), carried) for a in route.auth):
+            route.auth = tuple(a for a in route.auth if not _passed_all(
+                route.path, passed.get(a, ()), carried))
 
 
-def _passed_all(path: str, sets: list[set[str]]) -> bool:
-    return bool(sets) and all(_passed(path, paths) for paths in sets)
+def _passed_all(path: str, sets: list[set[str]], marks: frozenset[str] = frozenset()
+                ) -> bool:
+    return bool(sets) and all(_passed(path, paths, marks) for paths in sets)
 
 
-def _passed(path: str, exempt: Iterable[str]) -> bool:
-    """`path` is one a guard lets through: "=p" that path, "^p" any path starting so."""
-    return any(path == e[1:] if e[0] == "=" else path.startswith(e[1:]) for e in exempt)
+def _passed(path: str, exempt: Iterable[str], marks: frozenset[str] = frozenset()) -> bool:
+    """`path` is one a guard lets through: "=p" that path, "^p" any path starting so, "@a"
+    a view whose function carries the attribute `a` (`marks`)."""
+    return any(path == e[1:] if e[0] == "=" else e[1:] in marks if e[0] == "@"
+               else path.startswith(e[1:]) for e in exempt)
 
 
 # Registrations whose handler is a function named at the registration and written elsewhere:

@@ -1,0 +1,219 @@
+"""Flask-Classful views (frameworks/flask_classful): the URLs flask-classful 0.16's
+`FlaskView.register` builds from the class hierarchy (special methods, `@route`, other
+public methods, `route_prefix` / `route_base` / `trailing_slash` / `base_args`), values it
+cannot read left unknown, hierarchies it cannot follow left out; and flask-restx objects of
+project subclasses (frameworks/restx_imported). The fixture projects
+fixtures/routes/flask_classful and fixtures/routes/restx_subclassed were checked against
+the libraries' own url_map."""
+
+from __future__ import annotations
+
+from .projects import app_package as _project
+from .projects import route_auth, route_rows
+
+BASE = '''from flask_classful import FlaskView, route
+
+
+class ApiView(FlaskView):
+    route_prefix = "/v2/"
+    trailing_slash = False
+
+    def _lookup(self, key):
+        return key
+
+
+class ListMixin:
+    def index(self):
+        return []
+
+    @route("/filter", methods=["POST"])
+    def filter(self):
+        return []
+'''
+
+
+def test_special_custom_and_public_methods(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = _project(tmp_path, {"base.py": BASE, "views.py": '''from flask import Blueprint
+
+from app.base import ApiView, ListMixin
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+class ReportView(ListMixin, ApiView):
+    def get(self, report_id: int, fmt="json"):
+        return {}
+
+    def download(self, report_id):
+        return b""
+
+    @classmethod
+    def helper(cls):
+        return None
+
+    @property
+    def title(self):
+        return "reports"
+
+
+ReportView.register(bp)
+'''})
+    assert route_rows(capsys, root) == [
+        ("GET", "/api/v2/report", "ReportView.index"),
+        ("POST", "/api/v2/report/filter", "ReportView.filter"),
+        ("GET", "/api/v2/report/<int:report_id>", "ReportView.get"),
+        ("GET", "/api/v2/report/download/<report_id>", "ReportView.download"),
+    ]
+
+
+def test_views_that_make_no_routes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Never registered; a register() of a class that is no FlaskView; a hierarchy that
+    # builds its rules its own way; a register() of the project's that never hands on.
+    root = _project(tmp_path, {"base.py": BASE, "views.py": '''from flask import Blueprint
+
+from app.base import ApiView, ListMixin
+
+bp = Blueprint("api", __name__)
+
+
+class UnregisteredView(ListMixin, ApiView):
+    pass
+
+
+class Plugin:
+    @classmethod
+    def register(cls, app):
+        return app
+
+    def index(self):
+        return []
+
+
+class CustomRuleView(ListMixin, ApiView):
+    @classmethod
+    def build_rule(cls, rule, method=None):
+        return "/elsewhere" + rule
+
+
+class SelfRegisteringView(ListMixin, ApiView):
+    @classmethod
+    def register(cls, app, **kwargs):
+        app.add_url_rule("/x", view_func=lambda: "x")
+
+
+Plugin.register(bp)
+CustomRuleView.register(bp)
+SelfRegisteringView.register(bp)
+'''})
+    assert route_rows(capsys, root) == []
+
+
+def test_unknown_route_base_and_registration_overrides(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = _project(tmp_path, {"base.py": BASE, "views.py": '''from flask import Blueprint
+
+from app.base import ApiView, ListMixin
+from app.settings import KEYS
+
+bp = Blueprint("api", __name__)
+
+
+class SettingsView(ListMixin, ApiView):
+    route_base = KEYS.general
+
+
+class TagsView(ListMixin, ApiView):
+    route_base = "labels"
+
+
+SettingsView.register(bp)
+TagsView.register(bp, route_base="tags", trailing_slash=True)
+''', "settings.py": "class KEYS:\n    general = 'general'\n"})
+    assert route_rows(capsys, root) == [
+        ("GET", "{?}/v2/{?}", "SettingsView.index"),
+        ("POST", "{?}/v2/{?}/filter", "SettingsView.filter"),
+        ("GET", "{?}/v2/tags/", "TagsView.index"),
+        ("POST", "{?}/v2/tags/filter", "TagsView.filter"),
+    ]
+
+
+APP = '''import flask
+import flask_login
+from flask import Flask, session
+
+from app.views import bp
+
+
+def register_blueprints(app):
+    app.register_blueprint(bp)
+
+
+def register_handlers(app):
+    @app.before_request
+    def require_login():
+        view = app.view_functions.get(flask.request.endpoint)
+        if flask_login.current_user.is_anonymous and not getattr(view, "is_public", False):
+            flask.abort(401)
+
+    @app.before_request
+    def idle_timeout():
+        if session:
+            flask.abort(401)
+
+
+def create_app():
+    class LocalFlask(Flask):
+        pass
+
+    app = LocalFlask(__name__)
+    app.register_blueprint(flask.Blueprint("ui", __name__))
+    register_blueprints(app)
+    register_handlers(app)
+    return app
+'''
+
+VIEWS = '''from flask import Blueprint
+
+from app.base import ApiView
+
+bp = Blueprint("api", __name__)
+
+
+class StatusView(ApiView):
+    def index(self):
+        return {}
+
+    def post(self):
+        return {}
+
+    index.is_public = True
+
+
+def ping():
+    return "pong"
+
+
+ping.is_public = True
+bp.add_url_rule("/ping", view_func=ping)
+StatusView.register(bp)
+'''
+
+
+def test_app_hook_on_a_helper_parameter_and_public_marks(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # The hook is added in one helper, the blueprints registered in another, both given the
+    # app of a local Flask subclass; a view marked `is_public` passes the hook; the
+    # idle-session hook refuses only callers with a session: no authentication.
+    root = _project(tmp_path, {"base.py": BASE, "views.py": VIEWS, "main.py": APP})
+    hook = "require_login() refuses anonymous callers (before_request hook)"
+    assert route_auth(capsys, root) == {"GET /ping": [], "GET /v2/status": [],
+                                        "POST /v2/status": [hook]}
+
+
+def test_unmarked_views_keep_the_hook(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near misses: the attribute set to False, and set to True on another function.
+    views = VIEWS.replace("index.is_public = True", "index.is_public = False").replace(
+        "ping.is_public = True", "unused.is_public = True")
+    views = views.replace("def ping():", "def unused():\n    pass\n\n\ndef ping():")
+    root = _project(tmp_path, {"base.py": BASE, "views.py": views, "main.py": APP})
+    hook = "require_login() refuses anonymous callers (before_request hook)"
+    assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
+                                        "POST /v2/status": [hook]}
