@@ -213,13 +213,14 @@ class SecretInLog(Rule):
         `logger.info("%(password)s", {"password": p})`. The value must be the secret as given
         (not a literal, not `mask(p)` or `bool(p)`)."""
         for keyword in call.keywords:
-            if keyword.value is arg and is_secret_name(keyword.arg) and self._as_given(arg):
+            if keyword.value is arg and is_secret_name(keyword.arg) and self._as_given(arg) and (
+                    not _names_no_value(arg)):
                 return self.ctx.source(arg)
         for node in ast.walk(arg):
             if isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values, strict=True):
                     if key is not None and is_secret_name(constant_str(key)) and (
-                            self._as_given(value)):
+                            self._as_given(value)) and not _names_no_value(value):
                         return self.ctx.source(value)
         return None
 
@@ -229,7 +230,8 @@ class SecretInLog(Rule):
         request.form["client_secret"]`, `bearer = header.split(" ")[1]` of such a read. The
         name does not say it, the assignment does; a masked form or a yes/no about it does
         not count (`_holds_no_secret`)."""
-        if name.id.isupper() or self._holds_no_secret(name):
+        if name.id.isupper() or _NAMES_NO_VALUE.search(snake(name.id)) or (
+                self._holds_no_secret(name)):
             return False
         for binding in self.ctx.reaching_bindings(name):
             if binding.kind in ("assign", "annassign") and binding.value is not None and (
@@ -349,6 +351,16 @@ class SecretInLog(Rule):
 
 
 _PREDICATE = re.compile(r"^_?(?:is|has)_")
+
+
+# A local whose own name says it holds something about the secret, not the secret: where it
+# is (`ssh_private_key_path = creds.get("ssh_private_key")`), what it is called, its id.
+_NAMES_NO_VALUE = re.compile(r"(?:^|_)(?:path|file|filename|dir|name|id|url|type|kind|length"
+                             r"|len|env|var|expiry|expires|ttl)s?$")
+
+
+def _names_no_value(value: ast.AST) -> bool:
+    return isinstance(value, ast.Name) and bool(_NAMES_NO_VALUE.search(snake(value.id)))
 
 
 def _secret_key(key: str | None) -> bool:
