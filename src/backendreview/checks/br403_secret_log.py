@@ -355,8 +355,11 @@ _PREDICATE = re.compile(r"^_?(?:is|has)_")
 
 # A local whose own name says it holds something about the secret, not the secret: where it
 # is (`ssh_private_key_path = creds.get("ssh_private_key")`), what it is called, its id.
+# So does one that says it holds a hash or a masked form of it (`api_key_hash =
+# metadata.get("user_api_key")`: litellm keeps the key's hash under that key).
 _NAMES_NO_VALUE = re.compile(r"(?:^|_)(?:path|file|filename|dir|name|id|url|type|kind|length"
-                             r"|len|env|var|expiry|expires|ttl)s?$")
+                             r"|len|env|var|expiry|expires|ttl)s?$|hash|digest|fingerprint"
+                             r"|(?:^|_)(?:masked|redacted|hint)(?:_|$)")
 
 
 def _names_no_value(value: ast.AST) -> bool:
