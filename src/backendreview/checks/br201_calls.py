@@ -22,7 +22,7 @@ from ..analysis.program import ProgramModel, callee_of
 from ..analysis.program.facts import Callee
 from ..analysis.program.paramflow import HandOn, ParamSolver, explain_chain, parameter_of
 from ..context import FileContext
-from ..model import Finding
+from ..model import Finding, Fix
 
 USES = "br201_param_uses"
 FORWARDS = "br201_param_forwards"
@@ -167,5 +167,16 @@ def check_calls(model: ProgramModel, facts: dict[str, list],  # type: ignore[typ
                 COMPARES: ": passwords must be stored hashed and checked with the hasher's "
                           "verify function"}[use.kind]
         message = f"plaintext password ({item.origin}) is handed to {words}{tail}"
-        out.append(replace(item.finding, message=message, related=related))
+        fix = item.finding.fix
+        if use.kind != STORES:
+            # Hashing before the call would not help a lookup or a compare: a salted hash
+            # of the typed password never equals the stored one. The helper has to fetch
+            # the row by identifier and verify.
+            instead = (f"comparing it {use.detail}" if use.kind == COMPARES
+                       else f"looking rows up by it in `{use.detail}`")
+            fix = Fix(f"Store password hashes, and let the helper look the user up by "
+                      f"identifier and check the password with the hasher's verify function "
+                      f"instead of {instead} (hashing before this call would never match a "
+                      f"salted hash).")
+        out.append(replace(item.finding, message=message, related=related, fix=fix))
     return out

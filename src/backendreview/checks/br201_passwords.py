@@ -60,6 +60,9 @@ _LOOKUP_METHODS = frozenset({"filter", "filter_by", "get", "exclude", "get_or_no
 _DOC_WRITE_METHODS = frozenset({"insert_one", "insert_many", "update_one", "update_many",
                                 "replace_one", "find_one_and_update", "insert", "set",
                                 "hset", "hmset", "put_item", "find_one", "find"})
+# Document writes that add a row as given (a seed's `users.insert_one({...})`); updates are
+# left out: their filter document holds what is looked up, not what is stored.
+_DOC_INSERTS = frozenset({"insert_one", "insert_many", "insert"})
 _MODEL_BASES = frozenset({"Base", "db.Model", "Model", "models.Model", "Document",
                           "AbstractUser", "AbstractBaseUser", "DeclarativeBase"})
 _MODEL_BASE_PREFIXES = ("django.db.models.", "django.contrib.auth.models.", "sqlalchemy.orm.",
@@ -88,6 +91,8 @@ _SQL_RUN_METHODS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fe
 # ("*****"), and stored hashes (bcrypt, argon2, Django's algorithm$... format, hex digests).
 _NOT_A_PASSWORD = re.compile(r"^(?:!.*|(.)\1*|\$2[aby]?\$.*|\$argon2.*|\$\w+\$.*"
                              r"|(?:pbkdf2_sha\d+|argon2|bcrypt\w*|scrypt|sha1|md5)\$.*"
+                             # werkzeug's `pbkdf2:sha256:600000$salt$hash`, `scrypt:32768:8:1$...`
+                             r"|(?:pbkdf2|scrypt):[\w:]+\$.*"
                              r"|[0-9a-fA-F]{32,})$", re.DOTALL)
 
 # A constant compared to be refused or warned about, not accepted: DEFAULT_ADMIN_PASSWORD,
@@ -118,6 +123,33 @@ def _manager_owner(expr: ast.AST) -> ast.expr | None:
     owner = expr.value
     last = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
     return owner if last[:1].isupper() else None
+
+
+def _collection_name(expr: ast.AST) -> str | None:
+    """The collection a document write goes to: `db.users`, `db["users"]`,
+    `db.get_collection("users")`; None when the code does not name it."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Subscript):
+        return constant_str(expr.slice)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr == "get_collection") and expr.args:
+        return constant_str(expr.args[0])
+    return None
+
+
+def _literal_password_entry(expr: ast.AST) -> ast.expr | None:
+    """The literal under a password key of a document literal (or of one in a list literal,
+    `insert_many([...])`): `{"name": "admin", "password": "admin"}`."""
+    documents = expr.elts if isinstance(expr, ast.List | ast.Tuple) else [expr]
+    for document in documents:
+        if not isinstance(document, ast.Dict):
+            continue
+        for key, value in zip(document.keys, document.values, strict=True):
+            if key is not None and is_password_name(constant_str(key)) and (
+                    is_literal_password(value)):
+                return value
+    return None
 
 
 def is_literal_password(expr: ast.AST | str) -> bool:
@@ -275,8 +307,16 @@ class _ModelKnowledge:
         text = self.ctx.source(value.func)
         if isinstance(value.func, ast.Attribute) and value.func.attr in (
                 "get", "first", "one", "one_or_none", "scalar_one", "first_or_404",
-                "get_or_404", "scalar", "get_or_none"):
-            return ".objects" in text or ".query" in text or "session" in text.lower()
+                "get_or_404", "scalar", "get_or_none", "get_by_id", "find_one"):
+            if ".objects" in text or ".query" in text or "session" in text.lower():
+                return True
+            # Peewee's `User.get(User.name == n)`, tortoise's `await User.get(name=n)`,
+            # beanie's `User.find_one(...)`, `User.select().where(...).first()`: a query
+            # chain rooted at a model class gives one row of it.
+            root: ast.AST = value.func.value
+            while isinstance(root, ast.Call | ast.Attribute):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            return isinstance(root, ast.Name) and self.model_class(root) is not None
         return False
 
 
@@ -358,6 +398,13 @@ class PlaintextPassword(Rule):
                     key_node, value, origin = found
                     lookup = func.attr.startswith("find")
                     self._report_store(key_node, value, origin, f".{func.attr}()", lookup)
+                    return
+            if func.attr in _DOC_INSERTS and self._seeds_users(_collection_name(func.value)):
+                for arg in node.args:
+                    literal = _literal_password_entry(arg)
+                    if literal is not None:
+                        self._report_literal(literal, literal, f".{func.attr}()")
+                        return
             return
         if isinstance(func, ast.Attribute) and func.attr in _SQL_RUN_METHODS and node.args:
             self._sql_password(node, func)
@@ -416,7 +463,8 @@ class PlaintextPassword(Rule):
         finding = self.report(call, f"plaintext password is handed to `{value}`",
                               fix=Fix("Hash the password before handing it on (or let the "
                                       "helper hash it), and verify passwords with the "
-                                      "hasher's verify function.", f"password={hashed}"))
+                                      "hasher's verify function.",
+                                      with_hasher_import(self.ctx, f"password={hashed}")))
         self.ctx.findings.remove(finding)
         return finding
 
@@ -761,6 +809,18 @@ class PlaintextPassword(Rule):
     def _report_compare(self, node: ast.AST, origin: str, provided: ast.expr, stored: ast.expr,
                         how: str) -> None:
         _, verify = password_stack(self.ctx, self.ctx.source(provided))
+        if isinstance(stored, ast.Attribute) and self.models.model_class(stored.value):
+            # `select(User).where(User.password == p)`: the column of the class, so the
+            # comparison runs in SQL. There is no row to verify against in this expression:
+            # the fix is the lookup's (find the user by name, then verify), not a verify
+            # call on the column object.
+            self.report(node, f"plaintext password ({origin}) is compared with "
+                        f"`{self.ctx.source(stored)}` using {how} in a query: the password "
+                        f"column holds plaintext; look the user up by name and verify the "
+                        f"password against its hash",
+                        fix=Fix("Look the user up by identifier and verify the password hash.",
+                                code_or_none(with_hasher_import(self.ctx, verify))))
+            return
         self.report(node, f"plaintext password ({origin}) is compared with "
                     f"`{self.ctx.source(stored)}` using {how}: passwords must be stored "
                     f"hashed and checked with the hasher's verify function",

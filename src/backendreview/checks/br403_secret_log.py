@@ -86,7 +86,7 @@ class SecretInLog(Rule):
             return  # the operator's terminal: a command, or a script's top-level code
         for arg in [*node.args, *(k.value for k in node.keywords
                                   if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
-            found = self._secret_in(arg)
+            found = self._secret_in(arg) or self._keyed_secret(node, arg)
             if found:
                 generated = self._generated_here(arg, found)
                 shown = None if generated else self._shown_elsewhere(node, found)
@@ -163,6 +163,8 @@ class SecretInLog(Rule):
                     return node.id
                 if node.id in _BARE_SECRET_NAMES and self._issued_secret(node):
                     return node.id
+                if self._read_from_credential(node):
+                    return node.id
                 if self._dict_with_secret(node):
                     return node.id
                 continue
@@ -204,6 +206,65 @@ class SecretInLog(Rule):
                 continue
             stack.extend(ast.iter_child_nodes(node))
         return None
+
+    def _keyed_secret(self, call: ast.Call, arg: ast.expr) -> str | None:
+        """The secret said by the key it is logged under, whatever the value's name:
+        structlog's `log.info("login", password=p)`, `extra={"password": p}`, the mapping of
+        `logger.info("%(password)s", {"password": p})`. The value must be the secret as given
+        (not a literal, not `mask(p)` or `bool(p)`)."""
+        for keyword in call.keywords:
+            if keyword.value is arg and is_secret_name(keyword.arg) and self._as_given(arg) and (
+                    not _names_no_value(arg)):
+                return self.ctx.source(arg)
+        for node in ast.walk(arg):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if key is not None and is_secret_name(constant_str(key)) and (
+                            self._as_given(value)) and not _names_no_value(value):
+                        return self.ctx.source(value)
+        return None
+
+    def _read_from_credential(self, name: ast.Name) -> bool:
+        """A local of any name that holds a secret read by key: `token =
+        request.headers.get("Authorization")`, `value = os.environ["API_KEY"]`, `secret =
+        request.form["client_secret"]`, `bearer = header.split(" ")[1]` of such a read. The
+        name does not say it, the assignment does; a masked form or a yes/no about it does
+        not count (`_holds_no_secret`)."""
+        if name.id.isupper() or _NAMES_NO_VALUE.search(snake(name.id)) or (
+                self._holds_no_secret(name)):
+            return False
+        for binding in self.ctx.reaching_bindings(name):
+            if binding.kind in ("assign", "annassign") and binding.value is not None and (
+                    self._credential_read(binding.value)):
+                return True
+        return False
+
+    def _credential_read(self, value: ast.AST, depth: int = 0) -> bool:
+        """`x["client_secret"]`, `headers.get("Authorization")`, and that text reshaped by
+        its own methods (`.strip()`, `.split(" ")[1]`, `.removeprefix("Bearer ")`), through
+        the locals it was kept in on the way: the secret as read. The depth bounds the walk
+        (`token = token.strip()` binds a name to itself)."""
+        if depth > 3:
+            return False
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Name):
+            return not self._holds_no_secret(value) and any(
+                b.kind in ("assign", "annassign") and b.value is not None
+                and self._credential_read(b.value, depth + 1)
+                for b in self.ctx.reaching_bindings(value))
+        if isinstance(value, ast.Subscript):
+            if _secret_key(constant_str(value.slice)):
+                return True
+            return isinstance(value.value, ast.Call) and _later_part(value.slice) and (
+                self._credential_read(value.value, depth + 1))
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            method = value.func.attr
+            if method == "get" and value.args and _secret_key(constant_str(value.args[0])):
+                return True
+            if method in _SAME_TEXT_METHODS and method not in ("format", "join", "replace"):
+                return self._credential_read(value.func.value, depth + 1)
+        return False
 
     def _in_command(self, node: ast.AST) -> bool:
         """A command an operator runs, wherever its file is: a method of a command class
@@ -290,6 +351,23 @@ class SecretInLog(Rule):
 
 
 _PREDICATE = re.compile(r"^_?(?:is|has)_")
+
+
+# A local whose own name says it holds something about the secret, not the secret: where it
+# is (`ssh_private_key_path = creds.get("ssh_private_key")`), what it is called, its id.
+# So does one that says it holds a hash or a masked form of it (`api_key_hash =
+# metadata.get("user_api_key")`: litellm keeps the key's hash under that key).
+_NAMES_NO_VALUE = re.compile(r"(?:^|_)(?:path|file|filename|dir|name|id|url|type|kind|length"
+                             r"|len|env|var|expiry|expires|ttl)s?$|hash|digest|fingerprint"
+                             r"|(?:^|_)(?:masked|redacted|hint)(?:_|$)")
+
+
+def _names_no_value(value: ast.AST) -> bool:
+    return isinstance(value, ast.Name) and bool(_NAMES_NO_VALUE.search(snake(value.id)))
+
+
+def _secret_key(key: str | None) -> bool:
+    return bool(key) and (is_secret_name(key) or bool(_SECRET_HEADER.match(key or "")))
 
 
 def _later_part(index: ast.AST) -> bool:
