@@ -1,0 +1,149 @@
+"""BR102, session 13: evidence the tool used to miss on real code.
+
+- A model method that deletes its row through a session parameter named for what it is
+  (`db: Session`), not for its type: the call per row is a per-item delete, a write to
+  batch, not a read per row (ethyca-fides Comment.delete, ManualTaskSubmission.delete).
+- A lookup on a session the iteration opens itself: each item is its own unit of work (a
+  lease, a commit per item), which one query before the loop would read outside of
+  (langflow's trigger clean-up worker).
+"""
+
+from __future__ import annotations
+
+from .projects import project_findings
+
+_MODELS = """\
+    from sqlalchemy import Column, ForeignKey, Integer, String
+    from sqlalchemy.orm import Session, declarative_base, relationship
+
+    Base = declarative_base()
+
+
+    class Comment(Base):
+        __tablename__ = "comment"
+        id = Column(Integer, primary_key=True)
+        ref = Column(String)
+
+        def delete(self, db: Session) -> None:
+            comment = db.query(Comment).filter(Comment.id == self.id).first()
+            db.delete(comment)
+
+        def purge(self, db: "Session | None") -> None:
+            comment = db.query(Comment).filter(Comment.id == self.id).first()
+            db.delete(comment)
+
+        def reload(self, db: Session) -> None:
+            return db.query(Comment).filter(Comment.id == self.id).first()
+
+        def fetch(self, http: "requests.Session") -> None:
+            found = http.query(Comment).filter(Comment.id == self.id).first()
+            http.delete(found)
+"""
+
+_LOOPS = """\
+    import requests
+    from sqlalchemy.orm import Session
+
+    from app.models import Comment
+
+
+    def delete_all(db: Session, ref: str) -> None:
+        for comment in db.query(Comment).filter(Comment.ref == ref).all():
+            comment.delete(db)  # ok: BR102
+
+
+    def purge_all(db: Session, ref: str) -> None:
+        for comment in db.query(Comment).filter(Comment.ref == ref).all():
+            comment.purge(db)  # ok: BR102
+
+
+    def reload_all(db: Session, ref: str) -> None:
+        for comment in db.query(Comment).filter(Comment.ref == ref).all():
+            comment.reload(db)  # ruleid: BR102
+
+
+    def fetch_all(db: Session, ref: str, http: requests.Session) -> None:
+        for comment in db.query(Comment).filter(Comment.ref == ref).all():
+            comment.fetch(http)  # ruleid: BR102
+"""
+
+
+def _marked(text: str) -> list[int]:
+    """The lines of `text` marked `# ruleid: BR102`."""
+    return [n for n, line in enumerate(text.splitlines(), 1) if "# ruleid: BR102" in line]
+
+
+def _lines(tmp_path, monkeypatch, files):  # type: ignore[no-untyped-def]
+    found = project_findings(tmp_path, files, "BR102", monkeypatch)
+    return {(f.path, f.span.start_line): f.message for f in found}
+
+
+def test_a_delete_through_a_session_typed_parameter_is_a_write_not_a_read(tmp_path,
+                                                                          monkeypatch):
+    found = _lines(tmp_path, monkeypatch, {"app/__init__.py": "", "app/models.py": _MODELS,
+                                           "app/service.py": _LOOPS})
+    assert sorted(found) == [("app/service.py", line) for line in _marked(_LOOPS)]
+    assert _marked(_LOOPS) == [19, 24]
+    assert found[("app/service.py", 19)].startswith(
+        "`comment.reload` calls `Comment.reload` (models.py:20), which runs "
+        "`db.query(Comment).filter(Comment.id == self.id).first()`")
+    # An HTTP client's session deletes nothing in the database: the read stays a read.
+    assert found[("app/service.py", 24)].startswith("`comment.fetch` calls `Comment.fetch`")
+
+
+_WORKER = """\
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.db import Task, leases, session_scope
+
+
+    async def per_item(ids: list[int]) -> None:
+        for task_id in ids:
+            async with session_scope() as session:
+                if not await leases.acquire(session, task_id):
+                    continue
+                task = await session.get(Task, task_id)  # ok: BR102
+                task.done = True
+
+
+    async def per_item_delete(ids: list[int]) -> None:
+        for task_id in ids:
+            async with session_scope() as session:
+                await session.delete(await session.get(Task, task_id))  # ok: BR102
+
+
+    async def per_item_commit(ids: list[int]) -> None:
+        for task_id in ids:
+            async with session_scope() as session:
+                task = await session.get(Task, task_id)  # ok: BR102
+                task.done = True
+                await session.commit()
+
+
+    async def read_only(ids: list[int]) -> None:
+        for task_id in ids:
+            async with session_scope() as session:
+                task = await session.get(Task, task_id)  # ruleid: BR102
+            print(task)
+
+
+    async def shared(ids: list[int]) -> None:
+        async with session_scope() as session:
+            for task_id in ids:
+                task = await session.get(Task, task_id)  # ruleid: BR102
+                task.done = True
+
+
+    async def passed_in(session: AsyncSession, ids: list[int]) -> None:
+        for task_id in ids:
+            task = await session.get(Task, task_id)  # ruleid: BR102
+            task.done = True
+"""
+
+
+def test_a_lookup_on_the_iterations_own_session_is_its_unit_of_work(tmp_path, monkeypatch):
+    found = _lines(tmp_path, monkeypatch, {"app/__init__.py": "", "app/worker.py": _WORKER})
+    # A session the iteration opens only to read is a short read, not a unit of work.
+    assert sorted(found) == [("app/worker.py", line) for line in _marked(_WORKER)]
+    assert found[("app/worker.py", _marked(_WORKER)[1])].startswith(
+        "`session.get(Task, task_id)` runs a query on every iteration of the loop over `ids`")
