@@ -147,3 +147,102 @@ def test_a_lookup_on_the_iterations_own_session_is_its_unit_of_work(tmp_path, mo
     assert sorted(found) == [("app/worker.py", line) for line in _marked(_WORKER)]
     assert found[("app/worker.py", _marked(_WORKER)[1])].startswith(
         "`session.get(Task, task_id)` runs a query on every iteration of the loop over `ids`")
+
+
+_COUNTS = {
+    "app/__init__.py": "",
+    "app/models.py": """\
+        from django.db import models
+        from sqlalchemy import Column, ForeignKey, Integer
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+
+        class Author(models.Model):
+            name = models.CharField(max_length=40)
+
+
+        class Book(models.Model):
+            author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+
+        class Task(Base):
+            __tablename__ = "task"
+            id = Column(Integer, primary_key=True)
+            request_id = Column(Integer, ForeignKey("request.id"))
+        """,
+    "app/views.py": """\
+        from django.db import transaction
+        from sqlalchemy import func
+
+        from app.models import Book, Task
+
+
+        def per_author(authors):
+            for author in authors:
+                print(Book.objects.filter(author=author.id).count())  # ruleid: BR102
+
+
+        def any_books(authors):
+            for author in authors:
+                print(Book.objects.filter(author=author.id).exists())  # ruleid: BR102
+
+
+        def listed(authors):
+            for author in authors:
+                print(list(Book.objects.filter(author=author.id)))  # ruleid: BR102
+
+
+        def per_request(db, requests):
+            for request in requests:
+                print(db.query(Task).filter(Task.request_id == request.id).count())  # ruleid: BR102
+
+
+        def once(authors):
+            ids = [author.id for author in authors]
+            print(Book.objects.filter(author__in=ids).count())  # ok: BR102
+
+
+        def two_kinds():
+            for author_id in (1, 2):
+                print(Book.objects.filter(author=author_id).count())  # ok: BR102
+
+
+        def fallback(authors):
+            for author in authors:
+                try:
+                    author.check()
+                except ValueError:
+                    print(Book.objects.filter(author=author.id).count())  # ok: BR102
+
+
+        def own_units(make_session, requests):
+            for request in requests:
+                with make_session() as db:
+                    n = db.query(Task).filter(Task.request_id == request.id).count()  # ok: BR102
+                    db.commit()
+        """,
+}
+
+
+def test_a_count_per_row_batches_as_one_grouped_count(tmp_path, monkeypatch):
+    found = {f.span.start_line: f for f in project_findings(tmp_path, _COUNTS, "BR102",
+                                                            monkeypatch)
+             if f.path == "app/views.py"}
+    assert sorted(found) == [9, 14, 19, 24]
+    assert found[9].fix.suggestion == (
+        "from django.db.models import Count\n\n"
+        "counts = dict(Book.objects.filter(author__in=[author.id for author in authors])"
+        ".values_list(\"author\").annotate(n=Count(\"pk\")))")
+    assert found[14].fix.suggestion == (
+        "present = set(Book.objects.filter(author__in=[author.id for author in authors])"
+        ".values_list(\"author\", flat=True))")
+    # Rows wanted: the rows, fetched once.
+    assert found[19].fix.suggestion == (
+        "Book.objects.filter(author__in=[author.id for author in authors])")
+    # The module imports `func`: the grouped count uses it, on the same query.
+    assert found[24].fix.suggestion == (
+        "counts = dict(db.query(Task).with_entities(Task.request_id, func.count())"
+        ".filter(Task.request_id.in_([request.id for request in requests]))"
+        ".group_by(Task.request_id).all())")

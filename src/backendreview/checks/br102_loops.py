@@ -296,31 +296,38 @@ _UNIT_OF_WORK = frozenset({"add", "add_all", "delete", "merge", "commit", "flush
 
 
 def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
-    """The call's receiver is a name that every reaching binding binds with a `with` /
-    `async with` statement inside the loop's body, and that block does more in the session
-    than this read: hands the session to another call (`leases.acquire(session, ...)`) or
-    writes through it (`session.delete(...)`). A block that only reads is a short read
-    session, not a unit of work."""
+    """The call's receiver is the name a `with` / `async with` statement between the loop
+    and the call binds (`async with session_scope() as session:` in the loop's body), and
+    that block does more in the session than this read: hands the session to another call
+    (`leases.acquire(session, ...)`) or writes through it (`session.delete(...)`). A block
+    that only reads is a short read session, not a unit of work."""
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return False
     _, root = call_chain(call)
     if not isinstance(root, ast.Name):
         return False
-    bindings = ctx.reaching_bindings(root)
-    if not bindings or not all(b.kind == "with" and isinstance(b.node, ast.With | ast.AsyncWith)
-                               and _is_inside(ctx, b.node, loop) for b in bindings):
+    block = None
+    for anc in ctx.semantic.ancestors(call):
+        if anc is loop or isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                                     | ast.ClassDef):
+            break
+        if isinstance(anc, ast.With | ast.AsyncWith) and any(
+                isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == root.id
+                for item in anc.items):
+            block = anc
+            break
+    if block is None:
         return False
     inside_call = {id(n) for n in ast.walk(call)}
-    for binding in bindings:
-        for node in nodes_within(binding.node.body):
-            if not isinstance(node, ast.Call) or id(node) in inside_call:
-                continue
-            passed = any(isinstance(a, ast.Name) and a.id == root.id
-                         for a in [*node.args, *(k.value for k in node.keywords)])
-            writes = isinstance(node.func, ast.Attribute) and node.func.attr in _UNIT_OF_WORK \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == root.id
-            if passed or writes:
-                return True
+    for node in nodes_within(block.body):
+        if not isinstance(node, ast.Call) or id(node) in inside_call:
+            continue
+        passed = any(isinstance(a, ast.Name) and a.id == root.id
+                     for a in [*node.args, *(k.value for k in node.keywords)])
+        writes = isinstance(node.func, ast.Attribute) and node.func.attr in _UNIT_OF_WORK \
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == root.id
+        if passed or writes:
+            return True
     return False
 
 
