@@ -246,3 +246,45 @@ def test_a_count_per_row_batches_as_one_grouped_count(tmp_path, monkeypatch):
         "counts = dict(db.query(Task).with_entities(Task.request_id, func.count())"
         ".filter(Task.request_id.in_([request.id for request in requests]))"
         ".group_by(Task.request_id).all())")
+
+
+_RETRY = """\
+    import sqlalchemy
+
+    from app.db import Trust, session_for_write
+
+    ATTEMPTS = 5
+
+
+    def consume(trust_id):
+        for attempt in range(ATTEMPTS):
+            with session_for_write() as session:
+                uses = session.query(Trust).filter_by(id=trust_id).one()  # ok: BR102
+                if session.query(Trust).filter_by(id=trust_id, uses=uses).update({}):
+                    return
+
+
+    def consume_all(trust_ids):
+        for trust_id in trust_ids:
+            with session_for_write() as session:
+                uses = session.query(Trust).filter_by(id=trust_id).one()  # ruleid: BR102
+                print(uses)
+
+
+    def per_owner(owners):
+        for owner in owners:
+            with session_for_write() as session:
+                print(session.query(Trust).filter_by(owner=owner.id).all())  # ruleid: BR102
+
+
+    def reopened(trust_id, rounds):
+        for _ in rounds:
+            with session_for_write() as session:
+                print(session.query(Trust).filter_by(id=trust_id).one())  # ok: BR102
+"""
+
+
+def test_a_query_that_varies_only_by_the_session_the_iteration_opens_is_a_retry(
+        tmp_path, monkeypatch):
+    found = _lines(tmp_path, monkeypatch, {"app/__init__.py": "", "app/retry.py": _RETRY})
+    assert sorted(found) == [("app/retry.py", line) for line in _marked(_RETRY)]
