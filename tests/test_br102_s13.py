@@ -288,3 +288,79 @@ def test_a_query_that_varies_only_by_the_session_the_iteration_opens_is_a_retry(
         tmp_path, monkeypatch):
     found = _lines(tmp_path, monkeypatch, {"app/__init__.py": "", "app/retry.py": _RETRY})
     assert sorted(found) == [("app/retry.py", line) for line in _marked(_RETRY)]
+
+
+_UPSERTS = """\
+    from sqlalchemy import select
+
+    from app.db import Option, db
+
+
+    def set_options(token_ids, name, value):
+        for token_id in token_ids:
+            stmt = select(Option).filter_by(token_id=token_id, key=name)
+            existing = db.session.execute(stmt).scalar_one_or_none()  # note: BR102
+            if existing:
+                existing.value = value
+            else:
+                db.session.add(Option(token_id, name, value))
+
+
+    def set_options_none(token_ids, name, value):
+        for token_id in token_ids:
+            stmt = select(Option).filter_by(token_id=token_id, key=name)
+            existing = db.session.execute(stmt).scalar_one_or_none()  # note: BR102
+            if existing is not None:
+                existing.value = value
+            else:
+                db.session.add(Option(token_id, name, value))
+
+
+    def update_only(token_ids, name, value):
+        for token_id in token_ids:
+            stmt = select(Option).filter_by(token_id=token_id, key=name)
+            existing = db.session.execute(stmt).scalar_one_or_none()  # ruleid: BR102
+            if existing:
+                existing.value = value
+            else:
+                print("missing", token_id)
+
+
+    def other_test(token_ids, name, value, flag):
+        for token_id in token_ids:
+            stmt = select(Option).filter_by(token_id=token_id, key=name)
+            existing = db.session.execute(stmt).scalar_one_or_none()  # ruleid: BR102
+            if flag:
+                existing.value = value
+            else:
+                db.session.add(Option(token_id, name, value))
+
+
+    def set_defaults(token_id):
+        for name in ("colour", "size"):
+            stmt = select(Option).filter_by(token_id=token_id, key=name)
+            existing = db.session.execute(stmt).scalar_one_or_none()  # ok: BR102
+            if existing is None:
+                db.session.add(Option(token_id, name, ""))
+
+
+    def set_one(token_id, names, value):
+        stmt = select(Option).filter_by(token_id=token_id)
+        existing = db.session.execute(stmt).scalars().all()  # ok: BR102
+        for option in existing:
+            option.value = value
+"""
+
+
+def test_an_upsert_that_tests_presence_first_is_a_get_or_create_note(tmp_path, monkeypatch):
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/upsert.py": _UPSERTS},
+                             "BR102", monkeypatch)
+    by_line = {f.span.start_line: f for f in found}
+    lines = _UPSERTS.splitlines()
+    notes = [n for n, line in enumerate(lines, 1) if "# note: BR102" in line]
+    assert sorted(by_line) == sorted([*notes, *_marked(_UPSERTS)])
+    for line in notes:
+        assert by_line[line].severity.value == "note"
+        assert "read half of a get-or-create" in by_line[line].message
+    for line in _marked(_UPSERTS):
+        assert by_line[line].severity.value == "warning"

@@ -168,9 +168,26 @@ def creates_when_missing(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: i
             parent.targets[0], ast.Name) and parent.value is node:
         name = parent.targets[0].id
     return any(
-        isinstance(stmt, ast.If) and _tests_absence(stmt.test, name, node) and any(
-            _creates(sub) for body_stmt in stmt.body for sub in ast.walk(body_stmt))
+        isinstance(stmt, ast.If) and (
+            (_tests_absence(stmt.test, name, node) and _creates_in(stmt.body))
+            # `if row: row.value = v` / `else: session.add(Model(...))`: the same upsert
+            # with the presence test first
+            or (_tests_presence(stmt.test, name, node) and _creates_in(stmt.orelse)))
         for stmt in nodes_within(loop.body))
+
+
+def _creates_in(body: list[ast.stmt]) -> bool:
+    return any(_creates(sub) for stmt in body for sub in ast.walk(stmt))
+
+
+def _tests_presence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
+    """`row`, `row is not None` (row: `name`), or the query itself."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) and (
+            test.comparators[0].value is None):
+        test = test.left
+    return test is query or (name is not None and isinstance(test, ast.Name)
+                             and test.id == name)
 
 
 def _tests_absence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
