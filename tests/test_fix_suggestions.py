@@ -304,8 +304,11 @@ def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> N
         "[customer.id for customer in customers]))).all()")
     assert by_line[("BR102/flask_blog/app/views.py", 38)] == (
         "User.query.filter(User.id.in_(ids)).all()")
+    # A count per author: one grouped count, not every post fetched.
     assert by_line[("BR102/django_blog/blog/views.py", 206)] == (
-        "Post.objects.filter(author__in=Author.objects.all())")
+        "from django.db.models import Count\n\n"
+        "counts = dict(Post.objects.filter(author__in=Author.objects.all())"
+        ".values_list(\"author\").annotate(n=Count(\"pk\")))")
     assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 171)] == (
         "conn.fetch('SELECT name FROM users WHERE id = ANY($1)', ids)")
 

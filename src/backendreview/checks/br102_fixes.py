@@ -276,7 +276,16 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
         if "__" in column and not column.endswith("__exact"):
             return None  # a range or pattern lookup (`__gte`, `__contains`), not a key
         base = column.split("__")[0]
-        return f"{shown}.objects.filter({base}__in={ids})"
+        batch = f"{shown}.objects.filter({base}__in={ids})"
+        if call.func.attr == "count":
+            # A count per row batches as one grouped count, not as every row fetched.
+            count = imported_name(ctx.tree, "django.db.models.Count")
+            head = "" if count else "from django.db.models import Count\n\n"
+            return (f"{head}counts = dict({batch}.values_list(\"{base}\")"
+                    f".annotate(n={count or 'Count'}(\"pk\")))")
+        if call.func.attr == "exists":
+            return f"present = set({batch}.values_list(\"{base}\", flat=True))"
+        return batch
     if name is None:
         return None
     if isinstance(lookup_call.args[0] if lookup_call.args else None, ast.Compare):
@@ -284,6 +293,8 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
     else:
         owner = name
     condition = f"{owner}.{column}.in_({ids})"
+    if kind == "query" and call.func.attr == "count":
+        return _grouped_count(ctx, receiver, f"{owner}.{column}", condition)
     if kind == "query":
         return f"{receiver}.filter({condition}).all()"
     select = imported_name(ctx.tree, "sqlalchemy.select") or "select"
@@ -294,6 +305,15 @@ def _explicit_fix(ctx: FileContext, call: ast.Call, loop: ast.AST, model: str | 
         return statement
     session = _inline(ctx, runner.func.value)  # type: ignore[attr-defined]
     return f"{session}.scalars({statement}).all()"
+
+
+def _grouped_count(ctx: FileContext, receiver: str, key: str, condition: str) -> str:
+    """`db.query(M).filter(M.k == row.x).count()` per row: one count per key, grouped, on
+    the same query (`with_entities` keeps its session: `M.query` of Flask-SQLAlchemy too)."""
+    func = imported_name(ctx.tree, "sqlalchemy.func")
+    head = "" if func else "from sqlalchemy import func\n\n"
+    return (f"{head}counts = dict({receiver}.with_entities({key}, {func or 'func'}.count())"
+            f".filter({condition}).group_by({key}).all())")
 
 
 def _other_conditions(call: ast.Call, lookup_call: ast.Call, kind: str) -> bool:

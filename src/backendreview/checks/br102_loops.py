@@ -13,7 +13,7 @@ import ast
 import re
 
 from ..analysis.values import tracker_for
-from ..astutil import nodes_within, own_nodes
+from ..astutil import call_chain, nodes_within, own_nodes
 
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPLITS = frozenset({"split", "rsplit", "splitlines"})
@@ -168,9 +168,26 @@ def creates_when_missing(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: i
             parent.targets[0], ast.Name) and parent.value is node:
         name = parent.targets[0].id
     return any(
-        isinstance(stmt, ast.If) and _tests_absence(stmt.test, name, node) and any(
-            _creates(sub) for body_stmt in stmt.body for sub in ast.walk(body_stmt))
+        isinstance(stmt, ast.If) and (
+            (_tests_absence(stmt.test, name, node) and _creates_in(stmt.body))
+            # `if row: row.value = v` / `else: session.add(Model(...))`: the same upsert
+            # with the presence test first
+            or (_tests_presence(stmt.test, name, node) and _creates_in(stmt.orelse)))
         for stmt in nodes_within(loop.body))
+
+
+def _creates_in(body: list[ast.stmt]) -> bool:
+    return any(_creates(sub) for stmt in body for sub in ast.walk(stmt))
+
+
+def _tests_presence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
+    """`row`, `row is not None` (row: `name`), or the query itself."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) and (
+            test.comparators[0].value is None):
+        test = test.left
+    return test is query or (name is not None and isinstance(test, ast.Name)
+                             and test.id == name)
 
 
 def _tests_absence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
@@ -272,7 +289,13 @@ def deliberate_per_row(ctx, call: ast.AST, loop: ast.AST) -> str | None:  # type
       failed (`except ProtectedError: for pk in pks: Task.objects.get(pk=pk).delete()`);
     - it sits in the `try` of a per-item `try` whose handler catches a specific error of
       the item's own processing (`except InvalidToken:` around loading an encrypted row):
-      one query for all items would let one bad item abort them all."""
+      one query for all items would let one bad item abort them all;
+    - it runs on a session the iteration opens itself (`for id in ids: async with
+      session_scope() as session: await session.get(Task, id)`): each item is its own unit
+      of work (a lease, a lock, a commit per item), and a query before the loop would read
+      the rows outside those transactions."""
+    if _own_session(ctx, call, loop):
+        return "transaction"
     for anc in ctx.semantic.ancestors(call):
         if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             return None
@@ -282,6 +305,47 @@ def deliberate_per_row(ctx, call: ast.AST, loop: ast.AST) -> str | None:  # type
                 ctx, anc, loop) and any(_specific(h) for h in anc.handlers):
             return "isolation"
     return None
+
+
+# Session methods that write or end a unit of work.
+_UNIT_OF_WORK = frozenset({"add", "add_all", "delete", "merge", "commit", "flush", "begin",
+                           "begin_nested"})
+
+
+def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """The call's receiver is the name a `with` / `async with` statement between the loop
+    and the call binds (`async with session_scope() as session:` in the loop's body), and
+    that block does more in the session than this read: hands the session to another call
+    (`leases.acquire(session, ...)`) or writes through it (`session.delete(...)`). A block
+    that only reads is a short read session, not a unit of work."""
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return False
+    _, root = call_chain(call)
+    if not isinstance(root, ast.Name):
+        return False
+    block = None
+    for anc in ctx.semantic.ancestors(call):
+        if anc is loop or isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                                     | ast.ClassDef):
+            break
+        if isinstance(anc, ast.With | ast.AsyncWith) and any(
+                isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == root.id
+                for item in anc.items):
+            block = anc
+            break
+    if block is None:
+        return False
+    inside_call = {id(n) for n in ast.walk(call)}
+    for node in nodes_within(block.body):
+        if not isinstance(node, ast.Call) or id(node) in inside_call:
+            continue
+        passed = any(isinstance(a, ast.Name) and a.id == root.id
+                     for a in [*node.args, *(k.value for k in node.keywords)])
+        writes = isinstance(node.func, ast.Attribute) and node.func.attr in _UNIT_OF_WORK \
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == root.id
+        if passed or writes:
+            return True
+    return False
 
 
 def _inside_try_body(ctx, node: ast.AST, try_node: ast.Try) -> bool:  # type: ignore[no-untyped-def]

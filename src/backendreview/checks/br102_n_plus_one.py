@@ -518,7 +518,11 @@ class NPlusOneFacts(_Options, Rule):
                 targets = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
                 names = [n for n in used if n in targets]
                 if not names and isinstance(loop_node, ast.For | ast.AsyncFor):
-                    names = [n for n, use in used.items() if _bound_in(self.ctx, use, loop_node)]
+                    # A session or connection the iteration opens (`with session_for_write()
+                    # as session:`) is a handle, not a value of the item: a query that
+                    # varies only by it is the same query again (a retry), not a lookup.
+                    names = [n for n, use in used.items() if _bound_in(self.ctx, use, loop_node)
+                             and not _opened_in(self.ctx, use, loop_node)]
                 if names and _batched_query(call, names):
                     return None  # one query per batch of ids: the cure, not the disease
                 if names:
@@ -569,6 +573,18 @@ def _bound_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # typ
     for binding in ctx.reaching_bindings(name):
         if loop.lineno < binding.lineno <= end and binding.kind in (
                 "assign", "annassign", "for", "with", "walrus", "unpack"):
+            return True
+    return False
+
+
+def _opened_in(ctx, name: ast.Name, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
+    """`name` is what a `with` / `async with` between it and `loop` binds (`as session`)."""
+    for anc in ctx.semantic.ancestors(name):
+        if anc is loop or isinstance(anc, _SCOPE_BREAKS):
+            return False
+        if isinstance(anc, ast.With | ast.AsyncWith) and any(
+                isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name.id
+                for item in anc.items):
             return True
     return False
 

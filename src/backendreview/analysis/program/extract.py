@@ -77,6 +77,8 @@ _COMPOSED = (ast.BinOp, ast.JoinedStr, ast.Call, ast.Name, ast.Attribute, ast.Co
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _DJANGO_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create",
                             "bulk_update", "update", "delete"})
+# The session classes of SQLAlchemy and SQLModel, as an annotation resolves them.
+_SA_SESSION_TYPE = re.compile(r"^(sqlalchemy|sqlmodel)(\.[\w.]+)?\.(Async)?Session$")
 _SESSION_WRITES = frozenset({"add", "add_all", "delete", "commit", "flush", "merge",
                              "bulk_save_objects", "bulk_insert_mappings"})
 _DJANGO_LAZY = (DJANGO_CHAIN | DJANGO_ROWS_AS_DATA) - {"none"}
@@ -1079,7 +1081,8 @@ class _Extractor:
         """A SQLAlchemy session, not an HTTP client session (`aiohttp.ClientSession`,
         `requests.Session`): `session.get(Model, id)` takes the model first."""
         if not (any("session" in n.lower() for n in names[:-1])
-                or (isinstance(root, ast.Name) and "session" in root.id.lower())):
+                or (isinstance(root, ast.Name) and "session" in root.id.lower())
+                or (len(names) == 1 and self._session_param(root))):
             return False
         if names[-1] == "get" and not (len(call.args) >= 2 and isinstance(
                 call.args[0], ast.Name | ast.Attribute)):
@@ -1092,6 +1095,17 @@ class _Extractor:
                 if made and made.split(".")[0] in _HTTP_CLIENTS:
                     return False
         return True
+
+    def _session_param(self, root: ast.AST) -> bool:
+        """`db.delete(row)` where every binding of `db` is a parameter annotated with a
+        SQLAlchemy (or SQLModel) session class: the type says what the name does not."""
+        if not isinstance(root, ast.Name):
+            return False
+        bindings = self.ctx.reaching_bindings(root)
+        return bool(bindings) and all(
+            b.kind == "param" and b.annotation is not None
+            and _SA_SESSION_TYPE.match(self._type_ref(b.annotation) or "") is not None
+            for b in bindings)
 
     def _callee(self, call: ast.Call, cls: ClassInfo | None, self_name: str | None,
                 types: dict[str, str]) -> Callee | None:
