@@ -454,9 +454,11 @@ def whole_table_as_stored(text: str) -> bool:
 
 
 # An equality filter on a value the code does not fix: `filter(Child.parent_id == parent_id)`,
-# `filter_by(**kw)`, `filter(ticket=ticket)`.
+# `filter_by(**kw)`, `filter(ticket=ticket)`. Not a membership lookup (`id__in=group.members()
+# ...`, `project__in=projects`): that keeps every row the collection names, many parents' rows
+# (geonode's group members, the registered-members group holding every user; a labelled miss).
 _EQUALITY = re.compile(r"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?"
-                       r"(?:(?:==|\b\w+\s*=)\s*(?!(?:True|False|None)\b)[A-Za-z_]|\*\*\w)"
+                       r"(?:(?:==|\b\w+(?<!__in)\s*=)\s*(?!(?:True|False|None)\b)[A-Za-z_]|\*\*\w)"
                        # a condition in parentheses: `.where((T.c.root == root) | ...)`
                        r"|\.(?:filter|where)\(\s*\([^()]*?==\s*(?!(?:True|False|None)\b)[A-Za-z_]")
 # `{?}` is the route model's mark for a prefix it could not read, not a parameter.

@@ -13,7 +13,9 @@ Per file we record, without deciding anything, every place that may add rows to 
 - `rel-new`: a create call on a relation (`project.tags.create(...)`): `text` the relation;
 - `escape`: the class handed on as a value (an argument of a call we do not know to only
   read, `model = Role` in a class body, a dict value): whoever receives it may create rows;
-  `holder` the enclosing class, `text` the class attribute it is assigned to;
+  `holder` the enclosing class, `text` the class attribute it is assigned to, or `ADMIN`
+  for a registration with Django's admin site (`admin.site.register(Role)`,
+  `@admin.register(Role)`): rows that only staff add through the admin's forms;
 - `insert-sql`: SQL text inserting into a table (`ref` the table, "" when the table is
   computed);
 - `table`: the table of the class `ref` (`__tablename__`, `Meta.db_table`), in `text`.
@@ -73,6 +75,12 @@ _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 _HOLE = "{}"
 _SQLA = frozenset({"sqlalchemy", "sqlmodel"})
 _COMMAND_DIR = re.compile(r"(^|/)management/commands/")
+# `escape` text of a class registered with Django's admin site.
+ADMIN = "admin-site"
+# `admin.site.register(M, MAdmin)`, `@admin.register(M)`, as the imports resolve them.
+_ADMIN_REGISTER = frozenset({"django.contrib.admin.site.register",
+                             "django.contrib.admin.register",
+                             "django.contrib.admin.sites.site.register"})
 
 
 @dataclass(frozen=True)
@@ -307,6 +315,15 @@ class _Walker:
             self._emit(call, "cls-new", holder, command, self.function, holder)
         elif isinstance(func, ast.Attribute):
             self._method(call, func, command)
+        if self.ctx.qualified_name(func) in _ADMIN_REGISTER:
+            # The admin's add forms: rows staff add by hand (a curated table), told apart
+            # from the other escapes so the project phase can weigh them (seeded.py).
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                for item in arg.elts if isinstance(arg, ast.Tuple | ast.List) else [arg]:
+                    if isinstance(item, ast.Name | ast.Attribute):
+                        self.skip.add(id(item))
+                        self._value(item, holder, ADMIN, command)
+            return
         if name in _READERS or name.endswith("_or_404"):
             # `select(Role)`, `isinstance(x, Role)`: the class is read, not handed on
             for arg in [*call.args, *(k.value for k in call.keywords)]:

@@ -10,9 +10,14 @@ serve a request:
   do not know to only read (`Role.objects.make_defaults()`);
 - a factory of one of its classes (`cls(...)`) called on the model, or defined on it;
 - a create on a relation whose name may be the model's (`project.tags.create(...)`);
-- the class handed on as a value (an admin registration, a form's or a view's `model =`,
-  an argument of a call), unless the holder only reads (a list or detail view, a filter
-  set) or is a serializer whose every use only reads;
+- the class handed on as a value (a form's or a view's `model =`, an argument of a call),
+  unless the holder only reads (a list or detail view, a filter set) or is a serializer
+  whose every use only reads;
+- a registration with Django's admin (`admin.site.register(M)`, an inline's `model = M`)
+  of a model built on a class from outside the project (`AbstractUser`: the library's own
+  views may create its rows out of sight). Staff adding rows to a plain model through the
+  admin's forms curate it: on the tuning half doccano's three seeded roles, registered in
+  the admin, were labelled false.
 - SQL text inserting into its table, or into a table the code computes.
 """
 
@@ -23,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from ..program import ClassInfo, ProgramModel
-from .creates import CreateFact
+from .creates import ADMIN, CreateFact
 
 # Holders that take `model = M` / `queryset = ...` and only read rows.
 _READ_ONLY = frozenset({"ListAPIView", "RetrieveAPIView", "ReadOnlyModelViewSet",
@@ -41,6 +46,11 @@ _READ_NAME = re.compile(r"^_*(get|find|select|filter|query|count|exists|all|list
                         r"where|order|with|is|has|to|serialize|check|lookup|load_by|by|"
                         r"active|visible|enabled|default_order|columns|table|schema)(_|$)")
 _POSITIVE = frozenset({"migration", "command", "seed"})
+# Django admin classes: the rows they add are added by staff, by hand.
+_ADMIN_HOLDERS = frozenset({"ModelAdmin", "InlineModelAdmin", "TabularInline",
+                            "StackedInline", "GenericTabularInline", "GenericStackedInline"})
+# The one class from outside the project a plain Django model is built on.
+_PLAIN_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 _CLASS_FLAGS = frozenset({"new", "call", "cls-new", "escape"})
 
 
@@ -163,15 +173,28 @@ class SeedIndex:
         if fact.kind == "new":
             return True
         # an escape: the class handed on
+        if fact.text == ADMIN:
+            return not self._plain(model)
         holder = self.program.class_of(fact.holder) if fact.holder else None
         if holder is None:
             return True
         names, methods = self._ancestry(holder)
+        if names & _ADMIN_HOLDERS and not names & (_CREATES - _ADMIN_HOLDERS):
+            return not self._plain(model)  # an admin inline's `model =`
         if any(n.endswith("Serializer") for n in names) and fact.text == "model":
             # a serializer of the model: it adds rows where something saves it
             return depth < 2 and any(self._saves(f, depth + 1)
                                      for f in self.facts_for(holder) if not f.seed)
         return not self._reads_only(names, methods)
+
+    def _plain(self, model: ClassInfo) -> bool:
+        """Built only on project classes and Django's `Model`: no library class whose own
+        code (a sign-up view creating users) may add its rows out of sight."""
+        for cls in self.program.mro(model):
+            for base in cls.bases:
+                if self.program.class_of(base) is None and base not in _PLAIN_BASES:
+                    return False
+        return True
 
     def _saves(self, fact: CreateFact, depth: int) -> bool:
         """A use of a serializer class that may save it: `S(data=...)`, or the class
