@@ -217,3 +217,42 @@ def test_unmarked_views_keep_the_hook(tmp_path, capsys) -> None:  # type: ignore
     hook = "require_login() refuses anonymous callers (before_request hook)"
     assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
                                         "POST /v2/status": [hook]}
+
+
+def test_a_mark_the_hook_reads_without_letting_it_through(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near miss (revroutes): the hook reads `is_public` only to note it, then refuses every
+    # anonymous caller, and a second refusal outside the gated `if`: marked views keep it.
+    noted = APP.replace(
+        '        if flask_login.current_user.is_anonymous and not getattr(view, "is_public", '
+        'False):\n            flask.abort(401)\n',
+        '        if getattr(view, "is_public", False):\n            flask.g.public = True\n'
+        '        if flask_login.current_user.is_anonymous:\n            flask.abort(401)\n')
+    assert noted != APP
+    root = _project(tmp_path, {"base.py": BASE, "views.py": VIEWS, "main.py": noted})
+    hook = "require_login() refuses anonymous callers (before_request hook)"
+    assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
+                                        "POST /v2/status": [hook]}
+
+
+def test_a_mark_that_returns_early_lets_the_view_through(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # `if getattr(view, "is_public", False): return` before the refusal: marked views pass;
+    # a gate whose refusal also stands outside it (`or`) lets nothing through.
+    early = APP.replace(
+        '        if flask_login.current_user.is_anonymous and not getattr(view, "is_public", '
+        'False):\n            flask.abort(401)\n',
+        '        if getattr(view, "is_public", False):\n            return None\n'
+        '        if flask_login.current_user.is_anonymous:\n            flask.abort(401)\n')
+    assert early != APP
+    root = _project(tmp_path, {"base.py": BASE, "views.py": VIEWS, "main.py": early})
+    hook = "require_login() refuses anonymous callers (before_request hook)"
+    assert route_auth(capsys, root) == {"GET /ping": [], "GET /v2/status": [],
+                                        "POST /v2/status": [hook]}
+    either = APP.replace('and not getattr(view, "is_public", False)',
+                         'or not getattr(view, "is_public", False)')
+    assert either != APP
+    other = tmp_path / "other"
+    other.mkdir()
+    root = _project(other, {"base.py": BASE, "views.py": VIEWS, "main.py": either})
+    assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
+                                        "POST /v2/status": [hook]}
+
