@@ -256,3 +256,66 @@ def test_a_mark_that_returns_early_lets_the_view_through(tmp_path, capsys) -> No
     assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
                                         "POST /v2/status": [hook]}
 
+
+ABC_REGISTER = '''import abc
+
+from flask import Blueprint
+from flask_classful import FlaskView
+
+bp = Blueprint("api", __name__)
+
+
+class Store(abc.ABC):
+    def load(self, key):
+        try:
+            return self.fetch(key)
+        except Exception as exc:  # ok: BR401
+            return {"error": str(exc)}, 500
+
+
+class Cache(metaclass=abc.ABCMeta):
+    def load(self, key):
+        try:
+            return key
+        except Exception as exc:  # ok: BR401
+            return {"error": str(exc)}, 500
+
+
+class Plain:
+    def load(self, key):
+        try:
+            return key
+        except Exception as exc:  # ok: BR401
+            return {"error": str(exc)}, 500
+
+
+class ReportView(FlaskView):
+    def load(self, key):
+        try:
+            return key
+        except Exception as exc:  # ruleid: BR401
+            return {"error": str(exc)}, 500
+
+
+class DictStore:
+    pass
+
+
+Store.register(DictStore)
+Cache.register(dict)
+Plain.register(bp)
+ReportView.register(bp)
+'''
+
+
+def test_an_abc_registration_makes_no_handlers() -> None:
+    # Near misses (revroutes): `Base.register(Impl)` of an abstract base class registers a
+    # virtual subclass, not views; a class with no base cannot be a FlaskView. Only the
+    # FlaskView's registration makes its public method a handler.
+    from .projects import one_file_findings
+
+    found = one_file_findings(ABC_REGISTER, ("BR401",))
+    lines = ABC_REGISTER.splitlines()
+    expected = [i + 1 for i, line in enumerate(lines) if "ruleid: BR401" in line]
+    assert expected and [line for line, _sev, _msg in found] == expected
+    assert "reaches the route's return value" in found[0][2]

@@ -263,7 +263,18 @@ def registered_member(ctx: FileContext, cls: ast.ClassDef,
             isinstance(s.value.func.value, ast.Name) and s.value.args)
 
     return cls.name in ctx.memo("classful-registered", ctx.tree, registered) and \
-        ctx.semantic.scope_of(cls) is ctx.semantic.module_scope
+        ctx.semantic.scope_of(cls) is ctx.semantic.module_scope and _may_be_view(ctx, cls)
+
+
+_ABC = frozenset({"abc.ABC", "abc.ABCMeta"})
+
+
+def _may_be_view(ctx: FileContext, cls: ast.ClassDef) -> bool:
+    """`cls` can be a FlaskView subclass: it has a base, and neither a base nor its
+    metaclass is abc's (`Store.register(DictStore)` of an abstract base class registers a
+    virtual subclass, not views)."""
+    named = [*cls.bases, *(k.value for k in cls.keywords if k.arg == "metaclass")]
+    return bool(cls.bases) and not any(ctx.qualified_name(n) in _ABC for n in named)
 
 
 # -- project phase ---------------------------------------------------------------------------
