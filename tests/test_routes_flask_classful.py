@@ -319,3 +319,20 @@ def test_an_abc_registration_makes_no_handlers() -> None:
     expected = [i + 1 for i, line in enumerate(lines) if "ruleid: BR401" in line]
     assert expected and [line for line, _sev, _msg in found] == expected
     assert "reaches the route's return value" in found[0][2]
+
+
+def test_registering_a_class_on_an_imported_abstract_base_makes_no_handlers(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Near miss (revroutes): the abstract base is in another module, so only the argument
+    # tells: a class of the file (or a builtin type) is a virtual subclass, not a blueprint.
+    from .projects import project_findings
+
+    store = ABC_REGISTER.replace("class Store(abc.ABC):", "class Store(BaseStore):").replace(
+        "import abc\n", "import abc\n\nfrom app.base import BaseStore\n").replace(
+        "class Cache(metaclass=abc.ABCMeta):", "class Cache(BaseStore):")
+    assert store.count("BaseStore") == 3
+    found = project_findings(tmp_path, {
+        "app/__init__.py": "", "app/base.py": "import abc\n\n\nclass BaseStore(abc.ABC):\n"
+        "    pass\n", "app/views.py": store}, "BR401", monkeypatch)
+    lines = store.splitlines()
+    expected = [i + 1 for i, line in enumerate(lines) if "ruleid: BR401" in line]
+    assert expected and sorted(f.span.start_line for f in found) == expected
