@@ -217,3 +217,122 @@ def test_unmarked_views_keep_the_hook(tmp_path, capsys) -> None:  # type: ignore
     hook = "require_login() refuses anonymous callers (before_request hook)"
     assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
                                         "POST /v2/status": [hook]}
+
+
+def test_a_mark_the_hook_reads_without_letting_it_through(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near miss (revroutes): the hook reads `is_public` only to note it, then refuses every
+    # anonymous caller, and a second refusal outside the gated `if`: marked views keep it.
+    noted = APP.replace(
+        '        if flask_login.current_user.is_anonymous and not getattr(view, "is_public", '
+        'False):\n            flask.abort(401)\n',
+        '        if getattr(view, "is_public", False):\n            flask.g.public = True\n'
+        '        if flask_login.current_user.is_anonymous:\n            flask.abort(401)\n')
+    assert noted != APP
+    root = _project(tmp_path, {"base.py": BASE, "views.py": VIEWS, "main.py": noted})
+    hook = "require_login() refuses anonymous callers (before_request hook)"
+    assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
+                                        "POST /v2/status": [hook]}
+
+
+def test_a_mark_that_returns_early_lets_the_view_through(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # `if getattr(view, "is_public", False): return` before the refusal: marked views pass;
+    # a gate whose refusal also stands outside it (`or`) lets nothing through.
+    early = APP.replace(
+        '        if flask_login.current_user.is_anonymous and not getattr(view, "is_public", '
+        'False):\n            flask.abort(401)\n',
+        '        if getattr(view, "is_public", False):\n            return None\n'
+        '        if flask_login.current_user.is_anonymous:\n            flask.abort(401)\n')
+    assert early != APP
+    root = _project(tmp_path, {"base.py": BASE, "views.py": VIEWS, "main.py": early})
+    hook = "require_login() refuses anonymous callers (before_request hook)"
+    assert route_auth(capsys, root) == {"GET /ping": [], "GET /v2/status": [],
+                                        "POST /v2/status": [hook]}
+    either = APP.replace('and not getattr(view, "is_public", False)',
+                         'or not getattr(view, "is_public", False)')
+    assert either != APP
+    other = tmp_path / "other"
+    other.mkdir()
+    root = _project(other, {"base.py": BASE, "views.py": VIEWS, "main.py": either})
+    assert route_auth(capsys, root) == {"GET /ping": [hook], "GET /v2/status": [hook],
+                                        "POST /v2/status": [hook]}
+
+
+ABC_REGISTER = '''import abc
+
+from flask import Blueprint
+from flask_classful import FlaskView
+
+bp = Blueprint("api", __name__)
+
+
+class Store(abc.ABC):
+    def load(self, key):
+        try:
+            return self.fetch(key)
+        except Exception as exc:  # ok: BR401
+            return {"error": str(exc)}, 500
+
+
+class Cache(metaclass=abc.ABCMeta):
+    def load(self, key):
+        try:
+            return key
+        except Exception as exc:  # ok: BR401
+            return {"error": str(exc)}, 500
+
+
+class Plain:
+    def load(self, key):
+        try:
+            return key
+        except Exception as exc:  # ok: BR401
+            return {"error": str(exc)}, 500
+
+
+class ReportView(FlaskView):
+    def load(self, key):
+        try:
+            return key
+        except Exception as exc:  # ruleid: BR401
+            return {"error": str(exc)}, 500
+
+
+class DictStore:
+    pass
+
+
+Store.register(DictStore)
+Cache.register(dict)
+Plain.register(bp)
+ReportView.register(bp)
+'''
+
+
+def test_an_abc_registration_makes_no_handlers() -> None:
+    # Near misses (revroutes): `Base.register(Impl)` of an abstract base class registers a
+    # virtual subclass, not views; a class with no base cannot be a FlaskView. Only the
+    # FlaskView's registration makes its public method a handler.
+    from .projects import one_file_findings
+
+    found = one_file_findings(ABC_REGISTER, ("BR401",))
+    lines = ABC_REGISTER.splitlines()
+    expected = [i + 1 for i, line in enumerate(lines) if "ruleid: BR401" in line]
+    assert expected and [line for line, _sev, _msg in found] == expected
+    assert "reaches the route's return value" in found[0][2]
+
+
+def test_registering_a_class_on_an_imported_abstract_base_makes_no_handlers(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Near miss (revroutes): the abstract base is in another module, so only the argument
+    # tells: a class of the file (or a builtin type) is a virtual subclass, not a blueprint.
+    from .projects import project_findings
+
+    store = ABC_REGISTER.replace("class Store(abc.ABC):", "class Store(BaseStore):").replace(
+        "import abc\n", "import abc\n\nfrom app.base import BaseStore\n").replace(
+        "class Cache(metaclass=abc.ABCMeta):", "class Cache(BaseStore):")
+    assert store.count("BaseStore") == 3
+    found = project_findings(tmp_path, {
+        "app/__init__.py": "", "app/base.py": "import abc\n\n\nclass BaseStore(abc.ABC):\n"
+        "    pass\n", "app/views.py": store}, "BR401", monkeypatch)
+    lines = store.splitlines()
+    expected = [i + 1 for i, line in enumerate(lines) if "ruleid: BR401" in line]
+    assert expected and sorted(f.span.start_line for f in found) == expected

@@ -260,10 +260,35 @@ def registered_member(ctx: FileContext, cls: ast.ClassDef,
             s.value.func.value.id for s in ctx.tree.body
             if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and
             isinstance(s.value.func, ast.Attribute) and s.value.func.attr == "register" and
-            isinstance(s.value.func.value, ast.Name) and s.value.args)
+            isinstance(s.value.func.value, ast.Name) and s.value.args and
+            not _names_a_class(ctx, s.value.args[0]))
 
     return cls.name in ctx.memo("classful-registered", ctx.tree, registered) and \
-        ctx.semantic.scope_of(cls) is ctx.semantic.module_scope
+        ctx.semantic.scope_of(cls) is ctx.semantic.module_scope and _may_be_view(ctx, cls)
+
+
+_ABC = frozenset({"abc.ABC", "abc.ABCMeta"})
+
+
+def _names_a_class(ctx: FileContext, arg: ast.expr) -> bool:
+    """`Store.register(DictStore)`, `DictStore` a class of this file or a builtin type: an
+    abstract base class's virtual subclass (its base may be abstract in another module), not
+    the app or blueprint flask-classful registers on."""
+    if not isinstance(arg, ast.Name):
+        return False
+    bindings = ctx.semantic.lookup(arg.id, arg)[1]
+    if bindings:
+        return all(b.kind == "class" for b in bindings)
+    return arg.id in ("dict", "list", "tuple", "set", "frozenset", "str", "bytes", "int",
+                      "float", "object", "type")
+
+
+def _may_be_view(ctx: FileContext, cls: ast.ClassDef) -> bool:
+    """`cls` can be a FlaskView subclass: it has a base, and neither a base nor its
+    metaclass is abc's (`Store.register(DictStore)` of an abstract base class registers a
+    virtual subclass, not views)."""
+    named = [*cls.bases, *(k.value for k in cls.keywords if k.arg == "metaclass")]
+    return bool(cls.bases) and not any(ctx.qualified_name(n) in _ABC for n in named)
 
 
 # -- project phase ---------------------------------------------------------------------------

@@ -355,8 +355,11 @@ def view_mark(ctx: FileContext, node: ast.Assign) -> ViewMarkFact | None:
 def _passes_marked_views(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
                          ) -> tuple[str, ...]:
     """`view = app.view_functions.get(request.endpoint)` then `not getattr(view,
-    "is_public", False)` in the hook's test: views carrying that attribute pass ("@is_public")."""
+    "is_public", False)` in the hook's test: views carrying that attribute pass ("@is_public").
+    Only a read that gates every refusal lets a view through (`_gates_refusals`): a hook that
+    reads the mark for something else still refuses the marked view."""
     out: list[str] = []
+    refusals = [n for n in own_nodes(func) if refuses_caller(ctx, n)]
     for node in own_nodes(func):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and
                 node.func.id == "getattr" and len(node.args) >= 2 and
@@ -368,9 +371,59 @@ def _passes_marked_views(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunc
             continue
         bindings = ctx.semantic.lookup(node.args[0].id, node.args[0])[1]
         if len(bindings) == 1 and bindings[0].value is not None and \
-                "view_functions" in ctx.source(bindings[0].value):
+                "view_functions" in ctx.source(bindings[0].value) and \
+                _gates_refusals(ctx, func, node, refusals):
             out.append("@" + node.args[1].value)
     return tuple(out)
+
+
+def _gates_refusals(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                    read: ast.expr, refusals: list[ast.AST]) -> bool:
+    """The mark's read keeps a marked view from every refusal of the hook: `if ... and not
+    getattr(view, "is_public", False) [and ...]:` with every refusal in that `if`'s body, or
+    `if getattr(view, "is_public", False): return` as a statement of the hook's body before
+    any refusal."""
+    negated = False
+    child: ast.AST = read
+    parent = ctx.semantic.parent(child)
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        negated, child, parent = True, parent, ctx.semantic.parent(parent)
+    if negated:
+        while isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And):
+            child, parent = parent, ctx.semantic.parent(parent)
+    if not (isinstance(parent, ast.If) and parent.test is child) or not refusals:
+        return False
+    gate = parent
+    if negated:
+        return all(_in_body(ctx, n, gate) for n in refusals)
+    if not (len(gate.body) == 1 and isinstance(gate.body[0], ast.Return) and (
+            gate.body[0].value is None or (isinstance(gate.body[0].value, ast.Constant) and
+                                           gate.body[0].value.value is None)) and
+            not gate.orelse and gate in func.body):
+        return False
+    first = func.body.index(gate)
+    return all(_statement_index(ctx, n, func) > first for n in refusals)
+
+
+def _statement_index(ctx: FileContext, node: ast.AST,
+                     func: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The index of the statement of `func`'s body that holds `node` (-1: none)."""
+    child = node
+    for parent in ctx.semantic.ancestors(node):
+        if parent is func:
+            return next((i for i, s in enumerate(func.body) if s is child), -1)
+        child = parent
+    return -1
+
+
+def _in_body(ctx: FileContext, node: ast.AST, gate: ast.If) -> bool:
+    """`node` sits in `gate.body` (not its test, not its else branch)."""
+    child = node
+    for parent in ctx.semantic.ancestors(node):
+        if parent is gate:
+            return any(child is s for s in gate.body)
+        child = parent
+    return False
 
 
 def _refuses_only_sessions(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
