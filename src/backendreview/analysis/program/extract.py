@@ -894,7 +894,13 @@ class _Extractor:
                         and iterated.func.attr in ("items", "keys", "values") and not (
                             iterated.args or iterated.keywords):
                     iterated = iterated.func.value
-                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set):
+                # `for t in TABLES_BY_KIND.get(kind, ())`, `for t in cls.TABLES[kind]`: an
+                # entry of a constant mapping whatever the key (const_needs asks that the
+                # mapping and the default are constants), so its items are constants too
+                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set
+                                  | ast.Subscript | ast.Attribute) and not (
+                        isinstance(iterated, ast.Call) and isinstance(
+                            iterated.func, ast.Attribute) and iterated.func.attr == "get"):
                     return None
                 found = self.const_needs(iterated, scope, depth + 1)
                 if found is None:
