@@ -18,6 +18,7 @@ from ..analysis.dbapi import (
 )
 from ..analysis.paths import is_migration_path
 from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
+from ..analysis.program.numbers import number_needs
 from ..analysis.program.sqlflow import is_entry_point, summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
@@ -349,7 +350,11 @@ class RawSQL(Rule):
     def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []
         for value in values:
+            # a constant, or a number read from the database (`ws.id` of a row of a model
+            # that declares `id` an integer column): the project phase checks either
             found = constant_needs(self.ctx, value, quoted=True)
+            if found is None:
+                found = number_needs(self.ctx, value)
             if found is None:
                 return None
             out += [n for n in found if n not in out]
