@@ -220,6 +220,47 @@ class SemanticModel:
             return [b for b in bindings if b.lineno < name.lineno or b.kind == "param"]
         return list(bindings)
 
+    def live_bindings(self, name: ast.Name) -> list[Binding]:
+        """`reaching_bindings`, less those a later plain assignment overwrites on every path
+        to the use: `query = f"..."` / `run(query)` / `query = f"..."` / `run(query)` reaches
+        the second run with the second text only. The overwriting assignment must be a
+        statement of a block that holds the use after it (so no branch, loop or `try` can
+        skip it), and the use must not be inside that statement."""
+        bindings = self.reaching_bindings(name)
+        if len(bindings) < 2:
+            return bindings
+        use = self.statement_of(name)
+        cut = 0
+        for binding in bindings:
+            if binding.kind not in ("assign", "annassign") or not isinstance(
+                    binding.node, ast.Assign | ast.AnnAssign) or binding.lineno <= cut:
+                continue
+            if use is not None and use is not binding.node and self._runs_before(
+                    binding.node, use):
+                cut = binding.lineno
+        if not cut:
+            return bindings
+        return [b for b in bindings if b.lineno >= cut]
+
+    def _runs_before(self, stmt: ast.stmt, use: ast.stmt) -> bool:
+        """`stmt` and a later statement of the same block, which is or holds `use`."""
+        block = self.parent(stmt)
+        if block is None:
+            return False
+        for slot in ("body", "orelse", "finalbody"):
+            statements = getattr(block, slot, None)
+            if not isinstance(statements, list) or not any(s is stmt for s in statements):
+                continue
+            index = next(i for i, s in enumerate(statements) if s is stmt)
+            later = statements[index + 1:]
+            node: ast.AST | None = use
+            while node is not None and node is not block:
+                if any(node is s for s in later):
+                    return True
+                node = self.parent(node)
+            return False
+        return False
+
     def qualified_name(self, expr: ast.AST) -> str | None:
         """`sqlalchemy.text` for `text` after `from sqlalchemy import text`, and so on."""
         cache = self._qualified

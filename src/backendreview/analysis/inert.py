@@ -45,6 +45,11 @@ _SAME_CHARSET = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casef
 _ALLOWLIST_CLASS = re.compile(r"^(?:\[\^(?P<members>(?:a-z|A-Z|0-9|_|\\w|\\d)+)\]|\\W)"
                               r"(?:\+|\*|\{\d+(?:,\d*)?\})?$")
 _WORD_TEXT = re.compile(r"^\w*$")
+_CHOICES = frozenset({"random.choice", "secrets.choice"})
+# The `string` module's alphabets of word characters.
+_WORD_ALPHABETS = frozenset({"string.ascii_lowercase", "string.ascii_uppercase",
+                             "string.ascii_letters", "string.digits", "string.hexdigits",
+                             "string.octdigits"})
 _LITERAL = "literal word text"
 
 
@@ -202,6 +207,10 @@ def _call(ctx: FileContext, call: ast.Call, depth: int) -> str:
         return _allowlist_sub(call.args, call.keywords)
     if name == "builtins.next" and len(call.args) == 1 and _counter(ctx, call.args[0]):
         return "a number, which cannot carry SQL text"  # `next(itertools.count())`
+    if name in _CHOICES and len(call.args) == 1 and not call.keywords and (
+            ctx.qualified_name(call.args[0]) or "") in _WORD_ALPHABETS:
+        # `random.choice(string.ascii_lowercase)`: one character of a word alphabet
+        return "characters drawn from a fixed alphabet of letters and digits"
     func = call.func
     own = _own_function(ctx, call)
     if own is not None:
@@ -209,6 +218,14 @@ def _call(ctx: FileContext, call: ast.Call, depth: int) -> str:
     if isinstance(func, ast.Attribute):
         if func.attr in _SAME_CHARSET and not call.args and not call.keywords:
             return inert_text(ctx, func.value, depth + 1)
+        if func.attr == "join" and len(call.args) == 1 and not call.keywords and isinstance(
+                func.value, ast.Constant) and isinstance(func.value.value, str) and (
+                _WORD_TEXT.match(func.value.value)):
+            # `"".join(random.choice(ALPHABET) for _ in range(5))`: inert items joined by
+            # word characters
+            items = call.args[0]
+            if isinstance(items, ast.ListComp | ast.GeneratorExp):
+                return inert_text(ctx, items.elt, depth + 1)
         if func.attr == "isoformat" and isinstance(func.value, ast.Call) and (
                 ctx.qualified_name(func.value.func) or "") in _CLOCKS:
             return "a timestamp the code takes itself, whose text holds no quote"

@@ -520,7 +520,8 @@ class StringAnalyzer:
         return build
 
     def _variable(self, name: ast.Name, depth: int) -> StringBuild | None:
-        bindings = self.semantic.reaching_bindings(name)
+        # the text a later assignment replaced on every path is not this statement's
+        bindings = self.semantic.live_bindings(name)
         if not bindings:
             return None
         in_function = self.semantic.scope_of(name).is_function

@@ -476,7 +476,10 @@ def _literal_run(ctx, value: ast.expr, depth: int = 0) -> bool:  # type: ignore[
 # a user typed.
 _CATALOG = re.compile(r"\b(pg_catalog|pg_constraint|pg_class|pg_index|pg_indexes|pg_tables|"
                       r"pg_namespace|pg_attribute|pg_sequences?|information_schema|"
-                      r"sqlite_master|sqlite_schema)\b", re.IGNORECASE)
+                      r"sqlite_master|sqlite_schema)\b"
+                      # MySQL / Snowflake / Spark listings: `SHOW SCHEMAS`, `SHOW TABLES IN x`
+                      r"|^\s*SHOW\s+(?:FULL\s+|TERSE\s+)?(?:SCHEMAS|DATABASES|TABLES|VIEWS"
+                      r"|COLUMNS|INDEX(?:ES)?|SEQUENCES)\b", re.IGNORECASE)
 _READS = frozenset({"fetch", "fetchall", "fetchrow", "fetchval", "fetchone", "fetchmany",
                     "execute"})
 # The rows of a result already read (SQLAlchemy's Result, a DB-API cursor).

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..analysis.dbapi import (
+    CONSTRUCTORS,
     DOLLAR_NAMED,
     FORMAT,
     NAMED,
@@ -18,6 +19,7 @@ from ..analysis.dbapi import (
 )
 from ..analysis.paths import is_migration_path
 from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
+from ..analysis.program.numbers import number_needs
 from ..analysis.program.sqlflow import is_entry_point, summaries_of
 from ..analysis.sinks import Sink, SinkFinder
 from ..analysis.strings import Piece, StringAnalyzer, StringBuild
@@ -253,6 +255,14 @@ class RawSQL(Rule):
             severity = NOTE
         finding = self.report(call, message, fix=fix, related=tuple(related),
                               severity=severity)
+        receiver = _imported_receiver(self.ctx, call) if sink.style == UNKNOWN else None
+        session_fix = None
+        if receiver is not None and fix.suggestion is not None:
+            # `db.session.execute(...)` on a `db` of another module: if the program model
+            # finds it a (Flask-)SQLAlchemy object, the fix is text() with `:name` values
+            alternative = _fix(self.ctx, call, replace(sink, style=NAMED), build, kept)
+            if alternative.suggestion is not None:
+                session_fix = SessionFix(receiver[0], receiver[1], alternative)
         needs = self._constant_needs([value for value, _ in parts])
         params: set[str] = set()
         if needs is None and all(origin.kind == EVIDENCE for _, origin in parts):
@@ -284,7 +294,13 @@ class RawSQL(Rule):
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params),
                 value_parameters(self.ctx, build, [value for value, _ in parts]),
-                quoted_parameters(self.ctx, build, [value for value, _ in parts])))
+                quoted_parameters(self.ctx, build, [value for value, _ in parts]),
+                session_fix))
+        elif session_fix is not None:
+            # the finding stands; its fix waits for the program model's answer
+            self.ctx.findings.remove(finding)
+            self.ctx.emit_fact(DEFERRED, DeferredSql(finding, None, None,
+                                                     session_fix=session_fix, fix_only=True))
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -349,7 +365,11 @@ class RawSQL(Rule):
     def _constant_needs(self, values: list[ast.expr]) -> list[ConstNeed] | None:
         out: list[ConstNeed] = []
         for value in values:
+            # a constant, or a number read from the database (`ws.id` of a row of a model
+            # that declares `id` an integer column): the project phase checks either
             found = constant_needs(self.ctx, value, quoted=True)
+            if found is None:
+                found = number_needs(self.ctx, value)
             if found is None:
                 return None
             out += [n for n in found if n not in out]
@@ -380,6 +400,31 @@ class DeferredSql:
     # Those inside a quoted literal (br101_positions.quoted_parameters): second-order text
     # when a caller fills them with what it reads back.
     quoted_params: tuple[str, ...] = ()
+    # The fix to give when the call's receiver, an object imported from another module,
+    # is a SQLAlchemy session (see SessionFix); None: the finding's own fix stands.
+    session_fix: SessionFix | None = None
+    # Only the fix waits: the finding stands whatever the model says of its parts.
+    fix_only: bool = False
+
+
+@dataclass(frozen=True)
+class SessionFix:
+    """`db.session.execute(sql)` where `db` is imported: the file cannot type it, so its
+    fix uses the driver's `%s` marks; a Flask-SQLAlchemy `db` (or a SQLAlchemy session)
+    takes only `text()` with `:name` parameters (SQLAlchemy 2 rejects a plain string)."""
+
+    ref: str  # the imported object, as the file's imports name it
+    chain: str  # "session": `db.session.execute`; "": `session.execute`
+    fix: Fix
+
+    def applies(self, program: Any) -> bool:  # type: ignore[no-untyped-def]
+        made = program.instance_of(self.ref)
+        handle = CONSTRUCTORS.get(made or "")
+        if handle is None or handle.library != "sqlalchemy":
+            return False
+        kinds = ("flask-sqlalchemy",) if self.chain == "session" else (
+            "session", "flask-sqlalchemy")
+        return handle.kind in kinds
 
 
 class RawSQLThroughCalls(ProjectRule):
@@ -400,6 +445,9 @@ class RawSQLThroughCalls(ProjectRule):
                                      self.option("unknown-origins", False))
         summaries = summaries_of(program, facts)
         for item in deferred:
+            if item.fix_only:
+                self.findings.append(_session_fixed(item, program))
+                continue
             owner = program.function_at(*item.owner) if item.owner else None
             constant_params = owner is not None and all(
                 summaries.always_constant(owner, p) for p in item.params)
@@ -414,7 +462,32 @@ class RawSQLThroughCalls(ProjectRule):
                 summaries, owner, item.origin_params, item.finding, item.value_params,
                 item.quoted_params if self.option("unknown-origins", False) else ())
             if finding is not None:
-                self.findings.append(finding)
+                self.findings.append(_session_fixed(replace(item, finding=finding), program))
+
+
+def _session_fixed(item: DeferredSql, program: Any) -> Finding:  # type: ignore[no-untyped-def]
+    """The item's finding, with the SQLAlchemy fix when its receiver is a session."""
+    if item.session_fix is None or not item.session_fix.applies(program):
+        return item.finding
+    return replace(item.finding, fix=item.session_fix.fix)
+
+
+def _imported_receiver(ctx, call: ast.Call) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+    """`db.session.execute(...)` / `session.execute(...)` where `db` / `session` is a name
+    imported from another module: its dotted name and whether `.session` is read off it."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in ("execute", "scalar", "scalars")):
+        return None
+    root, chain = func.value, ""
+    if isinstance(root, ast.Attribute) and root.attr == "session":
+        root, chain = root.value, "session"
+    if not isinstance(root, ast.Name):
+        return None
+    bindings = ctx.semantic.lookup(root.id, root)[1]
+    if len(bindings) != 1 or not isinstance(bindings[0].node, ast.ImportFrom):
+        return None
+    qualified = ctx.qualified_name(root)
+    return (qualified, chain) if qualified else None
 
 
 def _quotes_around(build: StringBuild) -> dict[int, str]:

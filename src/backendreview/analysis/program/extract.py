@@ -53,6 +53,7 @@ from .facts import (
     FunctionInfo,
     ModuleInfo,
 )
+from .numbers import number_args, numeric_column
 from .partials import may_hold_partials, through_partials
 
 if TYPE_CHECKING:
@@ -485,8 +486,11 @@ class _Extractor:
             for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
             if isinstance(target, ast.Name) and self.const_needs(stmt.value, None) == []
         ) if self.full else ()
+        numbers = tuple(name for name in (numeric_column(self.ctx, stmt) for stmt in node.body)
+                        if name) if self.full else ()
         info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
-                         line=node.lineno, bases=bases, const_attrs=literal)
+                         line=node.lineno, bases=bases, const_attrs=literal,
+                         number_attrs=numbers)
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 ref = self._type_ref(stmt.annotation)
@@ -697,8 +701,9 @@ class _Extractor:
                         conditional=conditional, static_args=(fixed := static_args(ctx, node)),
                         passed_args=passed_args(node),
                         const_args=self._const_args(node, fixed, (cls, self_name, types)),
-                        inert_args=inert_args(ctx, node, fixed),
-                        requester_args=requester_args(node)))
+                        inert_args=(inert := inert_args(ctx, node, fixed)),
+                        requester_args=requester_args(node),
+                        number_args=number_args(ctx, node, (*fixed, *inert))))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -897,7 +902,13 @@ class _Extractor:
                         and iterated.func.attr in ("items", "keys", "values") and not (
                             iterated.args or iterated.keywords):
                     iterated = iterated.func.value
-                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set):
+                # `for t in TABLES_BY_KIND.get(kind, ())`, `for t in cls.TABLES[kind]`: an
+                # entry of a constant mapping whatever the key (const_needs asks that the
+                # mapping and the default are constants), so its items are constants too
+                if not isinstance(iterated, ast.Name | ast.Tuple | ast.List | ast.Set
+                                  | ast.Subscript | ast.Attribute) and not (
+                        isinstance(iterated, ast.Call) and isinstance(
+                            iterated.func, ast.Attribute) and iterated.func.attr == "get"):
                     return None
                 found = self.const_needs(iterated, scope, depth + 1)
                 if found is None:

@@ -72,6 +72,10 @@ class CallSite:
     # arguments that are the requesting user (`request.user`, `request.user.object`,
     # `current_user`, `g.user.id`): a helper given them filters for that user's own rows
     requester_args: tuple[str, ...] = ()
+    # arguments that are a field of an ORM row (`ws.id` of a loop over a query on
+    # `Workspace`): numbers once the project phase finds the model declares the field a
+    # numeric column (analysis/program/numbers.py): key -> the `number` needs
+    number_args: tuple[tuple[str, tuple[ConstNeed, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class ConstNeed:
 
     kind: str  # call | attr | quoted (a call whose callee quotes its argument for SQL)
     #           | enum (`ref` must name an Enum class: a member's `.value`)
+    #           | number (`ref` a model class that declares `attr` a numeric column: a
+    #             field of one of its rows prints as digits; analysis/program/numbers.py)
     callee: Callee | None = None
     ref: str = ""
     attr: str = ""
@@ -159,6 +165,9 @@ class ClassInfo:
     methods: dict[str, str] = field(default_factory=dict)  # name -> FunctionInfo.qualname
     attr_types: dict[str, str] = field(default_factory=dict)  # attribute -> type reference
     const_attrs: tuple[str, ...] = ()  # class attributes assigned a literal in the body
+    # class attributes declared a numeric column (`id = Column(Integer, ...)`,
+    # `models.IntegerField()`, `Mapped[int]`): analysis/program/numbers.py
+    number_attrs: tuple[str, ...] = ()
     # class attributes naming a class (`form_class = LoginForm`) -> its dotted reference
     class_refs: dict[str, str] = field(default_factory=dict)
     # ORM relations naming their target class by reference (`dataset =

@@ -383,6 +383,14 @@ class ProgramModel:
                 if not self.is_enum(need.ref):
                     return False
                 continue
+            if need.kind == "number":
+                # a field of a row of this model: declared a numeric column by the class
+                # or a base of the project (an inherited `id`)
+                cls = self.classes.get(need.ref) or self.class_of(need.ref)
+                if cls is None or not any(need.attr in c.number_attrs
+                                          for c in self.mro(cls)):
+                    return False
+                continue
             if need.kind == "attr":
                 cls = self.classes.get(need.ref) or self.class_of(need.ref)
                 if cls is None or not any(need.attr in c.const_attrs for c in self.mro(cls)):

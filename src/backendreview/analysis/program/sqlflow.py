@@ -211,6 +211,13 @@ class ParamSummaries:
                 fixed.add(key)
         return fixed
 
+    def inert_args(self, caller: FunctionInfo, site: CallSite) -> set[str]:
+        """The arguments of a call whose text cannot carry SQL: those the file proves
+        (numbers, timestamps, sanitised names) and fields of ORM rows the model declares
+        numeric columns (`ws.id` of a `Workspace` row: analysis/program/numbers.py)."""
+        return set(site.inert_args) | {key for key, needs in site.number_args
+                                       if self.model.satisfied(caller, needs)}
+
     def _calls_of(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
         """The project's call sites that run `fn`, with their callers: only sites naming it
         (or its class, for a constructor) are resolved, not every call of the project."""
@@ -274,7 +281,7 @@ class ParamSummaries:
                 # `f(*args)` / `f(**kw)`: what reaches the parameter is unknown
                 self._witness[(fn.qualname, param)] = (caller, site, None)
                 return RUNTIME
-            if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
+            if not keys or keys & (self.fixed_args(caller, site) | self.inert_args(caller, site)):
                 # the default, a literal, a value built from constants, or one whose text
                 # cannot carry SQL (a number, a timestamp, a sanitised name)
                 continue
@@ -319,7 +326,7 @@ class ParamSummaries:
             sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
         for caller, _, site in sites:
             keys = {k for k in site.passed_args if self.parameter(fn, site.callee, k) == param}
-            if not keys or keys & (self.fixed_args(caller, site) | set(site.inert_args)):
+            if not keys or keys & (self.fixed_args(caller, site) | self.inert_args(caller, site)):
                 continue
             sources = self._sources(caller, site, keys)
             if sources is None:
