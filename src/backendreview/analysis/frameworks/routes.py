@@ -551,6 +551,7 @@ _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .config_paths import resolve_config_paths
+    from .endpoint_factory import resolve_maker_uses
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
     from .looped_routes import expand_looped_routes
@@ -558,7 +559,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .restx_imported import resolve_candidates
     from .router_subclasses import resolve_router_subclasses
 
-    facts = resolve_marked_routes(facts)
+    facts = resolve_maker_uses(resolve_marked_routes(facts))
     facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
         resolve_candidates(resolve_router_subclasses(expand_looped_routes(facts))))))
     owners: dict[str, OwnerFact] = {}
