@@ -361,6 +361,37 @@ def _signed_in_without_a_check(program: ProgramModel, route: Route) -> bool:
     return not _one_time_code(route) or only_keeps_a_code(program, _route_code(program, route))
 
 
+# Django's forms that set a password from two new ones and check no secret of the caller
+# (the old password is PasswordChangeForm's, which stays out of sight).
+_SETS_NO_SECRET = frozenset({"django.contrib.auth.forms.SetPasswordForm",
+                             "django.contrib.auth.forms.AdminPasswordChangeForm"})
+
+
+def _library_form_sets_a_password(program: ProgramModel, route: Route) -> bool:
+    """A view class registered whole behind a guard (the app's login middleware counts),
+    serving the route's method by the library's code (no project class of its MRO, Python's
+    order, defines it), whose form, the first one its MRO names, is Django's
+    SetPasswordForm: the caller sets a password and no secret is checked, so there is
+    nothing to guess and nothing sent to flood (mayan's UserSetPasswordView, behind a
+    user-edit permission, posting through Django's FormView). Not for a library
+    authentication view (the reset link's token is checked there), a secret in the path,
+    nor when the project code the class runs checks a credential itself."""
+    view = _view_class(program, route) if route.auth or route.global_auth else None
+    if view is None or _secret_in_path(route) or any(
+            _LIBRARY_AUTH_VIEW.search(base.rsplit(".", 1)[-1]) for c in program.mro(view)
+            for base in c.bases if program.resolve(base) is None):
+        return False
+    if any(program.method(view, m.lower()) is not None for m in route.methods):
+        return False  # the project's own post(): its code decides, read elsewhere
+    form = next((c.class_refs["form_class"] for c in program.mro(view)
+                 if "form_class" in c.class_refs), None)
+    if form not in _SETS_NO_SECRET:
+        return False
+    own = [fn for c in program.mro(view) for q in c.methods.values()
+           if (fn := program.functions.get(q)) is not None]
+    return not any(program.effects(fn, CREDENTIAL) for fn in own)
+
+
 _BEHIND_SIGN_IN = ("(note: only a signed-in caller reaches it, so guessing the secret it "
                    "checks needs that caller's session first)")
 
@@ -705,7 +736,8 @@ class MissingRateLimit(ProjectRule):
                     program, with_guarding_dependency(program, route, _sign_in_path(route))))))
             if (_signed_in_without_a_check(program, route) or _post_into_a_page(program, route)
                     or _redirects_elsewhere(program, route) or _removes_only(program, route)
-                    or _starts_sso(program, route)):
+                    or _starts_sso(program, route)
+                    or _library_form_sets_a_password(program, route)):
                 continue
             if (is_auth_sensitive(route) or _open_registration(program, route)) and (
                     methods & (_GQL_WRITE | {"ANY"})):

@@ -67,6 +67,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "GqlEndpointFact": "gql_endpoint", "GqlSettingsFact": "gql_settings",
               "GqlViewClassFact": "gql_view", "ParamsFact": "route_params",
               "CallArgFact": "route_call", "FactoryFact": "route_factory",
+              "MakerFact": "route_maker", "MakerUseFact": "route_maker_use",
               "CollectionFact": "route_collection", "PageFunctionFact": "page_function",
               "BlueprintInitFact": "blueprint_init", "DeferredRouteFact": "deferred_route",
               "DeferredWrapFact": "deferred_wrap", "SelfCallFact": "self_call",
@@ -427,6 +428,12 @@ class RouteCollector:
                 self.ctx, node, direct_only=self.ctx.__dict__.get("_collecting_routes", False)))
         if not self.ctx.__dict__.get("_collecting_routes", False):
             self._marked(node)
+            # A decorator factory of another module of the project (endpoint_factory): the
+            # project phase joins each use to it. The using module may import no framework.
+            if node.decorator_list:
+                self._emit(endpoint_factory.imported_uses(self.ctx, node))
+            elif self.flask:
+                self._emit(endpoint_factory.maker_fact(self.ctx, node))
         if not self.active and node.decorator_list:
             # `@rest.get("/leases")` on an instance of a project class defined elsewhere: a
             # candidate the project phase keeps only for a Blueprint subclass's routes.

@@ -28,19 +28,32 @@ one route per use `@api("/v1/rules", methods=["GET", "POST"])`: the path is the 
 use binds to the factory's parameter the route takes (a literal, or a constant `path_text`
 can read; anything else `{?}`), the methods the use's `methods=` when the route call passes
 the factory's `**kwargs` on (or takes a parameter as `methods=`), flask's GET when the use
-gives none, and the handler the decorated function. Only uses in the factory's own module
-are followed. A factory whose decorator returns the function unchanged (its route is some
-other function of its own) or whose wrapper carries no route is not one.
+gives none, and the handler the decorated function. A use in another module (`from
+insp.main import api`, `main.api(...)`) is joined to the factory in the project phase
+(`resolve_maker_uses`): the factory's module gives a `MakerFact`, the using module a
+`MakerUseFact` with its arguments read there (a literal, a constant `path_text` can read,
+`methods=` lists), and the factory's `{?}` wrapper row, which stood for those uses, goes
+once one is found. A factory whose decorator returns the function unchanged (its route is
+some other function of its own) or whose wrapper carries no route is not one.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .common import analyze_handler, kwarg, literal_str, object_name, path_text, str_list
-from .routes import UNKNOWN_PREFIX, HandlerInfo, RouteFact
+from ...model import Span
+from .common import (
+    analyze_handler,
+    kwarg,
+    literal_str,
+    object_name,
+    path_text,
+    str_list,
+    this_module,
+)
+from .routes import UNKNOWN_PREFIX, HandlerInfo, Resolver, RouteFact
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -209,9 +222,14 @@ def _maker(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> _M
 
     if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
         return None
-    params = tuple(a.arg for a in [*func.args.posonlyargs, *func.args.args])
-    keywords = frozenset([*params, *(a.arg for a in func.args.kwonlyargs)])
-    spread = func.args.kwarg.arg if func.args.kwarg is not None else None
+    for ret in ctx.semantic.own_returns(func):
+        # `def get(path): return app.route(path, methods=["GET"])`: the factory hands back
+        # the app's own route decorator, which registers the decorated function itself.
+        if isinstance(ret.value, ast.Call):
+            stub = HandlerInfo(name=func.name, line=func.lineno, span=ctx.span_of(func))
+            route = flask.route_from_decorator(ctx, func, ret.value, handler=stub)
+            if route is not None:
+                return _made_by(ctx, func, replace(route, handler=None), ret.value)
     for outer in func.body:
         # The decorator the factory returns: one parameter (the decorated function).
         if not isinstance(outer, _FUNCTIONS) or len(outer.args.args) != 1 or \
@@ -224,21 +242,29 @@ def _maker(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> _M
                 continue
             for dec in inner.decorator_list:
                 route = flask.route_from_decorator(ctx, inner, dec)
-                if route is None or not isinstance(dec, ast.Call):
-                    continue
-                path_node = dec.args[0] if dec.args else kwarg(dec, "rule")
-                path = path_node.id if isinstance(path_node, ast.Name) and \
-                    path_node.id in keywords and _factory_name(ctx, path_node, func) else None
-                methods_node = kwarg(dec, "methods")
-                methods = methods_node.id if isinstance(methods_node, ast.Name) and \
-                    methods_node.id in keywords and \
-                    _factory_name(ctx, methods_node, func) else None
-                passes = spread is not None and any(
-                    k.arg is None and isinstance(k.value, ast.Name) and k.value.id == spread
-                    for k in dec.keywords)
-                return _Maker(route, params, keywords, path,
-                              None if path is not None else route.path, methods, passes)
+                if route is not None and isinstance(dec, ast.Call):
+                    return _made_by(ctx, func, route, dec)
     return None
+
+
+def _made_by(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef, route: RouteFact,
+             dec: ast.Call) -> _Maker:
+    """The factory `func` whose route call `dec` registers `route`: which of its parameters
+    the call takes as the path and as `methods=`, and whether it passes `**kwargs` on."""
+    params = tuple(a.arg for a in [*func.args.posonlyargs, *func.args.args])
+    keywords = frozenset([*params, *(a.arg for a in func.args.kwonlyargs)])
+    spread = func.args.kwarg.arg if func.args.kwarg is not None else None
+    path_node = dec.args[0] if dec.args else kwarg(dec, "rule")
+    path = path_node.id if isinstance(path_node, ast.Name) and \
+        path_node.id in keywords and _factory_name(ctx, path_node, func) else None
+    methods_node = kwarg(dec, "methods")
+    methods = methods_node.id if isinstance(methods_node, ast.Name) and \
+        methods_node.id in keywords and _factory_name(ctx, methods_node, func) else None
+    passes = spread is not None and any(
+        k.arg is None and isinstance(k.value, ast.Name) and k.value.id == spread
+        for k in dec.keywords)
+    return _Maker(route, params, keywords, path, None if path is not None else route.path,
+                  methods, passes)
 
 
 def _factory_name(ctx: FileContext, name: ast.Name, func: ast.AST) -> bool:
@@ -288,35 +314,160 @@ def _local_maker(ctx: FileContext, expr: ast.expr) -> _Maker | None:
     return decorator_factory(ctx, bindings[0].node)
 
 
-def _made_route(ctx: FileContext, made: _Maker, use: ast.Call, handler: HandlerInfo
-                ) -> RouteFact | None:
-    """The route one use of a decorator factory registers: its arguments bound to the
-    factory's parameters; a path or methods given any other way than a literal is unknown."""
+@dataclass(frozen=True)
+class UseArg:
+    """One argument of a decorator factory's use, read where it is written."""
+
+    path: str | None  # its text as a path (a literal, a constant path_text can read)
+    written: bool  # a string literal (a fix may rewrite it)
+    span: Span
+    methods: tuple[str, ...] | None  # its strings, when a literal list of them
+
+
+@dataclass(frozen=True)
+class MakerFact:
+    """A route-registering decorator factory defined in this module (`api` of ironic's
+    main.py), for uses in other modules to be joined to in the project phase."""
+
+    name: str  # qualified name
+    maker: _Maker
+    file: str
+
+
+@dataclass(frozen=True)
+class MakerUseFact:
+    """`@api("/v1/rules", methods=["GET"])` with `api` imported: the use, its arguments read
+    here (which parameter each binds to is the factory's, known in the project phase)."""
+
+    ref: str  # the qualified name the decorator call names (`insp.main.api`)
+    args: tuple[UseArg, ...]
+    keywords: tuple[tuple[str, UseArg], ...]
+    handler: HandlerInfo  # the decorated function
+    file: str
+    span: Span  # the use call
+    source: str
+
+
+def _use_arg(ctx: FileContext, node: ast.expr) -> UseArg:
+    return UseArg(path_text(ctx, node), literal_str(node) is not None, ctx.span_of(node),
+                  str_list(node))
+
+
+def _read_use(ctx: FileContext, use: ast.Call, ref: str, handler: HandlerInfo
+              ) -> MakerUseFact | None:
+    """The use's arguments as the factory will bind them; None when they are spread
+    (`*args`, `**kw`: which parameter gets what is not told)."""
     if any(isinstance(a, ast.Starred) for a in use.args) or \
             any(k.arg is None for k in use.keywords):
-        return None  # arguments spread at the use: which parameter gets what is not told
-    bound: dict[str, ast.expr] = dict(zip(made.params, use.args, strict=False))
-    extra: dict[str, ast.expr] = {}
-    for k in use.keywords:
-        (bound if k.arg in made.keywords else extra)[k.arg] = k.value  # type: ignore[index]
+        return None
+    return MakerUseFact(ref, tuple(_use_arg(ctx, a) for a in use.args),
+                        tuple((k.arg, _use_arg(ctx, k.value)) for k in use.keywords
+                              if k.arg is not None),
+                        handler, ctx.path, ctx.span_of(use), ctx.source(use))
+
+
+def _made_route(ctx: FileContext, made: _Maker, use: ast.Call, handler: HandlerInfo
+                ) -> RouteFact | None:
+    """The route one use of a decorator factory in its own module registers."""
+    read = _read_use(ctx, use, "", handler)
+    return _bound_route(made, read) if read is not None else None
+
+
+def _bound_route(made: _Maker, use: MakerUseFact) -> RouteFact:
+    """The route one use registers: its arguments bound to the factory's parameters; a path
+    or methods given any other way than a literal (or a readable constant) is unknown."""
+    bound: dict[str, UseArg] = dict(zip(made.params, use.args, strict=False))
+    extra: dict[str, UseArg] = {}
+    for name, arg in use.keywords:
+        (bound if name in made.keywords else extra)[name] = arg
     if made.path is not None:
-        node = bound.get(made.path)
-        path = path_text(ctx, node) if node is not None else None
-        written = node is not None and literal_str(node) is not None
-        span = ctx.span_of(node) if written and node is not None else ctx.span_of(use)
+        found = bound.get(made.path)
+        path = found.path if found is not None else None
+        written = found is not None and found.written
+        span = found.span if written and found is not None else use.span
     else:
-        path, written, span = made.path_text, False, ctx.span_of(use)
-    methods_node = bound.get(made.methods) if made.methods else (
+        path, written, span = made.path_text, False, use.span
+    methods_arg = bound.get(made.methods) if made.methods else (
         extra.get("methods") if made.spread else None)
     if made.methods or (made.spread and "methods" in extra):
-        methods = str_list(methods_node) or ()
+        methods = (methods_arg.methods if methods_arg is not None else None) or ()
     else:
         methods = made.route.methods
     return replace(made.route, path=path if path is not None else UNKNOWN_PREFIX,
-                   methods=tuple(m.upper() for m in methods), file=ctx.path, span=span,
-                   handler=_inside(handler, made.route.handler),
-                   decorator=(ctx.span_of(use), ctx.source(use)),
-                   path_written=written, path_source="")
+                   methods=tuple(m.upper() for m in methods), file=use.file, span=span,
+                   handler=_inside(use.handler, made.route.handler),
+                   decorator=(use.span, use.source), path_written=written, path_source="")
+
+
+# Attribute decorators that are a router's own (`@bp.route`, `@app.get`): not recorded as
+# candidate uses unless the name before them is a module (`import insp.main`).
+_ROUTER_VERBS = frozenset({"route", "get", "post", "put", "patch", "delete", "head", "options",
+                           "websocket", "api_route", "add_url_rule", "expose"})
+
+
+def maker_fact(ctx: FileContext, func: ast.AST) -> list[object]:
+    """`func` is a module-level decorator factory: its fact, for uses elsewhere."""
+    maker = decorator_factory(ctx, func)
+    if maker is None or not isinstance(func, _FUNCTIONS):
+        return []
+    return [MakerFact(f"{this_module(ctx)}.{func.name}", maker, ctx.path)]
+
+
+def imported_uses(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                  ) -> list[object]:
+    """`@api("/x")` on `func` with `api` imported from a module of this project (`from
+    insp.main import api`, `main.api(...)`): a candidate use the project phase joins to the
+    factory, if `api` is one. A module of another top-level package (`click.option`) is
+    not looked at."""
+    out: list[object] = []
+    package = this_module(ctx).split(".")
+    for dec in func.decorator_list:
+        if not isinstance(dec, ast.Call):
+            continue
+        head = dec.func
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if not isinstance(head, ast.Name):
+            continue
+        bindings = ctx.semantic.lookup(head.id, head)[1]
+        if not bindings or not all(b.kind == "import" for b in bindings):
+            continue
+        if isinstance(dec.func, ast.Attribute) and dec.func.attr in _ROUTER_VERBS and not all(
+                isinstance(b.node, ast.Import) for b in bindings):
+            continue  # `@bp.get(...)` on an imported router, not `@insp.main.get(...)`
+        ref = object_name(ctx, dec.func)
+        if not ref or (not ref.startswith(".") and ref.split(".")[0] not in package):
+            continue
+        use = _read_use(ctx, dec, ref, analyze_handler(ctx, func))
+        if use is not None:
+            out.append(use)
+    return out
+
+
+def resolve_maker_uses(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The routes uses in other modules register, each joined to the factory its name
+    resolves to; the factory's `{?}` wrapper row, which stood for them, goes once one is."""
+    uses = facts.get("route_maker_use", [])
+    makers = {m.name: m for m in facts.get("route_maker", [])}
+    if not uses or not makers:
+        return facts
+    resolver = Resolver(sorted(makers))
+    made: list[RouteFact] = []
+    wrappers: set[tuple[str, int, int]] = set()
+    for use in uses:
+        found = resolver.find(use.ref)
+        if found is None:
+            continue
+        maker = makers[found]
+        made.append(_bound_route(maker.maker, use))
+        span = maker.maker.route.span
+        wrappers.add((maker.file, span.start_line, span.start_col))
+    if not made:
+        return facts
+    out = dict(facts)
+    out["route"] = [r for r in facts.get("route", []) if (
+        r.file, r.span.start_line, r.span.start_col) not in wrappers] + made
+    return out
 
 
 def _inside(handler: HandlerInfo, wrapper: HandlerInfo | None) -> HandlerInfo:
@@ -395,4 +546,5 @@ def applied(ctx: FileContext, call: ast.Call) -> list[object]:
     return [_route(ctx, made, arg.id, handler, call)]
 
 
-__all__ = ["applied", "decorated", "decorator_factory", "factory", "inside_factory"]
+__all__ = ["MakerFact", "MakerUseFact", "applied", "decorated", "decorator_factory", "factory",
+           "imported_uses", "inside_factory", "maker_fact", "resolve_maker_uses"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import Span
+from ..mro import linearize
 from ..paths import is_test_path
 from .html_pages import PageSummaries, lineage_serves_html
 from .naming import segments
@@ -550,6 +551,7 @@ _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .config_paths import resolve_config_paths
+    from .endpoint_factory import resolve_maker_uses
     from .flask_plugins import resolve_deferred_routes
     from .flask_subclasses import resolve_project_blueprints
     from .looped_routes import expand_looped_routes
@@ -557,7 +559,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .restx_imported import resolve_candidates
     from .router_subclasses import resolve_router_subclasses
 
-    facts = resolve_marked_routes(facts)
+    facts = resolve_maker_uses(resolve_marked_routes(facts))
     facts = resolve_deferred_routes(resolve_project_blueprints(resolve_config_paths(
         resolve_candidates(resolve_router_subclasses(expand_looped_routes(facts))))))
     owners: dict[str, OwnerFact] = {}
@@ -1251,19 +1253,26 @@ def _http_endpoint(ref: str | None, views: dict[str, ViewClassFact], resolver: R
         for item in _base_names(views[found], views, resolver))
 
 
-def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver,
-                depth: int = 0) -> list[ViewClassFact | str]:
-    """The class and its ancestors: project classes as facts, library classes as names."""
-    out: list[ViewClassFact | str] = [view]
-    if depth > 10:
+def _base_names(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
+                ) -> list[ViewClassFact | str]:
+    """The class and its ancestors in Python's method resolution order (C3,
+    analysis/mro.py): project classes as facts, library classes as names (opaque: their own
+    bases are the library's), so the first class of the list that defines a method or an
+    attribute is the one Python uses."""
+
+    def parents(item: ViewClassFact | str) -> list[ViewClassFact | str]:
+        if isinstance(item, str):
+            return []
+        out: list[ViewClassFact | str] = []
+        for base in item.bases:
+            found = resolver.find(base)
+            out.append(views[found] if found and found != item.name else base)
         return out
-    for base in view.bases:
-        found = resolver.find(base)
-        if found and found != view.name:
-            out += _base_names(views[found], views, resolver, depth + 1)
-        else:
-            out.append(base)
-    return out
+
+    def key(item: ViewClassFact | str) -> tuple[str, str]:
+        return ("library", item) if isinstance(item, str) else ("project", item.name)
+
+    return list(linearize(view, parents, key))
 
 
 def _reexported(name: str, resolver: Resolver) -> str | None:
@@ -1466,8 +1475,15 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
                   ) -> list[Route]:
     """The routes a registered project view class serves (methods, DRF router actions)."""
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
-    overrides = tuple(sorted({a for item in _base_names(view, views, resolver)
+    lineage = _base_names(view, views, resolver)
+    overrides = tuple(sorted({a for item in lineage
                               if isinstance(item, ViewClassFact) for a in item.attrs}))
+    # What the library serves: Python looks a method up along the whole MRO, so every
+    # generic library view in it contributes its methods (`ListAPIView, CreateAPIView`
+    # serve GET and POST), in MRO order, whatever their names sort as.
+    lib_methods = tuple(dict.fromkeys(
+        m for item in lineage if isinstance(item, str)
+        for m in _GENERIC_METHODS.get(item.rsplit(".", 1)[-1], ())))
     view_handler = HandlerInfo(name=view.name.rsplit(".", 1)[-1], line=view.line,
                                span=view.span)
     out: list[Route] = []
@@ -1518,7 +1534,7 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
     # A project method that only hands over to the library (`return super().post(...)`,
     # a guard first) serves that method only when the library view does: a mixin's
     # post() on a TemplateView page leaves it a GET page.
-    lib_serves = {m for lib in libs for m in _GENERIC_METHODS.get(lib, ())}
+    lib_serves = set(lib_methods)
     for name in HTTP_METHODS:
         if name in methods and not (methods[name].delegates and lib_serves and
                                     name.upper() not in lib_serves):
@@ -1529,13 +1545,8 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
         # (ephios' `OIDCLoginView(LoginView)` overrides only get(): the login POST is
         # LoginView's). A class that narrows http_method_names serves what it lists: not
         # told here, so nothing is added.
-        lib_methods = next((_GENERIC_METHODS[lib] for lib in sorted(libs)
-                            if lib in _GENERIC_METHODS), ())
         inherited = [m for m in lib_methods if m.lower() not in methods]
     if not served:
-        lib_methods: tuple[str, ...] = ()
-        for lib in libs:
-            lib_methods = lib_methods or _GENERIC_METHODS.get(lib, ())
         list_view = _lists_every_row(libs)
         if list_view and queryset is not None and libs & set(_DJANGO_LIST_VIEW):
             queryset = replace(queryset, rendered=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ...model import Related, Span
+from ..mro import linearize
 from ..row_bounds import passes_parameter
 from .facts import (
     LIMIT,
@@ -229,22 +230,13 @@ class ProgramModel:
         return found if isinstance(found, ClassInfo) else None
 
     def mro(self, cls: ClassInfo) -> tuple[ClassInfo, ...]:
-        """The project classes of `cls`'s method resolution order (C3; bases outside the
-        project are left out, as their methods are not the project's)."""
-        cached = self._mro.get(cls.qualname)
-        if cached is not None:
-            return cached
-        self._mro[cls.qualname] = (cls,)  # cycle guard
-        bases = [b for b in (self.resolve(ref) for ref in cls.bases)
-                 if isinstance(b, ClassInfo) and b is not cls]
-        order = _c3([[cls], *[list(self.mro(b)) for b in bases], bases])
-        if order is None:  # an inconsistent hierarchy: depth-first, each class once
-            order = [cls]
-            for base in bases:
-                order += [c for c in self.mro(base) if c not in order]
-        result = tuple(order)
-        self._mro[cls.qualname] = result
-        return result
+        """The project classes of `cls`'s method resolution order (C3, analysis/mro.py;
+        bases outside the project are left out, as their methods are not the project's)."""
+        return linearize(cls, self._project_bases, lambda c: c.qualname, self._mro)
+
+    def _project_bases(self, cls: ClassInfo) -> list[ClassInfo]:
+        return [b for b in (self.resolve(ref) for ref in cls.bases)
+                if isinstance(b, ClassInfo) and b is not cls]
 
     def method(self, cls: ClassInfo, name: str, after: ClassInfo | None = None
                ) -> FunctionInfo | None:
@@ -565,22 +557,6 @@ def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Rea
     step = Step(fn.path, site.line, site.col, site.end_line, site.end_col, site.text,
                 target.qualname, target.path, target.line, site.conditional)
     return Reached(reached.effect, reached.origin, reached.origin_path, (step, *reached.via))
-
-
-def _c3(sequences: list[list[ClassInfo]]) -> list[ClassInfo] | None:
-    seqs = [list(s) for s in sequences if s]
-    out: list[ClassInfo] = []
-    while seqs:
-        for seq in seqs:
-            head = seq[0]
-            if not any(head in other[1:] for other in seqs):
-                break
-        else:
-            return None
-        out.append(head)
-        seqs = [s[1:] if s[0] is head else s for s in seqs]
-        seqs = [s for s in seqs if s]
-    return out
 
 
 # -- explaining a chain ----------------------------------------------------------------------
