@@ -96,7 +96,14 @@ def test_a_qualifying_segment_takes_the_collection_its_handlers_name() -> None:
     found = {line: (msg, sug) for line, msg, _d, sug in _br301({"main.py": JOBS})}
     assert found[11] == ('route "GET /api/v1/background/{jobid}": segment "background" names '
                          'a resource in the singular (a path parameter follows it); use '
-                         '"background_jobs"', '"/api/v1/background_jobs/{jobid}"')
+                         '"background_jobs"', None)
+    # The list route at line 6 writes "/api/v1/background" too and is not reported: a rename
+    # of line 11 alone would split the jobs over two paths, so the fix says where both are.
+    described = {line: desc for line, _m, desc, _s in _br301({"main.py": JOBS})}
+    assert described[11].startswith(
+        '"background" is written by 1 other route(s) of /api/v1/background as well (GET '
+        '/api/v1/background (`background_job_list`)): renaming it at this line alone splits '
+        'the resource over two paths. Rename it to "background_jobs" in all of them at once')
     # Near misses: one handler alone names nothing to go by; handlers that do not all begin
     # with the segment's words name no one collection either.
     assert found[16][1] == '"/api/v1/reports/{jobid}"'
@@ -305,3 +312,59 @@ def test_prefix_segment_names_the_mount_that_writes_it() -> None:
     assert (6, 'Rename the segment "realm" to "realms" in the prefix "/realm" where its '
                'router, blueprint or include declares it (not at this line); every route '
                'below it moves with it') in found
+
+
+SPLIT = '''from fastapi import APIRouter, FastAPI
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.post("/dataset", status_code=201)
+def create_dataset(dataset: dict):
+    return dataset
+
+
+@router.put("/dataset")
+def update_dataset(dataset: dict):
+    return dataset
+
+
+@router.get("/dataset/{fides_key}")
+def get_dataset(fides_key: str):
+    return {}
+
+
+@router.get("/widget/{widget_id}")
+def get_widget(widget_id: int):
+    return {}
+
+
+@router.delete("/widget/{widget_id}")
+def delete_widget(widget_id: int):
+    return None
+
+
+app = FastAPI()
+app.include_router(router)
+'''
+
+
+def test_a_rename_that_one_line_cannot_make_alone_names_the_other_routes() -> None:
+    # ethyca-fides generic_overrides.py:102: `POST /dataset` beside `PUT /dataset` (not
+    # reported: a PUT on the collection) and the member routes, each writing "/dataset":
+    # renaming the POST alone split the resource's CRUD over two paths.
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"api.py": SPLIT})}
+    desc, sug = found[6]
+    assert sug is None
+    assert desc.startswith('"dataset" is written by 2 other route(s) of /api/v1/dataset as '
+                           'well (PUT /api/v1/dataset (`update_dataset`), GET '
+                           '/api/v1/dataset/{fides_key} (`get_dataset`)): renaming it at this '
+                           'line alone splits the resource over two paths. Rename it to '
+                           '"datasets" in all of them at once')
+    assert desc.endswith("or, if the singular is the convention the whole API follows, keep it")
+    # Near miss: both routes writing "/widget/{widget_id}" are reported, each with its own
+    # rename: together they move the whole resource, so each keeps its edit.
+    assert found[21] == ('Name the collection in the plural: "/widgets/{widget_id}"',
+                         '"/widgets/{widget_id}"')
+    assert found[26] == ('Name the collection in the plural: "/widgets/{widget_id}"',
+                         '"/widgets/{widget_id}"')

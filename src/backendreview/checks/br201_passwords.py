@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.handlers import is_logging_call
 from ..analysis.paths import is_non_production, is_test_path
 from ..analysis.program import definition_ref
 from ..analysis.sql_columns import column_values, interpolated, parameter
@@ -1051,6 +1052,16 @@ class WeakPasswordHash(Rule):
         # `if digest in STORED_HASHES:` alone checks the password against stored hashes.
         return indexes and all(id(n) in keyed for n in uses)
 
+    def _logged(self, node: ast.Call) -> bool:
+        """The digest is an argument of a logging call (directly, or inside the message it
+        formats), in the same statement."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.Call) and is_logging_call(self.ctx, anc):
+                return True
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
     def _imposed_format(self, node: ast.Call) -> str | None:
         """The scheme tag of an output format the digest is written for (`{SSHA}` for an
         LDAP userPassword): what consumes the hash decides the algorithm, not this code."""
@@ -1077,6 +1088,18 @@ class WeakPasswordHash(Rule):
                             f"and use the strongest scheme it accepts (e.g. {{SSHA512}} or "
                             f"{{CRYPT}} with bcrypt); another hasher's output would not be "
                             f"accepted there."), severity=Severity.NOTE)
+            return
+        if self._logged(node):
+            # flexget mqtt.py:200: `logger.debug('... password sha256 hash is "{}"',
+            # sha256(password).hexdigest())`: a fingerprint in a log line, not storage. A
+            # salted hasher there fingerprints nothing; the leak is the log line itself.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest} and written to a log: a fast unsalted digest of a password "
+                        f"is brute-forced from the log at billions of guesses per second",
+                        fix=Fix("Log nothing derived from the password (not even a hash: a "
+                                "salted password hasher would fingerprint nothing, and this "
+                                "digest gives the password away to whoever reads the log); "
+                                "log that a password is set, or the username, instead."))
             return
         hashed, _ = password_stack(self.ctx, password)
         self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "

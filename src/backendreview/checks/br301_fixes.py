@@ -20,7 +20,7 @@ from ..analysis.frameworks.naming import (
     segments,
     words,
 )
-from ..analysis.frameworks.routes import Route
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
 
 # A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
 # opening quote, and before a `/`, the anchor `$`, an optional slash's `?` or the quote.
@@ -207,3 +207,40 @@ def foreign_parameter(param: str, segment: str, routes: list[Route],
             if is_param(part) and not is_param(parts[index - 1]) and name_of(part) == name:
                 before.add(parts[index - 1].lower())
     return sorted(before) if len(before) >= _SHARED_AFTER else []
+
+
+def _shape(parts: list[str]) -> list[str]:
+    return ["{}" if is_param(s) else s.lower() for s in parts]
+
+
+def written_elsewhere(route: Route, routes: list[Route], head: list[str]) -> list[Route]:
+    """The other routes whose path holds the renamed segment at the same place under the
+    same head, written in a literal (or prefix) of their own: fides' `POST /api/v1/dataset`
+    beside `GET|PUT /api/v1/dataset` and `GET /api/v1/dataset/{fides_key}`, each route
+    writing "/dataset" itself. Renaming the segment at one line moves that route alone and
+    splits the resource over two paths."""
+    want = _shape(head)
+    place = (route.file, route.span.start_line, route.span.start_col)
+    others: dict[tuple[str, int, int], Route] = {}
+    for other in routes:
+        where = (other.file, other.span.start_line, other.span.start_col)
+        if where == place or where in others:
+            continue
+        if _shape(segments(other.path)[:len(want)]) == want:
+            others[where] = other
+    return [others[k] for k in sorted(others)]
+
+
+def split_resource_text(segment: str, fixed: str, head: list[str],
+                        others: list[Route]) -> str:
+    """The words of a rename that one line cannot make alone: where else the segment is
+    written, and what to decide."""
+    shown = ", ".join(f"{'|'.join(o.methods) or 'ANY'} {o.path} (`{o.handler}`)"
+                      for o in others[:3])
+    more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+    path = "/".join(head) if head and head[0] == UNKNOWN_PREFIX else "/" + "/".join(head)
+    return (f'"{segment}" is written by {len(others)} other route(s) of {path} as well '
+            f"({shown}{more}): renaming it at this line alone splits the resource over two "
+            f'paths. Rename it to "{fixed}" in all of them at once, keeping the old paths '
+            f"answering until the clients that call them have moved; or, if the singular is "
+            f"the convention the whole API follows, keep it")

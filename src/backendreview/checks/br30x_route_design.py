@@ -35,6 +35,8 @@ from .br301_fixes import (
     named_collection,
     named_procedure,
     rename_in_source,
+    split_resource_text,
+    written_elsewhere,
 )
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
@@ -107,6 +109,9 @@ class SingularRoute(_SegmentRule):
         namespaced = _has_api_namespace(routes)
         shapes = _TableShapes(project_routes(facts))
         table = project_routes(facts)
+        # (head, plural) -> where this rule renames it; the reports wait for the whole table.
+        renamed: dict[tuple[tuple[str, ...], str], set[tuple[str, int, int]]] = {}
+        pending: list[tuple[Any, ...]] = []
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -247,6 +252,13 @@ class SingularRoute(_SegmentRule):
                                    f"two routes (the first registered wins); serve this "
                                    f"route's member from that one, or keep the two apart")
                     written_as = ""
+                # fides' `POST /api/v1/dataset` beside the GET, PUT and member routes that
+                # each write "/dataset" themselves: one line's rename splits the resource,
+                # unless this rule renames every other one too (decided after the loop).
+                splits = bool(written_as) and index >= len(prefix) and not (
+                    registered[0] <= index < registered[1] and route.registered_at)
+                renamed.setdefault((tuple(head), fixed), set()).add(
+                    (route.file, route.span.start_line, route.span.start_col))
                 sharers = _sharing_views(routes, own[:index + 1]) if (
                     index < len(prefix) and _class_written_prefix(route)) else []
                 if len(sharers) > 1:
@@ -256,13 +268,22 @@ class SingularRoute(_SegmentRule):
                                    f'serves "/{"/".join(own[:index + 1])}" ('
                                    f'{", ".join(sharers)}): renaming it on one alone splits '
                                    f"the resource over two prefixes")
-                self.report(
-                    file, span,
-                    f'route "{_shown(route)}": segment "{segment}" names a resource in the '
-                    f"singular ({why}); {advice}",
-                    fix=Fix(description, written_as or None),
-                    snippet=written)
+                pending.append((route, head, segment, fixed, splits, file, span,
+                                f'route "{_shown(route)}": segment "{segment}" names a '
+                                f'resource in the singular ({why}); {advice}',
+                                description, written_as, written))
                 break
+        for (route, head, segment, fixed, splits, file, span, message, description,
+             written_as, written) in pending:
+            if splits:
+                done = renamed[(tuple(head), fixed)]
+                elsewhere = [o for o in written_elsewhere(route, table, head) if (
+                    o.file, o.span.start_line, o.span.start_col) not in done]
+                if elsewhere:
+                    description = split_resource_text(segment, fixed, head, elsewhere)
+                    written_as = ""
+            self.report(file, span, message, fix=Fix(description, written_as or None),
+                        snippet=written)
 
 
 def _served_already(route: Route, own: list[str], index: int, fixed: str,
