@@ -314,6 +314,18 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         kept_body = (" if the handler reads no request body; if it does (`await "
                      "request.json()`), it stays a POST there: a GET cannot carry a body")
     url_path = resource
+    if method == "DELETE" and resource and not is_param(following) and is_param(before) and \
+            not member and not query and len(rest) == 1 and not is_plural(rest[0]) and \
+            not _reads_only(route):
+        # geonode `POST /resources/{id}/delete_thumbnail`: the verb's object is singular
+        # right after the member, which may have one of it (a thumbnail) or several (a
+        # comment each); the path alone cannot tell, so both forms, no invented id.
+        parent = path_from(full[:pos])
+        one = _noun(rest[0], allow)
+        return Fix(f"Name the resource, not the action: DELETE {parent}/{rest[0]} if each "
+                   f"{parent} has one {rest[0]} (the handler takes no id for it); if it has "
+                   f"several, DELETE {parent}/{one}/{_param(route, f'{rest[0]}_id')}, the "
+                   f"{rest[0]}'s id moved from the request into the path")
     if method == "DELETE" and resource and not is_param(following) and \
             is_plural(resource.rsplit("-", 1)[-1]):
         # `remove-speaker`: one member of the sub-collection goes, named in the body today;
@@ -449,6 +461,16 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
                    f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
     body = body_params(route)
     last = parent[-1] if parent else ""
+    if method == "DELETE" and not body and last and not is_param(last) and not is_plural(
+            last.lower()) and set(route.methods) <= {"POST"}:
+        # marimo `POST /api/kernel/delete` deletes the cells its body names: DELETE
+        # /api/kernel would name the kernel. A singular parent is one thing, and whether
+        # the handler deletes it or something the body names, the path does not show.
+        return Fix(f"Name the resource, not the action: DELETE {shown} if the handler deletes "
+                   f"{shown} itself; if it deletes what the request body names (members of "
+                   f"something under {shown}), those are a collection of their own: DELETE "
+                   f"{shown}/<collection>/{{id}} for one of them, and a POST batch operation "
+                   f"for several (a DELETE body has no defined meaning)")
     if method in ("DELETE", "PUT", "PATCH") and body and last and not is_param(last) and \
             not _served_beside(route, method, shown, table):
         item = member_param(route, last)
