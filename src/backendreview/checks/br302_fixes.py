@@ -316,10 +316,12 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     url_path = resource
     if method == "DELETE" and resource and not is_param(following) and is_param(before) and \
             not member and not query and len(rest) == 1 and not is_plural(rest[0]) and \
-            not _reads_only(route):
+            not _reads_only(route) and not body_params(route):
         # geonode `POST /resources/{id}/delete_thumbnail`: the verb's object is singular
         # right after the member, which may have one of it (a thumbnail) or several (a
-        # comment each); the path alone cannot tell, so both forms, no invented id.
+        # comment each); the path alone cannot tell, so both forms, no invented id. (A
+        # handler whose parameters show a body, `remove_speaker(code, body)`, takes the
+        # one to remove from it: a member of a sub-collection, as below.)
         parent = path_from(full[:pos])
         one = _noun(rest[0], allow)
         return Fix(f"Name the resource, not the action: DELETE {parent}/{rest[0]} if each "
