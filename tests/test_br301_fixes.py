@@ -164,6 +164,17 @@ def test_performance_is_a_mass_noun_when_listed() -> None:
     assert 6 in [line for line, *_ in _br301({"main.py": app})]
 
 
+def test_a_registry_and_compliance_are_one_store_when_listed() -> None:
+    # skyvern twilio_integration.py:694 `/phone-number-registry` (the numbers registered to
+    # the org), nautobot `/data-compliance/`: "registries", "compliances" misname them.
+    for segment in ("phone-number-registry", "data-compliance"):
+        app = JOBS.replace('"/api/v1/background"', f'"/{segment}"')
+        assert 6 not in [line for line, *_ in _br301({"main.py": app})]
+    # Near miss: one registry among several, by its id, is a member of a collection.
+    app = JOBS.replace('"/api/v1/background/{jobid}"', '"/registry/{registry_id}"')
+    assert 11 in [line for line, *_ in _br301({"main.py": app})]
+
+
 def test_rename_in_source_touches_only_the_written_segment() -> None:
     from backendreview.checks.br301_fixes import rename_in_source
 

@@ -427,7 +427,10 @@ _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedb
                       "software", "equipment", "content", "history", "status")
 # Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
 # memory's entries) but countably before a member's key (`/v1/memory/{key}`: one memory).
-_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance"})
+# A registry (skyvern's `/phone-number-registry`: the numbers registered to the org) is
+# one collective store of entries; compliance (nautobot's `/data-compliance/`) has no plural.
+_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance", "registry",
+                               "compliance"})
 # Frameworks whose routes are an API by nature, wherever they are mounted.
 _API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
 _API_SEGMENT = API_SEGMENT
