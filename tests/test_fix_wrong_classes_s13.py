@@ -145,3 +145,46 @@ def test_br210_debug_before_a_star_imported_local_settings_is_turned_off_here() 
     # Near miss: no local settings follow: the flag is read from the environment.
     near = _fixture("site_local/prod_settings.py", "BR210")[4].fix
     assert near.suggestion == 'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"'
+
+
+NOTIFICATIONS = """
+    from rest_framework import routers, viewsets
+    from rest_framework.decorators import action
+    from rest_framework.response import Response
+
+    from .models import Notification, NotificationsLog
+
+
+    class NotificationsViewSet(viewsets.ViewSet):
+        def list(self, request):
+            NotificationsLog.objects.create(coach=request.user)
+            return Response([n.id for n in Notification.objects.all()[:50]])
+
+
+    class SavedViewViewSet(viewsets.ViewSet):
+        @action(detail=True, methods=["get"])
+        def set_default(self, request, pk=None):
+            Notification.objects.filter(pk=pk).update(seen=True)
+            return Response({})
+
+
+    router = routers.DefaultRouter()
+    router.register("notifications", NotificationsViewSet, basename="notifications")
+    router.register("saved-views", SavedViewViewSet, basename="saved-views")
+    urlpatterns = router.urls
+    """
+
+
+def test_br306_a_viewset_list_that_also_writes_keeps_its_get(tmp_path, monkeypatch) -> None:
+    # kolibri coach api_urls.py:19: the notifications list the coach UI polls also logs the
+    # poller; the old fix served the list from post(), breaking the polling.
+    found = {f.message.split('"')[1]: f for f in _project(
+        tmp_path, {"views.py": NOTIFICATIONS}, "BR306", monkeypatch)}
+    listed = found["GET /notifications/"].fix
+    assert listed.suggestion is None
+    assert listed.description.startswith(
+        "This route lists (the ViewSet's `list`): keep that a GET and move only the write out "
+        "of it")
+    # Near miss: a custom @action named for its change is the write: it becomes a POST.
+    action = found["GET /saved-views/{pk}/set_default/"].fix
+    assert action.description.startswith("Declare the action for a write method.")
