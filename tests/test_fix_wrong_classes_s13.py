@@ -188,3 +188,25 @@ def test_br306_a_viewset_list_that_also_writes_keeps_its_get(tmp_path, monkeypat
     # Near miss: a custom @action named for its change is the write: it becomes a POST.
     action = found["GET /saved-views/{pk}/set_default/"].fix
     assert action.description.startswith("Declare the action for a write method.")
+
+
+def test_br202_a_digest_inside_a_django_hasher_class_is_not_swapped() -> None:
+    # geonode people/hashers.py:51: `SHA1PasswordHasher.encode` verifies stored legacy
+    # hashes; make_password in its place broke every one of them.
+    found = _fixture("legacy_hasher_class.py", "BR202")
+    fix = found[13].fix
+    assert fix.suggestion is None
+    assert fix.description.startswith(
+        "`SHA1PasswordHasher` is a password hasher class: it verifies the hashes already "
+        "stored in its format, and changing its digest would break every one of them.")
+    # Near miss: a model's own set_password storing a digest gets the hasher.
+    assert "make_password" in (found[24].fix.suggestion or "")
+
+
+def test_br202_a_password_digest_in_a_log_line_is_not_given_a_hasher() -> None:
+    # flexget mqtt.py:200: argon2 in a debug line fingerprints nothing; the log is the leak.
+    found = _fixture("logged_digest.py", "BR202")
+    for line in (12, 18):
+        assert found[line].fix.suggestion is None
+        assert found[line].fix.description.startswith("Log nothing derived from the password")
+    assert "argon2" in (found[23].fix.suggestion or "")  # near miss: stored, so hashed

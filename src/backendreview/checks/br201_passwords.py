@@ -1052,6 +1052,19 @@ class WeakPasswordHash(Rule):
         # `if digest in STORED_HASHES:` alone checks the password against stored hashes.
         return indexes and all(id(n) in keyed for n in uses)
 
+    def _hasher_class(self, node: ast.Call) -> str | None:
+        """The class the digest is in, when it subclasses a Django password hasher
+        (`class SHA1PasswordHasher(BasePasswordHasher)`)."""
+        cls = self.ctx.semantic.enclosing_class(node)
+        if cls is None:
+            return None
+        for base in cls.bases:
+            qualified = self.ctx.qualified_name(base) or self.ctx.source(base)
+            if qualified.startswith("django.contrib.auth.hashers.") or qualified.endswith(
+                    "PasswordHasher"):
+                return cls.name
+        return None
+
     def _logged(self, node: ast.Call) -> bool:
         """The digest is an argument of a logging call (directly, or inside the message it
         formats), in the same statement."""
@@ -1088,6 +1101,22 @@ class WeakPasswordHash(Rule):
                             f"and use the strongest scheme it accepts (e.g. {{SSHA512}} or "
                             f"{{CRYPT}} with bcrypt); another hasher's output would not be "
                             f"accepted there."), severity=Severity.NOTE)
+            return
+        hasher = self._hasher_class(node)
+        if hasher is not None:
+            # geonode people/hashers.py:51: a Django hasher class in a legacy format; it
+            # verifies the hashes already stored in that format, which another digest
+            # would all break.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest}: fast digests are brute-forced at billions of guesses per "
+                        f"second, with or without a salt; use a slow salted password hasher",
+                        fix=Fix(f"`{hasher}` is a password hasher class: it verifies the "
+                                f"hashes already stored in its format, and changing its digest "
+                                f"would break every one of them. Keep it only to read legacy "
+                                f"hashes: not first in PASSWORD_HASHERS (so each login "
+                                f"rehashes with the first one), or wrapped in a slow hasher "
+                                f"(as Django's PBKDF2WrappedSHA1PasswordHasher wraps SHA1) "
+                                f"with the stored hashes converted once."))
             return
         if self._logged(node):
             # flexget mqtt.py:200: `logger.debug('... password sha256 hash is "{}"',
