@@ -210,3 +210,47 @@ def test_br202_a_password_digest_in_a_log_line_is_not_given_a_hasher() -> None:
         assert found[line].fix.suggestion is None
         assert found[line].fix.description.startswith("Log nothing derived from the password")
     assert "argon2" in (found[23].fix.suggestion or "")  # near miss: stored, so hashed
+
+
+ARCHIVES = """
+    from flask import Flask, jsonify
+
+    app = Flask(__name__)
+
+
+    @app.route("/api/media/archive/", methods=["POST"])
+    def media_archive():
+        return jsonify({})
+
+
+    @app.route("/api/media/archive/<string:filename>")
+    def media_archive_file(filename):
+        return jsonify({})
+
+
+    @app.route("/api/media/<media_id>")
+    def media(media_id):
+        return jsonify({})
+
+
+    @app.route("/api/notes/archive/", methods=["POST"])
+    def archive_notes():
+        return jsonify({})
+
+
+    @app.route("/api/notes/<note_id>")
+    def note(note_id):
+        return jsonify({})
+    """
+
+
+def test_br302_a_verb_like_segment_with_members_of_its_own_is_a_collection(
+        tmp_path, monkeypatch) -> None:
+    # gramps-webapi api/__init__.py:962: `POST /api/media/archive/` (a zip of the media)
+    # beside `/api/media/archive/<filename>`: the old fix archived one media object with a
+    # PATCH of /api/media/<media_id>.
+    found = {f.span.start_line: f for f in _project(tmp_path, {"app.py": ARCHIVES}, "BR302",
+                                                      monkeypatch)}
+    assert 7 not in found
+    # Near miss: `/api/notes/archive/` has no members below it: the verb is reported.
+    assert 22 in found

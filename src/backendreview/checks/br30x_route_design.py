@@ -672,6 +672,12 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
+    here = normal_path("/".join(full[:offset + index + 1]))
+    if any(p.startswith(here + "/{}") for (_m, p) in table):
+        # gramps `POST /media/archive/` beside `/media/archive/<filename>`: the segment has
+        # members of its own in the route table, so it names a collection (archives), not
+        # an action on its parent.
+        return False
     if route.framework == "eve" and len(words(segment)) == 1:
         # An Eve resource is a collection by construction (listed by GET, created into by
         # POST, items at `<_id>`): a one-word name (superdesk's `archive`) is its noun.
