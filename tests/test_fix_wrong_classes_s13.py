@@ -254,3 +254,57 @@ def test_br302_a_verb_like_segment_with_members_of_its_own_is_a_collection(
     assert 7 not in found
     # Near miss: `/api/notes/archive/` has no members below it: the verb is reported.
     assert 22 in found
+
+
+SETTINGS = """
+    from fastapi import APIRouter, FastAPI
+
+    app = FastAPI()
+    router = APIRouter()
+
+
+    @router.get("/get/sso_settings")
+    async def get_sso_settings():
+        return {}
+
+
+    @router.patch("/update/sso_settings")
+    async def update_sso_settings(settings: dict):
+        return {}
+
+
+    @router.patch("/model/{model_id}/update")
+    async def patch_model(model_id: str, params: dict):
+        return {}
+
+
+    @router.put("/team/{team_id}/update")
+    async def replace_team(team_id: str, params: dict):
+        return {}
+
+
+    @router.post("/api/get")
+    async def get_everything():
+        return {}
+
+
+    app.include_router(router)
+    """
+
+
+def test_br302_a_leading_verb_leaves_its_object_and_a_patch_stays_a_patch(
+        tmp_path, monkeypatch) -> None:
+    # litellm proxy_setting_endpoints.py:1232 `GET /get/sso_settings`: the old text said
+    # dropping the verb leaves "/" (and "//<collection>"), though /sso_settings follows it.
+    found = {f.span.start_line: f.fix.description for f in _project(
+        tmp_path, {"app.py": SETTINGS}, "BR302", monkeypatch)}
+    assert found[8] == "Name the resource, not the action: GET /sso_settings"
+    # litellm model_management_endpoints.py:1678 and :1320: the route is a partial update
+    # already; PUT would replace the whole resource.
+    assert found[13] == "Name the resource, not the action: PATCH /sso_settings"
+    assert found[18] == "Name the resource, not the action: PATCH /model/{model_id}"
+    # Near misses: a PUT route stays a PUT, and a verb ending the path at the API's root
+    # still names no resource.
+    assert found[23] == "Name the resource, not the action: PUT /team/{team_id}"
+    assert found[28].startswith("Name the resource, not the action: dropping the verb leaves "
+                                "/api, which names no resource")

@@ -227,6 +227,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         set(route.methods) <= {"PUT", "PATCH"}
     if kept:
         method = sorted(route.methods)[-1]
+    if method == "PUT" and set(route.methods) == {"PATCH"}:
+        # litellm `PATCH /model/{model_id}/update`: the route already says it is a partial
+        # update; PUT would mean replacing the whole model.
+        method = "PATCH"
     if batch:
         return batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
@@ -412,7 +416,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"the GET this route also answers (a form, a preview) is not that "
                    f"resource and needs a handler of its own (a page of a web UI stays as "
                    f"it is)")
-    if resource is None and not member and not query and route.path_written:
+    # (Only a verb that ends the path leaves its parent alone: `/get/allowed_ips` leaves
+    # `/allowed_ips`, the object the verb names, not the root.)
+    if resource is None and not member and not query and route.path_written and \
+            index == len(own) - 1:
         left = _left_by_the_verb(route, full[:pos], method, table)
         if left is not None:
             return left
