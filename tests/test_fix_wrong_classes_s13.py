@@ -308,3 +308,21 @@ def test_br302_a_leading_verb_leaves_its_object_and_a_patch_stays_a_patch(
     assert found[23] == "Name the resource, not the action: PUT /team/{team_id}"
     assert found[28].startswith("Name the resource, not the action: dropping the verb leaves "
                                 "/api, which names no resource")
+
+
+def test_br302_a_verb_at_the_root_names_one_slash(tmp_path, monkeypatch) -> None:
+    # litellm `POST /delete/allowed_ip` read "//<collection>" when the verb stood alone.
+    (finding,) = _project(tmp_path, {"app.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/create")
+        async def create(item: dict):
+            return {}
+        """}, "BR302", monkeypatch)
+    assert finding.fix.description == (
+        "Name the resource, not the action: dropping the verb leaves /, which names no "
+        "resource; name what this POST acts on under it (/<collection>, one member as "
+        "/<collection>/{id})")

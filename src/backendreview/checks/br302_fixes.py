@@ -464,10 +464,11 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
     `/custom_component/update`) is a resource of its own: the usual fix says where the
     method goes beside it."""
     shown = path_from(parent)
+    under = shown.rstrip("/")  # `/` + `/<collection>`: one slash, not `//<collection>`
     if _names_nothing(parent):
         return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
                    f"which names no resource; name what this {method} acts on under it "
-                   f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
+                   f"({under}/<collection>, one member as {under}/<collection>/{{id}})")
     body = body_params(route)
     last = parent[-1] if parent else ""
     if method == "DELETE" and not body and last and not is_param(last) and not is_plural(
