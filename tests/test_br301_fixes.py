@@ -379,3 +379,34 @@ def test_a_rename_that_one_line_cannot_make_alone_names_the_other_routes() -> No
                          '"/widgets/{widget_id}"')
     assert found[26] == ('Name the collection in the plural: "/widgets/{widget_id}"',
                          '"/widgets/{widget_id}"')
+
+
+NOTES = '''from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/alert/<alert_id>/note/<note_id>", methods=["DELETE"])
+def delete_note(alert_id, note_id):
+    return jsonify({})
+
+
+@app.route("/alert/<alert_id>/notes")
+def list_notes(alert_id):
+    return jsonify([])
+
+
+@app.route("/agent/<agent_id>/status/<key>")
+def agent_status(agent_id, key):
+    return jsonify({})
+'''
+
+
+def test_later_singulars_before_their_own_ids_move_with_the_first() -> None:
+    # alerta views/alerts.py:666 `/alert/<alert_id>/note/<note_id>`, llama-stack
+    # `.../session/{session_id}/turn/{turn_id}`: pluralising the first segment alone left
+    # `note` / `turn` singular before their ids.
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"api.py": NOTES})}
+    assert found[6][1] == '"/alerts/<alert_id>/notes/<note_id>"'
+    # Near miss: `status/<key>` is not named by its parameter: only `agent` is renamed.
+    assert found[16][1] == '"/agents/<agent_id>/status/<key>"'

@@ -196,6 +196,7 @@ class SingularRoute(_SegmentRule):
                 head = [s.lower() for s in full[:len(full) - len(own) + index + 1]]
                 fixed = named_collection(route, routes, head, segment) or fixed
                 file, span, written = route.file, route.span, route.own_path
+                later: list[tuple[int, str, str]] = []
                 if registered[0] <= index < registered[1] and route.registered_at:
                     # The viewset's register prefix: the rename belongs in router.register.
                     file, span, written, _ = route.registered_at
@@ -206,6 +207,12 @@ class SingularRoute(_SegmentRule):
                     new_own = ""
                 else:
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
+                    # alerta `/alert/<alert_id>/note/<note_id>`, llama-stack `.../session/
+                    # {session_id}/turn/{turn_id}`: the later singulars before their own
+                    # ids move in the same rename, or the path stays half singular.
+                    later += _later_singulars(own, index, len(prefix), allow)
+                    for j, _old, new_segment in later:
+                        new_own = with_segment(new_own, j - len(prefix), new_segment)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
                 written_as = f'"{new_own}"' if new_own else ""
@@ -217,6 +224,9 @@ class SingularRoute(_SegmentRule):
                     # A raw regex or a formatted path: the rename goes inside it as written;
                     # a segment put together from parts has no one place to rename.
                     written_as = rename_in_source(route.path_source, segment, fixed) or ""
+                    for _j, old_segment, new_segment in later:
+                        written_as = written_as and (rename_in_source(
+                            written_as, old_segment, new_segment) or "")
                 description = f"Name the collection in the plural: {written_as}" if (
                     written_as) else (f'Rename the segment "{segment}" to "{fixed}" in the '
                                       f'prefix "/{"/".join(prefix[:index + 1])}" where '
@@ -284,6 +294,27 @@ class SingularRoute(_SegmentRule):
                     written_as = ""
             self.report(file, span, message, fix=Fix(description, written_as or None),
                         snippet=written)
+
+
+def _later_singulars(own: list[str], index: int, prefix_len: int,
+                     allow: frozenset[str]) -> list[tuple[int, str, str]]:
+    """(index, segment, plural) of the singular segments after `index` in the route's own
+    literal that stand before a parameter named after them (`note/<note_id>`,
+    `turn/{turn_id}`): members of collections as well, renamed with the first."""
+    out: list[tuple[int, str, str]] = []
+    for j in range(max(index + 1, prefix_len), len(own) - 1):
+        segment, after = own[j], own[j + 1]
+        ws = words(segment)
+        if is_param(segment) or not is_param(after) or not ws or segment.lower() in allow:
+            continue
+        word = ws[-1]
+        if not word.isalpha() or is_plural(word) or verb_of(segment) is not None or (
+                not is_word_noun_like(word)) or not _identifies(after, word, generic=False):
+            continue
+        fixed = pluralize_segment(segment)
+        if fixed != segment:
+            out.append((j, segment, fixed))
+    return out
 
 
 def _served_already(route: Route, own: list[str], index: int, fixed: str,
