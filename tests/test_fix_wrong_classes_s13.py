@@ -326,3 +326,37 @@ def test_br302_a_verb_at_the_root_names_one_slash(tmp_path, monkeypatch) -> None
         "Name the resource, not the action: dropping the verb leaves /, which names no "
         "resource; name what this POST acts on under it (/<collection>, one member as "
         "/<collection>/{id})")
+
+
+DEPRECATED = """
+    from fastapi import APIRouter, FastAPI, HTTPException
+
+    app = FastAPI()
+    router = APIRouter()
+
+
+    @router.get("/task/{task_id}", deprecated=True, include_in_schema=False)
+    async def get_task_status(task_id: str):
+        raise HTTPException(status_code=400, detail="deprecated: use /run")
+
+
+    @router.get("/job/{job_id}")
+    async def get_job(job_id: str):
+        return {}
+
+
+    app.include_router(router)
+    """
+
+
+def test_br301_a_deprecated_route_is_left_to_its_clients(tmp_path, monkeypatch) -> None:
+    # langflow endpoints.py:1800 `GET /task/{_task_id}` (deprecated=True, answers only the
+    # deprecation message): /tasks/{id} would break the old clients it is kept for.
+    found = {f.span.start_line: f.fix for f in _project(tmp_path, {"app.py": DEPRECATED},
+                                                          "BR301", monkeypatch)}
+    assert found[8].suggestion is None
+    assert found[8].description.startswith(
+        "This route is marked deprecated=True: it is kept for the clients that still call it "
+        "by this path, so renaming it would break exactly them; give the resource form")
+    # Near miss: the same shape without the mark keeps its rename.
+    assert found[13].suggestion == '"/jobs/{job_id}"'

@@ -292,8 +292,23 @@ class SingularRoute(_SegmentRule):
                 if elsewhere:
                     description = split_resource_text(segment, fixed, head, elsewhere)
                     written_as = ""
-            self.report(file, span, message, fix=Fix(description, written_as or None),
-                        snippet=written)
+            self.report(file, span, message, fix=kept_for_clients(
+                route, Fix(description, written_as or None)), snippet=written)
+
+
+def kept_for_clients(route: Route, fix: Fix) -> Fix:
+    """A route its decorator marks `deprecated=True` (langflow's `GET /task/{id}`, a stub
+    answering 'deprecated'): it stays only for the clients that still call it, so renaming
+    it breaks exactly those; the resource form belongs to its replacement."""
+    if route.decorator is None or not re.search(r"\bdeprecated\s*=\s*True",
+                                                route.decorator[1]):
+        return fix
+    what = fix.description.split(": ", 1)[-1] if ": " in fix.description else ""
+    shape = f" ({what})" if what and "\n" not in what and len(what) < 120 else ""
+    return Fix(f"This route is marked deprecated=True: it is kept for the clients that still "
+               f"call it by this path, so renaming it would break exactly them; give the "
+               f"resource form{shape} to its replacement and leave this one until it is "
+               f"removed")
 
 
 def _later_singulars(own: list[str], index: int, prefix_len: int,
@@ -649,7 +664,7 @@ class VerbInRoute(_SegmentRule):
                     route.file, route.span,
                     f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '
                     f'method say what happens: {corrected}',
-                    fix=fix, snippet=route.own_path)
+                    fix=kept_for_clients(route, fix), snippet=route.own_path)
                 break
 
 
@@ -797,7 +812,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     rule.report(route.file, route.span,
                 f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
                 f"route names a resource and lets the method say what happens: {what}",
-                fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
+                fix=kept_for_clients(route, Fix(f"Name the resource, not the action: "
+                                                f"{what}{caveat}")),
                 snippet=route.own_path)
     return True
 
