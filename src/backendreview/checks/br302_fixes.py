@@ -320,7 +320,8 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     url_path = resource
     if method == "DELETE" and resource and not is_param(following) and is_param(before) and \
             not member and not query and len(rest) == 1 and not is_plural(rest[0]) and \
-            not _reads_only(route) and not body_params(route):
+            not _reads_only(route) and not body_params(route) and \
+            not _counted_elsewhere(rest[0], allow, routes or []):
         # geonode `POST /resources/{id}/delete_thumbnail`: the verb's object is singular
         # right after the member, which may have one of it (a thumbnail) or several (a
         # comment each); the path alone cannot tell, so both forms, no invented id. (A
@@ -489,6 +490,23 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
                    f"{shown} itself would act on the whole collection (several members at "
                    f"once stay a POST batch)")
     return None
+
+
+def _counted_elsewhere(word: str, allow: frozenset[str], routes: list[Route]) -> bool:
+    """Whether the route table shows `word` as a countable collection somewhere: its plural
+    as a segment (`/nodes/`), or the word before a parameter (`/node/<id>`). Arches'
+    `/graph/<graphid>/delete_node` deletes one of a graph's many nodes."""
+    many = _noun(word, allow).lower()
+    for route in routes:
+        parts = segments(route.path)
+        for position, part in enumerate(parts):
+            low = part.lower()
+            if low == many and many != word.lower():
+                return True
+            if low == word.lower() and position + 1 < len(parts) and is_param(
+                    parts[position + 1]):
+                return True
+    return False
 
 
 def _names_nothing(parent: list[str]) -> bool:
