@@ -410,3 +410,32 @@ def test_later_singulars_before_their_own_ids_move_with_the_first() -> None:
     assert found[6][1] == '"/alerts/<alert_id>/notes/<note_id>"'
     # Near miss: `status/<key>` is not named by its parameter: only `agent` is renamed.
     assert found[16][1] == '"/agents/<agent_id>/status/<key>"'
+
+
+def test_a_drf_action_moves_with_its_viewsets_register_prefix(tmp_path, monkeypatch) -> None:
+    # kolibri exams/api_urls.py:8 `router.register("exam", ExamViewset)` beside the
+    # viewset's `@action size` (/exam/size/): both are written by that register call, so
+    # renaming it there moves both; no split to warn about.
+    from .projects import project_findings
+
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/views.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class ExamViewset(viewsets.ModelViewSet):
+            def list(self, request):
+                return Response([])
+
+            @action(detail=False)
+            def size(self, request):
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("exam", ExamViewset, basename="exam")
+        urlpatterns = router.urls
+        """}, "BR301", monkeypatch)
+    exam = [f for f in found if '"exam"' in f.message]
+    assert exam and all(f.fix.suggestion == '"exams"' for f in exam)

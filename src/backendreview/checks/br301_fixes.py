@@ -220,15 +220,25 @@ def written_elsewhere(route: Route, routes: list[Route], head: list[str]) -> lis
     writing "/dataset" itself. Renaming the segment at one line moves that route alone and
     splits the resource over two paths."""
     want = _shape(head)
-    place = (route.file, route.span.start_line, route.span.start_col)
+    place = written_at(route)
     others: dict[tuple[str, int, int], Route] = {}
     for other in routes:
-        where = (other.file, other.span.start_line, other.span.start_col)
+        where = written_at(other)
         if where == place or where in others:
             continue
         if _shape(segments(other.path)[:len(want)]) == want:
             others[where] = other
     return [others[k] for k in sorted(others)]
+
+
+def written_at(route: Route) -> tuple[str, int, int]:
+    """Where a route's path is written: a DRF @action's at its viewset's router.register
+    call (kolibri's `/exam/size/` moves with `router.register("exam", ...)`), any other at
+    the route itself."""
+    if route.registered_at is not None:
+        file, span = route.registered_at[0], route.registered_at[1]
+        return (file, span.start_line, span.start_col)
+    return (route.file, route.span.start_line, route.span.start_col)
 
 
 def split_resource_text(segment: str, fixed: str, head: list[str],

@@ -36,6 +36,7 @@ from .br301_fixes import (
     named_procedure,
     rename_in_source,
     split_resource_text,
+    written_at,
     written_elsewhere,
 )
 from .br302_actions import unreached_verb_actions
@@ -267,8 +268,7 @@ class SingularRoute(_SegmentRule):
                 # unless this rule renames every other one too (decided after the loop).
                 splits = bool(written_as) and index >= len(prefix) and not (
                     registered[0] <= index < registered[1] and route.registered_at)
-                renamed.setdefault((tuple(head), fixed), set()).add(
-                    (route.file, route.span.start_line, route.span.start_col))
+                renamed.setdefault((tuple(head), fixed), set()).add(written_at(route))
                 sharers = _sharing_views(routes, own[:index + 1]) if (
                     index < len(prefix) and _class_written_prefix(route)) else []
                 if len(sharers) > 1:
@@ -287,8 +287,8 @@ class SingularRoute(_SegmentRule):
              written_as, written) in pending:
             if splits:
                 done = renamed[(tuple(head), fixed)]
-                elsewhere = [o for o in written_elsewhere(route, table, head) if (
-                    o.file, o.span.start_line, o.span.start_col) not in done]
+                elsewhere = [o for o in written_elsewhere(route, table, head)
+                             if written_at(o) not in done]
                 if elsewhere:
                     description = split_resource_text(segment, fixed, head, elsewhere)
                     written_as = ""
