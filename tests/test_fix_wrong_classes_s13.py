@@ -256,6 +256,16 @@ ARCHIVES = """
     @app.route("/api/notes/<note_id>")
     def note(note_id):
         return jsonify({})
+
+
+    @app.route("/api/token/enable", methods=["POST"])
+    def enable_api():
+        return jsonify({})
+
+
+    @app.route("/api/token/enable/<serial>", methods=["POST"])
+    def enable_one_api(serial):
+        return jsonify({})
     """
 
 
@@ -267,8 +277,11 @@ def test_br302_a_verb_like_segment_with_members_of_its_own_is_a_collection(
     found = {f.span.start_line: f for f in _project(tmp_path, {"app.py": ARCHIVES}, "BR302",
                                                       monkeypatch)}
     assert 7 not in found
-    # Near miss: `/api/notes/archive/` has no members below it: the verb is reported.
+    # Near misses: `/api/notes/archive/` has no members below it, and privacyidea's
+    # `POST /token/enable/<serial>` is the same action on a named member (nothing reads an
+    # "enable"): both verbs are reported.
     assert 22 in found
+    assert 32 in found
 
 
 SETTINGS = """

@@ -719,10 +719,11 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         return False
     segment = own[index]
     here = normal_path("/".join(full[:offset + index + 1]))
-    if any(p.startswith(here + "/{}") for (_m, p) in table):
-        # gramps `POST /media/archive/` beside `/media/archive/<filename>`: the segment has
-        # members of its own in the route table, so it names a collection (archives), not
-        # an action on its parent.
+    if any(m == "GET" and (p + "/").startswith(here + "/{}/") for (m, p) in table):
+        # gramps `POST /media/archive/` beside `GET /media/archive/<filename>`: the segment
+        # has members of its own that can be read, so it names a collection (archives), not
+        # an action on its parent. (privacyidea's `POST /token/enable/<serial>` is the same
+        # action on a named member: nothing there reads an "enable".)
         return False
     if route.framework == "eve" and len(words(segment)) == 1:
         # An Eve resource is a collection by construction (listed by GET, created into by
