@@ -414,8 +414,8 @@ def test_later_singulars_before_their_own_ids_move_with_the_first() -> None:
 
 def test_a_drf_action_moves_with_its_viewsets_register_prefix(tmp_path, monkeypatch) -> None:
     # kolibri exams/api_urls.py:8 `router.register("exam", ExamViewset)` beside the
-    # viewset's `@action size` (/exam/size/): both are written by that register call, so
-    # renaming it there moves both; no split to warn about.
+    # viewset's `@action size` (/exam/size/), and nautobot's `notes` action from a mixin:
+    # all are written by that register call, so renaming it there moves them all.
     from .projects import project_findings
 
     found = project_findings(tmp_path, {"app/__init__.py": "", "app/views.py": """
@@ -424,7 +424,13 @@ def test_a_drf_action_moves_with_its_viewsets_register_prefix(tmp_path, monkeypa
         from rest_framework.response import Response
 
 
-        class ExamViewset(viewsets.ModelViewSet):
+        class NotesMixin:
+            @action(detail=True, methods=["get", "post"])
+            def notes(self, request, pk=None):
+                return Response([])
+
+
+        class ExamViewset(NotesMixin, viewsets.ModelViewSet):
             def list(self, request):
                 return Response([])
 

@@ -222,9 +222,14 @@ def written_elsewhere(route: Route, routes: list[Route], head: list[str]) -> lis
     want = _shape(head)
     place = written_at(route)
     others: dict[tuple[str, int, int], Route] = {}
+    viewset = route.handler.split(".")[0] if route.framework == "drf" else None
     for other in routes:
         where = written_at(other)
         if where == place or where in others:
+            continue
+        if viewset and other.framework == "drf" and other.handler.split(".")[0] == viewset:
+            # nautobot's `notes` @action, inherited from a mixin: the same viewset, so the
+            # same router.register prefix, whatever span the action reports.
             continue
         if _shape(segments(other.path)[:len(want)]) == want:
             others[where] = other
