@@ -388,3 +388,13 @@ def test_br301_a_deprecated_route_is_left_to_its_clients(tmp_path, monkeypatch) 
         "by this path, so renaming it would break exactly them; give the resource form")
     # Near miss: the same shape without the mark keeps its rename.
     assert found[13].suggestion == '"/jobs/{job_id}"'
+
+
+def test_br202_a_password_digest_formatted_into_a_key_names_an_hmac() -> None:
+    # litellm azure common_utils.py:761: argon2 in a client-cache key never matches twice.
+    fix = _fixture("logged_digest.py", "BR202")[46].fix
+    assert fix.suggestion is None
+    assert fix.description.startswith(
+        "The digest is formatted into a string built here (a key or an identifier), not "
+        "stored as the password's hash")
+    assert "hmac.new(secret, password, hashlib.sha256)" in fix.description

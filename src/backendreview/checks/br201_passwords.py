@@ -1065,6 +1065,15 @@ class WeakPasswordHash(Rule):
                 return cls.name
         return None
 
+    def _formatted_into_text(self, node: ast.Call) -> bool:
+        """The digest is a value formatted into an f-string (`f"k={sha256(pw)}"`)."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.FormattedValue):
+                return True
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
     def _logged(self, node: ast.Call) -> bool:
         """The digest is an argument of a logging call (directly, or inside the message it
         formats), in the same statement."""
@@ -1117,6 +1126,22 @@ class WeakPasswordHash(Rule):
                                 f"rehashes with the first one), or wrapped in a slow hasher "
                                 f"(as Django's PBKDF2WrappedSHA1PasswordHasher wraps SHA1) "
                                 f"with the stored hashes converted once."))
+            return
+        if self._formatted_into_text(node) and not self._logged(node):
+            # litellm azure/common_utils.py:761: `f"...|azure_password={sha256(pw)}|..."`, a
+            # client-cache key built from the credentials: a salted hasher would never match
+            # twice, so the cache would never hit.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest}: fast digests are brute-forced at billions of guesses per "
+                        f"second, with or without a salt; use a slow salted password hasher",
+                        fix=Fix("The digest is formatted into a string built here (a key or an "
+                                "identifier), not stored as the password's hash: if that string "
+                                "is a cache or lookup key, a salted password hasher would never "
+                                "give the same value twice; key it with an HMAC under a "
+                                "server-side secret (`hmac.new(secret, password, "
+                                "hashlib.sha256)`), stable but not guessable offline. If the "
+                                "string is stored to check the password later, use a password "
+                                "hasher (argon2id, bcrypt) instead."))
             return
         if self._logged(node):
             # flexget mqtt.py:200: `logger.debug('... password sha256 hash is "{}"',
