@@ -399,6 +399,11 @@ def list_notes(alert_id):
 @app.route("/agent/<agent_id>/status/<key>")
 def agent_status(agent_id, key):
     return jsonify({})
+
+
+@app.route("/user/<mxid>/resolve_identifier/<identifier>")
+def resolve_identifier(mxid, identifier):
+    return jsonify({})
 '''
 
 
@@ -410,6 +415,8 @@ def test_later_singulars_before_their_own_ids_move_with_the_first() -> None:
     assert found[6][1] == '"/alerts/<alert_id>/notes/<note_id>"'
     # Near miss: `status/<key>` is not named by its parameter: only `agent` is renamed.
     assert found[16][1] == '"/agents/<agent_id>/status/<key>"'
+    # Near miss: mautrix `resolve_identifier/{identifier}` is a verb phrase, not a collection.
+    assert found[21][1] == '"/users/<mxid>/resolve_identifier/<identifier>"'
 
 
 def test_a_drf_action_moves_with_its_viewsets_register_prefix(tmp_path, monkeypatch) -> None:

@@ -64,6 +64,7 @@ _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "list", "cre
 # Words that open a question, not a noun (`IsPINValidView` at `ispinvalid`).
 _PREDICATES = frozenset({"is", "has", "can", "does", "should"})
 _VERB_HEADS = _COMMAND_VERBS | frozenset(CRUD_VERBS) | _PREDICATES
+VERB_HEADS = _VERB_HEADS  # the words that open a verb phrase, for the route rules
 
 
 def glued_procedure(route: Route, segment: str) -> bool:

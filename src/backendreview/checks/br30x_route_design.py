@@ -29,6 +29,7 @@ from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br301_fixes import (
+    VERB_HEADS,
     foreign_parameter,
     glued_procedure,
     member_sub_resource,
@@ -326,6 +327,8 @@ def _later_singulars(own: list[str], index: int, prefix_len: int,
         if not word.isalpha() or is_plural(word) or verb_of(segment) is not None or (
                 not is_word_noun_like(word)) or not _identifies(after, word, generic=False):
             continue
+        if len(ws) > 1 and ws[0] in VERB_HEADS:
+            continue  # mautrix `resolve_identifier/{identifier}`: a verb phrase, no collection
         fixed = pluralize_segment(segment)
         if fixed != segment:
             out.append((j, segment, fixed))
