@@ -27,6 +27,11 @@ THUMBNAILS = """
         return None
 
 
+    @router.post("/baskets/{basket_id}/remove_code")
+    async def remove_code(basket_id: int):
+        return None
+
+
     @router.post("/graphs/{graph_id}/delete_node")
     async def delete_node(graph_id: int):
         return None
@@ -58,9 +63,11 @@ def test_br302_a_singular_object_of_a_member_gets_both_forms_not_an_invented_id(
     # Near miss: a plural object names the member's collection, as before.
     assert found[18].fix.description == (
         "Name the resource, not the action: DELETE /v2/resources/{resource_id}/tags/{tag_id}")
-    # Near miss: arches `/graph/<graphid>/delete_node` beside `.../nodes/<nodeid>`: the table
-    # shows nodes are many, so the member form stands alone.
-    assert found[23].fix.description.startswith(
+    # Near misses: shuup `basket/{pk}/remove_code` (a basket holds several codes) and arches
+    # `/graph/<graphid>/delete_node` beside `.../nodes/<nodeid>`: the member form stands alone.
+    assert found[23].fix.description == (
+        "Name the resource, not the action: DELETE /v2/baskets/{basket_id}/codes/{code_id}")
+    assert found[28].fix.description.startswith(
         "Name the resource, not the action: DELETE /v2/graphs/{graph_id}/nodes/{node_id} (the "
         "path already answers GET by `node`")
 

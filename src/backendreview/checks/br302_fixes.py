@@ -118,6 +118,12 @@ def body_params(route: Route) -> list[str]:
     return [p for p in route.handler_params if p not in in_path and p not in _INJECTED]
 
 
+# What an owner commonly has one of (a resource's thumbnail, a user's avatar): a verb on it
+# may name the owner's single one, or one of several; other objects (shuup's basket `code`)
+# are members of a collection named in the request.
+_ONE_PER_OWNER = frozenset({"thumbnail", "thumb", "avatar", "logo", "icon", "favicon",
+                            "banner", "cover", "photo", "picture", "image", "signature",
+                            "preview", "wallpaper"})
 # Words naming an operation over several members at once (`delete-batch`, `bulk_update`).
 _BATCH_WORDS = frozenset({"batch", "bulk", "many", "multiple", "several", "batches"})
 
@@ -321,7 +327,7 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
     if method == "DELETE" and resource and not is_param(following) and is_param(before) and \
             not member and not query and len(rest) == 1 and not is_plural(rest[0]) and \
             not _reads_only(route) and not body_params(route) and \
-            not _counted_elsewhere(rest[0], allow, routes or []):
+            rest[0] in _ONE_PER_OWNER and not _counted_elsewhere(rest[0], allow, routes or []):
         # geonode `POST /resources/{id}/delete_thumbnail`: the verb's object is singular
         # right after the member, which may have one of it (a thumbnail) or several (a
         # comment each); the path alone cannot tell, so both forms, no invented id. (A
