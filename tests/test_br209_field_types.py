@@ -60,6 +60,12 @@ def test_model_flag_in_another_module_is_not_a_password(
     assert finding.fix is not None
     assert 'leave "kiosk_password" out of `fields`' in finding.fix.description
     assert "write_only" not in finding.fix.description
+    # kolibri serializers.py:172 (`picture_password`, read-only and shown to coaches by
+    # design): the fix says what a read-only field means before dropping it.
+    assert finding.fix.description.endswith(
+        "it is read-only here, so it is sent on purpose: if it is a credential the product "
+        "shows by design (a code a teacher reads out), keep it and limit who can read this "
+        "serializer instead.")
 
 
 def test_unresolved_model_keeps_the_finding(tmp_path: Path,

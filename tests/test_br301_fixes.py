@@ -96,7 +96,14 @@ def test_a_qualifying_segment_takes_the_collection_its_handlers_name() -> None:
     found = {line: (msg, sug) for line, msg, _d, sug in _br301({"main.py": JOBS})}
     assert found[11] == ('route "GET /api/v1/background/{jobid}": segment "background" names '
                          'a resource in the singular (a path parameter follows it); use '
-                         '"background_jobs"', '"/api/v1/background_jobs/{jobid}"')
+                         '"background_jobs"', None)
+    # The list route at line 6 writes "/api/v1/background" too and is not reported: a rename
+    # of line 11 alone would split the jobs over two paths, so the fix says where both are.
+    described = {line: desc for line, _m, desc, _s in _br301({"main.py": JOBS})}
+    assert described[11].startswith(
+        '"background" is written by 1 other route(s) of /api/v1/background as well (GET '
+        '/api/v1/background (`background_job_list`)): renaming it at this line alone splits '
+        'the resource over two paths. Rename it to "background_jobs" in all of them at once')
     # Near misses: one handler alone names nothing to go by; handlers that do not all begin
     # with the segment's words name no one collection either.
     assert found[16][1] == '"/api/v1/reports/{jobid}"'
@@ -155,6 +162,17 @@ def test_performance_is_a_mass_noun_when_listed() -> None:
     # Near miss: a countable word listed the same way is reported.
     app = JOBS.replace('"/api/v1/background"', '"/report"')
     assert 6 in [line for line, *_ in _br301({"main.py": app})]
+
+
+def test_a_registry_and_compliance_are_one_store_when_listed() -> None:
+    # skyvern twilio_integration.py:694 `/phone-number-registry` (the numbers registered to
+    # the org), nautobot `/data-compliance/`: "registries", "compliances" misname them.
+    for segment in ("phone-number-registry", "data-compliance"):
+        app = JOBS.replace('"/api/v1/background"', f'"/{segment}"')
+        assert 6 not in [line for line, *_ in _br301({"main.py": app})]
+    # Near miss: one registry among several, by its id, is a member of a collection.
+    app = JOBS.replace('"/api/v1/background/{jobid}"', '"/registry/{registry_id}"')
+    assert 11 in [line for line, *_ in _br301({"main.py": app})]
 
 
 def test_rename_in_source_touches_only_the_written_segment() -> None:
@@ -305,3 +323,132 @@ def test_prefix_segment_names_the_mount_that_writes_it() -> None:
     assert (6, 'Rename the segment "realm" to "realms" in the prefix "/realm" where its '
                'router, blueprint or include declares it (not at this line); every route '
                'below it moves with it') in found
+
+
+SPLIT = '''from fastapi import APIRouter, FastAPI
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.post("/dataset", status_code=201)
+def create_dataset(dataset: dict):
+    return dataset
+
+
+@router.put("/dataset")
+def update_dataset(dataset: dict):
+    return dataset
+
+
+@router.get("/dataset/{fides_key}")
+def get_dataset(fides_key: str):
+    return {}
+
+
+@router.get("/widget/{widget_id}")
+def get_widget(widget_id: int):
+    return {}
+
+
+@router.delete("/widget/{widget_id}")
+def delete_widget(widget_id: int):
+    return None
+
+
+app = FastAPI()
+app.include_router(router)
+'''
+
+
+def test_a_rename_that_one_line_cannot_make_alone_names_the_other_routes() -> None:
+    # ethyca-fides generic_overrides.py:102: `POST /dataset` beside `PUT /dataset` (not
+    # reported: a PUT on the collection) and the member routes, each writing "/dataset":
+    # renaming the POST alone split the resource's CRUD over two paths.
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"api.py": SPLIT})}
+    desc, sug = found[6]
+    assert sug is None
+    assert desc.startswith('"dataset" is written by 2 other route(s) of /api/v1/dataset as '
+                           'well (PUT /api/v1/dataset (`update_dataset`), GET '
+                           '/api/v1/dataset/{fides_key} (`get_dataset`)): renaming it at this '
+                           'line alone splits the resource over two paths. Rename it to '
+                           '"datasets" in all of them at once')
+    assert desc.endswith("or, if the singular is the convention the whole API follows, keep it")
+    # Near miss: both routes writing "/widget/{widget_id}" are reported, each with its own
+    # rename: together they move the whole resource, so each keeps its edit.
+    assert found[21] == ('Name the collection in the plural: "/widgets/{widget_id}"',
+                         '"/widgets/{widget_id}"')
+    assert found[26] == ('Name the collection in the plural: "/widgets/{widget_id}"',
+                         '"/widgets/{widget_id}"')
+
+
+NOTES = '''from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/alert/<alert_id>/note/<note_id>", methods=["DELETE"])
+def delete_note(alert_id, note_id):
+    return jsonify({})
+
+
+@app.route("/alert/<alert_id>/notes")
+def list_notes(alert_id):
+    return jsonify([])
+
+
+@app.route("/agent/<agent_id>/status/<key>")
+def agent_status(agent_id, key):
+    return jsonify({})
+
+
+@app.route("/user/<mxid>/resolve_identifier/<identifier>")
+def resolve_identifier(mxid, identifier):
+    return jsonify({})
+'''
+
+
+def test_later_singulars_before_their_own_ids_move_with_the_first() -> None:
+    # alerta views/alerts.py:666 `/alert/<alert_id>/note/<note_id>`, llama-stack
+    # `.../session/{session_id}/turn/{turn_id}`: pluralising the first segment alone left
+    # `note` / `turn` singular before their ids.
+    found = {line: (desc, sug) for line, _m, desc, sug in _br301({"api.py": NOTES})}
+    assert found[6][1] == '"/alerts/<alert_id>/notes/<note_id>"'
+    # Near miss: `status/<key>` is not named by its parameter: only `agent` is renamed.
+    assert found[16][1] == '"/agents/<agent_id>/status/<key>"'
+    # Near miss: mautrix `resolve_identifier/{identifier}` is a verb phrase, not a collection.
+    assert found[21][1] == '"/users/<mxid>/resolve_identifier/<identifier>"'
+
+
+def test_a_drf_action_moves_with_its_viewsets_register_prefix(tmp_path, monkeypatch) -> None:
+    # kolibri exams/api_urls.py:8 `router.register("exam", ExamViewset)` beside the
+    # viewset's `@action size` (/exam/size/), and nautobot's `notes` action from a mixin:
+    # all are written by that register call, so renaming it there moves them all.
+    from .projects import project_findings
+
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/views.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class NotesMixin:
+            @action(detail=True, methods=["get", "post"])
+            def notes(self, request, pk=None):
+                return Response([])
+
+
+        class ExamViewset(NotesMixin, viewsets.ModelViewSet):
+            def list(self, request):
+                return Response([])
+
+            @action(detail=False)
+            def size(self, request):
+                return Response({})
+
+
+        router = routers.DefaultRouter()
+        router.register("exam", ExamViewset, basename="exam")
+        urlpatterns = router.urls
+        """}, "BR301", monkeypatch)
+    exam = [f for f in found if '"exam"' in f.message]
+    assert exam and all(f.fix.suggestion == '"exams"' for f in exam)

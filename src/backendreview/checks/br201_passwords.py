@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.handlers import is_logging_call
 from ..analysis.paths import is_non_production, is_test_path
 from ..analysis.program import definition_ref
 from ..analysis.sql_columns import column_values, interpolated, parameter
@@ -1111,6 +1112,38 @@ class WeakPasswordHash(Rule):
         # `if digest in STORED_HASHES:` alone checks the password against stored hashes.
         return indexes and all(id(n) in keyed for n in uses)
 
+    def _hasher_class(self, node: ast.Call) -> str | None:
+        """The class the digest is in, when it subclasses a Django password hasher
+        (`class SHA1PasswordHasher(BasePasswordHasher)`)."""
+        cls = self.ctx.semantic.enclosing_class(node)
+        if cls is None:
+            return None
+        for base in cls.bases:
+            qualified = self.ctx.qualified_name(base) or self.ctx.source(base)
+            if qualified.startswith("django.contrib.auth.hashers.") or qualified.endswith(
+                    "PasswordHasher"):
+                return cls.name
+        return None
+
+    def _formatted_into_text(self, node: ast.Call) -> bool:
+        """The digest is a value formatted into an f-string (`f"k={sha256(pw)}"`)."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.FormattedValue):
+                return True
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
+    def _logged(self, node: ast.Call) -> bool:
+        """The digest is an argument of a logging call (directly, or inside the message it
+        formats), in the same statement."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.Call) and is_logging_call(self.ctx, anc):
+                return True
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
     def _imposed_format(self, node: ast.Call) -> str | None:
         """The scheme tag of an output format the digest is written for (`{SSHA}` for an
         LDAP userPassword): what consumes the hash decides the algorithm, not this code."""
@@ -1137,6 +1170,50 @@ class WeakPasswordHash(Rule):
                             f"and use the strongest scheme it accepts (e.g. {{SSHA512}} or "
                             f"{{CRYPT}} with bcrypt); another hasher's output would not be "
                             f"accepted there."), severity=Severity.NOTE)
+            return
+        hasher = self._hasher_class(node)
+        if hasher is not None:
+            # geonode people/hashers.py:51: a Django hasher class in a legacy format; it
+            # verifies the hashes already stored in that format, which another digest
+            # would all break.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest}: fast digests are brute-forced at billions of guesses per "
+                        f"second, with or without a salt; use a slow salted password hasher",
+                        fix=Fix(f"`{hasher}` is a password hasher class: it verifies the "
+                                f"hashes already stored in its format, and changing its digest "
+                                f"would break every one of them. Keep it only to read legacy "
+                                f"hashes: not first in PASSWORD_HASHERS (so each login "
+                                f"rehashes with the first one), or wrapped in a slow hasher "
+                                f"(as Django's PBKDF2WrappedSHA1PasswordHasher wraps SHA1) "
+                                f"with the stored hashes converted once."))
+            return
+        if self._formatted_into_text(node) and not self._logged(node):
+            # litellm azure/common_utils.py:761: `f"...|azure_password={sha256(pw)}|..."`, a
+            # client-cache key built from the credentials: a salted hasher would never match
+            # twice, so the cache would never hit.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest}: fast digests are brute-forced at billions of guesses per "
+                        f"second, with or without a salt; use a slow salted password hasher",
+                        fix=Fix("The digest is formatted into a string built here (a key or an "
+                                "identifier), not stored as the password's hash: if that string "
+                                "is a cache or lookup key, a salted password hasher would never "
+                                "give the same value twice; key it with an HMAC under a "
+                                "server-side secret (`hmac.new(secret, password, "
+                                "hashlib.sha256)`), stable but not guessable offline. If the "
+                                "string is stored to check the password later, use a password "
+                                "hasher (argon2id, bcrypt) instead."))
+            return
+        if self._logged(node):
+            # flexget mqtt.py:200: `logger.debug('... password sha256 hash is "{}"',
+            # sha256(password).hexdigest())`: a fingerprint in a log line, not storage. A
+            # salted hasher there fingerprints nothing; the leak is the log line itself.
+            self.report(node, f"password `{password}` is hashed with a single pass of "
+                        f"{digest} and written to a log: a fast unsalted digest of a password "
+                        f"is brute-forced from the log at billions of guesses per second",
+                        fix=Fix("Log nothing derived from the password (not even a hash: a "
+                                "salted password hasher would fingerprint nothing, and this "
+                                "digest gives the password away to whoever reads the log); "
+                                "log that a password is set, or the username, instead."))
             return
         hashed, _ = password_stack(self.ctx, password)
         self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "

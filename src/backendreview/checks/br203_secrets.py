@@ -103,6 +103,12 @@ def looks_like_secret_value(value: str | None) -> bool:
                                          and bool(_NAME_CHARS.sub("", text)))
 
 
+# The secrets an application signs with itself (sessions, tokens), which an install can
+# generate for itself, unlike a key a vendor issues.
+_SIGNING_NAME = re.compile(r"^(?!.*(CLIENT|CONSUMER|API|APP_SECRET))"
+                           r"(.*_)?(SECRET_KEY|JWT_SECRET|SIGNING_KEY|SESSION_SECRET|SECRET)$")
+
+
 class HardcodedSecret(Rule):
     id = "BR203"
 
@@ -193,12 +199,31 @@ class HardcodedSecret(Rule):
                       f"would sign with it refuse to (fail at start-up, or serve only a local "
                       f"or read-only mode) unless a real secret is configured; replacing it "
                       f"with an environment read would break that check.")
+        elif (client_id := self._registered_client(node, name)) is not None:
+            # flexget trakt/db.py:30: `CLIENT_SECRET` beside a hard-coded `CLIENT_ID`: the
+            # OAuth registration of the distributed app, the same for every install; an
+            # unset variable in its place breaks authorisation for every user.
+            fix = Fix(f"`{client_id}` is hard-coded beside it, so this is the OAuth client "
+                      f"registration every install shares: an installed open-source client "
+                      f"cannot keep it secret, and replacing it with an unset environment "
+                      f"variable would break authorisation for every user. If the provider "
+                      f"offers a flow without a client secret (device code, PKCE), move to "
+                      f"it; otherwise keep the shipped registration, or let each install "
+                      f"register its own app and supply both values in its configuration. A "
+                      f"secret of a deployment of your own is revoked and loaded at run time.")
         elif self.ctx.semantic.enclosing_function(node) is None:
             # Module and class bodies run at import: `os.environ[...]` there raises KeyError
             # in every process without the variable (tools, tests, other entry points).
+            # kolibri settings/base.py:70: a packaged app's installs set no variable at all.
+            # kolibri settings/base.py:70: the installs of a packaged app set no variable;
+            # a key the app signs with can be made by each install itself.
+            own = (" If the project is installed by its users (a packaged app, not a "
+                   "deployment of yours), no one sets that variable: generate a random "
+                   "secret on an install's first start and keep it with that install's data "
+                   "instead.") if _SIGNING_NAME.search(variable) else ""
             fix = Fix("Load the secret at run time and rotate the committed value; this line "
                       "runs at import, so read it with .get() here and fail fast where the "
-                      "application starts (or the secret is used) when it is missing.",
+                      "application starts (or the secret is used) when it is missing." + own,
                       self._in_place(node, f'{read}.get("{variable}")', os_name))
         else:
             fix = Fix("Load the secret at run time and fail fast when it is missing; "
@@ -224,6 +249,25 @@ class HardcodedSecret(Rule):
                     "application's configuration, letting each install supply its own; "
                     "replacing the literal with an unset environment variable would turn "
                     "the service off for every install."))
+
+    def _registered_client(self, node: ast.AST, name: str) -> str | None:
+        """The module-level `CLIENT_ID` (`CONSUMER_KEY`) assigned a literal beside a
+        module-level client secret: the two make one OAuth app registration."""
+        if "CLIENT_SECRET" not in name.upper() and "CONSUMER_SECRET" not in name.upper():
+            return None
+        if self._module_binding(node) is None:
+            return None
+        mine = self._module_binding(node) or ""
+        # `TRAKT_CLIENT_SECRET` pairs with `TRAKT_CLIENT_ID`, `CONSUMER_SECRET` with
+        # `CONSUMER_KEY`: the same registration's two halves.
+        wanted = {re.sub(r"CLIENT_SECRET$", "CLIENT_ID", mine.upper()),
+                  re.sub(r"CONSUMER_SECRET$", "CONSUMER_KEY", mine.upper())} - {mine.upper()}
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], ast.Name) and stmt.targets[0].id.upper() in wanted and \
+                    len(constant_str(stmt.value) or "") >= 8:
+                return stmt.targets[0].id
+        return None
 
     def _module_binding(self, node: ast.AST) -> str | None:
         """The module-level name the literal is assigned to alone (`API_KEY = "…"`)."""

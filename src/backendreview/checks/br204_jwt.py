@@ -52,6 +52,10 @@ class JwtWithoutExpiry(Rule):
         keys = self._keys(payload, node)
         if keys is None or "exp" in keys:
             return
+        if isinstance(self.ctx.semantic.parent(node), ast.Expr):
+            # skyvern security.py:32: `jwt.encode({"sub": "startup-check"}, key)` only to
+            # see the key is usable; the token is thrown away, so no one can hold it.
+            return
         shown = self.ctx.source(payload)
         if len(shown) > 40 or "\n" in shown:
             shown = "the payload"

@@ -108,7 +108,12 @@ class PasswordInResponse(Rule):
                     path = _method_path(cls, name, call) if kind == "SerializerMethodField" \
                         else None
                 # A read-only field would vanish altogether with write_only.
-                suggestion = (f'leave "{name}" out of `fields`' if name in read_only
+                # kolibri's `picture_password` (read-only, shown to coaches by design): a
+                # read-only field is sent on purpose, which the fix must weigh.
+                suggestion = (f'leave "{name}" out of `fields`; it is read-only here, so it '
+                              f"is sent on purpose: if it is a credential the product shows "
+                              f"by design (a code a teacher reads out), keep it and limit who "
+                              f"can read this serializer instead" if name in read_only
                               else f'extra_kwargs = {{"{name}": {{"write_only": True}}}}')
                 finding = self._report(element, f"serializer `{cls.name}` sends `{name}` to "
                                        f"the client", suggestion)

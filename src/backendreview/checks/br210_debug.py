@@ -83,13 +83,46 @@ class DebugEnabled(Rule):
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id == "DEBUG" and isinstance(
                     self.ctx.semantic.parent(node), ast.Module) and self._is_settings_module():
-                finding = self._report(node, "`DEBUG = True` in settings",
-                                       'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"')
+                later = self._star_import_after(node)
+                if later is not None:
+                    # reviewboard settings.py:36: `from settings_local import *` further
+                    # down is where each deployment configures itself (rb-site writes it);
+                    # an environment variable nothing sets is not its way.
+                    module, line = later
+                    finding = self.report(
+                        node, "debug mode is switched on in code that ships: `DEBUG = True` "
+                        "in settings; it shows stack traces, settings and source to anyone "
+                        "who triggers an error",
+                        fix=Fix(f"`from {module} import *` (line {line}) runs after this line "
+                                f"and is where each deployment's settings go: keep the default "
+                                f"here off and let {module} turn it on for development; make "
+                                f"sure whatever writes {module} for a deployment leaves DEBUG "
+                                f"off.", "DEBUG = False"))
+                else:
+                    finding = self._report(node, "`DEBUG = True` in settings",
+                                           'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"')
                 self.ctx.findings.remove(finding)
                 self.ctx.emit_fact(DEFERRED, DeferredDebug(finding, self.ctx.module))
             elif self._is_app_debug_target(target):
                 self._report(node, f"`{self.ctx.source(target)} = True`",
                              f'{self.ctx.source(target)} = os.environ.get("FLASK_DEBUG") == "1"')
+
+    def _star_import_after(self, node: ast.stmt) -> tuple[str, int] | None:
+        """(module, line) of a `from X import *` that module-level code runs after `node`
+        (at the top level, or inside a module-level `try` / `if`), which may set DEBUG."""
+        todo: list[ast.stmt] = list(self.ctx.tree.body)
+        while todo:
+            stmt = todo.pop(0)
+            if isinstance(stmt, ast.ImportFrom) and stmt.lineno > node.lineno and any(
+                    a.name == "*" for a in stmt.names):
+                return "." * stmt.level + (stmt.module or ""), stmt.lineno
+            if isinstance(stmt, ast.Try | ast.If):
+                todo.extend(stmt.body)
+                if isinstance(stmt, ast.Try):
+                    for handler in stmt.handlers:
+                        todo.extend(handler.body)
+                todo.extend(stmt.orelse)
+        return None
 
     def _is_app_debug_target(self, target: ast.AST) -> bool:
         """`app.debug` or `app.config["DEBUG"]`."""

@@ -20,7 +20,7 @@ from ..analysis.frameworks.naming import (
     segments,
     words,
 )
-from ..analysis.frameworks.routes import Route
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
 
 # A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
 # opening quote, and before a `/`, the anchor `$`, an optional slash's `?` or the quote.
@@ -64,6 +64,7 @@ _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "list", "cre
 # Words that open a question, not a noun (`IsPINValidView` at `ispinvalid`).
 _PREDICATES = frozenset({"is", "has", "can", "does", "should"})
 _VERB_HEADS = _COMMAND_VERBS | frozenset(CRUD_VERBS) | _PREDICATES
+VERB_HEADS = _VERB_HEADS  # the words that open a verb phrase, for the route rules
 
 
 def glued_procedure(route: Route, segment: str) -> bool:
@@ -207,3 +208,55 @@ def foreign_parameter(param: str, segment: str, routes: list[Route],
             if is_param(part) and not is_param(parts[index - 1]) and name_of(part) == name:
                 before.add(parts[index - 1].lower())
     return sorted(before) if len(before) >= _SHARED_AFTER else []
+
+
+def _shape(parts: list[str]) -> list[str]:
+    return ["{}" if is_param(s) else s.lower() for s in parts]
+
+
+def written_elsewhere(route: Route, routes: list[Route], head: list[str]) -> list[Route]:
+    """The other routes whose path holds the renamed segment at the same place under the
+    same head, written in a literal (or prefix) of their own: fides' `POST /api/v1/dataset`
+    beside `GET|PUT /api/v1/dataset` and `GET /api/v1/dataset/{fides_key}`, each route
+    writing "/dataset" itself. Renaming the segment at one line moves that route alone and
+    splits the resource over two paths."""
+    want = _shape(head)
+    place = written_at(route)
+    others: dict[tuple[str, int, int], Route] = {}
+    viewset = route.handler.split(".")[0] if route.framework == "drf" else None
+    for other in routes:
+        where = written_at(other)
+        if where == place or where in others:
+            continue
+        if viewset and other.framework == "drf" and other.handler.split(".")[0] == viewset:
+            # nautobot's `notes` @action, inherited from a mixin: the same viewset, so the
+            # same router.register prefix, whatever span the action reports.
+            continue
+        if _shape(segments(other.path)[:len(want)]) == want:
+            others[where] = other
+    return [others[k] for k in sorted(others)]
+
+
+def written_at(route: Route) -> tuple[str, int, int]:
+    """Where a route's path is written: a DRF @action's at its viewset's router.register
+    call (kolibri's `/exam/size/` moves with `router.register("exam", ...)`), any other at
+    the route itself."""
+    if route.registered_at is not None:
+        file, span = route.registered_at[0], route.registered_at[1]
+        return (file, span.start_line, span.start_col)
+    return (route.file, route.span.start_line, route.span.start_col)
+
+
+def split_resource_text(segment: str, fixed: str, head: list[str],
+                        others: list[Route]) -> str:
+    """The words of a rename that one line cannot make alone: where else the segment is
+    written, and what to decide."""
+    shown = ", ".join(f"{'|'.join(o.methods) or 'ANY'} {o.path} (`{o.handler}`)"
+                      for o in others[:3])
+    more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+    path = "/".join(head) if head and head[0] == UNKNOWN_PREFIX else "/" + "/".join(head)
+    return (f'"{segment}" is written by {len(others)} other route(s) of {path} as well '
+            f"({shown}{more}): renaming it at this line alone splits the resource over two "
+            f'paths. Rename it to "{fixed}" in all of them at once, keeping the old paths '
+            f"answering until the clients that call them have moved; or, if the singular is "
+            f"the convention the whole API follows, keep it")

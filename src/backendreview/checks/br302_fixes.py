@@ -118,6 +118,12 @@ def body_params(route: Route) -> list[str]:
     return [p for p in route.handler_params if p not in in_path and p not in _INJECTED]
 
 
+# What an owner commonly has one of (a resource's thumbnail, a user's avatar): a verb on it
+# may name the owner's single one, or one of several; other objects (shuup's basket `code`)
+# are members of a collection named in the request.
+_ONE_PER_OWNER = frozenset({"thumbnail", "thumb", "avatar", "logo", "icon", "favicon",
+                            "banner", "cover", "photo", "picture", "image", "signature",
+                            "preview", "wallpaper"})
 # Words naming an operation over several members at once (`delete-batch`, `bulk_update`).
 _BATCH_WORDS = frozenset({"batch", "bulk", "many", "multiple", "several", "batches"})
 
@@ -227,6 +233,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         set(route.methods) <= {"PUT", "PATCH"}
     if kept:
         method = sorted(route.methods)[-1]
+    if method == "PUT" and set(route.methods) == {"PATCH"}:
+        # litellm `PATCH /model/{model_id}/update`: the route already says it is a partial
+        # update; PUT would mean replacing the whole model.
+        method = "PATCH"
     if batch:
         return batch_fix(route, full[:pos], method, rest, _verb_noun(own, index))
     earlier = {s.lower() for s in full[:pos] if not is_param(s)}
@@ -314,6 +324,21 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
         kept_body = (" if the handler reads no request body; if it does (`await "
                      "request.json()`), it stays a POST there: a GET cannot carry a body")
     url_path = resource
+    if method == "DELETE" and resource and not is_param(following) and is_param(before) and \
+            not member and not query and len(rest) == 1 and not is_plural(rest[0]) and \
+            not _reads_only(route) and not body_params(route) and \
+            rest[0] in _ONE_PER_OWNER and not _counted_elsewhere(rest[0], allow, routes or []):
+        # geonode `POST /resources/{id}/delete_thumbnail`: the verb's object is singular
+        # right after the member, which may have one of it (a thumbnail) or several (a
+        # comment each); the path alone cannot tell, so both forms, no invented id. (A
+        # handler whose parameters show a body, `remove_speaker(code, body)`, takes the
+        # one to remove from it: a member of a sub-collection, as below.)
+        parent = path_from(full[:pos])
+        one = _noun(rest[0], allow)
+        return Fix(f"Name the resource, not the action: DELETE {parent}/{rest[0]} if each "
+                   f"{parent} has one {rest[0]} (the handler takes no id for it); if it has "
+                   f"several, DELETE {parent}/{one}/{_param(route, f'{rest[0]}_id')}, the "
+                   f"{rest[0]}'s id moved from the request into the path")
     if method == "DELETE" and resource and not is_param(following) and \
             is_plural(resource.rsplit("-", 1)[-1]):
         # `remove-speaker`: one member of the sub-collection goes, named in the body today;
@@ -398,7 +423,10 @@ def verb_fix(route: Route, own: list[str], index: int, method: str, rest: list[s
                    f"the GET this route also answers (a form, a preview) is not that "
                    f"resource and needs a handler of its own (a page of a web UI stays as "
                    f"it is)")
-    if resource is None and not member and not query and route.path_written:
+    # (Only a verb that ends the path leaves its parent alone: `/get/allowed_ips` leaves
+    # `/allowed_ips`, the object the verb names, not the root.)
+    if resource is None and not member and not query and route.path_written and \
+            index == len(own) - 1:
         left = _left_by_the_verb(route, full[:pos], method, table)
         if left is not None:
             return left
@@ -443,12 +471,23 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
     `/custom_component/update`) is a resource of its own: the usual fix says where the
     method goes beside it."""
     shown = path_from(parent)
+    under = shown.rstrip("/")  # `/` + `/<collection>`: one slash, not `//<collection>`
     if _names_nothing(parent):
         return Fix(f"Name the resource, not the action: dropping the verb leaves {shown}, "
                    f"which names no resource; name what this {method} acts on under it "
-                   f"({shown}/<collection>, one member as {shown}/<collection>/{{id}})")
+                   f"({under}/<collection>, one member as {under}/<collection>/{{id}})")
     body = body_params(route)
     last = parent[-1] if parent else ""
+    if method == "DELETE" and not body and last and not is_param(last) and not is_plural(
+            last.lower()) and set(route.methods) <= {"POST"}:
+        # marimo `POST /api/kernel/delete` deletes the cells its body names: DELETE
+        # /api/kernel would name the kernel. A singular parent is one thing, and whether
+        # the handler deletes it or something the body names, the path does not show.
+        return Fix(f"Name the resource, not the action: DELETE {shown} if the handler deletes "
+                   f"{shown} itself; if it deletes what the request body names (members of "
+                   f"something under {shown}), those are a collection of their own: DELETE "
+                   f"{shown}/<collection>/{{id}} for one of them, and a POST batch operation "
+                   f"for several (a DELETE body has no defined meaning)")
     if method in ("DELETE", "PUT", "PATCH") and body and last and not is_param(last) and \
             not _served_beside(route, method, shown, table):
         item = member_param(route, last)
@@ -457,6 +496,23 @@ def _left_by_the_verb(route: Route, parent: list[str], method: str,
                    f"{shown} itself would act on the whole collection (several members at "
                    f"once stay a POST batch)")
     return None
+
+
+def _counted_elsewhere(word: str, allow: frozenset[str], routes: list[Route]) -> bool:
+    """Whether the route table shows `word` as a countable collection somewhere: its plural
+    as a segment (`/nodes/`), or the word before a parameter (`/node/<id>`). Arches'
+    `/graph/<graphid>/delete_node` deletes one of a graph's many nodes."""
+    many = _noun(word, allow).lower()
+    for route in routes:
+        parts = segments(route.path)
+        for position, part in enumerate(parts):
+            low = part.lower()
+            if low == many and many != word.lower():
+                return True
+            if low == word.lower() and position + 1 < len(parts) and is_param(
+                    parts[position + 1]):
+                return True
+    return False
 
 
 def _names_nothing(parent: list[str]) -> bool:

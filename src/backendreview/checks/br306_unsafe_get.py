@@ -128,7 +128,17 @@ def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
         return Fix("Register the handler for a write method (`.post(...)` on the route table "
                    "or `add_post` on the router that registers it, in place of the GET)")
     if route.framework == "drf":
-        if route.action in ("list", "retrieve", "get", ""):
+        if route.action in ("list", "retrieve"):
+            # kolibri coach notifications: the list a UI polls also logs the poller. Moving
+            # the list to POST breaks every reader; what moves is the write alone.
+            read = "lists" if route.action == "list" else "reads one member"
+            return Fix(f"This route {read} (the ViewSet's `{route.action}`): keep that a GET "
+                       f"and move only the write out of it, into a write request of its own "
+                       f"(a POST action the client sends when the change is meant), or, if "
+                       f"it is bookkeeping of the read (who polled, when), into a background "
+                       f"task or the log; serving the {route.action} from post() would break "
+                       f"every client that reads it.")
+        if route.action in ("get", ""):
             return Fix("Move the change out of the read handler into a write method (or a "
                        "ViewSet action with methods=[\"post\"])." + callers,
                        handler_code(handler.rpartition(".")[0] + ".post" if "." in handler

@@ -29,12 +29,16 @@ from ..analysis.program import ProgramModel, program_of
 from ..model import Fix, Severity
 from .base import ProjectRule
 from .br301_fixes import (
+    VERB_HEADS,
     foreign_parameter,
     glued_procedure,
     member_sub_resource,
     named_collection,
     named_procedure,
     rename_in_source,
+    split_resource_text,
+    written_at,
+    written_elsewhere,
 )
 from .br302_actions import unreached_verb_actions
 from .br302_fixes import (
@@ -107,6 +111,9 @@ class SingularRoute(_SegmentRule):
         namespaced = _has_api_namespace(routes)
         shapes = _TableShapes(project_routes(facts))
         table = project_routes(facts)
+        # (head, plural) -> where this rule renames it; the reports wait for the whole table.
+        renamed: dict[tuple[tuple[str, ...], str], set[tuple[str, int, int]]] = {}
+        pending: list[tuple[Any, ...]] = []
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -191,6 +198,7 @@ class SingularRoute(_SegmentRule):
                 head = [s.lower() for s in full[:len(full) - len(own) + index + 1]]
                 fixed = named_collection(route, routes, head, segment) or fixed
                 file, span, written = route.file, route.span, route.own_path
+                later: list[tuple[int, str, str]] = []
                 if registered[0] <= index < registered[1] and route.registered_at:
                     # The viewset's register prefix: the rename belongs in router.register.
                     file, span, written, _ = route.registered_at
@@ -201,6 +209,12 @@ class SingularRoute(_SegmentRule):
                     new_own = ""
                 else:
                     new_own = with_segment(route.own_path, index - len(prefix), fixed)
+                    # alerta `/alert/<alert_id>/note/<note_id>`, llama-stack `.../session/
+                    # {session_id}/turn/{turn_id}`: the later singulars before their own
+                    # ids move in the same rename, or the path stays half singular.
+                    later += _later_singulars(own, index, len(prefix), allow)
+                    for j, _old, new_segment in later:
+                        new_own = with_segment(new_own, j - len(prefix), new_segment)
                 why = "a path parameter follows it" if followed_by_param else (
                     "the route serves the collection")
                 written_as = f'"{new_own}"' if new_own else ""
@@ -216,6 +230,9 @@ class SingularRoute(_SegmentRule):
                     # A raw regex or a formatted path: the rename goes inside it as written;
                     # a segment put together from parts has no one place to rename.
                     written_as = rename_in_source(route.path_source, segment, fixed) or ""
+                    for _j, old_segment, new_segment in later:
+                        written_as = written_as and (rename_in_source(
+                            written_as, old_segment, new_segment) or "")
                 description = f"Name the collection in the plural: {written_as}" if (
                     written_as) else (f'Rename the segment "{segment}" to "{fixed}" in the '
                                       f'prefix "/{"/".join(prefix[:index + 1])}" where '
@@ -251,6 +268,12 @@ class SingularRoute(_SegmentRule):
                                    f"two routes (the first registered wins); serve this "
                                    f"route's member from that one, or keep the two apart")
                     written_as = ""
+                # fides' `POST /api/v1/dataset` beside the GET, PUT and member routes that
+                # each write "/dataset" themselves: one line's rename splits the resource,
+                # unless this rule renames every other one too (decided after the loop).
+                splits = bool(written_as) and index >= len(prefix) and not (
+                    registered[0] <= index < registered[1] and route.registered_at)
+                renamed.setdefault((tuple(head), fixed), set()).add(written_at(route))
                 sharers = _sharing_views(routes, own[:index + 1]) if (
                     index < len(prefix) and _class_written_prefix(route)) else []
                 if len(sharers) > 1:
@@ -260,13 +283,60 @@ class SingularRoute(_SegmentRule):
                                    f'serves "/{"/".join(own[:index + 1])}" ('
                                    f'{", ".join(sharers)}): renaming it on one alone splits '
                                    f"the resource over two prefixes")
-                self.report(
-                    file, span,
-                    f'route "{_shown(route)}": segment "{segment}" names a resource in the '
-                    f"singular ({why}); {advice}",
-                    fix=Fix(description, written_as or None),
-                    snippet=written)
+                pending.append((route, head, segment, fixed, splits, file, span,
+                                f'route "{_shown(route)}": segment "{segment}" names a '
+                                f'resource in the singular ({why}); {advice}',
+                                description, written_as, written))
                 break
+        for (route, head, segment, fixed, splits, file, span, message, description,
+             written_as, written) in pending:
+            if splits:
+                done = renamed[(tuple(head), fixed)]
+                elsewhere = [o for o in written_elsewhere(route, table, head)
+                             if written_at(o) not in done]
+                if elsewhere:
+                    description = split_resource_text(segment, fixed, head, elsewhere)
+                    written_as = ""
+            self.report(file, span, message, fix=kept_for_clients(
+                route, Fix(description, written_as or None)), snippet=written)
+
+
+def kept_for_clients(route: Route, fix: Fix) -> Fix:
+    """A route its decorator marks `deprecated=True` (langflow's `GET /task/{id}`, a stub
+    answering 'deprecated'): it stays only for the clients that still call it, so renaming
+    it breaks exactly those; the resource form belongs to its replacement."""
+    if route.decorator is None or not re.search(r"\bdeprecated\s*=\s*True",
+                                                route.decorator[1]):
+        return fix
+    what = fix.description.split(": ", 1)[-1] if ": " in fix.description else ""
+    shape = f" ({what})" if what and "\n" not in what and len(what) < 120 else ""
+    return Fix(f"This route is marked deprecated=True: it is kept for the clients that still "
+               f"call it by this path, so renaming it would break exactly them; give the "
+               f"resource form{shape} to its replacement and leave this one until it is "
+               f"removed")
+
+
+def _later_singulars(own: list[str], index: int, prefix_len: int,
+                     allow: frozenset[str]) -> list[tuple[int, str, str]]:
+    """(index, segment, plural) of the singular segments after `index` in the route's own
+    literal that stand before a parameter named after them (`note/<note_id>`,
+    `turn/{turn_id}`): members of collections as well, renamed with the first."""
+    out: list[tuple[int, str, str]] = []
+    for j in range(max(index + 1, prefix_len), len(own) - 1):
+        segment, after = own[j], own[j + 1]
+        ws = words(segment)
+        if is_param(segment) or not is_param(after) or not ws or segment.lower() in allow:
+            continue
+        word = ws[-1]
+        if not word.isalpha() or is_plural(word) or verb_of(segment) is not None or (
+                not is_word_noun_like(word)) or not _identifies(after, word, generic=False):
+            continue
+        if len(ws) > 1 and ws[0] in VERB_HEADS:
+            continue  # mautrix `resolve_identifier/{identifier}`: a verb phrase, no collection
+        fixed = pluralize_segment(segment)
+        if fixed != segment:
+            out.append((j, segment, fixed))
+    return out
 
 
 def _served_already(route: Route, own: list[str], index: int, fixed: str,
@@ -410,7 +480,10 @@ _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedb
                       "software", "equipment", "content", "history", "status")
 # Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
 # memory's entries) but countably before a member's key (`/v1/memory/{key}`: one memory).
-_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance"})
+# A registry (skyvern's `/phone-number-registry`: the numbers registered to the org) is
+# one collective store of entries; compliance (nautobot's `/data-compliance/`) has no plural.
+_MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance", "registry",
+                               "compliance"})
 # Frameworks whose routes are an API by nature, wherever they are mounted.
 _API_FRAMEWORKS = frozenset({"fastapi", "starlette", "drf", "aiohttp"})
 _API_SEGMENT = API_SEGMENT
@@ -598,7 +671,7 @@ class VerbInRoute(_SegmentRule):
                     route.file, route.span,
                     f'route "{_shown(route)}": segment "{segment}" is a verb; let the HTTP '
                     f'method say what happens: {corrected}',
-                    fix=fix, snippet=route.own_path)
+                    fix=kept_for_clients(route, fix), snippet=route.own_path)
                 break
 
 
@@ -652,6 +725,13 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         # {pk}/ban/` returns the user's ban record).
         return False
     segment = own[index]
+    here = normal_path("/".join(full[:offset + index + 1]))
+    if any(m == "GET" and (p + "/").startswith(here + "/{}/") for (m, p) in table):
+        # gramps `POST /media/archive/` beside `GET /media/archive/<filename>`: the segment
+        # has members of its own that can be read, so it names a collection (archives), not
+        # an action on its parent. (privacyidea's `POST /token/enable/<serial>` is the same
+        # action on a named member: nothing there reads an "enable".)
+        return False
     if route.framework == "eve" and len(words(segment)) == 1:
         # An Eve resource is a collection by construction (listed by GET, created into by
         # POST, items at `<_id>`): a one-word name (superdesk's `archive`) is its noun.
@@ -740,7 +820,8 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
     rule.report(route.file, route.span,
                 f'route "{_shown(route)}": segment "{segment}" is a verb ("{verb}"); an API '
                 f"route names a resource and lets the method say what happens: {what}",
-                fix=Fix(f"Name the resource, not the action: {what}{caveat}"),
+                fix=kept_for_clients(route, Fix(f"Name the resource, not the action: "
+                                                f"{what}{caveat}")),
                 snippet=route.own_path)
     return True
 
