@@ -25,7 +25,7 @@ from ..analysis.handlers import (
     response_call_names,
 )
 from ..analysis.rewrite import imported_name
-from ..astutil import nodes_within
+from ..astutil import nodes_within, walk
 from ..context import FileContext
 from ..model import Finding, Fix, Related, Severity
 from .base import Rule
@@ -681,7 +681,7 @@ def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: as
     if made is None:
         return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
     return any(isinstance(n, ast.Return) and n.value is not None and text_of(
-        n.value, param, made) for n in ast.walk(target))
+        n.value, param, made) for n in walk(target))  # an any(): astutil's order-free walk
 
 
 def analysis_for(ctx: FileContext, handler: ast.ExceptHandler) -> HandlerAnalysis:
@@ -799,9 +799,11 @@ def _answers_with_returned_errors(func: ast.AST | None) -> bool:
     administration tool showing the operator their own server's errors)."""
     if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
+    # Sets and an any() of the tests: astutil's walk (its order is not ast.walk's) at a third
+    # of the cost (every function with a broad except, issue 14).
     pairs: dict[str, set[str]] = {}
     tests: list[ast.If] = []
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Tuple) and isinstance(
                 node.value.value if isinstance(node.value, ast.Await) else node.value,
@@ -812,12 +814,12 @@ def _answers_with_returned_errors(func: ast.AST | None) -> bool:
         elif isinstance(node, ast.If):
             tests.append(node)
     for test in tests:
-        flags = {n.id for n in ast.walk(test.test) if isinstance(n, ast.Name)} & set(pairs)
+        flags = {n.id for n in walk(test.test) if isinstance(n, ast.Name)} & set(pairs)
         if not isinstance(test.test, ast.UnaryOp) or not flags:
             continue  # `if not ok:` — the failure branch
         texts = set().union(*(pairs[f] for f in flags))
         if any(isinstance(stmt, ast.Return) and stmt.value is not None and any(
-                isinstance(n, ast.Name) and n.id in texts for n in ast.walk(stmt.value))
+                isinstance(n, ast.Name) and n.id in texts for n in walk(stmt.value))
                for stmt in test.body):
             return True
     return False
@@ -844,7 +846,10 @@ def operator_facing(ctx: FileContext, handler: ast.ExceptHandler,
         return False
     owner = ctx.semantic.parent(function) if function is not None else None
     if not isinstance(owner, ast.ClassDef):
-        return _answers_with_returned_errors(function)
+        # Asked once per broad except of the function: answered once per function.
+        return function is not None and ctx.memo(
+            "br401-function-answers-returned-errors", function,
+            lambda: _answers_with_returned_errors(function))
     return ctx.memo("br401-answers-returned-errors", owner, lambda: any(
         _answers_with_returned_errors(m) for m in owner.body))
 

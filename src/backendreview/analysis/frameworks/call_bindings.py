@@ -200,6 +200,41 @@ def _ownerish_name(name: str) -> bool:
     return bool(_OWNERISH.search(name))
 
 
+# What a call's arguments show, read in one pass shared by the route collector's argument
+# readers (issue 14): each reader answers nothing for a call whose arguments show none of
+# its marks, so it is asked only of the calls that show one.
+OWNER_ARG = 1  # an app-like name or attribute (call_arg_facts, param_routes._may_register)
+PATH_ARG = 2  # an f-string, or a string starting with "/" (param_routes._may_register)
+CLASS_ARG = 4  # a name written like a class, `Resource` (param_routes._may_register)
+
+
+def arg_marks(call: ast.Call) -> int:
+    """The marks of `call`'s arguments, positional and keyword values alike (a `*args` or
+    `**kwargs` shows none): OWNER_ARG alone as soon as one is app-like (it lets every
+    reader in), else PATH_ARG | CLASS_ARG as found."""
+    marks = 0
+    name, attribute, constant = ast.Name, ast.Attribute, ast.Constant
+    values = [*call.args, *(k.value for k in call.keywords)] if call.keywords else call.args
+    for arg in values:
+        kind = type(arg)
+        if kind is name:
+            written = arg.id  # type: ignore[attr-defined]
+            if _ownerish_name(written):
+                return OWNER_ARG
+            if written[:1].isupper() and not written.isupper():
+                marks |= CLASS_ARG
+        elif kind is attribute:
+            if _ownerish_name(arg.attr):  # type: ignore[attr-defined]
+                return OWNER_ARG
+        elif kind is constant:
+            value = arg.value  # type: ignore[attr-defined]
+            if isinstance(value, str) and value.startswith("/"):
+                marks |= PATH_ARG
+        elif kind is ast.JoinedStr:
+            marks |= PATH_ARG
+    return marks
+
+
 def _callee(ctx: FileContext, func: ast.expr) -> str | None:
     """A project function as callers name it: `f`, `module.f` (an imported module),
     `self.m` / `cls.m` (a method of the enclosing class)."""

@@ -193,7 +193,10 @@ class RouteCollector:
         self._emit(facts + call_bindings.params_facts(self.ctx, node, names))
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self._eve is not None:
+        # Eve's reader answers nothing for a call with fewer than two arguments (or none
+        # positional) outside a file importing eve (eve.FileReader.on_call).
+        if self._eve is not None and (self._eve.eve_here or (
+                node.args and len(node.args) + len(node.keywords) > 1)):
             self._eve.on_call(node)
         # Each reader below is asked only when its per-file gate (or the callee's written
         # name) lets it answer: what it answers for the other calls is empty.
@@ -204,9 +207,13 @@ class RouteCollector:
         # The three argument readers answer nothing for a call without arguments (one in
         # six), and helper_call nothing for one with fewer than two positional ones.
         passes = bool(node.args or node.keywords)
+        # One pass over the arguments for the two readers below (call_bindings.arg_marks):
+        # call_arg_facts answers only for an app-like argument or callee, param_routes'
+        # call_fact only for one of the marks its _may_register looks for.
+        marks = call_bindings.arg_marks(node) if passes else 0
         # An app, router or blueprint handed to a function (in any file: `main.py` may
         # import no framework).
-        if passes:
+        if passes and (marks & call_bindings.OWNER_ARG or call_bindings.ownerish(func)):
             self._emit_some(call_bindings.call_arg_facts(self.ctx, node))
         # An app registry's functions called with a router (drf_registry), in any file.
         if kind is ast.Name and written in self._loop_callees:
@@ -215,8 +222,10 @@ class RouteCollector:
         # URL lists may import only the project's helper.
         if len(node.args) > 1:
             self._emit_some(django_url_helpers.helper_call(self.ctx, node))
-        # A call that may reach a function registering routes on its parameters.
-        if passes:
+        # A call that may reach a function registering routes on its parameters (a class
+        # among the arguments counts only with several of them).
+        if marks & ~call_bindings.CLASS_ARG or (
+                marks and len(node.args) + len(node.keywords) > 1):
             self._emit_some(param_routes.call_fact(self.ctx, node))
         # A table of resources handed to a project registrar (module_tables): the module
         # may import no framework.
