@@ -1,0 +1,89 @@
+"""BR102, review of session 13's merge: near misses of its three new reasons.
+
+- A get-or-create needs a row made when the lookup finds none: `missing.add(email)` on a set
+  the function builds is no row, so the lookup per item stays a warning (presence-first and
+  absence-first forms alike).
+- A query that varies only by what an iteration's `with` opens is a retry when the `with`
+  opens the same thing each time; `with open(path) as fh` opens what the item names, so a
+  lookup by what `fh` holds is a lookup per item.
+- A session handed to a call before the read (a lease) makes the block a unit of work; one
+  handed on after the read (`render(session, user)`) only uses what was read.
+"""
+
+from __future__ import annotations
+
+from .projects import project_findings
+
+_CREATES = """\
+    import sqlalchemy
+
+    from app.db import Trust
+
+
+    def known(session, emails):
+        found, missing = [], set()
+        for email in emails:
+            user = session.query(Trust).filter_by(email=email).first()  # ruleid: BR102
+            if user:
+                found.append(user.id)
+            else:
+                missing.add(email)
+        return found, missing
+
+
+    def unknown(session, emails):
+        missing = []
+        for email in emails:
+            user = session.query(Trust).filter_by(email=email).first()  # ruleid: BR102
+            if user is None:
+                missing.insert(0, email)
+        return missing
+
+
+    def upsert(session, emails):
+        for email in emails:
+            user = session.query(Trust).filter_by(email=email).first()  # note: BR102
+            if user:
+                user.seen = True
+            else:
+                session.add(Trust(email=email))
+
+
+    def create_missing(session, emails, pending):
+        for email in emails:
+            user = session.query(Trust).filter_by(email=email).first()  # note: BR102
+            if user is None:
+                pending.add(Trust(email=email))
+
+
+    def fixed(session):
+        missing = set()
+        for email in ("a@example.org", "b@example.org"):
+            user = session.query(Trust).filter_by(email=email).first()  # ok: BR102
+            if user is None:
+                missing.add(email)
+        return missing
+"""
+
+def _by_line(tmp_path, monkeypatch, text):  # type: ignore[no-untyped-def]
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/jobs.py": text},
+                             "BR102", monkeypatch)
+    assert all(f.path == "app/jobs.py" for f in found)
+    return {f.span.start_line: f for f in found}
+
+
+def _marked(text: str, marker: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if f"# {marker}: BR102" in line]
+
+
+def test_a_set_the_function_builds_is_no_row_created(tmp_path, monkeypatch):
+    found = _by_line(tmp_path, monkeypatch, _CREATES)
+    warnings = _marked(_CREATES, "ruleid")
+    notes = _marked(_CREATES, "note")
+    assert sorted(found) == sorted([*warnings, *notes])
+    for line in warnings:
+        assert found[line].severity.value == "warning"
+        assert "get-or-create" not in found[line].message
+    for line in notes:
+        assert found[line].severity.value == "note"
+        assert "read half of a get-or-create" in found[line].message
