@@ -65,6 +65,38 @@ _CREATES = """\
         return missing
 """
 
+_OPENED = """\
+    import sqlalchemy
+
+    from app.db import Trust, locks, session_for_write
+
+    CONFIG = "/etc/app.conf"
+
+
+    def per_file(session, paths):
+        for path in paths:
+            with open(path) as fh:
+                print(session.query(Trust).filter_by(email=fh.readline()).first())  # ruleid: BR102
+
+
+    def per_lock(session, keys):
+        for key in keys:
+            with locks.hold(key) as held:
+                print(session.query(Trust).filter_by(id=held.owner).first())  # ruleid: BR102
+
+
+    def same_file(session, rounds):
+        for _ in rounds:
+            with open(CONFIG) as fh:
+                print(session.query(Trust).filter_by(email=fh.readline()).first())  # ok: BR102
+
+
+    def retry(trust_id, rounds):
+        for attempt in range(rounds):
+            with session_for_write() as session:
+                print(session.query(Trust).filter_by(id=trust_id).one())  # ok: BR102
+"""
+
 def _by_line(tmp_path, monkeypatch, text):  # type: ignore[no-untyped-def]
     found = project_findings(tmp_path, {"app/__init__.py": "", "app/jobs.py": text},
                              "BR102", monkeypatch)
@@ -87,3 +119,12 @@ def test_a_set_the_function_builds_is_no_row_created(tmp_path, monkeypatch):
     for line in notes:
         assert found[line].severity.value == "note"
         assert "read half of a get-or-create" in found[line].message
+
+
+def test_what_a_with_opens_from_the_item_is_a_value_of_the_item(tmp_path, monkeypatch):
+    found = _by_line(tmp_path, monkeypatch, _OPENED)
+    assert sorted(found) == _marked(_OPENED, "ruleid")
+    first, second = _marked(_OPENED, "ruleid")
+    assert "(it depends on `fh`)" in found[first].message
+    assert "(it depends on `held`)" in found[second].message
+    assert all(f.severity.value == "warning" for f in found.values())
