@@ -97,6 +97,39 @@ _OPENED = """\
                 print(session.query(Trust).filter_by(id=trust_id).one())  # ok: BR102
 """
 
+_HANDED = """\
+    import sqlalchemy
+
+    from app.db import Trust, leases, render, session_scope
+
+
+    def read_each(ids):
+        out = []
+        for uid in ids:
+            with session_scope() as session:
+                user = session.get(Trust, uid)  # ruleid: BR102
+                out.append(render(session, user))
+        return out
+
+
+    def leased(ids):
+        for uid in ids:
+            with session_scope() as session:
+                if not leases.acquire(session, uid):
+                    continue
+                user = session.get(Trust, uid)  # ok: BR102
+                user.done = True
+
+
+    def deleted(ids):
+        for uid in ids:
+            with session_scope() as session:
+                user = session.get(Trust, uid)  # ok: BR102
+                render(session, user)
+                session.delete(user)
+"""
+
+
 def _by_line(tmp_path, monkeypatch, text):  # type: ignore[no-untyped-def]
     found = project_findings(tmp_path, {"app/__init__.py": "", "app/jobs.py": text},
                              "BR102", monkeypatch)
@@ -128,3 +161,9 @@ def test_what_a_with_opens_from_the_item_is_a_value_of_the_item(tmp_path, monkey
     assert "(it depends on `fh`)" in found[first].message
     assert "(it depends on `held`)" in found[second].message
     assert all(f.severity.value == "warning" for f in found.values())
+
+
+def test_a_session_handed_on_after_the_read_is_no_unit_of_work(tmp_path, monkeypatch):
+    found = _by_line(tmp_path, monkeypatch, _HANDED)
+    assert sorted(found) == _marked(_HANDED, "ruleid")
+    assert found[_marked(_HANDED, "ruleid")[0]].severity.value == "warning"

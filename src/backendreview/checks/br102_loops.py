@@ -349,8 +349,9 @@ def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-
     """The call's receiver is the name a `with` / `async with` statement between the loop
     and the call binds (`async with session_scope() as session:` in the loop's body), and
     that block does more in the session than this read: hands the session to another call
-    (`leases.acquire(session, ...)`) or writes through it (`session.delete(...)`). A block
-    that only reads is a short read session, not a unit of work."""
+    before the read (`leases.acquire(session, ...)`) or writes through it
+    (`session.delete(...)`). A block that only reads is a short read session, not a unit of
+    work."""
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return False
     _, root = call_chain(call)
@@ -372,8 +373,11 @@ def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-
     for node in nodes_within(block.body):
         if not isinstance(node, ast.Call) or id(node) in inside_call:
             continue
-        passed = any(isinstance(a, ast.Name) and a.id == root.id
-                     for a in [*node.args, *(k.value for k in node.keywords)])
+        # A hand-off before the read takes something in the session first (a lease, a
+        # lock); one after it may only use what was read (`render(session, user)`).
+        passed = (node.lineno, node.col_offset) < (call.lineno, call.col_offset) and any(
+            isinstance(a, ast.Name) and a.id == root.id
+            for a in [*node.args, *(k.value for k in node.keywords)])
         writes = isinstance(node.func, ast.Attribute) and node.func.attr in _UNIT_OF_WORK \
             and isinstance(node.func.value, ast.Name) and node.func.value.id == root.id
         if passed or writes:
