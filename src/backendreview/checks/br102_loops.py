@@ -345,6 +345,21 @@ _UNIT_OF_WORK = frozenset({"add", "add_all", "delete", "merge", "commit", "flush
                            "begin_nested"})
 
 
+def opening_with(ctx, node: ast.AST, name: str, loop: ast.AST  # type: ignore[no-untyped-def]
+                 ) -> tuple[ast.With | ast.AsyncWith, ast.withitem] | None:
+    """The `with` / `async with` between `node` and `loop` (in the same function) one of whose
+    items binds `name` (`as session`), and that item."""
+    for anc in ctx.semantic.ancestors(node):
+        if anc is loop or isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                                     | ast.ClassDef):
+            return None
+        if isinstance(anc, ast.With | ast.AsyncWith):
+            for item in anc.items:
+                if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name:
+                    return anc, item
+    return None
+
+
 def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
     """The call's receiver is the name a `with` / `async with` statement between the loop
     and the call binds (`async with session_scope() as session:` in the loop's body), and
@@ -357,18 +372,10 @@ def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-
     _, root = call_chain(call)
     if not isinstance(root, ast.Name):
         return False
-    block = None
-    for anc in ctx.semantic.ancestors(call):
-        if anc is loop or isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-                                     | ast.ClassDef):
-            break
-        if isinstance(anc, ast.With | ast.AsyncWith) and any(
-                isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == root.id
-                for item in anc.items):
-            block = anc
-            break
-    if block is None:
+    opened = opening_with(ctx, call, root.id, loop)
+    if opened is None:
         return False
+    block = opened[0]
     inside_call = {id(n) for n in ast.walk(call)}
     for node in nodes_within(block.body):
         if not isinstance(node, ast.Call) or id(node) in inside_call:
