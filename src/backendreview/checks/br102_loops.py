@@ -169,15 +169,15 @@ def creates_when_missing(ctx, call: ast.Call, loop: ast.AST) -> bool:  # type: i
         name = parent.targets[0].id
     return any(
         isinstance(stmt, ast.If) and (
-            (_tests_absence(stmt.test, name, node) and _creates_in(stmt.body))
+            (_tests_absence(stmt.test, name, node) and _creates_in(ctx, stmt.body))
             # `if row: row.value = v` / `else: session.add(Model(...))`: the same upsert
             # with the presence test first
-            or (_tests_presence(stmt.test, name, node) and _creates_in(stmt.orelse)))
+            or (_tests_presence(stmt.test, name, node) and _creates_in(ctx, stmt.orelse)))
         for stmt in nodes_within(loop.body))
 
 
-def _creates_in(body: list[ast.stmt]) -> bool:
-    return any(_creates(sub) for stmt in body for sub in ast.walk(stmt))
+def _creates_in(ctx, body: list[ast.stmt]) -> bool:  # type: ignore[no-untyped-def]
+    return any(_creates(ctx, sub) for stmt in body for sub in ast.walk(stmt))
 
 
 def _tests_presence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
@@ -205,17 +205,50 @@ def _tests_absence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
     return False
 
 
-def _creates(node: ast.AST) -> bool:
+def _creates(ctx, node: ast.AST) -> bool:  # type: ignore[no-untyped-def]
     """`session.add(x)`, `Model.objects.create(...)`, `x.save()`, or `x = Model(...)` (a
-    class called: a new row)."""
+    class called: a new row) — not `missing.add(x)` on a set the function builds itself."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
             node.func.attr in _CREATES):
-        return True
+        return not _local_collection(ctx, node.func.value)
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
         func = node.value.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         return name[:1].isupper()
     return False
+
+
+# What builds a plain Python collection (`add`, `insert` there put no row in the database).
+_COLLECTIONS = (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)
+_COLLECTION_CALLS = frozenset({"builtins.set", "builtins.list", "builtins.dict"})
+
+
+def _local_collection(ctx, expr: ast.expr) -> bool:  # type: ignore[no-untyped-def]
+    """`expr` is a name every binding of which is a list, set or dict the code builds
+    (`missing = set()`, `found, missing = [], set()`)."""
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = ctx.reaching_bindings(expr)
+    return bool(bindings) and all(_bound_collection(ctx, b) for b in bindings)
+
+
+def _bound_collection(ctx, binding) -> bool:  # type: ignore[no-untyped-def]
+    value = binding.value
+    stmt = binding.node
+    if binding.kind == "unpack" and isinstance(stmt, ast.Assign) and isinstance(
+            value, ast.Tuple | ast.List):
+        # `found, missing = [], set()`: the element at the name's place
+        target = stmt.targets[0] if len(stmt.targets) == 1 else None
+        if not isinstance(target, ast.Tuple | ast.List) or len(target.elts) != len(
+                value.elts):
+            return False
+        value = next((v for t, v in zip(target.elts, value.elts, strict=True)
+                      if isinstance(t, ast.Name) and t.id == binding.name), None)
+    elif binding.kind not in ("assign", "annassign"):
+        return False
+    if isinstance(value, _COLLECTIONS):
+        return True
+    return isinstance(value, ast.Call) and ctx.qualified_name(value.func) in _COLLECTION_CALLS
 
 
 def deleted_names(ctx, loop: ast.AST) -> set[str]:  # type: ignore[no-untyped-def]
@@ -312,35 +345,46 @@ _UNIT_OF_WORK = frozenset({"add", "add_all", "delete", "merge", "commit", "flush
                            "begin_nested"})
 
 
+def opening_with(ctx, node: ast.AST, name: str, loop: ast.AST  # type: ignore[no-untyped-def]
+                 ) -> tuple[ast.With | ast.AsyncWith, ast.withitem] | None:
+    """The `with` / `async with` between `node` and `loop` (in the same function) one of whose
+    items binds `name` (`as session`), and that item."""
+    for anc in ctx.semantic.ancestors(node):
+        if anc is loop or isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                                     | ast.ClassDef):
+            return None
+        if isinstance(anc, ast.With | ast.AsyncWith):
+            for item in anc.items:
+                if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name:
+                    return anc, item
+    return None
+
+
 def _own_session(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
     """The call's receiver is the name a `with` / `async with` statement between the loop
     and the call binds (`async with session_scope() as session:` in the loop's body), and
     that block does more in the session than this read: hands the session to another call
-    (`leases.acquire(session, ...)`) or writes through it (`session.delete(...)`). A block
-    that only reads is a short read session, not a unit of work."""
+    before the read (`leases.acquire(session, ...)`) or writes through it
+    (`session.delete(...)`). A block that only reads is a short read session, not a unit of
+    work."""
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return False
     _, root = call_chain(call)
     if not isinstance(root, ast.Name):
         return False
-    block = None
-    for anc in ctx.semantic.ancestors(call):
-        if anc is loop or isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-                                     | ast.ClassDef):
-            break
-        if isinstance(anc, ast.With | ast.AsyncWith) and any(
-                isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == root.id
-                for item in anc.items):
-            block = anc
-            break
-    if block is None:
+    opened = opening_with(ctx, call, root.id, loop)
+    if opened is None:
         return False
+    block = opened[0]
     inside_call = {id(n) for n in ast.walk(call)}
     for node in nodes_within(block.body):
         if not isinstance(node, ast.Call) or id(node) in inside_call:
             continue
-        passed = any(isinstance(a, ast.Name) and a.id == root.id
-                     for a in [*node.args, *(k.value for k in node.keywords)])
+        # A hand-off before the read takes something in the session first (a lease, a
+        # lock); one after it may only use what was read (`render(session, user)`).
+        passed = (node.lineno, node.col_offset) < (call.lineno, call.col_offset) and any(
+            isinstance(a, ast.Name) and a.id == root.id
+            for a in [*node.args, *(k.value for k in node.keywords)])
         writes = isinstance(node.func, ast.Attribute) and node.func.attr in _UNIT_OF_WORK \
             and isinstance(node.func.value, ast.Name) and node.func.value.id == root.id
         if passed or writes:

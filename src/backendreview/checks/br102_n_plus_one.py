@@ -88,6 +88,7 @@ from .br102_loops import (
     fixed_collection,
     loop_targets,
     mapping_keys,
+    opening_with,
     pattern_lookup,
     ranges_only,
     varies_column,
@@ -577,16 +578,16 @@ def _bound_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # typ
     return False
 
 
-def _opened_in(ctx, name: ast.Name, loop: ast.AST) -> bool:  # type: ignore[no-untyped-def]
-    """`name` is what a `with` / `async with` between it and `loop` binds (`as session`)."""
-    for anc in ctx.semantic.ancestors(name):
-        if anc is loop or isinstance(anc, _SCOPE_BREAKS):
-            return False
-        if isinstance(anc, ast.With | ast.AsyncWith) and any(
-                isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name.id
-                for item in anc.items):
-            return True
-    return False
+def _opened_in(ctx, name: ast.Name, loop: ast.For | ast.AsyncFor) -> bool:  # type: ignore[no-untyped-def]
+    """`name` is what a `with` / `async with` between it and `loop` binds (`as session`),
+    opened the same way on every iteration: `with open(path) as fh` or
+    `with tenant_session(tenant) as session` opens what the item names, a value of the item."""
+    opened = opening_with(ctx, name, name.id, loop)
+    if opened is None:
+        return False
+    targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    return not any(isinstance(n, ast.Name) and (n.id in targets or _bound_in(ctx, n, loop))
+                   for n in ast.walk(opened[1].context_expr))
 
 
 _BATCH_WORDS = re.compile(r"chunk|batch|partition|grouper|window|page|slice", re.IGNORECASE)
