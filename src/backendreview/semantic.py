@@ -232,8 +232,10 @@ class SemanticModel:
         use = self.statement_of(name)
         cut = 0
         for binding in bindings:
+            # a bare annotation (`query: str`) gives the name no value: it replaces nothing
             if binding.kind not in ("assign", "annassign") or not isinstance(
-                    binding.node, ast.Assign | ast.AnnAssign) or binding.lineno <= cut:
+                    binding.node, ast.Assign | ast.AnnAssign) or binding.node.value is None or (
+                    binding.lineno <= cut):
                 continue
             if use is not None and use is not binding.node and self._runs_before(
                     binding.node, use):

@@ -488,9 +488,14 @@ class _Extractor:
         ) if self.full else ()
         numbers = tuple(name for name in (numeric_column(self.ctx, stmt) for stmt in node.body)
                         if name) if self.full else ()
+        assigned = tuple(
+            target.id for stmt in node.body
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            if isinstance(target, ast.Name)) if self.full else ()
         info = ClassInfo(qualname=qualname, name=node.name, path=self.ctx.path,
                          line=node.lineno, bases=bases, const_attrs=literal,
-                         number_attrs=numbers)
+                         number_attrs=numbers, assigned_attrs=assigned)
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 ref = self._type_ref(stmt.annotation)

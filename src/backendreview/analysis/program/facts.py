@@ -168,6 +168,9 @@ class ClassInfo:
     # class attributes declared a numeric column (`id = Column(Integer, ...)`,
     # `models.IntegerField()`, `Mapped[int]`): analysis/program/numbers.py
     number_attrs: tuple[str, ...] = ()
+    # class attributes the body assigns any value (`id = Column(String(64))`): with
+    # `methods`, what decides which class of an MRO declares an attribute
+    assigned_attrs: tuple[str, ...] = ()
     # class attributes naming a class (`form_class = LoginForm`) -> its dotted reference
     class_refs: dict[str, str] = field(default_factory=dict)
     # ORM relations naming their target class by reference (`dataset =

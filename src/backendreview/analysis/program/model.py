@@ -229,6 +229,16 @@ class ProgramModel:
             found = self.resolve(found.returns)
         return found if isinstance(found, ClassInfo) else None
 
+    def _declares_number(self, cls: ClassInfo, attr: str) -> bool:
+        """The nearest class of `cls`'s MRO that declares `attr` declares it a numeric
+        column (ClassInfo.number_attrs); a method, property or other value there wins."""
+        for c in self.mro(cls):
+            if attr in c.number_attrs:
+                return True
+            if attr in c.assigned_attrs or attr in c.methods:
+                return False
+        return False
+
     def mro(self, cls: ClassInfo) -> tuple[ClassInfo, ...]:
         """The project classes of `cls`'s method resolution order (C3, analysis/mro.py;
         bases outside the project are left out, as their methods are not the project's)."""
@@ -377,10 +387,10 @@ class ProgramModel:
                 continue
             if need.kind == "number":
                 # a field of a row of this model: declared a numeric column by the class
-                # or a base of the project (an inherited `id`)
+                # or a base of the project (an inherited `id`), the nearest declaration
+                # along the MRO deciding (a subclass's `id = Column(String)` is text)
                 cls = self.classes.get(need.ref) or self.class_of(need.ref)
-                if cls is None or not any(need.attr in c.number_attrs
-                                          for c in self.mro(cls)):
+                if cls is None or not self._declares_number(cls, need.attr):
                     return False
                 continue
             if need.kind == "attr":
