@@ -211,18 +211,63 @@ class SecretInLog(Rule):
         """The secret said by the key it is logged under, whatever the value's name:
         structlog's `log.info("login", password=p)`, `extra={"password": p}`, the mapping of
         `logger.info("%(password)s", {"password": p})`. The value must be the secret as given
-        (not a literal, not `mask(p)` or `bool(p)`)."""
+        (`_carries`), and the mapping must reach the record as it is: one handed to
+        `redact({...})` first is not logged."""
         for keyword in call.keywords:
-            if keyword.value is arg and is_secret_name(keyword.arg) and self._as_given(arg) and (
-                    not _names_no_value(arg)):
+            if keyword.value is arg and is_secret_name(keyword.arg) and self._carries(arg):
                 return self.ctx.source(arg)
-        for node in ast.walk(arg):
-            if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values, strict=True):
-                    if key is not None and is_secret_name(constant_str(key)) and (
-                            self._as_given(value)) and not _names_no_value(value):
-                        return self.ctx.source(value)
+        for node in self._reached_dicts(arg):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is not None and is_secret_name(constant_str(key)) and (
+                        self._carries(value)):
+                    return self.ctx.source(value)
         return None
+
+    def _reached_dicts(self, arg: ast.AST) -> list[ast.Dict]:
+        """The mappings whose entries reach the record as they are: `arg` itself, one nested
+        in it or in a list, one turned to text by `str()` / `json.dumps()`; not one handed to
+        another call first (`redact({...})`, `mask(...)`)."""
+        found: list[ast.Dict] = []
+        stack: list[ast.AST] = [arg]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Dict):
+                found.append(node)
+                stack.extend(node.values)
+            elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+                stack.extend(node.elts)
+            elif isinstance(node, ast.Call) and self.ctx.qualified_name(node.func) in _TEXT_CALLS:
+                stack.extend(node.args)
+        return found
+
+    def _carries(self, value: ast.expr, depth: int = 0) -> bool:
+        """The value's text holds the secret as given: a variable or a field, text built from
+        it (`"Bearer " + t`, `f"{t}"`, `str(t)`, `t.strip()`). Not a literal, a yes/no
+        (`p is not None`), what another call made of it (`mask(p)`, `len(p)`), a few
+        characters of it (`p[:2]`), nor a local whose name says it holds no value
+        (`_NAMES_NO_VALUE`). The same reading as `_secret_in`, for a value unnamed."""
+        if depth > 8:
+            return False
+        if isinstance(value, ast.Name):
+            return not _names_no_value(value) and not self._holds_no_secret(value)
+        if isinstance(value, ast.Attribute):
+            return True
+        if isinstance(value, ast.Subscript):
+            return not _short_slice(value)
+        if isinstance(value, ast.JoinedStr | ast.FormattedValue):
+            parts = value.values if isinstance(value, ast.JoinedStr) else [value.value]
+            return any(self._carries(p, depth + 1) for p in parts)
+        if isinstance(value, ast.BinOp):
+            return self._carries(value.left, depth + 1) or self._carries(value.right, depth + 1)
+        if isinstance(value, ast.IfExp):
+            return self._carries(value.body, depth + 1) or self._carries(value.orelse, depth + 1)
+        if isinstance(value, ast.Call):
+            func = value.func
+            if self.ctx.qualified_name(func) in _TEXT_CALLS:
+                return any(self._carries(a, depth + 1) for a in value.args)
+            if isinstance(func, ast.Attribute) and func.attr in _SAME_TEXT_METHODS:
+                return self._carries(func.value, depth + 1)
+        return False  # a literal, a bool, `mask(p)`
 
     def _read_from_credential(self, name: ast.Name) -> bool:
         """A local of any name that holds a secret read by key: `token =
