@@ -245,7 +245,8 @@ class SecretInLog(Rule):
         it (`"Bearer " + t`, `f"{t}"`, `str(t)`, `t.strip()`). Not a literal, a yes/no
         (`p is not None`), what another call made of it (`mask(p)`, `len(p)`), a few
         characters of it (`p[:2]`), nor a local whose name says it holds no value
-        (`_NAMES_NO_VALUE`). The same reading as `_secret_in`, for a value unnamed."""
+        (`_NAMES_NO_VALUE`). The same reading as `_secret_in`, for a value unnamed: what a
+        secret's key holds, in a logged mapping or in a dict local logged whole."""
         if depth > 8:
             return False
         if isinstance(value, ast.Name):
@@ -261,6 +262,12 @@ class SecretInLog(Rule):
             return self._carries(value.left, depth + 1) or self._carries(value.right, depth + 1)
         if isinstance(value, ast.IfExp):
             return self._carries(value.body, depth + 1) or self._carries(value.orelse, depth + 1)
+        if isinstance(value, ast.List | ast.Tuple | ast.Set):
+            return any(self._carries(e, depth + 1) for e in value.elts)
+        if isinstance(value, ast.Dict):
+            return any(self._carries(v, depth + 1) for v in value.values)
+        if isinstance(value, ast.Await | ast.Starred):
+            return self._carries(value.value, depth + 1)
         if isinstance(value, ast.Call):
             func = value.func
             if self.ctx.qualified_name(func) in _TEXT_CALLS:
@@ -336,7 +343,7 @@ class SecretInLog(Rule):
             if binding.kind == "assign" and isinstance(binding.value, ast.Dict):
                 keys.update(k for k, v in ((constant_str(k), v) for k, v in zip(
                     binding.value.keys, binding.value.values, strict=True))
-                    if k and is_secret_name(k) and self._as_given(v))
+                    if k and is_secret_name(k) and self._carries(v))
         if not keys:
             return False
         function = self.ctx.semantic.enclosing_function(name)
@@ -349,16 +356,6 @@ class SecretInLog(Rule):
             if any(isinstance(t, ast.Subscript) and self.ctx.source(t.value) == name.id
                    and constant_str(t.slice) in keys for t in targets):
                 return False
-        return True
-
-    def _as_given(self, value: ast.expr) -> bool:
-        """A dict entry holding the secret itself: a variable, a field, text built from them;
-        not a literal (`"***"`, `None`) nor what another call made of it (`mask(p)`, a form
-        field `CharField()`)."""
-        if isinstance(value, ast.Constant):
-            return False
-        if isinstance(value, ast.Call):
-            return self.ctx.qualified_name(value.func) in _TEXT_CALLS
         return True
 
     def _holds_no_secret(self, name: ast.Name) -> bool:
