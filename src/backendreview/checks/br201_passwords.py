@@ -23,6 +23,7 @@ from ..analysis.values import (
     is_password_name,
     keyword,
     may_name_password,
+    snake,
     tracker_for,
 )
 from ..context import FileContext
@@ -139,6 +140,12 @@ def _collection_name(expr: ast.AST) -> str | None:
     return None
 
 
+# A collection or a key naming another service whose account it is: a mail relay's login
+# (`mail_accounts`, `smtp_password`) is a stored credential (BR203), not a user's password.
+_OTHER_SERVICE = re.compile(r"(?i)(?:^|_)(?:e?mail|smtp|imap|pop3?|ldap|s?ftp|proxy|redis|vpn"
+                            r"|wifi)(?:_|$)")
+
+
 def _literal_password_entry(expr: ast.AST) -> ast.expr | None:
     """The literal under a password key of a document literal (or of one in a list literal,
     `insert_many([...])`): `{"name": "admin", "password": "admin"}`."""
@@ -147,7 +154,8 @@ def _literal_password_entry(expr: ast.AST) -> ast.expr | None:
         if not isinstance(document, ast.Dict):
             continue
         for key, value in zip(document.keys, document.values, strict=True):
-            if key is not None and is_password_name(constant_str(key)) and (
+            name = constant_str(key) if key is not None else None
+            if is_password_name(name) and not _OTHER_SERVICE.search(snake(name or "")) and (
                     is_literal_password(value)):
                 return value
     return None
@@ -400,12 +408,14 @@ class PlaintextPassword(Rule):
                     lookup = func.attr.startswith("find")
                     self._report_store(key_node, value, origin, f".{func.attr}()", lookup)
                     return
-            if func.attr in _DOC_INSERTS and self._seeds_users(_collection_name(func.value)):
-                for arg in node.args:
-                    literal = _literal_password_entry(arg)
-                    if literal is not None:
-                        self._report_literal(literal, literal, f".{func.attr}()")
-                        return
+            collection = _collection_name(func.value)
+            if func.attr in _DOC_INSERTS and node.args and self._seeds_users(collection) and (
+                    not _OTHER_SERVICE.search(collection or "")):
+                # The document is the first argument (`insert_one(doc)`, `insert_many(docs)`,
+                # `insert(doc_or_docs)`); `users.insert(0, {...})` is a list's, not a store.
+                literal = _literal_password_entry(node.args[0])
+                if literal is not None:
+                    self._report_literal(literal, literal, f".{func.attr}()")
             return
         if isinstance(func, ast.Attribute) and func.attr in _SQL_RUN_METHODS and node.args:
             self._sql_password(node, func)

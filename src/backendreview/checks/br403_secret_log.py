@@ -211,18 +211,70 @@ class SecretInLog(Rule):
         """The secret said by the key it is logged under, whatever the value's name:
         structlog's `log.info("login", password=p)`, `extra={"password": p}`, the mapping of
         `logger.info("%(password)s", {"password": p})`. The value must be the secret as given
-        (not a literal, not `mask(p)` or `bool(p)`)."""
+        (`_carries`), and the mapping must reach the record as it is: one handed to
+        `redact({...})` first is not logged."""
         for keyword in call.keywords:
-            if keyword.value is arg and is_secret_name(keyword.arg) and self._as_given(arg) and (
-                    not _names_no_value(arg)):
+            if keyword.value is arg and is_secret_name(keyword.arg) and self._carries(arg):
                 return self.ctx.source(arg)
-        for node in ast.walk(arg):
-            if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values, strict=True):
-                    if key is not None and is_secret_name(constant_str(key)) and (
-                            self._as_given(value)) and not _names_no_value(value):
-                        return self.ctx.source(value)
+        for node in self._reached_dicts(arg):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is not None and is_secret_name(constant_str(key)) and (
+                        self._carries(value)):
+                    return self.ctx.source(value)
         return None
+
+    def _reached_dicts(self, arg: ast.AST) -> list[ast.Dict]:
+        """The mappings whose entries reach the record as they are: `arg` itself, one nested
+        in it or in a list, one turned to text by `str()` / `json.dumps()`; not one handed to
+        another call first (`redact({...})`, `mask(...)`)."""
+        found: list[ast.Dict] = []
+        stack: list[ast.AST] = [arg]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Dict):
+                found.append(node)
+                stack.extend(node.values)
+            elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+                stack.extend(node.elts)
+            elif isinstance(node, ast.Call) and self.ctx.qualified_name(node.func) in _TEXT_CALLS:
+                stack.extend(node.args)
+        return found
+
+    def _carries(self, value: ast.expr, depth: int = 0) -> bool:
+        """The value's text holds the secret as given: a variable or a field, text built from
+        it (`"Bearer " + t`, `f"{t}"`, `str(t)`, `t.strip()`). Not a literal, a yes/no
+        (`p is not None`), what another call made of it (`mask(p)`, `len(p)`), a few
+        characters of it (`p[:2]`), nor a local whose name says it holds no value
+        (`_NAMES_NO_VALUE`). The same reading as `_secret_in`, for a value unnamed: what a
+        secret's key holds, in a logged mapping or in a dict local logged whole."""
+        if depth > 8:
+            return False
+        if isinstance(value, ast.Name):
+            return not _names_no_value(value) and not self._holds_no_secret(value)
+        if isinstance(value, ast.Attribute):
+            return True
+        if isinstance(value, ast.Subscript):
+            return not _short_slice(value)
+        if isinstance(value, ast.JoinedStr | ast.FormattedValue):
+            parts = value.values if isinstance(value, ast.JoinedStr) else [value.value]
+            return any(self._carries(p, depth + 1) for p in parts)
+        if isinstance(value, ast.BinOp):
+            return self._carries(value.left, depth + 1) or self._carries(value.right, depth + 1)
+        if isinstance(value, ast.IfExp):
+            return self._carries(value.body, depth + 1) or self._carries(value.orelse, depth + 1)
+        if isinstance(value, ast.List | ast.Tuple | ast.Set):
+            return any(self._carries(e, depth + 1) for e in value.elts)
+        if isinstance(value, ast.Dict):
+            return any(self._carries(v, depth + 1) for v in value.values)
+        if isinstance(value, ast.Await | ast.Starred):
+            return self._carries(value.value, depth + 1)
+        if isinstance(value, ast.Call):
+            func = value.func
+            if self.ctx.qualified_name(func) in _TEXT_CALLS:
+                return any(self._carries(a, depth + 1) for a in value.args)
+            if isinstance(func, ast.Attribute) and func.attr in _SAME_TEXT_METHODS:
+                return self._carries(func.value, depth + 1)
+        return False  # a literal, a bool, `mask(p)`
 
     def _read_from_credential(self, name: ast.Name) -> bool:
         """A local of any name that holds a secret read by key: `token =
@@ -291,7 +343,7 @@ class SecretInLog(Rule):
             if binding.kind == "assign" and isinstance(binding.value, ast.Dict):
                 keys.update(k for k, v in ((constant_str(k), v) for k, v in zip(
                     binding.value.keys, binding.value.values, strict=True))
-                    if k and is_secret_name(k) and self._as_given(v))
+                    if k and is_secret_name(k) and self._carries(v))
         if not keys:
             return False
         function = self.ctx.semantic.enclosing_function(name)
@@ -304,16 +356,6 @@ class SecretInLog(Rule):
             if any(isinstance(t, ast.Subscript) and self.ctx.source(t.value) == name.id
                    and constant_str(t.slice) in keys for t in targets):
                 return False
-        return True
-
-    def _as_given(self, value: ast.expr) -> bool:
-        """A dict entry holding the secret itself: a variable, a field, text built from them;
-        not a literal (`"***"`, `None`) nor what another call made of it (`mask(p)`, a form
-        field `CharField()`)."""
-        if isinstance(value, ast.Constant):
-            return False
-        if isinstance(value, ast.Call):
-            return self.ctx.qualified_name(value.func) in _TEXT_CALLS
         return True
 
     def _holds_no_secret(self, name: ast.Name) -> bool:
