@@ -182,27 +182,31 @@ def _creates_in(ctx, body: list[ast.stmt]) -> bool:  # type: ignore[no-untyped-d
 
 def _tests_presence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
     """`row`, `row is not None` (row: `name`), or the query itself."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-            test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) and (
-            test.comparators[0].value is None):
-        test = test.left
-    return test is query or (name is not None and isinstance(test, ast.Name)
-                             and test.id == name)
+    subject = _compared_with_none(test, ast.IsNot)
+    return _is_row(test if subject is None else subject, name, query)
 
 
 def _tests_absence(test: ast.expr, name: str | None, query: ast.AST) -> bool:
     """`not row`, `row is None` (row: `name`), or `not <the query itself>`."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        operand = test.operand
-        return operand is query or (name is not None and isinstance(operand, ast.Name)
-                                    and operand.id == name)
+        return _is_row(test.operand, name, query)
+    subject = _compared_with_none(test, ast.Is)
+    return subject is not None and _is_row(subject, name, query)
+
+
+def _compared_with_none(test: ast.expr, op: type[ast.cmpop]) -> ast.expr | None:
+    """The `x` of `x is None` (op `ast.Is`) or `x is not None` (op `ast.IsNot`)."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-            test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and (
+            test.ops[0], op) and isinstance(test.comparators[0], ast.Constant) and (
             test.comparators[0].value is None):
-        left = test.left
-        return left is query or (name is not None and isinstance(left, ast.Name)
-                                 and left.id == name)
-    return False
+        return test.left
+    return None
+
+
+def _is_row(expr: ast.expr, name: str | None, query: ast.AST) -> bool:
+    """The looked-up row: the query expression itself, or the name it was bound to."""
+    return expr is query or (name is not None and isinstance(expr, ast.Name)
+                             and expr.id == name)
 
 
 def _creates(ctx, node: ast.AST) -> bool:  # type: ignore[no-untyped-def]
