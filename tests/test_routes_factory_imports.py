@@ -222,3 +222,50 @@ def test_plain_uses_alone_drop_the_wrapper_row(tmp_path, capsys) -> None:  # typ
     rows = _rows(tmp_path, capsys, PLAIN_ONLY)
     assert "GET /v1/plain plain insp/uses.py:5" in rows
     assert not any(r.startswith("GET {?} wrapper insp/main.py:16") for r in rows)
+
+
+ASYNC_FACTORIES = '''\
+    import flask
+
+    app = flask.Flask(__name__)
+
+
+    async def aget(path):
+        """Not a factory: calling it gives a coroutine, which cannot decorate."""
+        return app.route(path)
+
+
+    def get(path):
+        """Near miss: the same factory, not async."""
+        return app.route(path)
+    '''
+
+ASYNC_USES = '''\
+    from insp.main import aget, get
+
+
+    @aget("/v1/async")
+    async def by_async():
+        return ""
+
+
+    @get("/v1/sync")
+    async def by_sync():
+        return ""
+    '''
+
+
+def test_an_async_function_is_no_decorator_factory(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    pkg = tmp_path / "insp"
+    pkg.mkdir()
+    for name, text in {"__init__.py": "", "main.py": ASYNC_FACTORIES,
+                       "uses.py": ASYNC_USES}.items():
+        (pkg / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    rows = [f"{','.join(r['methods'])} {r['path']} {r['handler']} {r['location']}"
+            for r in json.loads(out.out)]
+    assert rows == ["GET /v1/sync by_sync insp/uses.py:10"]

@@ -223,6 +223,10 @@ def _maker(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> _M
 
     if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
         return None
+    if isinstance(func, ast.AsyncFunctionDef):
+        # `@aget("/x")` with `async def aget(path)`: the call gives a coroutine, not a
+        # decorator (Python raises at import), so nothing is registered.
+        return None
     for ret in ctx.semantic.own_returns(func):
         # `def get(path): return app.route(path, methods=["GET"])`: the factory hands back
         # the app's own route decorator, which registers the decorated function itself.
