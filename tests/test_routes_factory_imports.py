@@ -159,3 +159,113 @@ def test_factory_uses_in_other_modules_are_routes(tmp_path, capsys) -> None:  # 
         # Near misses: `timed` (its wrapper carries no route) and `cached` (hands back a
         # decorator that registers nothing): no rows for /v1/slow, /v1/cached.
     ]
+
+
+SPREAD = '''\
+    from insp.main import api
+
+    OPTIONS = {"methods": ["POST"]}
+    PATHS = ["/v1/a", "/v1/b"]
+
+
+    @api("/v1/plain")
+    def plain():
+        return ""
+
+
+    @api("/v1/options", **OPTIONS)
+    def spread_options():
+        return ""
+
+
+    @api(*PATHS)
+    def spread_paths():
+        return ""
+    '''
+
+PLAIN_ONLY = '''\
+    from insp.main import api
+
+
+    @api("/v1/plain")
+    def plain():
+        return ""
+    '''
+
+
+def _rows(tmp_path, capsys, uses: str) -> list[str]:  # type: ignore[no-untyped-def]
+    pkg = tmp_path / "insp"
+    pkg.mkdir()
+    for name, text in {"__init__.py": "", "main.py": MAIN, "uses.py": uses}.items():
+        (pkg / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return [f"{','.join(r['methods'])} {r['path']} {r['handler']} {r['location']}"
+            for r in json.loads(out.out)]
+
+
+def test_a_spread_use_keeps_the_wrapper_row(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # `@api("/x", **OPTIONS)`, `@api(*PATHS)`: which parameter gets what is not told, so no
+    # row of their own; the factory's `{?}` wrapper row, which stands for them, stays
+    # beside the plain use's row (on main both routes were gone from the table).
+    rows = _rows(tmp_path, capsys, SPREAD)
+    assert "GET {?} wrapper insp/main.py:16" in rows
+    assert "GET /v1/plain plain insp/uses.py:8" in rows
+    assert not any("spread_" in r for r in rows)
+
+
+def test_plain_uses_alone_drop_the_wrapper_row(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Near miss: every use read, so the `{?}` wrapper row goes.
+    rows = _rows(tmp_path, capsys, PLAIN_ONLY)
+    assert "GET /v1/plain plain insp/uses.py:5" in rows
+    assert not any(r.startswith("GET {?} wrapper insp/main.py:16") for r in rows)
+
+
+ASYNC_FACTORIES = '''\
+    import flask
+
+    app = flask.Flask(__name__)
+
+
+    async def aget(path):
+        """Not a factory: calling it gives a coroutine, which cannot decorate."""
+        return app.route(path)
+
+
+    def get(path):
+        """Near miss: the same factory, not async."""
+        return app.route(path)
+    '''
+
+ASYNC_USES = '''\
+    from insp.main import aget, get
+
+
+    @aget("/v1/async")
+    async def by_async():
+        return ""
+
+
+    @get("/v1/sync")
+    async def by_sync():
+        return ""
+    '''
+
+
+def test_an_async_function_is_no_decorator_factory(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    pkg = tmp_path / "insp"
+    pkg.mkdir()
+    for name, text in {"__init__.py": "", "main.py": ASYNC_FACTORIES,
+                       "uses.py": ASYNC_USES}.items():
+        (pkg / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        code = main(["routes", ".", "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    rows = [f"{','.join(r['methods'])} {r['path']} {r['handler']} {r['location']}"
+            for r in json.loads(out.out)]
+    assert rows == ["GET /v1/sync by_sync insp/uses.py:10"]

@@ -367,6 +367,11 @@ _SETS_NO_SECRET = frozenset({"django.contrib.auth.forms.SetPasswordForm",
                              "django.contrib.auth.forms.AdminPasswordChangeForm"})
 
 
+# Django's FormMixin methods that decide which form a view uses (a project override may
+# hand back PasswordChangeForm whatever `form_class` says).
+_PICKS_THE_FORM = ("get_form_class", "get_form")
+
+
 def _library_form_sets_a_password(program: ProgramModel, route: Route) -> bool:
     """A view class registered whole behind a guard (the app's login middleware counts),
     serving the route's method by the library's code (no project class of its MRO, Python's
@@ -383,6 +388,8 @@ def _library_form_sets_a_password(program: ProgramModel, route: Route) -> bool:
         return False
     if any(program.method(view, m.lower()) is not None for m in route.methods):
         return False  # the project's own post(): its code decides, read elsewhere
+    if any(program.method(view, name) is not None for name in _PICKS_THE_FORM):
+        return False  # the project's code picks the form: `form_class` may not be it
     form = next((c.class_refs["form_class"] for c in program.mro(view)
                  if "form_class" in c.class_refs), None)
     if form not in _SETS_NO_SECRET:

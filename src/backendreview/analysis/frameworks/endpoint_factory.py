@@ -33,8 +33,9 @@ insp.main import api`, `main.api(...)`) is joined to the factory in the project 
 (`resolve_maker_uses`): the factory's module gives a `MakerFact`, the using module a
 `MakerUseFact` with its arguments read there (a literal, a constant `path_text` can read,
 `methods=` lists), and the factory's `{?}` wrapper row, which stood for those uses, goes
-once one is found. A factory whose decorator returns the function unchanged (its route is
-some other function of its own) or whose wrapper carries no route is not one.
+once one is found (it stays while a use spreads its arguments, `@api(*PATHS)`). A
+factory whose decorator returns the function unchanged (its route is some other function
+of its own) or whose wrapper carries no route is not one.
 """
 
 from __future__ import annotations
@@ -222,6 +223,10 @@ def _maker(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> _M
 
     if ctx.semantic.scope_of(func) is not ctx.semantic.module_scope:
         return None
+    if isinstance(func, ast.AsyncFunctionDef):
+        # `@aget("/x")` with `async def aget(path)`: the call gives a coroutine, not a
+        # decorator (Python raises at import), so nothing is registered.
+        return None
     for ret in ctx.semantic.own_returns(func):
         # `def get(path): return app.route(path, methods=["GET"])`: the factory hands back
         # the app's own route decorator, which registers the decorated function itself.
@@ -346,6 +351,10 @@ class MakerUseFact:
     file: str
     span: Span  # the use call
     source: str
+    # Arguments spread at the use (`@api(*PATHS)`, `@api("/x", **OPTS)`): which parameter
+    # gets what is not told, so no row is made and the factory's `{?}` wrapper row, which
+    # stands for such a use, stays.
+    spread: bool = False
 
 
 def _use_arg(ctx: FileContext, node: ast.expr) -> UseArg:
@@ -438,15 +447,17 @@ def imported_uses(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
         ref = object_name(ctx, dec.func)
         if not ref or (not ref.startswith(".") and ref.split(".")[0] not in package):
             continue
-        use = _read_use(ctx, dec, ref, analyze_handler(ctx, func))
-        if use is not None:
-            out.append(use)
+        handler = analyze_handler(ctx, func)
+        use = _read_use(ctx, dec, ref, handler)
+        out.append(use if use is not None else MakerUseFact(
+            ref, (), (), handler, ctx.path, ctx.span_of(dec), ctx.source(dec), spread=True))
     return out
 
 
 def resolve_maker_uses(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The routes uses in other modules register, each joined to the factory its name
-    resolves to; the factory's `{?}` wrapper row, which stood for them, goes once one is."""
+    resolves to; the factory's `{?}` wrapper row, which stood for them, goes once one is,
+    unless a use spreads its arguments (that use's path is still unknown)."""
     uses = facts.get("route_maker_use", [])
     makers = {m.name: m for m in facts.get("route_maker", [])}
     if not uses or not makers:
@@ -454,14 +465,20 @@ def resolve_maker_uses(facts: dict[str, list[Any]]) -> dict[str, list[Any]]:
     resolver = Resolver(sorted(makers))
     made: list[RouteFact] = []
     wrappers: set[tuple[str, int, int]] = set()
+    spread: set[tuple[str, int, int]] = set()
     for use in uses:
         found = resolver.find(use.ref)
         if found is None:
             continue
         maker = makers[found]
-        made.append(_bound_route(maker.maker, use))
         span = maker.maker.route.span
-        wrappers.add((maker.file, span.start_line, span.start_col))
+        wrapper = (maker.file, span.start_line, span.start_col)
+        if use.spread:
+            spread.add(wrapper)  # its route is the `{?}` wrapper row's: that row stays
+            continue
+        made.append(_bound_route(maker.maker, use))
+        wrappers.add(wrapper)
+    wrappers -= spread
     if not made:
         return facts
     out = dict(facts)
