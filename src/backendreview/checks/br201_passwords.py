@@ -966,6 +966,26 @@ def _declared_not_for_security(node: ast.Call) -> bool:
     return isinstance(flag, ast.Constant) and flag.value is False
 
 
+# A name that says it holds a password or its hash (`password`, `pwd_hash`, `digest`).
+_STORED_AS = re.compile(r"passw|passphrase|(?:^|_)pwd?(?:_|\d|$)|hash|digest")
+
+
+def _stored_name(name: str | None) -> bool:
+    return bool(name) and bool(_STORED_AS.search(snake(name or "")))
+
+
+def _target_name(target: ast.expr) -> str | None:
+    """The name an assignment writes: `x`, `user.password`, `row["password"]`."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \
+            isinstance(target.slice.value, str):
+        return target.slice.value
+    return None
+
+
 class WeakPasswordHash(Rule):
     id = "BR202"
 
@@ -1144,6 +1164,24 @@ class WeakPasswordHash(Rule):
                 return False
         return False
 
+    def _stored_as_password(self, node: ast.Call) -> bool:
+        """The string the digest is formatted into goes where a password's hash is kept:
+        assigned to (or passed as) a password- or hash-named target (`user.password =
+        f"{salt}${sha256(salt + pw)}"`), or returned by a hash-named function
+        (`def hash_password(...)`). That string is the stored hash, not a key."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.keyword):
+                return _stored_name(anc.arg)
+            if isinstance(anc, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
+                return any(_stored_name(_target_name(t)) for t in targets)
+            if isinstance(anc, ast.Return):
+                func = self.ctx.semantic.enclosing_function(anc)
+                return func is not None and _stored_name(func.name)
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
     def _logged(self, node: ast.Call) -> bool:
         """The digest is an argument of a logging call (directly, or inside the message it
         formats), in the same statement."""
@@ -1197,7 +1235,8 @@ class WeakPasswordHash(Rule):
                                 f"(as Django's PBKDF2WrappedSHA1PasswordHasher wraps SHA1) "
                                 f"with the stored hashes converted once."))
             return
-        if self._formatted_into_text(node) and not self._logged(node):
+        if self._formatted_into_text(node) and not self._logged(node) and \
+                not self._stored_as_password(node):
             # litellm azure/common_utils.py:761: `f"...|azure_password={sha256(pw)}|..."`, a
             # client-cache key built from the credentials: a salted hasher would never match
             # twice, so the cache would never hit.

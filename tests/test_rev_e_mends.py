@@ -1,0 +1,32 @@
+"""Review mends of fixes13 (session 13, rev-e): fix texts the merge wrote where the code
+does not establish them. Each case names rule, line and text, beside its near miss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _fixture(name: str, rule: str) -> dict[int, object]:
+    from backendreview.config import Config
+    from backendreview.engine import finish, review_source
+    from backendreview.metadata import load_rule_docs
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / rule / name
+    result = review_source(path.read_bytes(), f"{rule}/{name}", Config(), (rule,))
+    findings = finish([result], Config(), (rule,), load_rule_docs()).findings
+    return {f.span.start_line: f for f in findings if f.rule_id == rule}
+
+
+def test_br202_a_salted_digest_string_stored_as_the_password_gets_a_hasher() -> None:
+    # `user.password = f"{salt}${sha256(salt + pw)}"` is the stored hash: the merge told it
+    # "not stored as the password's hash … key it with an HMAC".
+    found = _fixture("logged_digest.py", "BR202")
+    for line in (57, 62):
+        fix = found[line].fix
+        assert "HMAC" not in fix.description, line
+        assert fix.description.startswith("Replace the digest with a password hasher"), line
+    # Near miss: a string kept under a key-like name stays the cache-key text.
+    assert found[67].fix.description.startswith(
+        "The digest is formatted into a string built here (a key or an identifier)")
+    assert found[46].fix.description.startswith(
+        "The digest is formatted into a string built here (a key or an identifier)")
