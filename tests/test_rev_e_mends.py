@@ -30,3 +30,18 @@ def test_br202_a_salted_digest_string_stored_as_the_password_gets_a_hasher() -> 
         "The digest is formatted into a string built here (a key or an identifier)")
     assert found[46].fix.description.startswith(
         "The digest is formatted into a string built here (a key or an identifier)")
+
+
+def test_br202_a_non_django_password_hasher_base_gets_no_legacy_hasher_text() -> None:
+    # `class FastHasher(argon2.PasswordHasher)` hashing with sha256 is a new weak hasher, not
+    # a Django hasher verifying a legacy format: the merge told it "not first in
+    # PASSWORD_HASHERS".
+    found = _fixture("legacy_hasher_class.py", "BR202")
+    fix = found[39].fix
+    assert "PASSWORD_HASHERS" not in fix.description
+    assert fix.description.startswith("Replace the digest with a password hasher")
+    # Near miss: a project's own hasher declaring its `algorithm` over a Django one keeps it.
+    assert found[47].fix.description.startswith(
+        "`LegacyMD5PasswordHasher` is a password hasher class: it verifies the hashes already "
+        "stored in its format")
+    assert found[13].fix.description.startswith("`SHA1PasswordHasher` is a password hasher")

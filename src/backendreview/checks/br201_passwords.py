@@ -1148,10 +1148,16 @@ class WeakPasswordHash(Rule):
         cls = self.ctx.semantic.enclosing_class(node)
         if cls is None:
             return None
+        # A base named `…PasswordHasher` that is not Django's (a project's own legacy base)
+        # counts only with the class declaring its `algorithm`, the tag Django's hashers
+        # store hashes under: argon2-cffi's `PasswordHasher` is named alike and is none.
+        declares = any(isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "algorithm" for t in stmt.targets)
+            for stmt in cls.body)
         for base in cls.bases:
             qualified = self.ctx.qualified_name(base) or self.ctx.source(base)
-            if qualified.startswith("django.contrib.auth.hashers.") or qualified.endswith(
-                    "PasswordHasher"):
+            if qualified.startswith("django.contrib.auth.hashers.") or (
+                    declares and qualified.endswith("PasswordHasher")):
                 return cls.name
         return None
 
