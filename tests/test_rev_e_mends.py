@@ -45,3 +45,15 @@ def test_br202_a_non_django_password_hasher_base_gets_no_legacy_hasher_text() ->
         "`LegacyMD5PasswordHasher` is a password hasher class: it verifies the hashes already "
         "stored in its format")
     assert found[13].fix.description.startswith("`SHA1PasswordHasher` is a password hasher")
+
+
+def test_br203_a_vendor_secret_is_not_told_to_be_generated_per_install() -> None:
+    # `AWS_SECRET`, `STRIPE_WEBHOOK_SECRET`, `AWS_SECRET_KEY`: a vendor issues them; the
+    # merge's name pattern (`…_SECRET`, `…_SECRET_KEY`) told an install to generate them.
+    found = _fixture("vendor_signing_names.py", "BR203")
+    for line in (4, 6, 8):
+        assert "first start" not in found[line].fix.description, line
+    # Near miss: the application's own signing key keeps the packaged-app words.
+    for line in (10, 12):
+        assert "generate a random secret on an install's first start" in (
+            found[line].fix.description), line
