@@ -57,3 +57,18 @@ def test_br203_a_vendor_secret_is_not_told_to_be_generated_per_install() -> None
     for line in (10, 12):
         assert "generate a random secret on an install's first start" in (
             found[line].fix.description), line
+
+
+def test_br210_only_a_guarded_star_import_is_taken_for_deployment_settings() -> None:
+    # `DEBUG = True` then `from .celery_conf import *` (committed, unguarded): the merge said
+    # ".celery_conf … is where each deployment's settings go".
+    found = _fixture("site_local/committed_star.py", "BR210")
+    assert ".celery_conf" not in found[7].fix.description
+    # The guarded local module further down is what each deployment writes.
+    assert found[7].fix.description.startswith(
+        "`from .local_settings import *` (line 12) runs after this line")
+    assert found[7].fix.suggestion == "DEBUG = False"
+    # Near miss: guarded by a tuple holding ImportError, inside a module-level `if`.
+    near = _fixture("site_local/guarded_local.py", "BR210")[7].fix
+    assert near.description.startswith(
+        "`from .local_settings import *` (line 11) runs after this line")
