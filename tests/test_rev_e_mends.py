@@ -72,3 +72,49 @@ def test_br210_only_a_guarded_star_import_is_taken_for_deployment_settings() -> 
     near = _fixture("site_local/guarded_local.py", "BR210")[7].fix
     assert near.description.startswith(
         "`from .local_settings import *` (line 11) runs after this line")
+
+
+DISABLE = """
+    from flask import Flask, jsonify
+
+    app = Flask(__name__)
+
+
+    @app.route("/api/token/disable", methods=["POST"])
+    def disable_api():
+        return jsonify({})
+
+
+    @app.route("/api/token/disable/<serial>", methods=["POST"])
+    def disable_one_api(serial):
+        return jsonify({})
+
+
+    @app.route("/api/token/disable/<serial>", methods=["GET"])
+    def disable_one_status(serial):
+        return jsonify({"disabled": False})
+
+
+    @app.route("/api/media/archive/", methods=["POST"])
+    def media_archive():
+        return jsonify({})
+
+
+    @app.route("/api/media/archive/<string:filename>")
+    def media_archive_file(filename):
+        return jsonify({})
+    """
+
+
+def test_br302_a_get_of_the_action_on_a_member_makes_no_collection(tmp_path,
+                                                                    monkeypatch) -> None:
+    # `GET /api/token/disable/<serial>` reads the state of the action POSTed at the same
+    # path: the merge took it for a member of a collection "disable" and dropped the
+    # finding on `POST /api/token/disable`.
+    from .projects import project_findings
+
+    found = {f.span.start_line: f for f in project_findings(
+        tmp_path, {"app.py": DISABLE}, "BR302", monkeypatch)}
+    assert 7 in found and 'segment "disable" is a verb' in found[7].message
+    # Near miss (gramps): members under `archive/` that are only read name a collection.
+    assert 22 not in found
