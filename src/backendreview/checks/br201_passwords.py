@@ -966,6 +966,26 @@ def _declared_not_for_security(node: ast.Call) -> bool:
     return isinstance(flag, ast.Constant) and flag.value is False
 
 
+# A name that says it holds a password or its hash (`password`, `pwd_hash`, `digest`).
+_STORED_AS = re.compile(r"passw|passphrase|(?:^|_)pwd?(?:_|\d|$)|hash|digest")
+
+
+def _stored_name(name: str | None) -> bool:
+    return bool(name) and bool(_STORED_AS.search(snake(name or "")))
+
+
+def _target_name(target: ast.expr) -> str | None:
+    """The name an assignment writes: `x`, `user.password`, `row["password"]`."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \
+            isinstance(target.slice.value, str):
+        return target.slice.value
+    return None
+
+
 class WeakPasswordHash(Rule):
     id = "BR202"
 
@@ -1128,10 +1148,16 @@ class WeakPasswordHash(Rule):
         cls = self.ctx.semantic.enclosing_class(node)
         if cls is None:
             return None
+        # A base named `…PasswordHasher` that is not Django's (a project's own legacy base)
+        # counts only with the class declaring its `algorithm`, the tag Django's hashers
+        # store hashes under: argon2-cffi's `PasswordHasher` is named alike and is none.
+        declares = any(isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "algorithm" for t in stmt.targets)
+            for stmt in cls.body)
         for base in cls.bases:
             qualified = self.ctx.qualified_name(base) or self.ctx.source(base)
-            if qualified.startswith("django.contrib.auth.hashers.") or qualified.endswith(
-                    "PasswordHasher"):
+            if qualified.startswith("django.contrib.auth.hashers.") or (
+                    declares and qualified.endswith("PasswordHasher")):
                 return cls.name
         return None
 
@@ -1140,6 +1166,24 @@ class WeakPasswordHash(Rule):
         for anc in self.ctx.semantic.ancestors(node):
             if isinstance(anc, ast.FormattedValue):
                 return True
+            if isinstance(anc, ast.stmt):
+                return False
+        return False
+
+    def _stored_as_password(self, node: ast.Call) -> bool:
+        """The string the digest is formatted into goes where a password's hash is kept:
+        assigned to (or passed as) a password- or hash-named target (`user.password =
+        f"{salt}${sha256(salt + pw)}"`), or returned by a hash-named function
+        (`def hash_password(...)`). That string is the stored hash, not a key."""
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, ast.keyword):
+                return _stored_name(anc.arg)
+            if isinstance(anc, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
+                return any(_stored_name(_target_name(t)) for t in targets)
+            if isinstance(anc, ast.Return):
+                func = self.ctx.semantic.enclosing_function(anc)
+                return func is not None and _stored_name(func.name)
             if isinstance(anc, ast.stmt):
                 return False
         return False
@@ -1197,7 +1241,8 @@ class WeakPasswordHash(Rule):
                                 f"(as Django's PBKDF2WrappedSHA1PasswordHasher wraps SHA1) "
                                 f"with the stored hashes converted once."))
             return
-        if self._formatted_into_text(node) and not self._logged(node):
+        if self._formatted_into_text(node) and not self._logged(node) and \
+                not self._stored_as_password(node):
             # litellm azure/common_utils.py:761: `f"...|azure_password={sha256(pw)}|..."`, a
             # client-cache key built from the credentials: a salted hasher would never match
             # twice, so the cache would never hit.

@@ -104,9 +104,11 @@ def looks_like_secret_value(value: str | None) -> bool:
 
 
 # The secrets an application signs with itself (sessions, tokens), which an install can
-# generate for itself, unlike a key a vendor issues.
-_SIGNING_NAME = re.compile(r"^(?!.*(CLIENT|CONSUMER|API|APP_SECRET))"
-                           r"(.*_)?(SECRET_KEY|JWT_SECRET|SIGNING_KEY|SESSION_SECRET|SECRET)$")
+# generate for itself, unlike a key a vendor issues. Only the names of the application's
+# own key: a prefixed `AWS_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` or `AWS_SECRET` is a
+# vendor's, which no install can generate.
+_SIGNING_NAME = re.compile(r"^(?:DJANGO_|FLASK_)?(?:SECRET_KEY|SECRET|JWT_SECRET(?:_KEY)?"
+                           r"|(?:JWT_)?SIGNING_KEY|SESSION_SECRET(?:_KEY)?)$")
 
 
 class HardcodedSecret(Rule):
@@ -214,7 +216,6 @@ class HardcodedSecret(Rule):
         elif self.ctx.semantic.enclosing_function(node) is None:
             # Module and class bodies run at import: `os.environ[...]` there raises KeyError
             # in every process without the variable (tools, tests, other entry points).
-            # kolibri settings/base.py:70: a packaged app's installs set no variable at all.
             # kolibri settings/base.py:70: the installs of a packaged app set no variable;
             # a key the app signs with can be made by each install itself.
             own = (" If the project is installed by its users (a packaged app, not a "

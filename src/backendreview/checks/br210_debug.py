@@ -109,19 +109,24 @@ class DebugEnabled(Rule):
 
     def _star_import_after(self, node: ast.stmt) -> tuple[str, int] | None:
         """(module, line) of a `from X import *` that module-level code runs after `node`
-        (at the top level, or inside a module-level `try` / `if`), which may set DEBUG."""
-        todo: list[ast.stmt] = list(self.ctx.tree.body)
+        inside a module-level `try` whose handler catches the module's absence
+        (`except ImportError`), which may set DEBUG. The guard is what shows the module is
+        written per deployment (reviewboard's settings_local, made by rb-site) and not
+        committed: an unguarded `from .celery_conf import *` is the project's own code."""
+        todo: list[tuple[ast.stmt, bool]] = [(s, False) for s in self.ctx.tree.body]
         while todo:
-            stmt = todo.pop(0)
-            if isinstance(stmt, ast.ImportFrom) and stmt.lineno > node.lineno and any(
-                    a.name == "*" for a in stmt.names):
+            stmt, guarded = todo.pop(0)
+            if guarded and isinstance(stmt, ast.ImportFrom) and \
+                    stmt.lineno > node.lineno and any(a.name == "*" for a in stmt.names):
                 return "." * stmt.level + (stmt.module or ""), stmt.lineno
             if isinstance(stmt, ast.Try | ast.If):
-                todo.extend(stmt.body)
+                inner = guarded or (isinstance(stmt, ast.Try) and any(
+                    _catches_import_error(h) for h in stmt.handlers))
+                todo.extend((s, inner) for s in stmt.body)
                 if isinstance(stmt, ast.Try):
                     for handler in stmt.handlers:
-                        todo.extend(handler.body)
-                todo.extend(stmt.orelse)
+                        todo.extend((s, guarded) for s in handler.body)
+                todo.extend((s, guarded) for s in stmt.orelse)
         return None
 
     def _is_app_debug_target(self, target: ast.AST) -> bool:
@@ -243,3 +248,14 @@ def _suffix_match(module: str, names: set[str]) -> bool:
 
 
 RULES = (DebugEnabled, DebugOverridden)
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """`except ImportError`, `except ModuleNotFoundError`, a tuple holding one, or a bare
+    `except` / `except Exception`."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(k, ast.Name | ast.Attribute) and (
+        k.id if isinstance(k, ast.Name) else k.attr) in (
+        "ImportError", "ModuleNotFoundError", "Exception", "BaseException") for k in kinds)

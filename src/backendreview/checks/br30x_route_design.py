@@ -726,7 +726,12 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
         return False
     segment = own[index]
     here = normal_path("/".join(full[:offset + index + 1]))
-    if any(m == "GET" and (p + "/").startswith(here + "/{}/") for (m, p) in table):
+    # (A path under the segment that is also POSTed to is the action on one named member,
+    # `POST|GET /token/disable/<serial>`: its GET reads that action's state, no member of
+    # a collection of "disables".)
+    acted_on = {p for (m, p) in table if m == "POST"}
+    if any(m == "GET" and (p + "/").startswith(here + "/{}/") and p not in acted_on
+           for (m, p) in table):
         # gramps `POST /media/archive/` beside `GET /media/archive/<filename>`: the segment
         # has members of its own that can be read, so it names a collection (archives), not
         # an action on its parent. (privacyidea's `POST /token/enable/<serial>` is the same
