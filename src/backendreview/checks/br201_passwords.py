@@ -1225,14 +1225,15 @@ class WeakPasswordHash(Rule):
                             f"{{CRYPT}} with bcrypt); another hasher's output would not be "
                             f"accepted there."), severity=Severity.NOTE)
             return
+        fast_digest = (f"password `{password}` is hashed with a single pass of {digest}: fast "
+                       f"digests are brute-forced at billions of guesses per second, with or "
+                       f"without a salt; use a slow salted password hasher")
         hasher = self._hasher_class(node)
         if hasher is not None:
             # geonode people/hashers.py:51: a Django hasher class in a legacy format; it
             # verifies the hashes already stored in that format, which another digest
             # would all break.
-            self.report(node, f"password `{password}` is hashed with a single pass of "
-                        f"{digest}: fast digests are brute-forced at billions of guesses per "
-                        f"second, with or without a salt; use a slow salted password hasher",
+            self.report(node, fast_digest,
                         fix=Fix(f"`{hasher}` is a password hasher class: it verifies the "
                                 f"hashes already stored in its format, and changing its digest "
                                 f"would break every one of them. Keep it only to read legacy "
@@ -1246,9 +1247,7 @@ class WeakPasswordHash(Rule):
             # litellm azure/common_utils.py:761: `f"...|azure_password={sha256(pw)}|..."`, a
             # client-cache key built from the credentials: a salted hasher would never match
             # twice, so the cache would never hit.
-            self.report(node, f"password `{password}` is hashed with a single pass of "
-                        f"{digest}: fast digests are brute-forced at billions of guesses per "
-                        f"second, with or without a salt; use a slow salted password hasher",
+            self.report(node, fast_digest,
                         fix=Fix("The digest is formatted into a string built here (a key or an "
                                 "identifier), not stored as the password's hash: if that string "
                                 "is a cache or lookup key, a salted password hasher would never "
@@ -1271,9 +1270,7 @@ class WeakPasswordHash(Rule):
                                 "log that a password is set, or the username, instead."))
             return
         hashed, _ = password_stack(self.ctx, password)
-        self.report(node, f"password `{password}` is hashed with a single pass of {digest}: "
-                    f"fast digests are brute-forced at billions of guesses per second, with "
-                    f"or without a salt; use a slow salted password hasher",
+        self.report(node, fast_digest,
                     fix=Fix("Replace the digest with a password hasher (argon2id, bcrypt, "
                             "scrypt or PBKDF2 with OWASP's iterations); existing hashes can "
                             "be upgraded at the next login.",
