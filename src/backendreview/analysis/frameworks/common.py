@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ...astutil import call_chain, own_nodes
 from ..row_bounds import fetched_select
 from ..strings import StringAnalyzer
-from ..values import is_password_name, tracker_for
+from ..values import argument, is_password_name, keyword, tracker_for
 from .html_pages import JSON_RESPONSES, returns_page
 
 # NAMED_VALUE (`{NAME}`, a value path_text names but cannot read) is path_format's: kept
@@ -265,17 +265,10 @@ def literal_strings(ctx: FileContext, node: ast.AST | None) -> list[str] | None:
     return items if len(items) == len(node.elts) else None
 
 
-def kwarg(call: ast.Call, name: str) -> ast.expr | None:
-    for kw in call.keywords:
-        if kw.arg == name:
-            return kw.value
-    return None
-
-
-def arg_or_kw(call: ast.Call, index: int, name: str) -> ast.expr | None:
-    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
-        return call.args[index]
-    return kwarg(call, name)
+# The route collectors' names for values.keyword / values.argument (one reading of a call's
+# arguments for the whole package).
+kwarg = keyword
+arg_or_kw = argument
 
 
 def str_list(node: ast.AST | None) -> tuple[str, ...] | None:

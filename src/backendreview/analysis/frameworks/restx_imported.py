@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .common import object_name, path_text, this_module
+from .common import kwarg, object_name, path_text, this_module
 from .routes import MountFact, OwnerFact, Resolver, RouteFact
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def built_registration(ctx: FileContext, call: ast.Call) -> list[RestxCandidateF
         return []
     attr = call.func.attr
     if attr == "add_namespace":
-        path = kwarg_of(call, "path") or (call.args[1] if len(call.args) > 1 else None)
+        path = kwarg(call, "path") or (call.args[1] if len(call.args) > 1 else None)
         child = object_name(ctx, call.args[0])
         if child is None:
             return []
@@ -168,12 +168,6 @@ def built_registration(ctx: FileContext, call: ast.Call) -> list[RestxCandidateF
         mount = MountFact(api, name, "", "flask", ctx.path, call.lineno)
         return [RestxCandidateFact(api, name, (owner,), (mount,), (), ctx.path, call.lineno)]
     return []
-
-
-def kwarg_of(call: ast.Call, name: str) -> ast.expr | None:
-    from .common import kwarg
-
-    return kwarg(call, name)
 
 
 def _imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
