@@ -448,6 +448,17 @@ class ValueTracker:
         return None
 
 
+def written_name(target: ast.AST) -> str | None:
+    """The name an assignment writes: `x`, `user.password`, `row["password"]`."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        return constant_str(target.slice)
+    return None
+
+
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == name:

@@ -25,6 +25,7 @@ from ..analysis.values import (
     may_name_password,
     snake,
     tracker_for,
+    written_name,
 )
 from ..context import FileContext
 from ..model import Finding, Fix, Severity
@@ -974,18 +975,6 @@ def _stored_name(name: str | None) -> bool:
     return bool(name) and bool(_STORED_AS.search(snake(name or "")))
 
 
-def _target_name(target: ast.expr) -> str | None:
-    """The name an assignment writes: `x`, `user.password`, `row["password"]`."""
-    if isinstance(target, ast.Name):
-        return target.id
-    if isinstance(target, ast.Attribute):
-        return target.attr
-    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \
-            isinstance(target.slice.value, str):
-        return target.slice.value
-    return None
-
-
 class WeakPasswordHash(Rule):
     id = "BR202"
 
@@ -1180,7 +1169,7 @@ class WeakPasswordHash(Rule):
                 return _stored_name(anc.arg)
             if isinstance(anc, ast.Assign | ast.AnnAssign | ast.AugAssign):
                 targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
-                return any(_stored_name(_target_name(t)) for t in targets)
+                return any(_stored_name(written_name(t)) for t in targets)
             if isinstance(anc, ast.Return):
                 func = self.ctx.semantic.enclosing_function(anc)
                 return func is not None and _stored_name(func.name)

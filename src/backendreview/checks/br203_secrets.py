@@ -18,7 +18,7 @@ import ast
 import re
 
 from ..analysis.paths import is_non_production
-from ..analysis.values import constant_str
+from ..analysis.values import constant_str, written_name
 from ..model import Fix
 from .base import Rule
 from .confidence import NOTE, as_note
@@ -125,7 +125,7 @@ class HardcodedSecret(Rule):
         if not looks_like_secret_value(value):
             return
         for target in node.targets:
-            name = _target_name(target)
+            name = written_name(target)
             if is_secret_name(name):
                 self._report(node.value, str(name))
                 return
@@ -135,7 +135,7 @@ class HardcodedSecret(Rule):
             return
         # pydantic settings: `secret_key: str = "..."` is a default that ships.
         if looks_like_secret_value(constant_str(node.value)):
-            name = _target_name(node.target)
+            name = written_name(node.target)
             if is_secret_name(name):
                 self._report(node.value, str(name))
 
@@ -358,16 +358,6 @@ def _os_module_name(tree: ast.Module) -> str | None:
             for alias in stmt.names:
                 if alias.name == "os":
                     return alias.asname or "os"
-    return None
-
-
-def _target_name(target: ast.AST) -> str | None:
-    if isinstance(target, ast.Name):
-        return target.id
-    if isinstance(target, ast.Attribute):
-        return target.attr
-    if isinstance(target, ast.Subscript):
-        return constant_str(target.slice)
     return None
 
 
