@@ -231,6 +231,24 @@ def fix_table(fixes: dict[str, Counter], title: str) -> list[str]:
     return lines
 
 
+def loud_table(rules: dict[str, RuleScore], loud: dict[str, RuleScore],
+               title: str) -> list[str]:
+    """Per rule, the findings at warning and error only, beside what went out at note: how
+    precise each rule is where it speaks up, and what its notes hold back (true findings at
+    note count as found, not missed, in the table above)."""
+    lines = [f"#### warning and error only, per rule, {title}", "",
+             "| rule | found | true | false | debatable | precision | at note: true / false "
+             "/ debatable |", "|---|---|---|---|---|---|---|"]
+    for code in sorted(rules):
+        every, above = rules[code], loud.get(code, RuleScore())
+        quiet = (every.true - above.true, every.false - above.false,
+                 every.debatable - above.debatable)
+        lines.append(f"| {code} | {above.found} | {above.true} | {above.false} | "
+                     f"{above.debatable} | {_pct(above.precision)} | "
+                     + " / ".join(map(str, quiet)) + " |")
+    return lines
+
+
 def stub(findings: list[dict]) -> str:
     out = []
     for f in findings:
@@ -275,6 +293,7 @@ def report(apps: list[App], dest: Path, labels_dir: Path, list_unlabelled: bool,
         if names:
             title = f"{half} half ({len(names)} apps: {', '.join(names)})"
             lines += [*table(per_half[half], title, strict[half], off), ""]
+            lines += [*loud_table(per_half[half], strict[half], f"{half} half"), ""]
             if any(c[v] for c in fixes[half].values() for v in FIX_VERDICTS):
                 lines += [*fix_table(fixes[half], f"{half} half"), ""]
     if notes:
