@@ -286,7 +286,9 @@ def ui_routes(fact: RouteFact, full: str, known: bool, chain: _Chain, view: View
     names, at the router's paths; then the class's @action pages."""
     from .routes import _base_names, _collect_actions, _join, _lookup_kwarg, _route
 
-    lineage = [item for item in _base_names(view, views, resolver) if isinstance(item, str)]
+    # By qualified name: the host's library classes, or its own when the run reviews it.
+    lineage = [item if isinstance(item, str) else item.name
+               for item in _base_names(view, views, resolver)]
     actions, details = ui_actions(lineage)
     actions |= {name for name in methods if any(name == a for _, _, m in UI_ROUTES
                                                 for _, a in m)}

@@ -1531,10 +1531,14 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
         for lib in libs:
             for action in _MIXIN_ACTIONS.get(lib, ()):
                 actions[action] = view.file
-        # A host application's viewset (Nautobot, NetBox), by qualified name.
+        # A host application's viewset (Nautobot, NetBox), by qualified name: a library
+        # class, or the host's own class when the run reviews the host itself.
         for item in lineage:
-            if isinstance(item, str):
-                for action in viewset_actions(item):
+            for action in viewset_actions(item if isinstance(item, str) else item.name):
+                actions[action] = view.file
+        if is_bulk_router(fact.router_class):
+            for action in BULK_LIST_METHODS:
+                if action in methods:
                     actions[action] = view.file
         # The host's router maps PUT / PATCH / DELETE of the list route to the bulk actions.
         list_mapping = {**_VIEWSET_LIST, **BULK_LIST_METHODS} if is_bulk_router(
@@ -1561,7 +1565,8 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
                                   overrides))
         acts = _collect_actions(view, views, resolver)
         if not any(a.name == "notes" for a in acts) and any(
-                isinstance(item, str) and has_notes_action(item) for item in lineage):
+                has_notes_action(item if isinstance(item, str) else item.name)
+                for item in lineage):
             # Nautobot's NotesViewSetMixin: `@action(detail=True, methods=["get", "post"])`.
             out.append(_route(fact, detail_path + "notes/", known, chain, ("GET", "POST"),
                               view_handler, view.file, auth, limits, pages, None, "notes",
