@@ -66,8 +66,14 @@ def _allowlist(rule: ProjectRule) -> frozenset[str]:
     return DEFAULT_ALLOWLIST | extra
 
 
+# The router actions served at a collection's own path: DRF's list and create, and the bulk
+# actions Nautobot's and NetBox's routers map onto the list route (frameworks/host_apps).
+_COLLECTION_ACTIONS = frozenset({"list", "create", "bulk_update", "bulk_partial_update",
+                                 "bulk_destroy"})
+
+
 def _is_collection(route: Route) -> bool:
-    if route.action in ("list", "create"):
+    if route.action in _COLLECTION_ACTIONS:
         return True
     model = (route.response_model or "").replace(" ", "")
     if re.match(r"(list|List|Sequence|Page|LimitOffsetPage|CursorPage)\[", model):
@@ -171,7 +177,7 @@ class SingularRoute(_SegmentRule):
                 # A trailing singular names the collection only when the route is the
                 # collection itself: a DRF list/create route, a one-segment path, a path
                 # that is created into and has members, or a create beside the plural.
-                collection = route.action in ("list", "create") or (
+                collection = route.action in _COLLECTION_ACTIONS or (
                     len(statics) == 1 and _is_collection(route)) or shaped or (
                     sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):
