@@ -89,7 +89,7 @@ class _SegmentRule(ProjectRule):
     needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program-calls")
 
     def _routes(self, facts: dict[str, list[Any]]) -> list[Route]:
-        seen: set[tuple[str, int, int, str]] = set()
+        seen: dict[tuple[str, int, int, str], int] = {}
         out: list[Route] = []
         for route in project_routes(facts):
             if not (route.own_path or _prefix_segments(route)) or (
@@ -97,8 +97,12 @@ class _SegmentRule(ProjectRule):
                 continue
             key = (route.file, route.span.start_line, route.span.start_col, route.own_path)
             if key in seen:
+                # A host router's bulk DELETE sorts before the list's GET on the same path:
+                # the list route stands for the registration, as on DRF's own routers.
+                if out[seen[key]].action.startswith("bulk_") and route.action == "list":
+                    out[seen[key]] = route
                 continue
-            seen.add(key)
+            seen[key] = len(out)
             out.append(route)
         return out
 
