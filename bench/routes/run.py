@@ -44,6 +44,9 @@ APPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                    ("jinjamator/daemon",)),
     "opsdroid": ("opsdroid==0.31.0", "aiohttp (an app held by a class, connectors adding "
                  "routes to it)", ("opsdroid",)),
+    "nautobot-golden-config": ("nautobot-golden-config==3.0.8", "a Nautobot app (the plugin "
+                               "loader's prefixes, Nautobot's viewsets and routers, its "
+                               "REST_FRAMEWORK defaults)", ("nautobot_golden_config",)),
 }
 COLUMNS = ("route", "handler", "auth", "limit", "pagination")
 

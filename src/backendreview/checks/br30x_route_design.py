@@ -66,8 +66,14 @@ def _allowlist(rule: ProjectRule) -> frozenset[str]:
     return DEFAULT_ALLOWLIST | extra
 
 
+# The router actions served at a collection's own path: DRF's list and create, and the bulk
+# actions Nautobot's and NetBox's routers map onto the list route (frameworks/host_apps).
+_COLLECTION_ACTIONS = frozenset({"list", "create", "bulk_update", "bulk_partial_update",
+                                 "bulk_destroy"})
+
+
 def _is_collection(route: Route) -> bool:
-    if route.action in ("list", "create"):
+    if route.action in _COLLECTION_ACTIONS:
         return True
     model = (route.response_model or "").replace(" ", "")
     if re.match(r"(list|List|Sequence|Page|LimitOffsetPage|CursorPage)\[", model):
@@ -83,7 +89,7 @@ class _SegmentRule(ProjectRule):
     needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program-calls")
 
     def _routes(self, facts: dict[str, list[Any]]) -> list[Route]:
-        seen: set[tuple[str, int, int, str]] = set()
+        seen: dict[tuple[str, int, int, str], int] = {}
         out: list[Route] = []
         for route in project_routes(facts):
             if not (route.own_path or _prefix_segments(route)) or (
@@ -91,8 +97,12 @@ class _SegmentRule(ProjectRule):
                 continue
             key = (route.file, route.span.start_line, route.span.start_col, route.own_path)
             if key in seen:
+                # A host router's bulk DELETE sorts before the list's GET on the same path:
+                # the list route stands for the registration, as on DRF's own routers.
+                if out[seen[key]].action.startswith("bulk_") and route.action == "list":
+                    out[seen[key]] = route
                 continue
-            seen.add(key)
+            seen[key] = len(out)
             out.append(route)
         return out
 
@@ -171,7 +181,7 @@ class SingularRoute(_SegmentRule):
                 # A trailing singular names the collection only when the route is the
                 # collection itself: a DRF list/create route, a one-segment path, a path
                 # that is created into and has members, or a create beside the plural.
-                collection = route.action in ("list", "create") or (
+                collection = route.action in _COLLECTION_ACTIONS or (
                     len(statics) == 1 and _is_collection(route)) or shaped or (
                     sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):

@@ -33,6 +33,7 @@ from . import (
     flask_subclasses,
     graphql,
     guards,
+    host_apps,
     html_pages,
     looped_routes,
     marked_routes,
@@ -90,7 +91,7 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "EveCallFact": "eve_call", "EveRegistrarFact": "eve_registrar",
               "EveDomainFact": "eve_domain", "EveAppFact": "eve_app",
               "EveSettingFact": "eve_setting", "TableCallFact": "table_call",
-              "TableRegistrarFact": "table_registrar"}
+              "TableRegistrarFact": "table_registrar", "PluginConfigFact": "plugin_config"}
 SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
@@ -150,6 +151,8 @@ class RouteCollector:
         # Objects of a project class used like a flask-restx Api or Namespace: only a file
         # that writes one of their uses can hold one.
         self._restx_built = restx_imported.may_build(ctx)
+        # A plugin of a host application (host_apps): only a file importing the host.
+        self._host_app = sem.is_imported("nautobot") or sem.is_imported("netbox")
         # Flask-Classful views: the library's module, or a Flask module naming a view's
         # attributes or registering a class (a view of a project FlaskView subclass).
         self._classful = flask_classful.active(ctx)
@@ -531,6 +534,11 @@ class RouteCollector:
         inert = guards.middleware_enforcement(self.ctx, node)
         if inert is not None:
             self._emit([inert])
+        if self._host_app:
+            # A Nautobot app / NetBox plugin config: where the host mounts its urls.
+            config = host_apps.plugin_config(self.ctx, node)
+            if config is not None:
+                self._emit([config])
         if self.flask and self.ctx.memo("add-url-rule", self.ctx.tree,
                                         lambda: "add_url_rule" in self.ctx.text):
             self._emit(flask_plugins.deferred_decorators(self.ctx, node))

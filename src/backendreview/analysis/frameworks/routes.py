@@ -572,6 +572,13 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     from .django_decorated_patterns import group_mounts
 
     mounts += group_mounts(facts)  # `urls += decorated_patterns([login_required], ...)`
+    from .host_apps import host_of_root, plugin_mounts
+
+    # A Nautobot app's / NetBox plugin's url modules, where the host's loader mounts them.
+    host_owners, host_mounts = plugin_mounts(facts.get("plugin_config", []))
+    for owner in host_owners:
+        owners.setdefault(owner.name, owner)
+    mounts += host_mounts
     views: dict[str, ViewClassFact] = {v.name: v for v in facts.get("view_class", [])}
     view_resolver = Resolver(sorted(views))
     drf_owners = {o.name: o for o in owners.values() if o.framework == "drf"}
@@ -811,6 +818,15 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                         shown for shown, exempt in django_middleware
                         if not exempted(route.path, fact.url_name, exempt))
                 route.global_pagination = sum((global_pages.get(f, ()) for f in fws), ())
+                host = host_of_root(chain.root)
+                if host is not None and route.framework == "drf":
+                    # A plugin's API served by its host: the host's REST_FRAMEWORK
+                    # settings, unless the tree holds settings of its own.
+                    route.global_auth = route.global_auth or (
+                        host.shown(host.authentication, "DEFAULT_AUTHENTICATION_CLASSES"),
+                        host.shown(host.permission, "DEFAULT_PERMISSION_CLASSES"))
+                    route.global_pagination = route.global_pagination or (
+                        host.shown(host.pagination, "DEFAULT_PAGINATION_CLASS"),)
                 if route.framework == "drf":
                     route.global_auth, route.global_pagination = _drf_defaults_for(
                         route, route.global_auth, route.global_pagination)
@@ -1022,6 +1038,8 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
     (across modules) reach one; for a router imported from another module, the class of the
     object it was built from; for a function's parameter, what its callers pass (a router
     parameter no call reaches: when the registered class is a DRF viewset)."""
+    from .host_apps import is_host_router
+
     cls = fact.router_class
     if not cls and bindings is not None and fact.owner and bindings.is_parameter(fact.owner):
         values = [v for v in bindings.values(fact.owner) if v != fact.owner]
@@ -1034,7 +1052,7 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
         if found is None:
             return False
         cls = owners[found].raw[0] if owners[found].raw else ""
-    if cls.startswith(_DRF_ROUTER_MODULES):
+    if cls.startswith(_DRF_ROUTER_MODULES) or is_host_router(cls):
         return True
     found_class = resolver.find(cls)
     if found_class is None:
@@ -1054,11 +1072,15 @@ _DRF_VIEWSETS = ("rest_framework.viewsets.", "dynamic_rest.viewsets.")
 
 def _is_drf_viewset(ref: str | None, views: dict[str, ViewClassFact], resolver: Resolver
                     ) -> bool:
-    """A class whose hierarchy (across modules) reaches a DRF viewset or ViewSetMixin."""
+    """A class whose hierarchy (across modules) reaches a DRF viewset or ViewSetMixin, or a
+    host application's viewset (host_apps)."""
+    from .host_apps import viewset_actions
+
     found = resolver.find(ref)
     if found is None:
-        return bool(ref and ref.startswith(_DRF_VIEWSETS))
-    return any(isinstance(item, str) and item.startswith(_DRF_VIEWSETS)
+        return bool(ref and (ref.startswith(_DRF_VIEWSETS) or viewset_actions(ref)))
+    return any(isinstance(item, str) and (item.startswith(_DRF_VIEWSETS) or
+                                          bool(viewset_actions(item)))
                for item in _base_names(views[found], views, resolver))
 
 
@@ -1474,6 +1496,14 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
                   view: ViewClassFact, views: dict[str, ViewClassFact], resolver: Resolver
                   ) -> list[Route]:
     """The routes a registered project view class serves (methods, DRF router actions)."""
+    from .host_apps import (
+        BULK_LIST_METHODS,
+        has_notes_action,
+        is_bulk_router,
+        is_ui_router,
+        viewset_actions,
+    )
+
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     lineage = _base_names(view, views, resolver)
     overrides = tuple(sorted({a for item in lineage
@@ -1492,17 +1522,34 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
     framework = "drf" if (is_viewset or any(b.endswith("APIView") for b in libs)) else (
         fact.framework)
     if fact.is_router_register:
+        if is_ui_router(fact.router_class):
+            from .host_apps import ui_routes
+
+            return ui_routes(fact, full, known, chain, view, views, resolver, methods, auth,
+                             limits, pages, queryset, overrides)
         actions: dict[str, str] = {}
         for lib in libs:
             for action in _MIXIN_ACTIONS.get(lib, ()):
                 actions[action] = view.file
+        # A host application's viewset (Nautobot, NetBox), by qualified name: a library
+        # class, or the host's own class when the run reviews the host itself.
+        for item in lineage:
+            for action in viewset_actions(item if isinstance(item, str) else item.name):
+                actions[action] = view.file
+        if is_bulk_router(fact.router_class):
+            for action in BULK_LIST_METHODS:
+                if action in methods:
+                    actions[action] = view.file
+        # The host's router maps PUT / PATCH / DELETE of the list route to the bulk actions.
+        list_mapping = {**_VIEWSET_LIST, **BULK_LIST_METHODS} if is_bulk_router(
+            fact.router_class) else _VIEWSET_LIST
         for action in list(_VIEWSET_LIST) + list(_VIEWSET_DETAIL):
             if action in methods:
                 actions[action] = view.file
         # DRF routers add a trailing slash by default.
         list_path = full.rstrip("/") + "/"
         detail_path = list_path + f"{{{_lookup_kwarg(view, views, resolver)}}}/"
-        for _group, mapping, path in (("list", _VIEWSET_LIST, list_path),
+        for _group, mapping, path in (("list", list_mapping, list_path),
                                      ("detail", _VIEWSET_DETAIL, detail_path)):
             for action, method in mapping.items():
                 if action not in actions:
@@ -1516,7 +1563,15 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
                 out.append(_route(fact, path, known, chain, (method,), handler, view.file,
                                   auth, limits, pages, unbounded, action, framework,
                                   overrides))
-        for act in _collect_actions(view, views, resolver):
+        acts = _collect_actions(view, views, resolver)
+        if not any(a.name == "notes" for a in acts) and any(
+                has_notes_action(item if isinstance(item, str) else item.name)
+                for item in lineage):
+            # Nautobot's NotesViewSetMixin: `@action(detail=True, methods=["get", "post"])`.
+            out.append(_route(fact, detail_path + "notes/", known, chain, ("GET", "POST"),
+                              view_handler, view.file, auth, limits, pages, None, "notes",
+                              framework, overrides))
+        for act in acts:
             base = detail_path if act.detail else list_path
             path = _join(base.rstrip("/") + "/", act.url_path + "/")
             named = replace(act.handler, name=f"{view_handler.name}.{act.handler.name}")

@@ -1,0 +1,147 @@
+"""Nautobot apps and NetBox plugins in the route model (analysis/frameworks/host_apps): the
+loader's prefix from the config class, the hosts' viewsets and routers by qualified name, the
+hosts' REST_FRAMEWORK defaults on plugin API routes, and BR303 following from them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backendreview.cli import main
+from tests.projects import project_findings
+
+VIEWS = """\
+from nautobot.apps.api import NautobotModelViewSet
+
+from {pkg}.models import Item
+
+
+class ItemViewSet(NautobotModelViewSet):
+    queryset = Item.objects.all()
+"""
+URLS = """\
+from nautobot.apps.api import OrderedDefaultRouter
+
+from {pkg}.api import views
+
+router = OrderedDefaultRouter()
+router.register("items", views.ItemViewSet)
+urlpatterns = router.urls
+"""
+
+
+def _plugin(tmp: Path, pkg: str, init: str) -> None:
+    for name, text in {f"{pkg}/__init__.py": init, f"{pkg}/api/__init__.py": "",
+                       f"{pkg}/api/views.py": VIEWS.format(pkg=pkg),
+                       f"{pkg}/api/urls.py": URLS.format(pkg=pkg)}.items():
+        path = tmp / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _routes(capsys: pytest.CaptureFixture[str], root: Path,
+            monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, object]]:
+    monkeypatch.chdir(root)
+    code = main(["routes", ".", "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return {f"{','.join(r['methods'])} {r['path']}": r for r in json.loads(out.out)}
+
+
+CONFIG = "from nautobot.apps import NautobotAppConfig\n\n\nclass Cfg(NautobotAppConfig):\n"
+
+
+@pytest.mark.parametrize(("body", "prefix"), [
+    ('    name = "acme_app"\n    base_url = "acme"\n', "/api/plugins/acme/"),
+    # no base_url: the app label, the last part of `name`
+    ('    name = "vendor.acme_app"\n', "/api/plugins/acme_app/"),
+    # an explicit label wins over `name`
+    ('    name = "acme_app"\n    label = "acme_label"\n', "/api/plugins/acme_label/"),
+])
+def test_plugin_prefix(tmp_path, capsys, monkeypatch, body, prefix) -> None:  # type: ignore[no-untyped-def]
+    _plugin(tmp_path, "acme_app", CONFIG + body)
+    rows = _routes(capsys, tmp_path, monkeypatch)
+    row = rows[f"GET {prefix}items/"]
+    assert row["prefix_known"] is True
+    assert row["handler"] == "ItemViewSet"
+    assert row["pagination"] == [
+        "nautobot.core.api.pagination.OptionalLimitOffsetPagination "
+        "(nautobot REST_FRAMEWORK DEFAULT_PAGINATION_CLASS)"]
+    assert "nautobot.core.api.authentication.TokenPermissions (nautobot REST_FRAMEWORK " \
+           "DEFAULT_PERMISSION_CLASSES)" in row["auth"]
+    # the bulk mapping of Nautobot's router on the list route, and the notes action
+    assert {"PUT", "PATCH", "DELETE", "POST"} <= {k.split(" ")[0] for k in rows
+                                                  if k.endswith(f"{prefix}items/")}
+    assert f"GET,POST {prefix}items/{{pk}}/notes/" in rows
+
+
+def test_computed_base_url_is_unknown(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _plugin(tmp_path, "acme_app", CONFIG + '    name = "acme_app"\n    base_url = SLUG\n')
+    rows = _routes(capsys, tmp_path, monkeypatch)
+    (key,) = [k for k in rows if k.startswith("GET ") and k.endswith("/items/")]
+    assert rows[key]["prefix_known"] is False
+    assert key.startswith("GET /api/plugins/{?}")
+
+
+def test_not_a_plugin(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # ok: a plain AppConfig, and a NautobotAppConfig imported from another package, mount
+    # nothing; a viewset base spelt like Nautobot's but from elsewhere serves no route.
+    _plugin(tmp_path, "acme_app", 'from django.apps import AppConfig\n\n\n'
+            'class Cfg(AppConfig):\n    name = "acme_app"\n    base_url = "acme"\n')
+    _plugin(tmp_path, "other_app", 'from myhost.apps import NautobotAppConfig\n\n\n'
+            'class Cfg(NautobotAppConfig):\n    name = "other_app"\n    base_url = "o"\n')
+    (tmp_path / "other_app/api/views.py").write_text(VIEWS.format(pkg="other_app").replace(
+        "nautobot.apps.api", "myhost.api"), encoding="utf-8")
+    rows = _routes(capsys, tmp_path, monkeypatch)
+    assert not [k for k in rows if "/plugins/" in k]
+    assert "GET /items/" in rows and rows["GET /items/"]["pagination"] == []
+    assert len([k for k in rows if k.endswith("/items/")]) == 5  # acme_app's only
+
+
+BR303_FILES = {
+    "golden/__init__.py": CONFIG + '    name = "golden"\n',
+    "golden/api/__init__.py": "",
+    "golden/api/views.py": """\
+        from nautobot.apps.api import NautobotModelViewSet
+        from rest_framework.mixins import ListModelMixin
+        from rest_framework.viewsets import GenericViewSet
+
+        from golden.models import Item
+
+
+        class ItemViewSet(NautobotModelViewSet):
+            queryset = Item.objects.all()
+
+
+        class PlanViewSet(ListModelMixin, GenericViewSet):
+            queryset = Item.objects.all()
+
+
+        class DumpViewSet(ListModelMixin, GenericViewSet):
+            queryset = Item.objects.all()
+            pagination_class = None
+        """,
+    "golden/api/urls.py": """\
+        from nautobot.apps.api import OrderedDefaultRouter
+
+        from golden.api import views
+
+        router = OrderedDefaultRouter()
+        router.register("items", views.ItemViewSet)
+        router.register("plans", views.PlanViewSet)
+        router.register("dump", views.DumpViewSet)
+        urlpatterns = router.urls
+        """,
+}
+
+
+def test_br303_follows_host_pagination(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    findings = project_findings(tmp_path, BR303_FILES, "BR303", monkeypatch)
+    # ok: ItemViewSet and PlanViewSet (DRF mixins) list through Nautobot's default paginator.
+    # ruleid: DumpViewSet turns the host's paginator off.
+    assert [(f.rule_id, f.path, f.span.start_line, f.message) for f in findings] == [
+        ("BR303", "golden/api/views.py", 17,
+         'route "GET /api/plugins/golden/dump/" returns every row of `Item.objects.all()` '
+         "with no limit or pagination")]
