@@ -71,3 +71,19 @@ def test_a_short_circuiting_generator_is_a_note_and_a_full_list_is_not() -> None
                                  "query runs once per row only when none does)")
     assert found[23][0] == "note"
     assert found[42][0] == "warning"
+
+
+def test_a_read_of_what_the_iteration_wrote_gets_no_batch_before_the_loop() -> None:
+    from .projects import one_file_findings
+
+    text = (Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "bounded_loops.py"
+            ).read_text(encoding="utf-8")
+    line = text.splitlines().index(
+        "        totals[project_id] = Prediction.objects.filter(project_id=project_id).count()") + 1
+    found = {ln: (severity, message) for ln, severity, message in one_file_findings(
+        text, ("BR102",))}
+    severity, message = found[line]
+    assert severity == "note"
+    assert "the iteration writes these rows on line" in message
+    assert "__in" not in message
+    assert message.endswith("(note: a read of what the iteration itself just wrote)")

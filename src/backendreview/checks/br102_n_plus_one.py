@@ -71,6 +71,7 @@ from .br102_bounds import (
     reads_after_waiting,
     small_sample,
     stops_at_first_hit,
+    written_before,
 )
 from .br102_fixes import (
     NOT_PREFETCHABLE,
@@ -351,11 +352,24 @@ class NPlusOneFacts(_Options, Rule):
                             "match up in a dict; prefetch_related would not help, since the "
                             "lookup matches values computed from the row, not a relation")
         concrete = None if spans else explicit_fix(self.ctx, node, loop_node, *kind)
+        written = written_before(self.ctx, node, loop_node)
+        if written is not None:
+            # A batch before the loop would read the rows before this iteration's write.
+            once = "no query before the loop"
+            concrete = None
+            fix_text = (f"the iteration writes these rows on line {written} before it reads "
+                        f"them, so one query before the loop would read them unwritten; "
+                        f"read them once after the loop's writes, or have the write return "
+                        f"what is read (`.update()` returns the count)")
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
+        if written is not None:
+            message = (f"`{label}` runs a query on every iteration of the loop {where} "
+                       f"(it depends on `{names[0]}`): {fix_text}")
         reason = script or startup_reason(self.ctx, loop_node) or (
-            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None)
+            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None) or (
+            "a read of what the iteration itself just wrote" if written else None)
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
