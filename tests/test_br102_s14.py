@@ -16,19 +16,32 @@ import pytest
 
 from backendreview.config import Config
 from backendreview.engine import run
+from backendreview.model import Finding
 
 PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "serializer_code"
 
 
-def _findings(monkeypatch: pytest.MonkeyPatch) -> dict[int, object]:
+def _findings(monkeypatch: pytest.MonkeyPatch) -> dict[str, Finding]:
+    """board/views.py's findings by the view class each names first (`Tabs` lists ...),
+    checked to sit on that class's queryset line."""
     monkeypatch.chdir(PROJECT)
     found = run([Path(".")], Config(root=PROJECT, select=("BR102",)), jobs=1).findings
-    return {f.span.start_line: f for f in found if f.path == "board/views.py"}
+    lines = (PROJECT / "board" / "views.py").read_text(encoding="utf-8").splitlines()
+    out: dict[str, Finding] = {}
+    for finding in found:
+        assert finding.path == "board/views.py"
+        name = finding.message.split("`")[1]
+        start = lines.index(f"class {name}(generics.ListAPIView):")
+        queryset = next(i for i in range(start, len(lines))
+                        if lines[i].startswith("    queryset = "))
+        assert finding.span.start_line == queryset + 1
+        out[name] = finding
+    return out
 
 
 def test_a_bypassed_prefetch_is_never_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
     findings = _findings(monkeypatch)
-    tabs = findings[15]
+    tabs = findings["Tabs"]
     assert tabs.fix is not None
     assert tabs.fix.suggestion == 'Tab.objects.select_related("filter_group").all()'
     assert "prefetch_related" not in tabs.fix.suggestion
@@ -36,26 +49,31 @@ def test_a_bypassed_prefetch_is_never_suggested(monkeypatch: pytest.MonkeyPatch)
             "`instance.filters.filter(parent__isnull=True)` for each row too") in tabs.message
     assert 'no prefetch of "filter_group__filters" serves' in tabs.fix.description
     # When the override calls super(), the nested field is read and the prefetch serves it.
-    plain = findings[29]
+    plain = findings["PlainTabs"]
     assert plain.fix is not None
     assert plain.fix.suggestion == 'Tab.objects.prefetch_related("filter_group__filters").all()'
-    assert 23 not in findings  # TabsJoined: the join is there, the re-query is not a loader's
+    assert "TabsJoined" not in findings  # the join is there; the re-query is not a loader's
+    # `ModelSerializer.to_representation(self, instance)` named: DRF's, the fields are read
+    named = findings["NamedBaseTabs"]
+    assert named.fix is not None
+    assert named.fix.suggestion == 'Tab.objects.prefetch_related("filter_group__filters").all()'
 
 
 def test_method_field_reads_name_the_method_and_the_loader(
         monkeypatch: pytest.MonkeyPatch) -> None:
     findings = _findings(monkeypatch)
-    accounts = findings[41]
+    accounts = findings["Accounts"]
     assert "read by AccountSerializer.get_organization_meta" in accounts.message
     assert accounts.fix is not None
     assert accounts.fix.suggestion == (
         'Account.objects.select_related("organization__created_by").all()')
-    owners = findings[53]
+    owners = findings["AccountOwners"]
     assert "read by AccountOwnerSerializer.get_deleted" in owners.message
     assert owners.fix is not None
     assert owners.fix.suggestion == (
         'Account.objects.filter(name__isnull=False).prefetch_related("owner__memberships")')
-    assert sorted(findings) == [15, 29, 41, 53]
+    assert sorted(findings) == ["AccountOwners", "Accounts", "NamedBaseTabs", "PlainTabs",
+                                "Tabs"]
 
 
 def test_a_short_circuiting_generator_is_a_note_and_a_full_list_is_not() -> None:

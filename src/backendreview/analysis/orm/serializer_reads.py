@@ -51,11 +51,15 @@ def representation_kind(cls: ast.ClassDef) -> str:
     if method is None:
         return ""
     for node in ast.walk(method):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "to_representation"
-                and isinstance(node.func.value, ast.Call)
-                and isinstance(node.func.value.func, ast.Name)
-                and node.func.value.func.id == "super"):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "to_representation"):
+            continue
+        owner = node.func.value
+        if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and (
+                owner.func.id == "super"):
+            return "super"
+        # `serializers.ModelSerializer.to_representation(self, instance)`: the base's, named
+        if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
             return "super"
     return "own"
 
