@@ -12,6 +12,8 @@ Two shapes a reviewer does not call an N+1 even though a query sits in a loop:
   the loop never reaches.
 - A loop over a small sample the code caps (`rows[:5]`, `.limit(5)`, the rows of a
   statement ending in `LIMIT 5`): a preview of a handful, whatever the table holds.
+- A read of rows the iteration itself has just written (an UPDATE, then a count of what
+  it filled): no query before the loop can see the write; a note that says so.
 - A re-read after waiting: the iteration sleeps (polling an asynchronous job) and then
   queries; the fresh read of what changed meanwhile is the point, and no query before the
   loop can see the future.
@@ -92,6 +94,36 @@ def reads_after_waiting(ctx, call: ast.AST, loop: ast.AST) -> bool:  # type: ign
     return any(isinstance(n, ast.Call) and ctx.qualified_name(n.func) in _SLEEPS
                for _, block, index in _statements_around(ctx, call, loop)
                for stmt in block[:index] for n in ast.walk(stmt))
+
+
+# Query-set methods that write the rows of a model.
+_WRITES = frozenset({"update", "bulk_update", "bulk_create", "create", "delete",
+                     "get_or_create", "update_or_create"})
+
+
+def _chain_root(expr: ast.expr) -> str | None:
+    """`Prediction` of `Prediction.objects.filter(...).count()`."""
+    while isinstance(expr, ast.Call | ast.Attribute | ast.Subscript):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def written_before(ctx, call: ast.Call, loop: ast.AST) -> int | None:  # type: ignore[no-untyped-def]
+    """`Prediction.objects.filter(task__project_id=p).update(project_id=p)` and then
+    `Prediction.objects.filter(project_id=p).count()` in the same iteration: the query
+    reads rows of the model the iteration has just written. One query before the loop
+    would read them before any write (a count of a column not filled yet). The line of
+    the write, or None."""
+    model = _chain_root(call)
+    if model is None or not model[:1].isupper():
+        return None
+    for _, block, index in _statements_around(ctx, call, loop):
+        for stmt in block[:index]:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                        node.func.attr in _WRITES) and _chain_root(node) == model:
+                    return node.lineno
+    return None
 
 
 # A sample of a handful: `rows[:5]`, `.limit(5)`, `LIMIT 5`. Larger constants are pages,

@@ -71,6 +71,7 @@ from .br102_bounds import (
     reads_after_waiting,
     small_sample,
     stops_at_first_hit,
+    written_before,
 )
 from .br102_fixes import (
     NOT_PREFETCHABLE,
@@ -123,6 +124,8 @@ _FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "val
 _GET_OR_CREATE = ("the lookup is the read half of a get-or-create: each missing row is then "
                   "created one at a time, so the loop writes per item anyway; one `IN` query "
                   "for the rows that exist, then a bulk insert of the missing, is the batch")
+# Built-ins that consume a generator only until their answer is known.
+_SHORT_CIRCUITS = frozenset({"builtins.any", "builtins.all", "builtins.next"})
 _SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
 _READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 
@@ -219,7 +222,27 @@ class NPlusOneFacts(_Options, Rule):
         self.ctx.emit_fact("orm_loop", LoopFact(
             path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
             var=var, origin=origin, accesses=accesses, module=self.ctx.module,
-            owner=owner.lineno if owner is not None else 0))
+            owner=owner.lineno if owner is not None else 0, stops=self._short_circuit(node)))
+
+    def _short_circuit(self, node: ast.AST) -> str:
+        """`any(storage.project.allows(user) for storage in storages)`: the generator is
+        consumed only until `any()` / `all()` / `next()` knows its answer, so the per-row
+        query runs for the items up to the first hit — every row only when none matches."""
+        if not isinstance(node, ast.comprehension):
+            return ""
+        generator = self.ctx.semantic.parent(node)
+        if not isinstance(generator, ast.GeneratorExp) or generator.generators[0] is not node:
+            return ""
+        call = self.ctx.semantic.parent(generator)
+        if not (isinstance(call, ast.Call) and call.args and call.args[0] is generator):
+            return ""
+        name = self.ctx.qualified_name(call.func) or ""
+        if name not in _SHORT_CIRCUITS:
+            return ""
+        shown = name.rsplit(".", 1)[-1]
+        return (f"`{shown}()` stops at the first item that "
+                f"{'fails' if shown == 'all' else 'matches'}, so the query runs once per "
+                f"row only when none does")
 
     def _origin(self, iterable: ast.expr) -> Origin | None:
         inner = iterable
@@ -329,11 +352,24 @@ class NPlusOneFacts(_Options, Rule):
                             "match up in a dict; prefetch_related would not help, since the "
                             "lookup matches values computed from the row, not a relation")
         concrete = None if spans else explicit_fix(self.ctx, node, loop_node, *kind)
+        written = written_before(self.ctx, node, loop_node)
+        if written is not None:
+            # A batch before the loop would read the rows before this iteration's write.
+            once = "no query before the loop"
+            concrete = None
+            fix_text = (f"the iteration writes these rows on line {written} before it reads "
+                        f"them, so one query before the loop would read them unwritten; "
+                        f"read them once after the loop's writes, or have the write return "
+                        f"what is read (`.update()` returns the count)")
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
+        if written is not None:
+            message = (f"`{label}` runs a query on every iteration of the loop {where} "
+                       f"(it depends on `{names[0]}`): {fix_text}")
         reason = script or startup_reason(self.ctx, loop_node) or (
-            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None)
+            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None) or (
+            "a read of what the iteration itself just wrote" if written else None)
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
@@ -952,7 +988,9 @@ class NPlusOne(_Options, ProjectRule):
             if inherited is None:
                 continue  # a base get_queryset loads what it reads at run time: unknown
             needed: dict[str, tuple[str, FieldFact]] = {}
-            self._serializer_reads(index, model, serializer, resolve, (), needed, 0)
+            fresh: dict[str, tuple[str, str]] = {}
+            self._serializer_reads(index, model, serializer, resolve, (), needed, 0,
+                                   fresh=fresh)
             loaded = view.origin.loaded + inherited
             missing = {path: (why, field) for path, (why, field) in needed.items()
                        if not _covered(path, loaded, field)}
@@ -975,8 +1013,20 @@ class NPlusOne(_Options, ProjectRule):
             message = (f"`{view.name}` lists `{view.origin.text}` with `{serializer.name}`, "
                        f"which reads {reads} for each row with one query each; add "
                        f"`{fix}` to the queryset")
+            description = f"load what {serializer.name} reads with the queryset: `{fix}`"
+            if fresh:
+                # Never suggest the prefetch such a re-query bypasses: say what it costs.
+                requery = "; ".join(f"{who} runs `{text}`" for who, text in list(
+                    fresh.values())[:2])
+                paths = ", ".join(f'"{p.replace(".", "__")}"' for p in list(fresh)[:2])
+                bypass = (f"; {requery} for each row too, a query of its own that no "
+                          f"prefetch of {paths} serves: only a `Prefetch({paths.split(', ')[0]}"
+                          f", queryset=<that filter>, to_attr=...)` read by the serializer "
+                          f"instead would")
+                message += bypass
+                description += bypass
             self.report(view.path, view.span, message, fix=Fix(
-                description=f"load what {serializer.name} reads with the queryset: `{fix}`",
+                description=description,
                 suggestion=with_loader(view.snippet, fix, "django")), snippet=view.snippet)
         method_fields.report(self)
 
@@ -1026,13 +1076,24 @@ class NPlusOne(_Options, ProjectRule):
     def _serializer_reads(self, index: ModelIndex, model: Model, serializer: SerializerFact,
                           resolve, prefix: tuple[str, ...],  # type: ignore[no-untyped-def]
                           needed: dict[str, tuple[str, FieldFact]], depth: int,
-                          back: str | None = None) -> None:
+                          back: str | None = None,
+                          fresh: dict[str, tuple[str, str]] | None = None) -> None:
         """What `serializer` reads from `model` rows (paths under `prefix`). `back` is the
-        foreign key to the parent row, which Django fills in on prefetched reverse rows."""
+        foreign key to the parent row, which Django fills in on prefetched reverse rows.
+        `fresh` collects the relations its own code re-queries (`instance.filters.filter(
+        ...)`): path -> (who reads it, the call), which no prefetch of the path serves."""
         if depth > 3:
             return
         chain = _serializer_chain(serializer, resolve)
         declared = {name for s in chain for name in s.declared}
+        # DRF reads the declared fields only through its own to_representation: an override
+        # that never calls it reads what its own code reads, and nothing else.
+        own = next((s.representation for s in chain if s.representation), "") == "own"
+        for fact in chain:
+            self._row_reads(index, model, fact, prefix, needed, back,
+                            fresh if fresh is not None else {})
+        if own:
+            return
         for fact in chain:
             for item in fact.fields:
                 current, path = model, list(prefix)
@@ -1055,7 +1116,7 @@ class NPlusOne(_Options, ProjectRule):
                             self._serializer_reads(
                                 index, current, nested, resolve, tuple(path), needed, depth + 1,
                                 field.related_name if field.kind in (REVERSE_FK, REVERSE_O2O)
-                                else None)
+                                else None, fresh)
         names = list(serializer.meta_fields)
         if names == ["__all__"]:
             names = [n for n, f in model.fields.items() if f.kind == M2M]
@@ -1073,6 +1134,33 @@ class NPlusOne(_Options, ProjectRule):
                 if field.kind in (FK, O2O, M2M) and (names == [] or name in names):
                     needed.setdefault(".".join((*prefix, name)),
                                       (f"{field.kind} of {model.name} (depth)", field))
+
+    def _row_reads(self, index: ModelIndex, model: Model, fact: SerializerFact,
+                   prefix: tuple[str, ...], needed: dict[str, tuple[str, FieldFact]],
+                   back: str | None, fresh: dict[str, tuple[str, str]]) -> None:
+        """The relations `fact`'s own methods (to_representation, the method fields')
+        read from each row: a plain read needs a loader; a query method on a relation
+        (`.filter()`) is a query that a loader of it does not serve."""
+        for read in fact.reads:
+            current, path = model, list(prefix)
+            for position, attr in enumerate(read.path):
+                field = index.field(current, attr)
+                if field is None or field.kind == COLUMN or (position == 0 and attr == back):
+                    break
+                path.append(attr)
+                who = f"{fact.name}.{read.method}"
+                last = position == len(read.path) - 1
+                if last and read.fresh and field.kind not in SINGLE:
+                    fresh.setdefault(".".join(path), (who, read.text))
+                    break
+                if field.kind not in SINGLE and not (last and read.cached):
+                    break  # the manager itself (or an attribute of it): no row is read
+                needed.setdefault(".".join(path), (f"{field.kind} of {current.name}, read "
+                                                   f"by {who}", field))
+                target = index.target(current, field)
+                if target is None:
+                    break
+                current = target
 
     def _resolve(self, index: ModelIndex, loop: LoopFact, by_id: dict, depth: int
                  ) -> tuple[Model, tuple[str, ...], Origin, tuple[tuple[str, FieldFact], ...]
@@ -1233,7 +1321,7 @@ class NPlusOne(_Options, ProjectRule):
                         snippet: str) -> None:
         """A query per row; in a command-line or build script, or in code only such entry
         points run, it is a note that says so."""
-        reason = self.scripts.reason(loop.path, loop.owner)
+        reason = self.scripts.reason(loop.path, loop.owner) or loop.stops
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=fix, snippet=snippet)
 

@@ -11,6 +11,7 @@ from ...astutil import own_nodes
 from ...model import Span
 from .models import class_ref
 from .queries import Origin, OriginFinder
+from .serializer_reads import RowRead, representation_kind, row_reads
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -47,6 +48,11 @@ class SerializerFact:
     declared: tuple[str, ...] = ()  # every field the class declares (they shadow Meta.fields)
     # SerializerMethodFields: (field name, the method DRF calls for each object, line)
     method_fields: tuple[tuple[str, str, int], ...] = ()
+    # "" (DRF's to_representation), "super" (an override that calls it) or "own" (an
+    # override that builds the output itself: the declared fields are not read).
+    representation: str = ""
+    # The relations to_representation and the method fields' methods read from each row.
+    reads: tuple[RowRead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,11 +143,14 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
             # `lookup_field=("component__project__slug", "component__slug")`.
             for path in _lookup_relations(call):
                 fields.append(SerializerField(name, path, None, False, stmt.lineno))
-    if model is None and not fields and not method_fields:
+    representation = representation_kind(node)
+    reads = row_reads(node, [*(["to_representation"] if representation else []),
+                             *(method for _, method, _ in method_fields)])
+    if model is None and not fields and not method_fields and not reads:
         return None
     return SerializerFact(f"{ctx.module}.{node.name}", node.name, ctx.path,
                           node.lineno, bases, model, tuple(fields), meta_fields, depth,
-                          tuple(declared), tuple(method_fields))
+                          tuple(declared), tuple(method_fields), representation, reads)
 
 
 def _lookup_relations(call: ast.Call) -> list[tuple[str, ...]]:

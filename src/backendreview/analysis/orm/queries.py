@@ -86,6 +86,9 @@ class LoopFact:
     accesses: tuple[Access, ...]
     module: str
     owner: int = 0  # the def line of the function the loop is in (0: module level)
+    # Why the loop may end at its first item (a generator `any()` / `all()` / `next()`
+    # consumes only until the answer is known): "" when it runs over every row.
+    stops: str = ""
 
 
 def _call_name(node: ast.expr) -> str | None:
