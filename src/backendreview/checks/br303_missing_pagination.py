@@ -95,23 +95,25 @@ class MissingPagination(ProjectRule):
                 continue
             if _paged(route, query.orm):
                 continue
-            if staff_only(route) or bounded_by_keys(query.text) or summary_query(query.text):
+            # What DRF's list serves: the queryset with the view's filter_queryset chain.
+            listed = query.text + query.refined
+            if staff_only(route) or bounded_by_keys(listed) or summary_query(listed):
                 continue
-            if own_rows(query.text) or curated(query.text) or admin_rows(query.text):
+            if own_rows(listed) or curated(listed) or admin_rows(listed):
                 continue
-            if query.rendered and whole_table_as_stored(query.text):
+            if query.rendered and whole_table_as_stored(listed):
                 continue
             key = (route.unbounded_file, query.span.start_line, query.span.start_col)
             if key in seen:
                 continue
             seen.add(key)
             description, example = _fix_for(route, query.text)
-            text = " ".join(query.text.split())
+            text = " ".join(listed.split())
             if len(text) > 60:
                 text = text[:57] + "..."
             message = (f'route "{_shown(route)}" returns every row of `{text}` with no limit '
                        f"or pagination")
-            if parent_scoped(route, query.text) or reference_table(route, query.text):
+            if parent_scoped(route, listed, query.parent) or reference_table(route, listed):
                 continue
             if self._seeded(route.unbounded_file, query.text):
                 continue
@@ -277,7 +279,8 @@ def _relies_on_unsized_default(route: Route) -> bool:
             and any(p.split(" (settings")[0].endswith(UNSIZED_PAGINATION)
                     for p in route.global_pagination)
             and not staff_only(route) and not bounded_by_keys(query.text)
-            and not summary_query(query.text))
+            and not summary_query(query.text) and not parent_scoped(route, query.text,
+                                                                    query.parent))
 
 
 # `@deprecated(...)` from the `deprecated` package, typing_extensions or warnings (3.13).
@@ -469,14 +472,22 @@ _LOG_LIKE = re.compile(r"^\s*\w*(?:Message|Log|LogEntry|Event|Comment|Notificati
                        r"Activity|Audit)s?\b")
 
 
-def parent_scoped(route: Route, text: str) -> bool:
+def parent_scoped(route: Route, text: str, parent: str = "") -> bool:
     """The rows of one parent the route names in its path (`/projects/<id>/budgets` filtering
     on `project_id == project_id`): not reported. On the tuning half none of nine such lists
     was labelled true (a project's budgets, a playlist's share links, an asset's instances,
     a dataset's column lineage: five false, four debatable), so the code alone is too weak
     evidence even for a note. Rows that pile up under their parent (a chat's messages, a
-    job's logs) are reported all the same."""
+    job's logs) are reported all the same.
+
+    `parent`: a DRF view's get_queryset (its own or a base class's) keeps the rows of one
+    parent the request must name, a URL keyword or a query parameter it refuses to go on
+    without (QueryFact.parent): the same list under one parent, whatever the class
+    attribute `queryset` says (label-studio's storage lists, `?project=` required: ten
+    labelled false)."""
     compact = " ".join(text.split())
+    if parent:
+        return not _LOG_LIKE.match(compact)
     if not _PATH_PARAMETER.search(route.path or "") or not _EQUALITY.search(compact):
         return False
     return not _LOG_LIKE.match(compact)
@@ -527,10 +538,12 @@ def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, s
     if route.framework in _GRAPHQL_FIXES:
         return _GRAPHQL_FIXES[route.framework]
     if route.unbounded is not None and route.unbounded.orm in ("drf", "django"):
-        if route.framework == "drf" and route.handler.rpartition(".")[2] in _OWN_HANDLERS:
+        if route.framework == "drf" and route.handler.rpartition(".")[2] in _OWN_HANDLERS \
+                and not route.hands_on:
             # `def get(self, request)` that builds its own Response: a pagination class
             # (the project's or the view's) pages only the generic list(), which this view
-            # does not run, so setting or restoring one changes nothing.
+            # does not run, so setting or restoring one changes nothing. A `get` that calls
+            # `super().get()` or `self.list()` runs it: the pagination class text below.
             return (f"The view builds its answer in `{route.handler}` itself, where no "
                     f"pagination class applies: slice the queryset there with capped "
                     f"limit/offset query parameters (on a GenericAPIView, "

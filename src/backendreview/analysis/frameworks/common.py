@@ -56,6 +56,11 @@ PAGE_CALLS = frozenset({"paginate", "paginate_queryset", "limit", "offset", "sli
                         "get_page", "paginate_query", "fetchmany", "first", "one",
                         "one_or_none", "scalar", "scalar_one", "get", "count", "exists",
                         "get_object_or_404", "aggregate"})
+# Of those, the calls that fetch one row or one number (`generics.get_object_or_404(...)`,
+# `.first()`, `.count()`): bounded, but no pagination of a list (the route table's
+# Pagination column would name them on detail and action routes).
+ONE_ROW_CALLS = frozenset({"get", "first", "one", "count", "exists", "scalar", "one_or_none",
+                           "scalar_one", "aggregate", "get_object_or_404"})
 WRITE_CALLS = frozenset({"save", "delete", "bulk_create", "bulk_update", "get_or_create",
                          "update_or_create", "commit", "add", "insert", "create", "update"})
 _DJANGO_QS = frozenset({"all", "filter", "exclude", "order_by", "values", "values_list",
@@ -583,7 +588,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             pagination.append(ret)
     writes: list[str] = []
     sets_status = False
-    delegates = False
+    delegates = lists = False
     for node in own_nodes(func):
         if isinstance(node, ast.Call) and any(k.arg in ("status", "status_code")
                                               for k in node.keywords) and not (
@@ -601,9 +606,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             if isinstance(fn, ast.Attribute):
                 if _PAGE_HELPER.search(fn.attr):
                     pagination.append(f".{fn.attr}()")  # self._handle_page_args(args)
-                elif fn.attr in PAGE_CALLS and fn.attr not in ("get", "first", "one", "count",
-                                                            "exists", "scalar", "one_or_none",
-                                                            "scalar_one", "aggregate") and \
+                elif fn.attr in PAGE_CALLS and fn.attr not in ONE_ROW_CALLS and \
                         _paginates(ctx, node, fn):
                     pagination.append(f".{fn.attr}()")
                 if fn.attr in WRITE_CALLS:
@@ -631,6 +634,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         if isinstance(node, ast.Call):
             if _is_super_call(node, func.name):
                 delegates = True
+            elif func.name == "get" and _is_self_call(node, "list"):
+                lists = True
             for arg in node.args:
                 # `self.get_args([("page", 1, False, int), ("limit", 0, ...)])`
                 if isinstance(arg, ast.List | ast.Tuple):
@@ -652,7 +657,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         status_code=status_code, writes=tuple(dict.fromkeys(writes)),
         resource_writes=handler_writes(ctx, func, own_nodes(func)),
         response_model=response_model, sets_status=sets_status, file=ctx.path,
-        annotations=annotations, delegates=delegates, guards=body_guards(ctx, func),
+        annotations=annotations, delegates=delegates, lists=lists, guards=body_guards(ctx, func),
         credentials=credential_check(ctx, func),
         serves_json=(answers_json := _answers_json(ctx, func)),
         serves_html=not answers_json and returns_page(ctx, func, _returns(func)),
@@ -854,6 +859,13 @@ def _is_super_call(call: ast.Call, name: str) -> bool:
     fn = call.func
     return isinstance(fn, ast.Attribute) and fn.attr == name and isinstance(
         fn.value, ast.Call) and getattr(fn.value.func, "id", "") == "super"
+
+
+def _is_self_call(call: ast.Call, name: str) -> bool:
+    """`self.<name>(...)`."""
+    fn = call.func
+    return isinstance(fn, ast.Attribute) and fn.attr == name and isinstance(
+        fn.value, ast.Name) and fn.value.id == "self"
 
 
 def _paginates(ctx: FileContext, call: ast.Call, fn: ast.Attribute) -> bool:

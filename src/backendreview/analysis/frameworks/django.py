@@ -31,6 +31,7 @@ from .common import (
     written_source,
 )
 from .django_middleware import DJANGO_MIDDLEWARE
+from .queryset_scope import refinement, required_parent
 from .routes import (
     ActionFact,
     HandlerInfo,
@@ -701,6 +702,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     queryset: QueryFact | None = None
     model_query: QueryFact | None = None
     get_queryset = ""  # see ViewClassFact.get_queryset
+    scope = refines = ""  # see ViewClassFact.scope / refines
     own_query: QueryFact | None = None
     # `@method_decorator(ratelimit(...), name="get")` wraps that one method: kept aside
     # and given to its handler below.
@@ -744,11 +746,17 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 pagination.append(f"{stmt.name}()")
             elif stmt.name == "get_queryset":
                 get_queryset = "base" if _reads_base_queryset(stmt) else "own"
+                scope = required_parent(ctx, stmt) or "-"
                 for ret in ast.walk(stmt):
                     if isinstance(ret, ast.Return) and ret.value is not None:
                         own_query = _drf_queryset(ctx, ret.value)
                         break
                 queryset = queryset or own_query
+            elif stmt.name == "filter_queryset":
+                refines = refinement(ctx, stmt) or "-"
+                # A paging helper called there (label-studio's `paginator(tasks, request)`)
+                # pages the list DRF's list() serializes.
+                pagination += analyze_handler(ctx, stmt).pagination
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
                 stmt.target.id == "http_method_names" and stmt.value is not None:
             # `http_method_names: list[str] = ["get"]` narrows the methods as the plain
@@ -826,7 +834,8 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     return ViewClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno,
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
                          tuple(auth), tuple(limits), tuple(pagination), queryset,
-                         literals=literals, get_queryset=get_queryset)
+                         literals=literals, get_queryset=get_queryset, scope=scope,
+                         refines=refines)
 
 
 def _reads_base_queryset(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -58,6 +58,14 @@ class QueryFact:
     # Bounded only when the function's caller passes this parameter (`limit`, whose
     # default 0 / None means every row): the call site decides (analysis/row_bounds.py).
     unless: str = ""
+    # A DRF view's `get_queryset` (its own or a base class's, the nearest in the MRO) keeps
+    # the rows of one parent the request must name: the filter and what requires it
+    # ("`project_id=project.id` (query parameter `project`, required)";
+    # frameworks/queryset_scope.py). "" when it does not.
+    parent: str = ""
+    # The chain the nearest `filter_queryset` override applies to the list before it is
+    # serialized (".filter(organizationmember__in=...).distinct()"); "" when none is read.
+    refined: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,9 @@ class HandlerInfo:
     # another module may carry a dependency (`Annotated[User, Depends(get_current_user)]`).
     annotations: tuple[str, ...] = ()
     delegates: bool = False  # the body calls super().<same method>()
+    # A DRF `get` whose body calls the generic list (`self.list(request)`): the view's
+    # pagination class pages what it answers, as for `super().get()`.
+    lists: bool = False
     guards: tuple[str, ...] = ()  # `with perm.require(403):` context managers in the body
     # The body checks credentials the client sent: "verify" (a password / secret read from
     # the request and checked, or a token issued for it) or "read" (only read), and how.
@@ -224,6 +235,11 @@ class ViewClassFact:
     # the hierarchy is not what it lists; "base" when it starts from one of those; "" when
     # the class defines none.
     get_queryset: str = ""
+    # What the class's own `get_queryset` narrows its list to (QueryFact.parent), and the
+    # chain its own `filter_queryset` applies (QueryFact.refined); "" when none or unread.
+    # "-" : the class defines the method and it does neither (it decides for its subclasses).
+    scope: str = ""
+    refines: str = ""
 
 
 @dataclass(frozen=True)
@@ -334,6 +350,9 @@ class Route:
     app: str | None = None
     path_written: bool = True  # RouteFact.path_written
     path_source: str = ""  # RouteFact.path_source
+    # The handler hands the request on to the library's method (`super().get()`, through
+    # every project base) or to DRF's generic `self.list()`: not an answer of its own.
+    hands_on: bool = False
 
     @property
     def params(self) -> list[str]:
@@ -1255,7 +1274,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
         handler_async=h.is_async if h else False, path_written=fact.path_written,
-        path_source=fact.path_source,
+        path_source=fact.path_source, hands_on=bool(h and (h.delegates or h.lists)),
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
@@ -1354,7 +1373,7 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
                 # `return super().get()`: the base's evidence is this method's too.
                 mine = methods[name]
                 methods[name] = replace(
-                    mine, delegates=info.delegates,
+                    mine, delegates=info.delegates, lists=info.lists,
                     pagination=tuple(dict.fromkeys(mine.pagination + info.pagination)),
                     auth=tuple(dict.fromkeys(mine.auth + info.auth)),
                     limits=tuple(dict.fromkeys(mine.limits + info.limits)),
@@ -1380,8 +1399,29 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
     own = _own_get_queryset(chain)
     if own is not None:
         queryset = own.queryset
+    if queryset is not None:
+        queryset = _as_listed(queryset, chain)
     return methods, libs, auth, limits, pages, queryset, [v.name for v in chain
                                                           if isinstance(v, ViewClassFact)]
+
+
+def _as_listed(queryset: QueryFact, chain: list[ViewClassFact | str]) -> QueryFact:
+    """The queryset as DRF's list serves it: narrowed by the nearest `get_queryset` of the
+    MRO to one parent the request names, refined by the nearest `filter_queryset`. A
+    library class first in the order (its own method) leaves the question unread."""
+    scope = _nearest(chain, "scope")
+    refines = _nearest(chain, "refines")
+    return replace(queryset, parent=queryset.parent or scope, refined=refines)
+
+
+def _nearest(chain: list[ViewClassFact | str], attr: str) -> str:
+    for item in chain:
+        if isinstance(item, str):
+            return ""  # not read: a library class may define it
+        value = getattr(item, attr)
+        if value:
+            return "" if value == "-" else value
+    return ""
 
 
 def _own_get_queryset(chain: list[ViewClassFact | str]) -> ViewClassFact | None:
