@@ -18,6 +18,7 @@ from ..analysis.frameworks.naming import (
     is_word_noun_like,
     plural,
     segments,
+    singular,
     words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
@@ -129,6 +130,45 @@ def member_sub_resource(route: Route, own: list[str], index: int) -> bool:
     handler = words(route.handler.rsplit(".", 1)[-1])
     return word in handler and plural(word) not in handler and not (
         {"list", "all", "search"} & set(handler))
+
+
+def created_one(route: Route, own: list[str], index: int) -> bool:
+    """`POST /clients/{id}/encryption-key` served by `create_encryption_key`: a last segment
+    right after a member's parameter, written (never read) by a handler that names it in
+    the singular only. A client may hold one key (a sub-resource of its own, replaced whole)
+    or several (a collection, where the plural is right): the code here does not say which,
+    so the fix gives both forms instead of a plural that may misname it."""
+    if index == 0 or index != len(own) - 1 or not is_param(own[index - 1]):
+        return False
+    if not route.methods or set(route.methods) & {"GET", "HEAD", "ANY"}:
+        return False
+    ws = words(own[index])
+    handler = _handler_words(route)
+    word = ws[-1] if ws else ""
+    return bool(word) and word in handler and plural(word) not in handler and not (
+        {"list", "all", "bulk", "batch", "many"} & set(handler))
+
+
+def one_or_several_text(route: Route, own: list[str], index: int, fixed: str) -> str:
+    """Both forms of `created_one`'s segment, with the decision they turn on."""
+    segment = own[index]
+    owner = singular_of_parent(own[index - 2]) if index >= 2 and not is_param(
+        own[index - 2]) else "member"
+    path = route.path.rstrip("/")
+    several = path[:len(path) - len(segment)] + fixed if path.endswith(segment) else ""
+    name = f"{(words(segment) or ['item'])[-1]}_id"
+    member = f"<{name}>" if "<" in path else f"{{{name}}}"
+    where = f" {several}, one of them at {several}/{member}" if several else f' "{fixed}"'
+    return (f'Decide whether a {owner} has one "{segment}" or several: if one (what '
+            f"`{route.handler.rsplit('.', 1)[-1]}` writes replaces the one before), the "
+            f"singular names it, a sub-resource of its own at {path} (PUT replaces it, DELETE "
+            f"removes it), and the path stays; if several, they are a collection:{where}")
+
+
+def singular_of_parent(segment: str) -> str:
+    """`clients` -> `client`: what one member of the parent collection is called."""
+    ws = words(segment)
+    return singular(ws[-1]) if ws and is_plural(ws[-1]) else (ws[-1] if ws else "member")
 
 
 # Handler-name words that say what the handler does, not what it serves.

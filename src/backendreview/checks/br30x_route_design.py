@@ -30,11 +30,13 @@ from ..model import Fix, Severity
 from .base import ProjectRule
 from .br301_fixes import (
     VERB_HEADS,
+    created_one,
     foreign_parameter,
     glued_procedure,
     member_sub_resource,
     named_collection,
     named_procedure,
+    one_or_several_text,
     rename_in_source,
     split_resource_text,
     written_at,
@@ -259,6 +261,12 @@ class SingularRoute(_SegmentRule):
                                    f"pluralising")
                     written_as = ""
                     advice = f"{params[0]} identifies another entity (see the fix)"
+                if not followed_by_param and not others and created_one(route, own, index):
+                    # fief `POST /clients/{id}/encryption-key` by `create_encryption_key`:
+                    # the client's one key, or one of several; both forms, no rename.
+                    description = one_or_several_text(route, own, index, fixed)
+                    written_as = ""
+                    advice = f'use "{fixed}" if it holds several (see the fix)'
                 taken = _served_already(route, own, index, fixed, table)
                 if taken:
                     # udata's `/spatial/zone/<id>/` beside `/spatial/zones/<list:ids>/`: the
