@@ -3,6 +3,10 @@ each case asserts the text written now, beside a near miss where the old text st
 
 from __future__ import annotations
 
+from backendreview.config import Config
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
+
 from .test_br301_fixes import _br301
 
 ONE_KEY = '''from fastapi import APIRouter, FastAPI
@@ -49,3 +53,137 @@ def test_br301_a_created_singular_sub_resource_gets_both_forms_not_a_plural() ->
     assert found[12][1:] == ('Name the collection in the plural: "/{id}/notes"', '"/{id}/notes"')
     # Near miss: a GET of a member's sub-resource is not reported at all (member_sub_resource).
     assert 17 not in found
+
+
+JOB_CANCEL = '''from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class JobRef(BaseModel):
+    job_uuid: str
+
+
+@app.post("/v1/training/job/cancel")
+async def cancel_training_job(body: JobRef):
+    return {}
+
+
+@app.post("/v1/projects/{project_id}/lock")
+async def lock_project(project_id: int):
+    return {}
+
+
+@app.post("/v1/batch/job/cancel")
+async def cancel_batch_job():
+    return {}
+
+
+@app.get("/v1/projects/{project_id}")
+async def project(project_id: int):
+    return {}
+'''
+
+
+def _br302(files: dict[str, str]) -> dict[int, tuple[str, str | None]]:
+    config = Config()
+    results = [review_source(text.encode(), path, config, ("BR302",))
+               for path, text in files.items()]
+    found = finish(results, config, ("BR302",), load_rule_docs()).findings
+    return {f.span.start_line: (f.fix.description, f.fix.suggestion)
+            for f in found if f.fix is not None}
+
+
+def test_br302_an_action_on_a_singular_parent_with_a_body_gets_each_reading() -> None:
+    # hyperkitty `POST /api/mailman/archive` (files the posted message) became "PATCH
+    # /api/mailman with the new state"; llama-stack `POST /post-training/job/cancel` (the job
+    # named in the body) the same PATCH with no job id.
+    found = _br302({"main.py": JOB_CANCEL})
+    assert found[11] == (
+        "Name the resource, not the action: PATCH /v1/training/job with the new state in the "
+        "body if the cancel changes /v1/training/job itself (one resource, no id); PATCH "
+        "/v1/training/job/{job_id} with the new state if the request body names one job (its "
+        "id moved into the path); POST /v1/training/job/<collection> if it files what the "
+        "body carries (a message, an item) under /v1/training/job", None)
+    # Near miss: the member is in the path already: its state change is a PATCH of it.
+    assert found[16] == ("Name the resource, not the action: PATCH /v1/projects/{project_id} "
+                         "with the new state in the body", None)
+    # Near miss: no body to name a member or carry an item: the singular parent is the one
+    # job there is.
+    assert found[21][0] == ("Name the resource, not the action: PATCH /v1/batch/job with the "
+                            "new state in the body")
+
+
+FLAGS = '''from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/v3/ws/<workspace_id>/change_readonly/", methods=["PUT"])
+def change_readonly(workspace_id):
+    return {}
+
+
+@app.route("/v3/ws/<workspace_id>/change_permissions/", methods=["PUT"])
+def change_permissions(workspace_id):
+    return {}
+
+
+@app.route("/v3/ws/<workspace_id>", methods=["GET"])
+def workspace(workspace_id):
+    return {}
+'''
+
+
+def test_br302_a_flag_after_the_verb_is_a_state_of_the_member_not_a_collection() -> None:
+    # faraday workspaces.py:552 `PUT /v3/ws/<workspace_id>/change_readonly/` became PATCH
+    # .../readonlies/, a collection nothing has; readonly is the workspace's flag.
+    found = _br302({"app.py": FLAGS})
+    assert found[6] == ("Name the resource, not the action: PATCH /v3/ws/<workspace_id> with "
+                        "`readonly` as the new state in the body", None)
+    # Near miss: permissions are things the workspace has: their sub-resource stays.
+    assert found[11][0] == ("Name the resource, not the action: PATCH "
+                            "/v3/ws/<workspace_id>/permissions/")
+
+
+def test_br301_a_list_handler_that_answers_one_object_keeps_its_singular(
+        tmp_path, monkeypatch) -> None:
+    # netbox / nautobot dcim/api/urls.py `router.register("connected-device",
+    # ConnectedDeviceViewSet)`: its list() answers the one device on a peer interface;
+    # "connected-devices" promised a list the endpoint never returns.
+    from .projects import project_findings
+
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/views.py": """
+        from rest_framework import routers, viewsets
+        from rest_framework.response import Response
+
+        from .serializers import DeviceSerializer
+
+
+        class ConnectedDeviceViewSet(viewsets.ViewSet):
+            def list(self, request):
+                device = find_device(request.query_params)
+                return Response(DeviceSerializer(device, context={"request": request}).data)
+
+
+        class ReportViewSet(viewsets.ViewSet):
+            def list(self, request):
+                rows = load_reports()
+                return Response(DeviceSerializer(rows, many=True).data)
+
+
+        router = routers.DefaultRouter()
+        router.register("connected-device", ConnectedDeviceViewSet, basename="cd")
+        router.register("report", ReportViewSet, basename="report")
+        urlpatterns = router.urls
+        """}, "BR301", monkeypatch)
+    by_segment = {f.message.split('segment "')[1].split('"')[0]: f.fix for f in found}
+    one = by_segment["connected-device"]
+    assert one.description == (
+        'The handler answers one object (`DeviceSerializer` is given one item, no many=True), '
+        'so the singular "connected-device" names what it returns and the path can stay; '
+        '"connected-devices" only if it is meant to list several')
+    assert one.suggestion is None
+    # Near miss: a list() whose serializer is given many=True lists: the rename stands.
+    assert by_segment["report"].suggestion == '"reports"'

@@ -22,6 +22,7 @@ from ..analysis.frameworks.naming import (
     words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
+from ..analysis.program import ProgramModel
 
 # A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
 # opening quote, and before a `/`, the anchor `$`, an optional slash's `?` or the quote.
@@ -169,6 +170,23 @@ def singular_of_parent(segment: str) -> str:
     """`clients` -> `client`: what one member of the parent collection is called."""
     ws = words(segment)
     return singular(ws[-1]) if ws and is_plural(ws[-1]) else (ws[-1] if ws else "member")
+
+
+def answered_one(program: ProgramModel, route: Route) -> str | None:
+    """netbox's `ConnectedDeviceViewSet.list`: a DRF list handler whose answer is built by
+    serializers that are all given one object (no `many=`): what it returns is one item,
+    whatever the action is called, so the singular path names it. The first such
+    serializer call as written; None when any lists, or none is seen."""
+    if route.action != "list":
+        return None
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return None
+    built = [c for c in handler.calls if c.answered and
+             c.text.rsplit(".", 1)[-1].endswith("Serializer")]
+    if not built or any("many" in c.passed_args or "*" in c.passed_args for c in built):
+        return None
+    return built[0].text
 
 
 # Handler-name words that say what the handler does, not what it serves.
