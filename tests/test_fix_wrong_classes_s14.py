@@ -187,3 +187,37 @@ def test_br301_a_list_handler_that_answers_one_object_keeps_its_singular(
     assert one.suggestion is None
     # Near miss: a list() whose serializer is given many=True lists: the rename stands.
     assert by_segment["report"].suggestion == '"reports"'
+
+
+WARM = '''from fastapi import APIRouter, FastAPI
+
+app = FastAPI()
+router = APIRouter()
+
+
+@router.post("/lazy/warm/{name}", status_code=201)
+async def warm(name: str):
+    return {}
+
+
+@router.post("/lazy/job/{job_id}", status_code=201)
+async def start_job(job_id: str):
+    return {}
+
+
+app.include_router(router)
+'''
+
+
+def test_br301_a_segment_that_is_the_whole_handler_name_may_be_a_verb() -> None:
+    # litellm _lazy_features.py:617 `POST /lazy/warm/{name}` by `warm`: "/lazy/warms/{name}"
+    # pluralised a verb.
+    found = {line: (text, code) for line, _m, text, code in _br301({"main.py": WARM})}
+    assert found[7] == (
+        "\"warm\" is the whole name of this POST's handler `warm`: if it is what the handler "
+        "does to {name}, it is a verb, and the path should name the collection {name} "
+        "belongs to, with the action under its member (POST /lazy/<collection>/{name}/warm); "
+        "only if a \"warm\" is a thing with members is \"warms\" the collection's name", None)
+    # Near miss: a handler named otherwise (`start_job`) leaves "job" a collection's name.
+    assert found[12] == ('Name the collection in the plural: "/lazy/jobs/{job_id}"',
+                         '"/lazy/jobs/{job_id}"')

@@ -189,6 +189,15 @@ def answered_one(program: ProgramModel, route: Route) -> str | None:
     return built[0].text
 
 
+def handler_named(route: Route, segment: str) -> bool:
+    """litellm `POST /lazy/warm/{name}` served by `async def warm(name)`: a one-word segment
+    that is the whole name of the handler of a POST-only route names what the handler does
+    to the member after it (an operation), or a thing with members: the code does not
+    say which, so the fix gives both instead of a plural ("warms") that may name nothing."""
+    return len(words(segment)) == 1 and set(route.methods) == {"POST"} and \
+        route.handler.rsplit(".", 1)[-1].lower() == segment.lower()
+
+
 # Handler-name words that say what the handler does, not what it serves.
 _NOT_RESOURCE = frozenset({"list", "detail", "details", "all", "by", "for", "one", "view",
                            "api", "handler", "endpoint", "route", "status", "info"})

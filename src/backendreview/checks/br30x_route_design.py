@@ -34,6 +34,7 @@ from .br301_fixes import (
     created_one,
     foreign_parameter,
     glued_procedure,
+    handler_named,
     member_sub_resource,
     named_collection,
     named_procedure,
@@ -272,6 +273,19 @@ class SingularRoute(_SegmentRule):
                                    f"item, no many=True), so the singular \"{segment}\" names "
                                    f"what it returns and the path can stay; \"{fixed}\" only "
                                    f"if it is meant to list several")
+                    written_as = ""
+                elif followed_by_param and not others and handler_named(route, segment):
+                    # litellm `POST /lazy/warm/{name}` by `warm`: an operation on the named
+                    # feature, or a collection of "warms"; both forms, no rename.
+                    described = path_from(full[:len(full) - len(own) + index])
+                    description = (f'"{segment}" is the whole name of this POST\'s handler '
+                                   f"`{route.handler.rsplit('.', 1)[-1]}`: if it is what the "
+                                   f"handler does to {params[0]}, it is a verb, and the path "
+                                   f"should name the collection {params[0]} belongs to, with "
+                                   f"the action under its member (POST {described}/"
+                                   f"<collection>/{params[0]}/{segment}); only if a "
+                                   f'"{segment}" is a thing with members is "{fixed}" the '
+                                   f"collection's name")
                     written_as = ""
                 elif not followed_by_param and not others and created_one(route, own, index):
                     # fief `POST /clients/{id}/encryption-key` by `create_encryption_key`:
