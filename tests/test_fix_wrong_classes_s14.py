@@ -30,6 +30,16 @@ async def report(id: int):
     return {}
 
 
+@router.post("/{id}/session", status_code=201)
+async def create_session(id: int):
+    return {}
+
+
+@router.get("/{id}/session/{session_id}")
+async def session(id: int, session_id: int):
+    return {}
+
+
 app.include_router(router)
 '''
 
@@ -53,6 +63,10 @@ def test_br301_a_created_singular_sub_resource_gets_both_forms_not_a_plural() ->
     assert found[12][1:] == ('Name the collection in the plural: "/{id}/notes"', '"/{id}/notes"')
     # Near miss: a GET of a member's sub-resource is not reported at all (member_sub_resource).
     assert 17 not in found
+    # Near miss: llama-stack `POST /agents/{agent_id}/session` by `create_agent_session`
+    # beside `.../session/{session_id}`: the table shows members, so it is a collection.
+    assert found[22][1:] == ('Name the collection in the plural: "/{id}/sessions"',
+                             '"/{id}/sessions"')
 
 
 JOB_CANCEL = '''from fastapi import FastAPI

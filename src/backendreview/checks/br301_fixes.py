@@ -17,6 +17,7 @@ from ..analysis.frameworks.naming import (
     is_plural,
     is_word_noun_like,
     plural,
+    pluralize_segment,
     segments,
     singular,
     words,
@@ -133,7 +134,7 @@ def member_sub_resource(route: Route, own: list[str], index: int) -> bool:
         {"list", "all", "search"} & set(handler))
 
 
-def created_one(route: Route, own: list[str], index: int) -> bool:
+def created_one(route: Route, own: list[str], index: int, routes: list[Route]) -> bool:
     """`POST /clients/{id}/encryption-key` served by `create_encryption_key`: a last segment
     right after a member's parameter, written (never read) by a handler that names it in
     the singular only. A client may hold one key (a sub-resource of its own, replaced whole)
@@ -147,7 +148,23 @@ def created_one(route: Route, own: list[str], index: int) -> bool:
     handler = _handler_words(route)
     word = ws[-1] if ws else ""
     return bool(word) and word in handler and plural(word) not in handler and not (
-        {"list", "all", "bulk", "batch", "many"} & set(handler))
+        {"list", "all", "bulk", "batch", "many"} & set(handler)) and not _has_members(
+        own[index], routes)
+
+
+def _has_members(segment: str, routes: list[Route]) -> bool:
+    """Whether the table shows `segment` as a collection: an id after it somewhere
+    (lnbits' `/subscription/{subscription_id}` beside `POST /{provider}/subscription`), or
+    its plural as a segment (llama-stack's `.../sessions`)."""
+    low, many = segment.lower(), pluralize_segment(segment).lower()
+    for other in routes:
+        parts = [s.lower() for s in segments(other.path)]
+        for position, part in enumerate(parts):
+            if part == many and many != low:
+                return True
+            if part == low and position + 1 < len(parts) and is_param(parts[position + 1]):
+                return True
+    return False
 
 
 def one_or_several_text(route: Route, own: list[str], index: int, fixed: str) -> str:
@@ -160,7 +177,8 @@ def one_or_several_text(route: Route, own: list[str], index: int, fixed: str) ->
     name = f"{(words(segment) or ['item'])[-1]}_id"
     member = f"<{name}>" if "<" in path else f"{{{name}}}"
     where = f" {several}, one of them at {several}/{member}" if several else f' "{fixed}"'
-    return (f'Decide whether a {owner} has one "{segment}" or several: if one (what '
+    article = "an" if owner[:1] in "aeiou" else "a"
+    return (f'Decide whether {article} {owner} has one "{segment}" or several: if one (what '
             f"`{route.handler.rsplit('.', 1)[-1]}` writes replaces the one before), the "
             f"singular names it, a sub-resource of its own at {path} (PUT replaces it, DELETE "
             f"removes it), and the path stays; if several, they are a collection:{where}")

@@ -287,7 +287,8 @@ class SingularRoute(_SegmentRule):
                                    f'"{segment}" is a thing with members is "{fixed}" the '
                                    f"collection's name")
                     written_as = ""
-                elif not followed_by_param and not others and created_one(route, own, index):
+                elif not followed_by_param and not others and created_one(
+                        route, own, index, table):
                     # fief `POST /clients/{id}/encryption-key` by `create_encryption_key`:
                     # the client's one key, or one of several; both forms, no rename.
                     description = one_or_several_text(route, own, index, fixed)
