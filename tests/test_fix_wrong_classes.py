@@ -341,7 +341,7 @@ def test_br502_an_application_made_in_a_function_gets_its_handler_there(tmp_path
     (finding,) = _project(tmp_path, {"shop/app.py": FACTORY}, "BR502", monkeypatch)
     assert finding.fix.description == ("Add a cheap endpoint that answers 200 OK, inside "
                                        "`create_app` where `app` is in scope")
-    assert finding.fix.suggestion.startswith('@app.get("/health")')
+    assert finding.fix.suggestion.startswith('@app.route("/health")')
 
 
 def test_br502_a_module_level_application_needs_no_place_said(tmp_path, monkeypatch) -> None:

@@ -17,10 +17,13 @@ from ..analysis.frameworks.naming import (
     is_plural,
     is_word_noun_like,
     plural,
+    pluralize_segment,
     segments,
+    singular,
     words,
 )
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
+from ..analysis.program import ProgramModel
 
 # A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
 # opening quote, and before a `/`, the anchor `$`, an optional slash's `?` or the quote.
@@ -129,6 +132,88 @@ def member_sub_resource(route: Route, own: list[str], index: int) -> bool:
     handler = words(route.handler.rsplit(".", 1)[-1])
     return word in handler and plural(word) not in handler and not (
         {"list", "all", "search"} & set(handler))
+
+
+def created_one(route: Route, own: list[str], index: int, routes: list[Route]) -> bool:
+    """`POST /clients/{id}/encryption-key` served by `create_encryption_key`: a last segment
+    right after a member's parameter, written (never read) by a handler that names it in
+    the singular only. A client may hold one key (a sub-resource of its own, replaced whole)
+    or several (a collection, where the plural is right): the code here does not say which,
+    so the fix gives both forms instead of a plural that may misname it."""
+    if index == 0 or index != len(own) - 1 or not is_param(own[index - 1]):
+        return False
+    if not route.methods or set(route.methods) & {"GET", "HEAD", "ANY"}:
+        return False
+    ws = words(own[index])
+    handler = _handler_words(route)
+    word = ws[-1] if ws else ""
+    return bool(word) and word in handler and plural(word) not in handler and not (
+        {"list", "all", "bulk", "batch", "many"} & set(handler)) and not _has_members(
+        own[index], routes)
+
+
+def _has_members(segment: str, routes: list[Route]) -> bool:
+    """Whether the table shows `segment` as a collection: an id after it somewhere
+    (lnbits' `/subscription/{subscription_id}` beside `POST /{provider}/subscription`), or
+    its plural as a segment (llama-stack's `.../sessions`)."""
+    low, many = segment.lower(), pluralize_segment(segment).lower()
+    for other in routes:
+        parts = [s.lower() for s in segments(other.path)]
+        for position, part in enumerate(parts):
+            if part == many and many != low:
+                return True
+            if part == low and position + 1 < len(parts) and is_param(parts[position + 1]):
+                return True
+    return False
+
+
+def one_or_several_text(route: Route, own: list[str], index: int, fixed: str) -> str:
+    """Both forms of `created_one`'s segment, with the decision they turn on."""
+    segment = own[index]
+    owner = singular_of_parent(own[index - 2]) if index >= 2 and not is_param(
+        own[index - 2]) else "member"
+    path = route.path.rstrip("/")
+    several = path[:len(path) - len(segment)] + fixed if path.endswith(segment) else ""
+    name = f"{(words(segment) or ['item'])[-1]}_id"
+    member = f"<{name}>" if "<" in path else f"{{{name}}}"
+    where = f" {several}, one of them at {several}/{member}" if several else f' "{fixed}"'
+    article = "an" if owner[:1] in "aeiou" else "a"
+    return (f'Decide whether {article} {owner} has one "{segment}" or several: if one (what '
+            f"`{route.handler.rsplit('.', 1)[-1]}` writes replaces the one before), the "
+            f"singular names it, a sub-resource of its own at {path} (PUT replaces it, DELETE "
+            f"removes it), and the path stays; if several, they are a collection:{where}")
+
+
+def singular_of_parent(segment: str) -> str:
+    """`clients` -> `client`: what one member of the parent collection is called."""
+    ws = words(segment)
+    return singular(ws[-1]) if ws and is_plural(ws[-1]) else (ws[-1] if ws else "member")
+
+
+def answered_one(program: ProgramModel, route: Route) -> str | None:
+    """netbox's `ConnectedDeviceViewSet.list`: a DRF list handler whose answer is built by
+    serializers that are all given one object (no `many=`): what it returns is one item,
+    whatever the action is called, so the singular path names it. The first such
+    serializer call as written; None when any lists, or none is seen."""
+    if route.action != "list":
+        return None
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None:
+        return None
+    built = [c for c in handler.calls if c.answered and
+             c.text.rsplit(".", 1)[-1].endswith("Serializer")]
+    if not built or any("many" in c.passed_args or "*" in c.passed_args for c in built):
+        return None
+    return built[0].text
+
+
+def handler_named(route: Route, segment: str) -> bool:
+    """litellm `POST /lazy/warm/{name}` served by `async def warm(name)`: a one-word segment
+    that is the whole name of the handler of a POST-only route names what the handler does
+    to the member after it (an operation), or a thing with members: the code does not
+    say which, so the fix gives both instead of a plural ("warms") that may name nothing."""
+    return len(words(segment)) == 1 and set(route.methods) == {"POST"} and \
+        route.handler.rsplit(".", 1)[-1].lower() == segment.lower()
 
 
 # Handler-name words that say what the handler does, not what it serves.

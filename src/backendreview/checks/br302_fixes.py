@@ -33,7 +33,10 @@ _INJECTED = frozenset({"self", "cls", "request", "req", "response", "background_
 _ADJECTIVES = frozenset({"active", "inactive", "pending", "recent", "latest", "public",
                          "private", "open", "closed", "own", "my", "all", "new", "current",
                          "next", "previous", "last", "first", "default", "enabled",
-                         "disabled", "available", "visible", "hidden", "unread", "empty"})
+                         "disabled", "available", "visible", "hidden", "unread", "empty",
+                         # faraday `PUT /ws/<id>/change_readonly/`: a flag of the workspace,
+                         # no collection of "readonlies"
+                         "readonly", "writable", "writeable"})
 _DRF_STANDARD = frozenset({"", "list", "create", "retrieve", "update", "partial_update",
                            "destroy", "get", "post", "put", "patch", "delete"})
 

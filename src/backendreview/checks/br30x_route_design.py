@@ -30,11 +30,15 @@ from ..model import Fix, Severity
 from .base import ProjectRule
 from .br301_fixes import (
     VERB_HEADS,
+    answered_one,
+    created_one,
     foreign_parameter,
     glued_procedure,
+    handler_named,
     member_sub_resource,
     named_collection,
     named_procedure,
+    one_or_several_text,
     rename_in_source,
     split_resource_text,
     written_at,
@@ -48,6 +52,7 @@ from .br302_fixes import (
     normal_path,
     path_from,
     route_table,
+    takes_body,
     verb_fix,
     with_segment,
 )
@@ -269,6 +274,36 @@ class SingularRoute(_SegmentRule):
                                    f"pluralising")
                     written_as = ""
                     advice = f"{params[0]} identifies another entity (see the fix)"
+                one = answered_one(program, route) if not followed_by_param and not others \
+                    else None
+                if one is not None:
+                    # netbox `/api/dcim/connected-device/`: its list() answers the one device
+                    # on a peer interface; a plural would promise a list it never returns.
+                    description = (f"The handler answers one object (`{one}` is given one "
+                                   f"item, no many=True), so the singular \"{segment}\" names "
+                                   f"what it returns and the path can stay; \"{fixed}\" only "
+                                   f"if it is meant to list several")
+                    written_as = ""
+                elif followed_by_param and not others and handler_named(route, segment):
+                    # litellm `POST /lazy/warm/{name}` by `warm`: an operation on the named
+                    # feature, or a collection of "warms"; both forms, no rename.
+                    described = path_from(full[:len(full) - len(own) + index])
+                    description = (f'"{segment}" is the whole name of this POST\'s handler '
+                                   f"`{route.handler.rsplit('.', 1)[-1]}`: if it is what the "
+                                   f"handler does to {params[0]}, it is a verb, and the path "
+                                   f"should name the collection {params[0]} belongs to, with "
+                                   f"the action under its member (POST {described}/"
+                                   f"<collection>/{params[0]}/{segment}); only if a "
+                                   f'"{segment}" is a thing with members is "{fixed}" the '
+                                   f"collection's name")
+                    written_as = ""
+                elif not followed_by_param and not others and created_one(
+                        route, own, index, table):
+                    # fief `POST /clients/{id}/encryption-key` by `create_encryption_key`:
+                    # the client's one key, or one of several; both forms, no rename.
+                    description = one_or_several_text(route, own, index, fixed)
+                    written_as = ""
+                    advice = f'use "{fixed}" if it holds several (see the fix)'
                 taken = _served_already(route, own, index, fixed, table)
                 if taken:
                     # udata's `/spatial/zone/<id>/` beside `/spatial/zones/<list:ids>/`: the
@@ -827,6 +862,18 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 f"({parent}/<collection>/{{id}}): {parent} itself names no resource")
     elif method == "DELETE":
         what = f"DELETE {parent}"
+    elif not is_param(before) and not is_plural(before.lower()) and not target and \
+            takes_body(route):
+        # llama-stack `POST /post-training/job/cancel {"job_uuid": ...}`, hyperkitty `POST
+        # /api/mailman/archive` (files the message the body carries): a singular parent with
+        # no id after it may be one resource, a member the body names, or where the body's
+        # item goes; the path cannot tell which, so each with its form.
+        item = member_param(route, before)
+        what = (f"PATCH {parent} with the new state in the body if the {verb} changes "
+                f"{parent} itself (one resource, no id); PATCH {parent}/{item} with the new "
+                f"state if the request body names one {before.lower()} (its id moved into the "
+                f"path); POST {parent}/<collection> if it files what the body carries (a "
+                f"message, an item) under {parent}")
     else:
         what = f"PATCH {parent} with the new state in the body"
     # In a project that mirrors vendor APIs elsewhere, a versioned path registered once

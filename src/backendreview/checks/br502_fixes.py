@@ -50,7 +50,9 @@ def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
                    f"route on the Flask app.")
     decorated = f'@{var}.get("/health")\ndef health():\n    return {{"status": "ok"}}'
     examples = {
-        "fastapi": decorated, "flask": decorated,
+        # Flask's `.get` shortcut exists only from Flask 2.0 (blazar and ironic-inspector
+        # still allow 1.x); `.route` answers GET on every version.
+        "fastapi": decorated, "flask": decorated.replace(".get(", ".route(", 1),
         "aiohttp": 'from aiohttp import web\n\n\nasync def health(request):\n    return '
                    f'web.json_response({{"status": "ok"}})\n\n\n'
                    f'{var}.router.add_get("/health", health)',

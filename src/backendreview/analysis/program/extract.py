@@ -743,7 +743,10 @@ class _Extractor:
                 continue  # in a lambda or a nested function: not this function's own call
             callee = self._callee(node, cls, self_name, types)
             if callee is not None:
-                calls.append(self._site(node, callee, returned, answered=id(node) in answered))
+                # (its arguments' names too: BR301 asks whether a serializer it answers
+                # with is given `many=`)
+                calls.append(self._site(node, callee, returned, answered=id(node) in answered,
+                                        passed_args=passed_args(node)))
         return calls
 
     def _site(self, node: ast.Call, callee: Callee, returned: set[int], **details: Any
