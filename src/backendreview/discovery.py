@@ -222,9 +222,12 @@ def discover_all(paths: list[Path], config: Config) -> Discovery:
 
         for dirpath, dirnames, filenames in os.walk(given, onerror=unlistable):
             here = Path(dirpath)
-            real_here = _real(here)
             below = here.relative_to(given).as_posix()
             below = "" if below == "." else below + "/"
+            # The walk enters no linked directory (os.walk does not follow links), so a
+            # directory below `given` lies where its names say below `given`'s real path:
+            # no realpath (an lstat per path component) for each directory (issue 14).
+            real_here = top / below if below else top
             keep = []
             for d in sorted(dirnames):
                 sub = here / d

@@ -429,66 +429,43 @@ class SemanticBuilder:
         parents = model._parents
         node_scope = model._node_scope
         nodes = self.nodes
-        binders = _BINDERS
-        skip = _SKIP_TYPES
-        statement_types = _STATEMENT_TYPES
-        child_fields = _CHILD_FIELDS
+        facts_of = _TYPE_FACTS
+        walked = _WALKED_TYPES
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
         pop = stack.pop
         push = stack.append
         add = nodes.append
-        node_type = ast.AST
         while stack:
             node, current = pop()
             add(node)
             node_scope[node] = current
             kind = type(node)
-            if kind in statement_types:
+            # One look-up per node for what its type means to the walk (a statement? its
+            # binder, its child fields), where three tables were looked up (issue 14).
+            facts = facts_of.get(kind)
+            if facts is None:
+                facts = facts_of[kind] = _type_facts(kind)
+            statement, binder, fields, outer = facts
+            if statement:
                 current.statements.append(node)
-            binder = binders.get(kind)
             inner = binder(self, node, current) if binder is not None else None
-            fields = child_fields.get(kind)
-            if fields is None:
-                fields = child_fields[kind] = _child_fields(kind)[::-1]
             # Children are pushed last first, straight from the fields read backwards (no
-            # list of them per node), so that they are popped in source order.
-            if inner is None:
-                for name in fields:
-                    value = getattr(node, name, None)
-                    if type(value) is list:
-                        for item in reversed(value):
-                            if isinstance(item, node_type) and type(item) not in skip:
-                                parents[item] = node
-                                push((item, current))
-                    elif isinstance(value, node_type) and type(value) not in skip:
-                        parents[value] = node
-                        push((value, current))
-            else:
-                for name in fields:
-                    value = getattr(node, name, None)
-                    if type(value) is list:
-                        for item in reversed(value):
-                            if isinstance(item, node_type) and type(item) not in skip:
-                                parents[item] = node
-                                push((item, self._child_scope(node, item, current, inner)))
-                    elif isinstance(value, node_type) and type(value) not in skip:
-                        parents[value] = node
-                        push((value, self._child_scope(node, value, current, inner)))
-
-    def _child_scope(self, node: ast.AST, child: ast.AST, current: Scope,
-                     inner: Scope) -> Scope:
-        # Decorators, defaults, annotations and base classes evaluate in the outer scope.
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            if child in node.decorator_list or child is node.returns:
-                return current
-            if child is node.args:
-                return current
-            return inner
-        if isinstance(node, ast.ClassDef):
-            if child in node.decorator_list or child in node.bases or child in node.keywords:
-                return current
-            return inner
-        return inner
+            # list of them per node), so that they are popped in source order. A child is
+            # walked when its exact type is a walked node type: one set test, which a None,
+            # a string or a shared operator / context singleton fails. Below a function or a
+            # class the scope of a child depends on its field alone (decorators, defaults,
+            # annotations and bases evaluate in the outer scope: `_OUTER_FIELDS`).
+            for name in fields:
+                value = getattr(node, name, None)
+                scope_of_child = current if inner is None or name in outer else inner
+                if type(value) is list:
+                    for item in reversed(value):
+                        if type(item) in walked:
+                            parents[item] = node
+                            push((item, scope_of_child))
+                elif type(value) in walked:
+                    parents[value] = node
+                    push((value, scope_of_child))
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
@@ -636,7 +613,17 @@ _STATEMENT_TYPES = frozenset(ast.stmt.__subclasses__())
 # Fields that hold identifiers, numbers or flags, never nodes: not worth a getattr.
 _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "is_async",
                             "kind", "type_comment", "conversion", "simple", "ctx", "op"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # the node fields of a type, last first
+# Per node type: (is it a statement, its binder, its child fields last first); filled on
+# first sight of each type.
+_TYPE_FACTS: dict[type, tuple[bool, Any, tuple[str, ...], frozenset[str]]] = {}
+# The fields of a scope-opening node whose children belong to the scope around it: a
+# function's decorators, return annotation and arguments (defaults, annotations), a
+# class's decorators, bases and keywords. A lambda's children all belong to the lambda.
+_OUTER_FIELDS: dict[type, frozenset[str]] = {
+    ast.FunctionDef: frozenset({"decorator_list", "returns", "args"}),
+    ast.AsyncFunctionDef: frozenset({"decorator_list", "returns", "args"}),
+    ast.ClassDef: frozenset({"decorator_list", "bases", "keywords"}),
+}
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
@@ -646,6 +633,23 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     if kind in (ast.Global, ast.Nonlocal):
         return ()
     return fields
+
+
+def _node_types(base: type) -> Iterator[type]:
+    for sub in base.__subclasses__():
+        yield sub
+        yield from _node_types(sub)
+
+
+# Every node type (a parsed tree holds no other), less the shared singletons above: a
+# child is walked when its exact type is one of these, the one test where `isinstance`
+# and a skip-set test were two.
+_WALKED_TYPES = frozenset(_node_types(ast.AST)) - _SKIP_TYPES
+
+
+def _type_facts(kind: type) -> tuple[bool, Any, tuple[str, ...], frozenset[str]]:
+    return (kind in _STATEMENT_TYPES, _BINDERS.get(kind), _child_fields(kind)[::-1],
+            _OUTER_FIELDS.get(kind, frozenset()))
 
 
 _BINDERS: dict[type, Callable[[SemanticBuilder, Any, Scope], Scope | None]] = {
