@@ -119,7 +119,8 @@ class ReturnsExceptionText:
     return_line: int
 
 
-def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
+def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0,
+                 stored: bool = False) -> list[str]:
     """The parameters whose value `expr` carries as text (not `type(e)`, `len(x)`,
     comparisons or other attributes), through one local assigned from them. A local that is
     itself the result of a call this rule cannot see into is not followed into another such
@@ -140,7 +141,8 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
             found = parameter_of(ctx, node)
             if found is not None:
                 out.append(found[1])
-            elif depth == 0:
+            elif depth == 0 or stored:
+                # (`stored`: the value of an item store, read as the local's own value)
                 bindings = ctx.reaching_bindings(node)
                 if any(b.kind == "param" for b in bindings) and all(
                         b.kind == "param" or (b.value is not None and node.id in _names_in(
@@ -153,9 +155,32 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
                     if binding.kind in ("assign", "annassign") and binding.value is not None \
                             and not (opaque and _opaque_call(ctx, binding.value)):
                         out += _text_params(ctx, binding.value, depth + 1)
+                for store in _item_stores(ctx, node) if depth == 0 else ():
+                    # `body["detail"] = str(exc)` ... `Response(data=body)`
+                    out += _text_params(ctx, store.value, depth + 1, stored=True)
             continue
         inner = opaque or _opaque_call(ctx, node)
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return out
+
+
+def _item_stores(ctx: FileContext, name: ast.Name) -> list[ast.Assign]:
+    """The `name[key] = value` statements of the function `name` is used in, before it:
+    what a dict made empty or with defaults holds by the time it is sent."""
+    func = ctx.semantic.enclosing_function(name)
+    if func is None:
+        return []
+    stores: dict[str, list[ast.Assign]] = ctx.memo("br401-item-stores", func,
+                                                   lambda: _stores_by_name(func))
+    return [s for s in stores.get(name.id, ()) if s.lineno < name.lineno]
+
+
+def _stores_by_name(func: ast.AST) -> dict[str, list[ast.Assign]]:
+    out: dict[str, list[ast.Assign]] = {}
+    for node in nodes_within(func.body):  # type: ignore[attr-defined]
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Subscript) and isinstance(node.targets[0].value, ast.Name):
+            out.setdefault(node.targets[0].value.id, []).append(node)
     return out
 
 
