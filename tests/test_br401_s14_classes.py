@@ -50,6 +50,11 @@ def test_drf_exception_handler_named_by_settings(monkeypatch: pytest.MonkeyPatch
     setting = _line(project / "config/settings.py", '"EXCEPTION_HANDLER"')
     assert [(r.path, r.span.start_line) for r in finding.related] == [
         ("config/settings.py", setting), ("core/utils/common.py", use)]
+    # words for DRF's contract: its own exceptions keep their messages, the rest do not
+    assert finding.fix is not None and finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "DRF calls this handler for every exception of an API view. Keep the answer DRF's own "
+        "`exception_handler(exc, context)` gives")
 
 
 def test_framework_error_subclass_raised_with_text(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,7 @@ from ..analysis.handlers import response_call
 from ..analysis.program import ProgramModel, definition_ref, program_of, short_name
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
-from ..model import Finding, Related, Severity, Span
+from ..model import Finding, Fix, Related, Severity, Span
 from .br401_debug_gate import note_of_head
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
@@ -244,6 +244,14 @@ def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> No
                                                               ctx.path, call.lineno))
 
 
+_DRF_HANDLER_FIX = (
+    "DRF calls this handler for every exception of an API view. Keep the answer DRF's own "
+    "`exception_handler(exc, context)` gives (its exceptions carry messages written for the "
+    "client: validation errors, 404, permission denied); for any other exception (the branch "
+    "where that answer is None), log it with its traceback (logger.exception) and put a fixed "
+    "text with an error id in the response in place of the exception's text.")
+
+
 def record_drf_setting(ctx: FileContext, node: ast.Assign, hold: Hold) -> None:
     """`REST_FRAMEWORK = {"EXCEPTION_HANDLER": "core.utils.common.custom_exception_handler"}`
     (or `REST_FRAMEWORK["EXCEPTION_HANDLER"] = "..."`) at a module's top level: DRF calls
@@ -274,6 +282,7 @@ def record_drf_setting(ctx: FileContext, node: ast.Assign, hold: Hold) -> None:
                              f"DRF calls for every exception of an API view (settings "
                              f"REST_FRAMEWORK['EXCEPTION_HANDLER']), sends exception details "
                              f"to the client")
+        finding = replace(finding, fix=Fix(_DRF_HANDLER_FIX))
         ctx.emit_fact(CATCH_ALL, CatchAllImported(finding, text.value, 0))
 
 
