@@ -32,7 +32,7 @@ from .base import ProjectRule
 from .br401_debug_gate import debug_gate, note_of_head
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
-from .br401_raises import check_catch_all, check_raises, completed
+from .br401_raises import check_catch_all, check_raises, completed, narrowed_name
 from .br401_streams import WEBSOCKET, check_streams
 from .br401_unnamed import unnamed_notes
 
@@ -73,6 +73,9 @@ class TextToResponse:
     # sent on the client's websocket (`websocket.send_json(...)`): it leaks from any caller
     # too, the message goes out at once
     sends: bool = False
+    # written only under an `isinstance(param, C)` test of a specific class: a handler
+    # registered for every exception answers that one type so, like an `except C`
+    narrowed: bool = False
 
     @property
     def direct(self) -> bool:
@@ -222,8 +225,9 @@ def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
     label = f"{ctx.source(call.func)}(...)"
     snippet = ctx.lines[func.lineno - 1].strip() if func.lineno <= len(ctx.lines) else ""
     for param in sorted(params):
+        narrowed = narrowed_name(ctx, param, func, call, database_too=False) is not None
         ctx.emit_fact(USES, TextToResponse(ctx.path, func.lineno, param, call.lineno, label,
-                                           raises, snippet, sends))
+                                           raises, snippet, sends, narrowed))
 
 
 def _raised_later(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
@@ -360,7 +364,11 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         reported: set[tuple[str, int]] = set()
         leaks = {(use.path, use.line, use.param): use for use in facts.get(USES, [])}
         self.findings += check_raises(facts, leaks, reported)
-        self.findings += check_catch_all(facts, leaks)
+        # A catch-all answers the types it tests for apart (`if isinstance(exc,
+        # DjangoValidationError): exc = ValidationError(detail=exc.message)`) on purpose.
+        self.findings += check_catch_all(facts, {
+            (use.path, use.line, use.param): use for use in facts.get(USES, [])
+            if not use.narrowed})
         self.findings += check_streams(facts)
         self._through_helpers(facts, reported)
         for item in facts.get(WRAPPERS, []):

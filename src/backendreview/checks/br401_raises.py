@@ -137,6 +137,11 @@ _DATABASE_ERRORS = frozenset({
 _DATABASE_ERROR_MODULES = ("psycopg2.errors.", "psycopg.errors.", "asyncpg.exceptions.")
 
 
+def _database_error(ctx: FileContext, exception: ast.AST) -> bool:
+    qualified = ctx.qualified_name(exception) or ""
+    return qualified in _DATABASE_ERRORS or qualified.startswith(_DATABASE_ERROR_MODULES)
+
+
 def _answered(ctx: FileContext, exception: ast.AST) -> str | None:
     """What a handler registered for `exception` answers, in words, when that is failures
     nobody planned for: every exception, or every database error of a class."""
@@ -352,9 +357,17 @@ def narrowed_to(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> 
     `except C` would. Not for a broad class (`isinstance(e, Exception)`)."""
     if not handler.name:
         return None
+    return narrowed_name(ctx, handler.name, handler, node)
+
+
+def narrowed_name(ctx: FileContext, name: str, stop: ast.AST, node: ast.AST,
+                  database_too: bool = True) -> str | None:
+    """narrowed_to for any name (an exception handler's parameter too), looking no further
+    up than `stop`. `database_too=False`: a database error class narrows nothing (its text
+    quotes the failed statement)."""
     child: ast.AST = node
     for anc in ctx.semantic.ancestors(node):
-        if anc is handler:
+        if anc is stop:
             return None
         if isinstance(anc, ast.If):
             test, positive = anc.test, child in anc.body
@@ -366,10 +379,11 @@ def narrowed_to(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> 
             for part in tests:
                 if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) \
                         and part.func.id == "isinstance" and len(part.args) == 2 \
-                        and isinstance(part.args[0], ast.Name) and part.args[0].id == handler.name:
+                        and isinstance(part.args[0], ast.Name) and part.args[0].id == name:
                     kinds = part.args[1]
                     listed = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
-                    if not any(ctx.qualified_name(k) in _BROAD_CLASSES for k in listed):
+                    if not any(ctx.qualified_name(k) in _BROAD_CLASSES or (
+                            not database_too and _database_error(ctx, k)) for k in listed):
                         return ctx.source(kinds)
         child = anc
     return None
