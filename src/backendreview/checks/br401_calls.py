@@ -159,8 +159,11 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0,
                             and not (opaque and _opaque_call(ctx, binding.value)):
                         out += _text_params(ctx, binding.value, depth + 1)
                 for store in _item_stores(ctx, node) if depth == 0 else ():
-                    # `body["detail"] = str(exc)` ... `Response(data=body)`
-                    out += _text_params(ctx, store.value, depth + 1, stored=True)
+                    # `body["detail"] = str(exc)` ... `Response(data=body)`: text made of
+                    # it, not the object itself (`doc["errormsg"] = errormsg`, which a JSON
+                    # encoder may refuse: the caller's argument decides, as before)
+                    if not isinstance(store.value, ast.Name):
+                        out += _text_params(ctx, store.value, depth + 1, stored=True)
             continue
         inner = opaque or _opaque_call(ctx, node)
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
