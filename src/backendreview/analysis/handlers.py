@@ -67,7 +67,9 @@ RESPONSE_CALLS = frozenset({
     "django.http.HttpResponseNotFound", "django.http.response.HttpResponse",
     "django.http.response.JsonResponse", "django.http.response.HttpResponseBadRequest",
     "django.http.response.HttpResponseServerError",
-    "rest_framework.response.Response", "aiohttp.web.json_response", "aiohttp.web.Response",
+    "rest_framework.response.Response", "aiohttp.web.json_response",
+    # DRF's views module imports Response, and projects import it from there too
+    "rest_framework.views.Response", "aiohttp.web.Response",
     "aiohttp.web.HTTPBadRequest", "aiohttp.web.HTTPInternalServerError",
     "fastapi.HTTPException", "fastapi.exceptions.HTTPException",
     "starlette.exceptions.HTTPException", "flask.abort", "werkzeug.exceptions.abort",

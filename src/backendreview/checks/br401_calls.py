@@ -32,7 +32,7 @@ from .base import ProjectRule
 from .br401_debug_gate import debug_gate, note_of_head
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
-from .br401_raises import check_catch_all, check_raises, completed
+from .br401_raises import check_catch_all, check_raises, completed, narrowed_name
 from .br401_streams import WEBSOCKET, check_streams
 from .br401_unnamed import unnamed_notes
 
@@ -73,6 +73,9 @@ class TextToResponse:
     # sent on the client's websocket (`websocket.send_json(...)`): it leaks from any caller
     # too, the message goes out at once
     sends: bool = False
+    # written only under an `isinstance(param, C)` test of a specific class: a handler
+    # registered for every exception answers that one type so, like an `except C`
+    narrowed: bool = False
 
     @property
     def direct(self) -> bool:
@@ -119,7 +122,8 @@ class ReturnsExceptionText:
     return_line: int
 
 
-def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
+def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0,
+                 stored: bool = False) -> list[str]:
     """The parameters whose value `expr` carries as text (not `type(e)`, `len(x)`,
     comparisons or other attributes), through one local assigned from them. A local that is
     itself the result of a call this rule cannot see into is not followed into another such
@@ -140,7 +144,8 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
             found = parameter_of(ctx, node)
             if found is not None:
                 out.append(found[1])
-            elif depth == 0:
+            elif depth == 0 or stored:
+                # (`stored`: the value of an item store, read as the local's own value)
                 bindings = ctx.reaching_bindings(node)
                 if any(b.kind == "param" for b in bindings) and all(
                         b.kind == "param" or (b.value is not None and node.id in _names_in(
@@ -153,9 +158,35 @@ def _text_params(ctx: FileContext, expr: ast.AST, depth: int = 0) -> list[str]:
                     if binding.kind in ("assign", "annassign") and binding.value is not None \
                             and not (opaque and _opaque_call(ctx, binding.value)):
                         out += _text_params(ctx, binding.value, depth + 1)
+                for store in _item_stores(ctx, node) if depth == 0 else ():
+                    # `body["detail"] = str(exc)` ... `Response(data=body)`: text made of
+                    # it, not the object itself (`doc["errormsg"] = errormsg`, which a JSON
+                    # encoder may refuse: the caller's argument decides, as before)
+                    if not isinstance(store.value, ast.Name):
+                        out += _text_params(ctx, store.value, depth + 1, stored=True)
             continue
         inner = opaque or _opaque_call(ctx, node)
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return out
+
+
+def _item_stores(ctx: FileContext, name: ast.Name) -> list[ast.Assign]:
+    """The `name[key] = value` statements of the function `name` is used in, before it:
+    what a dict made empty or with defaults holds by the time it is sent."""
+    func = ctx.semantic.enclosing_function(name)
+    if func is None:
+        return []
+    stores: dict[str, list[ast.Assign]] = ctx.memo("br401-item-stores", func,
+                                                   lambda: _stores_by_name(func))
+    return [s for s in stores.get(name.id, ()) if s.lineno < name.lineno]
+
+
+def _stores_by_name(func: ast.AST) -> dict[str, list[ast.Assign]]:
+    out: dict[str, list[ast.Assign]] = {}
+    for node in nodes_within(func.body):  # type: ignore[attr-defined]
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Subscript) and isinstance(node.targets[0].value, ast.Name):
+            out.setdefault(node.targets[0].value.id, []).append(node)
     return out
 
 
@@ -197,8 +228,9 @@ def record_response(ctx: FileContext, call: ast.Call, family: str) -> None:
     label = f"{ctx.source(call.func)}(...)"
     snippet = ctx.lines[func.lineno - 1].strip() if func.lineno <= len(ctx.lines) else ""
     for param in sorted(params):
+        narrowed = narrowed_name(ctx, param, func, call, database_too=False) is not None
         ctx.emit_fact(USES, TextToResponse(ctx.path, func.lineno, param, call.lineno, label,
-                                           raises, snippet, sends))
+                                           raises, snippet, sends, narrowed))
 
 
 def _raised_later(ctx: FileContext, call: ast.Call, func: ast.AST) -> bool:
@@ -335,7 +367,11 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         reported: set[tuple[str, int]] = set()
         leaks = {(use.path, use.line, use.param): use for use in facts.get(USES, [])}
         self.findings += check_raises(facts, leaks, reported)
-        self.findings += check_catch_all(facts, leaks)
+        # A catch-all answers the types it tests for apart (`if isinstance(exc,
+        # DjangoValidationError): exc = ValidationError(detail=exc.message)`) on purpose.
+        self.findings += check_catch_all(facts, {
+            (use.path, use.line, use.param): use for use in facts.get(USES, [])
+            if not use.narrowed})
         self.findings += check_streams(facts)
         self._through_helpers(facts, reported)
         for item in facts.get(WRAPPERS, []):

@@ -153,3 +153,61 @@ def _runs_code(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDe
 
     return any(from_params(code) or (isinstance(code, ast.Name) and code.id in bound
                                      and from_params(bound[code.id])) for code in runs)
+
+
+# Standard-library modules whose classes open a connection or a file when built
+# (`smtplib.SMTP(host)`, `zipfile.ZipFile(path)`): their failures are the server's.
+_IO_MODULES = frozenset({
+    "socket", "ssl", "smtplib", "ftplib", "imaplib", "poplib", "telnetlib", "http", "urllib",
+    "sqlite3", "subprocess", "asyncio", "io", "os", "shutil", "tempfile", "zipfile", "tarfile",
+    "gzip", "bz2", "lzma", "shelve", "dbm", "mmap", "multiprocessing", "logging",
+    "requests", "httpx", "aiohttp", "urllib3", "psycopg", "psycopg2", "asyncpg", "pymysql",
+    "MySQLdb", "pymongo", "motor", "redis", "sqlalchemy", "boto3", "botocore", "paramiko",
+    "git", "docker", "kubernetes", "celery", "kombu", "elasticsearch", "minio",
+})
+
+
+def library_parser(ctx: FileContext, call: ast.Call) -> bool:
+    """`Expr(filter_query)` with `from cql2 import Expr`: a class another distribution
+    defines (imported by an absolute name from a package that is not this module's own, nor
+    one that talks to a server or a file), built on nothing but the enclosing function's
+    parameters. A parser object over the caller's text; what its constructor raises —
+    some libraries raise a bare `Exception` on a syntax error — describes that text."""
+    func = call.func
+    if not isinstance(func, ast.Name) or not func.id[:1].isupper() or not call.args:
+        return False
+    bindings = ctx.semantic.lookup(func.id, func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "import" or not bindings[0].qualified:
+        return False
+    node = bindings[0].node
+    statement = node if isinstance(node, ast.ImportFrom) else ctx.semantic.parent(node)
+    if isinstance(statement, ast.ImportFrom) and statement.level:
+        return False  # `from .query import Expr`: the project's own class
+    root = bindings[0].qualified.split(".", 1)[0]
+    if root in _IO_MODULES or root == (ctx.module or "").split(".", 1)[0]:
+        return False
+    function = ctx.semantic.enclosing_function(call)
+    return function is not None and all(
+        _from_parameters(ctx, arg, function) for arg in [*call.args,
+                                                         *(k.value for k in call.keywords)])
+
+
+def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: int = 0) -> bool:
+    """`expr` is made of the function's parameters only (a parameter, an item or attribute
+    of one, a local assigned from those): the caller's data, nothing the server looked up."""
+    names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
+    if not names or any(isinstance(n, ast.Call) for n in ast.walk(expr)) or depth > 2:
+        return False
+    for name in names:
+        bindings = ctx.reaching_bindings(name)
+        if not bindings:
+            return False
+        for binding in bindings:
+            if binding.kind == "param":
+                continue
+            if binding.kind in ("assign", "annassign") and binding.value is not None and \
+                    ctx.semantic.enclosing_function(binding.node) is function and \
+                    _from_parameters(ctx, binding.value, function, depth + 1):
+                continue
+            return False
+    return True

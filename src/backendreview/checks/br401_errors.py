@@ -41,6 +41,7 @@ from .br401_calls import (
 from .br401_client_text import (
     PURE_CALL,
     callee_name,
+    library_parser,
     raises_only_own_text,
     runs_client_code,
     same_file_def,
@@ -49,6 +50,7 @@ from .br401_debug_gate import debug_fix_words, debug_note, gated_head, handler_d
 from .br401_fixes import (
     client_error_fix,
     connection_test_fix,
+    health_check_fix,
     leak_fix,
     own_messages_fix,
     stored_text_fix,
@@ -65,9 +67,11 @@ from .br401_raises import (
     REGISTER_CALLS,
     narrowed_to,
     record_decorated_handler,
+    record_drf_setting,
     record_raises,
     record_registration_call,
 )
+from .br401_sentence import sentence_without_exception
 from .br401_streams import (
     STREAM_NAMES,
     WEBSOCKET,
@@ -433,7 +437,8 @@ class HandlerAnalysis:
             if isinstance(node, ast.Call):
                 family = response_call(self.ctx, node) or _user_message(self.ctx, node) \
                     or (stream_write(self.ctx, node) if self.in_route else None) \
-                    or websocket_send(self.ctx, node) or own_response_class(self.ctx, node)
+                    or websocket_send(self.ctx, node) or own_response_class(self.ctx, node) \
+                    or starlette_shaped(self.ctx, node)
                 if family is None:
                     continue
                 for arg in _body_arguments(self.ctx, node):
@@ -469,6 +474,7 @@ class HandlerAnalysis:
 _DJANGO_PLAIN = ((0, 3), frozenset({"content", "reason"}))
 _BODY_ARGUMENTS: dict[str, tuple[tuple[int, ...], frozenset[str]]] = {
     "rest_framework.response.Response": ((0,), frozenset({"data"})),
+    "rest_framework.views.Response": ((0,), frozenset({"data"})),
     "django.http.JsonResponse": ((0,), frozenset({"data", "reason"})),
     "django.http.response.JsonResponse": ((0,), frozenset({"data", "reason"})),
     **{f"django.http{module}.{name}": _DJANGO_PLAIN for module in ("", ".response")
@@ -493,7 +499,8 @@ def _body_arguments(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
 _JSON_BUILDERS = frozenset({
     "flask.jsonify", "quart.jsonify", "django.http.JsonResponse",
     "django.http.response.JsonResponse", "rest_framework.response.Response",
-    "fastapi.responses.JSONResponse", "fastapi.responses.ORJSONResponse",
+    "rest_framework.views.Response", "fastapi.responses.JSONResponse",
+    "fastapi.responses.ORJSONResponse",
     "fastapi.responses.UJSONResponse", "starlette.responses.JSONResponse",
     "aiohttp.web.json_response", "sanic.response.json"})
 # Exception attributes no built-in exception has (Python 3 dropped `message`): a project or
@@ -549,7 +556,7 @@ _PARSE_CALL = re.compile(
     r"|items|keys|values|get|strip|lower|encode|split|rsplit|isinstance"
     # An alternate constructor reading the client's own data (`Query.from_dict(body)`), and
     # the request model handing over its fields (`query.model_dump()`).
-    r"|from_dict|from_json|from_str|from_string|model_dump|to_dict"
+    r"|from_dict|from_json|from_str|from_string|model_dump|to_dict|to_json"
     # YAML and URL text parsed into values (`yaml.safe_load(text)`, `httpx.URL(host)`).
     r"|safe_load|safe_load_all|load_all|URL|urlparse|urlsplit|urljoin|unquote)$")
 # A call of these modules talks to another server: `requests.get(url).json()` reads its
@@ -629,7 +636,7 @@ def _parses_value(ctx: FileContext, call: ast.Call) -> bool:
         return False  # `requests.get(url)`; `httpx.URL(text)` only parses
     kwargs_only = any(k.arg is None for k in call.keywords) and not call.args
     return bool(_PARSE_CALL.match(name) or PURE_CALL.match(name)
-                or (name[:1].isupper() and kwargs_only))
+                or (name[:1].isupper() and kwargs_only) or library_parser(ctx, call))
 
 
 def _own_text_helper(ctx: FileContext, call: ast.Call) -> bool:
@@ -934,6 +941,27 @@ def own_response_class(ctx: FileContext, call: ast.Call) -> str | None:
     return None
 
 
+# Starlette's response classes by name: a library re-exporting or subclassing one
+# (`from stac_fastapi.api.models import JSONResponse`) keeps the name and the signature.
+_STARLETTE_RESPONSES = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse",
+                                  "PlainTextResponse", "HTMLResponse"})
+
+
+def starlette_shaped(ctx: FileContext, call: ast.Call) -> str | None:
+    """`JSONResponse(status_code=503, content=resp)` where `JSONResponse` is imported from a
+    package the rule does not know (a framework extension's subclass of Starlette's): the
+    class name and the keywords `status_code` and `content` are Starlette's own signature,
+    `content` the body sent. The Starlette class it answers as, or None."""
+    func = call.func
+    if not isinstance(func, ast.Name) or func.id not in _STARLETTE_RESPONSES or not {
+            "status_code", "content"} <= {k.arg for k in call.keywords}:
+        return None
+    bindings = ctx.semantic.lookup(func.id, func)[1]
+    if len(bindings) != 1 or bindings[0].kind != "import":
+        return None
+    return f"starlette.responses.{func.id}"
+
+
 def _is_middleware_dispatch(ctx: FileContext, func: ast.AST) -> bool:
     """`dispatch(self, request, call_next)` of a Starlette `BaseHTTPMiddleware` subclass:
     what it returns is the response of every request it sees."""
@@ -1050,6 +1078,9 @@ class BroadExceptLeak(Rule):
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
+    def visit_Assign(self, node: ast.Assign) -> None:
+        record_drf_setting(self.ctx, node, self._held_catch_all)
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         broad = is_broad_handler(self.ctx, node)
         if not broad and not re.search(r"traceback|exc_info", self.ctx.source(node)):
@@ -1104,6 +1135,7 @@ class BroadExceptLeak(Rule):
                     self.ctx.span_of(leak.sink), "the exception reaches the response here"),),
                 severity=Severity.NOTE)
         fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
+            health_check_fix(analysis, leak) or \
             own_messages_fix(self.ctx, try_stmt) or \
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
@@ -1193,6 +1225,11 @@ class BroadExceptLeak(Rule):
             # The same exception, with a generic text in place of the exception's.
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
             generic = 'f"Internal server error (error id {error_id})"'
+            kept = sentence_without_exception(arg, analysis.tainted, self.ctx.source)
+            if kept and kept[:1] in ("\"", "'") and kept[-1] == kept[0] and kept[:3] != kept[0] * 3:
+                # the sentence the project wrote, without the exception's part, and the id
+                words = kept[1:-1].replace("{", "{{").replace("}", "}}")
+                generic = f"f{kept[0]}{words} (error id {{error_id}}){kept[0]}"
             keyword = self.ctx.semantic.parent(arg)
             if isinstance(keyword, ast.keyword) and keyword.arg:
                 # `errors=errors`: the value, not the keyword's name that spells the same

@@ -480,6 +480,29 @@ def connection_test_fix(function: ast.AST | None) -> Fix | None:
                f"unexpectedly.")
 
 
+# A health endpoint's name: `health_check`, `healthz`, `readiness`, `liveness_probe`.
+_HEALTH = re.compile(r"health|^(?:readyz?|livez?|readiness|liveness)(?:_|$)")
+
+
+def health_check_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
+    """Words for a health endpoint: load balancers and monitors read its status and its
+    shape (`{"status": "DOWN", ...}` with a 503), so a generic 500 in their place would be
+    wrong; only the exception's text inside the answer goes."""
+    name = getattr(analysis.function, "name", "")
+    if not _HEALTH.search(name.lower()):
+        return None
+    stored = next((n for n in analysis.nodes if isinstance(n, ast.Assign | ast.AugAssign)
+                   and analysis.tainted(n.value)), None)
+    where = f" (line {stored.lineno})" if stored is not None else ""
+    log = "" if analysis.logs else (", and log the exception with its traceback "
+                                    "(logger.exception) for the operators")
+    return Fix(f"`{name}` is a health endpoint: monitors and load balancers read its status "
+               f"and the shape of its answer, so keep both (the failure status, the DOWN "
+               f"entry); put a fixed reason in place of the exception's text{where}, such as "
+               f"'Could not connect to database'{log}. The exception's text can name hosts, "
+               f"users and databases, and a health endpoint is usually public.")
+
+
 _BROAD = frozenset({"Exception", "BaseException"})
 
 

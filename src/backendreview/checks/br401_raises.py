@@ -25,7 +25,7 @@ from ..analysis.handlers import response_call
 from ..analysis.program import ProgramModel, definition_ref, program_of, short_name
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
-from ..model import Finding, Related, Severity, Span
+from ..model import Finding, Fix, Related, Severity, Span
 from .br401_debug_gate import note_of_head
 
 OPERATOR_NOTE = ("note: the handler (or its view class) already answers the failures of the "
@@ -76,6 +76,7 @@ class ExceptRaisesText:
     what: str  # how the argument carries the exception: "str(e)", "{e} in an f-string"
     except_line: int
     text: str  # the raised call as written
+    key: str = ""  # the argument carrying the text: its position ("0") or keyword
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,11 @@ _DATABASE_ERRORS = frozenset({
     "pymongo.errors.DuplicateKeyError", "pymongo.errors.WriteError",
 })
 _DATABASE_ERROR_MODULES = ("psycopg2.errors.", "psycopg.errors.", "asyncpg.exceptions.")
+
+
+def _database_error(ctx: FileContext, exception: ast.AST) -> bool:
+    qualified = ctx.qualified_name(exception) or ""
+    return qualified in _DATABASE_ERRORS or qualified.startswith(_DATABASE_ERROR_MODULES)
 
 
 def _answered(ctx: FileContext, exception: ast.AST) -> str | None:
@@ -243,6 +249,48 @@ def record_registration_call(ctx: FileContext, call: ast.Call, hold: Hold) -> No
                                                               ctx.path, call.lineno))
 
 
+_DRF_HANDLER_FIX = (
+    "DRF calls this handler for every exception of an API view. Keep the answer DRF's own "
+    "`exception_handler(exc, context)` gives (its exceptions carry messages written for the "
+    "client: validation errors, 404, permission denied); for any other exception (the branch "
+    "where that answer is None), log it with its traceback (logger.exception) and put a fixed "
+    "text with an error id in the response in place of the exception's text.")
+
+
+def record_drf_setting(ctx: FileContext, node: ast.Assign, hold: Hold) -> None:
+    """`REST_FRAMEWORK = {"EXCEPTION_HANDLER": "core.utils.common.custom_exception_handler"}`
+    (or `REST_FRAMEWORK["EXCEPTION_HANDLER"] = "..."`) at a module's top level: DRF calls
+    that function, with the exception first, for every exception an API view raises, and
+    sends the response it returns. Held at the setting's text; the project half resolves
+    the dotted name and reports at the function when the exception's text reaches its
+    response (as for an imported handler registered for every `Exception`)."""
+    if len(node.targets) != 1 or not isinstance(ctx.semantic.parent(node), ast.Module):
+        return
+    target, value = node.targets[0], node.value
+    if isinstance(target, ast.Name) and target.id == "REST_FRAMEWORK" and \
+            isinstance(value, ast.Dict):
+        values = [v for k, v in zip(value.keys, value.values, strict=False)
+                  if isinstance(k, ast.Constant) and k.value == "EXCEPTION_HANDLER"]
+    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+            target.value.id == "REST_FRAMEWORK" and isinstance(target.slice, ast.Constant) \
+            and target.slice.value == "EXCEPTION_HANDLER":
+        values = [value]
+    else:
+        return
+    for text in values:
+        if not (isinstance(text, ast.Constant) and isinstance(text.value, str)
+                and "." in text.value):
+            continue
+        if text.value.startswith("rest_framework."):
+            continue  # DRF's own handler answers only its own exceptions
+        finding = hold(text, f"`{text.value.rsplit('.', 1)[-1]}`, the exception handler "
+                             f"DRF calls for every exception of an API view (settings "
+                             f"REST_FRAMEWORK['EXCEPTION_HANDLER']), sends exception details "
+                             f"to the client")
+        finding = replace(finding, fix=Fix(_DRF_HANDLER_FIX))
+        ctx.emit_fact(CATCH_ALL, CatchAllImported(finding, text.value, 0))
+
+
 def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.AST],
                   describe: Callable[[ast.AST], str | None],
                   finding_at: Callable[[ast.Raise, ast.AST], Finding]) -> None:
@@ -262,7 +310,9 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
         candidates = [exception] if exception is not None else _star_imported(ctx, call.func)
         if not candidates:
             continue
-        for arg in [*call.args, *(k.value for k in call.keywords)]:
+        keyed = [*((str(i), a) for i, a in enumerate(call.args)),
+                 *((k.arg or "", k.value) for k in call.keywords)]
+        for key, arg in keyed:
             what = describe(arg)
             if what and what != f"`{handler.name}`":
                 # One fact per module the name may come from: the project half reports the
@@ -270,7 +320,8 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
                 finding = finding_at(node, arg)
                 for ref in candidates:
                     ctx.emit_fact(RAISES, ExceptRaisesText(
-                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)"))
+                        finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)",
+                        key))
                 return
 
 
@@ -306,9 +357,17 @@ def narrowed_to(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> 
     `except C` would. Not for a broad class (`isinstance(e, Exception)`)."""
     if not handler.name:
         return None
+    return narrowed_name(ctx, handler.name, handler, node)
+
+
+def narrowed_name(ctx: FileContext, name: str, stop: ast.AST, node: ast.AST,
+                  database_too: bool = True) -> str | None:
+    """narrowed_to for any name (an exception handler's parameter too), looking no further
+    up than `stop`. `database_too=False`: a database error class narrows nothing (its text
+    quotes the failed statement)."""
     child: ast.AST = node
     for anc in ctx.semantic.ancestors(node):
-        if anc is handler:
+        if anc is stop:
             return None
         if isinstance(anc, ast.If):
             test, positive = anc.test, child in anc.body
@@ -320,10 +379,11 @@ def narrowed_to(ctx: FileContext, handler: ast.ExceptHandler, node: ast.AST) -> 
             for part in tests:
                 if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) \
                         and part.func.id == "isinstance" and len(part.args) == 2 \
-                        and isinstance(part.args[0], ast.Name) and part.args[0].id == handler.name:
+                        and isinstance(part.args[0], ast.Name) and part.args[0].id == name:
                     kinds = part.args[1]
                     listed = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
-                    if not any(ctx.qualified_name(k) in _BROAD_CLASSES for k in listed):
+                    if not any(ctx.qualified_name(k) in _BROAD_CLASSES or (
+                            not database_too and _database_error(ctx, k)) for k in listed):
                         return ctx.source(kinds)
         child = anc
     return None
@@ -401,7 +461,7 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
     parameter into a response, with the use."""
     raises: list[ExceptRaisesText] = facts.get(RAISES, [])
     registrations: list[ErrorHandlerRegistration] = facts.get(REGISTRATIONS, [])
-    if not raises or not registrations:
+    if not raises:
         return []
     model = program_of(facts)
     registered: dict[str, ErrorHandlerRegistration] = {}
@@ -417,6 +477,10 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
             continue
         picked = _handler_for(model, cls, registered)
         if picked is None:
+            framework = _framework_error(model, cls, item.key)
+            if framework is not None:
+                out.append(_framework_finding(item, cls, framework))
+                reported.add(where)
             continue
         handled, reg = picked
         fn = model.resolve(reg.handler)
@@ -439,3 +503,49 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
         out.append(completed(item.finding, message, related))
         reported.add(where)
     return out
+
+
+# A framework's HTTP error class: its handler answers the text the exception carries, at
+# these arguments (position or keyword). DRF's `APIException(detail=None, code=None)`
+# answers `{"detail": detail}`; werkzeug's `HTTPException(description=None, response=None)`
+# renders the description; Starlette's `HTTPException(status_code, detail=None)` answers
+# `{"detail": detail}`.
+_FRAMEWORK_ERRORS: dict[str, tuple[str, frozenset[str]]] = {
+    **{f"rest_framework.exceptions.{name}": ("Django REST framework", frozenset({"0", "detail"}))
+       for name in ("APIException", "ValidationError", "ParseError", "PermissionDenied",
+                    "NotFound", "NotAcceptable", "AuthenticationFailed", "NotAuthenticated")},
+    **{f"werkzeug.exceptions.{name}": ("werkzeug", frozenset({"0", "description"}))
+       for name in ("HTTPException", "BadRequest", "InternalServerError", "Conflict",
+                    "NotFound", "Forbidden", "UnprocessableEntity")},
+    **{name: ("Starlette", frozenset({"1", "detail"}))
+       for name in ("fastapi.HTTPException", "fastapi.exceptions.HTTPException",
+                    "starlette.exceptions.HTTPException")},
+}
+
+
+def _framework_error(model: ProgramModel, cls: ClassInfo, key: str) -> tuple[str, str] | None:
+    """(the framework class, the framework) when `cls` subclasses a framework's HTTP error
+    class and the text is passed where that class takes its message, with no `__init__` or
+    `__str__` of the project's own on the way (one may drop or replace the text). No
+    registered handler picked the class: the framework's own handler answers it."""
+    for klass in model.mro(cls):
+        if "__init__" in klass.methods or "__str__" in klass.methods:
+            return None
+        for base in klass.bases:
+            known = _FRAMEWORK_ERRORS.get(base)
+            if known is not None:
+                return (base, known[0]) if key in known[1] else None
+    return None
+
+
+def _framework_finding(item: ExceptRaisesText, cls: ClassInfo,
+                       framework: tuple[str, str]) -> Finding:
+    base, name = framework
+    message = (f"{item.finding.message}: {item.what} is raised in `{item.text}`, and "
+               f"`{cls.name}` subclasses {name}'s `{base.rsplit('.', 1)[-1]}`, whose handler "
+               f"answers the client with the exception's message")
+    related = (Related(Span(item.except_line, 1, item.except_line, 2),
+                       "the broad except catching any failure", item.finding.path),
+               Related(Span(cls.line, 1, cls.line, 2),
+                       f"`{cls.name}` is answered by {name} with its message", cls.path))
+    return completed(item.finding, message, related)

@@ -1,0 +1,106 @@
+"""BR401, session 14: a DRF exception handler named by settings, a project error built on a
+framework's HTTP error raised with the caught text, a health endpoint answering with a
+Starlette-shaped response of another package, and the client-input class of a library
+parser. Each test names the rule, the line and the message or fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source, run
+from backendreview.metadata import load_rule_docs
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "BR401"
+
+
+def _project(project: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT / project)
+    result = run([Path(".")], Config(root=ROOT / project, select=("BR401",)), jobs=1)
+    return {(f.path, f.span.start_line): f for f in result.findings}
+
+
+def _file(name: str):  # type: ignore[no-untyped-def]
+    text = (ROOT / name).read_text(encoding="utf-8")
+    result = review_source(text.encode(), f"BR401/{name}", Config(), ("BR401",))
+    outcome = finish([result], Config(), ("BR401",), load_rule_docs())
+    return {f.span.start_line: f for f in outcome.findings}
+
+
+def _line(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def test_drf_exception_handler_named_by_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _project("drf_exception_handler", monkeypatch)
+    project = ROOT / "drf_exception_handler"
+    define = _line(project / "core/utils/common.py", "def custom_exception_handler")
+    # (other/narrowing.py: a handler narrowing to a database error still sends its text;
+    # one narrowing to Django's ValidationError is not reported)
+    integrity = _line(project / "other/narrowing.py", "def integrity_exception_handler")
+    assert sorted(found) == [("core/utils/common.py", define), ("other/narrowing.py", integrity)]
+    finding = found[("core/utils/common.py", define)]
+    assert finding.rule_id == "BR401"
+    use = _line(project / "core/utils/common.py", "response = Response(")
+    assert finding.message == (
+        "`custom_exception_handler`, the exception handler DRF calls for every exception of "
+        "an API view (settings REST_FRAMEWORK['EXCEPTION_HANDLER']), sends exception details "
+        f"to the client: `exc` reaches Response(...) on line {use}, for any exception no other "
+        "handler answers")
+    setting = _line(project / "config/settings.py", '"EXCEPTION_HANDLER"')
+    assert [(r.path, r.span.start_line) for r in finding.related] == [
+        ("config/settings.py", setting), ("core/utils/common.py", use)]
+    # words for DRF's contract: its own exceptions keep their messages, the rest do not
+    assert finding.fix is not None and finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "DRF calls this handler for every exception of an API view. Keep the answer DRF's own "
+        "`exception_handler(exc, context)` gives")
+
+
+def test_framework_error_subclass_raised_with_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _project("framework_error_subclass", monkeypatch)
+    views = ROOT / "framework_error_subclass/app/views.py"
+    raise_line = _line(views, "raise GenerateConfigError(f\"Error rendering")
+    assert sorted(found) == [("app/views.py", raise_line),
+                             ("app/views.py", _line(views, "raise RenderError(")),
+                             ("app/views.py", _line(views, "raise FormError(description="))]
+    finding = found[("app/views.py", raise_line)]
+    assert finding.message == (
+        "`except Exception as exc` sends exception details to the client: {exc} in an "
+        "f-string is raised in `GenerateConfigError(...)`, and `GenerateConfigError` "
+        "subclasses Django REST framework's `APIException`, whose handler answers the client "
+        "with the exception's message")
+    assert [(r.path, r.span.start_line) for r in finding.related] == [
+        ("app/views.py", _line(views, "except Exception as exc")), ("app/errors.py", 6)]
+    # The fix keeps the sentence the project wrote, without the exception's text.
+    assert finding.fix is not None and finding.fix.suggestion is not None
+    assert finding.fix.suggestion.endswith(
+        'raise GenerateConfigError(f"Error rendering Jinja template (error id {error_id})")')
+
+
+def test_health_endpoint_keeps_its_status_and_shape() -> None:
+    found = _file("starlette_shaped_health.py")
+    path = ROOT / "starlette_shaped_health.py"
+    line = _line(path, 'resp["status"] = "DOWN"') - 1  # the except
+    assert sorted(found) == [line]
+    finding = found[line]
+    assert finding.message.endswith(
+        "str(e) (through `resp['pgstac']`) reaches JSONResponse(...) on line "
+        f"{_line(path, 'content=resp)')}")
+    assert finding.fix is not None and finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "`health_check` is a health endpoint: monitors and load balancers read its status")
+    assert "Internal server error" not in finding.fix.description
+
+
+def test_library_parser_of_the_clients_filter_is_no_leak() -> None:
+    found = _file("client_library_parsers.py")
+    path = ROOT / "client_library_parsers.py"
+    assert _line(path, "def clean_filter(") not in found
+    # the same parse beside a query, a project class, a looked-up value, an SMTP
+    # connection, or a 500 stays a finding
+    assert len(found) == 5
+    assert all(f.rule_id == "BR401" for f in found.values())
