@@ -99,6 +99,8 @@ def _composed(ctx, build: StringBuild, named: set[int],  # type: ignore[no-untyp
     """The statement as psycopg's `sql.SQL(...).format(...)` takes it: `{}` for each name,
     `%s` for each value, braces doubled; "" when it is too long to show or keeps a part
     as written (a number, a quoted value)."""
+    if "%(" in build.constant_text():
+        return ""  # named `%(x)s` parameters already: `%s` beside them would mix styles
     binds = any(p.value is not None and id(p.value) not in named for p in build.pieces)
     parts: list[str] = []
     args: list[str] = []
