@@ -66,6 +66,14 @@ CODE = '''
     def pattern_beside_a_name():
         cur = psycopg2.connect("").cursor()
         cur.execute(f"SELECT * FROM {request.args['t']} WHERE n LIKE '%{request.args['q']}%'")
+
+    def hand_quoted():
+        conn = sqlite3.connect("x.db")
+        conn.execute('SELECT * FROM "{0}" LIMIT {1}'.format(request.args["r"], request.args["n"]))
+
+    def hand_quoted_column_list():
+        conn = sqlite3.connect("x.db")
+        conn.execute('SELECT "{0}" FROM t'.format(request.args["c"]))
 '''
 
 
@@ -119,3 +127,19 @@ def test_a_pattern_beside_a_name_is_not_composed():
     description, _ = _fixes(CODE)[45]
     assert "sql.SQL(\"... {} ...\")" in description
     assert "Bind the values (`request.args['q']`) as parameters." in description
+
+
+def test_a_name_quoted_by_hand_needs_its_quotes_doubled():
+    """CKAN's example datastore backend: `FROM "{0}"` quotes the name without escaping."""
+    description, _ = _fixes(CODE)[49]
+    assert description == (
+        "`request.args[\"r\"]` stands in double quotes where a name goes, but its own double "
+        "quotes are not doubled, so one inside it ends the name and the rest runs as SQL: "
+        "double them (`request.args[\"r\"].replace('\"', '\"\"')`), or check it against the "
+        "names the code defines before building the statement. Bind the values "
+        "(`request.args[\"n\"]`) as parameters.")
+
+
+def test_a_quoted_column_after_select_keeps_the_generic_advice():
+    description, _ = _fixes(CODE)[53]
+    assert description.startswith("Part of this SQL is an identifier or a fragment")

@@ -37,15 +37,25 @@ _MYSQL = frozenset({"pymysql", "MySQLdb", "mysql.connector", "aiomysql"})
 _POSTGRES_SQLITE = frozenset({"sqlite3", "aiosqlite", "asyncpg", "pg8000", "pg8000.native"})
 
 
-def identifier_values(build: StringBuild, kept: frozenset[int]) -> list[ast.expr]:
-    """The build's runtime values (not `kept`) that stand where a name goes, unquoted."""
+def identifier_values(build: StringBuild, kept: frozenset[int], quote: str = ""
+                      ) -> list[ast.expr]:
+    """The build's runtime values (not `kept`) that stand where a name goes, unquoted; with
+    `quote` (`"` or a backtick), those the code put between that quote by hand
+    (`FROM "{table}"`)."""
     out: list[ast.expr] = []
     text = ""
-    for piece in build.pieces:
+    pieces = build.pieces
+    for i, piece in enumerate(pieces):
         if piece.value is None:
             text += piece.text or ""
             continue
         statement = text[text.rfind(";") + 1:]
+        after = (pieces[i + 1].text or "") if i + 1 < len(pieces) else ""
+        if quote:
+            if not (statement.endswith(quote) and after.startswith(quote)):
+                text += "\x00"
+                continue
+            statement = statement[:-1]
         named = bool(_NAME_BEFORE.search(statement)) or (
             bool(_ON.search(statement)) and bool(_CREATES_ON.match(statement)))
         if id(piece.value) not in kept and not piece.numeric and named and _one_name(
@@ -73,21 +83,50 @@ def identifier_fix(ctx, call: ast.Call, sink, build: StringBuild,  # type: ignor
     parameters at all: `bindable`) values in value positions; None when some part is
     neither (a fragment, a whole clause), which the generic advice covers."""
     names = identifier_values(build, kept)
+    quote = ""
+    for quote in ("", '"', "`"):
+        names = identifier_values(build, kept, quote)
+        if names:
+            break
     if not names:
         return None
     named = {id(v) for v in names}
     values = value_positions(build)
     rest = [v for v in build.dynamic_values if id(v) not in kept and id(v) not in named]
-    if any(id(v) not in values for v in rest) or (rest and not bindable):
+    if any(id(v) not in values for v in rest) or (rest and not bindable) or (
+            quote and len(names) + len(rest) < len(
+                [v for v in build.dynamic_values if id(v) not in kept])):
         return None
     shown = ", ".join(dict.fromkeys(f"`{ctx.source(v)}`" for v in names))
     first = ctx.source(names[0])
+    if quote:
+        return _hand_quoted(ctx, names, rest, quote)
     how = _quoting(ctx, call, sink, first, _composed(ctx, build, named, kept))
     if len(names) > 1:
         how = how.replace("quote it", "quote each").replace("check it", "check each").replace(
             "put it in", "put each in").replace("` quotes it", "` quotes them")
     description = (f"{shown} {'stands' if len(names) == 1 else 'stand'} where a name goes, "
                    "which a bound parameter cannot carry: " + how)
+    if rest:
+        others = ", ".join(dict.fromkeys(f"`{ctx.source(v)}`" for v in rest))
+        description += f" Bind the values ({others}) as parameters."
+    return Fix(description=description, suggestion=None)
+
+
+def _hand_quoted(ctx, names: list[ast.expr], rest: list[ast.expr],  # type: ignore[no-untyped-def]
+                 quote: str) -> Fix:
+    """`FROM "{table}"`: quoted by hand, but a quote inside the name still closes it."""
+    one = len(names) == 1
+    shown = ", ".join(dict.fromkeys(f"`{ctx.source(v)}`" for v in names))
+    mark = "double quotes" if quote == '"' else "backticks"
+    example = ctx.source(names[0])
+    inner = "'\"', '\"\"'" if quote == '"' else "'`', '``'"
+    description = (
+        f"{shown} {'stands' if one else 'stand'} in {mark} where a name goes, but "
+        f"{'its' if one else 'their'} own {mark} are not doubled, so one inside "
+        f"{'it' if one else 'them'} ends the name and the rest runs as SQL: double them "
+        f"(`{example}.replace({inner})`), or check {'it' if one else 'each'} against the "
+        f"names the code defines before building the statement.")
     if rest:
         others = ", ".join(dict.fromkeys(f"`{ctx.source(v)}`" for v in rest))
         description += f" Bind the values ({others}) as parameters."
