@@ -196,8 +196,9 @@ def _quoting(ctx, call: ast.Call, sink, name: str,  # type: ignore[no-untyped-de
                     f"runs it), or {known}.")
         return f"quote it with `{preparer}.quote({name})`, or {known}."
     if library == "django":
-        return (f"quote it with `connection.ops.quote_name({name})` (`django.db.connection`), "
-                f"or {known}.")
+        return (f"quote it with the Django connection's `ops.quote_name()` "
+                f"(`connection.ops.quote_name({name})`, or `connections[alias].ops` for the "
+                f"database the cursor comes from), or {known}.")
     if library in _MYSQL:
         return (f"{library} has no identifier quoting of its own: {known}, or put it in "
                 f"backticks with its backticks doubled (`\"`\" + {name}.replace(\"`\", "
