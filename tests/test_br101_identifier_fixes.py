@@ -74,6 +74,10 @@ CODE = '''
     def hand_quoted_column_list():
         conn = sqlite3.connect("x.db")
         conn.execute('SELECT "{0}" FROM t'.format(request.args["c"]))
+
+    def drop_column():
+        conn = sqlite3.connect("x.db")
+        conn.execute(f"ALTER TABLE {request.args['t']} DROP COLUMN {request.args['c']}")
 '''
 
 
@@ -144,3 +148,10 @@ def test_a_name_quoted_by_hand_needs_its_quotes_doubled():
 def test_a_quoted_column_after_select_keeps_the_generic_advice():
     description, _ = _fixes(CODE)[53]
     assert description.startswith("Part of this SQL is an identifier or a fragment")
+
+
+def test_a_column_after_column_is_a_name_too():
+    description, _ = _fixes(CODE)[57]
+    assert description.startswith("`request.args['t']`, `request.args['c']` stand where a "
+                                  "name goes")
+    assert "check each against the names the code defines" in description

@@ -1,5 +1,5 @@
-"""BR101's fix when runtime parts are names: a table, an index, a schema after FROM / INTO /
-TABLE / JOIN / UPDATE, or after ON in CREATE INDEX / TRIGGER.
+"""BR101's fix when runtime parts are names: a table, an index, a schema, a column after FROM /
+INTO / TABLE / JOIN / UPDATE / COLUMN, or after ON in CREATE INDEX / TRIGGER.
 
 A placeholder binds a value, never an identifier (`CREATE INDEX i ON %s` is a syntax error
 once bound), so the fix for such a part is the driver's own identifier quoting, named for the
@@ -23,7 +23,7 @@ from .br101_positions import value_positions
 # The text right before a name: a keyword that takes a table / index / schema name.
 _NAME_BEFORE = re.compile(
     r"(?:\b(?:FROM|JOIN|INTO|UPDATE|TABLE|INDEX|VIEW|SCHEMA|DATABASE|SEQUENCE|TRIGGER"
-    r"|EXISTS|TRUNCATE|DESCRIBE|RENAME\s+TO)\s+|\.)$",
+    r"|COLUMN|EXISTS|TRUNCATE|DESCRIBE|RENAME\s+TO)\s+|\.)$",
     re.IGNORECASE)
 # `CREATE INDEX i ON {table}`, `CREATE TRIGGER t ... ON {table}`: ON names a table there,
 # while in a SELECT it opens a join condition.
