@@ -141,7 +141,7 @@ def test_a_name_quoted_by_hand_needs_its_quotes_doubled():
         "`request.args[\"r\"]` stands in double quotes where a name goes, but its own double "
         "quotes are not doubled, so one inside it ends the name and the rest runs as SQL: "
         "double them (`request.args[\"r\"].replace('\"', '\"\"')`), or check it against the "
-        "names the code defines before building the statement. Bind the values "
+        "names the code knows before building the statement. Bind the values "
         "(`request.args[\"n\"]`) as parameters.")
 
 
@@ -154,4 +154,21 @@ def test_a_column_after_column_is_a_name_too():
     description, _ = _fixes(CODE)[57]
     assert description.startswith("`request.args['t']`, `request.args['c']` stand where a "
                                   "name goes")
-    assert "check each against the names the code defines" in description
+    assert "check each against the names the code knows" in description
+
+
+def test_a_driver_out_of_sight_gets_no_other_librarys_api():
+    """vanna's `USE DATABASE {database}` on a Snowflake cursor: no library to name."""
+    code = '''
+        from flask import request
+
+        def use(cs):
+            cs.execute(f"USE DATABASE {request.args['db']}")
+    '''
+    fixes = _fixes(code)
+    description = next(iter(fixes.values()))[0]
+    assert description == (
+        "`request.args['db']` stands where a name goes, which a bound parameter cannot carry: "
+        "check it against the names the code knows (an allowlist) before building the "
+        "statement, or quote it with the identifier quoting of the driver that runs it (a "
+        "quoted name keeps its case, where an unquoted one is folded).")

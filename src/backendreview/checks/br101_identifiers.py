@@ -126,7 +126,7 @@ def _hand_quoted(ctx, names: list[ast.expr], rest: list[ast.expr],  # type: igno
         f"{'its' if one else 'their'} own {mark} are not doubled, so one inside "
         f"{'it' if one else 'them'} ends the name and the rest runs as SQL: double them "
         f"(`{example}.replace({inner})`), or check {'it' if one else 'each'} against the "
-        f"names the code defines before building the statement.")
+        f"names the code knows before building the statement.")
     if rest:
         others = ", ".join(dict.fromkeys(f"`{ctx.source(v)}`" for v in rest))
         description += f" Bind the values ({others}) as parameters."
@@ -176,8 +176,8 @@ def _quoting(ctx, call: ast.Call, sink, name: str,  # type: ignore[no-untyped-de
     handle = HandleResolver(ctx).of(receiver) if receiver is not None else None
     library = handle.library if handle is not None else (
         "sqlalchemy" if sink.shape in ("text", "alembic") else "")
-    known = ("check it against the names the code defines (a set of allowed tables) before "
-             "building the statement")
+    known = ("check it against the names the code knows (an allowlist) before building the "
+             "statement")
     if library in ("psycopg2", "psycopg", "aiopg"):
         module = "psycopg2" if library in ("psycopg2", "aiopg") else "psycopg"
         shown = composed or f'sql.SQL("... {{}} ...").format(sql.Identifier({name}))'
@@ -207,6 +207,7 @@ def _quoting(ctx, call: ast.Call, sink, name: str,  # type: ignore[no-untyped-de
         return (f"{library} has no identifier quoting of its own: {known}, or put it in "
                 f"double quotes with its double quotes doubled (`'\"' + {name}.replace('\"', "
                 f"'\"\"') + '\"'`; a quoted name keeps its case).")
-    return (f"{known}, or quote it with the driver's identifier quoting (psycopg "
-            f"`sql.Identifier({name})`, SQLAlchemy `dialect.identifier_preparer.quote({name})`, "
-            f"Django `connection.ops.quote_name({name})`).")
+    # the library is not in sight (a wrapper, a driver the model does not know): no API to
+    # name, and quoting changes how some databases resolve the name
+    return (f"{known}, or quote it with the identifier quoting of the driver that runs it (a "
+            f"quoted name keeps its case, where an unquoted one is folded).")
