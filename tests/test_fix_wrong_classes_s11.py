@@ -310,7 +310,8 @@ def test_br101_a_part_named_for_sql_text_is_not_sent_to_an_allowlist(tmp_path,
     # Near misses: a table name still goes to an allowlist or identifier quoting; the same
     # name inside quotes is a value, bound as a parameter.
     assert found[15].fix.description.startswith(
-        "Part of this SQL is an identifier or a fragment")
+        "`table_name` stands where a name goes, which a bound parameter cannot carry: "
+        "sqlite3 has no identifier quoting of its own: check it against the names")
     assert found[16].fix.description.startswith("Use `?` placeholders (sqlite3)")
 
 

@@ -28,6 +28,7 @@ from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
 from .br101_cypher import cypher_fix, runs_age_cypher
+from .br101_identifiers import identifier_fix
 from .br101_origins import (
     EVIDENCE,
     HELPER,
@@ -840,6 +841,9 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     if not parameterizable and sink.language == "SQL" and all(
             _UNBINDABLE.match(_SQL_COMMENTS.sub("", statement, count=1))
             for statement in sql.split(";") if _has_placeholder(statement, style)):
+        named = identifier_fix(ctx, call, sink, build, kept, bindable=False)
+        if named is not None:
+            return named
         description = (
             "This kind of statement (PRAGMA, SET, DDL, NOTIFY, ...) cannot take bound "
             "parameters: accept only values from a fixed allowlist or convert them "
@@ -861,6 +865,9 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
                else "") + ".")
         return Fix(description=description, suggestion=None)
     if not parameterizable:
+        named = identifier_fix(ctx, call, sink, build, kept, bindable=True)
+        if named is not None:
+            return named
         description = (
             "Part of this SQL is an identifier or a fragment, which bound parameters cannot "
             "carry: choose it from a fixed allowlist (a dict of allowed column or table names) "

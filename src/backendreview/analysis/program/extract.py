@@ -437,7 +437,21 @@ class _Extractor:
             constants=dict(sorted(constants.items())),
             path_constants=dict(sorted(path_constants.items())),
             instances=dict(sorted(instances.items())),
-            star_imports=_star_imports(self.ctx.path, self.module, tree))
+            star_imports=_star_imports(self.ctx.path, self.module, tree),
+            toplevel_calls=self._toplevel_calls() if self.full else ())
+
+    def _toplevel_calls(self) -> tuple[CallSite, ...]:
+        """The calls of the module's own top-level code, not of a function or class body
+        (ModuleInfo.toplevel_calls), whose callee is a reference the model may resolve."""
+        out: list[CallSite] = []
+        for node in own_nodes(self.ctx.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = self._callee(node, None, None, {})
+            if callee is not None and callee.kind == "ref":
+                out.append(self._site(node, callee, set(), passed_args=passed_args(node),
+                                      static_args=static_args(self.ctx, node)))
+        return tuple(out)
 
     def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]
         """`db = Database()` / `db: Database = make_db()` at module level: the reference of

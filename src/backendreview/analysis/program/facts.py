@@ -195,3 +195,9 @@ class ModuleInfo:
     instances: dict[str, str] = field(default_factory=dict)
     # `from pkg.types import *`: the modules whose public names this one re-exports unnamed
     star_imports: tuple[str, ...] = ()
+    # The calls of the module's own top-level code (a script's body, `if __name__ ==
+    # "__main__":`, start-up wiring), outside any function or class: they run when the
+    # module is imported or run, before any request exists, so what they pass is the
+    # module's own (literals, its configuration, the command line). Only callees written
+    # as references (`admin.setup_db(...)`); the full model level only.
+    toplevel_calls: tuple[CallSite, ...] = ()

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..frameworks.naming import HTTP_METHOD_NAMES
-from .facts import Callee, CallSite, ClassInfo, FunctionInfo
+from .facts import Callee, CallSite, ClassInfo, FunctionInfo, ModuleInfo
 from .model import MAX_DEPTH, ProgramModel, Step
 
 FACT_KIND = "param_flow"
@@ -112,6 +112,8 @@ class ParamSummaries:
         self._callers: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._overriding_calls: dict[
             str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
+        # callee name -> the top-level calls of the modules naming it (_toplevel_reaching)
+        self._toplevel: dict[str, list[tuple[ModuleInfo, CallSite]]] | None = None
         # (function, parameter) -> (the caller, its call or None for an entry point, the
         # caller's parameter the call hands on or None): how a RUNTIME answer was found
         self._witness: dict[tuple[str, str], tuple[FunctionInfo, CallSite | None,
@@ -271,6 +273,11 @@ class ParamSummaries:
         if sites is None:
             sites = self._overriding_calls[fn.qualname] = self._calls_reaching(fn)
         if not sites:
+            if self._toplevel_reaching(fn):
+                # run only by modules' own top-level code (a script's body, start-up
+                # wiring): no request exists there, so it passes the module's own
+                # values (literals, its configuration, the operator's command line)
+                return CONSTANT
             return API if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
         found = CONSTANT
         for caller, _, site in sites:
@@ -376,6 +383,24 @@ class ParamSummaries:
                         return None
                     computed.update(derived.params)
         return as_is, computed
+
+    def _toplevel_reaching(self, fn: FunctionInfo) -> list[tuple[ModuleInfo, CallSite]]:
+        """The calls of modules' top-level code (ModuleInfo.toplevel_calls) that run `fn`:
+        each module's body stands as a caller of its own, with no parameters."""
+        if self._toplevel is None:
+            self._toplevel = {}
+            for name in sorted(self.model.modules):
+                module = self.model.modules[name]
+                for site in module.toplevel_calls:
+                    key = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                    self._toplevel.setdefault(key, []).append((module, site))
+        wanted = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
+        out: list[tuple[ModuleInfo, CallSite]] = []
+        for module, site in self._toplevel.get(wanted, []):
+            body = FunctionInfo(f"{module.name}.<module>", "<module>", module.path, 0)
+            if any(t.qualname == fn.qualname for t in self.model.targets(body, site)):
+                out.append((module, site))
+        return out
 
     def _calls_reaching(self, fn: FunctionInfo
                         ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
