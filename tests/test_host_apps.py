@@ -145,3 +145,88 @@ def test_br303_follows_host_pagination(tmp_path, monkeypatch) -> None:  # type: 
         ("BR303", "golden/api/views.py", 17,
          'route "GET /api/plugins/golden/dump/" returns every row of `Item.objects.all()` '
          "with no limit or pagination")]
+
+
+BULK_NAMED_FILES = {
+    # A plain DRF router: its list route maps no bulk action; @actions named like one sit at
+    # their own path and are no collection.
+    "app/__init__.py": "",
+    "app/views.py": """\
+        from rest_framework import viewsets
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+
+
+        class QueueViewSet(viewsets.ModelViewSet):
+            queryset = None
+
+            @action(detail=False, methods=["patch"], url_path="priority")
+            def bulk_update(self, request):
+                return Response({})
+
+            @action(detail=False, methods=["delete"], url_path="selection")
+            def bulk_destroy(self, request):
+                return Response({})
+        """,
+    "app/urls.py": """\
+        from rest_framework.routers import DefaultRouter
+
+        from app.views import QueueViewSet
+
+        router = DefaultRouter()
+        router.register("queue", QueueViewSet)
+        urlpatterns = router.urls
+        """,
+    # Flask-AppBuilder: a method called bulk_update is the handler of its own path.
+    "fab.py": """\
+        from flask import Flask, jsonify
+        from flask_appbuilder import AppBuilder, expose
+        from flask_appbuilder.api import BaseApi
+
+        app = Flask(__name__)
+        appbuilder = AppBuilder(app)
+
+
+        class ArchiveApi(BaseApi):
+            route_base = "/archive"
+
+            @expose("/entry/", methods=["PUT"])
+            def bulk_update(self):
+                return jsonify({})
+
+
+        appbuilder.add_view_no_menu(ArchiveApi())
+        """,
+    # A Nautobot plugin: the host router's bulk DELETE on the list route is the collection.
+    "golden/__init__.py": CONFIG + '    name = "golden"\n',
+    "golden/api/__init__.py": "",
+    "golden/api/views.py": """\
+        from nautobot.apps.api import BulkDestroyModelMixin
+        from rest_framework.viewsets import GenericViewSet
+
+
+        class PlanViewSet(BulkDestroyModelMixin, GenericViewSet):
+            queryset = None
+        """,
+    "golden/api/urls.py": """\
+        from nautobot.apps.api import OrderedDefaultRouter
+
+        from golden.api import views
+
+        router = OrderedDefaultRouter()
+        router.register("plan", views.PlanViewSet)
+        urlpatterns = router.urls
+        """,
+}
+
+
+def test_br301_bulk_actions_are_collections_on_host_routers_only(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    findings = project_findings(tmp_path, BULK_NAMED_FILES, "BR301", monkeypatch)
+    # ruleid: "queue" at its register call (the list route); "plan" at the host router's
+    # register call (its bulk DELETE is the collection route).
+    # ok: @action bulk_update "priority", @action bulk_destroy "selection", FAB bulk_update
+    # "entry": each names no collection.
+    assert sorted((f.path, f.span.start_line, f.message.split(":")[0]) for f in findings) == [
+        ("app/urls.py", 6, 'route "GET /queue/"'),
+        ("golden/api/urls.py", 6, 'route "DELETE /api/plugins/golden/plan/"'),
+    ]
