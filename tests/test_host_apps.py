@@ -5,6 +5,7 @@ hosts' REST_FRAMEWORK defaults on plugin API routes, and BR303 following from th
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,59 @@ def test_br301_bulk_actions_are_collections_on_host_routers_only(tmp_path, monke
         ("app/urls.py", 6, 'route "GET /queue/"'),
         ("golden/api/urls.py", 6, 'route "DELETE /api/plugins/golden/plan/"'),
     ]
+
+
+IMPORTED_ROUTER_FILES = {
+    "golden/__init__.py": CONFIG + '    name = "golden"\n',
+    "golden/routers.py": """\
+        from nautobot.apps.api import OrderedDefaultRouter
+        from nautobot.apps.urls import NautobotUIViewSetRouter
+
+        ui_router = NautobotUIViewSetRouter()
+        api_router = OrderedDefaultRouter()
+        """,
+    "golden/views.py": """\
+        from nautobot.apps.views import NautobotUIViewSet
+
+
+        class PlanUIViewSet(NautobotUIViewSet):
+            queryset = None
+        """,
+    "golden/urls.py": """\
+        from golden import views
+        from golden.routers import ui_router
+
+        ui_router.register("plans", views.PlanUIViewSet)
+        urlpatterns = ui_router.urls
+        """,
+    "golden/api/__init__.py": "",
+    "golden/api/views.py": VIEWS.format(pkg="golden"),
+    "golden/api/urls.py": """\
+        from golden.api import views
+        from golden.routers import api_router
+
+        api_router.register("items", views.ItemViewSet)
+        urlpatterns = api_router.urls
+        """,
+}
+
+
+def test_routers_imported_from_another_module(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The routers are built in golden/routers.py and registered on elsewhere: what they serve
+    # follows the class they were built from, as for a router built where it registers.
+    for name, text in IMPORTED_ROUTER_FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (tmp_path / "golden/models.py").write_text("", encoding="utf-8")
+    rows = _routes(capsys, tmp_path, monkeypatch)
+    # the UI router's pages, not DRF API routes (no POST on the list, no PUT on the member)
+    assert rows["GET /plugins/golden/plans/"]["framework"] == "django"
+    assert rows["GET /plugins/golden/plans/"]["auth"] == [
+        "nautobot NautobotViewSetMixin (object permissions in dispatch)"]
+    assert "POST /plugins/golden/plans/add/" in rows
+    assert "POST /plugins/golden/plans/" not in rows
+    assert "PUT /plugins/golden/plans/{pk}/" not in rows
+    # the API router's bulk mapping on the list route
+    assert {"DELETE /api/plugins/golden/items/", "PUT /api/plugins/golden/items/",
+            "PATCH /api/plugins/golden/items/"} <= set(rows)
