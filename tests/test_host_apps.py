@@ -62,6 +62,8 @@ CONFIG = "from nautobot.apps import NautobotAppConfig\n\n\nclass Cfg(NautobotApp
     ('    name = "acme_app"\n    label = "acme_label"\n', "/api/plugins/acme_label/"),
     # an annotated base_url is the attribute all the same (not the label's `acme_app`)
     ('    name = "acme_app"\n    base_url: str = "acme"\n', "/api/plugins/acme/"),
+    # `base_url or label` in the loaders: a written None is the label
+    ('    name = "acme_app"\n    base_url = None\n', "/api/plugins/acme_app/"),
 ])
 def test_plugin_prefix(tmp_path, capsys, monkeypatch, body, prefix) -> None:  # type: ignore[no-untyped-def]
     _plugin(tmp_path, "acme_app", CONFIG + body)
