@@ -71,14 +71,23 @@ def _allowlist(rule: ProjectRule) -> frozenset[str]:
     return DEFAULT_ALLOWLIST | extra
 
 
-# The router actions served at a collection's own path: DRF's list and create, and the bulk
-# actions Nautobot's and NetBox's routers map onto the list route (frameworks/host_apps).
-_COLLECTION_ACTIONS = frozenset({"list", "create", "bulk_update", "bulk_partial_update",
-                                 "bulk_destroy"})
+# The bulk actions Nautobot's and NetBox's routers map onto the list route
+# (frameworks/host_apps). Only a router's own mapping serves them there: a DRF @action or a
+# Flask-AppBuilder method that happens to be called `bulk_update` sits at a path of its own.
+_BULK_LIST_ACTIONS = frozenset({"bulk_update", "bulk_partial_update", "bulk_destroy"})
+
+
+def _collection_action(route: Route) -> bool:
+    """A router action served at a collection's own path: DRF's list and create, and a host
+    router's bulk actions on the list route (not an @action, which carries registered_at)."""
+    if route.action in ("list", "create"):
+        return True
+    return route.action in _BULK_LIST_ACTIONS and route.framework == "drf" and (
+        route.registered_at is None)
 
 
 def _is_collection(route: Route) -> bool:
-    if route.action in _COLLECTION_ACTIONS:
+    if _collection_action(route):
         return True
     model = (route.response_model or "").replace(" ", "")
     if re.match(r"(list|List|Sequence|Page|LimitOffsetPage|CursorPage)\[", model):
@@ -186,7 +195,7 @@ class SingularRoute(_SegmentRule):
                 # A trailing singular names the collection only when the route is the
                 # collection itself: a DRF list/create route, a one-segment path, a path
                 # that is created into and has members, or a create beside the plural.
-                collection = route.action in _COLLECTION_ACTIONS or (
+                collection = _collection_action(route) or (
                     len(statics) == 1 and _is_collection(route)) or shaped or (
                     sibling and "POST" in route.methods)
                 if not (followed_by_param or (last and collection)):

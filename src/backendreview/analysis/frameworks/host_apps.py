@@ -235,8 +235,15 @@ def plugin_config(ctx: FileContext, node: ast.ClassDef) -> PluginConfigFact | No
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name):
             attrs[stmt.targets[0].id] = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and (
+                stmt.value is not None):
+            # `base_url: str = "golden-config"` sets the attribute too: skipping it would
+            # mount the plugin under its label, a wrong path shown as known.
+            attrs[stmt.target.id] = stmt.value
     base_url = _segment(attrs, "base_url")
-    if base_url is None and "base_url" not in attrs:
+    # The loaders mount at `base_url or label`: a written None or "" is the label too.
+    falsy = isinstance(attrs.get("base_url"), ast.Constant) and not attrs["base_url"].value
+    if base_url is None and ("base_url" not in attrs or falsy):
         # Django's AppConfig.label: the last part of `name`, unless the class sets one.
         label = _segment(attrs, "label")
         if label is None and "label" not in attrs:

@@ -611,7 +611,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
     bindings = Bindings({**facts, "route_call": [*facts.get("route_call", []),
                                                  *registry_calls(facts, drf_owners)]})
     route_facts: list[RouteFact] = [
-        r for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
+        _with_router_class(r, drf_owners, drf_owner_resolver)
+        for r in facts.get("route", []) if r.router_class is None or _is_drf_router(
             r, drf_owners, drf_owner_resolver, views, view_resolver, bindings)]
     route_facts += helper_routes(facts.get("resource_helper", []), facts.get("helper_call", []))
     from .param_routes import param_routes
@@ -1084,6 +1085,19 @@ def _is_drf_router(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver
             fact.view_ref, views, resolver)
     return any(isinstance(item, str) and item.startswith(_DRF_ROUTER_MODULES)
                for item in _base_names(views[found_class], views, resolver))
+
+
+def _with_router_class(fact: RouteFact, owners: dict[str, OwnerFact], owner_resolver: Resolver
+                       ) -> RouteFact:
+    """A registration on a router imported from another module (`router_class` ""): the
+    class its object was built from, so that what the router serves follows its class
+    (a host's UI router serves pages, its API router the bulk list actions: host_apps)."""
+    if fact.router_class != "" or not fact.owner:
+        return fact
+    found = owner_resolver.find(fact.owner)
+    if found is None or not owners[found].raw:
+        return fact
+    return replace(fact, router_class=owners[found].raw[0])
 
 
 _DRF_VIEWSETS = ("rest_framework.viewsets.", "dynamic_rest.viewsets.")
