@@ -20,10 +20,19 @@ from ..model import Fix
 from .br101_origins import FRAGMENT_NAME
 from .br101_positions import value_positions
 
-# The text right before a name: a keyword that takes a table / index / schema name.
+# The text right before a name: a keyword that takes a table / index / schema name, or the
+# `.` after a name (`{schema}.{table}`, `t.{column}`; not the `.` of a number, `1.{cents}`).
+# EXISTS only as `IF [NOT] EXISTS`: `WHERE EXISTS {x}` takes a subquery.
 _NAME_BEFORE = re.compile(
     r"(?:\b(?:FROM|JOIN|INTO|UPDATE|TABLE|INDEX|VIEW|SCHEMA|DATABASE|SEQUENCE|TRIGGER"
-    r"|COLUMN|EXISTS|TRUNCATE|DESCRIBE|RENAME\s+TO)\s+|\.)$",
+    r"|COLUMN|IF\s+(?:NOT\s+)?EXISTS|TRUNCATE|DESCRIBE|RENAME\s+TO)\s+"
+    r"|(?:\b[A-Za-z_]\w*|[\x00\"`\]])\.)$",
+    re.IGNORECASE)
+# FROM that takes a value or an expression, not a table: `a IS [NOT] DISTINCT FROM {v}`,
+# `EXTRACT(YEAR FROM {ts})`, `SUBSTRING(name FROM {start})`, `TRIM(LEADING 'x' FROM {s})`.
+_VALUE_FROM = re.compile(
+    r"(?:\bDISTINCT\s+FROM"
+    r"|\b(?:EXTRACT|SUBSTRING|SUBSTR|TRIM|OVERLAY)\s*\((?:[^()]|\([^()]*\))*\bFROM)\s+$",
     re.IGNORECASE)
 # `CREATE INDEX i ON {table}`, `CREATE TRIGGER t ... ON {table}`: ON names a table there,
 # while in a SELECT it opens a join condition.
@@ -56,7 +65,8 @@ def identifier_values(build: StringBuild, kept: frozenset[int], quote: str = ""
                 text += "\x00"
                 continue
             statement = statement[:-1]
-        named = bool(_NAME_BEFORE.search(statement)) or (
+        named = (bool(_NAME_BEFORE.search(statement))
+                 and not _VALUE_FROM.search(statement)) or (
             bool(_ON.search(statement)) and bool(_CREATES_ON.match(statement)))
         if id(piece.value) not in kept and not piece.numeric and named and _one_name(
                 piece.value) and statement.count("'") % 2 == 0:
