@@ -231,3 +231,24 @@ def test_names_beside_value_froms_stay_names():
     assert fixes[33][0].startswith("`request.args['t']` stands where a name goes")
     assert fixes[37][0].startswith("`request.args[\"c\"]`, `request.args[\"t\"]` stand where")
 
+
+def test_a_statement_with_parameters_keeps_its_own_percent_signs():
+    """`execute(f"... LIKE 'x%%' ... b = %s", (b,))`: psycopg reads the text's `%` already,
+    so the composed example neither doubles them again nor turns `%s` into text."""
+    code = '''
+        import psycopg2
+        from flask import request
+
+        def search(b):
+            cur = psycopg2.connect("").cursor()
+            cur.execute(f"SELECT * FROM {request.args['t']} WHERE n LIKE 'x%%' AND a = '{request.args['a']}' AND b = %s", (b,))
+
+        def no_parameters():
+            cur = psycopg2.connect("").cursor()
+            cur.execute(f"SELECT * FROM {request.args['t']} WHERE n LIKE 'x%' AND a = '{request.args['a']}'")
+    '''
+    fixes = _fixes(code)
+    assert ('`sql.SQL("SELECT * FROM {} WHERE n LIKE \'x%%\' AND a = %s AND b = %s")'
+            '.format(sql.Identifier(request.args[\'t\']))`') in fixes[7][0]
+    assert ('`sql.SQL("SELECT * FROM {} WHERE n LIKE \'x%%\' AND a = %s")'
+            '.format(sql.Identifier(request.args[\'t\']))`') in fixes[11][0]

@@ -111,7 +111,8 @@ def identifier_fix(ctx, call: ast.Call, sink, build: StringBuild,  # type: ignor
     first = ctx.source(names[0])
     if quote:
         return _hand_quoted(ctx, names, rest, quote)
-    how = _quoting(ctx, call, sink, first, _composed(ctx, build, named, kept))
+    how = _quoting(ctx, call, sink, first,
+                   _composed(ctx, build, named, kept, _passes_parameters(call)))
     if len(names) > 1:
         how = how.replace("quote it", "quote each").replace("check it", "check each").replace(
             "put it in", "put each in").replace("` quotes it", "` quotes them")
@@ -143,21 +144,33 @@ def _hand_quoted(ctx, names: list[ast.expr], rest: list[ast.expr],  # type: igno
     return Fix(description=description, suggestion=None)
 
 
+def _passes_parameters(call: ast.Call) -> bool:
+    """The call hands the driver parameters beside the statement (`execute(sql, (b,))`,
+    `vars=` / `params=`): psycopg then reads every `%` of the text, so the text's own `%`
+    are written for that already (`LIKE 'x%%'`, a `%s` placeholder)."""
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return any(not (isinstance(a, ast.Constant) and a.value is None) for a in positional[1:]) or (
+        any(k.arg in ("vars", "params", "parameters") for k in call.keywords))
+
+
 def _composed(ctx, build: StringBuild, named: set[int],  # type: ignore[no-untyped-def]
-              kept: frozenset[int]) -> str:
+              kept: frozenset[int], escaped: bool = False) -> str:
     """The statement as psycopg's `sql.SQL(...).format(...)` takes it: `{}` for each name,
     `%s` for each value, braces doubled; "" when it is too long to show or keeps a part
-    as written (a number, a quoted value)."""
+    as written (a number, a quoted value). `escaped`: the call passes parameters already,
+    so the text's `%` are psycopg's as they stand."""
     if "%(" in build.constant_text():
         return ""  # named `%(x)s` parameters already: `%s` beside them would mix styles
-    binds = any(p.value is not None and id(p.value) not in named for p in build.pieces)
+    # binding a value makes psycopg read every `%` of the text: double them, unless the
+    # call passed parameters already (then they are written that way)
+    double = not escaped and any(
+        p.value is not None and id(p.value) not in named for p in build.pieces)
     parts: list[str] = []
     args: list[str] = []
     for piece in build.pieces:
         if piece.value is None:
             part = (piece.text or "").replace("{", "{{").replace("}", "}}")
-            # with parameters, psycopg reads `%` as a placeholder's start
-            parts.append(part.replace("%", "%%") if binds else part)
+            parts.append(part.replace("%", "%%") if double else part)
         elif id(piece.value) in named:
             parts.append("{}")
             args.append(f"sql.Identifier({ctx.source(piece.value)})")
