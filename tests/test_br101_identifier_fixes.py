@@ -172,3 +172,83 @@ def test_a_driver_out_of_sight_gets_no_other_librarys_api():
         "check it against the names the code knows (an allowlist) before building the "
         "statement, or quote it with the identifier quoting of the driver that runs it (a "
         "quoted name keeps its case, where an unquoted one is folded).")
+
+
+VALUE_FROM = '''
+    import sqlite3
+    import psycopg2
+    from flask import request
+
+    def distinct():
+        cur = psycopg2.connect("").cursor()
+        cur.execute(f"SELECT * FROM {request.args['t']} WHERE a IS DISTINCT FROM {request.args['v']}")
+
+    def substring():
+        cur = psycopg2.connect("").cursor()
+        cur.execute(f"SELECT SUBSTRING(lower(n) FROM {request.args['s']}) FROM {request.args['t']}")
+
+    def extract():
+        cur = psycopg2.connect("").cursor()
+        cur.execute(f"SELECT EXTRACT(YEAR FROM {request.args['ts']}) FROM {request.args['t']}")
+
+    def where_exists():
+        cur = psycopg2.connect("").cursor()
+        subquery = request.args["s"]
+        cur.execute(f"SELECT * FROM {request.args['t']} WHERE EXISTS {subquery}")
+
+    def decimal():
+        conn = sqlite3.connect("x.db")
+        conn.execute(f"SELECT * FROM {request.args['t']} WHERE p > 1.{request.args['c']}")
+
+    def from_subquery_in_parentheses():
+        cur = psycopg2.connect("").cursor()
+        cur.execute(f"SELECT count(*) FROM (SELECT lower(a) FROM {request.args['t']}) s")
+
+    def drop_if_exists():
+        conn = sqlite3.connect("x.db")
+        conn.execute(f"DROP TABLE IF EXISTS {request.args['t']}")
+
+    def schema_dot_table():
+        conn = sqlite3.connect("x.db")
+        conn.execute(f'SELECT t.{request.args["c"]} FROM "main".{request.args["t"]} t')
+'''
+
+
+def test_a_value_after_from_is_no_name():
+    """`IS DISTINCT FROM {v}`, `SUBSTRING(x FROM {n})`, `EXTRACT(YEAR FROM {ts})`, `WHERE
+    EXISTS {subquery}`, `1.{cents}`: a value or an expression, which `sql.Identifier` would
+    turn into a column reference; the generic advice stays."""
+    fixes = _fixes(VALUE_FROM)
+    for line in (8, 12, 16, 21, 25):
+        assert fixes[line][0].startswith("Part of this SQL is an identifier or a fragment"), (
+            line, fixes[line][0])
+
+
+def test_names_beside_value_froms_stay_names():
+    fixes = _fixes(VALUE_FROM)
+    assert fixes[29][0].startswith("`request.args['t']` stands where a name goes")
+    assert "sql.SQL(\"SELECT count(*) FROM (SELECT lower(a) FROM {}) s\")" in fixes[29][0]
+    assert fixes[33][0].startswith("`request.args['t']` stands where a name goes")
+    assert fixes[37][0].startswith("`request.args[\"c\"]`, `request.args[\"t\"]` stand where")
+
+
+def test_a_statement_with_parameters_keeps_its_own_percent_signs():
+    """`execute(f"... LIKE 'x%%' ... b = %s", (b,))`: psycopg reads the text's `%` already,
+    so the composed example neither doubles them again nor turns `%s` into text."""
+    code = '''
+        import psycopg2
+        from flask import request
+
+        def search(b):
+            cur = psycopg2.connect("").cursor()
+            cur.execute(f"SELECT * FROM {request.args['t']} WHERE n LIKE 'x%%' AND a = '{request.args['a']}' AND b = %s", (b,))
+
+        def no_parameters():
+            cur = psycopg2.connect("").cursor()
+            cur.execute(f"SELECT * FROM {request.args['t']} WHERE n LIKE 'x%' AND a = '{request.args['a']}'")
+    '''
+    fixes = _fixes(code)
+    assert ('`sql.SQL("SELECT * FROM {} WHERE n LIKE \'x%%\' AND a = %s AND b = %s")'
+            '.format(sql.Identifier(request.args[\'t\']))`') in fixes[7][0]
+    assert ('`sql.SQL("SELECT * FROM {} WHERE n LIKE \'x%%\' AND a = %s")'
+            '.format(sql.Identifier(request.args[\'t\']))`') in fixes[11][0]

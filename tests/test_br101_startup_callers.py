@@ -99,3 +99,25 @@ def test_a_main_block_calling_main_with_the_command_line(
     found = project_findings(tmp_path, {"app/__init__.py": "", "app/tool.py": tool},
                              "BR101", monkeypatch)
     assert _lines(found) == []
+
+
+def test_a_streamlit_page_calling_the_helper_with_a_widgets_value_keeps_it(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit runs a page's top-level code again for every interaction, with what the
+    visitor typed in the widget: no start-up code, so the public helper stays the finding it
+    was without the page; an admin script beside it changes nothing."""
+    page = """
+        import streamlit as st
+        from app import admin
+
+        table = st.text_input("Table")
+        admin.setup_db("app.db", table)
+    """
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/admin.py": _ADMIN,
+                                        "app/page.py": page}, "BR101", monkeypatch)
+    assert _lines(found) == [("app/admin.py", 6, "error")]
+    alias = page.replace("import streamlit as st", "from streamlit import text_input").replace(
+        "st.text_input", "text_input")
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/admin.py": _ADMIN,
+                                        "app/page.py": alias}, "BR101", monkeypatch)
+    assert _lines(found) == [("app/admin.py", 6, "error")]

@@ -20,10 +20,19 @@ from ..model import Fix
 from .br101_origins import FRAGMENT_NAME
 from .br101_positions import value_positions
 
-# The text right before a name: a keyword that takes a table / index / schema name.
+# The text right before a name: a keyword that takes a table / index / schema name, or the
+# `.` after a name (`{schema}.{table}`, `t.{column}`; not the `.` of a number, `1.{cents}`).
+# EXISTS only as `IF [NOT] EXISTS`: `WHERE EXISTS {x}` takes a subquery.
 _NAME_BEFORE = re.compile(
     r"(?:\b(?:FROM|JOIN|INTO|UPDATE|TABLE|INDEX|VIEW|SCHEMA|DATABASE|SEQUENCE|TRIGGER"
-    r"|COLUMN|EXISTS|TRUNCATE|DESCRIBE|RENAME\s+TO)\s+|\.)$",
+    r"|COLUMN|IF\s+(?:NOT\s+)?EXISTS|TRUNCATE|DESCRIBE|RENAME\s+TO)\s+"
+    r"|(?:\b[A-Za-z_]\w*|[\x00\"`\]])\.)$",
+    re.IGNORECASE)
+# FROM that takes a value or an expression, not a table: `a IS [NOT] DISTINCT FROM {v}`,
+# `EXTRACT(YEAR FROM {ts})`, `SUBSTRING(name FROM {start})`, `TRIM(LEADING 'x' FROM {s})`.
+_VALUE_FROM = re.compile(
+    r"(?:\bDISTINCT\s+FROM"
+    r"|\b(?:EXTRACT|SUBSTRING|SUBSTR|TRIM|OVERLAY)\s*\((?:[^()]|\([^()]*\))*\bFROM)\s+$",
     re.IGNORECASE)
 # `CREATE INDEX i ON {table}`, `CREATE TRIGGER t ... ON {table}`: ON names a table there,
 # while in a SELECT it opens a join condition.
@@ -56,7 +65,8 @@ def identifier_values(build: StringBuild, kept: frozenset[int], quote: str = ""
                 text += "\x00"
                 continue
             statement = statement[:-1]
-        named = bool(_NAME_BEFORE.search(statement)) or (
+        named = (bool(_NAME_BEFORE.search(statement))
+                 and not _VALUE_FROM.search(statement)) or (
             bool(_ON.search(statement)) and bool(_CREATES_ON.match(statement)))
         if id(piece.value) not in kept and not piece.numeric and named and _one_name(
                 piece.value) and statement.count("'") % 2 == 0:
@@ -101,7 +111,8 @@ def identifier_fix(ctx, call: ast.Call, sink, build: StringBuild,  # type: ignor
     first = ctx.source(names[0])
     if quote:
         return _hand_quoted(ctx, names, rest, quote)
-    how = _quoting(ctx, call, sink, first, _composed(ctx, build, named, kept))
+    how = _quoting(ctx, call, sink, first,
+                   _composed(ctx, build, named, kept, _passes_parameters(call)))
     if len(names) > 1:
         how = how.replace("quote it", "quote each").replace("check it", "check each").replace(
             "put it in", "put each in").replace("` quotes it", "` quotes them")
@@ -133,21 +144,33 @@ def _hand_quoted(ctx, names: list[ast.expr], rest: list[ast.expr],  # type: igno
     return Fix(description=description, suggestion=None)
 
 
+def _passes_parameters(call: ast.Call) -> bool:
+    """The call hands the driver parameters beside the statement (`execute(sql, (b,))`,
+    `vars=` / `params=`): psycopg then reads every `%` of the text, so the text's own `%`
+    are written for that already (`LIKE 'x%%'`, a `%s` placeholder)."""
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return any(not (isinstance(a, ast.Constant) and a.value is None) for a in positional[1:]) or (
+        any(k.arg in ("vars", "params", "parameters") for k in call.keywords))
+
+
 def _composed(ctx, build: StringBuild, named: set[int],  # type: ignore[no-untyped-def]
-              kept: frozenset[int]) -> str:
+              kept: frozenset[int], escaped: bool = False) -> str:
     """The statement as psycopg's `sql.SQL(...).format(...)` takes it: `{}` for each name,
     `%s` for each value, braces doubled; "" when it is too long to show or keeps a part
-    as written (a number, a quoted value)."""
+    as written (a number, a quoted value). `escaped`: the call passes parameters already,
+    so the text's `%` are psycopg's as they stand."""
     if "%(" in build.constant_text():
         return ""  # named `%(x)s` parameters already: `%s` beside them would mix styles
-    binds = any(p.value is not None and id(p.value) not in named for p in build.pieces)
+    # binding a value makes psycopg read every `%` of the text: double them, unless the
+    # call passed parameters already (then they are written that way)
+    double = not escaped and any(
+        p.value is not None and id(p.value) not in named for p in build.pieces)
     parts: list[str] = []
     args: list[str] = []
     for piece in build.pieces:
         if piece.value is None:
             part = (piece.text or "").replace("{", "{{").replace("}", "}}")
-            # with parameters, psycopg reads `%` as a placeholder's start
-            parts.append(part.replace("%", "%%") if binds else part)
+            parts.append(part.replace("%", "%%") if double else part)
         elif id(piece.value) in named:
             parts.append("{}")
             args.append(f"sql.Identifier({ctx.source(piece.value)})")

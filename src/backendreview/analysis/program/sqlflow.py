@@ -391,6 +391,8 @@ class ParamSummaries:
             self._toplevel = {}
             for name in sorted(self.model.modules):
                 module = self.model.modules[name]
+                if _reruns_per_user(module):
+                    continue
                 for site in module.toplevel_calls:
                     key = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
                     self._toplevel.setdefault(key, []).append((module, site))
@@ -437,6 +439,16 @@ _PLAIN_DECORATORS = re.compile(r"(?:^|\.)(?:staticmethod|classmethod|property|ca
 # A class-based view's base, by its last segment: MethodView, Resource, RequestHandler,
 # HTTPEndpoint, a project's BaseResource or ApiView.
 _VIEW_BASE = re.compile(r"(?:View|Resource|Handler|Endpoint)(?:Set)?$")
+
+
+# Frameworks that run a module's top-level code again for every visitor's interaction, with
+# the visitor's input in it (`q = st.text_input(...)`; `search(q)`): that code serves users,
+# it is no start-up wiring (ParamSummaries._toplevel_reaching).
+_RERUN_FRAMEWORKS = ("streamlit",)
+
+
+def _reruns_per_user(module: ModuleInfo) -> bool:
+    return any(ref.split(".", 1)[0] in _RERUN_FRAMEWORKS for ref in module.imports.values())
 
 
 def is_entry_point(name: str, params: Iterable[str], decorators: Iterable[str],
