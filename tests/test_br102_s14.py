@@ -72,8 +72,22 @@ def test_method_field_reads_name_the_method_and_the_loader(
     assert owners.fix is not None
     assert owners.fix.suggestion == (
         'Account.objects.filter(name__isnull=False).prefetch_related("owner__memberships")')
-    assert sorted(findings) == ["AccountOwners", "Accounts", "NamedBaseTabs", "PlainTabs",
-                                "Tabs"]
+    assert sorted(findings) == ["AccountOwners", "Accounts", "DelegatingAccounts",
+                                "NamedBaseTabs", "PlainTabs", "StaticHelperAccounts", "Tabs"]
+
+
+def test_only_the_reads_drf_runs_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An own to_representation runs neither a base's override nor the method fields; one
+    that reaches DRF's through a helper reads the declared fields; a static helper's row is
+    the parameter at the argument's index (review of br102)."""
+    findings = _findings(monkeypatch)
+    assert "FlatAccounts" not in findings and "OwnAccounts" not in findings
+    assert "StaticHelperAccountsJoined" not in findings
+    assert "`organization` (nested OrganizationSerializer)" in findings[
+        "DelegatingAccounts"].message
+    static = findings["StaticHelperAccounts"]
+    assert "read by StaticHelperAccountSerializer.get_title" in static.message
+    assert "`owner`" not in static.message
 
 
 def test_a_short_circuiting_generator_is_a_note_and_a_full_list_is_not() -> None:

@@ -46,10 +46,25 @@ class RowRead:
 
 def representation_kind(cls: ast.ClassDef) -> str:
     """"" when the class does not define `to_representation`, "super" when its override
-    calls the base's, "own" when it builds the output itself."""
+    calls the base's (itself or through a method of the class it calls, one level:
+    `return self._full(instance)`), "own" when it builds the output itself."""
     method = _method(cls, "to_representation")
     if method is None:
         return ""
+    if _calls_base(method):
+        return "super"
+    for node in ast.walk(method):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
+                node.func.value, ast.Name) and node.func.value.id == "self":
+            helper = _method(cls, node.func.attr)
+            if helper is not None and helper is not method and _calls_base(helper):
+                return "super"
+    return "own"
+
+
+def _calls_base(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`super().to_representation(...)`, or the base's named:
+    `serializers.ModelSerializer.to_representation(self, instance)`."""
     for node in ast.walk(method):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "to_representation"):
@@ -57,11 +72,10 @@ def representation_kind(cls: ast.ClassDef) -> str:
         owner = node.func.value
         if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and (
                 owner.func.id == "super"):
-            return "super"
-        # `serializers.ModelSerializer.to_representation(self, instance)`: the base's, named
+            return True
         if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
-            return "super"
-    return "own"
+            return True
+    return False
 
 
 def row_reads(cls: ast.ClassDef, methods: list[str]) -> tuple[RowRead, ...]:
@@ -71,7 +85,7 @@ def row_reads(cls: ast.ClassDef, methods: list[str]) -> tuple[RowRead, ...]:
         method = _method(cls, name)
         if method is None:
             continue
-        for read in _reads(cls, method, name, 0):
+        for read in _reads(cls, method, name, 0, 0 if _is_static(method) else 1):
             found.setdefault((read.path, read.fresh, read.cached), read)
     return tuple(found.values())
 
@@ -79,6 +93,10 @@ def row_reads(cls: ast.ClassDef, methods: list[str]) -> tuple[RowRead, ...]:
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     return next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
                  and s.name == name), None)
+
+
+def _is_static(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list)
 
 
 def _row_param(method: ast.FunctionDef | ast.AsyncFunctionDef, position: int = 1) -> str | None:
@@ -98,9 +116,11 @@ def _reads(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, ow
         if isinstance(node, ast.Call) and depth == 0 and isinstance(node.func, ast.Attribute) and (
                 isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
             helper = _method(cls, node.func.attr)
+            # A static helper has no `self`: the row is its parameter at the argument's index
+            offset = 0 if helper is not None and _is_static(helper) else 1
             for index, arg in enumerate(node.args):
                 if isinstance(arg, ast.Name) and arg.id == row and helper is not None:
-                    reads += _reads(cls, helper, owner, depth + 1, index + 1)
+                    reads += _reads(cls, helper, owner, depth + 1, index + offset)
         if not isinstance(node, ast.Attribute) or id(node) in chains_seen:
             continue
         chain = _chain(node, row, aliases)
