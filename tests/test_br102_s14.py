@@ -73,7 +73,8 @@ def test_method_field_reads_name_the_method_and_the_loader(
     assert owners.fix.suggestion == (
         'Account.objects.filter(name__isnull=False).prefetch_related("owner__memberships")')
     assert sorted(findings) == ["AccountOwners", "Accounts", "DelegatingAccounts",
-                                "NamedBaseTabs", "PlainTabs", "StaticHelperAccounts", "Tabs"]
+                                "NamedBaseTabs", "PersonAccountCounts", "PlainTabs",
+                                "StaticHelperAccounts", "Tabs"]
 
 
 def test_only_the_reads_drf_runs_count(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,3 +120,13 @@ def test_a_read_of_what_the_iteration_wrote_gets_no_batch_before_the_loop() -> N
     assert "the iteration writes these rows on line" in message
     assert "__in" not in message
     assert message.endswith("(note: a read of what the iteration itself just wrote)")
+
+
+def test_a_last_read_gets_no_prefetch_it_bypasses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`person.accounts.last()` reverses the prefetched queryset (a clone: a new query), so
+    a prefetch of `accounts` is no fix for it; `.count()` is served by one."""
+    findings = _findings(monkeypatch)
+    assert "PersonLastAccounts" not in findings
+    counts = findings["PersonAccountCounts"]
+    assert counts.fix is not None
+    assert counts.fix.suggestion == 'Person.objects.prefetch_related("accounts").all()'

@@ -22,11 +22,14 @@ import ast
 from dataclasses import dataclass
 
 # Query methods on a related manager: each runs a query of its own (a prefetch is bypassed).
+# `last()` reverses the queryset (`reverse()` or `order_by("-pk")`), a clone without the
+# prefetched rows, so it queries even when the relation is prefetched.
 FRESH_METHODS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
                            "aggregate", "annotate", "latest", "earliest", "select_related",
-                           "prefetch_related", "only", "defer", "distinct"})
-# Reads a prefetch of the relation serves.
-CACHED_METHODS = frozenset({"all", "count", "exists", "first", "last"})
+                           "prefetch_related", "only", "defer", "distinct", "last"})
+# Reads a prefetch of the relation serves (`first()` only when the related model is
+# ordered: otherwise it orders by pk, a clone too — not told apart here).
+CACHED_METHODS = frozenset({"all", "count", "exists", "first"})
 
 
 @dataclass(frozen=True)
