@@ -73,7 +73,8 @@ def test_method_field_reads_name_the_method_and_the_loader(
     assert owners.fix.suggestion == (
         'Account.objects.filter(name__isnull=False).prefetch_related("owner__memberships")')
     assert sorted(findings) == ["AccountOwners", "Accounts", "DelegatingAccounts",
-                                "NamedBaseTabs", "PersonAccountCounts", "PlainTabs",
+                                "NamedBaseTabs", "PersonAccountCounts",
+                                "PersonAccountGuesses", "PlainTabs",
                                 "StaticHelperAccounts", "Tabs"]
 
 
@@ -130,3 +131,14 @@ def test_a_last_read_gets_no_prefetch_it_bypasses(monkeypatch: pytest.MonkeyPatc
     counts = findings["PersonAccountCounts"]
     assert counts.fix is not None
     assert counts.fix.suggestion == 'Person.objects.prefetch_related("accounts").all()'
+
+
+def test_the_fallback_of_an_annotation_guard_is_not_counted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`if hasattr(person, "account_count"): return ...` then `person.accounts.count()`:
+    the relation is read only when the list lacks the annotation (this list has it); a
+    `hasattr(self, ...)` guard is no such test."""
+    findings = _findings(monkeypatch)
+    assert "PersonAccountSizes" not in findings
+    assert "read by PersonAccountGuessSerializer.get_size" in findings[
+        "PersonAccountGuesses"].message

@@ -114,7 +114,7 @@ def _reads(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, ow
         return []
     aliases = _aliases(method, row)
     reads: list[RowRead] = []
-    chains_seen: set[int] = set()
+    chains_seen: set[int] = _fallbacks(method, row)
     for node in ast.walk(method):
         if isinstance(node, ast.Call) and depth == 0 and isinstance(node.func, ast.Attribute) and (
                 isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
@@ -145,6 +145,45 @@ def _reads(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, ow
                                  ast.unparse(parent if parent is not None else node)[:80],
                                  cached))
     return reads
+
+
+def _annotation_test(test: ast.expr, row: str) -> bool:
+    """`hasattr(obj, "member_count")`, `getattr(obj, "member_count", None) [is not None]`,
+    or either joined by `and`: the code checks for a value the list's query annotates."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_annotation_test(value, row) for value in test.values)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.IsNot):
+        test = test.left
+    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
+            and test.func.id in ("hasattr", "getattr") and len(test.args) >= 2
+            and isinstance(test.args[0], ast.Name) and test.args[0].id == row
+            and isinstance(test.args[1], ast.Constant) and isinstance(test.args[1].value, str))
+
+
+def _fallbacks(method: ast.AST, row: str) -> set[int]:
+    """The nodes that run only when the row lacks an annotated value: after
+    `if hasattr(obj, "n"): return obj.n`, in the `else` of such a test, or the fallback of
+    `obj.n if hasattr(obj, "n") else obj.members.count()` / `getattr(obj, "n", None) or ...`.
+    Their reads are what the code does when the list did not annotate: whether this list
+    does is not read here, so they are not counted (precision first)."""
+    nodes: list[ast.AST] = []
+    for node in ast.walk(method):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for index, stmt in enumerate(block):
+                if isinstance(stmt, ast.If) and _annotation_test(stmt.test, row):
+                    nodes += stmt.orelse
+                    if stmt.body and isinstance(stmt.body[-1], ast.Return | ast.Raise):
+                        nodes += block[index + 1:]
+        if isinstance(node, ast.IfExp) and _annotation_test(node.test, row):
+            nodes.append(node.orelse)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and (
+                _annotation_test(node.values[0], row)):
+            nodes += node.values[1:]
+    return {id(inner) for node in nodes for inner in ast.walk(node)}
 
 
 def _chain(node: ast.Attribute, row: str, aliases: dict[str, tuple[str, ...]]
