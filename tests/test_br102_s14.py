@@ -72,8 +72,24 @@ def test_method_field_reads_name_the_method_and_the_loader(
     assert owners.fix is not None
     assert owners.fix.suggestion == (
         'Account.objects.filter(name__isnull=False).prefetch_related("owner__memberships")')
-    assert sorted(findings) == ["AccountOwners", "Accounts", "NamedBaseTabs", "PlainTabs",
-                                "Tabs"]
+    assert sorted(findings) == ["AccountOwners", "Accounts", "DelegatingAccounts",
+                                "NamedBaseTabs", "PersonAccountCounts",
+                                "PersonAccountGuesses", "PlainTabs",
+                                "StaticHelperAccounts", "Tabs"]
+
+
+def test_only_the_reads_drf_runs_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An own to_representation runs neither a base's override nor the method fields; one
+    that reaches DRF's through a helper reads the declared fields; a static helper's row is
+    the parameter at the argument's index (review of br102)."""
+    findings = _findings(monkeypatch)
+    assert "FlatAccounts" not in findings and "OwnAccounts" not in findings
+    assert "StaticHelperAccountsJoined" not in findings
+    assert "`organization` (nested OrganizationSerializer)" in findings[
+        "DelegatingAccounts"].message
+    static = findings["StaticHelperAccounts"]
+    assert "read by StaticHelperAccountSerializer.get_title" in static.message
+    assert "`owner`" not in static.message
 
 
 def test_a_short_circuiting_generator_is_a_note_and_a_full_list_is_not() -> None:
@@ -105,3 +121,24 @@ def test_a_read_of_what_the_iteration_wrote_gets_no_batch_before_the_loop() -> N
     assert "the iteration writes these rows on line" in message
     assert "__in" not in message
     assert message.endswith("(note: a read of what the iteration itself just wrote)")
+
+
+def test_a_last_read_gets_no_prefetch_it_bypasses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`person.accounts.last()` reverses the prefetched queryset (a clone: a new query), so
+    a prefetch of `accounts` is no fix for it; `.count()` is served by one."""
+    findings = _findings(monkeypatch)
+    assert "PersonLastAccounts" not in findings
+    counts = findings["PersonAccountCounts"]
+    assert counts.fix is not None
+    assert counts.fix.suggestion == 'Person.objects.prefetch_related("accounts").all()'
+
+
+def test_the_fallback_of_an_annotation_guard_is_not_counted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`if hasattr(person, "account_count"): return ...` then `person.accounts.count()`:
+    the relation is read only when the list lacks the annotation (this list has it); a
+    `hasattr(self, ...)` guard is no such test."""
+    findings = _findings(monkeypatch)
+    assert "PersonAccountSizes" not in findings
+    assert "read by PersonAccountGuessSerializer.get_size" in findings[
+        "PersonAccountGuesses"].message

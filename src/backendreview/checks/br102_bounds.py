@@ -119,11 +119,41 @@ def written_before(ctx, call: ast.Call, loop: ast.AST) -> int | None:  # type: i
         return None
     for _, block, index in _statements_around(ctx, call, loop):
         for stmt in block[:index]:
-            for node in ast.walk(stmt):
+            for node in _reaching(stmt):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
                         node.func.attr in _WRITES) and _chain_root(node) == model:
                     return node.lineno
     return None
+
+
+_EXITS = (ast.Continue, ast.Break, ast.Return, ast.Raise)
+
+
+def _reaching(stmt: ast.stmt, inner_loop: bool = False) -> Iterator[ast.AST]:
+    """The nodes of `stmt` whose effects can precede the statements after it in the same
+    iteration: a branch that ends by leaving (`if old: X.delete(); continue`) is skipped,
+    since the code after the statement never runs after that branch's write. Inside an
+    inner loop, `break`/`continue` leave that loop only."""
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+        return
+    blocks = [getattr(stmt, f) for f in ("body", "orelse", "finalbody")
+              if isinstance(getattr(stmt, f, None), list)]
+    blocks += [h.body for h in getattr(stmt, "handlers", [])]
+    blocks += [c.body for c in getattr(stmt, "cases", [])]
+    if not blocks:
+        yield from ast.walk(stmt)
+        return
+    nested = {id(s) for block in blocks for s in block}
+    for child in ast.iter_child_nodes(stmt):
+        if id(child) not in nested and not isinstance(child, ast.ExceptHandler | ast.match_case):
+            yield from ast.walk(child)  # the test, the iterable, the context managers
+    inner_loop = inner_loop or isinstance(stmt, ast.For | ast.AsyncFor | ast.While)
+    exits = (ast.Return, ast.Raise) if inner_loop else _EXITS
+    for block in blocks:
+        if block and isinstance(block[-1], exits):
+            continue
+        for inner in block:
+            yield from _reaching(inner, inner_loop)
 
 
 # A sample of a handful: `rows[:5]`, `.limit(5)`, `LIMIT 5`. Larger constants are pages,

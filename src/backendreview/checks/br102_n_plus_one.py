@@ -59,6 +59,7 @@ from ..analysis.orm.queries import (
     Origin,
     OriginFinder,
 )
+from ..analysis.orm.serializer_reads import RowRead
 from ..analysis.paths import is_migration_path
 from ..analysis.program import program_of
 from ..analysis.strings import StringAnalyzer
@@ -1086,13 +1087,19 @@ class NPlusOne(_Options, ProjectRule):
             return
         chain = _serializer_chain(serializer, resolve)
         declared = {name for s in chain for name in s.declared}
-        # DRF reads the declared fields only through its own to_representation: an override
-        # that never calls it reads what its own code reads, and nothing else.
-        own = next((s.representation for s in chain if s.representation), "") == "own"
-        for fact in chain:
-            self._row_reads(index, model, fact, prefix, needed, back,
+        # DRF reads the declared fields, and calls the method fields' methods, only through
+        # its own to_representation: an override that never calls it (nor a base's that does)
+        # reads what its own code reads, and nothing else — a base's override above it and
+        # the method fields do not run.
+        own_at = next((i for i, s in enumerate(chain) if s.representation == "own"), None)
+        for position, fact in enumerate(chain):
+            if own_at is not None and position > own_at:
+                break
+            reads = fact.reads if own_at is None else tuple(
+                r for r in fact.reads if r.method == "to_representation")
+            self._row_reads(index, model, fact, reads, prefix, needed, back,
                             fresh if fresh is not None else {})
-        if own:
+        if own_at is not None:
             return
         for fact in chain:
             for item in fact.fields:
@@ -1136,12 +1143,13 @@ class NPlusOne(_Options, ProjectRule):
                                       (f"{field.kind} of {model.name} (depth)", field))
 
     def _row_reads(self, index: ModelIndex, model: Model, fact: SerializerFact,
-                   prefix: tuple[str, ...], needed: dict[str, tuple[str, FieldFact]],
-                   back: str | None, fresh: dict[str, tuple[str, str]]) -> None:
+                   reads: tuple[RowRead, ...], prefix: tuple[str, ...],
+                   needed: dict[str, tuple[str, FieldFact]], back: str | None,
+                   fresh: dict[str, tuple[str, str]]) -> None:
         """The relations `fact`'s own methods (to_representation, the method fields')
         read from each row: a plain read needs a loader; a query method on a relation
         (`.filter()`) is a query that a loader of it does not serve."""
-        for read in fact.reads:
+        for read in reads:
             current, path = model, list(prefix)
             for position, attr in enumerate(read.path):
                 field = index.field(current, attr)

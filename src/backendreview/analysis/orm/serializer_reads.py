@@ -22,11 +22,14 @@ import ast
 from dataclasses import dataclass
 
 # Query methods on a related manager: each runs a query of its own (a prefetch is bypassed).
+# `last()` reverses the queryset (`reverse()` or `order_by("-pk")`), a clone without the
+# prefetched rows, so it queries even when the relation is prefetched.
 FRESH_METHODS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
                            "aggregate", "annotate", "latest", "earliest", "select_related",
-                           "prefetch_related", "only", "defer", "distinct"})
-# Reads a prefetch of the relation serves.
-CACHED_METHODS = frozenset({"all", "count", "exists", "first", "last"})
+                           "prefetch_related", "only", "defer", "distinct", "last"})
+# Reads a prefetch of the relation serves (`first()` only when the related model is
+# ordered: otherwise it orders by pk, a clone too — not told apart here).
+CACHED_METHODS = frozenset({"all", "count", "exists", "first"})
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,25 @@ class RowRead:
 
 def representation_kind(cls: ast.ClassDef) -> str:
     """"" when the class does not define `to_representation`, "super" when its override
-    calls the base's, "own" when it builds the output itself."""
+    calls the base's (itself or through a method of the class it calls, one level:
+    `return self._full(instance)`), "own" when it builds the output itself."""
     method = _method(cls, "to_representation")
     if method is None:
         return ""
+    if _calls_base(method):
+        return "super"
+    for node in ast.walk(method):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
+                node.func.value, ast.Name) and node.func.value.id == "self":
+            helper = _method(cls, node.func.attr)
+            if helper is not None and helper is not method and _calls_base(helper):
+                return "super"
+    return "own"
+
+
+def _calls_base(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`super().to_representation(...)`, or the base's named:
+    `serializers.ModelSerializer.to_representation(self, instance)`."""
     for node in ast.walk(method):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "to_representation"):
@@ -57,11 +75,10 @@ def representation_kind(cls: ast.ClassDef) -> str:
         owner = node.func.value
         if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and (
                 owner.func.id == "super"):
-            return "super"
-        # `serializers.ModelSerializer.to_representation(self, instance)`: the base's, named
+            return True
         if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
-            return "super"
-    return "own"
+            return True
+    return False
 
 
 def row_reads(cls: ast.ClassDef, methods: list[str]) -> tuple[RowRead, ...]:
@@ -71,7 +88,7 @@ def row_reads(cls: ast.ClassDef, methods: list[str]) -> tuple[RowRead, ...]:
         method = _method(cls, name)
         if method is None:
             continue
-        for read in _reads(cls, method, name, 0):
+        for read in _reads(cls, method, name, 0, 0 if _is_static(method) else 1):
             found.setdefault((read.path, read.fresh, read.cached), read)
     return tuple(found.values())
 
@@ -79,6 +96,10 @@ def row_reads(cls: ast.ClassDef, methods: list[str]) -> tuple[RowRead, ...]:
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     return next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
                  and s.name == name), None)
+
+
+def _is_static(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list)
 
 
 def _row_param(method: ast.FunctionDef | ast.AsyncFunctionDef, position: int = 1) -> str | None:
@@ -93,14 +114,16 @@ def _reads(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, ow
         return []
     aliases = _aliases(method, row)
     reads: list[RowRead] = []
-    chains_seen: set[int] = set()
+    chains_seen: set[int] = _fallbacks(method, row)
     for node in ast.walk(method):
         if isinstance(node, ast.Call) and depth == 0 and isinstance(node.func, ast.Attribute) and (
                 isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
             helper = _method(cls, node.func.attr)
+            # A static helper has no `self`: the row is its parameter at the argument's index
+            offset = 0 if helper is not None and _is_static(helper) else 1
             for index, arg in enumerate(node.args):
                 if isinstance(arg, ast.Name) and arg.id == row and helper is not None:
-                    reads += _reads(cls, helper, owner, depth + 1, index + 1)
+                    reads += _reads(cls, helper, owner, depth + 1, index + offset)
         if not isinstance(node, ast.Attribute) or id(node) in chains_seen:
             continue
         chain = _chain(node, row, aliases)
@@ -122,6 +145,45 @@ def _reads(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, ow
                                  ast.unparse(parent if parent is not None else node)[:80],
                                  cached))
     return reads
+
+
+def _annotation_test(test: ast.expr, row: str) -> bool:
+    """`hasattr(obj, "member_count")`, `getattr(obj, "member_count", None) [is not None]`,
+    or either joined by `and`: the code checks for a value the list's query annotates."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_annotation_test(value, row) for value in test.values)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], ast.IsNot):
+        test = test.left
+    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
+            and test.func.id in ("hasattr", "getattr") and len(test.args) >= 2
+            and isinstance(test.args[0], ast.Name) and test.args[0].id == row
+            and isinstance(test.args[1], ast.Constant) and isinstance(test.args[1].value, str))
+
+
+def _fallbacks(method: ast.AST, row: str) -> set[int]:
+    """The nodes that run only when the row lacks an annotated value: after
+    `if hasattr(obj, "n"): return obj.n`, in the `else` of such a test, or the fallback of
+    `obj.n if hasattr(obj, "n") else obj.members.count()` / `getattr(obj, "n", None) or ...`.
+    Their reads are what the code does when the list did not annotate: whether this list
+    does is not read here, so they are not counted (precision first)."""
+    nodes: list[ast.AST] = []
+    for node in ast.walk(method):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for index, stmt in enumerate(block):
+                if isinstance(stmt, ast.If) and _annotation_test(stmt.test, row):
+                    nodes += stmt.orelse
+                    if stmt.body and isinstance(stmt.body[-1], ast.Return | ast.Raise):
+                        nodes += block[index + 1:]
+        if isinstance(node, ast.IfExp) and _annotation_test(node.test, row):
+            nodes.append(node.orelse)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and (
+                _annotation_test(node.values[0], row)):
+            nodes += node.values[1:]
+    return {id(inner) for node in nodes for inner in ast.walk(node)}
 
 
 def _chain(node: ast.Attribute, row: str, aliases: dict[str, tuple[str, ...]]
