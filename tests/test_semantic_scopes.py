@@ -83,6 +83,37 @@ def test_class_decorators_bases_keywords_are_outer_body_inner() -> None:
     assert model.scope_of(method.args.defaults[0]) is inner
 
 
+def test_lambda_defaults_are_outer_body_inner() -> None:
+    # `lambda json=json: ...` (the loop-variable idiom): the default is evaluated where the
+    # lambda is made, so it is the imported module, not the lambda's own parameter.
+    tree, model = _model()
+    lam = next(n for n in ast.walk(tree) if isinstance(n, ast.Lambda))
+    outer, inner = model.module_scope, model.scope_for(lam)
+    assert inner is not None and inner is not outer
+    default, kw_default = lam.args.defaults[0], lam.args.kw_defaults[0]
+    assert model.scope_of(default) is outer
+    assert model.scope_of(kw_default) is outer
+    assert model.qualified_name(default) == "json"
+    assert model.qualified_name(kw_default) == "abc.S"
+    # The body still sees the parameter, which shadows the import
+    assert model.scope_of(lam.body) is inner
+    assert model.qualified_name(lam.body.value) is None
+    assert "json" in inner.bindings and inner.bindings["json"][0].kind == "param"
+
+
+def test_lambda_default_in_a_loop_reaches_the_loop_variable() -> None:
+    tree, model = _model("def f(items):\n"
+                         "    out = []\n"
+                         "    for item in items:\n"
+                         "        out.append(lambda item=item: item.name)\n"
+                         "    return out\n")
+    lam = next(n for n in ast.walk(tree) if isinstance(n, ast.Lambda))
+    kinds = [b.kind for b in model.reaching_bindings(lam.args.defaults[0])]
+    assert kinds == ["for"]
+    # The use in the body is the lambda's parameter
+    assert [b.kind for b in model.reaching_bindings(lam.body.value)] == ["param"]
+
+
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="type parameters are 3.12 syntax")
 def test_type_parameters_belong_to_the_definition() -> None:
     tree, model = _model("import abc\n"
