@@ -618,11 +618,13 @@ _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "is_
 _TYPE_FACTS: dict[type, tuple[bool, Any, tuple[str, ...], frozenset[str]]] = {}
 # The fields of a scope-opening node whose children belong to the scope around it: a
 # function's decorators, return annotation and arguments (defaults, annotations), a
-# class's decorators, bases and keywords. A lambda's children all belong to the lambda.
+# class's decorators, bases and keywords, a lambda's arguments (its defaults run where the
+# lambda is made: `lambda item=item: ...` in a loop reads the loop variable, not itself).
 _OUTER_FIELDS: dict[type, frozenset[str]] = {
     ast.FunctionDef: frozenset({"decorator_list", "returns", "args"}),
     ast.AsyncFunctionDef: frozenset({"decorator_list", "returns", "args"}),
     ast.ClassDef: frozenset({"decorator_list", "bases", "keywords"}),
+    ast.Lambda: frozenset({"args"}),
 }
 
 
