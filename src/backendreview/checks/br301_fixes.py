@@ -194,17 +194,28 @@ def answered_one(program: ProgramModel, route: Route) -> str | None:
     """netbox's `ConnectedDeviceViewSet.list`: a DRF list handler whose answer is built by
     serializers that are all given one object (no `many=`): what it returns is one item,
     whatever the action is called, so the singular path names it. The first such
-    serializer call as written; None when any lists, or none is seen."""
+    serializer call as written; None when any lists, or none is seen, or the handler
+    answers with anything else too (`super().list(...)`, a helper's rows in another branch):
+    every answer must be one object, not just one of them."""
     if route.action != "list":
         return None
     handler = program.function_at(route.handler_file, route.handler_line)
     if handler is None:
         return None
-    built = [c for c in handler.calls if c.answered and
-             c.text.rsplit(".", 1)[-1].endswith("Serializer")]
+    answered = [c for c in handler.calls if c.answered]
+    built = [c for c in answered if _SERIALIZER.fullmatch(c.text.rsplit(".", 1)[-1])]
     if not built or any("many" in c.passed_args or "*" in c.passed_args for c in built):
         return None
+    if any(c not in built and not _RESPONSE.fullmatch(c.text.rsplit(".", 1)[-1])
+           for c in answered):
+        return None
     return built[0].text
+
+
+# A serializer made in the handler (`DeviceSerializer(...)`, DRF's `self.get_serializer(...)`)
+# and the response constructors that wrap its data without making a list of it.
+_SERIALIZER = re.compile(r"\w*Serializer|get_serializer")
+_RESPONSE = re.compile(r"\w*Response|jsonify|make_response|json_response")
 
 
 def handler_named(route: Route, segment: str) -> bool:
