@@ -4,6 +4,12 @@ Each case beside the near miss whose text stays."""
 
 from __future__ import annotations
 
+import re
+
+from backendreview.analysis.frameworks.naming import indefinite_article
+
+from .test_br301_fixes import _br301
+
 
 def test_br301_a_list_that_also_lists_is_not_one_object(tmp_path, monkeypatch) -> None:
     # A list() answering one object in one branch and the page of all of them (its
@@ -58,3 +64,70 @@ def test_br301_a_list_that_also_lists_is_not_one_object(tmp_path, monkeypatch) -
     assert one.suggestion is None
     assert one.description.startswith("The handler answers one object "
                                       "(`self.get_serializer` is given one item")
+
+
+CHILD = '''from fastapi import APIRouter, FastAPI
+
+app = FastAPI()
+router = APIRouter(prefix="/users")
+
+
+@router.post("/{user_id}/child-user", status_code=201)
+async def create_child_user(user_id: int):
+    return {}
+
+
+@router.post("/{user_id}/encryption-key", status_code=201)
+async def create_encryption_key(user_id: int):
+    return {}
+
+
+app.include_router(router)
+'''
+
+
+def test_br301_one_or_several_names_the_member_id_apart_from_the_parents() -> None:
+    found = {line: text for line, _m, text, _c in _br301({"main.py": CHILD})}
+    # `/users/{user_id}/child-users/{user_id}` took the same parameter twice.
+    assert found[7].endswith("they are a collection: /users/{user_id}/child-users, one of "
+                             "them at /users/{user_id}/child-users/{child_user_id}")
+    # Near miss: a key's id is no parameter of the path yet: the short name stays.
+    assert found[12].endswith("one of them at /users/{user_id}/encryption-keys/{key_id}")
+    # "a user", not "an user".
+    assert found[12].startswith('Decide whether a user has one "encryption-key"')
+    for text in found.values():
+        for path in re.findall(r"/users/\S+", text):
+            names = re.findall(r"\{(\w+)\}", path)
+            assert len(names) == len(set(names)), path
+
+
+WARM = '''from fastapi import APIRouter, FastAPI
+
+app = FastAPI()
+router = APIRouter()
+
+
+@router.post("/warm/{name}", status_code=201)
+async def warm(name: str):
+    return {}
+
+
+@router.post("/lazy/archive/{name}", status_code=201)
+async def archive(name: str):
+    return {}
+
+
+app.include_router(router)
+'''
+
+
+def test_br301_a_handler_named_first_segment_gives_no_double_slash() -> None:
+    found = {line: text for line, _m, text, _c in _br301({"main.py": WARM})}
+    assert "(POST /<collection>/{name}/warm)" in found[7], found[7]
+    assert "//" not in found[7]
+
+
+def test_indefinite_article_reads_the_sound() -> None:
+    assert [indefinite_article(w) for w in ("user", "unit", "owner", "item", "hour",
+                                              "client", "url", "update")] == \
+        ["a", "a", "an", "an", "an", "a", "a", "an"]

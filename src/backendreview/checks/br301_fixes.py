@@ -13,6 +13,7 @@ from ..analysis.frameworks.naming import (
     ACTION_VERBS,
     CRUD_VERBS,
     PHRASE_VERBS,
+    indefinite_article,
     is_param,
     is_plural,
     is_word_noun_like,
@@ -22,7 +23,7 @@ from ..analysis.frameworks.naming import (
     singular,
     words,
 )
-from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, path_params
 from ..analysis.program import ProgramModel
 
 # A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
@@ -174,10 +175,16 @@ def one_or_several_text(route: Route, own: list[str], index: int, fixed: str) ->
         own[index - 2]) else "member"
     path = route.path.rstrip("/")
     several = path[:len(path) - len(segment)] + fixed if path.endswith(segment) else ""
-    name = f"{(words(segment) or ['item'])[-1]}_id"
+    ws = words(segment) or ["item"]
+    name = f"{ws[-1]}_id"
+    taken = {p for groups in path_params(path) for p in groups if p}
+    if name in taken:
+        # `/nodes/{node_id}/child-node`: "{node_id}" names the parent already; one path
+        # cannot take the same parameter twice.
+        name = f"{'_'.join(ws)}_id"
     member = f"<{name}>" if "<" in path else f"{{{name}}}"
     where = f" {several}, one of them at {several}/{member}" if several else f' "{fixed}"'
-    article = "an" if owner[:1] in "aeiou" else "a"
+    article = indefinite_article(owner)
     return (f'Decide whether {article} {owner} has one "{segment}" or several: if one (what '
             f"`{route.handler.rsplit('.', 1)[-1]}` writes replaces the one before), the "
             f"singular names it, a sub-resource of its own at {path} (PUT replaces it, DELETE "
