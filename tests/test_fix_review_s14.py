@@ -4,11 +4,13 @@ Each case beside the near miss whose text stays."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 from backendreview.analysis.frameworks.naming import indefinite_article
 
 from .test_br301_fixes import _br301
+from .test_fix_wrong_classes_s14 import _br302
 
 
 def test_br301_a_list_that_also_lists_is_not_one_object(tmp_path, monkeypatch) -> None:
@@ -131,3 +133,36 @@ def test_indefinite_article_reads_the_sound() -> None:
     assert [indefinite_article(w) for w in ("user", "unit", "owner", "item", "hour",
                                               "client", "url", "update")] == \
         ["a", "a", "an", "an", "an", "a", "a", "an"]
+
+
+TRAINING = '''from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class JobRef(BaseModel):
+    job_uuid: str
+
+
+@app.post("/v1/training-job/cancel")
+async def cancel_training_job(body: JobRef):
+    return {}
+
+
+@app.post("/v1/job/cancel")
+async def cancel_job(body: JobRef):
+    return {}
+'''
+
+
+def test_br302_a_member_parameter_is_an_identifier() -> None:
+    # `{training-job_id}`: no FastAPI handler can declare a parameter with a hyphen.
+    found = _br302({"main.py": TRAINING})
+    assert "PATCH /v1/training-job/{training_job_id} with the new state" in found[11][0]
+    # Near miss: a one-word parent keeps its plain id.
+    assert "PATCH /v1/job/{job_id} with the new state" in found[16][0]
+    for description, _code in found.values():
+        for name in re.findall(r"\{([^}]+)\}", description):
+            assert name.isidentifier() or name == "?", name
+            ast.parse(f"def f({name}): pass")
