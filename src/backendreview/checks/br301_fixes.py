@@ -13,6 +13,7 @@ from ..analysis.frameworks.naming import (
     ACTION_VERBS,
     CRUD_VERBS,
     PHRASE_VERBS,
+    indefinite_article,
     is_param,
     is_plural,
     is_word_noun_like,
@@ -22,7 +23,7 @@ from ..analysis.frameworks.naming import (
     singular,
     words,
 )
-from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route, path_params
 from ..analysis.program import ProgramModel
 
 # A segment as it is written in a path literal: after a `/`, the regex anchor `^` or the
@@ -174,10 +175,16 @@ def one_or_several_text(route: Route, own: list[str], index: int, fixed: str) ->
         own[index - 2]) else "member"
     path = route.path.rstrip("/")
     several = path[:len(path) - len(segment)] + fixed if path.endswith(segment) else ""
-    name = f"{(words(segment) or ['item'])[-1]}_id"
+    ws = words(segment) or ["item"]
+    name = f"{ws[-1]}_id"
+    taken = {p for groups in path_params(path) for p in groups if p}
+    if name in taken:
+        # `/nodes/{node_id}/child-node`: "{node_id}" names the parent already; one path
+        # cannot take the same parameter twice.
+        name = f"{'_'.join(ws)}_id"
     member = f"<{name}>" if "<" in path else f"{{{name}}}"
     where = f" {several}, one of them at {several}/{member}" if several else f' "{fixed}"'
-    article = "an" if owner[:1] in "aeiou" else "a"
+    article = indefinite_article(owner)
     return (f'Decide whether {article} {owner} has one "{segment}" or several: if one (what '
             f"`{route.handler.rsplit('.', 1)[-1]}` writes replaces the one before), the "
             f"singular names it, a sub-resource of its own at {path} (PUT replaces it, DELETE "
@@ -194,17 +201,28 @@ def answered_one(program: ProgramModel, route: Route) -> str | None:
     """netbox's `ConnectedDeviceViewSet.list`: a DRF list handler whose answer is built by
     serializers that are all given one object (no `many=`): what it returns is one item,
     whatever the action is called, so the singular path names it. The first such
-    serializer call as written; None when any lists, or none is seen."""
+    serializer call as written; None when any lists, or none is seen, or the handler
+    answers with anything else too (`super().list(...)`, a helper's rows in another branch):
+    every answer must be one object, not just one of them."""
     if route.action != "list":
         return None
     handler = program.function_at(route.handler_file, route.handler_line)
     if handler is None:
         return None
-    built = [c for c in handler.calls if c.answered and
-             c.text.rsplit(".", 1)[-1].endswith("Serializer")]
+    answered = [c for c in handler.calls if c.answered]
+    built = [c for c in answered if _SERIALIZER.fullmatch(c.text.rsplit(".", 1)[-1])]
     if not built or any("many" in c.passed_args or "*" in c.passed_args for c in built):
         return None
+    if any(c not in built and not _RESPONSE.fullmatch(c.text.rsplit(".", 1)[-1])
+           for c in answered):
+        return None
     return built[0].text
+
+
+# A serializer made in the handler (`DeviceSerializer(...)`, DRF's `self.get_serializer(...)`)
+# and the response constructors that wrap its data without making a list of it.
+_SERIALIZER = re.compile(r"\w*Serializer|get_serializer")
+_RESPONSE = re.compile(r"\w*Response|jsonify|make_response|json_response")
 
 
 def handler_named(route: Route, segment: str) -> bool:

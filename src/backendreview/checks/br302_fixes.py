@@ -138,7 +138,9 @@ def _param(route: Route, name: str) -> str:
 def member_param(route: Route, collection: str) -> str:
     """The path parameter naming one member of `collection` (`fleets` -> `{fleet_id}`), in
     the route's framework's style."""
-    return _param(route, f"{singular(collection.lower())}_id")
+    # `training-jobs` -> `{training_job_id}`: a handler declares it as a parameter, so it
+    # must be an identifier (no hyphen, no dot).
+    return _param(route, re.sub(r"\W+", "_", f"{singular(collection.lower())}_id"))
 
 
 def _noun(word: str, allow: frozenset[str]) -> str:

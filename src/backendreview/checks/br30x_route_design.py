@@ -15,6 +15,7 @@ from ..analysis.frameworks.naming import (
     PHRASE_VERBS,
     action_remedy,
     action_verb,
+    indefinite_article,
     is_param,
     is_plural,
     is_word_noun_like,
@@ -296,14 +297,16 @@ class SingularRoute(_SegmentRule):
                 elif followed_by_param and not others and handler_named(route, segment):
                     # litellm `POST /lazy/warm/{name}` by `warm`: an operation on the named
                     # feature, or a collection of "warms"; both forms, no rename.
-                    described = path_from(full[:len(full) - len(own) + index])
+                    # (no `//` when the segment is the path's first: path_from([]) is "/")
+                    described = path_from(full[:len(full) - len(own) + index]).rstrip("/")
                     description = (f'"{segment}" is the whole name of this POST\'s handler '
                                    f"`{route.handler.rsplit('.', 1)[-1]}`: if it is what the "
                                    f"handler does to {params[0]}, it is a verb, and the path "
                                    f"should name the collection {params[0]} belongs to, with "
                                    f"the action under its member (POST {described}/"
-                                   f"<collection>/{params[0]}/{segment}); only if a "
-                                   f'"{segment}" is a thing with members is "{fixed}" the '
+                                   f"<collection>/{params[0]}/{segment}); only if "
+                                   f'{indefinite_article(segment)} "{segment}" is a thing '
+                                   f'with members is "{fixed}" the '
                                    f"collection's name")
                     written_as = ""
                 elif not followed_by_param and not others and created_one(

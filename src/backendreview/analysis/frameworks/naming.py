@@ -125,6 +125,20 @@ def singular(word: str) -> str:
     return _engine().singular(word) or word
 
 
+# Words whose first letter's sound is not what it looks like: a vowel letter read as a
+# consonant ("a user", "a unit", "a one-time"), a silent h ("an hour").
+_CONSONANT_SOUND = ("uni", "use", "usa", "usu", "uti", "ure", "uri", "url", "eu", "one", "once")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+
+
+def indefinite_article(word: str) -> str:
+    """`user` -> `a`, `owner` -> `an`: the article before `word` in a fix's sentence."""
+    low = word.lower()
+    if low.startswith(_CONSONANT_SOUND):
+        return "a"
+    return "an" if low[:1] in ("a", "e", "i", "o", "u") or low.startswith(_SILENT_H) else "a"
+
+
 def pluralize_segment(segment: str) -> str:
     """`order-item` -> `order-items`, `orderItem` -> `orderItems`, keeping the style."""
     ws = words(segment)
