@@ -5,6 +5,7 @@ parser. Each test names the rule, the line and the message or fix."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,30 @@ def test_library_parser_of_the_clients_filter_is_no_leak() -> None:
             "f-string reaches HTTPException(...)")
     for read in ("parsed = expr.to_json()", "Expr(filter_query).validate()"):
         assert _line(path, read) + 2 not in found
+
+
+def test_fix_words_by_the_functions_name_and_the_messages_form() -> None:
+    found = _file("fix_words_by_name.py")
+    path = ROOT / "fix_words_by_name.py"
+    health = found[_line(path, "def get_health():") + 4]  # the except
+    assert health.fix is not None and health.fix.description.startswith(
+        "`get_health` is a health endpoint")
+    # a record's endpoint that only holds the word: the generic answer, as written
+    record = found[_line(path, "def update_health_record(") + 4]
+    assert record.fix is not None and "health endpoint" not in record.fix.description
+    assert record.fix.suggestion is not None and record.fix.suggestion.endswith(
+        'return jsonify({"error": "Internal server error"}), 500')
+    # `"Failed for %s" % "items"` is no plain string: the generic text replaces the whole
+    # message (not `f"Failed for %s" % "items (error id {error_id})"`, whose id is never
+    # filled in); the f-string sentence is kept
+    formatted = found[_line(path, 'raise ApiError("Failed for %s: %s"')]
+    assert formatted.fix is not None and formatted.fix.suggestion is not None
+    last = formatted.fix.suggestion.splitlines()[-1]
+    assert last == 'raise ApiError(f"Internal server error (error id {error_id})")'
+    kept = found[_line(path, 'raise ApiError(f"Failed to update the tags')]
+    assert kept.fix is not None and kept.fix.suggestion is not None
+    assert kept.fix.suggestion.splitlines()[-1] == \
+        'raise ApiError(f"Failed to update the tags (error id {error_id})")'
+    for fix in (formatted.fix, kept.fix):
+        assert fix.suggestion is not None
+        ast.parse(fix.suggestion)
