@@ -108,8 +108,10 @@ def test_library_parser_of_the_clients_filter_is_no_leak() -> None:
     assert _line(path, "def clean_filter(") not in found
     # the same parse beside a query, a project class, a looked-up value, an SMTP
     # connection, or a 500 stays a finding; so does a library class whose object nothing
-    # reads as parsed (a connection that connects when built: pika's, nntplib's)
-    assert len(found) == 7
+    # reads as parsed (a connection that connects when built: pika's, nntplib's), and one
+    # built from a method's receiver (`self.default_filter`, the server's own value)
+    assert len(found) == 8
+    assert _line(path, "return Expr(self.default_filter)") + 2 in found
     assert all(f.rule_id == "BR401" for f in found.values())
     for built in ("BlockingConnection(params)", "server = NNTP(host)"):
         finding = found[_line(path, built) + 2]  # the except

@@ -225,7 +225,8 @@ def _read_as_parsed(ctx: FileContext, call: ast.Call,
 
 def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: int = 0) -> bool:
     """`expr` is made of the function's parameters only (a parameter, an item or attribute
-    of one, a local assigned from those): the caller's data, nothing the server looked up."""
+    of one, a local assigned from those): the caller's data, nothing the server looked up.
+    Not a method's receiver (`self.default_filter`): the server's own object."""
     names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
     if not names or any(isinstance(n, ast.Call) for n in ast.walk(expr)) or depth > 2:
         return False
@@ -234,7 +235,7 @@ def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: 
         if not bindings:
             return False
         for binding in bindings:
-            if binding.kind == "param":
+            if binding.kind == "param" and not _receiver(ctx, binding.node):
                 continue
             if binding.kind in ("assign", "annassign") and binding.value is not None and \
                     ctx.semantic.enclosing_function(binding.node) is function and \
@@ -242,3 +243,16 @@ def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: 
                 continue
             return False
     return True
+
+
+def _receiver(ctx: FileContext, arg: ast.AST) -> bool:
+    """`arg` is the first parameter of a method (`self`, `cls`), not of a staticmethod."""
+    function = ctx.semantic.parent(arg)
+    if isinstance(function, ast.arguments):
+        function = ctx.semantic.parent(function)
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or not isinstance(
+            ctx.semantic.parent(function), ast.ClassDef):
+        return False
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return bool(positional) and positional[0] is arg and not any(
+        isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
