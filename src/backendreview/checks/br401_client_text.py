@@ -27,6 +27,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from ..astutil import nodes_within
 from ..context import FileContext
 
 _MAX_DEPTH = 3
@@ -189,12 +190,43 @@ def library_parser(ctx: FileContext, call: ast.Call) -> bool:
     function = ctx.semantic.enclosing_function(call)
     return function is not None and all(
         _from_parameters(ctx, arg, function) for arg in [*call.args,
-                                                         *(k.value for k in call.keywords)])
+                                                         *(k.value for k in call.keywords)]
+    ) and _read_as_parsed(ctx, call, function)
+
+
+# What a parser object is read by: its checks and the serialised form of what it parsed
+# (`Expr(q).validate()`, `expr.to_json()`). Not `get`/`items`/`read`: a client's calls.
+_PARSED_READS = re.compile(
+    r"^(?:validate\w*|is_valid|parse\w*|to_json|to_dict|to_text|to_python|model_dump\w*)$")
+
+
+def _read_as_parsed(ctx: FileContext, call: ast.Call,
+                    function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The object `call` builds is read as a parsed value: `C(q).validate()`, or `c = C(q)`
+    and `c.to_json()` from that binding. A constructor whose object nothing reads so
+    (`BlockingConnection(params)` alone, `NNTP(host)`, a client kept for later) is no
+    evidence of a parser: such a class may connect, log in or write when built."""
+    parent = ctx.semantic.parent(call)
+    if isinstance(parent, ast.Attribute):
+        method = ctx.semantic.parent(parent)
+        return isinstance(method, ast.Call) and method.func is parent and bool(
+            _PARSED_READS.match(parent.attr))
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+        and _PARSED_READS.match(node.func.attr)
+        and any(b.node is parent for b in ctx.reaching_bindings(node.func.value))
+        for node in nodes_within(function.body))
 
 
 def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: int = 0) -> bool:
     """`expr` is made of the function's parameters only (a parameter, an item or attribute
-    of one, a local assigned from those): the caller's data, nothing the server looked up."""
+    of one, a local assigned from those): the caller's data, nothing the server looked up.
+    Not a method's receiver (`self.default_filter`): the server's own object."""
     names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
     if not names or any(isinstance(n, ast.Call) for n in ast.walk(expr)) or depth > 2:
         return False
@@ -203,7 +235,7 @@ def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: 
         if not bindings:
             return False
         for binding in bindings:
-            if binding.kind == "param":
+            if binding.kind == "param" and not _receiver(ctx, binding.node):
                 continue
             if binding.kind in ("assign", "annassign") and binding.value is not None and \
                     ctx.semantic.enclosing_function(binding.node) is function and \
@@ -211,3 +243,16 @@ def _from_parameters(ctx: FileContext, expr: ast.AST, function: ast.AST, depth: 
                 continue
             return False
     return True
+
+
+def _receiver(ctx: FileContext, arg: ast.AST) -> bool:
+    """`arg` is the first parameter of a method (`self`, `cls`), not of a staticmethod."""
+    function = ctx.semantic.parent(arg)
+    if isinstance(function, ast.arguments):
+        function = ctx.semantic.parent(function)
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or not isinstance(
+            ctx.semantic.parent(function), ast.ClassDef):
+        return False
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return bool(positional) and positional[0] is arg and not any(
+        isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)

@@ -11,7 +11,9 @@ handler that neither logs nor re-raises (and does not already leak, which BR401 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING
@@ -1225,8 +1227,9 @@ class BroadExceptLeak(Rule):
             # The same exception, with a generic text in place of the exception's.
             call, text = self.ctx.source(at.exc), self.ctx.source(arg)
             generic = 'f"Internal server error (error id {error_id})"'
-            kept = sentence_without_exception(arg, analysis.tainted, self.ctx.source)
-            if kept and kept[:1] in ("\"", "'") and kept[-1] == kept[0] and kept[:3] != kept[0] * 3:
+            kept = _plain_string(sentence_without_exception(arg, analysis.tainted,
+                                                            self.ctx.source))
+            if kept:
                 # the sentence the project wrote, without the exception's part, and the id
                 words = kept[1:-1].replace("{", "{{").replace("}", "}}")
                 generic = f"f{kept[0]}{words} (error id {{error_id}}){kept[0]}"
@@ -1254,6 +1257,21 @@ class BroadExceptLeak(Rule):
             self._lone.lone(analysis.function)  # for the project half's reach question
         self.ctx.findings.remove(finding)
         return finding
+
+
+def _plain_string(kept: str | None) -> str | None:
+    """`kept` when it is one plain string literal in double or single quotes (`"Failed"`),
+    which an f-string can take over with the error id; None for anything else: `"Failed for
+    %s" % "items"` (a format with its other value) ends in a quote too."""
+    if not kept or kept[:1] not in ("\"", "'") or kept[:3] == kept[0] * 3:
+        return None
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(kept).readline)
+                  if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER)]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    # one string token (not `"a" "b"`, whose second part the f prefix would not reach)
+    return kept if len(tokens) == 1 and tokens[0].type == tokenize.STRING else None
 
 
 def _only_discards(handler: ast.ExceptHandler) -> bool:

@@ -480,8 +480,11 @@ def connection_test_fix(function: ast.AST | None) -> Fix | None:
                f"unexpectedly.")
 
 
-# A health endpoint's name: `health_check`, `healthz`, `readiness`, `liveness_probe`.
-_HEALTH = re.compile(r"health|^(?:readyz?|livez?|readiness|liveness)(?:_|$)")
+# A health endpoint's name: `health_check`, `healthz`, `get_health`, `api_health_status`,
+# `readiness`, `liveness_probe`; not a name that only holds the word (`update_health_record`,
+# `health_records`, `get_health_history` of a medical app, `unhealthy_hosts`).
+_HEALTH = re.compile(r"(?:^|_)health(?:z|_?checks?|_?probe)?(?:_(?:status|view|endpoint|api))?$"
+                     r"|^(?:readyz?|livez?|readiness|liveness)(?:_|$)")
 
 
 def health_check_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..analysis.handlers import response_call
 from ..analysis.program import ProgramModel, definition_ref, program_of, short_name
+from ..analysis.program.entries import entry_kind
 from ..analysis.program.facts import ClassInfo, FunctionInfo
 from ..context import FileContext
 from ..model import Finding, Fix, Related, Severity, Span
@@ -77,6 +78,7 @@ class ExceptRaisesText:
     except_line: int
     text: str  # the raised call as written
     key: str = ""  # the argument carrying the text: its position ("0") or keyword
+    def_line: int = 0  # the def line of the function holding the except (0: module level)
 
 
 @dataclass(frozen=True)
@@ -318,10 +320,11 @@ def record_raises(ctx: FileContext, handler: ast.ExceptHandler, nodes: list[ast.
                 # One fact per module the name may come from: the project half reports the
                 # first whose class it knows, once.
                 finding = finding_at(node, arg)
+                function = ctx.semantic.enclosing_function(handler)
                 for ref in candidates:
                     ctx.emit_fact(RAISES, ExceptRaisesText(
                         finding, ref, what, handler.lineno, f"{ctx.source(call.func)}(...)",
-                        key))
+                        key, function.lineno if function is not None else 0))
                 return
 
 
@@ -478,7 +481,7 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
         picked = _handler_for(model, cls, registered)
         if picked is None:
             framework = _framework_error(model, cls, item.key)
-            if framework is not None:
+            if framework is not None and not _offline(model, item):
                 out.append(_framework_finding(item, cls, framework))
                 reported.add(where)
             continue
@@ -536,6 +539,15 @@ def _framework_error(model: ProgramModel, cls: ClassInfo, key: str) -> tuple[str
             if known is not None:
                 return (base, known[0]) if key in known[1] else None
     return None
+
+
+def _offline(model: ProgramModel, item: ExceptRaisesText) -> bool:
+    """The raise is in a function declared to run outside a request (a management
+    command's method, a background task): no framework handler answers a client with its
+    text there. By the function's own declaration only: the call graph BR401 reads keeps
+    returned calls alone, so "called only from a task" cannot be told from it."""
+    fn = model.function_at(item.finding.path, item.def_line) if item.def_line else None
+    return fn is not None and entry_kind(model, fn) is not None
 
 
 def _framework_finding(item: ExceptRaisesText, cls: ClassInfo,
