@@ -118,5 +118,25 @@ def test_pagination_column_names_paging_not_a_one_object_fetch(
     pages = {f"{','.join(r['methods'])} {r['path']}": r["pagination"]
              for r in json.loads(out.out)}
     assert pages["GET /books/<int:pk>/"] == []  # get_object_or_404 fetches one book
-    assert pages["GET /tasks/"] == ["paginator"]  # called from filter_queryset
+    assert pages["GET /tasks/"] == ["filter_queryset: paginator()"]  # what it returns
     assert pages["GET /tags/"] == []
+
+
+def test_pagination_column_filter_parameters_are_not_paging(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A filter_queryset's query parameters filter (kolibri's `?after=` / `?before=`
+    timestamps, a `?size=`) and a search term cut to 100 characters bounds no rows: none
+    of them is the list's pagination; a slice of what it returns is."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "BR303" / "filter_queryset_paging.py"
+    code = main(["routes", str(fixture), "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    pages = {f"{','.join(r['methods'])} {r['path']}": r["pagination"]
+             for r in json.loads(out.out)}
+    assert pages["GET /api/readings/"] == []
+    assert pages["GET /api/products/"] == []
+    assert pages["GET /api/documents/"] == []
+    assert pages["GET /api/invoices/"] == []
+    assert pages["GET /api/exports/"] == ["filter_queryset: slice"]
+    assert pages["GET /api/projects/tasks/"] == ["filter_queryset: paginator()"]
+    assert pages["GET /api/articles/"] == ["filter_queryset: Paginator()"]
