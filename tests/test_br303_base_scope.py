@@ -66,7 +66,32 @@ VIEWS = """\
             return paginator(queryset.order_by("-id"), self.request)
 
 
+    class LabelList(generics.ListAPIView):
+        queryset = Label.objects.all()
+        serializer_class = LabelSerializer
+
+        def get(self, request, *args, **kwargs):
+            if request.query_params.get("all"):
+                return Response(LabelSerializer(Label.objects.all(), many=True).data)
+            return super().get(request, *args, **kwargs)
+
+
+    class OwnList(generics.ListAPIView):
+        def list(self, request, *args, **kwargs):
+            return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+
+    class MemoList(OwnList):
+        queryset = Memo.objects.all()
+        serializer_class = MemoSerializer
+
+        def get(self, request, *args, **kwargs):
+            return self.list(request, *args, **kwargs)
+
+
     urlpatterns = [
+        path("labels/", LabelList.as_view()),
+        path("memos/", MemoList.as_view()),
         path("tags/", TagList.as_view()),
         path("notes/", NoteList.as_view()),
         path("books/", BookList.as_view()),
@@ -99,12 +124,17 @@ def test_fix_of_a_get_that_hands_on_to_the_generic_list(
     findings = run([Path(".")], Config(root=project, select=("BR303",)), jobs=1).findings
     fixes = {f.message.split('"')[1]: f.fix.description for f in findings
              if f.path == "shop/views.py" and f.fix is not None}
-    assert set(fixes) == {"GET /tags/", "GET /notes/", "GET /books/"}
+    assert set(fixes) == {"GET /tags/", "GET /notes/", "GET /books/", "GET /labels/",
+                          "GET /memos/"}
     # super().get() and self.list() run DRF's list(), which a pagination class pages
     for route in ("GET /tags/", "GET /notes/"):
         assert fixes[route].startswith("Give the view a pagination class"), fixes[route]
     # a get() that builds its own Response runs no list(): the pagination class would not
     assert fixes["GET /books/"].startswith("The view builds its answer in `BookList.get`")
+    # the `?all=` branch answers its own query, not through list() (review of br303base)
+    assert fixes["GET /labels/"].startswith("The view builds its answer in `LabelList.get`")
+    # self.list() is the project's own list(), which builds its own Response
+    assert fixes["GET /memos/"].startswith("The view builds its answer in `MemoList.get`")
 
 
 def test_pagination_column_names_paging_not_a_one_object_fetch(
