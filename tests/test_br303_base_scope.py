@@ -66,7 +66,32 @@ VIEWS = """\
             return paginator(queryset.order_by("-id"), self.request)
 
 
+    class LabelList(generics.ListAPIView):
+        queryset = Label.objects.all()
+        serializer_class = LabelSerializer
+
+        def get(self, request, *args, **kwargs):
+            if request.query_params.get("all"):
+                return Response(LabelSerializer(Label.objects.all(), many=True).data)
+            return super().get(request, *args, **kwargs)
+
+
+    class OwnList(generics.ListAPIView):
+        def list(self, request, *args, **kwargs):
+            return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+
+    class MemoList(OwnList):
+        queryset = Memo.objects.all()
+        serializer_class = MemoSerializer
+
+        def get(self, request, *args, **kwargs):
+            return self.list(request, *args, **kwargs)
+
+
     urlpatterns = [
+        path("labels/", LabelList.as_view()),
+        path("memos/", MemoList.as_view()),
         path("tags/", TagList.as_view()),
         path("notes/", NoteList.as_view()),
         path("books/", BookList.as_view()),
@@ -99,12 +124,17 @@ def test_fix_of_a_get_that_hands_on_to_the_generic_list(
     findings = run([Path(".")], Config(root=project, select=("BR303",)), jobs=1).findings
     fixes = {f.message.split('"')[1]: f.fix.description for f in findings
              if f.path == "shop/views.py" and f.fix is not None}
-    assert set(fixes) == {"GET /tags/", "GET /notes/", "GET /books/"}
+    assert set(fixes) == {"GET /tags/", "GET /notes/", "GET /books/", "GET /labels/",
+                          "GET /memos/"}
     # super().get() and self.list() run DRF's list(), which a pagination class pages
     for route in ("GET /tags/", "GET /notes/"):
         assert fixes[route].startswith("Give the view a pagination class"), fixes[route]
     # a get() that builds its own Response runs no list(): the pagination class would not
     assert fixes["GET /books/"].startswith("The view builds its answer in `BookList.get`")
+    # the `?all=` branch answers its own query, not through list() (review of br303base)
+    assert fixes["GET /labels/"].startswith("The view builds its answer in `LabelList.get`")
+    # self.list() is the project's own list(), which builds its own Response
+    assert fixes["GET /memos/"].startswith("The view builds its answer in `MemoList.get`")
 
 
 def test_pagination_column_names_paging_not_a_one_object_fetch(
@@ -118,5 +148,25 @@ def test_pagination_column_names_paging_not_a_one_object_fetch(
     pages = {f"{','.join(r['methods'])} {r['path']}": r["pagination"]
              for r in json.loads(out.out)}
     assert pages["GET /books/<int:pk>/"] == []  # get_object_or_404 fetches one book
-    assert pages["GET /tasks/"] == ["paginator"]  # called from filter_queryset
+    assert pages["GET /tasks/"] == ["filter_queryset: paginator()"]  # what it returns
     assert pages["GET /tags/"] == []
+
+
+def test_pagination_column_filter_parameters_are_not_paging(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A filter_queryset's query parameters filter (kolibri's `?after=` / `?before=`
+    timestamps, a `?size=`) and a search term cut to 100 characters bounds no rows: none
+    of them is the list's pagination; a slice of what it returns is."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "BR303" / "filter_queryset_paging.py"
+    code = main(["routes", str(fixture), "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    pages = {f"{','.join(r['methods'])} {r['path']}": r["pagination"]
+             for r in json.loads(out.out)}
+    assert pages["GET /api/readings/"] == []
+    assert pages["GET /api/products/"] == []
+    assert pages["GET /api/documents/"] == []
+    assert pages["GET /api/invoices/"] == []
+    assert pages["GET /api/exports/"] == ["filter_queryset: slice"]
+    assert pages["GET /api/projects/tasks/"] == ["filter_queryset: paginator()"]
+    assert pages["GET /api/articles/"] == ["filter_queryset: Paginator()"]

@@ -266,7 +266,9 @@ def _paged(route: Route, orm: str) -> bool:
     if orm == "drf":
         return bool(route.pagination or route.global_pagination)
     if route.framework == "drf":
-        return any(not p.startswith("pagination_class") for p in route.pagination)
+        # `pagination_class=` and a paging `filter_queryset` page DRF's generic list only.
+        return any(not p.startswith(("pagination_class", "filter_queryset"))
+                   for p in route.pagination)
     return bool(route.pagination)
 
 

@@ -31,7 +31,7 @@ from .common import (
     written_source,
 )
 from .django_middleware import DJANGO_MIDDLEWARE
-from .queryset_scope import refinement, required_parent
+from .queryset_scope import list_paging, refinement, required_parent
 from .routes import (
     ActionFact,
     HandlerInfo,
@@ -754,9 +754,11 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                 queryset = queryset or own_query
             elif stmt.name == "filter_queryset":
                 refines = refinement(ctx, stmt) or "-"
-                # A paging helper called there (label-studio's `paginator(tasks, request)`)
-                # pages the list DRF's list() serializes.
-                pagination += analyze_handler(ctx, stmt).pagination
+                # A paging helper called on what it returns (label-studio's
+                # `paginator(tasks, request)`) pages the list DRF's list() serializes, and
+                # that list only: named for the method, as `pagination_class=` is, so a
+                # custom @action's own query is not taken as paged by it (BR303 `_paged`).
+                pagination += [f"filter_queryset: {p}" for p in list_paging(ctx, stmt)]
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
                 stmt.target.id == "http_method_names" and stmt.value is not None:
             # `http_method_names: list[str] = ["get"]` narrows the methods as the plain

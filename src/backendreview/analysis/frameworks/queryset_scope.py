@@ -13,11 +13,14 @@ the organizations the caller belongs to. Two readers, per file, of one method ea
   optional filter: absent, every row is listed, so it narrows nothing.
 - `refinement`: the chain `filter_queryset` applies to the queryset it is given
   (`return queryset.filter(...).distinct()`), for the rules to read with the query.
+- `list_paging`: what pages the list `filter_queryset` returns (a bounded slice, a paging
+  call), on every value it returns.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from ...astutil import own_nodes
 from ...context import FileContext
@@ -28,6 +31,10 @@ _FETCH_ONE = frozenset({"get_object_or_404", "get"})
 # Wrappers that keep a value what it was (`int(pk)`, `str(uuid)`).
 _CASTS = frozenset({"int", "str", "UUID", "uuid.UUID"})
 _DEPTH = 4
+# A paging callable by its own name: DRF's `paginate_queryset`, Django's `Paginator`, a
+# project helper named for it (label-studio's `paginator(tasks, request)`). The name must
+# start so: `apply_unpaginated_filters` pages nothing.
+_PAGING_NAME = re.compile(r"^_?(?:get_)?paginat(?:e|or|ed)", re.I)
 # Django lookups that keep more than the rows of one parent (a range, a pattern, a set).
 _NOT_EQUALITY = frozenset({
     "in", "gt", "gte", "lt", "lte", "contains", "icontains", "startswith", "istartswith",
@@ -261,3 +268,54 @@ def _is_super_filter(node: ast.AST, given: str) -> bool:
         isinstance(node.func.value.func, ast.Name)) and node.func.value.func.id == "super" \
         and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and (
         node.args[0].id == given)
+
+
+def list_paging(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+                ) -> tuple[str, ...]:
+    """What pages the list a `filter_queryset` returns: a slice with an upper bound
+    (`queryset.order_by(...)[:100]`) or a paging call (`paginator(tasks, request)`,
+    `Paginator(qs, 50).page(n).object_list`), on every value it returns (an empty
+    `.none()` aside); () otherwise. The query parameters it reads filter the list (kolibri's
+    `?after=` / `?before=` are timestamps), and a slice elsewhere in the body (a search term
+    cut to 100 characters) bounds no rows: neither pages."""
+    found: list[str] = []
+    for node in own_nodes(func):
+        if not isinstance(node, ast.Return) or node.value is None or _empty(node.value):
+            continue
+        paged = _paged_value(ctx, node.value, 0)
+        if not paged:
+            return ()
+        found.append(paged)
+    return tuple(dict.fromkeys(found))
+
+
+def _paged_value(ctx: FileContext, expr: ast.expr, depth: int) -> str:
+    """The slice or paging call on `expr`'s own chain, or on every value a local it starts
+    from may hold (`page = paginator(tasks, request)`); "" when none."""
+    node: ast.AST = expr
+    while True:
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.slice, ast.Slice) and node.slice.upper is not None:
+                return "slice"
+            node = node.value
+        elif isinstance(node, ast.Call):
+            name = (ctx.qualified_name(node.func) or "").rpartition(".")[2] or (
+                node.func.attr if isinstance(node.func, ast.Attribute) else
+                getattr(node.func, "id", ""))
+            if node.args and _PAGING_NAME.match(name):
+                return f"{name}()"
+            if not isinstance(node.func, ast.Attribute):
+                break
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        else:
+            break
+    if isinstance(node, ast.Name) and depth < _DEPTH:
+        bindings = ctx.reaching_bindings(node)
+        if bindings and all(b.kind == "assign" and b.value is not None for b in bindings):
+            found = [_paged_value(ctx, b.value, depth + 1) for b in bindings
+                     if b.value is not None]
+            if found and all(found):
+                return found[0]
+    return ""

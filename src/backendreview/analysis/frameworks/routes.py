@@ -1288,7 +1288,10 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
         handler_async=h.is_async if h else False, path_written=fact.path_written,
-        path_source=fact.path_source, hands_on=bool(h and (h.delegates or h.lists)),
+        # A handler that returns a query of its own (`if ?all=: return Response(S(qs))`,
+        # else `super().get()`) answers that one itself, whatever its other branch does.
+        path_source=fact.path_source,
+        hands_on=bool(h and (h.delegates or h.lists) and h.unbounded is None),
     )
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
@@ -1410,6 +1413,11 @@ def _class_view(view: ViewClassFact, views: dict[str, ViewClassFact], resolver: 
         attrs_seen |= set(item.attrs)
         if queryset is None and item.queryset is not None:
             queryset = item.queryset
+    get, listing = methods.get("get"), methods.get("list")
+    if get is not None and get.lists and listing is not None and not listing.delegates:
+        # `self.list()` runs the project's own list() (nearest in the MRO), which builds its
+        # answer itself: no pagination class pages it.
+        methods["get"] = replace(get, lists=False)
     own = _own_get_queryset(chain)
     if own is not None:
         queryset = own.queryset
