@@ -182,15 +182,19 @@ def _fetch_argument(ctx: FileContext, arg: ast.expr, func: ast.AST, depth: int) 
     return ""
 
 
+def _keyed_read(node: ast.AST) -> tuple[ast.AST | None, ast.AST | None]:
+    """`x[key]` or `x.get(key, ...)`: (x, key); (None, None) for anything else."""
+    if isinstance(node, ast.Subscript):
+        return node.value, node.slice
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr == "get") and node.args:
+        return node.func.value, node.args[0]
+    return None, None
+
+
 def _url_kwarg(node: ast.AST) -> str | None:
     """`self.kwargs["pk"]`, `self.kwargs.get("pk", 0)`, `kwargs["pk"]`: the key."""
-    target: ast.AST | None = None
-    key: ast.AST | None = None
-    if isinstance(node, ast.Subscript):
-        target, key = node.value, node.slice
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-            node.func.attr == "get") and node.args:
-        target, key = node.func.value, node.args[0]
+    target, key = _keyed_read(node)
     if target is None or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
         return None
     if (isinstance(target, ast.Attribute) and target.attr == "kwargs" and isinstance(
@@ -202,13 +206,7 @@ def _url_kwarg(node: ast.AST) -> str | None:
 
 def _query_param(node: ast.AST) -> str | None:
     """`self.request.query_params.get("project")`, `request.GET["project"]`: the name."""
-    target: ast.AST | None = None
-    key: ast.AST | None = None
-    if isinstance(node, ast.Subscript):
-        target, key = node.value, node.slice
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-            node.func.attr == "get") and node.args:
-        target, key = node.func.value, node.args[0]
+    target, key = _keyed_read(node)
     if not (isinstance(target, ast.Attribute) and target.attr in _QUERY_READS):
         return None
     return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
