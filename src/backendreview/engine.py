@@ -131,7 +131,6 @@ def _collectors(names: tuple[str, ...], ctx: FileContext) -> list[Any]:
     return out
 
 
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while one file is parsed and walked.
