@@ -92,7 +92,7 @@ def identifier_fix(ctx, call: ast.Call, sink, build: StringBuild,  # type: ignor
     """The fix for a statement whose runtime parts are names, and (when the statement takes
     parameters at all: `bindable`) values in value positions; None when some part is
     neither (a fragment, a whole clause), which the generic advice covers."""
-    names = identifier_values(build, kept)
+    names: list[ast.expr] = []
     quote = ""
     for quote in ("", '"', "`"):
         names = identifier_values(build, kept, quote)
