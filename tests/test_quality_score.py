@@ -144,6 +144,9 @@ def test_last_row_counts_warning_and_error_findings_only(score, tmp_path):
     text = "\n".join(score.report(score.load_corpus(corpus), dest, labels, False))
     assert "| **all rules** | 2 | 1 | 1 | 0 | 0 | 50% | 2 | 33% |" in text
     assert "| **all rules, warning and error only** | 1 | 1 | 0 | 0 | 0 | 100% | — | — |" in text
+    # BR101 is a headline rule: its note is left out of the headline's loud row too
+    assert ("| **seven headline concerns, warning and error only** | 1 | 1 | 0 | 0 | 0 | 100% "
+            "| — | — |") in text
     # per rule: the loud finding is the true one, the false one went out at note
     assert "| BR101 | 1 | 1 | 0 | 0 | 100% | 0 / 1 / 0 |" in text
 

@@ -202,10 +202,14 @@ def table(rules: dict[str, RuleScore], title: str,
     if off:
         rows.append(("rules on by default", default))
     if strict is not None:
-        above = RuleScore()
+        above, headline_above = RuleScore(), RuleScore()
         for code, row in strict.items():
             if code not in off:
                 above.add(row)
+            if code in HEADLINE_RULES:
+                headline_above.add(row)
+        # where a user reads the headline rules: what they say above note
+        rows.append(("seven headline concerns, warning and error only", headline_above))
         rows.append(("rules on by default, warning and error only" if off
                      else "all rules, warning and error only", above))
     for name, row in rows:
