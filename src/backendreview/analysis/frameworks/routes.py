@@ -66,6 +66,10 @@ class QueryFact:
     # The chain the nearest `filter_queryset` override applies to the list before it is
     # serialized (".filter(organizationmember__in=...).distinct()"); "" when none is read.
     refined: str = ""
+    # A filter value of the query that the handler computes from the requesting user
+    # (`permitted = get_nodegroups_by_perm(request.user, ...)`, then `.filter(nodegroup__in=
+    # permitted)`): the rows that user may read, as the handler's code wrote it; "" else.
+    requester: str = ""
 
 
 @dataclass(frozen=True)
