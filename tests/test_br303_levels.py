@@ -4,7 +4,9 @@ computes from the requesting user (the groups they may read), conditions spread 
 filter from a list or mapping built elsewhere (`*filters`, `**kw`) and SQL text held in a
 name go out as notes that say which evidence was missing; their near misses (conditions
 written in the query, a value the client names, SQL text written in place, `exclude`)
-stay warnings."""
+stay warnings. A DRF view whose nearest get_queryset (through the MRO) filters the class
+queryset by a value the code computes is a note too; one that filters by literals or only
+loads relations stays a warning."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR303" / "weak_fil
 REQUESTER = "which the handler computes from the requesting user"
 SPREAD = "conditions built outside the query"
 SQL_TEXT = "which the rule does not read: its WHERE may keep"
+NARROWED = "a value the rule does not follow"
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +42,11 @@ def found() -> dict[tuple[str, int], tuple[Severity, str]]:
     (("routes.py", 67), ("SQL text in `COMMENTS_SQL`", SQL_TEXT)),  # through a helper
     (("views.py", 11), ("`permitted` allows", REQUESTER)),
     (("views.py", 17), ("`readable_groups(request.user)` allows", REQUESTER)),
+    # a DRF view's get_queryset narrows the class queryset by a computed value, its own or
+    # inherited through the MRO
+    (("api.py", 8), ("`TeamDocuments.get_queryset` narrows that queryset with "
+                     "`.filter(team__in=self.teams())`", NARROWED)),
+    (("api.py", 18), ("`TeamDocuments.get_queryset` narrows", NARROWED)),
 ])
 def test_weak_evidence_goes_out_as_a_note(found, where, words) -> None:  # type: ignore[no-untyped-def]
     severity, message = found[where]
@@ -56,6 +64,8 @@ def test_weak_evidence_goes_out_as_a_note(found, where, words) -> None:  # type:
     ("views.py", 24),  # groups the client names
     ("views.py", 33),  # one assignment is every group
     ("views.py", 40),  # exclude: every other row
+    ("api.py", 24),  # get_queryset filters by a literal flag
+    ("api.py", 34),  # get_queryset only loads relations
 ])
 def test_near_misses_stay_warnings(found, where) -> None:  # type: ignore[no-untyped-def]
     severity, message = found[where]
@@ -64,7 +74,7 @@ def test_near_misses_stay_warnings(found, where) -> None:  # type: ignore[no-unt
 
 
 def test_every_finding_is_one_of_the_above(found) -> None:  # type: ignore[no-untyped-def]
-    assert len(found) == 14
+    assert len(found) == 18
 
 
 def _handler(source: str) -> ast.FunctionDef:

@@ -137,6 +137,14 @@ class MissingPagination(ProjectRule):
             elif unread := unread_filter(listed):
                 severity = Severity.NOTE
                 message += unread
+            elif query.narrowed:
+                # The listed query is the class's after its get_queryset: what that keeps
+                # is a condition computed out of sight (the caller's teams, a tenant's rows).
+                where, _, how = query.narrowed.partition(": ")
+                severity = Severity.NOTE
+                message += (f" (note: `{where}` narrows that queryset with "
+                            f"`{_short(how)}`, a value the rule does not follow: it may keep "
+                            f"only the caller's own or one parent's rows)")
             elif backend is not None:
                 # kolibri's permissions filter: the caller's own few rows (their dismissed
                 # notifications, device permission) for most users, every row for an admin
