@@ -124,6 +124,27 @@ class MissingPagination(ProjectRule):
             if scoped:
                 severity = Severity.NOTE
                 message += scoped
+            elif query.requester:
+                # A permission set of the requesting user (the nodegroups they may read):
+                # the same provenance as a requester filter backend; on the tuning half
+                # one such list was labelled true (every annotation a user may read) and
+                # one false (the few annotation nodes of the schema).
+                severity = Severity.NOTE
+                message += (f" (note: the query keeps the rows `{_short(query.requester)}` "
+                            f"allows, which the handler computes from the requesting user: "
+                            f"what that user may read, a handful for most, every row for "
+                            f"some)")
+            elif unread := unread_filter(listed):
+                severity = Severity.NOTE
+                message += unread
+            elif query.narrowed:
+                # The listed query is the class's after its get_queryset: what that keeps
+                # is a condition computed out of sight (the caller's teams, a tenant's rows).
+                where, _, how = query.narrowed.partition(": ")
+                severity = Severity.NOTE
+                message += (f" (note: `{where}` narrows that queryset with "
+                            f"`{_short(how)}`, a value the rule does not follow: it may keep "
+                            f"only the caller's own or one parent's rows)")
             elif backend is not None:
                 # kolibri's permissions filter: the caller's own few rows (their dismissed
                 # notifications, device permission) for most users, every row for an admin
@@ -215,6 +236,7 @@ class MissingPagination(ProjectRule):
         origin = short_name(chain.origin, chain.origin_path)
         description, example = _fix_for(route, chain.effect.detail, origin)
         scoped = _deprecated(program, [handler.qualname, *(s.callee for s in chain.via)])
+        weak = scoped or unread_filter(chain.effect.detail)
         unless = chain.effect.unless
         if unless:
             # The helper pages already; the call leaves its bound out.
@@ -229,9 +251,9 @@ class MissingPagination(ProjectRule):
         self.report(
             step.path, Span(step.line, step.col + 1, step.end_line, step.end_col + 1),
             f'route "{_shown(route)}" returns every row of a query with no limit or '
-            f"pagination: {describe(chain, 'returns')}{pages}{scoped}",
+            f"pagination: {describe(chain, 'returns')}{pages}{weak}",
             fix=fix, related=related(chain, "returns"), snippet=step.text,
-            severity=Severity.NOTE if scoped else None)
+            severity=Severity.NOTE if weak else None)
 
 
 def _given_requester(program: ProgramModel, handler: FunctionInfo, chain: Reached) -> str:
@@ -257,6 +279,60 @@ def _given_requester(program: ProgramModel, handler: FunctionInfo, chain: Reache
             text = re.sub(rf"(==|=)(\s*){re.escape(name)}\b(?![.(\w])", r"\1\2request.user",
                           text)
     return text
+
+
+# Calls that make SQL text a statement: what it selects is written in that text.
+_TEXT_CALLS = re.compile(r"(?:^|_)text$")
+
+
+def unread_filter(text: str) -> str:
+    """The conditions that choose the query's rows are not written in it: a filter given a
+    list or mapping built elsewhere (`.filter(*filters)`, `.filter_by(**kw)`), or SQL text
+    held in a name (`select(Record).from_statement(sql_text(sql))`). They may well keep only
+    the caller's own rows or one parent's (on the tuning half both such lists, a user's
+    equipment and personal records, were labelled false; one parent's comments
+    debatable), so the list is not known to be unbounded: a note that says what went
+    unread, "" when every condition is written in the query."""
+    try:
+        tree = ast.parse(one_line(text), mode="eval")
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        if name in ("filter", "filter_by", "where"):
+            spread = [a for a in node.args if isinstance(a, ast.Starred)] + [
+                k for k in node.keywords if k.arg is None]
+            if spread:
+                shown = ast.unparse(spread[0]) if isinstance(spread[0], ast.Starred) \
+                    else f"**{ast.unparse(spread[0].value)}"
+                return (f" (note: the rows are chosen by `{_short(shown)}`, conditions built "
+                        f"outside the query: they may keep only the caller's own or one "
+                        f"parent's rows, so the list is not known to be unbounded)")
+        elif name in ("from_statement", "execute") and node.args and _held_sql(node.args[0]):
+            sql = node.args[0]
+            assert isinstance(sql, ast.Call)
+            return (f" (note: the rows are chosen by the SQL text in "
+                    f"`{_short(ast.unparse(sql.args[0]))}`, which the rule does not read: "
+                    f"its WHERE may keep only the caller's own or one parent's rows, so the "
+                    f"list is not known to be unbounded)")
+    return ""
+
+
+def _held_sql(node: ast.expr) -> bool:
+    """`text(sql)` / `sql_text(query)`: SQL text made a statement from a name or a call,
+    not from a literal the query shows."""
+    if not (isinstance(node, ast.Call) and node.args):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return bool(_TEXT_CALLS.search(name)) and not isinstance(node.args[0], ast.Constant)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _paged(route: Route, orm: str) -> bool:

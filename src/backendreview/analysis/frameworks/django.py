@@ -31,7 +31,7 @@ from .common import (
     written_source,
 )
 from .django_middleware import DJANGO_MIDDLEWARE
-from .queryset_scope import list_paging, refinement, required_parent
+from .queryset_scope import list_paging, narrowed_by, refinement, required_parent
 from .routes import (
     ActionFact,
     HandlerInfo,
@@ -702,7 +702,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
     queryset: QueryFact | None = None
     model_query: QueryFact | None = None
     get_queryset = ""  # see ViewClassFact.get_queryset
-    scope = refines = ""  # see ViewClassFact.scope / refines
+    scope = refines = narrows = ""  # see ViewClassFact.scope / refines / narrows
     own_query: QueryFact | None = None
     # `@method_decorator(ratelimit(...), name="get")` wraps that one method: kept aside
     # and given to its handler below.
@@ -747,6 +747,9 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
             elif stmt.name == "get_queryset":
                 get_queryset = "base" if _reads_base_queryset(stmt) else "own"
                 scope = required_parent(ctx, stmt) or "-"
+                narrowing = narrowed_by(ctx, stmt) if get_queryset == "base" else ""
+                narrows = f"{node.name}.get_queryset: {narrowing}" if narrowing and \
+                    scope == "-" else "-"
                 for ret in ast.walk(stmt):
                     if isinstance(ret, ast.Return) and ret.value is not None:
                         own_query = _drf_queryset(ctx, ret.value)
@@ -837,7 +840,7 @@ def view_class(ctx: FileContext, node: ast.ClassDef) -> ViewClassFact | None:
                          ctx.line_span(node.lineno), bases, methods, tuple(actions), attrs,
                          tuple(auth), tuple(limits), tuple(pagination), queryset,
                          literals=literals, get_queryset=get_queryset, scope=scope,
-                         refines=refines)
+                         refines=refines, narrows=narrows)
 
 
 def _reads_base_queryset(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -259,6 +259,20 @@ def refinement(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -
     return whole[len(root):] if whole.startswith(root) else ""
 
 
+def narrowed_by(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """`qs = super().get_queryset(); return qs.filter(team__in=self.teams())`: the first
+    filter the method applies whose values the code computes (not literals), as written
+    (".filter(team__in=self.teams())"); "" when there is none. Which rows such a value
+    keeps (the caller's teams, one tenant's, a parent's) is out of sight."""
+    for node in own_nodes(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in ("filter", "filter_by", "where")) and any(
+                not isinstance(v, ast.Constant) for v in [*node.args,
+                                                          *(k.value for k in node.keywords)]):
+            return "." + ctx.source(node)[len(ctx.source(node.func.value)):].lstrip(".")
+    return ""
+
+
 def _is_super_filter(node: ast.AST, given: str) -> bool:
     """`super().filter_queryset(queryset)`."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (

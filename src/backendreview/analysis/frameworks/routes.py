@@ -66,6 +66,14 @@ class QueryFact:
     # The chain the nearest `filter_queryset` override applies to the list before it is
     # serialized (".filter(organizationmember__in=...).distinct()"); "" when none is read.
     refined: str = ""
+    # A filter value of the query that the handler computes from the requesting user
+    # (`permitted = get_nodegroups_by_perm(request.user, ...)`, then `.filter(nodegroup__in=
+    # permitted)`): the rows that user may read, as the handler's code wrote it; "" else.
+    requester: str = ""
+    # The nearest `get_queryset` of a DRF view's MRO starts from this queryset and filters
+    # it by a computed value (ViewClassFact.narrows): the list is narrowed by code BR303
+    # does not follow; "" when none.
+    narrowed: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,6 +248,10 @@ class ViewClassFact:
     # "-" : the class defines the method and it does neither (it decides for its subclasses).
     scope: str = ""
     refines: str = ""
+    # A filter the class's own `get_queryset` applies to the queryset it starts from, with a
+    # value the code computes (`Class.get_queryset: .filter(team__in=self.teams())`); "-"
+    # when it applies none or keeps one required parent (`scope`); "" when it has none.
+    narrows: str = ""
 
 
 @dataclass(frozen=True)
@@ -1433,7 +1445,9 @@ def _as_listed(queryset: QueryFact, chain: list[ViewClassFact | str]) -> QueryFa
     library class first in the order (its own method) leaves the question unread."""
     scope = _nearest(chain, "scope")
     refines = _nearest(chain, "refines")
-    return replace(queryset, parent=queryset.parent or scope, refined=refines)
+    narrows = _nearest(chain, "narrows")
+    return replace(queryset, parent=queryset.parent or scope, refined=refines,
+                   narrowed=narrows)
 
 
 def _nearest(chain: list[ViewClassFact | str], attr: str) -> str:

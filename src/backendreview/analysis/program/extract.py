@@ -19,6 +19,7 @@ from ..allowlist import guarded
 from ..containers import written_into
 from ..frameworks.common import (
     LIMIT_NAME,
+    REQUESTER_VALUE,
     body_limiter_calls,
     callable_name,
     classify,
@@ -1299,7 +1300,7 @@ def passed_args(call: ast.Call) -> tuple[str, ...]:
 
 
 # `request.user`, `self.request.user.object`, `current_user.id`, `g.user`
-_REQUESTER_ARG = re.compile(r"^(?:(?:self\.)?request\.user|current_user|g\.user)(?:\.\w+)?$")
+_REQUESTER_ARG = REQUESTER_VALUE
 
 
 def requester_args(call: ast.Call) -> tuple[str, ...]:

@@ -1,0 +1,110 @@
+"""BR303 levels: a list is a warning only when the query that chooses its rows is read in
+full and keeps no rows computed from the requesting user. A filter value the handler
+computes from the requesting user (the groups they may read), conditions spread into the
+filter from a list or mapping built elsewhere (`*filters`, `**kw`) and SQL text held in a
+name go out as notes that say which evidence was missing; their near misses (conditions
+written in the query, a value the client names, SQL text written in place, `exclude`)
+stay warnings. A DRF view whose nearest get_queryset (through the MRO) filters the class
+queryset by a value the code computes is a note too; one that filters by literals or only
+loads relations stays a warning."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from backendreview.analysis.frameworks.common import requester_filter_value
+from backendreview.checks.br303_missing_pagination import unread_filter
+from backendreview.config import Config
+from backendreview.engine import run
+from backendreview.model import Severity
+
+PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR303" / "weak_filters"
+REQUESTER = "which the handler computes from the requesting user"
+SPREAD = "conditions built outside the query"
+SQL_TEXT = "which the rule does not read: its WHERE may keep"
+NARROWED = "a value the rule does not follow"
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[tuple[str, int], tuple[Severity, str]]:
+    findings = run([PROJECT], Config(root=PROJECT, select=("BR303",)), jobs=1).findings
+    return {(Path(f.path).name, f.span.start_line): (f.severity, f.message) for f in findings}
+
+
+@pytest.mark.parametrize(("where", "words"), [
+    (("routes.py", 20), ("`*filters` allows", REQUESTER)),  # a list built from g.user
+    (("routes.py", 30), ("chosen by `*filters`", SPREAD)),
+    (("routes.py", 37), ("chosen by `**conditions`", SPREAD)),
+    (("routes.py", 51), ("SQL text in `RECORDS_SQL`", SQL_TEXT)),
+    (("routes.py", 67), ("SQL text in `COMMENTS_SQL`", SQL_TEXT)),  # through a helper
+    (("views.py", 11), ("`permitted` allows", REQUESTER)),
+    (("views.py", 17), ("`readable_groups(request.user)` allows", REQUESTER)),
+    # a DRF view's get_queryset narrows the class queryset by a computed value, its own or
+    # inherited through the MRO
+    (("api.py", 8), ("`TeamDocuments.get_queryset` narrows that queryset with "
+                     "`.filter(team__in=self.teams())`", NARROWED)),
+    (("api.py", 18), ("`TeamDocuments.get_queryset` narrows", NARROWED)),
+])
+def test_weak_evidence_goes_out_as_a_note(found, where, words) -> None:  # type: ignore[no-untyped-def]
+    severity, message = found[where]
+    assert severity == Severity.NOTE
+    assert "(note: " in message
+    for fragment in words:
+        assert fragment in message
+
+
+@pytest.mark.parametrize("where", [
+    ("routes.py", 44),  # a flag written in the query
+    ("routes.py", 59),  # SQL text written in place
+    ("routes.py", 74),  # the helper's SQL text written in place
+    ("routes.py", 82),  # a plain local value
+    ("views.py", 24),  # groups the client names
+    ("views.py", 33),  # one assignment is every group
+    ("views.py", 40),  # exclude: every other row
+    ("api.py", 24),  # get_queryset filters by a literal flag
+    ("api.py", 34),  # get_queryset only loads relations
+])
+def test_near_misses_stay_warnings(found, where) -> None:  # type: ignore[no-untyped-def]
+    severity, message = found[where]
+    assert severity == Severity.WARNING
+    assert "note" not in message
+
+
+def test_every_finding_is_one_of_the_above(found) -> None:  # type: ignore[no-untyped-def]
+    assert len(found) == 18
+
+
+def _handler(source: str) -> ast.FunctionDef:
+    node = ast.parse(source).body[0]
+    assert isinstance(node, ast.FunctionDef)
+    return node
+
+
+def test_requester_filter_value_follows_local_names() -> None:
+    func = _handler("def get(self, request):\n"
+                    "    ids = perms(self.request.user)\n"
+                    "    for row in rows:\n"
+                    "        other = row\n"
+                    "    return X.objects.filter(pk__in=ids)\n")
+    assert requester_filter_value(func, "X.objects.filter(pk__in=ids)") == "ids"
+    assert requester_filter_value(func, "X.objects.filter(pk__in=other)") == ""
+    # a name bound by a loop is not computed from the user, whatever the loop walks
+    assert requester_filter_value(func, "X.objects.exclude(pk__in=ids)") == ""
+    # the user itself as the value: the caller's own rows, judged by the model elsewhere
+    assert requester_filter_value(func, "X.query.where(X.owner == current_user.id)") == ""
+    assert requester_filter_value(func, "X.objects.filter(owner=request.user)") == ""
+    assert requester_filter_value(func, "X.objects.filter(g__in=of(user=request.user))") == \
+        "of(user=request.user)"
+
+
+def test_unread_filter_reads_the_query_text() -> None:
+    assert unread_filter("M.query.filter(M.a == 1).all()") == ""
+    assert unread_filter("s.scalars(select(M).from_statement(text('SELECT 1'))).all()") == ""
+    assert "`*conds`" in unread_filter("M.query.filter(*conds).all()")
+    assert "`**kw`" in unread_filter("M.query.filter_by(**kw).all()")
+    # a comment inside the chain does not hide what follows it
+    assert "`sql`" in unread_filter("s.scalars(  # type: ignore\n"
+                                    "    select(M).from_statement(sql_text(sql))).all()")
