@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.eve import EVE_ITEM_ID
 from ..analysis.frameworks.naming import (
+    ACTION_VERBS,
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
     PHRASE_VERBS,
@@ -165,7 +166,7 @@ class SingularRoute(_SegmentRule):
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
                 if not is_word_noun_like(ws[-1]) and not shapes.resource_shaped(
-                        shapes.head(route, own, index), segment):
+                        shapes.head(route, own, index), segment, ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
                 if ws[-1] in _ADJECTIVES:
                     continue  # `/custom/<slug>/token/`: a qualifier names no collection
@@ -461,16 +462,19 @@ class _TableShapes:
         return head is not None and "DELETE" in self.methods.get(head, ()) and \
             head not in self.members
 
-    def resource_shaped(self, head: str | None, segment: str) -> bool:
+    def resource_shaped(self, head: str | None, segment: str, word: str) -> bool:
         """A word that is also a verb or an -ing form (`watch`, `tag`, `setting`) names a
-        resource when the table shows one: its plural spelled beside it (`/tag` beside
-        `/tags`), or a member below it that is both read and deleted (`GET` and `DELETE
-        /watch/<uuid>`), which no action on the member (`/tasks/stop/{id}`) answers."""
-        if head is None:
+        collection when the table shows one: members below it, and its plural spelled
+        beside it (`/tag/<uuid>` beside `/tags`) or, for a verb, a member both read and
+        deleted (`GET` and `DELETE /watch/<uuid>`), which no action on the member
+        (`/tasks/stop/{id}`) answers. An action with no member below it (`POST /comments/
+        <id>/like` beside the `/likes` list) stays an action, and an -ed form
+        (`/failed/<entry_id>`) a state: its plural would name nothing."""
+        if head is None or head not in self.members:
             return False
         if self.has_sibling(head, pluralize_segment(segment)):
             return True
-        return head in self.members and {"GET", "DELETE"} <= self.methods.get(
+        return word in ACTION_VERBS and {"GET", "DELETE"} <= self.methods.get(
             f"{head}/{{}}", set())
 
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
