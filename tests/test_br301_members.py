@@ -36,6 +36,12 @@ def test_param_name_reads_each_framework_spelling(param: str, name: str) -> None
     ("{review_type}", "review", False),
     ("<realm>", "resolver", False),
     ("<realm>", "defaultrealm", False),         # the realm the default is set to
+    ("<object_id>", "comment", True),           # the member's own id, as `{objectid}`
+    ("{obj_pk}", "vulnerability", True),
+    ("{objectid}", "comment", True),
+    ("{object_key}", "bucket", False),          # an object in the bucket, not a bucket
+    ("{object_name}", "thumbnail", False),
+    ("{object_type}", "comment", False),
 ])
 def test_identifies(param: str, word: str, expected: bool) -> None:
     assert _identifies(param, word) is expected
@@ -66,3 +72,28 @@ def test_table_shapes_tell_a_collection_from_an_action() -> None:
     assert shapes.has_sibling("/network/floatingip", "floatingips")
     assert not shapes.has_sibling("/network/floatingips", "floatingips")
     assert not shapes.has_sibling(None, "floatingips")
+
+
+def test_a_verb_or_ing_word_is_a_resource_only_by_the_table() -> None:
+    shapes = _TableShapes([
+        _route(("GET", "PUT", "DELETE"), "/api/watch/<uuid>"),
+        _route(("GET",), "/api/tags"), _route(("POST",), "/api/tag"),
+        _route(("GET",), "/api/tag/<uuid>"),
+        _route(("GET",), "/api/settings"), _route(("GET",), "/api/setting/{key}"),
+        _route(("POST",), "/tasks/stop/{task_id}"),
+        _route(("GET",), "/refresh/{id}"),
+        _route(("DELETE",), "/sync/{id}"),
+        _route(("POST", "DELETE"), "/comments/{id}/like"), _route(("GET",), "/comments/{id}/likes"),
+        _route(("GET", "DELETE"), "/failed/{entry_id}"),
+    ])
+    assert shapes.resource_shaped("/api/watch", "watch", "watch")  # read and deleted below
+    assert shapes.resource_shaped("/api/tag", "tag", "tag")        # `/tags` beside it
+    assert shapes.resource_shaped("/api/setting", "setting", "setting")
+    assert not shapes.resource_shaped("/tasks/stop", "stop", "stop")  # an action on the task
+    assert not shapes.resource_shaped("/refresh", "refresh", "refresh")  # read, never deleted
+    assert not shapes.resource_shaped("/sync", "sync", "sync")        # deleted, never read
+    # No member below it: liking the comment, beside the list of its likes.
+    assert not shapes.resource_shaped("/comments/{}/like", "like", "like")
+    # An -ed form names a state, whatever its members answer.
+    assert not shapes.resource_shaped("/failed", "failed", "failed")
+    assert not shapes.resource_shaped(None, "watch", "watch")

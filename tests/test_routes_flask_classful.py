@@ -336,3 +336,88 @@ def test_registering_a_class_on_an_imported_abstract_base_makes_no_handlers(tmp_
     lines = store.splitlines()
     expected = [i + 1 for i, line in enumerate(lines) if "ruleid: BR401" in line]
     assert expected and sorted(f.span.start_line for f in found) == expected
+
+
+CLASSFUL_BASES = '''from flask_classful import FlaskView, route
+
+
+class ApiView(FlaskView):
+    route_prefix = "/api/v3/ws/<workspace_name>/"
+    base_args = ["workspace_name"]
+    trailing_slash = False
+
+    def index(self, workspace_name):
+        return []
+
+    def get(self, workspace_name, object_id):
+        return {}
+
+    def post(self, workspace_name):
+        return {}, 201
+
+    def delete(self, workspace_name, object_id):
+        return None
+'''
+
+CLASSFUL_VIEWS = '''from flask import Blueprint
+
+from app.base import ApiView
+
+bp = Blueprint("api", __name__)
+
+
+class CommentView(ApiView):
+    route_base = 'comment'  # reported here
+
+    def count(self, workspace_name):
+        return 0
+
+
+class HostView(ApiView):
+    route_base = "hosts"  # plural: nothing
+
+
+class NoteView(ApiView):
+    route_base = "note"  # not here: register() below gives the base
+
+
+class Credential(ApiView):
+    pass  # no route_base: the base is the class name
+
+
+CommentView.register(bp)
+HostView.register(bp)
+NoteView.register(bp, route_base="note")
+Credential.register(bp)
+'''
+
+CLASSFUL_APP = '''from flask import Flask
+
+from app.views import bp
+
+app = Flask(__name__)
+app.register_blueprint(bp)
+'''
+
+
+def test_a_singular_route_base_is_reported_once_where_it_is_written(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # faradaysec's `route_base = 'comment'`: every route of the view (list, create, item,
+    # `/count`) reaches the same literal, so one finding there, renamed in place.
+    from .projects import project_findings
+
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/base.py": CLASSFUL_BASES,
+                                        "app/views.py": CLASSFUL_VIEWS,
+                                        "app/main.py": CLASSFUL_APP}, "BR301", monkeypatch)
+    at = {(f.path, f.span.start_line, f.span.start_col) for f in found}
+    comment = next(f for f in found if f.span.start_line == 9)
+    assert ("app/views.py", 9, 18) in at
+    assert comment.fix is not None and comment.fix.suggestion == '"comments"'
+    assert '"comment"' in comment.message
+    # Not again at the class statement nor at `count` (the same literal), nor on HostView.
+    assert not [f for f in found if f.path == "app/views.py" and f.span.start_line in (
+        8, 11, 12, 15, 16)]
+    # A base given at register() and one taken from the class name have no literal in the
+    # class: reported on their routes, with the rename described, not at a class line.
+    others = [f for f in found if f.span.start_line != 9]
+    assert {f.span.start_line for f in others} & {20, 24} == set()
+    assert all(f.fix is None or f.fix.suggestion is None for f in others)

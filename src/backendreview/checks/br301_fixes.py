@@ -235,8 +235,11 @@ def handler_named(route: Route, segment: str) -> bool:
 
 
 # Handler-name words that say what the handler does, not what it serves.
+# (`resource`: the class suffix of a tastypie / Flask-RESTful `TagResource`, not a noun of
+# its collection: "tag-resources" would be wrong.)
 _NOT_RESOURCE = frozenset({"list", "detail", "details", "all", "by", "for", "one", "view",
-                           "api", "handler", "endpoint", "route", "status", "info"})
+                           "api", "handler", "endpoint", "route", "status", "info",
+                           "resource"})
 
 
 def _handler_words(route: Route) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from ..analysis.frameworks.eve import EVE_ITEM_ID
 from ..analysis.frameworks.naming import (
+    ACTION_VERBS,
     CRUD_VERBS,
     DEFAULT_ALLOWLIST,
     PHRASE_VERBS,
@@ -152,7 +153,8 @@ class SingularRoute(_SegmentRule):
                 if key in reported:
                     continue
                 ws = words(segment)
-                if not ws or not ws[-1].isalpha() or len(ws[-1]) < 3 or ws[-1] in allow:
+                if not ws or not ws[-1].isalpha() or (
+                        len(ws[-1]) < 3 and ws[-1] not in _SHORT_NOUNS) or ws[-1] in allow:
                     continue
                 if verb_of(segment) is not None or ws[-1] in CRUD_VERBS or (
                         len(ws) > 1 and ws[0] in PHRASE_VERBS):
@@ -163,7 +165,8 @@ class SingularRoute(_SegmentRule):
                     continue  # `/channels/lookup/<identifier>`: looks a channel up
                 if ws[0] in ("by", "for", "with", "from", "per", "in", "on"):
                     continue  # a filter (`by-author`), not a resource
-                if not is_word_noun_like(ws[-1]):
+                if not is_word_noun_like(ws[-1]) and not shapes.resource_shaped(
+                        shapes.head(route, own, index), segment, ws[-1]):
                     continue  # `/tasks/stop/{id}`, `/chats/pinned`: an action or a state
                 if ws[-1] in _ADJECTIVES:
                     continue  # `/custom/<slug>/token/`: a qualifier names no collection
@@ -245,9 +248,11 @@ class SingularRoute(_SegmentRule):
                 written_as = f'"{new_own}"' if new_own else ""
                 if not new_own:
                     pass
-                elif not route.path_written:
+                elif not route.path_written and not (
+                        registered[0] <= index < registered[1] and route.registered_at):
                     # Put together from parts (a registrar's parameters, flask-classful's
-                    # route_prefix + route_base + rule): no one literal here to rewrite.
+                    # route_prefix + route_base + rule): no one literal here to rewrite;
+                    # but a `route_base = "comment"` is one, renamed where it is written.
                     written_as = ""
                 elif route.registered_at and index >= registered[1]:
                     written_as = f"url_path={written_as}"  # the @action's own path
@@ -457,6 +462,21 @@ class _TableShapes:
         return head is not None and "DELETE" in self.methods.get(head, ()) and \
             head not in self.members
 
+    def resource_shaped(self, head: str | None, segment: str, word: str) -> bool:
+        """A word that is also a verb or an -ing form (`watch`, `tag`, `setting`) names a
+        collection when the table shows one: members below it, and its plural spelled
+        beside it (`/tag/<uuid>` beside `/tags`) or, for a verb, a member both read and
+        deleted (`GET` and `DELETE /watch/<uuid>`), which no action on the member
+        (`/tasks/stop/{id}`) answers. An action with no member below it (`POST /comments/
+        <id>/like` beside the `/likes` list) stays an action, and an -ed form
+        (`/failed/<entry_id>`) a state: its plural would name nothing."""
+        if head is None or head not in self.members:
+            return False
+        if self.has_sibling(head, pluralize_segment(segment)):
+            return True
+        return word in ACTION_VERBS and {"GET", "DELETE"} <= self.methods.get(
+            f"{head}/{{}}", set())
+
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
         collection in the plural elsewhere, so the singular is the odd one out."""
@@ -505,8 +525,8 @@ def _sharing_views(routes: list[Route], head: list[str]) -> list[str]:
 
 
 def _registered_range(route: Route) -> tuple[int, int]:
-    """The indexes of a DRF @action route's segments that its router.register prefix
-    wrote; (0, 0) for any other route."""
+    """The indexes of a route's segments written as one literal elsewhere: a DRF @action's
+    router.register prefix, a flask-classful view's route_base; (0, 0) for any other."""
     if route.registered_at is None:
         return (0, 0)
     end = route.registered_at[3]
@@ -525,6 +545,10 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
     return (route.file, route.span.start_line, route.span.start_col, index - prefix_len)
 
 
+# Words under three letters that name countable things (`/ca/<pk>`: one certificate
+# authority of several, `/vm/{id}`); other short segments (`me`, `ui`, `ws`, `os`, `io`,
+# `v1`) are pronouns, abbreviations of a whole or versions and stay unjudged.
+_SHORT_NOUNS = frozenset({"ca", "vm"})
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid",
                           "identifier"})
 # `/name/{name}`, `/slug/{slug}`: look a resource up by an attribute, not a collection.
@@ -621,7 +645,7 @@ def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
         return False
     parts = [p for p in re.split(r"[_-]", name) if p]
     if generic and (name in _GENERIC_IDS or (len(parts) == 1 and parts[0] in _GENERIC_IDS) or
-                    re.fullmatch(r"[a-z]{1,6}id", name)):
+                    re.fullmatch(r"[a-z]{1,6}id", name) or name in _MEMBER_IDS):
         return True  # `{id}`, `{_id}`, `<int:pk>`; one word ending in `id`: `{mxid}`
     if name == word:
         return True  # `{namespace}` after `namespace`
@@ -650,6 +674,10 @@ _ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "com
                          "generic", "builtin", "legacy", "remote", "secondary", "sparse"})
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
+# `{object_id}`, `<obj_pk>`: the member's own id, as the glued `{objectid}` already reads;
+# not `{model_id}` (another entity's), nor `{object_name}` / `{object_key}` (`/bucket/
+# {object_key}` names an object in the bucket, not a bucket).
+_MEMBER_IDS = frozenset({"object_id", "object_pk", "obj_id", "obj_pk"})
 # Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
 _SINGLETON_QUALIFIERS = frozenset({"default", "current", "primary", "active", "main", "my"})
 

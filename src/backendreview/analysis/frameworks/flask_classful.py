@@ -44,6 +44,7 @@ from .common import (
     str_list,
     this_module,
 )
+from .naming import segments
 from .routes import UNKNOWN_PREFIX, HandlerInfo, RouteFact
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ class ClassfulClassFact:
     # strings), _NOT_LITERAL otherwise; `decorators` as the decorators' names.
     attrs: dict[str, str] = field(default_factory=dict)
     members: tuple[ClassfulMember, ...] = ()
+    # The span of a `route_base = "..."` string literal: where a rename of the base goes.
+    base_span: Any = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def class_fact(ctx: FileContext, node: ast.ClassDef) -> ClassfulClassFact | None
         return None
     attrs: dict[str, str] = {}
     members: list[ClassfulMember] = []
+    base_span = None
     for stmt in node.body:
         if isinstance(stmt, ast.Assign | ast.AnnAssign):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -157,6 +161,10 @@ def class_fact(ctx: FileContext, node: ast.ClassDef) -> ClassfulClassFact | None
                     continue
                 if target.id in ATTRS and stmt.value is not None:
                     attrs[target.id] = _attr_text(ctx, target.id, stmt.value)
+                    if target.id == "route_base":
+                        base_span = ctx.span_of(stmt.value) if isinstance(
+                            stmt.value, ast.Constant) and isinstance(
+                            stmt.value.value, str) else None
                 elif target.id in REBUILDS:
                     attrs[target.id] = _NOT_LITERAL
                 members.append(ClassfulMember(target.id, "attr"))
@@ -165,7 +173,7 @@ def class_fact(ctx: FileContext, node: ast.ClassDef) -> ClassfulClassFact | None
                 attrs[stmt.name] = _NOT_LITERAL
             members.append(_member(ctx, stmt))
     return ClassfulClassFact(f"{this_module(ctx)}.{node.name}", ctx.path, node.lineno, attrs,
-                             tuple(members))
+                             tuple(members), base_span)
 
 
 def _member(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> ClassfulMember:
@@ -317,13 +325,14 @@ class _View:
             return _dashify_uppercase(name), ()
         return base.strip("/"), tuple(_ARG.findall(base))
 
-    def build_rule(self, rule: str, args: tuple[tuple[str, str], ...] | None) -> str:
-        parts: list[str] = []
+    def prefix_parts(self) -> list[str]:
         prefix = self.value("route_prefix", "None")
         if prefix == _NOT_LITERAL:
-            parts.append(UNKNOWN_PREFIX)
-        elif prefix and prefix != "None":
-            parts.append(prefix)
+            return [UNKNOWN_PREFIX]
+        return [prefix] if prefix and prefix != "None" else []
+
+    def build_rule(self, rule: str, args: tuple[tuple[str, str], ...] | None) -> str:
+        parts = self.prefix_parts()
         base, base_vars = self.route_base()
         if base:
             parts.append(base)
@@ -409,6 +418,7 @@ def _view_routes(reg: ClassfulRegisterFact, name: str, mro: list[ClassfulClassFa
     if attrs.get("decorators") == _NOT_LITERAL:
         decorators = ()
     view = _View(name, attrs)
+    base_at = _base_at(view, mro, reg)
     out: list[RouteFact] = []
     for member_name in sorted(members):
         member, klass = members[member_name]
@@ -420,7 +430,8 @@ def _view_routes(reg: ClassfulRegisterFact, name: str, mro: list[ClassfulClassFa
         if member.rules:
             for _decorator, rule, methods in member.rules:
                 path = UNKNOWN_PREFIX if rule is None else view.build_rule(rule, None)
-                out.append(_fact(reg, path, methods, handler, klass, mro[0]))
+                out.append(_fact(reg, path, methods, handler, klass, mro[0],
+                                 base_at if rule is not None else None))
             continue
         if member_name in SPECIAL:
             methods = SPECIAL[member_name]
@@ -436,8 +447,25 @@ def _view_routes(reg: ClassfulRegisterFact, name: str, mro: list[ClassfulClassFa
             path = view.build_rule(route_str, member.args)
             if slash == "True" and not path.endswith("/"):
                 path += "/"
-        out.append(_fact(reg, path, methods, handler, klass, mro[0]))
+        out.append(_fact(reg, path, methods, handler, klass, mro[0], base_at))
     return out
+
+
+def _base_at(view: _View, mro: list[ClassfulClassFact], reg: ClassfulRegisterFact
+             ) -> tuple[str, Any, str, int] | None:
+    """Where the view's route base is written as one literal: the nearest class of the MRO
+    that assigns `route_base` (the file, the string's span, the literal, and how many
+    segments of the built path come before it), unless register() overrides it."""
+    if any(key == "route_base" for key, _ in reg.overrides):
+        return None
+    for klass in mro:
+        if "route_base" in klass.attrs:
+            written = klass.attrs["route_base"]
+            if klass.base_span is None or not segments(written):
+                return None
+            return (klass.file, klass.base_span, written.strip("/"),
+                    len(segments("/".join(view.prefix_parts()))))
+    return None
 
 
 def _with_class_decorators(handler: HandlerInfo, decorators: tuple[str, ...], view: str
@@ -451,8 +479,8 @@ def _with_class_decorators(handler: HandlerInfo, decorators: tuple[str, ...], vi
 
 
 def _fact(reg: ClassfulRegisterFact, path: str, methods: tuple[str, ...],
-          handler: HandlerInfo, defined_in: ClassfulClassFact, view: ClassfulClassFact
-          ) -> RouteFact:
+          handler: HandlerInfo, defined_in: ClassfulClassFact, view: ClassfulClassFact,
+          base_at: tuple[str, Any, str, int] | None = None) -> RouteFact:
     """A route registered on `reg.owner`, shown where the view's own code is: the method's
     def when the registered class defines it, else the class statement."""
     if defined_in is view:
@@ -461,7 +489,7 @@ def _fact(reg: ClassfulRegisterFact, path: str, methods: tuple[str, ...],
         file, span = view.file, replace(handler.span, start_line=view.line,
                                         end_line=view.line, start_col=1, end_col=1)
     return RouteFact("flask", reg.owner, path, methods, file, span, handler,
-                     path_written=False)
+                     path_written=False, base_at=base_at)
 
 
 __all__ = ["ClassfulClassFact", "ClassfulMember", "ClassfulRegisterFact", "active",

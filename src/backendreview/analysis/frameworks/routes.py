@@ -163,6 +163,10 @@ class RouteFact:
     # Flask: `self.app` of a class that never assigns it (frameworks/flask.held_app): a
     # route only when a base class holds an app there (instance_owners.inherited_mounts).
     inherited_owner: bool = False
+    # A piece of `path` written as one literal elsewhere (flask-classful's `route_base =
+    # "comment"`): its file, the string's span, the literal, and how many segments of
+    # `path` come before it. A rename of those segments goes there (Route.registered_at).
+    base_at: tuple[str, Span, str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -1311,6 +1315,11 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
             1 if action_detail else 0)
         route.registered_at = (route.file, route.span, route.own_path, registered)
         route.file, route.span, route.own_path = where
+    elif fact.base_at is not None and fact.path is not None:
+        file, span, written, before = fact.base_at
+        end = len(segments(route.path)) - len(segments(fact.path)) + before + len(
+            segments(written))
+        route.registered_at = (file, span, written, end)
     return route
 
 

@@ -282,8 +282,10 @@ def tastypie_routes(facts: dict[str, list[Any]]) -> tuple[list[OwnerFact], list[
                 handler = HandlerInfo(name=short, line=line, span=span, auth=row_auth,
                                       pagination=pages if "GET" in methods else (),
                                       file=file)
+                # Shown at the class statement, put together from the Api's name and
+                # Meta.resource_name (or the class name): no literal here to rewrite.
                 out.append(RouteFact("tastypie", owner, path, methods, file, span,
-                                     handler=handler))
+                                     handler=handler, path_written=False))
     return list(owners.values()), out
 
 
