@@ -74,6 +74,7 @@ from .br102_bounds import (
     stops_at_first_hit,
     written_before,
 )
+from .br102_evidence import explicit_reason, project_reason
 from .br102_fixes import (
     NOT_PREFETCHABLE,
     django_batch_text,
@@ -100,7 +101,7 @@ from .br102_method_fields import MethodFieldQueries
 from .br102_resolvers import check_resolvers
 from .br102_scripts import ScriptPaths, file_script_reason
 from .br102_through_calls import check_calls_in_loops, check_member
-from .confidence import NOTE, as_note, script_reason, startup_reason
+from .confidence import NOTE, as_note, script_reason
 
 RULE_ID = "BR102"
 DEFERRED = "br102_deferred"
@@ -122,9 +123,6 @@ _CACHED_READS = frozenset({"all", "count", "exists", "first", "last", "__iter__"
 _FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "values_list",
                           "aggregate", "annotate", "latest", "earliest", "select_related",
                           "prefetch_related", "only", "defer", "distinct"})
-_GET_OR_CREATE = ("the lookup is the read half of a get-or-create: each missing row is then "
-                  "created one at a time, so the loop writes per item anyway; one `IN` query "
-                  "for the rows that exist, then a bulk insert of the missing, is the batch")
 # Built-ins that consume a generator only until their answer is known.
 _SHORT_CIRCUITS = frozenset({"builtins.any", "builtins.all", "builtins.next"})
 _SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
@@ -368,9 +366,10 @@ class NPlusOneFacts(_Options, Rule):
         if written is not None:
             message = (f"`{label}` runs a query on every iteration of the loop {where} "
                        f"(it depends on `{names[0]}`): {fix_text}")
-        reason = script or startup_reason(self.ctx, loop_node) or (
-            _GET_OR_CREATE if creates_when_missing(self.ctx, node, loop_node) else None) or (
-            "a read of what the iteration itself just wrote" if written else None)
+        reason = explicit_reason(
+            self.ctx, node, loop_node, iterable, script=script,
+            creates=creates_when_missing(self.ctx, node, loop_node), written=bool(written),
+            relation_of_one=self._relation_of_one)
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
@@ -381,6 +380,21 @@ class NPlusOneFacts(_Options, Rule):
             # for the project phase's program model.
             self.ctx.findings.remove(finding)
             self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno))
+
+    def _relation_of_one(self, iterable: ast.expr) -> str | None:
+        """`for line in order.lines.all()` where `order` is one object, not the row of an
+        enclosing loop: the relation's source."""
+        inner = iterable
+        while isinstance(inner, ast.Call) and self.ctx.qualified_name(inner.func) in (
+                "builtins.enumerate", "builtins.list", "builtins.sorted", "builtins.reversed",
+                "builtins.tuple") and inner.args:
+            inner = inner.args[0]
+        origin = self.origins.of(inner)
+        if origin is None or origin.orm != "relation" or not origin.relation:
+            return None
+        if self._enclosing_loop_of(inner, origin.relation[0]) is not None:
+            return None  # one relation per row of an outer loop: rows after all
+        return _short(self.ctx.source(inner))
 
     def _script_reason(self) -> str | None:
         if not hasattr(self, "_script"):
@@ -1320,7 +1334,7 @@ class NPlusOne(_Options, ProjectRule):
         """A per-row query the file phase found in a function: a note when the program
         model shows only non-request entry points run that function."""
         finding = item.finding
-        reason = self.scripts.reason(finding.path, item.owner)
+        reason = project_reason(self.scripts, finding.path, item.owner)
         if reason:
             finding = replace(finding, severity=NOTE, message=as_note(finding.message, reason))
         self.findings.append(finding)
@@ -1329,7 +1343,7 @@ class NPlusOne(_Options, ProjectRule):
                         snippet: str) -> None:
         """A query per row; in a command-line or build script, or in code only such entry
         points run, it is a note that says so."""
-        reason = self.scripts.reason(loop.path, loop.owner) or loop.stops
+        reason = project_reason(self.scripts, loop.path, loop.owner, loop.stops)
         self.report(loop.path, span, as_note(message, reason) if reason else message,
                     severity=NOTE if reason else None, fix=fix, snippet=snippet)
 

@@ -30,6 +30,7 @@ from ..analysis.program import (
     related,
 )
 from ..model import Fix, Span
+from .br102_evidence import project_reason
 from .confidence import NOTE, as_note
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
                 reason = "the loop does not iterate the rows of a query; check how many items " \
                          "it has"
             else:
-                reason = scripts.reason(fn.path, fn.line) or ""
+                reason = project_reason(scripts, fn.path, fn.line) or ""
             if chain.effect.fixed:
                 # Nothing of the item reaches the query: no batch keyed by item exists, the
                 # cure is to run it once.
@@ -189,7 +190,7 @@ def check_member(rule: ProjectRule, model: ProgramModel, scripts: ScriptPaths, l
     message = (f"`{loop.var}.{attr}` {how} `{row_model.name}.{attr}` ({where}), {steps}, "
                f"once for each row of the loop over `{root.text}` (line {root.line}); compute "
                f"it for all rows in that query (annotate, a join, a prefetch) instead")
-    reason = scripts.reason(loop.path, loop.owner)
+    reason = project_reason(scripts, loop.path, loop.owner)
     rule.report(
         loop.path, span, as_note(message, reason) if reason else message,
         severity=NOTE if reason else None,

@@ -1,0 +1,104 @@
+"""The evidence behind a BR102 finding's level, in one place.
+
+A query per row costs users when the loop walks many rows while serving requests. A finding
+is a warning when nothing below applies; each reason here is positive evidence that the
+per-row cost is bounded, deliberate or off the request path, and turns the finding into a
+note that says which (`confidence.as_note`). Every report path of the rule asks the two
+functions at the end, so this list is the rule's whole level policy:
+
+- off the request path: a management command, a command-line or build script
+  (`confidence.script_reason`, `br102_scripts.file_script_reason`), code run once at import
+  or in `ready()` (`confidence.startup_reason`), and functions every chain of whose resolved
+  callers ends at a command, a background task, a CLI command or an upgrade step
+  (`br102_scripts.ScriptPaths`, the program model);
+- per-row writes: the lookup is the read half of a get-or-create (`GET_OR_CREATE`), or
+  reads what the iteration itself just wrote (`WRITTEN`); lookups made to delete, lock or
+  upsert each row are not reported at all (br102_loops);
+- bounded loops: the related rows of one object (`ONE_OBJECT`), one query per distinct key
+  kept in a memo the loop fills (`MEMO`); literal tuples, constants, settings, slices and
+  small samples are not reported at all (br102_bounds / br102_loops);
+- first-hit loops: a generator `any()` / `all()` / `next()` consumes until its answer
+  (`LoopFact.stops`); `break` / `return` right after the query is not reported.
+
+Measured on the tuning half (session 15): a loop whose iterable the file's ORM reader does
+not show to be query rows or request data, or a function no route or task is seen to
+reach, are *not* used as reasons: the reader misses parameters fed with query rows, cursor
+fetches, spreadsheet rows and framework dispatch (class-based view hooks, serializers,
+template tags), so either gate sent three true findings to note for each false one.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .confidence import startup_reason
+
+GET_OR_CREATE = ("the lookup is the read half of a get-or-create: each missing row is then "
+                 "created one at a time, so the loop writes per item anyway; one `IN` query "
+                 "for the rows that exist, then a bulk insert of the missing, is the batch")
+WRITTEN = "a read of what the iteration itself just wrote"
+ONE_OBJECT = ("the loop walks the related rows of one object (`{}`), as many as that object "
+              "has, not the rows of a list")
+MEMO = ("the result is kept in `{}` and looked up only for keys not in it yet, so the query "
+        "runs once per distinct key, not once per row")
+
+
+def explicit_reason(ctx, call: ast.Call, loop: ast.AST, iterable: ast.expr,  # type: ignore[no-untyped-def]
+                    *, script: str | None, creates: bool, written: bool,
+                    relation_of_one: Callable[[ast.expr], str | None]) -> str | None:
+    """Why an explicit per-row query (`Model.objects.get(pk=row.x)` in a loop) found in the
+    file phase is a note, or None. `relation_of_one(iterable)` gives the source of the one
+    object's relation the loop walks, if it does."""
+    if script:
+        return script
+    found = startup_reason(ctx, loop)
+    if found:
+        return found
+    if creates:
+        return GET_OR_CREATE
+    if written:
+        return WRITTEN
+    relation = relation_of_one(iterable)
+    if relation:
+        return ONE_OBJECT.format(relation)
+    memo = memo_of(ctx, call, loop)
+    if memo:
+        return MEMO.format(memo)
+    return None
+
+
+def project_reason(scripts, path: str, owner: int, stops: str = "") -> str | None:  # type: ignore[no-untyped-def]
+    """Why a per-row query the project phase reports (a lazy load, a member or a call that
+    queries, a deferred explicit query) is a note, or None: the program model shows only
+    non-request entry points run the function, or the loop stops at its first hit."""
+    return scripts.reason(path, owner) or stops or None
+
+
+def memo_of(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
+    """`if key not in cache: cache[key] = Model.objects.get(pk=key)` inside the loop: the
+    source of the memo (`cache`), or None."""
+    parent = ctx.semantic.parent(call)
+    if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Subscript)):
+        return None
+    target = parent.targets[0]
+    memo = ast.unparse(target.value)
+    key = ast.unparse(target.slice)
+    for anc in ctx.semantic.ancestors(parent):
+        if anc is loop:
+            return None
+        if not isinstance(anc, ast.If):
+            continue
+        for test in ast.walk(anc.test):
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+                    test.ops[0], ast.NotIn) and ast.unparse(test.comparators[0]) == memo and (
+                    ast.unparse(test.left) == key):
+                return memo
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(
+                    test.operand, ast.Compare) and len(test.operand.ops) == 1 and isinstance(
+                    test.operand.ops[0], ast.In) and ast.unparse(
+                    test.operand.comparators[0]) == memo and ast.unparse(
+                    test.operand.left) == key:
+                return memo
+    return None

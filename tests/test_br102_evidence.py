@@ -1,0 +1,62 @@
+"""BR102 levels (session 15, br102_evidence): a per-row query is a warning unless a reason
+of br102_evidence applies; the related rows of one object and a memo filled once per
+distinct key are two such reasons, each a note that says so. Rows of rows, a dict filled on
+every row and a guard on another key stay warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendreview.config import Config
+from backendreview.engine import run
+
+from .markers import check_markers, read_markers
+
+PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "evidence_levels"
+ONE_OBJECT = "(note: the loop walks the related rows of one object (`{}`), as many as that " \
+             "object has, not the rows of a list)"
+MEMO = "(note: the result is kept in `taxes` and looked up only for keys not in it yet, so " \
+       "the query runs once per distinct key, not once per row)"
+
+
+def _findings(monkeypatch: pytest.MonkeyPatch, rel: str):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(PROJECT)
+    found = run([Path(".")], Config(root=PROJECT, select=("BR102",)), jobs=1).findings
+    return [f for f in found if f.path == rel]
+
+
+def _line_of(rel: str, text: str) -> int:
+    lines = (PROJECT / rel).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py"])
+def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
+    text = (PROJECT / rel).read_text(encoding="utf-8")
+    assert read_markers(text)
+    assert check_markers(text, _findings(monkeypatch, rel), "BR102") == []
+
+
+def test_levels_and_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    views = {f.span.start_line: f for f in _findings(monkeypatch, "shop/views.py")}
+    levels = {line: f.severity.value for line, f in views.items()}
+    one = _line_of("shop/views.py", "for line in order.lines.all():") + 2
+    assert levels[one] == "note"
+    assert views[one].message.endswith(ONE_OBJECT.format("order.lines.all()"))
+    memo = [line for line, f in views.items() if "kept in `taxes`" in f.message]
+    assert len(memo) == 2
+    for line in memo:
+        assert levels[line] == "note"
+        assert views[line].message.endswith(MEMO)
+    warnings = sorted(line for line, level in levels.items() if level == "warning")
+    # every order's customer; every order's lines (the lazy load and the query in it);
+    # the unguarded dict; the guard on another key
+    assert len(warnings) == 5
+    for line in warnings:
+        assert "(note:" not in views[line].message
+    models = _findings(monkeypatch, "shop/models.py")
+    assert [(f.severity.value, f.span.start_line) for f in models] == [
+        ("note", _line_of("shop/models.py", "names.append(Product"))]
+    assert models[0].message.endswith(ONE_OBJECT.format("self.lines.all()"))
