@@ -116,7 +116,7 @@ def test_route_input_warns_in_any_position_a_task_only_where_a_value_goes(
     assert level == "error" and "(note:" not in message
     # a name handed through `*names`: what reaches it is hidden, a note that says so
     level, message = found[("app/store.py", 22)]
-    assert level == "note" and "through `*args` / `**kwargs` of `purge`" in message
+    assert level == "note" and "handed through `*args` / `**kwargs` by `purge`" in message
     # `_analyze`: called only by a plain function with `*options`, which has no caller:
     # its values are hidden too
     assert found[("app/store.py", 26)][0] == "note"
@@ -146,6 +146,36 @@ def test_script_command_and_migration_code_goes_out_as_notes(
         "(note: it runs in a migration, not while serving a request)")
     assert {level for level, _ in found.values()} == {"error", "note"}
     assert len(found) == 4
+
+
+def test_a_script_helper_a_route_calls_names_the_calls_then_says_why_it_is_a_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path policy wins, as in BR102; the message names the calls that bring the input
+    first and ends with the note's reason."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/tools/lookup.py": """
+            def _lookup(conn, name):
+                cursor = conn.cursor()
+                return cursor.execute(f"SELECT id FROM users WHERE name = '{name}'")
+            """,
+        "app/views.py": """
+            from flask import Flask, request
+
+            from app.tools.lookup import _lookup
+
+            app = Flask(__name__)
+
+
+            @app.route("/users")
+            def users():
+                return _lookup(None, request.args["name"])
+            """})
+    level, message = found[("app/tools/lookup.py", 4)]
+    assert level == "note"
+    assert message.endswith("passes request data to `_lookup`) (note: it runs in a "
+                            "command-line or build script, not while serving a request)")
+    assert len(found) == 1
 
 
 def test_an_entry_point_in_one_file_warns_only_as_a_route_or_where_a_value_goes() -> None:

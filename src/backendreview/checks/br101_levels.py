@@ -50,7 +50,8 @@ def file_place_reason(ctx, node: ast.AST) -> str | None:  # type: ignore[no-unty
 def names_reason(names: Collection[str], where: str) -> str:
     """The note for parts that fill a name or fragment position from parameters alone."""
     shown = ", ".join(f"`{n}`" for n in sorted(names))
-    return (f"{shown} fills a name or fragment position (a table, a column, a clause), which "
+    verb = "fills" if len(names) == 1 else "fill"
+    return (f"{shown} {verb} a name or fragment position (a table, a column, a clause), which "
             f"a placeholder cannot carry and callers choose by design, and {where}; nothing "
             "shows a request chooses it")
 
@@ -80,8 +81,9 @@ def runtime_path_reason(model, path: list[tuple[FunctionInfo, CallSite | None]],
     if site is not None:
         if "*" not in site.passed_args:
             return None  # the call passes request data
-        return names_reason([param], f"it reaches it through `*args` / `**kwargs` of "
-                                     f"`{caller.name}`, which hide what they carry")
+        return names_reason([param], f"what reaches it is handed through `*args` / "
+                                     f"`**kwargs` by `{caller.name}`, which hide what "
+                                     "they carry")
     if (caller.path, caller.line) in handlers or any(p in _REQUEST for p in caller.params):
         return None
     kind = entry_kind(model, caller) or "decorated callback or hook"

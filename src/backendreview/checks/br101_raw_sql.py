@@ -27,7 +27,7 @@ from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..analysis.wrappers import same_file_wrapper
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
-from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
+from .br101_calls import CANDIDATES, FlowRecorder, _as_note, check_calls, parameter_evidence
 from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_identifiers import identifier_fix
 from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason
@@ -257,7 +257,8 @@ class RawSQL(Rule):
             # Nothing shows an outsider chooses these parts: worth a look, not an alarm.
             message = as_note(message, next(o.reason for _, o in parts))
             severity = NOTE
-        else:
+        weak, plain = None, message
+        if severity is None:
             weak = self._weak_evidence(call, build, parts)
             if weak is not None:
                 message, severity = as_note(message, weak), NOTE
@@ -298,12 +299,15 @@ class RawSQL(Rule):
             # where it comes from: the project phase decides with the program model.
             self.ctx.findings.remove(finding)
             owner = (self.ctx.path, func.lineno) if func is not None else None
+            if weak is not None:
+                # the project phase adds what it finds of the callers first, then the note
+                finding = replace(finding, message=plain, severity=self.doc.severity)
             self.ctx.emit_fact(DEFERRED, DeferredSql(
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params),
                 value_parameters(self.ctx, build, [value for value, _ in parts]),
                 quoted_parameters(self.ctx, build, [value for value, _ in parts]),
-                session_fix))
+                session_fix, weak=weak or ""))
         elif session_fix is not None:
             # the finding stands; its fix waits for the program model's answer
             self.ctx.findings.remove(finding)
@@ -431,6 +435,9 @@ class DeferredSql:
     session_fix: SessionFix | None = None
     # Only the fix waits: the finding stands whatever the model says of its parts.
     fix_only: bool = False
+    # Why the evidence is weak, as the file shows (br101_levels): a note with this reason,
+    # after the project phase has named the calls that bring the input.
+    weak: str = ""
 
 
 @dataclass(frozen=True)
@@ -492,6 +499,8 @@ class RawSQLThroughCalls(ProjectRule):
                 summaries, owner, item.origin_params, item.finding, item.value_params,
                 item.quoted_params if self.option("unknown-origins", False) else (),
                 handlers)
+            if finding is not None and item.weak:
+                finding = _as_note(finding, item.weak)
             if finding is not None:
                 self.findings.append(_session_fixed(replace(item, finding=finding), program))
         # code that runs outside any request, by the path policy BR102 shares: a note
@@ -499,13 +508,9 @@ class RawSQLThroughCalls(ProjectRule):
 
 
 def _place_note(finding: Finding, scripts: ScriptPaths) -> Finding:
-    if finding.severity == NOTE:
-        return finding
     reason = MIGRATION_REASON if is_migration_path(finding.path) else scripts.path_reason(
         finding.path)
-    if reason is None:
-        return finding
-    return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
+    return finding if reason is None else _as_note(finding, reason)
 
 
 def _session_fixed(item: DeferredSql, program: Any) -> Finding:  # type: ignore[no-untyped-def]
