@@ -41,7 +41,7 @@ from ..analysis.program.sqlflow import (
 from ..astutil import walk
 from ..model import Finding, Fix, Related, Severity, Span
 from .br101_cypher import cypher_fix, runs_age_cypher
-from .br101_levels import names_reason, runtime_path_reason
+from .br101_levels import names_reason, runtime_path_reason, weaken
 from .br101_origins import (
     EVIDENCE,
     FRAGMENT_NAME,
@@ -638,14 +638,14 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
                 return _with_path(finding, owner, param, path)
             weak = weak or reason
         found = _with_path(finding, owner, runtime[0], summaries.runtime_path(owner, runtime[0]))
-        return _as_note(found, weak)
+        return weaken(found, weak)
     api = [p for p in params if origins[p] == API]
     if api:
         # the package's interface splices what its users pass: where a value goes, that is
         # wrong whoever calls it; a name or a fragment is the caller's SQL by design
         if any(p in value_params for p in api):
             return finding
-        return _as_note(finding, names_reason(api, (
+        return weaken(finding, names_reason(api, (
             f"`{short_name(owner.qualname, owner.path)}` is a public function nothing in the "
             "project calls (the package's interface)")))
     hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
@@ -667,12 +667,6 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     reason = (f"no call in the project shows what reaches {shown} of "
               f"`{name}` (it is reached through a dispatch "
               "or an object the code does not type)")
-    return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
-
-
-def _as_note(finding: Finding, reason: str) -> Finding:
-    if finding.severity == NOTE:
-        return finding  # already a note, for its own reason
     return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
 
 

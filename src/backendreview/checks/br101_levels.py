@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Collection
+from dataclasses import replace
 
 from ..analysis.handlers import is_route_handler
 from ..analysis.paths import is_migration_path
 from ..analysis.program import FunctionInfo
 from ..analysis.program.entries import entry_kind
 from ..analysis.program.facts import CallSite
+from ..model import Finding
 from .br102_scripts import file_script_reason
-from .confidence import startup_reason
+from .confidence import NOTE, as_note, startup_reason
 
 MIGRATION_REASON = "it runs in a migration, not while serving a request"
 # A function that takes the request is a view (is_entry_point says the same): its other
@@ -37,6 +39,13 @@ _REQUEST = ("request", "req")
 def takes_request(args: ast.arguments | None) -> bool:
     return args is not None and any(
         a.arg in _REQUEST for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+
+
+def weaken(finding: Finding, reason: str) -> Finding:
+    """`finding` as a note that ends with `reason`; a note already keeps its own reason."""
+    if finding.severity == NOTE:
+        return finding
+    return replace(finding, severity=NOTE, message=as_note(finding.message, reason))
 
 
 def file_place_reason(ctx, node: ast.AST) -> str | None:  # type: ignore[no-untyped-def]

@@ -27,10 +27,10 @@ from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..analysis.wrappers import same_file_wrapper
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
-from .br101_calls import CANDIDATES, FlowRecorder, _as_note, check_calls, parameter_evidence
+from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
 from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_identifiers import identifier_fix
-from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason
+from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason, weaken
 from .br101_origins import (
     EVIDENCE,
     HELPER,
@@ -500,7 +500,7 @@ class RawSQLThroughCalls(ProjectRule):
                 item.quoted_params if self.option("unknown-origins", False) else (),
                 handlers)
             if finding is not None and item.weak:
-                finding = _as_note(finding, item.weak)
+                finding = weaken(finding, item.weak)
             if finding is not None:
                 self.findings.append(_session_fixed(replace(item, finding=finding), program))
         # code that runs outside any request, by the path policy BR102 shares: a note
@@ -510,7 +510,7 @@ class RawSQLThroughCalls(ProjectRule):
 def _place_note(finding: Finding, scripts: ScriptPaths) -> Finding:
     reason = MIGRATION_REASON if is_migration_path(finding.path) else scripts.path_reason(
         finding.path)
-    return finding if reason is None else _as_note(finding, reason)
+    return finding if reason is None else weaken(finding, reason)
 
 
 def _session_fixed(item: DeferredSql, program: Any) -> Finding:  # type: ignore[no-untyped-def]
