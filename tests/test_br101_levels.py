@@ -132,10 +132,20 @@ def test_script_command_and_migration_code_goes_out_as_notes(
             cursor = conn.cursor()
             cursor.execute(f"UPDATE stats SET seen = 1 WHERE name = '{name}'")
         """
+    names = """
+        def export(conn, table):
+            cursor = conn.cursor()
+            cursor.execute(f"SELECT * FROM {table}")
+        """
     found = _levels(tmp_path, monkeypatch, {
         "app/__init__.py": "", "app/lib.py": helper, "app/scripts/refresh.py": helper,
         "app/management/commands/refresh.py": helper,
-        "app/migrations/0002_refresh.py": helper})
+        "app/migrations/0002_refresh.py": helper, "app/scripts/export.py": names})
+    # the interface's table name in a script: one note, the place's reason
+    level, message = found[("app/scripts/export.py", 4)]
+    assert level == "note" and message.count("(note: ") == 1 and message.endswith(
+        "(note: it runs in a command-line or build script, not while serving a request)")
+    del found[("app/scripts/export.py", 4)]
     assert found[("app/lib.py", 4)][0] == "error"
     assert found[("app/scripts/refresh.py", 4)] == (
         "note", found[("app/lib.py", 4)][1] + " (note: it runs in a command-line or build "

@@ -606,7 +606,8 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
                        params: tuple[str, ...], finding: Finding,
                        value_params: tuple[str, ...] = (),
                        quoted_params: tuple[str, ...] = (),
-                       handlers: Collection[tuple[str, int]] = ()) -> Finding | None:
+                       handlers: Collection[tuple[str, int]] = (),
+                       place: str = "") -> Finding | None:
     """A finding whose only evidence is `params`, parameters of `owner`, judged by the
     calls, followed up the call graph (ParamSummaries.param_origin): it stands when a call
     passes request data for one, or a value computed from an entry point's input; it goes
@@ -623,7 +624,8 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     The level (br101_levels): a runtime or interface parameter in a value position is a
     warning; one that only fills a name or a fragment is a warning when request data or a
     route handler (`handlers`: the route table's (path, def line)) is where its values come
-    from, and a note that says where they come from otherwise."""
+    from, and a note that says where they come from otherwise. `place`: why the code runs
+    outside any request (br101_levels), the note's reason when it is one."""
     if not params or owner is None:
         return finding
     origins = {p: summaries.param_origin(owner, p) for p in params}
@@ -638,14 +640,14 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
                 return _with_path(finding, owner, param, path)
             weak = weak or reason
         found = _with_path(finding, owner, runtime[0], summaries.runtime_path(owner, runtime[0]))
-        return weaken(found, weak)
+        return weaken(found, place or weak)
     api = [p for p in params if origins[p] == API]
     if api:
         # the package's interface splices what its users pass: where a value goes, that is
         # wrong whoever calls it; a name or a fragment is the caller's SQL by design
         if any(p in value_params for p in api):
             return finding
-        return weaken(finding, names_reason(api, (
+        return weaken(finding, place or names_reason(api, (
             f"`{short_name(owner.qualname, owner.path)}` is a public function nothing in the "
             "project calls (the package's interface)")))
     hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]

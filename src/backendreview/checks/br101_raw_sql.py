@@ -498,7 +498,7 @@ class RawSQLThroughCalls(ProjectRule):
             finding = parameter_evidence(
                 summaries, owner, item.origin_params, item.finding, item.value_params,
                 item.quoted_params if self.option("unknown-origins", False) else (),
-                handlers)
+                handlers, item.weak)
             if finding is not None and item.weak:
                 finding = weaken(finding, item.weak)
             if finding is not None:
