@@ -28,7 +28,7 @@ SHARED = (
     "import sqlite3\n"
     "\n"
     "\n"
-    "def names(conn: sqlite3.Connection, t):\n"
+    "def names(request, conn: sqlite3.Connection, t):\n"
     "    return conn.execute(\"SELECT name FROM \" + t)\n"
 )
 
@@ -36,7 +36,8 @@ SHARED = (
 def make_pull_request(root) -> Repo:  # type: ignore[no-untyped-def]
     """main: three files with one old finding each. feature (checked out): shifts the old
     finding in users.py and adds a new one; renames legacy.py with one new finding; leaves
-    shared.py alone, which main edits after the branch point."""
+    shared.py alone, which main edits after the branch point. The table names come into
+    views (they take the request): BR101 warns of a name position only on such evidence."""
     repo = Repo(root)
     repo.write("app/users.py", OLD)
     repo.write("app/legacy.py", LEGACY)
@@ -51,7 +52,7 @@ def make_pull_request(root) -> Repo:  # type: ignore[no-untyped-def]
     repo.git("mv", "app/legacy.py", "app/reports.py")
     repo.write("app/reports.py", LEGACY.replace(
         "\"SELECT count(*) FROM sales\")", "f\"SELECT count(*) FROM {table}\")").replace(
-        "(conn: sqlite3.Connection):", "(conn: sqlite3.Connection, table):"))
+        "(conn: sqlite3.Connection):", "(request, conn: sqlite3.Connection, table):"))
     repo.commit("feature work")
     repo.git("checkout", "-q", "main")
     repo.write("app/shared.py", SHARED.replace("name FROM", "name, id FROM"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
@@ -40,6 +41,7 @@ from ..analysis.program.sqlflow import (
 from ..astutil import walk
 from ..model import Finding, Fix, Related, Severity, Span
 from .br101_cypher import cypher_fix, runs_age_cypher
+from .br101_levels import names_reason, runtime_path_reason, weaken
 from .br101_origins import (
     EVIDENCE,
     FRAGMENT_NAME,
@@ -469,7 +471,8 @@ def _chain_related(target, chain: Chain, verb: str) -> tuple[Related, ...]:  # t
 
 
 def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,  # type: ignore[type-arg]
-                unknown_origins: bool = False) -> list[Finding]:
+                unknown_origins: bool = False,
+                handlers: Collection[tuple[str, int]] = ()) -> list[Finding]:
     """The cross-call findings; parts of unknown origin only with `unknown_origins`, as
     notes (the rule's option of that name)."""
     candidates = facts.get(CANDIDATES, [])
@@ -493,7 +496,8 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
             if found is not None and params:
                 found = parameter_evidence(
                     summaries, owner, params, found,
-                    item.value_params if isinstance(item, TextToHelper) else value_params)
+                    item.value_params if isinstance(item, TextToHelper) else value_params,
+                    handlers=handlers)
             if found is not None:
                 out.append(found)
                 break
@@ -601,7 +605,9 @@ def _sink_of_call(summaries, owner, item: SinkOfCall, target, severity  # type: 
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
                        params: tuple[str, ...], finding: Finding,
                        value_params: tuple[str, ...] = (),
-                       quoted_params: tuple[str, ...] = ()) -> Finding | None:
+                       quoted_params: tuple[str, ...] = (),
+                       handlers: Collection[tuple[str, int]] = (),
+                       place: str = "") -> Finding | None:
     """A finding whose only evidence is `params`, parameters of `owner`, judged by the
     calls, followed up the call graph (ParamSummaries.param_origin): it stands when a call
     passes request data for one, or a value computed from an entry point's input; it goes
@@ -613,15 +619,37 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     untyped object); a parameter used as a name or a fragment is the caller's SQL by
     design, and nothing shows who chose it: no finding. A parameter spliced inside a
     quoted literal (`quoted_params`) that a caller fills with text it reads back (a
-    stored document, a row) is second-order text: a note that says so."""
+    stored document, a row) is second-order text: a note that says so.
+
+    The level (br101_levels): a runtime or interface parameter in a value position is a
+    warning; one that only fills a name or a fragment is a warning when request data or a
+    route handler (`handlers`: the route table's (path, def line)) is where its values come
+    from, and a note that says where they come from otherwise. `place`: why the code runs
+    outside any request (br101_levels), the note's reason when it is one."""
     if not params or owner is None:
         return finding
     origins = {p: summaries.param_origin(owner, p) for p in params}
-    runtime = next((p for p in params if origins[p] == RUNTIME), None)
-    if runtime is not None:
-        return _with_path(finding, owner, runtime, summaries.runtime_path(owner, runtime))
-    if API in origins.values():
-        return finding  # the package's interface splices what its users pass
+    runtime = [p for p in params if origins[p] == RUNTIME]
+    if runtime:
+        weak = ""
+        for param in runtime:
+            path = summaries.runtime_path(owner, param)
+            reason = None if param in value_params else runtime_path_reason(
+                summaries.model, path, handlers, param)
+            if reason is None:
+                return _with_path(finding, owner, param, path)
+            weak = weak or reason
+        found = _with_path(finding, owner, runtime[0], summaries.runtime_path(owner, runtime[0]))
+        return weaken(found, place or weak)
+    api = [p for p in params if origins[p] == API]
+    if api:
+        # the package's interface splices what its users pass: where a value goes, that is
+        # wrong whoever calls it; a name or a fragment is the caller's SQL by design
+        if any(p in value_params for p in api):
+            return finding
+        return weaken(finding, place or names_reason(api, (
+            f"`{short_name(owner.qualname, owner.path)}` is a public function nothing in the "
+            "project calls (the package's interface)")))
     hidden = [p for p in value_params if origins.get(p) == UNRESOLVED]
     # Second-order: text the code reads back (a stored document, a row) spliced inside a
     # quoted literal; whoever wrote that text earlier chose what it does to the statement.

@@ -17,6 +17,7 @@ from ..analysis.dbapi import (
     UNKNOWN,
     HandleResolver,
 )
+from ..analysis.frameworks.routes import project_routes
 from ..analysis.paths import is_migration_path
 from ..analysis.program import ConstNeed, constant_needs, program_of, static_args
 from ..analysis.program.numbers import number_needs
@@ -29,6 +30,7 @@ from .base import ProjectRule, Rule
 from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
 from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_identifiers import identifier_fix
+from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason, weaken
 from .br101_origins import (
     EVIDENCE,
     HELPER,
@@ -41,6 +43,7 @@ from .br101_origins import (
     FRAGMENT_NAME as _FRAGMENT_NAME,
 )
 from .br101_positions import accumulated_quoted, quoted_parameters, value_parameters
+from .br102_scripts import ScriptPaths
 from .confidence import NOTE, as_note
 
 _SQL_COMMENTS = re.compile(r"^(?:\s*(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/))*")
@@ -254,6 +257,11 @@ class RawSQL(Rule):
             # Nothing shows an outsider chooses these parts: worth a look, not an alarm.
             message = as_note(message, next(o.reason for _, o in parts))
             severity = NOTE
+        weak, plain = None, message
+        if severity is None:
+            weak = self._weak_evidence(call, build, parts)
+            if weak is not None:
+                message, severity = as_note(message, weak), NOTE
         finding = self.report(call, message, fix=fix, related=tuple(related),
                               severity=severity)
         receiver = _imported_receiver(self.ctx, call) if sink.style == UNKNOWN else None
@@ -291,17 +299,38 @@ class RawSQL(Rule):
             # where it comes from: the project phase decides with the program model.
             self.ctx.findings.remove(finding)
             owner = (self.ctx.path, func.lineno) if func is not None else None
+            if weak is not None:
+                # the project phase adds what it finds of the callers first, then the note
+                finding = replace(finding, message=plain, severity=self.doc.severity)
             self.ctx.emit_fact(DEFERRED, DeferredSql(
                 finding, owner, tuple(needs) if needs is not None else None,
                 tuple(sorted(params)), tuple(origin_params),
                 value_parameters(self.ctx, build, [value for value, _ in parts]),
                 quoted_parameters(self.ctx, build, [value for value, _ in parts]),
-                session_fix))
+                session_fix, weak=weak or ""))
         elif session_fix is not None:
             # the finding stands; its fix waits for the program model's answer
             self.ctx.findings.remove(finding)
             self.ctx.emit_fact(DEFERRED, DeferredSql(finding, None, None,
                                                      session_fix=session_fix, fix_only=True))
+
+    def _weak_evidence(self, call: ast.Call, build: StringBuild,
+                       parts: list[tuple[ast.expr, Origin]]) -> str | None:
+        """Why the evidence behind a finding that has some is not positive (br101_levels):
+        it runs outside any request, or its only evidence is parameters of an entry point
+        that is no route handler, spliced where a name or a fragment goes. None: a warning
+        here; the evidence of parameters with callers is judged in the project phase."""
+        place = file_place_reason(self.ctx, call)
+        if place is not None:
+            return place
+        evidence = [(value, origin) for value, origin in parts if origin.kind == EVIDENCE]
+        if any(not origin.params for _, origin in evidence):
+            return None  # request data, read here
+        func = self.ctx.semantic.enclosing_function(call)
+        if not self._entry_point(func) or value_parameters(
+                self.ctx, build, [value for value, _ in evidence]):
+            return None
+        return entry_point_reason(self.ctx, func, {p for _, o in evidence for p in o.params})
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -406,6 +435,9 @@ class DeferredSql:
     session_fix: SessionFix | None = None
     # Only the fix waits: the finding stands whatever the model says of its parts.
     fix_only: bool = False
+    # Why the evidence is weak, as the file shows (br101_levels): a note with this reason,
+    # after the project phase has named the calls that bring the input.
+    weak: str = ""
 
 
 @dataclass(frozen=True)
@@ -434,7 +466,8 @@ class RawSQLThroughCalls(ProjectRule):
 
     id = "BR101"
     OPTIONS: ClassVar[dict[str, type]] = {"unknown-origins": bool}
-    needs_facts: ClassVar[tuple[str, ...]] = ("program",)
+    # routes: which entry points are route handlers (br101_levels), which files serve
+    needs_facts: ClassVar[tuple[str, ...]] = ("program", "routes")
     one_file_ok = True
 
     def check(self, facts: dict[str, list[Any]]) -> None:
@@ -442,8 +475,11 @@ class RawSQLThroughCalls(ProjectRule):
         if not deferred and not facts.get(CANDIDATES):
             return
         program = program_of(facts)
+        routes = project_routes(facts)
+        handlers = frozenset((route.handler_file, route.handler_line) for route in routes)
+        scripts = ScriptPaths([route.handler_file for route in routes])
         self.findings += check_calls(program, facts, self.doc.severity,
-                                     self.option("unknown-origins", False))
+                                     self.option("unknown-origins", False), handlers)
         summaries = summaries_of(program, facts)
         for item in deferred:
             if item.fix_only:
@@ -461,9 +497,20 @@ class RawSQLThroughCalls(ProjectRule):
             # the option that audits those
             finding = parameter_evidence(
                 summaries, owner, item.origin_params, item.finding, item.value_params,
-                item.quoted_params if self.option("unknown-origins", False) else ())
+                item.quoted_params if self.option("unknown-origins", False) else (),
+                handlers, item.weak)
+            if finding is not None and item.weak:
+                finding = weaken(finding, item.weak)
             if finding is not None:
                 self.findings.append(_session_fixed(replace(item, finding=finding), program))
+        # code that runs outside any request, by the path policy BR102 shares: a note
+        self.findings = [_place_note(finding, scripts) for finding in self.findings]
+
+
+def _place_note(finding: Finding, scripts: ScriptPaths) -> Finding:
+    reason = MIGRATION_REASON if is_migration_path(finding.path) else scripts.path_reason(
+        finding.path)
+    return finding if reason is None else weaken(finding, reason)
 
 
 def _session_fixed(item: DeferredSql, program: Any) -> Finding:  # type: ignore[no-untyped-def]

@@ -1,0 +1,252 @@
+"""BR101's level (checks/br101_levels.py): a warning only on positive evidence that an
+outsider chooses the SQL text (a value position, or request data / a route handler's input
+in any position); names and fragments from a task's or an interface's parameters, and code
+that runs outside any request (scripts, commands, migrations, start-up), go out as notes
+that say why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.projects import one_file_findings, project_findings
+
+_DB = """
+    def run_sql(conn, sql):
+        cursor = conn.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
+    """
+
+_STORE = """
+    from app.db import run_sql
+
+
+    def _by_owner(conn, owner):
+        return run_sql(conn, f"SELECT * FROM rows WHERE owner = '{owner}'")
+
+
+    def _count(conn, table):
+        return run_sql(conn, f"SELECT COUNT(*) FROM {table}")
+
+
+    def _purge(conn, table):
+        return run_sql(conn, f"DELETE FROM {table}")
+
+
+    def _mark(conn, name):
+        return run_sql(conn, f"UPDATE jobs SET done = 1 WHERE name = '{name}'")
+
+
+    def _vacuum(conn, *tables):
+        return run_sql(conn, f"VACUUM {tables[0]}")
+
+
+    def _analyze(conn, table):
+        return run_sql(conn, f"ANALYZE {table}")
+    """
+
+_VIEWS = """
+    from flask import Flask, request
+
+    from app.store import _by_owner, _count
+
+    app = Flask(__name__)
+    conn = None
+
+
+    @app.route("/rows")
+    def rows():
+        return _by_owner(conn, request.args["owner"])
+
+
+    @app.route("/count/<table>")
+    def count(table):
+        return _count(conn, table)
+    """
+
+_TASKS = """
+    from celery import shared_task
+
+    from app.store import _analyze, _mark, _purge, _vacuum
+
+    conn = None
+
+
+    @shared_task
+    def purge(table, name, names):
+        _purge(conn, table)
+        _mark(conn, name)
+        _vacuum(conn, *names)
+
+
+    def nightly(options):
+        _analyze(conn, *options)
+    """
+
+
+def _levels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]
+            ) -> dict[tuple[str, int], tuple[str, str]]:
+    findings = project_findings(tmp_path, files, "BR101", monkeypatch)
+    return {(f.path, f.span.start_line): (f.severity.value, f.message) for f in findings}
+
+
+def test_route_input_warns_in_any_position_a_task_only_where_a_value_goes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "", "app/db.py": _DB, "app/store.py": _STORE,
+        "app/views.py": _VIEWS, "app/tasks.py": _TASKS})
+    # a value position filled from the query string: a warning
+    level, message = found[("app/store.py", 6)]
+    assert level == "error" and "`rows` (views.py:" in message and "(note:" not in message
+    # a table name from a route's path parameter: request input in a name position
+    level, message = found[("app/store.py", 10)]
+    assert level == "error" and "`count` (views.py:" in message and "(note:" not in message
+    # a table name only a background task passes: the task's argument, no request in sight
+    level, message = found[("app/store.py", 14)]
+    assert level == "note"
+    assert message.endswith(
+        "(note: `table` fills a name or fragment position (a table, a column, a clause), "
+        "which a placeholder cannot carry and callers choose by design, and its values come "
+        "from `purge`, a background task and no route handler the route model registers; "
+        "nothing shows a request chooses it)")
+    # the same task's argument inside a quoted literal: a value position, a warning
+    level, message = found[("app/store.py", 18)]
+    assert level == "error" and "(note:" not in message
+    # a name handed through `*names`: what reaches it is hidden, a note that says so
+    level, message = found[("app/store.py", 22)]
+    assert level == "note" and "handed through `*args` / `**kwargs` by `purge`" in message
+    # `_analyze`: called only by a plain function with `*options`, which has no caller:
+    # its values are hidden too
+    assert found[("app/store.py", 26)][0] == "note"
+    assert len(found) == 6
+
+
+def test_script_command_and_migration_code_goes_out_as_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path policy BR102 and BR501 share: a value-position finding (a warning in a
+    module that serves requests) is a note in a script, a command or a migration."""
+    helper = """
+        def refresh(conn, name):
+            cursor = conn.cursor()
+            cursor.execute(f"UPDATE stats SET seen = 1 WHERE name = '{name}'")
+        """
+    names = """
+        def export(conn, table):
+            cursor = conn.cursor()
+            cursor.execute(f"SELECT * FROM {table}")
+        """
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "", "app/lib.py": helper, "app/scripts/refresh.py": helper,
+        "app/management/commands/refresh.py": helper,
+        "app/migrations/0002_refresh.py": helper, "app/scripts/export.py": names})
+    # the interface's table name in a script: one note, the place's reason
+    level, message = found[("app/scripts/export.py", 4)]
+    assert level == "note" and message.count("(note: ") == 1 and message.endswith(
+        "(note: it runs in a command-line or build script, not while serving a request)")
+    del found[("app/scripts/export.py", 4)]
+    assert found[("app/lib.py", 4)][0] == "error"
+    assert found[("app/scripts/refresh.py", 4)] == (
+        "note", found[("app/lib.py", 4)][1] + " (note: it runs in a command-line or build "
+        "script, not while serving a request)")
+    assert found[("app/management/commands/refresh.py", 4)][1].endswith(
+        "(note: it runs in a management command, not while serving a request)")
+    assert found[("app/migrations/0002_refresh.py", 4)][1].endswith(
+        "(note: it runs in a migration, not while serving a request)")
+    assert {level for level, _ in found.values()} == {"error", "note"}
+    assert len(found) == 4
+
+
+def test_a_script_helper_a_route_calls_names_the_calls_then_says_why_it_is_a_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path policy wins, as in BR102; the message names the calls that bring the input
+    first and ends with the note's reason."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/tools/lookup.py": """
+            def _lookup(conn, name):
+                cursor = conn.cursor()
+                return cursor.execute(f"SELECT id FROM users WHERE name = '{name}'")
+            """,
+        "app/views.py": """
+            from flask import Flask, request
+
+            from app.tools.lookup import _lookup
+
+            app = Flask(__name__)
+
+
+            @app.route("/users")
+            def users():
+                return _lookup(None, request.args["name"])
+            """})
+    level, message = found[("app/tools/lookup.py", 4)]
+    assert level == "note"
+    assert message.endswith("passes request data to `_lookup`) (note: it runs in a "
+                            "command-line or build script, not while serving a request)")
+    assert len(found) == 1
+
+
+def test_an_entry_point_in_one_file_warns_only_as_a_route_or_where_a_value_goes() -> None:
+    """Decided in the file: the function is an entry point (its parameters come from
+    outside). A route (or a view taking the request) is positive evidence in any position;
+    a signal receiver's or a hook's parameter only where a value goes."""
+    found = one_file_findings("""
+        import sqlite3
+        from django.dispatch import receiver
+        from flask import Flask
+
+        app = Flask(__name__)
+        conn = sqlite3.connect("x.db")
+
+
+        @app.route("/tables/<table>")
+        def drop(table):
+            conn.execute(f"DROP TABLE {table}")
+
+
+        def view(request, column):
+            return conn.execute(f"SELECT {column} FROM users")
+
+
+        @receiver(object())
+        def on_save(sender, table, **kwargs):
+            conn.execute(f"ANALYZE {table}")
+
+
+        @receiver(object())
+        def on_delete(sender, name, **kwargs):
+            conn.execute(f"DELETE FROM t WHERE name = '{name}'")
+        """, ("BR101",))
+    levels = {line: (level, message) for line, level, message in found}
+    assert levels[12][0] == "error" and levels[16][0] == "error"
+    assert levels[21] == ("note", (
+        "SQL passed to `conn.execute()` is built with an f-string from `table`; a bound "
+        "parameter cannot carry this part, so check it against an allowlist or quote it as "
+        "an identifier (note: `table` fills a name or fragment position (a table, a column, "
+        "a clause), which a placeholder cannot carry and callers choose by design, and "
+        "`on_save` is called from outside the project but is no route handler the route "
+        "model registers (a task, a callback, a hook); nothing shows a request chooses it)"))
+    assert levels[26][0] == "error"
+    assert len(levels) == 4
+
+
+def test_request_data_read_in_the_function_warns_in_a_name_position() -> None:
+    found = one_file_findings("""
+        import sqlite3
+        from flask import request
+
+        conn = sqlite3.connect("x.db")
+
+
+        def export():
+            table = request.args["table"]
+            return conn.execute(f"SELECT * FROM {table}")
+
+
+        def export_sorted(order):
+            return conn.execute(f"SELECT * FROM t ORDER BY {order}")
+        """, ("BR101",))
+    assert [(line, level) for line, level, _ in found] == [(10, "error"), (14, "note")]
+    assert "`export_sorted` is a public function nothing in the project calls" in found[1][2]
