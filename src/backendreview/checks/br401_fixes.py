@@ -608,6 +608,81 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
                f"answer it with a generic 500, without its text.")
 
 
+# A handler whose job is to report on what the client sent: `post_validate_prompt`,
+# `RenderJinjaView.post`, `preview_template`, `lint_config`, `dry_run`.
+_INPUT_VERBS = frozenset({"validate", "validation", "validator", "render", "preview", "parse",
+                          "lint", "dryrun", "compile"})
+
+
+def _words(name: str) -> set[str]:
+    """`post_validate_prompt` and `RenderJinjaView` as lower-case words."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("dry_run", "dryrun")
+    return {w for w in spaced.split("_") if w}
+
+
+def _from_input(ctx: FileContext, expr: ast.AST, params: set[str], depth: int = 0) -> bool:
+    """`expr` is made from the handler's parameters (the request, a body model) through at
+    most three local assignments."""
+    if depth > 3:
+        return False
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id in params:
+                return True
+            if any(b.kind == "assign" and b.value is not None and b.value is not expr and
+                   _from_input(ctx, b.value, params, depth + 1)
+                   for b in ctx.reaching_bindings(node)):
+                return True
+    return False
+
+
+_SCALARS = frozenset({"int", "str", "float", "bool", "UUID", "uuid.UUID"})
+
+
+def _identifier(arg: ast.arg) -> bool:
+    """A parameter that names a stored record: `list_id`, `pk`, `slug: str`."""
+    name = arg.arg.lower()
+    annotated = arg.annotation is not None and ast.unparse(arg.annotation) in _SCALARS
+    return annotated or name in ("id", "pk", "slug") or name.endswith(("_id", "_pk"))
+
+
+def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
+                     try_stmt: ast.AST | None) -> Fix | None:
+    """Words, not code, when the handler exists to report on the client's own input (its
+    name or its class's says validate, render, preview, parse, lint) and the try body hands
+    that input to the code that judges it: the error of a template, a prompt or a file the
+    client sent is the answer the endpoint is for, and a generic 500 in its place leaves
+    the client nothing to correct."""
+    function = analysis.function
+    if not isinstance(try_stmt, ast.Try) or function is None:
+        return None
+    names = _words(function.name)
+    owner = ctx.semantic.parent(function)
+    if isinstance(owner, ast.ClassDef):
+        names |= _words(owner.name)
+    verbs = sorted(names & _INPUT_VERBS)
+    if not verbs:
+        return None
+    args = function.args
+    # What the client sent to be judged: the request or a body, not an id naming a stored
+    # record (`validate_stored(list_id: int)` judges the database's data, not the input).
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+              if not _identifier(a)} - {"self", "cls"}
+    judged = next((n for stmt in try_stmt.body for n in ast.walk(stmt) if isinstance(
+        n, ast.Call) and any(_from_input(ctx, a, params) for a in [
+            *n.args, *(k.value for k in n.keywords)])), None)
+    if judged is None:
+        return None
+    return Fix(f"This endpoint exists to report on what the client sent (`{verbs[0]}` in its "
+               f"name), and the try body hands that input to `{ctx.source(judged.func)}` (line "
+               f"{judged.lineno}): the errors the input causes (a syntax error, an undefined "
+               f"variable, an invalid field) are the answer the client needs to correct it, "
+               f"and a generic message in their place would hide them. Catch those errors by "
+               f"their own types and answer them with their message and a 4xx status (400 or "
+               f"422); log anything else with its traceback (logger.exception) and answer it "
+               f"with a generic 500, without its text.")
+
+
 def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:
     """Words, not code, when the handler stores the exception's text and goes on (`results[
     item] = {"error": f"... {e}"}` in a loop, answered after it): a `return` of a 500 from the
