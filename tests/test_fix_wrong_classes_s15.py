@@ -75,10 +75,11 @@ def test_br401_an_endpoint_that_reports_on_its_input_gets_words(
     validate = found[_line_of(path, "except Exception as e:")]
     assert validate.fix is not None and not validate.fix.edits
     assert validate.fix.description.startswith(
-        "This endpoint exists to report on what the client sent (`validate` in its name), "
-        "and the try body hands that input to `process_prompt_template` (line 34)")
+        "`post_validate_prompt` exists to report on what the client sent (`validate` in its "
+        "name), and the try body hands that input to `process_prompt_template` (line 34)")
     assert "answer them with their message and a 4xx status" in validate.fix.description
-    preview = [f for f in found.values() if "`preview` in its name" in f.fix.description]
+    preview = [f for f in found.values() if f.fix.description.startswith(
+        "`preview` exists to report on what the client sent (`preview` in its name)")]
     assert len(preview) == 1
     # Near misses: a validate endpoint whose try body does not judge the input, and an
     # ordinary write of the input, keep the exact edit.
@@ -136,3 +137,22 @@ def test_br301_a_singular_api_convention_gets_words_not_one_rename() -> None:
     text, code = found[6]
     assert text == 'Name the collection in the plural: "api/golden/compliance-features/<int:pk>/"'
     assert code is not None
+
+
+def test_br401_a_401_around_work_that_checks_no_credentials_is_a_channel(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """changedetection's browser steps answer each failure (a bad URL, a step's selector not
+    found) with a 401 their page shows: nothing there checks who the caller is, so the text
+    must not call it a refused authentication. Near miss: a 401 around a token check."""
+    from .test_br401_client_fixes import _finding
+
+    answer = 'raise HTTPException(status_code=401, detail=f"failed: {e}")'
+    finding = _finding(tmp_path, monkeypatch, answer=answer, body="return await work(payload)")
+    assert finding.fix.edits == ()
+    assert finding.fix.description.startswith(
+        "This answers a 401, but nothing in the try body checks credentials: the status "
+        "carries this endpoint's failures to its client, not a refused authentication.")
+    assert "refused authentication)" not in finding.fix.description
+    near = _finding(tmp_path, monkeypatch, answer=answer,
+                    body="return await check_login(payload)")
+    assert near.fix.description.startswith("This answers a 401 (a refused authentication)")

@@ -429,6 +429,24 @@ _CONNECTION_TEST = re.compile(r"^(?:test|check|verify|probe)_(?:\w+_)?conn(?:ect
                               r"|(?:^|_)conn(?:ection)?_(?:test|check)$")
 
 
+# Words of a name that checks who the caller is.
+_CREDENTIAL_WORDS = re.compile(r"auth|login|logon|passw|token|credential|session_key|saml|oauth"
+                               r"|oidc|jwt|ldap|kerberos|signature|verify|identity|user",
+                               re.IGNORECASE)
+
+
+def _checks_credentials(ctx: FileContext, try_stmt: ast.Try) -> bool:
+    """Whether the try body or its excepts name anything that checks who the caller is (a
+    call, a name, an exception type): then a 401 there is a refused authentication."""
+    for node in [*try_stmt.body, *(h.type for h in try_stmt.handlers if h.type is not None)]:
+        for sub in ast.walk(node):
+            name = sub.attr if isinstance(sub, ast.Attribute) else sub.id if isinstance(
+                sub, ast.Name) else ""
+            if name and _CREDENTIAL_WORDS.search(name):
+                return True
+    return False
+
+
 def _other_client_status(node: ast.AST) -> int | None:
     """401, 403, 404 or 409, when the statement answering says so."""
     slices = {id(n) for s in ast.walk(node) if isinstance(s, ast.Slice) for n in ast.walk(s)}
@@ -591,6 +609,19 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
                    f"is unavailable\") with a 502 or 503, without the exception's text, which "
                    f"carries that server's URL and answer; log the exception with its traceback "
                    f"(logger.exception).")
+    if other == 401 and isinstance(try_stmt, ast.Try) and not _checks_credentials(
+            ctx, try_stmt):
+        # changedetection's browser steps answer every failure with a 401, which its page
+        # shows: the status is the UI's error channel there, not a refused login.
+        return Fix("This answers a 401, but nothing in the try body checks credentials: the "
+                   "status carries this endpoint's failures to its client, not a refused "
+                   "authentication. Decide what that client needs: keep a message written for "
+                   "each failure it must see (catch those by their own types, and say the "
+                   "reason in your words), and log anything else with its traceback "
+                   "(logger.exception) and answer it with a fixed message, without its text. "
+                   "A status that says what happened (a 4xx for the request's fault, a 502 "
+                   "for another server's) would also tell the client apart from a logged-out "
+                   "session.")
     if other is not None:
         return Fix(f"This answers a {other} ({_OTHER_4XX[other]}): a generic 'Internal server "
                    f"error' would misdescribe it. Keep the status and answer a message written "
@@ -636,6 +667,21 @@ def _from_input(ctx: FileContext, expr: ast.AST, params: set[str], depth: int = 
     return False
 
 
+def _tells_types_apart(analysis: HandlerAnalysis) -> bool:
+    """The except already sorts the exception by its type (`isinstance(e, X)`,
+    `e.__class__ is X`, `type(e)`): the fixes that read that sorting speak for it."""
+    caught = analysis.handler.name
+    for node in analysis.nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in ("isinstance", "type")) and node.args and isinstance(
+                node.args[0], ast.Name) and node.args[0].id == caught:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "__class__" and isinstance(
+                node.value, ast.Name) and node.value.id == caught:
+            return True
+    return False
+
+
 _SCALARS = frozenset({"int", "str", "float", "bool", "UUID", "uuid.UUID"})
 
 
@@ -654,13 +700,14 @@ def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
     client sent is the answer the endpoint is for, and a generic 500 in its place leaves
     the client nothing to correct."""
     function = analysis.function
-    if not isinstance(try_stmt, ast.Try) or function is None:
+    if not isinstance(try_stmt, ast.Try) or function is None or _tells_types_apart(analysis):
         return None
-    names = _words(function.name)
     owner = ctx.semantic.parent(function)
-    if isinstance(owner, ast.ClassDef):
-        names |= _words(owner.name)
-    verbs = sorted(names & _INPUT_VERBS)
+    who, verbs = f"`{function.name}`", sorted(_words(function.name) & _INPUT_VERBS)
+    where = "its name"
+    if not verbs and isinstance(owner, ast.ClassDef):
+        who, verbs = f"`{owner.name}.{function.name}`", sorted(_words(owner.name) & _INPUT_VERBS)
+        where = "its class's name"
     if not verbs:
         return None
     args = function.args
@@ -673,8 +720,8 @@ def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
             *n.args, *(k.value for k in n.keywords)])), None)
     if judged is None:
         return None
-    return Fix(f"This endpoint exists to report on what the client sent (`{verbs[0]}` in its "
-               f"name), and the try body hands that input to `{ctx.source(judged.func)}` (line "
+    return Fix(f"{who} exists to report on what the client sent (`{verbs[0]}` in {where}), "
+               f"and the try body hands that input to `{ctx.source(judged.func)}` (line "
                f"{judged.lineno}): the errors the input causes (a syntax error, an undefined "
                f"variable, an invalid field) are the answer the client needs to correct it, "
                f"and a generic message in their place would hide them. Catch those errors by "
