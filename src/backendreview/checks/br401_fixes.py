@@ -689,7 +689,9 @@ def _identifier(arg: ast.arg) -> bool:
     """A parameter that names a stored record: `list_id`, `pk`, `slug: str`."""
     name = arg.arg.lower()
     annotated = arg.annotation is not None and ast.unparse(arg.annotation) in _SCALARS
-    return annotated or name in ("id", "pk", "slug") or name.endswith(("_id", "_pk"))
+    # (pgAdmin's `sid`, `did`, `cid`: a server's, a database's, a constraint's id)
+    return annotated or name in ("id", "pk", "slug") or name.endswith(("_id", "_pk")) or (
+        len(name) <= 5 and name.endswith("id"))
 
 
 def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
@@ -708,7 +710,8 @@ def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
     if not verbs and isinstance(owner, ast.ClassDef):
         who, verbs = f"`{owner.name}.{function.name}`", sorted(_words(owner.name) & _INPUT_VERBS)
         where = "its class's name"
-    if not verbs:
+    if not verbs or _CREDENTIAL_WORDS.search(function.name):
+        # (`validate_token`: a check of who the caller is, answered as a refused login)
         return None
     args = function.args
     # What the client sent to be judged: the request or a body, not an id naming a stored
