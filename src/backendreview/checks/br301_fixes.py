@@ -372,13 +372,10 @@ def singular_convention(routes: list[Route], head: list[str]) -> list[str]:
     singular is that API's convention, and one rename alone breaks it as well as the clients
     of the path; empty when the siblings are not mostly singular."""
     parent, depth = [s.lower() for s in head[:-1]], len(head) - 1
-    # Only segments with members count (a parameter after them somewhere: `file/<pk>/`):
-    # an action or a source name beside them (`convert`, `github`) names no collection.
     siblings: set[str] = set()
     for route in routes:
         parts = [s.lower() for s in segments(route.path)]
-        if len(parts) > depth + 1 and parts[:depth] == parent and not is_param(
-                parts[depth]) and is_param(parts[depth + 1]):
+        if len(parts) > depth and parts[:depth] == parent and not is_param(parts[depth]):
             siblings.add(parts[depth])
     singular_ones = sorted(s for s in siblings if (ws := words(s)) and not is_plural(ws[-1])
                            and pluralize_segment(s) != s)
