@@ -104,41 +104,6 @@ def test_br102_a_write_to_other_rows_of_the_model_keeps_the_batch_text() -> None
         found[cleared]
 
 
-SINGULAR_API = '''from django.urls import path
-
-from . import views
-
-urlpatterns = [
-    path("api/golden/compliance-feature/<int:pk>/", views.Feature.as_view()),
-    path("api/golden/compliance-rule/<int:pk>/", views.Rule.as_view()),
-    path("api/golden/config-plan/<int:pk>/", views.Plan.as_view()),
-    path("api/golden/config-replace/<int:pk>/", views.Replace.as_view()),
-    path("api/golden/remediation-setting/<int:pk>/", views.Setting.as_view()),
-]
-'''
-
-
-def test_br301_a_singular_api_convention_gets_words_not_one_rename() -> None:
-    """nautobot-golden-config: every collection under the plugin's API root is singular;
-    renaming one breaks the convention and its clients. Near miss: the same segment under
-    a root whose other collections are plural keeps the rename."""
-    from .test_br301_fixes import _br301
-
-    found = {line: (text, code) for line, _m, text, code in _br301({"urls.py": SINGULAR_API})}
-    text, code = found[6]
-    assert code is None
-    assert text.startswith(
-        'This API names its collections in the singular (5 under /api/golden/: '
-        '"compliance-feature", "compliance-rule", "config-plan", "config-replace" and 1 '
-        'more): renaming "compliance-feature" to "compliance-features" alone would break')
-    plural = SINGULAR_API.replace("compliance-rule/", "compliance-rules/").replace(
-        "config-plan/", "config-plans/").replace("config-replace/", "config-replaces/")
-    found = {line: (text, code) for line, _m, text, code in _br301({"urls.py": plural})}
-    text, code = found[6]
-    assert text == 'Name the collection in the plural: "api/golden/compliance-features/<int:pk>/"'
-    assert code is not None
-
-
 def test_br401_a_401_around_work_that_checks_no_credentials_is_a_channel(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """changedetection's browser steps answer each failure (a bad URL, a step's selector not

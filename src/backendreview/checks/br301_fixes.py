@@ -363,36 +363,3 @@ def split_resource_text(segment: str, fixed: str, head: list[str],
             f'paths. Rename it to "{fixed}" in all of them at once, keeping the old paths '
             f"answering until the clients that call them have moved; or, if the singular is "
             f"the convention the whole API follows, keep it")
-
-
-def singular_convention(routes: list[Route], head: list[str]) -> list[str]:
-    """The collection segments beside the flagged one (the same parent path, one static
-    segment more) when most of them are singular too: nautobot-golden-config's
-    `compliance-feature/`, `compliance-rule/`, `config-replace/` under one API root. Then
-    singular is that API's convention, and one rename alone breaks it as well as the clients
-    of the path; empty when the siblings are not mostly singular."""
-    parent, depth = [s.lower() for s in head[:-1]], len(head) - 1
-    siblings: set[str] = set()
-    for route in routes:
-        parts = [s.lower() for s in segments(route.path)]
-        if len(parts) > depth and parts[:depth] == parent and not is_param(parts[depth]):
-            siblings.add(parts[depth])
-    singular_ones = sorted(s for s in siblings if (ws := words(s)) and not is_plural(ws[-1])
-                           and pluralize_segment(s) != s)
-    plural_ones = len(siblings) - len(singular_ones)
-    if len(singular_ones) >= 4 and len(singular_ones) >= 3 * plural_ones:
-        return singular_ones
-    return []
-
-
-def convention_text(segment: str, fixed: str, head: list[str], singular_ones: list[str]
-                    ) -> str:
-    """Words for a rename that would break the API's own singular convention."""
-    shown = ", ".join(f'"{s}"' for s in singular_ones[:4]) + (
-        f" and {len(singular_ones) - 4} more" if len(singular_ones) > 4 else "")
-    parent = "/" + "/".join(head[:-1]) + "/" if len(head) > 1 else "/"
-    return (f"This API names its collections in the singular ({len(singular_ones)} under "
-            f"{parent}: {shown}): renaming \"{segment}\" to \"{fixed}\" alone would break "
-            f"that convention as well as every client calling the path. Either keep the "
-            f"singular convention, or rename the collections together in a new API version, "
-            f"serving the old paths until their clients move")

@@ -32,7 +32,6 @@ from .base import ProjectRule
 from .br301_fixes import (
     VERB_HEADS,
     answered_one,
-    convention_text,
     created_one,
     foreign_parameter,
     glued_procedure,
@@ -42,7 +41,6 @@ from .br301_fixes import (
     named_procedure,
     one_or_several_text,
     rename_in_source,
-    singular_convention,
     split_resource_text,
     written_at,
     written_elsewhere,
@@ -356,9 +354,6 @@ class SingularRoute(_SegmentRule):
                 if elsewhere:
                     description = split_resource_text(segment, fixed, head, elsewhere)
                     written_as = ""
-            convention = singular_convention(table, head)
-            if convention:
-                description, written_as = convention_text(segment, fixed, head, convention), ""
             self.report(file, span, message, fix=kept_for_clients(
                 route, Fix(description, written_as or None)), snippet=written)
 
