@@ -704,6 +704,11 @@ def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
     function = analysis.function
     if not isinstance(try_stmt, ast.Try) or function is None or _tells_types_apart(analysis):
         return None
+    if any(h is not analysis.handler and h.type is not None and _type_name(h.type) not in _BROAD
+           for h in try_stmt.handlers):
+        # reviewboard's ValidateDiffResource catches the parser's errors by type above: the
+        # input's errors have their answers already, this except is the unexpected rest.
+        return None
     owner = ctx.semantic.parent(function)
     who, verbs = f"`{function.name}`", sorted(_words(function.name) & _INPUT_VERBS)
     where = "its name"
