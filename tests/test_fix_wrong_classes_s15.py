@@ -84,7 +84,7 @@ def test_br401_an_endpoint_that_reports_on_its_input_gets_words(
     # Near misses: a validate endpoint whose try body does not judge the input, and an
     # ordinary write of the input, keep the exact edit.
     edited = sorted(line for line, f in found.items() if f.fix.edits)
-    assert len(edited) == 5
+    assert len(edited) == 6
     for line in edited:
         assert found[line].fix.suggestion.endswith(
             'raise HTTPException(status_code=500, detail="Internal server error") from e')

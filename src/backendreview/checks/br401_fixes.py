@@ -640,14 +640,15 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
 
 
 # A handler whose job is to report on what the client sent: `post_validate_prompt`,
-# `RenderJinjaView.post`, `preview_template`, `lint_config`, `dry_run`.
+# `RenderJinjaView.post`, `preview_template`, `lint_config`. (Not a dry run: litellm's
+# `cloudzero_dry_run_export` runs an export without writing, it judges no input.)
 _INPUT_VERBS = frozenset({"validate", "validation", "validator", "render", "preview", "parse",
-                          "lint", "dryrun", "compile"})
+                          "lint", "compile"})
 
 
 def _words(name: str) -> set[str]:
     """`post_validate_prompt` and `RenderJinjaView` as lower-case words."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("dry_run", "dryrun")
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
     return {w for w in spaced.split("_") if w}
 
 
