@@ -67,16 +67,19 @@ def test_other_handlers_keep_the_generic_answer(tmp_path, monkeypatch, name: str
     assert '"message": "Internal server error"' in finding.fix.edits[-1].replacement
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    ("403", "This answers a 403 (a refusal)"),
-    ("status.HTTP_404_NOT_FOUND", "This answers a 404 (a missing resource)"),
-    ("401", "This answers a 401 (a refused authentication)"),
-    ("409", "This answers a 409 (a conflict)"),
+@pytest.mark.parametrize(("status", "words", "body"), [
+    ("403", "This answers a 403 (a refusal)", "return await work(payload)"),
+    ("status.HTTP_404_NOT_FOUND", "This answers a 404 (a missing resource)",
+     "return await work(payload)"),
+    # (a 401 around a credential check: one around other work is session 15's channel case)
+    ("401", "This answers a 401 (a refused authentication)",
+     "return await verify_token(payload)"),
+    ("409", "This answers a 409 (a conflict)", "return await work(payload)"),
 ])
 def test_a_refusal_or_not_found_is_not_made_a_500(tmp_path, monkeypatch, status: str,
-                                                  words: str) -> None:
+                                                  words: str, body: str) -> None:
     answer = f'raise HTTPException(status_code={status}, detail=f"denied: {{e}}")'
-    finding = _finding(tmp_path, monkeypatch, answer=answer)
+    finding = _finding(tmp_path, monkeypatch, answer=answer, body=body)
     assert finding.fix.edits == ()
     assert finding.fix.description.startswith(words + ": a generic 'Internal server error' "
                                                       "would misdescribe it.")

@@ -3,6 +3,8 @@ each case asserts the text written now, beside a near miss where the old text st
 
 from __future__ import annotations
 
+from backendreview.checks.br502_fixes import PROBE_OPEN
+
 from .projects import project_findings as _project
 
 SESSIONS = """
@@ -340,13 +342,13 @@ def test_br502_an_application_made_in_a_function_gets_its_handler_there(tmp_path
     # snippet's `@flask_app.get` belongs inside that function, not at module level.
     (finding,) = _project(tmp_path, {"shop/app.py": FACTORY}, "BR502", monkeypatch)
     assert finding.fix.description == ("Add a cheap endpoint that answers 200 OK, inside "
-                                       "`create_app` where `app` is in scope")
+                                       "`create_app` where `app` is in scope." + PROBE_OPEN)
     assert finding.fix.suggestion.startswith('@app.route("/health")')
 
 
 def test_br502_a_module_level_application_needs_no_place_said(tmp_path, monkeypatch) -> None:
     (finding,) = _project(tmp_path, {"shop/app.py": MODULE_APP}, "BR502", monkeypatch)
-    assert finding.fix.description == "Add a cheap endpoint that answers 200 OK"
+    assert finding.fix.description == "Add a cheap endpoint that answers 200 OK." + PROBE_OPEN
 
 
 def test_br302_a_bare_create_on_a_member_creates_that_member(tmp_path, monkeypatch) -> None:
@@ -381,7 +383,8 @@ def test_br502_an_application_passed_in_is_given_a_handler_where_it_is_made(
     (finding,) = _project(tmp_path, {"shop/app.py": REGISTRAR}, "BR502", monkeypatch)
     assert finding.fix.description == (
         "Add a cheap endpoint that answers 200 OK, where the application is created: `app` is "
-        "a parameter of `register_blueprints` here (inside `register_blueprints` works too)")
+        "a parameter of `register_blueprints` here (inside `register_blueprints` works too)."
+        + PROBE_OPEN)
 
 
 CANCEL = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backendreview.checks.br502_fixes import PROBE_OPEN
 from backendreview.config import Config
 from backendreview.engine import finish, review_source
 from backendreview.metadata import load_rule_docs
@@ -235,7 +236,7 @@ def test_br502_fix_goes_before_a_catch_all_mount() -> None:
     assert code is not None and code.startswith('@app.get("/health")')
     # Near miss: a mount under its own prefix shadows nothing else.
     description, code = _br502_fix({"main.py": MOUNTED.replace("{prefix}", "/auth")})
-    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert description == "Add a cheap endpoint that answers 200 OK." + PROBE_OPEN
     assert code is not None and code.startswith('@app.get("/health")')
     compile(code, "health.py", "exec")  # FastAPI keeps its `.get`
 
@@ -281,7 +282,7 @@ def test_br502_fix_in_words_for_an_unserved_instance_app() -> None:
     assert "no run_app() or AppRunner of the project serves this application" in description
     # Near miss: a module-level application the module serves gets the code.
     description, code = _br502_fix({"server.py": AIOHTTP_SERVED})
-    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert description == "Add a cheap endpoint that answers 200 OK." + PROBE_OPEN
     assert code is not None and code.endswith('app.router.add_get("/health", health)')
 
 
@@ -326,7 +327,7 @@ def test_br502_fix_in_words_for_a_rest_api_that_registers_classes() -> None:
     plain = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/api/items")\n' \
             'def items():\n    return []\n'
     description, code = _br502_fix({"app.py": plain})
-    assert description == "Add a cheap endpoint that answers 200 OK"
+    assert description == "Add a cheap endpoint that answers 200 OK." + PROBE_OPEN
     # `.route`, not Flask 2.0's `.get` shortcut: the code runs on every Flask version.
     assert code is not None and code.startswith('@app.route("/health")')
     compile(code, "health.py", "exec")

@@ -126,6 +126,60 @@ def written_before(ctx, call: ast.Call, loop: ast.AST) -> int | None:  # type: i
     return None
 
 
+# Query-set methods whose arguments narrow the rows a chain reads or writes.
+_NARROWS = frozenset({"filter", "filter_by", "get", "where", "exclude"})
+# Writes whose keyword arguments the written rows carry afterwards (`update(project_id=p)`
+# fills the column; `create(project_id=p)` makes a row with it).
+_SETS = frozenset({"update", "create", "get_or_create", "update_or_create"})
+
+
+def _conditions(chain: ast.expr, write: bool) -> set[str] | None:
+    """What the rows of a query chain satisfy, each as `method:key=value` text: its
+    filter()/get()/where() arguments and, for a write, the values it sets. None when a
+    write's rows cannot be told (`bulk_update(objs)`)."""
+    out: set[str] = set()
+    node: ast.expr = chain
+    outer = True
+    while isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            narrows = method in _NARROWS or (write and outer and method in _SETS)
+            if write and outer and not narrows and method != "delete":
+                return None
+            if narrows:
+                kind = "exclude" if method == "exclude" else "filter"
+                out.update(f"{kind}:{ast.dump(arg)}" for arg in node.args)
+                out.update(f"{kind}:{kw.arg}={ast.dump(kw.value)}" for kw in node.keywords
+                           if kw.arg not in (None, "defaults", "create_defaults"))
+            outer = False
+            node = node.func.value
+        else:
+            node = node.func if isinstance(node, ast.Call) else node.value
+    return out
+
+
+def rows_written_before(ctx, call: ast.Call, loop: ast.AST) -> int | None:  # type: ignore[no-untyped-def]
+    """The line of a write, earlier in the same iteration, to the rows `call` reads — not
+    only to its model (`written_before`): each condition of the read is one the write's
+    rows meet, by the write's own filter or the values it sets (`filter(task__project=p)
+    .update(project_id=p)` then `filter(project_id=p).count()`). A delete of one group's
+    rows then a read of another's is no such write. For the fix text only: whether a
+    batch before the loop would read the rows before the iteration writes them."""
+    model = _chain_root(call)
+    read = _conditions(call, write=False)
+    if model is None or read is None:
+        return None
+    for _, block, index in _statements_around(ctx, call, loop):
+        for stmt in block[:index]:
+            for node in _reaching(stmt):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                        node.func.attr in _WRITES) and _chain_root(node) == model:
+                    written = _conditions(node, write=True)
+                    if written is not None and read <= written:
+                        return node.lineno
+    return None
+
+
 _EXITS = (ast.Continue, ast.Break, ast.Return, ast.Raise)
 
 

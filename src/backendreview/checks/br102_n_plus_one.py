@@ -70,6 +70,7 @@ from .br102_bounds import (
     computes_only,
     follows_relation,
     reads_after_waiting,
+    rows_written_before,
     small_sample,
     stops_at_first_hit,
     written_before,
@@ -352,18 +353,21 @@ class NPlusOneFacts(_Options, Rule):
                             "lookup matches values computed from the row, not a relation")
         concrete = None if spans else explicit_fix(self.ctx, node, loop_node, *kind)
         written = written_before(self.ctx, node, loop_node)
-        if written is not None:
+        # The fix text asks for the same rows, not only the same model: a write to other
+        # rows of it (one group's delete, then another group's read) leaves the batch right.
+        same_rows = rows_written_before(self.ctx, node, loop_node) if written else None
+        if same_rows is not None:
             # A batch before the loop would read the rows before this iteration's write.
             once = "no query before the loop"
             concrete = None
-            fix_text = (f"the iteration writes these rows on line {written} before it reads "
-                        f"them, so one query before the loop would read them unwritten; "
-                        f"read them once after the loop's writes, or have the write return "
-                        f"what is read (`.update()` returns the count)")
+            fix_text = (f"the iteration writes these rows on line {same_rows} before it "
+                        f"reads them, so one query before the loop would read them "
+                        f"unwritten; read them once after the loop's writes, or have the "
+                        f"write return what is read (`.update()` returns the count)")
         where = _loop_label(self.ctx, loop_node)
         message = (f"`{label}` runs a query on every iteration of the loop {where} "
                    f"(it depends on `{names[0]}`); {lead}: {fix_text}")
-        if written is not None:
+        if same_rows is not None:
             message = (f"`{label}` runs a query on every iteration of the loop {where} "
                        f"(it depends on `{names[0]}`): {fix_text}")
         reason = explicit_reason(

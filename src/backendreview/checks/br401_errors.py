@@ -53,6 +53,7 @@ from .br401_fixes import (
     client_error_fix,
     connection_test_fix,
     health_check_fix,
+    input_report_fix,
     leak_fix,
     own_messages_fix,
     stored_text_fix,
@@ -1139,6 +1140,7 @@ class BroadExceptLeak(Rule):
         fix = stored_text_fix(analysis, leak) or connection_test_fix(analysis.function) or \
             health_check_fix(analysis, leak) or \
             own_messages_fix(self.ctx, try_stmt) or \
+            input_report_fix(self.ctx, analysis, try_stmt) or \
             client_error_fix(self.ctx, leak.sink, try_stmt) or leak_fix(
             self.ctx, analysis, leak, _logging_fix(
                 self.ctx, analysis, leak.kind, "Log the exception with its traceback and return "

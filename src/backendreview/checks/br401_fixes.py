@@ -429,6 +429,24 @@ _CONNECTION_TEST = re.compile(r"^(?:test|check|verify|probe)_(?:\w+_)?conn(?:ect
                               r"|(?:^|_)conn(?:ection)?_(?:test|check)$")
 
 
+# Words of a name that checks who the caller is.
+_CREDENTIAL_WORDS = re.compile(r"auth|login|logon|passw|token|credential|session_key|saml|oauth"
+                               r"|oidc|jwt|ldap|kerberos|signature|verify|identity|user",
+                               re.IGNORECASE)
+
+
+def _checks_credentials(ctx: FileContext, try_stmt: ast.Try) -> bool:
+    """Whether the try body or its excepts name anything that checks who the caller is (a
+    call, a name, an exception type): then a 401 there is a refused authentication."""
+    for node in [*try_stmt.body, *(h.type for h in try_stmt.handlers if h.type is not None)]:
+        for sub in ast.walk(node):
+            name = sub.attr if isinstance(sub, ast.Attribute) else sub.id if isinstance(
+                sub, ast.Name) else ""
+            if name and _CREDENTIAL_WORDS.search(name):
+                return True
+    return False
+
+
 def _other_client_status(node: ast.AST) -> int | None:
     """401, 403, 404 or 409, when the statement answering says so."""
     slices = {id(n) for s in ast.walk(node) if isinstance(s, ast.Slice) for n in ast.walk(s)}
@@ -591,6 +609,19 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
                    f"is unavailable\") with a 502 or 503, without the exception's text, which "
                    f"carries that server's URL and answer; log the exception with its traceback "
                    f"(logger.exception).")
+    if other == 401 and isinstance(try_stmt, ast.Try) and not _checks_credentials(
+            ctx, try_stmt):
+        # changedetection's browser steps answer every failure with a 401, which its page
+        # shows: the status is the UI's error channel there, not a refused login.
+        return Fix("This answers a 401, but nothing in the try body checks credentials: the "
+                   "status carries this endpoint's failures to its client, not a refused "
+                   "authentication. Decide what that client needs: keep a message written for "
+                   "each failure it must see (catch those by their own types, and say the "
+                   "reason in your words), and log anything else with its traceback "
+                   "(logger.exception) and answer it with a fixed message, without its text. "
+                   "A status that says what happened (a 4xx for the request's fault, a 502 "
+                   "for another server's) would also tell the client apart from a logged-out "
+                   "session.")
     if other is not None:
         return Fix(f"This answers a {other} ({_OTHER_4XX[other]}): a generic 'Internal server "
                    f"error' would misdescribe it. Keep the status and answer a message written "
@@ -606,6 +637,106 @@ def client_error_fix(ctx: FileContext, sink: ast.AST,
                f"own `except` and answer those with their message, which says what is wrong "
                f"with the input; log anything else with its traceback (logger.exception) and "
                f"answer it with a generic 500, without its text.")
+
+
+# A handler whose job is to report on what the client sent: `post_validate_prompt`,
+# `RenderJinjaView.post`, `preview_template`, `lint_config`. (Not a dry run: litellm's
+# `cloudzero_dry_run_export` runs an export without writing, it judges no input.)
+_INPUT_VERBS = frozenset({"validate", "validation", "validator", "render", "preview", "parse",
+                          "lint", "compile"})
+
+
+def _words(name: str) -> set[str]:
+    """`post_validate_prompt` and `RenderJinjaView` as lower-case words."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return {w for w in spaced.split("_") if w}
+
+
+def _from_input(ctx: FileContext, expr: ast.AST, params: set[str], depth: int = 0) -> bool:
+    """`expr` is made from the handler's parameters (the request, a body model) through at
+    most three local assignments."""
+    if depth > 3:
+        return False
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id in params:
+                return True
+            if any(b.kind == "assign" and b.value is not None and b.value is not expr and
+                   _from_input(ctx, b.value, params, depth + 1)
+                   for b in ctx.reaching_bindings(node)):
+                return True
+    return False
+
+
+def _tells_types_apart(analysis: HandlerAnalysis) -> bool:
+    """The except already sorts the exception by its type (`isinstance(e, X)`,
+    `e.__class__ is X`, `type(e)`): the fixes that read that sorting speak for it."""
+    caught = analysis.handler.name
+    for node in analysis.nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in ("isinstance", "type")) and node.args and isinstance(
+                node.args[0], ast.Name) and node.args[0].id == caught:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "__class__" and isinstance(
+                node.value, ast.Name) and node.value.id == caught:
+            return True
+    return False
+
+
+_SCALARS = frozenset({"int", "str", "float", "bool", "UUID", "uuid.UUID"})
+
+
+def _identifier(arg: ast.arg) -> bool:
+    """A parameter that names a stored record: `list_id`, `pk`, `slug: str`."""
+    name = arg.arg.lower()
+    annotated = arg.annotation is not None and ast.unparse(arg.annotation) in _SCALARS
+    # (pgAdmin's `sid`, `did`, `cid`: a server's, a database's, a constraint's id)
+    return annotated or name in ("id", "pk", "slug") or name.endswith(("_id", "_pk")) or (
+        len(name) <= 5 and name.endswith("id"))
+
+
+def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
+                     try_stmt: ast.AST | None) -> Fix | None:
+    """Words, not code, when the handler exists to report on the client's own input (its
+    name or its class's says validate, render, preview, parse, lint) and the try body hands
+    that input to the code that judges it: the error of a template, a prompt or a file the
+    client sent is the answer the endpoint is for, and a generic 500 in its place leaves
+    the client nothing to correct."""
+    function = analysis.function
+    if not isinstance(try_stmt, ast.Try) or function is None or _tells_types_apart(analysis):
+        return None
+    if any(h is not analysis.handler and h.type is not None and _type_name(h.type) not in _BROAD
+           for h in try_stmt.handlers):
+        # reviewboard's ValidateDiffResource catches the parser's errors by type above: the
+        # input's errors have their answers already, this except is the unexpected rest.
+        return None
+    owner = ctx.semantic.parent(function)
+    who, verbs = f"`{function.name}`", sorted(_words(function.name) & _INPUT_VERBS)
+    where = "its name"
+    if not verbs and isinstance(owner, ast.ClassDef):
+        who, verbs = f"`{owner.name}.{function.name}`", sorted(_words(owner.name) & _INPUT_VERBS)
+        where = "its class's name"
+    if not verbs or _CREDENTIAL_WORDS.search(function.name):
+        # (`validate_token`: a check of who the caller is, answered as a refused login)
+        return None
+    args = function.args
+    # What the client sent to be judged: the request or a body, not an id naming a stored
+    # record (`validate_stored(list_id: int)` judges the database's data, not the input).
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+              if not _identifier(a)} - {"self", "cls"}
+    judged = next((n for stmt in try_stmt.body for n in ast.walk(stmt) if isinstance(
+        n, ast.Call) and any(_from_input(ctx, a, params) for a in [
+            *n.args, *(k.value for k in n.keywords)])), None)
+    if judged is None:
+        return None
+    return Fix(f"{who} exists to report on what the client sent (`{verbs[0]}` in {where}), "
+               f"and the try body hands that input to `{ctx.source(judged.func)}` (line "
+               f"{judged.lineno}): the errors the input causes (a syntax error, an undefined "
+               f"variable, an invalid field) are the answer the client needs to correct it, "
+               f"and a generic message in their place would hide them. Catch those errors by "
+               f"their own types and answer them with their message and a 4xx status (400 or "
+               f"422); log anything else with its traceback (logger.exception) and answer it "
+               f"with a generic 500, without its text.")
 
 
 def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:

@@ -13,6 +13,7 @@ file shadowed by a package of the same name beside it (br501_shadowed: dead code
 from __future__ import annotations
 
 import ast
+import re
 
 from ..analysis.paths import is_test_path
 from ..analysis.rewrite import with_keyword
@@ -86,11 +87,64 @@ class HttpWithoutTimeout(Rule):
                   or startup_reason(self.ctx, node))
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None,
-                              fix=_timeout_fix(self.ctx.source(node), self.ctx.span_of(node),
-                                               keyword))
+                              fix=_long_wait_fix(self._long_wait(node)) or _timeout_fix(
+                                  self.ctx.source(node), self.ctx.span_of(node), keyword))
         # Whether any import reaches this file is a project fact (br501_shadowed).
         self.ctx.findings.remove(finding)
         self.ctx.emit_fact(DEFERRED, finding)
+
+
+    def _long_wait(self, node: ast.Call) -> str | None:
+        """Why the call waits for a long answer by design, or None: the URL asks for a
+        language model's whole reply (`/chat`, `/completions`, `/generate`) or for the
+        upstream to finish its work first (`?blocking=true`), or the module sends requests
+        to a language model server (`local_llm/`)."""
+        # `?blocking=true` makes an invocation (a POST) wait for its run; on the PUT or
+        # DELETE of the action's definition it waits for nothing long.
+        posts = isinstance(node.func, ast.Attribute) and node.func.attr == "post"
+        for text in self._url_texts(node):
+            for match in _LONG_URL.finditer(text):
+                if match[1] or posts:
+                    return f"the URL names `{match[1] or match[2].lstrip('?&')}`"
+        if _LLM_PATH.search(self.ctx.path):
+            return "this module talks to a language model server"
+        return None
+
+    def _url_texts(self, node: ast.Call) -> list[str]:
+        """The literal parts of the call's URL: a string, an f-string, or a local assigned
+        one of those."""
+        url = next((k.value for k in node.keywords if k.arg == "url"), None)
+        if url is None and node.args:
+            qualified = self.ctx.qualified_name(node.func) or ""
+            index = 1 if (qualified.endswith(".request") or (
+                isinstance(node.func, ast.Attribute) and node.func.attr == "request")) else 0
+            url = node.args[index] if len(node.args) > index else None
+        values: list[ast.AST] = [url] if url is not None else []
+        if isinstance(url, ast.Name):
+            values = [b.value for b in self.ctx.reaching_bindings(url)
+                      if b.kind == "assign" and b.value is not None]
+        return ["".join(part.value for part in ast.walk(v) if isinstance(part, ast.Constant)
+                        and isinstance(part.value, str)) for v in values
+                if isinstance(v, ast.Constant | ast.JoinedStr | ast.BinOp)]
+
+
+# A URL whose answer comes when the upstream's work is done: a language model's reply, an
+# action run to its end. Minutes are normal there; a ten-second read bound cuts them off.
+_LONG_URL = re.compile(r"(/(?:chat|completions?|generate))(?:[/?]|$)|([?&](?:blocking|wait)=true)",
+                       re.IGNORECASE)
+_LLM_PATH = re.compile(r"(?:^|/)(?:local_)?llms?(?:_[a-z]+)?/", re.IGNORECASE)
+
+
+def _long_wait_fix(reason: str | None) -> Fix | None:
+    """Words, not a number, for a call whose answer takes as long as the upstream's work:
+    any fixed read bound we wrote could abort its ordinary runs."""
+    if reason is None:
+        return None
+    return Fix(f"Pass a timeout, but not a short one: {reason}, so the answer comes only when "
+               f"the upstream's work is done, which can take minutes. Bound the connect phase "
+               f"tightly and the read by the longest run the upstream allows (its own limit, "
+               f"or a setting of this project), as a (connect, read) tuple; a few seconds "
+               f"would abort ordinary calls.")
 
 
 def _timeout_fix(call: str, span: Span, keyword: str) -> Fix:

@@ -13,6 +13,7 @@ the code gives that application, and said in words where code could be put in th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..analysis.frameworks.routes import MountFact, OwnerFact, Resolver
@@ -22,7 +23,19 @@ from ..model import Fix
 _DESCRIPTION = "Add a cheap endpoint that answers 200 OK"
 
 
+# An orchestrator's probe carries no credentials: behind the login every other route needs
+# it answers 401, and the orchestrator restarts a healthy process.
+PROBE_OPEN = (" The probe sends no credentials: if the application refuses anonymous requests "
+         "everywhere (a before_request hook, an authentication middleware or paste filter), "
+         "exempt /health from it, or the probe gets a 401.")
+
+
 def health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
+    fix = _health_fix(facts, app)
+    return replace(fix, description=fix.description.rstrip(".") + "." + PROBE_OPEN)
+
+
+def _health_fix(facts: dict[str, list[Any]], app: OwnerFact) -> Fix:
     fw = app.framework
     owner, _, var = app.name.rpartition(".")
     if facts.get("program") and isinstance(program_of(facts).resolve(owner), ClassInfo):
