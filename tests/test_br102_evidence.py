@@ -32,7 +32,7 @@ def _line_of(rel: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py"])
+@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py", "shop/nested.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
     assert read_markers(text)
@@ -60,3 +60,25 @@ def test_levels_and_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(f.severity.value, f.span.start_line) for f in models] == [
         ("note", _line_of("shop/models.py", "names.append(Product"))]
     assert models[0].message.endswith(ONE_OBJECT.format("self.lines.all()"))
+
+
+# -- review of lv102: the object of "one object's related rows" must be one object -----------
+NESTED = "shop/nested.py"
+
+
+def test_rows_under_another_name_stay_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relation walked inside another loop (through an alias of the row, an attribute of
+    it, a tuple target, a `while`) and a view's `self.queryset` are rows of a list: the
+    finding stays a warning. Only the two loops over one fetched order's lines are notes."""
+    found = _findings(monkeypatch, NESTED)
+    notes = sorted(f.span.start_line for f in found if f.severity.value == "note")
+    text = (PROJECT / NESTED).read_text(encoding="utf-8").splitlines()
+    one = [i for i, line in enumerate(text, start=1)
+           if "related rows of one object" in line and "ruleid" in line]
+    assert notes == [i + 1 for i in one]
+    for f in found:
+        if f.severity.value == "note":
+            assert f.message.endswith(ONE_OBJECT.format("order.lines.all()"))
+    warnings = [f for f in found if f.severity.value == "warning"]
+    assert len(warnings) == 7
+    assert all("(note:" not in f.message for f in warnings)

@@ -30,6 +30,7 @@ from ..analysis.orm.drf import (
 )
 from ..analysis.orm.models import (
     COLUMN,
+    DJANGO_MODEL_BASES,
     FK,
     GFK,
     M2M,
@@ -392,9 +393,40 @@ class NPlusOneFacts(_Options, Rule):
         origin = self.origins.of(inner)
         if origin is None or origin.orm != "relation" or not origin.relation:
             return None
-        if self._enclosing_loop_of(inner, origin.relation[0]) is not None:
-            return None  # one relation per row of an outer loop: rows after all
+        if self._in_outer_loop(iterable):
+            # One relation per iteration of an outer loop: rows after all, whatever name
+            # holds the object (the loop variable, an alias of it, an attribute of the row,
+            # a tuple target the loop model does not track).
+            return None
+        if origin.relation[0] in ("self", "cls") and not self._in_model_class(iterable):
+            return None  # `self.queryset.all()` in a view: the list, not one object's rows
         return _short(self.ctx.source(inner))
+
+    def _in_outer_loop(self, iterable: ast.expr) -> bool:
+        """The loop over `iterable` runs inside another loop of its function: its iterable
+        is evaluated once per outer iteration. The iterable of a `for` and of a
+        comprehension's first generator is evaluated once, outside that loop."""
+        child: ast.AST = iterable
+        for anc in self.ctx.semantic.ancestors(iterable):
+            if isinstance(anc, _SCOPE_BREAKS):
+                return False
+            if isinstance(anc, ast.For | ast.AsyncFor) and anc.iter is not child:
+                return True
+            if isinstance(anc, ast.While):
+                return True
+            if isinstance(anc, _COMPREHENSIONS) and not (
+                    anc.generators and anc.generators[0] is child):
+                return True
+            child = anc
+        return False
+
+    def _in_model_class(self, node: ast.AST) -> bool:
+        """`self` is one row: the method belongs to a class this file declares as a Django
+        model (a direct `models.Model` subclass)."""
+        function = self.ctx.semantic.enclosing_function(node)
+        cls = self.ctx.semantic.parent(function) if function is not None else None
+        return isinstance(cls, ast.ClassDef) and any(
+            class_ref(self.ctx, base) in DJANGO_MODEL_BASES for base in cls.bases)
 
     def _script_reason(self) -> str | None:
         if not hasattr(self, "_script"):
