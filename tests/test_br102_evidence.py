@@ -32,7 +32,8 @@ def _line_of(rel: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py", "shop/nested.py"])
+@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py", "shop/nested.py",
+                                 "shop/memo.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
     assert read_markers(text)
@@ -82,3 +83,22 @@ def test_rows_under_another_name_stay_warnings(monkeypatch: pytest.MonkeyPatch) 
     warnings = [f for f in found if f.severity.value == "warning"]
     assert len(warnings) == 7
     assert all("(note:" not in f.message for f in warnings)
+
+
+def test_memo_guard_must_hold_for_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memo is a note only when its guard holds whenever the query runs and the memo
+    outlives the iteration: a dict made on every row, a guard under `or`, and the query in
+    the `else` branch stay warnings; `enabled and key not in memo` and a nested `if` under
+    the guard are notes."""
+    found = _findings(monkeypatch, "shop/memo.py")
+    levels = sorted((f.span.start_line, f.severity.value) for f in found)
+    text = (PROJECT / "shop/memo.py").read_text(encoding="utf-8").splitlines()
+    memo = [i + 1 for i, line in enumerate(text, start=1) if "kept in `taxes`" in line]
+    every = [i + 1 for i, line in enumerate(text, start=1)
+             if "ruleid" in line and "every iteration" in line]
+    assert len(memo) == 2 and len(every) == 3
+    assert levels == sorted([(line, "note") for line in memo] +
+                            [(line, "warning") for line in every])
+    for f in found:
+        if f.severity.value == "note":
+            assert f.message.endswith(MEMO)

@@ -77,7 +77,9 @@ def project_reason(scripts, path: str, owner: int, stops: str = "") -> str | Non
 
 def memo_of(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
     """`if key not in cache: cache[key] = Model.objects.get(pk=key)` inside the loop: the
-    source of the memo (`cache`), or None."""
+    source of the memo (`cache`), or None. The guard must hold whenever the query runs (the
+    assignment sits in the `if` body and the membership test is the whole test or a
+    conjunct of `and`), and the memo must outlive the iteration (not rebound in the loop)."""
     parent = ctx.semantic.parent(call)
     if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1
             and isinstance(parent.targets[0], ast.Subscript)):
@@ -85,20 +87,49 @@ def memo_of(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[n
     target = parent.targets[0]
     memo = ast.unparse(target.value)
     key = ast.unparse(target.slice)
+    if _rebound_in(loop, memo):
+        return None  # `cache = {}` on every iteration: every row misses
+    child: ast.AST = parent
     for anc in ctx.semantic.ancestors(parent):
         if anc is loop:
             return None
-        if not isinstance(anc, ast.If):
-            continue
-        for test in ast.walk(anc.test):
-            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-                    test.ops[0], ast.NotIn) and ast.unparse(test.comparators[0]) == memo and (
-                    ast.unparse(test.left) == key):
-                return memo
-            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(
-                    test.operand, ast.Compare) and len(test.operand.ops) == 1 and isinstance(
-                    test.operand.ops[0], ast.In) and ast.unparse(
-                    test.operand.comparators[0]) == memo and ast.unparse(
-                    test.operand.left) == key:
-                return memo
+        if isinstance(anc, ast.If) and any(child is stmt for stmt in anc.body) and any(
+                _tests_absent(test, memo, key) for test in _conjuncts(anc.test)):
+            return memo
+        child = anc
     return None
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+    """The tests that all hold when `test` does: `a and b` gives both, `a or b` neither."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [part for value in test.values for part in _conjuncts(value)]
+    return [test]
+
+
+def _tests_absent(test: ast.expr, memo: str, key: str) -> bool:
+    """`key not in memo` or `not key in memo`."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    compare = test.operand if negated else test  # type: ignore[attr-defined]
+    if not (isinstance(compare, ast.Compare) and len(compare.ops) == 1):
+        return False
+    absent = ast.In if negated else ast.NotIn
+    return isinstance(compare.ops[0], absent) and ast.unparse(
+        compare.comparators[0]) == memo and ast.unparse(compare.left) == key
+
+
+def _rebound_in(loop: ast.AST, memo: str) -> bool:
+    """The loop assigns the memo itself (not one of its keys) somewhere in its body."""
+    for node in ast.walk(loop):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr | ast.For | ast.AsyncFor
+                        | ast.comprehension):
+            targets = [node.target]  # `cache |= more` keeps the keys: not a reset
+        for target in targets:
+            for part in ast.walk(target):
+                if isinstance(part, ast.Name | ast.Attribute) and isinstance(
+                        part.ctx, ast.Store) and ast.unparse(part) == memo:
+                    return True
+    return False
