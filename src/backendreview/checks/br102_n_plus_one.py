@@ -393,6 +393,11 @@ class NPlusOneFacts(_Options, Rule):
         origin = self.origins.of(inner)
         if origin is None or origin.orm != "relation" or not origin.relation:
             return None
+        if _bare_values(inner) or any(tracker_for(self.ctx).request_data(n)
+                                      for n in ast.walk(inner)):
+            # `request.POST.values()`, `graph.nodes.values()`: a dict's values have the
+            # shape of a relation's `values()`, and client data is no one object's rows.
+            return None
         if self._in_outer_loop(iterable):
             # One relation per iteration of an outer loop: rows after all, whatever name
             # holds the object (the loop variable, an alias of it, an attribute of the row,
@@ -824,6 +829,13 @@ def _loop_label(ctx, loop: ast.AST) -> str:  # type: ignore[no-untyped-def]
     if isinstance(loop, ast.For | ast.AsyncFor):
         return f"over `{_short(ctx.source(loop.iter))}` (line {loop.lineno})"
     return f"in the comprehension on line {getattr(loop, 'lineno', 0)}"
+
+
+def _bare_values(expr: ast.expr) -> bool:
+    """`x.attr.values()` with no field named: `dict.values()` as much as a queryset's."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+        expr.func.attr == "values") and not expr.args and not expr.keywords and isinstance(
+        expr.func.value, ast.Attribute) and isinstance(expr.func.value.value, ast.Name)
 
 
 def _short(text: str) -> str:
