@@ -33,7 +33,7 @@ def _line_of(rel: str, text: str) -> int:
 
 
 @pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py", "shop/nested.py",
-                                 "shop/memo.py"])
+                                 "shop/memo.py", "shop/calls.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
     assert read_markers(text)
@@ -104,3 +104,19 @@ def test_memo_guard_must_hold_for_the_query(monkeypatch: pytest.MonkeyPatch) -> 
     for f in found:
         if f.severity.value == "note":
             assert f.message.endswith(MEMO)
+
+
+def test_one_object_in_a_function_run_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper walking its parameter's relation is one object's rows only when no resolved
+    caller (directly or two calls up) runs it once per item of a loop."""
+    found = _findings(monkeypatch, "shop/calls.py")
+    inner = {f.span.start_line: f for f in found if "runs a query on every iteration" in f.message}
+    per_row = [_line_of("shop/calls.py", "`list_products` calls this") + 2,
+               _line_of("shop/calls.py", "Two calls up") + 2]
+    once = _line_of("shop/calls.py", "Called for the one order") + 2
+    assert sorted(inner) == sorted([*per_row, once])
+    for line in per_row:
+        assert inner[line].severity.value == "warning"
+        assert "(note:" not in inner[line].message
+    assert inner[once].severity.value == "note"
+    assert inner[once].message.endswith(ONE_OBJECT.format("order.lines.all()"))

@@ -30,7 +30,6 @@ template tags), so either gate sent three true findings to note for each false o
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 
 from .confidence import startup_reason
 
@@ -44,12 +43,12 @@ MEMO = ("the result is kept in `{}` and looked up only for keys not in it yet, s
         "runs once per distinct key, not once per row")
 
 
-def explicit_reason(ctx, call: ast.Call, loop: ast.AST, iterable: ast.expr,  # type: ignore[no-untyped-def]
-                    *, script: str | None, creates: bool, written: bool,
-                    relation_of_one: Callable[[ast.expr], str | None]) -> str | None:
+def explicit_reason(ctx, call: ast.Call, loop: ast.AST,  # type: ignore[no-untyped-def]
+                    *, script: str | None, creates: bool, written: bool) -> str | None:
     """Why an explicit per-row query (`Model.objects.get(pk=row.x)` in a loop) found in the
-    file phase is a note, or None. `relation_of_one(iterable)` gives the source of the one
-    object's relation the loop walks, if it does."""
+    file phase is a note, or None. One object's relation is not decided here: whether a
+    caller runs the function once per item is a question for the project phase
+    (`project_reason`)."""
     if script:
         return script
     found = startup_reason(ctx, loop)
@@ -59,20 +58,51 @@ def explicit_reason(ctx, call: ast.Call, loop: ast.AST, iterable: ast.expr,  # t
         return GET_OR_CREATE
     if written:
         return WRITTEN
-    relation = relation_of_one(iterable)
-    if relation:
-        return ONE_OBJECT.format(relation)
     memo = memo_of(ctx, call, loop)
     if memo:
         return MEMO.format(memo)
     return None
 
 
-def project_reason(scripts, path: str, owner: int, stops: str = "") -> str | None:  # type: ignore[no-untyped-def]
+def one_object_reason(relation: str | None) -> str:
+    """The note for a loop over the related rows of one object (`relation`), or ""."""
+    return ONE_OBJECT.format(relation) if relation else ""
+
+
+def project_reason(scripts, path: str, owner: int, stops: str = "",  # type: ignore[no-untyped-def]
+                   one_object: str = "") -> str | None:
     """Why a per-row query the project phase reports (a lazy load, a member or a call that
     queries, a deferred explicit query) is a note, or None: the program model shows only
-    non-request entry points run the function, or the loop stops at its first hit."""
-    return scripts.reason(path, owner) or stops or None
+    non-request entry points run the function, the loop stops at its first hit, or the loop
+    walks one object's relation (`one_object`, from `one_object_reason`) in a function no
+    resolved caller runs once per item of a loop (then the object is each item's)."""
+    return scripts.reason(path, owner) or stops or (
+        one_object if one_object and not called_per_item(scripts, path, owner) else None)
+
+
+def called_per_item(scripts, path: str, owner: int) -> bool:  # type: ignore[no-untyped-def]
+    """A resolved chain of callers (up to four calls up, test callers aside) runs the
+    function at `path:owner` from inside a loop over something other than a literal."""
+    program = scripts.program
+    fn = program.function_at(path, owner) if program is not None and owner else None
+    if fn is None:
+        return False
+    seen = {fn.qualname}
+    level = [fn]
+    for _ in range(4):
+        above = []
+        for callee in level:
+            for caller in program.callers(callee):
+                if scripts.ignored(caller.path):
+                    continue
+                if any(target.qualname == callee.qualname and site.loop_line
+                       and not site.loop_literal for site, target in program.edges(caller)):
+                    return True
+                if caller.qualname not in seen:
+                    seen.add(caller.qualname)
+                    above.append(caller)
+        level = above
+    return False
 
 
 def memo_of(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]

@@ -75,7 +75,7 @@ from .br102_bounds import (
     stops_at_first_hit,
     written_before,
 )
-from .br102_evidence import explicit_reason, project_reason
+from .br102_evidence import explicit_reason, one_object_reason, project_reason
 from .br102_fixes import (
     NOT_PREFETCHABLE,
     django_batch_text,
@@ -114,6 +114,8 @@ class DeferredQuery:
 
     finding: Finding
     owner: int  # the def line of the function it is in
+    # the note if the loop walks one object's relation (br102_evidence.one_object_reason)
+    one_object: str = ""
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
@@ -368,19 +370,22 @@ class NPlusOneFacts(_Options, Rule):
             message = (f"`{label}` runs a query on every iteration of the loop {where} "
                        f"(it depends on `{names[0]}`): {fix_text}")
         reason = explicit_reason(
-            self.ctx, node, loop_node, iterable, script=script,
-            creates=creates_when_missing(self.ctx, node, loop_node), written=bool(written),
-            relation_of_one=self._relation_of_one)
+            self.ctx, node, loop_node, script=script,
+            creates=creates_when_missing(self.ctx, node, loop_node), written=bool(written))
+        one_object = "" if reason else one_object_reason(self._relation_of_one(iterable))
+        owner = self.ctx.semantic.enclosing_function(node)
+        if owner is None:
+            reason = reason or one_object or None
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
                                   suggestion=concrete))
-        owner = self.ctx.semantic.enclosing_function(node)
         if not reason and owner is not None:
-            # Whether only a command, a task or an upgrade runs the function is a question
-            # for the project phase's program model.
+            # Whether only a command, a task or an upgrade runs the function, and whether a
+            # caller runs it once per item (then one object's relation is each item's), are
+            # questions for the project phase's program model.
             self.ctx.findings.remove(finding)
-            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno))
+            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno, one_object))
 
     def _relation_of_one(self, iterable: ast.expr) -> str | None:
         """`for line in order.lines.all()` where `order` is one object, not the row of an
@@ -1378,7 +1383,8 @@ class NPlusOne(_Options, ProjectRule):
         """A per-row query the file phase found in a function: a note when the program
         model shows only non-request entry points run that function."""
         finding = item.finding
-        reason = project_reason(self.scripts, finding.path, item.owner)
+        reason = project_reason(self.scripts, finding.path, item.owner,
+                                one_object=item.one_object)
         if reason:
             finding = replace(finding, severity=NOTE, message=as_note(finding.message, reason))
         self.findings.append(finding)
