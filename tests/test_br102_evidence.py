@@ -32,7 +32,8 @@ def _line_of(rel: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py"])
+@pytest.mark.parametrize("rel", ["shop/views.py", "shop/models.py", "shop/nested.py",
+                                 "shop/memo.py", "shop/calls.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
     assert read_markers(text)
@@ -60,3 +61,62 @@ def test_levels_and_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(f.severity.value, f.span.start_line) for f in models] == [
         ("note", _line_of("shop/models.py", "names.append(Product"))]
     assert models[0].message.endswith(ONE_OBJECT.format("self.lines.all()"))
+
+
+# -- review of lv102: the object of "one object's related rows" must be one object -----------
+NESTED = "shop/nested.py"
+
+
+def test_rows_under_another_name_stay_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relation walked inside another loop (through an alias of the row, an attribute of
+    it, a tuple target, a `while`) and a view's `self.queryset` are rows of a list, and
+    `request.POST.values()` / `config.products.values()` show no relation: the finding
+    stays a warning. Only the three loops over one fetched order's lines are notes."""
+    found = _findings(monkeypatch, NESTED)
+    notes = sorted(f.span.start_line for f in found if f.severity.value == "note")
+    text = (PROJECT / NESTED).read_text(encoding="utf-8").splitlines()
+    one = [i for i, line in enumerate(text, start=1)
+           if "related rows of one object" in line and "ruleid" in line]
+    assert notes == [i + 1 for i in one]
+    for f in found:
+        if f.severity.value == "note":
+            assert f.message.endswith((ONE_OBJECT.format("order.lines.all()"),
+                                       ONE_OBJECT.format('order.lines.values("product_id")')))
+    warnings = [f for f in found if f.severity.value == "warning"]
+    assert len(warnings) == 9
+    assert all("(note:" not in f.message for f in warnings)
+
+
+def test_memo_guard_must_hold_for_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memo is a note only when its guard holds whenever the query runs and the memo
+    outlives the iteration: a dict made on every row, a guard under `or`, and the query in
+    the `else` branch stay warnings; `enabled and key not in memo` and a nested `if` under
+    the guard are notes."""
+    found = _findings(monkeypatch, "shop/memo.py")
+    levels = sorted((f.span.start_line, f.severity.value) for f in found)
+    text = (PROJECT / "shop/memo.py").read_text(encoding="utf-8").splitlines()
+    memo = [i + 1 for i, line in enumerate(text, start=1) if "kept in `taxes`" in line]
+    every = [i + 1 for i, line in enumerate(text, start=1)
+             if "ruleid" in line and "every iteration" in line]
+    assert len(memo) == 2 and len(every) == 3
+    assert levels == sorted([(line, "note") for line in memo] +
+                            [(line, "warning") for line in every])
+    for f in found:
+        if f.severity.value == "note":
+            assert f.message.endswith(MEMO)
+
+
+def test_one_object_in_a_function_run_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper walking its parameter's relation is one object's rows only when no resolved
+    caller (directly or two calls up) runs it once per item of a loop."""
+    found = _findings(monkeypatch, "shop/calls.py")
+    inner = {f.span.start_line: f for f in found if "runs a query on every iteration" in f.message}
+    per_row = [_line_of("shop/calls.py", "`list_products` calls this") + 2,
+               _line_of("shop/calls.py", "Two calls up") + 2]
+    once = _line_of("shop/calls.py", "Called for the one order") + 2
+    assert sorted(inner) == sorted([*per_row, once])
+    for line in per_row:
+        assert inner[line].severity.value == "warning"
+        assert "(note:" not in inner[line].message
+    assert inner[once].severity.value == "note"
+    assert inner[once].message.endswith(ONE_OBJECT.format("order.lines.all()"))

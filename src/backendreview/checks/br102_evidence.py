@@ -30,7 +30,6 @@ template tags), so either gate sent three true findings to note for each false o
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 
 from .confidence import startup_reason
 
@@ -44,12 +43,12 @@ MEMO = ("the result is kept in `{}` and looked up only for keys not in it yet, s
         "runs once per distinct key, not once per row")
 
 
-def explicit_reason(ctx, call: ast.Call, loop: ast.AST, iterable: ast.expr,  # type: ignore[no-untyped-def]
-                    *, script: str | None, creates: bool, written: bool,
-                    relation_of_one: Callable[[ast.expr], str | None]) -> str | None:
+def explicit_reason(ctx, call: ast.Call, loop: ast.AST,  # type: ignore[no-untyped-def]
+                    *, script: str | None, creates: bool, written: bool) -> str | None:
     """Why an explicit per-row query (`Model.objects.get(pk=row.x)` in a loop) found in the
-    file phase is a note, or None. `relation_of_one(iterable)` gives the source of the one
-    object's relation the loop walks, if it does."""
+    file phase is a note, or None. One object's relation is not decided here: whether a
+    caller runs the function once per item is a question for the project phase
+    (`project_reason`)."""
     if script:
         return script
     found = startup_reason(ctx, loop)
@@ -59,25 +58,58 @@ def explicit_reason(ctx, call: ast.Call, loop: ast.AST, iterable: ast.expr,  # t
         return GET_OR_CREATE
     if written:
         return WRITTEN
-    relation = relation_of_one(iterable)
-    if relation:
-        return ONE_OBJECT.format(relation)
     memo = memo_of(ctx, call, loop)
     if memo:
         return MEMO.format(memo)
     return None
 
 
-def project_reason(scripts, path: str, owner: int, stops: str = "") -> str | None:  # type: ignore[no-untyped-def]
+def one_object_reason(relation: str | None) -> str:
+    """The note for a loop over the related rows of one object (`relation`), or ""."""
+    return ONE_OBJECT.format(relation) if relation else ""
+
+
+def project_reason(scripts, path: str, owner: int, stops: str = "",  # type: ignore[no-untyped-def]
+                   one_object: str = "") -> str | None:
     """Why a per-row query the project phase reports (a lazy load, a member or a call that
     queries, a deferred explicit query) is a note, or None: the program model shows only
-    non-request entry points run the function, or the loop stops at its first hit."""
-    return scripts.reason(path, owner) or stops or None
+    non-request entry points run the function, the loop stops at its first hit, or the loop
+    walks one object's relation (`one_object`, from `one_object_reason`) in a function no
+    resolved caller runs once per item of a loop (then the object is each item's)."""
+    return scripts.reason(path, owner) or stops or (
+        one_object if one_object and not called_per_item(scripts, path, owner) else None)
+
+
+def called_per_item(scripts, path: str, owner: int) -> bool:  # type: ignore[no-untyped-def]
+    """A resolved chain of callers (up to four calls up, test callers aside) runs the
+    function at `path:owner` from inside a loop over something other than a literal."""
+    program = scripts.program
+    fn = program.function_at(path, owner) if program is not None and owner else None
+    if fn is None:
+        return False
+    seen = {fn.qualname}
+    level = [fn]
+    for _ in range(4):
+        above = []
+        for callee in level:
+            for caller in program.callers(callee):
+                if scripts.ignored(caller.path):
+                    continue
+                if any(target.qualname == callee.qualname and site.loop_line
+                       and not site.loop_literal for site, target in program.edges(caller)):
+                    return True
+                if caller.qualname not in seen:
+                    seen.add(caller.qualname)
+                    above.append(caller)
+        level = above
+    return False
 
 
 def memo_of(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
     """`if key not in cache: cache[key] = Model.objects.get(pk=key)` inside the loop: the
-    source of the memo (`cache`), or None."""
+    source of the memo (`cache`), or None. The guard must hold whenever the query runs (the
+    assignment sits in the `if` body and the membership test is the whole test or a
+    conjunct of `and`), and the memo must outlive the iteration (not rebound in the loop)."""
     parent = ctx.semantic.parent(call)
     if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1
             and isinstance(parent.targets[0], ast.Subscript)):
@@ -85,20 +117,49 @@ def memo_of(ctx, call: ast.Call, loop: ast.AST) -> str | None:  # type: ignore[n
     target = parent.targets[0]
     memo = ast.unparse(target.value)
     key = ast.unparse(target.slice)
+    if _rebound_in(loop, memo):
+        return None  # `cache = {}` on every iteration: every row misses
+    child: ast.AST = parent
     for anc in ctx.semantic.ancestors(parent):
         if anc is loop:
             return None
-        if not isinstance(anc, ast.If):
-            continue
-        for test in ast.walk(anc.test):
-            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
-                    test.ops[0], ast.NotIn) and ast.unparse(test.comparators[0]) == memo and (
-                    ast.unparse(test.left) == key):
-                return memo
-            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(
-                    test.operand, ast.Compare) and len(test.operand.ops) == 1 and isinstance(
-                    test.operand.ops[0], ast.In) and ast.unparse(
-                    test.operand.comparators[0]) == memo and ast.unparse(
-                    test.operand.left) == key:
-                return memo
+        if isinstance(anc, ast.If) and any(child is stmt for stmt in anc.body) and any(
+                _tests_absent(test, memo, key) for test in _conjuncts(anc.test)):
+            return memo
+        child = anc
     return None
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+    """The tests that all hold when `test` does: `a and b` gives both, `a or b` neither."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [part for value in test.values for part in _conjuncts(value)]
+    return [test]
+
+
+def _tests_absent(test: ast.expr, memo: str, key: str) -> bool:
+    """`key not in memo` or `not key in memo`."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    compare = test.operand if negated else test  # type: ignore[attr-defined]
+    if not (isinstance(compare, ast.Compare) and len(compare.ops) == 1):
+        return False
+    absent = ast.In if negated else ast.NotIn
+    return isinstance(compare.ops[0], absent) and ast.unparse(
+        compare.comparators[0]) == memo and ast.unparse(compare.left) == key
+
+
+def _rebound_in(loop: ast.AST, memo: str) -> bool:
+    """The loop assigns the memo itself (not one of its keys) somewhere in its body."""
+    for node in ast.walk(loop):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr | ast.For | ast.AsyncFor
+                        | ast.comprehension):
+            targets = [node.target]  # `cache |= more` keeps the keys: not a reset
+        for target in targets:
+            for part in ast.walk(target):
+                if isinstance(part, ast.Name | ast.Attribute) and isinstance(
+                        part.ctx, ast.Store) and ast.unparse(part) == memo:
+                    return True
+    return False

@@ -30,6 +30,7 @@ from ..analysis.orm.drf import (
 )
 from ..analysis.orm.models import (
     COLUMN,
+    DJANGO_MODEL_BASES,
     FK,
     GFK,
     M2M,
@@ -75,7 +76,7 @@ from .br102_bounds import (
     stops_at_first_hit,
     written_before,
 )
-from .br102_evidence import explicit_reason, project_reason
+from .br102_evidence import explicit_reason, one_object_reason, project_reason
 from .br102_fixes import (
     NOT_PREFETCHABLE,
     django_batch_text,
@@ -114,6 +115,8 @@ class DeferredQuery:
 
     finding: Finding
     owner: int  # the def line of the function it is in
+    # the note if the loop walks one object's relation (br102_evidence.one_object_reason)
+    one_object: str = ""
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
@@ -371,19 +374,22 @@ class NPlusOneFacts(_Options, Rule):
             message = (f"`{label}` runs a query on every iteration of the loop {where} "
                        f"(it depends on `{names[0]}`): {fix_text}")
         reason = explicit_reason(
-            self.ctx, node, loop_node, iterable, script=script,
-            creates=creates_when_missing(self.ctx, node, loop_node), written=bool(written),
-            relation_of_one=self._relation_of_one)
+            self.ctx, node, loop_node, script=script,
+            creates=creates_when_missing(self.ctx, node, loop_node), written=bool(written))
+        one_object = "" if reason else one_object_reason(self._relation_of_one(iterable))
+        owner = self.ctx.semantic.enclosing_function(node)
+        if owner is None:
+            reason = reason or one_object or None
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
                                   suggestion=concrete))
-        owner = self.ctx.semantic.enclosing_function(node)
         if not reason and owner is not None:
-            # Whether only a command, a task or an upgrade runs the function is a question
-            # for the project phase's program model.
+            # Whether only a command, a task or an upgrade runs the function, and whether a
+            # caller runs it once per item (then one object's relation is each item's), are
+            # questions for the project phase's program model.
             self.ctx.findings.remove(finding)
-            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno))
+            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno, one_object))
 
     def _relation_of_one(self, iterable: ast.expr) -> str | None:
         """`for line in order.lines.all()` where `order` is one object, not the row of an
@@ -396,9 +402,45 @@ class NPlusOneFacts(_Options, Rule):
         origin = self.origins.of(inner)
         if origin is None or origin.orm != "relation" or not origin.relation:
             return None
-        if self._enclosing_loop_of(inner, origin.relation[0]) is not None:
-            return None  # one relation per row of an outer loop: rows after all
+        if _bare_values(inner) or any(tracker_for(self.ctx).request_data(n)
+                                      for n in ast.walk(inner)):
+            # `request.POST.values()`, `graph.nodes.values()`: a dict's values have the
+            # shape of a relation's `values()`, and client data is no one object's rows.
+            return None
+        if self._in_outer_loop(iterable):
+            # One relation per iteration of an outer loop: rows after all, whatever name
+            # holds the object (the loop variable, an alias of it, an attribute of the row,
+            # a tuple target the loop model does not track).
+            return None
+        if origin.relation[0] in ("self", "cls") and not self._in_model_class(iterable):
+            return None  # `self.queryset.all()` in a view: the list, not one object's rows
         return _short(self.ctx.source(inner))
+
+    def _in_outer_loop(self, iterable: ast.expr) -> bool:
+        """The loop over `iterable` runs inside another loop of its function: its iterable
+        is evaluated once per outer iteration. The iterable of a `for` and of a
+        comprehension's first generator is evaluated once, outside that loop."""
+        child: ast.AST = iterable
+        for anc in self.ctx.semantic.ancestors(iterable):
+            if isinstance(anc, _SCOPE_BREAKS):
+                return False
+            if isinstance(anc, ast.For | ast.AsyncFor) and anc.iter is not child:
+                return True
+            if isinstance(anc, ast.While):
+                return True
+            if isinstance(anc, _COMPREHENSIONS) and not (
+                    anc.generators and anc.generators[0] is child):
+                return True
+            child = anc
+        return False
+
+    def _in_model_class(self, node: ast.AST) -> bool:
+        """`self` is one row: the method belongs to a class this file declares as a Django
+        model (a direct `models.Model` subclass)."""
+        function = self.ctx.semantic.enclosing_function(node)
+        cls = self.ctx.semantic.parent(function) if function is not None else None
+        return isinstance(cls, ast.ClassDef) and any(
+            class_ref(self.ctx, base) in DJANGO_MODEL_BASES for base in cls.bases)
 
     def _script_reason(self) -> str | None:
         if not hasattr(self, "_script"):
@@ -796,6 +838,13 @@ def _loop_label(ctx, loop: ast.AST) -> str:  # type: ignore[no-untyped-def]
     if isinstance(loop, ast.For | ast.AsyncFor):
         return f"over `{_short(ctx.source(loop.iter))}` (line {loop.lineno})"
     return f"in the comprehension on line {getattr(loop, 'lineno', 0)}"
+
+
+def _bare_values(expr: ast.expr) -> bool:
+    """`x.attr.values()` with no field named: `dict.values()` as much as a queryset's."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+        expr.func.attr == "values") and not expr.args and not expr.keywords and isinstance(
+        expr.func.value, ast.Attribute) and isinstance(expr.func.value.value, ast.Name)
 
 
 def _short(text: str) -> str:
@@ -1338,7 +1387,8 @@ class NPlusOne(_Options, ProjectRule):
         """A per-row query the file phase found in a function: a note when the program
         model shows only non-request entry points run that function."""
         finding = item.finding
-        reason = project_reason(self.scripts, finding.path, item.owner)
+        reason = project_reason(self.scripts, finding.path, item.owner,
+                                one_object=item.one_object)
         if reason:
             finding = replace(finding, severity=NOTE, message=as_note(finding.message, reason))
         self.findings.append(finding)
