@@ -687,6 +687,16 @@ def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: as
         param = params[call.args.index(arg)]
     if param is None:
         return False
+    # Answered once per helper and parameter: every handler of the file handing its
+    # exception to the same helper asked again (skyvern: 1,141 asks, each two walks of it).
+    answers: dict[str, bool] = ctx.memo("br401-returns-text-of", target, dict)
+    found = answers.get(param)
+    if found is None:
+        found = answers[param] = _returns_text_of(target, param)
+    return found
+
+
+def _returns_text_of(target: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
     made = text_locals(list(ast.walk(target)), param)  # locals holding the parameter's text
     if made is None:
         return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
