@@ -15,6 +15,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
@@ -1212,7 +1213,11 @@ class BroadExceptLeak(Rule):
 
     def _parses_input(self, node: ast.ExceptHandler) -> bool:
         parent = self.ctx.semantic.parent(node)
-        return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
+        # Asked up to four times per broad handler, by each reading that holds a finding:
+        # answered once per try statement (its body's every call was walked each time).
+        return isinstance(parent, ast.Try) and self.ctx.memo(
+            "br401-try-parses-input", parent, partial(_parses_client_input, self.ctx,
+                                                      parent.body))
 
     def _helper_fix(self, analysis: HandlerAnalysis) -> Fix:
         """A broad except in a function that is no route handler (a service, a guardrail
