@@ -189,12 +189,14 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
                    ) -> FileResult:
     result = FileResult(path=path)
     docs = load_rule_docs()
+    text: str | None = None
     try:
         text = data if isinstance(data, str) else decode_source(data)
-        result.lines = source_lines(text)
         if tree is None:
             tree = parse_source(text, path)
     except SourceError as exc:
+        if text is not None:
+            result.lines = source_lines(text)
         if PARSE_ERROR_ID in rules:
             line = exc.line
             result.findings.append(Finding(
@@ -252,11 +254,12 @@ def _review_source(data: bytes | str, path: str, config: Config, rules: tuple[st
     result.suppressions = parse_suppressions(text, tree, builder.nodes)
     if result.suppressions:
         result.statement_spans = statement_extents(tree, builder.nodes)
-    if not (result.findings or result.suppressions):
-        # Nothing will be shown or matched in this file: do not ship its text back from the
-        # worker process (nor cache it). A project rule that reports here, from the facts,
-        # gets the lines read again for its frame (`finish`); most files report nothing.
-        result.lines = []
+    if result.findings or result.suppressions:
+        # Only then are the lines shown or matched: a file with neither ships no text back
+        # from the worker process (nor into the cache), and most files have neither, so they
+        # are not split here at all. A project rule that reports here, from the facts, gets
+        # the lines read again for its frame (`finish`).
+        result.lines = source_lines(text)
     if errors:
         result.facts.setdefault("_errors", []).extend(errors)
     ctx.release()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -301,10 +302,11 @@ def record_hand_on(ctx: FileContext, call: ast.Call) -> None:
 
 
 def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[ast.Call],
-                      describe: Any, finding: Finding, in_route: bool, decorator: int = 0
-                      ) -> None:
+                      describe: Any, finding: Callable[[], Finding], in_route: bool,
+                      decorator: int = 0) -> None:
     """The calls of a broad handler that leaks nothing itself and hands the exception (or
-    its text, `describe(arg)`) to a function."""
+    its text, `describe(arg)`) to a function. `finding()` makes the held finding (once):
+    only a recorded call needs it."""
     owner = ctx.semantic.enclosing_function(handler)
     owner_line = owner.lineno if owner is not None and not isinstance(owner, ast.Lambda) else 0
     for call in calls:
@@ -319,22 +321,23 @@ def record_candidates(ctx: FileContext, handler: ast.ExceptHandler, calls: list[
             if callee is None:
                 break
             ctx.emit_fact(CANDIDATES, ExceptToHelper(
-                finding, owner_line, key, what, callee, ctx.source(call.func),
+                finding(), owner_line, key, what, callee, ctx.source(call.func),
                 ctx.span_of(call), (in_route or bool(decorator)) and _returned(ctx, call),
                 decorator))
 
 
 def record_returned_text(ctx: FileContext, handler: ast.ExceptHandler, returns: list[ast.Return],
-                         describe: Any, finding: Finding) -> None:
+                         describe: Any, finding: Callable[[], Finding]) -> None:
     """A broad handler of a function that is no route handler, returning text made from the
-    exception: the routes that return that function's value send it on."""
+    exception: the routes that return that function's value send it on. `finding()` makes
+    the held finding, asked only for a return that carries the text."""
     owner = ctx.semantic.enclosing_function(handler)
     if owner is None or isinstance(owner, ast.Lambda):
         return
     for ret in returns:
         what = describe(ret.value) if ret.value is not None else None
         if what and what != f"`{handler.name}`":  # the exception object, for the caller
-            ctx.emit_fact(RETURNS, ReturnsExceptionText(finding, owner.lineno, what,
+            ctx.emit_fact(RETURNS, ReturnsExceptionText(finding(), owner.lineno, what,
                                                         ret.lineno))
             return
 

@@ -14,7 +14,9 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
@@ -687,6 +689,16 @@ def _returns_text_of_argument(ctx: FileContext, caller: ast.AST | None, call: as
         param = params[call.args.index(arg)]
     if param is None:
         return False
+    # Answered once per helper and parameter: every handler of the file handing its
+    # exception to the same helper asked again (skyvern: 1,141 asks, each two walks of it).
+    answers: dict[str, bool] = ctx.memo("br401-returns-text-of", target, dict)
+    found = answers.get(param)
+    if found is None:
+        found = answers[param] = _returns_text_of(target, param)
+    return found
+
+
+def _returns_text_of(target: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
     made = text_locals(list(ast.walk(target)), param)  # locals holding the parameter's text
     if made is None:
         return False  # `message = message.replace(secret, "[REDACTED]")`: a scrubber
@@ -1109,8 +1121,9 @@ class BroadExceptLeak(Rule):
                 if not analysis.in_route and not self._parses_input(node):
                     returns = [n for n in analysis.nodes if isinstance(n, ast.Return)]
                     if returns and not self._returned_by_wrapper(node, analysis):
-                        record_returned_text(self.ctx, node, returns, analysis.tainted,
-                                             self._held_finding(node, analysis))
+                        held = self._held_once(node, analysis)
+                        record_returned_text(self.ctx, node, returns, analysis.tainted, held)
+                        held.settle()
             return
         if not broad and not leak.what.startswith(("traceback.", "sys.exc_info")):
             # A specific exception's own text is often a deliberate message (KeyError ->
@@ -1196,13 +1209,23 @@ class BroadExceptLeak(Rule):
         if self._parses_input(node):
             return  # the exception describes the client's own data
         decorator = wrapped_by(self.ctx, analysis.function) if not analysis.in_route else None
-        record_candidates(self.ctx, node, calls, analysis.tainted,
-                          self._held_finding(node, analysis), analysis.in_route,
+        held = self._held_once(node, analysis)
+        record_candidates(self.ctx, node, calls, analysis.tainted, held, analysis.in_route,
                           decorator.lineno if decorator is not None else 0)
+        held.settle()
+
+    def _held_once(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> _HeldOnce:
+        return _HeldOnce(partial(self._held_finding, node, analysis),
+                         None if analysis.in_route else partial(self._lone.lone,
+                                                                analysis.function))
 
     def _parses_input(self, node: ast.ExceptHandler) -> bool:
         parent = self.ctx.semantic.parent(node)
-        return isinstance(parent, ast.Try) and _parses_client_input(self.ctx, parent.body)
+        # Asked up to four times per broad handler, by each reading that holds a finding:
+        # answered once per try statement (its body's every call was walked each time).
+        return isinstance(parent, ast.Try) and self.ctx.memo(
+            "br401-try-parses-input", parent, partial(_parses_client_input, self.ctx,
+                                                      parent.body))
 
     def _helper_fix(self, analysis: HandlerAnalysis) -> Fix:
         """A broad except in a function that is no route handler (a service, a guardrail
@@ -1259,6 +1282,28 @@ class BroadExceptLeak(Rule):
             self._lone.lone(analysis.function)  # for the project half's reach question
         self.ctx.findings.remove(finding)
         return finding
+
+
+class _HeldOnce:
+    """The held finding of a handler (`_held_finding`), made on first use: most handlers
+    handing the exception on record nothing, and the finding's words and fix were made for
+    each of them (skyvern: ~600 findings, a quarter of BR401's time). `settle()` after the
+    recording does what making it would have done for the project half when it was not
+    made: asking whether the function is a lone one (its fact)."""
+
+    def __init__(self, make: Callable[[], Finding], lone: Callable[[], bool] | None) -> None:
+        self._make = make
+        self._lone = lone
+        self._finding: Finding | None = None
+
+    def __call__(self) -> Finding:
+        if self._finding is None:
+            self._finding = self._make()
+        return self._finding
+
+    def settle(self) -> None:
+        if self._finding is None and self._lone is not None:
+            self._lone()
 
 
 def _plain_string(kept: str | None) -> str | None:

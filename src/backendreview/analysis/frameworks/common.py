@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
@@ -523,11 +524,20 @@ def _with_named_lists(ctx: FileContext, nodes: list[ast.AST]) -> list[ast.AST]:
         out += [b.value for b in bindings
                 if b.value is not None and b.kind in ("assign", "annassign", "augassign")]
         scope = ctx.semantic.enclosing_function(root) or ctx.tree
-        for node in ast.walk(scope):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    node.func.attr in ("append", "extend", "insert") and \
-                    isinstance(node.func.value, ast.Name) and node.func.value.id == root.id:
-                out += node.args
+        out += ctx.memo("list-adds", scope, partial(_list_adds, scope)).get(root.id, ())
+    return out
+
+
+def _list_adds(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    """Per name, the arguments of every `name.append(...)` / `.extend` / `.insert` in
+    `scope`, in `ast.walk` order: one walk of a scope per file, where each named list of
+    each handler walked it again (the whole module for a module-level list)."""
+    out: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("append", "extend", "insert") and \
+                isinstance(node.func.value, ast.Name):
+            out.setdefault(node.func.value.id, []).extend(node.args)
     return out
 
 
