@@ -57,8 +57,8 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
     """A login that only redirects to the identity provider, its OAuth callback, a signed-in
     user's own API tokens, a forwarded TOTP code stored behind an API-key dependency that
     refuses in its helper (or in its own code), and a settings page behind a Flask-Login guard go unreported; a
-    code checked behind either guard is a note; an open code check, an anonymous reset mail
-    and an open password form are errors."""
+    code checked behind either guard is a note; an open code check and an anonymous reset mail
+    are errors, and an open password form that checks nothing a note."""
     monkeypatch.chdir(AUTH_ROUTES)
     found = run([Path(".")], Config(root=AUTH_ROUTES, select=("BR206",)), jobs=1).findings
     got = {(f.path, f.span.start_line): (f.severity, f.message) for f in found}
@@ -70,7 +70,9 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
         ("svc/codes.py", 16): Severity.NOTE,
         ("svc/codes.py", 26): Severity.NOTE,
         ("svc/codes.py", 32): Severity.NOTE,
-        ("svc/settings.py", 49): Severity.ERROR,
+        # Anyone sets the password there, but nothing is checked, sent or created: a
+        # note (no guessing and no flood to bound; the missing guard is BR207's).
+        ("svc/settings.py", 49): Severity.NOTE,
     }
     assert got[("svc/api.py", 67)][1] == (
         'route "POST {?}/api/v1/totp/verify" (check_totp_code) is an authentication endpoint '
@@ -78,3 +80,30 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
         "signed-in caller reaches it, so guessing the secret it checks needs that caller's "
         "session first)")
     assert "by what it does (request.form.get('password'))" in got[("svc/settings.py", 49)][1]
+
+
+EVIDENCE = PROJECT.parent / "evidence_levels"
+
+
+def test_level_follows_the_evidence_of_an_abusable_act(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Errors only for an open route whose code, through resolved calls, checks a password
+    (in a helper, or in the `clean()` of a form it builds, whatever its path), sends a mail
+    or creates an account; a token refresh that checks nothing guessable and a signed-in
+    password re-check are notes; a form checking no credential, a redirect, a done page, a
+    guarded mail and a GET page are not reported."""
+    monkeypatch.chdir(EVIDENCE)
+    found = run([Path(".")], Config(root=EVIDENCE, select=("BR206",)), jobs=1).findings
+    got = {f.span.start_line: f for f in found}
+    assert {line: f.severity for line, f in got.items()} == {
+        13: Severity.ERROR, 20: Severity.ERROR, 27: Severity.ERROR, 34: Severity.ERROR,
+        51: Severity.NOTE, 58: Severity.NOTE}
+    assert got[13].message.endswith(
+        "(it verifies a credential: checks `check_login(request.form['password'])` "
+        "(views.py:15))")
+    assert got[27].message.endswith(
+        "(it creates an account: `users.create_user()` (accounts.py:20, in `make_account`))")
+    assert "by what it does (`SessionForm.clean` checks `authenticate()` (forms.py:14))" in (
+        got[34].message)
+    assert got[51].message.endswith(
+        "(note: its path or name says authentication, but no password or one-time-code check, "
+        "message sent or account created was seen in the code it runs)")

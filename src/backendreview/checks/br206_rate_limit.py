@@ -28,6 +28,7 @@ from .br206_callers import (
     refuses_anonymous,
     with_guarding_dependency,
 )
+from .br206_evidence import abusable_act, form_checks_password, library_act, validators
 from .br206_fixes import auth_fix, limit_fix, run_time_lookup
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
@@ -213,17 +214,29 @@ def _allauth_limited(program: ProgramModel, route: Route, facts: dict[str, list[
     rate limits the settings leave on (`ACCOUNT_RATE_LIMITS = False` turns them off)."""
     if any(s.key == "allauth-limits-off" for s in facts.get("settings", [])):
         return False
-    refs: list[str] = []
+    return any(ref.startswith("allauth.") and ref.rsplit(".", 1)[-1] in _ALLAUTH_LIMITED
+               for ref in _library_refs(program, route))
+
+
+def _library_refs(program: ProgramModel, route: Route) -> list[str]:
+    """The references of the library code serving the route, through the imports: the
+    bases of the project's view class (its MRO), else the view registered
+    (`auth_views.LoginView.as_view()`), else a library function registered as the handler
+    (`bp.route(url)(login)` with `login` imported from `flask_security.views`)."""
     view = _view_class(program, route)
     if view is not None:
-        refs = [b for c in program.mro(view) for b in c.bases]
-    elif route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
-        module = next((m for m in program.modules.values() if m.path == route.file), None)
+        return [b for c in program.mro(view) for b in c.bases]
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    if module is None:
+        return []
+    if route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
         head, _, rest = found[1].partition(".")
-        if module is not None:
-            refs = [module.imports.get(head, head) + (f".{rest}" if rest else "")]
-    return any(ref.startswith("allauth.") and ref.rsplit(".", 1)[-1] in _ALLAUTH_LIMITED
-               for ref in refs)
+        return [module.imports.get(head, head) + (f".{rest}" if rest else "")]
+    if program.function_at(route.handler_file, route.handler_line) is None:
+        head, _, rest = route.handler.partition(".")
+        if head in module.imports:
+            return [module.imports[head] + (f".{rest}" if rest else "")]
+    return []
 
 
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
@@ -251,7 +264,10 @@ def _with_credentials_through_calls(program: ProgramModel, route: Route) -> Rout
                     for r in program.effects(fn, CREDENTIAL) if len(r.via) <= _CREDENTIAL_DEPTH),
                    key=lambda r: (len(r.via), r.origin_path, r.effect.line))
     if not found:
-        return route
+        # The login may be in the form or serializer it validates (issue 17).
+        how = form_checks_password(program, _route_code(program, route),
+                                   _validated_classes(program, route))
+        return route if how is None else dataclasses.replace(route, credentials=("verify", how))
     how = describe(found[0], "checks")
     return dataclasses.replace(route, credentials=(
         "verify", how if found[0].via else how.replace("which checks", "it checks", 1)))
@@ -713,6 +729,49 @@ def _one_per_endpoint(found: list[tuple[Route, Severity, str]]
     return out
 
 
+def _evidence(program: ProgramModel, route: Route) -> str | None:
+    """What the route does that a client can abuse on every call (br206_evidence): a
+    password the route model saw checked, an act in the code the request runs (the
+    handler, the forms and serializers it validates, their calls), or a known library
+    view's work."""
+    if route.credentials is not None and route.credentials[0] == "verify":
+        return "verifies a credential: " + re.sub(r"^(?:it|which) ", "", route.credentials[1])
+    code = [*_route_code(program, route), *_overridden(program, route)]
+    code += [fn for cls in _validated_classes(program, route)
+             for fn in validators(program, cls) if fn not in code]
+    return abusable_act(program, code) or library_act(_library_refs(program, route))
+
+
+def _validated_classes(program: ProgramModel, route: Route) -> list[ClassInfo]:
+    """The project forms and serializers the route's view names: the forms it validates
+    out of sight and its `serializer_class` (first in the MRO)."""
+    out = _view_forms(program, route)
+    view = _view_class(program, route)
+    ref = next((c.class_refs["serializer_class"] for c in program.mro(view)
+                if "serializer_class" in c.class_refs), None) if view is not None else None
+    serializer = program.resolve(ref) if ref else None
+    if isinstance(serializer, ClassInfo) and serializer not in out:
+        out.append(serializer)
+    return out
+
+
+def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
+    """An error only for an anonymous caller and positive evidence of an abusable act;
+    everything else a note saying what is missing."""
+    evidence = _evidence(program, route)
+    if evidence is None:
+        return Severity.NOTE, f" {_NO_ACT}"
+    if (route.auth or route.global_auth) and not _open_registration(program, route):
+        return Severity.NOTE, (f" (note: it {evidence}, but the route shows a guard "
+                               f"({(route.auth or route.global_auth)[0]}), so its callers "
+                               f"may all be signed in)")
+    return Severity.ERROR, f" (it {evidence})"
+
+
+_NO_ACT = ("(note: its path or name says authentication, but no password or one-time-code "
+           "check, message sent or account created was seen in the code it runs)")
+
+
 class MissingRateLimit(ProjectRule):
     id = "BR206"
     OPTIONS: ClassVar[dict[str, type]] = {"scope": str, "limiters": list}
@@ -762,6 +821,10 @@ class MissingRateLimit(ProjectRule):
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
                 elif run_time_lookup(route, facts) is not None:
                     severity, why = Severity.NOTE, f" {_LOOKED_UP}"
+                else:
+                    severity, why = _by_evidence(program, route)
+                    if severity is Severity.ERROR and " by what it does " in what:
+                        why = ""  # the message already says what it checks
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
                     route.auth or route.global_auth):
                 severity = Severity.WARNING

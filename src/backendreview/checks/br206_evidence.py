@@ -1,0 +1,178 @@
+"""BR206: the positive evidence that makes a missing limit a warning, not a note.
+
+A route that reads like authentication is worth a warning only when a client can abuse what
+it does on every call: it verifies a password or a one-time code (guessing), sends a mail or
+an SMS (flooding), or creates an account (mass sign-up). Its path or name, or a call merely
+named `token` or `session`, is not that evidence: such routes go out as notes saying so.
+
+The evidence is read from code the program model reaches: the handler, the cleaners and
+validators of the forms and serializers it validates (through their MRO), and the project
+functions they call through *resolved* edges, up to three calls away. In that code a call
+counts when its name is one of the specific acts below (`authenticate`, `check_password`,
+`send_mail`, `create_user`) or when the model solved a CREDENTIAL effect (a password it was
+handed, checked). A library view whose behaviour is known by its resolved import
+(`django.contrib.auth.views.LoginView`) is evidence of its own act.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..analysis.program import CREDENTIAL, ProgramModel, describe
+from ..analysis.program.facts import ClassInfo, FunctionInfo
+
+# A call that checks a password or a one-time code the caller sent, or signs the caller in
+# once a form has checked one (`login(request, form.get_user())`). A bare `verify` is not
+# here: JWT and signature checks of an unguessable token share the name.
+_VERIFIES = re.compile(r"^(?:authenticate\w*|\w*_authenticate|check_?password\w*|checkpw"
+                       r"|verify_?(?:password|passwd|otp|totp|2fa|mfa|user|credentials?)"
+                       r"|check_?(?:otp|totp|auth|credentials?)|password_?verify"
+                       r"|compare_digest|login|log_?in|login_user|sign_?in)$", re.I)
+# A call that sends a message to an address or a phone per request.
+_SENDS = re.compile(r"^(?:send_?(?:mass_)?e?mail\w*|send_?sms\w*|send_\w*_(?:e?mail|sms)"
+                    r"|send_(?:password|reset|verification|confirmation|activation|welcome"
+                    r"|invitation|invite|otp|code|magic)\w*|mail_user|send_message_to_user"
+                    r"|send_registration\w*)$", re.I)
+# A call that creates an account.
+_CREATES = re.compile(r"^(?:create_(?:user|account|new_user|local_user)|register_(?:user"
+                      r"|account|new_user)|signup|sign_up|user_create)$", re.I)
+
+_ACTS = ((_VERIFIES, "verifies a credential"), (_SENDS, "sends a message"),
+         (_CREATES, "creates an account"))
+_DEPTH = 3
+
+# Library views whose work is known (resolved import prefix, name -> what it does on every
+# call). A reset-confirm view checks an unguessable emailed token and a password-change view
+# re-checks a signed-in caller's own password: neither is here, they stay notes.
+_LIBRARY_ACTS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("django.contrib.auth.", frozenset({"LoginView", "login"}),
+     "Django's LoginView checks the posted password"),
+    ("django.contrib.auth.", frozenset({"PasswordResetView", "password_reset"}),
+     "Django's PasswordResetView sends a reset e-mail"),
+    ("rest_framework.authtoken.", frozenset({"ObtainAuthToken", "obtain_auth_token"}),
+     "DRF's ObtainAuthToken checks the posted password"),
+    ("rest_framework_simplejwt.", frozenset({"TokenObtainPairView", "TokenObtainSlidingView",
+                                             "TokenObtainView"}),
+     "simplejwt's token view checks the posted password"),
+    ("oauth2_provider.", frozenset({"TokenView"}),
+     "django-oauth-toolkit's TokenView checks client secrets and, for the password grant, "
+     "passwords"),
+    ("knox.", frozenset({"LoginView"}), "knox's LoginView checks the caller's credentials"),
+    ("dj_rest_auth.", frozenset({"LoginView"}), "dj-rest-auth's LoginView checks the password"),
+    ("dj_rest_auth.", frozenset({"PasswordResetView"}),
+     "dj-rest-auth's PasswordResetView sends a reset e-mail"),
+    ("dj_rest_auth.registration.", frozenset({"RegisterView"}),
+     "dj-rest-auth's RegisterView creates an account"),
+    ("django_registration.", frozenset({"RegistrationView"}),
+     "django-registration's view creates an account"),
+    ("allauth.account.", frozenset({"LoginView"}), "allauth's LoginView checks the password"),
+    ("allauth.account.", frozenset({"SignupView"}), "allauth's SignupView creates an account"),
+    ("allauth.account.", frozenset({"PasswordResetView"}),
+     "allauth's PasswordResetView sends a reset e-mail"),
+    ("flask_security.", frozenset({"login"}), "Flask-Security's login view checks the password"),
+    ("flask_security.", frozenset({"register"}), "Flask-Security's register view creates an "
+                                                 "account"),
+    ("flask_security.", frozenset({"forgot_password"}),
+     "Flask-Security's forgot_password view sends a reset e-mail"),
+)
+
+
+def library_act(refs: list[str]) -> str | None:
+    """What a library view the route serves (its resolved reference, or a base of the
+    project's view class) does on every call, when that is known."""
+    for ref in refs:
+        last = ref.rsplit(".", 1)[-1]
+        for prefix, names, what in _LIBRARY_ACTS:
+            if ref.startswith(prefix) and last in names:
+                return what
+    return None
+
+
+# The methods of a form or serializer a view's validation runs.
+_VALIDATORS = ("clean", "validate")
+
+
+def validators(program: ProgramModel, cls: ClassInfo) -> list[FunctionInfo]:
+    """`clean`, `clean_<field>`, `validate`, `validate_<field>` through the class's MRO."""
+    return [fn for c in program.mro(cls) for name, qualname in sorted(c.methods.items())
+            if any(name == v or name.startswith(v + "_") for v in _VALIDATORS)
+            and (fn := program.functions.get(qualname)) is not None]
+
+
+def constructed_forms(program: ProgramModel, fn: FunctionInfo) -> list[ClassInfo]:
+    """Project classes `fn` builds (`LoginForm(request.POST)`, `Serializer(data=...)`)
+    that validate: their validators run when the handler asks `is_valid()`, wherever the
+    handler is registered."""
+    out: list[ClassInfo] = []
+    for site in fn.calls:
+        if site.callee.kind != "ref":
+            continue
+        cls = program.resolve(site.callee.ref)
+        if isinstance(cls, ClassInfo) and cls not in out and validators(program, cls):
+            out.append(cls)
+    return out
+
+
+# The password checks a form's or serializer's validation makes (a subset of _VERIFIES:
+# signing in is not checking).
+_CHECKS_PASSWORD = re.compile(r"^(?:authenticate\w*|\w*_authenticate|check_?password\w*"
+                              r"|checkpw|verify_?(?:password|passwd|credentials?)"
+                              r"|password_?verify)$", re.I)
+
+
+def form_checks_password(program: ProgramModel, code: list[FunctionInfo],
+                         forms: list[ClassInfo]) -> str | None:
+    """How the validation of a form or serializer the code a request runs validates —
+    one it builds (`LoginForm(request.POST)`) or one the view names (`forms`) — checks a
+    password: `clean()` calling `authenticate(...)` or `check_password(...)`, in the form's
+    MRO or up to two resolved calls from it. The login is in the form, whatever the
+    route's path says."""
+    classes = [*forms, *(f for fn in code for f in constructed_forms(program, fn)
+                         if f not in forms)]
+    for cls in classes:
+        for fn in validators(program, cls):
+            found = sorted(program.effects(fn, CREDENTIAL),
+                           key=lambda r: (len(r.via), r.origin_path, r.effect.line))
+            if found and len(found[0].via) <= 2:
+                return f"`{cls.name}` validates with {describe(found[0], 'checks')}"
+            for reached in [fn, *(t for _, t in program.edges(fn))]:
+                site = next((s for s in reached.calls
+                             if _CHECKS_PASSWORD.match(s.text.rsplit(".", 1)[-1])), None)
+                if site is not None:
+                    return (f"`{cls.name}.{fn.name}` checks `{site.text}()` "
+                            f"({reached.path.rsplit('/', 1)[-1]}:{site.line})")
+    return None
+
+
+def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
+    """How the code a request runs (`code`: the handler and what it validates) verifies a
+    credential, sends a message or creates an account, through resolved calls up to three
+    away; None when none of that is seen."""
+    start = list(code)
+    for fn in code:
+        start += [v for form in constructed_forms(program, fn) for v in validators(program, form)
+                  if v not in start]
+    for fn in start:
+        found = sorted(program.effects(fn, CREDENTIAL),
+                       key=lambda r: (len(r.via), r.origin_path, r.effect.line))
+        if found and len(found[0].via) <= _DEPTH:
+            return "verifies a credential: " + re.sub(r"^which ", "", describe(found[0], "checks"))
+    seen = {fn.qualname for fn in start}
+    frontier = start
+    for depth in range(_DEPTH + 1):
+        following: list[FunctionInfo] = []
+        for fn in frontier:
+            for site in fn.calls:
+                name = site.text.rsplit(".", 1)[-1]
+                for pattern, what in _ACTS:
+                    if pattern.match(name):
+                        where = fn.path.rsplit("/", 1)[-1]
+                        return (f"{what}: `{site.text}()` ({where}:{site.line}"
+                                f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
+            if depth < _DEPTH:
+                for _, target in program.edges(fn):
+                    if target.qualname not in seen:
+                        seen.add(target.qualname)
+                        following.append(target)
+        frontier = following
+    return None
