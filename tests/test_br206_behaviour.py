@@ -88,22 +88,28 @@ EVIDENCE = PROJECT.parent / "evidence_levels"
 def test_level_follows_the_evidence_of_an_abusable_act(monkeypatch: pytest.MonkeyPatch) -> None:
     """Errors only for an open route whose code, through resolved calls, checks a password
     (in a helper, or in the `clean()` of a form it builds, whatever its path), sends a mail
-    or creates an account; a token refresh that checks nothing guessable and a signed-in
-    password re-check are notes; a form checking no credential, a redirect, a done page, a
+    (Django's EmailMessage included) or creates an account; a token refresh that checks
+    nothing guessable, a signed-in password re-check and a mail behind a route guard are
+    notes; a form checking no credential, a redirect, a done page, a
     guarded mail and a GET page are not reported."""
     monkeypatch.chdir(EVIDENCE)
     found = run([Path(".")], Config(root=EVIDENCE, select=("BR206",)), jobs=1).findings
     got = {f.span.start_line: f for f in found}
     assert {line: f.severity for line, f in got.items()} == {
-        13: Severity.ERROR, 20: Severity.ERROR, 27: Severity.ERROR, 34: Severity.ERROR,
-        51: Severity.NOTE, 58: Severity.NOTE}
-    assert got[13].message.endswith(
+        16: Severity.ERROR, 23: Severity.ERROR, 30: Severity.ERROR, 37: Severity.ERROR,
+        54: Severity.NOTE, 61: Severity.NOTE, 100: Severity.ERROR, 108: Severity.NOTE}
+    assert got[16].message.endswith(
         "(it verifies a credential: checks `check_login(request.form['password'])` "
-        "(views.py:15))")
-    assert got[27].message.endswith(
+        "(views.py:18))")
+    assert got[30].message.endswith(
         "(it creates an account: `users.create_user()` (accounts.py:20, in `make_account`))")
     assert "by what it does (`SessionForm.clean` checks `authenticate()` (forms.py:14))" in (
-        got[34].message)
-    assert got[51].message.endswith(
+        got[37].message)
+    # Mail sent through Django's EmailMessage, resolved through the imports.
+    assert got[100].message.endswith(
+        "(it sends a message: `message.send()` (accounts.py:36, in `mail_code`))")
+    # The same act behind a guard on the route itself: a note naming the guard.
+    assert "but the route shows a guard (staff_only" in got[108].message
+    assert got[54].message.endswith(
         "(note: its path or name says authentication, but no password or one-time-code check, "
         "message sent or account created was seen in the code it runs)")

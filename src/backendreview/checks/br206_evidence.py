@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from ..analysis.program import CREDENTIAL, ProgramModel, describe
-from ..analysis.program.facts import ClassInfo, FunctionInfo
+from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 
 # A call that checks a password or a one-time code the caller sent, or signs the caller in
 # once a form has checked one (`login(request, form.get_user())`). A bare `verify` is not
@@ -27,7 +27,10 @@ from ..analysis.program.facts import ClassInfo, FunctionInfo
 _VERIFIES = re.compile(r"^(?:authenticate\w*|\w*_authenticate|check_?password\w*|checkpw"
                        r"|verify_?(?:password|passwd|otp|totp|2fa|mfa|user|credentials?)"
                        r"|check_?(?:otp|totp|auth|credentials?)|password_?verify"
-                       r"|compare_digest|login|log_?in|login_user|sign_?in)$", re.I)
+                       r"|compare_digest|login|log_?in|login_user|sign_?in"
+                       # An OAuth token endpoint (Authlib, oauthlib) checks the client's
+                       # secret, and a password grant's password, on every call.
+                       r"|create_token_response)$", re.I)
 # A call that sends a message to an address or a phone per request.
 _SENDS = re.compile(r"^(?:send_?(?:mass_)?e?mail\w*|send_?sms\w*|send_\w*_(?:e?mail|sms)"
                     r"|send_(?:password|reset|verification|confirmation|activation|welcome"
@@ -36,6 +39,24 @@ _SENDS = re.compile(r"^(?:send_?(?:mass_)?e?mail\w*|send_?sms\w*|send_\w*_(?:e?m
 # A call that creates an account.
 _CREATES = re.compile(r"^(?:create_(?:user|account|new_user|local_user)|register_(?:user"
                       r"|account|new_user)|signup|sign_up|user_create)$", re.I)
+
+# Mail and SMS libraries, by the reference a call resolves to through the imports: a
+# function of theirs called (`django.core.mail.send_mail`), or a message object of theirs
+# sent (`EmailMessage(...).send()`, `smtplib.SMTP(...).sendmail(...)`).
+_MAIL_MODULES = ("django.core.mail", "flask_mail", "smtplib", "fastapi_mail", "aiosmtplib",
+                 "twilio", "sendgrid", "flask_mailman", "anymail")
+_SEND_METHODS = frozenset({"send", "send_message", "sendmail", "send_messages", "create"})
+
+
+def _sends_through_a_library(site: CallSite) -> bool:
+    ref = site.callee.ref
+    if not ref.startswith(_MAIL_MODULES):
+        return False
+    if site.callee.kind == "typed":
+        return site.callee.attr in _SEND_METHODS and (site.callee.attr != "create"
+                                                      or ref.startswith("twilio"))
+    return site.callee.kind == "ref" and "send" in ref.rsplit(".", 1)[-1].lower()
+
 
 _ACTS = ((_VERIFIES, "verifies a credential"), (_SENDS, "sends a message"),
          (_CREATES, "creates an account"))
@@ -69,6 +90,10 @@ _LIBRARY_ACTS: tuple[tuple[str, frozenset[str], str], ...] = (
     ("allauth.account.", frozenset({"SignupView"}), "allauth's SignupView creates an account"),
     ("allauth.account.", frozenset({"PasswordResetView"}),
      "allauth's PasswordResetView sends a reset e-mail"),
+    ("registration.", frozenset({"RegistrationView"}),
+     "django-registration-redux's RegistrationView creates an account"),
+    ("rest_framework_jwt.", frozenset({"obtain_jwt_token", "ObtainJSONWebToken"}),
+     "djangorestframework-jwt's token view checks the posted password"),
     ("flask_security.", frozenset({"login"}), "Flask-Security's login view checks the password"),
     ("flask_security.", frozenset({"register"}), "Flask-Security's register view creates an "
                                                  "account"),
@@ -164,6 +189,10 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
         for fn in frontier:
             for site in fn.calls:
                 name = site.text.rsplit(".", 1)[-1]
+                if _sends_through_a_library(site):
+                    where = fn.path.rsplit("/", 1)[-1]
+                    return (f"sends a message: `{site.text}()` ({where}:{site.line}"
+                            f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
                 for pattern, what in _ACTS:
                     if pattern.match(name):
                         where = fn.path.rsplit("/", 1)[-1]

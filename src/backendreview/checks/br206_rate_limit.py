@@ -739,7 +739,8 @@ def _evidence(program: ProgramModel, route: Route) -> str | None:
     code = [*_route_code(program, route), *_overridden(program, route)]
     code += [fn for cls in _validated_classes(program, route)
              for fn in validators(program, cls) if fn not in code]
-    return abusable_act(program, code) or library_act(_library_refs(program, route))
+    return abusable_act(program, code) or library_act(
+        [ref for ref in _library_refs(program, route) if program.resolve(ref) is None])
 
 
 def _validated_classes(program: ProgramModel, route: Route) -> list[ClassInfo]:
@@ -760,14 +761,21 @@ def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
     everything else a note saying what is missing."""
     evidence = _evidence(program, route)
     if evidence is None:
-        return Severity.NOTE, f" {_NO_ACT}"
-    if (route.auth or route.global_auth) and not _open_registration(program, route):
+        seen = program.function_at(route.handler_file, route.handler_line) is not None or bool(
+            _view_class_code(program, route))
+        return Severity.NOTE, f" {_NO_ACT if seen else _OUT_OF_SIGHT}"
+    # A guard on the route itself; a project-wide default (DRF's DEFAULT_PERMISSION_CLASSES,
+    # a login middleware) must let the sign-in, sign-up and reset flows through, or no one
+    # could use them.
+    if route.auth and not _open_registration(program, route):
         return Severity.NOTE, (f" (note: it {evidence}, but the route shows a guard "
-                               f"({(route.auth or route.global_auth)[0]}), so its callers "
-                               f"may all be signed in)")
+                               f"({route.auth[0]}), so its callers may all be signed in)")
     return Severity.ERROR, f" (it {evidence})"
 
 
+_OUT_OF_SIGHT = ("(note: its path or name says authentication; the view is library code "
+                 "whose work is out of sight, so no password check, message or new account "
+                 "was seen)")
 _NO_ACT = ("(note: its path or name says authentication, but no password or one-time-code "
            "check, message sent or account created was seen in the code it runs)")
 
