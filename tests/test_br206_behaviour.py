@@ -97,17 +97,21 @@ def test_level_follows_the_evidence_of_an_abusable_act(monkeypatch: pytest.Monke
     got = {f.span.start_line: f for f in found}
     assert {line: f.severity for line, f in got.items()} == {
         16: Severity.ERROR, 23: Severity.ERROR, 30: Severity.ERROR, 37: Severity.ERROR,
-        54: Severity.NOTE, 61: Severity.NOTE, 100: Severity.ERROR, 108: Severity.NOTE}
+        54: Severity.NOTE, 61: Severity.NOTE, 100: Severity.ERROR, 108: Severity.NOTE,
+        147: Severity.ERROR}
     assert got[16].message.endswith(
         "(it verifies a credential: checks `check_login(request.form['password'])` "
         "(views.py:18))")
     assert got[30].message.endswith(
-        "(it creates an account: `users.create_user()` (accounts.py:20, in `make_account`))")
+        "(it creates an account: `users.create_user()` (accounts.py:23, in `make_account`))")
     assert "by what it does (`SessionForm.clean` checks `authenticate()` (forms.py:14))" in (
         got[37].message)
     # Mail sent through Django's EmailMessage, resolved through the imports.
     assert got[100].message.endswith(
-        "(it sends a message: `message.send()` (accounts.py:36, in `mail_code`))")
+        "(it sends a message: `message.send()` (accounts.py:39, in `mail_code`))")
+    # ... and through Flask-Mail's module-level mailer, known by what built it.
+    assert got[147].message.endswith(
+        "(it sends a message: `mailer.send()` (accounts.py:44, in `mail_welcome`))")
     # The same act behind a guard on the route itself: a note naming the guard.
     assert "but the route shows a guard (staff_only" in got[108].message
     assert got[54].message.endswith(

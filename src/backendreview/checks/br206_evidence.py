@@ -48,8 +48,14 @@ _MAIL_MODULES = ("django.core.mail", "flask_mail", "smtplib", "fastapi_mail", "a
 _SEND_METHODS = frozenset({"send", "send_message", "sendmail", "send_messages", "create"})
 
 
-def _sends_through_a_library(site: CallSite) -> bool:
+def _sends_through_a_library(program: ProgramModel, site: CallSite) -> bool:
     ref = site.callee.ref
+    if site.callee.kind == "ref" and "." in ref:
+        # `mailer.send(msg)` on a module-level `mailer = Mail()` of Flask-Mail.
+        head, attr = ref.rsplit(".", 1)
+        made_by = program.instance_of(head) if attr in _SEND_METHODS else None
+        if made_by is not None and made_by.startswith(_MAIL_MODULES):
+            return True
     if not ref.startswith(_MAIL_MODULES):
         return False
     if site.callee.kind == "typed":
@@ -189,7 +195,7 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
         for fn in frontier:
             for site in fn.calls:
                 name = site.text.rsplit(".", 1)[-1]
-                if _sends_through_a_library(site):
+                if _sends_through_a_library(program, site):
                     where = fn.path.rsplit("/", 1)[-1]
                     return (f"sends a message: `{site.text}()` ({where}:{site.line}"
                             f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
