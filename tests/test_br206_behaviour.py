@@ -117,3 +117,20 @@ def test_level_follows_the_evidence_of_an_abusable_act(monkeypatch: pytest.Monke
     assert got[54].message.endswith(
         "(note: its path or name says authentication, but no password or one-time-code check, "
         "message sent or account created was seen in the code it runs)")
+
+
+def test_library_views_known_by_their_resolved_import() -> None:
+    """A library view's work is evidence only when its resolved reference is one whose
+    behaviour is known; a reset-confirm view (an emailed token) or a project class of the
+    same name is not."""
+    from backendreview.checks.br206_evidence import library_act
+
+    assert library_act(["django.contrib.auth.views.LoginView"]) == (
+        "runs Django's LoginView, which checks the posted password")
+    assert library_act(["app.mixins.ResetMixin", "django.contrib.auth.views.PasswordResetView"]
+                       ) == "runs Django's PasswordResetView, which sends a reset e-mail"
+    assert library_act(["rest_framework.authtoken.views.ObtainAuthToken"]) == (
+        "runs DRF's ObtainAuthToken, which checks the posted password")
+    assert library_act(["django.contrib.auth.views.PasswordResetConfirmView"]) is None
+    assert library_act(["django.contrib.auth.views.PasswordChangeView"]) is None
+    assert library_act(["myproject.views.LoginView"]) is None

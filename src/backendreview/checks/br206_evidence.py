@@ -115,7 +115,9 @@ def library_act(refs: list[str]) -> str | None:
         last = ref.rsplit(".", 1)[-1]
         for prefix, names, what in _LIBRARY_ACTS:
             if ref.startswith(prefix) and last in names:
-                return what
+                # "runs Django's LoginView, which checks the posted password"
+                return "runs " + re.sub(r" (checks|sends|creates) ", r", which \1 ", what,
+                                        count=1)
     return None
 
 

@@ -222,8 +222,10 @@ def _library_refs(program: ProgramModel, route: Route) -> list[str]:
     """The references of the library code serving the route, through the imports: the
     bases of the project's view class (its MRO), else the view registered
     (`auth_views.LoginView.as_view()`), else a library function registered as the handler
-    (`bp.route(url)(login)` with `login` imported from `flask_security.views`)."""
-    view = _view_class(program, route)
+    (`bp.route(url)(login)` with `login` imported from `flask_security.views`). The
+    registered class, not the mixin defining the handler (`ResetMixin.post` of
+    `MayanPasswordResetView(ResetMixin, PasswordResetView)`)."""
+    view = _named_view(program, route)
     if view is not None:
         return [b for c in program.mro(view) for b in c.bases]
     module = next((m for m in program.modules.values() if m.path == route.file), None)
@@ -747,7 +749,7 @@ def _validated_classes(program: ProgramModel, route: Route) -> list[ClassInfo]:
     """The project forms and serializers the route's view names: the forms it validates
     out of sight and its `serializer_class` (first in the MRO)."""
     out = _view_forms(program, route)
-    view = _view_class(program, route)
+    view = _named_view(program, route)
     ref = next((c.class_refs["serializer_class"] for c in program.mro(view)
                 if "serializer_class" in c.class_refs), None) if view is not None else None
     serializer = program.resolve(ref) if ref else None
