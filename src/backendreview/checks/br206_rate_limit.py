@@ -234,11 +234,20 @@ def _library_refs(program: ProgramModel, route: Route) -> list[str]:
     if route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
         head, _, rest = found[1].partition(".")
         return [module.imports.get(head, head) + (f".{rest}" if rest else "")]
-    if program.function_at(route.handler_file, route.handler_line) is None:
-        head, _, rest = route.handler.partition(".")
-        if head in module.imports:
-            return [module.imports[head] + (f".{rest}" if rest else "")]
-    return []
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is not None:
+        # `return LoginView.as_view(...)(request)`, or `default_login_view(request)` with
+        # `default_login_view = LoginView.as_view(...)`: the handler hands the request on.
+        refs = [site.callee.ref for site in handler.calls if site.callee.kind == "ref"]
+        made = [m for ref in refs if (m := program.instance_of(ref))]
+        return [r.removesuffix(".as_view") for r in [*refs, *made] if r.endswith(".as_view")]
+    head, _, rest = route.handler.partition(".")
+    if head not in module.imports:
+        return []
+    ref = module.imports[head] + (f".{rest}" if rest else "")
+    # `password_reset = auth_views.PasswordResetView.as_view(...)` in another module.
+    made = program.instance_of(ref)
+    return [ref, made.removesuffix(".as_view")] if made else [ref]
 
 
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
