@@ -134,3 +134,38 @@ def test_library_views_known_by_their_resolved_import() -> None:
     assert library_act(["django.contrib.auth.views.PasswordResetConfirmView"]) is None
     assert library_act(["django.contrib.auth.views.PasswordChangeView"]) is None
     assert library_act(["myproject.views.LoginView"]) is None
+
+
+GAPS = PROJECT.parent / "evidence_reader_gaps"
+
+
+def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence the reader now follows: a handler nested in a router factory calling a
+    generic project class (`UserManager[int]`), views an app config loads by constant
+    name (`get_class("views", "SignInView")`), a module-level `LoginView.as_view()` object
+    the handler calls, sign-ins checked by another service's client library (keystoneauth,
+    FreeIPA, pyotp), and a getter dependency that refuses no one. What does not resolve
+    (a class the module lacks, a name built at run time, a token exchange) stays a note."""
+    monkeypatch.chdir(GAPS)
+    found = run([Path(".")], Config(root=GAPS, select=("BR206",)), jobs=1).findings
+    got = {(f.path, f.span.start_line): f for f in found}
+    assert {key: f.severity for key, f in got.items()} == {
+        ("idp/clients.py", 32): Severity.ERROR, ("idp/clients.py", 39): Severity.NOTE,
+        ("idp/clients.py", 46): Severity.ERROR, ("idp/clients.py", 61): Severity.ERROR,
+        ("idp/clients.py", 68): Severity.ERROR, ("idp/clients.py", 90): Severity.NOTE,
+        ("idp/routers.py", 13): Severity.ERROR,
+        ("shop/apps.py", 24): Severity.ERROR, ("shop/apps.py", 26): Severity.ERROR,
+        ("shop/apps.py", 28): Severity.NOTE, ("shop/apps.py", 30): Severity.NOTE,
+        ("shop/auth_views.py", 24): Severity.ERROR, ("shop/auth_views.py", 26): Severity.NOTE}
+    assert got[("idp/routers.py", 13)].message.endswith(
+        "(it verifies a credential: `manager.authenticate` (routers.py:16) calls "
+        "`UserManager.authenticate` (manager.py:11), which checks "
+        "`verify_password(credentials.password)` (manager.py:13))")
+    assert got[("idp/clients.py", 46)].message.endswith(
+        "(it verifies a credential: `client.otptoken_sync()` (clients.py:49), which checks "
+        "the caller's password against FreeIPA)")
+    assert got[("shop/apps.py", 24)].message.endswith(
+        "(it runs Django's LoginView, which checks the posted password)")
+    assert "(note: its path or name says authentication; the view is library code whose " \
+           "work is out of sight" in got[("shop/apps.py", 30)].message
+    assert "shows a guard (get_account)" in got[("idp/clients.py", 90)].message

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from ..analysis.frameworks.routes import Route
 from ..analysis.program import CREDENTIAL, ProgramModel, describe
 from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 
@@ -62,6 +63,72 @@ def _sends_through_a_library(program: ProgramModel, site: CallSite) -> bool:
         return site.callee.attr in _SEND_METHODS and (site.callee.attr != "create"
                                                       or ref.startswith("twilio"))
     return site.callee.kind == "ref" and "send" in ref.rsplit(".", 1)[-1].lower()
+
+
+# Library calls that check a caller's credentials against another service, by the
+# reference the call resolves to through the imports (a library class built, or a method
+# of a library client: the project's subclass of it, or what a project factory returns).
+_LIBRARY_SIGN_INS: tuple[tuple[str, frozenset[str], str], ...] = (
+    # keystoneauth's password and TOTP plugins: the session signs in with them
+    ("keystoneauth1.identity.", frozenset({"Password", "TOTP", "PasswordMethod",
+                                           "TOTPMethod"}),
+     "hands the caller's password or passcode to keystone"),
+    ("python_freeipa.", frozenset({"login", "otptoken_sync", "change_password"}),
+     "checks the caller's password against FreeIPA"),
+    ("ldap3.", frozenset({"bind", "rebind"}), "binds to LDAP with the caller's password"),
+    ("ldap.", frozenset({"simple_bind_s", "simple_bind", "bind_s"}),
+     "binds to LDAP with the caller's password"),
+    ("pyotp.", frozenset({"verify"}), "checks a one-time code"),
+)
+
+
+def _library_refs_of(program: ProgramModel, ref: str) -> list[str]:
+    """The library classes a type reference stands for: itself when the project does not
+    define it, the library bases of a project class (its MRO), or of the class a project
+    factory returns (`return Client(...)`, followed one call)."""
+    found = program.resolve(ref)
+    if found is None:
+        return [ref]
+    if isinstance(found, FunctionInfo):
+        made = [site.callee.ref for site in found.calls
+                if site.returned and site.callee.kind == "ref"]
+        return [r for m in made for r in _library_refs_of_class(program, m)]
+    return _library_refs_of_class(program, ref)
+
+
+def _library_refs_of_class(program: ProgramModel, ref: str) -> list[str]:
+    cls = program.resolve(ref)
+    if cls is None:
+        return [ref]
+    if not isinstance(cls, ClassInfo):
+        return []
+    return [b for c in program.mro(cls) for b in c.bases if program.resolve(b) is None]
+
+
+def _signs_in_through_a_library(program: ProgramModel, site: CallSite) -> str | None:
+    """What a call does when it checks a credential with a library client
+    (_LIBRARY_SIGN_INS), else None."""
+    callee = site.callee
+    if callee.kind == "ref":
+        # A library class built (`v3.Password(...)`), a library function, or a method of a
+        # library base the project's class does not override (`Client.login` of
+        # `class Client(ClientMeta)`).
+        head, _, last = callee.ref.rpartition(".")
+        owner = program.resolve(head) if head else None
+        if program.resolve(callee.ref) is not None:
+            return None  # the project's own code: its calls are followed instead
+        candidates = [(callee.ref, last)] if owner is None else [
+            (f"{r}.{last}", last) for r in _library_refs_of_class(program, head)]
+    elif callee.kind == "typed":
+        candidates = [(f"{r}.{callee.attr}", callee.attr)
+                      for r in _library_refs_of(program, callee.ref)]
+    else:
+        return None
+    for ref, last in candidates:
+        for prefix, names, what in _LIBRARY_SIGN_INS:
+            if ref.startswith(prefix) and last in names:
+                return what
+    return None
 
 
 _ACTS = ((_VERIFIES, "verifies a credential"), (_SENDS, "sends a message"),
@@ -197,15 +264,17 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
         for fn in frontier:
             for site in fn.calls:
                 name = site.text.rsplit(".", 1)[-1]
+                # where: `authenticate()` (views.py:12, in `helper`)
+                where = (f"`{site.text}()` ({fn.path.rsplit('/', 1)[-1]}:{site.line}"
+                         f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
+                signs_in = _signs_in_through_a_library(program, site)
+                if signs_in is not None:
+                    return f"verifies a credential: {where}, which {signs_in}"
                 if _sends_through_a_library(program, site):
-                    where = fn.path.rsplit("/", 1)[-1]
-                    return (f"sends a message: `{site.text}()` ({where}:{site.line}"
-                            f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
+                    return f"sends a message: {where}"
                 for pattern, what in _ACTS:
                     if pattern.match(name):
-                        where = fn.path.rsplit("/", 1)[-1]
-                        return (f"{what}: `{site.text}()` ({where}:{site.line}"
-                                f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
+                        return f"{what}: {where}"
             if depth < _DEPTH:
                 for _, target in program.edges(fn):
                     if target.qualname not in seen:
@@ -213,3 +282,33 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
                         following.append(target)
         frontier = following
     return None
+
+
+_AS_VIEW = re.compile(r"([\w.]+)\.as_view\(")
+
+
+def loaded_view(program: ProgramModel, route: Route) -> ClassInfo | None:
+    """The project view class a URL pattern registers through a class loaded by name
+    (`path("login/", self.login_view.as_view())` after `self.login_view =
+    get_class("customer.views", "AccountAuthView")` in the app config, or a module-level
+    `LoginView = get_class(...)`), when the loader's strings name a project module and class
+    (ProgramModel.loaded); None when nothing such is registered or it does not resolve."""
+    found = _AS_VIEW.search(route.decorator[1]) if route.decorator else None
+    text = found[1] if found else route.handler
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    if module is None or not text:
+        return None
+    head, _, rest = text.partition(".")
+    if head == "self" and rest and "." not in rest:
+        # The method registering the pattern: the last def of the file above it.
+        owner = max((fn for fn in module.functions if fn.cls and fn.line <= route.span.start_line),
+                    key=lambda fn: fn.line, default=None)
+        cls = program.classes.get(owner.cls) if owner is not None and owner.cls else None
+        spec = next((c.loads[rest] for c in program.mro(cls) if rest in c.loads),
+                    None) if cls is not None else None
+        return program.loaded(spec) if spec else None
+    ref = module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest else "")
+    where, _, name = ref.rpartition(".")
+    source = program.module_of(where) if where else None
+    spec = source.loads.get(name) if source is not None else None
+    return program.loaded(spec) if spec else None

@@ -28,7 +28,13 @@ from .br206_callers import (
     refuses_anonymous,
     with_guarding_dependency,
 )
-from .br206_evidence import abusable_act, form_checks_password, library_act, validators
+from .br206_evidence import (
+    abusable_act,
+    form_checks_password,
+    library_act,
+    loaded_view,
+    validators,
+)
 from .br206_fixes import auth_fix, limit_fix, run_time_lookup
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
@@ -181,7 +187,8 @@ def _view_class(program: ProgramModel, route: Route) -> ClassInfo | None:
         return program.classes.get(handler.cls) if handler.cls else None
     name = route.handler.split(".")[0]
     return next((c for c in program.classes.values()
-                 if c.name == name and c.path == route.handler_file), None)
+                 if c.name == name and c.path == route.handler_file), None) or loaded_view(
+        program, route)
 
 
 def _form_cleaners(program: ProgramModel, form: ClassInfo) -> list[FunctionInfo]:
@@ -778,9 +785,14 @@ def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
     # A guard on the route itself; a project-wide default (DRF's DEFAULT_PERMISSION_CLASSES,
     # a login middleware) must let the sign-in, sign-up and reset flows through, or no one
     # could use them.
-    if route.auth and not _open_registration(program, route):
+    # A getter dependency that refuses no one and hands over a service object
+    # (`get_authentication_flow`) is no guard (`_authenticates`).
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    guard = next((a for a in route.auth if _authenticates(program, a if "." in a or module is None
+                                                          else f"{module.name}.{a}")), None)
+    if guard is not None:
         return Severity.NOTE, (f" (note: it {evidence}, but the route shows a guard "
-                               f"({route.auth[0]}), so its callers may all be signed in)")
+                               f"({guard}), so its callers may all be signed in)")
     return Severity.ERROR, f" (it {evidence})"
 
 
