@@ -144,7 +144,9 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
     generic project class (`UserManager[int]`), views an app config loads by constant
     name (`get_class("views", "SignInView")`), a module-level `LoginView.as_view()` object
     the handler calls, sign-ins checked by another service's client library (keystoneauth,
-    FreeIPA, pyotp), and a getter dependency that refuses no one. What does not resolve
+    FreeIPA, pyotp), Django's `login` imported as `auth_login`, a task enqueued with
+    `.send()`, and a getter dependency that
+    refuses no one. What does not resolve
     (a class the module lacks, a name built at run time, a token exchange) stays a note."""
     monkeypatch.chdir(GAPS)
     found = run([Path(".")], Config(root=GAPS, select=("BR206",)), jobs=1).findings
@@ -154,9 +156,11 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
         ("idp/clients.py", 46): Severity.ERROR, ("idp/clients.py", 61): Severity.ERROR,
         ("idp/clients.py", 68): Severity.ERROR, ("idp/clients.py", 90): Severity.NOTE,
         ("idp/routers.py", 13): Severity.ERROR,
+        ("idp/reset.py", 11): Severity.ERROR, ("idp/reset.py", 18): Severity.NOTE,
         ("shop/apps.py", 24): Severity.ERROR, ("shop/apps.py", 26): Severity.ERROR,
         ("shop/apps.py", 28): Severity.NOTE, ("shop/apps.py", 30): Severity.NOTE,
-        ("shop/auth_views.py", 24): Severity.ERROR, ("shop/auth_views.py", 26): Severity.NOTE}
+        ("shop/auth_views.py", 40): Severity.ERROR, ("shop/auth_views.py", 42): Severity.NOTE,
+        ("shop/auth_views.py", 44): Severity.ERROR}
     assert got[("idp/routers.py", 13)].message.endswith(
         "(it verifies a credential: `manager.authenticate` (routers.py:16) calls "
         "`UserManager.authenticate` (manager.py:11), which checks "
@@ -169,3 +173,9 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
     assert "(note: its path or name says authentication; the view is library code whose " \
            "work is out of sight" in got[("shop/apps.py", 30)].message
     assert "shows a guard (get_account)" in got[("idp/clients.py", 90)].message
+    # A task enqueued (dramatiq's `.send()`) runs its function: its name says it mails.
+    assert got[("idp/reset.py", 11)].message.endswith(
+        "(it sends a message: `send_reset_email.send()` (reset.py:13))")
+    # Django's login() imported as `auth_login`: the name it was imported by counts.
+    assert got[("shop/auth_views.py", 44)].message.endswith(
+        "(it verifies a credential: `auth_login()` (auth_views.py:30))")

@@ -131,6 +131,26 @@ def _signs_in_through_a_library(program: ProgramModel, site: CallSite) -> str | 
     return None
 
 
+# A task queue's decorators (dramatiq's `actor`, Celery's `shared_task` / `app.task`) and
+# the methods that enqueue the decorated function: `send_email.send(...)` runs `send_email`
+# in a worker, once per request.
+_TASK_DECORATORS = frozenset({"actor", "shared_task", "task"})
+_ENQUEUES = frozenset({"send", "send_with_options", "delay", "apply_async"})
+
+
+def enqueued_task(program: ProgramModel, site: CallSite) -> FunctionInfo | None:
+    """The project task function a call enqueues (`send_email.send(...)` of a function
+    decorated `@dramatiq.actor`), else None."""
+    if site.callee.kind != "ref" or "." not in site.callee.ref:
+        return None
+    head, _, attr = site.callee.ref.rpartition(".")
+    task = program.resolve(head) if attr in _ENQUEUES else None
+    if not isinstance(task, FunctionInfo) or not any(
+            d.rsplit(".", 1)[-1] in _TASK_DECORATORS for d in task.decorators):
+        return None
+    return task
+
+
 _ACTS = ((_VERIFIES, "verifies a credential"), (_SENDS, "sends a message"),
          (_CREATES, "creates an account"))
 _DEPTH = 3
@@ -272,8 +292,18 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
                     return f"verifies a credential: {where}, which {signs_in}"
                 if _sends_through_a_library(program, site):
                     return f"sends a message: {where}"
+                # The name as written, and as imported (`auth_login` is Django's `login`).
+                names = {name, site.callee.ref.rsplit(".", 1)[-1]} if (
+                    site.callee.kind == "ref") else {name}
+                task = enqueued_task(program, site)
+                if task is not None:
+                    # The task runs once per request: its name and its code count.
+                    names.add(task.name)
+                    if depth < _DEPTH and task.qualname not in seen:
+                        seen.add(task.qualname)
+                        following.append(task)
                 for pattern, what in _ACTS:
-                    if pattern.match(name):
+                    if any(pattern.match(n) for n in sorted(names)):
                         return f"{what}: {where}"
             if depth < _DEPTH:
                 for _, target in program.edges(fn):
