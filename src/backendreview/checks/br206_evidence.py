@@ -219,16 +219,31 @@ def validators(program: ProgramModel, cls: ClassInfo) -> list[FunctionInfo]:
             and (fn := program.functions.get(qualname)) is not None]
 
 
+# Form and serializer libraries whose validation runs a class's `clean*` / `validate*`
+# methods (`is_valid()`, `validate_on_submit()`, `load()`).
+_FORM_LIBRARIES = ("django.forms.", "django.contrib.auth.forms.", "rest_framework.serializers.",
+                   "rest_framework_simplejwt.serializers.", "wtforms.", "flask_wtf.",
+                   "marshmallow.")
+
+
+def is_form(program: ProgramModel, cls: ClassInfo) -> bool:
+    """A form or serializer: a library base of its MRO is one (_FORM_LIBRARIES). A plain
+    project class with a `validate()` of its own is no form: nothing runs it."""
+    return any(base.startswith(_FORM_LIBRARIES) for c in program.mro(cls) for base in c.bases
+               if program.resolve(base) is None)
+
+
 def constructed_forms(program: ProgramModel, fn: FunctionInfo) -> list[ClassInfo]:
-    """Project classes `fn` builds (`LoginForm(request.POST)`, `Serializer(data=...)`)
-    that validate: their validators run when the handler asks `is_valid()`, wherever the
-    handler is registered."""
+    """Project forms and serializers `fn` builds (`LoginForm(request.POST)`,
+    `Serializer(data=...)`) that validate: their validators run when the handler asks
+    `is_valid()`, wherever the handler is registered."""
     out: list[ClassInfo] = []
     for site in fn.calls:
         if site.callee.kind != "ref":
             continue
         cls = program.resolve(site.callee.ref)
-        if isinstance(cls, ClassInfo) and cls not in out and validators(program, cls):
+        if isinstance(cls, ClassInfo) and cls not in out and validators(program, cls) \
+                and is_form(program, cls):
             out.append(cls)
     return out
 
