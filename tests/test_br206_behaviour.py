@@ -160,7 +160,7 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
         ("shop/apps.py", 24): Severity.ERROR, ("shop/apps.py", 26): Severity.ERROR,
         ("shop/apps.py", 28): Severity.NOTE, ("shop/apps.py", 30): Severity.NOTE,
         ("shop/auth_views.py", 40): Severity.ERROR, ("shop/auth_views.py", 42): Severity.NOTE,
-        ("shop/auth_views.py", 44): Severity.ERROR}
+        ("shop/auth_views.py", 44): Severity.ERROR, ("web/pages.py", 17): Severity.ERROR}
     assert got[("idp/routers.py", 13)].message.endswith(
         "(it verifies a credential: `manager.authenticate` (routers.py:16) calls "
         "`UserManager.authenticate` (manager.py:11), which checks "
@@ -176,6 +176,9 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
     # A task enqueued (dramatiq's `.send()`) runs its function: its name says it mails.
     assert got[("idp/reset.py", 11)].message.endswith(
         "(it sends a message: `send_reset_email.send()` (reset.py:13))")
+    # `@anonymous_user_required` turns signed-in callers away: it guards nothing.
+    assert got[("web/pages.py", 17)].message.endswith(
+        "(it sends a message: `mailer.send()` (pages.py:13, in `mail_reset`))")
     # Django's login() imported as `auth_login`: the name it was imported by counts.
     assert got[("shop/auth_views.py", 44)].message.endswith(
         "(it verifies a credential: `auth_login()` (auth_views.py:30))")

@@ -788,12 +788,17 @@ def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
     # A getter dependency that refuses no one and hands over a service object
     # (`get_authentication_flow`) is no guard (`_authenticates`).
     module = next((m for m in program.modules.values() if m.path == route.file), None)
-    guard = next((a for a in route.auth if _authenticates(program, a if "." in a or module is None
-                                                          else f"{module.name}.{a}")), None)
+    guard = next((a for a in route.auth if not _ADMITS_ANONYMOUS.search(a) and _authenticates(
+        program, a if "." in a or module is None else f"{module.name}.{a}")), None)
     if guard is not None:
         return Severity.NOTE, (f" (note: it {evidence}, but the route shows a guard "
                                f"({guard}), so its callers may all be signed in)")
     return Severity.ERROR, f" (it {evidence})"
+
+
+# Decorators that turn signed-in callers away and let anyone else in (Flask-Security's
+# `anonymous_user_required` on a reset form): no guard against an anonymous caller.
+_ADMITS_ANONYMOUS = re.compile(r"anonymous_(?:user_)?required|login_not_required")
 
 
 _OUT_OF_SIGHT = ("(note: its path or name says authentication; the view is library code "
