@@ -57,8 +57,8 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
     """A login that only redirects to the identity provider, its OAuth callback, a signed-in
     user's own API tokens, a forwarded TOTP code stored behind an API-key dependency that
     refuses in its helper (or in its own code), and a settings page behind a Flask-Login guard go unreported; a
-    code checked behind either guard is a note; an open code check, an anonymous reset mail
-    and an open password form are errors."""
+    code checked behind either guard is a note; an open code check and an anonymous reset mail
+    are errors, and an open password form that checks nothing a note."""
     monkeypatch.chdir(AUTH_ROUTES)
     found = run([Path(".")], Config(root=AUTH_ROUTES, select=("BR206",)), jobs=1).findings
     got = {(f.path, f.span.start_line): (f.severity, f.message) for f in found}
@@ -70,7 +70,9 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
         ("svc/codes.py", 16): Severity.NOTE,
         ("svc/codes.py", 26): Severity.NOTE,
         ("svc/codes.py", 32): Severity.NOTE,
-        ("svc/settings.py", 49): Severity.ERROR,
+        # Anyone sets the password there, but nothing is checked, sent or created: a
+        # note (no guessing and no flood to bound; the missing guard is BR207's).
+        ("svc/settings.py", 49): Severity.NOTE,
     }
     assert got[("svc/api.py", 67)][1] == (
         'route "POST {?}/api/v1/totp/verify" (check_totp_code) is an authentication endpoint '
@@ -78,3 +80,105 @@ def test_routes_named_like_auth_are_judged_by_what_they_do(
         "signed-in caller reaches it, so guessing the secret it checks needs that caller's "
         "session first)")
     assert "by what it does (request.form.get('password'))" in got[("svc/settings.py", 49)][1]
+
+
+EVIDENCE = PROJECT.parent / "evidence_levels"
+
+
+def test_level_follows_the_evidence_of_an_abusable_act(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Errors only for an open route whose code, through resolved calls, checks a password
+    (in a helper, or in the `clean()` of a form it builds, whatever its path), sends a mail
+    (Django's EmailMessage included) or creates an account; a token refresh that checks
+    nothing guessable, a signed-in password re-check and a mail behind a route guard are
+    notes; a form checking no credential, a redirect, a done page, a
+    guarded mail and a GET page are not reported."""
+    monkeypatch.chdir(EVIDENCE)
+    found = run([Path(".")], Config(root=EVIDENCE, select=("BR206",)), jobs=1).findings
+    got = {f.span.start_line: f for f in found}
+    assert {line: f.severity for line, f in got.items()} == {
+        16: Severity.ERROR, 23: Severity.ERROR, 30: Severity.ERROR, 37: Severity.ERROR,
+        54: Severity.NOTE, 61: Severity.NOTE, 100: Severity.ERROR, 108: Severity.NOTE,
+        147: Severity.ERROR}
+    assert got[16].message.endswith(
+        "(it verifies a credential: checks `check_login(request.form['password'])` "
+        "(views.py:18))")
+    assert got[30].message.endswith(
+        "(it creates an account: `users.create_user()` (accounts.py:23, in `make_account`))")
+    assert "by what it does (`SessionForm.clean` checks `authenticate()` (forms.py:14))" in (
+        got[37].message)
+    # Mail sent through Django's EmailMessage, resolved through the imports.
+    assert got[100].message.endswith(
+        "(it sends a message: `message.send()` (accounts.py:39, in `mail_code`))")
+    # ... and through Flask-Mail's module-level mailer, known by what built it.
+    assert got[147].message.endswith(
+        "(it sends a message: `mailer.send()` (accounts.py:44, in `mail_welcome`))")
+    # The same act behind a guard on the route itself: a note naming the guard.
+    assert "but the route shows a guard (staff_only" in got[108].message
+    assert got[54].message.endswith(
+        "(note: its path or name says authentication, but no password or one-time-code check, "
+        "message sent or account created was seen in the code it runs)")
+
+
+def test_library_views_known_by_their_resolved_import() -> None:
+    """A library view's work is evidence only when its resolved reference is one whose
+    behaviour is known; a reset-confirm view (an emailed token) or a project class of the
+    same name is not."""
+    from backendreview.checks.br206_evidence import library_act
+
+    assert library_act(["django.contrib.auth.views.LoginView"]) == (
+        "runs Django's LoginView, which checks the posted password")
+    assert library_act(["app.mixins.ResetMixin", "django.contrib.auth.views.PasswordResetView"]
+                       ) == "runs Django's PasswordResetView, which sends a reset e-mail"
+    assert library_act(["rest_framework.authtoken.views.ObtainAuthToken"]) == (
+        "runs DRF's ObtainAuthToken, which checks the posted password")
+    assert library_act(["django.contrib.auth.views.PasswordResetConfirmView"]) is None
+    assert library_act(["django.contrib.auth.views.PasswordChangeView"]) is None
+    assert library_act(["myproject.views.LoginView"]) is None
+
+
+GAPS = PROJECT.parent / "evidence_reader_gaps"
+
+
+def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence the reader now follows: a handler nested in a router factory calling a
+    generic project class (`UserManager[int]`), views an app config loads by constant
+    name (`get_class("views", "SignInView")`), a module-level `LoginView.as_view()` object
+    the handler calls, sign-ins checked by another service's client library (keystoneauth,
+    FreeIPA, pyotp), Django's `login` imported as `auth_login`, a task enqueued with
+    `.send()`, and a getter dependency that
+    refuses no one. What does not resolve
+    (a class the module lacks, a name built at run time, a token exchange) stays a note."""
+    monkeypatch.chdir(GAPS)
+    found = run([Path(".")], Config(root=GAPS, select=("BR206",)), jobs=1).findings
+    got = {(f.path, f.span.start_line): f for f in found}
+    assert {key: f.severity for key, f in got.items()} == {
+        ("idp/clients.py", 32): Severity.ERROR, ("idp/clients.py", 39): Severity.NOTE,
+        ("idp/clients.py", 46): Severity.ERROR, ("idp/clients.py", 61): Severity.ERROR,
+        ("idp/clients.py", 68): Severity.ERROR, ("idp/clients.py", 90): Severity.NOTE,
+        ("idp/routers.py", 13): Severity.ERROR,
+        ("idp/reset.py", 11): Severity.ERROR, ("idp/reset.py", 18): Severity.NOTE,
+        ("shop/apps.py", 24): Severity.ERROR, ("shop/apps.py", 26): Severity.ERROR,
+        ("shop/apps.py", 28): Severity.NOTE, ("shop/apps.py", 30): Severity.NOTE,
+        ("shop/auth_views.py", 40): Severity.ERROR, ("shop/auth_views.py", 42): Severity.NOTE,
+        ("shop/auth_views.py", 44): Severity.ERROR, ("web/pages.py", 17): Severity.ERROR}
+    assert got[("idp/routers.py", 13)].message.endswith(
+        "(it verifies a credential: `manager.authenticate` (routers.py:16) calls "
+        "`UserManager.authenticate` (manager.py:11), which checks "
+        "`verify_password(credentials.password)` (manager.py:13))")
+    assert got[("idp/clients.py", 46)].message.endswith(
+        "(it verifies a credential: `client.otptoken_sync()` (clients.py:49), which checks "
+        "the caller's password against FreeIPA)")
+    assert got[("shop/apps.py", 24)].message.endswith(
+        "(it runs Django's LoginView, which checks the posted password)")
+    assert "(note: its path or name says authentication; the view is library code whose " \
+           "work is out of sight" in got[("shop/apps.py", 30)].message
+    assert "shows a guard (get_account)" in got[("idp/clients.py", 90)].message
+    # A task enqueued (dramatiq's `.send()`) runs its function: its name says it mails.
+    assert got[("idp/reset.py", 11)].message.endswith(
+        "(it sends a message: `send_reset_email.send()` (reset.py:13))")
+    # `@anonymous_user_required` turns signed-in callers away: it guards nothing.
+    assert got[("web/pages.py", 17)].message.endswith(
+        "(it sends a message: `mailer.send()` (pages.py:13, in `mail_reset`))")
+    # Django's login() imported as `auth_login`: the name it was imported by counts.
+    assert got[("shop/auth_views.py", 44)].message.endswith(
+        "(it verifies a credential: `auth_login()` (auth_views.py:30))")

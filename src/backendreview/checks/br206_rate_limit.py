@@ -28,6 +28,13 @@ from .br206_callers import (
     refuses_anonymous,
     with_guarding_dependency,
 )
+from .br206_evidence import (
+    abusable_act,
+    form_checks_password,
+    library_act,
+    loaded_view,
+    validators,
+)
 from .br206_fixes import auth_fix, limit_fix, run_time_lookup
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
@@ -180,7 +187,8 @@ def _view_class(program: ProgramModel, route: Route) -> ClassInfo | None:
         return program.classes.get(handler.cls) if handler.cls else None
     name = route.handler.split(".")[0]
     return next((c for c in program.classes.values()
-                 if c.name == name and c.path == route.handler_file), None)
+                 if c.name == name and c.path == route.handler_file), None) or loaded_view(
+        program, route)
 
 
 def _form_cleaners(program: ProgramModel, form: ClassInfo) -> list[FunctionInfo]:
@@ -213,17 +221,40 @@ def _allauth_limited(program: ProgramModel, route: Route, facts: dict[str, list[
     rate limits the settings leave on (`ACCOUNT_RATE_LIMITS = False` turns them off)."""
     if any(s.key == "allauth-limits-off" for s in facts.get("settings", [])):
         return False
-    refs: list[str] = []
-    view = _view_class(program, route)
-    if view is not None:
-        refs = [b for c in program.mro(view) for b in c.bases]
-    elif route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
-        module = next((m for m in program.modules.values() if m.path == route.file), None)
-        head, _, rest = found[1].partition(".")
-        if module is not None:
-            refs = [module.imports.get(head, head) + (f".{rest}" if rest else "")]
     return any(ref.startswith("allauth.") and ref.rsplit(".", 1)[-1] in _ALLAUTH_LIMITED
-               for ref in refs)
+               for ref in _library_refs(program, route))
+
+
+def _library_refs(program: ProgramModel, route: Route) -> list[str]:
+    """The references of the library code serving the route, through the imports: the
+    bases of the project's view class (its MRO), else the view registered
+    (`auth_views.LoginView.as_view()`), else a library function registered as the handler
+    (`bp.route(url)(login)` with `login` imported from `flask_security.views`). The
+    registered class, not the mixin defining the handler (`ResetMixin.post` of
+    `MayanPasswordResetView(ResetMixin, PasswordResetView)`)."""
+    view = _named_view(program, route)
+    if view is not None:
+        return [b for c in program.mro(view) for b in c.bases]
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    if module is None:
+        return []
+    if route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
+        head, _, rest = found[1].partition(".")
+        return [module.imports.get(head, head) + (f".{rest}" if rest else "")]
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is not None:
+        # `return LoginView.as_view(...)(request)`, or `default_login_view(request)` with
+        # `default_login_view = LoginView.as_view(...)`: the handler hands the request on.
+        refs = [site.callee.ref for site in handler.calls if site.callee.kind == "ref"]
+        made = [m for ref in refs if (m := program.instance_of(ref))]
+        return [r.removesuffix(".as_view") for r in [*refs, *made] if r.endswith(".as_view")]
+    head, _, rest = route.handler.partition(".")
+    if head not in module.imports:
+        return []
+    ref = module.imports[head] + (f".{rest}" if rest else "")
+    # `password_reset = auth_views.PasswordResetView.as_view(...)` in another module.
+    made = program.instance_of(ref)
+    return [ref, made.removesuffix(".as_view")] if made else [ref]
 
 
 def _guarded(program: ProgramModel, route: Route, kind: str) -> bool:
@@ -251,7 +282,10 @@ def _with_credentials_through_calls(program: ProgramModel, route: Route) -> Rout
                     for r in program.effects(fn, CREDENTIAL) if len(r.via) <= _CREDENTIAL_DEPTH),
                    key=lambda r: (len(r.via), r.origin_path, r.effect.line))
     if not found:
-        return route
+        # The login may be in the form or serializer it validates (issue 17).
+        how = form_checks_password(program, _route_code(program, route),
+                                   _validated_classes(program, route))
+        return route if how is None else dataclasses.replace(route, credentials=("verify", how))
     how = describe(found[0], "checks")
     return dataclasses.replace(route, credentials=(
         "verify", how if found[0].via else how.replace("which checks", "it checks", 1)))
@@ -713,6 +747,67 @@ def _one_per_endpoint(found: list[tuple[Route, Severity, str]]
     return out
 
 
+def _evidence(program: ProgramModel, route: Route) -> str | None:
+    """What the route does that a client can abuse on every call (br206_evidence): a
+    password the route model saw checked, an act in the code the request runs (the
+    handler, the forms and serializers it validates, their calls), or a known library
+    view's work."""
+    if route.credentials is not None and route.credentials[0] == "verify":
+        return "verifies a credential: " + re.sub(r"^(?:it|which) ", "", route.credentials[1])
+    code = [*_route_code(program, route), *_overridden(program, route)]
+    code += [fn for cls in _validated_classes(program, route)
+             for fn in validators(program, cls) if fn not in code]
+    return abusable_act(program, code) or library_act(
+        [ref for ref in _library_refs(program, route) if program.resolve(ref) is None])
+
+
+def _validated_classes(program: ProgramModel, route: Route) -> list[ClassInfo]:
+    """The project forms and serializers the route's view names: the forms it validates
+    out of sight and its `serializer_class` (first in the MRO)."""
+    out = _view_forms(program, route)
+    view = _named_view(program, route)
+    ref = next((c.class_refs["serializer_class"] for c in program.mro(view)
+                if "serializer_class" in c.class_refs), None) if view is not None else None
+    serializer = program.resolve(ref) if ref else None
+    if isinstance(serializer, ClassInfo) and serializer not in out:
+        out.append(serializer)
+    return out
+
+
+def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
+    """An error only for an anonymous caller and positive evidence of an abusable act;
+    everything else a note saying what is missing."""
+    evidence = _evidence(program, route)
+    if evidence is None:
+        seen = program.function_at(route.handler_file, route.handler_line) is not None or bool(
+            _view_class_code(program, route))
+        return Severity.NOTE, f" {_NO_ACT if seen else _OUT_OF_SIGHT}"
+    # A guard on the route itself; a project-wide default (DRF's DEFAULT_PERMISSION_CLASSES,
+    # a login middleware) must let the sign-in, sign-up and reset flows through, or no one
+    # could use them.
+    # A getter dependency that refuses no one and hands over a service object
+    # (`get_authentication_flow`) is no guard (`_authenticates`).
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    guard = next((a for a in route.auth if not _ADMITS_ANONYMOUS.search(a) and _authenticates(
+        program, a if "." in a or module is None else f"{module.name}.{a}")), None)
+    if guard is not None:
+        return Severity.NOTE, (f" (note: it {evidence}, but the route shows a guard "
+                               f"({guard}), so its callers may all be signed in)")
+    return Severity.ERROR, f" (it {evidence})"
+
+
+# Decorators that turn signed-in callers away and let anyone else in (Flask-Security's
+# `anonymous_user_required` on a reset form): no guard against an anonymous caller.
+_ADMITS_ANONYMOUS = re.compile(r"anonymous_(?:user_)?required|login_not_required")
+
+
+_OUT_OF_SIGHT = ("(note: its path or name says authentication; the view is library code "
+                 "whose work is out of sight, so no password check, message or new account "
+                 "was seen)")
+_NO_ACT = ("(note: its path or name says authentication, but no password or one-time-code "
+           "check, message sent or account created was seen in the code it runs)")
+
+
 class MissingRateLimit(ProjectRule):
     id = "BR206"
     OPTIONS: ClassVar[dict[str, type]] = {"scope": str, "limiters": list}
@@ -762,6 +857,10 @@ class MissingRateLimit(ProjectRule):
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"
                 elif run_time_lookup(route, facts) is not None:
                     severity, why = Severity.NOTE, f" {_LOOKED_UP}"
+                else:
+                    severity, why = _by_evidence(program, route)
+                    if severity is Severity.ERROR and " by what it does " in what:
+                        why = ""  # the message already says what it checks
             elif scope in ("write", "all") and methods & WRITE_METHODS and not (
                     route.auth or route.global_auth):
                 severity = Severity.WARNING

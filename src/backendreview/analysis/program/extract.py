@@ -54,6 +54,7 @@ from .facts import (
     FunctionInfo,
     ModuleInfo,
 )
+from .loaders import loaded_spec
 from .numbers import number_args, numeric_column
 from .partials import may_hold_partials, through_partials
 
@@ -414,6 +415,7 @@ class _Extractor:
         constants: dict[str, str] = {}
         path_constants: dict[str, str] = {}
         instances: dict[str, str] = {}
+        loads: dict[str, str] = {}
         for name, bindings in self.ctx.semantic.module_scope.bindings.items():
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
@@ -433,13 +435,19 @@ class _Extractor:
             made = self._instance_type(bindings)
             if made:
                 instances[name] = made
+                value = bindings[0].value
+                spec = loaded_spec(value, self._ref(value.func)) if isinstance(
+                    value, ast.Call) else None
+                if spec is not None:
+                    loads[name] = spec
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
             constants=dict(sorted(constants.items())),
             path_constants=dict(sorted(path_constants.items())),
             instances=dict(sorted(instances.items())),
             star_imports=_star_imports(self.ctx.path, self.module, tree),
-            toplevel_calls=self._toplevel_calls() if self.full else ())
+            toplevel_calls=self._toplevel_calls() if self.full else (),
+            loads=dict(sorted(loads.items())))
 
     def _toplevel_calls(self) -> tuple[CallSite, ...]:
         """The calls of the module's own top-level code, not of a function or class body
@@ -679,7 +687,13 @@ class _Extractor:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                        and target.value.id == self_name) or target.attr in cls.attr_types:
+                        and target.value.id == self_name):
+                    continue
+                spec = loaded_spec(node.value, self._ref(node.value.func)) \
+                    if isinstance(node.value, ast.Call) else None
+                if spec is not None:
+                    cls.loads.setdefault(target.attr, spec)
+                if target.attr in cls.attr_types:
                     continue
                 ref: str | None = None
                 if isinstance(node, ast.AnnAssign):
@@ -1152,6 +1166,13 @@ class _Extractor:
             fn = made.func
         if isinstance(fn, ast.Name):
             ref = self._ref(fn)
+            if ref is None:
+                # An object this module made, called (`login_view = LoginView.as_view()`,
+                # then `login_view(request)`): the model knows what made it through
+                # ModuleInfo.instances, as for `db.counts()` below.
+                scope, bindings = self.ctx.semantic.lookup(fn.id, fn)
+                if scope is self.ctx.semantic.module_scope and self._instance_type(bindings):
+                    return Callee("ref", f"{self.module}.{fn.id}")
             return Callee("ref", ref) if ref else None
         if not isinstance(fn, ast.Attribute):
             return None
@@ -1228,7 +1249,12 @@ class _Extractor:
             outer = node.value
             last = outer.attr if isinstance(outer, ast.Attribute) else getattr(outer, "id", "")
             if last not in _CLASS_OF_TYPES:
-                return None
+                # A generic class of the project's own package, parameterized
+                # (`BaseUserManager[models.UP, models.ID]`): its instances are that class.
+                # A library's generics (collections, `Mapped[int]`) say nothing of the kind.
+                ref = self._ref(outer)
+                own = ref is not None and ref.split(".")[0] == self.module.split(".")[0]
+                return ref if own else None
             node = annotation_core(node.slice)
         return None
 

@@ -177,6 +177,10 @@ class ClassInfo:
     # models.ForeignKey(FacilityDataset, ...)`): attribute -> the target's dotted reference.
     # Lazy string targets ("app.Model") are not recorded: the program cannot resolve them.
     attr_targets: dict[str, str] = field(default_factory=dict)
+    # instance attributes a method assigns a class loaded by name
+    # (`self.login_view = get_class("customer.views", "LoginView")`): attribute ->
+    # "customer.views:LoginView" (ProgramModel.loaded resolves it)
+    loads: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,3 +205,6 @@ class ModuleInfo:
     # module's own (literals, its configuration, the command line). Only callees written
     # as references (`admin.setup_db(...)`); the full model level only.
     toplevel_calls: tuple[CallSite, ...] = ()
+    # NAME -> "module.path:ClassName" of a module-level `NAME = get_class("module.path",
+    # "ClassName")`: a class loaded by name (ProgramModel.loaded resolves it)
+    loads: dict[str, str] = field(default_factory=dict)

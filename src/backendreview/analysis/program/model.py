@@ -219,6 +219,16 @@ class ProgramModel:
                 return own
         return None
 
+    def loaded(self, spec: str) -> ClassInfo | None:
+        """The project class a load by name spells out ("customer.views:LoginView", from
+        `get_class("customer.views", "LoginView")`: analysis/program/loaders.py): the class
+        that module defines or imports, when the project has exactly one module of that
+        dotted name or suffix; else None."""
+        module_name, _, name = spec.partition(":")
+        module = self.module_of(module_name)
+        found = self.resolve(f"{module.name}.{name}") if module is not None else None
+        return found if isinstance(found, ClassInfo) else None
+
     def class_of(self, ref: str | None) -> ClassInfo | None:
         """The class a type reference names, or the class a factory function returns
         (`def get_repo() -> UserRepo`)."""
