@@ -145,7 +145,7 @@ class SingularRoute(_SegmentRule):
                 continue
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
-            registered = _registered_range(route)
+            registered = _registered_range(route, own)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
@@ -524,12 +524,18 @@ def _sharing_views(routes: list[Route], head: list[str]) -> list[str]:
                    if "." in r.handler and segments(r.path)[:len(head)] == head})
 
 
-def _registered_range(route: Route) -> tuple[int, int]:
-    """The indexes of a route's segments written as one literal elsewhere: a DRF @action's
-    router.register prefix, a flask-classful view's route_base; (0, 0) for any other."""
+def _registered_range(route: Route, own: list[str]) -> tuple[int, int]:
+    """The indexes in `own` (the segments the rule reads) of a route's segments written as
+    one literal elsewhere: a DRF @action's router.register prefix, a flask-classful view's
+    route_base; (0, 0) for any other."""
     if route.registered_at is None:
         return (0, 0)
-    end = route.registered_at[3]
+    full = segments(route.path)
+    if len(own) > len(full) or full[len(full) - len(own):] != own:
+        return (0, 0)  # not a tail of the path: no common count to place the literal in
+    # registered_at counts on the full path; `own` lacks a mount prefix that is not known
+    # (`{?}/api/comment/...`): without the shift the range slides onto later segments.
+    end = route.registered_at[3] - (len(full) - len(own))
     return (end - len(segments(route.registered_at[2])), end)
 
 
