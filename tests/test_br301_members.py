@@ -86,7 +86,7 @@ def test_a_verb_or_ing_word_is_a_resource_only_by_the_table() -> None:
         _route(("POST", "DELETE"), "/comments/{id}/like"), _route(("GET",), "/comments/{id}/likes"),
         _route(("GET", "DELETE"), "/failed/{entry_id}"),
     ])
-    assert shapes.resource_shaped("/api/watch", "watch", "watch")  # read and deleted below
+    assert not shapes.resource_shaped("/api/watch", "watch", "watch")  # never created into
     assert shapes.resource_shaped("/api/tag", "tag", "tag")        # `/tags` beside it
     assert shapes.resource_shaped("/api/setting", "setting", "setting")
     assert not shapes.resource_shaped("/tasks/stop", "stop", "stop")  # an action on the task
@@ -97,3 +97,21 @@ def test_a_verb_or_ing_word_is_a_resource_only_by_the_table() -> None:
     # An -ed form names a state, whatever its members answer.
     assert not shapes.resource_shaped("/failed", "failed", "failed")
     assert not shapes.resource_shaped(None, "watch", "watch")
+
+
+def test_a_verb_word_needs_a_collection_not_a_toggle() -> None:
+    # Toggles answer GET (am I following?), POST/PUT and DELETE on the target's id; a run
+    # started on a flow sits beside the list of runs: neither is a collection of the verb.
+    shapes = _TableShapes([
+        _route(("GET", "POST", "DELETE"), "/api/follow/{id}"),
+        _route(("GET", "PUT", "DELETE"), "/api/pin/{id}"),
+        _route(("GET",), "/api/runs"), _route(("POST",), "/api/run/{flow_id}"),
+        _route(("GET", "POST"), "/api/watch"),
+        _route(("GET", "PUT", "DELETE"), "/api/watch/<uuid>"),
+        _route(("GET",), "/api/builds"), _route(("GET",), "/api/build/{build_id}"),
+    ])
+    assert not shapes.resource_shaped("/api/follow", "follow", "follow")
+    assert not shapes.resource_shaped("/api/pin", "pin", "pin")
+    assert not shapes.resource_shaped("/api/run", "run", "run")  # the flow's id, not a run's
+    assert shapes.resource_shaped("/api/watch", "watch", "watch")  # created into, members
+    assert shapes.resource_shaped("/api/build", "build", "build")  # `{build_id}`, `/builds`

@@ -464,18 +464,21 @@ class _TableShapes:
 
     def resource_shaped(self, head: str | None, segment: str, word: str) -> bool:
         """A word that is also a verb or an -ing form (`watch`, `tag`, `setting`) names a
-        collection when the table shows one: members below it, and its plural spelled
-        beside it (`/tag/<uuid>` beside `/tags`) or, for a verb, a member both read and
-        deleted (`GET` and `DELETE /watch/<uuid>`), which no action on the member
-        (`/tasks/stop/{id}`) answers. An action with no member below it (`POST /comments/
-        <id>/like` beside the `/likes` list) stays an action, and an -ed form
-        (`/failed/<entry_id>`) a state: its plural would name nothing."""
-        if head is None or head not in self.members:
+        collection when the table shows one: members below it whose parameter identifies
+        one of it, and its plural spelled beside it (`/tag/<uuid>` beside `/tags`) or, for
+        a verb, the path created into and its member both read and deleted (`POST /watch`
+        beside `GET|DELETE /watch/<uuid>`). An action on another entity's id (`POST
+        /run/{flow_id}` beside `/runs`), a toggle on a target (`GET|POST|DELETE /follow/
+        {id}`: is it followed, follow, unfollow; no `POST /follow`), an action and its
+        status (`POST /sync` beside `GET /sync/{sync_id}`), an action with no member below
+        it (`POST /comments/<id>/like` beside the `/likes` list) stay actions, and an -ed
+        form (`/failed/<entry_id>`) a state: its plural would name nothing."""
+        if head is None or not any(_identifies(p, word) for p in self.members.get(head, ())):
             return False
         if self.has_sibling(head, pluralize_segment(segment)):
             return True
-        return word in ACTION_VERBS and {"GET", "DELETE"} <= self.methods.get(
-            f"{head}/{{}}", set())
+        return word in ACTION_VERBS and self.created_with_members(head, word) and {
+            "GET", "DELETE"} <= self.methods.get(f"{head}/{{}}", set())
 
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
