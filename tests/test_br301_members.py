@@ -36,8 +36,10 @@ def test_param_name_reads_each_framework_spelling(param: str, name: str) -> None
     ("{review_type}", "review", False),
     ("<realm>", "resolver", False),
     ("<realm>", "defaultrealm", False),         # the realm the default is set to
-    ("<object_id>", "comment", True),           # the member's own id, as `{objectid}`
-    ("{obj_pk}", "vulnerability", True),
+    # Alone, `{object_id}` is as often a generic relation's target (`/attachment/
+    # {object_id}`: the attachments of some object); the table decides (created_with_members).
+    ("<object_id>", "comment", False),
+    ("{obj_pk}", "vulnerability", False),
     ("{objectid}", "comment", True),
     ("{object_key}", "bucket", False),          # an object in the bucket, not a bucket
     ("{object_name}", "thumbnail", False),
@@ -115,3 +117,13 @@ def test_a_verb_word_needs_a_collection_not_a_toggle() -> None:
     assert not shapes.resource_shaped("/api/run", "run", "run")  # the flow's id, not a run's
     assert shapes.resource_shaped("/api/watch", "watch", "watch")  # created into, members
     assert shapes.resource_shaped("/api/build", "build", "build")  # `{build_id}`, `/builds`
+
+
+def test_object_id_is_a_member_only_of_a_path_created_into() -> None:
+    shapes = _TableShapes([
+        _route(("GET", "POST"), "/ws/<name>/comment"),
+        _route(("GET", "DELETE"), "/ws/<name>/comment/<object_id>"),
+        _route(("GET",), "/attachment/{object_id}"),
+    ])
+    assert shapes.created_with_members("/ws/{}/comment", "comment")
+    assert not shapes.created_with_members("/attachment", "attachment")

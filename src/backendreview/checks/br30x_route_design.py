@@ -454,7 +454,8 @@ class _TableShapes:
         must identify one of `word` (`POST /token/resync` beside `/token/resync/<serial>`
         is an action on the token the serial names)."""
         return head is not None and "POST" in self.methods.get(head, ()) and any(
-            _identifies(param, word) for param in self.members.get(head, ()))
+            _identifies(param, word) or _param_name(param) in _MEMBER_IDS
+            for param in self.members.get(head, ()))
 
     def deleted_whole(self, head: str | None) -> bool:
         """The path itself answers DELETE and no member's parameter sits below it: one
@@ -654,7 +655,7 @@ def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
         return False
     parts = [p for p in re.split(r"[_-]", name) if p]
     if generic and (name in _GENERIC_IDS or (len(parts) == 1 and parts[0] in _GENERIC_IDS) or
-                    re.fullmatch(r"[a-z]{1,6}id", name) or name in _MEMBER_IDS):
+                    re.fullmatch(r"[a-z]{1,6}id", name)):
         return True  # `{id}`, `{_id}`, `<int:pk>`; one word ending in `id`: `{mxid}`
     if name == word:
         return True  # `{namespace}` after `namespace`
@@ -683,8 +684,10 @@ _ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "com
                          "generic", "builtin", "legacy", "remote", "secondary", "sparse"})
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
-# `{object_id}`, `<obj_pk>`: the member's own id, as the glued `{objectid}` already reads;
-# not `{model_id}` (another entity's), nor `{object_name}` / `{object_key}` (`/bucket/
+# `{object_id}`, `<obj_pk>`: the member's own id below a path created into (faradaysec's
+# `POST /comment` beside `/comment/<object_id>`); alone, as often the target of a generic
+# relation (`/attachment/{object_id}`: the attachments of some object), so not by its name.
+# Not `{model_id}` (another entity's), nor `{object_name}` / `{object_key}` (`/bucket/
 # {object_key}` names an object in the bucket, not a bucket).
 _MEMBER_IDS = frozenset({"object_id", "object_pk", "obj_id", "obj_pk"})
 # Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
