@@ -183,6 +183,10 @@ class SingularRoute(_SegmentRule):
                 generated = route.framework == "eve"
                 shaped = shapes.created_with_members(head, ws[-1]) and not generated
                 sibling = shapes.has_sibling(head, pluralize_segment(segment))
+                if len(ws[-1]) < 3 and not (shaped or sibling):
+                    # `ca` is also Catalan or Canada (`/translations/ca/{key}`): a short
+                    # word names a collection only as the table shows one.
+                    continue
                 if ws[-1] in _LOOKUP_KEYS and not (_credential_key(ws) or sibling):
                     # `/flows/name/{name}`: a lookup key; not `/key/<key>` beside `/keys`.
                     continue
@@ -556,8 +560,9 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
 
 
 # Words under three letters that name countable things (`/ca/<pk>`: one certificate
-# authority of several, `/vm/{id}`); other short segments (`me`, `ui`, `ws`, `os`, `io`,
-# `v1`) are pronouns, abbreviations of a whole or versions and stay unjudged.
+# authority of several, `/vm/{id}`), judged when the table shows them a collection (created
+# into with members, or the plural beside them); other short segments (`me`, `ui`, `ws`,
+# `os`, `io`, `v1`) are pronouns, abbreviations of a whole or versions and stay unjudged.
 _SHORT_NOUNS = frozenset({"ca", "vm"})
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid",
                           "identifier"})
