@@ -36,8 +36,10 @@ def test_param_name_reads_each_framework_spelling(param: str, name: str) -> None
     ("{review_type}", "review", False),
     ("<realm>", "resolver", False),
     ("<realm>", "defaultrealm", False),         # the realm the default is set to
-    ("<object_id>", "comment", True),           # the member's own id, as `{objectid}`
-    ("{obj_pk}", "vulnerability", True),
+    # Alone, `{object_id}` is as often a generic relation's target (`/attachment/
+    # {object_id}`: the attachments of some object); the table decides (created_with_members).
+    ("<object_id>", "comment", False),
+    ("{obj_pk}", "vulnerability", False),
     ("{objectid}", "comment", True),
     ("{object_key}", "bucket", False),          # an object in the bucket, not a bucket
     ("{object_name}", "thumbnail", False),
@@ -86,7 +88,7 @@ def test_a_verb_or_ing_word_is_a_resource_only_by_the_table() -> None:
         _route(("POST", "DELETE"), "/comments/{id}/like"), _route(("GET",), "/comments/{id}/likes"),
         _route(("GET", "DELETE"), "/failed/{entry_id}"),
     ])
-    assert shapes.resource_shaped("/api/watch", "watch", "watch")  # read and deleted below
+    assert not shapes.resource_shaped("/api/watch", "watch", "watch")  # never created into
     assert shapes.resource_shaped("/api/tag", "tag", "tag")        # `/tags` beside it
     assert shapes.resource_shaped("/api/setting", "setting", "setting")
     assert not shapes.resource_shaped("/tasks/stop", "stop", "stop")  # an action on the task
@@ -97,3 +99,31 @@ def test_a_verb_or_ing_word_is_a_resource_only_by_the_table() -> None:
     # An -ed form names a state, whatever its members answer.
     assert not shapes.resource_shaped("/failed", "failed", "failed")
     assert not shapes.resource_shaped(None, "watch", "watch")
+
+
+def test_a_verb_word_needs_a_collection_not_a_toggle() -> None:
+    # Toggles answer GET (am I following?), POST/PUT and DELETE on the target's id; a run
+    # started on a flow sits beside the list of runs: neither is a collection of the verb.
+    shapes = _TableShapes([
+        _route(("GET", "POST", "DELETE"), "/api/follow/{id}"),
+        _route(("GET", "PUT", "DELETE"), "/api/pin/{id}"),
+        _route(("GET",), "/api/runs"), _route(("POST",), "/api/run/{flow_id}"),
+        _route(("GET", "POST"), "/api/watch"),
+        _route(("GET", "PUT", "DELETE"), "/api/watch/<uuid>"),
+        _route(("GET",), "/api/builds"), _route(("GET",), "/api/build/{build_id}"),
+    ])
+    assert not shapes.resource_shaped("/api/follow", "follow", "follow")
+    assert not shapes.resource_shaped("/api/pin", "pin", "pin")
+    assert not shapes.resource_shaped("/api/run", "run", "run")  # the flow's id, not a run's
+    assert shapes.resource_shaped("/api/watch", "watch", "watch")  # created into, members
+    assert shapes.resource_shaped("/api/build", "build", "build")  # `{build_id}`, `/builds`
+
+
+def test_object_id_is_a_member_only_of_a_path_created_into() -> None:
+    shapes = _TableShapes([
+        _route(("GET", "POST"), "/ws/<name>/comment"),
+        _route(("GET", "DELETE"), "/ws/<name>/comment/<object_id>"),
+        _route(("GET",), "/attachment/{object_id}"),
+    ])
+    assert shapes.created_with_members("/ws/{}/comment", "comment")
+    assert not shapes.created_with_members("/attachment", "attachment")

@@ -421,3 +421,47 @@ def test_a_singular_route_base_is_reported_once_where_it_is_written(tmp_path, mo
     others = [f for f in found if f.span.start_line != 9]
     assert {f.span.start_line for f in others} & {20, 24} == set()
     assert all(f.fix is None or f.fix.suggestion is None for f in others)
+
+
+CLASSFUL_UNKNOWN_MOUNT = '''import os
+
+from flask import Blueprint, Flask
+from flask_classful import FlaskView, route
+
+bp = Blueprint("api", __name__)
+
+
+class CommentView(FlaskView):
+    route_base = "api/comment"
+
+    def get(self, id):
+        return {}
+
+    @route("/note/<int:id>", methods=["GET"])
+    def note(self, id):
+        return {}
+
+
+CommentView.register(bp)
+
+app = Flask(__name__)
+app.register_blueprint(bp, url_prefix=os.environ["PREFIX"])
+'''
+
+
+def test_a_route_base_under_an_unknown_mount_is_renamed_only_for_its_own_segments(
+        tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # `{?}/api/comment/note/<int:id>`: the mount prefix is not in the segments the rule
+    # reads, so the base's range must not slide onto `note` (which would report `note` at
+    # the literal and rewrite `"api/comment"` as `"api/notes"`).
+    from .projects import project_findings
+
+    found = project_findings(tmp_path, {"app/__init__.py": "",
+                                        "app/views.py": CLASSFUL_UNKNOWN_MOUNT},
+                             "BR301", monkeypatch)
+    comment = [f for f in found if f.span.start_line == 10]
+    note = [f for f in found if '"note"' in f.message]
+    assert comment and comment[0].fix is not None and comment[0].fix.suggestion == (
+        '"api/comments"')
+    assert note and all(f.span.start_line == 16 for f in note)
+    assert all(f.fix is None or f.fix.suggestion != '"api/notes"' for f in found)

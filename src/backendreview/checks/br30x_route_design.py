@@ -145,7 +145,7 @@ class SingularRoute(_SegmentRule):
                 continue
             prefix = _prefix_segments(route)
             own = prefix + segments(route.own_path)
-            registered = _registered_range(route)
+            registered = _registered_range(route, own)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
                     continue
@@ -183,6 +183,10 @@ class SingularRoute(_SegmentRule):
                 generated = route.framework == "eve"
                 shaped = shapes.created_with_members(head, ws[-1]) and not generated
                 sibling = shapes.has_sibling(head, pluralize_segment(segment))
+                if len(ws[-1]) < 3 and not (shaped or sibling):
+                    # `ca` is also Catalan or Canada (`/translations/ca/{key}`): a short
+                    # word names a collection only as the table shows one.
+                    continue
                 if ws[-1] in _LOOKUP_KEYS and not (_credential_key(ws) or sibling):
                     # `/flows/name/{name}`: a lookup key; not `/key/<key>` beside `/keys`.
                     continue
@@ -454,7 +458,8 @@ class _TableShapes:
         must identify one of `word` (`POST /token/resync` beside `/token/resync/<serial>`
         is an action on the token the serial names)."""
         return head is not None and "POST" in self.methods.get(head, ()) and any(
-            _identifies(param, word) for param in self.members.get(head, ()))
+            _identifies(param, word) or _param_name(param) in _MEMBER_IDS
+            for param in self.members.get(head, ()))
 
     def deleted_whole(self, head: str | None) -> bool:
         """The path itself answers DELETE and no member's parameter sits below it: one
@@ -464,18 +469,21 @@ class _TableShapes:
 
     def resource_shaped(self, head: str | None, segment: str, word: str) -> bool:
         """A word that is also a verb or an -ing form (`watch`, `tag`, `setting`) names a
-        collection when the table shows one: members below it, and its plural spelled
-        beside it (`/tag/<uuid>` beside `/tags`) or, for a verb, a member both read and
-        deleted (`GET` and `DELETE /watch/<uuid>`), which no action on the member
-        (`/tasks/stop/{id}`) answers. An action with no member below it (`POST /comments/
-        <id>/like` beside the `/likes` list) stays an action, and an -ed form
-        (`/failed/<entry_id>`) a state: its plural would name nothing."""
-        if head is None or head not in self.members:
+        collection when the table shows one: members below it whose parameter identifies
+        one of it, and its plural spelled beside it (`/tag/<uuid>` beside `/tags`) or, for
+        a verb, the path created into and its member both read and deleted (`POST /watch`
+        beside `GET|DELETE /watch/<uuid>`). An action on another entity's id (`POST
+        /run/{flow_id}` beside `/runs`), a toggle on a target (`GET|POST|DELETE /follow/
+        {id}`: is it followed, follow, unfollow; no `POST /follow`), an action and its
+        status (`POST /sync` beside `GET /sync/{sync_id}`), an action with no member below
+        it (`POST /comments/<id>/like` beside the `/likes` list) stay actions, and an -ed
+        form (`/failed/<entry_id>`) a state: its plural would name nothing."""
+        if head is None or not any(_identifies(p, word) for p in self.members.get(head, ())):
             return False
         if self.has_sibling(head, pluralize_segment(segment)):
             return True
-        return word in ACTION_VERBS and {"GET", "DELETE"} <= self.methods.get(
-            f"{head}/{{}}", set())
+        return word in ACTION_VERBS and self.created_with_members(head, word) and {
+            "GET", "DELETE"} <= self.methods.get(f"{head}/{{}}", set())
 
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
@@ -524,12 +532,18 @@ def _sharing_views(routes: list[Route], head: list[str]) -> list[str]:
                    if "." in r.handler and segments(r.path)[:len(head)] == head})
 
 
-def _registered_range(route: Route) -> tuple[int, int]:
-    """The indexes of a route's segments written as one literal elsewhere: a DRF @action's
-    router.register prefix, a flask-classful view's route_base; (0, 0) for any other."""
+def _registered_range(route: Route, own: list[str]) -> tuple[int, int]:
+    """The indexes in `own` (the segments the rule reads) of a route's segments written as
+    one literal elsewhere: a DRF @action's router.register prefix, a flask-classful view's
+    route_base; (0, 0) for any other."""
     if route.registered_at is None:
         return (0, 0)
-    end = route.registered_at[3]
+    full = segments(route.path)
+    if len(own) > len(full) or full[len(full) - len(own):] != own:
+        return (0, 0)  # not a tail of the path: no common count to place the literal in
+    # registered_at counts on the full path; `own` lacks a mount prefix that is not known
+    # (`{?}/api/comment/...`): without the shift the range slides onto later segments.
+    end = route.registered_at[3] - (len(full) - len(own))
     return (end - len(segments(route.registered_at[2])), end)
 
 
@@ -546,8 +560,9 @@ def _segment_key(route: Route, own: list[str], index: int, prefix_len: int,
 
 
 # Words under three letters that name countable things (`/ca/<pk>`: one certificate
-# authority of several, `/vm/{id}`); other short segments (`me`, `ui`, `ws`, `os`, `io`,
-# `v1`) are pronouns, abbreviations of a whole or versions and stay unjudged.
+# authority of several, `/vm/{id}`), judged when the table shows them a collection (created
+# into with members, or the plural beside them); other short segments (`me`, `ui`, `ws`,
+# `os`, `io`, `v1`) are pronouns, abbreviations of a whole or versions and stay unjudged.
 _SHORT_NOUNS = frozenset({"ca", "vm"})
 _GENERIC_IDS = frozenset({"id", "pk", "uuid", "guid", "slug", "key", "name", "code", "uid",
                           "identifier"})
@@ -645,7 +660,7 @@ def _identifies(param_segment: str, word: str, generic: bool = True) -> bool:
         return False
     parts = [p for p in re.split(r"[_-]", name) if p]
     if generic and (name in _GENERIC_IDS or (len(parts) == 1 and parts[0] in _GENERIC_IDS) or
-                    re.fullmatch(r"[a-z]{1,6}id", name) or name in _MEMBER_IDS):
+                    re.fullmatch(r"[a-z]{1,6}id", name)):
         return True  # `{id}`, `{_id}`, `<int:pk>`; one word ending in `id`: `{mxid}`
     if name == word:
         return True  # `{namespace}` after `namespace`
@@ -674,8 +689,10 @@ _ADJECTIVES = frozenset({"custom", "global", "local", "shared", "personal", "com
                          "generic", "builtin", "legacy", "remote", "secondary", "sparse"})
 # Words that qualify a member's id as the value before or after a change (`{old_name}`).
 _QUALIFIERS = frozenset({"old", "new", "current", "original", "previous"})
-# `{object_id}`, `<obj_pk>`: the member's own id, as the glued `{objectid}` already reads;
-# not `{model_id}` (another entity's), nor `{object_name}` / `{object_key}` (`/bucket/
+# `{object_id}`, `<obj_pk>`: the member's own id below a path created into (faradaysec's
+# `POST /comment` beside `/comment/<object_id>`); alone, as often the target of a generic
+# relation (`/attachment/{object_id}`: the attachments of some object), so not by its name.
+# Not `{model_id}` (another entity's), nor `{object_name}` / `{object_key}` (`/bucket/
 # {object_key}` names an object in the bucket, not a bucket).
 _MEMBER_IDS = frozenset({"object_id", "object_pk", "obj_id", "obj_pk"})
 # Words that make a glued segment name one chosen member (`defaultrealm`, `primaryemail`).
