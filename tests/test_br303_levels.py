@@ -40,6 +40,8 @@ def found() -> dict[tuple[str, int], tuple[Severity, str]]:
     (("routes.py", 37), ("chosen by `**conditions`", SPREAD)),
     (("routes.py", 51), ("SQL text in `RECORDS_SQL`", SQL_TEXT)),
     (("routes.py", 67), ("SQL text in `COMMENTS_SQL`", SQL_TEXT)),  # through a helper
+    # SQL text written in place whose WHERE the rule does not read
+    (("routes.py", 107), ("SQL text `SELECT * FROM record WHERE", SQL_TEXT)),
     (("views.py", 13), ("`permitted` allows", REQUESTER)),
     (("views.py", 19), ("`readable_groups(request.user)` allows", REQUESTER)),
     # a DRF view's get_queryset narrows the class queryset by a computed value, its own or
@@ -85,7 +87,7 @@ def test_near_misses_stay_warnings(found, where) -> None:  # type: ignore[no-unt
 
 
 def test_every_finding_is_one_of_the_above(found) -> None:  # type: ignore[no-untyped-def]
-    assert len(found) == 27
+    assert len(found) == 28
 
 
 def _handler(source: str) -> ast.FunctionDef:
@@ -137,6 +139,10 @@ def test_requester_filter_value_is_not_the_user_itself() -> None:
 def test_unread_filter_reads_the_query_text() -> None:
     assert unread_filter("M.query.filter(M.a == 1).all()") == ""
     assert unread_filter("s.scalars(select(M).from_statement(text('SELECT 1'))).all()") == ""
+    assert unread_filter("s.execute(text('SELECT * FROM m')).all()") == ""
+    # a WHERE written in place is not read either
+    assert "`SELECT * FROM m where m.a = 1`" in unread_filter(
+        "s.execute(text('SELECT * FROM m where m.a = 1')).all()")
     assert "`*conds`" in unread_filter("M.query.filter(*conds).all()")
     assert "`**kw`" in unread_filter("M.query.filter_by(**kw).all()")
     # a comment inside the chain does not hide what follows it

@@ -289,7 +289,8 @@ _TEXT_CALLS = re.compile(r"(?:^|_)text$")
 def unread_filter(text: str) -> str:
     """The conditions that choose the query's rows are not written in it: a filter given a
     list or mapping built elsewhere (`.filter(*filters)`, `.filter_by(**kw)`), or SQL text
-    held in a name (`select(Record).from_statement(sql_text(sql))`). They may well keep only
+    held in a name (`select(Record).from_statement(sql_text(sql))`) or written in place
+    with a WHERE the rule does not read. They may well keep only
     the caller's own rows or one parent's (on the tuning half both such lists, a user's
     equipment and personal records, were labelled false; one parent's comments
     debatable), so the list is not known to be unbounded: a note that says what went
@@ -311,24 +312,35 @@ def unread_filter(text: str) -> str:
                 return (f" (note: the rows are chosen by `{_short(shown)}`, conditions built "
                         f"outside the query: they may keep only the caller's own or one "
                         f"parent's rows, so the list is not known to be unbounded)")
-        elif name in ("from_statement", "execute") and node.args and _held_sql(node.args[0]):
-            sql = node.args[0]
-            assert isinstance(sql, ast.Call)
-            return (f" (note: the rows are chosen by the SQL text in "
-                    f"`{_short(ast.unparse(sql.args[0]))}`, which the rule does not read: "
-                    f"its WHERE may keep only the caller's own or one parent's rows, so the "
-                    f"list is not known to be unbounded)")
+        elif name in ("from_statement", "execute") and node.args and (
+                unread := _unread_sql(node.args[0])):
+            return (f" (note: the rows are chosen by {unread}, which the rule does not "
+                    f"read: its WHERE may keep only the caller's own or one parent's rows, "
+                    f"so the list is not known to be unbounded)")
     return ""
 
 
-def _held_sql(node: ast.expr) -> bool:
-    """`text(sql)` / `sql_text(query)`: SQL text made a statement from a name or a call,
-    not from a literal the query shows."""
+# A WHERE clause in SQL text: conditions the rule does not read.
+_SQL_WHERE = re.compile(r"\bwhere\b", re.I)
+
+
+def _unread_sql(node: ast.expr) -> str:
+    """`text(sql)` / `sql_text(query)`: SQL text made a statement from a name or a call
+    ("the SQL text in `sql`"), or SQL text written in place whose WHERE keeps some rows
+    (`text("SELECT * FROM record WHERE user_id = :uid")`: "the SQL text `SELECT ...`"); ""
+    for SQL text written in place with no WHERE (every row of what it selects)."""
     if not (isinstance(node, ast.Call) and node.args):
-        return False
+        return ""
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return bool(_TEXT_CALLS.search(name)) and not isinstance(node.args[0], ast.Constant)
+    if not _TEXT_CALLS.search(name):
+        return ""
+    sql = node.args[0]
+    if not isinstance(sql, ast.Constant):
+        return f"the SQL text in `{_short(ast.unparse(sql))}`"
+    if isinstance(sql.value, str) and _SQL_WHERE.search(sql.value):
+        return f"the SQL text `{_short(sql.value)}`"
+    return ""
 
 
 def _short(text: str) -> str:
