@@ -7,6 +7,7 @@ import re
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.django import UNSIZED_PAGINATION
+from ..analysis.frameworks.queryset_scope import fixed_value
 from ..analysis.frameworks.routes import Route, SettingsFact, project_routes
 from ..analysis.orm.creates import FACT_KIND as CREATES
 from ..analysis.orm.filter_backends import requester_filter
@@ -137,7 +138,7 @@ class MissingPagination(ProjectRule):
             elif unread := unread_filter(listed):
                 severity = Severity.NOTE
                 message += unread
-            elif query.narrowed:
+            elif query.narrowed and not _own_log_rows(listed, query.narrowed):
                 # The listed query is the class's after its get_queryset: what that keeps
                 # is a condition computed out of sight (the caller's teams, a tenant's rows).
                 where, _, how = query.narrowed.partition(": ")
@@ -288,7 +289,8 @@ _TEXT_CALLS = re.compile(r"(?:^|_)text$")
 def unread_filter(text: str) -> str:
     """The conditions that choose the query's rows are not written in it: a filter given a
     list or mapping built elsewhere (`.filter(*filters)`, `.filter_by(**kw)`), or SQL text
-    held in a name (`select(Record).from_statement(sql_text(sql))`). They may well keep only
+    held in a name (`select(Record).from_statement(sql_text(sql))`) or written in place
+    with a WHERE the rule does not read. They may well keep only
     the caller's own rows or one parent's (on the tuning half both such lists, a user's
     equipment and personal records, were labelled false; one parent's comments
     debatable), so the list is not known to be unbounded: a note that says what went
@@ -310,29 +312,49 @@ def unread_filter(text: str) -> str:
                 return (f" (note: the rows are chosen by `{_short(shown)}`, conditions built "
                         f"outside the query: they may keep only the caller's own or one "
                         f"parent's rows, so the list is not known to be unbounded)")
-        elif name in ("from_statement", "execute") and node.args and _held_sql(node.args[0]):
-            sql = node.args[0]
-            assert isinstance(sql, ast.Call)
-            return (f" (note: the rows are chosen by the SQL text in "
-                    f"`{_short(ast.unparse(sql.args[0]))}`, which the rule does not read: "
-                    f"its WHERE may keep only the caller's own or one parent's rows, so the "
-                    f"list is not known to be unbounded)")
+        elif name in ("from_statement", "execute") and node.args and (
+                unread := _unread_sql(node.args[0])):
+            return (f" (note: the rows are chosen by {unread}, which the rule does not "
+                    f"read: its WHERE may keep only the caller's own or one parent's rows, "
+                    f"so the list is not known to be unbounded)")
     return ""
 
 
-def _held_sql(node: ast.expr) -> bool:
-    """`text(sql)` / `sql_text(query)`: SQL text made a statement from a name or a call,
-    not from a literal the query shows."""
+# A WHERE clause in SQL text: conditions the rule does not read.
+_SQL_WHERE = re.compile(r"\bwhere\b", re.I)
+
+
+def _unread_sql(node: ast.expr) -> str:
+    """`text(sql)` / `sql_text(query)`: SQL text made a statement from a name or a call
+    ("the SQL text in `sql`"), or SQL text written in place whose WHERE keeps some rows
+    (`text("SELECT * FROM record WHERE user_id = :uid")`: "the SQL text `SELECT ...`"); ""
+    for SQL text written in place with no WHERE (every row of what it selects)."""
     if not (isinstance(node, ast.Call) and node.args):
-        return False
+        return ""
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return bool(_TEXT_CALLS.search(name)) and not isinstance(node.args[0], ast.Constant)
+    if not _TEXT_CALLS.search(name):
+        return ""
+    sql = node.args[0]
+    if not isinstance(sql, ast.Constant):
+        return f"the SQL text in `{_short(ast.unparse(sql))}`"
+    if isinstance(sql.value, str) and _SQL_WHERE.search(sql.value):
+        return f"the SQL text `{_short(sql.value)}`"
+    return ""
 
 
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _own_log_rows(listed: str, narrowed: str) -> bool:
+    """The get_queryset keeps the requesting user's own rows (`.filter(recipient=
+    self.request.user)`) of rows that pile up with use (their messages): judged as
+    `own_rows` judges the same filter written in a handler, a warning."""
+    how = narrowed.partition(": ")[2]
+    return bool(_OWN_ROWS.search(" ".join(how.split()))) and bool(
+        _LOG_LIKE.match(" ".join(listed.split())))
 
 
 def _paged(route: Route, orm: str) -> bool:
@@ -590,21 +612,7 @@ def _constant_query(text: str) -> bool:
         return False
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     return bool(calls) and all(
-        _fixed_value(a) for c in calls for a in (*c.args, *(k.value for k in c.keywords)))
-
-
-def _fixed_value(node: ast.AST) -> bool:
-    if isinstance(node, ast.UnaryOp):
-        return _fixed_value(node.operand)
-    if isinstance(node, ast.Constant):
-        return True
-    # `Item.name`, `Item.created_at.desc()`: a column of a model class
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not (
-            node.args or node.keywords):
-        node = node.func.value
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return isinstance(node, ast.Name) and node.id[:1].isupper()
+        fixed_value(a) for c in calls for a in (*c.args, *(k.value for k in c.keywords)))
 
 
 def _fix_for(route: Route, text: str, origin: str | None = None) -> tuple[str, str | None]:

@@ -660,7 +660,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
             unbounded = unbounded_query(ctx, ret.value, func)
             if unbounded is not None:
                 unbounded = replace(unbounded, requester=requester_filter_value(
-                    func, unbounded.text))
+                    func, unbounded.text, _django_q(ctx)))
                 break
     return HandlerInfo(
         name=func.name, line=func.lineno, span=ctx.line_span(func.lineno),
@@ -1096,59 +1096,97 @@ REQUESTER_VALUE = re.compile(r"^(?:(?:self\.)?request\.user|current_user|g\.user
 _FILTER_STEPS = frozenset({"filter", "filter_by", "where"})
 
 
-def requester_filter_value(func: ast.AST, text: str) -> str:
+def requester_filter_value(func: ast.AST, text: str,
+                           conditions: frozenset[str] = frozenset()) -> str:
     """The first filter value of the query `text` (as the handler `func` wrote it) that is
-    computed from the requesting user: a call given the user in place (`.filter(group__in=
-    perms_of(request.user))`), or a local name every assignment of which mentions the user
+    computed from the requesting user: a call given the user itself (`.filter(group__in=
+    perms_of(request.user))`), or a local name every assignment of which makes such a call
     (`permitted = get_nodegroups_by_perm(request.user, "read")`; `.filter(nodegroup__in=
-    permitted)`). The rows that user may read. "" when no filter value is; the user itself
-    as the value (`filter(owner=request.user)`) is the caller's own rows, which BR303
-    judges by the model (messages pile up, tokens do not)."""
+    permitted)`). The rows that user may read. "" when no filter value is. Not the user
+    itself, in place or through a local (`filter(owner=request.user)`, `user_id =
+    current_user.id`), nor a condition that compares with it (`or_(M.public, M.owner_id ==
+    g.user.id)`; `Q(owner=request.user) | Q(public=True)`, `conditions` being the names the
+    file binds to Django's `Q`): the caller's own rows, or more, which BR303 judges by the
+    query and the model (messages pile up, tokens do not)."""
     try:
         tree = ast.parse(" ".join(re.sub(r"\\\s*\n", " ", text).split()), mode="eval")
     except SyntaxError:
         return ""
-    derived: dict[str, bool] = {}
-    for node in own_nodes(func):
-        for target in _bound_names(node):
-            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-            derived[target] = derived.get(target, True) and value is not None and \
-                _mentions_requester(value)
+    bound = [pair for node in own_nodes(func) for pair in _bindings(node)]
+    itself = _every(bound, lambda v: _is_requester(v, {}))
+    derived = _every(bound, lambda v: any(
+        _given_requester(n, itself, conditions) for n in ast.walk(v)))
     for call in ast.walk(tree):
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                 and call.func.attr in _FILTER_STEPS):
             continue
         for value in [*call.args, *(k.value for k in call.keywords)]:
-            if any(_from_requester(n, derived) for n in ast.walk(value)):
+            if any((isinstance(n, ast.Name) and derived.get(n.id, False))
+                   or _given_requester(n, itself, conditions) for n in ast.walk(value)):
                 return ast.unparse(value)
     return ""
 
 
-def _from_requester(node: ast.AST, derived: dict[str, bool]) -> bool:
-    """A local name computed from the requesting user, or a call given that user."""
-    if isinstance(node, ast.Name):
-        return derived.get(node.id, False)
-    return isinstance(node, ast.Call) and any(
-        _mentions_requester(a) for a in [*node.args, *(k.value for k in node.keywords)])
+def _every(bound: list[tuple[str, ast.expr | None]],
+           test: Callable[[ast.expr], bool]) -> dict[str, bool]:
+    """Each local name: whether every value bound to it passes `test` (a loop or `with`
+    target, bound to no value the code shows, does not)."""
+    out: dict[str, bool] = {}
+    for name, value in bound:
+        out[name] = out.get(name, True) and value is not None and test(value)
+    return out
 
 
-def _bound_names(node: ast.AST) -> list[str]:
-    """The local names a statement binds (assignments, loop and `with` targets)."""
-    targets: list[ast.AST] = []
+def _is_requester(node: ast.AST, itself: dict[str, bool]) -> bool:
+    """The requesting user (or a field of it) as written, or a local that holds it."""
+    if isinstance(node, ast.Name) and itself.get(node.id, False):
+        return True
+    return isinstance(node, ast.Attribute | ast.Name) and bool(
+        REQUESTER_VALUE.match(ast.unparse(node)))
+
+
+def _given_requester(node: ast.AST, itself: dict[str, bool], conditions: frozenset[str]) -> bool:
+    """A call given the requesting user itself as an argument (`perms_of(request.user)`):
+    not a condition built from it (`Q(owner=request.user)`; `and_(M.owner_id ==
+    current_user.id)` is given a comparison, not the user)."""
+    return isinstance(node, ast.Call) and ast.unparse(node.func) not in conditions and any(
+        _is_requester(a, itself) for a in [*node.args, *(k.value for k in node.keywords)])
+
+
+def _bindings(node: ast.AST) -> list[tuple[str, ast.expr | None]]:
+    """The local names a statement binds (assignments, loop and `with` targets), each with
+    the value assigned (None for a loop or `with` target). An attribute or an item
+    (`self.groups = ...`, `seen[key] = ...`) binds no local name."""
+    value: ast.expr | None = None
     if isinstance(node, ast.Assign):
-        targets = list(node.targets)
-    elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+        targets, value = list(node.targets), node.value
+    elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
+        targets, value = [node.target], node.value
+    elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor):
         targets = [node.target]
     elif isinstance(node, ast.With | ast.AsyncWith):
         targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
-    elif isinstance(node, ast.NamedExpr):
-        targets = [node.target]
-    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    else:
+        return []
+    return [(name, value) for target in targets for name in _target_names(target)]
 
 
-def _mentions_requester(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Attribute | ast.Name) and REQUESTER_VALUE.match(
-        ast.unparse(n)) for n in ast.walk(node))
+def _target_names(target: ast.AST) -> list[str]:
+    """`a`, `a, (b, *c)`: the names; `self.x`, `d[k]`: none."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List):
+        return [n for elt in target.elts for n in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _django_q(ctx: FileContext) -> frozenset[str]:
+    """The names the file calls Django's `Q` by (`Q`, `models.Q`): a condition, not a value."""
+    q = ctx.semantic.imports_binding(lambda name: name == "django.db.models.Q")
+    models = ctx.semantic.imports_binding(lambda name: name == "django.db.models")
+    return q | {f"{m}.Q" for m in models}
 
 
 def _empty_list(value: ast.AST | None) -> bool:

@@ -260,17 +260,67 @@ def refinement(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -
 
 
 def narrowed_by(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    """`qs = super().get_queryset(); return qs.filter(team__in=self.teams())`: the first
-    filter the method applies whose values the code computes (not literals), as written
-    (".filter(team__in=self.teams())"); "" when there is none. Which rows such a value
-    keeps (the caller's teams, one tenant's, a parent's) is out of sight."""
+    """`qs = super().get_queryset(); return qs.filter(team__in=self.teams())`: the filter
+    whose values the code computes (not literals, enum members or lists of them) that the
+    query every return of the method hands back applies, as written
+    (".filter(team__in=self.teams())"); "" when some return applies none. Followed through
+    the locals the chain starts from, every binding of which must apply one: a filter only
+    some paths apply (`if team: qs = qs.filter(team=team)`) leaves every row on the others,
+    and a filter of another query (`Flag.objects.filter(...).exists()`) is not the list's.
+    Which rows such a value keeps (the caller's teams, one tenant's, a parent's) is out of
+    sight."""
+    found = ""
     for node in own_nodes(func):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                node.func.attr in ("filter", "filter_by", "where")) and any(
-                not isinstance(v, ast.Constant) for v in [*node.args,
-                                                          *(k.value for k in node.keywords)]):
+        if not isinstance(node, ast.Return) or node.value is None or _empty(node.value):
+            continue
+        narrowing = _narrowing(ctx, node.value, 0)
+        if not narrowing:
+            return ""
+        found = found or narrowing
+    return found
+
+
+def _narrowing(ctx: FileContext, expr: ast.expr, depth: int) -> str:
+    """The computed filter of `expr`'s call chain, or of every query a local it starts
+    from may hold (the shape of `_narrowed`, for any computed value)."""
+    if depth > _DEPTH:
+        return ""
+    node: ast.AST = expr
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in ("filter", "filter_by", "where") and not all(
+                _fixed_condition(v) for v in [*node.args, *(k.value for k in node.keywords)]):
             return "." + ctx.source(node)[len(ctx.source(node.func.value)):].lstrip(".")
+        node = node.func.value
+    if isinstance(node, ast.Name):
+        bindings = ctx.reaching_bindings(node)
+        if not bindings or any(b.kind != "assign" or b.value is None for b in bindings):
+            return ""
+        found = [_narrowing(ctx, b.value, depth + 1) for b in bindings if b.value is not None]
+        return found[0] if found and all(found) else ""
     return ""
+
+
+def _fixed_condition(node: ast.AST) -> bool:
+    """A value the code fixes: a literal, a model's column or an enum member
+    (`Kind.PUBLIC`), or a list, tuple or set of them (`status__in=["open", "new"]`)."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(_fixed_condition(e) for e in node.elts)
+    return fixed_value(node)
+
+
+def fixed_value(node: ast.AST) -> bool:
+    """A literal (`1`, `-1`, `"open"`), or a column or member of a class (`Item.name`,
+    `Item.created_at.desc()`, `Kind.PUBLIC`): a value no request changes."""
+    if isinstance(node, ast.UnaryOp):
+        return fixed_value(node.operand)
+    if isinstance(node, ast.Constant):
+        return True
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not (
+            node.args or node.keywords):
+        node = node.func.value
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id[:1].isupper()
 
 
 def _is_super_filter(node: ast.AST, given: str) -> bool:
