@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..analysis.program import callee_of
 from ..analysis.program.facts import Callee
 from ..analysis.strings import StringBuild
-from .br101_origins import FRAGMENT_NAME, parameters_behind
+from .br101_origins import FRAGMENT_NAME, name_sources, parameters_behind
 
 # Text right before a value that puts it where only a datum goes: a comparison, a pattern, a
 # list of values, a row count. Deliberately narrower than the fix's own test (a `,` or a `(`
@@ -155,12 +155,10 @@ def _spliced(ctx, value: ast.expr, calls: dict[ValueCall, None],  # type: ignore
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Store):
                 continue
-            for binding in ctx.reaching_bindings(node):
-                if binding.kind == "param":
-                    if node.id not in ("self", "cls"):
-                        out.add(node.id)
-                elif binding.value is not None and binding.value is not node:
-                    out |= _spliced(ctx, binding.value, calls, depth + 1, seen)
+            params, assigned = name_sources(ctx, node)
+            out |= params
+            for source in assigned:
+                out |= _spliced(ctx, source, calls, depth + 1, seen)
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute):
