@@ -338,3 +338,26 @@ def test_a_parameter_only_handed_to_a_call_in_a_value_position_is_no_value(
     # the parameter's own text where a value goes, also through `echo`: a warning
     assert {levels[line] for line in (28, 33, 37, 42, 46, 50)} == {"error"}
     assert len(found) == 11
+
+
+def test_a_name_spliced_where_a_name_goes_is_a_name_after_a_comparison_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`SET {counter} = {counter} + 1`: the statement itself splices `counter` where a
+    column goes, so after `=` it is that column again, not a value: the interface's names,
+    a note. Another variable after `=`, or the same one in quotes, stays a value."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/store.py": """
+            def bump(conn, table, counter):
+                return conn.execute(f"UPDATE {table} SET {counter} = {counter} + 1")
+
+
+            def reset(conn, table, counter, start):
+                return conn.execute(f"UPDATE {table} SET {counter} = {start}")
+
+
+            def label(conn, table, name):
+                return conn.execute(f"UPDATE {table} SET {name} = '{name}'")
+            """})
+    levels = {line: level for (_, line), (level, _) in found.items()}
+    assert levels == {3: "note", 7: "error", 11: "error"}

@@ -123,16 +123,24 @@ def level_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ig
     (`ON a.id = {other}.id`) and the whole of an `IN (...)` list (`IN ({ids})`: a list or a
     subquery, which no one placeholder carries, as query_positions says) are no value
     position here, and a parameter only handed to another call (`placeholder(column)`,
-    `marks(ids)`) fills none unless that call returns it."""
+    `marks(ids)`) fills none unless that call returns it. Nor does a variable the same
+    statement splices bare where a name goes: after a comparison it is that column again
+    (`SET {counter} = {counter} + 1`)."""
     params: set[str] = set()
     calls: dict[ValueCall, None] = {}
-    for value, text, after in _surroundings(build):
+    places = [(value, text, after, _inside_single_quotes(text) and "'" in after,
+               bool(_BEFORE_VALUE.search(text)) and not _fragment(value)
+               and not after.startswith(".")
+               and not (_BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after)))
+              for value, text, after in _surroundings(build)]
+    named = {value.id for value, _, _, quoted, compared in places
+             if isinstance(value, ast.Name) and not quoted and not compared}
+    for value, _, _, quoted, compared in places:
         if not any(value is v for v in values):
             continue
-        quoted = _inside_single_quotes(text) and "'" in after
-        if quoted or (_BEFORE_VALUE.search(text) and not _fragment(value)
-                      and not after.startswith(".")
-                      and not (_BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after))):
+        if compared and not quoted and isinstance(value, ast.Name) and value.id in named:
+            compared = False
+        if quoted or compared:
             params |= _spliced(ctx, value, calls, 0, set())
         else:
             for piece in accumulated_quoted(ctx, value):
