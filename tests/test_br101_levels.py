@@ -250,3 +250,114 @@ def test_request_data_read_in_the_function_warns_in_a_name_position() -> None:
         """, ("BR101",))
     assert [(line, level) for line, level, _ in found] == [(10, "error"), (14, "note")]
     assert "`export_sorted` is a public function nothing in the project calls" in found[1][2]
+
+
+
+def test_a_parameter_only_handed_to_a_call_in_a_value_position_is_no_value(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value position counts the parameters whose text reaches it (as they are, through
+    locals, `str()`, string methods, or a project function that returns its argument), not
+    one only handed to a call that returns something else (a placeholder, a count): that
+    is no evidence the parameter fills a value position, so the interface's names stay a
+    note. Nor are a qualifier (`= {right}.id`) and the whole of an `IN (...)` list value
+    positions."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/sql.py": """
+            def placeholder(name):
+                return "%s"
+
+
+            def clamp(limit):
+                return min(int(limit), 100)
+
+
+            def echo(text):
+                return text
+            """,
+        "app/store.py": """
+            from app.sql import clamp, echo, placeholder
+
+
+            def find(conn, table, column, value):
+                ph = placeholder(column)
+                return conn.execute(f"SELECT * FROM {table} WHERE {column} = {ph}", (value,))
+
+
+            def update(conn, table, column, value):
+                return conn.execute(
+                    f"UPDATE {table} SET {column} = {placeholder(column)}", (value,))
+
+
+            def page(conn, table, limit):
+                return conn.execute(f"SELECT * FROM {table} LIMIT {clamp(limit)}")
+
+
+            def join(conn, left, right):
+                return conn.execute(f"SELECT * FROM {left} JOIN {right} ON {left}.r = {right}.id")
+
+
+            def count_in(conn, table, subquery):
+                return conn.execute(f"SELECT COUNT(*) FROM {table} WHERE id IN ({subquery})")
+
+
+            def by_name(conn, table, name):
+                return conn.execute(f"SELECT * FROM {table} WHERE name = '{str(name)}'")
+
+
+            def by_key(conn, table, key):
+                clean = key.strip()
+                return conn.execute(f"SELECT * FROM {table} WHERE k = '{clean}'")
+
+
+            def by_words(conn, table, words):
+                return conn.execute(
+                    f"SELECT * FROM {table} WHERE t LIKE '%{' '.join(words)}%'")
+
+
+            def by_id(conn, table, ident):
+                return conn.execute(f"SELECT * FROM {table} WHERE id = {ident}")
+
+
+            def by_echo(conn, table, name):
+                return conn.execute(f"SELECT * FROM {table} WHERE n = {echo(name)}")
+
+
+            def by_pair(conn, table, a, b):
+                return conn.execute(f"SELECT * FROM {table} WHERE id IN ({a}, {b})")
+            """})
+    levels = {line: level for (path, line), (level, _) in found.items()}
+    # only handed to a call that returns a placeholder or a number, a qualifier, an IN list:
+    # the names decide, a note
+    assert levels[7] == levels[11] == levels[16] == levels[20] == levels[24] == "note"
+    assert found[("app/store.py", 7)][1].endswith(
+        "(note: `column`, `table` fill a name or fragment position (a table, a column, a "
+        "clause), which a placeholder cannot carry and callers choose by design, and `find` "
+        "is a public function nothing in the project calls (the package's interface); "
+        "nothing shows a request chooses it)")
+    # the parameter's own text where a value goes, also through `echo`: a warning
+    assert {levels[line] for line in (28, 33, 37, 42, 46, 50)} == {"error"}
+    assert len(found) == 11
+
+
+def test_a_name_spliced_where_a_name_goes_is_a_name_after_a_comparison_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`SET {counter} = {counter} + 1`: the statement itself splices `counter` where a
+    column goes, so after `=` it is that column again, not a value: the interface's names,
+    a note. Another variable after `=`, or the same one in quotes, stays a value."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/store.py": """
+            def bump(conn, table, counter):
+                return conn.execute(f"UPDATE {table} SET {counter} = {counter} + 1")
+
+
+            def reset(conn, table, counter, start):
+                return conn.execute(f"UPDATE {table} SET {counter} = {start}")
+
+
+            def label(conn, table, name):
+                return conn.execute(f"UPDATE {table} SET {name} = '{name}'")
+            """})
+    levels = {line: level for (_, line), (level, _) in found.items()}
+    assert levels == {3: "note", 7: "error", 11: "error"}

@@ -52,6 +52,7 @@ from .br101_origins import (
     parameters_behind,
 )
 from .br101_positions import (
+    ValueCall,
     query_positions,
     reaching_assignments,
     value_parameters,
@@ -602,12 +603,29 @@ def _sink_of_call(summaries, owner, item: SinkOfCall, target, severity  # type: 
     return None, (), ()
 
 
+def filled_by_calls(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
+                    spliced: tuple[str, ...], calls: tuple[ValueCall, ...]
+                    ) -> tuple[str, ...]:
+    """The parameters that fill a value position (br101_positions.level_parameters):
+    `spliced`, and those handed to a call there whose callee returns that argument as it is
+    (`'{echo(name)}'`); a call nothing resolves, or that returns something else (a
+    placeholder, a count), fills it with none of its arguments."""
+    out = set(spliced)
+    for call in calls:
+        for target in summaries.targets(owner, call.callee):
+            param = summaries.parameter(target, call.callee, call.key)
+            if param is not None and param in summaries.returns_params(target):
+                out.update(call.params)
+    return tuple(sorted(out))
+
+
 def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no-untyped-def]
                        params: tuple[str, ...], finding: Finding,
                        value_params: tuple[str, ...] = (),
                        quoted_params: tuple[str, ...] = (),
                        handlers: Collection[tuple[str, int]] = (),
-                       place: str = "") -> Finding | None:
+                       place: str = "",
+                       level_params: tuple[str, ...] | None = None) -> Finding | None:
     """A finding whose only evidence is `params`, parameters of `owner`, judged by the
     calls, followed up the call graph (ParamSummaries.param_origin): it stands when a call
     passes request data for one, or a value computed from an entry point's input; it goes
@@ -625,16 +643,20 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     warning; one that only fills a name or a fragment is a warning when request data or a
     route handler (`handlers`: the route table's (path, def line)) is where its values come
     from, and a note that says where they come from otherwise. `place`: why the code runs
-    outside any request (br101_levels), the note's reason when it is one."""
+    outside any request (br101_levels), the note's reason when it is one. `level_params`:
+    the parameters that fill a value position, for the level (filled_by_calls; default
+    `value_params`)."""
     if not params or owner is None:
         return finding
+    if level_params is None:
+        level_params = value_params
     origins = {p: summaries.param_origin(owner, p) for p in params}
     runtime = [p for p in params if origins[p] == RUNTIME]
     if runtime:
         weak = ""
         for param in runtime:
             path = summaries.runtime_path(owner, param)
-            reason = None if param in value_params else runtime_path_reason(
+            reason = None if param in level_params else runtime_path_reason(
                 summaries.model, path, handlers, param)
             if reason is None:
                 return _with_path(finding, owner, param, path)
@@ -645,7 +667,7 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     if api:
         # the package's interface splices what its users pass: where a value goes, that is
         # wrong whoever calls it; a name or a fragment is the caller's SQL by design
-        if any(p in value_params for p in api):
+        if any(p in level_params for p in api):
             return finding
         return weaken(finding, place or names_reason(api, (
             f"`{short_name(owner.qualname, owner.path)}` is a public function nothing in the "

@@ -718,16 +718,28 @@ def parameters_behind(ctx, expr: ast.AST, depth: int = 0, seen: set[int] | None 
             return None
         if not isinstance(node, ast.Name) or isinstance(node.ctx, ast.Store):
             continue
-        for binding in ctx.reaching_bindings(node):
-            if binding.kind == "param":
-                if node.id not in ("self", "cls"):
-                    out.add(node.id)
-            elif binding.value is not None and binding.value is not node:
-                found = parameters_behind(ctx, binding.value, depth + 1, seen)
-                if found is None:
-                    return None
-                out |= found
+        params, values = name_sources(ctx, node)
+        out |= params
+        for value in values:
+            found = parameters_behind(ctx, value, depth + 1, seen)
+            if found is None:
+                return None
+            out |= found
     return out
+
+
+def name_sources(ctx, name: ast.Name) -> tuple[set[str], list[ast.expr]]:  # type: ignore[no-untyped-def]
+    """What a use of `name` reads: the enclosing function's parameters it is (not `self` /
+    `cls`), and the values assigned to it that reach the use, to follow further."""
+    params: set[str] = set()
+    values: list[ast.expr] = []
+    for binding in ctx.reaching_bindings(name):
+        if binding.kind == "param":
+            if name.id not in ("self", "cls"):
+                params.add(name.id)
+        elif binding.value is not None and binding.value is not name:
+            values.append(binding.value)
+    return params, values
 
 
 def _unknown_reason(ctx, value: ast.expr) -> str:  # type: ignore[no-untyped-def]

@@ -16,9 +16,12 @@ import ast
 import re
 import string
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from ..analysis.program import callee_of
+from ..analysis.program.facts import Callee
 from ..analysis.strings import StringBuild
-from .br101_origins import FRAGMENT_NAME, parameters_behind
+from .br101_origins import FRAGMENT_NAME, name_sources, parameters_behind
 
 # Text right before a value that puts it where only a datum goes: a comparison, a pattern, a
 # list of values, a row count. Deliberately narrower than the fix's own test (a `,` or a `(`
@@ -92,6 +95,105 @@ def value_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ig
             for quoted in accumulated_quoted(ctx, value):
                 out |= parameters_behind(ctx, quoted) or set()
     return tuple(sorted(out))
+
+
+# What a call returns is its argument's text in another form: a parameter handed to one
+# still fills the position (`'{str(name)}'`, `'{", ".join(words)}'`).
+_TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+_ARGS_REACH = frozenset({"format", "join", "replace"})  # methods: args reach the text too
+_DEPTH = 5  # locals followed, as parameters_behind
+
+
+@dataclass(frozen=True)
+class ValueCall:
+    """A call whose result sits in a value position, with a parameter behind its argument
+    `key` (a position or a keyword): the parameter fills the position only if the callee
+    returns that argument (the project phase asks the program model)."""
+
+    callee: Callee
+    key: str
+    params: tuple[str, ...]
+
+
+def level_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ignore[no-untyped-def]
+                     ) -> tuple[tuple[str, ...], tuple[ValueCall, ...]]:
+    """For BR101's level (br101_levels): the parameters whose own text fills a value
+    position of `build` among `values`, and the calls a parameter reaches one only through.
+    Narrower than value_parameters, which says where a finding may stand: a qualifier
+    (`ON a.id = {other}.id`) and the whole of an `IN (...)` list (`IN ({ids})`: a list or a
+    subquery, which no one placeholder carries, as query_positions says) are no value
+    position here, and a parameter only handed to another call (`placeholder(column)`,
+    `marks(ids)`) fills none unless that call returns it. Nor does a variable the same
+    statement splices bare where a name goes: after a comparison it is that column again
+    (`SET {counter} = {counter} + 1`)."""
+    params: set[str] = set()
+    calls: dict[ValueCall, None] = {}
+    places = [(value, text, after, _inside_single_quotes(text) and "'" in after,
+               bool(_BEFORE_VALUE.search(text)) and not _fragment(value)
+               and not after.startswith(".")
+               and not (_BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after)))
+              for value, text, after in _surroundings(build)]
+    named = {value.id for value, _, _, quoted, compared in places
+             if isinstance(value, ast.Name) and not quoted and not compared}
+    for value, _, _, quoted, compared in places:
+        if not any(value is v for v in values):
+            continue
+        if compared and not quoted and isinstance(value, ast.Name) and value.id in named:
+            compared = False
+        if quoted or compared:
+            params |= _spliced(ctx, value, calls, 0, set())
+        else:
+            for piece in accumulated_quoted(ctx, value):
+                params |= _spliced(ctx, piece, calls, 0, set())
+    return tuple(sorted(params)), tuple(calls)
+
+
+def _spliced(ctx, value: ast.expr, calls: dict[ValueCall, None],  # type: ignore[no-untyped-def]
+             depth: int, seen: set[int]) -> set[str]:
+    """The parameters whose text `value` is: as they are, through locals, string building,
+    `str()` and the objects whose methods or attributes give it; the arguments of other
+    calls go to `calls`, not a key of a lookup (`STYLES[style]`) nor a test."""
+    if depth > _DEPTH or id(value) in seen:
+        return set()
+    seen.add(id(value))
+    out: set[str] = set()
+    todo: list[ast.AST] = [value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                continue
+            params, assigned = name_sources(ctx, node)
+            out |= params
+            for source in assigned:
+                out |= _spliced(ctx, source, calls, depth + 1, seen)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                # what a method returns comes from its object (`name.strip()`, a row of
+                # `apps.get_model(...).objects.all()`)
+                todo.append(func.value)
+            if (isinstance(func, ast.Attribute) and func.attr in _ARGS_REACH) or (
+                    ctx.qualified_name(func) in _TEXT_CALLS):
+                todo += [*node.args, *(k.value for k in node.keywords)]
+                continue
+            callee = callee_of(ctx, node)
+            for key, arg in [*((str(i), a) for i, a in enumerate(node.args)),
+                             *((k.arg, k.value) for k in node.keywords if k.arg)]:
+                if isinstance(arg, ast.Starred):
+                    break  # the positions after it are not known
+                behind = parameters_behind(ctx, arg)
+                if callee is not None and behind:
+                    calls[ValueCall(callee, key, tuple(sorted(behind)))] = None
+        elif isinstance(node, ast.IfExp):
+            todo += [node.body, node.orelse]  # the test only chooses
+        elif isinstance(node, ast.Subscript):
+            todo.append(node.value)  # `names[0]`, `text[:10]`; not the key of a lookup
+        elif isinstance(node, ast.comprehension):
+            todo.append(node.iter)  # not its `if` filters
+        elif not isinstance(node, ast.Lambda):
+            todo += list(ast.iter_child_nodes(node))
+    return out
 
 
 def quoted_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ignore[no-untyped-def]

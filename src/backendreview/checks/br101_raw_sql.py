@@ -27,7 +27,13 @@ from ..analysis.strings import Piece, StringAnalyzer, StringBuild
 from ..analysis.wrappers import same_file_wrapper
 from ..model import Edit, Finding, Fix, Related
 from .base import ProjectRule, Rule
-from .br101_calls import CANDIDATES, FlowRecorder, check_calls, parameter_evidence
+from .br101_calls import (
+    CANDIDATES,
+    FlowRecorder,
+    check_calls,
+    filled_by_calls,
+    parameter_evidence,
+)
 from .br101_cypher import cypher_fix, runs_age_cypher
 from .br101_identifiers import identifier_fix
 from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason, weaken
@@ -42,7 +48,13 @@ from .br101_origins import (
 from .br101_origins import (
     FRAGMENT_NAME as _FRAGMENT_NAME,
 )
-from .br101_positions import accumulated_quoted, quoted_parameters, value_parameters
+from .br101_positions import (
+    ValueCall,
+    accumulated_quoted,
+    level_parameters,
+    quoted_parameters,
+    value_parameters,
+)
 from .br102_scripts import ScriptPaths
 from .confidence import NOTE, as_note
 
@@ -307,7 +319,8 @@ class RawSQL(Rule):
                 tuple(sorted(params)), tuple(origin_params),
                 value_parameters(self.ctx, build, [value for value, _ in parts]),
                 quoted_parameters(self.ctx, build, [value for value, _ in parts]),
-                session_fix, weak=weak or ""))
+                session_fix, weak=weak or "",
+                level_params=level_parameters(self.ctx, build, [value for value, _ in parts])))
         elif session_fix is not None:
             # the finding stands; its fix waits for the program model's answer
             self.ctx.findings.remove(finding)
@@ -327,9 +340,11 @@ class RawSQL(Rule):
         if any(not origin.params for _, origin in evidence):
             return None  # request data, read here
         func = self.ctx.semantic.enclosing_function(call)
-        if not self._entry_point(func) or value_parameters(
-                self.ctx, build, [value for value, _ in evidence]):
+        if not self._entry_point(func):
             return None
+        spliced, calls = level_parameters(self.ctx, build, [value for value, _ in evidence])
+        if spliced or calls:
+            return None  # a value position (through a call the file cannot follow: kept)
         return entry_point_reason(self.ctx, func, {p for _, o in evidence for p in o.params})
 
     def _entry_point(self, func: ast.AST | None) -> bool:
@@ -438,6 +453,10 @@ class DeferredSql:
     # Why the evidence is weak, as the file shows (br101_levels): a note with this reason,
     # after the project phase has named the calls that bring the input.
     weak: str = ""
+    # For the level (br101_positions.level_parameters): the parameters whose own text fills
+    # a value position, and the calls one reaches a value position through; None: as
+    # value_params.
+    level_params: tuple[tuple[str, ...], tuple[ValueCall, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -498,7 +517,8 @@ class RawSQLThroughCalls(ProjectRule):
             finding = parameter_evidence(
                 summaries, owner, item.origin_params, item.finding, item.value_params,
                 item.quoted_params if self.option("unknown-origins", False) else (),
-                handlers, item.weak)
+                handlers, item.weak, None if item.level_params is None else
+                filled_by_calls(summaries, owner, *item.level_params))
             if finding is not None and item.weak:
                 finding = weaken(finding, item.weak)
             if finding is not None:
