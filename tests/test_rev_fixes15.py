@@ -1,0 +1,90 @@
+"""Review of fixes15 (session 15): near misses of the fix texts it added, each beside the
+case the text is right for.
+
+- BR501: the long-wait words only for a POST (a GET of `/api/chat/rooms`, of a search box's
+  `/completions?q=` or of any URL from a module under `llm/` is a quick read), and the bound
+  in the form the client takes (urlopen one number, urllib3 a `Timeout`).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from .projects import project_findings
+
+CLIENTS = '''\
+import urllib.request
+
+import requests
+import urllib3
+
+
+def rooms(base):
+    return requests.get(f"{base}/api/chat/rooms")
+
+
+def suggest(base, q):
+    return requests.get(f"{base}/search/completions?q={q}")
+
+
+def ask(base):
+    return requests.post(f"{base}/v1/chat/completions", json={})
+
+
+def ask_by_method(base):
+    return requests.request("POST", f"{base}/api/chat", json={})
+
+
+def ask_urlopen(base, body):
+    return urllib.request.urlopen(f"{base}/api/generate", body)
+
+
+def ask_urllib3(base):
+    return urllib3.request("POST", f"{base}/api/generate", json={})
+'''
+
+MODEL_MODULE = '''\
+import requests
+
+
+def models(base):
+    return requests.get(f"{base}/models")
+
+
+def complete(base, payload):
+    return requests.post(f"{base}/prompt", json=payload)
+'''
+
+
+def test_br501_long_wait_words_need_a_post_and_the_clients_form(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = project_findings(tmp_path, {"clients.py": CLIENTS, "app/llm/client.py": MODEL_MODULE},
+                             "BR501", monkeypatch)
+    by_line = {(Path(f.path).name, f.span.start_line): f for f in found}
+    lines = CLIENTS.splitlines()
+
+    def at(text: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if text in line)
+
+    # Near misses: GETs keep the exact ten-second edit, which parses.
+    for key in (("clients.py", at("/api/chat/rooms")), ("clients.py", at("completions?q=")),
+                ("client.py", 5)):
+        fix = by_line[key].fix
+        assert fix is not None and fix.edits and fix.suggestion is not None, key
+        assert fix.suggestion.endswith("timeout=10)")
+        ast.parse(fix.suggestion)
+    # POSTs get the words, in the form their client takes.
+    for key in (("clients.py", at("v1/chat/completions")), ("clients.py", at('"POST", f"{base}/api/chat"')),
+                ("client.py", 9)):
+        fix = by_line[key].fix
+        assert fix is not None and not fix.edits, key
+        assert fix.description.startswith("Pass a timeout, but not a short one")
+        assert "as a (connect, read) tuple" in fix.description
+    urlopen = by_line[("clients.py", at("request.urlopen("))].fix
+    assert urlopen is not None and "tuple" not in urlopen.description
+    assert "urlopen takes one number" in urlopen.description
+    pool = by_line[("clients.py", at("urllib3.request("))].fix
+    assert pool is not None and "as `urllib3.Timeout(connect=..., read=...)`" in pool.description
