@@ -4,6 +4,9 @@ case the text is right for.
 - BR501: the long-wait words only for a POST (a GET of `/api/chat/rooms`, of a search box's
   `/completions?q=` or of any URL from a module under `llm/` is a quick read), and the bound
   in the form the client takes (urlopen one number, urllib3 a `Timeout`).
+- BR102: the read-after-own-write text for any write that may change the rows read; the
+  batch text only where the write provably leaves them alone (another group's rows, an
+  update of columns a count does not look at).
 """
 
 from __future__ import annotations
@@ -88,3 +91,79 @@ def test_br501_long_wait_words_need_a_post_and_the_clients_form(
     assert "urlopen takes one number" in urlopen.description
     pool = by_line[("clients.py", at("urllib3.request("))].fix
     assert pool is not None and "as `urllib3.Timeout(connect=..., read=...)`" in pool.description
+
+
+LOOPS = '''\
+from django.db import models
+
+
+class Order(models.Model):
+    number = models.IntegerField()
+
+
+class Item(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    done = models.BooleanField()
+
+
+def add_lines(orders):
+    totals = {}
+    for order in orders:
+        Item.objects.create(order_id=order.id, done=False)
+        totals[order.id] = Item.objects.filter(order=order).count()
+    return totals
+
+
+def bulk_add(orders):
+    totals = {}
+    for order in orders:
+        Item.objects.bulk_create([Item(order=order, done=False)])
+        totals[order.id] = Item.objects.filter(order=order).count()
+    return totals
+
+
+def close_orders(orders):
+    left = {}
+    for order in orders:
+        Item.objects.filter(order=order).update(done=True)
+        left[order.id] = Item.objects.filter(order=order, done=False).count()
+    return left
+
+
+def mark_done(orders):
+    totals = {}
+    for order in orders:
+        Item.objects.filter(order=order).update(done=True)
+        totals[order.id] = Item.objects.filter(order=order).count()
+    return totals
+
+
+def move_lines(pairs):
+    totals = {}
+    for old, new in pairs:
+        Item.objects.filter(order=old).delete()
+        totals[new.id] = Item.objects.filter(order_id=new.id).count()
+    return totals
+'''
+
+
+def test_br102_a_write_that_may_change_the_rows_read_keeps_the_read_after_write_text() -> None:
+    """A write the fix builder cannot prove apart from the read (a create naming the order
+    by its id, a bulk_create, an update that moves rows out of `done=False`) keeps the
+    read-after-write text: a batch before the loop would read them before the write. Near
+    misses: an update of a column the count does not look at, and a delete of another
+    group's rows, leave the count alone and get the batch text."""
+    from .projects import one_file_findings
+
+    found = {line: message for line, _, message in one_file_findings(LOOPS, ("BR102",))}
+    lines = LOOPS.splitlines()
+    special = "the iteration writes these rows on line"
+    batch = "fetch the rows for all iterations with one query before the loop"
+    for function in ("add_lines", "bulk_add", "close_orders", "mark_done", "move_lines"):
+        start = next(i for i, line in enumerate(lines, 1) if f"def {function}(" in line)
+        message = found[start + 4]
+        if function in ("mark_done", "move_lines"):
+            assert batch in message and special not in message, function
+        else:
+            assert f"{special} {start + 3} before it reads them" in message, function
+
