@@ -7,6 +7,8 @@ case the text is right for.
 - BR102: the read-after-own-write text for any write that may change the rows read; the
   batch text only where the write provably leaves them alone (another group's rows, an
   update of columns a count does not look at).
+- BR401: the input-report words need what the client sent (not `request.user`) and say the
+  name they rest on; a 401 around an API-key lookup is a refused authentication.
 """
 
 from __future__ import annotations
@@ -167,3 +169,73 @@ def test_br102_a_write_that_may_change_the_rows_read_keeps_the_read_after_write_
         else:
             assert f"{special} {start + 3} before it reads them" in message, function
 
+
+VIEWS = '''\
+from django.http import JsonResponse
+from fastapi import FastAPI, HTTPException, Request
+
+app = FastAPI()
+
+
+def build_pdf(user, invoice_id):
+    return b""
+
+
+def render_text(text):
+    return text
+
+
+def lookup_key(value):
+    return {}[value]
+
+
+def render_invoice(request, invoice_id):
+    try:
+        pdf = build_pdf(request.user, invoice_id)
+    except Exception as e:
+        return JsonResponse({"error": str(e)}, status=500)
+    return JsonResponse({"size": len(pdf)})
+
+
+def render_markdown(request):
+    try:
+        html = render_text(request.POST["text"])
+    except Exception as e:
+        return JsonResponse({"error": str(e)}, status=500)
+    return JsonResponse({"html": html})
+
+
+@app.get("/items")
+async def items(request: Request):
+    try:
+        owner = lookup_key(request.headers["X-API-Key"])
+    except Exception as e:
+        raise HTTPException(status_code=401, detail=f"denied: {e}") from e
+    return {"owner": owner}
+'''
+
+
+def test_br401_input_words_need_the_clients_input_and_a_401_channel_no_key_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`render_invoice` hands on `request.user` (what the server attached), not what the
+    client sent: no input-report words. Near miss: `render_markdown` renders the posted
+    text and gets them, hedged on the name they rest on. A 401 around an API-key lookup is
+    a refused authentication, not an error channel."""
+    found = project_findings(tmp_path, {"views.py": VIEWS}, "BR401", monkeypatch)
+    lines = VIEWS.splitlines()
+
+    def fix_after(text: str) -> str:
+        start = next(i for i, line in enumerate(lines, 1) if text in line)
+        finding = min((f for f in found if f.span.start_line > start),
+                      key=lambda f: f.span.start_line)
+        assert finding.fix is not None
+        return finding.fix.description
+
+    assert "in its name" not in fix_after("def render_invoice(")
+    markdown = fix_after("def render_markdown(")
+    assert markdown.startswith("`render_markdown` has `render` in its name, and the try body "
+                               "hands what the client sent to `render_text` (line ")
+    assert "if the endpoint exists to report on that input" in markdown
+    key = fix_after("async def items(")
+    assert key.startswith("This answers a 401 (a refused authentication)")
+    assert "nothing in the try body checks credentials" not in key
