@@ -212,6 +212,22 @@ async def items(request: Request):
     except Exception as e:
         raise HTTPException(status_code=401, detail=f"denied: {e}") from e
     return {"owner": owner}
+
+
+@app.post("/templates/validate")
+async def validate_template(template: str):
+    try:
+        return {"html": render_text(template)}
+    except Exception as e:
+        raise HTTPException(status_code=500, detail=str(e)) from e
+
+
+@app.post("/projects/{name}/validate")
+async def validate_project(name: str):
+    try:
+        return {"html": render_text(name)}
+    except Exception as e:
+        raise HTTPException(status_code=500, detail=str(e)) from e
 '''
 
 
@@ -239,3 +255,24 @@ def test_br401_input_words_need_the_clients_input_and_a_401_channel_no_key_check
     key = fix_after("async def items(")
     assert key.startswith("This answers a 401 (a refused authentication)")
     assert "nothing in the try body checks credentials" not in key
+
+
+def test_br401_a_str_body_is_input_and_a_path_parameter_a_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate_template(template: str)`: FastAPI takes the client's template from the
+    query or body, the input the endpoint judges. Near miss: `{name}` in the route's path
+    names a stored project, whose errors are not the client's input: the generic edit."""
+    found = project_findings(tmp_path, {"views.py": VIEWS}, "BR401", monkeypatch)
+    lines = VIEWS.splitlines()
+
+    def fix_after(text: str):  # type: ignore[no-untyped-def]
+        start = next(i for i, line in enumerate(lines, 1) if text in line)
+        return min((f for f in found if f.span.start_line > start),
+                   key=lambda f: f.span.start_line).fix
+
+    template = fix_after("async def validate_template(")
+    assert not template.edits and template.description.startswith(
+        "`validate_template` has `validate` in its name")
+    project = fix_after("async def validate_project(")
+    assert project.edits and "in its name" not in project.description
+    ast.parse(project.suggestion)

@@ -699,11 +699,22 @@ def _tells_types_apart(analysis: HandlerAnalysis) -> bool:
     return False
 
 
-_SCALARS = frozenset({"int", "str", "float", "bool", "UUID", "uuid.UUID"})
+# (Not `str`: `validate_template(template: str)` takes the client's template as a body or
+# query value; a `str` that names a record is a path parameter, see `_path_parameters`.)
+_SCALARS = frozenset({"int", "float", "bool", "UUID", "uuid.UUID"})
+_PATH_PARAMETER = re.compile(r"[{<](?:\w+:)?(\w+)[}>]")
+
+
+def _path_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """`name` of `@app.post("/projects/{name}/validate")` (or Flask's `<name>`,
+    `<int:name>`): the parameters the route's path fills, which name a stored record."""
+    return {m[1] for d in function.decorator_list if isinstance(d, ast.Call)
+            for a in d.args[:1] if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            for m in _PATH_PARAMETER.finditer(a.value)}
 
 
 def _identifier(arg: ast.arg) -> bool:
-    """A parameter that names a stored record: `list_id`, `pk`, `slug: str`."""
+    """A parameter that names a stored record: `list_id`, `pk`, `slug`, `version: int`."""
     name = arg.arg.lower()
     annotated = arg.annotation is not None and ast.unparse(arg.annotation) in _SCALARS
     # (pgAdmin's `sid`, `did`, `cid`: a server's, a database's, a constraint's id)
@@ -739,7 +750,7 @@ def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
     # What the client sent to be judged: the request or a body, not an id naming a stored
     # record (`validate_stored(list_id: int)` judges the database's data, not the input).
     params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
-              if not _identifier(a)} - {"self", "cls"}
+              if not _identifier(a)} - {"self", "cls"} - _path_parameters(function)
     judged = next((n for stmt in try_stmt.body for n in ast.walk(stmt) if isinstance(
         n, ast.Call) and any(_from_input(ctx, a, params) for a in [
             *n.args, *(k.value for k in n.keywords)])), None)
