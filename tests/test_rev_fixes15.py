@@ -276,3 +276,49 @@ def test_br401_a_str_body_is_input_and_a_path_parameter_a_record(
     project = fix_after("async def validate_project(")
     assert project.edits and "in its name" not in project.description
     ast.parse(project.suggestion)
+
+
+POOLS = '''\
+import urllib.request
+
+import aiohttp
+import requests
+import urllib3
+
+
+def make_pool():
+    return urllib3.PoolManager()
+
+
+def fetch(url):
+    return urllib.request.urlopen(url)
+
+
+def limits():
+    return aiohttp.ClientTimeout()
+
+
+def get(url):
+    return requests.get(url)
+'''
+
+
+def test_br501_the_edits_words_give_the_bound_in_the_clients_form(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tuple is requests' form alone: urllib3 raises on one, urlopen takes one number,
+    aiohttp's ClientTimeout takes keywords. Near miss: requests keeps the tuple words."""
+    found = {f.span.start_line: f.fix for f in project_findings(
+        tmp_path, {"pools.py": POOLS}, "BR501", monkeypatch)}
+    lines = POOLS.splitlines()
+
+    def at(text: str):  # type: ignore[no-untyped-def]
+        return found[next(i for i, line in enumerate(lines, 1) if text in line)]
+
+    assert "urllib3.Timeout(connect=3.05, read=27)" in at("PoolManager(").description
+    assert "urlopen takes one number" in at("urlopen(").description
+    assert "sock_read" in at("ClientTimeout(").description
+    for text in ("PoolManager(", "urlopen(", "ClientTimeout("):
+        assert "tuple such as" not in at(text).description, text
+        ast.parse(at(text).suggestion)
+    assert "requests accepts a tuple such as (3.05, 27)" in at("requests.get(").description
+    ast.parse(at("requests.get(").suggestion)

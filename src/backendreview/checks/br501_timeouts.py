@@ -90,7 +90,8 @@ class HttpWithoutTimeout(Rule):
                               fix=_long_wait_fix(self._long_wait(node),
                                                    self.ctx.qualified_name(node.func) or "")
                               or _timeout_fix(
-                                  self.ctx.source(node), self.ctx.span_of(node), keyword))
+                                  self.ctx.source(node), self.ctx.span_of(node), keyword,
+                                  self.ctx.qualified_name(node.func) or ""))
         # Whether any import reaches this file is a project fact (br501_shadowed).
         self.ctx.findings.remove(finding)
         self.ctx.emit_fact(DEFERRED, finding)
@@ -174,12 +175,23 @@ def _long_wait_fix(reason: str | None, qualified: str) -> Fix | None:
                f"would abort ordinary calls.")
 
 
-def _timeout_fix(call: str, span: Span, keyword: str) -> Fix:
-    """The call with a timeout (an exact edit), added after the last argument."""
+def _timeout_fix(call: str, span: Span, keyword: str, qualified: str) -> Fix:
+    """The call with a timeout (an exact edit), added after the last argument. The words
+    give the bound in the client's own form: a tuple is requests' alone."""
     value = "30" if keyword == "total" else "10"
     rewritten = with_keyword(call, keyword, value)
-    description = ("Pass a timeout (connect, read) suited to the upstream; requests and "
-                   "urllib3 accept a tuple such as (3.05, 27).")
+    if qualified.startswith("urllib3."):
+        description = ("Pass a timeout suited to the upstream: seconds, or urllib3.Timeout("
+                       "connect=3.05, read=27) to bound each phase (urllib3 rejects a tuple).")
+    elif qualified == "urllib.request.urlopen":
+        description = ("Pass a timeout suited to the upstream: urlopen takes one number of "
+                       "seconds, which bounds the connection and each read.")
+    elif qualified == "aiohttp.ClientTimeout":
+        description = ("Give the ClientTimeout a limit suited to the upstream: total, or "
+                       "sock_connect and sock_read to bound each phase.")
+    else:
+        description = ("Pass a timeout (connect, read) suited to the upstream; requests "
+                       "accepts a tuple such as (3.05, 27).")
     if rewritten is None:
         return Fix(description)
     # Unsafe by ruff's definition: a call that used to wait now raises after the bound.
