@@ -75,11 +75,12 @@ def test_br401_an_endpoint_that_reports_on_its_input_gets_words(
     validate = found[_line_of(path, "except Exception as e:")]
     assert validate.fix is not None and not validate.fix.edits
     assert validate.fix.description.startswith(
-        "`post_validate_prompt` exists to report on what the client sent (`validate` in its "
-        "name), and the try body hands that input to `process_prompt_template` (line 34)")
+        "`post_validate_prompt` has `validate` in its name, and the try body hands what the "
+        "client sent to `process_prompt_template` (line 34): if the endpoint exists to report "
+        "on that input")
     assert "answer them with their message and a 4xx status" in validate.fix.description
     preview = [f for f in found.values() if f.fix.description.startswith(
-        "`preview` exists to report on what the client sent (`preview` in its name)")]
+        "`preview` has `preview` in its name, and the try body hands what the client sent")]
     assert len(preview) == 1
     # Near misses: a validate endpoint whose try body does not judge the input, and an
     # ordinary write of the input, keep the exact edit.

@@ -127,56 +127,112 @@ def written_before(ctx, call: ast.Call, loop: ast.AST) -> int | None:  # type: i
 
 
 # Query-set methods whose arguments narrow the rows a chain reads or writes.
-_NARROWS = frozenset({"filter", "filter_by", "get", "where", "exclude"})
-# Writes whose keyword arguments the written rows carry afterwards (`update(project_id=p)`
-# fills the column; `create(project_id=p)` makes a row with it).
+_NARROWS = frozenset({"filter", "filter_by", "get", "where"})
+# Writes whose keyword arguments are the values the written rows carry afterwards
+# (`update(project_id=p)` fills the column; `create(project_id=p)` makes a row with it).
 _SETS = frozenset({"update", "create", "get_or_create", "update_or_create"})
+# Writes whose keyword arguments are both the lookup and the made row's values.
+_MAKES = frozenset({"create", "get_or_create", "update_or_create"})
+# Reads whose answer depends only on which rows match, not on their other columns.
+_COUNTS = frozenset({"count", "exists"})
 
 
-def _conditions(chain: ast.expr, write: bool) -> set[str] | None:
-    """What the rows of a query chain satisfy, each as `method:key=value` text: its
-    filter()/get()/where() arguments and, for a write, the values it sets. None when a
-    write's rows cannot be told (`bulk_update(objs)`)."""
-    out: set[str] = set()
-    node: ast.expr = chain
-    outer = True
+def _column(key: str) -> str:
+    """The column a lookup keyword names: `project`, `project_id` and `project__id` are
+    one column; `task__project` names the `task` relation."""
+    first = key.split("__")[0]
+    return "id" if first == "pk" else first.removesuffix("_id")
+
+
+def _value(expr: ast.expr) -> str:
+    """What a condition compares with, `order` and `order.id` (or `.pk`) alike: the same
+    row named as an object or by its key."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("id", "pk"):
+        expr = expr.value
+    return ast.dump(expr)
+
+
+def _exact(key: str) -> bool:
+    """`project_id=`, `project=`, `project__id=`: an equality on the model's own column, not
+    a lookup (`__in`, `__gt`) or a related model's column (`task__project=`)."""
+    rest = key.partition("__")[2]
+    return not rest or rest == "id"
+
+
+def _lookups(chain: ast.expr) -> tuple[dict[str, set[str]], set[str], bool]:
+    """Of the filter()/get()/where()/exclude() calls below a query chain's outermost call:
+    the equalities (column → the dumped values it must equal), every column a condition
+    looks at, and whether a condition cannot be read (a Q object, an expression, `**kw`)."""
+    equal: dict[str, set[str]] = {}
+    columns: set[str] = set()
+    opaque = False
+    node: ast.expr = chain.func.value if isinstance(chain, ast.Call) and isinstance(
+        chain.func, ast.Attribute) else chain
     while isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             method = node.func.attr
-            narrows = method in _NARROWS or (write and outer and method in _SETS)
-            if write and outer and not narrows and method != "delete":
-                return None
-            if narrows:
-                kind = "exclude" if method == "exclude" else "filter"
-                out.update(f"{kind}:{ast.dump(arg)}" for arg in node.args)
-                out.update(f"{kind}:{kw.arg}={ast.dump(kw.value)}" for kw in node.keywords
-                           if kw.arg not in (None, "defaults", "create_defaults"))
-            outer = False
+            if method in _NARROWS or method == "exclude":
+                opaque = opaque or bool(node.args)
+                for kw in node.keywords:
+                    if kw.arg is None:
+                        opaque = True
+                        continue
+                    columns.add(_column(kw.arg))
+                    if method != "exclude" and _exact(kw.arg):
+                        equal.setdefault(_column(kw.arg), set()).add(_value(kw.value))
             node = node.func.value
         else:
             node = node.func if isinstance(node, ast.Call) else node.value
-    return out
+    return equal, columns, opaque
+
+
+def _leaves_read_alone(read: ast.Call, write: ast.Call) -> bool:
+    """Whether the write provably changes nothing the read answers: its rows are another
+    group's before and after it (`filter(project_id=old).delete()`, then a read of
+    `filter(project_id=new)`), or it is an update of columns a count does not look at
+    (`update(task_project_id=0)`, then `filter(project_id=p).count()`). Anything else (a
+    `create(order_id=o.id)` then a read of `filter(order=o)`, an `update(done=True)` then a
+    count of `done=False`, a `bulk_create`) may change it."""
+    if not isinstance(write.func, ast.Attribute):
+        return False
+    method = write.func.attr
+    if method not in _SETS and method != "delete":
+        return False  # bulk_create(objs), bulk_update(objs): the rows cannot be told
+    wheres, _, _ = _lookups(write)
+    sets: dict[str, set[str]] = {}
+    for kw in write.keywords if method in _SETS else ():
+        if kw.arg is None:
+            return False  # `update(**values)`
+        if kw.arg not in ("defaults", "create_defaults") and _exact(kw.arg):
+            sets.setdefault(_column(kw.arg), set()).add(_value(kw.value))
+    if method in _MAKES:
+        wheres = sets  # the lookup is the made row's values
+    elif method == "delete":
+        sets = wheres
+    reads, looked_at, opaque = _lookups(read)
+    for column, values in reads.items():
+        before, after = wheres.get(column), sets.get(column, wheres.get(column))
+        if before and after and not (values & before) and not (values & after):
+            return True  # another group's rows, before the write and after it
+    return (method == "update" and not opaque and isinstance(read.func, ast.Attribute)
+            and read.func.attr in _COUNTS and not set(sets) & looked_at)
 
 
 def rows_written_before(ctx, call: ast.Call, loop: ast.AST) -> int | None:  # type: ignore[no-untyped-def]
-    """The line of a write, earlier in the same iteration, to the rows `call` reads — not
-    only to its model (`written_before`): each condition of the read is one the write's
-    rows meet, by the write's own filter or the values it sets (`filter(task__project=p)
-    .update(project_id=p)` then `filter(project_id=p).count()`). A delete of one group's
-    rows then a read of another's is no such write. For the fix text only: whether a
-    batch before the loop would read the rows before the iteration writes them."""
+    """The line of a write, earlier in the same iteration, to the model `call` reads that
+    may change what it reads (`written_before`, less the writes `_leaves_read_alone`
+    proves apart). For the fix text only: whether a batch before the loop would read the
+    rows before the iteration writes them."""
     model = _chain_root(call)
-    read = _conditions(call, write=False)
-    if model is None or read is None:
+    if model is None:
         return None
     for _, block, index in _statements_around(ctx, call, loop):
         for stmt in block[:index]:
             for node in _reaching(stmt):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                        node.func.attr in _WRITES) and _chain_root(node) == model:
-                    written = _conditions(node, write=True)
-                    if written is not None and read <= written:
-                        return node.lineno
+                        node.func.attr in _WRITES) and _chain_root(node) == model and (
+                        not _leaves_read_alone(call, node)):
+                    return node.lineno
     return None
 
 

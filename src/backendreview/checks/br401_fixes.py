@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.handlers import module_logger, response_call
 from ..analysis.rewrite import import_edit, imported_name, replace_in, setup_edit
+from ..analysis.values import snake
 from ..astutil import nodes_within
 from ..context import FileContext
 from ..model import Edit, Fix
@@ -431,17 +432,19 @@ _CONNECTION_TEST = re.compile(r"^(?:test|check|verify|probe)_(?:\w+_)?conn(?:ect
 
 # Words of a name that checks who the caller is.
 _CREDENTIAL_WORDS = re.compile(r"auth|login|logon|passw|token|credential|session_key|saml|oauth"
-                               r"|oidc|jwt|ldap|kerberos|signature|verify|identity|user",
-                               re.IGNORECASE)
+                               r"|oidc|jwt|ldap|kerberos|signature|verify|identity|user"
+                               r"|api[-_]?key|secret|bearer|hmac", re.IGNORECASE)
 
 
 def _checks_credentials(ctx: FileContext, try_stmt: ast.Try) -> bool:
     """Whether the try body or its excepts name anything that checks who the caller is (a
-    call, a name, an exception type): then a 401 there is a refused authentication."""
+    call, a name, an exception type, a header read: `lookup_key(request.headers["X-API-Key"])`):
+    then a 401 there is a refused authentication."""
     for node in [*try_stmt.body, *(h.type for h in try_stmt.handlers if h.type is not None)]:
         for sub in ast.walk(node):
             name = sub.attr if isinstance(sub, ast.Attribute) else sub.id if isinstance(
-                sub, ast.Name) else ""
+                sub, ast.Name) else sub.value if isinstance(sub, ast.Constant) and isinstance(
+                sub.value, str) and len(sub.value) <= 40 else ""
             if name and _CREDENTIAL_WORDS.search(name):
                 return True
     return False
@@ -648,8 +651,7 @@ _INPUT_VERBS = frozenset({"validate", "validation", "validator", "render", "prev
 
 def _words(name: str) -> set[str]:
     """`post_validate_prompt` and `RenderJinjaView` as lower-case words."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-    return {w for w in spaced.split("_") if w}
+    return {w for w in snake(name).split("_") if w}
 
 
 def _from_input(ctx: FileContext, expr: ast.AST, params: set[str], depth: int = 0) -> bool:
@@ -659,13 +661,27 @@ def _from_input(ctx: FileContext, expr: ast.AST, params: set[str], depth: int = 
         return False
     for node in ast.walk(expr):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            if node.id in params:
+            if node.id in params and not _server_side(ctx, node):
                 return True
             if any(b.kind == "assign" and b.value is not None and b.value is not expr and
                    _from_input(ctx, b.value, params, depth + 1)
                    for b in ctx.reaching_bindings(node)):
                 return True
     return False
+
+
+# What a request object carries that the server put there, not the client's input to be
+# judged: `build_pdf(request.user, invoice_id)` in `render_invoice` renders stored data.
+_SERVER_SIDE = frozenset({"user", "session", "auth", "app", "state", "scope", "site",
+                          "tenant", "resolver_match"})
+
+
+def _server_side(ctx: FileContext, name: ast.Name) -> bool:
+    """`request.user`, `request.session`: the parameter is read for what the server
+    attached to it."""
+    parent = ctx.semantic.parent(name)
+    return isinstance(parent, ast.Attribute) and parent.value is name and (
+        parent.attr in _SERVER_SIDE)
 
 
 def _tells_types_apart(analysis: HandlerAnalysis) -> bool:
@@ -683,11 +699,22 @@ def _tells_types_apart(analysis: HandlerAnalysis) -> bool:
     return False
 
 
-_SCALARS = frozenset({"int", "str", "float", "bool", "UUID", "uuid.UUID"})
+# (Not `str`: `validate_template(template: str)` takes the client's template as a body or
+# query value; a `str` that names a record is a path parameter, see `_path_parameters`.)
+_SCALARS = frozenset({"int", "float", "bool", "UUID", "uuid.UUID"})
+_PATH_PARAMETER = re.compile(r"[{<](?:\w+:)?(\w+)[}>]")
+
+
+def _path_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """`name` of `@app.post("/projects/{name}/validate")` (or Flask's `<name>`,
+    `<int:name>`): the parameters the route's path fills, which name a stored record."""
+    return {m[1] for d in function.decorator_list if isinstance(d, ast.Call)
+            for a in d.args[:1] if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            for m in _PATH_PARAMETER.finditer(a.value)}
 
 
 def _identifier(arg: ast.arg) -> bool:
-    """A parameter that names a stored record: `list_id`, `pk`, `slug: str`."""
+    """A parameter that names a stored record: `list_id`, `pk`, `slug`, `version: int`."""
     name = arg.arg.lower()
     annotated = arg.annotation is not None and ast.unparse(arg.annotation) in _SCALARS
     # (pgAdmin's `sid`, `did`, `cid`: a server's, a database's, a constraint's id)
@@ -723,20 +750,22 @@ def input_report_fix(ctx: FileContext, analysis: HandlerAnalysis,
     # What the client sent to be judged: the request or a body, not an id naming a stored
     # record (`validate_stored(list_id: int)` judges the database's data, not the input).
     params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
-              if not _identifier(a)} - {"self", "cls"}
+              if not _identifier(a)} - {"self", "cls"} - _path_parameters(function)
     judged = next((n for stmt in try_stmt.body for n in ast.walk(stmt) if isinstance(
         n, ast.Call) and any(_from_input(ctx, a, params) for a in [
             *n.args, *(k.value for k in n.keywords)])), None)
     if judged is None:
         return None
-    return Fix(f"{who} exists to report on what the client sent (`{verbs[0]}` in {where}), "
-               f"and the try body hands that input to `{ctx.source(judged.func)}` (line "
-               f"{judged.lineno}): the errors the input causes (a syntax error, an undefined "
-               f"variable, an invalid field) are the answer the client needs to correct it, "
-               f"and a generic message in their place would hide them. Catch those errors by "
-               f"their own types and answer them with their message and a 4xx status (400 or "
-               f"422); log anything else with its traceback (logger.exception) and answer it "
-               f"with a generic 500, without its text.")
+    # The verb is a name's word, not proof (`EmailValidationView.post` sends a mail): the
+    # text says what it rests on and holds for an endpoint that turns out to judge nothing.
+    return Fix(f"{who} has `{verbs[0]}` in {where}, and the try body hands what the client "
+               f"sent to `{ctx.source(judged.func)}` (line {judged.lineno}): if the endpoint "
+               f"exists to report on that input, the errors the input causes (a syntax error, "
+               f"an undefined variable, an invalid field) are the answer the client needs to "
+               f"correct it, and a generic message in their place would hide them. Catch "
+               f"those errors by their own types and answer them with their message and a 4xx "
+               f"status (400 or 422); log anything else with its traceback (logger.exception) "
+               f"and answer it with a generic 500, without its text.")
 
 
 def stored_text_fix(analysis: HandlerAnalysis, leak: Leak) -> Fix | None:

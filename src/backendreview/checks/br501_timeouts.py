@@ -87,28 +87,49 @@ class HttpWithoutTimeout(Rule):
                   or startup_reason(self.ctx, node))
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None,
-                              fix=_long_wait_fix(self._long_wait(node)) or _timeout_fix(
-                                  self.ctx.source(node), self.ctx.span_of(node), keyword))
+                              fix=_long_wait_fix(self._long_wait(node),
+                                                   self.ctx.qualified_name(node.func) or "")
+                              or _timeout_fix(
+                                  self.ctx.source(node), self.ctx.span_of(node), keyword,
+                                  self.ctx.qualified_name(node.func) or ""))
         # Whether any import reaches this file is a project fact (br501_shadowed).
         self.ctx.findings.remove(finding)
         self.ctx.emit_fact(DEFERRED, finding)
 
 
     def _long_wait(self, node: ast.Call) -> str | None:
-        """Why the call waits for a long answer by design, or None: the URL asks for a
-        language model's whole reply (`/chat`, `/completions`, `/generate`) or for the
-        upstream to finish its work first (`?blocking=true`), or the module sends requests
-        to a language model server (`local_llm/`)."""
-        # `?blocking=true` makes an invocation (a POST) wait for its run; on the PUT or
-        # DELETE of the action's definition it waits for nothing long.
-        posts = isinstance(node.func, ast.Attribute) and node.func.attr == "post"
+        """Why the call waits for a long answer by design, or None: a POST whose URL asks
+        for a language model's whole reply (`/chat`, `/completions`, `/generate`) or for the
+        upstream to finish its work first (`?blocking=true`), or a POST from a module that
+        sends requests to a language model server (`local_llm/`)."""
+        # Only a POST starts the work it waits for: a GET of `/api/chat/rooms`, of a search
+        # box's `/completions?q=`, or of any URL from a module under `llm/` (a model list,
+        # a license file) is an ordinary quick read; so is the PUT or DELETE of an action's
+        # definition with `?blocking=true`.
+        if not self._posts(node):
+            return None
         for text in self._url_texts(node):
             for match in _LONG_URL.finditer(text):
-                if match[1] or posts:
-                    return f"the URL names `{match[1] or match[2].lstrip('?&')}`"
+                return f"the URL names `{match[1] or match[2].lstrip('?&')}`"
         if _LLM_PATH.search(self.ctx.path):
             return "this module talks to a language model server"
         return None
+
+    def _posts(self, node: ast.Call) -> bool:
+        """`requests.post(...)`, `session.post(...)`, `requests.request("POST", ...)`,
+        `urlopen(url, data)`: the call sends a POST."""
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "post":
+            return True
+        qualified = self.ctx.qualified_name(node.func) or ""
+        if qualified == "urllib.request.urlopen":
+            return len(node.args) >= 2 or any(k.arg == "data" for k in node.keywords)
+        if qualified.endswith(".request") or (
+                isinstance(node.func, ast.Attribute) and node.func.attr == "request"):
+            method = next((k.value for k in node.keywords if k.arg == "method"),
+                          node.args[0] if node.args else None)
+            return isinstance(method, ast.Constant) and isinstance(method.value, str) and (
+                method.value.upper() == "POST")
+        return False
 
     def _url_texts(self, node: ast.Call) -> list[str]:
         """The literal parts of the call's URL: a string, an f-string, or a local assigned
@@ -135,24 +156,42 @@ _LONG_URL = re.compile(r"(/(?:chat|completions?|generate))(?:[/?]|$)|([?&](?:blo
 _LLM_PATH = re.compile(r"(?:^|/)(?:local_)?llms?(?:_[a-z]+)?/", re.IGNORECASE)
 
 
-def _long_wait_fix(reason: str | None) -> Fix | None:
+def _long_wait_fix(reason: str | None, qualified: str) -> Fix | None:
     """Words, not a number, for a call whose answer takes as long as the upstream's work:
-    any fixed read bound we wrote could abort its ordinary runs."""
+    any fixed read bound we wrote could abort its ordinary runs. The form of the bound is
+    the client's: a tuple is requests' alone (urllib3 rejects one, urlopen takes a number)."""
     if reason is None:
         return None
+    limit = "the longest run the upstream allows (its own limit, or a setting of this project)"
+    if qualified == "urllib.request.urlopen":
+        bound = (f"urlopen takes one number, which bounds the connection and each read alike: "
+                 f"make it {limit}")
+    else:
+        form = ("`urllib3.Timeout(connect=..., read=...)` (urllib3 rejects a tuple)"
+                if qualified.startswith("urllib3.") else "a (connect, read) tuple")
+        bound = f"Bound the connect phase tightly and the read by {limit}, as {form}"
     return Fix(f"Pass a timeout, but not a short one: {reason}, so the answer comes only when "
-               f"the upstream's work is done, which can take minutes. Bound the connect phase "
-               f"tightly and the read by the longest run the upstream allows (its own limit, "
-               f"or a setting of this project), as a (connect, read) tuple; a few seconds "
+               f"the upstream's work is done, which can take minutes. {bound}; a few seconds "
                f"would abort ordinary calls.")
 
 
-def _timeout_fix(call: str, span: Span, keyword: str) -> Fix:
-    """The call with a timeout (an exact edit), added after the last argument."""
+def _timeout_fix(call: str, span: Span, keyword: str, qualified: str) -> Fix:
+    """The call with a timeout (an exact edit), added after the last argument. The words
+    give the bound in the client's own form: a tuple is requests' alone."""
     value = "30" if keyword == "total" else "10"
     rewritten = with_keyword(call, keyword, value)
-    description = ("Pass a timeout (connect, read) suited to the upstream; requests and "
-                   "urllib3 accept a tuple such as (3.05, 27).")
+    if qualified.startswith("urllib3."):
+        description = ("Pass a timeout suited to the upstream: seconds, or urllib3.Timeout("
+                       "connect=3.05, read=27) to bound each phase (urllib3 rejects a tuple).")
+    elif qualified == "urllib.request.urlopen":
+        description = ("Pass a timeout suited to the upstream: urlopen takes one number of "
+                       "seconds, which bounds the connection and each read.")
+    elif qualified == "aiohttp.ClientTimeout":
+        description = ("Give the ClientTimeout a limit suited to the upstream: total, or "
+                       "sock_connect and sock_read to bound each phase.")
+    else:
+        description = ("Pass a timeout (connect, read) suited to the upstream; requests "
+                       "accepts a tuple such as (3.05, 27).")
     if rewritten is None:
         return Fix(description)
     # Unsafe by ruff's definition: a call that used to wait now raises after the bound.
