@@ -154,3 +154,69 @@ def test_another_name_from_its_module_is_no_way_in(tmp_path: Path,
     assert _severities(tmp_path, {"app/__init__.py": "", "app/auth.py": _AUTH,
                                   "app/main.py": main}, monkeypatch) == [
         ("app/auth.py", 11, Severity.NOTE)]
+
+
+# A leak found only through a helper of another module (`describe(e)` returns the exception's
+# text): the project half reports it (THROUGH_HELPER), and it must be asked the same question
+# as a direct leak. It was asked only when another reading of the function happened to ask it
+# (a second handler handing its exception on) — the same function got a warning or a note
+# depending on an unrelated handler.
+_JOBS = '''
+import json
+
+from fastapi.responses import JSONResponse
+
+from app.text import describe
+
+
+def sync_job(body):
+    try:
+        data = json.loads(body)
+    except Exception as e:
+        return JSONResponse({"error": describe(e)}, status_code=500)
+    return data
+
+
+def cleanup():
+    return None
+'''
+_TEXT = "def describe(exc):\n    return str(exc)\n"
+_OTHER_HANDLER = ("def sync_job(body):\n    try:\n        cleanup()\n    except Exception as e:\n"
+                  "        cleanup()\n")
+
+
+@pytest.mark.parametrize("jobs", [
+    _JOBS,
+    # a second handler that hands nothing on: it asked the question before (and still does)
+    _JOBS.replace("def sync_job(body):\n", _OTHER_HANDLER),
+])
+def test_a_leak_through_a_helper_in_a_function_nothing_names_is_a_note(
+        tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    line = 12 if jobs == _JOBS else 16
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/jobs.py": jobs,
+                                        "app/text.py": _TEXT, "app/main.py": _MAIN},
+                             "BR401", monkeypatch)
+    assert [(f.path, f.span.start_line, f.severity) for f in found] == [
+        ("app/jobs.py", line, Severity.NOTE)]
+    assert "nothing in the reviewed code calls, imports or names `sync_job`" in \
+        found[0].message
+    assert "`describe` (text.py:1), which returns the exception's text" in found[0].message
+
+
+@pytest.mark.parametrize("files", [
+    # named again in its file
+    {"app/jobs.py": _JOBS + "\n\nJOBS = [sync_job]\n"},
+    # imported by a module (a way in)
+    {"app/jobs.py": _JOBS, "app/main.py": _MAIN.replace(
+        "from fastapi import FastAPI", "from fastapi import FastAPI\n\nfrom .jobs import sync_job")},
+    # a route handler itself: no lone question
+    {"app/jobs.py": _JOBS.replace("from app.text import describe",
+                                  "from app.text import describe\nfrom app.main import app")
+     .replace("def sync_job(body):", "@app.post(\"/sync\")\ndef sync_job(body: str):")},
+])
+def test_a_leak_through_a_helper_with_a_way_in_keeps_the_warning(
+        tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/text.py": _TEXT,
+                                        "app/main.py": _MAIN, **files}, "BR401", monkeypatch)
+    assert [(f.path, f.severity) for f in found] == [("app/jobs.py", Severity.WARNING)]
+    assert "nothing in the reviewed code" not in found[0].message
