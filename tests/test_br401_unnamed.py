@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from backendreview.checks.br401_unnamed import LONE
+from backendreview.config import Config
+from backendreview.engine import review_source
 from backendreview.model import Severity
 
 from .projects import one_file_findings, project_findings
@@ -220,3 +223,40 @@ def test_a_leak_through_a_helper_with_a_way_in_keeps_the_warning(
                                         "app/main.py": _MAIN, **files}, "BR401", monkeypatch)
     assert [(f.path, f.severity) for f in found] == [("app/jobs.py", Severity.WARNING)]
     assert "nothing in the reviewed code" not in found[0].message
+
+
+# perf15 made a handler's held finding lazily (`_HeldOnce`): a handler of a function that is
+# no route, handing nothing on, no longer makes it, and `settle()` must still ask the lone
+# question — the project half turns every held BR401 finding in the function's lines
+# (nested functions' too) into a note by that fact. Removing settle() left every test green.
+_HANDS_NOTHING_ON = '''
+def nightly_job():
+    try:
+        work()
+    except Exception as e:
+        cleanup()
+
+
+def named_job():
+    try:
+        work()
+    except Exception as e:
+        cleanup()
+
+
+JOBS = [named_job]
+
+
+def route_free():
+    return work()
+'''
+
+
+def test_a_handler_handing_nothing_on_still_asks_whether_its_function_is_lone() -> None:
+    result = review_source(_HANDS_NOTHING_ON, "app/jobs.py", Config(), ("BR401",),
+                           module="app.jobs")
+    assert result.findings == []
+    # nightly_job: named only at its def; named_job (named again in JOBS) and route_free
+    # (no handler: never asked) get no fact
+    assert [(f.name, f.first, f.last) for f in result.facts.get(LONE, [])] == [
+        ("nightly_job", 2, 6)]
