@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from backendreview.checks.br401_unnamed import LONE
+from backendreview.config import Config
+from backendreview.engine import review_source
 from backendreview.model import Severity
 
 from .projects import one_file_findings, project_findings
@@ -154,3 +157,106 @@ def test_another_name_from_its_module_is_no_way_in(tmp_path: Path,
     assert _severities(tmp_path, {"app/__init__.py": "", "app/auth.py": _AUTH,
                                   "app/main.py": main}, monkeypatch) == [
         ("app/auth.py", 11, Severity.NOTE)]
+
+
+# A leak found only through a helper of another module (`describe(e)` returns the exception's
+# text): the project half reports it (THROUGH_HELPER), and it must be asked the same question
+# as a direct leak. It was asked only when another reading of the function happened to ask it
+# (a second handler handing its exception on) — the same function got a warning or a note
+# depending on an unrelated handler.
+_JOBS = '''
+import json
+
+from fastapi.responses import JSONResponse
+
+from app.text import describe
+
+
+def sync_job(body):
+    try:
+        data = json.loads(body)
+    except Exception as e:
+        return JSONResponse({"error": describe(e)}, status_code=500)
+    return data
+
+
+def cleanup():
+    return None
+'''
+_TEXT = "def describe(exc):\n    return str(exc)\n"
+_OTHER_HANDLER = ("def sync_job(body):\n    try:\n        cleanup()\n    except Exception as e:\n"
+                  "        cleanup()\n")
+
+
+@pytest.mark.parametrize("jobs", [
+    _JOBS,
+    # a second handler that hands nothing on: it asked the question before (and still does)
+    _JOBS.replace("def sync_job(body):\n", _OTHER_HANDLER),
+])
+def test_a_leak_through_a_helper_in_a_function_nothing_names_is_a_note(
+        tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    line = 12 if jobs == _JOBS else 16
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/jobs.py": jobs,
+                                        "app/text.py": _TEXT, "app/main.py": _MAIN},
+                             "BR401", monkeypatch)
+    assert [(f.path, f.span.start_line, f.severity) for f in found] == [
+        ("app/jobs.py", line, Severity.NOTE)]
+    assert "nothing in the reviewed code calls, imports or names `sync_job`" in \
+        found[0].message
+    assert "`describe` (text.py:1), which returns the exception's text" in found[0].message
+
+
+@pytest.mark.parametrize("files", [
+    # named again in its file
+    {"app/jobs.py": _JOBS + "\n\nJOBS = [sync_job]\n"},
+    # imported by a module (a way in)
+    {"app/jobs.py": _JOBS, "app/main.py": _MAIN.replace(
+        "from fastapi import FastAPI", "from fastapi import FastAPI\n\nfrom .jobs import sync_job")},
+    # a route handler itself: no lone question
+    {"app/jobs.py": _JOBS.replace("from app.text import describe",
+                                  "from app.text import describe\nfrom app.main import app")
+     .replace("def sync_job(body):", "@app.post(\"/sync\")\ndef sync_job(body: str):")},
+])
+def test_a_leak_through_a_helper_with_a_way_in_keeps_the_warning(
+        tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    found = project_findings(tmp_path, {"app/__init__.py": "", "app/text.py": _TEXT,
+                                        "app/main.py": _MAIN, **files}, "BR401", monkeypatch)
+    assert [(f.path, f.severity) for f in found] == [("app/jobs.py", Severity.WARNING)]
+    assert "nothing in the reviewed code" not in found[0].message
+
+
+# perf15 made a handler's held finding lazily (`_HeldOnce`): a handler of a function that is
+# no route, handing nothing on, no longer makes it, and `settle()` must still ask the lone
+# question — the project half turns every held BR401 finding in the function's lines
+# (nested functions' too) into a note by that fact. Removing settle() left every test green.
+_HANDS_NOTHING_ON = '''
+def nightly_job():
+    try:
+        work()
+    except Exception as e:
+        cleanup()
+
+
+def named_job():
+    try:
+        work()
+    except Exception as e:
+        cleanup()
+
+
+JOBS = [named_job]
+
+
+def route_free():
+    return work()
+'''
+
+
+def test_a_handler_handing_nothing_on_still_asks_whether_its_function_is_lone() -> None:
+    result = review_source(_HANDS_NOTHING_ON, "app/jobs.py", Config(), ("BR401",),
+                           module="app.jobs")
+    assert result.findings == []
+    # nightly_job: named only at its def; named_job (named again in JOBS) and route_free
+    # (no handler: never asked) get no fact
+    assert [(f.name, f.first, f.last) for f in result.facts.get(LONE, [])] == [
+        ("nightly_job", 2, 6)]

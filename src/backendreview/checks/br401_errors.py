@@ -1196,6 +1196,10 @@ class BroadExceptLeak(Rule):
             return
         finding = self._report_leak(node, again, leak, True)
         self.ctx.findings.remove(finding)
+        if not analysis.in_route:
+            # The project half's reach question, asked as for a direct leak (`hold_direct`):
+            # it was asked only when another reading of the function happened to ask it.
+            self._lone.lone(analysis.function)
         record_through_helper(self.ctx, node, leak.via[0], leak.via[1], finding)
 
     def _helper_candidates(self, node: ast.ExceptHandler, analysis: HandlerAnalysis) -> None:
