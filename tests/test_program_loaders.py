@@ -31,6 +31,13 @@ def test_loader_calls_spelled_out_by_constants() -> None:
     assert loaded_spec(_call('getter("views", "LoginView")'), None) is None
     # One dotted string to a loader we do not know: not a module and a class.
     assert loaded_spec(_call('load("app.views.LoginView")'), "shop.load") is None
+    # Two constant strings given to what is no loader: an app label and a model, a view
+    # factory's template and title, a setting and its default.
+    assert loaded_spec(_call('get_model("customer", "Customer")'),
+                       "django.apps.apps.get_model") is None
+    assert loaded_spec(_call('make_view("customer.views", "LoginView")'),
+                       "shop.loading.make_view") is None
+    assert loaded_spec(_call('getenv("AUTH_BACKEND", "Ldap")'), "os.getenv") is None
 
 
 def test_model_resolves_loaded_classes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
