@@ -159,7 +159,8 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
         ("idp/reset.py", 11): Severity.ERROR, ("idp/reset.py", 18): Severity.NOTE,
         ("shop/apps.py", 24): Severity.ERROR, ("shop/apps.py", 26): Severity.ERROR,
         ("shop/apps.py", 28): Severity.NOTE, ("shop/apps.py", 30): Severity.NOTE,
-        ("shop/apps.py", 34): Severity.NOTE,
+        ("shop/apps.py", 34): Severity.NOTE, ("shop/overrides.py", 25): Severity.NOTE,
+        ("shop/overrides.py", 36): Severity.NOTE, ("shop/overrides.py", 42): Severity.ERROR,
         ("shop/auth_views.py", 40): Severity.ERROR, ("shop/auth_views.py", 42): Severity.NOTE,
         ("shop/auth_views.py", 44): Severity.ERROR, ("web/pages.py", 17): Severity.ERROR}
     assert got[("idp/routers.py", 13)].message.endswith(
