@@ -159,6 +159,8 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
         ("idp/reset.py", 11): Severity.ERROR, ("idp/reset.py", 18): Severity.NOTE,
         ("shop/apps.py", 24): Severity.ERROR, ("shop/apps.py", 26): Severity.ERROR,
         ("shop/apps.py", 28): Severity.NOTE, ("shop/apps.py", 30): Severity.NOTE,
+        ("shop/apps.py", 34): Severity.NOTE, ("shop/overrides.py", 25): Severity.NOTE,
+        ("shop/overrides.py", 36): Severity.NOTE, ("shop/overrides.py", 42): Severity.ERROR,
         ("shop/auth_views.py", 40): Severity.ERROR, ("shop/auth_views.py", 42): Severity.NOTE,
         ("shop/auth_views.py", 44): Severity.ERROR, ("web/pages.py", 17): Severity.ERROR}
     assert got[("idp/routers.py", 13)].message.endswith(
@@ -182,3 +184,25 @@ def test_reader_gaps_closed_by_following_what_resolves(monkeypatch: pytest.Monke
     # Django's login() imported as `auth_login`: the name it was imported by counts.
     assert got[("shop/auth_views.py", 44)].message.endswith(
         "(it verifies a credential: `auth_login()` (auth_views.py:30))")
+
+
+NEAR_MISSES = PROJECT.parent / "evidence_near_misses"
+
+
+def test_a_name_that_compares_or_signs_in_checks_nothing_guessable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`compare_digest` of a refresh token and a sign-in after a one-time secret in the
+    path check nothing a client could guess: notes. The same compare of a posted password
+    (the model's CREDENTIAL effect), a sign-in under a path parameter that is no secret,
+    and a secret in the path beside a posted password stay errors."""
+    monkeypatch.chdir(NEAR_MISSES)
+    found = run([Path(".")], Config(root=NEAR_MISSES, select=("BR206",)), jobs=1).findings
+    got = {f.span.start_line: f for f in found}
+    assert {line: f.severity for line, f in got.items()} == {
+        12: Severity.NOTE, 21: Severity.ERROR, 30: Severity.NOTE, 39: Severity.NOTE,
+        46: Severity.ERROR, 54: Severity.ERROR}
+    assert "checks `compare_digest(password)` (tokens.py:14)" in got[21].message
+    assert got[30].message.endswith(
+        "(note: it signs the caller in only with the one-time secret in its path, "
+        "`login_user()` (views.py:34): nothing there to guess)")
+    assert got[46].message.endswith("(it verifies a credential: `login_user()` (views.py:49))")

@@ -31,6 +31,13 @@ def test_loader_calls_spelled_out_by_constants() -> None:
     assert loaded_spec(_call('getter("views", "LoginView")'), None) is None
     # One dotted string to a loader we do not know: not a module and a class.
     assert loaded_spec(_call('load("app.views.LoginView")'), "shop.load") is None
+    # Two constant strings given to what is no loader: an app label and a model, a view
+    # factory's template and title, a setting and its default.
+    assert loaded_spec(_call('get_model("customer", "Customer")'),
+                       "django.apps.apps.get_model") is None
+    assert loaded_spec(_call('make_view("customer.views", "LoginView")'),
+                       "shop.loading.make_view") is None
+    assert loaded_spec(_call('getenv("AUTH_BACKEND", "Ldap")'), "os.getenv") is None
 
 
 def test_model_resolves_loaded_classes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,3 +61,34 @@ def test_model_resolves_loaded_classes(tmp_path: Path, monkeypatch: pytest.Monke
     assert isinstance(found, ClassInfo) and found.qualname == "shop.views.SignInView"
     assert program.loaded(apps.loads["Login"]) is found
     assert program.loaded(apps.loads["Recover"]) is None  # the module has no such class
+
+
+def test_an_attribute_assigned_otherwise_is_no_load(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class whose methods assign the attribute something besides the loader's class
+    (a branch, an override) keeps "" for it: which class it holds cannot be told."""
+    program = program_model(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/loading.py": "def get_class(module, name):\n    return None\n",
+        "shop/views.py": "class SignInView:\n    pass\nclass MagicPage:\n    pass\n",
+        "shop/apps.py": (
+            "from .loading import get_class\n"
+            "from .views import MagicPage\n"
+            "class Base:\n"
+            "    def ready(self):\n"
+            "        self.login_view = get_class('views', 'SignInView')\n"
+            "        self.again = get_class('views', 'SignInView')\n"
+            "        self.again = get_class('views', 'SignInView')\n"
+            "class Magic(Base):\n"
+            "    def ready(self):\n"
+            "        self.login_view = MagicPage\n"
+            "class Kiosk:\n"
+            "    def ready(self, magic):\n"
+            "        self.login_view = get_class('views', 'SignInView')\n"
+            "        if magic:\n"
+            "            self.login_view = MagicPage\n"),
+    }, monkeypatch)
+    assert program.classes["shop.apps.Base"].loads == {
+        "again": "views:SignInView", "login_view": "views:SignInView"}
+    assert program.classes["shop.apps.Magic"].loads == {"login_view": ""}
+    assert program.classes["shop.apps.Kiosk"].loads == {"login_view": ""}

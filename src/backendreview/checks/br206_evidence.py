@@ -24,14 +24,20 @@ from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
 
 # A call that checks a password or a one-time code the caller sent, or signs the caller in
 # once a form has checked one (`login(request, form.get_user())`). A bare `verify` is not
-# here: JWT and signature checks of an unguessable token share the name.
+# here: JWT and signature checks of an unguessable token share the name. Nor is
+# `compare_digest`: it compares refresh tokens, API keys and signatures as often as
+# passwords, and a posted password compared is the model's CREDENTIAL effect already.
 _VERIFIES = re.compile(r"^(?:authenticate\w*|\w*_authenticate|check_?password\w*|checkpw"
                        r"|verify_?(?:password|passwd|otp|totp|2fa|mfa|user|credentials?)"
                        r"|check_?(?:otp|totp|auth|credentials?)|password_?verify"
-                       r"|compare_digest|login|log_?in|login_user|sign_?in"
+                       r"|login|log_?in|login_user|sign_?in"
                        # An OAuth token endpoint (Authlib, oauthlib) checks the client's
                        # secret, and a password grant's password, on every call.
                        r"|create_token_response)$", re.I)
+# The calls of _VERIFIES that sign the caller in rather than check what it sent: evidence
+# of a password check only where nothing else lets the caller in (a one-time secret in the
+# path, a mailed reset or magic-link token, lets it in as well: nothing to guess there).
+_SIGNS_IN = re.compile(r"^(?:log_?in|login_user|sign_?in)$", re.I)
 # A call that sends a message to an address or a phone per request.
 _SENDS = re.compile(r"^(?:send_?(?:mass_)?e?mail\w*|send_?sms\w*|send_\w*_(?:e?mail|sms)"
                     r"|send_(?:password|reset|verification|confirmation|activation|welcome"
@@ -279,10 +285,12 @@ def form_checks_password(program: ProgramModel, code: list[FunctionInfo],
     return None
 
 
-def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
+def abusable_act(program: ProgramModel, code: list[FunctionInfo],
+                 sign_ins: bool = True) -> str | None:
     """How the code a request runs (`code`: the handler and what it validates) verifies a
     credential, sends a message or creates an account, through resolved calls up to three
-    away; None when none of that is seen."""
+    away; None when none of that is seen. `sign_ins=False`: a call that only signs the
+    caller in (`login_user(user)`, _SIGNS_IN) is no evidence."""
     start = list(code)
     for fn in code:
         start += [v for form in constructed_forms(program, fn) for v in validators(program, form)
@@ -318,7 +326,8 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo]) -> str | None:
                         seen.add(task.qualname)
                         following.append(task)
                 for pattern, what in _ACTS:
-                    if any(pattern.match(n) for n in sorted(names)):
+                    if any(pattern.match(n) and (sign_ins or not _SIGNS_IN.match(n))
+                           for n in sorted(names)):
                         return f"{what}: {where}"
             if depth < _DEPTH:
                 for _, target in program.edges(fn):

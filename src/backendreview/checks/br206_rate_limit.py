@@ -747,17 +747,17 @@ def _one_per_endpoint(found: list[tuple[Route, Severity, str]]
     return out
 
 
-def _evidence(program: ProgramModel, route: Route) -> str | None:
+def _evidence(program: ProgramModel, route: Route, sign_ins: bool = True) -> str | None:
     """What the route does that a client can abuse on every call (br206_evidence): a
     password the route model saw checked, an act in the code the request runs (the
     handler, the forms and serializers it validates, their calls), or a known library
-    view's work."""
+    view's work. `sign_ins=False`: a call that only signs the caller in does not count."""
     if route.credentials is not None and route.credentials[0] == "verify":
         return "verifies a credential: " + re.sub(r"^(?:it|which) ", "", route.credentials[1])
     code = [*_route_code(program, route), *_overridden(program, route)]
     code += [fn for cls in _validated_classes(program, route)
              for fn in validators(program, cls) if fn not in code]
-    return abusable_act(program, code) or library_act(
+    return abusable_act(program, code, sign_ins) or library_act(
         [ref for ref in _library_refs(program, route) if program.resolve(ref) is None])
 
 
@@ -782,6 +782,13 @@ def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
         seen = program.function_at(route.handler_file, route.handler_line) is not None or bool(
             _view_class_code(program, route))
         return Severity.NOTE, f" {_NO_ACT if seen else _OUT_OF_SIGHT}"
+    if _secret_in_path(route) and not _one_time_code(route) and _evidence(
+            program, route, sign_ins=False) is None:
+        # `login_user(user_by_token(token))` on `/reset/<token>`: the mailed, unguessable
+        # secret in the path lets the caller in; the sign-in checks nothing it could guess.
+        return Severity.NOTE, (" (note: it signs the caller in only with the one-time secret "
+                               f"in its path, {evidence.split(': ', 1)[-1]}: nothing there "
+                               "to guess)")
     # A guard on the route itself; a project-wide default (DRF's DEFAULT_PERMISSION_CLASSES,
     # a login middleware) must let the sign-in, sign-up and reset flows through, or no one
     # could use them.

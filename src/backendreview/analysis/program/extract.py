@@ -689,10 +689,14 @@ class _Extractor:
                 if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                         and target.value.id == self_name):
                     continue
-                spec = loaded_spec(node.value, self._ref(node.value.func)) \
-                    if isinstance(node.value, ast.Call) else None
-                if spec is not None:
-                    cls.loads.setdefault(target.attr, spec)
+                if node.value is not None:
+                    # Every assignment of the attribute must load the same class: one
+                    # assigning anything else (`self.login_view = MagicLinkPage`, in an
+                    # override or a branch) leaves "" — the class it holds cannot be told.
+                    spec = loaded_spec(node.value, self._ref(node.value.func)) \
+                        if isinstance(node.value, ast.Call) else None
+                    before = cls.loads.get(target.attr, spec or "")
+                    cls.loads[target.attr] = spec if spec and before == spec else ""
                 if target.attr in cls.attr_types:
                     continue
                 ref: str | None = None

@@ -179,7 +179,9 @@ class ClassInfo:
     attr_targets: dict[str, str] = field(default_factory=dict)
     # instance attributes a method assigns a class loaded by name
     # (`self.login_view = get_class("customer.views", "LoginView")`): attribute ->
-    # "customer.views:LoginView" (ProgramModel.loaded resolves it)
+    # "customer.views:LoginView" (ProgramModel.loaded resolves it); "" when the class's
+    # methods assign the attribute anything else too (the first class of an MRO with the
+    # attribute here decides)
     loads: dict[str, str] = field(default_factory=dict)
 
 

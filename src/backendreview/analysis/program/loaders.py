@@ -18,12 +18,18 @@ _CLASS = re.compile(r"^_?[A-Z]\w*$")
 # Library loaders taking one dotted path to a class.
 _DOTTED_LOADERS = frozenset({"django.utils.module_loading.import_string",
                              "werkzeug.utils.import_string"})
+# Loaders taking a module path and a class name (django-oscar's `get_class`, the projects
+# that copy it). Any other call of two constant strings is no load we can tell:
+# `apps.get_model("auth", "User")` names an app label, `make_view("a.views", "Title")` may
+# build anything, `os.getenv("AUTH", "Ldap")` reads a setting.
+_MODULE_AND_NAME_LOADERS = frozenset({"get_class", "load_class", "import_class"})
 
 
 def loaded_spec(call: ast.Call, callee_ref: str | None) -> str | None:
     """"module:Class" when `call` loads a class named by constant strings: two leading
-    string arguments, a dotted module path and a class name (`get_class("a.views",
-    "LoginView")`), or one dotted path given to a known library loader; else None.
+    string arguments, a dotted module path and a class name, given to a loader named so
+    (`get_class("a.views", "LoginView")`), or one dotted path given to a known library
+    loader; else None.
     `callee_ref` is the call's callee as the file resolves it: a call of a local value or
     of a method of an unknown object is no loader we can tell."""
     if callee_ref is None:
@@ -33,7 +39,8 @@ def loaded_spec(call: ast.Call, callee_ref: str | None) -> str | None:
     if callee_ref in _DOTTED_LOADERS and len(call.args) == 1 and len(texts) == 1:
         module, _, name = texts[0].rpartition(".")
         texts = [module, name]
-    elif len(texts) != 2 or len(call.args) > 3:
+    elif (len(texts) != 2 or len(call.args) > 3
+          or callee_ref.rsplit(".", 1)[-1] not in _MODULE_AND_NAME_LOADERS):
         return None
     module, name = texts
     if not module or not _MODULE.match(module) or not _CLASS.match(name):
