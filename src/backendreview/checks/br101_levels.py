@@ -3,7 +3,8 @@
 On the tuning half every true first-sight finding was either outsider-chosen text spliced
 where a value goes (inside a quoted literal, where a placeholder belongs) with no escaping, or
 a clause, fragment or name built from a request; names and fragments filled from a parameter,
-a task's arguments, configuration or definitions held none (notes/s14/study.md §2). So:
+a task's arguments, configuration or definitions held none (docs/quality.md, "Why tuning
+work does not carry over"). So:
 
 - warning: a part with evidence sits in a value position (br101_positions), or request data
   reaches the text in any position (read in the function itself, or passed by a call up the
