@@ -20,7 +20,7 @@ import re
 
 from ..analysis.frameworks.routes import Route
 from ..analysis.program import CREDENTIAL, ProgramModel, describe
-from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo
+from ..analysis.program.facts import CallSite, ClassInfo, FunctionInfo, derived_ref
 
 # A call that checks a password or a one-time code the caller sent, or signs the caller in
 # once a form has checked one (`login(request, form.get_user())`). A bare `verify` is not
@@ -57,6 +57,8 @@ _SEND_METHODS = frozenset({"send", "send_message", "sendmail", "send_messages", 
 
 def _sends_through_a_library(program: ProgramModel, site: CallSite) -> bool:
     ref = site.callee.ref
+    if derived_ref(ref):
+        return False  # a project-phase type (`form = self.form_class(...)`): no library's
     if site.callee.kind == "ref" and "." in ref:
         # `mailer.send(msg)` on a module-level `mailer = Mail()` of Flask-Mail.
         head, attr = ref.rsplit(".", 1)
@@ -125,7 +127,7 @@ def _signs_in_through_a_library(program: ProgramModel, site: CallSite) -> str | 
             return None  # the project's own code: its calls are followed instead
         candidates = [(callee.ref, last)] if owner is None else [
             (f"{r}.{last}", last) for r in _library_refs_of_class(program, head)]
-    elif callee.kind == "typed":
+    elif callee.kind == "typed" and not derived_ref(callee.ref):
         candidates = [(f"{r}.{callee.attr}", callee.attr)
                       for r in _library_refs_of(program, callee.ref)]
     else:
@@ -245,10 +247,9 @@ def constructed_forms(program: ProgramModel, fn: FunctionInfo) -> list[ClassInfo
     `is_valid()`, wherever the handler is registered."""
     out: list[ClassInfo] = []
     for site in fn.calls:
-        if site.callee.kind != "ref":
-            continue
-        cls = program.resolve(site.callee.ref)
-        if isinstance(cls, ClassInfo) and cls not in out and validators(program, cls) \
+        # `LoginForm(...)`, or `self.form_class(...)` holding one (ProgramModel.constructed)
+        cls = program.constructed(fn, site)
+        if cls is not None and cls not in out and validators(program, cls) \
                 and is_form(program, cls):
             out.append(cls)
     return out
@@ -306,6 +307,8 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo],
         following: list[FunctionInfo] = []
         for fn in frontier:
             for site in fn.calls:
+                if program.untold(fn, site):
+                    continue
                 name = site.text.rsplit(".", 1)[-1]
                 # where: `authenticate()` (views.py:12, in `helper`)
                 where = (f"`{site.text}()` ({fn.path.rsplit('/', 1)[-1]}:{site.line}"
@@ -361,7 +364,8 @@ def loaded_view(program: ProgramModel, route: Route) -> ClassInfo | None:
         spec = next((c.loads[rest] for c in program.mro(cls) if rest in c.loads),
                     None) if cls is not None else None
         return program.loaded(spec) if spec else None
-    ref = module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest else "")
+    imported = program.imported(module, head, route.span.start_line)
+    ref = (imported or f"{module.name}.{head}") + (f".{rest}" if rest else "")
     where, _, name = ref.rpartition(".")
     source = program.module_of(where) if where else None
     spec = source.loads.get(name) if source is not None else None

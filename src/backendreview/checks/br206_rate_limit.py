@@ -169,8 +169,8 @@ def _view_forms(program: ProgramModel, route: Route) -> list[ClassInfo]:
     module = next((m for m in program.modules.values() if m.path == route.file), None)
     if found is not None and module is not None:
         head, _, rest = found[1].partition(".")
-        refs.append(module.imports.get(head, f"{module.name}.{head}") + (f".{rest}" if rest
-                                                                          else ""))
+        imported = program.imported(module, head, route.span.start_line)
+        refs.append((imported or f"{module.name}.{head}") + (f".{rest}" if rest else ""))
     view = _view_class(program, route)
     if view is not None:
         for slot in _FORM_SLOTS:
@@ -240,7 +240,8 @@ def _library_refs(program: ProgramModel, route: Route) -> list[str]:
         return []
     if route.decorator is not None and (found := _AS_VIEW.search(route.decorator[1])):
         head, _, rest = found[1].partition(".")
-        return [module.imports.get(head, head) + (f".{rest}" if rest else "")]
+        imported = program.imported(module, head, route.span.start_line)
+        return [(imported or head) + (f".{rest}" if rest else "")]
     handler = program.function_at(route.handler_file, route.handler_line)
     if handler is not None:
         # `return LoginView.as_view(...)(request)`, or `default_login_view(request)` with
@@ -548,7 +549,17 @@ def _with_library_login(program: ProgramModel, route: Route) -> Route:
 def _named_view(program: ProgramModel, route: Route) -> ClassInfo | None:
     """The view class registered for the route (`LoginView` of `LoginView.post`, not the
     mixin defining that `post`): the project's only class of that name, else the class of
-    the handler the route model found."""
+    the handler the route model found. A view the pattern names through an import (of its
+    module, or of the function registering it) is that import's class, a library's too:
+    no project class merely sharing its name."""
+    found = _AS_VIEW.search(route.decorator[1]) if route.decorator else None
+    module = next((m for m in program.modules.values() if m.path == route.file), None)
+    if found is not None and module is not None:
+        head, _, rest = found[1].partition(".")
+        imported = program.imported(module, head, route.span.start_line)
+        if imported is not None:
+            target = program.resolve(imported + (f".{rest}" if rest else ""))
+            return target if isinstance(target, ClassInfo) else None
     name = route.handler.split(".")[0]
     named = [c for c in program.classes.values() if c.name == name]
     return named[0] if len(named) == 1 else _view_class(program, route)

@@ -43,8 +43,10 @@ from .answers import answered_calls
 from .credential_checks import credential_checks
 from .facts import (
     AUTH,
+    KEEPS,
     LIMIT,
     QUERY,
+    SELF_CLASS,
     UNBOUNDED,
     Callee,
     CallSite,
@@ -53,6 +55,7 @@ from .facts import (
     Effect,
     FunctionInfo,
     ModuleInfo,
+    derived_ref,
 )
 from .loaders import loaded_spec
 from .numbers import number_args, numeric_column
@@ -593,7 +596,7 @@ class _Extractor:
             self._instance_attrs(own, self_name, param_types, cls)
         outer = _unshadowed(closure, node, own) if closure else {}
         if self.full:
-            local_types = self._local_types(own)
+            local_types = self._local_types(own, self_name if cls is not None else None)
             types = {**outer, **local_types, **param_types}
             calls, effects = self._body_facts(node, walked, own, cls, self_name, types)
         else:
@@ -633,6 +636,7 @@ class _Extractor:
             auth_acts=_auth_acts(own) if self.full else (),
             value_uses=_value_uses(own, params) if self.full else (),
             user_filter=_user_filter(own, params) if self.bodies else "",
+            end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
         )
         self.functions.append(info)
         return info
@@ -654,9 +658,20 @@ class _Extractor:
             qualname=qualname, name=node.name, path=self.ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             decorators=refs, wraps_only=wraps_only(node),
-            returns=self._type_ref(node.returns) if node.returns is not None else None)
+            returns=self._type_ref(node.returns) if node.returns is not None else None,
+            end_line=node.end_lineno or node.lineno, imports=self._own_imports(node))
         self.functions.append(info)
         return info
+
+    def _own_imports(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+        """The names the function's own body imports, each bound once in its scope (a name
+        also assigned there, or imported twice, cannot be told and is left out)."""
+        scope = self.ctx.semantic.scope_for(node)
+        if scope is None:
+            return {}
+        return {name: bindings[0].qualified for name, bindings in sorted(scope.bindings.items())
+                if len(bindings) == 1 and bindings[0].kind == "import"
+                and bindings[0].qualified}
 
     def _walked(self, function: ast.AST) -> list[tuple[ast.AST, ast.AST | None]]:
         walked = self.walked
@@ -664,20 +679,40 @@ class _Extractor:
             return walked.of(function)
         return walked.get(id(function), [])
 
-    def _local_types(self, own: list[ast.AST]) -> dict[str, str]:
+    def _local_types(self, own: list[ast.AST], self_name: str | None = None) -> dict[str, str]:
         """Locals assigned once from a call of a known name: `repo = UserRepo(db)`,
-        `svc = get_service()` (the project phase tells a class from a factory)."""
+        `svc = get_service()` (the project phase tells a class from a factory), or from a
+        call of a class attribute of the method's own class (`form = self.form_class(...)`:
+        SELF_CLASS)."""
         seen: dict[str, set[str | None]] = {}
+        keeps: dict[str, set[str]] = {}
         for node in own:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                     node.targets[0], ast.Name):
                 value = node.value
                 ref = self._ref(value.func) if isinstance(value, ast.Call) else None
-                seen.setdefault(node.targets[0].id, set()).add(ref)
+                if ref is None and self_name and isinstance(value, ast.Call) and isinstance(
+                        value.func, ast.Attribute) and isinstance(value.func.value, ast.Name) \
+                        and value.func.value.id == self_name:
+                    ref = SELF_CLASS + value.func.attr
+                name = node.targets[0].id
+                if ref is None and isinstance(value, ast.Call) and isinstance(
+                        value.func, ast.Attribute) and isinstance(value.func.value, ast.Name) \
+                        and value.func.value.id == name:
+                    # `user = user.create()`: the same class if that method returns it (KEEPS)
+                    keeps.setdefault(name, set()).add(value.func.attr)
+                    continue
+                seen.setdefault(name, set()).add(ref)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 seen.setdefault(node.target.id, set()).add(self._type_ref(node.annotation))
-        return {name: next(iter(refs)) for name, refs in sorted(seen.items())  # type: ignore[misc]
-                if len(refs) == 1 and None not in refs}
+        out = {name: next(iter(refs)) for name, refs in sorted(seen.items())  # type: ignore[misc]
+               if len(refs) == 1 and None not in refs}
+        for name, methods in keeps.items():
+            if name in out and not derived_ref(out[name]):
+                out[name] = KEEPS.join([out[name], *sorted(methods)])
+            else:
+                out.pop(name, None)
+        return out
 
     def _instance_attrs(self, own: list[ast.AST], self_name: str, param_types: dict[str, str],
                         cls: ClassInfo) -> None:
@@ -769,7 +804,8 @@ class _Extractor:
         answered = answered_calls(self.ctx, own)
         order = self.call_order
         nodes = sorted((order[key] for key in returned if key in order), key=lambda p: p[0])
-        types = {**self._local_types(own), **param_types}
+        types = {**self._local_types(own, self_name if cls is not None else None),
+                 **param_types}
         calls: list[CallSite] = []
         for _, node in nodes:
             if _context(self.ctx, node)[0] is not func:

@@ -12,6 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A local's type reference `self:form_class`: an instance of the class the method's own
+# class assigns to that class attribute (`form = self.form_class(data=...)`), which only the
+# project phase can tell (ProgramModel.class_attribute). No dotted name has a colon.
+SELF_CLASS = "self:"
+# ... and `R#create`: the local is first made by `R` (a class or factory) and then
+# reassigned what its own `create()` returns (`user = User.parse(body)`, later
+# `user = user.create()`): R's class, when that method returns R's class too
+# (ProgramModel.receiver_class). No dotted name has a `#`.
+KEEPS = "#"
+
+
+def derived_ref(ref: str) -> bool:
+    """A type reference only the project phase can read (SELF_CLASS, KEEPS), never a
+    library's dotted name."""
+    return ref.startswith(SELF_CLASS) or KEEPS in ref
+
 # Effect kinds a function can have, directly or through the functions it calls.
 QUERY = "query"  # runs a database query (detail: the call; `write` tells writes from reads)
 UNBOUNDED = "unbounded"  # returns every row of a query (no limit / slice / pagination)
@@ -153,6 +169,11 @@ class FunctionInfo:
     # (`return request.user.filter_readable(queryset)`: a DRF filter backend that keeps
     # the rows that user may read): that method's name, else "".
     user_filter: str = ""
+    # The last line of the def, and the names its own body imports (`from .views import
+    # LoginView` inside `def get_urls(self)`), each bound once there: a name such a body
+    # uses resolves through them before the module's imports (ProgramModel.imported).
+    end_line: int = 0
+    imports: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

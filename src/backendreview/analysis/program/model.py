@@ -20,8 +20,10 @@ from ...model import Related, Span
 from ..mro import linearize
 from ..row_bounds import passes_parameter
 from .facts import (
+    KEEPS,
     LIMIT,
     QUERY,
+    SELF_CLASS,
     UNBOUNDED,
     CallSite,
     ClassInfo,
@@ -29,6 +31,7 @@ from .facts import (
     Effect,
     FunctionInfo,
     ModuleInfo,
+    derived_ref,
 )
 
 MAX_DEPTH = 4  # calls followed from a function to the code that has the effect
@@ -109,6 +112,7 @@ class ProgramModel:
             for i in range(1, len(parts)):
                 self._module_suffix.setdefault(".".join(parts[i:]), []).append(name)
         self._mro: dict[str, tuple[ClassInfo, ...]] = {}
+        self._subs: dict[str, list[ClassInfo]] | None = None  # see _subclasses
         self._resolved: dict[str, FunctionInfo | ClassInfo | None] = {}
         self._edges: dict[str, list[tuple[CallSite, FunctionInfo]]] = {}
         self._summary: dict[str, dict[tuple[str, str, int], Reached]] | None = None
@@ -219,6 +223,17 @@ class ProgramModel:
                 return own
         return None
 
+    def imported(self, module: ModuleInfo, name: str, line: int) -> str | None:
+        """The dotted name `name` is imported as where `line` of `module` uses it: through
+        the innermost function around that line whose own body imports it (`from
+        django.contrib.auth import views as auth_views` inside `def get_urls(self)`), else
+        through the module's imports; None when neither imports it."""
+        around = [fn for fn in module.functions
+                  if fn.line <= line <= fn.end_line and name in fn.imports]
+        if around:
+            return max(around, key=lambda fn: (fn.line, fn.qualname)).imports[name]
+        return module.imports.get(name)
+
     def loaded(self, spec: str) -> ClassInfo | None:
         """The project class a load by name spells out ("customer.views:LoginView", from
         `get_class("customer.views", "LoginView")`: analysis/program/loaders.py): the class
@@ -286,6 +301,79 @@ class ProgramModel:
                 return ref
         return None
 
+    def class_attribute(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
+        """The project class the class attribute `attr` holds for an instance of `cls`
+        (`form_class = RegistrationForm`, ClassInfo.class_refs): only when every class that
+        may answer `self.attr` — `cls`'s MRO and the project's subclasses of `cls` — that
+        assigns it assigns that same class, and none makes it a method, a property or an
+        instance attribute; else None (what it holds cannot be told)."""
+        found: ClassInfo | None = None
+        mro = self.mro(cls)
+        if not any(attr in klass.class_refs for klass in mro):
+            return None
+        for klass in (*mro, *self._subclasses(cls)):
+            if attr in klass.methods or attr in klass.loads or attr in klass.attr_types:
+                return None
+            if attr in klass.class_refs:
+                target = self.resolve(klass.class_refs[attr])
+                if not isinstance(target, ClassInfo) or found not in (None, target):
+                    return None
+                found = target
+            elif attr in klass.assigned_attrs:
+                return None
+        return found
+
+    def _subclasses(self, cls: ClassInfo) -> list[ClassInfo]:
+        """The project classes with `cls` in their MRO (itself left out), indexed once."""
+        if self._subs is None:
+            index: dict[str, list[ClassInfo]] = {}
+            for _, klass in sorted(self.classes.items()):
+                for base in self.mro(klass)[1:]:
+                    index.setdefault(base.qualname, []).append(klass)
+            self._subs = index
+        return self._subs.get(cls.qualname, [])
+
+    def constructed(self, fn: FunctionInfo, site: CallSite) -> ClassInfo | None:
+        """The project class whose instance the call site builds: a class called by
+        reference (`LoginForm(request.POST)`), or a class attribute of `fn`'s own class
+        holding one (`self.form_class(data=...)`, class_attribute)."""
+        callee = site.callee
+        if callee.kind == "ref":
+            found = self.resolve(callee.ref)
+            return found if isinstance(found, ClassInfo) else None
+        owner = self.classes.get(fn.cls) if fn.cls else None
+        if callee.kind == "self" and owner is not None and self.method(
+                owner, callee.attr) is None:
+            return self.class_attribute(owner, callee.attr)
+        return None
+
+    def untold(self, fn: FunctionInfo, site: CallSite) -> bool:
+        """The call's receiver is a local whose class only the project phase could tell
+        (derived_ref: `form = self.form_class(...)`, `user = user.create()`) and cannot: the
+        site is recorded in hope, and is no evidence of anything, not even by its name."""
+        callee = site.callee
+        return callee.kind == "typed" and derived_ref(callee.ref) and self.receiver_class(
+            fn, callee.ref) is None
+
+    def receiver_class(self, fn: FunctionInfo, ref: str) -> ClassInfo | None:
+        """The class of a local's type reference in `fn` (FunctionInfo.local_types): a
+        class or a factory's (class_of), SELF_CLASS's class attribute of `fn`'s class, or
+        KEEPS's class kept through reassignments."""
+        if ref.startswith(SELF_CLASS):
+            owner = self.classes.get(fn.cls) if fn.cls else None
+            return self.class_attribute(owner, ref[len(SELF_CLASS):]) if owner else None
+        if KEEPS in ref:
+            # `R#create`: R's class, when each method the local is reassigned from returns
+            # that class again; else the local's class cannot be told.
+            made, *methods = ref.split(KEEPS)
+            cls = self.class_of(made)
+            for name in methods:
+                method = self.method(cls, name) if cls is not None else None
+                if method is None or self.class_of(method.returns) is not cls:
+                    return None
+            return cls
+        return self.class_of(ref)
+
     def related_class(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
         """The project class an ORM relation `attr` of `cls` points to (`ForeignKey(X)`),
         along the MRO; None for lazy string targets and library classes."""
@@ -309,13 +397,16 @@ class ProgramModel:
         elif callee.kind == "self" and owner is not None:
             receiver = owner
             found = self.method(owner, callee.attr)
+            if found is None and (made := self.class_attribute(owner, callee.attr)):
+                # `self.form_class(...)`: a constructor call runs __init__.
+                receiver, found = None, self.method(made, "__init__")
         elif callee.kind == "super" and owner is not None:
             found = self.method(owner, callee.attr, after=owner)
         elif callee.kind == "selfattr" and owner is not None:
             receiver = self.attribute_type(owner, callee.ref)
             found = self.method(receiver, callee.attr) if receiver else None
         elif callee.kind == "typed":
-            receiver = self.class_of(callee.ref)
+            receiver = self.receiver_class(fn, callee.ref)
             found = self.method(receiver, callee.attr) if receiver else None
         if found is not None and not (receiver is not None and callee.attr in _IMPLICIT):
             return [found]
