@@ -153,3 +153,32 @@ def test_a_local_reassigned_with_its_own_class_keeps_it(
     assert _targets(program, "acct.routes.register", 13) == []
     # Reassigned from another object's call: no type at all.
     assert program.functions["acct.routes.other"].local_types == {}
+
+
+def test_a_class_attribute_a_subclass_takes_from_another_base_is_untold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `NoteJoin(NoteBase, JoinMixin)`: its MRO puts NoteBase's form_class before the
+    # mixin's, so what `self.form_class` builds in JoinMixin.post cannot be told; with the
+    # mixin first (`JoinFirst`), the mixin's own class answers, and still agrees.
+    views = (
+        "from .forms import JoinForm, NoteForm\n"
+        "class JoinMixin:\n"
+        "    form_class = JoinForm\n"
+        "    def post(self, request):\n"
+        "        form = self.form_class(data=request.POST)\n"
+        "        form.send_welcome()\n"
+        "class NoteBase:\n"
+        "    form_class = NoteForm\n")
+    program = program_model(tmp_path, {
+        "app/__init__.py": "", "app/forms.py": _FORMS,
+        "app/views.py": views + "class NoteJoin(NoteBase, JoinMixin):\n    pass\n",
+    }, monkeypatch)
+    mixin = program.classes["app.views.JoinMixin"]
+    assert program.class_attribute(mixin, "form_class") is None
+    assert _targets(program, "app.views.JoinMixin.post", 6) == []
+    program = program_model(tmp_path / "first", {
+        "app/__init__.py": "", "app/forms.py": _FORMS,
+        "app/views.py": views + "class JoinFirst(JoinMixin, NoteBase):\n    pass\n",
+    }, monkeypatch)
+    mixin = program.classes["app.views.JoinMixin"]
+    assert program.class_attribute(mixin, "form_class") is program.classes["app.forms.JoinForm"]
