@@ -46,8 +46,35 @@ def test_imports_inside_a_function_resolve_in_its_scope(
     assert program.imported(module, "auth_views", 8) is None
     assert program.imported(module, "path", 8) == "django.urls.path"
     # A name imported twice in one body cannot be told.
-    assert program.functions["shop.config.Shop.twice"].imports == {}
+    assert program.functions["shop.config.Shop.twice"].imports == {"views": ""}
     assert program.imported(module, "views", 13) is None
+
+
+def test_a_local_import_shadowed_in_its_scope_or_an_inner_one_is_untold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The module imports `auth_views` too: a body rebinding the name after its own import,
+    # or an inner def taking it as a parameter, names neither import.
+    program = program_model(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/config.py": (
+            "from django.urls import path\n"
+            "from django.contrib.auth import views as auth_views\n"
+            "class Shop:\n"
+            "    def rebound(self):\n"
+            "        from allauth.account import views as auth_views\n"
+            "        auth_views = wrap(auth_views)\n"
+            "        return [path('reset/', auth_views.PasswordResetView.as_view())]\n"
+            "\n"
+            "    def nested(self):\n"
+            "        from django.contrib.auth import views as auth_views\n"
+            "        def inner(auth_views):\n"
+            "            return [path('reset/n/', auth_views.PasswordResetView.as_view())]\n"
+            "        return inner, auth_views\n"),
+    }, monkeypatch)
+    module = program.modules["shop.config"]
+    assert program.imported(module, "auth_views", 7) is None
+    assert program.imported(module, "auth_views", 12) is None
+    assert program.imported(module, "auth_views", 13) == "django.contrib.auth.views"
 
 
 _FORMS = (

@@ -664,14 +664,27 @@ class _Extractor:
         return info
 
     def _own_imports(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
-        """The names the function's own body imports, each bound once in its scope (a name
-        also assigned there, or imported twice, cannot be told and is left out)."""
+        """The names the function's own body imports, each bound once in its scope; "" for
+        a name it binds otherwise that an import there or in an enclosing def would give (also
+        assigned, imported twice, a parameter of an inner def): it shadows that import, and
+        cannot be told."""
         scope = self.ctx.semantic.scope_for(node)
         if scope is None:
             return {}
-        return {name: bindings[0].qualified for name, bindings in sorted(scope.bindings.items())
-                if len(bindings) == 1 and bindings[0].kind == "import"
-                and bindings[0].qualified}
+        outer: set[str] = set()
+        up = scope.parent
+        while up is not None:
+            if up.is_function:
+                outer.update(name for name, bindings in up.bindings.items()
+                             if any(b.kind == "import" for b in bindings))
+            up = up.parent
+        out: dict[str, str] = {}
+        for name, bindings in sorted(scope.bindings.items()):
+            if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualified:
+                out[name] = bindings[0].qualified
+            elif name in outer or any(b.kind == "import" for b in bindings):
+                out[name] = ""
+        return out
 
     def _walked(self, function: ast.AST) -> list[tuple[ast.AST, ast.AST | None]]:
         walked = self.walked

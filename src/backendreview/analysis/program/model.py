@@ -227,11 +227,12 @@ class ProgramModel:
         """The dotted name `name` is imported as where `line` of `module` uses it: through
         the innermost function around that line whose own body imports it (`from
         django.contrib.auth import views as auth_views` inside `def get_urls(self)`), else
-        through the module's imports; None when neither imports it."""
+        through the module's imports; None when neither imports it, or when the innermost
+        such function binds the name otherwise (FunctionInfo.imports gives it "")."""
         around = [fn for fn in module.functions
                   if fn.line <= line <= fn.end_line and name in fn.imports]
         if around:
-            return max(around, key=lambda fn: (fn.line, fn.qualname)).imports[name]
+            return max(around, key=lambda fn: (fn.line, fn.qualname)).imports[name] or None
         return module.imports.get(name)
 
     def loaded(self, spec: str) -> ClassInfo | None:
