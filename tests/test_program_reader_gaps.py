@@ -209,3 +209,39 @@ def test_a_class_attribute_a_subclass_takes_from_another_base_is_untold(
     }, monkeypatch)
     mixin = program.classes["app.views.JoinMixin"]
     assert program.class_attribute(mixin, "form_class") is program.classes["app.forms.JoinForm"]
+
+
+def test_a_class_attribute_bound_under_an_if_or_by_unpacking_is_untold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subclass binding `form_class` in an `if` of its body, by tuple unpacking or by an
+    # import there, and a class binding it twice, hold what cannot be told.
+    program = program_model(tmp_path, {
+        "app/__init__.py": "", "app/forms.py": _FORMS,
+        "app/views.py": (
+            "from .forms import JoinForm, NoteForm\n"
+            "class J3:\n"
+            "    form_class = JoinForm\n"
+            "class Tup(J3):\n"
+            "    form_class, other = NoteForm, 1\n"
+            "class J4:\n"
+            "    form_class = JoinForm\n"
+            "class Cond(J4):\n"
+            "    if FLAG:\n"
+            "        form_class = NoteForm\n"
+            "class J5:\n"
+            "    form_class = JoinForm\n"
+            "class Imp(J5):\n"
+            "    from .forms import NoteForm as form_class\n"
+            "class Twice:\n"
+            "    form_class = JoinForm\n"
+            "    if FLAG:\n"
+            "        form_class = NoteForm\n"
+            "class Kept:\n"
+            "    form_class = JoinForm\n"
+            "class KeptToo(Kept):\n"
+            "    form_class = JoinForm\n"),
+    }, monkeypatch)
+    for cls in ("J3", "J4", "J5", "Twice"):
+        assert program.class_attribute(program.classes[f"app.views.{cls}"], "form_class") is None
+    assert program.class_attribute(program.classes["app.views.Kept"], "form_class") \
+        is program.classes["app.forms.JoinForm"]

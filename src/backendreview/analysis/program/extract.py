@@ -556,6 +556,7 @@ class _Extractor:
                         info.class_refs[f"filter_backends[{index}]"] = ref
                 if not refs:
                     info.class_refs["filter_backends[]"] = ""
+        self._untold_slots(node, info)
         self.classes.append(info)
         self._body(node.body, qualname, info)
 
@@ -662,6 +663,24 @@ class _Extractor:
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node))
         self.functions.append(info)
         return info
+
+    def _untold_slots(self, node: ast.ClassDef, info: ClassInfo) -> None:
+        """A `*_class` / `*_form` name the class body binds other than by one plain
+        assignment of its own (twice, under an `if` or `try`, by unpacking, by an import) holds
+        what cannot be told: "" (as `filter_backends[]`), which overrides a base's class."""
+        scope = self.ctx.semantic.scope_for(node)
+        if scope is None:
+            return
+        top = {id(stmt) for stmt in node.body}
+        for name, bindings in sorted(scope.bindings.items()):
+            if not _CLASS_SLOT.search(name) or any(b.kind in ("def", "class") for b in bindings):
+                continue
+            stmt = bindings[0].node
+            plain = len(bindings) == 1 and id(stmt) in top and (
+                isinstance(stmt, ast.AnnAssign) or (isinstance(stmt, ast.Assign) and len(
+                    stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)))
+            if not plain:
+                info.class_refs[name] = ""
 
     def _own_imports(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
         """The names the function's own body imports, each bound once in its scope; "" for
