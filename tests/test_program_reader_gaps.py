@@ -46,8 +46,35 @@ def test_imports_inside_a_function_resolve_in_its_scope(
     assert program.imported(module, "auth_views", 8) is None
     assert program.imported(module, "path", 8) == "django.urls.path"
     # A name imported twice in one body cannot be told.
-    assert program.functions["shop.config.Shop.twice"].imports == {}
+    assert program.functions["shop.config.Shop.twice"].imports == {"views": ""}
     assert program.imported(module, "views", 13) is None
+
+
+def test_a_local_import_shadowed_in_its_scope_or_an_inner_one_is_untold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The module imports `auth_views` too: a body rebinding the name after its own import,
+    # or an inner def taking it as a parameter, names neither import.
+    program = program_model(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/config.py": (
+            "from django.urls import path\n"
+            "from django.contrib.auth import views as auth_views\n"
+            "class Shop:\n"
+            "    def rebound(self):\n"
+            "        from allauth.account import views as auth_views\n"
+            "        auth_views = wrap(auth_views)\n"
+            "        return [path('reset/', auth_views.PasswordResetView.as_view())]\n"
+            "\n"
+            "    def nested(self):\n"
+            "        from django.contrib.auth import views as auth_views\n"
+            "        def inner(auth_views):\n"
+            "            return [path('reset/n/', auth_views.PasswordResetView.as_view())]\n"
+            "        return inner, auth_views\n"),
+    }, monkeypatch)
+    module = program.modules["shop.config"]
+    assert program.imported(module, "auth_views", 7) is None
+    assert program.imported(module, "auth_views", 12) is None
+    assert program.imported(module, "auth_views", 13) == "django.contrib.auth.views"
 
 
 _FORMS = (
@@ -153,3 +180,68 @@ def test_a_local_reassigned_with_its_own_class_keeps_it(
     assert _targets(program, "acct.routes.register", 13) == []
     # Reassigned from another object's call: no type at all.
     assert program.functions["acct.routes.other"].local_types == {}
+
+
+def test_a_class_attribute_a_subclass_takes_from_another_base_is_untold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `NoteJoin(NoteBase, JoinMixin)`: its MRO puts NoteBase's form_class before the
+    # mixin's, so what `self.form_class` builds in JoinMixin.post cannot be told; with the
+    # mixin first (`JoinFirst`), the mixin's own class answers, and still agrees.
+    views = (
+        "from .forms import JoinForm, NoteForm\n"
+        "class JoinMixin:\n"
+        "    form_class = JoinForm\n"
+        "    def post(self, request):\n"
+        "        form = self.form_class(data=request.POST)\n"
+        "        form.send_welcome()\n"
+        "class NoteBase:\n"
+        "    form_class = NoteForm\n")
+    program = program_model(tmp_path, {
+        "app/__init__.py": "", "app/forms.py": _FORMS,
+        "app/views.py": views + "class NoteJoin(NoteBase, JoinMixin):\n    pass\n",
+    }, monkeypatch)
+    mixin = program.classes["app.views.JoinMixin"]
+    assert program.class_attribute(mixin, "form_class") is None
+    assert _targets(program, "app.views.JoinMixin.post", 6) == []
+    program = program_model(tmp_path / "first", {
+        "app/__init__.py": "", "app/forms.py": _FORMS,
+        "app/views.py": views + "class JoinFirst(JoinMixin, NoteBase):\n    pass\n",
+    }, monkeypatch)
+    mixin = program.classes["app.views.JoinMixin"]
+    assert program.class_attribute(mixin, "form_class") is program.classes["app.forms.JoinForm"]
+
+
+def test_a_class_attribute_bound_under_an_if_or_by_unpacking_is_untold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subclass binding `form_class` in an `if` of its body, by tuple unpacking or by an
+    # import there, and a class binding it twice, hold what cannot be told.
+    program = program_model(tmp_path, {
+        "app/__init__.py": "", "app/forms.py": _FORMS,
+        "app/views.py": (
+            "from .forms import JoinForm, NoteForm\n"
+            "class J3:\n"
+            "    form_class = JoinForm\n"
+            "class Tup(J3):\n"
+            "    form_class, other = NoteForm, 1\n"
+            "class J4:\n"
+            "    form_class = JoinForm\n"
+            "class Cond(J4):\n"
+            "    if FLAG:\n"
+            "        form_class = NoteForm\n"
+            "class J5:\n"
+            "    form_class = JoinForm\n"
+            "class Imp(J5):\n"
+            "    from .forms import NoteForm as form_class\n"
+            "class Twice:\n"
+            "    form_class = JoinForm\n"
+            "    if FLAG:\n"
+            "        form_class = NoteForm\n"
+            "class Kept:\n"
+            "    form_class = JoinForm\n"
+            "class KeptToo(Kept):\n"
+            "    form_class = JoinForm\n"),
+    }, monkeypatch)
+    for cls in ("J3", "J4", "J5", "Twice"):
+        assert program.class_attribute(program.classes[f"app.views.{cls}"], "form_class") is None
+    assert program.class_attribute(program.classes["app.views.Kept"], "form_class") \
+        is program.classes["app.forms.JoinForm"]

@@ -556,6 +556,7 @@ class _Extractor:
                         info.class_refs[f"filter_backends[{index}]"] = ref
                 if not refs:
                     info.class_refs["filter_backends[]"] = ""
+        self._untold_slots(node, info)
         self.classes.append(info)
         self._body(node.body, qualname, info)
 
@@ -663,15 +664,46 @@ class _Extractor:
         self.functions.append(info)
         return info
 
+    def _untold_slots(self, node: ast.ClassDef, info: ClassInfo) -> None:
+        """A `*_class` / `*_form` name the class body binds other than by one plain
+        assignment of its own (twice, under an `if` or `try`, by unpacking, by an import) holds
+        what cannot be told: "" (as `filter_backends[]`), which overrides a base's class."""
+        scope = self.ctx.semantic.scope_for(node)
+        if scope is None:
+            return
+        top = {id(stmt) for stmt in node.body}
+        for name, bindings in sorted(scope.bindings.items()):
+            if not _CLASS_SLOT.search(name) or any(b.kind in ("def", "class") for b in bindings):
+                continue
+            stmt = bindings[0].node
+            plain = len(bindings) == 1 and id(stmt) in top and (
+                isinstance(stmt, ast.AnnAssign) or (isinstance(stmt, ast.Assign) and len(
+                    stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)))
+            if not plain:
+                info.class_refs[name] = ""
+
     def _own_imports(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
-        """The names the function's own body imports, each bound once in its scope (a name
-        also assigned there, or imported twice, cannot be told and is left out)."""
+        """The names the function's own body imports, each bound once in its scope; "" for
+        a name it binds otherwise that an import there or in an enclosing def would give (also
+        assigned, imported twice, a parameter of an inner def): it shadows that import, and
+        cannot be told."""
         scope = self.ctx.semantic.scope_for(node)
         if scope is None:
             return {}
-        return {name: bindings[0].qualified for name, bindings in sorted(scope.bindings.items())
-                if len(bindings) == 1 and bindings[0].kind == "import"
-                and bindings[0].qualified}
+        outer: set[str] = set()
+        up = scope.parent
+        while up is not None:
+            if up.is_function:
+                outer.update(name for name, bindings in up.bindings.items()
+                             if any(b.kind == "import" for b in bindings))
+            up = up.parent
+        out: dict[str, str] = {}
+        for name, bindings in sorted(scope.bindings.items()):
+            if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualified:
+                out[name] = bindings[0].qualified
+            elif name in outer or any(b.kind == "import" for b in bindings):
+                out[name] = ""
+        return out
 
     def _walked(self, function: ast.AST) -> list[tuple[ast.AST, ast.AST | None]]:
         walked = self.walked

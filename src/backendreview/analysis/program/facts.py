@@ -171,7 +171,8 @@ class FunctionInfo:
     user_filter: str = ""
     # The last line of the def, and the names its own body imports (`from .views import
     # LoginView` inside `def get_urls(self)`), each bound once there: a name such a body
-    # uses resolves through them before the module's imports (ProgramModel.imported).
+    # uses resolves through them before the module's imports (ProgramModel.imported); ""
+    # for a name bound there otherwise that would shadow such an import (untold).
     end_line: int = 0
     imports: dict[str, str] = field(default_factory=dict)
 

@@ -227,11 +227,12 @@ class ProgramModel:
         """The dotted name `name` is imported as where `line` of `module` uses it: through
         the innermost function around that line whose own body imports it (`from
         django.contrib.auth import views as auth_views` inside `def get_urls(self)`), else
-        through the module's imports; None when neither imports it."""
+        through the module's imports; None when neither imports it, or when the innermost
+        such function binds the name otherwise (FunctionInfo.imports gives it "")."""
         around = [fn for fn in module.functions
                   if fn.line <= line <= fn.end_line and name in fn.imports]
         if around:
-            return max(around, key=lambda fn: (fn.line, fn.qualname)).imports[name]
+            return max(around, key=lambda fn: (fn.line, fn.qualname)).imports[name] or None
         return module.imports.get(name)
 
     def loaded(self, spec: str) -> ClassInfo | None:
@@ -304,14 +305,24 @@ class ProgramModel:
     def class_attribute(self, cls: ClassInfo, attr: str) -> ClassInfo | None:
         """The project class the class attribute `attr` holds for an instance of `cls`
         (`form_class = RegistrationForm`, ClassInfo.class_refs): only when every class that
-        may answer `self.attr` — `cls`'s MRO and the project's subclasses of `cls` — that
-        assigns it assigns that same class, and none makes it a method, a property or an
-        instance attribute; else None (what it holds cannot be told)."""
+        may answer `self.attr` — `cls`'s MRO, the project's subclasses of `cls` and what
+        their MROs put before `cls` — that assigns it assigns that same class, and none makes
+        it a method, a property or an instance attribute; else None (what it holds cannot be
+        told)."""
         found: ClassInfo | None = None
         mro = self.mro(cls)
         if not any(attr in klass.class_refs for klass in mro):
             return None
-        for klass in (*mro, *self._subclasses(cls)):
+        # A subclass answers `self.attr` from every class its MRO puts before `cls`, which
+        # may be another base of it (`class C(NoteBase, JoinMixin)`), not only itself.
+        ahead: list[ClassInfo] = []
+        for sub in self._subclasses(cls):
+            for klass in self.mro(sub):
+                if klass is cls:
+                    break
+                if klass not in ahead and klass not in mro:
+                    ahead.append(klass)
+        for klass in (*mro, *ahead):
             if attr in klass.methods or attr in klass.loads or attr in klass.attr_types:
                 return None
             if attr in klass.class_refs:
