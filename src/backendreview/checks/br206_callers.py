@@ -98,19 +98,11 @@ def checks_a_code(program: ProgramModel, code: list[FunctionInfo]) -> bool:
     """Whether the project code a request runs (`code`: the handler and what it validates),
     or a function it calls up to three calls away, calls something that checks a code or
     a password — library calls included, by name — or hands a password on to be checked."""
-    seen = {fn.qualname for fn in code}
-    frontier = list(code)
-    for _ in range(_CODE_DEPTH + 1):
-        following: list[FunctionInfo] = []
-        for fn in frontier:
+    for level in program.callee_levels(code, _CODE_DEPTH + 1):
+        for fn in level:
             # The calls the model resolved, and the auth-like calls it could not
             # (`request.user.totp_device.verify_token(...)`, kept by name in auth_acts).
             names = [*fn.auth_acts, *(site.text.rsplit(".", 1)[-1] for site in fn.calls)]
             if program.effects(fn, CREDENTIAL) or any(_CHECKS_A_CODE.search(n) for n in names):
                 return True
-            for _, target in program.edges(fn):
-                if target.qualname not in seen:
-                    seen.add(target.qualname)
-                    following.append(target)
-        frontier = following
     return False

@@ -615,21 +615,16 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
         return False
     if _REGISTRATION_HANDLER.match(route.handler.rsplit(".", 1)[-1]) or _secret_in_path(route):
         return False
-    frontier = [*_route_code(program, route), *_overridden(program, route)]
-    if not frontier:
+    code = [*_route_code(program, route), *_overridden(program, route)]
+    if not code:
         return False  # a library view does its work out of sight
-    seen = {fn.qualname for fn in frontier}
-    for _ in range(_ACTS_DEPTH):
-        following: list[FunctionInfo] = []
-        for fn in frontier:
+    for depth, level in enumerate(program.callee_levels(code, _ACTS_DEPTH + 1)):
+        if depth == _ACTS_DEPTH:  # the farthest functions: only their own acts are read
+            return not any(fn.auth_acts for fn in level)
+        for fn in level:
             if fn.auth_acts or any(_library_super(program, fn, site) for site in fn.calls):
                 return False
-            for _, target in program.edges(fn):
-                if target.qualname not in seen:
-                    seen.add(target.qualname)
-                    following.append(target)
-        frontier = following
-    return not any(fn.auth_acts for fn in frontier)
+    return True
 
 
 def _overridden(program: ProgramModel, route: Route) -> list[FunctionInfo]:

@@ -12,7 +12,7 @@ fixpoint with a worklist (recursion-safe; chains longer than MAX_DEPTH are not f
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -446,6 +446,25 @@ class ProgramModel:
                       if target.qualname != fn.qualname]
             self._edges[fn.qualname] = cached
         return cached
+
+    def callee_levels(self, start: Iterable[FunctionInfo],
+                      levels: int) -> Iterator[list[FunctionInfo]]:
+        """`start`, then the functions its resolved calls reach one call further, and so on:
+        `levels` lists in all, each function in the first level that reaches it. Lazy, so a
+        reader that finds its answer in one level never computes the next."""
+        frontier = list(start)
+        seen = {fn.qualname for fn in frontier}
+        for level in range(levels):
+            yield frontier
+            if level == levels - 1:
+                return
+            following: list[FunctionInfo] = []
+            for fn in frontier:
+                for _, target in self.edges(fn):
+                    if target.qualname not in seen:
+                        seen.add(target.qualname)
+                        following.append(target)
+            frontier = following
 
     def callers(self, fn: FunctionInfo) -> list[FunctionInfo]:
         """The project functions with a resolved call to `fn` (in qualname order). A caller
