@@ -235,3 +235,20 @@ def test_signal_receivers_and_scheduled_jobs(tmp_path, monkeypatch):
     # the nested function of a job runs only in that job
     assert offline_entries(model, fn["pkg.hooks.Nightly.execute.each"], lambda f: None) == [
         (fn["pkg.hooks.Nightly.execute"], SCHEDULED)]
+
+
+def test_task_app_made_by_a_project_factory(tmp_path, monkeypatch):
+    """`app = make_app()` with `def make_app() -> Celery`: a Celery app, through the
+    factory's return annotation; a factory that says nothing makes no task queue."""
+    model = program_model(tmp_path, {
+        "jobs/__init__.py": "",
+        "jobs/queue.py": ("from celery import Celery\n\n"
+                          "def make_app(name) -> Celery:\n    return Celery(name)\n\n"
+                          "def make_other(name):\n    return Celery(name)\n\n"
+                          "app = make_app('x')\nother = make_other('y')\n"),
+        "jobs/work.py": ("from jobs.queue import app, other\n\n"
+                         "@app.task(bind=True)\ndef one(self):\n    pass\n\n"
+                         "@other.task\ndef two():\n    pass\n"),
+    }, monkeypatch)
+    assert entry_kind(model, model.functions["jobs.work.one"]) == "background task"
+    assert entry_kind(model, model.functions["jobs.work.two"]) is None

@@ -94,7 +94,7 @@ def dispatch_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
         return kind
     for dec in fn.decorators:
         owner, _, method = in_module(model, fn, dec).rpartition(".")
-        if method in _TAG_METHODS and owner and (model.instance_of(owner) or "") in _LIBRARIES:
+        if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
             return TEMPLATE  # `@register.filter` on a `template.Library()`
     cls = model.classes.get(fn.cls) if fn.cls else None
     if cls is None or fn.kind == "staticmethod":
@@ -121,6 +121,18 @@ def in_module(model: ProgramModel, fn: FunctionInfo, dec: str) -> str:
                 return f"{module.name}.{dec}"
             return dec
     return dec
+
+
+def made_by(model: ProgramModel, ref: str) -> str:
+    """The class (or factory) reference that made the module-level object `ref`
+    (ProgramModel.instance_of), through a project factory's return annotation
+    (`celery_app = _create_celery(CONFIG)` with `def _create_celery(...) -> Celery`:
+    `celery.Celery`); "" when `ref` is no such object."""
+    made = model.instance_of(ref) or ""
+    factory = model.resolve(made) if made else None
+    if isinstance(factory, FunctionInfo) and factory.returns:
+        return factory.returns
+    return made
 
 
 def _class_kind(model: ProgramModel, cls: ClassInfo, fn: FunctionInfo) -> str | None:
@@ -191,10 +203,10 @@ def _registration_kind(model: ProgramModel, registrar: str, subject: str
         return RECEIVER if subject else None, _project_signal(model, subject)
     if method == "connect" and owner and _is_signal(model, owner):
         return RECEIVER, _project_signal(model, owner)
-    if method in _TAG_METHODS and owner and (model.instance_of(owner) or "") in _LIBRARIES:
+    if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
         return TEMPLATE, ""
-    if method == "add_job" and (owner.startswith(_SCHEDULERS) or (
-            model.instance_of(owner) or "").startswith(_SCHEDULERS)):
+    if method == "add_job" and (owner.startswith(_SCHEDULERS) or made_by(
+            model, owner).startswith(_SCHEDULERS)):
         return SCHEDULED, ""
     return None, ""
 
@@ -213,8 +225,7 @@ def _project_signal(model: ProgramModel, ref: str) -> str:
     """The defining reference of a signal the project makes (`paid = Signal()`), or ""."""
     if not ref or ref.startswith(_LIBRARY_SIGNALS):
         return ""
-    made = model.instance_of(ref) or ""
-    if made not in _SIGNAL_CLASSES:
+    if made_by(model, ref) not in _SIGNAL_CLASSES:
         return ""
     return model.defining_name(ref) or ref
 

@@ -27,7 +27,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from .dispatch import SCHEDULED, SERVING_KINDS, dispatch_kind, in_module, signal_senders
+from .dispatch import (
+    SCHEDULED,
+    SERVING_KINDS,
+    dispatch_kind,
+    in_module,
+    made_by,
+    signal_senders,
+)
 from .facts import FunctionInfo
 from .model import ProgramModel, short_name
 
@@ -87,7 +94,7 @@ def _decorator_kind(model: ProgramModel, dec: str) -> str | None:
         return "command-line command"
     if not owner:
         return None
-    made = model.instance_of(owner) or ""
+    made = made_by(model, owner)
     if last in _TASK_METHODS and (made.startswith(_QUEUE_APPS) or owner.startswith(
             _QUEUE_APPS)):  # `@app.task` on a Celery app, `@rq.decorators.job`, `@huey.task`
         return "background task"
