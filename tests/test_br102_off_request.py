@@ -13,6 +13,7 @@ from backendreview.analysis.program.entries import entry_kind, offline_entries
 from backendreview.config import Config
 from backendreview.engine import run
 
+from .markers import check_markers, read_markers
 from .projects import program_model
 
 PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR102" / "off_request"
@@ -28,6 +29,7 @@ def test_off_request_code_is_a_note_that_names_what_runs_it(monkeypatch):
     found = _by_line(monkeypatch)
     notes = {key: message for key, (severity, message) in found.items() if severity == "note"}
     assert sorted(notes) == [("shop/admin_cli.py", 18), ("shop/admin_cli.py", 25),
+                             ("shop/jobs.py", 14), ("shop/jobs.py", 27),
                              ("shop/services.py", 13), ("shop/services.py", 44),
                              ("shop/upgrade.py", 14)]
     assert notes[("shop/services.py", 13)].endswith(
@@ -88,3 +90,16 @@ def test_entry_points_by_declaration(tmp_path, monkeypatch):
     served = fn["jobs.work.four"]
     assert offline_entries(model, fn["jobs.work.only_from_task"], lambda f: None,
                            serving=[(served.path, served.line)]) is None
+
+
+def test_framework_dispatch_entries_markers(monkeypatch):
+    """A job handed to a scheduler (and a function nested in one) is a note naming it; a
+    class-based view's hook, and `add_job` of an object no scheduler made, leave warnings."""
+    monkeypatch.chdir(PROJECT)
+    findings = [f for f in run([Path(".")], Config(root=PROJECT, select=("BR102",)),
+                               jobs=1).findings if f.path == "shop/jobs.py"]
+    text = (PROJECT / "shop" / "jobs.py").read_text(encoding="utf-8")
+    assert len(read_markers(text)) == 5
+    assert check_markers(text, findings, "BR102") == []
+    levels = sorted((f.span.start_line, f.severity.value) for f in findings)
+    assert [level for _, level in levels] == ["note", "note", "warning", "warning", "warning"]

@@ -9,19 +9,32 @@ The evidence is what the code declares, read through the program model:
   project's own `@register_task`), or a method of a Celery `Task` class;
 - a command-line command (`@click.command`, `@<group>.command` on a click group or a typer
   app, `@app.cli.command`, `@with_appcontext`);
-- an upgrade step registered by its decorator (`@version_upgrade`).
+- an upgrade step registered by its decorator (`@version_upgrade`);
+- a scheduled job (dispatch.py: a function handed to an APScheduler `add_job`, a
+  django-extensions job's `execute`).
 A function none of these describe is *reached only from* them when every chain of its
 resolved callers ends at one of them (or at a root the caller of this module names, such as
-a script's path). A chain that ends at a function with no caller the call graph sees, or at
-a route handler, leaves the function on the request path as far as anyone can tell: callers
-the graph cannot see (a view registered by reference, a signal receiver) are exactly those.
+a script's path). A chain that ends at a function with no caller the call graph sees, at a
+route handler or at a request-serving framework hook (dispatch.py: class-based view
+methods, serializer hooks, template tags, admin methods, signal receivers) leaves the
+function on the request path as far as anyone can tell. `reaching_entries` is the one
+query behind both answers: which entry points reach a function.
 Test code calling a function is neither: tests call views directly too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
+from .dispatch import (
+    SCHEDULED,
+    SERVING_KINDS,
+    dispatch_kind,
+    in_module,
+    made_by,
+    signal_senders,
+)
 from .facts import FunctionInfo
 from .model import ProgramModel, short_name
 
@@ -38,7 +51,8 @@ _TASK_BASES = frozenset({"celery.Task", "celery.app.task.Task", "celery.task.Tas
 _TASK_DECORATORS = frozenset({"shared_task", "periodic_task", "db_task", "db_periodic_task",
                               "register_task", "actor", "background_task"})
 # `@x.task` / `@x.job`: a task when `x` is a task queue's application object.
-_QUEUE_APPS = ("celery.", "huey.", "rq.", "dramatiq.", "django_rq.", "apscheduler.")
+_QUEUE_APPS = ("celery.", "flask_celery.", "huey.", "rq.", "dramatiq.", "django_rq.",
+               "apscheduler.")
 _TASK_METHODS = frozenset({"task", "job", "periodic_task", "db_task", "db_periodic_task",
                            "scheduled_job"})
 _CLI_MODULES = ("click.", "asyncclick.", "typer.", "flask.cli.", "flask_script.")
@@ -51,9 +65,13 @@ MAX_SEEN = 200  # functions looked at before giving up (unknown)
 
 def entry_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
     """What runs `fn` outside a request, by `fn`'s own declaration: `management command`,
-    `background task`, `command-line command` or `upgrade step`; None when nothing says."""
+    `background task`, `command-line command`, `upgrade step` or `scheduled job`
+    (dispatch.py: a function handed to a scheduler, a django-extensions job); None when
+    nothing says."""
+    if dispatch_kind(model, fn) == SCHEDULED:
+        return SCHEDULED
     for dec in fn.decorators:
-        kind = _decorator_kind(model, _in_module(model, fn, dec))
+        kind = _decorator_kind(model, in_module(model, fn, dec))
         if kind:
             return kind
     cls = model.classes.get(fn.cls) if fn.cls else None
@@ -66,20 +84,6 @@ def entry_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
     return None
 
 
-def _in_module(model: ProgramModel, fn: FunctionInfo, dec: str) -> str:
-    """A decorator on an object of `fn`'s own module (`@typer_app.command()`, recorded as
-    the file names it) as a dotted reference from that module."""
-    head = dec.split(".", 1)[0]
-    parts = fn.qualname.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        module = model.modules.get(".".join(parts[:cut]))
-        if module is not None:
-            if head in module.instances or f"{module.name}.{head}" in model.functions:
-                return f"{module.name}.{dec}"
-            return dec
-    return dec
-
-
 def _decorator_kind(model: ProgramModel, dec: str) -> str | None:
     owner, _, last = dec.rpartition(".")
     if last in _TASK_DECORATORS:
@@ -90,7 +94,7 @@ def _decorator_kind(model: ProgramModel, dec: str) -> str | None:
         return "command-line command"
     if not owner:
         return None
-    made = model.instance_of(owner) or ""
+    made = made_by(model, owner)
     if last in _TASK_METHODS and (made.startswith(_QUEUE_APPS) or owner.startswith(
             _QUEUE_APPS)):  # `@app.task` on a Celery app, `@rq.decorators.job`, `@huey.task`
         return "background task"
@@ -104,6 +108,82 @@ def _decorator_kind(model: ProgramModel, dec: str) -> str | None:
     return None
 
 
+ROUTE = "route handler"
+# Kinds of entry points that serve requests: a route's handler (or a method of its class)
+# and the framework hooks of dispatch.py.
+REQUEST_KINDS = frozenset({ROUTE, *SERVING_KINDS})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which entry points reach a function through chains of resolved callers."""
+
+    # (function, kind) of every entry point a chain ends at, in qualname order
+    entries: tuple[tuple[FunctionInfo, str], ...]
+    # functions where a chain ends with no visible caller and no declaration: what runs
+    # them is not known (a view registered by reference, a call through getattr)
+    open_ends: tuple[FunctionInfo, ...]
+    complete: bool  # False: the search was cut short (MAX_DEPTH, MAX_SEEN)
+
+    def serves(self) -> bool:
+        """Some chain ends at a route handler or a request-serving framework hook."""
+        return any(kind in REQUEST_KINDS for _, kind in self.entries)
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for _, kind in self.entries)
+
+    def offline(self) -> list[tuple[FunctionInfo, str]] | None:
+        """The entry points, when every chain ends at one that runs outside a request;
+        None when a chain ends elsewhere or the search was cut short."""
+        if not self.complete or self.open_ends or self.serves():
+            return None
+        return list(self.entries) or None
+
+
+def reaching_entries(model: ProgramModel, fn: FunctionInfo,
+                     root_reason: Callable[[FunctionInfo], str | None] = lambda f: None,
+                     serving: Collection[tuple[str, int]] = (),
+                     ignored: Callable[[FunctionInfo], bool] = lambda f: False) -> Reach:
+    """The entry points `fn`'s resolved callers lead to, level by level (MAX_DEPTH levels,
+    MAX_SEEN functions): a route handler or a method of its class (`serving`: their
+    (path, line)), a declared offline entry (`entry_kind`), a framework hook
+    (`dispatch_kind`), another root `root_reason` names (a script's path). A chain stops at
+    the first entry point on it. A receiver of a project signal is called by the functions
+    that send it. `ignored` callers (tests) count neither way."""
+    found: dict[str, tuple[FunctionInfo, str]] = {}
+    open_ends: dict[str, FunctionInfo] = {}
+    seen = {fn.qualname}
+    level = [fn]
+    for _ in range(MAX_DEPTH + 1):
+        upper: list[FunctionInfo] = []
+        for current in level:
+            kind = (ROUTE if _serves(model, current, serving) else None) or entry_kind(
+                model, current) or dispatch_kind(model, current) or root_reason(current)
+            if kind:
+                found.setdefault(current.qualname, (current, kind))
+                continue
+            callers = [c for c in [*model.callers(current), *signal_senders(model, current)]
+                       if not ignored(c)]
+            if not callers:
+                open_ends.setdefault(current.qualname, current)
+            for caller in callers:
+                if caller.qualname not in seen:
+                    seen.add(caller.qualname)
+                    upper.append(caller)
+            if len(seen) > MAX_SEEN:
+                return _reach(found, open_ends, False)
+        if not upper:
+            return _reach(found, open_ends, True)
+        level = upper
+    return _reach(found, open_ends, False)
+
+
+def _reach(found: dict[str, tuple[FunctionInfo, str]], open_ends: dict[str, FunctionInfo],
+           complete: bool) -> Reach:
+    return Reach(tuple(found[q] for q in sorted(found)),
+                 tuple(open_ends[q] for q in sorted(open_ends)), complete)
+
+
 def offline_entries(model: ProgramModel, fn: FunctionInfo,
                     root_reason: Callable[[FunctionInfo], str | None],
                     serving: Collection[tuple[str, int]] = (),
@@ -111,35 +191,9 @@ def offline_entries(model: ProgramModel, fn: FunctionInfo,
                     ) -> list[tuple[FunctionInfo, str]] | None:
     """The entry points (function, what it is) every chain of `fn`'s resolved callers ends
     at, when all of them run outside a request; None when any chain ends elsewhere (a
-    function with no visible caller and no such declaration, a route handler) or the
-    search is cut short. `root_reason` names other outside roots (a script's path);
-    `serving` holds the (path, line) of route handlers and their classes; `ignored` callers
-    (tests) count neither way."""
-    found: dict[str, tuple[FunctionInfo, str]] = {}
-    seen = {fn.qualname}
-    level = [fn]
-    for _ in range(MAX_DEPTH + 1):
-        upper: list[FunctionInfo] = []
-        for current in level:
-            if _serves(model, current, serving):
-                return None
-            kind = entry_kind(model, current) or root_reason(current)
-            if kind:
-                found.setdefault(current.qualname, (current, kind))
-                continue
-            callers = [c for c in model.callers(current) if not ignored(c)]
-            if not callers:
-                return None  # called from where the graph cannot see: unknown
-            for caller in callers:
-                if caller.qualname not in seen:
-                    seen.add(caller.qualname)
-                    upper.append(caller)
-            if len(seen) > MAX_SEEN:
-                return None
-        if not upper:
-            return [found[q] for q in sorted(found)] or None
-        level = upper
-    return None
+    function with no visible caller and no such declaration, a route handler, a
+    request-serving framework hook) or the search is cut short (`reaching_entries`)."""
+    return reaching_entries(model, fn, root_reason, serving, ignored).offline()
 
 
 def _serves(model: ProgramModel, fn: FunctionInfo,

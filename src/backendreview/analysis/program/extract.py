@@ -55,6 +55,7 @@ from .facts import (
     Effect,
     FunctionInfo,
     ModuleInfo,
+    Registration,
     derived_ref,
 )
 from .loaders import loaded_spec
@@ -78,6 +79,11 @@ CLASSES = "program-classes"
 LEVELS = (CLASSES, CALLS, FULL)  # each answers everything the ones before it do
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Callee names of registration calls (facts.Registration): signals, schedulers, template
+# libraries; `receiver` as the `@receiver(signal)` decorator.
+_REGISTRARS = ("connect", "add_job", "filter", "simple_tag", "inclusion_tag", "tag",
+               "assignment_tag", "receiver")
+_HANDED = frozenset({"receiver", "func", "filter_func", "compile_function"})
 # Module constants a path may be built of, beyond a literal (ModuleInfo.path_constants).
 _COMPOSED = (ast.BinOp, ast.JoinedStr, ast.Call, ast.Name, ast.Attribute, ast.Constant)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -450,7 +456,8 @@ class _Extractor:
             instances=dict(sorted(instances.items())),
             star_imports=_star_imports(self.ctx.path, self.module, tree),
             toplevel_calls=self._toplevel_calls() if self.full else (),
-            loads=dict(sorted(loads.items())))
+            loads=dict(sorted(loads.items())),
+            registrations=self._registrations() if self.bodies else ())
 
     def _toplevel_calls(self) -> tuple[CallSite, ...]:
         """The calls of the module's own top-level code, not of a function or class body
@@ -464,6 +471,90 @@ class _Extractor:
                 out.append(self._site(node, callee, set(), passed_args=passed_args(node),
                                       static_args=static_args(self.ctx, node)))
         return tuple(out)
+
+    def _registrations(self) -> tuple[Registration, ...]:
+        """Functions handed to a framework that calls them later (facts.Registration):
+        `x.connect(fn)`, `x.add_job(fn)`, `register.filter("name", fn)` anywhere in the file,
+        and `@receiver(signal, ...)` on a def. Only what the file resolves: a registrar
+        written as a reference (or a method of an object this module or function made),
+        a function written as a reference or a def of an enclosing function."""
+        out: list[Registration] = []
+        sem = self.ctx.semantic
+        for call in sem.calls_named(_REGISTRARS):
+            func = call.func
+            if isinstance(func, ast.Name):
+                if func.id != "receiver":
+                    continue
+                registrar = self._ref(func)
+                owner = sem.parent(call)
+                if not registrar or not isinstance(
+                        owner, ast.FunctionDef | ast.AsyncFunctionDef) or not any(
+                        dec is call for dec in owner.decorator_list):
+                    continue
+                target = self._def_qualname(owner)
+                signals = call.args[0] if call.args else None
+                parts = signals.elts if isinstance(signals, ast.List | ast.Tuple) else [signals]
+                for part in parts:
+                    subject = self._ref(part) or self._made_here(part) if part else None
+                    out.append(Registration(registrar, target, call.lineno, subject or ""))
+                continue
+            if not isinstance(func, ast.Attribute):
+                continue
+            registrar = self._ref(func) or self._made_here(func.value)
+            if not registrar:
+                continue
+            if not self._ref(func):
+                registrar = f"{registrar}.{func.attr}"
+            values = [*call.args, *(k.value for k in call.keywords if k.arg in _HANDED)]
+            for value in values:
+                target = self._function_ref(value)
+                if target:
+                    out.append(Registration(registrar, target, call.lineno))
+        return tuple(out)
+
+    def _made_here(self, expr: ast.expr) -> str | None:
+        """`sig` of `sig.connect(...)` as a reference: a module-level object of this module
+        (`module.sig`), or a local bound once to a call of a referenced class or factory
+        (`scheduler = BackgroundScheduler()`: that class's reference)."""
+        if not isinstance(expr, ast.Name):
+            return None
+        scope, bindings = self.ctx.semantic.lookup(expr.id, expr)
+        if scope is self.ctx.semantic.module_scope and self._instance_type(bindings):
+            return f"{self.module}.{expr.id}"
+        if scope is not None and scope.is_function and len(bindings) == 1 and bindings[
+                0].kind == "assign" and isinstance(bindings[0].value, ast.Call):
+            return self._ref(bindings[0].value.func)
+        return None
+
+    def _function_ref(self, expr: ast.expr) -> str | None:
+        """A function written as a reference (`tasks.cleanup`, `on_save`) or the name of a
+        def of an enclosing function; None for anything else (a call, a lambda)."""
+        if isinstance(expr, ast.Name):
+            return self._ref(expr) or self._nested_def(expr)
+        if isinstance(expr, ast.Attribute):
+            return self._ref(expr)
+        return None
+
+    def _nested_def(self, name: ast.Name) -> str | None:
+        """The qualname of the def `name` names when it is bound once, by that def, in an
+        enclosing function (`def outer(): def helper(): ...; helper()`): what the model
+        records for it (`module.outer.helper`)."""
+        scope, bindings = self.ctx.semantic.lookup(name.id, name)
+        if scope is None or not scope.is_function or len(bindings) != 1 or bindings[
+                0].kind != "def":
+            return None
+        node = bindings[0].node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return None
+        return self._def_qualname(node)
+
+    def _def_qualname(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+        """The qualname `_body` / `_function` give the def (`module.Class.method.inner`)."""
+        names = [node.name]
+        for anc in self.ctx.semantic.ancestors(node):
+            if isinstance(anc, _DEFINITION_NODES):
+                names.append(anc.name)
+        return ".".join([self.module, *reversed(names)])
 
     def _instance_type(self, bindings: list) -> str | None:  # type: ignore[type-arg]
         """`db = Database()` / `db: Database = make_db()` at module level: the reference of
@@ -1237,7 +1328,7 @@ class _Extractor:
                 return None
             fn = made.func
         if isinstance(fn, ast.Name):
-            ref = self._ref(fn)
+            ref = self._ref(fn) or self._nested_def(fn)
             if ref is None:
                 # An object this module made, called (`login_view = LoginView.as_view()`,
                 # then `login_view(request)`): the model knows what made it through

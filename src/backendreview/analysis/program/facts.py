@@ -208,6 +208,19 @@ class ClassInfo:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """A function handed to a framework that calls it later: `post_save.connect(fn)`,
+    `@receiver(post_save, sender=Order)`, `register.filter("money", fn)`,
+    `scheduler.add_job(fn, ...)`. What the registrar is decides the kind of entry point
+    (analysis/program/dispatch.py), in the project phase."""
+
+    registrar: str  # the registering callee as a dotted reference (`app.signals.paid.connect`)
+    target: str  # the function handed over, as a reference the model resolves
+    line: int
+    subject: str = ""  # `@receiver(sig)`: the signal's reference
+
+
+@dataclass(frozen=True)
 class ModuleInfo:
     name: str
     path: str
@@ -232,3 +245,5 @@ class ModuleInfo:
     # NAME -> "module.path:ClassName" of a module-level `NAME = get_class("module.path",
     # "ClassName")`: a class loaded by name (ProgramModel.loaded resolves it)
     loads: dict[str, str] = field(default_factory=dict)
+    # functions handed to a framework by a registration call or a `@receiver(...)`
+    registrations: tuple[Registration, ...] = ()

@@ -1,0 +1,246 @@
+"""Entry points a framework dispatches to, which no call the program's code makes shows.
+
+Django, DRF and their kin call project code by what it declares, not by a call the call
+graph can see: a class-based view's `get_queryset`, a serializer's `get_<field>` for its
+`SerializerMethodField`, a template filter registered on a `template.Library()`, a signal
+receiver, a job an APScheduler scheduler was handed. Each kind here is read from declared
+evidence only (the class's project MRO reaching a framework base, a decorator or a
+registration call on an object the framework made), never from a method name alone:
+
+request-serving
+- `view method`: any method of a class whose MRO reaches a Django view (`django.views.`,
+  `django.contrib.auth.views.`) or a DRF view, viewset or generic view: the framework
+  dispatches to its hooks, and a template may call any of them (`{{ view.x }}`);
+- `serializer method`: a DRF serializer's (or field's) `to_representation`,
+  `to_internal_value`, `validate`, `validate_<field>`, `create`, `update`, `save`, and
+  `get_<field>` where the class declares `<field> = SerializerMethodField()`;
+- `template tag`: a function registered by `@register.filter` / `simple_tag` /
+  `inclusion_tag` / `tag` (or the same methods called with it) on a `template.Library()`,
+  and `render` of a `template.Node` subclass;
+- `admin method`: any method of a Django admin class (`ModelAdmin`, an inline, a list
+  filter, an `AdminSite`);
+- `GraphQL resolver`: `resolve_<field>` / `mutate` of a graphene type or mutation;
+- `signal receiver`: `@receiver(signal)` or `signal.connect(fn)`. A receiver runs inside
+  whoever sends the signal: for a signal the project defines and sends itself
+  (`paid = Signal()`, `paid.send(...)`), the functions that send it are its callers
+  (`signal_senders`); a library's signal (`post_save`: any save) or one whose sender is not
+  seen is request-serving.
+
+offline (joining entries.py's kinds)
+- `scheduled job`: a function handed to an APScheduler scheduler's `add_job`, and
+  `execute` of a django-extensions job (`BaseJob`, `HourlyJob`, ...).
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+from .facts import ClassInfo, FunctionInfo
+from .model import ProgramModel
+
+VIEW = "view method"
+SERIALIZER = "serializer method"
+TEMPLATE = "template tag"
+ADMIN = "admin method"
+GRAPHQL = "GraphQL resolver"
+RECEIVER = "signal receiver"
+SCHEDULED = "scheduled job"
+SERVING_KINDS = frozenset({VIEW, SERIALIZER, TEMPLATE, ADMIN, GRAPHQL, RECEIVER})
+
+_VIEW_BASES = ("django.views.", "django.contrib.auth.views.", "rest_framework.views.",
+               "rest_framework.viewsets.", "rest_framework.generics.")
+_SERIALIZER_BASES = ("rest_framework.serializers.", "rest_framework.fields.",
+                     "rest_framework.relations.")
+_SERIALIZER_HOOKS = frozenset({"to_representation", "to_internal_value", "validate",
+                               "create", "update", "save"})
+_ADMIN_BASES = ("django.contrib.admin.",)
+_TEMPLATE_NODES = frozenset({"django.template.Node", "django.template.base.Node",
+                             "django.template.library.Node"})
+_LIBRARIES = frozenset({"django.template.Library", "django.template.base.Library",
+                        "django.template.library.Library"})
+_TAG_METHODS = frozenset({"filter", "simple_tag", "inclusion_tag", "tag", "assignment_tag"})
+_GRAPHENE = "graphene."
+_RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver",
+                                  "django.dispatch.dispatcher.receiver"})
+_SIGNAL_CLASSES = frozenset({"django.dispatch.Signal", "django.dispatch.dispatcher.Signal",
+                             "blinker.Signal", "blinker.base.Signal", "blinker.signal",
+                             "blinker.base.signal"})
+# Signals of a library: `django.db.models.signals.post_save`, `flask.signals.got_request_...`
+_LIBRARY_SIGNALS = ("django.", "flask.signals.", "flask_login.signals.", "blinker.")
+_SENDS = frozenset({"send", "send_robust", "asend", "asend_robust"})
+_SCHEDULERS = "apscheduler."
+_JOB_BASES = ("django_extensions.management.jobs.",)
+
+
+@dataclass
+class _Index:
+    """What the project's registrations say, per function qualname (built once a model)."""
+
+    kinds: dict[str, str] = field(default_factory=dict)
+    # a receiver of a signal the project defines -> the qualnames of that signal's senders
+    senders: dict[str, list[str]] = field(default_factory=dict)
+
+
+_indexes: weakref.WeakKeyDictionary[ProgramModel, _Index] = weakref.WeakKeyDictionary()
+
+
+def dispatch_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+    """The kind of framework entry point `fn` is by what it declares (see the module
+    docstring), or None. A receiver of a project signal whose sends the model sees is
+    None: its senders are its callers (`signal_senders`)."""
+    kind = _index(model).kinds.get(fn.qualname)
+    if kind is not None:
+        return kind
+    for dec in fn.decorators:
+        owner, _, method = in_module(model, fn, dec).rpartition(".")
+        if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
+            return TEMPLATE  # `@register.filter` on a `template.Library()`
+    cls = model.classes.get(fn.cls) if fn.cls else None
+    if cls is None or fn.kind == "staticmethod":
+        return None
+    return _class_kind(model, cls, fn)
+
+
+def signal_senders(model: ProgramModel, fn: FunctionInfo) -> list[FunctionInfo]:
+    """The project functions that send the project signal `fn` receives (`paid.send(...)`
+    for `@receiver(paid)`), in qualname order; [] when `fn` receives no such signal."""
+    found = _index(model).senders.get(fn.qualname, [])
+    return [model.functions[q] for q in found if q in model.functions]
+
+
+def in_module(model: ProgramModel, fn: FunctionInfo, dec: str) -> str:
+    """A decorator on an object of `fn`'s own module (`@typer_app.command()`, recorded as
+    the file names it) as a dotted reference from that module."""
+    head = dec.split(".", 1)[0]
+    parts = fn.qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = model.modules.get(".".join(parts[:cut]))
+        if module is not None:
+            if head in module.instances or f"{module.name}.{head}" in model.functions:
+                return f"{module.name}.{dec}"
+            return dec
+    return dec
+
+
+def made_by(model: ProgramModel, ref: str) -> str:
+    """The class (or factory) reference that made the module-level object `ref`
+    (ProgramModel.instance_of), through a project factory's return annotation
+    (`celery_app = _create_celery(CONFIG)` with `def _create_celery(...) -> Celery`:
+    `celery.Celery`); "" when `ref` is no such object."""
+    made = model.instance_of(ref) or ""
+    factory = model.resolve(made) if made else None
+    if isinstance(factory, FunctionInfo) and factory.returns:
+        return factory.returns
+    return made
+
+
+def _class_kind(model: ProgramModel, cls: ClassInfo, fn: FunctionInfo) -> str | None:
+    lineage = model.mro(cls)
+    bases = {ref for klass in lineage for ref in klass.bases}
+    if any(base.startswith(_VIEW_BASES) for base in bases):
+        return VIEW
+    if any(base.startswith(_ADMIN_BASES) for base in bases):
+        return ADMIN
+    if any(base.startswith(_SERIALIZER_BASES) for base in bases):
+        name = fn.name
+        if name in _SERIALIZER_HOOKS or name.startswith("validate_"):
+            return SERIALIZER
+        if name.startswith("get_") and any(
+                klass.attr_types.get(name[4:], "").endswith("SerializerMethodField")
+                for klass in lineage):
+            return SERIALIZER
+        return None
+    if fn.name == "render" and bases & _TEMPLATE_NODES:
+        return TEMPLATE
+    if any(base.startswith(_GRAPHENE) for base in bases) and (
+            fn.name.startswith("resolve_") or fn.name == "mutate"):
+        return GRAPHQL
+    if fn.name == "execute" and any(base.startswith(_JOB_BASES) for base in bases):
+        return SCHEDULED
+    return None
+
+
+def _index(model: ProgramModel) -> _Index:
+    index = _indexes.get(model)
+    if index is None:
+        index = _indexes[model] = _build(model)
+    return index
+
+
+def _build(model: ProgramModel) -> _Index:
+    index = _Index()
+    senders = _senders(model)
+    for name in sorted(model.modules):
+        module = model.modules[name]
+        for reg in module.registrations:
+            target = model.resolve(reg.target)
+            if not isinstance(target, FunctionInfo):
+                continue
+            kind, signal = _registration_kind(model, reg.registrar, reg.subject)
+            if kind is None:
+                continue
+            if kind == RECEIVER and signal and senders.get(signal):
+                # a project signal whose sends are seen: its senders run the receiver
+                found = index.senders.setdefault(target.qualname, [])
+                found.extend(q for q in senders[signal] if q not in found)
+                continue
+            index.kinds.setdefault(target.qualname, kind)
+    for qualname, found in index.senders.items():
+        found.sort()
+        # also received from a library's signal, or one nobody is seen to send: serving
+        if qualname in index.kinds:
+            found.clear()
+    return index
+
+
+def _registration_kind(model: ProgramModel, registrar: str, subject: str
+                       ) -> tuple[str | None, str]:
+    """What a registration makes of its function, and the signal's canonical reference for
+    a project signal ("" otherwise)."""
+    owner, _, method = registrar.rpartition(".")
+    if registrar in _RECEIVER_DECORATORS:
+        return RECEIVER if subject else None, _project_signal(model, subject)
+    if method == "connect" and owner and _is_signal(model, owner):
+        return RECEIVER, _project_signal(model, owner)
+    if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
+        return TEMPLATE, ""
+    if method == "add_job" and (owner.startswith(_SCHEDULERS) or made_by(
+            model, owner).startswith(_SCHEDULERS)):
+        return SCHEDULED, ""
+    return None, ""
+
+
+def _is_signal(model: ProgramModel, ref: str) -> bool:
+    """A library's signal (`django.db.models.signals.post_save`, a `signals` module outside
+    the project) or one the project makes."""
+    module = ref.rpartition(".")[0]
+    if ref.startswith(_LIBRARY_SIGNALS) or (".signals." in f".{module}." and
+                                             model.module_of(module) is None):
+        return ".signals." in f".{module}." or ref.startswith("blinker.")
+    return bool(_project_signal(model, ref))
+
+
+def _project_signal(model: ProgramModel, ref: str) -> str:
+    """The defining reference of a signal the project makes (`paid = Signal()`), or ""."""
+    if not ref or ref.startswith(_LIBRARY_SIGNALS):
+        return ""
+    if made_by(model, ref) not in _SIGNAL_CLASSES:
+        return ""
+    return model.defining_name(ref) or ref
+
+
+def _senders(model: ProgramModel) -> dict[str, list[str]]:
+    """Project signal (defining reference) -> the functions that send it."""
+    out: dict[str, list[str]] = {}
+    for qualname in sorted(model.functions):
+        fn = model.functions[qualname]
+        for site in fn.calls:
+            callee = site.callee
+            owner, _, method = callee.ref.rpartition(".")
+            if callee.kind != "ref" or method not in _SENDS or not owner:
+                continue
+            signal = _project_signal(model, owner)
+            if signal and qualname not in out.setdefault(signal, []):
+                out[signal].append(qualname)
+    return out

@@ -1,0 +1,254 @@
+"""Framework dispatch in the program model (analysis/program/dispatch.py, entries.py):
+nested functions called by their enclosing function, framework entry points by declared
+evidence (class-based views, serializers, template tags, admin, graphene, signal receivers,
+scheduled jobs), and `reaching_entries`, which entry points reach a function. Each kind has
+a near miss with the same method name and no such evidence."""
+
+from __future__ import annotations
+
+from backendreview.analysis.program.dispatch import (
+    ADMIN,
+    GRAPHQL,
+    RECEIVER,
+    SCHEDULED,
+    SERIALIZER,
+    TEMPLATE,
+    VIEW,
+    dispatch_kind,
+    signal_senders,
+)
+from backendreview.analysis.program.entries import entry_kind, offline_entries, reaching_entries
+
+from .projects import program_model
+
+NESTED = (
+    "def outer(items):\n"
+    "    def helper(x):\n"
+    "        return x\n"
+    "    def by_key(x):\n"
+    "        return x\n"
+    "    def inner_caller():\n"
+    "        return helper(1)\n"
+    "    return [helper(i) for i in sorted(items, key=by_key)] + [inner_caller()]\n\n"
+    "def twice(flag):\n"
+    "    if flag:\n"
+    "        def pick():\n"
+    "            return 1\n"
+    "    else:\n"
+    "        def pick():\n"
+    "            return 2\n"
+    "    return pick()\n\n"
+    "class Box:\n"
+    "    def method(self):\n"
+    "        def local():\n"
+    "            return 3\n"
+    "        return local()\n"
+)
+
+
+def test_nested_functions_are_called_by_their_enclosing_function(tmp_path, monkeypatch):
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/nest.py": NESTED},
+                          monkeypatch)
+    fn = model.functions
+    helper = fn["pkg.nest.outer.helper"]
+    assert model.function_at("pkg/nest.py", 2) is helper
+    assert [c.qualname for c in model.callers(helper)] == [
+        "pkg.nest.outer", "pkg.nest.outer.inner_caller"]
+    assert [c.qualname for c in model.callers(fn["pkg.nest.Box.method.local"])] == [
+        "pkg.nest.Box.method"]
+    # handed to sorted(): no call of it is seen
+    assert model.callers(fn["pkg.nest.outer.by_key"]) == []
+    # a name two defs bind cannot be told
+    assert model.callers(fn["pkg.nest.twice.pick"]) == []
+
+
+VIEWS = (
+    "from django.views import generic\n"
+    "from django.contrib import admin\n"
+    "from rest_framework import serializers, viewsets\n"
+    "import graphene\n\n"
+    "class Base(generic.View):\n"
+    "    pass\n\n"
+    "class OrderList(Base):\n"
+    "    def get_queryset(self):\n"
+    "        return totals()\n\n"
+    "class OrderViewSet(viewsets.ModelViewSet):\n"
+    "    def anything(self):\n"
+    "        pass\n\n"
+    "class NotAView:\n"
+    "    def get_queryset(self):\n"
+    "        return totals()\n\n"
+    "class OrderSerializer(serializers.ModelSerializer):\n"
+    "    total = serializers.SerializerMethodField()\n"
+    "    def get_total(self, obj):\n"
+    "        return totals()\n"
+    "    def get_other(self, obj):\n"
+    "        pass\n"
+    "    def validate_name(self, value):\n"
+    "        pass\n"
+    "    def to_representation(self, obj):\n"
+    "        pass\n"
+    "    def helper(self):\n"
+    "        pass\n\n"
+    "class OrderAdmin(admin.ModelAdmin):\n"
+    "    def total(self, obj):\n"
+    "        pass\n\n"
+    "class Query(graphene.ObjectType):\n"
+    "    def resolve_orders(self, info):\n"
+    "        pass\n\n"
+    "class Plain:\n"
+    "    def resolve_orders(self, info):\n"
+    "        pass\n\n"
+    "def totals():\n"
+    "    pass\n"
+)
+
+TAGS = (
+    "from django import template\n"
+    "from other import Registry\n"
+    "register = template.Library()\n"
+    "other = Registry()\n\n"
+    "@register.filter\n"
+    "def money(value):\n"
+    "    pass\n\n"
+    "@register.simple_tag(takes_context=True)\n"
+    "def cart(context):\n"
+    "    pass\n\n"
+    "def plain(value):\n"
+    "    pass\n\n"
+    "register.filter('plain', plain)\n\n"
+    "@other.filter\n"
+    "def not_a_tag(value):\n"
+    "    pass\n\n"
+    "class CartNode(template.Node):\n"
+    "    def render(self, context):\n"
+    "        pass\n"
+)
+
+
+def test_request_serving_hooks_by_declared_evidence(tmp_path, monkeypatch):
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/views.py": VIEWS,
+                                     "pkg/templatetags/__init__.py": "",
+                                     "pkg/templatetags/shop.py": TAGS}, monkeypatch)
+    fn = model.functions
+
+    def kind(name: str) -> str | None:
+        return dispatch_kind(model, fn[name])
+
+    assert kind("pkg.views.OrderList.get_queryset") == VIEW  # through a project base
+    assert kind("pkg.views.OrderViewSet.anything") == VIEW
+    assert kind("pkg.views.NotAView.get_queryset") is None
+    assert kind("pkg.views.OrderSerializer.get_total") == SERIALIZER
+    assert kind("pkg.views.OrderSerializer.validate_name") == SERIALIZER
+    assert kind("pkg.views.OrderSerializer.to_representation") == SERIALIZER
+    assert kind("pkg.views.OrderSerializer.get_other") is None  # no such method field
+    assert kind("pkg.views.OrderSerializer.helper") is None
+    assert kind("pkg.views.OrderAdmin.total") == ADMIN
+    assert kind("pkg.views.Query.resolve_orders") == GRAPHQL
+    assert kind("pkg.views.Plain.resolve_orders") is None
+    assert kind("pkg.views.totals") is None
+    assert kind("pkg.templatetags.shop.money") == TEMPLATE
+    assert kind("pkg.templatetags.shop.cart") == TEMPLATE
+    assert kind("pkg.templatetags.shop.plain") == TEMPLATE  # register.filter('plain', plain)
+    assert kind("pkg.templatetags.shop.not_a_tag") is None
+    assert kind("pkg.templatetags.shop.CartNode.render") == TEMPLATE
+    # `totals` is reached by a view hook and a serializer hook; NotAView's method is an
+    # open end (nothing seen calls it)
+    reach = reaching_entries(model, fn["pkg.views.totals"])
+    assert reach.complete and reach.serves()
+    assert [(f.qualname, k) for f, k in reach.entries] == [
+        ("pkg.views.OrderList.get_queryset", VIEW),
+        ("pkg.views.OrderSerializer.get_total", SERIALIZER)]
+    assert [f.qualname for f in reach.open_ends] == ["pkg.views.NotAView.get_queryset"]
+
+
+SIGNALS = (
+    "from django.db.models.signals import post_save\n"
+    "from django.dispatch import Signal, receiver\n"
+    "from apscheduler.schedulers.background import BackgroundScheduler\n"
+    "from django_extensions.management.jobs import DailyJob\n"
+    "from queues import Queue\n\n"
+    "paid = Signal()\n"
+    "unsent = Signal()\n"
+    "queue = Queue()\n\n"
+    "@receiver(post_save, sender='shop.Order')\n"
+    "def on_save(sender, instance, **kwargs):\n"
+    "    refresh()\n\n"
+    "def connected(sender, **kwargs):\n"
+    "    pass\n\n"
+    "post_save.connect(connected)\n\n"
+    "@receiver(paid)\n"
+    "def on_paid(sender, **kwargs):\n"
+    "    refresh()\n\n"
+    "@receiver(unsent)\n"
+    "def on_unsent(sender, **kwargs):\n"
+    "    pass\n\n"
+    "def checkout():\n"
+    "    paid.send(sender=None)\n\n"
+    "def cleanup():\n"
+    "    refresh()\n\n"
+    "def queued():\n"
+    "    pass\n\n"
+    "def refresh():\n"
+    "    pass\n\n"
+    "def start():\n"
+    "    scheduler = BackgroundScheduler()\n"
+    "    scheduler.add_job(cleanup, 'interval', hours=1)\n"
+    "    queue.add_job(queued)\n\n"
+    "class Nightly(DailyJob):\n"
+    "    def execute(self):\n"
+    "        def each():\n"
+    "            refresh()\n"
+    "        each()\n"
+)
+
+
+def test_signal_receivers_and_scheduled_jobs(tmp_path, monkeypatch):
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/hooks.py": SIGNALS},
+                          monkeypatch)
+    fn = model.functions
+
+    def kind(name: str) -> str | None:
+        return dispatch_kind(model, fn[name])
+
+    assert kind("pkg.hooks.on_save") == RECEIVER  # a library signal: any save
+    assert kind("pkg.hooks.connected") == RECEIVER
+    assert kind("pkg.hooks.on_unsent") == RECEIVER  # no send seen: request-serving
+    # a project signal the project sends: its senders are the receiver's callers
+    assert kind("pkg.hooks.on_paid") is None
+    assert [f.qualname for f in signal_senders(model, fn["pkg.hooks.on_paid"])] == [
+        "pkg.hooks.checkout"]
+    assert signal_senders(model, fn["pkg.hooks.on_save"]) == []
+    assert kind("pkg.hooks.cleanup") == SCHEDULED
+    assert entry_kind(model, fn["pkg.hooks.cleanup"]) == "scheduled job"
+    assert entry_kind(model, fn["pkg.hooks.Nightly.execute"]) == "scheduled job"
+    assert kind("pkg.hooks.queued") is None  # add_job of an object no scheduler made
+    assert entry_kind(model, fn["pkg.hooks.queued"]) is None
+    # `refresh` runs from a receiver of a library signal, so on the request path
+    assert offline_entries(model, fn["pkg.hooks.refresh"], lambda f: None) is None
+    reach = reaching_entries(model, fn["pkg.hooks.refresh"])
+    assert [(f.qualname, k) for f, k in reach.entries] == [
+        ("pkg.hooks.Nightly.execute", SCHEDULED), ("pkg.hooks.cleanup", SCHEDULED),
+        ("pkg.hooks.on_save", RECEIVER)]
+    # on_paid is reached through checkout, which nothing seen calls
+    assert [f.qualname for f in reach.open_ends] == ["pkg.hooks.checkout"]
+    # the nested function of a job runs only in that job
+    assert offline_entries(model, fn["pkg.hooks.Nightly.execute.each"], lambda f: None) == [
+        (fn["pkg.hooks.Nightly.execute"], SCHEDULED)]
+
+
+def test_task_app_made_by_a_project_factory(tmp_path, monkeypatch):
+    """`app = make_app()` with `def make_app() -> Celery`: a Celery app, through the
+    factory's return annotation; a factory that says nothing makes no task queue."""
+    model = program_model(tmp_path, {
+        "jobs/__init__.py": "",
+        "jobs/queue.py": ("from celery import Celery\n\n"
+                          "def make_app(name) -> Celery:\n    return Celery(name)\n\n"
+                          "def make_other(name):\n    return Celery(name)\n\n"
+                          "app = make_app('x')\nother = make_other('y')\n"),
+        "jobs/work.py": ("from jobs.queue import app, other\n\n"
+                         "@app.task(bind=True)\ndef one(self):\n    pass\n\n"
+                         "@other.task\ndef two():\n    pass\n"),
+    }, monkeypatch)
+    assert entry_kind(model, model.functions["jobs.work.one"]) == "background task"
+    assert entry_kind(model, model.functions["jobs.work.two"]) is None
