@@ -1,0 +1,100 @@
+"""Fix texts of the classes issue 13 names for session 16 (a fix that assumes something of the
+code around the finding that the code does not show), each beside a near miss whose old
+text stays right.
+
+- BR306: a POST the path already has (another handler: two would compete), a handler that
+  serves POST too (refusing GET takes its page away), a function view that renders a page
+  (keep the page, move the write), a class view that inherits a post() (FormView), a DRF
+  list action and its url_path (the old text always wrote `detail=True` and `pk`).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
+from backendreview.model import Finding
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _fixture(name: str, rule: str) -> dict[int, Finding]:
+    path = FIXTURES / rule / name
+    result = review_source(path.read_bytes(), f"fixtures/{rule}/{name}", Config(), (rule,))
+    findings = finish([result], Config(), (rule,), load_rule_docs()).findings
+    return {f.span.start_line: f for f in findings if f.rule_id == rule}
+
+
+def _line_of(rule: str, name: str, text: str) -> int:
+    lines = (FIXTURES / rule / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def _parses(found: dict[int, Finding]) -> None:
+    for finding in found.values():
+        if finding.fix is not None and finding.fix.suggestion:
+            ast.parse(finding.fix.suggestion)
+
+
+def test_br306_a_post_the_path_already_has_is_not_proposed() -> None:
+    found = _fixture("fix_shapes.py", "BR306")
+    _parses(found)
+    for text, other in (('@router.get("/items/{item_id}/archive")', "archive_item_post"),
+                        ('@bp.route("/<int:nid>/close")', "close_note_post")):
+        fix = found[_line_of("BR306", "fix_shapes.py", text)].fix
+        assert fix.suggestion is None
+        assert fix.description.startswith(
+            "Move the change out of the GET handler into a write request, but not by "
+            "registering this handler for a write method on the same path: that path "
+            f"already answers POST by `{other}`, so two handlers would compete for it.")
+    # Near miss: POST is served beside it, on another path; this path is free.
+    near = found[_line_of("BR306", "fix_shapes.py", '@router.get("/items/{item_id}/restore")')]
+    assert near.fix.suggestion.startswith('@router.post("/items/{item_id}/restore")')
+
+
+def test_br306_a_handler_serving_post_too_makes_the_change_on_post_only() -> None:
+    found = _fixture("fix_shapes.py", "BR306")
+    fix = found[_line_of("BR306", "fix_shapes.py", '"/<int:nid>/edit", methods')].fix
+    assert fix.suggestion is None
+    assert fix.description.startswith(
+        "`edit_note` answers POST on this path as well: make the change only when the "
+        'request is a POST (under `if request.method == "POST":`')
+
+
+def test_br306_a_page_keeps_its_get_and_a_redirecting_action_takes_post() -> None:
+    found = _fixture("fix_shapes.py", "BR306")
+    page = found[_line_of("BR306", "fix_shapes.py", 'path("threads/<int:pk>/", ')].fix
+    assert page.suggestion is None
+    assert page.description.startswith(
+        "This route shows a page (its handler renders one): keep the page a GET and move "
+        "only the write out of it")
+    # Near miss: the write is the route's purpose and it redirects: require_POST stays.
+    lock = found[_line_of("BR306", "fix_shapes.py", 'path("threads/<int:pk>/lock/"')].fix
+    assert "@require_POST\ndef thread_lock(request):" in lock.suggestion
+
+
+def test_br306_an_inherited_post_is_not_overwritten() -> None:
+    found = _fixture("fix_shapes.py", "BR306")
+    fix = found[_line_of("BR306", "fix_shapes.py", "ArchiveThreadView.as_view()")].fix
+    assert fix.suggestion is None
+    assert "`ArchiveThreadView` already has a post() that does something else" in (
+        fix.description)
+
+
+def test_br306_an_action_keeps_its_detail_url_path_and_lookup() -> None:
+    found = _fixture("fix_shapes.py", "BR306")
+    listed = found[_line_of("BR306", "fix_shapes.py", "def purge_drafts")].fix
+    assert listed.suggestion == (
+        "class ArticleViewSet:  # the existing view\n"
+        '    @action(detail=False, methods=["post"], url_path="purge-drafts")\n'
+        "    def purge_drafts(self, request):\n"
+        "        ...")
+    member = found[_line_of("BR306", "fix_shapes.py", "def feature")].fix
+    assert member.suggestion == (
+        "class ArticleViewSet:  # the existing view\n"
+        '    @action(detail=True, methods=["post"])\n'
+        "    def feature(self, request, slug=None):\n"
+        "        ...")
