@@ -98,3 +98,17 @@ def test_br306_an_action_keeps_its_detail_url_path_and_lookup() -> None:
         '    @action(detail=True, methods=["post"])\n'
         "    def feature(self, request, slug=None):\n"
         "        ...")
+
+
+def test_br306_a_starlette_endpoint_moves_get_to_post() -> None:
+    found = _fixture("starlette_endpoint.py", "BR306")
+    _parses(found)
+    fix = found[_line_of("BR306", "starlette_endpoint.py", "Archive),")].fix
+    assert fix.description.startswith("Serve the change from `Archive`'s post() in place of "
+                                      "its get().")
+    assert fix.suggestion == ("class Archive:  # the existing view\n"
+                              "    async def post(self, request):\n"
+                              "        ...")
+    # Near miss: a function endpoint keeps the Route with a write method.
+    near = found[_line_of("BR306", "starlette_endpoint.py", "purge),")].fix
+    assert near.suggestion == 'Route("/purge", purge, methods=["POST"])'

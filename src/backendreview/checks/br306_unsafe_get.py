@@ -212,6 +212,12 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
         return Fix(description, handler_code(handler, "", [decorator],
                                              comment="keep the parameters",
                                              is_async=route.handler_async))
+    if route.framework == "starlette" and owner:
+        # An HTTPEndpoint dispatches on its method names: `Route(..., Archive.get,
+        # methods=["POST"])` would hand an unbound method to the router. Its get() becomes
+        # post().
+        return Fix(f"Serve the change from `{owner}`'s post() in place of its get()." + callers,
+                   handler_code(f"{owner}.post", "request", [], is_async=route.handler_async))
     if route.framework == "starlette":
         return Fix("Serve the change with a write method",
                    f'Route("{path}", {handler}, methods=["POST"])')
