@@ -112,3 +112,51 @@ def test_br306_a_starlette_endpoint_moves_get_to_post() -> None:
     # Near miss: a function endpoint keeps the Route with a write method.
     near = found[_line_of("BR306", "starlette_endpoint.py", "purge),")].fix
     assert near.suggestion == 'Route("/purge", purge, methods=["POST"])'
+
+
+def test_br403_every_secret_of_the_call_is_named() -> None:
+    found = _fixture("several_secrets.py", "BR403")
+    _parses(found)
+    both = found[_line_of("BR403", "several_secrets.py", 'logger.exception("Expected')].fix
+    assert both.suggestion == (
+        "logger.exception(...)  # without new_secret_value, new_secret_value_from_vault")
+    assert both.description.endswith("instead of the secrets.")
+    keyed = found[_line_of("BR403", "several_secrets.py", 'logger.info("login", ')].fix
+    assert keyed.suggestion == "logger.info(...)  # without password, client.api_key"
+    # Near miss: one secret beside a name that is none (`client.name`).
+    one = found[_line_of("BR403", "several_secrets.py", 'logger.info("stored %s')].fix
+    assert one.suggestion == "logger.info(...)  # without new_secret_value"
+    assert one.description.endswith("instead of the secret.")
+
+
+def test_br302_a_body_model_named_request_is_a_body() -> None:
+    # feast feature_server.py:669: `request: GetOnlineFeaturesRequest` is the body; the old
+    # text took it for Starlette's Request and offered a GET "if the handler reads no body".
+    found = _fixture("fix_shapes.py", "BR302")
+    _parses(found)
+    body = found[_line_of("BR302", "fix_shapes.py", '@app.post("/get-online-features")')].fix
+    assert body.description == (
+        "Name the resource, not the action: POST /online-features (a POST still: a GET "
+        "cannot carry the request body the handler reads)")
+    # Near miss: Starlette's Request may or may not be read for a body: both forms.
+    near = found[_line_of("BR302", "fix_shapes.py", '@app.post("/get-online-labels")')].fix
+    assert near.description.startswith(
+        "Name the resource, not the action: GET /online-labels if the handler reads no "
+        "request body")
+
+
+def test_br302_a_delete_is_not_renamed_to_a_create() -> None:
+    found = _fixture("fix_shapes.py", "BR302")
+    delete = found[_line_of("BR302", "fix_shapes.py",
+                            '@app.delete("/api/conversations/{conversation_id}/share")')]
+    assert delete.fix.suggestion is None
+    assert delete.fix.description.startswith(
+        "Name the resource, not the action: keep DELETE /api/conversations/{conversation_id}/share "
+        "(the method already says what happens; renaming it to POST "
+        "/api/conversations/{conversation_id}/shares would turn the removal into a create).")
+    assert "POST" not in delete.message.split("what happens: ", 1)[1].split(" (")[0]
+    # Near miss: the POST of the same verb keeps its create.
+    post = found[_line_of("BR302", "fix_shapes.py",
+                          '@app.post("/api/documents/{document_id}/share")')].fix
+    assert post.description == ("Name the resource, not the action: POST "
+                                "/api/documents/{document_id}/shares")
