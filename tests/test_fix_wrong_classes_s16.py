@@ -160,3 +160,13 @@ def test_br302_a_delete_is_not_renamed_to_a_create() -> None:
                           '@app.post("/api/documents/{document_id}/share")')].fix
     assert post.description == ("Name the resource, not the action: POST "
                                 "/api/documents/{document_id}/shares")
+
+
+def test_br306_a_class_page_that_hands_on_to_its_get_keeps_the_get() -> None:
+    found = _fixture("fix_shapes.py", "BR306")
+    fix = found[_line_of("BR306", "fix_shapes.py", "ThreadReadView.as_view()")].fix
+    assert fix.suggestion is None
+    assert fix.description.startswith("This route shows a page (its handler renders one)")
+    # Near miss: a class view whose get() redirects after its write is the write.
+    archive = found[_line_of("BR306", "fix_shapes.py", "ArchiveThreadView.as_view()")].fix
+    assert not archive.description.startswith("This route shows a page")
