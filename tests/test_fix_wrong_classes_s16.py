@@ -170,3 +170,16 @@ def test_br306_a_class_page_that_hands_on_to_its_get_keeps_the_get() -> None:
     # Near miss: a class view whose get() redirects after its write is the write.
     archive = found[_line_of("BR306", "fix_shapes.py", "ArchiveThreadView.as_view()")].fix
     assert not archive.description.startswith("This route shows a page")
+
+
+def test_br306_every_method_change_names_who_calls_it_with_get() -> None:
+    # A FastAPI route that is no page had no word on its GET callers (the template-link
+    # sentence is for pages); every fix that refuses GET says who breaks.
+    callers = (" Whatever calls it with GET today (a link or button in the UI, a script, an "
+               "API client) must switch to POST first, or it breaks.")
+    shapes = _fixture("fix_shapes.py", "BR306")
+    fastapi = shapes[_line_of("BR306", "fix_shapes.py", '@router.get("/items/{item_id}/restore")')]
+    assert fastapi.fix.description.endswith(callers)
+    # Near miss: a Flask route that may be a page keeps the template-link sentence.
+    flask = shapes[_line_of("BR306", "fix_shapes.py", '@bp.route("/<int:nid>/close")')]
+    assert "(an <a href> in a template, a redirect)" in flask.fix.description

@@ -167,7 +167,7 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
         # (weblate's recovery codes: post() regenerates them) each time the page is shown.
         return Fix(f"Move the change out of the GET handler into a write request of its own; "
                    f"`{owner}` already has a post() that does something else, so the change "
-                   f"needs its own POST view (or action), not that post()." + links)
+                   f"needs its own POST view (or action), not that post()." + callers)
     if _serves_post_too(route, writers) and "QUERY" not in route.methods and \
             route.action not in ("list", "retrieve"):
         # `@bp.route("/notes/<id>/edit", methods=["GET", "POST"])` writing on both: refusing
@@ -208,7 +208,7 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
         decorator = _write_decorator(route)
         description = ("Serve the change with a write method (post, put, patch or delete)"
                        if route.framework == "fastapi" else
-                       "Accept only a write method for the change") + "." + links
+                       "Accept only a write method for the change") + "." + callers
         if decorator is None:
             return Fix(description)
         return Fix(description, handler_code(handler, "", [decorator],
@@ -221,11 +221,12 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
         return Fix(f"Serve the change from `{owner}`'s post() in place of its get()." + callers,
                    handler_code(f"{owner}.post", "request", [], is_async=route.handler_async))
     if route.framework == "starlette":
-        return Fix("Serve the change with a write method",
+        return Fix("Serve the change with a write method." + callers,
                    f'Route("{path}", {handler}, methods=["POST"])')
     if route.framework == "aiohttp":
         return Fix("Register the handler for a write method (`.post(...)` on the route table "
-                   "or `add_post` on the router that registers it, in place of the GET)")
+                   "or `add_post` on the router that registers it, in place of the GET)."
+                   + callers)
     if route.framework == "drf":
         if route.action in ("list", "retrieve"):
             # kolibri coach notifications: the list a UI polls also logs the poller. Moving
@@ -246,10 +247,10 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
         return Fix("Declare the action for a write method." + callers,
                    handler_code(handler, params, [decorator]))
     if "." in handler:
-        return Fix("Accept only POST for the change (Django): serve it from post()." + links,
+        return Fix("Accept only POST for the change (Django): serve it from post()." + callers,
                    handler_code(handler.rpartition(".")[0] + ".post",
                                 "request, *args, **kwargs", []))
-    return Fix("Accept only POST for the change (Django)." + links,
+    return Fix("Accept only POST for the change (Django)." + callers,
                "from django.views.decorators.http import require_POST\n\n"
                + handler_code(handler, "request", ["require_POST"],
                               comment="keep the other parameters"))
