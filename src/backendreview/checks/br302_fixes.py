@@ -107,8 +107,7 @@ def takes_body(route: Route) -> bool:
         return False
     if route.framework not in ("fastapi", "starlette"):
         return True
-    in_path = {m["name"] for s in segments(route.path) if (m := _PARAM_NAME.match(s))}
-    return any(p not in in_path and p not in _INJECTED for p in route.handler_params)
+    return bool(body_params(route))
 
 
 def body_params(route: Route) -> list[str]:
@@ -118,7 +117,11 @@ def body_params(route: Route) -> list[str]:
     if route.framework not in ("fastapi", "starlette"):
         return []
     in_path = {m["name"] for s in segments(route.path) if (m := _PARAM_NAME.match(s))}
-    return [p for p in route.handler_params if p not in in_path and p not in _INJECTED]
+    # `request: GetOnlineFeaturesRequest` (FastAPI): a body model under the request's name.
+    body = frozenset({"request", "req"}) if route.request_is_body and \
+        route.framework == "fastapi" else frozenset()
+    return [p for p in route.handler_params
+            if p not in in_path and (p not in _INJECTED or p in body)]
 
 
 # What an owner commonly has one of (a resource's thumbnail, a user's avatar): a verb on it

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..analysis.frameworks.naming import segments, words
-from ..analysis.frameworks.routes import Route, project_routes
+from ..analysis.frameworks.naming import is_param, segments, words
+from ..analysis.frameworks.routes import Route, path_params, project_routes
 from ..analysis.rewrite import with_keyword
 from ..model import Fix
 from .base import ProjectRule
+from .br302_fixes import normal_path
 from .fixcode import handler_code
 
 # Link targets that must answer GET: a payment provider's or OAuth server's redirect back,
@@ -36,6 +37,12 @@ class UnsafeGet(ProjectRule):
         routes = project_routes(facts)
         # A class view's methods the route table reaches: its own post() may already exist.
         handlers = {(r.handler_file, r.handler) for r in routes}
+        # (normalised path) -> the handlers that already answer POST there: the method the
+        # fix would move the route to may be taken.
+        writers: dict[str, set[str]] = {}
+        for r in routes:
+            if "POST" in r.methods:
+                writers.setdefault(normal_path(r.path), set()).add(f"POST by `{r.handler}`")
         for route in routes:
             if not route.resource_writes:
                 continue
@@ -60,7 +67,8 @@ class UnsafeGet(ProjectRule):
                 f'route "{shown} {route.path}" ({route.handler}) writes data: '
                 f"`{first.text}` on line {first.line}{also}; a GET must be safe and "
                 f"idempotent (crawlers, prefetchers and retries repeat it)",
-                fix=_fix(route, handlers), snippet=route.own_path)
+                fix=_fix(route, handlers, writers.get(normal_path(route.path), set())),
+                snippet=route.own_path)
 
 
 # The page's own links and forms reach it; refusing GET breaks every `<a href>` to it.
@@ -94,20 +102,105 @@ def with_method(call: str, method: str) -> str:
     return f"{name.rpartition('.')[0]}.{method}{paren}{args}"
 
 
-def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
+def _taken(route: Route, writers: set[str]) -> list[str]:
+    """The POST handlers other than the route's own on its path (`POST by
+    `close_note_post``): the route's own handler and its class are not another."""
+    owner = route.handler.rpartition(".")[0] or route.handler
+    return sorted(w for w in writers
+                  if not w.endswith((f"`{route.handler}`", f"`{owner}`"))
+                  and f"`{owner}." not in w)
+
+
+def _own_writers(route: Route, writers: set[str]) -> bool:
+    """The route's class view already answers POST on its path (its own post(), or one it
+    inherits: a DeleteView's, a ListCreateAPIView's)."""
+    owner = route.handler.rpartition(".")[0]
+    return bool(owner) and any((w.endswith(f"`{owner}`") or f"`{owner}." in w)
+                               and not w.endswith(f"`{route.handler}`") for w in writers)
+
+
+def _serves_post_too(route: Route, writers: set[str]) -> bool:
+    """The route's own handler function answers POST on its path as well (a Flask route
+    with methods=["GET", "POST"], a UI viewset's create() the router gives both): the fix is
+    to make the change on that method only, not to drop the GET. A DRF viewset's standard
+    routes all show the class as their handler (list and create are different methods)."""
+    if route.framework == "drf" and "." not in route.handler:
+        return False
+    return f"POST by `{route.handler}`" in writers
+
+
+def _action_decorator(route: Route) -> tuple[str, str]:
+    """(`action(detail=..., methods=["post"], url_path=...)`, its parameters) for a DRF
+    @action route: `detail` as the route has it (a detail action has the viewset's lookup
+    parameter right before its own path) and its own `url_path` kept, so the URL stays."""
+    detail = False
+    lookup = "pk"
+    if route.registered_at is not None:
+        own = len(segments(route.own_path))
+        before = len(segments(route.path)) - own - route.registered_at[3]
+        detail = before == 1
+        if detail:
+            segment = segments(route.path)[-own - 1]
+            names = path_params(segment) if is_param(segment) else []
+            found = next((n for n in (names[0] if names else ()) if n), "pk")
+            lookup = found if found.isidentifier() else "pk"
+    url_path = route.own_path.strip("/")
+    name = route.handler.rpartition(".")[2]
+    keep = f", url_path=\"{url_path}\"" if url_path and url_path != name else ""
+    params = f"request, {lookup}=None" if detail else "request"
+    return f'action(detail={detail}, methods=["post"]{keep})', params
+
+
+def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix:
     path = route.own_path or route.path
     handler = route.handler
-    html = route.framework in ("django", "flask") or route.serves_html
+    html = route.serves_html or (route.framework in ("django", "flask")
+                                 and not route.serves_json)
     links = _LINKS if html else ""
     callers = links or _CALLERS
     owner = handler.rpartition(".")[0]
+    taken = _taken(route, writers)
     if owner and route.framework in ("django", "drf") and (
-            route.handler_file, f"{owner}.post") in handlers:
+            (route.handler_file, f"{owner}.post") in handlers or (
+                route.action not in ("list", "retrieve") and _own_writers(route, writers))):
         # Serving the change from the view's post() would run what post() already does
         # (weblate's recovery codes: post() regenerates them) each time the page is shown.
         return Fix(f"Move the change out of the GET handler into a write request of its own; "
                    f"`{owner}` already has a post() that does something else, so the change "
-                   f"needs its own POST view (or action), not that post()." + links)
+                   f"needs its own POST view (or action), not that post()." + callers)
+    if _serves_post_too(route, writers) and "QUERY" not in route.methods and \
+            route.action not in ("list", "retrieve"):
+        # `@bp.route("/notes/<id>/edit", methods=["GET", "POST"])` writing on both: refusing
+        # GET (methods=["POST"], require_POST) would take away the page the GET shows.
+        return Fix(f"`{handler}` answers POST on this path as well: make the change only "
+                   f"when the request is a POST (under `if request.method == \"POST\":`, or "
+                   f"after a bound form of the POST validates) and let the GET only show what "
+                   f"it shows; refusing GET would take away that page.")
+    if route.serves_html and ("." not in handler or route.hands_on) and \
+            "QUERY" not in route.methods:
+        # `thread_page` renders the thread and counts the view: the page is what the route
+        # is for, and a POST-only page breaks every link to it. What moves is the write.
+        # (A function's own returns render it; a class view's "page" is its lineage's, which
+        # says nothing of this method unless the method hands on to the library's get(),
+        # which renders it: a set-default action of an HTML viewset redirects.)
+        return Fix("This route shows a page (its handler renders one): keep the page a GET "
+                   "and move only the write out of it, into a POST of its own that the page "
+                   "sends when the change is meant (a form with a button on the page), or, if "
+                   "it is bookkeeping of the visit (a view count, a read mark, a last-seen "
+                   "time), into something no crawler or prefetch repeats (a background task, "
+                   "a request the page's script sends); accepting only POST here would break "
+                   "every link to the page.")
+    if taken and "QUERY" not in route.methods and not (
+            route.framework == "drf" and route.action not in ("list", "retrieve", "get", "")):
+        # `@bp.route("/x/close")` beside `@bp.route("/x/close", methods=["POST"])` of another
+        # handler: moving this one to POST makes two handlers for one method and path.
+        shown = "; ".join(taken)
+        return Fix(f"Move the change out of the GET handler into a write request, but not by "
+                   f"registering this handler for a write method on the same path: that "
+                   f"path already answers {shown}, so two handlers would compete for it. "
+                   f"Check whether that handler already makes this change (then the GET only "
+                   f"has to stop making it); otherwise give the change a path of its own."
+                   + (links or callers))
     if "QUERY" in route.methods:
         return Fix("Move the change into a mutation: queries may be retried, cached and "
                    "prefetched", f"class Mutation:  # serve `{path}` as a mutation field")
@@ -115,18 +208,25 @@ def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
         decorator = _write_decorator(route)
         description = ("Serve the change with a write method (post, put, patch or delete)"
                        if route.framework == "fastapi" else
-                       "Accept only a write method for the change") + "." + links
+                       "Accept only a write method for the change") + "." + callers
         if decorator is None:
             return Fix(description)
         return Fix(description, handler_code(handler, "", [decorator],
                                              comment="keep the parameters",
                                              is_async=route.handler_async))
+    if route.framework == "starlette" and owner:
+        # An HTTPEndpoint dispatches on its method names: `Route(..., Archive.get,
+        # methods=["POST"])` would hand an unbound method to the router. Its get() becomes
+        # post().
+        return Fix(f"Serve the change from `{owner}`'s post() in place of its get()." + callers,
+                   handler_code(f"{owner}.post", "request", [], is_async=route.handler_async))
     if route.framework == "starlette":
-        return Fix("Serve the change with a write method",
+        return Fix("Serve the change with a write method." + callers,
                    f'Route("{path}", {handler}, methods=["POST"])')
     if route.framework == "aiohttp":
         return Fix("Register the handler for a write method (`.post(...)` on the route table "
-                   "or `add_post` on the router that registers it, in place of the GET)")
+                   "or `add_post` on the router that registers it, in place of the GET)."
+                   + callers)
     if route.framework == "drf":
         if route.action in ("list", "retrieve"):
             # kolibri coach notifications: the list a UI polls also logs the poller. Moving
@@ -143,14 +243,14 @@ def _fix(route: Route, handlers: set[tuple[str, str]]) -> Fix:
                        "ViewSet action with methods=[\"post\"])." + callers,
                        handler_code(handler.rpartition(".")[0] + ".post" if "." in handler
                                     else "post", "request, *args, **kwargs", []))
+        decorator, params = _action_decorator(route)
         return Fix("Declare the action for a write method." + callers,
-                   handler_code(handler, "request, pk=None",
-                                ['action(detail=True, methods=["post"])']))
+                   handler_code(handler, params, [decorator]))
     if "." in handler:
-        return Fix("Accept only POST for the change (Django): serve it from post()." + links,
+        return Fix("Accept only POST for the change (Django): serve it from post()." + callers,
                    handler_code(handler.rpartition(".")[0] + ".post",
                                 "request, *args, **kwargs", []))
-    return Fix("Accept only POST for the change (Django)." + links,
+    return Fix("Accept only POST for the change (Django)." + callers,
                "from django.views.decorators.http import require_POST\n\n"
                + handler_code(handler, "request", ["require_POST"],
                               comment="keep the other parameters"))

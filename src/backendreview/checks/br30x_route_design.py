@@ -367,6 +367,26 @@ class SingularRoute(_SegmentRule):
                 route, Fix(description, written_as or None)), snippet=written)
 
 
+def kept_delete(route: Route, segment: str, what: str) -> str | None:
+    """The words for a DELETE route whose verb would rename it to a create (`DELETE
+    /conversations/{id}/share` -> `POST .../shares`): the route's method already says what
+    happens, and the rename would turn the removal into its opposite. The segment may be
+    the noun the DELETE removes (the conversation's share), or an action whose object is
+    the resource to name; the path cannot tell which, so both, and the method stays. None
+    when the proposal keeps a DELETE or creates nothing."""
+    if set(route.methods) - {"HEAD", "OPTIONS"} != {"DELETE"}:
+        return None
+    proposed = set(re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (?=[/{])", what))
+    if "POST" not in proposed or "DELETE" in proposed:
+        return None
+    shown = path_from(segments(route.path))
+    return (f"keep DELETE {shown} (the method already says what happens; renaming it to "
+            f"{what} would turn the removal into a create). If \"{segment}\" names what is "
+            f"removed (a noun here), the path is a resource already and nothing needs to "
+            f"change; if it names an action, name the thing the DELETE removes in its place, "
+            f"in the plural with its id if there can be several")
+
+
 def kept_for_clients(route: Route, fix: Fix) -> Fix:
     """A route its decorator marks `deprecated=True` (langflow's `GET /task/{id}`, a stub
     answering 'deprecated'): it stays only for the clients that still call it, so renaming
@@ -768,6 +788,9 @@ class VerbInRoute(_SegmentRule):
                     method = "PUT" if {method, other} == {"POST", "PUT"} else other
                     rest = rest[2:]
                 fix = verb_fix(route, own, index, method, rest, allow, handlers, every_route)
+                kept = kept_delete(route, segment, fix.description.split(": ", 1)[-1])
+                if kept is not None:
+                    fix = Fix(f"Name the resource, not the action: {kept}")
                 corrected = fix.description.split(": ", 1)[-1]
                 self.report(
                     route.file, route.span,
@@ -933,6 +956,7 @@ def _action_message(rule: ProjectRule, route: Route, own: list[str], index: int,
                 f"message, an item) under {parent}")
     else:
         what = f"PATCH {parent} with the new state in the body"
+    what = kept_delete(route, segment, what) or what
     # In a project that mirrors vendor APIs elsewhere, a versioned path registered once
     # may mirror one too, which no code here shows: say so in words.
     caveat = f". {MIRROR_CAVEAT}" if mirrors_apis and has_version(route) else ""

@@ -102,13 +102,37 @@ class SecretInLog(Rule):
                 elif generated:
                     fix = _GENERATED_FIX
                 else:
+                    # Every secret of the call: leaving a second one in (the value read back
+                    # beside the value written) leaves the leak.
+                    every = self._every_secret(node)
                     fix = Fix(
                         "Log an identifier (the user id, the key's last 4 characters) instead "
-                        "of the secret.", f"{self.ctx.source(node.func)}(...)  # without {found}")
+                        f"of the secret{'s' if len(every) > 1 else ''}.",
+                        f"{self.ctx.source(node.func)}(...)  # without {', '.join(every)}")
                 self.report(node, f"`{found}` is written to the log by "
                             f"`{self.ctx.source(node.func)}()`: logs are kept, shipped and "
                             f"read far more widely than the secret should be", fix=fix)
                 return
+
+    def _every_secret(self, node: ast.Call) -> list[str]:
+        """The secrets each argument of the logging call carries, in order, once each."""
+        out: list[str] = []
+        for arg in [*node.args, *(k.value for k in node.keywords
+                                  if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
+            for part in [arg, *(e.value for e in ast.walk(arg)
+                                if isinstance(e, ast.FormattedValue))]:
+                found = self._secret_in(part) or self._keyed_secret(node, part)
+                if found and found not in out:
+                    out.append(found)
+        # A name built on a found one's (`new_secret_value_from_vault`, the value read back
+        # beside `new_secret_value`) holds the same secret under another word.
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            for name in ast.walk(arg):
+                if isinstance(name, ast.Name) and name.id not in out and any(
+                        name.id.startswith(f"{found}_") for found in out
+                        if found.isidentifier()):
+                    out.append(name.id)
+        return out
 
     def _shown_elsewhere(self, node: ast.Call, found: str) -> int | None:
         """The line of another call in the same function that hands `found` to something

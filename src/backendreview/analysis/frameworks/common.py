@@ -674,7 +674,24 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         serves_json=(answers_json := _answers_json(ctx, func)),
         serves_html=not answers_json and returns_page(ctx, func, _returns(func)),
         is_async=isinstance(func, ast.AsyncFunctionDef),
+        request_is_body=_request_is_body(ctx, func),
     )
+
+
+# What a parameter named `request` usually is: the framework's request object.
+_REQUEST_CLASSES = frozenset({"Request", "HTTPConnection", "WebSocket", "HttpRequest",
+                              "WSGIRequest", "ASGIRequest", "BaseRequest"})
+
+
+def _request_is_body(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A parameter named `request` / `req` annotated with another class than a request
+    object (`request: GetOnlineFeaturesRequest`): in FastAPI, the request body."""
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if arg.arg in ("request", "req") and arg.annotation is not None:
+            name = _annotation_name(ctx, arg.annotation)
+            if name and name.rsplit(".", 1)[-1] not in _REQUEST_CLASSES:
+                return True
+    return False
 
 
 def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -113,6 +113,9 @@ class HandlerInfo:
     # Every return answers JSON (`jsonify(...)`, `JsonResponse(...)`, `json_response(...)`):
     # a JSON API route whatever its path looks like (a Flask blueprint with no `/api` prefix).
     serves_json: bool = False
+    # A parameter named `request` / `req` annotated with a model, not a Request class
+    # (FastAPI's `request: GetOnlineFeaturesRequest`): the request body under that name.
+    request_is_body: bool = False
     is_async: bool = False  # `async def`: fix suggestions show the handler as written
 
 
@@ -362,6 +365,7 @@ class Route:
     serves_html: bool = False
     serves_json: bool = False
     handler_async: bool = False  # the handler is an `async def` (fixes show it so)
+    request_is_body: bool = False  # HandlerInfo.request_is_body
     # The app (or root URL list) the route is served by, when its chain reaches one.
     app: str | None = None
     path_written: bool = True  # RouteFact.path_written
@@ -1308,6 +1312,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         decorator=fact.decorator, serves_html=h.serves_html if h else False,
         serves_json=h.serves_json if h else False,
         handler_async=h.is_async if h else False, path_written=fact.path_written,
+        request_is_body=h.request_is_body if h else False,
         # A handler that returns a query of its own (`if ?all=: return Response(S(qs))`,
         # else `super().get()`) answers that one itself, whatever its other branch does.
         path_source=fact.path_source,
