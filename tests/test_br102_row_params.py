@@ -42,15 +42,15 @@ def test_rows_named_by_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     direct = found[_line_of("shop/export.py", "Every caller passes") + 2]
     assert direct.rule_id == "BR102" and direct.severity.value == "warning"
     assert ("(it depends on `item`; `items` holds the rows of `Item.objects.filter(title=\"x\")` "
-            "that `by_kind` passes (views.py:16) (and 1 other call passes query rows too))"
+            "that `by_kind` passes (views.py:26) (and 1 other call passes query rows too))"
             ) in direct.message
     assert {(r.path, r.span.start_line) for r in direct.related} >= {
-        ("shop/views.py", 15), ("shop/views.py", 16)}
+        ("shop/views.py", 25), ("shop/views.py", 26)}
     relayed = found[_line_of("shop/export.py", "Its one caller hands on") + 2]
     assert ("`items` holds the rows of `Item.objects.all()` that `relayed` passes "
-            "(views.py:20), which `relay` hands on (export.py:27))") in relayed.message
+            "(views.py:30), which `relay` hands on (export.py:27))") in relayed.message
     recursive = found[_line_of("shop/export.py", "The recursive call") + 2]
-    assert "that `recursive_view` passes (views.py:37))" in recursive.message
+    assert "that `recursive_view` passes (views.py:47))" in recursive.message
 
 
 @pytest.mark.parametrize("marker", ["One caller passes a list", "Also registered by value",
@@ -82,5 +82,20 @@ def test_call_per_row_of_a_rows_parameter(monkeypatch: pytest.MonkeyPatch) -> No
     assert finding.severity.value == "warning"
     assert finding.message.startswith(
         "`owner_of(...)` runs a query for each row of the loop on line 14 (`items` holds the "
-        "rows of `Item.objects.all()` that `labels_view` passes (views.py:41)): ")
-    assert ("shop/views.py", 41) in {(r.path, r.span.start_line) for r in finding.related}
+        "rows of `Item.objects.all()` that `labels_view` passes (views.py:51)): ")
+    assert ("shop/views.py", 51) in {(r.path, r.span.start_line) for r in finding.related}
+
+
+def test_every_value_of_the_argument_is_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rows or <query>` (with `rows` a rows parameter in turn), a comprehension that only
+    filters rows and a helper that returns every row of a query all pass rows; one
+    alternative that is a list the caller built, or a helper's built list, does not."""
+    found = _findings(monkeypatch, "shop/export.py")
+    every = found[_line_of("shop/export.py", "every value is rows.") + 2]
+    active = _line_of("shop/views.py", 'rows = [i for i in Item.objects.all() if i.title]')
+    assert ("`items` holds the rows of `Item.objects.all()` that `active_view` passes "
+            f"(views.py:{active + 1}) (and 2 other calls pass query rows too))") in every.message
+    for marker in ("where `picked` is a list", "returns a list it built"):
+        finding = found[_line_of("shop/export.py", marker) + 2]
+        assert "holds the rows" not in finding.message
+        assert finding.severity.value == "warning"

@@ -27,7 +27,7 @@ from pathlib import PurePath
 from ...context import FileContext
 from ...model import Related, Span
 from ..orm.queries import OriginFinder
-from .facts import CallSite, FunctionInfo
+from .facts import UNBOUNDED, CallSite, FunctionInfo
 from .model import MAX_DEPTH, ProgramModel, short_name
 from .paramflow import parameter_of
 from .sqlflow import is_entry_point, summaries_of
@@ -43,8 +43,12 @@ _ROW_WRAPPERS = frozenset({"builtins.list", "builtins.sorted", "builtins.tuple",
 @dataclass(frozen=True)
 class RowArg:
     """Argument `key` (a position as digits, or a keyword) of the call at `line:col` (the
-    program model's CallSite position) in the function defined at `path:owner`: the rows
-    of the query `rows` (on `rows_line`), or the caller's own parameter `param` as it is."""
+    program model's CallSite position) in the function defined at `path:owner`, each of
+    whose possible values (`x or y`, `a if c else b`, the assignments of a local, a
+    comprehension that only filters) is one of: the rows of an ORM query (`rows`, the
+    first such, on `rows_line`), the caller's own parameters `params` as they are, or what
+    the calls at `sources` ((line, col) in the caller) return, when their callee returns
+    every row of a query (the program model's UNBOUNDED effect)."""
 
     path: str
     owner: int
@@ -53,7 +57,8 @@ class RowArg:
     key: str
     rows: str = ""
     rows_line: int = 0
-    param: str = ""
+    params: tuple[str, ...] = ()
+    sources: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,20 +121,76 @@ def row_args(ctx: FileContext, origins: OriginFinder, call: ast.Call) -> list[Ro
     for key, arg in keyed:
         if isinstance(arg, ast.Starred):
             break  # the positions after it are not known
-        inner = unwrapped(ctx, arg)
-        if not isinstance(inner, ast.Name | ast.Call | ast.Attribute | ast.Await):
+        if not isinstance(unwrapped(ctx, arg), ast.Name | ast.Call | ast.Attribute | ast.Await
+                          | ast.BoolOp | ast.IfExp | ast.ListComp | ast.GeneratorExp):
             continue
-        fields = dict(path=ctx.path, owner=owner.lineno if owner is not None else 0,
-                      line=call.lineno, col=call.col_offset, key=key)
-        param = parameter_of(ctx, inner)
-        if param is not None:
-            if param[1] not in ("self", "cls") and param[0] is owner:
-                out.append(RowArg(**fields, param=param[1]))  # type: ignore[arg-type]
+        found: list[tuple[str, int, str, tuple[int, int]]] = []
+        if not _alternatives(ctx, origins, owner, arg, found, 0):
             continue
-        origin = origins.of(inner)
-        if origin is not None and origin.rows:
-            out.append(RowArg(**fields, rows=origin.text, rows_line=origin.line))  # type: ignore[arg-type]
+        rows = next(((text, line) for text, line, _, _ in found if text), ("", 0))
+        out.append(RowArg(ctx.path, owner.lineno if owner is not None else 0, call.lineno,
+                          call.col_offset, key, rows[0], rows[1],
+                          tuple(sorted({p for _, _, p, _ in found if p})),
+                          tuple(sorted({s for _, _, _, s in found if s}))))
     return out
+
+
+_MAX_ALTERNATIVES = 8
+
+
+def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None,
+                  expr: ast.expr, found: list[tuple[str, int, str, tuple[int, int]]],
+                  depth: int) -> bool:
+    """Add to `found` every value `expr` may have, as (query text, its line, parameter,
+    call position): False when one of them is none of those three."""
+    if depth > 4 or len(found) > _MAX_ALTERNATIVES:
+        return False
+    expr = unwrapped(ctx, expr)
+    if isinstance(expr, ast.Await):
+        expr = expr.value
+    if isinstance(expr, ast.BoolOp):
+        return all(_alternatives(ctx, origins, owner, v, found, depth + 1) for v in expr.values)
+    if isinstance(expr, ast.IfExp):
+        return all(_alternatives(ctx, origins, owner, v, found, depth + 1)
+                   for v in (expr.body, expr.orelse))
+    if isinstance(expr, ast.ListComp | ast.GeneratorExp) and len(expr.generators) == 1 and (
+            isinstance(expr.elt, ast.Name) and isinstance(expr.generators[0].target, ast.Name)
+            and expr.elt.id == expr.generators[0].target.id):
+        # `[u for u in users if u.active]`: some of the same rows
+        return _alternatives(ctx, origins, owner, expr.generators[0].iter, found, depth + 1)
+    origin = origins.of(expr)
+    if origin is not None:
+        if not origin.rows:
+            return False
+        found.append((origin.text, origin.line, "", ()))
+        return True
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        if not bindings:
+            return False
+        for binding in bindings:
+            if binding.kind == "param":
+                if expr.id in ("self", "cls") or ctx.semantic.enclosing_function(
+                        expr) is not owner:
+                    return False
+                found.append(("", 0, expr.id, ()))
+            elif binding.kind in ("assign", "annassign") and binding.value is not None and (
+                    binding.value is not expr):
+                if not _alternatives(ctx, origins, owner, binding.value, found, depth + 1):
+                    return False
+            else:
+                return False
+        return True
+    if isinstance(expr, ast.Call):
+        # `helper(...)` or `helper(...).all()`: rows when the helper returns every row of
+        # a query (the project phase asks the program model)
+        inner = expr
+        if isinstance(inner.func, ast.Attribute) and inner.func.attr == "all" and (
+                isinstance(inner.func.value, ast.Call)):
+            inner = inner.func.value
+        found.append(("", 0, "", (inner.lineno, inner.col_offset)))
+        return True
+    return False
 
 
 def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
@@ -170,6 +231,7 @@ class RowsChain:
     query: str
     query_line: int
     sites: int = 1
+    query_path: str = ""  # where the query is, when not in the first caller's file
 
     def words(self, param: str) -> str:
         """"`rows` holds the rows of `Item.objects.filter(...)` that `export_view` passes
@@ -189,7 +251,7 @@ class RowsChain:
     def related(self) -> tuple[Related, ...]:
         first = self.calls[0][0]
         out = [Related(Span(self.query_line, 1, self.query_line, 2), "the query whose rows "
-                       "are passed", first.path)]
+                       "are passed", self.query_path or first.path)]
         for caller, site in self.calls:
             out.append(Related(Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
                                f"passes the rows to {site.text}", caller.path))
@@ -248,22 +310,31 @@ class RowParams:
             arg = self.args.get((caller.path, site.line, site.col, keys[0]))
             if arg is None:
                 return None  # not rows as its file shows
+            chain: RowsChain | None = None
             if arg.rows:
                 chain = RowsChain(((caller, site),), arg.rows, arg.rows_line)
-            else:
-                up = (caller.qualname, arg.param)
+            for position in arg.sources:
+                returned = returns_rows(self.model, caller, position)
+                if returned is None:
+                    return None
+                chain = chain or RowsChain(((caller, site),), returned[0], returned[1], 1,
+                                           returned[2])
+            for own in arg.params:
+                up = (caller.qualname, own)
                 if up in seen:
                     continue  # a cycle: it passes on what it is given; the others decide
-                above = self._solve(caller, arg.param, depth + 1, seen | {up})
+                above = self._solve(caller, own, depth + 1, seen | {up})
                 if above is None:
                     return None
-                chain = RowsChain((*above.calls, (caller, site)), above.query,
-                                  above.query_line)
+                chain = chain or RowsChain((*above.calls, (caller, site)), above.query,
+                                           above.query_line, 1, above.query_path)
+            if chain is None:
+                continue  # only what the cycle hands on
             count += 1
             found = found or chain
         if found is None:
             return None
-        return RowsChain(found.calls, found.query, found.query_line, count)
+        return RowsChain(found.calls, found.query, found.query_line, count, found.query_path)
 
     def _callers_known(self, fn: FunctionInfo) -> bool:
         """Nothing but the project's resolved calls runs `fn`: no decorator registers it,
@@ -328,6 +399,22 @@ class RowParams:
                               for module in self.model.modules.values()
                               for site in module.toplevel_calls}
         return self._toplevel
+
+
+def returns_rows(model: ProgramModel, fn: FunctionInfo, position: tuple[int, int]
+                 ) -> tuple[str, int, str] | None:
+    """The call of `fn` at `position` ((line, col)) runs a project function whose own code
+    returns every row of a query (UNBOUNDED): that query's text, line and file, else
+    None."""
+    site = next((s for s in fn.calls if (s.line, s.col) == position), None)
+    if site is None:
+        return None
+    for target in model.targets(fn, site):
+        found = [r for r in model.effects(target, UNBOUNDED) if not r.via]
+        if found:
+            return (" ".join(found[0].effect.detail.split()), found[0].effect.line,
+                    found[0].origin_path)
+    return None
 
 
 _cache: tuple[list, ProgramModel, RowParams] | None = None  # type: ignore[type-arg]
