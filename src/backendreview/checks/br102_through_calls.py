@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from ..analysis.program import (
     QUERY,
-    UNBOUNDED,
     CallSite,
     FunctionInfo,
     ProgramModel,
@@ -29,6 +28,7 @@ from ..analysis.program import (
     describe,
     related,
 )
+from ..analysis.program.rowparams import returned_rows
 from ..model import Fix, Span
 from .br102_evidence import project_reason
 from .confidence import NOTE, as_note
@@ -154,13 +154,8 @@ def _rows_source(model: ProgramModel, fn: FunctionInfo, site: CallSite
         return None
     line, col = site.loop_source
     source = next((s for s in fn.calls if s.line == line and s.col == col), None)
-    if source is None:
-        return None
-    for target in model.targets(fn, source):
-        found = [r for r in model.effects(target, UNBOUNDED) if not r.via]
-        if found:
-            return source, found[0]
-    return None
+    found = returned_rows(model, fn, source) if source is not None else None
+    return (source, found) if source is not None and found is not None else None
 
 
 def check_member(rule: ProjectRule, model: ProgramModel, scripts: ScriptPaths, loop: LoopFact,

@@ -28,7 +28,7 @@ from ...context import FileContext
 from ...model import Related, Span
 from ..orm.queries import OriginFinder
 from .facts import UNBOUNDED, CallSite, FunctionInfo
-from .model import MAX_DEPTH, ProgramModel, short_name
+from .model import MAX_DEPTH, ProgramModel, Reached, short_name
 from .paramflow import parameter_of
 from .sqlflow import is_entry_point, summaries_of
 
@@ -407,13 +407,19 @@ def returns_rows(model: ProgramModel, fn: FunctionInfo, position: tuple[int, int
     returns every row of a query (UNBOUNDED): that query's text, line and file, else
     None."""
     site = next((s for s in fn.calls if (s.line, s.col) == position), None)
-    if site is None:
+    found = returned_rows(model, fn, site) if site is not None else None
+    if found is None:
         return None
+    return " ".join(found.effect.detail.split()), found.effect.line, found.origin_path
+
+
+def returned_rows(model: ProgramModel, fn: FunctionInfo, site: CallSite) -> Reached | None:
+    """The call `site` of `fn` runs a project function whose own code returns every row of
+    a query (the program model's UNBOUNDED effect, not one a call further): that evidence."""
     for target in model.targets(fn, site):
         found = [r for r in model.effects(target, UNBOUNDED) if not r.via]
         if found:
-            return (" ".join(found[0].effect.detail.split()), found[0].effect.line,
-                    found[0].origin_path)
+            return found[0]
     return None
 
 
