@@ -270,7 +270,7 @@ def _reaching(stmt: ast.stmt, inner_loop: bool = False) -> Iterator[ast.AST]:
 # whose per-row queries multiply like any other.
 _SAMPLE_SIZE = 10
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+)\s*;?\s*$", re.IGNORECASE)
-_FETCHES = frozenset({"fetchall", "fetchmany"})
+FETCHES = frozenset({"fetchall", "fetchmany"})
 
 
 def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | None],  # type: ignore[no-untyped-def]
@@ -297,8 +297,8 @@ def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | N
         return _small(iterable.args[0])
     if func.attr in ("all", "scalars") or func.attr.startswith("order_by"):
         return small_sample(ctx, func.value, sql_text, depth + 1)
-    if func.attr in _FETCHES:
-        statement = _last_execute(ctx, iterable, func.value)
+    if func.attr in FETCHES:
+        statement = last_execute(ctx, iterable, func.value)
         text = sql_text(statement.args[0]) if statement and statement.args else None
         match = _SQL_LIMIT.search(text or "")
         return bool(match) and int(match[1]) <= _SAMPLE_SIZE
@@ -310,7 +310,7 @@ def _small(bound: ast.expr | None) -> bool:
         0 <= bound.value <= _SAMPLE_SIZE)
 
 
-def _last_execute(ctx, fetch: ast.Call, cursor: ast.expr) -> ast.Call | None:  # type: ignore[no-untyped-def]
+def last_execute(ctx, fetch: ast.Call, cursor: ast.expr) -> ast.Call | None:  # type: ignore[no-untyped-def]
     """The `cursor.execute(...)` whose rows `cursor.fetchall()` returns: the last one on the
     same cursor before it in the function."""
     function = ctx.semantic.enclosing_function(fetch)

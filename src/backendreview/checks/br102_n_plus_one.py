@@ -63,6 +63,18 @@ from ..analysis.orm.queries import (
 from ..analysis.orm.serializer_reads import RowRead
 from ..analysis.paths import is_migration_path
 from ..analysis.program import program_of
+from ..analysis.program.paramflow import parameter_of
+from ..analysis.program.rowparams import (
+    PARAM_LOOPS,
+    ROW_ARGS,
+    VALUE_REFS,
+    ValueRefs,
+    param_loop,
+    row_args,
+    row_params_of,
+    unwrapped,
+    value_ref,
+)
 from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Finding, Fix, Span
@@ -77,6 +89,7 @@ from .br102_bounds import (
     written_before,
 )
 from .br102_evidence import explicit_reason, one_object_reason, project_reason
+from .br102_fetch import fetched_rows
 from .br102_fixes import (
     NOT_PREFETCHABLE,
     django_batch_text,
@@ -117,6 +130,10 @@ class DeferredQuery:
     owner: int  # the def line of the function it is in
     # the note if the loop walks one object's relation (br102_evidence.one_object_reason)
     one_object: str = ""
+    # the loop iterates this parameter of the function: the program model asks its callers
+    # whether they all pass query rows (analysis/program/rowparams.py)
+    iter_param: str = ""
+    depends: str = ""  # the loop variable the query uses, as the message names it
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
@@ -159,6 +176,16 @@ class NPlusOneFacts(_Options, Rule):
         self.strings = StringAnalyzer(ctx)
         self.loops: dict[int, tuple[str, Origin | None]] = {}
         self.runtime_loaders: set[RuntimeLoaderFact] = set()
+        self.value_refs: set[str] = set()
+
+    # -- calls and references the program model's rows answer joins (rowparams) ------------
+    def visit_Name(self, node: ast.Name) -> None:
+        if not self.skip:
+            name = value_ref(self.ctx, node)
+            if name:
+                self.value_refs.add(name)
+
+    visit_Attribute = visit_Name  # type: ignore[assignment]
 
     # -- models ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -216,6 +243,8 @@ class NPlusOneFacts(_Options, Rule):
         loop_id = _node_id(node)
         origin = self._origin(iterable)
         self.loops[loop_id] = (var, origin)
+        if origin is None and (found := param_loop(self.ctx, node)) is not None:
+            self.ctx.emit_fact(PARAM_LOOPS, found)  # rows if every caller passes rows
         if origin is None or not origin.rows:
             return
         accesses = tuple(_accesses(self.ctx, var, body, node))
@@ -294,6 +323,8 @@ class NPlusOneFacts(_Options, Rule):
             self.ctx.emit_fact("orm_runtime_loader", loader)
         if self.skip:
             return
+        for arg in row_args(self.ctx, self.origins, node):
+            self.ctx.emit_fact(ROW_ARGS, arg)
         query = self._explicit_query(node)
         if query is None:
             return
@@ -312,7 +343,9 @@ class NPlusOneFacts(_Options, Rule):
                 pattern_lookup(node, names) or stops_at_first_hit(self.ctx, node, loop_node) or \
                 reads_after_waiting(self.ctx, node, loop_node):
             return
-        from_rows = self._iterates_rows(iterable)
+        fetched = fetched_rows(self.ctx, self.handles, self._sql_text,
+                               unwrapped(self.ctx, iterable))
+        from_rows = self._iterates_rows(iterable) or fetched is not None
         tracker = tracker_for(self.ctx)
         if not from_rows and not any(tracker.request_data(n) for n in ast.walk(iterable)) and (
                 by_name(self.ctx, node, [*names, *loop_targets(loop_node),
@@ -380,6 +413,14 @@ class NPlusOneFacts(_Options, Rule):
         owner = self.ctx.semantic.enclosing_function(node)
         if owner is None:
             reason = reason or one_object or None
+        inner = unwrapped(self.ctx, iterable)
+        param = parameter_of(self.ctx, inner)
+        iter_param = param[1] if param is not None and param[0] is owner else ""
+        if fetched:
+            message = message.replace(
+                f"(it depends on `{names[0]}`)",
+                f"(it depends on `{names[0]}`; the loop walks the rows `{fetched}` fetched)",
+                1)
         finding = self.report(node, as_note(message, reason) if reason else message,
                               severity=NOTE if reason else None, fix=Fix(
                                   description=f"{once}: {concrete or fix_text}",
@@ -389,7 +430,8 @@ class NPlusOneFacts(_Options, Rule):
             # caller runs it once per item (then one object's relation is each item's), are
             # questions for the project phase's program model.
             self.ctx.findings.remove(finding)
-            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno, one_object))
+            self.ctx.emit_fact(DEFERRED, DeferredQuery(finding, owner.lineno, one_object,
+                                                       iter_param, names[0]))
 
     def _relation_of_one(self, iterable: ast.expr) -> str | None:
         """`for line in order.lines.all()` where `order` is one object, not the row of an
@@ -448,6 +490,9 @@ class NPlusOneFacts(_Options, Rule):
         return self._script
 
     def end_file(self) -> None:
+        if self.value_refs:
+            self.ctx.emit_fact(VALUE_REFS, ValueRefs(self.ctx.path,
+                                                     tuple(sorted(self.value_refs))))
         # The project phase's loop and call reports ask the same about this file.
         if script_reason(self.ctx.path) and self._script_reason() is None:
             self.ctx.emit_fact("orm_serving", self.ctx.path)
@@ -995,10 +1040,13 @@ class NPlusOne(_Options, ProjectRule):
             [*(route.handler_file for route in routes), *facts.get("orm_serving", [])],
             self.program, [(route.handler_file, route.handler_line) for route in routes],
             lambda path: skipped_path(path, False, True))
+        self.rows = row_params_of(self.program, facts, lambda path: skipped_path(
+            path, include_tests, include_migrations))
         for item in facts.get(DEFERRED, []):
             self._report_deferred(item)
         check_calls_in_loops(self, self.program, self.scripts, lambda path: skipped_path(
-            path, include_tests, include_migrations), bool(self.option("any-loop", False)))
+            path, include_tests, include_migrations), bool(self.option("any-loop", False)),
+            self.rows)
         classes: list[ClassFact] = facts.get("orm_class", [])
         bases: list[BaseFact] = facts.get("orm_base", [])
         loops: list[LoopFact] = facts.get("orm_loop", [])
@@ -1385,8 +1433,16 @@ class NPlusOne(_Options, ProjectRule):
 
     def _report_deferred(self, item: DeferredQuery) -> None:
         """A per-row query the file phase found in a function: a note when the program
-        model shows only non-request entry points run that function."""
+        model shows only non-request entry points run that function. A loop over a
+        parameter every caller fills with query rows walks rows: the message names them."""
         finding = item.finding
+        chain = self.rows.rows_at(finding.path, item.owner, item.iter_param) if (
+            item.iter_param) else None
+        if chain is not None:
+            shown = f"(it depends on `{item.depends}`)"
+            finding = replace(finding, message=finding.message.replace(
+                shown, f"(it depends on `{item.depends}`; {chain.words(item.iter_param)})", 1),
+                related=(*finding.related, *chain.related()))
         reason = project_reason(self.scripts, finding.path, item.owner,
                                 one_object=item.one_object)
         if reason:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from ..analysis.program import (
     QUERY,
-    UNBOUNDED,
     CallSite,
     FunctionInfo,
     ProgramModel,
@@ -29,6 +28,7 @@ from ..analysis.program import (
     describe,
     related,
 )
+from ..analysis.program.rowparams import returned_rows
 from ..model import Fix, Span
 from .br102_evidence import project_reason
 from .confidence import NOTE, as_note
@@ -36,6 +36,7 @@ from .confidence import NOTE, as_note
 if TYPE_CHECKING:
     from ..analysis.orm.models import Model
     from ..analysis.orm.queries import Access, LoopFact, Origin
+    from ..analysis.program.rowparams import RowParams
     from .base import ProjectRule
     from .br102_scripts import ScriptPaths
 
@@ -69,9 +70,11 @@ def _is_cached(fn: FunctionInfo | None) -> bool:
 
 
 def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore[no-untyped-def]
-                         scripts: ScriptPaths, skipped, any_loop: bool = False) -> None:
+                         scripts: ScriptPaths, skipped, any_loop: bool = False,
+                         row_params: RowParams | None = None) -> None:
     """Report each call made once per row of a query whose callee runs a read query; with
-    `any_loop`, calls made once per item of any other loop too (as notes)."""
+    `any_loop`, calls made once per item of any other loop too (as notes). A loop over a
+    parameter every caller fills with query rows (`row_params`) is a loop over rows."""
     for qualname in sorted(model.functions):
         fn = model.functions[qualname]
         if skipped(fn.path):
@@ -81,7 +84,9 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
             if not site.loop_line or site.loop_literal or site.line in reported:
                 continue
             source = None if site.loop_rows else _rows_source(model, fn, site)
-            rows = site.loop_rows or source is not None
+            passed = None if site.loop_rows or source is not None or row_params is None \
+                else row_params.loop_rows(fn, site)
+            rows = site.loop_rows or source is not None or passed is not None
             if not rows and not any_loop:
                 continue  # N+1 is a query per row of a query; other loops are opt-in
             reached = model.reached_through(fn, site, QUERY)
@@ -127,6 +132,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
                 rows_of = (f" (the rows `{source[0].text}(...)` returns, "
                            f"`{' '.join(returned.effect.detail.split())}` at "
                            f"{returned.origin_path.rsplit('/', 1)[-1]}:{returned.effect.line})")
+            elif passed is not None:
+                rows_of = f" ({passed[1].words(passed[0])})"
             message = (f"`{site.text}(...)` runs a query for each "
                        f"{'row' if rows else 'item'} of the loop on line "
                        f"{site.loop_line}{rows_of}: {describe(chain, 'runs')}; {cure}")
@@ -134,7 +141,8 @@ def check_calls_in_loops(rule: ProjectRule, model: ProgramModel,  # type: ignore
                 fn.path, Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
                 as_note(message, reason) if reason else message,
                 severity=NOTE if reason else None, fix=Fix(description=fix),
-                related=related(chain, "runs"), snippet=site.text)
+                related=(*related(chain, "runs"), *(passed[1].related() if passed else ())),
+                snippet=site.text)
 
 
 def _rows_source(model: ProgramModel, fn: FunctionInfo, site: CallSite
@@ -146,13 +154,8 @@ def _rows_source(model: ProgramModel, fn: FunctionInfo, site: CallSite
         return None
     line, col = site.loop_source
     source = next((s for s in fn.calls if s.line == line and s.col == col), None)
-    if source is None:
-        return None
-    for target in model.targets(fn, source):
-        found = [r for r in model.effects(target, UNBOUNDED) if not r.via]
-        if found:
-            return source, found[0]
-    return None
+    found = returned_rows(model, fn, source) if source is not None else None
+    return (source, found) if source is not None and found is not None else None
 
 
 def check_member(rule: ProjectRule, model: ProgramModel, scripts: ScriptPaths, loop: LoopFact,

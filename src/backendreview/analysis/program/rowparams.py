@@ -1,0 +1,436 @@
+"""Which parameters of a function hold the rows of a query, as every caller shows.
+
+`def export(rows): for r in rows: ...` called as `export(Item.objects.filter(...))`: the loop
+walks query rows though its own file only sees a parameter. The answer comes from the
+callers, never from the name: parameter k of `f` holds query rows when `f` has at least one
+resolved caller and **every** call site the program model knows passes at k (by position or
+keyword; a default is not rows) a value its own file's ORM reader shows to be query rows, or
+a parameter of the caller's own that holds query rows in turn (at most MAX_DEPTH calls up; a
+cycle proves nothing and the other calls decide).
+
+Anything that lets values reach `f` unseen leaves the answer unknown: `f` is an entry point
+(a decorator registers it, a view takes the request), a function of its name is referenced
+by value anywhere in the project (a callback, a dispatch table, a URL pattern), a call the
+model cannot resolve is written with its name, or a module's top-level code calls it.
+
+Per file, the BR102 file rule records plain facts (`RowArg`, `ValueRefs`, picklable, cached
+with the file) with `row_args` / `value_refs`; `RowParams` answers over the program model.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ...context import FileContext
+from ...model import Related, Span
+from ..orm.queries import OriginFinder
+from .facts import UNBOUNDED, CallSite, FunctionInfo
+from .model import MAX_DEPTH, ProgramModel, Reached, short_name
+from .paramflow import parameter_of
+from .sqlflow import is_entry_point, summaries_of
+
+ROW_ARGS = "row_args"
+VALUE_REFS = "value_refs"
+PARAM_LOOPS = "param_loops"
+# Wrappers that hand the rows of their argument back (`list(qs)`, `sorted(qs, key=...)`).
+_ROW_WRAPPERS = frozenset({"builtins.list", "builtins.sorted", "builtins.tuple",
+                           "builtins.reversed", "builtins.enumerate"})
+
+
+@dataclass(frozen=True)
+class RowArg:
+    """Argument `key` (a position as digits, or a keyword) of the call at `line:col` (the
+    program model's CallSite position) in the function defined at `path:owner`, each of
+    whose possible values (`x or y`, `a if c else b`, the assignments of a local, a
+    comprehension that only filters) is one of: the rows of an ORM query (`rows`, the
+    first such, on `rows_line`), the caller's own parameters `params` as they are, or what
+    the calls at `sources` ((line, col) in the caller) return, when their callee returns
+    every row of a query (the program model's UNBOUNDED effect)."""
+
+    path: str
+    owner: int
+    line: int
+    col: int
+    key: str
+    rows: str = ""
+    rows_line: int = 0
+    params: tuple[str, ...] = ()
+    sources: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ValueRefs:
+    """The names of the functions a file refers to without calling them (`self.export`
+    handed on, `views.export` in a URL pattern, `callback=export`)."""
+
+    path: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParamLoop:
+    """The loop on `line` (CallSite.loop_line) of the function defined at `path:owner`
+    iterates that function's parameter `param` (through row-keeping wrappers)."""
+
+    path: str
+    owner: int
+    line: int
+    param: str
+
+
+def param_loop(ctx: FileContext, loop: ast.AST) -> ParamLoop | None:
+    """A `for` or a comprehension (its first generator) over a parameter of the function
+    it is in, as the program model's call sites name their loop (CallSite.loop_line)."""
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        iterable, line = loop.iter, loop.lineno
+    elif isinstance(loop, ast.comprehension):
+        parent = ctx.semantic.parent(loop)
+        if not (isinstance(parent, ast.ListComp | ast.SetComp | ast.DictComp
+                           | ast.GeneratorExp) and parent.generators[0] is loop):
+            return None
+        iterable, line = loop.iter, parent.lineno
+    else:
+        return None
+    found = parameter_of(ctx, unwrapped(ctx, iterable))
+    owner = ctx.semantic.enclosing_function(loop)
+    if found is None or found[0] is not owner or found[1] in ("self", "cls"):
+        return None
+    return ParamLoop(ctx.path, owner.lineno, line, found[1])
+
+
+def unwrapped(ctx: FileContext, expr: ast.expr) -> ast.expr:
+    """`expr` without the wrappers that hand its rows back."""
+    while isinstance(expr, ast.Call) and ctx.qualified_name(expr.func) in _ROW_WRAPPERS \
+            and expr.args:
+        expr = expr.args[0]
+    return expr
+
+
+def row_args(ctx: FileContext, origins: OriginFinder, call: ast.Call) -> list[RowArg]:
+    """The arguments of `call` that are query rows or a parameter of the calling function
+    handed on as it is (not `self` / `cls`)."""
+    owner = ctx.semantic.enclosing_function(call)
+    if isinstance(owner, ast.Lambda):
+        return []
+    out: list[RowArg] = []
+    keyed = [*((str(i), a) for i, a in enumerate(call.args)),
+             *((k.arg, k.value) for k in call.keywords if k.arg)]
+    for key, arg in keyed:
+        if isinstance(arg, ast.Starred):
+            break  # the positions after it are not known
+        if not isinstance(unwrapped(ctx, arg), ast.Name | ast.Call | ast.Attribute | ast.Await
+                          | ast.BoolOp | ast.IfExp | ast.ListComp | ast.GeneratorExp):
+            continue
+        found: list[tuple[str, int, str, tuple[int, int]]] = []
+        if not _alternatives(ctx, origins, owner, arg, found, 0):
+            continue
+        rows = next(((text, line) for text, line, _, _ in found if text), ("", 0))
+        out.append(RowArg(ctx.path, owner.lineno if owner is not None else 0, call.lineno,
+                          call.col_offset, key, rows[0], rows[1],
+                          tuple(sorted({p for _, _, p, _ in found if p})),
+                          tuple(sorted({s for _, _, _, s in found if s}))))
+    return out
+
+
+_MAX_ALTERNATIVES = 8
+
+
+def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None,
+                  expr: ast.expr, found: list[tuple[str, int, str, tuple[int, int]]],
+                  depth: int) -> bool:
+    """Add to `found` every value `expr` may have, as (query text, its line, parameter,
+    call position): False when one of them is none of those three."""
+    if depth > 4 or len(found) > _MAX_ALTERNATIVES:
+        return False
+    expr = unwrapped(ctx, expr)
+    if isinstance(expr, ast.Await):
+        expr = expr.value
+    if isinstance(expr, ast.BoolOp):
+        return all(_alternatives(ctx, origins, owner, v, found, depth + 1) for v in expr.values)
+    if isinstance(expr, ast.IfExp):
+        return all(_alternatives(ctx, origins, owner, v, found, depth + 1)
+                   for v in (expr.body, expr.orelse))
+    if isinstance(expr, ast.ListComp | ast.GeneratorExp) and len(expr.generators) == 1 and (
+            isinstance(expr.elt, ast.Name) and isinstance(expr.generators[0].target, ast.Name)
+            and expr.elt.id == expr.generators[0].target.id):
+        # `[u for u in users if u.active]`: some of the same rows
+        return _alternatives(ctx, origins, owner, expr.generators[0].iter, found, depth + 1)
+    origin = origins.of(expr)
+    if origin is not None:
+        if not origin.rows:
+            return False
+        found.append((origin.text, origin.line, "", ()))
+        return True
+    if isinstance(expr, ast.Name):
+        bindings = ctx.reaching_bindings(expr)
+        if not bindings:
+            return False
+        for binding in bindings:
+            if binding.kind == "param":
+                if expr.id in ("self", "cls") or ctx.semantic.enclosing_function(
+                        expr) is not owner:
+                    return False
+                found.append(("", 0, expr.id, ()))
+            elif binding.kind in ("assign", "annassign") and binding.value is not None and (
+                    binding.value is not expr):
+                if not _alternatives(ctx, origins, owner, binding.value, found, depth + 1):
+                    return False
+            else:
+                return False
+        return True
+    if isinstance(expr, ast.Call):
+        # `helper(...)` or `helper(...).all()`: rows when the helper returns every row of
+        # a query (the project phase asks the program model)
+        inner = expr
+        if isinstance(inner.func, ast.Attribute) and inner.func.attr == "all" and (
+                isinstance(inner.func.value, ast.Call)):
+            inner = inner.func.value
+        found.append(("", 0, "", (inner.lineno, inner.col_offset)))
+        return True
+    return False
+
+
+def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
+    """The name a reference to a function by value would have (`export` for `export`,
+    `self.export` or `views.export` used other than called), or None: a call's callee, part
+    of a longer chain, a store, or a local / parameter (a value, not a definition)."""
+    if not isinstance(node.ctx, ast.Load):
+        return None
+    parent = ctx.semantic.parent(node)
+    if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call)
+                                             and parent.func is node):
+        return None
+    if isinstance(node, ast.Name):
+        scope, bindings = ctx.semantic.lookup(node.id, node)
+        if scope is not None and scope.is_function:
+            return None
+        if bindings and not all(b.kind in ("def", "class", "import")
+                                for b in bindings):
+            return None
+        return node.id
+    base = node.value
+    if not isinstance(base, ast.Name):
+        return None
+    scope, bindings = ctx.semantic.lookup(base.id, base)
+    if base.id in ("self", "cls") or (
+            bindings and all(b.kind in ("class", "import") for b in bindings)):
+        return node.attr
+    return None
+
+
+@dataclass(frozen=True)
+class RowsChain:
+    """How a parameter comes to hold query rows: the calls from the query up to the
+    function (`calls`: (caller, its call site), the caller that runs the query first), the
+    query's text and line (in the first caller's file), and how many call sites pass rows."""
+
+    calls: tuple[tuple[FunctionInfo, CallSite], ...]
+    query: str
+    query_line: int
+    sites: int = 1
+    query_path: str = ""  # where the query is, when not in the first caller's file
+
+    def words(self, param: str) -> str:
+        """"`rows` holds the rows of `Item.objects.filter(...)` that `export_view` passes
+        (views.py:42)", with every call on the way."""
+        first, site = self.calls[0]
+        parts = [f"`{short_name(first.qualname, first.path)}` passes "
+                 f"({_where(first.path, site.line)})"]
+        for caller, call in self.calls[1:]:
+            parts.append(f"`{short_name(caller.qualname, caller.path)}` hands on "
+                         f"({_where(caller.path, call.line)})")
+        more = self.sites - 1
+        others = (f" (and {more} other call{'s' if more > 1 else ''} pass{'' if more > 1 else 'es'}"
+                  f" query rows too)" if more else "")
+        return (f"`{param}` holds the rows of `{self.query}` that "
+                + ", which ".join(parts) + others)
+
+    def related(self) -> tuple[Related, ...]:
+        first = self.calls[0][0]
+        out = [Related(Span(self.query_line, 1, self.query_line, 2), "the query whose rows "
+                       "are passed", self.query_path or first.path)]
+        for caller, site in self.calls:
+            out.append(Related(Span(site.line, site.col + 1, site.end_line, site.end_col + 1),
+                               f"passes the rows to {site.text}", caller.path))
+        return tuple(out)
+
+
+def _where(path: str, line: int) -> str:
+    return f"{PurePath(path).name}:{line}"
+
+
+class RowParams:
+    def __init__(self, model: ProgramModel, facts: dict[str, list],  # type: ignore[type-arg]
+                 ignored: Callable[[str], bool] = lambda path: False) -> None:
+        self.model = model
+        self.ignored = ignored  # callers in these files (tests) are no evidence either way
+        self.summaries = summaries_of(model, facts)
+        self.args = {(a.path, a.line, a.col, a.key): a for a in facts.get(ROW_ARGS, [])}
+        self.by_value = {name for refs in facts.get(VALUE_REFS, []) for name in refs.names}
+        self._unresolved: dict[str, list[tuple[FunctionInfo, CallSite]]] | None = None
+        self._toplevel: set[str] | None = None
+        self._memo: dict[tuple[str, str], RowsChain | None] = {}
+        self.loops = {(loop.path, loop.owner, loop.line): loop.param
+                      for loop in facts.get(PARAM_LOOPS, [])}
+
+    def loop_rows(self, fn: FunctionInfo, site: CallSite) -> tuple[str, RowsChain] | None:
+        """(the parameter, how it holds rows) when the loop that runs `site` once per item
+        iterates a parameter of `fn` that holds query rows."""
+        param = self.loops.get((fn.path, fn.line, site.loop_line)) if site.loop_line else None
+        chain = self.rows_of(fn, param) if param else None
+        return (param, chain) if param and chain is not None else None
+
+    def rows_of(self, fn: FunctionInfo, param: str) -> RowsChain | None:
+        """How `fn`'s parameter `param` holds query rows at every call, or None."""
+        key = (fn.qualname, param)
+        if key not in self._memo:
+            self._memo[key] = self._solve(fn, param, 0, frozenset({key}))
+        return self._memo[key]
+
+    def rows_at(self, path: str, owner: int, param: str) -> RowsChain | None:
+        """rows_of for the function defined at `path:owner`."""
+        fn = self.model.function_at(path, owner) if owner else None
+        return self.rows_of(fn, param) if fn is not None and param in fn.params else None
+
+    def _solve(self, fn: FunctionInfo, param: str, depth: int,
+               seen: frozenset[tuple[str, str]]) -> RowsChain | None:
+        if depth > MAX_DEPTH or not self._callers_known(fn):
+            return None
+        sites = self._sites(fn)
+        found: RowsChain | None = None
+        count = 0
+        for caller, site in sites:
+            keys = [k for k in site.passed_args
+                    if self.summaries.parameter(fn, site.callee, k) == param]
+            if not keys:
+                return None  # the default, or hidden in `*args` / `**kwargs`
+            arg = self.args.get((caller.path, site.line, site.col, keys[0]))
+            if arg is None:
+                return None  # not rows as its file shows
+            chain: RowsChain | None = None
+            if arg.rows:
+                chain = RowsChain(((caller, site),), arg.rows, arg.rows_line)
+            for position in arg.sources:
+                returned = returns_rows(self.model, caller, position)
+                if returned is None:
+                    return None
+                chain = chain or RowsChain(((caller, site),), returned[0], returned[1], 1,
+                                           returned[2])
+            for own in arg.params:
+                up = (caller.qualname, own)
+                if up in seen:
+                    continue  # a cycle: it passes on what it is given; the others decide
+                above = self._solve(caller, own, depth + 1, seen | {up})
+                if above is None:
+                    return None
+                chain = chain or RowsChain((*above.calls, (caller, site)), above.query,
+                                           above.query_line, 1, above.query_path)
+            if chain is None:
+                continue  # only what the cycle hands on
+            count += 1
+            found = found or chain
+        if found is None:
+            return None
+        return RowsChain(found.calls, found.query, found.query_line, count, found.query_path)
+
+    def _callers_known(self, fn: FunctionInfo) -> bool:
+        """Nothing but the project's resolved calls runs `fn`: no decorator registers it,
+        it takes no request, no reference by value, no unresolved call or module top-level
+        call names it."""
+        cls = self.model.classes.get(fn.cls) if fn.cls else None
+        if is_entry_point(fn.name, fn.params, self.summaries.registering_decorators(fn),
+                          cls.bases if cls else ()):
+            return False
+        if fn.name in self.by_value or fn.name in self._toplevel_names():
+            return False
+        return not any(not self.model.targets(caller, site)
+                       for caller, site in self._unresolved_index().get(fn.name, []))
+
+    def _sites(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
+        """The call sites that may run `fn`: those resolved to it (its own recursive calls
+        too), and those resolved to a base-class method it overrides."""
+        wanted = {fn.qualname}
+        cls = self.model.classes.get(fn.cls) if fn.cls else None
+        if cls is not None:
+            for klass in self.model.mro(cls)[1:]:
+                base = klass.methods.get(fn.name)
+                if base:
+                    wanted.add(base)
+        out: list[tuple[FunctionInfo, CallSite]] = []
+        callers: dict[str, FunctionInfo] = {}
+        for qualname in sorted(wanted):
+            target = self.model.functions.get(qualname)
+            if target is not None:
+                for caller in self.model.callers(target):
+                    callers.setdefault(caller.qualname, caller)
+        for qualname in sorted(callers):
+            caller = callers[qualname]
+            if self.ignored(caller.path):
+                continue
+            out += [(caller, site) for site, target in self.model.edges(caller)
+                    if target.qualname in wanted]
+        for caller, site in self._unresolved_index().get(fn.name, []):
+            if any(t.qualname in wanted for t in self.model.targets(caller, site)):
+                out.append((caller, site))  # a recursive call (edges leave those out)
+        return out
+
+    def _unresolved_index(self) -> dict[str, list[tuple[FunctionInfo, CallSite]]]:
+        """Call sites the call graph leaves out (unresolved, or calls of the function
+        itself), by the name they call."""
+        if self._unresolved is None:
+            self._unresolved = {}
+            for qualname in sorted(self.model.functions):
+                caller = self.model.functions[qualname]
+                if self.ignored(caller.path):
+                    continue
+                resolved = {id(site) for site, _ in self.model.edges(caller)}
+                for site in caller.calls:
+                    if id(site) not in resolved:
+                        name = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                        self._unresolved.setdefault(name, []).append((caller, site))
+        return self._unresolved
+
+    def _toplevel_names(self) -> set[str]:
+        if self._toplevel is None:
+            self._toplevel = {site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+                              for module in self.model.modules.values()
+                              for site in module.toplevel_calls}
+        return self._toplevel
+
+
+def returns_rows(model: ProgramModel, fn: FunctionInfo, position: tuple[int, int]
+                 ) -> tuple[str, int, str] | None:
+    """The call of `fn` at `position` ((line, col)) runs a project function whose own code
+    returns every row of a query (UNBOUNDED): that query's text, line and file, else
+    None."""
+    site = next((s for s in fn.calls if (s.line, s.col) == position), None)
+    found = returned_rows(model, fn, site) if site is not None else None
+    if found is None:
+        return None
+    return " ".join(found.effect.detail.split()), found.effect.line, found.origin_path
+
+
+def returned_rows(model: ProgramModel, fn: FunctionInfo, site: CallSite) -> Reached | None:
+    """The call `site` of `fn` runs a project function whose own code returns every row of
+    a query (the program model's UNBOUNDED effect, not one a call further): that evidence."""
+    for target in model.targets(fn, site):
+        found = [r for r in model.effects(target, UNBOUNDED) if not r.via]
+        if found:
+            return found[0]
+    return None
+
+
+_cache: tuple[list, ProgramModel, RowParams] | None = None  # type: ignore[type-arg]
+
+
+def row_params_of(model: ProgramModel, facts: dict[str, list],  # type: ignore[type-arg]
+                  ignored: Callable[[str], bool] = lambda path: False) -> RowParams:
+    """The answer of a run, built once per run and model."""
+    global _cache
+    found = facts.setdefault(ROW_ARGS, [])
+    if _cache is None or _cache[0] is not found or _cache[1] is not model:
+        _cache = (found, model, RowParams(model, facts, ignored))
+    return _cache[2]

@@ -1,0 +1,50 @@
+"""Cursor fetch rows: a loop over what a DB-API cursor fetched after a SELECT with no LIMIT
+walks every row the query matched, as a loop over an ORM query does.
+
+Only what the file shows counts: the loop iterates `cur.fetchall()` / `cur.fetchmany()` or
+the cursor itself (directly or through a local bound once), `cur` is a database handle
+(analysis/dbapi.py), and the last `cur.execute(...)` before the loop in the same function
+runs text the string analysis reads as a SELECT with no LIMIT / FETCH FIRST / TOP.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from ..analysis.dbapi import HandleResolver
+from .br102_bounds import FETCHES, last_execute
+
+_SELECT = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
+_BOUNDED = re.compile(r"\b(limit|fetch\s+first|top)\b", re.IGNORECASE)
+
+
+def fetched_rows(ctx, handles: HandleResolver, sql_text: Callable[[ast.expr], str | None],  # type: ignore[no-untyped-def]
+                 expr: ast.expr, depth: int = 0) -> str | None:
+    """The SELECT whose unbounded rows `expr` is (shortened), or None."""
+    if depth > 3:
+        return None
+    if isinstance(expr, ast.Await):
+        expr = expr.value
+    if isinstance(expr, ast.Name) and handles.of(expr) is None:
+        bindings = ctx.reaching_bindings(expr)
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+            return None
+        return fetched_rows(ctx, handles, sql_text, bindings[0].value, depth + 1)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
+            expr.func.attr in FETCHES):
+        cursor: ast.expr = expr.func.value
+    elif isinstance(expr, ast.Name):
+        cursor = expr  # `for row in cur:` iterates the cursor's rows
+    else:
+        return None
+    handle = handles.of(cursor)
+    if handle is None or handle.kind != "cursor":
+        return None
+    statement = last_execute(ctx, expr, cursor)
+    text = sql_text(statement.args[0]) if statement is not None and statement.args else None
+    if text is None or not _SELECT.match(text) or _BOUNDED.search(text):
+        return None
+    shown = " ".join(text.split())
+    return shown if len(shown) <= 60 else shown[:57] + "..."
