@@ -27,19 +27,19 @@ fetches, spreadsheet rows and framework dispatch (class-based view hooks, serial
 template tags), so either gate sent three true findings to note for each false one.
 Session 16 gave the program model framework entry points (analysis/program/dispatch.py:
 view, serializer, admin and template-tag hooks, signal receivers, scheduled jobs, nested
-functions) and re-measured the second gate (no route or task reaches) on the 43 tuning apps: it still sent 43 true / 7 false
-warnings to note (of 110 true), through calls on receivers whose class the file does not
-tell, Django forms built by generic views, properties read as attributes, model methods
-the ORM calls and classes loaded by name. It stays out; the offline reasons above use the
-new offline kinds.
-It also re-measured the first gate (NOT_ROWS) with parameters followed to their callers (a loop over a
-parameter every known call fills with query rows is rows: analysis/program/rowparams.py)
-and cursor fetch rows of an unbounded SELECT counted as rows (br102_fetch): on 43 tuning
-apps it still sent 38 true / 12 false / 112 debatable warnings to note (35% of the true
-warnings). The true ones are mostly not reader gaps of parameters: request data parsed by a
-serializer or a schema, spreadsheet and search-index rows, JSON fields of a row, cached id
-lists, queries the ORM reader does not follow, and parameters whose callers are out of
-sight (a framework's page of rows, dynamic dispatch, a common method name). Not a reason.
+functions) and re-measured the second gate (no route or task reaches) on the 43 tuning
+apps: it still sent 43 true / 7 false warnings to note (of 110 true), through calls on
+receivers whose class the file does not tell, Django forms built by generic views,
+properties read as attributes, model methods the ORM calls and classes loaded by name. It
+stays out; the offline reasons above use the new offline kinds. The first gate (NOT_ROWS),
+re-measured with parameters followed to their callers (a loop over a parameter every known
+call fills with query rows is rows: analysis/program/rowparams.py) and cursor fetch rows of
+an unbounded SELECT counted as rows (br102_fetch), still sent 38 true / 12 false / 112
+debatable warnings to note (35% of the true warnings). The true ones are mostly not reader
+gaps of parameters: request data parsed by a serializer or a schema, spreadsheet and
+search-index rows, JSON fields of a row, cached id lists, queries the ORM reader does not
+follow, and parameters whose callers are out of sight (a framework's page of rows, dynamic
+dispatch, a common method name). Not a reason.
 """
 
 from __future__ import annotations
