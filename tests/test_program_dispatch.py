@@ -252,3 +252,27 @@ def test_task_app_made_by_a_project_factory(tmp_path, monkeypatch):
     }, monkeypatch)
     assert entry_kind(model, model.functions["jobs.work.one"]) == "background task"
     assert entry_kind(model, model.functions["jobs.work.two"]) is None
+
+
+def test_a_job_handed_to_a_scheduler_is_still_called_directly(tmp_path, monkeypatch):
+    """`scheduler.add_job(refresh)` makes `refresh` an entry point, not the only thing that
+    runs it: a direct call from a view puts it on the request path too. A job nothing else
+    calls stays offline."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/jobs.py": (
+        "from apscheduler.schedulers.background import BackgroundScheduler\n\n"
+        "scheduler = BackgroundScheduler()\n\n"
+        "def refresh():\n    pass\n\n"
+        "def only_scheduled():\n    pass\n\n"
+        "def page(request):\n    refresh()\n\n"
+        "scheduler.add_job(refresh, 'interval', hours=1)\n"
+        "scheduler.add_job(only_scheduled, 'interval', hours=1)\n")}, monkeypatch)
+    fn = model.functions
+    page = fn["pkg.jobs.page"]
+    reach = reaching_entries(model, fn["pkg.jobs.refresh"], serving=[(page.path, page.line)])
+    assert [(f.qualname, k) for f, k in reach.entries] == [
+        ("pkg.jobs.page", "route handler"), ("pkg.jobs.refresh", SCHEDULED)]
+    assert reach.serves() and reach.offline() is None
+    # no route seen for the view: what runs it is unknown, so not offline either
+    assert offline_entries(model, fn["pkg.jobs.refresh"], lambda f: None) is None
+    assert offline_entries(model, fn["pkg.jobs.only_scheduled"], lambda f: None) == [
+        (fn["pkg.jobs.only_scheduled"], SCHEDULED)]

@@ -89,9 +89,12 @@ def dispatch_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
     """The kind of framework entry point `fn` is by what it declares (see the module
     docstring), or None. A receiver of a project signal whose sends the model sees is
     None: its senders are its callers (`signal_senders`)."""
-    kind = _index(model).kinds.get(fn.qualname)
-    if kind is not None:
-        return kind
+    return handed_kind(model, fn) or declared_kind(model, fn)
+
+
+def declared_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+    """The kind of framework entry point `fn` is by its own declaration (its decorators,
+    its class's bases), registrations elsewhere aside (`handed_kind`)."""
     for dec in fn.decorators:
         owner, _, method = in_module(model, fn, dec).rpartition(".")
         if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
@@ -100,6 +103,14 @@ def dispatch_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
     if cls is None or fn.kind == "staticmethod":
         return None
     return _class_kind(model, cls, fn)
+
+
+def handed_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+    """The kind of entry point a registration elsewhere makes of `fn`
+    (`scheduler.add_job(fn)`, `sig.connect(fn)`, `register.filter("x", fn)`), or None.
+    Unlike a declaration of its own, being handed over does not stop anyone calling `fn`
+    directly: what its visible callers run in still counts (`reaching_entries`)."""
+    return _index(model).kinds.get(fn.qualname)
 
 
 def signal_senders(model: ProgramModel, fn: FunctionInfo) -> list[FunctionInfo]:

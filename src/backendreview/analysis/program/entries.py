@@ -31,6 +31,7 @@ from .dispatch import (
     SCHEDULED,
     SERVING_KINDS,
     dispatch_kind,
+    handed_kind,
     in_module,
     made_by,
     signal_senders,
@@ -148,8 +149,10 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
     MAX_SEEN functions): a route handler or a method of its class (`serving`: their
     (path, line)), a declared offline entry (`entry_kind`), a framework hook
     (`dispatch_kind`), another root `root_reason` names (a script's path). A chain stops at
-    the first entry point on it. A receiver of a project signal is called by the functions
-    that send it. `ignored` callers (tests) count neither way."""
+    the first entry point on it, unless that function is one only by a registration
+    elsewhere (`handed_kind`): its direct callers are followed too. A receiver of a
+    project signal is called by the functions that send it. `ignored` callers (tests)
+    count neither way."""
     found: dict[str, tuple[FunctionInfo, str]] = {}
     open_ends: dict[str, FunctionInfo] = {}
     seen = {fn.qualname}
@@ -161,10 +164,13 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
                 model, current) or dispatch_kind(model, current) or root_reason(current)
             if kind:
                 found.setdefault(current.qualname, (current, kind))
-                continue
+                if handed_kind(model, current) is None:
+                    continue
+                # handed to a framework (`scheduler.add_job(fn)`): an entry point, and a
+                # function whoever calls it directly runs too (a view's `refresh()`)
             callers = [c for c in [*model.callers(current), *signal_senders(model, current)]
                        if not ignored(c)]
-            if not callers:
+            if not callers and not kind:
                 open_ends.setdefault(current.qualname, current)
             for caller in callers:
                 if caller.qualname not in seen:
