@@ -221,6 +221,9 @@ def test_signal_receivers_and_scheduled_jobs(tmp_path, monkeypatch):
     assert signal_senders(model, fn["pkg.hooks.on_save"]) == []
     assert kind("pkg.hooks.cleanup") == SCHEDULED
     assert entry_kind(model, fn["pkg.hooks.cleanup"]) == "scheduled job"
+    # handed to a scheduler elsewhere, not declared one by itself
+    assert entry_kind(model, fn["pkg.hooks.cleanup"], handed=False) is None
+    assert entry_kind(model, fn["pkg.hooks.Nightly.execute"], handed=False) == "scheduled job"
     assert entry_kind(model, fn["pkg.hooks.Nightly.execute"]) == "scheduled job"
     assert kind("pkg.hooks.queued") is None  # add_job of an object no scheduler made
     assert entry_kind(model, fn["pkg.hooks.queued"]) is None

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from .dispatch import (
     SCHEDULED,
     SERVING_KINDS,
+    declared_kind,
     dispatch_kind,
     handed_kind,
     in_module,
@@ -64,12 +65,14 @@ MAX_DEPTH = 6  # caller levels followed up from the function
 MAX_SEEN = 200  # functions looked at before giving up (unknown)
 
 
-def entry_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+def entry_kind(model: ProgramModel, fn: FunctionInfo, handed: bool = True) -> str | None:
     """What runs `fn` outside a request, by `fn`'s own declaration: `management command`,
     `background task`, `command-line command`, `upgrade step` or `scheduled job`
-    (dispatch.py: a function handed to a scheduler, a django-extensions job); None when
-    nothing says."""
-    if dispatch_kind(model, fn) == SCHEDULED:
+    (dispatch.py: a django-extensions job, and with `handed` a function handed to a
+    scheduler elsewhere, `scheduler.add_job(fn)`, which others may still call directly);
+    None when nothing says."""
+    if declared_kind(model, fn) == SCHEDULED or (
+            handed and handed_kind(model, fn) == SCHEDULED):
         return SCHEDULED
     for dec in fn.decorators:
         kind = _decorator_kind(model, in_module(model, fn, dec))
