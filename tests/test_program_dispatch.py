@@ -279,3 +279,24 @@ def test_a_job_handed_to_a_scheduler_is_still_called_directly(tmp_path, monkeypa
     assert offline_entries(model, fn["pkg.jobs.refresh"], lambda f: None) is None
     assert offline_entries(model, fn["pkg.jobs.only_scheduled"], lambda f: None) == [
         (fn["pkg.jobs.only_scheduled"], SCHEDULED)]
+
+
+def test_receivers_of_a_worker_library_signal_are_no_request_hook(tmp_path, monkeypatch):
+    """Celery's `worker_ready` / `task_prerun` fire in a worker, not in a request: a module
+    named `signals` outside the project is no evidence of a request-serving receiver.
+    Django's `post_save` receiver is one."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/hooks.py": (
+        "from celery.signals import task_prerun, worker_ready\n"
+        "from django.db.models.signals import post_save\n"
+        "from django.dispatch import receiver\n\n"
+        "def on_ready(sender, **kwargs):\n    pass\n\n"
+        "worker_ready.connect(on_ready)\n\n"
+        "@receiver(task_prerun)\ndef before_task(sender, **kwargs):\n    pass\n\n"
+        "def on_save(sender, **kwargs):\n    pass\n\n"
+        "post_save.connect(on_save)\n")}, monkeypatch)
+    fn = model.functions
+    assert dispatch_kind(model, fn["pkg.hooks.on_ready"]) is None
+    assert dispatch_kind(model, fn["pkg.hooks.before_task"]) is None
+    assert dispatch_kind(model, fn["pkg.hooks.on_save"]) == RECEIVER
+    assert [f.qualname for f in reaching_entries(model, fn["pkg.hooks.on_ready"]).open_ends] == [
+        "pkg.hooks.on_ready"]

@@ -211,7 +211,8 @@ def _registration_kind(model: ProgramModel, registrar: str, subject: str
     a project signal ("" otherwise)."""
     owner, _, method = registrar.rpartition(".")
     if registrar in _RECEIVER_DECORATORS:
-        return RECEIVER if subject else None, _project_signal(model, subject)
+        return RECEIVER if subject and _is_signal(model, subject) else None, _project_signal(
+            model, subject)
     if method == "connect" and owner and _is_signal(model, owner):
         return RECEIVER, _project_signal(model, owner)
     if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
@@ -223,11 +224,12 @@ def _registration_kind(model: ProgramModel, registrar: str, subject: str
 
 
 def _is_signal(model: ProgramModel, ref: str) -> bool:
-    """A library's signal (`django.db.models.signals.post_save`, a `signals` module outside
-    the project) or one the project makes."""
+    """A signal of a request-serving library (`django.db.models.signals.post_save`) or one
+    the project makes. Another library's `signals` module says nothing of when its signals
+    fire (Celery's `worker_ready`, `task_prerun` fire in a worker): a receiver of one is no
+    kind here, its callers unknown."""
     module = ref.rpartition(".")[0]
-    if ref.startswith(_LIBRARY_SIGNALS) or (".signals." in f".{module}." and
-                                             model.module_of(module) is None):
+    if ref.startswith(_LIBRARY_SIGNALS):
         return ".signals." in f".{module}." or ref.startswith("blinker.")
     return bool(_project_signal(model, ref))
 
