@@ -300,3 +300,28 @@ def test_receivers_of_a_worker_library_signal_are_no_request_hook(tmp_path, monk
     assert dispatch_kind(model, fn["pkg.hooks.on_save"]) == RECEIVER
     assert [f.qualname for f in reaching_entries(model, fn["pkg.hooks.on_ready"]).open_ends] == [
         "pkg.hooks.on_ready"]
+
+
+def test_a_receiver_also_handed_to_a_scheduler_keeps_the_senders_of_its_signal(
+        tmp_path, monkeypatch):
+    """`@receiver(paid)` and `scheduler.add_job(recount)`: a view that sends `paid` runs
+    `recount` too, so it is not only a scheduled job."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/hooks.py": (
+        "from apscheduler.schedulers.background import BackgroundScheduler\n"
+        "from django.dispatch import Signal, receiver\n\n"
+        "paid = Signal()\nscheduler = BackgroundScheduler()\n\n"
+        "@receiver(paid)\ndef recount(sender, **kwargs):\n    pass\n\n"
+        "@receiver(paid)\ndef only_signal(sender, **kwargs):\n    pass\n\n"
+        "def checkout(request):\n    paid.send(sender=None)\n\n"
+        "scheduler.add_job(recount, 'interval', hours=1)\n")}, monkeypatch)
+    fn = model.functions
+    view = fn["pkg.hooks.checkout"]
+    assert [f.qualname for f in signal_senders(model, fn["pkg.hooks.recount"])] == [
+        "pkg.hooks.checkout"]
+    reach = reaching_entries(model, fn["pkg.hooks.recount"], serving=[(view.path, view.line)])
+    assert [(f.qualname, k) for f, k in reach.entries] == [
+        ("pkg.hooks.checkout", "route handler"), ("pkg.hooks.recount", SCHEDULED)]
+    assert reach.offline() is None
+    # near miss: a receiver nothing hands to a scheduler is reached through the sender only
+    reach = reaching_entries(model, fn["pkg.hooks.only_signal"], serving=[(view.path, view.line)])
+    assert [(f.qualname, k) for f, k in reach.entries] == [("pkg.hooks.checkout", "route handler")]

@@ -197,11 +197,11 @@ def _build(model: ProgramModel) -> _Index:
                 found.extend(q for q in senders[signal] if q not in found)
                 continue
             index.kinds.setdefault(target.qualname, kind)
-    for qualname, found in index.senders.items():
+    # Kept when a registration also gives the function a kind (a library's signal, a
+    # scheduler): reaching_entries follows the callers of a function handed over, and the
+    # senders of a project signal are among them (a request that sends it runs it too).
+    for found in index.senders.values():
         found.sort()
-        # also received from a library's signal, or one nobody is seen to send: serving
-        if qualname in index.kinds:
-            found.clear()
     return index
 
 
