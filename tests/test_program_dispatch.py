@@ -325,3 +325,37 @@ def test_a_receiver_also_handed_to_a_scheduler_keeps_the_senders_of_its_signal(
     # near miss: a receiver nothing hands to a scheduler is reached through the sender only
     reach = reaching_entries(model, fn["pkg.hooks.only_signal"], serving=[(view.path, view.line)])
     assert [(f.qualname, k) for f, k in reach.entries] == [("pkg.hooks.checkout", "route handler")]
+
+
+BLINKER_A = (
+    "from blinker import Signal, signal\n\n"
+    "paid = signal('order-paid')\n"
+    "own = Signal()\n\n"
+    "def recount(sender, **kw):\n    pass\n\n"
+    "def on_own(sender, **kw):\n    pass\n\n"
+    "paid.connect(recount)\nown.connect(on_own)\n\n"
+    "def nightly():\n    paid.send('cli')\n    own.send('cli')\n"
+)
+BLINKER_B = (
+    "from blinker import signal\n\n"
+    "order_paid = signal('order-paid')  # the same object as a.paid: named signals are one\n\n"
+    "def checkout(request):\n    order_paid.send('web')\n"
+)
+
+
+def test_a_named_blinker_signal_has_senders_the_model_cannot_count(tmp_path, monkeypatch):
+    """`signal("order-paid")` is one object for every module that names it, so the sends
+    seen on one module's variable are not all its sends: its receivers' callers stay
+    unknown. An anonymous `Signal()` is one object: its sends are its receivers' callers."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": BLINKER_A,
+                                     "pkg/b.py": BLINKER_B}, monkeypatch)
+    fn = model.functions
+    nightly = fn["pkg.a.nightly"]
+
+    def script(f):
+        return "script" if f is nightly else None
+
+    assert signal_senders(model, fn["pkg.a.recount"]) == []
+    assert offline_entries(model, fn["pkg.a.recount"], script) is None
+    assert [f.qualname for f in signal_senders(model, fn["pkg.a.on_own"])] == ["pkg.a.nightly"]
+    assert offline_entries(model, fn["pkg.a.on_own"], script) == [(nightly, "script")]

@@ -63,9 +63,11 @@ _TAG_METHODS = frozenset({"filter", "simple_tag", "inclusion_tag", "tag", "assig
 _GRAPHENE = "graphene."
 _RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver",
                                   "django.dispatch.dispatcher.receiver"})
+# Signal objects the project makes, one object each. Not `blinker.signal("name")`: a named
+# signal is one object for every module that asks for that name, so a send through
+# another module's `signal("name")` would be missed among its senders.
 _SIGNAL_CLASSES = frozenset({"django.dispatch.Signal", "django.dispatch.dispatcher.Signal",
-                             "blinker.Signal", "blinker.base.Signal", "blinker.signal",
-                             "blinker.base.signal"})
+                             "blinker.Signal", "blinker.base.Signal"})
 # Signals of a library: `django.db.models.signals.post_save`, `flask.signals.got_request_...`
 _LIBRARY_SIGNALS = ("django.", "flask.signals.", "flask_login.signals.", "blinker.")
 _SENDS = frozenset({"send", "send_robust", "asend", "asend_robust"})
