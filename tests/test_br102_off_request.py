@@ -94,12 +94,20 @@ def test_entry_points_by_declaration(tmp_path, monkeypatch):
 
 def test_framework_dispatch_entries_markers(monkeypatch):
     """A job handed to a scheduler (and a function nested in one) is a note naming it; a
-    class-based view's hook, and `add_job` of an object no scheduler made, leave warnings."""
+    class-based view's hook, `add_job` of an object no scheduler made, and a job a view
+    also calls directly leave warnings."""
     monkeypatch.chdir(PROJECT)
     findings = [f for f in run([Path(".")], Config(root=PROJECT, select=("BR102",)),
                                jobs=1).findings if f.path == "shop/jobs.py"]
     text = (PROJECT / "shop" / "jobs.py").read_text(encoding="utf-8")
-    assert len(read_markers(text)) == 5
+    assert len(read_markers(text)) == 6
     assert check_markers(text, findings, "BR102") == []
     levels = sorted((f.span.start_line, f.severity.value) for f in findings)
-    assert [level for _, level in levels] == ["note", "note", "warning", "warning", "warning"]
+    assert [level for _, level in levels] == ["note", "note", "warning", "warning", "warning",
+                                              "warning"]
+    # `refresh_shelf` is handed to a scheduler and called by the view `refresh`: it runs
+    # while serving a request too
+    lines = text.splitlines()
+    shelf = lines.index("def refresh_shelf():") + 1
+    assert (shelf + 4, "warning") in levels
+    assert lines[shelf + 3].strip() == "print(book.author.name)"

@@ -67,7 +67,8 @@ def test_framework_error_subclass_raised_with_text(monkeypatch: pytest.MonkeyPat
     raise_line = _line(views, "raise GenerateConfigError(f\"Error rendering")
     tasks = ROOT / "framework_error_subclass/app/tasks.py"
     # (tasks.py, management/commands/sync.py: raises in a background task or a management
-    # command are not reported; the helper beside them that a view calls is)
+    # command are not reported; the helper beside them that a view calls is, though it is
+    # also handed to a scheduler)
     pull = _line(tasks, "raise GenerateConfigError(f\"Cannot pull")
     assert sorted(found) == [("app/tasks.py", pull),
                              ("app/views.py", raise_line),

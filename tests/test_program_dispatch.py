@@ -221,6 +221,9 @@ def test_signal_receivers_and_scheduled_jobs(tmp_path, monkeypatch):
     assert signal_senders(model, fn["pkg.hooks.on_save"]) == []
     assert kind("pkg.hooks.cleanup") == SCHEDULED
     assert entry_kind(model, fn["pkg.hooks.cleanup"]) == "scheduled job"
+    # handed to a scheduler elsewhere, not declared one by itself
+    assert entry_kind(model, fn["pkg.hooks.cleanup"], handed=False) is None
+    assert entry_kind(model, fn["pkg.hooks.Nightly.execute"], handed=False) == "scheduled job"
     assert entry_kind(model, fn["pkg.hooks.Nightly.execute"]) == "scheduled job"
     assert kind("pkg.hooks.queued") is None  # add_job of an object no scheduler made
     assert entry_kind(model, fn["pkg.hooks.queued"]) is None
@@ -252,3 +255,107 @@ def test_task_app_made_by_a_project_factory(tmp_path, monkeypatch):
     }, monkeypatch)
     assert entry_kind(model, model.functions["jobs.work.one"]) == "background task"
     assert entry_kind(model, model.functions["jobs.work.two"]) is None
+
+
+def test_a_job_handed_to_a_scheduler_is_still_called_directly(tmp_path, monkeypatch):
+    """`scheduler.add_job(refresh)` makes `refresh` an entry point, not the only thing that
+    runs it: a direct call from a view puts it on the request path too. A job nothing else
+    calls stays offline."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/jobs.py": (
+        "from apscheduler.schedulers.background import BackgroundScheduler\n\n"
+        "scheduler = BackgroundScheduler()\n\n"
+        "def refresh():\n    pass\n\n"
+        "def only_scheduled():\n    pass\n\n"
+        "def page(request):\n    refresh()\n\n"
+        "scheduler.add_job(refresh, 'interval', hours=1)\n"
+        "scheduler.add_job(only_scheduled, 'interval', hours=1)\n")}, monkeypatch)
+    fn = model.functions
+    page = fn["pkg.jobs.page"]
+    reach = reaching_entries(model, fn["pkg.jobs.refresh"], serving=[(page.path, page.line)])
+    assert [(f.qualname, k) for f, k in reach.entries] == [
+        ("pkg.jobs.page", "route handler"), ("pkg.jobs.refresh", SCHEDULED)]
+    assert reach.serves() and reach.offline() is None
+    # no route seen for the view: what runs it is unknown, so not offline either
+    assert offline_entries(model, fn["pkg.jobs.refresh"], lambda f: None) is None
+    assert offline_entries(model, fn["pkg.jobs.only_scheduled"], lambda f: None) == [
+        (fn["pkg.jobs.only_scheduled"], SCHEDULED)]
+
+
+def test_receivers_of_a_worker_library_signal_are_no_request_hook(tmp_path, monkeypatch):
+    """Celery's `worker_ready` / `task_prerun` fire in a worker, not in a request: a module
+    named `signals` outside the project is no evidence of a request-serving receiver.
+    Django's `post_save` receiver is one."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/hooks.py": (
+        "from celery.signals import task_prerun, worker_ready\n"
+        "from django.db.models.signals import post_save\n"
+        "from django.dispatch import receiver\n\n"
+        "def on_ready(sender, **kwargs):\n    pass\n\n"
+        "worker_ready.connect(on_ready)\n\n"
+        "@receiver(task_prerun)\ndef before_task(sender, **kwargs):\n    pass\n\n"
+        "def on_save(sender, **kwargs):\n    pass\n\n"
+        "post_save.connect(on_save)\n")}, monkeypatch)
+    fn = model.functions
+    assert dispatch_kind(model, fn["pkg.hooks.on_ready"]) is None
+    assert dispatch_kind(model, fn["pkg.hooks.before_task"]) is None
+    assert dispatch_kind(model, fn["pkg.hooks.on_save"]) == RECEIVER
+    assert [f.qualname for f in reaching_entries(model, fn["pkg.hooks.on_ready"]).open_ends] == [
+        "pkg.hooks.on_ready"]
+
+
+def test_a_receiver_also_handed_to_a_scheduler_keeps_the_senders_of_its_signal(
+        tmp_path, monkeypatch):
+    """`@receiver(paid)` and `scheduler.add_job(recount)`: a view that sends `paid` runs
+    `recount` too, so it is not only a scheduled job."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/hooks.py": (
+        "from apscheduler.schedulers.background import BackgroundScheduler\n"
+        "from django.dispatch import Signal, receiver\n\n"
+        "paid = Signal()\nscheduler = BackgroundScheduler()\n\n"
+        "@receiver(paid)\ndef recount(sender, **kwargs):\n    pass\n\n"
+        "@receiver(paid)\ndef only_signal(sender, **kwargs):\n    pass\n\n"
+        "def checkout(request):\n    paid.send(sender=None)\n\n"
+        "scheduler.add_job(recount, 'interval', hours=1)\n")}, monkeypatch)
+    fn = model.functions
+    view = fn["pkg.hooks.checkout"]
+    assert [f.qualname for f in signal_senders(model, fn["pkg.hooks.recount"])] == [
+        "pkg.hooks.checkout"]
+    reach = reaching_entries(model, fn["pkg.hooks.recount"], serving=[(view.path, view.line)])
+    assert [(f.qualname, k) for f, k in reach.entries] == [
+        ("pkg.hooks.checkout", "route handler"), ("pkg.hooks.recount", SCHEDULED)]
+    assert reach.offline() is None
+    # near miss: a receiver nothing hands to a scheduler is reached through the sender only
+    reach = reaching_entries(model, fn["pkg.hooks.only_signal"], serving=[(view.path, view.line)])
+    assert [(f.qualname, k) for f, k in reach.entries] == [("pkg.hooks.checkout", "route handler")]
+
+
+BLINKER_A = (
+    "from blinker import Signal, signal\n\n"
+    "paid = signal('order-paid')\n"
+    "own = Signal()\n\n"
+    "def recount(sender, **kw):\n    pass\n\n"
+    "def on_own(sender, **kw):\n    pass\n\n"
+    "paid.connect(recount)\nown.connect(on_own)\n\n"
+    "def nightly():\n    paid.send('cli')\n    own.send('cli')\n"
+)
+BLINKER_B = (
+    "from blinker import signal\n\n"
+    "order_paid = signal('order-paid')  # the same object as a.paid: named signals are one\n\n"
+    "def checkout(request):\n    order_paid.send('web')\n"
+)
+
+
+def test_a_named_blinker_signal_has_senders_the_model_cannot_count(tmp_path, monkeypatch):
+    """`signal("order-paid")` is one object for every module that names it, so the sends
+    seen on one module's variable are not all its sends: its receivers' callers stay
+    unknown. An anonymous `Signal()` is one object: its sends are its receivers' callers."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": BLINKER_A,
+                                     "pkg/b.py": BLINKER_B}, monkeypatch)
+    fn = model.functions
+    nightly = fn["pkg.a.nightly"]
+
+    def script(f):
+        return "script" if f is nightly else None
+
+    assert signal_senders(model, fn["pkg.a.recount"]) == []
+    assert offline_entries(model, fn["pkg.a.recount"], script) is None
+    assert [f.qualname for f in signal_senders(model, fn["pkg.a.on_own"])] == ["pkg.a.nightly"]
+    assert offline_entries(model, fn["pkg.a.on_own"], script) == [(nightly, "script")]

@@ -547,7 +547,7 @@ def _offline(model: ProgramModel, item: ExceptRaisesText) -> bool:
     text there. By the function's own declaration only: the call graph BR401 reads keeps
     returned calls alone, so "called only from a task" cannot be told from it."""
     fn = model.function_at(item.finding.path, item.def_line) if item.def_line else None
-    return fn is not None and entry_kind(model, fn) is not None
+    return fn is not None and entry_kind(model, fn, handed=False) is not None
 
 
 def _framework_finding(item: ExceptRaisesText, cls: ClassInfo,

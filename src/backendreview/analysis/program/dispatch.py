@@ -63,9 +63,11 @@ _TAG_METHODS = frozenset({"filter", "simple_tag", "inclusion_tag", "tag", "assig
 _GRAPHENE = "graphene."
 _RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver",
                                   "django.dispatch.dispatcher.receiver"})
+# Signal objects the project makes, one object each. Not `blinker.signal("name")`: a named
+# signal is one object for every module that asks for that name, so a send through
+# another module's `signal("name")` would be missed among its senders.
 _SIGNAL_CLASSES = frozenset({"django.dispatch.Signal", "django.dispatch.dispatcher.Signal",
-                             "blinker.Signal", "blinker.base.Signal", "blinker.signal",
-                             "blinker.base.signal"})
+                             "blinker.Signal", "blinker.base.Signal"})
 # Signals of a library: `django.db.models.signals.post_save`, `flask.signals.got_request_...`
 _LIBRARY_SIGNALS = ("django.", "flask.signals.", "flask_login.signals.", "blinker.")
 _SENDS = frozenset({"send", "send_robust", "asend", "asend_robust"})
@@ -89,9 +91,12 @@ def dispatch_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
     """The kind of framework entry point `fn` is by what it declares (see the module
     docstring), or None. A receiver of a project signal whose sends the model sees is
     None: its senders are its callers (`signal_senders`)."""
-    kind = _index(model).kinds.get(fn.qualname)
-    if kind is not None:
-        return kind
+    return handed_kind(model, fn) or declared_kind(model, fn)
+
+
+def declared_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+    """The kind of framework entry point `fn` is by its own declaration (its decorators,
+    its class's bases), registrations elsewhere aside (`handed_kind`)."""
     for dec in fn.decorators:
         owner, _, method = in_module(model, fn, dec).rpartition(".")
         if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
@@ -100,6 +105,14 @@ def dispatch_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
     if cls is None or fn.kind == "staticmethod":
         return None
     return _class_kind(model, cls, fn)
+
+
+def handed_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+    """The kind of entry point a registration elsewhere makes of `fn`
+    (`scheduler.add_job(fn)`, `sig.connect(fn)`, `register.filter("x", fn)`), or None.
+    Unlike a declaration of its own, being handed over does not stop anyone calling `fn`
+    directly: what its visible callers run in still counts (`reaching_entries`)."""
+    return _index(model).kinds.get(fn.qualname)
 
 
 def signal_senders(model: ProgramModel, fn: FunctionInfo) -> list[FunctionInfo]:
@@ -186,11 +199,11 @@ def _build(model: ProgramModel) -> _Index:
                 found.extend(q for q in senders[signal] if q not in found)
                 continue
             index.kinds.setdefault(target.qualname, kind)
-    for qualname, found in index.senders.items():
+    # Kept when a registration also gives the function a kind (a library's signal, a
+    # scheduler): reaching_entries follows the callers of a function handed over, and the
+    # senders of a project signal are among them (a request that sends it runs it too).
+    for found in index.senders.values():
         found.sort()
-        # also received from a library's signal, or one nobody is seen to send: serving
-        if qualname in index.kinds:
-            found.clear()
     return index
 
 
@@ -200,7 +213,8 @@ def _registration_kind(model: ProgramModel, registrar: str, subject: str
     a project signal ("" otherwise)."""
     owner, _, method = registrar.rpartition(".")
     if registrar in _RECEIVER_DECORATORS:
-        return RECEIVER if subject else None, _project_signal(model, subject)
+        return RECEIVER if subject and _is_signal(model, subject) else None, _project_signal(
+            model, subject)
     if method == "connect" and owner and _is_signal(model, owner):
         return RECEIVER, _project_signal(model, owner)
     if method in _TAG_METHODS and owner and made_by(model, owner) in _LIBRARIES:
@@ -212,11 +226,12 @@ def _registration_kind(model: ProgramModel, registrar: str, subject: str
 
 
 def _is_signal(model: ProgramModel, ref: str) -> bool:
-    """A library's signal (`django.db.models.signals.post_save`, a `signals` module outside
-    the project) or one the project makes."""
+    """A signal of a request-serving library (`django.db.models.signals.post_save`) or one
+    the project makes. Another library's `signals` module says nothing of when its signals
+    fire (Celery's `worker_ready`, `task_prerun` fire in a worker): a receiver of one is no
+    kind here, its callers unknown."""
     module = ref.rpartition(".")[0]
-    if ref.startswith(_LIBRARY_SIGNALS) or (".signals." in f".{module}." and
-                                             model.module_of(module) is None):
+    if ref.startswith(_LIBRARY_SIGNALS):
         return ".signals." in f".{module}." or ref.startswith("blinker.")
     return bool(_project_signal(model, ref))
 

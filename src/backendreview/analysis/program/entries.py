@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from .dispatch import (
     SCHEDULED,
     SERVING_KINDS,
+    declared_kind,
     dispatch_kind,
+    handed_kind,
     in_module,
     made_by,
     signal_senders,
@@ -63,12 +65,14 @@ MAX_DEPTH = 6  # caller levels followed up from the function
 MAX_SEEN = 200  # functions looked at before giving up (unknown)
 
 
-def entry_kind(model: ProgramModel, fn: FunctionInfo) -> str | None:
+def entry_kind(model: ProgramModel, fn: FunctionInfo, handed: bool = True) -> str | None:
     """What runs `fn` outside a request, by `fn`'s own declaration: `management command`,
     `background task`, `command-line command`, `upgrade step` or `scheduled job`
-    (dispatch.py: a function handed to a scheduler, a django-extensions job); None when
-    nothing says."""
-    if dispatch_kind(model, fn) == SCHEDULED:
+    (dispatch.py: a django-extensions job, and with `handed` a function handed to a
+    scheduler elsewhere, `scheduler.add_job(fn)`, which others may still call directly);
+    None when nothing says."""
+    if declared_kind(model, fn) == SCHEDULED or (
+            handed and handed_kind(model, fn) == SCHEDULED):
         return SCHEDULED
     for dec in fn.decorators:
         kind = _decorator_kind(model, in_module(model, fn, dec))
@@ -148,8 +152,10 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
     MAX_SEEN functions): a route handler or a method of its class (`serving`: their
     (path, line)), a declared offline entry (`entry_kind`), a framework hook
     (`dispatch_kind`), another root `root_reason` names (a script's path). A chain stops at
-    the first entry point on it. A receiver of a project signal is called by the functions
-    that send it. `ignored` callers (tests) count neither way."""
+    the first entry point on it, unless that function is one only by a registration
+    elsewhere (`handed_kind`): its direct callers are followed too. A receiver of a
+    project signal is called by the functions that send it. `ignored` callers (tests)
+    count neither way."""
     found: dict[str, tuple[FunctionInfo, str]] = {}
     open_ends: dict[str, FunctionInfo] = {}
     seen = {fn.qualname}
@@ -161,10 +167,13 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
                 model, current) or dispatch_kind(model, current) or root_reason(current)
             if kind:
                 found.setdefault(current.qualname, (current, kind))
-                continue
+                if handed_kind(model, current) is None:
+                    continue
+                # handed to a framework (`scheduler.add_job(fn)`): an entry point, and a
+                # function whoever calls it directly runs too (a view's `refresh()`)
             callers = [c for c in [*model.callers(current), *signal_senders(model, current)]
                        if not ignored(c)]
-            if not callers:
+            if not callers and not kind:
                 open_ends.setdefault(current.qualname, current)
             for caller in callers:
                 if caller.qualname not in seen:
