@@ -141,6 +141,9 @@ class MissingPagination(ProjectRule):
             elif unread := unread_filter(listed):
                 severity = Severity.NOTE
                 message += unread
+            elif shared := _shared_note(listed):
+                severity = Severity.NOTE
+                message += shared
             elif query.narrowed and not _own_log_rows(listed, query.narrowed):
                 # The listed query is the class's after its get_queryset: what that keeps
                 # is a condition computed out of sight (the caller's teams, a tenant's rows).
@@ -258,7 +261,8 @@ class MissingPagination(ProjectRule):
         origin = short_name(chain.origin, chain.origin_path)
         description, example = _fix_for(route, chain.effect.detail, origin)
         scoped = _deprecated(program, [handler.qualname, *(s.callee for s in chain.via)])
-        weak = scoped or unread_filter(chain.effect.detail)
+        weak = scoped or unread_filter(chain.effect.detail) or _shared_note(
+            _given_requester(program, handler, chain))
         unless = chain.effect.unless
         turned_off = _turned_off(program, handler, chain) if unless else None
         if turned_off is not None:
@@ -503,11 +507,42 @@ def summary_query(text: str) -> bool:
 # The requesting user's own rows: `filter(user=request.user)`, `filter(favourites__user__in=
 # [request.user])`, `request.user.tokens.all()`, `filter(Person.id == current_user["id"])`.
 _REQUESTER = r"(?:self\.)?request\.user\b|\bcurrent_user\b|\bg\.user\b"
+# What the requesting user belongs to along with others (`request.user.active_organization`,
+# `.team_id`, `.partners`): not the user's own rows, every row of that group.
+_SHARED_ATTR = (r"\.\w*?(?:organi[sz]ation|org|team|tenant|company|companies|workspace|"
+                r"group|partner)s?(?:_ids?|_dict)?\b")
 _OWN_ROWS = re.compile(
     rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*(?:{_REQUESTER})"
-    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\("
+    rf"(?!{_SHARED_ATTR})"
+    # the user's own relation as the list (`request.user.tokens.all()`); inside a filter,
+    # not a group they share with others (`partner__in=request.user.partners.all()`)
+    rf"|^(?:{_REQUESTER})\.\w+\.(?:all|filter)\("
+    rf"|(?:{_REQUESTER})(?!{_SHARED_ATTR})\.\w+\.(?:all|filter)\("
     # a manager method that keeps what the user may see: `Billing.objects.for_user(request.user)`
     rf"|\.(?:for|of|by|owned_by)_user\(\s*(?:{_REQUESTER})")
+
+
+_SHARED_ROWS = re.compile(
+    rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*"
+    rf"((?:{_REQUESTER}){_SHARED_ATTR})")
+
+
+def shared_rows(text: str) -> str:
+    """The query keeps the rows of a group the requesting user belongs to along with
+    others (`filter(project__organization=self.request.user.active_organization)`): the
+    group as written, else "". Not the user's own rows: every row of that organization or
+    team, for each of its members; label-studio's predictions of an organization, one per
+    task per model version, labelled a miss. A note, as nothing says how large the group
+    grows (its webhooks or labels are a handful)."""
+    found = _SHARED_ROWS.search(" ".join(text.split()))
+    return found.group(1) if found else ""
+
+
+def _shared_note(text: str) -> str:
+    shared = shared_rows(text)
+    return (f" (note: the query keeps the rows of `{shared}`, shared by every member of "
+            f"it: not the caller's own rows, and as many as that group holds)"
+            if shared else "")
 
 
 # The condition of a join, two levels of parentheses deep: `outerjoin(UserMacros,
