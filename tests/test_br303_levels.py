@@ -16,10 +16,13 @@ from pathlib import Path
 import pytest
 
 from backendreview.analysis.frameworks.common import requester_filter_value
+from backendreview.analysis.frameworks.routes import QueryFact
 from backendreview.checks.br303_missing_pagination import unread_filter
 from backendreview.config import Config
+from backendreview.context import FileContext
 from backendreview.engine import run
 from backendreview.model import Severity
+from backendreview.semantic import SemanticBuilder
 
 PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "BR303" / "weak_filters"
 REQUESTER = "which the handler computes from the requesting user"
@@ -44,6 +47,9 @@ def found() -> dict[tuple[str, int], tuple[Severity, str]]:
     (("routes.py", 107), ("SQL text `SELECT * FROM record WHERE", SQL_TEXT)),
     (("views.py", 13), ("`permitted` allows", REQUESTER)),
     (("views.py", 19), ("`readable_groups(request.user)` allows", REQUESTER)),
+    # the binding reaching the query's use, not one made after it (ctx.reaching_bindings)
+    (("views.py", 80), ("`permitted` allows", REQUESTER)),
+    (("views.py", 99), ("`readable_groups(user)` allows", REQUESTER)),  # a local: the user
     # a DRF view's get_queryset narrows the class queryset by a computed value, its own or
     # inherited through the MRO
     (("api.py", 8), ("`TeamDocuments.get_queryset` narrows that queryset with "
@@ -71,6 +77,8 @@ def test_weak_evidence_goes_out_as_a_note(found, where, words) -> None:  # type:
     ("views.py", 42),  # exclude: every other row
     ("views.py", 61),  # `self.groups = ...` binds no local `self`
     ("views.py", 67),  # Q(owner=request.user) | Q(public=True): a condition, not a value
+    ("views.py", 91),  # a binding reaching the query is every group
+    ("views.py", 107),  # the local may be a user the caller chose
     ("routes.py", 91),  # the user itself through a local: as when written in place
     ("routes.py", 99),  # or_(public, == g.user.id): compares with the user
     ("api.py", 24),  # get_queryset filters by a literal flag
@@ -87,53 +95,79 @@ def test_near_misses_stay_warnings(found, where) -> None:  # type: ignore[no-unt
 
 
 def test_every_finding_is_one_of_the_above(found) -> None:  # type: ignore[no-untyped-def]
-    assert len(found) == 28
+    assert len(found) == 32
 
 
-def _handler(source: str) -> ast.FunctionDef:
-    node = ast.parse(source).body[0]
-    assert isinstance(node, ast.FunctionDef)
-    return node
+def _requester(body: str, query: str, conditions: frozenset[str] = frozenset()) -> str:
+    """requester_filter_value of `query`, returned at the end of a handler whose first
+    lines are `body`: the query's names are followed from their use in that return."""
+    source = f"def get(self, request):\n{body}    return {query}\n"
+    tree = ast.parse(source)
+    func = tree.body[0]
+    assert isinstance(func, ast.FunctionDef)
+    ctx = FileContext("views.py", source, tree, SemanticBuilder(tree, "views").build(), Config())
+    returned = func.body[-1]
+    assert isinstance(returned, ast.Return) and returned.value is not None
+    fact = QueryFact(ctx.span_of(returned.value), query, "django")
+    return requester_filter_value(ctx, func, fact, conditions)
 
 
 def test_requester_filter_value_follows_local_names() -> None:
-    func = _handler("def get(self, request):\n"
-                    "    ids = perms(self.request.user)\n"
-                    "    for row in rows:\n"
-                    "        other = row\n"
-                    "    return X.objects.filter(pk__in=ids)\n")
-    assert requester_filter_value(func, "X.objects.filter(pk__in=ids)") == "ids"
-    assert requester_filter_value(func, "X.objects.filter(pk__in=other)") == ""
+    body = ("    ids = perms(self.request.user)\n"
+            "    for row in rows:\n"
+            "        other = row\n")
+    assert _requester(body, "X.objects.filter(pk__in=ids)") == "ids"
+    assert _requester(body, "X.objects.filter(pk__in=other)") == ""
     # a name bound by a loop is not computed from the user, whatever the loop walks
-    assert requester_filter_value(func, "X.objects.exclude(pk__in=ids)") == ""
+    assert _requester(body, "X.objects.exclude(pk__in=ids)") == ""
     # the user itself as the value: the caller's own rows, judged by the model elsewhere
-    assert requester_filter_value(func, "X.query.where(X.owner == current_user.id)") == ""
-    assert requester_filter_value(func, "X.objects.filter(owner=request.user)") == ""
-    assert requester_filter_value(func, "X.objects.filter(g__in=of(user=request.user))") == \
+    assert _requester(body, "X.query.where(X.owner == current_user.id)") == ""
+    assert _requester(body, "X.objects.filter(owner=request.user)") == ""
+    assert _requester(body, "X.objects.filter(g__in=of(user=request.user))") == \
         "of(user=request.user)"
 
 
+def test_requester_filter_value_reads_the_bindings_that_reach_the_query() -> None:
+    # Rebound after the query (a later use): not what the query read.
+    source = ("def get(self, request):\n"
+              "    ids = perms(request.user)\n"
+              "    rows = X.objects.filter(pk__in=ids)\n"
+              "    ids = [str(i) for i in ids]\n"
+              "    return rows\n")
+    tree = ast.parse(source)
+    func = tree.body[0]
+    ctx = FileContext("views.py", source, tree, SemanticBuilder(tree, "views").build(), Config())
+    query = tree.body[0].body[1].value  # type: ignore[attr-defined]
+    fact = QueryFact(ctx.span_of(query), ctx.source(query), "django")
+    assert requester_filter_value(ctx, func, fact) == "ids"
+    # Rebound before the query on one path: both reach it, one is every row.
+    assert _requester("    ids = perms(request.user)\n"
+                      "    if wide:\n"
+                      "        ids = Group.objects.values_list('pk')\n",
+                      "X.objects.filter(pk__in=ids)") == ""
+    # A parameter reaches the use as well: a value the caller may choose.
+    assert _requester("    user = user or request.user\n",
+                      "X.objects.filter(g__in=perms(user))") == ""
+
+
 def test_requester_filter_value_is_not_the_user_itself() -> None:
-    func = _handler("def get(self, request):\n"
-                    "    me = current_user.id\n"
-                    "    self.groups = perms(request.user)\n"
-                    "    seen[key] = perms(request.user)\n"
-                    "    mine = perms(me)\n"
-                    "    return X.objects.all()\n")
+    body = ("    me = current_user.id\n"
+            "    self.groups = perms(request.user)\n"
+            "    seen[key] = perms(request.user)\n"
+            "    mine = perms(me)\n")
     # the user itself through a local is the caller's own rows, as when written in place
-    assert requester_filter_value(func, "X.query.filter(X.owner_id == me)") == ""
+    assert _requester(body, "X.query.filter(X.owner_id == me)") == ""
     # an attribute or item target binds no local name
-    assert requester_filter_value(func, "X.query.filter(X.kind == self.kind)") == ""
-    assert requester_filter_value(func, "X.query.filter(X.kind == key)") == ""
+    assert _requester(body, "X.query.filter(X.kind == self.kind)") == ""
+    assert _requester(body, "X.query.filter(X.kind == key)") == ""
     # a call given a local that holds the user is given the user
-    assert requester_filter_value(func, "X.query.filter(X.group_id.in_(mine))") == \
-        "X.group_id.in_(mine)"
+    assert _requester(body, "X.query.filter(X.group_id.in_(mine))") == "X.group_id.in_(mine)"
     # a condition built from the user is no value computed from the user
-    assert requester_filter_value(
-        func, "X.query.filter(or_(X.public, X.owner_id == current_user.id))") == ""
+    assert _requester(body, "X.query.filter(or_(X.public, X.owner_id == current_user.id))") \
+        == ""
     shared = "X.objects.filter(Q(owner=request.user) | Q(public=True))"
-    assert requester_filter_value(func, shared, frozenset({"Q"})) == ""
-    assert requester_filter_value(func, shared) == "Q(owner=request.user) | Q(public=True)"
+    assert _requester(body, shared, frozenset({"Q"})) == ""
+    assert _requester(body, shared) == "Q(owner=request.user) | Q(public=True)"
 
 
 def test_unread_filter_reads_the_query_text() -> None:

@@ -19,7 +19,9 @@ _BOUNDS = frozenset({"limit", "slice", "offset", "fetch"})
 # Steps that keep a statement's rows unbounded (a refinement of the same select).
 _REFINE = frozenset({"where", "filter", "filter_by", "order_by", "join", "outerjoin",
                      "options", "select_from", "add_columns", "with_only_columns",
-                     "execution_options", "correlate", "distinct", "having"})
+                     "execution_options", "correlate", "distinct", "having",
+                     # a compound select keeps every row of the selects it joins
+                     "union", "union_all"})
 # What the caller leaves out to mean "every row": `limit: int = 0`, `limit=None`, `-1`.
 _NO_LIMIT_DEFAULTS = (None, 0, -1)
 
@@ -30,6 +32,13 @@ class SelectRows:
     # The parameter that bounds the rows when the caller passes it (`limit`); "" when
     # nothing does.
     unless: str = ""
+    # The test that guards the bound (`limit > 0`): a call that passes `unless` a literal
+    # failing it (`limit=0`) gets every row (guard_passes).
+    guard: str = ""
+    # Whether a call that leaves `unless` out gets every row: its default fails the guard
+    # (`limit: int = 0`). False for a page-size default (`limit: int = 10`): then only a call
+    # passing a value that skips the bound gets every row.
+    by_default: bool = True
 
 
 def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRows | None:
@@ -50,7 +59,7 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
     if not bindings or any(b.kind != "assign" or not isinstance(b.value, ast.Call)
                            for b in bindings):
         return None
-    unless = ""
+    unless, guard, by_default = "", "", True
     started = False
     for binding in sorted(bindings, key=lambda b: b.lineno):
         value = binding.value
@@ -61,15 +70,15 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
             if not _refines(value):
                 return None
             if _bounded_chain(value):
-                param = _guarding_parameter(ctx, binding.node, func)
-                if param is None:
+                guarded = _guarding_parameter(ctx, binding.node, func)
+                if guarded is None:
                     return None  # bounded on every path we can tell, or we cannot tell
-                unless = param
+                unless, guard, by_default = guarded
             continue
         if started or _bounded_chain(value) or not _is_select(ctx, value):
             return None  # a second, different statement, or a bounded one
         started = True
-    return SelectRows(execute, unless) if started else None
+    return SelectRows(execute, unless, guard, by_default) if started else None
 
 
 def _execute_of(fetch: ast.Call) -> ast.Call | None:
@@ -77,6 +86,8 @@ def _execute_of(fetch: ast.Call) -> ast.Call | None:
     if not (isinstance(fn, ast.Attribute) and fn.attr in ("fetchall", "all")):
         return None
     inner = fn.value
+    if isinstance(inner, ast.Await):  # `(await session.execute(stmt)).all()`
+        inner = inner.value
     # `session.execute(stmt).scalars().all()`
     if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and (
             inner.func.attr == "scalars") and not inner.args:
@@ -111,8 +122,15 @@ def _bounded_chain(call: ast.Call) -> bool:
     return bool(_BOUNDS & set(_chain_methods(call)))
 
 
-def _is_select(ctx: FileContext, call: ast.Call) -> bool:
+def _is_select(ctx: FileContext, call: ast.Call, depth: int = 0) -> bool:
+    """A chain of refinements on a `select()`, or on a name bound once before to an
+    unbounded such chain (`q = select(A).filter(...)`, then `q.union(r).order_by(...)`)."""
     root = _chain_root(call)
+    if isinstance(root, ast.Name) and depth < 3 and _refines(call):
+        bindings = ctx.reaching_bindings(root)
+        return len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(
+            bindings[0].value, ast.Call) and not _bounded_chain(bindings[0].value) and \
+            _is_select(ctx, bindings[0].value, depth + 1)
     if not isinstance(root, ast.Call):
         return False
     name = ctx.qualified_name(root.func) or ""
@@ -121,10 +139,14 @@ def _is_select(ctx: FileContext, call: ast.Call) -> bool:
 
 
 def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
-                        func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """The parameter whose "no limit" default skips the bounding statement: `stmt` sits
-    under `if limit:` / `if limit > 0:` / `if limit is not None:` and `limit` defaults to
-    0, None or -1. None when the statement runs on every path, or under another test."""
+                        func: ast.FunctionDef | ast.AsyncFunctionDef
+                        ) -> tuple[str, str, bool] | None:
+    """The parameter whose value can skip the bounding statement: `stmt` sits under
+    `if limit:` / `if limit > 0:` / `if limit is not None:`, a test of that one parameter,
+    which has a literal default. The parameter, the test's text, and whether the default
+    skips the bound (`limit: int = 0`, None or -1: every row unless the caller passes it;
+    not so for a default the test lets through, `limit: int = 10`); None when the
+    statement runs on every path, or under another test."""
     defaults = _parameter_defaults(func)
     up = ctx.semantic.parent(stmt)
     while up is not None and up is not func:
@@ -132,11 +154,73 @@ def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
             if not any(stmt is n or _contains(n, stmt) for n in up.body):
                 return None  # in the else branch: bounded when the test fails
             names = {n.id for n in ast.walk(up.test) if isinstance(n, ast.Name)}
-            guards = sorted(n for n in names if n in defaults
-                            and defaults[n] in _NO_LIMIT_DEFAULTS)
-            return guards[0] if len(guards) == 1 and len(names) == 1 else None
+            if len(names) != 1:
+                return None
+            name = next(iter(names))
+            test = ast.unparse(up.test)
+            if name not in defaults or defaults[name] is ...:
+                return None
+            if defaults[name] in _NO_LIMIT_DEFAULTS:
+                return name, test, True  # `limit=0` / None / -1: "no limit" by default
+            if guard_passes(test, name, defaults[name]) is not True:
+                return None  # a default we cannot read as either
+            # A page size by default (`limit: int = 10` under `if limit > 0:`): bounded
+            # unless the caller passes a value the test turns away (`limit=0`).
+            return name, test, False
         up = ctx.semantic.parent(up)
     return None
+
+
+def guard_passes(test: str, name: str, value: object) -> bool | None:
+    """Whether the guard `test` (`limit > 0`, `limit`, `limit is not None`, `not limit`)
+    holds when its one name `name` is `value` (a literal: an int, None, a bool); None
+    when the test is not of those simple forms."""
+    try:
+        node = ast.parse(test, mode="eval").body
+    except SyntaxError:
+        return None
+    result = _evaluate(node, name, value)
+    return result if isinstance(result, bool) else (
+        None if result is ... else bool(result))
+
+
+_COMPARE = {ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
+            ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b,
+            ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
+            ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b}
+
+
+def _evaluate(node: ast.expr, name: str, value: object) -> object:
+    """The value of a guard made of the name, literals, comparisons, `not`, `and`, `or`;
+    `...` for anything else (or a comparison Python would refuse, `None > 0`)."""
+    if isinstance(node, ast.Name):
+        return value if node.id == name else ...
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp):
+        operand = _evaluate(node.operand, name, value)
+        if operand is ...:
+            return ...
+        if isinstance(node.op, ast.Not):
+            return not operand
+        if isinstance(node.op, ast.USub) and isinstance(operand, int):
+            return -operand
+        return ...
+    if isinstance(node, ast.BoolOp):
+        parts = [_evaluate(v, name, value) for v in node.values]
+        if any(p is ... for p in parts):
+            return ...
+        return all(parts) if isinstance(node.op, ast.And) else any(parts)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        left, right = _evaluate(node.left, name, value), _evaluate(
+            node.comparators[0], name, value)
+        if left is ... or right is ...:
+            return ...
+        try:
+            return bool(_COMPARE[type(node.ops[0])](left, right))
+        except TypeError:
+            return ...
+    return ...
 
 
 def _contains(tree: ast.AST, node: ast.AST) -> bool:
@@ -172,3 +256,25 @@ def passes_parameter(params: tuple[str, ...], is_method: bool, passed: tuple[str
     own = list(params[1:] if is_method else params)
     return name in own and str(own.index(name)) in passed
 
+
+def passed_literal(params: tuple[str, ...], is_method: bool,
+                   literals: tuple[tuple[str, str], ...], name: str) -> str | None:
+    """The literal text a call gives the callee's parameter `name` (by keyword or by
+    position), from its literal arguments; None when it gives no literal there."""
+    given = dict(literals)
+    if name in given:
+        return given[name]
+    own = list(params[1:] if is_method else params)
+    return given.get(str(own.index(name))) if name in own else None
+
+
+def skips_bound(guard: str, name: str, literal: str | None) -> bool:
+    """A call passing `literal` to the parameter `name` turns the guarded bound off: the
+    guard (`limit > 0`) fails for it (`limit=0`). False when it holds, or cannot be told."""
+    if not guard or literal is None:
+        return False
+    try:
+        value = ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return False
+    return guard_passes(guard, name, value) is False

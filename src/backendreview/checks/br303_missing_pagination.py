@@ -22,6 +22,7 @@ from ..analysis.program import (
     related,
     short_name,
 )
+from ..analysis.row_bounds import passed_literal, skips_bound
 from ..model import Fix, Severity, Span
 from .base import ProjectRule
 from .br102_fixes import with_loader
@@ -84,9 +85,10 @@ class MissingPagination(ProjectRule):
         program = program_of(facts)
         self.seeds = SeedIndex(facts.get(CREATES, []), program)
         self.class_at = {(c.path, c.line): c for c in program.classes.values()}
+        self.module_at = {m.path: m.name for m in program.modules.values()}
         unsized: list[Route] = []
         for route in project_routes(facts):
-            if _relies_on_unsized_default(route):
+            if _relies_on_unsized_default(route) and not self._staff_class(program, route):
                 unsized.append(route)
             query = route.unbounded
             if not ({"GET", "ANY", "QUERY"} & set(route.methods)):
@@ -98,7 +100,8 @@ class MissingPagination(ProjectRule):
                 continue
             # What DRF's list serves: the queryset with the view's filter_queryset chain.
             listed = query.text + query.refined
-            if staff_only(route) or bounded_by_keys(listed) or summary_query(listed):
+            if staff_only(route) or self._staff_class(program, route) or bounded_by_keys(
+                    listed) or summary_query(listed):
                 continue
             if own_rows(listed) or curated(listed) or admin_rows(listed):
                 continue
@@ -138,6 +141,9 @@ class MissingPagination(ProjectRule):
             elif unread := unread_filter(listed):
                 severity = Severity.NOTE
                 message += unread
+            elif shared := _shared_note(listed):
+                severity = Severity.NOTE
+                message += shared
             elif query.narrowed and not _own_log_rows(listed, query.narrowed):
                 # The listed query is the class's after its get_queryset: what that keeps
                 # is a condition computed out of sight (the caller's teams, a tenant's rows).
@@ -168,6 +174,24 @@ class MissingPagination(ProjectRule):
 
 
         self._unsized_default(facts, unsized)
+
+    def _staff_class(self, program: ProgramModel, route: Route) -> str:
+        """A permission class of the route (DRF `permission_classes`) whose `has_permission`,
+        read along its hierarchy, lets only staff through (`return bool(request.user and
+        request.user.is_superuser)`): its name, else "". Read through the class, never by
+        its name: a project's `IsSuperuser` that checks something else is no such guard."""
+        for marker in route.auth:
+            kind, _, name = marker.partition(":")
+            if kind != "permission_classes" or not all(
+                    part.isidentifier() for part in name.split(".")):
+                continue  # `A | B` and other combinations read as one text: not one class
+            cls = program.class_of(name)
+            if cls is None and "." not in name and route.handler_file in self.module_at:
+                cls = program.class_of(f"{self.module_at[route.handler_file]}.{name}")
+            check = program.method(cls, "has_permission") if cls is not None else None
+            if cls is not None and check is not None and check.staff_flag:
+                return cls.name
+        return ""
 
     def _requester_backend(self, program: ProgramModel, route: Route) -> str | None:
         """A filter backend of the route's view class that narrows its generic list to what
@@ -213,7 +237,7 @@ class MissingPagination(ProjectRule):
         (`return self.repo.get_all()`, `return Alert.all(user)`)."""
         if route.framework == "drf" or route.pagination or route.global_pagination:
             return  # DRF paginates the list its view returns; the view rules look at that
-        if staff_only(route):
+        if staff_only(route) or self._staff_class(program, route):
             return
         handler = program.function_at(route.handler_file, route.handler_line)
         if handler is None:
@@ -237,9 +261,18 @@ class MissingPagination(ProjectRule):
         origin = short_name(chain.origin, chain.origin_path)
         description, example = _fix_for(route, chain.effect.detail, origin)
         scoped = _deprecated(program, [handler.qualname, *(s.callee for s in chain.via)])
-        weak = scoped or unread_filter(chain.effect.detail)
+        weak = scoped or unread_filter(chain.effect.detail) or _shared_note(
+            _given_requester(program, handler, chain))
         unless = chain.effect.unless
-        if unless:
+        turned_off = _turned_off(program, handler, chain) if unless else None
+        if turned_off is not None:
+            # The helper pages by default; the call turns its bound off (`limit=0`).
+            pages = (f" (`{origin}` pages only when `{chain.effect.guard}`, and this call "
+                     f"passes `{unless}={turned_off}`)")
+            fix = Fix(f"Pass `{origin}` a capped `{unless}` rather than `{turned_off}`: take "
+                      f"it as a query parameter with an upper bound (offset too) and hand "
+                      f"it on", None)
+        elif unless:
             # The helper pages already; the call leaves its bound out.
             pages = (f" (`{origin}` pages only when given `{unless}`, and this call leaves "
                      f"it out)")
@@ -255,6 +288,24 @@ class MissingPagination(ProjectRule):
             f"pagination: {describe(chain, 'returns')}{pages}{weak}",
             fix=fix, related=related(chain, "returns"), snippet=step.text,
             severity=Severity.NOTE if weak else None)
+
+
+def _turned_off(program: ProgramModel, handler: FunctionInfo, chain: Reached) -> str | None:
+    """The literal the chain's last call passes the origin's bounding parameter when that
+    turns the bound off (`get_history(user.id, limit=0)` under `if limit > 0:`), else None
+    (the call leaves the parameter out of a "no limit" default)."""
+    effect, step = chain.effect, chain.via[-1]
+    caller = handler if len(chain.via) == 1 else program.functions.get(chain.via[-2].callee)
+    origin = program.functions.get(chain.origin)
+    if caller is None or origin is None:
+        return None
+    site = next((c for c in caller.calls if (c.line, c.col) == (step.line, step.col)), None)
+    if site is None:
+        return None
+    literal = passed_literal(origin.params, origin.kind in ("method", "classmethod",
+                                                            "property"),
+                             site.literal_args, effect.unless)
+    return literal if skips_bound(effect.guard, effect.unless, literal) else None
 
 
 def _given_requester(program: ProgramModel, handler: FunctionInfo, chain: Reached) -> str:
@@ -456,11 +507,42 @@ def summary_query(text: str) -> bool:
 # The requesting user's own rows: `filter(user=request.user)`, `filter(favourites__user__in=
 # [request.user])`, `request.user.tokens.all()`, `filter(Person.id == current_user["id"])`.
 _REQUESTER = r"(?:self\.)?request\.user\b|\bcurrent_user\b|\bg\.user\b"
+# What the requesting user belongs to along with others (`request.user.active_organization`,
+# `.team_id`, `.partners`): not the user's own rows, every row of that group.
+_SHARED_ATTR = (r"\.\w*?(?:organi[sz]ation|org|team|tenant|company|companies|workspace|"
+                r"group|partner)s?(?:_ids?|_dict)?\b")
 _OWN_ROWS = re.compile(
     rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*(?:{_REQUESTER})"
-    rf"|(?:{_REQUESTER})\.\w+\.(?:all|filter)\("
+    rf"(?!{_SHARED_ATTR})"
+    # the user's own relation as the list (`request.user.tokens.all()`); inside a filter,
+    # not a group they share with others (`partner__in=request.user.partners.all()`)
+    rf"|^(?:{_REQUESTER})\.\w+\.(?:all|filter)\("
+    rf"|(?:{_REQUESTER})(?!{_SHARED_ATTR})\.\w+\.(?:all|filter)\("
     # a manager method that keeps what the user may see: `Billing.objects.for_user(request.user)`
     rf"|\.(?:for|of|by|owned_by)_user\(\s*(?:{_REQUESTER})")
+
+
+_SHARED_ROWS = re.compile(
+    rf"\.(?:filter|filter_by|where)\((?:[^()]|\([^()]*\))*?(?:==|=)\s*\[?\s*"
+    rf"((?:{_REQUESTER}){_SHARED_ATTR})")
+
+
+def shared_rows(text: str) -> str:
+    """The query keeps the rows of a group the requesting user belongs to along with
+    others (`filter(project__organization=self.request.user.active_organization)`): the
+    group as written, else "". Not the user's own rows: every row of that organization or
+    team, for each of its members; label-studio's predictions of an organization, one per
+    task per model version, labelled a miss. A note, as nothing says how large the group
+    grows (its webhooks or labels are a handful)."""
+    found = _SHARED_ROWS.search(" ".join(text.split()))
+    return found.group(1) if found else ""
+
+
+def _shared_note(text: str) -> str:
+    shared = shared_rows(text)
+    return (f" (note: the query keeps the rows of `{shared}`, shared by every member of "
+            f"it: not the caller's own rows, and as many as that group holds)"
+            if shared else "")
 
 
 # The condition of a join, two levels of parentheses deep: `outerjoin(UserMacros,

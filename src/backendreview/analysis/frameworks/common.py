@@ -658,9 +658,11 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
     for ret in _returns(func):
         if ret.value is not None:
             unbounded = unbounded_query(ctx, ret.value, func)
+            if unbounded is not None and not unbounded.by_default:
+                unbounded = None  # paged unless a caller turns the bound off: not this route
             if unbounded is not None:
                 unbounded = replace(unbounded, requester=requester_filter_value(
-                    func, unbounded.text, _django_q(ctx)))
+                    ctx, func, unbounded, _django_q(ctx)))
                 break
     return HandlerInfo(
         name=func.name, line=func.lineno, span=ctx.line_span(func.lineno),
@@ -1048,7 +1050,8 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
             rows = fetched_select(ctx, expr, func)
             if rows is not None:  # a Core select() built in steps (analysis/row_bounds.py)
                 return QueryFact(ctx.span_of(rows.execute), ctx.source(rows.execute),
-                                 "sqlalchemy", unless=rows.unless)
+                                 "sqlalchemy", unless=rows.unless, guard=rows.guard,
+                                 by_default=rows.by_default)
             if expr.func.attr == "fetchall":
                 return _unbounded_select(ctx, expr, func)
         root = _refined_name(expr)
@@ -1113,90 +1116,91 @@ REQUESTER_VALUE = re.compile(r"^(?:(?:self\.)?request\.user|current_user|g\.user
 _FILTER_STEPS = frozenset({"filter", "filter_by", "where"})
 
 
-def requester_filter_value(func: ast.AST, text: str,
+def requester_filter_value(ctx: FileContext, func: ast.AST, query: QueryFact,
                            conditions: frozenset[str] = frozenset()) -> str:
-    """The first filter value of the query `text` (as the handler `func` wrote it) that is
-    computed from the requesting user: a call given the user itself (`.filter(group__in=
-    perms_of(request.user))`), or a local name every assignment of which makes such a call
-    (`permitted = get_nodegroups_by_perm(request.user, "read")`; `.filter(nodegroup__in=
-    permitted)`). The rows that user may read. "" when no filter value is. Not the user
-    itself, in place or through a local (`filter(owner=request.user)`, `user_id =
-    current_user.id`), nor a condition that compares with it (`or_(M.public, M.owner_id ==
-    g.user.id)`; `Q(owner=request.user) | Q(public=True)`, `conditions` being the names the
-    file binds to Django's `Q`): the caller's own rows, or more, which BR303 judges by the
-    query and the model (messages pile up, tokens do not)."""
+    """The first filter value of `query` (as the handler `func` wrote it) that is computed
+    from the requesting user: a call given the user itself (`.filter(group__in=
+    perms_of(request.user))`), or a local name whose every binding reaching its use in the
+    query makes such a call (`permitted = get_nodegroups_by_perm(request.user, "read")`;
+    `.filter(nodegroup__in=permitted)`). The rows that user may read. "" when no filter
+    value is. Not the user itself, in place or through a local (`filter(owner=
+    request.user)`, `user_id = current_user.id`), nor a condition that compares with it
+    (`or_(M.public, M.owner_id == g.user.id)`; `Q(owner=request.user) | Q(public=True)`,
+    `conditions` being the names the file binds to Django's `Q`): the caller's own rows, or
+    more, which BR303 judges by the query and the model (messages pile up, tokens do not).
+
+    The query's text is read for its filters; each name in it is followed from its uses
+    in the function (those inside the query's span, else every use) through
+    `ctx.reaching_bindings`, so a name rebound after the query does not count."""
     try:
-        tree = ast.parse(" ".join(re.sub(r"\\\s*\n", " ", text).split()), mode="eval")
+        tree = ast.parse(" ".join(re.sub(r"\\\s*\n", " ", query.text).split()), mode="eval")
     except SyntaxError:
         return ""
-    bound = [pair for node in own_nodes(func) for pair in _bindings(node)]
-    itself = _every(bound, lambda v: _is_requester(v, {}))
-    derived = _every(bound, lambda v: any(
-        _given_requester(n, itself, conditions) for n in ast.walk(v)))
+    uses: dict[str, list[ast.Name]] = {}
+    for node in own_nodes(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            uses.setdefault(node.id, []).append(node)
+    span = query.span
+
+    def occurrences(name: str) -> list[ast.Name]:
+        found = uses.get(name, [])
+        return [n for n in found if span.start_line <= n.lineno <= span.end_line] or found
+
+    def user_name(node: ast.Name) -> bool:
+        """A local whose every reaching binding is the requesting user (or a field)."""
+        return _every_binding(ctx, node, lambda v: _is_requester(v, _no_name))
+
+    def derived(node: ast.Name) -> bool:
+        """A local whose every reaching binding makes a call given the requesting user."""
+        return _every_binding(ctx, node, lambda v: any(
+            _given_requester(n, user_name, conditions) for n in ast.walk(v)))
+
+    def in_query(test: Callable[[ast.Name], bool]) -> Callable[[ast.Name], bool]:
+        """`test` for a name of the query's text, through its uses in the function."""
+        return lambda name: bool(found := occurrences(name.id)) and all(
+            test(n) for n in found)
+
+    text_user, text_derived = in_query(user_name), in_query(derived)
     for call in ast.walk(tree):
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                 and call.func.attr in _FILTER_STEPS):
             continue
         for value in [*call.args, *(k.value for k in call.keywords)]:
-            if any((isinstance(n, ast.Name) and derived.get(n.id, False))
-                   or _given_requester(n, itself, conditions) for n in ast.walk(value)):
+            if any((isinstance(n, ast.Name) and text_derived(n))
+                   or _given_requester(n, text_user, conditions) for n in ast.walk(value)):
                 return ast.unparse(value)
     return ""
 
 
-def _every(bound: list[tuple[str, ast.expr | None]],
-           test: Callable[[ast.expr], bool]) -> dict[str, bool]:
-    """Each local name: whether every value bound to it passes `test` (a loop or `with`
-    target, bound to no value the code shows, does not)."""
-    out: dict[str, bool] = {}
-    for name, value in bound:
-        out[name] = out.get(name, True) and value is not None and test(value)
-    return out
+def _no_name(node: ast.Name) -> bool:
+    return False
 
 
-def _is_requester(node: ast.AST, itself: dict[str, bool]) -> bool:
+def _every_binding(ctx: FileContext, name: ast.Name, test: Callable[[ast.expr], bool]) -> bool:
+    """Every binding of `name` that reaches this use assigns a value passing `test` (a loop
+    or `with` target, an unpacking or a parameter, bound to no value the code shows here,
+    does not)."""
+    bindings = ctx.reaching_bindings(name)
+    return bool(bindings) and all(
+        b.kind in ("assign", "annassign", "walrus") and b.value is not None and test(b.value)
+        for b in bindings)
+
+
+def _is_requester(node: ast.AST, user_name: Callable[[ast.Name], bool]) -> bool:
     """The requesting user (or a field of it) as written, or a local that holds it."""
-    if isinstance(node, ast.Name) and itself.get(node.id, False):
+    if isinstance(node, ast.Name) and user_name(node):
         return True
     return isinstance(node, ast.Attribute | ast.Name) and bool(
         REQUESTER_VALUE.match(ast.unparse(node)))
 
 
-def _given_requester(node: ast.AST, itself: dict[str, bool], conditions: frozenset[str]) -> bool:
+def _given_requester(node: ast.AST, user_name: Callable[[ast.Name], bool],
+                     conditions: frozenset[str]) -> bool:
     """A call given the requesting user itself as an argument (`perms_of(request.user)`):
     not a condition built from it (`Q(owner=request.user)`; `and_(M.owner_id ==
     current_user.id)` is given a comparison, not the user)."""
     return isinstance(node, ast.Call) and ast.unparse(node.func) not in conditions and any(
-        _is_requester(a, itself) for a in [*node.args, *(k.value for k in node.keywords)])
-
-
-def _bindings(node: ast.AST) -> list[tuple[str, ast.expr | None]]:
-    """The local names a statement binds (assignments, loop and `with` targets), each with
-    the value assigned (None for a loop or `with` target). An attribute or an item
-    (`self.groups = ...`, `seen[key] = ...`) binds no local name."""
-    value: ast.expr | None = None
-    if isinstance(node, ast.Assign):
-        targets, value = list(node.targets), node.value
-    elif isinstance(node, ast.AnnAssign | ast.NamedExpr):
-        targets, value = [node.target], node.value
-    elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor):
-        targets = [node.target]
-    elif isinstance(node, ast.With | ast.AsyncWith):
-        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
-    else:
-        return []
-    return [(name, value) for target in targets for name in _target_names(target)]
-
-
-def _target_names(target: ast.AST) -> list[str]:
-    """`a`, `a, (b, *c)`: the names; `self.x`, `d[k]`: none."""
-    if isinstance(target, ast.Name):
-        return [target.id]
-    if isinstance(target, ast.Tuple | ast.List):
-        return [n for elt in target.elts for n in _target_names(elt)]
-    if isinstance(target, ast.Starred):
-        return _target_names(target.value)
-    return []
+        _is_requester(a, user_name) for a in [*node.args, *(k.value for k in node.keywords)])
 
 
 def _django_q(ctx: FileContext) -> frozenset[str]:

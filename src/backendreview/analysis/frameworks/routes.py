@@ -58,6 +58,12 @@ class QueryFact:
     # Bounded only when the function's caller passes this parameter (`limit`, whose
     # default 0 / None means every row): the call site decides (analysis/row_bounds.py).
     unless: str = ""
+    # The test that guards that bound (`limit > 0`), and whether leaving `unless` out skips
+    # it: False for a page-size default (`limit: int = 10`), when only a caller passing a
+    # value the test turns away (`limit=0`) gets every row. Such a query is no route's own
+    # unbounded list; through a call, the call's arguments decide.
+    guard: str = ""
+    by_default: bool = True
     # A DRF view's `get_queryset` (its own or a base class's, the nearest in the MRO) keeps
     # the rows of one parent the request must name: the filter and what requires it
     # ("`project_id=project.id` (query parameter `project`, required)";

@@ -728,6 +728,7 @@ class _Extractor:
             auth_acts=_auth_acts(own) if self.full else (),
             value_uses=_value_uses(own, params) if self.full else (),
             user_filter=_user_filter(own, params) if self.bodies else "",
+            staff_flag=_staff_flag(own, params) if self.bodies else "",
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
         )
         self.functions.append(info)
@@ -899,6 +900,7 @@ class _Extractor:
                         const_args=self._const_args(node, fixed, (cls, self_name, types)),
                         inert_args=(inert := inert_args(ctx, node, fixed)),
                         requester_args=requester_args(node),
+                        literal_args=literal_args(node),
                         number_args=number_args(ctx, node, (*fixed, *inert))))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
@@ -906,7 +908,8 @@ class _Extractor:
                 # at the route whose handler renders it.
                 if found is not None and not found.rendered:
                     effects.append(Effect(UNBOUNDED, node.lineno, found.text,
-                                          unless=found.unless))
+                                          unless=found.unless, guard=found.guard,
+                                          by_default=found.by_default))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
         if self.cache_use and _CACHE_USE.search(ctx.source(func)):
@@ -1505,6 +1508,22 @@ def requester_args(call: ast.Call) -> tuple[str, ...]:
     return tuple(out)
 
 
+def literal_args(call: ast.Call) -> tuple[tuple[str, str], ...]:
+    """The arguments of `call` (positions as digit strings, keywords by name) that are an
+    int, None or bool literal (`-1` too), each with its text."""
+    out: list[tuple[str, str]] = []
+    for key, arg in [*((str(i), a) for i, a in enumerate(call.args)),
+                     *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        if isinstance(arg, ast.Starred):
+            break  # positions after a *args are unknown
+        value = arg.operand if isinstance(arg, ast.UnaryOp) and isinstance(
+            arg.op, ast.USub) else arg
+        if isinstance(value, ast.Constant) and (value.value is None or isinstance(
+                value.value, int)):
+            out.append((key, ast.unparse(arg)))
+    return tuple(out)
+
+
 def static_args(ctx: FileContext, call: ast.Call) -> tuple[str, ...]:
     """The arguments of `call` (positions as digit strings, keywords by name) that are
     fixed by the code: literals, and classes or functions named directly."""
@@ -1702,6 +1721,38 @@ def _user_filter(own: list[ast.AST], params: tuple[str, ...]) -> str:
                 and isinstance(owner.value.value, ast.Name)
                 and owner.value.value.id == "self")):
             return value.func.attr
+    return ""
+
+
+# The flags of a user that only site staff hold (Django's `is_superuser`, `is_staff`).
+_STAFF_FLAGS = frozenset({"is_superuser", "is_staff"})
+
+
+def _staff_flag(own: list[ast.AST], params: tuple[str, ...]) -> str:
+    """Every `return` of the function (one at least) answers true only when the request's
+    user holds a staff flag: `return request.user.is_superuser`, `return bool(request.user
+    and request.user.is_active and request.user.is_superuser)` (a conjunct of an `and`),
+    `request` being a parameter. The flag's name, else "" (an `or` lets others through)."""
+    returns = [n for n in own if isinstance(n, ast.Return)]
+    flags = [_required_flag(r.value, params) for r in returns]
+    return flags[0] if flags and all(flags) else ""
+
+
+def _required_flag(value: ast.expr | None, params: tuple[str, ...]) -> str:
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and (
+            value.func.id == "bool") and len(value.args) == 1 and not value.keywords:
+        return _required_flag(value.args[0], params)
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.And):
+        return next((f for f in (_required_flag(v, params) for v in value.values) if f), "")
+    if isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(
+            value.ops[0], ast.Is | ast.Eq) and isinstance(value.comparators[0], ast.Constant) \
+            and value.comparators[0].value is True:
+        return _required_flag(value.left, params)  # `request.user.is_superuser is True`
+    if isinstance(value, ast.Attribute) and value.attr in _STAFF_FLAGS:
+        owner = value.value  # `request.user`, `request` a parameter
+        if isinstance(owner, ast.Attribute) and owner.attr == "user" and isinstance(
+                owner.value, ast.Name) and owner.value.id in params:
+            return value.attr
     return ""
 
 

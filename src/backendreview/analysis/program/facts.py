@@ -92,6 +92,10 @@ class CallSite:
     # `Workspace`): numbers once the project phase finds the model declares the field a
     # numeric column (analysis/program/numbers.py): key -> the `number` needs
     number_args: tuple[tuple[str, tuple[ConstNeed, ...]], ...] = ()
+    # arguments that are an int, None or bool literal (`limit=0`, position "1" for
+    # `get(x, -1)`): key -> the literal's text, for a guard of the callee to read
+    # (row_bounds.guard_passes: does this call turn the callee's page size off?)
+    literal_args: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,11 @@ class Effect:
     # UNBOUNDED: bounded when the caller passes this parameter (`limit`, whose default
     # means every row); a call that passes it gets no such effect (analysis/row_bounds.py).
     unless: str = ""
+    # The test guarding that bound (`limit > 0`), and whether a call leaving `unless` out
+    # gets every row (False for a page-size default, `limit: int = 10`: then only a call
+    # passing a literal the test turns away, `limit=0`, does).
+    guard: str = ""
+    by_default: bool = True
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,11 @@ class FunctionInfo:
     # (`return request.user.filter_readable(queryset)`: a DRF filter backend that keeps
     # the rows that user may read): that method's name, else "".
     user_filter: str = ""
+    # Every `return` (one at least) requires a staff flag of the request's user
+    # (`return bool(request.user and request.user.is_superuser)`, `request` a parameter):
+    # the flag's name, else "". A DRF permission class whose `has_permission` does this
+    # lets only site staff through (BR303 reads it through the class, not by its name).
+    staff_flag: str = ""
     # The last line of the def, and the names its own body imports (`from .views import
     # LoginView` inside `def get_urls(self)`), each bound once there: a name such a body
     # uses resolves through them before the module's imports (ProgramModel.imported); ""

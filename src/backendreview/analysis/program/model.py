@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 from ...model import Related, Span
 from ..mro import linearize
-from ..row_bounds import passes_parameter
+from ..row_bounds import passed_literal, passes_parameter, skips_bound
 from .facts import (
     KEEPS,
     LIMIT,
@@ -584,7 +584,11 @@ class ProgramModel:
     def effects(self, fn: FunctionInfo, kind: str) -> list[Reached]:
         """`fn`'s effects of one kind, its own first, then by the shortest chain."""
         summary = self._solve().get(fn.qualname, {})
-        found = [r for key, r in summary.items() if key[0] == kind]
+        # A function's own query that is paged unless a caller turns the bound off (`limit:
+        # int = 10` under `if limit > 0:`) is no unbounded result of the function itself:
+        # only a call passing `limit=0` gets it (_bounds_rows).
+        found = [r for key, r in summary.items() if key[0] == kind
+                 and (r.via or r.effect.by_default)]
         return sorted(found, key=lambda r: (len(r.via), r.origin_path, r.effect.line))
 
     def writes(self, fn: FunctionInfo) -> bool:
@@ -687,10 +691,17 @@ _RECORD_FACTORIES = frozenset({"collections.namedtuple", "typing.NamedTuple"})
 
 
 def _bounds_rows(site: CallSite, target: FunctionInfo, effect: Effect) -> bool:
-    """The call passes the parameter that bounds the rows `target` returns (`limit`)."""
-    return bool(effect.unless) and passes_parameter(
-        target.params, target.kind in ("method", "classmethod", "property"),
-        site.passed_args, effect.unless)
+    """The call bounds the rows `target` returns: it passes the parameter that bounds them
+    (`limit`) a value that does not turn the bound off, or leaves out one whose default is
+    a page size (`limit: int = 10` under `if limit > 0:`; a call passing `limit=0` gets
+    every row)."""
+    if not effect.unless:
+        return False
+    is_method = target.kind in ("method", "classmethod", "property")
+    if not passes_parameter(target.params, is_method, site.passed_args, effect.unless):
+        return not effect.by_default
+    return not skips_bound(effect.guard, effect.unless, passed_literal(
+        target.params, is_method, site.literal_args, effect.unless))
 
 
 def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Reached
