@@ -37,12 +37,14 @@ class UnsafeGet(ProjectRule):
         routes = project_routes(facts)
         # A class view's methods the route table reaches: its own post() may already exist.
         handlers = {(r.handler_file, r.handler) for r in routes}
-        # (normalised path) -> the handlers that already answer POST there: the method the
-        # fix would move the route to may be taken.
-        writers: dict[str, set[str]] = {}
+        # (app, normalised path) -> the handlers that already answer POST there: the method
+        # the fix would move the route to may be taken. Only on the same app: another app's
+        # POST on the same path (an admin app beside the public one) competes with nothing.
+        writers: dict[tuple[str | None, str], set[str]] = {}
         for r in routes:
             if "POST" in r.methods:
-                writers.setdefault(normal_path(r.path), set()).add(f"POST by `{r.handler}`")
+                writers.setdefault((r.app, normal_path(r.path)), set()).add(
+                    f"POST by `{r.handler}`")
         for route in routes:
             if not route.resource_writes:
                 continue
@@ -67,7 +69,8 @@ class UnsafeGet(ProjectRule):
                 f'route "{shown} {route.path}" ({route.handler}) writes data: '
                 f"`{first.text}` on line {first.line}{also}; a GET must be safe and "
                 f"idempotent (crawlers, prefetchers and retries repeat it)",
-                fix=_fix(route, handlers, writers.get(normal_path(route.path), set())),
+                fix=_fix(route, handlers,
+                         writers.get((route.app, normal_path(route.path)), set())),
                 snippet=route.own_path)
 
 
@@ -160,7 +163,8 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
     callers = links or _CALLERS
     owner = handler.rpartition(".")[0]
     taken = _taken(route, writers)
-    if owner and route.framework in ("django", "drf") and (
+    # (A Starlette HTTPEndpoint too: its get() becoming post() below would replace it.)
+    if owner and route.framework in ("django", "drf", "starlette") and (
             (route.handler_file, f"{owner}.post") in handlers or (
                 route.action not in ("list", "retrieve") and _own_writers(route, writers))):
         # Serving the change from the view's post() would run what post() already does
