@@ -2,7 +2,9 @@
 something the code does not show, each beside the case the branch was written for.
 
 - BR306: a POST on the same path of *another app* competes with nothing; a Starlette
-  HTTPEndpoint that has a post() already must not get a post() stub over it.
+  HTTPEndpoint that has a post() already must not get a post() stub over it; a function
+  view whose only page is the one an early return shows (it ends in a redirect) is an
+  action, not a page.
 """
 
 from __future__ import annotations
@@ -124,3 +126,51 @@ def test_br306_starlette_endpoint_without_a_post_gets_its_get_as_post(
         "app/main.py": _ENDPOINT.format(post="")}, "BR306", monkeypatch)
     fix = _fix(findings, "BR306", "Archive.get")
     assert "async def post(self, request):" in fix.suggestion
+
+
+_DJANGO_VIEWS = """\
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from .models import Article
+
+
+def approve(request, pk):
+    article = get_object_or_404(Article, pk=pk)
+    if article.locked:
+        return render(request, "articles/locked.html", {"article": article})
+    article.approved = True
+    article.save()
+    return redirect("article-list")
+
+
+def reset_password(request, pk):
+    article = get_object_or_404(Article, pk=pk)
+    if article.locked:
+        return redirect("article-list")
+    article.secret = "x"
+    article.save()
+    return render(request, "articles/reset.html", {"article": article})
+
+
+urlpatterns = [
+    path("articles/<int:pk>/approve/", approve),
+    path("articles/<int:pk>/reset/", reset_password),
+]
+"""
+
+
+def test_br306_function_view_ending_in_a_redirect_is_an_action_not_a_page(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    findings = project_findings(tmp_path, {
+        "app/__init__.py": "", "app/models.py": "class Article:\n    objects = None\n",
+        "app/views.py": _DJANGO_VIEWS}, "BR306", monkeypatch)
+    # Its only page is the error page an early return shows: refusing GET is the fix.
+    fix = _fix(findings, "BR306", "approve")
+    assert not fix.description.startswith("This route shows a page")
+    assert "@require_POST\ndef approve(request):" in fix.suggestion
+    # Near miss: the page is what the write runs through to (wger's reset password).
+    page = _fix(findings, "BR306", "reset_password")
+    assert page.description.startswith("This route shows a page (its handler renders one)")
+    assert page.suggestion is None
+

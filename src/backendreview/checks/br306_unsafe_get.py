@@ -180,13 +180,15 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
                    f"when the request is a POST (under `if request.method == \"POST\":`, or "
                    f"after a bound form of the POST validates) and let the GET only show what "
                    f"it shows; refusing GET would take away that page.")
-    if route.serves_html and ("." not in handler or route.hands_on) and \
-            "QUERY" not in route.methods:
+    if route.serves_html and (("." not in handler and not route.ends_in_redirect)
+                              or route.hands_on) and "QUERY" not in route.methods:
         # `thread_page` renders the thread and counts the view: the page is what the route
         # is for, and a POST-only page breaks every link to it. What moves is the write.
         # (A function's own returns render it; a class view's "page" is its lineage's, which
         # says nothing of this method unless the method hands on to the library's get(),
-        # which renders it: a set-default action of an HTML viewset redirects.)
+        # which renders it: a set-default action of an HTML viewset redirects. A function
+        # that ends in a redirect is an action whose page, if any, an early return shows:
+        # an error page, `approve` redirecting once it has approved.)
         return Fix("This route shows a page (its handler renders one): keep the page a GET "
                    "and move only the write out of it, into a POST of its own that the page "
                    "sends when the change is meant (a form with a button on the page), or, if "

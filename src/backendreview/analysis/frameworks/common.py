@@ -675,7 +675,25 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         serves_html=not answers_json and returns_page(ctx, func, _returns(func)),
         is_async=isinstance(func, ast.AsyncFunctionDef),
         request_is_body=_request_is_body(ctx, func),
+        ends_in_redirect=_ends_in_redirect(ctx, func),
     )
+
+
+# What hands the client on elsewhere: a redirect, or a library call that starts an identity
+# provider's flow by redirecting to it (social-auth's `do_auth`, Authlib's
+# `authorize_redirect`).
+REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                       "RedirectResponse", "redirect_to_login", "do_auth",
+                       "authorize_redirect"})
+
+
+def _ends_in_redirect(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function's last statement returns a redirect (`return redirect("list")`): what
+    runs through to the end (past the guards that return early) hands the client on, so a
+    page some early `return render(...)` shows is not what the route is for."""
+    last = func.body[-1] if func.body else None
+    return isinstance(last, ast.Return) and isinstance(last.value, ast.Call) and (
+        callable_name(ctx, last.value).rsplit(".", 1)[-1] in REDIRECTS)
 
 
 # What a parameter named `request` usually is: the framework's request object.
