@@ -703,12 +703,31 @@ _REQUEST_CLASSES = frozenset({"Request", "HTTPConnection", "WebSocket", "HttpReq
 
 def _request_is_body(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A parameter named `request` / `req` annotated with another class than a request
-    object (`request: GetOnlineFeaturesRequest`): in FastAPI, the request body."""
+    object (`request: GetOnlineFeaturesRequest`): in FastAPI, the request body. A class of
+    this file that derives from a request class (`class AppRequest(Request)`) is one."""
     for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
         if arg.arg in ("request", "req") and arg.annotation is not None:
-            name = _annotation_name(ctx, arg.annotation)
-            if name and name.rsplit(".", 1)[-1] not in _REQUEST_CLASSES:
+            core = _unannotated(ctx, arg.annotation)
+            name = _annotation_name(ctx, core)
+            if name and not _is_request_class(ctx, core, name, set()):
                 return True
+    return False
+
+
+def _is_request_class(ctx: FileContext, expr: ast.AST, name: str, seen: set[str]) -> bool:
+    """`name` (what `expr` resolves to) is a request class, or a class of this file whose
+    bases (followed within the file) reach one."""
+    if name.rsplit(".", 1)[-1] in _REQUEST_CLASSES:
+        return True
+    if not isinstance(expr, ast.Name) or name in seen:
+        return False
+    seen.add(name)
+    for binding in ctx.semantic.lookup(expr.id, expr)[1]:
+        if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
+            for base in binding.node.bases:
+                found = object_name(ctx, base)
+                if found and _is_request_class(ctx, base, found, seen):
+                    return True
     return False
 
 
@@ -731,12 +750,18 @@ def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
 
 def _annotation_name(ctx: FileContext, node: ast.AST | None) -> str | None:
     """`CurrentUser` / `deps.CurrentUser`, or `X` in `Annotated[X, Depends()]`."""
-    if isinstance(node, ast.Subscript) and (ctx.qualified_name(node.value) or "").endswith(
-            "Annotated") and isinstance(node.slice, ast.Tuple) and node.slice.elts:
-        node = node.slice.elts[0]
+    node = _unannotated(ctx, node)
     if isinstance(node, ast.Name | ast.Attribute):
         return object_name(ctx, node)
     return None
+
+
+def _unannotated(ctx: FileContext, node: ast.AST | None) -> ast.AST | None:
+    """`X` of `Annotated[X, Depends()]`; any other annotation as it is."""
+    if isinstance(node, ast.Subscript) and (ctx.qualified_name(node.value) or "").endswith(
+            "Annotated") and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+        return node.slice.elts[0]
+    return node
 
 
 _PAGINATION_NAME = re.compile(r"paginat", re.I)
