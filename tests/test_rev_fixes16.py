@@ -174,3 +174,57 @@ def test_br306_function_view_ending_in_a_redirect_is_an_action_not_a_page(
     assert page.description.startswith("This route shows a page (its handler renders one)")
     assert page.suggestion is None
 
+
+
+_ACTIONS = '''\
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from .models import Article
+
+
+class ArticleViewSet(viewsets.ModelViewSet):
+    queryset = Article.objects.all()
+
+    @action(detail=True, permission_classes=[IsAdminUser],
+            url_path=r"versions/(?P<version>\\d+)/publish")
+    def publish(self, request, pk=None, version=None):
+        article = self.get_object()
+        article.published = True
+        article.save()
+        return Response({})
+
+    @action(detail=False)
+    def purge_drafts(self, request):
+        Article.objects.filter(draft=True).delete()
+        return Response({})
+
+
+router = DefaultRouter()
+router.register(r"articles", ArticleViewSet)
+urlpatterns = router.urls
+'''
+
+
+def test_br306_action_fix_keeps_the_url_path_parameters_and_the_other_arguments(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    findings = project_findings(tmp_path, {
+        "app/__init__.py": "", "app/models.py": "class Article:\n    objects = None\n",
+        "app/views.py": _ACTIONS}, "BR306", monkeypatch)
+    fix = _fix(findings, "BR306", "ArticleViewSet.publish")
+    assert fix.suggestion == (
+        "class ArticleViewSet:  # the existing view\n"
+        '    @action(detail=True, methods=["post"], url_path=r"versions/(?P<version>\\d+)/'
+        'publish")\n'
+        "    def publish(self, request, pk=None, version=None):\n"
+        "        ...")
+    assert fix.description.endswith("Keep the @action's other arguments as written "
+                                    "(permission_classes, serializer_class, ...): only "
+                                    "`methods` changes.")
+    # Near miss: an action with no url_path of its own keeps the plain signature.
+    plain = _fix(findings, "BR306", "ArticleViewSet.purge_drafts")
+    assert "    @action(detail=False, methods=[\"post\"])\n    def purge_drafts(self, " \
+        "request):\n" in plain.suggestion

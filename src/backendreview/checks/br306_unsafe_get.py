@@ -149,9 +149,22 @@ def _action_decorator(route: Route) -> tuple[str, str]:
             lookup = found if found.isidentifier() else "pk"
     url_path = route.own_path.strip("/")
     name = route.handler.rpartition(".")[2]
-    keep = f", url_path=\"{url_path}\"" if url_path and url_path != name else ""
-    params = f"request, {lookup}=None" if detail else "request"
+    keep = f", url_path={_literal(url_path)}" if url_path and url_path != name else ""
+    # The url_path's own groups (`versions/(?P<version>[^/.]+)/publish`) reach the method
+    # as keyword arguments: a signature without them raises TypeError on every call.
+    own = [next((n for n in groups if n), "") for groups in path_params(url_path)]
+    extra = list(dict.fromkeys(n for n in own if n.isidentifier() and n != lookup))
+    params = ", ".join(["request", *([f"{lookup}=None"] if detail else []),
+                        *(f"{n}=None" for n in extra)])
     return f'action(detail={detail}, methods=["post"]{keep})', params
+
+
+def _literal(text: str) -> str:
+    """`text` as a Python string literal: a raw one for a regex with backslashes (`\\d+`),
+    repr() when a quote or a trailing backslash would end a raw one early."""
+    if '"' in text or text.endswith("\\"):
+        return repr(text)
+    return f'r"{text}"' if "\\" in text else f'"{text}"'
 
 
 def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix:
@@ -250,7 +263,12 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
                        handler_code(handler.rpartition(".")[0] + ".post" if "." in handler
                                     else "post", "request, *args, **kwargs", []))
         decorator, params = _action_decorator(route)
-        return Fix("Declare the action for a write method." + callers,
+        # The route does not carry the decorator as written: its other arguments
+        # (permission_classes, serializer_class) are not in the code shown, and dropping
+        # them would widen who may call the action.
+        return Fix("Declare the action for a write method." + callers + " Keep the "
+                   "@action's other arguments as written (permission_classes, "
+                   "serializer_class, ...): only `methods` changes.",
                    handler_code(handler, params, [decorator]))
     if "." in handler:
         return Fix("Accept only POST for the change (Django): serve it from post()." + callers,
