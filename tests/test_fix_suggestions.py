@@ -1436,7 +1436,9 @@ def test_br306_a_drf_action_says_its_get_callers_must_switch(tmp_path, monkeypat
     assert finding.rule_id == "BR306" and finding.fix is not None
     assert finding.fix.description == (
         "Declare the action for a write method. Whatever calls it with GET today (a link or "
-        "button in the UI, a script, an API client) must switch to POST first, or it breaks.")
+        "button in the UI, a script, an API client) must switch to POST first, or it breaks. "
+        "Keep the @action's other arguments as written (permission_classes, serializer_class, "
+        "...): only `methods` changes.")
     assert 'action(detail=True, methods=["post"])' in (finding.fix.suggestion or "")
 
 

@@ -37,12 +37,14 @@ class UnsafeGet(ProjectRule):
         routes = project_routes(facts)
         # A class view's methods the route table reaches: its own post() may already exist.
         handlers = {(r.handler_file, r.handler) for r in routes}
-        # (normalised path) -> the handlers that already answer POST there: the method the
-        # fix would move the route to may be taken.
-        writers: dict[str, set[str]] = {}
+        # (app, normalised path) -> the handlers that already answer POST there: the method
+        # the fix would move the route to may be taken. Only on the same app: another app's
+        # POST on the same path (an admin app beside the public one) competes with nothing.
+        writers: dict[tuple[str | None, str], set[str]] = {}
         for r in routes:
             if "POST" in r.methods:
-                writers.setdefault(normal_path(r.path), set()).add(f"POST by `{r.handler}`")
+                writers.setdefault((r.app, normal_path(r.path)), set()).add(
+                    f"POST by `{r.handler}`")
         for route in routes:
             if not route.resource_writes:
                 continue
@@ -67,7 +69,8 @@ class UnsafeGet(ProjectRule):
                 f'route "{shown} {route.path}" ({route.handler}) writes data: '
                 f"`{first.text}` on line {first.line}{also}; a GET must be safe and "
                 f"idempotent (crawlers, prefetchers and retries repeat it)",
-                fix=_fix(route, handlers, writers.get(normal_path(route.path), set())),
+                fix=_fix(route, handlers,
+                         writers.get((route.app, normal_path(route.path)), set())),
                 snippet=route.own_path)
 
 
@@ -146,9 +149,22 @@ def _action_decorator(route: Route) -> tuple[str, str]:
             lookup = found if found.isidentifier() else "pk"
     url_path = route.own_path.strip("/")
     name = route.handler.rpartition(".")[2]
-    keep = f", url_path=\"{url_path}\"" if url_path and url_path != name else ""
-    params = f"request, {lookup}=None" if detail else "request"
+    keep = f", url_path={_literal(url_path)}" if url_path and url_path != name else ""
+    # The url_path's own groups (`versions/(?P<version>[^/.]+)/publish`) reach the method
+    # as keyword arguments: a signature without them raises TypeError on every call.
+    own = [next((n for n in groups if n), "") for groups in path_params(url_path)]
+    extra = list(dict.fromkeys(n for n in own if n.isidentifier() and n != lookup))
+    params = ", ".join(["request", *([f"{lookup}=None"] if detail else []),
+                        *(f"{n}=None" for n in extra)])
     return f'action(detail={detail}, methods=["post"]{keep})', params
+
+
+def _literal(text: str) -> str:
+    """`text` as a Python string literal: a raw one for a regex with backslashes (`\\d+`),
+    repr() when a quote or a trailing backslash would end a raw one early."""
+    if '"' in text or text.endswith("\\"):
+        return repr(text)
+    return f'r"{text}"' if "\\" in text else f'"{text}"'
 
 
 def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix:
@@ -160,7 +176,8 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
     callers = links or _CALLERS
     owner = handler.rpartition(".")[0]
     taken = _taken(route, writers)
-    if owner and route.framework in ("django", "drf") and (
+    # (A Starlette HTTPEndpoint too: its get() becoming post() below would replace it.)
+    if owner and route.framework in ("django", "drf", "starlette") and (
             (route.handler_file, f"{owner}.post") in handlers or (
                 route.action not in ("list", "retrieve") and _own_writers(route, writers))):
         # Serving the change from the view's post() would run what post() already does
@@ -176,13 +193,15 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
                    f"when the request is a POST (under `if request.method == \"POST\":`, or "
                    f"after a bound form of the POST validates) and let the GET only show what "
                    f"it shows; refusing GET would take away that page.")
-    if route.serves_html and ("." not in handler or route.hands_on) and \
-            "QUERY" not in route.methods:
+    if route.serves_html and (("." not in handler and not route.ends_in_redirect)
+                              or route.hands_on) and "QUERY" not in route.methods:
         # `thread_page` renders the thread and counts the view: the page is what the route
         # is for, and a POST-only page breaks every link to it. What moves is the write.
         # (A function's own returns render it; a class view's "page" is its lineage's, which
         # says nothing of this method unless the method hands on to the library's get(),
-        # which renders it: a set-default action of an HTML viewset redirects.)
+        # which renders it: a set-default action of an HTML viewset redirects. A function
+        # that ends in a redirect is an action whose page, if any, an early return shows:
+        # an error page, `approve` redirecting once it has approved.)
         return Fix("This route shows a page (its handler renders one): keep the page a GET "
                    "and move only the write out of it, into a POST of its own that the page "
                    "sends when the change is meant (a form with a button on the page), or, if "
@@ -244,7 +263,12 @@ def _fix(route: Route, handlers: set[tuple[str, str]], writers: set[str]) -> Fix
                        handler_code(handler.rpartition(".")[0] + ".post" if "." in handler
                                     else "post", "request, *args, **kwargs", []))
         decorator, params = _action_decorator(route)
-        return Fix("Declare the action for a write method." + callers,
+        # The route does not carry the decorator as written: its other arguments
+        # (permission_classes, serializer_class) are not in the code shown, and dropping
+        # them would widen who may call the action.
+        return Fix("Declare the action for a write method." + callers + " Keep the "
+                   "@action's other arguments as written (permission_classes, "
+                   "serializer_class, ...): only `methods` changes.",
                    handler_code(handler, params, [decorator]))
     if "." in handler:
         return Fix("Accept only POST for the change (Django): serve it from post()." + callers,

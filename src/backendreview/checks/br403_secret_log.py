@@ -125,12 +125,17 @@ class SecretInLog(Rule):
                 if found and found not in out:
                     out.append(found)
         # A name built on a found one's (`new_secret_value_from_vault`, the value read back
-        # beside `new_secret_value`) holds the same secret under another word.
-        for arg in [*node.args, *(k.value for k in node.keywords)]:
+        # beside `new_secret_value`) holds the same secret under another word; not one
+        # whose name says it holds something about the secret (`api_key_id`,
+        # `password_length`, `token_type`: what the fix asks to log instead), nor a yes/no
+        # or a masked form of it.
+        for arg in [*node.args, *(k.value for k in node.keywords
+                                  if k.arg not in ("exc_info", "stack_info", "stacklevel"))]:
             for name in ast.walk(arg):
                 if isinstance(name, ast.Name) and name.id not in out and any(
                         name.id.startswith(f"{found}_") for found in out
-                        if found.isidentifier()):
+                        if found.isidentifier()) and not _names_no_value(name) and \
+                        not self._holds_no_secret(name):
                     out.append(name.id)
         return out
 

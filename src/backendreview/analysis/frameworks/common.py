@@ -677,7 +677,25 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         serves_html=not answers_json and returns_page(ctx, func, _returns(func)),
         is_async=isinstance(func, ast.AsyncFunctionDef),
         request_is_body=_request_is_body(ctx, func),
+        ends_in_redirect=_ends_in_redirect(ctx, func),
     )
+
+
+# What hands the client on elsewhere: a redirect, or a library call that starts an identity
+# provider's flow by redirecting to it (social-auth's `do_auth`, Authlib's
+# `authorize_redirect`).
+REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                       "RedirectResponse", "redirect_to_login", "do_auth",
+                       "authorize_redirect"})
+
+
+def _ends_in_redirect(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function's last statement returns a redirect (`return redirect("list")`): what
+    runs through to the end (past the guards that return early) hands the client on, so a
+    page some early `return render(...)` shows is not what the route is for."""
+    last = func.body[-1] if func.body else None
+    return isinstance(last, ast.Return) and isinstance(last.value, ast.Call) and (
+        callable_name(ctx, last.value).rsplit(".", 1)[-1] in REDIRECTS)
 
 
 # What a parameter named `request` usually is: the framework's request object.
@@ -687,12 +705,31 @@ _REQUEST_CLASSES = frozenset({"Request", "HTTPConnection", "WebSocket", "HttpReq
 
 def _request_is_body(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A parameter named `request` / `req` annotated with another class than a request
-    object (`request: GetOnlineFeaturesRequest`): in FastAPI, the request body."""
+    object (`request: GetOnlineFeaturesRequest`): in FastAPI, the request body. A class of
+    this file that derives from a request class (`class AppRequest(Request)`) is one."""
     for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
         if arg.arg in ("request", "req") and arg.annotation is not None:
-            name = _annotation_name(ctx, arg.annotation)
-            if name and name.rsplit(".", 1)[-1] not in _REQUEST_CLASSES:
+            core = _unannotated(ctx, arg.annotation)
+            name = _annotation_name(ctx, core)
+            if name and not _is_request_class(ctx, core, name, set()):
                 return True
+    return False
+
+
+def _is_request_class(ctx: FileContext, expr: ast.AST, name: str, seen: set[str]) -> bool:
+    """`name` (what `expr` resolves to) is a request class, or a class of this file whose
+    bases (followed within the file) reach one."""
+    if name.rsplit(".", 1)[-1] in _REQUEST_CLASSES:
+        return True
+    if not isinstance(expr, ast.Name) or name in seen:
+        return False
+    seen.add(name)
+    for binding in ctx.semantic.lookup(expr.id, expr)[1]:
+        if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
+            for base in binding.node.bases:
+                found = object_name(ctx, base)
+                if found and _is_request_class(ctx, base, found, seen):
+                    return True
     return False
 
 
@@ -715,12 +752,18 @@ def _answers_json(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef
 
 def _annotation_name(ctx: FileContext, node: ast.AST | None) -> str | None:
     """`CurrentUser` / `deps.CurrentUser`, or `X` in `Annotated[X, Depends()]`."""
-    if isinstance(node, ast.Subscript) and (ctx.qualified_name(node.value) or "").endswith(
-            "Annotated") and isinstance(node.slice, ast.Tuple) and node.slice.elts:
-        node = node.slice.elts[0]
+    node = _unannotated(ctx, node)
     if isinstance(node, ast.Name | ast.Attribute):
         return object_name(ctx, node)
     return None
+
+
+def _unannotated(ctx: FileContext, node: ast.AST | None) -> ast.AST | None:
+    """`X` of `Annotated[X, Depends()]`; any other annotation as it is."""
+    if isinstance(node, ast.Subscript) and (ctx.qualified_name(node.value) or "").endswith(
+            "Annotated") and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+        return node.slice.elts[0]
+    return node
 
 
 _PAGINATION_NAME = re.compile(r"paginat", re.I)

@@ -122,6 +122,9 @@ class HandlerInfo:
     # A parameter named `request` / `req` annotated with a model, not a Request class
     # (FastAPI's `request: GetOnlineFeaturesRequest`): the request body under that name.
     request_is_body: bool = False
+    # The last statement returns a redirect: what runs to the end hands the client on, so a
+    # page an early return renders (an error page) is not what the route serves.
+    ends_in_redirect: bool = False
     is_async: bool = False  # `async def`: fix suggestions show the handler as written
 
 
@@ -372,6 +375,7 @@ class Route:
     serves_json: bool = False
     handler_async: bool = False  # the handler is an `async def` (fixes show it so)
     request_is_body: bool = False  # HandlerInfo.request_is_body
+    ends_in_redirect: bool = False  # HandlerInfo.ends_in_redirect
     # The app (or root URL list) the route is served by, when its chain reaches one.
     app: str | None = None
     path_written: bool = True  # RouteFact.path_written
@@ -1319,6 +1323,7 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         serves_json=h.serves_json if h else False,
         handler_async=h.is_async if h else False, path_written=fact.path_written,
         request_is_body=h.request_is_body if h else False,
+        ends_in_redirect=h.ends_in_redirect if h else False,
         # A handler that returns a query of its own (`if ?all=: return Response(S(qs))`,
         # else `super().get()`) answers that one itself, whatever its other branch does.
         path_source=fact.path_source,

@@ -19,6 +19,7 @@ from ..allowlist import guarded
 from ..containers import written_into
 from ..frameworks.common import (
     LIMIT_NAME,
+    REDIRECTS,
     REQUESTER_VALUE,
     body_limiter_calls,
     callable_name,
@@ -1698,12 +1699,6 @@ def _value_uses(own: list[ast.AST], params: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(uses))
 
 
-# What hands the client on elsewhere: a redirect, or a library call that starts an identity
-# provider's flow by redirecting to it (social-auth's `do_auth`, Authlib's
-# `authorize_redirect`).
-REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
-                       "RedirectResponse", "redirect_to_login", "do_auth",
-                       "authorize_redirect"})
 
 
 def _user_filter(own: list[ast.AST], params: tuple[str, ...]) -> str:
