@@ -29,7 +29,8 @@ def _line_of(rel: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-@pytest.mark.parametrize("rel", ["shop/export.py", "shop/fetch.py", "shop/services.py",
+@pytest.mark.parametrize("rel", ["shop/export.py", "shop/fetch.py", "shop/near_misses.py",
+                                 "shop/services.py",
                                  "shop/views.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
