@@ -228,7 +228,7 @@ def _stub_raises(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
 
 
 _RETURN_GRAPH_NODES = (ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
-_BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
+_BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If, ast.Try)
 # Argument shapes that can be built from constants beyond a literal: a local or constant
 # name, an entry of a mapping, a call (a record of constants, a function returning one), an
 # f-string or concatenation of constants.
@@ -720,6 +720,7 @@ class _Extractor:
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
+            varkw=node.args.kwarg is not None,
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
@@ -751,6 +752,7 @@ class _Extractor:
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=self.ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
+            varkw=node.args.kwarg is not None,
             decorators=refs, wraps_only=wraps_only(node),
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node))
@@ -913,6 +915,9 @@ class _Extractor:
                                           by_default=found.by_default))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
+            elif isinstance(node, ast.Try) and _refuses_failed_check(ctx, node):
+                effects.append(Effect(AUTH, node.lineno, "try: " + _short(
+                    ctx.source(node.body[0]), 60) + " (a failure refuses the caller)"))
         if self.cache_use and _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
@@ -1825,6 +1830,19 @@ def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
                        for a in [*part.args, *(k.value for k in part.keywords)]):
                     return True
     return False
+
+
+def _refuses_failed_check(ctx: FileContext, node: ast.Try) -> bool:
+    """`try: payload = signer.verify_token(auth) … except BadSignature: raise
+    PermissionDenied(…)`: the `try` checks a credential or the caller (SECRET_TEST /
+    _AUTH_TEST on its body) and an `except` refuses the caller with an auth error when the
+    check fails."""
+    body = "\n".join(ctx.source(stmt) for stmt in node.body)
+    if not (_AUTH_TEST.search(body) or SECRET_TEST.search(body)):
+        return False
+    return any(isinstance(part, ast.Raise) and part.exc is not None and _DENY_ERROR.search(
+        ctx.source(part.exc).split("(")[0]) for handler in node.handlers
+        for stmt in handler.body for part in walk(stmt))
 
 
 def _unsubscript(expr: ast.expr) -> ast.expr:
