@@ -1347,11 +1347,12 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         path_source=fact.path_source,
         hands_on=bool(h and (h.delegates or h.lists) and h.unbounded is None),
     )
-    # A handler parameter the path captures (`/avatar/<int:size>/…`, `/page/{page}`) is a
-    # segment of the URL, not a query parameter that pages a list.
+    # A `size` the path captures (`/avatar/<int:size>/…`, `/thumbnail/<int:size>`) is the
+    # size of what the path names, not a page size; a page number or a limit captured by
+    # the path (`/history/<int:page>`) still pages or bounds the answer.
     captured = {name for groups in route.params for name in groups if name}
-    if captured and route.pagination:
-        route.pagination = tuple(p for p in route.pagination if p not in captured)
+    if "size" in captured and route.pagination:
+        route.pagination = tuple(p for p in route.pagination if p != "size")
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
         registered = len(segments(path)) - len(segments(where[2])) - (

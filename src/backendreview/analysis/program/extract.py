@@ -915,7 +915,7 @@ class _Extractor:
                                           by_default=found.by_default))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
-            elif isinstance(node, ast.Try) and _refuses_failed_check(ctx, node):
+            elif isinstance(node, ast.Try) and _refuses_failed_check(ctx, func, node):
                 effects.append(Effect(AUTH, node.lineno, "try: " + _short(
                     ctx.source(node.body[0]), 60) + " (a failure refuses the caller)"))
         if self.cache_use and _CACHE_USE.search(ctx.source(func)):
@@ -1832,13 +1832,31 @@ def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
     return False
 
 
-def _refuses_failed_check(ctx: FileContext, node: ast.Try) -> bool:
-    """`try: payload = signer.verify_token(auth) … except BadSignature: raise
-    PermissionDenied(…)`: the `try` checks a credential or the caller (SECRET_TEST /
-    _AUTH_TEST on its body) and an `except` refuses the caller with an auth error when the
-    check fails."""
+_CHECK_CALL = re.compile(r"(verify|decode|validate|check|authenticate)", re.I)
+_HEADER_CREDENTIAL = re.compile(r"[\"'](?:HTTP_)?Authorization[\"']|\.authorization\b", re.I)
+
+
+def _call_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _refuses_failed_check(ctx: FileContext, func: ast.AST, node: ast.Try) -> bool:
+    """`auth = request.headers.get("Authorization")`, then `try: payload =
+    signer.verify_token(auth) … except BadSignature: raise PermissionDenied(…)`: the
+    function reads the credential every request carries (the Authorization header), the
+    `try` checks it (SECRET_TEST / _AUTH_TEST on its body, a verify / decode / check call)
+    and an `except` refuses the caller with an auth error when the check fails. A sign-in
+    checks a password or a grant from the body the same way: that is how it answers, not a
+    guard of the route, so it is not counted."""
+    if not _HEADER_CREDENTIAL.search(ctx.source(func)):
+        return False
     body = "\n".join(ctx.source(stmt) for stmt in node.body)
     if not (_AUTH_TEST.search(body) or SECRET_TEST.search(body)):
+        return False
+    # The `try` runs a check (`verify_token`, `jwt.decode`, `authenticate`): building an API
+    # client with the service's own key (`OpenAI(api_key=...)`) checks no caller.
+    if not any(isinstance(part, ast.Call) and _CHECK_CALL.match(
+            _call_name(part.func).lstrip("_")) for stmt in node.body for part in walk(stmt)):
         return False
     return any(isinstance(part, ast.Raise) and part.exc is not None and _DENY_ERROR.search(
         ctx.source(part.exc).split("(")[0]) for handler in node.handlers
