@@ -30,6 +30,9 @@ APPS = frozenset({"connexion.App", "connexion.FlaskApp", "connexion.AsyncApp",
                   "connexion.apps.flask.FlaskApp", "connexion.apps.flask_app.FlaskApp"})
 OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_SPEC_BYTES = 5_000_000
+# Query parameters that bound a list by a value rather than page it, unless the operation
+# also takes a page's size or position.
+_BOUNDS = frozenset({"before", "after"})
 
 
 def active(ctx: FileContext) -> bool:
@@ -201,6 +204,10 @@ def _routes(spec: dict[str, Any], text: str, file: str, base: str) -> list[Route
                       if isinstance(p, dict) and isinstance(p.get("name"), str)]
             pages = tuple(p["name"] for p in params
                           if p.get("in") == "query" and p["name"].lower() in PAGE_PARAMS)
+            if all(p.lower() in _BOUNDS for p in pages):
+                # `before` / `after` alone bound a filter (`?before=<timestamp>`); a page
+                # also takes its size or position (`limit`, `offset`, `page`, `cursor`).
+                pages = ()
             info = HandlerInfo(name=handler.rsplit(".", 1)[-1], line=line, span=span,
                                params=tuple(p["name"] for p in params), auth=auth,
                                pagination=pages, file=file)

@@ -422,6 +422,17 @@ def path_params(path: str) -> list[str]:
 
 
 # -- DRF and Django class-based views: which methods a base class serves ------------------
+# DRF views of libraries, by qualified name: the methods each serves and the DRF settings
+# its class body overrides (read from drf-spectacular 0.30.0's views.py: APIView subclasses
+# with one `get`, `permission_classes = SERVE_PERMISSIONS` — AllowAny unless the project's
+# SPECTACULAR_SETTINGS says otherwise — and `authentication_classes` of their own; the
+# throttles stay DRF's defaults).
+_SPECTACULAR_SERVED = ("permission_classes", "authentication_classes")
+_LIBRARY_API_VIEWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    f"drf_spectacular.views.{name}": (("GET",), _SPECTACULAR_SERVED)
+    for name in ("SpectacularAPIView", "SpectacularYAMLAPIView", "SpectacularJSONAPIView",
+                 "SpectacularSwaggerView", "SpectacularSwaggerSplitView",
+                 "SpectacularRedocView")}
 _VIEWSET_LIST = {"list": "GET", "create": "POST"}
 _VIEWSET_DETAIL = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH",
                    "destroy": "DELETE"}
@@ -1064,6 +1075,7 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
     program = program_of(facts)
     refs = {(f.file, f.span): f.view_ref for f in route_facts
             if f.registration in BY_NAME and f.view_ref}
+    spec_ops = {(f.file, f.span) for f in route_facts if f.registration == "connexion"}
     for route in routes:
         if route.handler_file != route.file or (route.file, route.span) not in refs:
             continue
@@ -1072,6 +1084,12 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
         if isinstance(found, FunctionInfo):
             route.handler_file, route.handler_line = found.path, found.line
             route.handler_params = found.params
+            if (route.file, route.span) in spec_ops and not found.varkw:
+                # Connexion hands a query parameter to the function only when its signature
+                # takes it: one the spec declares and the function does not take (`limit`
+                # on an operation whose function returns every row) pages nothing.
+                route.pagination = tuple(p for p in route.pagination
+                                         if p in found.params)
             # What the function's code shows (its decorators, a limiter call, an auth
             # check), shown with where it came from.
             for kind, column in ((AUTH, "auth"), (LIMIT, "limits")):
@@ -1329,6 +1347,12 @@ def _route(fact: RouteFact, path: str, known: bool, chain: _Chain, methods: tupl
         path_source=fact.path_source,
         hands_on=bool(h and (h.delegates or h.lists) and h.unbounded is None),
     )
+    # A `size` the path captures (`/avatar/<int:size>/…`, `/thumbnail/<int:size>`) is the
+    # size of what the path names, not a page size; a page number or a limit captured by
+    # the path (`/history/<int:page>`) still pages or bounds the answer.
+    captured = {name for groups in route.params for name in groups if name}
+    if "size" in captured and route.pagination:
+        route.pagination = tuple(p for p in route.pagination if p != "size")
     if where is not None:
         # Report where the route is written when that is not the registration (DRF @action).
         registered = len(segments(path)) - len(segments(where[2])) - (
@@ -1574,6 +1598,11 @@ def _expand_view(fact: RouteFact, prefix: str, own: str, known: bool, chain: _Ch
         last = fact.view_ref.rsplit(".", 1)[-1]
         handler = fact.handler or HandlerInfo(name=last, line=fact.span.start_line,
                                               span=fact.span)
+        library = _LIBRARY_API_VIEWS.get(fact.view_ref)
+        if library is not None:
+            # A library's DRF view: DRF's settings act on it, less what its class sets.
+            return [_route(fact, full, known, chain, fact.methods or library[0], handler,
+                           fact.file, framework="drf", overrides=library[1])]
         # A Django / DRF generic view serves the methods its class is known for.
         methods = fact.methods or (_GENERIC_METHODS.get(last, ()) if "." in fact.view_ref
                                    else ()) or ("ANY",)

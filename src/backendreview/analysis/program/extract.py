@@ -228,7 +228,7 @@ def _stub_raises(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
 
 
 _RETURN_GRAPH_NODES = (ast.Return, ast.Assign, ast.AnnAssign, *_DEFINITION_NODES)
-_BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If)
+_BODY_NODES = (ast.Call, *_RETURN_GRAPH_NODES, ast.If, ast.Try)
 # Argument shapes that can be built from constants beyond a literal: a local or constant
 # name, an entry of a mapping, a call (a record of constants, a function returning one), an
 # f-string or concatenation of constants.
@@ -720,6 +720,7 @@ class _Extractor:
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
+            varkw=node.args.kwarg is not None,
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
@@ -751,6 +752,7 @@ class _Extractor:
         info = FunctionInfo(
             qualname=qualname, name=node.name, path=self.ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
+            varkw=node.args.kwarg is not None,
             decorators=refs, wraps_only=wraps_only(node),
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node))
@@ -913,6 +915,9 @@ class _Extractor:
                                           by_default=found.by_default))
             elif isinstance(node, ast.If) and _rejects_anonymous(ctx, node):
                 effects.append(Effect(AUTH, node.lineno, _short(ctx.source(node.test))))
+            elif isinstance(node, ast.Try) and _refuses_failed_check(ctx, func, node):
+                effects.append(Effect(AUTH, node.lineno, "try: " + _short(
+                    ctx.source(node.body[0]), 60) + " (a failure refuses the caller)"))
         if self.cache_use and _CACHE_USE.search(ctx.source(func)):
             # Reads behind a cache lookup run once per key, not once per call.
             effects = [e for e in effects if e.kind != QUERY or e.write]
@@ -1825,6 +1830,37 @@ def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
                        for a in [*part.args, *(k.value for k in part.keywords)]):
                     return True
     return False
+
+
+_CHECK_CALL = re.compile(r"(verify|decode|validate|check|authenticate)", re.I)
+_HEADER_CREDENTIAL = re.compile(r"[\"'](?:HTTP_)?Authorization[\"']|\.authorization\b", re.I)
+
+
+def _call_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _refuses_failed_check(ctx: FileContext, func: ast.AST, node: ast.Try) -> bool:
+    """`auth = request.headers.get("Authorization")`, then `try: payload =
+    signer.verify_token(auth) … except BadSignature: raise PermissionDenied(…)`: the
+    function reads the credential every request carries (the Authorization header), the
+    `try` checks it (SECRET_TEST / _AUTH_TEST on its body, a verify / decode / check call)
+    and an `except` refuses the caller with an auth error when the check fails. A sign-in
+    checks a password or a grant from the body the same way: that is how it answers, not a
+    guard of the route, so it is not counted."""
+    if not _HEADER_CREDENTIAL.search(ctx.source(func)):
+        return False
+    body = "\n".join(ctx.source(stmt) for stmt in node.body)
+    if not (_AUTH_TEST.search(body) or SECRET_TEST.search(body)):
+        return False
+    # The `try` runs a check (`verify_token`, `jwt.decode`, `authenticate`): building an API
+    # client with the service's own key (`OpenAI(api_key=...)`) checks no caller.
+    if not any(isinstance(part, ast.Call) and _CHECK_CALL.match(
+            _call_name(part.func).lstrip("_")) for stmt in node.body for part in walk(stmt)):
+        return False
+    return any(isinstance(part, ast.Raise) and part.exc is not None and _DENY_ERROR.search(
+        ctx.source(part.exc).split("(")[0]) for handler in node.handlers
+        for stmt in handler.body for part in walk(stmt))
 
 
 def _unsubscript(expr: ast.expr) -> ast.expr:

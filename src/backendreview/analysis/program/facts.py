@@ -145,6 +145,7 @@ class FunctionInfo:
     cls: str | None = None  # qualname of the enclosing class, for methods
     kind: str = "function"  # function | method | property | classmethod | staticmethod
     params: tuple[str, ...] = ()
+    varkw: bool = False  # takes `**kwargs`: any keyword argument is accepted
     decorators: tuple[str, ...] = ()  # dotted names as the file resolves them
     param_types: dict[str, str] = field(default_factory=dict)  # param -> type reference
     local_types: dict[str, str] = field(default_factory=dict)  # local -> type reference
