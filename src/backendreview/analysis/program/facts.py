@@ -92,6 +92,11 @@ class CallSite:
     # `Workspace`): numbers once the project phase finds the model declares the field a
     # numeric column (analysis/program/numbers.py): key -> the `number` needs
     number_args: tuple[tuple[str, tuple[ConstNeed, ...]], ...] = ()
+    # The first positional argument when it names a definition (a def, a class, a
+    # module-level object, through the imports) or is a dotted name written as a string
+    # (`send_task(on_reset, ...)`, `enqueue(send_mail, ...)`, `send_task("app.tasks.mail")`):
+    # a task handed to the call to be sent (BR206); "" otherwise.
+    first_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,10 @@ class FunctionInfo:
     # (`return request.user.filter_readable(queryset)`: a DRF filter backend that keeps
     # the rows that user may read): that method's name, else "".
     user_filter: str = ""
+    # A function nested in another (a decorator's wrapper): the tests of its `if`
+    # statements whose body turns the call away (raises, returns, aborts), as written:
+    # what the wrapper checks before it calls on (BR206 reads a guard by them).
+    gates: tuple[str, ...] = ()
     # The last line of the def, and the names its own body imports (`from .views import
     # LoginView` inside `def get_urls(self)`), each bound once there: a name such a body
     # uses resolves through them before the module's imports (ProgramModel.imported); ""
@@ -232,3 +241,7 @@ class ModuleInfo:
     # NAME -> "module.path:ClassName" of a module-level `NAME = get_class("module.path",
     # "ClassName")`: a class loaded by name (ProgramModel.loaded resolves it)
     loads: dict[str, str] = field(default_factory=dict)
+    # NAME -> the project definition a module-level object wraps: `NAME = f(Cls())` or
+    # `NAME = f(func)` (`on_reset = dramatiq.actor(ResetTask())`): the code behind the
+    # object the factory `instances[NAME]` makes
+    wraps: dict[str, str] = field(default_factory=dict)
