@@ -1061,8 +1061,11 @@ class _Extractor:
                     return None
                 out += found
                 continue
-            if binding.kind not in ("assign", "annassign") or binding.value is None or \
-                    binding.value is name:
+            # `column, direction = VALID_PARAMS[key]`: an element unpacked from an entry of
+            # a constant mapping (the binding keeps the whole right-hand side) is a constant
+            # when the whole is
+            if binding.kind not in ("assign", "annassign", "unpack") or binding.value is None \
+                    or binding.value is name:
                 return None
             found = self.const_needs(binding.value, scope, depth + 1)
             if found is None:
