@@ -11,7 +11,10 @@ functions they call through *resolved* edges, up to three calls away. In that co
 counts when its name is one of the specific acts below (`authenticate`, `check_password`,
 `send_mail`, `create_user`) or when the model solved a CREDENTIAL effect (a password it was
 handed, checked). A library view whose behaviour is known by its resolved import
-(`django.contrib.auth.views.LoginView`) is evidence of its own act.
+(`django.contrib.auth.views.LoginView`) is evidence of its own act. A task the code enqueues
+or hands to the call that sends it runs once per request: its code is read as the route's
+(`enqueued_task`, `handed_task`). A credential check read by its name on a library object
+counts only when that library is an authentication API (`_AUTH_LIBRARIES`).
 """
 
 from __future__ import annotations
