@@ -205,29 +205,34 @@ def _named_act_counts(program: ProgramModel, fn: FunctionInfo, site: CallSite,
     return refs is None or any(r.startswith(_AUTH_LIBRARIES) for r in refs)
 
 
-# Calls that hand a function to a queue or a worker to run (`queue.enqueue(send_mail, ...)`,
-# `background_tasks.add_task(send_mail, ...)`): a plain project function handed to one runs
-# once per request. A function a task queue registers is sent by any call it is handed to.
-_RUNS_HANDED = re.compile(r"^(?:enqueue\w*|add_task|send_task|submit|apply_async|delay|defer"
-                          r"|spawn|schedule)$")
+# Calls that hand a function or a task to a queue or a worker to run (`queue.enqueue(send_mail,
+# ...)`, `background_tasks.add_task(send_mail, ...)`, `self.send_task(actor, ...)`): what is
+# handed to one runs once per request. Handed to any other call (`hooks.append(task)`), it
+# is only kept.
+_RUNS_HANDED = re.compile(r"^(?:enqueue\w*|add_task|send_task|send|submit|apply_async|delay"
+                          r"|defer|spawn|schedule|run_task|dispatch\w*)$")
 
 
 def handed_task(program: ProgramModel, site: CallSite) -> tuple[str, list[FunctionInfo]] | None:
-    """The project task a call is handed to send, with the name it goes by and its code:
-    a function a task queue registers (`self.send_task(send_reset, ...)`, or its dotted
-    name written as a string, `celery.send_task("app.tasks.send_reset")`), an object a task
-    decorator makes of a project class or function (`on_reset = dramatiq.actor(ResetTask())`:
-    the class's own methods), or a plain project function handed to a call that runs it
-    (_RUNS_HANDED). None otherwise."""
+    """The project task a call that runs what it is handed (_RUNS_HANDED) is handed, with
+    the name it goes by and its code: a project function (`queue.enqueue(mail_link, ...)`,
+    or its dotted name written as a string, `celery.send_task("app.tasks.send_reset")`), or
+    an object a task decorator makes of a project class or function (`self.send_task(
+    on_reset, ...)` of `on_reset = dramatiq.actor(ResetTask())`: the class's own methods).
+    None otherwise."""
     ref = site.first_ref
-    if not ref:
+    if not ref or not _RUNS_HANDED.match(site.text.rsplit(".", 1)[-1]):
         return None
     found = program.resolve(ref)
     if isinstance(found, FunctionInfo):
-        if any(d.rsplit(".", 1)[-1] in _TASK_DECORATORS for d in found.decorators) or (
-                _RUNS_HANDED.match(site.text.rsplit(".", 1)[-1])):
-            return found.name, [found]
-        return None
+        # a registered task or a plain function a worker runs, named or spelled as a string
+        # (`enqueue("app.tasks.mail_link")`): the project must define it
+        return found.name, [found]
+    return _task_object(program, ref)
+
+
+def _task_object(program: ProgramModel, ref: str) -> tuple[str, list[FunctionInfo]] | None:
+    """A module-level object a queue's decorator makes of a project definition."""
     made = program.instance_of(ref)
     if made is None or made.rsplit(".", 1)[-1] not in _TASK_DECORATORS:
         return None
