@@ -72,3 +72,24 @@ def test_functions_of_another_module_returning_a_fixed_set(monkeypatch):  # type
         ("api/products.py", 57, "error"),  # the allowlist checks another parameter
         ("api/products.py", 71, "error"),  # request data, no allowlist at all
     ]
+
+
+_BUILDERS = Path(__file__).resolve().parents[1] / "fixtures" / "BR101" / "allowlist_query_builders"
+
+
+def test_a_builder_returning_an_entry_unpacked_from_a_checked_mapping_is_no_finding(
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A query builder's column unpacked from an allowlist held as data (`column, _ =
+    VALID_PARAMS[key]` once `key` is checked, or `.get(key, (constant entry))`), returned or
+    joined into a clause, is one of the mapping's constants wherever the request's text went
+    in: no finding. Checking only a prefix of the key, a fallback to the key itself, or
+    unpacking the client's own text leave the request's text in the SQL: errors."""
+    monkeypatch.chdir(_BUILDERS)
+    found = run([Path(".")], Config(root=_BUILDERS, select=("BR101",), cache=False),
+                jobs=1).findings
+    got = {f.span.start_line: (f.severity.value, f.message) for f in found
+           if f.path == "api/views.py"}
+    assert {line: level for line, (level, _) in got.items()} == {
+        36: "error", 43: "error", 50: "error", 58: "error"}
+    assert got[36][1].startswith("SQL passed to `conn.execute()` is built with an f-string "
+                                 "from `order`; a bound parameter cannot carry this part")

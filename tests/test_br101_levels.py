@@ -344,7 +344,10 @@ def test_a_name_spliced_where_a_name_goes_is_a_name_after_a_comparison_too(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`SET {counter} = {counter} + 1`: the statement itself splices `counter` where a
     column goes, so after `=` it is that column again, not a value: the interface's names,
-    a note. Another variable after `=`, or the same one in quotes, stays a value."""
+    a note. So is another bare part a SET assigns to a spliced column (`SET {counter} =
+    {start}`, `SET {column} = {copy_from}`): SQL the caller writes, a source column or an
+    expression, since a text value would be quoted. The same one in quotes, a WHERE's
+    `{column} = {value}` and a SET of a column the text names stay values."""
     found = _levels(tmp_path, monkeypatch, {
         "app/__init__.py": "",
         "app/store.py": """
@@ -358,6 +361,97 @@ def test_a_name_spliced_where_a_name_goes_is_a_name_after_a_comparison_too(
 
             def label(conn, table, name):
                 return conn.execute(f"UPDATE {table} SET {name} = '{name}'")
+
+
+            def copy_column(conn, table, column, copy_from):
+                return conn.execute(f"UPDATE {table} SET {column} = {copy_from}")
+
+
+            def find(conn, table, column, value):
+                return conn.execute(f"SELECT * FROM {table} WHERE {column} = {value}")
+
+
+            def set_done(conn, table, done):
+                return conn.execute(f"UPDATE {table} SET done = {done}")
+
+
+            def copy_where(conn, table, column, source, key):
+                return conn.execute(
+                    f"UPDATE {table} SET {column} = {source} WHERE {column} = {key}")
             """})
     levels = {line: level for (_, line), (level, _) in found.items()}
-    assert levels == {3: "note", 7: "error", 11: "error"}
+    assert levels == {3: "note", 7: "note", 11: "error", 15: "note", 19: "error",
+                      23: "error", 27: "error"}
+    assert found[("app/store.py", 15)][1].endswith(
+        "(note: `column`, `copy_from`, `table` fill a name or fragment position (a table, a "
+        "column, a clause), which a placeholder cannot carry and callers choose by design, "
+        "and `copy_column` is a public function nothing in the project calls (the package's "
+        "interface); nothing shows a request chooses it)")
+
+
+def test_text_handed_to_a_helper_and_sql_a_builder_returns_count_only_own_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two cross-call paths read a value position as the direct path does: text built
+    here and run by a project helper (`run_sql(conn, f"... = {placeholder(column)}")`), and
+    SQL a project builder returns (`execute(build(column.strip()))`), count a parameter as
+    filling a value position only with its own text (or through a function that returns
+    it, `echo`), not when it is only handed to a call that returns a placeholder: the
+    interface's names, a note. Quoted text and `echo(name)` stay errors."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/sql.py": """
+            def placeholder(name):
+                return "%s"
+
+
+            def echo(text):
+                return text
+            """,
+        "app/db.py": """
+            def run_sql(conn, sql):
+                cursor = conn.cursor()
+                cursor.execute(sql)
+                return cursor.fetchall()
+            """,
+        "app/store.py": """
+            from app.db import run_sql
+            from app.sql import echo, placeholder
+
+
+            def find(conn, table, column):
+                return run_sql(conn,
+                               f"SELECT * FROM {table} WHERE {column} = {placeholder(column)}")
+
+
+            def find_named(conn, table, name):
+                return run_sql(conn, f"SELECT * FROM {table} WHERE name = '{name}'")
+
+
+            def find_echo(conn, table, name):
+                return run_sql(conn, f"SELECT * FROM {table} WHERE name = {echo(name)}")
+
+
+            def build(column):
+                return f"SELECT * FROM t WHERE {column} = {placeholder(column)}"
+
+
+            def build_named(name):
+                return f"SELECT * FROM t WHERE name = '{name}'"
+
+
+            def fetch(conn, column):
+                return conn.execute(build(column.strip()))
+
+
+            def fetch_named(conn, name):
+                return conn.execute(build_named(name.strip()))
+            """})
+    levels = {line: level for (path, line), (level, _) in found.items() if path == "app/store.py"}
+    assert levels == {7: "note", 12: "error", 16: "error", 28: "note", 32: "error"}
+    assert found[("app/store.py", 7)][1].endswith(
+        "(note: `column`, `table` fill a name or fragment position (a table, a column, a "
+        "clause), which a placeholder cannot carry and callers choose by design, and `find` "
+        "is a public function nothing in the project calls (the package's interface); "
+        "nothing shows a request chooses it)")
+    assert found[("app/store.py", 28)][1].startswith(
+        "SQL passed to `conn.execute()` is built from `column.strip()` in another function")

@@ -206,3 +206,43 @@ def test_a_name_that_compares_or_signs_in_checks_nothing_guessable(
         "(note: it signs the caller in only with the one-time secret in its path, "
         "`login_user()` (views.py:34): nothing there to guess)")
     assert got[46].message.endswith("(it verifies a credential: `login_user()` (views.py:49))")
+
+
+HANDED = PROJECT.parent / "handed_tasks_and_read_guards"
+
+
+def test_handed_tasks_read_guards_and_library_sign_ins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task handed to the call that sends it (`self.send_task(on_reset, ...)` of a task
+    object a queue decorator makes of a class, `queue.enqueue(mail_link, ...)`, Celery's
+    `send_task("app.tasks.welcome_task")`) does its act once per request; a task that sends
+    nothing, or a name the project registers no task under, does not. A project decorator
+    named for authentication whose wrapper refuses only on a setting, or calls on whoever
+    the caller is, is no guard; one testing the caller's key, or calling a library check,
+    stays one. `login()` of a library object that is no authentication API (a SAML
+    redirect, an SMTP relay) checks nothing the caller sent; a project's own `login()` and
+    flask-login's `login_user` still count."""
+    monkeypatch.chdir(HANDED)
+    found = run([Path(".")], Config(root=HANDED, select=("BR206",)), jobs=1).findings
+    got = {f.span.start_line: f for f in found if f.path == "app/routes.py"}
+    assert {line: f.severity for line, f in got.items()} == {
+        26: Severity.ERROR, 33: Severity.NOTE, 40: Severity.ERROR, 54: Severity.ERROR,
+        61: Severity.NOTE, 69: Severity.ERROR, 80: Severity.ERROR, 90: Severity.NOTE,
+        100: Severity.NOTE, 110: Severity.NOTE, 117: Severity.NOTE, 125: Severity.ERROR,
+        134: Severity.ERROR}
+    assert got[26].message.endswith(
+        "(it sends a message: `send_mail()` (tasks.py:18, in `run`, the task `on_reset` that "
+        "`self.send_task()` (service.py:11) sends))")
+    assert got[40].message.endswith(
+        "(it sends a message: `send_mail()` (tasks.py:37, in `mail_reset_link`, the task "
+        "`mail_reset_link` that `queue.enqueue()` (routes.py:42) sends))")
+    assert got[54].message.endswith(
+        "(it sends a message: `send_mail()` (tasks.py:33, in `welcome_task`, the task "
+        "`welcome_task` that `celery_app.send_task()` (routes.py:56) sends))")
+    assert "shows a guard" not in got[69].message + got[80].message
+    assert "shows a guard (app.guards.api_key_auth)" in got[90].message
+    assert "shows a guard (app.guards.jwt_auth)" in got[100].message
+    for line in (110, 117):
+        assert got[line].message.endswith(
+            "(note: its path or name says authentication, but no password or one-time-code "
+            "check, message sent or account created was seen in the code it runs)")
+    assert got[134].message.endswith("(it verifies a credential: `login_user()` (routes.py:136))")

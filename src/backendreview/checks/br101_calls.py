@@ -53,6 +53,7 @@ from .br101_origins import (
 )
 from .br101_positions import (
     ValueCall,
+    level_parameters,
     query_positions,
     reaching_assignments,
     value_parameters,
@@ -103,6 +104,11 @@ class TextToHelper:
     names_only: bool = False
     # the parts spliced in as a whole query in parentheses (`AS ({entity_df})`), shown
     queries: tuple[str, ...] = ()
+    # for the level (br101_positions.level_parameters): the parameters whose own text fills
+    # a value position, and the calls a parameter reaches one only through; value_params
+    # also counts a parameter handed to any call there (`'{placeholder(column)}'`), which
+    # keeps its reading for the note on hidden callers only
+    level_params: tuple[tuple[str, ...], tuple[ValueCall, ...]] = ((), ())
 
 
 @dataclass(frozen=True)
@@ -385,7 +391,8 @@ class FlowRecorder:
             all(_fragment(value) for value, _ in parts), evidence_params, cypher,
             value_parameters(self.ctx, build, [v for v, _ in parts]),
             not any(id(v) in value_positions(build) for v, _ in parts),
-            _query_parts(self.ctx, build, [v for v, _ in parts])))
+            _query_parts(self.ctx, build, [v for v, _ in parts]),
+            level_parameters(self.ctx, build, [v for v, _ in parts])))
         return True
 
     def returned(self, node: ast.Return) -> None:
@@ -405,16 +412,18 @@ class FlowRecorder:
             return
         if not self.looks_like_sql(build.constant_text().replace("\x00", " x ")):
             return
-        positions = value_positions(build)
         for part in build.dynamic_values:
             if classify(self.ctx, part, _NO_SINK).kind == SAFE:
                 continue
+            # a value position only for the parameters whose own text fills it (not one
+            # handed to a call there, `'{placeholder(column)}'`: br101_positions)
+            filling = set(level_parameters(self.ctx, build, [part])[0])
             for name in ast.walk(part):
                 if isinstance(name, ast.Name) and not self._object_receiver(name):
                     param = param_of(self.ctx, name)
                     if param is not None:
                         own["returns_sql"].append(ParamUse(param, node.lineno, "",
-                                                           id(part) in positions))
+                                                           param in filling))
 
     def _object_receiver(self, name: ast.Name) -> bool:
         """`db.big_int`, `db.placeholder("x")`: a parameter whose attribute is read is an
@@ -498,7 +507,9 @@ def check_calls(model: ProgramModel, facts: dict[str, list], severity: Severity,
                 found = parameter_evidence(
                     summaries, owner, params, found,
                     item.value_params if isinstance(item, TextToHelper) else value_params,
-                    handlers=handlers)
+                    handlers=handlers, level_params=filled_by_calls(
+                        summaries, owner, *item.level_params) if isinstance(
+                            item, TextToHelper) else None)
             if found is not None:
                 out.append(found)
                 break

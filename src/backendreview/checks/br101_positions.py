@@ -125,13 +125,15 @@ def level_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ig
     position here, and a parameter only handed to another call (`placeholder(column)`,
     `marks(ids)`) fills none unless that call returns it. Nor does a variable the same
     statement splices bare where a name goes: after a comparison it is that column again
-    (`SET {counter} = {counter} + 1`)."""
+    (`SET {counter} = {counter} + 1`); nor a bare part a SET assigns to a spliced column
+    (`SET {column} = {copy_from}`: SQL the caller writes, a text value would be quoted)."""
     params: set[str] = set()
     calls: dict[ValueCall, None] = {}
     places = [(value, text, after, _inside_single_quotes(text) and "'" in after,
                bool(_BEFORE_VALUE.search(text)) and not _fragment(value)
                and not after.startswith(".")
-               and not (_BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after)))
+               and not (_BEFORE_QUERY.search(text) and _AFTER_QUERY.match(after))
+               and not _NAME_PAIR.search(text))
               for value, text, after in _surroundings(build)]
     named = {value.id for value, _, _, quoted, compared in places
              if isinstance(value, ast.Name) and not quoted and not compared}
@@ -146,6 +148,13 @@ def level_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ig
             for piece in accumulated_quoted(ctx, value):
                 params |= _spliced(ctx, piece, calls, 0, set())
     return tuple(sorted(params)), tuple(calls)
+
+
+# `SET {column} = {copy_from}`: a bare part assigned to a column the statement itself
+# splices is SQL the caller writes (a source column, an expression: a text value would need
+# quotes); with no request data behind it, no value position for the level. A WHERE's
+# `{column} = {value}` stays one.
+_NAME_PAIR = re.compile(r"\bSET\b(?:(?!\bWHERE\b)[^;])*\x00\s*=\s*$", re.IGNORECASE)
 
 
 def _spliced(ctx, value: ast.expr, calls: dict[ValueCall, None],  # type: ignore[no-untyped-def]

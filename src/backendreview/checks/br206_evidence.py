@@ -11,7 +11,10 @@ functions they call through *resolved* edges, up to three calls away. In that co
 counts when its name is one of the specific acts below (`authenticate`, `check_password`,
 `send_mail`, `create_user`) or when the model solved a CREDENTIAL effect (a password it was
 handed, checked). A library view whose behaviour is known by its resolved import
-(`django.contrib.auth.views.LoginView`) is evidence of its own act.
+(`django.contrib.auth.views.LoginView`) is evidence of its own act. A task the code enqueues
+or hands to the call that sends it runs once per request: its code is read as the route's
+(`enqueued_task`, `handed_task`). A credential check read by its name on a library object
+counts only when that library is an authentication API (`_AUTH_LIBRARIES`).
 """
 
 from __future__ import annotations
@@ -159,6 +162,89 @@ def enqueued_task(program: ProgramModel, site: CallSite) -> FunctionInfo | None:
     return task
 
 
+# Libraries whose objects' `login` / `authenticate` / token methods check the credentials a
+# caller sends (an OAuth server's token endpoint, PAM, the auth frameworks), by the resolved
+# reference's prefix. Any other library object's `login()` signs the application in to
+# another service (SMTP, IMAP, an identity provider's redirect): no check of the caller.
+_AUTH_LIBRARIES = ("authlib.", "oauthlib.", "django.contrib.auth.", "flask_login.",
+                   "flask_security.", "fastapi_users.", "pam.", "passlib.", "flask_httpauth.",
+                   *(prefix for prefix, _, _ in _LIBRARY_SIGN_INS))
+
+
+def _library_receiver(program: ProgramModel, fn: FunctionInfo, site: CallSite
+                      ) -> list[str] | None:
+    """The library classes the object a method call is made on stands for, when the
+    program model types it and it is no project class (`auth = OneLogin_Saml2_Auth(req)`,
+    or what a project factory returns, or a module-level object of a library class);
+    None when the receiver is the project's, a plain function is called, or the call is
+    not typed at all."""
+    callee = site.callee
+    if callee.kind == "typed" and not derived_ref(callee.ref):
+        if program.receiver_class(fn, callee.ref) is not None:
+            return None
+        factory = program.resolve(callee.ref)
+        if isinstance(factory, FunctionInfo) and any(
+                isinstance(program.resolve(s.callee.ref), ClassInfo) for s in factory.calls
+                if s.returned and s.callee.kind == "ref"):
+            return None  # a project factory handing back a project object
+        return _library_refs_of(program, callee.ref)
+    if callee.kind == "ref" and "." in callee.ref and program.resolve(callee.ref) is None:
+        made = program.instance_of(callee.ref.rpartition(".")[0])
+        if made is not None and program.class_of(made) is None:
+            return _library_refs_of(program, made)
+    return None
+
+
+def _named_act_counts(program: ProgramModel, fn: FunctionInfo, site: CallSite,
+                      pattern: re.Pattern[str]) -> bool:
+    """A credential check read by its name counts unless it is a method of a library
+    object whose class is no known authentication API (_AUTH_LIBRARIES)."""
+    if pattern is not _VERIFIES:
+        return True
+    refs = _library_receiver(program, fn, site)
+    return refs is None or any(r.startswith(_AUTH_LIBRARIES) for r in refs)
+
+
+# Calls that hand a function or a task to a queue or a worker to run (`queue.enqueue(send_mail,
+# ...)`, `background_tasks.add_task(send_mail, ...)`, `self.send_task(actor, ...)`): what is
+# handed to one runs once per request. Handed to any other call (`hooks.append(task)`), it
+# is only kept.
+_RUNS_HANDED = re.compile(r"^(?:enqueue\w*|add_task|send_task|send|submit|apply_async|delay"
+                          r"|defer|spawn|schedule|run_task|dispatch\w*)$")
+
+
+def handed_task(program: ProgramModel, site: CallSite) -> tuple[str, list[FunctionInfo]] | None:
+    """The project task a call that runs what it is handed (_RUNS_HANDED) is handed, with
+    the name it goes by and its code: a project function (`queue.enqueue(mail_link, ...)`,
+    or its dotted name written as a string, `celery.send_task("app.tasks.send_reset")`), or
+    an object a task decorator makes of a project class or function (`self.send_task(
+    on_reset, ...)` of `on_reset = dramatiq.actor(ResetTask())`: the class's own methods).
+    None otherwise."""
+    ref = site.first_ref
+    if not ref or not _RUNS_HANDED.match(site.text.rsplit(".", 1)[-1]):
+        return None
+    found = program.resolve(ref)
+    if isinstance(found, FunctionInfo):
+        # a registered task or a plain function a worker runs, named or spelled as a string
+        # (`enqueue("app.tasks.mail_link")`): the project must define it
+        return found.name, [found]
+    return _task_object(program, ref)
+
+
+def _task_object(program: ProgramModel, ref: str) -> tuple[str, list[FunctionInfo]] | None:
+    """A module-level object a queue's decorator makes of a project definition."""
+    made = program.instance_of(ref)
+    if made is None or made.rsplit(".", 1)[-1] not in _TASK_DECORATORS:
+        return None
+    inner = program.wrapped(ref)
+    if isinstance(inner, FunctionInfo):
+        return inner.name, [inner]
+    if isinstance(inner, ClassInfo):
+        return ref.rsplit(".", 1)[-1], [program.functions[q] for _, q in sorted(
+            inner.methods.items()) if q in program.functions]
+    return None
+
+
 _ACTS = ((_VERIFIES, "verifies a credential"), (_SENDS, "sends a message"),
          (_CREATES, "creates an account"))
 _DEPTH = 3
@@ -302,6 +388,8 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo],
         if found and len(found[0].via) <= _DEPTH:
             return "verifies a credential: " + re.sub(r"^which ", "", describe(found[0], "checks"))
     seen = {fn.qualname for fn in start}
+    # the code of a task handed to a call that sends it -> that call, for the message
+    sent_by: dict[str, str] = {}
     frontier = start
     for depth in range(_DEPTH + 1):
         following: list[FunctionInfo] = []
@@ -312,7 +400,8 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo],
                 name = site.text.rsplit(".", 1)[-1]
                 # where: `authenticate()` (views.py:12, in `helper`)
                 where = (f"`{site.text}()` ({fn.path.rsplit('/', 1)[-1]}:{site.line}"
-                         f"{', in `' + fn.name + '`' if depth or fn not in code else ''})")
+                         f"{', in `' + fn.name + '`' if depth or fn not in code else ''}"
+                         f"{sent_by.get(fn.qualname, '')})")
                 signs_in = _signs_in_through_a_library(program, site)
                 if signs_in is not None:
                     return f"verifies a credential: {where}, which {signs_in}"
@@ -322,15 +411,23 @@ def abusable_act(program: ProgramModel, code: list[FunctionInfo],
                 names = {name, site.callee.ref.rsplit(".", 1)[-1]} if (
                     site.callee.kind == "ref") else {name}
                 task = enqueued_task(program, site)
-                if task is not None:
+                handed = (task.name, [task]) if task is not None else handed_task(
+                    program, site)
+                if handed is not None:
                     # The task runs once per request: its name and its code count.
-                    names.add(task.name)
-                    if depth < _DEPTH and task.qualname not in seen:
-                        seen.add(task.qualname)
-                        following.append(task)
+                    names.add(handed[0])
+                    for code_fn in handed[1]:
+                        if depth < _DEPTH and code_fn.qualname not in seen:
+                            seen.add(code_fn.qualname)
+                            following.append(code_fn)
+                            if task is None:
+                                sent_by[code_fn.qualname] = (
+                                    f", the task `{handed[0]}` that `{site.text}()` "
+                                    f"({fn.path.rsplit('/', 1)[-1]}:{site.line}) sends")
                 for pattern, what in _ACTS:
                     if any(pattern.match(n) and (sign_ins or not _SIGNS_IN.match(n))
-                           for n in sorted(names)):
+                           for n in sorted(names)) and _named_act_counts(
+                               program, fn, site, pattern):
                         return f"{what}: {where}"
             if depth < _DEPTH:
                 for _, target in program.edges(fn):

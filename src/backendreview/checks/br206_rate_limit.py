@@ -31,11 +31,13 @@ from .br206_callers import (
 from .br206_evidence import (
     abusable_act,
     form_checks_password,
+    handed_task,
     library_act,
     loaded_view,
     validators,
 )
 from .br206_fixes import auth_fix, limit_fix, run_time_lookup
+from .br206_guards import checks_no_one
 
 # A GraphQL field name is one word run (`tokenAuth`, `registerUser`): its words decide.
 _GQL_AUTH_WORDS = AUTH_WORDS | {"register", "registration", "authenticate", "activate"}
@@ -624,6 +626,11 @@ def _name_only(program: ProgramModel, route: Route) -> bool:
         for fn in level:
             if fn.auth_acts or any(_library_super(program, fn, site) for site in fn.calls):
                 return False
+            # a task handed to a call that sends it (`queue.enqueue(mail_link, ...)`): the
+            # task's own acts are the route's
+            if any(code.auth_acts for site in fn.calls
+                   if (handed := handed_task(program, site)) is not None for code in handed[1]):
+                return False
     return True
 
 
@@ -801,8 +808,12 @@ def _by_evidence(program: ProgramModel, route: Route) -> tuple[Severity, str]:
     # A getter dependency that refuses no one and hands over a service object
     # (`get_authentication_flow`) is no guard (`_authenticates`).
     module = next((m for m in program.modules.values() if m.path == route.file), None)
-    guard = next((a for a in route.auth if not _ADMITS_ANONYMOUS.search(a) and _authenticates(
-        program, a if "." in a or module is None else f"{module.name}.{a}")), None)
+    # A CSRF check (_CSRF) proves the form came from the site's own page, not who posts it;
+    # a project decorator whose wrapper refuses no one for who they are is no guard either.
+    guard = next((a for a in route.auth if not _ADMITS_ANONYMOUS.search(a)
+                  and not _CSRF.search(a) and _authenticates(
+        program, a if "." in a or module is None else f"{module.name}.{a}")
+        and not checks_no_one(program, route, a)), None)
     if guard is not None:
         return Severity.NOTE, (f" (note: it {evidence}, but the route shows a guard "
                                f"({guard}), so its callers may all be signed in)")

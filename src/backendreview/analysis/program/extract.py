@@ -90,6 +90,8 @@ _COMPOSED = (ast.BinOp, ast.JoinedStr, ast.Call, ast.Name, ast.Attribute, ast.Co
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _DJANGO_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create",
                             "bulk_update", "update", "delete"})
+# `pkg.tasks.send_mail`: a dotted name written as a string (a task sent by its name).
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # The session classes of SQLAlchemy and SQLModel, as an annotation resolves them.
 _SA_SESSION_TYPE = re.compile(r"^(sqlalchemy|sqlmodel)(\.[\w.]+)?\.(Async)?Session$")
 _SESSION_WRITES = frozenset({"add", "add_all", "delete", "commit", "flush", "merge",
@@ -426,6 +428,7 @@ class _Extractor:
         path_constants: dict[str, str] = {}
         instances: dict[str, str] = {}
         loads: dict[str, str] = {}
+        wraps: dict[str, str] = {}
         for name, bindings in self.ctx.semantic.module_scope.bindings.items():
             qualified = {b.qualified for b in bindings if b.kind == "import"}
             if len(qualified) == 1 and len(bindings) == 1:
@@ -450,6 +453,9 @@ class _Extractor:
                     value, ast.Call) else None
                 if spec is not None:
                     loads[name] = spec
+                wrapped = self._wrapped(value)
+                if wrapped:
+                    wraps[name] = wrapped
         return ModuleInfo(name=self.module, path=self.ctx.path, imports=dict(sorted(
             imports.items())), functions=tuple(self.functions), classes=tuple(self.classes),
             constants=dict(sorted(constants.items())),
@@ -458,7 +464,37 @@ class _Extractor:
             star_imports=_star_imports(self.ctx.path, self.module, tree),
             toplevel_calls=self._toplevel_calls() if self.full else (),
             loads=dict(sorted(loads.items())),
-            registrations=self._registrations() if self.bodies else ())
+            registrations=self._registrations() if self.bodies else (),
+            wraps=dict(sorted(wraps.items())))
+
+    def _wrapped(self, value: ast.expr | None) -> str | None:
+        """`f(Cls())` / `f(func)`: the reference of the one definition the call wraps
+        (ModuleInfo.wraps), else None."""
+        if not isinstance(value, ast.Call) or len(value.args) != 1:
+            return None
+        arg = value.args[0]
+        if isinstance(arg, ast.Call) and not arg.args and not arg.keywords:
+            arg = arg.func  # an instance of the class: its methods are the code
+        return self._ref(arg) if isinstance(arg, ast.Name | ast.Attribute) else None
+
+    def first_ref(self, call: ast.Call) -> str:
+        """CallSite.first_ref: the first positional argument as a reference to a definition
+        or a module-level object, or as the dotted name a string spells; "" otherwise."""
+        if not call.args:
+            return ""
+        arg = call.args[0]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return arg.value if _DOTTED.fullmatch(arg.value) else ""
+        if isinstance(arg, ast.Name):
+            ref = self._ref(arg)
+            if ref is None:
+                scope, bindings = self.ctx.semantic.lookup(arg.id, arg)
+                if scope is self.ctx.semantic.module_scope and self._instance_type(bindings):
+                    ref = f"{self.module}.{arg.id}"
+            return ref or ""
+        if isinstance(arg, ast.Attribute):
+            return self._ref(arg) or ""
+        return ""
 
     def _toplevel_calls(self) -> tuple[CallSite, ...]:
         """The calls of the module's own top-level code, not of a function or class body
@@ -732,6 +768,7 @@ class _Extractor:
             user_filter=_user_filter(own, params) if self.bodies else "",
             staff_flag=_staff_flag(own, params) if self.bodies else "",
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
+            gates=_gates(ctx, own) if closure is not None and self.full else (),
         )
         self.functions.append(info)
         return info
@@ -904,7 +941,8 @@ class _Extractor:
                         inert_args=(inert := inert_args(ctx, node, fixed)),
                         requester_args=requester_args(node),
                         literal_args=literal_args(node),
-                        number_args=number_args(ctx, node, (*fixed, *inert))))
+                        number_args=number_args(ctx, node, (*fixed, *inert)),
+                        first_ref=self.first_ref(node)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 found = unbounded_query(ctx, node.value, func)
                 # A rendered page is not rows handed back to a caller: BR303 reports it
@@ -1124,8 +1162,11 @@ class _Extractor:
                     return None
                 out += found
                 continue
-            if binding.kind not in ("assign", "annassign") or binding.value is None or \
-                    binding.value is name:
+            # `column, direction = VALID_PARAMS[key]`: an element unpacked from an entry of
+            # a constant mapping (the binding keeps the whole right-hand side) is a constant
+            # when the whole is
+            if binding.kind not in ("assign", "annassign", "unpack") or binding.value is None \
+                    or binding.value is name:
                 return None
             found = self.const_needs(binding.value, scope, depth + 1)
             if found is None:
@@ -1805,6 +1846,24 @@ def _counter_locals(func: ast.AST) -> frozenset[str]:
                 and c.func.attr in _COUNTERS | {"execute"} for c in walk(node.value)):
             out.add(node.targets[0].id)
     return frozenset(out)
+
+
+def _gates(ctx: FileContext, own: list[ast.AST]) -> tuple[str, ...]:
+    """FunctionInfo.gates: the tests of the function's own `if` statements whose body
+    raises, returns or calls a rejecting function (`abort(403)`)."""
+    out: list[str] = []
+    for node in own:
+        if not isinstance(node, ast.If):
+            continue
+        for part in (p for stmt in node.body for p in walk(stmt)):
+            name = ""
+            if isinstance(part, ast.Call):
+                fn = part.func
+                name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            if isinstance(part, ast.Raise | ast.Return) or _REJECT_CALLS.match(name):
+                out.append(_short(ctx.source(node.test), 160))
+                break
+    return tuple(out)
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:

@@ -96,6 +96,11 @@ class CallSite:
     # `get(x, -1)`): key -> the literal's text, for a guard of the callee to read
     # (row_bounds.guard_passes: does this call turn the callee's page size off?)
     literal_args: tuple[tuple[str, str], ...] = ()
+    # The first positional argument when it names a definition (a def, a class, a
+    # module-level object, through the imports) or is a dotted name written as a string
+    # (`send_task(on_reset, ...)`, `enqueue(send_mail, ...)`, `send_task("app.tasks.mail")`):
+    # a task handed to the call to be sent (BR206); "" otherwise.
+    first_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,10 @@ class FunctionInfo:
     # the flag's name, else "". A DRF permission class whose `has_permission` does this
     # lets only site staff through (BR303 reads it through the class, not by its name).
     staff_flag: str = ""
+    # A function nested in another (a decorator's wrapper): the tests of its `if`
+    # statements whose body turns the call away (raises, returns, aborts), as written:
+    # what the wrapper checks before it calls on (BR206 reads a guard by them).
+    gates: tuple[str, ...] = ()
     # The last line of the def, and the names its own body imports (`from .views import
     # LoginView` inside `def get_urls(self)`), each bound once there: a name such a body
     # uses resolves through them before the module's imports (ProgramModel.imported); ""
@@ -262,3 +271,7 @@ class ModuleInfo:
     loads: dict[str, str] = field(default_factory=dict)
     # functions handed to a framework by a registration call or a `@receiver(...)`
     registrations: tuple[Registration, ...] = ()
+    # NAME -> the project definition a module-level object wraps: `NAME = f(Cls())` or
+    # `NAME = f(func)` (`on_reset = dramatiq.actor(ResetTask())`): the code behind the
+    # object the factory `instances[NAME]` makes
+    wraps: dict[str, str] = field(default_factory=dict)

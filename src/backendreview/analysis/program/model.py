@@ -495,6 +495,22 @@ class ProgramModel:
         target = module.imports.get(parts[-1])
         return self.instance_of(target, depth + 1) if target else None
 
+    def wrapped(self, ref: str, depth: int = 0) -> FunctionInfo | ClassInfo | None:
+        """The project definition the module-level object `ref` wraps (ModuleInfo.wraps:
+        `on_reset = dramatiq.actor(ResetTask())` gives `ResetTask`), through the imports of
+        the project's modules; None when it wraps none."""
+        parts = ref.split(".")
+        if depth > 8 or len(parts) < 2:
+            return None
+        module = self.module_of(".".join(parts[:-1]))
+        if module is None:
+            return None
+        made = module.wraps.get(parts[-1])
+        if made is not None:
+            return self.resolve(made)
+        target = module.imports.get(parts[-1])
+        return self.wrapped(target, depth + 1) if target else None
+
     # -- constants ---------------------------------------------------------------------------
     def returns_constant(self, fn: FunctionInfo) -> bool:
         """Every return of `fn` is built only from literals, module constants, literal
