@@ -479,37 +479,38 @@ class ProgramModel:
             self._callers = index
         return self._callers.get(fn.qualname, [])
 
-    def instance_of(self, ref: str, depth: int = 0) -> str | None:
+    def instance_of(self, ref: str) -> str | None:
         """The class (or factory) reference of the module-level object `ref` names
         (`proj.celery.app` made by `app = Celery(...)`: `celery.Celery`), through the
         imports of the project's modules; None when it is not such an object."""
-        parts = ref.split(".")
-        if depth > 8 or len(parts) < 2:
-            return None
-        module = self.module_of(".".join(parts[:-1]))
-        if module is None:
-            return None
-        made = module.instances.get(parts[-1])
-        if made is not None:
-            return made
-        target = module.imports.get(parts[-1])
-        return self.instance_of(target, depth + 1) if target else None
+        return self._module_entry(ref, "instances")
 
-    def wrapped(self, ref: str, depth: int = 0) -> FunctionInfo | ClassInfo | None:
+    def wrapped(self, ref: str) -> FunctionInfo | ClassInfo | None:
         """The project definition the module-level object `ref` wraps (ModuleInfo.wraps:
         `on_reset = dramatiq.actor(ResetTask())` gives `ResetTask`), through the imports of
         the project's modules; None when it wraps none."""
-        parts = ref.split(".")
-        if depth > 8 or len(parts) < 2:
-            return None
-        module = self.module_of(".".join(parts[:-1]))
-        if module is None:
-            return None
-        made = module.wraps.get(parts[-1])
-        if made is not None:
-            return self.resolve(made)
-        target = module.imports.get(parts[-1])
-        return self.wrapped(target, depth + 1) if target else None
+        made = self._module_entry(ref, "wraps")
+        return self.resolve(made) if made is not None else None
+
+    def _module_entry(self, ref: str, table: str) -> str | None:
+        """The entry for the module-level name `ref` in the ModuleInfo mapping `table`
+        (`instances`, `wraps`) of the module that defines it, following re-exports through
+        the imports of the project's modules (at most 8)."""
+        for _ in range(9):
+            parts = ref.split(".")
+            if len(parts) < 2:
+                return None
+            module = self.module_of(".".join(parts[:-1]))
+            if module is None:
+                return None
+            entry = getattr(module, table).get(parts[-1])
+            if entry is not None:
+                return entry
+            target = module.imports.get(parts[-1])
+            if not target:
+                return None
+            ref = target
+        return None
 
     # -- constants ---------------------------------------------------------------------------
     def returns_constant(self, fn: FunctionInfo) -> bool:
