@@ -73,6 +73,10 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
                 guarded = _guarding_parameter(ctx, binding.node, func)
                 if guarded is None:
                     return None  # bounded on every path we can tell, or we cannot tell
+                if unless and guarded[0] != unless:
+                    # Two bounds under tests of two parameters (`limit`, `page_size`): a
+                    # call turning one off keeps the other; one parameter cannot say that.
+                    return None
                 unless, guard, by_default = guarded
             continue
         if started or _bounded_chain(value) or not _is_select(ctx, value):
@@ -160,6 +164,8 @@ def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
             test = ast.unparse(up.test)
             if name not in defaults or defaults[name] is ...:
                 return None
+            if not _reads_parameter(ctx, up.test, name):
+                return None  # `limit = limit or 50` above: the test reads a local
             if defaults[name] in _NO_LIMIT_DEFAULTS:
                 return name, test, True  # `limit=0` / None / -1: "no limit" by default
             if guard_passes(test, name, defaults[name]) is not True:
@@ -169,6 +175,15 @@ def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
             return name, test, False
         up = ctx.semantic.parent(up)
     return None
+
+
+def _reads_parameter(ctx: FileContext, test: ast.expr, name: str) -> bool:
+    """Every use of `name` in the guard `test` reaches only the parameter's own binding: no
+    assignment above (`limit = limit or 50`, `limit = min(limit, 100)`) may have changed
+    the value the caller passed, which is what a call's argument or default decides."""
+    return all(
+        (bindings := ctx.reaching_bindings(n)) and all(b.kind == "param" for b in bindings)
+        for n in ast.walk(test) if isinstance(n, ast.Name) and n.id == name)
 
 
 def guard_passes(test: str, name: str, value: object) -> bool | None:
