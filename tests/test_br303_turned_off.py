@@ -29,7 +29,9 @@ def test_calls_that_turn_the_bound_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert full.message == (
         'route "GET {?}/history" returns every row of a query with no limit or pagination: '
         "`get_history` (api.py:24) calls `get_history` (history.py:10), which returns "
-        "`session.execute(history)` (history.py:20) (`get_history` pages only when "
+        "`session.execute(select(queries.c.id, queries.c.text, literal(\"user\").label("
+        "\"who\")).where( queries.c.user_id == user_id).union(answered).order_by("
+        "\"created_at\"))` (history.py:20) (`get_history` pages only when "
         "`limit > 0`, and this call passes `limit=0`)")
     assert full.fix is not None and full.fix.description.startswith(
         "Pass `get_history` a capped `limit` rather than `0`")
