@@ -88,7 +88,9 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
                     # call turning one off keeps the other; one parameter cannot say that.
                     return None
                 unless, guard, by_default = guarded
-            else:  # a refinement every row goes through (a guarded bound may not run)
+            elif _on_every_path(ctx, binding.node, func):
+                # a refinement every run applies (`if mine: q = q.where(owner == me)` is not
+                # the list's filter when the flag is off; a guarded bound may not run)
                 built.append(ctx.source(value)[len(statement.id):])
             continue
         if started or _bounded_chain(value) or not _is_select(ctx, value):
@@ -154,6 +156,17 @@ def _is_select(ctx: FileContext, call: ast.Call, depth: int = 0) -> bool:
     name = ctx.qualified_name(root.func) or ""
     return name in ("sqlalchemy.select", "sqlalchemy.sql.select", "sqlmodel.select",
                     "sqlalchemy.future.select", "sqlalchemy.sql.expression.select")
+
+
+def _on_every_path(ctx: FileContext, stmt: ast.AST, func: ast.AST) -> bool:
+    """`stmt` runs whenever the function does: no branch, loop or `try` holds it."""
+    up = ctx.semantic.parent(stmt)
+    while up is not None and up is not func:
+        if isinstance(up, ast.If | ast.For | ast.AsyncFor | ast.While | ast.Try | ast.Match
+                      | ast.IfExp):
+            return False
+        up = ctx.semantic.parent(up)
+    return True
 
 
 def _statement_text(ctx: FileContext, call: ast.Call, depth: int = 0) -> str:
