@@ -21,19 +21,23 @@ def test_calls_that_turn_the_bound_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(PROJECT)
     findings = run([Path(".")], Config(root=PROJECT, select=("BR303",)), jobs=1).findings
     by_line = {f.span.start_line: f for f in findings if f.path == "app/api.py"}
-    assert sorted(by_line) == [16, 23, 30]
-    full = by_line[16]
+    # 107: another parameter rebound above the guard; not the clamped helper's call (the
+    # guard reads a rebound local) nor the two-bound one (`limit` still bounds)
+    assert sorted(by_line) == [24, 31, 38, 107]
+    full = by_line[24]
     assert full.rule_id == "BR303" and full.severity is Severity.WARNING
     assert full.message == (
         'route "GET {?}/history" returns every row of a query with no limit or pagination: '
-        "`get_history` (api.py:16) calls `get_history` (history.py:10), which returns "
-        "`session.execute(history)` (history.py:20) (`get_history` pages only when "
+        "`get_history` (api.py:24) calls `get_history` (history.py:10), which returns "
+        "`session.execute(select(queries.c.id, queries.c.text, literal(\"user\").label("
+        "\"who\")).where( queries.c.user_id == user_id).union(answered).order_by("
+        "\"created_at\"))` (history.py:20) (`get_history` pages only when "
         "`limit > 0`, and this call passes `limit=0`)")
     assert full.fix is not None and full.fix.description.startswith(
         "Pass `get_history` a capped `limit` rather than `0`")
     assert [(r.path, r.span.start_line) for r in full.related] == [
-        ("app/api.py", 16), ("app/history.py", 20)]
-    assert by_line[30].message.endswith(
+        ("app/api.py", 24), ("app/history.py", 20)]
+    assert by_line[38].message.endswith(
         "(`recent_queries` pages only when `limit is not None`, and this call passes "
         "`limit=None`)")
 

@@ -39,6 +39,12 @@ class SelectRows:
     # (`limit: int = 0`). False for a page-size default (`limit: int = 10`): then only a call
     # passing a value that skips the bound gets every row.
     by_default: bool = True
+    # The statement as built, names spelled out (`select(Key).where(Key.owner_id ==
+    # current_user.id).order_by(Key.id)` for `stmt`, built as `base = select(Key).where(...)`
+    # then `stmt = base.order_by(...)`), the refinements every path applies: what BR303
+    # reads for the caller's own rows, an aggregate, a key or a seeded table ("" when the
+    # statement is written in the execute call as is).
+    statement: str = ""
 
 
 def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRows | None:
@@ -50,8 +56,11 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
         return None
     statement = execute.args[0]
     if isinstance(statement, ast.Call):
-        return None if _bounded_chain(statement) or not _is_select(ctx, statement) \
-            else SelectRows(execute)
+        if _bounded_chain(statement) or not _is_select(ctx, statement):
+            return None
+        built = _statement_text(ctx, statement)
+        return SelectRows(execute, statement=" ".join(built.split())
+                          if built != ctx.source(statement) else "")
     if not isinstance(statement, ast.Name) or not isinstance(
             func, ast.FunctionDef | ast.AsyncFunctionDef):
         return None
@@ -61,6 +70,7 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
         return None
     unless, guard, by_default = "", "", True
     started = False
+    built: list[str] = []
     for binding in sorted(bindings, key=lambda b: b.lineno):
         value = binding.value
         assert isinstance(value, ast.Call)
@@ -73,12 +83,22 @@ def fetched_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> SelectRo
                 guarded = _guarding_parameter(ctx, binding.node, func)
                 if guarded is None:
                     return None  # bounded on every path we can tell, or we cannot tell
+                if unless and guarded[0] != unless:
+                    # Two bounds under tests of two parameters (`limit`, `page_size`): a
+                    # call turning one off keeps the other; one parameter cannot say that.
+                    return None
                 unless, guard, by_default = guarded
+            elif _on_every_path(ctx, binding.node, func):
+                # a refinement every run applies (`if mine: q = q.where(owner == me)` is not
+                # the list's filter when the flag is off; a guarded bound may not run)
+                built.append(ctx.source(value)[len(statement.id):])
             continue
         if started or _bounded_chain(value) or not _is_select(ctx, value):
             return None  # a second, different statement, or a bounded one
         started = True
-    return SelectRows(execute, unless, guard, by_default) if started else None
+        built.append(_statement_text(ctx, value))
+    return SelectRows(execute, unless, guard, by_default, " ".join("".join(built).split())) \
+        if started else None
 
 
 def _execute_of(fetch: ast.Call) -> ast.Call | None:
@@ -138,6 +158,29 @@ def _is_select(ctx: FileContext, call: ast.Call, depth: int = 0) -> bool:
                     "sqlalchemy.future.select", "sqlalchemy.sql.expression.select")
 
 
+def _on_every_path(ctx: FileContext, stmt: ast.AST, func: ast.AST) -> bool:
+    """`stmt` runs whenever the function does: no branch, loop or `try` holds it."""
+    up = ctx.semantic.parent(stmt)
+    while up is not None and up is not func:
+        if isinstance(up, ast.If | ast.For | ast.AsyncFor | ast.While | ast.Try | ast.Match
+                      | ast.IfExp):
+            return False
+        up = ctx.semantic.parent(up)
+    return True
+
+
+def _statement_text(ctx: FileContext, call: ast.Call, depth: int = 0) -> str:
+    """The source of a select chain, a name at its root (`base.order_by(...)`, `base` bound
+    once to a select, as _is_select follows it) spelled out through that binding."""
+    text = ctx.source(call)
+    root = _chain_root(call)
+    if isinstance(root, ast.Name) and depth < 3 and text.startswith(root.id):
+        bindings = ctx.reaching_bindings(root)
+        if len(bindings) == 1 and isinstance(bindings[0].value, ast.Call):
+            return _statement_text(ctx, bindings[0].value, depth + 1) + text[len(root.id):]
+    return text
+
+
 def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
                         func: ast.FunctionDef | ast.AsyncFunctionDef
                         ) -> tuple[str, str, bool] | None:
@@ -160,6 +203,8 @@ def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
             test = ast.unparse(up.test)
             if name not in defaults or defaults[name] is ...:
                 return None
+            if not _reads_parameter(ctx, up.test, name):
+                return None  # `limit = limit or 50` above: the test reads a local
             if defaults[name] in _NO_LIMIT_DEFAULTS:
                 return name, test, True  # `limit=0` / None / -1: "no limit" by default
             if guard_passes(test, name, defaults[name]) is not True:
@@ -169,6 +214,15 @@ def _guarding_parameter(ctx: FileContext, stmt: ast.AST,
             return name, test, False
         up = ctx.semantic.parent(up)
     return None
+
+
+def _reads_parameter(ctx: FileContext, test: ast.expr, name: str) -> bool:
+    """Every use of `name` in the guard `test` reaches only the parameter's own binding: no
+    assignment above (`limit = limit or 50`, `limit = min(limit, 100)`) may have changed
+    the value the caller passed, which is what a call's argument or default decides."""
+    return all(
+        (bindings := ctx.reaching_bindings(n)) and all(b.kind == "param" for b in bindings)
+        for n in ast.walk(test) if isinstance(n, ast.Name) and n.id == name)
 
 
 def guard_passes(test: str, name: str, value: object) -> bool | None:

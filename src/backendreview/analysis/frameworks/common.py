@@ -1092,7 +1092,10 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
         if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("fetchall", "all"):
             rows = fetched_select(ctx, expr, func)
             if rows is not None:  # a Core select() built in steps (analysis/row_bounds.py)
-                return QueryFact(ctx.span_of(rows.execute), ctx.source(rows.execute),
+                # The statement as built (`session.execute(stmt)` names no model or filter).
+                text = f"{ctx.source(rows.execute.func)}({rows.statement})" \
+                    if rows.statement else ctx.source(rows.execute)
+                return QueryFact(ctx.span_of(rows.execute), text,
                                  "sqlalchemy", unless=rows.unless, guard=rows.guard,
                                  by_default=rows.by_default)
             if expr.func.attr == "fetchall":
