@@ -69,6 +69,7 @@ from ..analysis.program.rowparams import (
     ROW_ARGS,
     VALUE_REFS,
     ValueRefs,
+    hidden_call,
     param_loop,
     row_args,
     row_params_of,
@@ -325,6 +326,8 @@ class NPlusOneFacts(_Options, Rule):
             return
         for arg in row_args(self.ctx, self.origins, node):
             self.ctx.emit_fact(ROW_ARGS, arg)
+        if (hidden := hidden_call(self.ctx, node)) is not None:
+            self.value_refs.add(hidden)  # a caller the program model does not see
         query = self._explicit_query(node)
         if query is None:
             return

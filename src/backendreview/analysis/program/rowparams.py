@@ -64,7 +64,9 @@ class RowArg:
 @dataclass(frozen=True)
 class ValueRefs:
     """The names of the functions a file refers to without calling them (`self.export`
-    handed on, `views.export` in a URL pattern, `callback=export`)."""
+    handed on, `views.export` in a URL pattern, `callback=export`), and of those it calls
+    where the program model keeps no call site (`hidden_call`): either way, callers out of
+    sight."""
 
     path: str
     names: tuple[str, ...]
@@ -191,6 +193,22 @@ def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None
         found.append(("", 0, "", (inner.lineno, inner.col_offset)))
         return True
     return False
+
+
+def hidden_call(ctx: FileContext, call: ast.Call) -> str | None:
+    """The name `call` is written with when the program model keeps no call site for it: a
+    call in a lambda or a class body (extract.py reads only function bodies, signatures and
+    module top-level code), so its values reach the callee unseen."""
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+            return None
+        if isinstance(anc, ast.Lambda | ast.ClassDef):
+            break
+    else:
+        return None
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) else None)
 
 
 def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
