@@ -214,7 +214,8 @@ def hidden_call(ctx: FileContext, call: ast.Call) -> str | None:
 def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
     """The name a reference to a function by value would have (`export` for `export`,
     `self.export` or `views.export` used other than called), or None: a call's callee, part
-    of a longer chain, a store, or a local / parameter (a value, not a definition)."""
+    of a longer chain, a store, or a local variable / parameter (a value, not a definition;
+    a nested def or a local import is a definition)."""
     if not isinstance(node.ctx, ast.Load):
         return None
     parent = ctx.semantic.parent(node)
@@ -222,9 +223,9 @@ def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
                                              and parent.func is node):
         return None
     if isinstance(node, ast.Name):
-        scope, bindings = ctx.semantic.lookup(node.id, node)
-        if scope is not None and scope.is_function:
-            return None
+        # A def or an import of a function's own (a nested def handed to a pool, a function
+        # imported inside the body) is as much a function as a module's.
+        _, bindings = ctx.semantic.lookup(node.id, node)
         if bindings and not all(b.kind in ("def", "class", "import")
                                 for b in bindings):
             return None
@@ -232,7 +233,7 @@ def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
     base = node.value
     if not isinstance(base, ast.Name):
         return None
-    scope, bindings = ctx.semantic.lookup(base.id, base)
+    _, bindings = ctx.semantic.lookup(base.id, base)
     if base.id in ("self", "cls") or (
             bindings and all(b.kind in ("class", "import") for b in bindings)):
         return node.attr
