@@ -231,13 +231,27 @@ def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
             return None
         return node.id
     base = node.value
-    if not isinstance(base, ast.Name):
-        return None
-    _, bindings = ctx.semantic.lookup(base.id, base)
-    if base.id in ("self", "cls") or (
-            bindings and all(b.kind in ("class", "import") for b in bindings)):
-        return node.attr
-    return None
+    if isinstance(base, ast.Name):
+        _, bindings = ctx.semantic.lookup(base.id, base)
+        if base.id in ("self", "cls") or (
+                bindings and all(b.kind in ("class", "import") for b in bindings)):
+            return node.attr
+    # A method of another object handed on (`bus.subscribe(ex.export)`, `cb =
+    # self.exporter.export`): the model resolves calls through such objects, not this.
+    return node.attr if _handed_on(node, parent) else None
+
+
+def _handed_on(node: ast.expr, parent: ast.AST | None) -> bool:
+    """`node` is passed, bound, returned or stored as it is: an argument, an assignment's
+    or a return's value, an element of a literal collection."""
+    if isinstance(parent, ast.Call):
+        return node in parent.args
+    if isinstance(parent, ast.keyword | ast.Return | ast.Assign | ast.AnnAssign
+                  | ast.NamedExpr | ast.Starred):
+        return parent.value is node
+    if isinstance(parent, ast.List | ast.Tuple | ast.Set):
+        return True
+    return isinstance(parent, ast.Dict) and node in parent.values
 
 
 @dataclass(frozen=True)
