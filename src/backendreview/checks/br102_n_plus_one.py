@@ -69,6 +69,7 @@ from ..analysis.program.rowparams import (
     ROW_ARGS,
     VALUE_REFS,
     ValueRefs,
+    computed_name,
     hidden_call,
     param_loop,
     row_args,
@@ -328,6 +329,8 @@ class NPlusOneFacts(_Options, Rule):
             self.ctx.emit_fact(ROW_ARGS, arg)
         if (hidden := hidden_call(self.ctx, node)) is not None:
             self.value_refs.add(hidden)  # a caller the program model does not see
+        if (spelled := computed_name(self.ctx, node)) is not None:
+            self.value_refs.add(spelled)  # `getattr(self, "do_" + kind)`
         query = self._explicit_query(node)
         if query is None:
             return

@@ -20,8 +20,10 @@ with the file) with `row_args` / `value_refs`; `RowParams` answers over the prog
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import PurePath
 
 from ...context import FileContext
@@ -64,9 +66,9 @@ class RowArg:
 @dataclass(frozen=True)
 class ValueRefs:
     """The names of the functions a file refers to without calling them (`self.export`
-    handed on, `views.export` in a URL pattern, `callback=export`), and of those it calls
-    where the program model keeps no call site (`hidden_call`): either way, callers out of
-    sight."""
+    handed on, `views.export` in a URL pattern, `callback=export`; patterns like `do_*` for
+    `getattr(self, "do_" + kind)`), and of those it calls where the program model keeps no
+    call site (`hidden_call`): either way, callers out of sight."""
 
     path: str
     names: tuple[str, ...]
@@ -211,6 +213,31 @@ def hidden_call(ctx: FileContext, call: ast.Call) -> str | None:
         func.attr if isinstance(func, ast.Attribute) else None)
 
 
+def computed_name(ctx: FileContext, call: ast.Call) -> str | None:
+    """The names `getattr(obj, name)` may fetch, as an fnmatch pattern (`do_*` for `"do_" +
+    kind`, `on_*_event` for `f"on_{kind}_event"`, the name itself for a literal): a
+    reference by value the model cannot follow. None when no part of the name is known."""
+    if ctx.qualified_name(call.func) != "builtins.getattr" or len(call.args) < 2:
+        return None
+    pattern = _spelled(call.args[1], 0)
+    return pattern if pattern.strip("*") else None
+
+
+def _spelled(expr: ast.expr, depth: int) -> str:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value.replace("*", "").replace("?", "").replace("[", "")
+    if depth > 4:
+        return "*"
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(_spelled(v, depth + 1) for v in expr.values)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return _spelled(expr.left, depth + 1) + _spelled(expr.right, depth + 1)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and isinstance(
+            expr.left, ast.Constant) and isinstance(expr.left.value, str):
+        return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]", "*", _spelled(expr.left, depth + 1))
+    return "*"
+
+
 def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
     """The name a reference to a function by value would have (`export` for `export`,
     `self.export` or `views.export` used other than called), or None: a call's callee, part
@@ -303,6 +330,8 @@ class RowParams:
         self.summaries = summaries_of(model, facts)
         self.args = {(a.path, a.line, a.col, a.key): a for a in facts.get(ROW_ARGS, [])}
         self.by_value = {name for refs in facts.get(VALUE_REFS, []) for name in refs.names}
+        # the names `getattr(obj, <computed>)` may fetch (computed_name)
+        self.patterns = sorted(name for name in self.by_value if "*" in name)
         self._unresolved: dict[str, list[tuple[FunctionInfo, CallSite]]] | None = None
         self._toplevel: set[str] | None = None
         self._memo: dict[tuple[str, str], RowsChain | None] = {}
@@ -377,7 +406,8 @@ class RowParams:
         if is_entry_point(fn.name, fn.params, self.summaries.registering_decorators(fn),
                           cls.bases if cls else ()):
             return False
-        if fn.name in self.by_value or fn.name in self._toplevel_names():
+        if fn.name in self.by_value or fn.name in self._toplevel_names() or any(
+                fnmatchcase(fn.name, pattern) for pattern in self.patterns):
             return False
         return not any(not self.model.targets(caller, site)
                        for caller, site in self._unresolved_index().get(fn.name, []))
