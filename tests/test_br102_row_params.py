@@ -72,6 +72,9 @@ def test_cursor_fetch_rows(monkeypatch: pytest.MonkeyPatch) -> None:
             "fetched)") in unbounded.message
     bounded = found[_line_of("shop/fetch.py", "LIMIT 50") + 4]
     assert "fetched)" not in bounded.message and bounded.severity.value == "warning"
+    # `fetchmany(5)` hands back five rows at most, not every row the SELECT matched
+    few = found[_line_of("shop/fetch.py", "cur.fetchmany(5)") + 2]
+    assert "fetched)" not in few.message
 
 
 def test_call_per_row_of_a_rows_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
