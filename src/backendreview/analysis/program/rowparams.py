@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePath
 
+from ...astutil import own_nodes
 from ...context import FileContext
 from ...model import Related, Span
 from ..orm.queries import OriginFinder
@@ -102,7 +103,16 @@ def param_loop(ctx: FileContext, loop: ast.AST) -> ParamLoop | None:
     owner = ctx.semantic.enclosing_function(loop)
     if found is None or found[0] is not owner or found[1] in ("self", "cls"):
         return None
+    this = loop if isinstance(loop, ast.For | ast.AsyncFor) else ctx.semantic.parent(loop)
+    if any(node is not this and isinstance(node, _LOOP_NODES) and node.lineno == line
+           for node in own_nodes(owner)):
+        return None  # another loop on the line: a call site's loop_line names either
     return ParamLoop(ctx.path, owner.lineno, line, found[1])
+
+
+# The nodes a call site's loop_line may name (extract.py's `_context`).
+_LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+               ast.GeneratorExp)
 
 
 def unwrapped(ctx: FileContext, expr: ast.expr) -> ast.expr:
