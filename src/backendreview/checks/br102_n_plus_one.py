@@ -70,6 +70,7 @@ from ..analysis.program.rowparams import (
     VALUE_REFS,
     ValueRefs,
     computed_name,
+    dotted_ref,
     hidden_call,
     param_loop,
     row_args,
@@ -188,6 +189,10 @@ class NPlusOneFacts(_Options, Rule):
                 self.value_refs.add(name)
 
     visit_Attribute = visit_Name  # type: ignore[assignment]
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if not self.skip and (name := dotted_ref(node)) is not None:
+            self.value_refs.add(name)  # `"shop.hooks.export"`, loaded by name
 
     # -- models ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:

@@ -68,8 +68,9 @@ class RowArg:
 class ValueRefs:
     """The names of the functions a file refers to without calling them (`self.export`
     handed on, `views.export` in a URL pattern, `callback=export`; patterns like `do_*` for
-    `getattr(self, "do_" + kind)`), and of those it calls where the program model keeps no
-    call site (`hidden_call`): either way, callers out of sight."""
+    `getattr(self, "do_" + kind)`; `export` for the string `"shop.hooks.export"`), and of
+    those it calls where the program model keeps no call site (`hidden_call`): either way,
+    callers out of sight."""
 
     path: str
     names: tuple[str, ...]
@@ -246,6 +247,21 @@ def _spelled(expr: ast.expr, depth: int) -> str:
             expr.left, ast.Constant) and isinstance(expr.left.value, str):
         return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]", "*", _spelled(expr.left, depth + 1))
     return "*"
+
+
+# A string that is a dotted path to an object (`"shop.hooks.export"`, a setting that
+# `import_string` loads, a task name) or an entry point (`"x = shop.hooks:export"`).
+_DOTTED = re.compile(r"\s*(?:[\w.-]+\s*=\s*)?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
+                     r"(?:\.(?P<attr>[A-Za-z_]\w*)|:(?P<entry>[A-Za-z_]\w*))\s*")
+
+
+def dotted_ref(node: ast.Constant) -> str | None:
+    """The name a string naming an object by its dotted path refers to: whatever loads it
+    calls it unseen."""
+    if not isinstance(node.value, str) or len(node.value) > 200:
+        return None
+    match = _DOTTED.fullmatch(node.value)
+    return (match["attr"] or match["entry"]) if match else None
 
 
 def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
