@@ -728,6 +728,7 @@ class _Extractor:
             auth_acts=_auth_acts(own) if self.full else (),
             value_uses=_value_uses(own, params) if self.full else (),
             user_filter=_user_filter(own, params) if self.bodies else "",
+            positional=len(args.posonlyargs) + len(args.args),
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
         )
         self.functions.append(info)
@@ -751,7 +752,8 @@ class _Extractor:
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             decorators=refs, wraps_only=wraps_only(node),
             returns=self._type_ref(node.returns) if node.returns is not None else None,
-            end_line=node.end_lineno or node.lineno, imports=self._own_imports(node))
+            end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
+            positional=len(node.args.posonlyargs) + len(node.args.args))
         self.functions.append(info)
         return info
 
