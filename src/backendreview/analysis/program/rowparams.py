@@ -210,15 +210,23 @@ def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None
 
 def hidden_call(ctx: FileContext, call: ast.Call) -> str | None:
     """The name `call` is written with when the program model keeps no call site for it: a
-    call in a lambda or a class body (extract.py reads only function bodies, signatures and
-    module top-level code), so its values reach the callee unseen."""
+    call in a lambda or a class body, or in a decorator or default value of a def at module
+    or class level (extract.py's `_context` gives a function's body its calls, a nested
+    def's signature to the enclosing function, and module top-level code its own), so its
+    values reach the callee unseen."""
+    child: ast.AST = call
+    signature = False  # passed through a def's decorators, defaults or annotations
     for anc in ctx.semantic.ancestors(call):
         if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
-            return None
-        if isinstance(anc, ast.Lambda | ast.ClassDef):
+            if any(child is stmt for stmt in anc.body):
+                return None
+            signature = True
+        elif isinstance(anc, ast.Lambda | ast.ClassDef):
             break
+        child = anc
     else:
-        return None
+        if not signature:
+            return None  # module top-level code (ModuleInfo.toplevel_calls)
     func = call.func
     return func.id if isinstance(func, ast.Name) else (
         func.attr if isinstance(func, ast.Attribute) else None)
