@@ -33,7 +33,8 @@ def _line_of(rel: str, text: str) -> int:
                                  "shop/views.py", "shop/hidden_calls.py",
                                  "shop/by_value.py", "shop/bound_methods.py",
                                  "shop/dispatch.py", "shop/same_line.py",
-                                 "shop/hooks.py", "shop/keyword_only.py"])
+                                 "shop/hooks.py", "shop/keyword_only.py",
+                                 "shop/init_rows.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
     assert read_markers(text) or rel == "shop/views.py"

@@ -30,7 +30,7 @@ from ...astutil import own_nodes
 from ...context import FileContext
 from ...model import Related, Span
 from ..orm.queries import OriginFinder
-from .facts import UNBOUNDED, CallSite, FunctionInfo
+from .facts import UNBOUNDED, CallSite, ClassInfo, FunctionInfo
 from .model import MAX_DEPTH, ProgramModel, Reached, short_name
 from .paramflow import parameter_of
 from .sqlflow import is_entry_point, summaries_of
@@ -440,11 +440,28 @@ class RowParams:
         if is_entry_point(fn.name, fn.params, self.summaries.registering_decorators(fn),
                           cls.bases if cls else ()):
             return False
-        if fn.name in self.by_value or fn.name in self._toplevel_names() or any(
-                fnmatchcase(fn.name, pattern) for pattern in self.patterns):
+        names = self._names_calling(fn, cls)
+        if names & self.by_value or names & self._toplevel_names() or any(
+                fnmatchcase(name, pattern) for name in names for pattern in self.patterns):
             return False
         return not any(not self.model.targets(caller, site)
-                       for caller, site in self._unresolved_index().get(fn.name, []))
+                       for name in sorted(names)
+                       for caller, site in self._unresolved_index().get(name, []))
+
+    def _names_calling(self, fn: FunctionInfo, cls: ClassInfo | None) -> set[str]:
+        """The names a call running `fn` is written with: its own, and for a constructor
+        its class's and those of the project's subclasses that keep it (`Exporter(rows)`,
+        `map(Exporter, groups)`)."""
+        if fn.name != "__init__" or cls is None:
+            return {fn.name}
+        names = {fn.name, cls.name}
+        for qualname in sorted(self.model.classes):
+            klass = self.model.classes[qualname]
+            chain = self.model.mro(klass)
+            owner = next((c for c in chain if "__init__" in c.methods), None)
+            if owner is not None and owner.qualname == cls.qualname:
+                names.add(klass.name)
+        return names
 
     def _sites(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
         """The call sites that may run `fn`: those resolved to it (its own recursive calls
