@@ -72,6 +72,7 @@ from ..analysis.program.rowparams import (
     computed_name,
     dotted_ref,
     hidden_call,
+    own_class_call,
     param_loop,
     row_args,
     row_params_of,
@@ -332,7 +333,7 @@ class NPlusOneFacts(_Options, Rule):
             return
         for arg in row_args(self.ctx, self.origins, node):
             self.ctx.emit_fact(ROW_ARGS, arg)
-        if (hidden := hidden_call(self.ctx, node)) is not None:
+        if (hidden := hidden_call(self.ctx, node) or own_class_call(self.ctx, node)):
             self.value_refs.add(hidden)  # a caller the program model does not see
         if (spelled := computed_name(self.ctx, node)) is not None:
             self.value_refs.add(spelled)  # `getattr(self, "do_" + kind)`

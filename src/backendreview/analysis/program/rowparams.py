@@ -208,6 +208,20 @@ def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None
     return False
 
 
+def own_class_call(ctx: FileContext, call: ast.Call) -> str | None:
+    """The name of the class whose method builds an instance of its own class, or of a
+    subclass, through `cls(...)`, `type(self)(...)` or `self.__class__(...)`: a call of a
+    constructor no call site names."""
+    func = call.func
+    if not ((isinstance(func, ast.Name) and func.id == "cls") or (
+            isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+            and func.func.id == "type" and len(func.args) == 1) or (
+            isinstance(func, ast.Attribute) and func.attr == "__class__")):
+        return None
+    cls = ctx.semantic.enclosing_class(call)
+    return cls.name if cls is not None else None
+
+
 def hidden_call(ctx: FileContext, call: ast.Call) -> str | None:
     """The name `call` is written with when the program model keeps no call site for it: a
     call in a lambda or a class body, or in a decorator or default value of a def at module
@@ -283,6 +297,8 @@ def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
     if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call)
                                              and parent.func is node):
         return None
+    if _annotation_or_test(ctx, node, parent):
+        return None
     if isinstance(node, ast.Name):
         # A def or an import of a function's own (a nested def handed to a pool, a function
         # imported inside the body) is as much a function as a module's.
@@ -300,6 +316,24 @@ def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
     # A method of another object handed on (`bus.subscribe(ex.export)`, `cb =
     # self.exporter.export`): the model resolves calls through such objects, not this.
     return node.attr if _handed_on(node, parent) else None
+
+
+_TYPE_TESTS = frozenset({"builtins.isinstance", "builtins.issubclass"})
+
+
+def _annotation_or_test(ctx: FileContext, node: ast.expr, parent: ast.AST | None) -> bool:
+    """`x: Exporter`, `-> Exporter`, `list[Exporter]`, `isinstance(x, Exporter)`: a class
+    named as a type, handed to no one who calls it."""
+    child: ast.AST = node
+    while isinstance(parent, ast.Subscript | ast.Tuple | ast.BinOp):
+        child, parent = parent, ctx.semantic.parent(parent)
+    if isinstance(parent, ast.arg) or (isinstance(parent, ast.AnnAssign)
+                                       and parent.annotation is child):
+        return True
+    if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and parent.returns is child:
+        return True
+    return isinstance(parent, ast.Call) and child is not parent.func and (
+        ctx.qualified_name(parent.func) in _TYPE_TESTS)
 
 
 def _handed_on(node: ast.expr, parent: ast.AST | None) -> bool:
@@ -451,10 +485,10 @@ class RowParams:
     def _names_calling(self, fn: FunctionInfo, cls: ClassInfo | None) -> set[str]:
         """The names a call running `fn` is written with: its own, and for a constructor
         its class's and those of the project's subclasses that keep it (`Exporter(rows)`,
-        `map(Exporter, groups)`)."""
+        `map(Exporter, groups)`) and of its bases (whose `cls(...)` may build it)."""
         if fn.name != "__init__" or cls is None:
             return {fn.name}
-        names = {fn.name, cls.name}
+        names = {fn.name, *(c.name for c in self.model.mro(cls))}
         for qualname in sorted(self.model.classes):
             klass = self.model.classes[qualname]
             chain = self.model.mro(klass)
