@@ -30,8 +30,11 @@ def _line_of(rel: str, text: str) -> int:
 
 
 @pytest.mark.parametrize("rel", ["shop/export.py", "shop/fetch.py", "shop/near_misses.py",
-                                 "shop/services.py",
-                                 "shop/views.py"])
+                                 "shop/services.py", "shop/views.py", "shop/hidden_calls.py",
+                                 "shop/by_value.py", "shop/bound_methods.py",
+                                 "shop/dispatch.py", "shop/same_line.py",
+                                 "shop/hooks.py", "shop/keyword_only.py",
+                                 "shop/init_rows.py"])
 def test_markers(monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
     text = (PROJECT / rel).read_text(encoding="utf-8")
     assert read_markers(text) or rel == "shop/views.py"
@@ -71,6 +74,9 @@ def test_cursor_fetch_rows(monkeypatch: pytest.MonkeyPatch) -> None:
             "fetched)") in unbounded.message
     bounded = found[_line_of("shop/fetch.py", "LIMIT 50") + 4]
     assert "fetched)" not in bounded.message and bounded.severity.value == "warning"
+    # `fetchmany(5)` hands back five rows at most, not every row the SELECT matched
+    few = found[_line_of("shop/fetch.py", "cur.fetchmany(5)") + 2]
+    assert "fetched)" not in few.message
 
 
 def test_call_per_row_of_a_rows_parameter(monkeypatch: pytest.MonkeyPatch) -> None:

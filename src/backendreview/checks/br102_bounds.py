@@ -282,7 +282,7 @@ def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | N
         return False
     if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
         upper, lower = iterable.slice.upper, iterable.slice.lower
-        return _small(upper) and (lower is None or isinstance(lower, ast.Constant))
+        return small_bound(upper) and (lower is None or isinstance(lower, ast.Constant))
     if isinstance(iterable, ast.ListComp | ast.SetComp | ast.GeneratorExp):
         return small_sample(ctx, iterable.generators[0].iter, sql_text, depth + 1)
     if isinstance(iterable, ast.Name):
@@ -294,7 +294,7 @@ def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | N
         return False
     func = iterable.func
     if func.attr == "limit" and iterable.args:
-        return _small(iterable.args[0])
+        return small_bound(iterable.args[0])
     if func.attr in ("all", "scalars") or func.attr.startswith("order_by"):
         return small_sample(ctx, func.value, sql_text, depth + 1)
     if func.attr in FETCHES:
@@ -305,7 +305,7 @@ def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | N
     return False
 
 
-def _small(bound: ast.expr | None) -> bool:
+def small_bound(bound: ast.expr | None) -> bool:
     return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and (
         0 <= bound.value <= _SAMPLE_SIZE)
 

@@ -1,8 +1,9 @@
 """Cursor fetch rows: a loop over what a DB-API cursor fetched after a SELECT with no LIMIT
 walks every row the query matched, as a loop over an ORM query does.
 
-Only what the file shows counts: the loop iterates `cur.fetchall()` / `cur.fetchmany()` or
-the cursor itself (directly or through a local bound once), `cur` is a database handle
+Only what the file shows counts: the loop iterates `cur.fetchall()`, `cur.fetchmany(size)`
+with a size above a small sample (the batches of a loop that fetches them all) or the
+cursor itself (directly or through a local bound once), `cur` is a database handle
 (analysis/dbapi.py), and the last `cur.execute(...)` before the loop in the same function
 runs text the string analysis reads as a SELECT with no LIMIT / FETCH FIRST / TOP.
 """
@@ -14,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from ..analysis.dbapi import HandleResolver
-from .br102_bounds import FETCHES, last_execute
+from .br102_bounds import FETCHES, last_execute, small_bound
 
 _SELECT = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 _BOUNDED = re.compile(r"\b(limit|fetch\s+first|top)\b", re.IGNORECASE)
@@ -34,6 +35,11 @@ def fetched_rows(ctx, handles: HandleResolver, sql_text: Callable[[ast.expr], st
         return fetched_rows(ctx, handles, sql_text, bindings[0].value, depth + 1)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and (
             expr.func.attr in FETCHES):
+        size = expr.args[0] if expr.args else next(
+            (k.value for k in expr.keywords if k.arg == "size"), None)
+        if expr.func.attr == "fetchmany" and (size is None or small_bound(size)):
+            # a handful (the size, or the cursor's arraysize: 1 unless set), not every row
+            return None
         cursor: ast.expr = expr.func.value
     elif isinstance(expr, ast.Name):
         cursor = expr  # `for row in cur:` iterates the cursor's rows

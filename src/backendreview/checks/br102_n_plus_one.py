@@ -69,6 +69,10 @@ from ..analysis.program.rowparams import (
     ROW_ARGS,
     VALUE_REFS,
     ValueRefs,
+    computed_name,
+    dotted_ref,
+    hidden_call,
+    own_class_call,
     param_loop,
     row_args,
     row_params_of,
@@ -186,6 +190,10 @@ class NPlusOneFacts(_Options, Rule):
                 self.value_refs.add(name)
 
     visit_Attribute = visit_Name  # type: ignore[assignment]
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if not self.skip and (name := dotted_ref(node)) is not None:
+            self.value_refs.add(name)  # `"shop.hooks.export"`, loaded by name
 
     # -- models ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -325,6 +333,10 @@ class NPlusOneFacts(_Options, Rule):
             return
         for arg in row_args(self.ctx, self.origins, node):
             self.ctx.emit_fact(ROW_ARGS, arg)
+        if (hidden := hidden_call(self.ctx, node) or own_class_call(self.ctx, node)):
+            self.value_refs.add(hidden)  # a caller the program model does not see
+        if (spelled := computed_name(self.ctx, node)) is not None:
+            self.value_refs.add(spelled)  # `getattr(self, "do_" + kind)`
         query = self._explicit_query(node)
         if query is None:
             return

@@ -767,6 +767,7 @@ class _Extractor:
             value_uses=_value_uses(own, params) if self.full else (),
             user_filter=_user_filter(own, params) if self.bodies else "",
             staff_flag=_staff_flag(own, params) if self.bodies else "",
+            positional=len(args.posonlyargs) + len(args.args),
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
             gates=_gates(ctx, own) if closure is not None and self.full else (),
         )
@@ -792,7 +793,8 @@ class _Extractor:
             varkw=node.args.kwarg is not None,
             decorators=refs, wraps_only=wraps_only(node),
             returns=self._type_ref(node.returns) if node.returns is not None else None,
-            end_line=node.end_lineno or node.lineno, imports=self._own_imports(node))
+            end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
+            positional=len(node.args.posonlyargs) + len(node.args.args))
         self.functions.append(info)
         return info
 

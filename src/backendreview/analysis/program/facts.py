@@ -199,6 +199,9 @@ class FunctionInfo:
     # for a name bound there otherwise that would shadow such an import (untold).
     end_line: int = 0
     imports: dict[str, str] = field(default_factory=dict)
+    # How many of `params` (positional-only and plain ones, before the keyword-only ones) a
+    # positional argument may bind; -1: all of them (a function made up, not read).
+    positional: int = -1
 
 
 @dataclass(frozen=True)

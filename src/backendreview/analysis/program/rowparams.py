@@ -20,14 +20,17 @@ with the file) with `row_args` / `value_refs`; `RowParams` answers over the prog
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import PurePath
 
+from ...astutil import own_nodes
 from ...context import FileContext
 from ...model import Related, Span
 from ..orm.queries import OriginFinder
-from .facts import UNBOUNDED, CallSite, FunctionInfo
+from .facts import UNBOUNDED, CallSite, ClassInfo, FunctionInfo
 from .model import MAX_DEPTH, ProgramModel, Reached, short_name
 from .paramflow import parameter_of
 from .sqlflow import is_entry_point, summaries_of
@@ -64,7 +67,10 @@ class RowArg:
 @dataclass(frozen=True)
 class ValueRefs:
     """The names of the functions a file refers to without calling them (`self.export`
-    handed on, `views.export` in a URL pattern, `callback=export`)."""
+    handed on, `views.export` in a URL pattern, `callback=export`; patterns like `do_*` for
+    `getattr(self, "do_" + kind)`; `export` for the string `"shop.hooks.export"`), and of
+    those it calls where the program model keeps no call site (`hidden_call`): either way,
+    callers out of sight."""
 
     path: str
     names: tuple[str, ...]
@@ -98,7 +104,16 @@ def param_loop(ctx: FileContext, loop: ast.AST) -> ParamLoop | None:
     owner = ctx.semantic.enclosing_function(loop)
     if found is None or found[0] is not owner or found[1] in ("self", "cls"):
         return None
+    this = loop if isinstance(loop, ast.For | ast.AsyncFor) else ctx.semantic.parent(loop)
+    if any(node is not this and isinstance(node, _LOOP_NODES) and node.lineno == line
+           for node in own_nodes(owner)):
+        return None  # another loop on the line: a call site's loop_line names either
     return ParamLoop(ctx.path, owner.lineno, line, found[1])
+
+
+# The nodes a call site's loop_line may name (extract.py's `_context`).
+_LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+               ast.GeneratorExp)
 
 
 def unwrapped(ctx: FileContext, expr: ast.expr) -> ast.expr:
@@ -193,32 +208,145 @@ def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None
     return False
 
 
+def own_class_call(ctx: FileContext, call: ast.Call) -> str | None:
+    """The name of the class whose method builds an instance of its own class, or of a
+    subclass, through `cls(...)`, `type(self)(...)` or `self.__class__(...)`: a call of a
+    constructor no call site names."""
+    func = call.func
+    if not ((isinstance(func, ast.Name) and func.id == "cls") or (
+            isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+            and func.func.id == "type" and len(func.args) == 1) or (
+            isinstance(func, ast.Attribute) and func.attr == "__class__")):
+        return None
+    cls = ctx.semantic.enclosing_class(call)
+    return cls.name if cls is not None else None
+
+
+def hidden_call(ctx: FileContext, call: ast.Call) -> str | None:
+    """The name `call` is written with when the program model keeps no call site for it: a
+    call in a lambda or a class body, or in a decorator or default value of a def at module
+    or class level (extract.py's `_context` gives a function's body its calls, a nested
+    def's signature to the enclosing function, and module top-level code its own), so its
+    values reach the callee unseen."""
+    child: ast.AST = call
+    signature = False  # passed through a def's decorators, defaults or annotations
+    for anc in ctx.semantic.ancestors(call):
+        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
+            if any(child is stmt for stmt in anc.body):
+                return None
+            signature = True
+        elif isinstance(anc, ast.Lambda | ast.ClassDef):
+            break
+        child = anc
+    else:
+        if not signature:
+            return None  # module top-level code (ModuleInfo.toplevel_calls)
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) else None)
+
+
+def computed_name(ctx: FileContext, call: ast.Call) -> str | None:
+    """The names `getattr(obj, name)` may fetch, as an fnmatch pattern (`do_*` for `"do_" +
+    kind`, `on_*_event` for `f"on_{kind}_event"`, the name itself for a literal): a
+    reference by value the model cannot follow. None when no part of the name is known."""
+    if ctx.qualified_name(call.func) != "builtins.getattr" or len(call.args) < 2:
+        return None
+    pattern = _spelled(call.args[1], 0)
+    return pattern if pattern.strip("*") else None
+
+
+def _spelled(expr: ast.expr, depth: int) -> str:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value.replace("*", "").replace("?", "").replace("[", "")
+    if depth > 4:
+        return "*"
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(_spelled(v, depth + 1) for v in expr.values)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return _spelled(expr.left, depth + 1) + _spelled(expr.right, depth + 1)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and isinstance(
+            expr.left, ast.Constant) and isinstance(expr.left.value, str):
+        return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]", "*", _spelled(expr.left, depth + 1))
+    return "*"
+
+
+# A string that is a dotted path to an object (`"shop.hooks.export"`, a setting that
+# `import_string` loads, a task name) or an entry point (`"x = shop.hooks:export"`).
+_DOTTED = re.compile(r"\s*(?:[\w.-]+\s*=\s*)?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
+                     r"(?:\.(?P<attr>[A-Za-z_]\w*)|:(?P<entry>[A-Za-z_]\w*))\s*")
+
+
+def dotted_ref(node: ast.Constant) -> str | None:
+    """The name a string naming an object by its dotted path refers to: whatever loads it
+    calls it unseen."""
+    if not isinstance(node.value, str) or len(node.value) > 200:
+        return None
+    match = _DOTTED.fullmatch(node.value)
+    return (match["attr"] or match["entry"]) if match else None
+
+
 def value_ref(ctx: FileContext, node: ast.Name | ast.Attribute) -> str | None:
     """The name a reference to a function by value would have (`export` for `export`,
     `self.export` or `views.export` used other than called), or None: a call's callee, part
-    of a longer chain, a store, or a local / parameter (a value, not a definition)."""
+    of a longer chain, a store, or a local variable / parameter (a value, not a definition;
+    a nested def or a local import is a definition)."""
     if not isinstance(node.ctx, ast.Load):
         return None
     parent = ctx.semantic.parent(node)
     if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call)
                                              and parent.func is node):
         return None
+    if _annotation_or_test(ctx, node, parent):
+        return None
     if isinstance(node, ast.Name):
-        scope, bindings = ctx.semantic.lookup(node.id, node)
-        if scope is not None and scope.is_function:
-            return None
+        # A def or an import of a function's own (a nested def handed to a pool, a function
+        # imported inside the body) is as much a function as a module's.
+        _, bindings = ctx.semantic.lookup(node.id, node)
         if bindings and not all(b.kind in ("def", "class", "import")
                                 for b in bindings):
             return None
         return node.id
     base = node.value
-    if not isinstance(base, ast.Name):
-        return None
-    scope, bindings = ctx.semantic.lookup(base.id, base)
-    if base.id in ("self", "cls") or (
-            bindings and all(b.kind in ("class", "import") for b in bindings)):
-        return node.attr
-    return None
+    if isinstance(base, ast.Name):
+        _, bindings = ctx.semantic.lookup(base.id, base)
+        if base.id in ("self", "cls") or (
+                bindings and all(b.kind in ("class", "import") for b in bindings)):
+            return node.attr
+    # A method of another object handed on (`bus.subscribe(ex.export)`, `cb =
+    # self.exporter.export`): the model resolves calls through such objects, not this.
+    return node.attr if _handed_on(node, parent) else None
+
+
+_TYPE_TESTS = frozenset({"builtins.isinstance", "builtins.issubclass"})
+
+
+def _annotation_or_test(ctx: FileContext, node: ast.expr, parent: ast.AST | None) -> bool:
+    """`x: Exporter`, `-> Exporter`, `list[Exporter]`, `isinstance(x, Exporter)`: a class
+    named as a type, handed to no one who calls it."""
+    child: ast.AST = node
+    while isinstance(parent, ast.Subscript | ast.Tuple | ast.BinOp):
+        child, parent = parent, ctx.semantic.parent(parent)
+    if isinstance(parent, ast.arg) or (isinstance(parent, ast.AnnAssign)
+                                       and parent.annotation is child):
+        return True
+    if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and parent.returns is child:
+        return True
+    return isinstance(parent, ast.Call) and child is not parent.func and (
+        ctx.qualified_name(parent.func) in _TYPE_TESTS)
+
+
+def _handed_on(node: ast.expr, parent: ast.AST | None) -> bool:
+    """`node` is passed, bound, returned or stored as it is: an argument, an assignment's
+    or a return's value, an element of a literal collection."""
+    if isinstance(parent, ast.Call):
+        return node in parent.args
+    if isinstance(parent, ast.keyword | ast.Return | ast.Assign | ast.AnnAssign
+                  | ast.NamedExpr | ast.Starred):
+        return parent.value is node
+    if isinstance(parent, ast.List | ast.Tuple | ast.Set):
+        return True
+    return isinstance(parent, ast.Dict) and node in parent.values
 
 
 @dataclass(frozen=True)
@@ -270,6 +398,8 @@ class RowParams:
         self.summaries = summaries_of(model, facts)
         self.args = {(a.path, a.line, a.col, a.key): a for a in facts.get(ROW_ARGS, [])}
         self.by_value = {name for refs in facts.get(VALUE_REFS, []) for name in refs.names}
+        # the names `getattr(obj, <computed>)` may fetch (computed_name)
+        self.patterns = sorted(name for name in self.by_value if "*" in name)
         self._unresolved: dict[str, list[tuple[FunctionInfo, CallSite]]] | None = None
         self._toplevel: set[str] | None = None
         self._memo: dict[tuple[str, str], RowsChain | None] = {}
@@ -344,10 +474,28 @@ class RowParams:
         if is_entry_point(fn.name, fn.params, self.summaries.registering_decorators(fn),
                           cls.bases if cls else ()):
             return False
-        if fn.name in self.by_value or fn.name in self._toplevel_names():
+        names = self._names_calling(fn, cls)
+        if names & self.by_value or names & self._toplevel_names() or any(
+                fnmatchcase(name, pattern) for name in names for pattern in self.patterns):
             return False
         return not any(not self.model.targets(caller, site)
-                       for caller, site in self._unresolved_index().get(fn.name, []))
+                       for name in sorted(names)
+                       for caller, site in self._unresolved_index().get(name, []))
+
+    def _names_calling(self, fn: FunctionInfo, cls: ClassInfo | None) -> set[str]:
+        """The names a call running `fn` is written with: its own, and for a constructor
+        its class's and those of the project's subclasses that keep it (`Exporter(rows)`,
+        `map(Exporter, groups)`) and of its bases (whose `cls(...)` may build it)."""
+        if fn.name != "__init__" or cls is None:
+            return {fn.name}
+        names = {fn.name, *(c.name for c in self.model.mro(cls))}
+        for qualname in sorted(self.model.classes):
+            klass = self.model.classes[qualname]
+            chain = self.model.mro(klass)
+            owner = next((c for c in chain if "__init__" in c.methods), None)
+            if owner is not None and owner.qualname == cls.qualname:
+                names.add(klass.name)
+        return names
 
     def _sites(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
         """The call sites that may run `fn`: those resolved to it (its own recursive calls

@@ -245,7 +245,8 @@ class ParamSummaries:
                 target.cls) and not isinstance(self.model.resolve(callee.ref.rsplit(".", 1)[0]),
                                                ClassInfo):
             index = int(key) + 1
-            return target.params[index] if index < len(target.params) else None
+            limit = target.positional if target.positional >= 0 else len(target.params)
+            return target.params[index] if index < limit else None
         return parameter_for(target, callee, key)
 
     def param_origin(self, fn: FunctionInfo, param: str, depth: int = 0,
@@ -474,7 +475,10 @@ def parameter_for(target: FunctionInfo, callee: Callee, key: str) -> str | None:
         callee.kind == "ref" and (target.name == "__init__" or target.kind == "classmethod"))
     if bound and target.kind != "staticmethod":
         index += 1  # the receiver takes the first parameter
-    return target.params[index] if index < len(target.params) else None
+    # keyword-only parameters take no position (`def f(*extra, items=())`: `f(qs)` fills
+    # `extra`, and `items` keeps its default)
+    limit = target.positional if target.positional >= 0 else len(target.params)
+    return target.params[index] if index < limit else None
 
 
 def _step(fn: FunctionInfo, forward: Forward, target: FunctionInfo) -> Step:
