@@ -183,3 +183,14 @@ def test_br306_every_method_change_names_who_calls_it_with_get() -> None:
     # Near miss: a Flask route that may be a page keeps the template-link sentence.
     flask = shapes[_line_of("BR306", "fix_shapes.py", '@bp.route("/<int:nid>/close")')]
     assert "(an <a href> in a template, a redirect)" in flask.fix.description
+
+
+def test_br306_no_post_is_taken_under_an_unknown_prefix() -> None:
+    """Two blueprints mounted under prefixes the reader cannot resolve both show as
+    `{?}/<int:...>`: they may be mounted anywhere, so the other's POST takes nothing."""
+    found = _fixture("unknown_prefixes.py", "BR306")
+    _parses(found)
+    finding = found[_line_of("BR306", "unknown_prefixes.py", '@notes.route("/<int:nid>")')]
+    assert '"GET {?}/<int:nid>"' in finding.message
+    assert "already answers POST" not in finding.fix.description
+    assert finding.fix.suggestion.startswith('@notes.route("/<int:nid>", methods=["POST"])')

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..analysis.frameworks.naming import is_param, segments, words
+from ..analysis.frameworks.routes import UNKNOWN_PREFIX as UNKNOWN
 from ..analysis.frameworks.routes import Route, path_params, project_routes
 from ..analysis.rewrite import with_keyword
 from ..model import Fix
@@ -40,11 +41,10 @@ class UnsafeGet(ProjectRule):
         # (app, normalised path) -> the handlers that already answer POST there: the method
         # the fix would move the route to may be taken. Only on the same app: another app's
         # POST on the same path (an admin app beside the public one) competes with nothing.
-        writers: dict[tuple[str | None, str], set[str]] = {}
+        writers: dict[tuple[str | None, ...], set[str]] = {}
         for r in routes:
             if "POST" in r.methods:
-                writers.setdefault((r.app, normal_path(r.path)), set()).add(
-                    f"POST by `{r.handler}`")
+                writers.setdefault(_mount(r), set()).add(f"POST by `{r.handler}`")
         for route in routes:
             if not route.resource_writes:
                 continue
@@ -69,9 +69,21 @@ class UnsafeGet(ProjectRule):
                 f'route "{shown} {route.path}" ({route.handler}) writes data: '
                 f"`{first.text}` on line {first.line}{also}; a GET must be safe and "
                 f"idempotent (crawlers, prefetchers and retries repeat it)",
-                fix=_fix(route, handlers,
-                         writers.get((route.app, normal_path(route.path)), set())),
+                fix=_fix(route, handlers, writers.get(_mount(route), set())),
                 snippet=route.own_path)
+
+
+def _mount(route: Route) -> tuple[str | None, ...]:
+    """Where a route answers, as far as the table can tell: its app and normalised path. A
+    path under a prefix the reader could not resolve (`{?}/<int:id>`) says nothing of where
+    it is mounted: two such routes meet only when registered in one file on one object (the
+    same router or blueprint, or one urls module's list), which shares the unknown prefix."""
+    if UNKNOWN not in route.path:
+        return (route.app, normal_path(route.path))
+    receiver = ""
+    if route.decorator is not None:
+        receiver = route.decorator[1].split("(", 1)[0].rpartition(".")[0]
+    return (route.app, route.file, receiver, normal_path(route.path))
 
 
 # The page's own links and forms reach it; refusing GET breaks every `<a href>` to it.
