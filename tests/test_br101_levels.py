@@ -389,6 +389,31 @@ def test_a_name_spliced_where_a_name_goes_is_a_name_after_a_comparison_too(
         "interface); nothing shows a request chooses it)")
 
 
+def test_a_set_pair_is_sql_text_only_where_it_opens_an_item_of_the_set_list(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`SET a = 1, {column} = {copy_from}` assigns a spliced column: SQL the caller writes, a
+    note. A `{column} = {value}` after `SET` that compares (`CASE WHEN`, a `JOIN ... ON`) is a
+    value position, as in a WHERE: an error."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/store.py": """
+            def copy_second(conn, table, column, copy_from):
+                return conn.execute(f"UPDATE {table} SET done = 1, {column} = {copy_from}")
+
+
+            def mark(conn, table, column, value):
+                return conn.execute(
+                    f"UPDATE {table} SET s = CASE WHEN {column} = {value} THEN 1 END")
+
+
+            def mark_joined(conn, table, column, value):
+                return conn.execute(
+                    f"UPDATE {table} SET s = 1 FROM u JOIN v ON {column} = {value}")
+            """})
+    levels = {line: level for (_, line), (level, _) in found.items()}
+    assert levels == {3: "note", 7: "error", 12: "error"}
+
+
 def test_text_handed_to_a_helper_and_sql_a_builder_returns_count_only_own_text(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The two cross-call paths read a value position as the direct path does: text built

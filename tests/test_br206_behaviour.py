@@ -217,8 +217,9 @@ def test_handed_tasks_read_guards_and_library_sign_ins(monkeypatch: pytest.Monke
     `send_task("app.tasks.welcome_task")`) does its act once per request; a task that sends
     nothing, or a name the project registers no task under, does not. A project decorator
     named for authentication whose wrapper refuses only on a setting, or calls on whoever
-    the caller is, is no guard; one testing the caller's key, or calling a library check,
-    stays one. `login()` of a library object that is no authentication API (a SAML
+    the caller is, is no guard; one testing the caller's key, calling a library check, or
+    turning the caller away when a tried check fails (`except Exception: return 401`) or on
+    the caller's own flags (`g.account.flags.active`), stays one. `login()` of a library object that is no authentication API (a SAML
     redirect, an SMTP relay) checks nothing the caller sent; a project's own `login()` and
     flask-login's `login_user` still count."""
     monkeypatch.chdir(HANDED)
@@ -228,7 +229,7 @@ def test_handed_tasks_read_guards_and_library_sign_ins(monkeypatch: pytest.Monke
         26: Severity.ERROR, 33: Severity.NOTE, 40: Severity.ERROR, 54: Severity.ERROR,
         61: Severity.NOTE, 69: Severity.ERROR, 80: Severity.ERROR, 90: Severity.NOTE,
         100: Severity.NOTE, 110: Severity.NOTE, 117: Severity.NOTE, 125: Severity.ERROR,
-        134: Severity.ERROR}
+        134: Severity.ERROR, 160: Severity.NOTE, 173: Severity.NOTE}
     assert got[26].message.endswith(
         "(it sends a message: `send_mail()` (tasks.py:18, in `run`, the task `on_reset` that "
         "`self.send_task()` (service.py:11) sends))")
@@ -241,6 +242,10 @@ def test_handed_tasks_read_guards_and_library_sign_ins(monkeypatch: pytest.Monke
     assert "shows a guard" not in got[69].message + got[80].message
     assert "shows a guard (app.guards.api_key_auth)" in got[90].message
     assert "shows a guard (app.guards.jwt_auth)" in got[100].message
+    # a wrapper that turns the caller away in an `except` (FunctionInfo.gates) is a guard
+    assert "shows a guard (app.guards.signed_auth)" in got[160].message
+    # `g.account.flags.active` is the caller's account, not configuration: a guard
+    assert "shows a guard (app.guards.active_auth)" in got[173].message
     for line in (110, 117):
         assert got[line].message.endswith(
             "(note: its path or name says authentication, but no password or one-time-code "

@@ -153,8 +153,12 @@ def level_parameters(ctx, build: StringBuild, values: list[ast.expr]  # type: ig
 # `SET {column} = {copy_from}`: a bare part assigned to a column the statement itself
 # splices is SQL the caller writes (a source column, an expression: a text value would need
 # quotes); with no request data behind it, no value position for the level. A WHERE's
-# `{column} = {value}` stays one.
-_NAME_PAIR = re.compile(r"\bSET\b(?:(?!\bWHERE\b)[^;])*\x00\s*=\s*$", re.IGNORECASE)
+# `{column} = {value}` stays one. The spliced column must open an item of the SET list
+# (right after `SET` or a comma), with no clause or expression keyword since `SET`: `CASE
+# WHEN {column} = {value}` and `JOIN u ON {column} = {value}` compare a value.
+_NAME_PAIR = re.compile(r"\bSET\b(?:(?:(?!\b(?:WHERE|CASE|WHEN|THEN|ELSE|ON|FROM|JOIN|SELECT"
+                        r"|AND|OR|NOT|HAVING|IN|LIKE|IS)\b)[^;])*,)?\s*\x00\s*=\s*$",
+                        re.IGNORECASE)
 
 
 def _spliced(ctx, value: ast.expr, calls: dict[ValueCall, None],  # type: ignore[no-untyped-def]

@@ -80,10 +80,22 @@ def _reads_configuration_only(test: str) -> bool:
         if not isinstance(node, ast.Name) or node.id in _BUILTINS:
             continue
         chain = _chain_of(tree, node)
-        if not (any(_CONFIG.match(part) for part in chain) or (
-                len(chain) == 1 and chain[0].isupper())):
+        if not (_configuration(chain) or (len(chain) == 1 and chain[0].isupper())):
             return False
     return True
+
+
+# A segment that names the caller (`g.account.flags.active`, `current_user.settings.x`):
+# what hangs below it is that caller's own, not the site's configuration.
+_CALLER = re.compile(r"user|account|member|identity|principal|session|token|profile|owner"
+                     r"|caller|person|customer|client|tenant", re.I)
+
+
+def _configuration(chain: list[str]) -> bool:
+    """The chain reads configuration: it passes a _CONFIG segment, and no segment before
+    the first one names the caller."""
+    first = next((i for i, part in enumerate(chain) if _CONFIG.match(part)), None)
+    return first is not None and not any(_CALLER.search(part) for part in chain[:first])
 
 
 def _chain_of(tree: ast.AST, name: ast.Name) -> list[str]:

@@ -1850,22 +1850,36 @@ def _counter_locals(func: ast.AST) -> frozenset[str]:
     return frozenset(out)
 
 
+# `try` and, from Python 3.11, `try`/`except*` (the package runs on 3.10 too)
+_TRIES: tuple[type, ...] = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
+
+
 def _gates(ctx: FileContext, own: list[ast.AST]) -> tuple[str, ...]:
     """FunctionInfo.gates: the tests of the function's own `if` statements whose body
-    raises, returns or calls a rejecting function (`abort(403)`)."""
+    raises, returns or calls a rejecting function (`abort(403)`); and for a `try` one of
+    whose handlers does so (`except BadSignature: return 401`), the exception it catches
+    (`BaseException` for a bare `except`): what the tried code fails on turns the call
+    away, so the gate reads no configuration."""
     out: list[str] = []
     for node in own:
-        if not isinstance(node, ast.If):
-            continue
-        for part in (p for stmt in node.body for p in walk(stmt)):
-            name = ""
-            if isinstance(part, ast.Call):
-                fn = part.func
-                name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-            if isinstance(part, ast.Raise | ast.Return) or _REJECT_CALLS.match(name):
-                out.append(_short(ctx.source(node.test), 160))
-                break
+        if isinstance(node, ast.If) and _turns_away(node.body):
+            out.append(_short(ctx.source(node.test), 160))
+        elif isinstance(node, _TRIES):
+            out.extend(_short(ctx.source(h.type), 160) if h.type is not None
+                       else "BaseException" for h in node.handlers if _turns_away(h.body))
     return tuple(out)
+
+
+def _turns_away(body: list[ast.stmt]) -> bool:
+    """The statements raise, return or call a rejecting function (`abort(403)`)."""
+    for part in (p for stmt in body for p in walk(stmt)):
+        name = ""
+        if isinstance(part, ast.Call):
+            fn = part.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+        if isinstance(part, ast.Raise | ast.Return) or _REJECT_CALLS.match(name):
+            return True
+    return False
 
 
 def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
