@@ -6,6 +6,9 @@ import ast
 from collections.abc import Iterable
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# `try` statements of every Python the tool runs on: `try/except*` (ast.TryStar) is 3.11+,
+# and naming it on 3.10 raises AttributeError.
+TRY_NODES: tuple[type, ...] = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
 
 
 def nodes_within(roots: Iterable[ast.AST]) -> list[ast.AST]:

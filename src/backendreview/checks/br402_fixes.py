@@ -22,7 +22,7 @@ import ast
 import builtins
 import re
 
-from ..astutil import nodes_within
+from ..astutil import TRY_NODES, nodes_within
 from ..context import FileContext
 from ..model import Edit, Fix
 
@@ -59,7 +59,7 @@ def _expected(ctx: FileContext, try_stmt: ast.Try, handler: ast.ExceptHandler
     # what raises inside a nested try is that try's to answer first (its handlers)
     guards: dict[int, list[list[ast.ExceptHandler]]] = {}
     for node in nodes_within(try_stmt.body):
-        if isinstance(node, ast.Try | ast.TryStar) and node.handlers:
+        if isinstance(node, TRY_NODES) and node.handlers:
             for inner in nodes_within(node.body):
                 guards.setdefault(id(inner), []).append(node.handlers)
     found: dict[str, str] = {}

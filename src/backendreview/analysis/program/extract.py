@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...astutil import annotation_core, call_chain, own_nodes, walk
+from ...astutil import TRY_NODES, annotation_core, call_chain, own_nodes, walk
 from ..allowlist import guarded
 from ..containers import written_into
 from ..frameworks.common import (
@@ -1851,7 +1851,6 @@ def _counter_locals(func: ast.AST) -> frozenset[str]:
 
 
 # `try` and, from Python 3.11, `try`/`except*` (the package runs on 3.10 too)
-_TRIES: tuple[type, ...] = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
 
 
 def _gates(ctx: FileContext, own: list[ast.AST]) -> tuple[str, ...]:
@@ -1864,7 +1863,7 @@ def _gates(ctx: FileContext, own: list[ast.AST]) -> tuple[str, ...]:
     for node in own:
         if isinstance(node, ast.If) and _turns_away(node.body):
             out.append(_short(ctx.source(node.test), 160))
-        elif isinstance(node, _TRIES):
+        elif isinstance(node, TRY_NODES):
             out.extend(_short(ctx.source(h.type), 160) if h.type is not None
                        else "BaseException" for h in node.handlers if _turns_away(h.body))
     return tuple(out)
