@@ -1892,6 +1892,7 @@ def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
 
 
 _CHECK_CALL = re.compile(r"(verify|decode|validate|check|authenticate)", re.I)
+_PASSWORD = re.compile(r"passw(?:or)?d", re.I)
 _HEADER_CREDENTIAL = re.compile(r"[\"'](?:HTTP_)?Authorization[\"']|\.authorization\b", re.I)
 
 
@@ -1909,8 +1910,19 @@ def _refuses_failed_check(ctx: FileContext, func: ast.AST, node: ast.Try) -> boo
     guard of the route, so it is not counted."""
     if not _HEADER_CREDENTIAL.search(ctx.source(func)):
         return False
+    # The check guards the route only when every call runs it: a `try` under a branch
+    # (`if auth: try: …`) or after an early return (`if not auth: … return`) lets an
+    # anonymous caller through.
+    own = getattr(func, "body", [])
+    if node not in own or any(isinstance(part, ast.Return) for stmt in own[:own.index(node)]
+                              for part in walk(stmt)):
+        return False
     body = "\n".join(ctx.source(stmt) for stmt in node.body)
     if not (_AUTH_TEST.search(body) or SECRET_TEST.search(body)):
+        return False
+    if _PASSWORD.search(body):
+        # A password checked from the header (`authenticate(auth.username, auth.password)`)
+        # is a sign-in by Basic credentials: how it answers, not a guard of the route.
         return False
     # The `try` runs a check (`verify_token`, `jwt.decode`, `authenticate`): building an API
     # client with the service's own key (`OpenAI(api_key=...)`) checks no caller.
