@@ -1087,9 +1087,10 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
             if (route.file, route.span) in spec_ops and not found.varkw:
                 # Connexion hands a query parameter to the function only when its signature
                 # takes it: one the spec declares and the function does not take (`limit`
-                # on an operation whose function returns every row) pages nothing.
+                # on an operation whose function returns every row) pages nothing, unless
+                # the function reads it from the request itself (`request.args.get("limit")`).
                 route.pagination = tuple(p for p in route.pagination
-                                         if p in found.params)
+                                         if p in found.params or p in found.page_reads)
             # What the function's code shows (its decorators, a limiter call, an auth
             # check), shown with where it came from.
             for kind, column in ((AUTH, "auth"), (LIMIT, "limits")):

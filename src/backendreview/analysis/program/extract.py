@@ -26,6 +26,7 @@ from ..frameworks.common import (
     classify,
     decorator_names,
     path_text,
+    read_page_key,
     unbounded_query,
 )
 from ..inert import inert_text
@@ -757,6 +758,9 @@ class _Extractor:
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             varkw=node.args.kwarg is not None,
+            page_reads=tuple(dict.fromkeys(key for part in own
+                                           if (key := read_page_key(part)) is not None))
+            if self.full else (),
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
