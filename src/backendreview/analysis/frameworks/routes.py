@@ -1642,14 +1642,19 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
 
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     lineage = _base_names(view, views, resolver)
+    # What the project's classes set, and what a library view in the MRO sets in its own
+    # class body (drf-spectacular's views: permission / authentication classes of their own).
     overrides = tuple(sorted({a for item in lineage
-                              if isinstance(item, ViewClassFact) for a in item.attrs}))
+                              if isinstance(item, ViewClassFact) for a in item.attrs}
+                             | {a for item in lineage if isinstance(item, str)
+                                for a in _LIBRARY_API_VIEWS.get(item, ((), ()))[1]}))
     # What the library serves: Python looks a method up along the whole MRO, so every
     # generic library view in it contributes its methods (`ListAPIView, CreateAPIView`
     # serve GET and POST), in MRO order, whatever their names sort as.
     lib_methods = tuple(dict.fromkeys(
         m for item in lineage if isinstance(item, str)
-        for m in _GENERIC_METHODS.get(item.rsplit(".", 1)[-1], ())))
+        for m in (_GENERIC_METHODS.get(item.rsplit(".", 1)[-1], ())
+                  or _LIBRARY_API_VIEWS.get(item, ((), ()))[0])))
     view_handler = HandlerInfo(name=view.name.rsplit(".", 1)[-1], line=view.line,
                                span=view.span)
     out: list[Route] = []
