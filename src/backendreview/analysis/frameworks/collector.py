@@ -92,7 +92,8 @@ FACT_KINDS = {"RouteFact": "route", "OwnerFact": "route_owner", "MountFact": "ro
               "EveDomainFact": "eve_domain", "EveAppFact": "eve_app",
               "EveSettingFact": "eve_setting", "TableCallFact": "table_call",
               "TableRegistrarFact": "table_registrar", "PluginConfigFact": "plugin_config"}
-SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS"})
+SETTINGS_NAMES = frozenset({"ROOT_URLCONF", "REST_FRAMEWORK", "MIDDLEWARE", "ACCOUNT_RATE_LIMITS",
+                            "SPECTACULAR_SETTINGS"})
 # The call handlers run only on calls that name one of their declared triggers (each module's
 # CALL_NAMES / CALL_SUFFIXES, beside its on_call), plus RouteCollector._slowapi's own.
 TRIGGERED = (fastapi_starlette, flask, aiohttp, django)

@@ -558,6 +558,19 @@ def dependency_alias(ctx: FileContext, node: ast.Assign | ast.AnnAssign) -> Alia
                      node.lineno)
 
 
+def read_page_key(node: ast.AST) -> str | None:
+    """The page parameter a body reads by name: `request.args.get("limit")`,
+    `request.query.get("page", 1)`, `args["offset"]`; else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == "get" and node.args:
+        key = literal_str(node.args[0])
+        return key if key is not None and key.lower() in PAGE_PARAMS else None
+    if isinstance(node, ast.Subscript):
+        key = literal_str(node.slice)
+        return key if key in _PAGE_ARGS else None
+    return None
+
+
 # -- the handler body ---------------------------------------------------------------------
 def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionDef,
                     extra_nodes: list[ast.AST] | None = None,
@@ -625,8 +638,7 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
                         node.args[0], ast.Name) and node.args[0].id == "request":
                     pagination.append(".configure(request)")  # django-tables2 (netbox)
                 # request.query.get("limit") / request.args.get("page", type=int)
-                key = literal_str(node.args[0]) if fn.attr == "get" and node.args else None
-                if key is not None and key.lower() in PAGE_PARAMS:
+                if (key := read_page_key(node)) is not None:
                     pagination.append(f'"{key}"')
             else:
                 qn = ctx.qualified_name(fn) or ""
@@ -639,8 +651,8 @@ def analyze_handler(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunctionD
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and \
                 node.slice.upper is not None:
             pagination.append("slice")  # `rows[:50]`; `text[7:]` drops a prefix
-        elif isinstance(node, ast.Subscript) and literal_str(node.slice) in _PAGE_ARGS:
-            pagination.append(f'["{literal_str(node.slice)}"]')  # args["page"]
+        elif isinstance(node, ast.Subscript) and (key := read_page_key(node)) is not None:
+            pagination.append(f'["{key}"]')  # args["page"]
         if isinstance(node, ast.Call):
             if _is_super_call(node, func.name):
                 delegates = True

@@ -508,6 +508,15 @@ def on_assign(ctx: FileContext, node: ast.Assign | ast.AugAssign) -> list[object
                                 node.lineno))
     elif name == "REST_FRAMEWORK" and isinstance(value, ast.Dict):
         out += drf_settings(ctx, value)
+    elif name == "SPECTACULAR_SETTINGS" and isinstance(value, ast.Dict):
+        # drf-spectacular's views take their permission classes from SERVE_PERMISSIONS
+        # (AllowAny unless set), not from DEFAULT_PERMISSION_CLASSES.
+        for key, item in zip(value.keys, value.values, strict=False):
+            if literal_str(key) == "SERVE_PERMISSIONS" and isinstance(item, ast.List | ast.Tuple):
+                names = [literal_str(e) or _oneline(ctx.source(e)) for e in item.elts]
+                if names and not all(n.rsplit(".", 1)[-1] in ALLOW_ANY for n in names):
+                    out.append(SettingsFact("spectacular-permission", ", ".join(names), "drf",
+                                            ctx.path, item.lineno))
     elif name == "REST_FRAMEWORK" and isinstance(value, ast.Call):
         # `REST_FRAMEWORK = get_drf_settings(...)`: the dict the project function returns.
         func = object_name(ctx, value.func)

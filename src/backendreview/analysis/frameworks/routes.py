@@ -427,7 +427,7 @@ def path_params(path: str) -> list[str]:
 # with one `get`, `permission_classes = SERVE_PERMISSIONS` — AllowAny unless the project's
 # SPECTACULAR_SETTINGS says otherwise — and `authentication_classes` of their own; the
 # throttles stay DRF's defaults).
-_SPECTACULAR_SERVED = ("permission_classes", "authentication_classes")
+_SPECTACULAR_SERVED = ("permission_classes", "authentication_classes", "serve_permissions")
 _LIBRARY_API_VIEWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     f"drf_spectacular.views.{name}": (("GET",), _SPECTACULAR_SERVED)
     for name in ("SpectacularAPIView", "SpectacularYAMLAPIView", "SpectacularJSONAPIView",
@@ -610,7 +610,8 @@ def _effective_settings(settings: list[SettingsFact]) -> list[SettingsFact]:
 _SETTING_ORIGIN = {"drf-throttle": "settings DEFAULT_THROTTLE_CLASSES",
                    "drf-permission": "settings DEFAULT_PERMISSION_CLASSES",
                    "drf-pagination": "settings DEFAULT_PAGINATION_CLASS",
-                   "global-auth": "settings MIDDLEWARE", "global-limiter": "app-wide"}
+                   "global-auth": "settings MIDDLEWARE", "global-limiter": "app-wide",
+                   "spectacular-permission": "settings SPECTACULAR_SETTINGS SERVE_PERMISSIONS"}
 
 
 def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
@@ -822,6 +823,7 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
         # slowapi's default_limits apply to every route only through its middleware.
         for fw in ("fastapi", "starlette"):
             global_limits[fw] = ("slowapi SlowAPIMiddleware + default_limits",)
+    serve_auth: tuple[str, ...] = ()  # drf-spectacular's SERVE_PERMISSIONS, when set
     for s in settings:
         # Shown with where it was declared: a project default, not the route's own code.
         shown = f"{s.value} ({_SETTING_ORIGIN.get(s.key, 'project default')})"
@@ -831,6 +833,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
             global_auth[s.framework] = (*global_auth.get(s.framework, ()), shown)
         elif s.key == "drf-pagination":
             global_pages[s.framework] = (*global_pages.get(s.framework, ()), shown)
+        elif s.key == "spectacular-permission":
+            serve_auth += (shown,)
 
     aliases: dict[str, AliasFact] = {a.name: a for a in facts.get("dependency_alias", [])}
     alias_resolver = Resolver(sorted(aliases))
@@ -897,6 +901,8 @@ def merge_routes(facts: dict[str, list[Any]]) -> list[Route]:
                         route, route.global_auth, route.global_pagination)
                 if "permission_classes" in route.overrides:
                     route.global_auth = ()
+                if "serve_permissions" in route.overrides:
+                    route.global_auth = serve_auth
                 if "pagination_class" in route.overrides:
                     route.global_pagination = ()
                 if "throttle_classes" in route.overrides:
@@ -1087,9 +1093,10 @@ def _resolve_spec_handlers(routes: list[Route], route_facts: list[RouteFact],
             if (route.file, route.span) in spec_ops and not found.varkw:
                 # Connexion hands a query parameter to the function only when its signature
                 # takes it: one the spec declares and the function does not take (`limit`
-                # on an operation whose function returns every row) pages nothing.
+                # on an operation whose function returns every row) pages nothing, unless
+                # the function reads it from the request itself (`request.args.get("limit")`).
                 route.pagination = tuple(p for p in route.pagination
-                                         if p in found.params)
+                                         if p in found.params or p in found.page_reads)
             # What the function's code shows (its decorators, a limiter call, an auth
             # check), shown with where it came from.
             for kind, column in ((AUTH, "auth"), (LIMIT, "limits")):
@@ -1641,14 +1648,22 @@ def _expand_class(fact: RouteFact, full: str, known: bool, chain: _Chain,
 
     methods, libs, auth, limits, pages, queryset, _ = _class_view(view, views, resolver)
     lineage = _base_names(view, views, resolver)
-    overrides = tuple(sorted({a for item in lineage
-                              if isinstance(item, ViewClassFact) for a in item.attrs}))
+    # What the project's classes set, and what a library view in the MRO sets in its own
+    # class body (drf-spectacular's views: permission / authentication classes of their own).
+    own_attrs = {a for item in lineage if isinstance(item, ViewClassFact) for a in item.attrs}
+    library_attrs = {a for item in lineage if isinstance(item, str)
+                     for a in _LIBRARY_API_VIEWS.get(item, ((), ()))[1]}
+    if "permission_classes" in own_attrs:
+        # The project's class sets its own: SERVE_PERMISSIONS no longer reaches it.
+        library_attrs.discard("serve_permissions")
+    overrides = tuple(sorted(own_attrs | library_attrs))
     # What the library serves: Python looks a method up along the whole MRO, so every
     # generic library view in it contributes its methods (`ListAPIView, CreateAPIView`
     # serve GET and POST), in MRO order, whatever their names sort as.
     lib_methods = tuple(dict.fromkeys(
         m for item in lineage if isinstance(item, str)
-        for m in _GENERIC_METHODS.get(item.rsplit(".", 1)[-1], ())))
+        for m in (_GENERIC_METHODS.get(item.rsplit(".", 1)[-1], ())
+                  or _LIBRARY_API_VIEWS.get(item, ((), ()))[0])))
     view_handler = HandlerInfo(name=view.name.rsplit(".", 1)[-1], line=view.line,
                                span=view.span)
     out: list[Route] = []

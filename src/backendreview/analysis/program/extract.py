@@ -26,6 +26,7 @@ from ..frameworks.common import (
     classify,
     decorator_names,
     path_text,
+    read_page_key,
     unbounded_query,
 )
 from ..inert import inert_text
@@ -757,6 +758,9 @@ class _Extractor:
             qualname=qualname, name=node.name, path=ctx.path, line=node.lineno,
             cls=cls.qualname if cls is not None else None, kind=kind, params=params,
             varkw=node.args.kwarg is not None,
+            page_reads=tuple(dict.fromkeys(key for part in own
+                                           if (key := read_page_key(part)) is not None))
+            if self.full else (),
             decorators=refs, param_types=param_types, local_types=local_types,
             returns=self._type_ref(node.returns) if node.returns is not None else None,
             calls=tuple(calls), effects=tuple(_dedupe(effects)),
@@ -1907,6 +1911,7 @@ def _rejects_anonymous(ctx: FileContext, node: ast.If) -> bool:
 
 
 _CHECK_CALL = re.compile(r"(verify|decode|validate|check|authenticate)", re.I)
+_PASSWORD = re.compile(r"passw(?:or)?d", re.I)
 _HEADER_CREDENTIAL = re.compile(r"[\"'](?:HTTP_)?Authorization[\"']|\.authorization\b", re.I)
 
 
@@ -1924,8 +1929,19 @@ def _refuses_failed_check(ctx: FileContext, func: ast.AST, node: ast.Try) -> boo
     guard of the route, so it is not counted."""
     if not _HEADER_CREDENTIAL.search(ctx.source(func)):
         return False
+    # The check guards the route only when every call runs it: a `try` under a branch
+    # (`if auth: try: …`) or after an early return (`if not auth: … return`) lets an
+    # anonymous caller through.
+    own = getattr(func, "body", [])
+    if node not in own or any(isinstance(part, ast.Return) for stmt in own[:own.index(node)]
+                              for part in walk(stmt)):
+        return False
     body = "\n".join(ctx.source(stmt) for stmt in node.body)
     if not (_AUTH_TEST.search(body) or SECRET_TEST.search(body)):
+        return False
+    if _PASSWORD.search(body):
+        # A password checked from the header (`authenticate(auth.username, auth.password)`)
+        # is a sign-in by Basic credentials: how it answers, not a guard of the route.
         return False
     # The `try` runs a check (`verify_token`, `jwt.decode`, `authenticate`): building an API
     # client with the service's own key (`OpenAI(api_key=...)`) checks no caller.

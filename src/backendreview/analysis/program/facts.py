@@ -151,6 +151,9 @@ class FunctionInfo:
     kind: str = "function"  # function | method | property | classmethod | staticmethod
     params: tuple[str, ...] = ()
     varkw: bool = False  # takes `**kwargs`: any keyword argument is accepted
+    # Page parameters the body reads by name from the request (`request.args.get("limit")`):
+    # a Connexion operation pages by them though its function does not take them.
+    page_reads: tuple[str, ...] = ()
     decorators: tuple[str, ...] = ()  # dotted names as the file resolves them
     param_types: dict[str, str] = field(default_factory=dict)  # param -> type reference
     local_types: dict[str, str] = field(default_factory=dict)  # local -> type reference
