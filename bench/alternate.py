@@ -1,7 +1,7 @@
 """Two versions of backendreview against the parse floor, in alternating rounds.
 
     python bench/alternate.py TREE --src base=/tmp/main/src --src new=/tmp/branch/src \
-        [--rounds 5] [--jobs 2]
+        [--rounds 5] [--jobs 2] [--select ALL]
 
 Each `--src LABEL=DIR` is a source tree (with `rules/` beside it, as `git archive HEAD src
 rules` gives) put first on PYTHONPATH. Every round runs the parse floor and then each
@@ -37,6 +37,8 @@ def main() -> int:
     parser.add_argument("--src", action="append", required=True, metavar="LABEL=DIR")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--select", help="rule selectors passed to check (e.g. ALL); "
+                        "default: the configured default rules")
     args = parser.parse_args()
     versions = [tuple(s.split("=", 1)) for s in args.src]
     if any(len(v) != 2 or not Path(v[1]).is_dir() for v in versions):
@@ -46,6 +48,8 @@ def main() -> int:
     floor_cmd = [sys.executable, "-c", _PARSE_FLOOR, tree, str(args.jobs)]
     review = [sys.executable, "-m", "backendreview", "check", tree, "--format", "json",
               "--output", os.devnull, "--exit-zero", "--no-cache", "--jobs", str(args.jobs)]
+    if args.select:
+        review += ["--select", args.select]
     envs = {label: {**os.environ, "PYTHONPATH": src} for label, src in versions}
     print(f"load average before: {os.getloadavg()}")
     for env in envs.values():  # warm-up: page cache and .pyc files

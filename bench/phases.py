@@ -1,7 +1,7 @@
 """Per-part CPU of the per-file phase, in one process: which rule or fact producer costs what.
 
     python bench/phases.py TREE [--select BR101,BR401] [--producers] [--time MODULE:FUNCTION]
-                               [--top 40]
+                               [--top 40] [--files 10]
 
 cProfile charges every small Python call far more than it costs and barely sees work done
 in C (regular expressions, comprehensions, pickling): its shares mislead once the many-call
@@ -145,6 +145,9 @@ def main() -> int:
     parser.add_argument("--producers", action="store_true",
                         help="also time the per-file fact producers of _PRODUCERS")
     parser.add_argument("--top", type=int, default=40, help="rows shown (default 40)")
+    parser.add_argument("--files", type=int, default=0, metavar="N",
+                        help="also show the N files whose review took the most CPU "
+                        "(a superlinear file shows here, not in the per-part rows)")
     args = parser.parse_args()
     if not args.tree.is_dir():
         parser.error(f"not a directory: {args.tree}")
@@ -158,10 +161,13 @@ def main() -> int:
     config = Config(root=root, select=select) if select else Config(root=root)
 
     results: list[Any] = []
+    per_file: dict[str, float] = {}
     original = engine.review_source
 
     def keep(*a: Any, **k: Any) -> Any:
+        began = _clock()
         result = original(*a, **k)
+        per_file[str(a[1]) if len(a) > 1 else str(k.get("path"))] = _clock() - began
         results.append(result)
         return result
 
@@ -192,6 +198,11 @@ def main() -> int:
     for label, seconds in rows[:args.top]:
         size = f"{sizes[label] / 1024:9.0f}" if label in sizes else ""
         print(f"{label[:64]:64} {seconds:8.3f} {_calls.get(label, 0) or '':>9} {size:>9}")
+    if args.files:
+        print(f"\n{'file':64} {'CPU s':>8}")
+        for path, seconds in sorted(per_file.items(), key=lambda item: (-item[1], item[0]))[
+                :args.files]:
+            print(f"{path[-64:]:64} {seconds:8.3f}")
     return 0
 
 

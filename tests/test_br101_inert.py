@@ -228,3 +228,44 @@ def test_instance_attributes_project(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BR101", "app/graph.py", 49, "error"),  # self.view: point_view() writes request data
     ]
     assert "from `table`" in next(f.message for f in findings if f.span.start_line == 37)
+
+
+def _attribute_chain(levels: int, writers: int, last: str) -> str:
+    """A class whose `self.a0` is set in `writers` methods to `self.a1`, each of those in
+    `writers` methods to `self.a2`, ..., and `self.a<levels>` to `last`."""
+    lines = ["class C:"]
+    for level in range(levels):
+        for n in range(writers):
+            lines += [f"    def m{level}_{n}(self):", f"        self.a{level} = self.a{level + 1}"]
+    lines += ["    def last(self):", f"        self.a{levels} = {last}",
+              "    def use(self):", "        return self.a0"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("last", "inert"), [("7", True), ("request.GET['q']", False)])
+def test_inert_text_asks_each_node_once_per_depth(monkeypatch: pytest.MonkeyPatch,
+                                                  last: str, inert: bool) -> None:
+    """Every write of `self.aK` leads to every write of `self.aK+1`: 8 writers over 5
+    levels are 8**5 chains, each node asked once per depth all the same (netbox's
+    test_event_rules.py took 29 CPU s before). The answer is the chain's end's."""
+    import backendreview.analysis.inert as inert_module
+
+    source = _attribute_chain(5, 8, last)
+    tree = ast.parse(source)
+    ctx = FileContext("f.py", source, tree, SemanticBuilder(tree, "f").build(), Config())
+    asked: list[ast.AST] = []
+    real = inert_module._inert_text
+
+    def counted(ctx: FileContext, value: ast.expr, depth: int) -> str:
+        asked.append(value)
+        return real(ctx, value, depth)
+
+    monkeypatch.setattr(inert_module, "_inert_text", counted)
+    use = next(n for n in ast.walk(tree) if isinstance(n, ast.Return))
+    assert use.value is not None
+    reason = inert_text(ctx, use.value)
+    assert bool(reason) is inert
+    if inert:
+        assert "a number" in reason and reason.startswith("`self.a0` is only ever set")
+    # 41 writes' values and the read, each at the one depth its level is asked at
+    assert len(asked) == len({id(n) for n in asked}) <= 5 * 8 + 2

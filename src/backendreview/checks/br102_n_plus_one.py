@@ -183,13 +183,19 @@ class NPlusOneFacts(_Options, Rule):
         self.value_refs: set[str] = set()
 
     # -- calls and references the program model's rows answer joins (rowparams) ------------
+    # Asked of every name and attribute: a name already recorded is not looked up again
+    # (value_ref answers the node's own id / attr or None, so the set cannot change).
     def visit_Name(self, node: ast.Name) -> None:
-        if not self.skip:
+        if not self.skip and node.id not in self.value_refs:
             name = value_ref(self.ctx, node)
             if name:
                 self.value_refs.add(name)
 
-    visit_Attribute = visit_Name  # type: ignore[assignment]
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if not self.skip and node.attr not in self.value_refs:
+            name = value_ref(self.ctx, node)
+            if name:
+                self.value_refs.add(name)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if not self.skip and (name := dotted_ref(node)) is not None:

@@ -127,20 +127,26 @@ def unwrapped(ctx: FileContext, expr: ast.expr) -> ast.expr:
 def row_args(ctx: FileContext, origins: OriginFinder, call: ast.Call) -> list[RowArg]:
     """The arguments of `call` that are query rows or a parameter of the calling function
     handed on as it is (not `self` / `cls`)."""
-    owner = ctx.semantic.enclosing_function(call)
-    if isinstance(owner, ast.Lambda):
+    if not call.args and not call.keywords:
         return []
     out: list[RowArg] = []
+    # Asked of every call BR102 visits: the enclosing function (a walk up the parents) is
+    # looked for only once an argument could be rows, which most never are.
+    owner: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    looked = False
     keyed = [*((str(i), a) for i, a in enumerate(call.args)),
              *((k.arg, k.value) for k in call.keywords if k.arg)]
     for key, arg in keyed:
         if isinstance(arg, ast.Starred):
             break  # the positions after it are not known
-        if not isinstance(unwrapped(ctx, arg), ast.Name | ast.Call | ast.Attribute | ast.Await
+        inner = unwrapped(ctx, arg)  # what _alternatives reads first (unwrapped twice is once)
+        if not isinstance(inner, ast.Name | ast.Call | ast.Attribute | ast.Await
                           | ast.BoolOp | ast.IfExp | ast.ListComp | ast.GeneratorExp):
             continue
+        if not looked:
+            owner, looked = ctx.semantic.enclosing_function(call), True
         found: list[tuple[str, int, str, tuple[int, int]]] = []
-        if not _alternatives(ctx, origins, owner, arg, found, 0):
+        if not _alternatives(ctx, origins, owner, inner, found, 0, True):
             continue
         rows = next(((text, line) for text, line, _, _ in found if text), ("", 0))
         out.append(RowArg(ctx.path, owner.lineno if owner is not None else 0, call.lineno,
@@ -155,24 +161,28 @@ _MAX_ALTERNATIVES = 8
 
 def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None,
                   expr: ast.expr, found: list[tuple[str, int, str, tuple[int, int]]],
-                  depth: int) -> bool:
+                  depth: int, in_call: bool = False) -> bool:
     """Add to `found` every value `expr` may have, as (query text, its line, parameter,
-    call position): False when one of them is none of those three."""
+    call position): False when one of them is none of those three. `in_call`: `expr` is
+    part of the call's own argument (no def between them), so its enclosing function is
+    `owner` without a walk up its parents; not so for an assignment's value."""
     if depth > 4 or len(found) > _MAX_ALTERNATIVES:
         return False
     expr = unwrapped(ctx, expr)
     if isinstance(expr, ast.Await):
         expr = expr.value
     if isinstance(expr, ast.BoolOp):
-        return all(_alternatives(ctx, origins, owner, v, found, depth + 1) for v in expr.values)
+        return all(_alternatives(ctx, origins, owner, v, found, depth + 1, in_call)
+                   for v in expr.values)
     if isinstance(expr, ast.IfExp):
-        return all(_alternatives(ctx, origins, owner, v, found, depth + 1)
+        return all(_alternatives(ctx, origins, owner, v, found, depth + 1, in_call)
                    for v in (expr.body, expr.orelse))
     if isinstance(expr, ast.ListComp | ast.GeneratorExp) and len(expr.generators) == 1 and (
             isinstance(expr.elt, ast.Name) and isinstance(expr.generators[0].target, ast.Name)
             and expr.elt.id == expr.generators[0].target.id):
         # `[u for u in users if u.active]`: some of the same rows
-        return _alternatives(ctx, origins, owner, expr.generators[0].iter, found, depth + 1)
+        return _alternatives(ctx, origins, owner, expr.generators[0].iter, found, depth + 1,
+                             in_call)
     origin = origins.of(expr)
     if origin is not None:
         if not origin.rows:
@@ -185,8 +195,8 @@ def _alternatives(ctx: FileContext, origins: OriginFinder, owner: ast.AST | None
             return False
         for binding in bindings:
             if binding.kind == "param":
-                if expr.id in ("self", "cls") or ctx.semantic.enclosing_function(
-                        expr) is not owner:
+                if expr.id in ("self", "cls") or (
+                        not in_call and ctx.semantic.enclosing_function(expr) is not owner):
                     return False
                 found.append(("", 0, expr.id, ()))
             elif binding.kind in ("assign", "annassign") and binding.value is not None and (
