@@ -334,6 +334,15 @@ class ProgramModel:
                 return None
         return found
 
+    def overridden(self, fn: FunctionInfo) -> list[FunctionInfo]:
+        """The methods of `fn`'s project bases (MRO order) that `fn` overrides: a call
+        resolved to one of them may run `fn` on an instance of `fn`'s class."""
+        cls = self.classes.get(fn.cls) if fn.cls else None
+        if cls is None:
+            return []
+        return [base for klass in self.mro(cls)[1:]
+                if (base := self.functions.get(klass.methods.get(fn.name, ""))) is not None]
+
     def _subclasses(self, cls: ClassInfo) -> list[ClassInfo]:
         """The project classes with `cls` in their MRO (itself left out), indexed once."""
         if self._subs is None:

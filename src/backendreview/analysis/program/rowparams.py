@@ -510,13 +510,7 @@ class RowParams:
     def _sites(self, fn: FunctionInfo) -> list[tuple[FunctionInfo, CallSite]]:
         """The call sites that may run `fn`: those resolved to it (its own recursive calls
         too), and those resolved to a base-class method it overrides."""
-        wanted = {fn.qualname}
-        cls = self.model.classes.get(fn.cls) if fn.cls else None
-        if cls is not None:
-            for klass in self.model.mro(cls)[1:]:
-                base = klass.methods.get(fn.name)
-                if base:
-                    wanted.add(base)
+        wanted = {fn.qualname, *(base.qualname for base in self.model.overridden(fn))}
         out: list[tuple[FunctionInfo, CallSite]] = []
         callers: dict[str, FunctionInfo] = {}
         for qualname in sorted(wanted):

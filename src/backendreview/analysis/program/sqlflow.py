@@ -409,13 +409,7 @@ class ParamSummaries:
                         ) -> list[tuple[FunctionInfo, FunctionInfo, CallSite]]:
         """The project's call sites that may run `fn`, each with its caller and the function
         it resolves to: `fn` itself, or a method of a base class that `fn` overrides."""
-        wanted = {fn.qualname: fn}
-        cls = self.model.classes.get(fn.cls) if fn.cls else None
-        if cls is not None:
-            for klass in self.model.mro(cls)[1:]:
-                base = self.model.functions.get(klass.methods.get(fn.name, ""))
-                if base is not None:
-                    wanted.setdefault(base.qualname, base)
+        wanted = {fn.qualname, *(base.qualname for base in self.model.overridden(fn))}
         out: list[tuple[FunctionInfo, FunctionInfo, CallSite]] = []
         for caller, site in self._sites_naming(fn):
             for target in self.model.targets(caller, site):
