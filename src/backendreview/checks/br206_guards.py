@@ -51,8 +51,9 @@ def checks_no_one(program: ProgramModel, route: Route, name: str) -> bool:
     decorator = program.resolve(ref) if ref else None
     if not isinstance(decorator, FunctionInfo) or program.guarded_by(decorator, AUTH):
         return False
-    wrappers = [fn for qualname, fn in sorted(program.functions.items())
-                if qualname.startswith(decorator.qualname + ".")]
+    inside = decorator.qualname + "."
+    wrappers = [fn for _, fn in sorted((qualname, fn) for qualname, fn in
+                                       program.functions.items() if qualname.startswith(inside))]
     if not wrappers:
         return False  # `return login_required(view)`: a library guard, out of sight
     return all(_lets_anyone_through(program, fn) for fn in wrappers)
