@@ -1,0 +1,54 @@
+"""Fix texts of the classes issue 13 names for session 17 (fix17), each beside a near miss
+whose old text stays right.
+
+- BR306: a Django page rendered as `HttpResponse(template.render(...))` or
+  `HttpResponse(render_to_string(...))`, by the view or by a project helper (tendenci's
+  themed_response, imported as render_to_resp): the page stays a GET and only the write
+  moves (was: require_POST, which makes the page unreachable from every link).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from backendreview.config import Config
+from backendreview.engine import finish, review_source
+from backendreview.metadata import load_rule_docs
+from backendreview.model import Finding
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+PAGE = ("This route shows a page (its handler renders one): keep the page a GET and move "
+        "only the write out of it")
+
+
+def _fixture(name: str, rule: str) -> dict[int, Finding]:
+    path = FIXTURES / rule / name
+    result = review_source(path.read_bytes(), f"fixtures/{rule}/{name}", Config(), (rule,))
+    findings = finish([result], Config(), (rule,), load_rule_docs()).findings
+    found = {f.span.start_line: f for f in findings if f.rule_id == rule}
+    for finding in found.values():
+        if finding.fix is not None and finding.fix.suggestion:
+            ast.parse(finding.fix.suggestion)
+    return found
+
+
+def _line_of(rule: str, name: str, text: str) -> int:
+    lines = (FIXTURES / rule / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def test_br306_a_page_rendered_into_an_http_response_keeps_its_get() -> None:
+    found = _fixture("rendered_helper.py", "BR306")
+    for text in ('path("help/<slug:slug>/", help_detail)',
+                 'path("speakers/<int:pk>/card/", speaker_card)'):
+        fix = found[_line_of("BR306", "rendered_helper.py", text)].fix
+        assert fix.suggestion is None
+        assert fix.description.startswith(PAGE)
+    # Near misses: an action that redirects, and an HttpResponse of JSON text, take POST.
+    for text, name in (('path("speakers/<int:pk>/delete/"', "delete_speaker"),
+                       ('path("speakers/<int:pk>/ping/"', "speaker_ping")):
+        fix = found[_line_of("BR306", "rendered_helper.py", text)].fix
+        assert fix.description.startswith("Accept only POST for the change (Django).")
+        assert f"@require_POST\ndef {name}(request):" in fix.suggestion
