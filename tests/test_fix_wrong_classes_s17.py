@@ -52,3 +52,19 @@ def test_br306_a_page_rendered_into_an_http_response_keeps_its_get() -> None:
         fix = found[_line_of("BR306", "rendered_helper.py", text)].fix
         assert fix.description.startswith("Accept only POST for the change (Django).")
         assert f"@require_POST\ndef {name}(request):" in fix.suggestion
+
+
+def test_br102_a_list_lookup_gets_no_second_in() -> None:
+    # pulpcore dump-publications-to-fs.py:106: `repository_version__in=repository.versions
+    # .all()` per row became `repository_version__in__in=...`, a lookup Django refuses.
+    found = _fixture("in_lookups.py", "BR102")
+    listed = found[_line_of("BR102", "in_lookups.py", "out.append(Publication.objects.filter(")].fix
+    assert "__in__in" not in listed.description
+    assert listed.description == (
+        "query once before the loop: one query for all iterations before the loop (or an "
+        "annotate()/Subquery on the outer query), then look each iteration's rows up in a dict")
+    # Near miss: one key per row keeps its `__in` batch.
+    keyed = found[_line_of("BR102", "in_lookups.py", "repository_version=version")].fix
+    assert keyed.description.startswith(
+        "query once before the loop: Publication.objects.filter(complete=True, "
+        "repository_version__in=Version.objects.all()) before the loop")
