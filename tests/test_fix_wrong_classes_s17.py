@@ -68,3 +68,23 @@ def test_br102_a_list_lookup_gets_no_second_in() -> None:
     assert keyed.description.startswith(
         "query once before the loop: Publication.objects.filter(complete=True, "
         "repository_version__in=Version.objects.all()) before the loop")
+
+
+def test_br301_a_router_whose_collections_are_singular_says_so() -> None:
+    # nautobot-golden-config api/urls.py: compliance-feature, compliance-rule, config-plan...
+    # all singular, a published plugin API; the bare rename said neither to keep the old path
+    # nor that the singular may be the API's convention.
+    found = _fixture("singular_router.py", "BR301")
+    fix = found[_line_of("BR301", "singular_router.py", 'register("compliance-feature"')].fix
+    assert fix.suggestion == '"compliance-features"'
+    assert fix.description == (
+        'Name the collection in the plural: "compliance-features"; the other collections '
+        'registered beside it in this module are singular too ("compliance-rule", '
+        '"config-plan", "device-group"; 1 in the plural): rename them together, keeping the '
+        "old paths answering until the clients that call them have moved, or, if the "
+        "singular is this API's published convention, keep it")
+    # Near miss: the router's other collections are plural; the rename alone fits.
+    near = _fixture("plural_router.py", "BR301")
+    widget = near[_line_of("BR301", "plural_router.py", 'register("widget"')].fix
+    assert widget.suggestion == '"widgets"'
+    assert widget.description == 'Name the collection in the plural: "widgets"'
