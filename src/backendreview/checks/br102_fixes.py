@@ -448,8 +448,9 @@ def _loop_keys(ctx: FileContext, value: ast.expr, loop: ast.AST | None) -> str |
     return _gathered(ctx, value, loop)
 
 
-# Lookups that compare rather than match a key: no `__in` can stand for them.
-_NOT_KEYS = frozenset({"gt", "gte", "lt", "lte", "range", "contains", "icontains",
+# Lookups that compare rather than match a key: no `__in` can stand for them. (`in`: the row's
+# condition is a list already, and `field__in__in` is no lookup.)
+_NOT_KEYS = frozenset({"in", "gt", "gte", "lt", "lte", "range", "contains", "icontains",
                        "startswith", "istartswith", "endswith", "iendswith", "regex",
                        "iregex", "isnull", "year", "month", "day", "date", "week_day"})
 

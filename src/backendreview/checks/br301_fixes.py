@@ -366,3 +366,50 @@ def split_resource_text(segment: str, fixed: str, head: list[str],
             f'paths. Rename it to "{fixed}" in all of them at once, keeping the old paths '
             f"answering until the clients that call them have moved; or, if the singular is "
             f"the convention the whole API follows, keep it")
+
+
+def singular_convention(route: Route, routes: list[Route], segment: str, fixed: str
+                        ) -> str | None:
+    """The caution a DRF route's rename needs when the other collections registered in its
+    module (under the same path) are named in the singular as well (nautobot-golden-config's
+    `compliance-feature`, `compliance-rule`, `config-plan`): one rename alone splits the
+    API's naming and breaks the clients of the old path, and the singular may be the
+    published convention. None when the others show no such convention (three singular at
+    least, twice the plural)."""
+    if route.framework != "drf":
+        return None
+    mine = _registration(route)
+    if mine is None or mine[2] != segment.lower():
+        return None  # not the register call's prefix (an @action's own url_path)
+    names: set[str] = set()
+    for other in routes:
+        theirs = _registration(other) if other.framework == "drf" else None
+        if theirs is not None and theirs[:2] == mine[:2]:
+            names.add(theirs[2])
+    names.discard(segment.lower())
+    last = {n: (words(n) or [n])[-1] for n in names}
+    plural = [n for n in names if is_plural(last[n])]
+    singular = sorted(n for n in names if not is_plural(last[n]) and is_word_noun_like(last[n])
+                      and pluralize_segment(n) != n)
+    if len(singular) < 3 or len(singular) < 2 * len(plural):
+        return None
+    shown = ", ".join(f'"{n}"' for n in singular[:3]) + (
+        f" and {len(singular) - 3} more" if len(singular) > 3 else "")
+    return (f"the other collections registered beside it in this module are singular too "
+            f"({shown}; {len(plural)} in the plural): rename them together, keeping the old "
+            f"paths answering until the clients that call them have moved, or, if the "
+            f"singular is this API's published convention, keep it")
+
+
+def _registration(route: Route) -> tuple[str, str, str] | None:
+    """(file, the path before the prefix, the prefix's first segment) of a DRF route's
+    router.register call: its registration when the route is an @action, else the route
+    itself, which the table places at that call."""
+    file, written = (route.registered_at[0], route.registered_at[2]) if (
+        route.registered_at is not None) else (route.file, route.own_path)
+    parts = segments(written)
+    if not parts or is_param(parts[0]):
+        return None
+    full = route.path.rstrip("/")
+    index = full.rfind("/" + parts[0])
+    return (file, full[:index] if index >= 0 else "", parts[0].lower())

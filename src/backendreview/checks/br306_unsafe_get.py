@@ -31,7 +31,9 @@ def is_link_target(route: Route) -> bool:
 
 class UnsafeGet(ProjectRule):
     id = "BR306"
-    needs_facts: ClassVar[tuple[str, ...]] = ("routes",)
+    # The call graph tells a page rendered through a project helper (html_pages.py), which
+    # keeps its GET; without it the fix would depend on which other rules run beside this.
+    needs_facts: ClassVar[tuple[str, ...]] = ("routes", "program-calls")
 
     def check(self, facts: dict[str, list[Any]]) -> None:
         seen: set[tuple[str, int, str]] = set()

@@ -42,6 +42,7 @@ from .br301_fixes import (
     named_procedure,
     one_or_several_text,
     rename_in_source,
+    singular_convention,
     split_resource_text,
     written_at,
     written_elsewhere,
@@ -334,6 +335,10 @@ class SingularRoute(_SegmentRule):
                                    f"two routes (the first registered wins); serve this "
                                    f"route's member from that one, or keep the two apart")
                     written_as = ""
+                convention = singular_convention(route, table, segment, fixed) if (
+                    written_as) else None
+                if convention is not None:
+                    description = f"Name the collection in the plural: {written_as}; {convention}"
                 # fides' `POST /api/v1/dataset` beside the GET, PUT and member routes that
                 # each write "/dataset" themselves: one line's rename splits the resource,
                 # unless this rule renames every other one too (decided after the loop).

@@ -75,7 +75,47 @@ def _page_call(ctx: FileContext, call: ast.Call) -> bool:
     qualified = ctx.qualified_name(call.func) or ""
     if qualified in _RENDER_FUNCTIONS:
         return True
+    if qualified in _HTTP_RESPONSES:
+        # `HttpResponse(template.render(context, request))`: Django's render() spelled out
+        # (tendenci's themed_response, which every view of it returns as render_to_resp).
+        content = call.args[0] if call.args else next(
+            (k.value for k in call.keywords if k.arg == "content"), None)
+        return content is not None and _rendered_text(ctx, content, 2)
     return _last(qualified or ctx.source(call.func)) in PAGE_RESPONSES
+
+
+# Django's plain response classes, whose content is whatever text they are given.
+_HTTP_RESPONSES = frozenset({"django.http.HttpResponse", "django.http.response.HttpResponse"})
+# Django's template loader: `render_to_string` renders; the others load a template whose
+# `.render(...)` does.
+_RENDER_TO_STRING = frozenset({"django.template.loader.render_to_string"})
+_TEMPLATE_LOADERS = frozenset({"django.template.loader.get_template",
+                               "django.template.loader.select_template"})
+
+
+def _rendered_text(ctx: FileContext, expr: ast.AST, depth: int) -> bool:
+    """`expr` is the text of a rendered template: `render_to_string(...)`, the `.render(...)`
+    of a template the loader returned, or a local name some earlier assignment gave one of
+    those (`rendered = template.render(...)`, then `rendered = rendered.lstrip()`)."""
+    if isinstance(expr, ast.Name):
+        if depth <= 0:
+            return False
+        return any(b.kind == "assign" and b.value is not None and _rendered_text(
+            ctx, b.value, depth - 1) for b in ctx.semantic.reaching_bindings(expr))
+    if not isinstance(expr, ast.Call):
+        return False
+    if (ctx.qualified_name(expr.func) or "") in _RENDER_TO_STRING:
+        return True
+    func = expr.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "render"):
+        return False
+    template = func.value
+    if isinstance(template, ast.Name) and depth > 0:
+        return any(b.kind == "assign" and isinstance(b.value, ast.Call) and (
+            ctx.qualified_name(b.value.func) or "") in _TEMPLATE_LOADERS
+            for b in ctx.semantic.reaching_bindings(template))
+    return isinstance(template, ast.Call) and (
+        ctx.qualified_name(template.func) or "") in _TEMPLATE_LOADERS
 
 
 def _returned_value(value: ast.AST) -> ast.AST:
