@@ -153,17 +153,21 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
     # name, or a local assigned in the body named in it (text_locals). The first one
     # alone rules out most functions (`return self.x`, `return True`) before every
     # assigned value of the body is read below.
+    # A parameter passes the first returned value only when that value formats it, passes
+    # it to a call or hands it back (each names it in `_formatted_names`), or names a local
+    # holding its text, which an assignment made by formatting or passing on the parameter
+    # itself (text_locals starts from nothing). So the candidates are the parameters the
+    # first value names so, and those the assigned values do when the first value names an
+    # assigned local: the other returned values, and the assigned ones of most functions,
+    # need not be walked for this gate (the per-parameter reading below asks them all).
     first = walk(returns[0])
-    if not _formatted_names(first).intersection(params):
-        named = {n.id for n in first if type(n) is ast.Name}
-        if not named or named.isdisjoint(
-                t.id for n in nodes if type(n) is ast.Assign for t in n.targets  # type: ignore[attr-defined]
-                if type(t) is ast.Name):
-            return
-    # A parameter no returned or assigned value formats or passes on cannot be this
-    # helper's text: a cheap gate before the per-parameter reading.
-    formatted = _formatted_names(nodes_within(
-        [n.value for n in nodes if isinstance(n, ast.Return | ast.Assign) and n.value]))
+    formatted = _formatted_names(first)
+    named = {n.id for n in first if type(n) is ast.Name}
+    assigns = [n for n in nodes if type(n) is ast.Assign]
+    if named and not named.isdisjoint(
+            t.id for n in assigns for t in n.targets  # type: ignore[attr-defined]
+            if type(t) is ast.Name):
+        formatted |= _formatted_names(nodes_within([n.value for n in assigns]))  # type: ignore[attr-defined]
     candidates = [p for p in params if p in formatted]
     for param in candidates:
         made = text_locals(nodes, param)

@@ -977,17 +977,24 @@ class _Extractor:
         returned = self._returned_calls(own) or _stub_raises(func)
         if not returned:
             return []
-        answered = answered_calls(self.ctx, own)
         order = self.call_order
         nodes = sorted((order[key] for key in returned if key in order), key=lambda p: p[0])
-        types = {**self._local_types(own, self_name if cls is not None else None),
-                 **param_types}
+        # The locals' types and the answered calls are read only once a call is this
+        # function's own, and once one has a callee: most returned calls are neither (a
+        # call in a lambda or a nested def, a builtin's), and both readings are pure.
+        types: dict[str, str] | None = None
+        answered: set[int] | None = None
         calls: list[CallSite] = []
         for _, node in nodes:
             if _context(self.ctx, node)[0] is not func:
                 continue  # in a lambda or a nested function: not this function's own call
+            if types is None:
+                types = {**self._local_types(own, self_name if cls is not None else None),
+                         **param_types}
             callee = self._callee(node, cls, self_name, types)
             if callee is not None:
+                if answered is None:
+                    answered = answered_calls(self.ctx, own)
                 # (its arguments' names too: BR301 asks whether a serializer it answers
                 # with is given `many=`)
                 calls.append(self._site(node, callee, returned, answered=id(node) in answered,

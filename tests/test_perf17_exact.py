@@ -1,0 +1,157 @@
+"""The shortcuts perf17 took (issue 14): each must give what the reading it shortens gave,
+near misses included."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import pickle
+import textwrap
+
+import pytest
+
+from backendreview.analysis.program import facts as program_facts
+from backendreview.analysis.program.facts import Callee, CallSite, FunctionInfo
+from backendreview.checks import br401_helper_text
+from backendreview.config import Config
+from backendreview.context import FileContext
+from backendreview.semantic import SemanticBuilder
+
+# Helpers that return (or not) the text of a parameter, each a near miss of another: the
+# text in the first return only, in a later return only, through a local, through a local
+# the first return does not name, handed to a call, scrubbed, behind a conditional.
+_HELPERS = '''
+from app.fmt import describe
+
+def direct(e):
+    return f"{type(e).__name__}: {e}"
+
+def later_only(e, flag):
+    if flag:
+        return "generic"
+    return str(e)
+
+def first_only(e, flag):
+    if flag:
+        return str(e)
+    return "generic"
+
+def through_local(e):
+    message = str(e)
+    return message
+
+def local_not_named_first(e, flag):
+    message = str(e)
+    if flag:
+        return "generic"
+    return message
+
+def chained_locals(e):
+    text = force_str(e)
+    message = text
+    return message
+
+def local_then_format(e):
+    message = str(e)
+    return f"error: {message}"
+
+def handed_on(e):
+    return describe(e)
+
+async def handed_on_awaited(e):
+    return await describe(exc=e)
+
+def handed_then_text(e, flag):
+    if flag:
+        return describe(e)
+    return repr(e)
+
+def scrubbed(e, secret):
+    message = str(e)
+    cleaned = message.replace(secret, "***")
+    return cleaned
+
+def conditional(e):
+    return "generic" if isinstance(e, ValueError) else f"{e}"
+
+def other_param(e, detail):
+    return str(detail)
+
+def attribute_only(e):
+    return e.args
+
+def no_params():
+    return str(1)
+
+class Helper:
+    def text(self, e):
+        note = self.prefix + str(e)
+        return note
+'''
+
+
+def _ctx(source: str) -> FileContext:
+    text = textwrap.dedent(source)
+    tree = ast.parse(text)
+    return FileContext("app/errtext.py", text, tree, SemanticBuilder(tree, "app.errtext").build(),
+                       Config())
+
+
+def _recorded(ctx: FileContext) -> list[tuple[str, object]]:
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            br401_helper_text.record_text_returns(ctx, node)
+    return [(kind, fact) for kind, found in sorted(ctx.facts.items()) for fact in found]
+
+
+def test_text_returns_gate_keeps_every_parameter_the_full_reading_keeps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gated = _recorded(_ctx(_HELPERS))
+    # The reading without any gate: every parameter of the file is a candidate.
+    every = {a.arg for a in ast.walk(ast.parse(_HELPERS)) if isinstance(a, ast.arg)}
+    monkeypatch.setattr(br401_helper_text, "_formatted_names", lambda nodes: set(every))
+    ungated = _recorded(_ctx(_HELPERS))
+    assert gated == ungated
+    lines = {n.name: n.lineno for n in ast.walk(ast.parse(_HELPERS))
+             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    texts = sorted((f.line, f.param) for kind, f in gated  # type: ignore[attr-defined]
+                   if kind == br401_helper_text.RETURNS_TEXT)
+    assert texts == sorted([*((lines[name], "e") for name in (
+        "direct", "through_local", "chained_locals", "local_then_format", "text")),
+        (lines["other_param"], "detail")])
+    hand_ons = sorted((f.line, f.key) for kind, f in gated  # type: ignore[attr-defined]
+                      if kind == br401_helper_text.RETURN_HAND_ONS)
+    assert hand_ons == [(lines["handed_on"], "0"), (lines["handed_on_awaited"], "exc"),
+                        (lines["handed_then_text"], "0")]
+
+
+def test_filled_records_equal_the_dataclass_ones() -> None:
+    made = FunctionInfo("app.f", "f", "app.py", 3, params=("a",), end_line=4)
+    again = FunctionInfo(qualname="app.f", name="f", path="app.py", line=3, params=("a",),
+                         end_line=4)
+    assert made == again
+    assert list(vars(made)) == [f.name for f in dataclasses.fields(FunctionInfo)]
+    # each default factory gives each record its own value
+    assert made.param_types == {} and made.param_types is not again.param_types
+    assert made.imports is not again.imports
+    assert FunctionInfo("app.f", "f", "app.py", 3, imports=None).imports is None  # type: ignore[arg-type]
+    assert pickle.loads(pickle.dumps(made)) == made
+    assert dataclasses.replace(made, name="g").name == "g"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.name = "g"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        FunctionInfo("app.f", "f", "app.py")  # type: ignore[call-arg]
+    site = CallSite(1, 2, 1, 9, Callee("ref", "app.g"), "g", returned=True)
+    assert repr(site).startswith("CallSite(line=1, col=2, end_line=1, end_col=9, "
+                                 "callee=Callee(kind='ref', ref='app.g', attr=''), text='g', "
+                                 "returned=True, answered=False")
+
+
+def test_every_program_record_is_filled() -> None:
+    """Each record of the program model's facts takes the dictionary-filling __init__."""
+    records = [value for value in vars(program_facts).values()
+               if dataclasses.is_dataclass(value) and isinstance(value, type)]
+    assert records
+    for record in records:
+        # (the generated frozen one names `__dataclass_builtins_object__`, `__setattr__`)
+        assert record.__init__.__code__.co_names[:2] == ("__dict__", "update"), record
