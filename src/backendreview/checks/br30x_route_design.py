@@ -58,7 +58,13 @@ from .br302_fixes import (
     verb_fix,
     with_segment,
 )
-from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes, protocol_path
+from .br302_mirrors import (
+    MIRROR_CAVEAT,
+    has_version,
+    mirrored_routes,
+    protocol_path,
+    proxied_path,
+)
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
 from .br502_middleware import health_middleware
@@ -777,6 +783,7 @@ class VerbInRoute(_SegmentRule):
         # One handler under a vendor's path with and without its version prefix: the
         # mirrored API decides the spelling (br302_mirrors).
         mirrored = mirrored_routes(routes)
+        program = program_of(facts)
         # Every segment's words: `pre_execution` beside `post_execution` makes "post" the
         # prefix "after", not the HTTP method.
         written = {tuple(words(s)) for r in routes for s in segments(r.own_path)}
@@ -784,8 +791,8 @@ class VerbInRoute(_SegmentRule):
             if route.framework in rpc and is_action_route(route):
                 continue
             if id(route) in mirrored or _toggled_sub_resource(route, handlers) or \
-                    protocol_path(route, routes):
-                continue
+                    protocol_path(route, routes) or proxied_path(program, route):
+                continue  # a path another API's clients call: its spelling is not ours
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:
