@@ -440,6 +440,27 @@ _BEHIND_SIGN_IN = ("(note: only a signed-in caller reaches it, so guessing the s
                    "checks needs that caller's session first)")
 
 
+# Calls that make a new random secret: django-otp's `random_hex`, pyotp's `random_base32`,
+# `secrets.token_hex`, Django's `get_random_string`.
+_NEW_SECRET = re.compile(r"^(?:random_(?:hex|base32|base64)|token_(?:hex|bytes|urlsafe)|"
+                         r"get_random_string)$")
+
+
+def _enrols_a_code(program: ProgramModel, route: Route) -> bool:
+    """A signed-in caller's one-time-code enrolment page (weblate's TOTPView): the route
+    says one-time code, its code makes a new random secret (to show as a QR code, kept in
+    the session) and checks no password. The code it takes proves the caller's app holds
+    that secret, which the caller was just shown: no stored secret is there to guess. A
+    page checking a code against the device the user already has makes no secret."""
+    if not _one_time_code(route):
+        return False
+    code = _route_code(program, route)
+    if any(program.effects(fn, CREDENTIAL) for fn in code):
+        return False  # a password checked too: that is still there to guess
+    return any(_NEW_SECRET.match(site.text.rsplit(".", 1)[-1]) for fn in code
+               for site in fn.calls)
+
+
 def _one_time_code(route: Route) -> bool:
     tokens = {w for text in [*segments(route.path), route.handler, route.action]
               for w in words(text)}
@@ -876,6 +897,8 @@ class MissingRateLimit(ProjectRule):
                 if _name_only(program, route):
                     continue  # nothing there to guess or to flood: the name is all there is
                 if signed_in_caller(route):
+                    if _enrols_a_code(program, route):
+                        continue  # the secret it checks is the one it just made and showed
                     # Re-checking the signed-in caller's own password: guessing it needs
                     # that caller's session first.
                     severity, why = Severity.NOTE, f" {_BEHIND_SIGN_IN}"

@@ -16,6 +16,7 @@ import re
 
 from ..analysis.frameworks.naming import is_param, segments
 from ..analysis.frameworks.routes import UNKNOWN_PREFIX, Route
+from ..analysis.program import ProgramModel
 
 # `v1`, `v1beta`, `v2alpha1`, `v1.2`: a version segment of a base URL.
 _VERSION = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?(?:\.\d+)*$", re.I)
@@ -76,3 +77,21 @@ def protocol_path(route: Route, routes: list[Route]) -> bool:
     parent = [s.lower() for s in parts[:-1]]
     return any([s.lower() for s in segments(other.path)] == [*parent, "query"]
                for other in routes)
+
+
+def proxied_path(program: ProgramModel, route: Route) -> str:
+    """The upstream path a proxy handler forwards the request to, when it is the route's
+    own path (open-webui's `POST /ollama/api/create` sending to `f"{url}/api/create"`, its
+    `/{url_idx}` twin picking the backend): the path mirrors the upstream API, whose
+    spelling that API decides; else "". Two literal segments at least, compared without
+    the route's parameters: `/create` alone is too little path to call it a mirror."""
+    handler = program.function_at(route.handler_file, route.handler_line)
+    if handler is None or not handler.upstream_paths:
+        return ""
+    own = [s.lower() for s in segments(route.own_path) if not is_param(s)]
+    if len(own) < 2:
+        return ""
+    for path in handler.upstream_paths:
+        if [s.lower() for s in segments(path)] == own:
+            return path
+    return ""

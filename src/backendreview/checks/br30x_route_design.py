@@ -59,7 +59,13 @@ from .br302_fixes import (
     verb_fix,
     with_segment,
 )
-from .br302_mirrors import MIRROR_CAVEAT, has_version, mirrored_routes, protocol_path
+from .br302_mirrors import (
+    MIRROR_CAVEAT,
+    has_version,
+    mirrored_routes,
+    protocol_path,
+    proxied_path,
+)
 from .br302_rpc import design_note, is_action_route, rpc_apis
 from .br502_fixes import health_fix
 from .br502_middleware import health_middleware
@@ -178,6 +184,8 @@ class SingularRoute(_SegmentRule):
                 # What the rest of the table says of this path: a POST creating into it
                 # beside member routes below it, or the plural spelled beside it.
                 head = shapes.head(route, own, index)
+                if shapes.name_slot(head):
+                    continue  # `/connector/websocket` beside `/connector/{?}`: a name
                 # An Eve resource has its collection and `<_id>` item routes by construction,
                 # whatever its name names (an action such as `archive_kill`, a singleton such
                 # as `backend_meta`): that shape shows nothing; a parameter its url writes does.
@@ -458,6 +466,8 @@ class _TableShapes:
         self.heads: set[str] = set()
         # path -> the parameters written right below it (`/note` -> {"{note_id}"})
         self.members: dict[str, set[str]] = {}
+        # parent paths whose next segment some route fills with a computed name
+        self.named_slots: set[str] = set()
         for route in routes:
             path = normal_path(route.path)
             self.methods.setdefault(path, set()).update(route.methods)
@@ -466,6 +476,12 @@ class _TableShapes:
             written = segments(route.path)
             if written and is_param(written[-1]):
                 self.members.setdefault(path.rsplit("/", 1)[0], set()).add(written[-1])
+            # A computed name (not the unknown prefix a path starts with) followed by
+            # nothing but parameters or more computed parts: `/connector/{?}`.
+            at = next((i for i, s in enumerate(written) if i and s == UNKNOWN_PREFIX and
+                       written[i - 1] != UNKNOWN_PREFIX), None)
+            if at is not None and all(is_param(s) for s in written[at:]):
+                self.named_slots.add(normal_path("/".join(written[:at])))
 
     @staticmethod
     def head(route: Route, own: list[str], index: int) -> str | None:
@@ -512,12 +528,30 @@ class _TableShapes:
 
     def has_sibling(self, head: str | None, plural_segment: str) -> bool:
         """`/floatingip` beside `/floatingips` under the same parent: the API spells this
-        collection in the plural elsewhere, so the singular is the odd one out."""
+        collection in the plural elsewhere, so the singular is the odd one out. Not when
+        the plural only heads batch routes (open-webui's `/process/file` beside
+        `/process/files/batch`): that plural is the batch form of the same operation, and
+        the singular names the one item it takes."""
         if head is None:
             return False
         parent = head.rsplit("/", 1)[0]
         sibling = f"{parent}/{plural_segment.lower()}"
-        return sibling != head and sibling in self.heads
+        return sibling != head and sibling in self.heads and not self._batch_only(sibling)
+
+    def _batch_only(self, path: str) -> bool:
+        """No route is served at `path` itself, and every route below it sits under a
+        batch segment (`/files/batch`, `/files/bulk/...`)."""
+        if path in self.methods:
+            return False
+        below = [segments(p[len(path):]) for p in self.methods if p.startswith(path + "/")]
+        return bool(below) and all(parts[0] in _BATCH_SEGMENTS for parts in below)
+
+    def name_slot(self, head: str | None) -> bool:
+        """Another route fills this segment's slot with a name computed at registration
+        (opsdroid's connectors, `f"/connector/{self.name}"`, shown `/connector/{?}`)
+        that ends its path: the literal here (`/connector/websocket`) is one more name
+        in that slot, one connector's, not a collection to spell in the plural."""
+        return head is not None and head.rsplit("/", 1)[0] in self.named_slots
 
 
 def _prefix_owner(route: Route, facts: dict[str, list[Any]], own: list[str],
@@ -598,11 +632,13 @@ _LOOKUP_KEYS = _GENERIC_IDS | {"checksum", "email", "username", "hash", "handle"
 # looks a channel up by id or token), a glued phrasal verb rather than a collection.
 _OPERATION_NOUNS = frozenset({"lookup"})
 _UNCOUNTABLE_TAILS = ("media", "data", "metadata", "info", "information", "feedback",
-                      "software", "equipment", "content", "history", "status")
+                      "software", "equipment", "content", "history", "status", "security")
 # Nouns used uncountably when a route lists the store (`GET /api/memory/`, a translation
 # memory's entries) but countably before a member's key (`/v1/memory/{key}`: one memory).
 # A registry (skyvern's `/phone-number-registry`: the numbers registered to the org) is
 # one collective store of entries; compliance (nautobot's `/data-compliance/`) has no plural.
+# The segment after a plural that marks the batch form of an operation on its members.
+_BATCH_SEGMENTS = frozenset({"batch", "bulk"})
 _MASS_WHEN_LISTED = frozenset({"memory", "storage", "cache", "performance", "registry",
                                "compliance"})
 # Frameworks whose routes are an API by nature, wherever they are mounted.
@@ -752,6 +788,7 @@ class VerbInRoute(_SegmentRule):
         # One handler under a vendor's path with and without its version prefix: the
         # mirrored API decides the spelling (br302_mirrors).
         mirrored = mirrored_routes(routes)
+        program = program_of(facts)
         # Every segment's words: `pre_execution` beside `post_execution` makes "post" the
         # prefix "after", not the HTTP method.
         written = {tuple(words(s)) for r in routes for s in segments(r.own_path)}
@@ -759,8 +796,8 @@ class VerbInRoute(_SegmentRule):
             if route.framework in rpc and is_action_route(route):
                 continue
             if id(route) in mirrored or _toggled_sub_resource(route, handlers) or \
-                    protocol_path(route, routes):
-                continue
+                    protocol_path(route, routes) or proxied_path(program, route):
+                continue  # a path another API's clients call: its spelling is not ours
             own = segments(route.own_path)
             for index, segment in enumerate(own):
                 if is_param(segment) or segment.lower() in allow:

@@ -771,6 +771,8 @@ class _Extractor:
             value_uses=_value_uses(own, params) if self.full else (),
             user_filter=_user_filter(own, params) if self.bodies else "",
             staff_flag=_staff_flag(own, params) if self.bodies else "",
+            upstream_paths=_upstream_paths(self.ctx.semantic.own_statements(node))
+            if self.bodies else (),
             positional=len(args.posonlyargs) + len(args.args),
             end_line=node.end_lineno or node.lineno, imports=self._own_imports(node),
             gates=_gates(ctx, own) if closure is not None and self.full else (),
@@ -1780,6 +1782,32 @@ def _user_filter(own: list[ast.AST], params: tuple[str, ...]) -> str:
 
 # The flags of a user that only site staff hold (Django's `is_superuser`, `is_staff`).
 _STAFF_FLAGS = frozenset({"is_superuser", "is_staff"})
+
+
+def _upstream_paths(statements: list[ast.stmt]) -> tuple[str, ...]:
+    """`f"{url}/api/create"`: the literal path after a computed base URL, up to the next
+    computed part or query string (`f"{base}/api/tags?x={y}"` -> "/api/tags"), in what the
+    function's own statements return, assign, call or open (the semantic model's list of
+    them: the same answer at every level of the model)."""
+    out: list[str] = []
+    for stmt in statements:
+        if isinstance(stmt, ast.Return | ast.Assign | ast.AnnAssign | ast.Expr):
+            roots: list[ast.AST] = [stmt.value] if stmt.value is not None else []
+        elif isinstance(stmt, ast.With | ast.AsyncWith):
+            roots = [item.context_expr for item in stmt.items]
+        else:
+            continue
+        for root in roots:
+            for node in ast.walk(root):
+                if not (isinstance(node, ast.JoinedStr) and len(node.values) >= 2
+                        and isinstance(node.values[0], ast.FormattedValue)
+                        and isinstance(node.values[1], ast.Constant)
+                        and isinstance(node.values[1].value, str)):
+                    continue
+                path = node.values[1].value.split("?", 1)[0]
+                if path.startswith("/") and len(path) > 1:
+                    out.append(path)
+    return tuple(dict.fromkeys(out))
 
 
 def _staff_flag(own: list[ast.AST], params: tuple[str, ...]) -> str:

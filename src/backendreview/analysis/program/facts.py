@@ -232,6 +232,10 @@ class FunctionInfo:
     # the flag's name, else "". A DRF permission class whose `has_permission` does this
     # lets only site staff through (BR303 reads it through the class, not by its name).
     staff_flag: str = ""
+    # The paths the body appends to a computed base URL (`f"{url}/api/create"` ->
+    # "/api/create"): where a proxy handler forwards the request (BR302: a route whose own
+    # path is the upstream's path mirrors that API, its spelling is the upstream's).
+    upstream_paths: tuple[str, ...] = ()
     # A function nested in another (a decorator's wrapper): the tests of its `if`
     # statements whose body turns the call away (raises, returns, aborts), as written:
     # what the wrapper checks before it calls on (BR206 reads a guard by them).
