@@ -271,6 +271,8 @@ class RawSQL(Rule):
             severity = NOTE
         weak, plain = None, message
         if severity is None:
+            if self._names_from_entry_point(call, build, parts):
+                return  # never true on the tuning half (br101_levels): no finding
             weak = self._weak_evidence(call, build, parts)
             if weak is not None:
                 message, severity = as_note(message, weak), NOTE
@@ -330,22 +332,26 @@ class RawSQL(Rule):
     def _weak_evidence(self, call: ast.Call, build: StringBuild,
                        parts: list[tuple[ast.expr, Origin]]) -> str | None:
         """Why the evidence behind a finding that has some is not positive (br101_levels):
-        it runs outside any request, or its only evidence is parameters of an entry point
-        that is no route handler, spliced where a name or a fragment goes. None: a warning
-        here; the evidence of parameters with callers is judged in the project phase."""
-        place = file_place_reason(self.ctx, call)
-        if place is not None:
-            return place
+        it runs outside any request. None: a warning here; the evidence of parameters with
+        callers is judged in the project phase."""
+        return file_place_reason(self.ctx, call)
+
+    def _names_from_entry_point(self, call: ast.Call, build: StringBuild,
+                                parts: list[tuple[ast.expr, Origin]]) -> bool:
+        """The only evidence is parameters of an entry point that is no route handler (a
+        task, a callback, a hook), spliced where a name or a fragment goes: SQL whose names
+        its callers write by design, never true on the tuning half (br101_levels)."""
         evidence = [(value, origin) for value, origin in parts if origin.kind == EVIDENCE]
-        if any(not origin.params for _, origin in evidence):
-            return None  # request data, read here
+        if not evidence or any(not origin.params for _, origin in evidence):
+            return False  # request data, read here
         func = self.ctx.semantic.enclosing_function(call)
         if not self._entry_point(func):
-            return None
+            return False
         spliced, calls = level_parameters(self.ctx, build, [value for value, _ in evidence])
         if spliced or calls:
-            return None  # a value position (through a call the file cannot follow: kept)
-        return entry_point_reason(self.ctx, func, {p for _, o in evidence for p in o.params})
+            return False  # a value position (through a call the file cannot follow: kept)
+        return entry_point_reason(
+            self.ctx, func, {p for _, o in evidence for p in o.params}) is not None
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
