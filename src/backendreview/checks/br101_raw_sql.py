@@ -35,7 +35,7 @@ from .br101_calls import (
     parameter_evidence,
 )
 from .br101_cypher import cypher_fix, runs_age_cypher
-from .br101_identifiers import identifier_fix
+from .br101_identifiers import identifier_fix, passes_parameters
 from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason, weaken
 from .br101_origins import (
     EVIDENCE,
@@ -259,7 +259,8 @@ class RawSQL(Rule):
             message += ("; a bound parameter cannot carry a whole query: compose it from parts "
                         "the code controls")
         elif fix.suggestion is not None or "parameters this call already passes" in (
-                fix.description) or build.imported_template:
+                fix.description) or "as this call's parameters" in fix.description or (
+                build.imported_template):
             message += "; pass the values as bound parameters"
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
@@ -959,8 +960,15 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra",
                                      "language"):
         names = ", ".join(f"`{e}`" for _, e in params)
-        description = (f"Put a placeholder where each value is spliced in and add {names} to "
-                       "the parameters this call already passes, in the same order.")
+        if passes_parameters(call):
+            description = (f"Put a placeholder where each value is spliced in and add {names} "
+                           "to the parameters this call already passes, in the same order.")
+        else:
+            # `execute(sql, _is_internal=True)`: an option beside the SQL, no parameters
+            description = (f"Put a placeholder where each value is spliced in and pass "
+                           f"{names} as this call's parameters, in the same order (the call "
+                           f"passes none yet: its other arguments are options of the "
+                           f"driver's).")
         return Fix(description=description, suggestion=None)
     sa_text = None
     if style == NAMED and sink.shape == "call" and _native_pg8000(ctx, call):
