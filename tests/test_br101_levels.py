@@ -471,3 +471,33 @@ def test_text_handed_to_a_helper_and_sql_a_builder_returns_count_only_own_text(
         "nothing shows a request chooses it)")
     assert found[("app/store.py", 28)][1].startswith(
         "SQL passed to `conn.execute()` is built from `column.strip()` in another function")
+
+
+def test_a_nested_function_is_no_interface_of_the_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function defined inside another (vanna's `run_sql_snowflake` in
+    `connect_to_snowflake`, cognee's `work` closures handed to a retry helper) is called by
+    the code around it, not by the package's users: no public interface. Its values are
+    hidden (handed on as a callback): the names it splices are no finding, a value inside
+    quotes a note that says the calls are out of sight."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/store.py": """
+            def connect(conn, role, retry):
+                def run(sql, name):
+                    conn.execute(f"USE ROLE {role}")
+                    return conn.execute(f"SELECT * FROM t WHERE name = '{name}'")
+                return retry(run)
+
+
+            def use_role(conn, role):
+                return conn.execute(f"USE ROLE {role}")
+            """})
+    levels = {line: level for (_, line), (level, _) in found.items()}
+    assert levels == {5: "note", 10: "note"}
+    assert found[("app/store.py", 5)][1].endswith(
+        "(note: no call in the project shows what reaches `name` of `connect.run` (it is "
+        "reached through a dispatch or an object the code does not type))")
+    # the module-level function nothing calls is the package's interface: a note that says so
+    assert "`use_role` is a public function nothing in the project calls" in found[
+        ("app/store.py", 10)][1]
