@@ -147,3 +147,47 @@ def test_second_order_text_is_a_note_and_its_fix_binds_the_quoted_pieces(monkeyp
     assert pieces.fix.description.startswith(
         "`params[:-2]` is built piece by piece with values inside quotes (`fields[key]`)")
     assert "`proc_name` cannot be a placeholder" in pieces.fix.description
+
+
+OPTIONS_APP = '''
+    import sqlite3
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.get("/infer")
+    def infer():
+        cursor = sqlite3.connect("x.db").cursor()
+        stage = request.args["stage"]
+        return cursor.execute(f"SELECT * FROM t WHERE stage = '{stage}'", _is_internal=True)
+
+
+    @app.get("/passes")
+    def passes():
+        cursor = sqlite3.connect("x.db").cursor()
+        stage = request.args["stage"]
+        kind = request.args["kind"]
+        return cursor.execute(f"SELECT * FROM t WHERE stage = '{stage}' AND k = ?", (kind,))
+'''
+
+
+def test_a_keyword_option_is_no_parameters_the_call_already_passes(
+        tmp_path: Path, monkeypatch) -> None:
+    """feast's `cursor.execute(sql, _is_internal=True)`: the call takes an option beside the
+    SQL, not parameters; the fix must not speak of "the parameters this call already
+    passes" (labelled wrong on feast's snowflake_utils.py). A call that does pass a
+    parameters tuple keeps that wording."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(OPTIONS_APP), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = run([Path(".")], Config(root=tmp_path, select=("BR101",)), jobs=1).findings
+    by_line = {f.span.start_line: f for f in found if f.rule_id == "BR101"}
+    assert sorted(by_line) == [12, 20]
+    option = by_line[12]
+    assert "pass the values as bound parameters" in option.message
+    assert option.fix.suggestion is None
+    assert option.fix.description == (
+        "Put a placeholder where each value is spliced in and pass `stage` as this call's "
+        "parameters, in the same order (the call passes none yet: its other arguments are "
+        "options of the driver's).")
+    assert "already passes" in by_line[20].fix.description

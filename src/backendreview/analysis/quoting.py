@@ -39,13 +39,32 @@ def quoting_function(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         params = params[1:]
     if not params:
         return False
-    returns = [n for n in own_nodes(func) if isinstance(n, ast.Return)]
+    own = list(own_nodes(func))
+    returns = [n for n in own if isinstance(n, ast.Return)]
     if not returns or any(r.value is None for r in returns):
         return False
-    return all(_quoted(r.value, set(params)) for r in returns)  # type: ignore[arg-type]
+    return all(_quoted(r.value, set(params), _single_locals(own, set(params)))  # type: ignore[arg-type]
+               for r in returns)
 
 
-def _quoted(expr: ast.expr, params: set[str]) -> bool:
+def _single_locals(own: list[ast.AST], params: set[str]) -> dict[str, ast.expr]:
+    """The locals of the function assigned exactly once, by a plain `name = value`, and
+    never a parameter: `escaped = name.replace('"', '""')` before `return f'"{escaped}"'`
+    is the parameter escaped as surely as if the return spelled it out."""
+    values: dict[str, ast.expr] = {}
+    counts: dict[str, int] = {}
+    for node in own:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            values[node.targets[0].id] = node.value
+    return {name: value for name, value in values.items()
+            if counts.get(name) == 1 and name not in params}
+
+
+def _quoted(expr: ast.expr, params: set[str], local: dict[str, ast.expr] | None = None
+            ) -> bool:
     if isinstance(expr, ast.Call) and (driver_quote(expr) or word_reduced(expr)):
         return True
     parts = _concatenation(expr)
@@ -55,8 +74,14 @@ def _quoted(expr: ast.expr, params: set[str]) -> bool:
     quote = _text(first)[-1:] if _text(first) else ""
     if quote not in _QUOTES or not _text(last).startswith(quote):
         return False
-    # Between the quotes: only the parameter, escaped for that quote.
-    return len(middle) == 1 and _escapes(middle[0], quote, params)
+    # Between the quotes: only the parameter, escaped for that quote (here or in a local
+    # assigned once).
+    if len(middle) != 1:
+        return False
+    inner = middle[0]
+    if isinstance(inner, ast.Name) and local and inner.id in local:
+        inner = local[inner.id]
+    return _escapes(inner, quote, params)
 
 
 def _concatenation(expr: ast.expr) -> list[ast.expr] | None:

@@ -41,7 +41,7 @@ from ..analysis.program.sqlflow import (
 from ..astutil import walk
 from ..model import Finding, Fix, Related, Severity, Span
 from .br101_cypher import cypher_fix, runs_age_cypher
-from .br101_levels import names_reason, runtime_path_reason, weaken
+from .br101_levels import hidden_by_star, names_reason, runtime_path_reason, weaken
 from .br101_origins import (
     EVIDENCE,
     FRAGMENT_NAME,
@@ -664,7 +664,7 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
     origins = {p: summaries.param_origin(owner, p) for p in params}
     runtime = [p for p in params if origins[p] == RUNTIME]
     if runtime:
-        weak = ""
+        weak, hidden = "", ""
         for param in runtime:
             path = summaries.runtime_path(owner, param)
             reason = None if param in level_params else runtime_path_reason(
@@ -672,12 +672,20 @@ def parameter_evidence(summaries, owner: FunctionInfo | None,  # type: ignore[no
             if reason is None:
                 return _with_path(finding, owner, param, path)
             weak = weak or reason
-        found = _with_path(finding, owner, runtime[0], summaries.runtime_path(owner, runtime[0]))
-        return weaken(found, place or weak)
+            if hidden_by_star(path) and not hidden:
+                hidden = param
+        if not hidden:
+            # names or fragments whose values come only from entry points that are no
+            # route (a task, a callback): never true on the tuning half (br101_levels)
+            return None
+        found = _with_path(finding, owner, hidden, summaries.runtime_path(owner, hidden))
+        return weaken(found, place or runtime_path_reason(
+            summaries.model, summaries.runtime_path(owner, hidden), handlers, hidden) or weak)
     api = [p for p in params if origins[p] == API]
     if api:
         # the package's interface splices what its users pass: where a value goes, that is
-        # wrong whoever calls it; a name or a fragment is the caller's SQL by design
+        # wrong whoever calls it; a name or a fragment is the caller's SQL by design, and
+        # never true on the tuning half (br101_levels): no finding
         if any(p in level_params for p in api):
             return finding
         return weaken(finding, place or names_reason(api, (

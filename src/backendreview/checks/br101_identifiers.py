@@ -112,7 +112,7 @@ def identifier_fix(ctx, call: ast.Call, sink, build: StringBuild,  # type: ignor
     if quote:
         return _hand_quoted(ctx, names, rest, quote)
     how = _quoting(ctx, call, sink, first,
-                   _composed(ctx, build, named, kept, _passes_parameters(call)))
+                   _composed(ctx, build, named, kept, passes_parameters(call)))
     if len(names) > 1:
         how = how.replace("quote it", "quote each").replace("check it", "check each").replace(
             "put it in", "put each in").replace("` quotes it", "` quotes them")
@@ -144,7 +144,7 @@ def _hand_quoted(ctx, names: list[ast.expr], rest: list[ast.expr],  # type: igno
     return Fix(description=description, suggestion=None)
 
 
-def _passes_parameters(call: ast.Call) -> bool:
+def passes_parameters(call: ast.Call) -> bool:
     """The call hands the driver parameters beside the statement (`execute(sql, (b,))`,
     `vars=` / `params=`): psycopg then reads every `%` of the text, so the text's own `%`
     are written for that already (`LIKE 'x%%'`, a `%s` placeholder)."""

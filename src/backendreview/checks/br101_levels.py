@@ -9,11 +9,16 @@ work does not carry over"). So:
 - warning: a part with evidence sits in a value position (br101_positions), or request data
   reaches the text in any position (read in the function itself, or passed by a call up the
   chain, or the parameters of a route handler the route model registers);
-- note, with the reason: a name or fragment position filled only from parameters that come
-  from a public function's callers (the package's interface) or from an entry point that is
-  no route (a task, a signal receiver, a decorated callback); and any finding in a
+- note, with the reason: a name or fragment position filled from parameters whose values
+  reach it through `*args` / `**kwargs` (which hide what they carry); and any finding in a
   management command, a command-line or build script, a migration or start-up code (the
-  path policy BR102 and BR501 share: confidence.script_reason, br102_scripts).
+  path policy BR102 and BR501 share: confidence.script_reason, br102_scripts);
+- nothing: a name or fragment position filled only from parameters that come from a public
+  function's callers (the package's interface) or from an entry point that is no route (a
+  task, a signal receiver, a decorated callback). On the tuning half every such note was
+  false or debatable (session 17: 21 false, 3 debatable, 0 true: identifiers a migration
+  helper, the developer's configuration or the code's own class names fill): SQL whose
+  names its callers write by design, with nothing to show a request writes them.
 """
 
 from __future__ import annotations
@@ -77,6 +82,12 @@ def entry_point_reason(ctx, func: ast.AST, params: Collection[str]  # type: igno
     return names_reason(params, f"`{name}` is called from outside the project but is no "
                                 "route handler the route model registers (a task, a "
                                 "callback, a hook)")
+
+
+def hidden_by_star(path: list[tuple[FunctionInfo, CallSite | None]]) -> bool:
+    """`path` (ParamSummaries.runtime_path) ends at a call that hands the values on through
+    `*args` / `**kwargs`, which hide what they carry (what runtime_path_reason says)."""
+    return bool(path) and path[-1][1] is not None and "*" in path[-1][1].passed_args  # type: ignore[union-attr]
 
 
 def runtime_path_reason(model, path: list[tuple[FunctionInfo, CallSite | None]],  # type: ignore[no-untyped-def]

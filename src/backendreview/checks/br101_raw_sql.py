@@ -35,7 +35,7 @@ from .br101_calls import (
     parameter_evidence,
 )
 from .br101_cypher import cypher_fix, runs_age_cypher
-from .br101_identifiers import identifier_fix
+from .br101_identifiers import identifier_fix, passes_parameters
 from .br101_levels import MIGRATION_REASON, entry_point_reason, file_place_reason, weaken
 from .br101_origins import (
     EVIDENCE,
@@ -259,7 +259,8 @@ class RawSQL(Rule):
             message += ("; a bound parameter cannot carry a whole query: compose it from parts "
                         "the code controls")
         elif fix.suggestion is not None or "parameters this call already passes" in (
-                fix.description) or build.imported_template:
+                fix.description) or "as this call's parameters" in fix.description or (
+                build.imported_template):
             message += "; pass the values as bound parameters"
         else:
             message += ("; a bound parameter cannot carry this part, so check it against an "
@@ -271,6 +272,8 @@ class RawSQL(Rule):
             severity = NOTE
         weak, plain = None, message
         if severity is None:
+            if self._names_from_entry_point(call, build, parts):
+                return  # never true on the tuning half (br101_levels): no finding
             weak = self._weak_evidence(call, build, parts)
             if weak is not None:
                 message, severity = as_note(message, weak), NOTE
@@ -330,22 +333,26 @@ class RawSQL(Rule):
     def _weak_evidence(self, call: ast.Call, build: StringBuild,
                        parts: list[tuple[ast.expr, Origin]]) -> str | None:
         """Why the evidence behind a finding that has some is not positive (br101_levels):
-        it runs outside any request, or its only evidence is parameters of an entry point
-        that is no route handler, spliced where a name or a fragment goes. None: a warning
-        here; the evidence of parameters with callers is judged in the project phase."""
-        place = file_place_reason(self.ctx, call)
-        if place is not None:
-            return place
+        it runs outside any request. None: a warning here; the evidence of parameters with
+        callers is judged in the project phase."""
+        return file_place_reason(self.ctx, call)
+
+    def _names_from_entry_point(self, call: ast.Call, build: StringBuild,
+                                parts: list[tuple[ast.expr, Origin]]) -> bool:
+        """The only evidence is parameters of an entry point that is no route handler (a
+        task, a callback, a hook), spliced where a name or a fragment goes: SQL whose names
+        its callers write by design, never true on the tuning half (br101_levels)."""
         evidence = [(value, origin) for value, origin in parts if origin.kind == EVIDENCE]
-        if any(not origin.params for _, origin in evidence):
-            return None  # request data, read here
+        if not evidence or any(not origin.params for _, origin in evidence):
+            return False  # request data, read here
         func = self.ctx.semantic.enclosing_function(call)
         if not self._entry_point(func):
-            return None
+            return False
         spliced, calls = level_parameters(self.ctx, build, [value for value, _ in evidence])
         if spliced or calls:
-            return None  # a value position (through a call the file cannot follow: kept)
-        return entry_point_reason(self.ctx, func, {p for _, o in evidence for p in o.params})
+            return False  # a value position (through a call the file cannot follow: kept)
+        return entry_point_reason(
+            self.ctx, func, {p for _, o in evidence for p in o.params}) is not None
 
     def _entry_point(self, func: ast.AST | None) -> bool:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -953,8 +960,15 @@ def _fix(ctx, call: ast.Call, sink: Sink, build: StringBuild,  # type: ignore[no
     if other_args and sink.shape in ("call", "databases", "raw", "rawsql", "extra",
                                      "language"):
         names = ", ".join(f"`{e}`" for _, e in params)
-        description = (f"Put a placeholder where each value is spliced in and add {names} to "
-                       "the parameters this call already passes, in the same order.")
+        if passes_parameters(call):
+            description = (f"Put a placeholder where each value is spliced in and add {names} "
+                           "to the parameters this call already passes, in the same order.")
+        else:
+            # `execute(sql, _is_internal=True)`: an option beside the SQL, no parameters
+            description = (f"Put a placeholder where each value is spliced in and pass "
+                           f"{names} as this call's parameters, in the same order (the call "
+                           f"passes none yet: its other arguments are options of the "
+                           f"driver's).")
         return Fix(description=description, suggestion=None)
     sa_text = None
     if style == NAMED and sink.shape == "call" and _native_pg8000(ctx, call):

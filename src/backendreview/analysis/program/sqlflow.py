@@ -259,10 +259,11 @@ class ParamSummaries:
         a literal, a class, the default, or a value the caller makes without request data
         or its parameters (object state, configuration, a definitions object it builds, a
         library's result): nothing an outsider chose. API: `fn` is a public module-level
-        function nothing in the project calls (the package's interface: its users choose
-        the values), or a caller up the chain is. UNRESOLVED: the values reach `fn` only
-        through calls the model cannot see (a method called on an object of unknown class,
-        a dispatch table, a plugin interface), or the chain is longer than MAX_DEPTH calls.
+        function nothing in the project calls, not one nested in another (the package's
+        interface: its users choose the values), or a caller up the chain is. UNRESOLVED:
+        the values reach `fn` only through calls the model cannot see (a method called on an
+        object of unknown class, a dispatch table, a plugin interface, the function around
+        a nested one), or the chain is longer than MAX_DEPTH calls.
         A call of a method `fn` overrides (`db.get_counts(query)` on the base class) counts
         as a call of `fn`."""
         cls = self.model.classes.get(fn.cls) if fn.cls else None
@@ -279,7 +280,11 @@ class ParamSummaries:
                 # wiring): no request exists there, so it passes the module's own
                 # values (literals, its configuration, the operator's command line)
                 return CONSTANT
-            return API if fn.cls is None and not fn.name.startswith("_") else UNRESOLVED
+            # a function nested in another is called by the code around it (handed on as a
+            # callback, to a retry helper), never by the package's users: no interface
+            nested = fn.qualname.rsplit(".", 1)[0] in self.model.functions
+            return API if fn.cls is None and not nested and not fn.name.startswith(
+                "_") else UNRESOLVED
         found = CONSTANT
         for caller, _, site in sites:
             # `fn` is what runs, whichever base method the call names: its own signature
