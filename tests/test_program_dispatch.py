@@ -359,3 +359,42 @@ def test_a_named_blinker_signal_has_senders_the_model_cannot_count(tmp_path, mon
     assert offline_entries(model, fn["pkg.a.recount"], script) is None
     assert [f.qualname for f in signal_senders(model, fn["pkg.a.on_own"])] == ["pkg.a.nightly"]
     assert offline_entries(model, fn["pkg.a.on_own"], script) == [(nightly, "script")]
+
+
+METHOD_NAMES = (
+    "from rest_framework import serializers\n\n"
+    "class PriceSerializer(serializers.Serializer):\n"
+    "    price = serializers.SerializerMethodField(method_name='compute_price')\n"
+    "    label = serializers.SerializerMethodField('make_label')\n"
+    "    size = serializers.SerializerMethodField()\n"
+    "    def compute_price(self, obj):\n"
+    "        pass\n"
+    "    def make_label(self, obj):\n"
+    "        pass\n"
+    "    def get_size(self, obj):\n"
+    "        pass\n"
+    "    def get_price(self, obj):\n"
+    "        pass\n\n"
+    "class DiscountSerializer(PriceSerializer):\n"
+    "    def compute_price(self, obj):\n"
+    "        pass\n"
+)
+
+
+def test_serializer_method_field_method_name_is_the_method_drf_calls(tmp_path, monkeypatch):
+    """The same reader as BR102's method-field queries (analysis/orm/drf.py): DRF calls
+    `method_name` (keyword or first argument), `get_<field>` only when none is given."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/ser.py": METHOD_NAMES},
+                          monkeypatch)
+    fn = model.functions
+
+    def kind(name: str) -> str | None:
+        return dispatch_kind(model, fn[name])
+
+    assert kind("pkg.ser.PriceSerializer.compute_price") == SERIALIZER
+    assert kind("pkg.ser.PriceSerializer.make_label") == SERIALIZER
+    assert kind("pkg.ser.PriceSerializer.get_size") == SERIALIZER
+    # `price` names its method: DRF never calls get_price for it
+    assert kind("pkg.ser.PriceSerializer.get_price") is None
+    # a subclass's override of the named method is what DRF calls on the subclass
+    assert kind("pkg.ser.DiscountSerializer.compute_price") == SERIALIZER

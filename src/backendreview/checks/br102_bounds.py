@@ -25,6 +25,8 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 
+from ..analysis.sql_bounds import last_execute
+
 # Built-in SQL functions that compute on their arguments without reading a table (string,
 # numeric, date and conversion functions of PostgreSQL, SQLite and MySQL).
 _COMPUTING = frozenset({
@@ -308,22 +310,6 @@ def small_sample(ctx, iterable: ast.expr, sql_text: Callable[[ast.expr], str | N
 def small_bound(bound: ast.expr | None) -> bool:
     return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and (
         0 <= bound.value <= _SAMPLE_SIZE)
-
-
-def last_execute(ctx, fetch: ast.Call, cursor: ast.expr) -> ast.Call | None:  # type: ignore[no-untyped-def]
-    """The `cursor.execute(...)` whose rows `cursor.fetchall()` returns: the last one on the
-    same cursor before it in the function."""
-    function = ctx.semantic.enclosing_function(fetch)
-    if function is None or not isinstance(cursor, ast.Name):
-        return None
-    best: ast.Call | None = None
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
-                node.func.value.id == cursor.id) and node.lineno < fetch.lineno and (
-                best is None or node.lineno > best.lineno):
-            best = node
-    return best
 
 
 def follows_relation(call: ast.Call, items: set[str]) -> bool:

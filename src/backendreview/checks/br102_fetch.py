@@ -5,20 +5,17 @@ Only what the file shows counts: the loop iterates `cur.fetchall()`, `cur.fetchm
 with a size above a small sample (the batches of a loop that fetches them all) or the
 cursor itself (directly or through a local bound once), `cur` is a database handle
 (analysis/dbapi.py), and the last `cur.execute(...)` before the loop in the same function
-runs text the string analysis reads as a SELECT with no LIMIT / FETCH FIRST / TOP.
+runs text that returns every row of a table (analysis/sql_bounds.py, BR303's answer too).
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 
 from ..analysis.dbapi import HandleResolver
-from .br102_bounds import FETCHES, last_execute, small_bound
-
-_SELECT = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
-_BOUNDED = re.compile(r"\b(limit|fetch\s+first|top)\b", re.IGNORECASE)
+from ..analysis.sql_bounds import last_execute, selects_every_row
+from .br102_bounds import FETCHES, small_bound
 
 
 def fetched_rows(ctx, handles: HandleResolver, sql_text: Callable[[ast.expr], str | None],  # type: ignore[no-untyped-def]
@@ -50,7 +47,7 @@ def fetched_rows(ctx, handles: HandleResolver, sql_text: Callable[[ast.expr], st
         return None
     statement = last_execute(ctx, expr, cursor)
     text = sql_text(statement.args[0]) if statement is not None and statement.args else None
-    if text is None or not _SELECT.match(text) or _BOUNDED.search(text):
+    if text is None or not selects_every_row(text):
         return None
     shown = " ".join(text.split())
     return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from ..analysis.handlers import is_route_handler
+from ..analysis.orm.drf import method_field_method
 from ..analysis.orm.models import class_ref
 from ..analysis.values import constant_str, is_password_name
 from ..astutil import annotation_core
@@ -284,9 +285,7 @@ def _method_path(cls: ast.ClassDef, name: str, call: ast.Call) -> tuple[str, ...
     """The attribute path a SerializerMethodField's method returns of the object it is
     given (`return instance.dataset.can_edit_password` -> ("dataset", "can_edit_password")),
     when the method is exactly that one return; None otherwise."""
-    method = next((k.value.value for k in call.keywords if k.arg == "method_name"
-                   and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)),
-                  f"get_{name}")
+    method = method_field_method(call, name)
     func = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == method),
                 None)
     if func is None or len(func.args.args) != 2 or len(func.body) != 1 or not isinstance(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...astutil import call_chain, own_nodes
 from ..row_bounds import fetched_select
+from ..sql_bounds import last_execute, selects_every_row
 from ..strings import StringAnalyzer
 from ..values import argument, is_password_name, keyword, tracker_for
 from .html_pages import JSON_RESPONSES, returns_page
@@ -1085,11 +1086,6 @@ _WRAPPERS = frozenset({"JsonResponse", "Response", "jsonify", "JSONResponse", "O
                        "render_template_string"})
 _TEMPLATE_CALLS = frozenset({"render", "render_template", "TemplateResponse",
                              "render_to_response", "render_template_string"})
-_SELECT = re.compile(r"^\s*select\b(?=.*\bfrom\b)", re.IGNORECASE | re.DOTALL)
-# A bound on the rows (LIMIT, FETCH FIRST, TOP n), one row by key, or one aggregate row.
-_SQL_BOUNDED = re.compile(r"\blimit\b|\bfetch\s+(?:first|next)\b|\btop\s*\(?\s*\d"
-                          r"|\bwhere\b.*\b(?:id|pk)\s*=|^\s*select\s+(?:count|sum|min|max"
-                          r"|avg|exists)\s*\(", re.IGNORECASE | re.DOTALL)
 
 
 def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
@@ -1111,7 +1107,7 @@ def unbounded_query(ctx: FileContext, expr: ast.AST, func: ast.AST,
                                  "sqlalchemy", unless=rows.unless, guard=rows.guard,
                                  by_default=rows.by_default)
             if expr.func.attr == "fetchall":
-                return _unbounded_select(ctx, expr, func)
+                return _unbounded_select(ctx, expr)
         root = _refined_name(expr)
         if root is not None:  # `labels.all()`, `qs.order_by("x")` of a query bound above
             found = unbounded_query(ctx, root, func, depth + 1)
@@ -1360,29 +1356,15 @@ def _many_representation(call: ast.Call) -> bool:
     return isinstance(many, ast.Constant) and many.value is True
 
 
-def _unbounded_select(ctx: FileContext, fetch: ast.Call, func: ast.AST) -> QueryFact | None:
-    """`cursor.fetchall()` (or `conn.execute(sql).fetchall()`) after a SELECT with no LIMIT:
-    the SQL is the last `execute` on the same receiver before the fetch, in this function."""
+def _unbounded_select(ctx: FileContext, fetch: ast.Call) -> QueryFact | None:
+    """`cursor.fetchall()` (or `conn.execute(sql).fetchall()`) after SQL that returns every
+    row of a table (analysis/sql_bounds.py: BR102's answer for a cursor's rows too)."""
     assert isinstance(fetch.func, ast.Attribute)
-    receiver = fetch.func.value
-    execute: ast.Call | None = None
-    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and (
-            receiver.func.attr == "execute"):
-        execute = receiver
-    elif isinstance(receiver, ast.Name):
-        for node in own_nodes(func):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                    node.func.attr == "execute") and isinstance(node.func.value, ast.Name) and (
-                    node.func.value.id == receiver.id) and node.lineno <= fetch.lineno and (
-                    execute is None or node.lineno > execute.lineno):
-                execute = node
+    execute = last_execute(ctx, fetch, fetch.func.value)
     if execute is None or not execute.args:
         return None
     build = StringAnalyzer(ctx).analyze(execute.args[0])
-    if build is None:
-        return None
-    sql = build.constant_text()
-    if not _SELECT.match(sql) or _SQL_BOUNDED.search(sql):
+    if build is None or not selects_every_row(build.constant_text()):
         return None
     return QueryFact(ctx.span_of(execute), ctx.source(execute), "dbapi")
 

@@ -69,6 +69,19 @@ class ListViewFact:
     inherited: bool = False
 
 
+def method_field_method(call: ast.Call, field: str) -> str:
+    """The method DRF calls with each object serialized for `field = SerializerMethodField(
+    ...)`: `method_name` (the keyword or the first argument), `get_<field>` when none is
+    given. One answer for BR102's method-field queries and the program's dispatch."""
+    method = next((k.value.value for k in call.keywords if k.arg == "method_name"
+                   and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)),
+                  None)
+    if method is None and call.args and isinstance(call.args[0], ast.Constant) and (
+            isinstance(call.args[0].value, str)):
+        method = call.args[0].value
+    return method or f"get_{field}"
+
+
 def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact | None:
     bases = tuple(class_ref(ctx, b) or ctx.source(b) for b in node.bases)
     if not bases:
@@ -115,14 +128,7 @@ def extract_serializer(ctx: FileContext, node: ast.ClassDef) -> SerializerFact |
         if source == "*":
             continue
         if callee == "SerializerMethodField":
-            # DRF calls `method_name` (default `get_<field>`) with each object serialized.
-            method = next((k.value.value for k in call.keywords if k.arg == "method_name"
-                           and isinstance(k.value, ast.Constant)
-                           and isinstance(k.value.value, str)), None)
-            if method is None and call.args and isinstance(call.args[0], ast.Constant) and (
-                    isinstance(call.args[0].value, str)):
-                method = call.args[0].value
-            method_fields.append((name, method or f"get_{name}", stmt.lineno))
+            method_fields.append((name, method_field_method(call, name), stmt.lineno))
             continue
         qualified = ctx.qualified_name(call.func) or ""
         if callee.endswith("Serializer") and not qualified.startswith("rest_framework."):

@@ -13,7 +13,8 @@ request-serving
   dispatches to its hooks, and a template may call any of them (`{{ view.x }}`);
 - `serializer method`: a DRF serializer's (or field's) `to_representation`,
   `to_internal_value`, `validate`, `validate_<field>`, `create`, `update`, `save`, and
-  `get_<field>` where the class declares `<field> = SerializerMethodField()`;
+  the method of each `SerializerMethodField` the class (or a base) declares: its
+  `method_name`, else `get_<field>` (analysis/orm/drf.py method_field_method);
 - `template tag`: a function registered by `@register.filter` / `simple_tag` /
   `inclusion_tag` / `tag` (or the same methods called with it) on a `template.Library()`,
   and `render` of a `template.Node` subclass;
@@ -159,10 +160,8 @@ def _class_kind(model: ProgramModel, cls: ClassInfo, fn: FunctionInfo) -> str | 
         name = fn.name
         if name in _SERIALIZER_HOOKS or name.startswith("validate_"):
             return SERIALIZER
-        if name.startswith("get_") and any(
-                klass.attr_types.get(name[4:], "").endswith("SerializerMethodField")
-                for klass in lineage):
-            return SERIALIZER
+        if any(name in klass.method_fields for klass in lineage):
+            return SERIALIZER  # the method a SerializerMethodField names (or get_<field>)
         return None
     if fn.name == "render" and bases & _TEMPLATE_NODES:
         return TEMPLATE

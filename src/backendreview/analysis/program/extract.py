@@ -30,6 +30,7 @@ from ..frameworks.common import (
     unbounded_query,
 )
 from ..inert import inert_text
+from ..orm.drf import method_field_method
 from ..orm.queries import (
     DJANGO_CHAIN,
     DJANGO_EVALUATE,
@@ -663,6 +664,9 @@ class _Extractor:
                 ref = self._ref(stmt.value.func)
                 if ref:
                     info.attr_types[stmt.targets[0].id] = ref
+                    if ref.endswith("SerializerMethodField"):
+                        info.method_fields[method_field_method(
+                            stmt.value, stmt.targets[0].id)] = stmt.targets[0].id
                     target = _relation_target(stmt.value)
                     target_ref = self._ref(target) if target is not None else None
                     if target_ref:

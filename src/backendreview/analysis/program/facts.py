@@ -261,6 +261,9 @@ class ClassInfo:
     bases: tuple[str, ...] = ()  # dotted references, resolved in the project phase
     methods: dict[str, str] = field(default_factory=dict)  # name -> FunctionInfo.qualname
     attr_types: dict[str, str] = field(default_factory=dict)  # attribute -> type reference
+    # DRF `SerializerMethodField`s the body declares: the method DRF calls for each one
+    # (analysis/orm/drf.py method_field_method) -> the field's name
+    method_fields: dict[str, str] = field(default_factory=dict)
     const_attrs: tuple[str, ...] = ()  # class attributes assigned a literal in the body
     # class attributes declared a numeric column (`id = Column(Integer, ...)`,
     # `models.IntegerField()`, `Mapped[int]`): analysis/program/numbers.py

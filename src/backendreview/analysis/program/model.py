@@ -119,6 +119,8 @@ class ProgramModel:
         self._constant: dict[str, bool] = {}
         self._writers: set[str] | None = None
         self._callers: dict[str, list[FunctionInfo]] | None = None
+        self._named: dict[str, list[tuple[FunctionInfo, CallSite]]] | None = None
+        self._top_named: dict[str, list[tuple[ModuleInfo, CallSite]]] | None = None
 
     # -- the index ---------------------------------------------------------------------------
     def function_at(self, path: str, line: int) -> FunctionInfo | None:
@@ -488,6 +490,32 @@ class ProgramModel:
             self._callers = index
         return self._callers.get(fn.qualname, [])
 
+    def sites_calling(self, name: str) -> list[tuple[FunctionInfo, CallSite]]:
+        """Every call site of the project's functions whose callee is written with `name`
+        (`obj.name(...)`, `mod.name(...)`, `name(...)`), resolved or not, with its caller,
+        in caller qualname then site order: the candidates resolution decides among. One
+        index by name, built once per model (read-only: callers must not change it)."""
+        if self._named is None:
+            index: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
+            for qualname in sorted(self.functions):
+                caller = self.functions[qualname]
+                for site in caller.calls:
+                    index.setdefault(called_name(site), []).append((caller, site))
+            self._named = index
+        return self._named.get(name, [])
+
+    def toplevel_sites_calling(self, name: str) -> list[tuple[ModuleInfo, CallSite]]:
+        """sites_calling for the calls of modules' top-level code (ModuleInfo.toplevel_calls),
+        each with its module, in module name then site order."""
+        if self._top_named is None:
+            index: dict[str, list[tuple[ModuleInfo, CallSite]]] = {}
+            for module_name in sorted(self.modules):
+                module = self.modules[module_name]
+                for site in module.toplevel_calls:
+                    index.setdefault(called_name(site), []).append((module, site))
+            self._top_named = index
+        return self._top_named.get(name, [])
+
     def instance_of(self, ref: str) -> str | None:
         """The class (or factory) reference of the module-level object `ref` names
         (`proj.celery.app` made by `app = Celery(...)`: `celery.Celery`), through the
@@ -738,6 +766,12 @@ def _extend(fn: FunctionInfo, site: CallSite, target: FunctionInfo, reached: Rea
 
 
 # -- explaining a chain ----------------------------------------------------------------------
+def called_name(site: CallSite) -> str:
+    """The name a call site's callee is written with: the attribute called, or the last
+    part of the reference."""
+    return site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
+
+
 def short_name(qualname: str, path: str) -> str:
     """`UserRepo.get_one` for `app.repos.UserRepo.get_one`: the part below the module."""
     module = PurePath(path).with_suffix("").name

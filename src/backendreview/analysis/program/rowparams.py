@@ -410,8 +410,7 @@ class RowParams:
         self.by_value = {name for refs in facts.get(VALUE_REFS, []) for name in refs.names}
         # the names `getattr(obj, <computed>)` may fetch (computed_name)
         self.patterns = sorted(name for name in self.by_value if "*" in name)
-        self._unresolved: dict[str, list[tuple[FunctionInfo, CallSite]]] | None = None
-        self._toplevel: set[str] | None = None
+        self._unresolved_by_name: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._memo: dict[tuple[str, str], RowsChain | None] = {}
         self.loops = {(loop.path, loop.owner, loop.line): loop.param
                       for loop in facts.get(PARAM_LOOPS, [])}
@@ -485,12 +484,13 @@ class RowParams:
                           cls.bases if cls else ()):
             return False
         names = self._names_calling(fn, cls)
-        if names & self.by_value or names & self._toplevel_names() or any(
+        if names & self.by_value or any(
+                self.model.toplevel_sites_calling(name) for name in sorted(names)) or any(
                 fnmatchcase(name, pattern) for name in names for pattern in self.patterns):
             return False
         return not any(not self.model.targets(caller, site)
                        for name in sorted(names)
-                       for caller, site in self._unresolved_index().get(name, []))
+                       for caller, site in self._unresolved(name))
 
     def _names_calling(self, fn: FunctionInfo, cls: ClassInfo | None) -> set[str]:
         """The names a call running `fn` is written with: its own, and for a constructor
@@ -524,33 +524,22 @@ class RowParams:
                 continue
             out += [(caller, site) for site, target in self.model.edges(caller)
                     if target.qualname in wanted]
-        for caller, site in self._unresolved_index().get(fn.name, []):
+        for caller, site in self._unresolved(fn.name):
             if any(t.qualname in wanted for t in self.model.targets(caller, site)):
                 out.append((caller, site))  # a recursive call (edges leave those out)
         return out
 
-    def _unresolved_index(self) -> dict[str, list[tuple[FunctionInfo, CallSite]]]:
-        """Call sites the call graph leaves out (unresolved, or calls of the function
-        itself), by the name they call."""
-        if self._unresolved is None:
-            self._unresolved = {}
-            for qualname in sorted(self.model.functions):
-                caller = self.model.functions[qualname]
-                if self.ignored(caller.path):
-                    continue
-                resolved = {id(site) for site, _ in self.model.edges(caller)}
-                for site in caller.calls:
-                    if id(site) not in resolved:
-                        name = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
-                        self._unresolved.setdefault(name, []).append((caller, site))
-        return self._unresolved
-
-    def _toplevel_names(self) -> set[str]:
-        if self._toplevel is None:
-            self._toplevel = {site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
-                              for module in self.model.modules.values()
-                              for site in module.toplevel_calls}
-        return self._toplevel
+    def _unresolved(self, name: str) -> list[tuple[FunctionInfo, CallSite]]:
+        """The call sites written with `name` (ProgramModel.sites_calling) that the call
+        graph leaves out (unresolved, or calls of the function itself), outside ignored
+        files."""
+        found = self._unresolved_by_name.get(name)
+        if found is None:
+            found = self._unresolved_by_name[name] = [
+                (caller, site) for caller, site in self.model.sites_calling(name)
+                if not self.ignored(caller.path)
+                and not any(edge is site for edge, _ in self.model.edges(caller))]
+        return found
 
 
 def returns_rows(model: ProgramModel, fn: FunctionInfo, position: tuple[int, int]

@@ -112,8 +112,6 @@ class ParamSummaries:
         self._callers: dict[str, list[tuple[FunctionInfo, CallSite]]] = {}
         self._overriding_calls: dict[
             str, list[tuple[FunctionInfo, FunctionInfo, CallSite]]] = {}
-        # callee name -> the top-level calls of the modules naming it (_toplevel_reaching)
-        self._toplevel: dict[str, list[tuple[ModuleInfo, CallSite]]] | None = None
         # (function, parameter) -> (the caller, its call or None for an entry point, the
         # caller's parameter the call hands on or None): how a RUNTIME answer was found
         self._witness: dict[tuple[str, str], tuple[FunctionInfo, CallSite | None,
@@ -231,11 +229,7 @@ class ParamSummaries:
         class's name, for a constructor), with its caller, in a stable order: the candidates
         resolution then decides among."""
         wanted = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
-        for qualname in sorted(self.model.functions):
-            caller = self.model.functions[qualname]
-            for site in caller.calls:
-                if (site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]) == wanted:
-                    yield caller, site
+        yield from self.model.sites_calling(wanted)
 
     def parameter(self, target: FunctionInfo, callee: Callee, key: str) -> str | None:
         """parameter_for, knowing the model: `db.counts(query)` on an object a module made
@@ -393,18 +387,11 @@ class ParamSummaries:
     def _toplevel_reaching(self, fn: FunctionInfo) -> list[tuple[ModuleInfo, CallSite]]:
         """The calls of modules' top-level code (ModuleInfo.toplevel_calls) that run `fn`:
         each module's body stands as a caller of its own, with no parameters."""
-        if self._toplevel is None:
-            self._toplevel = {}
-            for name in sorted(self.model.modules):
-                module = self.model.modules[name]
-                if _reruns_per_user(module):
-                    continue
-                for site in module.toplevel_calls:
-                    key = site.callee.attr or site.callee.ref.rsplit(".", 1)[-1]
-                    self._toplevel.setdefault(key, []).append((module, site))
         wanted = fn.cls.rsplit(".", 1)[-1] if fn.name == "__init__" and fn.cls else fn.name
         out: list[tuple[ModuleInfo, CallSite]] = []
-        for module, site in self._toplevel.get(wanted, []):
+        for module, site in self.model.toplevel_sites_calling(wanted):
+            if _reruns_per_user(module):
+                continue
             body = FunctionInfo(f"{module.name}.<module>", "<module>", module.path, 0)
             if any(t.qualname == fn.qualname for t in self.model.targets(body, site)):
                 out.append((module, site))
