@@ -80,8 +80,22 @@ def _page_call(ctx: FileContext, call: ast.Call) -> bool:
         # (tendenci's themed_response, which every view of it returns as render_to_resp).
         content = call.args[0] if call.args else next(
             (k.value for k in call.keywords if k.arg == "content"), None)
-        return content is not None and _rendered_text(ctx, content, 2)
+        return content is not None and _html_content_type(call) and _rendered_text(
+            ctx, content, 2)
     return _last(qualified or ctx.source(call.func)) in PAGE_RESPONSES
+
+
+def _html_content_type(call: ast.Call) -> bool:
+    """An `HttpResponse(...)` whose content type is not written as another one: a template
+    rendered into a script, a CSV or a feed (tendenci's tinymce
+    `content_type="application/x-javascript"`) is no page. A content type the caller passes
+    (themed_response's own parameter, None by default) stays HTML, Django's default."""
+    given = call.args[1] if len(call.args) > 1 else next(
+        (k.value for k in call.keywords if k.arg == "content_type"), None)
+    if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
+        return True
+    return given.value.split(";", 1)[0].strip().lower() in ("text/html",
+                                                            "application/xhtml+xml")
 
 
 # Django's plain response classes, whose content is whatever text they are given.
