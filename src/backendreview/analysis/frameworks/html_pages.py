@@ -3,8 +3,9 @@ following the code, never by the path's or the handler's name.
 
 A route serves HTML when
 - its handler returns a rendered template (`render`, `render_template`, `TemplateResponse`,
-  `templates.TemplateResponse`, `HTMLResponse`, Django's `TemplateResponse`) or is declared
-  to (`-> HTMLResponse`), read per file by `returns_page`;
+  `templates.TemplateResponse`, `HTMLResponse`, Django's `TemplateResponse`, an `HttpResponse`
+  of a rendered template whose content type is not written as another) or is declared to
+  (`-> HTMLResponse`), read per file by `returns_page`;
 - its handler returns what a project function or method returns, and that function renders
   a page (a form helper's `get_response()` that returns `templates.TemplateResponse(...)`):
   solved over the program model's call graph in the project phase (`PageSummaries`); a call
