@@ -54,6 +54,19 @@ def test_br306_a_page_rendered_into_an_http_response_keeps_its_get() -> None:
         assert f"@require_POST\ndef {name}(request):" in fix.suggestion
 
 
+def test_br306_a_rendered_download_is_no_page() -> None:
+    # tendenci libs/tinymce/views.py:38 renders a script: `HttpResponse(template.render(...),
+    # content_type="application/x-javascript")`; its content type says it is no HTML page.
+    found = _fixture("rendered_helper.py", "BR306")
+    export = found[_line_of("BR306", "rendered_helper.py", 'path("speakers/<int:pk>/export/"')]
+    assert export.fix.description.startswith("Accept only POST for the change (Django).")
+    assert "@require_POST\ndef speaker_export(request):" in export.fix.suggestion
+    # Near miss: an HTML content type (with its charset, given positionally) is a page.
+    badge = found[_line_of("BR306", "rendered_helper.py", 'path("speakers/<int:pk>/badge/"')]
+    assert badge.fix.suggestion is None
+    assert badge.fix.description.startswith(PAGE)
+
+
 def test_br102_a_list_lookup_gets_no_second_in() -> None:
     # pulpcore dump-publications-to-fs.py:106: `repository_version__in=repository.versions
     # .all()` per row became `repository_version__in__in=...`, a lookup Django refuses.

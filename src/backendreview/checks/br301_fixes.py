@@ -368,25 +368,32 @@ def split_resource_text(segment: str, fixed: str, head: list[str],
             f"the convention the whole API follows, keep it")
 
 
-def singular_convention(route: Route, routes: list[Route], segment: str, fixed: str
-                        ) -> str | None:
+def registered_names(routes: list[Route]) -> dict[tuple[str, str], set[str]]:
+    """(file, the path before the prefix) -> the first segments of the prefixes its DRF
+    router.register calls give there (an @action counts as its registration): read once per
+    run for singular_convention, which asks it of every singular collection it is given."""
+    names: dict[tuple[str, str], set[str]] = {}
+    for route in routes:
+        theirs = _registration(route) if route.framework == "drf" else None
+        if theirs is not None:
+            names.setdefault(theirs[:2], set()).add(theirs[2])
+    return names
+
+
+def singular_convention(route: Route, registered: dict[tuple[str, str], set[str]],
+                        segment: str) -> str | None:
     """The caution a DRF route's rename needs when the other collections registered in its
     module (under the same path) are named in the singular as well (nautobot-golden-config's
     `compliance-feature`, `compliance-rule`, `config-plan`): one rename alone splits the
     API's naming and breaks the clients of the old path, and the singular may be the
     published convention. None when the others show no such convention (three singular at
-    least, twice the plural)."""
+    least, twice the plural). `registered` is registered_names() of the route table."""
     if route.framework != "drf":
         return None
     mine = _registration(route)
     if mine is None or mine[2] != segment.lower():
         return None  # not the register call's prefix (an @action's own url_path)
-    names: set[str] = set()
-    for other in routes:
-        theirs = _registration(other) if other.framework == "drf" else None
-        if theirs is not None and theirs[:2] == mine[:2]:
-            names.add(theirs[2])
-    names.discard(segment.lower())
+    names = registered.get(mine[:2], set()) - {segment.lower()}
     last = {n: (words(n) or [n])[-1] for n in names}
     plural = [n for n in names if is_plural(last[n])]
     singular = sorted(n for n in names if not is_plural(last[n]) and is_word_noun_like(last[n])

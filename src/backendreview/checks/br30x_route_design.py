@@ -41,6 +41,7 @@ from .br301_fixes import (
     named_collection,
     named_procedure,
     one_or_several_text,
+    registered_names,
     rename_in_source,
     singular_convention,
     split_resource_text,
@@ -147,6 +148,8 @@ class SingularRoute(_SegmentRule):
         # (head, plural) -> where this rule renames it; the reports wait for the whole table.
         renamed: dict[tuple[tuple[str, ...], str], set[tuple[str, int, int]]] = {}
         pending: list[tuple[Any, ...]] = []
+        # The table's DRF registrations by module (singular_convention), read when needed.
+        drf_names: dict[tuple[str, str], set[str]] | None = None
         for route in routes:
             if (namespaced and _ui_feed(route)) or _refuses_all(program, route):
                 continue
@@ -343,8 +346,10 @@ class SingularRoute(_SegmentRule):
                                    f"two routes (the first registered wins); serve this "
                                    f"route's member from that one, or keep the two apart")
                     written_as = ""
-                convention = singular_convention(route, table, segment, fixed) if (
-                    written_as) else None
+                if written_as and route.framework == "drf" and drf_names is None:
+                    drf_names = registered_names(table)  # once, on the first DRF rename
+                convention = singular_convention(route, drf_names, segment) if (
+                    written_as and drf_names is not None) else None
                 if convention is not None:
                     description = f"Name the collection in the plural: {written_as}; {convention}"
                 # fides' `POST /api/v1/dataset` beside the GET, PUT and member routes that

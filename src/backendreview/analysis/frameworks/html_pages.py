@@ -3,8 +3,9 @@ following the code, never by the path's or the handler's name.
 
 A route serves HTML when
 - its handler returns a rendered template (`render`, `render_template`, `TemplateResponse`,
-  `templates.TemplateResponse`, `HTMLResponse`, Django's `TemplateResponse`) or is declared
-  to (`-> HTMLResponse`), read per file by `returns_page`;
+  `templates.TemplateResponse`, `HTMLResponse`, Django's `TemplateResponse`, an `HttpResponse`
+  of a rendered template whose content type is not written as another) or is declared to
+  (`-> HTMLResponse`), read per file by `returns_page`;
 - its handler returns what a project function or method returns, and that function renders
   a page (a form helper's `get_response()` that returns `templates.TemplateResponse(...)`):
   solved over the program model's call graph in the project phase (`PageSummaries`); a call
@@ -80,8 +81,22 @@ def _page_call(ctx: FileContext, call: ast.Call) -> bool:
         # (tendenci's themed_response, which every view of it returns as render_to_resp).
         content = call.args[0] if call.args else next(
             (k.value for k in call.keywords if k.arg == "content"), None)
-        return content is not None and _rendered_text(ctx, content, 2)
+        return content is not None and _html_content_type(call) and _rendered_text(
+            ctx, content, 2)
     return _last(qualified or ctx.source(call.func)) in PAGE_RESPONSES
+
+
+def _html_content_type(call: ast.Call) -> bool:
+    """An `HttpResponse(...)` whose content type is not written as another one: a template
+    rendered into a script, a CSV or a feed (tendenci's tinymce
+    `content_type="application/x-javascript"`) is no page. A content type the caller passes
+    (themed_response's own parameter, None by default) stays HTML, Django's default."""
+    given = call.args[1] if len(call.args) > 1 else next(
+        (k.value for k in call.keywords if k.arg == "content_type"), None)
+    if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
+        return True
+    return given.value.split(";", 1)[0].strip().lower() in ("text/html",
+                                                            "application/xhtml+xml")
 
 
 # Django's plain response classes, whose content is whatever text they are given.
