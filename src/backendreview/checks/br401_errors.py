@@ -416,17 +416,24 @@ class HandlerAnalysis:
             or self._collects_text(n) for n in self.nodes)
 
     def _nodes_after_try(self) -> list[ast.AST]:
+        """Every node of the statements that run after the try completes: its following
+        statements in each block that holds it, up to the function's body (a batch loop
+        inside an outer `try:` sends its collected errors from that try's body, after the
+        loop). Not another branch of an `if` holding it, nor an enclosing try's handlers."""
         try_stmt = self.ctx.semantic.parent(self.handler)
         if self.function is None or not isinstance(try_stmt, ast.Try):
             return []
-        end = try_stmt.end_lineno or try_stmt.lineno
         out: list[ast.AST] = []
-        stack: list[ast.AST] = [s for s in self.function.body if s.lineno > end]
+        stack: list[ast.AST] = _statements_after(self.ctx, try_stmt, self.function)
         while stack:
             node = stack.pop()
             out.append(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
                           | ast.Lambda):
+                continue
+            if isinstance(node, ast.ExceptHandler) and node.name == self.handler.name:
+                # Python unbinds the handler's name when the handler ends: the same name in
+                # a later handler is another exception (`except ValueError as e: ... str(e)`).
                 continue
             stack.extend(ast.iter_child_nodes(node))
         out.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
@@ -529,6 +536,36 @@ def _attribute_few_define(analysis: HandlerAnalysis, leak: Leak) -> str | None:
     return (f"note: `{name}.{found[2]}` exists only on exception classes that define it, "
             f"none of Python's built-in ones: for those this handler raises AttributeError "
             f"instead, and the text leaks only where the attribute exists")
+
+
+def _statements_after(ctx: FileContext, stmt: ast.stmt, function: ast.AST) -> list[ast.AST]:
+    """The statements that run after `stmt` completes, up to the end of `function`: the ones
+    following it in its block, then those following each block that holds it. A block's
+    own continuation only: an `if` body is followed by what follows the `if`, not by its
+    `else`; a try body by its `else` and `finally`, not by its handlers; a loop body by the
+    loop's `else`."""
+    out: list[ast.AST] = []
+    node: ast.AST = stmt
+    while node is not function:
+        parent = ctx.semantic.parent(node)
+        if parent is None:
+            break
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(parent, field, None)
+            if not isinstance(block, list) or node not in block:
+                continue
+            out.extend(block[block.index(node) + 1:])
+            if isinstance(parent, ast.Try | ast.TryStar) and field in ("body", "orelse"):
+                if field == "body":
+                    out.extend(parent.orelse)
+                out.extend(parent.finalbody)
+            elif isinstance(parent, ast.Try | ast.TryStar) and field == "handlers":
+                out.extend(parent.finalbody)
+            elif isinstance(parent, ast.For | ast.AsyncFor | ast.While) and field == "body":
+                out.extend(parent.orelse)
+            break
+        node = parent
+    return out
 
 
 def _collected_into(call: ast.Call) -> str | None:
