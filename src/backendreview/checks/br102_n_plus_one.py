@@ -261,6 +261,11 @@ class NPlusOneFacts(_Options, Rule):
             self.ctx.emit_fact(PARAM_LOOPS, found)  # rows if every caller passes rows
         if origin is None or not origin.rows:
             return
+        if small_sample(self.ctx, iterable, self._sql_text):
+            # `qs[:2]`, `.limit(5)`: a handful of rows the code caps, as for the explicit
+            # per-row queries of `_dependent_loop`; the loop is still known to the loops
+            # nested in it.
+            return
         accesses = tuple(_accesses(self.ctx, var, body, node))
         if not accesses:
             return
