@@ -29,8 +29,8 @@ def test_off_request_code_is_a_note_that_names_what_runs_it(monkeypatch):
     found = _by_line(monkeypatch)
     notes = {key: message for key, (severity, message) in found.items() if severity == "note"}
     assert sorted(notes) == [("shop/admin_cli.py", 18), ("shop/admin_cli.py", 25),
-                             ("shop/jobs.py", 14), ("shop/jobs.py", 27),
-                             ("shop/services.py", 13), ("shop/services.py", 44),
+                             ("shop/forms.py", 19), ("shop/jobs.py", 14), ("shop/jobs.py", 27),
+                             ("shop/loose.py", 8), ("shop/services.py", 13), ("shop/services.py", 44),
                              ("shop/upgrade.py", 14)]
     assert notes[("shop/services.py", 13)].endswith(
         "(note: it runs only in a management command (`Command.handle` in exportbooks.py) "
@@ -43,7 +43,8 @@ def test_off_request_code_is_a_note_that_names_what_runs_it(monkeypatch):
 def test_code_a_view_nothing_or_only_tests_call_stays_a_warning(monkeypatch):
     found = _by_line(monkeypatch)
     for key in [("shop/services.py", 22), ("shop/services.py", 29), ("shop/services.py", 35),
-                ("shop/services.py", 53), ("shop/admin_cli.py", 41)]:
+                ("shop/services.py", 53), ("shop/admin_cli.py", 41),
+                ("shop/forms.py", 27), ("shop/loose.py", 15)]:
         severity, message = found[key]
         assert severity == "warning", key
         assert "(note:" not in message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from backendreview.analysis.program.dispatch import (
     ADMIN,
+    FORM,
     GRAPHQL,
     RECEIVER,
     SCHEDULED,
@@ -15,6 +16,7 @@ from backendreview.analysis.program.dispatch import (
     TEMPLATE,
     VIEW,
     dispatch_kind,
+    form_builders,
     signal_senders,
 )
 from backendreview.analysis.program.entries import entry_kind, offline_entries, reaching_entries
@@ -398,3 +400,81 @@ def test_serializer_method_field_method_name_is_the_method_drf_calls(tmp_path, m
     assert kind("pkg.ser.PriceSerializer.get_price") is None
     # a subclass's override of the named method is what DRF calls on the subclass
     assert kind("pkg.ser.DiscountSerializer.compute_price") == SERIALIZER
+
+
+FORMS = (
+    "from django import forms\n"
+    "from django.views import generic\n"
+    "from django.core.management.base import BaseCommand\n\n"
+    "class BaseOrderForm(forms.ModelForm):\n"
+    "    def clean_email(self):\n"
+    "        return lookup()\n"
+    "    def save(self, commit=True):\n"
+    "        return lookup()\n"
+    "    def helper(self):\n"
+    "        return lookup()\n\n"
+    "class OrderForm(BaseOrderForm):\n"
+    "    def clean(self):\n"
+    "        return lookup()\n\n"
+    "class OrderCreate(generic.CreateView):\n"
+    "    form_class = OrderForm\n\n"
+    "class ImportForm(forms.Form):\n"
+    "    def clean_file(self):\n"
+    "        return lookup()\n\n"
+    "class UnusedForm(forms.Form):\n"
+    "    def clean_name(self):\n"
+    "        return lookup()\n\n"
+    "class HeldByNoView(forms.Form):\n"
+    "    def clean_name(self):\n"
+    "        return lookup()\n\n"
+    "class Holder:\n"
+    "    form_class = HeldByNoView\n\n"
+    "class NotAForm:\n"
+    "    def clean(self):\n"
+    "        return lookup()\n\n"
+    "class Command(BaseCommand):\n"
+    "    def handle(self, *args, **options):\n"
+    "        check(ImportForm(options))\n\n"
+    "def check(form):\n"
+    "    return form.is_valid()\n\n"
+    "def lookup():\n"
+    "    pass\n"
+)
+
+
+def test_form_methods_run_by_the_views_and_functions_that_build_the_form(
+        tmp_path, monkeypatch):
+    """Django runs a form's `__init__`, `clean`, `clean_<field>` and `save` for whoever
+    builds it: a generic view's `form_class` (a form method, request-serving, also through
+    a base form's method the held subclass inherits), and a function that calls the class
+    (its builder: the form's hooks run where it runs). Near misses: a method Django does not
+    call, a form no view holds and nothing builds, a `form_class` on a class that is no
+    view, a `clean` of a class that is no form."""
+    model = program_model(tmp_path, {"pkg/__init__.py": "", "pkg/forms.py": FORMS},
+                          monkeypatch)
+    fn = model.functions
+
+    def kind(name: str) -> str | None:
+        return dispatch_kind(model, fn[name])
+
+    assert kind("pkg.forms.OrderForm.clean") == FORM
+    assert kind("pkg.forms.BaseOrderForm.clean_email") == FORM  # inherited by OrderForm
+    assert kind("pkg.forms.BaseOrderForm.save") == FORM
+    assert kind("pkg.forms.BaseOrderForm.helper") is None  # Django does not call it
+    assert kind("pkg.forms.UnusedForm.clean_name") is None
+    assert kind("pkg.forms.HeldByNoView.clean_name") is None  # Holder is no view
+    assert kind("pkg.forms.NotAForm.clean") is None
+    assert kind("pkg.forms.ImportForm.clean_file") is None  # built, not held by a view
+    assert [f.qualname for f in form_builders(model, fn["pkg.forms.ImportForm.clean_file"])
+            ] == ["pkg.forms.Command.handle"]
+    assert form_builders(model, fn["pkg.forms.UnusedForm.clean_name"]) == []
+    # the command builds ImportForm: its clean_file runs only there
+    assert offline_entries(model, fn["pkg.forms.ImportForm.clean_file"], lambda f: None) == [
+        (fn["pkg.forms.Command.handle"], "management command")]
+    reach = reaching_entries(model, fn["pkg.forms.lookup"])
+    assert reach.serves()
+    assert ("pkg.forms.BaseOrderForm.clean_email", FORM) in [
+        (f.qualname, k) for f, k in reach.entries]
+    assert [f.qualname for f in reach.open_ends] == [
+        "pkg.forms.BaseOrderForm.helper", "pkg.forms.HeldByNoView.clean_name",
+        "pkg.forms.NotAForm.clean", "pkg.forms.UnusedForm.clean_name"]

@@ -515,8 +515,9 @@ def pattern_lookup(call: ast.Call, names: list[str]) -> bool:
     return all_uses > 0 and pattern_uses == all_uses
 
 
-# A name column (`name`, `repo_name`, `short_name`), not a person's or a file's.
-_NAME_COLUMN = re.compile(r"^(\w+_)?name$")
+# A name column (`name`, `repo_name`, `short_name`, a permission's `codename`: the few
+# actions of a model, `view_x`, `change_x`), not a person's or a file's.
+_NAME_COLUMN = re.compile(r"^(\w+_)?(code)?name$")
 _NOT_NAMES = frozenset({"username", "user_name", "file_name", "filename", "email"})
 
 

@@ -261,6 +261,11 @@ class NPlusOneFacts(_Options, Rule):
             self.ctx.emit_fact(PARAM_LOOPS, found)  # rows if every caller passes rows
         if origin is None or not origin.rows:
             return
+        if small_sample(self.ctx, iterable, self._sql_text):
+            # `qs[:2]`, `.limit(5)`: a handful of rows the code caps, as for the explicit
+            # per-row queries of `_dependent_loop`; the loop is still known to the loops
+            # nested in it.
+            return
         accesses = tuple(_accesses(self.ctx, var, body, node))
         if not accesses:
             return
@@ -365,9 +370,13 @@ class NPlusOneFacts(_Options, Rule):
                                unwrapped(self.ctx, iterable))
         from_rows = self._iterates_rows(iterable) or fetched is not None
         tracker = tracker_for(self.ctx)
+        # The values that follow the item: a local the iteration sets to the same value
+        # each time (`content_type = ...get_for_model(obj)`) is no key of it.
+        follows = loop_targets(loop_node) | _assigned_in(loop_node)
+        keys = [n for n in names if n in follows] if isinstance(
+            loop_node, ast.For | ast.AsyncFor) else names
         if not from_rows and not any(tracker.request_data(n) for n in ast.walk(iterable)) and (
-                by_name(self.ctx, node, [*names, *loop_targets(loop_node),
-                                         *_assigned_in(loop_node)])):
+                by_name(self.ctx, node, [*(keys or names), *follows])):
             return  # a handful of names someone typed, configured or mapped
         script = self._script_reason()
         if script and not from_rows:
@@ -692,14 +701,29 @@ class NPlusOneFacts(_Options, Rule):
 
 
 def _assigned_in(loop: ast.AST) -> set[str]:
-    """Names a `for` loop's body assigns (`reso_name = reso["name"].strip()`): values that
-    follow the loop's item."""
+    """Names a `for` loop's body assigns from the loop's item (`reso_name =
+    reso["name"].strip()`), directly or through another such name: values that follow the
+    item. A name assigned the same value on every iteration (`content_type =
+    ContentType.objects.get_for_model(obj)`) is no key of the item."""
     if not isinstance(loop, ast.For | ast.AsyncFor):
         return set()
-    return {t.id for stmt in loop.body for node in ast.walk(stmt)
-            if isinstance(node, ast.Assign | ast.AnnAssign)
-            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-            if isinstance(t, ast.Name)}
+    assigns = [((node.targets if isinstance(node, ast.Assign) else [node.target]), node.value)
+               for stmt in loop.body for node in ast.walk(stmt)
+               if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None]
+    follows = loop_targets(loop)
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for targets, value in assigns:
+            if not any(isinstance(n, ast.Name) and n.id in follows for n in ast.walk(value)):
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id not in follows:
+                    follows.add(target.id)
+                    found.add(target.id)
+                    changed = True
+    return found
 
 
 def _streams(ctx, iterable: ast.expr) -> bool:  # type: ignore[no-untyped-def]

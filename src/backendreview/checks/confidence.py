@@ -38,11 +38,14 @@ def admin_reason(path: str) -> str | None:
     return None
 
 
+AT_IMPORT = "it runs once, when the module is imported"
+
+
 def startup_reason(ctx, node: ast.AST) -> str | None:  # type: ignore[no-untyped-def]
     """The code runs once: at import (module level) or in an AppConfig's `ready()`."""
     function = ctx.semantic.enclosing_function(node)
     if function is None:
-        return "it runs once, when the module is imported"
+        return AT_IMPORT
     if getattr(function, "name", "") == "ready":
         return "it runs once, at start-up (`ready()`)"
     return None

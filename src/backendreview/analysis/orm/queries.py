@@ -36,6 +36,7 @@ SA_CHAIN = frozenset({
 SA_EVALUATE = frozenset({"first", "one", "one_or_none", "scalar", "count", "get",
                          "first_or_404", "get_or_404", "one_or_404", "all", "scalar_one",
                          "scalar_one_or_none"})
+_RELATION_NARROWING = frozenset({"and_", "of_type"})
 SA_LOADERS = frozenset({"joinedload", "selectinload", "subqueryload", "immediateload",
                         "contains_eager", "raiseload", "noload", "defaultload"})
 SA_SELECTS = frozenset({"sqlalchemy.select", "sqlalchemy.future.select", "sqlmodel.select",
@@ -287,6 +288,11 @@ class OriginFinder:
                 return None
             level: list[str] = []
             for arg in current.args:
+                while isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and (
+                        arg.func.attr in _RELATION_NARROWING):
+                    # `selectinload(User.roles.and_(Role.tenant_id == t))`: the relation is
+                    # loaded, only the rows it holds are narrowed (or typed, `of_type`).
+                    arg = arg.func.value
                 if isinstance(arg, ast.Attribute):
                     level.append(arg.attr)
                 elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):

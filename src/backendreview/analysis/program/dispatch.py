@@ -21,6 +21,12 @@ request-serving
 - `admin method`: any method of a Django admin class (`ModelAdmin`, an inline, a list
   filter, an `AdminSite`);
 - `GraphQL resolver`: `resolve_<field>` / `mutate` of a graphene type or mutation;
+- `form method`: `__init__`, `clean`, `clean_<field>`, `full_clean`, `_post_clean` and
+  `save` of a Django form (a class whose MRO reaches `django.forms.` or Django's auth
+  forms) that a Django view holds as its `form_class` (generic views build it, validate
+  it and save it: `get_form()`, `form_valid()`), also when the method is a base form's
+  that the held form inherits. A function that calls the form class builds it: it is
+  the hooks' caller (`form_builders`), as a sender is a receiver's;
 - `signal receiver`: `@receiver(signal)` or `signal.connect(fn)`. A receiver runs inside
   whoever sends the signal: for a signal the project defines and sends itself
   (`paid = Signal()`, `paid.send(...)`), the functions that send it are its callers
@@ -46,8 +52,9 @@ TEMPLATE = "template tag"
 ADMIN = "admin method"
 GRAPHQL = "GraphQL resolver"
 RECEIVER = "signal receiver"
+FORM = "form method"
 SCHEDULED = "scheduled job"
-SERVING_KINDS = frozenset({VIEW, SERIALIZER, TEMPLATE, ADMIN, GRAPHQL, RECEIVER})
+SERVING_KINDS = frozenset({VIEW, SERIALIZER, TEMPLATE, ADMIN, GRAPHQL, RECEIVER, FORM})
 
 _VIEW_BASES = ("django.views.", "django.contrib.auth.views.", "rest_framework.views.",
                "rest_framework.viewsets.", "rest_framework.generics.")
@@ -56,6 +63,11 @@ _SERIALIZER_BASES = ("rest_framework.serializers.", "rest_framework.fields.",
 _SERIALIZER_HOOKS = frozenset({"to_representation", "to_internal_value", "validate",
                                "create", "update", "save"})
 _ADMIN_BASES = ("django.contrib.admin.",)
+_FORM_BASES = ("django.forms.", "django.contrib.auth.forms.")
+# What Django runs on a form whoever builds it: the constructor, validation (`is_valid()`
+# runs `full_clean()`: each `clean_<field>`, `clean`, `_post_clean`) and, for a model form
+# a generic view or its builder keeps, `save`.
+_FORM_HOOKS = frozenset({"__init__", "clean", "full_clean", "_post_clean", "save"})
 _TEMPLATE_NODES = frozenset({"django.template.Node", "django.template.base.Node",
                              "django.template.library.Node"})
 _LIBRARIES = frozenset({"django.template.Library", "django.template.base.Library",
@@ -83,6 +95,8 @@ class _Index:
     kinds: dict[str, str] = field(default_factory=dict)
     # a receiver of a signal the project defines -> the qualnames of that signal's senders
     senders: dict[str, list[str]] = field(default_factory=dict)
+    # a form hook -> the qualnames of the functions that build its form (`OrderForm(...)`)
+    builders: dict[str, list[str]] = field(default_factory=dict)
 
 
 _indexes: weakref.WeakKeyDictionary[ProgramModel, _Index] = weakref.WeakKeyDictionary()
@@ -120,6 +134,15 @@ def signal_senders(model: ProgramModel, fn: FunctionInfo) -> list[FunctionInfo]:
     """The project functions that send the project signal `fn` receives (`paid.send(...)`
     for `@receiver(paid)`), in qualname order; [] when `fn` receives no such signal."""
     found = _index(model).senders.get(fn.qualname, [])
+    return [model.functions[q] for q in found if q in model.functions]
+
+
+def form_builders(model: ProgramModel, fn: FunctionInfo) -> list[FunctionInfo]:
+    """The project functions that build a form whose hook `fn` is (a call of the form class,
+    `OrderForm(request.POST)`, or of `self.form_class`), in qualname order: Django runs the
+    hook for them, so they are its callers; [] when `fn` is no form hook or nothing seen
+    builds its form."""
+    found = _index(model).builders.get(fn.qualname, [])
     return [model.functions[q] for q in found if q in model.functions]
 
 
@@ -173,6 +196,46 @@ def _class_kind(model: ProgramModel, cls: ClassInfo, fn: FunctionInfo) -> str | 
     return None
 
 
+def _is_form(model: ProgramModel, cls: ClassInfo) -> bool:
+    return any(base.startswith(_FORM_BASES) for klass in model.mro(cls) for base in klass.bases)
+
+
+def _form_hooks(model: ProgramModel, form: ClassInfo) -> list[FunctionInfo]:
+    """The project methods Django runs on an instance of `form` (_FORM_HOOKS and each
+    `clean_<field>`), each as `form`'s MRO resolves it, in name order."""
+    names = {name for klass in model.mro(form) for name in klass.methods
+             if name in _FORM_HOOKS or name.startswith("clean_")}
+    return [hook for name in sorted(names) if (hook := model.method(form, name)) is not None]
+
+
+def _forms(model: ProgramModel, index: _Index) -> None:
+    """Form hooks held by a Django view's `form_class` (FORM) and built by a function."""
+    forms = {q for q, cls in model.classes.items() if _is_form(model, cls)}
+    if not forms:
+        return
+    for qualname in sorted(model.classes):
+        cls = model.classes[qualname]
+        if qualname in forms or not any(
+                base.startswith(_VIEW_BASES) for klass in model.mro(cls) for base in klass.bases):
+            continue
+        held = model.class_attribute(cls, "form_class")
+        if held is not None and held.qualname in forms:
+            for hook in _form_hooks(model, held):
+                index.kinds.setdefault(hook.qualname, FORM)
+    for qualname in sorted(model.functions):
+        fn = model.functions[qualname]
+        for site in fn.calls:
+            if site.callee.kind not in ("ref", "self"):
+                continue
+            built = model.constructed(fn, site)
+            if built is None or built.qualname not in forms:
+                continue
+            for hook in _form_hooks(model, built):
+                found = index.builders.setdefault(hook.qualname, [])
+                if qualname not in found and qualname != hook.qualname:
+                    found.append(qualname)
+
+
 def _index(model: ProgramModel) -> _Index:
     index = _indexes.get(model)
     if index is None:
@@ -203,6 +266,7 @@ def _build(model: ProgramModel) -> _Index:
     # senders of a project signal are among them (a request that sends it runs it too).
     for found in index.senders.values():
         found.sort()
+    _forms(model, index)
     return index
 
 

@@ -32,6 +32,7 @@ from .dispatch import (
     SERVING_KINDS,
     declared_kind,
     dispatch_kind,
+    form_builders,
     handed_kind,
     in_module,
     made_by,
@@ -154,7 +155,8 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
     (`dispatch_kind`), another root `root_reason` names (a script's path). A chain stops at
     the first entry point on it, unless that function is one only by a registration
     elsewhere (`handed_kind`): its direct callers are followed too. A receiver of a
-    project signal is called by the functions that send it. `ignored` callers (tests)
+    project signal is called by the functions that send it, a form's hook by the functions
+    that build the form (dispatch.form_builders). `ignored` callers (tests)
     count neither way."""
     found: dict[str, tuple[FunctionInfo, str]] = {}
     open_ends: dict[str, FunctionInfo] = {}
@@ -171,8 +173,8 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
                     continue
                 # handed to a framework (`scheduler.add_job(fn)`): an entry point, and a
                 # function whoever calls it directly runs too (a view's `refresh()`)
-            callers = [c for c in [*model.callers(current), *signal_senders(model, current)]
-                       if not ignored(c)]
+            callers = [c for c in [*model.callers(current), *signal_senders(model, current),
+                                   *form_builders(model, current)] if not ignored(c)]
             if not callers and not kind:
                 open_ends.setdefault(current.qualname, current)
             for caller in callers:
