@@ -483,9 +483,14 @@ class _TableShapes:
                 self.members.setdefault(path.rsplit("/", 1)[0], set()).add(written[-1])
             # A computed name (not the unknown prefix a path starts with) followed by
             # nothing but parameters or more computed parts: `/connector/{?}`.
+            # The slot's parent must name something (`/connector`): a computed segment
+            # right under the API root or a version (`/api/v1/{?}`) is one more top-level
+            # resource, and says nothing of the literal resources beside it.
             at = next((i for i, s in enumerate(written) if i and s == UNKNOWN_PREFIX and
                        written[i - 1] != UNKNOWN_PREFIX), None)
-            if at is not None and all(is_param(s) for s in written[at:]):
+            if at is not None and all(is_param(s) for s in written[at:]) and not (
+                    _VERSION.match(written[at - 1])
+                    or written[at - 1].lower().strip("_") == "api"):
                 self.named_slots.add(normal_path("/".join(written[:at])))
 
     @staticmethod
