@@ -269,7 +269,11 @@ class NPlusOneFacts(_Options, Rule):
         accesses = tuple(_accesses(self.ctx, var, body, node))
         if not accesses:
             return
-        owner = self.ctx.semantic.enclosing_function(iterable)
+        # the def the loop is in, else a lambda's line (it runs when called, not at import:
+        # owner 0 is module level or a class body, project_reason's AT_IMPORT)
+        owner = self.ctx.semantic.enclosing_function(iterable) or next(
+            (anc for anc in self.ctx.semantic.ancestors(iterable)
+             if isinstance(anc, ast.Lambda)), None)
         self.ctx.emit_fact("orm_loop", LoopFact(
             path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
             var=var, origin=origin, accesses=accesses, module=self.ctx.module,
