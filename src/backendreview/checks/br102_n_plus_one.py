@@ -269,7 +269,11 @@ class NPlusOneFacts(_Options, Rule):
         accesses = tuple(_accesses(self.ctx, var, body, node))
         if not accesses:
             return
-        owner = self.ctx.semantic.enclosing_function(iterable)
+        # the def the loop is in, else a lambda's line (it runs when called, not at import:
+        # owner 0 is module level or a class body, project_reason's AT_IMPORT)
+        owner = self.ctx.semantic.enclosing_function(iterable) or next(
+            (anc for anc in self.ctx.semantic.ancestors(iterable)
+             if isinstance(anc, ast.Lambda)), None)
         self.ctx.emit_fact("orm_loop", LoopFact(
             path=self.ctx.path, id=loop_id, line=getattr(node, "lineno", 0) or iterable.lineno,
             var=var, origin=origin, accesses=accesses, module=self.ctx.module,
@@ -718,12 +722,25 @@ def _assigned_in(loop: ast.AST) -> set[str]:
         for targets, value in assigns:
             if not any(isinstance(n, ast.Name) and n.id in follows for n in ast.walk(value)):
                 continue
-            for target in targets:
-                if isinstance(target, ast.Name) and target.id not in follows:
-                    follows.add(target.id)
-                    found.add(target.id)
+            # `content_type, _ = pair.target`: each name an unpacking binds follows too
+            for name in (n for target in targets for n in _bound_names(target)):
+                if name not in follows:
+                    follows.add(name)
+                    found.add(name)
                     changed = True
     return found
+
+
+def _bound_names(target: ast.expr) -> list[str]:
+    """The names an assignment target binds: `a`, each of `a, (b, *c)`; none for
+    `obj.attr` or `row[key]`, which bind no name."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    if isinstance(target, ast.Tuple | ast.List):
+        return [name for elt in target.elts for name in _bound_names(elt)]
+    return []
 
 
 def _streams(ctx, iterable: ast.expr) -> bool:  # type: ignore[no-untyped-def]

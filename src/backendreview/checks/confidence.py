@@ -45,7 +45,9 @@ def startup_reason(ctx, node: ast.AST) -> str | None:  # type: ignore[no-untyped
     """The code runs once: at import (module level) or in an AppConfig's `ready()`."""
     function = ctx.semantic.enclosing_function(node)
     if function is None:
-        return AT_IMPORT
+        # a lambda's body runs when it is called, not at import
+        return None if any(isinstance(anc, ast.Lambda) for anc in ctx.semantic.ancestors(node)
+                           ) else AT_IMPORT
     if getattr(function, "name", "") == "ready":
         return "it runs once, at start-up (`ready()`)"
     return None

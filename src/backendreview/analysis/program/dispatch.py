@@ -97,6 +97,9 @@ class _Index:
     senders: dict[str, list[str]] = field(default_factory=dict)
     # a form hook -> the qualnames of the functions that build its form (`OrderForm(...)`)
     builders: dict[str, list[str]] = field(default_factory=dict)
+    # the hooks of a form a class slot other than a view's `form_class` names (`model_form
+    # = DeviceForm`): code the model does not follow builds that form too
+    slotted: set[str] = field(default_factory=set)
 
 
 _indexes: weakref.WeakKeyDictionary[ProgramModel, _Index] = weakref.WeakKeyDictionary()
@@ -144,6 +147,13 @@ def form_builders(model: ProgramModel, fn: FunctionInfo) -> list[FunctionInfo]:
     builds its form."""
     found = _index(model).builders.get(fn.qualname, [])
     return [model.functions[q] for q in found if q in model.functions]
+
+
+def form_slotted(model: ProgramModel, fn: FunctionInfo) -> bool:
+    """`fn` is a hook of a form a class attribute other than a Django view's `form_class`
+    names (`model_form = DeviceForm`, ClassInfo.class_refs): whoever reads that slot builds
+    the form out of the model's sight, so its visible builders are not all its callers."""
+    return fn.qualname in _index(model).slotted
 
 
 def in_module(model: ProgramModel, fn: FunctionInfo, dec: str) -> str:
@@ -222,6 +232,15 @@ def _forms(model: ProgramModel, index: _Index) -> None:
         if held is not None and held.qualname in forms:
             for hook in _form_hooks(model, held):
                 index.kinds.setdefault(hook.qualname, FORM)
+    for qualname in sorted(model.classes):
+        cls = model.classes[qualname]
+        view = any(base.startswith(_VIEW_BASES) for klass in model.mro(cls)
+                   for base in klass.bases)
+        for attr, ref in sorted(cls.class_refs.items()):
+            target = model.resolve(ref) if ref else None
+            if isinstance(target, ClassInfo) and target.qualname in forms and not (
+                    view and attr == "form_class"):
+                index.slotted.update(hook.qualname for hook in _form_hooks(model, target))
     for qualname in sorted(model.functions):
         fn = model.functions[qualname]
         for site in fn.calls:

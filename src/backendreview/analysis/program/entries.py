@@ -33,6 +33,7 @@ from .dispatch import (
     declared_kind,
     dispatch_kind,
     form_builders,
+    form_slotted,
     handed_kind,
     in_module,
     made_by,
@@ -156,7 +157,8 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
     the first entry point on it, unless that function is one only by a registration
     elsewhere (`handed_kind`): its direct callers are followed too. A receiver of a
     project signal is called by the functions that send it, a form's hook by the functions
-    that build the form (dispatch.form_builders). `ignored` callers (tests)
+    that build the form (dispatch.form_builders) and, when a class slot names the form
+(dispatch.form_slotted), by code out of sight. `ignored` callers (tests)
     count neither way."""
     found: dict[str, tuple[FunctionInfo, str]] = {}
     open_ends: dict[str, FunctionInfo] = {}
@@ -175,7 +177,9 @@ def reaching_entries(model: ProgramModel, fn: FunctionInfo,
                 # function whoever calls it directly runs too (a view's `refresh()`)
             callers = [c for c in [*model.callers(current), *signal_senders(model, current),
                                    *form_builders(model, current)] if not ignored(c)]
-            if not callers and not kind:
+            if (not callers and not kind) or (not kind and form_slotted(model, current)):
+                # no visible caller, or a form hook whose form a class slot hands to code
+                # the model does not follow
                 open_ends.setdefault(current.qualname, current)
             for caller in callers:
                 if caller.qualname not in seen:
