@@ -501,3 +501,35 @@ def test_a_nested_function_is_no_interface_of_the_package(
     # the module-level function nothing calls is the package's interface: a note that says so
     assert "`use_role` is a public function nothing in the project calls" in found[
         ("app/store.py", 10)][1]
+
+
+def test_a_task_name_does_not_hide_a_value_from_the_interface(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`table` only a background task fills (a name: no finding on its own) must not hide
+    `val`, a value inside quotes that `lookup`, the package's interface, passes: that value
+    is a finding at the rule's severity whoever passes the table name (review of note101:
+    the task branch returned before the interface was looked at)."""
+    found = _levels(tmp_path, monkeypatch, {
+        "app/__init__.py": "",
+        "app/store.py": """
+            import sqlite3
+            from celery import shared_task
+
+            conn = sqlite3.connect("x.db")
+
+
+            def _run(table, val):
+                return conn.execute(f"SELECT * FROM {table} WHERE v = '{val}'")
+
+
+            @shared_task
+            def purge(table):
+                return _run(table, "x")
+
+
+            def lookup(val):
+                return _run("t", val)
+            """})
+    assert list(found) == [("app/store.py", 9)]
+    level, message = found[("app/store.py", 9)]
+    assert level == "error" and "(note:" not in message
