@@ -201,3 +201,30 @@ def test_filled_refuses_what_it_would_get_wrong() -> None:
     for record in (Later, Derived, Keyword):
         with pytest.raises(TypeError, match="_filled"):
             program_facts._filled(record)
+
+
+_LAMBDA_HELPERS = '''
+def ranked(e, choices):
+    return sorted(choices, key=lambda c: str(e).find(c))
+
+def joined(e, names):
+    return ", ".join(map(lambda n: f"{n}: {e}", names))
+
+def first_in_lambda_later_plain(e, choices, flag):
+    if flag:
+        return sorted(choices, key=lambda c: str(e))
+    return str(e)
+'''
+
+
+def test_text_returns_gate_keeps_main_reading_of_lambdas() -> None:
+    """A parameter formatted only inside a lambda of the returned value: before perf17 the
+    gate (every returned and assigned value, nested scopes left out) kept it out, unless
+    another value formats it; a speed change must not move it (the cross-module BR401
+    findings `ranked` and `joined` appeared with perf17's gate)."""
+    found = _recorded(_ctx(_LAMBDA_HELPERS))
+    lines = {n.name: n.lineno for n in ast.walk(ast.parse(_LAMBDA_HELPERS))
+             if isinstance(n, ast.FunctionDef)}
+    assert sorted((f.line, f.param) for kind, f in found  # type: ignore[attr-defined]
+                  if kind == br401_helper_text.RETURNS_TEXT) == [
+        (lines["first_in_lambda_later_plain"], "e")]
