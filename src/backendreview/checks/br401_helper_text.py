@@ -169,6 +169,16 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
             if type(t) is ast.Name):
         formatted |= _formatted_names(nodes_within([n.value for n in assigns]))  # type: ignore[attr-defined]
     candidates = [p for p in params if p in formatted]
+    if candidates:
+        # `walk` reads into a lambda of the first value, the gate before perf17 did not: a
+        # parameter formatted only there (`sorted(xs, key=lambda x: str(e))`) stays out
+        # unless a returned or assigned value formats it outside one, as it did then
+        # (text_of reads lambdas, so the per-parameter reading would keep it: which reading
+        # is right is a rule question, not this gate's).
+        values = [n.value for n in nodes  # type: ignore[attr-defined]
+                  if type(n) in (ast.Return, ast.Assign) and n.value]  # type: ignore[attr-defined]
+        outside = _formatted_names(nodes_within(values))
+        candidates = [p for p in candidates if p in outside]
     for param in candidates:
         made = text_locals(nodes, param)
         if made is None:

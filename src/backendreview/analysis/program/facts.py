@@ -24,25 +24,35 @@ def _filled(cls: type[_T]) -> type[_T]:
     This one takes the same parameters with the same defaults (a fresh value from each
     default factory) and makes the same object, fields in the same order: equality,
     `repr`, pickling and `dataclasses.replace` see no difference, and assigning a field
-    still raises (semantic.Binding does the same by hand)."""
+    still raises. It assigns the dictionary's items one by one, in field order: that keeps
+    CPython's key-sharing dictionary, which `self.__dict__.update(...)` does not (on 3.11 a
+    FunctionInfo's dictionary 832 bytes instead of 296, a CallSite's 832 instead of 280,
+    for records that stay alive through the project phase), at nearly the same speed.
+    Records with `__post_init__`, `init=False` or keyword-only fields are refused: this
+    `__init__` would skip or mistake them."""
     params: list[str] = []
     items: list[str] = []
     names: dict[str, Any] = {"_MISSING": MISSING}
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"_filled: {cls.__name__} has __post_init__")
     for f in fields(cls):  # type: ignore[arg-type]
+        if not f.init or f.kw_only is True:
+            raise TypeError(f"_filled: {cls.__name__}.{f.name} is init=False or keyword-only")
         if f.default is not MISSING:
             names[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
-            items.append(f"{f.name}={f.name}")
+            items.append(f"    d[{f.name!r}] = {f.name}\n")
         elif f.default_factory is not MISSING:
             names[f"_factory_{f.name}"] = f.default_factory
             params.append(f"{f.name}=_MISSING")
-            items.append(f"{f.name}=_factory_{f.name}() if {f.name} is _MISSING else {f.name}")
+            items.append(f"    d[{f.name!r}] = _factory_{f.name}() if {f.name} is _MISSING "
+                         f"else {f.name}\n")
         else:
             params.append(f.name)
-            items.append(f"{f.name}={f.name}")
+            items.append(f"    d[{f.name!r}] = {f.name}\n")
     made: dict[str, Any] = {}
     exec(f"def __init__(self, {', '.join(params)}):\n"  # the field names of our own records
-         f"    self.__dict__.update({', '.join(items)})\n", names, made)
+         f"    d = self.__dict__\n{''.join(items)}", names, made)
     made["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = made["__init__"]  # type: ignore[misc]
     return cls
