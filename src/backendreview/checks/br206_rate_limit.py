@@ -440,10 +440,11 @@ _BEHIND_SIGN_IN = ("(note: only a signed-in caller reaches it, so guessing the s
                    "checks needs that caller's session first)")
 
 
-# Calls that make a new random secret: django-otp's `random_hex`, pyotp's `random_base32`,
-# `secrets.token_hex`, Django's `get_random_string`.
-_NEW_SECRET = re.compile(r"^(?:random_(?:hex|base32|base64)|token_(?:hex|bytes|urlsafe)|"
-                         r"get_random_string)$")
+# Calls that make a new one-time-code secret: django-otp's `random_hex`, pyotp's
+# `random_base32`. Not the general random makers (`secrets.token_urlsafe`,
+# `get_random_string`): a code page that checks the stored device and then hands out a
+# session or step-up token makes one of those too, and its stored secret is still there.
+_NEW_SECRET = re.compile(r"^random_(?:hex|base32)$")
 
 
 def _enrols_a_code(program: ProgramModel, route: Route) -> bool:

@@ -84,12 +84,21 @@ def proxied_path(program: ProgramModel, route: Route) -> str:
     own path (open-webui's `POST /ollama/api/create` sending to `f"{url}/api/create"`, its
     `/{url_idx}` twin picking the backend): the path mirrors the upstream API, whose
     spelling that API decides; else "". Two literal segments at least, compared without
-    the route's parameters: `/create` alone is too little path to call it a mirror."""
+    the route's parameters: `/create` alone is too little path to call it a mirror. The
+    route sits under a prefix of ours (`/ollama`) or one we cannot see: a route served at
+    the very path its handler writes after a base URL links to itself."""
     handler = program.function_at(route.handler_file, route.handler_line)
     if handler is None or not handler.upstream_paths:
         return ""
     own = [s.lower() for s in segments(route.own_path) if not is_param(s)]
     if len(own) < 2:
+        return ""
+    written = segments(route.path)
+    if UNKNOWN_PREFIX not in written and \
+            [s.lower() for s in written if not is_param(s)] == own:
+        # Served at that very path, no prefix mounting it beside another API's: a link to
+        # the route itself (a mailed link, `f"{SITE_URL}/jobs/create_job?token=..."`),
+        # not a forward to an upstream.
         return ""
     for path in handler.upstream_paths:
         if [s.lower() for s in segments(path)] == own:
