@@ -218,12 +218,12 @@ class HandlerAnalysis:
                 if is_logging_call(self.ctx, node):
                     continue
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
-                    node.value.id == name):
+                    node.value.id == name) and self._own_name(node.value):
                 if node.attr in _TEXT_ATTRS:
                     return self.ctx.source(node)
                 continue  # e.status_code, e.__class__.__name__
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                if name and node.id == name:
+                if name and node.id == name and self._own_name(node):
                     if self._handed_to_unknown_function(node):
                         assumed = self._assumed_text(node)
                         if assumed is None:
@@ -246,6 +246,14 @@ class HandlerAnalysis:
                 continue
             stack.extend(ast.iter_child_nodes(node))
         return None
+
+    def _own_name(self, node: ast.Name) -> bool:
+        """`e` inside this handler. Python unbinds the handler's name when the handler ends,
+        so after the try the name is another value: a later `except ValueError as e`, a
+        `for e in rows`, an `e = err`. Only that name is left out there; the handler's text
+        kept in other names (`errors`, `message`) still counts wherever it is sent."""
+        line = getattr(node, "lineno", None)  # a node built for a fix has no place
+        return line is None or self.handler.lineno <= line <= self.last
 
     def _deliberate_client_error(self, sink: ast.Call) -> bool:
         """A 4xx answer for a try body that only parses client input: like a specific
@@ -430,10 +438,6 @@ class HandlerAnalysis:
             out.append(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
                           | ast.Lambda):
-                continue
-            if isinstance(node, ast.ExceptHandler) and node.name == self.handler.name:
-                # Python unbinds the handler's name when the handler ends: the same name in
-                # a later handler is another exception (`except ValueError as e: ... str(e)`).
                 continue
             stack.extend(ast.iter_child_nodes(node))
         out.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
