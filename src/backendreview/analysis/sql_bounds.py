@@ -8,9 +8,9 @@ parenthesised `SELECT`, or `WITH ... SELECT`, after any leading comments) of at 
 table, and nothing bounds its rows:
 
 - LIMIT, FETCH FIRST / FETCH NEXT, or SELECT [DISTINCT] TOP n;
-- one row by key: `WHERE ... id = <value>` (or `pk`) where the value is a placeholder, a
-  literal or a piece the analysis cannot read; `o.id = l.order_id` is a join, and
-  `id = ANY(%s)` a list of keys, neither one row;
+- one row by key: `WHERE ... id = <value>` (or `pk`, quoted or not) where the value is a
+  placeholder, a literal, a piece the analysis cannot read or a `(SELECT ...)`;
+  `o.id = l.order_id` is a join, and `id = ANY(%s)` a list of keys, neither one row;
 - one aggregate row: the select list starts with count / sum / min / max / avg / exists and
   no GROUP BY makes a row per group.
 
@@ -42,8 +42,10 @@ _SOURCE = re.compile(r"\b(?:from|join)\s+([\w.\"`]+|\x00)(\s*\()?", re.IGNORECAS
 _BOUNDED = re.compile(
     r"\blimit\b|\bfetch\s+(?:first|next)\b"
     r"|\bselect\s+(?:distinct\s+)?top\s*(?:\(|\d|\x00|@|%|\?|:)"
-    # one row by key: the key compared with a placeholder, a literal or an unread piece
-    r"|\bwhere\b.*\b(?:id|pk)\s*=\s*(?:%s|%\(\w+\)s|\?|:\w|\$\d|-?\d+\b|'|\x00)",
+    # one row by key: the key (bare or quoted: `"orders"."id"`, `[id]`) compared with a
+    # placeholder (`@oid` in T-SQL), a literal, an unread piece or a scalar subquery
+    r"|\bwhere\b.*\b(?:id|pk)[\"`\]]?\s*=\s*"
+    r"(?:%s|%\(\w+\)s|\?|:\w|\$\d|@\w|-?\d+\b|'|\x00|\(\s*select\b)",
     re.IGNORECASE | re.DOTALL)
 _AGGREGATE = re.compile(r"^(?:\(\s*)*select\s+(?:count|sum|min|max|avg|exists)\s*\(",
                         re.IGNORECASE)
