@@ -52,12 +52,30 @@ _AGGREGATE = re.compile(r"^(?:\(\s*)*select\s+(?:count|sum|min|max|avg|exists)\s
 _GROUPED = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
 
 
+def statement_text(sql: str) -> str:
+    """`sql` as the questions here read it: leading comments dropped, string literals
+    blanked (`WHERE note = 'limit'` bounds nothing, `SELECT 'from x'` reads no table)."""
+    return _QUOTED.sub("''", _LEADING.sub("", sql, count=1))
+
+
+def opens_read(sql: str) -> bool:
+    """The statement starts as a read: SELECT, a parenthesised SELECT or WITH, after any
+    leading comments (a WITH may still write: selects_every_row tells)."""
+    return _READ.match(statement_text(sql)) is not None
+
+
+def reads_table(sql: str) -> bool:
+    """A FROM / JOIN of the statement names a table (or a piece the string analysis cannot
+    read, which may be one), not a function: `FROM generate_series(1, 5)` reads none."""
+    return any(source.group(2) is None for source in _SOURCE.finditer(statement_text(sql)))
+
+
 def selects_every_row(sql: str) -> bool:
     """`sql` reads a table and nothing bounds the rows it returns."""
-    text = _QUOTED.sub("''", _LEADING.sub("", sql, count=1))
+    text = statement_text(sql)
     if not _READ.match(text) or _WRITE.search(text):
         return False
-    if not any(source.group(2) is None for source in _SOURCE.finditer(text)):
+    if not reads_table(text):
         return False  # no table: rows the database computes
     if _AGGREGATE.match(text) and not _GROUPED.search(text):
         return False
