@@ -3,6 +3,7 @@ or planted entries are misses, and --no-cache / cache = false write nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -261,3 +262,28 @@ def test_no_project_entry_for_a_run_whose_rules_failed(project, monkeypatch):
     failed = _run(project)
     assert any("BR301" in e for e in failed.errors)
     assert not (project / ".backendreview_cache" / "project").exists()
+
+
+def test_program_facts_round_trip_with_each_sessions_fields(project):
+    """The program model's records (perf17's generated `__init__`) come back from an entry
+    with routes17's FunctionInfo.upstream_paths and truth17's ClassInfo.method_fields, in
+    field order, and a fresh `method_fields` dict per record."""
+    from backendreview.analysis.program.facts import ClassInfo, FunctionInfo
+
+    config = Config(root=project, select=RULES)
+    cache = ResultCache(project / "c", config, enabled_rules(config), ("routes",))
+    cls = ClassInfo("app.S", "S", "a.py", 1, method_fields={"read_flag": "flag"})
+    fn = FunctionInfo("app.S.read_flag", "read_flag", "a.py", 3, cls="app.S",
+                      upstream_paths=("/api/upstream",))
+    result = FileResult(path="a.py", facts={"program": [cls, fn]})
+    cache.store(cache.key("a.py", b"data"), result)
+    loaded = cache.load(cache.key("a.py", b"data"))
+    assert loaded == result
+    assert loaded is not None
+    back_cls, back_fn = loaded.facts["program"]
+    assert back_cls.method_fields == {"read_flag": "flag"}
+    assert back_fn.upstream_paths == ("/api/upstream",)
+    assert list(vars(back_cls)) == [f.name for f in dataclasses.fields(ClassInfo)]
+    assert ClassInfo("a.T", "T", "a.py", 5).method_fields == {}
+    assert ClassInfo("a.T", "T", "a.py", 5).method_fields is not (
+        ClassInfo("a.U", "U", "a.py", 6).method_fields)

@@ -26,6 +26,8 @@ from .test_br102_bounds import _findings
     "SELECT * FROM orders WHERE user_id = %s",
     "SELECT * FROM \x00",
     "SELECT * FROM orders FOR UPDATE",
+    'SELECT * FROM "orders" WHERE "user_id" = %s',
+    "SELECT * FROM orders WHERE id = (order_id)",
 ])
 def test_every_row(sql: str) -> None:
     assert selects_every_row(sql)
@@ -44,6 +46,11 @@ def test_every_row(sql: str) -> None:
     "SELECT * FROM orders WHERE id = \x00",
     "SELECT * FROM orders WHERE id = 'abc'",
     "SELECT * FROM orders WHERE id = $1",
+    # quoted keys (Django's own SQL spelling), T-SQL names, a scalar subquery: one row
+    'SELECT * FROM "orders" WHERE "orders"."id" = %s',
+    "SELECT * FROM orders WHERE `pk` = %s",
+    "SELECT * FROM orders WHERE [id] = @oid",
+    "SELECT * FROM orders o WHERE o.id = (SELECT max(order_id) FROM lines)",
     "SELECT count(*) FROM orders",
     "SELECT max(created) FROM orders WHERE paid = 1",
     "SELECT exists(SELECT 1 FROM orders)",

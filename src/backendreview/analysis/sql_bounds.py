@@ -8,9 +8,9 @@ parenthesised `SELECT`, or `WITH ... SELECT`, after any leading comments) of at 
 table, and nothing bounds its rows:
 
 - LIMIT, FETCH FIRST / FETCH NEXT, or SELECT [DISTINCT] TOP n;
-- one row by key: `WHERE ... id = <value>` (or `pk`) where the value is a placeholder, a
-  literal or a piece the analysis cannot read; `o.id = l.order_id` is a join, and
-  `id = ANY(%s)` a list of keys, neither one row;
+- one row by key: `WHERE ... id = <value>` (or `pk`, quoted or not) where the value is a
+  placeholder, a literal, a piece the analysis cannot read or a `(SELECT ...)`;
+  `o.id = l.order_id` is a join, and `id = ANY(%s)` a list of keys, neither one row;
 - one aggregate row: the select list starts with count / sum / min / max / avg / exists and
   no GROUP BY makes a row per group.
 
@@ -42,20 +42,40 @@ _SOURCE = re.compile(r"\b(?:from|join)\s+([\w.\"`]+|\x00)(\s*\()?", re.IGNORECAS
 _BOUNDED = re.compile(
     r"\blimit\b|\bfetch\s+(?:first|next)\b"
     r"|\bselect\s+(?:distinct\s+)?top\s*(?:\(|\d|\x00|@|%|\?|:)"
-    # one row by key: the key compared with a placeholder, a literal or an unread piece
-    r"|\bwhere\b.*\b(?:id|pk)\s*=\s*(?:%s|%\(\w+\)s|\?|:\w|\$\d|-?\d+\b|'|\x00)",
+    # one row by key: the key (bare or quoted: `"orders"."id"`, `[id]`) compared with a
+    # placeholder (`@oid` in T-SQL), a literal, an unread piece or a scalar subquery
+    r"|\bwhere\b.*\b(?:id|pk)[\"`\]]?\s*=\s*"
+    r"(?:%s|%\(\w+\)s|\?|:\w|\$\d|@\w|-?\d+\b|'|\x00|\(\s*select\b)",
     re.IGNORECASE | re.DOTALL)
 _AGGREGATE = re.compile(r"^(?:\(\s*)*select\s+(?:count|sum|min|max|avg|exists)\s*\(",
                         re.IGNORECASE)
 _GROUPED = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
 
 
+def statement_text(sql: str) -> str:
+    """`sql` as the questions here read it: leading comments dropped, string literals
+    blanked (`WHERE note = 'limit'` bounds nothing, `SELECT 'from x'` reads no table)."""
+    return _QUOTED.sub("''", _LEADING.sub("", sql, count=1))
+
+
+def opens_read(sql: str) -> bool:
+    """The statement starts as a read: SELECT, a parenthesised SELECT or WITH, after any
+    leading comments (a WITH may still write: selects_every_row tells)."""
+    return _READ.match(statement_text(sql)) is not None
+
+
+def reads_table(sql: str) -> bool:
+    """A FROM / JOIN of the statement names a table (or a piece the string analysis cannot
+    read, which may be one), not a function: `FROM generate_series(1, 5)` reads none."""
+    return any(source.group(2) is None for source in _SOURCE.finditer(statement_text(sql)))
+
+
 def selects_every_row(sql: str) -> bool:
     """`sql` reads a table and nothing bounds the rows it returns."""
-    text = _QUOTED.sub("''", _LEADING.sub("", sql, count=1))
+    text = statement_text(sql)
     if not _READ.match(text) or _WRITE.search(text):
         return False
-    if not any(source.group(2) is None for source in _SOURCE.finditer(text)):
+    if not reads_table(text):
         return False  # no table: rows the database computes
     if _AGGREGATE.match(text) and not _GROUPED.search(text):
         return False

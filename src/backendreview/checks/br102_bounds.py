@@ -25,7 +25,7 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 
-from ..analysis.sql_bounds import last_execute
+from ..analysis.sql_bounds import last_execute, reads_table, statement_text
 
 # Built-in SQL functions that compute on their arguments without reading a table (string,
 # numeric, date and conversion functions of PostgreSQL, SQLite and MySQL).
@@ -38,19 +38,15 @@ _COMPUTING = frozenset({
     "substring", "to_char", "to_date", "to_number", "to_timestamp", "translate", "trim",
     "trunc", "unaccent", "upper",
 })
-_QUOTED = re.compile(r"'(?:[^']|'')*'")
 _CALL = re.compile(r"\b(\w+)\s*\(")
-_SOURCE = re.compile(r"\b(?:from|join)\s+([\w.\"`]+)(\s*\()?", re.IGNORECASE)
 
 
 def computes_only(sql: str) -> bool:
     """The statement reads no table: every row source and every function it calls is a
     built-in computing on the statement's own values."""
-    text = _QUOTED.sub("''", sql)
-    for source in _SOURCE.finditer(text):
-        if source.group(2) is None:
-            return False  # `FROM users`: a table
-    return all(name.lower() in _COMPUTING for name in _CALL.findall(text))
+    if reads_table(sql):
+        return False  # `FROM users` (or `FROM {table}`): a table, sql_bounds' answer
+    return all(name.lower() in _COMPUTING for name in _CALL.findall(statement_text(sql)))
 
 
 _STOPS = (ast.Break, ast.Return)

@@ -79,6 +79,7 @@ from ..analysis.program.rowparams import (
     unwrapped,
     value_ref,
 )
+from ..analysis.sql_bounds import opens_read
 from ..analysis.strings import StringAnalyzer
 from ..analysis.values import tracker_for
 from ..model import Finding, Fix, Span
@@ -151,7 +152,6 @@ _FRESH_READS = frozenset({"filter", "exclude", "get", "order_by", "values", "val
 # Built-ins that consume a generator only until their answer is known.
 _SHORT_CIRCUITS = frozenset({"builtins.any", "builtins.all", "builtins.next"})
 _SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
-_READ_SQL = re.compile(r"^\s*\(?\s*(select|with)\b", re.IGNORECASE)
 
 
 def skipped_path(path: str, include_tests: bool, include_migrations: bool) -> bool:
@@ -630,7 +630,7 @@ class NPlusOneFacts(_Options, Rule):
         if handle is not None and handle.library != "sqlalchemy" and is_sql_method(
                 handle, method) and call.args:
             text = self._sql_text(call.args[0])
-            if text is None or not _READ_SQL.match(text) or computes_only(text):
+            if text is None or not opens_read(text) or computes_only(text):
                 return None
             if handle.library == "asyncpg":
                 fix = "one query with `WHERE id = ANY($1)` and the list of ids"
