@@ -33,6 +33,7 @@ from .base import ProjectRule
 from .br401_debug_gate import debug_gate, note_of_head
 from .br401_fixes import helper_makes_text_fix
 from .br401_helper_text import check_text_helpers
+from .br401_raised_helpers import check_raised_helpers
 from .br401_raises import check_catch_all, check_raises, completed, narrowed_name
 from .br401_streams import WEBSOCKET, check_streams
 from .br401_unnamed import unnamed_notes
@@ -370,6 +371,7 @@ class BroadExceptLeakThroughCalls(ProjectRule):
         reported: set[tuple[str, int]] = set()
         leaks = {(use.path, use.line, use.param): use for use in facts.get(USES, [])}
         self.findings += check_raises(facts, leaks, reported)
+        self.findings += check_raised_helpers(facts, reported)
         # A catch-all answers the types it tests for apart (`if isinstance(exc,
         # DjangoValidationError): exc = ValidationError(detail=exc.message)`) on purpose.
         self.findings += check_catch_all(facts, {

@@ -67,6 +67,7 @@ from .br401_helper_text import (
     text_locals,
     text_of,
 )
+from .br401_raised_helpers import record_error_returns, record_raised_helper
 from .br401_raises import (
     OPERATOR_NOTE,
     REGISTER_CALLS,
@@ -1085,6 +1086,7 @@ class BroadExceptLeak(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         record_decorated_handler(self.ctx, node, self._held_catch_all)
         record_text_returns(self.ctx, node)
+        record_error_returns(self.ctx, node)
         if node.decorator_list:
             self._server_error_page(node)
 
@@ -1155,6 +1157,10 @@ class BroadExceptLeak(Rule):
                     later = analysis.collected_later()
                     record_raises(self.ctx, node, [*analysis.nodes, *later], analysis.tainted,
                                   lambda at, arg: self._held_finding(node, analysis, at, arg))
+                    # `raise http_exception_from_error(e)`: the project half asks whether
+                    # the helper returns an HTTP error carrying the exception's text.
+                    record_raised_helper(self.ctx, node, analysis.nodes,
+                                         partial(self._held_finding, node, analysis))
                 if any(isinstance(n, ast.Yield) for n in analysis.nodes) and \
                         not self._parses_input(node):
                     record_generator_yields(self.ctx, node, analysis.nodes, analysis.tainted,

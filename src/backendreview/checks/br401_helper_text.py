@@ -119,7 +119,7 @@ def _formatted_names(nodes: list[ast.AST]) -> set[str]:
     return out
 
 
-def _handed_back(ctx: FileContext, value: ast.AST, param: str) -> tuple[str, ast.Call] | None:
+def handed_back(ctx: FileContext, value: ast.AST, param: str) -> tuple[str, ast.Call] | None:
     """`return describe(e)` / `return await describe(e=e)`: the argument key the parameter
     is passed as, and the call whose value is given back."""
     if isinstance(value, ast.Await):
@@ -187,7 +187,7 @@ def record_text_returns(ctx: FileContext, func: ast.FunctionDef | ast.AsyncFunct
         for value in returns:
             if text_of(value, param, made):
                 continue
-            handed = _handed_back(ctx, value, param)
+            handed = handed_back(ctx, value, param)
             if handed is None:
                 break  # a value without the parameter's text: not what this helper is
             passed.append(handed)

@@ -513,7 +513,7 @@ def check_raises(facts: dict[str, list[Any]], leaks: dict[tuple[str, int, str], 
 # answers `{"detail": detail}`; werkzeug's `HTTPException(description=None, response=None)`
 # renders the description; Starlette's `HTTPException(status_code, detail=None)` answers
 # `{"detail": detail}`.
-_FRAMEWORK_ERRORS: dict[str, tuple[str, frozenset[str]]] = {
+FRAMEWORK_ERRORS: dict[str, tuple[str, frozenset[str]]] = {
     **{f"rest_framework.exceptions.{name}": ("Django REST framework", frozenset({"0", "detail"}))
        for name in ("APIException", "ValidationError", "ParseError", "PermissionDenied",
                     "NotFound", "NotAcceptable", "AuthenticationFailed", "NotAuthenticated")},
@@ -535,7 +535,7 @@ def _framework_error(model: ProgramModel, cls: ClassInfo, key: str) -> tuple[str
         if "__init__" in klass.methods or "__str__" in klass.methods:
             return None
         for base in klass.bases:
-            known = _FRAMEWORK_ERRORS.get(base)
+            known = FRAMEWORK_ERRORS.get(base)
             if known is not None:
                 return (base, known[0]) if key in known[1] else None
     return None
