@@ -297,19 +297,19 @@ def test_br401_logger_setup_goes_above_a_decorated_first_definition(
 def test_br102_explicit_queries_name_the_model_and_column(fixture_findings) -> None:
     by_line = {(f.path.split("fixtures/")[-1], f.span.start_line): f.fix.suggestion
                for f in fixture_findings if f.rule_id == "BR102"}
-    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 136)] == (
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 153)] == (
         "session.query(Supplier).filter(Supplier.id.in_(ids)).all()")
-    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 124)] == (
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 141)] == (
         "session.scalars(select(Order).where(Order.customer_id.in_("
         "[customer.id for customer in customers]))).all()")
     assert by_line[("BR102/flask_blog/app/views.py", 38)] == (
         "User.query.filter(User.id.in_(ids)).all()")
     # A count per author: one grouped count, not every post fetched.
-    assert by_line[("BR102/django_blog/blog/views.py", 206)] == (
+    assert by_line[("BR102/django_blog/blog/views.py", 208)] == (
         "from django.db.models import Count\n\n"
         "counts = dict(Post.objects.filter(author__in=Author.objects.all())"
         ".values_list(\"author\").annotate(n=Count(\"pk\")))")
-    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 171)] == (
+    assert by_line[("BR102/sqlalchemy_shop/shop/queries.py", 188)] == (
         "conn.fetch('SELECT name FROM users WHERE id = ANY($1)', ids)")
 
 

@@ -29,7 +29,7 @@ from ..analysis.handlers import (
     response_call_names,
 )
 from ..analysis.rewrite import imported_name
-from ..astutil import nodes_within, walk
+from ..astutil import TRY_NODES, nodes_within, walk
 from ..context import FileContext
 from ..model import Finding, Fix, Related, Severity
 from .base import Rule
@@ -560,11 +560,11 @@ def _statements_after(ctx: FileContext, stmt: ast.stmt, function: ast.AST) -> li
             if not isinstance(block, list) or node not in block:
                 continue
             out.extend(block[block.index(node) + 1:])
-            if isinstance(parent, ast.Try | ast.TryStar) and field in ("body", "orelse"):
+            if isinstance(parent, TRY_NODES) and field in ("body", "orelse"):
                 if field == "body":
                     out.extend(parent.orelse)
                 out.extend(parent.finalbody)
-            elif isinstance(parent, ast.Try | ast.TryStar) and field == "handlers":
+            elif isinstance(parent, TRY_NODES) and field == "handlers":
                 out.extend(parent.finalbody)
             elif isinstance(parent, ast.For | ast.AsyncFor | ast.While) and field == "body":
                 out.extend(parent.orelse)
